@@ -1,0 +1,185 @@
+package dev.berth.common.filter;
+
+import dev.berth.common.grpc.Errors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * containerd's filter language for List calls: a filter is selectors joined by ',' (all must
+ * match); a request's several filters match if any does. A selector is a field path, optionally
+ * followed by an operator ({@code ==}, {@code !=}, {@code ~=} for a regular expression) and a
+ * value. Field path elements and values may be quoted with double quotes, e.g.
+ * {@code labels."com.example/name"==web}.
+ */
+public final class Filter {
+  /** Gives the value of a field path of one record, if it has one. */
+  @FunctionalInterface
+  public interface Fields {
+    Optional<String> get(List<String> path);
+  }
+
+  private enum Op { PRESENT, EQUAL, NOT_EQUAL, MATCHES }
+
+  private record Selector(List<String> path, Op op, String value, Pattern regex) {
+    boolean matches(Fields fields) {
+      Optional<String> v = fields.get(path);
+      return switch (op) {
+        case PRESENT -> v.isPresent();
+        case EQUAL -> v.isPresent() && v.get().equals(value);
+        case NOT_EQUAL -> v.isEmpty() || !v.get().equals(value);
+        case MATCHES -> v.isPresent() && regex.matcher(v.get()).find();
+      };
+    }
+  }
+
+  private final List<List<Selector>> alternatives;
+
+  private Filter(List<List<Selector>> alternatives) {
+    this.alternatives = alternatives;
+  }
+
+  /** Parses a request's filters; none at all matches everything. INVALID_ARGUMENT on bad syntax. */
+  public static Filter parse(List<String> filters) {
+    List<List<Selector>> alternatives = new ArrayList<>();
+    for (String f : filters) {
+      if (!f.isBlank()) {
+        alternatives.add(new Parser(f).parse());
+      }
+    }
+    return new Filter(alternatives);
+  }
+
+  public boolean matches(Fields fields) {
+    if (alternatives.isEmpty()) {
+      return true;
+    }
+    for (List<Selector> all : alternatives) {
+      if (all.stream().allMatch(s -> s.matches(fields))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final class Parser {
+    private final String input;
+    private int pos;
+
+    Parser(String input) {
+      this.input = input;
+    }
+
+    List<Selector> parse() {
+      List<Selector> selectors = new ArrayList<>();
+      do {
+        skipSpaces();
+        selectors.add(selector());
+        skipSpaces();
+      } while (consume(","));
+      if (pos != input.length()) {
+        throw error("unexpected " + input.charAt(pos));
+      }
+      return selectors;
+    }
+
+    private Selector selector() {
+      List<String> path = new ArrayList<>();
+      path.add(field());
+      while (consume(".")) {
+        path.add(field());
+      }
+      skipSpaces();
+      Op op;
+      if (consume("==")) {
+        op = Op.EQUAL;
+      } else if (consume("!=")) {
+        op = Op.NOT_EQUAL;
+      } else if (consume("~=")) {
+        op = Op.MATCHES;
+      } else {
+        return new Selector(path, Op.PRESENT, null, null);
+      }
+      skipSpaces();
+      String value = value();
+      Pattern regex = null;
+      if (op == Op.MATCHES) {
+        try {
+          regex = Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+          throw error("bad regular expression " + value);
+        }
+      }
+      return new Selector(path, op, value, regex);
+    }
+
+    private String field() {
+      if (peek() == '"') {
+        return quoted();
+      }
+      int start = pos;
+      while (pos < input.length() && (Character.isLetterOrDigit(input.charAt(pos)) || input.charAt(pos) == '_')) {
+        pos++;
+      }
+      if (start == pos) {
+        throw error("expected a field name");
+      }
+      return input.substring(start, pos);
+    }
+
+    private String value() {
+      if (peek() == '"' || peek() == '/') {
+        return quoted();
+      }
+      int start = pos;
+      while (pos < input.length() && input.charAt(pos) != ',' && !Character.isWhitespace(input.charAt(pos))) {
+        pos++;
+      }
+      if (start == pos) {
+        throw error("expected a value");
+      }
+      return input.substring(start, pos);
+    }
+
+    private String quoted() {
+      char quote = input.charAt(pos++);
+      StringBuilder b = new StringBuilder();
+      while (pos < input.length() && input.charAt(pos) != quote) {
+        char c = input.charAt(pos++);
+        if (c == '\\' && pos < input.length()) {
+          c = input.charAt(pos++);
+        }
+        b.append(c);
+      }
+      if (pos >= input.length()) {
+        throw error("unterminated quoted string");
+      }
+      pos++;
+      return b.toString();
+    }
+
+    private char peek() {
+      return pos < input.length() ? input.charAt(pos) : 0;
+    }
+
+    private boolean consume(String token) {
+      if (input.startsWith(token, pos)) {
+        pos += token.length();
+        return true;
+      }
+      return false;
+    }
+
+    private void skipSpaces() {
+      while (pos < input.length() && Character.isWhitespace(input.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    private RuntimeException error(String what) {
+      return Errors.invalidArgument("filter %s: %s at position %d", input, what, pos);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.berth.common.grpc;
+
+import dev.berth.common.Identifiers;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+/**
+ * Reads the {@code containerd-namespace} and {@code containerd-lease} headers into the call's
+ * context. A malformed namespace is refused before any service code runs.
+ */
+public final class RequestContextInterceptor implements ServerInterceptor {
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    String namespace = headers.get(RequestContext.NAMESPACE_HEADER);
+    String lease = headers.get(RequestContext.LEASE_HEADER);
+    if (namespace != null && !Identifiers.isValid(namespace)) {
+      call.close(Status.INVALID_ARGUMENT.withDescription(
+          "namespace " + Identifiers.printable(namespace)
+              + " is invalid: use letters and digits joined by single '.', '_' or '-'"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    Context ctx = Context.current()
+        .withValue(RequestContext.NAMESPACE, namespace == null ? RequestContext.DEFAULT_NAMESPACE : namespace)
+        .withValue(RequestContext.NAMESPACE_GIVEN, namespace != null)
+        .withValue(RequestContext.LEASE, lease == null || lease.isEmpty() ? null : lease);
+    return Contexts.interceptCall(ctx, call, headers, next);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.berth.common.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A gRPC server on a Unix-domain socket: services wrapped with {@link ServiceInterceptors}, plus
+ * health and reflection. The socket is created mode 0660, optionally owned by a group.
+ */
+public final class UnixSocketServer implements AutoCloseable {
+  /** containerd's clients send up to 16 MiB in one message. */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
+  /** sun_path holds 108 bytes including the terminating NUL. */
+  private static final int MAX_SOCKET_PATH_BYTES = 107;
+  private static final Logger LOG = Logger.getLogger(UnixSocketServer.class.getName());
+
+  private final Path socket;
+  private final Server server;
+  private final HealthStatusManager health;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+
+  private UnixSocketServer(Path socket, Server server, HealthStatusManager health,
+      EventLoopGroup boss, EventLoopGroup worker) {
+    this.socket = socket;
+    this.health = health;
+    this.server = server;
+    this.bossGroup = boss;
+    this.workerGroup = worker;
+  }
+
+  /**
+   * Binds {@code services} on {@code socket}, replacing a stale socket file left by a killed
+   * process. The caller must make sure no live server owns the path (berthd holds a lock on its
+   * state directory for that).
+   */
+  public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
+      String group, ExecutorService executor) throws IOException {
+    if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+      throw new IOException("socket path " + socket + " is longer than " + MAX_SOCKET_PATH_BYTES
+          + " bytes, the limit of a Unix socket address; choose a shorter state directory");
+    }
+    Files.createDirectories(socket.getParent());
+    Files.deleteIfExists(socket);
+    EventLoopGroup boss = new EpollEventLoopGroup(1);
+    EventLoopGroup worker = new EpollEventLoopGroup(2);
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
+        .channelType(EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(worker)
+        .executor(executor)
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .permitKeepAliveWithoutCalls(true)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    services.forEach(builder::addService);
+    Server server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      boss.shutdownGracefully();
+      worker.shutdownGracefully();
+      throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+    }
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    if (group != null && !group.isEmpty()) {
+      GroupPrincipal principal = socket.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByGroupName(group);
+      Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
+    }
+    UnixSocketServer s = new UnixSocketServer(socket, server, health, boss, worker);
+    for (ServerServiceDefinition d : services) {
+      s.health.setStatus(d.getServiceDescriptor().getName(), ServingStatus.SERVING);
+    }
+    s.health.setStatus("", ServingStatus.SERVING);
+    LOG.info("listening on " + socket);
+    return s;
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** Stops accepting calls and marks the server NOT_SERVING; in-flight calls go on. */
+  public void beginShutdown() {
+    health.enterTerminalState();
+    server.shutdown();
+  }
+
+  /** Waits up to {@code millis} for in-flight calls, then cancels what is left. */
+  public void awaitShutdown(long millis) throws InterruptedException {
+    if (!server.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+      server.shutdownNow();
+      server.awaitTermination(2, TimeUnit.SECONDS);
+    }
+    bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      LOG.warning("cannot remove socket " + socket + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    beginShutdown();
+    awaitShutdown(5000);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.berth.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.common.grpc.BerthException;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+class IdentifiersAndDigestsTest {
+  @Test
+  void identifiersFollowContainerdsRule() {
+    for (String ok : new String[] {"default", "k8s.io", "a-b_c.d", "A1"}) {
+      assertTrue(Identifiers.isValid(ok), ok);
+    }
+    for (String bad : new String[] {"", "Bad Name!", "../etc", "a..b", "-a", "a/b", "x".repeat(77), "a\nb"}) {
+      assertFalse(Identifiers.isValid(bad), bad);
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(BerthException.class, () -> Identifiers.validate("name", bad)).code());
+    }
+  }
+
+  @Test
+  void onlyWellFormedSha256DigestsPass() {
+    String good = Digests.sha256(new byte[0]);
+    assertEquals("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", good);
+    assertEquals(good.substring(7), Digests.hex(good));
+    for (String bad : new String[] {"", "sha256:zz", "md5:abc", "sha256:" + "A".repeat(64),
+        "sha256:../../etc/passwd", "sha512:" + "a".repeat(128), "sha256:" + "a".repeat(63)}) {
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          assertThrows(BerthException.class, () -> Digests.hex(bad), bad).code(), bad);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.berth.common.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.common.grpc.Errors;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataStoreTest {
+  @TempDir Path root;
+
+  private static int count(MetadataStore store) {
+    return store.read(c -> {
+      try (ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+        return r.getInt(1);
+      }
+    });
+  }
+
+  @Test
+  void failedTransactionLeavesNothingAndCommittedOneSurvivesReopen() throws Exception {
+    Path file = root.resolve("meta.db");
+    try (MetadataStore store = MetadataStore.open(file)) {
+      store.migrate("test", List.of("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)"));
+      store.write(c -> {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+          p.setString(1, "kept");
+          return p.executeUpdate();
+        }
+      });
+      assertThrows(RuntimeException.class, () -> store.write(c -> {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+          p.setString(1, "rolled-back");
+          p.executeUpdate();
+        }
+        throw Errors.failedPrecondition("refused half-way");
+      }));
+      assertEquals(1, count(store));
+    }
+    try (MetadataStore store = MetadataStore.open(file)) {
+      store.migrate("test", List.of("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)"));
+      assertEquals(1, count(store));
+    }
+  }
+}
