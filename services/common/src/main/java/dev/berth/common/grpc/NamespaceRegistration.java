@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
  * Creates a namespace on first use, as containerd does when something is first stored in it,
  * through the Namespaces service's API.
  */
-public final class NamespaceRegistration {
+public final class NamespaceRegistration implements NamespaceRegistrar {
   private final NamespacesGrpc.NamespacesBlockingStub namespaces;
 
   public NamespaceRegistration(Channel namespacesChannel) {
@@ -19,6 +19,7 @@ public final class NamespaceRegistration {
   }
 
   /** Makes sure {@code namespace} exists; an existing one is left as it is. */
+  @Override
   public void ensure(String namespace) {
     try {
       namespaces.create(CreateNamespaceRequest.newBuilder()
