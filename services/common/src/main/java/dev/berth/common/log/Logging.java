@@ -27,6 +27,9 @@ public final class Logging {
     // grpc and netty are chatty at FINE; their warnings still show
     Logger.getLogger("io.grpc").setLevel(Level.INFO);
     Logger.getLogger("io.netty").setLevel(Level.INFO);
+    // gRPC asks every accepted connection for TCP keep-alive, which a Unix socket has not:
+    // Netty warns about it once per connection, for nothing
+    Logger.getLogger("io.netty.bootstrap").setLevel(Level.SEVERE);
   }
 
   static final class LineFormatter extends Formatter {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Berth needs on Debian 12, as root. Idempotent.
+set -euo pipefail
+packages=(
+  openjdk-17-jdk-headless maven   # build
+  containerd                      # only for /usr/bin/ctr, the reference client; its daemon is never started
+  runc crun conmon                # OCI runtimes and the per-container monitor
+  nftables libnftables1 iproute2  # networking
+  busybox-static                  # the tests' image
+  openssl bc                      # benchmark floors and arithmetic
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # policy-rc.d keeps the containerd package from starting its own daemon
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,179 @@
+package dev.berth.daemon;
+
+import dev.berth.common.grpc.ServiceInterceptors;
+import dev.berth.common.grpc.UnixSocketServer;
+import dev.berth.common.log.Logging;
+import dev.berth.common.store.MetadataStore;
+import io.grpc.BindableService;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.inject.Provider;
+
+/**
+ * A running berthd: the chosen service groups, each on its own socket, and in the all-in-one
+ * shape every API also on the front socket. Services reach one another through {@code api}, an
+ * in-process channel when they share this JVM, or the other processes' sockets otherwise.
+ */
+public final class Berthd implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger("berthd");
+  /** How long in-flight calls may run on after a shutdown request before they are cancelled. */
+  private static final long DRAIN_MILLIS = 5000;
+
+  private final List<StateLock> locks;
+  private final List<UnixSocketServer> servers;
+  private final Server inProcess;
+  private final ManagedChannel apiChannel;
+  private final MetadataStore store;
+  private final ExecutorService executor;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private Berthd(List<StateLock> locks, List<UnixSocketServer> servers, Server inProcess,
+      ManagedChannel apiChannel, MetadataStore store, ExecutorService executor) {
+    this.locks = locks;
+    this.servers = servers;
+    this.inProcess = inProcess;
+    this.apiChannel = apiChannel;
+    this.store = store;
+    this.executor = executor;
+  }
+
+  /** Starts every service group in this JVM, with the front socket. */
+  public static Berthd startAll(DaemonConfig config) throws IOException {
+    return start(config, ServiceGroups.NAMES);
+  }
+
+  /**
+   * Starts the named service groups. With all of them, calls between services stay in-process;
+   * with a subset, they go to the other groups' sockets under the same state directory.
+   */
+  public static Berthd start(DaemonConfig config, List<String> groups) throws IOException {
+    boolean allInOne = groups.containsAll(ServiceGroups.NAMES);
+    List<StateLock> locks = new ArrayList<>();
+    List<UnixSocketServer> servers = new ArrayList<>();
+    ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    String inProcessName = "berthd-" + UUID.randomUUID();
+    ManagedChannel inProcessChannel = InProcessChannelBuilder.forName(inProcessName).build();
+    Channel api = allInOne ? inProcessChannel : ServiceGroups.routeToSockets(config);
+    MetadataStore store = null;
+    Server inProcess = null;
+    try {
+      for (String g : groups) {
+        locks.add(StateLock.acquire(config.state().resolve(g + ".lock")));
+      }
+      BerthdComponent component = DaggerBerthdComponent.factory().create(config, api);
+      store = component.metadataStore();
+      Map<String, Provider<ServiceGroup>> available = component.serviceGroups();
+      Map<String, ServiceGroup> started = new LinkedHashMap<>();
+      for (String g : groups) {
+        started.put(g, available.get(g).get());
+      }
+      List<ServerServiceDefinition> everything = new ArrayList<>();
+      InProcessServerBuilder inProcessBuilder = InProcessServerBuilder.forName(inProcessName).executor(executor);
+      for (ServiceGroup group : started.values()) {
+        List<ServerServiceDefinition> defs = new ArrayList<>();
+        for (BindableService s : group.services()) {
+          defs.add(ServiceInterceptors.wrap(s));
+        }
+        everything.addAll(defs);
+        defs.forEach(inProcessBuilder::addService);
+        servers.add(UnixSocketServer.start(config.socket(group.name()), defs, config.socketGroup(), executor));
+      }
+      inProcess = inProcessBuilder.build().start();
+      if (allInOne) {
+        servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor));
+      }
+      LOG.info("berthd ready: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
+      return new Berthd(locks, servers, inProcess, inProcessChannel, store, executor);
+    } catch (IOException | RuntimeException e) {
+      servers.forEach(s -> s.beginShutdown());
+      if (inProcess != null) {
+        inProcess.shutdownNow();
+      }
+      inProcessChannel.shutdownNow();
+      if (store != null) {
+        store.close();
+      }
+      for (StateLock l : locks) {
+        l.close();
+      }
+      executor.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "berthd-call-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops accepting, lets in-flight calls finish for a while, cancels the rest, closes the store. */
+  @Override
+  public void close() {
+    try {
+      servers.forEach(UnixSocketServer::beginShutdown);
+      inProcess.shutdown();
+      for (UnixSocketServer s : servers) {
+        s.awaitShutdown(DRAIN_MILLIS);
+      }
+      if (!inProcess.awaitTermination(1, TimeUnit.SECONDS)) {
+        inProcess.shutdownNow();
+      }
+      apiChannel.shutdownNow();
+      executor.shutdownNow();
+      store.close();
+      for (StateLock l : locks) {
+        l.close();
+      }
+      LOG.info("berthd stopped");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.warning("releasing state lock: " + e.getMessage());
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** Configures logging, starts, and stops on SIGTERM/SIGINT. */
+  static int run(DaemonConfig config, List<String> groups, boolean debug) {
+    Logging.configure(debug);
+    Berthd daemon;
+    try {
+      daemon = start(config, groups);
+    } catch (IOException | RuntimeException e) {
+      LOG.severe("berthd cannot start: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
+    try {
+      daemon.awaitStopped();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

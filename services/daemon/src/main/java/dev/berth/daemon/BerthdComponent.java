@@ -1,0 +1,27 @@
+package dev.berth.daemon;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dev.berth.common.store.MetadataStore;
+import io.grpc.Channel;
+import java.util.Map;
+import javax.inject.Provider;
+import javax.inject.Singleton;
+
+/**
+ * berthd's object graph. Each service group is built only when asked for, so a daemon serving
+ * one group constructs nothing of the others.
+ */
+@Singleton
+@Component(modules = {CommonModule.class, ContentModule.class, MetadataModule.class})
+interface BerthdComponent {
+  Map<String, Provider<ServiceGroup>> serviceGroups();
+
+  MetadataStore metadataStore();
+
+  @Component.Factory
+  interface Factory {
+    /** {@code api} reaches every Berth service, wherever it runs. */
+    BerthdComponent create(@BindsInstance DaemonConfig config, @BindsInstance Channel api);
+  }
+}

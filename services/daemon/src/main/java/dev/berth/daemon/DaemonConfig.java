@@ -1,0 +1,22 @@
+package dev.berth.daemon;
+
+import java.nio.file.Path;
+
+/**
+ * Where berthd keeps things: {@code root} for durable data (blobs, snapshots, the metadata
+ * database), {@code state} for sockets and runtime files; {@code socketGroup} owns the sockets.
+ */
+public record DaemonConfig(Path root, Path state, String socketGroup) {
+  public Path metadataDatabase() {
+    return root.resolve("metadata.db");
+  }
+
+  public Path socket(String name) {
+    return state.resolve(name + ".sock");
+  }
+
+  /** The socket that serves every API, for clients that dial one address. */
+  public Path frontSocket() {
+    return state.resolve("berth.sock");
+  }
+}

@@ -1,0 +1,65 @@
+package dev.berth.daemon;
+
+import containerd.services.content.v1.ContentGrpc;
+import containerd.services.diff.v1.DiffGrpc;
+import containerd.services.events.v1.EventsGrpc;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.introspection.v1.IntrospectionGrpc;
+import containerd.services.leases.v1.LeasesGrpc;
+import containerd.services.namespaces.v1.NamespacesGrpc;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.version.v1.VersionGrpc;
+import containerd.services.introspection.v1.Plugin;
+import dev.berth.common.grpc.Channels;
+import io.grpc.Channel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The service groups berthd knows, and which gRPC services each one serves. */
+final class ServiceGroups {
+  static final String CONTENT = "content";
+  static final String METADATA = "metadata";
+  static final String SNAPSHOTS = "snapshots";
+  /** In start-up order: what a group calls at start is listed before it. */
+  static final List<String> NAMES = List.of(METADATA, CONTENT);
+
+  private static final Map<String, List<String>> SERVICES = Map.of(
+      CONTENT, List.of(ContentGrpc.SERVICE_NAME),
+      METADATA, List.of(NamespacesGrpc.SERVICE_NAME, ImagesGrpc.SERVICE_NAME, LeasesGrpc.SERVICE_NAME,
+          EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
+      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME));
+
+  /** Introspection's view of the suite: each group's plugins, as containerd names them. */
+  private static final Map<String, List<Plugin>> PLUGINS = Map.of(
+      CONTENT, List.of(grpcPlugin("content")),
+      METADATA, List.of(grpcPlugin("events"), grpcPlugin("images"), grpcPlugin("introspection"),
+          grpcPlugin("leases"), grpcPlugin("namespaces"), grpcPlugin("version")),
+      SNAPSHOTS, List.of(grpcPlugin("diff"), grpcPlugin("snapshots"),
+          Plugin.newBuilder().setType("io.containerd.snapshotter.v1").setId("overlayfs").build()));
+
+  private ServiceGroups() {}
+
+  private static Plugin grpcPlugin(String id) {
+    return Plugin.newBuilder().setType("io.containerd.grpc.v1").setId(id).build();
+  }
+
+  /** Every plugin of the suite, sorted by type and id as containerd lists them. */
+  static List<Plugin> plugins() {
+    List<Plugin> all = new ArrayList<>();
+    NAMES.forEach(g -> all.addAll(PLUGINS.get(g)));
+    all.sort((a, b) -> (a.getType() + "/" + a.getId()).compareTo(b.getType() + "/" + b.getId()));
+    return all;
+  }
+
+  /** A channel sending each call to the socket of the group that serves it. */
+  static Channel routeToSockets(DaemonConfig config) {
+    Map<String, Channel> byService = new HashMap<>();
+    SERVICES.forEach((group, services) -> {
+      Channel channel = Channels.unix(config.socket(group));
+      services.forEach(s -> byService.put(s, channel));
+    });
+    return new RoutingChannel(byService);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.berth.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import containerd.services.version.v1.VersionGrpc;
+import com.google.protobuf.Empty;
+import dev.berth.common.grpc.Channels;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** berthd starting, refusing a second instance, serving health, and stopping, on real sockets. */
+class BerthdLifecycleTest {
+  @TempDir Path dir;
+
+  private DaemonConfig config() {
+    return new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null);
+  }
+
+  @Test
+  void staleSocketFromAKilledDaemonDoesNotStopAStart() throws Exception {
+    DaemonConfig config = config();
+    Files.createDirectories(config.state());
+    // what a killed daemon leaves: a bound socket file with nobody listening
+    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(config.frontSocket()));
+    }
+    assertTrue(Files.exists(config.frontSocket()));
+    try (Berthd daemon = Berthd.startAll(config)) {
+      ManagedChannel channel = Channels.unix(config.frontSocket());
+      try {
+        assertTrue(VersionGrpc.newBlockingStub(channel).version(Empty.getDefaultInstance()).getVersion().length() > 0);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void secondDaemonOnTheSameStateDirectoryIsRefused() throws Exception {
+    DaemonConfig config = config();
+    try (Berthd first = Berthd.startAll(config)) {
+      IOException e = assertThrows(IOException.class, () -> Berthd.startAll(config));
+      assertTrue(e.getMessage().contains("already running"), e.getMessage());
+      assertTrue(e.getMessage().contains(String.valueOf(ProcessHandle.current().pid())), e.getMessage());
+      // the refused start must not have taken the first daemon's sockets away
+      assertTrue(Files.exists(config.frontSocket()));
+    }
+  }
+
+  @Test
+  void socketsAreGroupReadableOnlyAndServeHealth() throws Exception {
+    DaemonConfig config = config();
+    try (Berthd daemon = Berthd.startAll(config)) {
+      for (String name : new String[] {"berth", "content", "metadata"}) {
+        Path socket = config.state().resolve(name + ".sock");
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)), name);
+      }
+      ManagedChannel channel = Channels.unix(config.socket("content"));
+      try {
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).check(
+            HealthCheckRequest.newBuilder().setService("containerd.services.content.v1.Content").build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    assertTrue(Files.notExists(config.frontSocket()), "a clean stop removes the sockets");
+  }
+}
