@@ -1,0 +1,155 @@
+package dev.berth.ctl;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** berthctl: the Docker-style command line for Berth, over the containerd-compatible gRPC API. */
+@Command(name = "berthctl",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    versionProvider = BerthCtl.VersionProvider.class,
+    description = "Manage Berth (berthd) through its containerd-compatible API.",
+    subcommands = {VersionCommand.class, NamespaceCommand.class, ContentCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  berthctl version",
+        "  berthctl -n demo content ls",
+        "  berthctl --address /tmp/berth/berth.sock namespace ls --format json",
+        "",
+        "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
+public final class BerthCtl implements Runnable {
+  static final String DEFAULT_ADDRESS = "/run/berth/berth.sock";
+  static final String DEFAULT_NAMESPACE = "default";
+
+  @Option(names = "--address", paramLabel = "SOCK", scope = ScopeType.INHERIT,
+      description = "berthd's socket (default: $BERTH_ADDRESS, else " + DEFAULT_ADDRESS + ")")
+  private String address;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", scope = ScopeType.INHERIT,
+      description = "namespace to work in (default: $BERTH_NAMESPACE, else " + DEFAULT_NAMESPACE + ")")
+  private String namespace;
+
+  @Spec
+  private CommandSpec spec;
+
+  private final Io io;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final ErrorHandler errors = new ErrorHandler(this::address);
+
+  private BerthCtl(Io io) {
+    this.io = io;
+    this.out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
+    this.err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
+  }
+
+  public static void main(String[] args) {
+    // Library log records (gRPC, Netty) would add lines to the one-line error report.
+    Logger.getLogger("").setLevel(Level.OFF);
+    System.exit(run(Io.system(), args));
+  }
+
+  /** Runs one command line; returns the exit code: 0 done, 1 failed, 2 usage error. */
+  public static int run(Io io, String... args) {
+    BerthCtl root = new BerthCtl(io);
+    CommandLine cmd = new CommandLine(root)
+        .setOut(root.out)
+        .setErr(root.err)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(root.errors);
+    try {
+      return cmd.execute(args);
+    } finally {
+      root.out.flush();
+      root.err.flush();
+    }
+  }
+
+  /** Without a subcommand there is nothing to do: a usage error. */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+  }
+
+  Io io() {
+    return io;
+  }
+
+  PrintWriter out() {
+    return out;
+  }
+
+  Path address() {
+    String a = address != null ? address : io.env().getOrDefault("BERTH_ADDRESS", "");
+    if (a.isEmpty()) {
+      a = DEFAULT_ADDRESS;
+    }
+    // Docker and grpc tools spell the address as a URI; ctr as a path. Take both.
+    return Path.of(a.startsWith("unix://") ? a.substring("unix://".length()) : a);
+  }
+
+  String namespace() {
+    String ns = namespace != null ? namespace : io.env().getOrDefault("BERTH_NAMESPACE", "");
+    return ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
+  }
+
+  Connection connect() {
+    return Connection.open(address(), namespace());
+  }
+
+  /**
+   * Applies {@code action} to each name, going on after a failure as docker rm does: each failure
+   * is one line on stderr, and the exit code says whether any failed. Unreachable berthd stops it.
+   */
+  int each(List<String> names, Consumer<String> action) {
+    int exit = CommandLine.ExitCode.OK;
+    for (String name : names) {
+      try {
+        action.accept(name);
+      } catch (CommandFailure | StatusRuntimeException e) {
+        if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+          throw s;
+        }
+        err.println(errors.message(e));
+        exit = ErrorHandler.FAILURE;
+      }
+    }
+    return exit;
+  }
+
+  /** This client's version, from the build. */
+  static String clientVersion() {
+    Properties p = new Properties();
+    try (InputStream in = BerthCtl.class.getResourceAsStream("version.properties")) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p.getProperty("version");
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"berthctl " + clientVersion()};
+    }
+  }
+}

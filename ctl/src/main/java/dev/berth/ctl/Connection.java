@@ -1,0 +1,48 @@
+package dev.berth.ctl;
+
+import dev.berth.common.grpc.Channels;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The channel to berthd for one command, sending the chosen namespace on every call. */
+final class Connection implements AutoCloseable {
+  private final ManagedChannel managed;
+  private final Channel channel;
+
+  private Connection(ManagedChannel managed, String namespace) {
+    this.managed = managed;
+    this.channel = Channels.inNamespace(managed, namespace);
+  }
+
+  /**
+   * Opens a channel to the socket at {@code address}. A missing socket file means berthd is not
+   * running; saying so here beats the transport's "No such file or directory".
+   */
+  static Connection open(Path address, String namespace) {
+    if (!Files.exists(address)) {
+      throw new DaemonUnreachableException(address, null);
+    }
+    return new Connection(Channels.unix(address), namespace);
+  }
+
+  /** The channel whose calls carry the namespace header. */
+  Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public void close() {
+    managed.shutdown();
+    try {
+      if (!managed.awaitTermination(2, TimeUnit.SECONDS)) {
+        managed.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      managed.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.berth.ctl;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns what a command throws into one line on stderr and exit code 1: the user needs the cause,
+ * not a stack trace.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  static final int FAILURE = 1;
+
+  private final Supplier<Path> address;
+
+  ErrorHandler(Supplier<Path> address) {
+    this.address = address;
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    cmd.getErr().println(message(e));
+    cmd.getErr().flush();
+    return FAILURE;
+  }
+
+  /** The one line printed for {@code e}. */
+  String message(Throwable e) {
+    if (e instanceof DaemonUnreachableException) {
+      return "berthctl: " + e.getMessage();
+    }
+    if (e instanceof StatusRuntimeException s) {
+      Status status = s.getStatus();
+      // A transport failure carries its cause; an UNAVAILABLE answered by berthd itself (say, an
+      // ingest ref held by another writer) does not, and is reported like any other status.
+      if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
+        return "berthctl: "
+            + new DaemonUnreachableException(address.get(), connectFailure(status.getCause())).getMessage();
+      }
+      return "Error: " + describe(status);
+    }
+    if (e instanceof NoSuchFileException f) {
+      return "Error: no such file: " + f.getFile();
+    }
+    if (e instanceof CommandFailure || e instanceof IOException) {
+      return "Error: " + e.getMessage();
+    }
+    return "Error: " + e;
+  }
+
+  /**
+   * Runs {@code call}, reporting NOT_FOUND as "no such {@code kind}: {@code name}", which says more
+   * than the server's description for the object the user named.
+   */
+  static <T> T naming(String kind, String name, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (StatusRuntimeException e) {
+      throw naming(kind, name, e);
+    }
+  }
+
+  /** {@code e} as thrown by {@link #naming(String, String, Supplier)}. */
+  static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      return new CommandFailure("no such " + kind + ": " + name, e);
+    }
+    return e;
+  }
+
+  private static String describe(Status status) {
+    String description = status.getDescription();
+    if (description != null && !description.isBlank()) {
+      return description;
+    }
+    return status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
+
+  /**
+   * Why connecting failed, or null when nobody listens (refused, or the socket vanished): that
+   * case reads "berthd is not running".
+   */
+  private static String connectFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m == null) {
+        continue;
+      }
+      if (m.contains("Connection refused") || m.contains("No such file or directory")) {
+        return null;
+      }
+      if (m.contains("Permission denied")) {
+        return "permission denied (run as root or as a member of the socket's group)";
+      }
+    }
+    String m = cause.getMessage();
+    if (m == null) {
+      return cause.getClass().getSimpleName();
+    }
+    return m.substring(m.lastIndexOf(": ") + 1).strip();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.berth.ctl;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a berthctl run talks to: its standard streams and environment. Tests pass their own, so
+ * the whole command line runs in-process with captured output.
+ *
+ * @param in standard input (content ingest reads from it)
+ * @param out standard output, binary (content get streams blobs to it)
+ * @param err standard error (messages and the progress bar)
+ * @param env environment variables (BERTH_ADDRESS, BERTH_NAMESPACE)
+ * @param errIsTerminal whether standard error is a terminal, so a progress bar is welcome there
+ */
+public record Io(InputStream in, OutputStream out, PrintStream err, Map<String, String> env,
+    boolean errIsTerminal) {
+
+  /** The process's own streams and environment. */
+  public static Io system() {
+    OutputStream out = new FileOutputStream(FileDescriptor.out);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    return new Io(System.in, out, err, System.getenv(), isTerminal(2));
+  }
+
+  /** Linux only, like Berth: a descriptor is a terminal if it links to a tty device. */
+  private static boolean isTerminal(int fd) {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+}

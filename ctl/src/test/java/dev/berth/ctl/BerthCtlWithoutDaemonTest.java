@@ -1,0 +1,93 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What berthctl does when no berthd answers, and how it treats its command line. */
+class BerthCtlWithoutDaemonTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void absentSocketSaysBerthdIsNotRunningInOneLine() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ls");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", r.stderr());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void socketFileNobodyListensOnSaysBerthdIsNotRunning() throws Exception {
+    Path socket = dir.resolve("stale.sock");
+    // a socket left by a killed daemon: the file exists, connecting is refused
+    try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.bind(UnixDomainSocketAddress.of(socket));
+    }
+    assertTrue(Files.exists(socket));
+    Cli.Result r = Cli.run(Map.of(), "version", "--address", socket.toString());
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", r.stderr());
+  }
+
+  @Test
+  void addressComesFromTheEnvironmentThenTheDefault() {
+    Path socket = dir.resolve("env.sock");
+    Cli.Result fromEnv = Cli.run(Map.of("BERTH_ADDRESS", socket.toString()), "ns", "ls");
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", fromEnv.stderr());
+    Cli.Result uri = Cli.run(Map.of("BERTH_ADDRESS", "unix://" + socket), "ns", "ls");
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", uri.stderr());
+    Cli.Result flagWins = Cli.run(Map.of("BERTH_ADDRESS", "/nowhere.sock"),
+        "--address", socket.toString(), "ns", "ls");
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", flagWins.stderr());
+  }
+
+  @Test
+  void missingInputFileIsOneLine() throws IOException {
+    Path socket = Files.createFile(dir.resolve("x.sock"));
+    Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ingest", "ref",
+        dir.resolve("absent").toString());
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("Error: no such file: " + dir.resolve("absent") + "\n", r.stderr());
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertEquals(2, Cli.run(Map.of()).exit());
+    assertEquals(2, Cli.run(Map.of(), "content").exit());
+    assertEquals(2, Cli.run(Map.of(), "ns").exit());
+    assertEquals(2, Cli.run(Map.of(), "nosuch").exit());
+    assertEquals(2, Cli.run(Map.of(), "content", "ls", "--format", "yaml").exit());
+    Cli.Result badLabel = Cli.run(Map.of(), "content", "label", "sha256:abc", "novalue");
+    assertEquals(2, badLabel.exit());
+    assertTrue(badLabel.stderr().startsWith("Expected KEY=VALUE or KEY= but got 'novalue'"), badLabel::toString);
+  }
+
+  @Test
+  void helpShowsExamplesOnEveryLevel() {
+    for (String[] args : new String[][] {{"--help"}, {"content", "--help"}, {"content", "ingest", "--help"},
+        {"ns", "create", "--help"}, {"version", "--help"}}) {
+      Cli.Result r = Cli.run(Map.of(), args);
+      assertEquals(0, r.exit(), r::toString);
+      assertTrue(r.out().contains("Examples:"), r::toString);
+    }
+  }
+
+  @Test
+  void versionFlagPrintsTheClientVersion() {
+    Cli.Result r = Cli.run(Map.of(), "--version");
+    assertEquals(0, r.exit());
+    assertEquals("berthctl " + BerthCtl.clientVersion() + "\n", r.out());
+    assertTrue(BerthCtl.clientVersion().matches("\\d+\\.\\d+\\.\\d+.*"), BerthCtl.clientVersion());
+  }
+}

@@ -1,0 +1,136 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.ByteString;
+import containerd.services.content.v1.ContentGrpc;
+import containerd.services.content.v1.WriteAction;
+import containerd.services.content.v1.WriteContentRequest;
+import dev.berth.common.Digests;
+import dev.berth.common.grpc.Channels;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An interrupted ingest of a file continues where berthd stopped, if berthd holds the right bytes. */
+class IngestResumeOverUnixSocketTest {
+  private static final int MIB = 1 << 20;
+
+  @TempDir
+  Path dir;
+  private BerthOnSocket berth;
+  private ManagedChannel channel;
+  /** Blob bytes sent in WRITE requests through {@link #counted()}. */
+  private final AtomicLong sentBytes = new AtomicLong();
+
+  @BeforeEach
+  void start() throws Exception {
+    berth = BerthOnSocket.start(dir);
+    channel = Channels.unix(berth.socket());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow();
+    berth.close();
+  }
+
+  @Test
+  void resumesFromTheOffsetBerthdReached() throws Exception {
+    byte[] data = random(6 * MIB + 777);
+    Path file = Files.write(dir.resolve("layer.bin"), data);
+    interruptedWrite("layer", Arrays.copyOf(data, 3 * MIB));
+
+    String digest = ingest("layer", file, data.length);
+
+    assertEquals(Digests.sha256(data), digest);
+    assertEquals(data.length - 3 * MIB, sentBytes.get(), "only the rest is sent");
+  }
+
+  @Test
+  void startsOverWhenBerthdHoldsOtherBytes() throws Exception {
+    byte[] data = random(4 * MIB);
+    Path file = Files.write(dir.resolve("layer.bin"), data);
+    byte[] other = Arrays.copyOf(data, 2 * MIB);
+    other[12345] ^= 1;
+    interruptedWrite("layer", other);
+
+    String digest = ingest("layer", file, data.length);
+
+    assertEquals(Digests.sha256(data), digest);
+    assertEquals(data.length, sentBytes.get());
+  }
+
+  @Test
+  void stdinStartsOverThroughTheCommandLine() throws Exception {
+    byte[] data = random(3 * MIB + 5);
+    interruptedWrite("piped", Arrays.copyOf(data, 2 * MIB));
+    Cli.Result r = berth.ctlWithInput(data, "content", "ingest", "piped");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(Digests.sha256(data) + "\n", r.out());
+  }
+
+  /** Leaves an ingest under {@code ref} holding {@code prefix}, as a killed client would. */
+  private void interruptedWrite(String ref, byte[] prefix) {
+    try (WriteStream w = new WriteStream(ContentGrpc.newStub(channel), 4, r -> { })) {
+      w.call(WriteContentRequest.newBuilder().setAction(WriteAction.STAT).setRef(ref).build());
+      for (int at = 0; at < prefix.length; at += MIB) {
+        w.send(WriteContentRequest.newBuilder().setAction(WriteAction.WRITE).setRef(ref).setOffset(at)
+            .setData(ByteString.copyFrom(prefix, at, Math.min(MIB, prefix.length - at))).build());
+      }
+      assertEquals(prefix.length, w.call(WriteContentRequest.newBuilder().setAction(WriteAction.STAT)
+          .setRef(ref).build()).getOffset());
+    }
+  }
+
+  private String ingest(String ref, Path file, long size) throws Exception {
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    try (FileChannel input = FileChannel.open(file);
+        TransferProgress progress = new TransferProgress(ref, nowhere, false, false, size)) {
+      return new Ingest(ContentGrpc.newStub(counted()))
+          .write(new Ingest.Target(ref, -1, "", Map.of()), input, size, progress);
+    }
+  }
+
+  /** The channel, counting the blob bytes that WRITE requests carry. */
+  private Channel counted() {
+    return ClientInterceptors.intercept(channel, new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void sendMessage(Q message) {
+            if (message instanceof WriteContentRequest w) {
+              sentBytes.addAndGet(w.getData().size());
+            }
+            super.sendMessage(message);
+          }
+        };
+      }
+    });
+  }
+
+  private static byte[] random(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+}

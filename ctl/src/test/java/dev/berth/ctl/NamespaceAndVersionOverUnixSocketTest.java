@@ -1,0 +1,116 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Empty;
+import containerd.services.introspection.v1.IntrospectionGrpc;
+import dev.berth.common.grpc.Channels;
+import io.grpc.ManagedChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** berthctl namespace and version against the real metadata services on a Unix socket. */
+class NamespaceAndVersionOverUnixSocketTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+  private BerthOnSocket berth;
+
+  @BeforeEach
+  void start() throws Exception {
+    berth = BerthOnSocket.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    berth.close();
+  }
+
+  @Test
+  void createListAndRemoveNamespaces() throws Exception {
+    Cli.Result create = berth.ctl("namespace", "create", "demo", "--label", "team=web", "-l", "tier=2");
+    assertEquals(0, create.exit(), create::toString);
+    assertEquals("demo\n", create.out());
+    assertEquals(0, berth.ctl("ns", "create", "alpha").exit());
+
+    Cli.Result table = berth.ctl("ns", "ls");
+    assertEquals(List.of("NAME    LABELS", "alpha", "demo    team=web,tier=2"), table.out().lines().toList(),
+        table::toString);
+    assertEquals("alpha\ndemo\n", berth.ctl("ns", "ls", "-q").out());
+
+    JsonNode json = JSON.readTree(berth.ctl("namespace", "ls", "--format", "json").stdout());
+    assertEquals(2, json.size());
+    assertEquals("demo", json.get(1).get("name").asText());
+    assertEquals("web", json.get(1).get("labels").get("team").asText());
+    assertTrue(json.get(0).get("labels").isObject());
+
+    Cli.Result rm = berth.ctl("ns", "rm", "demo", "alpha");
+    assertEquals(0, rm.exit(), rm::toString);
+    assertEquals("demo\nalpha\n", rm.out());
+    assertEquals("NAME   LABELS\n", berth.ctl("ns", "ls").out());
+    assertEquals("[ ]\n", berth.ctl("ns", "ls", "--format", "json").out());
+  }
+
+  @Test
+  void namespaceErrorsAreOneLine() {
+    assertEquals(0, berth.ctl("ns", "create", "demo").exit());
+    Cli.Result duplicate = berth.ctl("ns", "create", "demo");
+    assertEquals(1, duplicate.exit(), duplicate::toString);
+    assertTrue(duplicate.stderr().startsWith("Error: ") && duplicate.stderr().contains("demo"), duplicate::toString);
+    assertEquals(1, duplicate.stderr().lines().count());
+
+    Cli.Result absent = berth.ctl("ns", "rm", "nosuch");
+    assertEquals(1, absent.exit());
+    assertEquals("Error: no such namespace: nosuch\n", absent.stderr());
+
+    Cli.Result badName = berth.ctl("ns", "create", "Bad Name!");
+    assertEquals(1, badName.exit());
+    assertTrue(badName.stderr().startsWith("Error: "), badName::toString);
+  }
+
+  @Test
+  void namespaceHoldingContentIsNotRemoved() {
+    byte[] data = "layer".getBytes(StandardCharsets.UTF_8);
+    assertEquals(0, berth.ctlWithInput(data, "-n", "busy", "content", "ingest", "x").exit());
+    Cli.Result rm = berth.ctl("ns", "rm", "busy");
+    assertEquals(1, rm.exit(), rm::toString);
+    assertTrue(rm.stderr().startsWith("Error: ") && rm.stderr().contains("busy"), rm::toString);
+    assertEquals("busy\n", berth.ctl("ns", "ls", "-q").out());
+  }
+
+  @Test
+  void versionShowsClientAndServerWithTheServersUuid() throws Exception {
+    String uuid;
+    ManagedChannel channel = Channels.unix(berth.socket());
+    try {
+      uuid = IntrospectionGrpc.newBlockingStub(channel).server(Empty.getDefaultInstance()).getUuid();
+    } finally {
+      channel.shutdownNow();
+    }
+    assertTrue(uuid.matches("[0-9a-f-]{36}"), uuid);
+
+    Cli.Result table = berth.ctl("version");
+    assertEquals(0, table.exit(), table::toString);
+    List<String> lines = table.out().lines().toList();
+    assertEquals("Client:", lines.get(0));
+    assertEquals("  Version:   " + BerthCtl.clientVersion(), lines.get(1));
+    assertTrue(lines.contains("Server:"));
+    assertTrue(lines.stream().anyMatch(l -> l.matches("  Version: +\\S+")));
+    assertTrue(lines.stream().anyMatch(l -> l.matches("  Revision: +\\S+")));
+    assertTrue(lines.contains("  UUID:      " + uuid), table::toString);
+
+    JsonNode json = JSON.readTree(berth.ctl("version", "--format", "json").stdout());
+    assertEquals(BerthCtl.clientVersion(), json.get("client").get("version").asText());
+    assertEquals(uuid, json.get("server").get("uuid").asText());
+    assertTrue(json.get("server").has("version") && json.get("server").has("revision"));
+  }
+}
