@@ -1,0 +1,4 @@
+package dev.berth.snapshots;
+
+/** Disk space a snapshot's own layer takes: bytes and inodes. */
+public record SnapshotUsage(long size, long inodes) {}

@@ -1,0 +1,50 @@
+package dev.berth.snapshots;
+
+import dev.berth.common.filter.Filter;
+import dev.berth.snapshots.mount.MountSpec;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshotter as containerd defines it: keys name snapshots within a namespace; active ones
+ * are writable, views read-only, committed ones immutable parents for others. Failures a caller
+ * causes are {@link dev.berth.common.grpc.BerthException}s carrying containerd's status codes.
+ */
+public interface Snapshotter {
+  /** The name clients select it by, e.g. {@code overlayfs}. */
+  String name();
+
+  /** Creates active snapshot {@code key} on top of committed {@code parent} (empty for none). */
+  List<MountSpec> prepare(String namespace, String key, String parent, Map<String, String> labels)
+      throws IOException;
+
+  /** Creates read-only view {@code key} of committed {@code parent} (empty for an empty view). */
+  List<MountSpec> view(String namespace, String key, String parent, Map<String, String> labels)
+      throws IOException;
+
+  /** The mounts of an active snapshot or view. */
+  List<MountSpec> mounts(String namespace, String key);
+
+  /** Turns active snapshot {@code key} into committed snapshot {@code name}; the key is gone after. */
+  void commit(String namespace, String name, String key, Map<String, String> labels) throws IOException;
+
+  /** Removes snapshot {@code key}, which must have no children, and its data. */
+  void remove(String namespace, String key) throws IOException;
+
+  SnapshotInfo stat(String namespace, String key);
+
+  /**
+   * Changes the labels of {@code key}: {@code fieldPaths} {@code labels} replaces them all,
+   * {@code labels.<k>} sets or (with no value given) removes one; no paths replaces them all.
+   */
+  SnapshotInfo update(String namespace, String key, Map<String, String> labels, List<String> fieldPaths);
+
+  /** The namespace's snapshots that match {@code filter}, ordered by key. */
+  List<SnapshotInfo> list(String namespace, Filter filter);
+
+  SnapshotUsage usage(String namespace, String key) throws IOException;
+
+  /** Removes data left behind by removals that did not finish (e.g. after a crash). */
+  void cleanup() throws IOException;
+}

@@ -1,0 +1,112 @@
+package dev.berth.snapshots.diff;
+
+import dev.berth.common.Digests;
+import dev.berth.common.grpc.Errors;
+import dev.berth.snapshots.mount.MountSpec;
+import io.grpc.Channel;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies a layer blob from the Content service to mounts: the blob is read over gRPC,
+ * checked against its digest, decompressed, and unpacked; the result is the diff ID (the
+ * sha256 of the uncompressed tar) and its size.
+ *
+ * <p>The blob's digest can only be checked once it has been read to the end. A blob whose
+ * bytes do not match (a corrupt store) is FAILED_PRECONDITION, and what was unpacked so far
+ * stays: the caller's snapshot holds it, and clients remove a snapshot whose apply failed.
+ */
+public final class LayerApplier {
+  /** The uncompressed tar of the applied layer. */
+  public record Applied(String diffId, long size) {}
+
+  private final ContentClient content;
+  private final Path scratch;
+  private final long maxLayerBytes;
+
+  /**
+   * @param contentChannel reaches the Content service
+   * @param scratch where temporary mount points go
+   * @param maxLayerBytes the most bytes a layer may inflate to
+   */
+  public LayerApplier(Channel contentChannel, Path scratch, long maxLayerBytes) {
+    this.content = new ContentClient(contentChannel);
+    this.scratch = scratch;
+    this.maxLayerBytes = maxLayerBytes;
+  }
+
+  public Applied apply(String namespace, String mediaType, String digest, long size, List<MountSpec> mounts)
+      throws IOException {
+    Digests.validate(digest);
+    Optional<LayerCompression> declared = LayerCompression.forMediaType(mediaType);
+    try (ApplyTarget target = ApplyTarget.open(mounts, scratch);
+        InputStream blob = content.read(namespace, digest)) {
+      MeasuredInputStream compressed = new MeasuredInputStream(blob, Long.MAX_VALUE, "layer blob " + digest);
+      BufferedInputStream buffered = new BufferedInputStream(compressed, 64 << 10);
+      MeasuredInputStream uncompressed = new MeasuredInputStream(
+          new CorruptionAsInvalid(decompressed(declared, buffered, digest), digest), maxLayerBytes,
+          "uncompressed layer " + digest);
+      new LayerUnpacker(target.root(), target.style(), target.lowers()).unpack(uncompressed);
+      uncompressed.drain();
+      compressed.drain();
+      if (!compressed.digest().equals(digest) || (size > 0 && compressed.count() != size)) {
+        throw Errors.failedPrecondition("layer blob %s does not match its descriptor: read %d bytes with digest %s",
+            digest, compressed.count(), compressed.digest());
+      }
+      return new Applied(uncompressed.digest(), uncompressed.count());
+    }
+  }
+
+  private static InputStream decompressed(Optional<LayerCompression> declared, BufferedInputStream in,
+      String digest) throws IOException {
+    try {
+      LayerCompression c = declared.isPresent() ? declared.get() : LayerCompression.sniff(in);
+      return c.decompress(in);
+    } catch (IOException e) {
+      throw Errors.invalidArgument("layer blob %s cannot be decompressed: %s", digest, e.getMessage());
+    }
+  }
+
+  /** Read failures below this point are bad layer data, which the caller sent: INVALID_ARGUMENT. */
+  private static final class CorruptionAsInvalid extends FilterInputStream {
+    private final String digest;
+
+    CorruptionAsInvalid(InputStream in, String digest) {
+      super(in);
+      this.digest = digest;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    private RuntimeException corrupt(IOException e) {
+      return Errors.invalidArgument("layer blob %s is corrupt: %s", digest, e.getMessage());
+    }
+  }
+}

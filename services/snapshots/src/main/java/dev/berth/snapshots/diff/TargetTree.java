@@ -1,0 +1,142 @@
+package dev.berth.snapshots.diff;
+
+import dev.berth.common.Identifiers;
+import dev.berth.common.grpc.Errors;
+import dev.berth.snapshots.linux.Syscalls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The directory a layer is unpacked into, reached only through checked steps: every component
+ * on the way to an entry is looked at without following links, and a symbolic link or a
+ * non-directory there refuses the entry, so nothing is ever written outside the target.
+ */
+final class TargetTree {
+  /** Times to give a directory once the layer is in (adding children changes a directory's mtime). */
+  record DirTimes(FileTime atime, FileTime mtime) {}
+
+  private final Path root;
+  private final List<Path> lowers;
+  private final Map<Path, DirTimes> dirTimes;
+
+  /**
+   * @param lowers overlay lower layers, topmost first, whose directories give their metadata to
+   *     directories the layer implies without listing them; empty when unpacking a whole tree
+   * @param dirTimes where directories created here note the times they should end up with
+   */
+  TargetTree(Path root, List<Path> lowers, Map<Path, DirTimes> dirTimes) {
+    this.root = root;
+    this.lowers = lowers;
+    this.dirTimes = dirTimes;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /**
+   * The directory holding {@code components}' last element, creating missing directories on
+   * the way when {@code create}; empty when it is missing and not to be created.
+   */
+  Optional<Path> parentDir(List<String> components, boolean create, String entryName) throws IOException {
+    Path dir = root;
+    for (int i = 0; i < components.size() - 1; i++) {
+      Path next = dir.resolve(components.get(i));
+      BasicFileAttributes a = lstat(next);
+      if (a == null) {
+        if (!create) {
+          return Optional.empty();
+        }
+        createImpliedDirectory(next, components.subList(0, i + 1));
+      } else if (a.isSymbolicLink()) {
+        throw Errors.invalidArgument("layer entry %s goes through symbolic link %s",
+            Identifiers.printable(entryName), EntryNames.join(components.subList(0, i + 1)));
+      } else if (!a.isDirectory()) {
+        throw Errors.invalidArgument("layer entry %s goes through %s, which is not a directory",
+            Identifiers.printable(entryName), EntryNames.join(components.subList(0, i + 1)));
+      }
+      dir = next;
+    }
+    return Optional.of(dir);
+  }
+
+  /** An existing non-directory inside the target that a hard link may point to. */
+  Path linkSource(List<String> components, String entryName) throws IOException {
+    if (components.isEmpty()) {
+      throw Errors.invalidArgument("hard link %s points to the target root", Identifiers.printable(entryName));
+    }
+    Optional<Path> dir = parentDir(components, false, entryName);
+    Path source = dir.map(d -> d.resolve(components.get(components.size() - 1))).orElse(null);
+    BasicFileAttributes a = source == null ? null : lstat(source);
+    if (a == null || a.isDirectory()) {
+      throw Errors.invalidArgument("hard link %s points to %s, which is no file of this layer",
+          Identifiers.printable(entryName), EntryNames.join(components));
+    }
+    return source;
+  }
+
+  /**
+   * A directory the layer implies. On an upperdir it takes the metadata of the directory it
+   * covers in the lower layers, so that covering does not change the directory's owner or mode
+   * (a new {@code /tmp/x} must not turn {@code /tmp} into mode 0755); otherwise 0755 root.
+   */
+  private void createImpliedDirectory(Path dir, List<String> components) throws IOException {
+    Files.createDirectory(dir);
+    Optional<Path> lower = lowerDirectory(components);
+    if (lower.isEmpty()) {
+      Syscalls.chmod(dir, 0755);
+      return;
+    }
+    Map<String, Object> a = Files.readAttributes(lower.get(), "unix:uid,gid,mode,lastAccessTime,lastModifiedTime",
+        LinkOption.NOFOLLOW_LINKS);
+    Syscalls.lchown(dir, (Integer) a.get("uid"), (Integer) a.get("gid"));
+    Syscalls.chmod(dir, (Integer) a.get("mode"));
+    for (String name : Syscalls.listXattrs(lower.get())) {
+      byte[] value = Syscalls.getXattr(lower.get(), name);
+      if (value != null && !name.startsWith(FileMetadata.OVERLAY_XATTRS)) {
+        Syscalls.setXattr(dir, name, value);
+      }
+    }
+    dirTimes.put(dir, new DirTimes((FileTime) a.get("lastAccessTime"), (FileTime) a.get("lastModifiedTime")));
+  }
+
+  /** The topmost lower layer's directory at {@code components}, unless a non-directory hides it first. */
+  private Optional<Path> lowerDirectory(List<String> components) throws IOException {
+    for (Path lower : lowers) {
+      Path p = lower;
+      boolean missing = false;
+      for (String c : components) {
+        p = p.resolve(c);
+        BasicFileAttributes a = lstat(p);
+        if (a == null) {
+          missing = true;
+          break;
+        }
+        if (!a.isDirectory()) {
+          // a file, symlink or whiteout covers everything below it
+          return Optional.empty();
+        }
+      }
+      if (!missing) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  static BasicFileAttributes lstat(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+}

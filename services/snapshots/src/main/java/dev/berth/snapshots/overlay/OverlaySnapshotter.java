@@ -1,0 +1,357 @@
+package dev.berth.snapshots.overlay;
+
+import dev.berth.common.filter.Filter;
+import dev.berth.common.fs.AtomicFiles;
+import dev.berth.common.grpc.Errors;
+import dev.berth.common.store.Labels;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.snapshots.SnapshotInfo;
+import dev.berth.snapshots.SnapshotKind;
+import dev.berth.snapshots.SnapshotUsage;
+import dev.berth.snapshots.Snapshotter;
+import dev.berth.snapshots.fs.FileTrees;
+import dev.berth.snapshots.mount.MountSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * containerd's overlay snapshotter: each snapshot is a directory {@code snapshots/<id>} holding
+ * {@code fs} (its layer; the overlay upperdir while active) and {@code work} (overlay's workdir).
+ * Records live in the metadata store; keys are per namespace, ids are global and never reused.
+ * A directory is created under a temporary name and renamed to its id inside the transaction
+ * that records it; removal deletes the record first and the directory after, so a crash leaves
+ * at most unreferenced directories, which {@link #cleanup()} removes.
+ */
+public final class OverlaySnapshotter implements Snapshotter {
+  public static final String NAME = "overlayfs";
+  private static final Logger LOG = Logger.getLogger(OverlaySnapshotter.class.getName());
+  private static final Path OVERLAY_INDEX_PARAMETER = Path.of("/sys/module/overlay/parameters/index");
+
+  private final Path snapshotsDir;
+  private final MetadataStore store;
+  private final SnapshotTable table = new SnapshotTable(NAME);
+  private final boolean indexOff;
+
+  /**
+   * Keeps data under {@code root} (e.g. {@code <berth root>/snapshots/overlayfs}) and records in
+   * {@code store}.
+   */
+  public OverlaySnapshotter(Path root, MetadataStore store) throws IOException {
+    this.snapshotsDir = root.toAbsolutePath().resolve("snapshots");
+    this.store = store;
+    Files.createDirectories(snapshotsDir);
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(snapshotsDir, PosixFilePermissions.fromString("rwx------"));
+    // like containerd, turn overlay's inode index off where the kernel knows the option: with it
+    // on, a layer could not be used as lowerdir of two overlays whose upperdirs differ
+    this.indexOff = Files.exists(OVERLAY_INDEX_PARAMETER);
+    store.migrate("snapshots/" + NAME, table.schema());
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The directory of snapshot {@code id}'s layer (its upperdir while active). */
+  private Path fsDir(long id) {
+    return snapshotsDir.resolve(Long.toString(id)).resolve("fs");
+  }
+
+  private Path workDir(long id) {
+    return snapshotsDir.resolve(Long.toString(id)).resolve("work");
+  }
+
+  @Override
+  public List<MountSpec> prepare(String namespace, String key, String parent, Map<String, String> labels)
+      throws IOException {
+    return create(SnapshotKind.ACTIVE, namespace, key, parent, labels);
+  }
+
+  @Override
+  public List<MountSpec> view(String namespace, String key, String parent, Map<String, String> labels)
+      throws IOException {
+    return create(SnapshotKind.VIEW, namespace, key, parent, labels);
+  }
+
+  private List<MountSpec> create(SnapshotKind kind, String namespace, String key, String parent,
+      Map<String, String> labels) throws IOException {
+    Labels.validate(labels);
+    Path[] staging = new Path[1];
+    try {
+      return store.write(c -> {
+        if (table.find(c, namespace, key).isPresent()) {
+          throw Errors.alreadyExists("snapshot %s already exists", key);
+        }
+        SnapshotRecord parentRecord = null;
+        if (!parent.isEmpty()) {
+          parentRecord = table.find(c, namespace, parent)
+              .orElseThrow(() -> Errors.notFound("parent snapshot %s does not exist", parent));
+          if (parentRecord.kind() != SnapshotKind.COMMITTED) {
+            throw Errors.invalidArgument("parent %s is not a committed snapshot", parent);
+          }
+        }
+        Long parentId = parentRecord == null ? null : parentRecord.id();
+        long id = table.insert(c, namespace, key, parentId, kind, withoutEmptyValues(labels), Instant.now());
+        unchecked(() -> {
+          staging[0] = Files.createTempDirectory(snapshotsDir, "new-");
+          populate(staging[0], kind, parentId);
+          Path target = snapshotsDir.resolve(Long.toString(id));
+          // a directory with an id no committed record has is debris of a crash
+          FileTrees.deleteRecursively(target);
+          Files.move(staging[0], target, StandardCopyOption.ATOMIC_MOVE);
+          AtomicFiles.fsyncDirectory(snapshotsDir);
+        });
+        SnapshotRecord created = table.findById(c, id).orElseThrow();
+        return mounts(created, table.ancestors(c, created));
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      if (staging[0] != null) {
+        FileTrees.deleteRecursively(staging[0]);
+      }
+    }
+  }
+
+  /** Gives a new snapshot's directory its {@code fs} (and {@code work} for active snapshots). */
+  private void populate(Path dir, SnapshotKind kind, Long parentId) throws IOException {
+    Path fs = Files.createDirectory(dir.resolve("fs"));
+    Files.setPosixFilePermissions(fs, PosixFilePermissions.fromString("rwxr-xr-x"));
+    if (kind == SnapshotKind.ACTIVE) {
+      Path work = Files.createDirectory(dir.resolve("work"));
+      Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+    if (parentId != null) {
+      // the layer's root directory shows through as the parent's: give it the parent's owner
+      Path parentFs = fsDir(parentId);
+      Files.setAttribute(fs, "unix:uid", Files.getAttribute(parentFs, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+          LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(fs, "unix:gid", Files.getAttribute(parentFs, "unix:gid", LinkOption.NOFOLLOW_LINKS),
+          LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /** containerd's overlay mounts for a snapshot whose ancestors are {@code parents}, nearest first. */
+  private List<MountSpec> mounts(SnapshotRecord s, List<Long> parents) {
+    if (parents.isEmpty()) {
+      String mode = s.kind() == SnapshotKind.VIEW ? "ro" : "rw";
+      return List.of(new MountSpec("bind", fsDir(s.id()).toString(), List.of(mode, "rbind")));
+    }
+    if (s.kind() == SnapshotKind.VIEW && parents.size() == 1) {
+      // overlay needs two lower layers without an upper one; one layer is just a read-only bind
+      return List.of(new MountSpec("bind", fsDir(parents.get(0)).toString(), List.of("ro", "rbind")));
+    }
+    List<String> options = new ArrayList<>();
+    if (indexOff) {
+      options.add("index=off");
+    }
+    if (s.kind() == SnapshotKind.ACTIVE) {
+      options.add("workdir=" + workDir(s.id()));
+      options.add("upperdir=" + fsDir(s.id()));
+    }
+    options.add("lowerdir=" + parents.stream().map(id -> fsDir(id).toString()).collect(Collectors.joining(":")));
+    return List.of(new MountSpec("overlay", "overlay", options));
+  }
+
+  @Override
+  public List<MountSpec> mounts(String namespace, String key) {
+    return store.read(c -> {
+      SnapshotRecord s = existing(c, namespace, key);
+      if (s.kind() == SnapshotKind.COMMITTED) {
+        throw Errors.failedPrecondition("snapshot %s is committed: only active snapshots and views have mounts", key);
+      }
+      return mounts(s, table.ancestors(c, s));
+    });
+  }
+
+  @Override
+  public void commit(String namespace, String name, String key, Map<String, String> labels) throws IOException {
+    Labels.validate(labels);
+    SnapshotRecord active = store.read(c -> committable(c, namespace, name, key));
+    // measured outside the transaction: walking a large layer must not hold up other writers
+    FileTrees.Usage usage = FileTrees.usage(fsDir(active.id()));
+    store.write(c -> {
+      SnapshotRecord s = committable(c, namespace, name, key);
+      if (s.id() != active.id()) {
+        throw Errors.failedPrecondition("snapshot %s changed while being committed", key);
+      }
+      table.commit(c, s.id(), name, withoutEmptyValues(labels), Instant.now(), usage.size(), usage.inodes());
+      return null;
+    });
+  }
+
+  /** Checks in containerd's order: the name is free, the key exists, the key is active. */
+  private SnapshotRecord committable(Connection c, String namespace, String name, String key) throws SQLException {
+    if (table.find(c, namespace, name).isPresent()) {
+      throw Errors.alreadyExists("snapshot %s already exists", name);
+    }
+    SnapshotRecord s = existing(c, namespace, key);
+    if (s.kind() != SnapshotKind.ACTIVE) {
+      throw Errors.failedPrecondition("snapshot %s is not active", key);
+    }
+    return s;
+  }
+
+  @Override
+  public void remove(String namespace, String key) throws IOException {
+    long id = store.write(c -> {
+      SnapshotRecord s = existing(c, namespace, key);
+      if (table.hasChildren(c, s.id())) {
+        throw Errors.failedPrecondition("cannot remove snapshot %s: it has children", key);
+      }
+      table.delete(c, s.id());
+      return s.id();
+    });
+    // the record is gone, so the snapshot is; failing to free its space now is for Cleanup to fix
+    Path dir = snapshotsDir.resolve(Long.toString(id));
+    Path trash = snapshotsDir.resolve("trash-" + id);
+    try {
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+      }
+      FileTrees.deleteRecursively(trash);
+    } catch (IOException e) {
+      LOG.warning("snapshot " + key + " in namespace " + namespace + " removed, but not its directory "
+          + dir + " (Cleanup retries): " + e.getMessage());
+    }
+  }
+
+  @Override
+  public SnapshotInfo stat(String namespace, String key) {
+    return store.read(c -> existing(c, namespace, key).info());
+  }
+
+  @Override
+  public SnapshotInfo update(String namespace, String key, Map<String, String> labels, List<String> fieldPaths) {
+    return store.write(c -> {
+      SnapshotRecord s = existing(c, namespace, key);
+      Map<String, String> updated = new TreeMap<>(s.labels());
+      if (fieldPaths.isEmpty()) {
+        updated = new TreeMap<>(labels);
+      }
+      for (String path : fieldPaths) {
+        if (path.equals("labels")) {
+          updated = new TreeMap<>(labels);
+        } else if (path.startsWith("labels.") && path.length() > "labels.".length()) {
+          String label = path.substring("labels.".length());
+          updated.put(label, labels.getOrDefault(label, ""));
+        } else {
+          throw Errors.invalidArgument("cannot update %s field on snapshot %s", path, key);
+        }
+      }
+      Map<String, String> result = withoutEmptyValues(Labels.validate(updated));
+      table.updateLabels(c, s.id(), result, Instant.now());
+      return table.findById(c, s.id()).orElseThrow().info();
+    });
+  }
+
+  @Override
+  public List<SnapshotInfo> list(String namespace, Filter filter) {
+    List<SnapshotRecord> all = store.read(c -> table.list(c, namespace));
+    List<SnapshotInfo> out = new ArrayList<>();
+    for (SnapshotRecord r : all) {
+      SnapshotInfo info = r.info();
+      if (filter.matches(path -> field(info, path))) {
+        out.add(info);
+      }
+    }
+    return out;
+  }
+
+  private static Optional<String> field(SnapshotInfo info, List<String> path) {
+    return switch (path.get(0)) {
+      case "kind" -> Optional.of(info.kind().filterName());
+      case "name" -> Optional.of(info.name());
+      case "parent" -> Optional.of(info.parent());
+      case "labels" -> path.size() < 2 ? Optional.empty()
+          : Optional.ofNullable(info.labels().get(String.join(".", path.subList(1, path.size()))));
+      default -> Optional.empty();
+    };
+  }
+
+  @Override
+  public SnapshotUsage usage(String namespace, String key) throws IOException {
+    SnapshotRecord s = store.read(c -> existing(c, namespace, key));
+    if (s.kind() != SnapshotKind.ACTIVE) {
+      return new SnapshotUsage(s.size(), s.inodes());
+    }
+    FileTrees.Usage u = FileTrees.usage(fsDir(s.id()));
+    return new SnapshotUsage(u.size(), u.inodes());
+  }
+
+  @Override
+  public void cleanup() throws IOException {
+    // scanned under the store's lock: a snapshot being created holds it from its staging
+    // directory until the rename, so nothing found here is still in the making
+    List<Path> debris;
+    try {
+      debris = store.write(c -> {
+        Set<Long> ids = table.ids(c);
+        List<Path> found = new ArrayList<>();
+        unchecked(() -> {
+          try (DirectoryStream<Path> entries = Files.newDirectoryStream(snapshotsDir)) {
+            for (Path p : entries) {
+              String n = p.getFileName().toString();
+              if (!n.matches("[0-9]{1,18}") || !ids.contains(Long.parseLong(n))) {
+                found.add(p);
+              }
+            }
+          }
+        });
+        return found;
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    for (Path p : debris) {
+      LOG.info("removing unreferenced snapshot directory " + p);
+      FileTrees.deleteRecursively(p);
+    }
+  }
+
+  private SnapshotRecord existing(Connection c, String namespace, String key) throws SQLException {
+    return table.find(c, namespace, key).orElseThrow(() -> Errors.notFound("snapshot %s does not exist", key));
+  }
+
+  /** containerd stores no empty label values: an empty value removes the label. */
+  private static Map<String, String> withoutEmptyValues(Map<String, String> labels) {
+    Map<String, String> out = new TreeMap<>();
+    labels.forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** Runs file work inside a store transaction, whose callbacks may only throw SQL or unchecked exceptions. */
+  private static void unchecked(IoAction action) {
+    try {
+      action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
