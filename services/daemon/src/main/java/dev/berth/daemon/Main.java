@@ -34,7 +34,7 @@ public final class Main implements Callable<Integer> {
   boolean debug;
 
   /** The service groups, as the command line spells them. */
-  enum GroupName { content, metadata }
+  enum GroupName { content, metadata, snapshots }
 
   @Override
   public Integer call() {

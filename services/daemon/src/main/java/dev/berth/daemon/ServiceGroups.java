@@ -23,7 +23,7 @@ final class ServiceGroups {
   static final String METADATA = "metadata";
   static final String SNAPSHOTS = "snapshots";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME),

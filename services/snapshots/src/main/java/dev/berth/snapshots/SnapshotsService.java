@@ -26,6 +26,8 @@ import containerd.services.snapshots.v1.UsageResponse;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.services.snapshots.v1.ViewSnapshotResponse;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.grpc.NamespaceRegistrar;
+import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.common.filter.Filter;
 import dev.berth.common.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
@@ -204,7 +206,7 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
   private void addToLease(String ns, Snapshotter sn, String key) {
     String lease = RequestContext.lease();
     if (lease != null) {
-      leases.add(ns, lease, sn.name(), key);
+      leases.add(ns, lease, "snapshots/" + sn.name(), key);
     }
   }
 
@@ -214,7 +216,7 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
       return;
     }
     try {
-      leases.remove(ns, lease, sn.name(), key);
+      leases.remove(ns, lease, "snapshots/" + sn.name(), key);
     } catch (RuntimeException e) {
       // the snapshot change has happened; a stale lease entry only protects a name that is gone
       LOG.warning("cannot drop snapshot " + key + " from lease " + lease + " in namespace " + ns + ": "

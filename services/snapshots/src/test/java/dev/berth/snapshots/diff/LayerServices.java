@@ -124,11 +124,11 @@ final class LayerServices implements AutoCloseable {
     store.close();
   }
 
-  private static final class NoLeases implements dev.berth.snapshots.LeaseRecorder {
+  private static final class NoLeases implements dev.berth.common.leases.LeaseRecorder {
     @Override
-    public void add(String namespace, String lease, String snapshotter, String key) {}
+    public void add(String namespace, String lease, String type, String id) {}
 
     @Override
-    public void remove(String namespace, String lease, String snapshotter, String key) {}
+    public void remove(String namespace, String lease, String type, String id) {}
   }
 }
