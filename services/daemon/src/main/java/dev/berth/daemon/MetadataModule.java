@@ -6,7 +6,7 @@ import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.MetadataServices;
-import dev.berth.metadata.namespaces.GrpcContentUsage;
+import dev.berth.metadata.namespaces.GrpcUsage;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ final class MetadataModule {
   static ServiceGroup metadata(DaemonConfig config, MetadataStore store, Channel api) {
     try {
       MetadataServices services = new MetadataServices(config.root(), store,
-          List.of(new GrpcContentUsage(api)), ServiceGroups::plugins);
+          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs")), ServiceGroups::plugins);
       return new ServiceGroup(ServiceGroups.METADATA, services.services());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -36,7 +36,7 @@ public final class MetadataServices {
    * @param root durable state directory; the server's UUID is kept under it
    * @param store the metadata database (this module adds its tables; the caller closes it)
    * @param extraUsageChecks what else a namespace may hold besides images and leases (e.g.
-   *     {@link dev.berth.metadata.namespaces.GrpcContentUsage}); Namespaces.Delete refuses while
+   *     {@link dev.berth.metadata.namespaces.GrpcUsage#content}); Namespaces.Delete refuses while
    *     any of them reports something
    * @param plugins what Introspection.Plugins lists, asked on every call
    */

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** GrpcContentUsage against a Content server that lists the blobs this test puts in each namespace. */
-class GrpcContentUsageTest {
+/** GrpcUsage.content against a Content server that lists the blobs this test puts in each namespace. */
+class GrpcUsageTest {
   /** Answers Content.List from a map of namespace to blob digests, in chunks of one, as a streaming server may. */
   private static final class ListingContent extends ContentGrpc.ContentImplBase {
     final Map<String, List<String>> blobs = new ConcurrentHashMap<>();
@@ -70,7 +70,7 @@ class GrpcContentUsageTest {
   @Test
   void reportsContentOnlyForTheNamespaceThatHoldsIt() {
     content.blobs.put("web", List.of(digest("a"), digest("b")));
-    GrpcContentUsage usage = new GrpcContentUsage(contentServer.channel());
+    NamespaceUsage usage = GrpcUsage.content(contentServer.channel());
     assertEquals(Optional.of("content"), usage.describeUse("web"));
     assertEquals(Optional.empty(), usage.describeUse("db"));
   }
@@ -79,7 +79,7 @@ class GrpcContentUsageTest {
   void anUnreachableContentServiceIsUnavailable() {
     ManagedChannel nowhere = InProcessChannelBuilder.forName("no-such-server").directExecutor().build();
     try {
-      BerthException e = assertThrows(BerthException.class, () -> new GrpcContentUsage(nowhere).describeUse("web"));
+      BerthException e = assertThrows(BerthException.class, () -> GrpcUsage.content(nowhere).describeUse("web"));
       assertEquals(Status.Code.UNAVAILABLE, e.code());
     } finally {
       nowhere.shutdownNow();
@@ -89,7 +89,7 @@ class GrpcContentUsageTest {
   @Test
   void namespacesDeleteRefusesWhileContentRemains() throws Exception {
     try (MetadataTestServer server = MetadataTestServer.start(
-        root, List.of(new GrpcContentUsage(contentServer.channel())), List::of)) {
+        root, List.of(GrpcUsage.content(contentServer.channel())), List::of)) {
       NamespacesGrpc.NamespacesBlockingStub namespaces = NamespacesGrpc.newBlockingStub(server.channel());
       namespaces.create(CreateNamespaceRequest.newBuilder().setNamespace(Namespace.newBuilder().setName("web")).build());
       content.blobs.put("web", List.of(digest("a")));
