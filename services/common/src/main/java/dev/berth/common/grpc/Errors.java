@@ -36,6 +36,10 @@ public final class Errors {
     return of(Status.Code.OUT_OF_RANGE, format, args);
   }
 
+  public static BerthException resourceExhausted(String format, Object... args) {
+    return of(Status.Code.RESOURCE_EXHAUSTED, format, args);
+  }
+
   public static BerthException unimplemented(String format, Object... args) {
     return of(Status.Code.UNIMPLEMENTED, format, args);
   }

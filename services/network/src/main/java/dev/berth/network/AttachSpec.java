@@ -1,0 +1,12 @@
+package dev.berth.network;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An attachment as asked, ports already parsed; empty strings mean "choose".
+ * {@link NetworkManager#attach} validates the rest.
+ */
+public record AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
+    String ip, List<PortMapping> ports, String hostname, List<String> aliases, Dns dns,
+    List<String> extraHosts, Map<String, String> labels) {}

@@ -1,0 +1,43 @@
+package dev.berth.network;
+
+import dev.berth.network.ipam.Ipv4;
+import dev.berth.network.ipam.Subnet;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's connection to a network, as stored. {@code ip}, {@code subnet},
+ * {@code gateway}, {@code mac} and {@code interfaceName} describe the container's interface
+ * (BRIDGE mode, and CONTAINER mode where they are those of the container whose namespace is
+ * shared); they are null or empty otherwise. {@code defaultRoute}: the container's default
+ * route goes through this interface (the first bridge network's). {@code netns} is empty in
+ * HOST mode, whose namespace is the daemon's.
+ */
+public record AttachmentInfo(String namespace, String containerId, String network, Mode mode,
+    String netns, boolean netnsPinned, String interfaceName, String hostInterface, String hostMac,
+    Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, List<String> aliases,
+    List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
+    Map<String, String> labels, Instant createdAt) {
+
+  public ContainerFilePaths files() {
+    return ContainerFilePaths.in(filesDirectory);
+  }
+
+  public boolean hasAddress() {
+    return ip != null;
+  }
+
+  public AttachmentInfo withPorts(List<PortMapping> newPorts) {
+    return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
+        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, aliases, List.copyOf(newPorts), dns,
+        extraHosts, filesDirectory, labels, createdAt);
+  }
+
+  public AttachmentInfo withNetns(String path) {
+    return new AttachmentInfo(namespace, containerId, network, mode, path, netnsPinned, interfaceName,
+        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, aliases, ports, dns,
+        extraHosts, filesDirectory, labels, createdAt);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.berth.network;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.AttachResponse;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.DetachRequest;
+import berth.network.v1.GetAttachmentRequest;
+import berth.network.v1.GetAttachmentResponse;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.ListAttachmentsResponse;
+import com.google.protobuf.Empty;
+import dev.berth.common.filter.Filter;
+import dev.berth.common.grpc.RequestContext;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * berth.network.v1.Attachments over a {@link NetworkManager}, in the request's containerd
+ * namespace. Serve it wrapped with {@code ServiceInterceptors.wrap}.
+ */
+public final class AttachmentsService extends AttachmentsGrpc.AttachmentsImplBase {
+  private final NetworkManager manager;
+
+  public AttachmentsService(NetworkManager manager) {
+    this.manager = manager;
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
+    AttachmentInfo a = manager.attach(RequestContext.namespace(), NetworkMessages.spec(request));
+    responses.onNext(AttachResponse.newBuilder().setAttachment(NetworkMessages.attachment(a)).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void detach(DetachRequest request, StreamObserver<Empty> responses) {
+    manager.detach(RequestContext.namespace(), request.getContainerId(), request.getNetwork());
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void get(GetAttachmentRequest request, StreamObserver<GetAttachmentResponse> responses) {
+    AttachmentInfo a = manager.getAttachment(RequestContext.namespace(), request.getContainerId(),
+        request.getNetwork());
+    responses.onNext(GetAttachmentResponse.newBuilder().setAttachment(NetworkMessages.attachment(a)).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void list(ListAttachmentsRequest request, StreamObserver<ListAttachmentsResponse> responses) {
+    ListAttachmentsResponse.Builder b = ListAttachmentsResponse.newBuilder();
+    manager.listAttachments(RequestContext.namespace(), Filter.parse(request.getFiltersList()))
+        .forEach(a -> b.addAttachments(NetworkMessages.attachment(a)));
+    responses.onNext(b.build());
+    responses.onCompleted();
+  }
+}

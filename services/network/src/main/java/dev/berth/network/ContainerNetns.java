@@ -1,0 +1,113 @@
+package dev.berth.network;
+
+import dev.berth.network.ipam.Ipv4;
+import dev.berth.network.ipam.Subnet;
+import dev.berth.network.linux.Link;
+import dev.berth.network.linux.Netns;
+import dev.berth.network.linux.Rtnl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Work inside containers' network namespaces, and the namespaces Berth creates itself, pinned
+ * at {@code <state>/netns/<namespace>/<container>}.
+ */
+final class ContainerNetns {
+  private final Path pins;
+
+  ContainerNetns(Path pins) {
+    this.pins = pins;
+  }
+
+  Path pinPath(String namespace, String containerId) {
+    return pins.resolve(namespace).resolve(containerId);
+  }
+
+  /** Creates and pins a namespace with loopback up. */
+  void createPinned(Path pin) throws IOException {
+    Files.createDirectories(pin.getParent());
+    Netns.createPinned(pin, () -> {
+      try (Rtnl rtnl = Rtnl.open()) {
+        loopbackUp(rtnl);
+      }
+      return null;
+    });
+  }
+
+  void unpin(Path pin) throws IOException {
+    Netns.unpin(pin);
+    if (!Files.isDirectory(pin.getParent())) {
+      return;
+    }
+    try (Stream<Path> left = Files.list(pin.getParent())) {
+      if (left.findAny().isEmpty()) {
+        Files.deleteIfExists(pin.getParent());
+      }
+    }
+  }
+
+  /** Every pin present, referenced or not. */
+  List<Path> pins() throws IOException {
+    List<Path> found = new ArrayList<>();
+    if (!Files.isDirectory(pins)) {
+      return found;
+    }
+    try (Stream<Path> namespaces = Files.list(pins)) {
+      for (Path namespace : namespaces.toList()) {
+        try (Stream<Path> containers = Files.list(namespace)) {
+          found.addAll(containers.toList());
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Fails with an ErrnoException (ENOENT; EINVAL if it is no network namespace) unless
+   * {@code netns} can be entered.
+   */
+  void check(Path netns) throws IOException {
+    Netns.callIn(netns, () -> null);
+  }
+
+  void loopbackUp(Path netns) throws IOException {
+    Netns.callIn(netns, () -> {
+      try (Rtnl rtnl = Rtnl.open()) {
+        loopbackUp(rtnl);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Addresses the container end of a veth, brings it and loopback up and, if asked, routes the
+   * default route through the gateway. Returns the interface's MAC.
+   */
+  String configure(Path netns, String name, Ipv4 address, Subnet subnet, Ipv4 gateway, boolean defaultRoute)
+      throws IOException {
+    return Netns.callIn(netns, () -> {
+      try (Rtnl rtnl = Rtnl.open()) {
+        Link link = rtnl.link(name);
+        if (link == null) {
+          throw new IOException("interface " + name + " did not arrive in " + netns);
+        }
+        rtnl.addAddress(link.index(), name, address, subnet);
+        rtnl.setUp(link.index(), name);
+        loopbackUp(rtnl);
+        if (defaultRoute) {
+          rtnl.setDefaultRoute(gateway);
+        }
+        return link.mac();
+      }
+    });
+  }
+
+  private static void loopbackUp(Rtnl rtnl) throws IOException {
+    Link lo = rtnl.link("lo");
+    rtnl.setUp(lo.index(), "lo");
+  }
+}

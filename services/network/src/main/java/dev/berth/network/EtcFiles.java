@@ -1,0 +1,108 @@
+package dev.berth.network;
+
+import dev.berth.network.files.ContainerFiles;
+import dev.berth.network.files.HostsFile;
+import dev.berth.network.files.ResolvConf;
+import dev.berth.network.store.NetworkStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Keeps containers' /etc/hosts, /etc/hostname and /etc/resolv.conf in line with their
+ * attachments. Hostname, resolvers and extra hosts come from a container's first attachment
+ * (the one that set up its namespace); on a user-defined network /etc/hosts also lists the
+ * other containers of the same containerd namespace on it, by id, hostname and aliases.
+ */
+final class EtcFiles {
+  private static final Logger LOG = Logger.getLogger(EtcFiles.class.getName());
+
+  private final NetworkStore store;
+  private final ContainerFiles files;
+
+  EtcFiles(NetworkStore store, ContainerFiles files) {
+    this.store = store;
+    this.files = files;
+  }
+
+  /** Writes a container's files for {@code mine}; {@code undo} restores what {@code before} had. */
+  void write(List<AttachmentInfo> mine, List<AttachmentInfo> before, Undo undo) throws IOException {
+    AttachmentInfo first = mine.get(0);
+    ContainerFilePaths paths = first.files();
+    if (before.isEmpty()) {
+      undo.add("files of " + first.containerId(), () -> files.delete(first.filesDirectory()));
+    } else {
+      undo.add("/etc/hosts of " + first.containerId(), () -> files.rewriteHosts(paths, hosts(before, List.of())));
+    }
+    files.write(paths, hosts(mine, List.of()), first.hostname(), ResolvConf.render(first.dns()));
+  }
+
+  /** After {@code removed} left the store: the container's files go with its last attachment. */
+  void afterDetach(AttachmentInfo removed) throws IOException {
+    List<AttachmentInfo> left = store.attachments(removed.namespace(), removed.containerId());
+    if (left.isEmpty()) {
+      files.delete(removed.filesDirectory());
+    } else {
+      files.rewriteHosts(left.get(0).files(), hosts(left, List.of()));
+    }
+    refreshPeers(removed, List.of(removed));
+  }
+
+  /**
+   * Rewrites /etc/hosts of the other containers on {@code changed}'s user-defined network;
+   * {@code leaving} are not listed. Best effort: a peer whose file cannot be written is logged.
+   */
+  void refreshPeers(AttachmentInfo changed, List<AttachmentInfo> leaving) {
+    if (!isUserDefined(changed)) {
+      return;
+    }
+    for (AttachmentInfo peer : store.attachments()) {
+      if (peer.network().equals(changed.network()) && peer.namespace().equals(changed.namespace())
+          && !peer.containerId().equals(changed.containerId())) {
+        List<AttachmentInfo> theirs = store.attachments(peer.namespace(), peer.containerId());
+        try {
+          files.rewriteHosts(theirs.get(0).files(), hosts(theirs, leaving));
+        } catch (IOException e) {
+          LOG.warning("updating /etc/hosts of " + peer.namespace() + "/" + peer.containerId() + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private String hosts(List<AttachmentInfo> mine, List<AttachmentInfo> leaving) {
+    AttachmentInfo first = mine.get(0);
+    HostsFile hosts = new HostsFile();
+    for (AttachmentInfo a : mine) {
+      if (a.hasAddress()) {
+        List<String> names = new ArrayList<>();
+        names.add(first.hostname());
+        names.addAll(first.aliases());
+        hosts.add(a.ip().toString(), names);
+      }
+    }
+    for (HostEntry e : first.extraHosts()) {
+      hosts.add(e.ip(), List.of(e.name()));
+    }
+    List<AttachmentInfo> everyone = store.attachments();
+    for (AttachmentInfo a : mine) {
+      if (!isUserDefined(a)) {
+        continue;
+      }
+      for (AttachmentInfo peer : everyone) {
+        if (peer.network().equals(a.network()) && peer.namespace().equals(a.namespace())
+            && !peer.containerId().equals(a.containerId()) && peer.hasAddress() && !leaving.contains(peer)) {
+          List<String> names = new ArrayList<>(List.of(peer.containerId(), peer.hostname()));
+          names.addAll(peer.aliases());
+          hosts.add(peer.ip().toString(), names);
+        }
+      }
+    }
+    return hosts.render();
+  }
+
+  /** Docker's rule: containers find each other by name on user-defined networks, not on the default one. */
+  private boolean isUserDefined(AttachmentInfo a) {
+    return a.mode() == Mode.BRIDGE && store.network(a.network()).map(n -> !n.isDefault()).orElse(false);
+  }
+}

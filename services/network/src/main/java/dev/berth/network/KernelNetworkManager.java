@@ -1,0 +1,641 @@
+package dev.berth.network;
+
+import dev.berth.common.Identifiers;
+import dev.berth.common.filter.Filter;
+import dev.berth.common.grpc.BerthException;
+import dev.berth.common.grpc.Errors;
+import dev.berth.common.store.Labels;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.network.files.ContainerFiles;
+import dev.berth.network.files.ResolvConf;
+import dev.berth.network.ipam.AddressAllocator;
+import dev.berth.network.ipam.Ipv4;
+import dev.berth.network.ipam.Subnet;
+import dev.berth.network.linux.ErrnoException;
+import dev.berth.network.linux.Link;
+import dev.berth.network.nat.NatRules;
+import dev.berth.network.store.NetworkStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+/**
+ * The network service on the real kernel: bridges and veth pairs through rtnetlink, NAT and
+ * published ports through libnftables, addresses from the metadata store. One operation at a
+ * time; each attach is all or nothing (see {@link Undo}), and everything it creates is found
+ * again from the store after a restart.
+ */
+public final class KernelNetworkManager implements NetworkManager {
+  public static final String DEFAULT_NETWORK = "bridge";
+  static final String HOST = "host";
+  static final String NONE = "none";
+  static final String CONTAINER_PREFIX = "container:";
+  private static final int DEFAULT_MTU = 1500;
+  private static final Logger LOG = Logger.getLogger(KernelNetworkManager.class.getName());
+
+  private final NetworkConfig config;
+  private final NetworkStore store;
+  private final HostNetwork host;
+  private final ContainerNetns netns;
+  private final ContainerFiles files;
+  private final EtcFiles etcFiles;
+
+  private KernelNetworkManager(NetworkConfig config, NetworkStore store, HostNetwork host, ContainerNetns netns,
+      ContainerFiles files) {
+    this.config = config;
+    this.store = store;
+    this.host = host;
+    this.netns = netns;
+    this.files = files;
+    this.etcFiles = new EtcFiles(store, files);
+  }
+
+  /**
+   * Opens the service on {@code state} (pins under {@code state/netns}, generated files under
+   * {@code state/network}) and the network tables of {@code db}: creates the default network on
+   * first start, forgets attachments whose namespace is gone, and puts the stored bridges, port
+   * reservations and nftables rules back in force. Call {@link #close()} at shutdown.
+   */
+  public static KernelNetworkManager open(Path state, MetadataStore db, NetworkConfig config) throws IOException {
+    NetworkStore store = new NetworkStore(db);
+    HostNetwork host = HostNetwork.open(config.hostNetns());
+    KernelNetworkManager manager = new KernelNetworkManager(config, store, host,
+        new ContainerNetns(state.resolve("netns")), new ContainerFiles(state.resolve("network")));
+    try {
+      manager.start();
+      return manager;
+    } catch (IOException | RuntimeException e) {
+      host.close();
+      throw e;
+    }
+  }
+
+  private synchronized void start() throws IOException {
+    if (store.networks().stream().noneMatch(NetworkInfo::isDefault)) {
+      Subnet subnet = freeSubnet(store.networks());
+      NetworkInfo network = new NetworkInfo(DEFAULT_NETWORK, NetworkInfo.DRIVER_BRIDGE, subnet, subnet.firstHost(),
+          Names.device("default bridge", config.defaultBridge()), DEFAULT_MTU, true, false, Map.of(), Instant.now(),
+          true);
+      store.insertNetwork(network);
+      LOG.info("default network " + DEFAULT_NETWORK + ": " + subnet + " on " + network.bridge());
+    }
+    for (AttachmentInfo a : store.attachments()) {
+      if (!alive(a)) {
+        LOG.info("forgetting attachment of " + a.namespace() + "/" + a.containerId() + " to " + a.network()
+            + ": its network namespace " + a.netns() + " is gone");
+        remove(a);
+      }
+    }
+    List<AttachmentInfo> attachments = store.attachments();
+    Set<String> bridged = new HashSet<>();
+    for (AttachmentInfo a : attachments) {
+      if (a.mode() == Mode.BRIDGE) {
+        bridged.add(a.network());
+        for (PortMapping p : a.ports()) {
+          try {
+            host.reserve(p);
+          } catch (BerthException e) {
+            LOG.warning("published port " + p + " of " + a.namespace() + "/" + a.containerId()
+                + " could not be reserved again: " + e.getMessage() + "; its rule stays in force");
+          }
+        }
+      }
+    }
+    for (NetworkInfo n : store.networks()) {
+      if (bridged.contains(n.name())) {
+        host.ensureBridge(n);
+      }
+    }
+    host.applyRules(NatRules.render(store.networks(), attachments));
+    sweep(attachments);
+  }
+
+  /** Removes what a crash between kernel work and commit may have left: pins and veths nobody references. */
+  private void sweep(List<AttachmentInfo> attachments) throws IOException {
+    Set<String> referencedNetns = new HashSet<>();
+    Set<String> hostInterfaces = new HashSet<>();
+    attachments.forEach(a -> {
+      referencedNetns.add(a.netns());
+      hostInterfaces.add(a.hostInterface());
+    });
+    for (Path pin : netns.pins()) {
+      if (!referencedNetns.contains(pin.toString())) {
+        LOG.info("removing unreferenced network namespace pin " + pin);
+        netns.unpin(pin);
+      }
+    }
+    Set<Integer> bridges = new HashSet<>();
+    Set<String> bridgeNames = new HashSet<>();
+    store.networks().forEach(n -> bridgeNames.add(n.bridge()));
+    List<Link> links = host.links();
+    links.stream().filter(l -> bridgeNames.contains(l.name())).forEach(l -> bridges.add(l.index()));
+    for (Link l : links) {
+      if (bridges.contains(l.master()) && "veth".equals(l.kind()) && !hostInterfaces.contains(l.name())) {
+        LOG.info("removing unreferenced veth " + l.name());
+        host.deleteLink(l.name());
+      }
+    }
+  }
+
+  private boolean alive(AttachmentInfo a) {
+    if (a.netns().isEmpty()) {
+      return true;
+    }
+    try {
+      netns.check(Path.of(a.netns()));
+      return true;
+    } catch (ErrnoException e) {
+      return e.errno() != ErrnoException.ENOENT && e.errno() != ErrnoException.EINVAL;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  // ---- networks ----
+
+  @Override
+  public synchronized NetworkInfo createNetwork(NetworkSpec spec) {
+    String name = Identifiers.validate("network name", spec.name());
+    if (name.equals(HOST) || name.equals(NONE)) {
+      throw Errors.invalidArgument("network name %s is reserved for the %s mode", name, name);
+    }
+    if (store.network(name).isPresent()) {
+      throw Errors.alreadyExists("network %s already exists", name);
+    }
+    if (!spec.driver().isEmpty() && !spec.driver().equals(NetworkInfo.DRIVER_BRIDGE)) {
+      throw Errors.invalidArgument("network driver %s is not supported (only bridge)",
+          Identifiers.printable(spec.driver()));
+    }
+    int mtu = spec.mtu() == 0 ? DEFAULT_MTU : spec.mtu();
+    if (mtu < 68 || mtu > 65535) {
+      throw Errors.invalidArgument("MTU %d is out of range 68-65535", spec.mtu());
+    }
+    Labels.validate(spec.labels());
+    List<NetworkInfo> others = store.networks();
+    Subnet subnet;
+    try {
+      subnet = spec.subnet().isEmpty() ? freeSubnet(others) : Subnet.parse(spec.subnet());
+    } catch (IOException e) {
+      throw Errors.internal(e, "reading the host's routes: %s", e.getMessage());
+    }
+    for (NetworkInfo other : others) {
+      if (other.subnet().overlaps(subnet)) {
+        throw Errors.failedPrecondition("subnet %s overlaps subnet %s of network %s", subnet, other.subnet(),
+            other.name());
+      }
+    }
+    Ipv4 gateway = spec.gateway().isEmpty() ? subnet.firstHost() : Ipv4.parse("gateway", spec.gateway());
+    if (!subnet.isHost(gateway)) {
+      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
+    }
+    String bridge = spec.bridge().isEmpty() ? "br-" + shortHash(name) : Names.device("bridge name", spec.bridge());
+    for (NetworkInfo other : others) {
+      if (other.bridge().equals(bridge)) {
+        throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
+      }
+    }
+    try {
+      if (host.link(bridge) != null) {
+        throw Errors.failedPrecondition("a device named %s already exists on the host", bridge);
+      }
+    } catch (IOException e) {
+      throw Errors.internal(e, "looking up device %s: %s", bridge, e.getMessage());
+    }
+    NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
+        spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
+        false);
+    store.insertNetwork(network);
+    LOG.info("created network " + name + ": " + subnet + " on " + bridge);
+    return network;
+  }
+
+  @Override
+  public synchronized NetworkInfo getNetwork(String name) {
+    Identifiers.validate("network name", name);
+    return network(name);
+  }
+
+  @Override
+  public synchronized List<NetworkInfo> listNetworks(Filter filter) {
+    return store.networks().stream().filter(n -> filter.matches(path -> switch (path.get(0)) {
+      case "name" -> Optional.of(n.name());
+      case "driver" -> Optional.of(n.driver());
+      case "subnet" -> Optional.of(n.subnet().toString());
+      case "gateway" -> Optional.of(n.gateway().toString());
+      case "bridge" -> Optional.of(n.bridge());
+      case "internal" -> Optional.of(Boolean.toString(n.internal()));
+      case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(n.labels().get(path.get(1)));
+      default -> Optional.empty();
+    })).toList();
+  }
+
+  @Override
+  public synchronized void deleteNetwork(String name) {
+    Identifiers.validate("network name", name);
+    NetworkInfo network = network(name);
+    if (network.isDefault()) {
+      throw Errors.failedPrecondition("the default network %s cannot be deleted", name);
+    }
+    long attached = store.attachments().stream().filter(a -> a.network().equals(name)).count();
+    if (attached > 0) {
+      throw Errors.failedPrecondition("network %s has %d attached container(s)", name, attached);
+    }
+    try {
+      host.deleteLink(network.bridge());
+    } catch (IOException e) {
+      throw Errors.internal(e, "deleting bridge %s of network %s: %s", network.bridge(), name, e.getMessage());
+    }
+    store.deleteNetwork(name);
+    LOG.info("deleted network " + name);
+  }
+
+  private NetworkInfo network(String name) {
+    return store.network(name).orElseThrow(() -> Errors.notFound("network %s not found", name));
+  }
+
+  /** The first candidate subnet that no network and no route of the host uses. */
+  private Subnet freeSubnet(List<NetworkInfo> networks) throws IOException {
+    List<Subnet> used = new ArrayList<>(host.routedSubnets());
+    networks.forEach(n -> used.add(n.subnet()));
+    for (Subnet candidate : candidateSubnets()) {
+      if (used.stream().noneMatch(candidate::overlaps)) {
+        return candidate;
+      }
+    }
+    throw Errors.resourceExhausted("no free private subnet left; give one explicitly");
+  }
+
+  /** 10.88.0.0/16 to 10.127.0.0/16, then 172.16.0.0/16 to 172.31.0.0/16. */
+  private static List<Subnet> candidateSubnets() {
+    List<Subnet> candidates = new ArrayList<>();
+    for (int b = 88; b <= 127; b++) {
+      candidates.add(new Subnet(new Ipv4((10 << 24) | (b << 16)), 16));
+    }
+    for (int b = 16; b <= 31; b++) {
+      candidates.add(new Subnet(new Ipv4((172 << 24) | (b << 16)), 16));
+    }
+    return candidates;
+  }
+
+  // ---- attachments ----
+
+  /** What an attach request's network field names. */
+  private record Target(Mode mode, String key, NetworkInfo network, AttachmentInfo shared) {}
+
+  @Override
+  public synchronized AttachmentInfo attach(String namespace, AttachSpec spec) {
+    String containerId = Identifiers.validate("container id", spec.containerId());
+    Target target = target(namespace, containerId, spec.network().isEmpty() ? DEFAULT_NETWORK : spec.network());
+    List<AttachmentInfo> existing = store.attachments(namespace, containerId);
+    for (AttachmentInfo a : existing) {
+      if (a.network().equals(target.key())) {
+        throw Errors.alreadyExists("container %s is already attached to %s", containerId, target.key());
+      }
+    }
+    if (!existing.isEmpty() && (target.mode() != Mode.BRIDGE || existing.get(0).mode() != Mode.BRIDGE)) {
+      throw Errors.failedPrecondition("container %s is attached to %s; %s and %s cannot be combined",
+          containerId, existing.get(0).network(), existing.get(0).network(), target.key());
+    }
+    if (target.mode() != Mode.BRIDGE) {
+      if (!spec.ports().isEmpty()) {
+        throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
+            target.mode().name().toLowerCase(Locale.ROOT));
+      }
+      if (!spec.ip().isEmpty() || !spec.interfaceName().isEmpty()) {
+        throw Errors.invalidArgument("an address or interface name can only be given on a bridge network");
+      }
+    } else if (target.network().internal() && !spec.ports().isEmpty()) {
+      throw Errors.invalidArgument("network %s is internal: ports cannot be published", target.key());
+    }
+    if ((target.mode() == Mode.HOST || target.mode() == Mode.CONTAINER) && !spec.netnsPath().isEmpty()) {
+      throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
+          target.mode().name().toLowerCase(Locale.ROOT));
+    }
+    String hostname = spec.hostname().isEmpty()
+        ? (target.shared() != null ? target.shared().hostname() : defaultHostname(containerId))
+        : Names.hostname("hostname", spec.hostname());
+    List<String> aliases = spec.aliases().stream().map(a -> Names.hostname("alias", a)).toList();
+    List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
+    Labels.validate(spec.labels());
+    Dns dns = dns(target.mode(), spec.dns());
+
+    Undo undo = new Undo();
+    AttachmentInfo attachment;
+    try {
+      NetnsChoice ns = chooseNetns(namespace, containerId, target, spec.netnsPath(), existing, undo);
+      attachment = switch (target.mode()) {
+        case BRIDGE -> connectBridge(namespace, containerId, target.network(), ns, spec, existing, undo,
+            hostname, aliases, dns, extraHosts);
+        case NONE -> {
+          if (!ns.pinned()) {
+            netns.loopbackUp(Path.of(ns.path()));
+          }
+          yield attachment(namespace, containerId, target.key(), Mode.NONE, ns, null, hostname, aliases, dns,
+              extraHosts, spec.labels());
+        }
+        case HOST, CONTAINER -> attachment(namespace, containerId, target.key(), target.mode(), ns,
+            target.shared(), hostname, aliases, dns, extraHosts, spec.labels());
+      };
+      List<AttachmentInfo> mine = new ArrayList<>(existing);
+      mine.add(attachment);
+      etcFiles.write(mine, existing, undo);
+      List<AttachmentInfo> all = new ArrayList<>(store.attachments());
+      all.add(attachment);
+      host.applyRules(NatRules.render(store.networks(), all));
+      undo.add("nftables rules", () -> host.applyRules(NatRules.render(store.networks(), store.attachments())));
+      store.insertAttachment(attachment);
+    } catch (IOException e) {
+      undo.run();
+      throw Errors.internal(e, "attaching %s to %s: %s", containerId, target.key(), e.getMessage());
+    } catch (RuntimeException e) {
+      undo.run();
+      throw e;
+    }
+    LOG.info("attached " + namespace + "/" + containerId + " to " + target.key()
+        + (attachment.hasAddress() ? " as " + attachment.ip() : ""));
+    etcFiles.refreshPeers(attachment, List.of());
+    return present(attachment);
+  }
+
+  private Target target(String namespace, String containerId, String network) {
+    if (network.equals(HOST)) {
+      return new Target(Mode.HOST, HOST, null, null);
+    }
+    if (network.equals(NONE)) {
+      return new Target(Mode.NONE, NONE, null, null);
+    }
+    if (network.startsWith(CONTAINER_PREFIX)) {
+      String other = Identifiers.validate("container id", network.substring(CONTAINER_PREFIX.length()));
+      if (other.equals(containerId)) {
+        throw Errors.invalidArgument("container %s cannot share its own network namespace", containerId);
+      }
+      List<AttachmentInfo> theirs = store.attachments(namespace, other);
+      if (theirs.isEmpty()) {
+        throw Errors.notFound("container %s has no network attachment to share", other);
+      }
+      return new Target(Mode.CONTAINER, network, null, theirs.get(0));
+    }
+    Identifiers.validate("network name", network);
+    return new Target(Mode.BRIDGE, network, network(network), null);
+  }
+
+  /** The namespace an attachment uses, and whether Berth pinned it (and so removes it with the last user). */
+  private record NetnsChoice(String path, boolean pinned) {}
+
+  private NetnsChoice chooseNetns(String namespace, String containerId, Target target, String requested,
+      List<AttachmentInfo> existing, Undo undo) throws IOException {
+    if (target.mode() == Mode.HOST) {
+      return new NetnsChoice("", false);
+    }
+    if (target.mode() == Mode.CONTAINER) {
+      return new NetnsChoice(target.shared().netns(), target.shared().netnsPinned());
+    }
+    if (!existing.isEmpty()) {
+      AttachmentInfo first = existing.get(0);
+      if (!requested.isEmpty() && !requested.equals(first.netns())) {
+        throw Errors.failedPrecondition("container %s already uses network namespace %s", containerId, first.netns());
+      }
+      return new NetnsChoice(first.netns(), first.netnsPinned());
+    }
+    if (!requested.isEmpty()) {
+      Path path = Path.of(requested);
+      if (!path.isAbsolute()) {
+        throw Errors.invalidArgument("network namespace path %s must be absolute", Identifiers.printable(requested));
+      }
+      try {
+        netns.check(path);
+      } catch (ErrnoException e) {
+        if (e.errno() == ErrnoException.ENOENT) {
+          throw Errors.notFound("network namespace %s does not exist", requested);
+        }
+        if (e.errno() == ErrnoException.EINVAL) {
+          throw Errors.invalidArgument("%s is not a network namespace", requested);
+        }
+        throw e;
+      }
+      return new NetnsChoice(requested, false);
+    }
+    Path pin = netns.pinPath(namespace, containerId);
+    for (AttachmentInfo other : store.attachments()) {
+      if (other.netns().equals(pin.toString())) {
+        throw Errors.failedPrecondition("the network namespace %s of container %s is still shared by container %s",
+            pin, containerId, other.containerId());
+      }
+    }
+    // A pin nobody references is a leftover of a crash; a fresh namespace replaces it.
+    netns.unpin(pin);
+    netns.createPinned(pin);
+    undo.add("pin " + pin, () -> netns.unpin(pin));
+    return new NetnsChoice(pin.toString(), true);
+  }
+
+  private AttachmentInfo connectBridge(String namespace, String containerId, NetworkInfo network, NetnsChoice ns,
+      AttachSpec spec, List<AttachmentInfo> existing, Undo undo, String hostname, List<String> aliases, Dns dns,
+      List<HostEntry> extraHosts) throws IOException {
+    String ifName = spec.interfaceName().isEmpty() ? nextInterface(existing)
+        : Names.device("interface name", spec.interfaceName());
+    if (ifName.equals("lo") || existing.stream().anyMatch(a -> a.interfaceName().equals(ifName))) {
+      throw Errors.alreadyExists("container %s already has an interface %s", containerId, ifName);
+    }
+    Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
+    Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.gateway(),
+        store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
+    List<PortMapping> ports = new ArrayList<>();
+    for (PortMapping asked : spec.ports()) {
+      PortMapping bound = host.reserve(asked);
+      undo.add("reservation of " + bound, () -> host.release(bound));
+      ports.add(bound);
+    }
+    host.ensureBridge(network);
+    String hostInterface = "vb" + HexFormat.of().formatHex(randomBytes(5));
+    String hostMac;
+    try {
+      hostMac = host.createVeth(hostInterface, ifName, network, Path.of(ns.path()));
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.EEXIST) {
+        throw Errors.alreadyExists("an interface named %s already exists in network namespace %s", ifName, ns.path());
+      }
+      throw e;
+    }
+    undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
+    boolean defaultRoute = existing.isEmpty();
+    String mac = netns.configure(Path.of(ns.path()), ifName, ip, network.subnet(), network.gateway(), defaultRoute);
+    return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
+        hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, aliases,
+        List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId), Map.copyOf(spec.labels()),
+        Instant.now());
+  }
+
+  /** An attachment without a veth of its own; {@code shared} lends its interface (CONTAINER mode). */
+  private AttachmentInfo attachment(String namespace, String containerId, String key, Mode mode, NetnsChoice ns,
+      AttachmentInfo shared, String hostname, List<String> aliases, Dns dns, List<HostEntry> extraHosts,
+      Map<String, String> labels) {
+    boolean sharesInterface = shared != null && shared.hasAddress();
+    return new AttachmentInfo(namespace, containerId, key, mode, ns.path(), ns.pinned(),
+        sharesInterface ? shared.interfaceName() : "", "", "",
+        sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
+        sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
+        sharesInterface ? shared.mac() : "", hostname, aliases, List.of(), dns, extraHosts,
+        files.directory(namespace, containerId), Map.copyOf(labels), Instant.now());
+  }
+
+  private static String nextInterface(List<AttachmentInfo> existing) {
+    Set<String> taken = new HashSet<>();
+    existing.forEach(a -> taken.add(a.interfaceName()));
+    int n = 0;
+    while (taken.contains("eth" + n)) {
+      n++;
+    }
+    return "eth" + n;
+  }
+
+  private static String defaultHostname(String containerId) {
+    return containerId.substring(0, Math.min(12, containerId.length()));
+  }
+
+  /** Resolvers asked for replace the host's field by field (servers, search, options), as Docker does. */
+  private Dns dns(Mode mode, Dns asked) {
+    asked.nameservers().forEach(ns -> Names.address("DNS server", ns));
+    asked.search().forEach(s -> Names.word("DNS search domain", s));
+    asked.options().forEach(o -> Names.word("DNS option", o));
+    Dns hostDns;
+    try {
+      hostDns = ResolvConf.read(config.hostResolvConf());
+    } catch (IOException e) {
+      throw Errors.internal(e, "reading %s: %s", config.hostResolvConf(), e.getMessage());
+    }
+    Dns base = mode == Mode.HOST ? hostDns : ResolvConf.forOwnNamespace(hostDns, config.fallbackDns());
+    return new Dns(asked.nameservers().isEmpty() ? base.nameservers() : List.copyOf(asked.nameservers()),
+        asked.search().isEmpty() ? base.search() : List.copyOf(asked.search()),
+        asked.options().isEmpty() ? base.options() : List.copyOf(asked.options()));
+  }
+
+  // ---- detach ----
+
+  @Override
+  public synchronized void detach(String namespace, String containerId, String network) {
+    Identifiers.validate("container id", containerId);
+    List<AttachmentInfo> mine = store.attachments(namespace, containerId);
+    List<AttachmentInfo> targets = new ArrayList<>();
+    for (AttachmentInfo a : mine) {
+      if (network.isEmpty() || a.network().equals(network)) {
+        targets.add(0, a);
+      }
+    }
+    for (AttachmentInfo a : targets) {
+      try {
+        remove(a);
+      } catch (IOException e) {
+        throw Errors.internal(e, "detaching %s from %s: %s", containerId, a.network(), e.getMessage());
+      }
+      LOG.info("detached " + namespace + "/" + containerId + " from " + a.network());
+    }
+  }
+
+  /**
+   * Takes an attachment out of the kernel and the store: rules first (so nothing is forwarded to
+   * an address about to be reused), then the veth, the reservations, the records, the pin and
+   * the files. Each step tolerates its object being gone already, so a retry after a crash
+   * finishes the job.
+   */
+  private void remove(AttachmentInfo a) throws IOException {
+    List<AttachmentInfo> remaining = store.attachments().stream().filter(o -> !sameKey(o, a)).toList();
+    host.applyRules(NatRules.render(store.networks(), remaining));
+    if (a.mode() == Mode.BRIDGE) {
+      host.deleteLink(a.hostInterface());
+      for (PortMapping p : a.ports()) {
+        host.release(p);
+      }
+    }
+    store.deleteAttachment(a);
+    if (a.netnsPinned() && remaining.stream().noneMatch(o -> o.netns().equals(a.netns()))) {
+      netns.unpin(Path.of(a.netns()));
+    }
+    etcFiles.afterDetach(a);
+  }
+
+  private static boolean sameKey(AttachmentInfo x, AttachmentInfo y) {
+    return x.namespace().equals(y.namespace()) && x.containerId().equals(y.containerId())
+        && x.network().equals(y.network());
+  }
+
+  // ---- queries ----
+
+  @Override
+  public synchronized AttachmentInfo getAttachment(String namespace, String containerId, String network) {
+    Identifiers.validate("container id", containerId);
+    List<AttachmentInfo> mine = store.attachments(namespace, containerId);
+    return mine.stream()
+        .filter(a -> network.isEmpty() || a.network().equals(network))
+        .findFirst()
+        .map(this::present)
+        .orElseThrow(() -> network.isEmpty()
+            ? Errors.notFound("container %s is not attached to any network", containerId)
+            : Errors.notFound("container %s is not attached to %s", containerId, network));
+  }
+
+  @Override
+  public synchronized List<AttachmentInfo> listAttachments(String namespace, Filter filter) {
+    return store.attachments().stream()
+        .filter(a -> a.namespace().equals(namespace))
+        .map(this::present)
+        .filter(a -> filter.matches(path -> switch (path.get(0)) {
+          case "container_id", "container" -> Optional.of(a.containerId());
+          case "network" -> Optional.of(a.network());
+          case "mode" -> Optional.of(a.mode().name().toLowerCase(Locale.ROOT));
+          case "netns_path" -> Optional.of(a.netns());
+          case "ip" -> Optional.ofNullable(a.ip()).map(Ipv4::toString);
+          case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(a.labels().get(path.get(1)));
+          default -> Optional.empty();
+        }))
+        .toList();
+  }
+
+  /** An attachment as answered: one in the host's namespace (HOST mode, or sharing such) names it. */
+  private AttachmentInfo present(AttachmentInfo a) {
+    if (!a.netns().isEmpty()) {
+      return a;
+    }
+    String path = config.hostNetns() != null ? config.hostNetns().toString()
+        : "/proc/" + ProcessHandle.current().pid() + "/ns/net";
+    return a.withNetns(path);
+  }
+
+  /** Addresses leased on all networks, as "network ip": for checks that nothing was left behind. */
+  public synchronized List<String> leases() {
+    return store.allLeases();
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String shortHash(String name) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    host.close();
+  }
+}

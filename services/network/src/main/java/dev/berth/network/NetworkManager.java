@@ -1,0 +1,34 @@
+package dev.berth.network;
+
+import dev.berth.common.filter.Filter;
+import java.util.List;
+
+/**
+ * Networks and the attachments of containers to them. Networks are host-wide; attachments live
+ * in a containerd namespace. Failures are {@code BerthException}s with the status to answer.
+ */
+public interface NetworkManager extends AutoCloseable {
+  NetworkInfo createNetwork(NetworkSpec spec);
+
+  NetworkInfo getNetwork(String name);
+
+  List<NetworkInfo> listNetworks(Filter filter);
+
+  /** Refused while containers are attached, and for the default network. */
+  void deleteNetwork(String name);
+
+  /** Connects a container; all or nothing. */
+  AttachmentInfo attach(String namespace, AttachSpec spec);
+
+  /** Disconnects a container from {@code network}, or from all of them if empty. Idempotent. */
+  void detach(String namespace, String containerId, String network);
+
+  /** The attachment to {@code network}, or the container's first one if empty. */
+  AttachmentInfo getAttachment(String namespace, String containerId, String network);
+
+  List<AttachmentInfo> listAttachments(String namespace, Filter filter);
+
+  /** Stops the service's threads; what is in the kernel stays in force. */
+  @Override
+  void close();
+}

@@ -1,0 +1,76 @@
+package dev.berth.network.files;
+
+import dev.berth.network.ContainerFilePaths;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The generated /etc files of containers, under {@code <state>/network/<namespace>/<container>}.
+ *
+ * <p>A first write is atomic (temporary file renamed into place) but not fsynced: these files
+ * live in the state directory, whose contents mean nothing after a machine crash (the
+ * namespaces they belong to are gone too), and a process crash loses nothing written. Later
+ * writes (the peers of a user-defined network changed) go into the same file: it is
+ * bind-mounted into the running container, and a bind mount keeps the inode it was made with,
+ * so a renamed-over file would never be seen there.
+ */
+public final class ContainerFiles {
+  private final Path root;
+
+  public ContainerFiles(Path root) {
+    this.root = root;
+  }
+
+  public Path directory(String namespace, String containerId) {
+    return root.resolve(namespace).resolve(containerId);
+  }
+
+  public void write(ContainerFilePaths paths, String hosts, String hostname, String resolvConf) throws IOException {
+    Files.createDirectories(paths.hosts().getParent());
+    put(paths.hosts(), hosts);
+    put(paths.hostname(), hostname + "\n");
+    put(paths.resolvConf(), resolvConf);
+  }
+
+  /** Rewrites a container's /etc/hosts in place; nothing if the container's files are gone. */
+  public void rewriteHosts(ContainerFilePaths paths, String hosts) throws IOException {
+    if (Files.exists(paths.hosts())) {
+      Files.writeString(paths.hosts(), hosts, StandardCharsets.UTF_8,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+  }
+
+  public void delete(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(directory)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+    Path namespaceDir = directory.getParent();
+    try (Stream<Path> left = Files.list(namespaceDir)) {
+      if (left.findAny().isEmpty()) {
+        Files.deleteIfExists(namespaceDir);
+      }
+    }
+  }
+
+  private static void put(Path file, String content) throws IOException {
+    if (Files.exists(file)) {
+      Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+    } else {
+      Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      Files.writeString(temp, content, StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

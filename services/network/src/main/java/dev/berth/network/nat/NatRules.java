@@ -1,0 +1,106 @@
+package dev.berth.network.nat;
+
+import dev.berth.network.AttachmentInfo;
+import dev.berth.network.Mode;
+import dev.berth.network.NetworkInfo;
+import dev.berth.network.PortMapping;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders Berth's whole nftables table from the networks and attachments in force, as one
+ * batch that replaces the table atomically (create it empty so that the delete cannot fail,
+ * delete it, write it anew). Nothing outside table {@code ip berth} is touched. With nothing
+ * attached the batch just removes the table, so no rule of Berth's remains.
+ *
+ * <p>Rebuilding the table on every change keeps it a pure function of the stored state: the
+ * same batch at start-up restores the rules after a restart, and a half-applied change cannot
+ * exist. A table of a few hundred rules loads in about a millisecond.
+ */
+public final class NatRules {
+  public static final String FAMILY = "ip";
+  public static final String TABLE = "berth";
+
+  private NatRules() {}
+
+  public static String render(Collection<NetworkInfo> networks, Collection<AttachmentInfo> attachments) {
+    Map<String, List<AttachmentInfo>> attachedByNetwork = new LinkedHashMap<>();
+    for (AttachmentInfo a : attachments) {
+      if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
+        attachedByNetwork.computeIfAbsent(a.network(), n -> new ArrayList<>()).add(a);
+      }
+    }
+    StringBuilder batch = new StringBuilder()
+        .append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n")
+        .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+    List<NetworkInfo> inUse = networks.stream().filter(n -> attachedByNetwork.containsKey(n.name())).toList();
+    if (inUse.isEmpty()) {
+      return batch.toString();
+    }
+    List<String> published = new ArrayList<>();
+    List<String> postrouting = new ArrayList<>();
+    List<String> forward = new ArrayList<>();
+    for (NetworkInfo network : inUse) {
+      String bridge = quote(network.bridge());
+      boolean hasPorts = false;
+      for (AttachmentInfo a : attachedByNetwork.get(network.name())) {
+        for (PortMapping p : a.ports()) {
+          hasPorts = true;
+          published.add((p.hostIp().isUnspecified() ? "" : "ip daddr " + p.hostIp() + " ")
+              + p.protocol().lowerCase() + " dport " + p.hostPort()
+              + " dnat to " + a.ip() + ":" + p.containerPort()
+              + " comment " + quote(a.namespace() + "/" + a.containerId()));
+        }
+      }
+      if (network.masquerade() && !network.internal()) {
+        postrouting.add("ip saddr " + network.subnet() + " oifname != " + bridge + " masquerade comment "
+            + quote("network " + network.name()));
+      }
+      if (hasPorts) {
+        // A container reaching a published port through the host's address: its answer must
+        // come back through the host, not straight from the peer.
+        postrouting.add("ip saddr " + network.subnet() + " oifname " + bridge + " ct status dnat masquerade");
+        // Published ports reached at 127.0.0.1: the container cannot answer a loopback source.
+        postrouting.add("ip saddr 127.0.0.0/8 oifname " + bridge + " masquerade");
+      }
+      if (network.internal()) {
+        forward.add("iifname " + bridge + " oifname != " + bridge + " drop");
+        forward.add("oifname " + bridge + " iifname != " + bridge + " drop");
+      }
+    }
+    batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
+    if (!published.isEmpty()) {
+      chain(batch, "prerouting", "type nat hook prerouting priority dstnat; policy accept;",
+          List.of("fib daddr type local jump published"));
+      chain(batch, "output", "type nat hook output priority -100; policy accept;",
+          List.of("fib daddr type local jump published"));
+      chain(batch, "published", null, published);
+    }
+    if (!postrouting.isEmpty()) {
+      chain(batch, "postrouting", "type nat hook postrouting priority srcnat; policy accept;", postrouting);
+    }
+    if (!forward.isEmpty()) {
+      chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
+    }
+    return batch.append("}\n").toString();
+  }
+
+  private static void chain(StringBuilder batch, String name, String base, List<String> rules) {
+    batch.append("\tchain ").append(name).append(" {\n");
+    if (base != null) {
+      batch.append("\t\t").append(base).append('\n');
+    }
+    for (String rule : rules) {
+      batch.append("\t\t").append(rule).append('\n');
+    }
+    batch.append("\t}\n");
+  }
+
+  /** Names here are identifiers or interface names, which hold no quote or backslash. */
+  private static String quote(String s) {
+    return '"' + s + '"';
+  }
+}

@@ -1,0 +1,149 @@
+package dev.berth.network;
+
+import static dev.berth.network.BridgeNetworkKernelTest.address;
+import static dev.berth.network.NetworkHarness.assertOk;
+import static dev.berth.network.NetworkHarness.in;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.GetAttachmentRequest;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.Mode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** host, none and container:<id> modes, and the generated /etc files, on the real kernel. */
+class NetworkModesKernelTest {
+  @TempDir Path dir;
+  NetworkHarness h;
+
+  @BeforeEach
+  void start() throws Exception {
+    h = NetworkHarness.open(dir).start();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    h.close();
+  }
+
+  @Test
+  void noneHasOnlyLoopback() throws Exception {
+    Attachment a = h.attach("isolated", "none");
+    assertEquals(Mode.NONE, a.getMode());
+    assertTrue(a.getNetnsPinned());
+    List<String> links = Sh.lines(in(a.getNetnsPath(), "ip", "-o", "link").output());
+    assertEquals(1, links.size(), links.toString());
+    assertTrue(links.get(0).contains("lo:") && links.get(0).contains("UP"), links.get(0));
+    assertEquals("lo", a.getResult().getInterfaces(0).getName());
+    assertEquals("127.0.0.1/8", a.getResult().getIps(0).getAddress());
+
+    h.detach("isolated");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void hostSeesTheHostsInterfaces() throws Exception {
+    Sh.check("ip", "-n", h.hostNetns, "link", "add", "hostmark0", "type", "bridge");
+    Attachment a = h.attach("hostnet", "host");
+    assertEquals(Mode.HOST, a.getMode());
+    assertEquals(h.hostNetnsPath.toString(), a.getNetnsPath());
+    assertFalse(a.getNetnsPinned());
+    assertEquals("", a.getHostInterface());
+    assertEquals(0, a.getResult().getInterfacesCount());
+    assertTrue(in(a.getNetnsPath(), "ip", "-o", "link").output().contains("hostmark0"));
+    // The host's resolvers as they are, loopback stub included: it is reachable from there.
+    assertEquals(List.of("127.0.0.53", "192.0.2.53"), a.getResult().getDns().getNameserversList());
+    assertEquals(0, Sh.lines(h.onHost("ip", "-o", "link", "show", "type", "veth").output()).size());
+
+    h.detach("hostnet");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void containerModeSharesTheOtherContainersAddress() throws Exception {
+    Attachment x = h.attach("x", "", "0:80");
+    Attachment y = h.attach("y", "container:x");
+    assertEquals(Mode.CONTAINER, y.getMode());
+    assertEquals(x.getNetnsPath(), y.getNetnsPath());
+    assertEquals(address(x), address(y));
+    assertEquals("", y.getHostInterface());
+    assertEquals(0, y.getPortMappingsCount());
+
+    // The namespace outlives x's detach while y still uses it, and goes with y.
+    h.detach("x");
+    assertTrue(Files.exists(Path.of(y.getNetnsPath())));
+    assertOk(in(y.getNetnsPath(), "ip", "link", "show", "lo"), "y's namespace is still there");
+    h.detach("y");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void containerModeNeedsAnAttachedContainer() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.attach("y", "container:nobody"));
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+  }
+
+  @Test
+  void modesDoNotMixWithOtherAttachments() {
+    h.attach("solo", "none");
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.attach("solo", "bridge"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    e = assertThrows(StatusRuntimeException.class, () -> h.attach("solo", "none"));
+    assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+  }
+
+  @Test
+  void filesSayWhatWasAskedFor() throws Exception {
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("0123456789abcdef-web")
+        .setHostname("web.example")
+        .addExtraHosts("gateway.test:192.0.2.1")
+        .addDnsServers("192.0.2.10")
+        .addDnsSearch("corp.test")
+        .addDnsOptions("ndots:1")
+        .build());
+    assertEquals("web.example\n", Files.readString(Path.of(a.getFiles().getHostname())));
+    String hosts = Files.readString(Path.of(a.getFiles().getHosts()));
+    assertTrue(hosts.startsWith("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"), hosts);
+    assertTrue(hosts.contains(address(a) + "\tweb.example\n"), hosts);
+    assertTrue(hosts.contains("192.0.2.1\tgateway.test\n"), hosts);
+    assertEquals("search corp.test\nnameserver 192.0.2.10\noptions ndots:1\n",
+        Files.readString(Path.of(a.getFiles().getResolvConf())));
+    assertEquals(List.of("192.0.2.10"), a.getResult().getDns().getNameserversList());
+
+    // Defaults: hostname from the id; the host's resolvers without the loopback stub.
+    Attachment b = h.attach("0123456789abcdef-db", "");
+    assertEquals("0123456789ab\n", Files.readString(Path.of(b.getFiles().getHostname())));
+    assertEquals("search example.test\nnameserver 192.0.2.53\noptions ndots:2\n",
+        Files.readString(Path.of(b.getFiles().getResolvConf())));
+    assertEquals(h.state.resolve("network/default/0123456789abcdef-db/hosts").toString(), b.getFiles().getHosts());
+  }
+
+  @Test
+  void attachmentsAreListedPerNamespaceAndFiltered() {
+    h.attach("one", "");
+    h.attach("two", "none");
+    assertEquals(2, h.attachments.list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsCount());
+    List<Attachment> none = h.attachments.list(ListAttachmentsRequest.newBuilder().addFilters("mode==none").build())
+        .getAttachmentsList();
+    assertEquals(1, none.size());
+    assertEquals("two", none.get(0).getContainerId());
+    Attachment one = h.attachments.get(GetAttachmentRequest.newBuilder().setContainerId("one").build()).getAttachment();
+    assertEquals("bridge", one.getNetwork());
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
+        h.attachments.get(GetAttachmentRequest.newBuilder().setContainerId("three").build()));
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    assertEquals(0, h.attachmentsIn("other").list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsCount());
+  }
+}

@@ -1,0 +1,51 @@
+package dev.berth.network.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.berth.network.Dns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsTheHostsResolversAndDropsLoopbackOnesForAContainer() throws Exception {
+    Path host = Files.writeString(dir.resolve("resolv.conf"),
+        "# generated\nnameserver 127.0.0.53\nnameserver 10.0.0.2\ndomain old.test\nsearch a.test b.test\n"
+            + "options ndots:2 edns0\n");
+    Dns dns = ResolvConf.read(host);
+    assertEquals(List.of("127.0.0.53", "10.0.0.2"), dns.nameservers());
+    assertEquals(List.of("a.test", "b.test"), dns.search());
+    Dns forContainer = ResolvConf.forOwnNamespace(dns, List.of("8.8.8.8"));
+    assertEquals(List.of("10.0.0.2"), forContainer.nameservers());
+    assertEquals("search a.test b.test\nnameserver 10.0.0.2\noptions ndots:2 edns0\n", ResolvConf.render(forContainer));
+    assertEquals(List.of("8.8.8.8"),
+        ResolvConf.forOwnNamespace(new Dns(List.of("127.0.0.1"), List.of(), List.of()), List.of("8.8.8.8"))
+            .nameservers());
+    assertEquals(Dns.NONE, ResolvConf.read(dir.resolve("absent")));
+  }
+
+  @Test
+  void hostsFileListsLocalhostThenEntriesWithoutDuplicates() {
+    String hosts = new HostsFile().add("10.88.0.2", List.of("web", "web", "www")).add("10.88.0.3", List.of()).render();
+    assertEquals("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+        + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n10.88.0.2\tweb www\n", hosts);
+  }
+
+  @Test
+  void rewritesKeepTheInodeThatABindMountHolds() throws Exception {
+    ContainerFiles files = new ContainerFiles(dir.resolve("network"));
+    var paths = dev.berth.network.ContainerFilePaths.in(files.directory("default", "web"));
+    files.write(paths, "one\n", "web", "nameserver 10.0.0.2\n");
+    Object inode = Files.getAttribute(paths.hosts(), "unix:ino");
+    files.rewriteHosts(paths, "two\n");
+    assertEquals("two\n", Files.readString(paths.hosts()));
+    assertEquals(inode, Files.getAttribute(paths.hosts(), "unix:ino"));
+    files.delete(files.directory("default", "web"));
+    assertEquals(List.of(), Files.list(dir.resolve("network")).toList());
+  }
+}

@@ -1,0 +1,64 @@
+package dev.berth.network.ipam;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.common.grpc.BerthException;
+import io.grpc.Status;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SubnetAndAllocatorTest {
+  @Test
+  void parsesAndComparesSubnets() {
+    Subnet s = Subnet.parse("10.88.0.0/16");
+    assertEquals("10.88.0.1", s.firstHost().toString());
+    assertEquals("10.88.255.254", s.lastHost().toString());
+    assertEquals("10.88.255.255", s.broadcast().toString());
+    assertTrue(s.contains(Ipv4.parse("a", "10.88.3.4")));
+    assertFalse(s.contains(Ipv4.parse("a", "10.89.0.1")));
+    assertTrue(s.overlaps(Subnet.parse("10.88.128.0/17")));
+    assertTrue(s.overlaps(Subnet.parse("10.0.0.0/8")));
+    assertFalse(s.overlaps(Subnet.parse("10.89.0.0/16")));
+    assertEquals("10.88.0.0/16", Subnet.containing(Ipv4.parse("a", "10.88.7.1"), 16).toString());
+  }
+
+  @Test
+  void refusesMalformedAddressesAndSubnets() {
+    for (String bad : new String[] {"10.88.0.1/16", "10.88.0.0", "10.88.0.0/33", "10.88.0.0/31", "10.88.0/16",
+        "10.88.0.0/x", "256.0.0.0/8", "010.88.0.0/16", "10.88.0.0/"}) {
+      BerthException e = assertThrows(BerthException.class, () -> Subnet.parse(bad), bad);
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+    }
+  }
+
+  @Test
+  void handsOutEachAddressOnceAndWrapsAroundAfterTheLast() {
+    Subnet s = Subnet.parse("10.1.0.0/29");
+    Ipv4 gateway = s.firstHost();
+    Set<Ipv4> leased = new HashSet<>();
+    Ipv4 last = null;
+    for (int i = 0; i < 5; i++) {
+      last = AddressAllocator.allocate("n", s, gateway, leased, last, null);
+      assertTrue(leased.add(last), "never twice: " + last);
+    }
+    assertEquals("10.1.0.6", last.toString());
+    BerthException full = assertThrows(BerthException.class,
+        () -> AddressAllocator.allocate("n", s, gateway, Set.copyOf(leased), null, null));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.code());
+    leased.remove(Ipv4.parse("a", "10.1.0.3"));
+    assertEquals("10.1.0.3", AddressAllocator.allocate("n", s, gateway, leased, last, null).toString());
+  }
+
+  @Test
+  void doesNotReuseTheAddressJustReleased() {
+    Subnet s = Subnet.parse("10.1.0.0/24");
+    Ipv4 first = AddressAllocator.allocate("n", s, s.firstHost(), Set.of(), null, null);
+    Ipv4 second = AddressAllocator.allocate("n", s, s.firstHost(), Set.of(), first, null);
+    assertEquals("10.1.0.2", first.toString());
+    assertEquals("10.1.0.3", second.toString());
+  }
+}

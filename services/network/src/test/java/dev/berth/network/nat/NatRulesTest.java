@@ -1,0 +1,65 @@
+package dev.berth.network.nat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.network.AttachmentInfo;
+import dev.berth.network.Dns;
+import dev.berth.network.Mode;
+import dev.berth.network.NetworkInfo;
+import dev.berth.network.PortMapping;
+import dev.berth.network.ipam.Ipv4;
+import dev.berth.network.ipam.Subnet;
+import dev.berth.network.ports.PortSpecs;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NatRulesTest {
+  static final NetworkInfo BRIDGE = network("bridge", "10.88.0.0/16", "berth0", false);
+  static final NetworkInfo INTERNAL = network("secret", "10.90.0.0/24", "br-secret", true);
+
+  @Test
+  void withNothingAttachedTheBatchOnlyRemovesTheTable() {
+    assertEquals("table ip berth {}\ndelete table ip berth\n", NatRules.render(List.of(BRIDGE), List.of()));
+  }
+
+  @Test
+  void rendersMasqueradeAndPublishedPorts() {
+    String batch = NatRules.render(List.of(BRIDGE, INTERNAL), List.of(
+        attachment("web", BRIDGE, "10.88.0.2", List.of(PortSpecs.parse("18080:80"),
+            PortSpecs.parse("127.0.0.1:5353:53/udp"))),
+        attachment("db", INTERNAL, "10.90.0.2", List.of())));
+    assertTrue(batch.startsWith("table ip berth {}\ndelete table ip berth\ntable ip berth {\n"), batch);
+    assertTrue(batch.contains("\t\tfib daddr type local jump published\n"), batch);
+    assertTrue(batch.contains("\t\ttcp dport 18080 dnat to 10.88.0.2:80 comment \"default/web\"\n"), batch);
+    assertTrue(batch.contains("\t\tip daddr 127.0.0.1 udp dport 5353 dnat to 10.88.0.2:53 comment \"default/web\"\n"),
+        batch);
+    assertTrue(batch.contains("ip saddr 10.88.0.0/16 oifname != \"berth0\" masquerade"), batch);
+    assertTrue(batch.contains("ip saddr 127.0.0.0/8 oifname \"berth0\" masquerade"), batch);
+    // Internal: no masquerade, traffic confined to the bridge.
+    assertTrue(!batch.contains("10.90.0.0/24 oifname != \"br-secret\" masquerade"), batch);
+    assertTrue(batch.contains("iifname \"br-secret\" oifname != \"br-secret\" drop"), batch);
+  }
+
+  @Test
+  void leavesOutNetworksWithoutAttachmentsAndModesWithoutInterfaces() {
+    String batch = NatRules.render(List.of(BRIDGE, INTERNAL), List.of(attachment("web", BRIDGE, "10.88.0.2",
+        List.of())));
+    assertTrue(!batch.contains("secret") && !batch.contains("published"), batch);
+  }
+
+  static NetworkInfo network(String name, String subnet, String bridge, boolean internal) {
+    Subnet s = Subnet.parse(subnet);
+    return new NetworkInfo(name, "bridge", s, s.firstHost(), bridge, 1500, true, internal, Map.of(), Instant.EPOCH,
+        name.equals("bridge"));
+  }
+
+  static AttachmentInfo attachment(String id, NetworkInfo n, String ip, List<PortMapping> ports) {
+    return new AttachmentInfo("default", id, n.name(), Mode.BRIDGE, "/run/x", true, "eth0", "vb0", "",
+        Ipv4.parse("ip", ip), n.subnet(), n.gateway(), true, "", id, List.of(), ports, Dns.NONE, List.of(),
+        Path.of("/run/x"), Map.of(), Instant.EPOCH);
+  }
+}
