@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     versionProvider = BerthCtl.VersionProvider.class,
     description = "Manage Berth (berthd) through its containerd-compatible API.",
-    subcommands = {VersionCommand.class, NamespaceCommand.class, ContentCommand.class},
+    subcommands = {VersionCommand.class, NamespaceCommand.class, ContentCommand.class, ImagesCommand.class,
+        LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class, SnapshotCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  berthctl version",
         "  berthctl -n demo content ls",
+        "  berthctl load -i busybox.tar && berthctl images",
         "  berthctl --address /tmp/berth/berth.sock namespace ls --format json",
         "",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})

@@ -8,6 +8,7 @@ import containerd.services.content.v1.InfoRequest;
 import containerd.services.content.v1.ListContentRequest;
 import containerd.services.content.v1.ListContentResponse;
 import containerd.services.content.v1.UpdateRequest;
+import dev.berth.client.content.ContentClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
@@ -129,7 +130,7 @@ final class ContentCommand implements Runnable {
           description = "write to FILE (replaced atomically once complete)") Path output)
       throws IOException {
     try (Connection c = root.connect()) {
-      BlobReader reader = new BlobReader(ContentGrpc.newBlockingStub(c.channel()));
+      BlobReader reader = new BlobReader(new ContentClient(c.channel()));
       if (output == null) {
         root.out().flush();
         reader.copyTo(digest, root.io().out());

@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.client.ClientException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     if (e instanceof NoSuchFileException f) {
       return "Error: no such file: " + f.getFile();
     }
-    if (e instanceof CommandFailure || e instanceof IOException) {
+    if (e instanceof CommandFailure || e instanceof IOException || e instanceof ClientException) {
       return "Error: " + e.getMessage();
     }
     return "Error: " + e;

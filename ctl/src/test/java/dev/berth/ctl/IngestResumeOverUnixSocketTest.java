@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import containerd.services.content.v1.ContentGrpc;
 import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
+import dev.berth.client.content.WriteStream;
 import dev.berth.common.Digests;
 import dev.berth.common.grpc.Channels;
 import io.grpc.CallOptions;

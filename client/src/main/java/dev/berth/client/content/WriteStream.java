@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.content;
 
 import containerd.services.content.v1.ContentGrpc;
 import containerd.services.content.v1.WriteContentRequest;
@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * pipelined: up to {@code window} may wait for their answers, which keeps the socket busy without
  * letting memory grow with the blob.
  */
-final class WriteStream implements AutoCloseable {
-  /** Queued when berthd ends the call normally. */
+public final class WriteStream implements AutoCloseable {
+  /** Queued when the server ends the call normally. */
   private static final Object END = new Object();
 
   private final BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
@@ -28,7 +28,7 @@ final class WriteStream implements AutoCloseable {
   private boolean ended;
 
   /** {@code onAnswer} sees every response, in order (progress is counted from them). */
-  WriteStream(ContentGrpc.ContentStub stub, int window, Consumer<WriteContentResponse> onAnswer) {
+  public WriteStream(ContentGrpc.ContentStub stub, int window, Consumer<WriteContentResponse> onAnswer) {
     this.window = window;
     this.onAnswer = onAnswer;
     this.requests = (ClientCallStreamObserver<WriteContentRequest>) stub.write(
@@ -51,7 +51,7 @@ final class WriteStream implements AutoCloseable {
   }
 
   /** Sends {@code request} once fewer than {@code window} requests await their answers. */
-  void send(WriteContentRequest request) {
+  public void send(WriteContentRequest request) {
     while (outstanding >= window) {
       take();
     }
@@ -60,7 +60,7 @@ final class WriteStream implements AutoCloseable {
   }
 
   /** Sends {@code request} and returns its answer, after the answers to all earlier requests. */
-  WriteContentResponse call(WriteContentRequest request) {
+  public WriteContentResponse call(WriteContentRequest request) {
     send(request);
     WriteContentResponse last = null;
     while (outstanding > 0) {
@@ -83,7 +83,7 @@ final class WriteStream implements AutoCloseable {
     }
     if (answer == END) {
       ended = true;
-      throw Status.INTERNAL.withDescription("berthd ended the write before answering every request")
+      throw Status.INTERNAL.withDescription("the server ended the write before answering every request")
           .asRuntimeException();
     }
     WriteContentResponse response = (WriteContentResponse) answer;
@@ -93,9 +93,9 @@ final class WriteStream implements AutoCloseable {
   }
 
   /**
-   * Ends the call. Once every request is answered the stream is half-closed and berthd's end is
-   * awaited briefly; otherwise (the client failed midway) the call is cancelled, which leaves the
-   * ingest on berthd for a later resume.
+   * Ends the call. Once every request is answered the stream is half-closed and the server's end
+   * is awaited briefly; otherwise (the client failed midway) the call is cancelled, which leaves
+   * the ingest on the server for a later resume.
    */
   @Override
   public void close() {
@@ -103,7 +103,7 @@ final class WriteStream implements AutoCloseable {
       return;
     }
     if (outstanding > 0) {
-      requests.cancel("berthctl stopped writing", null);
+      requests.cancel("the client stopped writing", null);
       return;
     }
     requests.onCompleted();

@@ -1,0 +1,151 @@
+package dev.berth.client.images;
+
+import containerd.services.images.v1.CreateImageRequest;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.images.v1.UpdateImageRequest;
+import com.google.protobuf.FieldMask;
+import dev.berth.client.ClientException;
+import dev.berth.client.content.ContentClient;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Imports an image archive, docker save or OCI image layout, the way containerd's importer does:
+ * its files become blobs, a Docker archive gets manifests and an index synthesized, every index
+ * and manifest is labelled with references to its children, and each named manifest of the
+ * top index becomes an image record (created, or its target updated).
+ */
+final class ArchiveImporter {
+  /** The only OCI image layout version there is. */
+  static final String LAYOUT_VERSION = "1.0.0";
+
+  private final ContentClient content;
+  private final ImagesGrpc.ImagesBlockingStub images;
+  private final Platform platform;
+
+  /** {@code channel} carries the namespace and the lease that protects the import. */
+  ArchiveImporter(Channel channel, Platform platform) {
+    this.content = new ContentClient(channel);
+    this.images = ImagesGrpc.newBlockingStub(channel);
+    this.platform = platform;
+  }
+
+  /** The archive's top index, the image records made from it, and its JSON blobs for what comes next. */
+  record Imported(Descriptor index, List<Image> images, JsonBlobs blobs) {}
+
+  /**
+   * @param nameOf the image name for an OCI reference name that is only a tag
+   * @param progress told the archive bytes read so far
+   */
+  Imported importArchive(InputStream archive, UnaryOperator<String> nameOf, LongConsumer progress)
+      throws IOException {
+    String refPrefix = "import-" + UUID.randomUUID() + "/";
+    ArchiveContents contents = new ArchiveReader(content, refPrefix).read(archive, progress);
+    Map<String, byte[]> known = new HashMap<>(contents.json());
+    JsonBlobs blobs = new JsonBlobs(content, known);
+    Descriptor index;
+    if (contents.layoutVersion() != null) {
+      index = ociIndex(contents);
+    } else if (contents.dockerManifest() != null) {
+      index = new DockerArchiveIndex(content, refPrefix).write(contents, blobs, known);
+    } else {
+      throw new ClientException("not an image archive: it holds neither " + ArchiveReader.OCI_LAYOUT
+          + " (OCI image layout) nor " + ArchiveReader.DOCKER_MANIFEST + " (docker save)");
+    }
+    link(index, blobs, contents.digests(), new HashSet<>());
+    List<Image> created = new ArrayList<>();
+    for (Descriptor manifest : blobs.index(index).manifests()) {
+      String name = imageName(manifest.annotations(), nameOf);
+      if (name != null) {
+        created.add(upsert(new Image(name, manifest, Map.of(), null, null)));
+      }
+    }
+    return new Imported(index, created, blobs);
+  }
+
+  private static Descriptor ociIndex(ArchiveContents contents) {
+    if (!contents.layoutVersion().equals(LAYOUT_VERSION)) {
+      throw new ClientException("unsupported OCI image layout version " + contents.layoutVersion()
+          + " (supported: " + LAYOUT_VERSION + ")");
+    }
+    ArchiveContents.StoredFile index = contents.files().get(ArchiveReader.OCI_INDEX);
+    if (index == null) {
+      throw new ClientException("OCI image layout without " + ArchiveReader.OCI_INDEX);
+    }
+    return Descriptor.of(MediaTypes.OCI_INDEX, index.digest(), index.size());
+  }
+
+  /**
+   * Labels {@code d} with references to its children (an index's manifests for this platform, a
+   * manifest's config and layers) and walks on; other blobs must be stored.
+   */
+  private void link(Descriptor d, JsonBlobs blobs, Set<String> stored, Set<String> visited) {
+    if (!visited.add(d.digest())) {
+      return;
+    }
+    List<Descriptor> children = new ArrayList<>();
+    if (MediaTypes.isIndex(d.mediaType())) {
+      for (Descriptor m : blobs.index(d).manifests()) {
+        if (m.platform() == null || platform.matches(m.platform())) {
+          children.add(m);
+        }
+      }
+    } else if (MediaTypes.isManifest(d.mediaType())) {
+      Manifest manifest = blobs.manifest(d);
+      children.add(manifest.config());
+      children.addAll(manifest.layers());
+    } else {
+      if (!stored.contains(d.digest()) && content.info(d.digest()).isEmpty()) {
+        throw new ClientException(JsonBlobs.describe(d) + " is neither in the archive nor in the content store");
+      }
+      return;
+    }
+    content.label(d.digest(), GcLabels.forChildren(children));
+    for (Descriptor child : children) {
+      link(child, blobs, stored, visited);
+    }
+  }
+
+  /**
+   * containerd's rule: the image name annotation if there is one, else the OCI reference name,
+   * which names an image as it is if it is a full name, and is a tag of {@code nameOf} otherwise.
+   */
+  private static String imageName(Map<String, String> annotations, UnaryOperator<String> nameOf) {
+    String name = annotations.get(Descriptor.IMAGE_NAME_ANNOTATION);
+    if (name != null && !name.isEmpty()) {
+      return name;
+    }
+    String ref = annotations.get(Descriptor.REF_NAME_ANNOTATION);
+    if (ref == null || ref.isEmpty()) {
+      return null;
+    }
+    return ref.contains("/") || ref.contains(":") || ref.contains("@") ? ref : nameOf.apply(ref);
+  }
+
+  private Image upsert(Image image) {
+    try {
+      return Image.fromProto(images.create(CreateImageRequest.newBuilder().setImage(image.toProto()).build())
+          .getImage());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+    return Image.fromProto(images.update(UpdateImageRequest.newBuilder()
+        .setImage(image.toProto())
+        .setUpdateMask(FieldMask.newBuilder().addPaths("target"))
+        .build()).getImage());
+  }
+}

@@ -1,0 +1,31 @@
+package dev.berth.client.images;
+
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+
+/** An image record of the Images API: a name for a target (manifest or index), with labels. */
+public record Image(String name, Descriptor target, Map<String, String> labels, Instant createdAt,
+    Instant updatedAt) {
+  public Image {
+    labels = Map.copyOf(labels);
+  }
+
+  public static Image fromProto(containerd.services.images.v1.Image image) {
+    return new Image(image.getName(), Descriptor.fromProto(image.getTarget()), image.getLabelsMap(),
+        instant(image.getCreatedAt()), instant(image.getUpdatedAt()));
+  }
+
+  /** The record to create: name, target and labels (the server sets the times). */
+  public containerd.services.images.v1.Image toProto() {
+    return containerd.services.images.v1.Image.newBuilder()
+        .setName(name)
+        .setTarget(target.toProto())
+        .putAllLabels(labels)
+        .build();
+  }
+
+  private static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+}

@@ -1,0 +1,162 @@
+package dev.berth.client.images;
+
+import com.google.protobuf.FieldMask;
+import containerd.services.images.v1.CreateImageRequest;
+import containerd.services.images.v1.DeleteImageRequest;
+import containerd.services.images.v1.GetImageRequest;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.images.v1.ListImagesRequest;
+import containerd.services.images.v1.UpdateImageRequest;
+import dev.berth.client.content.ContentClient;
+import dev.berth.client.leases.Lease;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Images over berthd's APIs (Images, Content, Snapshots, Diff, Leases), all reached through one
+ * channel that carries the namespace: records, their content for a platform, import from and
+ * export to archives, unpacking into snapshots.
+ */
+public final class ImageClient {
+  private final Channel channel;
+  private final ImagesGrpc.ImagesBlockingStub images;
+  private final ContentClient content;
+
+  public ImageClient(Channel channel) {
+    this.channel = channel;
+    this.images = ImagesGrpc.newBlockingStub(channel);
+    this.content = new ContentClient(channel);
+  }
+
+  /** Image records, optionally only those matching containerd filters ({@code name==...}). */
+  public List<Image> list(String... filters) {
+    return images.list(ListImagesRequest.newBuilder().addAllFilters(List.of(filters)).build())
+        .getImagesList().stream().map(Image::fromProto).toList();
+  }
+
+  /** The record named exactly {@code name}, or empty. */
+  public Optional<Image> find(String name) {
+    try {
+      return Optional.of(Image.fromProto(images.get(GetImageRequest.newBuilder().setName(name).build()).getImage()));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The image a person means by {@code reference}: the record of that exact name, else of its
+   * full form ({@code busybox} finds {@code docker.io/library/busybox:latest}).
+   *
+   * @throws StatusRuntimeException NOT_FOUND if neither exists
+   */
+  public Image resolve(String reference) {
+    Optional<Image> image = find(reference);
+    if (image.isEmpty() && ImageNames.isValid(reference)) {
+      String full = ImageNames.normalize(reference);
+      if (!full.equals(reference)) {
+        image = find(full);
+      }
+    }
+    return image.orElseThrow(() -> Status.NOT_FOUND
+        .withDescription("image \"" + reference + "\" not found").asRuntimeException());
+  }
+
+  /** Makes {@code name} point at {@code source}'s target, creating or updating the record. */
+  public Image tag(Image source, String name) {
+    containerd.services.images.v1.Image record = new Image(name, source.target(), source.labels(), null, null)
+        .toProto();
+    try {
+      return Image.fromProto(images.create(CreateImageRequest.newBuilder().setImage(record).build()).getImage());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+    return Image.fromProto(images.update(UpdateImageRequest.newBuilder()
+        .setImage(record).setUpdateMask(FieldMask.newBuilder().addPaths("target")).build()).getImage());
+  }
+
+  /** Deletes the record named {@code name}; its content and snapshots stay for the collector. */
+  public void remove(String name) {
+    images.delete(DeleteImageRequest.newBuilder().setName(name).build());
+  }
+
+  /** The image's manifest, config and layers for {@code platform}. */
+  public ResolvedImage content(Image image, Platform platform) {
+    return new ImageResolver(new JsonBlobs(content), platform).resolve(image.target());
+  }
+
+  /** The image's manifest, config and layers for the platform this JVM runs on. */
+  public ResolvedImage content(Image image) {
+    return content(image, Platform.current());
+  }
+
+  /** The chain ID of the image's layers here: the name of its top snapshot once unpacked. */
+  public String chainId(Image image) {
+    JsonBlobs blobs = new JsonBlobs(content);
+    ResolvedImage resolved = new ImageResolver(blobs, Platform.current()).resolve(image.target());
+    return ChainIds.top(blobs.config(resolved.config()).diffIds());
+  }
+
+  /**
+   * Imports an archive (docker save or OCI image layout; a tar, plain, gzip or zstd) and, unless
+   * told not to, unpacks each image. Everything is made under a lease deleted at the end, so an
+   * import that fails midway leaves only what a collector may take.
+   */
+  public ImportResult importArchive(InputStream archive, ImportOptions options) throws IOException {
+    try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
+      ArchiveImporter.Imported imported = new ArchiveImporter(lease.channel(), options.platform())
+          .importArchive(archive, options::nameForTag, options.listener()::archiveRead);
+      ImageResolver resolver = new ImageResolver(imported.blobs(), options.platform());
+      ImageUnpacker unpacker = new ImageUnpacker(lease.channel(), imported.blobs());
+      Map<String, String> snapshotByTarget = new HashMap<>();
+      List<ImportResult.ImportedImage> result = new ArrayList<>();
+      for (Image image : imported.images()) {
+        Optional<String> snapshot = Optional.empty();
+        if (options.unpack()) {
+          String chainId = snapshotByTarget.get(image.target().digest());
+          if (chainId == null) {
+            chainId = unpacker.unpack(resolver.resolve(image.target()), options.snapshotter(),
+                (done, total) -> options.listener().unpacking(image, done, total));
+            snapshotByTarget.put(image.target().digest(), chainId);
+          }
+          snapshot = Optional.of(chainId);
+        }
+        result.add(new ImportResult.ImportedImage(image, snapshot));
+      }
+      return new ImportResult(result, imported.index());
+    }
+  }
+
+  /**
+   * Unpacks the image's layers for this platform into committed snapshots of {@code snapshotter}
+   * (reusing those already there); returns the top snapshot's chain ID.
+   */
+  public String unpack(Image image, String snapshotter, UnpackListener listener) {
+    try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
+      JsonBlobs blobs = new JsonBlobs(new ContentClient(lease.channel()));
+      ResolvedImage resolved = new ImageResolver(blobs, Platform.current()).resolve(image.target());
+      return new ImageUnpacker(lease.channel(), blobs).unpack(resolved, snapshotter, listener);
+    }
+  }
+
+  /**
+   * Writes the images, with their content for this platform, as one tar that both
+   * {@code docker load} and OCI tools read; {@code out} is left open.
+   */
+  public void export(List<Image> images, OutputStream out) throws IOException {
+    new ArchiveExporter(content, new ImageResolver(new JsonBlobs(content), Platform.current())).export(images, out);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.berth.client.images;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Image names in Docker's reference grammar. Berth stores full names, as containerd does
+ * ({@code docker.io/library/busybox:latest}); people type and read the familiar ones
+ * ({@code busybox:latest}).
+ */
+public final class ImageNames {
+  public static final String DEFAULT_DOMAIN = "docker.io";
+  private static final String LEGACY_DEFAULT_DOMAIN = "index.docker.io";
+  private static final String OFFICIAL_PREFIX = "library/";
+  private static final String DEFAULT_TAG = "latest";
+  private static final int MAX_NAME_LENGTH = 255;
+
+  private static final Pattern DOMAIN = Pattern.compile(
+      "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?");
+  private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
+  private static final Pattern DIGEST = Pattern.compile(
+      "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}");
+
+  private ImageNames() {}
+
+  /**
+   * The full name: Docker Hub's domain and {@code library/} added where the name has none, and
+   * {@code latest} where it has neither tag nor digest ({@code busybox} becomes
+   * {@code docker.io/library/busybox:latest}). A name with a digest keeps only the digest.
+   *
+   * @throws IllegalArgumentException if {@code reference} is no valid image name
+   */
+  public static String normalize(String reference) {
+    String name = reference;
+    String digest = null;
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      digest = name.substring(at + 1);
+      name = name.substring(0, at);
+      if (!DIGEST.matcher(digest).matches()) {
+        throw invalid(reference, "bad digest");
+      }
+    }
+    String tag = null;
+    int colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+      tag = name.substring(colon + 1);
+      name = name.substring(0, colon);
+      if (!TAG.matcher(tag).matches()) {
+        throw invalid(reference, "bad tag");
+      }
+    }
+    String domain = DEFAULT_DOMAIN;
+    String path = name;
+    int slash = name.indexOf('/');
+    if (slash >= 0) {
+      String first = name.substring(0, slash);
+      // Docker's rule: the first component is a registry if it looks like a host name
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")
+          || !first.equals(first.toLowerCase(Locale.ROOT))) {
+        domain = first.equals(LEGACY_DEFAULT_DOMAIN) ? DEFAULT_DOMAIN : first;
+        path = name.substring(slash + 1);
+      }
+    }
+    if (!DOMAIN.matcher(domain).matches()) {
+      throw invalid(reference, "bad registry host");
+    }
+    if (domain.equals(DEFAULT_DOMAIN) && !path.contains("/")) {
+      path = OFFICIAL_PREFIX + path;
+    }
+    for (String component : path.split("/", -1)) {
+      if (!PATH_COMPONENT.matcher(component).matches()) {
+        throw invalid(reference, "repository names are lower case letters, digits and separators");
+      }
+    }
+    String repository = domain + "/" + path;
+    if (repository.length() > MAX_NAME_LENGTH) {
+      throw invalid(reference, "longer than " + MAX_NAME_LENGTH + " characters");
+    }
+    if (digest != null) {
+      return repository + "@" + digest;
+    }
+    return repository + ":" + (tag == null ? DEFAULT_TAG : tag);
+  }
+
+  /** Whether {@link #normalize} accepts {@code reference}. */
+  public static boolean isValid(String reference) {
+    try {
+      normalize(reference);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The short form people use for a full name: Docker Hub's domain and {@code library/} left out
+   * ({@code docker.io/library/busybox:latest} is {@code busybox:latest}). Other names, including
+   * ones that are not full Docker references, are returned unchanged.
+   */
+  public static String familiar(String name) {
+    if (!isValid(name) || !normalize(name).equals(name) || !name.startsWith(DEFAULT_DOMAIN + "/")) {
+      return name;
+    }
+    String rest = name.substring(DEFAULT_DOMAIN.length() + 1);
+    if (rest.startsWith(OFFICIAL_PREFIX)) {
+      String shorter = rest.substring(OFFICIAL_PREFIX.length());
+      int end = endOfRepository(shorter);
+      if (shorter.substring(0, end).indexOf('/') < 0) {
+        return shorter;
+      }
+    }
+    return rest;
+  }
+
+  /**
+   * The OCI reference name ({@code org.opencontainers.image.ref.name}) of a full name: its tag,
+   * or {@code @digest} for a name by digest, as containerd's exporter writes it.
+   */
+  public static String ociRefName(String name) {
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      return name.substring(at);
+    }
+    int colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+      return name.substring(colon + 1);
+    }
+    return name;
+  }
+
+  private static int endOfRepository(String name) {
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      return at;
+    }
+    int colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? colon : name.length();
+  }
+
+  private static IllegalArgumentException invalid(String reference, String why) {
+    return new IllegalArgumentException("invalid image name \"" + reference + "\": " + why);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.berth.client.images;
+
+import dev.berth.client.ClientException;
+import dev.berth.client.content.ContentClient;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Map;
+
+/**
+ * Reads the small JSON blobs of an image (indexes, manifests, configs) from the content store,
+ * or from what an import already holds in memory, checking each against its descriptor.
+ */
+final class JsonBlobs {
+  /** Far beyond real manifests and configs; a bigger "manifest" is no manifest. */
+  static final long MAX_JSON_BYTES = 16L << 20;
+
+  private final ContentClient content;
+  private final Map<String, byte[]> known;
+
+  /** {@code known}: blobs by digest already in memory (their digests were checked when stored). */
+  JsonBlobs(ContentClient content, Map<String, byte[]> known) {
+    this.content = content;
+    this.known = known;
+  }
+
+  JsonBlobs(ContentClient content) {
+    this(content, Map.of());
+  }
+
+  byte[] bytes(Descriptor d) {
+    byte[] data = known.get(d.digest());
+    if (data == null) {
+      if (d.size() > MAX_JSON_BYTES) {
+        throw new ClientException(d.mediaType() + " " + d.digest() + " is " + d.size()
+            + " bytes, too big for image metadata");
+      }
+      try {
+        data = content.read(d.digest(), MAX_JSON_BYTES);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw new ClientException(describe(d) + " is not in the content store", e);
+        }
+        throw e;
+      }
+    }
+    if (data.length != d.size()) {
+      throw new ClientException("blob " + d.digest() + " holds " + data.length
+          + " bytes but its descriptor says " + d.size());
+    }
+    return data;
+  }
+
+  static String describe(Descriptor d) {
+    String kind = MediaTypes.isIndex(d.mediaType()) ? "index" : MediaTypes.isManifest(d.mediaType()) ? "manifest"
+        : MediaTypes.isConfig(d.mediaType()) ? "image config" : MediaTypes.isLayer(d.mediaType()) ? "layer" : "blob";
+    return kind + " " + d.digest();
+  }
+
+  Index index(Descriptor d) {
+    return OciJson.read(bytes(d), Index.class, "index " + d.digest());
+  }
+
+  Manifest manifest(Descriptor d) {
+    Manifest m = OciJson.read(bytes(d), Manifest.class, "manifest " + d.digest());
+    if (m.config() == null) {
+      throw new ClientException("manifest " + d.digest() + " names no config");
+    }
+    return m;
+  }
+
+  ImageConfig config(Descriptor d) {
+    return ImageConfig.parse(bytes(d), "image config " + d.digest());
+  }
+}

@@ -1,0 +1,148 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.client.testing.TestImage;
+import dev.berth.client.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * berthctl load, images, save, tag and rmi against the real services on a Unix socket, with the
+ * busybox test images. Needs root (loading unpacks onto overlayfs).
+ */
+class ImageCommandsOverUnixSocketTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TestImage BUSYBOX = TestImages.busybox();
+
+  @TempDir
+  Path dir;
+  private BerthOnSocket berth;
+
+  @BeforeEach
+  void start() throws Exception {
+    berth = BerthOnSocket.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    berth.close();
+  }
+
+  @Test
+  void loadFromAFileAndFromStdinThenListTheImages() throws Exception {
+    Path archive = BUSYBOX.writeDockerArchive(dir.resolve("busybox.tar"));
+    Cli.Result fromFile = berth.ctl("load", "-i", archive.toString());
+    assertEquals(0, fromFile.exit(), fromFile::toString);
+    assertEquals("Loaded image: busybox:latest\n", fromFile.out());
+    assertEquals("", fromFile.stderr(), "no progress bar when stderr is no terminal");
+
+    TestImage layered = TestImages.busyboxLayered();
+    Cli.Result fromStdin = berth.ctlWithInput(TestImage.gzip(layered.ociArchive()), "load");
+    assertEquals(0, fromStdin.exit(), fromStdin::toString);
+    assertEquals("Loaded image: busybox-layered:latest\n", fromStdin.out());
+
+    assertEquals("busybox-layered:latest\nbusybox:latest\n", berth.ctl("images", "-q").out());
+
+    JsonNode images = JSON.readTree(berth.ctl("images", "--format", "json").stdout());
+    assertEquals(2, images.size());
+    JsonNode busybox = images.get(1);
+    assertEquals(TestImages.BUSYBOX_NAME, busybox.get("name").asText());
+    String manifest = busybox.get("digest").asText();
+    long manifestSize = JSON.readTree(berth.ctl("content", "info", manifest, "--format", "json").stdout())
+        .get("size").asLong();
+    assertEquals(manifestSize + BUSYBOX.config().length + BUSYBOX.layers().get(0).length,
+        busybox.get("size").asLong(), "manifest, config and layer");
+
+    List<String> table = berth.ctl("images").out().lines().toList();
+    assertEquals(List.of("NAME", "DIGEST", "SIZE", "CREATED"), List.of(table.get(0).split("\\s{2,}")));
+    List<String> row = List.of(table.get(2).split("\\s{2,}"));
+    assertEquals("busybox:latest", row.get(0));
+    assertEquals(manifest.substring("sha256:".length(), "sha256:".length() + 12), row.get(1));
+    assertEquals(Output.size(busybox.get("size").asLong()), row.get(2));
+    assertTrue(row.get(3).endsWith("ago"), row.get(3));
+  }
+
+  @Test
+  void loadSaveLoadGivesTheSameDigestsAndSaveIsReproducible() throws Exception {
+    berth.ctl("load", "-i", BUSYBOX.writeDockerArchive(dir.resolve("in.tar")).toString());
+    String digest = JSON.readTree(berth.ctl("images", "--format", "json").stdout()).get(0).get("digest").asText();
+
+    Path saved = dir.resolve("out").resolve("busybox.tar");
+    Files.createDirectories(saved.getParent());
+    Cli.Result save = berth.ctl("save", "-o", saved.toString(), "busybox");
+    assertEquals(0, save.exit(), save::toString);
+    assertEquals("", save.out());
+    assertEquals(List.of(saved), Files.list(saved.getParent()).toList(), "no temporary file left");
+    Cli.Result toStdout = berth.ctl("save", "busybox:latest");
+    assertArrayEquals(Files.readAllBytes(saved), toStdout.stdout(), "the same archive on stdout");
+
+    assertEquals("Untagged: busybox:latest\n", berth.ctl("rmi", "busybox").out());
+    assertEquals("", berth.ctl("images", "-q").out());
+    Cli.Result reload = berth.ctl("load", "-i", saved.toString());
+    assertEquals(0, reload.exit(), reload::toString);
+    assertEquals("Loaded image: busybox:latest\n", reload.out());
+    assertEquals(digest, JSON.readTree(berth.ctl("images", "--format", "json").stdout()).get(0).get("digest").asText());
+  }
+
+  @Test
+  void tagAndRmiTakeFamiliarNamesAndGoOnAfterAFailure() throws Exception {
+    berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
+    Cli.Result tag = berth.ctl("tag", "busybox", "example.com/tools/box:1");
+    assertEquals(0, tag.exit(), tag::toString);
+    assertEquals("example.com/tools/box:1\n", tag.out());
+    assertEquals("busybox:latest\nexample.com/tools/box:1\n", berth.ctl("images", "-q").out());
+
+    Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
+    assertEquals(2, badTag.exit(), badTag::toString);
+
+    Cli.Result rmi = berth.ctl("rmi", "example.com/tools/box:1", "nosuch", "busybox:latest");
+    assertEquals(1, rmi.exit(), rmi::toString);
+    assertEquals("Untagged: example.com/tools/box:1\nUntagged: busybox:latest\n", rmi.out());
+    assertEquals("Error: no such image: nosuch\n", rmi.stderr());
+    assertEquals("", berth.ctl("images", "-q").out());
+  }
+
+  @Test
+  void aBrokenArchiveFailsWithOneLine() {
+    Cli.Result r = berth.ctlWithInput("this is no archive".getBytes(), "load");
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.stderr().startsWith("Error: not an image archive") || r.stderr().startsWith("Error: not a readable tar"),
+        r.stderr());
+    assertEquals(1, r.stderr().lines().count(), r.stderr());
+    assertEquals("", berth.ctl("images", "-q").out());
+  }
+
+  @Test
+  void forcedProgressShowsLoadingAndUnpacking() throws Exception {
+    Path archive = BUSYBOX.writeOciArchive(dir.resolve("busybox.oci.tar"));
+    Cli.Result r = berth.ctl("load", "--progress", "-i", archive.toString());
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.stderr().contains("Loading"), r.stderr());
+    assertTrue(r.stderr().contains("Unpacking busybox:latest"), r.stderr());
+  }
+
+  @Test
+  void saveOfAnUnknownImageFailsAndLeavesNoFile() throws Exception {
+    Path out = dir.resolve("none.tar");
+    Cli.Result r = berth.ctl("save", "-o", out.toString(), "nosuch");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("Error: no such image: nosuch\n", r.stderr());
+    assertTrue(Files.notExists(out));
+    List<Path> left = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      files.filter(p -> p.getFileName().toString().endsWith(".part")).forEach(left::add);
+    }
+    assertEquals(List.of(), left);
+  }
+}
