@@ -36,6 +36,7 @@ public final class Berthd implements AutoCloseable {
   private static final long DRAIN_MILLIS = 5000;
 
   private final List<StateLock> locks;
+  private final List<ServiceGroup> groups;
   private final List<UnixSocketServer> servers;
   private final Server inProcess;
   private final ManagedChannel apiChannel;
@@ -43,9 +44,10 @@ public final class Berthd implements AutoCloseable {
   private final ExecutorService executor;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Berthd(List<StateLock> locks, List<UnixSocketServer> servers, Server inProcess,
-      ManagedChannel apiChannel, MetadataStore store, ExecutorService executor) {
+  private Berthd(List<StateLock> locks, List<ServiceGroup> groups, List<UnixSocketServer> servers,
+      Server inProcess, ManagedChannel apiChannel, MetadataStore store, ExecutorService executor) {
     this.locks = locks;
+    this.groups = groups;
     this.servers = servers;
     this.inProcess = inProcess;
     this.apiChannel = apiChannel;
@@ -72,6 +74,7 @@ public final class Berthd implements AutoCloseable {
     Channel api = allInOne ? inProcessChannel : ServiceGroups.routeToSockets(config);
     MetadataStore store = null;
     Server inProcess = null;
+    Map<String, ServiceGroup> started = new LinkedHashMap<>();
     try {
       for (String g : groups) {
         locks.add(StateLock.acquire(config.state().resolve(g + ".lock")));
@@ -79,7 +82,6 @@ public final class Berthd implements AutoCloseable {
       BerthdComponent component = DaggerBerthdComponent.factory().create(config, api);
       store = component.metadataStore();
       Map<String, Provider<ServiceGroup>> available = component.serviceGroups();
-      Map<String, ServiceGroup> started = new LinkedHashMap<>();
       for (String g : groups) {
         started.put(g, available.get(g).get());
       }
@@ -99,13 +101,14 @@ public final class Berthd implements AutoCloseable {
         servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor));
       }
       LOG.info("berthd ready: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
-      return new Berthd(locks, servers, inProcess, inProcessChannel, store, executor);
+      return new Berthd(locks, List.copyOf(started.values()), servers, inProcess, inProcessChannel, store, executor);
     } catch (IOException | RuntimeException e) {
       servers.forEach(s -> s.beginShutdown());
       if (inProcess != null) {
         inProcess.shutdownNow();
       }
       inProcessChannel.shutdownNow();
+      started.values().forEach(Berthd::closeQuietly);
       if (store != null) {
         store.close();
       }
@@ -114,6 +117,14 @@ public final class Berthd implements AutoCloseable {
       }
       executor.shutdownNow();
       throw e;
+    }
+  }
+
+  private static void closeQuietly(ServiceGroup group) {
+    try {
+      group.resources().close();
+    } catch (Exception e) {
+      LOG.warning("stopping " + group.name() + ": " + e.getMessage());
     }
   }
 
@@ -144,6 +155,9 @@ public final class Berthd implements AutoCloseable {
       }
       apiChannel.shutdownNow();
       executor.shutdownNow();
+      for (ServiceGroup g : groups) {
+        closeQuietly(g);
+      }
       store.close();
       for (StateLock l : locks) {
         l.close();

@@ -13,7 +13,8 @@ import javax.inject.Singleton;
  * one group constructs nothing of the others.
  */
 @Singleton
-@Component(modules = {CommonModule.class, ContentModule.class, MetadataModule.class, SnapshotsModule.class})
+@Component(modules = {CommonModule.class, ContentModule.class, MetadataModule.class, SnapshotsModule.class,
+    NetworkModule.class})
 interface BerthdComponent {
   Map<String, Provider<ServiceGroup>> serviceGroups();
 

@@ -23,7 +23,7 @@ final class ContentModule {
   @StringKey(ServiceGroups.CONTENT)
   static ServiceGroup content(DaemonConfig config, MetadataStore store, EventPublisher events, Channel api) {
     try {
-      FileContentStore contentStore = FileContentStore.open(config.root(), store, events, api);
+      FileContentStore contentStore = FileContentStore.create(config.root(), store, events, api);
       return new ServiceGroup(ServiceGroups.CONTENT, List.of(new ContentService(contentStore)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -4,9 +4,14 @@ import java.nio.file.Path;
 
 /**
  * Where berthd keeps things: {@code root} for durable data (blobs, snapshots, the metadata
- * database), {@code state} for sockets and runtime files; {@code socketGroup} owns the sockets.
+ * database), {@code state} for sockets and runtime files; {@code socketGroup} owns the sockets;
+ * {@code networkNamespace} is where bridges, NAT rules and published ports live (null: berthd's own).
  */
-public record DaemonConfig(Path root, Path state, String socketGroup) {
+public record DaemonConfig(Path root, Path state, String socketGroup, Path networkNamespace) {
+  public DaemonConfig(Path root, Path state, String socketGroup) {
+    this(root, state, socketGroup, null);
+  }
+
   public Path metadataDatabase() {
     return root.resolve("metadata.db");
   }

@@ -30,18 +30,22 @@ public final class Main implements Callable<Integer> {
       description = "Serve only these service groups (${COMPLETION-CANDIDATES}); default: all, plus the front socket.")
   List<GroupName> services;
 
+  @Option(names = "--network-namespace", paramLabel = "PATH",
+      description = "Keep bridges, NAT rules and published ports in this network namespace (e.g. /run/netns/NAME) instead of berthd's own.")
+  Path networkNamespace;
+
   @Option(names = "--debug", description = "Log every call.")
   boolean debug;
 
   /** The service groups, as the command line spells them. */
-  enum GroupName { content, metadata, snapshots }
+  enum GroupName { content, metadata, snapshots, network }
 
   @Override
   public Integer call() {
     List<String> groups = services == null || services.isEmpty()
         ? ServiceGroups.NAMES
         : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
-    return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group), groups, debug);
+    return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group, networkNamespace), groups, debug);
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,7 @@
 package dev.berth.daemon;
 
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.NetworksGrpc;
 import containerd.services.content.v1.ContentGrpc;
 import containerd.services.diff.v1.DiffGrpc;
 import containerd.services.events.v1.EventsGrpc;
@@ -22,14 +24,16 @@ final class ServiceGroups {
   static final String CONTENT = "content";
   static final String METADATA = "metadata";
   static final String SNAPSHOTS = "snapshots";
+  static final String NETWORK = "network";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME),
       METADATA, List.of(NamespacesGrpc.SERVICE_NAME, ImagesGrpc.SERVICE_NAME, LeasesGrpc.SERVICE_NAME,
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
-      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME));
+      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
+      NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -37,7 +41,9 @@ final class ServiceGroups {
       METADATA, List.of(grpcPlugin("events"), grpcPlugin("images"), grpcPlugin("introspection"),
           grpcPlugin("leases"), grpcPlugin("namespaces"), grpcPlugin("version")),
       SNAPSHOTS, List.of(grpcPlugin("diff"), grpcPlugin("snapshots"),
-          Plugin.newBuilder().setType("io.containerd.snapshotter.v1").setId("overlayfs").build()));
+          Plugin.newBuilder().setType("io.containerd.snapshotter.v1").setId("overlayfs").build()),
+      // networking is Berth's own API; containerd clients have no plugin type for it
+      NETWORK, List.of());
 
   private ServiceGroups() {}
 

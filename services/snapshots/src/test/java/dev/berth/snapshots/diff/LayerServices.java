@@ -12,6 +12,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Descriptor;
 import containerd.types.Mount;
+import dev.berth.common.testing.NoLeases;
 import dev.berth.common.Digests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
@@ -48,7 +49,7 @@ final class LayerServices implements AutoCloseable {
     this.root = root;
     store = MetadataStore.open(root.resolve("meta.db"));
     content = InProcessServices.start(new ContentService(
-        new FileContentStore(root, store, (ns, topic, event) -> {}, ns -> {}, (ns, lease, digest) -> {})));
+        new FileContentStore(root, store, (ns, topic, event) -> {}, ns -> {}, new NoLeases())));
     OverlaySnapshotter overlay = new OverlaySnapshotter(root.resolve("snapshots/overlayfs"), store);
     snapshotsAndDiff = InProcessServices.start(
         new SnapshotsService(Map.of("overlayfs", overlay), new NoLeases(), ns -> {}, (ns, topic, event) -> {}),
@@ -124,11 +125,4 @@ final class LayerServices implements AutoCloseable {
     store.close();
   }
 
-  private static final class NoLeases implements dev.berth.common.leases.LeaseRecorder {
-    @Override
-    public void add(String namespace, String lease, String type, String id) {}
-
-    @Override
-    public void remove(String namespace, String lease, String type, String id) {}
-  }
 }
