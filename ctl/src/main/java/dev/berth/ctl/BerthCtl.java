@@ -28,13 +28,15 @@ import picocli.CommandLine.Spec;
     versionProvider = BerthCtl.VersionProvider.class,
     description = "Manage Berth (berthd) through its containerd-compatible API.",
     subcommands = {VersionCommand.class, NamespaceCommand.class, ContentCommand.class, ImagesCommand.class,
-        LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class, SnapshotCommand.class},
+        LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class, SnapshotCommand.class,
+        NetworkCommand.class, PortCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  berthctl version",
         "  berthctl -n demo content ls",
         "  berthctl load -i busybox.tar && berthctl images",
         "  berthctl --address /tmp/berth/berth.sock namespace ls --format json",
+        "  berthctl network create web --subnet 10.89.0.0/24 && berthctl network ls",
         "",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
 public final class BerthCtl implements Runnable {

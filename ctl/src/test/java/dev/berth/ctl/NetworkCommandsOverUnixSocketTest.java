@@ -1,0 +1,266 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.DetachRequest;
+import berth.network.v1.GetAttachmentRequest;
+import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.ListNetworksRequest;
+import berth.network.v1.Network;
+import berth.network.v1.PortMapping;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * berthctl network and port against the real network service on a Unix socket, on the kernel (as
+ * root) inside a network namespace of the test's own.
+ */
+class NetworkCommandsOverUnixSocketTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern MAC = Pattern.compile("link/ether (\\S+)");
+
+  @TempDir
+  Path dir;
+  private NetworkOnSocket net;
+
+  @BeforeEach
+  void start() throws Exception {
+    net = NetworkOnSocket.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    net.close();
+  }
+
+  @Test
+  void createListInspectAndRemoveNetworks() throws Exception {
+    String device = net.uniqueName("w");
+    Cli.Result create = net.ctl("network", "create", "web", "--subnet", "10.201.0.0/24", "--gateway", "10.201.0.254",
+        "--bridge", device, "--label", "team=web", "--opt", "mtu=1400", "--ip-masquerade=false");
+    assertEquals(0, create.exit(), create::toString);
+    assertEquals("web\n", create.out());
+    assertEquals(0, net.ctl("network", "create", "backend", "--internal").exit());
+
+    Network web = network("web");
+    assertEquals(1400, web.getMtu());
+    assertFalse(web.getIpMasquerade());
+    assertEquals("web", web.getLabelsMap().get("team"));
+    Network backend = network("backend");
+    assertTrue(backend.getInternal() && backend.getIpMasquerade());
+    Network bridge = network("bridge");
+
+    Cli.Result table = net.ctl("network", "ls");
+    assertEquals(0, table.exit(), table::toString);
+    assertEquals(List.of(
+        List.of("NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE"),
+        List.of("backend", "bridge", backend.getSubnet(), backend.getGateway(), backend.getBridge()),
+        List.of("bridge", "bridge", bridge.getSubnet(), bridge.getGateway(), bridge.getBridge()),
+        List.of("web", "bridge", "10.201.0.0/24", "10.201.0.254", device)),
+        table.out().lines().map(l -> List.of(l.split("\\s{2,}"))).toList(), table::toString);
+    assertEquals("backend\nbridge\nweb\n", net.ctl("network", "ls", "-q").out());
+    assertEquals("backend\n", net.ctl("network", "ls", "-q", "internal==true").out());
+    assertEquals("web\n", net.ctl("network", "ls", "-q", "labels.team==web").out());
+
+    JsonNode rows = JSON.readTree(net.ctl("network", "ls", "--format", "json").stdout());
+    assertEquals(3, rows.size());
+    JsonNode row = rows.get(2);
+    assertEquals("web", row.get("name").asText());
+    assertEquals("10.201.0.0/24", row.get("subnet").asText());
+    assertEquals("10.201.0.254", row.get("gateway").asText());
+    assertEquals(device, row.get("bridge").asText());
+    assertFalse(row.get("internal").asBoolean());
+    assertEquals("web", row.get("labels").get("team").asText());
+    assertTrue(rows.get(0).get("internal").asBoolean());
+
+    Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
+    assertEquals(0, inspect.exit(), inspect::toString);
+    JsonNode shown = JSON.readTree(inspect.stdout());
+    assertEquals(2, shown.size());
+    JsonNode w = shown.get(0);
+    assertEquals("web", w.get("Name").asText());
+    assertEquals("bridge", w.get("Driver").asText());
+    assertEquals("10.201.0.0/24", w.get("Subnet").asText());
+    assertEquals("10.201.0.254", w.get("Gateway").asText());
+    assertEquals(device, w.get("Bridge").asText());
+    assertFalse(w.get("Internal").asBoolean());
+    assertFalse(w.get("IPMasquerade").asBoolean());
+    assertEquals("1400", w.get("Options").get("mtu").asText());
+    assertEquals("web", w.get("Labels").get("team").asText());
+    assertTrue(w.get("Containers").isObject() && w.get("Containers").isEmpty(), w.toString());
+    assertEquals("backend", shown.get(1).get("Name").asText());
+    assertTrue(shown.get(1).get("Internal").asBoolean());
+
+    Cli.Result rm = net.ctl("network", "rm", "web", "backend");
+    assertEquals(0, rm.exit(), rm::toString);
+    assertEquals("web\nbackend\n", rm.out());
+    assertEquals("bridge\n", net.ctl("network", "ls", "-q").out());
+    assertEquals(1, net.networks().list(ListNetworksRequest.getDefaultInstance()).getNetworksCount());
+  }
+
+  @Test
+  void networkErrorsAreOneLineAndChangeNothing() throws Exception {
+    assertEquals(0, net.ctl("network", "create", "a", "--subnet", "10.210.0.0/16").exit());
+
+    Cli.Result overlap = net.ctl("network", "create", "b", "--subnet", "10.210.5.0/24");
+    assertEquals(1, overlap.exit(), overlap::toString);
+    assertEquals("Error: subnet 10.210.5.0/24 overlaps subnet 10.210.0.0/16 of network a\n", overlap.stderr());
+    assertEquals("", overlap.out());
+
+    Cli.Result duplicate = net.ctl("network", "create", "a");
+    assertEquals(1, duplicate.exit(), duplicate::toString);
+    assertOneErrorLine(duplicate, "already exists");
+
+    Cli.Result badSubnet = net.ctl("network", "create", "c", "--subnet", "10.300.0.0/16");
+    assertEquals(1, badSubnet.exit(), badSubnet::toString);
+    assertOneErrorLine(badSubnet, "10.300.0.0");
+
+    Cli.Result unknownOption = net.ctl("network", "create", "c", "--opt", "color=red");
+    assertEquals(2, unknownOption.exit(), unknownOption::toString);
+    assertTrue(unknownOption.stderr().contains("unknown network option color"), unknownOption::toString);
+    assertEquals(2, net.ctl("network", "create", "c", "-o", "mtu=big").exit());
+    assertEquals(2, net.ctl("network").exit());
+    assertEquals("a\nbridge\n", net.ctl("network", "ls", "-q").out(), "nothing was created by the failures");
+
+    Cli.Result absent = net.ctl("network", "rm", "nosuch");
+    assertEquals(1, absent.exit());
+    assertEquals("Error: no such network: nosuch\n", absent.stderr());
+
+    Cli.Result removeDefault = net.ctl("network", "rm", "bridge");
+    assertEquals(1, removeDefault.exit(), removeDefault::toString);
+    assertEquals("Error: the default network bridge cannot be deleted\n", removeDefault.stderr());
+
+    Cli.Result inspect = net.ctl("network", "inspect", "a", "nosuch");
+    assertEquals(1, inspect.exit(), inspect::toString);
+    assertEquals("Error: no such network: nosuch\n", inspect.stderr());
+    JsonNode shown = JSON.readTree(inspect.stdout());
+    assertEquals(1, shown.size());
+    assertEquals("10.210.0.0/16", shown.get(0).get("Subnet").asText());
+  }
+
+  @Test
+  void connectAndDisconnectContainers() throws Exception {
+    assertEquals(0, net.ctl("network", "create", "web", "--subnet", "10.202.0.0/24").exit());
+
+    // a container without a network namespace yet: the service creates and pins one
+    Cli.Result connect = net.ctl("network", "connect", "web", "c1", "--ip", "10.202.0.7", "--alias", "api");
+    assertEquals(0, connect.exit(), connect::toString);
+    assertEquals("", connect.out());
+    Attachment c1 = attachment("c1", "web");
+    assertTrue(c1.getNetnsPinned());
+    assertEquals(List.of("api"), c1.getAliasesList());
+    Path c1Netns = Path.of(c1.getNetnsPath());
+    assertTrue(NetworkOnSocket.in(c1Netns, "ip", "-o", "-4", "addr", "show", "dev", "eth0").contains("10.202.0.7/24"));
+    String c1Mac = mac(c1Netns, "eth0");
+
+    // a container that has a namespace already (on the default network): connecting adds eth1 there
+    Path c2Netns = net.addNetns("c2");
+    net.attachments().attach(AttachRequest.newBuilder().setContainerId("c2").setNetwork("bridge")
+        .setNetnsPath(c2Netns.toString()).build());
+    assertEquals(0, net.ctl("network", "connect", "web", "c2").exit());
+    Attachment c2 = attachment("c2", "web");
+    assertEquals(c2Netns.toString(), c2.getNetnsPath());
+    assertFalse(c2.getNetnsPinned());
+    assertEquals("eth1", c2.getInterfaceName());
+    String c2Address = NetworkOnSocket.in(c2Netns, "ip", "-o", "-4", "addr", "show", "dev", "eth1");
+    assertTrue(c2Address.contains(" 10.202.0."), c2Address);
+
+    JsonNode containers = JSON.readTree(net.ctl("network", "inspect", "web").stdout()).get(0).get("Containers");
+    assertEquals(2, containers.size(), containers.toString());
+    assertEquals("10.202.0.7/24", containers.get("c1").get("IPv4Address").asText());
+    assertEquals(c1Mac, containers.get("c1").get("MacAddress").asText());
+    assertEquals(mac(c2Netns, "eth1"), containers.get("c2").get("MacAddress").asText());
+    assertTrue(c2Address.contains(" " + containers.get("c2").get("IPv4Address").asText() + " "), c2Address);
+
+    Cli.Result busy = net.ctl("network", "rm", "web");
+    assertEquals(1, busy.exit(), busy::toString);
+    assertOneErrorLine(busy, "attached");
+
+    assertEquals(0, net.ctl("network", "disconnect", "web", "c2").exit());
+    String c2Links = NetworkOnSocket.in(c2Netns, "ip", "-o", "link", "show");
+    assertFalse(c2Links.contains("eth1"), c2Links);
+    assertTrue(c2Links.contains("eth0"), "the default network's interface stays: " + c2Links);
+
+    Cli.Result disconnect = net.ctl("network", "disconnect", "web", "c1");
+    assertEquals(0, disconnect.exit(), disconnect::toString);
+    assertEquals("", disconnect.out());
+    assertEquals(List.of(), net.pins(), "the namespace the service created went with the last attachment");
+    assertEquals(List.of("c2"), net.attachments().list(ListAttachmentsRequest.getDefaultInstance())
+        .getAttachmentsList().stream().map(Attachment::getContainerId).toList());
+
+    Cli.Result again = net.ctl("network", "disconnect", "web", "c1");
+    assertEquals(1, again.exit(), again::toString);
+    assertEquals("Error: container c1 is not attached to web\n", again.stderr());
+    assertEquals("Error: no such network: nosuch\n", net.ctl("network", "disconnect", "nosuch", "c1").stderr());
+    Cli.Result unknownNetwork = net.ctl("network", "connect", "nosuch", "c1");
+    assertEquals(1, unknownNetwork.exit(), unknownNetwork::toString);
+    assertOneErrorLine(unknownNetwork, "nosuch");
+
+    net.attachments().detach(DetachRequest.newBuilder().setContainerId("c2").build());
+    assertEquals(0, net.ctl("network", "rm", "web").exit());
+  }
+
+  @Test
+  void portListsPublishedPortsAsDockerDoes() {
+    Attachment web = net.attachments().attach(AttachRequest.newBuilder().setContainerId("c3")
+        .addPortSpecs("18080:80").addPortSpecs("127.0.0.1:0:53/udp").build()).getAttachment();
+    int dnsPort = web.getPortMappingsList().stream().filter(p -> p.getProtocol().equals("udp"))
+        .mapToInt(PortMapping::getHostPort).findFirst().orElseThrow();
+    assertTrue(dnsPort > 0, "the service picked a host port");
+
+    Cli.Result all = net.ctl("port", "c3");
+    assertEquals(0, all.exit(), all::toString);
+    assertEquals("53/udp -> 127.0.0.1:" + dnsPort + "\n80/tcp -> 0.0.0.0:18080\n", all.out());
+    assertEquals("0.0.0.0:18080\n", net.ctl("port", "c3", "80").out());
+    assertEquals("0.0.0.0:18080\n", net.ctl("port", "c3", "80/tcp").out());
+    assertEquals("127.0.0.1:" + dnsPort + "\n", net.ctl("port", "c3", "53/udp").out());
+
+    Cli.Result unpublished = net.ctl("port", "c3", "53");
+    assertEquals(1, unpublished.exit(), unpublished::toString);
+    assertEquals("Error: no public port 53/tcp published for c3\n", unpublished.stderr());
+    assertEquals(2, net.ctl("port", "c3", "80/sctp").exit());
+
+    assertEquals(0, net.ctl("network", "connect", "bridge", "c4").exit());
+    Cli.Result none = net.ctl("port", "c4");
+    assertEquals(0, none.exit(), none::toString);
+    assertEquals("", none.out());
+
+    net.attachments().detach(DetachRequest.newBuilder().setContainerId("c3").build());
+    net.attachments().detach(DetachRequest.newBuilder().setContainerId("c4").build());
+    assertEquals("", net.ctl("port", "c3").out());
+  }
+
+  private Network network(String name) {
+    return net.networks().get(GetNetworkRequest.newBuilder().setName(name).build()).getNetwork();
+  }
+
+  private Attachment attachment(String container, String network) {
+    return net.attachments().get(GetAttachmentRequest.newBuilder().setContainerId(container).setNetwork(network)
+        .build()).getAttachment();
+  }
+
+  private static String mac(Path netns, String device) {
+    String link = NetworkOnSocket.in(netns, "ip", "-o", "link", "show", "dev", device);
+    Matcher m = MAC.matcher(link);
+    assertTrue(m.find(), link);
+    return m.group(1);
+  }
+
+  private static void assertOneErrorLine(Cli.Result r, String containing) {
+    assertTrue(r.stderr().startsWith("Error: ") && r.stderr().contains(containing), r::toString);
+    assertEquals(1, r.stderr().lines().count(), r::toString);
+  }
+}
