@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
+import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.content.v1.ContentGrpc;
 import containerd.services.diff.v1.DiffGrpc;
 import containerd.services.events.v1.EventsGrpc;
@@ -10,6 +11,7 @@ import containerd.services.introspection.v1.IntrospectionGrpc;
 import containerd.services.leases.v1.LeasesGrpc;
 import containerd.services.namespaces.v1.NamespacesGrpc;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.introspection.v1.Plugin;
 import dev.berth.common.grpc.Channels;
@@ -25,15 +27,17 @@ final class ServiceGroups {
   static final String METADATA = "metadata";
   static final String SNAPSHOTS = "snapshots";
   static final String NETWORK = "network";
+  static final String TASKS = "tasks";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME),
       METADATA, List.of(NamespacesGrpc.SERVICE_NAME, ImagesGrpc.SERVICE_NAME, LeasesGrpc.SERVICE_NAME,
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
       SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
-      NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME));
+      NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
+      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -43,7 +47,8 @@ final class ServiceGroups {
       SNAPSHOTS, List.of(grpcPlugin("diff"), grpcPlugin("snapshots"),
           Plugin.newBuilder().setType("io.containerd.snapshotter.v1").setId("overlayfs").build()),
       // networking is Berth's own API; containerd clients have no plugin type for it
-      NETWORK, List.of());
+      NETWORK, List.of(),
+      TASKS, List.of(grpcPlugin("containers"), grpcPlugin("tasks")));
 
   private ServiceGroups() {}
 

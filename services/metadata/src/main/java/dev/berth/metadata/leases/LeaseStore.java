@@ -28,6 +28,7 @@ import java.util.logging.Logger;
  * {@code containerd.io/gc.expire}) and deletes it afterwards. Labels are kept as given.
  */
 public final class LeaseStore implements NamespaceUsage {
+  private static final int MAX_ID_LENGTH = 256;
   private static final Logger LOG = Logger.getLogger(LeaseStore.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,9 +53,22 @@ public final class LeaseStore implements NamespaceUsage {
           FOREIGN KEY (namespace, lease) REFERENCES leases (namespace, id) ON DELETE CASCADE)"""));
   }
 
+  /**
+   * containerd does not hold lease ids to its identifier rule: its Go client generates ids such as
+   * {@code 621796244--orI} (nanoseconds and URL-safe base64). Only what cannot be shown or stored
+   * sensibly is refused.
+   */
+  private static String validateId(String id) {
+    if (id.length() > MAX_ID_LENGTH || id.isBlank() || id.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+      throw Errors.invalidArgument("lease id %s is invalid: use up to %d printable characters without spaces",
+          Identifiers.printable(id), MAX_ID_LENGTH);
+    }
+    return id;
+  }
+
   /** Creates a lease; an empty {@code id} gets a generated one. */
   public Lease create(String namespace, String id, Map<String, String> labels) {
-    String leaseId = id.isEmpty() ? generateId() : Identifiers.validate("lease id", id);
+    String leaseId = id.isEmpty() ? generateId() : validateId(id);
     Labels.validate(labels);
     long now = EpochNanos.now();
     store.write(c -> {

@@ -97,8 +97,16 @@ class LeasesServiceTest {
   @Test
   void createWithAMalformedIdIsInvalidArgument() {
     assertCode(Status.Code.INVALID_ARGUMENT, () -> create("Bad ID!", Map.of()));
-    assertCode(Status.Code.INVALID_ARGUMENT, () -> create("../x", Map.of()));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> create("x".repeat(257), Map.of()));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> create("tab\tid", Map.of()));
     assertEquals(List.of(), ids());
+  }
+
+  @Test
+  void idsAsContainerdsGoClientGeneratesThemAreAccepted() {
+    create("621796244--orI", Map.of());
+    create("1700000000-a_b-c==", Map.of());
+    assertEquals(List.of("1700000000-a_b-c==", "621796244--orI"), ids().stream().sorted().toList());
   }
 
   @Test

@@ -1,0 +1,138 @@
+package dev.berth.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.client.testing.TestImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stock {@code ctr} running busybox containers on berthd: runc under conmon, real namespaces and cgroups. */
+class CtrRunTest {
+  private static final String IMAGE = TestImages.BUSYBOX_NAME;
+  @TempDir static Path dir;
+  private static Berthd daemon;
+  private static Path socket;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // a short state path: conmon's attach sockets live under it
+    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null);
+    daemon = Berthd.startAll(config);
+    socket = config.frontSocket();
+    Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
+    assertEquals(0, ctr("images", "import", archive.toString()).exit());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      for (String id : List.of("run-d", "run-t")) {
+        ctr("task", "kill", "-s", "SIGKILL", id);
+        ctr("task", "rm", "-f", id);
+        ctr("containers", "rm", id);
+      }
+    } finally {
+      if (daemon != null) {
+        daemon.close();
+      }
+    }
+  }
+
+  private static Processes.Result ctr(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/ctr", "-a", socket.toString()));
+    cmd.addAll(List.of(args));
+    return Processes.run(cmd, null, 60);
+  }
+
+  private static Processes.Result ok(String... args) throws Exception {
+    Processes.Result r = ctr(args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
+    return r;
+  }
+
+  @Test
+  void runRemovePrintsOutputAndExitsZero() throws Exception {
+    Processes.Result r = ok("run", "--rm", IMAGE, "echo-1", "echo", "hello");
+    assertEquals("hello\n", r.out());
+    assertFalse(ok("containers", "ls").out().contains("echo-1"));
+  }
+
+  @Test
+  void exitCodeOfTheContainerIsCtrsExitCode() throws Exception {
+    Processes.Result r = ctr("run", "--rm", IMAGE, "exit-3", "sh", "-c", "exit 3");
+    assertEquals(3, r.exit(), r::toString);
+  }
+
+  @Test
+  void pidOneHostnameAndOnlyLoopbackInsideTheContainer() throws Exception {
+    Processes.Result r = ok("run", "--rm", IMAGE, "inside", "sh", "-c",
+        "echo pid=$$; hostname; ls /sys/class/net");
+    assertTrue(r.out().startsWith("pid=1\n"), r::toString);
+    assertTrue(r.out().endsWith("lo\n"), r::toString);
+  }
+
+  @Test
+  void detachedContainerListExecPauseMetricsKillRemove() throws Exception {
+    ok("run", "-d", IMAGE, "run-d", "sleep", "1000");
+    assertTrue(ok("task", "ls").out().lines().anyMatch(l -> l.startsWith("run-d") && l.contains("RUNNING")));
+    assertTrue(ok("task", "ps", "run-d").out().lines().count() >= 2);
+    assertEquals("hi\n", ok("task", "exec", "--exec-id", "e1", "run-d", "echo", "hi").out());
+    ok("task", "pause", "run-d");
+    assertTrue(ok("task", "ls").out().lines().anyMatch(l -> l.startsWith("run-d") && l.contains("PAUSED")));
+    ok("task", "resume", "run-d");
+    String metrics = ok("task", "metrics", "run-d").out();
+    assertTrue(metrics.contains("memory.usage_in_bytes") || metrics.contains("memory.usage"), metrics);
+    ok("task", "kill", "-s", "SIGKILL", "run-d");
+    waitForStopped("run-d");
+    ok("task", "rm", "run-d");
+    ok("containers", "rm", "run-d");
+    assertFalse(ok("containers", "ls").out().contains("run-d"));
+  }
+
+  @Test
+  void terminalModeGivesTheProcessAPty() throws Exception {
+    // ctr -t needs a terminal of its own: script(1) gives it one
+    String command = "/usr/bin/ctr -a " + socket + " run --rm -t " + IMAGE + " run-t sh -c 'test -t 0 && echo tty'";
+    Processes.Result r = Processes.run(List.of("script", "-qec", command, "/dev/null"), null, 60);
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.out().contains("tty"), r::toString);
+  }
+
+  @Test
+  void eventsShowTheTaskLifecycle() throws Exception {
+    Path log = dir.resolve("events.log");
+    Process events = new ProcessBuilder("/usr/bin/ctr", "-a", socket.toString(), "events")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      Thread.sleep(500);
+      ok("run", "--rm", IMAGE, "evented", "true");
+      Thread.sleep(500);
+    } finally {
+      events.destroy();
+      events.waitFor(5, TimeUnit.SECONDS);
+    }
+    String seen = java.nio.file.Files.readString(log);
+    for (String topic : List.of("/containers/create", "/tasks/create", "/tasks/start", "/tasks/exit",
+        "/tasks/delete", "/containers/delete")) {
+      assertTrue(seen.contains(topic), topic + " missing in:\n" + seen);
+    }
+  }
+
+  private static void waitForStopped(String id) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (ok("task", "ls").out().lines().anyMatch(l -> l.startsWith(id) && l.contains("STOPPED"))) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(id + " did not stop");
+  }
+}

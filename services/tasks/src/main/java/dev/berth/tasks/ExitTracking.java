@@ -1,0 +1,82 @@
+package dev.berth.tasks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.logging.Logger;
+
+/**
+ * Turns conmon's exit and oom files into process state and /tasks/exit and /tasks/oom events.
+ * The exit file holds the status; its modification time is when the process ended, which stays
+ * true for processes that ended while berthd was down.
+ */
+final class ExitTracking {
+  private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
+
+  private final ExitWatcher watcher;
+  private final TaskEvents events;
+
+  ExitTracking(ExitWatcher watcher, TaskEvents events) {
+    this.watcher = watcher;
+    this.events = events;
+  }
+
+  /** Starts watching {@code p}'s persist directory; an exit already written is taken at once. */
+  void track(Task t, TaskProcess p) throws IOException {
+    Files.createDirectories(p.persistDir());
+    p.watchKey = watcher.watch(p.persistDir(), new ExitWatcher.Listener() {
+      @Override
+      public void exitFileAppeared() {
+        exited(t, p);
+      }
+
+      @Override
+      public void oomFileAppeared() {
+        if (p.isInit()) {
+          oom(t, p);
+        }
+      }
+    });
+  }
+
+  void untrack(TaskProcess p) {
+    watcher.cancel(p.watchKey);
+    p.watchKey = null;
+  }
+
+  private void exited(Task t, TaskProcess p) {
+    Exit exit;
+    try {
+      exit = read(p.persistDir().resolve(ExitWatcher.EXIT_FILE));
+    } catch (IOException | NumberFormatException e) {
+      LOG.warning(t.who() + ": unreadable exit file of process " + p.execId + ": " + e.getMessage());
+      return;
+    }
+    synchronized (t) {
+      // under the task's lock: a start still being announced goes out first
+      if (p.markExited(exit)) {
+        LOG.fine(() -> t.who() + (p.isInit() ? "" : " exec " + p.execId) + " exited with " + exit.status());
+        events.exited(t, p, exit);
+      }
+    }
+  }
+
+  /** conmon creates the oom file once per OOM kill it sees; removing it lets the next one be noticed. */
+  private void oom(Task t, TaskProcess p) {
+    try {
+      if (Files.deleteIfExists(p.persistDir().resolve(ExitWatcher.OOM_FILE))) {
+        LOG.info(t.who() + ": out of memory");
+        events.oom(t);
+      }
+    } catch (IOException e) {
+      LOG.warning(t.who() + ": cannot remove oom file: " + e.getMessage());
+    }
+  }
+
+  static Exit read(Path exitFile) throws IOException {
+    int status = Integer.parseInt(Files.readString(exitFile).trim());
+    Instant at = Files.getLastModifiedTime(exitFile).toInstant();
+    return new Exit(status < 0 ? 255 : status, at);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.berth.tasks;
+
+import containerd.types.Mount;
+import dev.berth.common.grpc.Errors;
+import dev.berth.tasks.linux.NativeException;
+import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.runtime.RuntimeErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Mounts a task's rootfs from the mounts a client or snapshotter gives (containerd's format:
+ * {@code bind} with {@code rbind,ro|rw}, or {@code overlay} with lowerdir/upperdir/workdir) and
+ * takes it down again, also when only part of it went up.
+ */
+final class RootfsMounts {
+  private static final Logger LOG = Logger.getLogger(RootfsMounts.class.getName());
+  private static final Map<String, Long> FLAGS = Map.ofEntries(
+      Map.entry("ro", Syscalls.MS_RDONLY), Map.entry("rw", 0L),
+      Map.entry("nosuid", Syscalls.MS_NOSUID), Map.entry("nodev", Syscalls.MS_NODEV),
+      Map.entry("noexec", Syscalls.MS_NOEXEC), Map.entry("noatime", Syscalls.MS_NOATIME),
+      Map.entry("nodiratime", Syscalls.MS_NODIRATIME), Map.entry("relatime", Syscalls.MS_RELATIME),
+      Map.entry("strictatime", Syscalls.MS_STRICTATIME),
+      Map.entry("bind", Syscalls.MS_BIND), Map.entry("rbind", Syscalls.MS_BIND | Syscalls.MS_REC));
+  /** The kernel takes at most a page of mount data. */
+  private static final int MAX_DATA = 4095;
+
+  private RootfsMounts() {}
+
+  /** Checks the mounts before anything is mounted: INVALID_ARGUMENT for what cannot work. */
+  static void validate(List<Mount> mounts) {
+    for (Mount m : mounts) {
+      if (!m.getType().equals("bind") && !m.getType().equals("overlay")) {
+        throw Errors.invalidArgument("rootfs mount type %s is not supported (bind, overlay)", m.getType());
+      }
+      if (m.getType().equals("bind") && !m.getSource().startsWith("/")) {
+        throw Errors.invalidArgument("rootfs bind mount source %s must be an absolute path", m.getSource());
+      }
+      if (data(m).length() > MAX_DATA) {
+        throw Errors.invalidArgument("rootfs %s mount options are longer than %d bytes", m.getType(), MAX_DATA);
+      }
+    }
+  }
+
+  /** Mounts each of {@code mounts} on {@code target} in order; the kernel's refusal comes back as UNKNOWN. */
+  static void mount(List<Mount> mounts, Path target) {
+    for (Mount m : mounts) {
+      long flags = flags(m);
+      try {
+        if (m.getType().equals("bind")) {
+          Syscalls.mount(m.getSource(), target, "none", flags & (Syscalls.MS_BIND | Syscalls.MS_REC), null);
+          if ((flags & ~(Syscalls.MS_BIND | Syscalls.MS_REC)) != 0) {
+            Syscalls.mount("none", target, "none", flags | Syscalls.MS_REMOUNT | Syscalls.MS_BIND, null);
+          }
+        } else {
+          Syscalls.mount(m.getSource().isEmpty() ? "overlay" : m.getSource(), target, "overlay", flags, data(m));
+        }
+      } catch (NativeException e) {
+        throw RuntimeErrors.unknown("failed to mount rootfs component: %s", e.getMessage());
+      }
+    }
+  }
+
+  /** Unmounts everything mounted on {@code target} (stacked mounts included); false when something stays. */
+  static boolean unmountAll(Path target) {
+    for (int i = 0; i < 16 && isMountPoint(target); i++) {
+      try {
+        Syscalls.unmount(target, 0);
+      } catch (NativeException e) {
+        if (e.errno() == NativeException.EINVAL || e.errno() == NativeException.ENOENT) {
+          return true;
+        }
+        LOG.warning("unmount " + target + ": " + e.getMessage() + "; detaching it");
+        try {
+          Syscalls.unmount(target, Syscalls.MNT_DETACH);
+        } catch (NativeException detach) {
+          LOG.warning("detach " + target + ": " + detach.getMessage());
+          return false;
+        }
+      }
+    }
+    return !isMountPoint(target);
+  }
+
+  /** Whether something is mounted on {@code path}, from this process's mount table. */
+  static boolean isMountPoint(Path path) {
+    if (!Files.exists(path)) {
+      return false;
+    }
+    try {
+      String p = path.toRealPath().toString();
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4 && f[4].replace("\\040", " ").equals(p)) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  private static long flags(Mount m) {
+    long flags = 0;
+    for (String o : m.getOptionsList()) {
+      Long f = FLAGS.get(o);
+      if (f != null) {
+        flags |= f;
+      }
+    }
+    return flags;
+  }
+
+  /** The options that are not flags, joined for the filesystem (overlay's lowerdir and the like). */
+  private static String data(Mount m) {
+    List<String> data = new ArrayList<>();
+    for (String o : m.getOptionsList()) {
+      if (!FLAGS.containsKey(o)) {
+        data.add(o);
+      }
+    }
+    return String.join(",", data);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.berth.tasks;
+
+import java.nio.file.Path;
+
+/**
+ * Where tasks live under the state directory (tmpfs in production, like containerd's /run):
+ * {@code tasks/<namespace>/<id>/} is a container's bundle (config.json, rootfs, conmon's files,
+ * state.json, the CRI log {@code container.log}) with {@code execs/<exec-id>/} per exec process;
+ * {@code runc/<namespace>/} is the runtime's own state; {@code s/} holds conmon's short attach
+ * socket links (socket paths are limited to 107 bytes).
+ */
+record TaskLayout(Path state) {
+  static final String STATE_FILE = "state.json";
+  static final String CRI_LOG = "container.log";
+  static final String EXECS = "execs";
+
+  Path tasks() {
+    return state.resolve("tasks");
+  }
+
+  Path bundle(String namespace, String id) {
+    return tasks().resolve(namespace).resolve(id);
+  }
+
+  Path execDir(Path bundle, String execId) {
+    return bundle.resolve(EXECS).resolve(execId);
+  }
+
+  Path socketDir() {
+    return state.resolve("s");
+  }
+
+  Path runtimeRoot(String namespace) {
+    return state.resolve("runc").resolve(namespace);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.berth.tasks;
+
+import dev.berth.tasks.linux.NativeException;
+import dev.berth.tasks.linux.Syscalls;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * Takes down what a task left on the host: relays, watches, monitors, attach links, rootfs
+ * mounts, cgroups and the bundle. Tolerates any of them being absent, so the same steps clean up
+ * a deleted task, a Create that failed half-way, and leftovers found at start.
+ */
+final class TaskTeardown {
+  private static final Logger LOG = Logger.getLogger(TaskTeardown.class.getName());
+  private static final int SIGKILL = 9;
+  private static final long OUTPUT_DRAIN_MILLIS = 2000;
+  private static final long MONITOR_EXIT_MILLIS = 2000;
+
+  private final TaskLayout layout;
+  private final ExitTracking tracking;
+
+  TaskTeardown(TaskLayout layout, ExitTracking tracking) {
+    this.layout = layout;
+    this.tracking = tracking;
+  }
+
+  /** Lets the output drain, then releases everything berthd holds for {@code p} and waits for its conmon to end. */
+  void releaseProcess(TaskProcess p) {
+    if (p.relay != null) {
+      try {
+        p.relay.finished().get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        LOG.warning("output of process " + p.dir + " not drained in time; closing it");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      p.relay.stop();
+      p.relay = null;
+    }
+    tracking.untrack(p);
+    p.syncPipe.ifPresent(pipe -> pipe.close());
+    awaitMonitorGone(p.record.conmonPid());
+    deleteQuietly(layout.socketDir().resolve(p.record.monitorId()));
+  }
+
+  /** Stops relaying without waiting (berthd shutting down); the process and its conmon go on. */
+  void detachProcess(TaskProcess p) {
+    if (p.relay != null) {
+      p.relay.stop();
+      p.relay = null;
+    }
+    tracking.untrack(p);
+  }
+
+  /**
+   * Unmounts the rootfs, removes the cgroups the runtime left and deletes the bundle. The bundle
+   * stays when its rootfs cannot be unmounted: deleting through a mount would destroy the image.
+   */
+  void removeBundle(Path bundle, Collection<Path> cgroups) throws IOException {
+    Path rootfs = bundle.resolve("rootfs");
+    if (!RootfsMounts.unmountAll(rootfs)) {
+      throw new IOException("rootfs " + rootfs + " is still mounted; leaving the bundle in place");
+    }
+    for (Path cgroup : cgroups) {
+      removeCgroup(cgroup);
+    }
+    deleteTree(bundle);
+  }
+
+  /** Waits briefly for a monitor to end (it does right after writing the exit file), then kills it. */
+  static void awaitMonitorGone(int pid) {
+    if (pid <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MONITOR_EXIT_MILLIS);
+    while (Monitors.isRunning(pid)) {
+      if (System.nanoTime() > deadline) {
+        if (Monitors.isConmon(pid)) {
+          LOG.warning("conmon " + pid + " did not end; killing it");
+          try {
+            Syscalls.kill(pid, SIGKILL);
+          } catch (NativeException e) {
+            LOG.warning(e.getMessage());
+          }
+        }
+        return;
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void removeCgroup(Path cgroup) {
+    try {
+      Files.deleteIfExists(cgroup);
+    } catch (IOException e) {
+      LOG.warning("cannot remove cgroup " + cgroup + ": " + e.getMessage());
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      LOG.warning("cannot remove " + p + ": " + e.getMessage());
+    }
+  }
+
+  /** Deletes a directory tree without following symlinks and without entering mount points. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+        if (!d.equals(dir) && RootfsMounts.isMountPoint(d)) {
+          throw new IOException(d + " is a mount point; not deleting through it");
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(f);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        Files.deleteIfExists(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

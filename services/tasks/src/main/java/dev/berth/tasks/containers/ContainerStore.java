@@ -1,0 +1,246 @@
+package dev.berth.tasks.containers;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.services.containers.v1.Container;
+import dev.berth.common.Identifiers;
+import dev.berth.common.filter.Filter;
+import dev.berth.common.grpc.Errors;
+import dev.berth.common.grpc.NamespaceRegistrar;
+import dev.berth.common.store.Labels;
+import dev.berth.common.store.MetadataStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * Container records per namespace: image, labels, runtime, OCI spec, snapshot and extensions,
+ * kept as one protobuf record per row so every field round-trips exactly as the client sent it.
+ */
+public final class ContainerStore implements ContainerLookup {
+  private static final Logger LOG = Logger.getLogger(ContainerStore.class.getName());
+
+  private final MetadataStore store;
+  private final NamespaceRegistrar namespaces;
+
+  public ContainerStore(MetadataStore store, NamespaceRegistrar namespaces) {
+    this.store = store;
+    this.namespaces = namespaces;
+    store.migrate("containers", List.of("""
+        CREATE TABLE IF NOT EXISTS containers (
+          namespace TEXT NOT NULL,
+          id TEXT NOT NULL,
+          record BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (namespace, id))"""));
+  }
+
+  @Override
+  public Container get(String namespace, String id) {
+    return store.read(c -> find(c, namespace, id)).orElseThrow(() -> notFound(namespace, id));
+  }
+
+  /** The namespace's containers matching {@code filter} (fields: id, image, runtime.name, snapshotter, labels.*). */
+  public List<Container> list(String namespace, Filter filter) {
+    List<Container> all = store.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT record, created_at, updated_at FROM containers WHERE namespace = ? ORDER BY id")) {
+        s.setString(1, namespace);
+        List<Container> rows = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            rows.add(row(r));
+          }
+        }
+        return rows;
+      }
+    });
+    return all.stream().filter(container -> filter.matches(path -> field(container, path))).toList();
+  }
+
+  public Container create(String namespace, Container container) {
+    validate(container);
+    namespaces.ensure(namespace);
+    long now = EpochNanos.now();
+    store.write(c -> {
+      if (find(c, namespace, container.getId()).isPresent()) {
+        throw Errors.alreadyExists("container %s already exists in namespace %s", container.getId(), namespace);
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "INSERT INTO containers (namespace, id, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")) {
+        s.setString(1, namespace);
+        s.setString(2, container.getId());
+        s.setBytes(3, stored(container));
+        s.setLong(4, now);
+        s.setLong(5, now);
+        return s.executeUpdate();
+      }
+    });
+    LOG.info("created container " + container.getId() + " in namespace " + namespace);
+    return stored(container, now, now);
+  }
+
+  /**
+   * Changes the fields named by {@code maskPaths} (labels, labels.&lt;key&gt;, spec, image,
+   * snapshotkey, extensions, extensions.&lt;key&gt;), or all of those when there are none; the
+   * runtime and the snapshotter cannot change (INVALID_ARGUMENT), as in containerd.
+   */
+  public Container update(String namespace, Container requested, List<String> maskPaths) {
+    Identifiers.validate("container id", requested.getId());
+    return store.write(c -> {
+      Container current = find(c, namespace, requested.getId()).orElseThrow(() -> notFound(namespace, requested.getId()));
+      Container updated = new MaskedUpdate(current, requested).apply(maskPaths);
+      validate(updated);
+      long now = EpochNanos.now();
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE containers SET record = ?, updated_at = ? WHERE namespace = ? AND id = ?")) {
+        s.setBytes(1, stored(updated));
+        s.setLong(2, now);
+        s.setString(3, namespace);
+        s.setString(4, requested.getId());
+        s.executeUpdate();
+      }
+      return updated.toBuilder().setUpdatedAt(EpochNanos.toTimestamp(now)).build();
+    });
+  }
+
+  public void delete(String namespace, String id) {
+    int deleted = store.write(c -> {
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM containers WHERE namespace = ? AND id = ?")) {
+        s.setString(1, namespace);
+        s.setString(2, id);
+        return s.executeUpdate();
+      }
+    });
+    if (deleted == 0) {
+      throw notFound(namespace, id);
+    }
+    LOG.info("deleted container " + id + " in namespace " + namespace);
+  }
+
+  /** containerd's rules: a valid id, valid labels, a runtime name and a spec. */
+  private static void validate(Container container) {
+    Identifiers.validate("container id", container.getId());
+    Labels.validate(container.getLabelsMap());
+    if (container.getRuntime().getName().isEmpty()) {
+      throw Errors.invalidArgument("container %s: runtime name must be set", container.getId());
+    }
+    if (!container.hasSpec()) {
+      throw Errors.invalidArgument("container %s: spec must be set", container.getId());
+    }
+  }
+
+  private static Optional<Container> find(Connection c, String namespace, String id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT record, created_at, updated_at FROM containers WHERE namespace = ? AND id = ?")) {
+      s.setString(1, namespace);
+      s.setString(2, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(row(r)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Container row(ResultSet r) throws SQLException {
+    try {
+      return stored(Container.parseFrom(r.getBytes("record")), r.getLong("created_at"), r.getLong("updated_at"));
+    } catch (InvalidProtocolBufferException e) {
+      throw Errors.internal(e, "corrupt container record: %s", e.getMessage());
+    }
+  }
+
+  /** The record as stored: the times live in their own columns. */
+  private static byte[] stored(Container container) {
+    return container.toBuilder().clearCreatedAt().clearUpdatedAt().build().toByteArray();
+  }
+
+  private static Container stored(Container container, long createdAt, long updatedAt) {
+    return container.toBuilder()
+        .setCreatedAt(EpochNanos.toTimestamp(createdAt))
+        .setUpdatedAt(EpochNanos.toTimestamp(updatedAt))
+        .build();
+  }
+
+  private static Optional<String> field(Container container, List<String> path) {
+    String rest = String.join(".", path.subList(1, path.size()));
+    return switch (path.get(0)) {
+      case "id" -> Optional.of(container.getId());
+      case "image" -> Optional.of(container.getImage());
+      case "snapshotter" -> Optional.of(container.getSnapshotter());
+      case "runtime" -> rest.equals("name") ? Optional.of(container.getRuntime().getName()) : Optional.empty();
+      case "labels" -> rest.isEmpty() ? Optional.empty() : Optional.ofNullable(container.getLabelsMap().get(rest));
+      default -> Optional.empty();
+    };
+  }
+
+  private static RuntimeException notFound(String namespace, String id) {
+    return Errors.notFound("container %s not found in namespace %s", Identifiers.printable(id), namespace);
+  }
+
+  /** Applies an Update request's mask to the stored record. */
+  private record MaskedUpdate(Container current, Container requested) {
+    private static final List<String> ALL = List.of("labels", "spec", "extensions", "image", "snapshotkey");
+
+    Container apply(List<String> maskPaths) {
+      List<String> paths = maskPaths;
+      if (paths.isEmpty()) {
+        if (!requested.getSnapshotter().equals(current.getSnapshotter())) {
+          throw Errors.invalidArgument("container %s: snapshotter cannot change", current.getId());
+        }
+        if (!requested.getRuntime().getName().equals(current.getRuntime().getName())) {
+          throw Errors.invalidArgument("container %s: runtime name cannot change", current.getId());
+        }
+        paths = ALL;
+      }
+      Map<String, String> labels = new TreeMap<>(current.getLabelsMap());
+      Map<String, Any> extensions = new TreeMap<>(current.getExtensionsMap());
+      Container.Builder updated = current.toBuilder();
+      for (String path : paths) {
+        if (path.startsWith("labels.") && path.length() > "labels.".length()) {
+          String key = path.substring("labels.".length());
+          String value = requested.getLabelsMap().get(key);
+          if (value == null || value.isEmpty()) {
+            labels.remove(key);
+          } else {
+            labels.put(key, value);
+          }
+          continue;
+        }
+        if (path.startsWith("extensions.") && path.length() > "extensions.".length()) {
+          String key = path.substring("extensions.".length());
+          Any value = requested.getExtensionsMap().get(key);
+          if (value == null) {
+            extensions.remove(key);
+          } else {
+            extensions.put(key, value);
+          }
+          continue;
+        }
+        switch (path) {
+          case "labels" -> {
+            labels.clear();
+            labels.putAll(requested.getLabelsMap());
+          }
+          case "extensions" -> {
+            extensions.clear();
+            extensions.putAll(requested.getExtensionsMap());
+          }
+          case "spec" -> updated.setSpec(requested.getSpec());
+          case "image" -> updated.setImage(requested.getImage());
+          case "snapshotkey", "snapshot_key" -> updated.setSnapshotKey(requested.getSnapshotKey());
+          default -> throw Errors.invalidArgument("cannot update field %s of container %s",
+              Identifiers.printable(path), current.getId());
+        }
+      }
+      return updated.clearLabels().putAllLabels(labels).clearExtensions().putAllExtensions(extensions).build();
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.berth.tasks.linux;
+
+import com.sun.jna.LastErrorException;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A connected AF_UNIX SOCK_SEQPACKET socket (the kind conmon's attach socket is), which the JDK
+ * cannot open. Each {@link #receive} returns one message.
+ */
+public final class SeqPacketSocket implements Closeable {
+  private static final int AF_UNIX = 1;
+  private static final int SOCK_SEQPACKET = 5;
+  private static final int SOCK_CLOEXEC = 02000000;
+  private static final int SHUT_WR = 1;
+  private static final int SHUT_RDWR = 2;
+  private static final int SUN_PATH_MAX = 108;
+
+  private final int fd;
+  /** Sending and shutting down share the descriptor; closing waits until none of them uses it. */
+  private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private SeqPacketSocket(int fd) {
+    this.fd = fd;
+  }
+
+  public static SeqPacketSocket connect(Path path) throws NativeException {
+    byte[] name = Syscalls.cString(path.toString());
+    if (name.length > SUN_PATH_MAX) {
+      throw new NativeException("connect", path.toString(), NativeException.EINVAL, "socket path longer than 107 bytes");
+    }
+    byte[] address = new byte[2 + SUN_PATH_MAX];
+    address[0] = AF_UNIX; // sun_family, little-endian short
+    System.arraycopy(name, 0, address, 2, name.length);
+    int fd;
+    try {
+      fd = LibC.socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    } catch (LastErrorException e) {
+      throw Syscalls.error("socket", path.toString(), e);
+    }
+    try {
+      LibC.connect(fd, address, address.length);
+    } catch (LastErrorException e) {
+      Pipe.closeQuietly(fd);
+      throw Syscalls.error("connect", path.toString(), e);
+    }
+    return new SeqPacketSocket(fd);
+  }
+
+  /** Reads one message into {@code buffer}; 0 means the peer closed the connection. */
+  public int receive(byte[] buffer) throws NativeException {
+    while (true) {
+      try {
+        return (int) LibC.read(fd, buffer, buffer.length);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != NativeException.EINTR) {
+          throw Syscalls.error("read", "attach socket", e);
+        }
+      }
+    }
+  }
+
+  /** Sends one message; refused once the socket is closed, so a late sender never writes to a reused descriptor. */
+  public void send(byte[] buffer, int length) throws NativeException {
+    use.readLock().lock();
+    try {
+      if (closed) {
+        throw new NativeException("write", "attach socket", NativeException.EBADF, "socket closed");
+      }
+      LibC.write(fd, buffer, length);
+    } catch (LastErrorException e) {
+      throw Syscalls.error("write", "attach socket", e);
+    } finally {
+      use.readLock().unlock();
+    }
+  }
+
+  /** Tells the peer no more data will be sent (conmon then closes the process's stdin). */
+  public void shutdownOutput() {
+    shutdown(SHUT_WR);
+  }
+
+  /** Ends both directions, which also wakes a thread blocked in {@link #receive}. */
+  public void shutdown() {
+    shutdown(SHUT_RDWR);
+  }
+
+  private void shutdown(int how) {
+    use.readLock().lock();
+    try {
+      if (!closed) {
+        LibC.shutdown(fd, how);
+      }
+    } catch (LastErrorException e) {
+      // not connected any more: nothing left to shut down
+    } finally {
+      use.readLock().unlock();
+    }
+  }
+
+  /** Closes the descriptor; a caller must make sure no thread still receives on it. */
+  @Override
+  public void close() {
+    use.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        Pipe.closeQuietly(fd);
+      }
+    } finally {
+      use.writeLock().unlock();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.berth.tasks.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Any;
+import dev.berth.common.grpc.Errors;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * An OCI runtime spec (config.json) or process spec (for exec) as the client sent it, with the
+ * few changes Berth makes before handing it to the runtime.
+ */
+public final class OciSpec {
+  private static final Logger LOG = Logger.getLogger(OciSpec.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ObjectNode root;
+  private final boolean processOnly;
+
+  private OciSpec(ObjectNode root, boolean processOnly) {
+    this.root = root;
+    this.processOnly = processOnly;
+  }
+
+  /** A container's spec: JSON with a {@code process}; INVALID_ARGUMENT otherwise. */
+  public static OciSpec container(String containerId, Any spec) {
+    ObjectNode json = parse("spec of container " + containerId, spec);
+    if (!json.path("process").isObject()) {
+      throw Errors.invalidArgument("spec of container %s has no process", containerId);
+    }
+    return new OciSpec(json, false);
+  }
+
+  /** An exec process spec: JSON with {@code args}; INVALID_ARGUMENT otherwise. */
+  public static OciSpec process(String what, Any spec) {
+    ObjectNode json = parse(what, spec);
+    if (!json.path("args").isArray() || json.path("args").isEmpty()) {
+      throw Errors.invalidArgument("%s has no args", what);
+    }
+    return new OciSpec(json, true);
+  }
+
+  private static ObjectNode parse(String what, Any spec) {
+    if (spec.getValue().isEmpty()) {
+      throw Errors.invalidArgument("%s is empty", what);
+    }
+    try {
+      JsonNode node = JSON.readTree(spec.getValue().toByteArray());
+      if (node == null || !node.isObject()) {
+        throw Errors.invalidArgument("%s is not a JSON object", what);
+      }
+      return (ObjectNode) node;
+    } catch (IOException e) {
+      throw Errors.invalidArgument("%s is not valid JSON: %s", what, e.getMessage());
+    }
+  }
+
+  private ObjectNode process() {
+    return processOnly ? root : (ObjectNode) root.get("process");
+  }
+
+  public boolean terminal() {
+    return process().path("terminal").asBoolean(false);
+  }
+
+  /** Points the spec's root at {@code path} (relative to the bundle), keeping its readonly flag. */
+  public void useRootfs(String path) {
+    JsonNode current = root.path("root");
+    ObjectNode rootNode = current.isObject() ? (ObjectNode) current : root.putObject("root");
+    rootNode.put("path", path);
+  }
+
+  /** The spec's {@code linux.cgroupsPath}, when it has one. */
+  public Optional<String> cgroupsPath() {
+    String path = root.path("linux").path("cgroupsPath").asText("");
+    return path.isEmpty() ? Optional.empty() : Optional.of(path);
+  }
+
+  /** Sets {@code linux.cgroupsPath}, creating {@code linux} when needed. */
+  public void setCgroupsPath(String path) {
+    JsonNode linux = root.path("linux");
+    ObjectNode node = linux.isObject() ? (ObjectNode) linux : root.putObject("linux");
+    node.put("cgroupsPath", path);
+  }
+
+  /**
+   * Leaves out what the runtime could not apply without CAP_SYS_RESOURCE: an oom_score_adj
+   * below ours, and rlimits above our hard limits (lowered to them), logging each change.
+   */
+  public void fitTo(HostLimits host, String who) {
+    if (host.hasSysResource()) {
+      return;
+    }
+    ObjectNode process = process();
+    JsonNode oom = process.get("oomScoreAdj");
+    if (oom != null && oom.isInt() && oom.asInt() < host.oomScoreAdj()) {
+      process.remove("oomScoreAdj");
+      LOG.warning(who + ": oomScoreAdj " + oom.asInt() + " left out: lowering it below "
+          + host.oomScoreAdj() + " needs CAP_SYS_RESOURCE, which berthd lacks");
+    }
+    JsonNode rlimits = process.get("rlimits");
+    if (rlimits instanceof ArrayNode limits) {
+      for (Iterator<JsonNode> it = limits.elements(); it.hasNext(); ) {
+        JsonNode limit = it.next();
+        BigInteger ours = host.hardLimits().get(limit.path("type").asText());
+        if (ours == null || !(limit instanceof ObjectNode l)) {
+          continue;
+        }
+        BigInteger hard = new BigInteger(limit.path("hard").asText("0"));
+        BigInteger soft = new BigInteger(limit.path("soft").asText("0"));
+        if (hard.compareTo(ours) > 0) {
+          l.put("hard", ours);
+          l.put("soft", soft.min(ours));
+          LOG.warning(who + ": rlimit " + limit.path("type").asText() + " hard " + hard + " lowered to "
+              + ours + ": raising it needs CAP_SYS_RESOURCE, which berthd lacks");
+        }
+      }
+    }
+  }
+
+  public byte[] toBytes() {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.berth.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.tasks.v1.CheckpointTaskRequest;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.ExecProcessRequest;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.PauseTaskRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.types.Mount;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad requests get containerd's status and leave nothing behind: no bundle, mount, monitor or runtime state. */
+class TaskErrorsKernelTest {
+  @TempDir
+  Path dir;
+  TaskRig rig;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = TaskRig.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    rig.close();
+  }
+
+  private static StatusRuntimeException fails(Status.Code code, Executable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    return e;
+  }
+
+  private CreateTaskRequest create(String id) {
+    return CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build();
+  }
+
+  private void assertNothingLeft() throws Exception {
+    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
+    assertEquals(List.of(), TaskRig.conmonsUnder(rig.state));
+    Path tasks = rig.state.resolve("tasks/default");
+    assertTrue(Files.notExists(tasks) || Files.list(tasks).findAny().isEmpty(), "no bundle left");
+    Path runc = rig.state.resolve("runc/default");
+    assertTrue(Files.notExists(runc) || Files.list(runc).findAny().isEmpty(), "no runtime state left");
+  }
+
+  @Test
+  void unknownContainerIsNotFound() throws Exception {
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.create(create("nosuch")));
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.get(GetRequest.newBuilder().setContainerId("nosuch").build()));
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("nosuch").build()));
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("nosuch").build()));
+  }
+
+  @Test
+  void taskLifecycleMisuseGetsContainerdsCodes() throws Exception {
+    rig.createContainer("c1", rig.spec("c1", "sleep", "1000"));
+    rig.tasksApi.create(create("c1"));
+    fails(Status.Code.ALREADY_EXISTS, () -> rig.tasksApi.create(create("c1")));
+    fails(Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.exec(ExecProcessRequest.newBuilder().setContainerId("c1")
+        .setExecId("early").setSpec(Specs.any(Specs.PROCESS_TYPE, Specs.process("true"))).build()));
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("c1").build());
+    fails(Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.start(StartRequest.newBuilder().setContainerId("c1").build()));
+    fails(Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("c1").build()));
+
+    ExecProcessRequest exec = ExecProcessRequest.newBuilder().setContainerId("c1").setExecId("e1")
+        .setSpec(Specs.any(Specs.PROCESS_TYPE, Specs.process("true"))).build();
+    rig.tasksApi.exec(exec);
+    fails(Status.Code.ALREADY_EXISTS, () -> rig.tasksApi.exec(exec));
+    fails(Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.exec(exec.toBuilder().setExecId("Bad ID!").build()));
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.start(StartRequest.newBuilder().setContainerId("c1").setExecId("nosuch").build()));
+    fails(Status.Code.UNIMPLEMENTED, () -> rig.tasksApi.checkpoint(CheckpointTaskRequest.newBuilder().setContainerId("c1").build()));
+
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).build());
+    assertEquals(137, rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("c1").build()).getExitStatus());
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).build()));
+    fails(Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.pause(PauseTaskRequest.newBuilder().setContainerId("c1").build()));
+    fails(Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.start(StartRequest.newBuilder().setContainerId("c1").setExecId("e1").build()));
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("c1").build());
+    fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("c1").build()));
+    assertNothingLeft();
+  }
+
+  @Test
+  void invalidSpecJsonIsInvalidArgument() throws Exception {
+    rig.containersApi.create(CreateContainerRequest.newBuilder().setContainer(Container.newBuilder().setId("badspec")
+        .setRuntime(Container.Runtime.newBuilder().setName("io.containerd.runc.v2"))
+        .setSpec(Any.newBuilder().setTypeUrl(Specs.SPEC_TYPE).setValue(ByteString.copyFromUtf8("{not json")))).build());
+    fails(Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.create(create("badspec")));
+    assertNothingLeft();
+  }
+
+  @Test
+  void unknownRuntimeIsNotFound() throws Exception {
+    rig.containersApi.create(CreateContainerRequest.newBuilder().setContainer(Container.newBuilder().setId("otherrt")
+        .setRuntime(Container.Runtime.newBuilder().setName("io.containerd.nosuch.v1"))
+        .setSpec(Specs.any(Specs.SPEC_TYPE, rig.spec("otherrt", "true")))).build());
+    StatusRuntimeException e = fails(Status.Code.NOT_FOUND, () -> rig.tasksApi.create(create("otherrt")));
+    assertTrue(e.getStatus().getDescription().contains("io.containerd.nosuch.v1"));
+    assertNothingLeft();
+  }
+
+  @Test
+  void commandMissingFromTheImageFailsCreateWithTheRuntimesMessage() throws Exception {
+    rig.createContainer("nocmd", rig.spec("nocmd", "no-such-command"));
+    StatusRuntimeException e = fails(Status.Code.UNKNOWN, () -> rig.tasksApi.create(create("nocmd")));
+    assertTrue(e.getStatus().getDescription().contains("no-such-command"), e.getStatus().getDescription());
+    assertNothingLeft();
+    for (Path controller : TaskRig.cgroupMounts()) {
+      assertTrue(Files.notExists(controller.resolve(rig.cgroupParent).resolve("nocmd")), "cgroup left in " + controller);
+    }
+  }
+
+  @Test
+  void rootfsMountThatFailsLeavesNothing() throws Exception {
+    rig.createContainer("nomount", rig.spec("nomount", "true"));
+    fails(Status.Code.UNKNOWN, () -> rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("nomount")
+        .addRootfs(Mount.newBuilder().setType("bind").setSource(dir.resolve("absent").toString()).addOptions("rbind")).build()));
+    fails(Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("nomount")
+        .addRootfs(Mount.newBuilder().setType("nfs").setSource("server:/x")).build()));
+    assertNothingLeft();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.berth.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.CreateTaskResponse;
+import containerd.services.tasks.v1.DeleteResponse;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.tasks.v1.CloseIORequest;
+import containerd.services.tasks.v1.ResizePtyRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs short-lived containers through the Tasks API the way `ctr run --rm` does, on runc under conmon. */
+class TaskLifecycleKernelTest {
+  @TempDir
+  Path dir;
+  TaskRig rig;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = TaskRig.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    rig.close();
+  }
+
+  @Test
+  void echoHelloReachesTheStdoutFifoAndExitsZero() throws Exception {
+    rig.createContainer("hello", rig.spec("hello", "echo", "hello"));
+    Path stdout = rig.fifo("stdout");
+    Path stderr = rig.fifo("stderr");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    CompletableFuture<String> err = FifoReader.readAll(stderr);
+
+    CreateTaskResponse created = rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("hello")
+        .addRootfs(rig.rootfsMount()).setStdout(stdout.toString()).setStderr(stderr.toString()).build());
+    assertTrue(created.getPid() > 0);
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("hello").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("hello").build());
+
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    assertEquals("hello\n", out.get(10, TimeUnit.SECONDS));
+    assertEquals("", err.get(10, TimeUnit.SECONDS));
+    Path bundle = rig.state.resolve("tasks/default/hello");
+    assertTrue(Files.readString(bundle.resolve("container.log")).matches("(?s)\\S+ stdout F hello\n"),
+        "CRI log line expected");
+
+    DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("hello").build());
+    assertEquals(0, deleted.getExitStatus());
+    assertTrue(Files.notExists(bundle), "bundle removed");
+    assertEquals(java.util.List.of(), TaskRig.mountsUnder(rig.state));
+    assertEquals(java.util.List.of(), TaskRig.conmonsUnder(rig.state));
+    assertEquals(java.util.List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"),
+        rig.events.topics().stream().filter(t -> t.startsWith("/tasks/")).toList());
+  }
+
+  private WaitResponse run(String id, CreateTaskRequest.Builder request) throws Exception {
+    rig.tasksApi.create(request.setContainerId(id).addRootfs(rig.rootfsMount()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId(id).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId(id).build());
+    return exit.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void exitStatusReachesWaitWithoutAnyIo() throws Exception {
+    rig.createContainer("three", rig.spec("three", "sh", "-c", "exit 3"));
+    WaitResponse exit = run("three", CreateTaskRequest.newBuilder());
+    assertEquals(3, exit.getExitStatus());
+    DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("three").build());
+    assertEquals(3, deleted.getExitStatus());
+    assertEquals(exit.getExitedAt(), deleted.getExitedAt());
+  }
+
+  @Test
+  void stdinIsRelayedUntilTheClientClosesIt() throws Exception {
+    rig.createContainer("cat", rig.spec("cat", "cat"));
+    Path stdin = rig.fifo("stdin");
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("cat").addRootfs(rig.rootfsMount())
+        .setStdin(stdin.toString()).setStdout(stdout.toString()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("cat").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("cat").build());
+    Files.writeString(stdin, "typed in\n");
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    assertEquals("typed in\n", out.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void outputGoesToAFileUri() throws Exception {
+    rig.createContainer("logged", rig.spec("logged", "sh", "-c", "echo out; echo err >&2"));
+    Path log = dir.resolve("logged.txt");
+    WaitResponse exit = run("logged", CreateTaskRequest.newBuilder().setStdout("file://" + log).setStderr("file://" + log));
+    assertEquals(0, exit.getExitStatus());
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("logged").build());
+    String text = Files.readString(log);
+    assertTrue(text.contains("out\n") && text.contains("err\n"), text);
+  }
+
+  @Test
+  void terminalModeGivesAResizablePty() throws Exception {
+    ObjectNode spec = rig.spec("tty", "sh", "-c", "tty; stty size");
+    ((ObjectNode) spec.get("process")).put("terminal", true);
+    rig.createContainer("tty", spec);
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("tty").addRootfs(rig.rootfsMount())
+        .setTerminal(true).setStdout(stdout.toString()).build());
+    rig.tasksApi.resizePty(ResizePtyRequest.newBuilder().setContainerId("tty").setWidth(77).setHeight(22).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("tty").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("tty").build());
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    assertEquals("/dev/pts/0\r\n22 77\r\n", out.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void outOfMemoryKillIsReported() throws Exception {
+    ObjectNode spec = rig.spec("hog", "sh", "-c", "tail /dev/zero");
+    ObjectNode memory = ((ObjectNode) spec.path("linux").path("resources")).putObject("memory");
+    memory.put("limit", 24L << 20).put("swap", 24L << 20);
+    rig.createContainer("hog", spec);
+    WaitResponse exit = run("hog", CreateTaskRequest.newBuilder());
+    assertEquals(137, exit.getExitStatus(), "the shell reports its OOM-killed child");
+    assertTrue(rig.events.await("/tasks/oom", java.time.Duration.ofSeconds(10)).isPresent(), "oom event");
+  }
+
+  @Test
+  void aCreatedTaskCanBeDeletedWithoutEverStarting() throws Exception {
+    rig.createContainer("never", rig.spec("never", "echo", "never printed"));
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("never").addRootfs(rig.rootfsMount())
+        .setStdout(stdout.toString()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("never").build());
+    DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("never").build());
+    assertEquals(137, deleted.getExitStatus());
+    assertEquals(137, exit.get(10, TimeUnit.SECONDS).getExitStatus());
+    assertEquals("", out.get(10, TimeUnit.SECONDS));
+    assertEquals(java.util.List.of(), TaskRig.mountsUnder(rig.state));
+    assertEquals(java.util.List.of(), TaskRig.conmonsUnder(rig.state));
+  }
+
+  @Test
+  void closeIoEndsStdinWhileTheClientStillHoldsItOpen() throws Exception {
+    rig.createContainer("closer", rig.spec("closer", "cat"));
+    Path stdin = rig.fifo("stdin");
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("closer").addRootfs(rig.rootfsMount())
+        .setStdin(stdin.toString()).setStdout(stdout.toString()).build());
+    try (var writer = Files.newOutputStream(stdin)) {
+      ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("closer").build());
+      rig.tasksApi.start(StartRequest.newBuilder().setContainerId("closer").build());
+      writer.write("before close\n".getBytes());
+      writer.flush();
+      Thread.sleep(200);
+      rig.tasksApi.closeIO(CloseIORequest.newBuilder().setContainerId("closer").setStdin(true).build());
+      assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    }
+    assertEquals("before close\n", out.get(10, TimeUnit.SECONDS));
+  }
+}

@@ -1,0 +1,119 @@
+package dev.berth.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteResponse;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.ExecProcessRequest;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import containerd.v1.types.Process;
+import containerd.v1.types.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * berthd going away does not take containers with it: conmon keeps them, their logs and their
+ * exit status, and a new task manager on the same state directory takes over.
+ */
+class TaskRestartKernelTest {
+  @TempDir
+  Path dir;
+  TaskRig rig;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = TaskRig.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    rig.close();
+  }
+
+  private void run(String id, String... args) {
+    rig.createContainer(id, rig.spec(id, args));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId(id).build());
+  }
+
+  private Process get(String id) {
+    return rig.tasksApi.get(GetRequest.newBuilder().setContainerId(id).build()).getProcess();
+  }
+
+  @Test
+  void containersOutliveTheManagerAndReportExitsThatHappenedMeanwhile() throws Exception {
+    rig.createContainer("keeper", rig.spec("keeper", "sh", "-c", "while true; do echo tick; sleep 0.1; done"));
+    Path keeperOut = rig.fifo("keeper-out");
+    CompletableFuture<String> beforeRestart = FifoReader.firstLine(keeperOut);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("keeper").addRootfs(rig.rootfsMount())
+        .setStdout(keeperOut.toString()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("keeper").build());
+    assertEquals("tick", beforeRestart.get(10, TimeUnit.SECONDS));
+    run("quitter", "sh", "-c", "sleep 0.5; exit 7");
+    rig.createContainer("waiting", rig.spec("waiting", "echo", "late start"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("waiting").addRootfs(rig.rootfsMount()).build());
+    int keeperPid = get("keeper").getPid();
+    Instant down = Instant.now();
+
+    rig.shutdown();
+    Thread.sleep(1200);
+    long logged = Files.size(rig.state.resolve("tasks/default/keeper/container.log"));
+    CompletableFuture<String> afterRestart = FifoReader.firstLine(keeperOut);
+    rig.reopen();
+    assertEquals("tick", afterRestart.get(10, TimeUnit.SECONDS), "output relayed again after the restart");
+
+    assertEquals(List.of("keeper", "quitter", "waiting"), rig.tasksApi.list(ListTasksRequest.getDefaultInstance())
+        .getTasksList().stream().map(Process::getContainerId).toList());
+    Process quitter = get("quitter");
+    assertEquals(Status.STOPPED, quitter.getStatus());
+    assertEquals(7, quitter.getExitStatus());
+    Instant exitedAt = Instant.ofEpochSecond(quitter.getExitedAt().getSeconds(), quitter.getExitedAt().getNanos());
+    assertTrue(exitedAt.isAfter(down) && exitedAt.isBefore(Instant.now()), "exit time while the manager was down: " + exitedAt);
+    assertEquals(7, rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("quitter").build()).getExitStatus());
+
+    Process keeper = get("keeper");
+    assertEquals(Status.RUNNING, keeper.getStatus());
+    assertEquals(keeperPid, keeper.getPid());
+    Thread.sleep(300);
+    assertTrue(Files.size(rig.state.resolve("tasks/default/keeper/container.log")) > logged, "conmon kept logging");
+    Path out = rig.fifo("exec-out");
+    CompletableFuture<String> text = FifoReader.readAll(out);
+    rig.tasksApi.exec(ExecProcessRequest.newBuilder().setContainerId("keeper").setExecId("after").setStdout(out.toString())
+        .setSpec(Specs.any(Specs.PROCESS_TYPE, Specs.process("echo", "still here"))).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("keeper").setExecId("after").build());
+    assertEquals("still here\n", text.get(10, TimeUnit.SECONDS));
+
+    ListenableFuture<WaitResponse> keeperExit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("keeper").build());
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("keeper").setSignal(9).build());
+    assertEquals(137, keeperExit.get(20, TimeUnit.SECONDS).getExitStatus());
+
+    assertEquals(Status.CREATED, get("waiting").getStatus());
+    ListenableFuture<WaitResponse> lateExit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("waiting").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("waiting").build());
+    assertEquals(0, lateExit.get(20, TimeUnit.SECONDS).getExitStatus());
+
+    for (String id : List.of("keeper", "quitter", "waiting")) {
+      DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId(id).build());
+      assertEquals(id.equals("keeper") ? 137 : id.equals("quitter") ? 7 : 0, deleted.getExitStatus());
+    }
+    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
+    assertEquals(List.of(), TaskRig.conmonsUnder(rig.state));
+    assertEquals(List.of(), Files.list(rig.state.resolve("tasks/default")).toList());
+  }
+}

@@ -1,0 +1,244 @@
+package dev.berth.tasks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.types.Mount;
+import containerd.v1.types.Process;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.common.testing.InProcessServices;
+import dev.berth.tasks.containers.ContainerStore;
+import dev.berth.tasks.containers.ContainersService;
+import dev.berth.tasks.linux.NativeException;
+import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.runtime.RuntimeConfig;
+import io.grpc.BindableService;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Containers and Tasks served in-process over a real runc, conmon and kernel, with a busybox
+ * rootfs; {@link #close} removes every trace (tasks, runtime state, monitors, mounts, cgroups)
+ * even when a test failed half-way.
+ */
+final class TaskRig implements AutoCloseable {
+  final Path dir;
+  final Path state;
+  final Path rootfs;
+  final String cgroupParent = "berth-test-" + UUID.randomUUID().toString().substring(0, 8);
+  final RecordingEvents events = new RecordingEvents();
+  private final MetadataStore store;
+  final ContainerStore containers;
+  private final InProcessServices api;
+  private final BindableService[] apiServices;
+  TaskManager manager;
+  private InProcessServices services;
+  ContainersGrpc.ContainersBlockingStub containersApi;
+  TasksGrpc.TasksBlockingStub tasksApi;
+  TasksGrpc.TasksFutureStub tasksAsync;
+
+  private TaskRig(Path dir, BindableService... apiServices) throws IOException {
+    this.dir = dir;
+    this.state = dir.resolve("state");
+    this.rootfs = Busybox.rootfs(dir.resolve("image"));
+    this.store = MetadataStore.open(dir.resolve("root/meta.db"));
+    this.containers = new ContainerStore(store, namespace -> { });
+    this.apiServices = apiServices;
+    this.api = InProcessServices.start(apiServices);
+  }
+
+  static TaskRig start(Path dir, BindableService... apiServices) throws IOException {
+    TaskRig rig = new TaskRig(dir, apiServices);
+    rig.open();
+    return rig;
+  }
+
+  private void open() throws IOException {
+    manager = TaskManager.open(state, containers, events, api.channel(), RuntimeConfig.defaults());
+    services = InProcessServices.start(new ContainersService(containers, events), new TasksService(manager));
+    Channel channel = services.channel();
+    containersApi = ContainersGrpc.newBlockingStub(channel);
+    tasksApi = TasksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    tasksAsync = TasksGrpc.newFutureStub(channel);
+  }
+
+  /** Stops serving and closes the task manager, as berthd going away would; the containers keep running. */
+  void shutdown() throws Exception {
+    services.close();
+    manager.close();
+  }
+
+  /** Opens a new task manager on the same state directory, as a restarted berthd does. */
+  void reopen() throws IOException {
+    open();
+  }
+
+  String cgroupsPath(String id) {
+    return "/" + cgroupParent + "/" + id;
+  }
+
+  ObjectNode spec(String id, String... args) {
+    return Specs.spec(cgroupsPath(id), args);
+  }
+
+  Container createContainer(String id, ObjectNode spec) {
+    return containersApi.create(CreateContainerRequest.newBuilder().setContainer(Container.newBuilder()
+        .setId(id)
+        .setRuntime(Container.Runtime.newBuilder().setName("io.containerd.runc.v2"))
+        .setSpec(Specs.any(Specs.SPEC_TYPE, spec))).build()).getContainer();
+  }
+
+  Mount rootfsMount() {
+    return Mount.newBuilder().setType("bind").setSource(rootfs.toString()).addOptions("rbind").addOptions("rw").build();
+  }
+
+  Path fifo(String name) throws IOException, InterruptedException {
+    Path fifo = dir.resolve(name);
+    if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() != 0) {
+      throw new IOException("mkfifo " + fifo + " failed");
+    }
+    return fifo;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      removeTasks();
+    } finally {
+      services.close();
+      manager.close();
+      api.close();
+      scrub();
+      store.close();
+    }
+  }
+
+  private void removeTasks() {
+    List<Process> tasks;
+    try {
+      tasks = tasksApi.list(ListTasksRequest.getDefaultInstance()).getTasksList();
+    } catch (StatusRuntimeException e) {
+      return;
+    }
+    for (Process p : tasks) {
+      try {
+        tasksApi.kill(KillRequest.newBuilder().setContainerId(p.getContainerId()).setSignal(9).setAll(true).build());
+      } catch (StatusRuntimeException ignored) {
+        // stopped already
+      }
+      try {
+        tasksApi.withDeadlineAfter(10, TimeUnit.SECONDS).wait(WaitRequest.newBuilder().setContainerId(p.getContainerId()).build());
+        tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId(p.getContainerId()).build());
+      } catch (StatusRuntimeException ignored) {
+        // the scrub below takes care of whatever is left
+      }
+    }
+  }
+
+  /** Removes whatever a failed test may have left: runtime containers, monitors, mounts, cgroups. */
+  private void scrub() throws IOException, InterruptedException {
+    Path runcRoots = state.resolve("runc");
+    if (Files.isDirectory(runcRoots)) {
+      try (DirectoryStream<Path> roots = Files.newDirectoryStream(runcRoots)) {
+        for (Path root : roots) {
+          try (DirectoryStream<Path> ids = Files.newDirectoryStream(root)) {
+            for (Path id : ids) {
+              new ProcessBuilder("runc", "--root", root.toString(), "delete", "--force", id.getFileName().toString())
+                  .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
+          }
+        }
+      }
+    }
+    for (int pid : conmonsUnder(state)) {
+      try {
+        Syscalls.kill(pid, 9);
+      } catch (NativeException ignored) {
+        // gone meanwhile
+      }
+    }
+    for (Path mount : mountsUnder(dir)) {
+      try {
+        Syscalls.unmount(mount, Syscalls.MNT_DETACH);
+      } catch (NativeException ignored) {
+        // unmounted with its parent
+      }
+    }
+    for (Path controller : cgroupMounts()) {
+      Path parent = controller.resolve(cgroupParent);
+      if (Files.isDirectory(parent)) {
+        List<Path> dirs;
+        try (Stream<Path> walk = Files.walk(parent)) {
+          dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path d : dirs) {
+          Files.deleteIfExists(d);
+        }
+      }
+    }
+  }
+
+  static List<Path> cgroupMounts() throws IOException {
+    List<Path> mounts = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      int dash = line.indexOf(" - ");
+      String type = line.substring(dash + 3).split(" ")[0];
+      if (type.equals("cgroup") || type.equals("cgroup2")) {
+        mounts.add(Path.of(f[4]));
+      }
+    }
+    return mounts;
+  }
+
+  /** Mount points at or below {@code dir}, deepest first. */
+  static List<Path> mountsUnder(Path dir) throws IOException {
+    String prefix = dir.toRealPath().toString();
+    List<Path> mounts = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String point = line.split(" ")[4];
+      if (point.equals(prefix) || point.startsWith(prefix + "/")) {
+        mounts.add(Path.of(point));
+      }
+    }
+    mounts.sort(Comparator.comparing(Path::toString).reversed());
+    return mounts;
+  }
+
+  /** conmon processes whose command line names {@code dir}. */
+  static List<Integer> conmonsUnder(Path dir) throws IOException {
+    List<Integer> pids = new ArrayList<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path proc : procs) {
+        try {
+          String comm = Files.readString(proc.resolve("comm")).trim();
+          String stat = Files.readString(proc.resolve("stat"));
+          boolean zombie = stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
+          if (comm.equals("conmon") && !zombie && cmdline.contains(dir.toString())) {
+            pids.add(Integer.parseInt(proc.getFileName().toString()));
+          }
+        } catch (IOException | RuntimeException ignored) {
+          // the process ended while we looked
+        }
+      }
+    }
+    return pids;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.berth.tasks.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.Message;
+import containerd.events.ContainerCreate;
+import containerd.events.ContainerDelete;
+import containerd.events.ContainerUpdate;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.containers.v1.DeleteContainerRequest;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.containers.v1.ListContainerMessage;
+import containerd.services.containers.v1.ListContainersRequest;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import dev.berth.common.events.EventPublisher;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.common.testing.InProcessServices;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContainersServiceTest {
+  private static final Any SPEC = Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Spec")
+      .setValue(ByteString.copyFromUtf8("{\"ociVersion\":\"1.0.2\"}")).build();
+
+  @TempDir
+  Path dir;
+  MetadataStore store;
+  InProcessServices server;
+  ContainersGrpc.ContainersBlockingStub api;
+  final List<String> registered = new ArrayList<>();
+  final List<String> topics = new ArrayList<>();
+  final List<Message> payloads = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    store = MetadataStore.open(dir.resolve("meta.db"));
+    EventPublisher events = (ns, topic, event) -> {
+      topics.add(ns + " " + topic);
+      payloads.add(event);
+    };
+    server = InProcessServices.start(new ContainersService(new ContainerStore(store, registered::add), events));
+    api = ContainersGrpc.newBlockingStub(server.inNamespace("ns1"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+    store.close();
+  }
+
+  private static Container.Builder container(String id) {
+    return Container.newBuilder().setId(id).setImage("docker.io/library/busybox:latest")
+        .setRuntime(Container.Runtime.newBuilder().setName("io.containerd.runc.v2"))
+        .setSpec(SPEC).setSnapshotter("overlayfs").setSnapshotKey(id).putLabels("a", "1");
+  }
+
+  private Container create(Container.Builder c) {
+    return api.create(CreateContainerRequest.newBuilder().setContainer(c).build()).getContainer();
+  }
+
+  private static void fails(Status.Code code, Executable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+  }
+
+  @Test
+  void createsGetsListsAndDeletesPerNamespace() {
+    Container created = create(container("web"));
+    assertEquals(created.getCreatedAt(), created.getUpdatedAt());
+    assertEquals(List.of("ns1"), registered);
+    Container got = api.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer();
+    assertEquals(created, got);
+    assertEquals(SPEC, got.getSpec());
+    create(container("db").putLabels("tier", "back"));
+
+    assertEquals(List.of("db", "web"), api.list(ListContainersRequest.getDefaultInstance()).getContainersList()
+        .stream().map(Container::getId).toList());
+    assertEquals(List.of("db"), api.list(ListContainersRequest.newBuilder().addFilters("labels.tier==back").build())
+        .getContainersList().stream().map(Container::getId).toList());
+    List<String> streamed = new ArrayList<>();
+    api.listStream(ListContainersRequest.newBuilder().addFilters("id==web").build())
+        .forEachRemaining((ListContainerMessage m) -> streamed.add(m.getContainer().getId()));
+    assertEquals(List.of("web"), streamed);
+
+    ContainersGrpc.ContainersBlockingStub other = ContainersGrpc.newBlockingStub(server.inNamespace("ns2"));
+    fails(Status.Code.NOT_FOUND, () -> other.get(GetContainerRequest.newBuilder().setId("web").build()));
+    assertEquals(0, other.list(ListContainersRequest.getDefaultInstance()).getContainersCount());
+
+    api.delete(DeleteContainerRequest.newBuilder().setId("web").build());
+    fails(Status.Code.NOT_FOUND, () -> api.get(GetContainerRequest.newBuilder().setId("web").build()));
+    fails(Status.Code.NOT_FOUND, () -> api.delete(DeleteContainerRequest.newBuilder().setId("web").build()));
+    assertEquals(List.of("ns1 /containers/create", "ns1 /containers/create", "ns1 /containers/delete"), topics);
+    assertEquals("io.containerd.runc.v2", ((ContainerCreate) payloads.get(0)).getRuntime().getName());
+    assertEquals("web", ((ContainerDelete) payloads.get(2)).getId());
+  }
+
+  @Test
+  void refusesWhatContainerdRefuses() {
+    create(container("web"));
+    fails(Status.Code.ALREADY_EXISTS, () -> create(container("web")));
+    fails(Status.Code.INVALID_ARGUMENT, () -> create(container("nospec").clearSpec()));
+    fails(Status.Code.INVALID_ARGUMENT, () -> create(container("nort").clearRuntime()));
+    fails(Status.Code.INVALID_ARGUMENT, () -> create(container("Bad ID!")));
+    fails(Status.Code.INVALID_ARGUMENT, () -> api.update(UpdateContainerRequest.newBuilder()
+        .setContainer(container("web")).setUpdateMask(FieldMask.newBuilder().addPaths("runtime")).build()));
+    fails(Status.Code.INVALID_ARGUMENT, () -> api.update(UpdateContainerRequest.newBuilder()
+        .setContainer(container("web").setRuntime(Container.Runtime.newBuilder().setName("io.containerd.other.v1"))).build()));
+    fails(Status.Code.NOT_FOUND, () -> api.update(UpdateContainerRequest.newBuilder().setContainer(container("nosuch")).build()));
+  }
+
+  @Test
+  void updatesTheFieldsTheMaskNames() {
+    Container created = create(container("web").putLabels("b", "2"));
+    Container updated = api.update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId("web").putLabels("b", "3").putLabels("c", "4").setImage("ignored"))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels.b").addPaths("labels.a").build()).build()).getContainer();
+    assertEquals(java.util.Map.of("b", "3"), updated.getLabelsMap());
+    assertEquals(created.getImage(), updated.getImage());
+    assertEquals(created.getCreatedAt(), updated.getCreatedAt());
+
+    Container full = api.update(UpdateContainerRequest.newBuilder()
+        .setContainer(container("web").setImage("new:1").clearLabels().setSnapshotKey("other")).build()).getContainer();
+    assertEquals("new:1", full.getImage());
+    assertEquals("other", full.getSnapshotKey());
+    assertEquals(0, full.getLabelsCount());
+    assertEquals(full, api.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer());
+    ContainerUpdate event = (ContainerUpdate) payloads.get(payloads.size() - 1);
+    assertEquals("new:1", event.getImage());
+    assertEquals("other", event.getSnapshotKey());
+  }
+}
