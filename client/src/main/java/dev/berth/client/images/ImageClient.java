@@ -105,9 +105,17 @@ public final class ImageClient {
 
   /** The chain ID of the image's layers here: the name of its top snapshot once unpacked. */
   public String chainId(Image image) {
+    return ChainIds.top(config(image).diffIds());
+  }
+
+  /**
+   * The image's config for the platform this JVM runs on: its layers' diff IDs and what a
+   * container of it runs by default (entrypoint, command, environment, user, working directory).
+   */
+  public ImageConfig config(Image image) {
     JsonBlobs blobs = new JsonBlobs(content);
     ResolvedImage resolved = new ImageResolver(blobs, Platform.current()).resolve(image.target());
-    return ChainIds.top(blobs.config(resolved.config()).diffIds());
+    return blobs.config(resolved.config());
   }
 
   /**

@@ -3,15 +3,51 @@ package dev.berth.client.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.client.ClientException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * What the client needs of an image config: its platform and the diff IDs (digests of the
- * uncompressed layers, bottom first) that name the unpacked snapshots.
+ * What the client needs of an image config: its platform, the diff IDs (digests of the
+ * uncompressed layers, bottom first) that name the unpacked snapshots, and the defaults a
+ * container of the image runs with (the config's {@code config} object: user, environment,
+ * entrypoint, command, working directory, exposed ports, stop signal, labels). Absent values are
+ * empty, never null.
  */
-public record ImageConfig(Platform platform, List<String> diffIds) {
+public record ImageConfig(
+    Platform platform,
+    List<String> diffIds,
+    String user,
+    List<String> env,
+    List<String> entrypoint,
+    List<String> cmd,
+    String workingDir,
+    Set<String> exposedPorts,
+    String stopSignal,
+    Map<String, String> labels) {
+
   public ImageConfig {
     diffIds = List.copyOf(diffIds);
+    user = user == null ? "" : user;
+    env = env == null ? List.of() : List.copyOf(env);
+    entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
+    cmd = cmd == null ? List.of() : List.copyOf(cmd);
+    workingDir = workingDir == null ? "" : workingDir;
+    // sorted, so listings and inspect output keep one order
+    exposedPorts = exposedPorts == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(exposedPorts));
+    stopSignal = stopSignal == null ? "" : stopSignal;
+    labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+  }
+
+  /** Reads an image config blob (OCI or Docker; both spell these fields the same). */
+  public static ImageConfig parse(byte[] json) {
+    return parse(json, "image config");
   }
 
   static ImageConfig parse(byte[] json, String what) {
@@ -19,12 +55,25 @@ public record ImageConfig(Platform platform, List<String> diffIds) {
     if (!root.isObject()) {
       throw new ClientException(what + " is not a JSON object");
     }
-    List<String> diffIds = new ArrayList<>();
-    for (JsonNode id : root.path("rootfs").path("diff_ids")) {
-      diffIds.add(id.asText());
-    }
     Platform platform = Platform.of(root.path("os").asText(""), root.path("architecture").asText(""),
         root.path("variant").asText(""));
-    return new ImageConfig(platform, diffIds);
+    JsonNode run = root.path("config");
+    Map<String, String> labels = new HashMap<>();
+    run.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    Set<String> exposed = new HashSet<>();
+    run.path("ExposedPorts").properties().forEach(e -> exposed.add(e.getKey()));
+    return new ImageConfig(platform, strings(root.path("rootfs").path("diff_ids")),
+        run.path("User").asText(""), strings(run.path("Env")), strings(run.path("Entrypoint")),
+        strings(run.path("Cmd")), run.path("WorkingDir").asText(""), exposed,
+        run.path("StopSignal").asText(""), labels);
+  }
+
+  /** The strings of a JSON array; nothing for null or a missing field, as Go reads a nil slice. */
+  private static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
+      values.add(it.next().asText());
+    }
+    return values;
   }
 }

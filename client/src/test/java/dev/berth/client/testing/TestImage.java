@@ -38,14 +38,19 @@ public final class TestImage {
   private final List<byte[]> layers;
   private final List<String> cmd;
   private final List<String> env;
+  private final RunDefaults run;
   private final List<String> diffIds;
   private final byte[] config;
 
-  private TestImage(String name, List<byte[]> layers, List<String> cmd, List<String> env) {
+  /** Config fields written only when set, so images that leave them out keep their bytes. */
+  private record RunDefaults(List<String> entrypoint, String workingDir, String user) {}
+
+  private TestImage(String name, List<byte[]> layers, List<String> cmd, List<String> env, RunDefaults run) {
     this.name = ImageNames.normalize(name);
     this.layers = List.copyOf(layers);
     this.cmd = List.copyOf(cmd);
     this.env = List.copyOf(env);
+    this.run = run;
     this.diffIds = layers.stream().map(Digests::sha256).toList();
     this.config = json(configJson());
   }
@@ -57,7 +62,7 @@ public final class TestImage {
 
   /** The same image under another name. */
   public TestImage named(String newName) {
-    return new TestImage(newName, layers, cmd, env);
+    return new TestImage(newName, layers, cmd, env, run);
   }
 
   /** The full name the archives give the image, e.g. {@code docker.io/library/busybox:latest}. */
@@ -189,6 +194,15 @@ public final class TestImage {
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("Env", env);
     runConfig.put("Cmd", cmd);
+    if (run.entrypoint() != null) {
+      runConfig.put("Entrypoint", run.entrypoint());
+    }
+    if (run.workingDir() != null) {
+      runConfig.put("WorkingDir", run.workingDir());
+    }
+    if (run.user() != null) {
+      runConfig.put("User", run.user());
+    }
     List<Map<String, Object>> history = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       history.add(Map.of("created", TestLayer.MTIME.toString(), "created_by", "berth TestImages layer " + i));
@@ -281,6 +295,9 @@ public final class TestImage {
     private final List<byte[]> layers = new ArrayList<>();
     private List<String> cmd = List.of("sh");
     private List<String> env = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    private List<String> entrypoint;
+    private String workingDir;
+    private String user;
 
     private Builder(String name) {
       this.name = name;
@@ -303,11 +320,29 @@ public final class TestImage {
       return this;
     }
 
+    /** The config's {@code Entrypoint}; none unless set. */
+    public Builder entrypoint(String... entrypoint) {
+      this.entrypoint = List.of(entrypoint);
+      return this;
+    }
+
+    /** The config's {@code WorkingDir}; none unless set. */
+    public Builder workingDir(String workingDir) {
+      this.workingDir = workingDir;
+      return this;
+    }
+
+    /** The config's {@code User}; none unless set. */
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
     public TestImage build() {
       if (layers.isEmpty()) {
         throw new IllegalStateException("a test image needs at least one layer");
       }
-      return new TestImage(name, layers, cmd, env);
+      return new TestImage(name, layers, cmd, env, new RunDefaults(entrypoint, workingDir, user));
     }
   }
 }

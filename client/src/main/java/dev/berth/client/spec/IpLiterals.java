@@ -1,0 +1,35 @@
+package dev.berth.client.spec;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/** Checks that text is an IP address written out, never looking a name up. */
+final class IpLiterals {
+  private static final Pattern IPV4 = Pattern.compile(
+      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  /** Hex groups, colons and an optional embedded IPv4 tail: the only characters of an IPv6 literal. */
+  private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+
+  private IpLiterals() {}
+
+  static boolean isIpv4(String text) {
+    return IPV4.matcher(text).matches();
+  }
+
+  static boolean isIpv6(String text) {
+    if (!text.contains(":") || !IPV6_CHARS.matcher(text).matches()) {
+      return false;
+    }
+    try {
+      // text with a colon is parsed as an IPv6 literal, never resolved
+      return InetAddress.getByName(text).getAddress().length == 16;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  static boolean isIp(String text) {
+    return isIpv4(text) || isIpv6(text);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.berth.client.spec;
+
+import java.util.Locale;
+
+/**
+ * A port to publish, from Docker's {@code -p}: {@code [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]}
+ * ({@code 8080:80}, {@code 127.0.0.1:8080:80/udp}, {@code [::1]:8080:80}, {@code 80}). An empty
+ * host IP means every address; host port 0 means one the host picks. Port ranges are not supported.
+ */
+public record PortMapping(String hostIp, int hostPort, int containerPort, String protocol) {
+  public static final String TCP = "tcp";
+  public static final String UDP = "udp";
+
+  public static PortMapping parse(String text) {
+    String rest = text;
+    String protocol = TCP;
+    int slash = rest.lastIndexOf('/');
+    if (slash >= 0) {
+      protocol = rest.substring(slash + 1).toLowerCase(Locale.ROOT);
+      if (!protocol.equals(TCP) && !protocol.equals(UDP)) {
+        throw InvalidValueException.of("port mapping", text, "unknown protocol \"" + rest.substring(slash + 1)
+            + "\" (tcp or udp)");
+      }
+      rest = rest.substring(0, slash);
+    }
+    String hostIp = "";
+    if (rest.startsWith("[")) {
+      int close = rest.indexOf("]:");
+      if (close < 0) {
+        throw InvalidValueException.of("port mapping", text, "a bracketed IPv6 address must be followed by ':'");
+      }
+      hostIp = rest.substring(1, close);
+      if (!IpLiterals.isIpv6(hostIp)) {
+        throw InvalidValueException.of("port mapping", text, "\"" + hostIp + "\" is not an IPv6 address");
+      }
+      rest = rest.substring(close + 2);
+      if (!rest.contains(":")) {
+        rest = ":" + rest;
+      }
+    }
+    String[] parts = rest.split(":", -1);
+    String hostPort = "";
+    String containerPort;
+    switch (parts.length) {
+      case 1 -> containerPort = parts[0];
+      case 2 -> {
+        hostPort = parts[0];
+        containerPort = parts[1];
+      }
+      case 3 -> {
+        if (!hostIp.isEmpty() || !IpLiterals.isIpv4(parts[0])) {
+          throw InvalidValueException.of("port mapping", text, "\"" + parts[0]
+              + "\" is not an IPv4 address (write IPv6 addresses in brackets)");
+        }
+        hostIp = parts[0];
+        hostPort = parts[1];
+        containerPort = parts[2];
+      }
+      default -> throw InvalidValueException.of("port mapping", text,
+          "expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]");
+    }
+    return new PortMapping(hostIp, hostPort.isEmpty() ? 0 : port(text, hostPort, 0), port(text, containerPort, 1),
+        protocol);
+  }
+
+  private static int port(String text, String port, int min) {
+    if (port.contains("-")) {
+      throw InvalidValueException.of("port mapping", text, "port ranges are not supported");
+    }
+    try {
+      int n = Integer.parseInt(port);
+      if (n >= min && n <= 65535 && port.chars().allMatch(Character::isDigit)) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the rest
+    }
+    throw InvalidValueException.of("port mapping", text, "\"" + port + "\" is not a port number ("
+        + min + "-65535)");
+  }
+
+  /** Docker's {@code -p} form, e.g. {@code 127.0.0.1:8080:80/tcp} or {@code 80/udp}. */
+  @Override
+  public String toString() {
+    String host = hostIp.isEmpty() ? "" : (hostIp.contains(":") ? "[" + hostIp + "]" : hostIp) + ":";
+    String hostPart = hostPort == 0 && hostIp.isEmpty() ? "" : host + (hostPort == 0 ? "" : hostPort) + ":";
+    return hostPart + containerPort + "/" + protocol;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.berth.client.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The part of the OCI runtime spec ({@code config.json}) Berth's clients write: the record and
+ * field names are the spec's own, so Jackson maps them one to one. Empty lists and maps and null
+ * values are left out of the JSON, as Go's {@code omitempty} does; unknown fields are ignored when
+ * reading, since other clients (ctr) write more.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Spec(
+    String ociVersion,
+    Process process,
+    Root root,
+    String hostname,
+    List<Mount> mounts,
+    Linux linux,
+    Map<String, String> annotations) {
+
+  public Spec {
+    mounts = list(mounts);
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  /** Lists are never null: JSON without a field reads as an empty list, as it was written. */
+  private static <T> List<T> list(List<T> values) {
+    return values == null ? List.of() : List.copyOf(values);
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Process(
+      boolean terminal,
+      User user,
+      List<String> args,
+      List<String> env,
+      String cwd,
+      Capabilities capabilities,
+      List<Rlimit> rlimits,
+      boolean noNewPrivileges) {
+    public Process {
+      args = list(args);
+      env = list(env);
+      rlimits = list(rlimits);
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record User(long uid, long gid, List<Long> additionalGids) {
+    public User {
+      additionalGids = list(additionalGids);
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Capabilities(
+      List<String> bounding,
+      List<String> effective,
+      List<String> inheritable,
+      List<String> permitted,
+      List<String> ambient) {
+    public Capabilities {
+      bounding = list(bounding);
+      effective = list(effective);
+      inheritable = list(inheritable);
+      permitted = list(permitted);
+      ambient = list(ambient);
+    }
+  }
+
+  /** A POSIX resource limit; {@code type} like {@code RLIMIT_NOFILE}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Rlimit(String type, long hard, long soft) {}
+
+  /** The root file system, a path relative to the bundle. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Root(String path, boolean readonly) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Mount(String destination, String type, String source, List<String> options) {
+    public Mount {
+      options = list(options);
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Linux(
+      List<IdMapping> uidMappings,
+      List<IdMapping> gidMappings,
+      Resources resources,
+      String cgroupsPath,
+      List<Namespace> namespaces,
+      List<String> maskedPaths,
+      List<String> readonlyPaths) {
+    public Linux {
+      uidMappings = list(uidMappings);
+      gidMappings = list(gidMappings);
+      namespaces = list(namespaces);
+      maskedPaths = list(maskedPaths);
+      readonlyPaths = list(readonlyPaths);
+    }
+  }
+
+  /** Maps {@code size} ids from {@code containerID} in a user namespace to {@code hostID} outside. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record IdMapping(long containerID, long hostID, long size) {}
+
+  /** A namespace to create ({@code path} empty) or to join ({@code path} of its nsfs file). */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Namespace(String type, String path) {
+    public Namespace {
+      path = path == null ? "" : path;
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids) {
+    public Resources {
+      devices = list(devices);
+    }
+  }
+
+  /** A device cgroup rule; type, major and minor null for all. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {}
+
+  /** Bytes; {@code swap} is memory plus swap, -1 for unlimited swap. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Memory(Long limit, Long swap) {}
+
+  /** CFS quota and period in microseconds, relative shares, and a cpuset list like {@code 0-2,4}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Cpu(Long shares, Long quota, Long period, String cpus) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Pids(long limit) {}
+}

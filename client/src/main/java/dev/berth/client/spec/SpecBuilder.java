@@ -1,0 +1,388 @@
+package dev.berth.client.spec;
+
+import dev.berth.client.images.ImageConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Builds the OCI runtime spec of a container from its image's config and what the user asked
+ * for, as containerd's client does with its spec options; the result goes into the container
+ * record ({@link SpecJson#toAny}) or a bundle's {@code config.json} ({@link SpecJson#toBytes}).
+ *
+ * <p>Unless told otherwise a container gets {@link DefaultSpec}'s capabilities, mounts, masked
+ * and read-only paths and open-files limit; new pid, ipc, uts, mount and network namespaces; the
+ * root file system at {@code rootfs} in the bundle; the cgroup {@code /<namespace>/<id>} (as
+ * containerd and Berth's Tasks service choose when a spec names none, so every client's
+ * containers share one layout); the hostname of the first 12 characters of its id (as Docker).
+ *
+ * <p>What runs follows Docker: the image's entrypoint and cmd; {@link #entrypoint} replaces the
+ * entrypoint and drops the image's cmd; {@link #args} replace the cmd. The environment is the
+ * image's, then {@link #env}'s by name, over a default PATH, HOSTNAME and, with a terminal,
+ * TERM (Docker's order: PATH, HOSTNAME, TERM, then the rest). The user (given, or the image's) is resolved through the
+ * image's /etc/passwd and /etc/group, read with {@link #rootfsFiles}.
+ */
+public final class SpecBuilder {
+  /** Docker's smallest memory limit: below it a container hardly starts. */
+  public static final long MIN_MEMORY = 6L << 20;
+  /** How much of the id Docker takes as the default hostname. */
+  private static final int HOSTNAME_LENGTH = 12;
+
+  private final String namespace;
+  private final String id;
+  private ImageConfig image;
+  private RootfsFiles rootfsFiles = RootfsFiles.none();
+  private List<String> entrypoint;
+  private List<String> args = List.of();
+  private final List<String> env = new ArrayList<>();
+  private String workingDir;
+  private String user;
+  private String hostname;
+  private boolean terminal;
+  private boolean noNewPrivileges;
+  private boolean readOnlyRootfs;
+  private String rootPath = DefaultSpec.ROOTFS;
+  private Long memory;
+  private Long memorySwap;
+  private ResourceFlags.CpuQuota cpuQuota;
+  private Long cpuShares;
+  private String cpusetCpus;
+  private Long pidsLimit;
+  private final List<Spec.Mount> mounts = new ArrayList<>();
+  /** Namespace → the path to join, "" for a new one; absent for the host's. */
+  private final Map<NamespaceType, String> namespaces = new EnumMap<>(NamespaceType.class);
+  private List<Spec.IdMapping> uidMappings = List.of();
+  private List<Spec.IdMapping> gidMappings = List.of();
+  private final Map<String, String> annotations = new TreeMap<>();
+  private String cgroupsPath;
+  private final Map<String, Spec.Rlimit> rlimits = new LinkedHashMap<>();
+
+  private SpecBuilder(String namespace, String id) {
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.id = Objects.requireNonNull(id, "id");
+    for (NamespaceType type : List.of(NamespaceType.PID, NamespaceType.IPC, NamespaceType.UTS, NamespaceType.MOUNT,
+        NamespaceType.NETWORK)) {
+      namespaces.put(type, "");
+    }
+    rlimits.put(DefaultSpec.NOFILE.type(), DefaultSpec.NOFILE);
+  }
+
+  /** A builder for container {@code id} in Berth namespace {@code namespace}. */
+  public static SpecBuilder create(String namespace, String id) {
+    return new SpecBuilder(namespace, id);
+  }
+
+  /** The image's entrypoint, cmd, environment, working directory and user. */
+  public SpecBuilder image(ImageConfig image) {
+    this.image = image;
+    return this;
+  }
+
+  /** Where the image's /etc/passwd and /etc/group are read to resolve user and group names. */
+  public SpecBuilder rootfsFiles(RootfsFiles files) {
+    this.rootfsFiles = Objects.requireNonNull(files);
+    return this;
+  }
+
+  /** Docker's {@code --entrypoint}: replaces the image's entrypoint and drops its cmd; empty for none. */
+  public SpecBuilder entrypoint(List<String> entrypoint) {
+    this.entrypoint = List.copyOf(entrypoint);
+    return this;
+  }
+
+  /** The arguments after the image name: replace the image's cmd when not empty. */
+  public SpecBuilder args(List<String> args) {
+    this.args = List.copyOf(args);
+    return this;
+  }
+
+  /** {@code KEY=VALUE} variables (see {@link EnvVars}) set over the image's; later ones win. */
+  public SpecBuilder env(List<String> vars) {
+    for (String var : vars) {
+      if (var.indexOf('=') <= 0) {
+        throw InvalidValueException.of("environment variable", var, "expected KEY=VALUE");
+      }
+    }
+    env.addAll(vars);
+    return this;
+  }
+
+  /** Docker's {@code -w}: an absolute path; the image's, or /, otherwise. */
+  public SpecBuilder workingDir(String dir) {
+    if (!dir.startsWith("/")) {
+      throw InvalidValueException.of("working directory", dir, "not an absolute path");
+    }
+    this.workingDir = dir;
+    return this;
+  }
+
+  /** Docker's {@code -u}: {@code NAME[:GROUP]} or {@code UID[:GID]}, over the image's user. */
+  public SpecBuilder user(String user) {
+    this.user = user;
+    return this;
+  }
+
+  public SpecBuilder hostname(String hostname) {
+    if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})")) {
+      throw InvalidValueException.of("hostname", hostname, "expected letters, digits, '.' and '-', at most 63");
+    }
+    this.hostname = hostname;
+    return this;
+  }
+
+  /** Whether the process gets a terminal (Docker's {@code -t}). */
+  public SpecBuilder terminal(boolean terminal) {
+    this.terminal = terminal;
+    return this;
+  }
+
+  /** Docker's {@code --security-opt no-new-privileges}: setuid binaries and file caps grant nothing. */
+  public SpecBuilder noNewPrivileges(boolean noNewPrivileges) {
+    this.noNewPrivileges = noNewPrivileges;
+    return this;
+  }
+
+  /** Docker's {@code --read-only}: the root file system mounted read-only. */
+  public SpecBuilder readOnlyRootfs(boolean readOnly) {
+    this.readOnlyRootfs = readOnly;
+    return this;
+  }
+
+  /** The root file system's path, relative to the bundle or absolute; {@code rootfs} unless set. */
+  public SpecBuilder rootPath(String path) {
+    this.rootPath = path;
+    return this;
+  }
+
+  /** Memory limit in bytes (see {@link ResourceFlags#memory}). */
+  public SpecBuilder memory(long bytes) {
+    if (bytes < MIN_MEMORY) {
+      throw InvalidValueException.of("memory limit", Long.toString(bytes), "the minimum is 6m");
+    }
+    this.memory = bytes;
+    return this;
+  }
+
+  /**
+   * Memory plus swap in bytes, -1 for unlimited swap (Docker's {@code --memory-swap}); needs
+   * {@link #memory}. Left unset, swap is not limited apart from memory, whatever the host allows.
+   */
+  public SpecBuilder memorySwap(long bytes) {
+    this.memorySwap = bytes;
+    return this;
+  }
+
+  /** Docker's {@code --cpus} as a CFS quota (see {@link ResourceFlags#cpus}). */
+  public SpecBuilder cpus(ResourceFlags.CpuQuota quota) {
+    this.cpuQuota = quota;
+    return this;
+  }
+
+  public SpecBuilder cpuShares(long shares) {
+    if (shares < ResourceFlags.MIN_CPU_SHARES || shares > ResourceFlags.MAX_CPU_SHARES) {
+      throw InvalidValueException.of("CPU shares", Long.toString(shares), "must be from 2 to 262144");
+    }
+    this.cpuShares = shares;
+    return this;
+  }
+
+  /** CPUs the container may run on, like {@code 0-2,4}. */
+  public SpecBuilder cpusetCpus(String cpus) {
+    this.cpusetCpus = ResourceFlags.cpuset(cpus);
+    return this;
+  }
+
+  /** Most processes at once; -1 for no limit. */
+  public SpecBuilder pidsLimit(long limit) {
+    this.pidsLimit = limit;
+    return this;
+  }
+
+  /**
+   * A mount over the defaults: one at the same destination as a default mount replaces it; two
+   * of the caller's at one destination are refused.
+   */
+  public SpecBuilder mount(Spec.Mount mount) {
+    String destination = Path.of(mount.destination()).normalize().toString();
+    if (!destination.startsWith("/")) {
+      throw InvalidValueException.of("mount", mount.destination(), "the container path is not absolute");
+    }
+    for (Spec.Mount m : mounts) {
+      if (m.destination().equals(destination)) {
+        throw InvalidValueException.of("mount", destination, "more than one mount at this container path");
+      }
+    }
+    mounts.add(new Spec.Mount(destination, mount.type(), mount.source(), mount.options()));
+    return this;
+  }
+
+  /** A bind mount of a host path or a tmpfs; a volume needs {@link #volume}. */
+  public SpecBuilder mount(MountRequest request) {
+    return mount(request instanceof VolumeSpec v ? v.bindMount() : ((TmpfsSpec) request).mount());
+  }
+
+  /** A named or anonymous volume whose data lives in {@code hostDir}. */
+  public SpecBuilder volume(VolumeSpec volume, Path hostDir) {
+    return mount(volume.volumeMount(hostDir));
+  }
+
+  /** Shares the host's namespace of {@code type} (Docker's {@code --network host}, {@code --pid host}). */
+  public SpecBuilder hostNamespace(NamespaceType type) {
+    if (type == NamespaceType.MOUNT) {
+      throw new IllegalArgumentException("a container always has its own mount namespace");
+    }
+    namespaces.remove(type);
+    return this;
+  }
+
+  /** Joins the namespace at {@code path}, e.g. {@code /proc/<pid>/ns/net} ({@code --network container:NAME}). */
+  public SpecBuilder joinNamespace(NamespaceType type, String path) {
+    if (path.isEmpty()) {
+      throw new IllegalArgumentException("joining a namespace needs its path");
+    }
+    namespaces.put(type, path);
+    return this;
+  }
+
+  /** A new user namespace with these mappings of container ids to host ids. */
+  public SpecBuilder userNamespace(List<Spec.IdMapping> uids, List<Spec.IdMapping> gids) {
+    if (uids.isEmpty() || gids.isEmpty()) {
+      throw new IllegalArgumentException("a user namespace needs uid and gid mappings");
+    }
+    namespaces.put(NamespaceType.USER, "");
+    this.uidMappings = List.copyOf(uids);
+    this.gidMappings = List.copyOf(gids);
+    return this;
+  }
+
+  /** A new cgroup namespace: the container sees its own cgroup as the root. */
+  public SpecBuilder cgroupNamespace() {
+    namespaces.put(NamespaceType.CGROUP, "");
+    return this;
+  }
+
+  public SpecBuilder annotation(String key, String value) {
+    annotations.put(key, value);
+    return this;
+  }
+
+  public SpecBuilder annotations(Map<String, String> values) {
+    annotations.putAll(values);
+    return this;
+  }
+
+  /** The cgroup, {@code /<namespace>/<id>} unless set. */
+  public SpecBuilder cgroupsPath(String path) {
+    this.cgroupsPath = path;
+    return this;
+  }
+
+  /** A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type. */
+  public SpecBuilder rlimit(String type, long soft, long hard) {
+    if (!type.matches("RLIMIT_[A-Z]+")) {
+      throw InvalidValueException.of("rlimit", type, "expected a name like RLIMIT_NOFILE");
+    }
+    if (soft < 0 || hard < 0 || soft > hard) {
+      throw InvalidValueException.of("rlimit", type + "=" + soft + ":" + hard, "soft must be from 0 to the hard limit");
+    }
+    rlimits.put(type, new Spec.Rlimit(type, hard, soft));
+    return this;
+  }
+
+  public Spec build() {
+    boolean ownUts = "".equals(namespaces.get(NamespaceType.UTS));
+    if (hostname != null && !ownUts) {
+      throw new InvalidValueException("a hostname needs the container's own UTS namespace");
+    }
+    String host = hostname != null ? hostname : ownUts ? id.substring(0, Math.min(HOSTNAME_LENGTH, id.length())) : null;
+    Spec.User processUser = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(),
+        rootfsFiles);
+    List<String> caps = DefaultSpec.CAPABILITIES;
+    Spec.Process process = new Spec.Process(terminal, processUser, processArgs(), processEnv(host), cwd(),
+        new Spec.Capabilities(caps, caps, List.of(), caps, List.of()), List.copyOf(rlimits.values()),
+        noNewPrivileges);
+    Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),
+        cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
+        DefaultSpec.MASKED_PATHS, DefaultSpec.READONLY_PATHS);
+    return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
+        linux, annotations);
+  }
+
+  private List<String> processArgs() {
+    List<String> imageEntrypoint = image == null ? List.of() : image.entrypoint();
+    List<String> imageCmd = image == null ? List.of() : image.cmd();
+    List<String> all = new ArrayList<>(entrypoint != null ? entrypoint : imageEntrypoint);
+    all.addAll(!args.isEmpty() ? args : entrypoint != null ? List.of() : imageCmd);
+    if (all.isEmpty()) {
+      throw new InvalidValueException("no command: the image has neither entrypoint nor cmd, and none was given");
+    }
+    return all;
+  }
+
+  private List<String> processEnv(String host) {
+    List<String> given = EnvVars.merge(image == null ? List.of() : image.env(), env);
+    // Docker's order: PATH first (the image's replaces the default in place), then HOSTNAME, TERM
+    List<String> beneath = new ArrayList<>(List.of(DefaultSpec.PATH));
+    if (host != null) {
+      beneath.add("HOSTNAME=" + host);
+    }
+    if (terminal) {
+      beneath.add("TERM=xterm");
+    }
+    return EnvVars.merge(beneath, given);
+  }
+
+  private String cwd() {
+    if (workingDir != null) {
+      return workingDir;
+    }
+    String dir = image == null ? "" : image.workingDir();
+    return dir.isEmpty() ? "/" : dir.startsWith("/") ? dir : "/" + dir;
+  }
+
+  private Spec.Resources resources() {
+    if (memorySwap != null && memorySwap != -1) {
+      if (memory == null) {
+        throw new InvalidValueException("a memory-swap limit needs a memory limit");
+      }
+      if (memorySwap < memory) {
+        throw new InvalidValueException("the memory-swap limit (" + memorySwap
+            + " bytes) is below the memory limit (" + memory + " bytes): it counts memory plus swap");
+      }
+    }
+    Spec.Memory mem = memory == null && memorySwap == null ? null : new Spec.Memory(memory, memorySwap);
+    Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null ? null
+        : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
+            cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);
+    Spec.Pids pids = pidsLimit == null ? null : new Spec.Pids(pidsLimit);
+    return new Spec.Resources(List.of(DefaultSpec.DENY_ALL_DEVICES), mem, cpu, pids);
+  }
+
+  private List<Spec.Namespace> namespaceList() {
+    List<Spec.Namespace> list = new ArrayList<>();
+    namespaces.forEach((type, path) -> list.add(new Spec.Namespace(type.ociName(), path)));
+    return list;
+  }
+
+  /** The defaults not replaced, then the caller's, parents before what is mounted inside them. */
+  private List<Spec.Mount> allMounts() {
+    boolean sysfsRefused = namespaces.containsKey(NamespaceType.USER)
+        && !"".equals(namespaces.get(NamespaceType.NETWORK));
+    List<Spec.Mount> all = new ArrayList<>();
+    for (Spec.Mount m : DefaultSpec.MOUNTS) {
+      if (mounts.stream().noneMatch(own -> own.destination().equals(m.destination()))) {
+        all.add(sysfsRefused && m.destination().equals("/sys") ? DefaultSpec.SYS_BIND : m);
+      }
+    }
+    List<Spec.Mount> own = new ArrayList<>(mounts);
+    own.sort(Comparator.comparingLong(m -> m.destination().chars().filter(c -> c == '/').count()));
+    all.addAll(own);
+    return all;
+  }
+}

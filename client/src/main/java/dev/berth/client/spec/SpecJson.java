@@ -1,0 +1,59 @@
+package dev.berth.client.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import dev.berth.client.ClientException;
+import java.io.IOException;
+
+/**
+ * A {@link Spec} as the bytes runc reads ({@code config.json}) and as the Any the Containers API
+ * carries: containerd's clients put the spec's JSON in an Any named {@link #TYPE_URL}, and read
+ * one back from it.
+ */
+public final class SpecJson {
+  /** The type URL containerd registers for the OCI runtime spec. */
+  public static final String TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Spec";
+
+  /** Map keys sorted, so one spec always gives the same bytes. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private SpecJson() {}
+
+  public static byte[] toBytes(Spec spec) {
+    try {
+      return JSON.writeValueAsBytes(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the runtime spec as JSON", e);
+    }
+  }
+
+  /** Reads a spec, keeping only the fields {@link Spec} models. */
+  public static Spec fromBytes(byte[] json) {
+    try {
+      Spec spec = JSON.readValue(json, Spec.class);
+      if (spec == null) {
+        throw new ClientException("the runtime spec is JSON null");
+      }
+      return spec;
+    } catch (IOException e) {
+      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new ClientException("the runtime spec is not valid: " + detail, e);
+    }
+  }
+
+  /** The Any a container record's {@code spec} field holds. */
+  public static Any toAny(Spec spec) {
+    return Any.newBuilder().setTypeUrl(TYPE_URL).setValue(ByteString.copyFrom(toBytes(spec))).build();
+  }
+
+  public static Spec fromAny(Any any) {
+    if (!TYPE_URL.equals(any.getTypeUrl())) {
+      throw new ClientException("the container's spec is a " + any.getTypeUrl() + ", not an OCI runtime spec");
+    }
+    return fromBytes(any.getValue().toByteArray());
+  }
+}

@@ -1,0 +1,110 @@
+package dev.berth.client.spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A bind mount or volume as Docker's {@code -v} gives it: {@code HOST_PATH:CONTAINER_PATH[:OPTIONS]}
+ * binds a host path, {@code NAME:CONTAINER_PATH[:OPTIONS]} mounts the named volume,
+ * {@code CONTAINER_PATH} an anonymous one. Options: {@code ro} or {@code rw}, and one propagation
+ * mode ({@code rprivate}, the default, {@code private}, {@code rshared}, {@code shared},
+ * {@code rslave}, {@code slave}).
+ *
+ * @param source the host path of a bind, the volume's name, or empty for an anonymous volume
+ */
+public record VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation)
+    implements MountRequest {
+  public enum Kind { BIND, NAMED, ANONYMOUS }
+
+  public static final String DEFAULT_PROPAGATION = "rprivate";
+  static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared", "rshared", "slave", "rslave");
+
+  public static VolumeSpec parse(String text) {
+    String[] parts = text.split(":", -1);
+    return switch (parts.length) {
+      case 1 -> new VolumeSpec(Kind.ANONYMOUS, "", MountRequest.containerPath("volume", text, parts[0]), false,
+          DEFAULT_PROPAGATION);
+      case 2 -> {
+        if (isOptions(parts[1])) {
+          throw InvalidValueException.of("volume", text, "an anonymous volume takes no options");
+        }
+        yield of(text, parts[0], parts[1], "");
+      }
+      case 3 -> of(text, parts[0], parts[1], parts[2]);
+      default -> throw InvalidValueException.of("volume", text, "expected SOURCE:CONTAINER_PATH[:OPTIONS]");
+    };
+  }
+
+  private static VolumeSpec of(String text, String source, String target, String options) {
+    boolean readOnly = false;
+    String propagation = null;
+    boolean accessGiven = false;
+    for (String option : options.isEmpty() ? new String[0] : options.split(",", -1)) {
+      if (option.equals("ro") || option.equals("rw")) {
+        if (accessGiven) {
+          throw InvalidValueException.of("volume", text, "ro and rw given more than once");
+        }
+        accessGiven = true;
+        readOnly = option.equals("ro");
+      } else if (PROPAGATIONS.contains(option)) {
+        if (propagation != null) {
+          throw InvalidValueException.of("volume", text, "more than one propagation mode");
+        }
+        propagation = option;
+      } else {
+        throw InvalidValueException.of("volume", text, "unknown option \"" + option
+            + "\" (ro, rw, or a propagation mode such as rshared)");
+      }
+    }
+    return new VolumeSpec(kindOf(text, source), source, MountRequest.containerPath("volume", text, target),
+        readOnly, propagation == null ? DEFAULT_PROPAGATION : propagation);
+  }
+
+  static Kind kindOf(String text, String source) {
+    if (source.startsWith("/")) {
+      return Kind.BIND;
+    }
+    if (!isVolumeName(source)) {
+      throw InvalidValueException.of("volume", text, "\"" + source + "\" is neither an absolute host path nor a "
+          + "volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)");
+    }
+    return Kind.NAMED;
+  }
+
+  /** Docker's rule for volume names. */
+  public static boolean isVolumeName(String name) {
+    return name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+  }
+
+  private static boolean isOptions(String text) {
+    for (String option : text.split(",", -1)) {
+      if (!option.equals("ro") && !option.equals("rw") && !PROPAGATIONS.contains(option)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The bind mount of a {@link Kind#BIND} spec's host path. */
+  public Spec.Mount bindMount() {
+    if (kind != Kind.BIND) {
+      throw new IllegalStateException("volume " + (source.isEmpty() ? target : source) + " needs its host directory");
+    }
+    return mountOf(source);
+  }
+
+  /** The bind mount of a volume whose data the caller keeps in {@code hostDir}. */
+  public Spec.Mount volumeMount(Path hostDir) {
+    if (kind == Kind.BIND) {
+      throw new IllegalStateException(source + " is a host path, not a volume");
+    }
+    return mountOf(hostDir.toString());
+  }
+
+  private Spec.Mount mountOf(String hostPath) {
+    List<String> options = new ArrayList<>(List.of("rbind", readOnly ? "ro" : "rw", propagation));
+    return new Spec.Mount(target, "bind", hostPath, options);
+  }
+}

@@ -1,0 +1,223 @@
+package dev.berth.client.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Docker's flag values: what each parser makes of good ones, and that bad ones are named in the error. */
+class FlagParsersTest {
+  /** The error for {@code text}, which must quote it. */
+  private static String refused(Function<String, ?> parser, String text) {
+    InvalidValueException e = assertThrows(InvalidValueException.class, () -> parser.apply(text), text);
+    assertTrue(e.getMessage().contains("\"" + text + "\""), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"), "one line");
+    return e.getMessage();
+  }
+
+  @Test
+  void memorySizes() {
+    assertEquals(512L << 20, ResourceFlags.memory("512m"));
+    assertEquals(1L << 30, ResourceFlags.memory("1g"));
+    assertEquals(1L << 30, ResourceFlags.memory("1G"));
+    assertEquals(3L << 29, ResourceFlags.memory("1.5g"));
+    assertEquals(64L << 20, ResourceFlags.memory("64MiB"));
+    assertEquals(64L << 20, ResourceFlags.memory("64mb"));
+    assertEquals(10L << 20, ResourceFlags.memory(Long.toString(10L << 20)));
+    assertEquals(2048, ResourceFlags.bytes("size", "2k"));
+    assertEquals(-1, ResourceFlags.memorySwap("-1"));
+    assertEquals(2L << 30, ResourceFlags.memorySwap("2g"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "12x", "m", "-5m", "1.2.3g", "1 g b", "99999999999p"})
+  void badMemorySizes(String text) {
+    refused(ResourceFlags::memory, text);
+  }
+
+  @Test
+  void memoryBelowTheMinimumIsRefused() {
+    assertEquals("invalid memory limit \"4m\": the minimum is 6m", refused(ResourceFlags::memory, "4m"));
+    refused(ResourceFlags::memorySwap, "-2");
+  }
+
+  @Test
+  void cpus() {
+    assertEquals(new ResourceFlags.CpuQuota(150_000, 100_000), ResourceFlags.cpus("1.5"));
+    assertEquals(new ResourceFlags.CpuQuota(200_000, 100_000), ResourceFlags.cpus("2"));
+    assertEquals(new ResourceFlags.CpuQuota(1_000, 100_000), ResourceFlags.cpus("0.01"));
+    assertEquals("invalid number of CPUs \"0.001\": the minimum is 0.01", refused(ResourceFlags::cpus, "0.001"));
+    refused(ResourceFlags::cpus, "one");
+    refused(ResourceFlags::cpus, "-1");
+    refused(ResourceFlags::cpus, "0");
+  }
+
+  @Test
+  void cpuSharesCpusetAndPids() {
+    assertEquals(512, ResourceFlags.cpuShares("512"));
+    refused(ResourceFlags::cpuShares, "1");
+    refused(ResourceFlags::cpuShares, "300000");
+    refused(ResourceFlags::cpuShares, "lots");
+    assertEquals("0-2,4", ResourceFlags.cpuset("0-2,4"));
+    assertEquals("1", ResourceFlags.cpuset("1"));
+    assertEquals("invalid cpuset \"3-1\": range 3-1 runs backwards", refused(ResourceFlags::cpuset, "3-1"));
+    refused(ResourceFlags::cpuset, "0,,1");
+    refused(ResourceFlags::cpuset, "a");
+    assertEquals(100, ResourceFlags.pidsLimit("100"));
+    assertEquals(-1, ResourceFlags.pidsLimit("-1"));
+    assertEquals(-1, ResourceFlags.pidsLimit("0"));
+    refused(ResourceFlags::pidsLimit, "-2");
+    refused(ResourceFlags::pidsLimit, "1.5");
+  }
+
+  @Test
+  void portMappings() {
+    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80"));
+    assertEquals(new PortMapping("", 0, 80, "tcp"), PortMapping.parse("80"));
+    assertEquals(new PortMapping("", 0, 53, "udp"), PortMapping.parse("53/udp"));
+    assertEquals(new PortMapping("127.0.0.1", 8080, 80, "udp"), PortMapping.parse("127.0.0.1:8080:80/udp"));
+    assertEquals(new PortMapping("127.0.0.1", 0, 80, "tcp"), PortMapping.parse("127.0.0.1::80"));
+    assertEquals(new PortMapping("::1", 8080, 80, "tcp"), PortMapping.parse("[::1]:8080:80"));
+    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80/TCP"));
+    assertEquals("127.0.0.1:8080:80/udp", PortMapping.parse("127.0.0.1:8080:80/udp").toString());
+    assertEquals("80/tcp", PortMapping.parse("80").toString());
+    assertEquals("[::1]::80/tcp", PortMapping.parse("[::1]::80").toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "http", "8080:", "0", "70000:80", "8080:80/sctp", "8080:80/", "1.2.3:8080:80",
+      "localhost:8080:80", "1:2:3:4", "8000-8001:80", "[::1:8080:80", "[nothost]:1:2", "+80", "80:-1"})
+  void badPortMappings(String text) {
+    refused(PortMapping::parse, text);
+  }
+
+  @Test
+  void hostEntries() {
+    assertEquals(new HostEntry("db", "10.0.0.5"), HostEntry.parse("db:10.0.0.5"));
+    assertEquals(new HostEntry("db.local", "10.0.0.5"), HostEntry.parse("db.local=10.0.0.5"));
+    assertEquals(new HostEntry("v6", "::1"), HostEntry.parse("v6:::1"));
+    assertEquals(new HostEntry("v6", "fe80::1"), HostEntry.parse("v6:[fe80::1]"));
+    assertEquals(new HostEntry("gw", "host-gateway"), HostEntry.parse("gw:host-gateway"));
+    assertEquals("10.0.0.5\tdb", HostEntry.parse("db:10.0.0.5").hostsLine());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"db", ":10.0.0.1", "db:", "db:example.com", "db:300.1.1.1", "bad name:1.2.3.4", "db:1.2.3"})
+  void badHostEntries(String text) {
+    refused(HostEntry::parse, text);
+  }
+
+  @Test
+  void restartPolicies() {
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.NO, 0), RestartPolicy.parse("no"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 0), RestartPolicy.parse("always"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.UNLESS_STOPPED, 0), RestartPolicy.parse("unless-stopped"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 0), RestartPolicy.parse("on-failure"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 3), RestartPolicy.parse("on-failure:3"));
+    assertEquals("on-failure:3", RestartPolicy.parse("on-failure:3").toString());
+    assertEquals("unless-stopped", RestartPolicy.parse("unless-stopped").toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "sometimes", "always:3", "on-failure:", "on-failure:-1", "on-failure:x", "No"})
+  void badRestartPolicies(String text) {
+    refused(RestartPolicy::parse, text);
+  }
+
+  @Test
+  void volumes() {
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.BIND, "/srv/data", "/data", true, "rprivate"),
+        VolumeSpec.parse("/srv/data:/data:ro"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.BIND, "/srv", "/data", false, "rshared"),
+        VolumeSpec.parse("/srv:/data/./:rw,rshared"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "pgdata", "/var/lib/pg", false, "rprivate"),
+        VolumeSpec.parse("pgdata:/var/lib/pg"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.ANONYMOUS, "", "/cache", false, "rprivate"),
+        VolumeSpec.parse("/cache"));
+    assertEquals(new Spec.Mount("/data", "bind", "/srv/data", List.of("rbind", "ro", "rprivate")),
+        VolumeSpec.parse("/srv/data:/data:ro").bindMount());
+    assertEquals(new Spec.Mount("/var/lib/pg", "bind", "/v/pgdata", List.of("rbind", "rw", "rprivate")),
+        VolumeSpec.parse("pgdata:/var/lib/pg").volumeMount(Path.of("/v/pgdata")));
+    assertThrows(IllegalStateException.class, () -> VolumeSpec.parse("pgdata:/x").bindMount());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "data", "/a:b", "/a:/", "./rel:/x", "a:/x", "/a:/b:rx", "/a:/b:ro,rw", "/a:/b:ro,ro",
+      "/a:/b:shared,slave", "/a:/b:c:d", "/data:ro", "bad name:/x"})
+  void badVolumes(String text) {
+    refused(VolumeSpec::parse, text);
+  }
+
+  @Test
+  void tmpfs() {
+    assertEquals(new TmpfsSpec("/run", List.of("noexec", "nosuid", "nodev")), TmpfsSpec.parse("/run"));
+    assertEquals(new TmpfsSpec("/run", List.of("exec", "nosuid", "nodev", "size=64m", "mode=1777")),
+        TmpfsSpec.parse("/run:exec,size=64m,mode=1777"));
+    assertEquals(new Spec.Mount("/tmp", "tmpfs", "tmpfs", List.of("noexec", "nosuid", "nodev", "ro")),
+        TmpfsSpec.parse("/tmp:ro").mount());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "/", "/run:bogus", "/run:size=lots", "/run:mode=999", "/run:uid=x", "/run:size"})
+  void badTmpfs(String text) {
+    refused(TmpfsSpec::parse, text);
+  }
+
+  @Test
+  void mountFlags() {
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.BIND, "/srv", "/data", true, "rslave"),
+        MountFlag.parse("type=bind,source=/srv,target=/data,readonly,bind-propagation=rslave"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.BIND, "/srv", "/data", false, "rprivate"),
+        MountFlag.parse("type=bind,src=/srv,dst=/data,ro=false"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "logs", "/logs", true, "rprivate"),
+        MountFlag.parse("source=logs,destination=/logs,ro=1"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.ANONYMOUS, "", "/cache", false, "rprivate"),
+        MountFlag.parse("type=volume,target=/cache"));
+    assertEquals(new TmpfsSpec("/scratch", List.of("noexec", "nosuid", "nodev", "size=1048576", "mode=700")),
+        MountFlag.parse("type=tmpfs,target=/scratch,tmpfs-size=1m,tmpfs-mode=700"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "type=bind,source=/a", "type=bind,source=rel,target=/a", "type=nfs,target=/a",
+      "type=volume,source=/abs,target=/a", "type=tmpfs,source=x,target=/a", "target=/a,color=red",
+      "target=/a,readonly=maybe", "type=bind,source=/a,target=/b,tmpfs-size=1m", "type=,target=/a",
+      "type=bind,source=/a,target=/b,bind-propagation=sideways"})
+  void badMountFlags(String text) {
+    refused(MountFlag::parse, text);
+  }
+
+  @Test
+  void environment() {
+    Map<String, String> client = Map.of("HOME", "/home/me", "EMPTY", "");
+    assertEquals(Optional.of("A=1=2"), EnvVars.fromFlag("A=1=2", client));
+    assertEquals(Optional.of("A="), EnvVars.fromFlag("A=", client));
+    assertEquals(Optional.of("HOME=/home/me"), EnvVars.fromFlag("HOME", client));
+    assertEquals(Optional.of("EMPTY="), EnvVars.fromFlag("EMPTY", client));
+    assertEquals(Optional.empty(), EnvVars.fromFlag("MISSING", client));
+    refused(t -> EnvVars.fromFlag(t, client), "=x");
+
+    String file = "# settings\n\nA=1\n  B= spaced \nHOME\nMISSING\nQ=\"quoted\"\r\nC=x=y\n";
+    assertEquals(List.of("A=1", "B= spaced ", "HOME=/home/me", "Q=\"quoted\"", "C=x=y"),
+        EnvVars.fromFile(file, client), "values are literal; a name alone takes the client's value, if any");
+    refused(t -> EnvVars.fromFile(t, client), "MY VAR=1");
+    refused(t -> EnvVars.fromFile(t, client), "=1");
+
+    assertEquals(List.of("A=2", "B=1", "C=3"), EnvVars.merge(List.of("A=1", "B=1"), List.of("A=2", "C=3")));
+  }
+
+  @Test
+  void keyValues() {
+    assertEquals(new KeyValue("com.example.team", "web"), KeyValue.parse("label", "com.example.team=web"));
+    assertEquals(new KeyValue("flag", ""), KeyValue.parse("label", "flag"));
+    assertEquals(new KeyValue("k", "a=b"), KeyValue.parse("label", "k=a=b"));
+    assertEquals("invalid label \"=v\": the key is empty", refused(t -> KeyValue.parse("label", t), "=v"));
+  }
+}

@@ -1,0 +1,212 @@
+package dev.berth.client.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.client.images.ImageConfig;
+import dev.berth.client.testing.TestImage;
+import dev.berth.client.testing.TestImages;
+import dev.berth.client.testing.TestLayer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpecBuilderTest {
+  private static ImageConfig busybox;
+
+  /** The busybox test image's own /etc/passwd and /etc/group. */
+  private static final RootfsFiles BUSYBOX_FILES = path -> Optional.ofNullable(Map.of(
+      "/etc/passwd", TestImages.PASSWD, "/etc/group", TestImages.GROUP).get(path))
+      .map(s -> s.getBytes(StandardCharsets.UTF_8));
+
+  @BeforeAll
+  static void image() {
+    busybox = ImageConfig.parse(TestImages.busybox().config());
+  }
+
+  private static SpecBuilder busybox() {
+    return SpecBuilder.create("default", "0123456789abcdef0123").image(busybox).rootfsFiles(BUSYBOX_FILES);
+  }
+
+  /** A one-layer image whose config has an entrypoint and cmd. */
+  private static ImageConfig entrypointImage() {
+    TestImage image = TestImage.builder("echoer").layer(new TestLayer().file("x", "x"))
+        .entrypoint("/bin/echo", "say").cmd("hello").env("FOO=image", "BAR=image").workingDir("/srv").user("nobody")
+        .build();
+    return ImageConfig.parse(image.config());
+  }
+
+  @Test
+  void busyboxDefaultsFollowContainerdAndRunc() {
+    Spec spec = busybox().build();
+
+    assertEquals(List.of("sh"), spec.process().args());
+    assertEquals(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=0123456789ab"),
+        spec.process().env());
+    assertEquals("/", spec.process().cwd());
+    assertEquals(new Spec.User(0, 0, List.of()), spec.process().user());
+    assertFalse(spec.process().terminal());
+    assertFalse(spec.process().noNewPrivileges());
+    assertEquals(DefaultSpec.CAPABILITIES, spec.process().capabilities().bounding());
+    assertEquals(DefaultSpec.CAPABILITIES, spec.process().capabilities().effective());
+    assertEquals(DefaultSpec.CAPABILITIES, spec.process().capabilities().permitted());
+    assertEquals(List.of(new Spec.Rlimit("RLIMIT_NOFILE", 1024, 1024)), spec.process().rlimits());
+    assertEquals("0123456789ab", spec.hostname());
+    assertEquals(new Spec.Root("rootfs", false), spec.root());
+    assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"),
+        spec.mounts().stream().map(Spec.Mount::destination).toList());
+    assertEquals(new Spec.Mount("/dev/pts", "devpts", "devpts",
+        List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")), spec.mounts().get(2));
+    assertTrue(spec.mounts().get(5).options().contains("ro"));
+    assertTrue(spec.mounts().get(6).options().contains("ro"));
+    assertEquals(List.of("pid", "network", "mount", "ipc", "uts"),
+        spec.linux().namespaces().stream().map(Spec.Namespace::type).toList());
+    assertTrue(spec.linux().namespaces().stream().allMatch(n -> n.path().isEmpty()));
+    assertEquals("/default/0123456789abcdef0123", spec.linux().cgroupsPath());
+    assertTrue(spec.linux().maskedPaths().contains("/proc/kcore"));
+    assertTrue(spec.linux().readonlyPaths().contains("/proc/sys"));
+    assertEquals(List.of(new Spec.DeviceRule(false, null, null, null, "rwm")), spec.linux().resources().devices());
+    assertNull(spec.linux().resources().memory());
+    assertNull(spec.linux().resources().cpu());
+    assertNull(spec.linux().resources().pids());
+  }
+
+  @Test
+  void imageEntrypointAndCmdRunUnlessReplaced() {
+    ImageConfig image = entrypointImage();
+    SpecBuilder base = SpecBuilder.create("ns", "c1").image(image).rootfsFiles(BUSYBOX_FILES);
+    assertEquals(List.of("/bin/echo", "say", "hello"), base.build().process().args());
+    assertEquals(List.of("/bin/echo", "say", "bye"), base.args(List.of("bye")).build().process().args());
+
+    SpecBuilder replaced = SpecBuilder.create("ns", "c1").image(image).rootfsFiles(BUSYBOX_FILES)
+        .entrypoint(List.of("/bin/sh"));
+    assertEquals(List.of("/bin/sh"), replaced.build().process().args(), "--entrypoint drops the image's cmd");
+    assertEquals(List.of("/bin/sh", "-c", "true"), replaced.args(List.of("-c", "true")).build().process().args());
+
+    SpecBuilder cleared = SpecBuilder.create("ns", "c1").image(image).rootfsFiles(BUSYBOX_FILES).entrypoint(List.of());
+    InvalidValueException e = assertThrows(InvalidValueException.class, cleared::build);
+    assertTrue(e.getMessage().startsWith("no command"), e.getMessage());
+    assertEquals(List.of("ls"), cleared.args(List.of("ls")).build().process().args());
+  }
+
+  @Test
+  void envIsTheImagesThenTheFlagsByName() {
+    ImageConfig image = entrypointImage();
+    Spec spec = SpecBuilder.create("ns", "web").image(image).rootfsFiles(BUSYBOX_FILES)
+        .env(List.of("BAR=flag", "NEW=1")).env(List.of("NEW=2")).terminal(true).build();
+    assertEquals(List.of(DefaultSpec.PATH, "HOSTNAME=web", "TERM=xterm", "FOO=image", "BAR=flag", "NEW=2"),
+        spec.process().env());
+    assertTrue(spec.process().terminal());
+
+    Spec ownPath = busybox().env(List.of("PATH=/bin", "HOSTNAME=mine")).build();
+    assertEquals(List.of("PATH=/bin", "HOSTNAME=mine"), ownPath.process().env());
+    assertThrows(InvalidValueException.class, () -> busybox().env(List.of("NOVALUE")));
+  }
+
+  @Test
+  void workingDirAndUserComeFromTheImageUnlessGiven() {
+    ImageConfig image = entrypointImage();
+    Spec fromImage = SpecBuilder.create("ns", "c").image(image).rootfsFiles(BUSYBOX_FILES).build();
+    assertEquals("/srv", fromImage.process().cwd());
+    assertEquals(new Spec.User(65534, 65534, List.of()), fromImage.process().user());
+
+    Spec given = SpecBuilder.create("ns", "c").image(image).rootfsFiles(BUSYBOX_FILES)
+        .workingDir("/tmp").user("1000:nogroup").build();
+    assertEquals("/tmp", given.process().cwd());
+    assertEquals(new Spec.User(1000, 65534, List.of()), given.process().user());
+
+    InvalidValueException relative = assertThrows(InvalidValueException.class, () -> busybox().workingDir("tmp"));
+    assertEquals("invalid working directory \"tmp\": not an absolute path", relative.getMessage());
+    InvalidValueException unknown = assertThrows(InvalidValueException.class, () -> busybox().user("web").build());
+    assertEquals("invalid user \"web\": no user \"web\" in the image's /etc/passwd", unknown.getMessage());
+  }
+
+  @Test
+  void resourcesFromFlags() {
+    Spec spec = busybox().memory(ResourceFlags.memory("512m")).memorySwap(ResourceFlags.memorySwap("1g"))
+        .cpus(ResourceFlags.cpus("1.5")).cpuShares(ResourceFlags.cpuShares("512"))
+        .cpusetCpus(ResourceFlags.cpuset("0-1")).pidsLimit(ResourceFlags.pidsLimit("100")).build();
+    Spec.Resources r = spec.linux().resources();
+    assertEquals(new Spec.Memory(512L << 20, 1L << 30), r.memory());
+    assertEquals(new Spec.Cpu(512L, 150_000L, 100_000L, "0-1"), r.cpu());
+    assertEquals(new Spec.Pids(100), r.pids());
+
+    assertEquals(new Spec.Memory(64L << 20, -1L), busybox().memory(64L << 20).memorySwap(-1).build()
+        .linux().resources().memory());
+    assertEquals("a memory-swap limit needs a memory limit",
+        assertThrows(InvalidValueException.class, () -> busybox().memorySwap(1L << 30).build()).getMessage());
+    assertThrows(InvalidValueException.class, () -> busybox().memory(1L << 30).memorySwap(512L << 20).build());
+    assertThrows(InvalidValueException.class, () -> busybox().memory(1L << 20));
+  }
+
+  @Test
+  void mountsAddToAndReplaceTheDefaults(@TempDir Path volumeDir) {
+    Spec spec = busybox()
+        .mount(VolumeSpec.parse("/srv/www:/usr/share/www:ro"))
+        .mount(VolumeSpec.parse("/host/etc:/usr"))
+        .volume(VolumeSpec.parse("data:/data"), volumeDir)
+        .mount(TmpfsSpec.parse("/dev/shm:size=8m"))
+        .readOnlyRootfs(true)
+        .build();
+    List<Spec.Mount> mounts = spec.mounts();
+    assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/mqueue", "/sys", "/sys/fs/cgroup",
+        "/usr", "/data", "/dev/shm", "/usr/share/www"), mounts.stream().map(Spec.Mount::destination).toList(),
+        "the tmpfs replaces the default /dev/shm; parents mount before their children");
+    assertEquals(new Spec.Mount("/usr/share/www", "bind", "/srv/www", List.of("rbind", "ro", "rprivate")),
+        mounts.get(9));
+    assertEquals(new Spec.Mount("/data", "bind", volumeDir.toString(), List.of("rbind", "rw", "rprivate")),
+        mounts.get(7));
+    assertEquals(new Spec.Mount("/dev/shm", "tmpfs", "tmpfs", List.of("noexec", "nosuid", "nodev", "size=8m")),
+        mounts.get(8));
+    assertTrue(spec.root().readonly());
+
+    InvalidValueException twice = assertThrows(InvalidValueException.class,
+        () -> busybox().mount(VolumeSpec.parse("/a:/data")).mount(TmpfsSpec.parse("/data/")));
+    assertEquals("invalid mount \"/data\": more than one mount at this container path", twice.getMessage());
+  }
+
+  @Test
+  void namespacesCanBeSharedJoinedOrAdded() {
+    Spec host = busybox().hostNamespace(NamespaceType.NETWORK).build();
+    assertTrue(host.linux().namespaces().stream().noneMatch(n -> n.type().equals("network")));
+
+    Spec joined = busybox().joinNamespace(NamespaceType.NETWORK, "/proc/42/ns/net").cgroupNamespace().build();
+    assertTrue(joined.linux().namespaces().contains(new Spec.Namespace("network", "/proc/42/ns/net")));
+    assertTrue(joined.linux().namespaces().contains(new Spec.Namespace("cgroup", "")));
+
+    List<Spec.IdMapping> map = List.of(new Spec.IdMapping(0, 100000, 65536));
+    Spec userns = busybox().userNamespace(map, map).hostNamespace(NamespaceType.NETWORK).build();
+    assertTrue(userns.linux().namespaces().contains(new Spec.Namespace("user", "")));
+    assertEquals(map, userns.linux().uidMappings());
+    assertEquals("bind", userns.mounts().stream().filter(m -> m.destination().equals("/sys")).findFirst()
+        .orElseThrow().type(), "no sysfs in a user namespace without its own network namespace");
+
+    Spec hostUts = busybox().hostNamespace(NamespaceType.UTS).build();
+    assertNull(hostUts.hostname());
+    assertFalse(hostUts.process().env().stream().anyMatch(v -> v.startsWith("HOSTNAME=")));
+    assertThrows(InvalidValueException.class, () -> busybox().hostNamespace(NamespaceType.UTS).hostname("x").build());
+    assertThrows(IllegalArgumentException.class, () -> busybox().hostNamespace(NamespaceType.MOUNT));
+  }
+
+  @Test
+  void optionsAndPassThrough() {
+    Spec spec = busybox().hostname("web").noNewPrivileges(true).annotation("org.example/a", "1")
+        .cgroupsPath("/berth/x").rlimit("RLIMIT_NOFILE", 512, 1024).rlimit("RLIMIT_NPROC", 100, 100).build();
+    assertEquals("web", spec.hostname());
+    assertTrue(spec.process().noNewPrivileges());
+    assertEquals(Map.of("org.example/a", "1"), spec.annotations());
+    assertEquals("/berth/x", spec.linux().cgroupsPath());
+    assertEquals(List.of(new Spec.Rlimit("RLIMIT_NOFILE", 1024, 512), new Spec.Rlimit("RLIMIT_NPROC", 100, 100)),
+        spec.process().rlimits());
+    assertThrows(InvalidValueException.class, () -> busybox().rlimit("RLIMIT_NOFILE", 10, 5));
+    assertThrows(InvalidValueException.class, () -> busybox().hostname("bad_name"));
+  }
+}
