@@ -14,9 +14,21 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Client channels to Berth's sockets, and the headers that pick a namespace or lease. */
 public final class Channels {
+  /**
+   * gRPC asks every connection for TCP keep-alive, which a Unix socket has not, and Netty warns
+   * about it on each connect; held here so the setting outlives garbage collection.
+   */
+  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
+
+  static {
+    NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+  }
+
   private Channels() {}
 
   /** A channel to a gRPC server on a Unix socket. */

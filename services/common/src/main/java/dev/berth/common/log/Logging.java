@@ -11,6 +11,9 @@ import java.util.logging.Logger;
 
 /** One-line log records on stderr: time, level, logger (the service or component) and message. */
 public final class Logging {
+  /** Held so its level outlives garbage collection of unreferenced loggers. */
+  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
+
   private Logging() {}
 
   public static void configure(boolean debug) {
@@ -29,7 +32,7 @@ public final class Logging {
     Logger.getLogger("io.netty").setLevel(Level.INFO);
     // gRPC asks every accepted connection for TCP keep-alive, which a Unix socket has not:
     // Netty warns about it once per connection, for nothing
-    Logger.getLogger("io.netty.bootstrap").setLevel(Level.SEVERE);
+    NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
   }
 
   static final class LineFormatter extends Formatter {
