@@ -1,5 +1,7 @@
 package dev.berth.tasks;
 
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.CreateTaskRequest;
@@ -10,6 +12,7 @@ import dev.berth.common.grpc.Errors;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
+import dev.berth.tasks.network.ContainerNetworking;
 import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.runtime.OciRuntime;
 import dev.berth.tasks.runtime.RuntimeBinary;
@@ -19,6 +22,7 @@ import dev.berth.tasks.runtime.RuntimeResolver;
 import dev.berth.tasks.spec.HostLimits;
 import dev.berth.tasks.spec.OciSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,9 +34,10 @@ import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
- * Create: bundle (config.json from the container's spec, rootfs mounted from the request's
- * mounts or the container's snapshot), then conmon running the runtime's create, then the attach
- * relay, so output is caught from the first byte. Anything that fails undoes what was done.
+ * Create: the network attachment the container's labels ask for, bundle (config.json from the
+ * container's spec, rootfs mounted from the request's mounts or the container's snapshot), then
+ * conmon running the runtime's create, then the attach relay, so output is caught from the first
+ * byte. Anything that fails undoes what was done.
  */
 final class TaskCreator {
   private static final Logger LOG = Logger.getLogger(TaskCreator.class.getName());
@@ -43,18 +48,20 @@ final class TaskCreator {
   private final CgroupLayout cgroups;
   private final HostLimits host;
   private final SnapshotMounts snapshots;
+  private final ContainerNetworking networking;
   private final Conmon conmon;
   private final ExitTracking tracking;
   private final TaskTeardown teardown;
 
   TaskCreator(TaskLayout layout, RuntimeConfig config, CgroupLayout cgroups, HostLimits host, SnapshotMounts snapshots,
-      ExitTracking tracking, TaskTeardown teardown) {
+      ContainerNetworking networking, ExitTracking tracking, TaskTeardown teardown) {
     this.layout = layout;
     this.config = config;
     this.runtimes = new RuntimeResolver(config, cgroups);
     this.cgroups = cgroups;
     this.host = host;
     this.snapshots = snapshots;
+    this.networking = networking;
     this.conmon = new Conmon(config.conmon(), config.timeout());
     this.tracking = tracking;
     this.teardown = teardown;
@@ -79,12 +86,21 @@ final class TaskCreator {
         : container.getSnapshotKey().isEmpty() ? List.of()
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
+    Optional<AttachRequest> network = ContainerNetworking.requested(container);
     timer.step("resolve");
 
     Path bundle = layout.bundle(namespace, id);
     OciRuntime oci = new OciRuntime(runtime, config.timeout());
+    String who = "task " + id + " in namespace " + namespace;
     Task task = null;
+    Optional<Attachment> attached = Optional.empty();
     try {
+      if (network.isPresent()) {
+        // first, so that a refused attachment (a malformed label, an unknown network) leaves nothing to undo
+        attached = Optional.of(networking.attach(namespace, network.get()));
+        ContainerNetworking.configure(spec, attached.get(), who);
+        timer.step("network");
+      }
       if (Files.exists(bundle)) {
         LOG.warning("removing leftover bundle " + bundle);
         oci.delete(id, true);
@@ -93,7 +109,11 @@ final class TaskCreator {
       Files.createDirectories(bundle.resolve("rootfs"));
       Files.createDirectories(layout.runtimeRoot(namespace));
       Files.createDirectories(layout.socketDir());
-      String who = "task " + id + " in namespace " + namespace;
+      if (attached.isPresent()) {
+        // tells Delete, also in a later berthd, to detach the container
+        AtomicFiles.write(bundle.resolve(TaskLayout.NETWORK_FILE),
+            attached.get().getNetwork().getBytes(StandardCharsets.UTF_8));
+      }
       if (!mounts.isEmpty()) {
         RootfsMounts.mount(mounts, bundle.resolve("rootfs"));
         spec.useRootfs("rootfs");
@@ -135,13 +155,13 @@ final class TaskCreator {
       LOG.info("created " + who + " (pid " + monitor.pid() + ", " + runtime.binary() + ")");
       return new Created(task, mounts);
     } catch (Conmon.RuntimeFailure e) {
-      undo(task, oci, id, bundle);
+      undo(task, oci, namespace, id, bundle, attached.isPresent());
       throw RuntimeErrors.unknown("failed to create task %s: %s", id, e.getMessage());
     } catch (IOException e) {
-      undo(task, oci, id, bundle);
+      undo(task, oci, namespace, id, bundle, attached.isPresent());
       throw RuntimeErrors.unknown("failed to create task %s: %s", id, e.getMessage());
     } catch (RuntimeException e) {
-      undo(task, oci, id, bundle);
+      undo(task, oci, namespace, id, bundle, attached.isPresent());
       throw e;
     }
   }
@@ -158,7 +178,7 @@ final class TaskCreator {
     return dirs;
   }
 
-  private void undo(Task task, OciRuntime oci, String id, Path bundle) {
+  private void undo(Task task, OciRuntime oci, String namespace, String id, Path bundle, boolean attached) {
     try {
       oci.delete(id, true);
       if (task != null) {
@@ -167,6 +187,13 @@ final class TaskCreator {
       teardown.removeBundle(bundle, task == null ? List.of() : task.cgroups.values());
     } catch (IOException | RuntimeException e) {
       LOG.warning("cleaning up after failed create of " + id + ": " + e.getMessage());
+    }
+    if (attached) {
+      try {
+        networking.detach(namespace, id);
+      } catch (RuntimeException e) {
+        LOG.warning("detaching " + id + " after its failed create: " + e.getMessage());
+      }
     }
   }
 

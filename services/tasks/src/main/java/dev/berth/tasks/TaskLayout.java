@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Where tasks live under the state directory (tmpfs in production, like containerd's /run):
  * {@code tasks/<namespace>/<id>/} is a container's bundle (config.json, rootfs, conmon's files,
- * state.json, the CRI log {@code container.log}) with {@code execs/<exec-id>/} per exec process;
+ * state.json, the CRI log {@code container.log}, {@code network} naming the network the task's
+ * container was attached to) with {@code execs/<exec-id>/} per exec process;
  * {@code runc/<namespace>/} is the runtime's own state; {@code s/} holds conmon's short attach
  * socket links (socket paths are limited to 107 bytes).
  */
@@ -13,6 +14,7 @@ record TaskLayout(Path state) {
   static final String STATE_FILE = "state.json";
   static final String CRI_LOG = "container.log";
   static final String EXECS = "execs";
+  static final String NETWORK_FILE = "network";
 
   Path tasks() {
     return state.resolve("tasks");

@@ -17,11 +17,13 @@ import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.network.ContainerNetworking;
 import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.runtime.RuntimeConfig;
 import dev.berth.tasks.runtime.RuntimeErrors;
 import dev.berth.tasks.spec.HostLimits;
 import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +60,7 @@ public final class TaskManager implements AutoCloseable {
   private final TaskCreator creator;
   private final ExecProcesses execs;
   private final TaskStatistics statistics;
+  private final ContainerNetworking networking;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
 
@@ -71,7 +74,9 @@ public final class TaskManager implements AutoCloseable {
     this.watcher = new ExitWatcher();
     this.tracking = new ExitTracking(watcher, events);
     this.teardown = new TaskTeardown(layout, tracking);
-    this.creator = new TaskCreator(layout, config, cgroups, host, new SnapshotMounts(api), tracking, teardown);
+    this.networking = new ContainerNetworking(api);
+    this.creator = new TaskCreator(layout, config, cgroups, host, new SnapshotMounts(api), networking, tracking,
+        teardown);
     this.execs = new ExecProcesses(layout, host, new Conmon(config.conmon(), config.timeout()), tracking, teardown, events);
     this.statistics = new TaskStatistics(cgroups);
   }
@@ -82,7 +87,8 @@ public final class TaskManager implements AutoCloseable {
    * berthd was down report their real exit status and time.
    *
    * @param containers the container records tasks are created from
-   * @param api a channel to the Snapshots service, for containers whose Create brings no rootfs mounts
+   * @param api a channel to the Snapshots service, for containers whose Create brings no rootfs mounts, and to
+   *     the network service's Attachments, for containers whose labels ask for networking
    */
   public static TaskManager open(Path state, ContainerLookup containers, EventPublisher events, Channel api,
       RuntimeConfig config) throws IOException {
@@ -211,8 +217,8 @@ public final class TaskManager implements AutoCloseable {
   }
 
   /**
-   * Deletes a stopped (or never started) task: the runtime's record, conmon, relays, rootfs,
-   * cgroups and bundle; returns how its init process ended.
+   * Deletes a stopped (or never started) task: the runtime's record, conmon, relays, network
+   * attachment, rootfs, cgroups and bundle; returns how its init process ended.
    */
   public TaskDeletion delete(String namespace, String id) {
     Key key = new Key(namespace, id);
@@ -252,6 +258,15 @@ public final class TaskManager implements AutoCloseable {
       }
     }
     timer.step("monitors");
+    if (Files.exists(t.bundle.resolve(TaskLayout.NETWORK_FILE))) {
+      try {
+        networking.detach(namespace, id);
+      } catch (StatusRuntimeException e) {
+        // the attachment is replaced when the container's next task is created
+        LOG.warning(t.who() + ": cannot detach it from its network: " + e.getStatus());
+      }
+      timer.step("network");
+    }
     try {
       teardown.removeBundle(t.bundle, t.cgroups.values());
     } catch (IOException e) {

@@ -10,7 +10,7 @@ import java.util.List;
 /** A minimal root filesystem from Debian's busybox-static: the binary, applet links and /etc basics. */
 final class Busybox {
   static final List<String> APPLETS = List.of("sh", "echo", "cat", "sleep", "true", "false", "hostname", "ps", "id", "ls",
-      "head", "tail", "dd", "mount", "ip", "ifconfig", "grep", "wc", "env", "yes", "tty", "stty", "read");
+      "head", "tail", "cut", "dd", "mount", "ip", "ifconfig", "grep", "wc", "env", "yes", "tty", "stty", "read");
 
   private Busybox() {}
 

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -98,10 +99,20 @@ final class TaskRig implements AutoCloseable {
   }
 
   Container createContainer(String id, ObjectNode spec) {
+    return createContainer(id, spec, Map.of());
+  }
+
+  Container createContainer(String id, ObjectNode spec, Map<String, String> labels) {
     return containersApi.create(CreateContainerRequest.newBuilder().setContainer(Container.newBuilder()
         .setId(id)
+        .putAllLabels(labels)
         .setRuntime(Container.Runtime.newBuilder().setName("io.containerd.runc.v2"))
         .setSpec(Specs.any(Specs.SPEC_TYPE, spec))).build()).getContainer();
+  }
+
+  /** The channel the task manager reaches the other services (the ones the rig was started with) through. */
+  Channel api() {
+    return api.channel();
   }
 
   Mount rootfsMount() {

@@ -6,6 +6,7 @@ import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.PublishRequest;
 import dev.berth.common.grpc.Channels;
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.logging.Logger;
 
@@ -23,6 +24,12 @@ public final class GrpcEventPublisher implements EventPublisher {
 
   @Override
   public void publish(String namespace, String topic, Message event) {
+    // A forked context: the request that caused the event may end (and cancel its context)
+    // before the publish call has gone out.
+    Context.current().fork().run(() -> send(namespace, topic, event));
+  }
+
+  private void send(String namespace, String topic, Message event) {
     EventsGrpc.newStub(Channels.inNamespace(channel, namespace)).publish(
         PublishRequest.newBuilder().setTopic(topic).setEvent(TypeUrls.pack(event)).build(),
         new StreamObserver<Empty>() {

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 public final class OciSpec {
   private static final Logger LOG = Logger.getLogger(OciSpec.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NETWORK = "network";
 
   private final ObjectNode root;
   private final boolean processOnly;
@@ -88,6 +89,66 @@ public final class OciSpec {
     JsonNode linux = root.path("linux");
     ObjectNode node = linux.isObject() ? (ObjectNode) linux : root.putObject("linux");
     node.put("cgroupsPath", path);
+  }
+
+  /** Puts the process into the network namespace at {@code path}, replacing the spec's own network namespace. */
+  public void joinNetworkNamespace(String path) {
+    ArrayNode namespaces = namespaces();
+    for (JsonNode ns : namespaces) {
+      if (NETWORK.equals(ns.path("type").asText()) && ns instanceof ObjectNode entry) {
+        entry.put("path", path);
+        return;
+      }
+    }
+    namespaces.addObject().put("type", NETWORK).put("path", path);
+  }
+
+  /** Leaves out the network namespace, so that the process shares the runtime's (the host's). */
+  public void leaveOutNetworkNamespace() {
+    ArrayNode namespaces = namespaces();
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      if (NETWORK.equals(namespaces.get(i).path("type").asText())) {
+        namespaces.remove(i);
+      }
+    }
+  }
+
+  /**
+   * Sets the hostname if the spec gives the container a UTS namespace of its own; returns false
+   * (and changes nothing) otherwise, as the runtime refuses a hostname in a shared one.
+   */
+  public boolean setHostname(String hostname) {
+    for (JsonNode ns : root.path("linux").path("namespaces")) {
+      if ("uts".equals(ns.path("type").asText()) && ns.path("path").asText("").isEmpty()) {
+        root.put("hostname", hostname);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Bind-mounts the host file {@code source} read-write on {@code destination}, as Docker mounts
+   * its generated /etc files; a mount the spec already has there wins (returns false).
+   */
+  public boolean addBindMount(String destination, String source) {
+    JsonNode current = root.path("mounts");
+    ArrayNode mounts = current instanceof ArrayNode a ? a : root.putArray("mounts");
+    for (JsonNode m : mounts) {
+      if (destination.equals(m.path("destination").asText())) {
+        return false;
+      }
+    }
+    ObjectNode mount = mounts.addObject().put("destination", destination).put("type", "bind").put("source", source);
+    mount.putArray("options").add("rbind").add("rprivate").add("rw");
+    return true;
+  }
+
+  private ArrayNode namespaces() {
+    JsonNode linux = root.path("linux");
+    ObjectNode linuxNode = linux.isObject() ? (ObjectNode) linux : root.putObject("linux");
+    JsonNode namespaces = linuxNode.path("namespaces");
+    return namespaces instanceof ArrayNode a ? a : linuxNode.putArray("namespaces");
   }
 
   /**

@@ -1,0 +1,173 @@
+package dev.berth.tasks.network;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.ContainerFiles;
+import berth.network.v1.DetachRequest;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.Mode;
+import containerd.services.containers.v1.Container;
+import dev.berth.common.grpc.Channels;
+import dev.berth.tasks.spec.OciSpec;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Networking for containers that ask for it through labels on their record, so that any
+ * containerd client can: {@code io.berth.network} ({@code bridge}, {@code host}, {@code none},
+ * {@code container:<id>} or a network name; {@code bridge} when only the other labels are
+ * given), {@code io.berth.ports} ({@code [HOST_IP:]HOST_PORT:CTR_PORT[/udp]}, comma-separated),
+ * {@code io.berth.hostname}, {@code io.berth.dns} and {@code io.berth.add-hosts} (NAME:IP),
+ * both comma-separated. The network service (berth.network.v1, reached through the API
+ * channel) does the work and checks the values; this class asks it and points the container's
+ * spec at the result. A container with none of these labels keeps what its spec says.
+ */
+public final class ContainerNetworking {
+  public static final String NETWORK = "io.berth.network";
+  public static final String PORTS = "io.berth.ports";
+  public static final String HOSTNAME = "io.berth.hostname";
+  public static final String DNS = "io.berth.dns";
+  public static final String ADD_HOSTS = "io.berth.add-hosts";
+  private static final List<String> LABELS = List.of(NETWORK, PORTS, HOSTNAME, DNS, ADD_HOSTS);
+  /**
+   * Marks the attachments made for a task. No task of the container exists when another is
+   * created, so an attachment so marked is then a leftover (of a create or delete that berthd
+   * did not finish), to be replaced.
+   */
+  static final String OWNER_LABEL = "io.berth.attached-by";
+  static final String OWNER = "tasks";
+  private static final long DEADLINE_SECONDS = 30;
+  private static final Logger LOG = Logger.getLogger(ContainerNetworking.class.getName());
+
+  private final Channel api;
+
+  /** @param api a channel to the network service's Attachments API */
+  public ContainerNetworking(Channel api) {
+    this.api = api;
+  }
+
+  /** The attachment the container's labels ask for; empty when it carries none of them. */
+  public static Optional<AttachRequest> requested(Container container) {
+    Map<String, String> labels = container.getLabelsMap();
+    if (LABELS.stream().noneMatch(labels::containsKey)) {
+      return Optional.empty();
+    }
+    return Optional.of(AttachRequest.newBuilder()
+        .setContainerId(container.getId())
+        .setNetwork(labels.getOrDefault(NETWORK, "").strip())
+        .addAllPortSpecs(list(labels.get(PORTS)))
+        .setHostname(labels.getOrDefault(HOSTNAME, "").strip())
+        .addAllDnsServers(list(labels.get(DNS)))
+        .addAllExtraHosts(list(labels.get(ADD_HOSTS)))
+        .putLabels(OWNER_LABEL, OWNER)
+        .build());
+  }
+
+  /**
+   * Every comma-separated item of a label, stripped; empty items are kept, for the network
+   * service to refuse as the malformed values they are.
+   */
+  private static List<String> list(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",", -1)).map(String::strip).toList();
+  }
+
+  /**
+   * Attaches the container, replacing a leftover attachment of an earlier task of it. The
+   * network service's status (INVALID_ARGUMENT for a malformed label, NOT_FOUND for an unknown
+   * network, ...) reaches the caller as is; a failed attach leaves nothing behind.
+   */
+  public Attachment attach(String namespace, AttachRequest request) {
+    try {
+      return attachments(namespace).attach(request).getAttachment();
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      boolean conflict = code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION;
+      if (conflict && detachLeftovers(namespace, request.getContainerId())) {
+        return attachments(namespace).attach(request).getAttachment();
+      }
+      throw e;
+    }
+  }
+
+  /** Detaches the container's attachments if every one of them was made for a task; true if it did. */
+  private boolean detachLeftovers(String namespace, String containerId) {
+    List<Attachment> theirs = attachments(namespace).list(ListAttachmentsRequest.newBuilder()
+        .addFilters("container_id==\"" + containerId + "\"").build()).getAttachmentsList();
+    if (theirs.isEmpty() || !theirs.stream().allMatch(a -> OWNER.equals(a.getLabelsMap().get(OWNER_LABEL)))) {
+      return false;
+    }
+    LOG.warning("container " + containerId + " in namespace " + namespace
+        + " is still attached from an earlier task; detaching it first");
+    detach(namespace, containerId);
+    return true;
+  }
+
+  /** Detaches the container from every network; nothing happens if it is not attached. */
+  public void detach(String namespace, String containerId) {
+    attachments(namespace).detach(DetachRequest.newBuilder().setContainerId(containerId).build());
+  }
+
+  /**
+   * Points the spec at the attachment: its network namespace (none of its own in host mode, when
+   * the network service's host is ours), its hostname, and the generated /etc/hosts,
+   * /etc/hostname and /etc/resolv.conf bind-mounted over the image's.
+   */
+  public static void configure(OciSpec spec, Attachment attachment, String who) {
+    if (attachment.getMode() == Mode.HOST && isOurNetworkNamespace(attachment.getNetnsPath())) {
+      spec.leaveOutNetworkNamespace();
+    } else {
+      spec.joinNetworkNamespace(attachment.getNetnsPath());
+    }
+    if (!spec.setHostname(attachment.getHostname())) {
+      LOG.info(who + ": hostname " + attachment.getHostname() + " not set: the spec shares a UTS namespace");
+    }
+    ContainerFiles files = attachment.getFiles();
+    mount(spec, "/etc/hosts", files.getHosts(), who);
+    mount(spec, "/etc/hostname", files.getHostname(), who);
+    mount(spec, "/etc/resolv.conf", files.getResolvConf(), who);
+  }
+
+  private static void mount(OciSpec spec, String destination, String source, String who) {
+    if (!source.isEmpty() && !spec.addBindMount(destination, source)) {
+      LOG.info(who + ": the spec mounts its own " + destination + "; the generated one is left out");
+    }
+  }
+
+  /**
+   * Whether {@code path} is berthd's own network namespace. The network service may keep "the
+   * host" elsewhere (berthd --network-namespace); a host-mode container must join that one.
+   */
+  private static boolean isOurNetworkNamespace(String path) {
+    if (path.isEmpty()) {
+      return true;
+    }
+    try {
+      Path ours = Path.of("/proc/self/ns/net");
+      Path theirs = Path.of(path);
+      return Objects.equals(Files.getAttribute(ours, "unix:dev"), Files.getAttribute(theirs, "unix:dev"))
+          && Objects.equals(Files.getAttribute(ours, "unix:ino"), Files.getAttribute(theirs, "unix:ino"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  private AttachmentsGrpc.AttachmentsBlockingStub attachments(String namespace) {
+    return AttachmentsGrpc.newBlockingStub(Channels.inNamespace(api, namespace))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,111 @@
+package dev.berth.tasks.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.ContainerFiles;
+import berth.network.v1.Mode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import containerd.services.containers.v1.Container;
+import dev.berth.tasks.spec.OciSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContainerNetworkingTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SPEC = """
+      {"process": {"args": ["sh"]}, "hostname": "image",
+       "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+       "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "uts"}]}}""";
+
+  private static Container container(Map<String, String> labels) {
+    return Container.newBuilder().setId("c1").putAllLabels(labels).build();
+  }
+
+  private static OciSpec spec(String json) {
+    return OciSpec.container("c1", Any.newBuilder().setValue(ByteString.copyFromUtf8(json)).build());
+  }
+
+  private static Attachment attachment(Mode mode, String netns) {
+    return Attachment.newBuilder().setContainerId("c1").setMode(mode).setNetnsPath(netns).setHostname("web")
+        .setFiles(ContainerFiles.newBuilder().setHosts("/s/hosts").setHostname("/s/hostname")
+            .setResolvConf("/s/resolv.conf"))
+        .build();
+  }
+
+  @Test
+  void aContainerWithoutTheLabelsAsksForNothing() {
+    assertTrue(ContainerNetworking.requested(container(Map.of("other", "x"))).isEmpty());
+  }
+
+  @Test
+  void labelsBecomeAnAttachRequestMarkedAsTheTasks() {
+    AttachRequest r = ContainerNetworking.requested(container(Map.of(
+        "io.berth.network", "appnet", "io.berth.ports", "8080:80, 127.0.0.1:0:53/udp",
+        "io.berth.hostname", "web", "io.berth.dns", "192.0.2.1,192.0.2.2",
+        "io.berth.add-hosts", "db:10.0.0.5"))).orElseThrow();
+    assertEquals("c1", r.getContainerId());
+    assertEquals("appnet", r.getNetwork());
+    assertEquals(List.of("8080:80", "127.0.0.1:0:53/udp"), r.getPortSpecsList());
+    assertEquals("web", r.getHostname());
+    assertEquals(List.of("192.0.2.1", "192.0.2.2"), r.getDnsServersList());
+    assertEquals(List.of("db:10.0.0.5"), r.getExtraHostsList());
+    assertEquals(Map.of(ContainerNetworking.OWNER_LABEL, ContainerNetworking.OWNER), r.getLabelsMap());
+  }
+
+  @Test
+  void anyOfTheLabelsAsksForTheDefaultNetworkAndEmptyItemsGoToTheServiceToRefuse() {
+    AttachRequest r = ContainerNetworking.requested(container(Map.of("io.berth.ports", "80:80,,"))).orElseThrow();
+    assertEquals("", r.getNetwork());
+    assertEquals(List.of("80:80", "", ""), r.getPortSpecsList());
+  }
+
+  @Test
+  void anAttachmentPointsTheSpecAtItsNamespaceHostnameAndFiles() throws Exception {
+    OciSpec spec = spec(SPEC);
+    ContainerNetworking.configure(spec, attachment(Mode.BRIDGE, "/state/netns/default/c1"), "test");
+    JsonNode json = JSON.readTree(spec.toBytes());
+    assertEquals("/state/netns/default/c1", json.at("/linux/namespaces/1/path").asText());
+    assertEquals("network", json.at("/linux/namespaces/1/type").asText());
+    assertEquals("web", json.path("hostname").asText());
+    JsonNode hosts = json.at("/mounts/1");
+    assertEquals("/etc/hosts", hosts.path("destination").asText());
+    assertEquals("/s/hosts", hosts.path("source").asText());
+    assertEquals("bind", hosts.path("type").asText());
+    assertEquals("[\"rbind\",\"rprivate\",\"rw\"]", hosts.path("options").toString());
+    assertEquals("/etc/hostname", json.at("/mounts/2/destination").asText());
+    assertEquals("/etc/resolv.conf", json.at("/mounts/3/destination").asText());
+  }
+
+  @Test
+  void hostModeInOurOwnNamespaceLeavesTheNetworkNamespaceOut() throws Exception {
+    OciSpec spec = spec(SPEC);
+    ContainerNetworking.configure(spec, attachment(Mode.HOST, "/proc/" + ProcessHandle.current().pid() + "/ns/net"),
+        "test");
+    JsonNode namespaces = JSON.readTree(spec.toBytes()).at("/linux/namespaces");
+    assertEquals("[{\"type\":\"pid\"},{\"type\":\"uts\"}]", namespaces.toString());
+  }
+
+  @Test
+  void aSpecWithoutANetworkNamespaceGetsOneAndItsOwnMountsWin() throws Exception {
+    OciSpec spec = spec("""
+        {"process": {"args": ["sh"]}, "hostname": "image",
+         "mounts": [{"destination": "/etc/resolv.conf", "type": "bind", "source": "/mine"}],
+         "linux": {"namespaces": [{"type": "uts", "path": "/proc/1/ns/uts"}]}}""");
+    ContainerNetworking.configure(spec, attachment(Mode.NONE, "/pin"), "test");
+    JsonNode json = JSON.readTree(spec.toBytes());
+    assertEquals("{\"type\":\"network\",\"path\":\"/pin\"}", json.at("/linux/namespaces/1").toString());
+    // a shared UTS namespace cannot take a hostname
+    assertEquals("image", json.path("hostname").asText());
+    assertEquals("/mine", json.at("/mounts/0/source").asText());
+    assertFalse(json.path("mounts").toString().contains("/s/resolv.conf"));
+    assertEquals(3, json.path("mounts").size());
+  }
+}
