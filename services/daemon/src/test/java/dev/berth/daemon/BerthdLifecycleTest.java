@@ -18,15 +18,28 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** berthd starting, refusing a second instance, serving health, and stopping, on real sockets. */
 class BerthdLifecycleTest {
   @TempDir Path dir;
+  private TestNetns hostNetns;
+
+  @BeforeEach
+  void isolateNetwork() throws Exception {
+    hostNetns = TestNetns.create("berth-life");
+  }
+
+  @AfterEach
+  void removeNetwork() throws Exception {
+    hostNetns.close();
+  }
 
   private DaemonConfig config() {
-    return new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null);
+    return new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null, hostNetns.path());
   }
 
   @Test
@@ -64,7 +77,7 @@ class BerthdLifecycleTest {
   void socketsAreGroupReadableOnlyAndServeHealth() throws Exception {
     DaemonConfig config = config();
     try (Berthd daemon = Berthd.startAll(config)) {
-      for (String name : new String[] {"berth", "content", "metadata"}) {
+      for (String name : new String[] {"berth", "content", "metadata", "snapshots", "network", "tasks"}) {
         Path socket = config.state().resolve(name + ".sock");
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)), name);
       }

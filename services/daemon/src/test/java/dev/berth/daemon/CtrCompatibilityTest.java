@@ -21,19 +21,22 @@ class CtrCompatibilityTest {
   @TempDir static Path dir;
   private static Berthd daemon;
   private static Path socket;
+  private static TestNetns hostNetns;
 
   @BeforeAll
   static void start() throws Exception {
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null);
+    hostNetns = TestNetns.create("berth-ctr");
+    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null, hostNetns.path());
     daemon = Berthd.startAll(config);
     socket = config.frontSocket();
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (daemon != null) {
       daemon.close();
     }
+    hostNetns.close();
   }
 
   private static Processes.Result ctr(Path stdin, String... args) throws Exception {

@@ -20,11 +20,13 @@ class CtrRunTest {
   @TempDir static Path dir;
   private static Berthd daemon;
   private static Path socket;
+  private static TestNetns hostNetns;
 
   @BeforeAll
   static void start() throws Exception {
+    hostNetns = TestNetns.create("berth-ctr");
     // a short state path: conmon's attach sockets live under it
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null);
+    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path());
     daemon = Berthd.startAll(config);
     socket = config.frontSocket();
     Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
@@ -34,7 +36,7 @@ class CtrRunTest {
   @AfterAll
   static void stop() throws Exception {
     try {
-      for (String id : List.of("run-d", "run-t")) {
+      for (String id : List.of("run-d", "run-t", "web")) {
         ctr("task", "kill", "-s", "SIGKILL", id);
         ctr("task", "rm", "-f", id);
         ctr("containers", "rm", id);
@@ -43,6 +45,7 @@ class CtrRunTest {
       if (daemon != null) {
         daemon.close();
       }
+      hostNetns.close();
     }
   }
 
@@ -124,6 +127,29 @@ class CtrRunTest {
         "/tasks/delete", "/containers/delete")) {
       assertTrue(seen.contains(topic), topic + " missing in:\n" + seen);
     }
+  }
+
+  @Test
+  void labelsPublishAPortOfABridgedContainer() throws Exception {
+    ok("run", "-d", "--label", "io.berth.network=bridge", "--label", "io.berth.ports=18080:80", IMAGE, "web",
+        "sh", "-c", "mkdir -p /www && echo served-by-berth > /www/index.html && exec httpd -f -p 80 -h /www");
+    Processes.Result page = null;
+    for (int i = 0; i < 50; i++) {
+      page = Processes.run(List.of("ip", "netns", "exec", hostNetns.name(), "curl", "-s", "-m", "2",
+          "http://127.0.0.1:18080/"), null, 10);
+      if (page.exit() == 0) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("served-by-berth\n", page.out(), page::toString);
+    ok("task", "kill", "-s", "SIGKILL", "web");
+    waitForStopped("web");
+    ok("task", "rm", "web");
+    ok("containers", "rm", "web");
+    Processes.Result closed = Processes.run(List.of("ip", "netns", "exec", hostNetns.name(), "curl", "-s", "-m", "2",
+        "http://127.0.0.1:18080/"), null, 10);
+    assertTrue(closed.exit() != 0, "the port closes with the task: " + closed);
   }
 
   private static void waitForStopped(String id) throws Exception {

@@ -92,7 +92,14 @@ class KilledDaemonWriteTest {
     Path socket = state.resolve("berth.sock");
     Path log = dir.resolve("berthd.log");
 
-    Process first = Processes.startDaemon(root, state, log);
+    try (TestNetns hostNetns = TestNetns.create("berth-kill")) {
+      killAndResume(data, digest, root, state, socket, hostNetns.path(), log);
+    }
+  }
+
+  private static void killAndResume(byte[] data, String digest, Path root, Path state, Path socket, Path netns,
+      Path log) throws Exception {
+    Process first = Processes.startDaemon(root, state, netns, log);
     long written = 0;
     try {
       awaitSocket(socket, first);
@@ -116,7 +123,7 @@ class KilledDaemonWriteTest {
     Path blob = root.resolve("content/blobs/sha256/" + digest.substring(7));
     assertTrue(Files.notExists(blob), "no blob may appear from a torn write");
 
-    Process second = Processes.startDaemon(root, state, log);
+    Process second = Processes.startDaemon(root, state, netns, log);
     try {
       awaitSocket(socket, second);
       // the killed daemon's socket file was still there; wait until the new one answers
