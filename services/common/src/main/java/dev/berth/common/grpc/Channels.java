@@ -40,6 +40,7 @@ public final class Channels {
         .overrideAuthority("localhost")
         .usePlaintext()
         .maxInboundMessageSize(UnixSocketServer.MAX_INBOUND_MESSAGE_BYTES)
+        .flowControlWindow(UnixSocketServer.FLOW_CONTROL_WINDOW_BYTES)
         .build();
     return new ChannelWithCleanup(channel, group::shutdownGracefully);
   }
