@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import containerd.services.content.v1.ContentGrpc;
+import containerd.services.content.v1.Info;
+import containerd.services.content.v1.UpdateRequest;
 import containerd.services.version.v1.VersionGrpc;
+import dev.berth.common.Digests;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import com.google.protobuf.Empty;
 import dev.berth.common.grpc.Channels;
 import io.grpc.ManagedChannel;
@@ -70,6 +76,33 @@ class BerthdLifecycleTest {
       assertTrue(e.getMessage().contains(String.valueOf(ProcessHandle.current().pid())), e.getMessage());
       // the refused start must not have taken the first daemon's sockets away
       assertTrue(Files.exists(config.frontSocket()));
+    }
+  }
+
+  @Test
+  void messagesUpTo16MiBAreAcceptedAndLargerOnesRefusedWithNothingWritten() throws Exception {
+    DaemonConfig config = config();
+    try (Berthd daemon = Berthd.startAll(config)) {
+      ManagedChannel channel = Channels.unix(config.frontSocket());
+      try {
+        ContentGrpc.ContentBlockingStub content = ContentGrpc.newBlockingStub(channel);
+        // an Update whose labels make the message just under and just over the limit
+        String nearly = "x".repeat(16 * 1024 * 1024 - 1024);
+        StatusRuntimeException tooLargeLabel = assertThrows(StatusRuntimeException.class, () -> content.update(
+            UpdateRequest.newBuilder().setInfo(Info.newBuilder().setDigest(Digests.sha256(new byte[0]))
+                .putLabels("big", nearly)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, tooLargeLabel.getStatus().getCode(),
+            "a 16 MiB message reaches the service, which judges its content");
+        StatusRuntimeException oversize = assertThrows(StatusRuntimeException.class, () -> content.update(
+            UpdateRequest.newBuilder().setInfo(Info.newBuilder().setDigest(Digests.sha256(new byte[0]))
+                .putLabels("big", nearly + "y".repeat(4096))).build()));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, oversize.getStatus().getCode());
+        try (var blobs = Files.list(Files.createDirectories(config.root().resolve("content/blobs/sha256")))) {
+          assertEquals(0, blobs.count());
+        }
+      } finally {
+        channel.shutdownNow();
+      }
     }
   }
 
