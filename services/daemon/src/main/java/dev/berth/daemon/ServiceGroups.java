@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
 import containerd.services.containers.v1.ContainersGrpc;
@@ -37,7 +38,7 @@ final class ServiceGroups {
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
       SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
-      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME));
+      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(

@@ -11,6 +11,7 @@ import dev.berth.tasks.TaskManager;
 import dev.berth.tasks.TasksService;
 import dev.berth.tasks.containers.ContainerStore;
 import dev.berth.tasks.containers.ContainersService;
+import dev.berth.tasks.logs.LogsService;
 import dev.berth.tasks.runtime.RuntimeConfig;
 import io.grpc.Channel;
 import java.io.IOException;
@@ -33,8 +34,13 @@ final class TasksModule {
     try {
       ContainerStore containers = new ContainerStore(store, namespaces);
       TaskManager tasks = TaskManager.open(config.state(), containers, events, api, RuntimeConfig.defaults());
+      LogsService logs = new LogsService(tasks);
       return new ServiceGroup(ServiceGroups.TASKS,
-          List.of(new ContainersService(containers, events), new TasksService(tasks)), tasks::close);
+          List.of(new ContainersService(containers, events), new TasksService(tasks), logs),
+          () -> {
+            logs.close();
+            tasks.close();
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

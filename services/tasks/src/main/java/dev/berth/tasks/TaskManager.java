@@ -17,6 +17,8 @@ import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.logs.TaskLog;
+import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
 import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.runtime.RuntimeConfig;
@@ -43,7 +45,7 @@ import java.util.logging.Logger;
  * process is monitored by its own conmon, so containers, their logs and exit statuses outlive
  * berthd; {@link #open} finds them again, and {@link #close} leaves them running.
  */
-public final class TaskManager implements AutoCloseable {
+public final class TaskManager implements AutoCloseable, TaskLogs {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
   private static final long DELETE_WAIT_SECONDS = 10;
 
@@ -347,6 +349,21 @@ public final class TaskManager implements AutoCloseable {
     Task t = task(namespace, id);
     synchronized (t) {
       return process(t, execId).exited();
+    }
+  }
+
+  /** The CRI log conmon writes for the task's init process; it stays after the process ended, until Delete. */
+  @Override
+  public TaskLog log(String namespace, String id) {
+    Identifiers.validate("container id", id);
+    containers.get(namespace, id);
+    Task t = tasks.get(new Key(namespace, id));
+    if (t == null) {
+      throw Errors.notFound("no logs for container %s: it has no task", id);
+    }
+    synchronized (t) {
+      // a copy: the reader must not be able to complete the process's own exit
+      return new TaskLog(t.bundle.resolve(TaskLayout.CRI_LOG), t.init.exited().copy());
     }
   }
 

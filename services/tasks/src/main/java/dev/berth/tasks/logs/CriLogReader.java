@@ -1,0 +1,147 @@
+package dev.berth.tasks.logs;
+
+import berth.logs.v1.LogEntry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Reads a CRI log line by line from a position on, while its monitor may still be appending: a
+ * last line without its newline yet is left for a later read. Lines that are not CRI log lines
+ * are skipped.
+ */
+final class CriLogReader implements Closeable {
+  private static final Logger LOG = Logger.getLogger(CriLogReader.class.getName());
+  /** conmon splits output at 8 KiB; a line far longer than that was not written by it. */
+  static final int MAX_LINE = 64 * 1024;
+  private static final int TAIL_BLOCK = 64 * 1024;
+  /** Enough of a line's start to hold its time, stream and tags. */
+  private static final int HEAD = 64;
+
+  private final Path path;
+  private final FileChannel file;
+  /** Read but not yet consumed bytes, between position and limit. */
+  private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE).flip();
+  /** Inside an overlong line: its bytes are dropped up to its newline. */
+  private boolean skipping;
+
+  private CriLogReader(Path path, FileChannel file) {
+    this.path = path;
+    this.file = file;
+  }
+
+  /**
+   * Opens the log at the first of its last {@code tail} lines (all lines with 0). A line the
+   * monitor split counts once and comes with all its parts.
+   */
+  static CriLogReader open(Path path, long tail) throws IOException {
+    FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      if (tail > 0) {
+        file.position(tailStart(file, tail));
+      }
+      return new CriLogReader(path, file);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  /** The next whole line; empty when none is there (yet). */
+  Optional<LogEntry> next() throws IOException {
+    while (true) {
+      int start = buffer.position();
+      int newline = CriLine.indexOf(buffer.array(), start, buffer.limit(), (byte) '\n');
+      if (newline >= 0) {
+        buffer.position(newline + 1);
+        if (skipping) {
+          skipping = false;
+          continue;
+        }
+        Optional<LogEntry> entry = CriLine.parse(buffer.array(), start, newline);
+        if (entry.isPresent()) {
+          return entry;
+        }
+        LOG.fine(() -> path + ": skipping a line that is not in the CRI log format");
+        continue;
+      }
+      if (buffer.remaining() == buffer.capacity()) {
+        if (!skipping) {
+          LOG.warning(path + ": skipping a line longer than " + MAX_LINE + " bytes");
+        }
+        skipping = true;
+        buffer.clear().flip();
+      }
+      buffer.compact();
+      int read = file.read(buffer);
+      buffer.flip();
+      if (read <= 0) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Walks the log backwards from its end to the start of its last {@code lines} lines, reading
+   * only the blocks it passes and the first bytes of each line: fast on a long log.
+   */
+  static long tailStart(FileChannel file, long lines) throws IOException {
+    long end = file.size();
+    ByteBuffer block = ByteBuffer.allocate(TAIL_BLOCK);
+    long start = end;
+    long complete = 0;
+    // whether a newline lies after the position looked at, that is whether the line found is whole
+    boolean whole = false;
+    for (long blockEnd = end; blockEnd > 0; ) {
+      long blockStart = Math.max(0, blockEnd - TAIL_BLOCK);
+      block.clear().limit((int) (blockEnd - blockStart));
+      readFully(file, block, blockStart);
+      for (int i = block.limit() - 1; i >= 0; i--) {
+        if (block.get(i) != '\n') {
+          continue;
+        }
+        long lineStart = blockStart + i + 1;
+        if (lineStart < end) {
+          if (whole && endsALine(file, lineStart) && ++complete > lines) {
+            return start;
+          }
+          start = lineStart;
+        }
+        whole = true;
+      }
+      blockEnd = blockStart;
+    }
+    if (end > 0 && whole && endsALine(file, 0) && ++complete > lines) {
+      return start;
+    }
+    return 0;
+  }
+
+  private static boolean endsALine(FileChannel file, long lineStart) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(HEAD);
+    while (head.hasRemaining()) {
+      if (file.read(head, lineStart + head.position()) <= 0) {
+        break;
+      }
+    }
+    return CriLine.endsALine(head.array(), head.position());
+  }
+
+  private static void readFully(FileChannel file, ByteBuffer block, long position) throws IOException {
+    while (block.hasRemaining()) {
+      if (file.read(block, position + block.position()) < 0) {
+        throw new IOException("log shrank while reading its end");
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.berth.tasks.logs;
+
+import berth.logs.v1.LogEntry;
+import berth.logs.v1.ReadLogsRequest;
+import com.google.protobuf.Timestamp;
+import dev.berth.common.grpc.Errors;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * One Read call: sends the log's lines only while the client keeps up, so nothing piles up in
+ * memory; with follow, the watcher calls again as the monitor appends, until the task has ended
+ * and every line is sent, or the client cancels.
+ */
+final class LogStream {
+  private static final Logger LOG = Logger.getLogger(LogStream.class.getName());
+
+  private final CriLogReader reader;
+  private final ServerCallStreamObserver<LogEntry> responses;
+  private final LogWatcher watcher;
+  private final Optional<Timestamp> since;
+  /** The task's end when following; done already when not. */
+  private final CompletableFuture<?> ended;
+  private LogWatcher.Watch watch;
+  private boolean finished;
+
+  private LogStream(CriLogReader reader, ServerCallStreamObserver<LogEntry> responses, LogWatcher watcher,
+      Optional<Timestamp> since, CompletableFuture<?> ended) {
+    this.reader = reader;
+    this.responses = responses;
+    this.watcher = watcher;
+    this.since = since;
+    this.ended = ended;
+  }
+
+  /** Starts the call; the stream owns {@code reader} from now on. */
+  static void start(CriLogReader reader, TaskLog log, ReadLogsRequest request,
+      ServerCallStreamObserver<LogEntry> responses, LogWatcher watcher) throws IOException {
+    LogStream stream = new LogStream(reader, responses, watcher,
+        request.hasSince() ? Optional.of(request.getSince()) : Optional.empty(),
+        request.getFollow() ? log.ended() : CompletableFuture.completedFuture(null));
+    responses.setOnCancelHandler(stream::cancelled);
+    // gRPC runs this once the handler returns and whenever the client has room again
+    responses.setOnReadyHandler(stream::drain);
+    if (request.getFollow()) {
+      stream.follow(log);
+    }
+  }
+
+  private synchronized void follow(TaskLog log) throws IOException {
+    try {
+      watch = watcher.watch(log.file(), this::drain);
+    } catch (IOException e) {
+      finish();
+      throw e;
+    }
+    // a drain that found the log drained while the task ran waits for this one
+    watcher.whenDone(ended, this::drain);
+  }
+
+  private synchronized void drain() {
+    if (finished) {
+      return;
+    }
+    try {
+      while (responses.isReady()) {
+        // taken before reading: a task that had ended by then has all its lines in the file
+        boolean taskEnded = ended.isDone();
+        Optional<LogEntry> entry = reader.next();
+        if (entry.isEmpty()) {
+          if (taskEnded) {
+            finish();
+            responses.onCompleted();
+          }
+          return;
+        }
+        if (since.isEmpty() || !before(entry.get().getTime(), since.get())) {
+          responses.onNext(entry.get());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      finish();
+      responses.onError(Errors.toStatus(e instanceof IOException
+          ? Errors.internal(e, "reading log: %s", e.getMessage()) : e));
+    }
+  }
+
+  private synchronized void cancelled() {
+    finish();
+  }
+
+  private void finish() {
+    finished = true;
+    if (watch != null) {
+      watcher.cancel(watch);
+    }
+    try {
+      reader.close();
+    } catch (IOException e) {
+      LOG.warning("closing log: " + e.getMessage());
+    }
+  }
+
+  private static boolean before(Timestamp a, Timestamp b) {
+    return a.getSeconds() < b.getSeconds() || (a.getSeconds() == b.getSeconds() && a.getNanos() < b.getNanos());
+  }
+}

@@ -1,0 +1,51 @@
+package dev.berth.tasks.logs;
+
+import berth.logs.v1.LogEntry;
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReadLogsRequest;
+import dev.berth.common.grpc.Errors;
+import dev.berth.common.grpc.RequestContext;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * Berth's Logs API: the output of a container's init process, from the CRI log its monitor
+ * writes in the task's bundle, in the caller's namespace. The log lasts as long as the task:
+ * after the process ended, until the task is deleted.
+ */
+public final class LogsService extends LogsGrpc.LogsImplBase implements AutoCloseable {
+  private final TaskLogs tasks;
+  private final LogWatcher watcher;
+
+  public LogsService(TaskLogs tasks) throws IOException {
+    this.tasks = tasks;
+    this.watcher = new LogWatcher();
+  }
+
+  @Override
+  public void read(ReadLogsRequest request, StreamObserver<LogEntry> responses) {
+    try {
+      TaskLog log = tasks.log(RequestContext.namespace(), request.getContainerId());
+      CriLogReader reader;
+      try {
+        reader = CriLogReader.open(log.file(), Integer.toUnsignedLong(request.getTail()));
+      } catch (NoSuchFileException e) {
+        throw Errors.notFound("no logs for container %s: its task has no log file", request.getContainerId());
+      }
+      LogStream.start(reader, log, request, (ServerCallStreamObserver<LogEntry>) responses, watcher);
+    } catch (IOException e) {
+      responses.onError(Errors.toStatus(Errors.internal(e, "reading log of container %s: %s",
+          request.getContainerId(), e.getMessage())));
+    } catch (RuntimeException e) {
+      responses.onError(Errors.toStatus(e));
+    }
+  }
+
+  /** Stops watching logs; followers still streaming hear no more. */
+  @Override
+  public void close() throws IOException {
+    watcher.close();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.berth.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.logs.v1.LogEntry;
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReadLogsRequest;
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import containerd.v1.types.Status;
+import dev.berth.common.testing.InProcessServices;
+import dev.berth.tasks.logs.LogsService;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A container's output read back through the Logs service from the CRI log conmon writes, on runc. */
+class LogsKernelTest {
+  /** A line of 16 KiB, longer than conmon's 8 KiB buffer, so that conmon splits it. */
+  private static final String LONG_LINE = "s=x; i=0; while [ $i -lt 14 ]; do s=$s$s; i=$((i+1)); done; echo $s";
+
+  @TempDir
+  Path dir;
+  TaskRig rig;
+  LogsService service;
+  InProcessServices server;
+  LogsGrpc.LogsBlockingStub logs;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = TaskRig.start(dir);
+    service = new LogsService(rig.manager);
+    server = InProcessServices.start(service);
+    logs = LogsGrpc.newBlockingStub(server.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      server.close();
+      service.close();
+    } finally {
+      rig.close();
+    }
+  }
+
+  private ListenableFuture<WaitResponse> startTask(String id, String script) {
+    rig.createContainer(id, rig.spec(id, "sh", "-c", script));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId(id).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId(id).build());
+    return exit;
+  }
+
+  private Status status(String id) {
+    return rig.tasksApi.get(GetRequest.newBuilder().setContainerId(id).build()).getProcess().getStatus();
+  }
+
+  private List<LogEntry> read(ReadLogsRequest.Builder request) {
+    List<LogEntry> entries = new ArrayList<>();
+    logs.read(request.build()).forEachRemaining(entries::add);
+    return entries;
+  }
+
+  /** Entries as "stream text", the parts of split lines joined. */
+  private static List<String> lines(List<LogEntry> entries) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder partial = new StringBuilder();
+    for (LogEntry e : entries) {
+      partial.append(e.getData().toStringUtf8());
+      if (e.getComplete()) {
+        lines.add(e.getStream() + " " + partial);
+        partial.setLength(0);
+      }
+    }
+    return lines;
+  }
+
+  @Test
+  void readsStdoutAndStderrOfAnEndedTaskWholeFromTheEndAndSinceATime() throws Exception {
+    ListenableFuture<WaitResponse> exit = startTask("printer",
+        "echo one; sleep 0.1; echo two >&2; sleep 0.1; " + LONG_LINE + "; echo four; echo five");
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS).getExitStatus());
+    String x = "x".repeat(1 << 14);
+
+    List<LogEntry> all = read(ReadLogsRequest.newBuilder().setContainerId("printer"));
+    assertEquals(List.of("stdout one", "stderr two", "stdout " + x, "stdout four", "stdout five"), lines(all));
+    assertTrue(all.stream().anyMatch(e -> !e.getComplete()), "conmon split the long line: " + all.size() + " entries");
+    for (int i = 1; i < all.size(); i++) {
+      assertTrue(all.get(i).getTime().getSeconds() * 1_000_000_000L + all.get(i).getTime().getNanos()
+          >= all.get(i - 1).getTime().getSeconds() * 1_000_000_000L + all.get(i - 1).getTime().getNanos(), "times ascend");
+    }
+
+    assertEquals(List.of("stdout four", "stdout five"),
+        lines(read(ReadLogsRequest.newBuilder().setContainerId("printer").setTail(2))));
+    assertEquals(List.of("stdout " + x, "stdout four", "stdout five"),
+        lines(read(ReadLogsRequest.newBuilder().setContainerId("printer").setTail(3))));
+    assertEquals(List.of("stderr two", "stdout " + x, "stdout four", "stdout five"),
+        lines(read(ReadLogsRequest.newBuilder().setContainerId("printer").setSince(all.get(1).getTime()))));
+  }
+
+  @Test
+  void followSendsLinesWhileTheTaskRunsAndEndsWhenItExits() throws Exception {
+    ListenableFuture<WaitResponse> exit = startTask("ticker",
+        "echo first; sleep 1; echo second; sleep 0.3; echo third >&2; sleep 0.1; echo fourth");
+    Iterator<LogEntry> follow = logs.read(ReadLogsRequest.newBuilder().setContainerId("ticker").setFollow(true).build());
+    assertEquals("first", follow.next().getData().toStringUtf8());
+    assertEquals(Status.RUNNING, status("ticker"), "the first line came while the task ran");
+    List<String> rest = new ArrayList<>();
+    follow.forEachRemaining(e -> rest.add(e.getStream() + " " + e.getData().toStringUtf8()));
+    assertEquals(Status.STOPPED, status("ticker"), "the stream ends once the task has");
+    assertEquals(List.of("stdout second", "stderr third", "stdout fourth"), rest);
+    assertEquals(0, exit.get(10, TimeUnit.SECONDS).getExitStatus());
+  }
+
+  @Test
+  void followLosesNothingWrittenRightBeforeTheExit() throws Exception {
+    startTask("burst", "i=0; while [ $i -lt 3000 ]; do echo line$i; i=$((i+1)); done");
+    List<String> followed = lines(read(ReadLogsRequest.newBuilder().setContainerId("burst").setFollow(true)));
+    assertEquals(3000, followed.size());
+    assertEquals("stdout line2999", followed.get(2999));
+  }
+
+  @Test
+  void followWithTailStartsAtTheLastLines() throws Exception {
+    ListenableFuture<WaitResponse> exit = startTask("counter", "echo a; echo b; echo c; sleep 0.5; echo d");
+    // once c is there; the task still sleeps
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (read(ReadLogsRequest.newBuilder().setContainerId("counter")).size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<String> followed = lines(read(ReadLogsRequest.newBuilder().setContainerId("counter").setTail(1).setFollow(true)));
+    assertEquals(Status.STOPPED, status("counter"));
+    assertEquals(List.of("stdout c", "stdout d"), followed);
+    assertEquals(0, exit.get(10, TimeUnit.SECONDS).getExitStatus());
+  }
+
+  @Test
+  void containersWithoutATaskHaveNoLogs() throws Exception {
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+        () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("nobody").build()).hasNext());
+    assertEquals(io.grpc.Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+
+    rig.createContainer("idle", rig.spec("idle", "true"));
+    StatusRuntimeException idle = assertThrows(StatusRuntimeException.class,
+        () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("idle").build()).hasNext());
+    assertEquals(io.grpc.Status.Code.NOT_FOUND, idle.getStatus().getCode());
+    assertEquals("no logs for container idle: it has no task", idle.getStatus().getDescription());
+
+    StatusRuntimeException invalid = assertThrows(StatusRuntimeException.class,
+        () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("").build()).hasNext());
+    assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, invalid.getStatus().getCode());
+  }
+
+  @Test
+  void theLogLastsUntilTheTaskIsDeleted() throws Exception {
+    assertEquals(0, startTask("brief", "echo bye").get(30, TimeUnit.SECONDS).getExitStatus());
+    assertEquals(List.of("stdout bye"), lines(read(ReadLogsRequest.newBuilder().setContainerId("brief"))));
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("brief").build());
+    StatusRuntimeException gone = assertThrows(StatusRuntimeException.class,
+        () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("brief").build()).hasNext());
+    assertEquals(io.grpc.Status.Code.NOT_FOUND, gone.getStatus().getCode());
+    assertFalse(gone.getStatus().getDescription().isEmpty());
+  }
+}

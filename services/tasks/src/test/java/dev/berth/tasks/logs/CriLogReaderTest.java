@@ -1,0 +1,156 @@
+package dev.berth.tasks.logs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.logs.v1.LogEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading CRI logs as conmon writes them: formats, split lines, a line still being written, tail from the end. */
+class CriLogReaderTest {
+  @TempDir
+  Path dir;
+
+  private Path log(String text) throws IOException {
+    Path file = dir.resolve("container.log");
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static List<String> readAll(Path file, long tail) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (CriLogReader reader = CriLogReader.open(file, tail)) {
+      for (Optional<LogEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+        lines.add(e.get().getStream() + (e.get().getComplete() ? " F " : " P ") + e.get().getData().toStringUtf8());
+      }
+    }
+    return lines;
+  }
+
+  @Test
+  void parsesTimeStreamTagAndMessage() throws IOException {
+    Path file = log("2024-03-01T10:00:00.123456789+01:00 stdout F hello  world\n"
+        + "2024-03-01T09:00:01.5Z stderr P part\n"
+        + "2024-03-01T09:00:01.6Z stderr F:extra-tag \n"
+        + "2024-03-01T09:00:02Z stdout F\n");
+    List<LogEntry> entries = new ArrayList<>();
+    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+      for (Optional<LogEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+        entries.add(e.get());
+      }
+    }
+    assertEquals(4, entries.size());
+    LogEntry first = entries.get(0);
+    Instant at = Instant.parse("2024-03-01T09:00:00.123456789Z");
+    assertEquals(at.getEpochSecond(), first.getTime().getSeconds());
+    assertEquals(at.getNano(), first.getTime().getNanos());
+    assertEquals("stdout", first.getStream());
+    assertEquals("hello  world", first.getData().toStringUtf8());
+    assertTrue(first.getComplete());
+    assertEquals("stderr", entries.get(1).getStream());
+    assertFalse(entries.get(1).getComplete());
+    assertEquals("", entries.get(2).getData().toStringUtf8());
+    assertTrue(entries.get(2).getComplete());
+    assertEquals("", entries.get(3).getData().toStringUtf8());
+  }
+
+  @Test
+  void skipsLinesThatAreNotCriLogLines() throws IOException {
+    Path file = log("garbage\n"
+        + "2024-03-01T09:00:00Z stdin F wrong stream\n"
+        + "2024-03-01T09:00:00Z stdout X wrong tag\n"
+        + "yesterday stdout F bad time\n"
+        + "2024-03-01T09:00:00Z stdout F good\n");
+    assertEquals(List.of("stdout F good"), readAll(file, 0));
+  }
+
+  @Test
+  void keepsMessageBytesAsTheyAre() throws IOException {
+    Path file = dir.resolve("binary.log");
+    byte[] head = "2024-03-01T09:00:00Z stdout F ".getBytes(StandardCharsets.US_ASCII);
+    byte[] data = {0, (byte) 0xff, '\r', (byte) 0xc3};
+    Files.write(file, head);
+    Files.write(file, data, StandardOpenOption.APPEND);
+    Files.write(file, new byte[] {'\n'}, StandardOpenOption.APPEND);
+    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+      assertArrayEquals(data, reader.next().orElseThrow().getData().toByteArray());
+    }
+  }
+
+  @Test
+  void aLineStillBeingWrittenComesOnceItsNewlineIs() throws IOException {
+    Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z std");
+    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+      assertEquals("one", reader.next().orElseThrow().getData().toStringUtf8());
+      assertTrue(reader.next().isEmpty());
+      Files.writeString(file, "out F tw", StandardOpenOption.APPEND);
+      assertTrue(reader.next().isEmpty());
+      Files.writeString(file, "o\n", StandardOpenOption.APPEND);
+      assertEquals("two", reader.next().orElseThrow().getData().toStringUtf8());
+      assertTrue(reader.next().isEmpty());
+    }
+  }
+
+  @Test
+  void skipsALineLongerThanAnyMonitorWrites() throws IOException {
+    String tooLong = "2024-03-01T09:00:00Z stdout F " + "x".repeat(CriLogReader.MAX_LINE * 2) + "\n";
+    Path file = log(tooLong + "2024-03-01T09:00:01Z stdout F after\n");
+    assertEquals(List.of("stdout F after"), readAll(file, 0));
+  }
+
+  @Test
+  void tailCountsASplitLineOnceWithAllItsParts() throws IOException {
+    Path file = log("2024-03-01T09:00:00Z stdout F one\n"
+        + "2024-03-01T09:00:01Z stdout P lo\n"
+        + "2024-03-01T09:00:01Z stderr F two\n"
+        + "2024-03-01T09:00:01Z stdout P n\n"
+        + "2024-03-01T09:00:01Z stdout F g\n"
+        + "2024-03-01T09:00:02Z stdout F three\n");
+    assertEquals(List.of("stdout F three"), readAll(file, 1));
+    assertEquals(List.of("stdout P n", "stdout F g", "stdout F three"), readAll(file, 2));
+    assertEquals(List.of("stdout P lo", "stderr F two", "stdout P n", "stdout F g", "stdout F three"), readAll(file, 3));
+    assertEquals(6, readAll(file, 4).size());
+    assertEquals(6, readAll(file, 100).size());
+  }
+
+  @Test
+  void tailLeavesALineStillBeingWrittenForLater() throws IOException {
+    Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z stdout F two\n2024-03-01T09:00:02Z stdout F thr");
+    try (CriLogReader reader = CriLogReader.open(file, 1)) {
+      assertEquals("two", reader.next().orElseThrow().getData().toStringUtf8());
+      assertTrue(reader.next().isEmpty());
+      Files.writeString(file, "ee\n", StandardOpenOption.APPEND);
+      assertEquals("three", reader.next().orElseThrow().getData().toStringUtf8());
+    }
+  }
+
+  @Test
+  void tailOfAnEmptyLogIsEmpty() throws IOException {
+    assertEquals(List.of(), readAll(log(""), 5));
+  }
+
+  @Test
+  void tailFindsTheLastLinesOfALogSpanningManyBlocks() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 50_000; i++) {
+      text.append("2024-03-01T09:00:00.000000001+00:00 stdout F line ").append(i).append('\n');
+    }
+    Path file = log(text.toString());
+    assertEquals(List.of("stdout F line 49997", "stdout F line 49998", "stdout F line 49999"), readAll(file, 3));
+    List<String> tail = readAll(file, 2000);
+    assertEquals(2000, tail.size());
+    assertEquals("stdout F line 48000", tail.get(0));
+  }
+}
