@@ -1,0 +1,210 @@
+package dev.berth.restart;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.v1.types.Process;
+import containerd.v1.types.Status;
+import dev.berth.common.grpc.Channels;
+import io.grpc.Channel;
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Looks at one container and, if its policy asks for it, restarts it through the Containers and
+ * Tasks APIs: the ended task is deleted and a new one created (its rootfs from the container's
+ * snapshot, as the Tasks service does for a Create without mounts) and started. Every decision
+ * is made on what the APIs say now, not on the event that caused the look, so a stale or
+ * repeated event does no harm.
+ */
+final class ContainerRestarter {
+  private static final Logger LOG = Logger.getLogger(ContainerRestarter.class.getName());
+  private static final long DEADLINE_SECONDS = 60;
+  /** The status Docker gives a container whose process vanished without one. */
+  private static final int UNKNOWN_EXIT = 255;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  enum Outcome { RESTARTED, FAILED, LEFT_ALONE, GONE }
+
+  private final Channel api;
+
+  ContainerRestarter(Channel api) {
+    this.api = api;
+  }
+
+  Outcome evaluate(ContainerKey key, Trigger trigger) {
+    Channel ns = Channels.inNamespace(api, key.namespace());
+    Container container;
+    try {
+      container = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Code.NOT_FOUND) {
+        return Outcome.GONE;
+      }
+      throw e;
+    }
+    String label = container.getLabelsMap().get(RestartLabels.POLICY);
+    Optional<RestartPolicy> parsed = RestartPolicy.parse(label);
+    if (parsed.isEmpty()) {
+      LOG.warning(key + ": restart policy " + label + " is not one of no, always, on-failure[:N], unless-stopped; ignored");
+      return Outcome.LEFT_ALONE;
+    }
+    RestartPolicy policy = parsed.get();
+    if (policy.kind() == RestartPolicy.Kind.NO) {
+      return Outcome.LEFT_ALONE;
+    }
+    Optional<Process> task = task(ns, key.id());
+    if (task.isPresent() && task.get().getStatus() != Status.STOPPED) {
+      return Outcome.LEFT_ALONE;
+    }
+    if (task.isEmpty() && trigger == Trigger.EXIT) {
+      // whoever deleted the ended task (a client's stop, rm or start) is handling the container
+      return Outcome.LEFT_ALONE;
+    }
+    int exit = task.map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
+    int restarts = restartCount(container);
+    String desired = container.getLabelsMap().getOrDefault(RestartLabels.STATUS, "");
+    if (!policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
+      return Outcome.LEFT_ALONE;
+    }
+    return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
+  }
+
+  /**
+   * Counts the restart once a new task exists (or its creation failed for a reason that may
+   * pass), so a restart someone else overtook is not counted; the task starts only after the
+   * count, and a status brought back to running, are recorded.
+   */
+  private Outcome restart(ContainerKey key, Channel ns, Container container, boolean hasTask, int restart,
+      RestartPolicy policy, int exit) {
+    try {
+      if (hasTask) {
+        deleteTask(ns, key.id());
+      }
+      tasks(ns).create(createRequest(key, container));
+    } catch (StatusRuntimeException e) {
+      if (overtaken(e)) {
+        LOG.info(key + ": not restarted: " + e.getStatus());
+        return Outcome.LEFT_ALONE;
+      }
+      try {
+        containers(ns).update(labelUpdate(key, container, restart));
+      } catch (StatusRuntimeException count) {
+        LOG.warning(key + ": cannot record restart " + restart + ": " + count.getStatus());
+      }
+      LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
+      return Outcome.FAILED;
+    }
+    try {
+      containers(ns).update(labelUpdate(key, container, restart));
+      tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
+    } catch (StatusRuntimeException e) {
+      try {
+        deleteTask(ns, key.id());
+      } catch (StatusRuntimeException cleanup) {
+        LOG.warning(key + ": cannot remove the task that was not started: " + cleanup.getStatus());
+      }
+      if (overtaken(e)) {
+        LOG.info(key + ": not restarted: " + e.getStatus());
+        return Outcome.LEFT_ALONE;
+      }
+      LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
+      return Outcome.FAILED;
+    }
+    LOG.info("restarted " + key + " (policy " + policy + ", exit status " + exit + ", restart " + restart + ")");
+    return Outcome.RESTARTED;
+  }
+
+  private static void deleteTask(Channel ns, String id) {
+    try {
+      tasks(ns).delete(DeleteTaskRequest.newBuilder().setContainerId(id).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * NOT_FOUND (the container or its snapshot went) or ALREADY_EXISTS (someone else created its
+   * task meanwhile): trying again would not help.
+   */
+  private static boolean overtaken(StatusRuntimeException e) {
+    return e.getStatus().getCode() == Code.NOT_FOUND || e.getStatus().getCode() == Code.ALREADY_EXISTS;
+  }
+
+  /**
+   * The new restart count, and the desired status back to running when {@code always} brings a
+   * stopped container back at start; the status is written only then, so a client's concurrent
+   * stop is not overwritten.
+   */
+  private static UpdateContainerRequest labelUpdate(ContainerKey key, Container container, int restart) {
+    Container.Builder labels = Container.newBuilder().setId(key.id()).putLabels(RestartLabels.COUNT, Integer.toString(restart));
+    FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + RestartLabels.COUNT);
+    if (!RestartLabels.RUNNING.equals(container.getLabelsMap().get(RestartLabels.STATUS))) {
+      labels.putLabels(RestartLabels.STATUS, RestartLabels.RUNNING);
+      mask.addPaths("labels." + RestartLabels.STATUS);
+    }
+    return UpdateContainerRequest.newBuilder().setContainer(labels).setUpdateMask(mask).build();
+  }
+
+  /** No stdin; output to the log the container's labels name, else only to the task's own log. */
+  private static CreateTaskRequest createRequest(ContainerKey key, Container container) {
+    CreateTaskRequest.Builder request = CreateTaskRequest.newBuilder().setContainerId(key.id());
+    String uri = container.getLabelsMap().get(RestartLabels.LOG_URI);
+    String path = container.getLabelsMap().get(RestartLabels.LOG_PATH);
+    String log = uri != null && !uri.isEmpty() ? uri : path != null && !path.isEmpty() ? "file://" + path : "";
+    boolean terminal = terminal(key, container);
+    request.setStdout(log).setTerminal(terminal);
+    if (!terminal) {
+      request.setStderr(log);
+    }
+    return request.build();
+  }
+
+  /** Whether the spec asks for a terminal: the runtime refuses a task whose IO does not match it. */
+  private static boolean terminal(ContainerKey key, Container container) {
+    try {
+      return JSON.readTree(container.getSpec().getValue().toByteArray()).path("process").path("terminal").asBoolean(false);
+    } catch (IOException e) {
+      LOG.warning(key + ": spec is not JSON (" + e.getMessage() + "); restarting without a terminal");
+      return false;
+    }
+  }
+
+  private Optional<Process> task(Channel ns, String id) {
+    try {
+      return Optional.of(tasks(ns).get(GetRequest.newBuilder().setContainerId(id).build()).getProcess());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static int restartCount(Container container) {
+    String count = container.getLabelsMap().getOrDefault(RestartLabels.COUNT, "0");
+    return count.matches("\\d{1,9}") ? Integer.parseInt(count) : 0;
+  }
+
+  private static ContainersGrpc.ContainersBlockingStub containers(Channel ns) {
+    return ContainersGrpc.newBlockingStub(ns).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static TasksGrpc.TasksBlockingStub tasks(Channel ns) {
+    return TasksGrpc.newBlockingStub(ns).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+}

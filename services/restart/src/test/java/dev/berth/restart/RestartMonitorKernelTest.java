@@ -1,0 +1,235 @@
+package dev.berth.restart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.v1.types.Status;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restart policies carried out on real containers (runc under conmon) through the real APIs.
+ * Each test starts its containers' first tasks as a client would, then the monitor, whose
+ * start-up sweep would otherwise race the client's own task creation.
+ */
+class RestartMonitorKernelTest {
+  static final Duration WAIT = Duration.ofSeconds(15);
+  @TempDir
+  Path dir;
+  RestartRig rig;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = new RestartRig(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    rig.close();
+  }
+
+  static Map<String, String> labels(String policy, String status) {
+    return Map.of(RestartLabels.POLICY, policy, RestartLabels.STATUS, status);
+  }
+
+  boolean stopped(String id) {
+    return rig.task(id).map(p -> p.getStatus() == Status.STOPPED).orElse(false);
+  }
+
+  boolean running(String id) {
+    return rig.task(id).map(p -> p.getStatus() == Status.RUNNING).orElse(false);
+  }
+
+  void setStatus(String id, String status) {
+    rig.containers.update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId(id).putLabels(RestartLabels.STATUS, status))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + RestartLabels.STATUS)).build());
+  }
+
+  @Test
+  void onFailureRestartsAFailingContainerAtMostNTimes() throws Exception {
+    rig.container("failing", labels("on-failure:2", RestartLabels.RUNNING), false, "exit 3");
+    rig.container("tty", labels("on-failure:1", RestartLabels.RUNNING), true, "exit 4");
+    rig.container("fine", labels("on-failure", RestartLabels.RUNNING), false, "exit 0");
+    rig.startTask("failing", false);
+    rig.startTask("tty", true);
+    rig.startTask("fine", false);
+    rig.monitor(rig.channel);
+
+    RestartRig.await("two restarts of failing", WAIT,
+        () -> "2".equals(rig.labels("failing").get(RestartLabels.COUNT)) && stopped("failing") && stopped("tty"));
+    Thread.sleep(1500);
+    assertEquals(3, rig.runs("failing"));
+    assertEquals(3, rig.task("failing").orElseThrow().getExitStatus());
+    assertEquals("2", rig.labels("failing").get(RestartLabels.COUNT));
+    assertEquals(2, rig.runs("tty"), "a terminal container restarts with a terminal");
+    assertEquals("1", rig.labels("tty").get(RestartLabels.COUNT));
+    assertEquals(1, rig.runs("fine"));
+    assertEquals(null, rig.labels("fine").get(RestartLabels.COUNT));
+  }
+
+  @Test
+  void aRestartThatFailsIsTriedAgainAndCounts() throws Exception {
+    rig.container("flaky", labels("on-failure:3", RestartLabels.RUNNING), false, "exit 1");
+    rig.startTask("flaky", false);
+    rig.snapshotFailures.set(1);
+    rig.monitor(rig.channel);
+
+    RestartRig.await("three restart attempts", WAIT,
+        () -> "3".equals(rig.labels("flaky").get(RestartLabels.COUNT)) && stopped("flaky"));
+    Thread.sleep(1000);
+    assertEquals(0, rig.snapshotFailures.get());
+    assertEquals(3, rig.runs("flaky"), "the first restart failed, the second and third ran");
+    assertEquals("3", rig.labels("flaky").get(RestartLabels.COUNT));
+  }
+
+  @Test
+  void alwaysRestartsUntilTheUserStopsIt() throws Exception {
+    rig.container("looper", labels("always", RestartLabels.RUNNING), false, "exit 0");
+    rig.startTask("looper", false);
+    rig.monitor(rig.channel);
+    RestartRig.await("three runs", WAIT, () -> rig.runs("looper") >= 3);
+
+    setStatus("looper", RestartLabels.STOPPED);
+    Thread.sleep(1500);
+    int runs = rig.runs("looper");
+    Thread.sleep(1500);
+    assertEquals(runs, rig.runs("looper"), "no restart after the stop");
+    assertTrue(stopped("looper"));
+    assertEquals(Integer.toString(runs - 1), rig.labels("looper").get(RestartLabels.COUNT));
+  }
+
+  @Test
+  void atDaemonStartContainersComeBackAsDockerBringsThemBack() throws Exception {
+    // set up while no monitor runs, as if berthd had been down
+    rig.container("vanished", labels("always", RestartLabels.RUNNING), false, "sleep 1000");
+    rig.startTask("vanished", false);
+    rig.kill("vanished");
+    rig.tasks.delete(DeleteTaskRequest.newBuilder().setContainerId("vanished").build());
+    rig.container("user-stopped", labels("always", RestartLabels.STOPPED), false, "sleep 1000");
+    rig.startTask("user-stopped", false);
+    rig.kill("user-stopped");
+    rig.container("held", labels("unless-stopped", RestartLabels.STOPPED), false, "sleep 1000");
+    rig.container("crashed", labels("on-failure:1", RestartLabels.RUNNING), false, "exit 1");
+    rig.startTask("crashed", false);
+    rig.container("done", labels("on-failure", RestartLabels.RUNNING), false, "exit 0");
+    rig.startTask("done", false);
+    RestartRig.await("crashed and done to end", WAIT, () -> stopped("crashed") && stopped("done"));
+
+    rig.monitor(rig.channel);
+    RestartRig.await("vanished and user-stopped running again", WAIT,
+        () -> running("vanished") && running("user-stopped") && "1".equals(rig.labels("crashed").get(RestartLabels.COUNT)));
+    RestartRig.await("crashed to end again", WAIT, () -> stopped("crashed"));
+    Thread.sleep(500);
+    assertEquals(2, rig.runs("vanished"));
+    assertEquals(2, rig.runs("user-stopped"));
+    assertEquals(RestartLabels.RUNNING, rig.labels("user-stopped").get(RestartLabels.STATUS));
+    assertEquals(2, rig.runs("crashed"));
+    assertEquals(0, rig.runs("held"));
+    assertTrue(rig.task("held").isEmpty());
+    assertEquals(1, rig.runs("done"));
+    assertTrue(stopped("done"));
+  }
+
+  /** Fails every call with UNAVAILABLE while {@code down}, as a berthd whose services are not yet served would. */
+  static final class Outage implements ClientInterceptor {
+    volatile boolean down = true;
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      if (!down) {
+        return next.newCall(method, options);
+      }
+      return new ClientCall<>() {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          listener.onClose(io.grpc.Status.UNAVAILABLE.withDescription("not served yet"), new Metadata());
+        }
+
+        @Override
+        public void request(int n) { }
+
+        @Override
+        public void cancel(String message, Throwable cause) { }
+
+        @Override
+        public void halfClose() { }
+
+        @Override
+        public void sendMessage(Q message) { }
+      };
+    }
+  }
+
+  @Test
+  void aMonitorStartedBeforeTheApisAnswerKeepsTryingWithDaemonStartRules() throws Exception {
+    rig.container("vanished", labels("always", RestartLabels.RUNNING), false, "sleep 1000");
+    rig.startTask("vanished", false);
+    rig.kill("vanished");
+    rig.tasks.delete(DeleteTaskRequest.newBuilder().setContainerId("vanished").build());
+    Outage outage = new Outage();
+    rig.monitor(ClientInterceptors.intercept(rig.channel, outage));
+    Thread.sleep(1500);
+    assertTrue(rig.task("vanished").isEmpty());
+
+    outage.down = false;
+    RestartRig.await("vanished running again", Duration.ofSeconds(5), () -> running("vanished"));
+    rig.kill("vanished");
+    RestartRig.await("a restart on the exit event", Duration.ofSeconds(5),
+        () -> running("vanished") && "2".equals(rig.labels("vanished").get(RestartLabels.COUNT)));
+    assertEquals(3, rig.runs("vanished"));
+  }
+
+  /** Cancels the Events subscriptions going through it, as a broken connection would end them. */
+  static final class StreamBreaker implements ClientInterceptor {
+    final List<ClientCall<?, ?>> subscriptions = new CopyOnWriteArrayList<>();
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      ClientCall<Q, R> call = next.newCall(method, options);
+      if (method.getFullMethodName().endsWith("Events/Subscribe")) {
+        subscriptions.add(call);
+      }
+      return call;
+    }
+
+    void breakAll() {
+      subscriptions.forEach(c -> c.cancel("test breaks the stream", null));
+    }
+  }
+
+  @Test
+  void anExitMissedWhileTheEventStreamWasBrokenIsCaughtAfterResubscribing() throws Exception {
+    StreamBreaker breaker = new StreamBreaker();
+    rig.container("steady", labels("always", RestartLabels.RUNNING), false, "sleep 1000");
+    rig.startTask("steady", false);
+    rig.monitor(ClientInterceptors.intercept(rig.channel, breaker));
+    RestartRig.await("the subscription", WAIT, () -> breaker.subscriptions.size() == 1);
+    Thread.sleep(300);
+
+    breaker.breakAll();
+    rig.kill("steady");
+    // well before the periodic sweep, 10 s after the monitor's start
+    RestartRig.await("steady running again", Duration.ofSeconds(5), () -> running("steady"));
+    assertEquals(2, breaker.subscriptions.size());
+    assertEquals(2, rig.runs("steady"));
+  }
+}

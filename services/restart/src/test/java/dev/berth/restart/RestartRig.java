@@ -1,0 +1,316 @@
+package dev.berth.restart;
+
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.snapshots.v1.MountsRequest;
+import containerd.services.snapshots.v1.MountsResponse;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.types.Mount;
+import containerd.v1.types.Process;
+import dev.berth.common.grpc.Errors;
+import dev.berth.common.grpc.NamespaceRegistration;
+import dev.berth.common.grpc.ServiceInterceptors;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.metadata.MetadataServices;
+import dev.berth.tasks.TaskManager;
+import dev.berth.tasks.TasksService;
+import dev.berth.tasks.containers.ContainerStore;
+import dev.berth.tasks.containers.ContainersService;
+import dev.berth.tasks.linux.NativeException;
+import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.runtime.RuntimeConfig;
+import io.grpc.BindableService;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * berthd's services that the restart monitor talks to, real and in-process: Namespaces and
+ * Events (metadata), Containers and Tasks on runc under conmon, and a Snapshots stand-in whose
+ * every snapshot is a busybox directory. Containers write a line to /out/&lt;id&gt; on each run,
+ * so a test counts runs on the host. {@link #close} removes every trace even after a failure.
+ */
+final class RestartRig implements AutoCloseable {
+  final Path dir;
+  final Path state;
+  final Path out;
+  private final Path rootfs;
+  private final String cgroupParent = "berth-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final MetadataStore store;
+  private final TaskManager manager;
+  private final Server server;
+  final ManagedChannel channel;
+  final ContainersGrpc.ContainersBlockingStub containers;
+  final TasksGrpc.TasksBlockingStub tasks;
+  private final List<RestartMonitor> monitors = new ArrayList<>();
+
+  /** How many of the next Mounts calls fail with UNAVAILABLE, as a snapshotter having trouble would. */
+  final AtomicInteger snapshotFailures = new AtomicInteger();
+
+  /** Mounts of every snapshot: the busybox directory, as a snapshotter answers for a parentless one. */
+  private final class BusyboxSnapshots extends SnapshotsGrpc.SnapshotsImplBase {
+    @Override
+    public void mounts(MountsRequest request, StreamObserver<MountsResponse> response) {
+      if (snapshotFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw Errors.unavailable("snapshotter is having trouble with %s", request.getKey());
+      }
+      response.onNext(MountsResponse.newBuilder().addMounts(Mount.newBuilder().setType("bind")
+          .setSource(rootfs.toString()).addOptions("rbind").addOptions("rw")).build());
+      response.onCompleted();
+    }
+  }
+
+  RestartRig(Path dir) throws IOException {
+    this.dir = dir;
+    this.state = dir.resolve("state");
+    this.out = Files.createDirectories(dir.resolve("out"));
+    this.rootfs = busybox(dir.resolve("image"));
+    this.store = MetadataStore.open(dir.resolve("root/meta.db"));
+    String name = "restart-test-" + UUID.randomUUID();
+    this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    MetadataServices metadata = new MetadataServices(dir.resolve("root"), store, List.of(), List::of);
+    ContainerStore records = new ContainerStore(store, new NamespaceRegistration(channel));
+    this.manager = TaskManager.open(state, records, metadata.eventPublisher(), channel, RuntimeConfig.defaults());
+    List<BindableService> services = new ArrayList<>(metadata.services());
+    services.add(new ContainersService(records, metadata.eventPublisher()));
+    services.add(new TasksService(manager));
+    services.add(new BusyboxSnapshots());
+    InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
+    services.forEach(s -> builder.addService(ServiceInterceptors.wrap(s)));
+    this.server = builder.build().start();
+    this.containers = ContainersGrpc.newBlockingStub(channel);
+    this.tasks = TasksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** A monitor on {@code api} (the rig's channel, or one wrapping it), closed with the rig. */
+  RestartMonitor monitor(Channel api) {
+    RestartMonitor m = new RestartMonitor(api);
+    monitors.add(m);
+    m.start();
+    return m;
+  }
+
+  /** A container whose snapshot is busybox and whose every run appends a line to /out/&lt;id&gt;. */
+  void container(String id, Map<String, String> labels, boolean terminal, String script) {
+    containers.create(CreateContainerRequest.newBuilder().setContainer(Container.newBuilder()
+        .setId(id)
+        .setRuntime(Container.Runtime.newBuilder().setName(RuntimeConfig.RUNC_V2))
+        .setSnapshotter("overlayfs").setSnapshotKey(id)
+        .putAllLabels(labels)
+        .setSpec(TestSpecs.spec("/" + cgroupParent + "/" + id, out, terminal, "sh", "-c",
+            "echo run >> /out/" + id + "; " + script))).build());
+  }
+
+  /** Creates and starts the container's task as a client does: no rootfs mounts, no IO. */
+  void startTask(String id, boolean terminal) {
+    tasks.create(CreateTaskRequest.newBuilder().setContainerId(id).setTerminal(terminal).build());
+    tasks.start(StartRequest.newBuilder().setContainerId(id).build());
+  }
+
+  Optional<Process> task(String id) {
+    try {
+      return Optional.of(tasks.get(GetRequest.newBuilder().setContainerId(id).build()).getProcess());
+    } catch (StatusRuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Kills the task with SIGKILL and waits for it to end. */
+  void kill(String id) {
+    tasks.kill(KillRequest.newBuilder().setContainerId(id).setSignal(9).build());
+    tasks.wait(WaitRequest.newBuilder().setContainerId(id).build());
+  }
+
+  Map<String, String> labels(String id) {
+    return containers.get(GetContainerRequest.newBuilder().setId(id).build()).getContainer().getLabelsMap();
+  }
+
+  /** How many times the container's process has run. */
+  int runs(String id) {
+    Path log = out.resolve(id);
+    try {
+      return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      monitors.forEach(RestartMonitor::close);
+      removeTasks();
+    } finally {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+      channel.shutdownNow();
+      manager.close();
+      scrub();
+      store.close();
+    }
+  }
+
+  private void removeTasks() {
+    List<Process> all;
+    try {
+      all = tasks.list(ListTasksRequest.getDefaultInstance()).getTasksList();
+    } catch (StatusRuntimeException e) {
+      return;
+    }
+    for (Process p : all) {
+      try {
+        tasks.kill(KillRequest.newBuilder().setContainerId(p.getContainerId()).setSignal(9).setAll(true).build());
+      } catch (StatusRuntimeException ignored) {
+        // stopped already
+      }
+      try {
+        tasks.withDeadlineAfter(10, TimeUnit.SECONDS).wait(WaitRequest.newBuilder().setContainerId(p.getContainerId()).build());
+        tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(p.getContainerId()).build());
+      } catch (StatusRuntimeException ignored) {
+        // the scrub takes care of whatever is left
+      }
+    }
+  }
+
+  /** Whatever a failed test may have left: runtime containers, monitors, mounts, cgroups. */
+  private void scrub() throws IOException, InterruptedException {
+    Path runcRoots = state.resolve("runc");
+    if (Files.isDirectory(runcRoots)) {
+      try (DirectoryStream<Path> roots = Files.newDirectoryStream(runcRoots)) {
+        for (Path root : roots) {
+          try (DirectoryStream<Path> ids = Files.newDirectoryStream(root)) {
+            for (Path id : ids) {
+              new ProcessBuilder("runc", "--root", root.toString(), "delete", "--force", id.getFileName().toString())
+                  .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
+          }
+        }
+      }
+    }
+    for (int pid : conmonsUnder(state)) {
+      try {
+        Syscalls.kill(pid, 9);
+      } catch (NativeException ignored) {
+        // gone meanwhile
+      }
+    }
+    for (Path mount : mountsUnder(dir)) {
+      try {
+        Syscalls.unmount(mount, Syscalls.MNT_DETACH);
+      } catch (NativeException ignored) {
+        // unmounted with its parent
+      }
+    }
+    for (Path controller : cgroupMounts()) {
+      Path parent = controller.resolve(cgroupParent);
+      if (Files.isDirectory(parent)) {
+        List<Path> dirs;
+        try (Stream<Path> walk = Files.walk(parent)) {
+          dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path d : dirs) {
+          Files.deleteIfExists(d);
+        }
+      }
+    }
+  }
+
+  private static List<Path> cgroupMounts() throws IOException {
+    List<Path> mounts = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String type = line.substring(line.indexOf(" - ") + 3).split(" ")[0];
+      if (type.equals("cgroup") || type.equals("cgroup2")) {
+        mounts.add(Path.of(line.split(" ")[4]));
+      }
+    }
+    return mounts;
+  }
+
+  static List<Path> mountsUnder(Path dir) throws IOException {
+    String prefix = dir.toRealPath().toString();
+    List<Path> mounts = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String point = line.split(" ")[4];
+      if (point.equals(prefix) || point.startsWith(prefix + "/")) {
+        mounts.add(Path.of(point));
+      }
+    }
+    mounts.sort(Comparator.comparing(Path::toString).reversed());
+    return mounts;
+  }
+
+  static List<Integer> conmonsUnder(Path dir) throws IOException {
+    List<Integer> pids = new ArrayList<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path proc : procs) {
+        try {
+          String comm = Files.readString(proc.resolve("comm")).trim();
+          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
+          if (comm.equals("conmon") && cmdline.contains(dir.toString())) {
+            pids.add(Integer.parseInt(proc.getFileName().toString()));
+          }
+        } catch (IOException | RuntimeException ignored) {
+          // the process ended while we looked
+        }
+      }
+    }
+    return pids;
+  }
+
+  /** Debian's busybox-static with the applets the tests use. */
+  private static Path busybox(Path root) throws IOException {
+    Files.createDirectories(root.resolve("bin"));
+    Path busybox = root.resolve("bin/busybox");
+    Files.copy(Path.of("/bin/busybox"), busybox, StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(busybox, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String applet : List.of("sh", "echo", "sleep", "true")) {
+      Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
+    }
+    for (String d : List.of("proc", "dev", "out", "tmp")) {
+      Files.createDirectories(root.resolve(d));
+    }
+    return root;
+  }
+}

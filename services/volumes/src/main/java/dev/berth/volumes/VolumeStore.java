@@ -1,0 +1,248 @@
+package dev.berth.volumes;
+
+import berth.volumes.v1.Volume;
+import com.google.protobuf.Timestamp;
+import dev.berth.common.Identifiers;
+import dev.berth.common.filter.Filter;
+import dev.berth.common.grpc.Errors;
+import dev.berth.common.grpc.NamespaceRegistrar;
+import dev.berth.common.store.Labels;
+import dev.berth.common.store.MetadataStore;
+import io.grpc.Channel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Named volumes per namespace: a record (labels, creation time) in the metadata store and a
+ * data directory under the root. A volume exists exactly when its record does: the directory is
+ * made before the record is written and removed after the record is gone, and the start-up
+ * sweep clears directories a crash left without a record. Changes are serialised: volumes change
+ * rarely, and the in-use check must not race a delete.
+ */
+public final class VolumeStore {
+  private static final Logger LOG = Logger.getLogger(VolumeStore.class.getName());
+  static final String DRIVER = "local";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What Prune removed and how many bytes of files went with it. */
+  public record Pruned(List<String> deleted, long bytes) {}
+
+  private record Row(String name, Map<String, String> labels, long createdAt) {}
+
+  private final MetadataStore store;
+  private final VolumeDirectories directories;
+  private final VolumeUsers users;
+  private final NamespaceRegistrar namespaces;
+
+  /**
+   * @param root durable state directory; data goes to {@code root/volumes}
+   * @param store the metadata database (this class adds its table; the caller closes it)
+   * @param api a channel to the Containers service, which tells which containers use a volume
+   * @param namespaces creates a namespace on its first volume, as containerd does for its resources
+   */
+  public VolumeStore(Path root, MetadataStore store, Channel api, NamespaceRegistrar namespaces) throws IOException {
+    this.store = store;
+    this.directories = new VolumeDirectories(root);
+    this.users = new VolumeUsers(api);
+    this.namespaces = namespaces;
+    store.migrate("volumes", List.of("""
+        CREATE TABLE IF NOT EXISTS volumes (
+          namespace TEXT NOT NULL,
+          name TEXT NOT NULL,
+          labels TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (namespace, name))"""));
+    directories.sweep((namespace, name) -> store.read(c -> find(c, namespace, name)).isPresent());
+  }
+
+  /** Creates an empty volume; an empty name gets a generated one (64 hex digits, as Docker's anonymous volumes). */
+  public Volume create(String namespace, String name, Map<String, String> labels) {
+    String n = name.isEmpty() ? generatedName() : Identifiers.validate("volume name", name);
+    Labels.validate(labels);
+    namespaces.ensure(namespace);
+    long now = epochNanos(Instant.now());
+    synchronized (this) {
+      if (store.read(c -> find(c, namespace, n)).isPresent()) {
+        throw Errors.alreadyExists("volume %s already exists in namespace %s", n, namespace);
+      }
+      try {
+        directories.create(namespace, n);
+      } catch (IOException e) {
+        throw Errors.internal(e, "cannot create the directory of volume %s: %s", n, e.getMessage());
+      }
+      try {
+        store.write(c -> {
+          try (PreparedStatement s = c.prepareStatement(
+              "INSERT INTO volumes (namespace, name, labels, created_at) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, namespace);
+            s.setString(2, n);
+            s.setString(3, Labels.toJson(labels));
+            s.setLong(4, now);
+            return s.executeUpdate();
+          }
+        });
+      } catch (RuntimeException e) {
+        removeData(namespace, n);
+        throw e;
+      }
+    }
+    LOG.info("created volume " + n + " in namespace " + namespace);
+    return toProto(namespace, new Row(n, labels, now), List.of());
+  }
+
+  public Volume get(String namespace, String name) {
+    Identifiers.validate("volume name", name);
+    Row row = store.read(c -> find(c, namespace, name)).orElseThrow(() -> notFound(namespace, name));
+    return toProto(namespace, row, users.byVolume(namespace).getOrDefault(name, List.of()));
+  }
+
+  /** The namespace's volumes matching {@code filter} (fields: name, driver, labels.&lt;key&gt;), by name. */
+  public List<Volume> list(String namespace, Filter filter) {
+    Map<String, List<String>> usedBy = users.byVolume(namespace);
+    List<Volume> volumes = new ArrayList<>();
+    for (Row row : rows(namespace)) {
+      if (filter.matches(path -> field(row, path))) {
+        volumes.add(toProto(namespace, row, usedBy.getOrDefault(row.name(), List.of())));
+      }
+    }
+    return volumes;
+  }
+
+  /** Removes the volume and its data; FAILED_PRECONDITION while a container record names it. */
+  public synchronized void delete(String namespace, String name) {
+    Identifiers.validate("volume name", name);
+    if (store.read(c -> find(c, namespace, name)).isEmpty()) {
+      throw notFound(namespace, name);
+    }
+    List<String> usedBy = users.byVolume(namespace).getOrDefault(name, List.of());
+    if (!usedBy.isEmpty()) {
+      throw Errors.failedPrecondition("volume %s is in use by container%s %s", name, usedBy.size() == 1 ? "" : "s",
+          String.join(", ", usedBy));
+    }
+    deleteRecord(namespace, name);
+    removeData(namespace, name);
+    LOG.info("deleted volume " + name + " in namespace " + namespace);
+  }
+
+  /** Removes every volume of the namespace that no container record names. */
+  public synchronized Pruned prune(String namespace) {
+    Map<String, List<String>> usedBy = users.byVolume(namespace);
+    List<String> deleted = new ArrayList<>();
+    long bytes = 0;
+    for (Row row : rows(namespace)) {
+      if (usedBy.containsKey(row.name())) {
+        continue;
+      }
+      try {
+        bytes += directories.size(namespace, row.name());
+      } catch (IOException e) {
+        LOG.warning("cannot measure volume " + row.name() + " in namespace " + namespace + ": " + e.getMessage());
+      }
+      deleteRecord(namespace, row.name());
+      removeData(namespace, row.name());
+      deleted.add(row.name());
+    }
+    LOG.info("pruned " + deleted.size() + " volumes (" + bytes + " bytes) in namespace " + namespace);
+    return new Pruned(deleted, bytes);
+  }
+
+  private void deleteRecord(String namespace, String name) {
+    store.write(c -> {
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM volumes WHERE namespace = ? AND name = ?")) {
+        s.setString(1, namespace);
+        s.setString(2, name);
+        return s.executeUpdate();
+      }
+    });
+  }
+
+  /** The record is gone already, so a failure here only leaves files for the next start's sweep. */
+  private void removeData(String namespace, String name) {
+    try {
+      directories.remove(namespace, name);
+    } catch (IOException e) {
+      LOG.warning("volume " + name + " in namespace " + namespace + ": data not fully removed, retried at next start: "
+          + e.getMessage());
+    }
+  }
+
+  private List<Row> rows(String namespace) {
+    return store.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT name, labels, created_at FROM volumes WHERE namespace = ? ORDER BY name")) {
+        s.setString(1, namespace);
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            rows.add(row(r));
+          }
+        }
+        return rows;
+      }
+    });
+  }
+
+  private static Optional<Row> find(Connection c, String namespace, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT name, labels, created_at FROM volumes WHERE namespace = ? AND name = ?")) {
+      s.setString(1, namespace);
+      s.setString(2, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(row(r)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Row row(ResultSet r) throws SQLException {
+    return new Row(r.getString("name"), Labels.fromJson(r.getString("labels")), r.getLong("created_at"));
+  }
+
+  private Volume toProto(String namespace, Row row, List<String> usedBy) {
+    return Volume.newBuilder()
+        .setName(row.name())
+        .setDriver(DRIVER)
+        .setMountpoint(directories.mountpoint(namespace, row.name()).toString())
+        .putAllLabels(row.labels())
+        .setCreatedAt(Timestamp.newBuilder()
+            .setSeconds(Math.floorDiv(row.createdAt(), 1_000_000_000L))
+            .setNanos((int) Math.floorMod(row.createdAt(), 1_000_000_000L)))
+        .addAllUsedBy(usedBy)
+        .build();
+  }
+
+  private static Optional<String> field(Row row, List<String> path) {
+    String rest = String.join(".", path.subList(1, path.size()));
+    return switch (path.get(0)) {
+      case "name" -> path.size() == 1 ? Optional.of(row.name()) : Optional.empty();
+      case "driver" -> path.size() == 1 ? Optional.of(DRIVER) : Optional.empty();
+      case "labels" -> rest.isEmpty() ? Optional.empty() : Optional.ofNullable(row.labels().get(rest));
+      default -> Optional.empty();
+    };
+  }
+
+  private static String generatedName() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static long epochNanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private static RuntimeException notFound(String namespace, String name) {
+    return Errors.notFound("volume %s not found in namespace %s", name, namespace);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.berth.volumes;
+
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.ListContainersRequest;
+import dev.berth.common.grpc.Channels;
+import dev.berth.common.grpc.Errors;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which containers use which volumes, read from the container records through the Containers
+ * API: a record names its volumes in the label {@value #LABEL}, comma-separated.
+ */
+final class VolumeUsers {
+  static final String LABEL = "io.berth.volumes";
+  private static final long DEADLINE_SECONDS = 30;
+
+  private final Channel api;
+
+  VolumeUsers(Channel api) {
+    this.api = api;
+  }
+
+  /** Volume name to the ids of the namespace's containers naming it, in id order. */
+  Map<String, List<String>> byVolume(String namespace) {
+    List<Container> containers;
+    try {
+      containers = ContainersGrpc.newBlockingStub(Channels.inNamespace(api, namespace))
+          .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + LABEL + "\"").build())
+          .getContainersList();
+    } catch (StatusRuntimeException e) {
+      throw Errors.unavailable("cannot tell which containers use volumes in namespace %s: %s", namespace, e.getStatus());
+    }
+    Map<String, List<String>> users = new TreeMap<>();
+    for (Container c : containers) {
+      String names = c.getLabelsMap().getOrDefault(LABEL, "");
+      for (String name : names.split(",")) {
+        if (!name.isBlank()) {
+          List<String> ids = users.computeIfAbsent(name.strip(), n -> new ArrayList<>());
+          if (!ids.contains(c.getId())) {
+            ids.add(c.getId());
+          }
+        }
+      }
+    }
+    users.values().forEach(ids -> ids.sort(null));
+    return users;
+  }
+}
