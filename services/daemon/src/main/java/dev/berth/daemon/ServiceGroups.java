@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
+import berth.volumes.v1.VolumesGrpc;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.content.v1.ContentGrpc;
 import containerd.services.diff.v1.DiffGrpc;
@@ -29,8 +30,9 @@ final class ServiceGroups {
   static final String SNAPSHOTS = "snapshots";
   static final String NETWORK = "network";
   static final String TASKS = "tasks";
+  static final String VOLUMES = "volumes";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME),
@@ -38,7 +40,8 @@ final class ServiceGroups {
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
       SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
-      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME));
+      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME),
+      VOLUMES, List.of(VolumesGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -49,7 +52,8 @@ final class ServiceGroups {
           Plugin.newBuilder().setType("io.containerd.snapshotter.v1").setId("overlayfs").build()),
       // networking is Berth's own API; containerd clients have no plugin type for it
       NETWORK, List.of(),
-      TASKS, List.of(grpcPlugin("containers"), grpcPlugin("tasks")));
+      TASKS, List.of(grpcPlugin("containers"), grpcPlugin("tasks")),
+      VOLUMES, List.of());
 
   private ServiceGroups() {}
 

@@ -7,6 +7,7 @@ import dagger.multibindings.StringKey;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.restart.RestartMonitor;
 import dev.berth.tasks.TaskManager;
 import dev.berth.tasks.TasksService;
 import dev.berth.tasks.containers.ContainerStore;
@@ -19,8 +20,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Container records and their processes. Stopping berthd stops only the watching and relaying:
- * the containers and their monitors run on, and the next berthd picks them up.
+ * Container records, their processes and logs, and the monitor that carries out restart
+ * policies. Stopping berthd stops only the watching and relaying: the containers and their
+ * monitors run on, and the next berthd picks them up.
  */
 @Module
 final class TasksModule {
@@ -35,9 +37,13 @@ final class TasksModule {
       ContainerStore containers = new ContainerStore(store, namespaces);
       TaskManager tasks = TaskManager.open(config.state(), containers, events, api, RuntimeConfig.defaults());
       LogsService logs = new LogsService(tasks);
+      // restart policies are berthd's to carry out; the monitor waits for the APIs to answer
+      RestartMonitor restarts = new RestartMonitor(api);
+      restarts.start();
       return new ServiceGroup(ServiceGroups.TASKS,
           List.of(new ContainersService(containers, events), new TasksService(tasks), logs),
           () -> {
+            restarts.close();
             logs.close();
             tasks.close();
           });

@@ -1,5 +1,7 @@
 package dev.berth.metadata.namespaces;
 
+import berth.volumes.v1.ListVolumesRequest;
+import berth.volumes.v1.VolumesGrpc;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.content.v1.ContentGrpc;
@@ -12,6 +14,7 @@ import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -56,6 +59,13 @@ public final class GrpcUsage<R> implements NamespaceUsage {
     return new GrpcUsage<>("containers", channel,
         ch -> stub(ContainersGrpc.newBlockingStub(ch)).listStream(ListContainersRequest.getDefaultInstance()),
         r -> r.hasContainer());
+  }
+
+  /** Named volumes, asked of the Volumes service. */
+  public static NamespaceUsage volumes(Channel channel) {
+    return new GrpcUsage<>("volumes", channel,
+        ch -> List.of(stub(VolumesGrpc.newBlockingStub(ch)).list(ListVolumesRequest.getDefaultInstance())).iterator(),
+        r -> r.getVolumesCount() > 0);
   }
 
   private static <S extends io.grpc.stub.AbstractStub<S>> S stub(S stub) {
