@@ -11,6 +11,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.util.MutableHandlerRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,27 +80,35 @@ public final class Berthd implements AutoCloseable {
       for (String g : groups) {
         locks.add(StateLock.acquire(config.state().resolve(g + ".lock")));
       }
+      // The in-process server comes first, with services added as their groups are built: a call
+      // one service makes while the others start finds the server there instead of failing the
+      // channel into back-off.
+      MutableHandlerRegistry inProcessServices = new MutableHandlerRegistry();
+      inProcess = InProcessServerBuilder.forName(inProcessName).executor(executor)
+          .fallbackHandlerRegistry(inProcessServices).build().start();
       BerthdComponent component = DaggerBerthdComponent.factory().create(config, api);
       store = component.metadataStore();
       Map<String, Provider<ServiceGroup>> available = component.serviceGroups();
+      Map<String, List<ServerServiceDefinition>> definitions = new LinkedHashMap<>();
       for (String g : groups) {
-        started.put(g, available.get(g).get());
-      }
-      List<ServerServiceDefinition> everything = new ArrayList<>();
-      InProcessServerBuilder inProcessBuilder = InProcessServerBuilder.forName(inProcessName).executor(executor);
-      for (ServiceGroup group : started.values()) {
+        ServiceGroup group = available.get(g).get();
+        started.put(g, group);
         List<ServerServiceDefinition> defs = new ArrayList<>();
         for (BindableService s : group.services()) {
           defs.add(ServiceInterceptors.wrap(s));
         }
-        everything.addAll(defs);
-        defs.forEach(inProcessBuilder::addService);
-        servers.add(UnixSocketServer.start(config.socket(group.name()), defs, config.socketGroup(), executor));
+        defs.forEach(inProcessServices::addService);
+        definitions.put(g, defs);
       }
-      inProcess = inProcessBuilder.build().start();
+      List<ServerServiceDefinition> everything = new ArrayList<>();
+      for (Map.Entry<String, List<ServerServiceDefinition>> e : definitions.entrySet()) {
+        everything.addAll(e.getValue());
+        servers.add(UnixSocketServer.start(config.socket(e.getKey()), e.getValue(), config.socketGroup(), executor));
+      }
       if (allInOne) {
         servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor));
       }
+      started.values().forEach(g -> g.whenServing().run());
       LOG.info("berthd ready: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
       return new Berthd(locks, List.copyOf(started.values()), servers, inProcess, inProcessChannel, store, executor);
     } catch (IOException | RuntimeException e) {

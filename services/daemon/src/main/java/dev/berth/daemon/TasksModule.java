@@ -37,11 +37,11 @@ final class TasksModule {
       ContainerStore containers = new ContainerStore(store, namespaces);
       TaskManager tasks = TaskManager.open(config.state(), containers, events, api, RuntimeConfig.defaults());
       LogsService logs = new LogsService(tasks);
-      // restart policies are berthd's to carry out; the monitor waits for the APIs to answer
+      // restart policies are berthd's to carry out, through the APIs, once they answer
       RestartMonitor restarts = new RestartMonitor(api);
-      restarts.start();
       return new ServiceGroup(ServiceGroups.TASKS,
           List.of(new ContainersService(containers, events), new TasksService(tasks), logs),
+          restarts::start,
           () -> {
             restarts.close();
             logs.close();
