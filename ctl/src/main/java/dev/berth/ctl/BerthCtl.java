@@ -29,7 +29,12 @@ import picocli.CommandLine.Spec;
     description = "Manage Berth (berthd) through its containerd-compatible API.",
     subcommands = {VersionCommand.class, NamespaceCommand.class, ContentCommand.class, ImagesCommand.class,
         LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class, SnapshotCommand.class,
-        NetworkCommand.class, PortCommand.class},
+        NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class, StartCommand.class,
+        PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class, RmCommand.class,
+        LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class, UnpauseCommand.class,
+        WaitCommand.class, TopCommand.class, StatsCommand.class, RenameCommand.class, CpCommand.class,
+        EventsCommand.class, VolumeCommand.class, TaskCommand.class, ContainerCommand.class,
+        CompletionCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  berthctl version",
@@ -37,7 +42,11 @@ import picocli.CommandLine.Spec;
         "  berthctl load -i busybox.tar && berthctl images",
         "  berthctl --address /tmp/berth/berth.sock namespace ls --format json",
         "  berthctl network create web --subnet 10.89.0.0/24 && berthctl network ls",
+        "  berthctl run -d --name web -p 8080:80 busybox httpd -f -p 80 && berthctl ps",
+        "  berthctl logs -f web; berthctl exec -it web sh; berthctl rm -f web",
         "",
+        "Commands named as docker's (run, ps, stop, rm, ...) exit 125 when they fail, as docker does; the "
+            + "others exit 1. Usage errors exit 2.",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
 public final class BerthCtl implements Runnable {
   static final String DEFAULT_ADDRESS = "/run/berth/berth.sock";
@@ -71,7 +80,10 @@ public final class BerthCtl implements Runnable {
     System.exit(run(Io.system(), args));
   }
 
-  /** Runs one command line; returns the exit code: 0 done, 1 failed, 2 usage error. */
+  /**
+   * Runs one command line; returns the exit code: 0 done, 1 failed (125 for docker's commands),
+   * 2 usage error; run, start -a and exec return the container process's.
+   */
   public static int run(Io io, String... args) {
     BerthCtl root = new BerthCtl(io);
     CommandLine cmd = new CommandLine(root)
@@ -79,6 +91,10 @@ public final class BerthCtl implements Runnable {
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(root.errors);
+    // docker's way: what follows the image (or the container of exec) is the command, options included
+    for (String name : List.of("run", "create", "exec")) {
+      cmd.getSubcommands().get(name).setStopAtPositional(true);
+    }
     try {
       return cmd.execute(args);
     } finally {
@@ -134,6 +150,36 @@ public final class BerthCtl implements Runnable {
         }
         err.println(errors.message(e));
         exit = ErrorHandler.FAILURE;
+      }
+    }
+    return exit;
+  }
+
+  /** One step of {@link #each(List, int, Action)}, which may fail. */
+  interface Action {
+    void apply(String name) throws Exception;
+  }
+
+  /**
+   * As {@link #each(List, Consumer)}, for steps that may throw anything: each failure is one line
+   * on stderr and makes the exit code {@code failureCode}.
+   */
+  int each(List<String> names, int failureCode, Action action) throws InterruptedException {
+    int exit = CommandLine.ExitCode.OK;
+    for (String name : names) {
+      try {
+        action.apply(name);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+          throw s;
+        }
+        if (e instanceof DaemonUnreachableException d) {
+          throw d;
+        }
+        err.println(errors.message(e));
+        exit = failureCode;
       }
     }
     return exit;

@@ -1,7 +1,7 @@
 package dev.berth.ctl;
 
 /** A command cannot do what was asked; the message is printed after "Error: ". */
-final class CommandFailure extends RuntimeException {
+class CommandFailure extends RuntimeException {
   CommandFailure(String message) {
     super(message);
   }

@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.common.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
@@ -31,6 +32,11 @@ final class Connection implements AutoCloseable {
   /** The channel whose calls carry the namespace header. */
   Channel channel() {
     return channel;
+  }
+
+  /** Container records in the namespace. */
+  ContainerClient containers() {
+    return new ContainerClient(channel);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import dev.berth.client.ClientException;
+import dev.berth.client.spec.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -28,6 +29,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
     cmd.getErr().println(message(e));
     cmd.getErr().flush();
+    return e instanceof ContainerStartFailure f ? f.exitCode() : failureCode(cmd);
+  }
+
+  /** 125 under a command marked {@link DockerExitCodes} (its subcommands too), 1 otherwise. */
+  static int failureCode(CommandLine cmd) {
+    for (CommandLine c = cmd; c != null; c = c.getParent()) {
+      if (c.getCommandSpec().userObject() instanceof DockerExitCodes) {
+        return DockerExitCodes.FAILURE;
+      }
+    }
     return FAILURE;
   }
 
@@ -49,7 +60,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     if (e instanceof NoSuchFileException f) {
       return "Error: no such file: " + f.getFile();
     }
-    if (e instanceof CommandFailure || e instanceof IOException || e instanceof ClientException) {
+    if (e instanceof CommandFailure || e instanceof IOException || e instanceof ClientException
+        || e instanceof InvalidValueException) {
       return "Error: " + e.getMessage();
     }
     return "Error: " + e;

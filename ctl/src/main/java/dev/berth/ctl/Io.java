@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -20,16 +21,28 @@ import java.util.Map;
  * @param err standard error (messages and the progress bar)
  * @param env environment variables (BERTH_ADDRESS, BERTH_NAMESPACE)
  * @param errIsTerminal whether standard error is a terminal, so a progress bar is welcome there
+ * @param console whether these are the process's own streams: only then may a command put the
+ *     terminal into raw mode and handle signals (SIGINT, SIGWINCH) to forward them to a container
  */
 public record Io(InputStream in, OutputStream out, PrintStream err, Map<String, String> env,
-    boolean errIsTerminal) {
+    boolean errIsTerminal, boolean console) {
+
+  /** Streams of the caller's own (tests): no terminal to switch, no signal handlers. */
+  public Io(InputStream in, OutputStream out, PrintStream err, Map<String, String> env, boolean errIsTerminal) {
+    this(in, out, err, env, errIsTerminal, false);
+  }
 
   /** The process's own streams and environment. */
   public static Io system() {
     OutputStream out = new FileOutputStream(FileDescriptor.out);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
         StandardCharsets.UTF_8);
-    return new Io(System.in, out, err, System.getenv(), isTerminal(2));
+    return new Io(new FileInputStream(FileDescriptor.in), out, err, System.getenv(), isTerminal(2), true);
+  }
+
+  /** Whether standard input is a terminal (only the console's can be). */
+  public boolean inIsTerminal() {
+    return console && isTerminal(0);
   }
 
   /** Linux only, like Berth: a descriptor is a terminal if it links to a tty device. */

@@ -136,14 +136,14 @@ final class NetworkCommand implements Runnable {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api"})
   int connect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
-      @Parameters(index = "1", paramLabel = "CONTAINER", description = "container id") String container,
+      @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
       @Option(names = "--ip", paramLabel = "IP", description = "address in the network's subnet (default: the next free one)")
       String ip,
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
       List<String> aliases) {
     try (Connection c = root.connect()) {
       AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
-          .setContainerId(ContainerArgument.id(container))
+          .setContainerId(ContainerArgument.id(c.channel(), container))
           .setNetwork(network)
           .setIp(ip == null ? "" : ip)
           .addAllAliases(aliases == null ? List.of() : aliases)
@@ -156,9 +156,9 @@ final class NetworkCommand implements Runnable {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network disconnect web 3f9a2c"})
   int disconnect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
-      @Parameters(index = "1", paramLabel = "CONTAINER", description = "container id") String container) {
-    String id = ContainerArgument.id(container);
+      @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container) {
     try (Connection c = root.connect()) {
+      String id = ContainerArgument.id(c.channel(), container);
       ErrorHandler.naming("network", network, () -> NetworksGrpc.newBlockingStub(c.channel())
           .get(GetNetworkRequest.newBuilder().setName(network).build()));
       AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());

@@ -23,6 +23,7 @@ final class Output {
   private static final int GAP = 3;
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   private static final long[] AGE_UNIT_SECONDS = {1, 60, 3600, 86400, 7 * 86400, 30 * 86400,
       365 * 86400};
@@ -59,6 +60,15 @@ final class Output {
   static void json(PrintWriter out, Object value) {
     try {
       out.println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code value} as JSON on one line, for streams of objects (events). */
+  static String compactJson(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
     }

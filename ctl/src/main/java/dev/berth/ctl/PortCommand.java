@@ -32,7 +32,7 @@ final class PortCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONTAINER", description = "container id")
+  @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
   private String container;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "PRIVATE_PORT[/PROTO]",
@@ -54,9 +54,9 @@ final class PortCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ContainerPort only = privatePort == null ? null : containerPort(privatePort);
-    String id = ContainerArgument.id(container);
     List<PortMapping> ports = new ArrayList<>();
     try (Connection c = root.connect()) {
+      String id = ContainerArgument.id(c.channel(), container);
       AttachmentsGrpc.newBlockingStub(c.channel())
           .list(ListAttachmentsRequest.newBuilder().addFilters("container_id==\"" + id + "\"").build())
           .getAttachmentsList()

@@ -5,7 +5,7 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** Checks that text is an IP address written out, never looking a name up. */
-final class IpLiterals {
+public final class IpLiterals {
   private static final Pattern IPV4 = Pattern.compile(
       "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   /** Hex groups, colons and an optional embedded IPv4 tail: the only characters of an IPv6 literal. */
@@ -13,11 +13,11 @@ final class IpLiterals {
 
   private IpLiterals() {}
 
-  static boolean isIpv4(String text) {
+  public static boolean isIpv4(String text) {
     return IPV4.matcher(text).matches();
   }
 
-  static boolean isIpv6(String text) {
+  public static boolean isIpv6(String text) {
     if (!text.contains(":") || !IPV6_CHARS.matcher(text).matches()) {
       return false;
     }
@@ -29,7 +29,7 @@ final class IpLiterals {
     }
   }
 
-  static boolean isIp(String text) {
+  public static boolean isIp(String text) {
     return isIpv4(text) || isIpv6(text);
   }
 }

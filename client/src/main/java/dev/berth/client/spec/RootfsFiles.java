@@ -37,7 +37,7 @@ public interface RootfsFiles {
    */
   static RootfsFiles directory(Path root) {
     return path -> {
-      Path file = resolveInside(root, path);
+      Path file = pathInside(root, path);
       try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
         byte[] data = in.readNBytes((int) MAX_BYTES + 1);
         if (data.length > MAX_BYTES) {
@@ -52,8 +52,11 @@ public interface RootfsFiles {
     };
   }
 
-  /** {@code path} inside {@code root}, every symlink on the way resolved against {@code root}. */
-  private static Path resolveInside(Path root, String path) {
+  /**
+   * {@code path} inside {@code root}, every symlink on the way resolved against {@code root} as
+   * the container would resolve it (for copying files in and out of a container's root).
+   */
+  static Path pathInside(Path root, String path) {
     Deque<String> todo = new ArrayDeque<>(Arrays.asList(path.split("/")));
     Deque<String> done = new ArrayDeque<>();
     int links = 0;

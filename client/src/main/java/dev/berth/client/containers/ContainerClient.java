@@ -1,0 +1,155 @@
+package dev.berth.client.containers;
+
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.containers.v1.DeleteContainerRequest;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.containers.v1.ListContainersRequest;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.snapshots.v1.PrepareSnapshotRequest;
+import containerd.services.snapshots.v1.RemoveSnapshotRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.snapshots.v1.StatSnapshotRequest;
+import com.google.protobuf.FieldMask;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImportOptions;
+import dev.berth.client.spec.SpecJson;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Container records over the Containers and Snapshots APIs, as containerd's client makes them: a
+ * record names an OCI runtime spec, the runc runtime and a root file system snapshot prepared
+ * from the image's unpacked layers; deleting the record removes that snapshot too.
+ */
+public final class ContainerClient {
+  /** The runtime every record names: runc, under Berth's monitor. */
+  public static final String RUNTIME = "io.containerd.runc.v2";
+  public static final String SNAPSHOTTER = ImportOptions.DEFAULT_SNAPSHOTTER;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ContainersGrpc.ContainersBlockingStub containers;
+  private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
+  private final ImageClient images;
+
+  public ContainerClient(Channel channel) {
+    this.containers = ContainersGrpc.newBlockingStub(channel);
+    this.snapshots = SnapshotsGrpc.newBlockingStub(channel);
+    this.images = new ImageClient(channel);
+  }
+
+  /** A new id as Docker makes them: 64 random hex digits. */
+  public static String newId() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * Prepares the container's snapshot (unpacking the image first if it is not) and creates the
+   * record; a record that cannot be made takes its snapshot with it.
+   */
+  public Container create(NewContainer c) {
+    String chainId = unpacked(c.image());
+    snapshots.prepare(PrepareSnapshotRequest.newBuilder()
+        .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build());
+    Container record = Container.newBuilder()
+        .setId(c.id())
+        .setImage(c.image().name())
+        .putAllLabels(c.labels())
+        .setRuntime(Container.Runtime.newBuilder().setName(RUNTIME))
+        .setSpec(SpecJson.toAny(c.spec()))
+        .setSnapshotter(SNAPSHOTTER)
+        .setSnapshotKey(c.id())
+        .putAllExtensions(c.extensions())
+        .build();
+    try {
+      return containers.create(CreateContainerRequest.newBuilder().setContainer(record).build()).getContainer();
+    } catch (RuntimeException e) {
+      removeSnapshot(SNAPSHOTTER, c.id());
+      throw e;
+    }
+  }
+
+  /** The chain ID of the image's top snapshot, unpacking the image first if it is not yet. */
+  public String unpacked(Image image) {
+    String chainId = images.chainId(image);
+    if (!snapshotExists(chainId)) {
+      images.unpack(image, SNAPSHOTTER, (done, total) -> { });
+    }
+    return chainId;
+  }
+
+  public Container get(String id) {
+    return containers.get(GetContainerRequest.newBuilder().setId(id).build()).getContainer();
+  }
+
+  public Optional<Container> find(String id) {
+    try {
+      return Optional.of(get(id));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Records matching any of the containerd filters (all without one). */
+  public List<Container> list(String... filters) {
+    return containers.list(ListContainersRequest.newBuilder().addAllFilters(List.of(filters)).build())
+        .getContainersList();
+  }
+
+  /** Sets each label to its value; an empty value removes the label. */
+  public Container updateLabels(String id, Map<String, String> labels) {
+    FieldMask.Builder mask = FieldMask.newBuilder();
+    labels.keySet().forEach(k -> mask.addPaths("labels." + k));
+    Container.Builder record = Container.newBuilder().setId(id);
+    labels.forEach((k, v) -> {
+      if (!v.isEmpty()) {
+        record.putLabels(k, v);
+      }
+    });
+    return containers.update(UpdateContainerRequest.newBuilder()
+        .setContainer(record).setUpdateMask(mask).build()).getContainer();
+  }
+
+  /** Deletes the record, then its snapshot (already gone is fine). */
+  public void delete(Container c) {
+    containers.delete(DeleteContainerRequest.newBuilder().setId(c.getId()).build());
+    if (!c.getSnapshotKey().isEmpty()) {
+      removeSnapshot(c.getSnapshotter(), c.getSnapshotKey());
+    }
+  }
+
+  private boolean snapshotExists(String key) {
+    try {
+      snapshots.stat(StatSnapshotRequest.newBuilder().setSnapshotter(SNAPSHOTTER).setKey(key).build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private void removeSnapshot(String snapshotter, String key) {
+    try {
+      snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(key).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.berth.client.containers;
+
+import com.google.protobuf.Any;
+import dev.berth.client.images.Image;
+import dev.berth.client.spec.Spec;
+import java.util.Map;
+
+/**
+ * What a container record is made of: its id, the image its root file system comes from (a
+ * snapshot of the image's top layer, named after the id), the runtime spec, labels and
+ * extensions (client data the services keep without reading).
+ */
+public record NewContainer(String id, Image image, Spec spec, Map<String, String> labels,
+    Map<String, Any> extensions) {
+  public NewContainer {
+    labels = Map.copyOf(labels);
+    extensions = Map.copyOf(extensions);
+  }
+}

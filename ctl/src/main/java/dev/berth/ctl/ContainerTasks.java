@@ -1,0 +1,282 @@
+package dev.berth.ctl;
+
+import berth.volumes.v1.DeleteVolumeRequest;
+import berth.volumes.v1.VolumesGrpc;
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.containers.v1.Container;
+import containerd.services.tasks.v1.CloseIORequest;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.ResizePtyRequest;
+import containerd.services.tasks.v1.ResumeTaskRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import containerd.v1.types.Status;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerLabels;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What docker's container commands do to a container's task, over the Tasks API: start it
+ * (detached, or attached to this terminal), stop it politely then forcibly, kill it, remove the
+ * container with its task, snapshot and anonymous volumes. Starting and stopping also set the
+ * restart status label berthd's restart monitor follows.
+ */
+final class ContainerTasks {
+  /** How long output may still arrive after the process ended (berthd drains conmon first). */
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(10);
+  /** How long a SIGKILLed process may take to be reported gone. */
+  private static final long KILL_WAIT_SECONDS = 30;
+
+  private final Channel channel;
+  private final TasksGrpc.TasksBlockingStub tasks;
+  private final TasksGrpc.TasksFutureStub futures;
+  private final ContainerClient containers;
+
+  ContainerTasks(Channel channel) {
+    this.channel = channel;
+    this.tasks = TasksGrpc.newBlockingStub(channel);
+    this.futures = TasksGrpc.newFutureStub(channel);
+    this.containers = new ContainerClient(channel);
+  }
+
+  /** Starts a container whose output goes only to its log; nothing to do if it runs already. */
+  void startDetached(ContainerState s) {
+    if (!readyToStart(s)) {
+      return;
+    }
+    markRunning(s.record());
+    try {
+      if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).build());
+      }
+      tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+    } catch (StatusRuntimeException e) {
+      markStopped(s.record());
+      throw startFailure(e);
+    }
+    containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+  }
+
+  /**
+   * Starts a container with its stdio on {@code io} (stdin only when {@code stdin}); returns its
+   * exit status once it ended and its output was copied.
+   */
+  int startAttached(ContainerState s, Io io, boolean stdin) throws IOException, InterruptedException {
+    if (!readyToStart(s)) {
+      throw new CommandFailure("container " + s.name() + " is already running");
+    }
+    boolean tty = ContainerConfig.of(s.record()).tty();
+    try (ProcessStreams streams = ProcessStreams.create(stdin, tty)) {
+      streams.copyOutput(io.out(), io.err());
+      markRunning(s.record());
+      try {
+        if (s.task().isPresent() && s.task().get().getStatus() == Status.CREATED) {
+          // created without our FIFOs: made again with them
+          tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+        }
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
+            .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
+      } catch (StatusRuntimeException e) {
+        markStopped(s.record());
+        throw startFailure(e);
+      }
+      return attach(io, streams, s.id(), "", tty, stdin, () -> {
+        tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+        containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+      });
+    }
+  }
+
+  /**
+   * Starts a created process (init or exec) with {@code start} and relays its stdio until it
+   * ends; returns its exit status. SIGINT and SIGTERM are passed on; a terminal is put in raw
+   * mode and its size followed.
+   */
+  int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, Runnable start)
+      throws IOException, InterruptedException {
+    ListenableFuture<WaitResponse> exit = futures.wait(
+        WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build());
+    try {
+      start.run();
+    } catch (StatusRuntimeException e) {
+      exit.cancel(true);
+      throw startFailure(e);
+    }
+    boolean localTerminal = tty && io.inIsTerminal();
+    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
+        SignalForwarding signals = !io.console() ? SignalForwarding.none()
+            : SignalForwarding.install(tty ? null : signal -> signalQuietly(id, execId, signal),
+                localTerminal ? () -> resize(id, execId) : null)) {
+      if (localTerminal) {
+        resize(id, execId);
+      }
+      if (stdin) {
+        streams.copyInput(io.in(), () -> closeStdin(id, execId));
+      }
+      WaitResponse status = exit.get();
+      streams.awaitOutput(OUTPUT_DRAIN);
+      return status.getExitStatus();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException s ? s : new CommandFailure(e.getCause().toString(), e);
+    }
+  }
+
+  /**
+   * Stops a container: the restart monitor is told first, then its stop signal, then SIGKILL
+   * after {@code timeout} (none: wait as long as it takes; zero: SIGKILL at once).
+   */
+  void stop(ContainerState s, Duration timeout) throws InterruptedException {
+    markStopped(s.record());
+    if (!s.running()) {
+      return;
+    }
+    ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
+    try {
+      if (timeout == null || !timeout.isZero()) {
+        signal(s, ContainerConfig.of(s.record()).stopSignal(), false);
+        try {
+          if (timeout == null) {
+            exit.get();
+          } else {
+            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          }
+          return;
+        } catch (TimeoutException e) {
+          // it ignored the polite signal
+        }
+      }
+      signal(s, Signals.SIGKILL, true);
+      exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
+    } catch (TimeoutException e) {
+      throw new CommandFailure("container " + s.name() + " did not stop within " + KILL_WAIT_SECONDS
+          + " s of SIGKILL");
+    } finally {
+      exit.cancel(true);
+    }
+  }
+
+  /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
+  void kill(ContainerState s, int signal) {
+    if (!s.running()) {
+      throw new CommandFailure("container " + s.name() + " is not running");
+    }
+    markStopped(s.record());
+    signal(s, signal, false);
+  }
+
+  /** Removes the container: its task (after SIGKILL with {@code force}), record, snapshot, and with {@code volumes} its anonymous volumes. */
+  void remove(ContainerState s, boolean force, boolean volumes) throws InterruptedException {
+    if (s.running()) {
+      if (!force) {
+        throw new CommandFailure("cannot remove container \"/" + s.name()
+            + "\": container is running: stop the container before removing or force remove");
+      }
+      stop(s, Duration.ZERO);
+    }
+    if (s.task().isPresent()) {
+      ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
+    }
+    containers.delete(s.record());
+    if (volumes) {
+      VolumesGrpc.VolumesBlockingStub stub = VolumesGrpc.newBlockingStub(channel);
+      for (String name : ContainerConfig.of(s.record()).anonymousVolumes()) {
+        ignoringGone(() -> stub.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
+      }
+    }
+  }
+
+  /** False when the container runs already; an ended task is deleted to make room for a new one. */
+  private boolean readyToStart(ContainerState s) {
+    if (s.running()) {
+      return false;
+    }
+    if (s.exited()) {
+      tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+    }
+    return true;
+  }
+
+  private void signal(ContainerState s, int signal, boolean all) {
+    ignoringGone(() -> tasks.kill(KillRequest.newBuilder().setContainerId(s.id()).setSignal(signal).setAll(all).build()));
+    if (s.paused()) {
+      // a frozen process receives its signal only once thawed
+      ignoringGone(() -> tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build()));
+    }
+  }
+
+  private void signalQuietly(String id, String execId, int signal) {
+    try {
+      tasks.kill(KillRequest.newBuilder().setContainerId(id).setExecId(execId).setSignal(signal).build());
+    } catch (StatusRuntimeException e) {
+      // it ended meanwhile
+    }
+  }
+
+  private void resize(String id, String execId) {
+    TerminalMode.size().ifPresent(size -> {
+      try {
+        tasks.resizePty(ResizePtyRequest.newBuilder().setContainerId(id).setExecId(execId)
+            .setWidth(size[0]).setHeight(size[1]).build());
+      } catch (StatusRuntimeException e) {
+        // it ended meanwhile
+      }
+    });
+  }
+
+  private void closeStdin(String id, String execId) {
+    try {
+      tasks.closeIO(CloseIORequest.newBuilder().setContainerId(id).setExecId(execId).setStdin(true).build());
+    } catch (StatusRuntimeException e) {
+      // it ended meanwhile
+    }
+  }
+
+  private void markRunning(Container record) {
+    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
+  }
+
+  private void markStopped(Container record) {
+    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED));
+  }
+
+  private static void ignoringGone(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A runtime's refusal to run the command, with docker's exit codes: 127 when the executable is
+   * not there, 126 when it cannot be run.
+   */
+  static RuntimeException startFailure(StatusRuntimeException e) {
+    String description = String.valueOf(e.getStatus().getDescription());
+    String lower = description.toLowerCase(Locale.ROOT);
+    if (lower.contains("executable file not found") || lower.contains("no such file or directory")) {
+      return new ContainerStartFailure(description, 127, e);
+    }
+    if (lower.contains("permission denied")) {
+      return new ContainerStartFailure(description, 126, e);
+    }
+    return e;
+  }
+}

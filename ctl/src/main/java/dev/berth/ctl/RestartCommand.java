@@ -1,0 +1,39 @@
+package dev.berth.ctl;
+
+import containerd.services.containers.v1.Container;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl restart}: stop, then start again. */
+@Command(name = "restart",
+    description = "Stop containers (as stop does) and start them again, detached. Prints each container restarted.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl restart web", "  berthctl restart -t 2 web worker"})
+final class RestartCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS", defaultValue = "" + StopCommand.DEFAULT_TIMEOUT,
+      description = "seconds to wait before SIGKILL (default ${DEFAULT-VALUE})")
+  private int timeout;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      ContainerTasks tasks = new ContainerTasks(c.channel());
+      return root.each(containers, DockerExitCodes.FAILURE, name -> {
+        Container record = ContainerArgument.resolve(c.channel(), name);
+        tasks.stop(ContainerState.of(c.channel(), record), StopCommand.grace(timeout));
+        tasks.startDetached(ContainerState.of(c.channel(), c.containers().get(record.getId())));
+        root.out().println(name);
+      });
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReadLogsRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * berthctl's other container commands (create/start, restart, kill, pause, wait, rename, top,
+ * stats, cp, logs, events, the task and container views, completion) against a whole berthd in
+ * the test JVM, on the real kernel.
+ */
+class ContainerCommandsKernelTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static BerthdInJvm berthd;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    berthd = BerthdInJvm.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (berthd != null) {
+      berthd.close();
+    }
+  }
+
+  @AfterEach
+  void removeContainers() {
+    for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
+      berthd.ctl("rm", "-f", "-v", id);
+    }
+  }
+
+  private static Cli.Result ok(String... args) {
+    Cli.Result r = berthd.ctl(args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
+    return r;
+  }
+
+  private static String status(String container) throws Exception {
+    return JSON.readTree(ok("inspect", container).stdout()).get(0).get("State").get("Status").asText();
+  }
+
+  @Test
+  void createThenStartAttachedThenStartAgain() throws Exception {
+    String id = ok("create", "--name", "job", "busybox", "sh", "-c", "echo ran; exit 5").out().strip();
+    assertEquals("created", status("job"));
+    assertTrue(ok("ps", "-a").out().contains("Created"));
+    Cli.Result first = berthd.ctl("start", "-a", "job");
+    assertEquals(5, first.exit(), first::toString);
+    assertEquals("ran\n", first.out());
+    Cli.Result second = berthd.ctl("start", "-a", id.substring(0, 8));
+    assertEquals(5, second.exit(), second::toString);
+    assertEquals("5\n", ok("wait", "job").out());
+  }
+
+  @Test
+  void restartKillPauseAndRename() throws Exception {
+    ok("run", "-d", "--name", "svc", "busybox", "sleep", "1000");
+    int pid = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State").get("Pid").asInt();
+    ok("restart", "-t", "0", "svc");
+    JsonNode state = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State");
+    assertEquals("running", state.get("Status").asText());
+    assertTrue(state.get("Pid").asInt() != pid);
+
+    assertEquals("svc\n", ok("pause", "svc").out());
+    assertEquals("paused", status("svc"));
+    assertTrue(ok("ps").out().contains("(Paused)"));
+    assertEquals("svc\n", ok("unpause", "svc").out());
+    assertEquals("running", status("svc"));
+
+    ok("rename", "svc", "renamed");
+    assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "svc").stderr());
+    assertEquals("renamed\n", ok("kill", "-s", "KILL", "renamed").out());
+    assertEquals("137\n", ok("wait", "renamed").out());
+    assertEquals("exited", status("renamed"));
+    Cli.Result again = berthd.ctl("kill", "renamed");
+    assertEquals(125, again.exit());
+    assertEquals("Error: container renamed is not running\n", again.stderr());
+  }
+
+  @Test
+  void topAndStatsShowTheProcesses() throws Exception {
+    ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
+    List<String> top = ok("top", "watched").out().lines().toList();
+    assertTrue(top.get(0).matches("UID\\s+PID\\s+PPID\\s+TIME\\s+CMD"), top.toString());
+    assertTrue(top.get(1).matches("0\\s+\\d+\\s+\\d+\\s+00:00:00\\s+sleep 1000"), top.toString());
+
+    JsonNode stats = JSON.readTree(ok("stats", "--no-stream", "--format", "json", "watched").stdout());
+    assertEquals(1, stats.size());
+    assertEquals("watched", stats.get(0).get("Name").asText());
+    assertEquals(32L << 20, stats.get(0).get("MemLimitBytes").asLong());
+    assertEquals(1, stats.get(0).get("PIDs").asInt());
+    List<String> table = ok("stats", "--no-stream").out().lines().toList();
+    assertTrue(table.get(0).startsWith("CONTAINER ID   NAME"), table.toString());
+  }
+
+  @Test
+  void copyInAndOutOfARunningAndAStoppedContainer() throws Exception {
+    ok("run", "-d", "--name", "files", "busybox", "sleep", "1000");
+    Files.writeString(tmp.resolve("note.txt"), "copied in\n");
+    ok("cp", tmp.resolve("note.txt").toString(), "files:/tmp");
+    assertEquals("copied in\n", ok("exec", "files", "cat", "/tmp/note.txt").out());
+    ok("exec", "files", "sh", "-c", "mkdir -p /srv/d && echo deep > /srv/d/f");
+    ok("cp", "files:/srv/d", tmp.resolve("out").toString());
+    assertEquals("deep\n", Files.readString(tmp.resolve("out/f")));
+
+    ok("create", "--name", "cold", "busybox", "true");
+    ok("cp", tmp.resolve("note.txt").toString(), "cold:/note.txt");
+    ok("cp", "cold:/note.txt", tmp.resolve("back.txt").toString());
+    assertEquals("copied in\n", Files.readString(tmp.resolve("back.txt")));
+    assertEquals(125, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
+  }
+
+  @Test
+  void taskAndContainerViews() throws Exception {
+    String id = ok("run", "-d", "--name", "viewed", "busybox", "sleep", "1000").out().strip();
+    assertTrue(ok("task", "ls").out().lines().anyMatch(l -> l.matches(id + "\\s+\\d+\\s+RUNNING")));
+    JsonNode tasks = JSON.readTree(ok("task", "ls", "--format", "json").stdout());
+    assertEquals("RUNNING", tasks.get(0).get("status").asText());
+    assertEquals(2, ok("task", "ps", "viewed").out().lines().count());
+    assertTrue(ok("container", "ls").out().lines().anyMatch(l -> l.matches(id + "\\s+viewed\\s+busybox:latest\\s+io.containerd.runc.v2")));
+    assertEquals(1, berthd.ctl("container", "rm", "viewed").exit());
+    ok("task", "kill", "-s", "KILL", "viewed");
+    assertEquals("137\n", ok("wait", "viewed").out());
+    assertEquals(id + " 137\n", ok("task", "rm", "viewed").out());
+    assertEquals("viewed\n", ok("container", "rm", "viewed").out());
+    assertEquals("", ok("ps", "-aq").out());
+  }
+
+  @Test
+  void eventsFollowTheContainersLife() throws Exception {
+    AtomicReference<Cli.Result> result = new AtomicReference<>();
+    Thread follower = new Thread(() -> result.set(berthd.ctl("events", "--filter", "type=task")));
+    follower.start();
+    Thread.sleep(500);
+    ok("run", "--rm", "--name", "evented", "busybox", "true");
+    Thread.sleep(500);
+    follower.interrupt();
+    follower.join(10_000);
+    String seen = result.get().out();
+    for (String topic : List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete")) {
+      assertTrue(seen.contains(" " + topic + " "), topic + " missing in:\n" + seen);
+    }
+    assertTrue(seen.contains("(name=evented)"), seen);
+    assertTrue(seen.lines().noneMatch(l -> l.contains("/containers/")), seen);
+  }
+
+  @Test
+  void logsOfADetachedContainer() {
+    try {
+      LogsGrpc.newBlockingStub(berthd.channel()).read(ReadLogsRequest.newBuilder().setContainerId("none").build())
+          .hasNext();
+    } catch (StatusRuntimeException e) {
+      Assumptions.assumeTrue(e.getStatus().getCode() != Status.Code.UNIMPLEMENTED,
+          "berthd serves no berth.logs.v1 yet");
+    }
+    ok("run", "-d", "--name", "talker", "busybox", "sh", "-c", "echo one; echo two >&2; sleep 0.2; echo three");
+    assertEquals("0\n", ok("wait", "talker").out());
+    Cli.Result logs = ok("logs", "talker");
+    assertEquals("one\nthree\n", logs.out());
+    assertEquals("two\n", logs.stderr());
+    assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
+    assertTrue(ok("logs", "-t", "talker").out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT.* one\n.*"));
+  }
+
+  @Test
+  void completionScriptAndHelp() {
+    String script = ok("completion").out();
+    assertTrue(script.contains("complete") && script.contains("berthctl"), script);
+    for (String command : List.of("run", "ps", "stop", "rm", "logs", "exec", "inspect", "volume", "task", "container")) {
+      Cli.Result help = ok(command, "--help");
+      assertTrue(help.out().contains("Examples:"), command + ": " + help.out());
+    }
+  }
+
+  @Test
+  void berthdRestartsAContainerWithPolicyAlwaysUntilStopped() throws Exception {
+    ok("run", "-d", "--name", "phoenix", "--restart", "always", "busybox", "sh", "-c", "sleep 0.2; exit 1");
+    int restarts = 0;
+    for (int i = 0; i < 100 && restarts < 2; i++) {
+      Thread.sleep(100);
+      restarts = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("RestartCount").asInt();
+    }
+    assertTrue(restarts >= 2, "restarted " + restarts + " times");
+    ok("stop", "-t", "1", "phoenix");
+    Thread.sleep(1500);
+    JsonNode stopped = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0);
+    assertEquals("exited", stopped.get("State").get("Status").asText());
+    int after = stopped.get("RestartCount").asInt();
+    Thread.sleep(1000);
+    assertEquals(after, JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("RestartCount").asInt());
+  }
+}

@@ -1,0 +1,130 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.volumes.v1.ListVolumesRequest;
+import berth.volumes.v1.VolumesGrpc;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What containers made by berthctl get from berthd's network, volumes and cgroups: published
+ * ports, the network modes, named volumes, a memory limit the kernel enforces. A whole berthd in
+ * the test JVM on the real kernel, its networks in a network namespace of the test's own.
+ */
+class ContainerNetworkVolumesKernelTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static BerthdInJvm berthd;
+
+  @BeforeAll
+  static void start() throws Exception {
+    berthd = BerthdInJvm.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (berthd != null) {
+      berthd.close();
+    }
+  }
+
+  @AfterEach
+  void removeContainers() {
+    for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
+      berthd.ctl("rm", "-f", "-v", id);
+    }
+  }
+
+  private static Cli.Result ok(String... args) {
+    Cli.Result r = berthd.ctl(args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
+    return r;
+  }
+
+  @Test
+  void publishedPortAnswersOnTheHost() throws Exception {
+    ok("run", "-d", "--name", "web", "-p", "18080:80", "busybox", "sh", "-c",
+        "echo hello from berth > /tmp/index.html && exec httpd -f -p 80 -h /tmp");
+    String page = "";
+    for (int i = 0; i < 50 && !page.contains("hello"); i++) {
+      try {
+        page = berthd.inNetns("curl", "-s", "--max-time", "1", "http://127.0.0.1:18080/");
+      } catch (AssertionError notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("hello from berth\n", page);
+    assertTrue(ok("ps").out().contains("0.0.0.0:18080->80/tcp"), ok("ps").out());
+    assertEquals("80/tcp -> 0.0.0.0:18080\n", ok("port", "web").out());
+    JsonNode network = JSON.readTree(ok("inspect", "web").stdout()).get(0).get("NetworkSettings");
+    assertTrue(network.get("IPAddress").asText().matches("\\d+\\.\\d+\\.\\d+\\.\\d+"), network.toString());
+    assertTrue(network.get("MacAddress").asText().matches("([0-9a-f]{2}:){5}[0-9a-f]{2}"), network.toString());
+    assertFalse(network.get("Gateway").asText().isEmpty(), network.toString());
+    assertEquals("18080", network.get("Ports").get("80/tcp").get(0).get("HostPort").asText());
+
+    String shared = ok("run", "--rm", "--network", "container:web", "busybox", "ip", "-4", "addr").out();
+    assertTrue(shared.contains(network.get("IPAddress").asText() + "/"), shared);
+  }
+
+  @Test
+  void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() {
+    assertEquals("lo\n", ok("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").out());
+    TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));
+    TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")
+        .out().lines().toList());
+    assertEquals(hostDevices, seen);
+    Cli.Result conflict = berthd.ctl("run", "--rm", "--network", "host", "-p", "80:80", "busybox", "true");
+    assertEquals(125, conflict.exit());
+    assertEquals("Error: conflicting options: port publishing and the network mode host\n", conflict.stderr());
+  }
+
+  @Test
+  void namedVolumeKeepsItsDataAcrossContainers() throws Exception {
+    try {
+      VolumesGrpc.newBlockingStub(berthd.channel()).list(ListVolumesRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      Assumptions.assumeTrue(e.getStatus().getCode() != Status.Code.UNIMPLEMENTED,
+          "berthd serves no berth.volumes.v1 yet");
+    }
+    ok("run", "--rm", "-v", "data:/data", "busybox", "sh", "-c", "echo kept > /data/f");
+    assertEquals("kept\n", ok("run", "--rm", "-v", "data:/data:ro", "busybox", "cat", "/data/f").out());
+    assertTrue(ok("volume", "ls", "-q").out().lines().anyMatch("data"::equals));
+
+    ok("create", "--name", "user", "-v", "data:/data", "-v", "/scratch", "busybox", "true");
+    Cli.Result inUse = berthd.ctl("volume", "rm", "data");
+    assertEquals(125, inUse.exit(), inUse::toString);
+    String anonymous = "";
+    for (JsonNode m : JSON.readTree(ok("inspect", "user").stdout()).get(0).get("Mounts")) {
+      if (m.get("Destination").asText().equals("/scratch")) {
+        anonymous = m.get("Name").asText();
+      }
+    }
+    assertFalse(anonymous.isEmpty());
+    ok("rm", "-v", "user");
+    List<String> left = ok("volume", "ls", "-q").out().lines().toList();
+    assertFalse(left.contains(anonymous), left::toString);
+    assertEquals("data\n", ok("volume", "rm", "data").out());
+  }
+
+  @Test
+  void memoryLimitOomKillsAndInspectSaysSo() throws Exception {
+    ok("run", "-d", "--name", "hog", "--memory", "8m", "--memory-swap", "8m", "busybox", "sh", "-c",
+        "x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done");
+    assertEquals("137\n", ok("wait", "hog").out());
+    JsonNode state = JSON.readTree(ok("inspect", "hog").stdout()).get(0).get("State");
+    assertTrue(state.get("OOMKilled").asBoolean(), state.toString());
+    assertEquals(137, state.get("ExitCode").asInt());
+  }
+}

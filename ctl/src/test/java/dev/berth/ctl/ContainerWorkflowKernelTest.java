@@ -1,0 +1,281 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import containerd.services.snapshots.v1.ListSnapshotsRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerLabels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The docker-style workflow through berthctl's command line against a whole berthd in the test
+ * JVM, as root on the real kernel: busybox containers run by runc under conmon.
+ */
+class ContainerWorkflowKernelTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static BerthdInJvm berthd;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    berthd = BerthdInJvm.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (berthd != null) {
+      berthd.close();
+    }
+  }
+
+  @AfterEach
+  void removeContainers() {
+    for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
+      berthd.ctl("rm", "-f", "-v", id);
+    }
+  }
+
+  private static Cli.Result ok(String... args) {
+    Cli.Result r = berthd.ctl(args);
+    assertEquals(0, r.exit(), r::toString);
+    return r;
+  }
+
+  private static List<String> containerIds() {
+    return new ContainerClient(berthd.channel()).list().stream().map(c -> c.getId()).toList();
+  }
+
+  private static List<String> snapshotKeys() {
+    List<String> keys = new ArrayList<>();
+    SnapshotsGrpc.newBlockingStub(berthd.channel())
+        .list(ListSnapshotsRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).build())
+        .forEachRemaining(page -> page.getInfoList().forEach(i -> keys.add(i.getName())));
+    return keys;
+  }
+
+  @Test
+  void runRemovePrintsOutputAndLeavesNothing() {
+    List<String> snapshotsBefore = snapshotKeys();
+    Cli.Result r = ok("run", "--rm", "busybox", "echo", "hello");
+    assertEquals("hello\n", r.out());
+    assertEquals(List.of(), containerIds());
+    assertEquals(snapshotsBefore, snapshotKeys());
+  }
+
+  @Test
+  void attachedRunExitsWithTheContainersCodeAndSeparatesStderr() {
+    Cli.Result r = berthd.ctl("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+    assertEquals(3, r.exit(), r::toString);
+    assertEquals("out\n", r.out());
+    assertEquals("err\n", r.stderr());
+  }
+
+  @Test
+  void interactiveRunReadsStdin() {
+    Cli.Result r = berthd.ctlWithInput("line one\nline two\n".getBytes(StandardCharsets.UTF_8),
+        "run", "--rm", "-i", "busybox", "cat");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals("line one\nline two\n", r.out());
+  }
+
+  @Test
+  void detachedContainerListedExecutedStoppedAndRemoved() throws Exception {
+    String id = ok("run", "-d", "--name", "web", "--label", "team=web", "busybox", "sleep", "1000").out().strip();
+    assertTrue(id.matches("[0-9a-f]{64}"), id);
+
+    List<String> table = ok("ps").out().lines().toList();
+    assertEquals(2, table.size(), table::toString);
+    assertTrue(table.get(0).matches("CONTAINER ID\\s+IMAGE\\s+COMMAND\\s+CREATED\\s+STATUS\\s+PORTS\\s+NAMES"),
+        table.get(0));
+    String row = table.get(1);
+    assertTrue(row.startsWith(id.substring(0, 12) + "   busybox   \"sleep 1000\"   "), row);
+    assertTrue(row.matches(".*(Less than a second|\\d+ seconds?) ago\\s+Up (Less than a second|\\d+ seconds?)\\s+web"), row);
+
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team=web").out());
+    assertEquals("", ok("ps", "-q", "--filter", "label=team=db").out());
+    assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
+    JsonNode json = JSON.readTree(ok("ps", "--format", "json").stdout());
+    assertEquals("web", json.get(0).get("Names").asText());
+    assertEquals("running", json.get(0).get("State").asText());
+
+    assertEquals("hi\n", ok("exec", "web", "echo", "hi").out());
+    assertEquals(4, berthd.ctl("exec", id.substring(0, 6), "sh", "-c", "exit 4").exit());
+    assertEquals("uid=65534(nobody) gid=65534(nogroup)\n", ok("exec", "-u", "nobody", "web", "id").out());
+    assertEquals("b\n", ok("exec", "-e", "A=b", "-w", "/tmp", "web", "sh", "-c", "echo $A; test $PWD = /tmp").out());
+
+    long started = System.nanoTime();
+    assertEquals("web\n", ok("stop", "-t", "1", "web").out());
+    // sleep is PID 1, which ignores SIGTERM: stop escalates to SIGKILL after the second
+    assertTrue(System.nanoTime() - started >= 900_000_000L);
+    assertEquals("", ok("ps", "-q").out());
+    String stopped = ok("ps", "-a").out().lines().toList().get(1);
+    assertTrue(stopped.matches(".*Exited \\(137\\) (Less than a second|\\d+ seconds?) ago\\s+web"), stopped);
+    assertEquals(ContainerLabels.STOPPED, new ContainerClient(berthd.channel()).get(id).getLabelsMap()
+        .get(ContainerLabels.RESTART_STATUS));
+
+    assertEquals("web\n", ok("rm", "web").out());
+    assertEquals(List.of(), containerIds());
+    Cli.Result gone = berthd.ctl("rm", "web");
+    assertEquals(125, gone.exit());
+    assertEquals("Error: No such container: web\n", gone.stderr());
+  }
+
+  @Test
+  void stopEscalatesToSigkillForAProcessIgnoringSigterm() throws Exception {
+    ok("run", "-d", "--name", "stubborn", "busybox", "sh", "-c", "trap '' TERM; while true; do sleep 1; done");
+    long started = System.nanoTime();
+    ok("stop", "-t", "1", "stubborn");
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(tookMillis >= 900 && tookMillis < 8000, "stop took " + tookMillis + " ms");
+    JsonNode state = JSON.readTree(ok("inspect", "stubborn").stdout()).get(0).get("State");
+    assertEquals(137, state.get("ExitCode").asInt());
+    assertEquals("exited", state.get("Status").asText());
+  }
+
+  @Test
+  void runningRemoveNeedsForce() {
+    ok("run", "-d", "--name", "busy", "busybox", "sleep", "1000");
+    Cli.Result refused = berthd.ctl("rm", "busy");
+    assertEquals(125, refused.exit());
+    assertTrue(refused.stderr().startsWith("Error: cannot remove container \"/busy\": container is running"),
+        refused.stderr());
+    ok("rm", "-f", "busy");
+    assertEquals(List.of(), containerIds());
+  }
+
+  @Test
+  void nameInUseIsRefused() {
+    String id = ok("create", "--name", "dup", "busybox", "true").out().strip();
+    Cli.Result r = berthd.ctl("create", "--name", "dup", "busybox", "true");
+    assertEquals(125, r.exit());
+    assertEquals("Error: the container name \"/dup\" is already in use by container \"" + id
+        + "\". You have to remove (or rename) that container to be able to reuse that name.\n", r.stderr());
+    assertEquals(List.of(id), containerIds());
+  }
+
+  @Test
+  void badInputIsOneLineExit125AndCreatesNothing() {
+    List<String> snapshotsBefore = snapshotKeys();
+    for (List<String> args : List.of(
+        List.of("run", "--rm", "nosuchimage", "true"),
+        List.of("run", "--rm", "-p", "80:http", "busybox", "true"),
+        List.of("run", "--rm", "-p", "1.2.3:80:80", "busybox", "true"),
+        List.of("run", "--rm", "-v", "relative/path:/data", "busybox", "true"),
+        List.of("run", "--rm", "-v", "/tmp:data", "busybox", "true"),
+        List.of("run", "--rm", "--memory", "lots", "busybox", "true"),
+        List.of("run", "--rm", "--memory", "1k", "busybox", "true"),
+        List.of("run", "--rm", "-v", "/no/such/dir:/data", "busybox", "true"),
+        List.of("run", "--rm", "--restart", "sometimes", "busybox", "true"),
+        List.of("run", "--rm", "--network", "nosuchnet", "busybox", "true"))) {
+      Cli.Result r = berthd.ctl(args.toArray(String[]::new));
+      assertEquals(125, r.exit(), () -> args + ": " + r);
+      assertTrue(r.stderr().startsWith("Error: ") && r.stderr().lines().count() == 1, () -> args + ": " + r);
+      assertEquals("", r.out(), () -> args + ": " + r);
+    }
+    assertEquals("Error: No such image: nosuchimage\n", berthd.ctl("run", "nosuchimage").stderr());
+    assertEquals("Error: invalid mount config: bind source path does not exist: /no/such/dir\n",
+        berthd.ctl("run", "-v", "/no/such/dir:/data", "busybox", "true").stderr());
+    assertEquals(List.of(), containerIds());
+    assertEquals(snapshotsBefore, snapshotKeys());
+  }
+
+  @Test
+  void missingCommandExits127() {
+    Cli.Result r = berthd.ctl("run", "--rm", "busybox", "/no/such/command");
+    assertEquals(127, r.exit(), r::toString);
+    assertEquals(List.of(), containerIds());
+  }
+
+  @Test
+  void bindMountIsWritableOrReadOnlyAsAsked() throws Exception {
+    Files.writeString(tmp.resolve("in.txt"), "from host\n");
+    Cli.Result rw = berthd.ctl("run", "--rm", "-v", tmp + ":/data", "busybox", "sh", "-c",
+        "cat /data/in.txt; echo from container > /data/out.txt");
+    assertEquals(0, rw.exit(), rw::toString);
+    assertEquals("from host\n", rw.out());
+    assertEquals("from container\n", Files.readString(tmp.resolve("out.txt")));
+
+    Cli.Result ro = berthd.ctl("run", "--rm", "-v", tmp + ":/data:ro", "busybox", "sh", "-c",
+        "cat /data/in.txt; echo again > /data/out.txt");
+    assertEquals(1, ro.exit(), ro::toString);
+    assertEquals("from host\n", ro.out());
+    assertTrue(ro.stderr().contains("Read-only file system"), ro.stderr());
+    assertEquals("from container\n", Files.readString(tmp.resolve("out.txt")));
+  }
+
+  @Test
+  void inspectShowsDockersShape() throws Exception {
+    String id = ok("run", "-d", "--name", "shape", "--memory", "64m", "--cpus", "0.5", "--cpu-shares", "512",
+        "--pids-limit", "50", "--restart", "on-failure:3", "-e", "GREETING=hi", "busybox", "sleep", "1000")
+        .out().strip();
+    JsonNode c = JSON.readTree(ok("inspect", "shape").stdout()).get(0);
+    assertEquals(id, c.get("Id").asText());
+    assertEquals("/shape", c.get("Name").asText());
+    assertEquals("sleep", c.get("Path").asText());
+    assertEquals("1000", c.get("Args").get(0).asText());
+    JsonNode state = c.get("State");
+    assertEquals("running", state.get("Status").asText());
+    assertTrue(state.get("Running").asBoolean());
+    assertFalse(state.get("Paused").asBoolean());
+    assertFalse(state.get("OOMKilled").asBoolean());
+    assertTrue(state.get("Pid").asInt() > 1);
+    assertEquals(0, state.get("ExitCode").asInt());
+    assertFalse(state.get("StartedAt").asText().startsWith("0001"));
+    assertEquals(InspectCommand.NEVER, state.get("FinishedAt").asText());
+    JsonNode host = c.get("HostConfig");
+    assertEquals(64L << 20, host.get("Memory").asLong());
+    assertEquals(500_000_000L, host.get("NanoCpus").asLong());
+    assertEquals(512, host.get("CpuShares").asInt());
+    assertEquals(50, host.get("PidsLimit").asInt());
+    assertEquals("on-failure", host.get("RestartPolicy").get("Name").asText());
+    assertEquals(3, host.get("RestartPolicy").get("MaximumRetryCount").asInt());
+    assertTrue(c.get("Config").get("Env").toString().contains("GREETING=hi"), c.get("Config").toString());
+    assertEquals("busybox", c.get("Config").get("Image").asText());
+    assertTrue(c.get("NetworkSettings").has("IPAddress"));
+    assertTrue(c.get("Mounts").isArray());
+  }
+
+  @Test
+  void terminalModeGivesTheProcessAPty() {
+    Cli.Result r = berthd.ctl("run", "--rm", "-t", "busybox", "sh", "-c", "test -t 0 && test -t 1 && echo tty");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals("tty\r\n", r.out());
+  }
+
+  @Test
+  void processFlagsReachTheContainer() throws Exception {
+    Files.writeString(tmp.resolve("env"), "# comment\nFROM_FILE=yes\n");
+    Cli.Result r = berthd.ctl("run", "--rm", "--hostname", "box", "-w", "/tmp", "--env-file",
+        tmp.resolve("env").toString(), "-e", "ONE=1", "--read-only", "--tmpfs", "/scratch", "--entrypoint", "sh",
+        "busybox", "-c", "hostname; pwd; echo $FROM_FILE$ONE; echo x > /scratch/f && cat /scratch/f; touch /etc/no");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("box\n/tmp\nyes1\nx\n", r.out());
+    assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+  }
+
+  @Test
+  void initRunsAsPidOneAndPassesTheExitCodeOn() {
+    Assumptions.assumeTrue(Files.isExecutable(ContainerCreator.INIT_BINARY),
+        ContainerCreator.INIT_BINARY + " is missing (Debian's package tini)");
+    Cli.Result ps = ok("run", "--rm", "--init", "busybox", "ps");
+    assertTrue(ps.out().lines().anyMatch(l -> l.matches("\\s*1\\s+.*/sbin/docker-init -- ps")), ps.out());
+    assertEquals(3, berthd.ctl("run", "--rm", "--init", "busybox", "sh", "-c", "exit 3").exit());
+  }
+}
