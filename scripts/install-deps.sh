@@ -6,7 +6,7 @@ packages=(
   containerd                      # only for /usr/bin/ctr, the reference client; its daemon is never started
   runc crun conmon                # OCI runtimes and the per-container monitor
   nftables libnftables1 iproute2  # networking
-  busybox-static curl             # the tests' image, and the HTTP client network tests use
+  busybox-static curl tini        # the tests' image, the HTTP client network tests use, --init's init
   openssl bc                      # benchmark floors and arithmetic
 )
 missing=()
