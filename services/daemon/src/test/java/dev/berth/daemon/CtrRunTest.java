@@ -152,6 +152,45 @@ class CtrRunTest {
     assertTrue(closed.exit() != 0, "the port closes with the task: " + closed);
   }
 
+  @Test
+  void hundredRunsLeaveNothingBehind() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      ok("run", "--rm", IMAGE, "warm-" + i, "true");
+    }
+    long fds = openFileDescriptors();
+    int threads = Thread.activeCount();
+    for (int i = 0; i < 100; i++) {
+      ok("run", "--rm", IMAGE, "leak-" + i, "true");
+    }
+    Thread.sleep(500);
+    assertTrue(openFileDescriptors() <= fds + 8, "file descriptors " + openFileDescriptors() + " vs " + fds);
+    assertTrue(Thread.activeCount() <= threads + 8, "threads " + Thread.activeCount() + " vs " + threads);
+    Path state = socket.getParent();
+    assertFalse(java.nio.file.Files.readString(Path.of("/proc/self/mounts")).contains(state + "/tasks"),
+        "no rootfs stays mounted");
+    try (var left = java.nio.file.Files.list(state.resolve("tasks/default"))) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("leak-")).toList(),
+          "no bundle stays");
+    }
+    Processes.Result monitors = Processes.run(List.of("pgrep", "-f", "conmon.*-c leak-"), null, 10);
+    assertEquals("", monitors.out().trim(), "no monitor stays");
+    for (String controller : List.of("memory", "pids", "cpu")) {
+      Path parent = Path.of("/sys/fs/cgroup", controller, "default");
+      if (java.nio.file.Files.isDirectory(parent)) {
+        try (var left = java.nio.file.Files.list(parent)) {
+          assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("leak-")).toList(),
+              "no " + controller + " cgroup stays");
+        }
+      }
+    }
+  }
+
+  private static long openFileDescriptors() throws Exception {
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
   private static void waitForStopped(String id) throws Exception {
     for (int i = 0; i < 100; i++) {
       if (ok("task", "ls").out().lines().anyMatch(l -> l.startsWith(id) && l.contains("STOPPED"))) {
