@@ -1,0 +1,213 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.client.testing.TestImages;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/berthd and bin/berthctl as processes, the way a user runs them: a web server on a published
+ * port, logs -f, an interactive terminal, exit codes, both berthctl and ctr seeing the same
+ * containers, and a restart policy carried out across a killed berthd. berthd's networking lives
+ * in a network namespace of the test's own.
+ */
+class BerthctlAsAUserTest {
+  private static final Path TOP = Path.of("").toAbsolutePath().getParent();
+  private static Path work;
+  private static Path socket;
+  private static String netns;
+  private static Process daemon;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    work = Files.createTempDirectory(Path.of("/tmp"), "be2e");
+    socket = work.resolve("s/berth.sock");
+    netns = "berth-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    run(List.of("ip", "netns", "add", netns), null, 30);
+    run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"), null, 30);
+    startDaemon();
+    Path archive = TestImages.busybox().writeDockerArchive(work.resolve("busybox.tar"));
+    ok("load", "-i", archive.toString());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (daemon == null || !daemon.isAlive()) {
+        startDaemon();
+      }
+      for (String name : List.of("web", "ticker", "keeper")) {
+        berthctl("rm", "-f", name);
+      }
+      daemon.destroy();
+      daemon.waitFor(15, TimeUnit.SECONDS);
+    } finally {
+      if (daemon != null) {
+        daemon.destroyForcibly().waitFor();
+      }
+      run(List.of("ip", "netns", "del", netns), null, 30);
+      run(List.of("rm", "-rf", work.toString()), null, 30);
+    }
+  }
+
+  private static void startDaemon() throws Exception {
+    daemon = new ProcessBuilder(TOP.resolve("bin/berthd").toString(), "--root", work.resolve("root").toString(),
+        "--state", work.resolve("s").toString(), "--network-namespace", "/run/netns/" + netns)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("berthd.log").toFile()))
+        .start();
+    for (int i = 0; i < 300; i++) {
+      if (Files.exists(socket) && berthctl("version").exit() == 0) {
+        return;
+      }
+      assertTrue(daemon.isAlive(), () -> "berthd exited: " + log());
+      Thread.sleep(100);
+    }
+    throw new AssertionError("berthd did not answer: " + log());
+  }
+
+  private static String log() {
+    try {
+      return Files.readString(work.resolve("berthd.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static List<String> berthctlCommand(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private static Result berthctl(String... args) throws Exception {
+    return run(berthctlCommand(args), null, 120);
+  }
+
+  private static Result ok(String... args) throws Exception {
+    Result r = berthctl(args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
+    return r;
+  }
+
+  private static Result run(List<String> command, Path stdin, long seconds) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+        : ProcessBuilder.Redirect.from(stdin.toFile()));
+    Process p = pb.start();
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError(command + " did not finish in " + seconds + " s");
+    }
+    return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  private static String readAll(InputStream in) {
+    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
+      in.transferTo(b);
+      return b.toString();
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static Result curl(int port) throws Exception {
+    return run(List.of("ip", "netns", "exec", netns, "curl", "-s", "-m", "2", "http://127.0.0.1:" + port + "/"),
+        null, 10);
+  }
+
+  @Test
+  void webServerOnAPublishedPortSeenByBothClients() throws Exception {
+    String id = ok("run", "-d", "--name", "web", "-p", "18081:80", "busybox", "sh", "-c",
+        "mkdir -p /www && echo hello-user > /www/index.html && exec httpd -f -p 80 -h /www").out().trim();
+    Result page = curl(18081);
+    for (int i = 0; i < 50 && page.exit() != 0; i++) {
+      Thread.sleep(100);
+      page = curl(18081);
+    }
+    assertEquals("hello-user\n", page.out(), page::toString);
+    String ps = ok("ps").out();
+    assertTrue(ps.lines().anyMatch(l -> l.startsWith(id.substring(0, 12)) && l.contains("Up") && l.endsWith("web")), ps);
+    Result ctr = run(List.of("/usr/bin/ctr", "-a", socket.toString(), "containers", "ls", "-q"), null, 30);
+    assertTrue(ctr.out().lines().anyMatch(id::equals), "ctr sees the container berthctl made: " + ctr);
+    ok("rm", "-f", "web");
+    assertTrue(curl(18081).exit() != 0, "the port closes with the container");
+  }
+
+  @Test
+  void logsFollowStreamsNewLinesUntilTheContainerEnds() throws Exception {
+    ok("run", "-d", "--name", "ticker", "busybox", "sh", "-c",
+        "for i in 1 2 3 4 5; do echo line-$i; sleep 0.3; done");
+    Process follow = new ProcessBuilder(berthctlCommand("logs", "-f", "ticker")).redirectErrorStream(true).start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(follow.getInputStream()))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        lines.add(line);
+      }
+    }
+    assertTrue(follow.waitFor(20, TimeUnit.SECONDS), "logs -f ends when the container does");
+    assertEquals(List.of("line-1", "line-2", "line-3", "line-4", "line-5"), lines);
+    ok("rm", "ticker");
+  }
+
+  @Test
+  void interactiveTerminalSessionAndItsExitCode() throws Exception {
+    Path input = Files.writeString(work.resolve("typed"), "echo tty-$((40+2)); test -t 0 && echo is-a-tty; exit 3\n");
+    String command = String.join(" ", berthctlCommand("run", "--rm", "-it", "busybox", "sh"));
+    // script(1) gives berthctl a terminal of its own, as a user's shell would
+    Result r = run(List.of("script", "-qec", command, "/dev/null"), input, 60);
+    assertEquals(3, r.exit(), r::toString);
+    assertTrue(r.out().contains("tty-42"), r::toString);
+    assertTrue(r.out().contains("is-a-tty"), r::toString);
+  }
+
+  @Test
+  void badInputIsOneLineAndExit125() throws Exception {
+    Result r = berthctl("run", "--memory", "12x", "busybox", "true");
+    assertEquals(125, r.exit(), r::toString);
+    assertEquals(1, r.err().strip().lines().count(), r::toString);
+    assertTrue(r.err().contains("12x"), r::toString);
+    Result missing = berthctl("logs", "no-such-container");
+    assertTrue(missing.exit() != 0, missing::toString);
+    assertTrue(missing.err().contains("No such container"), missing::toString);
+  }
+
+  @Test
+  void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
+    ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
+    String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");
+    daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    run(List.of("kill", "-9", pid), null, 10);
+    Thread.sleep(500);
+    startDaemon();
+    String state = "";
+    for (int i = 0; i < 100; i++) {
+      state = ok("ps", "--filter", "name=keeper").out();
+      if (state.contains("Up")) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertTrue(state.contains("Up"), "berthd restarted the container it found dead: " + state);
+    ok("rm", "-f", "keeper");
+  }
+}
