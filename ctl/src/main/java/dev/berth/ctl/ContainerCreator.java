@@ -184,10 +184,13 @@ final class ContainerCreator {
         throw InvalidValueException.of("DNS server", server, "not an IP address");
       }
     }
-    // the network service takes both, but the tasks service does not pass them on from labels yet
-    if (o.ip != null || !o.dnsSearch.isEmpty()) {
-      throw new CommandFailure((o.ip != null ? "--ip" : "--dns-search") + " is not supported yet: berthd does not "
-          + "pass it to the network service");
+    if (o.ip != null && !IpLiterals.isIpv4(o.ip)) {
+      throw InvalidValueException.of("IP address", o.ip, "not an IPv4 address");
+    }
+    for (String domain : o.dnsSearch) {
+      if (domain.isBlank() || domain.contains(",") || domain.chars().anyMatch(Character::isWhitespace)) {
+        throw InvalidValueException.of("DNS search domain", domain, "a domain name without spaces or commas");
+      }
     }
     if (o.stopSignal != null) {
       Signals.parse(o.stopSignal);
@@ -195,7 +198,11 @@ final class ContainerCreator {
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
       throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
-    return new Parsed(env, mounts, ports, RestartPolicy.parse(o.restart), labels, hosts,
+    RestartPolicy restart = RestartPolicy.parse(o.restart);
+    if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
+      throw new CommandFailure("conflicting options: --restart and --rm");
+    }
+    return new Parsed(env, mounts, ports, restart, labels, hosts,
         o.memory == null ? null : ResourceFlags.memory(o.memory),
         o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
         o.cpus == null ? null : ResourceFlags.cpus(o.cpus),
@@ -230,6 +237,13 @@ final class ContainerCreator {
     boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
     if (!bridged && (!parsed.ports().isEmpty() || o.publishAll)) {
       throw new CommandFailure("conflicting options: port publishing and the network mode " + mode);
+    }
+    if (o.ip != null && !bridged) {
+      throw new CommandFailure("conflicting options: --ip and the network mode " + mode);
+    }
+    if (o.ip != null && mode.equals("bridge")) {
+      // as docker: the default network's addresses are handed out in turn
+      throw new CommandFailure("user specified IP address is supported on user defined networks only");
     }
     if (mode.startsWith("container:")) {
       if (o.hostname != null) {
@@ -351,7 +365,11 @@ final class ContainerCreator {
     if (o.hostname != null) {
       labels.put(ContainerLabels.HOSTNAME, o.hostname);
     }
+    if (o.ip != null) {
+      labels.put(ContainerLabels.IP, o.ip);
+    }
     putJoined(labels, ContainerLabels.DNS, o.dns);
+    putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
     putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(h -> h.hostname() + ":" + h.ip()).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
     return labels;
@@ -416,6 +434,7 @@ final class ContainerCreator {
     h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());
     h.put("ReadonlyRootfs", o.readOnly);
     h.set("Dns", strings(h, o.dns));
+    h.set("DnsSearch", strings(h, o.dnsSearch));
     h.set("ExtraHosts", strings(h, o.addHosts));
     ObjectNode tmpfs = h.putObject("Tmpfs");
     p.mounts().stream().filter(m -> m instanceof TmpfsSpec).map(m -> (TmpfsSpec) m)

@@ -22,8 +22,10 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +34,9 @@ import java.util.concurrent.TimeoutException;
  * What docker's container commands do to a container's task, over the Tasks API: start it
  * (detached, or attached to this terminal), stop it politely then forcibly, kill it, remove the
  * container with its task, snapshot and anonymous volumes. Starting and stopping also set the
- * restart status label berthd's restart monitor follows.
+ * labels berthd's restart monitor follows: the restart status, and for a detached container made
+ * with {@code --rm} the auto-remove label, so that berthd removes it once it ends, as docker's
+ * daemon does (an attached one is removed by the berthctl attached to it).
  */
 final class ContainerTasks {
   /** How long output may still arrive after the process ended (berthd drains conmon first). */
@@ -57,7 +61,11 @@ final class ContainerTasks {
     if (!readyToStart(s)) {
       return;
     }
-    markRunning(s.record());
+    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
+    if (ContainerConfig.of(s.record()).autoRemove()) {
+      labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
+    }
+    containers.updateLabels(s.id(), labels);
     try {
       if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
         tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).build());
@@ -67,7 +75,20 @@ final class ContainerTasks {
       markStopped(s.record());
       throw startFailure(e);
     }
-    containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+    // a quick auto-remove container may be gone already
+    ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString())));
+  }
+
+  /**
+   * Stops the container and starts it again in the background. An auto-remove container is kept
+   * meanwhile, as docker does: its label goes before the stop and comes back with the start.
+   */
+  void restart(ContainerState s, Duration timeout) throws InterruptedException {
+    if (s.record().getLabelsMap().containsKey(ContainerLabels.AUTO_REMOVE)) {
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.AUTO_REMOVE, ""));
+    }
+    stop(s, timeout);
+    startDetached(ContainerState.of(channel, containers.get(s.id())));
   }
 
   /**
@@ -191,12 +212,21 @@ final class ContainerTasks {
     if (s.task().isPresent()) {
       ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
     }
-    containers.delete(s.record());
+    // berthd may have removed an auto-remove container meanwhile
+    ignoringGone(() -> containers.delete(s.record()));
     if (volumes) {
       VolumesGrpc.VolumesBlockingStub stub = VolumesGrpc.newBlockingStub(channel);
       for (String name : ContainerConfig.of(s.record()).anonymousVolumes()) {
         ignoringGone(() -> stub.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
       }
+    }
+  }
+
+  /** {@link #remove}s the container, forced and with its anonymous volumes, unless it is gone already. */
+  void removeIfPresent(String id) throws InterruptedException {
+    Optional<Container> record = containers.find(id);
+    if (record.isPresent()) {
+      remove(ContainerState.of(channel, record.get()), true, true);
     }
   }
 

@@ -84,13 +84,13 @@ final class CreateOptions {
       description = "bridge (default), host, none, container:NAME or a network's name")
   String network;
 
-  @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network (not supported yet)")
+  @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
   String ip;
 
   @Option(names = "--dns", paramLabel = "IP", description = "a DNS server (repeatable)")
   List<String> dns = new ArrayList<>();
 
-  @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (not supported yet)")
+  @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (repeatable)")
   List<String> dnsSearch = new ArrayList<>();
 
   @Option(names = "--add-host", paramLabel = "NAME:IP", description = "an /etc/hosts entry (repeatable)")
@@ -108,7 +108,8 @@ final class CreateOptions {
   @Option(names = {"-t", "--tty"}, description = "give the container a terminal")
   boolean tty;
 
-  @Option(names = "--rm", description = "remove the container (and its anonymous volumes) when it exits")
+  @Option(names = "--rm", description = "remove the container when it exits (berthd does it for a detached one; "
+      + "an attached run also removes its anonymous volumes)")
   boolean autoRemove;
 
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image")

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.client.containers.ContainerLabels;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecJson;
 import io.grpc.StatusRuntimeException;
@@ -68,8 +69,8 @@ final class InspectCommand implements Callable<Integer>, DockerExitCodes {
     state.put("Running", s.running());
     state.put("Paused", s.paused());
     state.put("Restarting", false);
-    state.put("OOMKilled", s.exited() && spec != null && spec.linux() != null
-        && CgroupOom.killed(spec.linux().cgroupsPath()));
+    // berthd keeps an OOM kill on the record until the container's next task
+    state.put("OOMKilled", ContainerLabels.TRUE.equals(s.record().getLabelsMap().get(ContainerLabels.OOM_KILLED)));
     state.put("Dead", s.status().equals("dead"));
     state.put("Pid", s.pid());
     state.put("ExitCode", s.exitCode());

@@ -30,8 +30,7 @@ final class RestartCommand implements Callable<Integer>, DockerExitCodes {
       ContainerTasks tasks = new ContainerTasks(c.channel());
       return root.each(containers, DockerExitCodes.FAILURE, name -> {
         Container record = ContainerArgument.resolve(c.channel(), name);
-        tasks.stop(ContainerState.of(c.channel(), record), StopCommand.grace(timeout));
-        tasks.startDetached(ContainerState.of(c.channel(), c.containers().get(record.getId())));
+        tasks.restart(ContainerState.of(c.channel(), record), StopCommand.grace(timeout));
         root.out().println(name);
       });
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl run -it --rm busybox sh",
         "  berthctl run -d --name web -p 8080:80 busybox httpd -f -p 80",
         "  berthctl run -d --restart always --memory 64m --cpus 0.5 busybox sleep 1000",
+        "  berthctl run -d --rm --network appnet --ip 10.89.0.10 busybox sleep 60",
         "  berthctl run --rm -v data:/data -v /srv/conf:/conf:ro busybox ls /data /conf",
         "  berthctl run --rm --network none busybox ip addr"})
 final class RunCommand implements Callable<Integer>, DockerExitCodes {
@@ -34,16 +35,20 @@ final class RunCommand implements Callable<Integer>, DockerExitCodes {
 
   @Override
   public Integer call() throws Exception {
-    if (detach && options.autoRemove) {
-      // docker's daemon removes such a container when it exits; berthd does not remove containers
-      throw new CommandFailure("--rm with -d is not supported: berthd does not remove containers itself");
-    }
     try (Connection c = root.connect()) {
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options);
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());
       if (detach) {
-        tasks.startDetached(created);
+        try {
+          // with --rm, berthd removes the container once it has run
+          tasks.startDetached(created);
+        } catch (RuntimeException e) {
+          if (options.autoRemove) {
+            tasks.removeIfPresent(record.getId());
+          }
+          throw e;
+        }
         root.out().println(record.getId());
         return 0;
       }
@@ -51,7 +56,7 @@ final class RunCommand implements Callable<Integer>, DockerExitCodes {
         return tasks.startAttached(created, root.io(), options.interactive);
       } finally {
         if (options.autoRemove) {
-          tasks.remove(ContainerState.of(c.channel(), c.containers().get(record.getId())), true, true);
+          tasks.removeIfPresent(record.getId());
         }
       }
     }

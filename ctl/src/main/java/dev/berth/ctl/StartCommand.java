@@ -41,7 +41,7 @@ final class StartCommand implements Callable<Integer>, DockerExitCodes {
           exit = tasks.startAttached(s, root.io(), interactive && config.openStdin());
         } finally {
           if (config.autoRemove()) {
-            tasks.remove(ContainerState.of(c.channel(), c.containers().get(s.id())), true, true);
+            tasks.removeIfPresent(s.id());
           }
         }
         return exit;

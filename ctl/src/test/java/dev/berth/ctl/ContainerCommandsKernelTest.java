@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -182,6 +183,11 @@ class ContainerCommandsKernelTest {
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
     assertTrue(ok("logs", "-t", "talker").out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT.* one\n.*"));
+
+    // as docker keeps them: a new run's lines follow the earlier ones'
+    ok("start", "talker");
+    assertEquals("0\n", ok("wait", "talker").out());
+    assertEquals("one\nthree\none\nthree\n", ok("logs", "talker").out());
   }
 
   @Test
@@ -197,12 +203,17 @@ class ContainerCommandsKernelTest {
   @Test
   void berthdRestartsAContainerWithPolicyAlwaysUntilStopped() throws Exception {
     ok("run", "-d", "--name", "phoenix", "--restart", "always", "busybox", "sh", "-c", "sleep 0.2; exit 1");
+    Instant firstStart = Instant.parse(JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("State")
+        .get("StartedAt").asText());
     int restarts = 0;
     for (int i = 0; i < 100 && restarts < 2; i++) {
       Thread.sleep(100);
       restarts = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("RestartCount").asInt();
     }
     assertTrue(restarts >= 2, "restarted " + restarts + " times");
+    Instant lastStart = Instant.parse(JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("State")
+        .get("StartedAt").asText());
+    assertTrue(lastStart.isAfter(firstStart.plusMillis(200)), "started at " + lastStart + ", first at " + firstStart);
     ok("stop", "-t", "1", "phoenix");
     Thread.sleep(1500);
     JsonNode stopped = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0);

@@ -79,6 +79,42 @@ class ContainerNetworkVolumesKernelTest {
   }
 
   @Test
+  void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
+    ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
+    try {
+      ok("run", "-d", "--name", "fixed", "--network", "fixednet", "--ip", "10.203.7.42", "--dns-search", "example.com",
+          "--dns-search", "corp.example", "busybox", "sleep", "1000");
+      JsonNode inspected = JSON.readTree(ok("inspect", "fixed").stdout()).get(0);
+      assertEquals("10.203.7.42", inspected.get("NetworkSettings").get("IPAddress").asText());
+      assertEquals("[\"example.com\",\"corp.example\"]", inspected.get("HostConfig").get("DnsSearch").toString());
+      assertTrue(ok("exec", "fixed", "ip", "-4", "addr", "show", "eth0").out().contains("inet 10.203.7.42/24 "));
+      assertTrue(ok("exec", "fixed", "cat", "/etc/resolv.conf").out().contains("search example.com corp.example\n"));
+
+      Cli.Result taken = berthd.ctl("run", "--rm", "--network", "fixednet", "--ip", "10.203.7.42", "busybox", "true");
+      assertEquals(125, taken.exit(), taken::toString);
+      assertTrue(taken.stderr().contains("10.203.7.42 is already in use"), taken.stderr());
+    } finally {
+      removeContainers();
+      ok("network", "rm", "fixednet");
+    }
+    for (List<String> refused : List.of(
+        List.of("--ip", "10.88.0.9"),
+        List.of("--network", "none", "--ip", "10.88.0.9"),
+        List.of("--network", "fixednet", "--ip", "10.203.7.300"),
+        List.of("--dns-search", "a,b"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("run", "--rm"));
+      args.addAll(refused);
+      args.addAll(List.of("busybox", "true"));
+      Cli.Result r = berthd.ctl(args.toArray(String[]::new));
+      assertEquals(125, r.exit(), () -> refused + ": " + r);
+      assertEquals(1, r.stderr().lines().count(), () -> refused + ": " + r);
+    }
+    assertEquals("Error: user specified IP address is supported on user defined networks only\n",
+        berthd.ctl("run", "--rm", "--ip", "10.88.0.9", "busybox", "true").stderr());
+    assertEquals("", ok("ps", "-aq").out());
+  }
+
+  @Test
   void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() {
     assertEquals("lo\n", ok("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").out());
     TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));

@@ -79,6 +79,48 @@ class ContainerWorkflowKernelTest {
     assertEquals(snapshotsBefore, snapshotKeys());
   }
 
+  /** Waits for berthd to have removed every container. */
+  private static void awaitNoContainers() throws InterruptedException {
+    for (int i = 0; i < 100 && !containerIds().isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    assertEquals(List.of(), containerIds());
+  }
+
+  @Test
+  void detachedRunRemoveIsRemovedByBerthdOnceItEnds() throws Exception {
+    List<String> snapshotsBefore = snapshotKeys();
+    String id = ok("run", "-d", "--rm", "--name", "brief", "busybox", "sh", "-c", "sleep 0.5").out().strip();
+    assertTrue(id.matches("[0-9a-f]{64}"), id);
+    assertTrue(JSON.readTree(ok("inspect", "brief").stdout()).get(0).get("HostConfig").get("AutoRemove").asBoolean());
+    awaitNoContainers();
+    assertEquals(snapshotsBefore, snapshotKeys());
+
+    ok("run", "-d", "--rm", "--name", "server", "busybox", "sleep", "1000");
+    ok("stop", "-t", "0", "server");
+    awaitNoContainers();
+
+    Cli.Result missing = berthd.ctl("run", "-d", "--rm", "busybox", "/no/such/command");
+    assertEquals(127, missing.exit(), missing::toString);
+    assertEquals(List.of(), containerIds(), "a container that could not start is removed at once");
+    assertEquals(snapshotsBefore, snapshotKeys());
+
+    Cli.Result conflict = berthd.ctl("run", "-d", "--rm", "--restart", "always", "busybox", "true");
+    assertEquals(125, conflict.exit());
+    assertEquals("Error: conflicting options: --restart and --rm\n", conflict.stderr());
+  }
+
+  @Test
+  void restartKeepsADetachedRemoveContainer() throws Exception {
+    ok("run", "-d", "--rm", "--name", "kept", "busybox", "sleep", "1000");
+    ok("restart", "-t", "0", "kept");
+    Thread.sleep(1000);
+    JsonNode state = JSON.readTree(ok("inspect", "kept").stdout()).get(0).get("State");
+    assertEquals("running", state.get("Status").asText());
+    ok("stop", "-t", "0", "kept");
+    awaitNoContainers();
+  }
+
   @Test
   void attachedRunExitsWithTheContainersCodeAndSeparatesStderr() {
     Cli.Result r = berthd.ctl("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");

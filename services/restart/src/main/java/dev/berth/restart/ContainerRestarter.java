@@ -18,6 +18,7 @@ import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -25,9 +26,10 @@ import java.util.logging.Logger;
 /**
  * Looks at one container and, if its policy asks for it, restarts it through the Containers and
  * Tasks APIs: the ended task is deleted and a new one created (its rootfs from the container's
- * snapshot, as the Tasks service does for a Create without mounts) and started. Every decision
- * is made on what the APIs say now, not on the event that caused the look, so a stale or
- * repeated event does no harm.
+ * snapshot, as the Tasks service does for a Create without mounts) and started. A container
+ * labelled {@link RestartLabels#AUTO_REMOVE} that is not restarted is removed instead. Every
+ * decision is made on what the APIs say now, not on the event that caused the look, so a stale
+ * or repeated event does no harm.
  */
 final class ContainerRestarter {
   private static final Logger LOG = Logger.getLogger(ContainerRestarter.class.getName());
@@ -36,12 +38,14 @@ final class ContainerRestarter {
   private static final int UNKNOWN_EXIT = 255;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  enum Outcome { RESTARTED, FAILED, LEFT_ALONE, GONE }
+  enum Outcome { RESTARTED, REMOVED, FAILED, LEFT_ALONE, GONE }
 
   private final Channel api;
+  private final AutoRemover remover;
 
   ContainerRestarter(Channel api) {
     this.api = api;
+    this.remover = new AutoRemover();
   }
 
   Outcome evaluate(ContainerKey key, Trigger trigger) {
@@ -59,10 +63,10 @@ final class ContainerRestarter {
     Optional<RestartPolicy> parsed = RestartPolicy.parse(label);
     if (parsed.isEmpty()) {
       LOG.warning(key + ": restart policy " + label + " is not one of no, always, on-failure[:N], unless-stopped; ignored");
-      return Outcome.LEFT_ALONE;
     }
-    RestartPolicy policy = parsed.get();
-    if (policy.kind() == RestartPolicy.Kind.NO) {
+    RestartPolicy policy = parsed.orElse(RestartPolicy.NO);
+    boolean autoRemove = RestartLabels.TRUE.equals(container.getLabelsMap().get(RestartLabels.AUTO_REMOVE));
+    if (policy.kind() == RestartPolicy.Kind.NO && !autoRemove) {
       return Outcome.LEFT_ALONE;
     }
     Optional<Process> task = task(ns, key.id());
@@ -76,10 +80,28 @@ final class ContainerRestarter {
     int exit = task.map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
     int restarts = restartCount(container);
     String desired = container.getLabelsMap().getOrDefault(RestartLabels.STATUS, "");
-    if (!policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
-      return Outcome.LEFT_ALONE;
+    if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
+      return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
     }
-    return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
+    // without a task, only one that ran before (gone with a reboot) or whose removal failed half-way
+    if (autoRemove && (task.isPresent() || trigger == Trigger.RETRY
+        || container.getLabelsMap().containsKey(RestartLabels.STARTED_AT))) {
+      return remove(key, ns, container, task.isPresent(), exit);
+    }
+    return Outcome.LEFT_ALONE;
+  }
+
+  private Outcome remove(ContainerKey key, Channel ns, Container container, boolean hasTask, int exit) {
+    try {
+      if (!remover.remove(ns, container, hasTask)) {
+        return Outcome.GONE;
+      }
+    } catch (StatusRuntimeException e) {
+      LOG.warning(key + ": removal failed, will retry: " + e.getStatus());
+      return Outcome.FAILED;
+    }
+    LOG.info("removed " + key + " after its process ended (exit status " + exit + ")");
+    return Outcome.REMOVED;
   }
 
   /**
@@ -110,6 +132,7 @@ final class ContainerRestarter {
     try {
       containers(ns).update(labelUpdate(key, container, restart));
       tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
+      recordStart(key, ns);
     } catch (StatusRuntimeException e) {
       try {
         deleteTask(ns, key.id());
@@ -125,6 +148,17 @@ final class ContainerRestarter {
     }
     LOG.info("restarted " + key + " (policy " + policy + ", exit status " + exit + ", restart " + restart + ")");
     return Outcome.RESTARTED;
+  }
+
+  /** The start time clients show ("Up 3 seconds"); a container without it still runs, so a failure only warns. */
+  private static void recordStart(ContainerKey key, Channel ns) {
+    try {
+      containers(ns).update(UpdateContainerRequest.newBuilder()
+          .setContainer(Container.newBuilder().setId(key.id()).putLabels(RestartLabels.STARTED_AT, Instant.now().toString()))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + RestartLabels.STARTED_AT)).build());
+    } catch (StatusRuntimeException e) {
+      LOG.warning(key + ": cannot record its start time: " + e.getStatus());
+    }
   }
 
   private static void deleteTask(Channel ns, String id) {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The containers, in every namespace, that carry a restart policy and whose task has ended. */
+/** The containers, in every namespace, that carry a restart policy or ask for auto-removal, and whose task has ended. */
 final class RestartCandidates {
   private static final long DEADLINE_SECONDS = 30;
 
@@ -37,7 +37,8 @@ final class RestartCandidates {
     for (Namespace namespace : namespaces) {
       Channel ns = Channels.inNamespace(api, namespace.getName());
       List<Container> containers = ContainersGrpc.newBlockingStub(ns).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + RestartLabels.POLICY + "\"").build())
+          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + RestartLabels.POLICY + "\"")
+              .addFilters("labels.\"" + RestartLabels.AUTO_REMOVE + "\"").build())
           .getContainersList();
       if (containers.isEmpty()) {
         continue;

@@ -3,7 +3,7 @@ package dev.berth.restart;
 /**
  * The container labels the restart monitor reads and writes. Policy, desired status and log
  * destination are containerd's own restart labels, so containers made by containerd's clients
- * behave the same here; the restart count is Berth's.
+ * behave the same here; the restart count, start time and auto-removal are Berth's.
  */
 public final class RestartLabels {
   /** {@code no}, {@code always}, {@code on-failure[:N]} or {@code unless-stopped}. */
@@ -22,6 +22,15 @@ public final class RestartLabels {
   public static final String LOG_URI = "containerd.io/restart.loguri";
   /** containerd's older form of {@link #LOG_URI}: a file path. */
   public static final String LOG_PATH = "containerd.io/restart.logpath";
+  /** When the container's task was last started, as {@link java.time.Instant#toString()} writes it (as clients do). */
+  public static final String STARTED_AT = "io.berth.started-at";
+  /**
+   * {@value #TRUE}: once the container's process has ended and its policy does not restart it,
+   * the monitor removes the container (task, record and snapshot), as Docker's daemon does for
+   * {@code docker run -d --rm}.
+   */
+  public static final String AUTO_REMOVE = "io.berth.auto-remove";
+  public static final String TRUE = "true";
 
   private RestartLabels() {}
 }

@@ -16,11 +16,12 @@ import java.util.logging.Logger;
 
 /**
  * Carries out containers' restart policies ({@link RestartLabels}), as containerd's restart
- * monitor does, through the Events, Namespaces, Containers and Tasks APIs only. A task exit
- * event makes it look at the container after a backoff; a sweep every 10 s catches exits whose
- * events were missed; the first sweep, when berthd starts, also brings back containers whose
- * task is gone (a reboot) and {@code always} containers the user had stopped, as Docker does.
- * Each container is looked at by one thread at a time.
+ * monitor does, and removes auto-remove containers once they ended, as Docker's daemon does,
+ * through the Events, Namespaces, Containers, Tasks and Snapshots APIs only. A task exit event
+ * makes it look at the container after a backoff; a sweep every 10 s catches exits whose events
+ * were missed; the first sweep, when berthd starts, also brings back containers whose task is
+ * gone (a reboot) and {@code always} containers the user had stopped, as Docker does. Each
+ * container is looked at by one thread at a time.
  */
 public final class RestartMonitor implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RestartMonitor.class.getName());
@@ -43,7 +44,7 @@ public final class RestartMonitor implements AutoCloseable {
   private boolean closed;
   private volatile boolean startSweepDone;
 
-  /** @param api a channel serving Events, Namespaces, Containers and Tasks (berthd's in-process channel) */
+  /** @param api a channel serving Events, Namespaces, Containers, Tasks and Snapshots (berthd's in-process channel) */
   public RestartMonitor(Channel api) {
     AtomicInteger n = new AtomicInteger();
     this.executor = new ScheduledThreadPoolExecutor(2, r -> {
@@ -139,7 +140,7 @@ public final class RestartMonitor implements AutoCloseable {
           backoff.failed(key);
           again = Trigger.RETRY;
         }
-        case GONE -> backoff.forget(key);
+        case GONE, REMOVED -> backoff.forget(key);
         case LEFT_ALONE -> { }
       }
     } catch (StatusRuntimeException e) {

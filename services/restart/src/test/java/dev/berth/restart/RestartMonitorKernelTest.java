@@ -17,6 +17,8 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -105,8 +107,13 @@ class RestartMonitorKernelTest {
   void alwaysRestartsUntilTheUserStopsIt() throws Exception {
     rig.container("looper", labels("always", RestartLabels.RUNNING), false, "exit 0");
     rig.startTask("looper", false);
+    Instant beforeRestarts = Instant.now();
     rig.monitor(rig.channel);
     RestartRig.await("three runs", WAIT, () -> rig.runs("looper") >= 3);
+    Instant startedAt = Instant.parse(rig.labels("looper").get(RestartLabels.STARTED_AT));
+    assertTrue(startedAt.isAfter(beforeRestarts), "the start time is the latest restart's: " + startedAt);
+    RestartRig.await("another restart", WAIT,
+        () -> Instant.parse(rig.labels("looper").get(RestartLabels.STARTED_AT)).isAfter(startedAt));
 
     setStatus("looper", RestartLabels.STOPPED);
     Thread.sleep(1500);
@@ -115,6 +122,49 @@ class RestartMonitorKernelTest {
     assertEquals(runs, rig.runs("looper"), "no restart after the stop");
     assertTrue(stopped("looper"));
     assertEquals(Integer.toString(runs - 1), rig.labels("looper").get(RestartLabels.COUNT));
+  }
+
+  static Map<String, String> autoRemove(String policy, boolean started) {
+    Map<String, String> labels = new HashMap<>(labels(policy, RestartLabels.RUNNING));
+    labels.put(RestartLabels.AUTO_REMOVE, RestartLabels.TRUE);
+    if (started) {
+      labels.put(RestartLabels.STARTED_AT, Instant.now().toString());
+    }
+    return labels;
+  }
+
+  @Test
+  void autoRemoveContainersAreRemovedOnceTheyEndedAndTheirPolicyDoesNotRestartThem() throws Exception {
+    rig.container("oneshot", autoRemove("no", true), false, "exit 3");
+    rig.startTask("oneshot", false);
+    rig.container("retried", autoRemove("on-failure:1", true), false, "exit 1");
+    rig.startTask("retried", false);
+    rig.container("server", autoRemove("no", true), false, "sleep 1000");
+    rig.startTask("server", false);
+    rig.container("kept", labels("no", RestartLabels.RUNNING), false, "exit 0");
+    rig.startTask("kept", false);
+    // as berthd finds them after a reboot: one ran before, one was never started
+    rig.container("rebooted", autoRemove("no", true), false, "true");
+    rig.container("fresh", autoRemove("no", false), false, "true");
+    RestartRig.await("oneshot, retried and kept to end", WAIT,
+        () -> stopped("oneshot") && stopped("retried") && stopped("kept"));
+
+    rig.monitor(rig.channel);
+    RestartRig.await("oneshot, retried and rebooted removed", WAIT,
+        () -> !rig.exists("oneshot") && !rig.exists("retried") && !rig.exists("rebooted"));
+    assertTrue(rig.task("oneshot").isEmpty());
+    assertEquals(2, rig.runs("retried"), "removed only once its policy gave up");
+    assertTrue(rig.task("retried").isEmpty());
+    assertTrue(rig.removedSnapshots.containsAll(List.of("oneshot", "retried", "rebooted")), rig.removedSnapshots::toString);
+    assertTrue(running("server"));
+    assertTrue(stopped("kept"));
+    assertTrue(rig.exists("fresh"), "a container that never ran is not removed");
+
+    rig.kill("server");
+    RestartRig.await("server removed", WAIT, () -> !rig.exists("server"));
+    assertTrue(rig.task("server").isEmpty());
+    assertEquals(4, rig.removedSnapshots.size(), rig.removedSnapshots::toString);
+    assertTrue(rig.exists("kept") && rig.exists("fresh"));
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.berth.restart;
 
+import com.google.protobuf.Empty;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.CreateContainerRequest;
 import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.MountsResponse;
+import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
@@ -51,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -79,8 +82,21 @@ final class RestartRig implements AutoCloseable {
   /** How many of the next Mounts calls fail with UNAVAILABLE, as a snapshotter having trouble would. */
   final AtomicInteger snapshotFailures = new AtomicInteger();
 
-  /** Mounts of every snapshot: the busybox directory, as a snapshotter answers for a parentless one. */
+  /** The keys of the snapshots removed, in order. */
+  final List<String> removedSnapshots = new CopyOnWriteArrayList<>();
+
+  /**
+   * Mounts of every snapshot: the busybox directory, as a snapshotter answers for a parentless
+   * one. Removing a snapshot only records its key.
+   */
   private final class BusyboxSnapshots extends SnapshotsGrpc.SnapshotsImplBase {
+    @Override
+    public void remove(RemoveSnapshotRequest request, StreamObserver<Empty> response) {
+      removedSnapshots.add(request.getKey());
+      response.onNext(Empty.getDefaultInstance());
+      response.onCompleted();
+    }
+
     @Override
     public void mounts(MountsRequest request, StreamObserver<MountsResponse> response) {
       if (snapshotFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -151,6 +167,18 @@ final class RestartRig implements AutoCloseable {
   void kill(String id) {
     tasks.kill(KillRequest.newBuilder().setContainerId(id).setSignal(9).build());
     tasks.wait(WaitRequest.newBuilder().setContainerId(id).build());
+  }
+
+  boolean exists(String id) {
+    try {
+      containers.get(GetContainerRequest.newBuilder().setId(id).build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   Map<String, String> labels(String id) {

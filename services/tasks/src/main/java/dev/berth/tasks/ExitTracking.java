@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.containers.ContainerLookup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,17 +10,25 @@ import java.util.logging.Logger;
 /**
  * Turns conmon's exit and oom files into process state and /tasks/exit and /tasks/oom events.
  * The exit file holds the status; its modification time is when the process ended, which stays
- * true for processes that ended while berthd was down.
+ * true for processes that ended while berthd was down. An OOM kill is also kept as a label on
+ * the container's record ({@value #OOM_KILLED_LABEL}), since the event passes and the task's
+ * cgroup goes with the task. conmon writes the oom file when the kill happens and the exit file
+ * only once the process has ended and its output drained, and both are handled here in the
+ * order they appear, so the label is there before anyone learns of the exit.
  */
 final class ExitTracking {
   private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
+  /** {@code true} once the kernel's OOM killer struck in the container's task; removed when a new task is created. */
+  static final String OOM_KILLED_LABEL = "io.berth.oom-killed";
 
   private final ExitWatcher watcher;
   private final TaskEvents events;
+  private final ContainerLookup containers;
 
-  ExitTracking(ExitWatcher watcher, TaskEvents events) {
+  ExitTracking(ExitWatcher watcher, TaskEvents events, ContainerLookup containers) {
     this.watcher = watcher;
     this.events = events;
+    this.containers = containers;
   }
 
   /** Starts watching {@code p}'s persist directory; an exit already written is taken at once. */
@@ -67,10 +76,20 @@ final class ExitTracking {
     try {
       if (Files.deleteIfExists(p.persistDir().resolve(ExitWatcher.OOM_FILE))) {
         LOG.info(t.who() + ": out of memory");
+        recordOomKill(t);
         events.oom(t);
       }
     } catch (IOException e) {
       LOG.warning(t.who() + ": cannot remove oom file: " + e.getMessage());
+    }
+  }
+
+  private void recordOomKill(Task t) {
+    try {
+      containers.setLabel(t.namespace, t.id, OOM_KILLED_LABEL, "true");
+    } catch (RuntimeException e) {
+      // the record may be gone already: nothing is left to show the kill on
+      LOG.warning(t.who() + ": cannot record the OOM kill on the container: " + e.getMessage());
     }
   }
 

@@ -109,6 +109,8 @@ final class TaskCreator {
       Files.createDirectories(bundle.resolve("rootfs"));
       Files.createDirectories(layout.runtimeRoot(namespace));
       Files.createDirectories(layout.socketDir());
+      Path log = layout.log(namespace, id);
+      Files.createDirectories(log.getParent());
       if (attached.isPresent()) {
         // tells Delete, also in a later berthd, to detach the container
         AtomicFiles.write(bundle.resolve(TaskLayout.NETWORK_FILE),
@@ -136,7 +138,7 @@ final class TaskCreator {
       timer.step("bundle");
 
       Conmon.Monitor monitor = conmon.create(new Conmon.Launch(id, monitorId, runtime, bundle, layout.socketDir(),
-          io.terminal(), !io.stdin().isEmpty(), Optional.of(bundle.resolve(TaskLayout.CRI_LOG)), Optional.empty()));
+          io.terminal(), !io.stdin().isEmpty(), Optional.of(log), Optional.empty()));
       timer.step("conmon+" + runtime.binary().getFileName() + " create");
       Map<String, Path> dirs = cgroupDirs(monitor.pid());
       task.cgroups.putAll(dirs);

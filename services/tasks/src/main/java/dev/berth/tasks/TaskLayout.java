@@ -5,14 +5,14 @@ import java.nio.file.Path;
 /**
  * Where tasks live under the state directory (tmpfs in production, like containerd's /run):
  * {@code tasks/<namespace>/<id>/} is a container's bundle (config.json, rootfs, conmon's files,
- * state.json, the CRI log {@code container.log}, {@code network} naming the network the task's
- * container was attached to) with {@code execs/<exec-id>/} per exec process;
- * {@code runc/<namespace>/} is the runtime's own state; {@code s/} holds conmon's short attach
- * socket links (socket paths are limited to 107 bytes).
+ * state.json, {@code network} naming the network the task's container was attached to) with
+ * {@code execs/<exec-id>/} per exec process; {@code logs/<namespace>/<id>.log} is the CRI log of
+ * the container's init processes, each task's conmon appending to it, so that it outlives the
+ * tasks until the container record goes; {@code runc/<namespace>/} is the runtime's own state;
+ * {@code s/} holds conmon's short attach socket links (socket paths are limited to 107 bytes).
  */
 record TaskLayout(Path state) {
   static final String STATE_FILE = "state.json";
-  static final String CRI_LOG = "container.log";
   static final String EXECS = "execs";
   static final String NETWORK_FILE = "network";
 
@@ -22,6 +22,10 @@ record TaskLayout(Path state) {
 
   Path bundle(String namespace, String id) {
     return tasks().resolve(namespace).resolve(id);
+  }
+
+  Path log(String namespace, String id) {
+    return state.resolve("logs").resolve(namespace).resolve(id + ".log");
   }
 
   Path execDir(Path bundle, String execId) {

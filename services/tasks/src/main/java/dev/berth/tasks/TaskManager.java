@@ -65,6 +65,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
   private final ContainerNetworking networking;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
+  private final Runnable stopHearingOfDeletions;
 
   private TaskManager(Path state, ContainerLookup containers, EventPublisher publisher, Channel api, RuntimeConfig config)
       throws IOException {
@@ -74,13 +75,14 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     this.host = HostLimits.ofThisProcess();
     this.events = new TaskEvents(publisher);
     this.watcher = new ExitWatcher();
-    this.tracking = new ExitTracking(watcher, events);
+    this.tracking = new ExitTracking(watcher, events, containers);
     this.teardown = new TaskTeardown(layout, tracking);
     this.networking = new ContainerNetworking(api);
     this.creator = new TaskCreator(layout, config, cgroups, host, new SnapshotMounts(api), networking, tracking,
         teardown);
     this.execs = new ExecProcesses(layout, host, new Conmon(config.conmon(), config.timeout()), tracking, teardown, events);
     this.statistics = new TaskStatistics(cgroups);
+    this.stopHearingOfDeletions = containers.whenDeleted(this::removeLog);
   }
 
   /**
@@ -88,7 +90,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
    * takes over the tasks already there: running ones are watched again, ones that ended while
    * berthd was down report their real exit status and time.
    *
-   * @param containers the container records tasks are created from
+   * @param containers the container records tasks are created from; their logs go when they do
    * @param api a channel to the Snapshots service, for containers whose Create brings no rootfs mounts, and to
    *     the network service's Attachments, for containers whose labels ask for networking
    */
@@ -119,6 +121,9 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     try {
       TaskCreator.Created created = creator.create(namespace, container, request);
       tasks.put(key, created.task());
+      if (container.getLabelsMap().containsKey(ExitTracking.OOM_KILLED_LABEL)) {
+        forgetOomKill(namespace, id);
+      }
       events.created(created.task(), created.rootfs());
       return created.task().init.toProto(id);
     } finally {
@@ -352,18 +357,44 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     }
   }
 
-  /** The CRI log conmon writes for the task's init process; it stays after the process ended, until Delete. */
+  /**
+   * The CRI log the conmons of the container's tasks append to, ended once the current task's
+   * init process has (at once when the container has no task); it stays until the container
+   * record is deleted.
+   */
   @Override
   public TaskLog log(String namespace, String id) {
     Identifiers.validate("container id", id);
     containers.get(namespace, id);
+    Path log = layout.log(namespace, id);
     Task t = tasks.get(new Key(namespace, id));
     if (t == null) {
-      throw Errors.notFound("no logs for container %s: it has no task", id);
+      if (!Files.exists(log)) {
+        throw Errors.notFound("no logs for container %s: it has never run", id);
+      }
+      return new TaskLog(log, CompletableFuture.completedFuture(null));
     }
     synchronized (t) {
       // a copy: the reader must not be able to complete the process's own exit
-      return new TaskLog(t.bundle.resolve(TaskLayout.CRI_LOG), t.init.exited().copy());
+      return new TaskLog(log, t.init.exited().copy());
+    }
+  }
+
+  /** A deleted container's log goes with its record; its running conmon, if any, writes on into the unlinked file. */
+  private void removeLog(String namespace, String id) {
+    try {
+      Files.deleteIfExists(layout.log(namespace, id));
+    } catch (IOException e) {
+      LOG.warning("cannot remove the log of container " + id + " in namespace " + namespace + ": " + e.getMessage());
+    }
+  }
+
+  /** A new task starts without the OOM kill of an earlier one on record. */
+  private void forgetOomKill(String namespace, String id) {
+    try {
+      containers.setLabel(namespace, id, ExitTracking.OOM_KILLED_LABEL, "");
+    } catch (RuntimeException e) {
+      LOG.warning("cannot clear the OOM kill of container " + id + " in namespace " + namespace + ": " + e.getMessage());
     }
   }
 
@@ -403,6 +434,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
   /** Stops watching and relaying; the containers and their monitors keep running. */
   @Override
   public void close() {
+    stopHearingOfDeletions.run();
     for (Task t : tasks.values()) {
       synchronized (t) {
         t.execs.values().forEach(teardown::detachProcess);

@@ -9,6 +9,10 @@ import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.DeleteContainerRequest;
+import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.GetRequest;
@@ -19,6 +23,7 @@ import containerd.v1.types.Status;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.tasks.logs.LogsService;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A container's output read back through the Logs service from the CRI log conmon writes, on runc. */
+/** A container's output read back through the Logs service from the CRI log its conmons write, on runc. */
 class LogsKernelTest {
   /** A line of 16 KiB, longer than conmon's 8 KiB buffer, so that conmon splits it. */
   private static final String LONG_LINE = "s=x; i=0; while [ $i -lt 14 ]; do s=$s$s; i=$((i+1)); done; echo $s";
@@ -151,7 +156,7 @@ class LogsKernelTest {
   }
 
   @Test
-  void containersWithoutATaskHaveNoLogs() throws Exception {
+  void containersThatNeverRanHaveNoLogs() throws Exception {
     StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
         () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("nobody").build()).hasNext());
     assertEquals(io.grpc.Status.Code.NOT_FOUND, unknown.getStatus().getCode());
@@ -160,7 +165,7 @@ class LogsKernelTest {
     StatusRuntimeException idle = assertThrows(StatusRuntimeException.class,
         () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("idle").build()).hasNext());
     assertEquals(io.grpc.Status.Code.NOT_FOUND, idle.getStatus().getCode());
-    assertEquals("no logs for container idle: it has no task", idle.getStatus().getDescription());
+    assertEquals("no logs for container idle: it has never run", idle.getStatus().getDescription());
 
     StatusRuntimeException invalid = assertThrows(StatusRuntimeException.class,
         () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("").build()).hasNext());
@@ -168,13 +173,42 @@ class LogsKernelTest {
   }
 
   @Test
-  void theLogLastsUntilTheTaskIsDeleted() throws Exception {
+  void theLogOutlivesTheTaskUntilTheContainerIsDeleted() throws Exception {
     assertEquals(0, startTask("brief", "echo bye").get(30, TimeUnit.SECONDS).getExitStatus());
-    assertEquals(List.of("stdout bye"), lines(read(ReadLogsRequest.newBuilder().setContainerId("brief"))));
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("brief").build());
+    assertEquals(List.of("stdout bye"), lines(read(ReadLogsRequest.newBuilder().setContainerId("brief"))));
+    assertEquals(List.of("stdout bye"),
+        lines(read(ReadLogsRequest.newBuilder().setContainerId("brief").setFollow(true))),
+        "following a container without a task ends at the log's end");
+
+    Path log = rig.state.resolve("logs/default/brief.log");
+    assertTrue(Files.exists(log));
+    rig.containersApi.delete(DeleteContainerRequest.newBuilder().setId("brief").build());
+    assertFalse(Files.exists(log), "the log goes with the container record");
     StatusRuntimeException gone = assertThrows(StatusRuntimeException.class,
         () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("brief").build()).hasNext());
     assertEquals(io.grpc.Status.Code.NOT_FOUND, gone.getStatus().getCode());
-    assertFalse(gone.getStatus().getDescription().isEmpty());
+  }
+
+  @Test
+  void aNewTaskAppendsToTheLogOfTheRunsBefore() throws Exception {
+    ListenableFuture<WaitResponse> exit = startTask("again", "echo first; echo oops >&2");
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS).getExitStatus());
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("again").build());
+    // the next run says something else, so that the two can be told apart
+    rig.containersApi.update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId("again")
+            .setSpec(Specs.any(Specs.SPEC_TYPE, rig.spec("again", "echo", "second"))))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("spec")).build());
+
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("again").addRootfs(rig.rootfsMount()).build());
+    ListenableFuture<WaitResponse> second = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("again").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("again").build());
+    assertEquals(0, second.get(30, TimeUnit.SECONDS).getExitStatus());
+
+    assertEquals(List.of("stdout first", "stderr oops", "stdout second"),
+        lines(read(ReadLogsRequest.newBuilder().setContainerId("again"))));
+    assertEquals(List.of("stderr oops", "stdout second"),
+        lines(read(ReadLogsRequest.newBuilder().setContainerId("again").setTail(2))));
   }
 }

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.tasks.v1.CreateTaskRequest;
@@ -153,6 +156,20 @@ class NetworkedTaskKernelTest {
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("quiet").build());
     assertEquals(List.of(), listAttachments());
     assertEquals(List.of(), TaskRig.mountsUnder(dir), "rootfs or network namespace pins left");
+  }
+
+  @Test
+  void anAddressAndSearchDomainsAskedForByLabels() throws Exception {
+    NetworksGrpc.newBlockingStub(rig.api()).create(CreateNetworkRequest.newBuilder()
+        .setNetwork(Network.newBuilder().setName("appnet").setSubnet("10.201.7.0/24")).build());
+    rig.createContainer("fixed", rig.spec("fixed", "sh", "-c", "ip -4 -o addr show eth0; cat /etc/resolv.conf"),
+        Map.of("io.berth.network", "appnet", "io.berth.ip", "10.201.7.42",
+            "io.berth.dns-search", "example.com, corp.example"));
+    String out = runToEnd("fixed");
+    assertTrue(out.contains(" inet 10.201.7.42/24 "), out);
+    assertTrue(out.contains("search example.com corp.example\n"), out);
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("fixed").build());
+    assertEquals(List.of(), listAttachments());
   }
 
   @Test

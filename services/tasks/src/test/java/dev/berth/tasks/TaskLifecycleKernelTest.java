@@ -1,6 +1,7 @@
 package dev.berth.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.tasks.v1.CreateTaskRequest;
@@ -57,12 +58,13 @@ class TaskLifecycleKernelTest {
     assertEquals("hello\n", out.get(10, TimeUnit.SECONDS));
     assertEquals("", err.get(10, TimeUnit.SECONDS));
     Path bundle = rig.state.resolve("tasks/default/hello");
-    assertTrue(Files.readString(bundle.resolve("container.log")).matches("(?s)\\S+ stdout F hello\n"),
-        "CRI log line expected");
+    Path log = rig.state.resolve("logs/default/hello.log");
+    assertTrue(Files.readString(log).matches("(?s)\\S+ stdout F hello\n"), "CRI log line expected");
 
     DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("hello").build());
     assertEquals(0, deleted.getExitStatus());
     assertTrue(Files.notExists(bundle), "bundle removed");
+    assertTrue(Files.exists(log), "the log stays with the container");
     assertEquals(java.util.List.of(), TaskRig.mountsUnder(rig.state));
     assertEquals(java.util.List.of(), TaskRig.conmonsUnder(rig.state));
     assertEquals(java.util.List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"),
@@ -136,7 +138,16 @@ class TaskLifecycleKernelTest {
     rig.createContainer("hog", spec);
     WaitResponse exit = run("hog", CreateTaskRequest.newBuilder());
     assertEquals(137, exit.getExitStatus(), "the shell reports its OOM-killed child");
+    assertEquals("true", rig.containers.get("default", "hog").getLabelsMap().get(ExitTracking.OOM_KILLED_LABEL),
+        "the kill is on the container's record once its exit is known");
     assertTrue(rig.events.await("/tasks/oom", java.time.Duration.ofSeconds(10)).isPresent(), "oom event");
+
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("hog").build());
+    assertEquals("true", rig.containers.get("default", "hog").getLabelsMap().get(ExitTracking.OOM_KILLED_LABEL),
+        "the kill outlives the task");
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("hog").addRootfs(rig.rootfsMount()).build());
+    assertFalse(rig.containers.get("default", "hog").getLabelsMap().containsKey(ExitTracking.OOM_KILLED_LABEL),
+        "a new task starts without it");
   }
 
   @Test
@@ -153,6 +164,26 @@ class TaskLifecycleKernelTest {
     assertEquals("", out.get(10, TimeUnit.SECONDS));
     assertEquals(java.util.List.of(), TaskRig.mountsUnder(rig.state));
     assertEquals(java.util.List.of(), TaskRig.conmonsUnder(rig.state));
+  }
+
+  @Test
+  void stdinWrittenBeforeCloseIoArrivesWhole() throws Exception {
+    rig.createContainer("drained", rig.spec("drained", "cat"));
+    Path stdin = rig.fifo("stdin");
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("drained").addRootfs(rig.rootfsMount())
+        .setStdin(stdin.toString()).setStdout(stdout.toString()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("drained").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("drained").build());
+    // more than conmon takes in one message, and still partly in the FIFO when CloseIO comes
+    String text = "0123456789abcdef\n".repeat(12_000);
+    try (var writer = Files.newOutputStream(stdin)) {
+      writer.write(text.getBytes());
+    }
+    rig.tasksApi.closeIO(CloseIORequest.newBuilder().setContainerId("drained").setStdin(true).build());
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    assertEquals(text.length(), out.get(10, TimeUnit.SECONDS).length());
   }
 
   @Test

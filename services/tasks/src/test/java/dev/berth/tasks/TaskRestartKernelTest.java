@@ -73,7 +73,7 @@ class TaskRestartKernelTest {
 
     rig.shutdown();
     Thread.sleep(1200);
-    long logged = Files.size(rig.state.resolve("tasks/default/keeper/container.log"));
+    long logged = Files.size(rig.state.resolve("logs/default/keeper.log"));
     CompletableFuture<String> afterRestart = FifoReader.firstLine(keeperOut);
     rig.reopen();
     assertEquals("tick", afterRestart.get(10, TimeUnit.SECONDS), "output relayed again after the restart");
@@ -91,7 +91,7 @@ class TaskRestartKernelTest {
     assertEquals(Status.RUNNING, keeper.getStatus());
     assertEquals(keeperPid, keeper.getPid());
     Thread.sleep(300);
-    assertTrue(Files.size(rig.state.resolve("tasks/default/keeper/container.log")) > logged, "conmon kept logging");
+    assertTrue(Files.size(rig.state.resolve("logs/default/keeper.log")) > logged, "conmon kept logging");
     Path out = rig.fifo("exec-out");
     CompletableFuture<String> text = FifoReader.readAll(out);
     rig.tasksApi.exec(ExecProcessRequest.newBuilder().setContainerId("keeper").setExecId("after").setStdout(out.toString())

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +31,7 @@ public final class ContainerStore implements ContainerLookup {
 
   private final MetadataStore store;
   private final NamespaceRegistrar namespaces;
+  private final List<BiConsumer<String, String>> deletionListeners = new CopyOnWriteArrayList<>();
 
   public ContainerStore(MetadataStore store, NamespaceRegistrar namespaces) {
     this.store = store;
@@ -112,6 +115,18 @@ public final class ContainerStore implements ContainerLookup {
     });
   }
 
+  @Override
+  public void setLabel(String namespace, String id, String key, String value) {
+    update(namespace, Container.newBuilder().setId(id).putLabels(key, value).build(), List.of("labels." + key));
+  }
+
+  @Override
+  public Runnable whenDeleted(BiConsumer<String, String> listener) {
+    deletionListeners.add(listener);
+    return () -> deletionListeners.remove(listener);
+  }
+
+  /** Deletes the record, then tells the deletion listeners. */
   public void delete(String namespace, String id) {
     int deleted = store.write(c -> {
       try (PreparedStatement s = c.prepareStatement("DELETE FROM containers WHERE namespace = ? AND id = ?")) {
@@ -124,6 +139,7 @@ public final class ContainerStore implements ContainerLookup {
       throw notFound(namespace, id);
     }
     LOG.info("deleted container " + id + " in namespace " + namespace);
+    deletionListeners.forEach(l -> l.accept(namespace, id));
   }
 
   /** containerd's rules: a valid id, valid labels, a runtime name and a spec. */

@@ -28,6 +28,9 @@ public final class AttachRelay {
   private static final byte STDOUT = 2;
   private static final byte STDERR = 3;
   private static final int MESSAGE_SIZE = 64 * 1024;
+  /** conmon reads stdin messages into a 32 KiB buffer; the rest of a longer message would be cut off. */
+  private static final int STDIN_MESSAGE_SIZE = 32 * 1024;
+  private static final long STDIN_DRAIN_MILLIS = 250;
 
   private final SeqPacketSocket socket;
   private final ProcessIo io;
@@ -87,8 +90,20 @@ public final class AttachRelay {
     return finished;
   }
 
-  /** Closes the process's stdin (CloseIO): conmon closes its end when the relay stops sending. */
+  /**
+   * Closes the process's stdin (CloseIO): conmon closes its end when the relay stops sending.
+   * What the client wrote before is relayed first: a client that closed its end of the FIFO
+   * (berthctl does, then calls CloseIO at once) lets the relay read on to end of file, which it
+   * is given a moment for; one that holds its end open is cut off after that moment.
+   */
   public void closeStdin() {
+    if (input != null) {
+      try {
+        input.join(STDIN_DRAIN_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     FileChannel in = stdinChannel;
     if (in != null) {
       closeQuietly(in);
@@ -250,7 +265,7 @@ public final class AttachRelay {
       if (finished.isDone()) {
         return;
       }
-      ByteBuffer buffer = ByteBuffer.allocate(MESSAGE_SIZE);
+      ByteBuffer buffer = ByteBuffer.allocate(STDIN_MESSAGE_SIZE);
       while (stdinChannel.read(buffer.clear()) > 0) {
         socket.send(buffer.array(), buffer.position());
       }

@@ -97,7 +97,7 @@ final class LogWatcher implements Closeable {
           }
         }
         if (!key.reset()) {
-          // the directory is gone (its task deleted); followers end with the task
+          // the directory is gone (the state directory removed); followers end with their task
           watches.remove(key);
         }
       }

@@ -11,9 +11,10 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 
 /**
- * Berth's Logs API: the output of a container's init process, from the CRI log its monitor
- * writes in the task's bundle, in the caller's namespace. The log lasts as long as the task:
- * after the process ended, until the task is deleted.
+ * Berth's Logs API: the output of a container's init processes, from the CRI log their monitors
+ * append to, in the caller's namespace. The log lasts as long as the container record, as
+ * Docker keeps a container's logs until it is removed: every run's lines, after its task was
+ * deleted and a new one created.
  */
 public final class LogsService extends LogsGrpc.LogsImplBase implements AutoCloseable {
   private final TaskLogs tasks;
@@ -32,7 +33,7 @@ public final class LogsService extends LogsGrpc.LogsImplBase implements AutoClos
       try {
         reader = CriLogReader.open(log.file(), Integer.toUnsignedLong(request.getTail()));
       } catch (NoSuchFileException e) {
-        throw Errors.notFound("no logs for container %s: its task has no log file", request.getContainerId());
+        throw Errors.notFound("no logs for container %s: it has never run", request.getContainerId());
       }
       LogStream.start(reader, log, request, (ServerCallStreamObserver<LogEntry>) responses, watcher);
     } catch (IOException e) {

@@ -1,11 +1,11 @@
 package dev.berth.tasks.logs;
 
-/** Finds the log of a container's task; what the Logs service needs from the task manager. */
+/** Finds the log of a container's tasks; what the Logs service needs from the task manager. */
 @FunctionalInterface
 public interface TaskLogs {
   /**
-   * The log of container {@code id}'s task in {@code namespace}, running or stopped; NOT_FOUND
-   * when the container is unknown or has no task (never had one, or its task was deleted).
+   * The log of container {@code id}'s tasks in {@code namespace}, with or without a task now;
+   * NOT_FOUND when the container is unknown or has no log (no task ever ran).
    */
   TaskLog log(String namespace, String id);
 }

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  * containerd client can: {@code io.berth.network} ({@code bridge}, {@code host}, {@code none},
  * {@code container:<id>} or a network name; {@code bridge} when only the other labels are
  * given), {@code io.berth.ports} ({@code [HOST_IP:]HOST_PORT:CTR_PORT[/udp]}, comma-separated),
- * {@code io.berth.hostname}, {@code io.berth.dns} and {@code io.berth.add-hosts} (NAME:IP),
- * both comma-separated. The network service (berth.network.v1, reached through the API
+ * {@code io.berth.hostname}, {@code io.berth.ip} (the address to take on a bridge network),
+ * {@code io.berth.dns}, {@code io.berth.dns-search} and {@code io.berth.add-hosts} (NAME:IP), the
+ * last three comma-separated. The network service (berth.network.v1, reached through the API
  * channel) does the work and checks the values; this class asks it and points the container's
  * spec at the result. A container with none of these labels keeps what its spec says.
  */
@@ -40,7 +41,9 @@ public final class ContainerNetworking {
   public static final String HOSTNAME = "io.berth.hostname";
   public static final String DNS = "io.berth.dns";
   public static final String ADD_HOSTS = "io.berth.add-hosts";
-  private static final List<String> LABELS = List.of(NETWORK, PORTS, HOSTNAME, DNS, ADD_HOSTS);
+  public static final String IP = "io.berth.ip";
+  public static final String DNS_SEARCH = "io.berth.dns-search";
+  private static final List<String> LABELS = List.of(NETWORK, PORTS, HOSTNAME, DNS, ADD_HOSTS, IP, DNS_SEARCH);
   /**
    * Marks the attachments made for a task. No task of the container exists when another is
    * created, so an attachment so marked is then a leftover (of a create or delete that berthd
@@ -69,7 +72,9 @@ public final class ContainerNetworking {
         .setNetwork(labels.getOrDefault(NETWORK, "").strip())
         .addAllPortSpecs(list(labels.get(PORTS)))
         .setHostname(labels.getOrDefault(HOSTNAME, "").strip())
+        .setIp(labels.getOrDefault(IP, "").strip())
         .addAllDnsServers(list(labels.get(DNS)))
+        .addAllDnsSearch(list(labels.get(DNS_SEARCH)))
         .addAllExtraHosts(list(labels.get(ADD_HOSTS)))
         .putLabels(OWNER_LABEL, OWNER)
         .build());

@@ -19,6 +19,7 @@ import containerd.services.containers.v1.ListContainerMessage;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.grpc.BerthException;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import io.grpc.Status;
@@ -39,6 +40,7 @@ class ContainersServiceTest {
   @TempDir
   Path dir;
   MetadataStore store;
+  ContainerStore containers;
   InProcessServices server;
   ContainersGrpc.ContainersBlockingStub api;
   final List<String> registered = new ArrayList<>();
@@ -52,7 +54,8 @@ class ContainersServiceTest {
       topics.add(ns + " " + topic);
       payloads.add(event);
     };
-    server = InProcessServices.start(new ContainersService(new ContainerStore(store, registered::add), events));
+    containers = new ContainerStore(store, registered::add);
+    server = InProcessServices.start(new ContainersService(containers, events));
     api = ContainersGrpc.newBlockingStub(server.inNamespace("ns1"));
   }
 
@@ -141,5 +144,27 @@ class ContainersServiceTest {
     ContainerUpdate event = (ContainerUpdate) payloads.get(payloads.size() - 1);
     assertEquals("new:1", event.getImage());
     assertEquals("other", event.getSnapshotKey());
+  }
+
+  @Test
+  void theTasksServiceKeepsALabelOnTheRecordAndHearsOfDeletions() {
+    create(container("web"));
+    containers.setLabel("ns1", "web", "io.berth.oom-killed", "true");
+    assertEquals(java.util.Map.of("a", "1", "io.berth.oom-killed", "true"),
+        api.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer().getLabelsMap());
+    containers.setLabel("ns1", "web", "io.berth.oom-killed", "");
+    assertEquals(java.util.Map.of("a", "1"),
+        api.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer().getLabelsMap());
+    assertEquals(Status.Code.NOT_FOUND, assertThrows(BerthException.class,
+        () -> containers.setLabel("ns1", "nosuch", "k", "v")).code());
+
+    List<String> deleted = new ArrayList<>();
+    Runnable stop = containers.whenDeleted((ns, id) -> deleted.add(ns + "/" + id));
+    create(container("db"));
+    api.delete(DeleteContainerRequest.newBuilder().setId("web").build());
+    fails(Status.Code.NOT_FOUND, () -> api.delete(DeleteContainerRequest.newBuilder().setId("web").build()));
+    stop.run();
+    api.delete(DeleteContainerRequest.newBuilder().setId("db").build());
+    assertEquals(List.of("ns1/web"), deleted);
   }
 }

@@ -50,13 +50,16 @@ class ContainerNetworkingTest {
     AttachRequest r = ContainerNetworking.requested(container(Map.of(
         "io.berth.network", "appnet", "io.berth.ports", "8080:80, 127.0.0.1:0:53/udp",
         "io.berth.hostname", "web", "io.berth.dns", "192.0.2.1,192.0.2.2",
-        "io.berth.add-hosts", "db:10.0.0.5"))).orElseThrow();
+        "io.berth.add-hosts", "db:10.0.0.5", "io.berth.ip", " 172.30.0.9 ",
+        "io.berth.dns-search", "example.com, corp.example"))).orElseThrow();
     assertEquals("c1", r.getContainerId());
     assertEquals("appnet", r.getNetwork());
     assertEquals(List.of("8080:80", "127.0.0.1:0:53/udp"), r.getPortSpecsList());
     assertEquals("web", r.getHostname());
     assertEquals(List.of("192.0.2.1", "192.0.2.2"), r.getDnsServersList());
     assertEquals(List.of("db:10.0.0.5"), r.getExtraHostsList());
+    assertEquals("172.30.0.9", r.getIp());
+    assertEquals(List.of("example.com", "corp.example"), r.getDnsSearchList());
     assertEquals(Map.of(ContainerNetworking.OWNER_LABEL, ContainerNetworking.OWNER), r.getLabelsMap());
   }
 
@@ -65,6 +68,10 @@ class ContainerNetworkingTest {
     AttachRequest r = ContainerNetworking.requested(container(Map.of("io.berth.ports", "80:80,,"))).orElseThrow();
     assertEquals("", r.getNetwork());
     assertEquals(List.of("80:80", "", ""), r.getPortSpecsList());
+    AttachRequest addressOnly = ContainerNetworking.requested(container(Map.of("io.berth.ip", "10.88.0.7"))).orElseThrow();
+    assertEquals("", addressOnly.getNetwork());
+    assertEquals("10.88.0.7", addressOnly.getIp());
+    assertTrue(ContainerNetworking.requested(container(Map.of("io.berth.dns-search", "example.com"))).isPresent());
   }
 
   @Test
