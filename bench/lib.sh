@@ -21,6 +21,8 @@ bench_cleanup() {
     ctr -a "$bench_state/berth.sock" -n bench task kill -s SIGKILL "$id" 2>/dev/null || true
   done
   ip netns del "$bench_netns" 2>/dev/null || true
+  # the runtime's parent cgroup of the bench namespace's containers, empty by now
+  rmdir /sys/fs/cgroup/*/bench /sys/fs/cgroup/bench 2>/dev/null || true
   grep -o " $bench_work[^ ]*\| $bench_state[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$bench_work" "$bench_state"
 }
