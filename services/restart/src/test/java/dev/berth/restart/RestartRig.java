@@ -24,6 +24,7 @@ import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.MetadataServices;
+import dev.berth.tasks.testing.HostLeftovers;
 import dev.berth.tasks.TaskManager;
 import dev.berth.tasks.TasksService;
 import dev.berth.tasks.containers.ContainerStore;
@@ -209,122 +210,15 @@ final class RestartRig implements AutoCloseable {
   public void close() throws Exception {
     try {
       monitors.forEach(RestartMonitor::close);
-      removeTasks();
+      HostLeftovers.removeTasks(tasks);
     } finally {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
       channel.shutdownNow();
       manager.close();
-      scrub();
+      HostLeftovers.scrub(state, dir, cgroupParent);
       store.close();
     }
-  }
-
-  private void removeTasks() {
-    List<Process> all;
-    try {
-      all = tasks.list(ListTasksRequest.getDefaultInstance()).getTasksList();
-    } catch (StatusRuntimeException e) {
-      return;
-    }
-    for (Process p : all) {
-      try {
-        tasks.kill(KillRequest.newBuilder().setContainerId(p.getContainerId()).setSignal(9).setAll(true).build());
-      } catch (StatusRuntimeException ignored) {
-        // stopped already
-      }
-      try {
-        tasks.withDeadlineAfter(10, TimeUnit.SECONDS).wait(WaitRequest.newBuilder().setContainerId(p.getContainerId()).build());
-        tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(p.getContainerId()).build());
-      } catch (StatusRuntimeException ignored) {
-        // the scrub takes care of whatever is left
-      }
-    }
-  }
-
-  /** Whatever a failed test may have left: runtime containers, monitors, mounts, cgroups. */
-  private void scrub() throws IOException, InterruptedException {
-    Path runcRoots = state.resolve("runc");
-    if (Files.isDirectory(runcRoots)) {
-      try (DirectoryStream<Path> roots = Files.newDirectoryStream(runcRoots)) {
-        for (Path root : roots) {
-          try (DirectoryStream<Path> ids = Files.newDirectoryStream(root)) {
-            for (Path id : ids) {
-              new ProcessBuilder("runc", "--root", root.toString(), "delete", "--force", id.getFileName().toString())
-                  .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            }
-          }
-        }
-      }
-    }
-    for (int pid : conmonsUnder(state)) {
-      try {
-        Syscalls.kill(pid, 9);
-      } catch (NativeException ignored) {
-        // gone meanwhile
-      }
-    }
-    for (Path mount : mountsUnder(dir)) {
-      try {
-        Syscalls.unmount(mount, Syscalls.MNT_DETACH);
-      } catch (NativeException ignored) {
-        // unmounted with its parent
-      }
-    }
-    for (Path controller : cgroupMounts()) {
-      Path parent = controller.resolve(cgroupParent);
-      if (Files.isDirectory(parent)) {
-        List<Path> dirs;
-        try (Stream<Path> walk = Files.walk(parent)) {
-          dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path d : dirs) {
-          Files.deleteIfExists(d);
-        }
-      }
-    }
-  }
-
-  private static List<Path> cgroupMounts() throws IOException {
-    List<Path> mounts = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String type = line.substring(line.indexOf(" - ") + 3).split(" ")[0];
-      if (type.equals("cgroup") || type.equals("cgroup2")) {
-        mounts.add(Path.of(line.split(" ")[4]));
-      }
-    }
-    return mounts;
-  }
-
-  static List<Path> mountsUnder(Path dir) throws IOException {
-    String prefix = dir.toRealPath().toString();
-    List<Path> mounts = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String point = line.split(" ")[4];
-      if (point.equals(prefix) || point.startsWith(prefix + "/")) {
-        mounts.add(Path.of(point));
-      }
-    }
-    mounts.sort(Comparator.comparing(Path::toString).reversed());
-    return mounts;
-  }
-
-  static List<Integer> conmonsUnder(Path dir) throws IOException {
-    List<Integer> pids = new ArrayList<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-      for (Path proc : procs) {
-        try {
-          String comm = Files.readString(proc.resolve("comm")).trim();
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
-          if (comm.equals("conmon") && cmdline.contains(dir.toString())) {
-            pids.add(Integer.parseInt(proc.getFileName().toString()));
-          }
-        } catch (IOException | RuntimeException ignored) {
-          // the process ended while we looked
-        }
-      }
-    }
-    return pids;
   }
 
   /** Debian's busybox-static with the applets the tests use. */

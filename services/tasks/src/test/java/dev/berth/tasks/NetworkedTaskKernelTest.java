@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -94,7 +95,7 @@ class NetworkedTaskKernelTest {
         networkDb.close();
       }
       // pins of network namespaces a failed test left (rig.close unmounts what lies under dir too)
-      for (Path mount : TaskRig.mountsUnder(dir)) {
+      for (Path mount : HostLeftovers.mountsUnder(dir)) {
         try {
           Syscalls.unmount(mount, Syscalls.MNT_DETACH);
         } catch (NativeException ignored) {
@@ -135,7 +136,7 @@ class NetworkedTaskKernelTest {
     assertEquals(List.of(), listAttachments());
     assertFalse(inHost("curl", "-s", "--max-time", "1", "http://127.0.0.1:" + port + "/").ok(), "port closed");
     assertEquals("", inHost("ip", "-o", "link", "show", "type", "veth").output().strip(), "veths left");
-    assertEquals(List.of(), TaskRig.mountsUnder(dir), "rootfs or network namespace pins left");
+    assertEquals(List.of(), HostLeftovers.mountsUnder(dir), "rootfs or network namespace pins left");
   }
 
   @Test
@@ -155,7 +156,7 @@ class NetworkedTaskKernelTest {
 
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("quiet").build());
     assertEquals(List.of(), listAttachments());
-    assertEquals(List.of(), TaskRig.mountsUnder(dir), "rootfs or network namespace pins left");
+    assertEquals(List.of(), HostLeftovers.mountsUnder(dir), "rootfs or network namespace pins left");
   }
 
   @Test
@@ -210,7 +211,7 @@ class NetworkedTaskKernelTest {
     assertEquals(List.of(), listAttachments());
     assertFalse(Files.exists(rig.state.resolve("tasks/default/badports")));
     assertFalse(Files.exists(rig.state.resolve("tasks/default/nowhere")));
-    assertEquals(List.of(), TaskRig.mountsUnder(dir));
+    assertEquals(List.of(), HostLeftovers.mountsUnder(dir));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,9 +168,9 @@ class RunningTaskKernelTest {
     assertEquals(Status.STOPPED, status());
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("sleeper").build());
     assertTrue(Files.notExists(rig.state.resolve("tasks/default/sleeper")));
-    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
-    assertEquals(List.of(), TaskRig.conmonsUnder(rig.state));
-    for (Path controller : TaskRig.cgroupMounts()) {
+    assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.conmonsUnder(rig.state));
+    for (Path controller : HostLeftovers.cgroupMounts()) {
       assertFalse(Files.exists(controller.resolve(rig.cgroupParent).resolve("sleeper")), "cgroup left in " + controller);
     }
     assertEquals(List.of(), Files.list(rig.state.resolve("s")).toList());

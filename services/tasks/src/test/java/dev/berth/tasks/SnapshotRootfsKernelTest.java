@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -80,7 +81,7 @@ class SnapshotRootfsKernelTest {
     assertEquals("from the snapshot\n", out.get(10, TimeUnit.SECONDS));
     assertEquals(List.of("default/overlayfs/snap-1"), asked);
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("snapped").build());
-    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
   }
 
   @Test
@@ -89,6 +90,6 @@ class SnapshotRootfsKernelTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("unsnapped").build()));
     assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +57,8 @@ class TaskErrorsKernelTest {
   }
 
   private void assertNothingLeft() throws Exception {
-    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
-    assertEquals(List.of(), TaskRig.conmonsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.conmonsUnder(rig.state));
     Path tasks = rig.state.resolve("tasks/default");
     assertTrue(Files.notExists(tasks) || Files.list(tasks).findAny().isEmpty(), "no bundle left");
     Path runc = rig.state.resolve("runc/default");
@@ -126,7 +127,7 @@ class TaskErrorsKernelTest {
     StatusRuntimeException e = fails(Status.Code.UNKNOWN, () -> rig.tasksApi.create(create("nocmd")));
     assertTrue(e.getStatus().getDescription().contains("no-such-command"), e.getStatus().getDescription());
     assertNothingLeft();
-    for (Path controller : TaskRig.cgroupMounts()) {
+    for (Path controller : HostLeftovers.cgroupMounts()) {
       assertTrue(Files.notExists(controller.resolve(rig.cgroupParent).resolve("nocmd")), "cgroup left in " + controller);
     }
   }

@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,8 +66,8 @@ class TaskLifecycleKernelTest {
     assertEquals(0, deleted.getExitStatus());
     assertTrue(Files.notExists(bundle), "bundle removed");
     assertTrue(Files.exists(log), "the log stays with the container");
-    assertEquals(java.util.List.of(), TaskRig.mountsUnder(rig.state));
-    assertEquals(java.util.List.of(), TaskRig.conmonsUnder(rig.state));
+    assertEquals(java.util.List.of(), HostLeftovers.mountsUnder(rig.state));
+    assertEquals(java.util.List.of(), HostLeftovers.conmonsUnder(rig.state));
     assertEquals(java.util.List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"),
         rig.events.topics().stream().filter(t -> t.startsWith("/tasks/")).toList());
   }
@@ -162,8 +163,8 @@ class TaskLifecycleKernelTest {
     assertEquals(137, deleted.getExitStatus());
     assertEquals(137, exit.get(10, TimeUnit.SECONDS).getExitStatus());
     assertEquals("", out.get(10, TimeUnit.SECONDS));
-    assertEquals(java.util.List.of(), TaskRig.mountsUnder(rig.state));
-    assertEquals(java.util.List.of(), TaskRig.conmonsUnder(rig.state));
+    assertEquals(java.util.List.of(), HostLeftovers.mountsUnder(rig.state));
+    assertEquals(java.util.List.of(), HostLeftovers.conmonsUnder(rig.state));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,8 +113,8 @@ class TaskRestartKernelTest {
       DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId(id).build());
       assertEquals(id.equals("keeper") ? 137 : id.equals("quitter") ? 7 : 0, deleted.getExitStatus());
     }
-    assertEquals(List.of(), TaskRig.mountsUnder(rig.state));
-    assertEquals(List.of(), TaskRig.conmonsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
+    assertEquals(List.of(), HostLeftovers.conmonsUnder(rig.state));
     assertEquals(List.of(), Files.list(rig.state.resolve("tasks/default")).toList());
   }
 }

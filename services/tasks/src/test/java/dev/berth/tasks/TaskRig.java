@@ -18,6 +18,7 @@ import dev.berth.tasks.containers.ContainersService;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
 import dev.berth.tasks.runtime.RuntimeConfig;
+import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -130,126 +131,14 @@ final class TaskRig implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      removeTasks();
+      HostLeftovers.removeTasks(tasksApi);
     } finally {
       services.close();
       manager.close();
       api.close();
-      scrub();
+      HostLeftovers.scrub(state, dir, cgroupParent);
       store.close();
     }
   }
 
-  private void removeTasks() {
-    List<Process> tasks;
-    try {
-      tasks = tasksApi.list(ListTasksRequest.getDefaultInstance()).getTasksList();
-    } catch (StatusRuntimeException e) {
-      return;
-    }
-    for (Process p : tasks) {
-      try {
-        tasksApi.kill(KillRequest.newBuilder().setContainerId(p.getContainerId()).setSignal(9).setAll(true).build());
-      } catch (StatusRuntimeException ignored) {
-        // stopped already
-      }
-      try {
-        tasksApi.withDeadlineAfter(10, TimeUnit.SECONDS).wait(WaitRequest.newBuilder().setContainerId(p.getContainerId()).build());
-        tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId(p.getContainerId()).build());
-      } catch (StatusRuntimeException ignored) {
-        // the scrub below takes care of whatever is left
-      }
-    }
-  }
-
-  /** Removes whatever a failed test may have left: runtime containers, monitors, mounts, cgroups. */
-  private void scrub() throws IOException, InterruptedException {
-    Path runcRoots = state.resolve("runc");
-    if (Files.isDirectory(runcRoots)) {
-      try (DirectoryStream<Path> roots = Files.newDirectoryStream(runcRoots)) {
-        for (Path root : roots) {
-          try (DirectoryStream<Path> ids = Files.newDirectoryStream(root)) {
-            for (Path id : ids) {
-              new ProcessBuilder("runc", "--root", root.toString(), "delete", "--force", id.getFileName().toString())
-                  .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            }
-          }
-        }
-      }
-    }
-    for (int pid : conmonsUnder(state)) {
-      try {
-        Syscalls.kill(pid, 9);
-      } catch (NativeException ignored) {
-        // gone meanwhile
-      }
-    }
-    for (Path mount : mountsUnder(dir)) {
-      try {
-        Syscalls.unmount(mount, Syscalls.MNT_DETACH);
-      } catch (NativeException ignored) {
-        // unmounted with its parent
-      }
-    }
-    for (Path controller : cgroupMounts()) {
-      Path parent = controller.resolve(cgroupParent);
-      if (Files.isDirectory(parent)) {
-        List<Path> dirs;
-        try (Stream<Path> walk = Files.walk(parent)) {
-          dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path d : dirs) {
-          Files.deleteIfExists(d);
-        }
-      }
-    }
-  }
-
-  static List<Path> cgroupMounts() throws IOException {
-    List<Path> mounts = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String[] f = line.split(" ");
-      int dash = line.indexOf(" - ");
-      String type = line.substring(dash + 3).split(" ")[0];
-      if (type.equals("cgroup") || type.equals("cgroup2")) {
-        mounts.add(Path.of(f[4]));
-      }
-    }
-    return mounts;
-  }
-
-  /** Mount points at or below {@code dir}, deepest first. */
-  static List<Path> mountsUnder(Path dir) throws IOException {
-    String prefix = dir.toRealPath().toString();
-    List<Path> mounts = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String point = line.split(" ")[4];
-      if (point.equals(prefix) || point.startsWith(prefix + "/")) {
-        mounts.add(Path.of(point));
-      }
-    }
-    mounts.sort(Comparator.comparing(Path::toString).reversed());
-    return mounts;
-  }
-
-  /** conmon processes whose command line names {@code dir}. */
-  static List<Integer> conmonsUnder(Path dir) throws IOException {
-    List<Integer> pids = new ArrayList<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-      for (Path proc : procs) {
-        try {
-          String comm = Files.readString(proc.resolve("comm")).trim();
-          String stat = Files.readString(proc.resolve("stat"));
-          boolean zombie = stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
-          if (comm.equals("conmon") && !zombie && cmdline.contains(dir.toString())) {
-            pids.add(Integer.parseInt(proc.getFileName().toString()));
-          }
-        } catch (IOException | RuntimeException ignored) {
-          // the process ended while we looked
-        }
-      }
-    }
-    return pids;
-  }
 }
