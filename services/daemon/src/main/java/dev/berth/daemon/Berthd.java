@@ -108,7 +108,7 @@ public final class Berthd implements AutoCloseable {
       if (allInOne) {
         servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor));
       }
-      started.values().forEach(g -> g.whenServing().run());
+      started.values().forEach(g -> g.background().start().run());
       LOG.info("berthd ready: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
       return new Berthd(locks, List.copyOf(started.values()), servers, inProcess, inProcessChannel, store, executor);
     } catch (IOException | RuntimeException e) {
@@ -116,6 +116,7 @@ public final class Berthd implements AutoCloseable {
       if (inProcess != null) {
         inProcess.shutdownNow();
       }
+      started.values().forEach(g -> g.background().stop().run());
       inProcessChannel.shutdownNow();
       started.values().forEach(Berthd::closeQuietly);
       if (store != null) {
@@ -154,6 +155,7 @@ public final class Berthd implements AutoCloseable {
   @Override
   public void close() {
     try {
+      groups.forEach(g -> g.background().stop().run());
       servers.forEach(UnixSocketServer::beginShutdown);
       inProcess.shutdown();
       for (UnixSocketServer s : servers) {

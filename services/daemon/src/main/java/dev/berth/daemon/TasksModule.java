@@ -41,9 +41,8 @@ final class TasksModule {
       RestartMonitor restarts = new RestartMonitor(api);
       return new ServiceGroup(ServiceGroups.TASKS,
           List.of(new ContainersService(containers, events), new TasksService(tasks), logs),
-          restarts::start,
+          new ServiceGroup.Background(restarts::start, restarts::close),
           () -> {
-            restarts.close();
             logs.close();
             tasks.close();
           });
