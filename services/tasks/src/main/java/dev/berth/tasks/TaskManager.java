@@ -106,6 +106,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     for (Task t : new TaskRecovery(manager.layout, config, manager.tracking, manager.teardown).recover()) {
       manager.tasks.put(new Key(t.namespace, t.id), t);
     }
+    manager.networking.detachOrphans((namespace, id) -> manager.tasks.containsKey(new Key(namespace, id)));
     LOG.info("tasks: " + manager.tasks.size() + " found in " + state + ", cgroups " + manager.cgroups.mode()
         + (manager.host.hasSysResource() ? "" : ", without CAP_SYS_RESOURCE"));
     return manager;

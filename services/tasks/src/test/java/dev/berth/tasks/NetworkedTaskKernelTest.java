@@ -1,6 +1,5 @@
 package dev.berth.tasks;
 
-import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,11 +9,16 @@ import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.DetachRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.namespaces.v1.ListNamespacesRequest;
+import containerd.services.namespaces.v1.ListNamespacesResponse;
+import containerd.services.namespaces.v1.Namespace;
+import containerd.services.namespaces.v1.NamespacesGrpc;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.KillRequest;
@@ -27,9 +31,11 @@ import dev.berth.network.NetworkConfig;
 import dev.berth.network.NetworkServices;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +82,9 @@ class NetworkedTaskKernelTest {
         .withHostNetns(Path.of("/run/netns", hostNetns))
         .withDefaultBridge("bn" + suffix)
         .withHostResolvConf(resolvConf));
-    rig = TaskRig.start(dir, NetworkServices.of(network).toArray(BindableService[]::new));
+    List<BindableService> api = new ArrayList<>(NetworkServices.of(network));
+    api.add(new DefaultNamespaceOnly());
+    rig = TaskRig.start(dir, api.toArray(BindableService[]::new));
     attachments = AttachmentsGrpc.newBlockingStub(rig.api());
   }
 
@@ -222,6 +230,28 @@ class NetworkedTaskKernelTest {
     assertEquals("second\n", runToEnd("again"));
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("again").build());
     assertEquals(List.of(), listAttachments());
+  }
+
+  @Test
+  void attachmentsNoTaskHoldsAreDetachedWhenTheManagerStarts() throws Exception {
+    attachments.attach(AttachRequest.newBuilder().setContainerId("ghost").setNetwork("none")
+        .putLabels("io.berth.attached-by", "tasks").build());
+    attachments.attach(AttachRequest.newBuilder().setContainerId("someone-elses").setNetwork("none").build());
+    rig.shutdown();
+    rig.reopen();
+    assertEquals(List.of("someone-elses"), listAttachments().stream().map(Attachment::getContainerId).toList(),
+        "only what tasks attached, and no task holds, goes");
+    attachments.detach(DetachRequest.newBuilder().setContainerId("someone-elses").build());
+  }
+
+  /** The one namespace these tests use, as the Namespaces service would list it. */
+  private static final class DefaultNamespaceOnly extends NamespacesGrpc.NamespacesImplBase {
+    @Override
+    public void list(ListNamespacesRequest request, StreamObserver<ListNamespacesResponse> response) {
+      response.onNext(ListNamespacesResponse.newBuilder()
+          .addNamespaces(Namespace.newBuilder().setName("default")).build());
+      response.onCompleted();
+    }
   }
 
   @Test

@@ -8,6 +8,9 @@ import berth.network.v1.DetachRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Mode;
 import containerd.services.containers.v1.Container;
+import containerd.services.namespaces.v1.ListNamespacesRequest;
+import containerd.services.namespaces.v1.Namespace;
+import containerd.services.namespaces.v1.NamespacesGrpc;
 import dev.berth.common.grpc.Channels;
 import dev.berth.tasks.spec.OciSpec;
 import io.grpc.Channel;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.logging.Logger;
 
 /**
@@ -120,6 +124,31 @@ public final class ContainerNetworking {
         + " is still attached from an earlier task; detaching it first");
     detach(namespace, containerId);
     return true;
+  }
+
+  /**
+   * Detaches what tasks attached and no task holds any more: what a crash between Attach and the
+   * task's record, or a Detach that failed on Delete, left behind. Runs when berthd starts; if
+   * the Namespaces or Attachments service cannot be reached then (services in separate
+   * processes starting in another order), it says so and leaves them for the next start.
+   */
+  public void detachOrphans(BiPredicate<String, String> hasTask) {
+    try {
+      List<String> namespaces = NamespacesGrpc.newBlockingStub(api).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+          .list(ListNamespacesRequest.getDefaultInstance()).getNamespacesList().stream()
+          .map(Namespace::getName).toList();
+      for (String namespace : namespaces) {
+        for (Attachment a : attachments(namespace).list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsList()) {
+          if (OWNER.equals(a.getLabelsMap().get(OWNER_LABEL)) && !hasTask.test(namespace, a.getContainerId())) {
+            LOG.info("detaching " + a.getContainerId() + " in namespace " + namespace
+                + " from " + a.getNetwork() + ": no task holds the attachment");
+            detach(namespace, a.getContainerId());
+          }
+        }
+      }
+    } catch (StatusRuntimeException e) {
+      LOG.warning("cannot look for attachments no task holds: " + e.getStatus());
+    }
   }
 
   /** Detaches the container from every network; nothing happens if it is not attached. */
