@@ -37,11 +37,15 @@ final class TasksModule {
       ContainerStore containers = new ContainerStore(store, namespaces);
       TaskManager tasks = TaskManager.open(config.state(), containers, events, api, RuntimeConfig.defaults());
       LogsService logs = new LogsService(tasks);
-      // restart policies are berthd's to carry out, through the APIs, once they answer
+      // once every service answers: attachments a crash left behind go, and restart policies,
+      // berthd's to carry out, start being carried out
       RestartMonitor restarts = new RestartMonitor(api);
       return new ServiceGroup(ServiceGroups.TASKS,
           List.of(new ContainersService(containers, events), new TasksService(tasks), logs),
-          new ServiceGroup.Background(restarts::start, restarts::close),
+          new ServiceGroup.Background(() -> {
+            tasks.detachOrphanedAttachments();
+            restarts.start();
+          }, restarts::close),
           () -> {
             logs.close();
             tasks.close();

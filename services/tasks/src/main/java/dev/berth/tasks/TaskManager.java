@@ -106,10 +106,18 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     for (Task t : new TaskRecovery(manager.layout, config, manager.tracking, manager.teardown).recover()) {
       manager.tasks.put(new Key(t.namespace, t.id), t);
     }
-    manager.networking.detachOrphans((namespace, id) -> manager.tasks.containsKey(new Key(namespace, id)));
     LOG.info("tasks: " + manager.tasks.size() + " found in " + state + ", cgroups " + manager.cgroups.mode()
         + (manager.host.hasSysResource() ? "" : ", without CAP_SYS_RESOURCE"));
     return manager;
+  }
+
+  /**
+   * Detaches network attachments that tasks made and no task holds any more (a crash between
+   * Attach and the task's record, a Detach that failed). Needs the Namespaces and Attachments
+   * services to answer: berthd calls it once every service serves.
+   */
+  public void detachOrphanedAttachments() {
+    networking.detachOrphans((namespace, id) -> tasks.containsKey(new Key(namespace, id)));
   }
 
   public Process create(String namespace, CreateTaskRequest request) {

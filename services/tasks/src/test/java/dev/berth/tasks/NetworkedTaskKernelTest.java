@@ -239,6 +239,7 @@ class NetworkedTaskKernelTest {
     attachments.attach(AttachRequest.newBuilder().setContainerId("someone-elses").setNetwork("none").build());
     rig.shutdown();
     rig.reopen();
+    rig.manager.detachOrphanedAttachments();
     assertEquals(List.of("someone-elses"), listAttachments().stream().map(Attachment::getContainerId).toList(),
         "only what tasks attached, and no task holds, goes");
     attachments.detach(DetachRequest.newBuilder().setContainerId("someone-elses").build());
@@ -264,6 +265,7 @@ class NetworkedTaskKernelTest {
 
     rig.shutdown();
     rig.reopen();
+    rig.manager.detachOrphanedAttachments();
     ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("survivor").build());
     rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("survivor").setSignal(9).build());
     exit.get(20, TimeUnit.SECONDS);
