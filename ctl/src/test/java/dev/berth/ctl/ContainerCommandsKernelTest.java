@@ -14,10 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,37 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stats, cp, logs, events, the task and container views, completion) against a whole berthd in
  * the test JVM, on the real kernel.
  */
-class ContainerCommandsKernelTest {
+class ContainerCommandsKernelTest extends BerthdKernelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static BerthdInJvm berthd;
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() throws Exception {
-    berthd = BerthdInJvm.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (berthd != null) {
-      berthd.close();
-    }
-  }
-
-  @AfterEach
-  void removeContainers() {
-    for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
-      berthd.ctl("rm", "-f", "-v", id);
-    }
-  }
-
-  private static Cli.Result ok(String... args) {
-    Cli.Result r = berthd.ctl(args);
-    assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
-    return r;
-  }
 
   private static String status(String container) throws Exception {
     return JSON.readTree(ok("inspect", container).stdout()).get(0).get("State").get("Status").asText();

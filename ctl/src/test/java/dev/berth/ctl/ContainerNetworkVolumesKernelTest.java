@@ -13,10 +13,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,34 +21,8 @@ import org.junit.jupiter.api.Test;
  * ports, the network modes, named volumes, a memory limit the kernel enforces. A whole berthd in
  * the test JVM on the real kernel, its networks in a network namespace of the test's own.
  */
-class ContainerNetworkVolumesKernelTest {
+class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static BerthdInJvm berthd;
-
-  @BeforeAll
-  static void start() throws Exception {
-    berthd = BerthdInJvm.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (berthd != null) {
-      berthd.close();
-    }
-  }
-
-  @AfterEach
-  void removeContainers() {
-    for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
-      berthd.ctl("rm", "-f", "-v", id);
-    }
-  }
-
-  private static Cli.Result ok(String... args) {
-    Cli.Result r = berthd.ctl(args);
-    assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
-    return r;
-  }
 
   @Test
   void publishedPortAnswersOnTheHost() throws Exception {

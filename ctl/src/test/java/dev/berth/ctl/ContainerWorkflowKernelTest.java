@@ -15,10 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,37 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The docker-style workflow through berthctl's command line against a whole berthd in the test
  * JVM, as root on the real kernel: busybox containers run by runc under conmon.
  */
-class ContainerWorkflowKernelTest {
+class ContainerWorkflowKernelTest extends BerthdKernelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static BerthdInJvm berthd;
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void start() throws Exception {
-    berthd = BerthdInJvm.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (berthd != null) {
-      berthd.close();
-    }
-  }
-
-  @AfterEach
-  void removeContainers() {
-    for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
-      berthd.ctl("rm", "-f", "-v", id);
-    }
-  }
-
-  private static Cli.Result ok(String... args) {
-    Cli.Result r = berthd.ctl(args);
-    assertEquals(0, r.exit(), r::toString);
-    return r;
-  }
 
   private static List<String> containerIds() {
     return new ContainerClient(berthd.channel()).list().stream().map(c -> c.getId()).toList();
