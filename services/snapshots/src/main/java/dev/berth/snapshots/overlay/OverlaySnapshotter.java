@@ -2,6 +2,7 @@ package dev.berth.snapshots.overlay;
 
 import dev.berth.common.filter.Filter;
 import dev.berth.common.fs.AtomicFiles;
+import dev.berth.common.fs.FileTrees;
 import dev.berth.common.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
@@ -9,7 +10,7 @@ import dev.berth.snapshots.SnapshotInfo;
 import dev.berth.snapshots.SnapshotKind;
 import dev.berth.snapshots.SnapshotUsage;
 import dev.berth.snapshots.Snapshotter;
-import dev.berth.snapshots.fs.FileTrees;
+import dev.berth.snapshots.fs.TreeUsage;
 import dev.berth.snapshots.mount.MountSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -187,7 +188,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     Labels.validate(labels);
     SnapshotRecord active = store.read(c -> committable(c, namespace, name, key));
     // measured outside the transaction: walking a large layer must not hold up other writers
-    FileTrees.Usage usage = FileTrees.usage(fsDir(active.id()));
+    SnapshotUsage usage = TreeUsage.of(fsDir(active.id()));
     store.write(c -> {
       SnapshotRecord s = committable(c, namespace, name, key);
       if (s.id() != active.id()) {
@@ -293,8 +294,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     if (s.kind() != SnapshotKind.ACTIVE) {
       return new SnapshotUsage(s.size(), s.inodes());
     }
-    FileTrees.Usage u = FileTrees.usage(fsDir(s.id()));
-    return new SnapshotUsage(u.size(), u.inodes());
+    return TreeUsage.of(fsDir(s.id()));
   }
 
   @Override
