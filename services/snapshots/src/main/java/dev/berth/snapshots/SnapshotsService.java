@@ -66,12 +66,9 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
   @Override
   public void prepare(PrepareSnapshotRequest request, StreamObserver<PrepareSnapshotResponse> response) {
     Snapshotter sn = snapshotter(request.getSnapshotter());
-    String key = SnapshotKeys.validate("key", request.getKey());
     String ns = RequestContext.namespace();
-    namespaces.ensure(ns);
-    addToLease(ns, sn, key);
-    List<MountSpec> mounts = IoCalls.internalOnFailure(
-        () -> sn.prepare(ns, key, request.getParent(), request.getLabelsMap()));
+    String key = SnapshotKeys.validate("key", request.getKey());
+    List<MountSpec> mounts = create(ns, sn, key, () -> sn.prepare(ns, key, request.getParent(), request.getLabelsMap()));
     events.publish(ns, "/snapshot/prepare", SnapshotPrepare.newBuilder()
         .setKey(key).setParent(request.getParent()).setSnapshotter(sn.name()).build());
     response.onNext(PrepareSnapshotResponse.newBuilder().addAllMounts(ProtoMounts.toProto(mounts)).build());
@@ -81,14 +78,18 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
   @Override
   public void view(ViewSnapshotRequest request, StreamObserver<ViewSnapshotResponse> response) {
     Snapshotter sn = snapshotter(request.getSnapshotter());
-    String key = SnapshotKeys.validate("key", request.getKey());
     String ns = RequestContext.namespace();
-    namespaces.ensure(ns);
-    addToLease(ns, sn, key);
-    List<MountSpec> mounts = IoCalls.internalOnFailure(
-        () -> sn.view(ns, key, request.getParent(), request.getLabelsMap()));
+    String key = SnapshotKeys.validate("key", request.getKey());
+    List<MountSpec> mounts = create(ns, sn, key, () -> sn.view(ns, key, request.getParent(), request.getLabelsMap()));
     response.onNext(ViewSnapshotResponse.newBuilder().addAllMounts(ProtoMounts.toProto(mounts)).build());
     response.onCompleted();
+  }
+
+  /** What Prepare and View share: the namespace exists and the lease holds the key before the snapshot does. */
+  private List<MountSpec> create(String ns, Snapshotter sn, String key, IoCalls.IoCall<List<MountSpec>> make) {
+    namespaces.ensure(ns);
+    addToLease(ns, sn, key);
+    return IoCalls.internalOnFailure(make);
   }
 
   @Override
