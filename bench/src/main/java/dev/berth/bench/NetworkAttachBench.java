@@ -3,7 +3,7 @@ package dev.berth.bench;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.DetachRequest;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 

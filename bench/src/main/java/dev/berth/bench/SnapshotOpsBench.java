@@ -5,7 +5,7 @@ import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 

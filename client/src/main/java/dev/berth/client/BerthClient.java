@@ -2,7 +2,7 @@ package dev.berth.client;
 
 import dev.berth.client.content.ContentClient;
 import dev.berth.client.images.ImageClient;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;

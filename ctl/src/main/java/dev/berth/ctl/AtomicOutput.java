@@ -1,6 +1,6 @@
 package dev.berth.ctl;
 
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.fs.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.berth.ctl;
 
 import dev.berth.client.containers.ContainerClient;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;

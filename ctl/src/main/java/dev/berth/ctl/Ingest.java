@@ -6,7 +6,7 @@ import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
 import dev.berth.client.content.WriteStream;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.berth.ctl;
 
 import dev.berth.client.testing.TestImages;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import dev.berth.daemon.Berthd;
 import dev.berth.daemon.DaemonConfig;
 import io.grpc.Channel;

@@ -13,7 +13,7 @@ import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
 import dev.berth.client.ClientException;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;

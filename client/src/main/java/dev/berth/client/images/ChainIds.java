@@ -1,6 +1,6 @@
 package dev.berth.client.images;
 
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.berth.client.leases;
 import containerd.services.leases.v1.CreateRequest;
 import containerd.services.leases.v1.DeleteRequest;
 import containerd.services.leases.v1.LeasesGrpc;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;

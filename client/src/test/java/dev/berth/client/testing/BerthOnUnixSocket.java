@@ -1,6 +1,6 @@
 package dev.berth.client.testing;
 
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.leases.GrpcLeaseRecorder;

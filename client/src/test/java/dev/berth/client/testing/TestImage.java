@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.MediaTypes;
 import dev.berth.client.images.Platform;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

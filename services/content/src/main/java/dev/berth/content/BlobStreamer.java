@@ -2,7 +2,7 @@ package dev.berth.content;
 
 import com.google.protobuf.UnsafeByteOperations;
 import containerd.services.content.v1.ReadContentResponse;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.nio.ByteBuffer;

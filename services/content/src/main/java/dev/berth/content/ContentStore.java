@@ -1,6 +1,6 @@
 package dev.berth.content;
 
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Map;

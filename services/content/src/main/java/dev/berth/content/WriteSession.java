@@ -3,7 +3,7 @@ package dev.berth.content;
 import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import io.grpc.stub.StreamObserver;
 import java.util.logging.Logger;
 

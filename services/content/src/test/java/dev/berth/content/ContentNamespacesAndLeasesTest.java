@@ -11,7 +11,7 @@ import containerd.services.content.v1.InfoRequest;
 import containerd.services.content.v1.ListContentRequest;
 import containerd.services.content.v1.StatusRequest;
 import containerd.services.leases.v1.Resource;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import io.grpc.Status.Code;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -19,7 +19,7 @@ import containerd.services.content.v1.ReadContentResponse;
 import containerd.services.content.v1.Status;
 import containerd.services.content.v1.StatusRequest;
 import containerd.services.content.v1.UpdateRequest;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import io.grpc.Status.Code;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import containerd.services.content.v1.StatusRequest;
 import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import io.grpc.Status.Code;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

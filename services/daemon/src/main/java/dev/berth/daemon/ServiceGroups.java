@@ -16,7 +16,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.introspection.v1.Plugin;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.client.testing.TestImages;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

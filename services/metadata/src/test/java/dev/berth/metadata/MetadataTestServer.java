@@ -10,7 +10,7 @@ import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import containerd.services.introspection.v1.Plugin;
 import containerd.types.Descriptor;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.metadata.namespaces.NamespaceUsage;

@@ -9,7 +9,7 @@ import berth.network.v1.GetAttachmentResponse;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListAttachmentsResponse;
 import com.google.protobuf.Empty;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 

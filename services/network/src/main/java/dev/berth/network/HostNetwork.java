@@ -1,6 +1,6 @@
 package dev.berth.network;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.network.ipam.Subnet;
 import dev.berth.network.linux.Link;
 import dev.berth.network.linux.NetnsThread;

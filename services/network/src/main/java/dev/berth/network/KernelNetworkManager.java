@@ -1,9 +1,9 @@
 package dev.berth.network;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.BerthException;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.BerthException;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.network.files.ContainerFiles;

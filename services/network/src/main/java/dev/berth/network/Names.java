@@ -1,7 +1,7 @@
 package dev.berth.network;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 import dev.berth.network.ipam.Ipv4;
 import java.util.regex.Pattern;
 

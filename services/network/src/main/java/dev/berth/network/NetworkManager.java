@@ -1,6 +1,6 @@
 package dev.berth.network;
 
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import java.util.List;
 
 /**

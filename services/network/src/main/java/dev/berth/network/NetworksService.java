@@ -9,7 +9,7 @@ import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.ListNetworksResponse;
 import berth.network.v1.NetworksGrpc;
 import com.google.protobuf.Empty;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import io.grpc.stub.StreamObserver;
 
 /** berth.network.v1.Networks over a {@link NetworkManager}. Serve it wrapped with {@code ServiceInterceptors.wrap}. */

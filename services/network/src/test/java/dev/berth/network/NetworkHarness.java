@@ -10,7 +10,7 @@ import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.DetachRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.NetworksGrpc;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.grpc.UnixSocketServer;
 import dev.berth.common.store.MetadataStore;

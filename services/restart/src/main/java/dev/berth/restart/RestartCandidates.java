@@ -10,7 +10,7 @@ import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import java.util.ArrayList;
 import java.util.List;

@@ -19,7 +19,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.types.Mount;
 import containerd.v1.types.Process;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.store.MetadataStore;

@@ -1,6 +1,6 @@
 package dev.berth.snapshots;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 
 /** Turns an I/O failure of the host (not the caller's fault) into INTERNAL for a gRPC handler. */

@@ -1,7 +1,7 @@
 package dev.berth.snapshots;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 
 /**
  * Snapshot keys and names are free-form strings (containerd's clients use digests and paths

@@ -1,6 +1,6 @@
 package dev.berth.snapshots;
 
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import dev.berth.snapshots.mount.MountSpec;
 import java.io.IOException;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * A snapshotter as containerd defines it: keys name snapshots within a namespace; active ones
  * are writable, views read-only, committed ones immutable parents for others. Failures a caller
- * causes are {@link dev.berth.common.grpc.BerthException}s carrying containerd's status codes.
+ * causes are {@link dev.berth.api.grpc.BerthException}s carrying containerd's status codes.
  */
 public interface Snapshotter {
   /** The name clients select it by, e.g. {@code overlayfs}. */

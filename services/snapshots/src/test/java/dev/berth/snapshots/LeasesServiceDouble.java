@@ -4,7 +4,7 @@ import com.google.protobuf.Empty;
 import containerd.services.leases.v1.AddResourceRequest;
 import containerd.services.leases.v1.DeleteResourceRequest;
 import containerd.services.leases.v1.LeasesGrpc;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;

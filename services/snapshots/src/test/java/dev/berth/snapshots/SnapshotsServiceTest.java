@@ -25,7 +25,7 @@ import containerd.services.snapshots.v1.UsageResponse;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Mount;
 import dev.berth.common.leases.GrpcLeaseRecorder;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.snapshots.overlay.OverlaySnapshotter;

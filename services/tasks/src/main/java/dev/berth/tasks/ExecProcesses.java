@@ -2,8 +2,8 @@ package dev.berth.tasks;
 
 import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.v1.types.Status;
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;

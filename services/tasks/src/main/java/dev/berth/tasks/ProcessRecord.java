@@ -2,7 +2,7 @@ package dev.berth.tasks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.berth.tasks;
 
 import containerd.types.Mount;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
 import dev.berth.tasks.runtime.RuntimeErrors;

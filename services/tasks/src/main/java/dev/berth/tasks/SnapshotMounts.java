@@ -3,7 +3,7 @@ package dev.berth.tasks;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -16,7 +16,7 @@ import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.types.Mount;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

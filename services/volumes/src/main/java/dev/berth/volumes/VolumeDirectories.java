@@ -1,6 +1,6 @@
 package dev.berth.volumes;
 
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;

@@ -2,9 +2,9 @@ package dev.berth.volumes;
 
 import berth.volumes.v1.Volume;
 import com.google.protobuf.Timestamp;
-import dev.berth.common.Identifiers;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;

@@ -11,7 +11,7 @@ import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.PruneVolumesResponse;
 import berth.volumes.v1.VolumesGrpc;
 import com.google.protobuf.Empty;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 

@@ -4,7 +4,7 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.Message;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.PublishRequest;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;

@@ -1,5 +1,7 @@
 package dev.berth.common.grpc;
 
+import dev.berth.api.grpc.BerthException;
+import dev.berth.api.grpc.Errors;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

@@ -1,5 +1,6 @@
 package dev.berth.common.grpc;
 
+import dev.berth.api.grpc.Errors;
 import containerd.services.namespaces.v1.CreateNamespaceRequest;
 import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;

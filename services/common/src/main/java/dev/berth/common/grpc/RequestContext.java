@@ -1,16 +1,10 @@
 package dev.berth.common.grpc;
 
 import io.grpc.Context;
-import io.grpc.Metadata;
+import dev.berth.api.grpc.Headers;
 
 /** What the caller's metadata headers say about the request: its namespace and lease. */
 public final class RequestContext {
-  public static final String DEFAULT_NAMESPACE = "default";
-  public static final Metadata.Key<String> NAMESPACE_HEADER =
-      Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
-  public static final Metadata.Key<String> LEASE_HEADER =
-      Metadata.Key.of("containerd-lease", Metadata.ASCII_STRING_MARSHALLER);
-
   static final Context.Key<String> NAMESPACE = Context.key("berth-namespace");
   static final Context.Key<String> LEASE = Context.key("berth-lease");
   static final Context.Key<Boolean> NAMESPACE_GIVEN = Context.key("berth-namespace-given");
@@ -20,7 +14,7 @@ public final class RequestContext {
   /** The namespace of the current call ({@code default} when the caller sent none). */
   public static String namespace() {
     String ns = NAMESPACE.get();
-    return ns == null ? DEFAULT_NAMESPACE : ns;
+    return ns == null ? Headers.DEFAULT_NAMESPACE : ns;
   }
 
   /** Whether the caller named a namespace in its headers. */

@@ -1,6 +1,7 @@
 package dev.berth.common.grpc;
 
-import dev.berth.common.Identifiers;
+import dev.berth.api.grpc.Headers;
+import dev.berth.api.Identifiers;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -17,8 +18,8 @@ public final class RequestContextInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    String namespace = headers.get(RequestContext.NAMESPACE_HEADER);
-    String lease = headers.get(RequestContext.LEASE_HEADER);
+    String namespace = headers.get(Headers.NAMESPACE);
+    String lease = headers.get(Headers.LEASE);
     if (namespace != null && !Identifiers.isValid(namespace)) {
       call.close(Status.INVALID_ARGUMENT.withDescription(
           "namespace " + Identifiers.printable(namespace)
@@ -26,7 +27,7 @@ public final class RequestContextInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     Context ctx = Context.current()
-        .withValue(RequestContext.NAMESPACE, namespace == null ? RequestContext.DEFAULT_NAMESPACE : namespace)
+        .withValue(RequestContext.NAMESPACE, namespace == null ? Headers.DEFAULT_NAMESPACE : namespace)
         .withValue(RequestContext.NAMESPACE_GIVEN, namespace != null)
         .withValue(RequestContext.LEASE, lease == null || lease.isEmpty() ? null : lease);
     return Contexts.interceptCall(ctx, call, headers, next);

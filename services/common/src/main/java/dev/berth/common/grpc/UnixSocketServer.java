@@ -1,5 +1,6 @@
 package dev.berth.common.grpc;
 
+import dev.berth.api.grpc.MessageLimits;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -27,14 +28,6 @@ import java.util.logging.Logger;
  * health and reflection. The socket is created mode 0660, optionally owned by a group.
  */
 public final class UnixSocketServer implements AutoCloseable {
-  /** containerd's clients send up to 16 MiB in one message. */
-  public static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
-  /**
-   * Bytes a peer may send before it waits for an acknowledgement. gRPC's default (1 MiB) is one
-   * containerd write chunk, so each chunk would wait a round trip; a Unix socket has no
-   * bandwidth-delay product worth probing for.
-   */
-  public static final int FLOW_CONTROL_WINDOW_BYTES = 16 << 20;
   /** sun_path holds 108 bytes including the terminating NUL. */
   private static final int MAX_SOCKET_PATH_BYTES = 107;
   private static final Logger LOG = Logger.getLogger(UnixSocketServer.class.getName());
@@ -75,8 +68,8 @@ public final class UnixSocketServer implements AutoCloseable {
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(worker)
         .executor(executor)
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-        .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
+        .maxInboundMessageSize(MessageLimits.MAX_MESSAGE_BYTES)
+        .flowControlWindow(MessageLimits.FLOW_CONTROL_WINDOW_BYTES)
         .permitKeepAliveWithoutCalls(true)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .addService(health.getHealthService())

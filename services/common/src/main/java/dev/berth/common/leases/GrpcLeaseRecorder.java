@@ -4,7 +4,7 @@ import containerd.services.leases.v1.AddResourceRequest;
 import containerd.services.leases.v1.DeleteResourceRequest;
 import containerd.services.leases.v1.LeasesGrpc;
 import containerd.services.leases.v1.Resource;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -3,7 +3,7 @@ package dev.berth.common.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.util.Map;
 import java.util.TreeMap;
 

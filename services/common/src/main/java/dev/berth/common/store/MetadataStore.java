@@ -1,6 +1,6 @@
 package dev.berth.common.store;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.berth.common.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.berth.common.testing;
 
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import dev.berth.common.grpc.ServiceInterceptors;
 import io.grpc.BindableService;
 import io.grpc.Channel;

@@ -1,7 +1,7 @@
 package dev.berth.content.file;
 
-import dev.berth.common.Digests;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Digests;
+import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,7 @@
 package dev.berth.content.file;
 
-import dev.berth.common.Digests;
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.Digests;
+import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.berth.content.file;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentInfo;

@@ -2,11 +2,11 @@ package dev.berth.content.file;
 
 import containerd.events.ContentCreate;
 import containerd.events.ContentDelete;
-import dev.berth.common.Digests;
-import dev.berth.common.Identifiers;
+import dev.berth.api.Digests;
+import dev.berth.api.Identifiers;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentInfo;

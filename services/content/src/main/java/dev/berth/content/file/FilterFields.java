@@ -1,6 +1,6 @@
 package dev.berth.content.file;
 
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import dev.berth.content.ContentInfo;
 import dev.berth.content.IngestStatus;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.berth.content.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.common.Digests;
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.Digests;
+import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

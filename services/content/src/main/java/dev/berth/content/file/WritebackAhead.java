@@ -1,6 +1,6 @@
 package dev.berth.content.file;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.Executor;

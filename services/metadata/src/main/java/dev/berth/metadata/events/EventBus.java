@@ -1,7 +1,7 @@
 package dev.berth.metadata.events;
 
 import containerd.services.events.v1.Envelope;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.berth.metadata.events;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 
 /** containerd's rule for event topics: {@code /component/.../action}, each component an identifier. */
 final class Topics {

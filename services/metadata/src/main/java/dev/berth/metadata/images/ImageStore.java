@@ -2,10 +2,10 @@ package dev.berth.metadata.images;
 
 import containerd.services.images.v1.Image;
 import containerd.types.Descriptor;
-import dev.berth.common.Digests;
-import dev.berth.common.Identifiers;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Digests;
+import dev.berth.api.Identifiers;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.EpochNanos;

@@ -16,7 +16,7 @@ import containerd.services.images.v1.ListImagesResponse;
 import containerd.services.images.v1.UpdateImageRequest;
 import containerd.services.images.v1.UpdateImageResponse;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;

@@ -6,7 +6,7 @@ import containerd.services.introspection.v1.Plugin;
 import containerd.services.introspection.v1.PluginsRequest;
 import containerd.services.introspection.v1.PluginsResponse;
 import containerd.services.introspection.v1.ServerResponse;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Optional;

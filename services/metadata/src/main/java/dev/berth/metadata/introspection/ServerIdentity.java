@@ -1,6 +1,6 @@
 package dev.berth.metadata.introspection;
 
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

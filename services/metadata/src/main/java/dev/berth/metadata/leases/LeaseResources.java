@@ -1,9 +1,9 @@
 package dev.berth.metadata.leases;
 
 import containerd.services.leases.v1.Resource;
-import dev.berth.common.Digests;
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Digests;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 
 /**
  * The kinds of resource a lease can hold, with containerd's answers: {@code content} (id: a

@@ -2,9 +2,9 @@ package dev.berth.metadata.leases;
 
 import containerd.services.leases.v1.Lease;
 import containerd.services.leases.v1.Resource;
-import dev.berth.common.Identifiers;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.EpochNanos;

@@ -11,7 +11,7 @@ import containerd.services.leases.v1.ListRequest;
 import containerd.services.leases.v1.ListResourcesRequest;
 import containerd.services.leases.v1.ListResourcesResponse;
 import containerd.services.leases.v1.ListResponse;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 

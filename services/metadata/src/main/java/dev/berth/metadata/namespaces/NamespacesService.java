@@ -16,7 +16,7 @@ import containerd.services.namespaces.v1.NamespacesGrpc;
 import containerd.services.namespaces.v1.UpdateNamespaceRequest;
 import containerd.services.namespaces.v1.UpdateNamespaceResponse;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 

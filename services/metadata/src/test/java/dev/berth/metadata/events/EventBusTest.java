@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import containerd.events.ContentDelete;
 import containerd.services.events.v1.Envelope;
-import dev.berth.common.filter.Filter;
+import dev.berth.api.filter.Filter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import containerd.services.images.v1.Image;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.images.ImageStore;
 import io.grpc.Status;

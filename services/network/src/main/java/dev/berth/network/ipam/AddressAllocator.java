@@ -1,6 +1,6 @@
 package dev.berth.network.ipam;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.util.Set;
 
 /**

@@ -1,7 +1,7 @@
 package dev.berth.network.ipam;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 
 /** An IPv4 address as its 32 bits. */
 public record Ipv4(int bits) implements Comparable<Ipv4> {

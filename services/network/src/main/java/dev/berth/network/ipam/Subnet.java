@@ -1,7 +1,7 @@
 package dev.berth.network.ipam;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 
 /** An IPv4 subnet: network address and prefix length. */
 public record Subnet(Ipv4 network, int prefix) {

@@ -1,6 +1,6 @@
 package dev.berth.network.ports;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.network.PortMapping;
 import java.io.Closeable;
 import java.io.IOException;

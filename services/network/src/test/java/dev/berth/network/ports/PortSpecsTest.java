@@ -3,7 +3,7 @@ package dev.berth.network.ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.network.PortMapping;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;

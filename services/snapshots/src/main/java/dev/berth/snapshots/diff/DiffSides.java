@@ -1,6 +1,6 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.snapshots.mount.MountSpec;
 import dev.berth.snapshots.mount.TempMount;
 import java.io.IOException;

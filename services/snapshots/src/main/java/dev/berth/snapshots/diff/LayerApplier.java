@@ -1,7 +1,7 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.common.Digests;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Digests;
+import dev.berth.api.grpc.Errors;
 import dev.berth.snapshots.mount.MountSpec;
 import io.grpc.Channel;
 import java.io.BufferedInputStream;

@@ -2,7 +2,7 @@ package dev.berth.snapshots.diff;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

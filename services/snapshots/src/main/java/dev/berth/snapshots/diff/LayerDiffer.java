@@ -1,6 +1,6 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import dev.berth.snapshots.mount.MountSpec;
 import io.grpc.Channel;
 import java.io.BufferedOutputStream;

@@ -1,8 +1,8 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.common.Identifiers;
+import dev.berth.api.Identifiers;
 import dev.berth.common.fs.FileTrees;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.snapshots.linux.Syscalls;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.common.Identifiers;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.Identifiers;
+import dev.berth.api.grpc.Errors;
 import dev.berth.snapshots.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;

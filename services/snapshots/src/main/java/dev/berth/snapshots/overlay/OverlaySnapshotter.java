@@ -1,9 +1,9 @@
 package dev.berth.snapshots.overlay;
 
-import dev.berth.common.filter.Filter;
-import dev.berth.common.fs.AtomicFiles;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.fs.AtomicFiles;
 import dev.berth.common.fs.FileTrees;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.snapshots.SnapshotInfo;

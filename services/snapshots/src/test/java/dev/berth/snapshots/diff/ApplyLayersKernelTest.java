@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import containerd.types.Descriptor;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import dev.berth.snapshots.linux.Syscalls;
 import dev.berth.snapshots.mount.TempMount;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,7 @@ import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Descriptor;
 import containerd.types.Mount;
 import dev.berth.common.testing.NoLeases;
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.content.ContentService;

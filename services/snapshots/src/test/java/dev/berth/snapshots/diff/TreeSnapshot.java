@@ -1,6 +1,6 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.common.Digests;
+import dev.berth.api.Digests;
 import dev.berth.snapshots.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.snapshots.SnapshotKind;
 import dev.berth.snapshots.mount.MountSpec;

@@ -17,8 +17,8 @@ import containerd.services.containers.v1.ListContainersResponse;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.containers.v1.UpdateContainerResponse;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.common.filter.Filter;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 

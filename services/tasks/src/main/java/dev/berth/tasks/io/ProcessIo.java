@@ -1,6 +1,6 @@
 package dev.berth.tasks.io;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.berth.tasks.logs;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.ReadLogsRequest;
 import com.google.protobuf.Timestamp;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.util.Optional;

@@ -11,7 +11,7 @@ import containerd.services.containers.v1.Container;
 import containerd.services.namespaces.v1.ListNamespacesRequest;
 import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;
-import dev.berth.common.grpc.Channels;
+import dev.berth.api.grpc.Channels;
 import dev.berth.tasks.spec.OciSpec;
 import io.grpc.Channel;
 import io.grpc.Status;

@@ -1,6 +1,6 @@
 package dev.berth.tasks.runtime;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

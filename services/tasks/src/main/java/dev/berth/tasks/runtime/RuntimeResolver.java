@@ -3,7 +3,7 @@ package dev.berth.tasks.runtime;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import containerd.runc.v1.Options;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import java.nio.file.Path;
 import java.util.Optional;

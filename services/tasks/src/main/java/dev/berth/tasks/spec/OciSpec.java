@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Iterator;

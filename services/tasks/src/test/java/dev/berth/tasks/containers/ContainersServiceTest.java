@@ -19,7 +19,7 @@ import containerd.services.containers.v1.ListContainerMessage;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import io.grpc.Status;

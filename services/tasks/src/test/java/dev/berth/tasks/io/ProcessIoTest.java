@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.grpc.BerthException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
 import com.google.protobuf.Timestamp;
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import dev.berth.common.testing.InProcessServices;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.protobuf.Any;
 import containerd.runc.v1.Options;
 import dev.berth.common.events.TypeUrls;
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import io.grpc.Status;
 import java.nio.file.Path;

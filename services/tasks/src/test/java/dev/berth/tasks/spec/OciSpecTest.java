@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.grpc.BerthException;
 import io.grpc.Status;
 import java.math.BigInteger;
 import java.util.List;

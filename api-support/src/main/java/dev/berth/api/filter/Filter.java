@@ -1,6 +1,6 @@
-package dev.berth.common.filter;
+package dev.berth.api.filter;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

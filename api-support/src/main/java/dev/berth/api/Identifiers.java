@@ -1,6 +1,6 @@
-package dev.berth.common;
+package dev.berth.api;
 
-import dev.berth.common.grpc.Errors;
+import dev.berth.api.grpc.Errors;
 import java.util.regex.Pattern;
 
 /**

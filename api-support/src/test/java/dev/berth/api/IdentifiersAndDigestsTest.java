@@ -1,11 +1,11 @@
-package dev.berth.common;
+package dev.berth.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.common.grpc.BerthException;
+import dev.berth.api.grpc.BerthException;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 

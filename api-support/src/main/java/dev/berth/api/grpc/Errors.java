@@ -1,4 +1,4 @@
-package dev.berth.common.grpc;
+package dev.berth.api.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusException;

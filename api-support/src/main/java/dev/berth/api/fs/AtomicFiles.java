@@ -1,4 +1,4 @@
-package dev.berth.common.fs;
+package dev.berth.api.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.berth.common.grpc;
+package dev.berth.api.grpc;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -39,20 +39,20 @@ public final class Channels {
         .eventLoopGroup(group)
         .overrideAuthority("localhost")
         .usePlaintext()
-        .maxInboundMessageSize(UnixSocketServer.MAX_INBOUND_MESSAGE_BYTES)
-        .flowControlWindow(UnixSocketServer.FLOW_CONTROL_WINDOW_BYTES)
+        .maxInboundMessageSize(MessageLimits.MAX_MESSAGE_BYTES)
+        .flowControlWindow(MessageLimits.FLOW_CONTROL_WINDOW_BYTES)
         .build();
     return new ChannelWithCleanup(channel, group::shutdownGracefully);
   }
 
   /** {@code channel} sending {@code containerd-namespace: namespace} on every call. */
   public static Channel inNamespace(Channel channel, String namespace) {
-    return withHeader(channel, RequestContext.NAMESPACE_HEADER, namespace);
+    return withHeader(channel, Headers.NAMESPACE, namespace);
   }
 
   /** {@code channel} sending {@code containerd-lease: lease} on every call. */
   public static Channel withLease(Channel channel, String lease) {
-    return withHeader(channel, RequestContext.LEASE_HEADER, lease);
+    return withHeader(channel, Headers.LEASE, lease);
   }
 
   private static Channel withHeader(Channel channel, Metadata.Key<String> key, String value) {

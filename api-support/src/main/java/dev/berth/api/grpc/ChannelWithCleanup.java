@@ -1,4 +1,4 @@
-package dev.berth.common.grpc;
+package dev.berth.api.grpc;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
