@@ -11,25 +11,38 @@ bench_work=$(mktemp -d /var/tmp/berth-bench.XXXXXX)
 bench_state=$(mktemp -d /tmp/bb.XXXXXX)
 bench_netns="berth-bench-$$"
 ip netns add "$bench_netns"
-bin/berthd --root "$bench_work/root" --state "$bench_state" --network-namespace "/run/netns/$bench_netns" \
-  2>"$bench_work/berthd.log" &
-bench_daemon=$!
 bench_cleanup() {
+  # containers go while berthd still answers, so it can tear their tasks down
+  local bctr="command ctr --connect-timeout 1s -a $bench_state/berth.sock -n bench"
+  for id in $($bctr task ls -q 2>/dev/null); do $bctr task kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
+  sleep 0.5
+  for id in $($bctr task ls -q 2>/dev/null); do $bctr task rm -f "$id" >/dev/null 2>&1 || true; done
+  for id in $($bctr containers ls -q 2>/dev/null); do $bctr containers rm "$id" >/dev/null 2>&1 || true; done
   kill "$bench_daemon" 2>/dev/null || true
   wait "$bench_daemon" 2>/dev/null || true
-  for id in $(ctr -a "$bench_state/berth.sock" -n bench task ls -q 2>/dev/null); do
-    ctr -a "$bench_state/berth.sock" -n bench task kill -s SIGKILL "$id" 2>/dev/null || true
-  done
   ip netns del "$bench_netns" 2>/dev/null || true
   # the runtime's parent cgroup of the bench namespace's containers, empty by now
   rmdir /sys/fs/cgroup/*/bench /sys/fs/cgroup/bench 2>/dev/null || true
   grep -o " $bench_work[^ ]*\| $bench_state[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$bench_work" "$bench_state"
 }
-trap bench_cleanup EXIT
 sock="$bench_state/berth.sock"
-for _ in $(seq 300); do [ -S "$sock" ] && break; sleep 0.1; done
-[ -S "$sock" ] || { cat "$bench_work/berthd.log" >&2; echo "berthd did not start" >&2; exit 1; }
+# Starts berthd and returns once its front socket answers (also after a kill: the socket file
+# of the killed daemon may still be there).
+berthd_start() {
+  bin/berthd --root "$bench_work/root" --state "$bench_state" --network-namespace "/run/netns/$bench_netns" \
+    2>>"$bench_work/berthd.log" &
+  bench_daemon=$!
+  for _ in $(seq 600); do
+    command ctr --connect-timeout 100ms -a "$sock" version >/dev/null 2>&1 && return 0
+    kill -0 "$bench_daemon" 2>/dev/null || break
+    sleep 0.02
+  done
+  cat "$bench_work/berthd.log" >&2; echo "berthd did not start" >&2; exit 1
+}
+bench_daemon=""
+trap bench_cleanup EXIT
+berthd_start
 
 bench_java() {
   java -cp "bench/target/berth-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" "$@"
