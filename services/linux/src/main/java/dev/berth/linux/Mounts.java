@@ -16,28 +16,30 @@ public final class Mounts {
   /**
    * Mounts {@code mount} on {@code target} as containerd does: the mount with every flag but the
    * propagation type, then the propagation type, then, for a bind mount, a remount that applies
-   * its flags. Undoes the mount when a later step fails.
+   * its flags. Takes the new mount down again when a later step fails.
    */
   public static void mount(MountSpec mount, Path target) throws ErrnoException {
     MountOptions options = MountOptions.parse(mount.options());
     long flags = options.flags() | (mount.type().equals("bind") ? MS_BIND : 0);
     long mountFlags = flags & ~PROPAGATION;
-    // a remount without new data changes flags only, which the bind remount below does
-    boolean mounts = (flags & MS_REMOUNT) == 0 || !options.data().isEmpty();
-    if (mounts) {
+    boolean remount = (flags & MS_REMOUNT) != 0;
+    // The kernel ignores every flag but MS_REC on a new bind mount: read-only, nosuid and the
+    // like take effect only through a remount of the bind.
+    boolean bindFlags = (mountFlags & MS_BIND) != 0 && (mountFlags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
+    // a bind remount without new data would only repeat that flag remount
+    boolean first = !(remount && bindFlags && options.data().isEmpty());
+    if (first) {
       Syscalls.mount(mount.source(), target, mount.type(), mountFlags, options.data());
     }
     try {
       if ((flags & PROPAGATION) != 0) {
         Syscalls.mount("", target, "", flags & (PROPAGATION | MS_REC | MS_SILENT), null);
       }
-      // The kernel ignores every flag but MS_REC on a new bind mount: read-only, nosuid and the
-      // like take effect only through a remount of the bind.
-      if ((mountFlags & MS_BIND) != 0 && (mountFlags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0) {
+      if (bindFlags) {
         Syscalls.mount("", target, "", mountFlags | MS_REMOUNT, null);
       }
     } catch (ErrnoException e) {
-      if (mounts) {
+      if (first && !remount) {
         try {
           unmount(target);
         } catch (ErrnoException suppressed) {

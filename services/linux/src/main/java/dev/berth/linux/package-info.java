@@ -7,8 +7,8 @@
  * ({@link dev.berth.linux.MountSpec}, {@link dev.berth.linux.MountOptions},
  * {@link dev.berth.linux.Mounts}, {@link dev.berth.linux.TempMount}).
  *
- * <p>What the JDK does itself (owners and mode bits through the {@code unix} file attribute
- * view, signals to processes it started) goes through the JDK, not through here. Nothing here
- * knows about containers, snapshots or networks.
+ * <p>What the JDK can do itself (owners and all twelve mode bits through the {@code unix} file
+ * attribute view) goes through the JDK and has no wrapper here. Nothing here knows about
+ * containers, snapshots or networks.
  */
 package dev.berth.linux;

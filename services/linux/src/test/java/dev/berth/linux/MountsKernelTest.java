@@ -71,6 +71,19 @@ class MountsKernelTest {
   }
 
   @Test
+  void remountMakesAnExistingBindReadOnly() throws IOException {
+    Mounts.mount(new MountSpec("bind", source.toString(), List.of("rbind")), target);
+    try {
+      assertEquals(Set.of("rw"), optionsOf(target, Set.of("ro", "rw")));
+      Mounts.mount(new MountSpec("bind", "", List.of("remount", "bind", "ro")), target);
+      assertEquals(Set.of("ro"), optionsOf(target, Set.of("ro", "rw")));
+    } finally {
+      Mounts.unmount(target);
+    }
+    assertFalse(mountPoints().contains(target.toString()), "the remount added no mount of its own");
+  }
+
+  @Test
   void propagationTypeIsSetInACallOfItsOwn() throws IOException {
     Mounts.mount(new MountSpec("tmpfs", "tmpfs", List.of("private", "size=1m")), target);
     try {
