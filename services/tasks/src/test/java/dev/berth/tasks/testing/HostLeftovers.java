@@ -68,11 +68,7 @@ public final class HostLeftovers {
       }
     }
     for (int pid : conmonsUnder(state)) {
-      try {
-        Syscalls.kill(pid, 9);
-      } catch (ErrnoException ignored) {
-        // gone meanwhile
-      }
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
     for (Path mount : mountsUnder(dir)) {
       try {
