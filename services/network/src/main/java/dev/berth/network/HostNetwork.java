@@ -1,12 +1,12 @@
 package dev.berth.network;
 
 import dev.berth.api.grpc.Errors;
+import dev.berth.linux.Syscalls;
 import dev.berth.network.ipam.Subnet;
 import dev.berth.network.linux.Link;
 import dev.berth.network.linux.NetnsThread;
 import dev.berth.network.linux.Nftables;
 import dev.berth.network.linux.Rtnl;
-import dev.berth.network.linux.Syscalls;
 import dev.berth.network.ports.PortReservations;
 import java.io.IOException;
 import java.nio.file.Files;

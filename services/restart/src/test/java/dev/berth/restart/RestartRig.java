@@ -29,8 +29,6 @@ import dev.berth.tasks.TaskManager;
 import dev.berth.tasks.TasksService;
 import dev.berth.tasks.containers.ContainerStore;
 import dev.berth.tasks.containers.ContainersService;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
 import dev.berth.tasks.runtime.RuntimeConfig;
 import io.grpc.BindableService;
 import io.grpc.Channel;

@@ -1,7 +1,7 @@
 package dev.berth.snapshots;
 
 import containerd.types.Mount;
-import dev.berth.snapshots.mount.MountSpec;
+import dev.berth.linux.MountSpec;
 import java.util.List;
 
 /** Between containerd's wire Mount and {@link MountSpec}. */

@@ -31,7 +31,7 @@ import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
-import dev.berth.snapshots.mount.MountSpec;
+import dev.berth.linux.MountSpec;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;

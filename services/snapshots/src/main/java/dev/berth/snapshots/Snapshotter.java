@@ -1,7 +1,7 @@
 package dev.berth.snapshots;
 
 import dev.berth.api.filter.Filter;
-import dev.berth.snapshots.mount.MountSpec;
+import dev.berth.linux.MountSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

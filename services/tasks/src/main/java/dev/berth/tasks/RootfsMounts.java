@@ -2,15 +2,16 @@ package dev.berth.tasks;
 
 import containerd.types.Mount;
 import dev.berth.api.grpc.Errors;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.MountOptions;
+import dev.berth.linux.MountSpec;
+import dev.berth.linux.Mounts;
+import dev.berth.linux.Syscalls;
 import dev.berth.tasks.runtime.RuntimeErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -20,13 +21,6 @@ import java.util.logging.Logger;
  */
 final class RootfsMounts {
   private static final Logger LOG = Logger.getLogger(RootfsMounts.class.getName());
-  private static final Map<String, Long> FLAGS = Map.ofEntries(
-      Map.entry("ro", Syscalls.MS_RDONLY), Map.entry("rw", 0L),
-      Map.entry("nosuid", Syscalls.MS_NOSUID), Map.entry("nodev", Syscalls.MS_NODEV),
-      Map.entry("noexec", Syscalls.MS_NOEXEC), Map.entry("noatime", Syscalls.MS_NOATIME),
-      Map.entry("nodiratime", Syscalls.MS_NODIRATIME), Map.entry("relatime", Syscalls.MS_RELATIME),
-      Map.entry("strictatime", Syscalls.MS_STRICTATIME),
-      Map.entry("bind", Syscalls.MS_BIND), Map.entry("rbind", Syscalls.MS_BIND | Syscalls.MS_REC));
   /** The kernel takes at most a page of mount data. */
   private static final int MAX_DATA = 4095;
 
@@ -41,7 +35,7 @@ final class RootfsMounts {
       if (m.getType().equals("bind") && !m.getSource().startsWith("/")) {
         throw Errors.invalidArgument("rootfs bind mount source %s must be an absolute path", m.getSource());
       }
-      if (data(m).length() > MAX_DATA) {
+      if (MountOptions.parse(m.getOptionsList()).data().length() > MAX_DATA) {
         throw Errors.invalidArgument("rootfs %s mount options are longer than %d bytes", m.getType(), MAX_DATA);
       }
     }
@@ -50,17 +44,11 @@ final class RootfsMounts {
   /** Mounts each of {@code mounts} on {@code target} in order; the kernel's refusal comes back as UNKNOWN. */
   static void mount(List<Mount> mounts, Path target) {
     for (Mount m : mounts) {
-      long flags = flags(m);
+      // overlay takes any source name but not an empty one
+      String source = m.getSource().isEmpty() ? m.getType() : m.getSource();
       try {
-        if (m.getType().equals("bind")) {
-          Syscalls.mount(m.getSource(), target, "none", flags & (Syscalls.MS_BIND | Syscalls.MS_REC), null);
-          if ((flags & ~(Syscalls.MS_BIND | Syscalls.MS_REC)) != 0) {
-            Syscalls.mount("none", target, "none", flags | Syscalls.MS_REMOUNT | Syscalls.MS_BIND, null);
-          }
-        } else {
-          Syscalls.mount(m.getSource().isEmpty() ? "overlay" : m.getSource(), target, "overlay", flags, data(m));
-        }
-      } catch (NativeException e) {
+        Mounts.mount(new MountSpec(m.getType(), source, m.getOptionsList()), target);
+      } catch (ErrnoException e) {
         throw RuntimeErrors.unknown("failed to mount rootfs component: %s", e.getMessage());
       }
     }
@@ -71,14 +59,14 @@ final class RootfsMounts {
     for (int i = 0; i < 16 && isMountPoint(target); i++) {
       try {
         Syscalls.unmount(target, 0);
-      } catch (NativeException e) {
-        if (e.errno() == NativeException.EINVAL || e.errno() == NativeException.ENOENT) {
+      } catch (ErrnoException e) {
+        if (e.errno() == ErrnoException.EINVAL || e.errno() == ErrnoException.ENOENT) {
           return true;
         }
         LOG.warning("unmount " + target + ": " + e.getMessage() + "; detaching it");
         try {
           Syscalls.unmount(target, Syscalls.MNT_DETACH);
-        } catch (NativeException detach) {
+        } catch (ErrnoException detach) {
           LOG.warning("detach " + target + ": " + detach.getMessage());
           return false;
         }
@@ -104,27 +92,5 @@ final class RootfsMounts {
       return false;
     }
     return false;
-  }
-
-  private static long flags(Mount m) {
-    long flags = 0;
-    for (String o : m.getOptionsList()) {
-      Long f = FLAGS.get(o);
-      if (f != null) {
-        flags |= f;
-      }
-    }
-    return flags;
-  }
-
-  /** The options that are not flags, joined for the filesystem (overlay's lowerdir and the like). */
-  private static String data(Mount m) {
-    List<String> data = new ArrayList<>();
-    for (String o : m.getOptionsList()) {
-      if (!FLAGS.containsKey(o)) {
-        data.add(o);
-      }
-    }
-    return String.join(",", data);
   }
 }

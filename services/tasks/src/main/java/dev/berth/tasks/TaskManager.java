@@ -11,12 +11,12 @@ import dev.berth.api.Identifiers;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Syscalls;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
 import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
@@ -224,8 +224,8 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     }
     try {
       Syscalls.kill(p.pid(), signal);
-    } catch (NativeException e) {
-      if (e.errno() == NativeException.ESRCH) {
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ESRCH) {
         throw Errors.notFound("process %d of task %s already finished", p.pid(), id);
       }
       throw RuntimeErrors.unknown("kill task %s: %s", id, e.getMessage());
@@ -423,7 +423,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     }
     try {
       Syscalls.writeToFifoNow(p.dir.resolve("ctl"), ("1 " + height + " " + width + "\n").getBytes(StandardCharsets.US_ASCII));
-    } catch (NativeException e) {
+    } catch (ErrnoException e) {
       throw Errors.failedPrecondition("cannot resize the terminal of task %s: %s", id, e.getMessage());
     }
   }

@@ -2,10 +2,10 @@ package dev.berth.tasks;
 
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
+import dev.berth.linux.Pipe;
 import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
-import dev.berth.tasks.linux.Pipe;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.berth.tasks;
 
 import dev.berth.common.fs.FileTrees;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ final class TaskTeardown {
           LOG.warning("conmon " + pid + " did not end; killing it");
           try {
             Syscalls.kill(pid, SIGKILL);
-          } catch (NativeException e) {
+          } catch (ErrnoException e) {
             LOG.warning(e.getMessage());
           }
         }

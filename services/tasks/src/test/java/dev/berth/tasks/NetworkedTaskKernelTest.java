@@ -26,11 +26,11 @@ import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Syscalls;
 import dev.berth.network.KernelNetworkManager;
 import dev.berth.network.NetworkConfig;
 import dev.berth.network.NetworkServices;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
 import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;
 import io.grpc.Status;
@@ -106,7 +106,7 @@ class NetworkedTaskKernelTest {
       for (Path mount : HostLeftovers.mountsUnder(dir)) {
         try {
           Syscalls.unmount(mount, Syscalls.MNT_DETACH);
-        } catch (NativeException ignored) {
+        } catch (ErrnoException ignored) {
           // gone with its parent
         }
       }

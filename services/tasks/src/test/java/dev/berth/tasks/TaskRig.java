@@ -15,8 +15,6 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.tasks.containers.ContainerStore;
 import dev.berth.tasks.containers.ContainersService;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
 import dev.berth.tasks.runtime.RuntimeConfig;
 import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;

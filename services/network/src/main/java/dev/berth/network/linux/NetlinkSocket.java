@@ -1,5 +1,8 @@
 package dev.berth.network.linux;
 
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Sockets;
+import dev.berth.linux.Syscalls;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -23,6 +26,12 @@ final class NetlinkSocket implements AutoCloseable {
   private static final int NLMSG_DONE = 3;
   private static final int NLMSGERR_ATTR_MSG = 1;
   private static final int NETLINK_ROUTE = 0;
+  private static final int AF_NETLINK = 16;
+  private static final int SOCK_RAW = 3;
+  private static final int SOL_NETLINK = 270;
+  private static final int NETLINK_CAP_ACK = 10;
+  private static final int NETLINK_EXT_ACK = 11;
+  private static final String WHAT = "NETLINK_ROUTE";
 
   private final int fd;
   private final byte[] receiveBuffer = new byte[1 << 16];
@@ -34,13 +43,16 @@ final class NetlinkSocket implements AutoCloseable {
 
   /** Opens a socket in the calling thread's network namespace. */
   static NetlinkSocket open() throws ErrnoException {
-    int fd = Syscalls.netlinkSocket(NETLINK_ROUTE);
+    int fd = Sockets.open(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, WHAT);
     try {
       // Errors then carry the kernel's own explanation and not a copy of our request.
-      Syscalls.setIntOption(fd, Syscalls.SOL_NETLINK, Syscalls.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
-      Syscalls.setIntOption(fd, Syscalls.SOL_NETLINK, Syscalls.NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
-      Syscalls.setReceiveTimeout(fd, 10);
-      Syscalls.bindNetlink(fd);
+      Sockets.setIntOption(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1, WHAT + " NETLINK_EXT_ACK");
+      Sockets.setIntOption(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1, WHAT + " NETLINK_CAP_ACK");
+      Sockets.setReceiveTimeout(fd, 10, WHAT);
+      // a zero port id: the kernel assigns one
+      byte[] address = new byte[12];
+      address[0] = (byte) AF_NETLINK;
+      Sockets.bind(fd, address, WHAT);
       return new NetlinkSocket(fd);
     } catch (ErrnoException e) {
       Syscalls.close(fd);
@@ -56,10 +68,10 @@ final class NetlinkSocket implements AutoCloseable {
   List<ByteBuffer> exchange(NetlinkMessage request) throws ErrnoException {
     int seq = ++sequence;
     byte[] bytes = request.bytes(seq);
-    Syscalls.send(fd, bytes, request.length(), request.description());
+    Sockets.send(fd, bytes, request.length(), request.description());
     List<ByteBuffer> answers = new ArrayList<>();
     while (true) {
-      int received = Syscalls.receive(fd, receiveBuffer, request.description());
+      int received = Sockets.receive(fd, receiveBuffer, request.description());
       ByteBuffer all = ByteBuffer.wrap(receiveBuffer, 0, received).order(ByteOrder.nativeOrder());
       int position = 0;
       while (position + NetlinkMessage.HEADER_LENGTH <= received) {
@@ -68,7 +80,7 @@ final class NetlinkSocket implements AutoCloseable {
         int flags = Short.toUnsignedInt(all.getShort(position + 6));
         int messageSeq = all.getInt(position + 8);
         if (length < NetlinkMessage.HEADER_LENGTH || position + length > received) {
-          throw new ErrnoException(request.description(), ErrnoException.EINVAL, "malformed netlink answer");
+          throw new ErrnoException("netlink", request.description(), ErrnoException.EINVAL, "malformed netlink answer");
         }
         ByteBuffer body = ByteBuffer.wrap(receiveBuffer, position + NetlinkMessage.HEADER_LENGTH,
             length - NetlinkMessage.HEADER_LENGTH).slice().order(ByteOrder.nativeOrder());
@@ -79,14 +91,14 @@ final class NetlinkSocket implements AutoCloseable {
         if (type == NLMSG_ERROR) {
           int error = body.getInt(0);
           if (error != 0) {
-            throw new ErrnoException(request.description(), -error, kernelMessage(body, flags));
+            throw new ErrnoException("netlink", request.description(), -error, kernelMessage(body, flags));
           }
           return answers;
         }
         if (type == NLMSG_DONE) {
           int error = body.limit() >= 4 ? body.getInt(0) : 0;
           if (error < 0) {
-            throw new ErrnoException(request.description(), -error, kernelMessage(body, flags));
+            throw new ErrnoException("netlink", request.description(), -error, kernelMessage(body, flags));
           }
           return answers;
         }

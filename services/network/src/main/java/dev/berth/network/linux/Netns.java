@@ -1,8 +1,13 @@
 package dev.berth.network.linux;
 
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.MountSpec;
+import dev.berth.linux.Mounts;
+import dev.berth.linux.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -21,7 +26,7 @@ public final class Netns {
   static void enter(Path netns) throws ErrnoException {
     int fd = Syscalls.open(netns);
     try {
-      Syscalls.setns(fd, netns.toString());
+      Syscalls.setns(fd, Syscalls.CLONE_NEWNET, netns.toString());
     } finally {
       Syscalls.close(fd);
     }
@@ -46,8 +51,8 @@ public final class Netns {
     Files.createFile(pin);
     try {
       return onFreshThread("berth-netns-create " + pin, () -> {
-        Syscalls.unshareNetwork();
-        Syscalls.bindMount(THREAD_NETNS, pin);
+        Syscalls.unshare(Syscalls.CLONE_NEWNET);
+        Mounts.mount(new MountSpec("bind", THREAD_NETNS.toString(), List.of("bind")), pin);
         return work.run();
       });
     } catch (IOException | RuntimeException e) {
@@ -59,7 +64,7 @@ public final class Netns {
   /** Removes a pin: the namespace goes away once no process is in it. Nothing to do if it is gone. */
   public static void unpin(Path pin) throws IOException {
     try {
-      Syscalls.detachMount(pin);
+      Syscalls.unmount(pin, Syscalls.MNT_DETACH);
     } catch (ErrnoException e) {
       if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.ENOENT) {
         throw e;

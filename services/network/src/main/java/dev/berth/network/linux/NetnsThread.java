@@ -20,6 +20,8 @@ public final class NetnsThread implements AutoCloseable {
 
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  /** Guarded by this: once set, nothing more is queued, so no caller waits for work that never runs. */
+  private boolean closed;
 
   private NetnsThread(String name, Path netns, CompletableFuture<Void> entered) {
     this.thread = new Thread(() -> {
@@ -53,7 +55,11 @@ public final class NetnsThread implements AutoCloseable {
     return t;
   }
 
-  /** Runs {@code work} on the thread and waits for it; its exceptions are rethrown here. */
+  /**
+   * Runs {@code work} on the thread and waits for it; its exceptions are rethrown here.
+   *
+   * @throws IllegalStateException once the thread is closed
+   */
   public <T> T call(KernelWork<T> work) throws IOException {
     if (Thread.currentThread() == thread) {
       return work.run();
@@ -65,7 +71,7 @@ public final class NetnsThread implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     });
-    queue.add(task);
+    submit(task);
     try {
       return task.get();
     } catch (ExecutionException e) {
@@ -84,6 +90,13 @@ public final class NetnsThread implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for " + thread.getName(), e);
     }
+  }
+
+  private synchronized void submit(Runnable task) {
+    if (closed) {
+      throw new IllegalStateException(thread.getName() + " is closed and takes no more work");
+    }
+    queue.add(task);
   }
 
   private void runQueue() {
@@ -111,10 +124,16 @@ public final class NetnsThread implements AutoCloseable {
     return new IOException(t);
   }
 
-  /** Stops the thread after the work already submitted. */
+  /** Stops the thread after the work already submitted; later work is refused. */
   @Override
   public void close() {
-    queue.add(STOP);
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(STOP);
+    }
     try {
       thread.join();
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.berth.network.linux;
 
+import dev.berth.linux.ErrnoException;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.ipam.Subnet;
 import java.nio.ByteBuffer;

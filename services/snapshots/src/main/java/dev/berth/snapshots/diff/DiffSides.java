@@ -1,8 +1,8 @@
 package dev.berth.snapshots.diff;
 
 import dev.berth.api.grpc.Errors;
-import dev.berth.snapshots.mount.MountSpec;
-import dev.berth.snapshots.mount.TempMount;
+import dev.berth.linux.MountSpec;
+import dev.berth.linux.TempMount;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,10 +1,13 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.snapshots.linux.ErrnoException;
-import dev.berth.snapshots.linux.Syscalls;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
@@ -24,14 +27,14 @@ final class FileMetadata {
   private FileMetadata() {}
 
   static void apply(Path path, TarArchiveEntry entry) throws IOException {
-    Syscalls.lchown(path, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
+    setOwner(path, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
     if (!entry.isSymbolicLink()) {
       // after chown, which clears setuid and setgid bits
-      Syscalls.chmod(path, entry.getMode());
+      setMode(path, entry.getMode());
     }
     for (Map.Entry<String, byte[]> x : xattrs(entry).entrySet()) {
       try {
-        Syscalls.setXattr(path, x.getKey(), x.getValue());
+        Xattrs.set(path, x.getKey(), x.getValue());
       } catch (ErrnoException e) {
         if (e.errno() != ErrnoException.EOPNOTSUPP && e.errno() != ErrnoException.EPERM) {
           throw e;
@@ -40,6 +43,20 @@ final class FileMetadata {
             + e.getMessage());
       }
     }
+  }
+
+  /** Changes the owner of {@code path} itself, never of what a symlink points to. */
+  static void setOwner(Path path, int uid, int gid) throws IOException {
+    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Sets all twelve permission bits (setuid, setgid and sticky included, which the JDK's POSIX
+   * permissions cannot express). Follows symlinks: call it only on paths known not to be one.
+   */
+  static void setMode(Path path, int mode) throws IOException {
+    Files.setAttribute(path, "unix:mode", mode & 07777);
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.berth.snapshots.diff;
 
 import dev.berth.api.Digests;
 import dev.berth.api.grpc.Errors;
-import dev.berth.snapshots.mount.MountSpec;
+import dev.berth.linux.MountSpec;
 import io.grpc.Channel;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;

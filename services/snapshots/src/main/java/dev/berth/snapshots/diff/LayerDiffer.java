@@ -1,7 +1,7 @@
 package dev.berth.snapshots.diff;
 
 import dev.berth.api.Digests;
-import dev.berth.snapshots.mount.MountSpec;
+import dev.berth.linux.MountSpec;
 import io.grpc.Channel;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

@@ -3,7 +3,8 @@ package dev.berth.snapshots.diff;
 import dev.berth.api.Identifiers;
 import dev.berth.common.fs.FileTrees;
 import dev.berth.api.grpc.Errors;
-import dev.berth.snapshots.linux.Syscalls;
+import dev.berth.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -168,7 +169,7 @@ final class LayerUnpacker {
     List<String> dirComponents = components.subList(0, components.size() - 1);
     if (base.equals(OPAQUE_MARKER)) {
       if (upper) {
-        Syscalls.setXattr(dir.get(), OPAQUE_XATTR, new byte[] {'y'});
+        Xattrs.set(dir.get(), OPAQUE_XATTR, new byte[] {'y'});
       } else {
         clearBelowLayer(dir.get(), dirComponents);
       }

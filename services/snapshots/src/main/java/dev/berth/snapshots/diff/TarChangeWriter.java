@@ -1,6 +1,7 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.snapshots.linux.Syscalls;
+import dev.berth.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -144,11 +145,11 @@ final class TarChangeWriter implements AutoCloseable {
   }
 
   private void put(TarArchiveEntry e, Path file, Path content) throws IOException {
-    for (String name : Syscalls.listXattrs(file)) {
+    for (String name : Xattrs.list(file)) {
       if (name.startsWith(FileMetadata.OVERLAY_XATTRS)) {
         continue;
       }
-      byte[] value = Syscalls.getXattr(file, name);
+      byte[] value = Xattrs.get(file, name);
       if (value == null) {
         continue;
       }

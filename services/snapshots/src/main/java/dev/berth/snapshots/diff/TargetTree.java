@@ -2,7 +2,7 @@ package dev.berth.snapshots.diff;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
-import dev.berth.snapshots.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -92,17 +92,17 @@ final class TargetTree {
     Files.createDirectory(dir);
     Optional<Path> lower = lowerDirectory(components);
     if (lower.isEmpty()) {
-      Syscalls.chmod(dir, 0755);
+      FileMetadata.setMode(dir, 0755);
       return;
     }
     Map<String, Object> a = Files.readAttributes(lower.get(), "unix:uid,gid,mode,lastAccessTime,lastModifiedTime",
         LinkOption.NOFOLLOW_LINKS);
-    Syscalls.lchown(dir, (Integer) a.get("uid"), (Integer) a.get("gid"));
-    Syscalls.chmod(dir, (Integer) a.get("mode"));
-    for (String name : Syscalls.listXattrs(lower.get())) {
-      byte[] value = Syscalls.getXattr(lower.get(), name);
+    FileMetadata.setOwner(dir, (Integer) a.get("uid"), (Integer) a.get("gid"));
+    FileMetadata.setMode(dir, (Integer) a.get("mode"));
+    for (String name : Xattrs.list(lower.get())) {
+      byte[] value = Xattrs.get(lower.get(), name);
       if (value != null && !name.startsWith(FileMetadata.OVERLAY_XATTRS)) {
-        Syscalls.setXattr(dir, name, value);
+        Xattrs.set(dir, name, value);
       }
     }
     dirTimes.put(dir, new DirTimes((FileTime) a.get("lastAccessTime"), (FileTime) a.get("lastModifiedTime")));

@@ -1,6 +1,6 @@
 package dev.berth.snapshots.diff;
 
-import dev.berth.snapshots.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,7 +28,7 @@ final class UpperDirChanges {
       if (type == 0020000 && (Long) a.get("rdev") == 0) {
         out.whiteout(childRel);
       } else if (type == 0040000) {
-        byte[] opaque = Syscalls.getXattr(child, "trusted.overlay.opaque");
+        byte[] opaque = Xattrs.get(child, "trusted.overlay.opaque");
         if (opaque != null && new String(opaque).equals("y")) {
           out.opaque(childRel);
         } else {

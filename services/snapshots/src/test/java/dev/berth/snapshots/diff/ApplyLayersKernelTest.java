@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import containerd.types.Descriptor;
 import dev.berth.api.Digests;
-import dev.berth.snapshots.linux.Syscalls;
-import dev.berth.snapshots.mount.TempMount;
+import dev.berth.linux.Syscalls;
+import dev.berth.linux.TempMount;
+import dev.berth.linux.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -107,7 +108,7 @@ class ApplyLayersKernelTest {
       assertEquals(1000, Files.getAttribute(r.resolve("etc/owned"), "unix:uid"));
       assertEquals(1001, Files.getAttribute(r.resolve("etc/owned"), "unix:gid"));
       assertArrayEquals("layer-1".getBytes(StandardCharsets.UTF_8),
-          Syscalls.getXattr(r.resolve("etc/labelled"), "user.origin"));
+          Xattrs.get(r.resolve("etc/labelled"), "user.origin"));
       assertEquals(List.of("c"), names(r.resolve("opt")), "opt is opaque in layer 2");
       assertEquals(01777, mode(r.resolve("tmp")) & 07777, "an implied directory keeps the lower one's mode");
       assertEquals("x", Files.readString(r.resolve("tmp/x")));

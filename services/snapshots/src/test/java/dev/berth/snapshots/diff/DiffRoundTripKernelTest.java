@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.types.Descriptor;
 import containerd.types.Mount;
-import dev.berth.snapshots.linux.Syscalls;
-import dev.berth.snapshots.mount.TempMount;
+import dev.berth.linux.Syscalls;
+import dev.berth.linux.TempMount;
+import dev.berth.linux.Xattrs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -48,18 +49,18 @@ class DiffRoundTripKernelTest {
     Files.writeString(fs.resolve("etc/deep/er/file"), "deep");
     Files.writeString(fs.resolve("etc/passwd"), "root:x:0:0");
     Files.writeString(fs.resolve("etc/owned"), "owned");
-    Syscalls.lchown(fs.resolve("etc/owned"), 1234, 5678);
+    FileMetadata.setOwner(fs.resolve("etc/owned"), 1234, 5678);
     Files.writeString(fs.resolve("bin/su"), "su");
-    Syscalls.chmod(fs.resolve("bin/su"), 04755);
-    Syscalls.setXattr(fs.resolve("etc/passwd"), "user.text", "plain".getBytes());
-    Syscalls.setXattr(fs.resolve("etc/owned"), "user.binary", new byte[] {(byte) 0x80, 0, (byte) 0xff, 1});
+    FileMetadata.setMode(fs.resolve("bin/su"), 04755);
+    Xattrs.set(fs.resolve("etc/passwd"), "user.text", "plain".getBytes());
+    Xattrs.set(fs.resolve("etc/owned"), "user.binary", new byte[] {(byte) 0x80, 0, (byte) 0xff, 1});
     Files.createDirectories(fs.resolve("dev"));
     Syscalls.mknod(fs.resolve("dev/null"), Syscalls.S_IFCHR | 0666, 1, 3);
     Syscalls.mknod(fs.resolve("dev/fifo"), Syscalls.S_IFIFO | 0600, 0, 0);
     Files.createDirectories(fs.resolve("opt/old"));
     Files.writeString(fs.resolve("opt/old/a"), "a");
     Files.createDirectories(fs.resolve("tmp"));
-    Syscalls.chmod(fs.resolve("tmp"), 01777);
+    FileMetadata.setMode(fs.resolve("tmp"), 01777);
     Files.setLastModifiedTime(fs.resolve("etc/passwd"), FileTime.from(Instant.parse("2020-01-02T03:04:05.123456789Z")));
   }
 
@@ -95,7 +96,7 @@ class DiffRoundTripKernelTest {
       Files.delete(r.resolve("opt/old"));
       Files.createDirectories(r.resolve("opt/old"));
       Files.writeString(r.resolve("opt/old/b"), "b");
-      Syscalls.chmod(r.resolve("bin/busybox"), 0700);
+      FileMetadata.setMode(r.resolve("bin/busybox"), 0700);
       Files.writeString(r.resolve("tmp/new"), "new");
       Files.createLink(r.resolve("tmp/new-link"), r.resolve("tmp/new"));
     }

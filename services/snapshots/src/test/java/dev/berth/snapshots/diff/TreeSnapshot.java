@@ -1,7 +1,7 @@
 package dev.berth.snapshots.diff;
 
 import dev.berth.api.Digests;
-import dev.berth.snapshots.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -63,9 +63,9 @@ final class TreeSnapshot {
       case 0020000, 0060000 -> b.append(" rdev=").append(a.get("rdev"));
       default -> { }
     }
-    for (String name : Syscalls.listXattrs(p)) {
+    for (String name : Xattrs.list(p)) {
       if (!name.startsWith("trusted.overlay.")) {
-        b.append(' ').append(name).append('=').append(HexFormat.of().formatHex(Syscalls.getXattr(p, name)));
+        b.append(' ').append(name).append('=').append(HexFormat.of().formatHex(Xattrs.get(p, name)));
       }
     }
     return b.toString();

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.linux.MountSpec;
+import dev.berth.linux.TempMount.InMount;
+import dev.berth.linux.TempMount;
 import dev.berth.snapshots.SnapshotKind;
-import dev.berth.snapshots.mount.MountSpec;
-import dev.berth.snapshots.mount.TempMount;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -43,15 +44,8 @@ class OverlaySnapshotterKernelTest {
     store.close();
   }
 
-  private interface InMount {
-    void run(Path dir) throws IOException;
-  }
-
-  /** Mounts, runs, and unmounts even when the body fails. */
   private void withMounted(List<MountSpec> mounts, InMount body) throws IOException {
-    try (TempMount m = TempMount.mount(mounts, tmp.resolve("mnt"))) {
-      body.run(m.dir());
-    }
+    TempMount.with(mounts, tmp.resolve("mnt"), body);
   }
 
   /** Prepares a snapshot on {@code parent}, changes it through its mount with {@code body}, commits it. */

@@ -1,8 +1,8 @@
 package dev.berth.tasks.io;
 
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.SeqPacketSocket;
-import dev.berth.tasks.linux.Syscalls;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.SeqPacketSocket;
+import dev.berth.linux.Syscalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -56,7 +56,7 @@ public final class AttachRelay {
    * Connects to the attach socket and starts relaying; call before the process starts. The
    * client is there (it has opened its FIFOs or is about to), so opening them may wait for it.
    */
-  public static AttachRelay start(Path attachSocket, ProcessIo io, String who) throws NativeException {
+  public static AttachRelay start(Path attachSocket, ProcessIo io, String who) throws ErrnoException {
     return start(attachSocket, io, who, true);
   }
 
@@ -65,11 +65,11 @@ public final class AttachRelay {
    * gone: an output FIFO nobody reads is dropped rather than waited for, since waiting would stop
    * draining conmon and stall the process once the socket buffer is full.
    */
-  public static AttachRelay reattach(Path attachSocket, ProcessIo io, String who) throws NativeException {
+  public static AttachRelay reattach(Path attachSocket, ProcessIo io, String who) throws ErrnoException {
     return start(attachSocket, io, who, false);
   }
 
-  private static AttachRelay start(Path attachSocket, ProcessIo io, String who, boolean clientPresent) throws NativeException {
+  private static AttachRelay start(Path attachSocket, ProcessIo io, String who, boolean clientPresent) throws ErrnoException {
     AttachRelay relay = new AttachRelay(SeqPacketSocket.connect(attachSocket), io, who, clientPresent);
     relay.output = thread("berth-io-out " + who, relay::relayOutput);
     if (io.stdinFifo().isPresent()) {

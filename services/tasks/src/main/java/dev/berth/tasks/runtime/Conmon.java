@@ -2,7 +2,7 @@ package dev.berth.tasks.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.tasks.linux.Pipe;
+import dev.berth.linux.Pipe;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,8 +6,8 @@ import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.v1.types.Process;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Syscalls;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -68,16 +68,12 @@ public final class HostLeftovers {
       }
     }
     for (int pid : conmonsUnder(state)) {
-      try {
-        Syscalls.kill(pid, 9);
-      } catch (NativeException ignored) {
-        // gone meanwhile
-      }
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
     for (Path mount : mountsUnder(dir)) {
       try {
         Syscalls.unmount(mount, Syscalls.MNT_DETACH);
-      } catch (NativeException ignored) {
+      } catch (ErrnoException ignored) {
         // unmounted with its parent
       }
     }

@@ -1,4 +1,4 @@
-package dev.berth.tasks.linux;
+package dev.berth.linux;
 
 import com.sun.jna.LastErrorException;
 import java.io.Closeable;
@@ -12,66 +12,62 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class SeqPacketSocket implements Closeable {
   private static final int AF_UNIX = 1;
   private static final int SOCK_SEQPACKET = 5;
-  private static final int SOCK_CLOEXEC = 02000000;
   private static final int SHUT_WR = 1;
   private static final int SHUT_RDWR = 2;
   private static final int SUN_PATH_MAX = 108;
 
   private final int fd;
+  private final String subject;
   /** Sending and shutting down share the descriptor; closing waits until none of them uses it. */
   private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private SeqPacketSocket(int fd) {
+  private SeqPacketSocket(int fd, Path path) {
     this.fd = fd;
+    this.subject = path.toString();
   }
 
-  public static SeqPacketSocket connect(Path path) throws NativeException {
-    byte[] name = Syscalls.cString(path.toString());
+  public static SeqPacketSocket connect(Path path) throws ErrnoException {
+    byte[] name = FileNames.cString(path.toString());
     if (name.length > SUN_PATH_MAX) {
-      throw new NativeException("connect", path.toString(), NativeException.EINVAL, "socket path longer than 107 bytes");
+      throw new ErrnoException("connect", path.toString(), ErrnoException.EINVAL, "socket path longer than 107 bytes");
     }
     byte[] address = new byte[2 + SUN_PATH_MAX];
     address[0] = AF_UNIX; // sun_family, little-endian short
     System.arraycopy(name, 0, address, 2, name.length);
-    int fd;
-    try {
-      fd = LibC.socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    } catch (LastErrorException e) {
-      throw Syscalls.error("socket", path.toString(), e);
-    }
+    int fd = Sockets.open(AF_UNIX, SOCK_SEQPACKET, 0, path.toString());
     try {
       LibC.connect(fd, address, address.length);
     } catch (LastErrorException e) {
-      Pipe.closeQuietly(fd);
-      throw Syscalls.error("connect", path.toString(), e);
+      Syscalls.close(fd);
+      throw ErrnoException.of("connect", path.toString(), e);
     }
-    return new SeqPacketSocket(fd);
+    return new SeqPacketSocket(fd, path);
   }
 
   /** Reads one message into {@code buffer}; 0 means the peer closed the connection. */
-  public int receive(byte[] buffer) throws NativeException {
+  public int receive(byte[] buffer) throws ErrnoException {
     while (true) {
       try {
         return (int) LibC.read(fd, buffer, buffer.length);
       } catch (LastErrorException e) {
-        if (e.getErrorCode() != NativeException.EINTR) {
-          throw Syscalls.error("read", "attach socket", e);
+        if (e.getErrorCode() != ErrnoException.EINTR) {
+          throw ErrnoException.of("read", subject, e);
         }
       }
     }
   }
 
   /** Sends one message; refused once the socket is closed, so a late sender never writes to a reused descriptor. */
-  public void send(byte[] buffer, int length) throws NativeException {
+  public void send(byte[] buffer, int length) throws ErrnoException {
     use.readLock().lock();
     try {
       if (closed) {
-        throw new NativeException("write", "attach socket", NativeException.EBADF, "socket closed");
+        throw new ErrnoException("write", subject, ErrnoException.EBADF, "socket closed");
       }
       LibC.write(fd, buffer, length);
     } catch (LastErrorException e) {
-      throw Syscalls.error("write", "attach socket", e);
+      throw ErrnoException.of("write", subject, e);
     } finally {
       use.readLock().unlock();
     }
@@ -107,7 +103,7 @@ public final class SeqPacketSocket implements Closeable {
     try {
       if (!closed) {
         closed = true;
-        Pipe.closeQuietly(fd);
+        Syscalls.close(fd);
       }
     } finally {
       use.writeLock().unlock();

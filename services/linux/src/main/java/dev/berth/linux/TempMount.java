@@ -1,6 +1,5 @@
-package dev.berth.snapshots.mount;
+package dev.berth.linux;
 
-import dev.berth.snapshots.linux.ErrnoException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +7,12 @@ import java.util.List;
 
 /** Mounts on a fresh temporary directory, unmounted and removed again on close. */
 public final class TempMount implements AutoCloseable {
+  /** Work on a mounted tree. */
+  @FunctionalInterface
+  public interface InMount {
+    void run(Path dir) throws IOException;
+  }
+
   private final Path dir;
   private final int layers;
 
@@ -21,12 +26,19 @@ public final class TempMount implements AutoCloseable {
     Files.createDirectories(parent);
     Path dir = Files.createTempDirectory(parent, "mount-");
     try {
-      Mounter.mountAll(mounts, dir);
+      Mounts.mountAll(mounts, dir);
     } catch (ErrnoException e) {
       Files.deleteIfExists(dir);
       throw e;
     }
     return new TempMount(dir, mounts.size());
+  }
+
+  /** Mounts {@code mounts} under {@code parent}, runs {@code work} on them and unmounts, also when it fails. */
+  public static void with(List<MountSpec> mounts, Path parent, InMount work) throws IOException {
+    try (TempMount m = mount(mounts, parent)) {
+      work.run(m.dir());
+    }
   }
 
   public Path dir() {
@@ -36,7 +48,7 @@ public final class TempMount implements AutoCloseable {
   @Override
   public void close() throws IOException {
     for (int i = 0; i < layers; i++) {
-      Mounter.unmount(dir);
+      Mounts.unmount(dir);
     }
     Files.deleteIfExists(dir);
   }

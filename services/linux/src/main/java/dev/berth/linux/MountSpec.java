@@ -1,4 +1,4 @@
-package dev.berth.snapshots.mount;
+package dev.berth.linux;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.berth.tasks.linux;
+package dev.berth.linux;
 
 import com.sun.jna.LastErrorException;
 import java.io.ByteArrayOutputStream;
@@ -24,12 +24,12 @@ public final class Pipe implements Closeable {
     this.writeFd = writeFd;
   }
 
-  public static Pipe open() throws NativeException {
+  public static Pipe open() throws ErrnoException {
     int[] fds = new int[2];
     try {
       LibC.pipe2(fds, Syscalls.O_CLOEXEC);
     } catch (LastErrorException e) {
-      throw Syscalls.error("pipe2", "", e);
+      throw ErrnoException.of("pipe2", "pipe", e);
     }
     return new Pipe(fds[0], fds[1]);
   }
@@ -45,17 +45,17 @@ public final class Pipe implements Closeable {
   /** Closes this process's write end, so that the reader sees end of file once the child's copies are gone. */
   public synchronized void closeWriteEnd() {
     if (writeFd >= 0) {
-      closeQuietly(writeFd);
+      Syscalls.close(writeFd);
       writeFd = -1;
     }
   }
 
-  public void write(String text) throws NativeException {
+  public void write(String text) throws ErrnoException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try {
       LibC.write(writeFd, bytes, bytes.length);
     } catch (LastErrorException e) {
-      throw Syscalls.error("write", "pipe", e);
+      throw ErrnoException.of("write", "pipe", e);
     }
   }
 
@@ -63,14 +63,14 @@ public final class Pipe implements Closeable {
    * Reads one line (without its newline), waiting at most {@code timeout}. Empty when the writers
    * closed the pipe before a complete line arrived.
    */
-  public Optional<String> readLine(Duration timeout) throws NativeException {
+  public Optional<String> readLine(Duration timeout) throws ErrnoException {
     long deadline = System.nanoTime() + timeout.toNanos();
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     byte[] one = new byte[1];
     while (true) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (left <= 0) {
-        throw new NativeException("read", "pipe", NativeException.EAGAIN, "no answer within " + timeout);
+        throw new ErrnoException("read", "pipe", ErrnoException.EAGAIN, "no answer within " + timeout);
       }
       int[] pollfd = {readFd, POLLIN};
       try {
@@ -81,10 +81,10 @@ public final class Pipe implements Closeable {
           return Optional.empty();
         }
       } catch (LastErrorException e) {
-        if (e.getErrorCode() == NativeException.EINTR) {
+        if (e.getErrorCode() == ErrnoException.EINTR) {
           continue;
         }
-        throw Syscalls.error("read", "pipe", e);
+        throw ErrnoException.of("read", "pipe", e);
       }
       if (one[0] == '\n') {
         return Optional.of(line.toString(StandardCharsets.UTF_8));
@@ -97,16 +97,8 @@ public final class Pipe implements Closeable {
   public synchronized void close() {
     closeWriteEnd();
     if (!readClosed) {
-      closeQuietly(readFd);
+      Syscalls.close(readFd);
       readClosed = true;
-    }
-  }
-
-  static void closeQuietly(int fd) {
-    try {
-      LibC.close(fd);
-    } catch (LastErrorException e) {
-      // nothing useful to do about a failed close
     }
   }
 }

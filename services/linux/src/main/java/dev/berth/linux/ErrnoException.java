@@ -1,0 +1,57 @@
+package dev.berth.linux;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+
+/**
+ * A failed system call (or a kernel answer carrying an errno, such as a netlink error): names the
+ * call and what it was applied to, and keeps errno for callers that branch on it.
+ */
+public final class ErrnoException extends IOException {
+  public static final int EPERM = 1;
+  public static final int ENOENT = 2;
+  public static final int ESRCH = 3;
+  public static final int EINTR = 4;
+  public static final int EBADF = 9;
+  public static final int EAGAIN = 11;
+  public static final int EBUSY = 16;
+  public static final int EEXIST = 17;
+  public static final int ENODEV = 19;
+  public static final int EINVAL = 22;
+  public static final int ERANGE = 34;
+  public static final int ENODATA = 61;
+  public static final int EOPNOTSUPP = 95;
+
+  private final String call;
+  private final String subject;
+  private final int errno;
+
+  public ErrnoException(String call, String subject, int errno) {
+    this(call, subject, errno, null);
+  }
+
+  /** {@code detail} adds what errno alone does not say (the kernel's own message, a timeout); may be null. */
+  public ErrnoException(String call, String subject, int errno, String detail) {
+    super(call + " " + subject + ": " + LibC.strerror(errno) + " (errno " + errno + ")"
+        + (detail == null || detail.isEmpty() ? "" : ": " + detail));
+    this.call = call;
+    this.subject = subject;
+    this.errno = errno;
+  }
+
+  static ErrnoException of(String call, String subject, LastErrorException e) {
+    return new ErrnoException(call, subject, e.getErrorCode());
+  }
+
+  public String call() {
+    return call;
+  }
+
+  public String subject() {
+    return subject;
+  }
+
+  public int errno() {
+    return errno;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.berth.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The libc calls the JDK lacks, direct-mapped (no proxy and no per-call reflection). Paths and
+ * names are NUL-terminated byte strings from {@link FileNames#cString}, so that they reach the
+ * kernel in exactly the bytes the JDK uses for the same file names.
+ */
+final class LibC {
+  static {
+    Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+  }
+
+  private LibC() {}
+
+  static native int mount(byte[] source, byte[] target, byte[] fstype, long flags, byte[] data)
+      throws LastErrorException;
+
+  static native int umount2(byte[] target, int flags) throws LastErrorException;
+
+  static native int mknod(byte[] path, int mode, long dev) throws LastErrorException;
+
+  /** {@code times} is two struct timespec: atime seconds, nanoseconds, mtime seconds, nanoseconds. */
+  static native int utimensat(int dirfd, byte[] path, long[] times, int flags) throws LastErrorException;
+
+  static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags)
+      throws LastErrorException;
+
+  static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
+
+  static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
+
+  static native int open(byte[] path, int flags, int mode) throws LastErrorException;
+
+  static native int close(int fd) throws LastErrorException;
+
+  static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+  static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+  static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+  /** {@code fds} holds struct pollfd as two ints each: fd, then events | revents &lt;&lt; 16. */
+  static native int poll(int[] fds, long count, int timeoutMillis) throws LastErrorException;
+
+  static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+  static native int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+  static native int connect(int fd, byte[] address, int length) throws LastErrorException;
+
+  static native int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
+
+  static native int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;
+
+  static native long send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+  static native long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+  static native int shutdown(int fd, int how) throws LastErrorException;
+
+  static native int kill(int pid, int signal) throws LastErrorException;
+
+  static native int setns(int fd, int nstype) throws LastErrorException;
+
+  static native int unshare(int flags) throws LastErrorException;
+
+  static native String strerror(int errno);
+}
