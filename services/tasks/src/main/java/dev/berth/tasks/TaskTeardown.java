@@ -1,6 +1,7 @@
 package dev.berth.tasks;
 
 import dev.berth.common.fs.FileTrees;
+import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import javax.inject.Inject;
 
 /**
  * Takes down what a task left on the host: relays, watches, monitors, attach links, rootfs
@@ -26,6 +28,7 @@ final class TaskTeardown {
   private final TaskLayout layout;
   private final ExitTracking tracking;
 
+  @Inject
   TaskTeardown(TaskLayout layout, ExitTracking tracking) {
     this.layout = layout;
     this.tracking = tracking;
@@ -33,29 +36,26 @@ final class TaskTeardown {
 
   /** Lets the output drain, then releases everything berthd holds for {@code p} and waits for its conmon to end. */
   void releaseProcess(TaskProcess p) {
-    if (p.relay != null) {
+    p.takeRelay().ifPresent(relay -> {
       try {
-        p.relay.finished().get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        relay.finished().get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        LOG.warning("output of process " + p.dir + " not drained in time; closing it");
+        LOG.warning(p.who() + ": output not drained in time; closing it");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      p.relay.stop();
-      p.relay = null;
-    }
+      relay.stop();
+    });
     tracking.untrack(p);
-    p.syncPipe.ifPresent(pipe -> pipe.close());
-    awaitMonitorGone(p.record.conmonPid());
-    deleteQuietly(layout.socketDir().resolve(p.record.monitorId()));
+    p.closeSyncPipe();
+    ProcessRecord record = p.record();
+    awaitMonitorGone(record.conmonPid());
+    deleteQuietly(layout.socketDir().resolve(record.monitorId()));
   }
 
   /** Stops relaying without waiting (berthd shutting down); the process and its conmon go on. */
   void detachProcess(TaskProcess p) {
-    if (p.relay != null) {
-      p.relay.stop();
-      p.relay = null;
-    }
+    p.takeRelay().ifPresent(AttachRelay::stop);
     tracking.untrack(p);
   }
 

@@ -21,7 +21,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.common.testing.InProcessServices;
-import dev.berth.tasks.logs.LogsService;
+import dev.berth.tasks.server.LogsService;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,10 +14,10 @@ import containerd.v1.types.Process;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.tasks.containers.ContainerStore;
-import dev.berth.tasks.containers.ContainersService;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
-import dev.berth.tasks.runtime.RuntimeConfig;
+import dev.berth.tasks.server.ContainersService;
+import dev.berth.tasks.testing.ConmonTasks;
 import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;
 import io.grpc.Channel;
@@ -72,8 +72,9 @@ final class TaskRig implements AutoCloseable {
   }
 
   private void open() throws IOException {
-    manager = TaskManager.open(state, containers, events, api.channel(), RuntimeConfig.defaults());
-    services = InProcessServices.start(new ContainersService(containers, events), new TasksService(manager));
+    ConmonTasks tasks = ConmonTasks.open(state, containers, events, api.channel());
+    manager = tasks.manager();
+    services = InProcessServices.start(new ContainersService(containers, events), tasks.service());
     Channel channel = services.channel();
     containersApi = ContainersGrpc.newBlockingStub(channel);
     tasksApi = TasksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
