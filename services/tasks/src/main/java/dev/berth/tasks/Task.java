@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A container's running instance: its bundle, runtime, cgroups, init process and exec
@@ -71,10 +70,6 @@ final class Task {
   /** Puts back an exec found on disk by recovery. */
   synchronized void recoverExec(TaskProcess p) {
     execs.put(p.execId, p);
-  }
-
-  synchronized Optional<TaskProcess> exec(String execId) {
-    return Optional.ofNullable(execs.get(execId));
   }
 
   /** Removes the exec unless it runs (or is being started): FAILED_PRECONDITION then, NOT_FOUND when absent. */

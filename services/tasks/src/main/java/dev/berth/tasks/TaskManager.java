@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -191,8 +192,8 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   }
 
   /**
-   * Marks the task deleting and takes it out of the namespace's tasks, has the runtime delete
-   * (kill) it, then, once its exit is known, tears down what it held, off the call's thread.
+   * Marks the task deleting and takes it out of the namespace's tasks; then, off the call's
+   * thread, has the runtime delete (kill) it and, once its exit is known, tears down what it held.
    */
   @Override
   public CompletableFuture<TaskDeletion> delete(String namespace, String id) {
@@ -204,21 +205,28 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       throw Errors.notFound("task %s not found in namespace %s", id, namespace);
     }
     StepTimer timer = new StepTimer("delete " + t.who());
-    try {
-      runtime.delete(t.runtime, id);
-    } catch (RuntimeException e) {
-      LOG.warning(t.who() + ": runtime delete failed: " + e.getMessage());
-    }
-    timer.step("runtime delete");
-    return t.init.exited().copy()
-        .orTimeout(DELETE_WAIT_SECONDS, TimeUnit.SECONDS)
+    return CompletableFuture.runAsync(() -> deleteInRuntime(t), teardowns)
+        .thenCompose(deleted -> {
+          timer.step("runtime delete");
+          return t.init.exited().copy().orTimeout(DELETE_WAIT_SECONDS, TimeUnit.SECONDS);
+        })
         .exceptionally(e -> {
           Exit lost = new Exit(255, Instant.now());
-          LOG.warning(t.who() + ": no exit status after delete" + (e instanceof TimeoutException ? "" : ": " + e));
+          Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+          LOG.warning(t.who() + ": no exit status after delete" + (cause instanceof TimeoutException ? "" : ": " + cause));
           t.init.markExited(lost);
           return t.init.exit().orElse(lost);
         })
         .thenApplyAsync(exit -> tearDown(t, exit, timer), teardowns);
+  }
+
+  /** Kills a created task's process; its exit then comes as any other. */
+  private void deleteInRuntime(Task t) {
+    try {
+      runtime.delete(t.runtime, t.id);
+    } catch (RuntimeException e) {
+      LOG.warning(t.who() + ": runtime delete failed: " + e.getMessage());
+    }
   }
 
   private TaskDeletion tearDown(Task t, Exit exit, StepTimer timer) {

@@ -37,6 +37,7 @@ import dev.berth.tasks.containers.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import javax.inject.Inject;
 
@@ -163,7 +164,7 @@ public final class TasksService extends TasksGrpc.TasksImplBase {
     ((ServerCallStreamObserver<T>) response).setOnCancelHandler(() -> { });
     result.whenComplete((value, error) -> {
       if (error != null) {
-        response.onError(Errors.toStatus(error));
+        response.onError(Errors.toStatus(error instanceof CompletionException ? error.getCause() : error));
       } else {
         reply(response, message.apply(value));
       }
