@@ -101,7 +101,7 @@ final class TaskRecovery {
     }
     ProcessRecord record = ProcessRecord.read(stateFile);
     ProcessStatus status = !record.started() ? ProcessStatus.CREATED
-        : Monitors.isRunning(record.conmonPid()) ? ProcessStatus.RUNNING : ProcessStatus.STOPPED;
+        : runtime.isMonitorRunning(record.conmonPid()) ? ProcessStatus.RUNNING : ProcessStatus.STOPPED;
     task.recoverExec(new TaskProcess(task.whoExec(record.execId()), record.execId(), dir, io(record), record, status));
   }
 
@@ -131,7 +131,7 @@ final class TaskRecovery {
     if (p.exit().isPresent() || !launched) {
       return;
     }
-    if (!Monitors.isRunning(record.conmonPid())) {
+    if (!runtime.isMonitorRunning(record.conmonPid())) {
       if (!Files.exists(p.persistDir().resolve(ExitWatcher.EXIT_FILE))) {
         LOG.warning(p.who() + ": ended without conmon recording it");
         p.markExited(new Exit(255, Instant.now()));

@@ -2,8 +2,7 @@ package dev.berth.tasks;
 
 import dev.berth.common.fs.FileTrees;
 import dev.berth.tasks.io.AttachRelay;
-import dev.berth.tasks.linux.NativeException;
-import dev.berth.tasks.linux.Syscalls;
+import dev.berth.tasks.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,20 +20,20 @@ import javax.inject.Inject;
  */
 final class TaskTeardown {
   private static final Logger LOG = Logger.getLogger(TaskTeardown.class.getName());
-  private static final int SIGKILL = 9;
   private static final long OUTPUT_DRAIN_MILLIS = 2000;
-  private static final long MONITOR_EXIT_MILLIS = 2000;
 
   private final TaskLayout layout;
+  private final TaskRuntime runtime;
   private final ExitTracking tracking;
 
   @Inject
-  TaskTeardown(TaskLayout layout, ExitTracking tracking) {
+  TaskTeardown(TaskLayout layout, TaskRuntime runtime, ExitTracking tracking) {
     this.layout = layout;
+    this.runtime = runtime;
     this.tracking = tracking;
   }
 
-  /** Lets the output drain, then releases everything berthd holds for {@code p} and waits for its conmon to end. */
+  /** Lets the output drain, then releases everything berthd holds for {@code p} and waits for its monitor to end. */
   void releaseProcess(TaskProcess p) {
     p.takeRelay().ifPresent(relay -> {
       try {
@@ -49,7 +48,7 @@ final class TaskTeardown {
     tracking.untrack(p);
     p.closeSyncPipe();
     ProcessRecord record = p.record();
-    awaitMonitorGone(record.conmonPid());
+    runtime.awaitMonitorGone(record.conmonPid());
     deleteQuietly(layout.socketDir().resolve(record.monitorId()));
   }
 
@@ -72,33 +71,6 @@ final class TaskTeardown {
       removeCgroup(cgroup);
     }
     deleteTree(bundle);
-  }
-
-  /** Waits briefly for a monitor to end (it does right after writing the exit file), then kills it. */
-  static void awaitMonitorGone(int pid) {
-    if (pid <= 0) {
-      return;
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MONITOR_EXIT_MILLIS);
-    while (Monitors.isRunning(pid)) {
-      if (System.nanoTime() > deadline) {
-        if (Monitors.isConmon(pid)) {
-          LOG.warning("conmon " + pid + " did not end; killing it");
-          try {
-            Syscalls.kill(pid, SIGKILL);
-          } catch (NativeException e) {
-            LOG.warning(e.getMessage());
-          }
-        }
-        return;
-      }
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
   }
 
   private static void removeCgroup(Path cgroup) {

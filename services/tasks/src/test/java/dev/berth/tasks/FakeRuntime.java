@@ -178,6 +178,16 @@ final class FakeRuntime implements TaskRuntime {
     return Map.of(CgroupLayout.UNIFIED_KEY, cgroup.resolve("fake-" + pid));
   }
 
+  /** Its processes have no monitors. */
+  @Override
+  public boolean isMonitorRunning(int monitorPid) {
+    return false;
+  }
+
+  @Override
+  public void awaitMonitorGone(int monitorPid) {
+  }
+
   @Override
   public void resize(Path dir, int width, int height) {
   }

@@ -11,12 +11,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Containers run by an OCI runtime (runc, crun) under conmon: conmon runs the runtime's create
  * and exec and monitors the process; the runtime's own commands do the rest.
  */
 public final class ConmonRuntime implements TaskRuntime {
+  private static final int SIGKILL = 9;
+  private static final long MONITOR_EXIT_MILLIS = 2000;
+  private static final Logger LOG = Logger.getLogger(ConmonRuntime.class.getName());
+
   private final RuntimeConfig config;
   private final CgroupLayout cgroups;
   private final RuntimeResolver resolver;
@@ -102,6 +108,39 @@ public final class ConmonRuntime implements TaskRuntime {
       }
     });
     return dirs;
+  }
+
+  @Override
+  public boolean isMonitorRunning(int monitorPid) {
+    return Monitors.isRunning(monitorPid);
+  }
+
+  /** conmon ends right after writing the exit file; one that does not is killed, unless its pid is no conmon's any more. */
+  @Override
+  public void awaitMonitorGone(int monitorPid) {
+    if (monitorPid <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MONITOR_EXIT_MILLIS);
+    while (Monitors.isRunning(monitorPid)) {
+      if (System.nanoTime() > deadline) {
+        if (Monitors.isConmon(monitorPid)) {
+          LOG.warning("conmon " + monitorPid + " did not end; killing it");
+          try {
+            Syscalls.kill(monitorPid, SIGKILL);
+          } catch (NativeException e) {
+            LOG.warning(e.getMessage());
+          }
+        }
+        return;
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** conmon's control fifo takes "1 rows cols" to resize the terminal. */

@@ -75,6 +75,12 @@ public interface TaskRuntime {
   /** The cgroup directories, by controller, the runtime made for the container whose init process is {@code pid}. */
   Map<String, Path> cgroups(int pid) throws IOException;
 
+  /** Whether the monitor {@code monitorPid} still watches its process; a restarted berthd asks, since the monitor is no child of it. */
+  boolean isMonitorRunning(int monitorPid);
+
+  /** Waits briefly for a process's monitor to end once the process has, ending it when it does not. */
+  void awaitMonitorGone(int monitorPid);
+
   /** Resizes the terminal of the process whose directory is {@code dir}; FAILED_PRECONDITION when it cannot be. */
   void resize(Path dir, int width, int height);
 }
