@@ -137,7 +137,8 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       throw e;
     }
     timer.step("runtime start");
-    ProcessRecord started = p.record().withStarted(p.pid(), p.record().conmonPid());
+    ProcessRecord created = p.record();
+    ProcessRecord started = created.withStarted(created.pid(), created.conmonPid());
     // the start's event goes out before that of an exit that came meanwhile
     p.commit(ProcessStatus.RUNNING, started, () -> events.started(t));
     persist(p);

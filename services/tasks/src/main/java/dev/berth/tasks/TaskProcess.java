@@ -99,24 +99,24 @@ final class TaskProcess {
 
   /**
    * Ends the change under way with the process now {@code reached} and its record {@code newRecord}
-   * (or as it was, if null); {@code announce} runs first under the lock, so that the event of an
-   * exit that came meanwhile follows it. Returns false when the process has ended meanwhile.
+   * (or as it was, if null), {@code announce} running under the lock. A process that ended
+   * meanwhile stays stopped, and only a start is still announced, before the exit it held back.
    */
-  synchronized boolean commit(ProcessStatus reached, ProcessRecord newRecord, Runnable announce) {
+  synchronized void commit(ProcessStatus reached, ProcessRecord newRecord, Runnable announce) {
     change = null;
     if (newRecord != null) {
       record = newRecord;
+    }
+    if (exit != null && heldExitEvent == null) {
+      return;
     }
     announce.run();
     if (heldExitEvent != null) {
       heldExitEvent.run();
       heldExitEvent = null;
-    }
-    if (exit != null) {
-      return false;
+      return;
     }
     status = reached;
-    return true;
   }
 
   /** Gives up the change under way; the process is as it was (or stopped, if it ended meanwhile). */
