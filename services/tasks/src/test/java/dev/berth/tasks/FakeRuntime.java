@@ -55,6 +55,7 @@ final class FakeRuntime implements TaskRuntime {
   private final Path cgroup;
   private volatile CountDownLatch startGate;
   private volatile boolean startHeld;
+  private volatile boolean deleteLeavesProcess;
 
   /** Cgroups are named under {@code cgroup} and never made: their statistics read as zero. */
   FakeRuntime(Path cgroup) {
@@ -65,6 +66,11 @@ final class FakeRuntime implements TaskRuntime {
   CountDownLatch holdNextStart() {
     startGate = new CountDownLatch(1);
     return startGate;
+  }
+
+  /** The next delete kills nothing: the process ends when the test says so, as a slow one would. */
+  void deleteLeavesProcess() {
+    deleteLeavesProcess = true;
   }
 
   /** Whether a start is waiting at the gate. */
@@ -167,10 +173,11 @@ final class FakeRuntime implements TaskRuntime {
 
   @Override
   public void delete(RuntimeBinary runtime, String id) {
-    Process p = containers.remove(id);
-    if (p != null) {
+    Process p = deleteLeavesProcess ? containers.get(id) : containers.remove(id);
+    if (p != null && !deleteLeavesProcess) {
       p.exit(128 + SIGKILL);
     }
+    deleteLeavesProcess = false;
   }
 
   @Override

@@ -211,4 +211,33 @@ class TaskStatusCodesTest {
     assertEquals(Status.RUNNING, status("stuck", ""));
     assertTrue(rig.events.topics().contains("/tasks/paused"));
   }
+
+  @Test
+  void deleteAnswersFromTheExitHoldingNoThreadMeanwhile() throws Exception {
+    create("slow");
+    rig.runtime.deleteLeavesProcess();
+    // in-process calls run on the caller's thread: a Delete that waited would not return here
+    ListenableFuture<DeleteResponse> deleted = rig.tasksAsync.delete(DeleteTaskRequest.newBuilder().setContainerId("slow").build());
+    fails(io.grpc.Status.Code.NOT_FOUND, () -> rig.tasksApi.get(GetRequest.newBuilder().setContainerId("slow").build()));
+    Thread.sleep(50);
+    assertFalse(deleted.isDone());
+    rig.runtime.exit("slow", 137);
+    assertEquals(137, deleted.get(5, TimeUnit.SECONDS).getExitStatus());
+  }
+
+  @Test
+  void anExitDuringStartIsAnnouncedAfterTheStart() throws Exception {
+    create("brief");
+    var gate = rig.runtime.holdNextStart();
+    CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> start("brief"));
+    while (!rig.runtime.startHeld()) {
+      Thread.sleep(1);
+    }
+    rig.runtime.exit("brief", 0);
+    assertEquals(0, rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("brief").build()).getExitStatus());
+    gate.countDown();
+    starting.get(5, TimeUnit.SECONDS);
+    assertEquals(Status.STOPPED, status("brief", ""));
+    assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit"), taskTopics());
+  }
 }
