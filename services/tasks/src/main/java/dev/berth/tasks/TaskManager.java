@@ -9,12 +9,10 @@ import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
 import dev.berth.tasks.runtime.TaskRuntime;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -22,14 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import javax.inject.Inject;
-import javax.inject.Named;
 import javax.inject.Singleton;
 
 /**
@@ -41,9 +34,6 @@ import javax.inject.Singleton;
 @Singleton
 public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
-  /** How long Delete waits for the exit of a process the runtime was told to kill. */
-  private static final long DELETE_WAIT_SECONDS = 10;
-  static final String TEARDOWN = "tasks-teardown";
 
   private record Key(String namespace, String id) {}
 
@@ -56,16 +46,16 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   private final TaskCreator creator;
   private final ExecProcesses execs;
   private final TaskStatistics statistics;
+  private final TaskRemoval removal;
   private final ContainerNetworking networking;
-  private final ExecutorService teardowns;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
   private final Runnable stopHearingOfDeletions;
 
   @Inject
   TaskManager(TaskLayout layout, ContainerLookup containers, TaskRuntime runtime, TaskEvents events, ExitWatcher watcher,
-      TaskTeardown teardown, TaskCreator creator, ExecProcesses execs, TaskStatistics statistics,
-      ContainerNetworking networking, @Named(TEARDOWN) ExecutorService teardowns, TaskRecovery recovery) {
+      TaskTeardown teardown, TaskCreator creator, ExecProcesses execs, TaskStatistics statistics, TaskRemoval removal,
+      ContainerNetworking networking, TaskRecovery recovery) {
     this.layout = layout;
     this.containers = containers;
     this.runtime = runtime;
@@ -75,8 +65,8 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     this.creator = creator;
     this.execs = execs;
     this.statistics = statistics;
+    this.removal = removal;
     this.networking = networking;
-    this.teardowns = teardowns;
     // the tasks a previous berthd left: running ones are watched again, ones that ended while
     // berthd was down report their real exit status and time
     try {
@@ -192,10 +182,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     }
   }
 
-  /**
-   * Marks the task deleting and takes it out of the namespace's tasks; then, off the call's
-   * thread, has the runtime delete (kill) it and, once its exit is known, tears down what it held.
-   */
+  /** Marks the task deleting and takes it out of the namespace's tasks; the rest happens off the call's thread. */
   @Override
   public CompletableFuture<TaskDeletion> delete(String namespace, String id) {
     Key key = new Key(namespace, id);
@@ -205,60 +192,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       t.init.abort();
       throw Errors.notFound("task %s not found in namespace %s", id, namespace);
     }
-    StepTimer timer = new StepTimer("delete " + t.who());
-    return CompletableFuture.runAsync(() -> deleteInRuntime(t), teardowns)
-        .thenCompose(deleted -> {
-          timer.step("runtime delete");
-          return t.init.exited().copy().orTimeout(DELETE_WAIT_SECONDS, TimeUnit.SECONDS);
-        })
-        .exceptionally(e -> {
-          Exit lost = new Exit(255, Instant.now());
-          Throwable cause = e instanceof CompletionException ? e.getCause() : e;
-          LOG.warning(t.who() + ": no exit status after delete" + (cause instanceof TimeoutException ? "" : ": " + cause));
-          t.init.markExited(lost);
-          return t.init.exit().orElse(lost);
-        })
-        .thenApplyAsync(exit -> tearDown(t, exit, timer), teardowns);
-  }
-
-  /** Kills a created task's process; its exit then comes as any other. */
-  private void deleteInRuntime(Task t) {
-    try {
-      runtime.delete(t.runtime, t.id);
-    } catch (RuntimeException e) {
-      LOG.warning(t.who() + ": runtime delete failed: " + e.getMessage());
-    }
-  }
-
-  private TaskDeletion tearDown(Task t, Exit exit, StepTimer timer) {
-    List<TaskProcess> processes = t.execs();
-    processes.add(t.init);
-    timer.step("exit");
-    for (TaskProcess p : processes) {
-      teardown.releaseProcess(p);
-      // an exec that never ran ends with the task; its waiters learn so
-      p.markExited(new Exit(0, Instant.EPOCH));
-    }
-    timer.step("monitors");
-    if (Files.exists(t.bundle.resolve(TaskLayout.NETWORK_FILE))) {
-      try {
-        networking.detach(t.namespace, t.id);
-      } catch (StatusRuntimeException e) {
-        // the attachment is replaced when the container's next task is created
-        LOG.warning(t.who() + ": cannot detach it from its network: " + e.getStatus());
-      }
-      timer.step("network");
-    }
-    try {
-      teardown.removeBundle(t.bundle, t.cgroups.values());
-    } catch (IOException e) {
-      LOG.warning(t.who() + ": " + e.getMessage());
-    }
-    timer.step("rootfs+bundle");
-    timer.done();
-    events.deleted(t, t.init, exit);
-    LOG.info("deleted " + t.who());
-    return new TaskDeletion(t.id, t.init.pid(), exit);
+    return removal.remove(t);
   }
 
   @Override
@@ -371,7 +305,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       teardown.detachProcess(t.init);
     }
     tasks.clear();
-    teardowns.shutdown();
+    removal.close();
     try {
       watcher.close();
     } catch (IOException e) {

@@ -13,10 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Logger;
-import javax.inject.Named;
 import javax.inject.Singleton;
 
 /**
@@ -93,17 +90,5 @@ public abstract class TasksModule {
   @Singleton
   static ContainerNetworking networking(Channel api) {
     return new ContainerNetworking(api);
-  }
-
-  /** Delete's teardown after the exit: it drains output and waits for monitors, which no call thread should. */
-  @Provides
-  @Singleton
-  @Named(TaskManager.TEARDOWN)
-  static ExecutorService teardowns() {
-    return Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "berth-task-teardown");
-      t.setDaemon(true);
-      return t;
-    });
   }
 }
