@@ -86,8 +86,4 @@ final class Task {
   synchronized List<TaskProcess> execs() {
     return new ArrayList<>(execs.values());
   }
-
-  Path rootfs() {
-    return bundle.resolve("rootfs");
-  }
 }
