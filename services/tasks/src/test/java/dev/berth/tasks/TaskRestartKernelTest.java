@@ -60,9 +60,10 @@ class TaskRestartKernelTest {
     Instant down = Instant.now();
 
     rig.shutdown();
+    // the reader waits in open() well before the new manager re-attaches, which drops a FIFO nobody has open
+    CompletableFuture<String> afterRestart = FifoReader.firstLine(keeperOut);
     Thread.sleep(1200);
     long logged = Files.size(rig.state.resolve("logs/default/keeper.log"));
-    CompletableFuture<String> afterRestart = FifoReader.firstLine(keeperOut);
     rig.reopen();
     assertEquals("tick", afterRestart.get(10, TimeUnit.SECONDS), "output relayed again after the restart");
 
