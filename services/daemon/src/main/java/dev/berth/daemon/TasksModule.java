@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
@@ -9,39 +10,55 @@ import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.restart.RestartMonitor;
 import dev.berth.tasks.TaskManager;
-import dev.berth.tasks.TasksService;
+import dev.berth.tasks.TasksConfig;
+import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.tasks.containers.ContainerStore;
-import dev.berth.tasks.containers.ContainersService;
-import dev.berth.tasks.logs.LogsService;
+import dev.berth.tasks.runtime.ConmonRuntimeModule;
 import dev.berth.tasks.runtime.RuntimeConfig;
+import dev.berth.tasks.server.ContainersService;
+import dev.berth.tasks.server.LogsService;
+import dev.berth.tasks.server.TasksService;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import javax.inject.Singleton;
 
 /**
  * Container records, their processes and logs, and the monitor that carries out restart
  * policies. Stopping berthd stops only the watching and relaying: the containers and their
  * monitors run on, and the next berthd picks them up.
  */
-@Module
-final class TasksModule {
+@Module(includes = {dev.berth.tasks.TasksModule.class, ConmonRuntimeModule.class})
+abstract class TasksModule {
   private TasksModule() {}
+
+  @Binds
+  abstract ContainerLookup containerLookup(ContainerStore containers);
+
+  @Provides
+  @Singleton
+  static ContainerStore containers(MetadataStore store, NamespaceRegistration namespaces) {
+    return new ContainerStore(store, namespaces);
+  }
+
+  @Provides
+  static TasksConfig tasksConfig(DaemonConfig config) {
+    return new TasksConfig(config.state(), RuntimeConfig.defaults());
+  }
 
   @Provides
   @IntoMap
   @StringKey(ServiceGroups.TASKS)
-  static ServiceGroup tasks(DaemonConfig config, MetadataStore store, EventPublisher events,
-      NamespaceRegistration namespaces, Channel api) {
+  static ServiceGroup tasks(ContainerStore containers, TaskManager tasks, TasksService service, EventPublisher events,
+      Channel api) {
     try {
-      ContainerStore containers = new ContainerStore(store, namespaces);
-      TaskManager tasks = TaskManager.open(config.state(), containers, events, api, RuntimeConfig.defaults());
       LogsService logs = new LogsService(tasks);
       // once every service answers: attachments a crash left behind go, and restart policies,
       // berthd's to carry out, start being carried out
       RestartMonitor restarts = new RestartMonitor(api);
       return new ServiceGroup(ServiceGroups.TASKS,
-          List.of(new ContainersService(containers, events), new TasksService(tasks), logs),
+          List.of(new ContainersService(containers, events), service, logs),
           new ServiceGroup.Background(() -> {
             tasks.detachOrphanedAttachments();
             restarts.start();

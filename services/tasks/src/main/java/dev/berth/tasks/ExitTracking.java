@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.logging.Logger;
+import javax.inject.Inject;
 
 /**
  * Turns conmon's exit and oom files into process state and /tasks/exit and /tasks/oom events.
@@ -25,6 +26,7 @@ final class ExitTracking {
   private final TaskEvents events;
   private final ContainerLookup containers;
 
+  @Inject
   ExitTracking(ExitWatcher watcher, TaskEvents events, ContainerLookup containers) {
     this.watcher = watcher;
     this.events = events;
@@ -34,7 +36,7 @@ final class ExitTracking {
   /** Starts watching {@code p}'s persist directory; an exit already written is taken at once. */
   void track(Task t, TaskProcess p) throws IOException {
     Files.createDirectories(p.persistDir());
-    p.watchKey = watcher.watch(p.persistDir(), new ExitWatcher.Listener() {
+    p.watchedBy(watcher.watch(p.persistDir(), new ExitWatcher.Listener() {
       @Override
       public void exitFileAppeared() {
         exited(t, p);
@@ -46,12 +48,11 @@ final class ExitTracking {
           oom(t, p);
         }
       }
-    });
+    }));
   }
 
   void untrack(TaskProcess p) {
-    watcher.cancel(p.watchKey);
-    p.watchKey = null;
+    watcher.cancel(p.takeWatchKey());
   }
 
   private void exited(Task t, TaskProcess p) {
@@ -59,15 +60,11 @@ final class ExitTracking {
     try {
       exit = read(p.persistDir().resolve(ExitWatcher.EXIT_FILE));
     } catch (IOException | NumberFormatException e) {
-      LOG.warning(t.who() + ": unreadable exit file of process " + p.execId + ": " + e.getMessage());
+      LOG.warning(p.who() + ": unreadable exit file: " + e.getMessage());
       return;
     }
-    synchronized (t) {
-      // under the task's lock: a start still being announced goes out first
-      if (p.markExited(exit)) {
-        LOG.fine(() -> t.who() + (p.isInit() ? "" : " exec " + p.execId) + " exited with " + exit.status());
-        events.exited(t, p, exit);
-      }
+    if (p.markExited(exit, () -> events.exited(t, p, exit))) {
+      LOG.fine(() -> p.who() + " exited with " + exit.status());
     }
   }
 

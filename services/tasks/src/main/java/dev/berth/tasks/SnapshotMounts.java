@@ -7,11 +7,13 @@ import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
 
 /** Asks the Snapshots service how to mount a container's snapshot, when the Create request brings no mounts. */
 final class SnapshotMounts {
   private final Channel api;
 
+  @Inject
   SnapshotMounts(Channel api) {
     this.api = api;
   }

@@ -4,21 +4,15 @@ import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
-import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.types.Mount;
-import containerd.v1.types.Status;
 import dev.berth.api.fs.AtomicFiles;
-import dev.berth.api.grpc.Errors;
-import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.network.ContainerNetworking;
 import dev.berth.tasks.runtime.Conmon;
-import dev.berth.tasks.runtime.OciRuntime;
 import dev.berth.tasks.runtime.RuntimeBinary;
-import dev.berth.tasks.runtime.RuntimeConfig;
 import dev.berth.tasks.runtime.RuntimeErrors;
-import dev.berth.tasks.runtime.RuntimeResolver;
+import dev.berth.tasks.runtime.TaskRuntime;
 import dev.berth.tasks.spec.HostLimits;
 import dev.berth.tasks.spec.OciSpec;
 import java.io.IOException;
@@ -32,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
+import javax.inject.Inject;
 
 /**
  * Create: the network attachment the container's labels ask for, bundle (config.json from the
@@ -43,26 +38,21 @@ final class TaskCreator {
   private static final Logger LOG = Logger.getLogger(TaskCreator.class.getName());
 
   private final TaskLayout layout;
-  private final RuntimeConfig config;
-  private final RuntimeResolver runtimes;
-  private final CgroupLayout cgroups;
+  private final TaskRuntime runtime;
   private final HostLimits host;
   private final SnapshotMounts snapshots;
   private final ContainerNetworking networking;
-  private final Conmon conmon;
   private final ExitTracking tracking;
   private final TaskTeardown teardown;
 
-  TaskCreator(TaskLayout layout, RuntimeConfig config, CgroupLayout cgroups, HostLimits host, SnapshotMounts snapshots,
+  @Inject
+  TaskCreator(TaskLayout layout, TaskRuntime runtime, HostLimits host, SnapshotMounts snapshots,
       ContainerNetworking networking, ExitTracking tracking, TaskTeardown teardown) {
     this.layout = layout;
-    this.config = config;
-    this.runtimes = new RuntimeResolver(config, cgroups);
-    this.cgroups = cgroups;
+    this.runtime = runtime;
     this.host = host;
     this.snapshots = snapshots;
     this.networking = networking;
-    this.conmon = new Conmon(config.conmon(), config.timeout());
     this.tracking = tracking;
     this.teardown = teardown;
   }
@@ -70,19 +60,17 @@ final class TaskCreator {
   /** The created task (its init process waiting to be started) and the rootfs mounts it used. */
   record Created(Task task, List<Mount> rootfs) {}
 
-  Created create(String namespace, Container container, CreateTaskRequest request) {
+  Created create(String namespace, Container container, TaskSpec request) {
     String id = container.getId();
-    StepTimer timer = new StepTimer("create task " + id + " in namespace " + namespace);
-    if (request.hasCheckpoint() && !request.getCheckpoint().getDigest().isEmpty()) {
-      throw Errors.unimplemented("restoring from a checkpoint is not supported");
-    }
-    ProcessIo io = new ProcessIo(request.getStdin(), request.getStdout(), request.getStderr(), request.getTerminal());
+    String who = Task.who(namespace, id);
+    StepTimer timer = new StepTimer("create " + who);
+    ProcessIo io = request.io();
     OciSpec spec = OciSpec.container(id, container.getSpec());
-    Optional<Any> options = request.hasOptions() ? Optional.of(request.getOptions())
+    Optional<Any> options = request.runtimeOptions().isPresent() ? request.runtimeOptions()
         : container.getRuntime().hasOptions() ? Optional.of(container.getRuntime().getOptions()) : Optional.empty();
     String runtimeName = container.getRuntime().getName();
-    RuntimeBinary runtime = new RuntimeBinary(runtimeName, runtimes.binaryFor(runtimeName, options), layout.runtimeRoot(namespace));
-    List<Mount> mounts = request.getRootfsCount() > 0 ? request.getRootfsList()
+    RuntimeBinary binary = runtime.resolve(runtimeName, options, layout.runtimeRoot(namespace));
+    List<Mount> mounts = !request.rootfs().isEmpty() ? request.rootfs()
         : container.getSnapshotKey().isEmpty() ? List.of()
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
@@ -90,8 +78,6 @@ final class TaskCreator {
     timer.step("resolve");
 
     Path bundle = layout.bundle(namespace, id);
-    OciRuntime oci = new OciRuntime(runtime, config.timeout());
-    String who = "task " + id + " in namespace " + namespace;
     Task task = null;
     Optional<Attachment> attached = Optional.empty();
     try {
@@ -103,7 +89,7 @@ final class TaskCreator {
       }
       if (Files.exists(bundle)) {
         LOG.warning("removing leftover bundle " + bundle);
-        oci.delete(id, true);
+        runtime.delete(binary, id);
         teardown.removeBundle(bundle, List.of());
       }
       Files.createDirectories(bundle.resolve("rootfs"));
@@ -129,72 +115,58 @@ final class TaskCreator {
 
       String monitorId = monitorId();
       ProcessRecord record = new ProcessRecord(namespace, id, "", monitorId, io.stdin(), io.stdout(), io.stderr(),
-          io.terminal(), 0, 0, false, runtimeName, runtime.binary().toString(), runtime.root().toString(),
+          io.terminal(), 0, 0, false, runtimeName, binary.binary().toString(), binary.root().toString(),
           mounts.stream().map(m -> new ProcessRecord.RootfsMount(m.getType(), m.getSource(), m.getOptionsList())).toList(),
           Map.of());
-      TaskProcess init = new TaskProcess("", bundle, io, record, Status.CREATED);
-      task = new Task(namespace, id, bundle, runtime, oci, new LinkedHashMap<>(), init);
+      TaskProcess init = new TaskProcess(who, "", bundle, io, record, ProcessStatus.CREATED);
+      task = new Task(namespace, id, bundle, binary, new LinkedHashMap<>(), init);
       tracking.track(task, init);
       timer.step("bundle");
 
-      Conmon.Monitor monitor = conmon.create(new Conmon.Launch(id, monitorId, runtime, bundle, layout.socketDir(),
+      TaskRuntime.Monitor monitor = runtime.create(new TaskRuntime.Launch(id, monitorId, binary, bundle, layout.socketDir(),
           io.terminal(), !io.stdin().isEmpty(), Optional.of(log), Optional.empty()));
-      timer.step("conmon+" + runtime.binary().getFileName() + " create");
-      Map<String, Path> dirs = cgroupDirs(monitor.pid());
+      timer.step(binary.binary().getFileName() + " create");
+      Map<String, Path> dirs = runtime.cgroups(monitor.pid());
       task.cgroups.putAll(dirs);
       Map<String, String> stored = new HashMap<>();
       dirs.forEach((k, v) -> stored.put(k, v.toString()));
-      init.record = new ProcessRecord(namespace, id, "", monitorId, io.stdin(), io.stdout(), io.stderr(), io.terminal(),
-          monitor.pid(), monitor.conmonPid(), false, runtimeName, runtime.binary().toString(), runtime.root().toString(),
-          record.rootfs(), stored);
-      init.record.write(bundle.resolve(TaskLayout.STATE_FILE));
+      ProcessRecord created = new ProcessRecord(namespace, id, "", monitorId, io.stdin(), io.stdout(), io.stderr(),
+          io.terminal(), monitor.pid(), monitor.monitorPid(), false, runtimeName, binary.binary().toString(),
+          binary.root().toString(), record.rootfs(), stored);
+      created.write(bundle.resolve(TaskLayout.STATE_FILE));
+      init.launched(created);
       timer.step("state");
       if (io.any()) {
-        init.relay = AttachRelay.start(Conmon.attachSocket(layout.socketDir(), monitorId), io, who);
+        init.attach(AttachRelay.start(Conmon.attachSocket(layout.socketDir(), monitorId), io, who));
       }
       timer.step("attach");
       timer.done();
-      LOG.info("created " + who + " (pid " + monitor.pid() + ", " + runtime.binary() + ")");
+      LOG.info("created " + who + " (pid " + monitor.pid() + ", " + binary.binary() + ")");
       return new Created(task, mounts);
-    } catch (Conmon.RuntimeFailure e) {
-      undo(task, oci, namespace, id, bundle, attached.isPresent());
-      throw RuntimeErrors.unknown("failed to create task %s: %s", id, e.getMessage());
     } catch (IOException e) {
-      undo(task, oci, namespace, id, bundle, attached.isPresent());
+      undo(task, binary, namespace, id, bundle, attached.isPresent());
       throw RuntimeErrors.unknown("failed to create task %s: %s", id, e.getMessage());
     } catch (RuntimeException e) {
-      undo(task, oci, namespace, id, bundle, attached.isPresent());
+      undo(task, binary, namespace, id, bundle, attached.isPresent());
       throw e;
     }
   }
 
-  private Map<String, Path> cgroupDirs(int pid) throws IOException {
-    Map<String, Path> dirs = new LinkedHashMap<>();
-    // the runtime's own cgroup (where berthd runs) is no task cgroup: keep only the ones created for it
-    Map<String, Path> ours = cgroups.cgroupDirs((int) ProcessHandle.current().pid());
-    cgroups.cgroupDirs(pid).forEach((controller, dir) -> {
-      if (!dir.equals(ours.get(controller))) {
-        dirs.put(controller, dir);
-      }
-    });
-    return dirs;
-  }
-
-  private void undo(Task task, OciRuntime oci, String namespace, String id, Path bundle, boolean attached) {
+  private void undo(Task task, RuntimeBinary binary, String namespace, String id, Path bundle, boolean attached) {
     try {
-      oci.delete(id, true);
+      runtime.delete(binary, id);
       if (task != null) {
         teardown.releaseProcess(task.init);
       }
       teardown.removeBundle(bundle, task == null ? List.of() : task.cgroups.values());
     } catch (IOException | RuntimeException e) {
-      LOG.warning("cleaning up after failed create of " + id + ": " + e.getMessage());
+      LOG.warning("cleaning up after failed create of " + Task.who(namespace, id) + ": " + e.getMessage());
     }
     if (attached) {
       try {
         networking.detach(namespace, id);
       } catch (RuntimeException e) {
-        LOG.warning("detaching " + id + " after its failed create: " + e.getMessage());
+        LOG.warning("detaching " + Task.who(namespace, id) + " after its failed create: " + e.getMessage());
       }
     }
   }

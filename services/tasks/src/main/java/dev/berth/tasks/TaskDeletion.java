@@ -1,6 +1,4 @@
 package dev.berth.tasks;
 
-import com.google.protobuf.Timestamp;
-
-/** What Delete and DeleteProcess answer: the process's id, pid, exit status and exit time. */
-public record TaskDeletion(String id, int pid, int exitStatus, Timestamp exitedAt) {}
+/** What deleting a task or an exec answers: the process's id (container or exec id), its pid and how it ended. */
+public record TaskDeletion(String id, int pid, Exit exit) {}

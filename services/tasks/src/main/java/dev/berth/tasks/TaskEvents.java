@@ -14,11 +14,13 @@ import containerd.types.Mount;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.tasks.containers.EpochNanos;
 import java.util.List;
+import javax.inject.Inject;
 
 /** The /tasks/* events containerd publishes, with its payload messages. */
 final class TaskEvents {
   private final EventPublisher events;
 
+  @Inject
   TaskEvents(EventPublisher events) {
     this.events = events;
   }

@@ -1,12 +1,11 @@
 package dev.berth.tasks;
 
-import containerd.v1.types.Status;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.runtime.Conmon;
-import dev.berth.tasks.runtime.OciRuntime;
 import dev.berth.tasks.runtime.RuntimeBinary;
 import dev.berth.tasks.runtime.RuntimeConfig;
+import dev.berth.tasks.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
+import javax.inject.Inject;
 
 /**
  * Finds the tasks a previous berthd left in the state directory. A process whose conmon wrote an
@@ -27,13 +28,14 @@ final class TaskRecovery {
   private static final Logger LOG = Logger.getLogger(TaskRecovery.class.getName());
 
   private final TaskLayout layout;
-  private final RuntimeConfig config;
+  private final TaskRuntime runtime;
   private final ExitTracking tracking;
   private final TaskTeardown teardown;
 
-  TaskRecovery(TaskLayout layout, RuntimeConfig config, ExitTracking tracking, TaskTeardown teardown) {
+  @Inject
+  TaskRecovery(TaskLayout layout, TaskRuntime runtime, ExitTracking tracking, TaskTeardown teardown) {
     this.layout = layout;
-    this.config = config;
+    this.runtime = runtime;
     this.tracking = tracking;
     this.teardown = teardown;
   }
@@ -61,20 +63,19 @@ final class TaskRecovery {
     try {
       if (!Files.exists(stateFile)) {
         LOG.warning("removing bundle " + bundle + " left by an interrupted create");
-        new OciRuntime(new RuntimeBinary("runc", config.runtimes().get(RuntimeConfig.RUNC_V2), layout.runtimeRoot(namespace)),
-            config.timeout()).delete(id, true);
+        runtime.delete(runtime.resolve(RuntimeConfig.RUNC_V2, Optional.empty(), layout.runtimeRoot(namespace)), id);
         teardown.removeBundle(bundle, List.of());
         return;
       }
       ProcessRecord record = ProcessRecord.read(stateFile);
-      RuntimeBinary runtime = new RuntimeBinary(record.runtimeName(), Path.of(record.runtimeBinary()), Path.of(record.runtimeRoot()));
-      OciRuntime oci = new OciRuntime(runtime, config.timeout());
+      RuntimeBinary binary = new RuntimeBinary(record.runtimeName(), Path.of(record.runtimeBinary()), Path.of(record.runtimeRoot()));
       Map<String, Path> cgroups = new LinkedHashMap<>();
       if (record.cgroups() != null) {
         record.cgroups().forEach((k, v) -> cgroups.put(k, Path.of(v)));
       }
-      TaskProcess init = new TaskProcess("", bundle, io(record), record, initStatus(oci, id));
-      Task task = new Task(namespace, id, bundle, runtime, oci, cgroups, init);
+      String who = Task.who(namespace, id);
+      TaskProcess init = new TaskProcess(who, "", bundle, io(record), record, initStatus(binary, id));
+      Task task = new Task(namespace, id, bundle, binary, cgroups, init);
       Path execs = bundle.resolve(TaskLayout.EXECS);
       if (Files.isDirectory(execs)) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(execs)) {
@@ -84,9 +85,9 @@ final class TaskRecovery {
         }
       }
       resume(task, init);
-      task.execs.values().forEach(p -> resume(task, p));
+      task.execs().forEach(p -> resume(task, p));
       found.add(task);
-      LOG.info("recovered task " + id + " in namespace " + namespace + ": " + init.status);
+      LOG.info("recovered " + who + ": " + init.status().name().toLowerCase());
     } catch (IOException | RuntimeException e) {
       LOG.warning("cannot recover task in " + bundle + ": " + e.getMessage());
     }
@@ -99,18 +100,18 @@ final class TaskRecovery {
       return;
     }
     ProcessRecord record = ProcessRecord.read(stateFile);
-    Status status = !record.started() ? Status.CREATED
-        : Monitors.isRunning(record.conmonPid()) ? Status.RUNNING : Status.STOPPED;
-    task.execs.put(record.execId(), new TaskProcess(record.execId(), dir, io(record), record, status));
+    ProcessStatus status = !record.started() ? ProcessStatus.CREATED
+        : runtime.isMonitorRunning(record.conmonPid()) ? ProcessStatus.RUNNING : ProcessStatus.STOPPED;
+    task.recoverExec(new TaskProcess(task.whoExec(record.execId()), record.execId(), dir, io(record), record, status));
   }
 
   /** The init process's status from the runtime, which knows whether it is created, running or paused. */
-  private static Status initStatus(OciRuntime oci, String id) {
-    return switch (oci.state(id)) {
-      case "created" -> Status.CREATED;
-      case "running" -> Status.RUNNING;
-      case "paused" -> Status.PAUSED;
-      default -> Status.STOPPED;
+  private ProcessStatus initStatus(RuntimeBinary binary, String id) {
+    return switch (runtime.state(binary, id)) {
+      case "created" -> ProcessStatus.CREATED;
+      case "running" -> ProcessStatus.RUNNING;
+      case "paused" -> ProcessStatus.PAUSED;
+      default -> ProcessStatus.STOPPED;
     };
   }
 
@@ -123,25 +124,25 @@ final class TaskRecovery {
     try {
       tracking.track(task, p);
     } catch (IOException e) {
-      LOG.warning(task.who() + ": cannot watch " + p.dir + ": " + e.getMessage());
+      LOG.warning(p.who() + ": cannot watch " + p.dir + ": " + e.getMessage());
     }
-    boolean launched = p.isInit() || p.record.started();
+    ProcessRecord record = p.record();
+    boolean launched = p.isInit() || record.started();
     if (p.exit().isPresent() || !launched) {
       return;
     }
-    if (!Monitors.isRunning(p.record.conmonPid())) {
+    if (!runtime.isMonitorRunning(record.conmonPid())) {
       if (!Files.exists(p.persistDir().resolve(ExitWatcher.EXIT_FILE))) {
-        LOG.warning(task.who() + ": process " + (p.isInit() ? task.id : p.execId) + " ended without conmon recording it");
+        LOG.warning(p.who() + ": ended without conmon recording it");
         p.markExited(new Exit(255, Instant.now()));
       }
       return;
     }
     if (p.io.any()) {
       try {
-        p.relay = AttachRelay.reattach(Conmon.attachSocket(layout.socketDir(), p.record.monitorId()), p.io,
-            task.who() + (p.isInit() ? "" : " exec " + p.execId));
+        p.attach(AttachRelay.reattach(Conmon.attachSocket(layout.socketDir(), record.monitorId()), p.io, p.who()));
       } catch (IOException e) {
-        LOG.warning(task.who() + ": cannot re-attach IO: " + e.getMessage());
+        LOG.warning(p.who() + ": cannot re-attach IO: " + e.getMessage());
       }
     }
   }

@@ -1,14 +1,10 @@
 package dev.berth.tasks;
 
 import com.google.protobuf.Any;
-import containerd.runc.v1.ProcessDetails;
-import containerd.types.Metric;
-import containerd.v1.types.ProcessInfo;
 import dev.berth.common.events.TypeUrls;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.cgroups.CgroupV1Metrics;
 import dev.berth.tasks.cgroups.CgroupV2Metrics;
-import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.runtime.RuntimeErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,31 +14,32 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.inject.Inject;
 
 /** What a task's cgroups say: its processes (ListPids) and its resource use (Metrics). */
 final class TaskStatistics {
   private final CgroupLayout cgroups;
 
+  @Inject
   TaskStatistics(CgroupLayout cgroups) {
     this.cgroups = cgroups;
   }
 
   /** The processes in the task's cgroup, exec processes named by their exec id (as ctr task ps shows them). */
-  List<ProcessInfo> pids(Task t) {
+  List<ProcessPid> pids(Task t) {
     Map<Integer, String> execPids = new HashMap<>();
-    synchronized (t) {
-      t.execs.values().stream().filter(p -> p.pid() > 0).forEach(p -> execPids.put(p.pid(), p.execId));
-    }
-    List<ProcessInfo> infos = new ArrayList<>();
-    for (int pid : cgroupProcs(t)) {
-      ProcessInfo.Builder info = ProcessInfo.newBuilder().setPid(pid);
-      String execId = execPids.get(pid);
-      if (execId != null) {
-        info.setInfo(TypeUrls.pack(ProcessDetails.newBuilder().setExecId(execId).build()));
+    for (TaskProcess p : t.execs()) {
+      int pid = p.pid();
+      if (pid > 0) {
+        execPids.put(pid, p.execId);
       }
-      infos.add(info.build());
     }
-    return infos;
+    List<ProcessPid> pids = new ArrayList<>();
+    for (int pid : cgroupProcs(t)) {
+      pids.add(new ProcessPid(pid, Optional.ofNullable(execPids.get(pid))));
+    }
+    return pids;
   }
 
   private static List<Integer> cgroupProcs(Task t) {
@@ -61,10 +58,10 @@ final class TaskStatistics {
   }
 
   /** The task's statistics in containerd's cgroup v1 or v2 message, whichever the host's layout calls for. */
-  Metric metric(Task t) {
+  TaskMetric metric(Task t) {
     Any data = cgroups.mode() == CgroupLayout.Mode.UNIFIED
         ? TypeUrls.pack(CgroupV2Metrics.read(t.cgroups.get(CgroupLayout.UNIFIED_KEY)))
         : TypeUrls.pack(CgroupV1Metrics.read(t.cgroups));
-    return Metric.newBuilder().setTimestamp(EpochNanos.toTimestamp(Instant.now())).setId(t.id).setData(data).build();
+    return new TaskMetric(t.id, Instant.now(), data);
   }
 }

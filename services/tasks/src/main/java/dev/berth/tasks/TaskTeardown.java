@@ -1,8 +1,8 @@
 package dev.berth.tasks;
 
 import dev.berth.common.fs.FileTrees;
-import dev.berth.linux.ErrnoException;
-import dev.berth.linux.Syscalls;
+import dev.berth.tasks.io.AttachRelay;
+import dev.berth.tasks.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import javax.inject.Inject;
 
 /**
  * Takes down what a task left on the host: relays, watches, monitors, attach links, rootfs
@@ -19,43 +20,41 @@ import java.util.logging.Logger;
  */
 final class TaskTeardown {
   private static final Logger LOG = Logger.getLogger(TaskTeardown.class.getName());
-  private static final int SIGKILL = 9;
   private static final long OUTPUT_DRAIN_MILLIS = 2000;
-  private static final long MONITOR_EXIT_MILLIS = 2000;
 
   private final TaskLayout layout;
+  private final TaskRuntime runtime;
   private final ExitTracking tracking;
 
-  TaskTeardown(TaskLayout layout, ExitTracking tracking) {
+  @Inject
+  TaskTeardown(TaskLayout layout, TaskRuntime runtime, ExitTracking tracking) {
     this.layout = layout;
+    this.runtime = runtime;
     this.tracking = tracking;
   }
 
-  /** Lets the output drain, then releases everything berthd holds for {@code p} and waits for its conmon to end. */
+  /** Lets the output drain, then releases everything berthd holds for {@code p} and waits for its monitor to end. */
   void releaseProcess(TaskProcess p) {
-    if (p.relay != null) {
+    p.takeRelay().ifPresent(relay -> {
       try {
-        p.relay.finished().get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        relay.finished().get(OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        LOG.warning("output of process " + p.dir + " not drained in time; closing it");
+        LOG.warning(p.who() + ": output not drained in time; closing it");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      p.relay.stop();
-      p.relay = null;
-    }
+      relay.stop();
+    });
     tracking.untrack(p);
-    p.syncPipe.ifPresent(pipe -> pipe.close());
-    awaitMonitorGone(p.record.conmonPid());
-    deleteQuietly(layout.socketDir().resolve(p.record.monitorId()));
+    p.closeSyncPipe();
+    ProcessRecord record = p.record();
+    runtime.awaitMonitorGone(record.conmonPid());
+    deleteQuietly(layout.socketDir().resolve(record.monitorId()));
   }
 
   /** Stops relaying without waiting (berthd shutting down); the process and its conmon go on. */
   void detachProcess(TaskProcess p) {
-    if (p.relay != null) {
-      p.relay.stop();
-      p.relay = null;
-    }
+    p.takeRelay().ifPresent(AttachRelay::stop);
     tracking.untrack(p);
   }
 
@@ -72,33 +71,6 @@ final class TaskTeardown {
       removeCgroup(cgroup);
     }
     deleteTree(bundle);
-  }
-
-  /** Waits briefly for a monitor to end (it does right after writing the exit file), then kills it. */
-  static void awaitMonitorGone(int pid) {
-    if (pid <= 0) {
-      return;
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MONITOR_EXIT_MILLIS);
-    while (Monitors.isRunning(pid)) {
-      if (System.nanoTime() > deadline) {
-        if (Monitors.isConmon(pid)) {
-          LOG.warning("conmon " + pid + " did not end; killing it");
-          try {
-            Syscalls.kill(pid, SIGKILL);
-          } catch (ErrnoException e) {
-            LOG.warning(e.getMessage());
-          }
-        }
-        return;
-      }
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
   }
 
   private static void removeCgroup(Path cgroup) {

@@ -21,7 +21,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.common.testing.InProcessServices;
-import dev.berth.tasks.logs.LogsService;
+import dev.berth.tasks.server.LogsService;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,23 +32,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A container's output read back through the Logs service from the CRI log its conmons write, on runc. */
 class LogsKernelTest {
   /** A line of 16 KiB, longer than conmon's 8 KiB buffer, so that conmon splits it. */
   private static final String LONG_LINE = "s=x; i=0; while [ $i -lt 14 ]; do s=$s$s; i=$((i+1)); done; echo $s";
 
-  @TempDir
-  Path dir;
-  TaskRig rig;
+  @RegisterExtension
+  final TaskRig rig = TaskRig.perTest();
   LogsService service;
   InProcessServices server;
   LogsGrpc.LogsBlockingStub logs;
 
   @BeforeEach
   void start() throws Exception {
-    rig = TaskRig.start(dir);
     service = new LogsService(rig.manager);
     server = InProcessServices.start(service);
     logs = LogsGrpc.newBlockingStub(server.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -56,12 +54,8 @@ class LogsKernelTest {
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      server.close();
-      service.close();
-    } finally {
-      rig.close();
-    }
+    server.close();
+    service.close();
   }
 
   private ListenableFuture<WaitResponse> startTask(String id, String script) {

@@ -26,16 +26,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Create without rootfs mounts asks the Snapshots API for the container's snapshot mounts. */
 class SnapshotRootfsKernelTest {
-  @TempDir
-  Path dir;
-  TaskRig rig;
+  @RegisterExtension
+  final TaskRig rig = TaskRig.perTest(new OneSnapshot());
   final List<String> asked = new ArrayList<>();
 
   /** Answers Mounts for snapshot "snap-1" of "overlayfs" in the rig's image directory, as a snapshotter does for a parentless snapshot. */
@@ -50,16 +47,6 @@ class SnapshotRootfsKernelTest {
           .setSource(rig.rootfs.toString()).addOptions("rw").addOptions("rbind")).build());
       response.onCompleted();
     }
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = TaskRig.start(dir, new OneSnapshot());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.close();
   }
 
   private void container(String id, String key) {

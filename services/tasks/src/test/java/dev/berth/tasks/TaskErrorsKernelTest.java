@@ -24,27 +24,14 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad requests get containerd's status and leave nothing behind: no bundle, mount, monitor or runtime state. */
 class TaskErrorsKernelTest {
-  @TempDir
-  Path dir;
-  TaskRig rig;
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = TaskRig.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.close();
-  }
+  @RegisterExtension
+  final TaskRig rig = TaskRig.perTest();
 
   private static StatusRuntimeException fails(Status.Code code, Executable call) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
@@ -136,7 +123,7 @@ class TaskErrorsKernelTest {
   void rootfsMountThatFailsLeavesNothing() throws Exception {
     rig.createContainer("nomount", rig.spec("nomount", "true"));
     fails(Status.Code.UNKNOWN, () -> rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("nomount")
-        .addRootfs(Mount.newBuilder().setType("bind").setSource(dir.resolve("absent").toString()).addOptions("rbind")).build()));
+        .addRootfs(Mount.newBuilder().setType("bind").setSource(rig.dir.resolve("absent").toString()).addOptions("rbind")).build()));
     fails(Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("nomount")
         .addRootfs(Mount.newBuilder().setType("nfs").setSource("server:/x")).build()));
     assertNothingLeft();

@@ -20,26 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs short-lived containers through the Tasks API the way `ctr run --rm` does, on runc under conmon. */
 class TaskLifecycleKernelTest {
-  @TempDir
-  Path dir;
-  TaskRig rig;
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = TaskRig.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.close();
-  }
+  @RegisterExtension
+  final TaskRig rig = TaskRig.perTest();
 
   @Test
   void echoHelloReachesTheStdoutFifoAndExitsZero() throws Exception {
@@ -107,7 +94,7 @@ class TaskLifecycleKernelTest {
   @Test
   void outputGoesToAFileUri() throws Exception {
     rig.createContainer("logged", rig.spec("logged", "sh", "-c", "echo out; echo err >&2"));
-    Path log = dir.resolve("logged.txt");
+    Path log = rig.dir.resolve("logged.txt");
     WaitResponse exit = run("logged", CreateTaskRequest.newBuilder().setStdout("file://" + log).setStderr("file://" + log));
     assertEquals(0, exit.getExitStatus());
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("logged").build());

@@ -23,29 +23,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * berthd going away does not take containers with it: conmon keeps them, their logs and their
  * exit status, and a new task manager on the same state directory takes over.
  */
 class TaskRestartKernelTest {
-  @TempDir
-  Path dir;
-  TaskRig rig;
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = TaskRig.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.close();
-  }
+  @RegisterExtension
+  final TaskRig rig = TaskRig.perTest();
 
   private void run(String id, String... args) {
     rig.createContainer(id, rig.spec(id, args));
@@ -73,9 +60,10 @@ class TaskRestartKernelTest {
     Instant down = Instant.now();
 
     rig.shutdown();
+    // the reader waits in open() well before the new manager re-attaches, which drops a FIFO nobody has open
+    CompletableFuture<String> afterRestart = FifoReader.firstLine(keeperOut);
     Thread.sleep(1200);
     long logged = Files.size(rig.state.resolve("logs/default/keeper.log"));
-    CompletableFuture<String> afterRestart = FifoReader.firstLine(keeperOut);
     rig.reopen();
     assertEquals("tick", afterRestart.get(10, TimeUnit.SECONDS), "output relayed again after the restart");
 

@@ -11,11 +11,12 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.types.Mount;
 import containerd.v1.types.Process;
+import dev.berth.common.fs.FileTrees;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.tasks.containers.ContainerStore;
-import dev.berth.tasks.containers.ContainersService;
-import dev.berth.tasks.runtime.RuntimeConfig;
+import dev.berth.tasks.server.ContainersService;
+import dev.berth.tasks.testing.ConmonTasks;
 import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;
 import io.grpc.Channel;
@@ -31,47 +32,79 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Containers and Tasks served in-process over a real runc, conmon and kernel, with a busybox
  * rootfs; {@link #close} removes every trace (tasks, runtime state, monitors, mounts, cgroups)
  * even when a test failed half-way.
  */
-final class TaskRig implements AutoCloseable {
-  final Path dir;
-  final Path state;
-  final Path rootfs;
+final class TaskRig implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
   final String cgroupParent = "berth-test-" + UUID.randomUUID().toString().substring(0, 8);
   final RecordingEvents events = new RecordingEvents();
-  private final MetadataStore store;
-  final ContainerStore containers;
-  private final InProcessServices api;
   private final BindableService[] apiServices;
+  Path dir;
+  Path state;
+  Path rootfs;
+  ContainerStore containers;
+  private MetadataStore store;
+  private InProcessServices api;
   TaskManager manager;
   private InProcessServices services;
   ContainersGrpc.ContainersBlockingStub containersApi;
   TasksGrpc.TasksBlockingStub tasksApi;
   TasksGrpc.TasksFutureStub tasksAsync;
 
-  private TaskRig(Path dir, BindableService... apiServices) throws IOException {
+  private TaskRig(BindableService... apiServices) {
+    this.apiServices = apiServices;
+  }
+
+  /**
+   * A rig for each test of the class registering it ({@code @RegisterExtension}), in a
+   * directory of its own, with {@code apiServices} answering the task manager's calls to other
+   * services.
+   */
+  static TaskRig perTest(BindableService... apiServices) {
+    return new TaskRig(apiServices);
+  }
+
+  /** A rig in {@code dir} until {@link #close}, for tests that share one or build its services first. */
+  static TaskRig start(Path dir, BindableService... apiServices) throws IOException {
+    TaskRig rig = new TaskRig(apiServices);
+    rig.setUp(dir);
+    return rig;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    setUp(Files.createTempDirectory("berth-tasks-test"));
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    try {
+      close();
+    } finally {
+      FileTrees.deleteRecursively(dir);
+    }
+  }
+
+  private void setUp(Path dir) throws IOException {
     this.dir = dir;
     this.state = dir.resolve("state");
     this.rootfs = Busybox.rootfs(dir.resolve("image"));
     this.store = MetadataStore.open(dir.resolve("root/meta.db"));
     this.containers = new ContainerStore(store, namespace -> { });
-    this.apiServices = apiServices;
     this.api = InProcessServices.start(apiServices);
-  }
-
-  static TaskRig start(Path dir, BindableService... apiServices) throws IOException {
-    TaskRig rig = new TaskRig(dir, apiServices);
-    rig.open();
-    return rig;
+    open();
   }
 
   private void open() throws IOException {
-    manager = TaskManager.open(state, containers, events, api.channel(), RuntimeConfig.defaults());
-    services = InProcessServices.start(new ContainersService(containers, events), new TasksService(manager));
+    ConmonTasks tasks = ConmonTasks.open(state, containers, events, api.channel());
+    manager = tasks.manager();
+    services = InProcessServices.start(new ContainersService(containers, events), tasks.service());
     Channel channel = services.channel();
     containersApi = ContainersGrpc.newBlockingStub(channel);
     tasksApi = TasksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);

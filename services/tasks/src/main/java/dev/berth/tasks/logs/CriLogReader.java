@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * last line without its newline yet is left for a later read. Lines that are not CRI log lines
  * are skipped.
  */
-final class CriLogReader implements Closeable {
+public final class CriLogReader implements Closeable {
   private static final Logger LOG = Logger.getLogger(CriLogReader.class.getName());
   /** conmon splits output at 8 KiB; a line far longer than that was not written by it. */
   static final int MAX_LINE = 64 * 1024;
@@ -39,7 +39,7 @@ final class CriLogReader implements Closeable {
    * Opens the log at the first of its last {@code tail} lines (all lines with 0). A line the
    * monitor split counts once and comes with all its parts.
    */
-  static CriLogReader open(Path path, long tail) throws IOException {
+  public static CriLogReader open(Path path, long tail) throws IOException {
     FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
     try {
       if (tail > 0) {

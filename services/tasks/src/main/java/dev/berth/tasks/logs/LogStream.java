@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * memory; with follow, the watcher calls again as the monitor appends, until the task has ended
  * and every line is sent, or the client cancels.
  */
-final class LogStream {
+public final class LogStream {
   private static final Logger LOG = Logger.getLogger(LogStream.class.getName());
 
   private final CriLogReader reader;
@@ -37,7 +37,7 @@ final class LogStream {
   }
 
   /** Starts the call; the stream owns {@code reader} from now on. */
-  static void start(CriLogReader reader, TaskLog log, ReadLogsRequest request,
+  public static void start(CriLogReader reader, TaskLog log, ReadLogsRequest request,
       ServerCallStreamObserver<LogEntry> responses, LogWatcher watcher) throws IOException {
     LogStream stream = new LogStream(reader, responses, watcher,
         request.hasSince() ? Optional.of(request.getSince()) : Optional.empty(),

@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * service on Linux), and when their task ends. One thread watches for every follower and one
  * runs their reads, so neither the watching nor a task's exit handling waits on a client.
  */
-final class LogWatcher implements Closeable {
+public final class LogWatcher implements Closeable {
   private static final Logger LOG = Logger.getLogger(LogWatcher.class.getName());
 
   /** A follower's interest in one file, until {@link #cancel}. */
@@ -48,7 +48,7 @@ final class LogWatcher implements Closeable {
   private final ExecutorService reads;
   private final Thread thread;
 
-  LogWatcher() throws IOException {
+  public LogWatcher() throws IOException {
     this.service = FileSystems.getDefault().newWatchService();
     this.reads = Executors.newSingleThreadExecutor(r -> daemon(r, "berth-log-reads"));
     this.thread = daemon(this::run, "berth-log-watcher");

@@ -3,6 +3,9 @@ package dev.berth.tasks.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.linux.Pipe;
+import dev.berth.tasks.runtime.TaskRuntime.AttachStep;
+import dev.berth.tasks.runtime.TaskRuntime.Launch;
+import dev.berth.tasks.runtime.TaskRuntime.Monitor;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,20 +37,10 @@ public final class Conmon {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final File DEV_NULL = new File("/dev/null");
 
-  /** What conmon is to run. {@code execSpec} present means exec into a running container. */
-  public record Launch(String containerId, String monitorId, RuntimeBinary runtime, Path dir, Path socketDir,
-      boolean terminal, boolean stdin, Optional<Path> criLog, Optional<Path> execSpec) {}
-
-  /**
-   * A started monitor: the process's pid and conmon's. An exec's sync pipe stays open until the
-   * exec ends, since conmon reports the exit status there too and must not meet a closed pipe.
-   */
-  public record Monitor(int pid, int conmonPid, Optional<Pipe> syncPipe) {}
-
   private final Path binary;
   private final Duration timeout;
 
-  public Conmon(Path binary, Duration timeout) {
+  Conmon(Path binary, Duration timeout) {
     this.binary = binary;
     this.timeout = timeout;
   }
@@ -61,7 +54,7 @@ public final class Conmon {
   }
 
   /** Runs the runtime's create for the bundle in {@code launch.dir()}; returns once the process waits for start. */
-  public Monitor create(Launch launch) throws IOException {
+  Monitor create(Launch launch) throws IOException {
     Files.createDirectories(persistDir(launch.dir()));
     try (Pipe sync = Pipe.open()) {
       ProcessBuilder pb = builder(launch, "exec \"$@\" 4>&1 >/dev/null 2>>conmon.log </dev/null",
@@ -78,7 +71,7 @@ public final class Conmon {
    * Runs the runtime's exec of {@code launch.execSpec()}; {@code attach} is called once the
    * attach socket exists and before the process runs, so no output is lost.
    */
-  public Monitor exec(Launch launch, AttachStep attach) throws IOException {
+  Monitor exec(Launch launch, AttachStep attach) throws IOException {
     Files.createDirectories(persistDir(launch.dir()));
     Pipe sync = Pipe.open();
     boolean handedOver = false;
@@ -104,12 +97,6 @@ public final class Conmon {
         sync.close();
       }
     }
-  }
-
-  /** The step between "attach socket ready" and "run the process". */
-  @FunctionalInterface
-  public interface AttachStep {
-    void attached() throws IOException;
   }
 
   private ProcessBuilder builder(Launch launch, String script, Map<String, String> pipes) {

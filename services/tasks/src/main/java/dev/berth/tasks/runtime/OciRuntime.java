@@ -12,13 +12,13 @@ import java.util.logging.Logger;
  * The OCI runtime's commands that act on an existing container (runc and crun share them):
  * start, kill, pause, resume, update, state and delete. Failures carry the runtime's message.
  */
-public final class OciRuntime {
+final class OciRuntime {
   private static final Logger LOG = Logger.getLogger(OciRuntime.class.getName());
 
   private final RuntimeBinary runtime;
   private final Duration timeout;
 
-  public OciRuntime(RuntimeBinary runtime, Duration timeout) {
+  OciRuntime(RuntimeBinary runtime, Duration timeout) {
     this.runtime = runtime;
     this.timeout = timeout;
   }

@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * Picks the OCI runtime binary for a container: by its runtime name, or by the runc options'
  * binary name (ctr --runc-binary). crun is refused where the host's cgroup layout stops it.
  */
-public final class RuntimeResolver {
+final class RuntimeResolver {
   private static final Pattern RUNTIME_NAME = Pattern.compile("^[a-z0-9_-]+(\\.[a-z0-9_-]+){2,}$");
   private static final String RUNC_OPTIONS = "containerd.runc.v1.Options";
 
   private final RuntimeConfig config;
   private final CgroupLayout cgroups;
 
-  public RuntimeResolver(RuntimeConfig config, CgroupLayout cgroups) {
+  RuntimeResolver(RuntimeConfig config, CgroupLayout cgroups) {
     this.config = config;
     this.cgroups = cgroups;
   }
@@ -29,7 +29,7 @@ public final class RuntimeResolver {
    * The runtime binary for runtime {@code name} with {@code options} (either may carry runc
    * options); NOT_FOUND for an unknown runtime, INVALID_ARGUMENT for a malformed name.
    */
-  public Path binaryFor(String name, Optional<Any> options) {
+  Path binaryFor(String name, Optional<Any> options) {
     Path binary = config.runtimes().get(name);
     if (binary == null) {
       if (!RUNTIME_NAME.matcher(name).matches()) {

@@ -22,6 +22,7 @@ import dev.berth.common.events.EventPublisher;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
+import dev.berth.tasks.server.ContainersService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;

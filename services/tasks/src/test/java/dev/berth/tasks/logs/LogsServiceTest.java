@@ -10,6 +10,7 @@ import berth.logs.v1.ReadLogsRequest;
 import com.google.protobuf.Timestamp;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.testing.InProcessServices;
+import dev.berth.tasks.server.LogsService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;

@@ -1,4 +1,4 @@
-package dev.berth.tasks;
+package dev.berth.tasks.server;
 
 import com.google.protobuf.Empty;
 import containerd.services.tasks.v1.CheckpointTaskRequest;
@@ -28,26 +28,32 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.UpdateTaskRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
-import containerd.v1.types.Process;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
+import dev.berth.tasks.ProcessState;
+import dev.berth.tasks.Tasks;
 import dev.berth.tasks.containers.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import javax.inject.Inject;
 
-/** containerd's Tasks API over {@link TaskManager}, in the caller's namespace. */
+/** containerd's Tasks API over {@link Tasks}, in the caller's namespace. */
 public final class TasksService extends TasksGrpc.TasksImplBase {
-  private final TaskManager tasks;
+  private final Tasks tasks;
 
-  public TasksService(TaskManager tasks) {
+  @Inject
+  public TasksService(Tasks tasks) {
     this.tasks = tasks;
   }
 
   @Override
   public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
-    Process p = tasks.create(RequestContext.namespace(), request);
-    reply(response, CreateTaskResponse.newBuilder().setContainerId(p.getContainerId()).setPid(p.getPid()).build());
+    ProcessState p = tasks.create(RequestContext.namespace(), TaskMessages.spec(request));
+    reply(response, CreateTaskResponse.newBuilder().setContainerId(p.containerId()).setPid(p.pid()).build());
   }
 
   @Override
@@ -56,25 +62,29 @@ public final class TasksService extends TasksGrpc.TasksImplBase {
     reply(response, StartResponse.newBuilder().setPid(pid).build());
   }
 
+  /** Answers once the task's exit is known and it is torn down, without holding a thread meanwhile. */
   @Override
   public void delete(DeleteTaskRequest request, StreamObserver<DeleteResponse> response) {
-    reply(response, toProto(tasks.delete(RequestContext.namespace(), request.getContainerId())));
+    later(response, tasks.delete(RequestContext.namespace(), request.getContainerId()), TaskMessages::deleted);
   }
 
   @Override
   public void deleteProcess(DeleteProcessRequest request, StreamObserver<DeleteResponse> response) {
-    reply(response, toProto(tasks.deleteProcess(RequestContext.namespace(), request.getContainerId(), request.getExecId())));
+    reply(response, TaskMessages.deleted(
+        tasks.deleteProcess(RequestContext.namespace(), request.getContainerId(), request.getExecId())));
   }
 
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> response) {
-    Process p = tasks.get(RequestContext.namespace(), request.getContainerId(), request.getExecId());
-    reply(response, GetResponse.newBuilder().setProcess(p).build());
+    ProcessState p = tasks.get(RequestContext.namespace(), request.getContainerId(), request.getExecId());
+    reply(response, GetResponse.newBuilder().setProcess(TaskMessages.process(p)).build());
   }
 
   @Override
   public void list(ListTasksRequest request, StreamObserver<ListTasksResponse> response) {
-    reply(response, ListTasksResponse.newBuilder().addAllTasks(tasks.list(RequestContext.namespace())).build());
+    ListTasksResponse.Builder list = ListTasksResponse.newBuilder();
+    tasks.list(RequestContext.namespace()).forEach(p -> list.addTasks(TaskMessages.process(p)));
+    reply(response, list.build());
   }
 
   @Override
@@ -85,7 +95,7 @@ public final class TasksService extends TasksGrpc.TasksImplBase {
 
   @Override
   public void exec(ExecProcessRequest request, StreamObserver<Empty> response) {
-    tasks.exec(RequestContext.namespace(), request);
+    tasks.exec(RequestContext.namespace(), request.getContainerId(), TaskMessages.spec(request));
     reply(response, Empty.getDefaultInstance());
   }
 
@@ -118,8 +128,9 @@ public final class TasksService extends TasksGrpc.TasksImplBase {
 
   @Override
   public void listPids(ListPidsRequest request, StreamObserver<ListPidsResponse> response) {
-    reply(response, ListPidsResponse.newBuilder()
-        .addAllProcesses(tasks.pids(RequestContext.namespace(), request.getContainerId())).build());
+    ListPidsResponse.Builder pids = ListPidsResponse.newBuilder();
+    tasks.pids(RequestContext.namespace(), request.getContainerId()).forEach(p -> pids.addProcesses(TaskMessages.info(p)));
+    reply(response, pids.build());
   }
 
   @Override
@@ -129,33 +140,35 @@ public final class TasksService extends TasksGrpc.TasksImplBase {
 
   @Override
   public void update(UpdateTaskRequest request, StreamObserver<Empty> response) {
-    tasks.update(RequestContext.namespace(), request.getContainerId(), request.getResources());
+    tasks.update(RequestContext.namespace(), request.getContainerId(), request.getResources().getValue().toByteArray());
     reply(response, Empty.getDefaultInstance());
   }
 
   @Override
   public void metrics(MetricsRequest request, StreamObserver<MetricsResponse> response) {
     Filter filter = Filter.parse(request.getFiltersList());
-    reply(response, MetricsResponse.newBuilder().addAllMetrics(tasks.metrics(RequestContext.namespace(), filter)).build());
+    MetricsResponse.Builder metrics = MetricsResponse.newBuilder();
+    tasks.metrics(RequestContext.namespace(), filter).forEach(m -> metrics.addMetrics(TaskMessages.metric(m)));
+    reply(response, metrics.build());
   }
 
   /** Answers when the process ends, without holding a thread meanwhile. */
   @Override
   public void wait(WaitRequest request, StreamObserver<WaitResponse> response) {
-    // a client that gives up waiting must not make the late answer fail
-    ((ServerCallStreamObserver<WaitResponse>) response).setOnCancelHandler(() -> { });
-    tasks.waitFor(RequestContext.namespace(), request.getContainerId(), request.getExecId()).whenComplete((exit, error) -> {
-      if (error != null) {
-        response.onError(Errors.toStatus(error));
-      } else {
-        reply(response, WaitResponse.newBuilder()
-            .setExitStatus(exit.status()).setExitedAt(EpochNanos.toTimestamp(exit.at())).build());
-      }
-    });
+    later(response, tasks.waitFor(RequestContext.namespace(), request.getContainerId(), request.getExecId()),
+        exit -> WaitResponse.newBuilder().setExitStatus(exit.status()).setExitedAt(EpochNanos.toTimestamp(exit.at())).build());
   }
 
-  private static DeleteResponse toProto(TaskDeletion d) {
-    return DeleteResponse.newBuilder().setId(d.id()).setPid(d.pid()).setExitStatus(d.exitStatus()).setExitedAt(d.exitedAt()).build();
+  private static <R, T> void later(StreamObserver<T> response, CompletableFuture<R> result, Function<R, T> message) {
+    // a client that gives up waiting must not make the late answer fail
+    ((ServerCallStreamObserver<T>) response).setOnCancelHandler(() -> { });
+    result.whenComplete((value, error) -> {
+      if (error != null) {
+        response.onError(Errors.toStatus(error instanceof CompletionException ? error.getCause() : error));
+      } else {
+        reply(response, message.apply(value));
+      }
+    });
   }
 
   private static <T> void reply(StreamObserver<T> response, T message) {

@@ -1,4 +1,4 @@
-package dev.berth.tasks;
+package dev.berth.tasks.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;

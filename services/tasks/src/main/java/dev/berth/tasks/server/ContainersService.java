@@ -1,4 +1,4 @@
-package dev.berth.tasks.containers;
+package dev.berth.tasks.server;
 
 import com.google.protobuf.Empty;
 import containerd.events.ContainerCreate;
@@ -20,6 +20,7 @@ import dev.berth.common.events.EventPublisher;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
+import dev.berth.tasks.containers.ContainerStore;
 import io.grpc.stub.StreamObserver;
 
 /** containerd's Containers API over {@link ContainerStore}, announcing changes as /containers/* events. */

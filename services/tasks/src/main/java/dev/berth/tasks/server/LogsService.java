@@ -1,10 +1,15 @@
-package dev.berth.tasks.logs;
+package dev.berth.tasks.server;
 
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
+import dev.berth.tasks.logs.CriLogReader;
+import dev.berth.tasks.logs.LogStream;
+import dev.berth.tasks.logs.LogWatcher;
+import dev.berth.tasks.logs.TaskLog;
+import dev.berth.tasks.logs.TaskLogs;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;

@@ -1,0 +1,86 @@
+package dev.berth.tasks.runtime;
+
+import com.google.protobuf.Any;
+import dev.berth.linux.Pipe;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What runs containers' processes, in the spirit of containerd's shim task API: create a
+ * container from its bundle, start, signal, pause, resume, update and delete it, exec more
+ * processes into it. Every call may take as long as the runtime binary does, so callers make
+ * them without holding any lock other requests need.
+ *
+ * <p>A process's end is reported the way conmon reports it, which outlives berthd: the file
+ * {@code persist/exit} in the process's directory, holding the exit status (128 + signal when
+ * killed), written when the process has ended and its output drained, its modification time
+ * being the exit time; {@code persist/oom} appears on each OOM kill.
+ *
+ * <p>Failures of the runtime itself are UNKNOWN with the runtime's message; FAILED_PRECONDITION
+ * when the runtime says the container is in the wrong state for the call.
+ */
+public interface TaskRuntime {
+  /** What is to run: the container, its monitor's id, the bundle or exec directory and the stdio it gets. */
+  record Launch(String containerId, String monitorId, RuntimeBinary runtime, Path dir, Path socketDir,
+      boolean terminal, boolean stdin, Optional<Path> criLog, Optional<Path> execSpec) {}
+
+  /**
+   * A launched process: its pid and its monitor's. An exec's sync pipe stays open until the
+   * exec ends, since the monitor reports the exit status there too and must not meet a closed pipe.
+   */
+  record Monitor(int pid, int monitorPid, Optional<Pipe> syncPipe) {}
+
+  /** The step between "attach socket ready" and "run the process", so no output is lost. */
+  @FunctionalInterface
+  interface AttachStep {
+    void attached() throws IOException;
+  }
+
+  /**
+   * The runtime binary for runtime {@code name} with {@code options}, keeping its state under
+   * {@code root}; NOT_FOUND for an unknown runtime, INVALID_ARGUMENT for a malformed name,
+   * FAILED_PRECONDITION for one that cannot run on this host.
+   */
+  RuntimeBinary resolve(String name, Optional<Any> options, Path root);
+
+  /** Creates the container of the bundle in {@code launch.dir()}; returns once its init process waits for start. */
+  Monitor create(Launch launch) throws IOException;
+
+  /** Runs {@code launch.execSpec()} in the running container; {@code attach} runs before the process does. */
+  Monitor exec(Launch launch, AttachStep attach) throws IOException;
+
+  void start(RuntimeBinary runtime, String id);
+
+  /** Signals the init process, or with {@code all} every process; NOT_FOUND when none runs any more. */
+  void kill(RuntimeBinary runtime, String id, int signal, boolean all);
+
+  /** Signals one process of a container; NOT_FOUND when it has ended. */
+  void signal(int pid, int signal);
+
+  void pause(RuntimeBinary runtime, String id);
+
+  void resume(RuntimeBinary runtime, String id);
+
+  /** Applies {@code resources} (the spec's linux.resources as JSON) to the running container. */
+  void update(RuntimeBinary runtime, String id, byte[] resources);
+
+  /** The runtime's word for the container (created, running, paused, stopped), or "" when it knows none. */
+  String state(RuntimeBinary runtime, String id);
+
+  /** Deletes the runtime's record of the container, killing it first; a missing one is fine. */
+  void delete(RuntimeBinary runtime, String id);
+
+  /** The cgroup directories, by controller, the runtime made for the container whose init process is {@code pid}. */
+  Map<String, Path> cgroups(int pid) throws IOException;
+
+  /** Whether the monitor {@code monitorPid} still watches its process; a restarted berthd asks, since the monitor is no child of it. */
+  boolean isMonitorRunning(int monitorPid);
+
+  /** Waits briefly for a process's monitor to end once the process has, ending it when it does not. */
+  void awaitMonitorGone(int monitorPid);
+
+  /** Resizes the terminal of the process whose directory is {@code dir}; FAILED_PRECONDITION when it cannot be. */
+  void resize(Path dir, int width, int height);
+}
