@@ -3,6 +3,8 @@ package dev.berth.content;
 import com.google.protobuf.Timestamp;
 import containerd.services.content.v1.Info;
 import containerd.services.content.v1.Status;
+import dev.berth.api.content.ContentInfo;
+import dev.berth.api.content.IngestStatus;
 import java.time.Instant;
 
 /** Domain values as the containerd API's messages. */

@@ -1,4 +1,4 @@
-package dev.berth.content;
+package dev.berth.api.content;
 
 import java.time.Instant;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.berth.content;
+package dev.berth.api.content;
 
 import com.google.protobuf.ByteString;
 import java.util.Map;
