@@ -1,6 +1,10 @@
 package dev.berth.api.content;
 
 import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,29 @@ public interface ContentStore {
 
   /** Opens the blob for reading; the channel's size is the blob's size. */
   SeekableByteChannel open(String namespace, String digest);
+
+  /**
+   * The blob's bytes from {@code offset} on, as the Read call streams them: OUT_OF_RANGE past the
+   * end. Closing the stream early lets go of the blob.
+   */
+  default InputStream read(String namespace, String digest, long offset) {
+    SeekableByteChannel blob = open(namespace, digest);
+    try {
+      if (offset > blob.size()) {
+        throw Errors.outOfRange("read at offset %d is past the end of %s (%d bytes)", offset, digest, blob.size());
+      }
+      blob.position(offset);
+    } catch (IOException | RuntimeException e) {
+      try {
+        blob.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e instanceof IOException io ? Errors.internal(io, "reading %s: %s", digest, io.getMessage())
+          : (RuntimeException) e;
+    }
+    return Channels.newInputStream(blob);
+  }
 
   /** The ingest under {@code ref}; NOT_FOUND when there is none. */
   IngestStatus status(String namespace, String ref);

@@ -19,6 +19,7 @@ import containerd.services.content.v1.UpdateResponse;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
 import dev.berth.api.content.ContentInfo;
+import dev.berth.api.content.ContentMessages;
 import dev.berth.api.content.ContentStore;
 import dev.berth.api.content.IngestStatus;
 import dev.berth.api.filter.Filter;

@@ -4,6 +4,7 @@ import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
 import dev.berth.api.content.ContentInfo;
+import dev.berth.api.content.ContentMessages;
 import dev.berth.api.content.ContentStore;
 import dev.berth.api.content.ContentWriter;
 import dev.berth.api.content.IngestStatus;
