@@ -1,8 +1,8 @@
 package dev.berth.client;
 
-import dev.berth.client.content.ContentClient;
-import dev.berth.client.images.ImageClient;
+import dev.berth.api.content.Blobs;
 import dev.berth.api.grpc.Channels;
+import dev.berth.client.images.ImageClient;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
@@ -38,8 +38,8 @@ public final class BerthClient implements AutoCloseable {
     return channel;
   }
 
-  public ContentClient content() {
-    return new ContentClient(channel);
+  public Blobs content() {
+    return Blobs.on(channel);
   }
 
   public ImageClient images() {

@@ -1,16 +1,16 @@
 package dev.berth.ctl;
 
-import dev.berth.client.content.ContentClient;
-import io.grpc.StatusRuntimeException;
+import dev.berth.api.content.Blobs;
+import dev.berth.api.grpc.BerthException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
 /** Reads a blob through Content.Read; the bytes are checked against the digest that named them. */
 final class BlobReader {
-  private final ContentClient content;
+  private final Blobs content;
 
-  BlobReader(ContentClient content) {
+  BlobReader(Blobs content) {
     this.content = content;
   }
 
@@ -18,7 +18,7 @@ final class BlobReader {
   void copyTo(String digest, OutputStream out) throws IOException {
     try {
       content.copyTo(digest, out);
-    } catch (StatusRuntimeException e) {
+    } catch (BerthException e) {
       throw ErrorHandler.naming("content", digest, e);
     }
   }

@@ -8,7 +8,8 @@ import containerd.services.content.v1.InfoRequest;
 import containerd.services.content.v1.ListContentRequest;
 import containerd.services.content.v1.ListContentResponse;
 import containerd.services.content.v1.UpdateRequest;
-import dev.berth.client.content.ContentClient;
+import dev.berth.api.content.Blobs;
+import dev.berth.api.content.GrpcContentStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
@@ -113,7 +114,7 @@ final class ContentCommand implements Runnable {
       String digest;
       try (TransferProgress progress = new TransferProgress(ref, root.io().err(),
           root.io().errIsTerminal(), forceProgress, total)) {
-        digest = new Ingest(ContentGrpc.newStub(c.channel())).write(target, input, size, progress);
+        digest = new Ingest(new GrpcContentStore(c.channel())).write(target, input, size, progress);
       }
       root.out().println(digest);
     }
@@ -130,7 +131,7 @@ final class ContentCommand implements Runnable {
           description = "write to FILE (replaced atomically once complete)") Path output)
       throws IOException {
     try (Connection c = root.connect()) {
-      BlobReader reader = new BlobReader(new ContentClient(c.channel()));
+      BlobReader reader = new BlobReader(Blobs.on(c.channel()));
       if (output == null) {
         root.out().flush();
         reader.copyTo(digest, root.io().out());

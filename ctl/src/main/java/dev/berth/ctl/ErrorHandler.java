@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.InvalidValueException;
 import io.grpc.Status;
@@ -47,6 +48,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     if (e instanceof DaemonUnreachableException) {
       return "berthctl: " + e.getMessage();
     }
+    if (e instanceof BerthException b) {
+      // a status berthd answered, passed on by a store reached over gRPC: reported as berthd's own
+      return b.getCause() instanceof StatusRuntimeException s ? message(s) : "Error: " + b.getMessage();
+    }
     if (e instanceof StatusRuntimeException s) {
       Status status = s.getStatus();
       // A transport failure carries its cause; an UNAVAILABLE answered by berthd itself (say, an
@@ -82,6 +87,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   /** {@code e} as thrown by {@link #naming(String, String, Supplier)}. */
   static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
     if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      return new CommandFailure("no such " + kind + ": " + name, e);
+    }
+    return e;
+  }
+
+  /** {@code e}, a failure a store reached over gRPC passed on, as thrown by {@link #naming(String, String, Supplier)}. */
+  static RuntimeException naming(String kind, String name, BerthException e) {
+    if (e.code() == Status.Code.NOT_FOUND) {
       return new CommandFailure("no such " + kind + ": " + name, e);
     }
     return e;

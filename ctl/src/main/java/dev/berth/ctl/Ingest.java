@@ -1,14 +1,11 @@
 package dev.berth.ctl;
 
 import com.google.protobuf.ByteString;
-import containerd.services.content.v1.ContentGrpc;
-import containerd.services.content.v1.WriteAction;
-import containerd.services.content.v1.WriteContentRequest;
-import containerd.services.content.v1.WriteContentResponse;
-import dev.berth.client.content.WriteStream;
 import dev.berth.api.Digests;
+import dev.berth.api.content.ContentStore;
+import dev.berth.api.content.ContentWriter;
+import dev.berth.api.grpc.BerthException;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -17,14 +14,12 @@ import java.security.MessageDigest;
 import java.util.Map;
 
 /**
- * Writes one blob through Content.Write: STAT, WRITE in 1 MiB chunks, COMMIT. A seekable input
- * resumes an interrupted ingest of the same ref from the offset berthd reports, once the bytes
- * berthd holds are known to match the input's.
+ * Writes one blob through a content writer (STAT, WRITE in 1 MiB chunks, COMMIT over the Content
+ * API). A seekable input resumes an interrupted ingest of the same ref from the offset berthd
+ * reports, once the bytes berthd holds are known to match the input's.
  */
 final class Ingest {
   static final int CHUNK_BYTES = 1 << 20;
-  /** Requests awaiting their answers at once; 8 MiB in flight keeps a Unix socket busy. */
-  static final int WINDOW = 8;
 
   /**
    * What to write.
@@ -36,10 +31,11 @@ final class Ingest {
    */
   record Target(String ref, long expectedSize, String expectedDigest, Map<String, String> labels) {}
 
-  private final ContentGrpc.ContentStub stub;
+  private final ContentStore store;
 
-  Ingest(ContentGrpc.ContentStub stub) {
-    this.stub = stub;
+  /** {@code store} reaches the namespace through its channel, so calls name none. */
+  Ingest(ContentStore store) {
+    this.store = store;
   }
 
   /**
@@ -49,47 +45,30 @@ final class Ingest {
   String write(Target target, ReadableByteChannel input, long size, TransferProgress progress)
       throws IOException {
     MessageDigest sha256 = Digests.newSha256();
-    try (WriteStream stream = new WriteStream(stub, WINDOW, r -> progress.reached(r.getOffset()))) {
-      WriteContentResponse stat;
+    try (ContentWriter writer = store.writer(null, target.ref(), null)) {
       try {
-        stat = stream.call(WriteContentRequest.newBuilder()
-            .setAction(WriteAction.STAT)
-            .setRef(target.ref())
-            .setTotal(target.expectedSize() >= 0 ? target.expectedSize() : Math.max(size, 0))
-            .setExpected(target.expectedDigest())
-            .build());
-      } catch (StatusRuntimeException e) {
+        writer.declare(target.expectedSize() >= 0 ? target.expectedSize() : Math.max(size, 0),
+            target.expectedDigest());
+      } catch (BerthException e) {
         if (alreadyExists(e) && !target.expectedDigest().isEmpty()) {
           return target.expectedDigest();
         }
         throw e;
       }
-      long offset = resumeOffset(stat, input, size, sha256);
+      long offset = resumeOffset(writer, input, size, sha256);
+      progress.reached(offset);
       ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
       while (fill(input, chunk.clear()) > 0) {
         sha256.update(chunk.array(), 0, chunk.limit());
         // offset 0 also truncates whatever an earlier attempt left under this ref
-        stream.send(WriteContentRequest.newBuilder()
-            .setAction(WriteAction.WRITE)
-            .setRef(target.ref())
-            .setOffset(offset)
-            .setData(ByteString.copyFrom(chunk.array(), 0, chunk.limit()))
-            .build());
-        offset += chunk.limit();
+        offset = writer.write(offset, ByteString.copyFrom(chunk.array(), 0, chunk.limit()));
+        progress.reached(offset);
       }
       String digest = Digests.format(sha256);
       String expected = target.expectedDigest().isEmpty() ? digest : target.expectedDigest();
       try {
-        WriteContentResponse commit = stream.call(WriteContentRequest.newBuilder()
-            .setAction(WriteAction.COMMIT)
-            .setRef(target.ref())
-            .setTotal(target.expectedSize() >= 0 ? target.expectedSize() : offset)
-            .setExpected(expected)
-            .setOffset(offset)
-            .putAllLabels(target.labels())
-            .build());
-        return commit.getDigest().isEmpty() ? expected : commit.getDigest();
-      } catch (StatusRuntimeException e) {
+        return writer.commit(target.labels()).digest();
+      } catch (BerthException e) {
         if (alreadyExists(e)) {
           return expected;
         }
@@ -103,11 +82,10 @@ final class Ingest {
    * to the digest berthd reports for them (they are read, and hashed into {@code sha256});
    * otherwise 0, with the input rewound.
    */
-  private static long resumeOffset(WriteContentResponse stat, ReadableByteChannel input, long size,
+  private static long resumeOffset(ContentWriter writer, ReadableByteChannel input, long size,
       MessageDigest sha256) throws IOException {
-    long reached = stat.getOffset();
-    if (reached == 0 || !(input instanceof SeekableByteChannel seekable) || reached > size
-        || stat.getDigest().isEmpty()) {
+    long reached = writer.status().offset();
+    if (reached == 0 || !(input instanceof SeekableByteChannel seekable) || reached > size) {
       return 0;
     }
     ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
@@ -120,7 +98,7 @@ final class Ingest {
       sha256.update(buffer.array(), 0, n);
       left -= n;
     }
-    if (left == 0 && Digests.format(cloneOf(sha256)).equals(stat.getDigest())) {
+    if (left == 0 && Digests.format(cloneOf(sha256)).equals(writer.digest())) {
       return reached;
     }
     sha256.reset();
@@ -150,7 +128,7 @@ final class Ingest {
     }
   }
 
-  private static boolean alreadyExists(StatusRuntimeException e) {
-    return e.getStatus().getCode() == Status.Code.ALREADY_EXISTS;
+  private static boolean alreadyExists(BerthException e) {
+    return e.code() == Status.Code.ALREADY_EXISTS;
   }
 }

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * A {@link ContentStore} served by berthd (or containerd) through the Content API: the same
  * answers and the same errors, their status codes carried back as {@link
  * dev.berth.api.grpc.BerthException}s. Each call sends the namespace (and a writer's lease) it is
- * given, so {@code channel} should carry neither.
+ * given; a null namespace or lease sends none, leaving the one {@code channel} carries, as a client
+ * whose channel is bound to a namespace (and lease) does.
  *
  * <p>It lives beside the interface rather than in the client library because the services reach
  * each other through it too (the Diff service reads and writes layers with it).
@@ -109,7 +110,7 @@ public final class GrpcContentStore implements ContentStore {
 
   @Override
   public ContentWriter writer(String namespace, String ref, String lease) {
-    Channel ch = Channels.inNamespace(channel, namespace);
+    Channel ch = inNamespace(namespace);
     if (lease != null) {
       ch = Channels.withLease(ch, lease);
     }
@@ -117,7 +118,11 @@ public final class GrpcContentStore implements ContentStore {
   }
 
   private ContentGrpc.ContentBlockingStub blocking(String namespace) {
-    return ContentGrpc.newBlockingStub(Channels.inNamespace(channel, namespace));
+    return ContentGrpc.newBlockingStub(inNamespace(namespace));
+  }
+
+  private Channel inNamespace(String namespace) {
+    return namespace == null ? channel : Channels.inNamespace(channel, namespace);
   }
 
   private static <T> T answer(Supplier<T> call) {

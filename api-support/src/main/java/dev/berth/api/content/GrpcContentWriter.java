@@ -79,6 +79,9 @@ final class GrpcContentWriter implements ContentWriter {
   @Override
   public void declare(long newTotal, String newExpected) {
     checkUsable();
+    if (newTotal == 0 && (newExpected == null || newExpected.isEmpty())) {
+      return;
+    }
     // Sent at once, so a digest the namespace holds is refused here, as the file store refuses it.
     took(call.call(stat().setRef(ref).setTotal(newTotal).setExpected(newExpected == null ? "" : newExpected).build()));
     if (newExpected != null && !newExpected.isEmpty()) {
