@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 /** The runtime could not run the container's command; docker exits 126 or 127 for it. */
 final class ContainerStartFailure extends CommandFailure {

@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.NetworksGrpc;
@@ -10,9 +10,6 @@ import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
-import dev.berth.client.containers.ContainerClient;
-import dev.berth.client.containers.ContainerLabels;
-import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;

@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.VolumesGrpc;
@@ -15,8 +15,6 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
-import dev.berth.client.containers.ContainerClient;
-import dev.berth.client.containers.ContainerLabels;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -1,11 +1,10 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
-import dev.berth.client.containers.ContainerLabels;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;

@@ -1,10 +1,9 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Mount;
-import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.spec.RootfsFiles;
 import io.grpc.Channel;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import java.security.SecureRandom;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.berth.ctl;
+package dev.berth.client.containers;
 
 import containerd.types.Mount;
 import java.io.IOException;
