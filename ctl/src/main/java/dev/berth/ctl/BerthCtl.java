@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.client.ClientException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -144,7 +145,7 @@ public final class BerthCtl implements Runnable {
     for (String name : names) {
       try {
         action.accept(name);
-      } catch (CommandFailure | StatusRuntimeException e) {
+      } catch (CommandFailure | ClientException | StatusRuntimeException e) {
         if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
           throw s;
         }

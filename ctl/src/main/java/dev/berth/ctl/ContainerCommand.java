@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.ImageNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,6 +3,8 @@ package dev.berth.ctl;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.HostCommands;
 import dev.berth.client.spec.RootfsFiles;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

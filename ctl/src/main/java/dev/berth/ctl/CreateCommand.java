@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerCreator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,7 @@ final class CreateCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() {
     try (Connection c = root.connect()) {
-      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options);
+      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       root.out().println(record.getId());
     }
     return 0;

@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.ContainerOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The flags of {@code create} and {@code run}, as docker spells them. Values are kept as typed and
- * checked by {@link ContainerCreator} before anything is created, so that a bad one is reported
+ * checked by the client library's {@code ContainerCreator} before anything is created, so that a bad one is reported
  * like any other failure (exit 125) and leaves nothing behind.
  */
 final class CreateOptions {
@@ -117,4 +118,43 @@ final class CreateOptions {
 
   @Parameters(index = "1..*", paramLabel = "COMMAND", description = "command and arguments (default: the image's)")
   List<String> command = new ArrayList<>();
+
+  /** The flags as the client library takes them. */
+  ContainerOptions toOptions() {
+    ContainerOptions o = new ContainerOptions();
+    o.name = name;
+    o.env = env;
+    o.envFiles = envFiles;
+    o.workdir = workdir;
+    o.user = user;
+    o.entrypoint = entrypoint;
+    o.hostname = hostname;
+    o.volumes = volumes;
+    o.mounts = mounts;
+    o.tmpfs = tmpfs;
+    o.readOnly = readOnly;
+    o.memory = memory;
+    o.memorySwap = memorySwap;
+    o.cpus = cpus;
+    o.cpuShares = cpuShares;
+    o.cpusetCpus = cpusetCpus;
+    o.pidsLimit = pidsLimit;
+    o.restart = restart;
+    o.labels = labels;
+    o.publish = publish;
+    o.publishAll = publishAll;
+    o.network = network;
+    o.ip = ip;
+    o.dns = dns;
+    o.dnsSearch = dnsSearch;
+    o.addHosts = addHosts;
+    o.stopSignal = stopSignal;
+    o.init = init;
+    o.interactive = interactive;
+    o.tty = tty;
+    o.autoRemove = autoRemove;
+    o.image = image;
+    o.command = command;
+    return o;
+  }
 }

@@ -9,6 +9,8 @@ import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
@@ -99,7 +101,7 @@ final class ExecCommand implements Callable<Integer>, DockerExitCodes {
         tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
             .setStderr(streams.stderrPath()).build());
         try {
-          return new ContainerTasks(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive,
+          return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive,
               () -> tasks.start(start));
         } finally {
           try {

@@ -1,5 +1,8 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.Signals;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import containerd.services.tasks.v1.PauseTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.client.containers.ContainerState;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.HostCommands;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;

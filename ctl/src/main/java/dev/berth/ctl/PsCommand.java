@@ -8,6 +8,8 @@ import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.spec.SpecJson;
 import io.grpc.StatusRuntimeException;
@@ -96,7 +98,7 @@ final class PsCommand implements Callable<Integer>, DockerExitCodes {
         row.put("Command", command(s.record()));
         row.put("CreatedAt", s.createdAt().toString());
         row.put("RunningFor", Durations.ago(s.createdAt(), now));
-        row.put("Status", s.statusText(now));
+        row.put("Status", statusText(s, now));
         row.put("State", s.status());
         row.put("Ports", ports(s, ports));
         row.put("Names", s.name());
@@ -113,7 +115,7 @@ final class PsCommand implements Callable<Integer>, DockerExitCodes {
         command = command.substring(0, COMMAND_WIDTH - 1) + "…";
       }
       rows.add(List.of(id(s), image(s.record()), quote(command),
-          Durations.ago(s.createdAt(), now), s.statusText(now), ports(s, ports), s.name()));
+          Durations.ago(s.createdAt(), now), statusText(s, now), ports(s, ports), s.name()));
     }
     Output.table(root.out(), List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"), rows);
     return 0;
@@ -219,5 +221,17 @@ final class PsCommand implements Callable<Integer>, DockerExitCodes {
         .map(p -> (p.getHostIp().isEmpty() ? "0.0.0.0" : p.getHostIp()) + ":" + p.getHostPort() + "->"
             + p.getContainerPort() + "/" + (p.getProtocol().isEmpty() ? "tcp" : p.getProtocol()))
         .collect(Collectors.joining(", "));
+  }
+
+  /** docker ps's STATUS: "Up 3 minutes", "Up 2 hours (Paused)", "Exited (3) 2 seconds ago", "Created". */
+  private static String statusText(ContainerState s, Instant now) {
+    if (s.running()) {
+      String up = s.startedAt().map(at -> "Up " + Durations.human(java.time.Duration.between(at, now))).orElse("Up");
+      return s.paused() ? up + " (Paused)" : up;
+    }
+    if (s.exited()) {
+      return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
+    }
+    return "Created";
   }
 }

@@ -1,6 +1,8 @@
 package dev.berth.ctl;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,9 @@
 package dev.berth.ctl;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +39,7 @@ final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() throws Exception {
     try (Connection c = root.connect()) {
-      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options);
+      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());
       if (detach) {
@@ -53,7 +56,7 @@ final class RunCommand implements Callable<Integer>, DockerExitCodes {
         return 0;
       }
       try {
-        return tasks.startAttached(created, root.io(), options.interactive);
+        return new ContainerAttach(c.channel()).startAttached(created, root.io(), options.interactive);
       } finally {
         if (options.autoRemove) {
           tasks.removeIfPresent(record.getId());

@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.Signals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;

@@ -1,5 +1,8 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +41,7 @@ final class StartCommand implements Callable<Integer>, DockerExitCodes {
         ContainerConfig config = ContainerConfig.of(s.record());
         int exit;
         try {
-          exit = tasks.startAttached(s, root.io(), interactive && config.openStdin());
+          exit = new ContainerAttach(c.channel()).startAttached(s, root.io(), interactive && config.openStdin());
         } finally {
           if (config.autoRemove()) {
             tasks.removeIfPresent(s.id());

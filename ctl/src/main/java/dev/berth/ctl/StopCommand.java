@@ -1,5 +1,7 @@
 package dev.berth.ctl;
 
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -9,6 +9,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.v1.types.Process;
 import containerd.v1.types.ProcessInfo;
 import containerd.v1.types.Status;
+import dev.berth.client.containers.Signals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

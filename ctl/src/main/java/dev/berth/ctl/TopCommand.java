@@ -3,6 +3,7 @@ package dev.berth.ctl;
 import containerd.services.tasks.v1.ListPidsRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.ProcessInfo;
+import dev.berth.client.containers.ContainerState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
+import dev.berth.client.containers.ContainerState;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import containerd.services.snapshots.v1.ListSnapshotsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerLabels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

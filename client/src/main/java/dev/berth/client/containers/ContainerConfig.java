@@ -14,9 +14,9 @@ import java.io.IOException;
  * {@code Config}, {@code HostConfig} and {@code Mounts} objects, as JSON in the record's
  * extension {@link #EXTENSION} (labels are limited to 4 KiB; extensions are not).
  */
-final class ContainerConfig {
-  static final String EXTENSION = "io.berth.config";
-  static final String TYPE_URL = "types.berth.dev/berthctl/ContainerConfig";
+public final class ContainerConfig {
+  public static final String EXTENSION = "io.berth.config";
+  public static final String TYPE_URL = "types.berth.dev/berthctl/ContainerConfig";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ObjectNode root;
@@ -25,7 +25,7 @@ final class ContainerConfig {
     this.root = root;
   }
 
-  static ContainerConfig empty() {
+  public static ContainerConfig empty() {
     ObjectNode root = JSON.createObjectNode();
     root.putObject("Config");
     root.putObject("HostConfig");
@@ -34,7 +34,7 @@ final class ContainerConfig {
   }
 
   /** The record's config, or an empty one for records other clients made. */
-  static ContainerConfig of(Container record) {
+  public static ContainerConfig of(Container record) {
     Any any = record.getExtensionsMap().get(EXTENSION);
     if (any == null) {
       return empty();
@@ -51,38 +51,38 @@ final class ContainerConfig {
     return empty();
   }
 
-  ObjectNode config() {
+  public ObjectNode config() {
     return (ObjectNode) root.get("Config");
   }
 
-  ObjectNode hostConfig() {
+  public ObjectNode hostConfig() {
     return (ObjectNode) root.get("HostConfig");
   }
 
-  ArrayNode mounts() {
+  public ArrayNode mounts() {
     return (ArrayNode) root.get("Mounts");
   }
 
-  boolean tty() {
+  public boolean tty() {
     return config().path("Tty").asBoolean(false);
   }
 
-  boolean openStdin() {
+  public boolean openStdin() {
     return config().path("OpenStdin").asBoolean(false);
   }
 
-  boolean autoRemove() {
+  public boolean autoRemove() {
     return hostConfig().path("AutoRemove").asBoolean(false);
   }
 
   /** The signal {@code stop} sends first: the image's or the flag's, else SIGTERM. */
-  int stopSignal() {
+  public int stopSignal() {
     String signal = config().path("StopSignal").asText("");
     return signal.isEmpty() ? Signals.SIGTERM : Signals.parse(signal);
   }
 
   /** Names of the volumes created for this container alone, which {@code rm -v} removes. */
-  java.util.List<String> anonymousVolumes() {
+  public java.util.List<String> anonymousVolumes() {
     java.util.List<String> names = new java.util.ArrayList<>();
     for (JsonNode m : mounts()) {
       if (m.path("Type").asText().equals("volume") && m.path("Anonymous").asBoolean(false)) {
@@ -92,7 +92,7 @@ final class ContainerConfig {
     return names;
   }
 
-  Any toAny() {
+  public Any toAny() {
     try {
       return Any.newBuilder().setTypeUrl(TYPE_URL).setValue(ByteString.copyFrom(JSON.writeValueAsBytes(root))).build();
     } catch (IOException e) {

@@ -10,6 +10,7 @@ import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
+import dev.berth.client.ClientException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
@@ -45,15 +46,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Creates a container record from {@code create}/{@code run} flags. Everything that can be
- * checked is checked first (flag values, the image, the name, the network, bind sources); only
- * then are volumes and the snapshot made, and a failure after that removes what was made.
+ * Creates a container record as {@code docker create} does, from {@link ContainerOptions}.
+ * Everything that can be checked is checked first (option values, the image, the name, the
+ * network, bind sources); only then are volumes and the snapshot made, and a failure after that
+ * removes what was made (the undo). Failures a user can act on are {@link ClientException}s;
+ * berthd's refusals come as its status.
  */
-final class ContainerCreator {
+public final class ContainerCreator {
   /** Where {@code --init} puts the init inside the container, as docker does. */
-  static final String INIT_PATH = "/sbin/docker-init";
+  public static final String INIT_PATH = "/sbin/docker-init";
   /** tini, linked statically so that it runs in any image (Debian's package tini). */
-  static final Path INIT_BINARY = Path.of("/usr/bin/tini-static");
+  public static final Path INIT_BINARY = Path.of("/usr/bin/tini-static");
   private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]+";
   private static final int NAME_ATTEMPTS = 10;
 
@@ -62,7 +65,11 @@ final class ContainerCreator {
   private final Map<String, String> clientEnv;
   private final ContainerClient containers;
 
-  ContainerCreator(Channel channel, String namespace, Map<String, String> clientEnv) {
+  /**
+   * @param channel carries {@code namespace}
+   * @param clientEnv the caller's environment, where {@code -e KEY} without a value finds it
+   */
+  public ContainerCreator(Channel channel, String namespace, Map<String, String> clientEnv) {
     this.channel = channel;
     this.namespace = namespace;
     this.clientEnv = clientEnv;
@@ -74,7 +81,8 @@ final class ContainerCreator {
       Map<String, String> labels, List<HostEntry> hosts, Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus,
       Long cpuShares, String cpuset, Long pidsLimit) {}
 
-  Container create(CreateOptions o) {
+  /** Creates the container; its record names the new snapshot, spec and labels. */
+  public Container create(ContainerOptions o) {
     Parsed parsed = parse(o);
     ImageClient images = new ImageClient(channel);
     Image image;
@@ -82,7 +90,7 @@ final class ContainerCreator {
       image = images.resolve(o.image);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new CommandFailure("No such image: " + o.image);
+        throw new ClientException("No such image: " + o.image);
       }
       throw e;
     }
@@ -92,11 +100,11 @@ final class ContainerCreator {
     String network = network(o, parsed);
     for (MountRequest m : parsed.mounts()) {
       if (m instanceof VolumeSpec v && v.kind() == VolumeSpec.Kind.BIND && !Files.exists(Path.of(v.source()))) {
-        throw new CommandFailure("invalid mount config: bind source path does not exist: " + v.source());
+        throw new ClientException("invalid mount config: bind source path does not exist: " + v.source());
       }
     }
     if (o.init && !Files.isExecutable(INIT_BINARY)) {
-      throw new CommandFailure("--init needs " + INIT_BINARY + " on this host (Debian's package tini)");
+      throw new ClientException("--init needs " + INIT_BINARY + " on this host (Debian's package tini)");
     }
     Deque<Runnable> undo = new ArrayDeque<>();
     try {
@@ -146,13 +154,13 @@ final class ContainerCreator {
     }
   }
 
-  private Parsed parse(CreateOptions o) {
+  private Parsed parse(ContainerOptions o) {
     List<String> env = new ArrayList<>();
     for (Path file : o.envFiles) {
       try {
         env.addAll(EnvVars.fromFile(Files.readString(file, StandardCharsets.UTF_8), clientEnv));
       } catch (IOException e) {
-        throw new CommandFailure("cannot read env file " + file + ": " + e.getMessage(), e);
+        throw new ClientException("cannot read env file " + file + ": " + e.getMessage(), e);
       }
     }
     for (String e : o.env) {
@@ -197,7 +205,7 @@ final class ContainerCreator {
     }
     RestartPolicy restart = RestartPolicy.parse(o.restart);
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
-      throw new CommandFailure("conflicting options: --restart and --rm");
+      throw new ClientException("conflicting options: --restart and --rm");
     }
     return new Parsed(env, mounts, ports, restart, labels, hosts,
         o.memory == null ? null : ResourceFlags.memory(o.memory),
@@ -213,7 +221,7 @@ final class ContainerCreator {
     String name = given.startsWith("/") ? given.substring(1) : given;
     List<Container> holders = containers.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
     if (!holders.isEmpty()) {
-      throw new CommandFailure("the container name \"/" + name + "\" is already in use by container \""
+      throw new ClientException("the container name \"/" + name + "\" is already in use by container \""
           + holders.get(0).getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
     return name;
@@ -229,33 +237,38 @@ final class ContainerCreator {
   }
 
   /** The network label: bridge, host, none, container:ID or a network that exists. */
-  private String network(CreateOptions o, Parsed parsed) {
+  private String network(ContainerOptions o, Parsed parsed) {
     String mode = o.network;
     boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
     if (!bridged && (!parsed.ports().isEmpty() || o.publishAll)) {
-      throw new CommandFailure("conflicting options: port publishing and the network mode " + mode);
+      throw new ClientException("conflicting options: port publishing and the network mode " + mode);
     }
     if (o.ip != null && !bridged) {
-      throw new CommandFailure("conflicting options: --ip and the network mode " + mode);
+      throw new ClientException("conflicting options: --ip and the network mode " + mode);
     }
     if (o.ip != null && mode.equals("bridge")) {
       // as docker: the default network's addresses are handed out in turn
-      throw new CommandFailure("user specified IP address is supported on user defined networks only");
+      throw new ClientException("user specified IP address is supported on user defined networks only");
     }
     if (mode.startsWith("container:")) {
       if (o.hostname != null) {
-        throw new CommandFailure("conflicting options: hostname and the network mode " + mode);
+        throw new ClientException("conflicting options: hostname and the network mode " + mode);
       }
-      ContainerState other = ContainerState.of(channel,
-          ContainerArgument.resolve(channel, mode.substring("container:".length())));
+      ContainerState other = ContainerState.of(channel, containers.resolve(mode.substring("container:".length())));
       if (!other.running()) {
-        throw new CommandFailure("cannot join the network of container " + other.name() + ": it is not running");
+        throw new ClientException("cannot join the network of container " + other.name() + ": it is not running");
       }
       return "container:" + other.id();
     }
     if (bridged && !mode.equals("bridge")) {
-      ErrorHandler.naming("network", mode, () -> NetworksGrpc.newBlockingStub(channel)
-          .get(GetNetworkRequest.newBuilder().setName(mode).build()));
+      try {
+        NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw new ClientException("no such network: " + mode, e);
+        }
+        throw e;
+      }
     }
     return mode;
   }
@@ -310,7 +323,7 @@ final class ContainerCreator {
       return created;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        throw new CommandFailure("berthd does not serve volumes (berth.volumes.v1)", e);
+        throw new ClientException("berthd does not serve volumes (berth.volumes.v1)", e);
       }
       throw e;
     }
@@ -346,7 +359,7 @@ final class ContainerCreator {
     }
   }
 
-  private static Map<String, String> labels(CreateOptions o, Parsed p, String name, String network,
+  private static Map<String, String> labels(ContainerOptions o, Parsed p, String name, String network,
       List<String> volumeNames) {
     Map<String, String> labels = new TreeMap<>(p.labels());
     labels.put(ContainerLabels.NAME, name);
@@ -393,7 +406,7 @@ final class ContainerCreator {
   }
 
   /** docker's Config and HostConfig of the new container, for inspect and start. */
-  private static void describe(ContainerConfig described, CreateOptions o, Parsed p, ImageConfig imageConfig,
+  private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, ImageConfig imageConfig,
       Spec spec, List<String> entrypoint, List<String> cmd, String network) {
     ObjectNode c = described.config();
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());

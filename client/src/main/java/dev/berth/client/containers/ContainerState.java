@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import com.google.protobuf.Timestamp;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.TasksGrpc;
@@ -16,13 +17,13 @@ import java.util.Optional;
  * "created"; a task that ended stays until the container is started again or removed, so its exit
  * status and time are there to show.
  */
-record ContainerState(Container record, Optional<Process> task) {
+public record ContainerState(Container record, Optional<Process> task) {
   /** The record with its task, asked for by id. */
-  static ContainerState of(Channel channel, Container record) {
+  public static ContainerState of(Channel channel, Container record) {
     return new ContainerState(record, task(channel, record.getId()));
   }
 
-  static Optional<Process> task(Channel channel, String id) {
+  public static Optional<Process> task(Channel channel, String id) {
     try {
       return Optional.of(TasksGrpc.newBlockingStub(channel)
           .get(GetRequest.newBuilder().setContainerId(id).build()).getProcess());
@@ -34,16 +35,16 @@ record ContainerState(Container record, Optional<Process> task) {
     }
   }
 
-  String id() {
+  public String id() {
     return record.getId();
   }
 
-  String name() {
-    return ContainerArgument.name(record);
+  public String name() {
+    return name(record);
   }
 
   /** docker's State.Status: created, running, paused or exited (dead when berthd cannot tell). */
-  String status() {
+  public String status() {
     if (task.isEmpty()) {
       return "created";
     }
@@ -57,28 +58,28 @@ record ContainerState(Container record, Optional<Process> task) {
   }
 
   /** Running in docker's sense: a process is there, paused or not. */
-  boolean running() {
+  public boolean running() {
     return task.isPresent() && (task.get().getStatus() == Status.RUNNING || task.get().getStatus() == Status.PAUSED
         || task.get().getStatus() == Status.PAUSING);
   }
 
-  boolean paused() {
+  public boolean paused() {
     return task.isPresent() && (task.get().getStatus() == Status.PAUSED || task.get().getStatus() == Status.PAUSING);
   }
 
-  boolean exited() {
+  public boolean exited() {
     return task.isPresent() && task.get().getStatus() == Status.STOPPED;
   }
 
-  int pid() {
+  public int pid() {
     return running() ? task.get().getPid() : 0;
   }
 
-  int exitCode() {
+  public int exitCode() {
     return exited() ? task.get().getExitStatus() : 0;
   }
 
-  Optional<Instant> startedAt() {
+  public Optional<Instant> startedAt() {
     String at = record.getLabelsMap().get(ContainerLabels.STARTED_AT);
     if (at == null || task.isEmpty()) {
       return Optional.empty();
@@ -90,24 +91,22 @@ record ContainerState(Container record, Optional<Process> task) {
     }
   }
 
-  Optional<Instant> finishedAt() {
-    return exited() && task.get().hasExitedAt() ? Optional.of(Output.instant(task.get().getExitedAt()))
+  public Optional<Instant> finishedAt() {
+    return exited() && task.get().hasExitedAt() ? Optional.of(instant(task.get().getExitedAt()))
         : Optional.empty();
   }
 
-  Instant createdAt() {
-    return Output.instant(record.getCreatedAt());
+  public Instant createdAt() {
+    return instant(record.getCreatedAt());
   }
 
-  /** docker ps's STATUS: "Up 3 minutes", "Up 2 hours (Paused)", "Exited (3) 2 seconds ago", "Created". */
-  String statusText(Instant now) {
-    if (running()) {
-      String up = startedAt().map(s -> "Up " + Durations.human(java.time.Duration.between(s, now))).orElse("Up");
-      return paused() ? up + " (Paused)" : up;
-    }
-    if (exited()) {
-      return "Exited (" + exitCode() + ")" + finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
-    }
-    return "Created";
+  /** A record's name: its name label, or its id for records other clients (ctr) made. */
+  public static String name(Container c) {
+    String name = c.getLabelsMap().get(ContainerLabels.NAME);
+    return name == null || name.isEmpty() ? c.getId() : name;
+  }
+
+  private static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

@@ -4,20 +4,18 @@ import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.VolumesGrpc;
 import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.containers.v1.Container;
-import containerd.services.tasks.v1.CloseIORequest;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.KillRequest;
-import containerd.services.tasks.v1.ResizePtyRequest;
 import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
+import dev.berth.client.ClientException;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -30,15 +28,14 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What docker's container commands do to a container's task, over the Tasks API: start it
- * (detached, or attached to this terminal), stop it politely then forcibly, kill it, remove the
+ * (detached; a client that attaches its own stdio prepares with {@link #readyToStart} and {@link
+ * #markRunning}), stop it politely then forcibly, kill it, remove the
  * container with its task, snapshot and anonymous volumes. Starting and stopping also set the
  * labels berthd's restart monitor follows: the restart status, and for a detached container made
  * with {@code --rm} the auto-remove label, so that berthd removes it once it ends, as docker's
- * daemon does (an attached one is removed by the berthctl attached to it).
+ * daemon does (an attached one is removed by the client attached to it).
  */
-final class ContainerTasks {
-  /** How long output may still arrive after the process ended (berthd drains conmon first). */
-  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(10);
+public final class ContainerTasks {
   /** How long a SIGKILLed process may take to be reported gone. */
   private static final long KILL_WAIT_SECONDS = 30;
 
@@ -47,7 +44,8 @@ final class ContainerTasks {
   private final TasksGrpc.TasksFutureStub futures;
   private final ContainerClient containers;
 
-  ContainerTasks(Channel channel) {
+  /** {@code channel} carries the namespace. */
+  public ContainerTasks(Channel channel) {
     this.channel = channel;
     this.tasks = TasksGrpc.newBlockingStub(channel);
     this.futures = TasksGrpc.newFutureStub(channel);
@@ -55,7 +53,7 @@ final class ContainerTasks {
   }
 
   /** Starts a container whose output goes only to its log; nothing to do if it runs already. */
-  void startDetached(ContainerState s) {
+  public void startDetached(ContainerState s) {
     if (!readyToStart(s)) {
       return;
     }
@@ -81,7 +79,7 @@ final class ContainerTasks {
    * Stops the container and starts it again in the background. An auto-remove container is kept
    * meanwhile, as docker does: its label goes before the stop and comes back with the start.
    */
-  void restart(ContainerState s, Duration timeout) throws InterruptedException {
+  public void restart(ContainerState s, Duration timeout) throws InterruptedException {
     if (s.record().getLabelsMap().containsKey(ContainerLabels.AUTO_REMOVE)) {
       containers.updateLabels(s.id(), Map.of(ContainerLabels.AUTO_REMOVE, ""));
     }
@@ -90,74 +88,10 @@ final class ContainerTasks {
   }
 
   /**
-   * Starts a container with its stdio on {@code io} (stdin only when {@code stdin}); returns its
-   * exit status once it ended and its output was copied.
-   */
-  int startAttached(ContainerState s, Io io, boolean stdin) throws IOException, InterruptedException {
-    if (!readyToStart(s)) {
-      throw new CommandFailure("container " + s.name() + " is already running");
-    }
-    boolean tty = ContainerConfig.of(s.record()).tty();
-    try (ProcessStreams streams = ProcessStreams.create(stdin, tty)) {
-      streams.copyOutput(io.out(), io.err());
-      markRunning(s.record());
-      try {
-        if (s.task().isPresent() && s.task().get().getStatus() == Status.CREATED) {
-          // created without our FIFOs: made again with them
-          tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
-        }
-        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
-            .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
-      } catch (StatusRuntimeException e) {
-        markStopped(s.record());
-        throw startFailure(e);
-      }
-      return attach(io, streams, s.id(), "", tty, stdin, () -> {
-        tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
-        containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
-      });
-    }
-  }
-
-  /**
-   * Starts a created process (init or exec) with {@code start} and relays its stdio until it
-   * ends; returns its exit status. SIGINT and SIGTERM are passed on; a terminal is put in raw
-   * mode and its size followed.
-   */
-  int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, Runnable start)
-      throws IOException, InterruptedException {
-    ListenableFuture<WaitResponse> exit = futures.wait(
-        WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build());
-    try {
-      start.run();
-    } catch (StatusRuntimeException e) {
-      exit.cancel(true);
-      throw startFailure(e);
-    }
-    boolean localTerminal = tty && io.inIsTerminal();
-    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
-        SignalForwarding signals = !io.console() ? SignalForwarding.none()
-            : SignalForwarding.install(tty ? null : signal -> signalQuietly(id, execId, signal),
-                localTerminal ? () -> resize(id, execId) : null)) {
-      if (localTerminal) {
-        resize(id, execId);
-      }
-      if (stdin) {
-        streams.copyInput(io.in(), () -> closeStdin(id, execId));
-      }
-      WaitResponse status = exit.get();
-      streams.awaitOutput(OUTPUT_DRAIN);
-      return status.getExitStatus();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof StatusRuntimeException s ? s : new CommandFailure(e.getCause().toString(), e);
-    }
-  }
-
-  /**
    * Stops a container: the restart monitor is told first, then its stop signal, then SIGKILL
    * after {@code timeout} (none: wait as long as it takes; zero: SIGKILL at once).
    */
-  void stop(ContainerState s, Duration timeout) throws InterruptedException {
+  public void stop(ContainerState s, Duration timeout) throws InterruptedException {
     markStopped(s.record());
     if (!s.running()) {
       return;
@@ -180,9 +114,9 @@ final class ContainerTasks {
       signal(s, Signals.SIGKILL, true);
       exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
+      throw e.getCause() instanceof StatusRuntimeException r ? r : new ClientException(e.getCause().toString(), e);
     } catch (TimeoutException e) {
-      throw new CommandFailure("container " + s.name() + " did not stop within " + KILL_WAIT_SECONDS
+      throw new ClientException("container " + s.name() + " did not stop within " + KILL_WAIT_SECONDS
           + " s of SIGKILL");
     } finally {
       exit.cancel(true);
@@ -190,19 +124,19 @@ final class ContainerTasks {
   }
 
   /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
-  void kill(ContainerState s, int signal) {
+  public void kill(ContainerState s, int signal) {
     if (!s.running()) {
-      throw new CommandFailure("container " + s.name() + " is not running");
+      throw new ClientException("container " + s.name() + " is not running");
     }
     markStopped(s.record());
     signal(s, signal, false);
   }
 
   /** Removes the container: its task (after SIGKILL with {@code force}), record, snapshot, and with {@code volumes} its anonymous volumes. */
-  void remove(ContainerState s, boolean force, boolean volumes) throws InterruptedException {
+  public void remove(ContainerState s, boolean force, boolean volumes) throws InterruptedException {
     if (s.running()) {
       if (!force) {
-        throw new CommandFailure("cannot remove container \"/" + s.name()
+        throw new ClientException("cannot remove container \"/" + s.name()
             + "\": container is running: stop the container before removing or force remove");
       }
       stop(s, Duration.ZERO);
@@ -221,7 +155,7 @@ final class ContainerTasks {
   }
 
   /** {@link #remove}s the container, forced and with its anonymous volumes, unless it is gone already. */
-  void removeIfPresent(String id) throws InterruptedException {
+  public void removeIfPresent(String id) throws InterruptedException {
     Optional<Container> record = containers.find(id);
     if (record.isPresent()) {
       remove(ContainerState.of(channel, record.get()), true, true);
@@ -229,7 +163,7 @@ final class ContainerTasks {
   }
 
   /** False when the container runs already; an ended task is deleted to make room for a new one. */
-  private boolean readyToStart(ContainerState s) {
+  public boolean readyToStart(ContainerState s) {
     if (s.running()) {
       return false;
     }
@@ -247,38 +181,13 @@ final class ContainerTasks {
     }
   }
 
-  private void signalQuietly(String id, String execId, int signal) {
-    try {
-      tasks.kill(KillRequest.newBuilder().setContainerId(id).setExecId(execId).setSignal(signal).build());
-    } catch (StatusRuntimeException e) {
-      // it ended meanwhile
-    }
-  }
-
-  private void resize(String id, String execId) {
-    TerminalMode.size().ifPresent(size -> {
-      try {
-        tasks.resizePty(ResizePtyRequest.newBuilder().setContainerId(id).setExecId(execId)
-            .setWidth(size[0]).setHeight(size[1]).build());
-      } catch (StatusRuntimeException e) {
-        // it ended meanwhile
-      }
-    });
-  }
-
-  private void closeStdin(String id, String execId) {
-    try {
-      tasks.closeIO(CloseIORequest.newBuilder().setContainerId(id).setExecId(execId).setStdin(true).build());
-    } catch (StatusRuntimeException e) {
-      // it ended meanwhile
-    }
-  }
-
-  private void markRunning(Container record) {
+  /** Tells the restart monitor the container is meant to run. */
+  public void markRunning(Container record) {
     containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
   }
 
-  private void markStopped(Container record) {
+  /** Tells the restart monitor the container is meant to stay stopped. */
+  public void markStopped(Container record) {
     containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED));
   }
 
@@ -296,7 +205,7 @@ final class ContainerTasks {
    * A runtime's refusal to run the command, with docker's exit codes: 127 when the executable is
    * not there, 126 when it cannot be run.
    */
-  static RuntimeException startFailure(StatusRuntimeException e) {
+  public static RuntimeException startFailure(StatusRuntimeException e) {
     String description = String.valueOf(e.getStatus().getDescription());
     String lower = description.toLowerCase(Locale.ROOT);
     if (lower.contains("executable file not found") || lower.contains("no such file or directory")) {

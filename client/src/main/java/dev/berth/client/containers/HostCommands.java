@@ -12,19 +12,19 @@ import java.util.concurrent.TimeUnit;
  * The host tools berthctl runs for what needs root on this machine and no API: making FIFOs and
  * mounting a snapshot to read files of an image. berthctl runs beside berthd, as root.
  */
-final class HostCommands {
+public final class HostCommands {
   private static final long TIMEOUT_SECONDS = 30;
 
   private HostCommands() {}
 
-  static void mkfifo(List<Path> paths) throws IOException {
+  public static void mkfifo(List<Path> paths) throws IOException {
     List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
     paths.forEach(p -> command.add(p.toString()));
     run(command);
   }
 
   /** Mounts a snapshot's mount at {@code target}, as the tasks service mounts a root file system. */
-  static void mount(Mount m, Path target) throws IOException {
+  public static void mount(Mount m, Path target) throws IOException {
     List<String> command = new ArrayList<>(List.of("mount"));
     if (!m.getType().equals("bind")) {
       command.addAll(List.of("-t", m.getType()));
@@ -37,7 +37,7 @@ final class HostCommands {
     run(command);
   }
 
-  static void unmount(Path target) throws IOException {
+  public static void unmount(Path target) throws IOException {
     run(List.of("umount", target.toString()));
   }
 

@@ -1,13 +1,14 @@
 package dev.berth.client.containers;
 
+import dev.berth.client.ClientException;
 import java.util.Locale;
 import java.util.Map;
 
 /** Linux signal numbers by name, for {@code kill -s}, {@code --stop-signal} and forwarding. */
-final class Signals {
-  static final int SIGINT = 2;
-  static final int SIGKILL = 9;
-  static final int SIGTERM = 15;
+public final class Signals {
+  public static final int SIGINT = 2;
+  public static final int SIGKILL = 9;
+  public static final int SIGTERM = 15;
 
   private static final Map<String, Integer> NUMBERS = Map.ofEntries(
       Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5),
@@ -23,8 +24,8 @@ final class Signals {
 
   private Signals() {}
 
-  /** {@code KILL}, {@code SIGKILL}, {@code sigkill} or {@code 9}; a CommandFailure for anything else. */
-  static int parse(String text) {
+  /** {@code KILL}, {@code SIGKILL}, {@code sigkill} or {@code 9}; a ClientException for anything else. */
+  public static int parse(String text) {
     if (text.matches("\\d{1,2}")) {
       int n = Integer.parseInt(text);
       if (n >= 1 && n <= MAX) {
@@ -37,7 +38,7 @@ final class Signals {
     }
     Integer n = NUMBERS.get(name);
     if (n == null) {
-      throw new CommandFailure("invalid signal: " + text);
+      throw new ClientException("invalid signal: " + text);
     }
     return n;
   }
