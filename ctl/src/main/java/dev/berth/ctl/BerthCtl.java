@@ -17,10 +17,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /** berthctl: the Docker-style command line for Berth, over the containerd-compatible gRPC API. */
 @Command(name = "berthctl",
@@ -49,7 +47,7 @@ import picocli.CommandLine.Spec;
         "Commands named as docker's (run, ps, stop, rm, ...) exit 125 when they fail, as docker does; the "
             + "others exit 1. Usage errors exit 2.",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
-public final class BerthCtl implements Runnable {
+public final class BerthCtl extends GroupCommand {
   static final String DEFAULT_ADDRESS = "/run/berth/berth.sock";
   static final String DEFAULT_NAMESPACE = "default";
 
@@ -60,9 +58,6 @@ public final class BerthCtl implements Runnable {
   @Option(names = {"-n", "--namespace"}, paramLabel = "NS", scope = ScopeType.INHERIT,
       description = "namespace to work in (default: $BERTH_NAMESPACE, else " + DEFAULT_NAMESPACE + ")")
   private String namespace;
-
-  @Spec
-  private CommandSpec spec;
 
   private final Io io;
   private final PrintWriter out;
@@ -102,12 +97,6 @@ public final class BerthCtl implements Runnable {
       root.out.flush();
       root.err.flush();
     }
-  }
-
-  /** Without a subcommand there is nothing to do: a usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
   }
 
   Io io() {

@@ -10,30 +10,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl container}: container records as the Containers API holds them, for debugging. */
 @Command(name = "container", aliases = "containers",
     description = "Inspect and remove container records directly, as ctr containers does (any client's records).",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl container ls", "  berthctl container ls -q", "  berthctl container rm web"})
-final class ContainerCommand implements Runnable {
+final class ContainerCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   @Command(name = "ls", aliases = "list", description = "List container records: id, name, image, runtime.",
       footerHeading = "%nExamples:%n",

@@ -25,12 +25,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl content}: the blobs of the content store, addressed by digest. */
 @Command(name = "content",
@@ -39,18 +37,9 @@ import picocli.CommandLine.Spec;
     footer = {"  berthctl content ingest my-layer layer.tar",
         "  berthctl content ls",
         "  berthctl content get sha256:4f2e... -o layer.tar"})
-final class ContentCommand implements Runnable {
+final class ContentCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   @Command(name = "ls", aliases = "list",
       description = "List blobs, optionally only those matching containerd filters.",

@@ -1,6 +1,5 @@
 package dev.berth.ctl;
 
-import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.Signals;
 import java.util.List;
@@ -32,10 +31,7 @@ final class KillCommand implements Callable<Integer>, DockerExitCodes {
     int number = Signals.parse(signal);
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
-        tasks.kill(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)), number);
-        root.out().println(name);
-      });
+      return EachContainer.printingNames(root, c, containers, s -> tasks.kill(s, number));
     }
   }
 }

@@ -20,12 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl network}: bridge networks and the containers connected to them. */
 @Command(name = "network",
@@ -34,18 +31,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl network create web --subnet 10.89.0.0/24", "  berthctl network ls",
         "  berthctl network connect web 3f9a2c", "  berthctl network inspect web", "  berthctl network rm web"})
-final class NetworkCommand implements Runnable {
+final class NetworkCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   BerthCtl root() {
     return root;

@@ -1,7 +1,5 @@
 package dev.berth.ctl;
 
-import containerd.services.containers.v1.Container;
-import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,11 +28,7 @@ final class RestartCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
-        Container record = ContainerArgument.resolve(c.channel(), name);
-        tasks.restart(ContainerState.of(c.channel(), record), StopCommand.grace(timeout));
-        root.out().println(name);
-      });
+      return EachContainer.printingNames(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout)));
     }
   }
 }

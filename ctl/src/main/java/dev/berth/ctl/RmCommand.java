@@ -1,6 +1,5 @@
 package dev.berth.ctl;
 
-import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,10 +32,7 @@ final class RmCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
-        tasks.remove(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)), force, volumes);
-        root.out().println(name);
-      });
+      return EachContainer.printingNames(root, c, containers, s -> tasks.remove(s, force, volumes));
     }
   }
 }

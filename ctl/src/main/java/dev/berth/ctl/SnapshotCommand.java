@@ -23,13 +23,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl snapshot}: the snapshots images unpack into and containers run on. */
 @Command(name = "snapshot", aliases = "snapshots",
@@ -37,22 +34,13 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl snapshot ls", "  berthctl snapshot tree",
         "  berthctl snapshot mounts /mnt/rootfs my-container"})
-final class SnapshotCommand implements Runnable {
+final class SnapshotCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
 
   @Option(names = "--snapshotter", paramLabel = "NAME", scope = ScopeType.INHERIT,
       defaultValue = ImportOptions.DEFAULT_SNAPSHOTTER, description = "snapshotter (default: ${DEFAULT-VALUE})")
   private String snapshotter;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   @Command(name = "ls", aliases = "list", description = "List snapshots: key, parent and kind.",
       footerHeading = "%nExamples:%n",

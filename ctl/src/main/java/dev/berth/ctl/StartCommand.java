@@ -49,10 +49,7 @@ final class StartCommand implements Callable<Integer>, DockerExitCodes {
         }
         return exit;
       }
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
-        tasks.startDetached(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
-        root.out().println(name);
-      });
+      return EachContainer.printingNames(root, c, containers, tasks::startDetached);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.berth.ctl;
 
-import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +33,7 @@ final class StopCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
-        tasks.stop(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)), grace(timeout));
-        root.out().println(name);
-      });
+      return EachContainer.printingNames(root, c, containers, s -> tasks.stop(s, grace(timeout)));
     }
   }
 

@@ -16,30 +16,18 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl task}: the Tasks API as it is, for debugging (as ctr task shows it). */
 @Command(name = "task", aliases = "tasks",
     description = "Inspect and remove tasks (the processes of containers) directly, as ctr task does.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl task ls", "  berthctl task ps web", "  berthctl task kill -s TERM web", "  berthctl task rm -f web"})
-final class TaskCommand implements Runnable {
+final class TaskCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   @Command(name = "ls", aliases = "list", description = "List tasks: container id, pid, status.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl task ls", "  berthctl task ls --format json"})

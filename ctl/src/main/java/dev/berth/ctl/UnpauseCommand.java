@@ -2,7 +2,6 @@ package dev.berth.ctl;
 
 import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
-import dev.berth.client.containers.ContainerState;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,13 +22,11 @@ final class UnpauseCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
-        ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
+      return EachContainer.printingNames(root, c, containers, s -> {
         if (!s.paused()) {
           throw new CommandFailure("container " + s.name() + " is not paused");
         }
         TasksGrpc.newBlockingStub(c.channel()).resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build());
-        root.out().println(name);
       });
     }
   }

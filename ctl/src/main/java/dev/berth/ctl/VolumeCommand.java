@@ -16,12 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl volume}: named volumes, directories berthd keeps until they are removed. */
 @Command(name = "volume",
@@ -30,18 +27,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl volume create data", "  berthctl volume ls", "  berthctl volume inspect data",
         "  berthctl volume rm data", "  berthctl volume prune"})
-final class VolumeCommand implements Runnable, DockerExitCodes {
+final class VolumeCommand extends GroupCommand implements DockerExitCodes {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache"})
