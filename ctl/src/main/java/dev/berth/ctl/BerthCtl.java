@@ -1,6 +1,36 @@
 package dev.berth.ctl;
 
 import dev.berth.client.ClientException;
+import dev.berth.ctl.container.ContainerCommand;
+import dev.berth.ctl.container.CpCommand;
+import dev.berth.ctl.container.CreateCommand;
+import dev.berth.ctl.container.ExecCommand;
+import dev.berth.ctl.container.InspectCommand;
+import dev.berth.ctl.container.KillCommand;
+import dev.berth.ctl.container.LogsCommand;
+import dev.berth.ctl.container.PauseCommand;
+import dev.berth.ctl.container.PortCommand;
+import dev.berth.ctl.container.PsCommand;
+import dev.berth.ctl.container.RenameCommand;
+import dev.berth.ctl.container.RestartCommand;
+import dev.berth.ctl.container.RmCommand;
+import dev.berth.ctl.container.RunCommand;
+import dev.berth.ctl.container.StartCommand;
+import dev.berth.ctl.container.StatsCommand;
+import dev.berth.ctl.container.StopCommand;
+import dev.berth.ctl.container.TaskCommand;
+import dev.berth.ctl.container.TopCommand;
+import dev.berth.ctl.container.UnpauseCommand;
+import dev.berth.ctl.container.WaitCommand;
+import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.ImagesCommand;
+import dev.berth.ctl.image.LoadCommand;
+import dev.berth.ctl.image.RmiCommand;
+import dev.berth.ctl.image.SaveCommand;
+import dev.berth.ctl.image.SnapshotCommand;
+import dev.berth.ctl.image.TagCommand;
+import dev.berth.ctl.network.NetworkCommand;
+import dev.berth.ctl.volume.VolumeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -99,11 +129,11 @@ public final class BerthCtl extends GroupCommand {
     }
   }
 
-  Io io() {
+  public Io io() {
     return io;
   }
 
-  PrintWriter out() {
+  public PrintWriter out() {
     return out;
   }
 
@@ -116,12 +146,12 @@ public final class BerthCtl extends GroupCommand {
     return Path.of(a.startsWith("unix://") ? a.substring("unix://".length()) : a);
   }
 
-  String namespace() {
+  public String namespace() {
     String ns = namespace != null ? namespace : io.env().getOrDefault("BERTH_NAMESPACE", "");
     return ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
   }
 
-  Connection connect() {
+  public Connection connect() {
     return Connection.open(address(), namespace());
   }
 
@@ -129,7 +159,7 @@ public final class BerthCtl extends GroupCommand {
    * Applies {@code action} to each name, going on after a failure as docker rm does: each failure
    * is one line on stderr, and the exit code says whether any failed. Unreachable berthd stops it.
    */
-  int each(List<String> names, Consumer<String> action) {
+  public int each(List<String> names, Consumer<String> action) {
     int exit = CommandLine.ExitCode.OK;
     for (String name : names) {
       try {
@@ -146,7 +176,7 @@ public final class BerthCtl extends GroupCommand {
   }
 
   /** One step of {@link #each(List, int, Action)}, which may fail. */
-  interface Action {
+  public interface Action {
     void apply(String name) throws Exception;
   }
 
@@ -154,7 +184,7 @@ public final class BerthCtl extends GroupCommand {
    * As {@link #each(List, Consumer)}, for steps that may throw anything: each failure is one line
    * on stderr and makes the exit code {@code failureCode}.
    */
-  int each(List<String> names, int failureCode, Action action) throws InterruptedException {
+  public int each(List<String> names, int failureCode, Action action) throws InterruptedException {
     int exit = CommandLine.ExitCode.OK;
     for (String name : names) {
       try {

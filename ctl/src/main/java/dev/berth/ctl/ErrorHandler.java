@@ -18,12 +18,12 @@ import picocli.CommandLine.ParseResult;
  * Turns what a command throws into one line on stderr and exit code 1: the user needs the cause,
  * not a stack trace.
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
-  static final int FAILURE = 1;
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  public static final int FAILURE = 1;
 
   private final Supplier<Path> address;
 
-  ErrorHandler(Supplier<Path> address) {
+  public ErrorHandler(Supplier<Path> address) {
     this.address = address;
   }
 
@@ -77,7 +77,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
    * Runs {@code call}, reporting NOT_FOUND as "no such {@code kind}: {@code name}", which says more
    * than the server's description for the object the user named.
    */
-  static <T> T naming(String kind, String name, Supplier<T> call) {
+  public static <T> T naming(String kind, String name, Supplier<T> call) {
     try {
       return call.get();
     } catch (StatusRuntimeException e) {
@@ -86,7 +86,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   }
 
   /** {@code e} as thrown by {@link #naming(String, String, Supplier)}. */
-  static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
+  public static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
     if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
       return new CommandFailure("no such " + kind + ": " + name, e);
     }
@@ -94,7 +94,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   }
 
   /** {@code e}, a failure a store reached over gRPC passed on, as thrown by {@link #naming(String, String, Supplier)}. */
-  static RuntimeException naming(String kind, String name, BerthException e) {
+  public static RuntimeException naming(String kind, String name, BerthException e) {
     if (e.code() == Status.Code.NOT_FOUND) {
       return new CommandFailure("no such " + kind + ": " + name, e);
     }

@@ -5,7 +5,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** A command that only groups subcommands ({@code berthctl network ...}): alone it is a usage error. */
-abstract class GroupCommand implements Runnable {
+public abstract class GroupCommand implements Runnable {
   @Spec
   protected CommandSpec spec;
 

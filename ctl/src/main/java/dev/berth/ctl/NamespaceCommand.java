@@ -5,6 +5,8 @@ import containerd.services.namespaces.v1.DeleteNamespaceRequest;
 import containerd.services.namespaces.v1.ListNamespacesRequest;
 import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

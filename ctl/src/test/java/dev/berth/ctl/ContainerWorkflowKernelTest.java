@@ -11,6 +11,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerLabels;
+import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

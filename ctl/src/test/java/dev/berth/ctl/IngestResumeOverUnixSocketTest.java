@@ -8,6 +8,8 @@ import dev.berth.api.Digests;
 import dev.berth.api.content.ContentWriter;
 import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.grpc.Channels;
+import dev.berth.ctl.content.Ingest;
+import dev.berth.ctl.content.TransferProgress;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
