@@ -28,9 +28,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What docker's container commands do to a container's task, over the Tasks API: start it
- * (detached; a client that attaches its own stdio prepares with {@link #readyToStart} and {@link
- * #markRunning}), stop it politely then forcibly, kill it, remove the
- * container with its task, snapshot and anonymous volumes. Starting and stopping also set the
+ * detached (a client that attaches its own stdio prepares with {@link #readyToStart} and
+ * {@link #markRunning}), stop it politely then forcibly, kill it, remove the container with its
+ * task, snapshot and anonymous volumes. Starting and stopping also set the
  * labels berthd's restart monitor follows: the restart status, and for a detached container made
  * with {@code --rm} the auto-remove label, so that berthd removes it once it ends, as docker's
  * daemon does (an attached one is removed by the client attached to it).
