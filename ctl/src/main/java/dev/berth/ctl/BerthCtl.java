@@ -1,5 +1,36 @@
 package dev.berth.ctl;
 
+import dev.berth.client.ClientException;
+import dev.berth.ctl.container.ContainerCommand;
+import dev.berth.ctl.container.CpCommand;
+import dev.berth.ctl.container.CreateCommand;
+import dev.berth.ctl.container.ExecCommand;
+import dev.berth.ctl.container.InspectCommand;
+import dev.berth.ctl.container.KillCommand;
+import dev.berth.ctl.container.LogsCommand;
+import dev.berth.ctl.container.PauseCommand;
+import dev.berth.ctl.container.PortCommand;
+import dev.berth.ctl.container.PsCommand;
+import dev.berth.ctl.container.RenameCommand;
+import dev.berth.ctl.container.RestartCommand;
+import dev.berth.ctl.container.RmCommand;
+import dev.berth.ctl.container.RunCommand;
+import dev.berth.ctl.container.StartCommand;
+import dev.berth.ctl.container.StatsCommand;
+import dev.berth.ctl.container.StopCommand;
+import dev.berth.ctl.container.TaskCommand;
+import dev.berth.ctl.container.TopCommand;
+import dev.berth.ctl.container.UnpauseCommand;
+import dev.berth.ctl.container.WaitCommand;
+import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.ImagesCommand;
+import dev.berth.ctl.image.LoadCommand;
+import dev.berth.ctl.image.RmiCommand;
+import dev.berth.ctl.image.SaveCommand;
+import dev.berth.ctl.image.SnapshotCommand;
+import dev.berth.ctl.image.TagCommand;
+import dev.berth.ctl.network.NetworkCommand;
+import dev.berth.ctl.volume.VolumeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -16,10 +47,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /** berthctl: the Docker-style command line for Berth, over the containerd-compatible gRPC API. */
 @Command(name = "berthctl",
@@ -48,7 +77,7 @@ import picocli.CommandLine.Spec;
         "Commands named as docker's (run, ps, stop, rm, ...) exit 125 when they fail, as docker does; the "
             + "others exit 1. Usage errors exit 2.",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
-public final class BerthCtl implements Runnable {
+public final class BerthCtl extends GroupCommand {
   static final String DEFAULT_ADDRESS = "/run/berth/berth.sock";
   static final String DEFAULT_NAMESPACE = "default";
 
@@ -59,9 +88,6 @@ public final class BerthCtl implements Runnable {
   @Option(names = {"-n", "--namespace"}, paramLabel = "NS", scope = ScopeType.INHERIT,
       description = "namespace to work in (default: $BERTH_NAMESPACE, else " + DEFAULT_NAMESPACE + ")")
   private String namespace;
-
-  @Spec
-  private CommandSpec spec;
 
   private final Io io;
   private final PrintWriter out;
@@ -103,17 +129,11 @@ public final class BerthCtl implements Runnable {
     }
   }
 
-  /** Without a subcommand there is nothing to do: a usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
-
-  Io io() {
+  public Io io() {
     return io;
   }
 
-  PrintWriter out() {
+  public PrintWriter out() {
     return out;
   }
 
@@ -126,12 +146,12 @@ public final class BerthCtl implements Runnable {
     return Path.of(a.startsWith("unix://") ? a.substring("unix://".length()) : a);
   }
 
-  String namespace() {
+  public String namespace() {
     String ns = namespace != null ? namespace : io.env().getOrDefault("BERTH_NAMESPACE", "");
     return ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
   }
 
-  Connection connect() {
+  public Connection connect() {
     return Connection.open(address(), namespace());
   }
 
@@ -139,12 +159,12 @@ public final class BerthCtl implements Runnable {
    * Applies {@code action} to each name, going on after a failure as docker rm does: each failure
    * is one line on stderr, and the exit code says whether any failed. Unreachable berthd stops it.
    */
-  int each(List<String> names, Consumer<String> action) {
+  public int each(List<String> names, Consumer<String> action) {
     int exit = CommandLine.ExitCode.OK;
     for (String name : names) {
       try {
         action.accept(name);
-      } catch (CommandFailure | StatusRuntimeException e) {
+      } catch (CommandFailure | ClientException | StatusRuntimeException e) {
         if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
           throw s;
         }
@@ -156,7 +176,7 @@ public final class BerthCtl implements Runnable {
   }
 
   /** One step of {@link #each(List, int, Action)}, which may fail. */
-  interface Action {
+  public interface Action {
     void apply(String name) throws Exception;
   }
 
@@ -164,7 +184,7 @@ public final class BerthCtl implements Runnable {
    * As {@link #each(List, Consumer)}, for steps that may throw anything: each failure is one line
    * on stderr and makes the exit code {@code failureCode}.
    */
-  int each(List<String> names, int failureCode, Action action) throws InterruptedException {
+  public int each(List<String> names, int failureCode, Action action) throws InterruptedException {
     int exit = CommandLine.ExitCode.OK;
     for (String name : names) {
       try {

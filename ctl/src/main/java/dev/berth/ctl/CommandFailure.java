@@ -1,12 +1,12 @@
 package dev.berth.ctl;
 
 /** A command cannot do what was asked; the message is printed after "Error: ". */
-class CommandFailure extends RuntimeException {
-  CommandFailure(String message) {
+public class CommandFailure extends RuntimeException {
+  public CommandFailure(String message) {
     super(message);
   }
 
-  CommandFailure(String message, Throwable cause) {
+  public CommandFailure(String message, Throwable cause) {
     super(message, cause);
   }
 }

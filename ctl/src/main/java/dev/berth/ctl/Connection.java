@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The channel to berthd for one command, sending the chosen namespace on every call. */
-final class Connection implements AutoCloseable {
+public final class Connection implements AutoCloseable {
   private final ManagedChannel managed;
   private final Channel channel;
 
@@ -30,12 +30,12 @@ final class Connection implements AutoCloseable {
   }
 
   /** The channel whose calls carry the namespace header. */
-  Channel channel() {
+  public Channel channel() {
     return channel;
   }
 
   /** Container records in the namespace. */
-  ContainerClient containers() {
+  public ContainerClient containers() {
     return new ContainerClient(channel);
   }
 

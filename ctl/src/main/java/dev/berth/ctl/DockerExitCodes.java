@@ -6,6 +6,6 @@ package dev.berth.ctl;
  * that scripts written for docker read the same codes. Usage errors picocli finds (an unknown
  * option, a missing argument) stay 2 in every command.
  */
-interface DockerExitCodes {
+public interface DockerExitCodes {
   int FAILURE = 125;
 }

@@ -1,6 +1,8 @@
 package dev.berth.ctl;
 
+import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
+import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.spec.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,12 +18,12 @@ import picocli.CommandLine.ParseResult;
  * Turns what a command throws into one line on stderr and exit code 1: the user needs the cause,
  * not a stack trace.
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
-  static final int FAILURE = 1;
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  public static final int FAILURE = 1;
 
   private final Supplier<Path> address;
 
-  ErrorHandler(Supplier<Path> address) {
+  public ErrorHandler(Supplier<Path> address) {
     this.address = address;
   }
 
@@ -47,6 +49,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     if (e instanceof DaemonUnreachableException) {
       return "berthctl: " + e.getMessage();
     }
+    if (e instanceof BerthException b) {
+      // a status berthd answered, passed on by a store reached over gRPC: reported as berthd's own
+      return b.getCause() instanceof StatusRuntimeException s ? message(s) : "Error: " + b.getMessage();
+    }
     if (e instanceof StatusRuntimeException s) {
       Status status = s.getStatus();
       // A transport failure carries its cause; an UNAVAILABLE answered by berthd itself (say, an
@@ -71,7 +77,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
    * Runs {@code call}, reporting NOT_FOUND as "no such {@code kind}: {@code name}", which says more
    * than the server's description for the object the user named.
    */
-  static <T> T naming(String kind, String name, Supplier<T> call) {
+  public static <T> T naming(String kind, String name, Supplier<T> call) {
     try {
       return call.get();
     } catch (StatusRuntimeException e) {
@@ -80,8 +86,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   }
 
   /** {@code e} as thrown by {@link #naming(String, String, Supplier)}. */
-  static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
+  public static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
     if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      return new CommandFailure("no such " + kind + ": " + name, e);
+    }
+    return e;
+  }
+
+  /** {@code e}, a failure a store reached over gRPC passed on, as thrown by {@link #naming(String, String, Supplier)}. */
+  public static RuntimeException naming(String kind, String name, BerthException e) {
+    if (e.code() == Status.Code.NOT_FOUND) {
       return new CommandFailure("no such " + kind + ": " + name, e);
     }
     return e;

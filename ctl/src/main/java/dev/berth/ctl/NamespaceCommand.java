@@ -5,6 +5,8 @@ import containerd.services.namespaces.v1.DeleteNamespaceRequest;
 import containerd.services.namespaces.v1.ListNamespacesRequest;
 import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,12 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl namespace}: list, create and remove namespaces. */
 @Command(name = "namespace", aliases = "ns",
@@ -26,18 +25,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl namespace ls", "  berthctl ns create demo --label team=web",
         "  berthctl ns rm demo"})
-final class NamespaceCommand implements Runnable {
+final class NamespaceCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
-
-  @Spec
-  private CommandSpec spec;
-
-  /** The group alone does nothing: a usage error. */
-  @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand");
-  }
 
   @Command(name = "ls", aliases = "list", description = "List namespaces.",
       footerHeading = "%nExamples:%n",

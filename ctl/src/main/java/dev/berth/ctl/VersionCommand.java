@@ -5,6 +5,8 @@ import containerd.services.introspection.v1.IntrospectionGrpc;
 import containerd.services.introspection.v1.ServerResponse;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.version.v1.VersionResponse;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

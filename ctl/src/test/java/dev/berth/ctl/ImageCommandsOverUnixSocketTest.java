@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
+import dev.berth.ctl.output.Output;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,12 +3,13 @@ package dev.berth.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
-import containerd.services.content.v1.ContentGrpc;
-import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
-import dev.berth.client.content.WriteStream;
 import dev.berth.api.Digests;
+import dev.berth.api.content.ContentWriter;
+import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.grpc.Channels;
+import dev.berth.ctl.content.Ingest;
+import dev.berth.ctl.content.TransferProgress;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -17,8 +18,8 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,14 +92,11 @@ class IngestResumeOverUnixSocketTest {
 
   /** Leaves an ingest under {@code ref} holding {@code prefix}, as a killed client would. */
   private void interruptedWrite(String ref, byte[] prefix) {
-    try (WriteStream w = new WriteStream(ContentGrpc.newStub(channel), 4, r -> { })) {
-      w.call(WriteContentRequest.newBuilder().setAction(WriteAction.STAT).setRef(ref).build());
+    try (ContentWriter w = new GrpcContentStore(channel).writer(null, ref, null)) {
       for (int at = 0; at < prefix.length; at += MIB) {
-        w.send(WriteContentRequest.newBuilder().setAction(WriteAction.WRITE).setRef(ref).setOffset(at)
-            .setData(ByteString.copyFrom(prefix, at, Math.min(MIB, prefix.length - at))).build());
+        w.write(at, ByteString.copyFrom(prefix, at, Math.min(MIB, prefix.length - at)));
       }
-      assertEquals(prefix.length, w.call(WriteContentRequest.newBuilder().setAction(WriteAction.STAT)
-          .setRef(ref).build()).getOffset());
+      assertEquals(prefix.length, w.checkpoint().offset());
     }
   }
 
@@ -106,7 +104,7 @@ class IngestResumeOverUnixSocketTest {
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
     try (FileChannel input = FileChannel.open(file);
         TransferProgress progress = new TransferProgress(ref, nowhere, false, false, size)) {
-      return new Ingest(ContentGrpc.newStub(counted()))
+      return new Ingest(new GrpcContentStore(counted()))
           .write(new Ingest.Target(ref, -1, "", Map.of()), input, size, progress);
     }
   }

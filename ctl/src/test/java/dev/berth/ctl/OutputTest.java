@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.ctl.output.Output;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -36,9 +36,11 @@ public final class Filter {
   }
 
   private final List<List<Selector>> alternatives;
+  private final List<String> sources;
 
-  private Filter(List<List<Selector>> alternatives) {
+  private Filter(List<List<Selector>> alternatives, List<String> sources) {
     this.alternatives = alternatives;
+    this.sources = sources;
   }
 
   /** Parses a request's filters; none at all matches everything. INVALID_ARGUMENT on bad syntax. */
@@ -49,7 +51,12 @@ public final class Filter {
         alternatives.add(new Parser(f).parse());
       }
     }
-    return new Filter(alternatives);
+    return new Filter(alternatives, List.copyOf(filters));
+  }
+
+  /** The filters as given to {@link #parse}, for a client to send on in its request. */
+  public List<String> sources() {
+    return sources;
   }
 
   public boolean matches(Fields fields) {

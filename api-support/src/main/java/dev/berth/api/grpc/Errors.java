@@ -53,6 +53,16 @@ public final class Errors {
   }
 
   /**
+   * A status a server answered, as the failure it stood for: the same code and message, so a
+   * caller of a store reached over gRPC sees what a caller of the store itself would.
+   */
+  public static BerthException fromStatus(StatusRuntimeException e) {
+    String description = e.getStatus().getDescription();
+    return new BerthException(e.getStatus().getCode(),
+        description != null ? description : e.getStatus().getCode().name(), e);
+  }
+
+  /**
    * The status to answer for a failure. Unexpected exceptions become INTERNAL and are logged with
    * their stack trace, since the client only sees the message.
    */

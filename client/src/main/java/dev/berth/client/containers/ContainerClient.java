@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.CreateContainerRequest;
@@ -11,7 +12,7 @@ import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
-import com.google.protobuf.FieldMask;
+import dev.berth.client.ClientException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImportOptions;
@@ -35,6 +36,8 @@ public final class ContainerClient {
   public static final String RUNTIME = "io.containerd.runc.v2";
   public static final String SNAPSHOTTER = ImportOptions.DEFAULT_SNAPSHOTTER;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The characters of container ids and names; anything else names no container. */
+  private static final String NAME_CHARACTERS = "[A-Za-z0-9][A-Za-z0-9_.-]*";
 
   private final ContainersGrpc.ContainersBlockingStub containers;
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
@@ -44,6 +47,41 @@ public final class ContainerClient {
     this.containers = ContainersGrpc.newBlockingStub(channel);
     this.snapshots = SnapshotsGrpc.newBlockingStub(channel);
     this.images = new ImageClient(channel);
+  }
+
+  /**
+   * The container {@code argument} names, as docker reads it: a full id, else a name, else a
+   * unique prefix of an id; a leading '/' of a name is ignored ({@code /web} is {@code web}).
+   * "No such container" otherwise, a {@link ClientException}.
+   */
+  public Container resolve(String argument) {
+    String name = argument.startsWith("/") ? argument.substring(1) : argument;
+    if (!name.matches(NAME_CHARACTERS)) {
+      throw noSuchContainer(argument);
+    }
+    List<Container> found = list("id==\"" + name + "\"",
+        "labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"", "id~=\"^" + name.replace(".", "\\\\.") + "\"");
+    for (Container c : found) {
+      if (c.getId().equals(name)) {
+        return c;
+      }
+    }
+    for (Container c : found) {
+      if (name.equals(c.getLabelsMap().get(ContainerLabels.NAME))) {
+        return c;
+      }
+    }
+    if (found.size() > 1) {
+      throw new ClientException("multiple containers have an id starting with " + name + ": give more of it");
+    }
+    if (found.isEmpty()) {
+      throw noSuchContainer(argument);
+    }
+    return found.get(0);
+  }
+
+  public static ClientException noSuchContainer(String argument) {
+    return new ClientException("No such container: " + argument);
   }
 
   /** A new id as Docker makes them: 64 random hex digits. */

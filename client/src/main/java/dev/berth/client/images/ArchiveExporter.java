@@ -1,7 +1,7 @@
 package dev.berth.client.images;
 
+import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
-import dev.berth.client.content.ContentClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -24,10 +24,10 @@ final class ArchiveExporter {
   private static final int BLOB_MODE = 0444;
   private static final int FILE_MODE = 0644;
 
-  private final ContentClient content;
+  private final Blobs content;
   private final ImageResolver resolver;
 
-  ArchiveExporter(ContentClient content, ImageResolver resolver) {
+  ArchiveExporter(Blobs content, ImageResolver resolver) {
     this.content = content;
     this.resolver = resolver;
   }

@@ -1,11 +1,11 @@
 package dev.berth.client.images;
 
+import com.google.protobuf.FieldMask;
 import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
 import containerd.services.images.v1.UpdateImageRequest;
-import com.google.protobuf.FieldMask;
+import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
-import dev.berth.client.content.ContentClient;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,13 +31,13 @@ final class ArchiveImporter {
   /** The only OCI image layout version there is. */
   static final String LAYOUT_VERSION = "1.0.0";
 
-  private final ContentClient content;
+  private final Blobs content;
   private final ImagesGrpc.ImagesBlockingStub images;
   private final Platform platform;
 
   /** {@code channel} carries the namespace and the lease that protects the import. */
   ArchiveImporter(Channel channel, Platform platform) {
-    this.content = new ContentClient(channel);
+    this.content = Blobs.on(channel);
     this.images = ImagesGrpc.newBlockingStub(channel);
     this.platform = platform;
   }

@@ -1,8 +1,8 @@
 package dev.berth.client.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
-import dev.berth.client.content.ContentClient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,15 +24,15 @@ final class ArchiveReader {
   static final String OCI_INDEX = "index.json";
   static final String DOCKER_MANIFEST = "manifest.json";
   /** Files up to this size are read whole and written in one request. */
-  private static final int SMALL_FILE = ContentClient.CHUNK_BYTES;
+  private static final int SMALL_FILE = Blobs.CHUNK_BYTES;
   private static final int BUFFER = 64 << 10;
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
-  private final ContentClient content;
+  private final Blobs content;
   private final String refPrefix;
 
   /** {@code refPrefix} makes this import's ingest names its own. */
-  ArchiveReader(ContentClient content, String refPrefix) {
+  ArchiveReader(Blobs content, String refPrefix) {
     this.content = content;
     this.refPrefix = refPrefix;
   }
@@ -102,7 +102,7 @@ final class ArchiveReader {
       if (bytes.length != size) {
         throw new ClientException("archive entry " + name + " ends early");
       }
-      ContentClient.Written written = content.write(ref, bytes, Map.of());
+      Blobs.Written written = content.write(ref, bytes, Map.of());
       if (expected != null && !expected.equals(written.digest())) {
         throw new ClientException("archive entry " + name + " does not hold the blob its name says: its digest is "
             + written.digest());
@@ -116,7 +116,7 @@ final class ArchiveReader {
     in.mark(Compression.MAGIC_BYTES);
     byte[] head = in.readNBytes(Compression.MAGIC_BYTES);
     in.reset();
-    ContentClient.Written written = content.write(ref, in, size, expected, Map.of(), n -> {});
+    Blobs.Written written = content.write(ref, in, size, expected, Map.of(), n -> {});
     return new ArchiveContents.StoredFile(written.digest(), size, Compression.detect(head, head.length));
   }
 

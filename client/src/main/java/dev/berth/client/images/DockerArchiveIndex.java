@@ -1,7 +1,7 @@
 package dev.berth.client.images;
 
+import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
-import dev.berth.client.content.ContentClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +12,10 @@ import java.util.Map;
  * compression), and an OCI index naming one manifest descriptor per RepoTag.
  */
 final class DockerArchiveIndex {
-  private final ContentClient content;
+  private final Blobs content;
   private final String refPrefix;
 
-  DockerArchiveIndex(ContentClient content, String refPrefix) {
+  DockerArchiveIndex(Blobs content, String refPrefix) {
     this.content = content;
     this.refPrefix = refPrefix;
   }
@@ -57,7 +57,7 @@ final class DockerArchiveIndex {
   }
 
   private Descriptor store(String mediaType, byte[] bytes, Map<String, byte[]> known) {
-    ContentClient.Written written = content.write(refPrefix + mediaType, bytes, Map.of());
+    Blobs.Written written = content.write(refPrefix + mediaType, bytes, Map.of());
     known.put(written.digest(), bytes);
     return Descriptor.of(mediaType, written.digest(), bytes.length);
   }

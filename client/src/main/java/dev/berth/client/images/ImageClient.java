@@ -7,7 +7,7 @@ import containerd.services.images.v1.GetImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
 import containerd.services.images.v1.ListImagesRequest;
 import containerd.services.images.v1.UpdateImageRequest;
-import dev.berth.client.content.ContentClient;
+import dev.berth.api.content.Blobs;
 import dev.berth.client.leases.Lease;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -29,12 +29,12 @@ import java.util.Optional;
 public final class ImageClient {
   private final Channel channel;
   private final ImagesGrpc.ImagesBlockingStub images;
-  private final ContentClient content;
+  private final Blobs content;
 
   public ImageClient(Channel channel) {
     this.channel = channel;
     this.images = ImagesGrpc.newBlockingStub(channel);
-    this.content = new ContentClient(channel);
+    this.content = Blobs.on(channel);
   }
 
   /** Image records, optionally only those matching containerd filters ({@code name==...}). */
@@ -154,7 +154,7 @@ public final class ImageClient {
    */
   public String unpack(Image image, String snapshotter, UnpackListener listener) {
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
-      JsonBlobs blobs = new JsonBlobs(new ContentClient(lease.channel()));
+      JsonBlobs blobs = new JsonBlobs(Blobs.on(lease.channel()));
       ResolvedImage resolved = new ImageResolver(blobs, Platform.current()).resolve(image.target());
       return new ImageUnpacker(lease.channel(), blobs).unpack(resolved, snapshotter, listener);
     }

@@ -8,8 +8,8 @@ import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
 import containerd.types.Mount;
+import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
-import dev.berth.client.content.ContentClient;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,14 +33,14 @@ final class ImageUnpacker {
   private static final int PREPARE_ATTEMPTS = 3;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final ContentClient content;
+  private final Blobs content;
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
   private final DiffGrpc.DiffBlockingStub diff;
   private final JsonBlobs blobs;
 
   /** {@code channel} carries the namespace and the lease that protects snapshots being made. */
   ImageUnpacker(Channel channel, JsonBlobs blobs) {
-    this.content = new ContentClient(channel);
+    this.content = Blobs.on(channel);
     this.snapshots = SnapshotsGrpc.newBlockingStub(channel);
     this.diff = DiffGrpc.newBlockingStub(channel);
     this.blobs = blobs;

@@ -1,9 +1,9 @@
 package dev.berth.client.images;
 
+import dev.berth.api.content.Blobs;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
-import dev.berth.client.content.ContentClient;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.Map;
 
 /**
@@ -14,16 +14,16 @@ final class JsonBlobs {
   /** Far beyond real manifests and configs; a bigger "manifest" is no manifest. */
   static final long MAX_JSON_BYTES = 16L << 20;
 
-  private final ContentClient content;
+  private final Blobs content;
   private final Map<String, byte[]> known;
 
   /** {@code known}: blobs by digest already in memory (their digests were checked when stored). */
-  JsonBlobs(ContentClient content, Map<String, byte[]> known) {
+  JsonBlobs(Blobs content, Map<String, byte[]> known) {
     this.content = content;
     this.known = known;
   }
 
-  JsonBlobs(ContentClient content) {
+  JsonBlobs(Blobs content) {
     this(content, Map.of());
   }
 
@@ -36,8 +36,8 @@ final class JsonBlobs {
       }
       try {
         data = content.read(d.digest(), MAX_JSON_BYTES);
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      } catch (BerthException e) {
+        if (e.code() == Status.Code.NOT_FOUND) {
           throw new ClientException(describe(d) + " is not in the content store", e);
         }
         throw e;

@@ -11,8 +11,8 @@ import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
+import dev.berth.api.content.Blobs;
 import dev.berth.client.BerthClient;
-import dev.berth.client.content.ContentClient;
 import dev.berth.client.testing.BerthOnUnixSocket;
 import dev.berth.linux.MountSpec;
 import dev.berth.linux.TempMount;
@@ -35,7 +35,7 @@ final class ImageStack implements AutoCloseable {
   private final BerthClient client;
   final Channel channel;
   final ImageClient images;
-  final ContentClient content;
+  final Blobs content;
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
 
   /** Connects as any client would: its own connection to the socket, in {@code namespace}. */

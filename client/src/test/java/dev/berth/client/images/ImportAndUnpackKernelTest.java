@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.snapshots.v1.Info;
 import containerd.services.snapshots.v1.Kind;
-import dev.berth.client.content.ContentClient;
+import dev.berth.api.content.Blobs;
 import dev.berth.client.leases.Lease;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
@@ -216,19 +216,19 @@ class ImportAndUnpackKernelTest {
 
   @Test
   void contentClientStreamsBigBlobsAndSkipsThoseAlreadyStored() throws Exception {
-    ContentClient content = stack.content;
+    Blobs content = stack.content;
     byte[] big = BUSYBOX.layers().get(0);
     String digest = BUSYBOX.diffIds().get(0);
     long[] sent = {0};
-    ContentClient.Written first = content.write("big-1", new ByteArrayInputStream(big), big.length, null, Map.of(),
+    Blobs.Written first = content.write("big-1", new ByteArrayInputStream(big), big.length, null, Map.of(),
         n -> sent[0] = n);
-    assertEquals(new ContentClient.Written(digest, big.length, false), first);
+    assertEquals(new Blobs.Written(digest, big.length, false), first);
     assertEquals(big.length, sent[0]);
 
     ByteArrayInputStream input = new ByteArrayInputStream(big);
-    ContentClient.Written again = content.write("big-2", input, -1, digest, Map.of(), n -> {});
-    assertEquals(new ContentClient.Written(digest, big.length, true), again);
-    assertEquals(big.length - ContentClient.CHUNK_BYTES, input.available(),
+    Blobs.Written again = content.write("big-2", input, -1, digest, Map.of(), n -> {});
+    assertEquals(new Blobs.Written(digest, big.length, true), again);
+    assertEquals(big.length - Blobs.CHUNK_BYTES, input.available(),
         "only the first chunk was read before the store said it has the blob");
     assertArrayEquals(big, content.read(digest, big.length));
   }

@@ -1,6 +1,6 @@
 /**
  * containerd's Content service: {@link dev.berth.content.ContentService} (gRPC, thin) over a
- * {@link dev.berth.content.ContentStore}, whose filesystem implementation is
+ * {@link dev.berth.api.content.ContentStore}, whose filesystem implementation is
  * {@link dev.berth.content.file.FileContentStore}.
  *
  * <p>Wiring, as berthd does it:

@@ -3,7 +3,7 @@ package dev.berth.content.file;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
-import dev.berth.content.ContentInfo;
+import dev.berth.api.content.ContentInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

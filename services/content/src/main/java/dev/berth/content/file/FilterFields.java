@@ -1,8 +1,8 @@
 package dev.berth.content.file;
 
 import dev.berth.api.filter.Filter;
-import dev.berth.content.ContentInfo;
-import dev.berth.content.IngestStatus;
+import dev.berth.api.content.ContentInfo;
+import dev.berth.api.content.IngestStatus;
 import java.util.Optional;
 
 /** The fields containerd's filters can name on blobs and ingests. */

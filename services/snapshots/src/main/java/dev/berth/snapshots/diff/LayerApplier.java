@@ -1,6 +1,8 @@
 package dev.berth.snapshots.diff;
 
 import dev.berth.api.Digests;
+import dev.berth.api.content.ContentStore;
+import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.grpc.Errors;
 import dev.berth.linux.MountSpec;
 import io.grpc.Channel;
@@ -25,7 +27,7 @@ public final class LayerApplier {
   /** The uncompressed tar of the applied layer. */
   public record Applied(String diffId, long size) {}
 
-  private final ContentClient content;
+  private final ContentStore content;
   private final Path scratch;
   private final long maxLayerBytes;
 
@@ -35,7 +37,7 @@ public final class LayerApplier {
    * @param maxLayerBytes the most bytes a layer may inflate to
    */
   public LayerApplier(Channel contentChannel, Path scratch, long maxLayerBytes) {
-    this.content = new ContentClient(contentChannel);
+    this.content = new GrpcContentStore(contentChannel);
     this.scratch = scratch;
     this.maxLayerBytes = maxLayerBytes;
   }
@@ -45,7 +47,7 @@ public final class LayerApplier {
     Digests.validate(digest);
     Optional<LayerCompression> declared = LayerCompression.forMediaType(mediaType);
     try (ApplyTarget target = ApplyTarget.open(mounts, scratch);
-        InputStream blob = content.read(namespace, digest)) {
+        InputStream blob = content.read(namespace, digest, 0)) {
       MeasuredInputStream compressed = new MeasuredInputStream(blob, Long.MAX_VALUE, "layer blob " + digest);
       BufferedInputStream buffered = new BufferedInputStream(compressed, 64 << 10);
       MeasuredInputStream uncompressed = new MeasuredInputStream(

@@ -12,10 +12,11 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Descriptor;
 import containerd.types.Mount;
-import dev.berth.common.testing.NoLeases;
-import dev.berth.api.Digests;
+import dev.berth.api.content.Blobs;
+import dev.berth.api.content.GrpcContentStore;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
+import dev.berth.common.testing.NoLeases;
 import dev.berth.content.ContentService;
 import dev.berth.content.file.FileContentStore;
 import dev.berth.linux.MountSpec;
@@ -24,7 +25,6 @@ import dev.berth.snapshots.DiffService;
 import dev.berth.snapshots.SnapshotsService;
 import dev.berth.snapshots.overlay.OverlaySnapshotter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,17 +60,10 @@ final class LayerServices implements AutoCloseable {
   }
 
   /** Stores {@code blob} through the Content API and describes it as {@code mediaType}. */
-  Descriptor put(byte[] blob, String mediaType) throws IOException {
-    Path file = Files.createTempFile(root, "blob-", "");
-    try {
-      Files.write(file, blob);
-      String digest = Digests.sha256(blob);
-      new ContentClient(content.channel()).write(NS, null, "test-" + UUID.randomUUID(), file, digest, blob.length,
-          Map.of());
-      return Descriptor.newBuilder().setMediaType(mediaType).setDigest(digest).setSize(blob.length).build();
-    } finally {
-      Files.delete(file);
-    }
+  Descriptor put(byte[] blob, String mediaType) {
+    String digest = new Blobs(new GrpcContentStore(content.channel()), NS, null)
+        .write("test-" + UUID.randomUUID(), blob, Map.of()).digest();
+    return Descriptor.newBuilder().setMediaType(mediaType).setDigest(digest).setSize(blob.length).build();
   }
 
   List<Mount> prepare(String key, String parent) {

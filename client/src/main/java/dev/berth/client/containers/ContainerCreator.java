@@ -1,0 +1,460 @@
+package dev.berth.client.containers;
+
+import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.NetworksGrpc;
+import berth.volumes.v1.CreateVolumeRequest;
+import berth.volumes.v1.DeleteVolumeRequest;
+import berth.volumes.v1.GetVolumeRequest;
+import berth.volumes.v1.Volume;
+import berth.volumes.v1.VolumesGrpc;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import containerd.services.containers.v1.Container;
+import dev.berth.client.ClientException;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageConfig;
+import dev.berth.client.spec.EnvVars;
+import dev.berth.client.spec.HostEntry;
+import dev.berth.client.spec.InvalidValueException;
+import dev.berth.client.spec.IpLiterals;
+import dev.berth.client.spec.KeyValue;
+import dev.berth.client.spec.MountFlag;
+import dev.berth.client.spec.MountRequest;
+import dev.berth.client.spec.NamespaceType;
+import dev.berth.client.spec.PortMapping;
+import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.RestartPolicy;
+import dev.berth.client.spec.RootfsFiles;
+import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecBuilder;
+import dev.berth.client.spec.TmpfsSpec;
+import dev.berth.client.spec.VolumeSpec;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Creates a container record as {@code docker create} does, from {@link ContainerOptions}.
+ * Everything that can be checked is checked first (option values, the image, the name, the
+ * network, bind sources); only then are volumes and the snapshot made, and a failure after that
+ * removes what was made (the undo). Failures a user can act on are {@link ClientException}s;
+ * berthd's refusals come as its status.
+ */
+public final class ContainerCreator {
+  /** Where {@code --init} puts the init inside the container, as docker does. */
+  public static final String INIT_PATH = "/sbin/docker-init";
+  /** tini, linked statically so that it runs in any image (Debian's package tini). */
+  public static final Path INIT_BINARY = Path.of("/usr/bin/tini-static");
+  private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]+";
+  private static final int NAME_ATTEMPTS = 10;
+
+  private final Channel channel;
+  private final String namespace;
+  private final Map<String, String> clientEnv;
+  private final ContainerClient containers;
+
+  /**
+   * @param channel carries {@code namespace}
+   * @param clientEnv the caller's environment, where {@code -e KEY} without a value finds it
+   */
+  public ContainerCreator(Channel channel, String namespace, Map<String, String> clientEnv) {
+    this.channel = channel;
+    this.namespace = namespace;
+    this.clientEnv = clientEnv;
+    this.containers = new ContainerClient(channel);
+  }
+
+  /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
+  private record Parsed(List<String> env, List<MountRequest> mounts, List<PortMapping> ports, RestartPolicy restart,
+      Map<String, String> labels, List<HostEntry> hosts, Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus,
+      Long cpuShares, String cpuset, Long pidsLimit) {}
+
+  /** Creates the container; its record names the new snapshot, spec and labels. */
+  public Container create(ContainerOptions o) {
+    Parsed parsed = parse(o);
+    ImageClient images = new ImageClient(channel);
+    Image image;
+    try {
+      image = images.resolve(o.image);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new ClientException("No such image: " + o.image);
+      }
+      throw e;
+    }
+    ImageConfig imageConfig = images.config(image);
+    String id = ContainerClient.newId();
+    String name = o.name != null ? checkedName(o.name) : generatedName();
+    String network = network(o, parsed);
+    for (MountRequest m : parsed.mounts()) {
+      if (m instanceof VolumeSpec v && v.kind() == VolumeSpec.Kind.BIND && !Files.exists(Path.of(v.source()))) {
+        throw new ClientException("invalid mount config: bind source path does not exist: " + v.source());
+      }
+    }
+    if (o.init && !Files.isExecutable(INIT_BINARY)) {
+      throw new ClientException("--init needs " + INIT_BINARY + " on this host (Debian's package tini)");
+    }
+    Deque<Runnable> undo = new ArrayDeque<>();
+    try {
+      ContainerConfig config = ContainerConfig.empty();
+      SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
+      List<String> volumeNames = mountVolumes(parsed.mounts(), spec, config.mounts(), undo);
+      Map<String, String> labels = labels(o, parsed, name, network, volumeNames);
+      if (o.publishAll) {
+        publishAll(labels, imageConfig);
+      }
+      List<String> entrypoint = o.entrypoint != null
+          ? (o.entrypoint.isEmpty() ? List.of() : List.of(o.entrypoint)) : imageConfig.entrypoint();
+      List<String> cmd = !o.command.isEmpty() ? o.command : o.entrypoint != null ? List.of() : imageConfig.cmd();
+      if (entrypoint.isEmpty() && cmd.isEmpty()) {
+        throw new InvalidValueException("no command specified: the image has neither entrypoint nor cmd");
+      }
+      List<String> processEntrypoint = new ArrayList<>();
+      if (o.init) {
+        processEntrypoint.addAll(List.of(INIT_PATH, "--"));
+        spec.mount(new Spec.Mount(INIT_PATH, "bind", INIT_BINARY.toString(), List.of("rbind", "ro")));
+      }
+      processEntrypoint.addAll(entrypoint);
+      spec.entrypoint(processEntrypoint).args(cmd).env(parsed.env()).terminal(o.tty).readOnlyRootfs(o.readOnly);
+      if (o.workdir != null) {
+        spec.workingDir(o.workdir);
+      }
+      if (o.user != null) {
+        spec.user(o.user);
+      }
+      applyNetwork(spec, network, o.hostname);
+      applyResources(spec, parsed);
+      String user = o.user != null ? o.user : imageConfig.user();
+      Spec built;
+      if (user.matches("[0-9]*(:[0-9]*)?")) {
+        built = spec.rootfsFiles(RootfsFiles.none()).build();
+      } else {
+        try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
+          built = spec.rootfsFiles(rootfs.files()).build();
+        }
+      }
+      describe(config, o, parsed, imageConfig, built, entrypoint, cmd, network);
+      return containers.create(new NewContainer(id, image, built, labels,
+          Map.of(ContainerConfig.EXTENSION, config.toAny())));
+    } catch (RuntimeException e) {
+      undo.forEach(Runnable::run);
+      throw e;
+    }
+  }
+
+  private Parsed parse(ContainerOptions o) {
+    List<String> env = new ArrayList<>();
+    for (Path file : o.envFiles) {
+      try {
+        env.addAll(EnvVars.fromFile(Files.readString(file, StandardCharsets.UTF_8), clientEnv));
+      } catch (IOException e) {
+        throw new ClientException("cannot read env file " + file + ": " + e.getMessage(), e);
+      }
+    }
+    for (String e : o.env) {
+      EnvVars.fromFlag(e, clientEnv).ifPresent(env::add);
+    }
+    List<MountRequest> mounts = new ArrayList<>();
+    o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v)));
+    o.mounts.forEach(m -> mounts.add(MountFlag.parse(m)));
+    o.tmpfs.forEach(t -> mounts.add(TmpfsSpec.parse(t)));
+    List<PortMapping> ports = new ArrayList<>();
+    for (String p : o.publish) {
+      PortMapping port = PortMapping.parse(p);
+      if (port.hostIp().contains(":")) {
+        throw InvalidValueException.of("port mapping", p, "IPv6 host addresses are not supported");
+      }
+      ports.add(port);
+    }
+    Map<String, String> labels = new TreeMap<>();
+    o.labels.forEach(l -> {
+      KeyValue kv = KeyValue.parse("label", l);
+      labels.put(kv.key(), kv.value());
+    });
+    List<HostEntry> hosts = o.addHosts.stream().map(HostEntry::parse).toList();
+    for (String server : o.dns) {
+      if (!IpLiterals.isIp(server)) {
+        throw InvalidValueException.of("DNS server", server, "not an IP address");
+      }
+    }
+    if (o.ip != null && !IpLiterals.isIpv4(o.ip)) {
+      throw InvalidValueException.of("IP address", o.ip, "not an IPv4 address");
+    }
+    for (String domain : o.dnsSearch) {
+      if (domain.isBlank() || domain.contains(",") || domain.chars().anyMatch(Character::isWhitespace)) {
+        throw InvalidValueException.of("DNS search domain", domain, "a domain name without spaces or commas");
+      }
+    }
+    if (o.stopSignal != null) {
+      Signals.parse(o.stopSignal);
+    }
+    if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
+      throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    RestartPolicy restart = RestartPolicy.parse(o.restart);
+    if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
+      throw new ClientException("conflicting options: --restart and --rm");
+    }
+    return new Parsed(env, mounts, ports, restart, labels, hosts,
+        o.memory == null ? null : ResourceFlags.memory(o.memory),
+        o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
+        o.cpus == null ? null : ResourceFlags.cpus(o.cpus),
+        o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
+        o.cpusetCpus == null ? null : ResourceFlags.cpuset(o.cpusetCpus),
+        o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit));
+  }
+
+  /** {@code name} if no container has it yet. */
+  private String checkedName(String given) {
+    String name = given.startsWith("/") ? given.substring(1) : given;
+    List<Container> holders = containers.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
+    if (!holders.isEmpty()) {
+      throw new ClientException("the container name \"/" + name + "\" is already in use by container \""
+          + holders.get(0).getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+    }
+    return name;
+  }
+
+  private String generatedName() {
+    for (int attempt = 0; ; attempt++) {
+      String name = NameGenerator.next(attempt / NAME_ATTEMPTS);
+      if (containers.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"").isEmpty()) {
+        return name;
+      }
+    }
+  }
+
+  /** The network label: bridge, host, none, container:ID or a network that exists. */
+  private String network(ContainerOptions o, Parsed parsed) {
+    String mode = o.network;
+    boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
+    if (!bridged && (!parsed.ports().isEmpty() || o.publishAll)) {
+      throw new ClientException("conflicting options: port publishing and the network mode " + mode);
+    }
+    if (o.ip != null && !bridged) {
+      throw new ClientException("conflicting options: --ip and the network mode " + mode);
+    }
+    if (o.ip != null && mode.equals("bridge")) {
+      // as docker: the default network's addresses are handed out in turn
+      throw new ClientException("user specified IP address is supported on user defined networks only");
+    }
+    if (mode.startsWith("container:")) {
+      if (o.hostname != null) {
+        throw new ClientException("conflicting options: hostname and the network mode " + mode);
+      }
+      ContainerState other = ContainerState.of(channel, containers.resolve(mode.substring("container:".length())));
+      if (!other.running()) {
+        throw new ClientException("cannot join the network of container " + other.name() + ": it is not running");
+      }
+      return "container:" + other.id();
+    }
+    if (bridged && !mode.equals("bridge")) {
+      try {
+        NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw new ClientException("no such network: " + mode, e);
+        }
+        throw e;
+      }
+    }
+    return mode;
+  }
+
+  /**
+   * Binds, tmpfs and volumes into the spec and their docker description into {@code described};
+   * named volumes are looked up or created, anonymous ones created. Returns the volume names.
+   */
+  private List<String> mountVolumes(List<MountRequest> mounts, SpecBuilder spec, ArrayNode described,
+      Deque<Runnable> undo) {
+    List<String> names = new ArrayList<>();
+    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
+    for (MountRequest m : mounts) {
+      ObjectNode d = described.addObject();
+      if (m instanceof TmpfsSpec t) {
+        spec.mount(t);
+        d.put("Type", "tmpfs").put("Source", "").put("Destination", t.target())
+            .put("Mode", String.join(",", t.options())).put("RW", !t.options().contains("ro")).put("Propagation", "");
+        continue;
+      }
+      VolumeSpec v = (VolumeSpec) m;
+      if (v.kind() == VolumeSpec.Kind.BIND) {
+        spec.mount(v);
+        d.put("Type", "bind").put("Source", v.source());
+      } else {
+        Volume volume = volume(volumes, v.source(), undo);
+        spec.volume(v, Path.of(volume.getMountpoint()));
+        names.add(volume.getName());
+        d.put("Type", "volume").put("Name", volume.getName()).put("Source", volume.getMountpoint())
+            .put("Driver", volume.getDriver()).put("Anonymous", v.kind() == VolumeSpec.Kind.ANONYMOUS);
+      }
+      d.put("Destination", v.target()).put("Mode", v.readOnly() ? "ro" : "").put("RW", !v.readOnly())
+          .put("Propagation", v.propagation());
+    }
+    return names;
+  }
+
+  /** The volume named {@code name}, created if it is new (or unnamed); new ones are undone on failure. */
+  private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Deque<Runnable> undo) {
+    try {
+      if (!name.isEmpty()) {
+        try {
+          return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+            throw e;
+          }
+        }
+      }
+      Volume created = volumes.create(CreateVolumeRequest.newBuilder().setName(name).build()).getVolume();
+      undo.push(() -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(created.getName()).build()));
+      return created;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        throw new ClientException("berthd does not serve volumes (berth.volumes.v1)", e);
+      }
+      throw e;
+    }
+  }
+
+  private static void applyNetwork(SpecBuilder spec, String network, String hostname) {
+    if (network.equals("host")) {
+      spec.hostNamespace(NamespaceType.NETWORK);
+      spec.hostNamespace(NamespaceType.UTS);
+    } else if (hostname != null) {
+      spec.hostname(hostname);
+    }
+  }
+
+  private static void applyResources(SpecBuilder spec, Parsed p) {
+    if (p.memory() != null) {
+      spec.memory(p.memory());
+    }
+    if (p.memorySwap() != null) {
+      spec.memorySwap(p.memorySwap());
+    }
+    if (p.cpus() != null) {
+      spec.cpus(p.cpus());
+    }
+    if (p.cpuShares() != null) {
+      spec.cpuShares(p.cpuShares());
+    }
+    if (p.cpuset() != null) {
+      spec.cpusetCpus(p.cpuset());
+    }
+    if (p.pidsLimit() != null) {
+      spec.pidsLimit(p.pidsLimit());
+    }
+  }
+
+  private static Map<String, String> labels(ContainerOptions o, Parsed p, String name, String network,
+      List<String> volumeNames) {
+    Map<String, String> labels = new TreeMap<>(p.labels());
+    labels.put(ContainerLabels.NAME, name);
+    labels.put(ContainerLabels.CREATED_BY, "berthctl");
+    labels.put(ContainerLabels.NETWORK, network);
+    labels.put(ContainerLabels.RESTART_POLICY, p.restart().toString());
+    List<String> ports = new ArrayList<>();
+    for (PortMapping m : p.ports()) {
+      ports.add((m.hostIp().isEmpty() ? "" : m.hostIp() + ":") + m.hostPort() + ":" + m.containerPort() + "/"
+          + m.protocol());
+    }
+    putJoined(labels, ContainerLabels.PORTS, ports);
+    if (o.hostname != null) {
+      labels.put(ContainerLabels.HOSTNAME, o.hostname);
+    }
+    if (o.ip != null) {
+      labels.put(ContainerLabels.IP, o.ip);
+    }
+    putJoined(labels, ContainerLabels.DNS, o.dns);
+    putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
+    putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(h -> h.hostname() + ":" + h.ip()).toList());
+    putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
+    return labels;
+  }
+
+  /** Adds the image's exposed ports for {@code -P} to the ports label (each on a free host port). */
+  private static void publishAll(Map<String, String> labels, ImageConfig image) {
+    List<String> ports = new ArrayList<>();
+    String existing = labels.get(ContainerLabels.PORTS);
+    if (existing != null) {
+      ports.addAll(List.of(existing.split(",")));
+    }
+    for (String exposed : image.exposedPorts()) {
+      String[] parts = exposed.split("/");
+      ports.add("0:" + parts[0] + "/" + (parts.length > 1 ? parts[1] : PortMapping.TCP));
+    }
+    putJoined(labels, ContainerLabels.PORTS, ports);
+  }
+
+  private static void putJoined(Map<String, String> labels, String key, List<String> values) {
+    if (!values.isEmpty()) {
+      labels.put(key, String.join(",", values));
+    }
+  }
+
+  /** docker's Config and HostConfig of the new container, for inspect and start. */
+  private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, ImageConfig imageConfig,
+      Spec spec, List<String> entrypoint, List<String> cmd, String network) {
+    ObjectNode c = described.config();
+    c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
+    c.put("User", o.user != null ? o.user : imageConfig.user());
+    c.put("AttachStdin", o.interactive).put("AttachStdout", true).put("AttachStderr", true);
+    c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);
+    c.set("Env", strings(c, spec.process().env()));
+    c.set("Cmd", strings(c, cmd));
+    c.set("Entrypoint", strings(c, entrypoint));
+    c.put("Image", o.image);
+    c.put("WorkingDir", spec.process().cwd());
+    ObjectNode exposed = c.putObject("ExposedPorts");
+    imageConfig.exposedPorts().forEach(port -> exposed.putObject(port.contains("/") ? port : port + "/tcp"));
+    p.ports().forEach(port -> exposed.putObject(port.containerPort() + "/" + port.protocol()));
+    ObjectNode userLabels = c.putObject("Labels");
+    p.labels().forEach(userLabels::put);
+    c.put("StopSignal", o.stopSignal != null ? o.stopSignal : imageConfig.stopSignal());
+
+    ObjectNode h = described.hostConfig();
+    h.set("Binds", strings(h, o.volumes));
+    h.put("NetworkMode", network);
+    ObjectNode bindings = h.putObject("PortBindings");
+    for (PortMapping m : p.ports()) {
+      ArrayNode list = bindings.withArray(m.containerPort() + "/" + m.protocol());
+      list.addObject().put("HostIp", m.hostIp()).put("HostPort", m.hostPort() == 0 ? "" : Integer.toString(m.hostPort()));
+    }
+    h.put("PublishAllPorts", o.publishAll);
+    h.putObject("RestartPolicy").put("Name", p.restart().mode().text()).put("MaximumRetryCount", p.restart().maxRetries());
+    h.put("AutoRemove", o.autoRemove);
+    h.put("Memory", p.memory() == null ? 0 : p.memory());
+    h.put("MemorySwap", p.memorySwap() == null ? 0 : p.memorySwap());
+    h.put("NanoCpus", o.cpus == null ? 0 : new BigDecimal(o.cpus).movePointRight(9).longValue());
+    h.put("CpuShares", p.cpuShares() == null ? 0 : p.cpuShares());
+    h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());
+    h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());
+    h.put("ReadonlyRootfs", o.readOnly);
+    h.set("Dns", strings(h, o.dns));
+    h.set("DnsSearch", strings(h, o.dnsSearch));
+    h.set("ExtraHosts", strings(h, o.addHosts));
+    ObjectNode tmpfs = h.putObject("Tmpfs");
+    p.mounts().stream().filter(m -> m instanceof TmpfsSpec).map(m -> (TmpfsSpec) m)
+        .forEach(t -> tmpfs.put(t.target(), String.join(",", t.options())));
+    h.put("Init", o.init);
+  }
+
+  private static ArrayNode strings(ObjectNode owner, List<String> values) {
+    ArrayNode array = owner.arrayNode();
+    values.forEach(array::add);
+    return array;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.berth.client.containers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a new container is made of, in docker's terms and spelling ({@code docker create}'s flags,
+ * one field each, values as a user types them). {@link ContainerCreator} checks every value before
+ * anything is created, so a bad one fails the creation and leaves nothing behind. Unset fields
+ * mean what docker's defaults mean; {@link #image} is required.
+ */
+public final class ContainerOptions {
+  public String name;
+  public List<String> env = new ArrayList<>();
+  public List<Path> envFiles = new ArrayList<>();
+  public String workdir;
+  public String user;
+  public String entrypoint;
+  public String hostname;
+  public List<String> volumes = new ArrayList<>();
+  public List<String> mounts = new ArrayList<>();
+  public List<String> tmpfs = new ArrayList<>();
+  public boolean readOnly;
+  public String memory;
+  public String memorySwap;
+  public String cpus;
+  public String cpuShares;
+  public String cpusetCpus;
+  public String pidsLimit;
+  public String restart = "no";
+  public List<String> labels = new ArrayList<>();
+  public List<String> publish = new ArrayList<>();
+  public boolean publishAll;
+  public String network = "bridge";
+  public String ip;
+  public List<String> dns = new ArrayList<>();
+  public List<String> dnsSearch = new ArrayList<>();
+  public List<String> addHosts = new ArrayList<>();
+  public String stopSignal;
+  public boolean init;
+  public boolean interactive;
+  public boolean tty;
+  public boolean autoRemove;
+  public String image;
+  public List<String> command = new ArrayList<>();
+}

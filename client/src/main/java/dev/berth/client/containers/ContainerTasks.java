@@ -1,0 +1,219 @@
+package dev.berth.client.containers;
+
+import berth.volumes.v1.DeleteVolumeRequest;
+import berth.volumes.v1.VolumesGrpc;
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.containers.v1.Container;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.ResumeTaskRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import containerd.v1.types.Status;
+import dev.berth.client.ClientException;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What docker's container commands do to a container's task, over the Tasks API: start it
+ * detached (a client that attaches its own stdio prepares with {@link #readyToStart} and
+ * {@link #markRunning}), stop it politely then forcibly, kill it, remove the container with its
+ * task, snapshot and anonymous volumes. Starting and stopping also set the
+ * labels berthd's restart monitor follows: the restart status, and for a detached container made
+ * with {@code --rm} the auto-remove label, so that berthd removes it once it ends, as docker's
+ * daemon does (an attached one is removed by the client attached to it).
+ */
+public final class ContainerTasks {
+  /** How long a SIGKILLed process may take to be reported gone. */
+  private static final long KILL_WAIT_SECONDS = 30;
+
+  private final Channel channel;
+  private final TasksGrpc.TasksBlockingStub tasks;
+  private final TasksGrpc.TasksFutureStub futures;
+  private final ContainerClient containers;
+
+  /** {@code channel} carries the namespace. */
+  public ContainerTasks(Channel channel) {
+    this.channel = channel;
+    this.tasks = TasksGrpc.newBlockingStub(channel);
+    this.futures = TasksGrpc.newFutureStub(channel);
+    this.containers = new ContainerClient(channel);
+  }
+
+  /** Starts a container whose output goes only to its log; nothing to do if it runs already. */
+  public void startDetached(ContainerState s) {
+    if (!readyToStart(s)) {
+      return;
+    }
+    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
+    if (ContainerConfig.of(s.record()).autoRemove()) {
+      labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
+    }
+    containers.updateLabels(s.id(), labels);
+    try {
+      if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).build());
+      }
+      tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+    } catch (StatusRuntimeException e) {
+      markStopped(s.record());
+      throw startFailure(e);
+    }
+    // a quick auto-remove container may be gone already
+    ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString())));
+  }
+
+  /**
+   * Stops the container and starts it again in the background. An auto-remove container is kept
+   * meanwhile, as docker does: its label goes before the stop and comes back with the start.
+   */
+  public void restart(ContainerState s, Duration timeout) throws InterruptedException {
+    if (s.record().getLabelsMap().containsKey(ContainerLabels.AUTO_REMOVE)) {
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.AUTO_REMOVE, ""));
+    }
+    stop(s, timeout);
+    startDetached(ContainerState.of(channel, containers.get(s.id())));
+  }
+
+  /**
+   * Stops a container: the restart monitor is told first, then its stop signal, then SIGKILL
+   * after {@code timeout} (none: wait as long as it takes; zero: SIGKILL at once).
+   */
+  public void stop(ContainerState s, Duration timeout) throws InterruptedException {
+    markStopped(s.record());
+    if (!s.running()) {
+      return;
+    }
+    ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
+    try {
+      if (timeout == null || !timeout.isZero()) {
+        signal(s, ContainerConfig.of(s.record()).stopSignal(), false);
+        try {
+          if (timeout == null) {
+            exit.get();
+          } else {
+            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          }
+          return;
+        } catch (TimeoutException e) {
+          // it ignored the polite signal
+        }
+      }
+      signal(s, Signals.SIGKILL, true);
+      exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException r ? r : new ClientException(e.getCause().toString(), e);
+    } catch (TimeoutException e) {
+      throw new ClientException("container " + s.name() + " did not stop within " + KILL_WAIT_SECONDS
+          + " s of SIGKILL");
+    } finally {
+      exit.cancel(true);
+    }
+  }
+
+  /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
+  public void kill(ContainerState s, int signal) {
+    if (!s.running()) {
+      throw new ClientException("container " + s.name() + " is not running");
+    }
+    markStopped(s.record());
+    signal(s, signal, false);
+  }
+
+  /** Removes the container: its task (after SIGKILL with {@code force}), record, snapshot, and with {@code volumes} its anonymous volumes. */
+  public void remove(ContainerState s, boolean force, boolean volumes) throws InterruptedException {
+    if (s.running()) {
+      if (!force) {
+        throw new ClientException("cannot remove container \"/" + s.name()
+            + "\": container is running: stop the container before removing or force remove");
+      }
+      stop(s, Duration.ZERO);
+    }
+    if (s.task().isPresent()) {
+      ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
+    }
+    // berthd may have removed an auto-remove container meanwhile
+    ignoringGone(() -> containers.delete(s.record()));
+    if (volumes) {
+      VolumesGrpc.VolumesBlockingStub stub = VolumesGrpc.newBlockingStub(channel);
+      for (String name : ContainerConfig.of(s.record()).anonymousVolumes()) {
+        ignoringGone(() -> stub.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
+      }
+    }
+  }
+
+  /** {@link #remove}s the container, forced and with its anonymous volumes, unless it is gone already. */
+  public void removeIfPresent(String id) throws InterruptedException {
+    Optional<Container> record = containers.find(id);
+    if (record.isPresent()) {
+      remove(ContainerState.of(channel, record.get()), true, true);
+    }
+  }
+
+  /** False when the container runs already; an ended task is deleted to make room for a new one. */
+  public boolean readyToStart(ContainerState s) {
+    if (s.running()) {
+      return false;
+    }
+    if (s.exited()) {
+      tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+    }
+    return true;
+  }
+
+  private void signal(ContainerState s, int signal, boolean all) {
+    ignoringGone(() -> tasks.kill(KillRequest.newBuilder().setContainerId(s.id()).setSignal(signal).setAll(all).build()));
+    if (s.paused()) {
+      // a frozen process receives its signal only once thawed
+      ignoringGone(() -> tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build()));
+    }
+  }
+
+  /** Tells the restart monitor the container is meant to run. */
+  public void markRunning(Container record) {
+    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
+  }
+
+  /** Tells the restart monitor the container is meant to stay stopped. */
+  public void markStopped(Container record) {
+    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED));
+  }
+
+  private static void ignoringGone(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A runtime's refusal to run the command, with docker's exit codes: 127 when the executable is
+   * not there, 126 when it cannot be run.
+   */
+  public static RuntimeException startFailure(StatusRuntimeException e) {
+    String description = String.valueOf(e.getStatus().getDescription());
+    String lower = description.toLowerCase(Locale.ROOT);
+    if (lower.contains("executable file not found") || lower.contains("no such file or directory")) {
+      return new ContainerStartFailure(description, 127, e);
+    }
+    if (lower.contains("permission denied")) {
+      return new ContainerStartFailure(description, 126, e);
+    }
+    return e;
+  }
+}

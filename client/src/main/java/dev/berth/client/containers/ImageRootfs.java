@@ -1,0 +1,73 @@
+package dev.berth.client.containers;
+
+import containerd.services.snapshots.v1.RemoveSnapshotRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.snapshots.v1.ViewSnapshotRequest;
+import containerd.types.Mount;
+import dev.berth.client.spec.RootfsFiles;
+import io.grpc.Channel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An image's root file system mounted read-only on this host for a moment (a view snapshot of its
+ * top layer), to read its /etc/passwd and /etc/group when a user is given by name. Closing
+ * unmounts it and removes the view.
+ */
+final class ImageRootfs implements AutoCloseable {
+  private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
+  private final String key;
+  private final Path dir;
+  private boolean mounted;
+
+  private ImageRootfs(SnapshotsGrpc.SnapshotsBlockingStub snapshots, String key, Path dir) {
+    this.snapshots = snapshots;
+    this.key = key;
+    this.dir = dir;
+  }
+
+  static ImageRootfs mount(Channel channel, String chainId) {
+    SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(channel);
+    String key = "berthctl-view-" + ContainerClient.newId().substring(0, 16);
+    List<Mount> mounts = snapshots.view(ViewSnapshotRequest.newBuilder()
+        .setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).setParent(chainId).build()).getMountsList();
+    ImageRootfs rootfs = null;
+    try {
+      rootfs = new ImageRootfs(snapshots, key, Files.createTempDirectory("berthctl-rootfs"));
+      for (Mount m : mounts) {
+        HostCommands.mount(m, rootfs.dir);
+        rootfs.mounted = true;
+      }
+      return rootfs;
+    } catch (IOException | RuntimeException e) {
+      if (rootfs != null) {
+        rootfs.close();
+      } else {
+        snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+      }
+      throw e instanceof IOException io ? new UncheckedIOException("cannot mount the image to read its users: "
+          + io.getMessage(), io) : (RuntimeException) e;
+    }
+  }
+
+  RootfsFiles files() {
+    return RootfsFiles.directory(dir);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (mounted) {
+        HostCommands.unmount(dir);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.berth.client.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import containerd.services.containers.v1.Container;
+import containerd.services.images.v1.Image;
+import containerd.types.Descriptor;
+import dev.berth.api.content.Blobs;
+import dev.berth.client.ClientException;
+import dev.berth.client.spec.InvalidValueException;
+import dev.berth.common.leases.LeaseRecorder;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.content.ContentService;
+import dev.berth.content.file.FileContentStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Creation fails before anything is made when it can, and takes back what it made when it fails
+ * later: the undo, without the kernel (the image has no layers, the services that would make
+ * snapshots are never reached).
+ */
+class ContainerCreatorTest {
+  private static final String IMAGE = "docker.io/library/plain:latest";
+
+  @TempDir Path root;
+  private MetadataStore metadata;
+  private final FakeServices.Images images = new FakeServices.Images();
+  private final FakeServices.Containers containers = new FakeServices.Containers();
+  private final FakeServices.Volumes volumes = new FakeServices.Volumes();
+  private InProcessBerth berth;
+
+  @BeforeEach
+  void start() throws Exception {
+    metadata = MetadataStore.open(root.resolve("metadata.db"));
+    FileContentStore content = new FileContentStore(root, metadata, (ns, topic, event) -> { }, ns -> { },
+        new LeaseRecorder() {
+          @Override
+          public void add(String namespace, String lease, String type, String id) {}
+
+          @Override
+          public void remove(String namespace, String lease, String type, String id) {}
+        });
+    Blobs blobs = new Blobs(content, InProcessBerth.NAMESPACE, null);
+    byte[] config = """
+        {"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":[]}}"""
+        .getBytes(StandardCharsets.UTF_8);
+    String configDigest = blobs.write("config", config, Map.of()).digest();
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+        + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+    String manifestDigest = blobs.write("manifest", manifest, Map.of()).digest();
+    images.byName.put(IMAGE, Image.newBuilder().setName(IMAGE).setTarget(Descriptor.newBuilder()
+        .setMediaType("application/vnd.oci.image.manifest.v1+json").setDigest(manifestDigest)
+        .setSize(manifest.length)).build());
+    berth = InProcessBerth.serving(new ContentService(content), images, containers, volumes);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    berth.close();
+    metadata.close();
+  }
+
+  private Container create(ContainerOptions options) {
+    return new ContainerCreator(berth.channel(), InProcessBerth.NAMESPACE, Map.of()).create(options);
+  }
+
+  private static ContainerOptions plain() {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "plain";
+    return o;
+  }
+
+  @Test
+  void aFailureAfterTheVolumesWereMadeRemovesThem() {
+    ContainerOptions o = plain();
+    o.volumes = List.of("data:/data", "/cache");
+    InvalidValueException e = assertThrows(InvalidValueException.class, () -> create(o));
+    assertTrue(e.getMessage().contains("no command specified"), e.getMessage());
+    assertEquals(2, volumes.created.size());
+    assertEquals("data", volumes.created.get(0));
+    assertEquals(List.of(volumes.created.get(1), "data"), volumes.deleted, "undone last made first");
+  }
+
+  @Test
+  void badValuesFailBeforeAnythingIsMade() {
+    ContainerOptions badPort = plain();
+    badPort.volumes = List.of("data:/data");
+    badPort.publish = List.of("not-a-port");
+    assertThrows(InvalidValueException.class, () -> create(badPort));
+    ContainerOptions missingBind = plain();
+    missingBind.volumes = List.of("data:/data", root.resolve("absent") + ":/mnt");
+    ClientException e = assertThrows(ClientException.class, () -> create(missingBind));
+    assertTrue(e.getMessage().startsWith("invalid mount config: bind source path does not exist"), e.getMessage());
+    assertEquals(List.of(), volumes.created);
+  }
+
+  @Test
+  void aNameInUseOrAnAbsentImageIsRefused() {
+    containers.byId.put("abc", Container.newBuilder().setId("abc").putLabels(ContainerLabels.NAME, "web").build());
+    ContainerOptions named = plain();
+    named.name = "web";
+    ClientException inUse = assertThrows(ClientException.class, () -> create(named));
+    assertTrue(inUse.getMessage().startsWith("the container name \"/web\" is already in use by container \"abc\""),
+        inUse.getMessage());
+    ContainerOptions absent = plain();
+    absent.image = "absent";
+    assertEquals("No such image: absent", assertThrows(ClientException.class, () -> create(absent)).getMessage());
+    assertEquals(List.of(), volumes.created);
+  }
+}

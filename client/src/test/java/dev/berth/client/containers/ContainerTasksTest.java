@@ -1,0 +1,51 @@
+package dev.berth.client.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import containerd.services.containers.v1.Container;
+import containerd.v1.types.Process;
+import containerd.v1.types.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Stop's order of signals and the label the restart monitor follows, against a fake Tasks service. */
+class ContainerTasksTest {
+  private static final Container RECORD = Container.newBuilder().setId("c1").build();
+  private static final ContainerState RUNNING = new ContainerState(RECORD,
+      Optional.of(Process.newBuilder().setContainerId("c1").setStatus(Status.RUNNING).setPid(42).build()));
+
+  private final FakeServices.Containers containers = new FakeServices.Containers();
+  private InProcessBerth berth;
+
+  private FakeServices.Tasks stop(boolean obeys, Duration timeout) throws Exception {
+    FakeServices.Tasks tasks = new FakeServices.Tasks(obeys);
+    containers.byId.put(RECORD.getId(), RECORD);
+    berth = InProcessBerth.serving(tasks, containers);
+    new ContainerTasks(berth.channel()).stop(RUNNING, timeout);
+    return tasks;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    berth.close();
+  }
+
+  @Test
+  void aProcessThatIgnoresTheStopSignalIsKilledAfterTheTimeout() throws Exception {
+    assertEquals(List.of(Signals.SIGTERM, Signals.SIGKILL), stop(false, Duration.ofMillis(200)).signals);
+    assertEquals(ContainerLabels.STOPPED, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
+  }
+
+  @Test
+  void aProcessThatObeysIsNotKilled() throws Exception {
+    assertEquals(List.of(Signals.SIGTERM), stop(true, Duration.ofSeconds(10)).signals);
+  }
+
+  @Test
+  void aZeroTimeoutKillsAtOnce() throws Exception {
+    assertEquals(List.of(Signals.SIGKILL), stop(true, Duration.ZERO).signals);
+  }
+}

@@ -1,0 +1,144 @@
+package dev.berth.ctl.container;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.tasks.v1.CloseIORequest;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.ResizePtyRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import containerd.v1.types.Status;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerLabels;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Io;
+import dev.berth.ctl.terminal.ProcessStreams;
+import dev.berth.ctl.terminal.SignalForwarding;
+import dev.berth.ctl.terminal.TerminalMode;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A container's or exec's process with its stdio on this terminal: what {@code run} without
+ * {@code -d}, {@code start -a} and {@code exec} do. Starting and stopping are the client library's
+ * ({@link ContainerTasks}); relaying stdio, signals and the terminal size is berthctl's.
+ */
+final class ContainerAttach {
+  /** How long output may still arrive after the process ended (berthd drains conmon first). */
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(10);
+
+  private final TasksGrpc.TasksBlockingStub tasks;
+  private final TasksGrpc.TasksFutureStub futures;
+  private final ContainerClient containers;
+  private final ContainerTasks lifecycle;
+
+  ContainerAttach(Channel channel) {
+    this.tasks = TasksGrpc.newBlockingStub(channel);
+    this.futures = TasksGrpc.newFutureStub(channel);
+    this.containers = new ContainerClient(channel);
+    this.lifecycle = new ContainerTasks(channel);
+  }
+
+  /**
+   * Starts a container with its stdio on {@code io} (stdin only when {@code stdin}); returns its
+   * exit status once it ended and its output was copied.
+   */
+  int startAttached(ContainerState s, Io io, boolean stdin) throws IOException, InterruptedException {
+    if (!lifecycle.readyToStart(s)) {
+      throw new CommandFailure("container " + s.name() + " is already running");
+    }
+    boolean tty = ContainerConfig.of(s.record()).tty();
+    try (ProcessStreams streams = ProcessStreams.create(stdin, tty)) {
+      streams.copyOutput(io.out(), io.err());
+      lifecycle.markRunning(s.record());
+      try {
+        if (s.task().isPresent() && s.task().get().getStatus() == Status.CREATED) {
+          // created without our FIFOs: made again with them
+          tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+        }
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
+            .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
+      } catch (StatusRuntimeException e) {
+        lifecycle.markStopped(s.record());
+        throw ContainerTasks.startFailure(e);
+      }
+      return attach(io, streams, s.id(), "", tty, stdin, () -> {
+        tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+        containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+      });
+    }
+  }
+
+  /**
+   * Starts a created process (init or exec) with {@code start} and relays its stdio until it
+   * ends; returns its exit status. SIGINT and SIGTERM are passed on; a terminal is put in raw
+   * mode and its size followed.
+   */
+  int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, Runnable start)
+      throws IOException, InterruptedException {
+    ListenableFuture<WaitResponse> exit = futures.wait(
+        WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build());
+    try {
+      start.run();
+    } catch (StatusRuntimeException e) {
+      exit.cancel(true);
+      throw ContainerTasks.startFailure(e);
+    }
+    boolean localTerminal = tty && io.inIsTerminal();
+    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
+        SignalForwarding signals = !io.console() ? SignalForwarding.none()
+            : SignalForwarding.install(tty ? null : signal -> signalQuietly(id, execId, signal),
+                localTerminal ? () -> resize(id, execId) : null)) {
+      if (localTerminal) {
+        resize(id, execId);
+      }
+      if (stdin) {
+        streams.copyInput(io.in(), () -> closeStdin(id, execId));
+      }
+      WaitResponse status = exit.get();
+      streams.awaitOutput(OUTPUT_DRAIN);
+      return status.getExitStatus();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException s ? s : new CommandFailure(e.getCause().toString(), e);
+    }
+  }
+
+
+  private void signalQuietly(String id, String execId, int signal) {
+    try {
+      tasks.kill(KillRequest.newBuilder().setContainerId(id).setExecId(execId).setSignal(signal).build());
+    } catch (StatusRuntimeException e) {
+      // it ended meanwhile
+    }
+  }
+
+  private void resize(String id, String execId) {
+    TerminalMode.size().ifPresent(size -> {
+      try {
+        tasks.resizePty(ResizePtyRequest.newBuilder().setContainerId(id).setExecId(execId)
+            .setWidth(size[0]).setHeight(size[1]).build());
+      } catch (StatusRuntimeException e) {
+        // it ended meanwhile
+      }
+    });
+  }
+
+  private void closeStdin(String id, String execId) {
+    try {
+      tasks.closeIO(CloseIORequest.newBuilder().setContainerId(id).setExecId(execId).setStdin(true).build());
+    } catch (StatusRuntimeException e) {
+      // it ended meanwhile
+    }
+  }
+}

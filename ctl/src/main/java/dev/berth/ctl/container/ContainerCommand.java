@@ -1,0 +1,86 @@
+package dev.berth.ctl.container;
+
+import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.images.ImageNames;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.ErrorHandler;
+import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl container}: container records as the Containers API holds them, for debugging. */
+@Command(name = "container", aliases = "containers",
+    description = "Inspect and remove container records directly, as ctr containers does (any client's records).",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl container ls", "  berthctl container ls -q", "  berthctl container rm web"})
+public final class ContainerCommand extends GroupCommand {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Command(name = "ls", aliases = "list", description = "List container records: id, name, image, runtime.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl container ls", "  berthctl container ls --format json", "  berthctl container ls 'image~=busybox'"})
+  int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
+      @Mixin FormatOption format,
+      @Parameters(paramLabel = "FILTER", arity = "0..*", description = "containerd filter on id, image, runtime.name, labels.<key>")
+      List<String> filters) {
+    List<Container> records;
+    try (Connection c = root.connect()) {
+      records = c.containers().list(filters == null ? new String[0] : filters.toArray(String[]::new));
+    }
+    if (quiet) {
+      records.forEach(r -> root.out().println(r.getId()));
+    } else if (format.json()) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Container r : records) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", r.getId());
+        row.put("name", ContainerArgument.name(r));
+        row.put("image", r.getImage());
+        row.put("runtime", r.getRuntime().getName());
+        row.put("snapshotter", r.getSnapshotter());
+        row.put("snapshotKey", r.getSnapshotKey());
+        row.put("created", Output.instant(r.getCreatedAt()).toString());
+        row.put("labels", new TreeMap<>(r.getLabelsMap()));
+        rows.add(row);
+      }
+      Output.json(root.out(), rows);
+    } else {
+      List<List<String>> rows = new ArrayList<>();
+      records.forEach(r -> rows.add(List.of(r.getId(), ContainerArgument.name(r),
+          r.getImage().isEmpty() ? "-" : ImageNames.familiar(r.getImage()), r.getRuntime().getName())));
+      Output.table(root.out(), List.of("CONTAINER", "NAME", "IMAGE", "RUNTIME"), rows);
+    }
+    return 0;
+  }
+
+  @Command(name = "rm", aliases = {"remove", "delete"},
+      description = "Remove container records and their snapshots; one with a task is refused. Prints each removed.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl container rm web"})
+  int remove(@Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+      List<String> containers) throws InterruptedException {
+    try (Connection c = root.connect()) {
+      return root.each(containers, ErrorHandler.FAILURE, name -> {
+        Container record = ContainerArgument.resolve(c.channel(), name);
+        if (ContainerState.task(c.channel(), record.getId()).isPresent()) {
+          throw new CommandFailure("cannot delete container " + name + ": it has a task (berthctl task rm first)");
+        }
+        c.containers().delete(record);
+        root.out().println(name);
+      });
+    }
+  }
+}

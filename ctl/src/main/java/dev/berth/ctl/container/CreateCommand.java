@@ -1,0 +1,35 @@
+package dev.berth.ctl.container;
+
+import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerCreator;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl create}: a container record, not started. */
+@Command(name = "create",
+    description = "Create a container from an image without starting it, and print its id. It takes the "
+        + "flags of run; berthctl start runs it.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl create --name web -p 8080:80 busybox httpd -f -p 80 && berthctl start web",
+        "  berthctl create -it --name shell busybox sh && berthctl start -ai shell"})
+public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Mixin
+  private CreateOptions options;
+
+  @Override
+  public Integer call() {
+    try (Connection c = root.connect()) {
+      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
+      root.out().println(record.getId());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,160 @@
+package dev.berth.ctl.container;
+
+import dev.berth.client.containers.ContainerOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The flags of {@code create} and {@code run}, as docker spells them. Values are kept as typed and
+ * checked by the client library's {@code ContainerCreator} before anything is created, so that a bad one is reported
+ * like any other failure (exit 125) and leaves nothing behind.
+ */
+final class CreateOptions {
+  @Option(names = "--name", paramLabel = "NAME", description = "the container's name (default: a generated one)")
+  String name;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
+      description = "set an environment variable; KEY alone takes its value from here (repeatable)")
+  List<String> env = new ArrayList<>();
+
+  @Option(names = "--env-file", paramLabel = "FILE", description = "read KEY=VALUE lines from FILE (repeatable)")
+  List<Path> envFiles = new ArrayList<>();
+
+  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "working directory inside the container")
+  String workdir;
+
+  @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]", description = "user (name or uid) and group")
+  String user;
+
+  @Option(names = "--entrypoint", paramLabel = "CMD", description = "replace the image's entrypoint (\"\" for none)")
+  String entrypoint;
+
+  @Option(names = "--hostname", paramLabel = "NAME", description = "the container's host name")
+  String hostname;
+
+  @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:OPTS]",
+      description = "bind a host path (/src:/dst[:ro]) or mount a named volume (name:/dst) (repeatable)")
+  List<String> volumes = new ArrayList<>();
+
+  @Option(names = "--mount", paramLabel = "type=...,source=...,target=...",
+      description = "a bind, volume or tmpfs mount in docker's --mount syntax (repeatable)")
+  List<String> mounts = new ArrayList<>();
+
+  @Option(names = "--tmpfs", paramLabel = "DST[:OPTS]", description = "mount a tmpfs (repeatable)")
+  List<String> tmpfs = new ArrayList<>();
+
+  @Option(names = "--read-only", description = "mount the root file system read-only")
+  boolean readOnly;
+
+  @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "memory limit, like 512m")
+  String memory;
+
+  @Option(names = "--memory-swap", paramLabel = "SIZE", description = "memory plus swap limit; -1 for unlimited swap")
+  String memorySwap;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
+  String cpus;
+
+  @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "relative CPU weight (default 1024)")
+  String cpuShares;
+
+  @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
+  String cpusetCpus;
+
+  @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
+  String pidsLimit;
+
+  @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "no",
+      description = "no (default), always, unless-stopped or on-failure[:N]; berthd restarts the container")
+  String restart;
+
+  @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
+  List<String> labels = new ArrayList<>();
+
+  @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOST:CTR[/PROTO]",
+      description = "publish a container port on the host; CTR alone picks a free host port (repeatable)")
+  List<String> publish = new ArrayList<>();
+
+  @Option(names = {"-P", "--publish-all"}, description = "publish every port the image exposes on free host ports")
+  boolean publishAll;
+
+  @Option(names = {"--network", "--net"}, paramLabel = "NETWORK", defaultValue = "bridge",
+      description = "bridge (default), host, none, container:NAME or a network's name")
+  String network;
+
+  @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
+  String ip;
+
+  @Option(names = "--dns", paramLabel = "IP", description = "a DNS server (repeatable)")
+  List<String> dns = new ArrayList<>();
+
+  @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (repeatable)")
+  List<String> dnsSearch = new ArrayList<>();
+
+  @Option(names = "--add-host", paramLabel = "NAME:IP", description = "an /etc/hosts entry (repeatable)")
+  List<String> addHosts = new ArrayList<>();
+
+  @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "signal stop sends first (default SIGTERM)")
+  String stopSignal;
+
+  @Option(names = "--init", description = "run a small init as PID 1 that forwards signals and reaps zombies")
+  boolean init;
+
+  @Option(names = {"-i", "--interactive"}, description = "keep stdin open and forward it to the container")
+  boolean interactive;
+
+  @Option(names = {"-t", "--tty"}, description = "give the container a terminal")
+  boolean tty;
+
+  @Option(names = "--rm", description = "remove the container when it exits (berthd does it for a detached one; "
+      + "an attached run also removes its anonymous volumes)")
+  boolean autoRemove;
+
+  @Parameters(index = "0", paramLabel = "IMAGE", description = "the image")
+  String image;
+
+  @Parameters(index = "1..*", paramLabel = "COMMAND", description = "command and arguments (default: the image's)")
+  List<String> command = new ArrayList<>();
+
+  /** The flags as the client library takes them. */
+  ContainerOptions toOptions() {
+    ContainerOptions o = new ContainerOptions();
+    o.name = name;
+    o.env = env;
+    o.envFiles = envFiles;
+    o.workdir = workdir;
+    o.user = user;
+    o.entrypoint = entrypoint;
+    o.hostname = hostname;
+    o.volumes = volumes;
+    o.mounts = mounts;
+    o.tmpfs = tmpfs;
+    o.readOnly = readOnly;
+    o.memory = memory;
+    o.memorySwap = memorySwap;
+    o.cpus = cpus;
+    o.cpuShares = cpuShares;
+    o.cpusetCpus = cpusetCpus;
+    o.pidsLimit = pidsLimit;
+    o.restart = restart;
+    o.labels = labels;
+    o.publish = publish;
+    o.publishAll = publishAll;
+    o.network = network;
+    o.ip = ip;
+    o.dns = dns;
+    o.dnsSearch = dnsSearch;
+    o.addHosts = addHosts;
+    o.stopSignal = stopSignal;
+    o.init = init;
+    o.interactive = interactive;
+    o.tty = tty;
+    o.autoRemove = autoRemove;
+    o.image = image;
+    o.command = command;
+    return o;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.berth.ctl.container;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import containerd.services.tasks.v1.DeleteProcessRequest;
+import containerd.services.tasks.v1.ExecProcessRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.spec.EnvVars;
+import dev.berth.client.spec.RootfsFiles;
+import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecJson;
+import dev.berth.client.spec.UserResolver;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.terminal.ProcessStreams;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl exec}: another process in a running container. */
+@Command(name = "exec",
+    description = "Run a command in a running container, with the container's environment, user and working "
+        + "directory unless given; exits with the command's exit code.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl exec web ls /", "  berthctl exec -it web sh", "  berthctl exec -e DEBUG=1 -w /tmp -u nobody web id",
+        "  berthctl exec -d web sh -c 'sleep 100'"})
+public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
+  /** The type URL containerd's clients give a process spec. */
+  static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-i", "--interactive"}, description = "forward stdin")
+  private boolean interactive;
+
+  @Option(names = {"-t", "--tty"}, description = "give the process a terminal")
+  private boolean tty;
+
+  @Option(names = {"-d", "--detach"}, description = "run in the background")
+  private boolean detach;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]", description = "set an environment variable (repeatable)")
+  private List<String> env = new ArrayList<>();
+
+  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "working directory")
+  private String workdir;
+
+  @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]", description = "user (name or uid) and group")
+  private String user;
+
+  @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
+  private String container;
+
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "command and arguments")
+  private List<String> command;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> vars = new ArrayList<>();
+    for (String e : env) {
+      EnvVars.fromFlag(e, root.io().env()).ifPresent(vars::add);
+    }
+    if (workdir != null && !workdir.startsWith("/")) {
+      throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
+    }
+    try (Connection c = root.connect()) {
+      ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
+      if (!s.running() || s.paused()) {
+        throw new CommandFailure("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
+      }
+      Spec.Process base = SpecJson.fromAny(s.record().getSpec()).process();
+      Spec.User processUser = user == null ? base.user()
+          : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
+      Spec.Process process = new Spec.Process(tty && !detach, processUser, command,
+          EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(), base.capabilities(),
+          base.rlimits(), base.noNewPrivileges());
+      String execId = "exec-" + ContainerClient.newId().substring(0, 16);
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
+      ExecProcessRequest.Builder request = ExecProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId)
+          .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL).setValue(ByteString.copyFrom(json(process))))
+          .setTerminal(tty && !detach);
+      StartRequest start = StartRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build();
+      if (detach) {
+        tasks.exec(request.build());
+        startOrFail(tasks, start);
+        return 0;
+      }
+      try (ProcessStreams streams = ProcessStreams.create(interactive, tty)) {
+        streams.copyOutput(root.io().out(), root.io().err());
+        tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
+            .setStderr(streams.stderrPath()).build());
+        try {
+          return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive,
+              () -> tasks.start(start));
+        } finally {
+          try {
+            tasks.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build());
+          } catch (StatusRuntimeException e) {
+            // the task went away with it
+          }
+        }
+      }
+    }
+  }
+
+  private static void startOrFail(TasksGrpc.TasksBlockingStub tasks, StartRequest start) {
+    try {
+      tasks.start(start);
+    } catch (StatusRuntimeException e) {
+      throw ContainerTasks.startFailure(e);
+    }
+  }
+
+  private static byte[] json(Spec.Process process) {
+    try {
+      return JSON.writeValueAsBytes(process);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the process spec as JSON", e);
+    }
+  }
+}

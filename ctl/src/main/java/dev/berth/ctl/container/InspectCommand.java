@@ -1,0 +1,160 @@
+package dev.berth.ctl.container;
+
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.CniResult;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.PortMapping;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerLabels;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecJson;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.Output;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl inspect}: containers as docker inspect shows them. */
+@Command(name = "inspect",
+    description = "Show containers as a JSON array in docker's shape: Id, Name, Created, State, Config, "
+        + "HostConfig, Mounts and NetworkSettings.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl inspect web", "  berthctl inspect web | jq '.[0].State.ExitCode'",
+        "  berthctl inspect web worker"})
+public final class InspectCommand implements Callable<Integer>, DockerExitCodes {
+  /** docker's time for "never": the zero time of Go. */
+  public static final String NEVER = "0001-01-01T00:00:00Z";
+  /** The label berthd's restart monitor counts its restarts in. */
+  static final String RESTART_COUNT = "io.berth.restart-count";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    List<ObjectNode> found = new ArrayList<>();
+    int exit;
+    try (Connection c = root.connect()) {
+      exit = root.each(containers, DockerExitCodes.FAILURE, name -> {
+        ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
+        found.add(inspect(c, s));
+      });
+    }
+    Output.json(root.out(), found);
+    return exit;
+  }
+
+  private static ObjectNode inspect(Connection c, ContainerState s) {
+    Spec spec = spec(s);
+    ContainerConfig config = ContainerConfig.of(s.record());
+    ObjectNode json = JSON.createObjectNode();
+    json.put("Id", s.id());
+    json.put("Created", s.createdAt().toString());
+    List<String> args = spec == null || spec.process() == null ? List.of() : spec.process().args();
+    json.put("Path", args.isEmpty() ? "" : args.get(0));
+    ArrayNode rest = json.putArray("Args");
+    args.stream().skip(1).forEach(rest::add);
+    ObjectNode state = json.putObject("State");
+    state.put("Status", s.status());
+    state.put("Running", s.running());
+    state.put("Paused", s.paused());
+    state.put("Restarting", false);
+    // berthd keeps an OOM kill on the record until the container's next task
+    state.put("OOMKilled", ContainerLabels.TRUE.equals(s.record().getLabelsMap().get(ContainerLabels.OOM_KILLED)));
+    state.put("Dead", s.status().equals("dead"));
+    state.put("Pid", s.pid());
+    state.put("ExitCode", s.exitCode());
+    state.put("Error", "");
+    state.put("StartedAt", s.startedAt().map(Object::toString).orElse(NEVER));
+    state.put("FinishedAt", s.finishedAt().map(Object::toString).orElse(NEVER));
+    json.put("Image", s.record().getImage());
+    json.put("Name", "/" + s.name());
+    json.put("RestartCount", restartCount(s));
+    json.put("Driver", s.record().getSnapshotter());
+    json.put("Platform", "linux");
+    json.set("HostConfig", config.hostConfig());
+    json.set("Mounts", config.mounts());
+    json.set("Config", config.config());
+    json.set("NetworkSettings", network(c, s));
+    return json;
+  }
+
+  /** How often berthd's restart monitor restarted the container (its label), 0 if never. */
+  private static int restartCount(ContainerState s) {
+    try {
+      return Integer.parseInt(s.record().getLabelsMap().getOrDefault(RESTART_COUNT, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Spec spec(ContainerState s) {
+    try {
+      return SpecJson.fromAny(s.record().getSpec());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** docker's NetworkSettings from the container's attachments (none once its task is gone). */
+  private static JsonNode network(Connection c, ContainerState s) {
+    ObjectNode settings = JSON.createObjectNode();
+    ObjectNode ports = settings.putObject("Ports");
+    ObjectNode networks = settings.putObject("Networks");
+    settings.put("IPAddress", "");
+    settings.put("IPPrefixLen", 0);
+    settings.put("Gateway", "");
+    settings.put("MacAddress", "");
+    List<Attachment> attachments;
+    try {
+      attachments = AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.newBuilder()
+          .addFilters("container_id==\"" + s.id() + "\"").build()).getAttachmentsList();
+    } catch (StatusRuntimeException e) {
+      return settings;
+    }
+    boolean first = true;
+    for (Attachment a : attachments) {
+      ObjectNode endpoint = networks.putObject(a.getNetwork());
+      endpoint.put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "");
+      CniResult result = a.getResult();
+      for (CniResult.IpConfig ip : result.getIpsList()) {
+        String[] cidr = ip.getAddress().split("/");
+        endpoint.put("IPAddress", cidr[0]).put("IPPrefixLen", cidr.length > 1 ? Integer.parseInt(cidr[1]) : 32)
+            .put("Gateway", ip.getGateway());
+        if (ip.hasInterface() && ip.getInterface() < result.getInterfacesCount()) {
+          endpoint.put("MacAddress", result.getInterfaces(ip.getInterface()).getMac());
+        }
+        break;
+      }
+      if (first) {
+        settings.put("IPAddress", endpoint.path("IPAddress").asText())
+            .put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt())
+            .put("Gateway", endpoint.path("Gateway").asText())
+            .put("MacAddress", endpoint.path("MacAddress").asText());
+        first = false;
+      }
+      for (PortMapping p : a.getPortMappingsList()) {
+        ArrayNode bindings = ports.withArray(p.getContainerPort() + "/" + (p.getProtocol().isEmpty() ? "tcp" : p.getProtocol()));
+        bindings.addObject().put("HostIp", p.getHostIp().isEmpty() ? "0.0.0.0" : p.getHostIp())
+            .put("HostPort", Integer.toString(p.getHostPort()));
+      }
+    }
+    return settings;
+  }
+}

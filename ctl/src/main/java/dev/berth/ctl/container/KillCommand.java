@@ -1,0 +1,40 @@
+package dev.berth.ctl.container;
+
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.Signals;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl kill}: a signal to the container's main process. */
+@Command(name = "kill",
+    description = "Send a signal (SIGKILL unless -s says otherwise) to the main process of running containers. "
+        + "A restart policy does not bring a killed container back. Prints each container signalled.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl kill web", "  berthctl kill -s HUP web", "  berthctl kill --signal 15 web worker"})
+public final class KillCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL", defaultValue = "KILL",
+      description = "name (HUP, SIGTERM) or number (default ${DEFAULT-VALUE})")
+  private String signal;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    int number = Signals.parse(signal);
+    try (Connection c = root.connect()) {
+      ContainerTasks tasks = new ContainerTasks(c.channel());
+      return EachContainer.printingNames(root, c, containers, s -> tasks.kill(s, number));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.berth.ctl.container;
+
+import berth.logs.v1.LogEntry;
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReadLogsRequest;
+import com.google.protobuf.Timestamp;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.Output;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl logs}: what a container's main process wrote, from the log its monitor keeps. */
+@Command(name = "logs",
+    description = "Print a container's output (stdout here, stderr on stderr) as its monitor logged it, "
+        + "also while berthd was down.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl logs web", "  berthctl logs -f --tail 10 web", "  berthctl logs -t --since 10m web"})
+public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-f", "--follow"}, description = "go on printing new output until the container stops")
+  private boolean follow;
+
+  @Option(names = "--tail", paramLabel = "N", defaultValue = "all",
+      description = "only the last N lines (default: all)")
+  private String tail;
+
+  @Option(names = {"-t", "--timestamps"}, description = "start each line with its time (RFC 3339, nanoseconds)")
+  private boolean timestamps;
+
+  @Option(names = "--since", paramLabel = "TIME",
+      description = "only lines since TIME: 2024-05-01T10:00:00Z, a Unix time, or a duration such as 10m")
+  private String since;
+
+  @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
+  private String container;
+
+  @Override
+  public Integer call() throws IOException {
+    ReadLogsRequest.Builder request = ReadLogsRequest.newBuilder().setFollow(follow).setTail(tailLines());
+    if (since != null) {
+      Instant from = Durations.since(since, Instant.now());
+      request.setSince(Timestamp.newBuilder().setSeconds(from.getEpochSecond()).setNanos(from.getNano()));
+    }
+    OutputStream out = root.io().out();
+    OutputStream err = root.io().err();
+    try (Connection c = root.connect()) {
+      request.setContainerId(ContainerArgument.id(c.channel(), container));
+      Iterator<LogEntry> entries = LogsGrpc.newBlockingStub(c.channel()).read(request.build());
+      boolean lineStart = true;
+      while (entries.hasNext()) {
+        LogEntry e = entries.next();
+        OutputStream target = e.getStream().equals("stderr") ? err : out;
+        if (timestamps && lineStart) {
+          target.write((Output.instant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
+        }
+        target.write(e.getData().toByteArray());
+        if (e.getComplete()) {
+          target.write('\n');
+        }
+        target.flush();
+        lineStart = e.getComplete();
+      }
+    }
+    return 0;
+  }
+
+  private int tailLines() {
+    if (tail.equals("all")) {
+      return 0;
+    }
+    if (!tail.matches("\\d{1,9}")) {
+      throw new CommandFailure("invalid --tail value \"" + tail + "\": a number of lines or all");
+    }
+    return Integer.parseInt(tail);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.berth.ctl.container;
+
+import containerd.services.tasks.v1.PauseTaskRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl pause}: freeze every process of containers. */
+@Command(name = "pause",
+    description = "Freeze all processes of running containers (the cgroup freezer). Prints each container paused.",
+    footerHeading = "%nExamples:%n", footer = {"  berthctl pause web", "  berthctl unpause web"})
+public final class PauseCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      return EachContainer.printingNames(root, c, containers, s -> {
+        if (!s.running() || s.paused()) {
+          throw new CommandFailure("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
+        }
+        TasksGrpc.newBlockingStub(c.channel()).pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
+      });
+    }
+  }
+}

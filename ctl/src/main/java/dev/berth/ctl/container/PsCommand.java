@@ -1,0 +1,244 @@
+package dev.berth.ctl.container;
+
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.PortMapping;
+import containerd.services.containers.v1.Container;
+import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.v1.types.Process;
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.images.ImageNames;
+import dev.berth.client.spec.SpecJson;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
+import io.grpc.StatusRuntimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl ps}: the containers of the namespace, as docker ps shows them. */
+@Command(name = "ps",
+    description = {"List containers, newest first: running ones, or all with -a.",
+        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
+            + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq",
+        "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps --format json"})
+public final class PsCommand implements Callable<Integer>, DockerExitCodes {
+  static final int SHORT_ID = 12;
+  private static final int COMMAND_WIDTH = 20;
+  private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
+      "removing", "dead");
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
+  private boolean all;
+
+  @Option(names = {"-q", "--quiet"}, description = "print ids only")
+  private boolean quiet;
+
+  @Option(names = "--no-trunc", description = "print full ids and commands")
+  private boolean noTrunc;
+
+  @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only containers that match (repeatable)")
+  private List<String> filters = new ArrayList<>();
+
+  @Mixin
+  private FormatOption format;
+
+  @Override
+  public Integer call() {
+    Map<String, List<String>> byKey = filters();
+    List<ContainerState> shown = new ArrayList<>();
+    Map<String, List<PortMapping>> ports = new HashMap<>();
+    try (Connection c = root.connect()) {
+      Map<String, Process> tasks = new HashMap<>();
+      TasksGrpc.newBlockingStub(c.channel()).list(ListTasksRequest.getDefaultInstance()).getTasksList()
+          .forEach(t -> tasks.put(t.getContainerId(), t));
+      for (Container record : c.containers().list()) {
+        ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
+        if ((all || s.running() || byKey.containsKey("status")) && matches(s, byKey)) {
+          shown.add(s);
+        }
+      }
+      if (!quiet && !shown.isEmpty()) {
+        ports.putAll(ports(c));
+      }
+    }
+    shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
+    if (quiet) {
+      shown.forEach(s -> root.out().println(id(s)));
+      return 0;
+    }
+    Instant now = Instant.now();
+    if (format.json()) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (ContainerState s : shown) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("ID", s.id());
+        row.put("Image", image(s.record()));
+        row.put("Command", command(s.record()));
+        row.put("CreatedAt", s.createdAt().toString());
+        row.put("RunningFor", Durations.ago(s.createdAt(), now));
+        row.put("Status", statusText(s, now));
+        row.put("State", s.status());
+        row.put("Ports", ports(s, ports));
+        row.put("Names", s.name());
+        row.put("Labels", new TreeMap<>(s.record().getLabelsMap()));
+        rows.add(row);
+      }
+      Output.json(root.out(), rows);
+      return 0;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (ContainerState s : shown) {
+      String command = command(s.record());
+      if (!noTrunc && command.length() > COMMAND_WIDTH) {
+        command = command.substring(0, COMMAND_WIDTH - 1) + "…";
+      }
+      rows.add(List.of(id(s), image(s.record()), quote(command),
+          Durations.ago(s.createdAt(), now), statusText(s, now), ports(s, ports), s.name()));
+    }
+    Output.table(root.out(), List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"), rows);
+    return 0;
+  }
+
+  private String id(ContainerState s) {
+    return noTrunc ? s.id() : s.id().substring(0, Math.min(SHORT_ID, s.id().length()));
+  }
+
+  private Map<String, List<String>> filters() {
+    Map<String, List<String>> byKey = new HashMap<>();
+    for (String f : filters) {
+      int equals = f.indexOf('=');
+      String key = equals < 0 ? f : f.substring(0, equals);
+      if (equals < 0 || !Set.of("status", "name", "label", "id").contains(key)) {
+        throw new CommandFailure("invalid filter '" + f + "': expected status=, name=, label= or id=");
+      }
+      String value = f.substring(equals + 1);
+      if (key.equals("status") && !STATES.contains(value)) {
+        throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
+            STATES.stream().sorted().toList()));
+      }
+      if (key.equals("name")) {
+        try {
+          Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+          throw new CommandFailure("invalid filter 'name=" + value + "': " + e.getDescription());
+        }
+      }
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    return byKey;
+  }
+
+  private static boolean matches(ContainerState s, Map<String, List<String>> byKey) {
+    for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
+      boolean any = false;
+      for (String value : e.getValue()) {
+        any |= switch (e.getKey()) {
+          case "status" -> s.status().equals(value);
+          case "name" -> Pattern.compile(value).matcher(s.name()).find();
+          case "id" -> s.id().startsWith(value);
+          default -> label(s.record(), value);
+        };
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean label(Container record, String filter) {
+    int equals = filter.indexOf('=');
+    if (equals < 0) {
+      return record.getLabelsMap().containsKey(filter);
+    }
+    return filter.substring(equals + 1).equals(record.getLabelsMap().get(filter.substring(0, equals)));
+  }
+
+  /** The image as the user named it, as docker shows it; the record's image for other clients' records. */
+  private static String image(Container record) {
+    String given = ContainerConfig.of(record).config().path("Image").asText("");
+    return !given.isEmpty() ? given : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage());
+  }
+
+  /** The process's command line; empty for a record whose spec berthctl cannot read. */
+  static String command(Container record) {
+    try {
+      return String.join(" ", SpecJson.fromAny(record.getSpec()).process().args());
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** As Go's strconv.Quote prints plain text. */
+  private static String quote(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** Published ports by container id; none when the network service cannot say. */
+  private static Map<String, List<PortMapping>> ports(Connection c) {
+    Map<String, List<PortMapping>> ports = new HashMap<>();
+    try {
+      for (Attachment a : AttachmentsGrpc.newBlockingStub(c.channel())
+          .list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsList()) {
+        ports.computeIfAbsent(a.getContainerId(), k -> new ArrayList<>()).addAll(a.getPortMappingsList());
+      }
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && e.getStatus().getCause() != null) {
+        throw e;
+      }
+    }
+    return ports;
+  }
+
+  /** docker's PORTS: {@code 0.0.0.0:8080->80/tcp, 0.0.0.0:5353->53/udp}, for running containers. */
+  private static String ports(ContainerState s, Map<String, List<PortMapping>> ports) {
+    if (!s.running()) {
+      return "";
+    }
+    return ports.getOrDefault(s.id(), List.of()).stream()
+        .map(p -> (p.getHostIp().isEmpty() ? "0.0.0.0" : p.getHostIp()) + ":" + p.getHostPort() + "->"
+            + p.getContainerPort() + "/" + (p.getProtocol().isEmpty() ? "tcp" : p.getProtocol()))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** docker ps's STATUS: "Up 3 minutes", "Up 2 hours (Paused)", "Exited (3) 2 seconds ago", "Created". */
+  private static String statusText(ContainerState s, Instant now) {
+    if (s.running()) {
+      String up = s.startedAt().map(at -> "Up " + Durations.human(java.time.Duration.between(at, now))).orElse("Up");
+      return s.paused() ? up + " (Paused)" : up;
+    }
+    if (s.exited()) {
+      return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
+    }
+    return "Created";
+  }
+}

@@ -1,0 +1,46 @@
+package dev.berth.ctl.container;
+
+import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerLabels;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl rename}: a new name for a container. */
+@Command(name = "rename", description = "Give a container a new name, unused in the namespace.",
+    footerHeading = "%nExamples:%n", footer = {"  berthctl rename calm_anchor web"})
+public final class RenameCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
+  private String container;
+
+  @Parameters(index = "1", paramLabel = "NEW_NAME", description = "the new name")
+  private String newName;
+
+  @Override
+  public Integer call() {
+    String name = newName.startsWith("/") ? newName.substring(1) : newName;
+    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+      throw new CommandFailure("invalid container name \"" + newName + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    try (Connection c = root.connect()) {
+      Container record = ContainerArgument.resolve(c.channel(), container);
+      for (Container other : c.containers().list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"")) {
+        if (!other.getId().equals(record.getId())) {
+          throw new CommandFailure("the container name \"/" + name + "\" is already in use by container \""
+              + other.getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        }
+      }
+      c.containers().updateLabels(record.getId(), Map.of(ContainerLabels.NAME, name));
+    }
+    return 0;
+  }
+}

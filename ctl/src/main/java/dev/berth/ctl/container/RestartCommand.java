@@ -1,0 +1,37 @@
+package dev.berth.ctl.container;
+
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl restart}: stop, then start again. */
+@Command(name = "restart",
+    description = "Stop containers (as stop does) and start them again, detached. Prints each container restarted.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl restart web", "  berthctl restart -t 2 web worker"})
+public final class RestartCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS", defaultValue = "" + StopCommand.DEFAULT_TIMEOUT,
+      description = "seconds to wait before SIGKILL (default ${DEFAULT-VALUE})")
+  private int timeout;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      ContainerTasks tasks = new ContainerTasks(c.channel());
+      return EachContainer.printingNames(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout)));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.berth.ctl.container;
+
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl rm}: remove containers with their tasks and snapshots. */
+@Command(name = "rm",
+    description = "Remove containers: the record, its ended task and its root file system snapshot. A running "
+        + "container is refused unless -f, which kills it first. Prints each container removed.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl rm job", "  berthctl rm -f web", "  berthctl rm -v job   # and its anonymous volumes",
+        "  berthctl ps -aq | xargs berthctl rm -f"})
+public final class RmCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-f", "--force"}, description = "kill a running container first")
+  private boolean force;
+
+  @Option(names = {"-v", "--volumes"}, description = "also remove the container's anonymous volumes")
+  private boolean volumes;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      ContainerTasks tasks = new ContainerTasks(c.channel());
+      return EachContainer.printingNames(root, c, containers, s -> tasks.remove(s, force, volumes));
+    }
+  }
+}

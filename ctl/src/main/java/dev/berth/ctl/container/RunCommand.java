@@ -1,0 +1,70 @@
+package dev.berth.ctl.container;
+
+import containerd.services.containers.v1.Container;
+import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl run}: create a container and start it, attached or detached. */
+@Command(name = "run",
+    description = {"Create a container from an image and start it. Attached (the default), its output "
+        + "streams here, SIGINT and SIGTERM are passed on, and berthctl exits with the container's exit code; "
+        + "with -d it runs in the background and its id is printed.",
+        "Exit codes: the container's; 125 when berthctl or berthd fails; 126 when the command cannot be run; "
+        + "127 when it is not found."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl run --rm busybox echo hello",
+        "  berthctl run -it --rm busybox sh",
+        "  berthctl run -d --name web -p 8080:80 busybox httpd -f -p 80",
+        "  berthctl run -d --restart always --memory 64m --cpus 0.5 busybox sleep 1000",
+        "  berthctl run -d --rm --network appnet --ip 10.89.0.10 busybox sleep 60",
+        "  berthctl run --rm -v data:/data -v /srv/conf:/conf:ro busybox ls /data /conf",
+        "  berthctl run --rm --network none busybox ip addr"})
+public final class RunCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Mixin
+  private CreateOptions options;
+
+  @Option(names = {"-d", "--detach"}, description = "run in the background and print the container's id")
+  private boolean detach;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Connection c = root.connect()) {
+      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
+      ContainerTasks tasks = new ContainerTasks(c.channel());
+      ContainerState created = new ContainerState(record, Optional.empty());
+      if (detach) {
+        try {
+          // with --rm, berthd removes the container once it has run
+          tasks.startDetached(created);
+        } catch (RuntimeException e) {
+          if (options.autoRemove) {
+            tasks.removeIfPresent(record.getId());
+          }
+          throw e;
+        }
+        root.out().println(record.getId());
+        return 0;
+      }
+      try {
+        return new ContainerAttach(c.channel()).startAttached(created, root.io(), options.interactive);
+      } finally {
+        if (options.autoRemove) {
+          tasks.removeIfPresent(record.getId());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.berth.ctl.container;
+
+import containerd.services.containers.v1.Container;
+import containerd.services.tasks.v1.MetricsRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.types.Metric;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl stats}: CPU, memory and process counts of running containers. */
+@Command(name = "stats",
+    description = "Show running containers' CPU use (over the last interval), memory use and limit, and "
+        + "number of processes, refreshed every second in place until interrupted; --no-stream prints once.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl stats", "  berthctl stats --no-stream web", "  berthctl stats --no-stream --format json"})
+public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
+  private static final Duration INTERVAL = Duration.ofSeconds(1);
+  /** The first reading of --no-stream is compared with one this much later. */
+  private static final Duration FIRST_INTERVAL = Duration.ofMillis(500);
+  private static final String CLEAR_SCREEN = "\033[2J\033[H";
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = "--no-stream", description = "print one reading and exit")
+  private boolean noStream;
+
+  @Mixin
+  private FormatOption format;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "0..*", description = "names, ids or id prefixes (default: all running)")
+  private List<String> containers = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      Map<String, String> names = new LinkedHashMap<>();
+      List<String> filters = new ArrayList<>();
+      if (containers.isEmpty()) {
+        c.containers().list().forEach(r -> names.put(r.getId(), ContainerArgument.name(r)));
+      } else {
+        for (String argument : containers) {
+          Container r = ContainerArgument.resolve(c.channel(), argument);
+          names.put(r.getId(), ContainerArgument.name(r));
+          filters.add("id==\"" + r.getId() + "\"");
+        }
+      }
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
+      MetricsRequest request = MetricsRequest.newBuilder().addAllFilters(filters).build();
+      Map<String, TaskSample> before = read(tasks, request);
+      long beforeAt = System.nanoTime();
+      Thread.sleep((noStream ? FIRST_INTERVAL : INTERVAL).toMillis());
+      while (true) {
+        Map<String, TaskSample> now = read(tasks, request);
+        long nowAt = System.nanoTime();
+        print(names, before, now, nowAt - beforeAt);
+        if (noStream) {
+          return 0;
+        }
+        before = now;
+        beforeAt = nowAt;
+        Thread.sleep(INTERVAL.toMillis());
+      }
+    }
+  }
+
+  private static Map<String, TaskSample> read(TasksGrpc.TasksBlockingStub tasks, MetricsRequest request) {
+    Map<String, TaskSample> samples = new LinkedHashMap<>();
+    for (Metric m : tasks.metrics(request).getMetricsList()) {
+      samples.put(m.getId(), TaskSample.of(m));
+    }
+    return samples;
+  }
+
+  private void print(Map<String, String> names, Map<String, TaskSample> before, Map<String, TaskSample> now,
+      long elapsedNanos) {
+    long hostMemory = hostMemory();
+    List<Map<String, Object>> json = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (Map.Entry<String, TaskSample> e : now.entrySet()) {
+      String id = e.getKey();
+      TaskSample s = e.getValue();
+      TaskSample previous = before.get(id);
+      double cpu = previous == null || elapsedNanos <= 0 ? 0
+          : 100.0 * Math.max(0, s.cpuNanos() - previous.cpuNanos()) / elapsedNanos;
+      long limit = hostMemory > 0 && (s.memoryLimit() <= 0 || s.memoryLimit() > hostMemory) ? hostMemory : s.memoryLimit();
+      double memPercent = limit > 0 ? 100.0 * s.memory() / limit : 0;
+      String name = names.getOrDefault(id, id);
+      if (format.json()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("ID", id);
+        row.put("Name", name);
+        row.put("CPUPerc", percent(cpu));
+        row.put("MemUsage", Output.size(s.memory()) + " / " + Output.size(limit));
+        row.put("MemPerc", percent(memPercent));
+        row.put("MemBytes", s.memory());
+        row.put("MemLimitBytes", limit);
+        row.put("PIDs", s.pids());
+        json.add(row);
+      } else {
+        rows.add(List.of(id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())), name, percent(cpu),
+            Output.size(s.memory()) + " / " + Output.size(limit), percent(memPercent), Long.toString(s.pids())));
+      }
+    }
+    PrintWriter out = root.out();
+    if (!noStream) {
+      out.print(CLEAR_SCREEN);
+    }
+    if (format.json()) {
+      Output.json(out, json);
+    } else {
+      Output.table(out, List.of("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "PIDS"), rows);
+    }
+    out.flush();
+  }
+
+  private static String percent(double value) {
+    return String.format(Locale.ROOT, "%.2f%%", value);
+  }
+
+  /** The host's memory (MemTotal), which bounds a container without a limit of its own. */
+  private static long hostMemory() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // unknown: the cgroup's limit is shown as it is
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.berth.ctl.container;
+
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl stop}: the stop signal, then SIGKILL after a grace period. */
+@Command(name = "stop",
+    description = "Stop running containers: send the stop signal (SIGTERM unless the image or --stop-signal "
+        + "chose another), and SIGKILL if the container still runs after the timeout. A restart policy does not "
+        + "bring a stopped container back. Prints each container stopped.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl stop web", "  berthctl stop -t 1 web worker", "  berthctl stop -t 0 web   # SIGKILL at once"})
+public final class StopCommand implements Callable<Integer>, DockerExitCodes {
+  static final int DEFAULT_TIMEOUT = 10;
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT,
+      description = "seconds to wait before SIGKILL (default ${DEFAULT-VALUE}; -1 waits as long as it takes)")
+  private int timeout;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      ContainerTasks tasks = new ContainerTasks(c.channel());
+      return EachContainer.printingNames(root, c, containers, s -> tasks.stop(s, grace(timeout)));
+    }
+  }
+
+  /** A timeout flag's seconds; negative means no limit (null). */
+  static Duration grace(int seconds) {
+    return seconds < 0 ? null : Duration.ofSeconds(seconds);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.berth.ctl.container;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.types.Metric;
+import dev.berth.ctl.CommandFailure;
+
+/**
+ * One reading of a task's cgroup, from the Tasks API's metrics (cgroup v1 or v2 messages, as
+ * containerd's type URLs name them): CPU time used so far, memory in use and its limit, processes.
+ *
+ * @param memory bytes in use without the inactive page cache, as docker counts it
+ * @param memoryLimit bytes; a huge number when the container has no limit
+ */
+record TaskSample(long cpuNanos, long memory, long memoryLimit, long pids) {
+  static TaskSample of(Metric metric) {
+    Any data = metric.getData();
+    try {
+      if (data.getTypeUrl().endsWith("io.containerd.cgroups.v1.Metrics")) {
+        io.containerd.cgroups.v1.Metrics m = io.containerd.cgroups.v1.Metrics.parseFrom(data.getValue());
+        long usage = m.getMemory().getUsage().getUsage();
+        return new TaskSample(m.getCpu().getUsage().getTotal(),
+            Math.max(0, usage - m.getMemory().getTotalInactiveFile()), m.getMemory().getUsage().getLimit(),
+            m.getPids().getCurrent());
+      }
+      if (data.getTypeUrl().endsWith("io.containerd.cgroups.v2.Metrics")) {
+        io.containerd.cgroups.v2.Metrics m = io.containerd.cgroups.v2.Metrics.parseFrom(data.getValue());
+        return new TaskSample(m.getCpu().getUsageUsec() * 1000,
+            Math.max(0, m.getMemory().getUsage() - m.getMemory().getInactiveFile()), m.getMemory().getUsageLimit(),
+            m.getPids().getCurrent());
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new CommandFailure("unreadable metrics of " + metric.getId() + ": " + e.getMessage(), e);
+    }
+    throw new CommandFailure("metrics of " + metric.getId() + " are of an unknown kind: " + data.getTypeUrl());
+  }
+}

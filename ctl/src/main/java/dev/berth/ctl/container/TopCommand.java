@@ -1,0 +1,81 @@
+package dev.berth.ctl.container;
+
+import containerd.services.tasks.v1.ListPidsRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.v1.types.ProcessInfo;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.Output;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl top}: the processes of a container. */
+@Command(name = "top",
+    description = "List a container's processes (host pids) with their user id, parent, CPU time and command line.",
+    footerHeading = "%nExamples:%n", footer = {"  berthctl top web"})
+public final class TopCommand implements Callable<Integer>, DockerExitCodes {
+  /** Clock ticks per second of /proc's times on Linux. */
+  private static final long TICKS = 100;
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
+  private String container;
+
+  @Override
+  public Integer call() {
+    List<ProcessInfo> pids;
+    try (Connection c = root.connect()) {
+      ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
+      if (!s.running()) {
+        throw new CommandFailure("container " + s.name() + " is not running");
+      }
+      pids = TasksGrpc.newBlockingStub(c.channel())
+          .listPids(ListPidsRequest.newBuilder().setContainerId(s.id()).build()).getProcessesList();
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (ProcessInfo p : pids) {
+      rows.add(row(p.getPid()));
+    }
+    Output.table(root.out(), List.of("UID", "PID", "PPID", "TIME", "CMD"), rows);
+    return 0;
+  }
+
+  /** What /proc says of one process; dashes for one that has gone meanwhile. */
+  private static List<String> row(int pid) {
+    Path proc = Path.of("/proc", Integer.toString(pid));
+    try {
+      String stat = Files.readString(proc.resolve("stat"));
+      // the fields after the command name, which is in parentheses and may hold spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+      String uid = "-";
+      for (String line : Files.readAllLines(proc.resolve("status"))) {
+        if (line.startsWith("Uid:")) {
+          uid = line.split("\\s+")[1];
+        }
+      }
+      String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+          .replace('\0', ' ').strip();
+      if (cmd.isEmpty()) {
+        cmd = "[" + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + "]";
+      }
+      return List.of(uid, Integer.toString(pid), f[1],
+          String.format("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60), cmd);
+    } catch (IOException | RuntimeException e) {
+      return List.of("-", Integer.toString(pid), "-", "-", "-");
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.berth.ctl.container;
+
+import containerd.services.tasks.v1.ResumeTaskRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl unpause}: thaw paused containers. */
+@Command(name = "unpause",
+    description = "Let the processes of paused containers run again. Prints each container resumed.",
+    footerHeading = "%nExamples:%n", footer = {"  berthctl unpause web"})
+public final class UnpauseCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Connection c = root.connect()) {
+      return EachContainer.printingNames(root, c, containers, s -> {
+        if (!s.paused()) {
+          throw new CommandFailure("container " + s.name() + " is not paused");
+        }
+        TasksGrpc.newBlockingStub(c.channel()).resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build());
+      });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.berth.ctl.image;
+
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.ImportOptions;
+import dev.berth.client.images.ImportResult;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl load}: images from an archive into the content store, unpacked into snapshots. */
+@Command(name = "load",
+    description = "Load images from a docker save or OCI image layout archive (a tar, plain or gzip/zstd "
+        + "compressed) and unpack them into snapshots. Prints each image loaded.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl load -i busybox.tar", "  docker save busybox | berthctl load",
+        "  berthctl load -i app.oci.tar.gz --no-unpack"})
+public final class LoadCommand implements Callable<Integer> {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "read the archive from FILE (default: stdin)")
+  private Path input;
+
+  @Option(names = "--no-unpack", description = "store the images without unpacking their layers")
+  private boolean noUnpack;
+
+  @Option(names = "--snapshotter", paramLabel = "NAME", defaultValue = ImportOptions.DEFAULT_SNAPSHOTTER,
+      description = "snapshotter to unpack into (default: ${DEFAULT-VALUE})")
+  private String snapshotter;
+
+  @Option(names = "--base-name", paramLabel = "REPOSITORY",
+      description = "repository for OCI reference names that are only a tag (default: import-<date>)")
+  private String baseName;
+
+  @Option(names = "--progress", description = "show progress bars even when stderr is no terminal")
+  private boolean forceProgress;
+
+  @Override
+  public Integer call() throws IOException {
+    boolean fromStdin = input == null || input.toString().equals("-");
+    long size = fromStdin ? -1 : Files.size(input);
+    ImportResult result;
+    try (InputStream in = fromStdin ? root.io().in() : Files.newInputStream(input);
+        Connection c = root.connect();
+        LoadProgress progress = new LoadProgress(root.io(), forceProgress, size)) {
+      ImportOptions options = ImportOptions.defaults()
+          .withUnpack(!noUnpack)
+          .withSnapshotter(snapshotter)
+          .withBaseName(baseName)
+          .withListener(progress);
+      result = new ImageClient(c.channel()).importArchive(in, options);
+    }
+    if (result.images().isEmpty()) {
+      throw new CommandFailure("the archive names no image: its content is stored, but no image refers to it");
+    }
+    result.images().forEach(i -> root.out().println("Loaded image: " + ImageNames.familiar(i.image().name())));
+    return 0;
+  }
+}

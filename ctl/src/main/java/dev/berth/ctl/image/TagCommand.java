@@ -1,0 +1,52 @@
+package dev.berth.ctl.image;
+
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageNames;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.ErrorHandler;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code berthctl tag}: another name for an image. */
+@Command(name = "tag",
+    description = "Give an image another name (an image already called TARGET is pointed at SOURCE's "
+        + "content). Prints the new name.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl tag busybox:latest registry.example.com/tools/busybox:1.36"})
+public final class TagCommand implements Callable<Integer> {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "the image")
+  private String source;
+
+  @Parameters(index = "1", paramLabel = "TARGET", description = "the new name (busybox:1 means docker.io/library/busybox:1)")
+  private String target;
+
+  @Override
+  public Integer call() {
+    String name;
+    try {
+      name = ImageNames.normalize(target);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (Connection c = root.connect()) {
+      ImageClient images = new ImageClient(c.channel());
+      Image image = ErrorHandler.naming("image", source, () -> images.resolve(source));
+      images.tag(image, name);
+    }
+    root.out().println(ImageNames.familiar(name));
+    return 0;
+  }
+}

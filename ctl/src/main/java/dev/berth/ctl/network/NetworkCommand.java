@@ -1,0 +1,203 @@
+package dev.berth.ctl.network;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.CniResult;
+import berth.network.v1.DeleteNetworkRequest;
+import berth.network.v1.DetachRequest;
+import berth.network.v1.GetAttachmentRequest;
+import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.ListNetworksRequest;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.ErrorHandler;
+import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.container.ContainerArgument;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl network}: bridge networks and the containers connected to them. */
+@Command(name = "network",
+    description = "Manage networks (host-wide) and connect containers (of the namespace) to them.",
+    subcommands = NetworkCreateCommand.class,
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl network create web --subnet 10.89.0.0/24", "  berthctl network ls",
+        "  berthctl network connect web 3f9a2c", "  berthctl network inspect web", "  berthctl network rm web"})
+public final class NetworkCommand extends GroupCommand {
+  @ParentCommand
+  private BerthCtl root;
+
+  BerthCtl root() {
+    return root;
+  }
+
+  @Command(name = "ls", aliases = "list", description = "List networks.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl network ls", "  berthctl network ls -q", "  berthctl network ls --format json",
+          "  berthctl network ls internal==true", "  berthctl network ls labels.team==web"})
+  int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
+      @Mixin FormatOption format,
+      @Parameters(paramLabel = "FILTER", arity = "0..*",
+          description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
+      List<String> filters) {
+    List<Network> networks;
+    try (Connection c = root.connect()) {
+      networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())
+          .list(ListNetworksRequest.newBuilder().addAllFilters(filters == null ? List.of() : filters).build())
+          .getNetworksList());
+    }
+    networks.sort(Comparator.comparing(Network::getName));
+    if (quiet) {
+      networks.forEach(n -> root.out().println(n.getName()));
+    } else if (format.json()) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Network n : networks) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", n.getName());
+        row.put("driver", n.getDriver());
+        row.put("subnet", n.getSubnet());
+        row.put("gateway", n.getGateway());
+        row.put("bridge", n.getBridge());
+        row.put("internal", n.getInternal());
+        row.put("labels", new TreeMap<>(n.getLabelsMap()));
+        rows.add(row);
+      }
+      Output.json(root.out(), rows);
+    } else {
+      List<List<String>> rows = new ArrayList<>();
+      for (Network n : networks) {
+        rows.add(List.of(n.getName(), n.getDriver(), n.getSubnet(), n.getGateway(), n.getBridge()));
+      }
+      Output.table(root.out(), List.of("NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE"), rows);
+    }
+    return 0;
+  }
+
+  @Command(name = "inspect",
+      description = "Show networks as a JSON array, with the containers of the namespace attached to them.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl network inspect bridge", "  berthctl network inspect web backend"})
+  int inspect(@Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names) {
+    List<Map<String, Object>> found = new ArrayList<>();
+    int exit;
+    try (Connection c = root.connect()) {
+      NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
+      AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());
+      exit = root.each(names, name -> {
+        Network n = ErrorHandler.naming("network", name,
+            () -> networks.get(GetNetworkRequest.newBuilder().setName(name).build())).getNetwork();
+        List<Attachment> attached = attachments.list(ListAttachmentsRequest.newBuilder()
+            .addFilters("network==\"" + n.getName() + "\"").build()).getAttachmentsList();
+        found.add(inspection(n, attached));
+      });
+    }
+    Output.json(root.out(), found);
+    return exit;
+  }
+
+  @Command(name = "rm", aliases = "remove",
+      description = "Remove networks; none may have containers attached. Prints each name removed.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl network rm web", "  berthctl network rm web backend"})
+  int remove(@Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to remove") List<String> names) {
+    try (Connection c = root.connect()) {
+      NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
+      return root.each(names, name -> {
+        ErrorHandler.naming("network", name,
+            () -> networks.delete(DeleteNetworkRequest.newBuilder().setName(name).build()));
+        root.out().println(name);
+      });
+    }
+  }
+
+  @Command(name = "connect",
+      description = "Connect a container to a network: an interface (eth0, or the next free ethN) in the "
+          + "container's network namespace, which is created if the container has none yet.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api"})
+  int connect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
+      @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
+      @Option(names = "--ip", paramLabel = "IP", description = "address in the network's subnet (default: the next free one)")
+      String ip,
+      @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
+      List<String> aliases) {
+    try (Connection c = root.connect()) {
+      AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
+          .setContainerId(ContainerArgument.id(c.channel(), container))
+          .setNetwork(network)
+          .setIp(ip == null ? "" : ip)
+          .addAllAliases(aliases == null ? List.of() : aliases)
+          .build());
+    }
+    return 0;
+  }
+
+  @Command(name = "disconnect", description = "Disconnect a container from a network.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl network disconnect web 3f9a2c"})
+  int disconnect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
+      @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container) {
+    try (Connection c = root.connect()) {
+      String id = ContainerArgument.id(c.channel(), container);
+      ErrorHandler.naming("network", network, () -> NetworksGrpc.newBlockingStub(c.channel())
+          .get(GetNetworkRequest.newBuilder().setName(network).build()));
+      AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());
+      // Detach succeeds for what is not attached; a user who names a connection expects it to exist.
+      attachments.get(GetAttachmentRequest.newBuilder().setContainerId(id).setNetwork(network).build());
+      attachments.detach(DetachRequest.newBuilder().setContainerId(id).setNetwork(network).build());
+    }
+    return 0;
+  }
+
+  /** A network as {@code docker network inspect} shows one, with Berth's bridge fields at the top level. */
+  private static Map<String, Object> inspection(Network n, List<Attachment> attached) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("Name", n.getName());
+    json.put("Driver", n.getDriver());
+    json.put("Created", Output.instant(n.getCreatedAt()).toString());
+    json.put("Subnet", n.getSubnet());
+    json.put("Gateway", n.getGateway());
+    json.put("Bridge", n.getBridge());
+    json.put("Internal", n.getInternal());
+    json.put("IPMasquerade", n.getIpMasquerade());
+    json.put("Default", n.getIsDefault());
+    json.put("Options", Map.of("mtu", Integer.toString(n.getMtu())));
+    json.put("Labels", new TreeMap<>(n.getLabelsMap()));
+    Map<String, Object> containers = new TreeMap<>();
+    for (Attachment a : attached) {
+      containers.put(a.getContainerId(), endpoint(a.getResult()));
+    }
+    json.put("Containers", containers);
+    return json;
+  }
+
+  /** The container side of an attachment: its address (CIDR) and the MAC address of its interface. */
+  private static Map<String, String> endpoint(CniResult result) {
+    Map<String, String> endpoint = new LinkedHashMap<>();
+    endpoint.put("IPv4Address", "");
+    endpoint.put("MacAddress", "");
+    for (CniResult.IpConfig ip : result.getIpsList()) {
+      if (ip.hasInterface() && ip.getInterface() < result.getInterfacesCount()) {
+        endpoint.put("IPv4Address", ip.getAddress());
+        endpoint.put("MacAddress", result.getInterfaces(ip.getInterface()).getMac());
+        break;
+      }
+    }
+    return endpoint;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.berth.ctl.output;
+
+import dev.berth.ctl.CommandFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Times as docker writes and reads them. */
+public final class Durations {
+  private static final Pattern RELATIVE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+  private static final Pattern UNIX = Pattern.compile("\\d+(\\.\\d{1,9})?");
+
+  private Durations() {}
+
+  /**
+   * A duration in docker's words: "Less than a second", "3 seconds", "About a minute",
+   * "5 minutes", "About an hour", "3 hours", "2 days", "3 weeks", "4 months", "2 years".
+   */
+  public static String human(Duration d) {
+    long seconds = d.getSeconds();
+    if (seconds < 1) {
+      return "Less than a second";
+    }
+    if (seconds == 1) {
+      return "1 second";
+    }
+    if (seconds < 60) {
+      return seconds + " seconds";
+    }
+    long minutes = d.toMinutes();
+    if (minutes == 1) {
+      return "About a minute";
+    }
+    if (minutes < 60) {
+      return minutes + " minutes";
+    }
+    long hours = Math.round(d.toMinutes() / 60.0);
+    if (hours == 1) {
+      return "About an hour";
+    }
+    if (hours < 48) {
+      return hours + " hours";
+    }
+    if (hours < 24 * 7 * 2) {
+      return hours / 24 + " days";
+    }
+    if (hours < 24 * 30 * 2) {
+      return hours / 24 / 7 + " weeks";
+    }
+    if (hours < 24 * 365 * 2) {
+      return hours / 24 / 30 + " months";
+    }
+    return hours / 24 / 365 + " years";
+  }
+
+  /** {@code since} ago in docker's words. */
+  public static String ago(Instant since, Instant now) {
+    Duration d = Duration.between(since, now);
+    return human(d.isNegative() ? Duration.ZERO : d) + " ago";
+  }
+
+  /**
+   * docker's {@code --since}/{@code --until}: an RFC 3339 time ({@code 2024-05-01T10:00:00Z}), a
+   * Unix time in seconds ({@code 1714557600.5}) or a duration before now ({@code 10m}, {@code 1h30m},
+   * {@code 42s}).
+   */
+  public static Instant since(String text, Instant now) {
+    if (UNIX.matcher(text).matches()) {
+      String[] parts = text.split("\\.");
+      long nanos = parts.length == 2 ? Long.parseLong((parts[1] + "000000000").substring(0, 9)) : 0;
+      return Instant.ofEpochSecond(Long.parseLong(parts[0]), nanos);
+    }
+    Matcher m = RELATIVE.matcher(text);
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      double n = Double.parseDouble(m.group(1));
+      long unitMillis = switch (m.group(2)) {
+        case "ms" -> 1;
+        case "s" -> 1000;
+        case "m" -> 60_000;
+        default -> 3_600_000;
+      };
+      total = total.plusMillis((long) (n * unitMillis));
+      end = m.end();
+    }
+    if (end > 0 && end == text.length()) {
+      return now.minus(total);
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new CommandFailure("invalid time \"" + text
+          + "\": expected an RFC 3339 time, a Unix time in seconds or a duration such as 10m");
+    }
+  }
+}

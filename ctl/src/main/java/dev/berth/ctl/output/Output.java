@@ -1,0 +1,112 @@
+package dev.berth.ctl.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.protobuf.Timestamp;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** How listings are printed: aligned tables for people, JSON for scripts. */
+public final class Output {
+  /** The value of {@code --format}. */
+  enum Format { TABLE, JSON }
+
+  /** Spaces between table columns, as docker prints them. */
+  private static final int GAP = 3;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+  private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  private static final long[] AGE_UNIT_SECONDS = {1, 60, 3600, 86400, 7 * 86400, 30 * 86400,
+      365 * 86400};
+  private static final String[] AGE_UNIT_NAMES = {"second", "minute", "hour", "day", "week",
+      "month", "year"};
+
+  private Output() {}
+
+  /** Rows under upper-case headers, each column as wide as its widest cell. */
+  public static void table(PrintWriter out, List<String> headers, List<List<String>> rows) {
+    int[] widths = new int[headers.size()];
+    List<List<String>> all = new ArrayList<>(rows.size() + 1);
+    all.add(headers);
+    all.addAll(rows);
+    for (List<String> row : all) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    for (List<String> row : all) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < widths.length; i++) {
+        String cell = row.get(i);
+        line.append(cell);
+        if (i < widths.length - 1) {
+          line.append(" ".repeat(widths[i] - cell.length() + GAP));
+        }
+      }
+      out.println(line.toString().stripTrailing());
+    }
+  }
+
+  /** {@code value} (maps, lists, strings, numbers) as indented JSON. */
+  public static void json(PrintWriter out, Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code value} as JSON on one line, for streams of objects (events). */
+  public static String compactJson(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** A size for people: {@code 512 B}, {@code 4.0 MiB}. */
+  public static String size(long bytes) {
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < UNITS.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+  }
+
+  /** How long ago {@code then} was, in the largest whole unit: {@code 3 minutes ago}. */
+  public static String age(Instant then, Instant now) {
+    long seconds = Math.max(0, Duration.between(then, now).getSeconds());
+    if (seconds < 1) {
+      return "less than a second ago";
+    }
+    int i = AGE_UNIT_SECONDS.length - 1;
+    while (seconds < AGE_UNIT_SECONDS[i]) {
+      i--;
+    }
+    long n = seconds / AGE_UNIT_SECONDS[i];
+    return n + " " + AGE_UNIT_NAMES[i] + (n == 1 ? "" : "s") + " ago";
+  }
+
+  /** Labels as {@code k=v,k2=v2}, sorted by key. */
+  public static String labels(Map<String, String> labels) {
+    return new TreeMap<>(labels).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  public static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+}

@@ -1,0 +1,155 @@
+package dev.berth.ctl.terminal;
+
+import dev.berth.client.containers.HostCommands;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The FIFOs through which a container process's stdio reaches berthctl, as ctr makes them: the
+ * client creates them in a private directory and names them in Tasks.Create or Exec; berthd opens
+ * the other ends and closes its write ends when the process is gone, so the output copiers see
+ * end of file. In terminal mode there is no stderr: the terminal carries both.
+ */
+public final class ProcessStreams implements AutoCloseable {
+  private static final int BUFFER = 32 * 1024;
+
+  private final Path dir;
+  private final Path stdin;
+  private final Path stdout;
+  private final Path stderr;
+  private final List<Thread> outputs = new ArrayList<>();
+
+  private ProcessStreams(Path dir, Path stdin, Path stdout, Path stderr) {
+    this.dir = dir;
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  public static ProcessStreams create(boolean withStdin, boolean terminal) throws IOException {
+    Path dir = Files.createTempDirectory("berthctl-io");
+    ProcessStreams s = new ProcessStreams(dir, withStdin ? dir.resolve("stdin") : null, dir.resolve("stdout"),
+        terminal ? null : dir.resolve("stderr"));
+    try {
+      HostCommands.mkfifo(s.fifos());
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  public String stdinPath() {
+    return stdin == null ? "" : stdin.toString();
+  }
+
+  public String stdoutPath() {
+    return stdout.toString();
+  }
+
+  public String stderrPath() {
+    return stderr == null ? "" : stderr.toString();
+  }
+
+  /** Starts copying the process's output; each copier waits for berthd to open its FIFO. */
+  public void copyOutput(OutputStream out, OutputStream err) {
+    outputs.add(copier("berthctl-stdout", () -> copy(new FileInputStream(stdout.toFile()), out)));
+    if (stderr != null) {
+      outputs.add(copier("berthctl-stderr", () -> copy(new FileInputStream(stderr.toFile()), err)));
+    }
+  }
+
+  /** Starts forwarding {@code in} to the process; {@code atEnd} runs once {@code in} is exhausted. */
+  public void copyInput(InputStream in, Runnable atEnd) {
+    copier("berthctl-stdin", () -> {
+      try (OutputStream fifo = new FileOutputStream(stdin.toFile())) {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          fifo.write(buffer, 0, n);
+          fifo.flush();
+        }
+      }
+      atEnd.run();
+    });
+  }
+
+  /** Waits until all output was copied (berthd closed the FIFOs), at most {@code limit}. */
+  public void awaitOutput(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    for (Thread t : outputs) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      t.join(left);
+    }
+  }
+
+  /** Frees copiers still waiting for berthd to open a FIFO (it never will now) and removes the FIFOs. */
+  @Override
+  public void close() {
+    for (Path fifo : fifos()) {
+      if (Files.exists(fifo)) {
+        // a read-write open never blocks; it completes a pending open of either end, then EOF
+        try (RandomAccessFile release = new RandomAccessFile(fifo.toFile(), "rw")) {
+          release.getFD();
+        } catch (IOException e) {
+          // nothing waits on it
+        }
+      }
+    }
+    try {
+      for (Path fifo : fifos()) {
+        Files.deleteIfExists(fifo);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // a leftover in the temporary directory does no harm
+    }
+  }
+
+  private List<Path> fifos() {
+    List<Path> all = new ArrayList<>();
+    for (Path p : new Path[] {stdin, stdout, stderr}) {
+      if (p != null) {
+        all.add(p);
+      }
+    }
+    return all;
+  }
+
+  private interface Copy {
+    void run() throws IOException;
+  }
+
+  private static Thread copier(String name, Copy body) {
+    Thread t = new Thread(() -> {
+      try {
+        body.run();
+      } catch (IOException e) {
+        // the process or the terminal went away: nothing left to copy
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void copy(InputStream from, OutputStream to) throws IOException {
+    try (InputStream in = from) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        to.write(buffer, 0, n);
+        to.flush();
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.berth.ctl.volume;
+
+import berth.volumes.v1.CreateVolumeRequest;
+import berth.volumes.v1.DeleteVolumeRequest;
+import berth.volumes.v1.GetVolumeRequest;
+import berth.volumes.v1.ListVolumesRequest;
+import berth.volumes.v1.PruneVolumesRequest;
+import berth.volumes.v1.PruneVolumesResponse;
+import berth.volumes.v1.Volume;
+import berth.volumes.v1.VolumesGrpc;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.ErrorHandler;
+import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Output;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl volume}: named volumes, directories berthd keeps until they are removed. */
+@Command(name = "volume",
+    description = "Manage named volumes: directories under berthd's root that outlive the containers mounting "
+        + "them (run -v NAME:/path creates one on first use).",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl volume create data", "  berthctl volume ls", "  berthctl volume inspect data",
+        "  berthctl volume rm data", "  berthctl volume prune"})
+public final class VolumeCommand extends GroupCommand implements DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache"})
+  int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "the new volume") String name,
+      @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
+      Map<String, String> labels) {
+    try (Connection c = root.connect()) {
+      Volume v = VolumesGrpc.newBlockingStub(c.channel()).create(CreateVolumeRequest.newBuilder()
+          .setName(name == null ? "" : name).putAllLabels(labels == null ? Map.of() : labels).build()).getVolume();
+      root.out().println(v.getName());
+    }
+    return 0;
+  }
+
+  @Command(name = "ls", aliases = "list", description = "List volumes.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q", "  berthctl volume ls --format json"})
+  int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
+      @Mixin FormatOption format) {
+    List<Volume> volumes;
+    try (Connection c = root.connect()) {
+      volumes = new ArrayList<>(VolumesGrpc.newBlockingStub(c.channel())
+          .list(ListVolumesRequest.getDefaultInstance()).getVolumesList());
+    }
+    volumes.sort(Comparator.comparing(Volume::getName));
+    if (quiet) {
+      volumes.forEach(v -> root.out().println(v.getName()));
+    } else if (format.json()) {
+      Output.json(root.out(), volumes.stream().map(VolumeCommand::inspection).toList());
+    } else {
+      List<List<String>> rows = new ArrayList<>();
+      volumes.forEach(v -> rows.add(List.of(v.getDriver(), v.getName())));
+      Output.table(root.out(), List.of("DRIVER", "VOLUME NAME"), rows);
+    }
+    return 0;
+  }
+
+  @Command(name = "inspect", description = "Show volumes as a JSON array: name, driver, mount point, labels, users.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume inspect data"})
+  int inspect(@Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to show") List<String> names)
+      throws InterruptedException {
+    List<Map<String, Object>> found = new ArrayList<>();
+    int exit;
+    try (Connection c = root.connect()) {
+      VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
+      exit = root.each(names, DockerExitCodes.FAILURE, name -> found.add(inspection(ErrorHandler.naming("volume", name,
+          () -> volumes.get(GetVolumeRequest.newBuilder().setName(name).build())).getVolume())));
+    }
+    Output.json(root.out(), found);
+    return exit;
+  }
+
+  @Command(name = "rm", aliases = "remove",
+      description = "Remove volumes and their data; one a container uses is refused. Prints each name removed.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume rm data"})
+  int remove(@Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to remove") List<String> names)
+      throws InterruptedException {
+    try (Connection c = root.connect()) {
+      VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
+      return root.each(names, DockerExitCodes.FAILURE, name -> {
+        ErrorHandler.naming("volume", name, () -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
+        root.out().println(name);
+      });
+    }
+  }
+
+  @Command(name = "prune", description = "Remove every volume no container uses; prints their names and the space freed.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume prune"})
+  int prune() {
+    PruneVolumesResponse pruned;
+    try (Connection c = root.connect()) {
+      pruned = VolumesGrpc.newBlockingStub(c.channel()).prune(PruneVolumesRequest.getDefaultInstance());
+    }
+    if (!pruned.getDeletedList().isEmpty()) {
+      root.out().println("Deleted Volumes:");
+      pruned.getDeletedList().forEach(root.out()::println);
+      root.out().println();
+    }
+    root.out().println("Total reclaimed space: " + Output.size(pruned.getSpaceReclaimed()));
+    return 0;
+  }
+
+  /** A volume as docker volume inspect shows one, with the containers using it. */
+  private static Map<String, Object> inspection(Volume v) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("Name", v.getName());
+    json.put("Driver", v.getDriver());
+    json.put("Mountpoint", v.getMountpoint());
+    json.put("CreatedAt", Output.instant(v.getCreatedAt()).toString());
+    json.put("Labels", new TreeMap<>(v.getLabelsMap()));
+    json.put("Scope", "local");
+    json.put("UsedBy", v.getUsedByList());
+    return json;
+  }
+}
