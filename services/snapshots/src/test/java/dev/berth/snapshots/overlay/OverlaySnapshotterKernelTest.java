@@ -12,7 +12,7 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.linux.MountSpec;
 import dev.berth.linux.TempMount.InMount;
 import dev.berth.linux.TempMount;
-import dev.berth.snapshots.SnapshotKind;
+import dev.berth.api.snapshots.SnapshotKind;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.FileSystemException;

@@ -1,4 +1,4 @@
-package dev.berth.snapshots;
+package dev.berth.api.snapshots;
 
 import dev.berth.api.filter.Filter;
 import dev.berth.api.mount.Mount;
