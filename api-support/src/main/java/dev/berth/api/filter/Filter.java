@@ -35,9 +35,11 @@ public final class Filter {
     }
   }
 
+  private final List<String> filters;
   private final List<List<Selector>> alternatives;
 
-  private Filter(List<List<Selector>> alternatives) {
+  private Filter(List<String> filters, List<List<Selector>> alternatives) {
+    this.filters = filters;
     this.alternatives = alternatives;
   }
 
@@ -49,7 +51,12 @@ public final class Filter {
         alternatives.add(new Parser(f).parse());
       }
     }
-    return new Filter(alternatives);
+    return new Filter(List.copyOf(filters), alternatives);
+  }
+
+  /** The filters as they were given, for a client that passes the filter on to a server. */
+  public List<String> filters() {
+    return filters;
   }
 
   public boolean matches(Fields fields) {

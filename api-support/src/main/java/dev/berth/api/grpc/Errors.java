@@ -53,6 +53,14 @@ public final class Errors {
   }
 
   /**
+   * What a server answered, as the exception it threw there: same code, same message. Lets a
+   * gRPC-backed implementation of a domain interface fail as the local one does.
+   */
+  public static BerthException fromStatus(StatusRuntimeException e) {
+    return new BerthException(e.getStatus().getCode(), String.valueOf(e.getStatus().getDescription()), e);
+  }
+
+  /**
    * The status to answer for a failure. Unexpected exceptions become INTERNAL and are logged with
    * their stack trace, since the client only sees the message.
    */
