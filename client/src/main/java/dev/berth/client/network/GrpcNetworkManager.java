@@ -33,6 +33,7 @@ public final class GrpcNetworkManager implements NetworkManager {
   private final Channel channel;
   private final NetworksGrpc.NetworksBlockingStub networks;
 
+  /** The services behind {@code channel}, which must send no namespace header of its own. */
   public GrpcNetworkManager(Channel channel) {
     this.channel = channel;
     this.networks = NetworksGrpc.newBlockingStub(channel);

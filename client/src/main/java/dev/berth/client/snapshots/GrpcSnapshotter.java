@@ -41,7 +41,10 @@ public final class GrpcSnapshotter implements Snapshotter {
   private final Channel channel;
   private final String snapshotter;
 
-  /** The snapshotter named {@code snapshotter} (e.g. {@code overlayfs}) of the service behind {@code channel}. */
+  /**
+   * The snapshotter named {@code snapshotter} (e.g. {@code overlayfs}) of the service behind
+   * {@code channel}, which must send no namespace header of its own: each call adds its namespace.
+   */
   public GrpcSnapshotter(Channel channel, String snapshotter) {
     this.channel = channel;
     this.snapshotter = snapshotter;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
+import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.PortMapping;
-import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Subnet;
 import dev.berth.network.ports.PortSpecs;
 import java.nio.file.Path;
