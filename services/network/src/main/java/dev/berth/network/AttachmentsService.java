@@ -10,6 +10,8 @@ import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListAttachmentsResponse;
 import com.google.protobuf.Empty;
 import dev.berth.api.filter.Filter;
+import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.NetworkManager;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 

@@ -1,7 +1,7 @@
 package dev.berth.network;
 
-import dev.berth.network.ipam.Ipv4;
-import dev.berth.network.ipam.Subnet;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Subnet;
 import dev.berth.network.linux.Link;
 import dev.berth.network.linux.Netns;
 import dev.berth.network.linux.Rtnl;

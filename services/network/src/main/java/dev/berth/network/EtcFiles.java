@@ -1,5 +1,9 @@
 package dev.berth.network;
 
+import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.ContainerFilePaths;
+import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.Mode;
 import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.HostsFile;
 import dev.berth.network.files.ResolvConf;

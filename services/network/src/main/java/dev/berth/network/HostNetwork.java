@@ -1,8 +1,10 @@
 package dev.berth.network;
 
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.network.NetworkInfo;
+import dev.berth.api.network.PortMapping;
+import dev.berth.api.network.Subnet;
 import dev.berth.linux.Syscalls;
-import dev.berth.network.ipam.Subnet;
 import dev.berth.network.linux.Link;
 import dev.berth.network.linux.NetnsThread;
 import dev.berth.network.linux.Nftables;

@@ -2,7 +2,8 @@ package dev.berth.network;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
-import dev.berth.network.ipam.Ipv4;
+import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.Ipv4;
 import java.util.regex.Pattern;
 
 /** Checks for the names and addresses an attach or network request carries; INVALID_ARGUMENT when wrong. */

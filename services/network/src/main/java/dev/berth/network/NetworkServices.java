@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.api.network.NetworkManager;
 import io.grpc.BindableService;
 import java.util.List;
 

@@ -10,6 +10,8 @@ import berth.network.v1.ListNetworksResponse;
 import berth.network.v1.NetworksGrpc;
 import com.google.protobuf.Empty;
 import dev.berth.api.filter.Filter;
+import dev.berth.api.network.NetworkInfo;
+import dev.berth.api.network.NetworkManager;
 import io.grpc.stub.StreamObserver;
 
 /** berth.network.v1.Networks over a {@link NetworkManager}. Serve it wrapped with {@code ServiceInterceptors.wrap}. */

@@ -30,8 +30,12 @@ import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.mount.Mount;
+import dev.berth.api.mount.MountMessages;
+import dev.berth.api.snapshots.SnapshotInfo;
+import dev.berth.api.snapshots.SnapshotUsage;
+import dev.berth.api.snapshots.Snapshotter;
 import dev.berth.common.grpc.RequestContext;
-import dev.berth.linux.MountSpec;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
@@ -68,10 +72,10 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     Snapshotter sn = snapshotter(request.getSnapshotter());
     String ns = RequestContext.namespace();
     String key = SnapshotKeys.validate("key", request.getKey());
-    List<MountSpec> mounts = create(ns, sn, key, () -> sn.prepare(ns, key, request.getParent(), request.getLabelsMap()));
+    List<Mount> mounts = create(ns, sn, key, () -> sn.prepare(ns, key, request.getParent(), request.getLabelsMap()));
     events.publish(ns, "/snapshot/prepare", SnapshotPrepare.newBuilder()
         .setKey(key).setParent(request.getParent()).setSnapshotter(sn.name()).build());
-    response.onNext(PrepareSnapshotResponse.newBuilder().addAllMounts(ProtoMounts.toProto(mounts)).build());
+    response.onNext(PrepareSnapshotResponse.newBuilder().addAllMounts(MountMessages.toProto(mounts)).build());
     response.onCompleted();
   }
 
@@ -80,13 +84,13 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     Snapshotter sn = snapshotter(request.getSnapshotter());
     String ns = RequestContext.namespace();
     String key = SnapshotKeys.validate("key", request.getKey());
-    List<MountSpec> mounts = create(ns, sn, key, () -> sn.view(ns, key, request.getParent(), request.getLabelsMap()));
-    response.onNext(ViewSnapshotResponse.newBuilder().addAllMounts(ProtoMounts.toProto(mounts)).build());
+    List<Mount> mounts = create(ns, sn, key, () -> sn.view(ns, key, request.getParent(), request.getLabelsMap()));
+    response.onNext(ViewSnapshotResponse.newBuilder().addAllMounts(MountMessages.toProto(mounts)).build());
     response.onCompleted();
   }
 
   /** What Prepare and View share: the namespace exists and the lease holds the key before the snapshot does. */
-  private List<MountSpec> create(String ns, Snapshotter sn, String key, IoCalls.IoCall<List<MountSpec>> make) {
+  private List<Mount> create(String ns, Snapshotter sn, String key, IoCalls.IoCall<List<Mount>> make) {
     namespaces.ensure(ns);
     addToLease(ns, sn, key);
     return IoCalls.internalOnFailure(make);
@@ -96,8 +100,8 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
   public void mounts(MountsRequest request, StreamObserver<MountsResponse> response) {
     Snapshotter sn = snapshotter(request.getSnapshotter());
     String key = SnapshotKeys.validate("key", request.getKey());
-    List<MountSpec> mounts = sn.mounts(RequestContext.namespace(), key);
-    response.onNext(MountsResponse.newBuilder().addAllMounts(ProtoMounts.toProto(mounts)).build());
+    List<Mount> mounts = sn.mounts(RequestContext.namespace(), key);
+    response.onNext(MountsResponse.newBuilder().addAllMounts(MountMessages.toProto(mounts)).build());
     response.onCompleted();
   }
 

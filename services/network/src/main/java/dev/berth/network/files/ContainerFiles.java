@@ -1,6 +1,6 @@
 package dev.berth.network.files;
 
-import dev.berth.network.ContainerFilePaths;
+import dev.berth.api.network.ContainerFilePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.berth.network.files;
 
-import dev.berth.network.Dns;
+import dev.berth.api.network.Dns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,8 @@
 package dev.berth.network.ipam;
 
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Subnet;
 import java.util.Set;
 
 /**

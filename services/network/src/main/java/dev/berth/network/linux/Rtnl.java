@@ -1,8 +1,8 @@
 package dev.berth.network.linux;
 
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Subnet;
 import dev.berth.linux.ErrnoException;
-import dev.berth.network.ipam.Ipv4;
-import dev.berth.network.ipam.Subnet;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -1,9 +1,9 @@
 package dev.berth.network.nat;
 
-import dev.berth.network.AttachmentInfo;
-import dev.berth.network.Mode;
-import dev.berth.network.NetworkInfo;
-import dev.berth.network.PortMapping;
+import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.Mode;
+import dev.berth.api.network.NetworkInfo;
+import dev.berth.api.network.PortMapping;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

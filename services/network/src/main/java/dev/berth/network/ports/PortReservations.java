@@ -1,7 +1,7 @@
 package dev.berth.network.ports;
 
 import dev.berth.api.grpc.Errors;
-import dev.berth.network.PortMapping;
+import dev.berth.api.network.PortMapping;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;

@@ -2,9 +2,9 @@ package dev.berth.network.ports;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
-import dev.berth.network.PortMapping;
-import dev.berth.network.PortMapping.Protocol;
-import dev.berth.network.ipam.Ipv4;
+import dev.berth.api.network.PortMapping;
+import dev.berth.api.network.PortMapping.Protocol;
+import dev.berth.api.network.Ipv4;
 
 /** Port mappings from their parts or from the {@code [HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|/udp]} syntax. */
 public final class PortSpecs {

@@ -2,7 +2,7 @@ package dev.berth.network.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.network.Dns;
+import dev.berth.api.network.Dns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +39,7 @@ class FilesTest {
   @Test
   void rewritesKeepTheInodeThatABindMountHolds() throws Exception {
     ContainerFiles files = new ContainerFiles(dir.resolve("network"));
-    var paths = dev.berth.network.ContainerFilePaths.in(files.directory("default", "web"));
+    var paths = dev.berth.api.network.ContainerFilePaths.in(files.directory("default", "web"));
     files.write(paths, "one\n", "web", "nameserver 10.0.0.2\n");
     Object inode = Files.getAttribute(paths.hosts(), "unix:ino");
     files.rewriteHosts(paths, "two\n");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Subnet;
 import io.grpc.Status;
 import java.util.HashSet;
 import java.util.Set;

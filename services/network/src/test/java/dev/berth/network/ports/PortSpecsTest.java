@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.grpc.BerthException;
-import dev.berth.network.PortMapping;
+import dev.berth.api.network.PortMapping;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.berth.snapshots.fs;
 
-import dev.berth.snapshots.SnapshotUsage;
+import dev.berth.api.snapshots.SnapshotUsage;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -4,13 +4,13 @@ import dev.berth.api.filter.Filter;
 import dev.berth.api.fs.AtomicFiles;
 import dev.berth.common.fs.FileTrees;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.mount.Mount;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
-import dev.berth.linux.MountSpec;
-import dev.berth.snapshots.SnapshotInfo;
-import dev.berth.snapshots.SnapshotKind;
-import dev.berth.snapshots.SnapshotUsage;
-import dev.berth.snapshots.Snapshotter;
+import dev.berth.api.snapshots.SnapshotInfo;
+import dev.berth.api.snapshots.SnapshotKind;
+import dev.berth.api.snapshots.SnapshotUsage;
+import dev.berth.api.snapshots.Snapshotter;
 import dev.berth.snapshots.fs.TreeUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,18 +81,18 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   @Override
-  public List<MountSpec> prepare(String namespace, String key, String parent, Map<String, String> labels)
+  public List<Mount> prepare(String namespace, String key, String parent, Map<String, String> labels)
       throws IOException {
     return create(SnapshotKind.ACTIVE, namespace, key, parent, labels);
   }
 
   @Override
-  public List<MountSpec> view(String namespace, String key, String parent, Map<String, String> labels)
+  public List<Mount> view(String namespace, String key, String parent, Map<String, String> labels)
       throws IOException {
     return create(SnapshotKind.VIEW, namespace, key, parent, labels);
   }
 
-  private List<MountSpec> create(SnapshotKind kind, String namespace, String key, String parent,
+  private List<Mount> create(SnapshotKind kind, String namespace, String key, String parent,
       Map<String, String> labels) throws IOException {
     Labels.validate(labels);
     Path[] staging = new Path[1];
@@ -151,14 +151,14 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   /** containerd's overlay mounts for a snapshot whose ancestors are {@code parents}, nearest first. */
-  private List<MountSpec> mounts(SnapshotRecord s, List<Long> parents) {
+  private List<Mount> mounts(SnapshotRecord s, List<Long> parents) {
     if (parents.isEmpty()) {
       String mode = s.kind() == SnapshotKind.VIEW ? "ro" : "rw";
-      return List.of(new MountSpec("bind", fsDir(s.id()).toString(), List.of(mode, "rbind")));
+      return List.of(new Mount("bind", fsDir(s.id()).toString(), List.of(mode, "rbind")));
     }
     if (s.kind() == SnapshotKind.VIEW && parents.size() == 1) {
       // overlay needs two lower layers without an upper one; one layer is just a read-only bind
-      return List.of(new MountSpec("bind", fsDir(parents.get(0)).toString(), List.of("ro", "rbind")));
+      return List.of(new Mount("bind", fsDir(parents.get(0)).toString(), List.of("ro", "rbind")));
     }
     List<String> options = new ArrayList<>();
     if (indexOff) {
@@ -169,11 +169,11 @@ public final class OverlaySnapshotter implements Snapshotter {
       options.add("upperdir=" + fsDir(s.id()));
     }
     options.add("lowerdir=" + parents.stream().map(id -> fsDir(id).toString()).collect(Collectors.joining(":")));
-    return List.of(new MountSpec("overlay", "overlay", options));
+    return List.of(new Mount("overlay", "overlay", options));
   }
 
   @Override
-  public List<MountSpec> mounts(String namespace, String key) {
+  public List<Mount> mounts(String namespace, String key) {
     return store.read(c -> {
       SnapshotRecord s = existing(c, namespace, key);
       if (s.kind() == SnapshotKind.COMMITTED) {

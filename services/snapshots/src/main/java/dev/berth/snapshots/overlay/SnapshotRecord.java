@@ -1,7 +1,7 @@
 package dev.berth.snapshots.overlay;
 
-import dev.berth.snapshots.SnapshotInfo;
-import dev.berth.snapshots.SnapshotKind;
+import dev.berth.api.snapshots.SnapshotInfo;
+import dev.berth.api.snapshots.SnapshotKind;
 import java.time.Instant;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.berth.snapshots.overlay;
 
+import dev.berth.api.snapshots.SnapshotKind;
 import dev.berth.common.store.Labels;
-import dev.berth.snapshots.SnapshotKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

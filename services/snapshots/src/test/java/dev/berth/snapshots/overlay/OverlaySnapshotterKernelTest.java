@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.mount.Mount;
+import dev.berth.api.snapshots.SnapshotKind;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.linux.MountSpec;
 import dev.berth.linux.TempMount.InMount;
 import dev.berth.linux.TempMount;
-import dev.berth.snapshots.SnapshotKind;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -51,7 +52,7 @@ class OverlaySnapshotterKernelTest {
   /** Prepares a snapshot on {@code parent}, changes it through its mount with {@code body}, commits it. */
   private void layer(String name, String parent, InMount body) throws IOException {
     String key = name + "-work";
-    withMounted(overlay.prepare(NS, key, parent, Map.of()), body);
+    withMounted(linux(overlay.prepare(NS, key, parent, Map.of())), body);
     overlay.commit(NS, name, key, Map.of());
   }
 
@@ -73,7 +74,7 @@ class OverlaySnapshotterKernelTest {
       Files.delete(dir.resolve("a"));
       Files.writeString(dir.resolve("c"), "from l3");
     });
-    List<MountSpec> top = overlay.prepare(NS, "top", "l3", Map.of());
+    List<MountSpec> top = linux(overlay.prepare(NS, "top", "l3", Map.of()));
     assertEquals(List.of("l3", "l2", "l1"), List.of(parentOf("top"), parentOf("l3"), parentOf("l2")));
     withMounted(top, dir -> {
       assertFalse(Files.exists(dir.resolve("a")), "deleted in l3");
@@ -94,19 +95,19 @@ class OverlaySnapshotterKernelTest {
   void viewsAreReadOnly() throws IOException {
     layer("l1", "", dir -> Files.writeString(dir.resolve("f"), "1"));
     layer("l2", "l1", dir -> Files.writeString(dir.resolve("g"), "2"));
-    List<MountSpec> bindView = overlay.view(NS, "v1", "l1", Map.of());
+    List<MountSpec> bindView = linux(overlay.view(NS, "v1", "l1", Map.of()));
     assertEquals("bind", bindView.get(0).type());
     withMounted(bindView, dir -> {
       assertEquals("1", Files.readString(dir.resolve("f")));
       assertReadOnly(() -> Files.writeString(dir.resolve("f"), "changed"));
     });
-    List<MountSpec> overlayView = overlay.view(NS, "v2", "l2", Map.of());
+    List<MountSpec> overlayView = linux(overlay.view(NS, "v2", "l2", Map.of()));
     assertEquals("overlay", overlayView.get(0).type());
     withMounted(overlayView, dir -> {
       assertEquals("2", Files.readString(dir.resolve("g")));
       assertReadOnly(() -> Files.createFile(dir.resolve("new")));
     });
-    withMounted(overlay.view(NS, "v0", "", Map.of()),
+    withMounted(linux(overlay.view(NS, "v0", "", Map.of())),
         dir -> assertReadOnly(() -> Files.createFile(dir.resolve("new"))));
   }
 
@@ -133,18 +134,23 @@ class OverlaySnapshotterKernelTest {
   @Test
   void snapshotsSurviveReopening() throws IOException {
     layer("l1", "", dir -> Files.writeString(dir.resolve("f"), "kept"));
-    List<MountSpec> before = overlay.prepare(NS, "active", "l1", Map.of("k", "v"));
+    List<MountSpec> before = linux(overlay.prepare(NS, "active", "l1", Map.of("k", "v")));
     store.close();
 
     store = MetadataStore.open(tmp.resolve("meta.db"));
     overlay = new OverlaySnapshotter(tmp.resolve("root"), store);
-    assertEquals(before, overlay.mounts(NS, "active"));
+    assertEquals(before, linux(overlay.mounts(NS, "active")));
     assertEquals(Map.of("k", "v"), overlay.stat(NS, "active").labels());
     assertEquals(SnapshotKind.COMMITTED, overlay.stat(NS, "l1").kind());
     withMounted(before, dir -> assertEquals("kept", Files.readString(dir.resolve("f"))));
-    List<MountSpec> next = overlay.prepare(NS, "another", "", Map.of());
+    List<MountSpec> next = linux(overlay.prepare(NS, "another", "", Map.of()));
     assertFalse(before.get(0).option("upperdir").orElseThrow().equals(next.get(0).source()),
         "ids are not reused after reopening");
+  }
+
+  /** The snapshotter's mounts as berth-linux mounts them. */
+  private static List<MountSpec> linux(List<Mount> mounts) {
+    return mounts.stream().map(m -> new MountSpec(m.type(), m.source(), m.options())).toList();
   }
 
   private String parentOf(String key) {

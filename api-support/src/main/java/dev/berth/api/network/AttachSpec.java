@@ -1,4 +1,4 @@
-package dev.berth.network;
+package dev.berth.api.network;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.berth.network.ipam;
+package dev.berth.api.network;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;

@@ -1,4 +1,4 @@
-package dev.berth.snapshots;
+package dev.berth.api.snapshots;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.berth.snapshots;
+package dev.berth.api.snapshots;
 
 /** Disk space a snapshot's own layer takes: bytes and inodes. */
 public record SnapshotUsage(long size, long inodes) {}

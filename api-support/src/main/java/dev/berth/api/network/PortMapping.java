@@ -1,6 +1,5 @@
-package dev.berth.network;
+package dev.berth.api.network;
 
-import dev.berth.network.ipam.Ipv4;
 
 /** A published port; {@code hostIp} 0.0.0.0 means every address of the host, {@code hostPort} 0 "pick one". */
 public record PortMapping(Ipv4 hostIp, int hostPort, int containerPort, Protocol protocol) {

@@ -1,4 +1,4 @@
-package dev.berth.snapshots;
+package dev.berth.api.snapshots;
 
 /** What a snapshot is for: a writable work in progress, a read-only view, or an immutable layer. */
 public enum SnapshotKind {

@@ -1,7 +1,5 @@
-package dev.berth.network;
+package dev.berth.api.network;
 
-import dev.berth.network.ipam.Ipv4;
-import dev.berth.network.ipam.Subnet;
 import java.time.Instant;
 import java.util.Map;
 

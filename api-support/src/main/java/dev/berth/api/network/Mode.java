@@ -1,4 +1,4 @@
-package dev.berth.network;
+package dev.berth.api.network;
 
 /** How a container is connected (see berth.network.v1.Mode). */
 public enum Mode {

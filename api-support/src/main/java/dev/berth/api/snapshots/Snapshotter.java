@@ -1,7 +1,7 @@
-package dev.berth.snapshots;
+package dev.berth.api.snapshots;
 
 import dev.berth.api.filter.Filter;
-import dev.berth.linux.MountSpec;
+import dev.berth.api.mount.Mount;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +16,15 @@ public interface Snapshotter {
   String name();
 
   /** Creates active snapshot {@code key} on top of committed {@code parent} (empty for none). */
-  List<MountSpec> prepare(String namespace, String key, String parent, Map<String, String> labels)
+  List<Mount> prepare(String namespace, String key, String parent, Map<String, String> labels)
       throws IOException;
 
   /** Creates read-only view {@code key} of committed {@code parent} (empty for an empty view). */
-  List<MountSpec> view(String namespace, String key, String parent, Map<String, String> labels)
+  List<Mount> view(String namespace, String key, String parent, Map<String, String> labels)
       throws IOException;
 
   /** The mounts of an active snapshot or view. */
-  List<MountSpec> mounts(String namespace, String key);
+  List<Mount> mounts(String namespace, String key);
 
   /** Turns active snapshot {@code key} into committed snapshot {@code name}; the key is gone after. */
   void commit(String namespace, String name, String key, Map<String, String> labels) throws IOException;

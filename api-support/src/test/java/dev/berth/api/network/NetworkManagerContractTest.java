@@ -1,0 +1,304 @@
+package dev.berth.api.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.BerthException;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link NetworkManager} does, with the codes the kernel manager answers: the one on
+ * the kernel, the in-memory fake and the one behind gRPC pass the same assertions. A subclass
+ * opens a manager with nothing but the default network on a fresh directory, on a host of the
+ * test's own, and closes it (and whatever it needed) in {@link #closeManager()}.
+ */
+public abstract class NetworkManagerContractTest {
+  private static final String NS = "contract";
+  private static final String DEFAULT = "bridge";
+
+  @TempDir protected Path dir;
+  protected NetworkManager manager;
+
+  /** The manager under test, keeping whatever state it has under {@code dir}. */
+  protected abstract NetworkManager openManager(Path dir) throws Exception;
+
+  /** Closes what {@link #openManager} opened; runs also after a failure. */
+  protected abstract void closeManager() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    manager = openManager(dir);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    closeManager();
+  }
+
+  // ---- networks ----
+
+  @Test
+  void theDefaultNetworkIsThereAndCannotBeDeleted() {
+    NetworkInfo bridge = manager.getNetwork(DEFAULT);
+    assertTrue(bridge.isDefault());
+    assertEquals(NetworkInfo.DRIVER_BRIDGE, bridge.driver());
+    assertEquals(List.of(DEFAULT), networkNames());
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.deleteNetwork(DEFAULT));
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.createNetwork(network(DEFAULT, "")));
+  }
+
+  @Test
+  void aCreatedNetworkIsAnsweredAsAskedAndGoneAfterDelete() {
+    NetworkInfo blue = manager.createNetwork(new NetworkSpec("blue", "", "10.201.0.0/24", "", "", 0, null, false,
+        Map.of("team", "a")));
+    assertEquals("blue", blue.name());
+    assertEquals(NetworkInfo.DRIVER_BRIDGE, blue.driver());
+    assertEquals(Subnet.parse("10.201.0.0/24"), blue.subnet());
+    assertEquals(Ipv4.parse("gateway", "10.201.0.1"), blue.gateway());
+    assertEquals(1500, blue.mtu());
+    assertTrue(blue.masquerade());
+    assertFalse(blue.internal());
+    assertFalse(blue.isDefault());
+    assertEquals(Map.of("team", "a"), blue.labels());
+    assertEquals(blue, manager.getNetwork("blue"));
+    assertEquals(List.of(blue), manager.listNetworks(Filter.parse(List.of("name==blue"))));
+    assertEquals(List.of(blue), manager.listNetworks(Filter.parse(List.of("labels.team==a"))));
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.createNetwork(network("blue", "10.209.0.0/24")));
+
+    manager.deleteNetwork("blue");
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getNetwork("blue"));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.deleteNetwork("blue"));
+    assertEquals(List.of(DEFAULT), networkNames());
+  }
+
+  @Test
+  void optionsAskedForAreKept() {
+    NetworkInfo n = manager.createNetwork(new NetworkSpec("quiet", "bridge", "10.205.0.0/24", "10.205.0.254",
+        "brquiet", 1400, false, true, Map.of()));
+    assertEquals(Ipv4.parse("gateway", "10.205.0.254"), n.gateway());
+    assertEquals("brquiet", n.bridge());
+    assertEquals(1400, n.mtu());
+    assertFalse(n.masquerade());
+    assertTrue(n.internal());
+  }
+
+  @Test
+  void aSubnetIsChosenWhenNoneIsGiven() {
+    NetworkInfo auto = manager.createNetwork(network("auto", ""));
+    assertFalse(auto.subnet().overlaps(manager.getNetwork(DEFAULT).subnet()));
+    assertEquals(auto.subnet().firstHost(), auto.gateway());
+  }
+
+  @Test
+  void badNetworksAreRefusedAndNothingIsCreated() {
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(network("Bad Name!", "")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(network("host", "")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(network("n", "10.1.2.3/16")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(network("n", "10.1.0.0")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(network("n", "10.1.0.0/31")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(
+        new NetworkSpec("n", "macvlan", "", "", "", 0, null, false, Map.of())));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(
+        new NetworkSpec("n", "", "10.1.0.0/24", "10.2.0.1", "", 0, null, false, Map.of())));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(
+        new NetworkSpec("n", "", "10.1.0.0/24", "", "a-much-too-long-bridge-name", 0, null, false, Map.of())));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(
+        new NetworkSpec("n", "", "10.1.0.0/24", "", "", 10, null, false, Map.of())));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.getNetwork("Bad Name!"));
+    assertEquals(List.of(DEFAULT), networkNames());
+  }
+
+  @Test
+  void overlappingSubnetsAndTakenBridgesAreAFailedPrecondition() {
+    manager.createNetwork(new NetworkSpec("first", "", "10.202.0.0/16", "", "brfirst", 0, null, false, Map.of()));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.createNetwork(network("second", "10.202.128.0/17")));
+    assertCode(Status.Code.FAILED_PRECONDITION,
+        () -> manager.createNetwork(network("third", manager.getNetwork(DEFAULT).subnet().toString())));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.createNetwork(
+        new NetworkSpec("fourth", "", "10.206.0.0/24", "", "brfirst", 0, null, false, Map.of())));
+    assertEquals(List.of(DEFAULT, "first"), networkNames());
+  }
+
+  @Test
+  void aNetworkWithAttachmentsCannotBeDeleted() {
+    manager.createNetwork(network("blue", "10.201.0.0/24"));
+    manager.attach(NS, attach("c1", "blue"));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.deleteNetwork("blue"));
+    manager.detach(NS, "c1", "blue");
+    manager.deleteNetwork("blue");
+    assertEquals(List.of(DEFAULT), networkNames());
+  }
+
+  // ---- attachments ----
+
+  @Test
+  void addressesAreUniqueHostAddressesOfTheSubnet() {
+    NetworkInfo small = manager.createNetwork(network("small", "10.203.0.0/28"));
+    Set<Ipv4> seen = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      AttachmentInfo a = manager.attach(NS, attach("c" + i, "small"));
+      assertEquals(Mode.BRIDGE, a.mode());
+      assertEquals("small", a.network());
+      assertEquals(small.subnet(), a.subnet());
+      assertEquals(small.gateway(), a.gateway());
+      assertEquals("eth0", a.interfaceName());
+      assertTrue(a.defaultRoute());
+      assertTrue(small.subnet().isHost(a.ip()), a.ip().toString());
+      assertNotEquals(small.gateway(), a.ip());
+      assertTrue(seen.add(a.ip()), "address " + a.ip() + " handed out twice");
+      assertEquals(a, manager.getAttachment(NS, "c" + i, "small"));
+    }
+  }
+
+  @Test
+  void aStaticAddressIsHonouredOnceAndMustBeAHostOfTheSubnet() {
+    manager.createNetwork(network("blue", "10.204.0.0/24"));
+    assertEquals(Ipv4.parse("address", "10.204.0.50"), manager.attach(NS, attach("c1", "blue", "10.204.0.50")).ip());
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.attach(NS, attach("c2", "blue", "10.204.0.50")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("c2", "blue", "10.99.0.5")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("c2", "blue", "10.204.0.1")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("c2", "blue", "10.204.0.255")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("c2", "blue", "not-an-address")));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c2", ""));
+    assertNotEquals(Ipv4.parse("address", "10.204.0.50"), manager.attach(NS, attach("c2", "blue")).ip());
+  }
+
+  @Test
+  void aPublishedHostPortIsRefusedToASecondContainerUntilReleased() {
+    PortMapping web = new PortMapping(PortMapping.ANY, 18080, 80, PortMapping.Protocol.TCP);
+    assertEquals(List.of(web), manager.attach(NS, withPorts("web1", web)).ports());
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.attach(NS, withPorts("web2", web)));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "web2", ""));
+    PortMapping udp = new PortMapping(PortMapping.ANY, 18080, 80, PortMapping.Protocol.UDP);
+    assertEquals(List.of(udp), manager.attach(NS, withPorts("dns", udp)).ports());
+    PortMapping any = manager.attach(NS, withPorts("picked", web.withHostPort(0))).ports().get(0);
+    assertTrue(any.hostPort() > 0, any.toString());
+    assertEquals(80, any.containerPort());
+
+    manager.detach(NS, "web1", "");
+    assertEquals(List.of(web), manager.attach(NS, withPorts("web2", web)).ports());
+  }
+
+  @Test
+  void attachingTwiceOrToWhatIsNotThereIsRefused() {
+    manager.attach(NS, attach("c", DEFAULT));
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.attach(NS, attach("c", DEFAULT)));
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.attach(NS, attach("c", "")));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.attach(NS, attach("d", "absent")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("Bad ID!", DEFAULT)));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, withPorts("h", "host",
+        new PortMapping(PortMapping.ANY, 18081, 80, PortMapping.Protocol.TCP))));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.attach(NS, attach("side", "container:absent")));
+    assertEquals(List.of("c"), containerIds(manager.listAttachments(NS, Filter.parse(List.of()))));
+  }
+
+  @Test
+  void attachmentsAreFoundPerNetworkAndNamespaceAndGoWithDetach() {
+    manager.createNetwork(network("blue", "10.201.0.0/24"));
+    AttachmentInfo first = manager.attach(NS, attach("c", DEFAULT));
+    AttachmentInfo second = manager.attach(NS, attach("c", "blue"));
+    assertEquals("eth1", second.interfaceName());
+    assertFalse(second.defaultRoute(), "the default route stays with the first network");
+    assertEquals(first.netns(), second.netns());
+    assertEquals(first, manager.getAttachment(NS, "c", ""));
+    assertEquals(second, manager.getAttachment(NS, "c", "blue"));
+    assertEquals(List.of(second), manager.listAttachments(NS, Filter.parse(List.of("network==blue"))));
+    assertEquals(List.of(), manager.listAttachments("elsewhere", Filter.parse(List.of())));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment("elsewhere", "c", ""));
+
+    manager.detach(NS, "c", "blue");
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c", "blue"));
+    assertEquals(first, manager.getAttachment(NS, "c", ""));
+    manager.detach(NS, "c", "");
+    assertEquals(List.of(), manager.listAttachments(NS, Filter.parse(List.of())));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c", ""));
+    // detach is idempotent: a retry after a crash must not fail
+    manager.detach(NS, "c", "");
+    manager.detach(NS, "never-attached", "blue");
+    manager.deleteNetwork("blue");
+  }
+
+  @Test
+  void whatAnAttachmentAskedForComesBack() {
+    AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", List.of(), "web",
+        List.of("www"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
+        List.of("db:192.0.2.10"), Map.of("k", "v")));
+    assertEquals("web", a.hostname());
+    assertEquals(List.of("www"), a.aliases());
+    assertEquals(new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")), a.dns());
+    assertEquals(List.of(new HostEntry("db", "192.0.2.10")), a.extraHosts());
+    assertEquals(Map.of("k", "v"), a.labels());
+    assertEquals(List.of(a), manager.listAttachments(NS, Filter.parse(List.of("labels.k==v"))));
+    assertEquals("abcdefghijkl", manager.attach(NS, attach("abcdefghijklmnop-2", DEFAULT)).hostname());
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "",
+        List.of(), "not a hostname", List.of(), Dns.NONE, List.of(), Map.of())));
+  }
+
+  @Test
+  void hostNoneAndSharedModesHaveNoAddressOfTheirOwn() {
+    AttachmentInfo web = manager.attach(NS, attach("web", DEFAULT));
+    AttachmentInfo host = manager.attach(NS, attach("h", "host"));
+    assertEquals(Mode.HOST, host.mode());
+    assertNull(host.ip());
+    assertFalse(host.netns().isEmpty(), "the host's namespace is named");
+    AttachmentInfo none = manager.attach(NS, attach("n", "none"));
+    assertEquals(Mode.NONE, none.mode());
+    assertNull(none.ip());
+    AttachmentInfo side = manager.attach(NS, attach("side", "container:web"));
+    assertEquals(Mode.CONTAINER, side.mode());
+    assertEquals(web.ip(), side.ip());
+    assertEquals(web.netns(), side.netns());
+    assertEquals(List.of("web", "side"),
+        containerIds(manager.listAttachments(NS, Filter.parse(List.of("mode==bridge", "mode==container")))));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.attach(NS, attach("h", DEFAULT)));
+  }
+
+  private List<String> networkNames() {
+    return manager.listNetworks(Filter.parse(List.of())).stream().map(NetworkInfo::name).toList();
+  }
+
+  private static List<String> containerIds(List<AttachmentInfo> attachments) {
+    return attachments.stream().map(AttachmentInfo::containerId).toList();
+  }
+
+  private static NetworkSpec network(String name, String subnet) {
+    return new NetworkSpec(name, "", subnet, "", "", 0, null, false, Map.of());
+  }
+
+  private static AttachSpec attach(String containerId, String network) {
+    return attach(containerId, network, "");
+  }
+
+  private static AttachSpec attach(String containerId, String network, String ip) {
+    return new AttachSpec(containerId, network, "", "", ip, List.of(), "", List.of(), Dns.NONE, List.of(), Map.of());
+  }
+
+  private static AttachSpec withPorts(String containerId, PortMapping... ports) {
+    return withPorts(containerId, DEFAULT, ports);
+  }
+
+  private static AttachSpec withPorts(String containerId, String network, PortMapping... ports) {
+    return new AttachSpec(containerId, network, "", "", "", List.of(ports), "", List.of(), Dns.NONE, List.of(),
+        Map.of());
+  }
+
+  private static void assertCode(Status.Code code, Executable call) {
+    BerthException e = assertThrows(BerthException.class, call);
+    assertEquals(code, e.code(), e.getMessage());
+  }
+}

@@ -1,0 +1,394 @@
+package dev.berth.api.network.testing;
+
+import dev.berth.api.Identifiers;
+import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.Errors;
+import dev.berth.api.network.AttachSpec;
+import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.Dns;
+import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Mode;
+import dev.berth.api.network.NetworkInfo;
+import dev.berth.api.network.NetworkManager;
+import dev.berth.api.network.NetworkSpec;
+import dev.berth.api.network.PortMapping;
+import dev.berth.api.network.Subnet;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link NetworkManager} that touches no kernel, for tests of what uses networks: it keeps
+ * networks, attachments, addresses and published ports in memory and refuses what the kernel
+ * manager refuses, with the same codes (the network contract test holds both to that). It
+ * creates no namespaces, devices, rules or files: namespace paths are those asked for or names
+ * nothing stands behind, resolvers are those asked for, and the files directory is never written.
+ */
+public final class InMemoryNetworkManager implements NetworkManager {
+  public static final String DEFAULT_NETWORK = "bridge";
+  private static final String HOST = "host";
+  private static final String NONE = "none";
+  private static final String CONTAINER_PREFIX = "container:";
+  private static final int DEFAULT_MTU = 1500;
+  private static final Path STATE = Path.of("/run/berth-in-memory");
+  private static final Pattern DEVICE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$");
+  private static final Pattern HOSTNAME = Pattern.compile(
+      "^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$");
+
+  private final Map<String, NetworkInfo> networks = new LinkedHashMap<>();
+  private final Map<String, AddressPool> addresses = new HashMap<>();
+  private final List<AttachmentInfo> attachments = new ArrayList<>();
+  private final HostPorts ports = new HostPorts();
+  private final String hostNetns = "/proc/" + ProcessHandle.current().pid() + "/ns/net";
+
+  /** Starts with the default network, as the kernel manager does on first start. */
+  public InMemoryNetworkManager() {
+    Subnet subnet = new Subnet(new Ipv4((10 << 24) | (88 << 16)), 16);
+    add(new NetworkInfo(DEFAULT_NETWORK, NetworkInfo.DRIVER_BRIDGE, subnet, subnet.firstHost(), "berth0",
+        DEFAULT_MTU, true, false, Map.of(), Instant.now(), true));
+  }
+
+  private void add(NetworkInfo network) {
+    networks.put(network.name(), network);
+    addresses.put(network.name(), new AddressPool(network));
+  }
+
+  // ---- networks ----
+
+  @Override
+  public synchronized NetworkInfo createNetwork(NetworkSpec spec) {
+    String name = Identifiers.validate("network name", spec.name());
+    if (name.equals(HOST) || name.equals(NONE)) {
+      throw Errors.invalidArgument("network name %s is reserved for the %s mode", name, name);
+    }
+    if (networks.containsKey(name)) {
+      throw Errors.alreadyExists("network %s already exists", name);
+    }
+    if (!spec.driver().isEmpty() && !spec.driver().equals(NetworkInfo.DRIVER_BRIDGE)) {
+      throw Errors.invalidArgument("network driver %s is not supported (only bridge)",
+          Identifiers.printable(spec.driver()));
+    }
+    int mtu = spec.mtu() == 0 ? DEFAULT_MTU : spec.mtu();
+    if (mtu < 68 || mtu > 65535) {
+      throw Errors.invalidArgument("MTU %d is out of range 68-65535", spec.mtu());
+    }
+    Subnet subnet = spec.subnet().isEmpty() ? freeSubnet() : Subnet.parse(spec.subnet());
+    for (NetworkInfo other : networks.values()) {
+      if (other.subnet().overlaps(subnet)) {
+        throw Errors.failedPrecondition("subnet %s overlaps subnet %s of network %s", subnet, other.subnet(),
+            other.name());
+      }
+    }
+    Ipv4 gateway = spec.gateway().isEmpty() ? subnet.firstHost() : Ipv4.parse("gateway", spec.gateway());
+    if (!subnet.isHost(gateway)) {
+      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
+    }
+    String bridge = spec.bridge().isEmpty() ? "br-" + HexFormat.of().toHexDigits(name.hashCode())
+        : checked(DEVICE, "bridge name", spec.bridge());
+    for (NetworkInfo other : networks.values()) {
+      if (other.bridge().equals(bridge)) {
+        throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
+      }
+    }
+    NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
+        spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
+        false);
+    add(network);
+    return network;
+  }
+
+  /** The kernel manager's candidates, 10.88.0.0/16 to 10.127.0.0/16; no host routes to avoid here. */
+  private Subnet freeSubnet() {
+    for (int b = 88; b <= 127; b++) {
+      Subnet candidate = new Subnet(new Ipv4((10 << 24) | (b << 16)), 16);
+      if (networks.values().stream().noneMatch(n -> n.subnet().overlaps(candidate))) {
+        return candidate;
+      }
+    }
+    throw Errors.resourceExhausted("no free private subnet left; give one explicitly");
+  }
+
+  @Override
+  public synchronized NetworkInfo getNetwork(String name) {
+    Identifiers.validate("network name", name);
+    return network(name);
+  }
+
+  @Override
+  public synchronized List<NetworkInfo> listNetworks(Filter filter) {
+    return networks.values().stream().filter(n -> filter.matches(path -> switch (path.get(0)) {
+      case "name" -> Optional.of(n.name());
+      case "driver" -> Optional.of(n.driver());
+      case "subnet" -> Optional.of(n.subnet().toString());
+      case "gateway" -> Optional.of(n.gateway().toString());
+      case "bridge" -> Optional.of(n.bridge());
+      case "internal" -> Optional.of(Boolean.toString(n.internal()));
+      case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(n.labels().get(path.get(1)));
+      default -> Optional.empty();
+    })).toList();
+  }
+
+  @Override
+  public synchronized void deleteNetwork(String name) {
+    Identifiers.validate("network name", name);
+    if (network(name).isDefault()) {
+      throw Errors.failedPrecondition("the default network %s cannot be deleted", name);
+    }
+    long attached = attachments.stream().filter(a -> a.network().equals(name)).count();
+    if (attached > 0) {
+      throw Errors.failedPrecondition("network %s has %d attached container(s)", name, attached);
+    }
+    networks.remove(name);
+    addresses.remove(name);
+  }
+
+  private NetworkInfo network(String name) {
+    NetworkInfo n = networks.get(name);
+    if (n == null) {
+      throw Errors.notFound("network %s not found", name);
+    }
+    return n;
+  }
+
+  // ---- attachments ----
+
+  @Override
+  public synchronized AttachmentInfo attach(String namespace, AttachSpec spec) {
+    String containerId = Identifiers.validate("container id", spec.containerId());
+    String key = spec.network().isEmpty() ? DEFAULT_NETWORK : spec.network();
+    Mode mode = mode(key);
+    AttachmentInfo shared = mode == Mode.CONTAINER ? shared(namespace, containerId, key) : null;
+    NetworkInfo network = mode == Mode.BRIDGE ? network(Identifiers.validate("network name", key)) : null;
+    List<AttachmentInfo> existing = attachments(namespace, containerId);
+    if (existing.stream().anyMatch(a -> a.network().equals(key))) {
+      throw Errors.alreadyExists("container %s is already attached to %s", containerId, key);
+    }
+    if (!existing.isEmpty() && (mode != Mode.BRIDGE || existing.get(0).mode() != Mode.BRIDGE)) {
+      throw Errors.failedPrecondition("container %s is attached to %s; %s and %s cannot be combined",
+          containerId, existing.get(0).network(), existing.get(0).network(), key);
+    }
+    if (mode != Mode.BRIDGE) {
+      if (!spec.ports().isEmpty()) {
+        throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
+            mode.name().toLowerCase(Locale.ROOT));
+      }
+      if (!spec.ip().isEmpty() || !spec.interfaceName().isEmpty()) {
+        throw Errors.invalidArgument("an address or interface name can only be given on a bridge network");
+      }
+    } else if (network.internal() && !spec.ports().isEmpty()) {
+      throw Errors.invalidArgument("network %s is internal: ports cannot be published", key);
+    }
+    if ((mode == Mode.HOST || mode == Mode.CONTAINER) && !spec.netnsPath().isEmpty()) {
+      throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
+          mode.name().toLowerCase(Locale.ROOT));
+    }
+    String hostname = spec.hostname().isEmpty()
+        ? (shared != null ? shared.hostname() : containerId.substring(0, Math.min(12, containerId.length())))
+        : checked(HOSTNAME, "hostname", spec.hostname());
+    spec.aliases().forEach(alias -> checked(HOSTNAME, "alias", alias));
+    List<HostEntry> extraHosts = spec.extraHosts().stream().map(InMemoryNetworkManager::hostEntry).toList();
+    Netns netns = netns(namespace, containerId, mode, shared, existing, spec.netnsPath());
+    AttachmentInfo attachment = mode == Mode.BRIDGE
+        ? bridged(namespace, containerId, network, netns, spec, existing, hostname, extraHosts)
+        : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, extraHosts);
+    attachments.add(attachment);
+    return present(attachment);
+  }
+
+  private static Mode mode(String network) {
+    if (network.equals(HOST)) {
+      return Mode.HOST;
+    }
+    if (network.equals(NONE)) {
+      return Mode.NONE;
+    }
+    return network.startsWith(CONTAINER_PREFIX) ? Mode.CONTAINER : Mode.BRIDGE;
+  }
+
+  private AttachmentInfo shared(String namespace, String containerId, String key) {
+    String other = Identifiers.validate("container id", key.substring(CONTAINER_PREFIX.length()));
+    if (other.equals(containerId)) {
+      throw Errors.invalidArgument("container %s cannot share its own network namespace", containerId);
+    }
+    List<AttachmentInfo> theirs = attachments(namespace, other);
+    if (theirs.isEmpty()) {
+      throw Errors.notFound("container %s has no network attachment to share", other);
+    }
+    return theirs.get(0);
+  }
+
+  /** A network namespace as the kernel manager chooses it; {@code pinned} ones are its own. */
+  private record Netns(String path, boolean pinned) {}
+
+  private static Netns netns(String namespace, String containerId, Mode mode, AttachmentInfo shared,
+      List<AttachmentInfo> existing, String requested) {
+    if (mode == Mode.HOST) {
+      return new Netns("", false);
+    }
+    if (mode == Mode.CONTAINER) {
+      return new Netns(shared.netns(), shared.netnsPinned());
+    }
+    if (!existing.isEmpty()) {
+      AttachmentInfo first = existing.get(0);
+      if (!requested.isEmpty() && !requested.equals(first.netns())) {
+        throw Errors.failedPrecondition("container %s already uses network namespace %s", containerId, first.netns());
+      }
+      return new Netns(first.netns(), first.netnsPinned());
+    }
+    if (!requested.isEmpty()) {
+      if (!Path.of(requested).isAbsolute()) {
+        throw Errors.invalidArgument("network namespace path %s must be absolute", Identifiers.printable(requested));
+      }
+      return new Netns(requested, false);
+    }
+    return new Netns(STATE.resolve("netns").resolve(namespace).resolve(containerId).toString(), true);
+  }
+
+  private AttachmentInfo bridged(String namespace, String containerId, NetworkInfo network, Netns netns,
+      AttachSpec spec, List<AttachmentInfo> existing, String hostname, List<HostEntry> extraHosts) {
+    String ifName = spec.interfaceName().isEmpty() ? nextInterface(existing)
+        : checked(DEVICE, "interface name", spec.interfaceName());
+    if (ifName.equals("lo") || existing.stream().anyMatch(a -> a.interfaceName().equals(ifName))) {
+      throw Errors.alreadyExists("container %s already has an interface %s", containerId, ifName);
+    }
+    Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
+    AddressPool pool = addresses.get(network.name());
+    Ipv4 ip = pool.lease(requested);
+    List<PortMapping> bound = new ArrayList<>();
+    try {
+      for (PortMapping asked : spec.ports()) {
+        bound.add(ports.reserve(asked));
+      }
+    } catch (RuntimeException e) {
+      // all or nothing, as an attach on the kernel
+      bound.forEach(ports::release);
+      pool.release(ip);
+      throw e;
+    }
+    return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
+        ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, network.subnet(),
+        network.gateway(), existing.isEmpty(), mac("02", ip), hostname, List.copyOf(spec.aliases()),
+        List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
+        Instant.now());
+  }
+
+  private AttachmentInfo unaddressed(String namespace, String containerId, String key, Mode mode, Netns netns,
+      AttachmentInfo shared, AttachSpec spec, String hostname, List<HostEntry> extraHosts) {
+    boolean sharesInterface = shared != null && shared.hasAddress();
+    return new AttachmentInfo(namespace, containerId, key, mode, netns.path(), netns.pinned(),
+        sharesInterface ? shared.interfaceName() : "", "", "",
+        sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
+        sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
+        sharesInterface ? shared.mac() : "", hostname, List.copyOf(spec.aliases()), List.of(), dns(spec),
+        extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now());
+  }
+
+  /** Device and host names as the kernel manager checks them: INVALID_ARGUMENT naming {@code what}. */
+  private static String checked(Pattern pattern, String what, String name) {
+    if (!pattern.matcher(name).matches()) {
+      throw Errors.invalidArgument("%s %s is invalid", what, Identifiers.printable(name));
+    }
+    return name;
+  }
+
+  private static String nextInterface(List<AttachmentInfo> existing) {
+    List<String> taken = existing.stream().map(AttachmentInfo::interfaceName).toList();
+    int n = 0;
+    while (taken.contains("eth" + n)) {
+      n++;
+    }
+    return "eth" + n;
+  }
+
+  /** A MAC address made from the IP address, unique as it is; {@code prefix} a locally administered first octet. */
+  private static String mac(String prefix, Ipv4 ip) {
+    return prefix + ":42:" + HexFormat.ofDelimiter(":").formatHex(ip.bytes());
+  }
+
+  /** Without a host resolv.conf to start from, the resolvers asked for are all there are. */
+  private static Dns dns(AttachSpec spec) {
+    return new Dns(List.copyOf(spec.dns().nameservers()), List.copyOf(spec.dns().search()),
+        List.copyOf(spec.dns().options()));
+  }
+
+  /** {@code NAME:IP}, as the kernel manager takes it; it also checks the name and the address. */
+  private static HostEntry hostEntry(String spec) {
+    int colon = spec.indexOf(':');
+    if (colon <= 0) {
+      throw Errors.invalidArgument("extra host %s: expected NAME:IP", Identifiers.printable(spec));
+    }
+    return new HostEntry(spec.substring(0, colon), spec.substring(colon + 1));
+  }
+
+  private static Path files(String namespace, String containerId) {
+    return STATE.resolve("network").resolve(namespace).resolve(containerId);
+  }
+
+  // ---- detach and queries ----
+
+  @Override
+  public synchronized void detach(String namespace, String containerId, String network) {
+    Identifiers.validate("container id", containerId);
+    for (AttachmentInfo a : attachments(namespace, containerId)) {
+      if (network.isEmpty() || a.network().equals(network)) {
+        attachments.remove(a);
+        a.ports().forEach(ports::release);
+        if (a.mode() == Mode.BRIDGE) {
+          addresses.get(a.network()).release(a.ip());
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized AttachmentInfo getAttachment(String namespace, String containerId, String network) {
+    Identifiers.validate("container id", containerId);
+    return attachments(namespace, containerId).stream()
+        .filter(a -> network.isEmpty() || a.network().equals(network))
+        .findFirst()
+        .map(this::present)
+        .orElseThrow(() -> network.isEmpty()
+            ? Errors.notFound("container %s is not attached to any network", containerId)
+            : Errors.notFound("container %s is not attached to %s", containerId, network));
+  }
+
+  @Override
+  public synchronized List<AttachmentInfo> listAttachments(String namespace, Filter filter) {
+    return attachments.stream()
+        .filter(a -> a.namespace().equals(namespace))
+        .map(this::present)
+        .filter(a -> filter.matches(path -> switch (path.get(0)) {
+          case "container_id", "container" -> Optional.of(a.containerId());
+          case "network" -> Optional.of(a.network());
+          case "mode" -> Optional.of(a.mode().name().toLowerCase(Locale.ROOT));
+          case "netns_path" -> Optional.of(a.netns());
+          case "ip" -> Optional.ofNullable(a.ip()).map(Ipv4::toString);
+          case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(a.labels().get(path.get(1)));
+          default -> Optional.empty();
+        }))
+        .toList();
+  }
+
+  private List<AttachmentInfo> attachments(String namespace, String containerId) {
+    return attachments.stream()
+        .filter(a -> a.namespace().equals(namespace) && a.containerId().equals(containerId))
+        .toList();
+  }
+
+  /** As the kernel manager answers: the host's namespace is named by this process's. */
+  private AttachmentInfo present(AttachmentInfo a) {
+    return a.netns().isEmpty() ? a.withNetns(hostNetns) : a;
+  }
+
+  @Override
+  public void close() {}
+}

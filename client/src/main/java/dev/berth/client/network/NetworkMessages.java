@@ -1,0 +1,101 @@
+package dev.berth.client.network;
+
+import berth.network.v1.Attachment;
+import berth.network.v1.CniResult;
+import berth.network.v1.Network;
+import com.google.protobuf.Timestamp;
+import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.Dns;
+import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Mode;
+import dev.berth.api.network.NetworkInfo;
+import dev.berth.api.network.PortMapping;
+import dev.berth.api.network.Subnet;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * berth.network.v1 messages as the server renders them, read back into the domain records. The
+ * server has validated everything, so this decodes its rendering and parses no user input.
+ */
+final class NetworkMessages {
+  private static final String DEFAULT_ROUTE = "0.0.0.0/0";
+
+  private NetworkMessages() {}
+
+  static NetworkInfo network(Network n) {
+    return new NetworkInfo(n.getName(), n.getDriver(), Subnet.parse(n.getSubnet()),
+        Ipv4.parse("gateway", n.getGateway()), n.getBridge(), n.getMtu(), n.getIpMasquerade(), n.getInternal(),
+        n.getLabelsMap(), instant(n.getCreatedAt()), n.getIsDefault());
+  }
+
+  static berth.network.v1.PortMapping port(PortMapping p) {
+    return berth.network.v1.PortMapping.newBuilder()
+        .setHostIp(p.hostIp().toString())
+        .setHostPort(p.hostPort())
+        .setContainerPort(p.containerPort())
+        .setProtocol(p.protocol().lowerCase())
+        .build();
+  }
+
+  /**
+   * The attachment the server describes. Its CNI result carries what the record keeps about
+   * interfaces: the host's veth first (BRIDGE mode), then the container's interface, which the
+   * address names; NONE mode lists only loopback, which is no address of the attachment.
+   */
+  static AttachmentInfo attachment(String namespace, Attachment a) {
+    Mode mode = mode(a.getMode());
+    CniResult result = a.getResult();
+    String hostMac = mode == Mode.BRIDGE ? result.getInterfaces(0).getMac() : "";
+    boolean hasAddress = mode != Mode.NONE && result.getIpsCount() > 0;
+    Ipv4 ip = null;
+    Subnet subnet = null;
+    Ipv4 gateway = null;
+    String mac = "";
+    if (hasAddress) {
+      CniResult.IpConfig config = result.getIps(0);
+      String[] cidr = config.getAddress().split("/", 2);
+      ip = Ipv4.parse("address", cidr[0]);
+      subnet = Subnet.containing(ip, Integer.parseInt(cidr[1]));
+      gateway = Ipv4.parse("gateway", config.getGateway());
+      mac = result.getInterfaces(config.getInterface()).getMac();
+    }
+    boolean defaultRoute = result.getRoutesList().stream().anyMatch(r -> r.getDst().equals(DEFAULT_ROUTE));
+    CniResult.Dns dns = result.getDns();
+    return new AttachmentInfo(namespace, a.getContainerId(), a.getNetwork(), mode, a.getNetnsPath(),
+        a.getNetnsPinned(), a.getInterfaceName(), a.getHostInterface(), hostMac, ip, subnet, gateway, defaultRoute,
+        mac, a.getHostname(), a.getAliasesList(),
+        a.getPortMappingsList().stream().map(NetworkMessages::port).toList(),
+        new Dns(dns.getNameserversList(), dns.getSearchList(), dns.getOptionsList()),
+        a.getExtraHostsList().stream().map(NetworkMessages::hostEntry).toList(),
+        // the three files always share the directory the record keeps
+        Path.of(a.getFiles().getHosts()).getParent(), a.getLabelsMap(), instant(a.getCreatedAt()));
+  }
+
+  private static PortMapping port(berth.network.v1.PortMapping p) {
+    return new PortMapping(Ipv4.parse("host IP", p.getHostIp()), p.getHostPort(), p.getContainerPort(),
+        PortMapping.Protocol.valueOf(p.getProtocol().toUpperCase(Locale.ROOT)));
+  }
+
+  /** {@code NAME:IP} as the server writes it; host names have no colon, IPv6 addresses do. */
+  private static HostEntry hostEntry(String line) {
+    int colon = line.indexOf(':');
+    return new HostEntry(line.substring(0, colon), line.substring(colon + 1));
+  }
+
+  private static Mode mode(berth.network.v1.Mode m) {
+    return switch (m) {
+      case BRIDGE -> Mode.BRIDGE;
+      case HOST -> Mode.HOST;
+      case NONE -> Mode.NONE;
+      case CONTAINER -> Mode.CONTAINER;
+      case MODE_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalStateException("attachment without a mode: " + m);
+    };
+  }
+
+  private static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+}
