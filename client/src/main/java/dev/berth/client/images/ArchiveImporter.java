@@ -1,9 +1,9 @@
 package dev.berth.client.images;
 
+import com.google.protobuf.FieldMask;
 import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
 import containerd.services.images.v1.UpdateImageRequest;
-import com.google.protobuf.FieldMask;
 import dev.berth.client.ClientException;
 import dev.berth.client.content.ContentClient;
 import io.grpc.Channel;
@@ -112,7 +112,7 @@ final class ArchiveImporter {
       }
       return;
     }
-    content.label(d.digest(), GcLabels.forChildren(children));
+    content.label(d.digest(), GcRefs.forChildren(children));
     for (Descriptor child : children) {
       link(child, blobs, stored, visited);
     }

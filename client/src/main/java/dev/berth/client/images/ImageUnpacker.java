@@ -8,6 +8,7 @@ import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
 import containerd.types.Mount;
+import dev.berth.api.labels.GcLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.content.ContentClient;
 import io.grpc.Channel;
