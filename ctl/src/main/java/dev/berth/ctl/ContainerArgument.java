@@ -1,8 +1,8 @@
 package dev.berth.ctl;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
-import dev.berth.client.containers.ContainerLabels;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

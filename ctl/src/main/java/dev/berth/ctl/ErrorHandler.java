@@ -1,7 +1,7 @@
 package dev.berth.ctl;
 
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
-import dev.berth.client.spec.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.berth.ctl;
 
 import containerd.services.containers.v1.Container;
-import dev.berth.client.containers.ContainerLabels;
+import dev.berth.api.labels.ContainerLabels;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
