@@ -1,6 +1,7 @@
 package dev.berth.snapshots.diff;
 
 import dev.berth.api.Digests;
+import dev.berth.api.labels.GcLabels;
 import dev.berth.snapshots.mount.MountSpec;
 import io.grpc.Channel;
 import java.io.BufferedOutputStream;
@@ -22,7 +23,6 @@ import java.util.UUID;
  * naming its diff ID.
  */
 public final class LayerDiffer {
-  public static final String UNCOMPRESSED_LABEL = "containerd.io/uncompressed";
 
   /** The stored layer. */
   public record Stored(String mediaType, String digest, long size) {}
@@ -61,7 +61,7 @@ public final class LayerDiffer {
       }
       String digest = Digests.format(blobDigest);
       Map<String, String> blobLabels = new HashMap<>(labels);
-      blobLabels.put(UNCOMPRESSED_LABEL, Digests.format(diffId));
+      blobLabels.put(GcLabels.UNCOMPRESSED, Digests.format(diffId));
       String ingest = ref.isEmpty() ? "berth-diff-" + UUID.randomUUID() : ref;
       content.write(namespace, lease, ingest, staged, digest, blob.count(), blobLabels);
       return new Stored(type, digest, blob.count());

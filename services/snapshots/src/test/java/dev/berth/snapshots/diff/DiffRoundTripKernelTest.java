@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.types.Descriptor;
 import containerd.types.Mount;
+import dev.berth.api.labels.GcLabels;
 import dev.berth.snapshots.linux.Syscalls;
 import dev.berth.snapshots.mount.TempMount;
 import java.nio.file.Files;
@@ -70,10 +71,10 @@ class DiffRoundTripKernelTest {
     Descriptor layer = services.diff(services.view("nothing", ""), services.mounts("base-w"), "");
     assertEquals(LayerCompression.OCI_LAYER_GZIP, layer.getMediaType());
     Map<String, String> labels = services.labelsOf(layer.getDigest());
-    assertTrue(labels.get(LayerDiffer.UNCOMPRESSED_LABEL).startsWith("sha256:"));
+    assertTrue(labels.get(GcLabels.UNCOMPRESSED).startsWith("sha256:"));
 
     Descriptor applied = services.unpack("copy", "", layer);
-    assertEquals(labels.get(LayerDiffer.UNCOMPRESSED_LABEL), applied.getDigest(), "the label names the diff ID");
+    assertEquals(labels.get(GcLabels.UNCOMPRESSED), applied.getDigest(), "the label names the diff ID");
     try (TempMount copy = services.mount(services.view("copy-view", "copy"))) {
       assertEquals(TreeSnapshot.of(fs), TreeSnapshot.of(copy.dir()));
     }
