@@ -1,9 +1,8 @@
 package dev.berth.content;
 
-import com.google.protobuf.Timestamp;
 import containerd.services.content.v1.Info;
 import containerd.services.content.v1.Status;
-import java.time.Instant;
+import dev.berth.common.time.EpochNanos;
 
 /** Domain values as the containerd API's messages. */
 final class ContentMessages {
@@ -13,8 +12,8 @@ final class ContentMessages {
     return Info.newBuilder()
         .setDigest(info.digest())
         .setSize(info.size())
-        .setCreatedAt(timestamp(info.createdAt()))
-        .setUpdatedAt(timestamp(info.updatedAt()))
+        .setCreatedAt(EpochNanos.toTimestamp(info.createdAt()))
+        .setUpdatedAt(EpochNanos.toTimestamp(info.updatedAt()))
         .putAllLabels(info.labels())
         .build();
   }
@@ -24,15 +23,11 @@ final class ContentMessages {
         .setRef(status.ref())
         .setOffset(status.offset())
         .setTotal(status.total())
-        .setStartedAt(timestamp(status.startedAt()))
-        .setUpdatedAt(timestamp(status.updatedAt()));
+        .setStartedAt(EpochNanos.toTimestamp(status.startedAt()))
+        .setUpdatedAt(EpochNanos.toTimestamp(status.updatedAt()));
     if (status.expected() != null) {
       b.setExpected(status.expected());
     }
     return b.build();
-  }
-
-  static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 }

@@ -4,6 +4,7 @@ import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.StreamObserver;
 import java.util.logging.Logger;
 
@@ -103,8 +104,8 @@ final class WriteSession implements StreamObserver<WriteContentRequest> {
     return response
         .setOffset(status.offset())
         .setTotal(status.total())
-        .setStartedAt(ContentMessages.timestamp(status.startedAt()))
-        .setUpdatedAt(ContentMessages.timestamp(status.updatedAt()));
+        .setStartedAt(EpochNanos.toTimestamp(status.startedAt()))
+        .setUpdatedAt(EpochNanos.toTimestamp(status.updatedAt()));
   }
 
   private void finish() {

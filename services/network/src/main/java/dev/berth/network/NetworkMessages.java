@@ -5,9 +5,8 @@ import berth.network.v1.Attachment;
 import berth.network.v1.CniResult;
 import berth.network.v1.ContainerFiles;
 import berth.network.v1.Network;
-import com.google.protobuf.Timestamp;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.network.ports.PortSpecs;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +32,7 @@ final class NetworkMessages {
         .setIpMasquerade(n.masquerade())
         .setInternal(n.internal())
         .putAllLabels(n.labels())
-        .setCreatedAt(timestamp(n.createdAt()))
+        .setCreatedAt(EpochNanos.toTimestamp(n.createdAt()))
         .setIsDefault(n.isDefault())
         .build();
   }
@@ -70,7 +69,7 @@ final class NetworkMessages {
             .setHostname(a.files().hostname().toString())
             .setResolvConf(a.files().resolvConf().toString()))
         .putAllLabels(a.labels())
-        .setCreatedAt(timestamp(a.createdAt()));
+        .setCreatedAt(EpochNanos.toTimestamp(a.createdAt()));
     for (PortMapping p : a.ports()) {
       b.addPortMappings(berth.network.v1.PortMapping.newBuilder()
           .setHostIp(p.hostIp().toString())
@@ -119,9 +118,5 @@ final class NetworkMessages {
       case NONE -> berth.network.v1.Mode.NONE;
       case CONTAINER -> berth.network.v1.Mode.CONTAINER;
     };
-  }
-
-  private static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 }

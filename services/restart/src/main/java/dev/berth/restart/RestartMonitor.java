@@ -1,6 +1,7 @@
 package dev.berth.restart;
 
 import containerd.events.TaskExit;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class RestartMonitor implements AutoCloseable {
       @Override
       public void exited(String namespace, TaskExit exit) {
         ContainerKey key = new ContainerKey(namespace, exit.getContainerId());
-        Instant at = Instant.ofEpochSecond(exit.getExitedAt().getSeconds(), exit.getExitedAt().getNanos());
+        Instant at = EpochNanos.toInstant(exit.getExitedAt());
         request(key, Trigger.EXIT, backoff.delay(key, at));
       }
 

@@ -1,13 +1,13 @@
 package dev.berth.volumes;
 
 import berth.volumes.v1.Volume;
-import com.google.protobuf.Timestamp;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ public final class VolumeStore {
     String n = name.isEmpty() ? generatedName() : Identifiers.validate("volume name", name);
     Labels.validate(labels);
     namespaces.ensure(namespace);
-    long now = epochNanos(Instant.now());
+    long now = EpochNanos.fromInstant(Instant.now());
     synchronized (this) {
       if (store.read(c -> find(c, namespace, n)).isPresent()) {
         throw Errors.alreadyExists("volume %s already exists in namespace %s", n, namespace);
@@ -215,9 +215,7 @@ public final class VolumeStore {
         .setDriver(DRIVER)
         .setMountpoint(directories.mountpoint(namespace, row.name()).toString())
         .putAllLabels(row.labels())
-        .setCreatedAt(Timestamp.newBuilder()
-            .setSeconds(Math.floorDiv(row.createdAt(), 1_000_000_000L))
-            .setNanos((int) Math.floorMod(row.createdAt(), 1_000_000_000L)))
+        .setCreatedAt(EpochNanos.toTimestamp(row.createdAt()))
         .addAllUsedBy(usedBy)
         .build();
   }
@@ -236,10 +234,6 @@ public final class VolumeStore {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  private static long epochNanos(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
   private static RuntimeException notFound(String namespace, String name) {

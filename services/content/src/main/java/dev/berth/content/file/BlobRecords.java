@@ -3,6 +3,7 @@ package dev.berth.content.file;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.content.ContentInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,8 +65,8 @@ final class BlobRecords {
         p.setString(1, namespace);
         p.setString(2, info.digest());
         p.setLong(3, info.size());
-        p.setLong(4, nanos(info.createdAt()));
-        p.setLong(5, nanos(info.updatedAt()));
+        p.setLong(4, EpochNanos.fromInstant(info.createdAt()));
+        p.setLong(5, EpochNanos.fromInstant(info.updatedAt()));
         p.setString(6, Labels.toJson(info.labels()));
         return p.executeUpdate();
       }
@@ -82,7 +83,7 @@ final class BlobRecords {
       try (PreparedStatement p = c.prepareStatement(
           "UPDATE content_blobs SET labels = ?, updated_at = ? WHERE namespace = ? AND digest = ?")) {
         p.setString(1, Labels.toJson(updated.labels()));
-        p.setLong(2, nanos(updated.updatedAt()));
+        p.setLong(2, EpochNanos.fromInstant(updated.updatedAt()));
         p.setString(3, namespace);
         p.setString(4, digest);
         p.executeUpdate();
@@ -127,15 +128,7 @@ final class BlobRecords {
   }
 
   private static ContentInfo info(ResultSet r) throws SQLException {
-    return new ContentInfo(r.getString(1), r.getLong(2), instant(r.getLong(3)), instant(r.getLong(4)),
+    return new ContentInfo(r.getString(1), r.getLong(2), EpochNanos.toInstant(r.getLong(3)), EpochNanos.toInstant(r.getLong(4)),
         Labels.fromJson(r.getString(5)));
-  }
-
-  private static long nanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(0, nanos);
   }
 }

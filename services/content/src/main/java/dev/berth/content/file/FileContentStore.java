@@ -4,18 +4,20 @@ import containerd.events.ContentCreate;
 import containerd.events.ContentDelete;
 import dev.berth.api.Digests;
 import dev.berth.api.Identifiers;
-import dev.berth.common.events.EventPublisher;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.events.EventPublisher;
+import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.grpc.NamespaceRegistration;
+import dev.berth.common.leases.GrpcLeaseRecorder;
+import dev.berth.common.leases.LeaseRecorder;
+import dev.berth.common.store.LabelMask;
+import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentInfo;
 import dev.berth.content.ContentStore;
 import dev.berth.content.ContentWriter;
-import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.content.IngestStatus;
-import dev.berth.common.leases.LeaseRecorder;
-import dev.berth.common.grpc.NamespaceRegistrar;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -96,7 +98,9 @@ public final class FileContentStore implements ContentStore {
   @Override
   public ContentInfo update(String namespace, String digest, Map<String, String> labels, List<String> fieldPaths) {
     Digests.validate(digest);
-    return records.updateLabels(namespace, digest, LabelUpdate.of(digest, labels, fieldPaths));
+    Labels.validate(labels);
+    LabelMask.requireOnlyLabels("content", digest, fieldPaths);
+    return records.updateLabels(namespace, digest, current -> LabelMask.apply(current, labels, fieldPaths));
   }
 
   @Override

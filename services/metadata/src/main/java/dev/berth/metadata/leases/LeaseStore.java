@@ -7,7 +7,7 @@ import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
-import dev.berth.metadata.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.metadata.Sql;
 import dev.berth.metadata.namespaces.NamespaceStore;
 import dev.berth.metadata.namespaces.NamespaceUsage;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.network.AttachmentInfo;
 import dev.berth.network.Dns;
 import dev.berth.network.HostEntry;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,7 +94,7 @@ public final class NetworkStore {
         s.setInt(7, n.masquerade() ? 1 : 0);
         s.setInt(8, n.internal() ? 1 : 0);
         s.setString(9, Labels.toJson(n.labels()));
-        s.setLong(10, nanos(n.createdAt()));
+        s.setLong(10, EpochNanos.fromInstant(n.createdAt()));
         s.setInt(11, n.isDefault() ? 1 : 0);
         s.executeUpdate();
       }
@@ -206,7 +206,7 @@ public final class NetworkStore {
         s.setString(18, json(a.extraHosts()));
         s.setString(19, a.filesDirectory().toString());
         s.setString(20, Labels.toJson(a.labels()));
-        s.setLong(21, nanos(a.createdAt()));
+        s.setLong(21, EpochNanos.fromInstant(a.createdAt()));
         s.executeUpdate();
       }
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
@@ -271,7 +271,7 @@ public final class NetworkStore {
         networks.add(new NetworkInfo(r.getString("name"), r.getString("driver"),
             Subnet.parse(r.getString("subnet")), Ipv4.parse("stored gateway", r.getString("gateway")),
             r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
-            Labels.fromJson(r.getString("labels")), instant(r.getLong("created_at")), r.getInt("is_default") != 0));
+            Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")), r.getInt("is_default") != 0));
       }
     }
     return networks;
@@ -307,7 +307,7 @@ public final class NetworkStore {
             fromJson(r.getString("dns"), new TypeReference<Dns>() {}),
             fromJson(r.getString("extra_hosts"), new TypeReference<List<HostEntry>>() {}),
             Path.of(r.getString("files_dir")),
-            Labels.fromJson(r.getString("labels")), instant(r.getLong("created_at"))));
+            Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at"))));
       }
     }
     return attachments;
@@ -315,14 +315,6 @@ public final class NetworkStore {
 
   private static String owner(String namespace, String containerId, String network) {
     return namespace + '\0' + containerId + '\0' + network;
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   private static String json(Object value) {

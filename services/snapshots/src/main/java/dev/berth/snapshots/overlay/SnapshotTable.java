@@ -1,6 +1,7 @@
 package dev.berth.snapshots.overlay;
 
 import dev.berth.common.store.Labels;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.snapshots.SnapshotKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,8 +104,8 @@ final class SnapshotTable {
       }
       s.setString(4, kind.name());
       s.setString(5, Labels.toJson(labels));
-      s.setLong(6, nanos(now));
-      s.setLong(7, nanos(now));
+      s.setLong(6, EpochNanos.fromInstant(now));
+      s.setLong(7, EpochNanos.fromInstant(now));
       s.executeUpdate();
       try (ResultSet keys = s.getGeneratedKeys()) {
         keys.next();
@@ -121,8 +122,8 @@ final class SnapshotTable {
       s.setString(1, name);
       s.setString(2, SnapshotKind.COMMITTED.name());
       s.setString(3, Labels.toJson(labels));
-      s.setLong(4, nanos(now));
-      s.setLong(5, nanos(now));
+      s.setLong(4, EpochNanos.fromInstant(now));
+      s.setLong(5, EpochNanos.fromInstant(now));
       s.setLong(6, size);
       s.setLong(7, inodes);
       s.setLong(8, id);
@@ -134,7 +135,7 @@ final class SnapshotTable {
     try (PreparedStatement s = c.prepareStatement(
         "UPDATE " + table + " SET labels = ?, updated_ns = ? WHERE id = ?")) {
       s.setString(1, Labels.toJson(labels));
-      s.setLong(2, nanos(now));
+      s.setLong(2, EpochNanos.fromInstant(now));
       s.setLong(3, id);
       s.executeUpdate();
     }
@@ -171,18 +172,10 @@ final class SnapshotTable {
           Long parent = r.wasNull() ? null : parentId;
           out.add(new SnapshotRecord(r.getLong(1), r.getString(2), r.getString(3), parent, r.getString(5),
               SnapshotKind.valueOf(r.getString(6)), Labels.fromJson(r.getString(7)),
-              instant(r.getLong(8)), instant(r.getLong(9)), r.getLong(10), r.getLong(11)));
+              EpochNanos.toInstant(r.getLong(8)), EpochNanos.toInstant(r.getLong(9)), r.getLong(10), r.getLong(11)));
         }
       }
       return out;
     }
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 }
