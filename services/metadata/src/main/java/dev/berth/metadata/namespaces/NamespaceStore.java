@@ -7,7 +7,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.LabelMask;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
-import dev.berth.metadata.Sql;
+import dev.berth.common.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
