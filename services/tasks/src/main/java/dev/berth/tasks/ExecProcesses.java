@@ -4,7 +4,7 @@ import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.v1.types.Status;
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
-import dev.berth.tasks.containers.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.runtime.Conmon;

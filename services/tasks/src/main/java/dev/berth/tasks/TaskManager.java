@@ -11,9 +11,10 @@ import dev.berth.api.Identifiers;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.containers.ContainerLookup;
-import dev.berth.tasks.containers.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.linux.NativeException;
 import dev.berth.tasks.linux.Syscalls;
@@ -130,7 +131,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
     try {
       TaskCreator.Created created = creator.create(namespace, container, request);
       tasks.put(key, created.task());
-      if (container.getLabelsMap().containsKey(ExitTracking.OOM_KILLED_LABEL)) {
+      if (container.getLabelsMap().containsKey(ContainerLabels.OOM_KILLED)) {
         forgetOomKill(namespace, id);
       }
       events.created(created.task(), created.rootfs());
@@ -401,7 +402,7 @@ public final class TaskManager implements AutoCloseable, TaskLogs {
   /** A new task starts without the OOM kill of an earlier one on record. */
   private void forgetOomKill(String namespace, String id) {
     try {
-      containers.setLabel(namespace, id, ExitTracking.OOM_KILLED_LABEL, "");
+      containers.setLabel(namespace, id, ContainerLabels.OOM_KILLED, "");
     } catch (RuntimeException e) {
       LOG.warning("cannot clear the OOM kill of container " + id + " in namespace " + namespace + ": " + e.getMessage());
     }

@@ -2,7 +2,7 @@ package dev.berth.tasks;
 
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
-import dev.berth.tasks.containers.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.linux.Pipe;
