@@ -3,7 +3,7 @@ package dev.berth.ctl;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerStartFailure;
-import dev.berth.client.spec.InvalidValueException;
+import dev.berth.api.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import dev.berth.api.labels.ContainerLabels;
 import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;

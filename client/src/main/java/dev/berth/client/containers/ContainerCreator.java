@@ -11,20 +11,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
 import dev.berth.client.ClientException;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.HostEntry;
+import dev.berth.api.labels.IpLiterals;
+import dev.berth.api.labels.LabelLists;
+import dev.berth.api.labels.PortMapping;
+import dev.berth.api.labels.RestartPolicy;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
 import dev.berth.client.spec.EnvVars;
-import dev.berth.client.spec.HostEntry;
-import dev.berth.client.spec.InvalidValueException;
-import dev.berth.client.spec.IpLiterals;
 import dev.berth.client.spec.KeyValue;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.MountRequest;
 import dev.berth.client.spec.NamespaceType;
-import dev.berth.client.spec.PortMapping;
 import dev.berth.client.spec.ResourceFlags;
-import dev.berth.client.spec.RestartPolicy;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
@@ -366,12 +370,7 @@ public final class ContainerCreator {
     labels.put(ContainerLabels.CREATED_BY, "berthctl");
     labels.put(ContainerLabels.NETWORK, network);
     labels.put(ContainerLabels.RESTART_POLICY, p.restart().toString());
-    List<String> ports = new ArrayList<>();
-    for (PortMapping m : p.ports()) {
-      ports.add((m.hostIp().isEmpty() ? "" : m.hostIp() + ":") + m.hostPort() + ":" + m.containerPort() + "/"
-          + m.protocol());
-    }
-    putJoined(labels, ContainerLabels.PORTS, ports);
+    putJoined(labels, ContainerLabels.PORTS, p.ports().stream().map(PortMapping::labelValue).toList());
     if (o.hostname != null) {
       labels.put(ContainerLabels.HOSTNAME, o.hostname);
     }
@@ -380,18 +379,14 @@ public final class ContainerCreator {
     }
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
-    putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(h -> h.hostname() + ":" + h.ip()).toList());
+    putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(HostEntry::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
     return labels;
   }
 
   /** Adds the image's exposed ports for {@code -P} to the ports label (each on a free host port). */
   private static void publishAll(Map<String, String> labels, ImageConfig image) {
-    List<String> ports = new ArrayList<>();
-    String existing = labels.get(ContainerLabels.PORTS);
-    if (existing != null) {
-      ports.addAll(List.of(existing.split(",")));
-    }
+    List<String> ports = new ArrayList<>(LabelLists.split(labels.get(ContainerLabels.PORTS)));
     for (String exposed : image.exposedPorts()) {
       String[] parts = exposed.split("/");
       ports.add("0:" + parts[0] + "/" + (parts.length > 1 ? parts[1] : PortMapping.TCP));
@@ -400,8 +395,9 @@ public final class ContainerCreator {
   }
 
   private static void putJoined(Map<String, String> labels, String key, List<String> values) {
-    if (!values.isEmpty()) {
-      labels.put(key, String.join(",", values));
+    String joined = LabelLists.join(values);
+    if (joined != null) {
+      labels.put(key, joined);
     }
   }
 

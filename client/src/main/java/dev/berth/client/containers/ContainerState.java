@@ -6,6 +6,7 @@ import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
+import dev.berth.api.labels.ContainerLabels;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;

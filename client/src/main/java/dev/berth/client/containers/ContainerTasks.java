@@ -14,6 +14,8 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.client.ClientException;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerClient;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;

@@ -112,7 +112,7 @@ final class ArchiveImporter {
       }
       return;
     }
-    content.label(d.digest(), GcLabels.forChildren(children));
+    content.label(d.digest(), GcRefs.forChildren(children));
     for (Descriptor child : children) {
       link(child, blobs, stored, visited);
     }

@@ -9,6 +9,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
 import containerd.types.Mount;
 import dev.berth.api.content.Blobs;
+import dev.berth.api.labels.GcLabels;
 import dev.berth.client.ClientException;
 import io.grpc.Channel;
 import io.grpc.Status;

@@ -4,6 +4,7 @@ import containerd.services.leases.v1.CreateRequest;
 import containerd.services.leases.v1.DeleteRequest;
 import containerd.services.leases.v1.LeasesGrpc;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.labels.GcLabels;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,7 +19,6 @@ import java.time.temporal.ChronoUnit;
  * client that dies midway leaves only collectable remains; {@link #close()} deletes it.
  */
 public final class Lease implements AutoCloseable {
-  public static final String EXPIRE_LABEL = "containerd.io/gc.expire";
   /** containerd's clients give their leases a day. */
   public static final Duration DEFAULT_EXPIRY = Duration.ofHours(24);
 
@@ -36,7 +36,7 @@ public final class Lease implements AutoCloseable {
   public static Lease create(Channel channel, Duration expiry) {
     LeasesGrpc.LeasesBlockingStub stub = LeasesGrpc.newBlockingStub(channel);
     String expires = Instant.now().plus(expiry).truncatedTo(ChronoUnit.SECONDS).toString();
-    String id = stub.create(CreateRequest.newBuilder().putLabels(EXPIRE_LABEL, expires).build())
+    String id = stub.create(CreateRequest.newBuilder().putLabels(GcLabels.EXPIRE, expires).build())
         .getLease().getId();
     return new Lease(stub, id, Channels.withLease(channel, id));
   }

@@ -1,5 +1,6 @@
 package dev.berth.client.spec;
 
+import dev.berth.api.InvalidValueException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.berth.client.spec;
 
+import dev.berth.api.InvalidValueException;
+
 /**
  * A {@code KEY=VALUE} flag value, as Docker's {@code --label} and {@code --annotation} take them;
  * {@code KEY} alone has the empty value.

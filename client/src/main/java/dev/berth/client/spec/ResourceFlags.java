@@ -1,5 +1,6 @@
 package dev.berth.client.spec;
 
+import dev.berth.api.InvalidValueException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.berth.client.spec;
 
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.images.ImageConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.berth.client.spec;
 
+import dev.berth.api.InvalidValueException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

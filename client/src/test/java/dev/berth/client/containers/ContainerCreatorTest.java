@@ -1,5 +1,8 @@
 package dev.berth.client.containers;
 
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.ClientException;
+import dev.berth.api.InvalidValueException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +11,6 @@ import containerd.services.containers.v1.Container;
 import containerd.services.images.v1.Image;
 import containerd.types.Descriptor;
 import dev.berth.api.content.Blobs;
-import dev.berth.client.ClientException;
-import dev.berth.client.spec.InvalidValueException;
 import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;

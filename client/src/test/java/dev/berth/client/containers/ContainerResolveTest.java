@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import dev.berth.api.labels.ContainerLabels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import containerd.services.snapshots.v1.Info;
 import containerd.services.snapshots.v1.Kind;
 import dev.berth.api.content.Blobs;
+import dev.berth.api.labels.GcLabels;
 import dev.berth.client.leases.Lease;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
@@ -197,7 +198,7 @@ class ImportAndUnpackKernelTest {
         ImportOptions.defaults().withListener(watcher));
 
     assertEquals(1, seen.size(), "one lease while importing");
-    Instant expires = Instant.parse(seen.get(0).getLabelsMap().get(Lease.EXPIRE_LABEL));
+    Instant expires = Instant.parse(seen.get(0).getLabelsMap().get(GcLabels.EXPIRE));
     assertTrue(expires.isAfter(before.plus(Duration.ofHours(23))), expires::toString);
     assertEquals(0, stack.leases());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.api.InvalidValueException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -76,60 +77,6 @@ class FlagParsersTest {
     assertEquals(-1, ResourceFlags.pidsLimit("0"));
     refused(ResourceFlags::pidsLimit, "-2");
     refused(ResourceFlags::pidsLimit, "1.5");
-  }
-
-  @Test
-  void portMappings() {
-    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80"));
-    assertEquals(new PortMapping("", 0, 80, "tcp"), PortMapping.parse("80"));
-    assertEquals(new PortMapping("", 0, 53, "udp"), PortMapping.parse("53/udp"));
-    assertEquals(new PortMapping("127.0.0.1", 8080, 80, "udp"), PortMapping.parse("127.0.0.1:8080:80/udp"));
-    assertEquals(new PortMapping("127.0.0.1", 0, 80, "tcp"), PortMapping.parse("127.0.0.1::80"));
-    assertEquals(new PortMapping("::1", 8080, 80, "tcp"), PortMapping.parse("[::1]:8080:80"));
-    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80/TCP"));
-    assertEquals("127.0.0.1:8080:80/udp", PortMapping.parse("127.0.0.1:8080:80/udp").toString());
-    assertEquals("80/tcp", PortMapping.parse("80").toString());
-    assertEquals("[::1]::80/tcp", PortMapping.parse("[::1]::80").toString());
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"", "http", "8080:", "0", "70000:80", "8080:80/sctp", "8080:80/", "1.2.3:8080:80",
-      "localhost:8080:80", "1:2:3:4", "8000-8001:80", "[::1:8080:80", "[nothost]:1:2", "+80", "80:-1"})
-  void badPortMappings(String text) {
-    refused(PortMapping::parse, text);
-  }
-
-  @Test
-  void hostEntries() {
-    assertEquals(new HostEntry("db", "10.0.0.5"), HostEntry.parse("db:10.0.0.5"));
-    assertEquals(new HostEntry("db.local", "10.0.0.5"), HostEntry.parse("db.local=10.0.0.5"));
-    assertEquals(new HostEntry("v6", "::1"), HostEntry.parse("v6:::1"));
-    assertEquals(new HostEntry("v6", "fe80::1"), HostEntry.parse("v6:[fe80::1]"));
-    assertEquals(new HostEntry("gw", "host-gateway"), HostEntry.parse("gw:host-gateway"));
-    assertEquals("10.0.0.5\tdb", HostEntry.parse("db:10.0.0.5").hostsLine());
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"db", ":10.0.0.1", "db:", "db:example.com", "db:300.1.1.1", "bad name:1.2.3.4", "db:1.2.3"})
-  void badHostEntries(String text) {
-    refused(HostEntry::parse, text);
-  }
-
-  @Test
-  void restartPolicies() {
-    assertEquals(new RestartPolicy(RestartPolicy.Mode.NO, 0), RestartPolicy.parse("no"));
-    assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 0), RestartPolicy.parse("always"));
-    assertEquals(new RestartPolicy(RestartPolicy.Mode.UNLESS_STOPPED, 0), RestartPolicy.parse("unless-stopped"));
-    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 0), RestartPolicy.parse("on-failure"));
-    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 3), RestartPolicy.parse("on-failure:3"));
-    assertEquals("on-failure:3", RestartPolicy.parse("on-failure:3").toString());
-    assertEquals("unless-stopped", RestartPolicy.parse("unless-stopped").toString());
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"", "sometimes", "always:3", "on-failure:", "on-failure:-1", "on-failure:x", "No"})
-  void badRestartPolicies(String text) {
-    refused(RestartPolicy::parse, text);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.images.ImageConfig;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;

@@ -3,6 +3,7 @@ package dev.berth.client.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.api.InvalidValueException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

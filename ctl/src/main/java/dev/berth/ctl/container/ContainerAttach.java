@@ -1,5 +1,6 @@
 package dev.berth.ctl.container;
 
+import dev.berth.api.labels.ContainerLabels;
 import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.tasks.v1.CloseIORequest;
 import containerd.services.tasks.v1.CreateTaskRequest;
@@ -13,7 +14,6 @@ import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
-import dev.berth.client.containers.ContainerLabels;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.CommandFailure;

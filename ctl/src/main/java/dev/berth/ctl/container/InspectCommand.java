@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.client.containers.ContainerConfig;
-import dev.berth.client.containers.ContainerLabels;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecJson;
 import dev.berth.ctl.BerthCtl;
@@ -37,7 +37,6 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
   /** docker's time for "never": the zero time of Go. */
   public static final String NEVER = "0001-01-01T00:00:00Z";
   /** The label berthd's restart monitor counts its restarts in. */
-  static final String RESTART_COUNT = "io.berth.restart-count";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParentCommand
@@ -98,7 +97,7 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
   /** How often berthd's restart monitor restarted the container (its label), 0 if never. */
   private static int restartCount(ContainerState s) {
     try {
-      return Integer.parseInt(s.record().getLabelsMap().getOrDefault(RESTART_COUNT, "0"));
+      return Integer.parseInt(s.record().getLabelsMap().getOrDefault(ContainerLabels.RESTART_COUNT, "0"));
     } catch (NumberFormatException e) {
       return 0;
     }

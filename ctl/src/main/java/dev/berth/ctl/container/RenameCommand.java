@@ -1,11 +1,11 @@
 package dev.berth.ctl.container;
 
 import containerd.services.containers.v1.Container;
-import dev.berth.client.containers.ContainerLabels;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.api.labels.ContainerLabels;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

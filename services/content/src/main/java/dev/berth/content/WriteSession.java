@@ -9,6 +9,7 @@ import dev.berth.api.content.ContentStore;
 import dev.berth.api.content.ContentWriter;
 import dev.berth.api.content.IngestStatus;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.StreamObserver;
 import java.util.logging.Logger;
 
@@ -108,8 +109,8 @@ final class WriteSession implements StreamObserver<WriteContentRequest> {
     return response
         .setOffset(status.offset())
         .setTotal(status.total())
-        .setStartedAt(ContentMessages.timestamp(status.startedAt()))
-        .setUpdatedAt(ContentMessages.timestamp(status.updatedAt()));
+        .setStartedAt(EpochNanos.toTimestamp(status.startedAt()))
+        .setUpdatedAt(EpochNanos.toTimestamp(status.updatedAt()));
   }
 
   private void finish() {

@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import dev.berth.common.grpc.ServiceInterceptors;
+import dev.berth.common.grpc.SocketEventLoops;
 import dev.berth.common.grpc.UnixSocketServer;
 import dev.berth.common.log.Logging;
 import dev.berth.common.store.MetadataStore;
@@ -39,6 +40,7 @@ public final class Berthd implements AutoCloseable {
   private final List<StateLock> locks;
   private final List<ServiceGroup> groups;
   private final List<UnixSocketServer> servers;
+  private final SocketEventLoops socketLoops;
   private final Server inProcess;
   private final ManagedChannel apiChannel;
   private final MetadataStore store;
@@ -46,10 +48,12 @@ public final class Berthd implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Berthd(List<StateLock> locks, List<ServiceGroup> groups, List<UnixSocketServer> servers,
-      Server inProcess, ManagedChannel apiChannel, MetadataStore store, ExecutorService executor) {
+      SocketEventLoops socketLoops, Server inProcess, ManagedChannel apiChannel, MetadataStore store,
+      ExecutorService executor) {
     this.locks = locks;
     this.groups = groups;
     this.servers = servers;
+    this.socketLoops = socketLoops;
     this.inProcess = inProcess;
     this.apiChannel = apiChannel;
     this.store = store;
@@ -69,6 +73,7 @@ public final class Berthd implements AutoCloseable {
     boolean allInOne = groups.containsAll(ServiceGroups.NAMES);
     List<StateLock> locks = new ArrayList<>();
     List<UnixSocketServer> servers = new ArrayList<>();
+    SocketEventLoops socketLoops = new SocketEventLoops();
     ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
     String inProcessName = "berthd-" + UUID.randomUUID();
     ManagedChannel inProcessChannel = InProcessChannelBuilder.forName(inProcessName).build();
@@ -103,16 +108,20 @@ public final class Berthd implements AutoCloseable {
       List<ServerServiceDefinition> everything = new ArrayList<>();
       for (Map.Entry<String, List<ServerServiceDefinition>> e : definitions.entrySet()) {
         everything.addAll(e.getValue());
-        servers.add(UnixSocketServer.start(config.socket(e.getKey()), e.getValue(), config.socketGroup(), executor));
+        servers.add(UnixSocketServer.start(config.socket(e.getKey()), e.getValue(), config.socketGroup(), executor,
+            socketLoops));
       }
       if (allInOne) {
-        servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor));
+        servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor,
+            socketLoops));
       }
       started.values().forEach(g -> g.background().start().run());
       LOG.info("berthd ready: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
-      return new Berthd(locks, List.copyOf(started.values()), servers, inProcess, inProcessChannel, store, executor);
+      return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, store,
+          executor);
     } catch (IOException | RuntimeException e) {
       servers.forEach(s -> s.beginShutdown());
+      socketLoops.close();
       if (inProcess != null) {
         inProcess.shutdownNow();
       }
@@ -161,6 +170,7 @@ public final class Berthd implements AutoCloseable {
       for (UnixSocketServer s : servers) {
         s.awaitShutdown(DRAIN_MILLIS);
       }
+      socketLoops.close();
       if (!inProcess.awaitTermination(1, TimeUnit.SECONDS)) {
         inProcess.shutdownNow();
       }

@@ -1,6 +1,7 @@
 package dev.berth.network;
 
 import dev.berth.api.Identifiers;
+import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.Ipv4;
@@ -49,12 +50,18 @@ final class Names {
     return text;
   }
 
+  /**
+   * One item of the extra-hosts label, in the grammar the clients write it in
+   * ({@link dev.berth.api.labels.HostEntry#parse}), its name a host name and its address a literal
+   * (the clients' {@code host-gateway} is theirs to replace).
+   */
   static HostEntry hostEntry(String spec) {
-    int colon = spec.indexOf(':');
-    if (colon <= 0) {
-      throw Errors.invalidArgument("extra host %s: expected NAME:IP", Identifiers.printable(spec));
+    dev.berth.api.labels.HostEntry parsed;
+    try {
+      parsed = dev.berth.api.labels.HostEntry.parse(spec);
+    } catch (InvalidValueException e) {
+      throw Errors.invalidArgument("extra host: %s", e.getMessage());
     }
-    return new HostEntry(hostname("extra host name", spec.substring(0, colon)),
-        address("extra host address", spec.substring(colon + 1)));
+    return new HostEntry(hostname("extra host name", parsed.hostname()), address("extra host address", parsed.ip()));
   }
 }

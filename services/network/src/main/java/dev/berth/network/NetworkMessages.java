@@ -14,8 +14,8 @@ import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkSpec;
 import dev.berth.api.network.PortMapping;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.network.ports.PortSpecs;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +41,7 @@ final class NetworkMessages {
         .setIpMasquerade(n.masquerade())
         .setInternal(n.internal())
         .putAllLabels(n.labels())
-        .setCreatedAt(timestamp(n.createdAt()))
+        .setCreatedAt(EpochNanos.toTimestamp(n.createdAt()))
         .setIsDefault(n.isDefault())
         .build();
   }
@@ -78,7 +78,7 @@ final class NetworkMessages {
             .setHostname(a.files().hostname().toString())
             .setResolvConf(a.files().resolvConf().toString()))
         .putAllLabels(a.labels())
-        .setCreatedAt(timestamp(a.createdAt()));
+        .setCreatedAt(EpochNanos.toTimestamp(a.createdAt()));
     for (PortMapping p : a.ports()) {
       b.addPortMappings(berth.network.v1.PortMapping.newBuilder()
           .setHostIp(p.hostIp().toString())
@@ -127,9 +127,5 @@ final class NetworkMessages {
       case NONE -> berth.network.v1.Mode.NONE;
       case CONTAINER -> berth.network.v1.Mode.CONTAINER;
     };
-  }
-
-  private static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 }

@@ -14,6 +14,8 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.RestartPolicy;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
@@ -27,7 +29,7 @@ import java.util.logging.Logger;
  * Looks at one container and, if its policy asks for it, restarts it through the Containers and
  * Tasks APIs: the ended task is deleted and a new one created (its rootfs from the container's
  * snapshot, as the Tasks service does for a Create without mounts) and started. A container
- * labelled {@link RestartLabels#AUTO_REMOVE} that is not restarted is removed instead. Every
+ * labelled {@link ContainerLabels#AUTO_REMOVE} that is not restarted is removed instead. Every
  * decision is made on what the APIs say now, not on the event that caused the look, so a stale
  * or repeated event does no harm.
  */
@@ -59,14 +61,14 @@ final class ContainerRestarter {
       }
       throw e;
     }
-    String label = container.getLabelsMap().get(RestartLabels.POLICY);
-    Optional<RestartPolicy> parsed = RestartPolicy.parse(label);
+    String label = container.getLabelsMap().get(ContainerLabels.RESTART_POLICY);
+    Optional<RestartPolicy> parsed = RestartPolicy.fromLabel(label);
     if (parsed.isEmpty()) {
       LOG.warning(key + ": restart policy " + label + " is not one of no, always, on-failure[:N], unless-stopped; ignored");
     }
     RestartPolicy policy = parsed.orElse(RestartPolicy.NO);
-    boolean autoRemove = RestartLabels.TRUE.equals(container.getLabelsMap().get(RestartLabels.AUTO_REMOVE));
-    if (policy.kind() == RestartPolicy.Kind.NO && !autoRemove) {
+    boolean autoRemove = ContainerLabels.TRUE.equals(container.getLabelsMap().get(ContainerLabels.AUTO_REMOVE));
+    if (policy.mode() == RestartPolicy.Mode.NO && !autoRemove) {
       return Outcome.LEFT_ALONE;
     }
     Optional<Process> task = task(ns, key.id());
@@ -79,13 +81,13 @@ final class ContainerRestarter {
     }
     int exit = task.map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
     int restarts = restartCount(container);
-    String desired = container.getLabelsMap().getOrDefault(RestartLabels.STATUS, "");
+    String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
     }
     // without a task, only one that ran before (gone with a reboot) or whose removal failed half-way
     if (autoRemove && (task.isPresent() || trigger == Trigger.RETRY
-        || container.getLabelsMap().containsKey(RestartLabels.STARTED_AT))) {
+        || container.getLabelsMap().containsKey(ContainerLabels.STARTED_AT))) {
       return remove(key, ns, container, task.isPresent(), exit);
     }
     return Outcome.LEFT_ALONE;
@@ -154,8 +156,9 @@ final class ContainerRestarter {
   private static void recordStart(ContainerKey key, Channel ns) {
     try {
       containers(ns).update(UpdateContainerRequest.newBuilder()
-          .setContainer(Container.newBuilder().setId(key.id()).putLabels(RestartLabels.STARTED_AT, Instant.now().toString()))
-          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + RestartLabels.STARTED_AT)).build());
+          .setContainer(Container.newBuilder().setId(key.id())
+              .putLabels(ContainerLabels.STARTED_AT, Instant.now().toString()))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.STARTED_AT)).build());
     } catch (StatusRuntimeException e) {
       LOG.warning(key + ": cannot record its start time: " + e.getStatus());
     }
@@ -185,11 +188,12 @@ final class ContainerRestarter {
    * stop is not overwritten.
    */
   private static UpdateContainerRequest labelUpdate(ContainerKey key, Container container, int restart) {
-    Container.Builder labels = Container.newBuilder().setId(key.id()).putLabels(RestartLabels.COUNT, Integer.toString(restart));
-    FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + RestartLabels.COUNT);
-    if (!RestartLabels.RUNNING.equals(container.getLabelsMap().get(RestartLabels.STATUS))) {
-      labels.putLabels(RestartLabels.STATUS, RestartLabels.RUNNING);
-      mask.addPaths("labels." + RestartLabels.STATUS);
+    Container.Builder labels = Container.newBuilder().setId(key.id())
+        .putLabels(ContainerLabels.RESTART_COUNT, Integer.toString(restart));
+    FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_COUNT);
+    if (!ContainerLabels.RUNNING.equals(container.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
+      labels.putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
+      mask.addPaths("labels." + ContainerLabels.RESTART_STATUS);
     }
     return UpdateContainerRequest.newBuilder().setContainer(labels).setUpdateMask(mask).build();
   }
@@ -197,8 +201,8 @@ final class ContainerRestarter {
   /** No stdin; output to the log the container's labels name, else only to the task's own log. */
   private static CreateTaskRequest createRequest(ContainerKey key, Container container) {
     CreateTaskRequest.Builder request = CreateTaskRequest.newBuilder().setContainerId(key.id());
-    String uri = container.getLabelsMap().get(RestartLabels.LOG_URI);
-    String path = container.getLabelsMap().get(RestartLabels.LOG_PATH);
+    String uri = container.getLabelsMap().get(ContainerLabels.RESTART_LOG_URI);
+    String path = container.getLabelsMap().get(ContainerLabels.RESTART_LOG_PATH);
     String log = uri != null && !uri.isEmpty() ? uri : path != null && !path.isEmpty() ? "file://" + path : "";
     boolean terminal = terminal(key, container);
     request.setStdout(log).setTerminal(terminal);
@@ -230,7 +234,7 @@ final class ContainerRestarter {
   }
 
   private static int restartCount(Container container) {
-    String count = container.getLabelsMap().getOrDefault(RestartLabels.COUNT, "0");
+    String count = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_COUNT, "0");
     return count.matches("\\d{1,9}") ? Integer.parseInt(count) : 0;
   }
 

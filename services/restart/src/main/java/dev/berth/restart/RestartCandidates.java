@@ -11,6 +11,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.labels.ContainerLabels;
 import io.grpc.Channel;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,8 @@ final class RestartCandidates {
     for (Namespace namespace : namespaces) {
       Channel ns = Channels.inNamespace(api, namespace.getName());
       List<Container> containers = ContainersGrpc.newBlockingStub(ns).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + RestartLabels.POLICY + "\"")
-              .addFilters("labels.\"" + RestartLabels.AUTO_REMOVE + "\"").build())
+          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + ContainerLabels.RESTART_POLICY + "\"")
+              .addFilters("labels.\"" + ContainerLabels.AUTO_REMOVE + "\"").build())
           .getContainersList();
       if (containers.isEmpty()) {
         continue;

@@ -1,6 +1,7 @@
 package dev.berth.restart;
 
 import containerd.events.TaskExit;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -15,9 +16,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Carries out containers' restart policies ({@link RestartLabels}), as containerd's restart
- * monitor does, and removes auto-remove containers once they ended, as Docker's daemon does,
- * through the Events, Namespaces, Containers, Tasks and Snapshots APIs only. A task exit event
+ * Carries out containers' restart policies (the label
+ * {@link dev.berth.api.labels.ContainerLabels#RESTART_POLICY}), as containerd's restart monitor
+ * does, and removes auto-remove containers once they ended, as Docker's daemon does, through the
+ * Events, Namespaces, Containers, Tasks and Snapshots APIs only. A task exit event
  * makes it look at the container after a backoff; a sweep every 10 s catches exits whose events
  * were missed; the first sweep, when berthd starts, also brings back containers whose task is
  * gone (a reboot) and {@code always} containers the user had stopped, as Docker does. Each
@@ -59,7 +61,7 @@ public final class RestartMonitor implements AutoCloseable {
       @Override
       public void exited(String namespace, TaskExit exit) {
         ContainerKey key = new ContainerKey(namespace, exit.getContainerId());
-        Instant at = Instant.ofEpochSecond(exit.getExitedAt().getSeconds(), exit.getExitedAt().getNanos());
+        Instant at = EpochNanos.toInstant(exit.getExitedAt());
         request(key, Trigger.EXIT, backoff.delay(key, at));
       }
 

@@ -8,6 +8,7 @@ import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.v1.types.Status;
+import dev.berth.api.labels.ContainerLabels;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -49,7 +50,7 @@ class RestartMonitorKernelTest {
   }
 
   static Map<String, String> labels(String policy, String status) {
-    return Map.of(RestartLabels.POLICY, policy, RestartLabels.STATUS, status);
+    return Map.of(ContainerLabels.RESTART_POLICY, policy, ContainerLabels.RESTART_STATUS, status);
   }
 
   boolean stopped(String id) {
@@ -62,73 +63,74 @@ class RestartMonitorKernelTest {
 
   void setStatus(String id, String status) {
     rig.containers.update(UpdateContainerRequest.newBuilder()
-        .setContainer(Container.newBuilder().setId(id).putLabels(RestartLabels.STATUS, status))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + RestartLabels.STATUS)).build());
+        .setContainer(Container.newBuilder().setId(id).putLabels(ContainerLabels.RESTART_STATUS, status))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)).build());
   }
 
   @Test
   void onFailureRestartsAFailingContainerAtMostNTimes() throws Exception {
-    rig.container("failing", labels("on-failure:2", RestartLabels.RUNNING), false, "exit 3");
-    rig.container("tty", labels("on-failure:1", RestartLabels.RUNNING), true, "exit 4");
-    rig.container("fine", labels("on-failure", RestartLabels.RUNNING), false, "exit 0");
+    rig.container("failing", labels("on-failure:2", ContainerLabels.RUNNING), false, "exit 3");
+    rig.container("tty", labels("on-failure:1", ContainerLabels.RUNNING), true, "exit 4");
+    rig.container("fine", labels("on-failure", ContainerLabels.RUNNING), false, "exit 0");
     rig.startTask("failing", false);
     rig.startTask("tty", true);
     rig.startTask("fine", false);
     rig.monitor(rig.channel);
 
     RestartRig.await("two restarts of failing", WAIT,
-        () -> "2".equals(rig.labels("failing").get(RestartLabels.COUNT)) && stopped("failing") && stopped("tty"));
+        () -> "2".equals(rig.labels("failing").get(ContainerLabels.RESTART_COUNT)) && stopped("failing")
+            && stopped("tty"));
     Thread.sleep(1500);
     assertEquals(3, rig.runs("failing"));
     assertEquals(3, rig.task("failing").orElseThrow().getExitStatus());
-    assertEquals("2", rig.labels("failing").get(RestartLabels.COUNT));
+    assertEquals("2", rig.labels("failing").get(ContainerLabels.RESTART_COUNT));
     assertEquals(2, rig.runs("tty"), "a terminal container restarts with a terminal");
-    assertEquals("1", rig.labels("tty").get(RestartLabels.COUNT));
+    assertEquals("1", rig.labels("tty").get(ContainerLabels.RESTART_COUNT));
     assertEquals(1, rig.runs("fine"));
-    assertEquals(null, rig.labels("fine").get(RestartLabels.COUNT));
+    assertEquals(null, rig.labels("fine").get(ContainerLabels.RESTART_COUNT));
   }
 
   @Test
   void aRestartThatFailsIsTriedAgainAndCounts() throws Exception {
-    rig.container("flaky", labels("on-failure:3", RestartLabels.RUNNING), false, "exit 1");
+    rig.container("flaky", labels("on-failure:3", ContainerLabels.RUNNING), false, "exit 1");
     rig.startTask("flaky", false);
     rig.snapshotFailures.set(1);
     rig.monitor(rig.channel);
 
     RestartRig.await("three restart attempts", WAIT,
-        () -> "3".equals(rig.labels("flaky").get(RestartLabels.COUNT)) && stopped("flaky"));
+        () -> "3".equals(rig.labels("flaky").get(ContainerLabels.RESTART_COUNT)) && stopped("flaky"));
     Thread.sleep(1000);
     assertEquals(0, rig.snapshotFailures.get());
     assertEquals(3, rig.runs("flaky"), "the first restart failed, the second and third ran");
-    assertEquals("3", rig.labels("flaky").get(RestartLabels.COUNT));
+    assertEquals("3", rig.labels("flaky").get(ContainerLabels.RESTART_COUNT));
   }
 
   @Test
   void alwaysRestartsUntilTheUserStopsIt() throws Exception {
-    rig.container("looper", labels("always", RestartLabels.RUNNING), false, "exit 0");
+    rig.container("looper", labels("always", ContainerLabels.RUNNING), false, "exit 0");
     rig.startTask("looper", false);
     Instant beforeRestarts = Instant.now();
     rig.monitor(rig.channel);
     RestartRig.await("three runs", WAIT, () -> rig.runs("looper") >= 3);
-    Instant startedAt = Instant.parse(rig.labels("looper").get(RestartLabels.STARTED_AT));
+    Instant startedAt = Instant.parse(rig.labels("looper").get(ContainerLabels.STARTED_AT));
     assertTrue(startedAt.isAfter(beforeRestarts), "the start time is the latest restart's: " + startedAt);
     RestartRig.await("another restart", WAIT,
-        () -> Instant.parse(rig.labels("looper").get(RestartLabels.STARTED_AT)).isAfter(startedAt));
+        () -> Instant.parse(rig.labels("looper").get(ContainerLabels.STARTED_AT)).isAfter(startedAt));
 
-    setStatus("looper", RestartLabels.STOPPED);
+    setStatus("looper", ContainerLabels.STOPPED);
     Thread.sleep(1500);
     int runs = rig.runs("looper");
     Thread.sleep(1500);
     assertEquals(runs, rig.runs("looper"), "no restart after the stop");
     assertTrue(stopped("looper"));
-    assertEquals(Integer.toString(runs - 1), rig.labels("looper").get(RestartLabels.COUNT));
+    assertEquals(Integer.toString(runs - 1), rig.labels("looper").get(ContainerLabels.RESTART_COUNT));
   }
 
   static Map<String, String> autoRemove(String policy, boolean started) {
-    Map<String, String> labels = new HashMap<>(labels(policy, RestartLabels.RUNNING));
-    labels.put(RestartLabels.AUTO_REMOVE, RestartLabels.TRUE);
+    Map<String, String> labels = new HashMap<>(labels(policy, ContainerLabels.RUNNING));
+    labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     if (started) {
-      labels.put(RestartLabels.STARTED_AT, Instant.now().toString());
+      labels.put(ContainerLabels.STARTED_AT, Instant.now().toString());
     }
     return labels;
   }
@@ -141,7 +143,7 @@ class RestartMonitorKernelTest {
     rig.startTask("retried", false);
     rig.container("server", autoRemove("no", true), false, "sleep 1000");
     rig.startTask("server", false);
-    rig.container("kept", labels("no", RestartLabels.RUNNING), false, "exit 0");
+    rig.container("kept", labels("no", ContainerLabels.RUNNING), false, "exit 0");
     rig.startTask("kept", false);
     // as berthd finds them after a reboot: one ran before, one was never started
     rig.container("rebooted", autoRemove("no", true), false, "true");
@@ -170,28 +172,29 @@ class RestartMonitorKernelTest {
   @Test
   void atDaemonStartContainersComeBackAsDockerBringsThemBack() throws Exception {
     // set up while no monitor runs, as if berthd had been down
-    rig.container("vanished", labels("always", RestartLabels.RUNNING), false, "sleep 1000");
+    rig.container("vanished", labels("always", ContainerLabels.RUNNING), false, "sleep 1000");
     rig.startTask("vanished", false);
     rig.kill("vanished");
     rig.tasks.delete(DeleteTaskRequest.newBuilder().setContainerId("vanished").build());
-    rig.container("user-stopped", labels("always", RestartLabels.STOPPED), false, "sleep 1000");
+    rig.container("user-stopped", labels("always", ContainerLabels.STOPPED), false, "sleep 1000");
     rig.startTask("user-stopped", false);
     rig.kill("user-stopped");
-    rig.container("held", labels("unless-stopped", RestartLabels.STOPPED), false, "sleep 1000");
-    rig.container("crashed", labels("on-failure:1", RestartLabels.RUNNING), false, "exit 1");
+    rig.container("held", labels("unless-stopped", ContainerLabels.STOPPED), false, "sleep 1000");
+    rig.container("crashed", labels("on-failure:1", ContainerLabels.RUNNING), false, "exit 1");
     rig.startTask("crashed", false);
-    rig.container("done", labels("on-failure", RestartLabels.RUNNING), false, "exit 0");
+    rig.container("done", labels("on-failure", ContainerLabels.RUNNING), false, "exit 0");
     rig.startTask("done", false);
     RestartRig.await("crashed and done to end", WAIT, () -> stopped("crashed") && stopped("done"));
 
     rig.monitor(rig.channel);
     RestartRig.await("vanished and user-stopped running again", WAIT,
-        () -> running("vanished") && running("user-stopped") && "1".equals(rig.labels("crashed").get(RestartLabels.COUNT)));
+        () -> running("vanished") && running("user-stopped")
+            && "1".equals(rig.labels("crashed").get(ContainerLabels.RESTART_COUNT)));
     RestartRig.await("crashed to end again", WAIT, () -> stopped("crashed"));
     Thread.sleep(500);
     assertEquals(2, rig.runs("vanished"));
     assertEquals(2, rig.runs("user-stopped"));
-    assertEquals(RestartLabels.RUNNING, rig.labels("user-stopped").get(RestartLabels.STATUS));
+    assertEquals(ContainerLabels.RUNNING, rig.labels("user-stopped").get(ContainerLabels.RESTART_STATUS));
     assertEquals(2, rig.runs("crashed"));
     assertEquals(0, rig.runs("held"));
     assertTrue(rig.task("held").isEmpty());
@@ -231,7 +234,7 @@ class RestartMonitorKernelTest {
 
   @Test
   void aMonitorStartedBeforeTheApisAnswerKeepsTryingWithDaemonStartRules() throws Exception {
-    rig.container("vanished", labels("always", RestartLabels.RUNNING), false, "sleep 1000");
+    rig.container("vanished", labels("always", ContainerLabels.RUNNING), false, "sleep 1000");
     rig.startTask("vanished", false);
     rig.kill("vanished");
     rig.tasks.delete(DeleteTaskRequest.newBuilder().setContainerId("vanished").build());
@@ -244,7 +247,7 @@ class RestartMonitorKernelTest {
     RestartRig.await("vanished running again", Duration.ofSeconds(5), () -> running("vanished"));
     rig.kill("vanished");
     RestartRig.await("a restart on the exit event", Duration.ofSeconds(5),
-        () -> running("vanished") && "2".equals(rig.labels("vanished").get(RestartLabels.COUNT)));
+        () -> running("vanished") && "2".equals(rig.labels("vanished").get(ContainerLabels.RESTART_COUNT)));
     assertEquals(3, rig.runs("vanished"));
   }
 
@@ -269,7 +272,7 @@ class RestartMonitorKernelTest {
   @Test
   void anExitMissedWhileTheEventStreamWasBrokenIsCaughtAfterResubscribing() throws Exception {
     StreamBreaker breaker = new StreamBreaker();
-    rig.container("steady", labels("always", RestartLabels.RUNNING), false, "sleep 1000");
+    rig.container("steady", labels("always", ContainerLabels.RUNNING), false, "sleep 1000");
     rig.startTask("steady", false);
     rig.monitor(ClientInterceptors.intercept(rig.channel, breaker));
     RestartRig.await("the subscription", WAIT, () -> breaker.subscriptions.size() == 1);

@@ -1,7 +1,6 @@
 package dev.berth.snapshots;
 
 import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
 import containerd.events.SnapshotCommit;
 import containerd.events.SnapshotPrepare;
 import containerd.events.SnapshotRemove;
@@ -25,9 +24,6 @@ import containerd.services.snapshots.v1.UsageRequest;
 import containerd.services.snapshots.v1.UsageResponse;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.services.snapshots.v1.ViewSnapshotResponse;
-import dev.berth.common.events.EventPublisher;
-import dev.berth.common.grpc.NamespaceRegistrar;
-import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.mount.Mount;
@@ -36,8 +32,11 @@ import dev.berth.api.snapshots.SnapshotInfo;
 import dev.berth.api.snapshots.SnapshotUsage;
 import dev.berth.api.snapshots.Snapshotter;
 import dev.berth.common.grpc.RequestContext;
+import dev.berth.common.events.EventPublisher;
+import dev.berth.common.grpc.NamespaceRegistrar;
+import dev.berth.common.leases.LeaseRecorder;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -238,13 +237,9 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
           case VIEW -> Kind.VIEW;
           case COMMITTED -> Kind.COMMITTED;
         })
-        .setCreatedAt(timestamp(info.created()))
-        .setUpdatedAt(timestamp(info.updated()))
+        .setCreatedAt(EpochNanos.toTimestamp(info.created()))
+        .setUpdatedAt(EpochNanos.toTimestamp(info.updated()))
         .putAllLabels(info.labels())
         .build();
-  }
-
-  private static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 }

@@ -2,6 +2,7 @@ package dev.berth.tasks;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.runtime.RuntimeErrors;

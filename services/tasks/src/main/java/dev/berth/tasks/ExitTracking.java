@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.logging.Logger;
 import javax.inject.Inject;
+import dev.berth.api.labels.ContainerLabels;
 
 /**
  * Turns conmon's exit and oom files into process state and /tasks/exit and /tasks/oom events.
  * The exit file holds the status; its modification time is when the process ended, which stays
  * true for processes that ended while berthd was down. An OOM kill is also kept as a label on
- * the container's record ({@value #OOM_KILLED_LABEL}), since the event passes and the task's
+ * the container's record ({@link ContainerLabels#OOM_KILLED}), since the event passes and the task's
  * cgroup goes with the task. conmon writes the oom file when the kill happens and the exit file
  * only once the process has ended and its output drained, and both are handled here in the
  * order they appear, so the label is there before anyone learns of the exit.
@@ -20,7 +21,6 @@ import javax.inject.Inject;
 final class ExitTracking {
   private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
   /** {@code true} once the kernel's OOM killer struck in the container's task; removed when a new task is created. */
-  static final String OOM_KILLED_LABEL = "io.berth.oom-killed";
 
   private final ExitWatcher watcher;
   private final TaskEvents events;
@@ -83,7 +83,7 @@ final class ExitTracking {
 
   private void recordOomKill(Task t) {
     try {
-      containers.setLabel(t.namespace, t.id, OOM_KILLED_LABEL, "true");
+      containers.setLabel(t.namespace, t.id, ContainerLabels.OOM_KILLED, ContainerLabels.TRUE);
     } catch (RuntimeException e) {
       // the record may be gone already: nothing is left to show the kill on
       LOG.warning(t.who() + ": cannot record the OOM kill on the container: " + e.getMessage());

@@ -12,7 +12,7 @@ import containerd.events.TaskResumed;
 import containerd.events.TaskStart;
 import containerd.types.Mount;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.tasks.containers.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import java.util.List;
 import javax.inject.Inject;
 

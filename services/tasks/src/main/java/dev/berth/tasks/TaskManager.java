@@ -4,6 +4,9 @@ import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.tasks.containers.ContainerLookup;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.tasks.cgroups.CgroupLayout;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.TaskLogs;
@@ -100,7 +103,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     try {
       TaskCreator.Created created = creator.create(namespace, container, spec);
       tasks.put(key, created.task());
-      if (container.getLabelsMap().containsKey(ExitTracking.OOM_KILLED_LABEL)) {
+      if (container.getLabelsMap().containsKey(ContainerLabels.OOM_KILLED)) {
         forgetOomKill(namespace, id);
       }
       events.created(created.task(), created.rootfs());
@@ -325,7 +328,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   /** A new task starts without the OOM kill of an earlier one on record. */
   private void forgetOomKill(String namespace, String id) {
     try {
-      containers.setLabel(namespace, id, ExitTracking.OOM_KILLED_LABEL, "");
+      containers.setLabel(namespace, id, ContainerLabels.OOM_KILLED, "");
     } catch (RuntimeException e) {
       LOG.warning("cannot clear the OOM kill of container " + id + " in namespace " + namespace + ": " + e.getMessage());
     }

@@ -1,6 +1,9 @@
 package dev.berth.tasks;
 
 import dev.berth.api.grpc.Errors;
+import containerd.v1.types.Process;
+import containerd.v1.types.Status;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.linux.Pipe;

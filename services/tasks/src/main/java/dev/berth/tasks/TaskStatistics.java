@@ -5,6 +5,7 @@ import dev.berth.common.events.TypeUrls;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.cgroups.CgroupV1Metrics;
 import dev.berth.tasks.cgroups.CgroupV2Metrics;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.tasks.runtime.RuntimeErrors;
 import java.io.IOException;
 import java.nio.file.Files;

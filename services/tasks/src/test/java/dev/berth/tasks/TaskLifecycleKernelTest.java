@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.tasks.v1.CloseIORequest;
 import containerd.services.tasks.v1.ResizePtyRequest;
+import dev.berth.api.labels.ContainerLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -126,15 +127,15 @@ class TaskLifecycleKernelTest {
     rig.createContainer("hog", spec);
     WaitResponse exit = run("hog", CreateTaskRequest.newBuilder());
     assertEquals(137, exit.getExitStatus(), "the shell reports its OOM-killed child");
-    assertEquals("true", rig.containers.get("default", "hog").getLabelsMap().get(ExitTracking.OOM_KILLED_LABEL),
+    assertEquals("true", rig.containers.get("default", "hog").getLabelsMap().get(ContainerLabels.OOM_KILLED),
         "the kill is on the container's record once its exit is known");
     assertTrue(rig.events.await("/tasks/oom", java.time.Duration.ofSeconds(10)).isPresent(), "oom event");
 
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("hog").build());
-    assertEquals("true", rig.containers.get("default", "hog").getLabelsMap().get(ExitTracking.OOM_KILLED_LABEL),
+    assertEquals("true", rig.containers.get("default", "hog").getLabelsMap().get(ContainerLabels.OOM_KILLED),
         "the kill outlives the task");
     rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("hog").addRootfs(rig.rootfsMount()).build());
-    assertFalse(rig.containers.get("default", "hog").getLabelsMap().containsKey(ExitTracking.OOM_KILLED_LABEL),
+    assertFalse(rig.containers.get("default", "hog").getLabelsMap().containsKey(ContainerLabels.OOM_KILLED),
         "a new task starts without it");
   }
 

@@ -1,22 +1,21 @@
 package dev.berth.volumes;
 
 import berth.volumes.v1.Volume;
-import com.google.protobuf.Timestamp;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.store.Sql;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class VolumeStore {
     String n = name.isEmpty() ? generatedName() : Identifiers.validate("volume name", name);
     Labels.validate(labels);
     namespaces.ensure(namespace);
-    long now = epochNanos(Instant.now());
+    long now = EpochNanos.now();
     synchronized (this) {
       if (store.read(c -> find(c, namespace, n)).isPresent()) {
         throw Errors.alreadyExists("volume %s already exists in namespace %s", n, namespace);
@@ -83,16 +82,8 @@ public final class VolumeStore {
         throw Errors.internal(e, "cannot create the directory of volume %s: %s", n, e.getMessage());
       }
       try {
-        store.write(c -> {
-          try (PreparedStatement s = c.prepareStatement(
-              "INSERT INTO volumes (namespace, name, labels, created_at) VALUES (?, ?, ?, ?)")) {
-            s.setString(1, namespace);
-            s.setString(2, n);
-            s.setString(3, Labels.toJson(labels));
-            s.setLong(4, now);
-            return s.executeUpdate();
-          }
-        });
+        store.write(c -> Sql.update(c, "INSERT INTO volumes (namespace, name, labels, created_at) VALUES (?, ?, ?, ?)",
+            namespace, n, Labels.toJson(labels), now));
       } catch (RuntimeException e) {
         removeData(namespace, n);
         throw e;
@@ -159,13 +150,7 @@ public final class VolumeStore {
   }
 
   private void deleteRecord(String namespace, String name) {
-    store.write(c -> {
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM volumes WHERE namespace = ? AND name = ?")) {
-        s.setString(1, namespace);
-        s.setString(2, name);
-        return s.executeUpdate();
-      }
-    });
+    store.write(c -> Sql.update(c, "DELETE FROM volumes WHERE namespace = ? AND name = ?", namespace, name));
   }
 
   /** The record is gone already, so a failure here only leaves files for the next start's sweep. */
@@ -179,30 +164,13 @@ public final class VolumeStore {
   }
 
   private List<Row> rows(String namespace) {
-    return store.read(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT name, labels, created_at FROM volumes WHERE namespace = ? ORDER BY name")) {
-        s.setString(1, namespace);
-        List<Row> rows = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            rows.add(row(r));
-          }
-        }
-        return rows;
-      }
-    });
+    return store.read(c -> Sql.query(c,
+        "SELECT name, labels, created_at FROM volumes WHERE namespace = ? ORDER BY name", VolumeStore::row, namespace));
   }
 
   private static Optional<Row> find(Connection c, String namespace, String name) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT name, labels, created_at FROM volumes WHERE namespace = ? AND name = ?")) {
-      s.setString(1, namespace);
-      s.setString(2, name);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(row(r)) : Optional.empty();
-      }
-    }
+    return Sql.queryOne(c, "SELECT name, labels, created_at FROM volumes WHERE namespace = ? AND name = ?",
+        VolumeStore::row, namespace, name);
   }
 
   private static Row row(ResultSet r) throws SQLException {
@@ -215,9 +183,7 @@ public final class VolumeStore {
         .setDriver(DRIVER)
         .setMountpoint(directories.mountpoint(namespace, row.name()).toString())
         .putAllLabels(row.labels())
-        .setCreatedAt(Timestamp.newBuilder()
-            .setSeconds(Math.floorDiv(row.createdAt(), 1_000_000_000L))
-            .setNanos((int) Math.floorMod(row.createdAt(), 1_000_000_000L)))
+        .setCreatedAt(EpochNanos.toTimestamp(row.createdAt()))
         .addAllUsedBy(usedBy)
         .build();
   }
@@ -236,10 +202,6 @@ public final class VolumeStore {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  private static long epochNanos(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
   private static RuntimeException notFound(String namespace, String name) {

@@ -5,6 +5,8 @@ import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.ListContainersRequest;
 import dev.berth.api.grpc.Channels;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.LabelLists;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -15,10 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Which containers use which volumes, read from the container records through the Containers
- * API: a record names its volumes in the label {@value #LABEL}, comma-separated.
+ * API: a record names its volumes in the label {@link ContainerLabels#VOLUMES}.
  */
 final class VolumeUsers {
-  static final String LABEL = "io.berth.volumes";
   private static final long DEADLINE_SECONDS = 30;
 
   private final Channel api;
@@ -33,17 +34,16 @@ final class VolumeUsers {
     try {
       containers = ContainersGrpc.newBlockingStub(Channels.inNamespace(api, namespace))
           .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + LABEL + "\"").build())
+          .list(ListContainersRequest.newBuilder().addFilters("labels.\"" + ContainerLabels.VOLUMES + "\"").build())
           .getContainersList();
     } catch (StatusRuntimeException e) {
       throw Errors.unavailable("cannot tell which containers use volumes in namespace %s: %s", namespace, e.getStatus());
     }
     Map<String, List<String>> users = new TreeMap<>();
     for (Container c : containers) {
-      String names = c.getLabelsMap().getOrDefault(LABEL, "");
-      for (String name : names.split(",")) {
-        if (!name.isBlank()) {
-          List<String> ids = users.computeIfAbsent(name.strip(), n -> new ArrayList<>());
+      for (String name : LabelLists.split(c.getLabelsMap().get(ContainerLabels.VOLUMES))) {
+        if (!name.isEmpty()) {
+          List<String> ids = users.computeIfAbsent(name, n -> new ArrayList<>());
           if (!ids.contains(c.getId())) {
             ids.add(c.getId());
           }

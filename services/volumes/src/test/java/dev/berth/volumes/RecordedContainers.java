@@ -4,6 +4,7 @@ import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.ListContainersResponse;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ final class RecordedContainers extends ContainersGrpc.ContainersImplBase {
 
   void put(String namespace, String id, String volumesLabel) {
     byNamespace.computeIfAbsent(namespace, n -> new ArrayList<>())
-        .add(Container.newBuilder().setId(id).putLabels(VolumeUsers.LABEL, volumesLabel).build());
+        .add(Container.newBuilder().setId(id).putLabels(ContainerLabels.VOLUMES, volumesLabel).build());
   }
 
   void clear() {

@@ -7,8 +7,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -35,38 +33,51 @@ public final class UnixSocketServer implements AutoCloseable {
   private final Path socket;
   private final Server server;
   private final HealthStatusManager health;
-  private final EventLoopGroup bossGroup;
-  private final EventLoopGroup workerGroup;
+  /** The event loops this server closes when it terminates; null when they are shared. */
+  private final SocketEventLoops ownLoops;
 
-  private UnixSocketServer(Path socket, Server server, HealthStatusManager health,
-      EventLoopGroup boss, EventLoopGroup worker) {
+  private UnixSocketServer(Path socket, Server server, HealthStatusManager health, SocketEventLoops ownLoops) {
     this.socket = socket;
     this.health = health;
     this.server = server;
-    this.bossGroup = boss;
-    this.workerGroup = worker;
+    this.ownLoops = ownLoops;
+  }
+
+  /** As {@link #start(Path, List, String, ExecutorService, SocketEventLoops)}, with event loops of its own. */
+  public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
+      String group, ExecutorService executor) throws IOException {
+    SocketEventLoops loops = new SocketEventLoops();
+    try {
+      return start(socket, services, group, executor, loops, loops);
+    } catch (IOException | RuntimeException e) {
+      loops.close();
+      throw e;
+    }
   }
 
   /**
    * Binds {@code services} on {@code socket}, replacing a stale socket file left by a killed
    * process. The caller must make sure no live server owns the path (berthd holds a lock on its
-   * state directory for that).
+   * state directory for that), and close {@code loops} after the server terminated.
    */
   public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
-      String group, ExecutorService executor) throws IOException {
+      String group, ExecutorService executor, SocketEventLoops loops) throws IOException {
+    return start(socket, services, group, executor, loops, null);
+  }
+
+  private static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
+      String group, ExecutorService executor, SocketEventLoops loops, SocketEventLoops ownLoops) throws IOException {
     if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
       throw new IOException("socket path " + socket + " is longer than " + MAX_SOCKET_PATH_BYTES
           + " bytes, the limit of a Unix socket address; choose a shorter state directory");
     }
     Files.createDirectories(socket.getParent());
     Files.deleteIfExists(socket);
-    EventLoopGroup boss = new EpollEventLoopGroup(1);
-    EventLoopGroup worker = new EpollEventLoopGroup(2);
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
         .channelType(EpollServerDomainSocketChannel.class)
-        .bossEventLoopGroup(boss)
-        .workerEventLoopGroup(worker)
+        .bossEventLoopGroup(loops.boss)
+        .workerEventLoopGroup(loops.worker)
         .executor(executor)
         .maxInboundMessageSize(MessageLimits.MAX_MESSAGE_BYTES)
         .flowControlWindow(MessageLimits.FLOW_CONTROL_WINDOW_BYTES)
@@ -79,8 +90,6 @@ public final class UnixSocketServer implements AutoCloseable {
     try {
       server.start();
     } catch (IOException e) {
-      boss.shutdownGracefully();
-      worker.shutdownGracefully();
       throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
     }
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -89,7 +98,7 @@ public final class UnixSocketServer implements AutoCloseable {
           .lookupPrincipalByGroupName(group);
       Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
     }
-    UnixSocketServer s = new UnixSocketServer(socket, server, health, boss, worker);
+    UnixSocketServer s = new UnixSocketServer(socket, server, health, ownLoops);
     for (ServerServiceDefinition d : services) {
       s.health.setStatus(d.getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
@@ -114,8 +123,9 @@ public final class UnixSocketServer implements AutoCloseable {
       server.shutdownNow();
       server.awaitTermination(2, TimeUnit.SECONDS);
     }
-    bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    if (ownLoops != null) {
+      ownLoops.close();
+    }
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {

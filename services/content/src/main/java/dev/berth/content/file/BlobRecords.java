@@ -4,12 +4,12 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.api.content.ContentInfo;
+import dev.berth.common.store.Sql;
+import dev.berth.common.time.EpochNanos;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,34 +42,14 @@ final class BlobRecords {
   }
 
   List<ContentInfo> list(String namespace) {
-    return db.read(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM content_blobs WHERE namespace = ? ORDER BY digest")) {
-        p.setString(1, namespace);
-        List<ContentInfo> infos = new ArrayList<>();
-        try (ResultSet r = p.executeQuery()) {
-          while (r.next()) {
-            infos.add(info(r));
-          }
-        }
-        return infos;
-      }
-    });
+    return db.read(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM content_blobs WHERE namespace = ? ORDER BY digest",
+        BlobRecords::info, namespace));
   }
 
   void insert(String namespace, ContentInfo info) {
-    db.write(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO content_blobs (namespace, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
-        p.setString(1, namespace);
-        p.setString(2, info.digest());
-        p.setLong(3, info.size());
-        p.setLong(4, nanos(info.createdAt()));
-        p.setLong(5, nanos(info.updatedAt()));
-        p.setString(6, Labels.toJson(info.labels()));
-        return p.executeUpdate();
-      }
-    });
+    db.write(c -> Sql.update(c, "INSERT INTO content_blobs (namespace, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+        namespace, info.digest(), info.size(), EpochNanos.fromInstant(info.createdAt()),
+        EpochNanos.fromInstant(info.updatedAt()), Labels.toJson(info.labels())));
   }
 
   /** Replaces the labels with {@code change} of the current ones, in one transaction. */
@@ -79,63 +59,31 @@ final class BlobRecords {
           .orElseThrow(() -> Errors.notFound("content %s not found in namespace %s", digest, namespace));
       ContentInfo updated = new ContentInfo(digest, current.size(), current.createdAt(), Instant.now(),
           change.apply(current.labels()));
-      try (PreparedStatement p = c.prepareStatement(
-          "UPDATE content_blobs SET labels = ?, updated_at = ? WHERE namespace = ? AND digest = ?")) {
-        p.setString(1, Labels.toJson(updated.labels()));
-        p.setLong(2, nanos(updated.updatedAt()));
-        p.setString(3, namespace);
-        p.setString(4, digest);
-        p.executeUpdate();
-      }
+      Sql.update(c, "UPDATE content_blobs SET labels = ?, updated_at = ? WHERE namespace = ? AND digest = ?",
+          Labels.toJson(updated.labels()), EpochNanos.fromInstant(updated.updatedAt()), namespace, digest);
       return updated;
     });
   }
 
   /** Removes the namespace's record; false if it had none. */
   boolean delete(String namespace, String digest) {
-    return db.write(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?")) {
-        p.setString(1, namespace);
-        p.setString(2, digest);
-        return p.executeUpdate() > 0;
-      }
-    });
+    return db.write(c -> Sql.update(c, "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?",
+        namespace, digest) > 0);
   }
 
   /** Whether any namespace still holds the blob. */
   boolean referenced(String digest) {
-    return db.read(c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM content_blobs WHERE digest = ? LIMIT 1")) {
-        p.setString(1, digest);
-        try (ResultSet r = p.executeQuery()) {
-          return r.next();
-        }
-      }
-    });
+    return db.read(c -> Sql.queryOne(c, "SELECT 1 FROM content_blobs WHERE digest = ? LIMIT 1", r -> true, digest)
+        .isPresent());
   }
 
   private static Optional<ContentInfo> find(Connection c, String namespace, String digest) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT " + COLUMNS + " FROM content_blobs WHERE namespace = ? AND digest = ?")) {
-      p.setString(1, namespace);
-      p.setString(2, digest);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? Optional.of(info(r)) : Optional.empty();
-      }
-    }
+    return Sql.queryOne(c, "SELECT " + COLUMNS + " FROM content_blobs WHERE namespace = ? AND digest = ?",
+        BlobRecords::info, namespace, digest);
   }
 
   private static ContentInfo info(ResultSet r) throws SQLException {
-    return new ContentInfo(r.getString(1), r.getLong(2), instant(r.getLong(3)), instant(r.getLong(4)),
-        Labels.fromJson(r.getString(5)));
-  }
-
-  private static long nanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(0, nanos);
+    return new ContentInfo(r.getString(1), r.getLong(2), EpochNanos.toInstant(r.getLong(3)),
+        EpochNanos.toInstant(r.getLong(4)), Labels.fromJson(r.getString(5)));
   }
 }

@@ -4,10 +4,15 @@ import containerd.events.ContentCreate;
 import containerd.events.ContentDelete;
 import dev.berth.api.Digests;
 import dev.berth.api.Identifiers;
-import dev.berth.common.events.EventPublisher;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.events.EventPublisher;
+import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.grpc.NamespaceRegistration;
+import dev.berth.common.leases.GrpcLeaseRecorder;
+import dev.berth.common.leases.LeaseRecorder;
+import dev.berth.common.store.LabelMask;
+import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.api.content.ContentInfo;
 import dev.berth.api.content.ContentStore;
@@ -96,7 +101,9 @@ public final class FileContentStore implements ContentStore {
   @Override
   public ContentInfo update(String namespace, String digest, Map<String, String> labels, List<String> fieldPaths) {
     Digests.validate(digest);
-    return records.updateLabels(namespace, digest, LabelUpdate.of(digest, labels, fieldPaths));
+    Labels.validate(labels);
+    LabelMask.requireOnlyLabels("content", digest, fieldPaths);
+    return records.updateLabels(namespace, digest, current -> LabelMask.apply(current, labels, fieldPaths));
   }
 
   @Override

@@ -4,7 +4,7 @@ import com.google.protobuf.Message;
 import containerd.services.events.v1.Envelope;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.events.TypeUrls;
-import dev.berth.metadata.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 
 /** Publishes straight into the bus, for services in the same JVM as the Events service. */
 public final class BusEventPublisher implements EventPublisher {

@@ -10,7 +10,7 @@ import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
-import dev.berth.metadata.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 

@@ -6,10 +6,11 @@ import dev.berth.api.Digests;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.store.LabelMask;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
-import dev.berth.metadata.EpochNanos;
-import dev.berth.metadata.Sql;
+import dev.berth.common.store.Sql;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.metadata.namespaces.NamespaceStore;
 import dev.berth.metadata.namespaces.NamespaceUsage;
 import java.sql.Connection;
@@ -188,27 +189,23 @@ public final class ImageStore implements NamespaceUsage {
         return current.toBuilder().clearLabels().putAllLabels(requested.getLabelsMap())
             .setTarget(requested.getTarget()).build();
       }
-      Map<String, String> labels = new TreeMap<>(current.getLabelsMap());
+      Map<String, String> labels = LabelMask.apply(current.getLabelsMap(), requested.getLabelsMap(), maskPaths);
       Descriptor.Builder target = current.getTarget().toBuilder();
       Map<String, String> annotations = new TreeMap<>(target.getAnnotationsMap());
       for (String path : maskPaths) {
-        if (path.startsWith("labels.") && path.length() > "labels.".length()) {
-          set(labels, path.substring("labels.".length()), requested.getLabelsMap());
-        } else if (path.startsWith("annotations.") && path.length() > "annotations.".length()) {
+        if (LabelMask.covers(path)) {
+          continue;
+        }
+        if (path.startsWith("annotations.") && path.length() > "annotations.".length()) {
           set(annotations, path.substring("annotations.".length()), requested.getTarget().getAnnotationsMap());
         } else {
           switch (path) {
-            case "labels" -> {
-              labels.clear();
-              labels.putAll(requested.getLabelsMap());
-            }
             case "target" -> {
               target = requested.getTarget().toBuilder();
               annotations = new TreeMap<>(target.getAnnotationsMap());
             }
             case "annotations" -> annotations = new TreeMap<>(requested.getTarget().getAnnotationsMap());
-            default -> throw Errors.invalidArgument("cannot update field %s of image %s",
-                Identifiers.printable(path), Identifiers.printable(current.getName()));
+            default -> throw LabelMask.unknownPath("image", current.getName(), path);
           }
         }
       }

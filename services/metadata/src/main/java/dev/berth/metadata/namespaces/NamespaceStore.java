@@ -4,9 +4,10 @@ import containerd.services.namespaces.v1.Namespace;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
+import dev.berth.common.store.LabelMask;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
-import dev.berth.metadata.Sql;
+import dev.berth.common.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -25,8 +25,6 @@ import org.sqlite.SQLiteException;
  */
 public final class NamespaceStore {
   private static final Logger LOG = Logger.getLogger(NamespaceStore.class.getName());
-  private static final String LABELS = "labels";
-  private static final String LABEL_PREFIX = "labels.";
 
   private final MetadataStore store;
 
@@ -80,31 +78,11 @@ public final class NamespaceStore {
    */
   public Namespace update(Namespace namespace, List<String> maskPaths) {
     String name = Identifiers.validate("namespace", namespace.getName());
-    for (String path : maskPaths) {
-      if (!path.equals(LABELS) && !(path.startsWith(LABEL_PREFIX) && path.length() > LABEL_PREFIX.length())) {
-        throw Errors.invalidArgument("cannot update field %s of namespace %s: only labels can be updated",
-            Identifiers.printable(path), name);
-      }
-    }
+    LabelMask.requireOnlyLabels("namespace", name, maskPaths);
     return store.write(c -> {
-      Map<String, String> labels = new TreeMap<>(
+      Map<String, String> labels = LabelMask.apply(
           Sql.queryOne(c, "SELECT labels FROM namespaces WHERE name = ?", r -> Labels.fromJson(r.getString(1)), name)
-              .orElse(Map.of()));
-      if (maskPaths.isEmpty() || maskPaths.contains(LABELS)) {
-        labels.clear();
-        labels.putAll(namespace.getLabelsMap());
-      }
-      for (String path : maskPaths) {
-        if (path.startsWith(LABEL_PREFIX)) {
-          String key = path.substring(LABEL_PREFIX.length());
-          String value = namespace.getLabelsOrDefault(key, "");
-          if (value.isEmpty()) {
-            labels.remove(key);
-          } else {
-            labels.put(key, value);
-          }
-        }
-      }
+              .orElse(Map.of()), namespace.getLabelsMap(), maskPaths);
       // As containerd's SetLabel: an empty value means "no such label".
       labels.values().removeIf(String::isEmpty);
       Labels.validate(labels);
@@ -162,7 +140,7 @@ public final class NamespaceStore {
   private static Optional<String> field(Namespace ns, List<String> path) {
     return switch (path.get(0)) {
       case "name" -> Optional.of(ns.getName());
-      case LABELS -> path.size() < 2 ? Optional.empty()
+      case "labels" -> path.size() < 2 ? Optional.empty()
           : Optional.ofNullable(ns.getLabelsMap().get(String.join(".", path.subList(1, path.size()))));
       default -> Optional.empty();
     };

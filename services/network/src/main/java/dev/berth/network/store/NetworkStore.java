@@ -14,11 +14,12 @@ import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.store.Sql;
+import dev.berth.common.time.EpochNanos;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,177 +66,75 @@ public final class NetworkStore {
   }
 
   public List<NetworkInfo> networks() {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT * FROM network_networks ORDER BY created_at, name")) {
-        return networks(s);
-      }
-    });
+    return db.read(c -> Sql.query(c, "SELECT * FROM network_networks ORDER BY created_at, name",
+        NetworkStore::network));
   }
 
   public Optional<NetworkInfo> network(String name) {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT * FROM network_networks WHERE name = ?")) {
-        s.setString(1, name);
-        return networks(s).stream().findFirst();
-      }
-    });
+    return db.read(c -> Sql.queryOne(c, "SELECT * FROM network_networks WHERE name = ?", NetworkStore::network, name));
   }
 
   public void insertNetwork(NetworkInfo n) {
-    db.write(c -> {
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO network_networks (name, driver, subnet, gateway, "
-          + "bridge, mtu, masquerade, internal, labels, created_at, is_default) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-        s.setString(1, n.name());
-        s.setString(2, n.driver());
-        s.setString(3, n.subnet().toString());
-        s.setString(4, n.gateway().toString());
-        s.setString(5, n.bridge());
-        s.setInt(6, n.mtu());
-        s.setInt(7, n.masquerade() ? 1 : 0);
-        s.setInt(8, n.internal() ? 1 : 0);
-        s.setString(9, Labels.toJson(n.labels()));
-        s.setLong(10, nanos(n.createdAt()));
-        s.setInt(11, n.isDefault() ? 1 : 0);
-        s.executeUpdate();
-      }
-      return null;
-    });
+    db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
+        + "bridge, mtu, masquerade, internal, labels, created_at, is_default) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
+        n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
+        n.isDefault() ? 1 : 0));
   }
 
   public void deleteNetwork(String name) {
-    db.write(c -> {
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM network_networks WHERE name = ?")) {
-        s.setString(1, name);
-        s.executeUpdate();
-      }
-      return null;
-    });
+    db.write(c -> Sql.update(c, "DELETE FROM network_networks WHERE name = ?", name));
   }
 
   /** The address handed out last on {@code network}, where the next search starts. */
   public Optional<Ipv4> lastAllocated(String network) {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT last_ip FROM network_networks WHERE name = ?")) {
-        s.setString(1, network);
-        try (ResultSet r = s.executeQuery()) {
-          return r.next() && r.getString(1) != null ? Optional.of(Ipv4.parse("stored address", r.getString(1)))
-              : Optional.empty();
-        }
-      }
-    });
+    return db.read(c -> Sql.queryOne(c, "SELECT last_ip FROM network_networks WHERE name = ?",
+        r -> Optional.ofNullable(r.getString(1)), network))
+        .flatMap(ip -> ip).map(ip -> Ipv4.parse("stored address", ip));
   }
 
   public Set<Ipv4> leases(String network) {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT ip FROM network_leases WHERE network = ?")) {
-        s.setString(1, network);
-        Set<Ipv4> leased = new HashSet<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            leased.add(Ipv4.parse("stored address", r.getString(1)));
-          }
-        }
-        return leased;
-      }
-    });
+    return new HashSet<>(db.read(c -> Sql.query(c, "SELECT ip FROM network_leases WHERE network = ?",
+        r -> Ipv4.parse("stored address", r.getString(1)), network)));
   }
 
   /** Every lease, as "network ip" strings: for checks that nothing was left behind. */
   public List<String> allLeases() {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT network, ip FROM network_leases ORDER BY network, ip");
-           ResultSet r = s.executeQuery()) {
-        List<String> leases = new ArrayList<>();
-        while (r.next()) {
-          leases.add(r.getString(1) + " " + r.getString(2));
-        }
-        return leases;
-      }
-    });
+    return db.read(c -> Sql.query(c, "SELECT network, ip FROM network_leases ORDER BY network, ip",
+        r -> r.getString(1) + " " + r.getString(2)));
   }
 
   /** Every attachment in every namespace, oldest first. */
   public List<AttachmentInfo> attachments() {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT " + ATTACHMENT_COLUMNS
-          + " FROM network_attachments ORDER BY created_at, rowid");
-           PreparedStatement ports = c.prepareStatement(PORT_COLUMNS + " ORDER BY rowid")) {
-        return attachments(s, ports);
-      }
-    });
+    return db.read(c -> attachments(c, "ORDER BY created_at, rowid", "ORDER BY rowid"));
   }
 
   /** A container's attachments, oldest (the one that set up its namespace) first. */
   public List<AttachmentInfo> attachments(String namespace, String containerId) {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT " + ATTACHMENT_COLUMNS
-          + " FROM network_attachments WHERE namespace = ? AND container_id = ? ORDER BY created_at, rowid");
-           PreparedStatement ports = c.prepareStatement(PORT_COLUMNS
-               + " WHERE namespace = ? AND container_id = ? ORDER BY rowid")) {
-        for (PreparedStatement p : List.of(s, ports)) {
-          p.setString(1, namespace);
-          p.setString(2, containerId);
-        }
-        return attachments(s, ports);
-      }
-    });
+    return db.read(c -> attachments(c, "WHERE namespace = ? AND container_id = ? ORDER BY created_at, rowid",
+        "WHERE namespace = ? AND container_id = ? ORDER BY rowid", namespace, containerId));
   }
 
   /** The attachment, its lease and its ports, in one transaction. */
   public void insertAttachment(AttachmentInfo a) {
     db.write(c -> {
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO network_attachments (" + ATTACHMENT_COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        s.setString(1, a.namespace());
-        s.setString(2, a.containerId());
-        s.setString(3, a.network());
-        s.setString(4, a.mode().name());
-        s.setString(5, a.netns());
-        s.setInt(6, a.netnsPinned() ? 1 : 0);
-        s.setString(7, a.interfaceName());
-        s.setString(8, a.hostInterface());
-        s.setString(9, a.hostMac());
-        s.setString(10, a.ip() == null ? null : a.ip().toString());
-        s.setString(11, a.subnet() == null ? null : a.subnet().toString());
-        s.setString(12, a.gateway() == null ? null : a.gateway().toString());
-        s.setInt(13, a.defaultRoute() ? 1 : 0);
-        s.setString(14, a.mac());
-        s.setString(15, a.hostname());
-        s.setString(16, json(a.aliases()));
-        s.setString(17, json(a.dns()));
-        s.setString(18, json(a.extraHosts()));
-        s.setString(19, a.filesDirectory().toString());
-        s.setString(20, Labels.toJson(a.labels()));
-        s.setLong(21, nanos(a.createdAt()));
-        s.executeUpdate();
-      }
+      Sql.update(c, "INSERT INTO network_attachments (" + ATTACHMENT_COLUMNS
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          a.namespace(), a.containerId(), a.network(), a.mode().name(), a.netns(), a.netnsPinned() ? 1 : 0,
+          a.interfaceName(), a.hostInterface(), a.hostMac(), a.ip() == null ? null : a.ip().toString(),
+          a.subnet() == null ? null : a.subnet().toString(), a.gateway() == null ? null : a.gateway().toString(),
+          a.defaultRoute() ? 1 : 0, a.mac(), a.hostname(), json(a.aliases()), json(a.dns()), json(a.extraHosts()),
+          a.filesDirectory().toString(), Labels.toJson(a.labels()), EpochNanos.fromInstant(a.createdAt()));
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
-        try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)")) {
-          s.setString(1, a.network());
-          s.setString(2, a.ip().toString());
-          s.setString(3, a.namespace());
-          s.setString(4, a.containerId());
-          s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement("UPDATE network_networks SET last_ip = ? WHERE name = ?")) {
-          s.setString(1, a.ip().toString());
-          s.setString(2, a.network());
-          s.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)",
+            a.network(), a.ip().toString(), a.namespace(), a.containerId());
+        Sql.update(c, "UPDATE network_networks SET last_ip = ? WHERE name = ?", a.ip().toString(), a.network());
       }
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO network_ports (protocol, host_ip, host_port, "
-          + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)")) {
-        for (PortMapping p : a.ports()) {
-          s.setString(1, p.protocol().lowerCase());
-          s.setString(2, p.hostIp().toString());
-          s.setInt(3, p.hostPort());
-          s.setInt(4, p.containerPort());
-          s.setString(5, a.namespace());
-          s.setString(6, a.containerId());
-          s.setString(7, a.network());
-          s.executeUpdate();
-        }
+      for (PortMapping p : a.ports()) {
+        Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
+            + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
+            p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), a.namespace(),
+            a.containerId(), a.network());
       }
       return null;
     });
@@ -245,84 +144,61 @@ public final class NetworkStore {
   public void deleteAttachment(AttachmentInfo a) {
     db.write(c -> {
       for (String table : List.of("network_attachments", "network_ports")) {
-        try (PreparedStatement s = c.prepareStatement(
-            "DELETE FROM " + table + " WHERE namespace = ? AND container_id = ? AND network = ?")) {
-          s.setString(1, a.namespace());
-          s.setString(2, a.containerId());
-          s.setString(3, a.network());
-          s.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM " + table + " WHERE namespace = ? AND container_id = ? AND network = ?",
+            a.namespace(), a.containerId(), a.network());
       }
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM network_leases WHERE network = ? AND ip = ?")) {
-          s.setString(1, a.network());
-          s.setString(2, a.ip().toString());
-          s.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM network_leases WHERE network = ? AND ip = ?", a.network(), a.ip().toString());
       }
       return null;
     });
   }
 
-  private static List<NetworkInfo> networks(PreparedStatement s) throws SQLException {
-    List<NetworkInfo> networks = new ArrayList<>();
-    try (ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        networks.add(new NetworkInfo(r.getString("name"), r.getString("driver"),
-            Subnet.parse(r.getString("subnet")), Ipv4.parse("stored gateway", r.getString("gateway")),
-            r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
-            Labels.fromJson(r.getString("labels")), instant(r.getLong("created_at")), r.getInt("is_default") != 0));
-      }
-    }
-    return networks;
+  private static NetworkInfo network(ResultSet r) throws SQLException {
+    return new NetworkInfo(r.getString("name"), r.getString("driver"),
+        Subnet.parse(r.getString("subnet")), Ipv4.parse("stored gateway", r.getString("gateway")),
+        r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
+        Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
+        r.getInt("is_default") != 0);
   }
 
-  /** The attachments {@code s} selects, with the ports {@code ports} selects (same filter). */
-  private static List<AttachmentInfo> attachments(PreparedStatement s, PreparedStatement ports) throws SQLException {
+  /**
+   * The attachments the clause {@code attachments} selects, with their ports, which {@code ports}
+   * (the same filter on the ports table) selects; both take {@code args}.
+   */
+  private static List<AttachmentInfo> attachments(Connection c, String attachments, String ports, Object... args)
+      throws SQLException {
     Map<String, List<PortMapping>> portsByOwner = new HashMap<>();
-    try (ResultSet r = ports.executeQuery()) {
-      while (r.next()) {
-        portsByOwner.computeIfAbsent(owner(r.getString(5), r.getString(6), r.getString(7)), k -> new ArrayList<>())
-            .add(new PortMapping(Ipv4.parse("stored host IP", r.getString(2)), r.getInt(3), r.getInt(4),
-                PortMapping.Protocol.valueOf(r.getString(1).toUpperCase(Locale.ROOT))));
-      }
+    for (Map.Entry<String, PortMapping> e : Sql.query(c, PORT_COLUMNS + " " + ports,
+        r -> Map.entry(owner(r.getString(5), r.getString(6), r.getString(7)),
+            new PortMapping(Ipv4.parse("stored host IP", r.getString(2)), r.getInt(3), r.getInt(4),
+                PortMapping.Protocol.valueOf(r.getString(1).toUpperCase(Locale.ROOT)))), args)) {
+      portsByOwner.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
     }
-    List<AttachmentInfo> attachments = new ArrayList<>();
-    try (ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        String ip = r.getString("ip");
-        String subnet = r.getString("subnet");
-        String gateway = r.getString("gateway");
-        String owner = owner(r.getString("namespace"), r.getString("container_id"), r.getString("network"));
-        attachments.add(new AttachmentInfo(r.getString("namespace"), r.getString("container_id"),
-            r.getString("network"), Mode.valueOf(r.getString("mode")), r.getString("netns"),
-            r.getInt("netns_pinned") != 0, r.getString("interface"), r.getString("host_interface"),
-            r.getString("host_mac"),
-            ip == null ? null : Ipv4.parse("stored address", ip),
-            subnet == null ? null : Subnet.parse(subnet),
-            gateway == null ? null : Ipv4.parse("stored gateway", gateway),
-            r.getInt("default_route") != 0, r.getString("mac"), r.getString("hostname"),
-            fromJson(r.getString("aliases"), new TypeReference<List<String>>() {}),
-            List.copyOf(portsByOwner.getOrDefault(owner, List.of())),
-            fromJson(r.getString("dns"), new TypeReference<Dns>() {}),
-            fromJson(r.getString("extra_hosts"), new TypeReference<List<HostEntry>>() {}),
-            Path.of(r.getString("files_dir")),
-            Labels.fromJson(r.getString("labels")), instant(r.getLong("created_at"))));
-      }
-    }
-    return attachments;
+    return Sql.query(c, "SELECT " + ATTACHMENT_COLUMNS + " FROM network_attachments " + attachments, r -> {
+      String ip = r.getString("ip");
+      String subnet = r.getString("subnet");
+      String gateway = r.getString("gateway");
+      String owner = owner(r.getString("namespace"), r.getString("container_id"), r.getString("network"));
+      return new AttachmentInfo(r.getString("namespace"), r.getString("container_id"),
+          r.getString("network"), Mode.valueOf(r.getString("mode")), r.getString("netns"),
+          r.getInt("netns_pinned") != 0, r.getString("interface"), r.getString("host_interface"),
+          r.getString("host_mac"),
+          ip == null ? null : Ipv4.parse("stored address", ip),
+          subnet == null ? null : Subnet.parse(subnet),
+          gateway == null ? null : Ipv4.parse("stored gateway", gateway),
+          r.getInt("default_route") != 0, r.getString("mac"), r.getString("hostname"),
+          fromJson(r.getString("aliases"), new TypeReference<List<String>>() {}),
+          List.copyOf(portsByOwner.getOrDefault(owner, List.of())),
+          fromJson(r.getString("dns"), new TypeReference<Dns>() {}),
+          fromJson(r.getString("extra_hosts"), new TypeReference<List<HostEntry>>() {}),
+          Path.of(r.getString("files_dir")),
+          Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")));
+    }, args);
   }
 
   private static String owner(String namespace, String containerId, String network) {
     return namespace + '\0' + containerId + '\0' + network;
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   private static String json(Object value) {

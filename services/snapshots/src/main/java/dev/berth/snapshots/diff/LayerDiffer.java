@@ -5,6 +5,7 @@ import dev.berth.api.content.Blobs;
 import dev.berth.api.content.ContentStore;
 import dev.berth.api.content.GrpcContentStore;
 import dev.berth.linux.MountSpec;
+import dev.berth.api.labels.GcLabels;
 import io.grpc.Channel;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -26,7 +27,6 @@ import java.util.UUID;
  * naming its diff ID.
  */
 public final class LayerDiffer {
-  public static final String UNCOMPRESSED_LABEL = "containerd.io/uncompressed";
 
   /** The stored layer. */
   public record Stored(String mediaType, String digest, long size) {}
@@ -65,7 +65,7 @@ public final class LayerDiffer {
       }
       String digest = Digests.format(blobDigest);
       Map<String, String> blobLabels = new HashMap<>(labels);
-      blobLabels.put(UNCOMPRESSED_LABEL, Digests.format(diffId));
+      blobLabels.put(GcLabels.UNCOMPRESSED, Digests.format(diffId));
       String ingest = ref.isEmpty() ? "berth-diff-" + UUID.randomUUID() : ref;
       try (InputStream in = Files.newInputStream(staged)) {
         // a blob the namespace holds already counts as written: content addressing makes it the same bytes

@@ -2,9 +2,10 @@ package dev.berth.snapshots.overlay;
 
 import dev.berth.api.filter.Filter;
 import dev.berth.api.fs.AtomicFiles;
-import dev.berth.common.fs.FileTrees;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.mount.Mount;
+import dev.berth.common.fs.FileTrees;
+import dev.berth.common.store.LabelMask;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.api.snapshots.SnapshotInfo;
@@ -244,21 +245,8 @@ public final class OverlaySnapshotter implements Snapshotter {
   public SnapshotInfo update(String namespace, String key, Map<String, String> labels, List<String> fieldPaths) {
     return store.write(c -> {
       SnapshotRecord s = existing(c, namespace, key);
-      Map<String, String> updated = new TreeMap<>(s.labels());
-      if (fieldPaths.isEmpty()) {
-        updated = new TreeMap<>(labels);
-      }
-      for (String path : fieldPaths) {
-        if (path.equals("labels")) {
-          updated = new TreeMap<>(labels);
-        } else if (path.startsWith("labels.") && path.length() > "labels.".length()) {
-          String label = path.substring("labels.".length());
-          updated.put(label, labels.getOrDefault(label, ""));
-        } else {
-          throw Errors.invalidArgument("cannot update %s field on snapshot %s", path, key);
-        }
-      }
-      Map<String, String> result = withoutEmptyValues(Labels.validate(updated));
+      LabelMask.requireOnlyLabels("snapshot", key, fieldPaths);
+      Map<String, String> result = withoutEmptyValues(Labels.validate(LabelMask.apply(s.labels(), labels, fieldPaths)));
       table.updateLabels(c, s.id(), result, Instant.now());
       return table.findById(c, s.id()).orElseThrow().info();
     });

@@ -2,11 +2,12 @@ package dev.berth.snapshots.overlay;
 
 import dev.berth.api.snapshots.SnapshotKind;
 import dev.berth.common.store.Labels;
+import dev.berth.common.store.Sql;
+import dev.berth.common.time.EpochNanos;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -81,108 +82,47 @@ final class SnapshotTable {
   }
 
   boolean hasChildren(Connection c, long id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE parent_id = ? LIMIT 1")) {
-      s.setLong(1, id);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next();
-      }
-    }
+    return Sql.queryOne(c, "SELECT 1 FROM " + table + " WHERE parent_id = ? LIMIT 1", r -> true, id).isPresent();
   }
 
   long insert(Connection c, String namespace, String key, Long parentId, SnapshotKind kind,
       Map<String, String> labels, Instant now) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table
+    return Sql.insert(c, "INSERT INTO " + table
         + " (namespace, key, parent_id, kind, labels, created_ns, updated_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        Statement.RETURN_GENERATED_KEYS)) {
-      s.setString(1, namespace);
-      s.setString(2, key);
-      if (parentId == null) {
-        s.setNull(3, java.sql.Types.INTEGER);
-      } else {
-        s.setLong(3, parentId);
-      }
-      s.setString(4, kind.name());
-      s.setString(5, Labels.toJson(labels));
-      s.setLong(6, nanos(now));
-      s.setLong(7, nanos(now));
-      s.executeUpdate();
-      try (ResultSet keys = s.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
-    }
+        namespace, key, parentId, kind.name(), Labels.toJson(labels), EpochNanos.fromInstant(now),
+        EpochNanos.fromInstant(now));
   }
 
   /** Renames {@code id} to {@code name} as a committed snapshot with fresh labels and times. */
   void commit(Connection c, long id, String name, Map<String, String> labels, Instant now, long size,
       long inodes) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE " + table
-        + " SET key = ?, kind = ?, labels = ?, created_ns = ?, updated_ns = ?, size = ?, inodes = ? WHERE id = ?")) {
-      s.setString(1, name);
-      s.setString(2, SnapshotKind.COMMITTED.name());
-      s.setString(3, Labels.toJson(labels));
-      s.setLong(4, nanos(now));
-      s.setLong(5, nanos(now));
-      s.setLong(6, size);
-      s.setLong(7, inodes);
-      s.setLong(8, id);
-      s.executeUpdate();
-    }
+    Sql.update(c, "UPDATE " + table
+        + " SET key = ?, kind = ?, labels = ?, created_ns = ?, updated_ns = ?, size = ?, inodes = ? WHERE id = ?",
+        name, SnapshotKind.COMMITTED.name(), Labels.toJson(labels), EpochNanos.fromInstant(now),
+        EpochNanos.fromInstant(now), size, inodes, id);
   }
 
   void updateLabels(Connection c, long id, Map<String, String> labels, Instant now) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "UPDATE " + table + " SET labels = ?, updated_ns = ? WHERE id = ?")) {
-      s.setString(1, Labels.toJson(labels));
-      s.setLong(2, nanos(now));
-      s.setLong(3, id);
-      s.executeUpdate();
-    }
+    Sql.update(c, "UPDATE " + table + " SET labels = ?, updated_ns = ? WHERE id = ?", Labels.toJson(labels),
+        EpochNanos.fromInstant(now), id);
   }
 
   void delete(Connection c, long id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-      s.setLong(1, id);
-      s.executeUpdate();
-    }
+    Sql.update(c, "DELETE FROM " + table + " WHERE id = ?", id);
   }
 
   Set<Long> ids(Connection c) throws SQLException {
-    Set<Long> ids = new HashSet<>();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM " + table)) {
-      while (r.next()) {
-        ids.add(r.getLong(1));
-      }
-    }
-    return ids;
+    return new HashSet<>(Sql.query(c, "SELECT id FROM " + table, r -> r.getLong(1)));
   }
 
   private List<SnapshotRecord> query(Connection c, String where, Object... args) throws SQLException {
-    String sql = "SELECT " + COLUMNS + " FROM " + table + " s LEFT JOIN " + table + " p ON p.id = s.parent_id"
-        + " WHERE " + where;
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
-      List<SnapshotRecord> out = new ArrayList<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
+    return Sql.query(c, "SELECT " + COLUMNS + " FROM " + table + " s LEFT JOIN " + table + " p ON p.id = s.parent_id"
+        + " WHERE " + where, r -> {
           long parentId = r.getLong(4);
           Long parent = r.wasNull() ? null : parentId;
-          out.add(new SnapshotRecord(r.getLong(1), r.getString(2), r.getString(3), parent, r.getString(5),
+          return new SnapshotRecord(r.getLong(1), r.getString(2), r.getString(3), parent, r.getString(5),
               SnapshotKind.valueOf(r.getString(6)), Labels.fromJson(r.getString(7)),
-              instant(r.getLong(8)), instant(r.getLong(9)), r.getLong(10), r.getLong(11)));
-        }
-      }
-      return out;
-    }
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+              EpochNanos.toInstant(r.getLong(8)), EpochNanos.toInstant(r.getLong(9)), r.getLong(10), r.getLong(11));
+        }, args);
   }
 }

@@ -9,6 +9,7 @@ import containerd.types.Mount;
 import dev.berth.linux.Syscalls;
 import dev.berth.linux.TempMount;
 import dev.berth.linux.Xattrs;
+import dev.berth.api.labels.GcLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -71,10 +72,10 @@ class DiffRoundTripKernelTest {
     Descriptor layer = services.diff(services.view("nothing", ""), services.mounts("base-w"), "");
     assertEquals(LayerCompression.OCI_LAYER_GZIP, layer.getMediaType());
     Map<String, String> labels = services.labelsOf(layer.getDigest());
-    assertTrue(labels.get(LayerDiffer.UNCOMPRESSED_LABEL).startsWith("sha256:"));
+    assertTrue(labels.get(GcLabels.UNCOMPRESSED).startsWith("sha256:"));
 
     Descriptor applied = services.unpack("copy", "", layer);
-    assertEquals(labels.get(LayerDiffer.UNCOMPRESSED_LABEL), applied.getDigest(), "the label names the diff ID");
+    assertEquals(labels.get(GcLabels.UNCOMPRESSED), applied.getDigest(), "the label names the diff ID");
     try (TempMount copy = services.mount(services.view("copy-view", "copy"))) {
       assertEquals(TreeSnapshot.of(fs), TreeSnapshot.of(copy.dir()));
     }

@@ -7,6 +7,8 @@ import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
+import dev.berth.common.store.LabelMask;
+import dev.berth.common.time.EpochNanos;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import java.sql.Connection;
@@ -216,18 +218,11 @@ public final class ContainerStore implements ContainerLookup {
         }
         paths = ALL;
       }
-      Map<String, String> labels = new TreeMap<>(current.getLabelsMap());
+      Map<String, String> labels = LabelMask.apply(current.getLabelsMap(), requested.getLabelsMap(), paths);
       Map<String, Any> extensions = new TreeMap<>(current.getExtensionsMap());
       Container.Builder updated = current.toBuilder();
       for (String path : paths) {
-        if (path.startsWith("labels.") && path.length() > "labels.".length()) {
-          String key = path.substring("labels.".length());
-          String value = requested.getLabelsMap().get(key);
-          if (value == null || value.isEmpty()) {
-            labels.remove(key);
-          } else {
-            labels.put(key, value);
-          }
+        if (LabelMask.covers(path)) {
           continue;
         }
         if (path.startsWith("extensions.") && path.length() > "extensions.".length()) {
@@ -241,10 +236,6 @@ public final class ContainerStore implements ContainerLookup {
           continue;
         }
         switch (path) {
-          case "labels" -> {
-            labels.clear();
-            labels.putAll(requested.getLabelsMap());
-          }
           case "extensions" -> {
             extensions.clear();
             extensions.putAll(requested.getExtensionsMap());
@@ -252,8 +243,7 @@ public final class ContainerStore implements ContainerLookup {
           case "spec" -> updated.setSpec(requested.getSpec());
           case "image" -> updated.setImage(requested.getImage());
           case "snapshotkey", "snapshot_key" -> updated.setSnapshotKey(requested.getSnapshotKey());
-          default -> throw Errors.invalidArgument("cannot update field %s of container %s",
-              Identifiers.printable(path), current.getId());
+          default -> throw LabelMask.unknownPath("container", current.getId(), path);
         }
       }
       return updated.clearLabels().putAllLabels(labels).clearExtensions().putAllExtensions(extensions).build();

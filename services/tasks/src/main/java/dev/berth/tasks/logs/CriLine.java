@@ -2,7 +2,7 @@ package dev.berth.tasks.logs;
 
 import berth.logs.v1.LogEntry;
 import com.google.protobuf.ByteString;
-import dev.berth.tasks.containers.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

@@ -12,6 +12,8 @@ import containerd.services.namespaces.v1.ListNamespacesRequest;
 import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.LabelLists;
 import dev.berth.tasks.spec.OciSpec;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -19,7 +21,6 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,21 +41,16 @@ import java.util.logging.Logger;
  * spec at the result. A container with none of these labels keeps what its spec says.
  */
 public final class ContainerNetworking {
-  public static final String NETWORK = "io.berth.network";
-  public static final String PORTS = "io.berth.ports";
-  public static final String HOSTNAME = "io.berth.hostname";
-  public static final String DNS = "io.berth.dns";
-  public static final String ADD_HOSTS = "io.berth.add-hosts";
-  public static final String IP = "io.berth.ip";
-  public static final String DNS_SEARCH = "io.berth.dns-search";
-  private static final List<String> LABELS = List.of(NETWORK, PORTS, HOSTNAME, DNS, ADD_HOSTS, IP, DNS_SEARCH);
+  private static final List<String> LABELS = List.of(ContainerLabels.NETWORK, ContainerLabels.PORTS,
+      ContainerLabels.HOSTNAME, ContainerLabels.DNS, ContainerLabels.ADD_HOSTS, ContainerLabels.IP,
+      ContainerLabels.DNS_SEARCH);
   /**
    * Marks the attachments made for a task. No task of the container exists when another is
    * created, so an attachment so marked is then a leftover (of a create or delete that berthd
    * did not finish), to be replaced.
    */
-  static final String OWNER_LABEL = "io.berth.attached-by";
-  static final String OWNER = "tasks";
+  static final String OWNER_LABEL = ContainerLabels.ATTACHED_BY;
+  static final String OWNER = ContainerLabels.ATTACHED_BY_TASKS;
   private static final long DEADLINE_SECONDS = 30;
   private static final Logger LOG = Logger.getLogger(ContainerNetworking.class.getName());
 
@@ -73,27 +69,17 @@ public final class ContainerNetworking {
     }
     return Optional.of(AttachRequest.newBuilder()
         .setContainerId(container.getId())
-        .setNetwork(labels.getOrDefault(NETWORK, "").strip())
-        .addAllPortSpecs(list(labels.get(PORTS)))
-        .setHostname(labels.getOrDefault(HOSTNAME, "").strip())
-        .setIp(labels.getOrDefault(IP, "").strip())
-        .addAllDnsServers(list(labels.get(DNS)))
-        .addAllDnsSearch(list(labels.get(DNS_SEARCH)))
-        .addAllExtraHosts(list(labels.get(ADD_HOSTS)))
+        .setNetwork(labels.getOrDefault(ContainerLabels.NETWORK, "").strip())
+        .addAllPortSpecs(LabelLists.split(labels.get(ContainerLabels.PORTS)))
+        .setHostname(labels.getOrDefault(ContainerLabels.HOSTNAME, "").strip())
+        .setIp(labels.getOrDefault(ContainerLabels.IP, "").strip())
+        .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
+        .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
+        .addAllExtraHosts(LabelLists.split(labels.get(ContainerLabels.ADD_HOSTS)))
         .putLabels(OWNER_LABEL, OWNER)
         .build());
   }
 
-  /**
-   * Every comma-separated item of a label, stripped; empty items are kept, for the network
-   * service to refuse as the malformed values they are.
-   */
-  private static List<String> list(String value) {
-    if (value == null || value.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(value.split(",", -1)).map(String::strip).toList();
-  }
 
   /**
    * Attaches the container, replacing a leftover attachment of an earlier task of it. The

@@ -1,5 +1,6 @@
 package dev.berth.tasks.server;
 
+import dev.berth.common.time.EpochNanos;
 import containerd.runc.v1.ProcessDetails;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteResponse;
@@ -16,7 +17,6 @@ import dev.berth.tasks.ProcessState;
 import dev.berth.tasks.TaskDeletion;
 import dev.berth.tasks.TaskMetric;
 import dev.berth.tasks.TaskSpec;
-import dev.berth.tasks.containers.EpochNanos;
 import dev.berth.tasks.io.ProcessIo;
 import java.util.Optional;
 

@@ -33,7 +33,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
 import dev.berth.tasks.ProcessState;
 import dev.berth.tasks.Tasks;
-import dev.berth.tasks.containers.EpochNanos;
+import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;

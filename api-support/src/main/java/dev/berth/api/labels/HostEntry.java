@@ -1,13 +1,17 @@
-package dev.berth.client.spec;
+package dev.berth.api.labels;
+
+import dev.berth.api.InvalidValueException;
 
 /**
  * A line for the container's {@code /etc/hosts}, from Docker's {@code --add-host NAME:IP} (or
- * {@code NAME=IP}). The address may also be {@link #HOST_GATEWAY}, which the caller replaces with
- * the host's address on the container's network.
+ * {@code NAME=IP}) and from the items of the {@link ContainerLabels#ADD_HOSTS} label. The address
+ * may also be {@link #HOST_GATEWAY}, which the caller replaces with the host's address on the
+ * container's network.
  */
 public record HostEntry(String hostname, String ip) {
   public static final String HOST_GATEWAY = "host-gateway";
 
+  /** {@code NAME:IP} or {@code NAME=IP}; InvalidValueException saying what is wrong. */
   public static HostEntry parse(String text) {
     int sep = indexOfSeparator(text);
     if (sep <= 0) {
@@ -35,6 +39,11 @@ public record HostEntry(String hostname, String ip) {
       return Math.max(colon, equals);
     }
     return Math.min(colon, equals);
+  }
+
+  /** The form the {@link ContainerLabels#ADD_HOSTS} label carries: {@code NAME:IP}. */
+  public String labelValue() {
+    return hostname + ":" + ip;
   }
 
   /** The {@code /etc/hosts} line: address, tab, name. */

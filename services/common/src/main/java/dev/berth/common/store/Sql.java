@@ -1,14 +1,15 @@
-package dev.berth.metadata;
+package dev.berth.common.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The few JDBC shapes the metadata stores need, so their SQL reads without statement boilerplate. */
+/** The few JDBC shapes the stores need, so their SQL reads without statement and result-set boilerplate. */
 public final class Sql {
   /** Turns the current row of a result set into a value. */
   @FunctionalInterface
@@ -20,13 +21,26 @@ public final class Sql {
 
   /** Runs an INSERT, UPDATE or DELETE and returns the number of rows it changed. */
   public static int update(Connection c, String sql, Object... params) throws SQLException {
-    try (PreparedStatement p = prepare(c, sql, params)) {
+    try (PreparedStatement p = prepare(c, sql, Statement.NO_GENERATED_KEYS, params)) {
       return p.executeUpdate();
     }
   }
 
+  /** Runs an INSERT and returns the key SQLite gave the new row (its rowid). */
+  public static long insert(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement p = prepare(c, sql, Statement.RETURN_GENERATED_KEYS, params)) {
+      p.executeUpdate();
+      try (ResultSet keys = p.getGeneratedKeys()) {
+        if (!keys.next()) {
+          throw new SQLException("no key for the new row: " + sql);
+        }
+        return keys.getLong(1);
+      }
+    }
+  }
+
   public static <T> List<T> query(Connection c, String sql, Row<T> row, Object... params) throws SQLException {
-    try (PreparedStatement p = prepare(c, sql, params); ResultSet r = p.executeQuery()) {
+    try (PreparedStatement p = prepare(c, sql, Statement.NO_GENERATED_KEYS, params); ResultSet r = p.executeQuery()) {
       List<T> out = new ArrayList<>();
       while (r.next()) {
         out.add(row.map(r));
@@ -41,8 +55,9 @@ public final class Sql {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-    PreparedStatement p = c.prepareStatement(sql);
+  private static PreparedStatement prepare(Connection c, String sql, int generatedKeys, Object... params)
+      throws SQLException {
+    PreparedStatement p = c.prepareStatement(sql, generatedKeys);
     try {
       for (int i = 0; i < params.length; i++) {
         p.setObject(i + 1, params[i]);

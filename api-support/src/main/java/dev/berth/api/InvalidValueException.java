@@ -1,4 +1,4 @@
-package dev.berth.client.spec;
+package dev.berth.api;
 
 /**
  * A value given for a container (a flag's value, a user, a mount) that cannot be used. The message

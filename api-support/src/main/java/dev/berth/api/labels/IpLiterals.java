@@ -1,4 +1,4 @@
-package dev.berth.client.spec;
+package dev.berth.api.labels;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,17 +1,33 @@
-package dev.berth.client.spec;
+package dev.berth.api.labels;
 
+import dev.berth.api.InvalidValueException;
 import java.util.Locale;
 
 /**
  * A port to publish, from Docker's {@code -p}: {@code [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]}
  * ({@code 8080:80}, {@code 127.0.0.1:8080:80/udp}, {@code [::1]:8080:80}, {@code 80}). An empty
  * host IP means every address; host port 0 means one the host picks. Port ranges are not supported.
+ * The {@link ContainerLabels#PORTS} label carries each mapping in its {@link #labelValue() label
+ * form}, the same syntax with the host port always written.
  */
 public record PortMapping(String hostIp, int hostPort, int containerPort, String protocol) {
   public static final String TCP = "tcp";
   public static final String UDP = "udp";
 
+  /** Docker's {@code -p} syntax; InvalidValueException saying what is wrong. */
   public static PortMapping parse(String text) {
+    return parse(text, false);
+  }
+
+  /**
+   * One item of the {@link ContainerLabels#PORTS} label, surrounding blanks ignored:
+   * {@code [HOST_IP:]HOST_PORT:CONTAINER_PORT[/PROTOCOL]}, the host port written (0 for any).
+   */
+  public static PortMapping parseLabel(String text) {
+    return parse(text.strip(), true);
+  }
+
+  private static PortMapping parse(String text, boolean labelForm) {
     String rest = text;
     String protocol = TCP;
     int slash = rest.lastIndexOf('/');
@@ -39,6 +55,12 @@ public record PortMapping(String hostIp, int hostPort, int containerPort, String
       }
     }
     String[] parts = rest.split(":", -1);
+    String expected = labelForm ? "expected [HOST_IP:]HOST_PORT:CONTAINER_PORT[/PROTOCOL]"
+        : "expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]";
+    if (labelForm && (parts.length < 2 || parts[parts.length - 2].isEmpty())) {
+      // the label always carries the host port (0 for any), so one missing is a malformed value
+      throw InvalidValueException.of("port mapping", text, expected);
+    }
     String hostPort = "";
     String containerPort;
     switch (parts.length) {
@@ -56,8 +78,7 @@ public record PortMapping(String hostIp, int hostPort, int containerPort, String
         hostPort = parts[1];
         containerPort = parts[2];
       }
-      default -> throw InvalidValueException.of("port mapping", text,
-          "expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]");
+      default -> throw InvalidValueException.of("port mapping", text, expected);
     }
     return new PortMapping(hostIp, hostPort.isEmpty() ? 0 : port(text, hostPort, 0), port(text, containerPort, 1),
         protocol);
@@ -77,6 +98,12 @@ public record PortMapping(String hostIp, int hostPort, int containerPort, String
     }
     throw InvalidValueException.of("port mapping", text, "\"" + port + "\" is not a port number ("
         + min + "-65535)");
+  }
+
+  /** The form {@link #parseLabel} reads: {@code [HOST_IP:]HOST_PORT:CONTAINER_PORT/PROTOCOL}. */
+  public String labelValue() {
+    String host = hostIp.isEmpty() ? "" : (hostIp.contains(":") ? "[" + hostIp + "]" : hostIp) + ":";
+    return host + hostPort + ":" + containerPort + "/" + protocol;
   }
 
   /** Docker's {@code -p} form, e.g. {@code 127.0.0.1:8080:80/tcp} or {@code 80/udp}. */

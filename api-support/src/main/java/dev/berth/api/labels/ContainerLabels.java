@@ -1,0 +1,68 @@
+package dev.berth.api.labels;
+
+/**
+ * The labels on a container record by which clients describe the container to berthd and berthd
+ * records what happened to it. The services act on them (the tasks service attaches the network,
+ * the volumes service counts users, the restart monitor restarts), so every client that writes
+ * them gets the same behaviour. Keys are spelled here only: the CLI that writes them and the
+ * services that read them share these constants.
+ */
+public final class ContainerLabels {
+  /** The container's name, unique in its namespace. */
+  public static final String NAME = "io.berth.name";
+  /** Which client made the record. */
+  public static final String CREATED_BY = "io.berth.created-by";
+  /** {@code bridge} (default), {@code host}, {@code none}, {@code container:<id>} or a network's name. */
+  public static final String NETWORK = "io.berth.network";
+  /** Published ports, a {@link LabelLists list} of {@link PortMapping#parseLabel label-form port mappings}. */
+  public static final String PORTS = "io.berth.ports";
+  public static final String HOSTNAME = "io.berth.hostname";
+  /** The container's address on its (bridge) network; the next free one without it. */
+  public static final String IP = "io.berth.ip";
+  /** Resolvers, a {@link LabelLists list} of IP addresses. */
+  public static final String DNS = "io.berth.dns";
+  /** DNS search domains, a {@link LabelLists list}. */
+  public static final String DNS_SEARCH = "io.berth.dns-search";
+  /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntry#labelValue() NAME:IP}. */
+  public static final String ADD_HOSTS = "io.berth.add-hosts";
+  /** Named volumes the container mounts, a {@link LabelLists list}. */
+  public static final String VOLUMES = "io.berth.volumes";
+  /**
+   * When the container's task was last started, ISO-8601 as {@link java.time.Instant#toString()}
+   * writes it; set by the client that starts it and by berthd's restart monitor when it restarts it.
+   */
+  public static final String STARTED_AT = "io.berth.started-at";
+  /**
+   * {@value #TRUE}: berthd removes the container (task, snapshot and record) once its process
+   * ended and its restart policy does not restart it, as Docker does for {@code run -d --rm}.
+   */
+  public static final String AUTO_REMOVE = "io.berth.auto-remove";
+  /** {@value #TRUE} when the kernel's OOM killer struck in the container's last task; set by berthd. */
+  public static final String OOM_KILLED = "io.berth.oom-killed";
+  /** How often berthd's restart monitor restarted the container since a client last started it (clients reset it). */
+  public static final String RESTART_COUNT = "io.berth.restart-count";
+  public static final String TRUE = "true";
+  /** A {@link RestartPolicy}: {@code no}, {@code always}, {@code on-failure[:N]} or {@code unless-stopped}. */
+  public static final String RESTART_POLICY = "containerd.io/restart.policy";
+  /**
+   * What the user last asked for: {@value #RUNNING} (set by the client once it has started the
+   * task) or {@value #STOPPED} (set by the client before it stops the task, so that the exit is
+   * not taken for a crash).
+   */
+  public static final String RESTART_STATUS = "containerd.io/restart.status";
+  public static final String RUNNING = "running";
+  public static final String STOPPED = "stopped";
+  /** Where a restarted task's output goes, as a URI the Tasks API takes (e.g. {@code file:///path}). */
+  public static final String RESTART_LOG_URI = "containerd.io/restart.loguri";
+  /** containerd's older form of {@link #RESTART_LOG_URI}: a file path. */
+  public static final String RESTART_LOG_PATH = "containerd.io/restart.logpath";
+
+  /**
+   * On a network attachment (not a container): marks the attachments berthd's tasks service made
+   * for a task, as {@value #ATTACHED_BY_TASKS}.
+   */
+  public static final String ATTACHED_BY = "io.berth.attached-by";
+  public static final String ATTACHED_BY_TASKS = "tasks";
+
+  private ContainerLabels() {}
+}

@@ -1,0 +1,116 @@
+package dev.berth.api.labels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.api.InvalidValueException;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The grammars of the label values and of the flags they come from: good values parsed, bad ones
+ * named in the error.
+ */
+class LabelGrammarsTest {
+  /** The error for {@code text}, which must quote it. */
+  private static String refused(Function<String, ?> parser, String text) {
+    InvalidValueException e = assertThrows(InvalidValueException.class, () -> parser.apply(text), text);
+    assertTrue(e.getMessage().contains("\"" + text + "\""), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"), "one line");
+    return e.getMessage();
+  }
+
+  @Test
+  void portMappings() {
+    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80"));
+    assertEquals(new PortMapping("", 0, 80, "tcp"), PortMapping.parse("80"));
+    assertEquals(new PortMapping("", 0, 53, "udp"), PortMapping.parse("53/udp"));
+    assertEquals(new PortMapping("127.0.0.1", 8080, 80, "udp"), PortMapping.parse("127.0.0.1:8080:80/udp"));
+    assertEquals(new PortMapping("127.0.0.1", 0, 80, "tcp"), PortMapping.parse("127.0.0.1::80"));
+    assertEquals(new PortMapping("::1", 8080, 80, "tcp"), PortMapping.parse("[::1]:8080:80"));
+    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80/TCP"));
+    assertEquals("127.0.0.1:8080:80/udp", PortMapping.parse("127.0.0.1:8080:80/udp").toString());
+    assertEquals("80/tcp", PortMapping.parse("80").toString());
+    assertEquals("[::1]::80/tcp", PortMapping.parse("[::1]::80").toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "http", "8080:", "0", "70000:80", "8080:80/sctp", "8080:80/", "1.2.3:8080:80",
+      "localhost:8080:80", "1:2:3:4", "8000-8001:80", "[::1:8080:80", "[nothost]:1:2", "+80", "80:-1"})
+  void badPortMappings(String text) {
+    refused(PortMapping::parse, text);
+  }
+
+  @Test
+  void hostEntries() {
+    assertEquals(new HostEntry("db", "10.0.0.5"), HostEntry.parse("db:10.0.0.5"));
+    assertEquals(new HostEntry("db.local", "10.0.0.5"), HostEntry.parse("db.local=10.0.0.5"));
+    assertEquals(new HostEntry("v6", "::1"), HostEntry.parse("v6:::1"));
+    assertEquals(new HostEntry("v6", "fe80::1"), HostEntry.parse("v6:[fe80::1]"));
+    assertEquals(new HostEntry("gw", "host-gateway"), HostEntry.parse("gw:host-gateway"));
+    assertEquals("10.0.0.5\tdb", HostEntry.parse("db:10.0.0.5").hostsLine());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"db", ":10.0.0.1", "db:", "db:example.com", "db:300.1.1.1", "bad name:1.2.3.4", "db:1.2.3"})
+  void badHostEntries(String text) {
+    refused(HostEntry::parse, text);
+  }
+
+  @Test
+  void restartPolicies() {
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.NO, 0), RestartPolicy.parse("no"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 0), RestartPolicy.parse("always"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.UNLESS_STOPPED, 0), RestartPolicy.parse("unless-stopped"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 0), RestartPolicy.parse("on-failure"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 3), RestartPolicy.parse("on-failure:3"));
+    assertEquals("on-failure:3", RestartPolicy.parse("on-failure:3").toString());
+    assertEquals("unless-stopped", RestartPolicy.parse("unless-stopped").toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "sometimes", "always:3", "on-failure:", "on-failure:-1", "on-failure:x", "No"})
+  void badRestartPolicies(String text) {
+    refused(RestartPolicy::parse, text);
+  }
+
+  @Test
+  void portMappingsInTheLabelForm() {
+    assertEquals(new PortMapping("", 18080, 80, "tcp"), PortMapping.parseLabel("18080:80"));
+    assertEquals(new PortMapping("127.0.0.1", 5353, 53, "udp"), PortMapping.parseLabel(" 127.0.0.1:5353:53/udp "));
+    assertEquals(new PortMapping("", 0, 80, "tcp"), PortMapping.parseLabel("0:80/tcp"));
+    for (String flag : new String[] {"8080:80", "127.0.0.1:8080:80/udp", "80", "127.0.0.1::80", "[::1]:8080:80"}) {
+      PortMapping m = PortMapping.parse(flag);
+      assertEquals(m, PortMapping.parseLabel(m.labelValue()), flag);
+    }
+    assertEquals("127.0.0.1:0:80/tcp", PortMapping.parse("127.0.0.1::80").labelValue());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"80", "", "a:80", "80:b", "1:2:3:4", "65536:80", "80:0", "80:65536", "80:80/sctp",
+      "80:80/", "1.2.3:80:80", "123456:80", ":80", "127.0.0.1::80", "[::1]:80"})
+  void badPortMappingsInTheLabelForm(String text) {
+    refused(PortMapping::parseLabel, text);
+  }
+
+  @Test
+  void hostEntriesInTheLabelForm() {
+    assertEquals("db:10.0.0.5", HostEntry.parse("db=10.0.0.5").labelValue());
+    assertEquals(new HostEntry("v6", "fe80::1"), HostEntry.parse(HostEntry.parse("v6:[fe80::1]").labelValue()));
+  }
+
+  @Test
+  void lists() {
+    assertEquals(List.of("example.com", "corp.example"), LabelLists.split(" example.com, corp.example"));
+    assertEquals(List.of("80:80", "", ""), LabelLists.split("80:80,,"));
+    assertEquals(List.of(), LabelLists.split(" "));
+    assertEquals(List.of(), LabelLists.split(null));
+    assertEquals("192.0.2.1,192.0.2.2", LabelLists.join(List.of("192.0.2.1", "192.0.2.2")));
+    assertNull(LabelLists.join(List.of()));
+  }
+}
