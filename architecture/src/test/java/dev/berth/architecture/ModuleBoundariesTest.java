@@ -61,15 +61,6 @@ class ModuleBoundariesTest {
   /** Modules every other module may use as a whole. */
   private static final Set<String> SHARED = Set.of("api-support", "services/common", "services/linux");
 
-  /**
-   * Test code that reaches into another module's internals today, listed so that the rule holds
-   * for everything else meanwhile. Both go once the kernel plumbing they use moves to the shared
-   * services/linux module; remove the entries then.
-   */
-  private static final Set<String> KNOWN_VIOLATIONS = Set.of(
-      "dev.berth.restart.RestartRig -> dev.berth.tasks.linux",
-      "dev.berth.client.images.ImageStack -> dev.berth.snapshots.mount");
-
   private static final Map<String, JavaClasses> MAIN = new HashMap<>();
   private static final Map<String, JavaClasses> TESTS = new HashMap<>();
 
@@ -125,10 +116,7 @@ class ModuleBoundariesTest {
           || publicPackages.get(owner.get()).contains(target) || isTesting(target)) {
         return;
       }
-      String violation = use.from() + " -> " + target;
-      if (!KNOWN_VIOLATIONS.contains(violation)) {
-        violations.add(violation);
-      }
+      violations.add(use.from() + " -> " + target);
     };
     TESTS.forEach((module, classes) -> {
       for (JavaClass c : classes) {
