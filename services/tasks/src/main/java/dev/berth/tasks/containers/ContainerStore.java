@@ -8,14 +8,13 @@ import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.LabelMask;
-import dev.berth.common.time.EpochNanos;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.store.Sql;
+import dev.berth.common.time.EpochNanos;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,19 +54,9 @@ public final class ContainerStore implements ContainerLookup {
 
   /** The namespace's containers matching {@code filter} (fields: id, image, runtime.name, snapshotter, labels.*). */
   public List<Container> list(String namespace, Filter filter) {
-    List<Container> all = store.read(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT record, created_at, updated_at FROM containers WHERE namespace = ? ORDER BY id")) {
-        s.setString(1, namespace);
-        List<Container> rows = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            rows.add(row(r));
-          }
-        }
-        return rows;
-      }
-    });
+    List<Container> all = store.read(c -> Sql.query(c,
+        "SELECT record, created_at, updated_at FROM containers WHERE namespace = ? ORDER BY id",
+        ContainerStore::row, namespace));
     return all.stream().filter(container -> filter.matches(path -> field(container, path))).toList();
   }
 
@@ -79,15 +68,9 @@ public final class ContainerStore implements ContainerLookup {
       if (find(c, namespace, container.getId()).isPresent()) {
         throw Errors.alreadyExists("container %s already exists in namespace %s", container.getId(), namespace);
       }
-      try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO containers (namespace, id, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")) {
-        s.setString(1, namespace);
-        s.setString(2, container.getId());
-        s.setBytes(3, stored(container));
-        s.setLong(4, now);
-        s.setLong(5, now);
-        return s.executeUpdate();
-      }
+      return Sql.update(c,
+          "INSERT INTO containers (namespace, id, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+          namespace, container.getId(), stored(container), now, now);
     });
     LOG.info("created container " + container.getId() + " in namespace " + namespace);
     return stored(container, now, now);
@@ -105,14 +88,8 @@ public final class ContainerStore implements ContainerLookup {
       Container updated = new MaskedUpdate(current, requested).apply(maskPaths);
       validate(updated);
       long now = EpochNanos.now();
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE containers SET record = ?, updated_at = ? WHERE namespace = ? AND id = ?")) {
-        s.setBytes(1, stored(updated));
-        s.setLong(2, now);
-        s.setString(3, namespace);
-        s.setString(4, requested.getId());
-        s.executeUpdate();
-      }
+      Sql.update(c, "UPDATE containers SET record = ?, updated_at = ? WHERE namespace = ? AND id = ?",
+          stored(updated), now, namespace, requested.getId());
       return updated.toBuilder().setUpdatedAt(EpochNanos.toTimestamp(now)).build();
     });
   }
@@ -130,13 +107,8 @@ public final class ContainerStore implements ContainerLookup {
 
   /** Deletes the record, then tells the deletion listeners. */
   public void delete(String namespace, String id) {
-    int deleted = store.write(c -> {
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM containers WHERE namespace = ? AND id = ?")) {
-        s.setString(1, namespace);
-        s.setString(2, id);
-        return s.executeUpdate();
-      }
-    });
+    int deleted = store.write(c ->
+        Sql.update(c, "DELETE FROM containers WHERE namespace = ? AND id = ?", namespace, id));
     if (deleted == 0) {
       throw notFound(namespace, id);
     }
@@ -157,14 +129,8 @@ public final class ContainerStore implements ContainerLookup {
   }
 
   private static Optional<Container> find(Connection c, String namespace, String id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT record, created_at, updated_at FROM containers WHERE namespace = ? AND id = ?")) {
-      s.setString(1, namespace);
-      s.setString(2, id);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(row(r)) : Optional.empty();
-      }
-    }
+    return Sql.queryOne(c, "SELECT record, created_at, updated_at FROM containers WHERE namespace = ? AND id = ?",
+        ContainerStore::row, namespace, id);
   }
 
   private static Container row(ResultSet r) throws SQLException {
