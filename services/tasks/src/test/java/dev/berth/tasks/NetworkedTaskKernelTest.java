@@ -2,23 +2,16 @@ package dev.berth.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CreateNetworkRequest;
-import berth.network.v1.DetachRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.util.concurrent.ListenableFuture;
-import containerd.services.namespaces.v1.ListNamespacesRequest;
-import containerd.services.namespaces.v1.ListNamespacesResponse;
-import containerd.services.namespaces.v1.Namespace;
-import containerd.services.namespaces.v1.NamespacesGrpc;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.KillRequest;
@@ -33,9 +26,6 @@ import dev.berth.network.NetworkConfig;
 import dev.berth.network.NetworkServices;
 import dev.berth.tasks.testing.HostLeftovers;
 import io.grpc.BindableService;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,9 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Containers that ask for networking through their labels, run on runc with the real network
- * service served beside the task manager. The service's "host" is a network namespace of the
- * test's own, with a bridge of a unique name, so the machine's interfaces and rules are never
- * touched; removing that namespace at the end takes the bridge, veths and rules with it.
+ * service served beside the task manager, to see the network work inside them (what the task
+ * manager asks of the service, and does with its answers, is {@link NetworkedTaskTest}'s). The
+ * service's "host" is a network namespace of the test's own, with a bridge of a unique name, so
+ * the machine's interfaces and rules are never touched; removing that namespace at the end
+ * takes the bridge, veths and rules with it.
  */
 class NetworkedTaskKernelTest {
   private static final String PAGE = "hello from a networked container\n";
@@ -129,10 +121,10 @@ class NetworkedTaskKernelTest {
     int port = a.getPortMappings(0).getHostPort();
     assertTrue(port > 0, "a host port was chosen");
     JsonNode spec = Specs.JSON.readTree(rig.state.resolve("tasks/default/web/config.json").toFile());
-    assertEquals(a.getNetnsPath(), networkNamespace(spec).path("path").asText());
+    assertEquals(a.getNetnsPath(), Specs.networkNamespace(spec).path("path").asText());
     assertEquals("web", spec.path("hostname").asText());
-    assertEquals(a.getFiles().getHosts(), mountSource(spec, "/etc/hosts"));
-    assertEquals(a.getFiles().getResolvConf(), mountSource(spec, "/etc/resolv.conf"));
+    assertEquals(a.getFiles().getHosts(), Specs.mountSource(spec, "/etc/hosts"));
+    assertEquals(a.getFiles().getResolvConf(), Specs.mountSource(spec, "/etc/resolv.conf"));
 
     assertEquals(PAGE, awaitPage(port));
 
@@ -197,62 +189,9 @@ class NetworkedTaskKernelTest {
     assertEquals("lo\nberth-test\n", runToEnd("plain").replace(" ", ""));
     assertEquals(List.of(), listAttachments());
     JsonNode spec = Specs.JSON.readTree(rig.state.resolve("tasks/default/plain/config.json").toFile());
-    assertFalse(networkNamespace(spec).has("path"));
-    assertEquals("", mountSource(spec, "/etc/hosts"));
+    assertFalse(Specs.networkNamespace(spec).has("path"));
+    assertEquals("", Specs.mountSource(spec, "/etc/hosts"));
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("plain").build());
-  }
-
-  @Test
-  void refusedAttachmentsFailCreateAndLeaveNothing() throws Exception {
-    rig.createContainer("badports", rig.spec("badports", "true"),
-        Map.of("io.berth.network", "bridge", "io.berth.ports", "8080:80,80:http"));
-    StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> rig.tasksApi.create(
-        CreateTaskRequest.newBuilder().setContainerId("badports").addRootfs(rig.rootfsMount()).build()));
-    assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
-    assertTrue(bad.getStatus().getDescription().contains("80:http"), bad.getStatus().getDescription());
-
-    rig.createContainer("nowhere", rig.spec("nowhere", "true"), Map.of("io.berth.network", "no-such-network"));
-    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> rig.tasksApi.create(
-        CreateTaskRequest.newBuilder().setContainerId("nowhere").addRootfs(rig.rootfsMount()).build()));
-    assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
-
-    assertEquals(List.of(), listAttachments());
-    assertFalse(Files.exists(rig.state.resolve("tasks/default/badports")));
-    assertFalse(Files.exists(rig.state.resolve("tasks/default/nowhere")));
-    assertEquals(List.of(), HostLeftovers.mountsUnder(dir));
-  }
-
-  @Test
-  void anAttachmentLeftByAnEarlierTaskIsReplaced() throws Exception {
-    attachments.attach(AttachRequest.newBuilder().setContainerId("again").setNetwork("none")
-        .putLabels("io.berth.attached-by", "tasks").build());
-    rig.createContainer("again", rig.spec("again", "hostname"), Map.of("io.berth.hostname", "second"));
-    assertEquals("second\n", runToEnd("again"));
-    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("again").build());
-    assertEquals(List.of(), listAttachments());
-  }
-
-  @Test
-  void attachmentsNoTaskHoldsAreDetachedWhenTheManagerStarts() throws Exception {
-    attachments.attach(AttachRequest.newBuilder().setContainerId("ghost").setNetwork("none")
-        .putLabels("io.berth.attached-by", "tasks").build());
-    attachments.attach(AttachRequest.newBuilder().setContainerId("someone-elses").setNetwork("none").build());
-    rig.shutdown();
-    rig.reopen();
-    rig.manager.detachOrphanedAttachments();
-    assertEquals(List.of("someone-elses"), listAttachments().stream().map(Attachment::getContainerId).toList(),
-        "only what tasks attached, and no task holds, goes");
-    attachments.detach(DetachRequest.newBuilder().setContainerId("someone-elses").build());
-  }
-
-  /** The one namespace these tests use, as the Namespaces service would list it. */
-  private static final class DefaultNamespaceOnly extends NamespacesGrpc.NamespacesImplBase {
-    @Override
-    public void list(ListNamespacesRequest request, StreamObserver<ListNamespacesResponse> response) {
-      response.onNext(ListNamespacesResponse.newBuilder()
-          .addNamespaces(Namespace.newBuilder().setName("default")).build());
-      response.onCompleted();
-    }
   }
 
   @Test
@@ -303,24 +242,6 @@ class NetworkedTaskKernelTest {
       Thread.sleep(50);
     }
     throw new AssertionError("no answer on 127.0.0.1:" + port + ": " + last);
-  }
-
-  private static JsonNode networkNamespace(JsonNode spec) {
-    for (JsonNode ns : spec.path("linux").path("namespaces")) {
-      if (ns.path("type").asText().equals("network")) {
-        return ns;
-      }
-    }
-    throw new AssertionError("no network namespace in " + spec);
-  }
-
-  private static String mountSource(JsonNode spec, String destination) {
-    for (JsonNode m : spec.path("mounts")) {
-      if (m.path("destination").asText().equals(destination)) {
-        return m.path("source").asText();
-      }
-    }
-    return "";
   }
 
   record Result(int exit, String output) {

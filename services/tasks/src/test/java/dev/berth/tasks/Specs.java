@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,5 +84,25 @@ final class Specs {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The spec's network namespace entry. */
+  static JsonNode networkNamespace(JsonNode spec) {
+    for (JsonNode ns : spec.path("linux").path("namespaces")) {
+      if (ns.path("type").asText().equals("network")) {
+        return ns;
+      }
+    }
+    throw new AssertionError("no network namespace in " + spec);
+  }
+
+  /** The source of the spec's mount at {@code destination}; empty when it has none. */
+  static String mountSource(JsonNode spec, String destination) {
+    for (JsonNode m : spec.path("mounts")) {
+      if (m.path("destination").asText().equals(destination)) {
+        return m.path("source").asText();
+      }
+    }
+    return "";
   }
 }

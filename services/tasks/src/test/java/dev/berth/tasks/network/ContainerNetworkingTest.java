@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.ContainerFiles;
+import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Mode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.containers.v1.Container;
+import dev.berth.api.network.testing.InMemoryNetworkManager;
+import dev.berth.common.testing.InProcessServices;
+import dev.berth.network.NetworkServices;
 import dev.berth.tasks.spec.OciSpec;
+import io.grpc.BindableService;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -114,5 +120,17 @@ class ContainerNetworkingTest {
     assertEquals("/mine", json.at("/mounts/0/source").asText());
     assertFalse(json.path("mounts").toString().contains("/s/resolv.conf"));
     assertEquals(3, json.path("mounts").size());
+  }
+
+  @Test
+  void withoutANamespacesServiceOrphansAreLeftForTheNextStart() throws Exception {
+    try (InProcessServices network = InProcessServices.start(
+        NetworkServices.of(new InMemoryNetworkManager()).toArray(BindableService[]::new))) {
+      AttachmentsGrpc.newBlockingStub(network.channel()).attach(AttachRequest.newBuilder().setContainerId("ghost")
+          .setNetwork("none").putLabels(ContainerNetworking.OWNER_LABEL, ContainerNetworking.OWNER).build());
+      new ContainerNetworking(network.channel()).detachOrphans((namespace, id) -> false);
+      assertEquals(1, AttachmentsGrpc.newBlockingStub(network.channel())
+          .list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsCount());
+    }
   }
 }
