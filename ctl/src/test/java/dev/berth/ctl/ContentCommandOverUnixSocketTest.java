@@ -17,9 +17,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** berthctl content against the real content and metadata services on a Unix socket. */
@@ -28,17 +27,9 @@ class ContentCommandOverUnixSocketTest {
 
   @TempDir
   Path dir;
-  private BerthOnSocket berth;
 
-  @BeforeEach
-  void start() throws Exception {
-    berth = BerthOnSocket.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    berth.close();
-  }
+  @RegisterExtension
+  final BerthOnSocket berth = new BerthOnSocket();
 
   @Test
   void ingestedFileComesBackByteIdenticalToStdoutAndToAFile() throws Exception {

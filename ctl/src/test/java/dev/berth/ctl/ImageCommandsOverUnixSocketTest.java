@@ -13,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,17 +27,9 @@ class ImageCommandsOverUnixSocketTest {
 
   @TempDir
   Path dir;
-  private BerthOnSocket berth;
 
-  @BeforeEach
-  void start() throws Exception {
-    berth = BerthOnSocket.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    berth.close();
-  }
+  @RegisterExtension
+  final BerthOnSocket berth = new BerthOnSocket();
 
   @Test
   void loadFromAFileAndFromStdinThenListTheImages() throws Exception {

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An interrupted ingest of a file continues where berthd stopped, if berthd holds the right bytes. */
@@ -38,21 +39,21 @@ class IngestResumeOverUnixSocketTest {
 
   @TempDir
   Path dir;
-  private BerthOnSocket berth;
+
+  @RegisterExtension
+  final BerthOnSocket berth = new BerthOnSocket();
   private ManagedChannel channel;
   /** Blob bytes sent in WRITE requests through {@link #counted()}. */
   private final AtomicLong sentBytes = new AtomicLong();
 
   @BeforeEach
   void start() throws Exception {
-    berth = BerthOnSocket.start(dir);
     channel = Channels.unix(berth.socket());
   }
 
   @AfterEach
   void stop() throws Exception {
     channel.shutdownNow();
-    berth.close();
   }
 
   @Test

@@ -10,30 +10,16 @@ import containerd.services.introspection.v1.IntrospectionGrpc;
 import dev.berth.api.grpc.Channels;
 import io.grpc.ManagedChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** berthctl namespace and version against the real metadata services on a Unix socket. */
 class NamespaceAndVersionOverUnixSocketTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
-  private BerthOnSocket berth;
-
-  @BeforeEach
-  void start() throws Exception {
-    berth = BerthOnSocket.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    berth.close();
-  }
+  @RegisterExtension
+  final BerthOnSocket berth = new BerthOnSocket();
 
   @Test
   void createListAndRemoveNamespaces() throws Exception {

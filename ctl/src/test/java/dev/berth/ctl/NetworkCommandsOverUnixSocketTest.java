@@ -19,10 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * berthctl network and port against the real network service on a Unix socket, on the kernel (as
@@ -32,19 +30,8 @@ class NetworkCommandsOverUnixSocketTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern MAC = Pattern.compile("link/ether (\\S+)");
 
-  @TempDir
-  Path dir;
-  private NetworkOnSocket net;
-
-  @BeforeEach
-  void start() throws Exception {
-    net = NetworkOnSocket.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    net.close();
-  }
+  @RegisterExtension
+  final NetworkOnSocket net = new NetworkOnSocket();
 
   @Test
   void createListInspectAndRemoveNetworks() throws Exception {

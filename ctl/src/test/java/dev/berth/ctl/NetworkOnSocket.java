@@ -3,6 +3,7 @@ package dev.berth.ctl;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.grpc.Channels;
+import dev.berth.common.fs.FileTrees;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.grpc.UnixSocketServer;
 import dev.berth.common.store.MetadataStore;
@@ -22,47 +23,43 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real network service on a Unix socket, as berthd serves it, confined to a network namespace
  * of the test's own (its "host": bridges, veths and nftables rules live there), with berthctl runs
- * against it. {@link #close()} removes everything also after a failure: the pins under the state
- * directory, and every namespace created here, which takes its devices and rules with it.
+ * against it: fresh for each test when registered with {@code @RegisterExtension}. After each
+ * test, also a failed one, it removes everything: the pins under its state directory, and every
+ * namespace created here, which takes its devices and rules with it.
  */
-final class NetworkOnSocket implements AutoCloseable {
-  private final String suffix;
-  private final Path socket;
-  private final Path state;
+final class NetworkOnSocket implements BeforeEachCallback, AfterEachCallback {
+  private final String suffix = HexFormat.of().formatHex(randomBytes(4));
   private final List<String> netnsCreated = new ArrayList<>();
   private final ExecutorService executor = Executors.newCachedThreadPool();
+  private Path dir;
+  private Path socket;
+  private Path state;
   private MetadataStore db;
   private KernelNetworkManager manager;
   private UnixSocketServer server;
   private ManagedChannel channel;
 
-  private NetworkOnSocket(Path dir) {
-    this.suffix = HexFormat.of().formatHex(randomBytes(4));
-    this.socket = dir.resolve("berth.sock");
-    this.state = dir.resolve("state");
-  }
-
-  /** Serves on {@code dir/berth.sock} with state under {@code dir}. */
-  static NetworkOnSocket start(Path dir) throws Exception {
-    NetworkOnSocket n = new NetworkOnSocket(dir);
-    try {
-      Path host = n.addNetns("host");
-      n.db = MetadataStore.open(dir.resolve("metadata.db"));
-      n.manager = KernelNetworkManager.open(n.state, n.db, NetworkConfig.defaults()
-          .withHostNetns(host)
-          .withDefaultBridge(n.uniqueName("b")));
-      n.server = UnixSocketServer.start(n.socket,
-          NetworkServices.of(n.manager).stream().map(ServiceInterceptors::wrap).toList(), null, n.executor);
-      n.channel = Channels.unix(n.socket);
-      return n;
-    } catch (Exception | Error e) {
-      n.close();
-      throw e;
-    }
+  /** Serves on a socket in a directory of its own, with the state there too. */
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    dir = Files.createTempDirectory("berthctl-network");
+    socket = dir.resolve("berth.sock");
+    state = dir.resolve("state");
+    Path host = addNetns("host");
+    db = MetadataStore.open(dir.resolve("metadata.db"));
+    manager = KernelNetworkManager.open(state, db, NetworkConfig.defaults()
+        .withHostNetns(host)
+        .withDefaultBridge(uniqueName("b")));
+    server = UnixSocketServer.start(socket,
+        NetworkServices.of(manager).stream().map(ServiceInterceptors::wrap).toList(), null, executor);
+    channel = Channels.unix(socket);
   }
 
   /** {@code prefix} and this harness's random suffix: a device name no other test run uses. */
@@ -133,8 +130,9 @@ final class NetworkOnSocket implements AutoCloseable {
     }
   }
 
+  /** Runs after a failed start too. */
   @Override
-  public void close() throws Exception {
+  public void afterEach(ExtensionContext context) throws Exception {
     try {
       if (channel != null) {
         channel.shutdownNow();
@@ -158,6 +156,7 @@ final class NetworkOnSocket implements AutoCloseable {
         for (String name : netnsCreated) {
           quietly("ip", "netns", "del", name);
         }
+        FileTrees.deleteRecursively(dir);
       }
     }
   }

@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,22 +31,18 @@ class SnapshotCommandOverUnixSocketTest {
 
   @TempDir
   Path dir;
-  private BerthOnSocket berth;
+
+  @RegisterExtension
+  final BerthOnSocket berth = new BerthOnSocket();
   private List<String> chain;
 
   @BeforeEach
   void start() throws Exception {
-    berth = BerthOnSocket.start(dir);
     Cli.Result load = berth.ctlWithInput(LAYERED.dockerArchive(), "load");
     assertEquals(0, load.exit(), load::toString);
     chain = LAYERED.chainIds();
     SnapshotsGrpc.newBlockingStub(berth.channel("default")).prepare(PrepareSnapshotRequest.newBuilder()
         .setSnapshotter("overlayfs").setKey(CONTAINER).setParent(LAYERED.topChainId()).build());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    berth.close();
   }
 
   @Test
