@@ -7,42 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.api.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Debian's stock {@code ctr} (containerd 1.6) against berthd's front socket. */
 class CtrCompatibilityTest {
-  private static final String CTR = "/usr/bin/ctr";
+  @RegisterExtension
+  static final TestBerthd berthd = new TestBerthd();
   @TempDir static Path dir;
-  private static Berthd daemon;
-  private static Path socket;
-  private static TestNetns hostNetns;
-
-  @BeforeAll
-  static void start() throws Exception {
-    hostNetns = TestNetns.create("berth-ctr");
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null, hostNetns.path());
-    daemon = Berthd.startAll(config);
-    socket = config.frontSocket();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    hostNetns.close();
-  }
 
   private static Processes.Result ctr(Path stdin, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(CTR, "-a", socket.toString()));
-    cmd.addAll(List.of(args));
-    return Processes.run(cmd, stdin, 60);
+    return berthd.ctr(stdin, 60, args);
   }
 
   @Test

@@ -8,11 +8,9 @@ import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,32 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * and Diff, and working with the snapshots; the mounts it prints show the image on the kernel.
  */
 class CtrImagesAndSnapshotsTest {
+  @RegisterExtension
+  static final TestBerthd berthd = new TestBerthd();
   @TempDir static Path dir;
-  private static Berthd daemon;
-  private static Path socket;
-  private static TestNetns hostNetns;
   private static final TestImage BUSYBOX = TestImages.busybox();
 
-  @BeforeAll
-  static void start() throws Exception {
-    hostNetns = TestNetns.create("berth-ctr");
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null, hostNetns.path());
-    daemon = Berthd.startAll(config);
-    socket = config.frontSocket();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    hostNetns.close();
-  }
-
   private static Processes.Result ctr(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/ctr", "-a", socket.toString()));
-    cmd.addAll(List.of(args));
-    Processes.Result r = Processes.run(cmd, null, 120);
+    Processes.Result r = berthd.ctr(null, 120, args);
     assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r);
     return r;
   }

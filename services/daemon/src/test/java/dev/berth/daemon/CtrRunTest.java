@@ -6,53 +6,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.client.testing.TestImages;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stock {@code ctr} running busybox containers on berthd: runc under conmon, real namespaces and cgroups. */
 class CtrRunTest {
   private static final String IMAGE = TestImages.BUSYBOX_NAME;
+  @RegisterExtension
+  static final TestBerthd berthd = new TestBerthd();
   @TempDir static Path dir;
-  private static Berthd daemon;
-  private static Path socket;
-  private static TestNetns hostNetns;
 
   @BeforeAll
-  static void start() throws Exception {
-    hostNetns = TestNetns.create("berth-ctr");
-    // a short state path: conmon's attach sockets live under it
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path());
-    daemon = Berthd.startAll(config);
-    socket = config.frontSocket();
+  static void importBusybox() throws Exception {
     Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
     assertEquals(0, ctr("images", "import", archive.toString()).exit());
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      for (String id : List.of("run-d", "run-t", "web")) {
-        ctr("task", "kill", "-s", "SIGKILL", id);
-        ctr("task", "rm", "-f", id);
-        ctr("containers", "rm", id);
-      }
-    } finally {
-      if (daemon != null) {
-        daemon.close();
-      }
-      hostNetns.close();
+  static void removeContainers() throws Exception {
+    for (String id : List.of("run-d", "run-t", "web")) {
+      ctr("task", "kill", "-s", "SIGKILL", id);
+      ctr("task", "rm", "-f", id);
+      ctr("containers", "rm", id);
     }
   }
 
   private static Processes.Result ctr(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/ctr", "-a", socket.toString()));
-    cmd.addAll(List.of(args));
-    return Processes.run(cmd, null, 60);
+    return berthd.ctr(null, 60, args);
   }
 
   private static Processes.Result ok(String... args) throws Exception {
@@ -103,7 +88,7 @@ class CtrRunTest {
   @Test
   void terminalModeGivesTheProcessAPty() throws Exception {
     // ctr -t needs a terminal of its own: script(1) gives it one
-    String command = "/usr/bin/ctr -a " + socket + " run --rm -t " + IMAGE + " run-t sh -c 'test -t 0 && echo tty'";
+    String command = "/usr/bin/ctr -a " + berthd.socket() + " run --rm -t " + IMAGE + " run-t sh -c 'test -t 0 && echo tty'";
     Processes.Result r = Processes.run(List.of("script", "-qec", command, "/dev/null"), null, 60);
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.out().contains("tty"), r::toString);
@@ -112,7 +97,7 @@ class CtrRunTest {
   @Test
   void eventsShowTheTaskLifecycle() throws Exception {
     Path log = dir.resolve("events.log");
-    Process events = new ProcessBuilder("/usr/bin/ctr", "-a", socket.toString(), "events")
+    Process events = new ProcessBuilder("/usr/bin/ctr", "-a", berthd.socket().toString(), "events")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       Thread.sleep(500);
@@ -135,7 +120,7 @@ class CtrRunTest {
         "sh", "-c", "mkdir -p /www && echo served-by-berth > /www/index.html && exec httpd -f -p 80 -h /www");
     Processes.Result page = null;
     for (int i = 0; i < 50; i++) {
-      page = Processes.run(List.of("ip", "netns", "exec", hostNetns.name(), "curl", "-s", "-m", "2",
+      page = Processes.run(List.of("ip", "netns", "exec", berthd.hostNetns(), "curl", "-s", "-m", "2",
           "http://127.0.0.1:18080/"), null, 10);
       if (page.exit() == 0) {
         break;
@@ -147,7 +132,7 @@ class CtrRunTest {
     waitForStopped("web");
     ok("task", "rm", "web");
     ok("containers", "rm", "web");
-    Processes.Result closed = Processes.run(List.of("ip", "netns", "exec", hostNetns.name(), "curl", "-s", "-m", "2",
+    Processes.Result closed = Processes.run(List.of("ip", "netns", "exec", berthd.hostNetns(), "curl", "-s", "-m", "2",
         "http://127.0.0.1:18080/"), null, 10);
     assertTrue(closed.exit() != 0, "the port closes with the task: " + closed);
   }
@@ -165,7 +150,7 @@ class CtrRunTest {
     Thread.sleep(500);
     assertTrue(openFileDescriptors() <= fds + 8, "file descriptors " + openFileDescriptors() + " vs " + fds);
     assertTrue(Thread.activeCount() <= threads + 8, "threads " + Thread.activeCount() + " vs " + threads);
-    Path state = socket.getParent();
+    Path state = berthd.socket().getParent();
     assertFalse(java.nio.file.Files.readString(Path.of("/proc/self/mounts")).contains(state + "/tasks"),
         "no rootfs stays mounted");
     try (var left = java.nio.file.Files.list(state.resolve("tasks/default"))) {
