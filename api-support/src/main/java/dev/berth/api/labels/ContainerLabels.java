@@ -14,7 +14,7 @@ public final class ContainerLabels {
   public static final String CREATED_BY = "io.berth.created-by";
   /** {@code bridge} (default), {@code host}, {@code none}, {@code container:<id>} or a network's name. */
   public static final String NETWORK = "io.berth.network";
-  /** Published ports, a {@link LabelLists list} of {@link PortMapping#parseLabel label-form port mappings}. */
+  /** Published ports, a {@link LabelLists list} of {@link PortSpec#parseLabel label-form port mappings}. */
   public static final String PORTS = "io.berth.ports";
   public static final String HOSTNAME = "io.berth.hostname";
   /** The container's address on its (bridge) network; the next free one without it. */
@@ -23,7 +23,7 @@ public final class ContainerLabels {
   public static final String DNS = "io.berth.dns";
   /** DNS search domains, a {@link LabelLists list}. */
   public static final String DNS_SEARCH = "io.berth.dns-search";
-  /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntry#labelValue() NAME:IP}. */
+  /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */
   public static final String ADD_HOSTS = "io.berth.add-hosts";
   /** Named volumes the container mounts, a {@link LabelLists list}. */
   public static final String VOLUMES = "io.berth.volumes";

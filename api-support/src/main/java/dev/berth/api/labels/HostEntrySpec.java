@@ -6,13 +6,14 @@ import dev.berth.api.InvalidValueException;
  * A line for the container's {@code /etc/hosts}, from Docker's {@code --add-host NAME:IP} (or
  * {@code NAME=IP}) and from the items of the {@link ContainerLabels#ADD_HOSTS} label. The address
  * may also be {@link #HOST_GATEWAY}, which the caller replaces with the host's address on the
- * container's network.
+ * container's network. This is the entry as a client writes it; the network service checks it
+ * into a {@link dev.berth.api.network.HostEntry}, the line it writes.
  */
-public record HostEntry(String hostname, String ip) {
+public record HostEntrySpec(String hostname, String ip) {
   public static final String HOST_GATEWAY = "host-gateway";
 
   /** {@code NAME:IP} or {@code NAME=IP}; InvalidValueException saying what is wrong. */
-  public static HostEntry parse(String text) {
+  public static HostEntrySpec parse(String text) {
     int sep = indexOfSeparator(text);
     if (sep <= 0) {
       throw InvalidValueException.of("host entry", text, "expected NAME:IP");
@@ -28,7 +29,7 @@ public record HostEntry(String hostname, String ip) {
     if (!ip.equals(HOST_GATEWAY) && !IpLiterals.isIp(ip)) {
       throw InvalidValueException.of("host entry", text, "\"" + ip + "\" is not an IP address");
     }
-    return new HostEntry(name, ip);
+    return new HostEntrySpec(name, ip);
   }
 
   /** The first ':' or '=': names hold neither, IPv6 addresses hold colons. */

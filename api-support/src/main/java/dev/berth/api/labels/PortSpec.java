@@ -8,14 +8,16 @@ import java.util.Locale;
  * ({@code 8080:80}, {@code 127.0.0.1:8080:80/udp}, {@code [::1]:8080:80}, {@code 80}). An empty
  * host IP means every address; host port 0 means one the host picks. Port ranges are not supported.
  * The {@link ContainerLabels#PORTS} label carries each mapping in its {@link #labelValue() label
- * form}, the same syntax with the host port always written.
+ * form}, the same syntax with the host port always written. This is the mapping as a client
+ * writes it; the network service turns it into a {@link dev.berth.api.network.PortMapping}, the
+ * mapping it publishes (IPv4 only).
  */
-public record PortMapping(String hostIp, int hostPort, int containerPort, String protocol) {
+public record PortSpec(String hostIp, int hostPort, int containerPort, String protocol) {
   public static final String TCP = "tcp";
   public static final String UDP = "udp";
 
   /** Docker's {@code -p} syntax; InvalidValueException saying what is wrong. */
-  public static PortMapping parse(String text) {
+  public static PortSpec parse(String text) {
     return parse(text, false);
   }
 
@@ -23,11 +25,11 @@ public record PortMapping(String hostIp, int hostPort, int containerPort, String
    * One item of the {@link ContainerLabels#PORTS} label, surrounding blanks ignored:
    * {@code [HOST_IP:]HOST_PORT:CONTAINER_PORT[/PROTOCOL]}, the host port written (0 for any).
    */
-  public static PortMapping parseLabel(String text) {
+  public static PortSpec parseLabel(String text) {
     return parse(text.strip(), true);
   }
 
-  private static PortMapping parse(String text, boolean labelForm) {
+  private static PortSpec parse(String text, boolean labelForm) {
     String rest = text;
     String protocol = TCP;
     int slash = rest.lastIndexOf('/');
@@ -80,7 +82,7 @@ public record PortMapping(String hostIp, int hostPort, int containerPort, String
       }
       default -> throw InvalidValueException.of("port mapping", text, expected);
     }
-    return new PortMapping(hostIp, hostPort.isEmpty() ? 0 : port(text, hostPort, 0), port(text, containerPort, 1),
+    return new PortSpec(hostIp, hostPort.isEmpty() ? 0 : port(text, hostPort, 0), port(text, containerPort, 1),
         protocol);
   }
 

@@ -27,39 +27,39 @@ class LabelGrammarsTest {
 
   @Test
   void portMappings() {
-    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80"));
-    assertEquals(new PortMapping("", 0, 80, "tcp"), PortMapping.parse("80"));
-    assertEquals(new PortMapping("", 0, 53, "udp"), PortMapping.parse("53/udp"));
-    assertEquals(new PortMapping("127.0.0.1", 8080, 80, "udp"), PortMapping.parse("127.0.0.1:8080:80/udp"));
-    assertEquals(new PortMapping("127.0.0.1", 0, 80, "tcp"), PortMapping.parse("127.0.0.1::80"));
-    assertEquals(new PortMapping("::1", 8080, 80, "tcp"), PortMapping.parse("[::1]:8080:80"));
-    assertEquals(new PortMapping("", 8080, 80, "tcp"), PortMapping.parse("8080:80/TCP"));
-    assertEquals("127.0.0.1:8080:80/udp", PortMapping.parse("127.0.0.1:8080:80/udp").toString());
-    assertEquals("80/tcp", PortMapping.parse("80").toString());
-    assertEquals("[::1]::80/tcp", PortMapping.parse("[::1]::80").toString());
+    assertEquals(new PortSpec("", 8080, 80, "tcp"), PortSpec.parse("8080:80"));
+    assertEquals(new PortSpec("", 0, 80, "tcp"), PortSpec.parse("80"));
+    assertEquals(new PortSpec("", 0, 53, "udp"), PortSpec.parse("53/udp"));
+    assertEquals(new PortSpec("127.0.0.1", 8080, 80, "udp"), PortSpec.parse("127.0.0.1:8080:80/udp"));
+    assertEquals(new PortSpec("127.0.0.1", 0, 80, "tcp"), PortSpec.parse("127.0.0.1::80"));
+    assertEquals(new PortSpec("::1", 8080, 80, "tcp"), PortSpec.parse("[::1]:8080:80"));
+    assertEquals(new PortSpec("", 8080, 80, "tcp"), PortSpec.parse("8080:80/TCP"));
+    assertEquals("127.0.0.1:8080:80/udp", PortSpec.parse("127.0.0.1:8080:80/udp").toString());
+    assertEquals("80/tcp", PortSpec.parse("80").toString());
+    assertEquals("[::1]::80/tcp", PortSpec.parse("[::1]::80").toString());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "http", "8080:", "0", "70000:80", "8080:80/sctp", "8080:80/", "1.2.3:8080:80",
       "localhost:8080:80", "1:2:3:4", "8000-8001:80", "[::1:8080:80", "[nothost]:1:2", "+80", "80:-1"})
   void badPortMappings(String text) {
-    refused(PortMapping::parse, text);
+    refused(PortSpec::parse, text);
   }
 
   @Test
   void hostEntries() {
-    assertEquals(new HostEntry("db", "10.0.0.5"), HostEntry.parse("db:10.0.0.5"));
-    assertEquals(new HostEntry("db.local", "10.0.0.5"), HostEntry.parse("db.local=10.0.0.5"));
-    assertEquals(new HostEntry("v6", "::1"), HostEntry.parse("v6:::1"));
-    assertEquals(new HostEntry("v6", "fe80::1"), HostEntry.parse("v6:[fe80::1]"));
-    assertEquals(new HostEntry("gw", "host-gateway"), HostEntry.parse("gw:host-gateway"));
-    assertEquals("10.0.0.5\tdb", HostEntry.parse("db:10.0.0.5").hostsLine());
+    assertEquals(new HostEntrySpec("db", "10.0.0.5"), HostEntrySpec.parse("db:10.0.0.5"));
+    assertEquals(new HostEntrySpec("db.local", "10.0.0.5"), HostEntrySpec.parse("db.local=10.0.0.5"));
+    assertEquals(new HostEntrySpec("v6", "::1"), HostEntrySpec.parse("v6:::1"));
+    assertEquals(new HostEntrySpec("v6", "fe80::1"), HostEntrySpec.parse("v6:[fe80::1]"));
+    assertEquals(new HostEntrySpec("gw", "host-gateway"), HostEntrySpec.parse("gw:host-gateway"));
+    assertEquals("10.0.0.5\tdb", HostEntrySpec.parse("db:10.0.0.5").hostsLine());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"db", ":10.0.0.1", "db:", "db:example.com", "db:300.1.1.1", "bad name:1.2.3.4", "db:1.2.3"})
   void badHostEntries(String text) {
-    refused(HostEntry::parse, text);
+    refused(HostEntrySpec::parse, text);
   }
 
   @Test
@@ -81,27 +81,28 @@ class LabelGrammarsTest {
 
   @Test
   void portMappingsInTheLabelForm() {
-    assertEquals(new PortMapping("", 18080, 80, "tcp"), PortMapping.parseLabel("18080:80"));
-    assertEquals(new PortMapping("127.0.0.1", 5353, 53, "udp"), PortMapping.parseLabel(" 127.0.0.1:5353:53/udp "));
-    assertEquals(new PortMapping("", 0, 80, "tcp"), PortMapping.parseLabel("0:80/tcp"));
+    assertEquals(new PortSpec("", 18080, 80, "tcp"), PortSpec.parseLabel("18080:80"));
+    assertEquals(new PortSpec("127.0.0.1", 5353, 53, "udp"), PortSpec.parseLabel(" 127.0.0.1:5353:53/udp "));
+    assertEquals(new PortSpec("", 0, 80, "tcp"), PortSpec.parseLabel("0:80/tcp"));
     for (String flag : new String[] {"8080:80", "127.0.0.1:8080:80/udp", "80", "127.0.0.1::80", "[::1]:8080:80"}) {
-      PortMapping m = PortMapping.parse(flag);
-      assertEquals(m, PortMapping.parseLabel(m.labelValue()), flag);
+      PortSpec m = PortSpec.parse(flag);
+      assertEquals(m, PortSpec.parseLabel(m.labelValue()), flag);
     }
-    assertEquals("127.0.0.1:0:80/tcp", PortMapping.parse("127.0.0.1::80").labelValue());
+    assertEquals("127.0.0.1:0:80/tcp", PortSpec.parse("127.0.0.1::80").labelValue());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"80", "", "a:80", "80:b", "1:2:3:4", "65536:80", "80:0", "80:65536", "80:80/sctp",
       "80:80/", "1.2.3:80:80", "123456:80", ":80", "127.0.0.1::80", "[::1]:80"})
   void badPortMappingsInTheLabelForm(String text) {
-    refused(PortMapping::parseLabel, text);
+    refused(PortSpec::parseLabel, text);
   }
 
   @Test
   void hostEntriesInTheLabelForm() {
-    assertEquals("db:10.0.0.5", HostEntry.parse("db=10.0.0.5").labelValue());
-    assertEquals(new HostEntry("v6", "fe80::1"), HostEntry.parse(HostEntry.parse("v6:[fe80::1]").labelValue()));
+    assertEquals("db:10.0.0.5", HostEntrySpec.parse("db=10.0.0.5").labelValue());
+    assertEquals(new HostEntrySpec("v6", "fe80::1"),
+        HostEntrySpec.parse(HostEntrySpec.parse("v6:[fe80::1]").labelValue()));
   }
 
   @Test

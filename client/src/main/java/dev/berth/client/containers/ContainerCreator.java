@@ -13,10 +13,10 @@ import containerd.services.containers.v1.Container;
 import dev.berth.client.ClientException;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.labels.ContainerLabels;
-import dev.berth.api.labels.HostEntry;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.labels.LabelLists;
-import dev.berth.api.labels.PortMapping;
+import dev.berth.api.labels.PortSpec;
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
@@ -81,8 +81,8 @@ public final class ContainerCreator {
   }
 
   /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
-  private record Parsed(List<String> env, List<MountRequest> mounts, List<PortMapping> ports, RestartPolicy restart,
-      Map<String, String> labels, List<HostEntry> hosts, Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus,
+  private record Parsed(List<String> env, List<MountRequest> mounts, List<PortSpec> ports, RestartPolicy restart,
+      Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus,
       Long cpuShares, String cpuset, Long pidsLimit) {}
 
   /** Creates the container; its record names the new snapshot, spec and labels. */
@@ -174,9 +174,9 @@ public final class ContainerCreator {
     o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v)));
     o.mounts.forEach(m -> mounts.add(MountFlag.parse(m)));
     o.tmpfs.forEach(t -> mounts.add(TmpfsSpec.parse(t)));
-    List<PortMapping> ports = new ArrayList<>();
+    List<PortSpec> ports = new ArrayList<>();
     for (String p : o.publish) {
-      PortMapping port = PortMapping.parse(p);
+      PortSpec port = PortSpec.parse(p);
       if (port.hostIp().contains(":")) {
         throw InvalidValueException.of("port mapping", p, "IPv6 host addresses are not supported");
       }
@@ -187,7 +187,7 @@ public final class ContainerCreator {
       KeyValue kv = KeyValue.parse("label", l);
       labels.put(kv.key(), kv.value());
     });
-    List<HostEntry> hosts = o.addHosts.stream().map(HostEntry::parse).toList();
+    List<HostEntrySpec> hosts = o.addHosts.stream().map(HostEntrySpec::parse).toList();
     for (String server : o.dns) {
       if (!IpLiterals.isIp(server)) {
         throw InvalidValueException.of("DNS server", server, "not an IP address");
@@ -370,7 +370,7 @@ public final class ContainerCreator {
     labels.put(ContainerLabels.CREATED_BY, "berthctl");
     labels.put(ContainerLabels.NETWORK, network);
     labels.put(ContainerLabels.RESTART_POLICY, p.restart().toString());
-    putJoined(labels, ContainerLabels.PORTS, p.ports().stream().map(PortMapping::labelValue).toList());
+    putJoined(labels, ContainerLabels.PORTS, p.ports().stream().map(PortSpec::labelValue).toList());
     if (o.hostname != null) {
       labels.put(ContainerLabels.HOSTNAME, o.hostname);
     }
@@ -379,7 +379,7 @@ public final class ContainerCreator {
     }
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
-    putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(HostEntry::labelValue).toList());
+    putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(HostEntrySpec::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
     return labels;
   }
@@ -389,7 +389,7 @@ public final class ContainerCreator {
     List<String> ports = new ArrayList<>(LabelLists.split(labels.get(ContainerLabels.PORTS)));
     for (String exposed : image.exposedPorts()) {
       String[] parts = exposed.split("/");
-      ports.add("0:" + parts[0] + "/" + (parts.length > 1 ? parts[1] : PortMapping.TCP));
+      ports.add("0:" + parts[0] + "/" + (parts.length > 1 ? parts[1] : PortSpec.TCP));
     }
     putJoined(labels, ContainerLabels.PORTS, ports);
   }
@@ -425,7 +425,7 @@ public final class ContainerCreator {
     h.set("Binds", strings(h, o.volumes));
     h.put("NetworkMode", network);
     ObjectNode bindings = h.putObject("PortBindings");
-    for (PortMapping m : p.ports()) {
+    for (PortSpec m : p.ports()) {
       ArrayNode list = bindings.withArray(m.containerPort() + "/" + m.protocol());
       list.addObject().put("HostIp", m.hostIp()).put("HostPort", m.hostPort() == 0 ? "" : Integer.toString(m.hostPort()));
     }

@@ -3,6 +3,7 @@ package dev.berth.network;
 import dev.berth.api.Identifiers;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.Ipv4;
 import java.util.regex.Pattern;
@@ -52,13 +53,13 @@ final class Names {
 
   /**
    * One item of the extra-hosts label, in the grammar the clients write it in
-   * ({@link dev.berth.api.labels.HostEntry#parse}), its name a host name and its address a literal
+   * ({@link HostEntrySpec#parse}), its name a host name and its address a literal
    * (the clients' {@code host-gateway} is theirs to replace).
    */
   static HostEntry hostEntry(String spec) {
-    dev.berth.api.labels.HostEntry parsed;
+    HostEntrySpec parsed;
     try {
-      parsed = dev.berth.api.labels.HostEntry.parse(spec);
+      parsed = HostEntrySpec.parse(spec);
     } catch (InvalidValueException e) {
       throw Errors.invalidArgument("extra host: %s", e.getMessage());
     }

@@ -3,9 +3,10 @@ package dev.berth.network.ports;
 import dev.berth.api.Identifiers;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.PortSpec;
+import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.PortMapping.Protocol;
-import dev.berth.api.network.Ipv4;
 
 /**
  * Port mappings from their parts or from the ports label's
@@ -15,14 +16,14 @@ public final class PortSpecs {
   private PortSpecs() {}
 
   /**
-   * Parses one item of the ports label ({@link dev.berth.api.labels.PortMapping#parseLabel}, the
+   * Parses one item of the ports label ({@link PortSpec#parseLabel}, the
    * grammar the clients write it in); INVALID_ARGUMENT saying what is wrong, also for a host
    * address that is not IPv4, the only family published here.
    */
   public static PortMapping parse(String spec) {
-    dev.berth.api.labels.PortMapping parsed;
+    PortSpec parsed;
     try {
-      parsed = dev.berth.api.labels.PortMapping.parseLabel(spec);
+      parsed = PortSpec.parseLabel(spec);
     } catch (InvalidValueException e) {
       throw Errors.invalidArgument("%s", e.getMessage());
     }
