@@ -13,6 +13,7 @@ import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import containerd.services.images.v1.ImageEventsProto;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
@@ -130,7 +131,7 @@ final class EventsCommand implements Callable<Integer>, DockerExitCodes {
   private void print(Envelope e, Map<String, Object> fields, String name) {
     if (format.json()) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("time", Output.instant(e.getTimestamp()).toString());
+      row.put("time", ProtoTimes.toInstant(e.getTimestamp()).toString());
       row.put("namespace", e.getNamespace());
       row.put("topic", e.getTopic());
       row.put("event", fields);
@@ -141,7 +142,7 @@ final class EventsCommand implements Callable<Integer>, DockerExitCodes {
     } else {
       List<String> parts = new ArrayList<>();
       fields.forEach((k, v) -> parts.add(k + "=" + v));
-      root.out().println(Output.instant(e.getTimestamp()) + " " + e.getTopic() + " " + String.join(", ", parts)
+      root.out().println(ProtoTimes.toInstant(e.getTimestamp()) + " " + e.getTopic() + " " + String.join(", ", parts)
           + (name.isEmpty() || name.equals(fields.get("container_id")) ? "" : " (name=" + name + ")"));
     }
     root.out().flush();

@@ -1,9 +1,8 @@
 package dev.berth.api.content;
 
-import com.google.protobuf.Timestamp;
 import containerd.services.content.v1.Info;
 import containerd.services.content.v1.Status;
-import java.time.Instant;
+import dev.berth.api.grpc.ProtoTimes;
 
 /** Domain values as the containerd API's messages and back: the server sends them, the gRPC store reads them. */
 public final class ContentMessages {
@@ -13,15 +12,15 @@ public final class ContentMessages {
     return Info.newBuilder()
         .setDigest(info.digest())
         .setSize(info.size())
-        .setCreatedAt(timestamp(info.createdAt()))
-        .setUpdatedAt(timestamp(info.updatedAt()))
+        .setCreatedAt(ProtoTimes.toTimestamp(info.createdAt()))
+        .setUpdatedAt(ProtoTimes.toTimestamp(info.updatedAt()))
         .putAllLabels(info.labels())
         .build();
   }
 
   public static ContentInfo info(Info info) {
-    return new ContentInfo(info.getDigest(), info.getSize(), instant(info.getCreatedAt()),
-        instant(info.getUpdatedAt()), info.getLabelsMap());
+    return new ContentInfo(info.getDigest(), info.getSize(), ProtoTimes.toInstant(info.getCreatedAt()),
+        ProtoTimes.toInstant(info.getUpdatedAt()), info.getLabelsMap());
   }
 
   public static Status status(IngestStatus status) {
@@ -29,8 +28,8 @@ public final class ContentMessages {
         .setRef(status.ref())
         .setOffset(status.offset())
         .setTotal(status.total())
-        .setStartedAt(timestamp(status.startedAt()))
-        .setUpdatedAt(timestamp(status.updatedAt()));
+        .setStartedAt(ProtoTimes.toTimestamp(status.startedAt()))
+        .setUpdatedAt(ProtoTimes.toTimestamp(status.updatedAt()));
     if (status.expected() != null) {
       b.setExpected(status.expected());
     }
@@ -41,14 +40,6 @@ public final class ContentMessages {
   public static IngestStatus status(Status status) {
     return new IngestStatus(status.getRef(), status.getOffset(), status.getTotal(),
         status.getExpected().isEmpty() ? null : status.getExpected(),
-        instant(status.getStartedAt()), instant(status.getUpdatedAt()));
-  }
-
-  public static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-  }
-
-  public static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+        ProtoTimes.toInstant(status.getStartedAt()), ProtoTimes.toInstant(status.getUpdatedAt()));
   }
 }

@@ -8,6 +8,7 @@ import containerd.services.content.v1.WriteAction;
 import containerd.services.content.v1.WriteContentRequest;
 import containerd.services.content.v1.WriteContentResponse;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.grpc.ProtoTimes;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.Map;
@@ -152,8 +153,8 @@ final class GrpcContentWriter implements ContentWriter {
   private WriteContentResponse took(WriteContentResponse answer) {
     offset = answer.getOffset();
     total = answer.getTotal();
-    startedAt = ContentMessages.instant(answer.getStartedAt());
-    updatedAt = ContentMessages.instant(answer.getUpdatedAt());
+    startedAt = ProtoTimes.toInstant(answer.getStartedAt());
+    updatedAt = ProtoTimes.toInstant(answer.getUpdatedAt());
     return answer;
   }
 

@@ -1,11 +1,11 @@
 package dev.berth.client.containers;
 
-import com.google.protobuf.Timestamp;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -93,21 +93,17 @@ public record ContainerState(Container record, Optional<Process> task) {
   }
 
   public Optional<Instant> finishedAt() {
-    return exited() && task.get().hasExitedAt() ? Optional.of(instant(task.get().getExitedAt()))
+    return exited() && task.get().hasExitedAt() ? Optional.of(ProtoTimes.toInstant(task.get().getExitedAt()))
         : Optional.empty();
   }
 
   public Instant createdAt() {
-    return instant(record.getCreatedAt());
+    return ProtoTimes.toInstant(record.getCreatedAt());
   }
 
   /** A record's name: its name label, or its id for records other clients (ctr) made. */
   public static String name(Container c) {
     String name = c.getLabelsMap().get(ContainerLabels.NAME);
     return name == null || name.isEmpty() ? c.getId() : name;
-  }
-
-  private static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

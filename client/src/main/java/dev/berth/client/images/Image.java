@@ -1,6 +1,6 @@
 package dev.berth.client.images;
 
-import com.google.protobuf.Timestamp;
+import dev.berth.api.grpc.ProtoTimes;
 import java.time.Instant;
 import java.util.Map;
 
@@ -13,7 +13,7 @@ public record Image(String name, Descriptor target, Map<String, String> labels, 
 
   public static Image fromProto(containerd.services.images.v1.Image image) {
     return new Image(image.getName(), Descriptor.fromProto(image.getTarget()), image.getLabelsMap(),
-        instant(image.getCreatedAt()), instant(image.getUpdatedAt()));
+        ProtoTimes.toInstant(image.getCreatedAt()), ProtoTimes.toInstant(image.getUpdatedAt()));
   }
 
   /** The record to create: name, target and labels (the server sets the times). */
@@ -23,9 +23,5 @@ public record Image(String name, Descriptor target, Map<String, String> labels, 
         .setTarget(target.toProto())
         .putAllLabels(labels)
         .build();
-  }
-
-  private static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

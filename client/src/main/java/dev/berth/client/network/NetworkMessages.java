@@ -3,7 +3,7 @@ package dev.berth.client.network;
 import berth.network.v1.Attachment;
 import berth.network.v1.CniResult;
 import berth.network.v1.Network;
-import com.google.protobuf.Timestamp;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
@@ -13,7 +13,6 @@ import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -28,7 +27,7 @@ final class NetworkMessages {
   static NetworkInfo network(Network n) {
     return new NetworkInfo(n.getName(), n.getDriver(), Subnet.parse(n.getSubnet()),
         Ipv4.parse("gateway", n.getGateway()), n.getBridge(), n.getMtu(), n.getIpMasquerade(), n.getInternal(),
-        n.getLabelsMap(), instant(n.getCreatedAt()), n.getIsDefault());
+        n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault());
   }
 
   static berth.network.v1.PortMapping port(PortMapping p) {
@@ -71,7 +70,7 @@ final class NetworkMessages {
         new Dns(dns.getNameserversList(), dns.getSearchList(), dns.getOptionsList()),
         a.getExtraHostsList().stream().map(NetworkMessages::hostEntry).toList(),
         // the three files always share the directory the record keeps
-        Path.of(a.getFiles().getHosts()).getParent(), a.getLabelsMap(), instant(a.getCreatedAt()));
+        Path.of(a.getFiles().getHosts()).getParent(), a.getLabelsMap(), ProtoTimes.toInstant(a.getCreatedAt()));
   }
 
   private static PortMapping port(berth.network.v1.PortMapping p) {
@@ -93,9 +92,5 @@ final class NetworkMessages {
       case CONTAINER -> Mode.CONTAINER;
       case MODE_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalStateException("attachment without a mode: " + m);
     };
-  }
-
-  private static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

@@ -4,7 +4,6 @@ import static dev.berth.client.RemoteCalls.call;
 import static dev.berth.client.RemoteCalls.run;
 
 import com.google.protobuf.FieldMask;
-import com.google.protobuf.Timestamp;
 import containerd.services.snapshots.v1.CleanupRequest;
 import containerd.services.snapshots.v1.CommitSnapshotRequest;
 import containerd.services.snapshots.v1.Info;
@@ -21,6 +20,7 @@ import containerd.services.snapshots.v1.UsageResponse;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.mount.Mount;
 import dev.berth.api.mount.MountMessages;
 import dev.berth.api.snapshots.SnapshotInfo;
@@ -28,7 +28,6 @@ import dev.berth.api.snapshots.SnapshotKind;
 import dev.berth.api.snapshots.SnapshotUsage;
 import dev.berth.api.snapshots.Snapshotter;
 import io.grpc.Channel;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +130,7 @@ public final class GrpcSnapshotter implements Snapshotter {
 
   private static SnapshotInfo info(Info i) {
     return new SnapshotInfo(i.getName(), i.getParent(), kind(i), i.getLabelsMap(),
-        instant(i.getCreatedAt()), instant(i.getUpdatedAt()));
+        ProtoTimes.toInstant(i.getCreatedAt()), ProtoTimes.toInstant(i.getUpdatedAt()));
   }
 
   private static SnapshotKind kind(Info i) {
@@ -141,9 +140,5 @@ public final class GrpcSnapshotter implements Snapshotter {
       case COMMITTED -> SnapshotKind.COMMITTED;
       default -> throw new IllegalStateException("snapshot " + i.getName() + " has kind " + i.getKind());
     };
-  }
-
-  private static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.ctl.container;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
@@ -53,7 +54,7 @@ public final class ContainerCommand extends GroupCommand {
         row.put("runtime", r.getRuntime().getName());
         row.put("snapshotter", r.getSnapshotter());
         row.put("snapshotKey", r.getSnapshotKey());
-        row.put("created", Output.instant(r.getCreatedAt()).toString());
+        row.put("created", ProtoTimes.toInstant(r.getCreatedAt()).toString());
         row.put("labels", new TreeMap<>(r.getLabelsMap()));
         rows.add(row);
       }

@@ -3,13 +3,12 @@ package dev.berth.ctl.container;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
-import com.google.protobuf.Timestamp;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.Output;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
     ReadLogsRequest.Builder request = ReadLogsRequest.newBuilder().setFollow(follow).setTail(tailLines());
     if (since != null) {
       Instant from = Durations.since(since, Instant.now());
-      request.setSince(Timestamp.newBuilder().setSeconds(from.getEpochSecond()).setNanos(from.getNano()));
+      request.setSince(ProtoTimes.toTimestamp(from));
     }
     OutputStream out = root.io().out();
     OutputStream err = root.io().err();
@@ -65,7 +64,7 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
         LogEntry e = entries.next();
         OutputStream target = e.getStream().equals("stderr") ? err : out;
         if (timestamps && lineStart) {
-          target.write((Output.instant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
+          target.write((ProtoTimes.toInstant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
         }
         target.write(e.getData().toByteArray());
         if (e.getComplete()) {

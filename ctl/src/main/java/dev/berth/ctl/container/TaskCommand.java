@@ -9,6 +9,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.v1.types.Process;
 import containerd.v1.types.ProcessInfo;
 import containerd.v1.types.Status;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
@@ -50,7 +51,7 @@ public final class TaskCommand extends GroupCommand {
         row.put("pid", t.getPid());
         row.put("status", t.getStatus().name());
         row.put("exitStatus", t.getExitStatus());
-        row.put("exitedAt", t.hasExitedAt() ? Output.instant(t.getExitedAt()).toString() : null);
+        row.put("exitedAt", t.hasExitedAt() ? ProtoTimes.toInstant(t.getExitedAt()).toString() : null);
         row.put("terminal", t.getTerminal());
         rows.add(row);
       }

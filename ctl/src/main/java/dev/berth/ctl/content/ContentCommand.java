@@ -10,6 +10,7 @@ import containerd.services.content.v1.ListContentResponse;
 import containerd.services.content.v1.UpdateRequest;
 import dev.berth.api.content.Blobs;
 import dev.berth.api.content.GrpcContentStore;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
@@ -73,7 +74,7 @@ public final class ContentCommand extends GroupCommand {
       List<List<String>> rows = new ArrayList<>();
       for (Info b : blobs) {
         rows.add(List.of(b.getDigest(), Output.size(b.getSize()),
-            Output.age(Output.instant(b.getCreatedAt()), now), Output.labels(b.getLabelsMap())));
+            Output.age(ProtoTimes.toInstant(b.getCreatedAt()), now), Output.labels(b.getLabelsMap())));
       }
       Output.table(out, List.of("DIGEST", "SIZE", "AGE", "LABELS"), rows);
     }
@@ -205,8 +206,8 @@ public final class ContentCommand extends GroupCommand {
     } else {
       out.println("Digest:   " + info.getDigest());
       out.println("Size:     " + info.getSize() + " (" + Output.size(info.getSize()) + ")");
-      out.println("Created:  " + Output.instant(info.getCreatedAt()));
-      out.println("Updated:  " + Output.instant(info.getUpdatedAt()));
+      out.println("Created:  " + ProtoTimes.toInstant(info.getCreatedAt()));
+      out.println("Updated:  " + ProtoTimes.toInstant(info.getUpdatedAt()));
       out.println("Labels:" + (info.getLabelsCount() == 0 ? "   -" : ""));
       new TreeMap<>(info.getLabelsMap()).forEach((k, v) -> out.println("  " + k + "=" + v));
     }
@@ -217,8 +218,8 @@ public final class ContentCommand extends GroupCommand {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("digest", info.getDigest());
     m.put("size", info.getSize());
-    m.put("created", Output.instant(info.getCreatedAt()).toString());
-    m.put("updated", Output.instant(info.getUpdatedAt()).toString());
+    m.put("created", ProtoTimes.toInstant(info.getCreatedAt()).toString());
+    m.put("updated", ProtoTimes.toInstant(info.getUpdatedAt()).toString());
     m.put("labels", new TreeMap<>(info.getLabelsMap()));
     return m;
   }

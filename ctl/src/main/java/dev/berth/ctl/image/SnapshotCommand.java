@@ -9,6 +9,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.UsageRequest;
 import containerd.services.snapshots.v1.UsageResponse;
 import containerd.types.Mount;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.images.ImportOptions;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
@@ -64,8 +65,8 @@ public final class SnapshotCommand extends GroupCommand {
         row.put("key", s.getName());
         row.put("parent", s.getParent());
         row.put("kind", kind(s.getKind()).toLowerCase(Locale.ROOT));
-        row.put("created", Output.instant(s.getCreatedAt()).toString());
-        row.put("updated", Output.instant(s.getUpdatedAt()).toString());
+        row.put("created", ProtoTimes.toInstant(s.getCreatedAt()).toString());
+        row.put("updated", ProtoTimes.toInstant(s.getUpdatedAt()).toString());
         row.put("labels", new TreeMap<>(s.getLabelsMap()));
         rows.add(row);
       }

@@ -12,6 +12,7 @@ import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
@@ -169,7 +170,7 @@ public final class NetworkCommand extends GroupCommand {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("Name", n.getName());
     json.put("Driver", n.getDriver());
-    json.put("Created", Output.instant(n.getCreatedAt()).toString());
+    json.put("Created", ProtoTimes.toInstant(n.getCreatedAt()).toString());
     json.put("Subnet", n.getSubnet());
     json.put("Gateway", n.getGateway());
     json.put("Bridge", n.getBridge());

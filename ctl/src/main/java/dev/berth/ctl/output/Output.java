@@ -3,7 +3,6 @@ package dev.berth.ctl.output;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.google.protobuf.Timestamp;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,9 +103,5 @@ public final class Output {
     return new TreeMap<>(labels).entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(","));
-  }
-
-  public static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

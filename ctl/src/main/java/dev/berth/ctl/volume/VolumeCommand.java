@@ -8,6 +8,7 @@ import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.PruneVolumesResponse;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
@@ -124,7 +125,7 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
     json.put("Name", v.getName());
     json.put("Driver", v.getDriver());
     json.put("Mountpoint", v.getMountpoint());
-    json.put("CreatedAt", Output.instant(v.getCreatedAt()).toString());
+    json.put("CreatedAt", ProtoTimes.toInstant(v.getCreatedAt()).toString());
     json.put("Labels", new TreeMap<>(v.getLabelsMap()));
     json.put("Scope", "local");
     json.put("UsedBy", v.getUsedByList());

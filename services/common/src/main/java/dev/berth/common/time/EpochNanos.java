@@ -2,6 +2,7 @@ package dev.berth.common.time;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.berth.api.grpc.ProtoTimes;
 import java.time.Instant;
 
 /**
@@ -25,7 +26,7 @@ public final class EpochNanos {
   }
 
   public static Timestamp toTimestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return ProtoTimes.toTimestamp(instant);
   }
 
   public static Instant toInstant(long epochNanos) {
@@ -33,6 +34,6 @@ public final class EpochNanos {
   }
 
   public static Instant toInstant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    return ProtoTimes.toInstant(timestamp);
   }
 }
