@@ -9,6 +9,10 @@
  * runs under a lock: a change is marked under way, the runtime runs, the result is committed.
  * So a hung runtime holds up only calls about the same process, never List, Get or Metrics.
  *
+ * <p>Other services are reached through their gRPC APIs alone, on the channel berthd gives:
+ * the snapshots a rootfs is mounted from ({@link dev.berth.tasks.SnapshotMounts}) and the
+ * network a container's labels ask for ({@link dev.berth.tasks.network.ContainerNetworking}).
+ *
  * <p>Wiring, as berthd does it: a Dagger component with {@link dev.berth.tasks.TasksModule} and
  * {@link dev.berth.tasks.runtime.ConmonRuntimeModule}, given a {@link dev.berth.tasks.TasksConfig},
  * the container records, an event publisher and the channel to the other services; tests bind
