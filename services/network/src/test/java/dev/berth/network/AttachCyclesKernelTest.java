@@ -12,27 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many attach/detach cycles leave nothing behind: no veth, address, rule, pin, lease or descriptor. */
 class AttachCyclesKernelTest {
   static final int CYCLES = 200;
 
-  @TempDir Path dir;
-  NetworkHarness h;
-
-  @BeforeEach
-  void start() throws Exception {
-    h = NetworkHarness.open(dir).start();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    h.close();
-  }
+  @RegisterExtension
+  final NetworkHarness h = NetworkHarness.perTest();
 
   @Test
   void attachDetachCyclesLeaveNothingBehind() throws Exception {

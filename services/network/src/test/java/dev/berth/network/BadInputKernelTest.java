@@ -18,26 +18,16 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad requests get a clear status and change nothing, in the store or the kernel. */
 class BadInputKernelTest {
   @TempDir Path dir;
-  NetworkHarness h;
-
-  @BeforeEach
-  void start() throws Exception {
-    h = NetworkHarness.open(dir).start();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    h.close();
-  }
+  @RegisterExtension
+  final NetworkHarness h = NetworkHarness.perTest();
 
   @Test
   void overlappingSubnetsAreRefused() {

@@ -18,25 +18,13 @@ import berth.network.v1.Network;
 import berth.network.v1.PortMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bridge networks on the real kernel, inside a network namespace of the test's own. */
 class BridgeNetworkKernelTest {
-  @TempDir Path dir;
-  NetworkHarness h;
-
-  @BeforeEach
-  void start() throws Exception {
-    h = NetworkHarness.open(dir).start();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    h.close();
-  }
+  @RegisterExtension
+  final NetworkHarness h = NetworkHarness.perTest();
 
   @Test
   void twoContainersOnTheDefaultBridgePingEachOtherByIp() throws Exception {

@@ -11,6 +11,7 @@ import berth.network.v1.DetachRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.grpc.Channels;
+import dev.berth.common.fs.FileTrees;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.grpc.UnixSocketServer;
 import dev.berth.common.store.MetadataStore;
@@ -29,14 +30,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The network service on the real kernel, confined to a network namespace of the test's own
  * (its "host"), served in-process. Also runs "containers": busybox processes in network
  * namespaces. {@link #close()} removes everything, also after a failure: processes, pins,
- * namespaces (which takes their veths, bridges and nftables rules with them).
+ * namespaces (which takes their veths, bridges and nftables rules with them). Tests that restart
+ * the service {@link #open} one themselves; the others register {@link #perTest()}.
  */
-final class NetworkHarness implements AutoCloseable {
+final class NetworkHarness implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
   final String hostNetns;
   final Path hostNetnsPath;
   final String bridge;
@@ -55,8 +60,7 @@ final class NetworkHarness implements AutoCloseable {
   NetworksGrpc.NetworksBlockingStub networks;
   AttachmentsGrpc.AttachmentsBlockingStub attachments;
 
-  private NetworkHarness(Path dir) {
-    String suffix = HexFormat.of().formatHex(randomBytes(4));
+  private NetworkHarness(String suffix, Path dir) {
     this.hostNetns = "berth-t-" + suffix;
     this.hostNetnsPath = Path.of("/run/netns", hostNetns);
     this.bridge = "bt" + suffix;
@@ -65,18 +69,52 @@ final class NetworkHarness implements AutoCloseable {
     this.resolvConf = dir.resolve("resolv.conf");
   }
 
-  /** A harness whose host namespace holds only loopback (up). */
+  private static String randomSuffix() {
+    return HexFormat.of().formatHex(randomBytes(4));
+  }
+
+  /** A harness in {@code dir} whose host namespace holds only loopback (up). */
   static NetworkHarness open(Path dir) throws IOException {
-    NetworkHarness h = new NetworkHarness(dir);
+    NetworkHarness h = new NetworkHarness(randomSuffix(), dir);
     try {
-      h.addNetns(h.hostNetns);
-      Files.writeString(h.resolvConf, "# test host\nnameserver 127.0.0.53\nnameserver 192.0.2.53\n"
-          + "search example.test\noptions ndots:2\n");
+      h.makeHost();
       return h;
     } catch (RuntimeException | IOException e) {
       h.close();
       throw e;
     }
+  }
+
+  /**
+   * A harness for each test, started in-process in a directory of its own: register it with
+   * {@code @RegisterExtension}. It starts before the test's {@code @BeforeEach} methods and is
+   * closed, its directory removed, after the test, also a failed one.
+   */
+  static NetworkHarness perTest() {
+    String suffix = randomSuffix();
+    return new NetworkHarness(suffix, Path.of(System.getProperty("java.io.tmpdir"), "berth-network-" + suffix));
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    Files.createDirectories(dir);
+    makeHost();
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    try {
+      close();
+    } finally {
+      FileTrees.deleteRecursively(dir);
+    }
+  }
+
+  private void makeHost() throws IOException {
+    addNetns(hostNetns);
+    Files.writeString(resolvConf, "# test host\nnameserver 127.0.0.53\nnameserver 192.0.2.53\n"
+        + "search example.test\noptions ndots:2\n");
   }
 
   /** Starts (or restarts) the service on the same state and database, served in-process. */

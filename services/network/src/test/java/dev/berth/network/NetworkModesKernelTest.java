@@ -18,25 +18,13 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** host, none and container:<id> modes, and the generated /etc files, on the real kernel. */
 class NetworkModesKernelTest {
-  @TempDir Path dir;
-  NetworkHarness h;
-
-  @BeforeEach
-  void start() throws Exception {
-    h = NetworkHarness.open(dir).start();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    h.close();
-  }
+  @RegisterExtension
+  final NetworkHarness h = NetworkHarness.perTest();
 
   @Test
   void noneHasOnlyLoopback() throws Exception {
