@@ -5,50 +5,73 @@ import containerd.services.content.v1.ContentGrpc;
 import containerd.services.content.v1.ReadContentRequest;
 import containerd.services.content.v1.ReadContentResponse;
 import dev.berth.api.Digests;
-import dev.berth.common.events.EventPublisher;
 import dev.berth.api.grpc.Channels;
+import dev.berth.common.events.EventPublisher;
+import dev.berth.common.fs.FileTrees;
+import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
-import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.content.file.FileContentStore;
 import io.grpc.Channel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A content service on a real file store in {@code root}, served in-process, with a recording
- * event publisher, namespace registrar and Leases service. Opening a second harness on the same
- * root after closing the first is a daemon restart.
+ * A content service on a real file store in a directory of its own, served in-process, with a
+ * recording event publisher, namespace registrar and Leases service: fresh for each test when
+ * registered with {@code @RegisterExtension}, started before the test's {@code @BeforeEach}
+ * methods. {@link #restart} is a daemon restart on the same root.
  */
-final class ContentHarness implements AutoCloseable {
+final class ContentHarness implements BeforeEachCallback, AfterEachCallback {
   record Published(String namespace, String topic, Message event) {}
 
-  final Path root;
   final List<String> registeredNamespaces = new CopyOnWriteArrayList<>();
   final List<Published> events = new CopyOnWriteArrayList<>();
   final RecordingLeases leases = new RecordingLeases();
-  final FileContentStore store;
-  private final MetadataStore metadata;
-  private final InProcessServices leaseServer;
-  private final InProcessServices server;
+  Path root;
+  FileContentStore store;
+  private MetadataStore metadata;
+  private InProcessServices leaseServer;
+  private InProcessServices server;
 
-  private ContentHarness(Path root) throws IOException {
-    this.root = root;
-    this.metadata = MetadataStore.open(root.resolve("metadata.db"));
-    this.leaseServer = InProcessServices.start(leases);
-    EventPublisher publisher = (namespace, topic, event) -> events.add(new Published(namespace, topic, event));
-    this.store = new FileContentStore(root, metadata, publisher, registeredNamespaces::add,
-        new GrpcLeaseRecorder(leaseServer.channel()));
-    this.server = InProcessServices.start(new ContentService(store));
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    root = Files.createTempDirectory("berth-content");
+    open();
   }
 
-  static ContentHarness open(Path root) throws IOException {
-    return new ContentHarness(root);
+  /** Runs after a failed start too. */
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    try {
+      close();
+    } finally {
+      FileTrees.deleteRecursively(root);
+    }
+  }
+
+  private void open() throws IOException {
+    metadata = MetadataStore.open(root.resolve("metadata.db"));
+    leaseServer = InProcessServices.start(leases);
+    EventPublisher publisher = (namespace, topic, event) -> events.add(new Published(namespace, topic, event));
+    store = new FileContentStore(root, metadata, publisher, registeredNamespaces::add,
+        new GrpcLeaseRecorder(leaseServer.channel()));
+    server = InProcessServices.start(new ContentService(store));
+  }
+
+  /** Closes the service and opens another on the same root, as berthd's restart would. */
+  void restart() throws Exception {
+    close();
+    open();
   }
 
   Channel channel(String namespace) {
@@ -97,13 +120,18 @@ final class ContentHarness implements AutoCloseable {
     return root.resolve("content/ingest");
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  private void close() throws InterruptedException {
     try {
-      server.close();
-      leaseServer.close();
+      if (server != null) {
+        server.close();
+      }
+      if (leaseServer != null) {
+        leaseServer.close();
+      }
     } finally {
-      metadata.close();
+      if (metadata != null) {
+        metadata.close();
+      }
     }
   }
 }

@@ -18,25 +18,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Blobs shared on disk but owned per namespace; namespace registration, leases and events on commit. */
 class ContentNamespacesAndLeasesTest {
-  @TempDir java.nio.file.Path root;
-  private ContentHarness content;
-
-  @BeforeEach
-  void start() throws Exception {
-    content = ContentHarness.open(root);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    content.close();
-  }
+  @RegisterExtension
+  final ContentHarness content = new ContentHarness();
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -31,28 +31,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every Content RPC but Write's protocol, with the answers containerd gives to bad input. */
 class ContentServiceTest {
   private static final String NS = "svc";
 
-  @TempDir java.nio.file.Path root;
-  private ContentHarness content;
+  @RegisterExtension
+  final ContentHarness content = new ContentHarness();
   private ContentGrpc.ContentBlockingStub api;
 
   @BeforeEach
-  void start() throws Exception {
-    content = ContentHarness.open(root);
+  void stubs() {
     api = content.content(NS);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    content.close();
   }
 
   private static byte[] bytes(String s) {

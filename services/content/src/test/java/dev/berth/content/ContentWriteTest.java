@@ -17,28 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Write stream's protocol, as containerd's remote writer and ctr use it. */
 class ContentWriteTest {
   private static final String NS = "writes";
   private static final String EMPTY_DIGEST = Digests.sha256(new byte[0]);
 
-  @TempDir java.nio.file.Path root;
-  private ContentHarness content;
-
-  @BeforeEach
-  void start() throws Exception {
-    content = ContentHarness.open(root);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    content.close();
-  }
+  @RegisterExtension
+  final ContentHarness content = new ContentHarness();
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -268,8 +256,7 @@ class ContentWriteTest {
       w.stat("resumable", data.length, digest);
       w.write(0, Arrays.copyOf(data, half));
     }
-    content.close();
-    content = ContentHarness.open(root);
+    content.restart();
 
     try (WriteStream w = content.write(NS)) {
       WriteContentResponse stat = w.stat("resumable");
