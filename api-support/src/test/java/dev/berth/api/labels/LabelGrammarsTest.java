@@ -1,13 +1,10 @@
 package dev.berth.api.labels;
 
+import static dev.berth.api.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.api.InvalidValueException;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,14 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * named in the error.
  */
 class LabelGrammarsTest {
-  /** The error for {@code text}, which must quote it. */
-  private static String refused(Function<String, ?> parser, String text) {
-    InvalidValueException e = assertThrows(InvalidValueException.class, () -> parser.apply(text), text);
-    assertTrue(e.getMessage().contains("\"" + text + "\""), e.getMessage());
-    assertTrue(!e.getMessage().contains("\n"), "one line");
-    return e.getMessage();
-  }
-
   @Test
   void portMappings() {
     assertEquals(new PortSpec("", 8080, 80, "tcp"), PortSpec.parse("8080:80"));

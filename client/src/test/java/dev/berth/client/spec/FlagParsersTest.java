@@ -1,29 +1,19 @@
 package dev.berth.client.spec;
 
+import static dev.berth.api.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.api.InvalidValueException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Docker's flag values: what each parser makes of good ones, and that bad ones are named in the error. */
 class FlagParsersTest {
-  /** The error for {@code text}, which must quote it. */
-  private static String refused(Function<String, ?> parser, String text) {
-    InvalidValueException e = assertThrows(InvalidValueException.class, () -> parser.apply(text), text);
-    assertTrue(e.getMessage().contains("\"" + text + "\""), e.getMessage());
-    assertTrue(!e.getMessage().contains("\n"), "one line");
-    return e.getMessage();
-  }
-
   @Test
   void memorySizes() {
     assertEquals(512L << 20, ResourceFlags.memory("512m"));
