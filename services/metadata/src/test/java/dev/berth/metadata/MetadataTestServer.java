@@ -11,6 +11,7 @@ import containerd.services.events.v1.SubscribeRequest;
 import containerd.services.introspection.v1.Plugin;
 import containerd.types.Descriptor;
 import dev.berth.api.Digests;
+import dev.berth.common.fs.FileTrees;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.metadata.namespaces.NamespaceUsage;
@@ -21,6 +22,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +31,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.function.Executable;
 
-/** The metadata services on a fresh store under a test's root, served in-process. */
-public final class MetadataTestServer implements AutoCloseable {
-  public final MetadataStore store;
-  public final MetadataServices metadata;
-  private final InProcessServices grpc;
+/**
+ * The metadata services on a fresh store, served in-process: under a test's root
+ * ({@link #start}), or for each test in a directory of its own ({@link #perTest}, registered
+ * with {@code @RegisterExtension} and started before the test's {@code @BeforeEach} methods).
+ */
+public final class MetadataTestServer implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+  private MetadataStore store;
+  private InProcessServices grpc;
+  /** The directory {@link #perTest} made, removed after the test. */
+  private Path ownRoot;
 
-  private MetadataTestServer(MetadataStore store, MetadataServices metadata, InProcessServices grpc) {
-    this.store = store;
-    this.metadata = metadata;
-    this.grpc = grpc;
-  }
+  private MetadataTestServer() {}
 
   public static MetadataTestServer start(Path root) throws Exception {
     return start(root, List.of(), List::of);
@@ -49,11 +55,36 @@ public final class MetadataTestServer implements AutoCloseable {
 
   public static MetadataTestServer start(Path root, List<NamespaceUsage> extraUsage, Supplier<List<Plugin>> plugins)
       throws Exception {
-    MetadataStore store = MetadataStore.open(root.resolve("metadata.db"));
+    MetadataTestServer server = new MetadataTestServer();
+    server.open(root, extraUsage, plugins);
+    return server;
+  }
+
+  public static MetadataTestServer perTest() {
+    return new MetadataTestServer();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    ownRoot = Files.createTempDirectory("berth-metadata");
+    open(ownRoot, List.of(), List::of);
+  }
+
+  /** Runs after a failed start too. */
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    try {
+      close();
+    } finally {
+      FileTrees.deleteRecursively(ownRoot);
+    }
+  }
+
+  private void open(Path root, List<NamespaceUsage> extraUsage, Supplier<List<Plugin>> plugins) throws Exception {
+    store = MetadataStore.open(root.resolve("metadata.db"));
     try {
       MetadataServices metadata = new MetadataServices(root, store, extraUsage, plugins);
-      InProcessServices grpc = InProcessServices.start(metadata.services().toArray(BindableService[]::new));
-      return new MetadataTestServer(store, metadata, grpc);
+      grpc = InProcessServices.start(metadata.services().toArray(BindableService[]::new));
     } catch (Exception | Error e) {
       store.close();
       throw e;
@@ -79,9 +110,13 @@ public final class MetadataTestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      grpc.close();
+      if (grpc != null) {
+        grpc.close();
+      }
     } finally {
-      store.close();
+      if (store != null) {
+        store.close();
+      }
     }
   }
 

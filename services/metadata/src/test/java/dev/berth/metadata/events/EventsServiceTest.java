@@ -20,30 +20,17 @@ import dev.berth.metadata.MetadataTestServer.Subscription;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EventsServiceTest {
   private static final Any EVENT = TypeUrls.pack(ContentDelete.newBuilder().setDigest("sha256:" + "0".repeat(64)).build());
 
-  @TempDir Path root;
-  private MetadataTestServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = MetadataTestServer.start(root);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  final MetadataTestServer server = MetadataTestServer.perTest();
 
   private EventsBlockingStub events(String namespace) {
     return EventsGrpc.newBlockingStub(server.inNamespace(namespace));

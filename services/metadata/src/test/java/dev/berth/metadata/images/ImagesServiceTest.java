@@ -29,30 +29,22 @@ import dev.berth.metadata.MetadataTestServer.Subscription;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ImagesServiceTest {
   private static final String BUSYBOX = "docker.io/library/busybox:latest";
 
-  @TempDir Path root;
-  private MetadataTestServer server;
+  @RegisterExtension
+  final MetadataTestServer server = MetadataTestServer.perTest();
   private ImagesBlockingStub images;
 
   @BeforeEach
-  void start() throws Exception {
-    server = MetadataTestServer.start(root);
+  void stubs() {
     images = ImagesGrpc.newBlockingStub(server.inNamespace("default"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
   }
 
   private static Image image(String name, Descriptor target, Map<String, String> labels) {

@@ -20,30 +20,22 @@ import dev.berth.api.Identifiers;
 import dev.berth.metadata.MetadataTestServer;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LeasesServiceTest {
   private static final String BLOB = Digests.sha256("blob".getBytes(StandardCharsets.UTF_8));
 
-  @TempDir Path root;
-  private MetadataTestServer server;
+  @RegisterExtension
+  final MetadataTestServer server = MetadataTestServer.perTest();
   private LeasesBlockingStub leases;
 
   @BeforeEach
-  void start() throws Exception {
-    server = MetadataTestServer.start(root);
+  void stubs() {
     leases = LeasesGrpc.newBlockingStub(server.inNamespace("default"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
   }
 
   private Lease create(String id, Map<String, String> labels) {

@@ -30,28 +30,20 @@ import dev.berth.metadata.MetadataTestServer;
 import dev.berth.metadata.MetadataTestServer.Subscription;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NamespacesServiceTest {
-  @TempDir Path root;
-  private MetadataTestServer server;
+  @RegisterExtension
+  final MetadataTestServer server = MetadataTestServer.perTest();
   private NamespacesBlockingStub namespaces;
 
   @BeforeEach
-  void start() throws Exception {
-    server = MetadataTestServer.start(root);
+  void stubs() {
     namespaces = NamespacesGrpc.newBlockingStub(server.channel());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
   }
 
   private Namespace create(String name, Map<String, String> labels) {
