@@ -192,6 +192,50 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void rmiKeepsTheLastNameOfAnImageAContainerUsesUnlessForced() throws Exception {
+    Path archive = TestImages.busyboxLayered().writeDockerArchive(work.resolve("layered.tar"));
+    ok("load", "-i", archive.toString());
+    ok("create", "--name", "ux-rmi", "busybox-layered", "true");
+    try {
+      Result refused = berthctl("rmi", "busybox-layered");
+      assertEquals(1, refused.exit(), refused::toString);
+      assertTrue(refused.err().contains("conflict: unable to remove repository reference \"busybox-layered\" "
+          + "(must force) - container "), refused::toString);
+      assertTrue(ok("images").out().contains("busybox-layered"));
+      // another name for the same image: removing this one only untags, as in Docker
+      ok("tag", "busybox-layered", "ux-img:2");
+      assertTrue(ok("rmi", "busybox-layered").out().contains("Untagged: busybox-layered"));
+      assertTrue(ok("rmi", "-f", "ux-img:2").out().contains("Untagged: ux-img:2"));
+      assertTrue(!ok("images").out().contains("ux-img"));
+    } finally {
+      berthctl("rm", "-f", "ux-rmi");
+    }
+  }
+
+  @Test
+  void volumePruneAsksAndRemovesNamedVolumesOnlyWithAll() throws Exception {
+    ok("volume", "create", "ux-named");
+    ok("run", "--name", "ux-anon", "-v", "/data", "busybox", "true");
+    String anonymous = ok("inspect", "ux-anon").out().replaceAll("(?s).*\"Name\"\\s*:\\s*\"([0-9a-f]{64})\".*", "$1");
+    ok("rm", "ux-anon");
+    Path no = Files.writeString(work.resolve("answer-no"), "n\n");
+    Path yes = Files.writeString(work.resolve("answer-yes"), "y\n");
+
+    Result declined = run(berthctlCommand("volume", "prune"), no, 60);
+    assertEquals(0, declined.exit(), declined::toString);
+    assertTrue(declined.out().contains("anonymous local volumes") && declined.out().contains("[y/N]"), declined::toString);
+    assertTrue(ok("volume", "ls", "-q").out().contains(anonymous));
+
+    Result pruned = run(berthctlCommand("volume", "prune"), yes, 60);
+    assertEquals(0, pruned.exit(), pruned::toString);
+    assertTrue(pruned.out().contains(anonymous) && !pruned.out().contains("ux-named"), pruned::toString);
+    assertTrue(ok("volume", "ls", "-q").out().contains("ux-named"));
+
+    assertTrue(ok("volume", "prune", "-a", "-f").out().contains("ux-named"));
+    assertTrue(!ok("volume", "ls", "-q").out().contains("ux-named"));
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");

@@ -3,6 +3,7 @@ package dev.berth.client.containers;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.NetworksGrpc;
 import berth.volumes.v1.CreateVolumeRequest;
+import dev.berth.api.labels.VolumeLabels;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
@@ -322,7 +323,11 @@ public final class ContainerCreator {
           }
         }
       }
-      Volume created = volumes.create(CreateVolumeRequest.newBuilder().setName(name).build()).getVolume();
+      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name);
+      if (name.isEmpty()) {
+        request.putLabels(VolumeLabels.ANONYMOUS, "");
+      }
+      Volume created = volumes.create(request.build()).getVolume();
       undo.push(() -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(created.getName()).build()));
       return created;
     } catch (StatusRuntimeException e) {
