@@ -236,6 +236,25 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void containersOnDifferentNetworksAreIsolated() throws Exception {
+    ok("network", "create", "ux-net1");
+    ok("network", "create", "ux-net2");
+    try {
+      ok("run", "-d", "--name", "ux-srv", "--network", "ux-net1", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "ux-srv").out().replaceAll("(?s).*\"IPAddress\"\\s*:\\s*\"([0-9.]+)\".*", "$1");
+      Result same = berthctl("run", "--rm", "--network", "ux-net1", "busybox", "ping", "-c", "1", "-W", "2", ip);
+      assertEquals(0, same.exit(), same::toString);
+      Result other = berthctl("run", "--rm", "--network", "ux-net2", "busybox", "ping", "-c", "1", "-W", "1", ip);
+      assertEquals(1, other.exit(), other::toString);
+      Result fromDefault = berthctl("run", "--rm", "busybox", "ping", "-c", "1", "-W", "1", ip);
+      assertEquals(1, fromDefault.exit(), fromDefault::toString);
+    } finally {
+      berthctl("rm", "-f", "ux-srv");
+      berthctl("network", "rm", "ux-net1", "ux-net2");
+    }
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");
