@@ -255,6 +255,27 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void pausedContainersThatIgnoreTheStopSignalStopRestartAndGo() throws Exception {
+    // pid 1 without a handler ignores SIGTERM: stop must thaw it and end with SIGKILL
+    ok("run", "-d", "--name", "ux-paused", "busybox", "sh", "-c", "sleep 1000");
+    try {
+      ok("pause", "ux-paused");
+      ok("stop", "-t", "1", "ux-paused");
+      String stopped = ok("inspect", "ux-paused").out();
+      assertTrue(stopped.contains("\"Status\" : \"exited\""), stopped);
+      ok("start", "ux-paused");
+      ok("pause", "ux-paused");
+      ok("restart", "-t", "1", "ux-paused");
+      assertTrue(ok("inspect", "ux-paused").out().contains("\"Status\" : \"running\""));
+      ok("pause", "ux-paused");
+      ok("rm", "-f", "ux-paused");
+      assertTrue(!ok("ps", "-a").out().contains("ux-paused"));
+    } finally {
+      berthctl("rm", "-f", "ux-paused");
+    }
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");
