@@ -276,6 +276,17 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void aMissingBindSourceIsMadeForDashVAndRefusedForMount() throws Exception {
+    Path made = work.resolve("ux-bind/new");
+    ok("run", "--rm", "-v", made + ":/mnt", "busybox", "sh", "-c", "echo x > /mnt/written");
+    assertTrue(Files.exists(made.resolve("written")));
+    Result refused = berthctl("run", "--rm", "--mount", "type=bind,source=" + work.resolve("ux-absent") + ",target=/mnt",
+        "busybox", "true");
+    assertEquals(125, refused.exit(), refused::toString);
+    assertTrue(refused.err().contains("bind source path does not exist"), refused::toString);
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");

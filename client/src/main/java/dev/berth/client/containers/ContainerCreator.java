@@ -103,13 +103,26 @@ public final class ContainerCreator {
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
     String network = network(o, parsed);
+    // as in Docker, -v makes a missing host directory and --mount refuses it
+    List<MountRequest> shortForm = parsed.mounts().subList(0, o.volumes.size());
+    List<Path> missingSources = new ArrayList<>();
     for (MountRequest m : parsed.mounts()) {
       if (m instanceof VolumeSpec v && v.kind() == VolumeSpec.Kind.BIND && !Files.exists(Path.of(v.source()))) {
-        throw new ClientException("invalid mount config: bind source path does not exist: " + v.source());
+        if (!shortForm.contains(m)) {
+          throw new ClientException("invalid mount config: bind source path does not exist: " + v.source());
+        }
+        missingSources.add(Path.of(v.source()));
       }
     }
     if (o.init && !Files.isExecutable(INIT_BINARY)) {
       throw new ClientException("--init needs " + INIT_BINARY + " on this host (Debian's package tini)");
+    }
+    for (Path source : missingSources) {
+      try {
+        Files.createDirectories(source);
+      } catch (IOException e) {
+        throw new ClientException("cannot create bind source directory " + source + ": " + e.getMessage(), e);
+      }
     }
     Deque<Runnable> undo = new ArrayDeque<>();
     try {
