@@ -287,6 +287,28 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void stoppingSeveralContainersWaitsForThemTogether() throws Exception {
+    List<String> names = List.of("ux-par1", "ux-par2", "ux-par3", "ux-par4");
+    try {
+      for (String name : names) {
+        // pid 1 ignores SIGTERM: each stop waits the whole timeout
+        ok("run", "-d", "--name", name, "busybox", "sh", "-c", "sleep 1000");
+      }
+      List<String> stop = new ArrayList<>(List.of("stop", "-t", "4"));
+      stop.addAll(names);
+      long started = System.nanoTime();
+      Result r = ok(stop.toArray(String[]::new));
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+      assertEquals(String.join("\n", names), r.out().strip(), "names in the order given");
+      assertTrue(seconds < 12, "four 4-second stops one after another take 16 s; together: " + seconds + " s");
+    } finally {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+      rm.addAll(names);
+      berthctl(rm.toArray(String[]::new));
+    }
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");
