@@ -309,6 +309,29 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void namesAndAliasesResolveOnUserDefinedNetworksOnly() throws Exception {
+    ok("network", "create", "ux-dns");
+    try {
+      ok("run", "-d", "--name", "ux-named", "--network", "ux-dns", "--network-alias", "ux-web", "busybox",
+          "sleep", "1000");
+      ok("run", "-d", "--name", "ux_under", "busybox", "sleep", "1000");
+      for (String name : List.of("ux-named", "ux-web")) {
+        Result r = berthctl("run", "--rm", "--network", "ux-dns", "busybox", "ping", "-c", "1", "-W", "2", name);
+        assertEquals(0, r.exit(), () -> name + ": " + r);
+      }
+      // a later peer is listed in the earlier container's /etc/hosts too
+      ok("run", "-d", "--name", "ux-late", "--network", "ux-dns", "busybox", "sleep", "1000");
+      assertTrue(ok("exec", "ux-named", "cat", "/etc/hosts").out().contains("ux-late"));
+      // the default network keeps Docker's behaviour: no names; a name with '_' starts all the same
+      Result onDefault = berthctl("run", "--rm", "busybox", "ping", "-c", "1", "-W", "1", "ux_under");
+      assertTrue(onDefault.exit() != 0, onDefault::toString);
+    } finally {
+      berthctl("rm", "-f", "ux-named", "ux-late", "ux_under");
+      berthctl("network", "rm", "ux-dns");
+    }
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");

@@ -397,6 +397,7 @@ public final class ContainerCreator {
     }
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
+    putJoined(labels, ContainerLabels.NETWORK_ALIASES, o.networkAliases);
     putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(HostEntry::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
     return labels;
