@@ -192,6 +192,146 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void rmiKeepsTheLastNameOfAnImageAContainerUsesUnlessForced() throws Exception {
+    Path archive = TestImages.busyboxLayered().writeDockerArchive(work.resolve("layered.tar"));
+    ok("load", "-i", archive.toString());
+    ok("create", "--name", "ux-rmi", "busybox-layered", "true");
+    try {
+      Result refused = berthctl("rmi", "busybox-layered");
+      assertEquals(1, refused.exit(), refused::toString);
+      assertTrue(refused.err().contains("conflict: unable to remove repository reference \"busybox-layered\" "
+          + "(must force) - container "), refused::toString);
+      assertTrue(ok("images").out().contains("busybox-layered"));
+      // another name for the same image: removing this one only untags, as in Docker
+      ok("tag", "busybox-layered", "ux-img:2");
+      assertTrue(ok("rmi", "busybox-layered").out().contains("Untagged: busybox-layered"));
+      assertTrue(ok("rmi", "-f", "ux-img:2").out().contains("Untagged: ux-img:2"));
+      assertTrue(!ok("images").out().contains("ux-img"));
+    } finally {
+      berthctl("rm", "-f", "ux-rmi");
+    }
+  }
+
+  @Test
+  void volumePruneAsksAndRemovesNamedVolumesOnlyWithAll() throws Exception {
+    ok("volume", "create", "ux-named");
+    ok("run", "--name", "ux-anon", "-v", "/data", "busybox", "true");
+    String anonymous = ok("inspect", "ux-anon").out().replaceAll("(?s).*\"Name\"\\s*:\\s*\"([0-9a-f]{64})\".*", "$1");
+    ok("rm", "ux-anon");
+    Path no = Files.writeString(work.resolve("answer-no"), "n\n");
+    Path yes = Files.writeString(work.resolve("answer-yes"), "y\n");
+
+    Result declined = run(berthctlCommand("volume", "prune"), no, 60);
+    assertEquals(0, declined.exit(), declined::toString);
+    assertTrue(declined.out().contains("anonymous local volumes") && declined.out().contains("[y/N]"), declined::toString);
+    assertTrue(ok("volume", "ls", "-q").out().contains(anonymous));
+
+    Result pruned = run(berthctlCommand("volume", "prune"), yes, 60);
+    assertEquals(0, pruned.exit(), pruned::toString);
+    assertTrue(pruned.out().contains(anonymous) && !pruned.out().contains("ux-named"), pruned::toString);
+    assertTrue(ok("volume", "ls", "-q").out().contains("ux-named"));
+
+    assertTrue(ok("volume", "prune", "-a", "-f").out().contains("ux-named"));
+    assertTrue(!ok("volume", "ls", "-q").out().contains("ux-named"));
+  }
+
+  @Test
+  void containersOnDifferentNetworksAreIsolated() throws Exception {
+    ok("network", "create", "ux-net1");
+    ok("network", "create", "ux-net2");
+    try {
+      ok("run", "-d", "--name", "ux-srv", "--network", "ux-net1", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "ux-srv").out().replaceAll("(?s).*\"IPAddress\"\\s*:\\s*\"([0-9.]+)\".*", "$1");
+      Result same = berthctl("run", "--rm", "--network", "ux-net1", "busybox", "ping", "-c", "1", "-W", "2", ip);
+      assertEquals(0, same.exit(), same::toString);
+      Result other = berthctl("run", "--rm", "--network", "ux-net2", "busybox", "ping", "-c", "1", "-W", "1", ip);
+      assertEquals(1, other.exit(), other::toString);
+      Result fromDefault = berthctl("run", "--rm", "busybox", "ping", "-c", "1", "-W", "1", ip);
+      assertEquals(1, fromDefault.exit(), fromDefault::toString);
+    } finally {
+      berthctl("rm", "-f", "ux-srv");
+      berthctl("network", "rm", "ux-net1", "ux-net2");
+    }
+  }
+
+  @Test
+  void pausedContainersThatIgnoreTheStopSignalStopRestartAndGo() throws Exception {
+    // pid 1 without a handler ignores SIGTERM: stop must thaw it and end with SIGKILL
+    ok("run", "-d", "--name", "ux-paused", "busybox", "sh", "-c", "sleep 1000");
+    try {
+      ok("pause", "ux-paused");
+      ok("stop", "-t", "1", "ux-paused");
+      String stopped = ok("inspect", "ux-paused").out();
+      assertTrue(stopped.contains("\"Status\" : \"exited\""), stopped);
+      ok("start", "ux-paused");
+      ok("pause", "ux-paused");
+      ok("restart", "-t", "1", "ux-paused");
+      assertTrue(ok("inspect", "ux-paused").out().contains("\"Status\" : \"running\""));
+      ok("pause", "ux-paused");
+      ok("rm", "-f", "ux-paused");
+      assertTrue(!ok("ps", "-a").out().contains("ux-paused"));
+    } finally {
+      berthctl("rm", "-f", "ux-paused");
+    }
+  }
+
+  @Test
+  void aMissingBindSourceIsMadeForDashVAndRefusedForMount() throws Exception {
+    Path made = work.resolve("ux-bind/new");
+    ok("run", "--rm", "-v", made + ":/mnt", "busybox", "sh", "-c", "echo x > /mnt/written");
+    assertTrue(Files.exists(made.resolve("written")));
+    Result refused = berthctl("run", "--rm", "--mount", "type=bind,source=" + work.resolve("ux-absent") + ",target=/mnt",
+        "busybox", "true");
+    assertEquals(125, refused.exit(), refused::toString);
+    assertTrue(refused.err().contains("bind source path does not exist"), refused::toString);
+  }
+
+  @Test
+  void stoppingSeveralContainersWaitsForThemTogether() throws Exception {
+    List<String> names = List.of("ux-par1", "ux-par2", "ux-par3", "ux-par4");
+    try {
+      for (String name : names) {
+        // pid 1 ignores SIGTERM: each stop waits the whole timeout
+        ok("run", "-d", "--name", name, "busybox", "sh", "-c", "sleep 1000");
+      }
+      List<String> stop = new ArrayList<>(List.of("stop", "-t", "4"));
+      stop.addAll(names);
+      long started = System.nanoTime();
+      Result r = ok(stop.toArray(String[]::new));
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+      assertEquals(String.join("\n", names), r.out().strip(), "names in the order given");
+      assertTrue(seconds < 12, "four 4-second stops one after another take 16 s; together: " + seconds + " s");
+    } finally {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+      rm.addAll(names);
+      berthctl(rm.toArray(String[]::new));
+    }
+  }
+
+  @Test
+  void namesAndAliasesResolveOnUserDefinedNetworksOnly() throws Exception {
+    ok("network", "create", "ux-dns");
+    try {
+      ok("run", "-d", "--name", "ux-named", "--network", "ux-dns", "--network-alias", "ux-web", "busybox",
+          "sleep", "1000");
+      ok("run", "-d", "--name", "ux_under", "busybox", "sleep", "1000");
+      for (String name : List.of("ux-named", "ux-web")) {
+        Result r = berthctl("run", "--rm", "--network", "ux-dns", "busybox", "ping", "-c", "1", "-W", "2", name);
+        assertEquals(0, r.exit(), () -> name + ": " + r);
+      }
+      // a later peer is listed in the earlier container's /etc/hosts too
+      ok("run", "-d", "--name", "ux-late", "--network", "ux-dns", "busybox", "sleep", "1000");
+      assertTrue(ok("exec", "ux-named", "cat", "/etc/hosts").out().contains("ux-late"));
+      // the default network keeps Docker's behaviour: no names; a name with '_' starts all the same
+      Result onDefault = berthctl("run", "--rm", "busybox", "ping", "-c", "1", "-W", "1", "ux_under");
+      assertTrue(onDefault.exit() != 0, onDefault::toString);
+    } finally {
+      berthctl("rm", "-f", "ux-named", "ux-late", "ux_under");
+      berthctl("network", "rm", "ux-dns");
+    }
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");

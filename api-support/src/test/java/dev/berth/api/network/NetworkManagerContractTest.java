@@ -236,10 +236,10 @@ public abstract class NetworkManagerContractTest {
   @Test
   void whatAnAttachmentAskedForComesBack() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", List.of(), "web",
-        List.of("www"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
+        List.of("www", "brave_turing"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
         List.of("db:192.0.2.10"), Map.of("k", "v")));
     assertEquals("web", a.hostname());
-    assertEquals(List.of("www"), a.aliases());
+    assertEquals(List.of("www", "brave_turing"), a.aliases(), "container names, '_' and all, are aliases too");
     assertEquals(new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")), a.dns());
     assertEquals(List.of(new HostEntry("db", "192.0.2.10")), a.extraHosts());
     assertEquals(Map.of("k", "v"), a.labels());
@@ -247,6 +247,8 @@ public abstract class NetworkManagerContractTest {
     assertEquals("abcdefghijkl", manager.attach(NS, attach("abcdefghijklmnop-2", DEFAULT)).hostname());
     assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "",
         List.of(), "not a hostname", List.of(), Dns.NONE, List.of(), Map.of())));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "",
+        List.of(), "", List.of("two words"), Dns.NONE, List.of(), Map.of())));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.berth.client.containers;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.NetworksGrpc;
 import berth.volumes.v1.CreateVolumeRequest;
+import dev.berth.api.labels.VolumeLabels;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
@@ -102,13 +103,26 @@ public final class ContainerCreator {
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
     String network = network(o, parsed);
+    // as in Docker, -v makes a missing host directory and --mount refuses it
+    List<MountRequest> shortForm = parsed.mounts().subList(0, o.volumes.size());
+    List<Path> missingSources = new ArrayList<>();
     for (MountRequest m : parsed.mounts()) {
       if (m instanceof VolumeSpec v && v.kind() == VolumeSpec.Kind.BIND && !Files.exists(Path.of(v.source()))) {
-        throw new ClientException("invalid mount config: bind source path does not exist: " + v.source());
+        if (!shortForm.contains(m)) {
+          throw new ClientException("invalid mount config: bind source path does not exist: " + v.source());
+        }
+        missingSources.add(Path.of(v.source()));
       }
     }
     if (o.init && !Files.isExecutable(INIT_BINARY)) {
       throw new ClientException("--init needs " + INIT_BINARY + " on this host (Debian's package tini)");
+    }
+    for (Path source : missingSources) {
+      try {
+        Files.createDirectories(source);
+      } catch (IOException e) {
+        throw new ClientException("cannot create bind source directory " + source + ": " + e.getMessage(), e);
+      }
     }
     Deque<Runnable> undo = new ArrayDeque<>();
     try {
@@ -322,7 +336,11 @@ public final class ContainerCreator {
           }
         }
       }
-      Volume created = volumes.create(CreateVolumeRequest.newBuilder().setName(name).build()).getVolume();
+      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name);
+      if (name.isEmpty()) {
+        request.putLabels(VolumeLabels.ANONYMOUS, "");
+      }
+      Volume created = volumes.create(request.build()).getVolume();
       undo.push(() -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(created.getName()).build()));
       return created;
     } catch (StatusRuntimeException e) {
@@ -379,6 +397,7 @@ public final class ContainerCreator {
     }
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
+    putJoined(labels, ContainerLabels.NETWORK_ALIASES, o.networkAliases);
     putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(HostEntrySpec::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
     return labels;

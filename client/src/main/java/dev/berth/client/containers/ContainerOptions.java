@@ -36,6 +36,7 @@ public final class ContainerOptions {
   public String ip;
   public List<String> dns = new ArrayList<>();
   public List<String> dnsSearch = new ArrayList<>();
+  public List<String> networkAliases = new ArrayList<>();
   public List<String> addHosts = new ArrayList<>();
   public String stopSignal;
   public boolean init;

@@ -99,9 +99,12 @@ public final class ContainerTasks {
       return;
     }
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
+    // a paused container is thawed once, after its first signal is queued
+    boolean frozen = s.paused();
     try {
       if (timeout == null || !timeout.isZero()) {
-        signal(s, ContainerConfig.of(s.record()).stopSignal(), false);
+        signal(s, ContainerConfig.of(s.record()).stopSignal(), false, frozen);
+        frozen = false;
         try {
           if (timeout == null) {
             exit.get();
@@ -113,7 +116,7 @@ public final class ContainerTasks {
           // it ignored the polite signal
         }
       }
-      signal(s, Signals.SIGKILL, true);
+      signal(s, Signals.SIGKILL, true, frozen);
       exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof StatusRuntimeException r ? r : new ClientException(e.getCause().toString(), e);
@@ -131,7 +134,7 @@ public final class ContainerTasks {
       throw new ClientException("container " + s.name() + " is not running");
     }
     markStopped(s.record());
-    signal(s, signal, false);
+    signal(s, signal, false, s.paused());
   }
 
   /** Removes the container: its task (after SIGKILL with {@code force}), record, snapshot, and with {@code volumes} its anonymous volumes. */
@@ -175,11 +178,21 @@ public final class ContainerTasks {
     return true;
   }
 
-  private void signal(ContainerState s, int signal, boolean all) {
+  /**
+   * Sends {@code signal}; with {@code thaw} the frozen container is resumed after it, as a frozen
+   * process receives its signal only once thawed. Where the freezer lets SIGKILL through (cgroup
+   * v2) the task may have ended already, which is what was wanted.
+   */
+  private void signal(ContainerState s, int signal, boolean all, boolean thaw) {
     ignoringGone(() -> tasks.kill(KillRequest.newBuilder().setContainerId(s.id()).setSignal(signal).setAll(all).build()));
-    if (s.paused()) {
-      // a frozen process receives its signal only once thawed
-      ignoringGone(() -> tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build()));
+    if (thaw) {
+      try {
+        ignoringGone(() -> tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build()));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+          throw e;
+        }
+      }
     }
   }
 

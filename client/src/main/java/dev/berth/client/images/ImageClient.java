@@ -7,7 +7,10 @@ import containerd.services.images.v1.GetImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
 import containerd.services.images.v1.ListImagesRequest;
 import containerd.services.images.v1.UpdateImageRequest;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.ListContainersRequest;
 import dev.berth.api.content.Blobs;
+import dev.berth.client.ClientException;
 import dev.berth.client.leases.Lease;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -91,6 +94,38 @@ public final class ImageClient {
   /** Deletes the record named {@code name}; its content and snapshots stay for the collector. */
   public void remove(String name) {
     images.delete(DeleteImageRequest.newBuilder().setName(name).build());
+  }
+
+  /**
+   * Deletes the record {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does: the
+   * last name of an image that containers were created from is kept unless {@code force}, since
+   * those containers would then name an image that no longer exists. Another name for the same
+   * target may always go. Returns the record removed.
+   *
+   * @throws ClientException Docker's conflict, naming a container that uses the image
+   */
+  public Image remove(String reference, boolean force) {
+    Image image = resolve(reference);
+    if (!force) {
+      boolean otherName = list().stream()
+          .anyMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()));
+      if (!otherName) {
+        ContainersGrpc.newBlockingStub(channel)
+            .list(ListContainersRequest.newBuilder().addFilters("image==" + image.name()).build())
+            .getContainersList().stream().findFirst().ifPresent(c -> {
+              String digest = image.target().digest();
+              throw new ClientException(String.format("conflict: unable to remove repository reference \"%s\" "
+                  + "(must force) - container %s is using its referenced image %s", reference,
+                  shortId(c.getId()), shortId(digest.substring(digest.indexOf(':') + 1))));
+            });
+      }
+    }
+    remove(image.name());
+    return image;
+  }
+
+  private static String shortId(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
   }
 
   /** The image's manifest, config and layers for {@code platform}. */

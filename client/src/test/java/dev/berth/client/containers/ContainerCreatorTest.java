@@ -4,6 +4,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.api.InvalidValueException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
 import dev.berth.content.file.FileContentStore;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -99,10 +101,21 @@ class ContainerCreatorTest {
     badPort.publish = List.of("not-a-port");
     assertThrows(InvalidValueException.class, () -> create(badPort));
     ContainerOptions missingBind = plain();
-    missingBind.volumes = List.of("data:/data", root.resolve("absent") + ":/mnt");
+    missingBind.volumes = List.of("data:/data");
+    missingBind.mounts = List.of("type=bind,source=" + root.resolve("absent") + ",target=/mnt");
     ClientException e = assertThrows(ClientException.class, () -> create(missingBind));
     assertTrue(e.getMessage().startsWith("invalid mount config: bind source path does not exist"), e.getMessage());
     assertEquals(List.of(), volumes.created);
+    assertFalse(Files.exists(root.resolve("absent")));
+  }
+
+  @Test
+  void aMissingBindSourceOfDashVIsMadeAsDockerDoes() {
+    ContainerOptions o = plain();
+    o.volumes = List.of(root.resolve("made/here") + ":/mnt");
+    // the test image has no command, so creation stops after the mounts; Docker keeps such a directory too
+    assertThrows(InvalidValueException.class, () -> create(o));
+    assertTrue(Files.isDirectory(root.resolve("made/here")));
   }
 
   @Test

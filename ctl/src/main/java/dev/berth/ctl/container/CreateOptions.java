@@ -88,6 +88,10 @@ final class CreateOptions {
   @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
   String ip;
 
+  @Option(names = "--network-alias", paramLabel = "NAME",
+      description = "another name peers on a user-defined network reach the container by (repeatable)")
+  List<String> networkAliases = new ArrayList<>();
+
   @Option(names = "--dns", paramLabel = "IP", description = "a DNS server (repeatable)")
   List<String> dns = new ArrayList<>();
 
@@ -147,6 +151,7 @@ final class CreateOptions {
     o.ip = ip;
     o.dns = dns;
     o.dnsSearch = dnsSearch;
+    o.networkAliases = networkAliases;
     o.addHosts = addHosts;
     o.stopSignal = stopSignal;
     o.init = init;

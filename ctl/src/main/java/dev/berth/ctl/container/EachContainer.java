@@ -4,7 +4,12 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The loop of docker's commands on several containers ({@code stop}, {@code rm}, {@code kill} ...):
@@ -12,6 +17,9 @@ import java.util.List;
  * the loop goes on, and the exit code is docker's (1 if any failed). Unreachable berthd stops it.
  */
 final class EachContainer {
+  /** Containers acted on at once, as docker's CLI bounds its own parallel operations. */
+  private static final int MAX_PARALLEL = 16;
+
   /** What is done to one container. */
   @FunctionalInterface
   interface Action {
@@ -26,5 +34,39 @@ final class EachContainer {
       action.apply(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
       root.out().println(name);
     });
+  }
+
+  /**
+   * As {@link #printingNames}, with the containers acted on at the same time, as docker stops,
+   * kills and removes several: the waits for each to end overlap. Names and errors are printed
+   * in the order given.
+   */
+  static int printingNamesInParallel(BerthCtl root, Connection c, List<String> names, Action action)
+      throws InterruptedException {
+    if (names.size() < 2) {
+      return printingNames(root, c, names, action);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(names.size(), MAX_PARALLEL), r -> {
+      Thread t = new Thread(r, "berthctl-each");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> results = names.stream().<Future<?>>map(name -> pool.submit(() -> {
+        action.apply(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
+        return null;
+      })).toList();
+      Iterator<Future<?>> next = results.iterator();
+      return root.each(names, DockerExitCodes.FAILURE, name -> {
+        try {
+          next.next().get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : new IllegalStateException(e.getCause());
+        }
+        root.out().println(name);
+      });
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -34,7 +34,7 @@ public final class KillCommand implements Callable<Integer>, DockerExitCodes {
     int number = Signals.parse(signal);
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNames(root, c, containers, s -> tasks.kill(s, number));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.kill(s, number));
     }
   }
 }

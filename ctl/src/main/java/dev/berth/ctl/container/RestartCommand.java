@@ -31,7 +31,7 @@ public final class RestartCommand implements Callable<Integer>, DockerExitCodes 
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNames(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout)));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout)));
     }
   }
 }

@@ -35,7 +35,7 @@ public final class RmCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNames(root, c, containers, s -> tasks.remove(s, force, volumes));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.remove(s, force, volumes));
     }
   }
 }

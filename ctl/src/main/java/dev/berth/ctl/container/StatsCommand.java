@@ -100,8 +100,7 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
       String id = e.getKey();
       TaskSample s = e.getValue();
       TaskSample previous = before.get(id);
-      double cpu = previous == null || elapsedNanos <= 0 ? 0
-          : 100.0 * Math.max(0, s.cpuNanos() - previous.cpuNanos()) / elapsedNanos;
+      double cpu = previous == null ? 0 : s.cpuPercentSince(previous, elapsedNanos);
       long limit = hostMemory > 0 && (s.memoryLimit() <= 0 || s.memoryLimit() > hostMemory) ? hostMemory : s.memoryLimit();
       double memPercent = limit > 0 ? 100.0 * s.memory() / limit : 0;
       String name = names.getOrDefault(id, id);

@@ -36,7 +36,7 @@ public final class StopCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNames(root, c, containers, s -> tasks.stop(s, grace(timeout)));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.stop(s, grace(timeout)));
     }
   }
 

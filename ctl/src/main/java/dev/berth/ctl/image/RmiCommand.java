@@ -8,18 +8,23 @@ import dev.berth.ctl.ErrorHandler;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl rmi}: removes image names. */
 @Command(name = "rmi",
     description = "Remove images (their names); content and snapshots no image refers to stay until "
-        + "garbage collection. Prints each name removed.",
+        + "garbage collection. The last name of an image containers use is kept unless -f. "
+        + "Prints each name removed.",
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl rmi busybox", "  berthctl images -q | xargs berthctl rmi"})
+    footer = {"  berthctl rmi busybox", "  berthctl rmi -f busybox", "  berthctl images -q | xargs berthctl rmi"})
 public final class RmiCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
+
+  @Option(names = {"-f", "--force"}, description = "remove the name even if containers use the image")
+  private boolean force;
 
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "images to remove")
   private List<String> names;
@@ -29,12 +34,8 @@ public final class RmiCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       return root.each(names, name -> {
-        String stored = ErrorHandler.naming("image", name, () -> images.resolve(name)).name();
-        ErrorHandler.naming("image", name, () -> {
-          images.remove(stored);
-          return null;
-        });
-        root.out().println("Untagged: " + ImageNames.familiar(stored));
+        String removed = ErrorHandler.naming("image", name, () -> images.remove(name, force)).name();
+        root.out().println("Untagged: " + ImageNames.familiar(removed));
       });
     }
   }

@@ -9,6 +9,7 @@ import berth.volumes.v1.PruneVolumesResponse;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.client.spec.LabelFilter;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
@@ -16,6 +17,7 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.terminal.Confirmation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -34,7 +36,7 @@ import picocli.CommandLine.ParentCommand;
         + "them (run -v NAME:/path creates one on first use).",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl volume create data", "  berthctl volume ls", "  berthctl volume inspect data",
-        "  berthctl volume rm data", "  berthctl volume prune"})
+        "  berthctl volume rm data", "  berthctl volume prune -f"})
 public final class VolumeCommand extends GroupCommand implements DockerExitCodes {
   @ParentCommand
   private BerthCtl root;
@@ -103,12 +105,26 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
     }
   }
 
-  @Command(name = "prune", description = "Remove every volume no container uses; prints their names and the space freed.",
-      footerHeading = "%nExamples:%n", footer = {"  berthctl volume prune"})
-  int prune() {
+  @Command(name = "prune",
+      description = "Remove anonymous volumes no container uses (all unused ones with -a); asks first unless -f. "
+          + "Prints their names and the space freed.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl volume prune", "  berthctl volume prune -af", "  berthctl volume prune --filter label=team=web"})
+  int prune(@Option(names = {"-a", "--all"}, description = "named volumes too, not only anonymous ones") boolean all,
+      @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
+      @Option(names = "--filter", paramLabel = "FILTER",
+          description = "label=KEY, label=KEY=VALUE or label!=KEY=VALUE (repeatable: any may match)")
+      List<String> filters) {
+    PruneVolumesRequest.Builder request = PruneVolumesRequest.newBuilder().setAll(all);
+    (filters == null ? List.<String>of() : filters).forEach(f -> request.addFilters(LabelFilter.parse(f)));
+    String warning = all ? "WARNING! This will remove all local volumes not used by at least one container."
+        : "WARNING! This will remove anonymous local volumes not used by at least one container.";
+    if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
+      return 0;
+    }
     PruneVolumesResponse pruned;
     try (Connection c = root.connect()) {
-      pruned = VolumesGrpc.newBlockingStub(c.channel()).prune(PruneVolumesRequest.getDefaultInstance());
+      pruned = VolumesGrpc.newBlockingStub(c.channel()).prune(request.build());
     }
     if (!pruned.getDeletedList().isEmpty()) {
       root.out().println("Deleted Volumes:");

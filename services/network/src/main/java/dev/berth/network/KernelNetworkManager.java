@@ -336,7 +336,7 @@ public final class KernelNetworkManager implements NetworkManager {
     String hostname = spec.hostname().isEmpty()
         ? (target.shared() != null ? target.shared().hostname() : defaultHostname(containerId))
         : Names.hostname("hostname", spec.hostname());
-    List<String> aliases = spec.aliases().stream().map(a -> Names.hostname("alias", a)).toList();
+    List<String> aliases = spec.aliases().stream().map(a -> Names.hostsName("alias", a)).toList();
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
     Labels.validate(spec.labels());
     Dns dns = dns(target.mode(), spec.dns());

@@ -28,6 +28,18 @@ final class Names {
     return name;
   }
 
+  /**
+   * A name peers find the container by in /etc/hosts: a host name, or a container name, which
+   * may hold '_' (Docker resolves those too); nothing that could break the file's syntax.
+   */
+  static String hostsName(String what, String name) {
+    if (name.length() > 253 || !DEVICE.matcher(name).matches()) {
+      throw Errors.invalidArgument("%s %s is invalid: letters, digits, '_', '.' or '-', starting with a letter or digit",
+          what, Identifiers.printable(name));
+    }
+    return name;
+  }
+
   static String hostname(String what, String name) {
     if (name.length() > 63 || !HOSTNAME.matcher(name).matches()) {
       throw Errors.invalidArgument("%s %s is not a valid host name", what, Identifiers.printable(name));

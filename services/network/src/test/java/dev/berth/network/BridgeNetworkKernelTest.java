@@ -18,6 +18,7 @@ import berth.network.v1.Network;
 import berth.network.v1.PortMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -162,6 +163,30 @@ class BridgeNetworkKernelTest {
     h.detach("app");
     assertFalse(Files.readString(Path.of(db.getFiles().getHosts())).contains(address(app)), "peer line removed");
     h.detach("db");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void containersOnDifferentNetworksCannotReachEachOther() throws Exception {
+    h.networks.create(CreateNetworkRequest.newBuilder()
+        .setNetwork(Network.newBuilder().setName("iso1").setSubnet("10.202.0.0/24")).build());
+    h.networks.create(CreateNetworkRequest.newBuilder()
+        .setNetwork(Network.newBuilder().setName("iso2").setSubnet("10.203.0.0/24")).build());
+    Attachment one = h.attach("one", "iso1");
+    Attachment peer = h.attach("peer", "iso1");
+    Attachment two = h.attach("two", "iso2");
+    Attachment dflt = h.attach("dflt", "");
+
+    assertOk(in(one.getNetnsPath(), "busybox", "ping", "-c", "1", "-W", "2", address(peer)), "same network");
+    assertFalse(in(two.getNetnsPath(), "busybox", "ping", "-c", "1", "-W", "1", address(one)).ok(), "iso2 -> iso1");
+    assertFalse(in(dflt.getNetnsPath(), "busybox", "ping", "-c", "1", "-W", "1", address(one)).ok(), "bridge -> iso1");
+    assertFalse(in(one.getNetnsPath(), "busybox", "ping", "-c", "1", "-W", "1", address(two)).ok(), "iso1 -> iso2");
+    Network iso2 = h.networks.get(GetNetworkRequest.newBuilder().setName("iso2").build()).getNetwork();
+    assertOk(in(two.getNetnsPath(), "busybox", "ping", "-c", "1", "-W", "2", iso2.getGateway()), "own gateway");
+
+    for (String id : List.of("one", "peer", "two", "dflt")) {
+      h.detach(id);
+    }
     h.assertNothingLeft();
   }
 

@@ -3,6 +3,7 @@ package dev.berth.volumes;
 import berth.volumes.v1.Volume;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
+import dev.berth.api.labels.VolumeLabels;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.Labels;
@@ -127,13 +128,17 @@ public final class VolumeStore {
     LOG.info("deleted volume " + name + " in namespace " + namespace);
   }
 
-  /** Removes every volume of the namespace that no container record names. */
-  public synchronized Pruned prune(String namespace) {
+  /**
+   * Removes the volumes of the namespace that no container record names and that match
+   * {@code filter}: only anonymous ones unless {@code all}, as Docker 23 and later prune.
+   */
+  public synchronized Pruned prune(String namespace, boolean all, Filter filter) {
     Map<String, List<String>> usedBy = users.byVolume(namespace);
     List<String> deleted = new ArrayList<>();
     long bytes = 0;
     for (Row row : rows(namespace)) {
-      if (usedBy.containsKey(row.name())) {
+      if (usedBy.containsKey(row.name()) || !(all || VolumeLabels.isAnonymous(row.labels()))
+          || !filter.matches(path -> field(row, path))) {
         continue;
       }
       try {

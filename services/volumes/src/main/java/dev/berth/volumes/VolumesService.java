@@ -50,7 +50,8 @@ public final class VolumesService extends VolumesGrpc.VolumesImplBase {
 
   @Override
   public void prune(PruneVolumesRequest request, StreamObserver<PruneVolumesResponse> response) {
-    VolumeStore.Pruned pruned = volumes.prune(RequestContext.namespace());
+    VolumeStore.Pruned pruned = volumes.prune(RequestContext.namespace(), request.getAll(),
+        Filter.parse(request.getFiltersList()));
     reply(response, PruneVolumesResponse.newBuilder()
         .addAllDeleted(pruned.deleted()).setSpaceReclaimed(pruned.bytes()).build());
   }

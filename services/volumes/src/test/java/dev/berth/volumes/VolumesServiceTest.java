@@ -11,6 +11,7 @@ import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.ListVolumesRequest;
 import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.PruneVolumesResponse;
+import dev.berth.api.labels.VolumeLabels;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
 import dev.berth.common.store.MetadataStore;
@@ -213,12 +214,29 @@ class VolumesServiceTest {
     create(volumes, "empty", Map.of());
     containers.put("default", "app", "used");
 
-    PruneVolumesResponse pruned = volumes.prune(PruneVolumesRequest.getDefaultInstance());
+    PruneVolumesRequest all = PruneVolumesRequest.newBuilder().setAll(true).build();
+    PruneVolumesResponse pruned = volumes.prune(all);
     assertEquals(List.of("empty", "old"), pruned.getDeletedList());
     assertEquals(1024, pruned.getSpaceReclaimed());
     assertEquals(List.of("used"), names(volumes));
     assertEquals(4096, Files.size(mountpoint("default", "used").resolve("big")));
-    assertEquals(0, volumes.prune(PruneVolumesRequest.getDefaultInstance()).getDeletedCount());
+    assertEquals(0, volumes.prune(all).getDeletedCount());
+  }
+
+  @Test
+  void pruneKeepsNamedVolumesUnlessAllAndHonoursFilters() {
+    create(volumes, "named", Map.of());
+    create(volumes, "anon-web", Map.of(VolumeLabels.ANONYMOUS, "", "team", "web"));
+    create(volumes, "anon-db", Map.of(VolumeLabels.ANONYMOUS, "", "team", "db"));
+    create(volumes, "anon-used", Map.of(VolumeLabels.ANONYMOUS, ""));
+    containers.put("default", "app", "anon-used");
+
+    assertEquals(List.of("anon-web"), volumes.prune(PruneVolumesRequest.newBuilder()
+        .addFilters("labels.team==web").build()).getDeletedList());
+    assertEquals(List.of("anon-db"), volumes.prune(PruneVolumesRequest.getDefaultInstance()).getDeletedList());
+    assertEquals(List.of("anon-used", "named"), names(volumes));
+    assertEquals(List.of("named"), volumes.prune(PruneVolumesRequest.newBuilder().setAll(true).build())
+        .getDeletedList());
   }
 
   @Test

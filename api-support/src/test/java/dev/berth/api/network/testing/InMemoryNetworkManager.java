@@ -41,6 +41,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
   private static final int DEFAULT_MTU = 1500;
   private static final Path STATE = Path.of("/run/berth-in-memory");
   private static final Pattern DEVICE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$");
+  /** Aliases: host names, or container names, which may hold '_'. */
+  private static final Pattern HOSTS_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$");
   private static final Pattern HOSTNAME = Pattern.compile(
       "^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$");
 
@@ -194,7 +196,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     String hostname = spec.hostname().isEmpty()
         ? (shared != null ? shared.hostname() : containerId.substring(0, Math.min(12, containerId.length())))
         : checked(HOSTNAME, "hostname", spec.hostname());
-    spec.aliases().forEach(alias -> checked(HOSTNAME, "alias", alias));
+    spec.aliases().forEach(alias -> checked(HOSTS_NAME, "alias", alias));
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(InMemoryNetworkManager::hostEntry).toList();
     Netns netns = netns(namespace, containerId, mode, shared, existing, spec.netnsPath());
     AttachmentInfo attachment = mode == Mode.BRIDGE

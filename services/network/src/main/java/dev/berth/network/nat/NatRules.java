@@ -9,12 +9,16 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Renders Berth's whole nftables table from the networks and attachments in force, as one
  * batch that replaces the table atomically (create it empty so that the delete cannot fail,
  * delete it, write it anew). Nothing outside table {@code ip berth} is touched. With nothing
  * attached the batch just removes the table, so no rule of Berth's remains.
+ *
+ * <p>Forwarding between two of Berth's bridge networks is dropped, as Docker isolates its
+ * networks; an internal network forwards nothing off its bridge.
  *
  * <p>Rebuilding the table on every change keeps it a pure function of the stored state: the
  * same batch at start-up restores the rules after a restart, and a half-applied change cannot
@@ -69,6 +73,16 @@ public final class NatRules {
       if (network.internal()) {
         forward.add("iifname " + bridge + " oifname != " + bridge + " drop");
         forward.add("oifname " + bridge + " iifname != " + bridge + " drop");
+      }
+    }
+    // Docker's isolation: containers reach peers on their own network and the outside, never a
+    // container on another of Berth's networks.
+    for (NetworkInfo network : inUse) {
+      String others = inUse.stream().filter(n -> n != network).map(n -> quote(n.bridge()))
+          .collect(Collectors.joining(", "));
+      if (!others.isEmpty()) {
+        forward.add("iifname " + quote(network.bridge()) + " oifname { " + others + " } drop comment "
+            + quote("isolate network " + network.name()));
       }
     }
     batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");

@@ -45,6 +45,18 @@ class NatRulesTest {
   }
 
   @Test
+  void dropsForwardingBetweenNetworksInUse() {
+    NetworkInfo web = network("web", "10.91.0.0/24", "br-web", false);
+    String batch = NatRules.render(List.of(BRIDGE, web, INTERNAL), List.of(
+        attachment("a", BRIDGE, "10.88.0.2", List.of()), attachment("b", web, "10.91.0.2", List.of())));
+    assertTrue(batch.contains("type filter hook forward priority filter; policy accept;"), batch);
+    assertTrue(batch.contains("iifname \"berth0\" oifname { \"br-web\" } drop comment \"isolate network bridge\""),
+        batch);
+    assertTrue(batch.contains("iifname \"br-web\" oifname { \"berth0\" } drop comment \"isolate network web\""), batch);
+    assertTrue(!batch.contains("br-secret"), "a network nothing is attached to has no rules: " + batch);
+  }
+
+  @Test
   void leavesOutNetworksWithoutAttachmentsAndModesWithoutInterfaces() {
     String batch = NatRules.render(List.of(BRIDGE, INTERNAL), List.of(attachment("web", BRIDGE, "10.88.0.2",
         List.of())));

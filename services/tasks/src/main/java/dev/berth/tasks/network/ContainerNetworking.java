@@ -21,6 +21,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,10 +77,26 @@ public final class ContainerNetworking {
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
         .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
         .addAllExtraHosts(LabelLists.split(labels.get(ContainerLabels.ADD_HOSTS)))
+        .addAllAliases(aliases(labels))
         .putLabels(OWNER_LABEL, OWNER)
         .build());
   }
 
+
+  /**
+   * The names peers know the container by besides its id and hostname: its name and its
+   * network aliases, as Docker resolves both on user-defined networks (the network service lists
+   * peers only there).
+   */
+  private static List<String> aliases(Map<String, String> labels) {
+    List<String> aliases = new ArrayList<>();
+    String name = labels.getOrDefault(ContainerLabels.NAME, "").strip();
+    if (!name.isEmpty()) {
+      aliases.add(name);
+    }
+    aliases.addAll(LabelLists.split(labels.get(ContainerLabels.NETWORK_ALIASES)));
+    return aliases;
+  }
 
   /**
    * Attaches the container, replacing a leftover attachment of an earlier task of it. The
