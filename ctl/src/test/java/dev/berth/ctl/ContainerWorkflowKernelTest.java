@@ -180,7 +180,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String id = ok("create", "--name", "dup", "busybox", "true").out().strip();
     Cli.Result r = berthd.ctl("create", "--name", "dup", "busybox", "true");
     assertEquals(125, r.exit());
-    assertEquals("Error: the container name \"/dup\" is already in use by container \"" + id
+    assertEquals("Error: Conflict. The container name \"/dup\" is already in use by container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name.\n", r.stderr());
     assertEquals(List.of(id), containerIds());
   }

@@ -332,6 +332,34 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void fiveParallelRunsOfOneNameMakeOneContainer() throws Exception {
+    try {
+      List<CompletableFuture<Result>> runs = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        runs.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return berthctl("run", "-d", "--name", "ux-dup5", "busybox", "sleep", "1000");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      List<Result> results = runs.stream().map(CompletableFuture::join).toList();
+      assertEquals(1, results.stream().filter(r -> r.exit() == 0).count(), results::toString);
+      for (Result r : results) {
+        if (r.exit() != 0) {
+          assertEquals(125, r.exit(), r::toString);
+          assertTrue(r.err().contains("Conflict. The container name \"/ux-dup5\" is already in use by container"),
+              r::toString);
+        }
+      }
+      assertEquals(1, ok("ps", "-a", "-q", "--filter", "name=ux-dup5").out().strip().lines().count());
+    } finally {
+      berthctl("rm", "-f", "ux-dup5");
+    }
+  }
+
+  @Test
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");

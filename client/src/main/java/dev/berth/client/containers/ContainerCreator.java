@@ -239,7 +239,7 @@ public final class ContainerCreator {
     String name = given.startsWith("/") ? given.substring(1) : given;
     List<Container> holders = containers.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
     if (!holders.isEmpty()) {
-      throw new ClientException("the container name \"/" + name + "\" is already in use by container \""
+      throw new ClientException("Conflict. The container name \"/" + name + "\" is already in use by container \""
           + holders.get(0).getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
     return name;

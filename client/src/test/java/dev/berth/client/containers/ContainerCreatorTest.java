@@ -124,7 +124,7 @@ class ContainerCreatorTest {
     ContainerOptions named = plain();
     named.name = "web";
     ClientException inUse = assertThrows(ClientException.class, () -> create(named));
-    assertTrue(inUse.getMessage().startsWith("the container name \"/web\" is already in use by container \"abc\""),
+    assertTrue(inUse.getMessage().startsWith("Conflict. The container name \"/web\" is already in use by container \"abc\""),
         inUse.getMessage());
     ContainerOptions absent = plain();
     absent.image = "absent";

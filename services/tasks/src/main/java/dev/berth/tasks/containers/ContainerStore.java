@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.LabelMask;
@@ -68,6 +69,7 @@ public final class ContainerStore implements ContainerLookup {
       if (find(c, namespace, container.getId()).isPresent()) {
         throw Errors.alreadyExists("container %s already exists in namespace %s", container.getId(), namespace);
       }
+      checkNameFree(c, namespace, container);
       return Sql.update(c,
           "INSERT INTO containers (namespace, id, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
           namespace, container.getId(), stored(container), now, now);
@@ -87,6 +89,7 @@ public final class ContainerStore implements ContainerLookup {
       Container current = find(c, namespace, requested.getId()).orElseThrow(() -> notFound(namespace, requested.getId()));
       Container updated = new MaskedUpdate(current, requested).apply(maskPaths);
       validate(updated);
+      checkNameFree(c, namespace, updated);
       long now = EpochNanos.now();
       Sql.update(c, "UPDATE containers SET record = ?, updated_at = ? WHERE namespace = ? AND id = ?",
           stored(updated), now, namespace, requested.getId());
@@ -125,6 +128,26 @@ public final class ContainerStore implements ContainerLookup {
     }
     if (!container.hasSpec()) {
       throw Errors.invalidArgument("container %s: spec must be set", container.getId());
+    }
+  }
+
+  /**
+   * A container's name ({@code io.berth.name}) is unique in its namespace, checked in the same
+   * transaction as the write, so of clients creating one name at once exactly one wins; the
+   * others get Docker's conflict.
+   */
+  private static void checkNameFree(Connection c, String namespace, Container container) throws SQLException {
+    String name = container.getLabelsMap().get(ContainerLabels.NAME);
+    if (name == null || name.isEmpty()) {
+      return;
+    }
+    List<Container> all = Sql.query(c, "SELECT record, created_at, updated_at FROM containers WHERE namespace = ?",
+        ContainerStore::row, namespace);
+    for (Container other : all) {
+      if (!other.getId().equals(container.getId()) && name.equals(other.getLabelsMap().get(ContainerLabels.NAME))) {
+        throw Errors.alreadyExists("Conflict. The container name \"/%s\" is already in use by container \"%s\". "
+            + "You have to remove (or rename) that container to be able to reuse that name.", name, other.getId());
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.berth.tasks.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.Any;
@@ -30,6 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.berth.api.labels.ContainerLabels;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +129,52 @@ class ContainersServiceTest {
     fails(Status.Code.INVALID_ARGUMENT, () -> api.update(UpdateContainerRequest.newBuilder()
         .setContainer(container("web").setRuntime(Container.Runtime.newBuilder().setName("io.containerd.other.v1"))).build()));
     fails(Status.Code.NOT_FOUND, () -> api.update(UpdateContainerRequest.newBuilder().setContainer(container("nosuch")).build()));
+  }
+
+  @Test
+  void aNameIsHeldByOneContainerOfTheNamespaceAtATime() throws Exception {
+    create(container("first").putLabels(ContainerLabels.NAME, "web"));
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> create(container("second").putLabels(ContainerLabels.NAME, "web")));
+    assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().startsWith(
+        "Conflict. The container name \"/web\" is already in use by container \"first\""), e.getStatus().toString());
+    create(container("second").putLabels(ContainerLabels.NAME, "db"));
+    // renaming into a taken name is refused too; keeping one's own name is not a conflict
+    fails(Status.Code.ALREADY_EXISTS, () -> api.update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId("second").putLabels(ContainerLabels.NAME, "web"))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.NAME)).build()));
+    api.update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId("first").putLabels(ContainerLabels.NAME, "web").putLabels("x", "y"))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels.x")).build());
+    // other namespaces have names of their own
+    ContainersGrpc.newBlockingStub(server.inNamespace("ns2")).create(CreateContainerRequest.newBuilder()
+        .setContainer(container("third").putLabels(ContainerLabels.NAME, "web")).build());
+
+    // of many creating one name at once, exactly one wins
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    try {
+      List<Future<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String id = "racer" + i;
+        tries.add(pool.submit(() -> {
+          try {
+            create(container(id).putLabels(ContainerLabels.NAME, "dup"));
+            return true;
+          } catch (StatusRuntimeException refused) {
+            assertEquals(Status.Code.ALREADY_EXISTS, refused.getStatus().getCode());
+            return false;
+          }
+        }));
+      }
+      int won = 0;
+      for (Future<Boolean> t : tries) {
+        won += t.get() ? 1 : 0;
+      }
+      assertEquals(1, won);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
