@@ -2,6 +2,7 @@ package dev.berth.tasks;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.api.labels.ContainerLabels;
@@ -105,7 +106,13 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
    * services to answer: berthd calls it once every service serves.
    */
   public void detachOrphanedAttachments() {
-    awaitRecoveryOfAll();
+    try {
+      awaitRecoveryOfAll();
+    } catch (BerthException e) {
+      // a task still being recovered may hold attachments: better keep an orphan than break a task
+      LOG.warning("not detaching orphaned network attachments: " + e.getMessage());
+      return;
+    }
     networking.detachOrphans((namespace, id) -> tasks.containsKey(new Key(namespace, id)));
   }
 
