@@ -141,13 +141,17 @@ public final class Syscalls {
     }
   }
 
-  /** Whether some process has {@code fifo} open for reading (a non-blocking open for writing succeeds only then). */
-  public static boolean fifoHasReader(Path fifo) {
+  /**
+   * Opens {@code fifo} for writing if some process has it open for reading (a non-blocking open
+   * for writing succeeds only then); -1 when nobody reads. Close the descriptor with
+   * {@link #close} once a writer of one's own is open: a reader that saw no writer would take
+   * that for end of file.
+   */
+  public static int openFifoWriterIfRead(Path fifo) {
     try {
-      close(LibC.open(FileNames.cString(fifo.toString()), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0));
-      return true;
+      return LibC.open(FileNames.cString(fifo.toString()), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
     } catch (LastErrorException e) {
-      return false;
+      return -1;
     }
   }
 

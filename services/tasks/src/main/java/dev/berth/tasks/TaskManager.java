@@ -2,6 +2,7 @@ package dev.berth.tasks;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.api.labels.ContainerLabels;
@@ -24,6 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -37,6 +41,9 @@ import javax.inject.Singleton;
 @Singleton
 public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
+
+  /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
+  private static final long RECOVERY_WAIT_SECONDS = 30;
 
   private record Key(String namespace, String id) {}
 
@@ -53,6 +60,10 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   private final ContainerNetworking networking;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
+  /** Tasks a previous berthd left that are still being recovered: a call about one of them waits for it. */
+  private final Map<Key, CompletableFuture<Task>> recovering = new ConcurrentHashMap<>();
+  /** Completes once every task a previous berthd left has been recovered. */
+  private final CompletableFuture<Void> recovered;
   private final Runnable stopHearingOfDeletions;
 
   @Inject
@@ -71,15 +82,21 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     this.removal = removal;
     this.networking = networking;
     // the tasks a previous berthd left: running ones are watched again, ones that ended while
-    // berthd was down report their real exit status and time
+    // berthd was down report their real exit status and time. That goes on in the background:
+    // calls that need no task answer at once, the others wait for what they need.
+    List<TaskRecovery.Pending> pending;
     try {
-      for (Task t : recovery.recover()) {
-        tasks.put(new Key(t.namespace, t.id), t);
-      }
+      pending = recovery.start(t -> tasks.put(new Key(t.namespace, t.id), t));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    LOG.info("tasks: " + tasks.size() + " found in " + layout.state());
+    for (TaskRecovery.Pending p : pending) {
+      Key key = new Key(p.namespace(), p.id());
+      recovering.put(key, p.task());
+      p.task().whenComplete((t, e) -> recovering.remove(key, p.task()));
+    }
+    this.recovered = CompletableFuture.allOf(pending.stream().map(TaskRecovery.Pending::task).toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> LOG.info("tasks: " + tasks.size() + " found in " + layout.state()));
     this.stopHearingOfDeletions = containers.whenDeleted(this::removeLog);
   }
 
@@ -89,6 +106,13 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
    * services to answer: berthd calls it once every service serves.
    */
   public void detachOrphanedAttachments() {
+    try {
+      awaitRecoveryOfAll();
+    } catch (BerthException e) {
+      // a task still being recovered may hold attachments: better keep an orphan than break a task
+      LOG.warning("not detaching orphaned network attachments: " + e.getMessage());
+      return;
+    }
     networking.detachOrphans((namespace, id) -> tasks.containsKey(new Key(namespace, id)));
   }
 
@@ -97,6 +121,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     String id = Identifiers.validate("container id", spec.containerId());
     var container = containers.get(namespace, id);
     Key key = new Key(namespace, id);
+    awaitRecovery(key);
     if (tasks.containsKey(key) || creating.putIfAbsent(key, true) != null) {
       throw Errors.alreadyExists("task %s already exists in namespace %s", id, namespace);
     }
@@ -157,6 +182,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
 
   @Override
   public List<ProcessState> list(String namespace) {
+    awaitRecoveryOfAll();
     List<ProcessState> list = new ArrayList<>();
     for (Map.Entry<Key, Task> e : tasks.entrySet()) {
       if (e.getKey().namespace().equals(namespace)) {
@@ -243,6 +269,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
 
   @Override
   public List<TaskMetric> metrics(String namespace, Filter filter) {
+    awaitRecoveryOfAll();
     List<TaskMetric> metrics = new ArrayList<>();
     for (Map.Entry<Key, Task> e : tasks.entrySet()) {
       Task t = e.getValue();
@@ -271,7 +298,9 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     Identifiers.validate("container id", id);
     containers.get(namespace, id);
     Path log = layout.log(namespace, id);
-    Task t = tasks.get(new Key(namespace, id));
+    Key key = new Key(namespace, id);
+    awaitRecovery(key);
+    Task t = tasks.get(key);
     if (t == null) {
       if (!Files.exists(log)) {
         throw Errors.notFound("no logs for container %s: it has never run", id);
@@ -303,6 +332,12 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   @Override
   public void close() {
     stopHearingOfDeletions.run();
+    try {
+      // what is still being recovered is then detached with the rest
+      awaitRecoveryOfAll();
+    } catch (RuntimeException e) {
+      LOG.warning("closing before every task was recovered: " + e.getMessage());
+    }
     for (Task t : tasks.values()) {
       t.execs().forEach(teardown::detachProcess);
       teardown.detachProcess(t.init);
@@ -342,8 +377,35 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     }
   }
 
+  private void awaitRecovery(Key key) {
+    CompletableFuture<Task> pending = recovering.get(key);
+    if (pending != null) {
+      await(pending);
+    }
+  }
+
+  private void awaitRecoveryOfAll() {
+    await(recovered);
+  }
+
+  /** Recovery logs its own failures: a task it could not recover is simply not there. */
+  private static void await(CompletableFuture<?> recovery) {
+    try {
+      recovery.get(RECOVERY_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw Errors.unavailable("the tasks the previous berthd left are still being recovered; try again");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Errors.unavailable("interrupted while the tasks the previous berthd left were recovered");
+    } catch (ExecutionException e) {
+      LOG.warning("task recovery failed: " + e.getCause());
+    }
+  }
+
   private Task task(String namespace, String id) {
-    Task t = tasks.get(new Key(namespace, id));
+    Key key = new Key(namespace, id);
+    awaitRecovery(key);
+    Task t = tasks.get(key);
     if (t == null) {
       throw Errors.notFound("task %s not found in namespace %s", Identifiers.printable(id), namespace);
     }

@@ -16,6 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import javax.inject.Inject;
 
@@ -23,9 +29,12 @@ import javax.inject.Inject;
  * Finds the tasks a previous berthd left in the state directory. A process whose conmon wrote an
  * exit file is stopped with that status and time; a live one is watched and re-attached; a
  * bundle without a state record is what a Create interrupted half-way left, and is removed.
+ * Tasks are recovered concurrently, while berthd already serves.
  */
 final class TaskRecovery {
   private static final Logger LOG = Logger.getLogger(TaskRecovery.class.getName());
+  /** The work is mostly waiting for runtime processes: a few more threads than a small host's cores. */
+  private static final int THREADS = 4;
 
   private final TaskLayout layout;
   private final TaskRuntime runtime;
@@ -40,24 +49,54 @@ final class TaskRecovery {
     this.teardown = teardown;
   }
 
-  List<Task> recover() throws IOException {
-    List<Task> found = new ArrayList<>();
+  /** A task a previous berthd left, being recovered; {@code task} completes with null for a bundle that held none. */
+  record Pending(String namespace, String id, CompletableFuture<Task> task) {}
+
+  /**
+   * Starts recovering every bundle in the state directory on a few threads and returns at once.
+   * Each task is handed to {@code recovered} before its future completes. Sequentially each one
+   * costs a runtime state call (tens of milliseconds); with dozens of containers that is
+   * seconds a restarted berthd would otherwise not answer.
+   */
+  List<Pending> start(Consumer<Task> recovered) throws IOException {
+    List<Pending> pending = new ArrayList<>();
     if (!Files.isDirectory(layout.tasks())) {
-      return found;
+      return pending;
     }
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS, recoveryThreads());
     try (DirectoryStream<Path> namespaces = Files.newDirectoryStream(layout.tasks())) {
       for (Path ns : namespaces) {
         try (DirectoryStream<Path> bundles = Files.newDirectoryStream(ns)) {
           for (Path bundle : bundles) {
-            recoverBundle(ns.getFileName().toString(), bundle, found);
+            String namespace = ns.getFileName().toString();
+            CompletableFuture<Task> task = CompletableFuture.supplyAsync(() -> {
+              Task t = recoverBundle(namespace, bundle);
+              if (t != null) {
+                recovered.accept(t);
+              }
+              return t;
+            }, pool);
+            pending.add(new Pending(namespace, bundle.getFileName().toString(), task));
           }
         }
       }
+    } finally {
+      // the queued bundles are still recovered; the threads end with the last of them
+      pool.shutdown();
     }
-    return found;
+    return pending;
   }
 
-  private void recoverBundle(String namespace, Path bundle, List<Task> found) {
+  private static ThreadFactory recoveryThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "berth-task-recovery-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private Task recoverBundle(String namespace, Path bundle) {
     String id = bundle.getFileName().toString();
     Path stateFile = bundle.resolve(TaskLayout.STATE_FILE);
     try {
@@ -65,7 +104,7 @@ final class TaskRecovery {
         LOG.warning("removing bundle " + bundle + " left by an interrupted create");
         runtime.delete(runtime.resolve(RuntimeConfig.RUNC_V2, Optional.empty(), layout.runtimeRoot(namespace)), id);
         teardown.removeBundle(bundle, List.of());
-        return;
+        return null;
       }
       ProcessRecord record = ProcessRecord.read(stateFile);
       RuntimeBinary binary = new RuntimeBinary(record.runtimeName(), Path.of(record.runtimeBinary()), Path.of(record.runtimeRoot()));
@@ -86,10 +125,11 @@ final class TaskRecovery {
       }
       resume(task, init);
       task.execs().forEach(p -> resume(task, p));
-      found.add(task);
       LOG.info("recovered " + who + ": " + init.status().name().toLowerCase());
+      return task;
     } catch (IOException | RuntimeException e) {
       LOG.warning("cannot recover task in " + bundle + ": " + e.getMessage());
+      return null;
     }
   }
 

@@ -76,8 +76,8 @@ public final class UnixSocketServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
         .channelType(EpollServerDomainSocketChannel.class)
-        .bossEventLoopGroup(loops.boss)
-        .workerEventLoopGroup(loops.worker)
+        .bossEventLoopGroup(loops.loops)
+        .workerEventLoopGroup(loops.loops)
         .executor(executor)
         .maxInboundMessageSize(MessageLimits.MAX_MESSAGE_BYTES)
         .flowControlWindow(MessageLimits.FLOW_CONTROL_WINDOW_BYTES)

@@ -226,13 +226,24 @@ public final class AttachRelay {
       if (existing != null) {
         return existing;
       }
-      if (!clientPresent && !Syscalls.fifoHasReader(f.path())) {
-        LOG.fine(who + ": nobody reads " + f.path() + " any more; its output goes only to the log");
-        return null;
+      int probe = -1;
+      if (!clientPresent) {
+        probe = Syscalls.openFifoWriterIfRead(f.path());
+        if (probe < 0) {
+          LOG.fine(who + ": nobody reads " + f.path() + " any more; its output goes only to the log");
+          return null;
+        }
       }
-      FileChannel c = openFifo(f.path(), StandardOpenOption.WRITE);
-      opened.put(f.path(), c);
-      return c;
+      try {
+        FileChannel c = openFifo(f.path(), StandardOpenOption.WRITE);
+        opened.put(f.path(), c);
+        return c;
+      } finally {
+        // held until the relay's own writer is open: the reader the probe woke never finds the FIFO writerless
+        if (probe >= 0) {
+          Syscalls.close(probe);
+        }
+      }
     }
     return null;
   }
