@@ -128,7 +128,8 @@ public final class ContainerCreator {
     try {
       ContainerConfig config = ContainerConfig.empty();
       SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
-      List<String> volumeNames = mountVolumes(parsed.mounts(), spec, config.mounts(), undo);
+      List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
+          undo);
       Map<String, String> labels = labels(o, parsed, name, network, volumeNames);
       if (o.publishAll) {
         publishAll(labels, imageConfig);
@@ -322,6 +323,23 @@ public final class ContainerCreator {
           .put("Propagation", v.propagation());
     }
     return names;
+  }
+
+  /**
+   * The mounts asked for, plus an anonymous volume for each of the image's {@code VOLUME}s that
+   * none of them covers, as Docker makes them: the image's data directories are then writable
+   * and outlive the container's snapshot.
+   */
+  private static List<MountRequest> withImageVolumes(List<MountRequest> asked, ImageConfig image) {
+    List<MountRequest> all = new ArrayList<>(asked);
+    for (String path : image.volumes()) {
+      String target = MountRequest.containerPath("image volume", path,
+          path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      if (asked.stream().noneMatch(m -> m.target().equals(target))) {
+        all.add(new VolumeSpec(VolumeSpec.Kind.ANONYMOUS, "", target, false, VolumeSpec.DEFAULT_PROPAGATION));
+      }
+    }
+    return all;
   }
 
   /** The volume named {@code name}, created if it is new (or unnamed); new ones are undone on failure. */

@@ -17,8 +17,8 @@ import java.util.TreeSet;
  * What the client needs of an image config: its platform, the diff IDs (digests of the
  * uncompressed layers, bottom first) that name the unpacked snapshots, and the defaults a
  * container of the image runs with (the config's {@code config} object: user, environment,
- * entrypoint, command, working directory, exposed ports, stop signal, labels). Absent values are
- * empty, never null.
+ * entrypoint, command, working directory, exposed ports, volumes, stop signal, labels). Absent
+ * values are empty, never null.
  */
 public record ImageConfig(
     Platform platform,
@@ -29,6 +29,7 @@ public record ImageConfig(
     List<String> cmd,
     String workingDir,
     Set<String> exposedPorts,
+    Set<String> volumes,
     String stopSignal,
     Map<String, String> labels) {
 
@@ -41,6 +42,7 @@ public record ImageConfig(
     workingDir = workingDir == null ? "" : workingDir;
     // sorted, so listings and inspect output keep one order
     exposedPorts = exposedPorts == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(exposedPorts));
+    volumes = volumes == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(volumes));
     stopSignal = stopSignal == null ? "" : stopSignal;
     labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
   }
@@ -62,9 +64,11 @@ public record ImageConfig(
     run.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     Set<String> exposed = new HashSet<>();
     run.path("ExposedPorts").properties().forEach(e -> exposed.add(e.getKey()));
+    Set<String> volumes = new TreeSet<>();
+    run.path("Volumes").properties().forEach(e -> volumes.add(e.getKey()));
     return new ImageConfig(platform, strings(root.path("rootfs").path("diff_ids")),
         run.path("User").asText(""), strings(run.path("Env")), strings(run.path("Entrypoint")),
-        strings(run.path("Cmd")), run.path("WorkingDir").asText(""), exposed,
+        strings(run.path("Cmd")), run.path("WorkingDir").asText(""), exposed, volumes,
         run.path("StopSignal").asText(""), labels);
   }
 

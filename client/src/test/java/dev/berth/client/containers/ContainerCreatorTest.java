@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainerCreatorTest {
   private static final String IMAGE = "docker.io/library/plain:latest";
+  private static final String WITH_VOLUMES = "docker.io/library/with-volumes:latest";
 
   @TempDir Path root;
   private MetadataStore metadata;
@@ -53,18 +54,22 @@ class ContainerCreatorTest {
           public void remove(String namespace, String lease, String type, String id) {}
         });
     Blobs blobs = new Blobs(content, InProcessBerth.NAMESPACE, null);
-    byte[] config = """
-        {"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":[]}}"""
-        .getBytes(StandardCharsets.UTF_8);
-    String configDigest = blobs.write("config", config, Map.of()).digest();
+    addImage(blobs, IMAGE, "{}");
+    addImage(blobs, WITH_VOLUMES, "{\"Volumes\":{\"/data\":{},\"/logs/\":{}}}");
+    berth = InProcessBerth.serving(new ContentService(content), images, containers, volumes);
+  }
+
+  private void addImage(Blobs blobs, String name, String runConfig) {
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":" + runConfig
+        + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+    String configDigest = blobs.write("config-" + name, config, Map.of()).digest();
     byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
         + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
-    String manifestDigest = blobs.write("manifest", manifest, Map.of()).digest();
-    images.byName.put(IMAGE, Image.newBuilder().setName(IMAGE).setTarget(Descriptor.newBuilder()
+    String manifestDigest = blobs.write("manifest-" + name, manifest, Map.of()).digest();
+    images.byName.put(name, Image.newBuilder().setName(name).setTarget(Descriptor.newBuilder()
         .setMediaType("application/vnd.oci.image.manifest.v1+json").setDigest(manifestDigest)
         .setSize(manifest.length)).build());
-    berth = InProcessBerth.serving(new ContentService(content), images, containers, volumes);
   }
 
   @AfterEach
@@ -92,6 +97,18 @@ class ContainerCreatorTest {
     assertEquals(2, volumes.created.size());
     assertEquals("data", volumes.created.get(0));
     assertEquals(List.of(volumes.created.get(1), "data"), volumes.deleted, "undone last made first");
+  }
+
+  @Test
+  void theImagesVolumesBecomeAnonymousVolumesUnlessAMountCoversThem() {
+    ContainerOptions o = plain();
+    o.image = "with-volumes";
+    o.volumes = List.of("named:/logs");
+    // the image has no command, so creation stops after the volumes, which are undone
+    assertThrows(InvalidValueException.class, () -> create(o));
+    assertEquals(2, volumes.created.size(), volumes.created::toString);
+    assertEquals("named", volumes.created.get(0));
+    assertEquals("", volumes.created.get(1), "an anonymous one (berthd names it) for /data, none for /logs");
   }
 
   @Test

@@ -21,6 +21,7 @@ class ImageConfigTest {
         {"architecture":"amd64","os":"linux",
          "config":{"User":"www:www","Env":["PATH=/bin","A=1"],"Entrypoint":["/entry"],"Cmd":["-v"],
                    "WorkingDir":"/srv","ExposedPorts":{"80/tcp":{},"53/udp":{}},"StopSignal":"SIGQUIT",
+                   "Volumes":{"/var/lib/db":{},"/data":{}},
                    "Labels":{"b":"2","a":"1"}},
          "rootfs":{"type":"layers","diff_ids":["sha256:aa"]}}
         """);
@@ -33,6 +34,7 @@ class ImageConfigTest {
     assertEquals("/srv", config.workingDir());
     assertEquals(List.of("53/udp", "80/tcp"), List.copyOf(config.exposedPorts()), "sorted");
     assertEquals("SIGQUIT", config.stopSignal());
+    assertEquals(List.of("/data", "/var/lib/db"), List.copyOf(config.volumes()), "sorted");
     assertEquals(Map.of("a", "1", "b", "2"), config.labels());
   }
 
