@@ -63,9 +63,13 @@ public final class BerthCtl extends GroupCommand {
   }
 
   public static void main(String[] args) {
+    StartupTrace.startIfAsked(System.getenv());
     // Library log records (gRPC, Netty) would add lines to the one-line error report.
     Logger.getLogger("").setLevel(Level.OFF);
-    System.exit(run(Io.system(), args));
+    Io io = Io.system();
+    int exit = run(io, args);
+    StartupTrace.report(io.err());
+    System.exit(exit);
   }
 
   /**
@@ -81,6 +85,7 @@ public final class BerthCtl extends GroupCommand {
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(root.errors);
+    StartupTrace.mark("command line built");
     // docker's way: what follows the image (or the container of exec) is the command, options included
     for (String name : List.of("run", "create", "exec")) {
       cmd.getSubcommands().get(name).setStopAtPositional(true);
