@@ -1,36 +1,6 @@
 package dev.berth.ctl;
 
 import dev.berth.client.ClientException;
-import dev.berth.ctl.container.ContainerCommand;
-import dev.berth.ctl.container.CpCommand;
-import dev.berth.ctl.container.CreateCommand;
-import dev.berth.ctl.container.ExecCommand;
-import dev.berth.ctl.container.InspectCommand;
-import dev.berth.ctl.container.KillCommand;
-import dev.berth.ctl.container.LogsCommand;
-import dev.berth.ctl.container.PauseCommand;
-import dev.berth.ctl.container.PortCommand;
-import dev.berth.ctl.container.PsCommand;
-import dev.berth.ctl.container.RenameCommand;
-import dev.berth.ctl.container.RestartCommand;
-import dev.berth.ctl.container.RmCommand;
-import dev.berth.ctl.container.RunCommand;
-import dev.berth.ctl.container.StartCommand;
-import dev.berth.ctl.container.StatsCommand;
-import dev.berth.ctl.container.StopCommand;
-import dev.berth.ctl.container.TaskCommand;
-import dev.berth.ctl.container.TopCommand;
-import dev.berth.ctl.container.UnpauseCommand;
-import dev.berth.ctl.container.WaitCommand;
-import dev.berth.ctl.content.ContentCommand;
-import dev.berth.ctl.image.ImagesCommand;
-import dev.berth.ctl.image.LoadCommand;
-import dev.berth.ctl.image.RmiCommand;
-import dev.berth.ctl.image.SaveCommand;
-import dev.berth.ctl.image.SnapshotCommand;
-import dev.berth.ctl.image.TagCommand;
-import dev.berth.ctl.network.NetworkCommand;
-import dev.berth.ctl.volume.VolumeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -56,14 +26,6 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT,
     versionProvider = BerthCtl.VersionProvider.class,
     description = "Manage Berth (berthd) through its containerd-compatible API.",
-    subcommands = {VersionCommand.class, NamespaceCommand.class, ContentCommand.class, ImagesCommand.class,
-        LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class, SnapshotCommand.class,
-        NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class, StartCommand.class,
-        PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class, RmCommand.class,
-        LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class, UnpauseCommand.class,
-        WaitCommand.class, TopCommand.class, StatsCommand.class, RenameCommand.class, CpCommand.class,
-        EventsCommand.class, VolumeCommand.class, TaskCommand.class, ContainerCommand.class,
-        CompletionCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  berthctl version",
@@ -101,9 +63,13 @@ public final class BerthCtl extends GroupCommand {
   }
 
   public static void main(String[] args) {
+    StartupTrace.startIfAsked(System.getenv());
     // Library log records (gRPC, Netty) would add lines to the one-line error report.
     Logger.getLogger("").setLevel(Level.OFF);
-    System.exit(run(Io.system(), args));
+    Io io = Io.system();
+    int exit = run(io, args);
+    StartupTrace.report(io.err());
+    System.exit(exit);
   }
 
   /**
@@ -112,11 +78,14 @@ public final class BerthCtl extends GroupCommand {
    */
   public static int run(Io io, String... args) {
     BerthCtl root = new BerthCtl(io);
-    CommandLine cmd = new CommandLine(root)
-        .setOut(root.out)
+    CommandLine cmd = new CommandLine(root);
+    // before the settings below, which picocli gives only the subcommands already there
+    Subcommands.addTo(cmd, args);
+    cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(root.errors);
+    StartupTrace.mark("command line built");
     // docker's way: what follows the image (or the container of exec) is the command, options included
     for (String name : List.of("run", "create", "exec")) {
       cmd.getSubcommands().get(name).setStopAtPositional(true);

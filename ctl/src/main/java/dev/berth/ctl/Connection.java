@@ -3,6 +3,7 @@ package dev.berth.ctl;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,9 @@ public final class Connection implements AutoCloseable {
 
   private Connection(ManagedChannel managed, String namespace) {
     this.managed = managed;
-    this.channel = Channels.inNamespace(managed, namespace);
+    Channel traced = StartupTrace.enabled() ? ClientInterceptors.intercept(managed, new StartupTrace.FirstAnswer()) : managed;
+    this.channel = Channels.inNamespace(traced, namespace);
+    StartupTrace.mark("channel made");
   }
 
   /**

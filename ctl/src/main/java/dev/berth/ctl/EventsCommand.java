@@ -40,13 +40,16 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=exit",
         "  berthctl events --filter type=task --format json"})
 final class EventsCommand implements Callable<Integer>, DockerExitCodes {
-  private static final Map<String, Descriptors.Descriptor> TYPES = new HashMap<>();
+  /** The events' message types by name, made on the first event: {@code events --help} needs none. */
+  private static final class EventTypes {
+    static final Map<String, Descriptors.Descriptor> BY_NAME = new HashMap<>();
 
-  static {
-    for (Descriptors.FileDescriptor f : List.of(ContainerEventsProto.getDescriptor(), ContentEventsProto.getDescriptor(),
-        ImageEventsProto.getDescriptor(), NamespaceEventsProto.getDescriptor(), SnapshotEventsProto.getDescriptor(),
-        TaskEventsProto.getDescriptor())) {
-      f.getMessageTypes().forEach(d -> TYPES.put(d.getFullName(), d));
+    static {
+      for (Descriptors.FileDescriptor f : List.of(ContainerEventsProto.getDescriptor(),
+          ContentEventsProto.getDescriptor(), ImageEventsProto.getDescriptor(), NamespaceEventsProto.getDescriptor(),
+          SnapshotEventsProto.getDescriptor(), TaskEventsProto.getDescriptor())) {
+        f.getMessageTypes().forEach(d -> BY_NAME.put(d.getFullName(), d));
+      }
     }
   }
 
@@ -110,7 +113,7 @@ final class EventsCommand implements Callable<Integer>, DockerExitCodes {
   private static Map<String, Object> fields(Envelope e) {
     Map<String, Object> fields = new LinkedHashMap<>();
     String typeName = e.getEvent().getTypeUrl().substring(e.getEvent().getTypeUrl().lastIndexOf('/') + 1);
-    Descriptors.Descriptor type = TYPES.get(typeName);
+    Descriptors.Descriptor type = EventTypes.BY_NAME.get(typeName);
     if (type == null) {
       return fields;
     }

@@ -1,7 +1,6 @@
 package dev.berth.ctl.container;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.tasks.v1.DeleteProcessRequest;
@@ -20,6 +19,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -41,7 +41,6 @@ import picocli.CommandLine.ParentCommand;
 public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
   /** The type URL containerd's clients give a process spec. */
   static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParentCommand
   private BerthCtl root;
@@ -129,7 +128,7 @@ public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
 
   private static byte[] json(Spec.Process process) {
     try {
-      return JSON.writeValueAsBytes(process);
+      return Json.mapper().writeValueAsBytes(process);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the process spec as JSON", e);
     }

@@ -6,7 +6,6 @@ import berth.network.v1.CniResult;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.PortMapping;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.client.containers.ContainerConfig;
@@ -17,6 +16,7 @@ import dev.berth.client.spec.SpecJson;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.output.Json;
 import dev.berth.ctl.output.Output;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -37,7 +37,6 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
   /** docker's time for "never": the zero time of Go. */
   public static final String NEVER = "0001-01-01T00:00:00Z";
   /** The label berthd's restart monitor counts its restarts in. */
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParentCommand
   private BerthCtl root;
@@ -62,7 +61,7 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
   private static ObjectNode inspect(Connection c, ContainerState s) {
     Spec spec = spec(s);
     ContainerConfig config = ContainerConfig.of(s.record());
-    ObjectNode json = JSON.createObjectNode();
+    ObjectNode json = Json.mapper().createObjectNode();
     json.put("Id", s.id());
     json.put("Created", s.createdAt().toString());
     List<String> args = spec == null || spec.process() == null ? List.of() : spec.process().args();
@@ -113,7 +112,7 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
 
   /** docker's NetworkSettings from the container's attachments (none once its task is gone). */
   private static JsonNode network(Connection c, ContainerState s) {
-    ObjectNode settings = JSON.createObjectNode();
+    ObjectNode settings = Json.mapper().createObjectNode();
     ObjectNode ports = settings.putObject("Ports");
     ObjectNode networks = settings.putObject("Networks");
     settings.put("IPAddress", "");

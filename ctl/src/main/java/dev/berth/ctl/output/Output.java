@@ -1,8 +1,6 @@
 package dev.berth.ctl.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +18,6 @@ public final class Output {
 
   /** Spaces between table columns, as docker prints them. */
   private static final int GAP = 3;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   private static final long[] AGE_UNIT_SECONDS = {1, 60, 3600, 86400, 7 * 86400, 30 * 86400,
       365 * 86400};
@@ -58,7 +53,7 @@ public final class Output {
   /** {@code value} (maps, lists, strings, numbers) as indented JSON. */
   public static void json(PrintWriter out, Object value) {
     try {
-      out.println(JSON.writeValueAsString(value));
+      out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
     }
@@ -67,7 +62,7 @@ public final class Output {
   /** {@code value} as JSON on one line, for streams of objects (events). */
   public static String compactJson(Object value) {
     try {
-      return COMPACT.writeValueAsString(value);
+      return Json.mapper().writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
     }

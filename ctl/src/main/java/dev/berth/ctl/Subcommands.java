@@ -1,0 +1,98 @@
+package dev.berth.ctl;
+
+import dev.berth.ctl.container.ContainerCommand;
+import dev.berth.ctl.container.CpCommand;
+import dev.berth.ctl.container.CreateCommand;
+import dev.berth.ctl.container.ExecCommand;
+import dev.berth.ctl.container.InspectCommand;
+import dev.berth.ctl.container.KillCommand;
+import dev.berth.ctl.container.LogsCommand;
+import dev.berth.ctl.container.PauseCommand;
+import dev.berth.ctl.container.PortCommand;
+import dev.berth.ctl.container.PsCommand;
+import dev.berth.ctl.container.RenameCommand;
+import dev.berth.ctl.container.RestartCommand;
+import dev.berth.ctl.container.RmCommand;
+import dev.berth.ctl.container.RunCommand;
+import dev.berth.ctl.container.StartCommand;
+import dev.berth.ctl.container.StatsCommand;
+import dev.berth.ctl.container.StopCommand;
+import dev.berth.ctl.container.TaskCommand;
+import dev.berth.ctl.container.TopCommand;
+import dev.berth.ctl.container.UnpauseCommand;
+import dev.berth.ctl.container.WaitCommand;
+import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.ImagesCommand;
+import dev.berth.ctl.image.LoadCommand;
+import dev.berth.ctl.image.RmiCommand;
+import dev.berth.ctl.image.SaveCommand;
+import dev.berth.ctl.image.SnapshotCommand;
+import dev.berth.ctl.image.TagCommand;
+import dev.berth.ctl.network.NetworkCommand;
+import dev.berth.ctl.volume.VolumeCommand;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * berthctl's top-level commands, of which a run builds only the one it names. picocli builds a
+ * command by reflecting over its class and creating it, and that of all ~66 commands cost most of
+ * berthctl's start-up; the others are stand-ins made from the class's {@code @Command} annotation
+ * alone (name, aliases, description: what the root's help and picocli's suggestions need), which
+ * neither creates the class nor runs its static initialiser.
+ */
+final class Subcommands {
+  /** In the order the root's help lists them. */
+  static final List<Class<?>> ALL = List.of(VersionCommand.class, NamespaceCommand.class, ContentCommand.class,
+      ImagesCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
+      SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
+      StartCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
+      RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class,
+      UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class, RenameCommand.class,
+      CpCommand.class, EventsCommand.class, VolumeCommand.class, TaskCommand.class, ContainerCommand.class,
+      CompletionCommand.class);
+
+  /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
+  private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "-n", "--namespace");
+
+  /** Completion walks the whole tree of commands. */
+  private static final String NEEDS_ALL = "completion";
+
+  private Subcommands() {}
+
+  /** Adds every top-level command to {@code root}: built if {@code args} name it, else a stand-in. */
+  static void addTo(CommandLine root, String[] args) {
+    String named = named(args);
+    boolean all = NEEDS_ALL.equals(named);
+    for (Class<?> type : ALL) {
+      Command command = type.getAnnotation(Command.class);
+      if (all || command.name().equals(named) || Arrays.asList(command.aliases()).contains(named)) {
+        root.addSubcommand(type);
+      } else {
+        root.addSubcommand(standIn(command));
+      }
+    }
+  }
+
+  /** The command word: the first word that is neither a root option nor an option's value. */
+  static String named(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return args[i];
+      }
+    }
+    return null;
+  }
+
+  /** A command that only names and describes {@code command}: root help lists it, nothing runs it. */
+  private static CommandSpec standIn(Command command) {
+    CommandSpec spec = CommandSpec.create().name(command.name()).aliases(command.aliases());
+    spec.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
+    return spec;
+  }
+}

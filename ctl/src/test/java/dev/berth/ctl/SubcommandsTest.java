@@ -1,0 +1,49 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Only the named command is built; the others still show in help, suggestions and completion. */
+class SubcommandsTest {
+  @Test
+  void theCommandWordSkipsRootOptionsAndTheirValues() {
+    assertEquals("ps", Subcommands.named(new String[] {"--address", "/s", "-n", "run", "ps", "-a"}));
+    assertEquals("ps", Subcommands.named(new String[] {"--address=/s", "-nrun", "--namespace", "x", "ps"}));
+    assertEquals("ns", Subcommands.named(new String[] {"ns", "ls"}));
+    assertNull(Subcommands.named(new String[] {"--help"}));
+  }
+
+  @Test
+  void rootHelpListsEveryCommandWithItsAliases() {
+    Cli.Result r = Cli.run(Map.of(), "--help");
+    assertEquals(0, r.exit(), r::toString);
+    for (String listed : new String[] {"  version  ", "  namespace, ns  ", "  container, containers  ", "  completion  "}) {
+      assertTrue(r.out().contains(listed), listed + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void anAliasBuildsItsCommand() {
+    Cli.Result r = Cli.run(Map.of(), "ns", "ls", "--help");
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.out().startsWith("Usage: berthctl namespace ls"), r.out());
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageErrorWithSuggestions() {
+    Cli.Result r = Cli.run(Map.of(), "psx");
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.stderr().contains("Did you mean"), r.stderr());
+  }
+
+  @Test
+  void completionCoversNestedCommands() {
+    Cli.Result r = Cli.run(Map.of(), "completion");
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.out().contains("network ls"), "network ls completed");
+  }
+}
