@@ -196,7 +196,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "-v", "/tmp:data", "busybox", "true"),
         List.of("run", "--rm", "--memory", "lots", "busybox", "true"),
         List.of("run", "--rm", "--memory", "1k", "busybox", "true"),
-        List.of("run", "--rm", "-v", "/no/such/dir:/data", "busybox", "true"),
+        List.of("run", "--rm", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true"),
         List.of("run", "--rm", "--restart", "sometimes", "busybox", "true"),
         List.of("run", "--rm", "--network", "nosuchnet", "busybox", "true"))) {
       Cli.Result r = berthd.ctl(args.toArray(String[]::new));
@@ -206,7 +206,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
     assertEquals("Error: No such image: nosuchimage\n", berthd.ctl("run", "nosuchimage").stderr());
     assertEquals("Error: invalid mount config: bind source path does not exist: /no/such/dir\n",
-        berthd.ctl("run", "-v", "/no/such/dir:/data", "busybox", "true").stderr());
+        berthd.ctl("run", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true").stderr());
     assertEquals(List.of(), containerIds());
     assertEquals(snapshotsBefore, snapshotKeys());
   }
