@@ -11,10 +11,7 @@ import dev.berth.tasks.runtime.RuntimeErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -57,13 +54,9 @@ final class RootfsMounts {
     }
   }
 
-  /**
-   * Unmounts everything mounted on {@code target} (stacked mounts included); false when something
-   * stays. The kernel's EINVAL says that nothing (more) is mounted there, so the mount table is
-   * read only when the mounts did not come off.
-   */
+  /** Unmounts everything mounted on {@code target} (stacked mounts included); false when something stays. */
   static boolean unmountAll(Path target) {
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < 16 && isMountPoint(target); i++) {
       try {
         Syscalls.unmount(target, 0);
       } catch (ErrnoException e) {
@@ -84,31 +77,20 @@ final class RootfsMounts {
 
   /** Whether something is mounted on {@code path}, from this process's mount table. */
   static boolean isMountPoint(Path path) {
-    return mountPoints().test(path);
-  }
-
-  /**
-   * The mount points of this process's mount table as it is now, read once: deleting a tree
-   * asks about each of its directories.
-   */
-  static Predicate<Path> mountPoints() {
-    Set<String> points = new HashSet<>();
+    if (!Files.exists(path)) {
+      return false;
+    }
     try {
+      String p = path.toRealPath().toString();
       for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
         String[] f = line.split(" ");
-        if (f.length > 4) {
-          points.add(f[4].replace("\\040", " "));
+        if (f.length > 4 && f[4].replace("\\040", " ").equals(p)) {
+          return true;
         }
       }
     } catch (IOException e) {
-      return path -> false;
+      return false;
     }
-    return path -> {
-      try {
-        return Files.exists(path) && points.contains(path.toRealPath().toString());
-      } catch (IOException e) {
-        return false;
-      }
-    };
+    return false;
   }
 }

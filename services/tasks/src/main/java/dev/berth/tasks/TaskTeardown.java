@@ -91,6 +91,6 @@ final class TaskTeardown {
 
   /** Deletes a directory tree without following symlinks and without entering mount points. */
   static void deleteTree(Path dir) throws IOException {
-    FileTrees.deleteRecursively(dir, RootfsMounts.mountPoints());
+    FileTrees.deleteRecursively(dir, RootfsMounts::isMountPoint);
   }
 }
