@@ -132,10 +132,9 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     timer.step("runtime start");
     ProcessRecord created = p.record();
     ProcessRecord started = created.withStarted(created.pid(), created.conmonPid());
-    // the start's event goes out before that of an exit that came meanwhile; the record on
-    // disk stays as Create wrote it: a restarted berthd asks the runtime whether an init
-    // process was started, so rewriting the file here would only cost the start its fsyncs
+    // the start's event goes out before that of an exit that came meanwhile
     p.commit(ProcessStatus.RUNNING, started, () -> events.started(t));
+    persist(p);
     timer.step("state");
     timer.done();
     return p.pid();
@@ -332,6 +331,14 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       containers.setLabel(namespace, id, ContainerLabels.OOM_KILLED, "");
     } catch (RuntimeException e) {
       LOG.warning("cannot clear the OOM kill of container " + id + " in namespace " + namespace + ": " + e.getMessage());
+    }
+  }
+
+  private void persist(TaskProcess p) {
+    try {
+      p.record().write(p.dir.resolve(TaskLayout.STATE_FILE));
+    } catch (IOException e) {
+      LOG.warning(p.who() + ": cannot record its state: " + e.getMessage());
     }
   }
 
