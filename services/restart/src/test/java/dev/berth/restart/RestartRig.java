@@ -48,6 +48,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,7 @@ final class RestartRig implements AutoCloseable {
   final ContainersGrpc.ContainersBlockingStub containers;
   final TasksGrpc.TasksBlockingStub tasks;
   private final List<RestartMonitor> monitors = new ArrayList<>();
+  private final Map<String, Integer> runsAtLastKill = new HashMap<>();
 
   /** How many of the next Mounts calls fail with UNAVAILABLE, as a snapshotter having trouble would. */
   final AtomicInteger snapshotFailures = new AtomicInteger();
@@ -163,8 +165,19 @@ final class RestartRig implements AutoCloseable {
     }
   }
 
-  /** Kills the task with SIGKILL and waits for it to end. */
+  /**
+   * Kills the task with SIGKILL and waits for it to end. The kill waits for the run to have
+   * counted itself first: a task killed before its shell got to the echo would not count.
+   */
   void kill(String id) {
+    int before = runsAtLastKill.getOrDefault(id, 0);
+    try {
+      await("run " + (before + 1) + " of " + id + " to count itself", Duration.ofSeconds(15), () -> runs(id) > before);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    runsAtLastKill.put(id, runs(id));
     tasks.kill(KillRequest.newBuilder().setContainerId(id).setSignal(9).build());
     tasks.wait(WaitRequest.newBuilder().setContainerId(id).build());
   }

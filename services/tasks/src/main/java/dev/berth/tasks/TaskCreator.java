@@ -111,7 +111,9 @@ final class TaskCreator {
         spec.setCgroupsPath("/" + namespace + "/" + id);
       }
       spec.fitTo(host, who);
-      AtomicFiles.write(bundle.resolve("config.json"), spec.toBytes());
+      // no fsync: only the runtime's create reads it, and after a crash a bundle without a
+      // state record is removed, while one with a record has its config in the runtime's state
+      Files.write(bundle.resolve("config.json"), spec.toBytes());
 
       String monitorId = monitorId();
       ProcessRecord record = new ProcessRecord(namespace, id, "", monitorId, io.stdin(), io.stdout(), io.stderr(),

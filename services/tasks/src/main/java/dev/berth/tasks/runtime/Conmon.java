@@ -137,6 +137,9 @@ public final class Conmon {
     int data = answer.path("data").asInt(-1);
     if (data <= 0) {
       String message = answer.path("message").asText("").strip();
+      // conmon ends right after reporting the runtime's failure: waiting for it means that a
+      // failed call leaves no monitor behind
+      awaitEnd(conmon);
       throw new RuntimeFailure(launch.runtime().name() + " " + (launch.execSpec().isPresent() ? "exec" : "create")
           + " failed: " + new CommandResult(1, "", message).message());
     }
@@ -144,11 +147,7 @@ public final class Conmon {
   }
 
   private RuntimeFailure failure(Launch launch, Process conmon, String what) {
-    try {
-      conmon.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitEnd(conmon);
     String log = "";
     try {
       log = Files.readString(launch.dir().resolve("conmon.log"), StandardCharsets.UTF_8).strip();
@@ -157,6 +156,14 @@ public final class Conmon {
     }
     return new RuntimeFailure(what + (conmon.isAlive() ? "" : " (exit code " + conmon.exitValue() + ")")
         + (log.isEmpty() ? "" : ": " + log));
+  }
+
+  private void awaitEnd(Process conmon) {
+    try {
+      conmon.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The runtime or conmon refused; the message is the one to show the client. */
