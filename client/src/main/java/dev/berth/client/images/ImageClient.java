@@ -110,18 +110,29 @@ public final class ImageClient {
       boolean otherName = list().stream()
           .anyMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()));
       if (!otherName) {
-        ContainersGrpc.newBlockingStub(channel)
-            .list(ListContainersRequest.newBuilder().addFilters("image==" + image.name()).build())
-            .getContainersList().stream().findFirst().ifPresent(c -> {
-              String digest = image.target().digest();
-              throw new ClientException(String.format("conflict: unable to remove repository reference \"%s\" "
-                  + "(must force) - container %s is using its referenced image %s", reference,
-                  shortId(c.getId()), shortId(digest.substring(digest.indexOf(':') + 1))));
-            });
+        usersOf(image).stream().findFirst().ifPresent(c -> {
+          String digest = image.target().digest();
+          throw new ClientException(String.format("conflict: unable to remove repository reference \"%s\" "
+              + "(must force) - container %s is using its referenced image %s", reference,
+              shortId(c.getId()), shortId(digest.substring(digest.indexOf(':') + 1))));
+        });
       }
     }
     remove(image.name());
     return image;
+  }
+
+  /** Containers created from {@code image}; none where berthd serves no containers (images alone). */
+  private List<containerd.services.containers.v1.Container> usersOf(Image image) {
+    try {
+      return ContainersGrpc.newBlockingStub(channel)
+          .list(ListContainersRequest.newBuilder().addFilters("image==" + image.name()).build()).getContainersList();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return List.of();
+      }
+      throw e;
+    }
   }
 
   private static String shortId(String id) {
