@@ -1,5 +1,7 @@
 package dev.berth.api.network;
 
+import java.util.Optional;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -37,5 +39,18 @@ public record AttachmentInfo(String namespace, String containerId, String networ
     return new AttachmentInfo(namespace, containerId, network, mode, path, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, aliases, ports, dns,
         extraHosts, filesDirectory, labels, createdAt);
+  }
+
+  /** The value of a filter field (container_id, network, mode, netns_path, ip, labels.&lt;key&gt;). */
+  public Optional<String> field(List<String> path) {
+    return switch (path.get(0)) {
+      case "container_id", "container" -> Optional.of(containerId);
+      case "network" -> Optional.of(network);
+      case "mode" -> Optional.of(mode.name().toLowerCase(Locale.ROOT));
+      case "netns_path" -> Optional.of(netns);
+      case "ip" -> Optional.ofNullable(ip).map(Ipv4::toString);
+      case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(labels.get(path.get(1)));
+      default -> Optional.empty();
+    };
   }
 }

@@ -36,7 +36,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -239,16 +238,7 @@ public final class KernelNetworkManager implements NetworkManager {
 
   @Override
   public synchronized List<NetworkInfo> listNetworks(Filter filter) {
-    return store.networks().stream().filter(n -> filter.matches(path -> switch (path.get(0)) {
-      case "name" -> Optional.of(n.name());
-      case "driver" -> Optional.of(n.driver());
-      case "subnet" -> Optional.of(n.subnet().toString());
-      case "gateway" -> Optional.of(n.gateway().toString());
-      case "bridge" -> Optional.of(n.bridge());
-      case "internal" -> Optional.of(Boolean.toString(n.internal()));
-      case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(n.labels().get(path.get(1)));
-      default -> Optional.empty();
-    })).toList();
+    return store.networks().stream().filter(n -> filter.matches(n::field)).toList();
   }
 
   @Override
@@ -601,15 +591,7 @@ public final class KernelNetworkManager implements NetworkManager {
     return store.attachments().stream()
         .filter(a -> a.namespace().equals(namespace))
         .map(this::present)
-        .filter(a -> filter.matches(path -> switch (path.get(0)) {
-          case "container_id", "container" -> Optional.of(a.containerId());
-          case "network" -> Optional.of(a.network());
-          case "mode" -> Optional.of(a.mode().name().toLowerCase(Locale.ROOT));
-          case "netns_path" -> Optional.of(a.netns());
-          case "ip" -> Optional.ofNullable(a.ip()).map(Ipv4::toString);
-          case "labels" -> path.size() < 2 ? Optional.empty() : Optional.ofNullable(a.labels().get(path.get(1)));
-          default -> Optional.empty();
-        }))
+        .filter(a -> filter.matches(a::field))
         .toList();
   }
 
