@@ -7,6 +7,7 @@ import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.PauseTaskRequest;
 import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
@@ -126,6 +127,22 @@ public final class ContainerTasks {
     } finally {
       exit.cancel(true);
     }
+  }
+
+  /** Freezes every process of a running container (the cgroup freezer). */
+  public void pause(ContainerState s) {
+    if (!s.running() || s.paused()) {
+      throw new ClientException("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
+    }
+    tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
+  }
+
+  /** Lets a paused container's processes run again. */
+  public void unpause(ContainerState s) {
+    if (!s.paused()) {
+      throw new ClientException("container " + s.name() + " is not paused");
+    }
+    tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build());
   }
 
   /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */

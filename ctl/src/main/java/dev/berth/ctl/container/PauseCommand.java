@@ -1,9 +1,7 @@
 package dev.berth.ctl.container;
 
-import containerd.services.tasks.v1.PauseTaskRequest;
-import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
-import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
@@ -26,12 +24,7 @@ public final class PauseCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
-      return EachContainer.printingNames(root, c, containers, s -> {
-        if (!s.running() || s.paused()) {
-          throw new CommandFailure("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
-        }
-        TasksGrpc.newBlockingStub(c.channel()).pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
-      });
+      return EachContainer.printingNames(root, c, containers, new ContainerTasks(c.channel())::pause);
     }
   }
 }
