@@ -8,6 +8,7 @@ packages=(
   nftables libnftables1 iproute2  # networking
   busybox-static curl tini        # the tests' image, the HTTP client network tests use, --init's init
   openssl bc                      # benchmark floors and arithmetic
+  docker-registry skopeo          # the loopback registry pull/push tests run, and what seeds it
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -17,7 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # policy-rc.d keeps the containerd package from starting its own daemon
+  # policy-rc.d keeps the containerd and docker-registry packages from starting their daemons
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
