@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Stock {@code ctr} pulls from and pushes to a registry itself, and keeps what it pulls in berthd
  * through the content, images, leases, snapshots and diff APIs: pulls into berthd, runs what it
- * pulled, pushes it back byte for byte, and resumes an ingest a killed pull left. The registry is
- * Debian's docker-registry on 127.0.0.1, seeded by skopeo with the tests' busybox images.
+ * pulled (OCI and Docker media types), pushes it back byte for byte, and resumes an ingest a killed
+ * pull left. The registry is Debian's docker-registry on 127.0.0.1, seeded by skopeo with the
+ * tests' busybox images.
  */
 class CtrPullAndPushTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +51,7 @@ class CtrPullAndPushTest {
     registry.pushOciArchive(TestImages.busybox().writeOciArchive(work.resolve("busybox.tar")), "busybox:1");
     registry.pushOciArchive(TestImages.busyboxLayered().writeOciArchive(work.resolve("layered.tar")), "layered:1");
     registry.pushOciArchive(RESUMED.writeOciArchive(work.resolve("resumed.tar")), "resumed:1");
+    registry.pushOciArchiveAsDockerSchema2(work.resolve("busybox.tar"), "busybox-docker:1");
   }
 
   @AfterAll
@@ -126,6 +128,18 @@ class CtrPullAndPushTest {
     String out = ok(ns, "run", "--rm", ref, "ctrlayers-run", "sh", "-c",
         "cat /srv/data/new.txt; ls -A /srv/data; test -e /etc/motd || echo motd-gone; cat /srv/readme.txt").out();
     assertEquals("new\nnew.txt\nmotd-gone\nkept\n", out);
+  }
+
+  @Test
+  void dockerSchema2ImagesPullAndRun() throws Exception {
+    String ns = "ctrdocker";
+    String ref = registry.reference("busybox-docker:1");
+    ok(ns, "images", "pull", "--plain-http", ref);
+    JsonNode manifest = manifest(registry, "busybox-docker", "1");
+    assertEquals("application/vnd.docker.image.rootfs.diff.tar.gzip",
+        manifest.get("layers").get(0).get("mediaType").asText());
+    assertTrue(ok(ns, "images", "ls").out().contains("application/vnd.docker.distribution.manifest.v2+json"));
+    assertEquals("docker-types\n", ok(ns, "run", "--rm", ref, "ctrdocker-run", "echo", "docker-types").out());
   }
 
   @Test

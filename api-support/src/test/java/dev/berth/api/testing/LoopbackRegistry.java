@@ -149,10 +149,23 @@ public final class LoopbackRegistry implements AutoCloseable {
    * byte for byte (no conversion or recompression).
    */
   public void pushOciArchive(Path archive, String repositoryAndTag) throws IOException, InterruptedException {
+    skopeoCopy(archive, repositoryAndTag, "--preserve-digests");
+  }
+
+  /**
+   * Pushes the one image of an OCI image layout archive as {@code repositoryAndTag} in Docker's
+   * media types (image manifest v2 schema 2, {@code rootfs.diff.tar.gzip} layers): skopeo rewrites
+   * the manifest and keeps the blobs' bytes.
+   */
+  public void pushOciArchiveAsDockerSchema2(Path archive, String repositoryAndTag)
+      throws IOException, InterruptedException {
+    skopeoCopy(archive, repositoryAndTag, "--format=v2s2");
+  }
+
+  private void skopeoCopy(Path archive, String repositoryAndTag, String option) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "skopeo", ".log");
     Process skopeo = new ProcessBuilder(SKOPEO.toString(), "--insecure-policy", "copy", "--quiet",
-        "--dest-tls-verify=false", "--preserve-digests", "oci-archive:" + archive,
-        "docker://" + reference(repositoryAndTag))
+        "--dest-tls-verify=false", option, "oci-archive:" + archive, "docker://" + reference(repositoryAndTag))
         .redirectErrorStream(true)
         .redirectOutput(out.toFile())
         .start();
