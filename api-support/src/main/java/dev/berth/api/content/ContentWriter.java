@@ -20,7 +20,8 @@ public interface ContentWriter extends AutoCloseable {
   /**
    * Takes the size ({@code total} &gt; 0) and digest ({@code expected} non-empty) the writer
    * announces; zero and empty leave the earlier values. An expected digest the namespace holds
-   * already ends the ingest with ALREADY_EXISTS.
+   * already ends the writer with ALREADY_EXISTS: an ingest it started goes, one that was under the
+   * ref before it (a killed writer's) stays as it was, as containerd leaves it.
    */
   void declare(long total, String expected);
 

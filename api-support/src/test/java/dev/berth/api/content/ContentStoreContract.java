@@ -155,6 +155,23 @@ public abstract class ContentStoreContract {
   }
 
   @Test
+  void declaringADigestTheNamespaceHoldsLeavesTheIngestAnEarlierWriterLeftUnderTheRef() {
+    try (ContentWriter w = store.writer(NS, "left", null)) {
+      w.declare(5, digest("whole"));
+      w.write(0, bytes("who"));
+      w.checkpoint();
+    }
+    put("other", "whole", Map.of());
+    try (ContentWriter w = store.writer(NS, "left", null)) {
+      assertEquals(Code.ALREADY_EXISTS, code(() -> w.declare(5, digest("whole"))));
+    }
+    IngestStatus left = store.status(NS, "left");
+    assertEquals(3, left.offset());
+    assertEquals(digest("whole"), left.expected());
+    store.abort(NS, "left");
+  }
+
+  @Test
   void aCommitOfTheWrongDigestIsAFailedPreconditionAndTheIngestStays() {
     try (ContentWriter w = store.writer(NS, "wrong-digest", null)) {
       w.declare(0, digest("other"));

@@ -230,6 +230,26 @@ class ContentWriteTest {
   }
 
   @Test
+  void aFirstStatDeclaringAHeldDigestLeavesTheIngestAKilledPullLeftUnderTheRef() throws Exception {
+    // ctr's pull writes each blob under the ref layer-<digest>; a pull killed mid-layer leaves
+    // that ingest. A later pull that finds the blob present is told ALREADY_EXISTS at once and
+    // the ingest stays as it was, as containerd leaves it.
+    byte[] data = bytes("the whole layer");
+    String digest = Digests.sha256(data);
+    String ref = "layer-" + digest;
+    try (WriteStream w = content.write(NS)) {
+      w.stat(ref, data.length, digest);
+      w.write(0, Arrays.copyOf(data, 4));
+    }
+    content.commit(NS, data, Map.of());
+    try (WriteStream w = content.write(NS)) {
+      assertEquals(Code.ALREADY_EXISTS, Codes.of(() -> w.stat(ref, data.length, digest)));
+    }
+    assertEquals(4, statusOffset(ref));
+    assertArrayEquals(data, content.read(NS, digest));
+  }
+
+  @Test
   void anUnknownActionIsInvalidArgument() throws Exception {
     try (WriteStream w = content.write(NS)) {
       assertEquals(Code.INVALID_ARGUMENT, Codes.of(() -> w.send(

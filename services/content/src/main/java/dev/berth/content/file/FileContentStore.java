@@ -199,16 +199,7 @@ public final class FileContentStore implements ContentStore {
     if (holders.putIfAbsent(ingest.path(), writer) != null) {
       throw locked(ref);
     }
-    try {
-      writer.open();
-      return writer;
-    } catch (IOException e) {
-      release(writer);
-      throw Errors.internal(e, "opening ingest %s in namespace %s: %s", ref, namespace, e.getMessage());
-    } catch (RuntimeException e) {
-      release(writer);
-      throw e;
-    }
+    return writer;
   }
 
   boolean holds(String namespace, String digest) {

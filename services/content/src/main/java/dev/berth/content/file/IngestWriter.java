@@ -26,7 +26,9 @@ import java.util.logging.Logger;
  * writer by an {@link AppendPipeline}, so commit needs no second pass over the data. The data
  * file's length is the offset a restart resumes from; its fsync waits for commit. The metadata
  * (declared total and digest, updated time) is saved on STAT and when the writer lets go, not per
- * chunk.
+ * chunk. The ingest is opened at the first call that needs it, so a writer whose declared digest
+ * the namespace holds already never touches the disk (containerd, too, refuses such a writer
+ * before it opens an ingest).
  */
 final class IngestWriter implements ContentWriter {
   private static final Logger LOG = Logger.getLogger(IngestWriter.class.getName());
@@ -73,7 +75,9 @@ final class IngestWriter implements ContentWriter {
   private Instant startedAt;
   private Instant updatedAt;
   private boolean metaDirty;
-  /** Committed or aborted: the ingest is gone. */
+  /** The ingest was on disk before this writer took hold of it. */
+  private boolean resumed;
+  /** Committed, aborted, or refused for a digest the namespace holds: the writer is done. */
   private boolean ended;
   private boolean closed;
 
@@ -95,9 +99,21 @@ final class IngestWriter implements ContentWriter {
   }
 
   /** Creates the ingest, or picks it up where it stopped and recomputes the digest of what is there. */
-  synchronized void open() throws IOException {
+  private void open() {
+    if (pipeline != null) {
+      return;
+    }
+    try {
+      openIngest();
+    } catch (IOException e) {
+      throw failed("opening", e);
+    }
+  }
+
+  private void openIngest() throws IOException {
     Optional<IngestMeta> meta = ingest.readMeta();
-    if (meta.isPresent()) {
+    resumed = meta.isPresent();
+    if (resumed) {
       IngestMeta m = meta.get();
       if (!m.namespace().equals(namespace) || !m.ref().equals(ref)) {
         throw Errors.internal(null, "ingest %s belongs to ref %s in namespace %s",
@@ -139,12 +155,14 @@ final class IngestWriter implements ContentWriter {
   @Override
   public synchronized IngestStatus status() {
     checkUsable();
+    open();
     return snapshot();
   }
 
   @Override
   public synchronized IngestStatus checkpoint() {
     checkUsable();
+    open();
     try {
       pipeline.flush();
       if (metaDirty) {
@@ -159,6 +177,8 @@ final class IngestWriter implements ContentWriter {
 
   @Override
   public synchronized String digest() {
+    checkUsable();
+    open();
     try {
       return pipeline.digest();
     } catch (IOException e) {
@@ -177,13 +197,14 @@ final class IngestWriter implements ContentWriter {
       if (store.holds(namespace, newExpected)) {
         // As containerd does: the existing blob joins the caller's lease, as a fresh write would.
         store.recordLease(namespace, lease, newExpected);
-        end();
+        refuseHeld();
         throw Errors.alreadyExists("content %s already exists in namespace %s", newExpected, namespace);
       }
-      if (!newExpected.equals(expected)) {
-        expected = newExpected;
-        metaDirty = true;
-      }
+    }
+    open();
+    if (newExpected != null && !newExpected.isEmpty() && !newExpected.equals(expected)) {
+      expected = newExpected;
+      metaDirty = true;
     }
     if (newTotal > 0 && newTotal != total) {
       total = newTotal;
@@ -194,6 +215,7 @@ final class IngestWriter implements ContentWriter {
   @Override
   public synchronized long write(long at, ByteString bytes) {
     checkUsable();
+    open();
     if (at != 0 && at != offset) {
       throw Errors.outOfRange("write at offset %d: ingest %s is at offset %d", at, ref, offset);
     }
@@ -223,6 +245,7 @@ final class IngestWriter implements ContentWriter {
   @Override
   public synchronized ContentInfo commit(Map<String, String> labels) {
     checkUsable();
+    open();
     Labels.validate(labels);
     if (total > 0 && offset != total) {
       throw Errors.failedPrecondition("unexpected commit size %d, expected %d", offset, total);
@@ -252,15 +275,32 @@ final class IngestWriter implements ContentWriter {
     }
     closed = true;
     try {
+      if (!ended && pipeline == null) {
+        // a writer let go of unused still leaves the ingest it took hold of
+        openIngest();
+      }
       closePipeline();
       if (pipeline != null && !ended && metaDirty) {
         ingest.writeMeta(meta());
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warning("saving ingest " + ref + " in namespace " + namespace + ": " + e.getMessage());
     } finally {
       store.release(this);
     }
+  }
+
+  /**
+   * Ends this writer for a digest the namespace holds. An ingest this writer made goes; one that
+   * was there before it stays as it was, for the writer that left it (containerd leaves it too).
+   */
+  private void refuseHeld() {
+    if (pipeline != null && !resumed) {
+      end();
+      return;
+    }
+    ended = true;
+    closePipeline();
   }
 
   private void end() {
