@@ -44,7 +44,10 @@ public final class UnixSocketServer implements AutoCloseable {
     this.ownLoops = ownLoops;
   }
 
-  /** As {@link #start(Path, List, String, ExecutorService, SocketEventLoops)}, with event loops of its own. */
+  /**
+   * As {@link #start(Path, List, String, ExecutorService, SocketEventLoops, Set)}, with event
+   * loops of its own and every call on {@code executor}.
+   */
   public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
       String group, ExecutorService executor) throws IOException {
     SocketEventLoops loops = new SocketEventLoops();
@@ -54,12 +57,6 @@ public final class UnixSocketServer implements AutoCloseable {
       loops.close();
       throw e;
     }
-  }
-
-  /** As {@link #start(Path, List, String, ExecutorService, SocketEventLoops, Set)}, every call on {@code executor}. */
-  public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
-      String group, ExecutorService executor, SocketEventLoops loops) throws IOException {
-    return start(socket, services, group, executor, loops, Set.of());
   }
 
   /**
