@@ -17,6 +17,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -43,12 +44,15 @@ public final class UnixSocketServer implements AutoCloseable {
     this.ownLoops = ownLoops;
   }
 
-  /** As {@link #start(Path, List, String, ExecutorService, SocketEventLoops)}, with event loops of its own. */
+  /**
+   * As {@link #start(Path, List, String, ExecutorService, SocketEventLoops, Set)}, with event
+   * loops of its own and every call on {@code executor}.
+   */
   public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
       String group, ExecutorService executor) throws IOException {
     SocketEventLoops loops = new SocketEventLoops();
     try {
-      return start(socket, services, group, executor, loops, loops);
+      return start(socket, services, group, executor, loops, loops, Set.of());
     } catch (IOException | RuntimeException e) {
       loops.close();
       throw e;
@@ -58,15 +62,18 @@ public final class UnixSocketServer implements AutoCloseable {
   /**
    * Binds {@code services} on {@code socket}, replacing a stale socket file left by a killed
    * process. The caller must make sure no live server owns the path (berthd holds a lock on its
-   * state directory for that), and close {@code loops} after the server terminated.
+   * state directory for that), and close {@code loops} after the server terminated. Calls of
+   * the {@code inline} methods (full names) run on the socket thread, the others on
+   * {@code executor}: see {@link InlineCalls} for which methods may.
    */
   public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
-      String group, ExecutorService executor, SocketEventLoops loops) throws IOException {
-    return start(socket, services, group, executor, loops, null);
+      String group, ExecutorService executor, SocketEventLoops loops, Set<String> inline) throws IOException {
+    return start(socket, services, group, executor, loops, null, inline);
   }
 
-  private static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
-      String group, ExecutorService executor, SocketEventLoops loops, SocketEventLoops ownLoops) throws IOException {
+  private static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services, String group,
+      ExecutorService executor, SocketEventLoops loops, SocketEventLoops ownLoops, Set<String> inline)
+      throws IOException {
     if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
       throw new IOException("socket path " + socket + " is longer than " + MAX_SOCKET_PATH_BYTES
           + " bytes, the limit of a Unix socket address; choose a shorter state directory");
@@ -78,7 +85,9 @@ public final class UnixSocketServer implements AutoCloseable {
         .channelType(EpollServerDomainSocketChannel.class)
         .bossEventLoopGroup(loops.loops)
         .workerEventLoopGroup(loops.loops)
-        .executor(executor)
+        // the default executor runs a call where it was read; InlineCalls sends the rest to the pool
+        .directExecutor()
+        .callExecutor(new InlineCalls(inline, executor))
         .maxInboundMessageSize(MessageLimits.MAX_MESSAGE_BYTES)
         .flowControlWindow(MessageLimits.FLOW_CONTROL_WINDOW_BYTES)
         .permitKeepAliveWithoutCalls(true)

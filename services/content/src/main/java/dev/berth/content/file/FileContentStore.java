@@ -212,13 +212,27 @@ public final class FileContentStore implements ContentStore {
     }
   }
 
+  /** Makes an ingest's data durable. */
+  @FunctionalInterface
+  interface Durability {
+    void sync() throws IOException;
+  }
+
   /**
-   * Makes verified, fsynced ingest data the blob {@code digest} of {@code namespace} and removes
-   * the ingest. Returns the new record, or empty when the namespace held the blob already.
-   * A blob another namespace holds is not written again: only the record is added.
+   * Makes verified ingest data the blob {@code digest} of {@code namespace} and removes the
+   * ingest. Returns the new record, or empty when the namespace held the blob already.
+   * A blob another namespace holds is not written again: only the record is added. The data is
+   * synced through {@code durability} only when it becomes the blob: an import of an image that
+   * is there already sends every blob again, and syncing each copy only to delete it cost a disk
+   * flush per blob.
    */
   Optional<ContentInfo> publish(String namespace, String lease, IngestDir ingest, String digest, long size,
-      Map<String, String> labels) throws IOException {
+      Map<String, String> labels, Durability durability) throws IOException {
+    boolean blobExisted = blobs.exists(digest);
+    if (!blobExisted) {
+      // outside the lock, so that the syncs of large blobs run side by side
+      durability.sync();
+    }
     if (!holds(namespace, digest)) {
       namespaces.ensure(namespace);
     }
@@ -227,6 +241,10 @@ public final class FileContentStore implements ContentStore {
     synchronized (blobLock) {
       if (!holds(namespace, digest)) {
         if (!blobs.exists(digest)) {
+          if (blobExisted) {
+            // the blob was deleted meanwhile: this data becomes it after all
+            durability.sync();
+          }
           blobs.publish(ingest.data(), digest);
         }
         Instant now = Instant.now();

@@ -1,14 +1,15 @@
 package dev.berth.content.file;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.Digests;
-import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -60,7 +61,10 @@ final class IngestDir {
     return dir.resolve(DATA);
   }
 
-  /** The metadata, or empty when the ingest does not exist (or was never completely created). */
+  /**
+   * The metadata, or empty when the ingest does not exist (or was never completely created, or
+   * a crash left its metadata empty or torn: see {@link #writeMeta}).
+   */
   Optional<IngestMeta> readMeta() throws IOException {
     byte[] json;
     try {
@@ -68,12 +72,28 @@ final class IngestDir {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    return Optional.of(JSON.readValue(json, IngestMeta.class));
+    try {
+      return Optional.of(JSON.readValue(json, IngestMeta.class));
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
   }
 
+  /**
+   * Replaces the metadata atomically (a reader sees the old or the new file) but does not sync
+   * it: nothing of an ingest is durable before its commit syncs the data, and metadata a crash
+   * lost only makes the ingest start over from offset 0. Syncing it cost two disk flushes for
+   * every blob a client sends, also for each blob of an image that is there already.
+   */
   void writeMeta(IngestMeta meta) throws IOException {
     Files.createDirectories(dir);
-    AtomicFiles.write(dir.resolve(META), JSON.writeValueAsBytes(meta));
+    Path temp = Files.createTempFile(dir, "." + META, ".tmp");
+    try {
+      Files.write(temp, JSON.writeValueAsBytes(meta));
+      Files.move(temp, dir.resolve(META), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   /** The data file's length: the offset reached. */

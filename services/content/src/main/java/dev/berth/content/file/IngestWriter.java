@@ -256,8 +256,7 @@ final class IngestWriter implements ContentWriter {
     }
     Optional<ContentInfo> created;
     try {
-      pipeline.sync();
-      created = store.publish(namespace, lease, ingest, actual, offset, labels);
+      created = store.publish(namespace, lease, ingest, actual, offset, labels, pipeline::sync);
     } catch (IOException e) {
       throw failed("committing", e);
     }
