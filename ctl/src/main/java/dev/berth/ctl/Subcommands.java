@@ -56,7 +56,7 @@ final class Subcommands {
       CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
-  private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "-n", "--namespace");
+  static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "--namespace");
 
   /** Completion walks the whole tree of commands. */
   private static final String NEEDS_ALL = "completion";

@@ -96,7 +96,7 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("busybox:latest\nexample.com/tools/box:1\n", berth.ctl("images", "-q").out());
 
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
-    assertEquals(2, badTag.exit(), badTag::toString);
+    assertEquals(125, badTag.exit(), badTag::toString);
 
     Cli.Result rmi = berth.ctl("rmi", "example.com/tools/box:1", "nosuch", "busybox:latest");
     assertEquals(1, rmi.exit(), rmi::toString);

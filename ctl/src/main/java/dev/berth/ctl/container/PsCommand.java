@@ -45,7 +45,7 @@ import picocli.CommandLine.ParentCommand;
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
             + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX."},
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq",
+    footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps --format json"})
 public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   static final int SHORT_ID = 12;
@@ -58,6 +58,13 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
 
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   private boolean all;
+
+  @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
+      description = "the N containers created last, in any state")
+  private int last;
+
+  @Option(names = {"-l", "--latest"}, description = "the container created last, in any state")
+  private boolean latest;
 
   @Option(names = {"-q", "--quiet"}, description = "print ids only")
   private boolean quiet;
@@ -82,7 +89,8 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
           .forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : c.containers().list()) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        if ((all || s.running() || byKey.containsKey("status")) && matches(s, byKey)) {
+        boolean any = all || last >= 0 || latest || byKey.containsKey("status");
+        if ((any || s.running()) && matches(s, byKey)) {
           shown.add(s);
         }
       }
@@ -91,6 +99,10 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       }
     }
     shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
+    int limit = latest ? 1 : last;
+    if (limit >= 0 && shown.size() > limit) {
+      shown.subList(limit, shown.size()).clear();
+    }
     if (quiet) {
       shown.forEach(s -> root.out().println(id(s)));
       return 0;
