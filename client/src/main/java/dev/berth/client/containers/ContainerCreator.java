@@ -24,6 +24,7 @@ import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
+import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.Ulimit;
@@ -130,8 +131,9 @@ public final class ContainerCreator {
     try {
       ContainerConfig config = ContainerConfig.empty();
       SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
+      List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
-          undo);
+          volumeDirs, undo);
       Map<String, String> labels = labels(o, parsed, name, network, hostEntries(parsed.hosts(), network), volumeNames);
       if (o.publishAll) {
         publishAll(labels, imageConfig);
@@ -159,12 +161,16 @@ public final class ContainerCreator {
       applyResources(spec, parsed);
       applySecurity(spec, o, parsed);
       String user = o.user != null ? o.user : imageConfig.user();
+      boolean namedUser = !user.matches("[0-9]*(:[0-9]*)?");
+      // as Docker: an empty volume gets the image's files at its path on its first mount
+      List<VolumeSeeder.Target> empty = volumeDirs.stream().filter(VolumeSeeder.Target::empty).toList();
       Spec built;
-      if (user.matches("[0-9]*(:[0-9]*)?")) {
+      if (!namedUser && empty.isEmpty()) {
         built = spec.rootfsFiles(RootfsFiles.none()).build();
       } else {
         try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
-          built = spec.rootfsFiles(rootfs.files()).build();
+          empty.forEach(v -> VolumeSeeder.seed(rootfs.dir(), v));
+          built = spec.rootfsFiles(namedUser ? rootfs.files() : RootfsFiles.none()).build();
         }
       }
       describe(config, o, parsed, imageConfig, built, entrypoint, cmd, network);
@@ -315,10 +321,11 @@ public final class ContainerCreator {
 
   /**
    * Binds, tmpfs and volumes into the spec and their docker description into {@code described};
-   * named volumes are looked up or created, anonymous ones created. Returns the volume names.
+   * named volumes are looked up or created, anonymous ones created. Returns the volume names;
+   * their directories go to {@code volumeDirs}.
    */
   private List<String> mountVolumes(List<MountRequest> mounts, SpecBuilder spec, ArrayNode described,
-      Deque<Runnable> undo) {
+      List<VolumeSeeder.Target> volumeDirs, Deque<Runnable> undo) {
     List<String> names = new ArrayList<>();
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
     for (MountRequest m : mounts) {
@@ -337,6 +344,7 @@ public final class ContainerCreator {
         Volume volume = volume(volumes, v.source(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
+        volumeDirs.add(new VolumeSeeder.Target(v.target(), Path.of(volume.getMountpoint())));
         d.put("Type", "volume").put("Name", volume.getName()).put("Source", volume.getMountpoint())
             .put("Driver", volume.getDriver()).put("Anonymous", v.kind() == VolumeSpec.Kind.ANONYMOUS);
       }
@@ -421,6 +429,10 @@ public final class ContainerCreator {
   }
 
   private static void applySecurity(SpecBuilder spec, ContainerOptions o, Parsed p) {
+    if (o.privileged || o.capAdd.stream().anyMatch(c -> c.equalsIgnoreCase("ALL"))) {
+      // runc grants no capability outside the bounding set of berthd, this host's as ours
+      spec.allCapabilities(Capabilities.bounding());
+    }
     if (o.privileged) {
       spec.privileged(HostDevices.list());
     }

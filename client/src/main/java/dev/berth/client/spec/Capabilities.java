@@ -1,6 +1,10 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,7 +15,8 @@ import java.util.Set;
  * Docker's {@code --cap-add} and {@code --cap-drop} over the default set: names with or without
  * {@code CAP_}, any case; {@code ALL} for every capability. As in Docker, an added {@code ALL}
  * starts from every capability and a dropped {@code ALL} from none; then the other drops and
- * adds apply, adds winning over drops.
+ * adds apply, adds winning over drops. "Every capability" is every one this host's processes may
+ * hold (the bounding set, as Docker takes its own): the runtime cannot grant more.
  */
 public final class Capabilities {
   /** Every capability of Linux up to 5.9, in the kernel's order: what {@code --privileged} grants. */
@@ -27,14 +32,44 @@ public final class Capabilities {
 
   private Capabilities() {}
 
-  /** {@code defaults} with {@code add} and {@code drop} applied; unknown names are refused. */
-  public static List<String> resolve(List<String> defaults, List<String> add, List<String> drop) {
+  /**
+   * {@code defaults} with {@code add} and {@code drop} applied; unknown names are refused.
+   *
+   * @param available what {@code ALL} means (see {@link #bounding()})
+   */
+  public static List<String> resolve(List<String> defaults, List<String> add, List<String> drop,
+      List<String> available) {
     List<String> added = normalized(add);
     List<String> dropped = normalized(drop);
-    Set<String> caps = new LinkedHashSet<>(added.contains(EVERY) ? ALL : dropped.contains(EVERY) ? List.of() : defaults);
+    Set<String> caps = new LinkedHashSet<>(added.contains(EVERY) ? available
+        : dropped.contains(EVERY) ? List.of() : defaults);
     dropped.forEach(caps::remove);
     added.stream().filter(c -> !c.equals(EVERY)).forEach(caps::add);
     return List.copyOf(caps);
+  }
+
+  /** The capabilities of this process's bounding set ({@code CapBnd} of /proc/self/status), in the kernel's order. */
+  public static List<String> bounding() {
+    String status;
+    try {
+      status = Files.readString(Path.of("/proc/self/status"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read this process's capabilities: " + e.getMessage(), e);
+    }
+    String hex = status.lines().filter(l -> l.startsWith("CapBnd:")).findFirst()
+        .map(l -> l.substring("CapBnd:".length()).strip()).orElse("0");
+    return of(Long.parseUnsignedLong(hex, 16));
+  }
+
+  /** The names of the bits set in a capability mask. */
+  static List<String> of(long mask) {
+    List<String> caps = new ArrayList<>();
+    for (int bit = 0; bit < ALL.size(); bit++) {
+      if ((mask & (1L << bit)) != 0) {
+        caps.add(ALL.get(bit));
+      }
+    }
+    return caps;
   }
 
   private static List<String> normalized(List<String> names) {

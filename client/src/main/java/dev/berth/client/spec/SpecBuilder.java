@@ -67,6 +67,8 @@ public final class SpecBuilder {
   private List<String> capDrop = List.of();
   /** The host's devices when privileged, else null. */
   private List<Spec.Device> privilegedDevices;
+  /** What a privileged container and {@code --cap-add ALL} get. */
+  private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
 
   private SpecBuilder(String namespace, String id) {
@@ -152,9 +154,18 @@ public final class SpecBuilder {
     return this;
   }
 
+  /**
+   * What "every capability" is for {@link #privileged} and {@code --cap-add ALL}: all of Linux's
+   * unless set; a host's bounding set ({@link Capabilities#bounding()}) where fewer may be held.
+   */
+  public SpecBuilder allCapabilities(List<String> capabilities) {
+    this.allCapabilities = List.copyOf(capabilities);
+    return this;
+  }
+
   /** Docker's {@code --cap-add} and {@code --cap-drop} (see {@link Capabilities}). */
   public SpecBuilder capabilities(List<String> add, List<String> drop) {
-    Capabilities.resolve(DefaultSpec.CAPABILITIES, add, drop);
+    Capabilities.resolve(DefaultSpec.CAPABILITIES, add, drop, allCapabilities);
     this.capAdd = List.copyOf(add);
     this.capDrop = List.copyOf(drop);
     return this;
@@ -342,7 +353,8 @@ public final class SpecBuilder {
     Spec.User processUser = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(),
         rootfsFiles);
     boolean privileged = privilegedDevices != null;
-    List<String> caps = privileged ? Capabilities.ALL : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop);
+    List<String> caps = privileged ? allCapabilities
+        : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop, allCapabilities);
     Spec.Process process = new Spec.Process(terminal, processUser, processArgs(), processEnv(host), cwd(),
         new Spec.Capabilities(caps, caps, List.of(), caps, List.of()), List.copyOf(rlimits.values()),
         noNewPrivileges);

@@ -217,9 +217,14 @@ class SpecBuilderTest {
         .process().capabilities().effective();
     assertTrue(caps.containsAll(List.of("CAP_NET_ADMIN", "CAP_SYS_PTRACE", "CAP_CHOWN")), caps.toString());
     assertFalse(caps.contains("CAP_MKNOD"));
-    assertEquals(List.of("CAP_CHOWN"), Capabilities.resolve(DefaultSpec.CAPABILITIES, List.of("chown"), List.of("ALL")));
+    assertEquals(List.of("CAP_CHOWN"),
+        Capabilities.resolve(DefaultSpec.CAPABILITIES, List.of("chown"), List.of("ALL"), Capabilities.ALL));
     assertEquals(Capabilities.ALL.size() - 1,
-        Capabilities.resolve(DefaultSpec.CAPABILITIES, List.of("ALL"), List.of("SYS_ADMIN")).size());
+        Capabilities.resolve(DefaultSpec.CAPABILITIES, List.of("ALL"), List.of("SYS_ADMIN"), Capabilities.ALL).size());
+    assertEquals(List.of("CAP_CHOWN", "CAP_KILL"), Capabilities.of(0b100001));
+    assertEquals(List.of("CAP_KILL"), busybox().allCapabilities(List.of("CAP_KILL")).capabilities(List.of("ALL"),
+        List.of()).build().process().capabilities().bounding());
+    assertTrue(Capabilities.bounding().contains("CAP_CHOWN"));
     assertThrows(InvalidValueException.class, () -> busybox().capabilities(List.of("FLY"), List.of()));
   }
 
