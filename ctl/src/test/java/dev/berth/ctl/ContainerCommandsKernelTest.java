@@ -62,7 +62,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("running", status("svc"));
 
     ok("rename", "svc", "renamed");
-    assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "svc").stderr());
+    assertEquals("Error: No such object: svc\n", berthd.ctl("inspect", "svc").stderr());
+    assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "--type", "container", "svc").stderr());
     assertEquals("renamed\n", ok("kill", "-s", "KILL", "renamed").out());
     assertEquals("137\n", ok("wait", "renamed").out());
     assertEquals("exited", status("renamed"));
