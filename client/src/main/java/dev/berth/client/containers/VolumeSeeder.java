@@ -2,6 +2,7 @@ package dev.berth.client.containers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,10 +24,16 @@ import java.util.stream.Stream;
 final class VolumeSeeder {
   /** A volume mounted at {@code target} in the container, kept in {@code hostDir}. */
   record Target(String target, Path hostDir) {
-    /** Only a volume with nothing in it is seeded: never mix the image's files into data. */
+    /**
+     * Only a volume with nothing in it is seeded: never mix the image's files into data. One this
+     * client may not read (berthctl run by a member of the socket's group, not root) is left as
+     * it is: seeding needs root here anyway, as mounting the image does.
+     */
     boolean empty() {
       try (Stream<Path> entries = Files.list(hostDir)) {
         return entries.findAny().isEmpty();
+      } catch (AccessDeniedException e) {
+        return false;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read volume directory " + hostDir + ": " + e.getMessage(), e);
       }
