@@ -72,7 +72,9 @@ final class TemplateParser {
       if (trimNext) {
         before = before.stripLeading();
       }
-      boolean trimBefore = open >= 0 && text.startsWith("{{- ", open);
+      // Go's trim markers: "{{- " and " -}}", the dash beside whitespace (else it is a number's sign)
+      boolean trimBefore = open >= 0 && text.startsWith("{{-", open) && open + 3 < text.length()
+          && Character.isWhitespace(text.charAt(open + 3));
       if (trimBefore) {
         before = before.stripTrailing();
       }
@@ -85,7 +87,7 @@ final class TemplateParser {
       int start = open + (trimBefore ? 3 : 2);
       int close = closing(text, start);
       String code = text.substring(start, close);
-      trimNext = code.endsWith(" -") || code.equals("-");
+      trimNext = code.length() >= 2 && code.endsWith("-") && Character.isWhitespace(code.charAt(code.length() - 2));
       if (trimNext) {
         code = code.substring(0, code.length() - 1);
       }

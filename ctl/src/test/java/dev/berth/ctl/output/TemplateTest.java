@@ -69,6 +69,7 @@ class TemplateTest {
     assertEquals("ok", render("{{if eq .State.Status \"exited\"}}gone{{else if eq .State.ExitCode 0}}ok{{end}}"));
     assertEquals("web", render("{{with .Config.Labels}}{{.team}}{{end}}"));
     assertEquals("a,b", render("a,  {{- /* a comment */ -}}  {{- \"b\" -}}  \n"));
+    assertEquals("a-1", render("a{{-\n-1}}"));
     assertEquals("yes", render("{{if and .State.Running (not .State.ExitCode)}}yes{{end}}"));
     assertEquals("running", render("{{$s := .State.Status}}{{$s}}"));
   }
