@@ -355,13 +355,15 @@ class DockerHabitsAsAUserTest {
       // the image's VOLUME makes an anonymous volume, seeded the same way
       assertEquals("from the image\nok\n", ok("run", "--rm", SEEDED_IMAGE, "sh", "-c",
           "cat /data/seed.txt && : > /data/new && echo ok").out());
+      // nocopy keeps a new volume empty, as in Docker
+      assertEquals("", ok("run", "--rm", "-v", "ux-nocopy:/data:nocopy", SEEDED_IMAGE, "ls", "/data").out());
       // a volume of another image's path stays empty, and a bind mount is never seeded
       assertEquals("", ok("run", "--rm", "-v", "ux-other:/nothing-here", "busybox", "ls", "/nothing-here").out());
       Path bind = Files.createDirectories(work.resolve("ux-bind"));
       ok("run", "--rm", "-v", bind + ":/data", SEEDED_IMAGE, "true");
       assertFalse(Files.exists(bind.resolve("seed.txt")));
     } finally {
-      berthctl("volume", "rm", "ux-seed", "ux-other");
+      berthctl("volume", "rm", "ux-seed", "ux-other", "ux-nocopy");
     }
   }
 }

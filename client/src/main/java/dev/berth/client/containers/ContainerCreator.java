@@ -344,7 +344,9 @@ public final class ContainerCreator {
         Volume volume = volume(volumes, v.source(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
-        volumeDirs.add(new VolumeSeeder.Target(v.target(), Path.of(volume.getMountpoint())));
+        if (!v.noCopy()) {
+          volumeDirs.add(new VolumeSeeder.Target(v.target(), Path.of(volume.getMountpoint())));
+        }
         d.put("Type", "volume").put("Name", volume.getName()).put("Source", volume.getMountpoint())
             .put("Driver", volume.getDriver()).put("Anonymous", v.kind() == VolumeSpec.Kind.ANONYMOUS);
       }
