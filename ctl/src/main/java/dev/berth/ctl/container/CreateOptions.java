@@ -36,7 +36,8 @@ final class CreateOptions {
   String hostname;
 
   @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:OPTS]",
-      description = "bind a host path (/src:/dst[:ro]) or mount a named volume (name:/dst) (repeatable)")
+      description = "bind a host path (/src:/dst[:ro]) or mount a named volume (name:/dst[:ro,nocopy]); an empty "
+          + "volume gets the image's files at /dst unless nocopy (repeatable)")
   List<String> volumes = new ArrayList<>();
 
   @Option(names = "--mount", paramLabel = "type=...,source=...,target=...",
