@@ -56,7 +56,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=die",
         "  berthctl events --filter type=container --format json",
         "  berthctl events --format '{{.Action}} {{.Actor.Attributes.name}}'",
-        "  berthctl events --until $(($(date +%s) + 60))"})
+        "  berthctl events --until $(($(date +%%s) + 60))"})
 final class EventsCommand implements Callable<Integer>, DockerExitCodes {
   /** The events' message types by name, made on the first event: {@code events --help} needs none. */
   private static final class EventTypes {
