@@ -3,7 +3,7 @@
 # running containers (median of 10 each, client start-up included).
 #   bench/cli.sh
 source "$(dirname "$0")/lib.sh"
-b() { bin/berthctl --address "$sock" -n bench "$@"; }
+b() { bin/berthctl --address "$sock" --namespace bench "$@"; }
 bench_java dev.berth.bench.WriteTestImage "$bench_work/busybox.tar"
 b load -i "$bench_work/busybox.tar" >/dev/null
 b --version >/dev/null   # the first run after a build records berthctl's class-data archive

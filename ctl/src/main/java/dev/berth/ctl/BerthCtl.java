@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
     footerHeading = "%nExamples:%n",
     footer = {
         "  berthctl version",
-        "  berthctl -n demo content ls",
+        "  berthctl --namespace demo content ls",
         "  berthctl load -i busybox.tar && berthctl images",
         "  berthctl --address /tmp/berth/berth.sock namespace ls --format json",
         "  berthctl network create web --subnet 10.89.0.0/24 && berthctl network ls",
@@ -37,7 +37,8 @@ import picocli.CommandLine.ScopeType;
         "  berthctl logs -f web; berthctl exec -it web sh; berthctl rm -f web",
         "",
         "Commands named as docker's (run, ps, stop, rm, ...) exit 125 when they fail, as docker does; the "
-            + "others exit 1. Usage errors exit 2.",
+            + "others exit 1. Usage errors (an unknown flag, a missing argument) exit 125; output cut short by a "
+            + "closed pipe (berthctl ... | head) ends quietly with 141, as a process killed by SIGPIPE.",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
 public final class BerthCtl extends GroupCommand {
   static final String DEFAULT_ADDRESS = "/run/berth/berth.sock";
@@ -47,7 +48,7 @@ public final class BerthCtl extends GroupCommand {
       description = "berthd's socket (default: $BERTH_ADDRESS, else " + DEFAULT_ADDRESS + ")")
   private String address;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", scope = ScopeType.INHERIT,
+  @Option(names = "--namespace", paramLabel = "NS", scope = ScopeType.INHERIT,
       description = "namespace to work in (default: $BERTH_NAMESPACE, else " + DEFAULT_NAMESPACE + ")")
   private String namespace;
 
@@ -74,7 +75,7 @@ public final class BerthCtl extends GroupCommand {
 
   /**
    * Runs one command line; returns the exit code: 0 done, 1 failed (125 for docker's commands),
-   * 2 usage error; run, start -a and exec return the container process's.
+   * 125 usage error, 141 output pipe closed; run, start -a and exec return the container process's.
    */
   public static int run(Io io, String... args) {
     BerthCtl root = new BerthCtl(io);
@@ -84,16 +85,20 @@ public final class BerthCtl extends GroupCommand {
     cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(root.errors);
+        .setExecutionExceptionHandler(root.errors)
+        .setParameterExceptionHandler(new UsageErrors());
     StartupTrace.mark("command line built");
     // docker's way: what follows the image (or the container of exec) is the command, options included
     for (String name : List.of("run", "create", "exec")) {
       cmd.getSubcommands().get(name).setStopAtPositional(true);
     }
     try {
-      return cmd.execute(args);
-    } finally {
+      int exit = cmd.execute(args);
       root.out.flush();
+      return exit;
+    } catch (BrokenPipe e) {
+      return BrokenPipe.EXIT;
+    } finally {
       root.err.flush();
     }
   }
@@ -164,8 +169,8 @@ public final class BerthCtl extends GroupCommand {
         if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
           throw s;
         }
-        if (e instanceof DaemonUnreachableException d) {
-          throw d;
+        if (e instanceof DaemonUnreachableException || e instanceof BrokenPipe) {
+          throw (RuntimeException) e;
         }
         err.println(errors.message(e));
         exit = failureCode;

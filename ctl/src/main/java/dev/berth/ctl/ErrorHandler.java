@@ -29,6 +29,11 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BrokenPipe) {
+        return BrokenPipe.EXIT;
+      }
+    }
     cmd.getErr().println(message(e));
     cmd.getErr().flush();
     return e instanceof ContainerStartFailure f ? f.exitCode() : failureCode(cmd);

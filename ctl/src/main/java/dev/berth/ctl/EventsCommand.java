@@ -3,42 +3,60 @@ package dev.berth.ctl;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import containerd.events.ContainerEventsProto;
 import containerd.events.ContentEventsProto;
 import containerd.events.NamespaceEventsProto;
 import containerd.events.SnapshotEventsProto;
 import containerd.events.TaskEventsProto;
+import containerd.services.containers.v1.Container;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import containerd.services.images.v1.ImageEventsProto;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.container.ContainerArgument;
-import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.events.DockerEvent;
+import dev.berth.ctl.events.DockerEvents;
+import dev.berth.ctl.events.EventFilter;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.Json;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code berthctl events}: berthd's events as they happen. */
+/** {@code berthctl events}: berthd's events as they happen, in Docker's words. */
 @Command(name = "events",
-    description = {"Follow the events of the namespace (containers, tasks, images, snapshots, content) as they "
-        + "happen, one per line: time, topic, the event's fields and the container's name.",
-        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives): container=NAME|ID, "
-            + "event=create|start|exit|oom|delete|... (the topic's last part), type=task|container|image|snapshot|content|namespace."},
+    description = {"Follow the events of the namespace as they happen, as Docker reports them: one line each "
+        + "(time, type, action, id, attributes), or one JSON object each with --format json "
+        + "(Type, Action, Actor{ID, Attributes}, scope, time, timeNano).",
+        "Container events: create, start, die (exitCode), oom, pause, unpause, exec_create, exec_start, exec_die, "
+            + "update, destroy; image events: tag, delete; Berth's own topics keep their words (snapshot prepare, ...).",
+        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives): type=container|image|..., "
+            + "event=ACTION, container=NAME|ID, image=NAME, label=KEY[=VALUE]."},
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=exit",
-        "  berthctl events --filter type=task --format json"})
+    footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=die",
+        "  berthctl events --filter type=container --format json",
+        "  berthctl events --format '{{.Action}} {{.Actor.Attributes.name}}'",
+        "  berthctl events --until $(($(date +%%s) + 60))"})
 final class EventsCommand implements Callable<Integer>, DockerExitCodes {
   /** The events' message types by name, made on the first event: {@code events --help} needs none. */
   private static final class EventTypes {
@@ -59,57 +77,52 @@ final class EventsCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only matching events (repeatable)")
   private List<String> filters = new ArrayList<>();
 
-  @Mixin
-  private FormatOption format;
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "json (one object per line) or a Go template such as '{{.Type}} {{.Action}}'")
+  private String format;
+
+  @Option(names = "--until", paramLabel = "TIME",
+      description = "stop at TIME: RFC 3339, a Unix time in seconds, or a duration before now such as 10m")
+  private String until;
+
+  /** Attributes of the containers seen, by id: a destroyed container's name stays known. */
+  private final Map<String, Map<String, String>> containers = new HashMap<>();
 
   @Override
   public Integer call() {
+    EventFilter filter = EventFilter.parse(filters);
+    Template template = format == null || format.equals("json") ? null : Template.parse(format);
     try (Connection c = root.connect()) {
-      Map<String, List<String>> byKey = parseFilters(c);
-      Map<String, String> names = new HashMap<>();
-      Iterator<Envelope> events = EventsGrpc.newBlockingStub(c.channel()).subscribe(SubscribeRequest.newBuilder()
-          .addFilters("namespace==\"" + root.namespace() + "\"").build());
-      while (events.hasNext()) {
-        Envelope e = events.next();
-        Map<String, Object> fields = fields(e);
-        String container = String.valueOf(fields.getOrDefault("container_id", fields.getOrDefault("id", "")));
-        if (!matches(e.getTopic(), container, byKey)) {
-          continue;
+      EventsGrpc.EventsBlockingStub stub = EventsGrpc.newBlockingStub(c.channel());
+      if (until != null) {
+        Instant end = Durations.since(until, Instant.now());
+        long millis = Duration.between(Instant.now(), end).toMillis();
+        if (millis <= 0) {
+          return 0;
         }
-        String name = container.isEmpty() ? "" : names.computeIfAbsent(container, id -> name(c, id));
-        print(e, fields, name);
+        stub = stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
+      }
+      Iterator<Envelope> events = stub.subscribe(SubscribeRequest.newBuilder()
+          .addFilters("namespace==\"" + root.namespace() + "\"").build());
+      try {
+        while (events.hasNext()) {
+          Envelope e = events.next();
+          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields(e), ProtoTimes.toInstant(e.getTimestamp()),
+              id -> attributes(c, id));
+          if (event.isPresent() && filter.matches(event.get())) {
+            print(event.get(), template);
+          }
+        }
+      } catch (StatusRuntimeException e) {
+        if (until == null || e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+          throw e;
+        }
       }
     }
     return 0;
   }
 
-  private Map<String, List<String>> parseFilters(Connection c) {
-    Map<String, List<String>> byKey = new HashMap<>();
-    for (String f : filters) {
-      int equals = f.indexOf('=');
-      String key = equals < 0 ? "" : f.substring(0, equals);
-      if (!Set.of("container", "event", "type").contains(key)) {
-        throw new CommandFailure("invalid filter '" + f + "': expected container=, event= or type=");
-      }
-      String value = f.substring(equals + 1);
-      if (key.equals("container")) {
-        value = ContainerArgument.id(c.channel(), value);
-      }
-      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-    }
-    return byKey;
-  }
-
-  private static boolean matches(String topic, String container, Map<String, List<String>> byKey) {
-    String[] parts = topic.split("/");
-    String type = parts.length > 1 ? parts[1].replaceAll("s$", "") : "";
-    String event = parts[parts.length - 1];
-    return byKey.getOrDefault("container", List.of(container)).contains(container)
-        && byKey.getOrDefault("type", List.of(type)).contains(type)
-        && byKey.getOrDefault("event", List.of(event)).contains(event);
-  }
-
-  /** The event's set fields by name; nested messages (timestamps) as their text. */
+  /** The event's scalar fields by name (ids, names, exit status): what Docker's attributes take. */
   private static Map<String, Object> fields(Envelope e) {
     Map<String, Object> fields = new LinkedHashMap<>();
     String typeName = e.getEvent().getTypeUrl().substring(e.getEvent().getTypeUrl().lastIndexOf('/') + 1);
@@ -119,34 +132,55 @@ final class EventsCommand implements Callable<Integer>, DockerExitCodes {
     }
     try {
       DynamicMessage m = DynamicMessage.parseFrom(type, e.getEvent().getValue());
-      m.getAllFields().forEach((field, value) -> fields.put(field.getName(), value instanceof Message nested
-          ? nested.toString().replace('\n', ' ').strip() : value));
+      m.getAllFields().forEach((field, value) -> {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+          fields.put(field.getName(), value);
+        }
+      });
     } catch (InvalidProtocolBufferException ex) {
       fields.put("error", "unreadable event: " + ex.getMessage());
     }
     return fields;
   }
 
-  private static String name(Connection c, String id) {
-    return c.containers().find(id).map(ContainerArgument::name).orElse("");
+  /** A container's name, image (as it was named at create) and labels, as Docker's attributes. */
+  private Map<String, String> attributes(Connection c, String id) {
+    if (id.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> known = containers.get(id);
+    if (known != null) {
+      return known;
+    }
+    Optional<Container> record;
+    try {
+      record = c.containers().find(id);
+    } catch (StatusRuntimeException e) {
+      record = Optional.empty();
+    }
+    if (record.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> attributes = new TreeMap<>();
+    ContainerConfig config = ContainerConfig.of(record.get());
+    config.config().path("Labels").fields().forEachRemaining(l -> attributes.put(l.getKey(), l.getValue().asText()));
+    String image = config.config().path("Image").asText("");
+    attributes.put("image", !image.isEmpty() ? image
+        : record.get().getImage().isEmpty() ? "" : ImageNames.familiar(record.get().getImage()));
+    attributes.put("name", ContainerArgument.name(record.get()));
+    if (record.get().getLabelsMap().containsKey(ContainerLabels.NAME)) {
+      containers.put(id, attributes);
+    }
+    return attributes;
   }
 
-  private void print(Envelope e, Map<String, Object> fields, String name) {
-    if (format.json()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("time", ProtoTimes.toInstant(e.getTimestamp()).toString());
-      row.put("namespace", e.getNamespace());
-      row.put("topic", e.getTopic());
-      row.put("event", fields);
-      if (!name.isEmpty()) {
-        row.put("name", name);
-      }
-      root.out().println(Output.compactJson(row));
+  private void print(DockerEvent event, Template template) {
+    if (template != null) {
+      root.out().println(template.render(Json.mapper().valueToTree(event.json())));
+    } else if (format != null) {
+      root.out().println(Output.compactJson(event.json()));
     } else {
-      List<String> parts = new ArrayList<>();
-      fields.forEach((k, v) -> parts.add(k + "=" + v));
-      root.out().println(ProtoTimes.toInstant(e.getTimestamp()) + " " + e.getTopic() + " " + String.join(", ", parts)
-          + (name.isEmpty() || name.equals(fields.get("container_id")) ? "" : " (name=" + name + ")"));
+      root.out().println(event.text());
     }
     root.out().flush();
   }

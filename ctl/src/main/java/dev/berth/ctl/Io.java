@@ -34,7 +34,7 @@ public record Io(InputStream in, OutputStream out, PrintStream err, Map<String, 
 
   /** The process's own streams and environment. */
   public static Io system() {
-    OutputStream out = new FileOutputStream(FileDescriptor.out);
+    OutputStream out = BrokenPipe.guard(new FileOutputStream(FileDescriptor.out));
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
         StandardCharsets.UTF_8);
     return new Io(new FileInputStream(FileDescriptor.in), out, err, System.getenv(), isTerminal(2), true);

@@ -22,6 +22,7 @@ import dev.berth.ctl.container.TopCommand;
 import dev.berth.ctl.container.UnpauseCommand;
 import dev.berth.ctl.container.WaitCommand;
 import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.ImageCommand;
 import dev.berth.ctl.image.ImagesCommand;
 import dev.berth.ctl.image.LoadCommand;
 import dev.berth.ctl.image.RmiCommand;
@@ -46,8 +47,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class Subcommands {
   /** In the order the root's help lists them. */
-  static final List<Class<?>> ALL = List.of(VersionCommand.class, NamespaceCommand.class, ContentCommand.class,
-      ImagesCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
+  static final List<Class<?>> ALL = List.of(VersionCommand.class, InfoCommand.class, NamespaceCommand.class, ContentCommand.class,
+      ImagesCommand.class, ImageCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
       StartCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
       RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class,
@@ -56,7 +57,7 @@ final class Subcommands {
       CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
-  private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "-n", "--namespace");
+  static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "--namespace");
 
   /** Completion walks the whole tree of commands. */
   private static final String NEEDS_ALL = "completion";

@@ -62,15 +62,40 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
-  void usageErrorsExitWithTwo() {
-    assertEquals(2, Cli.run(Map.of()).exit());
-    assertEquals(2, Cli.run(Map.of(), "content").exit());
-    assertEquals(2, Cli.run(Map.of(), "ns").exit());
-    assertEquals(2, Cli.run(Map.of(), "nosuch").exit());
-    assertEquals(2, Cli.run(Map.of(), "content", "ls", "--format", "yaml").exit());
+  void usageErrorsAreTwoLinesAndExit125AsInDocker() {
+    Cli.Result missing = Cli.run(Map.of(), "run");
+    assertEquals(125, missing.exit(), missing::toString);
+    assertEquals("berthctl run: requires at least 1 argument.\nSee 'berthctl run --help'.\n", missing.stderr());
+    Cli.Result unknown = Cli.run(Map.of(), "run", "--foo", "busybox");
+    assertEquals(125, unknown.exit(), unknown::toString);
+    assertEquals("unknown flag: --foo\nSee 'berthctl run --help'.\n", unknown.stderr());
+    Cli.Result shorthand = Cli.run(Map.of(), "ps", "-z");
+    assertEquals("unknown shorthand flag: 'z' in -z\nSee 'berthctl ps --help'.\n", shorthand.stderr());
+    Cli.Result value = Cli.run(Map.of(), "logs", "web", "--since");
+    assertEquals("flag needs an argument: --since\nSee 'berthctl logs --help'.\n", value.stderr());
+    Cli.Result exactly = Cli.run(Map.of(), "rename", "a");
+    assertEquals("berthctl rename: requires exactly 2 arguments.\nSee 'berthctl rename --help'.\n", exactly.stderr());
+    Cli.Result none = Cli.run(Map.of(), "ps", "extra");
+    assertEquals("berthctl ps: accepts no arguments.\nSee 'berthctl ps --help'.\n", none.stderr());
+    Cli.Result command = Cli.run(Map.of(), "nosuch");
+    assertEquals(125, command.exit());
+    assertTrue(command.stderr().startsWith("berthctl: 'nosuch' is not a berthctl command.\n"), command::toString);
+    assertEquals(125, Cli.run(Map.of(), "content", "ls", "--format", "yaml").exit());
     Cli.Result badLabel = Cli.run(Map.of(), "content", "label", "sha256:abc", "novalue");
-    assertEquals(2, badLabel.exit());
-    assertTrue(badLabel.stderr().startsWith("Expected KEY=VALUE or KEY= but got 'novalue'"), badLabel::toString);
+    assertEquals(125, badLabel.exit());
+    assertTrue(badLabel.stderr().startsWith("berthctl content label: Expected KEY=VALUE or KEY= but got 'novalue'"),
+        badLabel::toString);
+    // a command that only groups others shows its usage, as docker network does
+    Cli.Result group = Cli.run(Map.of(), "content");
+    assertEquals(0, group.exit(), group::toString);
+    assertTrue(group.out().contains("Usage: berthctl content"), group::toString);
+  }
+
+  @Test
+  void dashNIsNoLongerTheNamespace() {
+    Cli.Result r = Cli.run(Map.of(), "-n", "x", "ns", "ls");
+    assertEquals(125, r.exit(), r::toString);
+    assertEquals("unknown shorthand flag: 'n' in -n\nSee 'berthctl --help'.\n", r.stderr());
   }
 
   @Test

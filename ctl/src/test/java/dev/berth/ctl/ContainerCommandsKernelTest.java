@@ -62,7 +62,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("running", status("svc"));
 
     ok("rename", "svc", "renamed");
-    assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "svc").stderr());
+    assertEquals("Error: No such object: svc\n", berthd.ctl("inspect", "svc").stderr());
+    assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "--type", "container", "svc").stderr());
     assertEquals("renamed\n", ok("kill", "-s", "KILL", "renamed").out());
     assertEquals("137\n", ok("wait", "renamed").out());
     assertEquals("exited", status("renamed"));
@@ -121,21 +122,36 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void eventsFollowTheContainersLife() throws Exception {
-    AtomicReference<Cli.Result> result = new AtomicReference<>();
-    Thread follower = new Thread(() -> result.set(berthd.ctl("events", "--filter", "type=task")));
+  void eventsFollowTheContainersLifeInDockersWords() throws Exception {
+    AtomicReference<Cli.Result> text = new AtomicReference<>();
+    AtomicReference<Cli.Result> json = new AtomicReference<>();
+    String until = Long.toString(Instant.now().getEpochSecond() + 8);
+    Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--until", until)));
+    Thread jsonFollower = new Thread(() -> json.set(berthd.ctl("events", "--format", "json", "--filter",
+        "container=evented", "--filter", "event=die", "--until", until)));
     follower.start();
-    Thread.sleep(500);
-    ok("run", "--rm", "--name", "evented", "busybox", "true");
-    Thread.sleep(500);
-    follower.interrupt();
-    follower.join(10_000);
-    String seen = result.get().out();
-    for (String topic : List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete")) {
-      assertTrue(seen.contains(" " + topic + " "), topic + " missing in:\n" + seen);
+    jsonFollower.start();
+    Thread.sleep(1000);
+    assertEquals(3, berthd.ctl("run", "--rm", "--name", "evented", "-l", "team=ev", "busybox", "sh", "-c", "exit 3")
+        .exit());
+    follower.join(15_000);
+    jsonFollower.join(15_000);
+    String seen = text.get().out();
+    assertEquals(0, text.get().exit(), text.get()::toString);
+    for (String action : List.of("create", "start", "die", "destroy")) {
+      assertTrue(seen.lines().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container "
+          + action + " [0-9a-f]{64} \\(.*image=busybox, name=evented, team=ev\\)")), action + " missing in:\n" + seen);
     }
-    assertTrue(seen.contains("(name=evented)"), seen);
-    assertTrue(seen.lines().noneMatch(l -> l.contains("/containers/")), seen);
+    assertTrue(seen.contains(" (exitCode=3, image=busybox, name=evented, team=ev)"), seen);
+    assertTrue(seen.lines().noneMatch(l -> l.contains("/tasks/") || l.contains(" snapshot ")), seen);
+    List<String> lines = json.get().out().lines().toList();
+    assertEquals(1, lines.size(), json.get()::toString);
+    JsonNode die = JSON.readTree(lines.get(0));
+    assertEquals("container", die.get("Type").asText());
+    assertEquals("die", die.get("Action").asText());
+    assertEquals("3", die.get("Actor").get("Attributes").get("exitCode").asText());
+    assertEquals("evented", die.get("Actor").get("Attributes").get("name").asText());
+    assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
   }
 
   @Test

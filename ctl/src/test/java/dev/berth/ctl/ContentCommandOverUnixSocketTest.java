@@ -179,7 +179,7 @@ class ContentCommandOverUnixSocketTest {
   @Test
   void namespacesKeepContentApart() throws Exception {
     byte[] data = random(4096, 8);
-    Cli.Result in = berth.ctlWithInput(data, "-n", "team-a", "content", "ingest", "x");
+    Cli.Result in = berth.ctlWithInput(data, "--namespace", "team-a", "content", "ingest", "x");
     assertEquals(0, in.exit(), in::toString);
     String d = in.out().strip();
     assertEquals(d + "\n", berth.ctl("content", "ls", "-q", "--namespace", "team-a").out());

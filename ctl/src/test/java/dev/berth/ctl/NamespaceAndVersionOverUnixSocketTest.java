@@ -66,7 +66,7 @@ class NamespaceAndVersionOverUnixSocketTest {
   @Test
   void namespaceHoldingContentIsNotRemoved() {
     byte[] data = "layer".getBytes(StandardCharsets.UTF_8);
-    assertEquals(0, berth.ctlWithInput(data, "-n", "busy", "content", "ingest", "x").exit());
+    assertEquals(0, berth.ctlWithInput(data, "--namespace", "busy", "content", "ingest", "x").exit());
     Cli.Result rm = berth.ctl("ns", "rm", "busy");
     assertEquals(1, rm.exit(), rm::toString);
     assertTrue(rm.stderr().startsWith("Error: ") && rm.stderr().contains("busy"), rm::toString);

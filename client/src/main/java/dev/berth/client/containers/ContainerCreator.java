@@ -24,7 +24,10 @@ import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
+import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.EnvVars;
+import dev.berth.client.spec.HostDevices;
+import dev.berth.client.spec.Ulimit;
 import dev.berth.client.spec.KeyValue;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.MountRequest;
@@ -84,7 +87,7 @@ public final class ContainerCreator {
   /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
   private record Parsed(List<String> env, List<MountRequest> mounts, List<PortSpec> ports, RestartPolicy restart,
       Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus,
-      Long cpuShares, String cpuset, Long pidsLimit) {}
+      Long cpuShares, String cpuset, Long pidsLimit, List<Ulimit> ulimits, Long shmSize) {}
 
   /** Creates the container; its record names the new snapshot, spec and labels. */
   public Container create(ContainerOptions o) {
@@ -128,9 +131,10 @@ public final class ContainerCreator {
     try {
       ContainerConfig config = ContainerConfig.empty();
       SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
+      List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
-          undo);
-      Map<String, String> labels = labels(o, parsed, name, network, volumeNames);
+          volumeDirs, undo);
+      Map<String, String> labels = labels(o, parsed, name, network, hostEntries(parsed.hosts(), network), volumeNames);
       if (o.publishAll) {
         publishAll(labels, imageConfig);
       }
@@ -155,13 +159,18 @@ public final class ContainerCreator {
       }
       applyNetwork(spec, network, o.hostname);
       applyResources(spec, parsed);
+      applySecurity(spec, o, parsed);
       String user = o.user != null ? o.user : imageConfig.user();
+      boolean namedUser = !user.matches("[0-9]*(:[0-9]*)?");
+      // as Docker: an empty volume gets the image's files at its path on its first mount
+      List<VolumeSeeder.Target> empty = volumeDirs.stream().filter(VolumeSeeder.Target::empty).toList();
       Spec built;
-      if (user.matches("[0-9]*(:[0-9]*)?")) {
+      if (!namedUser && empty.isEmpty()) {
         built = spec.rootfsFiles(RootfsFiles.none()).build();
       } else {
         try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
-          built = spec.rootfsFiles(rootfs.files()).build();
+          empty.forEach(v -> VolumeSeeder.seed(rootfs.dir(), v));
+          built = spec.rootfsFiles(namedUser ? rootfs.files() : RootfsFiles.none()).build();
         }
       }
       describe(config, o, parsed, imageConfig, built, entrypoint, cmd, network);
@@ -232,7 +241,9 @@ public final class ContainerCreator {
         o.cpus == null ? null : ResourceFlags.cpus(o.cpus),
         o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
         o.cpusetCpus == null ? null : ResourceFlags.cpuset(o.cpusetCpus),
-        o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit));
+        o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit),
+        o.ulimits.stream().map(Ulimit::parse).toList(),
+        o.shmSize == null ? null : ResourceFlags.bytes("shm size", o.shmSize));
   }
 
   /** {@code name} if no container has it yet. */
@@ -293,11 +304,28 @@ public final class ContainerCreator {
   }
 
   /**
+   * The {@code --add-host} entries with {@code host-gateway} replaced by the host's address on
+   * the container's network (its gateway), as Docker does; other network modes take the default
+   * bridge's, Docker's default host-gateway address.
+   */
+  private List<HostEntrySpec> hostEntries(List<HostEntrySpec> hosts, String network) {
+    if (hosts.stream().noneMatch(h -> h.ip().equals(HostEntrySpec.HOST_GATEWAY))) {
+      return hosts;
+    }
+    boolean own = !network.equals("host") && !network.equals("none") && !network.startsWith("container:");
+    String gateway = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder()
+        .setName(own ? network : "bridge").build()).getNetwork().getGateway();
+    return hosts.stream().map(h -> h.ip().equals(HostEntrySpec.HOST_GATEWAY) ? new HostEntrySpec(h.hostname(), gateway)
+        : h).toList();
+  }
+
+  /**
    * Binds, tmpfs and volumes into the spec and their docker description into {@code described};
-   * named volumes are looked up or created, anonymous ones created. Returns the volume names.
+   * named volumes are looked up or created, anonymous ones created. Returns the volume names;
+   * their directories go to {@code volumeDirs}.
    */
   private List<String> mountVolumes(List<MountRequest> mounts, SpecBuilder spec, ArrayNode described,
-      Deque<Runnable> undo) {
+      List<VolumeSeeder.Target> volumeDirs, Deque<Runnable> undo) {
     List<String> names = new ArrayList<>();
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
     for (MountRequest m : mounts) {
@@ -316,6 +344,9 @@ public final class ContainerCreator {
         Volume volume = volume(volumes, v.source(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
+        if (!v.noCopy()) {
+          volumeDirs.add(new VolumeSeeder.Target(v.target(), Path.of(volume.getMountpoint())));
+        }
         d.put("Type", "volume").put("Name", volume.getName()).put("Source", volume.getMountpoint())
             .put("Driver", volume.getDriver()).put("Anonymous", v.kind() == VolumeSpec.Kind.ANONYMOUS);
       }
@@ -399,8 +430,23 @@ public final class ContainerCreator {
     }
   }
 
+  private static void applySecurity(SpecBuilder spec, ContainerOptions o, Parsed p) {
+    if (o.privileged || o.capAdd.stream().anyMatch(c -> c.equalsIgnoreCase("ALL"))) {
+      // runc grants no capability outside the bounding set of berthd, this host's as ours
+      spec.allCapabilities(Capabilities.bounding());
+    }
+    if (o.privileged) {
+      spec.privileged(HostDevices.list());
+    }
+    spec.capabilities(o.capAdd, o.capDrop);
+    p.ulimits().forEach(spec::ulimit);
+    if (p.shmSize() != null) {
+      spec.shmSize(p.shmSize());
+    }
+  }
+
   private static Map<String, String> labels(ContainerOptions o, Parsed p, String name, String network,
-      List<String> volumeNames) {
+      List<HostEntrySpec> hosts, List<String> volumeNames) {
     Map<String, String> labels = new TreeMap<>(p.labels());
     labels.put(ContainerLabels.NAME, name);
     labels.put(ContainerLabels.CREATED_BY, "berthctl");
@@ -416,7 +462,7 @@ public final class ContainerCreator {
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
     putJoined(labels, ContainerLabels.NETWORK_ALIASES, o.networkAliases);
-    putJoined(labels, ContainerLabels.ADD_HOSTS, p.hosts().stream().map(HostEntrySpec::labelValue).toList());
+    putJoined(labels, ContainerLabels.ADD_HOSTS, hosts.stream().map(HostEntrySpec::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
     return labels;
   }
@@ -483,6 +529,13 @@ public final class ContainerCreator {
     p.mounts().stream().filter(m -> m instanceof TmpfsSpec).map(m -> (TmpfsSpec) m)
         .forEach(t -> tmpfs.put(t.target(), String.join(",", t.options())));
     h.put("Init", o.init);
+    h.put("Privileged", o.privileged);
+    h.set("CapAdd", strings(h, o.capAdd));
+    h.set("CapDrop", strings(h, o.capDrop));
+    ArrayNode ulimits = h.putArray("Ulimits");
+    p.ulimits().forEach(u -> ulimits.addObject().put("Name", u.type().substring("RLIMIT_".length()).toLowerCase(
+        java.util.Locale.ROOT)).put("Hard", u.hard()).put("Soft", u.soft()));
+    h.put("ShmSize", p.shmSize() == null ? 64L << 20 : p.shmSize());
   }
 
   private static ArrayNode strings(ObjectNode owner, List<String> values) {

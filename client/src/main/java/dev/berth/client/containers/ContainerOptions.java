@@ -39,6 +39,11 @@ public final class ContainerOptions {
   public List<String> networkAliases = new ArrayList<>();
   public List<String> addHosts = new ArrayList<>();
   public String stopSignal;
+  public boolean privileged;
+  public List<String> capAdd = new ArrayList<>();
+  public List<String> capDrop = new ArrayList<>();
+  public List<String> ulimits = new ArrayList<>();
+  public String shmSize;
   public boolean init;
   public boolean interactive;
   public boolean tty;

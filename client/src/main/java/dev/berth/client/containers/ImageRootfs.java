@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * An image's root file system mounted read-only on this host for a moment (a view snapshot of its
- * top layer), to read its /etc/passwd and /etc/group when a user is given by name. Closing
- * unmounts it and removes the view.
+ * top layer), to read its /etc/passwd and /etc/group when a user is given by name, and to seed
+ * empty volumes from it ({@link VolumeSeeder}). Closing unmounts it and removes the view.
  */
 final class ImageRootfs implements AutoCloseable {
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
@@ -51,6 +51,10 @@ final class ImageRootfs implements AutoCloseable {
       throw e instanceof IOException io ? new UncheckedIOException("cannot mount the image to read its users: "
           + io.getMessage(), io) : (RuntimeException) e;
     }
+  }
+
+  Path dir() {
+    return dir;
   }
 
   RootfsFiles files() {

@@ -9,6 +9,7 @@ import containerd.services.images.v1.ListImagesRequest;
 import containerd.services.images.v1.UpdateImageRequest;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.ListContainersRequest;
+import dev.berth.api.Digests;
 import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
 import dev.berth.client.leases.Lease;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.Optional;
  * export to archives, unpacking into snapshots.
  */
 public final class ImageClient {
+  private static final int SHORT_ID = 12;
   private final Channel channel;
   private final ImagesGrpc.ImagesBlockingStub images;
   private final Blobs content;
@@ -59,10 +62,14 @@ public final class ImageClient {
   }
 
   /**
-   * The image a person means by {@code reference}: the record of that exact name, else of its
-   * full form ({@code busybox} finds {@code docker.io/library/busybox:latest}).
+   * The image a person means by {@code reference}, as Docker finds it: the record of that exact
+   * name, else of its full form ({@code busybox} finds {@code docker.io/library/busybox:latest});
+   * by {@code NAME@sha256:DIGEST}, a record of that repository whose target has the digest; else
+   * by image id (the target's digest, {@code sha256:} optional) or a prefix of it that only one
+   * image has.
    *
-   * @throws StatusRuntimeException NOT_FOUND if neither exists
+   * @throws StatusRuntimeException NOT_FOUND if none matches
+   * @throws ClientException if an id prefix matches several images
    */
   public Image resolve(String reference) {
     Optional<Image> image = find(reference);
@@ -71,9 +78,40 @@ public final class ImageClient {
       if (!full.equals(reference)) {
         image = find(full);
       }
+      if (image.isEmpty() && full.contains("@")) {
+        String digest = full.substring(full.indexOf('@') + 1);
+        String repository = ImageNames.repository(full);
+        image = list().stream().filter(i -> i.target().digest().equals(digest) && ImageNames.isValid(i.name())
+            && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository)).findFirst();
+      }
+    }
+    if (image.isEmpty()) {
+      image = byId(reference);
     }
     return image.orElseThrow(() -> Status.NOT_FOUND
         .withDescription("image \"" + reference + "\" not found").asRuntimeException());
+  }
+
+  /** The image whose id (target digest) is, or starts with, {@code id}. */
+  private Optional<Image> byId(String id) {
+    String hex = id.startsWith(Digests.SHA256_PREFIX) ? id.substring(Digests.SHA256_PREFIX.length()) : id;
+    if (!hex.matches("[0-9a-f]{1,64}")) {
+      return Optional.empty();
+    }
+    List<Image> matching = list().stream().filter(i -> i.target().digest().startsWith(Digests.SHA256_PREFIX + hex))
+        .sorted(Comparator.comparing(Image::name)).toList();
+    long distinct = matching.stream().map(i -> i.target().digest()).distinct().count();
+    if (distinct > 1) {
+      throw new ClientException("image id prefix \"" + id + "\" is ambiguous: " + distinct + " images have it");
+    }
+    return matching.stream().findFirst();
+  }
+
+  /** The short image id Docker shows: the first 12 hex digits of the target's digest. */
+  public static String shortId(Image image) {
+    String digest = image.target().digest();
+    String hex = digest.substring(digest.indexOf(':') + 1);
+    return hex.substring(0, Math.min(SHORT_ID, hex.length()));
   }
 
   /** Makes {@code name} point at {@code source}'s target, creating or updating the record. */
@@ -152,6 +190,12 @@ public final class ImageClient {
   /** The chain ID of the image's layers here: the name of its top snapshot once unpacked. */
   public String chainId(Image image) {
     return ChainIds.top(config(image).diffIds());
+  }
+
+  /** The image's config blob for the platform this JVM runs on, as stored (inspect shows it). */
+  public byte[] configBlob(Image image) {
+    JsonBlobs blobs = new JsonBlobs(content);
+    return blobs.bytes(new ImageResolver(blobs, Platform.current()).resolve(image.target()).config());
   }
 
   /**

@@ -84,6 +84,14 @@ public final class ImageNames {
     return repository + ":" + (tag == null ? DEFAULT_TAG : tag);
   }
 
+  /** A full name without its tag or digest: {@code docker.io/library/busybox}. */
+  public static String repository(String fullName) {
+    int at = fullName.indexOf('@');
+    String name = at >= 0 ? fullName.substring(0, at) : fullName;
+    int colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
+  }
+
   /** Whether {@link #normalize} accepts {@code reference}. */
   public static boolean isValid(String reference) {
     try {

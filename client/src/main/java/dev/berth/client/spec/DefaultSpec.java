@@ -35,6 +35,9 @@ public final class DefaultSpec {
   /** Deny every device; runc then allows the few a container needs (null, zero, tty, ...). */
   public static final Spec.DeviceRule DENY_ALL_DEVICES = new Spec.DeviceRule(false, null, null, null, "rwm");
 
+  /** Every device, for a privileged container. */
+  public static final Spec.DeviceRule ALLOW_ALL_DEVICES = new Spec.DeviceRule(true, null, null, null, "rwm");
+
   public static final List<Spec.Mount> MOUNTS = List.of(
       new Spec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
       new Spec.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),

@@ -12,6 +12,7 @@ import java.util.Locale;
  *   <li>{@code source}/{@code src}: the absolute host path of a bind, the name of a volume
  *       (none: anonymous); {@code target}/{@code destination}/{@code dst}: the container path;
  *   <li>{@code readonly}/{@code ro} (alone, or {@code =true|false|1|0}); {@code bind-propagation};
+ *   <li>{@code volume-nocopy} (like {@code readonly}): an empty volume is not seeded from the image;
  *   <li>{@code tmpfs-size} (a size such as 64m) and {@code tmpfs-mode} (octal).
  * </ul>
  */
@@ -23,6 +24,7 @@ public final class MountFlag {
     String source = "";
     String target = null;
     boolean readOnly = false;
+    boolean noCopy = false;
     String propagation = null;
     List<String> tmpfsOptions = new ArrayList<>();
     for (String field : text.split(",", -1)) {
@@ -34,6 +36,7 @@ public final class MountFlag {
         case "source", "src" -> source = required(text, key, value);
         case "target", "destination", "dst" -> target = required(text, key, value);
         case "readonly", "ro" -> readOnly = bool(text, key, value);
+        case "volume-nocopy" -> noCopy = bool(text, key, value);
         case "bind-propagation" -> {
           propagation = required(text, key, value);
           if (!VolumeSpec.PROPAGATIONS.contains(propagation)) {
@@ -53,18 +56,21 @@ public final class MountFlag {
         if (!source.startsWith("/")) {
           throw InvalidValueException.of("mount", text, "a bind mount needs an absolute source path");
         }
-        return bindOrVolume(text, VolumeSpec.Kind.BIND, source, target, readOnly, propagation, tmpfsOptions);
+        if (noCopy) {
+          throw InvalidValueException.of("mount", text, "volume-nocopy needs type=volume");
+        }
+        return bindOrVolume(text, VolumeSpec.Kind.BIND, source, target, readOnly, propagation, tmpfsOptions, false);
       }
       case "volume" -> {
         VolumeSpec.Kind kind = source.isEmpty() ? VolumeSpec.Kind.ANONYMOUS : VolumeSpec.kindOf(text, source);
         if (kind == VolumeSpec.Kind.BIND) {
           throw InvalidValueException.of("mount", text, "a volume's source is a name, not a path (use type=bind)");
         }
-        return bindOrVolume(text, kind, source, target, readOnly, propagation, tmpfsOptions);
+        return bindOrVolume(text, kind, source, target, readOnly, propagation, tmpfsOptions, noCopy);
       }
       case "tmpfs" -> {
-        if (!source.isEmpty() || propagation != null) {
-          throw InvalidValueException.of("mount", text, "a tmpfs takes neither source nor bind-propagation");
+        if (!source.isEmpty() || propagation != null || noCopy) {
+          throw InvalidValueException.of("mount", text, "a tmpfs takes neither source, bind-propagation nor volume-nocopy");
         }
         if (readOnly) {
           tmpfsOptions.add("ro");
@@ -76,12 +82,12 @@ public final class MountFlag {
   }
 
   private static VolumeSpec bindOrVolume(String text, VolumeSpec.Kind kind, String source, String target,
-      boolean readOnly, String propagation, List<String> tmpfsOptions) {
+      boolean readOnly, String propagation, List<String> tmpfsOptions, boolean noCopy) {
     if (!tmpfsOptions.isEmpty()) {
       throw InvalidValueException.of("mount", text, "tmpfs options need type=tmpfs");
     }
     return new VolumeSpec(kind, source, MountRequest.containerPath("mount", text, target), readOnly,
-        propagation == null ? VolumeSpec.DEFAULT_PROPAGATION : propagation);
+        propagation == null ? VolumeSpec.DEFAULT_PROPAGATION : propagation, noCopy);
   }
 
   private static String required(String text, String key, String value) {

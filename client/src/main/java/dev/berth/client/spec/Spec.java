@@ -101,8 +101,10 @@ public record Spec(
       String cgroupsPath,
       List<Namespace> namespaces,
       List<String> maskedPaths,
-      List<String> readonlyPaths) {
+      List<String> readonlyPaths,
+      List<Device> devices) {
     public Linux {
+      devices = list(devices);
       uidMappings = list(uidMappings);
       gidMappings = list(gidMappings);
       namespaces = list(namespaces);
@@ -110,6 +112,11 @@ public record Spec(
       readonlyPaths = list(readonlyPaths);
     }
   }
+
+  /** A device node the runtime creates in the container's /dev ({@code type} c or b). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Device(String path, String type, long major, long minor, Integer fileMode, Integer uid, Integer gid) {}
 
   /** Maps {@code size} ids from {@code containerID} in a user namespace to {@code hostID} outside. */
   @JsonIgnoreProperties(ignoreUnknown = true)

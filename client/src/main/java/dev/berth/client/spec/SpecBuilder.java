@@ -63,6 +63,13 @@ public final class SpecBuilder {
   private final Map<String, String> annotations = new TreeMap<>();
   private String cgroupsPath;
   private final Map<String, Spec.Rlimit> rlimits = new LinkedHashMap<>();
+  private List<String> capAdd = List.of();
+  private List<String> capDrop = List.of();
+  /** The host's devices when privileged, else null. */
+  private List<Spec.Device> privilegedDevices;
+  /** What a privileged container and {@code --cap-add ALL} get. */
+  private List<String> allCapabilities = Capabilities.ALL;
+  private Long shmSize;
 
   private SpecBuilder(String namespace, String id) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -135,6 +142,47 @@ public final class SpecBuilder {
     }
     this.hostname = hostname;
     return this;
+  }
+
+  /**
+   * Docker's {@code --privileged}: every capability, the given host devices (see
+   * {@link HostDevices}) and access to all devices, no masked or read-only paths of /proc, and
+   * /sys and its cgroups writable.
+   */
+  public SpecBuilder privileged(List<Spec.Device> hostDevices) {
+    this.privilegedDevices = List.copyOf(hostDevices);
+    return this;
+  }
+
+  /**
+   * What "every capability" is for {@link #privileged} and {@code --cap-add ALL}: all of Linux's
+   * unless set; a host's bounding set ({@link Capabilities#bounding()}) where fewer may be held.
+   */
+  public SpecBuilder allCapabilities(List<String> capabilities) {
+    this.allCapabilities = List.copyOf(capabilities);
+    return this;
+  }
+
+  /** Docker's {@code --cap-add} and {@code --cap-drop} (see {@link Capabilities}). */
+  public SpecBuilder capabilities(List<String> add, List<String> drop) {
+    Capabilities.resolve(DefaultSpec.CAPABILITIES, add, drop, allCapabilities);
+    this.capAdd = List.copyOf(add);
+    this.capDrop = List.copyOf(drop);
+    return this;
+  }
+
+  /** Docker's {@code --shm-size}: the size of the container's /dev/shm. */
+  public SpecBuilder shmSize(long bytes) {
+    if (bytes <= 0) {
+      throw InvalidValueException.of("shm size", Long.toString(bytes), "must be more than 0");
+    }
+    this.shmSize = bytes;
+    return this;
+  }
+
+  /** Docker's {@code --ulimit}, replacing the default of its type. */
+  public SpecBuilder ulimit(Ulimit limit) {
+    return rlimit(limit.type(), limit.soft(), limit.hard());
   }
 
   /** Whether the process gets a terminal (Docker's {@code -t}). */
@@ -304,13 +352,16 @@ public final class SpecBuilder {
     String host = hostname != null ? hostname : ownUts ? id.substring(0, Math.min(HOSTNAME_LENGTH, id.length())) : null;
     Spec.User processUser = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(),
         rootfsFiles);
-    List<String> caps = DefaultSpec.CAPABILITIES;
+    boolean privileged = privilegedDevices != null;
+    List<String> caps = privileged ? allCapabilities
+        : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop, allCapabilities);
     Spec.Process process = new Spec.Process(terminal, processUser, processArgs(), processEnv(host), cwd(),
         new Spec.Capabilities(caps, caps, List.of(), caps, List.of()), List.copyOf(rlimits.values()),
         noNewPrivileges);
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),
         cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
-        DefaultSpec.MASKED_PATHS, DefaultSpec.READONLY_PATHS);
+        privileged ? List.of() : DefaultSpec.MASKED_PATHS, privileged ? List.of() : DefaultSpec.READONLY_PATHS,
+        privileged ? privilegedDevices : List.of());
     return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
         linux, annotations);
   }
@@ -362,7 +413,8 @@ public final class SpecBuilder {
         : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
             cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);
     Spec.Pids pids = pidsLimit == null ? null : new Spec.Pids(pidsLimit);
-    return new Spec.Resources(List.of(DefaultSpec.DENY_ALL_DEVICES), mem, cpu, pids);
+    Spec.DeviceRule devices = privilegedDevices != null ? DefaultSpec.ALLOW_ALL_DEVICES : DefaultSpec.DENY_ALL_DEVICES;
+    return new Spec.Resources(List.of(devices), mem, cpu, pids);
   }
 
   private List<Spec.Namespace> namespaceList() {
@@ -378,7 +430,16 @@ public final class SpecBuilder {
     List<Spec.Mount> all = new ArrayList<>();
     for (Spec.Mount m : DefaultSpec.MOUNTS) {
       if (mounts.stream().noneMatch(own -> own.destination().equals(m.destination()))) {
-        all.add(sysfsRefused && m.destination().equals("/sys") ? DefaultSpec.SYS_BIND : m);
+        Spec.Mount mount = sysfsRefused && m.destination().equals("/sys") ? DefaultSpec.SYS_BIND : m;
+        if (privilegedDevices != null && mount.destination().startsWith("/sys")) {
+          mount = new Spec.Mount(mount.destination(), mount.type(), mount.source(),
+              mount.options().stream().filter(o -> !o.equals("ro")).toList());
+        }
+        if (shmSize != null && mount.destination().equals("/dev/shm")) {
+          mount = new Spec.Mount(mount.destination(), mount.type(), mount.source(), mount.options().stream()
+              .map(o -> o.startsWith("size=") ? "size=" + shmSize : o).toList());
+        }
+        all.add(mount);
       }
     }
     List<Spec.Mount> own = new ArrayList<>(mounts);

@@ -11,16 +11,23 @@ import java.util.Set;
  * binds a host path, {@code NAME:CONTAINER_PATH[:OPTIONS]} mounts the named volume,
  * {@code CONTAINER_PATH} an anonymous one. Options: {@code ro} or {@code rw}, and one propagation
  * mode ({@code rprivate}, the default, {@code private}, {@code rshared}, {@code shared},
- * {@code rslave}, {@code slave}).
+ * {@code rslave}, {@code slave}), and for a volume {@code nocopy}.
  *
  * @param source the host path of a bind, the volume's name, or empty for an anonymous volume
+ * @param noCopy Docker's {@code nocopy}: an empty volume is not seeded from the image
  */
-public record VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation)
-    implements MountRequest {
+public record VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation,
+    boolean noCopy) implements MountRequest {
   public enum Kind { BIND, NAMED, ANONYMOUS }
 
   public static final String DEFAULT_PROPAGATION = "rprivate";
+  private static final String NO_COPY = "nocopy";
   static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared", "rshared", "slave", "rslave");
+
+  /** A mount that seeds an empty volume from the image, as Docker does by default. */
+  public VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation) {
+    this(kind, source, target, readOnly, propagation, false);
+  }
 
   public static VolumeSpec parse(String text) {
     String[] parts = text.split(":", -1);
@@ -42,8 +49,11 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
     boolean readOnly = false;
     String propagation = null;
     boolean accessGiven = false;
+    boolean noCopy = false;
     for (String option : options.isEmpty() ? new String[0] : options.split(",", -1)) {
-      if (option.equals("ro") || option.equals("rw")) {
+      if (option.equals(NO_COPY)) {
+        noCopy = true;
+      } else if (option.equals("ro") || option.equals("rw")) {
         if (accessGiven) {
           throw InvalidValueException.of("volume", text, "ro and rw given more than once");
         }
@@ -56,11 +66,15 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
         propagation = option;
       } else {
         throw InvalidValueException.of("volume", text, "unknown option \"" + option
-            + "\" (ro, rw, or a propagation mode such as rshared)");
+            + "\" (ro, rw, nocopy, or a propagation mode such as rshared)");
       }
     }
-    return new VolumeSpec(kindOf(text, source), source, MountRequest.containerPath("volume", text, target),
-        readOnly, propagation == null ? DEFAULT_PROPAGATION : propagation);
+    Kind kind = kindOf(text, source);
+    if (noCopy && kind == Kind.BIND) {
+      throw InvalidValueException.of("volume", text, "nocopy is an option of volumes, not of bind mounts");
+    }
+    return new VolumeSpec(kind, source, MountRequest.containerPath("volume", text, target),
+        readOnly, propagation == null ? DEFAULT_PROPAGATION : propagation, noCopy);
   }
 
   static Kind kindOf(String text, String source) {

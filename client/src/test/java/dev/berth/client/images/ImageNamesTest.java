@@ -46,6 +46,14 @@ class ImageNamesTest {
   }
 
   @Test
+  void repositoryIsTheNameWithoutTagOrDigest() {
+    assertEquals("docker.io/library/busybox", ImageNames.repository("docker.io/library/busybox:latest"));
+    assertEquals("docker.io/library/busybox", ImageNames.repository("docker.io/library/busybox@" + DIGEST));
+    assertEquals("localhost:5000/app", ImageNames.repository("localhost:5000/app:1"));
+    assertEquals("localhost:5000/app", ImageNames.repository("localhost:5000/app"));
+  }
+
+  @Test
   void ociRefNameIsTheTagOrDigest() {
     assertEquals("latest", ImageNames.ociRefName("docker.io/library/busybox:latest"));
     assertEquals("@" + DIGEST, ImageNames.ociRefName("docker.io/library/busybox@" + DIGEST));

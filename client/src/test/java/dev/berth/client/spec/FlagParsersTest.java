@@ -4,6 +4,7 @@ import static dev.berth.api.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.api.InvalidValueException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,9 @@ class FlagParsersTest {
         VolumeSpec.parse("pgdata:/var/lib/pg"));
     assertEquals(new VolumeSpec(VolumeSpec.Kind.ANONYMOUS, "", "/cache", false, "rprivate"),
         VolumeSpec.parse("/cache"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "pgdata", "/var/lib/pg", true, "rprivate", true),
+        VolumeSpec.parse("pgdata:/var/lib/pg:nocopy,ro"));
+    assertThrows(InvalidValueException.class, () -> VolumeSpec.parse("/srv:/data:nocopy"));
     assertEquals(new Spec.Mount("/data", "bind", "/srv/data", List.of("rbind", "ro", "rprivate")),
         VolumeSpec.parse("/srv/data:/data:ro").bindMount());
     assertEquals(new Spec.Mount("/var/lib/pg", "bind", "/v/pgdata", List.of("rbind", "rw", "rprivate")),
@@ -118,6 +122,9 @@ class FlagParsersTest {
         MountFlag.parse("source=logs,destination=/logs,ro=1"));
     assertEquals(new VolumeSpec(VolumeSpec.Kind.ANONYMOUS, "", "/cache", false, "rprivate"),
         MountFlag.parse("type=volume,target=/cache"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "logs", "/logs", false, "rprivate", true),
+        MountFlag.parse("source=logs,target=/logs,volume-nocopy"));
+    assertThrows(InvalidValueException.class, () -> MountFlag.parse("type=bind,source=/srv,target=/d,volume-nocopy"));
     assertEquals(new TmpfsSpec("/scratch", List.of("noexec", "nosuid", "nodev", "size=1048576", "mode=700")),
         MountFlag.parse("type=tmpfs,target=/scratch,tmpfs-size=1m,tmpfs-mode=700"));
   }

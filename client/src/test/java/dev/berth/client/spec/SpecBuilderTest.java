@@ -210,4 +210,55 @@ class SpecBuilderTest {
     assertThrows(InvalidValueException.class, () -> busybox().rlimit("RLIMIT_NOFILE", 10, 5));
     assertThrows(InvalidValueException.class, () -> busybox().hostname("bad_name"));
   }
+
+  @Test
+  void capabilitiesAddAndDropAsDockerDoes() {
+    List<String> caps = busybox().capabilities(List.of("net_admin", "CAP_SYS_PTRACE"), List.of("MKNOD")).build()
+        .process().capabilities().effective();
+    assertTrue(caps.containsAll(List.of("CAP_NET_ADMIN", "CAP_SYS_PTRACE", "CAP_CHOWN")), caps.toString());
+    assertFalse(caps.contains("CAP_MKNOD"));
+    assertEquals(List.of("CAP_CHOWN"),
+        Capabilities.resolve(DefaultSpec.CAPABILITIES, List.of("chown"), List.of("ALL"), Capabilities.ALL));
+    assertEquals(Capabilities.ALL.size() - 1,
+        Capabilities.resolve(DefaultSpec.CAPABILITIES, List.of("ALL"), List.of("SYS_ADMIN"), Capabilities.ALL).size());
+    assertEquals(List.of("CAP_CHOWN", "CAP_KILL"), Capabilities.of(0b100001));
+    assertEquals(List.of("CAP_KILL"), busybox().allCapabilities(List.of("CAP_KILL")).capabilities(List.of("ALL"),
+        List.of()).build().process().capabilities().bounding());
+    assertTrue(Capabilities.bounding().contains("CAP_CHOWN"));
+    assertThrows(InvalidValueException.class, () -> busybox().capabilities(List.of("FLY"), List.of()));
+  }
+
+  @Test
+  void privilegedGetsEveryCapabilityAndDeviceAndAWritableSys() {
+    Spec.Device null0 = new Spec.Device("/dev/null", "c", 1, 3, 0666, 0, 0);
+    Spec spec = busybox().privileged(List.of(null0)).build();
+    assertEquals(Capabilities.ALL, spec.process().capabilities().bounding());
+    assertEquals(List.of(null0), spec.linux().devices());
+    assertEquals(List.of(DefaultSpec.ALLOW_ALL_DEVICES), spec.linux().resources().devices());
+    assertTrue(spec.linux().maskedPaths().isEmpty() && spec.linux().readonlyPaths().isEmpty());
+    assertTrue(spec.mounts().stream().filter(m -> m.destination().startsWith("/sys"))
+        .noneMatch(m -> m.options().contains("ro")));
+    assertTrue(busybox().build().linux().devices().isEmpty());
+  }
+
+  @Test
+  void ulimitsAndShmSize() {
+    Spec spec = busybox().ulimit(Ulimit.parse("nofile=512:1024")).ulimit(Ulimit.parse("nproc=64"))
+        .shmSize(128L << 20).build();
+    assertTrue(spec.process().rlimits().contains(new Spec.Rlimit("RLIMIT_NOFILE", 1024, 512)));
+    assertTrue(spec.process().rlimits().contains(new Spec.Rlimit("RLIMIT_NPROC", 64, 64)));
+    assertTrue(spec.mounts().stream().anyMatch(m -> m.destination().equals("/dev/shm")
+        && m.options().contains("size=" + (128L << 20))));
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("nofile=2048:1024"));
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("files=1"));
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("nofile=lots"));
+  }
+
+  @Test
+  void hostDevicesAreTheDeviceNodesOfDev() {
+    List<Spec.Device> devices = HostDevices.list();
+    assertTrue(devices.stream().anyMatch(d -> d.path().equals("/dev/null") && d.type().equals("c")
+        && d.major() == 1 && d.minor() == 3), devices.toString());
+    assertTrue(devices.stream().noneMatch(d -> d.path().startsWith("/dev/pts/")));
+  }
 }

@@ -43,7 +43,7 @@ public final class TestImage {
   private final byte[] config;
 
   /** Config fields written only when set, so images that leave them out keep their bytes. */
-  private record RunDefaults(List<String> entrypoint, String workingDir, String user) {}
+  private record RunDefaults(List<String> entrypoint, String workingDir, String user, List<String> volumes) {}
 
   private TestImage(String name, List<byte[]> layers, List<String> cmd, List<String> env, RunDefaults run) {
     this.name = ImageNames.normalize(name);
@@ -203,6 +203,11 @@ public final class TestImage {
     if (run.user() != null) {
       runConfig.put("User", run.user());
     }
+    if (!run.volumes().isEmpty()) {
+      Map<String, Object> volumes = new LinkedHashMap<>();
+      run.volumes().forEach(v -> volumes.put(v, Map.of()));
+      runConfig.put("Volumes", volumes);
+    }
     List<Map<String, Object>> history = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       history.add(Map.of("created", TestLayer.MTIME.toString(), "created_by", "berth TestImages layer " + i));
@@ -298,6 +303,7 @@ public final class TestImage {
     private List<String> entrypoint;
     private String workingDir;
     private String user;
+    private List<String> volumes = List.of();
 
     private Builder(String name) {
       this.name = name;
@@ -338,11 +344,17 @@ public final class TestImage {
       return this;
     }
 
+    /** The config's {@code Volumes}: Dockerfile {@code VOLUME}s; none unless set. */
+    public Builder volumes(String... volumes) {
+      this.volumes = List.of(volumes);
+      return this;
+    }
+
     public TestImage build() {
       if (layers.isEmpty()) {
         throw new IllegalStateException("a test image needs at least one layer");
       }
-      return new TestImage(name, layers, cmd, env, new RunDefaults(entrypoint, workingDir, user));
+      return new TestImage(name, layers, cmd, env, new RunDefaults(entrypoint, workingDir, user, volumes));
     }
   }
 }

@@ -21,7 +21,11 @@ public final class TestLayer {
   /** The modification time of every entry. */
   public static final Instant MTIME = Instant.parse("2024-01-01T00:00:00Z");
 
-  private record Entry(String path, byte type, int mode, byte[] content, String linkTarget) {}
+  private record Entry(String path, byte type, int mode, byte[] content, String linkTarget, int uid, int gid) {
+    Entry(String path, byte type, int mode, byte[] content, String linkTarget) {
+      this(path, type, mode, content, linkTarget, 0, 0);
+    }
+  }
 
   private final List<Entry> entries = new ArrayList<>();
 
@@ -32,6 +36,19 @@ public final class TestLayer {
 
   public TestLayer file(String path, byte[] content, int mode) {
     entries.add(new Entry(path, TarArchiveEntry.LF_NORMAL, mode, content.clone(), null));
+    return this;
+  }
+
+  /** A directory owned by {@code uid}:{@code gid}. */
+  public TestLayer dir(String path, int mode, int uid, int gid) {
+    entries.add(new Entry(path.endsWith("/") ? path : path + "/", TarArchiveEntry.LF_DIR, mode, null, null, uid, gid));
+    return this;
+  }
+
+  /** A text file owned by {@code uid}:{@code gid}. */
+  public TestLayer file(String path, String content, int mode, int uid, int gid) {
+    entries.add(new Entry(path, TarArchiveEntry.LF_NORMAL, mode, content.getBytes(StandardCharsets.UTF_8), null, uid,
+        gid));
     return this;
   }
 
@@ -75,9 +92,9 @@ public final class TestLayer {
         int typeBits = e.type() == TarArchiveEntry.LF_SYMLINK ? 0120000 : header.getMode() & ~07777;
         header.setMode(typeBits | e.mode());
         header.setModTime(MTIME.toEpochMilli());
-        header.setIds(0, 0);
-        header.setUserName("root");
-        header.setGroupName("root");
+        header.setIds(e.uid(), e.gid());
+        header.setUserName(e.uid() == 0 ? "root" : "");
+        header.setGroupName(e.gid() == 0 ? "root" : "");
         if (e.linkTarget() != null) {
           header.setLinkName(e.linkTarget());
         }

@@ -36,7 +36,8 @@ final class CreateOptions {
   String hostname;
 
   @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:OPTS]",
-      description = "bind a host path (/src:/dst[:ro]) or mount a named volume (name:/dst) (repeatable)")
+      description = "bind a host path (/src:/dst[:ro]) or mount a named volume (name:/dst[:ro,nocopy]); an empty "
+          + "volume gets the image's files at /dst unless nocopy (repeatable)")
   List<String> volumes = new ArrayList<>();
 
   @Option(names = "--mount", paramLabel = "type=...,source=...,target=...",
@@ -98,8 +99,26 @@ final class CreateOptions {
   @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (repeatable)")
   List<String> dnsSearch = new ArrayList<>();
 
-  @Option(names = "--add-host", paramLabel = "NAME:IP", description = "an /etc/hosts entry (repeatable)")
+  @Option(names = "--add-host", paramLabel = "NAME:IP",
+      description = "an /etc/hosts entry; IP host-gateway is the host's address on the container's network (repeatable)")
   List<String> addHosts = new ArrayList<>();
+
+  @Option(names = "--privileged",
+      description = "every capability and host device, /sys writable, nothing of /proc masked")
+  boolean privileged;
+
+  @Option(names = "--cap-add", paramLabel = "CAP", description = "add a capability, like NET_ADMIN, or ALL (repeatable)")
+  List<String> capAdd = new ArrayList<>();
+
+  @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a capability, or ALL (repeatable)")
+  List<String> capDrop = new ArrayList<>();
+
+  @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "a resource limit, like nofile=1024:2048 "
+      + "(repeatable; berthd cannot raise a hard limit above its own)")
+  List<String> ulimits = new ArrayList<>();
+
+  @Option(names = "--shm-size", paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
+  String shmSize;
 
   @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "signal stop sends first (default SIGTERM)")
   String stopSignal;
@@ -154,6 +173,11 @@ final class CreateOptions {
     o.networkAliases = networkAliases;
     o.addHosts = addHosts;
     o.stopSignal = stopSignal;
+    o.privileged = privileged;
+    o.capAdd = capAdd;
+    o.capDrop = capDrop;
+    o.ulimits = ulimits;
+    o.shmSize = shmSize;
     o.init = init;
     o.interactive = interactive;
     o.tty = tty;

@@ -16,46 +16,84 @@ import dev.berth.client.spec.SpecJson;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.client.ClientException;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.images.ImageClient;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.image.ImageInspection;
+import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
-import dev.berth.ctl.output.Output;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl inspect}: containers as docker inspect shows them. */
 @Command(name = "inspect",
-    description = "Show containers as a JSON array in docker's shape: Id, Name, Created, State, Config, "
-        + "HostConfig, Mounts and NetworkSettings.",
+    description = {"Show containers as a JSON array in docker's shape: Id, Name, Created, State, Config, "
+        + "HostConfig, Mounts and NetworkSettings; a name no container has is looked up among images "
+        + "(as image inspect shows them), as docker does.",
+        "-f takes a Go template printed once per object: field paths, json, index, range, if, with, len, join, "
+            + "printf, eq and the like."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl inspect web", "  berthctl inspect web | jq '.[0].State.ExitCode'",
-        "  berthctl inspect web worker"})
+        "  berthctl inspect -f '{{.State.Status}} {{.NetworkSettings.IPAddress}}' web",
+        "  berthctl inspect -f '{{json .Config}}' web",
+        "  berthctl inspect -f '{{index .Config.Labels \"team\"}}' web",
+        "  berthctl inspect -f '{{range .Mounts}}{{.Source}} {{end}}' web",
+        "  berthctl inspect --type image busybox"})
 public final class InspectCommand implements Callable<Integer>, DockerExitCodes {
   /** docker's time for "never": the zero time of Go. */
   public static final String NEVER = "0001-01-01T00:00:00Z";
-  /** The label berthd's restart monitor counts its restarts in. */
 
   @ParentCommand
   private BerthCtl root;
 
-  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  /** What {@code --type} takes. */
+  enum Type { CONTAINER, IMAGE }
+
+  @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "a Go template printed per object, like '{{.State.Status}}', or json")
+  private String format;
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "only container or only image")
+  private Type type;
+
+  @Parameters(paramLabel = "NAME", arity = "1..*", description = "container names, ids or id prefixes; or images")
+  private List<String> names;
 
   @Override
   public Integer call() throws InterruptedException {
     List<ObjectNode> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
-      exit = root.each(containers, DockerExitCodes.FAILURE, name -> {
-        ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
-        found.add(inspect(c, s));
-      });
+      ImageClient images = new ImageClient(c.channel());
+      exit = root.each(names, DockerExitCodes.FAILURE, name -> found.add(inspect(c, images, name)));
     }
-    Output.json(root.out(), found);
+    Inspections.print(root.out(), format, found);
     return exit;
+  }
+
+  /** The container {@code name} names, else (without --type) the image, as docker finds objects. */
+  private ObjectNode inspect(Connection c, ImageClient images, String name) {
+    if (type != Type.IMAGE) {
+      try {
+        return inspect(c, ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
+      } catch (ClientException e) {
+        if (type == Type.CONTAINER || !e.getMessage().equals(ContainerClient.noSuchContainer(name).getMessage())) {
+          throw e;
+        }
+      }
+    }
+    try {
+      return ImageInspection.of(images, ImageInspection.resolve(images, name), images.list());
+    } catch (CommandFailure e) {
+      throw type == Type.IMAGE ? e : new CommandFailure("No such object: " + name, e);
+    }
   }
 
   private static ObjectNode inspect(Connection c, ContainerState s) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Print a container's output (stdout here, stderr on stderr) as its monitor logged it, "
         + "also while berthd was down.",
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl logs web", "  berthctl logs -f --tail 10 web", "  berthctl logs -t --since 10m web"})
+    footer = {"  berthctl logs web", "  berthctl logs -f --tail 10 web", "  berthctl logs -n 2 web", "  berthctl logs -t --since 10m web"})
 public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
   private BerthCtl root;
@@ -33,7 +33,7 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-f", "--follow"}, description = "go on printing new output until the container stops")
   private boolean follow;
 
-  @Option(names = "--tail", paramLabel = "N", defaultValue = "all",
+  @Option(names = {"-n", "--tail"}, paramLabel = "N", defaultValue = "all",
       description = "only the last N lines (default: all)")
   private String tail;
 

@@ -8,6 +8,7 @@ import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.ImageNames;
@@ -17,7 +18,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
@@ -45,8 +46,9 @@ import picocli.CommandLine.ParentCommand;
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
             + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX."},
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq",
-        "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps --format json"})
+    footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
+        "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps --format json",
+        "  berthctl ps --format '{{.Names}}: {{.Status}}'", "  berthctl ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.State}}'"})
 public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   static final int SHORT_ID = 12;
   private static final int COMMAND_WIDTH = 20;
@@ -59,6 +61,13 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   private boolean all;
 
+  @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
+      description = "the N containers created last, in any state")
+  private int last;
+
+  @Option(names = {"-l", "--latest"}, description = "the container created last, in any state")
+  private boolean latest;
+
   @Option(names = {"-q", "--quiet"}, description = "print ids only")
   private boolean quiet;
 
@@ -69,7 +78,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   private List<String> filters = new ArrayList<>();
 
   @Mixin
-  private FormatOption format;
+  private TemplateFormatOption format;
 
   @Override
   public Integer call() {
@@ -82,7 +91,8 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
           .forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : c.containers().list()) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        if ((all || s.running() || byKey.containsKey("status")) && matches(s, byKey)) {
+        boolean any = all || last >= 0 || latest || byKey.containsKey("status");
+        if ((any || s.running()) && matches(s, byKey)) {
           shown.add(s);
         }
       }
@@ -91,11 +101,41 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       }
     }
     shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
+    int limit = latest ? 1 : last;
+    if (limit >= 0 && shown.size() > limit) {
+      shown.subList(limit, shown.size()).clear();
+    }
     if (quiet) {
       shown.forEach(s -> root.out().println(id(s)));
       return 0;
     }
     Instant now = Instant.now();
+    if (format.templated()) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (ContainerState s : shown) {
+        String command = command(s.record());
+        if (!noTrunc && command.length() > COMMAND_WIDTH) {
+          command = command.substring(0, COMMAND_WIDTH - 1) + "…";
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("ID", id(s));
+        row.put("Image", image(s.record()));
+        row.put("Command", quote(command));
+        row.put("CreatedAt", s.createdAt().toString());
+        row.put("RunningFor", Durations.ago(s.createdAt(), now));
+        row.put("Ports", ports(s, ports));
+        row.put("State", s.status());
+        row.put("Status", statusText(s, now));
+        row.put("Names", s.name());
+        row.put("Labels", Output.labels(s.record().getLabelsMap().entrySet().stream()
+            .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd."))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        row.put("Networks", s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, ""));
+        rows.add(row);
+      }
+      format.print(root.out(), HEADERS, rows);
+      return 0;
+    }
     if (format.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (ContainerState s : shown) {
@@ -127,6 +167,13 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     Output.table(root.out(), List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"), rows);
     return 0;
   }
+
+  /** Docker's column titles of the fields a template names. */
+  private static final Map<String, String> HEADERS = Map.ofEntries(Map.entry("ID", "CONTAINER ID"),
+      Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"), Map.entry("CreatedAt", "CREATED AT"),
+      Map.entry("RunningFor", "CREATED"), Map.entry("Ports", "PORTS"), Map.entry("State", "STATE"),
+      Map.entry("Status", "STATUS"), Map.entry("Names", "NAMES"), Map.entry("Labels", "LABELS"),
+      Map.entry("Networks", "NETWORKS"));
 
   private String id(ContainerState s) {
     return noTrunc ? s.id() : s.id().substring(0, Math.min(SHORT_ID, s.id().length()));

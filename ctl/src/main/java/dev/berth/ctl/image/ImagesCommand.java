@@ -6,7 +6,7 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
@@ -27,10 +27,14 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl images}: the image records of the namespace. */
 @Command(name = "images",
-    description = "List images: name, digest of the target, size of the content for this platform "
+    description = {"List images: name, digest of the target, size of the content for this platform "
         + "(manifest, config and layers) and when the image was created in berthd.",
+        "The image id is the target's digest (as in Docker's containerd image store); -q prints each id once, "
+            + "short. --format takes a Go template over ID, Repository, Tag, Digest, CreatedAt, CreatedSince, Size."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl images", "  berthctl images -q", "  berthctl images --format json",
+        "  berthctl images --format '{{.Repository}}:{{.Tag}} {{.ID}}'",
+        "  berthctl images --format 'table {{.Repository}}\\t{{.Tag}}\\t{{.Size}}'",
         "  berthctl images 'name~=busybox'"})
 public final class ImagesCommand implements Callable<Integer> {
   /** Hex digits of a digest shown in the table, as docker shows image IDs. */
@@ -39,11 +43,11 @@ public final class ImagesCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 
-  @Option(names = {"-q", "--quiet"}, description = "print names only")
+  @Option(names = {"-q", "--quiet"}, description = "print image ids only (short, each once)")
   private boolean quiet;
 
   @Mixin
-  private FormatOption format;
+  private TemplateFormatOption format;
 
   @Parameters(paramLabel = "FILTER", arity = "0..*",
       description = "containerd filter, e.g. name==docker.io/library/busybox:latest or labels.k==v")
@@ -63,7 +67,14 @@ public final class ImagesCommand implements Callable<Integer> {
     }
     PrintWriter out = root.out();
     if (quiet) {
-      images.forEach(i -> out.println(ImageNames.familiar(i.name())));
+      images.stream().map(ImageClient::shortId).distinct().forEach(out::println);
+    } else if (format.templated()) {
+      Instant now = Instant.now();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Image i : images) {
+        rows.add(templateRow(i, sizes.get(i.name()), now));
+      }
+      format.print(out, HEADERS, rows);
     } else if (format.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
@@ -89,6 +100,27 @@ public final class ImagesCommand implements Callable<Integer> {
       Output.table(out, List.of("NAME", "DIGEST", "SIZE", "CREATED"), rows);
     }
     return 0;
+  }
+
+  /** Docker's column titles of the fields a template names. */
+  private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE ID", "Repository", "REPOSITORY",
+      "Tag", "TAG", "Digest", "DIGEST", "CreatedAt", "CREATED AT", "CreatedSince", "CREATED", "Size", "SIZE");
+
+  /** An image as Docker's {@code images --format} templates see it. */
+  private static Map<String, Object> templateRow(Image i, OptionalLong size, Instant now) {
+    String familiar = ImageNames.familiar(i.name());
+    int at = familiar.indexOf('@');
+    int colon = familiar.lastIndexOf(':');
+    boolean tagged = at < 0 && colon > familiar.lastIndexOf('/');
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("ID", ImageClient.shortId(i));
+    row.put("Repository", at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar);
+    row.put("Tag", tagged ? familiar.substring(colon + 1) : "<none>");
+    row.put("Digest", i.target().digest());
+    row.put("CreatedAt", i.createdAt().toString());
+    row.put("CreatedSince", Output.age(i.createdAt(), now));
+    row.put("Size", size.isPresent() ? Output.size(size.getAsLong()) : "-");
+    return row;
   }
 
   /** Empty when the image's content for this platform is not all there to measure. */

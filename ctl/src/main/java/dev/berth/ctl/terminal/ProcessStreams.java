@@ -1,6 +1,7 @@
 package dev.berth.ctl.terminal;
 
 import dev.berth.client.containers.HostCommands;
+import dev.berth.ctl.BrokenPipe;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -133,8 +134,8 @@ public final class ProcessStreams implements AutoCloseable {
     Thread t = new Thread(() -> {
       try {
         body.run();
-      } catch (IOException e) {
-        // the process or the terminal went away: nothing left to copy
+      } catch (IOException | BrokenPipe e) {
+        // the process, the terminal or the reader of our output went away: nothing left to copy
       }
     }, name);
     t.setDaemon(true);

@@ -23,7 +23,7 @@ final class MetadataModule {
   static ServiceGroup metadata(DaemonConfig config, MetadataStore store, Channel api) {
     try {
       MetadataServices services = new MetadataServices(config.root(), store,
-          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs"), GrpcUsage.containers(api), GrpcUsage.volumes(api)), ServiceGroups::plugins);
+          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs"), GrpcUsage.containers(api), GrpcUsage.volumes(api)), () -> ServiceGroups.plugins(config.root()));
       return new ServiceGroup(ServiceGroups.METADATA, services.services());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -18,6 +18,7 @@ import containerd.services.version.v1.VersionGrpc;
 import containerd.services.introspection.v1.Plugin;
 import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,10 +62,23 @@ final class ServiceGroups {
     return Plugin.newBuilder().setType("io.containerd.grpc.v1").setId(id).build();
   }
 
-  /** Every plugin of the suite, sorted by type and id as containerd lists them. */
-  static List<Plugin> plugins() {
+  /**
+   * Every plugin of the suite, sorted by type and id as containerd lists them. The snapshotter
+   * exports its root directory as containerd's does, and introspection berthd's root ({@code info}
+   * shows it).
+   */
+  static List<Plugin> plugins(Path root) {
     List<Plugin> all = new ArrayList<>();
-    NAMES.forEach(g -> all.addAll(PLUGINS.get(g)));
+    for (String group : NAMES) {
+      for (Plugin p : PLUGINS.get(group)) {
+        if (p.getId().equals("overlayfs")) {
+          p = p.toBuilder().putExports("root", root.resolve("snapshots/overlayfs").toString()).build();
+        } else if (p.getId().equals("introspection")) {
+          p = p.toBuilder().putExports("root", root.toString()).build();
+        }
+        all.add(p);
+      }
+    }
     all.sort((a, b) -> (a.getType() + "/" + a.getId()).compareTo(b.getType() + "/" + b.getId()));
     return all;
   }

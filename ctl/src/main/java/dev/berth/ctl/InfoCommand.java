@@ -1,0 +1,170 @@
+package dev.berth.ctl;
+
+import com.google.protobuf.Empty;
+import containerd.services.containers.v1.Container;
+import containerd.services.introspection.v1.IntrospectionGrpc;
+import containerd.services.introspection.v1.Plugin;
+import containerd.services.introspection.v1.PluginsRequest;
+import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.version.v1.VersionGrpc;
+import containerd.v1.types.Process;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.Json;
+import dev.berth.ctl.output.Output;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code berthctl info}: berthd and its host, as {@code docker info} shows them. berthd is reached
+ * over a local socket, so the host's facts (kernel, OS, CPUs, memory, cgroup version) are read
+ * here, on the same machine.
+ */
+@Command(name = "info",
+    description = {"Show berthd and its host as docker info does: containers (running, paused, stopped), images, "
+        + "server version, storage driver, cgroup driver and version, runtimes, kernel, OS, CPUs, memory, root "
+        + "directory.",
+        "--format takes json or a Go template over docker's field names (Containers, ContainersRunning, "
+            + "ServerVersion, Driver, CgroupVersion, NCPU, MemTotal, DockerRootDir, ...)."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl info", "  berthctl info --format '{{.ServerVersion}} {{.Driver}}'",
+        "  berthctl info --format json"})
+final class InfoCommand implements Callable<Integer>, DockerExitCodes {
+  private static final String RUNTIME = "runc";
+
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "json or a Go template like '{{.NCPU}}'")
+  private String format;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> info = new LinkedHashMap<>();
+    try (Connection c = root.connect()) {
+      Map<String, Process> tasks = new HashMap<>();
+      TasksGrpc.newBlockingStub(c.channel()).list(ListTasksRequest.getDefaultInstance()).getTasksList()
+          .forEach(t -> tasks.put(t.getContainerId(), t));
+      int running = 0;
+      int paused = 0;
+      List<Container> containers = c.containers().list();
+      for (Container record : containers) {
+        ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
+        if (s.paused()) {
+          paused++;
+        } else if (s.running()) {
+          running++;
+        }
+      }
+      info.put("ID", IntrospectionGrpc.newBlockingStub(c.channel()).server(Empty.getDefaultInstance()).getUuid());
+      info.put("Containers", containers.size());
+      info.put("ContainersRunning", running);
+      info.put("ContainersPaused", paused);
+      info.put("ContainersStopped", containers.size() - running - paused);
+      info.put("Images", new ImageClient(c.channel()).list().stream().map(Image::target).map(d -> d.digest())
+          .distinct().count());
+      info.put("ServerVersion", VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance())
+          .getVersion());
+      List<Plugin> plugins = IntrospectionGrpc.newBlockingStub(c.channel()).plugins(PluginsRequest.getDefaultInstance())
+          .getPluginsList();
+      info.put("Driver", plugins.stream().filter(p -> p.getType().equals("io.containerd.snapshotter.v1"))
+          .map(Plugin::getId).findFirst().orElse(""));
+      info.put("DockerRootDir", plugins.stream().filter(p -> p.getId().equals("introspection"))
+          .map(p -> p.getExportsMap().getOrDefault("root", "")).findFirst().orElse(""));
+    }
+    info.put("CgroupDriver", "cgroupfs");
+    info.put("CgroupVersion", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1");
+    info.put("Runtimes", Map.of(RUNTIME, Map.of("path", "runc", "runtimeType", "io.containerd.runc.v2")));
+    info.put("DefaultRuntime", RUNTIME);
+    info.put("KernelVersion", read("/proc/sys/kernel/osrelease").strip());
+    info.put("OperatingSystem", osRelease());
+    info.put("OSType", "linux");
+    info.put("Architecture", architecture());
+    info.put("NCPU", Runtime.getRuntime().availableProcessors());
+    info.put("MemTotal", memTotal());
+    info.put("Name", read("/proc/sys/kernel/hostname").strip());
+    if (format != null) {
+      Inspections.printOne(root.out(), format.equals("json") ? "{{json .}}" : format, Json.mapper().valueToTree(info));
+      return 0;
+    }
+    print(root.out(), info);
+    return 0;
+  }
+
+  private static void print(PrintWriter out, Map<String, Object> i) {
+    out.println("Client:");
+    out.println(" Version:    " + BerthCtl.clientVersion());
+    out.println();
+    out.println("Server:");
+    out.println(" Containers: " + i.get("Containers"));
+    out.println("  Running: " + i.get("ContainersRunning"));
+    out.println("  Paused: " + i.get("ContainersPaused"));
+    out.println("  Stopped: " + i.get("ContainersStopped"));
+    out.println(" Images: " + i.get("Images"));
+    out.println(" Server Version: " + i.get("ServerVersion"));
+    out.println(" Storage Driver: " + i.get("Driver"));
+    out.println(" Cgroup Driver: " + i.get("CgroupDriver"));
+    out.println(" Cgroup Version: " + i.get("CgroupVersion"));
+    out.println(" Runtimes: io.containerd.runc.v2 " + RUNTIME);
+    out.println(" Default Runtime: " + i.get("DefaultRuntime"));
+    out.println(" Kernel Version: " + i.get("KernelVersion"));
+    out.println(" Operating System: " + i.get("OperatingSystem"));
+    out.println(" OSType: " + i.get("OSType"));
+    out.println(" Architecture: " + i.get("Architecture"));
+    out.println(" CPUs: " + i.get("NCPU"));
+    out.println(" Total Memory: " + Output.size((Long) i.get("MemTotal")));
+    out.println(" Name: " + i.get("Name"));
+    out.println(" ID: " + i.get("ID"));
+    out.println(" Berth Root Dir: " + i.get("DockerRootDir"));
+  }
+
+  private static String read(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String osRelease() {
+    for (String line : read("/etc/os-release").split("\n")) {
+      if (line.startsWith("PRETTY_NAME=")) {
+        return line.substring("PRETTY_NAME=".length()).replace("\"", "");
+      }
+    }
+    return "Linux";
+  }
+
+  /** As uname -m names it, as docker info shows it. */
+  private static String architecture() {
+    String arch = System.getProperty("os.arch");
+    return switch (arch) {
+      case "amd64" -> "x86_64";
+      case "arm64" -> "aarch64";
+      default -> arch;
+    };
+  }
+
+  private static long memTotal() {
+    for (String line : read("/proc/meminfo").split("\n")) {
+      if (line.startsWith("MemTotal:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    return 0;
+  }
+}

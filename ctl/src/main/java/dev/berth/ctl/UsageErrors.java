@@ -1,0 +1,108 @@
+package dev.berth.ctl;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * A command line berthctl cannot read, reported as Docker reports it: what is wrong, then where
+ * help is, and exit code 125.
+ * <pre>
+ * berthctl run: requires at least 1 argument.
+ * See 'berthctl run --help'.
+ * </pre>
+ */
+final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+  public static final int EXIT = 125;
+  private static final Set<String> ROOT_FLAGS = Set.of("--address", "--namespace", "-h", "--help", "-V", "--version");
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    String rootFlag = unknownRootFlag(args);
+    if (rootFlag != null) {
+      // picocli reports the command after it, whose words no longer parse
+      err.println(flag(rootFlag));
+      err.println("See 'berthctl --help'.");
+    } else {
+      err.println(message(e));
+      err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+    }
+    err.flush();
+    return EXIT;
+  }
+
+  static String message(ParameterException e) {
+    CommandSpec spec = e.getCommandLine().getCommandSpec();
+    String command = spec.qualifiedName();
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      // a flag berthctl does not know explains more than the words that follow it
+      String first = u.getUnmatched().stream().filter(a -> a.startsWith("-") && a.length() > 1).findFirst()
+          .orElse(u.getUnmatched().get(0));
+      if (first.startsWith("-") && first.length() > 1) {
+        return flag(first);
+      }
+      if (!spec.subcommands().isEmpty()) {
+        List<String> suggestions = u.getSuggestions();
+        return command + ": '" + first + "' is not a " + command + " command."
+            + (suggestions.isEmpty() ? "" : " Did you mean " + String.join(" or ", suggestions) + "?");
+      }
+      int max = maxArguments(spec);
+      return command + ": " + (max == 0 ? "accepts no arguments." : arguments("at most", max) + ".");
+    }
+    if (e instanceof CommandLine.MissingParameterException m) {
+      List<ArgSpec> missing = m.getMissing();
+      if (!missing.isEmpty() && missing.get(0) instanceof OptionSpec option
+          && e.getMessage().startsWith("Missing required parameter for option")) {
+        return "flag needs an argument: " + option.longestName();
+      }
+      if (!missing.isEmpty() && missing.get(0) instanceof PositionalParamSpec) {
+        int min = minArguments(spec);
+        return command + ": " + arguments(min == maxArguments(spec) ? "exactly" : "at least", min) + ".";
+      }
+    }
+    String message = e.getMessage();
+    return command + ": " + (message.endsWith(".") ? message : message + ".");
+  }
+
+  private static String flag(String arg) {
+    return arg.startsWith("--") ? "unknown flag: " + arg.split("=", 2)[0]
+        : "unknown shorthand flag: '" + arg.charAt(1) + "' in " + arg;
+  }
+
+  /** A flag before the command word that berthctl itself does not have, or null. */
+  private static String unknownRootFlag(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (Subcommands.ROOT_OPTIONS_WITH_VALUE.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return null;
+      } else if (!ROOT_FLAGS.contains(a.split("=", 2)[0])) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static String arguments(String bound, int n) {
+    return "requires " + bound + " " + n + " argument" + (n == 1 ? "" : "s");
+  }
+
+  private static int minArguments(CommandSpec spec) {
+    return spec.positionalParameters().stream().filter(p -> !p.hidden()).mapToInt(p -> p.arity().min()).sum();
+  }
+
+  private static int maxArguments(CommandSpec spec) {
+    long max = spec.positionalParameters().stream().filter(p -> !p.hidden())
+        .mapToLong(p -> p.arity().isUnresolved() ? 0 : p.arity().max()).sum();
+    return (int) Math.min(max, Integer.MAX_VALUE);
+  }
+}

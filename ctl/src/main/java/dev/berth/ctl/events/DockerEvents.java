@@ -1,0 +1,103 @@
+package dev.berth.ctl.events;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * containerd's event topics in Docker's words. Task and container topics become container events
+ * (start, die with its exitCode, oom, pause, unpause, exec_create, exec_start, exec_die, create,
+ * update, destroy); image topics image events (tag, delete). {@code /tasks/create} and
+ * {@code /tasks/delete} are containerd's steps inside Docker's start and destroy and have no
+ * Docker event of their own. Berth's other topics (snapshot, content, namespaces) keep their own
+ * words: type {@code snapshot}, action {@code prepare}.
+ */
+public final class DockerEvents {
+  private static final Map<String, String> TASK_ACTIONS = Map.of(
+      "start", "start", "exit", "die", "oom", "oom", "paused", "pause", "resumed", "unpause",
+      "exec-added", "exec_create", "exec-started", "exec_start", "checkpointed", "checkpoint");
+  private static final Map<String, String> CONTAINER_ACTIONS = Map.of(
+      "create", "create", "update", "update", "delete", "destroy");
+  private static final Map<String, String> IMAGE_ACTIONS = Map.of(
+      "create", "tag", "update", "tag", "delete", "delete");
+
+  private DockerEvents() {}
+
+  /**
+   * The Docker event of a containerd event, if it has one.
+   *
+   * @param topic like {@code /tasks/exit}
+   * @param fields the event message's scalar fields by their proto names ({@code container_id},
+   *     {@code exit_status}, ...)
+   * @param container a container's attributes by its id (name, image, its labels), empty if unknown
+   */
+  public static Optional<DockerEvent> of(String topic, Map<String, Object> fields, Instant time,
+      Function<String, Map<String, String>> container) {
+    String[] parts = topic.substring(topic.startsWith("/") ? 1 : 0).split("/");
+    String kind = parts[0];
+    String last = parts[parts.length - 1];
+    Map<String, String> attributes = new TreeMap<>();
+    switch (kind) {
+      case "tasks" -> {
+        String action = TASK_ACTIONS.get(last);
+        if (action == null) {
+          return Optional.empty();
+        }
+        String id = text(fields, "container_id");
+        attributes.putAll(container.apply(id));
+        String execId = text(fields, last.startsWith("exec") ? "exec_id" : "id");
+        if (last.equals("exit")) {
+          attributes.put("exitCode", text(fields, "exit_status").isEmpty() ? "0" : text(fields, "exit_status"));
+          if (!execId.isEmpty() && !execId.equals(id)) {
+            action = "exec_die";
+          }
+        }
+        if (action.startsWith("exec_")) {
+          attributes.put("execID", execId);
+        }
+        return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
+      }
+      case "containers" -> {
+        String id = text(fields, "id");
+        attributes.putAll(container.apply(id));
+        if (!attributes.containsKey("image") && !text(fields, "image").isEmpty()) {
+          attributes.put("image", text(fields, "image"));
+        }
+        return Optional.of(new DockerEvent("container", CONTAINER_ACTIONS.getOrDefault(last, last), id,
+            new TreeMap<>(attributes), time));
+      }
+      case "images" -> {
+        String name = text(fields, "name");
+        attributes.put("name", name);
+        return Optional.of(new DockerEvent("image", IMAGE_ACTIONS.getOrDefault(last, last), name,
+            new TreeMap<>(attributes), time));
+      }
+      default -> {
+        String id = firstOf(fields, "key", "digest", "name", "id");
+        fields.forEach((k, v) -> {
+          if (!k.equals("key") && !k.equals("digest") && !k.equals("name") && !k.equals("id")) {
+            attributes.put(k, String.valueOf(v));
+          }
+        });
+        String type = kind.endsWith("s") ? kind.substring(0, kind.length() - 1) : kind;
+        return Optional.of(new DockerEvent(type, last, id, new TreeMap<>(attributes), time));
+      }
+    }
+  }
+
+  private static String text(Map<String, Object> fields, String name) {
+    Object value = fields.get(name);
+    return value == null ? "" : String.valueOf(value);
+  }
+
+  private static String firstOf(Map<String, Object> fields, String... names) {
+    for (String name : names) {
+      if (!text(fields, name).isEmpty()) {
+        return text(fields, name);
+      }
+    }
+    return "";
+  }
+}

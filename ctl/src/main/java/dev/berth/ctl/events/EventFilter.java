@@ -1,0 +1,63 @@
+package dev.berth.ctl.events;
+
+import dev.berth.ctl.CommandFailure;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Docker's {@code events --filter}: values of one key are alternatives, different keys must all
+ * match. type=container|image|..., event=start|die|... (the action), container=NAME|ID|ID-PREFIX,
+ * image=NAME (as the container was created from), label=KEY or label=KEY=VALUE.
+ */
+public final class EventFilter {
+  private static final Set<String> KEYS = Set.of("type", "event", "container", "image", "label");
+
+  private final Map<String, List<String>> byKey;
+
+  private EventFilter(Map<String, List<String>> byKey) {
+    this.byKey = byKey;
+  }
+
+  /** Filters as typed ({@code KEY=VALUE}); a failure names the one it cannot read. */
+  public static EventFilter parse(List<String> filters) {
+    Map<String, List<String>> byKey = new HashMap<>();
+    for (String f : filters) {
+      int equals = f.indexOf('=');
+      String key = equals < 0 ? "" : f.substring(0, equals);
+      if (!KEYS.contains(key) || equals == f.length() - 1) {
+        throw new CommandFailure("invalid filter '" + f + "': expected type=, event=, container=, image= or label=");
+      }
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(f.substring(equals + 1));
+    }
+    return new EventFilter(byKey);
+  }
+
+  public boolean matches(DockerEvent e) {
+    for (Map.Entry<String, List<String>> f : byKey.entrySet()) {
+      if (f.getValue().stream().noneMatch(value -> matches(f.getKey(), value, e))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean matches(String key, String value, DockerEvent e) {
+    Map<String, String> attributes = e.attributes();
+    return switch (key) {
+      case "type" -> e.type().equals(value);
+      // Docker's exec actions carry the command after a colon; the filter names the action alone
+      case "event" -> e.action().equals(value) || e.action().startsWith(value + ":");
+      case "container" -> e.type().equals("container")
+          && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
+      case "image" -> value.equals(attributes.get("image")) || e.type().equals("image") && e.actorId().equals(value);
+      default -> {
+        int equals = value.indexOf('=');
+        yield equals < 0 ? attributes.containsKey(value)
+            : value.substring(equals + 1).equals(attributes.get(value.substring(0, equals)));
+      }
+    };
+  }
+}

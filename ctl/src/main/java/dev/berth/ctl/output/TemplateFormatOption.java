@@ -1,0 +1,73 @@
+package dev.berth.ctl.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.ctl.CommandFailure;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Docker's {@code --format} of listings: {@code table} (the default), {@code json}, a Go template
+ * such as {@code '{{.ID}} {{.Names}}'} printed once per row (see {@link Template}), or
+ * {@code 'table {{.ID}}\t{{.Names}}'}: the same under a header, in aligned columns. As in Docker,
+ * a typed {@code \t} or {@code \n} is a tab or a newline.
+ */
+public final class TemplateFormatOption {
+  private static final String TABLE = "table";
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = TABLE,
+      description = "table (default), json, a Go template such as '{{.ID}}: {{.Status}}', "
+          + "or 'table TEMPLATE' for aligned columns under a header")
+  String format;
+
+  public boolean json() {
+    return format.equals("json");
+  }
+
+  /** Whether rows are printed through a template of the user's. */
+  public boolean templated() {
+    if (format.equals(TABLE) || json()) {
+      return false;
+    }
+    if (!format.contains("{{")) {
+      throw new CommandFailure("invalid --format \"" + format + "\": table, json or a Go template like '{{.ID}}'");
+    }
+    return true;
+  }
+
+  /**
+   * Prints each row through the template, one line each; under {@code table TEMPLATE}, the
+   * template of {@code headers} (field name → column title, as Docker names them) first, and the
+   * tab-separated cells aligned.
+   */
+  public void print(PrintWriter out, Map<String, String> headers, List<?> rows) {
+    String text = format.replace("\\t", "\t").replace("\\n", "\n");
+    boolean table = text.startsWith(TABLE + " ");
+    Template template = Template.parse(table ? text.substring(TABLE.length() + 1).strip() : text);
+    List<String> lines = new ArrayList<>();
+    if (table) {
+      lines.add(template.render(Json.mapper().valueToTree(headers)));
+    }
+    for (Object row : rows) {
+      lines.add(template.render(row instanceof JsonNode n ? n : Json.mapper().valueToTree(row)));
+    }
+    if (!table) {
+      lines.forEach(out::println);
+      return;
+    }
+    List<List<String>> cells = lines.stream().map(l -> Arrays.asList(l.split("\t", -1))).toList();
+    int columns = cells.stream().mapToInt(List::size).max().orElse(0);
+    List<List<String>> padded = new ArrayList<>();
+    for (List<String> row : cells) {
+      List<String> full = new ArrayList<>(row);
+      while (full.size() < columns) {
+        full.add("");
+      }
+      padded.add(full);
+    }
+    Output.table(out, padded.get(0), padded.subList(1, padded.size()));
+  }
+}

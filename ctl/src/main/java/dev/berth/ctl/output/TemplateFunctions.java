@@ -1,0 +1,289 @@
+package dev.berth.ctl.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.berth.ctl.CommandFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The functions of {@link Template}: Go's built-ins Docker users reach for ({@code index},
+ * {@code len}, {@code print}, {@code printf}, {@code println}, {@code eq}, {@code ne},
+ * {@code lt}, {@code le}, {@code gt}, {@code ge}, {@code not}, {@code and}, {@code or}) and
+ * Docker's own ({@code json}, {@code join}, {@code split}, {@code lower}, {@code upper},
+ * {@code title}); and how values print, as Go's {@code fmt} prints them.
+ */
+final class TemplateFunctions {
+  private static final Set<String> NAMES = Set.of("json", "index", "len", "join", "split", "lower", "upper", "title",
+      "print", "println", "printf", "eq", "ne", "lt", "le", "gt", "ge", "not", "and", "or");
+
+  private TemplateFunctions() {}
+
+  static boolean exists(String name) {
+    return NAMES.contains(name);
+  }
+
+  static JsonNode call(String name, List<JsonNode> args) {
+    switch (name) {
+      case "json":
+        return TextNode.valueOf(json(one(name, args)));
+      case "index":
+        return index(args);
+      case "len":
+        return len(one(name, args));
+      case "join":
+        arity(name, args, 2);
+        return TextNode.valueOf(elements(args.get(0)).stream().map(TemplateFunctions::print)
+            .collect(Collectors.joining(print(args.get(1)))));
+      case "split": {
+        arity(name, args, 2);
+        ArrayNode parts = Json.mapper().createArrayNode();
+        for (String part : print(args.get(0)).split(java.util.regex.Pattern.quote(print(args.get(1))), -1)) {
+          parts.add(part);
+        }
+        return parts;
+      }
+      case "lower":
+        return TextNode.valueOf(print(one(name, args)).toLowerCase(Locale.ROOT));
+      case "upper":
+        return TextNode.valueOf(print(one(name, args)).toUpperCase(Locale.ROOT));
+      case "title":
+        return TextNode.valueOf(title(print(one(name, args))));
+      case "print":
+        return TextNode.valueOf(sprint(args));
+      case "println":
+        return TextNode.valueOf(args.stream().map(TemplateFunctions::print).collect(Collectors.joining(" ")) + "\n");
+      case "printf":
+        if (args.isEmpty()) {
+          throw wrong(name, "a format");
+        }
+        return TextNode.valueOf(printf(print(args.get(0)), args.subList(1, args.size())));
+      case "eq":
+      case "ne": {
+        if (args.size() < 2) {
+          throw wrong(name, "two arguments");
+        }
+        boolean equal = false;
+        for (JsonNode other : args.subList(1, args.size())) {
+          equal |= same(args.get(0), other);
+        }
+        return BooleanNode.valueOf(name.equals("eq") == equal);
+      }
+      case "lt":
+      case "le":
+      case "gt":
+      case "ge": {
+        arity(name, args, 2);
+        int c = compare(args.get(0), args.get(1));
+        return BooleanNode.valueOf(switch (name) {
+          case "lt" -> c < 0;
+          case "le" -> c <= 0;
+          case "gt" -> c > 0;
+          default -> c >= 0;
+        });
+      }
+      case "not":
+        return BooleanNode.valueOf(!truth(one(name, args)));
+      case "and":
+      case "or": {
+        if (args.isEmpty()) {
+          throw wrong(name, "at least one argument");
+        }
+        // Go's: the first argument that decides, else the last
+        for (JsonNode a : args) {
+          if (truth(a) == name.equals("or")) {
+            return a;
+          }
+        }
+        return args.get(args.size() - 1);
+      }
+      default:
+        throw new CommandFailure("template: function \"" + name + "\" not defined");
+    }
+  }
+
+  /** How Go's {@code fmt} prints a value: lists as {@code [a b]}, objects as {@code map[k:v]}. */
+  static String print(JsonNode value) {
+    if (value == null || value.isMissingNode()) {
+      return "<no value>";
+    }
+    if (value.isNull()) {
+      return "<nil>";
+    }
+    if (value.isArray()) {
+      return elements(value).stream().map(TemplateFunctions::print).collect(Collectors.joining(" ", "[", "]"));
+    }
+    if (value.isObject()) {
+      TreeMap<String, JsonNode> sorted = new TreeMap<>();
+      value.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+      return sorted.entrySet().stream().map(e -> e.getKey() + ":" + print(e.getValue()))
+          .collect(Collectors.joining(" ", "map[", "]"));
+    }
+    return value.asText();
+  }
+
+  /** Go's truth: false, 0, nil, and empty strings, lists and objects are false. */
+  static boolean truth(JsonNode value) {
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      return false;
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    if (value.isNumber()) {
+      return value.doubleValue() != 0;
+    }
+    if (value.isTextual()) {
+      return !value.textValue().isEmpty();
+    }
+    return !value.isEmpty();
+  }
+
+  /** Compact, as Go's json.Marshal writes. */
+  static String json(JsonNode value) {
+    if (value.isMissingNode()) {
+      return "null";
+    }
+    try {
+      return Json.mapper().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new CommandFailure("template: cannot write JSON: " + e.getMessage());
+    }
+  }
+
+  private static JsonNode index(List<JsonNode> args) {
+    if (args.isEmpty()) {
+      throw wrong("index", "a value");
+    }
+    JsonNode value = args.get(0);
+    for (JsonNode key : args.subList(1, args.size())) {
+      if (value.isObject()) {
+        value = value.path(print(key));
+      } else if (value.isArray() && key.isIntegralNumber()) {
+        int i = key.intValue();
+        if (i < 0 || i >= value.size()) {
+          throw new CommandFailure("template: error calling index: index out of range: " + i);
+        }
+        value = value.get(i);
+      } else if (value.isMissingNode() || value.isNull()) {
+        return MissingNode.getInstance();
+      } else {
+        throw new CommandFailure("template: error calling index: can't index " + print(value) + " with " + print(key));
+      }
+    }
+    return value;
+  }
+
+  private static JsonNode len(JsonNode value) {
+    if (value.isTextual()) {
+      return LongNode.valueOf(value.textValue().length());
+    }
+    if (value.isContainerNode()) {
+      return LongNode.valueOf(value.size());
+    }
+    throw new CommandFailure("template: error calling len: len of " + print(value));
+  }
+
+  private static List<JsonNode> elements(JsonNode value) {
+    List<JsonNode> list = new ArrayList<>();
+    if (value.isArray()) {
+      value.elements().forEachRemaining(list::add);
+    } else if (!value.isMissingNode() && !value.isNull()) {
+      throw new CommandFailure("template: expected a list, got " + print(value));
+    }
+    return list;
+  }
+
+  private static String title(String text) {
+    StringBuilder s = new StringBuilder(text.length());
+    boolean start = true;
+    for (char c : text.toCharArray()) {
+      s.append(start ? Character.toTitleCase(c) : c);
+      start = Character.isWhitespace(c);
+    }
+    return s.toString();
+  }
+
+  /** Go's Sprint: a space between two operands when neither is a string. */
+  private static String sprint(List<JsonNode> args) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < args.size(); i++) {
+      if (i > 0 && !args.get(i).isTextual() && !args.get(i - 1).isTextual()) {
+        s.append(' ');
+      }
+      s.append(print(args.get(i)));
+    }
+    return s.toString();
+  }
+
+  /** Go's Printf for the verbs templates use: %s %v %d %q %%. */
+  private static String printf(String format, List<JsonNode> args) {
+    StringBuilder s = new StringBuilder();
+    int next = 0;
+    for (int i = 0; i < format.length(); i++) {
+      char c = format.charAt(i);
+      if (c != '%' || i + 1 == format.length()) {
+        s.append(c);
+        continue;
+      }
+      char verb = format.charAt(++i);
+      if (verb == '%') {
+        s.append('%');
+        continue;
+      }
+      if (next == args.size()) {
+        s.append("%!").append(verb).append("(MISSING)");
+        continue;
+      }
+      JsonNode arg = args.get(next++);
+      switch (verb) {
+        case 's', 'v' -> s.append(print(arg));
+        case 'd' -> s.append(arg.isNumber() ? Long.toString(arg.longValue()) : "%!d(" + print(arg) + ")");
+        case 'q' -> s.append(json(TextNode.valueOf(print(arg))));
+        default -> throw new CommandFailure("template: printf: verb %" + verb + " is not supported");
+      }
+    }
+    return s.toString();
+  }
+
+  private static boolean same(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue()) == 0;
+    }
+    return print(a).equals(print(b)) && a.isTextual() == b.isTextual();
+  }
+
+  private static int compare(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue());
+    }
+    if (a.isTextual() && b.isTextual()) {
+      return a.textValue().compareTo(b.textValue());
+    }
+    throw new CommandFailure("template: incompatible types for comparison: " + print(a) + " and " + print(b));
+  }
+
+  private static JsonNode one(String name, List<JsonNode> args) {
+    arity(name, args, 1);
+    return args.get(0);
+  }
+
+  private static void arity(String name, List<JsonNode> args, int n) {
+    if (args.size() != n) {
+      throw wrong(name, n + " argument" + (n == 1 ? "" : "s"));
+    }
+  }
+
+  private static CommandFailure wrong(String name, String wanted) {
+    return new CommandFailure("template: wrong number of arguments for " + name + ": want " + wanted);
+  }
+}

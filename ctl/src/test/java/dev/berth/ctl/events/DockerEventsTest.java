@@ -1,0 +1,87 @@
+package dev.berth.ctl.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.ctl.CommandFailure;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class DockerEventsTest {
+  private static final Instant AT = Instant.parse("2026-12-02T15:04:05.000000123Z");
+  private static final Function<String, Map<String, String>> WEB =
+      id -> id.equals("c1") ? Map.of("name", "web", "image", "busybox", "team", "a") : Map.of();
+
+  private static DockerEvent event(String topic, Map<String, Object> fields) {
+    return DockerEvents.of(topic, fields, AT, WEB).orElseThrow();
+  }
+
+  @Test
+  void taskTopicsAreContainerActionsWithTheContainersAttributes() {
+    DockerEvent start = event("/tasks/start", Map.of("container_id", "c1", "pid", 7));
+    assertEquals("container", start.type());
+    assertEquals("start", start.action());
+    assertEquals("c1", start.actorId());
+    assertEquals("2026-12-02T15:04:05.000000123Z container start c1 (image=busybox, name=web, team=a)", start.text());
+
+    DockerEvent die = event("/tasks/exit", Map.of("container_id", "c1", "id", "c1", "exit_status", 3));
+    assertEquals("die", die.action());
+    assertEquals("3", die.attributes().get("exitCode"));
+    DockerEvent execDie = event("/tasks/exit", Map.of("container_id", "c1", "id", "e9", "exit_status", 1));
+    assertEquals("exec_die", execDie.action());
+    assertEquals("e9", execDie.attributes().get("execID"));
+    assertEquals("0", event("/tasks/exit", Map.of("container_id", "c1", "id", "c1")).attributes().get("exitCode"));
+
+    assertEquals("pause", event("/tasks/paused", Map.of("container_id", "c1")).action());
+    assertEquals("unpause", event("/tasks/resumed", Map.of("container_id", "c1")).action());
+    assertEquals("oom", event("/tasks/oom", Map.of("container_id", "c1")).action());
+    assertEquals("exec_start", event("/tasks/exec-started", Map.of("container_id", "c1", "exec_id", "e9")).action());
+    // containerd's steps inside start and destroy are no events of Docker's
+    assertTrue(DockerEvents.of("/tasks/create", Map.of("container_id", "c1"), AT, WEB).isEmpty());
+    assertTrue(DockerEvents.of("/tasks/delete", Map.of("container_id", "c1"), AT, WEB).isEmpty());
+  }
+
+  @Test
+  void containerImageAndOtherTopics() {
+    DockerEvent create = event("/containers/create", Map.of("id", "c2", "image", "docker.io/library/alpine:3"));
+    assertEquals("create", create.action());
+    assertEquals(Map.of("image", "docker.io/library/alpine:3"), create.attributes());
+    assertEquals("destroy", event("/containers/delete", Map.of("id", "c1")).action());
+    DockerEvent tag = event("/images/create", Map.of("name", "docker.io/library/busybox:latest"));
+    assertEquals("image", tag.type());
+    assertEquals("tag", tag.action());
+    assertEquals("docker.io/library/busybox:latest", tag.actorId());
+    DockerEvent snapshot = event("/snapshot/prepare", Map.of("key", "k1", "parent", "p0", "snapshotter", "overlayfs"));
+    assertEquals("snapshot prepare k1", snapshot.type() + " " + snapshot.action() + " " + snapshot.actorId());
+    assertEquals(Map.of("parent", "p0", "snapshotter", "overlayfs"), snapshot.attributes());
+  }
+
+  @Test
+  void jsonHasDockersFields() {
+    Map<String, Object> json = event("/tasks/start", Map.of("container_id", "c1")).json();
+    assertEquals(List.of("Type", "Action", "Actor", "scope", "time", "timeNano"), List.copyOf(json.keySet()));
+    assertEquals(Map.of("ID", "c1", "Attributes", Map.of("name", "web", "image", "busybox", "team", "a")),
+        json.get("Actor"));
+    assertEquals("local", json.get("scope"));
+    assertEquals(AT.getEpochSecond(), json.get("time"));
+    assertEquals(AT.getEpochSecond() * 1_000_000_000L + 123, json.get("timeNano"));
+  }
+
+  @Test
+  void filtersMatchTypeActionContainerImageAndLabel() {
+    DockerEvent start = event("/tasks/start", Map.of("container_id", "c1"));
+    assertTrue(EventFilter.parse(List.of("type=container", "event=start", "event=die")).matches(start));
+    assertTrue(EventFilter.parse(List.of("container=web")).matches(start));
+    assertTrue(EventFilter.parse(List.of("container=c")).matches(start));
+    assertTrue(EventFilter.parse(List.of("image=busybox", "label=team=a", "label=team")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("type=image")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("container=db")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("label=team=b")).matches(start));
+    assertThrows(CommandFailure.class, () -> EventFilter.parse(List.of("colour=red")));
+    assertThrows(CommandFailure.class, () -> EventFilter.parse(List.of("type=")));
+  }
+}

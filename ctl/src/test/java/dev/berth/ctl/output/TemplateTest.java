@@ -1,0 +1,89 @@
+package dev.berth.ctl.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.ctl.CommandFailure;
+import org.junit.jupiter.api.Test;
+
+class TemplateTest {
+  private static final JsonNode INSPECT = read("""
+      {"Id": "4f1c0ffee", "Name": "/web", "State": {"Status": "running", "Running": true, "ExitCode": 0, "Pid": 42},
+       "Config": {"Image": "busybox", "Labels": {"team": "web", "tier.name": "front"}, "Cmd": ["httpd", "-f"],
+                  "Entrypoint": null},
+       "NetworkSettings": {"IPAddress": "10.88.0.5",
+         "Networks": {"zeta": {"IPAddress": "10.90.0.2"}, "alpha": {"IPAddress": "10.89.0.7"}}},
+       "Mounts": [{"Source": "/a", "Destination": "/x"}, {"Source": "/b", "Destination": "/y"}]}
+      """);
+
+  private static JsonNode read(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String render(String template) {
+    return Template.parse(template).render(INSPECT);
+  }
+
+  @Test
+  void fieldPathsPrintTheirValues() {
+    assertEquals("running", render("{{.State.Status}}"));
+    assertEquals("10.88.0.5 /web 4f1c0ffee", render("{{.NetworkSettings.IPAddress}} {{.Name}} {{.Id}}"));
+    assertEquals("true 0 42", render("{{.State.Running}} {{.State.ExitCode}} {{.State.Pid}}"));
+    assertEquals("[httpd -f]", render("{{.Config.Cmd}}"));
+    assertEquals("map[team:web tier.name:front]", render("{{.Config.Labels}}"));
+    assertEquals("<no value> <nil>", render("{{.Config.Missing}} {{.Config.Entrypoint}}"));
+    assertEquals("<no value>", render("{{.Nothing.Below}}"));
+  }
+
+  @Test
+  void jsonIndexAndFunctions() {
+    assertEquals("{\"team\":\"web\",\"tier.name\":\"front\"}", render("{{json .Config.Labels}}"));
+    assertEquals("front web", render("{{index .Config.Labels \"tier.name\"}} {{index .Config.Labels `team`}}"));
+    assertEquals("-f", render("{{index .Config.Cmd 1}}"));
+    assertEquals("2 httpd,-f BUSYBOX", render("{{len .Mounts}} {{join .Config.Cmd \",\"}} {{upper .Config.Image}}"));
+    assertEquals("\"busybox\"", render("{{.Config.Image | json}}"));
+    assertEquals("web:42", render("{{printf \"%s:%d\" (index .Config.Labels \"team\") .State.Pid}}"));
+    assertEquals("10.89.0.7", render("{{(index .NetworkSettings.Networks \"alpha\").IPAddress}}"));
+  }
+
+  @Test
+  void rangeOverListsAndObjectsInKeyOrder() {
+    assertEquals("/a:/x /b:/y ", render("{{range .Mounts}}{{.Source}}:{{.Destination}} {{end}}"));
+    assertEquals("10.89.0.7 10.90.0.2 ", render("{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}"));
+    assertEquals("alpha=10.89.0.7;zeta=10.90.0.2;",
+        render("{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.IPAddress}};{{end}}"));
+    assertEquals("0:/a 1:/b ", render("{{range $i, $m := .Mounts}}{{$i}}:{{$m.Source}} {{end}}"));
+    assertEquals("none", render("{{range .Config.Entrypoint}}x{{else}}none{{end}}"));
+    assertEquals("/web /web ", render("{{range .Mounts}}{{$.Name}} {{end}}"));
+  }
+
+  @Test
+  void conditionsWithAndTrimMarkers() {
+    assertEquals("up", render("{{if .State.Running}}up{{else}}down{{end}}"));
+    assertEquals("ok", render("{{if eq .State.Status \"exited\"}}gone{{else if eq .State.ExitCode 0}}ok{{end}}"));
+    assertEquals("web", render("{{with .Config.Labels}}{{.team}}{{end}}"));
+    assertEquals("a,b", render("a,  {{- /* a comment */ -}}  {{- \"b\" -}}  \n"));
+    assertEquals("a-1", render("a{{-\n-1}}"));
+    assertEquals("yes", render("{{if and .State.Running (not .State.ExitCode)}}yes{{end}}"));
+    assertEquals("running", render("{{$s := .State.Status}}{{$s}}"));
+  }
+
+  @Test
+  void mistakesAreReportedNotPrinted() {
+    CommandFailure unknown = assertThrows(CommandFailure.class, () -> render("{{nosuch .Id}}"));
+    assertTrue(unknown.getMessage().contains("function \"nosuch\" not defined"), unknown.getMessage());
+    assertThrows(CommandFailure.class, () -> render("{{.Id"));
+    assertThrows(CommandFailure.class, () -> render("{{if .Id}}x"));
+    assertThrows(CommandFailure.class, () -> render("{{end}}"));
+    CommandFailure field = assertThrows(CommandFailure.class, () -> render("{{.Name.Length}}"));
+    assertTrue(field.getMessage().contains("can't evaluate field Length"), field.getMessage());
+    assertThrows(CommandFailure.class, () -> render("{{range .Name}}{{end}}"));
+    assertThrows(CommandFailure.class, () -> render("{{.Id .Name}}"));
+  }
+}
