@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.ctl.container.AttachCommand;
 import dev.berth.ctl.container.ContainerCommand;
 import dev.berth.ctl.container.CpCommand;
 import dev.berth.ctl.container.CreateCommand;
@@ -49,7 +50,7 @@ final class Subcommands {
   static final List<Class<?>> ALL = List.of(VersionCommand.class, NamespaceCommand.class, ContentCommand.class,
       ImagesCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
-      StartCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
+      StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
       RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class,
       UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class, RenameCommand.class,
       CpCommand.class, EventsCommand.class, VolumeCommand.class, TaskCommand.class, ContainerCommand.class,

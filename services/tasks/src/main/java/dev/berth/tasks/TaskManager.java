@@ -8,7 +8,10 @@ import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.common.time.EpochNanos;
+import dev.berth.tasks.attach.AttachPoint;
+import dev.berth.tasks.attach.TaskAttachments;
 import dev.berth.tasks.io.AttachRelay;
+import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
@@ -39,7 +42,7 @@ import javax.inject.Singleton;
  * needs: a process is marked as changing, the runtime runs, the result is committed.
  */
 @Singleton
-public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
+public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
@@ -308,6 +311,23 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       return new TaskLog(log, CompletableFuture.completedFuture(null));
     }
     return new TaskLog(log, t.init.exited().copy());
+  }
+
+  /** Docker's answers for a process that is not running: start it, or unpause it, first. */
+  @Override
+  public AttachPoint attachPoint(String namespace, String id, String execId) {
+    Task t = task(namespace, id);
+    TaskProcess p = t.process(execId);
+    String what = p.isInit() ? "container " + id : "exec " + execId + " of container " + id;
+    ProcessStatus status = p.status();
+    if (status == ProcessStatus.PAUSED) {
+      throw Errors.failedPrecondition("cannot attach to %s: it is paused, unpause it first", what);
+    }
+    if (status != ProcessStatus.RUNNING) {
+      throw Errors.failedPrecondition("cannot attach to %s: it is not running, start it first", what);
+    }
+    boolean stdin = p.isInit() && TaskCreator.holdsStdin(containers.get(namespace, id), p.io);
+    return new AttachPoint(p.who(), Conmon.attachSocket(layout.socketDir(), p.record().monitorId()), p.io.terminal(), stdin);
   }
 
   @Override
