@@ -1,0 +1,112 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.e2e.PrivateBerthd.Result;
+import dev.berth.e2e.PrivateBerthd.Step;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A container's life as a Docker user drives it through bin/berthctl: detached terminals, attach
+ * and detach, stopped containers giving back their network endpoint, live updates, copying files.
+ */
+class ContainerLifecycleAsAUserTest {
+  private static PrivateBerthd berthd;
+
+  @BeforeAll
+  static void start() throws Exception {
+    berthd = PrivateBerthd.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    berthd.close();
+  }
+
+  private static Result ok(String... args) throws Exception {
+    return berthd.ok(args);
+  }
+
+  private static String status(String container) throws Exception {
+    return berthd.inspectField(container, "Status");
+  }
+
+  @Test
+  void detachedTerminalContainersRunLogAndStartAgain() throws Exception {
+    ok("run", "-dt", "--name", "lc-dt", "busybox", "sh", "-c", "echo tty-out; test -t 1 && echo is-a-tty");
+    awaitStatus("lc-dt", "exited");
+    String log = ok("logs", "lc-dt").out();
+    assertTrue(log.contains("tty-out") && log.contains("is-a-tty"), log);
+    // a later start of the exited -t container runs it again, and it ends Exited, not Created
+    ok("start", "lc-dt");
+    awaitStatus("lc-dt", "exited");
+    assertEquals(2, ok("logs", "lc-dt").out().lines().filter(l -> l.contains("is-a-tty")).count());
+
+    ok("create", "-t", "--name", "lc-ct", "busybox", "sh", "-c", "tty");
+    ok("start", "lc-ct");
+    awaitStatus("lc-ct", "exited");
+    assertTrue(ok("logs", "lc-ct").out().contains("/dev/pts/"));
+
+    // -i keeps the shell's stdin open: it waits for input instead of ending
+    ok("run", "-dit", "--name", "lc-dit", "busybox", "sh");
+    Thread.sleep(500);
+    assertEquals("running", status("lc-dit"));
+    ok("rm", "-f", "lc-dt", "lc-ct", "lc-dit");
+  }
+
+  @Test
+  void attachJoinsATerminalDetachesWithTheKeysAndEndsWithTheExitCode() throws Exception {
+    ok("run", "-dit", "--name", "lc-att", "busybox", "sh");
+    try {
+      Result detached = berthd.onTerminal(List.of(new Step("", "echo joined-$((40+2))\r"),
+          new Step("joined-42", "\u0010\u0011")), "attach", "lc-att");
+      assertEquals(1, detached.exit(), detached::toString);
+      assertTrue(detached.out().contains("read escape sequence"), detached::toString);
+      assertEquals("running", status("lc-att"));
+
+      Result custom = berthd.onTerminal(List.of(new Step("", "echo again-$((1+1))\r"), new Step("again-2", "\u0018")),
+          "attach", "--detach-keys", "ctrl-x", "lc-att");
+      assertEquals(1, custom.exit(), custom::toString);
+      assertEquals("running", status("lc-att"));
+
+      Result ended = berthd.onTerminal(List.of(new Step("", "exit 3\r")), "attach", "lc-att");
+      assertEquals(3, ended.exit(), ended::toString);
+      assertEquals("exited", status("lc-att"));
+      Result stopped = berthd.berthctl("attach", "lc-att");
+      assertEquals(1, stopped.exit(), stopped::toString);
+      assertTrue(stopped.err().contains("You cannot attach to a stopped container, start it first"), stopped::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-att");
+    }
+  }
+
+  @Test
+  void attachWithoutATerminalSplitsTheStreamsAndReturnsTheExitCode() throws Exception {
+    ok("run", "-d", "--name", "lc-streams", "busybox", "sh", "-c",
+        "sleep 1; for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.3; done; exit 4");
+    try {
+      Result r = berthd.berthctl("attach", "lc-streams");
+      assertEquals(4, r.exit(), r::toString);
+      assertTrue(r.out().contains("out-3") && !r.out().contains("err-"), r::toString);
+      assertTrue(r.err().contains("err-3") && !r.err().contains("out-"), r::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-streams");
+    }
+  }
+
+  private static void awaitStatus(String container, String wanted) throws Exception {
+    String now = "";
+    for (int i = 0; i < 100; i++) {
+      now = status(container);
+      if (now.equals(wanted)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(container + " is " + now + ", not " + wanted);
+  }
+}
