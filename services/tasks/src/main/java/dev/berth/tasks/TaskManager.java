@@ -61,6 +61,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   private final TaskStatistics statistics;
   private final TaskRemoval removal;
   private final ContainerNetworking networking;
+  private final EndpointRelease endpoints;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
   /** Tasks a previous berthd left that are still being recovered: a call about one of them waits for it. */
@@ -72,7 +73,8 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   @Inject
   TaskManager(TaskLayout layout, ContainerLookup containers, TaskRuntime runtime, TaskEvents events, ExitWatcher watcher,
       TaskTeardown teardown, TaskCreator creator, ExecProcesses execs, TaskStatistics statistics, TaskRemoval removal,
-      ContainerNetworking networking, TaskRecovery recovery) {
+      ContainerNetworking networking, EndpointRelease endpoints, TaskRecovery recovery) {
+    this.endpoints = endpoints;
     this.layout = layout;
     this.containers = containers;
     this.runtime = runtime;
@@ -89,7 +91,10 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     // calls that need no task answer at once, the others wait for what they need.
     List<TaskRecovery.Pending> pending;
     try {
-      pending = recovery.start(t -> tasks.put(new Key(t.namespace, t.id), t));
+      pending = recovery.start(t -> {
+        tasks.put(new Key(t.namespace, t.id), t);
+        endpoints.follow(t);
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -116,7 +121,11 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       LOG.warning("not detaching orphaned network attachments: " + e.getMessage());
       return;
     }
-    networking.detachOrphans((namespace, id) -> tasks.containsKey(new Key(namespace, id)));
+    // a stopped task's endpoint was released at its exit; one still attached failed to be
+    networking.detachOrphans((namespace, id) -> {
+      Task t = tasks.get(new Key(namespace, id));
+      return t != null && t.init.status() != ProcessStatus.STOPPED;
+    });
   }
 
   @Override
@@ -131,6 +140,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     try {
       TaskCreator.Created created = creator.create(namespace, container, spec);
       tasks.put(key, created.task());
+      endpoints.follow(created.task());
       if (container.getLabelsMap().containsKey(ContainerLabels.OOM_KILLED)) {
         forgetOomKill(namespace, id);
       }
@@ -364,6 +374,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     }
     tasks.clear();
     removal.close();
+    endpoints.close();
     try {
       watcher.close();
     } catch (IOException e) {
