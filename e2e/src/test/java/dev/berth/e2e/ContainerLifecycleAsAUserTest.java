@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.e2e.PrivateBerthd.Result;
 import dev.berth.e2e.PrivateBerthd.Step;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,33 @@ class ContainerLifecycleAsAUserTest {
       assertTrue(r.err().contains("err-3") && !r.err().contains("out-"), r::toString);
     } finally {
       berthd.berthctl("rm", "-f", "lc-streams");
+    }
+  }
+
+  @Test
+  void stoppedContainersGiveBackTheirAddressAndPorts() throws Exception {
+    ok("network", "create", "--subnet", "10.231.7.0/29", "lc-small");
+    List<String> names = List.of("lc-a1", "lc-a2", "lc-a3", "lc-a4", "lc-a5", "lc-a6");
+    try {
+      // a /29 holds five containers: the first five have exited, so a sixth fits
+      for (String name : names) {
+        ok("run", "--name", name, "--network", "lc-small", "busybox", "true");
+      }
+      ok("run", "-d", "--name", "lc-web1", "-p", "18086:80", "busybox", "httpd", "-f", "-p", "80");
+      ok("stop", "-t", "1", "lc-web1");
+      // the stopped container's port does not block a new one
+      ok("run", "-d", "--name", "lc-web2", "-p", "18086:80", "busybox", "httpd", "-f", "-p", "80");
+      Result taken = berthd.berthctl("start", "lc-web1");
+      assertEquals(125, taken.exit(), taken::toString);
+      assertTrue(taken.err().contains("18086"), taken::toString);
+      ok("rm", "-f", "lc-web2");
+      ok("start", "lc-web1");
+      assertTrue(ok("port", "lc-web1").out().contains("18086"));
+    } finally {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f", "lc-web1", "lc-web2"));
+      rm.addAll(names);
+      berthd.berthctl(rm.toArray(String[]::new));
+      berthd.berthctl("network", "rm", "lc-small");
     }
   }
 
