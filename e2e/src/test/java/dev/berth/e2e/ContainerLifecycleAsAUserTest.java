@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.e2e.PrivateBerthd.Result;
 import dev.berth.e2e.PrivateBerthd.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +127,56 @@ class ContainerLifecycleAsAUserTest {
       berthd.berthctl(rm.toArray(String[]::new));
       berthd.berthctl("network", "rm", "lc-small");
     }
+  }
+
+  @Test
+  void updateChangesTheLimitsOfARunningContainerAndItsLaterStarts() throws Exception {
+    ok("run", "-d", "--name", "lc-upd", "--memory", "64m", "busybox", "sleep", "1000");
+    try {
+      assertEquals("lc-upd\n", ok("update", "--cpus", "0.5", "--memory", "128m", "--pids-limit", "50",
+          "--cpu-shares", "512", "--restart", "always", "lc-upd").out());
+      assertLimits("lc-upd");
+      ok("restart", "-t", "0", "lc-upd");
+      assertLimits("lc-upd");
+      String inspect = ok("inspect", "lc-upd").out();
+      assertTrue(inspect.contains("\"Name\" : \"always\"") && inspect.contains("\"Memory\" : 134217728"), inspect);
+
+      Result swapBelow = berthd.berthctl("update", "--memory-swap", "100m", "lc-upd");
+      assertEquals(125, swapBelow.exit(), swapBelow::toString);
+      assertTrue(swapBelow.err().contains("memoryswap"), swapBelow::toString);
+      Result none = berthd.berthctl("update", "lc-upd");
+      assertEquals(125, none.exit(), none::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-upd");
+    }
+  }
+
+  /** What update asked for, read from the container's cgroup on the host (v1 or v2). */
+  private static void assertLimits(String container) throws Exception {
+    String pid = berthd.inspectField(container, "Pid");
+    List<String> cgroups = Files.readAllLines(Path.of("/proc", pid, "cgroup"));
+    String unified = cgroups.stream().filter(l -> l.startsWith("0::")).findFirst().orElse("").substring(3);
+    if (cgroups.size() == 1) {
+      Path dir = Path.of("/sys/fs/cgroup" + unified);
+      assertEquals("134217728", read(dir.resolve("memory.max")));
+      assertEquals("50000 100000", read(dir.resolve("cpu.max")));
+      assertEquals("50", read(dir.resolve("pids.max")));
+      return;
+    }
+    assertEquals("134217728", read(v1(cgroups, "memory", "memory.limit_in_bytes")));
+    assertEquals("50000", read(v1(cgroups, "cpu", "cpu.cfs_quota_us")));
+    assertEquals("512", read(v1(cgroups, "cpu", "cpu.shares")));
+    assertEquals("50", read(v1(cgroups, "pids", "pids.max")));
+  }
+
+  private static Path v1(List<String> cgroups, String controller, String file) {
+    String line = cgroups.stream().filter(l -> List.of(l.split(":")[1].split(",")).contains(controller)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + controller + " cgroup in " + cgroups));
+    return Path.of("/sys/fs/cgroup", controller + line.substring(line.indexOf(":/") + 1), file);
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file).strip();
   }
 
   private static void awaitStatus(String container, String wanted) throws Exception {

@@ -1,5 +1,7 @@
 package dev.berth.tasks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.BerthException;
@@ -44,6 +46,7 @@ import javax.inject.Singleton;
 @Singleton
 public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
   private static final long RECOVERY_WAIT_SECONDS = 30;
@@ -274,10 +277,21 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     if (resources.length == 0) {
       throw Errors.invalidArgument("update of task %s carries no resources", id);
     }
+    if (!isJsonObject(resources)) {
+      throw Errors.invalidArgument("update of task %s: the resources are no JSON object (the runtime spec's LinuxResources)", id);
+    }
     if (t.init.status() == ProcessStatus.STOPPED) {
       throw Errors.failedPrecondition("cannot update task %s: it is stopped", id);
     }
     runtime.update(t.runtime, id, resources);
+  }
+
+  private static boolean isJsonObject(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes) instanceof ObjectNode;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
