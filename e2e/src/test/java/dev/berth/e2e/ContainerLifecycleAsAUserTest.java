@@ -179,6 +179,65 @@ class ContainerLifecycleAsAUserTest {
     return Files.readString(file).strip();
   }
 
+  @Test
+  void ctrlCWhileRunStartsLeavesNoCreatedContainerBehind() throws Exception {
+    Path bundles = berthd.work.resolve("s/tasks/default");
+    List<Path> before = bundles(bundles);
+    Process run = new ProcessBuilder(berthd.berthctlCommand("run", "--name", "lc-int", "busybox", "sh", "-c",
+        "trap 'exit 130' INT; sleep 1000 & wait")).redirectErrorStream(true).start();
+    try {
+      // the task's bundle appears when it is created, before it is started: that is when Ctrl-C comes
+      for (int i = 0; i < 2000 && before.containsAll(bundles(bundles)); i++) {
+        Thread.sleep(5);
+      }
+      assertTrue(!before.containsAll(bundles(bundles)), "the task was never created");
+      new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
+      assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "berthctl run ended");
+      String out = new String(run.getInputStream().readAllBytes());
+      assertEquals(130, run.exitValue(), out);
+      // removed before it ran, or (if the signal came just after the start) ended by the forwarded SIGINT
+      String left = ok("ps", "-a", "--filter", "name=lc-int").out();
+      assertTrue(!left.contains("Created") && !left.contains("Up "), left);
+    } finally {
+      run.destroyForcibly();
+      berthd.berthctl("rm", "-f", "lc-int");
+    }
+  }
+
+  private static List<Path> bundles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.toList();
+    }
+  }
+
+  @Test
+  void cpStreamsTarArchivesBothWaysAndReadsStoppedContainers() throws Exception {
+    ok("run", "--name", "lc-cp", "busybox", "sh", "-c", "mkdir -p /data/sub && echo kept > /data/sub/f");
+    try {
+      Path dir = Files.createDirectories(berthd.work.resolve("cp-in/site"));
+      Files.writeString(dir.resolve("index.html"), "page\n");
+      Path archive = berthd.work.resolve("site.tar");
+      assertEquals(0, PrivateBerthd.run(List.of("tar", "-C", dir.getParent().toString(), "-cf", archive.toString(), "site"),
+          null, 30).exit());
+      // into the stopped container from a tar stream on stdin, then out of it as one on stdout
+      Result in = PrivateBerthd.run(berthd.berthctlCommand("cp", "-", "lc-cp:/data"), archive, 60);
+      assertEquals(0, in.exit(), in::toString);
+      Path out = berthd.work.resolve("data.tar");
+      assertEquals(0, PrivateBerthd.run(List.of("sh", "-c", String.join(" ", berthd.berthctlCommand("cp", "lc-cp:/data", "-"))
+          + " > " + out), null, 60).exit());
+      String listing = PrivateBerthd.run(List.of("tar", "-tf", out.toString()), null, 30).out();
+      assertTrue(listing.contains("data/sub/f") && listing.contains("data/site/index.html"), listing);
+      Result notADirectory = berthd.berthctl("cp", "-", "lc-cp:/data/sub/f");
+      assertEquals(125, notADirectory.exit(), notADirectory::toString);
+      assertTrue(notADirectory.err().contains("must be a directory"), notADirectory::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-cp");
+    }
+  }
+
   private static void awaitStatus(String container, String wanted) throws Exception {
     String now = "";
     for (int i = 0; i < 100; i++) {

@@ -20,6 +20,8 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Io;
 import dev.berth.ctl.terminal.ProcessStreams;
 import dev.berth.ctl.terminal.SignalForwarding;
+import dev.berth.ctl.terminal.StartupInterrupted;
+import dev.berth.ctl.terminal.StartupSignals;
 import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -55,6 +57,21 @@ final class ContainerAttach {
    * exit status once it ended and its output was copied.
    */
   int startAttached(ContainerState s, Io io, boolean stdin) throws IOException, InterruptedException {
+    try (StartupSignals startup = StartupSignals.install(io)) {
+      return startAttached(s, io, stdin, startup);
+    }
+  }
+
+  /**
+   * As {@link #startAttached(ContainerState, Io, boolean)}, with {@code startup} noting signals
+   * until the process runs: one that came throws {@link StartupInterrupted} before the next step,
+   * for the caller to remove what it made.
+   */
+  int startAttached(ContainerState s, Io io, boolean stdin, StartupSignals startup)
+      throws IOException, InterruptedException {
+    if (startup.received()) {
+      throw new StartupInterrupted();
+    }
     if (!lifecycle.readyToStart(s)) {
       throw new CommandFailure("container " + s.name() + " is already running");
     }
@@ -74,7 +91,14 @@ final class ContainerAttach {
         throw ContainerTasks.startFailure(e);
       }
       return attach(io, streams, s.id(), "", tty, stdin, () -> {
+        if (startup.received()) {
+          throw new StartupInterrupted();
+        }
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+        startup.startupDone();
+        if (startup.received()) {
+          throw new StartupInterrupted();
+        }
         containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
       });
     }

@@ -7,6 +7,8 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.terminal.StartupInterrupted;
+import dev.berth.ctl.terminal.StartupSignals;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,10 +43,13 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
 
   @Override
   public Integer call() throws Exception {
-    try (Connection c = root.connect()) {
+    try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());
+      if (startup.received()) {
+        return abandon(tasks, record);
+      }
       if (detach) {
         try {
           // with --rm, berthd removes the container once it has run
@@ -55,16 +60,27 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
           }
           throw e;
         }
+        if (startup.received()) {
+          return abandon(tasks, record);
+        }
         root.out().println(record.getId());
         return 0;
       }
       try {
-        return new ContainerAttach(c.channel()).startAttached(created, root.io(), options.interactive);
+        return new ContainerAttach(c.channel()).startAttached(created, root.io(), options.interactive, startup);
+      } catch (StartupInterrupted e) {
+        return abandon(tasks, record);
       } finally {
         if (options.autoRemove) {
           tasks.removeIfPresent(record.getId());
         }
       }
     }
+  }
+
+  /** Ctrl-C before the container ran: what was made goes, task and runtime process included. */
+  private int abandon(ContainerTasks tasks, Container record) throws InterruptedException {
+    tasks.removeIfPresent(record.getId());
+    return StartupSignals.INTERRUPTED_EXIT;
   }
 }
