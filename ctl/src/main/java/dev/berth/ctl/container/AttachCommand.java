@@ -1,8 +1,6 @@
 package dev.berth.ctl.container;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import containerd.services.tasks.v1.KillRequest;
-import containerd.services.tasks.v1.ResizePtyRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
@@ -14,13 +12,8 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.Io;
 import dev.berth.ctl.terminal.DetachKeys;
-import dev.berth.ctl.terminal.SignalForwarding;
-import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +32,6 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl attach shell", "  berthctl attach --no-stdin web", "  berthctl attach --detach-keys ctrl-x shell"})
 public final class AttachCommand implements Callable<Integer> {
-  private static final int INPUT_BUFFER = 32 * 1024;
-
   @ParentCommand
   private BerthCtl root;
 
@@ -77,7 +68,7 @@ public final class AttachCommand implements Callable<Integer> {
       boolean detached;
       try (ProcessAttachment attachment = ProcessAttachment.open(c.channel(), s.id(), "",
           !noStdin && ContainerConfig.of(s.record()).openStdin(), io.out(), io.err())) {
-        detached = relay(io, tasks, s.id(), attachment, keys);
+        detached = new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy);
       } catch (ExecutionException e) {
         exit.cancel(true);
         throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
@@ -89,72 +80,5 @@ public final class AttachCommand implements Callable<Integer> {
       }
       return exit.get().getExitStatus();
     }
-  }
-
-  /** Relays until the container ends (false) or the detach keys are typed (true). */
-  private boolean relay(Io io, TasksGrpc.TasksBlockingStub tasks, String id, ProcessAttachment attachment,
-      DetachKeys keys) throws IOException, InterruptedException, ExecutionException {
-    boolean localTerminal = attachment.terminal() && io.inIsTerminal();
-    CompletableFuture<Void> detach = new CompletableFuture<>();
-    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
-        SignalForwarding signals = !io.console() ? SignalForwarding.none()
-            : SignalForwarding.install(!attachment.terminal() && sigProxy ? signal -> signal(tasks, id, signal) : null,
-                localTerminal ? () -> resize(tasks, id) : null)) {
-      if (localTerminal) {
-        resize(tasks, id);
-      }
-      if (attachment.stdin() || localTerminal) {
-        // a terminal is read for the detach keys even when the container takes no stdin
-        Thread input = new Thread(() -> copyInput(io, attachment, keys, detach), "berthctl-attach-stdin");
-        input.setDaemon(true);
-        input.start();
-      }
-      CompletableFuture.anyOf(attachment.ended(), detach).get();
-      return detach.isDone();
-    }
-  }
-
-  private static void copyInput(Io io, ProcessAttachment attachment, DetachKeys keys, CompletableFuture<Void> detach) {
-    byte[] buffer = new byte[INPUT_BUFFER];
-    ByteArrayOutputStream pass = new ByteArrayOutputStream();
-    try {
-      int n;
-      while ((n = io.in().read(buffer)) > 0) {
-        pass.reset();
-        boolean done = keys.scan(buffer, n, pass);
-        if (pass.size() > 0 && attachment.stdin()) {
-          attachment.write(pass.toByteArray(), 0, pass.size());
-        }
-        if (done) {
-          detach.complete(null);
-          return;
-        }
-      }
-      if (attachment.stdin()) {
-        attachment.endInput();
-      }
-    } catch (IOException e) {
-      // the terminal went away: output may still come
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void signal(TasksGrpc.TasksBlockingStub tasks, String id, int signal) {
-    try {
-      tasks.kill(KillRequest.newBuilder().setContainerId(id).setSignal(signal).build());
-    } catch (StatusRuntimeException e) {
-      // it ended meanwhile
-    }
-  }
-
-  private static void resize(TasksGrpc.TasksBlockingStub tasks, String id) {
-    TerminalMode.size().ifPresent(size -> {
-      try {
-        tasks.resizePty(ResizePtyRequest.newBuilder().setContainerId(id).setWidth(size[0]).setHeight(size[1]).build());
-      } catch (StatusRuntimeException e) {
-        // it ended meanwhile
-      }
-    });
   }
 }
