@@ -89,6 +89,21 @@ class ContainerLifecycleAsAUserTest {
   }
 
   @Test
+  void runItDetachesWithTheKeysAndAttachTakesTheSessionBack() throws Exception {
+    try {
+      Result detached = berthd.onTerminal(List.of(new Step("", "echo run-$((40+2))\r"),
+          new Step("run-42", "\u0010\u0011")), "run", "-it", "--name", "lc-runit", "busybox", "sh");
+      assertEquals(0, detached.exit(), detached::toString);
+      assertEquals("running", status("lc-runit"));
+      Result back = berthd.onTerminal(List.of(new Step("", "echo back-$((1+1)); exit 6\r")), "attach", "lc-runit");
+      assertEquals(6, back.exit(), back::toString);
+      assertTrue(back.out().contains("back-2"), back::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-runit");
+    }
+  }
+
+  @Test
   void attachWithoutATerminalSplitsTheStreamsAndReturnsTheExitCode() throws Exception {
     ok("run", "-d", "--name", "lc-streams", "busybox", "sh", "-c",
         "sleep 1; for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.3; done; exit 4");

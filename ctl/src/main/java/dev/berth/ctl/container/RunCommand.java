@@ -1,6 +1,8 @@
 package dev.berth.ctl.container;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
@@ -9,7 +11,9 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,12 +70,24 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
         root.out().println(record.getId());
         return 0;
       }
+      boolean detached = false;
       try {
-        return new ContainerAttach(c.channel()).startAttached(created, root.io(), options.interactive, startup);
+        ContainerAttach attach = new ContainerAttach(c.channel());
+        if (!ContainerAttach.joins(created, root.io(), options.interactive)) {
+          return attach.startAttached(created, root.io(), options.interactive, startup);
+        }
+        OptionalInt exit = attach.startJoined(created, root.io(), startup);
+        // detached with ctrl-p ctrl-q, as in Docker: it runs on, and with --rm berthd removes it once it ends
+        detached = exit.isEmpty();
+        if (detached && options.autoRemove) {
+          new ContainerClient(c.channel()).updateLabels(record.getId(),
+              Map.of(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE));
+        }
+        return exit.orElse(0);
       } catch (StartupInterrupted e) {
         return abandon(tasks, record);
       } finally {
-        if (options.autoRemove) {
+        if (options.autoRemove && !detached) {
           tasks.removeIfPresent(record.getId());
         }
       }

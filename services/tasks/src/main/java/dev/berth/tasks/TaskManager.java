@@ -347,7 +347,8 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     if (status == ProcessStatus.PAUSED) {
       throw Errors.failedPrecondition("cannot attach to %s: it is paused, unpause it first", what);
     }
-    if (status != ProcessStatus.RUNNING) {
+    // a created process is joined before its start, so that none of its output is missed
+    if (status != ProcessStatus.RUNNING && status != ProcessStatus.CREATED) {
       throw Errors.failedPrecondition("cannot attach to %s: it is not running, start it first", what);
     }
     boolean stdin = p.isInit() && TaskCreator.holdsStdin(containers.get(namespace, id), p.io);

@@ -145,6 +145,18 @@ class AttachKernelTest {
   }
 
   @Test
+  void aCreatedProcessJoinedBeforeItsStartMissesNoOutput() throws Exception {
+    rig.createContainer("early", rig.spec("early", "echo", "first-words"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("early").addRootfs(rig.rootfsMount()).build());
+    Client c = join("early", false);
+    AttachOutput answer = c.received.poll(30, TimeUnit.SECONDS);
+    assertTrue(answer != null && answer.hasAttached(), String.valueOf(answer));
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("early").build());
+    c.ended.get(30, TimeUnit.SECONDS);
+    assertTrue(c.output.toString().contains("first-words"), c.output::toString);
+  }
+
+  @Test
   void stdinIsRefusedWhereNoOneOpenedItForAttaching() throws Exception {
     start("closed", Map.of(), "sleep", "1000");
     Client c = join("closed", true);
@@ -157,11 +169,11 @@ class AttachKernelTest {
   void processesThatDoNotRunCannotBeAttachedTo() throws Exception {
     assertEquals(io.grpc.Status.Code.NOT_FOUND, refused("nosuch").getStatus().getCode());
 
-    rig.createContainer("created", rig.spec("created", "sh"));
-    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("created").addRootfs(rig.rootfsMount()).build());
-    StatusRuntimeException notStarted = refused("created");
-    assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, notStarted.getStatus().getCode());
-    assertTrue(notStarted.getStatus().getDescription().contains("start it first"), notStarted::toString);
+    start("ended", Map.of(), "true");
+    rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("ended").build());
+    StatusRuntimeException stopped = refused("ended");
+    assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+    assertTrue(stopped.getStatus().getDescription().contains("start it first"), stopped::toString);
 
     start("paused", Map.of(), "sleep", "1000");
     rig.tasksApi.pause(PauseTaskRequest.newBuilder().setContainerId("paused").build());
