@@ -62,7 +62,7 @@ public final class ContainerUpdate {
     ObjectNode spec = spec(s.record());
     ObjectNode changed = JSON.createObjectNode();
     if (c.resources()) {
-      ObjectNode resources = spec.with("linux").with("resources");
+      ObjectNode resources = spec.withObject("/linux/resources");
       merge(resources, c, changed);
       if (s.running()) {
         tasks.update(UpdateTaskRequest.newBuilder().setContainerId(s.id()).setResources(Any.newBuilder()
@@ -94,7 +94,7 @@ public final class ContainerUpdate {
    */
   private static void merge(ObjectNode resources, Changes c, ObjectNode changed) {
     if (c.memory() != null || c.memorySwap() != null) {
-      ObjectNode memory = resources.with("memory");
+      ObjectNode memory = resources.withObject("/memory");
       long limit = c.memory() != null ? c.memory() : memory.path("limit").asLong(0);
       long swap = c.memorySwap() != null ? c.memorySwap() : memory.path("swap").asLong(0);
       if (c.memorySwap() != null && c.memorySwap() != -1 && limit == 0) {
@@ -116,7 +116,7 @@ public final class ContainerUpdate {
       }
     }
     if (c.cpus() != null || c.cpuShares() != null) {
-      ObjectNode cpu = resources.with("cpu");
+      ObjectNode cpu = resources.withObject("/cpu");
       ObjectNode task = changed.putObject("cpu");
       if (c.cpus() != null) {
         cpu.put("quota", c.cpus().quota()).put("period", c.cpus().period());
@@ -128,7 +128,7 @@ public final class ContainerUpdate {
       }
     }
     if (c.pidsLimit() != null) {
-      resources.with("pids").put("limit", c.pidsLimit());
+      resources.withObject("/pids").put("limit", c.pidsLimit());
       changed.putObject("pids").put("limit", c.pidsLimit());
     }
   }
