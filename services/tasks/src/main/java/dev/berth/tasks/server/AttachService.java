@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
 
 /**
- * Berth's Attach API: a client joins a running process's stdio through its monitor's attach
- * socket, in the caller's namespace. Output is sent as fast as the client takes it: a slow client
- * holds up only its own relay, which holds up the monitor no more than any attached reader does.
+ * Berth's Attach API: a client joins a process's stdio through its monitor's attach socket, in
+ * the caller's namespace. Output is sent as fast as the client takes it; like any reader of the
+ * attach socket, a client that stops reading (without detaching) at length holds up the monitor.
  */
 public final class AttachService extends AttachGrpc.AttachImplBase {
   private final TaskAttachments tasks;
