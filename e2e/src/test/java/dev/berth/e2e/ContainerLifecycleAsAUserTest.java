@@ -98,9 +98,9 @@ class ContainerLifecycleAsAUserTest {
       Result back = berthd.onTerminal(List.of(new Step("", "echo back-$((1+1)); exit 6\r")), "attach", "lc-runit");
       assertEquals(6, back.exit(), back::toString);
       assertTrue(back.out().contains("back-2"), back::toString);
-      // start -ai of the exited container joins it the same way
+      // start -ai of the exited container joins it the same way, here with keys of the user's choice
       Result again = berthd.onTerminal(List.of(new Step("", "echo again-$((2+2))\r"),
-          new Step("again-4", "\u0010\u0011")), "start", "-ai", "lc-runit");
+          new Step("again-4", "\u0018")), "start", "-ai", "--detach-keys", "ctrl-x", "lc-runit");
       assertEquals(0, again.exit(), again::toString);
       assertEquals("running", status("lc-runit"));
     } finally {

@@ -121,11 +121,12 @@ final class ContainerAttach {
 
   /**
    * Starts the container with this terminal joined to it through the Attach API, before its
-   * start so that no output is missed; returns its exit status once it ended, or nothing when the
-   * detach keys (ctrl-p ctrl-q) left it running. Signals are handled as in
+   * start so that no output is missed; returns its exit status once it ended, or nothing when
+   * {@code keys} (Docker's ctrl-p ctrl-q by default) left it running. Signals are handled as in
    * {@link #startAttached(ContainerState, Io, boolean, StartupSignals)}.
    */
-  OptionalInt startJoined(ContainerState s, Io io, StartupSignals startup) throws IOException, InterruptedException {
+  OptionalInt startJoined(ContainerState s, Io io, StartupSignals startup, DetachKeys keys)
+      throws IOException, InterruptedException {
     if (startup.received()) {
       throw new StartupInterrupted();
     }
@@ -154,7 +155,7 @@ final class ContainerAttach {
       }
       startup.startupDone();
       containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
-      if (new JoinedProcess(tasks, s.id(), attachment).relay(io, DetachKeys.parse(DetachKeys.DEFAULT), false)) {
+      if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, false)) {
         return OptionalInt.empty();
       }
       return OptionalInt.of(exit.get().getExitStatus());

@@ -10,6 +10,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.terminal.StartupInterrupted;
+import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupSignals;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +46,14 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-d", "--detach"}, description = "run in the background and print the container's id")
   private boolean detach;
 
+  @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
+      description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
+  private String detachKeys;
+
   @Override
   public Integer call() throws Exception {
+    // checked first: a malformed value leaves nothing made
+    DetachKeys keys = DetachKeys.parse(detachKeys);
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       ContainerTasks tasks = new ContainerTasks(c.channel());
@@ -76,7 +83,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
         if (!ContainerAttach.joins(created, root.io(), options.interactive)) {
           return attach.startAttached(created, root.io(), options.interactive, startup);
         }
-        OptionalInt exit = attach.startJoined(created, root.io(), startup);
+        OptionalInt exit = attach.startJoined(created, root.io(), startup, keys);
         // detached with ctrl-p ctrl-q, as in Docker: it runs on, and with --rm berthd removes it once it ends
         detached = exit.isEmpty();
         if (detached && options.autoRemove) {

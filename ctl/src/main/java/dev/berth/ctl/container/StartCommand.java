@@ -9,6 +9,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupSignals;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,14 @@ public final class StartCommand implements Callable<Integer>, DockerExitCodes {
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
   private List<String> containers;
 
+  @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
+      description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
+  private String detachKeys;
+
   @Override
   public Integer call() throws Exception {
+    // checked first: a malformed value leaves nothing made
+    DetachKeys keys = DetachKeys.parse(detachKeys);
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
       if (attach || interactive) {
@@ -57,7 +64,7 @@ public final class StartCommand implements Callable<Integer>, DockerExitCodes {
           }
           OptionalInt exit;
           try (StartupSignals startup = StartupSignals.install(root.io())) {
-            exit = attach.startJoined(s, root.io(), startup);
+            exit = attach.startJoined(s, root.io(), startup, keys);
           }
           // ctrl-p ctrl-q left it running; an auto-remove one is then berthd's to remove
           detached = exit.isEmpty();
