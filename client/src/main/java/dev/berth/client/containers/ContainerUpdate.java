@@ -56,8 +56,10 @@ public final class ContainerUpdate {
     if (!c.any()) {
       throw new InvalidValueException("you must provide one or more flags when using this command");
     }
-    if (c.restart() != null && c.restart().mode() != RestartPolicy.Mode.NO && ContainerConfig.of(s.record()).autoRemove()) {
-      throw new InvalidValueException("Restart policy cannot be updated because AutoRemove is enabled for the container");
+    boolean restarts = c.restart() != null && c.restart().mode() != RestartPolicy.Mode.NO;
+    if (restarts && ContainerConfig.of(s.record()).autoRemove()) {
+      throw new InvalidValueException(
+          "Restart policy cannot be updated because AutoRemove is enabled for the container");
     }
     ObjectNode spec = spec(s.record());
     ObjectNode changed = JSON.createObjectNode();

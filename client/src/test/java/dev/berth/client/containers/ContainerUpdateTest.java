@@ -30,7 +30,8 @@ class ContainerUpdateTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Container RECORD = Container.newBuilder().setId("c1")
       .setSpec(Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Spec")
-          .setValue(ByteString.copyFromUtf8("{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864,\"swap\":134217728}}}}")))
+          .setValue(ByteString.copyFromUtf8(
+              "{\"linux\":{\"resources\":{\"memory\":{\"limit\":67108864,\"swap\":134217728}}}}")))
       .build();
 
   private final FakeServices.Containers containers = new FakeServices.Containers();
@@ -51,7 +52,8 @@ class ContainerUpdateTest {
   }
 
   private static ContainerState running() {
-    return new ContainerState(RECORD, Optional.of(Process.newBuilder().setContainerId("c1").setStatus(Status.RUNNING).build()));
+    return new ContainerState(RECORD,
+        Optional.of(Process.newBuilder().setContainerId("c1").setStatus(Status.RUNNING).build()));
   }
 
   @AfterEach

@@ -51,7 +51,7 @@ final class FakeServices {
     }
   }
 
-  /** Container records, listed through containerd's filters; updates merge labels and extensions and replace the spec. */
+  /** Container records, listed through containerd's filters; updates merge labels and extensions, replace the spec. */
   static final class Containers extends ContainersGrpc.ContainersImplBase {
     final Map<String, Container> byId = new ConcurrentHashMap<>();
 
