@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.ctl.container.AttachCommand;
 import dev.berth.ctl.container.ContainerCommand;
 import dev.berth.ctl.container.CpCommand;
 import dev.berth.ctl.container.CreateCommand;
@@ -20,6 +21,7 @@ import dev.berth.ctl.container.StopCommand;
 import dev.berth.ctl.container.TaskCommand;
 import dev.berth.ctl.container.TopCommand;
 import dev.berth.ctl.container.UnpauseCommand;
+import dev.berth.ctl.container.UpdateCommand;
 import dev.berth.ctl.container.WaitCommand;
 import dev.berth.ctl.content.ContentCommand;
 import dev.berth.ctl.image.ImageCommand;
@@ -50,11 +52,11 @@ final class Subcommands {
   static final List<Class<?>> ALL = List.of(VersionCommand.class, InfoCommand.class, NamespaceCommand.class, ContentCommand.class,
       ImagesCommand.class, ImageCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
-      StartCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
-      RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class,
-      UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class, RenameCommand.class,
-      CpCommand.class, EventsCommand.class, VolumeCommand.class, TaskCommand.class, ContainerCommand.class,
-      CompletionCommand.class);
+      StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class,
+      KillCommand.class, RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class,
+      PauseCommand.class, UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class,
+      RenameCommand.class, UpdateCommand.class, CpCommand.class, EventsCommand.class, VolumeCommand.class,
+      TaskCommand.class, ContainerCommand.class, CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
   static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "--namespace");

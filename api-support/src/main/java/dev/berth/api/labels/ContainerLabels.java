@@ -54,6 +54,12 @@ public final class ContainerLabels {
   public static final String RESTART_STATUS = "containerd.io/restart.status";
   public static final String RUNNING = "running";
   public static final String STOPPED = "stopped";
+  /**
+   * Docker's OpenStdin ({@code -i}), as {@value #TRUE}: a task created without a client's stdin
+   * still gets one its monitor holds open, so that a later attach can write to it; a client that
+   * attaches and goes away does not close it.
+   */
+  public static final String OPEN_STDIN = "io.berth.open-stdin";
   /** Where a restarted task's output goes, as a URI the Tasks API takes (e.g. {@code file:///path}). */
   public static final String RESTART_LOG_URI = "containerd.io/restart.loguri";
   /** containerd's older form of {@link #RESTART_LOG_URI}: a file path. */

@@ -459,6 +459,9 @@ public final class ContainerCreator {
     if (o.ip != null) {
       labels.put(ContainerLabels.IP, o.ip);
     }
+    if (o.interactive) {
+      labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
+    }
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
     putJoined(labels, ContainerLabels.NETWORK_ALIASES, o.networkAliases);

@@ -17,7 +17,9 @@ import containerd.v1.types.Status;
 import dev.berth.client.ClientException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Channel;
+import java.io.IOException;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,7 @@ import java.util.concurrent.TimeoutException;
 public final class ContainerTasks {
   /** How long a SIGKILLed process may take to be reported gone. */
   private static final long KILL_WAIT_SECONDS = 30;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
@@ -67,7 +70,9 @@ public final class ContainerTasks {
     containers.updateLabels(s.id(), labels);
     try {
       if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
-        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).build());
+        // no stdio of a client: the output goes to the log, through a terminal when the spec has one
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
+            .setTerminal(specTerminal(s.record())).build());
       }
       tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
     } catch (StatusRuntimeException e) {
@@ -221,6 +226,15 @@ public final class ContainerTasks {
   /** Tells the restart monitor the container is meant to stay stopped. */
   public void markStopped(Container record) {
     containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED));
+  }
+
+  /** Whether the container's spec asks for a terminal: the runtime refuses a task whose IO does not match it. */
+  static boolean specTerminal(Container record) {
+    try {
+      return JSON.readTree(record.getSpec().getValue().toByteArray()).path("process").path("terminal").asBoolean(false);
+    } catch (IOException e) {
+      throw new ClientException("the spec of container " + record.getId() + " is not JSON: " + e.getMessage(), e);
+    }
   }
 
   private static void ignoringGone(Runnable call) {

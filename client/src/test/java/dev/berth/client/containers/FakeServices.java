@@ -51,7 +51,7 @@ final class FakeServices {
     }
   }
 
-  /** Container records, listed through containerd's filters; updates merge labels. */
+  /** Container records, listed through containerd's filters; updates merge labels and extensions, replace the spec. */
   static final class Containers extends ContainersGrpc.ContainersImplBase {
     final Map<String, Container> byId = new ConcurrentHashMap<>();
 
@@ -73,7 +73,14 @@ final class FakeServices {
     @Override
     public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> responses) {
       Container updated = byId.computeIfPresent(request.getContainer().getId(),
-          (id, c) -> c.toBuilder().putAllLabels(request.getContainer().getLabelsMap()).build());
+          (id, c) -> {
+            Container.Builder b = c.toBuilder().putAllLabels(request.getContainer().getLabelsMap())
+                .putAllExtensions(request.getContainer().getExtensionsMap());
+            if (request.getUpdateMask().getPathsList().contains("spec")) {
+              b.setSpec(request.getContainer().getSpec());
+            }
+            return b.build();
+          });
       if (updated == null) {
         throw Errors.notFound("container %s not found", request.getContainer().getId());
       }

@@ -18,8 +18,12 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Io;
+import dev.berth.client.containers.ProcessAttachment;
+import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.ProcessStreams;
 import dev.berth.ctl.terminal.SignalForwarding;
+import dev.berth.ctl.terminal.StartupInterrupted;
+import dev.berth.ctl.terminal.StartupSignals;
 import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -27,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -38,12 +43,14 @@ final class ContainerAttach {
   /** How long output may still arrive after the process ended (berthd drains conmon first). */
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(10);
 
+  private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
   private final TasksGrpc.TasksFutureStub futures;
   private final ContainerClient containers;
   private final ContainerTasks lifecycle;
 
   ContainerAttach(Channel channel) {
+    this.channel = channel;
     this.tasks = TasksGrpc.newBlockingStub(channel);
     this.futures = TasksGrpc.newFutureStub(channel);
     this.containers = new ContainerClient(channel);
@@ -55,6 +62,21 @@ final class ContainerAttach {
    * exit status once it ended and its output was copied.
    */
   int startAttached(ContainerState s, Io io, boolean stdin) throws IOException, InterruptedException {
+    try (StartupSignals startup = StartupSignals.install(io)) {
+      return startAttached(s, io, stdin, startup);
+    }
+  }
+
+  /**
+   * As {@link #startAttached(ContainerState, Io, boolean)}, with {@code startup} noting signals
+   * until the process runs: one that came throws {@link StartupInterrupted} before the next step,
+   * for the caller to remove what it made.
+   */
+  int startAttached(ContainerState s, Io io, boolean stdin, StartupSignals startup)
+      throws IOException, InterruptedException {
+    if (startup.received()) {
+      throw new StartupInterrupted();
+    }
     if (!lifecycle.readyToStart(s)) {
       throw new CommandFailure("container " + s.name() + " is already running");
     }
@@ -74,9 +96,73 @@ final class ContainerAttach {
         throw ContainerTasks.startFailure(e);
       }
       return attach(io, streams, s.id(), "", tty, stdin, () -> {
+        if (startup.received()) {
+          throw new StartupInterrupted();
+        }
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+        startup.startupDone();
+        if (startup.received()) {
+          throw new StartupInterrupted();
+        }
         containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
       });
+    }
+  }
+
+  /**
+   * Whether {@link #startJoined} serves: a container made with {@code -it}, run on this terminal
+   * with stdin. Its monitor then holds the terminal and stdin, as for {@code run -dit}, and the
+   * detach keys can leave it running.
+   */
+  static boolean joins(ContainerState s, Io io, boolean stdin) {
+    return stdin && io.inIsTerminal() && ContainerConfig.of(s.record()).tty()
+        && ContainerLabels.TRUE.equals(s.record().getLabelsMap().get(ContainerLabels.OPEN_STDIN));
+  }
+
+  /**
+   * Starts the container with this terminal joined to it through the Attach API, before its
+   * start so that no output is missed; returns its exit status once it ended, or nothing when
+   * {@code keys} (Docker's ctrl-p ctrl-q by default) left it running. Signals are handled as in
+   * {@link #startAttached(ContainerState, Io, boolean, StartupSignals)}.
+   */
+  OptionalInt startJoined(ContainerState s, Io io, StartupSignals startup, DetachKeys keys)
+      throws IOException, InterruptedException {
+    if (startup.received()) {
+      throw new StartupInterrupted();
+    }
+    if (!lifecycle.readyToStart(s)) {
+      throw new CommandFailure("container " + s.name() + " is already running");
+    }
+    lifecycle.markRunning(s.record());
+    try {
+      if (s.task().isPresent() && s.task().get().getStatus() == Status.CREATED) {
+        tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+      }
+      tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setTerminal(true).build());
+    } catch (StatusRuntimeException e) {
+      lifecycle.markStopped(s.record());
+      throw ContainerTasks.startFailure(e);
+    }
+    ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
+    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", true, io.out(), io.err())) {
+      if (startup.received()) {
+        throw new StartupInterrupted();
+      }
+      try {
+        tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+      } catch (StatusRuntimeException e) {
+        throw ContainerTasks.startFailure(e);
+      }
+      startup.startupDone();
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+      if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, false)) {
+        return OptionalInt.empty();
+      }
+      return OptionalInt.of(exit.get().getExitStatus());
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
+    } finally {
+      exit.cancel(true);
     }
   }
 

@@ -5,6 +5,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.HostCommands;
+import dev.berth.client.containers.TarStreams;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -30,10 +31,15 @@ import picocli.CommandLine.ParentCommand;
         + "Paths inside the container resolve symlinks as the container sees them. Into an existing directory, "
         + "the source keeps its name.",
         "A running container is reached through its process's root; a stopped one through its snapshot, "
-        + "mounted for the copy (volumes and bind mounts are then not part of it)."},
+        + "mounted for the copy (volumes and bind mounts are then not part of it).",
+        "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
+        + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl cp web:/etc/hostname .", "  berthctl cp ./site web:/www", "  berthctl cp web:/var/log /tmp/web-logs"})
+    footer = {"  berthctl cp web:/etc/hostname .", "  berthctl cp ./site web:/www", "  berthctl cp web:/var/log /tmp/web-logs",
+        "  berthctl cp web:/var/log - | tar -tv", "  tar -c site | berthctl cp - web:/www"})
 public final class CpCommand implements Callable<Integer>, DockerExitCodes {
+  /** Docker's name for a tar stream on stdin or stdout in place of a host path. */
+  private static final String STREAM = "-";
   @ParentCommand
   private BerthCtl root;
 
@@ -49,6 +55,7 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
     if (fromContainer == inContainer(destination)) {
       throw new CommandFailure("copying needs exactly one of SRC and DEST as CONTAINER:PATH");
     }
+    boolean stream = STREAM.equals(fromContainer ? destination : source);
     String containerSide = fromContainer ? source : destination;
     int colon = containerSide.indexOf(':');
     String path = containerSide.substring(colon + 1);
@@ -58,8 +65,20 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), containerSide.substring(0, colon)));
       try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
-        Path inside = RootfsFiles.pathInside(rootfs.path(), path.startsWith("/") ? path : "/" + path);
-        if (fromContainer) {
+        String containerPath = path.startsWith("/") ? path : "/" + path;
+        Path inside = RootfsFiles.pathInside(rootfs.path(), containerPath);
+        if (stream && fromContainer) {
+          if (!Files.exists(inside, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CommandFailure("no such file or directory: " + source);
+          }
+          String[] names = containerPath.split("/");
+          TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], root.io().out());
+        } else if (stream) {
+          if (!Files.isDirectory(inside)) {
+            throw new CommandFailure("destination \"" + destination + "\" must be a directory");
+          }
+          TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+        } else if (fromContainer) {
           copy(inside, Path.of(destination), source);
         } else {
           copy(Path.of(source), inside, destination);

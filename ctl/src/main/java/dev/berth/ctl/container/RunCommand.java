@@ -1,13 +1,20 @@
 package dev.berth.ctl.container;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.terminal.StartupInterrupted;
+import dev.berth.ctl.terminal.DetachKeys;
+import dev.berth.ctl.terminal.StartupSignals;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,12 +46,21 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-d", "--detach"}, description = "run in the background and print the container's id")
   private boolean detach;
 
+  @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
+      description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
+  private String detachKeys;
+
   @Override
   public Integer call() throws Exception {
-    try (Connection c = root.connect()) {
+    // checked first: a malformed value leaves nothing made
+    DetachKeys keys = DetachKeys.parse(detachKeys);
+    try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());
+      if (startup.received()) {
+        return abandon(tasks, record);
+      }
       if (detach) {
         try {
           // with --rm, berthd removes the container once it has run
@@ -55,16 +71,39 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
           }
           throw e;
         }
+        if (startup.received()) {
+          return abandon(tasks, record);
+        }
         root.out().println(record.getId());
         return 0;
       }
+      boolean detached = false;
       try {
-        return new ContainerAttach(c.channel()).startAttached(created, root.io(), options.interactive);
+        ContainerAttach attach = new ContainerAttach(c.channel());
+        if (!ContainerAttach.joins(created, root.io(), options.interactive)) {
+          return attach.startAttached(created, root.io(), options.interactive, startup);
+        }
+        OptionalInt exit = attach.startJoined(created, root.io(), startup, keys);
+        // detached with ctrl-p ctrl-q, as in Docker: it runs on, and with --rm berthd removes it once it ends
+        detached = exit.isEmpty();
+        if (detached && options.autoRemove) {
+          new ContainerClient(c.channel()).updateLabels(record.getId(),
+              Map.of(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE));
+        }
+        return exit.orElse(0);
+      } catch (StartupInterrupted e) {
+        return abandon(tasks, record);
       } finally {
-        if (options.autoRemove) {
+        if (options.autoRemove && !detached) {
           tasks.removeIfPresent(record.getId());
         }
       }
     }
+  }
+
+  /** Ctrl-C before the container ran: what was made goes, task and runtime process included. */
+  private int abandon(ContainerTasks tasks, Container record) throws InterruptedException {
+    tasks.removeIfPresent(record.getId());
+    return StartupSignals.INTERRUPTED_EXIT;
   }
 }

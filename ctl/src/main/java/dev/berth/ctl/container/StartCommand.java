@@ -1,5 +1,7 @@
 package dev.berth.ctl.container;
 
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
@@ -7,7 +9,11 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.terminal.DetachKeys;
+import dev.berth.ctl.terminal.StartupSignals;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +39,14 @@ public final class StartCommand implements Callable<Integer>, DockerExitCodes {
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
   private List<String> containers;
 
+  @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
+      description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
+  private String detachKeys;
+
   @Override
   public Integer call() throws Exception {
+    // checked first: a malformed value leaves nothing made
+    DetachKeys keys = DetachKeys.parse(detachKeys);
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
       if (attach || interactive) {
@@ -43,15 +55,29 @@ public final class StartCommand implements Callable<Integer>, DockerExitCodes {
         }
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), containers.get(0)));
         ContainerConfig config = ContainerConfig.of(s.record());
-        int exit;
+        boolean stdin = interactive && config.openStdin();
+        ContainerAttach attach = new ContainerAttach(c.channel());
+        boolean detached = false;
         try {
-          exit = new ContainerAttach(c.channel()).startAttached(s, root.io(), interactive && config.openStdin());
+          if (!ContainerAttach.joins(s, root.io(), stdin)) {
+            return attach.startAttached(s, root.io(), stdin);
+          }
+          OptionalInt exit;
+          try (StartupSignals startup = StartupSignals.install(root.io())) {
+            exit = attach.startJoined(s, root.io(), startup, keys);
+          }
+          // ctrl-p ctrl-q left it running; an auto-remove one is then berthd's to remove
+          detached = exit.isEmpty();
+          if (detached && config.autoRemove()) {
+            new ContainerClient(c.channel()).updateLabels(s.id(),
+                Map.of(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE));
+          }
+          return exit.orElse(0);
         } finally {
-          if (config.autoRemove()) {
+          if (config.autoRemove() && !detached) {
             tasks.removeIfPresent(s.id());
           }
         }
-        return exit;
       }
       return EachContainer.printingNames(root, c, containers, tasks::startDetached);
     }

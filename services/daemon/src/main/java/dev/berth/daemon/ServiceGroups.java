@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import berth.attach.v1.AttachGrpc;
 import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
@@ -41,7 +42,8 @@ final class ServiceGroups {
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
       SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
-      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME),
+      TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME,
+          AttachGrpc.SERVICE_NAME),
       VOLUMES, List.of(VolumesGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */

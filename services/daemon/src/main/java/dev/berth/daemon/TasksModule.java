@@ -15,6 +15,7 @@ import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.tasks.containers.ContainerStore;
 import dev.berth.tasks.runtime.ConmonRuntimeModule;
 import dev.berth.tasks.runtime.RuntimeConfig;
+import dev.berth.tasks.server.AttachService;
 import dev.berth.tasks.server.ContainersService;
 import dev.berth.tasks.server.LogsService;
 import dev.berth.tasks.server.TasksService;
@@ -52,13 +53,14 @@ abstract class TasksModule {
   @StringKey(ServiceGroups.TASKS)
   static ServiceGroup tasks(ContainerStore containers, TaskManager tasks, TasksService service, EventPublisher events,
       Channel api) {
+    AttachService attach = new AttachService(tasks);
     try {
       LogsService logs = new LogsService(tasks);
       // once every service answers: attachments a crash left behind go, and restart policies,
       // berthd's to carry out, start being carried out
       RestartMonitor restarts = new RestartMonitor(api);
       return new ServiceGroup(ServiceGroups.TASKS,
-          List.of(new ContainersService(containers, events), service, logs),
+          List.of(new ContainersService(containers, events), service, logs, attach),
           new ServiceGroup.Background(() -> {
             tasks.detachOrphanedAttachments();
             restarts.start();

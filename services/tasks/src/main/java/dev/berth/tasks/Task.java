@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A container's running instance: its bundle, runtime, cgroups, init process and exec
@@ -22,6 +23,7 @@ final class Task {
   final Map<String, Path> cgroups;
   final TaskProcess init;
   private final Map<String, TaskProcess> execs = new LinkedHashMap<>();
+  private CompletableFuture<Void> endpointRelease = CompletableFuture.completedFuture(null);
 
   Task(String namespace, String id, Path bundle, RuntimeBinary runtime, Map<String, Path> cgroups, TaskProcess init) {
     this.namespace = namespace;
@@ -81,6 +83,15 @@ final class Task {
     }
     execs.remove(execId);
     return p;
+  }
+
+  /** The release of the network endpoint once the init process ended ({@link EndpointRelease}). */
+  synchronized void releasingEndpoint(CompletableFuture<Void> release) {
+    endpointRelease = release;
+  }
+
+  synchronized CompletableFuture<Void> endpointReleased() {
+    return endpointRelease;
   }
 
   synchronized List<TaskProcess> execs() {

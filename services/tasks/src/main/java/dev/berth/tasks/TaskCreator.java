@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
 import containerd.types.Mount;
 import dev.berth.api.fs.AtomicFiles;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.network.ContainerNetworking;
@@ -126,7 +127,7 @@ final class TaskCreator {
       timer.step("bundle");
 
       TaskRuntime.Monitor monitor = runtime.create(new TaskRuntime.Launch(id, monitorId, binary, bundle, layout.socketDir(),
-          io.terminal(), !io.stdin().isEmpty(), Optional.of(log), Optional.empty()));
+          io.terminal(), !io.stdin().isEmpty(), holdsStdin(container, io), Optional.of(log), Optional.empty()));
       timer.step(binary.binary().getFileName() + " create");
       Map<String, Path> dirs = runtime.cgroups(monitor.pid());
       task.cgroups.putAll(dirs);
@@ -171,6 +172,11 @@ final class TaskCreator {
         LOG.warning("detaching " + Task.who(namespace, id) + " after its failed create: " + e.getMessage());
       }
     }
+  }
+
+  /** A container made with open stdin and started without a client's stdin keeps one open for later attaches. */
+  static boolean holdsStdin(Container container, ProcessIo io) {
+    return io.stdin().isEmpty() && ContainerLabels.TRUE.equals(container.getLabelsMap().get(ContainerLabels.OPEN_STDIN));
   }
 
   static String monitorId() {

@@ -1,5 +1,7 @@
 package dev.berth.tasks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.BerthException;
@@ -8,7 +10,10 @@ import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.common.time.EpochNanos;
+import dev.berth.tasks.attach.AttachPoint;
+import dev.berth.tasks.attach.TaskAttachments;
 import dev.berth.tasks.io.AttachRelay;
+import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
@@ -39,8 +44,9 @@ import javax.inject.Singleton;
  * needs: a process is marked as changing, the runtime runs, the result is committed.
  */
 @Singleton
-public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
+public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
   private static final long RECOVERY_WAIT_SECONDS = 30;
@@ -58,6 +64,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   private final TaskStatistics statistics;
   private final TaskRemoval removal;
   private final ContainerNetworking networking;
+  private final EndpointRelease endpoints;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
   /** Tasks a previous berthd left that are still being recovered: a call about one of them waits for it. */
@@ -69,7 +76,8 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
   @Inject
   TaskManager(TaskLayout layout, ContainerLookup containers, TaskRuntime runtime, TaskEvents events, ExitWatcher watcher,
       TaskTeardown teardown, TaskCreator creator, ExecProcesses execs, TaskStatistics statistics, TaskRemoval removal,
-      ContainerNetworking networking, TaskRecovery recovery) {
+      ContainerNetworking networking, EndpointRelease endpoints, TaskRecovery recovery) {
+    this.endpoints = endpoints;
     this.layout = layout;
     this.containers = containers;
     this.runtime = runtime;
@@ -86,7 +94,10 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     // calls that need no task answer at once, the others wait for what they need.
     List<TaskRecovery.Pending> pending;
     try {
-      pending = recovery.start(t -> tasks.put(new Key(t.namespace, t.id), t));
+      pending = recovery.start(t -> {
+        tasks.put(new Key(t.namespace, t.id), t);
+        endpoints.follow(t);
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -113,7 +124,11 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
       LOG.warning("not detaching orphaned network attachments: " + e.getMessage());
       return;
     }
-    networking.detachOrphans((namespace, id) -> tasks.containsKey(new Key(namespace, id)));
+    // a stopped task's endpoint was released at its exit; one still attached failed to be
+    networking.detachOrphans((namespace, id) -> {
+      Task t = tasks.get(new Key(namespace, id));
+      return t != null && t.init.status() != ProcessStatus.STOPPED;
+    });
   }
 
   @Override
@@ -128,6 +143,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     try {
       TaskCreator.Created created = creator.create(namespace, container, spec);
       tasks.put(key, created.task());
+      endpoints.follow(created.task());
       if (container.getLabelsMap().containsKey(ContainerLabels.OOM_KILLED)) {
         forgetOomKill(namespace, id);
       }
@@ -261,10 +277,21 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     if (resources.length == 0) {
       throw Errors.invalidArgument("update of task %s carries no resources", id);
     }
+    if (!isJsonObject(resources)) {
+      throw Errors.invalidArgument("update of task %s: the resources are no JSON object (the runtime spec's LinuxResources)", id);
+    }
     if (t.init.status() == ProcessStatus.STOPPED) {
       throw Errors.failedPrecondition("cannot update task %s: it is stopped", id);
     }
     runtime.update(t.runtime, id, resources);
+  }
+
+  private static boolean isJsonObject(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes) instanceof ObjectNode;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
@@ -310,6 +337,24 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     return new TaskLog(log, t.init.exited().copy());
   }
 
+  /** Docker's answers for a process that is not running: start it, or unpause it, first. */
+  @Override
+  public AttachPoint attachPoint(String namespace, String id, String execId) {
+    Task t = task(namespace, id);
+    TaskProcess p = t.process(execId);
+    String what = p.isInit() ? "container " + id : "exec " + execId + " of container " + id;
+    ProcessStatus status = p.status();
+    if (status == ProcessStatus.PAUSED) {
+      throw Errors.failedPrecondition("cannot attach to %s: it is paused, unpause it first", what);
+    }
+    // a created process is joined before its start, so that none of its output is missed
+    if (status != ProcessStatus.RUNNING && status != ProcessStatus.CREATED) {
+      throw Errors.failedPrecondition("cannot attach to %s: it is not running, start it first", what);
+    }
+    boolean stdin = p.isInit() && TaskCreator.holdsStdin(containers.get(namespace, id), p.io);
+    return new AttachPoint(p.who(), Conmon.attachSocket(layout.socketDir(), p.record().monitorId()), p.io.terminal(), stdin);
+  }
+
   @Override
   public void resizePty(String namespace, String id, String execId, int width, int height) {
     TaskProcess p = task(namespace, id).process(execId);
@@ -344,6 +389,7 @@ public final class TaskManager implements Tasks, TaskLogs, AutoCloseable {
     }
     tasks.clear();
     removal.close();
+    endpoints.close();
     try {
       watcher.close();
     } catch (IOException e) {

@@ -32,6 +32,7 @@ final class TaskRemoval implements AutoCloseable {
   private final TaskTeardown teardown;
   private final ContainerNetworking networking;
   private final TaskEvents events;
+  private final EndpointRelease endpoints;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "berth-task-removal");
     t.setDaemon(true);
@@ -39,7 +40,9 @@ final class TaskRemoval implements AutoCloseable {
   });
 
   @Inject
-  TaskRemoval(TaskRuntime runtime, TaskTeardown teardown, ContainerNetworking networking, TaskEvents events) {
+  TaskRemoval(TaskRuntime runtime, TaskTeardown teardown, ContainerNetworking networking, TaskEvents events,
+      EndpointRelease endpoints) {
+    this.endpoints = endpoints;
     this.runtime = runtime;
     this.teardown = teardown;
     this.networking = networking;
@@ -87,6 +90,8 @@ final class TaskRemoval implements AutoCloseable {
       p.markExited(new Exit(0, Instant.EPOCH));
     }
     timer.step("monitors");
+    // the release the exit started comes first: a detach after it could hit the next task's endpoint
+    endpoints.await(t);
     if (Files.exists(t.bundle.resolve(TaskLayout.NETWORK_FILE))) {
       try {
         networking.detach(t.namespace, t.id);

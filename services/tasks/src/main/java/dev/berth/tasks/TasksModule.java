@@ -3,6 +3,7 @@ package dev.berth.tasks;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import dev.berth.tasks.attach.TaskAttachments;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
@@ -34,6 +35,9 @@ public abstract class TasksModule {
 
   @Binds
   abstract TaskLogs taskLogs(TaskManager manager);
+
+  @Binds
+  abstract TaskAttachments taskAttachments(TaskManager manager);
 
   @Provides
   static RuntimeConfig runtimeConfig(TasksConfig config) {

@@ -214,6 +214,60 @@ class NetworkedTaskKernelTest {
     assertEquals("", inHost("ip", "-o", "link", "show", "type", "veth").output().strip(), "veths left");
   }
 
+  @Test
+  void anEndedTaskGivesBackItsEndpointAndTheNextTaskTakesItAgain() throws Exception {
+    NetworksGrpc.newBlockingStub(rig.api()).create(CreateNetworkRequest.newBuilder()
+        .setNetwork(Network.newBuilder().setName("small").setSubnet("10.201.9.0/29")).build());
+    int hostPort = 20000 + ThreadLocalRandom.current().nextInt(20000);
+    rig.createContainer("again", rig.spec("again", "sleep", "1000"),
+        Map.of("io.berth.network", "small", "io.berth.ip", "10.201.9.5", "io.berth.ports", hostPort + ":80"));
+    startTask("again");
+    assertEquals(1, listAttachments().size());
+    killAndWait("again");
+    // stopped, not yet deleted: no address, veth or port is held
+    awaitNoAttachments();
+    assertEquals("", inHost("ip", "-o", "link", "show", "type", "veth").output().strip(), "veths left");
+
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("again").build());
+    startTask("again");
+    Attachment back = listAttachments().get(0);
+    assertEquals("10.201.9.5/29", back.getResult().getIps(0).getAddress());
+    assertEquals(hostPort, back.getPortMappings(0).getHostPort());
+
+    // an exit while berthd is down is released by the next berthd
+    int pid = pid("again");
+    rig.shutdown();
+    run("kill", "-9", Integer.toString(pid));
+    Thread.sleep(300);
+    rig.reopen();
+    awaitNoAttachments();
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("again").build());
+  }
+
+  private void startTask(String id) {
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId(id).build());
+  }
+
+  private int pid(String id) {
+    return rig.tasksApi.get(containerd.services.tasks.v1.GetRequest.newBuilder().setContainerId(id).build())
+        .getProcess().getPid();
+  }
+
+  private void killAndWait(String id) throws Exception {
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId(id).build());
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId(id).setSignal(9).build());
+    exit.get(20, TimeUnit.SECONDS);
+  }
+
+  /** The release follows the exit on a thread of its own. */
+  private void awaitNoAttachments() throws InterruptedException {
+    for (int i = 0; i < 200 && !listAttachments().isEmpty(); i++) {
+      Thread.sleep(50);
+    }
+    assertEquals(List.of(), listAttachments());
+  }
+
   /** Runs the container's task to its end and returns its output. */
   private String runToEnd(String id) throws Exception {
     Path out = rig.fifo(id + "-out");

@@ -181,6 +181,8 @@ class TaskStatusCodesTest {
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.resizePty(ResizePtyRequest.newBuilder().setContainerId("plain")
         .setWidth(80).setHeight(24).build()));
     fails(io.grpc.Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.update(UpdateTaskRequest.newBuilder().setContainerId("plain").build()));
+    fails(io.grpc.Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.update(UpdateTaskRequest.newBuilder().setContainerId("plain")
+        .setResources(Any.newBuilder().setValue(ByteString.copyFromUtf8("[1]"))).build()));
   }
 
   @Test

@@ -114,8 +114,11 @@ public final class Conmon {
     if (launch.terminal()) {
       command.add("-t");
     }
-    if (launch.stdin()) {
+    if (launch.stdin() || launch.holdStdin()) {
       command.add("-i");
+    }
+    if (launch.holdStdin()) {
+      command.add("--leave-stdin-open");
     }
     launch.execSpec().ifPresent(spec -> command.addAll(List.of("--exec", "--exec-attach", "--exec-process-spec", spec.toString())));
     ProcessBuilder pb = new ProcessBuilder(command).directory(launch.dir().toFile());

@@ -22,9 +22,13 @@ import java.util.Optional;
  * when the runtime says the container is in the wrong state for the call.
  */
 public interface TaskRuntime {
-  /** What is to run: the container, its monitor's id, the bundle or exec directory and the stdio it gets. */
+  /**
+   * What is to run: the container, its monitor's id, the bundle or exec directory and the stdio it
+   * gets. With {@code holdStdin} the monitor keeps the process's stdin open when an attached
+   * client goes away (Docker's {@code -i} without a client: stdin waits for the next attach).
+   */
   record Launch(String containerId, String monitorId, RuntimeBinary runtime, Path dir, Path socketDir,
-      boolean terminal, boolean stdin, Optional<Path> criLog, Optional<Path> execSpec) {}
+      boolean terminal, boolean stdin, boolean holdStdin, Optional<Path> criLog, Optional<Path> execSpec) {}
 
   /**
    * A launched process: its pid and its monitor's. An exec's sync pipe stays open until the

@@ -1,0 +1,180 @@
+package dev.berth.client.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.UpdateTaskRequest;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.RestartPolicy;
+import dev.berth.client.ClientException;
+import dev.berth.client.spec.ResourceFlags;
+import io.grpc.Channel;
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/**
+ * {@code docker update}: new resource limits and restart policy for a container. A running (or
+ * paused) container's task gets the limits at once (Tasks.Update: the runtime rewrites its
+ * cgroup); the container's spec keeps them, and its label the policy, so that every later start
+ * has them too. Limits the task refuses change nothing.
+ */
+public final class ContainerUpdate {
+  /** containerd's type for a Tasks.Update's resources: the runtime spec's LinuxResources as JSON. */
+  static final String RESOURCES_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What to change; null leaves a value as it is. */
+  public record Changes(Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus, Long cpuShares, Long pidsLimit,
+      RestartPolicy restart) {
+    boolean resources() {
+      return memory != null || memorySwap != null || cpus != null || cpuShares != null || pidsLimit != null;
+    }
+
+    boolean any() {
+      return resources() || restart != null;
+    }
+  }
+
+  private final ContainersGrpc.ContainersBlockingStub containers;
+  private final TasksGrpc.TasksBlockingStub tasks;
+
+  public ContainerUpdate(Channel channel) {
+    this.containers = ContainersGrpc.newBlockingStub(channel);
+    this.tasks = TasksGrpc.newBlockingStub(channel);
+  }
+
+  /** Applies {@code c} to the container; InvalidValueException names a value that does not fit. */
+  public void apply(ContainerState s, Changes c) {
+    if (!c.any()) {
+      throw new InvalidValueException("you must provide one or more flags when using this command");
+    }
+    boolean restarts = c.restart() != null && c.restart().mode() != RestartPolicy.Mode.NO;
+    if (restarts && ContainerConfig.of(s.record()).autoRemove()) {
+      throw new InvalidValueException(
+          "Restart policy cannot be updated because AutoRemove is enabled for the container");
+    }
+    ObjectNode spec = spec(s.record());
+    ObjectNode changed = JSON.createObjectNode();
+    if (c.resources()) {
+      ObjectNode resources = spec.withObject("/linux/resources");
+      merge(resources, c, changed);
+      if (s.running()) {
+        tasks.update(UpdateTaskRequest.newBuilder().setContainerId(s.id()).setResources(Any.newBuilder()
+            .setTypeUrl(RESOURCES_TYPE_URL).setValue(ByteString.copyFrom(bytes(changed)))).build());
+      }
+    }
+    Container.Builder record = Container.newBuilder().setId(s.id());
+    FieldMask.Builder mask = FieldMask.newBuilder();
+    if (c.resources()) {
+      record.setSpec(s.record().getSpec().toBuilder().setValue(ByteString.copyFrom(bytes(spec))));
+      mask.addPaths("spec");
+    }
+    if (c.restart() != null) {
+      record.putLabels(ContainerLabels.RESTART_POLICY, c.restart().toString());
+      mask.addPaths("labels." + ContainerLabels.RESTART_POLICY);
+    }
+    ContainerConfig config = ContainerConfig.of(s.record());
+    if (s.record().getExtensionsMap().containsKey(ContainerConfig.EXTENSION)) {
+      describe(config.hostConfig(), c);
+      record.putExtensions(ContainerConfig.EXTENSION, config.toAny());
+      mask.addPaths("extensions." + ContainerConfig.EXTENSION);
+    }
+    containers.update(UpdateContainerRequest.newBuilder().setContainer(record).setUpdateMask(mask).build());
+  }
+
+  /**
+   * Sets the changed limits in the spec's resources and in {@code changed} (what the running task
+   * is given). Memory plus swap must stay at least the memory limit, as Docker checks.
+   */
+  private static void merge(ObjectNode resources, Changes c, ObjectNode changed) {
+    if (c.memory() != null || c.memorySwap() != null) {
+      ObjectNode memory = resources.withObject("/memory");
+      long limit = c.memory() != null ? c.memory() : memory.path("limit").asLong(0);
+      long swap = c.memorySwap() != null ? c.memorySwap() : memory.path("swap").asLong(0);
+      if (c.memorySwap() != null && c.memorySwap() != -1 && limit == 0) {
+        throw new InvalidValueException("a memory-swap limit needs a memory limit");
+      }
+      if (swap > 0 && swap < limit) {
+        throw new InvalidValueException(c.memorySwap() == null
+            ? "Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time"
+            : "Minimum memoryswap limit should be larger than memory limit, see usage");
+      }
+      ObjectNode task = changed.putObject("memory");
+      if (c.memory() != null) {
+        memory.put("limit", limit);
+        task.put("limit", limit);
+      }
+      if (c.memorySwap() != null) {
+        memory.put("swap", swap);
+        task.put("swap", swap);
+      }
+    }
+    if (c.cpus() != null || c.cpuShares() != null) {
+      ObjectNode cpu = resources.withObject("/cpu");
+      ObjectNode task = changed.putObject("cpu");
+      if (c.cpus() != null) {
+        cpu.put("quota", c.cpus().quota()).put("period", c.cpus().period());
+        task.put("quota", c.cpus().quota()).put("period", c.cpus().period());
+      }
+      if (c.cpuShares() != null) {
+        cpu.put("shares", c.cpuShares());
+        task.put("shares", c.cpuShares());
+      }
+    }
+    if (c.pidsLimit() != null) {
+      resources.withObject("/pids").put("limit", c.pidsLimit());
+      changed.putObject("pids").put("limit", c.pidsLimit());
+    }
+  }
+
+  /** What inspect shows, in Docker's HostConfig fields. */
+  private static void describe(ObjectNode h, Changes c) {
+    if (c.memory() != null) {
+      h.put("Memory", c.memory());
+    }
+    if (c.memorySwap() != null) {
+      h.put("MemorySwap", c.memorySwap());
+    }
+    if (c.cpus() != null) {
+      h.put("NanoCpus", BigDecimal.valueOf(c.cpus().quota()).movePointRight(9)
+          .divide(BigDecimal.valueOf(c.cpus().period())).longValue());
+    }
+    if (c.cpuShares() != null) {
+      h.put("CpuShares", c.cpuShares());
+    }
+    if (c.pidsLimit() != null) {
+      h.put("PidsLimit", c.pidsLimit());
+    }
+    if (c.restart() != null) {
+      h.putObject("RestartPolicy").put("Name", c.restart().mode().text()).put("MaximumRetryCount", c.restart().maxRetries());
+    }
+  }
+
+  private static ObjectNode spec(Container record) {
+    try {
+      JsonNode node = JSON.readTree(record.getSpec().getValue().toByteArray());
+      if (node instanceof ObjectNode o) {
+        return o;
+      }
+    } catch (IOException e) {
+      // reported below
+    }
+    throw new ClientException("the spec of container " + record.getId() + " is not a JSON object");
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.berth.client.containers;
+
+import dev.berth.client.ClientException;
+import dev.berth.client.spec.RootfsFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * {@code docker cp}'s tar streams: a file or tree of a container's root written as a tar archive
+ * ({@code cp CONTAINER:PATH -}), and an archive unpacked into a directory of it ({@code cp -
+ * CONTAINER:DIR}). An archive is untrusted: every entry's parent is resolved inside the
+ * container's root as the container would resolve it (symlinks included), so nothing lands
+ * outside the root, and an entry's own name is never followed.
+ */
+public final class TarStreams {
+  private TarStreams() {}
+
+  /**
+   * Writes {@code source} (a file, symlink or directory tree) as a tar archive whose entries are
+   * named from {@code name} (the last component of the path as the container sees it; empty for
+   * its root, whose entries then go without a prefix).
+   */
+  public static void write(Path source, String name, OutputStream out) throws IOException {
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    Path top = Path.of(name);
+    if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> tree = Files.walk(source)) {
+        for (Path p : (Iterable<Path>) tree::iterator) {
+          Path entry = top.resolve(source.relativize(p).toString());
+          if (!entry.toString().isEmpty()) {
+            put(tar, p, entry.toString());
+          }
+        }
+      }
+    } else {
+      put(tar, source, top.toString());
+    }
+    tar.finish();
+    out.flush();
+  }
+
+  private static void put(TarArchiveOutputStream tar, Path file, String name) throws IOException {
+    TarArchiveEntry entry;
+    boolean regular = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+    if (Files.isSymbolicLink(file)) {
+      entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+      entry.setLinkName(Files.readSymbolicLink(file).toString());
+    } else if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+      entry = new TarArchiveEntry(name + "/");
+    } else if (regular) {
+      entry = new TarArchiveEntry(name);
+      entry.setSize(Files.size(file));
+    } else {
+      // sockets, FIFOs and devices have no content to copy
+      return;
+    }
+    entry.setMode((int) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777
+        | (entry.isDirectory() ? 040000 : entry.isSymbolicLink() ? 0120000 : 0100000));
+    entry.setUserId(((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue());
+    entry.setGroupId(((Number) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue());
+    entry.setModTime(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS));
+    tar.putArchiveEntry(entry);
+    if (regular) {
+      Files.copy(file, tar);
+    }
+    tar.closeArchiveEntry();
+  }
+
+  /**
+   * Unpacks the archive on {@code in} into directory {@code dir} of the root file system at
+   * {@code root} (a path as the container sees it). Regular files, directories, symlinks and
+   * hard links within the archive are made; other kinds are skipped.
+   */
+  public static void extract(InputStream in, Path root, String dir) throws IOException {
+    TarArchiveInputStream tar = new TarArchiveInputStream(in);
+    for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+      String name = stripSlashes(e.getName());
+      if (name.isEmpty() || name.equals(".") || e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+        continue;
+      }
+      Path target = target(root, dir, name);
+      if (e.isDirectory()) {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(target);
+          Files.createDirectories(target);
+        }
+      } else if (e.isSymbolicLink()) {
+        Files.deleteIfExists(target);
+        Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+        continue;
+      } else if (e.isLink()) {
+        Path existing = target(root, dir, stripSlashes(e.getLinkName()));
+        Files.deleteIfExists(target);
+        Files.createLink(target, existing);
+        continue;
+      } else if (e.isFile()) {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+          throw new ClientException("cannot overwrite directory " + dir + "/" + name + " with a file");
+        }
+        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        continue;
+      }
+      Files.setPosixFilePermissions(target, permissions(e.getMode()));
+      Files.setLastModifiedTime(target, FileTime.from(e.getModTime().toInstant()));
+    }
+  }
+
+  /** The entry's place: its parent resolved inside the root, its own name taken as is. */
+  private static Path target(Path root, String dir, String name) throws IOException {
+    int slash = name.lastIndexOf('/');
+    String last = name.substring(slash + 1);
+    if (last.equals("..")) {
+      throw new ClientException("archive entry " + name + " names a parent directory");
+    }
+    Path parent = RootfsFiles.pathInside(root, dir + "/" + (slash < 0 ? "" : name.substring(0, slash)));
+    Files.createDirectories(parent);
+    return parent.resolve(last);
+  }
+
+  private static String stripSlashes(String name) {
+    String s = name;
+    while (s.startsWith("/")) {
+      s = s.substring(1);
+    }
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = PosixFilePermission.values();
+    for (int i = 0; i < 9; i++) {
+      if ((mode & (1 << (8 - i))) != 0) {
+        set.add(order[i]);
+      }
+    }
+    return set;
+  }
+}

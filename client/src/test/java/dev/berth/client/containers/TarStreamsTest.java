@@ -1,0 +1,66 @@
+package dev.berth.client.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TarStreamsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aTreeWrittenAndUnpackedKeepsFilesModesAndSymlinks() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("src/site/sub"));
+    Files.writeString(src.resolve("run.sh"), "#!/bin/sh\n");
+    Files.setPosixFilePermissions(src.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
+    Files.createSymbolicLink(src.resolve("link"), Path.of("run.sh"));
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    TarStreams.write(src.getParent(), "site", tar);
+
+    Path root = Files.createDirectories(dir.resolve("root/data"));
+    TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root.getParent(), "/data");
+    Path copied = root.resolve("site/sub");
+    assertEquals("#!/bin/sh\n", Files.readString(copied.resolve("run.sh")));
+    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(copied.resolve("run.sh"))));
+    assertEquals(Path.of("run.sh"), Files.readSymbolicLink(copied.resolve("link")));
+  }
+
+  @Test
+  void entriesCannotLeaveTheRootThroughParentsOrSymlinks() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    // a symlink inside the root to an absolute path resolves in the root, as the container sees it
+    Files.createSymbolicLink(root.resolve("escape"), outside);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      file(tar, "../../up.txt");
+      file(tar, "escape/through-link.txt");
+    }
+    TarStreams.extract(new ByteArrayInputStream(bytes.toByteArray()), root, "/");
+    assertTrue(Files.exists(root.resolve("up.txt")));
+    assertFalse(Files.exists(dir.resolve("up.txt")));
+    assertFalse(Files.exists(outside.resolve("through-link.txt")));
+    assertTrue(Files.exists(root.resolve(outside.toString().substring(1)).resolve("through-link.txt")));
+  }
+
+  private static void file(TarArchiveOutputStream tar, String name) throws IOException {
+    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
+    e.setSize(data.length);
+    tar.putArchiveEntry(e);
+    tar.write(data);
+    tar.closeArchiveEntry();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.berth.ctl.container;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import containerd.services.tasks.v1.WaitResponse;
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ProcessAttachment;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.Io;
+import dev.berth.ctl.terminal.DetachKeys;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code berthctl attach}: this terminal joins a running container's stdio, as {@code docker
+ * attach} does: its output as it comes, stdin when the container was made with {@code -i}, the
+ * terminal's size and raw mode for a {@code -t} one. The detach keys leave it running (exit 1,
+ * "read escape sequence", as Docker); otherwise the command ends with the container's exit code.
+ */
+@Command(name = "attach",
+    description = "Attach this terminal's input and output to a running container. Detach with ctrl-p ctrl-q "
+        + "(--detach-keys): the container runs on. Exits with the container's exit code when it ends.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl attach shell", "  berthctl attach --no-stdin web", "  berthctl attach --detach-keys ctrl-x shell"})
+public final class AttachCommand implements Callable<Integer> {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = "--no-stdin", description = "do not attach stdin")
+  private boolean noStdin;
+
+  @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+      description = "pass SIGINT and SIGTERM on to a container without a terminal (default: true)")
+  private boolean sigProxy;
+
+  @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
+      description = "key sequence that detaches: comma-separated characters or ctrl-<letter> (default: ctrl-p,ctrl-q)")
+  private String detachKeys;
+
+  @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
+  private String container;
+
+  @Override
+  public Integer call() throws Exception {
+    DetachKeys keys = DetachKeys.parse(detachKeys);
+    Io io = root.io();
+    try (Connection c = root.connect()) {
+      ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
+      if (s.paused()) {
+        throw new CommandFailure("You cannot attach to a paused container, unpause it first");
+      }
+      if (!s.running()) {
+        throw new CommandFailure("You cannot attach to a stopped container, start it first");
+      }
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
+      // asked before attaching: an auto-remove container may be gone by the time its output ended
+      ListenableFuture<WaitResponse> exit = TasksGrpc.newFutureStub(c.channel())
+          .wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
+      boolean detached;
+      try (ProcessAttachment attachment = ProcessAttachment.open(c.channel(), s.id(), "",
+          !noStdin && ContainerConfig.of(s.record()).openStdin(), io.out(), io.err())) {
+        detached = new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy);
+      } catch (ExecutionException e) {
+        exit.cancel(true);
+        throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
+      }
+      if (detached) {
+        exit.cancel(true);
+        io.err().println("read escape sequence");
+        return 1;
+      }
+      return exit.get().getExitStatus();
+    }
+  }
+}

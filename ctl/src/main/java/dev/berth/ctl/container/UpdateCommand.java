@@ -1,0 +1,62 @@
+package dev.berth.ctl.container;
+
+import dev.berth.api.labels.RestartPolicy;
+import dev.berth.client.containers.ContainerUpdate;
+import dev.berth.client.spec.ResourceFlags;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl update}: new limits and restart policy for containers, live for running ones. */
+@Command(name = "update",
+    description = "Change the resource limits or restart policy of containers. A running container gets the "
+        + "limits at once; every later start keeps them.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl update --cpus 0.5 --memory 256m web", "  berthctl update --pids-limit 100 web worker",
+        "  berthctl update --restart unless-stopped web"})
+public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-m", "--memory"}, paramLabel = "BYTES", description = "memory limit (512m, 1g)")
+  private String memory;
+
+  @Option(names = "--memory-swap", paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
+  private String memorySwap;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (1.5)")
+  private String cpus;
+
+  @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "relative CPU weight (2 to 262144)")
+  private String cpuShares;
+
+  @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
+  private String pidsLimit;
+
+  @Option(names = "--restart", paramLabel = "POLICY", description = "no, always, on-failure[:N] or unless-stopped")
+  private String restart;
+
+  @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
+  private List<String> containers;
+
+  @Override
+  public Integer call() throws Exception {
+    ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
+        memory == null ? null : ResourceFlags.memory(memory),
+        memorySwap == null ? null : ResourceFlags.memorySwap(memorySwap),
+        cpus == null ? null : ResourceFlags.cpus(cpus),
+        cpuShares == null ? null : ResourceFlags.cpuShares(cpuShares),
+        pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
+        restart == null ? null : RestartPolicy.parse(restart));
+    try (Connection c = root.connect()) {
+      ContainerUpdate update = new ContainerUpdate(c.channel());
+      return EachContainer.printingNames(root, c, containers, s -> update.apply(s, changes));
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.e2e.PrivateBerthd.Result;
+import dev.berth.e2e.PrivateBerthd.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A container's life as a Docker user drives it through bin/berthctl: detached terminals, attach
+ * and detach, stopped containers giving back their network endpoint, live updates, copying files.
+ */
+class ContainerLifecycleAsAUserTest {
+  private static PrivateBerthd berthd;
+
+  @BeforeAll
+  static void start() throws Exception {
+    berthd = PrivateBerthd.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    berthd.close();
+  }
+
+  private static Result ok(String... args) throws Exception {
+    return berthd.ok(args);
+  }
+
+  private static String status(String container) throws Exception {
+    return berthd.inspectField(container, "Status");
+  }
+
+  @Test
+  void detachedTerminalContainersRunLogAndStartAgain() throws Exception {
+    ok("run", "-dt", "--name", "lc-dt", "busybox", "sh", "-c", "echo tty-out; test -t 1 && echo is-a-tty");
+    awaitStatus("lc-dt", "exited");
+    String log = ok("logs", "lc-dt").out();
+    assertTrue(log.contains("tty-out") && log.contains("is-a-tty"), log);
+    // a later start of the exited -t container runs it again, and it ends Exited, not Created
+    ok("start", "lc-dt");
+    awaitStatus("lc-dt", "exited");
+    assertEquals(2, ok("logs", "lc-dt").out().lines().filter(l -> l.contains("is-a-tty")).count());
+
+    ok("create", "-t", "--name", "lc-ct", "busybox", "sh", "-c", "tty");
+    ok("start", "lc-ct");
+    awaitStatus("lc-ct", "exited");
+    assertTrue(ok("logs", "lc-ct").out().contains("/dev/pts/"));
+
+    // -i keeps the shell's stdin open: it waits for input instead of ending
+    ok("run", "-dit", "--name", "lc-dit", "busybox", "sh");
+    Thread.sleep(500);
+    assertEquals("running", status("lc-dit"));
+    ok("rm", "-f", "lc-dt", "lc-ct", "lc-dit");
+  }
+
+  @Test
+  void attachJoinsATerminalDetachesWithTheKeysAndEndsWithTheExitCode() throws Exception {
+    ok("run", "-dit", "--name", "lc-att", "busybox", "sh");
+    try {
+      Result detached = berthd.onTerminal(List.of(new Step("", "echo joined-$((40+2))\r"),
+          new Step("joined-42", "\u0010\u0011")), "attach", "lc-att");
+      assertEquals(1, detached.exit(), detached::toString);
+      assertTrue(detached.out().contains("read escape sequence"), detached::toString);
+      assertEquals("running", status("lc-att"));
+
+      Result custom = berthd.onTerminal(List.of(new Step("", "echo again-$((1+1))\r"), new Step("again-2", "\u0018")),
+          "attach", "--detach-keys", "ctrl-x", "lc-att");
+      assertEquals(1, custom.exit(), custom::toString);
+      assertEquals("running", status("lc-att"));
+
+      Result ended = berthd.onTerminal(List.of(new Step("", "exit 3\r")), "attach", "lc-att");
+      assertEquals(3, ended.exit(), ended::toString);
+      assertEquals("exited", status("lc-att"));
+      Result stopped = berthd.berthctl("attach", "lc-att");
+      assertEquals(1, stopped.exit(), stopped::toString);
+      assertTrue(stopped.err().contains("You cannot attach to a stopped container, start it first"), stopped::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-att");
+    }
+  }
+
+  @Test
+  void runItDetachesWithTheKeysAndAttachTakesTheSessionBack() throws Exception {
+    try {
+      Result detached = berthd.onTerminal(List.of(new Step("", "echo run-$((40+2))\r"),
+          new Step("run-42", "\u0010\u0011")), "run", "-it", "--name", "lc-runit", "busybox", "sh");
+      assertEquals(0, detached.exit(), detached::toString);
+      assertEquals("running", status("lc-runit"));
+      Result back = berthd.onTerminal(List.of(new Step("", "echo back-$((1+1)); exit 6\r")), "attach", "lc-runit");
+      assertEquals(6, back.exit(), back::toString);
+      assertTrue(back.out().contains("back-2"), back::toString);
+      // start -ai of the exited container joins it the same way, here with keys of the user's choice
+      Result again = berthd.onTerminal(List.of(new Step("", "echo again-$((2+2))\r"),
+          new Step("again-4", "\u0018")), "start", "-ai", "--detach-keys", "ctrl-x", "lc-runit");
+      assertEquals(0, again.exit(), again::toString);
+      assertEquals("running", status("lc-runit"));
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-runit");
+    }
+  }
+
+  @Test
+  void attachWithoutATerminalSplitsTheStreamsAndReturnsTheExitCode() throws Exception {
+    ok("run", "-d", "--name", "lc-streams", "busybox", "sh", "-c",
+        "sleep 1; for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.3; done; exit 4");
+    try {
+      Result r = berthd.berthctl("attach", "lc-streams");
+      assertEquals(4, r.exit(), r::toString);
+      assertTrue(r.out().contains("out-3") && !r.out().contains("err-"), r::toString);
+      assertTrue(r.err().contains("err-3") && !r.err().contains("out-"), r::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-streams");
+    }
+  }
+
+  @Test
+  void stoppedContainersGiveBackTheirAddressAndPorts() throws Exception {
+    ok("network", "create", "--subnet", "10.231.7.0/29", "lc-small");
+    List<String> names = List.of("lc-a1", "lc-a2", "lc-a3", "lc-a4", "lc-a5", "lc-a6");
+    try {
+      // a /29 holds five containers: the first five have exited, so a sixth fits
+      for (String name : names) {
+        ok("run", "--name", name, "--network", "lc-small", "busybox", "true");
+      }
+      ok("run", "-d", "--name", "lc-web1", "-p", "18086:80", "busybox", "httpd", "-f", "-p", "80");
+      ok("stop", "-t", "1", "lc-web1");
+      // the stopped container's port does not block a new one
+      ok("run", "-d", "--name", "lc-web2", "-p", "18086:80", "busybox", "httpd", "-f", "-p", "80");
+      Result taken = berthd.berthctl("start", "lc-web1");
+      assertEquals(125, taken.exit(), taken::toString);
+      assertTrue(taken.err().contains("18086"), taken::toString);
+      ok("rm", "-f", "lc-web2");
+      ok("start", "lc-web1");
+      assertTrue(ok("port", "lc-web1").out().contains("18086"));
+    } finally {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f", "lc-web1", "lc-web2"));
+      rm.addAll(names);
+      berthd.berthctl(rm.toArray(String[]::new));
+      berthd.berthctl("network", "rm", "lc-small");
+    }
+  }
+
+  @Test
+  void updateChangesTheLimitsOfARunningContainerAndItsLaterStarts() throws Exception {
+    ok("run", "-d", "--name", "lc-upd", "--memory", "64m", "busybox", "sleep", "1000");
+    try {
+      assertEquals("lc-upd\n", ok("update", "--cpus", "0.5", "--memory", "128m", "--pids-limit", "50",
+          "--cpu-shares", "512", "--restart", "always", "lc-upd").out());
+      assertLimits("lc-upd");
+      ok("restart", "-t", "0", "lc-upd");
+      assertLimits("lc-upd");
+      String inspect = ok("inspect", "lc-upd").out();
+      assertTrue(inspect.contains("\"Name\" : \"always\"") && inspect.contains("\"Memory\" : 134217728"), inspect);
+
+      Result swapBelow = berthd.berthctl("update", "--memory-swap", "100m", "lc-upd");
+      assertEquals(125, swapBelow.exit(), swapBelow::toString);
+      assertTrue(swapBelow.err().contains("memoryswap"), swapBelow::toString);
+      Result none = berthd.berthctl("update", "lc-upd");
+      assertEquals(125, none.exit(), none::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-upd");
+    }
+  }
+
+  /** What update asked for, read from the container's cgroup on the host (v1 or v2). */
+  private static void assertLimits(String container) throws Exception {
+    String pid = berthd.inspectField(container, "Pid");
+    List<String> cgroups = Files.readAllLines(Path.of("/proc", pid, "cgroup"));
+    String unified = cgroups.stream().filter(l -> l.startsWith("0::")).findFirst().orElse("").substring(3);
+    if (cgroups.size() == 1) {
+      Path dir = Path.of("/sys/fs/cgroup" + unified);
+      assertEquals("134217728", read(dir.resolve("memory.max")));
+      assertEquals("50000 100000", read(dir.resolve("cpu.max")));
+      assertEquals("50", read(dir.resolve("pids.max")));
+      return;
+    }
+    assertEquals("134217728", read(v1(cgroups, "memory", "memory.limit_in_bytes")));
+    assertEquals("50000", read(v1(cgroups, "cpu", "cpu.cfs_quota_us")));
+    assertEquals("512", read(v1(cgroups, "cpu", "cpu.shares")));
+    assertEquals("50", read(v1(cgroups, "pids", "pids.max")));
+  }
+
+  private static Path v1(List<String> cgroups, String controller, String file) {
+    String line = cgroups.stream().filter(l -> List.of(l.split(":")[1].split(",")).contains(controller)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + controller + " cgroup in " + cgroups));
+    return Path.of("/sys/fs/cgroup", controller + line.substring(line.indexOf(":/") + 1), file);
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file).strip();
+  }
+
+  @Test
+  void ctrlCWhileRunStartsLeavesNoCreatedContainerBehind() throws Exception {
+    Path bundles = berthd.work.resolve("s/tasks/default");
+    List<Path> before = bundles(bundles);
+    Process run = new ProcessBuilder(berthd.berthctlCommand("run", "--name", "lc-int", "busybox", "sh", "-c",
+        "trap 'exit 130' INT; sleep 1000 & wait")).redirectErrorStream(true).start();
+    try {
+      // the task's bundle appears when it is created, before it is started: that is when Ctrl-C comes
+      for (int i = 0; i < 2000 && before.containsAll(bundles(bundles)); i++) {
+        Thread.sleep(5);
+      }
+      assertTrue(!before.containsAll(bundles(bundles)), "the task was never created");
+      new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
+      assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "berthctl run ended");
+      String out = new String(run.getInputStream().readAllBytes());
+      assertEquals(130, run.exitValue(), out);
+      // removed before it ran, or (if the signal came just after the start) ended by the forwarded SIGINT
+      String left = ok("ps", "-a", "--filter", "name=lc-int").out();
+      assertTrue(!left.contains("Created") && !left.contains("Up "), left);
+    } finally {
+      run.destroyForcibly();
+      berthd.berthctl("rm", "-f", "lc-int");
+    }
+  }
+
+  private static List<Path> bundles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.toList();
+    }
+  }
+
+  @Test
+  void cpStreamsTarArchivesBothWaysAndReadsStoppedContainers() throws Exception {
+    ok("run", "--name", "lc-cp", "busybox", "sh", "-c", "mkdir -p /data/sub && echo kept > /data/sub/f");
+    try {
+      Path dir = Files.createDirectories(berthd.work.resolve("cp-in/site"));
+      Files.writeString(dir.resolve("index.html"), "page\n");
+      Path archive = berthd.work.resolve("site.tar");
+      assertEquals(0, PrivateBerthd.run(List.of("tar", "-C", dir.getParent().toString(), "-cf", archive.toString(), "site"),
+          null, 30).exit());
+      // into the stopped container from a tar stream on stdin, then out of it as one on stdout
+      Result in = PrivateBerthd.run(berthd.berthctlCommand("cp", "-", "lc-cp:/data"), archive, 60);
+      assertEquals(0, in.exit(), in::toString);
+      Path out = berthd.work.resolve("data.tar");
+      assertEquals(0, PrivateBerthd.run(List.of("sh", "-c", String.join(" ", berthd.berthctlCommand("cp", "lc-cp:/data", "-"))
+          + " > " + out), null, 60).exit());
+      String listing = PrivateBerthd.run(List.of("tar", "-tf", out.toString()), null, 30).out();
+      assertTrue(listing.contains("data/sub/f") && listing.contains("data/site/index.html"), listing);
+      Result notADirectory = berthd.berthctl("cp", "-", "lc-cp:/data/sub/f");
+      assertEquals(125, notADirectory.exit(), notADirectory::toString);
+      assertTrue(notADirectory.err().contains("must be a directory"), notADirectory::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-cp");
+    }
+  }
+
+  private static void awaitStatus(String container, String wanted) throws Exception {
+    String now = "";
+    for (int i = 0; i < 100; i++) {
+      now = status(container);
+      if (now.equals(wanted)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(container + " is " + now + ", not " + wanted);
+  }
+}
