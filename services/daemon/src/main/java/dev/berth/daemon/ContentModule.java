@@ -24,6 +24,8 @@ final class ContentModule {
   static ServiceGroup content(DaemonConfig config, MetadataStore store, EventPublisher events, Channel api) {
     try {
       FileContentStore contentStore = FileContentStore.create(config.root(), store, events, api);
+      // whatever a crash left half-deleted goes before the first request
+      contentStore.removeUnrecordedBlobs();
       return new ServiceGroup(ServiceGroups.CONTENT, List.of(new ContentService(contentStore)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

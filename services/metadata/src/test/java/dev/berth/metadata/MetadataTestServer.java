@@ -12,6 +12,7 @@ import containerd.services.introspection.v1.Plugin;
 import containerd.types.Descriptor;
 import dev.berth.api.Digests;
 import dev.berth.common.fs.FileTrees;
+import dev.berth.common.gc.GarbageCollectionRequests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.metadata.namespaces.NamespaceUsage;
@@ -46,8 +47,15 @@ public final class MetadataTestServer implements AutoCloseable, BeforeEachCallba
   private InProcessServices grpc;
   /** The directory {@link #perTest} made, removed after the test. */
   private Path ownRoot;
+  /** What image and lease deletions asked of the garbage collector: "now" or "soon", in order. */
+  private final List<String> collections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private MetadataTestServer() {}
+
+  /** The collections asked for so far ("now" for a sync delete, "soon" otherwise). */
+  public List<String> collectionsAsked() {
+    return List.copyOf(collections);
+  }
 
   public static MetadataTestServer start(Path root) throws Exception {
     return start(root, List.of(), List::of);
@@ -83,7 +91,18 @@ public final class MetadataTestServer implements AutoCloseable, BeforeEachCallba
   private void open(Path root, List<NamespaceUsage> extraUsage, Supplier<List<Plugin>> plugins) throws Exception {
     store = MetadataStore.open(root.resolve("metadata.db"));
     try {
-      MetadataServices metadata = new MetadataServices(root, store, extraUsage, plugins);
+      MetadataServices metadata = new MetadataServices(root, store, extraUsage, plugins,
+          new GarbageCollectionRequests() {
+            @Override
+            public void collectNow() {
+              collections.add("now");
+            }
+
+            @Override
+            public void collectSoon() {
+              collections.add("soon");
+            }
+          });
       grpc = InProcessServices.start(metadata.services().toArray(BindableService[]::new));
     } catch (Exception | Error e) {
       store.close();

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.Set;
+import java.util.HashSet;
 
 /** Which namespaces hold which blobs, with their per-namespace labels and times (SQLite). */
 final class BlobRecords {
@@ -69,6 +71,11 @@ final class BlobRecords {
   boolean delete(String namespace, String digest) {
     return db.write(c -> Sql.update(c, "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?",
         namespace, digest) > 0);
+  }
+
+  /** Every digest some namespace holds. */
+  Set<String> allDigests() {
+    return new HashSet<>(db.read(c -> Sql.query(c, "SELECT DISTINCT digest FROM content_blobs", r -> r.getString(1))));
   }
 
   /** Whether any namespace still holds the blob. */

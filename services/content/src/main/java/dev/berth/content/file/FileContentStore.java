@@ -17,10 +17,7 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.api.content.ContentInfo;
 import dev.berth.api.content.ContentStore;
 import dev.berth.api.content.ContentWriter;
-import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.api.content.IngestStatus;
-import dev.berth.common.leases.LeaseRecorder;
-import dev.berth.common.grpc.NamespaceRegistrar;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -37,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
+import java.util.Set;
 
 /**
  * The content store on a filesystem: blob files under {@code ROOT/content/blobs/sha256/<hex>},
@@ -80,6 +78,23 @@ public final class FileContentStore implements ContentStore {
     this.events = events;
     this.namespaces = namespaces;
     this.leases = leases;
+  }
+
+  /**
+   * Deletes blob files no namespace's record names: a delete (or a garbage collection) killed
+   * between removing the record and the file leaves them. Nothing serves such a file, so this
+   * only gives the space back. Run it before serving.
+   */
+  public void removeUnrecordedBlobs() throws IOException {
+    synchronized (blobLock) {
+      Set<String> recorded = records.allDigests();
+      for (String digest : blobs.digests()) {
+        if (!recorded.contains(digest)) {
+          LOG.info("removing blob file without a record " + blobs.path(digest));
+          blobs.remove(digest);
+        }
+      }
+    }
   }
 
   /**
@@ -200,6 +215,11 @@ public final class FileContentStore implements ContentStore {
       throw locked(ref);
     }
     try {
+      if (ingest.readMeta().isEmpty()) {
+        // as in containerd, a new ingest makes its namespace exist: the garbage collector,
+        // which walks the namespaces, then finds it should it be abandoned
+        namespaces.ensure(namespace);
+      }
       writer.open();
       return writer;
     } catch (IOException e) {
