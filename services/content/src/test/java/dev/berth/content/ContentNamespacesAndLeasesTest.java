@@ -85,10 +85,14 @@ class ContentNamespacesAndLeasesTest {
   }
 
   @Test
-  void aCommitRegistersTheNamespaceAndPublishesContentCreate() throws Exception {
+  void aWriteRegistersTheNamespaceAndItsCommitPublishesContentCreate() throws Exception {
+    try (WriteStream w = content.write("abandoning")) {
+      w.stat("left-behind");
+    }
+    assertEquals(List.of("abandoning"), content.registeredNamespaces, "a new ingest makes its namespace exist");
     byte[] data = bytes("fresh");
     String digest = content.commit("newcomer", data, Map.of());
-    assertEquals(List.of("newcomer"), content.registeredNamespaces);
+    assertEquals(java.util.Set.of("abandoning", "newcomer"), java.util.Set.copyOf(content.registeredNamespaces));
     ContentHarness.Published created = content.events.get(0);
     assertEquals("/content/create", created.topic());
     assertEquals("newcomer", created.namespace());
