@@ -22,6 +22,7 @@ import dev.berth.ctl.container.TopCommand;
 import dev.berth.ctl.container.UnpauseCommand;
 import dev.berth.ctl.container.WaitCommand;
 import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.ImageCommand;
 import dev.berth.ctl.image.ImagesCommand;
 import dev.berth.ctl.image.LoadCommand;
 import dev.berth.ctl.image.RmiCommand;
@@ -29,6 +30,7 @@ import dev.berth.ctl.image.SaveCommand;
 import dev.berth.ctl.image.SnapshotCommand;
 import dev.berth.ctl.image.TagCommand;
 import dev.berth.ctl.network.NetworkCommand;
+import dev.berth.ctl.system.SystemCommand;
 import dev.berth.ctl.volume.VolumeCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -47,13 +49,13 @@ import picocli.CommandLine.Model.CommandSpec;
 final class Subcommands {
   /** In the order the root's help lists them. */
   static final List<Class<?>> ALL = List.of(VersionCommand.class, NamespaceCommand.class, ContentCommand.class,
-      ImagesCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
+      ImagesCommand.class, ImageCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
       StartCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
       RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class, PauseCommand.class,
       UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class, RenameCommand.class,
       CpCommand.class, EventsCommand.class, VolumeCommand.class, TaskCommand.class, ContainerCommand.class,
-      CompletionCommand.class);
+      SystemCommand.class, CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
   private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "-n", "--namespace");

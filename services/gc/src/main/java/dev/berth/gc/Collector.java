@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * One collection over every namespace. Per namespace: list the candidates, read the roots,
- * mark, read the roots once more just before removing (whatever a client protected meanwhile
- * stays), then remove expired leases, snapshots children first, blobs, stale ingests. Marking
+ * One collection over every namespace. Per namespace: list the candidates, read the roots, list
+ * again and mark, read the roots once more just before removing (whatever a client protected
+ * meanwhile stays), then remove expired leases, snapshots children first, blobs, stale ingests. Marking
  * holds no lock of any service; each removal is one short transaction of the service that owns
  * the thing.
  */
@@ -53,17 +53,25 @@ public final class Collector {
     return CollectResponse.newBuilder().addAllRemoved(removed).setSpaceReclaimed(reclaimed).build();
   }
 
+  /**
+   * The listing taken first names what may go: anything created later is never a candidate.
+   * Marking follows the labels and parents of a second listing, taken after the roots: a client
+   * labels what it wrote (a config's snapshot reference after unpacking) before it deletes the
+   * lease that held it, so a label the roots' reading counts on is in that listing.
+   */
   private void collect(String namespace, Instant start, List<Removed> removed) {
-    NamespaceGraph graph = view.candidates(namespace);
+    NamespaceGraph candidates = view.candidates(namespace);
     StoreView.Roots roots = view.roots(namespace, start);
+    NamespaceGraph current = view.candidates(namespace);
     Instant ingestCutoff = start.minus(ingestExpiry);
-    NamespaceGraph.Garbage garbage = graph.garbage(graph.mark(roots.nodes()), ingestCutoff);
+    NamespaceGraph.Garbage garbage = candidates.garbage(current.mark(roots.nodes()), ingestCutoff);
     if (garbage.isEmpty() && roots.expiredLeases().isEmpty()) {
       return;
     }
+    // the roots once more, just before removing: what a client took into a lease meanwhile stays
     Set<Node> all = new HashSet<>(roots.nodes());
     all.addAll(view.roots(namespace, start).nodes());
-    garbage = graph.garbage(graph.mark(all), ingestCutoff);
+    garbage = candidates.garbage(current.mark(all), ingestCutoff);
     sweeper.deleteLeases(namespace, roots.expiredLeases(), removed);
     sweeper.removeSnapshots(namespace, garbage.snapshots(), removed);
     sweeper.deleteContent(namespace, garbage.content(), removed);
