@@ -7,6 +7,7 @@ import dagger.multibindings.StringKey;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
+import dev.berth.content.ContentSweeperService;
 import dev.berth.content.file.FileContentStore;
 import io.grpc.Channel;
 import java.io.IOException;
@@ -26,7 +27,8 @@ final class ContentModule {
       FileContentStore contentStore = FileContentStore.create(config.root(), store, events, api);
       // whatever a crash left half-deleted goes before the first request
       contentStore.removeUnrecordedBlobs();
-      return new ServiceGroup(ServiceGroups.CONTENT, List.of(new ContentService(contentStore)));
+      return new ServiceGroup(ServiceGroups.CONTENT,
+          List.of(new ContentService(contentStore), new ContentSweeperService(contentStore)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

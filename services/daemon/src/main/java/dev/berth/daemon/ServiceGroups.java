@@ -1,6 +1,8 @@
 package dev.berth.daemon;
 
+import berth.gc.v1.ContentSweeperGrpc;
 import berth.gc.v1.GarbageCollectorGrpc;
+import berth.gc.v1.SnapshotSweeperGrpc;
 import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
@@ -37,10 +39,10 @@ final class ServiceGroups {
   static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
-      CONTENT, List.of(ContentGrpc.SERVICE_NAME),
+      CONTENT, List.of(ContentGrpc.SERVICE_NAME, ContentSweeperGrpc.SERVICE_NAME),
       METADATA, List.of(NamespacesGrpc.SERVICE_NAME, ImagesGrpc.SERVICE_NAME, LeasesGrpc.SERVICE_NAME,
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
-      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
+      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME, SnapshotSweeperGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
       TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME),
       VOLUMES, List.of(VolumesGrpc.SERVICE_NAME),

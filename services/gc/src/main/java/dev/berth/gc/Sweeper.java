@@ -1,34 +1,36 @@
 package dev.berth.gc;
 
+import berth.gc.v1.ContentSweeperGrpc;
 import berth.gc.v1.Removed;
+import berth.gc.v1.SnapshotSweeperGrpc;
+import berth.gc.v1.SweepRequest;
+import berth.gc.v1.SweepResponse;
 import containerd.services.content.v1.AbortRequest;
 import containerd.services.content.v1.ContentGrpc;
-import containerd.services.content.v1.DeleteContentRequest;
 import containerd.services.leases.v1.DeleteRequest;
 import containerd.services.leases.v1.LeasesGrpc;
-import containerd.services.snapshots.v1.RemoveSnapshotRequest;
-import containerd.services.snapshots.v1.SnapshotsGrpc;
-import containerd.services.snapshots.v1.UsageRequest;
 import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Removes garbage through the owning services' delete calls, one short transaction each, so
- * readers wait for one removal at most. Each service removes a record before its file: a kill
- * part-way leaves removed records with files its start-up clean-up deletes, never a record
- * without its data. Removals that a concurrent change makes fail (a snapshot that got a child,
- * an ingest a writer holds, something already gone) are skipped: the thing is no longer garbage
- * or no longer there.
+ * Removes garbage through the owning services: blobs and snapshots in batches through their
+ * {@code berth.gc.v1} sweepers (one short transaction of records per batch, then the files, so
+ * readers wait for one batch at most and a kill part-way leaves only files without records,
+ * which the services delete at start), expired leases and stale ingests one by one through
+ * their containerd APIs. What a concurrent change saved (a snapshot that got a child, an ingest
+ * a writer holds, something already gone) is left.
  */
 final class Sweeper {
   private static final Logger LOG = Logger.getLogger(Sweeper.class.getName());
+  /** Removals per transaction: few enough that a reader waits a few milliseconds at most. */
+  static final int BATCH = 100;
 
   private final Channel api;
 
@@ -39,44 +41,30 @@ final class Sweeper {
   void deleteLeases(String namespace, List<String> leases, List<Removed> removed) {
     LeasesGrpc.LeasesBlockingStub stub = LeasesGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
     for (String id : leases) {
-      if (skipped(() -> stub.delete(DeleteRequest.newBuilder().setId(id).build()), namespace, "lease " + id)) {
-        continue;
+      if (!skipped(() -> stub.delete(DeleteRequest.newBuilder().setId(id).build()), namespace, "lease " + id)) {
+        removed.add(removal(namespace, "leases", id, 0));
       }
-      removed.add(removal(namespace, "leases", id, 0));
     }
   }
 
-  /** {@code snapshots} children first; a parent whose child stayed is left too. */
+  /** {@code snapshots} children first; a parent whose child stayed stays too. */
   void removeSnapshots(String namespace, List<NamespaceGraph.Snapshot> snapshots, List<Removed> removed) {
-    SnapshotsGrpc.SnapshotsBlockingStub stub = SnapshotsGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
-    Set<Node> kept = new HashSet<>();
+    SnapshotSweeperGrpc.SnapshotSweeperBlockingStub stub =
+        SnapshotSweeperGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
+    Map<String, List<String>> keysBySnapshotter = new LinkedHashMap<>();
     for (NamespaceGraph.Snapshot s : snapshots) {
-      String sn = s.node().snapshotter();
-      String key = s.node().id();
-      long[] size = {0};
-      boolean skip = skipped(() -> size[0] = stub.usage(UsageRequest.newBuilder().setSnapshotter(sn).setKey(key).build())
-          .getSize(), namespace, "snapshot " + key)
-          || skipped(() -> stub.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(sn).setKey(key).build()),
-              namespace, "snapshot " + key);
-      if (skip) {
-        kept.add(s.node());
-      } else {
-        removed.add(removal(namespace, s.node().type(), key, size[0]));
-      }
+      keysBySnapshotter.computeIfAbsent(s.node().snapshotter(), k -> new java.util.ArrayList<>()).add(s.node().id());
     }
-    if (!kept.isEmpty()) {
-      LOG.fine(() -> "gc: kept " + kept.size() + " snapshots in " + namespace + " that changed meanwhile");
-    }
+    keysBySnapshotter.forEach((sn, keys) -> inBatches(keys, batch ->
+        stub.sweep(SweepRequest.newBuilder().setSnapshotter(sn).addAllIds(batch).build()), namespace,
+        Node.SNAPSHOTS + sn, removed));
   }
 
   void deleteContent(String namespace, List<NamespaceGraph.Blob> blobs, List<Removed> removed) {
-    ContentGrpc.ContentBlockingStub stub = ContentGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
-    for (NamespaceGraph.Blob b : blobs) {
-      if (!skipped(() -> stub.delete(DeleteContentRequest.newBuilder().setDigest(b.digest()).build()), namespace,
-          "content " + b.digest())) {
-        removed.add(removal(namespace, Node.CONTENT, b.digest(), b.size()));
-      }
-    }
+    ContentSweeperGrpc.ContentSweeperBlockingStub stub =
+        ContentSweeperGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
+    inBatches(blobs.stream().map(NamespaceGraph.Blob::digest).toList(),
+        batch -> stub.sweep(SweepRequest.newBuilder().addAllIds(batch).build()), namespace, Node.CONTENT, removed);
   }
 
   void abortIngests(String namespace, List<NamespaceGraph.Ingest> ingests, List<Removed> removed) {
@@ -88,9 +76,22 @@ final class Sweeper {
     }
   }
 
+  private static void inBatches(List<String> ids, Function<List<String>, SweepResponse> sweep, String namespace,
+      String type, List<Removed> removed) {
+    for (int i = 0; i < ids.size(); i += BATCH) {
+      List<String> batch = ids.subList(i, Math.min(ids.size(), i + BATCH));
+      SweepResponse swept = sweep.apply(batch);
+      swept.getSweptList().forEach(s -> removed.add(removal(namespace, type, s.getId(), s.getSize())));
+      if (swept.getSweptCount() < batch.size()) {
+        int left = batch.size() - swept.getSweptCount();
+        LOG.fine(() -> "gc: " + left + " of " + type + " in " + namespace + " changed meanwhile and stay");
+      }
+    }
+  }
+
   /**
    * Runs one removal call; true if the service refused it for a reason a concurrent change
-   * explains (gone, in use, held). Anything else ends the collection.
+   * explains (gone, held by a writer). Anything else ends the collection of the namespace.
    */
   private static boolean skipped(Runnable call, String namespace, String what) {
     try {

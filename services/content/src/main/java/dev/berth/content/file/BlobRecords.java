@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,21 @@ final class BlobRecords {
   boolean delete(String namespace, String digest) {
     return db.write(c -> Sql.update(c, "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?",
         namespace, digest) > 0);
+  }
+
+  /** Removes the namespace's records of {@code digests} in one transaction; returns those it had. */
+  List<ContentInfo> deleteAll(String namespace, List<String> digests) {
+    return db.write(c -> {
+      List<ContentInfo> removed = new ArrayList<>();
+      for (String digest : digests) {
+        Optional<ContentInfo> info = find(c, namespace, digest);
+        if (info.isPresent()) {
+          Sql.update(c, "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?", namespace, digest);
+          removed.add(info.get());
+        }
+      }
+      return removed;
+    });
   }
 
   /** Every digest some namespace holds. */

@@ -146,6 +146,33 @@ public final class FileContentStore implements ContentStore {
     events.publish(namespace, "/content/delete", ContentDelete.newBuilder().setDigest(digest).build());
   }
 
+  /**
+   * Deletes the namespace's records of {@code digests}, as garbage collection does, in one
+   * transaction, then the files no namespace holds any more; announces each. Digests the
+   * namespace does not hold are passed over. Returns what it deleted.
+   */
+  public List<ContentInfo> sweep(String namespace, List<String> digests) {
+    digests.forEach(Digests::validate);
+    List<ContentInfo> removed;
+    synchronized (blobLock) {
+      removed = records.deleteAll(namespace, digests);
+      for (ContentInfo info : removed) {
+        if (!records.referenced(info.digest())) {
+          try {
+            blobs.remove(info.digest());
+          } catch (IOException e) {
+            // the record is gone; the file is removed at the next start
+            LOG.warning("cannot remove blob file " + blobs.path(info.digest()) + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    for (ContentInfo info : removed) {
+      events.publish(namespace, "/content/delete", ContentDelete.newBuilder().setDigest(info.digest()).build());
+    }
+    return removed;
+  }
+
   @Override
   public SeekableByteChannel open(String namespace, String digest) {
     info(namespace, digest);
