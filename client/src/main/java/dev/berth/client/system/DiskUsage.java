@@ -21,6 +21,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -168,7 +169,7 @@ public final class DiskUsage {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.mapToLong(p -> {
         try {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
           return a.isRegularFile() ? a.size() : 0;
         } catch (IOException e) {
           return 0;

@@ -19,6 +19,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import io.grpc.Channel;
+import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -105,7 +106,7 @@ public final class Pruner {
         networks.delete(DeleteNetworkRequest.newBuilder().setName(n.getName()).build());
         removed.add(n.getName());
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+        if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
           throw e;
         }
       }
@@ -122,8 +123,8 @@ public final class Pruner {
         content.abort(AbortRequest.newBuilder().setRef(s.getRef()).build());
         removed.add(new PrunedIngest(s.getRef(), s.getOffset()));
       } catch (StatusRuntimeException e) {
-        io.grpc.Status.Code code = e.getStatus().getCode();
-        if (code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.NOT_FOUND) {
+        Code code = e.getStatus().getCode();
+        if (code != Code.UNAVAILABLE && code != Code.NOT_FOUND) {
           throw e;
         }
       }

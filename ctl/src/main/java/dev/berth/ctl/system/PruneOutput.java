@@ -6,6 +6,7 @@ import dev.berth.client.images.ImageNames;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.output.Output;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The prune commands' output, as Docker prints it: a section per kind, then the space freed. */
@@ -23,7 +24,7 @@ public final class PruneOutput {
   /** Records untagged, then the blobs of this namespace the collection deleted. */
   public static void images(PrintWriter out, String namespace, List<Pruner.PrunedImage> untagged,
       CollectResponse collected) {
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     untagged.forEach(i -> lines.add("untagged: " + ImageNames.familiar(i.name())));
     deletedContent(namespace, collected).forEach(d -> lines.add("deleted: " + d));
     section(out, "Deleted Images:", lines);

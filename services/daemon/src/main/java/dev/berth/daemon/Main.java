@@ -3,8 +3,11 @@ package dev.berth.daemon;
 import dev.berth.gc.GcSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,9 +64,11 @@ public final class Main implements Callable<Integer> {
 
   /** 24h, 90m, 30s, 500ms, or ISO-8601 (PT24H). */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
     @Override
     public Duration convert(String value) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)").matcher(value);
+      Matcher m = DURATION.matcher(value);
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -75,7 +80,7 @@ public final class Main implements Callable<Integer> {
       }
       try {
         return Duration.parse(value);
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (DateTimeParseException e) {
         throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 24h, 90m, 30s, 500ms");
       }
     }

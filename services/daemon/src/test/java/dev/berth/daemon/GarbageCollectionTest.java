@@ -18,11 +18,13 @@ import containerd.services.events.v1.SubscribeRequest;
 import containerd.services.leases.v1.CreateRequest;
 import containerd.services.leases.v1.DeleteRequest;
 import containerd.services.leases.v1.LeasesGrpc;
+import containerd.services.leases.v1.ListRequest;
 import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.api.content.Blobs;
 import dev.berth.api.content.ContentWriter;
 import dev.berth.api.content.GrpcContentStore;
+import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Channels;
 import dev.berth.api.labels.GcLabels;
 import dev.berth.client.testing.TestImage;
@@ -35,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +121,7 @@ class GarbageCollectionTest {
     assertEquals(Set.of(), column(ok("-n", "gc-rmi", "content", "ls")));
     assertEquals(Set.of(), column(ok("-n", "gc-rmi", "snapshots", "ls")));
     // blob files are shared between namespaces: those no other namespace holds are gone
-    Set<String> elsewhere = new java.util.HashSet<>();
+    Set<String> elsewhere = new HashSet<>();
     for (String ns : column(ok("namespaces", "ls"))) {
       if (!ns.equals("gc-rmi")) {
         elsewhere.addAll(column(ok("-n", ns, "content", "ls")));
@@ -152,13 +155,13 @@ class GarbageCollectionTest {
     writer.checkpoint();
     writer.close();
     assertTrue(removedIn(collect(), "gc-ingest").isEmpty(), "a fresh ingest stays");
-    assertEquals(1, store.listStatuses("gc-ingest", dev.berth.api.filter.Filter.parse(List.of())).size());
+    assertEquals(1, store.listStatuses("gc-ingest", Filter.parse(List.of())).size());
 
     Thread.sleep(INGEST_EXPIRY.toMillis() + 500);
     List<Removed> removed = removedIn(collect(), "gc-ingest");
     assertEquals(List.of("ingests abandoned"), removed.stream().map(r -> r.getType() + " " + r.getId()).toList());
     assertEquals(data.length, removed.get(0).getSize());
-    assertTrue(store.listStatuses("gc-ingest", dev.berth.api.filter.Filter.parse(List.of())).isEmpty());
+    assertTrue(store.listStatuses("gc-ingest", Filter.parse(List.of())).isEmpty());
   }
 
   @Test
@@ -198,16 +201,16 @@ class GarbageCollectionTest {
     try {
       // sync: the lease's blobs are collected by the time Delete answers
       leases.delete(DeleteRequest.newBuilder().setId("writing").setSync(true).build());
-      Set<String> content = store.list(ns, dev.berth.api.filter.Filter.parse(List.of())).stream()
+      Set<String> content = store.list(ns, Filter.parse(List.of())).stream()
           .map(i -> i.digest()).collect(Collectors.toSet());
       assertEquals(Set.of(viaLabel, child, grandchild, leased), content);
       assertFalse(content.contains(malformed), "malformed labels keep nothing");
       assertFalse(content.contains(expired), "an expired lease protects nothing");
-      assertEquals(List.of("live"), leases.list(containerd.services.leases.v1.ListRequest.getDefaultInstance())
+      assertEquals(List.of("live"), leases.list(ListRequest.getDefaultInstance())
           .getLeasesList().stream().map(l -> l.getId()).toList(), "the expired lease went too");
       assertEquals(Set.of("kept"), column(ok("-n", ns, "snapshots", "ls")));
 
-      Set<String> announced = new java.util.HashSet<>();
+      Set<String> announced = new HashSet<>();
       for (int i = 0; i < 3; i++) {
         Envelope e = events.poll(10, TimeUnit.SECONDS);
         assertTrue(e != null, "events so far: " + announced);

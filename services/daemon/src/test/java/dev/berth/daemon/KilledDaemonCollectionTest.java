@@ -10,6 +10,7 @@ import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import containerd.services.snapshots.v1.CommitSnapshotRequest;
+import containerd.services.snapshots.v1.ListSnapshotsRequest;
 import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
@@ -25,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -94,7 +96,7 @@ class KilledDaemonCollectionTest {
   private static Map<String, byte[]> populate(ManagedChannel channel) {
     Blobs blobs = new Blobs(new GrpcContentStore(channel), NS, null);
     Random random = new Random(13);
-    Map<String, byte[]> kept = new java.util.HashMap<>();
+    Map<String, byte[]> kept = new HashMap<>();
     for (int i = 0; i < 20; i++) {
       byte[] data = new byte[8192 + i];
       random.nextBytes(data);
@@ -162,7 +164,7 @@ class KilledDaemonCollectionTest {
 
     SnapshotsGrpc.SnapshotsBlockingStub sn = SnapshotsGrpc.newBlockingStub(Channels.inNamespace(channel, NS));
     List<String> keys = new ArrayList<>();
-    sn.list(containerd.services.snapshots.v1.ListSnapshotsRequest.newBuilder().setSnapshotter("overlayfs").build())
+    sn.list(ListSnapshotsRequest.newBuilder().setSnapshotter("overlayfs").build())
         .forEachRemaining(b -> b.getInfoList().forEach(i -> keys.add(i.getName())));
     List<String> chain = new ArrayList<>();
     for (int i = GARBAGE_SNAPSHOTS; i < GARBAGE_SNAPSHOTS + 10; i++) {

@@ -1,7 +1,6 @@
 package dev.berth.gc;
 
 import berth.gc.v1.CollectResponse;
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -91,7 +90,7 @@ public final class CollectionScheduler implements AutoCloseable {
   public void close() {
     executor.shutdownNow();
     try {
-      if (!executor.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
         LOG.warning("gc: a collection did not stop within 10 s");
       }
     } catch (InterruptedException e) {

@@ -31,7 +31,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -128,7 +127,7 @@ final class StoreView {
       return OffsetDateTime.parse(expire).toInstant().isBefore(now);
     } catch (DateTimeParseException e) {
       LOG.warning("gc: lease " + lease.getId() + " in namespace " + namespace + " has an unreadable "
-          + GcLabels.EXPIRE + " label " + Map.of(GcLabels.EXPIRE, expire) + ": it does not expire");
+          + GcLabels.EXPIRE + " label \"" + expire + "\": it does not expire");
       return false;
     }
   }

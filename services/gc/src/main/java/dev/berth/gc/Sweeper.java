@@ -13,6 +13,7 @@ import dev.berth.api.grpc.Channels;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class Sweeper {
         SnapshotSweeperGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
     Map<String, List<String>> keysBySnapshotter = new LinkedHashMap<>();
     for (NamespaceGraph.Snapshot s : snapshots) {
-      keysBySnapshotter.computeIfAbsent(s.node().snapshotter(), k -> new java.util.ArrayList<>()).add(s.node().id());
+      keysBySnapshotter.computeIfAbsent(s.node().snapshotter(), k -> new ArrayList<>()).add(s.node().id());
     }
     keysBySnapshotter.forEach((sn, keys) -> inBatches(keys, batch ->
         stub.sweep(SweepRequest.newBuilder().setSnapshotter(sn).addAllIds(batch).build()), namespace,

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,7 +49,7 @@ public final class MetadataTestServer implements AutoCloseable, BeforeEachCallba
   /** The directory {@link #perTest} made, removed after the test. */
   private Path ownRoot;
   /** What image and lease deletions asked of the garbage collector: "now" or "soon", in order. */
-  private final List<String> collections = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> collections = new CopyOnWriteArrayList<>();
 
   private MetadataTestServer() {}
 

@@ -183,8 +183,8 @@ class LeasesServiceTest {
   void deletingALeaseAsksForACollectionSoonAndWithSyncWaitsForOne() {
     create("plain", Map.of());
     create("synced", Map.of());
-    leases.delete(containerd.services.leases.v1.DeleteRequest.newBuilder().setId("plain").build());
-    leases.delete(containerd.services.leases.v1.DeleteRequest.newBuilder().setId("synced").setSync(true).build());
+    leases.delete(DeleteRequest.newBuilder().setId("plain").build());
+    leases.delete(DeleteRequest.newBuilder().setId("synced").setSync(true).build());
     assertEquals(List.of("soon", "now"), server.collectionsAsked());
   }
 }

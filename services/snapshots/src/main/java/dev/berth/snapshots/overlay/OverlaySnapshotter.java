@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -261,7 +262,7 @@ public final class OverlaySnapshotter implements Snapshotter {
       }
       return out;
     });
-    Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+    Map<String, Long> sizes = new LinkedHashMap<>();
     for (SnapshotRecord s : removed) {
       long size = s.size();
       if (s.kind() != SnapshotKind.COMMITTED) {
