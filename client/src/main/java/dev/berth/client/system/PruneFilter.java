@@ -26,8 +26,10 @@ public record PruneFilter(List<String> labelFilters, Optional<Instant> until) {
     for (String f : filters == null ? List.<String>of() : filters) {
       if (f.startsWith("until=")) {
         until = Optional.of(instant(f.substring("until=".length()), now));
-      } else {
+      } else if (f.startsWith("label=") || f.startsWith("label!=")) {
         labels.add(LabelFilter.parse(f));
+      } else {
+        throw InvalidValueException.of("filter", f, "expected label=KEY[=VALUE], label!=KEY=VALUE or until=TIME");
       }
     }
     return new PruneFilter(List.copyOf(labels), until);
