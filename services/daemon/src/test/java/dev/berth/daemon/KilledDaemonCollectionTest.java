@@ -33,8 +33,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +95,7 @@ class KilledDaemonCollectionTest {
   }
 
   /** Kept: 20 rooted blobs and a rooted chain of 10 snapshots. Garbage: the rest. */
-  private static Map<String, byte[]> populate(ManagedChannel channel) {
+  private static Map<String, byte[]> populate(ManagedChannel channel) throws Exception {
     Blobs blobs = new Blobs(new GrpcContentStore(channel), NS, null);
     Random random = new Random(13);
     Map<String, byte[]> kept = new HashMap<>();
@@ -102,10 +104,16 @@ class KilledDaemonCollectionTest {
       random.nextBytes(data);
       kept.put(blobs.write("kept-" + i, data, Map.of(GcLabels.ROOT, "test")).digest(), data);
     }
-    for (int i = 0; i < GARBAGE_BLOBS; i++) {
-      byte[] data = new byte[2048];
-      random.nextBytes(data);
-      blobs.write("garbage-" + i, data, Map.of());
+    // written four at a time: each commit waits for its own fsync
+    ForkJoinPool writers = new ForkJoinPool(4);
+    try {
+      writers.submit(() -> IntStream.range(0, GARBAGE_BLOBS).parallel().forEach(i -> {
+        byte[] data = new byte[2048];
+        new Random(i).nextBytes(data);
+        blobs.write("garbage-" + i, data, Map.of());
+      })).get();
+    } finally {
+      writers.shutdown();
     }
     SnapshotsGrpc.SnapshotsBlockingStub sn = SnapshotsGrpc.newBlockingStub(Channels.inNamespace(channel, NS));
     for (int i = 0; i < GARBAGE_SNAPSHOTS + 10; i++) {
