@@ -32,6 +32,7 @@ import dev.berth.ctl.image.SaveCommand;
 import dev.berth.ctl.image.SnapshotCommand;
 import dev.berth.ctl.image.TagCommand;
 import dev.berth.ctl.network.NetworkCommand;
+import dev.berth.ctl.system.SystemCommand;
 import dev.berth.ctl.volume.VolumeCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +57,7 @@ final class Subcommands {
       KillCommand.class, RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class,
       PauseCommand.class, UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class,
       RenameCommand.class, UpdateCommand.class, CpCommand.class, EventsCommand.class, VolumeCommand.class,
-      TaskCommand.class, ContainerCommand.class, CompletionCommand.class);
+      TaskCommand.class, ContainerCommand.class, SystemCommand.class, CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
   static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "--namespace");

@@ -10,7 +10,10 @@ public final class GcLabels {
   public static final String CONFIG = CONTENT_PREFIX + "config";
   public static final String MANIFEST_PREFIX = CONTENT_PREFIX + "m.";
   public static final String LAYER_PREFIX = CONTENT_PREFIX + "l.";
-  private static final String SNAPSHOT_PREFIX = "containerd.io/gc.ref.snapshot.";
+  /** {@code containerd.io/gc.ref.snapshot.<snapshotter>[.<anything>]}: the value is a snapshot key. */
+  public static final String SNAPSHOT_PREFIX = "containerd.io/gc.ref.snapshot.";
+  /** On anything: keeps it from collection whatever its value. */
+  public static final String ROOT = "containerd.io/gc.root";
   /** On a layer blob: the digest of its uncompressed tar, its diff ID. */
   public static final String UNCOMPRESSED = "containerd.io/uncompressed";
   /** On an extraction snapshot and the snapshot it is committed as: the chain ID it unpacks. */

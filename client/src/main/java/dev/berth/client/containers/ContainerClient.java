@@ -17,6 +17,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImportOptions;
+import dev.berth.client.leases.Lease;
 import dev.berth.client.spec.SpecJson;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -40,11 +41,13 @@ public final class ContainerClient {
   /** The characters of container ids and names; anything else names no container. */
   private static final String NAME_CHARACTERS = "[A-Za-z0-9][A-Za-z0-9_.-]*";
 
+  private final Channel channel;
   private final ContainersGrpc.ContainersBlockingStub containers;
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
   private final ImageClient images;
 
   public ContainerClient(Channel channel) {
+    this.channel = channel;
     this.containers = ContainersGrpc.newBlockingStub(channel);
     this.snapshots = SnapshotsGrpc.newBlockingStub(channel);
     this.images = new ImageClient(channel);
@@ -94,27 +97,30 @@ public final class ContainerClient {
 
   /**
    * Prepares the container's snapshot (unpacking the image first if it is not) and creates the
-   * record; a record that cannot be made takes its snapshot with it.
+   * record; a record that cannot be made takes its snapshot with it. A lease holds the snapshot
+   * until the record names it, so garbage collection cannot take it in between.
    */
   public Container create(NewContainer c) {
     String chainId = unpacked(c.image());
-    snapshots.prepare(PrepareSnapshotRequest.newBuilder()
-        .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build());
-    Container record = Container.newBuilder()
-        .setId(c.id())
-        .setImage(c.image().name())
-        .putAllLabels(c.labels())
-        .setRuntime(Container.Runtime.newBuilder().setName(RUNTIME))
-        .setSpec(SpecJson.toAny(c.spec()))
-        .setSnapshotter(SNAPSHOTTER)
-        .setSnapshotKey(c.id())
-        .putAllExtensions(c.extensions())
-        .build();
-    try {
-      return containers.create(CreateContainerRequest.newBuilder().setContainer(record).build()).getContainer();
-    } catch (RuntimeException e) {
-      removeSnapshot(SNAPSHOTTER, c.id());
-      throw e;
+    try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
+      SnapshotsGrpc.newBlockingStub(lease.channel()).prepare(PrepareSnapshotRequest.newBuilder()
+          .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build());
+      Container record = Container.newBuilder()
+          .setId(c.id())
+          .setImage(c.image().name())
+          .putAllLabels(c.labels())
+          .setRuntime(Container.Runtime.newBuilder().setName(RUNTIME))
+          .setSpec(SpecJson.toAny(c.spec()))
+          .setSnapshotter(SNAPSHOTTER)
+          .setSnapshotKey(c.id())
+          .putAllExtensions(c.extensions())
+          .build();
+      try {
+        return containers.create(CreateContainerRequest.newBuilder().setContainer(record).build()).getContainer();
+      } catch (RuntimeException e) {
+        removeSnapshot(SNAPSHOTTER, c.id());
+        throw e;
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Mount;
 import dev.berth.client.spec.RootfsFiles;
+import dev.berth.client.leases.Lease;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,22 +22,32 @@ final class ImageRootfs implements AutoCloseable {
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
   private final String key;
   private final Path dir;
+  private final Lease lease;
   private boolean mounted;
 
-  private ImageRootfs(SnapshotsGrpc.SnapshotsBlockingStub snapshots, String key, Path dir) {
+  private ImageRootfs(SnapshotsGrpc.SnapshotsBlockingStub snapshots, String key, Path dir, Lease lease) {
     this.snapshots = snapshots;
     this.key = key;
     this.dir = dir;
+    this.lease = lease;
   }
 
+  /** Mounts a view of the image; a lease keeps it from garbage collection while it is mounted. */
   static ImageRootfs mount(Channel channel, String chainId) {
-    SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(channel);
+    Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY);
+    SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(lease.channel());
     String key = "berthctl-view-" + ContainerClient.newId().substring(0, 16);
-    List<Mount> mounts = snapshots.view(ViewSnapshotRequest.newBuilder()
-        .setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).setParent(chainId).build()).getMountsList();
+    List<Mount> mounts;
+    try {
+      mounts = snapshots.view(ViewSnapshotRequest.newBuilder()
+          .setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).setParent(chainId).build()).getMountsList();
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
     ImageRootfs rootfs = null;
     try {
-      rootfs = new ImageRootfs(snapshots, key, Files.createTempDirectory("berthctl-rootfs"));
+      rootfs = new ImageRootfs(snapshots, key, Files.createTempDirectory("berthctl-rootfs"), lease);
       for (Mount m : mounts) {
         HostCommands.mount(m, rootfs.dir);
         rootfs.mounted = true;
@@ -46,7 +57,11 @@ final class ImageRootfs implements AutoCloseable {
       if (rootfs != null) {
         rootfs.close();
       } else {
-        snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+        try {
+          snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+        } finally {
+          lease.close();
+        }
       }
       throw e instanceof IOException io ? new UncheckedIOException("cannot mount the image to read its users: "
           + io.getMessage(), io) : (RuntimeException) e;
@@ -71,7 +86,11 @@ final class ImageRootfs implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+      try {
+        snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+      } finally {
+        lease.close();
+      }
     }
   }
 }

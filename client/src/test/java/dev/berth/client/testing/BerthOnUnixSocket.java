@@ -8,6 +8,7 @@ import dev.berth.common.grpc.UnixSocketServer;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
 import dev.berth.content.file.FileContentStore;
+import dev.berth.common.gc.GrpcGarbageCollectionRequests;
 import dev.berth.metadata.MetadataServices;
 import dev.berth.metadata.namespaces.GrpcUsage;
 import dev.berth.snapshots.DiffService;
@@ -52,7 +53,8 @@ public final class BerthOnUnixSocket implements AutoCloseable {
         MetadataStore.open(dir.resolve("metadata.db")));
     try {
       MetadataServices metadata = new MetadataServices(berth.root, berth.store,
-          List.of(GrpcUsage.content(berth.self), GrpcUsage.snapshots(berth.self, OverlaySnapshotter.NAME)), List::of);
+          List.of(GrpcUsage.content(berth.self), GrpcUsage.snapshots(berth.self, OverlaySnapshotter.NAME)), List::of,
+          new GrpcGarbageCollectionRequests(berth.self));
       FileContentStore content = FileContentStore.create(berth.root, berth.store, metadata.eventPublisher(), berth.self);
       OverlaySnapshotter overlay = new OverlaySnapshotter(berth.root.resolve("snapshots/overlayfs"), berth.store);
       List<ServerServiceDefinition> services = new ArrayList<>();

@@ -4,6 +4,8 @@ import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.system.PruneFilter;
+import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -11,6 +13,9 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.system.PruneOutput;
+import dev.berth.ctl.terminal.Confirmation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,5 +88,27 @@ public final class ContainerCommand extends GroupCommand {
         root.out().println(name);
       });
     }
+  }
+
+  @Command(name = "prune",
+      description = "Remove all containers that do not run (created or exited), with their writable layers. Asks "
+          + "first unless -f. Prints their ids and the space freed.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl container prune", "  berthctl container prune -f --filter until=1h"})
+  int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
+      @Option(names = "--filter", paramLabel = "FILTER",
+          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+      List<String> filters) throws InterruptedException {
+    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    if (!force && !Confirmation.ask("WARNING! This will remove all stopped containers.", root.out(), root.io().in())) {
+      return 0;
+    }
+    List<Pruner.PrunedContainer> removed;
+    try (Connection c = root.connect()) {
+      removed = new Pruner(c.channel()).containers(filter);
+    }
+    PruneOutput.containers(root.out(), removed);
+    PruneOutput.total(root.out(), PruneOutput.containersSize(removed));
+    return 0;
   }
 }

@@ -13,6 +13,8 @@ import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.client.system.PruneFilter;
+import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
@@ -20,6 +22,9 @@ import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.system.PruneOutput;
+import dev.berth.ctl.terminal.Confirmation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -200,5 +205,25 @@ public final class NetworkCommand extends GroupCommand {
       }
     }
     return endpoint;
+  }
+
+  @Command(name = "prune",
+      description = "Remove all networks no container is attached to (never the default bridge). Asks first unless -f. "
+          + "Prints their names.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl network prune", "  berthctl network prune -f --filter label=team=web"})
+  int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
+      @Option(names = "--filter", paramLabel = "FILTER",
+          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+      List<String> filters) {
+    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    if (!force && !Confirmation.ask("WARNING! This will remove all custom networks not used by at least one container.",
+        root.out(), root.io().in())) {
+      return 0;
+    }
+    try (Connection c = root.connect()) {
+      PruneOutput.networks(root.out(), new Pruner(c.channel()).networks(filter));
+    }
+    return 0;
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -85,10 +86,14 @@ class ContentNamespacesAndLeasesTest {
   }
 
   @Test
-  void aCommitRegistersTheNamespaceAndPublishesContentCreate() throws Exception {
+  void aWriteRegistersTheNamespaceAndItsCommitPublishesContentCreate() throws Exception {
+    try (WriteStream w = content.write("abandoning")) {
+      w.stat("left-behind");
+    }
+    assertEquals(List.of("abandoning"), content.registeredNamespaces, "a new ingest makes its namespace exist");
     byte[] data = bytes("fresh");
     String digest = content.commit("newcomer", data, Map.of());
-    assertEquals(List.of("newcomer"), content.registeredNamespaces);
+    assertEquals(Set.of("abandoning", "newcomer"), Set.copyOf(content.registeredNamespaces));
     ContentHarness.Published created = content.events.get(0);
     assertEquals("/content/create", created.topic());
     assertEquals("newcomer", created.namespace());

@@ -7,6 +7,7 @@ import dagger.multibindings.StringKey;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
+import dev.berth.content.ContentSweeperService;
 import dev.berth.content.file.FileContentStore;
 import io.grpc.Channel;
 import java.io.IOException;
@@ -24,7 +25,10 @@ final class ContentModule {
   static ServiceGroup content(DaemonConfig config, MetadataStore store, EventPublisher events, Channel api) {
     try {
       FileContentStore contentStore = FileContentStore.create(config.root(), store, events, api);
-      return new ServiceGroup(ServiceGroups.CONTENT, List.of(new ContentService(contentStore)));
+      // whatever a crash left half-deleted goes before the first request
+      contentStore.removeUnrecordedBlobs();
+      return new ServiceGroup(ServiceGroups.CONTENT,
+          List.of(new ContentService(contentStore), new ContentSweeperService(contentStore)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,8 +1,13 @@
 package dev.berth.daemon;
 
+import dev.berth.gc.GcSettings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,22 +39,51 @@ public final class Main implements Callable<Integer> {
       description = "Keep bridges, NAT rules and published ports in this network namespace (e.g. /run/netns/NAME) instead of berthd's own.")
   Path networkNamespace;
 
+  @Option(names = "--gc-ingest-expiry", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Garbage collection removes an ingest (unfinished write) untouched this long, e.g. 24h, 90m, 30s (default: 24h).")
+  Duration ingestExpiry = GcSettings.DEFAULT_INGEST_EXPIRY;
+
   @Option(names = "--debug", description = "Log every call.")
   boolean debug;
 
   /** The service groups, as the command line spells them. */
-  enum GroupName { content, metadata, snapshots, network, tasks, volumes }
+  enum GroupName { content, metadata, snapshots, network, tasks, volumes, gc }
 
   @Override
   public Integer call() {
     List<String> groups = services == null || services.isEmpty()
         ? ServiceGroups.NAMES
         : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
-    return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group, networkNamespace), groups, debug);
+    return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group, networkNamespace,
+        ingestExpiry), groups, debug);
   }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** 24h, 90m, 30s, 500ms, or ISO-8601 (PT24H). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
+    @Override
+    public Duration convert(String value) {
+      Matcher m = DURATION.matcher(value);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      }
+      try {
+        return Duration.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 24h, 90m, 30s, 500ms");
+      }
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
+import dev.berth.common.gc.GrpcGarbageCollectionRequests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.MetadataServices;
 import dev.berth.metadata.namespaces.GrpcUsage;
@@ -23,7 +24,8 @@ final class MetadataModule {
   static ServiceGroup metadata(DaemonConfig config, MetadataStore store, Channel api) {
     try {
       MetadataServices services = new MetadataServices(config.root(), store,
-          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs"), GrpcUsage.containers(api), GrpcUsage.volumes(api)), () -> ServiceGroups.plugins(config.root()));
+          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs"), GrpcUsage.containers(api), GrpcUsage.volumes(api)), () -> ServiceGroups.plugins(config.root()),
+          new GrpcGarbageCollectionRequests(api));
       return new ServiceGroup(ServiceGroups.METADATA, services.services());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

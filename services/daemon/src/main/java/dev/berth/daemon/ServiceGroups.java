@@ -1,6 +1,9 @@
 package dev.berth.daemon;
 
 import berth.attach.v1.AttachGrpc;
+import berth.gc.v1.ContentSweeperGrpc;
+import berth.gc.v1.GarbageCollectorGrpc;
+import berth.gc.v1.SnapshotSweeperGrpc;
 import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
@@ -33,18 +36,20 @@ final class ServiceGroups {
   static final String NETWORK = "network";
   static final String TASKS = "tasks";
   static final String VOLUMES = "volumes";
+  static final String GC = "gc";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
-      CONTENT, List.of(ContentGrpc.SERVICE_NAME),
+      CONTENT, List.of(ContentGrpc.SERVICE_NAME, ContentSweeperGrpc.SERVICE_NAME),
       METADATA, List.of(NamespacesGrpc.SERVICE_NAME, ImagesGrpc.SERVICE_NAME, LeasesGrpc.SERVICE_NAME,
           EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
-      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
+      SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME, SnapshotSweeperGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
       TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME,
           AttachGrpc.SERVICE_NAME),
-      VOLUMES, List.of(VolumesGrpc.SERVICE_NAME));
+      VOLUMES, List.of(VolumesGrpc.SERVICE_NAME),
+      GC, List.of(GarbageCollectorGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -56,7 +61,9 @@ final class ServiceGroups {
       // networking is Berth's own API; containerd clients have no plugin type for it
       NETWORK, List.of(),
       TASKS, List.of(grpcPlugin("containers"), grpcPlugin("tasks")),
-      VOLUMES, List.of());
+      VOLUMES, List.of(),
+      // containerd's collector is part of its metadata plugin, not a gRPC service of its own
+      GC, List.of());
 
   private ServiceGroups() {}
 

@@ -9,6 +9,7 @@ import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.snapshots.DiffService;
+import dev.berth.snapshots.SnapshotSweeperService;
 import dev.berth.snapshots.SnapshotsService;
 import dev.berth.snapshots.overlay.OverlaySnapshotter;
 import io.grpc.Channel;
@@ -34,7 +35,8 @@ final class SnapshotsModule {
       return new ServiceGroup(ServiceGroups.SNAPSHOTS, List.of(
           new SnapshotsService(Map.of(OverlaySnapshotter.NAME, overlay), new GrpcLeaseRecorder(api),
               namespaces, events),
-          new DiffService(api, config.root().resolve("snapshots/tmp"), DiffService.DEFAULT_MAX_LAYER_BYTES)));
+          new DiffService(api, config.root().resolve("snapshots/tmp"), DiffService.DEFAULT_MAX_LAYER_BYTES),
+          new SnapshotSweeperService(overlay, events)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,8 +1,10 @@
 package dev.berth.daemon;
 
 import dev.berth.common.fs.FileTrees;
+import dev.berth.gc.GcSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -18,17 +20,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
   private static final String CTR = "/usr/bin/ctr";
 
+  private final Duration ingestExpiry;
   private Path dir;
   private TestNetns hostNetns;
   private Berthd daemon;
   private Path socket;
+
+  TestBerthd() {
+    this(GcSettings.DEFAULT_INGEST_EXPIRY);
+  }
+
+  /** A berthd whose garbage collection removes ingests untouched for {@code ingestExpiry}. */
+  TestBerthd(Duration ingestExpiry) {
+    this.ingestExpiry = ingestExpiry;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("berthd-test");
     hostNetns = TestNetns.create("berth-ctr");
     // a short state path: conmon's attach sockets live under it
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path());
+    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path(),
+        ingestExpiry);
     daemon = Berthd.startAll(config);
     socket = config.frontSocket();
   }
@@ -46,6 +59,11 @@ final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
     } finally {
       FileTrees.deleteRecursively(dir);
     }
+  }
+
+  /** berthd's root directory. */
+  Path root() {
+    return dir.resolve("root");
   }
 
   /** berthd's front socket, in its state directory. */

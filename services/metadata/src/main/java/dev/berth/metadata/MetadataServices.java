@@ -2,6 +2,7 @@ package dev.berth.metadata;
 
 import containerd.services.introspection.v1.Plugin;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.gc.GarbageCollectionRequests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.events.BusEventPublisher;
 import dev.berth.metadata.events.EventBus;
@@ -39,9 +40,10 @@ public final class MetadataServices {
    *     {@link dev.berth.metadata.namespaces.GrpcUsage#content}); Namespaces.Delete refuses while
    *     any of them reports something
    * @param plugins what Introspection.Plugins lists, asked on every call
+   * @param gc the garbage collector image and lease deletions ask for collections
    */
   public MetadataServices(Path root, MetadataStore store, List<NamespaceUsage> extraUsageChecks,
-      Supplier<List<Plugin>> plugins) throws IOException {
+      Supplier<List<Plugin>> plugins, GarbageCollectionRequests gc) throws IOException {
     EventBus bus = new EventBus();
     eventPublisher = new BusEventPublisher(bus);
     NamespaceStore namespaces = new NamespaceStore(store);
@@ -51,8 +53,8 @@ public final class MetadataServices {
     usages.addAll(extraUsageChecks);
     services = List.of(
         new NamespacesService(namespaces, usages, eventPublisher),
-        new ImagesService(images, eventPublisher),
-        new LeasesService(leases),
+        new ImagesService(images, eventPublisher, gc),
+        new LeasesService(leases, gc),
         new EventsService(bus),
         new VersionService(),
         new IntrospectionService(ServerIdentity.load(root), plugins));

@@ -12,6 +12,7 @@ import containerd.services.introspection.v1.Plugin;
 import containerd.types.Descriptor;
 import dev.berth.api.Digests;
 import dev.berth.common.fs.FileTrees;
+import dev.berth.common.gc.GarbageCollectionRequests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.metadata.namespaces.NamespaceUsage;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -46,8 +48,15 @@ public final class MetadataTestServer implements AutoCloseable, BeforeEachCallba
   private InProcessServices grpc;
   /** The directory {@link #perTest} made, removed after the test. */
   private Path ownRoot;
+  /** What image and lease deletions asked of the garbage collector: "now" or "soon", in order. */
+  private final List<String> collections = new CopyOnWriteArrayList<>();
 
   private MetadataTestServer() {}
+
+  /** The collections asked for so far ("now" for a sync delete, "soon" otherwise). */
+  public List<String> collectionsAsked() {
+    return List.copyOf(collections);
+  }
 
   public static MetadataTestServer start(Path root) throws Exception {
     return start(root, List.of(), List::of);
@@ -83,7 +92,18 @@ public final class MetadataTestServer implements AutoCloseable, BeforeEachCallba
   private void open(Path root, List<NamespaceUsage> extraUsage, Supplier<List<Plugin>> plugins) throws Exception {
     store = MetadataStore.open(root.resolve("metadata.db"));
     try {
-      MetadataServices metadata = new MetadataServices(root, store, extraUsage, plugins);
+      MetadataServices metadata = new MetadataServices(root, store, extraUsage, plugins,
+          new GarbageCollectionRequests() {
+            @Override
+            public void collectNow() {
+              collections.add("now");
+            }
+
+            @Override
+            public void collectSoon() {
+              collections.add("soon");
+            }
+          });
       grpc = InProcessServices.start(metadata.services().toArray(BindableService[]::new));
     } catch (Exception | Error e) {
       store.close();

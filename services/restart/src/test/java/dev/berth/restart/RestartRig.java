@@ -23,6 +23,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.common.gc.GrpcGarbageCollectionRequests;
 import dev.berth.metadata.MetadataServices;
 import dev.berth.tasks.testing.HostLeftovers;
 import dev.berth.tasks.TaskManager;
@@ -117,7 +118,8 @@ final class RestartRig implements AutoCloseable {
     this.store = MetadataStore.open(dir.resolve("root/meta.db"));
     String name = "restart-test-" + UUID.randomUUID();
     this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    MetadataServices metadata = new MetadataServices(dir.resolve("root"), store, List.of(), List::of);
+    MetadataServices metadata = new MetadataServices(dir.resolve("root"), store, List.of(), List::of,
+        new GrpcGarbageCollectionRequests(channel));
     ContainerStore records = new ContainerStore(store, new NamespaceRegistration(channel));
     ConmonTasks tasks = ConmonTasks.open(state, records, metadata.eventPublisher(), channel);
     this.manager = tasks.manager();

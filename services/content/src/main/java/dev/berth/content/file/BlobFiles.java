@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.ArrayList;
+import java.nio.file.DirectoryStream;
 
 /**
  * The blob files under {@code content/blobs/sha256}, one per digest, shared by every namespace.
@@ -46,5 +49,16 @@ final class BlobFiles {
 
   void remove(String digest) throws IOException {
     Files.deleteIfExists(path(digest));
+  }
+
+  /** The digest of every blob file. */
+  List<String> digests() throws IOException {
+    List<String> all = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        all.add(Digests.SHA256_PREFIX + f.getFileName());
+      }
+    }
+    return all;
   }
 }

@@ -10,10 +10,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.Set;
+import java.util.HashSet;
 
 /** Which namespaces hold which blobs, with their per-namespace labels and times (SQLite). */
 final class BlobRecords {
@@ -69,6 +72,26 @@ final class BlobRecords {
   boolean delete(String namespace, String digest) {
     return db.write(c -> Sql.update(c, "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?",
         namespace, digest) > 0);
+  }
+
+  /** Removes the namespace's records of {@code digests} in one transaction; returns those it had. */
+  List<ContentInfo> deleteAll(String namespace, List<String> digests) {
+    return db.write(c -> {
+      List<ContentInfo> removed = new ArrayList<>();
+      for (String digest : digests) {
+        Optional<ContentInfo> info = find(c, namespace, digest);
+        if (info.isPresent()) {
+          Sql.update(c, "DELETE FROM content_blobs WHERE namespace = ? AND digest = ?", namespace, digest);
+          removed.add(info.get());
+        }
+      }
+      return removed;
+    });
+  }
+
+  /** Every digest some namespace holds. */
+  Set<String> allDigests() {
+    return new HashSet<>(db.read(c -> Sql.query(c, "SELECT DISTINCT digest FROM content_blobs", r -> r.getString(1))));
   }
 
   /** Whether any namespace still holds the blob. */

@@ -17,10 +17,7 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.api.content.ContentInfo;
 import dev.berth.api.content.ContentStore;
 import dev.berth.api.content.ContentWriter;
-import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.api.content.IngestStatus;
-import dev.berth.common.leases.LeaseRecorder;
-import dev.berth.common.grpc.NamespaceRegistrar;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -37,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
+import java.util.Set;
 
 /**
  * The content store on a filesystem: blob files under {@code ROOT/content/blobs/sha256/<hex>},
@@ -80,6 +78,23 @@ public final class FileContentStore implements ContentStore {
     this.events = events;
     this.namespaces = namespaces;
     this.leases = leases;
+  }
+
+  /**
+   * Deletes blob files no namespace's record names: a delete (or a garbage collection) killed
+   * between removing the record and the file leaves them. Nothing serves such a file, so this
+   * only gives the space back. Run it before serving.
+   */
+  public void removeUnrecordedBlobs() throws IOException {
+    synchronized (blobLock) {
+      Set<String> recorded = records.allDigests();
+      for (String digest : blobs.digests()) {
+        if (!recorded.contains(digest)) {
+          LOG.info("removing blob file without a record " + blobs.path(digest));
+          blobs.remove(digest);
+        }
+      }
+    }
   }
 
   /**
@@ -129,6 +144,33 @@ public final class FileContentStore implements ContentStore {
     }
     LOG.fine(() -> "deleted " + digest + " in namespace " + namespace);
     events.publish(namespace, "/content/delete", ContentDelete.newBuilder().setDigest(digest).build());
+  }
+
+  /**
+   * Deletes the namespace's records of {@code digests}, as garbage collection does, in one
+   * transaction, then the files no namespace holds any more; announces each. Digests the
+   * namespace does not hold are passed over. Returns what it deleted.
+   */
+  public List<ContentInfo> sweep(String namespace, List<String> digests) {
+    digests.forEach(Digests::validate);
+    List<ContentInfo> removed;
+    synchronized (blobLock) {
+      removed = records.deleteAll(namespace, digests);
+      for (ContentInfo info : removed) {
+        if (!records.referenced(info.digest())) {
+          try {
+            blobs.remove(info.digest());
+          } catch (IOException e) {
+            // the record is gone; the file is removed at the next start
+            LOG.warning("cannot remove blob file " + blobs.path(info.digest()) + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    for (ContentInfo info : removed) {
+      events.publish(namespace, "/content/delete", ContentDelete.newBuilder().setDigest(info.digest()).build());
+    }
+    return removed;
   }
 
   @Override
@@ -200,6 +242,14 @@ public final class FileContentStore implements ContentStore {
       throw locked(ref);
     }
     return writer;
+  }
+
+  /**
+   * As in containerd, a new ingest makes its namespace exist: the garbage collector, which walks
+   * the namespaces, then finds it should it be abandoned.
+   */
+  void registerIngestNamespace(String namespace) {
+    namespaces.ensure(namespace);
   }
 
   boolean holds(String namespace, String digest) {

@@ -129,6 +129,7 @@ final class IngestWriter implements ContentWriter {
       startedAt = Instant.now();
       updatedAt = startedAt;
       metaDirty = true;
+      store.registerIngestNamespace(namespace);
       Files.createDirectories(ingest.path());
     }
     FileChannel data = FileChannel.open(ingest.data(),

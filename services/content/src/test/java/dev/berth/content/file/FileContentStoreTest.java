@@ -168,4 +168,31 @@ class FileContentStoreTest {
     store.delete("two", digest);
     assertFalse(Files.exists(root.resolve("content/blobs/sha256").resolve(Digests.hex(digest))));
   }
+
+  @Test
+  void sweepDeletesRecordsInOneGoAndFilesWithTheirLastRecordAndRemovesOrphanedFilesAtStart() throws Exception {
+    String shared = commit("a", "shared");
+    commit("b", "shared");
+    String alone = commit("a", "alone");
+    Files.write(root.resolve("content/blobs/sha256").resolve("0".repeat(64)), new byte[] {1});
+
+    List<ContentInfo> swept = store.sweep("a", List.of(shared, alone, Digests.sha256(new byte[0])));
+    assertEquals(List.of(shared, alone), swept.stream().map(ContentInfo::digest).toList(), "what a held is swept");
+    assertTrue(store.list("a", Filter.parse(List.of())).isEmpty());
+    assertTrue(Files.exists(root.resolve("content/blobs/sha256").resolve(Digests.hex(shared))), "b still holds it");
+    assertFalse(Files.exists(root.resolve("content/blobs/sha256").resolve(Digests.hex(alone))));
+
+    store.removeUnrecordedBlobs();
+    try (Stream<Path> files = Files.list(root.resolve("content/blobs/sha256"))) {
+      assertEquals(Set.of(Digests.hex(shared)), files.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
+          "a file no record names goes at start");
+    }
+  }
+
+  private String commit(String namespace, String data) throws Exception {
+    try (ContentWriter w = store.writer(namespace, "ref-" + data, null)) {
+      w.write(0, bytes(data));
+      return w.commit(Map.of()).digest();
+    }
+  }
 }

@@ -16,6 +16,7 @@ import containerd.services.images.v1.ListImagesResponse;
 import containerd.services.images.v1.UpdateImageRequest;
 import containerd.services.images.v1.UpdateImageResponse;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.gc.GarbageCollectionRequests;
 import dev.berth.api.filter.Filter;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
@@ -23,16 +24,19 @@ import java.util.Optional;
 
 /**
  * containerd's Images API over {@link ImageStore}, in the caller's namespace; announces changes
- * as /images/* events. Delete's {@code sync} asks to wait for garbage collection, which Berth
- * does not run yet, so it has nothing to wait for.
+ * as /images/* events (the collector follows /images/delete). Delete's {@code sync} waits for
+ * a garbage collection, so the image's content and snapshots no other image shares are gone
+ * when it answers.
  */
 public final class ImagesService extends ImagesGrpc.ImagesImplBase {
   private final ImageStore images;
   private final EventPublisher events;
+  private final GarbageCollectionRequests gc;
 
-  public ImagesService(ImageStore images, EventPublisher events) {
+  public ImagesService(ImageStore images, EventPublisher events, GarbageCollectionRequests gc) {
     this.images = images;
     this.events = events;
+    this.gc = gc;
   }
 
   @Override
@@ -77,6 +81,9 @@ public final class ImagesService extends ImagesGrpc.ImagesImplBase {
         ? Optional.empty() : Optional.of(request.getTarget().getDigest());
     images.delete(namespace, request.getName(), expectedDigest);
     events.publish(namespace, "/images/delete", ImageDelete.newBuilder().setName(request.getName()).build());
+    if (request.getSync()) {
+      gc.collectNow();
+    }
     response.onNext(Empty.getDefaultInstance());
     response.onCompleted();
   }

@@ -12,18 +12,21 @@ import containerd.services.leases.v1.ListResourcesRequest;
 import containerd.services.leases.v1.ListResourcesResponse;
 import containerd.services.leases.v1.ListResponse;
 import dev.berth.api.filter.Filter;
+import dev.berth.common.gc.GarbageCollectionRequests;
 import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 
 /**
- * containerd's Leases API over {@link LeaseStore}, in the caller's namespace. Delete's
- * {@code sync} asks to wait for garbage collection, which Berth does not run yet.
+ * containerd's Leases API over {@link LeaseStore}, in the caller's namespace. Deleting a lease
+ * asks for a garbage collection soon, or (containerd's {@code sync}) waits for one.
  */
 public final class LeasesService extends LeasesGrpc.LeasesImplBase {
   private final LeaseStore leases;
+  private final GarbageCollectionRequests gc;
 
-  public LeasesService(LeaseStore leases) {
+  public LeasesService(LeaseStore leases, GarbageCollectionRequests gc) {
     this.leases = leases;
+    this.gc = gc;
   }
 
   @Override
@@ -36,6 +39,11 @@ public final class LeasesService extends LeasesGrpc.LeasesImplBase {
   @Override
   public void delete(DeleteRequest request, StreamObserver<Empty> response) {
     leases.delete(RequestContext.namespace(), request.getId());
+    if (request.getSync()) {
+      gc.collectNow();
+    } else {
+      gc.collectSoon();
+    }
     response.onNext(Empty.getDefaultInstance());
     response.onCompleted();
   }

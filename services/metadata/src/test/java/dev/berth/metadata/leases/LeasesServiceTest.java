@@ -178,4 +178,13 @@ class LeasesServiceTest {
     assertEquals(List.of("l1"), ids("labels.\"containerd.io/gc.expire\""));
     assertEquals(List.of("l2"), ids("labels.owner==test"));
   }
+
+  @Test
+  void deletingALeaseAsksForACollectionSoonAndWithSyncWaitsForOne() {
+    create("plain", Map.of());
+    create("synced", Map.of());
+    leases.delete(DeleteRequest.newBuilder().setId("plain").build());
+    leases.delete(DeleteRequest.newBuilder().setId("synced").setSync(true).build());
+    assertEquals(List.of("soon", "now"), server.collectionsAsked());
+  }
 }

@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -222,7 +223,15 @@ public final class OverlaySnapshotter implements Snapshotter {
       table.delete(c, s.id());
       return s.id();
     });
-    // the record is gone, so the snapshot is; failing to free its space now is for Cleanup to fix
+    deleteDirectory(namespace, key, id);
+  }
+
+  private void deleteDirectory(String namespace, SnapshotRecord s) {
+    deleteDirectory(namespace, s.key(), s.id());
+  }
+
+  /** After its record: failing to free the space now is for Cleanup to fix. */
+  private void deleteDirectory(String namespace, String key, long id) {
     Path dir = snapshotsDir.resolve(Long.toString(id));
     Path trash = snapshotsDir.resolve("trash-" + id);
     try {
@@ -234,6 +243,39 @@ public final class OverlaySnapshotter implements Snapshotter {
       LOG.warning("snapshot " + key + " in namespace " + namespace + " removed, but not its directory "
           + dir + " (Cleanup retries): " + e.getMessage());
     }
+  }
+
+  /**
+   * Removes those of {@code keys} (given children first) that exist and have no children left,
+   * as garbage collection does: their records in one transaction, then their directories.
+   * Returns the keys removed with the bytes each took.
+   */
+  public Map<String, Long> removeAll(String namespace, List<String> keys) {
+    List<SnapshotRecord> removed = store.write(c -> {
+      List<SnapshotRecord> out = new ArrayList<>();
+      for (String key : keys) {
+        Optional<SnapshotRecord> s = table.find(c, namespace, key);
+        if (s.isPresent() && !table.hasChildren(c, s.get().id())) {
+          table.delete(c, s.get().id());
+          out.add(s.get());
+        }
+      }
+      return out;
+    });
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (SnapshotRecord s : removed) {
+      long size = s.size();
+      if (s.kind() != SnapshotKind.COMMITTED) {
+        try {
+          size = TreeUsage.of(fsDir(s.id())).size();
+        } catch (IOException e) {
+          size = 0;
+        }
+      }
+      sizes.put(s.key(), size);
+      deleteDirectory(namespace, s);
+    }
+    return sizes;
   }
 
   @Override

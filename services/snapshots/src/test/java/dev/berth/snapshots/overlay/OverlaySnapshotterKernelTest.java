@@ -172,4 +172,24 @@ class OverlaySnapshotterKernelTest {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
+
+  @Test
+  void removeAllTakesChildrenBeforeParentsInOneGoAndLeavesParentsOfWhatStays() throws IOException {
+    overlay.prepare(NS, "base-work", "", Map.of());
+    overlay.commit(NS, "base", "base-work", Map.of());
+    overlay.prepare(NS, "mid-work", "base", Map.of());
+    overlay.commit(NS, "mid", "mid-work", Map.of());
+    overlay.prepare(NS, "leaf", "mid", Map.of());
+    overlay.prepare(NS, "other-base-work", "", Map.of());
+    overlay.commit(NS, "other-base", "other-base-work", Map.of());
+    overlay.prepare(NS, "kept-child", "other-base", Map.of());
+
+    Map<String, Long> removed = overlay.removeAll(NS, List.of("leaf", "mid", "base", "other-base", "absent"));
+    assertEquals(List.of("leaf", "mid", "base"), List.copyOf(removed.keySet()));
+    assertEquals(List.of("kept-child", "other-base"),
+        overlay.list(NS, Filter.parse(List.of())).stream().map(i -> i.name()).toList());
+    try (var dirs = Files.list(tmp.resolve("root/snapshots"))) {
+      assertEquals(2, dirs.count(), "the removed snapshots' directories went with them");
+    }
+  }
 }

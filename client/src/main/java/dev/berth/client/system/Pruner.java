@@ -1,0 +1,139 @@
+package dev.berth.client.system;
+
+import berth.gc.v1.CollectRequest;
+import berth.gc.v1.CollectResponse;
+import berth.gc.v1.GarbageCollectorGrpc;
+import berth.network.v1.DeleteNetworkRequest;
+import berth.network.v1.ListNetworksRequest;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
+import containerd.services.containers.v1.Container;
+import containerd.services.content.v1.AbortRequest;
+import containerd.services.content.v1.ContentGrpc;
+import containerd.services.content.v1.ListStatusesRequest;
+import containerd.services.content.v1.Status;
+import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import io.grpc.Channel;
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Docker's prune commands over Berth's APIs. Each removes what it may and answers what it
+ * removed; space comes back through garbage collection ({@link #collect}), which frees the blobs
+ * and snapshots nothing references any more and reports their sizes.
+ */
+public final class Pruner {
+  /** A container removed, with the size of its writable layer. */
+  public record PrunedContainer(String id, long size) {}
+
+  /** An image record removed: its name and target. */
+  public record PrunedImage(String name, String digest) {}
+
+  /** An ingest aborted, with the bytes it held. */
+  public record PrunedIngest(String ref, long size) {}
+
+  private final Channel channel;
+
+  public Pruner(Channel channel) {
+    this.channel = channel;
+  }
+
+  /** Removes the containers that do not run (created, exited, dead) and match {@code filter}. */
+  public List<PrunedContainer> containers(PruneFilter filter) throws InterruptedException {
+    ContainerTasks tasks = new ContainerTasks(channel);
+    DiskUsage usage = new DiskUsage(channel);
+    List<PrunedContainer> removed = new ArrayList<>();
+    for (Container record : new ContainerClient(channel).list(filter.labelFilterArray())) {
+      ContainerState s = ContainerState.of(channel, record);
+      if (s.running() || s.paused() || !filter.createdBefore(s.createdAt())) {
+        continue;
+      }
+      long size = usage.writableLayer(record);
+      tasks.remove(s, false, false);
+      removed.add(new PrunedContainer(record.getId(), size));
+    }
+    return removed;
+  }
+
+  /**
+   * Removes image records no container uses: with {@code all} every such image, else only the
+   * dangling ones, those known by digest alone ({@code name@sha256:…}): every Berth image has
+   * a name, so without {@code all} there is usually nothing to do, as with Docker images that
+   * are all tagged.
+   */
+  public List<PrunedImage> images(boolean all, PruneFilter filter) {
+    ImageClient images = new ImageClient(channel);
+    Set<String> used = new HashSet<>();
+    for (Container c : new ContainerClient(channel).list()) {
+      used.add(c.getImage());
+    }
+    List<Image> list = images.list(filter.labelFilterArray());
+    Set<String> usedDigests = new HashSet<>();
+    list.stream().filter(i -> used.contains(i.name())).forEach(i -> usedDigests.add(i.target().digest()));
+    List<PrunedImage> removed = new ArrayList<>();
+    for (Image i : list) {
+      boolean dangling = i.name().contains("@");
+      if ((all || dangling) && !usedDigests.contains(i.target().digest()) && filter.createdBefore(i.createdAt())) {
+        images.remove(i.name());
+        removed.add(new PrunedImage(i.name(), i.target().digest()));
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Deletes the networks that are not the default and that no container is attached to (the
+   * Networks service refuses those in use, by any namespace's containers). Returns their names.
+   */
+  public List<String> networks(PruneFilter filter) {
+    NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(channel);
+    List<String> removed = new ArrayList<>();
+    for (Network n : networks.list(ListNetworksRequest.newBuilder().addAllFilters(filter.labelFilters()).build())
+        .getNetworksList()) {
+      if (n.getIsDefault() || !filter.createdBefore(ProtoTimes.toInstant(n.getCreatedAt()))) {
+        continue;
+      }
+      try {
+        networks.delete(DeleteNetworkRequest.newBuilder().setName(n.getName()).build());
+        removed.add(n.getName());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
+          throw e;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Aborts the namespace's ingests no writer holds now (Docker's dangling build cache). */
+  public List<PrunedIngest> ingests() {
+    ContentGrpc.ContentBlockingStub content = ContentGrpc.newBlockingStub(channel);
+    List<PrunedIngest> removed = new ArrayList<>();
+    for (Status s : content.listStatuses(ListStatusesRequest.getDefaultInstance()).getStatusesList()) {
+      try {
+        content.abort(AbortRequest.newBuilder().setRef(s.getRef()).build());
+        removed.add(new PrunedIngest(s.getRef(), s.getOffset()));
+      } catch (StatusRuntimeException e) {
+        Code code = e.getStatus().getCode();
+        if (code != Code.UNAVAILABLE && code != Code.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** A garbage collection, waited for: what the removals above left unreferenced goes now. */
+  public CollectResponse collect() {
+    return GarbageCollectorGrpc.newBlockingStub(channel).collect(CollectRequest.getDefaultInstance());
+  }
+}

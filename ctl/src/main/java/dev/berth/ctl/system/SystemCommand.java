@@ -1,0 +1,154 @@
+package dev.berth.ctl.system;
+
+import berth.gc.v1.CollectResponse;
+import berth.volumes.v1.PruneVolumesRequest;
+import berth.volumes.v1.PruneVolumesResponse;
+import berth.volumes.v1.VolumesGrpc;
+import dev.berth.client.images.ImageNames;
+import dev.berth.client.system.DiskUsage;
+import dev.berth.client.system.PruneFilter;
+import dev.berth.client.system.Pruner;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.Output;
+import dev.berth.ctl.terminal.Confirmation;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl system}: disk usage, and removing everything unused at once. */
+@Command(name = "system",
+    description = "Show the disk space images, containers, volumes and unfinished writes take (df), and remove "
+        + "what nothing uses (prune).",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl system df", "  berthctl system df -v", "  berthctl system prune", "  berthctl system prune -af --volumes"})
+public final class SystemCommand extends GroupCommand {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Command(name = "df",
+      description = "Show disk usage as docker system df: per type the count, how many are in use, their size and "
+          + "what pruning would free. Image sizes are their blobs (compressed layers), each counted once.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl system df", "  berthctl system df -v"})
+  int df(@Option(names = {"-v", "--verbose"}, description = "a line per image, container, volume and unfinished write")
+      boolean verbose) {
+    DiskUsage.Report report;
+    try (Connection c = root.connect()) {
+      report = new DiskUsage(c.channel()).measure();
+    }
+    PrintWriter out = root.out();
+    if (verbose) {
+      verbose(out, report);
+      return 0;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (DiskUsage.Summary s : report.summaries()) {
+      rows.add(List.of(s.type(), Integer.toString(s.total()), Integer.toString(s.active()), Output.size(s.size()),
+          Output.size(s.reclaimable()) + percent(s)));
+    }
+    Output.table(out, List.of("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"), rows);
+    return 0;
+  }
+
+  /** Docker's " (70%)" after the reclaimable size, for all but containers' empty rows. */
+  private static String percent(DiskUsage.Summary s) {
+    return s.size() == 0 ? "" : " (" + Math.round(100.0 * s.reclaimable() / s.size()) + "%)";
+  }
+
+  private static void verbose(PrintWriter out, DiskUsage.Report report) {
+    Instant now = Instant.now();
+    out.println("Images space usage:");
+    out.println();
+    List<List<String>> images = new ArrayList<>();
+    for (DiskUsage.ImageUsage i : report.images()) {
+      String familiar = ImageNames.familiar(i.image().name());
+      int colon = familiar.lastIndexOf(':');
+      boolean tagged = colon > familiar.lastIndexOf('/') && !familiar.contains("@");
+      String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
+      images.add(List.of(tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
+          hex.substring(0, Math.min(12, hex.length())), Output.age(i.image().createdAt(), now), Output.size(i.size()),
+          Output.size(i.shared()), Output.size(i.unique()), Integer.toString(i.containers())));
+    }
+    Output.table(out, List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
+        "CONTAINERS"), images);
+    out.println();
+    out.println("Containers space usage:");
+    out.println();
+    List<List<String>> containers = new ArrayList<>();
+    for (DiskUsage.ContainerUsage c : report.containers()) {
+      String image = c.state().record().getImage();
+      containers.add(List.of(c.state().id().substring(0, Math.min(12, c.state().id().length())),
+          image.isEmpty() ? "-" : ImageNames.familiar(image), Output.size(c.size()), Output.age(c.state().createdAt(), now),
+          c.state().status(), c.state().name()));
+    }
+    Output.table(out, List.of("CONTAINER ID", "IMAGE", "SIZE", "CREATED", "STATUS", "NAMES"), containers);
+    out.println();
+    out.println("Local Volumes space usage:");
+    out.println();
+    List<List<String>> volumes = new ArrayList<>();
+    report.volumes().forEach(v -> volumes.add(List.of(v.volume().getName(),
+        Integer.toString(v.volume().getUsedByCount()), Output.size(v.size()))));
+    Output.table(out, List.of("VOLUME NAME", "LINKS", "SIZE"), volumes);
+    out.println();
+    out.println("Build cache usage: " + Output.size(report.buildCache().stream().mapToLong(DiskUsage.IngestUsage::size).sum()));
+    out.println();
+    List<List<String>> cache = new ArrayList<>();
+    report.buildCache().forEach(i -> cache.add(List.of(i.ref(), Output.size(i.size()), Output.age(i.updated(), now))));
+    Output.table(out, List.of("REF", "SIZE", "LAST USED"), cache);
+  }
+
+  @Command(name = "prune",
+      description = "Remove stopped containers, networks no container uses, dangling images (all unused ones with -a), "
+          + "unfinished writes no client is writing and, with --volumes, anonymous volumes no container uses; then "
+          + "collect garbage. Asks first unless -f. Prints what it removed and the space freed.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  berthctl system prune", "  berthctl system prune -a -f", "  berthctl system prune --volumes -f",
+          "  berthctl system prune --filter until=24h"})
+  int prune(@Option(names = {"-a", "--all"}, description = "remove all images no container uses, not only dangling ones")
+      boolean all,
+      @Option(names = "--volumes", description = "also prune anonymous volumes") boolean volumes,
+      @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
+      @Option(names = "--filter", paramLabel = "FILTER",
+          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+      List<String> filters) throws InterruptedException {
+    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
+        + "  - all networks not used by at least one container\n");
+    if (volumes) {
+      warning.append("  - all anonymous volumes not used by at least one container\n");
+    }
+    warning.append(all ? "  - all images without at least one container associated to them\n"
+        : "  - all dangling images\n");
+    warning.append(all ? "  - all build cache\n" : "  - all dangling build cache\n");
+    if (!force && !Confirmation.ask(warning.toString(), root.out(), root.io().in())) {
+      return 0;
+    }
+    PrintWriter out = root.out();
+    try (Connection c = root.connect()) {
+      Pruner pruner = new Pruner(c.channel());
+      List<Pruner.PrunedContainer> containers = pruner.containers(filter);
+      PruneOutput.containers(out, containers);
+      PruneOutput.networks(out, pruner.networks(filter));
+      long volumeSpace = 0;
+      if (volumes) {
+        PruneVolumesResponse pruned = VolumesGrpc.newBlockingStub(c.channel())
+            .prune(PruneVolumesRequest.newBuilder().addAllFilters(filter.labelFilters()).build());
+        PruneOutput.section(out, "Deleted Volumes:", pruned.getDeletedList());
+        volumeSpace = pruned.getSpaceReclaimed();
+      }
+      List<Pruner.PrunedImage> images = pruner.images(all, filter);
+      List<Pruner.PrunedIngest> ingests = pruner.ingests();
+      CollectResponse collected = pruner.collect();
+      PruneOutput.images(out, root.namespace(), images, collected);
+      PruneOutput.section(out, "Deleted build cache objects:", ingests.stream().map(Pruner.PrunedIngest::ref).toList());
+      PruneOutput.total(out, PruneOutput.containersSize(containers) + volumeSpace
+          + ingests.stream().mapToLong(Pruner.PrunedIngest::size).sum() + collected.getSpaceReclaimed());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,220 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.client.testing.TestImages;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code system df} and every prune command through bin/berthctl against a bin/berthd of the
+ * test's own, as a Docker user runs them: the {@code [y/N]} question, what each removes and
+ * keeps, and the space reported. The tests build on one another, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DiskUsageAndPruneTest {
+  private static final Path TOP = Path.of("").toAbsolutePath().getParent();
+  private static Path work;
+  private static Path socket;
+  private static String netns;
+  private static Process daemon;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    work = Files.createTempDirectory(Path.of("/tmp"), "bgc");
+    socket = work.resolve("s/berth.sock");
+    netns = "berth-gc-" + UUID.randomUUID().toString().substring(0, 8);
+    run(List.of("ip", "netns", "add", netns), null);
+    run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"), null);
+    daemon = new ProcessBuilder(TOP.resolve("bin/berthd").toString(), "--root", work.resolve("root").toString(),
+        "--state", work.resolve("s").toString(), "--network-namespace", "/run/netns/" + netns)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("berthd.log").toFile()))
+        .start();
+    for (int i = 0; i < 300 && !(Files.exists(socket) && berthctl("version").exit() == 0); i++) {
+      assertTrue(daemon.isAlive(), () -> "berthd exited: " + log());
+      Thread.sleep(100);
+    }
+    ok("load", "-i", TestImages.busybox().writeDockerArchive(work.resolve("busybox.tar")).toString());
+    ok("load", "-i", TestImages.busyboxLayered().writeDockerArchive(work.resolve("layered.tar")).toString());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      berthctl("rm", "-f", "gc-keep");
+      daemon.destroy();
+      daemon.waitFor(15, TimeUnit.SECONDS);
+    } finally {
+      daemon.destroyForcibly().waitFor();
+      run(List.of("ip", "netns", "del", netns), null);
+      run(List.of("rm", "-rf", work.toString()), null);
+    }
+  }
+
+  private static String log() {
+    try {
+      return Files.readString(work.resolve("berthd.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static Result berthctl(String... args) throws Exception {
+    return berthctlWithInput(null, args);
+  }
+
+  private static Result berthctlWithInput(String input, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
+    cmd.addAll(List.of(args));
+    Path stdin = null;
+    if (input != null) {
+      stdin = Files.writeString(work.resolve("stdin"), input);
+    }
+    return run(cmd, stdin);
+  }
+
+  private static Result ok(String... args) throws Exception {
+    Result r = berthctl(args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
+    return r;
+  }
+
+  private static Result run(List<String> command, Path stdin) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+        : ProcessBuilder.Redirect.from(stdin.toFile()));
+    Process p = pb.start();
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError(command + " did not finish in 120 s");
+    }
+    return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  private static String readAll(InputStream in) {
+    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
+      in.transferTo(b);
+      return b.toString();
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** The words of the df row of {@code type}. */
+  private static List<String> row(String df, String type) {
+    return df.lines().filter(l -> l.startsWith(type + " ")).findFirst()
+        .map(l -> List.of(l.substring(type.length()).trim().split("\\s{2,}")))
+        .orElseThrow(() -> new AssertionError("no " + type + " row in\n" + df));
+  }
+
+  @Test
+  @Order(1)
+  void systemDfCountsImagesContainersVolumesAndBuildCache() throws Exception {
+    ok("run", "-d", "--name", "gc-keep", "-v", "gc-vol:/data", "busybox", "sleep", "1000");
+    ok("run", "--name", "gc-done", "busybox", "sh", "-c", "echo written > /made-here");
+    String df = ok("system", "df").out();
+    assertTrue(df.lines().findFirst().orElseThrow().matches("TYPE\\s+TOTAL\\s+ACTIVE\\s+SIZE\\s+RECLAIMABLE\\s*"), df);
+    List<String> images = row(df, "Images");
+    assertEquals(List.of("2", "1"), images.subList(0, 2), df);
+    assertTrue(images.get(2).matches("[0-9.]+ (KiB|MiB)"), df);
+    assertEquals(List.of("2", "1"), row(df, "Containers").subList(0, 2), df);
+    assertEquals(List.of("1", "1"), row(df, "Local Volumes").subList(0, 2), df);
+    assertEquals(List.of("0", "0", "0 B", "0 B"), row(df, "Build Cache"), df);
+
+    String verbose = ok("system", "df", "-v").out();
+    assertTrue(verbose.contains("Images space usage:") && verbose.contains("busybox-layered"), verbose);
+    assertTrue(verbose.lines().anyMatch(l -> l.contains("gc-done") && l.contains("exited")), verbose);
+    assertTrue(verbose.lines().anyMatch(l -> l.startsWith("gc-vol ") && l.contains(" 1 ")), verbose);
+  }
+
+  @Test
+  @Order(2)
+  void containerPruneAsksThenRemovesOnlyStoppedContainers() throws Exception {
+    Result declined = berthctlWithInput("n\n", "container", "prune");
+    assertEquals(0, declined.exit(), declined::toString);
+    assertTrue(declined.out().startsWith("WARNING! This will remove all stopped containers.\n"
+        + "Are you sure you want to continue? [y/N] "), declined.out());
+    assertTrue(ok("ps", "-a").out().contains("gc-done"), "a no keeps everything");
+
+    String id = ok("container", "ls").out().lines().filter(l -> l.contains(" gc-done ")).findFirst()
+        .orElseThrow().split("\\s+")[0];
+    Result pruned = berthctlWithInput("y\n", "container", "prune");
+    assertEquals(0, pruned.exit(), pruned::toString);
+    assertTrue(pruned.out().contains("Deleted Containers:\n" + id + "\n"), pruned.out());
+    assertTrue(pruned.out().matches("(?s).*Total reclaimed space: [0-9.]+ (B|KiB)\n"), pruned.out());
+    String ps = ok("ps", "-a").out();
+    assertFalse(ps.contains("gc-done"), ps);
+    assertTrue(ps.contains("gc-keep"), "a running container stays: " + ps);
+  }
+
+  @Test
+  @Order(3)
+  void networkPruneRemovesUnusedNetworksButTheDefault() throws Exception {
+    ok("network", "create", "gc-unused", "--subnet", "10.231.7.0/24");
+    ok("network", "create", "gc-labelled", "--subnet", "10.231.8.0/24", "--label", "team=gc");
+    Result filtered = ok("network", "prune", "-f", "--filter", "label=team=gc");
+    assertEquals("Deleted Networks:\ngc-labelled\n\n", filtered.out());
+    Result pruned = ok("network", "prune", "--force");
+    assertTrue(pruned.out().contains("gc-unused"), pruned.out());
+    String networks = ok("network", "ls", "-q").out();
+    assertFalse(networks.contains("gc-"), networks);
+    assertTrue(networks.contains("bridge"), networks);
+  }
+
+  @Test
+  @Order(4)
+  void imagePruneRemovesUnusedImagesAndTheirBlobsOnlyWithAll() throws Exception {
+    Result dangling = ok("image", "prune", "-f");
+    assertEquals("Total reclaimed space: 0 B\n", dangling.out(), "every image has a name: none dangles");
+    Result all = ok("image", "prune", "-a", "-f");
+    assertTrue(all.out().startsWith("Deleted Images:\nuntagged: busybox-layered:latest\ndeleted: sha256:"), all.out());
+    assertFalse(all.out().contains("untagged: busybox:latest"), "gc-keep uses busybox: " + all.out());
+    assertTrue(all.out().matches("(?s).*\n\nTotal reclaimed space: [0-9.]+ KiB\n"), all.out());
+    String images = ok("images", "-q").out();
+    assertEquals("busybox:latest\n", images);
+  }
+
+  @Test
+  @Order(5)
+  void systemPruneWithAllAndVolumesLeavesNothingUnused() throws Exception {
+    ok("stop", "-t", "0", "gc-keep");
+    Result declined = berthctlWithInput("\n", "system", "prune", "-a", "--volumes");
+    assertTrue(declined.out().startsWith("WARNING! This will remove:\n  - all stopped containers\n"
+        + "  - all networks not used by at least one container\n"
+        + "  - all anonymous volumes not used by at least one container\n"
+        + "  - all images without at least one container associated to them\n  - all build cache\n"), declined.out());
+    assertTrue(ok("ps", "-aq").out().length() > 0, "an empty answer is no");
+
+    Result pruned = ok("system", "prune", "-a", "--volumes", "-f");
+    assertTrue(pruned.out().contains("Deleted Containers:\n"), pruned.out());
+    assertTrue(pruned.out().contains("untagged: busybox:latest\n"), pruned.out());
+    assertTrue(pruned.out().matches("(?s).*Total reclaimed space: [0-9.]+ MiB\n"), pruned.out());
+    String df = ok("system", "df").out();
+    assertEquals(List.of("0", "0", "0 B", "0 B"), row(df, "Images"), df);
+    assertEquals(List.of("0", "0", "0 B", "0 B"), row(df, "Containers"), df);
+    assertEquals(List.of("1", "0"), row(df, "Local Volumes").subList(0, 2), "a named volume stays: " + df);
+    assertEquals("", ok("content", "ls", "-q").out(), "the collection left no blob");
+    assertEquals("", ok("snapshot", "ls", "-q").out(), "nor any snapshot");
+  }
+}

@@ -1,0 +1,27 @@
+package dev.berth.content;
+
+import berth.gc.v1.ContentSweeperGrpc;
+import berth.gc.v1.SweepRequest;
+import berth.gc.v1.SweepResponse;
+import berth.gc.v1.Swept;
+import dev.berth.common.grpc.RequestContext;
+import dev.berth.content.file.FileContentStore;
+import io.grpc.stub.StreamObserver;
+
+/** berth.gc.v1.ContentSweeper: the collector's batched Content.Delete, in the caller's namespace. */
+public final class ContentSweeperService extends ContentSweeperGrpc.ContentSweeperImplBase {
+  private final FileContentStore store;
+
+  public ContentSweeperService(FileContentStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void sweep(SweepRequest request, StreamObserver<SweepResponse> response) {
+    SweepResponse.Builder answer = SweepResponse.newBuilder();
+    store.sweep(RequestContext.namespace(), request.getIdsList())
+        .forEach(i -> answer.addSwept(Swept.newBuilder().setId(i.digest()).setSize(i.size())));
+    response.onNext(answer.build());
+    response.onCompleted();
+  }
+}

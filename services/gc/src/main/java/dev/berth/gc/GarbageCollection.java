@@ -1,0 +1,36 @@
+package dev.berth.gc;
+
+import io.grpc.BindableService;
+import io.grpc.Channel;
+import java.util.List;
+
+/**
+ * The collector as berthd hosts it: its gRPC service, and the background work (start-up and
+ * timed collections, deletion events) to start once every other service answers.
+ */
+public final class GarbageCollection implements AutoCloseable {
+  private final CollectionScheduler scheduler;
+  private final DeletionEvents events;
+
+  /** @param api a channel serving Namespaces, Leases, Images, Containers, Content, Snapshots and Events */
+  public GarbageCollection(Channel api, GcSettings settings) {
+    Collector collector = new Collector(api, settings);
+    this.scheduler = new CollectionScheduler(collector::collect, settings);
+    this.events = new DeletionEvents(api, scheduler);
+  }
+
+  public List<BindableService> services() {
+    return List.of(new GarbageCollectorService(scheduler));
+  }
+
+  public void start() {
+    events.subscribe();
+    scheduler.start();
+  }
+
+  @Override
+  public void close() {
+    events.close();
+    scheduler.close();
+  }
+}
