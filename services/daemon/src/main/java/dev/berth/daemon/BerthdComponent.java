@@ -14,7 +14,7 @@ import javax.inject.Singleton;
  */
 @Singleton
 @Component(modules = {CommonModule.class, ContentModule.class, MetadataModule.class, SnapshotsModule.class,
-    NetworkModule.class, TasksModule.class, VolumesModule.class})
+    NetworkModule.class, TasksModule.class, VolumesModule.class, TransferModule.class})
 interface BerthdComponent {
   Map<String, Provider<ServiceGroup>> serviceGroups();
 

@@ -38,7 +38,7 @@ public final class Main implements Callable<Integer> {
   boolean debug;
 
   /** The service groups, as the command line spells them. */
-  enum GroupName { content, metadata, snapshots, network, tasks, volumes }
+  enum GroupName { content, metadata, snapshots, network, tasks, volumes, transfer }
 
   @Override
   public Integer call() {

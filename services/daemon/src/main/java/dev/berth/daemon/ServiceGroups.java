@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
+import berth.transfer.v1.TransferGrpc;
 import berth.volumes.v1.VolumesGrpc;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.content.v1.ContentGrpc;
@@ -31,8 +32,10 @@ final class ServiceGroups {
   static final String NETWORK = "network";
   static final String TASKS = "tasks";
   static final String VOLUMES = "volumes";
+  static final String TRANSFER = "transfer";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES,
+      TRANSFER);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME),
@@ -41,7 +44,8 @@ final class ServiceGroups {
       SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
       TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME),
-      VOLUMES, List.of(VolumesGrpc.SERVICE_NAME));
+      VOLUMES, List.of(VolumesGrpc.SERVICE_NAME),
+      TRANSFER, List.of(TransferGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -53,7 +57,9 @@ final class ServiceGroups {
       // networking is Berth's own API; containerd clients have no plugin type for it
       NETWORK, List.of(),
       TASKS, List.of(grpcPlugin("containers"), grpcPlugin("tasks")),
-      VOLUMES, List.of());
+      VOLUMES, List.of(),
+      // Berth's own API: containerd 1.6 clients pull client-side
+      TRANSFER, List.of());
 
   private ServiceGroups() {}
 
