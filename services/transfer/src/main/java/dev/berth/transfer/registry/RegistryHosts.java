@@ -28,14 +28,16 @@ import javax.net.ssl.X509TrustManager;
  * How to reach each registry host: one HTTP client per host, trusting the system's CAs plus the
  * host's own from {@code certs.d/HOST/*.crt} (Docker's layout), and whether the host may be
  * spoken to in plain HTTP: only insecure registries (those a request names insecure, and loopback
- * addresses, as in Docker) may, after HTTPS failed on them once.
+ * addresses, as in Docker) are, first (as {@code ctr --plain-http} does, with no TLS handshake
+ * to wait out on a server that never answers one), and over HTTPS once plain HTTP failed on them.
  */
 public final class RegistryHosts {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
   private final Path certsDir;
   private final ConcurrentHashMap<String, HttpClient> clients = new ConcurrentHashMap<>();
-  private final Set<String> plainHttp = ConcurrentHashMap.newKeySet();
+  /** Insecure hosts found to want TLS after all. */
+  private final Set<String> tlsOnly = ConcurrentHashMap.newKeySet();
 
   /** {@code certsDir}: holds a directory per host ({@code registry:5000}) with CA certificates. */
   public RegistryHosts(Path certsDir) {
@@ -63,18 +65,14 @@ public final class RegistryHosts {
     return name.equals("localhost") || name.startsWith("127.") || name.equals("::1");
   }
 
-  /** The API's base URI for the host: HTTPS, unless it is insecure and was found to speak plain HTTP. */
-  URI base(String host) {
-    return URI.create((plainHttp.contains(host) ? "http" : "https") + "://" + Reference.endpoint(host));
+  /** The API's base URI for the host: plain HTTP for an insecure one unless it wants TLS, else HTTPS. */
+  URI base(String host, boolean insecure) {
+    return URI.create((insecure && !tlsOnly.contains(host) ? "http" : "https") + "://" + Reference.endpoint(host));
   }
 
-  /** Remembers that an insecure host answered HTTPS with something that is not TLS. */
-  void speaksPlainHttp(String host) {
-    plainHttp.add(host);
-  }
-
-  boolean knownPlain(String host) {
-    return plainHttp.contains(host);
+  /** Remembers that an insecure host did not answer plain HTTP: it gets HTTPS from now on. */
+  void wantsTls(String host) {
+    tlsOnly.add(host);
   }
 
   private SSLContext sslContext(String host) {

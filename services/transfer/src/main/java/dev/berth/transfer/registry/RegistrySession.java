@@ -80,7 +80,7 @@ final class RegistrySession {
     for (int redirects = 0; ; ) {
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(call.method(), call.body());
       call.headers().forEach(request::header);
-      boolean ours = uri.getAuthority().equals(hosts.base(host).getAuthority());
+      boolean ours = uri.getAuthority().equals(base().getAuthority());
       if (ours) {
         authorization(scope).ifPresent(a -> request.header("Authorization", a));
       }
@@ -89,11 +89,6 @@ final class RegistrySession {
         response = http().send(request.build(), info -> skipsBody(info.statusCode())
             ? HttpResponse.BodySubscribers.replacing(null) : handler.apply(info));
       } catch (SSLException e) {
-        if (ours && insecure && uri.getScheme().equals("https") && !call.pathOrUri().contains("://")) {
-          hosts.speaksPlainHttp(host);
-          uri = resolve(call.pathOrUri());
-          continue;
-        }
         throw Errors.unavailable("registry %s at %s: TLS failed: %s", host, uri.getAuthority(), e.getMessage());
       } catch (ConnectException | HttpConnectTimeoutException e) {
         throw Errors.unavailable("registry %s is unreachable at %s: %s", host, uri.getAuthority(),
@@ -101,6 +96,11 @@ final class RegistrySession {
       } catch (InterruptedIOException e) {
         throw new CancellationException("transfer cancelled");
       } catch (IOException e) {
+        if (plainFirstTry(call, uri)) {
+          hosts.wantsTls(host);
+          uri = resolve(call.pathOrUri());
+          continue;
+        }
         throw Errors.unavailable("registry %s at %s failed: %s", host, uri.getAuthority(),
             e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
       } catch (InterruptedException e) {
@@ -108,6 +108,13 @@ final class RegistrySession {
         throw new CancellationException("transfer cancelled");
       }
       int status = response.statusCode();
+      if (status == 400 && plainFirstTry(call, uri) && response.headers().firstValue("Content-Type").isEmpty()) {
+        // what Go's TLS servers answer a plain HTTP request with
+        closeQuietly(response.body());
+        hosts.wantsTls(host);
+        uri = resolve(call.pathOrUri());
+        continue;
+      }
       if (status == 401 && ours && !challenged) {
         challenged = true;
         Challenge challenge = Challenge.best(response.headers().allValues("WWW-Authenticate"))
@@ -130,6 +137,25 @@ final class RegistrySession {
     }
   }
 
+  /** Whether {@code uri} was plain HTTP to an insecure host not known to want TLS: HTTPS may be tried next. */
+  private boolean plainFirstTry(Call call, URI uri) {
+    return insecure && uri.getScheme().equals("http") && !call.pathOrUri().contains("://");
+  }
+
+  private static void closeQuietly(Object body) {
+    if (body instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // the answer is dropped anyway
+      }
+    }
+  }
+
+  private URI base() {
+    return hosts.base(host, insecure);
+  }
+
   private static boolean skipsBody(int status) {
     return status == 401 || isRedirect(status);
   }
@@ -143,7 +169,7 @@ final class RegistrySession {
   }
 
   URI resolve(String pathOrUri) {
-    return pathOrUri.contains("://") ? URI.create(pathOrUri) : hosts.base(host).resolve(pathOrUri);
+    return pathOrUri.contains("://") ? URI.create(pathOrUri) : base().resolve(pathOrUri);
   }
 
   private Optional<String> authorization(String scope) {

@@ -1,0 +1,360 @@
+package dev.berth.api.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Debian's {@code docker-registry} (the distribution registry, 2.8) serving on 127.0.0.1 at a free
+ * port, its storage and configuration under a directory the test gives; optionally behind basic
+ * auth (an htpasswd file made with {@code htpasswd -B}, the registry accepts bcrypt only) or the
+ * bearer-token flow, whose token server (on 127.0.0.1 too) this fixture runs: it signs tokens for a
+ * certificate made with openssl and grants what is asked to the one user it knows, nothing to
+ * anyone else. Blobs and manifests can also be planted straight into the storage, for manifests
+ * the registry would refuse to take through its API. Needs docker-registry, htpasswd
+ * (apache2-utils) and openssl: scripts/install-deps.sh installs them.
+ */
+public final class LoopbackRegistry implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/bin/docker-registry");
+  private static final String SERVICE = "berth-test-registry";
+  private static final String ISSUER = "berth-test-token-server";
+  private static final int START_ATTEMPTS = 3;
+  private static final long START_TIMEOUT_MILLIS = 15_000;
+
+  private final Path dir;
+  private final Process process;
+  private final int port;
+  private final TokenServer tokens;
+
+  private LoopbackRegistry(Path dir, Process process, int port, TokenServer tokens) {
+    this.dir = dir;
+    this.process = process;
+    this.port = port;
+    this.tokens = tokens;
+  }
+
+  public static boolean available() {
+    return Files.isExecutable(BINARY);
+  }
+
+  /** An open registry, anyone may pull and push. */
+  public static LoopbackRegistry start(Path dir) throws IOException, InterruptedException {
+    return start(dir, "", null);
+  }
+
+  /** A registry that wants {@code user} and {@code password} by HTTP basic auth. */
+  public static LoopbackRegistry startWithBasicAuth(Path dir, String user, String password)
+      throws IOException, InterruptedException {
+    Path htpasswd = dir.resolve("htpasswd");
+    Files.createDirectories(dir);
+    Files.writeString(htpasswd, run(List.of("htpasswd", "-nbB", user, password)).trim() + "\n");
+    return start(dir, "auth:\n  htpasswd:\n    realm: " + SERVICE + "\n    path: " + htpasswd + "\n", null);
+  }
+
+  /** A registry that wants bearer tokens from a token server that knows {@code user} by {@code password}. */
+  public static LoopbackRegistry startWithTokenAuth(Path dir, String user, String password)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    TokenServer tokens = TokenServer.start(dir, user, password);
+    try {
+      String auth = "auth:\n  token:\n    realm: " + tokens.realm() + "\n    service: " + SERVICE + "\n    issuer: "
+          + ISSUER + "\n    rootcertbundle: " + tokens.certificate() + "\n";
+      return start(dir, auth, tokens);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      tokens.close();
+      throw e;
+    }
+  }
+
+  private static LoopbackRegistry start(Path dir, String auth, TokenServer tokens)
+      throws IOException, InterruptedException {
+    Path storage = dir.resolve("storage");
+    Files.createDirectories(storage);
+    IOException last = null;
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      int port = freePort();
+      Path config = dir.resolve("config.yml");
+      Files.writeString(config, "version: 0.1\n"
+          + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
+          + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: true\n"
+          + "http:\n  addr: 127.0.0.1:" + port + "\n"
+          + auth);
+      Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+      LoopbackRegistry registry = new LoopbackRegistry(dir, process, port, tokens);
+      if (registry.awaitServing()) {
+        return registry;
+      }
+      registry.stopProcess();
+      last = new IOException("docker-registry did not serve on 127.0.0.1:" + port + ": "
+          + Files.readString(dir.resolve("registry.log")));
+    }
+    throw last;
+  }
+
+  private boolean awaitServing() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+    while (System.currentTimeMillis() < deadline && process.isAlive()) {
+      try {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host() + "/v2/").toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.getResponseCode();
+        c.disconnect();
+        return true;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    return false;
+  }
+
+  /** {@code 127.0.0.1:PORT}, the host part of image references on this registry. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** How many tokens the token server handed out (0 without token auth). */
+  public int tokensIssued() {
+    return tokens == null ? 0 : tokens.issued.get();
+  }
+
+  /** The file the registry keeps blob {@code digest} in. */
+  public Path blobFile(String digest) {
+    String hex = digest.substring(digest.indexOf(':') + 1);
+    return dir.resolve("storage/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+        .resolve("data");
+  }
+
+  /** Puts a blob into the repository's storage, as a push would leave it; returns its digest. */
+  public String plantBlob(String repository, byte[] data) throws IOException {
+    String digest = sha256(data);
+    Path file = blobFile(digest);
+    Files.createDirectories(file.getParent());
+    Files.write(file, data);
+    link(repositoryDir(repository).resolve("_layers/sha256").resolve(hex(digest)), digest);
+    return digest;
+  }
+
+  /**
+   * Puts a manifest or index into the repository's storage under its digest and, unless null,
+   * {@code tag}, whatever the registry's API would say to it; returns its digest.
+   */
+  public String plantManifest(String repository, String tag, byte[] manifest) throws IOException {
+    String digest = sha256(manifest);
+    Path file = blobFile(digest);
+    Files.createDirectories(file.getParent());
+    Files.write(file, manifest);
+    Path manifests = repositoryDir(repository).resolve("_manifests");
+    link(manifests.resolve("revisions/sha256").resolve(hex(digest)), digest);
+    if (tag != null) {
+      link(manifests.resolve("tags").resolve(tag).resolve("current"), digest);
+      link(manifests.resolve("tags").resolve(tag).resolve("index/sha256").resolve(hex(digest)), digest);
+    }
+    return digest;
+  }
+
+  private Path repositoryDir(String repository) {
+    return dir.resolve("storage/docker/registry/v2/repositories").resolve(repository);
+  }
+
+  private static void link(Path dir, String digest) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("link"), digest);
+  }
+
+  public static String sha256(byte[] data) {
+    try {
+      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hex(String digest) {
+    return digest.substring(digest.indexOf(':') + 1);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A port on 127.0.0.1 nothing listens on (for a registry that is down). */
+  public static int closedPort() throws IOException {
+    return freePort();
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(command.get(0) + " failed: " + out);
+    }
+    return out;
+  }
+
+  private void stopProcess() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      stopProcess();
+    } finally {
+      if (tokens != null) {
+        tokens.close();
+      }
+    }
+  }
+
+  /**
+   * The token server of distribution's token auth: GET {@code /token?service=&scope=} with basic
+   * auth answers a JWT (RS256, the signing certificate in its {@code x5c} header) granting the
+   * scopes asked for to the known user, and no access to anyone else.
+   */
+  private static final class TokenServer implements AutoCloseable {
+    private static final Pattern SCOPE = Pattern.compile("repository:([^:]+):([a-z,*]+)");
+
+    private final HttpServer server;
+    private final Path certificate;
+    private final PrivateKey key;
+    private final String certificateDer;
+    private final String expectedAuth;
+    final AtomicInteger issued = new AtomicInteger();
+
+    private TokenServer(HttpServer server, Path certificate, PrivateKey key, String certificateDer,
+        String expectedAuth) {
+      this.server = server;
+      this.certificate = certificate;
+      this.key = key;
+      this.certificateDer = certificateDer;
+      this.expectedAuth = expectedAuth;
+    }
+
+    static TokenServer start(Path dir, String user, String password) throws IOException, InterruptedException {
+      Path keyFile = dir.resolve("token.key");
+      Path certFile = dir.resolve("token.crt");
+      run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+          "/CN=" + ISSUER, "-keyout", keyFile.toString(), "-out", certFile.toString()));
+      PrivateKey key;
+      try {
+        key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pem(keyFile)));
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IOException("reading " + keyFile + ": " + e.getMessage(), e);
+      }
+      String der = Base64.getEncoder().encodeToString(pem(certFile));
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      TokenServer tokens = new TokenServer(server, certFile, key, der, "Basic " + Base64.getEncoder()
+          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      server.createContext("/token", tokens::answer);
+      server.start();
+      return tokens;
+    }
+
+    String realm() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+    }
+
+    Path certificate() {
+      return certificate;
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      boolean known = expectedAuth.equals(auth);
+      if (auth != null && !known) {
+        exchange.sendResponseHeaders(401, -1);
+        exchange.close();
+        return;
+      }
+      List<String> access = new ArrayList<>();
+      String query = exchange.getRequestURI().getRawQuery();
+      for (String part : query == null ? new String[0] : query.split("&")) {
+        if (part.startsWith("scope=")) {
+          String scope = java.net.URLDecoder.decode(part.substring(6), StandardCharsets.UTF_8);
+          Matcher m = SCOPE.matcher(scope);
+          if (m.matches() && known) {
+            StringBuilder actions = new StringBuilder();
+            for (String a : m.group(2).split(",")) {
+              actions.append(actions.length() == 0 ? "" : ",").append('"').append(a).append('"');
+            }
+            access.add("{\"type\":\"repository\",\"name\":\"" + m.group(1) + "\",\"actions\":[" + actions + "]}");
+          }
+        }
+      }
+      byte[] body = ("{\"token\":\"" + jwt(access, known) + "\",\"expires_in\":300,\"issued_at\":\""
+          + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+      issued.incrementAndGet();
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    }
+
+    private String jwt(List<String> access, boolean known) {
+      long now = Instant.now().getEpochSecond();
+      String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5c\":[\"" + certificateDer + "\"]}";
+      String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + (known ? "user" : "") + "\",\"aud\":\"" + SERVICE
+          + "\",\"exp\":" + (now + 300) + ",\"nbf\":" + (now - 10) + ",\"iat\":" + now + ",\"jti\":\""
+          + UUID.randomUUID() + "\",\"access\":[" + String.join(",", access) + "]}";
+      String signingInput = base64Url(header) + "." + base64Url(claims);
+      try {
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key);
+        rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static String base64Url(String json) {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] pem(Path file) throws IOException {
+      String text = Files.readString(file);
+      String body = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+      return Base64.getDecoder().decode(body);
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+}
