@@ -51,6 +51,7 @@ class ModuleBoundariesTest {
     MODULES.put("services/network", "dev.berth.network");
     MODULES.put("services/volumes", "dev.berth.volumes");
     MODULES.put("services/restart", "dev.berth.restart");
+    MODULES.put("services/transfer", "dev.berth.transfer");
     MODULES.put("services/daemon", "dev.berth.daemon");
     MODULES.put("client", "dev.berth.client");
     MODULES.put("ctl", "dev.berth.ctl");

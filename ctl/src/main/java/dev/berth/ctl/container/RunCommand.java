@@ -42,6 +42,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() throws Exception {
     try (Connection c = root.connect()) {
+      ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());

@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
         + "(manifest, config and layers) and when the image was created in berthd.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl images", "  berthctl images -q", "  berthctl images --format json",
-        "  berthctl images 'name~=busybox'"})
+        "  berthctl images 'name~=busybox'", "  berthctl images --digests"})
 public final class ImagesCommand implements Callable<Integer> {
   /** Hex digits of a digest shown in the table, as docker shows image IDs. */
   private static final int SHORT_DIGEST = 12;
@@ -41,6 +41,9 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "print names only")
   private boolean quiet;
+
+  @Option(names = "--digests", description = "show each target's full digest")
+  private boolean digests;
 
   @Mixin
   private FormatOption format;
@@ -83,7 +86,7 @@ public final class ImagesCommand implements Callable<Integer> {
       List<List<String>> rows = new ArrayList<>();
       for (Image i : images) {
         OptionalLong size = sizes.get(i.name());
-        rows.add(List.of(ImageNames.familiar(i.name()), shortDigest(i.target().digest()),
+        rows.add(List.of(ImageNames.familiar(i.name()), digests ? i.target().digest() : shortDigest(i.target().digest()),
             size.isPresent() ? Output.size(size.getAsLong()) : "-", Output.age(i.createdAt(), now)));
       }
       Output.table(out, List.of("NAME", "DIGEST", "SIZE", "CREATED"), rows);
