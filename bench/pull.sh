@@ -33,7 +33,7 @@ http:
 YAML
 docker-registry serve "$registry_dir/config.yml" >"$registry_dir/log" 2>&1 &
 registry_pid=$!
-trap 'kill $registry_pid 2>/dev/null; wait $registry_pid 2>/dev/null; peers_cleanup' EXIT
+trap 'kill $registry_pid 2>/dev/null; wait $registry_pid 2>/dev/null || true; peers_cleanup' EXIT
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.05; done
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

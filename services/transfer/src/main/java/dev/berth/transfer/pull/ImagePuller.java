@@ -12,6 +12,7 @@ import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.GcRefs;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.LayerGate;
 import dev.berth.client.images.Index;
 import dev.berth.client.images.Manifest;
 import dev.berth.client.images.MediaTypes;
@@ -26,25 +27,19 @@ import dev.berth.transfer.registry.RegistryClient;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
  * One pull: the manifest (or index, and the manifests chosen from it) fetched and checked, then
- * config and layers fetched concurrently, then the manifests and index stored with references to
- * their children, the layers unpacked, and the image record written last. Everything is made
+ * config and layers fetched concurrently; once the configs are in, the manifests and index are
+ * stored with references to their children and each layer is unpacked as soon as it and those
+ * below it are stored; the image record is written last. Everything is made
  * under a lease deleted at the end, so a pull that fails midway leaves only what a collector may
  * take (and the ingests a later pull resumes).
  */
@@ -90,19 +85,32 @@ public final class ImagePuller {
     try (Lease lease = Lease.create(api, Lease.DEFAULT_EXPIRY)) {
       Channel channel = lease.channel();
       Blobs blobs = Blobs.on(channel);
-      fetchAll(order, manifests, new BlobFetcher(registry, new GrpcContentStore(channel), blobs, listener),
-          sourceLabel, listener);
+      Map<String, Descriptor> needed = new LinkedHashMap<>();
+      manifests.forEach(m -> needed.putIfAbsent(m.manifest().config().digest(), m.manifest().config()));
       for (Fetched m : manifests) {
-        List<Descriptor> children = new ArrayList<>();
-        children.add(m.manifest().config());
-        children.addAll(m.manifest().layers().stream().filter(l -> !foreign(l)).toList());
-        store(blobs, m.descriptor().digest(), m.bytes(), with(GcRefs.forChildren(children), sourceLabel));
+        m.manifest().layers().stream().filter(l -> !foreign(l)).forEach(l -> needed.putIfAbsent(l.digest(), l));
       }
-      if (MediaTypes.isIndex(rootType)) {
-        store(blobs, root.digest(), root.bytes(), with(GcRefs.forChildren(chosen), sourceLabel));
-      }
-      if (order.unpack()) {
-        unpack(order, channel, rootDescriptor, manifests, listener);
+      try (Downloads downloads = new Downloads(needed.values(), new BlobFetcher(registry,
+          new GrpcContentStore(channel), blobs, listener), sourceLabel, order.concurrency(),
+          order.reference().repository(), listener)) {
+        manifests.forEach(m -> downloads.await(m.manifest().config()));
+        for (Fetched m : manifests) {
+          List<Descriptor> children = new ArrayList<>();
+          children.add(m.manifest().config());
+          children.addAll(m.manifest().layers().stream().filter(l -> !foreign(l)).toList());
+          store(blobs, m.descriptor().digest(), m.bytes(), with(GcRefs.forChildren(children), sourceLabel));
+        }
+        if (MediaTypes.isIndex(rootType)) {
+          store(blobs, root.digest(), root.bytes(), with(GcRefs.forChildren(chosen), sourceLabel));
+        }
+        if (order.unpack()) {
+          // each layer unpacks as soon as it and those below it are stored, while others download
+          unpack(order, channel, rootDescriptor, manifests, listener, layer -> {
+            downloads.await(layer);
+            LayerUnpackEvents.report(listener, layer, BlobEvent.State.EXTRACTING);
+          });
+        }
+        downloads.awaitAll();
       }
       Image image = upsert(ImagesGrpc.newBlockingStub(channel), new Image(order.reference().name(), rootDescriptor,
           Map.of(), null, null));
@@ -174,73 +182,6 @@ public final class ImagePuller {
     return layer.mediaType().contains("foreign") || layer.mediaType().contains("nondistributable");
   }
 
-  private void fetchAll(PullOrder order, List<Fetched> manifests, BlobFetcher fetcher, Map<String, String> labels,
-      TransferListener listener) {
-    Map<String, Descriptor> blobs = new LinkedHashMap<>();
-    for (Fetched m : manifests) {
-      blobs.putIfAbsent(m.manifest().config().digest(), m.manifest().config());
-      m.manifest().layers().stream().filter(l -> !foreign(l)).forEach(l -> blobs.putIfAbsent(l.digest(), l));
-    }
-    blobs.values().forEach(d -> listener.blob(new BlobEvent(d.digest(), d.mediaType(), 0, d.size(),
-        BlobEvent.State.WAITING)));
-    AtomicBoolean failed = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, order.concurrency()), r -> {
-      Thread t = new Thread(r, "pull-" + order.reference().repository());
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> work = new ArrayList<>();
-      for (Descriptor d : blobs.values()) {
-        work.add(pool.submit(() -> {
-          if (failed.get() || listener.cancelled()) {
-            throw new CancellationException("pull stopped");
-          }
-          try {
-            fetcher.fetch(d, labels);
-          } catch (RuntimeException | Error e) {
-            failed.set(true);
-            throw e;
-          }
-          return null;
-        }));
-      }
-      awaitAll(work);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** Waits for every fetch; throws the first real failure (not the cancellations it caused). */
-  private static void awaitAll(List<Future<?>> work) {
-    Throwable first = null;
-    for (Future<?> f : work) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (first == null || first instanceof CancellationException && !(cause instanceof CancellationException)) {
-          first = cause;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CancellationException("pull interrupted");
-      }
-    }
-    if (first instanceof RuntimeException r) {
-      throw r;
-    }
-    if (first instanceof Error err) {
-      throw err;
-    }
-    if (first instanceof IOException io) {
-      throw Errors.unavailable("pull failed: %s", io.getMessage());
-    }
-    if (first != null) {
-      throw new CancellationException("pull interrupted");
-    }
-  }
-
   private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
     Map<String, String> all = new HashMap<>(a);
     all.putAll(b);
@@ -255,7 +196,7 @@ public final class ImagePuller {
   }
 
   private static void unpack(PullOrder order, Channel channel, Descriptor root, List<Fetched> manifests,
-      TransferListener listener) {
+      TransferListener listener, LayerGate gate) {
     Optional<Fetched> here = manifests.stream().filter(m -> manifests.size() == 1 || m.descriptor().platform() == null
         || order.platform().matches(m.descriptor().platform())).findFirst();
     if (here.isEmpty()) {
@@ -264,7 +205,7 @@ public final class ImagePuller {
     List<Descriptor> layers = here.get().manifest().layers();
     try {
       new ImageClient(channel).unpackTarget(root, order.platform(), order.snapshotter(),
-          new LayerUnpackEvents(layers, listener));
+          new LayerUnpackEvents(layers, listener), gate);
     } catch (ClientException e) {
       throw Errors.failedPrecondition("cannot unpack %s: %s", order.reference(), e.getMessage());
     }

@@ -7,15 +7,14 @@ import dev.berth.transfer.TransferListener;
 import java.util.List;
 
 /**
- * Turns the unpacker's running count of layer bytes into per-layer events: the layer the count
- * is inside is being extracted, those it has passed are extracted.
+ * Turns the unpacker's running count of layer bytes into per-layer events: a layer the count has
+ * passed is extracted. (That one is being extracted is told when its gate opens.)
  */
 final class LayerUnpackEvents implements UnpackListener {
   private final List<Descriptor> layers;
   private final TransferListener listener;
   /** Layers reported extracted so far, bottom first. */
   private int extracted;
-  private boolean extracting;
 
   LayerUnpackEvents(List<Descriptor> layers, TransferListener listener) {
     this.layers = layers;
@@ -32,15 +31,14 @@ final class LayerUnpackEvents implements UnpackListener {
       end += layers.get(extracted).size();
       report(layers.get(extracted), BlobEvent.State.EXTRACTED);
       extracted++;
-      extracting = false;
-    }
-    if (extracted < layers.size() && !extracting) {
-      report(layers.get(extracted), BlobEvent.State.EXTRACTING);
-      extracting = true;
     }
   }
 
-  private void report(Descriptor layer, BlobEvent.State state) {
+  static void report(TransferListener listener, Descriptor layer, BlobEvent.State state) {
     listener.blob(new BlobEvent(layer.digest(), layer.mediaType(), layer.size(), layer.size(), state));
+  }
+
+  private void report(Descriptor layer, BlobEvent.State state) {
+    report(listener, layer, state);
   }
 }
