@@ -2,8 +2,9 @@
 # Pull of a 5-layer image of about 200 MB from Debian's docker-registry on 127.0.0.1: berthctl pull
 # (berthd's Transfer API, layers unpacked) next to ctr images pull --plain-http into a private
 # containerd (unpacked too), interleaved in one run. Cold: each daemon on an empty root, started
-# anew for every run; warm: everything already there. Also the warm Pull call alone, without
-# berthctl's JVM start-up. Prints medians of RUNS and the ratio Berth/containerd.
+# anew for every run and given one small pull (busybox) first, as a daemon that has served before;
+# warm: everything already there. Also the Pull call alone, cold and warm, without berthctl's JVM
+# start-up (a running client's view). Prints medians of RUNS and the ratio Berth/containerd.
 #   bench/pull.sh [RUNS]      (default 3)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/peers.sh"
@@ -40,6 +41,9 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench_java dev.berth.bench.WriteBigImage "$bench_work/big.tar"
 ref="127.0.0.1:$port/bench/big:1"
 skopeo copy -q --dest-tls-verify=false "oci-archive:$bench_work/big.tar" "docker://$ref"
+small="127.0.0.1:$port/bench/busybox:1"
+bench_java dev.berth.bench.WriteTestImage "$bench_work/busybox.tar"
+skopeo copy -q --dest-tls-verify=false "docker-archive:$bench_work/busybox.tar" "docker://$small"
 du -sh "$registry_dir/storage" | awk '{print "image on the registry: " $1 " (5 gzip layers of random bytes)"}'
 
 # each cold run on an empty root: the daemon stopped, its root removed, started again
@@ -57,11 +61,16 @@ containerd_fresh() {
 peer_containerd_start
 b version >/dev/null   # berthctl's start-up cache, as a user's later runs have it
 
-cold_b=(); cold_c=(); warm_b=(); warm_c=()
+cold_b=(); cold_c=(); cold_rpc=(); warm_b=(); warm_c=()
 for _ in $(seq "$runs"); do
   berthd_fresh
+  bench_java dev.berth.bench.PullBench "$sock" "$small" 1 0 x >/dev/null
+  cold_rpc+=("$(bench_java dev.berth.bench.PullBench "$sock" "$ref" 1 0 x | awk '{for (i=1;i<NF;i++) if ($i=="median") print int($(i+1))}')")
+  berthd_fresh
+  b pull -q "$small" >/dev/null
   s=$(now_ns); b pull -q "$ref" >/dev/null; cold_b+=("$(ms_since "$s")")
   containerd_fresh
+  ctd images pull --plain-http "$small" >/dev/null
   s=$(now_ns); ctd images pull --plain-http "$ref" >/dev/null; cold_c+=("$(ms_since "$s")")
 done
 for _ in $(seq "$runs"); do
@@ -73,7 +82,8 @@ floor=(); for _ in $(seq "$runs"); do s=$(now_ns); b version >/dev/null; floor+=
 printf '| %-44s | %9s | %9s | %6s | %-12s |\n' "figure" "Berth" "containerd" "ratio" "target"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "-----------" "-----------" "--------" "--------------"
 row "pull 5 layers ~200 MB, cold (berthctl / ctr)" "$(median "${cold_b[@]}")" "$(median "${cold_c[@]}")" ms "<= 0.7x"
+row "pull, cold (Pull call alone / ctr)" "$(median "${cold_rpc[@]}")" "$(median "${cold_c[@]}")" ms "<= 0.7x"
 row "pull, warm (berthctl / ctr)" "$(median "${warm_b[@]}")" "$(median "${warm_c[@]}")" ms "<= 50 ms"
 echo "berthctl version (its start-up and one call, part of every berthctl figure): $(median "${floor[@]}") ms"
-bench_java dev.berth.bench.WarmPullBench "$sock" "$ref" 20
+bench_java dev.berth.bench.PullBench "$sock" "$ref" 20 5 "Pull call alone, warm (everything present)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

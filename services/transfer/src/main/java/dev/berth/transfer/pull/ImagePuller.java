@@ -5,6 +5,7 @@ import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
 import containerd.services.images.v1.UpdateImageRequest;
 import dev.berth.api.content.Blobs;
+import dev.berth.api.content.ContentInfo;
 import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.grpc.Errors;
 import dev.berth.client.ClientException;
@@ -188,9 +189,13 @@ public final class ImagePuller {
     return all;
   }
 
+  /** Stores a manifest or index with its labels; one already there only gets the labels it lacks. */
   private static void store(Blobs blobs, String digest, byte[] bytes, Map<String, String> labels) {
-    Blobs.Written written = blobs.write(digest, bytes, labels);
-    if (written.existed()) {
+    Optional<ContentInfo> info = blobs.info(digest);
+    if (info.isEmpty() && !blobs.write(digest, bytes, labels).existed()) {
+      return;
+    }
+    if (info.isEmpty() || !info.get().labels().entrySet().containsAll(labels.entrySet())) {
       blobs.label(digest, labels);
     }
   }

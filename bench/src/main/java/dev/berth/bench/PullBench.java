@@ -7,27 +7,29 @@ import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 
 /**
- * The Transfer API's Pull of an image every blob and snapshot of which is there already, as a
- * client that is running calls it (no berthctl start-up): {@code WarmPullBench SOCKET REFERENCE [N]}.
+ * The Transfer API's Pull (layers unpacked) as a client that is already running calls it, without
+ * berthctl's start-up: {@code PullBench SOCKET REFERENCE N WARMUPS LABEL} prints the median of N
+ * pulls after WARMUPS unmeasured ones.
  */
-public final class WarmPullBench {
-  private WarmPullBench() {}
+public final class PullBench {
+  private PullBench() {}
 
   public static void main(String[] args) throws Exception {
     ManagedChannel channel = Channels.unix(Path.of(args[0]));
-    int n = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int n = Integer.parseInt(args[2]);
+    int warmups = Integer.parseInt(args[3]);
     try {
       TransferGrpc.TransferBlockingStub transfer = TransferGrpc.newBlockingStub(Channels.inNamespace(channel, "bench"));
       PullRequest request = PullRequest.newBuilder().setReference(args[1]).setUnpack(true).build();
-      Samples warm = new Samples("Pull RPC, warm (everything present)");
-      for (int i = 0; i < n + 5; i++) {
+      Samples samples = new Samples(args[4]);
+      for (int i = 0; i < n + warmups; i++) {
         long start = System.nanoTime();
         transfer.pull(request).forEachRemaining(p -> { });
-        if (i >= 5) {
-          warm.add(System.nanoTime() - start);
+        if (i >= warmups) {
+          samples.add(System.nanoTime() - start);
         }
       }
-      warm.print();
+      samples.print();
     } finally {
       channel.shutdownNow();
     }
