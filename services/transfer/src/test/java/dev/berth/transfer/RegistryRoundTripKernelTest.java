@@ -267,6 +267,17 @@ class RegistryRoundTripKernelTest {
         .findFirst().orElseThrow();
     assertTrue(start.getOffset() >= kept, "resumed at " + start.getOffset() + ", the ingest held " + kept);
     assertArrayEquals(big, target.blob(layer));
+
+    // to another registry (nothing to mount from there) 64 MiB goes up in chunks, and comes back the same
+    try (LoopbackRegistry other = LoopbackRegistry.start(dir.resolve("other-registry"))) {
+      String copy = other.host() + "/test/big-copy:1";
+      TransferRig.Result pushed = target.push(PushRequest.newBuilder().setImage(request.getReference())
+          .setReference(copy).build());
+      assertTrue(pushed.of(layer).stream().filter(e -> e.getState() == BlobState.TRANSFERRING).count() > 2,
+          "progress after each chunk: " + pushed.of(layer));
+      source.pull(PullRequest.newBuilder().setReference(copy).build());
+      assertArrayEquals(big, source.blob(layer));
+    }
   }
 
   /** The offset of the ingest once the stopped pull has let go of it (its last writes may still land). */
