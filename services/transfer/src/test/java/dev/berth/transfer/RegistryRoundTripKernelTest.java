@@ -106,6 +106,26 @@ class RegistryRoundTripKernelTest {
       assertFalse(copied.reached(blob.digest(), BlobState.TRANSFERRING));
     }
     assertEquals(local.target().digest(), target.pull(registry.host() + "/other/copy:2").done().getDigest());
+
+    // by digest, from a registry that sends every request on to another address (as registries
+    // send blobs to their storage): redirects are followed
+    HttpServer redirector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    redirector.createContext("/v2/", exchange -> {
+      exchange.getResponseHeaders().set("Location", "http://" + registry.host() + exchange.getRequestURI());
+      exchange.sendResponseHeaders(307, -1);
+      exchange.close();
+    });
+    redirector.start();
+    try (TransferRig fresh = new TransferRig(dir.resolve("fresh"))) {
+      String byDigest = "127.0.0.1:" + redirector.getAddress().getPort() + "/test/busybox@" + local.target().digest();
+      TransferRig.Result redirected = fresh.pull(byDigest);
+      assertEquals(byDigest, redirected.done().getImage().getName());
+      for (Descriptor blob : blobsOf(content)) {
+        assertArrayEquals(source.blob(blob.digest()), fresh.blob(blob.digest()), blob.digest());
+      }
+    } finally {
+      redirector.stop(0);
+    }
   }
 
   @Test
