@@ -11,6 +11,7 @@ import berth.transfer.v1.TransferDone;
 import berth.transfer.v1.TransferGrpc;
 import berth.transfer.v1.TransferProgress;
 import dev.berth.api.grpc.Errors;
+import dev.berth.client.ClientException;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.Platform;
 import dev.berth.common.grpc.RequestContext;
@@ -74,6 +75,9 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
       return transfer.get();
     } catch (CancellationException e) {
       throw Status.CANCELLED.withDescription(e.getMessage()).asRuntimeException();
+    } catch (ClientException e) {
+      // the client library's word for content that is not what an image needs (bad JSON, no config)
+      throw Errors.failedPrecondition("%s", e.getMessage());
     }
   }
 

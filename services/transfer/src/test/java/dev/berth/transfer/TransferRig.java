@@ -18,7 +18,6 @@ import dev.berth.client.images.ImportOptions;
 import dev.berth.client.testing.BerthOnUnixSocket;
 import dev.berth.client.testing.TestImage;
 import dev.berth.common.grpc.ServiceInterceptors;
-import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
@@ -157,10 +156,6 @@ final class TransferRig implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       return false;
     }
-  }
-
-  Channel channel() {
-    return client.channel();
   }
 
   @Override

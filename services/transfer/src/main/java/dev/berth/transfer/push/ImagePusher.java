@@ -4,7 +4,6 @@ import dev.berth.api.content.Blobs;
 import dev.berth.api.content.ContentInfo;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
-import dev.berth.client.ClientException;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
@@ -111,8 +110,6 @@ public final class ImagePusher {
         throw Errors.failedPrecondition("%s %s is not in the content store", d.mediaType(), d.digest());
       }
       throw e;
-    } catch (ClientException e) {
-      throw Errors.failedPrecondition("%s", e.getMessage());
     }
   }
 

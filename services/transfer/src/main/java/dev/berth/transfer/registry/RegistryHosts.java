@@ -2,9 +2,9 @@ package dev.berth.transfer.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +110,7 @@ public final class RegistryHosts {
           }
         }
       }
-    } catch (UncheckedIOException e) {
+    } catch (DirectoryIteratorException e) {
       throw e.getCause();
     }
     return certificates;
