@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * bearer-token flow, whose token server (on 127.0.0.1 too) this fixture runs: it signs tokens for a
  * certificate made with openssl and grants what is asked to the one user it knows, nothing to
  * anyone else. Blobs and manifests can also be planted straight into the storage, for manifests
- * the registry would refuse to take through its API. Needs docker-registry, htpasswd
+ * the registry would refuse to take through its API. It can also serve HTTPS only, with a
+ * certificate from a CA of its own. Needs docker-registry, htpasswd
  * (apache2-utils) and openssl: scripts/install-deps.sh installs them.
  */
 public final class LoopbackRegistry implements AutoCloseable {
@@ -75,6 +76,30 @@ public final class LoopbackRegistry implements AutoCloseable {
     return start(dir, "auth:\n  htpasswd:\n    realm: " + SERVICE + "\n    path: " + htpasswd + "\n", null);
   }
 
+  /**
+   * A registry serving HTTPS only, with a certificate for 127.0.0.1 from a CA of its own, whose
+   * certificate {@link #caCertificate()} gives.
+   */
+  public static LoopbackRegistry startWithTls(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path ca = dir.resolve("ca.crt");
+    run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=berth-test-ca",
+        "-keyout", dir.resolve("ca.key").toString(), "-out", ca.toString()));
+    run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-keyout", dir.resolve("server.key").toString(), "-out", dir.resolve("server.csr").toString()));
+    Files.writeString(dir.resolve("san.cnf"), "subjectAltName=IP:127.0.0.1\n");
+    run(List.of("openssl", "x509", "-req", "-in", dir.resolve("server.csr").toString(), "-CA", ca.toString(),
+        "-CAkey", dir.resolve("ca.key").toString(), "-CAcreateserial", "-days", "1",
+        "-extfile", dir.resolve("san.cnf").toString(), "-out", dir.resolve("server.crt").toString()));
+    return start(dir, "", null, "  tls:\n    certificate: " + dir.resolve("server.crt") + "\n    key: "
+        + dir.resolve("server.key") + "\n");
+  }
+
+  /** The CA certificate of a registry started {@link #startWithTls with TLS}. */
+  public Path caCertificate() {
+    return dir.resolve("ca.crt");
+  }
+
   /** A registry that wants bearer tokens from a token server that knows {@code user} by {@code password}. */
   public static LoopbackRegistry startWithTokenAuth(Path dir, String user, String password)
       throws IOException, InterruptedException {
@@ -92,6 +117,11 @@ public final class LoopbackRegistry implements AutoCloseable {
 
   private static LoopbackRegistry start(Path dir, String auth, TokenServer tokens)
       throws IOException, InterruptedException {
+    return start(dir, auth, tokens, "");
+  }
+
+  private static LoopbackRegistry start(Path dir, String auth, TokenServer tokens, String tls)
+      throws IOException, InterruptedException {
     Path storage = dir.resolve("storage");
     Files.createDirectories(storage);
     IOException last = null;
@@ -101,7 +131,7 @@ public final class LoopbackRegistry implements AutoCloseable {
       Files.writeString(config, "version: 0.1\n"
           + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
           + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: true\n"
-          + "http:\n  addr: 127.0.0.1:" + port + "\n"
+          + "http:\n  addr: 127.0.0.1:" + port + "\n" + tls
           + auth);
       Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
