@@ -243,9 +243,19 @@ class RegistryRoundTripKernelTest {
     assertTrue(deep.getStatus().getDescription().contains("lists 10000 layers, more than the 128"),
         deep.getStatus().getDescription());
 
-    // a layer whose bytes on the registry's disk are no longer what its digest says
     ResolvedImage content = source.client.images().content(source.client.images().resolve(busybox.name()));
     String layer = content.layers().get(0).digest();
+
+    // a manifest naming blobs of another repository: the registry serves them to that one only
+    registry.plantManifest("bad/outside", "1", source.blob(source.client.images().resolve(busybox.name())
+        .target().digest()));
+    StatusRuntimeException outside = assertThrows(StatusRuntimeException.class,
+        () -> target.pull(registry.host() + "/bad/outside:1"));
+    assertEquals(Status.Code.NOT_FOUND, outside.getStatus().getCode());
+    assertTrue(outside.getStatus().getDescription().matches("blob sha256:[0-9a-f]{64} is not in " + registry.host()
+        + "/bad/outside"), outside.getStatus().getDescription());
+
+    // a layer whose bytes on the registry's disk are no longer what its digest says
     Path file = registry.blobFile(layer);
     byte[] corrupt = Files.readAllBytes(file);
     corrupt[corrupt.length / 2] ^= 0x55;
