@@ -2,6 +2,8 @@ package dev.berth.transfer;
 
 import dev.berth.api.grpc.Errors;
 import dev.berth.client.images.Platform;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Platforms as people write them: {@code os/arch[/variant]}, e.g. {@code linux/arm64/v8}. */
@@ -15,8 +17,8 @@ final class Platforms {
     if (spec.isEmpty()) {
       return Platform.current();
     }
-    String[] parts = spec.toLowerCase(java.util.Locale.ROOT).split("/", -1);
-    if (parts.length < 2 || parts.length > 3 || !java.util.Arrays.stream(parts).allMatch(p -> PART.matcher(p).matches())) {
+    String[] parts = spec.toLowerCase(Locale.ROOT).split("/", -1);
+    if (parts.length < 2 || parts.length > 3 || !Arrays.stream(parts).allMatch(p -> PART.matcher(p).matches())) {
       throw Errors.invalidArgument("invalid platform \"%s\": expected os/arch[/variant], e.g. linux/amd64", spec);
     }
     String arch = switch (parts[1]) {

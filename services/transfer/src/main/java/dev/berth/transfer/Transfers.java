@@ -1,5 +1,7 @@
 package dev.berth.transfer;
 
+import dev.berth.transfer.registry.Credentials;
+
 /**
  * Images between registries and this host's stores. Failures are {@link
  * dev.berth.api.grpc.BerthException}s: INVALID_ARGUMENT for a bad reference or platform,
@@ -16,5 +18,5 @@ public interface Transfers {
   Transferred push(PushOrder order, TransferListener listener);
 
   /** Checks credentials against a registry; returns the host they are kept under. */
-  String login(String registry, dev.berth.transfer.registry.Credentials credentials, boolean insecure);
+  String login(String registry, Credentials credentials, boolean insecure);
 }

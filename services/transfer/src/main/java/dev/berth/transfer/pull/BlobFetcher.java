@@ -1,6 +1,6 @@
 package dev.berth.transfer.pull;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.berth.api.content.Blobs;
 import dev.berth.api.content.ContentInfo;
 import dev.berth.api.content.ContentStore;
@@ -114,6 +114,7 @@ final class BlobFetcher {
       event(d, offset, State.TRANSFERRING);
       byte[] chunk = new byte[CHUNK_BYTES];
       int n;
+      // each chunk in an array of its own, handed over uncopied: the writer may still hold it
       while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
         if (listener.cancelled()) {
           throw new CancellationException("pull cancelled");
@@ -123,7 +124,8 @@ final class BlobFetcher {
               + " nothing of it kept", d.digest(), registry.reference().repositoryName(), d.size());
         }
         // offset 0 restarts an ingest whose earlier bytes the registry would not resume from
-        offset = writer.write(offset, ByteString.copyFrom(chunk, 0, n));
+        offset = writer.write(offset, UnsafeByteOperations.unsafeWrap(chunk, 0, n));
+        chunk = new byte[CHUNK_BYTES];
         event(d, offset, State.TRANSFERRING);
       }
       if (offset < d.size()) {
