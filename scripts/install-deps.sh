@@ -8,7 +8,8 @@ packages=(
   nftables libnftables1 iproute2  # networking
   busybox-static curl tini        # the tests' image, the HTTP client network tests use, --init's init
   openssl bc                      # benchmark floors and arithmetic
-  docker-registry skopeo          # the loopback registry pull/push tests run, and what seeds it
+  docker-registry skopeo          # the registry pull/push tests and benchmarks talk to (never started as a service)
+  apache2-utils                   # htpasswd -B: the registry's basic-auth file (bcrypt only)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -27,6 +27,10 @@ import dev.berth.ctl.content.ContentCommand;
 import dev.berth.ctl.image.ImageCommand;
 import dev.berth.ctl.image.ImagesCommand;
 import dev.berth.ctl.image.LoadCommand;
+import dev.berth.ctl.image.LoginCommand;
+import dev.berth.ctl.image.LogoutCommand;
+import dev.berth.ctl.image.PullCommand;
+import dev.berth.ctl.image.PushCommand;
 import dev.berth.ctl.image.RmiCommand;
 import dev.berth.ctl.image.SaveCommand;
 import dev.berth.ctl.image.SnapshotCommand;
@@ -51,7 +55,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class Subcommands {
   /** In the order the root's help lists them. */
   static final List<Class<?>> ALL = List.of(VersionCommand.class, InfoCommand.class, NamespaceCommand.class, ContentCommand.class,
-      ImagesCommand.class, ImageCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
+      ImagesCommand.class, ImageCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
+      LogoutCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
       StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class,
       KillCommand.class, RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class,

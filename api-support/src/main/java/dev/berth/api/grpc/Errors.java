@@ -40,6 +40,15 @@ public final class Errors {
     return of(Status.Code.RESOURCE_EXHAUSTED, format, args);
   }
 
+  public static BerthException permissionDenied(String format, Object... args) {
+    return of(Status.Code.PERMISSION_DENIED, format, args);
+  }
+
+  /** Bytes that are not what they claim to be (a digest that does not match). */
+  public static BerthException dataLoss(String format, Object... args) {
+    return of(Status.Code.DATA_LOSS, format, args);
+  }
+
   public static BerthException unimplemented(String format, Object... args) {
     return of(Status.Code.UNIMPLEMENTED, format, args);
   }

@@ -10,7 +10,7 @@ import java.util.Map;
  * The {@link GcLabels gc.ref labels} by which a blob references its children, so that a garbage
  * collector following them from an image keeps everything the image needs.
  */
-final class GcRefs {
+public final class GcRefs {
   private GcRefs() {}
 
   /**
@@ -18,7 +18,7 @@ final class GcRefs {
    * as {@code ...m.<i>}, layers as {@code ...l.<i>}, anything else as {@code ...<i>}, each prefix
    * counting on its own.
    */
-  static Map<String, String> forChildren(List<Descriptor> children) {
+  public static Map<String, String> forChildren(List<Descriptor> children) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, Integer> counts = new HashMap<>();
     for (Descriptor child : children) {

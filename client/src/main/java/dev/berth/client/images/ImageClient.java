@@ -251,6 +251,20 @@ public final class ImageClient {
   }
 
   /**
+   * Unpacks the manifest for {@code platform} under {@code target} (a manifest or an index whose
+   * blobs are all in the content store) into {@code snapshotter}, with no lease of its own: for a
+   * job such as a pull whose lease this client's channel already carries. Each layer waits for
+   * {@code gate} (its manifest and config must be stored already). Returns the top snapshot's
+   * chain ID.
+   */
+  public String unpackTarget(Descriptor target, Platform platform, String snapshotter, UnpackListener listener,
+      LayerGate gate) {
+    JsonBlobs blobs = new JsonBlobs(content);
+    return new ImageUnpacker(channel, blobs).unpack(new ImageResolver(blobs, platform).resolve(target), snapshotter,
+        listener, gate);
+  }
+
+  /**
    * Writes the images, with their content for this platform, as one tar that both
    * {@code docker load} and OCI tools read; {@code out} is left open.
    */

@@ -49,6 +49,11 @@ final class ImageUnpacker {
 
   /** Unpacks {@code image} into {@code snapshotter}; returns the chain ID of its top snapshot. */
   String unpack(ResolvedImage image, String snapshotter, UnpackListener listener) {
+    return unpack(image, snapshotter, listener, LayerGate.OPEN);
+  }
+
+  /** As {@link #unpack(ResolvedImage, String, UnpackListener)}, each layer once {@code gate} lets it through. */
+  String unpack(ResolvedImage image, String snapshotter, UnpackListener listener, LayerGate gate) {
     List<String> diffIds = blobs.config(image.config()).diffIds();
     List<Descriptor> layers = image.layers();
     if (layers.size() != diffIds.size()) {
@@ -65,6 +70,7 @@ final class ImageUnpacker {
     for (int i = 0; i < layers.size(); i++) {
       String parent = i == 0 ? "" : chain.get(i - 1);
       if (!exists(snapshotter, chain.get(i))) {
+        gate.await(layers.get(i));
         unpackLayer(snapshotter, layers.get(i), diffIds.get(i), chain.get(i), parent);
       }
       done += layers.get(i).size();

@@ -12,14 +12,14 @@ import java.io.IOException;
  * JSON of manifests, indexes and archive files. Written compact with map keys sorted, so the
  * same image always gives the same bytes and digest; read leniently, since other tools add fields.
  */
-final class OciJson {
+public final class OciJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private OciJson() {}
 
-  static byte[] bytes(Object value) {
+  public static byte[] bytes(Object value) {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
@@ -28,7 +28,7 @@ final class OciJson {
   }
 
   /** {@code json} as {@code type}; {@code what} names it in the error if it is not that. */
-  static <T> T read(byte[] json, Class<T> type, String what) {
+  public static <T> T read(byte[] json, Class<T> type, String what) {
     try {
       T value = MAPPER.readValue(json, type);
       if (value == null) {
@@ -40,7 +40,7 @@ final class OciJson {
     }
   }
 
-  static JsonNode tree(byte[] json, String what) {
+  public static JsonNode tree(byte[] json, String what) {
     try {
       return MAPPER.readTree(json);
     } catch (IOException e) {

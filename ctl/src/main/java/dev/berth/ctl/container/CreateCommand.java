@@ -27,6 +27,7 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() {
     try (Connection c = root.connect()) {
+      ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       root.out().println(record.getId());
     }

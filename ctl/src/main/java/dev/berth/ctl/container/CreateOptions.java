@@ -136,6 +136,13 @@ final class CreateOptions {
       + "an attached run also removes its anonymous volumes)")
   boolean autoRemove;
 
+  /** When {@code run} and {@code create} pull the image first, as Docker's --pull says. */
+  enum PullPolicy { missing, always, never }
+
+  @Option(names = "--pull", paramLabel = "POLICY", defaultValue = "missing",
+      description = "pull the image first: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  PullPolicy pull;
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image")
   String image;
 

@@ -55,6 +55,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     // checked first: a malformed value leaves nothing made
     DetachKeys keys = DetachKeys.parse(detachKeys);
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
+      ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());

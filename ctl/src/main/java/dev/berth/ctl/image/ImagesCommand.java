@@ -35,7 +35,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl images", "  berthctl images -q", "  berthctl images --format json",
         "  berthctl images --format '{{.Repository}}:{{.Tag}} {{.ID}}'",
         "  berthctl images --format 'table {{.Repository}}\\t{{.Tag}}\\t{{.Size}}'",
-        "  berthctl images 'name~=busybox'"})
+        "  berthctl images 'name~=busybox'", "  berthctl images --digests"})
 public final class ImagesCommand implements Callable<Integer> {
   /** Hex digits of a digest shown in the table, as docker shows image IDs. */
   private static final int SHORT_DIGEST = 12;
@@ -45,6 +45,9 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "print image ids only (short, each once)")
   private boolean quiet;
+
+  @Option(names = "--digests", description = "show each target's full digest")
+  private boolean digests;
 
   @Mixin
   private TemplateFormatOption format;
@@ -94,7 +97,7 @@ public final class ImagesCommand implements Callable<Integer> {
       List<List<String>> rows = new ArrayList<>();
       for (Image i : images) {
         OptionalLong size = sizes.get(i.name());
-        rows.add(List.of(ImageNames.familiar(i.name()), shortDigest(i.target().digest()),
+        rows.add(List.of(ImageNames.familiar(i.name()), digests ? i.target().digest() : shortDigest(i.target().digest()),
             size.isPresent() ? Output.size(size.getAsLong()) : "-", Output.age(i.createdAt(), now)));
       }
       Output.table(out, List.of("NAME", "DIGEST", "SIZE", "CREATED"), rows);

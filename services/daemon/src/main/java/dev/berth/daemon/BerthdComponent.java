@@ -14,7 +14,8 @@ import javax.inject.Singleton;
  */
 @Singleton
 @Component(modules = {CommonModule.class, ContentModule.class, MetadataModule.class, SnapshotsModule.class,
-    NetworkModule.class, TasksModule.class, VolumesModule.class, GcModule.class})
+    NetworkModule.class, TasksModule.class, VolumesModule.class, GcModule.class,
+    TransferModule.class})
 interface BerthdComponent {
   Map<String, Provider<ServiceGroup>> serviceGroups();
 

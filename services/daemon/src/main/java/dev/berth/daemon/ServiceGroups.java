@@ -7,6 +7,7 @@ import berth.gc.v1.SnapshotSweeperGrpc;
 import berth.logs.v1.LogsGrpc;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.NetworksGrpc;
+import berth.transfer.v1.TransferGrpc;
 import berth.volumes.v1.VolumesGrpc;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.content.v1.ContentGrpc;
@@ -37,8 +38,9 @@ final class ServiceGroups {
   static final String TASKS = "tasks";
   static final String VOLUMES = "volumes";
   static final String GC = "gc";
+  static final String TRANSFER = "transfer";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC, TRANSFER);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME, ContentSweeperGrpc.SERVICE_NAME),
@@ -49,7 +51,8 @@ final class ServiceGroups {
       TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME,
           AttachGrpc.SERVICE_NAME),
       VOLUMES, List.of(VolumesGrpc.SERVICE_NAME),
-      GC, List.of(GarbageCollectorGrpc.SERVICE_NAME));
+      GC, List.of(GarbageCollectorGrpc.SERVICE_NAME),
+      TRANSFER, List.of(TransferGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -63,7 +66,9 @@ final class ServiceGroups {
       TASKS, List.of(grpcPlugin("containers"), grpcPlugin("tasks")),
       VOLUMES, List.of(),
       // containerd's collector is part of its metadata plugin, not a gRPC service of its own
-      GC, List.of());
+      GC, List.of(),
+      // Berth's own API: containerd 1.6 clients pull client-side
+      TRANSFER, List.of());
 
   private ServiceGroups() {}
 

@@ -1,0 +1,74 @@
+package dev.berth.ctl.image;
+
+import dev.berth.client.registry.RegistryCredentials;
+import dev.berth.client.registry.TransferClient;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl login}: checks credentials with a registry and keeps them for pull and push. */
+@Command(name = "login",
+    description = "Log in to a registry: berthd checks the user name and password with it, then they are "
+        + "kept in config.json ($BERTH_CONFIG, else ~/.config/berth; mode 0600) as Docker keeps them. "
+        + "The password comes from --password-stdin or a prompt that does not echo.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl login registry.example:5000", "  echo \"$TOKEN\" | berthctl login -u ci --password-stdin ghcr.io"})
+public final class LoginCommand implements Callable<Integer> {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "the user name (prompted for if not given)")
+  private String username;
+
+  @Option(names = "--password-stdin", description = "read the password from stdin")
+  private boolean passwordStdin;
+
+  @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
+  private boolean insecure;
+
+  @Parameters(index = "0", paramLabel = "REGISTRY", arity = "0..1", defaultValue = "docker.io",
+      description = "the registry host (default: ${DEFAULT-VALUE})")
+  private String registry;
+
+  @Override
+  public Integer call() throws IOException {
+    Console console = System.console();
+    String user = username;
+    if (user == null || user.isEmpty()) {
+      if (console == null || passwordStdin) {
+        throw new CommandFailure("no user name: give --username");
+      }
+      user = console.readLine("Username: ");
+    }
+    String password;
+    if (passwordStdin) {
+      password = new BufferedReader(new InputStreamReader(root.io().in(), StandardCharsets.UTF_8)).readLine();
+    } else {
+      if (console == null) {
+        throw new CommandFailure("no terminal to ask for the password: use --password-stdin");
+      }
+      char[] typed = console.readPassword("Password: ");
+      password = typed == null ? null : new String(typed);
+    }
+    if (password == null || password.isEmpty()) {
+      throw new CommandFailure("no password given");
+    }
+    RegistryCredentials credentials = RegistryCredentials.forUser(root.io().env());
+    try (Connection c = root.connect()) {
+      new TransferClient(c.channel(), credentials).login(registry, new RegistryCredentials.Login(user, password),
+          insecure);
+    }
+    root.out().println("Login Succeeded");
+    return 0;
+  }
+}

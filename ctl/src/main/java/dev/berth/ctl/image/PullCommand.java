@@ -1,0 +1,79 @@
+package dev.berth.ctl.image;
+
+import berth.transfer.v1.PullRequest;
+import berth.transfer.v1.TransferDone;
+import dev.berth.client.images.ImageNames;
+import dev.berth.client.registry.RegistryCredentials;
+import dev.berth.client.registry.TransferClient;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.Connection;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl pull}: an image from a registry, through berthd's Transfer API. */
+@Command(name = "pull",
+    description = "Pull an image from a registry and unpack it. Docker Hub names are short: busybox is "
+        + "docker.io/library/busybox:latest. Uses the credentials of 'berthctl login'; registries on "
+        + "loopback addresses are spoken to in plain HTTP.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl pull busybox", "  berthctl pull registry.example:5000/team/app@sha256:…",
+        "  berthctl pull --platform linux/arm64 alpine:3", "  berthctl pull -q 127.0.0.1:5000/busybox:1"})
+public final class PullCommand implements Callable<Integer> {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "the platform to pull from a multi-platform image (default: this host's)")
+  private String platform = "";
+
+  @Option(names = {"-a", "--all-platforms"}, description = "pull every platform of a multi-platform image")
+  private boolean allPlatforms;
+
+  @Option(names = {"-q", "--quiet"}, description = "print only the image's name")
+  private boolean quiet;
+
+  @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
+  private boolean insecure;
+
+  @Option(names = "--no-unpack", description = "store the image without unpacking its layers")
+  private boolean noUnpack;
+
+  @Parameters(index = "0", paramLabel = "IMAGE", description = "the image reference")
+  private String image;
+
+  @Override
+  public Integer call() {
+    try (Connection c = root.connect()) {
+      TransferDone done = pull(root, c, image, PullRequest.newBuilder().setPlatform(platform)
+          .setAllPlatforms(allPlatforms).setUnpack(!noUnpack).setInsecure(insecure), quiet);
+      root.out().println(ImageNames.familiar(done.getResolved()));
+    }
+    return 0;
+  }
+
+  /**
+   * Pulls {@code reference}, with Docker's progress on stderr unless {@code quiet}; what
+   * {@code run} and {@code create} do for a missing image too.
+   */
+  public static TransferDone pull(BerthCtl root, Connection c, String reference, PullRequest.Builder request,
+      boolean quiet) {
+    TransferClient transfer = new TransferClient(c.channel(), RegistryCredentials.forUser(root.io().env()));
+    String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
+    PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), false);
+    if (!quiet) {
+      int at = full.indexOf('@');
+      String tag = at >= 0 ? full.substring(at + 1) : full.substring(full.lastIndexOf(':') + 1);
+      root.io().err().println(tag + ": Pulling from " + ImageNames.familiar(full).replaceFirst("[:@][^/]*$", ""));
+    }
+    TransferDone done = transfer.pull(request.setReference(reference).build(), quiet ? p -> { } : progress);
+    if (!quiet) {
+      root.io().err().println("Digest: " + done.getDigest());
+      root.io().err().println("Status: " + (progress.anyMoved() ? "Downloaded newer image for "
+          : "Image is up to date for ") + ImageNames.familiar(done.getResolved()));
+    }
+    return done;
+  }
+}

@@ -1,0 +1,6 @@
+package dev.berth.transfer;
+
+import dev.berth.client.images.Image;
+
+/** The image record a transfer wrote or pushed, the reference it resolved to, and the digest moved. */
+public record Transferred(Image image, String resolved, String digest) {}

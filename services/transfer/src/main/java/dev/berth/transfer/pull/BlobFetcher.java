@@ -1,0 +1,150 @@
+package dev.berth.transfer.pull;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.berth.api.content.Blobs;
+import dev.berth.api.content.ContentInfo;
+import dev.berth.api.content.ContentStore;
+import dev.berth.api.content.ContentWriter;
+import dev.berth.api.grpc.BerthException;
+import dev.berth.api.grpc.Errors;
+import dev.berth.client.images.Descriptor;
+import dev.berth.transfer.BlobEvent;
+import dev.berth.transfer.BlobEvent.State;
+import dev.berth.transfer.TransferListener;
+import dev.berth.transfer.registry.RegistryClient;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Fetches one blob from the registry into the content store through a resumable ingest named by
+ * the blob's digest: an ingest an interrupted pull left is continued from its offset (with an HTTP
+ * range), a blob the store holds is not fetched at all. The size is checked while the bytes
+ * stream and the store checks the digest before it commits; a blob failing either is aborted,
+ * leaving nothing of it. A pull that stops for any other reason keeps the ingest for the next.
+ */
+final class BlobFetcher {
+  private static final int CHUNK_BYTES = Blobs.CHUNK_BYTES;
+  /** How long a pull waits for another pull's hold on the same ingest to end. */
+  private static final int HELD_ATTEMPTS = 100;
+  private static final long HELD_WAIT_MILLIS = 100;
+
+  private final RegistryClient registry;
+  private final ContentStore store;
+  private final Blobs blobs;
+  private final TransferListener listener;
+
+  /** {@code store} and {@code blobs} reach the namespace and lease of the pull through their channel. */
+  BlobFetcher(RegistryClient registry, ContentStore store, Blobs blobs, TransferListener listener) {
+    this.registry = registry;
+    this.store = store;
+    this.blobs = blobs;
+    this.listener = listener;
+  }
+
+  /** Stores the blob {@code d} with {@code labels} (added to its labels if it is there already). */
+  void fetch(Descriptor d, Map<String, String> labels) throws IOException, InterruptedException {
+    if (present(d, labels)) {
+      return;
+    }
+    boolean discard = false;
+    try (ContentWriter writer = hold(d.digest())) {
+      writer.declare(d.size(), d.digest());
+      long offset = writer.status().offset();
+      if (offset > d.size()) {
+        offset = 0;
+      }
+      if (offset < d.size()) {
+        offset = download(d, writer, offset);
+      }
+      event(d, offset, State.VERIFYING);
+      writer.commit(labels);
+    } catch (BerthException e) {
+      if (e.code() == Status.Code.ALREADY_EXISTS) {
+        present(d, labels);
+        return;
+      }
+      discard = e.code() == Status.Code.FAILED_PRECONDITION || e.code() == Status.Code.DATA_LOSS;
+      if (e.code() == Status.Code.FAILED_PRECONDITION) {
+        throw Errors.dataLoss("blob %s from %s does not match its digest: refused, nothing of it kept", d.digest(),
+            registry.reference().repositoryName());
+      }
+      throw e;
+    } finally {
+      if (discard) {
+        abortQuietly(d.digest());
+      }
+    }
+    event(d, d.size(), State.DONE);
+  }
+
+  private boolean present(Descriptor d, Map<String, String> labels) {
+    Optional<ContentInfo> info = blobs.info(d.digest());
+    if (info.isEmpty()) {
+      return false;
+    }
+    if (!info.get().labels().entrySet().containsAll(labels.entrySet())) {
+      blobs.label(d.digest(), labels);
+    }
+    event(d, d.size(), State.ALREADY_PRESENT);
+    return true;
+  }
+
+  /** Takes the ingest, waiting a while for another pull of the same blob to let go of it. */
+  private ContentWriter hold(String ref) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store.writer(null, ref, null);
+      } catch (BerthException e) {
+        if (e.code() != Status.Code.UNAVAILABLE || attempt >= HELD_ATTEMPTS || listener.cancelled()) {
+          throw e;
+        }
+        Thread.sleep(HELD_WAIT_MILLIS);
+      }
+    }
+  }
+
+  private long download(Descriptor d, ContentWriter writer, long from) throws IOException {
+    try (RegistryClient.BlobStream blob = registry.blob(d.digest(), from)) {
+      long offset = blob.start();
+      InputStream in = blob.body();
+      event(d, offset, State.TRANSFERRING);
+      byte[] chunk = new byte[CHUNK_BYTES];
+      int n;
+      // each chunk in an array of its own, handed over uncopied: the writer may still hold it
+      while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+        if (listener.cancelled()) {
+          throw new CancellationException("pull cancelled");
+        }
+        if (offset + n > d.size()) {
+          throw Errors.dataLoss("blob %s from %s is larger than the %d bytes its descriptor says: refused,"
+              + " nothing of it kept", d.digest(), registry.reference().repositoryName(), d.size());
+        }
+        // offset 0 restarts an ingest whose earlier bytes the registry would not resume from
+        offset = writer.write(offset, UnsafeByteOperations.unsafeWrap(chunk, 0, n));
+        chunk = new byte[CHUNK_BYTES];
+        event(d, offset, State.TRANSFERRING);
+      }
+      if (offset < d.size()) {
+        throw Errors.unavailable("blob %s from %s ended after %d of %d bytes; pull again to resume", d.digest(),
+            registry.reference().repositoryName(), offset, d.size());
+      }
+      return offset;
+    }
+  }
+
+  private void event(Descriptor d, long offset, State state) {
+    listener.blob(new BlobEvent(d.digest(), d.mediaType(), offset, d.size(), state));
+  }
+
+  private void abortQuietly(String ref) {
+    try {
+      store.abort(null, ref);
+    } catch (BerthException ignored) {
+      // nothing left under the ref, or someone else holds it: either way nothing of it is committed
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.berth.transfer.registry;
+
+import dev.berth.api.Digests;
+import dev.berth.api.grpc.Errors;
+import dev.berth.client.images.MediaTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * One repository of a registry, through the OCI distribution API: manifests fetched and put,
+ * blobs fetched (from an offset, to resume), checked for, mounted from another repository of
+ * the same registry, and uploaded in one request or in chunks.
+ */
+public final class RegistryClient {
+  /** Manifests and indexes larger than this are refused unread (containerd's limit too). */
+  public static final int MAX_MANIFEST_BYTES = 4 << 20;
+  /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. */
+  static final int UPLOAD_CHUNK_BYTES = 16 << 20;
+  private static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
+      MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
+
+  private final RegistrySession session;
+  private final Reference reference;
+  private final String scope;
+
+  private RegistryClient(RegistrySession session, Reference reference, String scope) {
+    this.session = session;
+    this.reference = reference;
+    this.scope = scope;
+  }
+
+  /** A client for pulling from {@code reference}'s repository. */
+  public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
+      Credentials credentials) {
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, hosts, tokens, credentials,
+        scope -> "pull access denied for " + reference.repositoryName()
+            + ", repository does not exist or may require 'berthctl login'"),
+        reference, "repository:" + reference.repository() + ":pull");
+  }
+
+  /** A client for pushing to {@code reference}'s repository. */
+  public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
+      Credentials credentials) {
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, hosts, tokens, credentials,
+        scope -> "push access denied for " + reference.repositoryName()
+            + ": not logged in, or not allowed to push there (berthctl login " + reference.host() + ")"),
+        reference, "repository:" + reference.repository() + ":pull,push");
+  }
+
+  /**
+   * Checks {@code credentials} against the registry's API root through its auth flow.
+   *
+   * @throws dev.berth.api.grpc.BerthException PERMISSION_DENIED if the registry refuses them
+   */
+  public static void login(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens,
+      Credentials credentials) {
+    RegistrySession session = new RegistrySession(host, insecure, hosts, tokens, credentials,
+        scope -> "login to " + host + " refused for " + credentials + ": unauthorized");
+    HttpResponse<byte[]> response = session.send(RegistrySession.Call.get("/v2/", Map.of()), "",
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw Errors.unavailable("registry %s answered HTTP %d to /v2/ %s", host, response.statusCode(),
+          RegistrySession.errorDetail(response.body()));
+    }
+  }
+
+  public Reference reference() {
+    return reference;
+  }
+
+  /** A manifest or index as the registry serves it: its bytes, media type and digest. */
+  public record FetchedManifest(String mediaType, byte[] bytes, String digest) {}
+
+  /**
+   * The manifest or index named by a tag or digest of this repository. NOT_FOUND for an unknown
+   * repository or object; FAILED_PRECONDITION over {@link #MAX_MANIFEST_BYTES}; DATA_LOSS when
+   * bytes asked for by digest do not match it.
+   */
+  public FetchedManifest manifest(String object) {
+    HttpResponse<InputStream> response = session.send(RegistrySession.Call.get(
+        "/v2/" + reference.repository() + "/manifests/" + object, Map.of("Accept", ACCEPT)), scope,
+        HttpResponse.BodyHandlers.ofInputStream());
+    Reference named = reference.withObject(object);
+    try (InputStream body = response.body()) {
+      if (response.statusCode() == 404) {
+        throw Errors.notFound("%s: not found on the registry (%s)", named,
+            RegistrySession.errorDetail(body.readNBytes(64 << 10)));
+      }
+      if (response.statusCode() != 200) {
+        throw unexpected("manifest " + named, response.statusCode(), body);
+      }
+      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > MAX_MANIFEST_BYTES) {
+        throw tooBig(named, declared);
+      }
+      byte[] bytes = body.readNBytes(MAX_MANIFEST_BYTES + 1);
+      if (bytes.length > MAX_MANIFEST_BYTES) {
+        throw tooBig(named, bytes.length);
+      }
+      String digest = Digests.sha256(bytes);
+      if (object.contains(":") && !object.equals(digest)) {
+        throw Errors.dataLoss("manifest %s from %s has digest %s: refused", object, reference.repositoryName(),
+            digest);
+      }
+      String mediaType = response.headers().firstValue("Content-Type").map(t -> t.replaceFirst(";.*", "").trim())
+          .orElse("");
+      return new FetchedManifest(mediaType, bytes, digest);
+    } catch (IOException e) {
+      throw Errors.unavailable("registry %s: reading manifest %s failed: %s", session.host(), named, e.getMessage());
+    }
+  }
+
+  private static RuntimeException tooBig(Reference named, long size) {
+    return Errors.failedPrecondition("manifest %s is %d bytes, more than the %d bytes a manifest may have",
+        named, size, MAX_MANIFEST_BYTES);
+  }
+
+  /** A blob's bytes from {@code start}, which is 0 where the registry ignored the range asked for. */
+  public record BlobStream(InputStream body, long start) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      body.close();
+    }
+  }
+
+  /** The blob's bytes from {@code offset} (where the registry serves ranges); NOT_FOUND if it lacks the blob. */
+  public BlobStream blob(String digest, long offset) {
+    Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+    HttpResponse<InputStream> response = session.send(RegistrySession.Call.get(
+        "/v2/" + reference.repository() + "/blobs/" + digest, headers), scope, HttpResponse.BodyHandlers.ofInputStream());
+    int status = response.statusCode();
+    if (status == 206) {
+      return new BlobStream(response.body(), offset);
+    }
+    if (status == 200) {
+      return new BlobStream(response.body(), 0);
+    }
+    try (InputStream body = response.body()) {
+      if (status == 416) {
+        return blob(digest, 0);
+      }
+      if (status == 404) {
+        throw Errors.notFound("blob %s is not in %s", digest, reference.repositoryName());
+      }
+      throw unexpected("blob " + digest, status, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the repository holds the blob (HEAD). */
+  public boolean hasBlob(String digest) {
+    HttpResponse<Void> response = session.send(new RegistrySession.Call("HEAD",
+        "/v2/" + reference.repository() + "/blobs/" + digest, Map.of(), HttpRequest.BodyPublishers.noBody()), scope,
+        HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() == 200) {
+      return true;
+    }
+    if (response.statusCode() == 404) {
+      return false;
+    }
+    throw Errors.unavailable("registry %s answered HTTP %d to HEAD blob %s", session.host(), response.statusCode(),
+        digest);
+  }
+
+  /**
+   * Asks the registry to link the blob from {@code fromRepository} (same registry) instead of an
+   * upload; returns whether it did. Where it did not, it opened an upload, whose location is kept
+   * for {@link #upload}.
+   */
+  public Optional<String> mount(String digest, String fromRepository) {
+    String mountScope = scope + " repository:" + fromRepository + ":pull";
+    HttpResponse<byte[]> response = session.send(new RegistrySession.Call("POST", "/v2/" + reference.repository()
+        + "/blobs/uploads/?mount=" + encode(digest) + "&from=" + encode(fromRepository), Map.of(),
+        HttpRequest.BodyPublishers.noBody()), mountScope, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() == 201) {
+      return Optional.empty();
+    }
+    if (response.statusCode() == 202) {
+      return Optional.of(location(response));
+    }
+    throw Errors.unavailable("registry %s answered HTTP %d to a blob mount %s", session.host(),
+        response.statusCode(), RegistrySession.errorDetail(response.body()));
+  }
+
+  /**
+   * Uploads {@code size} bytes of {@code data} as blob {@code digest}: one PUT up to
+   * {@link #UPLOAD_CHUNK_BYTES}, PATCH chunks then a closing PUT above. {@code location}: an
+   * upload the registry opened already, or null.
+   */
+  public void upload(String digest, long size, InputStream data, String location, LongConsumer sent)
+      throws IOException {
+    String at = location != null ? location : startUpload();
+    if (size <= UPLOAD_CHUNK_BYTES) {
+      byte[] all = data.readNBytes((int) size);
+      HttpResponse<byte[]> done = session.send(new RegistrySession.Call("PUT", withDigest(at, digest),
+          Map.of("Content-Type", "application/octet-stream"), HttpRequest.BodyPublishers.ofByteArray(all)), scope,
+          HttpResponse.BodyHandlers.ofByteArray());
+      checkCreated(digest, done);
+      sent.accept(all.length);
+      return;
+    }
+    long offset = 0;
+    byte[] chunk = new byte[UPLOAD_CHUNK_BYTES];
+    while (offset < size) {
+      int n = data.readNBytes(chunk, 0, (int) Math.min(chunk.length, size - offset));
+      if (n <= 0) {
+        throw Errors.dataLoss("blob %s ended after %d of %d bytes in the content store", digest, offset, size);
+      }
+      HttpResponse<byte[]> patched = session.send(new RegistrySession.Call("PATCH", at, Map.of(
+          "Content-Type", "application/octet-stream",
+          "Content-Range", offset + "-" + (offset + n - 1)),
+          HttpRequest.BodyPublishers.ofByteArray(chunk, 0, n)), scope, HttpResponse.BodyHandlers.ofByteArray());
+      if (patched.statusCode() != 202) {
+        throw Errors.unavailable("registry %s refused a chunk of blob %s: HTTP %d %s", session.host(), digest,
+            patched.statusCode(), RegistrySession.errorDetail(patched.body()));
+      }
+      at = location(patched);
+      offset += n;
+      sent.accept(offset);
+    }
+    checkCreated(digest, session.send(new RegistrySession.Call("PUT", withDigest(at, digest), Map.of(),
+        HttpRequest.BodyPublishers.noBody()), scope, HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  private String startUpload() {
+    HttpResponse<byte[]> response = session.send(new RegistrySession.Call("POST",
+        "/v2/" + reference.repository() + "/blobs/uploads/", Map.of(), HttpRequest.BodyPublishers.noBody()), scope,
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 202) {
+      throw Errors.unavailable("registry %s refused an upload to %s: HTTP %d %s", session.host(),
+          reference.repositoryName(), response.statusCode(), RegistrySession.errorDetail(response.body()));
+    }
+    return location(response);
+  }
+
+  private void checkCreated(String digest, HttpResponse<byte[]> response) {
+    if (response.statusCode() == 400) {
+      throw Errors.dataLoss("registry %s refused blob %s: %s", session.host(), digest,
+          RegistrySession.errorDetail(response.body()));
+    }
+    if (response.statusCode() != 201) {
+      throw Errors.unavailable("registry %s did not take blob %s: HTTP %d %s", session.host(), digest,
+          response.statusCode(), RegistrySession.errorDetail(response.body()));
+    }
+  }
+
+  /** Puts a manifest or index under a tag or its digest. */
+  public void putManifest(String object, String mediaType, byte[] bytes) {
+    HttpResponse<byte[]> response = session.send(new RegistrySession.Call("PUT",
+        "/v2/" + reference.repository() + "/manifests/" + object, Map.of("Content-Type", mediaType),
+        HttpRequest.BodyPublishers.ofByteArray(bytes)), scope, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 201) {
+      throw Errors.failedPrecondition("registry %s refused manifest %s for %s: HTTP %d %s", session.host(),
+          Digests.sha256(bytes), reference.withObject(object), response.statusCode(),
+          RegistrySession.errorDetail(response.body()));
+    }
+  }
+
+  private String location(HttpResponse<?> response) {
+    String location = response.headers().firstValue("Location").orElseThrow(() -> Errors.unavailable(
+        "registry %s opened an upload without a Location", session.host()));
+    return session.resolve("/").resolve(location).toString();
+  }
+
+  private static String withDigest(String location, String digest) {
+    return location + (location.contains("?") ? "&" : "?") + "digest=" + encode(digest);
+  }
+
+  private RuntimeException unexpected(String what, int status, InputStream body) throws IOException {
+    return Errors.unavailable("registry %s answered HTTP %d for %s %s", session.host(), status, what,
+        RegistrySession.errorDetail(body.readNBytes(64 << 10)));
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

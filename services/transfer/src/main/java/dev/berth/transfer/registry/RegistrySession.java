@@ -1,0 +1,282 @@
+package dev.berth.transfer.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.grpc.Errors;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTP to one registry host on behalf of one client: requests get the credentials the registry
+ * asked for (Basic, or a Bearer token for the request's scope from the registry's token server),
+ * redirects are followed without them, and a failure to connect is UNAVAILABLE naming the
+ * address. Credentials appear in no message and no log.
+ */
+final class RegistrySession {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_REDIRECTS = 5;
+  /** Token lifetime when the token server names none (the distribution spec's default). */
+  private static final long DEFAULT_TOKEN_SECONDS = 60;
+  private static final long MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
+  /** The challenge each host answered last: sent with the first request instead of waiting for a 401. */
+  private static final Map<String, Challenge> CHALLENGES = new ConcurrentHashMap<>();
+
+  private final String host;
+  private final boolean insecure;
+  private final RegistryHosts hosts;
+  private final TokenCache tokens;
+  private final Credentials credentials;
+  /** The refusal to throw for a scope the registry will not grant, worded for the action. */
+  private final UnaryOperator<String> denied;
+
+  RegistrySession(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens, Credentials credentials,
+      UnaryOperator<String> denied) {
+    this.host = host;
+    this.insecure = RegistryHosts.insecure(host, insecure);
+    this.hosts = hosts;
+    this.tokens = tokens;
+    this.credentials = credentials;
+    this.denied = denied;
+  }
+
+  String host() {
+    return host;
+  }
+
+  /** A request to send: method, a path under the API's base or an absolute URI, headers, body. */
+  record Call(String method, String pathOrUri, Map<String, String> headers, HttpRequest.BodyPublisher body) {
+    static Call get(String path, Map<String, String> headers) {
+      return new Call("GET", path, headers, HttpRequest.BodyPublishers.noBody());
+    }
+  }
+
+  /**
+   * Sends {@code call} with credentials for {@code scope} (space-separated token scopes), answering
+   * one authentication challenge and following redirects. 401 and 403 after authenticating are
+   * PERMISSION_DENIED with {@code denied}'s wording.
+   */
+  <T> HttpResponse<T> send(Call call, String scope, HttpResponse.BodyHandler<T> handler) {
+    URI uri = resolve(call.pathOrUri());
+    boolean challenged = false;
+    for (int redirects = 0; ; ) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(call.method(), call.body());
+      call.headers().forEach(request::header);
+      boolean ours = uri.getAuthority().equals(base().getAuthority());
+      if (ours) {
+        authorization(scope).ifPresent(a -> request.header("Authorization", a));
+      }
+      HttpResponse<T> response;
+      try {
+        response = http().send(request.build(), info -> skipsBody(info.statusCode())
+            ? HttpResponse.BodySubscribers.replacing(null) : handler.apply(info));
+      } catch (SSLException e) {
+        throw Errors.unavailable("registry %s at %s: TLS failed: %s", host, uri.getAuthority(), e.getMessage());
+      } catch (ConnectException | HttpConnectTimeoutException e) {
+        throw Errors.unavailable("registry %s is unreachable at %s: %s", host, uri.getAuthority(),
+            e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+      } catch (InterruptedIOException e) {
+        throw new CancellationException("transfer cancelled");
+      } catch (IOException e) {
+        if (plainFirstTry(call, uri)) {
+          hosts.wantsTls(host);
+          uri = resolve(call.pathOrUri());
+          continue;
+        }
+        throw Errors.unavailable("registry %s at %s failed: %s", host, uri.getAuthority(),
+            e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("transfer cancelled");
+      }
+      int status = response.statusCode();
+      if (status == 400 && plainFirstTry(call, uri) && response.headers().firstValue("Content-Type").isEmpty()) {
+        // what Go's TLS servers answer a plain HTTP request with
+        closeQuietly(response.body());
+        hosts.wantsTls(host);
+        uri = resolve(call.pathOrUri());
+        continue;
+      }
+      if (status == 401 && ours && !challenged) {
+        challenged = true;
+        Challenge challenge = Challenge.best(response.headers().allValues("WWW-Authenticate"))
+            .orElseThrow(() -> Errors.permissionDenied("%s", denied.apply(scope)));
+        CHALLENGES.put(host, challenge);
+        forgetToken(scope);
+        continue;
+      }
+      if (status == 401 || status == 403) {
+        throw Errors.permissionDenied("%s", denied.apply(scope));
+      }
+      if (isRedirect(status)) {
+        Optional<String> location = response.headers().firstValue("Location");
+        if (location.isPresent() && redirects++ < MAX_REDIRECTS) {
+          uri = uri.resolve(location.get());
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+
+  /** Whether {@code uri} was plain HTTP to an insecure host not known to want TLS: HTTPS may be tried next. */
+  private boolean plainFirstTry(Call call, URI uri) {
+    return insecure && uri.getScheme().equals("http") && !call.pathOrUri().contains("://");
+  }
+
+  private static void closeQuietly(Object body) {
+    if (body instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // the answer is dropped anyway
+      }
+    }
+  }
+
+  private URI base() {
+    return hosts.base(host, insecure);
+  }
+
+  private static boolean skipsBody(int status) {
+    return status == 401 || isRedirect(status);
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  HttpClient http() {
+    return hosts.client(host);
+  }
+
+  URI resolve(String pathOrUri) {
+    return pathOrUri.contains("://") ? URI.create(pathOrUri) : base().resolve(pathOrUri);
+  }
+
+  private Optional<String> authorization(String scope) {
+    Challenge challenge = CHALLENGES.get(host);
+    if (challenge == null) {
+      return Optional.empty();
+    }
+    if (challenge.scheme().equals(Challenge.BASIC)) {
+      return credentials.anonymous() ? Optional.empty() : Optional.of(credentials.basicHeader());
+    }
+    return Optional.of("Bearer " + token(challenge, scope));
+  }
+
+  private String tokenKey(Challenge challenge, String scope) {
+    return challenge.realm() + "|" + challenge.service() + "|" + scope + "|" + credentials.cacheKey();
+  }
+
+  private void forgetToken(String scope) {
+    Challenge challenge = CHALLENGES.get(host);
+    if (challenge != null) {
+      tokens.remove(tokenKey(challenge, scope));
+    }
+  }
+
+  /** A token for {@code scope} from the challenge's token server, cached until it expires. */
+  private String token(Challenge challenge, String scope) {
+    String key = tokenKey(challenge, scope);
+    Optional<String> cached = tokens.get(key);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    if (challenge.realm().isEmpty()) {
+      throw Errors.failedPrecondition("registry %s asks for a bearer token but names no token server", host);
+    }
+    String query = "service=" + encode(challenge.service()) + Arrays.stream(scope.split(" "))
+        .filter(s -> !s.isEmpty()).map(s -> "&scope=" + encode(s)).collect(Collectors.joining());
+    HttpRequest.Builder request;
+    if (!credentials.identityToken().isEmpty()) {
+      request = HttpRequest.newBuilder(URI.create(challenge.realm()))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(query + "&grant_type=refresh_token&client_id=berth"
+              + "&refresh_token=" + encode(credentials.identityToken())));
+    } else {
+      request = HttpRequest.newBuilder(URI.create(challenge.realm() + (challenge.realm().contains("?") ? "&" : "?")
+          + query));
+      if (!credentials.anonymous()) {
+        request.header("Authorization", credentials.basicHeader());
+      }
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = http().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw Errors.unavailable("token server %s of registry %s is unreachable: %s", URI.create(challenge.realm())
+          .getAuthority(), host, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("transfer cancelled");
+    }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw Errors.permissionDenied("%s", denied.apply(scope));
+    }
+    if (response.statusCode() != 200 || response.body().length > MAX_TOKEN_RESPONSE_BYTES) {
+      throw Errors.unavailable("token server of registry %s answered HTTP %d", host, response.statusCode());
+    }
+    return remember(key, response.body());
+  }
+
+  private String remember(String key, byte[] body) {
+    try {
+      JsonNode json = JSON.readTree(body);
+      String token = json.path("token").asText(json.path("access_token").asText(""));
+      if (token.isEmpty()) {
+        throw Errors.unavailable("token server of registry %s answered no token", host);
+      }
+      long expiresIn = json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS);
+      Instant issued = null;
+      if (json.hasNonNull("issued_at")) {
+        try {
+          issued = Instant.parse(json.get("issued_at").asText());
+        } catch (DateTimeParseException ignored) {
+          // an unreadable issue time: the token counts from now
+        }
+      }
+      tokens.put(key, token, expiresIn > 0 ? expiresIn : DEFAULT_TOKEN_SECONDS, issued);
+      return token;
+    } catch (IOException e) {
+      throw Errors.unavailable("token server of registry %s answered no JSON", host);
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** The registry's own words for a failure ({@code errors[].code: message}), for error messages. */
+  static String errorDetail(byte[] body) {
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    try {
+      JsonNode errors = JSON.readTree(body).path("errors");
+      List<String> parts = new java.util.ArrayList<>();
+      errors.forEach(e -> parts.add(e.path("code").asText("") + ": " + e.path("message").asText("")));
+      return String.join("; ", parts);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.berth.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import berth.transfer.v1.LoginRequest;
+import berth.transfer.v1.PullRequest;
+import berth.transfer.v1.PushRequest;
+import berth.transfer.v1.RegistryAuth;
+import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.client.testing.TestImage;
+import dev.berth.client.testing.TestImages;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pushes and pulls against registries that want credentials: basic auth with the registry's
+ * htpasswd, and the bearer-token flow with a token server on 127.0.0.1. No unpacking, so no
+ * mounts: the Berth behind the Transfer service only stores blobs and records.
+ */
+class RegistryAuthTest {
+  private static final String USER = "berth-user";
+  private static final String PASSWORD = "s3cret pass";
+  private static final RegistryAuth GOOD = RegistryAuth.newBuilder().setUsername(USER).setPassword(PASSWORD).build();
+  private static final RegistryAuth BAD = RegistryAuth.newBuilder().setUsername(USER).setPassword("wrong").build();
+  private static final TestImage BUSYBOX = TestImages.busybox();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void basicAuthRefusesStrangersAndServesTheUser() throws Exception {
+    assumeTrue(LoopbackRegistry.available() && Files.isExecutable(Path.of("/usr/bin/htpasswd")), "needs registry, htpasswd");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithBasicAuth(dir.resolve("registry"), USER, PASSWORD)) {
+      pushAndPullOnlyWithCredentials(registry);
+    }
+  }
+
+  @Test
+  void bearerTokensAreFetchedForTheScopeAndReused() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD)) {
+      pushAndPullOnlyWithCredentials(registry);
+      try (TransferRig again = new TransferRig(dir.resolve("again"))) {
+        again.pull(pull(registry, GOOD));
+        int issued = registry.tokensIssued();
+        again.pull(pull(registry, GOOD));
+        assertEquals(issued, registry.tokensIssued(), "the second pull reuses the token of the first");
+      }
+    }
+  }
+
+  private void pushAndPullOnlyWithCredentials(LoopbackRegistry registry) throws Exception {
+    String repository = registry.host() + "/private/busybox";
+    try (TransferRig source = new TransferRig(dir.resolve("source"));
+        TransferRig target = new TransferRig(dir.resolve("target"))) {
+      source.load(BUSYBOX);
+      denied("push access denied for " + repository + ": not logged in, or not allowed to push there (berthctl login "
+          + registry.host() + ")", () -> source.push(push(registry, RegistryAuth.getDefaultInstance())));
+      denied("login to " + registry.host() + " refused for user " + USER + ": unauthorized",
+          () -> source.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(BAD).build()));
+      source.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(GOOD).build());
+
+      String digest = source.push(push(registry, GOOD)).done().getDigest();
+
+      denied("pull access denied for " + repository + ", repository does not exist or may require 'berthctl login'",
+          () -> target.pull(pull(registry, RegistryAuth.getDefaultInstance())));
+      denied("pull access denied for " + repository + ", repository does not exist or may require 'berthctl login'",
+          () -> target.pull(pull(registry, BAD)));
+      assertEquals(digest, target.pull(pull(registry, GOOD)).done().getImage().getTarget().getDigest());
+    }
+  }
+
+  private static PushRequest push(LoopbackRegistry registry, RegistryAuth auth) {
+    return PushRequest.newBuilder().setImage(BUSYBOX.name()).setReference(registry.host() + "/private/busybox:1")
+        .setAuth(auth).build();
+  }
+
+  private static PullRequest pull(LoopbackRegistry registry, RegistryAuth auth) {
+    return PullRequest.newBuilder().setReference(registry.host() + "/private/busybox:1").setAuth(auth).build();
+  }
+
+  private static void denied(String message, Executable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+    assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), e.getStatus().getDescription());
+    assertEquals(message, e.getStatus().getDescription());
+  }
+}

@@ -1,0 +1,348 @@
+package dev.berth.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import berth.transfer.v1.BlobProgress;
+import berth.transfer.v1.BlobState;
+import berth.transfer.v1.PullRequest;
+import berth.transfer.v1.PushRequest;
+import com.github.luben.zstd.Zstd;
+import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.client.images.Descriptor;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ResolvedImage;
+import dev.berth.client.testing.TestImage;
+import dev.berth.client.testing.TestImages;
+import dev.berth.client.testing.TestLayer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images pushed from one Berth to Debian's docker-registry on 127.0.0.1 and pulled back into
+ * another with a fresh root, through the Transfer API, with the real content, snapshots
+ * (overlayfs) and diff services behind it. Needs root, busybox-static and docker-registry.
+ */
+class RegistryRoundTripKernelTest {
+  private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+
+  @TempDir
+  Path dir;
+  private LoopbackRegistry registry;
+  private TransferRig source;
+  private TransferRig target;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue(LoopbackRegistry.available() && TestImages.busyboxAvailable(), "needs docker-registry and busybox");
+    registry = LoopbackRegistry.start(dir.resolve("registry"));
+    source = new TransferRig(dir.resolve("source"));
+    target = new TransferRig(dir.resolve("target"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {target, source, registry}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void busyboxPushedAndPulledIntoAFreshRootIsByteIdenticalAndUnpacked() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    source.load(busybox);
+    String ref = registry.host() + "/test/busybox:1";
+
+    TransferRig.Result pushed = source.push(busybox.name(), ref);
+    Image local = source.client.images().resolve(busybox.name());
+    assertEquals(local.target().digest(), pushed.done().getDigest());
+    ResolvedImage content = source.client.images().content(local);
+    for (Descriptor blob : blobsOf(content)) {
+      assertTrue(pushed.reached(blob.digest(), BlobState.DONE), blob.digest() + " uploaded");
+    }
+
+    TransferRig.Result pulled = target.pull(ref);
+    assertEquals(ref, pulled.done().getImage().getName());
+    assertEquals(local.target().digest(), pulled.done().getImage().getTarget().getDigest(), "same manifest");
+    for (Descriptor blob : blobsOf(content)) {
+      assertArrayEquals(source.blob(blob.digest()), target.blob(blob.digest()), blob.digest());
+      assertTrue(pulled.reached(blob.digest(), BlobState.DONE), blob.digest() + " fetched");
+    }
+    assertArrayEquals(source.blob(local.target().digest()), target.blob(local.target().digest()), "manifest bytes");
+    assertTrue(target.hasSnapshot(busybox.topChainId()), "unpacked under its chain ID");
+    assertTrue(pulled.reached(content.layers().get(0).digest(), BlobState.EXTRACTED));
+    assertEquals(List.of(), target.ingests(), "no ingest left");
+
+    TransferRig.Result again = target.pull(ref);
+    for (Descriptor blob : blobsOf(content)) {
+      assertTrue(again.reached(blob.digest(), BlobState.ALREADY_PRESENT), "a second pull fetches nothing");
+      assertFalse(again.reached(blob.digest(), BlobState.TRANSFERRING));
+    }
+
+    // the same blobs into another repository of the registry: mounted, not uploaded again
+    TransferRig.Result copied = source.push(busybox.name(), registry.host() + "/other/copy:2");
+    for (Descriptor blob : blobsOf(content)) {
+      assertTrue(copied.reached(blob.digest(), BlobState.ALREADY_PRESENT), blob.digest() + " mounted");
+      assertFalse(copied.reached(blob.digest(), BlobState.TRANSFERRING));
+    }
+    assertEquals(local.target().digest(), target.pull(registry.host() + "/other/copy:2").done().getDigest());
+
+    // by digest, from a registry that sends every request on to another address (as registries
+    // send blobs to their storage): redirects are followed
+    HttpServer redirector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    redirector.createContext("/v2/", exchange -> {
+      exchange.getResponseHeaders().set("Location", "http://" + registry.host() + exchange.getRequestURI());
+      exchange.sendResponseHeaders(307, -1);
+      exchange.close();
+    });
+    redirector.start();
+    try (TransferRig fresh = new TransferRig(dir.resolve("fresh"))) {
+      String byDigest = "127.0.0.1:" + redirector.getAddress().getPort() + "/test/busybox@" + local.target().digest();
+      TransferRig.Result redirected = fresh.pull(byDigest);
+      assertEquals(byDigest, redirected.done().getImage().getName());
+      for (Descriptor blob : blobsOf(content)) {
+        assertArrayEquals(source.blob(blob.digest()), fresh.blob(blob.digest()), blob.digest());
+      }
+    } finally {
+      redirector.stop(0);
+    }
+  }
+
+  @Test
+  void fiveLayersComeDownConcurrentlyAndUnpackInOrder() throws Exception {
+    TestImage.Builder builder = TestImage.builder("five-layers").layer(TestImages.busyboxLayer());
+    for (int i = 1; i <= 4; i++) {
+      builder.layer(new TestLayer().dir("layer" + i, 0755).file("layer" + i + "/file", "layer " + i + "\n"));
+    }
+    TestImage five = builder.build();
+    source.load(five);
+    String ref = registry.host() + "/test/five:latest";
+    source.push(five.name(), ref);
+
+    TransferRig.Result pulled = target.pull(PullRequest.newBuilder().setReference(ref).setUnpack(true)
+        .setMaxConcurrentDownloads(3).build());
+    for (String chainId : five.chainIds()) {
+      assertTrue(target.hasSnapshot(chainId), chainId);
+    }
+    ResolvedImage content = target.client.images().content(target.client.images().resolve(ref));
+    assertEquals(5, content.layers().size());
+    for (Descriptor layer : content.layers()) {
+      assertArrayEquals(source.blob(layer.digest()), target.blob(layer.digest()));
+      List<BlobState> states = pulled.of(layer.digest()).stream().map(BlobProgress::getState).distinct().toList();
+      assertEquals(List.of(BlobState.WAITING, BlobState.TRANSFERRING, BlobState.VERIFYING, BlobState.DONE,
+          BlobState.EXTRACTING, BlobState.EXTRACTED), states, layer.digest());
+    }
+  }
+
+  @Test
+  void multiPlatformIndexGivesThePlatformAskedForOrAllOfThem() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    String repo = "multi/busybox";
+    // linux/<this> is the busybox image with a zstd layer; linux/arm64 (or amd64 on arm) a stub
+    byte[] zstdLayer = Zstd.compress(busybox.layers().get(0));
+    String here = dev.berth.client.images.Platform.current().architecture();
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar+zstd", zstdLayer);
+    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[\"" + LoopbackRegistry.sha256(busybox.layers().get(0)) + "\"]}}")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", busybox.layers().get(0));
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+        + entry(registry.plantManifest(repo, null, hereManifest), hereManifest.length, here) + ","
+        + entry(registry.plantManifest(repo, null, otherManifest), otherManifest.length, other) + "]}";
+    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    String ref = registry.host() + "/" + repo + ":1";
+
+    TransferRig.Result pulled = target.pull(ref);
+    assertEquals(indexDigest, pulled.done().getImage().getTarget().getDigest(), "the record names the index");
+    assertTrue(target.hasSnapshot(busybox.topChainId()), "this platform's zstd layer unpacked");
+    assertFalse(target.hasBlob(LoopbackRegistry.sha256(otherManifest)), "the other platform is not fetched");
+
+    StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> target.pull(
+        PullRequest.newBuilder().setReference(ref).setPlatform("linux/s390x").build()));
+    assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
+    assertEquals("no image for platform linux/s390x in " + ref + " (it has: linux/" + here + ", linux/" + other + ")",
+        none.getStatus().getDescription());
+
+    TransferRig.Result all = source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).build());
+    assertTrue(source.hasBlob(LoopbackRegistry.sha256(otherManifest)) && source.hasBlob(LoopbackRegistry.sha256(
+        busybox.layers().get(0))), "every platform's blobs");
+    assertEquals(indexDigest, all.done().getDigest());
+    TransferRig.Result pushed = source.push(PushRequest.newBuilder().setImage(ref)
+        .setReference(registry.host() + "/multi/copy:1").setAllPlatforms(true).build());
+    assertEquals(indexDigest, pushed.done().getDigest(), "the index itself, byte for byte");
+    assertEquals(indexDigest, target.pull(registry.host() + "/multi/copy:1").done().getDigest());
+  }
+
+  @Test
+  void badManifestsAndBlobsAreRefusedWithClearErrors() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    source.load(busybox);
+    String ref = registry.host() + "/test/busybox:1";
+    source.push(busybox.name(), ref);
+
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+        () -> target.pull(registry.host() + "/test/busybox:nosuchtag"));
+    assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+    assertTrue(unknown.getStatus().getDescription().startsWith(registry.host() + "/test/busybox:nosuchtag: not found"),
+        unknown.getStatus().getDescription());
+
+    // distribution itself will not serve a manifest over 4 MiB: a server on 127.0.0.1 that does
+    byte[] huge = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"annotations\":{\"padding\":\""
+        + "x".repeat(4 << 20) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    HttpServer oversize = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    oversize.createContext("/v2/", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", OCI_MANIFEST);
+      exchange.sendResponseHeaders(200, huge.length);
+      exchange.getResponseBody().write(huge);
+      exchange.close();
+    });
+    oversize.start();
+    try {
+      StatusRuntimeException tooBig = assertThrows(StatusRuntimeException.class,
+          () -> target.pull("127.0.0.1:" + oversize.getAddress().getPort() + "/bad/huge:1"));
+      assertEquals(Status.Code.FAILED_PRECONDITION, tooBig.getStatus().getCode(), tooBig.getStatus().getDescription());
+      assertTrue(tooBig.getStatus().getDescription().contains("more than the 4194304 bytes a manifest may have"),
+          tooBig.getStatus().getDescription());
+    } finally {
+      oversize.stop(0);
+    }
+
+    StringBuilder layers = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      layers.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"")
+          .append(LoopbackRegistry.sha256(Integer.toString(i).getBytes(StandardCharsets.UTF_8))).append("\",\"size\":1}");
+    }
+    registry.plantManifest("bad/deep", "1", ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST
+        + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+        + busybox.configDigest() + "\",\"size\":" + busybox.config().length + "},\"layers\":[" + layers + "]}")
+        .getBytes(StandardCharsets.UTF_8));
+    StatusRuntimeException deep = assertThrows(StatusRuntimeException.class,
+        () -> target.pull(registry.host() + "/bad/deep:1"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, deep.getStatus().getCode());
+    assertTrue(deep.getStatus().getDescription().contains("lists 10000 layers, more than the 128"),
+        deep.getStatus().getDescription());
+
+    ResolvedImage content = source.client.images().content(source.client.images().resolve(busybox.name()));
+    String layer = content.layers().get(0).digest();
+
+    // a manifest naming blobs of another repository: the registry serves them to that one only
+    registry.plantManifest("bad/outside", "1", source.blob(source.client.images().resolve(busybox.name())
+        .target().digest()));
+    StatusRuntimeException outside = assertThrows(StatusRuntimeException.class,
+        () -> target.pull(registry.host() + "/bad/outside:1"));
+    assertEquals(Status.Code.NOT_FOUND, outside.getStatus().getCode());
+    assertTrue(outside.getStatus().getDescription().matches("blob sha256:[0-9a-f]{64} is not in " + registry.host()
+        + "/bad/outside"), outside.getStatus().getDescription());
+
+    // a layer whose bytes on the registry's disk are no longer what its digest says
+    Path file = registry.blobFile(layer);
+    byte[] corrupt = Files.readAllBytes(file);
+    corrupt[corrupt.length / 2] ^= 0x55;
+    Files.write(file, corrupt);
+    StatusRuntimeException lost = assertThrows(StatusRuntimeException.class, () -> target.pull(ref));
+    assertEquals(Status.Code.DATA_LOSS, lost.getStatus().getCode());
+    assertTrue(lost.getStatus().getDescription().contains(layer + " from " + registry.host()
+        + "/test/busybox does not match its digest"), lost.getStatus().getDescription());
+    assertFalse(target.hasBlob(layer), "nothing of the blob committed");
+    assertTrue(target.ingests().stream().noneMatch(s -> s.getRef().equals(layer)), "nor left as an ingest");
+    assertTrue(target.client.images().find(ref).isEmpty(), "no image record");
+
+    int port = LoopbackRegistry.closedPort();
+    StatusRuntimeException down = assertThrows(StatusRuntimeException.class,
+        () -> target.pull("127.0.0.1:" + port + "/test/busybox:1"));
+    assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode());
+    assertTrue(down.getStatus().getDescription().contains("127.0.0.1:" + port), down.getStatus().getDescription());
+  }
+
+  @Test
+  void aPullStoppedMidLayerResumesFromWhereItStopped() throws Exception {
+    byte[] big = new byte[64 << 20];
+    new Random(12).nextBytes(big);
+    String repo = "test/big";
+    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+        .getBytes(StandardCharsets.UTF_8);
+    registry.plantManifest(repo, "1", manifest(repo, config, "application/vnd.oci.image.layer.v1.tar", big));
+    String layer = LoopbackRegistry.sha256(big);
+    PullRequest request = PullRequest.newBuilder().setReference(registry.host() + "/" + repo + ":1").build();
+
+    List<BlobProgress> first = target.pullUntil(request, e -> e.getDigest().equals(layer)
+        && e.getState() == BlobState.TRANSFERRING && e.getOffset() >= (2 << 20));
+    assertTrue(first.stream().anyMatch(e -> e.getDigest().equals(layer) && e.getOffset() >= (2 << 20)));
+    long kept = awaitIngest(layer);
+    assertTrue(kept > 0 && kept < big.length, "the stopped pull left its ingest at " + kept);
+
+    TransferRig.Result resumed = target.pull(request);
+    BlobProgress start = resumed.of(layer).stream().filter(e -> e.getState() == BlobState.TRANSFERRING)
+        .findFirst().orElseThrow();
+    assertTrue(start.getOffset() >= kept, "resumed at " + start.getOffset() + ", the ingest held " + kept);
+    assertArrayEquals(big, target.blob(layer));
+
+    // to another registry (nothing to mount from there) 64 MiB goes up in chunks, and comes back the same
+    try (LoopbackRegistry other = LoopbackRegistry.start(dir.resolve("other-registry"))) {
+      String copy = other.host() + "/test/big-copy:1";
+      TransferRig.Result pushed = target.push(PushRequest.newBuilder().setImage(request.getReference())
+          .setReference(copy).build());
+      assertTrue(pushed.of(layer).stream().filter(e -> e.getState() == BlobState.TRANSFERRING).count() > 2,
+          "progress after each chunk: " + pushed.of(layer));
+      source.pull(PullRequest.newBuilder().setReference(copy).build());
+      assertArrayEquals(big, source.blob(layer));
+    }
+  }
+
+  /** The offset of the ingest once the stopped pull has let go of it (its last writes may still land). */
+  private long awaitIngest(String ref) throws InterruptedException {
+    long offset = -1;
+    for (int i = 0; i < 100; i++) {
+      List<Long> offsets = new ArrayList<>();
+      target.ingests().stream().filter(s -> s.getRef().equals(ref)).forEach(s -> offsets.add(s.getOffset()));
+      if (!offsets.isEmpty() && offsets.get(0) == offset) {
+        return offset;
+      }
+      offset = offsets.isEmpty() ? -1 : offsets.get(0);
+      Thread.sleep(100);
+    }
+    return offset;
+  }
+
+  private static List<Descriptor> blobsOf(ResolvedImage image) {
+    List<Descriptor> all = new ArrayList<>(image.layers());
+    all.add(image.config());
+    return all;
+  }
+
+  /** Plants config and layer in the repository and returns a manifest naming them. */
+  private byte[] manifest(String repo, byte[] config, String layerType, byte[] layer) throws Exception {
+    String configDigest = registry.plantBlob(repo, config);
+    String layerDigest = registry.plantBlob(repo, layer);
+    return ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
+        + "},\"layers\":[{\"mediaType\":\"" + layerType + "\",\"digest\":\"" + layerDigest + "\",\"size\":"
+        + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String entry(String digest, int size, String arch) {
+    return "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + digest + "\",\"size\":" + size
+        + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";
+  }
+}

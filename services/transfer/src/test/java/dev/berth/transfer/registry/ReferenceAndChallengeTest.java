@@ -1,0 +1,49 @@
+package dev.berth.transfer.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.api.grpc.BerthException;
+import io.grpc.Status;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** References resolved the Docker way, and registries' WWW-Authenticate challenges. */
+class ReferenceAndChallengeTest {
+  @Test
+  void dockerHubShortNamesTagsAndDigests() {
+    assertEquals(new Reference("docker.io", "library/busybox", "latest", null), Reference.parse("busybox"));
+    assertEquals("docker.io/library/busybox:latest", Reference.parse("busybox").name());
+    assertEquals(new Reference("docker.io", "team/app", "1", null), Reference.parse("team/app:1"));
+    String digest = "sha256:" + "a".repeat(64);
+    assertEquals(new Reference("127.0.0.1:5000", "x/y", null, digest), Reference.parse("127.0.0.1:5000/x/y@" + digest));
+    assertEquals(digest, Reference.parse("127.0.0.1:5000/x/y@" + digest).object());
+    assertEquals("registry-1.docker.io", Reference.endpoint("docker.io"));
+    assertEquals("docker.io", Reference.hostOf("https://index.docker.io/v1/"));
+    assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000"));
+    BerthException bad = assertThrows(BerthException.class, () -> Reference.parse("Bad/Name"));
+    assertEquals(Status.Code.INVALID_ARGUMENT, bad.code());
+  }
+
+  @Test
+  void bearerIsPreferredAndQuotedParametersAreRead() {
+    Challenge c = Challenge.best(List.of("Basic realm=\"r\"",
+        "Bearer realm=\"https://auth.example/token\",service=\"registry.example\",scope=\"repository:a/b:pull,push\""))
+        .orElseThrow();
+    assertEquals(Challenge.BEARER, c.scheme());
+    assertEquals(Map.of("realm", "https://auth.example/token", "service", "registry.example",
+        "scope", "repository:a/b:pull,push"), c.parameters());
+    assertEquals(Challenge.BASIC, Challenge.best(List.of("Basic realm=\"Registry Realm\"")).orElseThrow().scheme());
+    assertEquals(java.util.Optional.empty(), Challenge.best(List.of("Negotiate")));
+  }
+
+  @Test
+  void loopbackRegistriesAreInsecureOthersOnlyWhenAsked() {
+    assertEquals(true, RegistryHosts.insecure("127.0.0.1:5000", false));
+    assertEquals(true, RegistryHosts.insecure("localhost:5000", false));
+    assertEquals(true, RegistryHosts.insecure("[::1]:5000", false));
+    assertEquals(false, RegistryHosts.insecure("registry.example:5000", false));
+    assertEquals(true, RegistryHosts.insecure("registry.example:5000", true));
+  }
+}
