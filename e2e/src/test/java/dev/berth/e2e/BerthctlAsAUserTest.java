@@ -1,19 +1,17 @@
 package dev.berth.e2e;
 
+import static dev.berth.e2e.PrivateBerthd.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.client.testing.TestImages;
+import dev.berth.e2e.PrivateBerthd.Result;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -27,111 +25,34 @@ import org.junit.jupiter.api.Test;
  * in a network namespace of the test's own.
  */
 class BerthctlAsAUserTest {
-  private static final Path TOP = Path.of("").toAbsolutePath().getParent();
-  private static Path work;
-  private static Path socket;
-  private static String netns;
-  private static Process daemon;
-
-  record Result(int exit, String out, String err) {}
+  private static PrivateBerthd berthd;
 
   @BeforeAll
   static void start() throws Exception {
-    work = Files.createTempDirectory(Path.of("/tmp"), "be2e");
-    socket = work.resolve("s/berth.sock");
-    netns = "berth-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-    run(List.of("ip", "netns", "add", netns), null, 30);
-    run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"), null, 30);
-    startDaemon();
-    Path archive = TestImages.busybox().writeDockerArchive(work.resolve("busybox.tar"));
-    ok("load", "-i", archive.toString());
+    berthd = PrivateBerthd.start();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (daemon == null || !daemon.isAlive()) {
-        startDaemon();
-      }
-      for (String name : List.of("web", "ticker", "keeper")) {
-        berthctl("rm", "-f", name);
-      }
-      daemon.destroy();
-      daemon.waitFor(15, TimeUnit.SECONDS);
-    } finally {
-      if (daemon != null) {
-        daemon.destroyForcibly().waitFor();
-      }
-      run(List.of("ip", "netns", "del", netns), null, 30);
-      run(List.of("rm", "-rf", work.toString()), null, 30);
-    }
-  }
-
-  private static void startDaemon() throws Exception {
-    daemon = new ProcessBuilder(TOP.resolve("bin/berthd").toString(), "--root", work.resolve("root").toString(),
-        "--state", work.resolve("s").toString(), "--network-namespace", "/run/netns/" + netns)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("berthd.log").toFile()))
-        .start();
-    for (int i = 0; i < 300; i++) {
-      if (Files.exists(socket) && berthctl("version").exit() == 0) {
-        return;
-      }
-      assertTrue(daemon.isAlive(), () -> "berthd exited: " + log());
-      Thread.sleep(100);
-    }
-    throw new AssertionError("berthd did not answer: " + log());
-  }
-
-  private static String log() {
-    try {
-      return Files.readString(work.resolve("berthd.log"));
-    } catch (IOException e) {
-      return e.toString();
+    if (berthd != null) {
+      berthd.close();
     }
   }
 
   private static List<String> berthctlCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return berthd.berthctlCommand(args);
   }
 
   private static Result berthctl(String... args) throws Exception {
-    return run(berthctlCommand(args), null, 120);
+    return berthd.berthctl(args);
   }
 
   private static Result ok(String... args) throws Exception {
-    Result r = berthctl(args);
-    assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
-    return r;
-  }
-
-  private static Result run(List<String> command, Path stdin, long seconds) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-        : ProcessBuilder.Redirect.from(stdin.toFile()));
-    Process p = pb.start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError(command + " did not finish in " + seconds + " s");
-    }
-    return new Result(p.exitValue(), out.join(), err.join());
-  }
-
-  private static String readAll(InputStream in) {
-    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
-      in.transferTo(b);
-      return b.toString();
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return berthd.ok(args);
   }
 
   private static Result curl(int port) throws Exception {
-    return run(List.of("ip", "netns", "exec", netns, "curl", "-s", "-m", "2", "http://127.0.0.1:" + port + "/"),
+    return run(List.of("ip", "netns", "exec", berthd.netns, "curl", "-s", "-m", "2", "http://127.0.0.1:" + port + "/"),
         null, 10);
   }
 
@@ -147,7 +68,7 @@ class BerthctlAsAUserTest {
     assertEquals("hello-user\n", page.out(), page::toString);
     String ps = ok("ps").out();
     assertTrue(ps.lines().anyMatch(l -> l.startsWith(id.substring(0, 12)) && l.contains("Up") && l.endsWith("web")), ps);
-    Result ctr = run(List.of("/usr/bin/ctr", "-a", socket.toString(), "containers", "ls", "-q"), null, 30);
+    Result ctr = berthd.ctr("default", null, "containers", "ls", "-q");
     assertTrue(ctr.out().lines().anyMatch(id::equals), "ctr sees the container berthctl made: " + ctr);
     ok("rm", "-f", "web");
     assertTrue(curl(18081).exit() != 0, "the port closes with the container");
@@ -171,7 +92,7 @@ class BerthctlAsAUserTest {
 
   @Test
   void interactiveTerminalSessionAndItsExitCode() throws Exception {
-    Path input = Files.writeString(work.resolve("typed"), "echo tty-$((40+2)); test -t 0 && echo is-a-tty; exit 3\n");
+    Path input = Files.writeString(berthd.work().resolve("typed"), "echo tty-$((40+2)); test -t 0 && echo is-a-tty; exit 3\n");
     String command = String.join(" ", berthctlCommand("run", "--rm", "-it", "busybox", "sh"));
     // script(1) gives berthctl a terminal of its own, as a user's shell would
     Result r = run(List.of("script", "-qec", command, "/dev/null"), input, 60);
@@ -193,7 +114,7 @@ class BerthctlAsAUserTest {
 
   @Test
   void rmiKeepsTheLastNameOfAnImageAContainerUsesUnlessForced() throws Exception {
-    Path archive = TestImages.busyboxLayered().writeDockerArchive(work.resolve("layered.tar"));
+    Path archive = TestImages.busyboxLayered().writeDockerArchive(berthd.work().resolve("layered.tar"));
     ok("load", "-i", archive.toString());
     ok("create", "--name", "ux-rmi", "busybox-layered", "true");
     try {
@@ -218,8 +139,8 @@ class BerthctlAsAUserTest {
     ok("run", "--name", "ux-anon", "-v", "/data", "busybox", "true");
     String anonymous = ok("inspect", "ux-anon").out().replaceAll("(?s).*\"Name\"\\s*:\\s*\"([0-9a-f]{64})\".*", "$1");
     ok("rm", "ux-anon");
-    Path no = Files.writeString(work.resolve("answer-no"), "n\n");
-    Path yes = Files.writeString(work.resolve("answer-yes"), "y\n");
+    Path no = Files.writeString(berthd.work().resolve("answer-no"), "n\n");
+    Path yes = Files.writeString(berthd.work().resolve("answer-yes"), "y\n");
 
     Result declined = run(berthctlCommand("volume", "prune"), no, 60);
     assertEquals(0, declined.exit(), declined::toString);
@@ -277,10 +198,10 @@ class BerthctlAsAUserTest {
 
   @Test
   void aMissingBindSourceIsMadeForDashVAndRefusedForMount() throws Exception {
-    Path made = work.resolve("ux-bind/new");
+    Path made = berthd.work().resolve("ux-bind/new");
     ok("run", "--rm", "-v", made + ":/mnt", "busybox", "sh", "-c", "echo x > /mnt/written");
     assertTrue(Files.exists(made.resolve("written")));
-    Result refused = berthctl("run", "--rm", "--mount", "type=bind,source=" + work.resolve("ux-absent") + ",target=/mnt",
+    Result refused = berthctl("run", "--rm", "--mount", "type=bind,source=" + berthd.work().resolve("ux-absent") + ",target=/mnt",
         "busybox", "true");
     assertEquals(125, refused.exit(), refused::toString);
     assertTrue(refused.err().contains("bind source path does not exist"), refused::toString);
@@ -363,10 +284,10 @@ class BerthctlAsAUserTest {
   void restartPolicyBringsAContainerBackAfterBerthdWasKilled() throws Exception {
     ok("run", "-d", "--name", "keeper", "--restart", "always", "busybox", "sleep", "1000");
     String pid = ok("inspect", "keeper").out().replaceAll("(?s).*\"Pid\"\\s*:\\s*(\\d+).*", "$1");
-    daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    berthd.killDaemon();
     run(List.of("kill", "-9", pid), null, 10);
     Thread.sleep(500);
-    startDaemon();
+    berthd.startDaemon();
     String state = "";
     for (int i = 0; i < 100; i++) {
       state = ok("ps", "--filter", "name=keeper").out();

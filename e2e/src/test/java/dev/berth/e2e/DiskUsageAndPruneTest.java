@@ -5,16 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.client.testing.TestImages;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.berth.e2e.PrivateBerthd.Result;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,96 +21,31 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DiskUsageAndPruneTest {
-  private static final Path TOP = Path.of("").toAbsolutePath().getParent();
-  private static Path work;
-  private static Path socket;
-  private static String netns;
-  private static Process daemon;
-
-  record Result(int exit, String out, String err) {}
+  private static PrivateBerthd berthd;
 
   @BeforeAll
   static void start() throws Exception {
-    work = Files.createTempDirectory(Path.of("/tmp"), "bgc");
-    socket = work.resolve("s/berth.sock");
-    netns = "berth-gc-" + UUID.randomUUID().toString().substring(0, 8);
-    run(List.of("ip", "netns", "add", netns), null);
-    run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"), null);
-    daemon = new ProcessBuilder(TOP.resolve("bin/berthd").toString(), "--root", work.resolve("root").toString(),
-        "--state", work.resolve("s").toString(), "--network-namespace", "/run/netns/" + netns)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("berthd.log").toFile()))
-        .start();
-    for (int i = 0; i < 300 && !(Files.exists(socket) && berthctl("version").exit() == 0); i++) {
-      assertTrue(daemon.isAlive(), () -> "berthd exited: " + log());
-      Thread.sleep(100);
-    }
-    ok("load", "-i", TestImages.busybox().writeDockerArchive(work.resolve("busybox.tar")).toString());
-    ok("load", "-i", TestImages.busyboxLayered().writeDockerArchive(work.resolve("layered.tar")).toString());
+    berthd = PrivateBerthd.start();
+    ok("load", "-i", TestImages.busyboxLayered().writeDockerArchive(berthd.work().resolve("layered.tar")).toString());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      berthctl("rm", "-f", "gc-keep");
-      daemon.destroy();
-      daemon.waitFor(15, TimeUnit.SECONDS);
-    } finally {
-      daemon.destroyForcibly().waitFor();
-      run(List.of("ip", "netns", "del", netns), null);
-      run(List.of("rm", "-rf", work.toString()), null);
-    }
-  }
-
-  private static String log() {
-    try {
-      return Files.readString(work.resolve("berthd.log"));
-    } catch (IOException e) {
-      return e.toString();
+    if (berthd != null) {
+      berthd.close();
     }
   }
 
   private static Result berthctl(String... args) throws Exception {
-    return berthctlWithInput(null, args);
+    return berthd.berthctl(args);
   }
 
   private static Result berthctlWithInput(String input, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
-    cmd.addAll(List.of(args));
-    Path stdin = null;
-    if (input != null) {
-      stdin = Files.writeString(work.resolve("stdin"), input);
-    }
-    return run(cmd, stdin);
+    return berthd.berthctlWithInput(input, args);
   }
 
   private static Result ok(String... args) throws Exception {
-    Result r = berthctl(args);
-    assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
-    return r;
-  }
-
-  private static Result run(List<String> command, Path stdin) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-        : ProcessBuilder.Redirect.from(stdin.toFile()));
-    Process p = pb.start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError(command + " did not finish in 120 s");
-    }
-    return new Result(p.exitValue(), out.join(), err.join());
-  }
-
-  private static String readAll(InputStream in) {
-    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
-      in.transferTo(b);
-      return b.toString();
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return berthd.ok(args);
   }
 
   /** The words of the df row of {@code type}. */

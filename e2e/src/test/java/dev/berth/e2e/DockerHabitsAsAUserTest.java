@@ -1,5 +1,6 @@
 package dev.berth.e2e;
 
+import static dev.berth.e2e.PrivateBerthd.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,20 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import dev.berth.client.testing.TestLayer;
+import dev.berth.e2e.PrivateBerthd.Result;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,34 +33,14 @@ import org.junit.jupiter.api.Test;
  * from the image.
  */
 class DockerHabitsAsAUserTest {
-  private static final Path TOP = Path.of("").toAbsolutePath().getParent();
   private static final ObjectMapper JSON = new ObjectMapper();
   /** An image whose data directory, a VOLUME, belongs to the non-root USER it runs as. */
   private static final String SEEDED_IMAGE = "ux-seeded:1";
-  private static Path work;
-  private static Path socket;
-  private static String netns;
-  private static Process daemon;
-
-  record Result(int exit, String out, String err) {}
+  private static PrivateBerthd berthd;
 
   @BeforeAll
   static void start() throws Exception {
-    work = Files.createTempDirectory(Path.of("/tmp"), "bux");
-    socket = work.resolve("s/berth.sock");
-    netns = "berth-ux-" + UUID.randomUUID().toString().substring(0, 8);
-    run(List.of("ip", "netns", "add", netns), null, 30);
-    run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"), null, 30);
-    daemon = new ProcessBuilder(TOP.resolve("bin/berthd").toString(), "--root", work.resolve("root").toString(),
-        "--state", work.resolve("s").toString(), "--network-namespace", "/run/netns/" + netns)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("berthd.log").toFile()))
-        .start();
-    for (int i = 0; i < 300 && !(Files.exists(socket) && berthctl("version").exit() == 0); i++) {
-      assertTrue(daemon.isAlive(), () -> "berthd exited: " + log());
-      Thread.sleep(100);
-    }
-    ok("load", "-i", TestImages.busybox().writeDockerArchive(work.resolve("busybox.tar")).toString());
+    berthd = PrivateBerthd.start();
     TestImage seeded = TestImage.builder("docker.io/library/" + SEEDED_IMAGE)
         .layer(TestImages.busyboxLayer())
         .layer(new TestLayer().dir("data", 0750, 1000, 1000).file("data/seed.txt", "from the image\n", 0640, 1000, 1000)
@@ -71,70 +48,26 @@ class DockerHabitsAsAUserTest {
         .user("1000:1000")
         .volumes("/data")
         .build();
-    ok("load", "-i", seeded.writeDockerArchive(work.resolve("seeded.tar")).toString());
+    ok("load", "-i", seeded.writeDockerArchive(berthd.work().resolve("seeded.tar")).toString());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (daemon != null) {
-        daemon.destroy();
-        daemon.waitFor(15, TimeUnit.SECONDS);
-      }
-    } finally {
-      if (daemon != null) {
-        daemon.destroyForcibly().waitFor();
-      }
-      run(List.of("ip", "netns", "del", netns), null, 30);
-      run(List.of("rm", "-rf", work.toString()), null, 30);
-    }
-  }
-
-  private static String log() {
-    try {
-      return Files.readString(work.resolve("berthd.log"));
-    } catch (IOException e) {
-      return e.toString();
+    if (berthd != null) {
+      berthd.close();
     }
   }
 
   private static List<String> berthctlCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return berthd.berthctlCommand(args);
   }
 
   private static Result berthctl(String... args) throws Exception {
-    return run(berthctlCommand(args), null, 120);
+    return berthd.berthctl(args);
   }
 
   private static Result ok(String... args) throws Exception {
-    Result r = berthctl(args);
-    assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
-    return r;
-  }
-
-  private static Result run(List<String> command, Path stdin, long seconds) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-        : ProcessBuilder.Redirect.from(stdin.toFile()));
-    Process p = pb.start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError(command + " did not finish in " + seconds + " s");
-    }
-    return new Result(p.exitValue(), out.join(), err.join());
-  }
-
-  private static String readAll(InputStream in) {
-    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
-      in.transferTo(b);
-      return b.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return berthd.ok(args);
   }
 
   /** berthctl events as a process whose lines are collected as they come. */
@@ -275,7 +208,7 @@ class DockerHabitsAsAUserTest {
       for (String expected : List.of(" Containers: ", "  Running: ", "  Paused: 0", "  Stopped: ", " Images: ",
           " Storage Driver: overlayfs", " Cgroup Driver: cgroupfs", " Cgroup Version: ", " Runtimes: ",
           " Kernel Version: ", " Operating System: ", " CPUs: ", " Total Memory: ", " Server Version: ",
-          " Berth Root Dir: " + work.resolve("root"))) {
+          " Berth Root Dir: " + berthd.work().resolve("root"))) {
         assertTrue(info.contains(expected), expected + " in\n" + info);
       }
       String counts = ok("info", "--format", "{{.ContainersRunning}} {{.Driver}} {{.NCPU}}").out();
@@ -359,7 +292,7 @@ class DockerHabitsAsAUserTest {
       assertEquals("", ok("run", "--rm", "-v", "ux-nocopy:/data:nocopy", SEEDED_IMAGE, "ls", "/data").out());
       // a volume of another image's path stays empty, and a bind mount is never seeded
       assertEquals("", ok("run", "--rm", "-v", "ux-other:/nothing-here", "busybox", "ls", "/nothing-here").out());
-      Path bind = Files.createDirectories(work.resolve("ux-bind"));
+      Path bind = Files.createDirectories(berthd.work().resolve("ux-bind"));
       ok("run", "--rm", "-v", bind + ":/data", SEEDED_IMAGE, "true");
       assertFalse(Files.exists(bind.resolve("seed.txt")));
     } finally {

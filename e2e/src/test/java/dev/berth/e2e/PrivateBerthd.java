@@ -56,11 +56,18 @@ final class PrivateBerthd implements AutoCloseable {
     }
   }
 
-  /** Stops berthd as a user would (its containers are removed first), then removes every trace. */
+  /**
+   * Stops berthd as a user would (its containers are removed first, by a berthd started again if a
+   * test killed it), then removes every trace.
+   */
   @Override
   public void close() throws Exception {
     try {
-      if (daemon != null && daemon.isAlive()) {
+      if (daemon != null && !daemon.isAlive()) {
+        // a test that killed berthd: it comes back to remove the containers its monitors still run
+        startDaemon();
+      }
+      if (daemon != null) {
         String ids = berthctl("ps", "-a", "-q").out().strip();
         if (!ids.isEmpty()) {
           List<String> rm = new ArrayList<>(List.of("rm", "-f"));
@@ -137,14 +144,31 @@ final class PrivateBerthd implements AutoCloseable {
     }
   }
 
+  /**
+   * bin/berthctl against this berthd, its credentials (login) in the test's directory rather than
+   * in the user's own configuration.
+   */
   List<String> berthctlCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
+    List<String> cmd = new ArrayList<>(List.of("env", "BERTH_CONFIG=" + config(),
+        TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
     cmd.addAll(List.of(args));
     return cmd;
   }
 
+  /** The directory of berthctl's config.json. */
+  Path config() {
+    return work.resolve("config");
+  }
+
   Result berthctl(String... args) throws Exception {
     return run(berthctlCommand(args), null, 120);
+  }
+
+  /** berthctl with {@code input} typed on its stdin (not a terminal). */
+  Result berthctlWithInput(String input, String... args) throws Exception {
+    Path stdin = Files.createTempFile(work, "stdin", "");
+    Files.writeString(stdin, input);
+    return run(berthctlCommand(args), stdin, 120);
   }
 
   Result ok(String... args) throws Exception {
@@ -214,7 +238,7 @@ final class PrivateBerthd implements AutoCloseable {
   private static String readAll(InputStream in) {
     try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
       in.transferTo(b);
-      return b.toString();
+      return b.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
       return e.toString();
     }

@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.api.testing.LoopbackRegistry;
-import dev.berth.client.testing.TestImages;
-import java.io.ByteArrayOutputStream;
+import dev.berth.e2e.PrivateBerthd.Result;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,47 +22,28 @@ import org.junit.jupiter.api.Test;
  * basic auth, with bin/berthd doing the transfers, as a user runs them.
  */
 class RegistryAsAUserTest {
-  private static final Path TOP = Path.of("").toAbsolutePath().getParent();
   private static final String USER = "e2e";
   private static final String PASSWORD = "e2e-password";
 
-  private Path work;
-  private Path socket;
-  private Process daemon;
+  private PrivateBerthd berthd;
   private LoopbackRegistry registry;
-
-  record Result(int exit, String out, String err) {}
 
   @BeforeEach
   void start() throws Exception {
     assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
-    work = Files.createTempDirectory(Path.of("/tmp"), "be2r");
-    socket = work.resolve("s/berth.sock");
-    registry = LoopbackRegistry.startWithBasicAuth(work.resolve("registry"), USER, PASSWORD);
-    daemon = new ProcessBuilder(TOP.resolve("bin/berthd").toString(), "--root", work.resolve("root").toString(),
-        "--state", work.resolve("s").toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("berthd.log").toFile()).start();
-    for (int i = 0; i < 300 && !(Files.exists(socket) && berthctl(null, "version").exit() == 0); i++) {
-      assertTrue(daemon.isAlive(), () -> "berthd exited: " + read(work.resolve("berthd.log")));
-      Thread.sleep(100);
-    }
+    berthd = PrivateBerthd.start();
+    registry = LoopbackRegistry.startWithBasicAuth(berthd.work().resolve("registry"), USER, PASSWORD);
   }
 
   @AfterEach
   void stop() throws Exception {
     try {
-      if (daemon != null) {
-        daemon.destroy();
-        if (!daemon.waitFor(15, TimeUnit.SECONDS)) {
-          daemon.destroyForcibly().waitFor();
-        }
-      }
       if (registry != null) {
         registry.close();
       }
     } finally {
-      if (work != null) {
-        new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor();
+      if (berthd != null) {
+        berthd.close();
       }
     }
   }
@@ -76,7 +51,6 @@ class RegistryAsAUserTest {
   @Test
   void loginPushPullAndLogout() throws Exception {
     String name = registry.host() + "/e2e/busybox:1";
-    ok(null, "load", "-i", TestImages.busybox().writeDockerArchive(work.resolve("busybox.tar")).toString());
     ok(null, "tag", "busybox", name);
 
     Result refused = berthctl(null, "push", name);
@@ -118,7 +92,7 @@ class RegistryAsAUserTest {
   }
 
   private Path config() {
-    return work.resolve("config/config.json");
+    return berthd.config().resolve("config.json");
   }
 
   private Result ok(String stdin, String... args) throws Exception {
@@ -128,32 +102,7 @@ class RegistryAsAUserTest {
   }
 
   private Result berthctl(String stdin, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("BERTH_CONFIG", work.resolve("config").toString());
-    Process p = pb.start();
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError(cmd + " did not finish");
-    }
-    return new Result(p.exitValue(), out.join(), err.join());
-  }
-
-  private static String readAll(InputStream in) {
-    try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
-      in.transferTo(b);
-      return b.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return stdin == null ? berthd.berthctl(args) : berthd.berthctlWithInput(stdin, args);
   }
 
   private static String read(Path file) {
