@@ -32,10 +32,11 @@ public final class ContainerUpdate {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What to change; null leaves a value as it is. */
-  public record Changes(Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus, Long cpuShares, Long pidsLimit,
-      RestartPolicy restart) {
+  public record Changes(Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus, Long cpuShares, String cpusetCpus,
+      Long pidsLimit, RestartPolicy restart) {
     boolean resources() {
-      return memory != null || memorySwap != null || cpus != null || cpuShares != null || pidsLimit != null;
+      return memory != null || memorySwap != null || cpus != null || cpuShares != null || cpusetCpus != null
+          || pidsLimit != null;
     }
 
     boolean any() {
@@ -117,7 +118,7 @@ public final class ContainerUpdate {
         task.put("swap", swap);
       }
     }
-    if (c.cpus() != null || c.cpuShares() != null) {
+    if (c.cpus() != null || c.cpuShares() != null || c.cpusetCpus() != null) {
       ObjectNode cpu = resources.withObject("/cpu");
       ObjectNode task = changed.putObject("cpu");
       if (c.cpus() != null) {
@@ -127,6 +128,10 @@ public final class ContainerUpdate {
       if (c.cpuShares() != null) {
         cpu.put("shares", c.cpuShares());
         task.put("shares", c.cpuShares());
+      }
+      if (c.cpusetCpus() != null) {
+        cpu.put("cpus", c.cpusetCpus());
+        task.put("cpus", c.cpusetCpus());
       }
     }
     if (c.pidsLimit() != null) {
@@ -149,6 +154,9 @@ public final class ContainerUpdate {
     }
     if (c.cpuShares() != null) {
       h.put("CpuShares", c.cpuShares());
+    }
+    if (c.cpusetCpus() != null) {
+      h.put("CpusetCpus", c.cpusetCpus());
     }
     if (c.pidsLimit() != null) {
       h.put("PidsLimit", c.pidsLimit());

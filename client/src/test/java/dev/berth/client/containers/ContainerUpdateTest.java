@@ -65,12 +65,13 @@ class ContainerUpdateTest {
 
   @Test
   void aRunningContainersTaskGetsOnlyWhatChangedAndTheSpecKeepsIt() throws Exception {
-    update().apply(running(), new ContainerUpdate.Changes(null, null, ResourceFlags.cpus("0.5"), null, 50L,
+    update().apply(running(), new ContainerUpdate.Changes(null, null, ResourceFlags.cpus("0.5"), null, "0", 50L,
         RestartPolicy.parse("always")));
     assertEquals(1, taskUpdates.size());
     assertEquals(ContainerUpdate.RESOURCES_TYPE_URL, taskUpdates.get(0).getResources().getTypeUrl());
     JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
     assertEquals(50000, sent.path("cpu").path("quota").asLong());
+    assertEquals("0", sent.path("cpu").path("cpus").asText());
     assertEquals(50, sent.path("pids").path("limit").asLong());
     assertTrue(sent.path("memory").isMissingNode(), sent::toString);
 
@@ -84,7 +85,7 @@ class ContainerUpdateTest {
   @Test
   void aStoppedContainerKeepsTheLimitsForItsNextStartOnly() throws Exception {
     update().apply(new ContainerState(RECORD, Optional.empty()),
-        new ContainerUpdate.Changes(null, null, null, 512L, null, null));
+        new ContainerUpdate.Changes(null, null, null, 512L, null, null, null));
     assertEquals(List.of(), taskUpdates);
     JsonNode resources = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
         .path("linux").path("resources");
@@ -95,10 +96,10 @@ class ContainerUpdateTest {
   void memoryAboveTheSwapLimitOrNothingToChangeIsRefusedBeforeAnyCall() throws Exception {
     ContainerUpdate update = update();
     InvalidValueException above = assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(256L << 20, null, null, null, null, null)));
+        new ContainerUpdate.Changes(256L << 20, null, null, null, null, null, null)));
     assertTrue(above.getMessage().contains("memoryswap"), above.getMessage());
     assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(null, null, null, null, null, null)));
+        new ContainerUpdate.Changes(null, null, null, null, null, null, null)));
     assertEquals(List.of(), taskUpdates);
     assertEquals(RECORD, containers.byId.get("c1"));
   }

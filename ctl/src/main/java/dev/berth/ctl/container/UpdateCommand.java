@@ -19,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
         + "limits at once; every later start keeps them.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl update --cpus 0.5 --memory 256m web", "  berthctl update --pids-limit 100 web worker",
+        "  berthctl update --cpuset-cpus 0 web",
         "  berthctl update --restart unless-stopped web"})
 public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
@@ -36,6 +37,9 @@ public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "relative CPU weight (2 to 262144)")
   private String cpuShares;
 
+  @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
+  private String cpusetCpus;
+
   @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
   private String pidsLimit;
 
@@ -52,6 +56,7 @@ public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
         memorySwap == null ? null : ResourceFlags.memorySwap(memorySwap),
         cpus == null ? null : ResourceFlags.cpus(cpus),
         cpuShares == null ? null : ResourceFlags.cpuShares(cpuShares),
+        cpusetCpus == null ? null : ResourceFlags.cpuset(cpusetCpus),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
         restart == null ? null : RestartPolicy.parse(restart));
     try (Connection c = root.connect()) {
