@@ -50,7 +50,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         return flag(first);
       }
       if (!spec.subcommands().isEmpty()) {
-        List<String> suggestions = u.getSuggestions();
+        List<String> suggestions = u.getSuggestions().stream().filter(s -> closeTo(first, s)).toList();
         return command + ": '" + first + "' is not a " + command + " command."
             + (suggestions.isEmpty() ? "" : " Did you mean " + String.join(" or ", suggestions) + "?");
       }
@@ -70,6 +70,32 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
     String message = e.getMessage();
     return command + ": " + (message.endsWith(".") ? message : message + ".");
+  }
+
+  /**
+   * Whether {@code candidate} is worth suggesting for {@code typed}: as Docker's CLI (cobra) judges
+   * it, a prefix of it or at most two edits away. picocli's own suggestions are looser.
+   */
+  static boolean closeTo(String typed, String candidate) {
+    if (candidate.startsWith(typed)) {
+      return true;
+    }
+    int[] previous = new int[candidate.length() + 1];
+    int[] current = new int[candidate.length() + 1];
+    for (int j = 0; j <= candidate.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= typed.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= candidate.length(); j++) {
+        int substitution = previous[j - 1] + (typed.charAt(i - 1) == candidate.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[candidate.length()] <= 2;
   }
 
   private static String flag(String arg) {
