@@ -118,7 +118,7 @@ class DiskUsageAndPruneTest {
     assertTrue(all.out().startsWith("Deleted Images:\nuntagged: busybox-layered:latest\ndeleted: sha256:"), all.out());
     assertFalse(all.out().contains("untagged: busybox:latest"), "gc-keep uses busybox: " + all.out());
     assertTrue(all.out().matches("(?s).*\n\nTotal reclaimed space: [0-9.]+ KiB\n"), all.out());
-    String images = ok("images", "-q").out();
+    String images = ok("images", "--format", "{{.Repository}}:{{.Tag}}").out();
     assertEquals("busybox:latest\n", images);
   }
 
