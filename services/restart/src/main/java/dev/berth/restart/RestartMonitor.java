@@ -57,7 +57,7 @@ public final class RestartMonitor implements AutoCloseable {
     executor.setRemoveOnCancelPolicy(true);
     this.restarter = new ContainerRestarter(api);
     this.candidates = new RestartCandidates(api);
-    this.events = new ExitEvents(api, executor, new ExitEvents.Listener() {
+    this.events = new ExitEvents(api, new ExitEvents.Listener() {
       @Override
       public void exited(String namespace, TaskExit exit) {
         ContainerKey key = new ContainerKey(namespace, exit.getContainerId());

@@ -1,0 +1,110 @@
+package dev.berth.api.events;
+
+import containerd.services.events.v1.Envelope;
+import containerd.services.events.v1.EventsGrpc;
+import containerd.services.events.v1.SubscribeRequest;
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A subscription to the Events API for a background worker that must not go deaf: when the stream
+ * breaks (berthd's events service restarted, a socket closed), it is opened again a second later
+ * and the listener told, since events may have been missed meanwhile.
+ */
+public final class EventSubscription implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EventSubscription.class.getName());
+  private static final long RESUBSCRIBE_MILLIS = 1000;
+
+  /** What the subscriber hears. Both are called on gRPC's threads and must not block. */
+  public interface Listener {
+    /** An event that matched the filters. */
+    void event(Envelope envelope);
+
+    /** The stream was opened again after a break. */
+    void resubscribed();
+  }
+
+  private final String owner;
+  private final Channel api;
+  private final SubscribeRequest request;
+  private final Listener listener;
+  private ClientCallStreamObserver<SubscribeRequest> call;
+  private boolean closed;
+
+  /**
+   * @param owner names the subscriber in log lines, like "restart monitor"
+   * @param filters containerd filters, any of which an event must match (e.g. {@code topic=="/tasks/exit"})
+   */
+  public EventSubscription(String owner, Channel api, List<String> filters, Listener listener) {
+    this.owner = owner;
+    this.api = api;
+    this.request = SubscribeRequest.newBuilder().addAllFilters(filters).build();
+    this.listener = listener;
+  }
+
+  /** Opens the stream; events arrive from then on. */
+  public void subscribe() {
+    EventsGrpc.newStub(api).subscribe(request, new ClientResponseObserver<SubscribeRequest, Envelope>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<SubscribeRequest> stream) {
+        synchronized (EventSubscription.this) {
+          if (closed) {
+            stream.cancel(owner + " closed", null);
+          } else {
+            call = stream;
+          }
+        }
+      }
+
+      @Override
+      public void onNext(Envelope envelope) {
+        listener.event(envelope);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        broken(t.getMessage());
+      }
+
+      @Override
+      public void onCompleted() {
+        broken("the server ended it");
+      }
+    });
+  }
+
+  private void broken(String why) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
+    LOG.warning(owner + ": event stream broke (" + why + "); subscribing again in " + RESUBSCRIBE_MILLIS + " ms");
+    CompletableFuture.runAsync(() -> {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+      }
+      subscribe();
+      listener.resubscribed();
+    }, CompletableFuture.delayedExecutor(RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS));
+  }
+
+  @Override
+  public void close() {
+    ClientCallStreamObserver<SubscribeRequest> c;
+    synchronized (this) {
+      closed = true;
+      c = call;
+    }
+    if (c != null) {
+      c.cancel(owner + " closed", null);
+    }
+  }
+}
