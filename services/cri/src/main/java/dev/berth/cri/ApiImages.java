@@ -30,18 +30,20 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
  * {@link CriImages} over berthd's Images, Content, Transfer, Snapshots and Introspection APIs. Keeps
- * nothing of its own: the Images records are the truth, read anew on each call, so images pulled
+ * no state of its own: the Images records are the truth, read anew on each call, so images pulled
  * or removed by other clients in the namespace (ctr, berthctl) show at once.
  */
 final class ApiImages implements CriImages {
@@ -54,6 +56,12 @@ final class ApiImages implements CriImages {
   private final Channel api;
   private final ImageClient images;
   private final Blobs blobs;
+  /**
+   * What each target digest leads to for this platform. Content-addressed, so it never changes:
+   * the kubelet asks ImageStatus before every container start, and each answer would otherwise
+   * read every image's manifests and config again. Only targets that still have records are kept.
+   */
+  private final Map<String, Content> byTargetDigest = new ConcurrentHashMap<>();
 
   ApiImages(Channel api) {
     this.api = api;
@@ -66,12 +74,24 @@ final class ApiImages implements CriImages {
 
   @Override
   public List<CriImage> list() {
-    Map<String, Optional<Content>> byTarget = new HashMap<>();
+    List<Image> records = images.list();
     Map<String, Names> byId = new LinkedHashMap<>();
-    for (Image record : images.list()) {
-      Optional<Content> content = byTarget.computeIfAbsent(record.target().digest(), d -> contentOf(record));
-      content.ifPresent(c -> byId.computeIfAbsent(c.id(), id -> new Names(c)).add(record));
+    Set<String> targets = new HashSet<>();
+    for (Image record : records) {
+      String target = record.target().digest();
+      targets.add(target);
+      Content content = byTargetDigest.get(target);
+      if (content == null) {
+        content = contentOf(record).orElse(null);
+        if (content == null) {
+          continue;
+        }
+        byTargetDigest.put(target, content);
+      }
+      Content found = content;
+      byId.computeIfAbsent(found.id(), id -> new Names(found)).add(record);
     }
+    byTargetDigest.keySet().retainAll(targets);
     return byId.values().stream().map(Names::image).sorted(Comparator.comparing(CriImage::id)).toList();
   }
 
