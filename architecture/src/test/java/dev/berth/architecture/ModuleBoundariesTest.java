@@ -53,6 +53,7 @@ class ModuleBoundariesTest {
     MODULES.put("services/restart", "dev.berth.restart");
     MODULES.put("services/gc", "dev.berth.gc");
     MODULES.put("services/transfer", "dev.berth.transfer");
+    MODULES.put("services/cri", "dev.berth.cri");
     MODULES.put("services/daemon", "dev.berth.daemon");
     MODULES.put("client", "dev.berth.client");
     MODULES.put("ctl", "dev.berth.ctl");

@@ -15,7 +15,7 @@ import javax.inject.Singleton;
 @Singleton
 @Component(modules = {CommonModule.class, ContentModule.class, MetadataModule.class, SnapshotsModule.class,
     NetworkModule.class, TasksModule.class, VolumesModule.class, GcModule.class,
-    TransferModule.class})
+    TransferModule.class, CriModule.class})
 interface BerthdComponent {
   Map<String, Provider<ServiceGroup>> serviceGroups();
 

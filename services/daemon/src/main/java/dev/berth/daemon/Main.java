@@ -47,7 +47,7 @@ public final class Main implements Callable<Integer> {
   boolean debug;
 
   /** The service groups, as the command line spells them. */
-  enum GroupName { content, metadata, snapshots, network, tasks, volumes, gc, transfer }
+  enum GroupName { content, metadata, snapshots, network, tasks, volumes, gc, transfer, cri }
 
   @Override
   public Integer call() {

@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import runtime.v1.ImageServiceGrpc;
+import runtime.v1.RuntimeServiceGrpc;
 
 /** The service groups berthd knows, and which gRPC services each one serves. */
 final class ServiceGroups {
@@ -39,8 +41,10 @@ final class ServiceGroups {
   static final String VOLUMES = "volumes";
   static final String GC = "gc";
   static final String TRANSFER = "transfer";
+  static final String CRI = "cri";
   /** In start-up order: what a group calls at start is listed before it. */
-  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC, TRANSFER);
+  static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC, TRANSFER,
+      CRI);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME, ContentSweeperGrpc.SERVICE_NAME),
@@ -52,7 +56,8 @@ final class ServiceGroups {
           AttachGrpc.SERVICE_NAME),
       VOLUMES, List.of(VolumesGrpc.SERVICE_NAME),
       GC, List.of(GarbageCollectorGrpc.SERVICE_NAME),
-      TRANSFER, List.of(TransferGrpc.SERVICE_NAME));
+      TRANSFER, List.of(TransferGrpc.SERVICE_NAME),
+      CRI, List.of(RuntimeServiceGrpc.SERVICE_NAME, ImageServiceGrpc.SERVICE_NAME));
 
   /** Introspection's view of the suite: each group's plugins, as containerd names them. */
   private static final Map<String, List<Plugin>> PLUGINS = Map.of(
@@ -68,7 +73,9 @@ final class ServiceGroups {
       // containerd's collector is part of its metadata plugin, not a gRPC service of its own
       GC, List.of(),
       // Berth's own API: containerd 1.6 clients pull client-side
-      TRANSFER, List.of());
+      TRANSFER, List.of(),
+      // containerd serves the CRI as this plugin too
+      CRI, List.of(grpcPlugin("cri")));
 
   private ServiceGroups() {}
 

@@ -25,6 +25,7 @@ final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
   private TestNetns hostNetns;
   private Berthd daemon;
   private Path socket;
+  private DaemonConfig config;
 
   TestBerthd() {
     this(GcSettings.DEFAULT_INGEST_EXPIRY);
@@ -40,7 +41,7 @@ final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
     dir = Files.createTempDirectory("berthd-test");
     hostNetns = TestNetns.create("berth-ctr");
     // a short state path: conmon's attach sockets live under it
-    DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path(),
+    config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path(),
         ingestExpiry);
     daemon = Berthd.startAll(config);
     socket = config.frontSocket();
@@ -69,6 +70,11 @@ final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
   /** berthd's front socket, in its state directory. */
   Path socket() {
     return socket;
+  }
+
+  /** The socket of one service group, in berthd's state directory. */
+  Path socket(String group) {
+    return config.socket(group);
   }
 
   /** The name of the network namespace standing in for the host ({@code ip netns exec} takes it). */

@@ -1,0 +1,23 @@
+package dev.berth.cri;
+
+import dev.berth.api.grpc.Channels;
+import io.grpc.BindableService;
+import io.grpc.Channel;
+import java.util.List;
+
+/** The CRI's two gRPC services, built over a channel that reaches berthd's APIs. */
+public final class CriServices {
+  /**
+   * The containerd namespace of everything CRI makes, as containerd's CRI plugin names it: images
+   * pulled for pods show in {@code ctr -n k8s.io images ls}, and berthctl's images stay apart.
+   */
+  public static final String NAMESPACE = "k8s.io";
+
+  private CriServices() {}
+
+  /** {@code api} reaches Berth's services; the CRI's calls go out in {@link #NAMESPACE}. */
+  public static List<BindableService> over(Channel api) {
+    Channel cri = Channels.inNamespace(api, NAMESPACE);
+    return List.of(new RuntimeService(new ApiRuntimeState(cri)), new ImageService(new ApiImages(cri)));
+  }
+}
