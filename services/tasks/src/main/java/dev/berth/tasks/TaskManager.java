@@ -165,7 +165,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     p.begin(TaskProcess.Change.STARTING, EnumSet.of(ProcessStatus.CREATED), "start");
     StepTimer timer = new StepTimer("start " + t.who());
     try {
-      runtime.start(t.runtime, id);
+      runtime.start(t.runtime, id, p.pid());
     } catch (RuntimeException e) {
       p.abort();
       throw e;
@@ -173,10 +173,9 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     timer.step("runtime start");
     ProcessRecord created = p.record();
     ProcessRecord started = created.withStarted(created.pid(), created.conmonPid());
-    // the start's event goes out before that of an exit that came meanwhile
+    // the start's event goes out before that of an exit that came meanwhile. Nothing is written:
+    // a restarted berthd asks the runtime whether an init process was started.
     p.commit(ProcessStatus.RUNNING, started, () -> events.started(t));
-    persist(p);
-    timer.step("state");
     timer.done();
     return p.pid();
   }
@@ -412,14 +411,6 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       containers.setLabel(namespace, id, ContainerLabels.OOM_KILLED, "");
     } catch (RuntimeException e) {
       LOG.warning("cannot clear the OOM kill of container " + id + " in namespace " + namespace + ": " + e.getMessage());
-    }
-  }
-
-  private void persist(TaskProcess p) {
-    try {
-      p.record().write(p.dir.resolve(TaskLayout.STATE_FILE));
-    } catch (IOException e) {
-      LOG.warning(p.who() + ": cannot record its state: " + e.getMessage());
     }
   }
 
