@@ -3,7 +3,9 @@
 # in one run: `ctr run --rm IMAGE id true` (median of RUNS), 20 x `ctr run -d` (median of ROUNDS,
 # everything removed between rounds, untimed) and `ctr images import` of busybox already present
 # (median of RUNS). With BERTH_BASELINE=DIR (another built checkout) a second berthd from DIR runs
-# in the same interleaving, for before/after figures. Prints medians, ratios and the load average.
+# in the same interleaving, for before/after figures. WARMUP=N untimed runs --rm first (default 1;
+# a berthd that has served a while has its hot code compiled, a new one compiles it meanwhile).
+# Prints medians, ratios and the load average.
 #   bench/runpath.sh [RUNS] [ROUNDS]   (default 15 and 3)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/peers.sh"
@@ -71,7 +73,9 @@ detached20() {
   clear_all "$d"
 }
 
-for d in "${daemons[@]}"; do $d run --rm "$image" warm true >/dev/null 2>&1 || true; done
+for w in $(seq "${WARMUP:-1}"); do
+  for d in "${daemons[@]}"; do $d run --rm "$image" "warm-$w" true >/dev/null 2>&1 || true; done
+done
 for i in $(seq "$runs"); do
   for d in "${daemons[@]}"; do timed "$d" run run --rm "$image" "rr-$i" true; done
   for d in "${daemons[@]}"; do timed "$d" import images import "$archive"; done
@@ -97,5 +101,5 @@ echo
 row "ctr run --rm IMAGE id true" run "<= 0.5x"
 row "20 x ctr run -d" detached "<= 0.5x"
 row "ctr images import busybox (present)" import "<= 0.5x"
-echo "(medians: $runs runs, $rounds rounds of 20)"
+echo "(medians: $runs runs, $rounds rounds of 20, after ${WARMUP:-1} untimed runs)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
