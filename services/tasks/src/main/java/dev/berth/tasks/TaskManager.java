@@ -50,6 +50,8 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
   private static final long RECOVERY_WAIT_SECONDS = 30;
+  /** How long closing waits for rootfs syncs and bundle deletions still under way. */
+  private static final long AFTERWARDS_WAIT_MILLIS = 5000;
 
   private record Key(String namespace, String id) {}
 
@@ -388,6 +390,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     }
     tasks.clear();
     removal.close();
+    teardown.finishAfterwards(AFTERWARDS_WAIT_MILLIS);
     endpoints.close();
     try {
       watcher.close();

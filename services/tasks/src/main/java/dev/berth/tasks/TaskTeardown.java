@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -113,6 +114,17 @@ final class TaskTeardown {
         LOG.warning("cannot empty " + layout.trash() + ": " + e.getMessage());
       }
     });
+  }
+
+  /** Waits, at most {@code millis}, for the background teardown queued so far (berthd stopping). */
+  void finishAfterwards(long millis) {
+    try {
+      CompletableFuture.runAsync(() -> { }, AFTERWARDS).get(millis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      LOG.warning("background teardown not finished; the next berthd completes it");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void deleteDiscarded(Path discarded) {
