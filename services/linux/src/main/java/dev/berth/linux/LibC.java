@@ -43,6 +43,8 @@ final class LibC {
 
   static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
+  static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
   /** {@code fds} holds struct pollfd as two ints each: fd, then events | revents &lt;&lt; 16. */
   static native int poll(int[] fds, long count, int timeoutMillis) throws LastErrorException;
 

@@ -2,9 +2,10 @@ package dev.berth.tasks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.api.fs.AtomicFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +42,17 @@ record ProcessRecord(
     return JSON.readValue(file.toFile(), ProcessRecord.class);
   }
 
+  /**
+   * Replaces {@code file} through a temporary file and a rename, so that a berthd killed at any
+   * point leaves the old record or the new one. No fsync: the record lives in the state
+   * directory, which lasts as long as the machine's boot (tmpfs in production), as do the
+   * processes it describes; a machine that crashed has neither, and a record it tore is taken
+   * for the leftover of an interrupted create.
+   */
   void write(Path file) throws IOException {
-    AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(temp, JSON.writeValueAsBytes(this));
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   ProcessRecord withStarted(int newPid, int newConmonPid) {

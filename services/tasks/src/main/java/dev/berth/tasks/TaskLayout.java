@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * {@code execs/<exec-id>/} per exec process; {@code logs/<namespace>/<id>.log} is the CRI log of
  * the container's init processes, each task's conmon appending to it, so that it outlives the
  * tasks until the container record goes; {@code runc/<namespace>/} is the runtime's own state;
- * {@code s/} holds conmon's short attach socket links (socket paths are limited to 107 bytes).
+ * {@code s/} holds conmon's short attach socket links (socket paths are limited to 107 bytes);
+ * {@code trash/} the bundles of deleted tasks until they are deleted.
  */
 record TaskLayout(Path state) {
   static final String STATE_FILE = "state.json";
@@ -34,6 +35,11 @@ record TaskLayout(Path state) {
 
   Path socketDir() {
     return state.resolve("s");
+  }
+
+  /** Bundles of deleted tasks, deleted in the background (see {@link TaskTeardown#removeBundle}). */
+  Path trash() {
+    return state.resolve("trash");
   }
 
   Path runtimeRoot(String namespace) {

@@ -50,6 +50,8 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
   private static final long RECOVERY_WAIT_SECONDS = 30;
+  /** How long closing waits for rootfs syncs and bundle deletions still under way. */
+  private static final long AFTERWARDS_WAIT_MILLIS = 5000;
 
   private record Key(String namespace, String id) {}
 
@@ -165,7 +167,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     p.begin(TaskProcess.Change.STARTING, EnumSet.of(ProcessStatus.CREATED), "start");
     StepTimer timer = new StepTimer("start " + t.who());
     try {
-      runtime.start(t.runtime, id);
+      runtime.start(t.runtime, id, p.pid());
     } catch (RuntimeException e) {
       p.abort();
       throw e;
@@ -173,10 +175,9 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     timer.step("runtime start");
     ProcessRecord created = p.record();
     ProcessRecord started = created.withStarted(created.pid(), created.conmonPid());
-    // the start's event goes out before that of an exit that came meanwhile
+    // the start's event goes out before that of an exit that came meanwhile. Nothing is written:
+    // a restarted berthd asks the runtime whether an init process was started.
     p.commit(ProcessStatus.RUNNING, started, () -> events.started(t));
-    persist(p);
-    timer.step("state");
     timer.done();
     return p.pid();
   }
@@ -389,6 +390,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     }
     tasks.clear();
     removal.close();
+    teardown.finishAfterwards(AFTERWARDS_WAIT_MILLIS);
     endpoints.close();
     try {
       watcher.close();
@@ -412,14 +414,6 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       containers.setLabel(namespace, id, ContainerLabels.OOM_KILLED, "");
     } catch (RuntimeException e) {
       LOG.warning("cannot clear the OOM kill of container " + id + " in namespace " + namespace + ": " + e.getMessage());
-    }
-  }
-
-  private void persist(TaskProcess p) {
-    try {
-      p.record().write(p.dir.resolve(TaskLayout.STATE_FILE));
-    } catch (IOException e) {
-      LOG.warning(p.who() + ": cannot record its state: " + e.getMessage());
     }
   }
 

@@ -60,6 +60,7 @@ final class TaskRecovery {
    */
   List<Pending> start(Consumer<Task> recovered) throws IOException {
     List<Pending> pending = new ArrayList<>();
+    teardown.emptyTrash();
     if (!Files.isDirectory(layout.tasks())) {
       return pending;
     }
@@ -100,13 +101,14 @@ final class TaskRecovery {
     String id = bundle.getFileName().toString();
     Path stateFile = bundle.resolve(TaskLayout.STATE_FILE);
     try {
-      if (!Files.exists(stateFile)) {
+      Optional<ProcessRecord> found = readRecord(stateFile);
+      if (found.isEmpty()) {
         LOG.warning("removing bundle " + bundle + " left by an interrupted create");
         runtime.delete(runtime.resolve(RuntimeConfig.RUNC_V2, Optional.empty(), layout.runtimeRoot(namespace)), id);
         teardown.removeBundle(bundle, List.of());
         return null;
       }
-      ProcessRecord record = ProcessRecord.read(stateFile);
+      ProcessRecord record = found.get();
       RuntimeBinary binary = new RuntimeBinary(record.runtimeName(), Path.of(record.runtimeBinary()), Path.of(record.runtimeRoot()));
       Map<String, Path> cgroups = new LinkedHashMap<>();
       if (record.cgroups() != null) {
@@ -130,6 +132,19 @@ final class TaskRecovery {
     } catch (IOException | RuntimeException e) {
       LOG.warning("cannot recover task in " + bundle + ": " + e.getMessage());
       return null;
+    }
+  }
+
+  /** The record, or none when there is none or a machine crash tore it (records are not synced to disk). */
+  private static Optional<ProcessRecord> readRecord(Path stateFile) {
+    if (!Files.exists(stateFile)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ProcessRecord.read(stateFile));
+    } catch (IOException e) {
+      LOG.warning("unreadable task record " + stateFile + ": " + e.getMessage());
+      return Optional.empty();
     }
   }
 

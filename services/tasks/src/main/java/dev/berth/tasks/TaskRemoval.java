@@ -74,7 +74,11 @@ final class TaskRemoval implements AutoCloseable {
 
   private void deleteInRuntime(Task t) {
     try {
-      runtime.delete(t.runtime, t.id);
+      if (t.init.exit().isPresent()) {
+        runtime.deleteStopped(t.runtime, t.id, t.bundle);
+      } else {
+        runtime.delete(t.runtime, t.id);
+      }
     } catch (RuntimeException e) {
       LOG.warning(t.who() + ": runtime delete failed: " + e.getMessage());
     }

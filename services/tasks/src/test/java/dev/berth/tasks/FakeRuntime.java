@@ -116,7 +116,7 @@ final class FakeRuntime implements TaskRuntime {
   }
 
   @Override
-  public void start(RuntimeBinary runtime, String id) {
+  public void start(RuntimeBinary runtime, String id, int pid) {
     CountDownLatch gate = startGate;
     startGate = null;
     if (gate != null) {

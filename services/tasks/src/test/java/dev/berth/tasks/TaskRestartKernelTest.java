@@ -105,4 +105,31 @@ class TaskRestartKernelTest {
     assertEquals(List.of(), HostLeftovers.conmonsUnder(rig.state));
     assertEquals(List.of(), Files.list(rig.state.resolve("tasks/default")).toList());
   }
+
+  /** What a berthd killed during a Delete, or by a machine crash, leaves: a torn task record, discarded bundles. */
+  @Test
+  void aTornRecordAndDiscardedBundlesGoAtTheNextStart() throws Exception {
+    rig.createContainer("torn", rig.spec("torn", "true"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("torn").addRootfs(rig.rootfsMount()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("torn").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("torn").build());
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    Path bundle = rig.state.resolve("tasks/default/torn");
+
+    rig.shutdown();
+    Files.writeString(bundle.resolve("state.json"), "{\"namespace\":\"def");
+    Path discarded = Files.createDirectories(rig.state.resolve("trash/left-behind/rootfs"));
+    Files.writeString(discarded.resolve("file"), "x");
+    rig.reopen();
+
+    assertEquals(List.of(), rig.tasksApi.list(ListTasksRequest.getDefaultInstance()).getTasksList());
+    assertTrue(Files.notExists(bundle), "the bundle of the torn record is removed");
+    assertTrue(Files.notExists(rig.state.resolve("runc/default/torn")), "and the runtime's state of it");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Files.list(rig.state.resolve("trash")).findAny().isPresent() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of(), Files.list(rig.state.resolve("trash")).toList(), "the trash is emptied");
+    assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
+  }
 }

@@ -47,4 +47,38 @@ class MetadataStoreTest {
       assertEquals(1, count(store));
     }
   }
+
+  private static int synchronous(MetadataStore store) {
+    return store.read(c -> {
+      try (ResultSet r = c.createStatement().executeQuery("PRAGMA synchronous")) {
+        return r.getInt(1);
+      }
+    });
+  }
+
+  @Test
+  void anUnflushedWriteCommitsAllOrNothingAndLeavesLaterWritesFlushed() throws Exception {
+    Path file = root.resolve("meta.db");
+    try (MetadataStore store = MetadataStore.open(file)) {
+      store.migrate("test", List.of("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)"));
+      store.writeUnflushed(c -> {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+          p.setString(1, "lease");
+          return p.executeUpdate();
+        }
+      });
+      assertThrows(RuntimeException.class, () -> store.writeUnflushed(c -> {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+          p.setString(1, "rolled-back");
+          p.executeUpdate();
+        }
+        throw Errors.failedPrecondition("refused half-way");
+      }));
+      assertEquals(1, count(store));
+      assertEquals(2, synchronous(store), "FULL again for the writes after it");
+    }
+    try (MetadataStore store = MetadataStore.open(file)) {
+      assertEquals(1, count(store));
+    }
+  }
 }

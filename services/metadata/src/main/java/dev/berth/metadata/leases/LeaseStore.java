@@ -25,7 +25,10 @@ import java.util.logging.Logger;
 /**
  * Leases per namespace and the resources they hold. A lease keeps its resources from garbage
  * collection; containerd's client takes one for each {@code ctr} command (labelled
- * {@code containerd.io/gc.expire}) and deletes it afterwards. Labels are kept as given.
+ * {@code containerd.io/gc.expire}) and deletes it afterwards. Labels are kept as given. Lease
+ * changes are not flushed to the disk on their own ({@link MetadataStore#writeUnflushed}): they
+ * survive berthd being killed; a machine crash may take the last ones, together with the
+ * commands that held them.
  */
 public final class LeaseStore implements NamespaceUsage {
   private static final int MAX_ID_LENGTH = 256;
@@ -71,7 +74,7 @@ public final class LeaseStore implements NamespaceUsage {
     String leaseId = id.isEmpty() ? generateId() : validateId(id);
     Labels.validate(labels);
     long now = EpochNanos.now();
-    store.write(c -> {
+    store.writeUnflushed(c -> {
       if (find(c, namespace, leaseId).isPresent()) {
         throw Errors.alreadyExists("lease %s already exists in namespace %s", leaseId, namespace);
       }
@@ -85,7 +88,7 @@ public final class LeaseStore implements NamespaceUsage {
 
   /** Deletes a lease; what it held is no longer protected by it. */
   public void delete(String namespace, String id) {
-    store.write(c -> {
+    store.writeUnflushed(c -> {
       if (Sql.update(c, "DELETE FROM leases WHERE namespace = ? AND id = ?", namespace, id) == 0) {
         throw notFound(namespace, id);
       }
@@ -102,7 +105,7 @@ public final class LeaseStore implements NamespaceUsage {
   }
 
   public void addResource(String namespace, String id, Resource resource) {
-    store.write(c -> {
+    store.writeUnflushed(c -> {
       requireLease(c, namespace, id);
       LeaseResources.validate(resource);
       return Sql.update(c, "INSERT OR IGNORE INTO lease_resources (namespace, lease, type, id) VALUES (?, ?, ?, ?)",
@@ -112,7 +115,7 @@ public final class LeaseStore implements NamespaceUsage {
 
   /** Removes a resource from a lease; one the lease does not hold is no error. */
   public void deleteResource(String namespace, String id, Resource resource) {
-    store.write(c -> {
+    store.writeUnflushed(c -> {
       requireLease(c, namespace, id);
       LeaseResources.validate(resource);
       return Sql.update(c, "DELETE FROM lease_resources WHERE namespace = ? AND lease = ? AND type = ? AND id = ?",

@@ -51,8 +51,10 @@ public final class ConmonRuntime implements TaskRuntime {
   }
 
   @Override
-  public void start(RuntimeBinary runtime, String id) {
-    oci(runtime).start(id);
+  public void start(RuntimeBinary runtime, String id, int pid) {
+    if (!RuncShortcuts.start(runtime, id, pid, config.timeout())) {
+      oci(runtime).start(id);
+    }
   }
 
   @Override
@@ -95,6 +97,13 @@ public final class ConmonRuntime implements TaskRuntime {
   @Override
   public void delete(RuntimeBinary runtime, String id) {
     oci(runtime).delete(id, true);
+  }
+
+  @Override
+  public void deleteStopped(RuntimeBinary runtime, String id, Path bundle) {
+    if (!RuncShortcuts.deleteStopped(runtime, id, bundle)) {
+      oci(runtime).delete(id, true);
+    }
   }
 
   @Override

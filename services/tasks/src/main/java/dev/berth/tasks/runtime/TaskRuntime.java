@@ -55,7 +55,8 @@ public interface TaskRuntime {
   /** Runs {@code launch.execSpec()} in the running container; {@code attach} runs before the process does. */
   Monitor exec(Launch launch, AttachStep attach) throws IOException;
 
-  void start(RuntimeBinary runtime, String id);
+  /** Starts the created container {@code id}, whose init process is {@code pid}. */
+  void start(RuntimeBinary runtime, String id, int pid);
 
   /** Signals the init process, or with {@code all} every process; NOT_FOUND when none runs any more. */
   void kill(RuntimeBinary runtime, String id, int signal, boolean all);
@@ -75,6 +76,14 @@ public interface TaskRuntime {
 
   /** Deletes the runtime's record of the container, killing it first; a missing one is fine. */
   void delete(RuntimeBinary runtime, String id);
+
+  /**
+   * Deletes the runtime's record of a container whose init process has ended ({@code bundle}
+   * holds its config.json): a runtime may know a quicker way than its delete command.
+   */
+  default void deleteStopped(RuntimeBinary runtime, String id, Path bundle) {
+    delete(runtime, id);
+  }
 
   /** The cgroup directories, by controller, the runtime made for the container whose init process is {@code pid}. */
   Map<String, Path> cgroups(int pid) throws IOException;
