@@ -80,8 +80,10 @@ public final class BerthCtl extends GroupCommand {
   public static int run(Io io, String... args) {
     BerthCtl root = new BerthCtl(io);
     CommandLine cmd = new CommandLine(root);
+    StartupTrace.mark("root command built");
     // before the settings below, which picocli gives only the subcommands already there
     Subcommands.addTo(cmd, args);
+    StartupTrace.mark("subcommands added");
     cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
@@ -90,7 +92,10 @@ public final class BerthCtl extends GroupCommand {
     StartupTrace.mark("command line built");
     // docker's way: what follows the image (or the container of exec) is the command, options included
     for (String name : List.of("run", "create", "exec")) {
-      cmd.getSubcommands().get(name).setStopAtPositional(true);
+      CommandLine sub = cmd.getSubcommands().get(name);
+      if (sub != null) {
+        sub.setStopAtPositional(true);
+      }
     }
     try {
       int exit = cmd.execute(args);
@@ -181,13 +186,22 @@ public final class BerthCtl extends GroupCommand {
 
   /** This client's version, from the build. */
   static String clientVersion() {
-    Properties p = new Properties();
-    try (InputStream in = BerthCtl.class.getResourceAsStream("version.properties")) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return ClientVersion.VALUE;
+  }
+
+  /** Read once: picocli asks for the version each time a command inherits the root's --version. */
+  private static final class ClientVersion {
+    static final String VALUE = read();
+
+    private static String read() {
+      Properties p = new Properties();
+      try (InputStream in = BerthCtl.class.getResourceAsStream("version.properties")) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return p.getProperty("version");
     }
-    return p.getProperty("version");
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
