@@ -1,24 +1,60 @@
 #!/usr/bin/env bash
-# berthctl as a user runs it: `berthctl run --rm IMAGE true` wall time, and `berthctl ps` with 50
-# running containers (median of 10 each, client start-up included).
-#   bench/cli.sh
+# berthctl as a user runs it (client start-up included), next to the JVM's floor (`java -version`)
+# and to podman (its own root) measured interleaved in the same run: median of RUNS each, the
+# ratio and the issue's target, then `berthctl ps` with 50 running containers.
+#   bench/cli.sh [RUNS]      (default 10)
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/peers.sh"
+runs=${1:-10}
+image=docker.io/library/busybox:latest
 b() { bin/berthctl --address "$sock" --namespace bench "$@"; }
-bench_java dev.berth.bench.WriteTestImage "$bench_work/busybox.tar"
-b load -i "$bench_work/busybox.tar" >/dev/null
-b --version >/dev/null   # the first run after a build records berthctl's class-data archive
 
-median_ms() {
-  local times=() s
-  for _ in $(seq 10); do
-    s=$(date +%s%N); "$@" >/dev/null; times+=($(( ($(date +%s%N) - s) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+archive="$bench_work/busybox.tar"
+bench_java dev.berth.bench.WriteTestImage "$archive"
+b load -i "$archive" >/dev/null
+pod load -q -i "$archive" >/dev/null
+pod tag localhost/busybox:latest "$image"   # podman names an archive's short tag localhost/…
+# berthctl's start-up cache, trained in the background after a run without one, against this
+# berthd; wait for it, as a user's later runs would have it
+rm -f ctl/target/berthctl-*.aot ctl/target/berthctl-*.jsa
+b version >/dev/null 2>&1 || true
+for _ in $(seq 120); do compgen -G "ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
+
+now_ns() { date +%s%N; }
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+row() { # row FIGURE BERTH PEER TARGET
+  printf '| %-46s | %7s | %7s | %6s | %-8s |\n' "$1" "$2 ms" "$3 ms" "$(echo "scale=2; $2 / $3" | bc -l)x" "$4"
 }
-hello=$(median_ms java -XX:+UseSerialGC -XX:SharedArchiveFile=ctl/target/berthctl.jsa -Xshare:auto \
-  -cp "ctl/target/berth-ctl-0.1.0-SNAPSHOT.jar:ctl/target/lib/*" dev.berth.ctl.BerthCtl --version)
-echo "berthctl --version (no server call): ${hello} ms"
-echo "berthctl run --rm busybox true: $(median_ms b run --rm busybox true) ms (target <= 200 ms)"
-for i in $(seq 50); do b run -d --name "ps-$i" busybox sleep 1000 >/dev/null; done
-echo "berthctl ps with 50 running: $(median_ms b ps) ms (target <= 150 ms)"
+# pair FIGURE TARGET BERTH_CMD PEER_CMD: alternating, RUNS times each, after one warm-up of each
+pair() {
+  local figure=$1 target=$2 a=$3 p=$4 ta=() tp=() s
+  eval "$a" >/dev/null 2>&1 || true
+  eval "$p" >/dev/null 2>&1 || true
+  for _ in $(seq "$runs"); do
+    s=$(now_ns); eval "$a" >/dev/null 2>&1 || echo "failed: $a" >&2; ta+=("$(ms_since "$s")")
+    s=$(now_ns); eval "$p" >/dev/null 2>&1 || echo "failed: $p" >&2; tp+=("$(ms_since "$s")")
+  done
+  row "$figure" "$(median "${ta[@]}")" "$(median "${tp[@]}")" "$target"
+}
+
+printf '| %-46s | %7s | %7s | %6s | %-8s |\n' figure Berth peer ratio target
+printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "---------" "---------" "--------" "----------"
+pair "berthctl --help / java -version" "<= 2x" "b --help" "java -version"
+pair "berthctl version / java -version" "<= 2x" "b version" "java -version"
+b run -d --name cli-c "$image" sleep 1000 >/dev/null
+pod run -d --name cli-c "$image" sleep 1000 >/dev/null
+pair "berthctl ps / java -version (1 running)" "<= 2x" "b ps" "java -version"
+pair "berthctl version / podman version" "" "b version" "pod version"
+pair "berthctl ps / podman ps (1 running)" "" "b ps" "pod ps"
+pair "berthctl exec c true / podman exec c true" "<= 1x" "b exec cli-c true" "pod exec cli-c true"
+pair "berthctl run --rm busybox true / podman run --rm" "<= 1x" "b run --rm $image true" "pod run --rm $image true"
+b rm -f cli-c >/dev/null
+pod rm -f -t 0 cli-c >/dev/null
+for i in $(seq 50); do b run -d --name "ps-$i" "$image" sleep 1000 >/dev/null; done
+times=()
+for _ in $(seq "$runs"); do s=$(now_ns); b ps >/dev/null; times+=("$(ms_since "$s")"); done
+echo "berthctl ps with 50 running: $(median "${times[@]}") ms"
 for i in $(seq 50); do b rm -f "ps-$i" >/dev/null; done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -68,6 +69,9 @@ public final class BerthCtl extends GroupCommand {
     // Library log records (gRPC, Netty) would add lines to the one-line error report.
     Logger.getLogger("").setLevel(Level.OFF);
     Io io = Io.system();
+    if (Subcommands.named(args) != null && !asksForHelp(args)) {
+      Connection.openAhead(addressIn(args, io.env()));
+    }
     int exit = run(io, args);
     StartupTrace.report(io.err());
     System.exit(exit);
@@ -80,8 +84,10 @@ public final class BerthCtl extends GroupCommand {
   public static int run(Io io, String... args) {
     BerthCtl root = new BerthCtl(io);
     CommandLine cmd = new CommandLine(root);
+    StartupTrace.mark("root command built");
     // before the settings below, which picocli gives only the subcommands already there
     Subcommands.addTo(cmd, args);
+    StartupTrace.mark("subcommands added");
     cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
@@ -90,7 +96,10 @@ public final class BerthCtl extends GroupCommand {
     StartupTrace.mark("command line built");
     // docker's way: what follows the image (or the container of exec) is the command, options included
     for (String name : List.of("run", "create", "exec")) {
-      cmd.getSubcommands().get(name).setStopAtPositional(true);
+      CommandLine sub = cmd.getSubcommands().get(name);
+      if (sub != null) {
+        sub.setStopAtPositional(true);
+      }
     }
     try {
       int exit = cmd.execute(args);
@@ -103,6 +112,35 @@ public final class BerthCtl extends GroupCommand {
     }
   }
 
+  /** Whether {@code args} ask for a command's help, which needs no berthd. */
+  static boolean asksForHelp(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The socket {@code args} name before the command word, else the environment's, else the default:
+   * what {@link #address()} will say once picocli has parsed them, for opening a channel ahead.
+   */
+  static Path addressIn(String[] args, Map<String, String> env) {
+    String a = null;
+    for (int i = 0; i < args.length && args[i].startsWith("-"); i++) {
+      if (args[i].equals("--address") && i + 1 < args.length) {
+        a = args[i + 1];
+      }
+      if (Subcommands.ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
+        i++;
+      } else if (args[i].startsWith("--address=")) {
+        a = args[i].substring("--address=".length());
+      }
+    }
+    return socketPath(a != null ? a : env.getOrDefault("BERTH_ADDRESS", ""));
+  }
+
   public Io io() {
     return io;
   }
@@ -112,10 +150,11 @@ public final class BerthCtl extends GroupCommand {
   }
 
   Path address() {
-    String a = address != null ? address : io.env().getOrDefault("BERTH_ADDRESS", "");
-    if (a.isEmpty()) {
-      a = DEFAULT_ADDRESS;
-    }
+    return socketPath(address != null ? address : io.env().getOrDefault("BERTH_ADDRESS", ""));
+  }
+
+  private static Path socketPath(String address) {
+    String a = address.isEmpty() ? DEFAULT_ADDRESS : address;
     // Docker and grpc tools spell the address as a URI; ctr as a path. Take both.
     return Path.of(a.startsWith("unix://") ? a.substring("unix://".length()) : a);
   }
@@ -181,13 +220,22 @@ public final class BerthCtl extends GroupCommand {
 
   /** This client's version, from the build. */
   static String clientVersion() {
-    Properties p = new Properties();
-    try (InputStream in = BerthCtl.class.getResourceAsStream("version.properties")) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return ClientVersion.VALUE;
+  }
+
+  /** Read once: picocli asks for the version each time a command inherits the root's --version. */
+  private static final class ClientVersion {
+    static final String VALUE = read();
+
+    private static String read() {
+      Properties p = new Properties();
+      try (InputStream in = BerthCtl.class.getResourceAsStream("version.properties")) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return p.getProperty("version");
     }
-    return p.getProperty("version");
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -48,9 +48,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * berthctl's top-level commands, of which a run builds only the one it names. picocli builds a
  * command by reflecting over its class and creating it, and that of all ~66 commands cost most of
- * berthctl's start-up; the others are stand-ins made from the class's {@code @Command} annotation
- * alone (name, aliases, description: what the root's help and picocli's suggestions need), which
- * neither creates the class nor runs its static initialiser.
+ * berthctl's start-up. A run that names a command adds that one alone. Otherwise (root help, a
+ * root option before the command word, an unknown word) the others are stand-ins made from the
+ * class's {@code @Command} annotation alone (name, aliases, description: what the root's help and
+ * picocli's suggestions need), which neither creates the class nor runs its static initialiser;
+ * even so each costs picocli a command line of its own, so a named command goes without them.
  */
 final class Subcommands {
   /** In the order the root's help lists them. */
@@ -72,18 +74,50 @@ final class Subcommands {
 
   private Subcommands() {}
 
-  /** Adds every top-level command to {@code root}: built if {@code args} name it, else a stand-in. */
+  /**
+   * Adds to {@code root} the command {@code args} name, built, and, unless that alone runs, every
+   * other top-level command as a stand-in.
+   */
   static void addTo(CommandLine root, String[] args) {
     String named = named(args);
     boolean all = NEEDS_ALL.equals(named);
+    if (!all && named != null && !rootOptionFirst(args)) {
+      for (Class<?> type : ALL) {
+        if (names(type.getAnnotation(Command.class), named)) {
+          root.addSubcommand(type);
+          return;
+        }
+      }
+    }
     for (Class<?> type : ALL) {
       Command command = type.getAnnotation(Command.class);
-      if (all || command.name().equals(named) || Arrays.asList(command.aliases()).contains(named)) {
+      if (all || names(command, named)) {
         root.addSubcommand(type);
       } else {
         root.addSubcommand(standIn(command));
       }
     }
+  }
+
+  private static boolean names(Command command, String word) {
+    return command.name().equals(word) || Arrays.asList(command.aliases()).contains(word);
+  }
+
+  /**
+   * Whether a root option other than those that pick the socket or namespace comes before the
+   * command word: {@code berthctl --help ps} prints the root's help, which lists every command.
+   */
+  static boolean rootOptionFirst(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return false;
+      } else if (!args[i].startsWith("--address=") && !args[i].startsWith("--namespace=")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The command word: the first word that is neither a root option nor an option's value. */

@@ -79,7 +79,7 @@ class BerthCtlWithoutDaemonTest {
     assertEquals("berthctl ps: accepts no arguments.\nSee 'berthctl ps --help'.\n", none.stderr());
     Cli.Result command = Cli.run(Map.of(), "nosuch");
     assertEquals(125, command.exit());
-    assertTrue(command.stderr().startsWith("berthctl: 'nosuch' is not a berthctl command.\n"), command::toString);
+    assertTrue(command.stderr().startsWith("berthctl: 'nosuch' is not a berthctl command."), command::toString);
     assertEquals(125, Cli.run(Map.of(), "content", "ls", "--format", "yaml").exit());
     Cli.Result badLabel = Cli.run(Map.of(), "content", "label", "sha256:abc", "novalue");
     assertEquals(125, badLabel.exit());

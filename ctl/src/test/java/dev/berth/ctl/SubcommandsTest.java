@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,21 @@ class SubcommandsTest {
     assertEquals("ps", Subcommands.named(new String[] {"--address=/s", "--namespace=run", "--namespace", "x", "ps"}));
     assertEquals("ns", Subcommands.named(new String[] {"ns", "ls"}));
     assertNull(Subcommands.named(new String[] {"--help"}));
+  }
+
+  @Test
+  void aNamedCommandGoesAloneUnlessARootOptionComesFirst() {
+    assertFalse(Subcommands.rootOptionFirst(new String[] {"--address", "/s", "--namespace=x", "ps", "--help"}));
+    assertTrue(Subcommands.rootOptionFirst(new String[] {"--address=/s", "-h", "ps"}));
+    assertTrue(Subcommands.rootOptionFirst(new String[] {"--version", "ps"}));
+  }
+
+  @Test
+  void rootHelpBeforeACommandStillListsEveryCommand() {
+    Cli.Result r = Cli.run(Map.of(), "--help", "ps");
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.out().startsWith("Usage: berthctl [-hV]"), r.out());
+    assertTrue(r.out().contains("  namespace, ns  ") && r.out().contains("  ps  "), r.out());
   }
 
   @Test

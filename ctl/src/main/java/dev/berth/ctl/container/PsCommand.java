@@ -18,9 +18,11 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.Json;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,11 +238,20 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     return !given.isEmpty() ? given : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage());
   }
 
-  /** The process's command line; empty for a record whose spec berthctl cannot read. */
+  /**
+   * The process's command line; empty for a record whose spec berthctl cannot read. Read from the
+   * spec's JSON tree: binding the whole OCI spec to its classes cost ps ~30 ms of reflection.
+   */
   static String command(Container record) {
+    if (!SpecJson.TYPE_URL.equals(record.getSpec().getTypeUrl())) {
+      return "";
+    }
     try {
-      return String.join(" ", SpecJson.fromAny(record.getSpec()).process().args());
-    } catch (RuntimeException e) {
+      List<String> args = new ArrayList<>();
+      Json.mapper().readTree(record.getSpec().getValue().toByteArray()).path("process").path("args")
+          .forEach(arg -> args.add(arg.asText()));
+      return String.join(" ", args);
+    } catch (IOException e) {
       return "";
     }
   }
