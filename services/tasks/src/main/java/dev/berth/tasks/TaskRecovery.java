@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.cgroups.CgroupFreezer;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.runtime.Conmon;
@@ -113,7 +114,7 @@ final class TaskRecovery {
         record.cgroups().forEach((k, v) -> cgroups.put(k, Path.of(v)));
       }
       String who = Task.who(namespace, id);
-      TaskProcess init = new TaskProcess(who, "", bundle, io(record), record, initStatus(binary, id));
+      TaskProcess init = new TaskProcess(who, "", bundle, io(record), record, initStatus(binary, id, record, cgroups));
       Task task = new Task(namespace, id, bundle, binary, cgroups, init);
       Path execs = bundle.resolve(TaskLayout.EXECS);
       if (Files.isDirectory(execs)) {
@@ -145,8 +146,21 @@ final class TaskRecovery {
     task.recoverExec(new TaskProcess(task.whoExec(record.execId()), record.execId(), dir, io(record), record, status));
   }
 
-  /** The init process's status from the runtime, which knows whether it is created, running or paused. */
-  private ProcessStatus initStatus(RuntimeBinary binary, String id) {
+  /**
+   * The init process's status. A started one whose conmon runs on is running, or paused if its
+   * cgroup is frozen; one whose conmon is gone has ended (conmon ends right after recording the
+   * exit). Only the runtime knows about a process never recorded as started (a crash may have
+   * come between its start and the record) or without a freezer to read: asking it for every
+   * task, a process start each, made a restart with dozens of containers take seconds.
+   */
+  private ProcessStatus initStatus(RuntimeBinary binary, String id, ProcessRecord record, Map<String, Path> cgroups) {
+    if (!runtime.isMonitorRunning(record.conmonPid())) {
+      return ProcessStatus.STOPPED;
+    }
+    Optional<Boolean> frozen = record.started() ? CgroupFreezer.isFrozen(cgroups) : Optional.empty();
+    if (frozen.isPresent()) {
+      return frozen.get() ? ProcessStatus.PAUSED : ProcessStatus.RUNNING;
+    }
     return switch (runtime.state(binary, id)) {
       case "created" -> ProcessStatus.CREATED;
       case "running" -> ProcessStatus.RUNNING;
