@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# berthd back after a crash, beside a private containerd in the same run: with N containers
+# running (and one more that exits with 7 while the daemon is down), each daemon is killed with
+# SIGKILL and started again. Prints the time until `ctr version` answers, until `ctr task ls`
+# shows all N running, whether the outage's exit status was found, and each daemon's RSS and
+# descriptors idle and with N running. Idle berthd is measured once the start-up work settled.
+#   bench/restart.sh [N]      (default 65)
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/peers.sh"
+n=${1:-65}
+image=docker.io/library/busybox:latest
+bctr() { command ctr -a "$sock" -n bench "$@"; }
+
+now_ns() { date +%s%N; }
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+rss_mib() { ps -o rss= -p "$1" | awk '{printf "%.1f", $1 / 1024}'; }
+fds() { ls "/proc/$1/fd" | wc -l; }
+row() { printf '| %-46s | %10s | %10s | %-10s |\n' "$@"; }
+# until_listed CTR: ms until CTR's task ls shows all N running (30 s at most)
+until_listed() {
+  local s=$1 i
+  for i in $(seq 1500); do
+    [ "$($2 task ls 2>/dev/null | grep -c RUNNING)" -ge "$n" ] && break
+    sleep 0.02
+  done
+  ms_since "$s"
+}
+# ender_status CTR: the exit status ctr task rm reports for the container that ended while down
+# (ctr 1.6 warns "exit with non-zero exit code N" and exits 0)
+ender_status() {
+  local out
+  out=$($1 task rm ender 2>&1) || true
+  [[ $out =~ exit\ code\ ([0-9]+) ]] && echo "${BASH_REMATCH[1]}" || echo "${out:-0}"
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+peer_containerd_start
+archive="$bench_work/busybox.tar"
+bench_java dev.berth.bench.WriteTestImage "$archive"
+bctr images import "$archive" >/dev/null
+ctd images import "$archive" >/dev/null
+sleep 3
+idle_rss_b=$(rss_mib "$bench_daemon"); idle_fds_b=$(fds "$bench_daemon")
+idle_rss_c=$(rss_mib "$ctd_pid"); idle_fds_c=$(fds "$ctd_pid")
+for i in $(seq "$n"); do
+  bctr run -d "$image" "r-$i" sleep 1000 >/dev/null
+  ctd run -d "$image" "r-$i" sleep 1000 >/dev/null
+done
+busy_rss_b=$(rss_mib "$bench_daemon"); busy_fds_b=$(fds "$bench_daemon")
+busy_rss_c=$(rss_mib "$ctd_pid"); busy_fds_c=$(fds "$ctd_pid")
+bctr run -d "$image" ender sh -c 'sleep 2; exit 7' >/dev/null
+ctd run -d "$image" ender sh -c 'sleep 2; exit 7' >/dev/null
+
+kill -9 "$bench_daemon" "$ctd_pid"; wait "$bench_daemon" "$ctd_pid" 2>/dev/null || true
+sleep 3   # the enders exit meanwhile
+s=$(now_ns); berthd_start; up_b=$(ms_since "$s"); listed_b=$(until_listed "$s" bctr)
+s=$(now_ns); peer_containerd_start; up_c=$(ms_since "$s"); listed_c=$(until_listed "$s" ctd)
+ender_b=$(ender_status bctr); ender_c=$(ender_status ctd)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+row "figure ($n containers)" "berthd" "containerd" "target"
+row "restart until ctr version answers (ms)" "$up_b" "$up_c" "<= 1000"
+row "restart until task ls shows all running (ms)" "$listed_b" "$listed_c" "<= 1000"
+row "exit status of one ended while down" "$ender_b" "$ender_c" "7"
+row "RSS idle (MiB)" "$idle_rss_b" "$idle_rss_c" "<= 64"
+row "RSS per running container (KiB)" \
+  "$(echo "($busy_rss_b - $idle_rss_b) * 1024 / $n" | bc)" "$(echo "($busy_rss_c - $idle_rss_c) * 1024 / $n" | bc)" "<= 512"
+row "fds idle" "$idle_fds_b" "$idle_fds_c" "<= 64"
+row "fds with $n running" "$busy_fds_b" "$busy_fds_c" ""
+row "RSS after the restart (MiB)" "$(rss_mib "$bench_daemon")" "$(rss_mib "$ctd_pid")" ""
+echo "load average at the restart: $load; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${BENCH_LOG:-}" ] || cp "$bench_work/berthd.log" "$BENCH_LOG"
+for i in $(seq "$n"); do
+  bctr task kill -s SIGKILL "r-$i" >/dev/null 2>&1 || true; ctd task kill -s SIGKILL "r-$i" >/dev/null 2>&1 || true
+done
