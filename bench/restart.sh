@@ -39,7 +39,7 @@ archive="$bench_work/busybox.tar"
 bench_java dev.berth.bench.WriteTestImage "$archive"
 bctr images import "$archive" >/dev/null
 ctd images import "$archive" >/dev/null
-sleep 3
+sleep 6   # idle: the native heap is trimmed every 5 s
 idle_rss_b=$(rss_mib "$bench_daemon"); idle_fds_b=$(fds "$bench_daemon")
 idle_rss_c=$(rss_mib "$ctd_pid"); idle_fds_c=$(fds "$ctd_pid")
 for i in $(seq "$n"); do
