@@ -3,11 +3,17 @@
 # running (and one more that exits with 7 while the daemon is down), each daemon is killed with
 # SIGKILL and started again. Prints the time until `ctr version` answers, until `ctr task ls`
 # shows all N running, whether the outage's exit status was found, and each daemon's RSS and
-# descriptors idle and with N running. Idle berthd is measured once the start-up work settled.
-#   bench/restart.sh [N]      (default 65)
+# descriptors idle and with N running, and content ingest through ctr into both. Idle is measured
+# once the start-up work settled.
+# With BERTHD_BASELINE set to another built checkout, berthd is then killed and started again
+# ROUNDS times more, alternating this checkout's bin/berthd with the baseline's on the same
+# containers, and the medians of both are printed: a change against the build before it, in
+# one run on a machine whose load comes and goes.
+#   bench/restart.sh [N] [ROUNDS]      (default 65 and 5)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/peers.sh"
 n=${1:-65}
+rounds=${2:-5}
 image=docker.io/library/busybox:latest
 bctr() { command ctr -a "$sock" -n bench "$@"; }
 
@@ -68,7 +74,38 @@ row "RSS per running container (KiB)" \
 row "fds idle" "$idle_fds_b" "$idle_fds_c" "<= 64"
 row "fds with $n running" "$busy_fds_b" "$busy_fds_c" ""
 row "RSS after the restart (MiB)" "$(rss_mib "$bench_daemon")" "$(rss_mib "$ctd_pid")" ""
+# ingest throughput must not pay for the smaller daemon
+input="$bench_work/ingest"
+head -c 256M /dev/urandom > "$input"
+s=$(now_ns); bctr content ingest restart-ingest < "$input"; t_b=$(ms_since "$s")
+s=$(now_ns); ctd content ingest restart-ingest < "$input"; t_c=$(ms_since "$s")
+row "ctr content ingest 256 MiB (MB/s)" "$(( 268435456 / 1000 / t_b ))" "$(( 268435456 / 1000 / t_c ))" ">= 1.5x"
 echo "load average at the restart: $load; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ -n "${BERTHD_BASELINE:-}" ]; then
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  # restart_with TOP: kills berthd, starts TOP's; sets up_ms and listed_ms (not in a $(…): the
+  # daemon would hold its pipe open)
+  restart_with() {
+    kill -9 "$bench_daemon"; wait "$bench_daemon" 2>/dev/null || true
+    local s
+    s=$(now_ns)
+    "$1/bin/berthd" --root "$bench_work/root" --state "$bench_state" --network-namespace "/run/netns/$bench_netns" \
+      2>>"$bench_work/berthd.log" &
+    bench_daemon=$!
+    for _ in $(seq 1500); do command ctr --connect-timeout 100ms -a "$sock" version >/dev/null 2>&1 && break; sleep 0.02; done
+    up_ms=$(ms_since "$s")
+    listed_ms=$(until_listed "$s" bctr)
+  }
+  ups_b=() alls_b=() ups_o=() alls_o=()
+  for _ in $(seq "$rounds"); do
+    restart_with "$BERTHD_BASELINE"; ups_o+=("$up_ms"); alls_o+=("$listed_ms")
+    restart_with "$top"; ups_b+=("$up_ms"); alls_b+=("$listed_ms")
+  done
+  echo "alternating restarts, median of $rounds each (load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+  row "restart until ctr version answers (ms)" "$(median "${ups_b[@]}")" "$(median "${ups_o[@]}")" "this / baseline"
+  row "restart until task ls shows all running (ms)" "$(median "${alls_b[@]}")" "$(median "${alls_o[@]}")" "this / baseline"
+fi
 [ -z "${BENCH_LOG:-}" ] || cp "$bench_work/berthd.log" "$BENCH_LOG"
 for i in $(seq "$n"); do
   bctr task kill -s SIGKILL "r-$i" >/dev/null 2>&1 || true; ctd task kill -s SIGKILL "r-$i" >/dev/null 2>&1 || true
