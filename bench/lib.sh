@@ -45,7 +45,7 @@ trap bench_cleanup EXIT
 # berthd's class-data archive is recorded at its first start after a build and made during the
 # second; the figures are of a berthd that has it, as a user's has from its third start on
 daemon_jar=$(ls services/daemon/target/berth-daemon-*-all.jar | head -n 1)
-archive_ready() { local a; a=$(ls services/daemon/target/berthd-*.jsa 2>/dev/null | head -n 1); [ -n "$a" ] && [ "$a" -nt "$daemon_jar" ]; }
+archive_ready() { local a; a=$(ls services/daemon/target/berthd-*.jsa 2>/dev/null | head -n 1); [ -n "$a" ] && [ "$a" -nt "$daemon_jar" ] && [ "$a" -nt bin/berthd ]; }
 if ! archive_ready; then
   for _ in 1 2; do berthd_start; kill "$bench_daemon"; wait "$bench_daemon" 2>/dev/null || true; done
   for _ in $(seq 600); do archive_ready && break; sleep 0.1; done

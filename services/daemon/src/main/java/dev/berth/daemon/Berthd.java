@@ -15,11 +15,14 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.util.MutableHandlerRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,17 +74,22 @@ public final class Berthd implements AutoCloseable {
    * with a subset, they go to the other groups' sockets under the same state directory.
    */
   public static Berthd start(DaemonConfig config, List<String> groups) throws IOException {
+    StartupSteps steps = new StartupSteps();
     boolean allInOne = groups.containsAll(ServiceGroups.NAMES);
     List<StateLock> locks = new ArrayList<>();
     List<UnixSocketServer> servers = new ArrayList<>();
-    SocketEventLoops socketLoops = new SocketEventLoops();
     ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    // Netty's native transport and event loops start on another thread while the services are
+    // built: the sockets need them only once every service is there
+    CompletableFuture<SocketEventLoops> loopsStarting = CompletableFuture.supplyAsync(SocketEventLoops::new, executor);
+    SocketEventLoops socketLoops = null;
     String inProcessName = "berthd-" + UUID.randomUUID();
     ManagedChannel inProcessChannel = InProcessChannelBuilder.forName(inProcessName).build();
     Channel api = allInOne ? inProcessChannel : ServiceGroups.routeToSockets(config);
     MetadataStore store = null;
     Server inProcess = null;
     Map<String, ServiceGroup> started = new LinkedHashMap<>();
+    Map<String, CompletableFuture<ServiceGroup>> alongside = new HashMap<>();
     try {
       for (String g : groups) {
         locks.add(StateLock.acquire(config.state().resolve(g + ".lock")));
@@ -94,12 +102,21 @@ public final class Berthd implements AutoCloseable {
       MutableHandlerRegistry inProcessServices = new MutableHandlerRegistry();
       inProcess = InProcessServerBuilder.forName(inProcessName).directExecutor()
           .fallbackHandlerRegistry(inProcessServices).build().start();
+      steps.step("in-process server");
       BerthdComponent component = DaggerBerthdComponent.factory().create(config, api);
       store = component.metadataStore();
+      steps.step("metadata store");
       Map<String, Provider<ServiceGroup>> available = component.serviceGroups();
+      // groups that call no other service while they are built go on a thread of their own, so
+      // their set-up overlaps the others'; every group is still added in start-up order
+      for (String g : groups) {
+        if (ServiceGroups.BUILT_ALONGSIDE.contains(g)) {
+          alongside.put(g, CompletableFuture.supplyAsync(() -> available.get(g).get(), executor));
+        }
+      }
       Map<String, List<ServerServiceDefinition>> definitions = new LinkedHashMap<>();
       for (String g : groups) {
-        ServiceGroup group = available.get(g).get();
+        ServiceGroup group = alongside.containsKey(g) ? built(alongside.get(g)) : available.get(g).get();
         started.put(g, group);
         List<ServerServiceDefinition> defs = new ArrayList<>();
         for (BindableService s : group.services()) {
@@ -107,7 +124,10 @@ public final class Berthd implements AutoCloseable {
         }
         defs.forEach(inProcessServices::addService);
         definitions.put(g, defs);
+        steps.step(g);
       }
+      socketLoops = built(loopsStarting);
+      steps.step("event loops");
       Set<String> inline = InlineMethods.all();
       List<ServerServiceDefinition> everything = new ArrayList<>();
       for (Map.Entry<String, List<ServerServiceDefinition>> e : definitions.entrySet()) {
@@ -119,19 +139,30 @@ public final class Berthd implements AutoCloseable {
         servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor,
             socketLoops, inline));
       }
+      steps.step("sockets");
       started.values().forEach(g -> g.background().start().run());
-      LOG.info("berthd ready: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
+      steps.step("background");
+      steps.done();
+      LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
       return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, store,
           executor);
     } catch (IOException | RuntimeException e) {
       servers.forEach(s -> s.beginShutdown());
-      socketLoops.close();
+      loopsStarting.handle((l, failure) -> l).join();
+      loopsStarting.thenAccept(SocketEventLoops::close);
       if (inProcess != null) {
         inProcess.shutdownNow();
       }
       started.values().forEach(g -> g.background().stop().run());
       inProcessChannel.shutdownNow();
       started.values().forEach(Berthd::closeQuietly);
+      // one still being built when another failed is released once it is done
+      alongside.forEach((name, group) -> {
+        if (!started.containsKey(name)) {
+          group.handle((g, failure) -> g).join();
+          group.thenAccept(Berthd::closeQuietly);
+        }
+      });
       if (store != null) {
         store.close();
       }
@@ -139,6 +170,18 @@ public final class Berthd implements AutoCloseable {
         l.close();
       }
       executor.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** What another thread built, or what its building threw. */
+  private static <T> T built(CompletableFuture<T> thing) {
+    try {
+      return thing.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
       throw e;
     }
   }

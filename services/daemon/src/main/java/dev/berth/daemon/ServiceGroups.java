@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import runtime.v1.ImageServiceGrpc;
 import runtime.v1.RuntimeServiceGrpc;
 
@@ -45,6 +46,11 @@ final class ServiceGroups {
   /** In start-up order: what a group calls at start is listed before it. */
   static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC, TRANSFER,
       CRI);
+  /**
+   * Groups whose building calls no other service, built alongside the groups before them: the
+   * network group's set-up of bridges and NAT rules (netlink, nftables) is the longest of all.
+   */
+  static final Set<String> BUILT_ALONGSIDE = Set.of(NETWORK);
 
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME, ContentSweeperGrpc.SERVICE_NAME),

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * berthd killed with SIGKILL while containers run: they go on running and logging under their
  * monitors, and the next berthd knows them, including the real exit status of one that ended
- * while no berthd was there.
+ * while no berthd was there, and every other one running.
  */
 class KilledDaemonContainersTest {
   private static final String IMAGE = TestImages.BUSYBOX_NAME;
+  /** Containers that only sleep, recovered side by side with the others. */
+  private static final List<String> SLEEPERS = List.of("sleeper-1", "sleeper-2", "sleeper-3", "sleeper-4", "sleeper-5");
   @TempDir Path dir;
 
   private Processes.Result ctr(Path socket, String... args) throws Exception {
@@ -69,6 +71,9 @@ class KilledDaemonContainersTest {
         ok(socket, "images", "import", archive.toString());
         ok(socket, "run", "-d", IMAGE, "survivor", "sh", "-c", "while true; do echo tick; sleep 0.2; done");
         ok(socket, "run", "-d", IMAGE, "ender", "sh", "-c", "sleep 2; exit 7");
+        for (String id : SLEEPERS) {
+          ok(socket, "run", "-d", IMAGE, id, "sleep", "1000");
+        }
         String pid = taskLine(ok(socket, "task", "ls").out(), "survivor").split("\\s+")[1];
 
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -83,6 +88,9 @@ class KilledDaemonContainersTest {
         String listing = ok(socket, "task", "ls").out();
         assertTrue(taskLine(listing, "survivor").contains("RUNNING"), listing);
         assertTrue(taskLine(listing, "ender").contains("STOPPED"), listing);
+        for (String id : SLEEPERS) {
+          assertTrue(taskLine(listing, id).contains("RUNNING"), listing);
+        }
         ManagedChannel channel = Channels.unix(socket);
         try {
           Process ender = TasksGrpc.newBlockingStub(channel)
@@ -107,11 +115,13 @@ class KilledDaemonContainersTest {
           second = Processes.startDaemon(root, state, netns.path(), log);
           awaitSocket(socket, second);
         }
-        for (String id : List.of("survivor", "ender")) {
+        List<String> all = new ArrayList<>(List.of("survivor", "ender"));
+        all.addAll(SLEEPERS);
+        for (String id : all) {
           ctr(socket, "task", "kill", "-s", "SIGKILL", id);
         }
         Thread.sleep(500);
-        for (String id : List.of("survivor", "ender")) {
+        for (String id : all) {
           ctr(socket, "task", "rm", "-f", id);
           ctr(socket, "containers", "rm", id);
         }

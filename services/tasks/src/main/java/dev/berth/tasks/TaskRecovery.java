@@ -1,5 +1,6 @@
 package dev.berth.tasks;
 
+import dev.berth.tasks.cgroups.CgroupFreezer;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.runtime.Conmon;
@@ -65,25 +66,35 @@ final class TaskRecovery {
       return pending;
     }
     ExecutorService pool = Executors.newFixedThreadPool(THREADS, recoveryThreads());
+    // The first task is recovered alone: it runs cold the code every recovery runs (reading a
+    // record with Jackson, watching, re-attaching), a quarter of a second of CPU, which every
+    // thread would otherwise spend at once on a small host's cores while berthd opens its sockets.
+    CompletableFuture<?> first = null;
     try (DirectoryStream<Path> namespaces = Files.newDirectoryStream(layout.tasks())) {
       for (Path ns : namespaces) {
         try (DirectoryStream<Path> bundles = Files.newDirectoryStream(ns)) {
           for (Path bundle : bundles) {
             String namespace = ns.getFileName().toString();
-            CompletableFuture<Task> task = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<?> after = first == null ? CompletableFuture.completedFuture(null) : first;
+            CompletableFuture<Task> task = after.handle((v, e) -> v).thenApplyAsync(v -> {
               Task t = recoverBundle(namespace, bundle);
               if (t != null) {
                 recovered.accept(t);
               }
               return t;
             }, pool);
+            if (first == null) {
+              first = task;
+            }
             pending.add(new Pending(namespace, bundle.getFileName().toString(), task));
           }
         }
       }
     } finally {
-      // the queued bundles are still recovered; the threads end with the last of them
-      pool.shutdown();
+      // the threads end with the last task: the ones after the first are handed to the pool
+      // only once it is recovered
+      CompletableFuture.allOf(pending.stream().map(Pending::task).toArray(CompletableFuture[]::new))
+          .whenComplete((v, e) -> pool.shutdown());
     }
     return pending;
   }
@@ -115,7 +126,7 @@ final class TaskRecovery {
         record.cgroups().forEach((k, v) -> cgroups.put(k, Path.of(v)));
       }
       String who = Task.who(namespace, id);
-      TaskProcess init = new TaskProcess(who, "", bundle, io(record), record, initStatus(binary, id));
+      TaskProcess init = new TaskProcess(who, "", bundle, io(record), record, initStatus(binary, id, record, cgroups));
       Task task = new Task(namespace, id, bundle, binary, cgroups, init);
       Path execs = bundle.resolve(TaskLayout.EXECS);
       if (Files.isDirectory(execs)) {
@@ -160,8 +171,21 @@ final class TaskRecovery {
     task.recoverExec(new TaskProcess(task.whoExec(record.execId()), record.execId(), dir, io(record), record, status));
   }
 
-  /** The init process's status from the runtime, which knows whether it is created, running or paused. */
-  private ProcessStatus initStatus(RuntimeBinary binary, String id) {
+  /**
+   * The init process's status. A started one whose conmon runs on is running, or paused if its
+   * cgroup is frozen; one whose conmon is gone has ended (conmon ends right after recording the
+   * exit). Only the runtime knows about a process never recorded as started (a crash may have
+   * come between its start and the record) or without a freezer to read: asking it for every
+   * task, a process start each, made a restart with dozens of containers take seconds.
+   */
+  private ProcessStatus initStatus(RuntimeBinary binary, String id, ProcessRecord record, Map<String, Path> cgroups) {
+    if (!runtime.isMonitorRunning(record.conmonPid())) {
+      return ProcessStatus.STOPPED;
+    }
+    Optional<Boolean> frozen = record.started() ? CgroupFreezer.isFrozen(cgroups) : Optional.empty();
+    if (frozen.isPresent()) {
+      return frozen.get() ? ProcessStatus.PAUSED : ProcessStatus.RUNNING;
+    }
     return switch (runtime.state(binary, id)) {
       case "created" -> ProcessStatus.CREATED;
       case "running" -> ProcessStatus.RUNNING;

@@ -12,6 +12,8 @@ import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.KillRequest;
 import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.PauseTaskRequest;
+import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
@@ -54,6 +56,8 @@ class TaskRestartKernelTest {
     rig.tasksApi.start(StartRequest.newBuilder().setContainerId("keeper").build());
     assertEquals("tick", beforeRestart.get(10, TimeUnit.SECONDS));
     run("quitter", "sh", "-c", "sleep 0.5; exit 7");
+    run("paused", "sleep", "1000");
+    rig.tasksApi.pause(PauseTaskRequest.newBuilder().setContainerId("paused").build());
     rig.createContainer("waiting", rig.spec("waiting", "echo", "late start"));
     rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("waiting").addRootfs(rig.rootfsMount()).build());
     int keeperPid = get("keeper").getPid();
@@ -67,7 +71,7 @@ class TaskRestartKernelTest {
     rig.reopen();
     assertEquals("tick", afterRestart.get(10, TimeUnit.SECONDS), "output relayed again after the restart");
 
-    assertEquals(List.of("keeper", "quitter", "waiting"), rig.tasksApi.list(ListTasksRequest.getDefaultInstance())
+    assertEquals(List.of("keeper", "paused", "quitter", "waiting"), rig.tasksApi.list(ListTasksRequest.getDefaultInstance())
         .getTasksList().stream().map(Process::getContainerId).toList());
     Process quitter = get("quitter");
     assertEquals(Status.STOPPED, quitter.getStatus());
@@ -92,14 +96,22 @@ class TaskRestartKernelTest {
     rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("keeper").setSignal(9).build());
     assertEquals(137, keeperExit.get(20, TimeUnit.SECONDS).getExitStatus());
 
+    // found paused from its frozen cgroup, and the runtime resumes it
+    assertEquals(Status.PAUSED, get("paused").getStatus());
+    rig.tasksApi.resume(ResumeTaskRequest.newBuilder().setContainerId("paused").build());
+    assertEquals(Status.RUNNING, get("paused").getStatus());
+    ListenableFuture<WaitResponse> pausedExit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("paused").build());
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("paused").setSignal(9).build());
+    assertEquals(137, pausedExit.get(20, TimeUnit.SECONDS).getExitStatus());
+
     assertEquals(Status.CREATED, get("waiting").getStatus());
     ListenableFuture<WaitResponse> lateExit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("waiting").build());
     rig.tasksApi.start(StartRequest.newBuilder().setContainerId("waiting").build());
     assertEquals(0, lateExit.get(20, TimeUnit.SECONDS).getExitStatus());
 
-    for (String id : List.of("keeper", "quitter", "waiting")) {
+    for (String id : List.of("keeper", "paused", "quitter", "waiting")) {
       DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId(id).build());
-      assertEquals(id.equals("keeper") ? 137 : id.equals("quitter") ? 7 : 0, deleted.getExitStatus());
+      assertEquals(id.equals("keeper") || id.equals("paused") ? 137 : id.equals("quitter") ? 7 : 0, deleted.getExitStatus());
     }
     assertEquals(List.of(), HostLeftovers.mountsUnder(rig.state));
     assertEquals(List.of(), HostLeftovers.conmonsUnder(rig.state));
