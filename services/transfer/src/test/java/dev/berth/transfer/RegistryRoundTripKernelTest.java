@@ -192,6 +192,23 @@ class RegistryRoundTripKernelTest {
         .setReference(registry.host() + "/multi/copy:1").setAllPlatforms(true).build());
     assertEquals(indexDigest, pushed.done().getDigest(), "the index itself, byte for byte");
     assertEquals(indexDigest, target.pull(registry.host() + "/multi/copy:1").done().getDigest());
+
+    // an index listing that index (no platform of its own) is walked down to this platform's manifest
+    byte[] outer = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
+        + OCI_INDEX + "\",\"digest\":\"" + indexDigest + "\",\"size\":" + index.length() + "}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    String outerDigest = registry.plantManifest(repo, "nested", outer);
+    try (TransferRig fresh = new TransferRig(dir.resolve("nested"))) {
+      TransferRig.Result nested = fresh.pull(registry.host() + "/" + repo + ":nested");
+      assertEquals(outerDigest, nested.done().getImage().getTarget().getDigest());
+      assertTrue(fresh.hasBlob(outerDigest) && fresh.hasBlob(indexDigest), "both indexes stored");
+      assertTrue(fresh.hasSnapshot(busybox.topChainId()), "the platform's manifest found and unpacked");
+      assertFalse(fresh.hasBlob(LoopbackRegistry.sha256(otherManifest)), "the other platform is not fetched");
+      StatusRuntimeException nowhere = assertThrows(StatusRuntimeException.class, () -> fresh.pull(
+          PullRequest.newBuilder().setReference(registry.host() + "/" + repo + ":nested").setPlatform("linux/s390x")
+              .build()));
+      assertEquals(Status.Code.NOT_FOUND, nowhere.getStatus().getCode());
+    }
   }
 
   @Test
