@@ -1,6 +1,7 @@
 package dev.berth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +117,17 @@ class RegistryAsAUserTest {
     assertEquals(1, anonymous.exit(), anonymous::toString);
     assertEquals("Error: pull access denied for " + registry.host() + "/e2e/busybox, repository does not exist or may"
         + " require 'berthctl login'\n", anonymous.err());
+
+    // on a terminal, login asks for the user name and then the password, which it does not echo
+    PrivateBerthd.Result prompted = PrivateBerthd.onTerminal(berthctlCommand("login", registry.host()),
+        Map.of("BERTH_CONFIG", work.resolve("config").toString()), List.of(
+            new PrivateBerthd.Step("Username: ", USER + "\n"), new PrivateBerthd.Step("Password: ", PASSWORD + "\n")));
+    assertEquals(0, prompted.exit(), prompted::toString);
+    assertTrue(prompted.out().contains("Username: " + USER) && prompted.out().contains("Login Succeeded"),
+        prompted::toString);
+    assertFalse(prompted.out().contains(PASSWORD), () -> "the password was echoed: " + prompted.out());
+    assertTrue(read(config()).contains("\"auth\" : \"" + auth + "\""), read(config()));
+    assertEquals(name + "\n", ok(null, "pull", "-q", name).out());
   }
 
   private Path config() {
@@ -127,10 +140,14 @@ class RegistryAsAUserTest {
     return r;
   }
 
-  private Result berthctl(String stdin, String... args) throws Exception {
+  private List<String> berthctlCommand(String... args) {
     List<String> cmd = new ArrayList<>(List.of(TOP.resolve("bin/berthctl").toString(), "--address", socket.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    return cmd;
+  }
+
+  private Result berthctl(String stdin, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(berthctlCommand(args));
     pb.environment().put("BERTH_CONFIG", work.resolve("config").toString());
     Process p = pb.start();
     try (var in = p.getOutputStream()) {
