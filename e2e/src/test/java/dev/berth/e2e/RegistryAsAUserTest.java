@@ -159,7 +159,7 @@ class RegistryAsAUserTest {
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
-      throw new AssertionError(cmd + " did not finish");
+      throw new AssertionError(pb.command() + " did not finish");
     }
     return new Result(p.exitValue(), out.join(), err.join());
   }
