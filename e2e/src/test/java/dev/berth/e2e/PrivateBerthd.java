@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -187,8 +188,14 @@ final class PrivateBerthd implements AutoCloseable {
    * step's text is typed once the output so far contains the step's awaited text.
    */
   Result onTerminal(List<Step> steps, String... args) throws Exception {
-    String command = String.join(" ", berthctlCommand(args));
-    Process p = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true).start();
+    return onTerminal(berthctlCommand(args), Map.of(), steps);
+  }
+
+  /** {@code command} (words without spaces) on a terminal of its own, with {@code env} added, typed to as above. */
+  static Result onTerminal(List<String> command, Map<String, String> env, List<Step> steps) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("script", "-qec", String.join(" ", command), "/dev/null");
+    pb.environment().putAll(env);
+    Process p = pb.redirectErrorStream(true).start();
     StringBuffer output = new StringBuffer();
     CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
       byte[] buffer = new byte[4096];

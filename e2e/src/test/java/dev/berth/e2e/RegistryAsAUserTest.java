@@ -1,6 +1,7 @@
 package dev.berth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,16 @@ class RegistryAsAUserTest {
     assertEquals(1, anonymous.exit(), anonymous::toString);
     assertEquals("Error: pull access denied for " + registry.host() + "/e2e/busybox, repository does not exist or may"
         + " require 'berthctl login'\n", anonymous.err());
+
+    // on a terminal, login asks for the user name and then the password, which it does not echo
+    Result prompted = berthd.onTerminal(List.of(new PrivateBerthd.Step("Username: ", USER + "\n"),
+        new PrivateBerthd.Step("Password: ", PASSWORD + "\n")), "login", registry.host());
+    assertEquals(0, prompted.exit(), prompted::toString);
+    assertTrue(prompted.out().contains("Username: " + USER) && prompted.out().contains("Login Succeeded"),
+        prompted::toString);
+    assertFalse(prompted.out().contains(PASSWORD), () -> "the password was echoed: " + prompted.out());
+    assertTrue(read(config()).contains("\"auth\" : \"" + auth + "\""), read(config()));
+    assertEquals(name + "\n", ok(null, "pull", "-q", name).out());
   }
 
   private Path config() {

@@ -162,6 +162,8 @@ public final class LoopbackRegistry implements AutoCloseable {
           + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
           + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: true\n"
           + "http:\n  addr: 127.0.0.1:" + port + "\n" + tls
+          // foreign (non-distributable) layers name where they are; this registry refuses any URL unless told
+          + "validation:\n  manifests:\n    urls:\n      allow:\n        - ^https?://\n"
           + auth);
       Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();

@@ -15,8 +15,12 @@ import java.util.logging.Logger;
  * containerd's do.
  */
 final class BlobStreamer {
-  /** containerd reads in 1 MiB chunks; its clients accept up to 16 MiB per message. */
-  static final int CHUNK_BYTES = 1 << 20;
+  /**
+   * Small enough that the chunks a reader has not consumed yet die young in the daemon's small
+   * heap (the Diff service reads layers while a pull writes others): 1 MiB chunks were promoted
+   * and cost full collections. Clients take any size (containerd's send 1 MiB).
+   */
+  static final int CHUNK_BYTES = 64 << 10;
   private static final Logger LOG = Logger.getLogger(BlobStreamer.class.getName());
 
   private final SeekableByteChannel blob;

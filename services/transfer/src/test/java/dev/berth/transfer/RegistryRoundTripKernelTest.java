@@ -192,6 +192,57 @@ class RegistryRoundTripKernelTest {
         .setReference(registry.host() + "/multi/copy:1").setAllPlatforms(true).build());
     assertEquals(indexDigest, pushed.done().getDigest(), "the index itself, byte for byte");
     assertEquals(indexDigest, target.pull(registry.host() + "/multi/copy:1").done().getDigest());
+
+    // an index listing that index (no platform of its own) is walked down to this platform's manifest
+    byte[] outer = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
+        + OCI_INDEX + "\",\"digest\":\"" + indexDigest + "\",\"size\":" + index.length() + "}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    String outerDigest = registry.plantManifest(repo, "nested", outer);
+    try (TransferRig fresh = new TransferRig(dir.resolve("nested"))) {
+      TransferRig.Result nested = fresh.pull(registry.host() + "/" + repo + ":nested");
+      assertEquals(outerDigest, nested.done().getImage().getTarget().getDigest());
+      assertTrue(fresh.hasBlob(outerDigest) && fresh.hasBlob(indexDigest), "both indexes stored");
+      assertTrue(fresh.hasSnapshot(busybox.topChainId()), "the platform's manifest found and unpacked");
+      assertFalse(fresh.hasBlob(LoopbackRegistry.sha256(otherManifest)), "the other platform is not fetched");
+      StatusRuntimeException nowhere = assertThrows(StatusRuntimeException.class, () -> fresh.pull(
+          PullRequest.newBuilder().setReference(registry.host() + "/" + repo + ":nested").setPlatform("linux/s390x")
+              .build()));
+      assertEquals(Status.Code.NOT_FOUND, nowhere.getStatus().getCode());
+    }
+  }
+
+  @Test
+  void foreignLayersAreNeitherFetchedNorPushed() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    String repo = "foreign/busybox";
+    byte[] layer = busybox.layers().get(0);
+    String layerDigest = registry.plantBlob(repo, layer);
+    // the vendor's layer is on no registry at all: only its URL is
+    String foreignDigest = LoopbackRegistry.sha256("a layer only its vendor distributes".getBytes(StandardCharsets.UTF_8));
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + registry.plantBlob(repo, busybox.config())
+        + "\",\"size\":" + busybox.config().length + "},\"layers\":[{\"mediaType\":"
+        + "\"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip\",\"digest\":\"" + foreignDigest
+        + "\",\"size\":35,\"urls\":[\"https://vendor.invalid/layer.tar.gz\"]},{\"mediaType\":"
+        + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length
+        + "}]}").getBytes(StandardCharsets.UTF_8);
+    String manifestDigest = registry.plantManifest(repo, "1", manifest);
+    String ref = registry.host() + "/" + repo + ":1";
+
+    TransferRig.Result pulled = source.pull(PullRequest.newBuilder().setReference(ref).build());
+    assertEquals(manifestDigest, pulled.done().getDigest());
+    assertTrue(source.hasBlob(layerDigest) && source.hasBlob(manifestDigest), "the distributable content");
+    assertFalse(source.hasBlob(foreignDigest), "the foreign layer is not fetched");
+    assertTrue(pulled.events().stream().noneMatch(e -> e.getDigest().equals(foreignDigest)), pulled.events()::toString);
+
+    String copy = registry.host() + "/foreign/copy:1";
+    TransferRig.Result pushed = source.push(ref, copy);
+    assertEquals(manifestDigest, pushed.done().getDigest(), "the manifest as it was, the foreign layer listed");
+    assertArrayEquals(manifest, registry.manifest("foreign/copy", "1"));
+    assertArrayEquals(layer, registry.blob("foreign/copy", layerDigest));
+    assertTrue(pushed.events().stream().noneMatch(e -> e.getDigest().equals(foreignDigest)), pushed.events()::toString);
+    assertThrows(IllegalStateException.class, () -> registry.blob("foreign/copy", foreignDigest),
+        "the foreign layer is not uploaded");
   }
 
   @Test

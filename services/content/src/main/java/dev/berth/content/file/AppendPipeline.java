@@ -6,31 +6,33 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /**
- * Appends an ingest's chunks to its data file and hashes them, in order, on a pool thread. The
- * writer can thus answer a chunk as soon as it has checked it, and the client's next chunk
- * arrives while this one is being written and hashed: clients send a chunk only after the answer
- * to the last. At most {@link #MAX_PENDING_BYTES} wait; a writer further ahead waits too.
- * Buffers handed over must not change afterwards. Everything but {@link #append} first waits
- * for the queue to empty, so only one thread touches the file at a time.
+ * Appends an ingest's chunks to its data file as they come and hashes them behind the writer,
+ * on a pool thread that reads them back from the page cache. The writer can thus answer a chunk
+ * as soon as it is in the file, and the client's next chunk arrives while this one is being
+ * hashed (clients send a chunk only after the answer to the last). No chunk is kept once
+ * {@link #append} returns: a writer's buffers never pile up in memory (a pull writes several
+ * blobs at once; chunks held for hashing filled the heap and cost full collections). The hashing
+ * is at most {@link #MAX_UNHASHED_BYTES} behind; a writer further ahead waits.
  */
 final class AppendPipeline {
-  static final long MAX_PENDING_BYTES = 8L << 20;
-  private static final int REHASH_BUFFER_BYTES = 1 << 20;
+  static final long MAX_UNHASHED_BYTES = 32L << 20;
+  private static final int HASH_BUFFER_BYTES = 256 << 10;
 
   private final Executor pool;
   private final FileChannel data;
   private final WritebackAhead writeback;
   private final MessageDigest sha256 = Digests.newSha256();
-  private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
-  private long pendingBytes;
-  /** A pool task owns the file and the digest while this is set. */
-  private boolean draining;
-  /** What the file holds, and what {@link #sha256} has seen. */
+  /** Touched only by whoever hashes: the constructor, then one pool task at a time. */
+  private final ByteBuffer hashBuffer = ByteBuffer.allocate(HASH_BUFFER_BYTES);
+  /** What the file holds. */
   private long written;
+  /** What {@link #sha256} has seen. */
+  private long hashed;
+  /** A pool task owns the digest while this is set. */
+  private boolean hashing;
   private IOException failure;
 
   /** Takes over {@code data}, whose current content is rehashed. */
@@ -38,44 +40,50 @@ final class AppendPipeline {
     this.pool = pool;
     this.data = data;
     this.writeback = new WritebackAhead(pool, data);
-    ByteBuffer buffer = ByteBuffer.allocate(REHASH_BUFFER_BYTES);
-    int n;
-    while ((n = data.read(buffer.clear(), written)) > 0) {
-      sha256.update(buffer.array(), 0, n);
-      written += n;
-    }
-    data.position(written);
+    written = data.size();
+    hashUpTo(written);
   }
 
-  /** Queues {@code chunk} (its remaining bytes) to be appended after what came before. */
+  /** Appends {@code chunk} (its remaining bytes) after what came before; the buffer is free again on return. */
   synchronized void append(ByteBuffer chunk) throws IOException {
-    while (pendingBytes > MAX_PENDING_BYTES && failure == null) {
+    while (written - hashed > MAX_UNHASHED_BYTES && failure == null) {
       await();
     }
     checkFailure();
-    pending.add(chunk);
-    pendingBytes += chunk.remaining();
-    if (!draining) {
-      draining = true;
-      pool.execute(this::drain);
+    int length = chunk.remaining();
+    try {
+      while (chunk.hasRemaining()) {
+        written += data.write(chunk, written);
+      }
+    } catch (IOException e) {
+      // The file holds what reached it; the next writer of the ref resumes from there.
+      throw failure = e;
+    } catch (RuntimeException e) {
+      // e.g. a channel closed under the pipeline
+      throw failure = new IOException(e.toString(), e);
+    }
+    writeback.written(length);
+    if (!hashing) {
+      hashing = true;
+      pool.execute(this::hashBehind);
     }
   }
 
-  /** The bytes in the file so far, without waiting for queued ones. */
+  /** The bytes in the file so far. */
   synchronized long written() {
     return written;
   }
 
-  /** Waits until every queued chunk is in the file; returns the file's length. */
+  /** The file's length, once nothing has failed. */
   synchronized long flush() throws IOException {
-    awaitIdle();
     checkFailure();
     return written;
   }
 
-  /** The digest of every chunk appended, once they are all written. */
+  /** The digest of every chunk appended, once they are all hashed. */
   synchronized String digest() throws IOException {
-    flush();
+    awaitHashed();
+    checkFailure();
     try {
       return Digests.format((MessageDigest) sha256.clone());
     } catch (CloneNotSupportedException e) {
@@ -85,23 +93,24 @@ final class AppendPipeline {
 
   /** Empties the file to start over. */
   synchronized void truncate() throws IOException {
-    flush();
+    awaitHashed();
+    checkFailure();
     data.truncate(0);
-    data.position(0);
     sha256.reset();
     written = 0;
+    hashed = 0;
   }
 
-  /** Makes the data durable: all chunks written, the file synced. */
+  /** Makes the data durable: the file synced. */
   synchronized void sync() throws IOException {
-    flush();
+    checkFailure();
     writeback.await();
     data.force(false);
   }
 
-  /** Waits for queued work, ignoring its failure, and closes the file. */
+  /** Waits for the hashing, ignoring its failure, and closes the file. */
   synchronized void close() throws IOException {
-    awaitIdle();
+    awaitHashed();
     try {
       writeback.await();
     } catch (IOException e) {
@@ -110,43 +119,54 @@ final class AppendPipeline {
     data.close();
   }
 
-  private void drain() {
+  /** Hashes what the writer appended until it has caught up. */
+  private void hashBehind() {
     while (true) {
-      ByteBuffer next;
+      long to;
       synchronized (this) {
-        next = pending.poll();
-        if (next == null || failure != null) {
-          pending.clear();
-          pendingBytes = 0;
-          draining = false;
+        if (hashed == written || failure != null) {
+          hashing = false;
           notifyAll();
           return;
         }
+        to = written;
       }
-      int length = next.remaining();
-      ByteBuffer hashed = next.duplicate();
       IOException failed = null;
       try {
-        while (next.hasRemaining()) {
-          data.write(next);
-        }
-        sha256.update(hashed);
+        hashUpTo(to);
       } catch (IOException e) {
         failed = e;
       } catch (RuntimeException e) {
-        // e.g. a channel closed under the pipeline; the waiting writer must still hear of it
         failed = new IOException(e.toString(), e);
       }
       synchronized (this) {
-        pendingBytes -= length;
         if (failed != null) {
-          // The file holds what reached it; the next writer of the ref resumes from there.
           failure = failed;
-        } else {
-          written += length;
-          writeback.written(length);
         }
         notifyAll();
+      }
+    }
+  }
+
+  /** Reads the file from {@link #hashed} to {@code to} into the digest. */
+  private void hashUpTo(long to) throws IOException {
+    long at;
+    synchronized (this) {
+      at = hashed;
+    }
+    while (at < to) {
+      hashBuffer.clear().limit((int) Math.min(hashBuffer.capacity(), to - at));
+      int n = data.read(hashBuffer, at);
+      if (n < 0) {
+        throw new IOException("ingest data ended at " + at + " bytes, before the " + to + " written");
+      }
+      sha256.update(hashBuffer.array(), 0, n);
+      at += n;
+      synchronized (this) {
+        hashed = at;
+        if (written - hashed <= MAX_UNHASHED_BYTES) {
+          notifyAll();
+        }
       }
     }
   }
@@ -157,8 +177,8 @@ final class AppendPipeline {
     }
   }
 
-  private void awaitIdle() {
-    while (draining) {
+  private void awaitHashed() {
+    while (hashing) {
       await();
     }
   }

@@ -22,8 +22,9 @@ import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
- * Holds one ingest for one writer. Chunks are checked here and written and hashed behind the
- * writer by an {@link AppendPipeline}, so commit needs no second pass over the data. The data
+ * Holds one ingest for one writer. Chunks are checked here, written to the file at once and
+ * hashed behind the writer by an {@link AppendPipeline}, so commit needs no second pass over the
+ * data. The data
  * file's length is the offset a restart resumes from; its fsync waits for commit. The metadata
  * (declared total and digest, updated time) is saved on STAT and when the writer lets go, not per
  * chunk. The ingest is opened at the first call that needs it, so a writer whose declared digest

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Chunks written and hashed behind the writer still come out whole and in order. */
+/** Chunks written at once and hashed behind the writer still come out whole and in order. */
 class AppendPipelineTest {
   @TempDir Path dir;
   private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -34,7 +35,7 @@ class AppendPipelineTest {
   }
 
   @Test
-  void manyChunksLandInOrderWithTheirDigestAcrossTheQueueLimit() throws Exception {
+  void manyChunksLandInOrderWithTheirDigestAcrossTheHashingLimit() throws Exception {
     Path file = dir.resolve("data");
     Files.write(file, "already here|".getBytes());
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -43,11 +44,13 @@ class AppendPipelineTest {
     AppendPipeline pipeline = new AppendPipeline(pool, open(file));
     assertEquals(13, pipeline.written());
     long total = 13;
-    while (total < 3 * AppendPipeline.MAX_PENDING_BYTES) {
+    while (total < 3 * AppendPipeline.MAX_UNHASHED_BYTES) {
       byte[] chunk = new byte[1 + random.nextInt(300_000)];
       random.nextBytes(chunk);
       expected.write(chunk);
       pipeline.append(ByteBuffer.wrap(chunk));
+      // the pipeline keeps no chunk: the writer may reuse it
+      Arrays.fill(chunk, (byte) 0);
       total += chunk.length;
     }
     assertEquals(total, pipeline.flush());
@@ -70,12 +73,13 @@ class AppendPipelineTest {
   }
 
   @Test
-  void aFailedWriteFailsTheNextCallInsteadOfHanging() throws Exception {
+  void aFailedWriteFailsItsCallAndTheNextInsteadOfHanging() throws Exception {
     Path file = dir.resolve("data");
     Files.write(file, new byte[0]);
     AppendPipeline pipeline = new AppendPipeline(pool, FileChannel.open(file, StandardOpenOption.READ));
-    pipeline.append(ByteBuffer.wrap("cannot be written".getBytes()));
+    assertThrows(IOException.class, () -> pipeline.append(ByteBuffer.wrap("cannot be written".getBytes())));
     assertThrows(IOException.class, pipeline::flush);
+    assertThrows(IOException.class, pipeline::digest);
     assertThrows(IOException.class, () -> pipeline.append(ByteBuffer.wrap("more".getBytes())));
     pipeline.close();
   }

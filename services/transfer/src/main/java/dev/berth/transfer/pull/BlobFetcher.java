@@ -27,7 +27,12 @@ import java.util.concurrent.CancellationException;
  * leaving nothing of it. A pull that stops for any other reason keeps the ingest for the next.
  */
 final class BlobFetcher {
-  private static final int CHUNK_BYTES = Blobs.CHUNK_BYTES;
+  /**
+   * Small enough that the chunks in flight while several blobs download (one being filled per
+   * download, a few on their way to the store) die young: 1 MiB chunks outlived berthd's small
+   * young generation and filled the old one, a full collection every few megabytes.
+   */
+  private static final int CHUNK_BYTES = 64 << 10;
   /** How long a pull waits for another pull's hold on the same ingest to end. */
   private static final int HELD_ATTEMPTS = 100;
   private static final long HELD_WAIT_MILLIS = 100;

@@ -31,24 +31,28 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One pull: the manifest (or index, and the manifests chosen from it) fetched and checked, then
- * config and layers fetched concurrently; once the configs are in, the manifests and index are
- * stored with references to their children and each layer is unpacked as soon as it and those
- * below it are stored; the image record is written last. Everything is made
- * under a lease deleted at the end, so a pull that fails midway leaves only what a collector may
- * take (and the ingests a later pull resumes).
+ * One pull: the manifest (or index, the indexes nested in it and the manifests chosen from them)
+ * fetched and checked, then config and layers fetched concurrently; once the configs are in, the
+ * manifests and indexes are stored with references to their children and each layer is unpacked
+ * as soon as it and those below it are stored; the image record is written last. Everything is
+ * made under a lease deleted at the end, so a pull that fails midway leaves only what a collector
+ * may take (and the ingests a later pull resumes).
  */
 public final class ImagePuller {
   /** More layers than overlayfs stacks (Docker's limit is 128 too): refused before any download. */
   public static final int MAX_LAYERS = 128;
   /** An index with more manifests than this is not an image index anyone builds. */
   public static final int MAX_INDEX_MANIFESTS = 1024;
+  /** Indexes within indexes, counting the outermost: deeper than any image anyone builds. */
+  public static final int MAX_INDEX_DEPTH = 8;
 
   private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
 
@@ -67,11 +71,11 @@ public final class ImagePuller {
     String rootType = mediaType(root);
     Descriptor rootDescriptor = Descriptor.of(rootType, root.digest(), root.bytes().length);
     List<Fetched> manifests = new ArrayList<>();
-    List<Descriptor> chosen = new ArrayList<>();
+    IndexWalk walk = new IndexWalk(order, registry);
     if (MediaTypes.isIndex(rootType)) {
-      Index index = OciJson.read(root.bytes(), Index.class, "index " + root.digest());
-      chosen.addAll(choose(order, index, root.digest()));
-      for (Descriptor d : chosen) {
+      walk.walk(rootDescriptor, root.bytes(), 0);
+      walk.requireSome();
+      for (Descriptor d : walk.manifests) {
         RegistryClient.FetchedManifest m = registry.manifest(d.digest());
         manifests.add(new Fetched(d, m.bytes(), manifest(m.bytes(), d.digest(), mediaType(m))));
       }
@@ -101,8 +105,10 @@ public final class ImagePuller {
           children.addAll(m.manifest().layers().stream().filter(l -> !foreign(l)).toList());
           store(blobs, m.descriptor().digest(), m.bytes(), with(GcRefs.forChildren(children), sourceLabel));
         }
-        if (MediaTypes.isIndex(rootType)) {
-          store(blobs, root.digest(), root.bytes(), with(GcRefs.forChildren(chosen), sourceLabel));
+        // nested indexes before those that list them, the root last
+        for (IndexWalk.Taken index : walk.indexes) {
+          store(blobs, index.descriptor().digest(), index.bytes(), with(GcRefs.forChildren(index.children()),
+              sourceLabel));
         }
         if (order.unpack()) {
           // each layer unpacks as soon as it and those below it are stored, while others download
@@ -132,24 +138,81 @@ public final class ImagePuller {
         : m.mediaType().isEmpty() || m.mediaType().equals("application/json") ? MediaTypes.OCI_MANIFEST : m.mediaType();
   }
 
-  private static List<Descriptor> choose(PullOrder order, Index index, String digest) {
-    if (index.manifests().size() > MAX_INDEX_MANIFESTS) {
-      throw Errors.failedPrecondition("index %s of %s lists %d manifests, more than the %d Berth accepts", digest,
-          order.reference(), index.manifests().size(), MAX_INDEX_MANIFESTS);
+  /**
+   * The manifests a pull takes from an index and the indexes nested in it (an index may list
+   * indexes, each for a platform or for several): for one platform the first manifest for it,
+   * depth first, as the unpacker finds it; for all platforms every manifest.
+   */
+  private static final class IndexWalk {
+    /** An index with the children the pull takes from it, which its GC references keep. */
+    record Taken(Descriptor descriptor, byte[] bytes, List<Descriptor> children) {}
+
+    private final PullOrder order;
+    private final RegistryClient registry;
+    final List<Descriptor> manifests = new ArrayList<>();
+    /** Innermost first, so each is stored after the indexes it lists. */
+    final List<Taken> indexes = new ArrayList<>();
+    private final Set<String> offered = new LinkedHashSet<>();
+    private int listed;
+
+    IndexWalk(PullOrder order, RegistryClient registry) {
+      this.order = order;
+      this.registry = registry;
     }
-    List<Descriptor> images = index.manifests().stream().filter(d -> MediaTypes.isManifest(d.mediaType())).toList();
-    if (order.allPlatforms()) {
-      return images;
+
+    /** Walks {@code index} ({@code depth} indexes above it); returns whether it gave the pull anything. */
+    boolean walk(Descriptor index, byte[] bytes, int depth) {
+      Index parsed = OciJson.read(bytes, Index.class, "index " + index.digest());
+      listed += parsed.manifests().size();
+      if (listed > MAX_INDEX_MANIFESTS) {
+        throw Errors.failedPrecondition("index %s of %s lists %d manifests with the indexes in it, more than the %d"
+            + " Berth accepts", index.digest(), order.reference(), listed, MAX_INDEX_MANIFESTS);
+      }
+      List<Descriptor> taken = new ArrayList<>();
+      for (Descriptor child : parsed.manifests()) {
+        if (!order.allPlatforms() && !manifests.isEmpty()) {
+          break;
+        }
+        if (MediaTypes.isIndex(child.mediaType())) {
+          if (!order.allPlatforms() && child.platform() != null && !order.platform().matches(child.platform())) {
+            offered.add(child.platform().toString());
+            continue;
+          }
+          if (depth + 1 >= MAX_INDEX_DEPTH) {
+            throw Errors.failedPrecondition("index %s of %s nests indexes more than %d deep", index.digest(),
+                order.reference(), MAX_INDEX_DEPTH);
+          }
+          RegistryClient.FetchedManifest nested = registry.manifest(child.digest());
+          if (!MediaTypes.isIndex(mediaType(nested))) {
+            throw Errors.failedPrecondition("index %s of %s lists %s as an index, but it is a %s", index.digest(),
+                order.reference(), child.digest(), mediaType(nested));
+          }
+          if (walk(child, nested.bytes(), depth + 1)) {
+            taken.add(child);
+          }
+        } else if (MediaTypes.isManifest(child.mediaType())) {
+          if (order.allPlatforms() || child.platform() != null && order.platform().matches(child.platform())) {
+            taken.add(child);
+            manifests.add(child);
+          } else {
+            offered.add(child.platform() == null ? "unknown" : child.platform().toString());
+          }
+        }
+      }
+      if (taken.isEmpty()) {
+        return false;
+      }
+      indexes.add(new Taken(index, bytes, taken));
+      return true;
     }
-    Optional<Descriptor> match = images.stream()
-        .filter(d -> d.platform() != null && order.platform().matches(d.platform())).findFirst();
-    if (match.isEmpty()) {
-      List<String> offered = images.stream().map(d -> d.platform() == null ? "unknown" : d.platform().toString())
-          .distinct().toList();
-      throw Errors.notFound("no image for platform %s in %s (it has: %s)", order.platform(), order.reference(),
-          offered.isEmpty() ? "nothing" : String.join(", ", offered));
+
+    /** Refuses a pull the walk found nothing for: NOT_FOUND naming the platforms there are. */
+    void requireSome() {
+      if (manifests.isEmpty()) {
+        throw Errors.notFound("no image for platform %s in %s (it has: %s)", order.platform(), order.reference(),
+            offered.isEmpty() ? "nothing" : String.join(", ", offered));
+      }
     }
-    return List.of(match.get());
   }
 
   private static Manifest manifest(byte[] bytes, String digest, String mediaType) {

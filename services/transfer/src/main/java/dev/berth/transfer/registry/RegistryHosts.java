@@ -33,6 +33,17 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class RegistryHosts {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  /** The JDK client's read buffer, a system property it reads once, when its classes load. */
+  private static final String BUFFER_PROPERTY = "jdk.httpclient.bufsize";
+
+  static {
+    // Its 16 KiB default hands a layer through the client's flow machinery in 16 KiB pieces: 64
+    // KiB ones took a tenth off berthd's CPU time for a 200 MB pull (256 KiB ones no more, and
+    // they outlived the young generation more often). The JVM's own setting wins.
+    if (System.getProperty(BUFFER_PROPERTY) == null) {
+      System.setProperty(BUFFER_PROPERTY, Integer.toString(64 << 10));
+    }
+  }
 
   private final Path certsDir;
   private final ConcurrentHashMap<String, HttpClient> clients = new ConcurrentHashMap<>();
