@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import dev.berth.gc.GcSettings;
+import dev.berth.transfer.RegistryTransfers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -43,6 +44,10 @@ public final class Main implements Callable<Integer> {
       description = "Garbage collection removes an ingest (unfinished write) untouched this long, e.g. 24h, 90m, 30s (default: 24h).")
   Duration ingestExpiry = GcSettings.DEFAULT_INGEST_EXPIRY;
 
+  @Option(names = "--registry-config", paramLabel = "DIR",
+      description = "A directory per registry host (HOST[:PORT]) with its CA certificates (*.crt) and hosts.toml (mirrors, containerd's format); default: ${DEFAULT-VALUE}.")
+  Path registryConfig = RegistryTransfers.DEFAULT_CERTS_DIR;
+
   @Option(names = "--debug", description = "Log every call.")
   boolean debug;
 
@@ -55,7 +60,7 @@ public final class Main implements Callable<Integer> {
         ? ServiceGroups.NAMES
         : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
     return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group, networkNamespace,
-        ingestExpiry), groups, debug);
+        ingestExpiry, registryConfig.toAbsolutePath()), groups, debug);
   }
 
   public static void main(String[] args) {

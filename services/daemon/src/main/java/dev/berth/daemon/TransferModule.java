@@ -17,8 +17,8 @@ final class TransferModule {
   @Provides
   @IntoMap
   @StringKey(ServiceGroups.TRANSFER)
-  static ServiceGroup transfer(Channel api) {
+  static ServiceGroup transfer(DaemonConfig config, Channel api) {
     return new ServiceGroup(ServiceGroups.TRANSFER,
-        List.of(new TransferService(new RegistryTransfers(api, RegistryTransfers.DEFAULT_CERTS_DIR))));
+        List.of(new TransferService(new RegistryTransfers(api, config.registryConfig()))));
   }
 }

@@ -46,14 +46,17 @@ final class TransferRig implements AutoCloseable {
   private final ManagedChannel transferChannel;
   final BerthClient client;
   final TransferGrpc.TransferBlockingStub transfer;
+  /** Where the service reads registries' CA certificates and hosts.toml files. */
+  final Path certsDir;
 
   TransferRig(Path dir) throws Exception {
+    certsDir = dir.resolve("certs.d");
     berth = BerthOnUnixSocket.start(dir);
     api = Channels.unix(berth.socket());
     String name = "transfer-" + UUID.randomUUID();
     server = InProcessServerBuilder.forName(name).executor(executor)
         .addService(ServiceInterceptors.wrap(new TransferService(
-            new RegistryTransfers(api, dir.resolve("certs.d")))))
+            new RegistryTransfers(api, certsDir))))
         .build().start();
     transferChannel = InProcessChannelBuilder.forName(name).build();
     transfer = TransferGrpc.newBlockingStub(Channels.inNamespace(transferChannel, NAMESPACE));

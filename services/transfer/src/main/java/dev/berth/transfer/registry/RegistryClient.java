@@ -40,7 +40,7 @@ public final class RegistryClient {
   /** A client for pulling from {@code reference}'s repository. */
   public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(reference.host(), insecure, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, false, hosts, tokens, credentials,
         scope -> "pull access denied for " + reference.repositoryName()
             + ", repository does not exist or may require 'berthctl login'"),
         reference, "repository:" + reference.repository() + ":pull");
@@ -49,7 +49,7 @@ public final class RegistryClient {
   /** A client for pushing to {@code reference}'s repository. */
   public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(reference.host(), insecure, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, true, hosts, tokens, credentials,
         scope -> "push access denied for " + reference.repositoryName()
             + ": not logged in, or not allowed to push there (berthctl login " + reference.host() + ")"),
         reference, "repository:" + reference.repository() + ":pull,push");
@@ -62,7 +62,7 @@ public final class RegistryClient {
    */
   public static void login(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    RegistrySession session = new RegistrySession(host, insecure, hosts, tokens, credentials,
+    RegistrySession session = new RegistrySession(host, insecure, true, hosts, tokens, credentials,
         scope -> "login to " + host + " refused for " + credentials + ": unauthorized");
     HttpResponse<byte[]> response = session.send(RegistrySession.Call.get("/v2/", Map.of()), "",
         HttpResponse.BodyHandlers.ofByteArray());

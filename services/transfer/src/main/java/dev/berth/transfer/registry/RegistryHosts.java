@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
@@ -30,6 +31,8 @@ import javax.net.ssl.X509TrustManager;
  * spoken to in plain HTTP: only insecure registries (those a request names insecure, and loopback
  * addresses, as in Docker) are, first (as {@code ctr --plain-http} does, with no TLS handshake
  * to wait out on a server that never answers one), and over HTTPS once plain HTTP failed on them.
+ * A host's {@code certs.d/HOST/hosts.toml} (containerd's format, see {@link HostsFile}) may send its
+ * requests to a mirror or another server instead, in the scheme the file names.
  */
 public final class RegistryHosts {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
@@ -63,6 +66,15 @@ public final class RegistryHosts {
         .followRedirects(HttpClient.Redirect.NEVER)
         .sslContext(sslContext(h))
         .build());
+  }
+
+  /**
+   * Where {@code host}'s hosts.toml sends pulls (or pushes), if it has one that names an endpoint.
+   *
+   * @throws dev.berth.api.grpc.BerthException FAILED_PRECONDITION when the file is malformed
+   */
+  Optional<URI> configuredEndpoint(String host, boolean push) {
+    return HostsFile.read(certsDir.resolve(host).resolve(HostsFile.FILE_NAME)).flatMap(f -> f.endpoint(push));
   }
 
   /** Whether plain HTTP is allowed for {@code host}. */

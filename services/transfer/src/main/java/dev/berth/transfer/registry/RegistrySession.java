@@ -37,10 +37,12 @@ final class RegistrySession {
   /** Token lifetime when the token server names none (the distribution spec's default). */
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
-  /** The challenge each host answered last: sent with the first request instead of waiting for a 401. */
+  /** The challenge each endpoint (host:port) answered last: sent first instead of waiting for a 401. */
   private static final Map<String, Challenge> CHALLENGES = new ConcurrentHashMap<>();
 
   private final String host;
+  /** The endpoint the host's hosts.toml names, used as given (no HTTPS retry); null: the host itself. */
+  private final URI configured;
   private final boolean insecure;
   private final RegistryHosts hosts;
   private final TokenCache tokens;
@@ -48,10 +50,12 @@ final class RegistrySession {
   /** The refusal to throw for a scope the registry will not grant, worded for the action. */
   private final UnaryOperator<String> denied;
 
-  RegistrySession(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens, Credentials credentials,
-      UnaryOperator<String> denied) {
+  /** {@code push}: the session pushes (or logs in), so it goes where hosts.toml sends pushes. */
+  RegistrySession(String host, boolean insecure, boolean push, RegistryHosts hosts, TokenCache tokens,
+      Credentials credentials, UnaryOperator<String> denied) {
     this.host = host;
-    this.insecure = RegistryHosts.insecure(host, insecure);
+    this.configured = hosts.configuredEndpoint(host, push).orElse(null);
+    this.insecure = configured == null && RegistryHosts.insecure(host, insecure);
     this.hosts = hosts;
     this.tokens = tokens;
     this.credentials = credentials;
@@ -119,7 +123,7 @@ final class RegistrySession {
         challenged = true;
         Challenge challenge = Challenge.best(response.headers().allValues("WWW-Authenticate"))
             .orElseThrow(() -> Errors.permissionDenied("%s", denied.apply(scope)));
-        CHALLENGES.put(host, challenge);
+        CHALLENGES.put(base().getAuthority(), challenge);
         forgetToken(scope);
         continue;
       }
@@ -153,7 +157,7 @@ final class RegistrySession {
   }
 
   private URI base() {
-    return hosts.base(host, insecure);
+    return configured != null ? configured : hosts.base(host, insecure);
   }
 
   private static boolean skipsBody(int status) {
@@ -173,7 +177,7 @@ final class RegistrySession {
   }
 
   private Optional<String> authorization(String scope) {
-    Challenge challenge = CHALLENGES.get(host);
+    Challenge challenge = CHALLENGES.get(base().getAuthority());
     if (challenge == null) {
       return Optional.empty();
     }
@@ -188,7 +192,7 @@ final class RegistrySession {
   }
 
   private void forgetToken(String scope) {
-    Challenge challenge = CHALLENGES.get(host);
+    Challenge challenge = CHALLENGES.get(base().getAuthority());
     if (challenge != null) {
       tokens.remove(tokenKey(challenge, scope));
     }
