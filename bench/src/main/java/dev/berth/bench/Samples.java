@@ -31,6 +31,10 @@ final class Samples {
     return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1e6;
   }
 
+  double median() {
+    return percentileMillis(50);
+  }
+
   void print() {
     System.out.printf("%-44s n=%-5d median %8.3f ms   p99 %8.3f ms%n", name, nanos.size(),
         percentileMillis(50), percentileMillis(99));

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The kubelet's view of a pod's life: RunPodSandbox, CreateContainer, StartContainer,
+# StopContainer, RemoveContainer, StopPodSandbox, RemovePodSandbox through the CRI, on berthd's
+# cri.sock and on a private containerd with its CRI plugin (its own root, state and socket, a
+# CNI bridge of its own, the same busybox image and a busybox pause image), taken in turns.
+# Prints medians per call, the ratios and the load average.
+#   bench/cri.sh [ROUNDS]   (default 20)
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/peers.sh"
+rounds=${1:-20}
+image=docker.io/library/busybox:latest
+pause=registry.k8s.io/pause:3.6
+cri_dir="$bench_work/containerd-cri"
+cri_sock="$cri_dir/containerd.sock"
+cri_bridge="bbcri$$"
+cri_bridge=${cri_bridge:0:15}
+cri_pid=""
+[ -x /usr/lib/cni/bridge ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  containernetworking-plugins >/dev/null
+cri_ctr() { command ctr -a "$cri_sock" -n k8s.io "$@"; }
+
+cri_peer_start() {
+  mkdir -p "$cri_dir/root" "$cri_dir/state" "$cri_dir/net.d" "$cri_dir/ipam"
+  # this machine lacks CAP_SYS_RESOURCE: runc cannot lower a pod's oom_score_adj, so it is not asked to
+  containerd config default \
+    | sed -e "s#^root = .*#root = \"$cri_dir/root\"#" \
+          -e "s#^state = .*#state = \"$cri_dir/state\"#" \
+          -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$cri_sock\"#" \
+          -e "/^\[ttrpc\]/,/^\[/ s#^  address = .*#  address = \"$cri_dir/ttrpc.sock\"#" \
+          -e "/^\[debug\]/,/^\[/ s#^  address = .*#  address = \"\"#" \
+          -e "s#restrict_oom_score_adj = false#restrict_oom_score_adj = true#" \
+          -e "s#sandbox_image = .*#sandbox_image = \"$pause\"#" \
+          -e "s#bin_dir = \"/opt/cni/bin\"#bin_dir = \"/usr/lib/cni\"#" \
+          -e "s#conf_dir = \"/etc/cni/net.d\"#conf_dir = \"$cri_dir/net.d\"#" \
+    > "$cri_dir/config.toml"
+  cat > "$cri_dir/net.d/10-bench.conflist" <<EOF
+{"cniVersion": "1.0.0", "name": "bench-cri", "plugins": [
+  {"type": "bridge", "bridge": "$cri_bridge", "isGateway": true, "ipMasq": true,
+   "ipam": {"type": "host-local", "dataDir": "$cri_dir/ipam", "ranges": [[{"subnet": "10.233.77.0/24"}]],
+            "routes": [{"dst": "0.0.0.0/0"}]}},
+  {"type": "loopback"}]}
+EOF
+  [ -e /run/containerd ] || cri_made_run=1
+  containerd --config "$cri_dir/config.toml" >>"$cri_dir/containerd.log" 2>&1 &
+  cri_pid=$!
+  for _ in $(seq 200); do command ctr --connect-timeout 100ms -a "$cri_sock" version >/dev/null 2>&1 && return 0; sleep 0.05; done
+  cat "$cri_dir/containerd.log" >&2; echo "private containerd (CRI) did not start" >&2; return 1
+}
+
+cri_peer_stop() {
+  [ -n "$cri_pid" ] || return 0
+  for id in $(cri_ctr task ls -q 2>/dev/null); do cri_ctr task kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
+  sleep 0.5
+  for id in $(cri_ctr task ls -q 2>/dev/null); do cri_ctr task rm -f "$id" >/dev/null 2>&1 || true; done
+  for id in $(cri_ctr containers ls -q 2>/dev/null); do cri_ctr containers rm "$id" >/dev/null 2>&1 || true; done
+  kill "$cri_pid" 2>/dev/null || true
+  wait "$cri_pid" 2>/dev/null || true
+  cri_pid=""
+  grep -o " $cri_dir[^ ]*\| /run/netns/cni-[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  ip link del "$cri_bridge" 2>/dev/null || true
+  [ -n "${cri_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
+}
+trap 'cri_peer_stop; peers_cleanup' EXIT
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+cri_peer_start
+bench_java dev.berth.bench.WriteTestImage "$bench_work/busybox.tar"
+bench_java dev.berth.bench.WriteTestImage "$bench_work/pause.tar" "$pause" sleep 2147483647
+for c in "command ctr -a $sock -n k8s.io" cri_ctr; do
+  $c images import "$bench_work/busybox.tar" >/dev/null
+  $c images import "$bench_work/pause.tar" >/dev/null
+done
+bench_java dev.berth.bench.CriBench "$rounds" "$image" "$bench_work/pod-logs" \
+  berthd="$bench_state/cri.sock" containerd="$cri_sock"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
