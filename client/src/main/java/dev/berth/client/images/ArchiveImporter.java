@@ -1,14 +1,9 @@
 package dev.berth.client.images;
 
-import com.google.protobuf.FieldMask;
-import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
-import containerd.services.images.v1.UpdateImageRequest;
 import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
 import io.grpc.Channel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -69,7 +64,7 @@ final class ArchiveImporter {
     for (Descriptor manifest : blobs.index(index).manifests()) {
       String name = imageName(manifest.annotations(), nameOf);
       if (name != null) {
-        created.add(upsert(new Image(name, manifest, Map.of(), null, null)));
+        created.add(ImageRecords.createOrRetarget(images, new Image(name, manifest, Map.of(), null, null)));
       }
     }
     return new Imported(index, created, blobs);
@@ -134,18 +129,4 @@ final class ArchiveImporter {
     return ref.contains("/") || ref.contains(":") || ref.contains("@") ? ref : nameOf.apply(ref);
   }
 
-  private Image upsert(Image image) {
-    try {
-      return Image.fromProto(images.create(CreateImageRequest.newBuilder().setImage(image.toProto()).build())
-          .getImage());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
-    }
-    return Image.fromProto(images.update(UpdateImageRequest.newBuilder()
-        .setImage(image.toProto())
-        .setUpdateMask(FieldMask.newBuilder().addPaths("target"))
-        .build()).getImage());
-  }
 }

@@ -1,9 +1,6 @@
 package dev.berth.transfer.pull;
 
-import com.google.protobuf.FieldMask;
-import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
-import containerd.services.images.v1.UpdateImageRequest;
 import dev.berth.api.content.Blobs;
 import dev.berth.api.content.ContentInfo;
 import dev.berth.api.content.GrpcContentStore;
@@ -13,6 +10,7 @@ import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.GcRefs;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageRecords;
 import dev.berth.client.images.LayerGate;
 import dev.berth.client.images.Index;
 import dev.berth.client.images.Manifest;
@@ -26,8 +24,6 @@ import dev.berth.transfer.Transferred;
 import dev.berth.transfer.registry.DistributionSource;
 import dev.berth.transfer.registry.RegistryClient;
 import io.grpc.Channel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -119,7 +115,7 @@ public final class ImagePuller {
         }
         downloads.awaitAll();
       }
-      Image image = upsert(ImagesGrpc.newBlockingStub(channel), new Image(order.reference().name(), rootDescriptor,
+      Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(channel), new Image(order.reference().name(), rootDescriptor,
           Map.of(), null, null));
       return new Transferred(image, order.reference().name(), root.digest());
     }
@@ -279,16 +275,4 @@ public final class ImagePuller {
     }
   }
 
-  private static Image upsert(ImagesGrpc.ImagesBlockingStub images, Image image) {
-    try {
-      return Image.fromProto(images.create(CreateImageRequest.newBuilder().setImage(image.toProto()).build())
-          .getImage());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
-    }
-    return Image.fromProto(images.update(UpdateImageRequest.newBuilder().setImage(image.toProto())
-        .setUpdateMask(FieldMask.newBuilder().addPaths("target")).build()).getImage());
-  }
 }
