@@ -324,8 +324,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   @Override
   public TaskLog log(String namespace, String id) {
     Identifiers.validate("container id", id);
-    containers.get(namespace, id);
-    Path log = layout.log(namespace, id);
+    Path log = layout.log(namespace, containers.get(namespace, id));
     Key key = new Key(namespace, id);
     awaitRecovery(key);
     Task t = tasks.get(key);
