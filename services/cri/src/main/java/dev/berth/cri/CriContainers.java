@@ -1,7 +1,10 @@
 package dev.berth.cri;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.UpdateContainerRequest;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.labels.ContainerLabels;
@@ -9,11 +12,13 @@ import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.ContainerUpdate;
 import dev.berth.client.containers.ImageRootfs;
 import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
+import dev.berth.client.spec.ResourceFlags;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
 import io.grpc.Channel;
@@ -29,6 +34,7 @@ import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
 import runtime.v1.ContainerMetadata;
 import runtime.v1.ContainerState;
+import runtime.v1.LinuxContainerResources;
 import runtime.v1.NamespaceMode;
 import runtime.v1.PodSandboxConfig;
 
@@ -219,6 +225,51 @@ final class CriContainers {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted removing container " + id).asRuntimeException();
     }
+  }
+
+  /**
+   * New CPU and memory limits: a running container's cgroup gets them at once (through
+   * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
+   * them for later starts and for ContainerStatus. Zero values leave a limit as it is.
+   */
+  void update(String id, LinuxContainerResources r) {
+    CriContainer c = get(id);
+    ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
+        r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null,
+        r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null,
+        r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
+            r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null,
+        r.getCpuShares() > 0 ? r.getCpuShares() : null,
+        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null);
+    if (changes.equals(new ContainerUpdate.Changes(null, null, null, null, null, null, null))) {
+      return;
+    }
+    try {
+      new ContainerUpdate(api).apply(c.state(), changes);
+    } catch (InvalidValueException | ClientException e) {
+      throw Errors.invalidArgument("container %s: %s", id, e.getMessage());
+    }
+    LinuxContainerResources.Builder kept = c.config().getLinux().getResources().toBuilder();
+    if (changes.memory() != null) {
+      kept.setMemoryLimitInBytes(changes.memory());
+    }
+    if (changes.memorySwap() != null) {
+      kept.setMemorySwapLimitInBytes(changes.memorySwap());
+    }
+    if (changes.cpus() != null) {
+      kept.setCpuQuota(changes.cpus().quota()).setCpuPeriod(changes.cpus().period());
+    }
+    if (changes.cpuShares() != null) {
+      kept.setCpuShares(changes.cpuShares());
+    }
+    if (changes.cpusetCpus() != null) {
+      kept.setCpusetCpus(changes.cpusetCpus());
+    }
+    ContainerConfig config = c.config().toBuilder().setLinux(c.config().getLinux().toBuilder().setResources(kept))
+        .build();
+    ContainersGrpc.newBlockingStub(api).update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId(id).putExtensions(CriRecords.CONFIG, Any.pack(config)))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("extensions." + CriRecords.CONFIG)).build());
   }
 
   /** NOT_FOUND unless a CRI container has this id. */

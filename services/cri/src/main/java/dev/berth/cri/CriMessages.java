@@ -7,7 +7,17 @@ import com.google.protobuf.util.JsonFormat;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.grpc.ProtoTimes;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import runtime.v1.ContainerStats;
+import runtime.v1.CpuUsage;
+import runtime.v1.LinuxPodSandboxStats;
+import runtime.v1.MemoryUsage;
+import runtime.v1.PodSandboxAttributes;
+import runtime.v1.PodSandboxStats;
+import runtime.v1.UInt64Value;
 import runtime.v1.Container;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerResources;
@@ -81,6 +91,35 @@ final class CriMessages {
   static String containerInfo(CriContainers.CriContainer c) {
     return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"runtimeSpec\":"
         + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + json(c.config()) + "}";
+  }
+
+  /** A pod's stats: its containers', and their CPU and memory summed. */
+  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerStats> containers) {
+    long now = nanos(Instant.now());
+    CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
+        .setUsageCoreNanoSeconds(sum(containers, c -> c.getCpu().hasUsageCoreNanoSeconds(),
+            c -> c.getCpu().getUsageCoreNanoSeconds().getValue()));
+    if (containers.stream().anyMatch(c -> c.getCpu().hasUsageNanoCores())) {
+      cpu.setUsageNanoCores(sum(containers, c -> c.getCpu().hasUsageNanoCores(),
+          c -> c.getCpu().getUsageNanoCores().getValue()));
+    }
+    MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(now)
+        .setWorkingSetBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getWorkingSetBytes().getValue()))
+        .setUsageBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getUsageBytes().getValue()))
+        .setRssBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getRssBytes().getValue()))
+        .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
+        .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
+            c -> c.getMemory().getMajorPageFaults().getValue()));
+    return PodSandboxStats.newBuilder()
+        .setAttributes(PodSandboxAttributes.newBuilder().setId(s.id()).setMetadata(s.config().getMetadata())
+            .putAllLabels(s.config().getLabelsMap()).putAllAnnotations(s.config().getAnnotationsMap()))
+        .setLinux(LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory).addAllContainers(containers))
+        .build();
+  }
+
+  private static UInt64Value sum(List<ContainerStats> containers, Predicate<ContainerStats> has,
+      ToLongFunction<ContainerStats> value) {
+    return UInt64Value.newBuilder().setValue(containers.stream().filter(has).mapToLong(value).sum()).build();
   }
 
   static long nanos(Instant t) {

@@ -26,6 +26,7 @@ public final class CriServices {
     ApiImages images = new ApiImages(cri);
     CriContainers containers = new CriContainers(cri, images);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
-    return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers), new ImageService(images));
+    return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
+        new ContainerSamples(cri, images)), new ImageService(images));
   }
 }

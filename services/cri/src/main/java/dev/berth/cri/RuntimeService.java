@@ -14,6 +14,21 @@ import runtime.v1.VersionResponse;
 import dev.berth.api.grpc.Errors;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
+import runtime.v1.ContainerFilter;
+import runtime.v1.ContainerStats;
+import runtime.v1.ContainerStatsFilter;
+import runtime.v1.ContainerStatsRequest;
+import runtime.v1.ContainerStatsResponse;
+import runtime.v1.ListContainerStatsRequest;
+import runtime.v1.ListContainerStatsResponse;
+import runtime.v1.ListPodSandboxStatsRequest;
+import runtime.v1.ListPodSandboxStatsResponse;
+import runtime.v1.PodSandboxFilter;
+import runtime.v1.PodSandboxStats;
+import runtime.v1.PodSandboxStatsFilter;
+import runtime.v1.PodSandboxStatsRequest;
+import runtime.v1.PodSandboxStatsResponse;
 import runtime.v1.ContainerStatusRequest;
 import runtime.v1.ContainerStatusResponse;
 import runtime.v1.CreateContainerRequest;
@@ -36,6 +51,8 @@ import runtime.v1.StopContainerRequest;
 import runtime.v1.StopContainerResponse;
 import runtime.v1.StopPodSandboxRequest;
 import runtime.v1.StopPodSandboxResponse;
+import runtime.v1.UpdateContainerResourcesRequest;
+import runtime.v1.UpdateContainerResourcesResponse;
 
 /**
  * The CRI's RuntimeService: version, readiness and configuration over {@link RuntimeState}; pod
@@ -52,11 +69,13 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private final RuntimeState state;
   private final PodSandboxes sandboxes;
   private final CriContainers containers;
+  private final ContainerSamples samples;
 
-  RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers) {
+  RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples) {
     this.state = state;
     this.sandboxes = sandboxes;
     this.containers = containers;
+    this.samples = samples;
   }
 
   @Override
@@ -180,6 +199,53 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
       response.putInfo("info", CriMessages.containerInfo(c));
     }
     answer(responses, response.build());
+  }
+
+  /** Live: a running container's cgroup gets the new limits at once. */
+  @Override
+  public void updateContainerResources(UpdateContainerResourcesRequest request,
+      StreamObserver<UpdateContainerResourcesResponse> responses) {
+    containers.update(request.getContainerId(), request.getLinux());
+    answer(responses, UpdateContainerResourcesResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> responses) {
+    answer(responses, ContainerStatsResponse.newBuilder()
+        .setStats(samples.of(containers.get(request.getContainerId()))).build());
+  }
+
+  @Override
+  public void listContainerStats(ListContainerStatsRequest request,
+      StreamObserver<ListContainerStatsResponse> responses) {
+    ContainerStatsFilter f = request.getFilter();
+    ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
+    containers.list(ContainerFilter.newBuilder().setId(f.getId()).setPodSandboxId(f.getPodSandboxId())
+        .putAllLabelSelector(f.getLabelSelectorMap()).build()).forEach(c -> response.addStats(samples.of(c)));
+    answer(responses, response.build());
+  }
+
+  /** A pod's CPU and memory are the sums of its containers': no process of its own uses any. */
+  @Override
+  public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
+    PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
+    answer(responses, PodSandboxStatsResponse.newBuilder().setStats(podStats(sandbox)).build());
+  }
+
+  @Override
+  public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+      StreamObserver<ListPodSandboxStatsResponse> responses) {
+    PodSandboxStatsFilter f = request.getFilter();
+    ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
+    sandboxes.list(PodSandboxFilter.newBuilder().setId(f.getId()).putAllLabelSelector(f.getLabelSelectorMap())
+        .build()).forEach(s -> response.addStats(podStats(s)));
+    answer(responses, response.build());
+  }
+
+  private PodSandboxStats podStats(PodSandboxes.Sandbox sandbox) {
+    List<ContainerStats> each = containers.list(ContainerFilter.newBuilder().setPodSandboxId(sandbox.id()).build())
+        .stream().map(samples::of).toList();
+    return CriMessages.podStats(sandbox, each);
   }
 
   private static <T> void answer(StreamObserver<T> responses, T response) {

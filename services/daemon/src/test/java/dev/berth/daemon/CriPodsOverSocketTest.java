@@ -40,7 +40,14 @@ import runtime.v1.ContainerMetadata;
 import runtime.v1.ContainerState;
 import runtime.v1.ContainerStateValue;
 import runtime.v1.ContainerStatus;
+import runtime.v1.ContainerStats;
+import runtime.v1.ContainerStatsFilter;
+import runtime.v1.ContainerStatsRequest;
 import runtime.v1.ContainerStatusRequest;
+import runtime.v1.ListContainerStatsRequest;
+import runtime.v1.PodSandboxStats;
+import runtime.v1.PodSandboxStatsRequest;
+import runtime.v1.UpdateContainerResourcesRequest;
 import runtime.v1.CreateContainerRequest;
 import runtime.v1.DNSConfig;
 import runtime.v1.ImageSpec;
@@ -255,6 +262,31 @@ class CriPodsOverSocketTest {
       assertEquals("hello-from-pod\n", curlPublishedPort(), "the sandbox's port mapping reaches the server");
       Path webCgroup = Path.of("/sys/fs/cgroup/memory" + cgroupParent, web);
       assertEquals(64L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()));
+      cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(web)
+          .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20).setCpuQuota(50_000)
+              .setCpuPeriod(100_000)).build());
+      assertEquals(96L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()),
+          "the running container's cgroup has the new limit");
+      assertEquals("50000", Files.readString(Path.of("/sys/fs/cgroup/cpu" + cgroupParent, web, "cpu.cfs_quota_us"))
+          .strip());
+      LinuxContainerResources kept = status(web).getResources().getLinux();
+      assertEquals(List.of(96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(), kept.getCpuQuota(),
+          kept.getCpuShares()), kept.toString());
+
+      ContainerStats webStats = cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build())
+          .getStats();
+      assertEquals(web, webStats.getAttributes().getId());
+      assertTrue(webStats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, webStats.toString());
+      assertTrue(webStats.getMemory().getWorkingSetBytes().getValue() > 0, webStats.toString());
+      assertTrue(webStats.getMemory().getAvailableBytes().getValue() < 96L << 20, webStats.toString());
+      assertTrue(webStats.getWritableLayer().getUsedBytes().getValue() > 0, "httpd's page is in its writable layer");
+      assertEquals(2, cri.listContainerStats(ListContainerStatsRequest.newBuilder().setFilter(ContainerStatsFilter
+          .newBuilder().setPodSandboxId(pod)).build()).getStatsCount());
+      PodSandboxStats podStats = cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod)
+          .build()).getStats();
+      assertEquals(2, podStats.getLinux().getContainersCount());
+      assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
+          >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
 
       assertEquals(List.of(web), cri.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter
           .newBuilder().setPodSandboxId(pod).setState(ContainerStateValue.newBuilder()
