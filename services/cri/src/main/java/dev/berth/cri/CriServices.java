@@ -27,6 +27,6 @@ public final class CriServices {
     CriContainers containers = new CriContainers(cri, images);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
     return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
-        new ContainerSamples(cri, images)), new ImageService(images));
+        new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers)), new ImageService(images));
   }
 }

@@ -15,7 +15,9 @@ import dev.berth.api.grpc.Errors;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerFilter;
+import runtime.v1.GetEventsRequest;
 import runtime.v1.ContainerStats;
 import runtime.v1.ContainerStatsFilter;
 import runtime.v1.ContainerStatsRequest;
@@ -70,12 +72,15 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private final PodSandboxes sandboxes;
   private final CriContainers containers;
   private final ContainerSamples samples;
+  private final ContainerEvents events;
 
-  RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples) {
+  RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples,
+      ContainerEvents events) {
     this.state = state;
     this.sandboxes = sandboxes;
     this.containers = containers;
     this.samples = samples;
+    this.events = events;
   }
 
   @Override
@@ -246,6 +251,12 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     List<ContainerStats> each = containers.list(ContainerFilter.newBuilder().setPodSandboxId(sandbox.id()).build())
         .stream().map(samples::of).toList();
     return CriMessages.podStats(sandbox, each);
+  }
+
+  /** A stream of CRI containers' lifecycle events, until the client goes away. */
+  @Override
+  public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> responses) {
+    events.follow(responses);
   }
 
   private static <T> void answer(StreamObserver<T> responses, T response) {

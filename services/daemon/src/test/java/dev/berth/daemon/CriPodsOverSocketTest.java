@@ -13,9 +13,11 @@ import dev.berth.client.BerthClient;
 import dev.berth.client.images.ImportOptions;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +27,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,6 +41,8 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
+import runtime.v1.ContainerEventResponse;
+import runtime.v1.ContainerEventType;
 import runtime.v1.ContainerMetadata;
 import runtime.v1.ContainerState;
 import runtime.v1.ContainerStateValue;
@@ -50,6 +57,7 @@ import runtime.v1.PodSandboxStatsRequest;
 import runtime.v1.UpdateContainerResourcesRequest;
 import runtime.v1.CreateContainerRequest;
 import runtime.v1.DNSConfig;
+import runtime.v1.GetEventsRequest;
 import runtime.v1.ImageSpec;
 import runtime.v1.KeyValue;
 import runtime.v1.LinuxContainerConfig;
@@ -191,6 +199,24 @@ class CriPodsOverSocketTest {
         .putLabels("app", "web").putAnnotations("note", "two containers")
         .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent)).build();
     String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build()).getPodSandboxId();
+    BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
+    Context.CancellableContext following = Context.current().withCancellation();
+    following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ContainerEventResponse e) {
+            events.add(e);
+          }
+
+          // the stream ends when the test cancels it; the events queued are what it checks
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        }));
     try {
       PodSandboxStatusResponse podStatus = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
           .setPodSandboxId(pod).setVerbose(true).build());
@@ -307,6 +333,20 @@ class CriPodsOverSocketTest {
       assertEquals("Error", status(web).getReason());
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(client).build());
       assertEquals(Status.Code.NOT_FOUND, code(() -> status(client)));
+      List<ContainerEventType> clientEvents = new java.util.ArrayList<>();
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (clientEvents.size() < 4 && Instant.now().isBefore(deadline)) {
+        ContainerEventResponse e = events.poll(100, TimeUnit.MILLISECONDS);
+        if (e != null && e.getContainerId().equals(client)) {
+          clientEvents.add(e.getContainerEventType());
+          if (e.getContainerEventType() == ContainerEventType.CONTAINER_STARTED_EVENT) {
+            assertEquals(pod, e.getPodSandboxStatus().getId(), e.toString());
+            assertEquals(client, e.getContainersStatuses(0).getId());
+          }
+        }
+      }
+      assertEquals(List.of(ContainerEventType.CONTAINER_CREATED_EVENT, ContainerEventType.CONTAINER_STARTED_EVENT,
+          ContainerEventType.CONTAINER_STOPPED_EVENT, ContainerEventType.CONTAINER_DELETED_EVENT), clientEvents);
 
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
       assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
@@ -315,6 +355,7 @@ class CriPodsOverSocketTest {
       assertFalse(curlPublishedPort().startsWith("hello"), "the port is unpublished with the stopped pod");
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     } finally {
+      following.cancel(null);
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
       removeCgroupParent(cgroupParent);
     }
