@@ -1,5 +1,7 @@
 package dev.berth.cri;
 
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReopenLogRequest;
 import com.google.protobuf.Any;
 import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
@@ -270,6 +272,18 @@ final class CriContainers {
     ContainersGrpc.newBlockingStub(api).update(UpdateContainerRequest.newBuilder()
         .setContainer(Container.newBuilder().setId(id).putExtensions(CriRecords.CONFIG, Any.pack(config)))
         .setUpdateMask(FieldMask.newBuilder().addPaths("extensions." + CriRecords.CONFIG)).build());
+  }
+
+  /**
+   * After the kubelet renamed the container's log: its monitor opens a new file at the log path
+   * (the Logs API's Reopen). FAILED_PRECONDITION unless the container runs.
+   */
+  void reopenLog(String id) {
+    CriContainer c = get(id);
+    if (!c.state().running()) {
+      throw Errors.failedPrecondition("container %s is not running: its log has no writer to reopen", id);
+    }
+    LogsGrpc.newBlockingStub(api).reopen(ReopenLogRequest.newBuilder().setContainerId(id).build());
   }
 
   /** NOT_FOUND unless a CRI container has this id. */

@@ -42,6 +42,8 @@ import runtime.v1.ListPodSandboxResponse;
 import runtime.v1.PodSandboxStatusRequest;
 import runtime.v1.PodSandboxStatusResponse;
 import runtime.v1.RemoveContainerRequest;
+import runtime.v1.ReopenContainerLogRequest;
+import runtime.v1.ReopenContainerLogResponse;
 import runtime.v1.RemoveContainerResponse;
 import runtime.v1.RemovePodSandboxRequest;
 import runtime.v1.RemovePodSandboxResponse;
@@ -257,6 +259,13 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> responses) {
     events.follow(responses);
+  }
+
+  @Override
+  public void reopenContainerLog(ReopenContainerLogRequest request,
+      StreamObserver<ReopenContainerLogResponse> responses) {
+    containers.reopenLog(request.getContainerId());
+    answer(responses, ReopenContainerLogResponse.getDefaultInstance());
   }
 
   private static <T> void answer(StreamObserver<T> responses, T response) {

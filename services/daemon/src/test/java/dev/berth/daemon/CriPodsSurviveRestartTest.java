@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,8 @@ import dev.berth.client.BerthClient;
 import dev.berth.client.images.ImportOptions;
 import dev.berth.client.testing.TestImages;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,14 +40,16 @@ import runtime.v1.PodSandboxMetadata;
 import runtime.v1.PodSandboxState;
 import runtime.v1.PodSandboxStatusRequest;
 import runtime.v1.RemovePodSandboxRequest;
+import runtime.v1.ReopenContainerLogRequest;
 import runtime.v1.RunPodSandboxRequest;
 import runtime.v1.RuntimeServiceGrpc;
 import runtime.v1.StartContainerRequest;
 
 /**
  * A pod and its containers outlive a berthd restart: the sandbox stays ready with its network and
- * pinned namespaces, a running container runs on under its monitor, an ended one keeps its exit
- * code and log, and the pod takes new containers that join the same namespaces.
+ * pinned namespaces, a running container runs on under its monitor (which still reopens its log
+ * after a rotation), an ended one keeps its exit code and log, and the pod takes new containers
+ * that join the same namespaces.
  */
 class CriPodsSurviveRestartTest {
   @TempDir Path dir;
@@ -117,7 +122,7 @@ class CriPodsSurviveRestartTest {
       }
       String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
           .getPodSandboxId();
-      String sleeper = run(cri, pod, podConfig, busybox("sleeper", "echo up; exec sleep 1000"));
+      String sleeper = run(cri, pod, podConfig, busybox("sleeper", "while true; do echo tick; sleep 0.1; done"));
       String quick = run(cri, pod, podConfig, busybox("quick", "echo bye; exit 3"));
       awaitExit(cri, quick);
       return List.of(pod, sleeper, quick);
@@ -141,6 +146,24 @@ class CriPodsSurviveRestartTest {
       assertEquals("Error", ended.getReason());
       assertTrue(ended.getFinishedAt() >= ended.getStartedAt() && ended.getStartedAt() > 0, ended.toString());
       assertEquals(2, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+
+      // the running container's monitor still takes orders: a rotated log is reopened
+      try {
+        Files.move(logs.resolve("sleeper.log"), logs.resolve("sleeper.log.1"));
+        cri.reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(sleeper).build());
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!Files.exists(logs.resolve("sleeper.log")) && Instant.now().isBefore(deadline)) {
+          LockSupport.parkNanos(50_000_000);
+        }
+        LockSupport.parkNanos(300_000_000);
+        assertTrue(Files.readString(logs.resolve("sleeper.log")).contains(" stdout F tick\n"), "the new log is written");
+        assertTrue(Files.readString(logs.resolve("sleeper.log.1")).contains(" stdout F tick\n"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(
+          StatusRuntimeException.class, () -> cri.reopenContainerLog(ReopenContainerLogRequest.newBuilder()
+              .setContainerId(quick).build())).getStatus().getCode());
 
       // the pod still takes containers, in the same hostname (its pinned UTS namespace)
       String late = run(cri, pod, podConfig, busybox("late", "hostname"));

@@ -356,6 +356,19 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   }
 
   @Override
+  public void reopen(String namespace, String id) {
+    Identifiers.validate("container id", id);
+    containers.get(namespace, id);
+    Key key = new Key(namespace, id);
+    awaitRecovery(key);
+    Task t = tasks.get(key);
+    if (t == null || t.init.status() != ProcessStatus.RUNNING) {
+      throw Errors.failedPrecondition("container %s is not running: its log has no writer to reopen", id);
+    }
+    runtime.reopenLog(t.init.dir);
+  }
+
+  @Override
   public void resizePty(String namespace, String id, String execId, int width, int height) {
     TaskProcess p = task(namespace, id).process(execId);
     if (!p.io.terminal()) {
