@@ -6,7 +6,6 @@ import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.NamespaceType;
 import dev.berth.client.spec.ResourceFlags;
-import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import runtime.v1.ContainerConfig;
 import runtime.v1.LinuxContainerResources;
@@ -38,11 +36,10 @@ final class ContainerSpecs {
       List<String> networkFiles) {}
 
   /**
-   * @param pidNamespace the PID namespace to join (a running sibling's, when the pod shares one), empty for a new one
-   * @param rootfsFiles mounts the image to read its /etc/passwd and /etc/group, asked only when a user is named
+   * The spec's builder, ready but for the image's /etc/passwd and /etc/group, which
+   * {@link #namedUser} says it needs.
    */
-  static Spec build(String namespace, String id, ContainerConfig c, ImageConfig image, Pod pod,
-      Supplier<RootfsFiles> rootfsFiles) {
+  static SpecBuilder prepare(String namespace, String id, ContainerConfig c, ImageConfig image, Pod pod) {
     SpecBuilder spec = SpecBuilder.create(namespace, id).image(image);
     if (!c.getCommandList().isEmpty()) {
       spec.entrypoint(c.getCommandList());
@@ -65,14 +62,21 @@ final class ContainerSpecs {
         spec.mount(new Spec.Mount(NETWORK_FILES.get(i), "bind", source, List.of("rbind", "rprivate", "rw")));
       }
     }
-    LinuxContainerSecurityContext security = c.getLinux().getSecurityContext();
-    boolean rootfsFilesNeeded = security(spec, security, image);
+    security(spec, c.getLinux().getSecurityContext(), image);
     resources(spec, c.getLinux().getResources());
     spec.annotations(c.getAnnotationsMap());
     if (!pod.cgroupParent().isEmpty()) {
       spec.cgroupsPath(pod.cgroupParent() + "/" + id);
     }
-    return spec.rootfsFiles(rootfsFilesNeeded ? rootfsFiles.get() : RootfsFiles.none()).build();
+    return spec;
+  }
+
+  /** Whether the container runs as a user given by name, to be found in the image's files. */
+  static boolean namedUser(ContainerConfig c, ImageConfig image) {
+    LinuxContainerSecurityContext s = c.getLinux().getSecurityContext();
+    String user = s.hasRunAsUser() ? Long.toString(s.getRunAsUser().getValue())
+        : !s.getRunAsUsername().isEmpty() ? s.getRunAsUsername() : image.user();
+    return !user.isEmpty() && !user.matches("[0-9]*(:[0-9]*)?");
   }
 
   private static void joinPod(SpecBuilder spec, Pod pod) {
@@ -116,8 +120,7 @@ final class ContainerSpecs {
         List.of("rbind", propagation, m.getReadonly() ? "ro" : "rw"));
   }
 
-  /** Applies the security context; true when the user is named, so the image's files must be read. */
-  private static boolean security(SpecBuilder spec, LinuxContainerSecurityContext s, ImageConfig image) {
+  private static void security(SpecBuilder spec, LinuxContainerSecurityContext s, ImageConfig image) {
     List<String> add = s.getCapabilities().getAddCapabilitiesList();
     if (s.getPrivileged() || add.stream().anyMatch(cap -> cap.equalsIgnoreCase("ALL"))) {
       spec.allCapabilities(Capabilities.bounding());
@@ -133,8 +136,6 @@ final class ContainerSpecs {
       String base = user != null ? user : image.user().isEmpty() ? "0" : image.user().split(":")[0];
       spec.user(s.hasRunAsGroup() ? base + ":" + s.getRunAsGroup().getValue() : base);
     }
-    String effective = user != null ? user : image.user();
-    return !effective.isEmpty() && !effective.matches("[0-9]*(:[0-9]*)?");
   }
 
   /** CPU and memory limits; the OOM score adjustment is left to the host (see the README). */

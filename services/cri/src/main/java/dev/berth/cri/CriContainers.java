@@ -21,8 +21,8 @@ import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
 import dev.berth.client.spec.ResourceFlags;
-import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecBuilder;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -150,8 +150,15 @@ final class CriContainers {
         namespaces.files());
     Spec spec;
     try {
-      spec = ContainerSpecs.build(CriServices.NAMESPACE, id, config, imageConfig, podSide,
-          () -> rootfsFiles(image));
+      SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);
+      if (ContainerSpecs.namedUser(config, imageConfig)) {
+        // the user's ids are read from a short-lived view of the image
+        try (ImageRootfs rootfs = ImageRootfs.mount(api, records.unpacked(image))) {
+          spec = builder.rootfsFiles(rootfs.files()).build();
+        }
+      } else {
+        spec = builder.build();
+      }
     } catch (InvalidValueException | ClientException e) {
       throw Errors.invalidArgument("container %s: %s", m.getName(), e.getMessage());
     }
@@ -161,13 +168,6 @@ final class CriContainers {
     records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
         dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())));
     return id;
-  }
-
-  /** The files are read once, from a short-lived view of the image. */
-  private RootfsFiles rootfsFiles(Image image) {
-    try (ImageRootfs rootfs = ImageRootfs.mount(api, records.unpacked(image))) {
-      return rootfs.files();
-    }
   }
 
   /**

@@ -82,8 +82,11 @@ final class CriMessages {
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap())
         .addAllMounts(config.getMountsList()).setLogPath(c.logPath())
         .setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
-    c.state().startedAt().ifPresent(t -> status.setStartedAt(nanos(t)));
-    c.state().finishedAt().ifPresent(t -> status.setFinishedAt(nanos(t)));
+    // the start time is taken once Start has returned, which a quick process may not outlive
+    Optional<Instant> finished = c.state().finishedAt();
+    c.state().startedAt().map(t -> finished.filter(f -> f.isBefore(t)).orElse(t))
+        .ifPresent(t -> status.setStartedAt(nanos(t)));
+    finished.ifPresent(t -> status.setFinishedAt(nanos(t)));
     return status.build();
   }
 

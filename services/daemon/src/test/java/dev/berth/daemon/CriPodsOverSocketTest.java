@@ -62,10 +62,14 @@ import runtime.v1.ImageSpec;
 import runtime.v1.KeyValue;
 import runtime.v1.LinuxContainerConfig;
 import runtime.v1.LinuxContainerResources;
+import runtime.v1.LinuxContainerSecurityContext;
 import runtime.v1.LinuxPodSandboxConfig;
+import runtime.v1.LinuxSandboxSecurityContext;
 import runtime.v1.ListContainersRequest;
 import runtime.v1.ListPodSandboxRequest;
 import runtime.v1.Mount;
+import runtime.v1.NamespaceMode;
+import runtime.v1.NamespaceOption;
 import runtime.v1.PodSandbox;
 import runtime.v1.PodSandboxConfig;
 import runtime.v1.PodSandboxFilter;
@@ -428,5 +432,48 @@ class CriPodsOverSocketTest {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
     assertEquals(0, cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+  }
+
+  @Test
+  void podPidNamespaceIsSharedAndNodeNamespacesAreTheHosts() throws Exception {
+    Path logs = dir.resolve("pid-logs");
+    // namespace options left out: the CRI's defaults, a shared (POD) PID namespace
+    PodSandboxConfig shared = pod("pids").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(shared).build()).getPodSandboxId();
+    try {
+      String sleeper = create(pod, busybox("sleeper", "exec sleep 1000").setLinux(LinuxContainerConfig.newBuilder()
+          .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setRunAsUsername("nobody"))), shared);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
+      awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+      String looker = create(pod, busybox("looker", "ps -o user,args; id -u"), shared);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(looker).build());
+      assertEquals(0, awaitState(looker, ContainerState.CONTAINER_EXITED).getExitCode());
+      List<String> seen = logLines(logs.resolve("looker/0.log"));
+      assertTrue(seen.stream().anyMatch(l -> l.matches("stdout F nobody +sleep 1000")),
+          "the later container sees the first one's process, run as the named user: " + seen);
+      assertEquals("stdout F 0", seen.get(seen.size() - 1));
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+
+    PodSandboxConfig node = pod("node").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig.newBuilder()
+        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+            .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.NODE)))).build();
+    String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
+    try {
+      assertEquals("", cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod).build())
+          .getStatus().getNetwork().getIp(), "a pod on the node's network has the node's address");
+      String c = create(nodePod, busybox("netns", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net"),
+          node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      awaitState(c, ContainerState.CONTAINER_EXITED);
+      Map<String, String> ns = namespaces(logLines(logs.resolve("netns/0.log")));
+      assertEquals("net:[" + Files.getAttribute(Path.of("/run/netns", berthd.hostNetns()), "unix:ino") + "]",
+          ns.get("net"), "berthd's host network namespace");
+      assertEquals("ipc:[" + Files.getAttribute(Path.of("/proc/self/ns/ipc"), "unix:ino") + "]", ns.get("ipc"));
+      assertEquals("uts:[" + Files.getAttribute(Path.of("/proc/self/ns/uts"), "unix:ino") + "]", ns.get("uts"));
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
+    }
   }
 }
