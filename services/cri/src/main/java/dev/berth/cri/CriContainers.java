@@ -38,6 +38,7 @@ import runtime.v1.ContainerMetadata;
 import runtime.v1.ContainerState;
 import runtime.v1.LinuxContainerResources;
 import runtime.v1.NamespaceMode;
+import runtime.v1.NamespaceOption;
 import runtime.v1.PodSandboxConfig;
 
 /**
@@ -145,8 +146,11 @@ final class CriContainers {
     if (!holders.isEmpty()) {
       throw Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
     }
-    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, sharedPidNamespace(sandbox),
-        sandbox.namespaceOptions().getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
+    // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
+    NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
+        ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
+    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options),
+        options.getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
         namespaces.files());
     Spec spec;
     try {
@@ -171,11 +175,20 @@ final class CriContainers {
   }
 
   /**
-   * A pod sharing one PID namespace (NamespaceMode POD) has no process of its own to hold it: its
-   * containers join the namespace of its first running container; the first one gets a new one.
+   * The PID namespace to join, empty for a new one. TARGET: the running target container's. A pod
+   * sharing one (POD) has no process of its own to hold it: its containers join the namespace of
+   * its first running container; the first one gets a new one.
    */
-  private String sharedPidNamespace(PodSandboxes.Sandbox sandbox) {
-    if (sandbox.namespaceOptions().getPid() != NamespaceMode.POD) {
+  private String pidNamespace(PodSandboxes.Sandbox sandbox, NamespaceOption options) {
+    if (options.getPid() == NamespaceMode.TARGET) {
+      CriContainer target = get(options.getTargetId());
+      if (!target.state().running() || !target.sandboxId().equals(sandbox.id())) {
+        throw Errors.failedPrecondition("target container %s is not running in pod %s", options.getTargetId(),
+            sandbox.id());
+      }
+      return "/proc/" + target.state().pid() + "/ns/pid";
+    }
+    if (options.getPid() != NamespaceMode.POD) {
       return "";
     }
     return of(sandbox.id()).stream()
