@@ -19,6 +19,10 @@ import dev.berth.client.spec.SpecJson;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,7 +118,7 @@ final class PodSandboxes {
     ContainersGrpc.newBlockingStub(api).create(CreateContainerRequest.newBuilder().setContainer(record).build());
     Sandbox sandbox = new Sandbox(record, config);
     try {
-      String hostname = config.getHostname().isEmpty() ? m.getName() : config.getHostname();
+      String hostname = config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
       namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname);
       attach(sandbox, hostname);
       return id;
@@ -126,6 +130,15 @@ final class PodSandboxes {
         LOG.warning("undoing the failed run of pod " + id + ": " + undo.getMessage());
       }
       throw e;
+    }
+  }
+
+  /** A pod given no hostname gets the node's, as with containerd. */
+  private static String nodeHostname() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw Errors.internal(e, "cannot read this node's hostname: %s", e.getMessage());
     }
   }
 
