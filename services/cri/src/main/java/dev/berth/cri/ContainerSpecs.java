@@ -37,7 +37,7 @@ final class ContainerSpecs {
 
   /**
    * The spec's builder, ready but for the image's /etc/passwd and /etc/group, which
-   * {@link #namedUser} says it needs.
+   * {@link #readsImageUsers} says it needs.
    */
   static SpecBuilder prepare(String namespace, String id, ContainerConfig c, ImageConfig image, Pod pod) {
     SpecBuilder spec = SpecBuilder.create(namespace, id).image(image);
@@ -71,12 +71,16 @@ final class ContainerSpecs {
     return spec;
   }
 
-  /** Whether the container runs as a user given by name, to be found in the image's files. */
-  static boolean namedUser(ContainerConfig c, ImageConfig image) {
+  /**
+   * Whether the image's /etc/passwd and /etc/group must be read: for a user given by name, and
+   * for a user other than root, whose groups there are added as containerd does (root's are
+   * left out, so that most containers are made without mounting their image).
+   */
+  static boolean readsImageUsers(ContainerConfig c, ImageConfig image) {
     LinuxContainerSecurityContext s = c.getLinux().getSecurityContext();
     String user = s.hasRunAsUser() ? Long.toString(s.getRunAsUser().getValue())
         : !s.getRunAsUsername().isEmpty() ? s.getRunAsUsername() : image.user();
-    return !user.isEmpty() && !user.matches("[0-9]*(:[0-9]*)?");
+    return !user.isEmpty() && !user.matches("0*(:[0-9]*)?");
   }
 
   private static void joinPod(SpecBuilder spec, Pod pod) {
@@ -130,11 +134,36 @@ final class ContainerSpecs {
     }
     spec.capabilities(add, s.getCapabilities().getDropCapabilitiesList());
     spec.readOnlyRootfs(s.getReadonlyRootfs()).noNewPrivileges(s.getNoNewPrivs());
+    // the kubelet sends the whole lists (the runtime's defaults unless the pod unmasks /proc)
+    if (!s.getMaskedPathsList().isEmpty()) {
+      spec.maskedPaths(s.getMaskedPathsList());
+    }
+    if (!s.getReadonlyPathsList().isEmpty()) {
+      spec.readonlyPaths(s.getReadonlyPathsList());
+    }
+    checkSeccomp(s);
+    spec.supplementalGroups(s.getSupplementalGroupsList());
+    if (s.hasRunAsGroup() && !s.hasRunAsUser() && s.getRunAsUsername().isEmpty()) {
+      throw Errors.invalidArgument("run_as_group needs run_as_user or run_as_username");
+    }
     String user = s.hasRunAsUser() ? Long.toString(s.getRunAsUser().getValue())
         : !s.getRunAsUsername().isEmpty() ? s.getRunAsUsername() : null;
     if (user != null || s.hasRunAsGroup()) {
       String base = user != null ? user : image.user().isEmpty() ? "0" : image.user().split(":")[0];
       spec.user(s.hasRunAsGroup() ? base + ":" + s.getRunAsGroup().getValue() : base);
+    }
+  }
+
+  /**
+   * Seccomp and AppArmor profiles are not applied (see the README); a profile path naming neither
+   * a known profile nor a {@code localhost/} file is refused, as the kubelet's API requires.
+   */
+  private static void checkSeccomp(LinuxContainerSecurityContext s) {
+    String path = s.getSeccompProfilePath();
+    if (!path.isEmpty() && !List.of("unconfined", "runtime/default", "docker/default").contains(path)
+        && !path.startsWith("localhost/")) {
+      throw Errors.invalidArgument("seccomp profile %s: expected unconfined, runtime/default or localhost/<path>",
+          path);
     }
   }
 

@@ -155,8 +155,8 @@ final class CriContainers {
     Spec spec;
     try {
       SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);
-      if (ContainerSpecs.namedUser(config, imageConfig)) {
-        // the user's ids are read from a short-lived view of the image
+      if (ContainerSpecs.readsImageUsers(config, imageConfig)) {
+        // the user's ids and groups are read from a short-lived view of the image
         try (ImageRootfs rootfs = ImageRootfs.mount(api, records.unpacked(image))) {
           spec = builder.rootfsFiles(rootfs.files()).build();
         }

@@ -59,6 +59,7 @@ import runtime.v1.CreateContainerRequest;
 import runtime.v1.DNSConfig;
 import runtime.v1.GetEventsRequest;
 import runtime.v1.ImageSpec;
+import runtime.v1.Int64Value;
 import runtime.v1.KeyValue;
 import runtime.v1.LinuxContainerConfig;
 import runtime.v1.LinuxContainerResources;
@@ -427,6 +428,12 @@ class CriPodsOverSocketTest {
       assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true")
           .setWorkingDir("relative"), config)));
       assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("", "true"), config)));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setRunAsGroup(Int64Value.newBuilder().setValue(1)))), config)), "a group without a user");
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setSeccompProfilePath("my-profile"))), config)), "a seccomp profile path without localhost/");
       assertEquals(0, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
@@ -445,13 +452,15 @@ class CriPodsOverSocketTest {
           .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setRunAsUsername("nobody"))), shared);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
       awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
-      String looker = create(pod, busybox("looker", "ps -o user,args; id -u"), shared);
+      String looker = create(pod, busybox("looker", "ps -o user,args; id -G").setLinux(LinuxContainerConfig
+          .newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().addSupplementalGroups(1234))),
+          shared);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(looker).build());
       assertEquals(0, awaitState(looker, ContainerState.CONTAINER_EXITED).getExitCode());
       List<String> seen = logLines(logs.resolve("looker/0.log"));
       assertTrue(seen.stream().anyMatch(l -> l.matches("stdout F nobody +sleep 1000")),
           "the later container sees the first one's process, run as the named user: " + seen);
-      assertEquals("stdout F 0", seen.get(seen.size() - 1));
+      assertEquals("stdout F 0 1234", seen.get(seen.size() - 1), "root with the supplemental group");
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
