@@ -62,6 +62,12 @@ public final class ContainerLabels {
   public static final String OPEN_STDIN = "io.berth.open-stdin";
   /** Where a restarted task's output goes, as a URI the Tasks API takes (e.g. {@code file:///path}). */
   public static final String RESTART_LOG_URI = "containerd.io/restart.loguri";
+  /**
+   * An absolute path where the monitors of the container's tasks write its output in the CRI log
+   * format, instead of berthd's own place (the kubelet's {@code log_directory/log_path}). The
+   * file belongs to whoever named it: removing the container leaves it.
+   */
+  public static final String LOG_PATH = "io.berth.log-path";
   /** containerd's older form of {@link #RESTART_LOG_URI}: a file path. */
   public static final String RESTART_LOG_PATH = "containerd.io/restart.logpath";
 

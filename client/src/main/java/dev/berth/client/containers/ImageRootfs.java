@@ -18,7 +18,7 @@ import java.util.List;
  * top layer), to read its /etc/passwd and /etc/group when a user is given by name, and to seed
  * empty volumes from it ({@link VolumeSeeder}). Closing unmounts it and removes the view.
  */
-final class ImageRootfs implements AutoCloseable {
+public final class ImageRootfs implements AutoCloseable {
   private final SnapshotsGrpc.SnapshotsBlockingStub snapshots;
   private final String key;
   private final Path dir;
@@ -33,7 +33,7 @@ final class ImageRootfs implements AutoCloseable {
   }
 
   /** Mounts a view of the image; a lease keeps it from garbage collection while it is mounted. */
-  static ImageRootfs mount(Channel channel, String chainId) {
+  public static ImageRootfs mount(Channel channel, String chainId) {
     Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY);
     SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(lease.channel());
     String key = "berthctl-view-" + ContainerClient.newId().substring(0, 16);
@@ -72,7 +72,7 @@ final class ImageRootfs implements AutoCloseable {
     return dir;
   }
 
-  RootfsFiles files() {
+  public RootfsFiles files() {
     return RootfsFiles.directory(dir);
   }
 

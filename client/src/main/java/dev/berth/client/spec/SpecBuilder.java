@@ -70,6 +70,9 @@ public final class SpecBuilder {
   /** What a privileged container and {@code --cap-add ALL} get. */
   private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
+  private List<Long> supplementalGroups = List.of();
+  private List<String> maskedPaths = DefaultSpec.MASKED_PATHS;
+  private List<String> readonlyPaths = DefaultSpec.READONLY_PATHS;
 
   private SpecBuilder(String namespace, String id) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -326,6 +329,24 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** Group ids the process gets besides those of its user (Docker's {@code --group-add}). */
+  public SpecBuilder supplementalGroups(List<Long> gids) {
+    this.supplementalGroups = List.copyOf(gids);
+    return this;
+  }
+
+  /** Paths made unreadable in the container, instead of {@link DefaultSpec}'s (none when privileged). */
+  public SpecBuilder maskedPaths(List<String> paths) {
+    this.maskedPaths = List.copyOf(paths);
+    return this;
+  }
+
+  /** Paths mounted read-only in the container, instead of {@link DefaultSpec}'s (none when privileged). */
+  public SpecBuilder readonlyPaths(List<String> paths) {
+    this.readonlyPaths = List.copyOf(paths);
+    return this;
+  }
+
   /** The cgroup, {@code /<namespace>/<id>} unless set. */
   public SpecBuilder cgroupsPath(String path) {
     this.cgroupsPath = path;
@@ -350,8 +371,10 @@ public final class SpecBuilder {
       throw new InvalidValueException("a hostname needs the container's own UTS namespace");
     }
     String host = hostname != null ? hostname : ownUts ? id.substring(0, Math.min(HOSTNAME_LENGTH, id.length())) : null;
-    Spec.User processUser = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(),
-        rootfsFiles);
+    Spec.User resolved = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(), rootfsFiles);
+    List<Long> groups = new ArrayList<>(resolved.additionalGids());
+    supplementalGroups.stream().filter(g -> !groups.contains(g)).forEach(groups::add);
+    Spec.User processUser = new Spec.User(resolved.uid(), resolved.gid(), groups);
     boolean privileged = privilegedDevices != null;
     List<String> caps = privileged ? allCapabilities
         : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop, allCapabilities);
@@ -360,7 +383,7 @@ public final class SpecBuilder {
         noNewPrivileges);
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),
         cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
-        privileged ? List.of() : DefaultSpec.MASKED_PATHS, privileged ? List.of() : DefaultSpec.READONLY_PATHS,
+        privileged ? List.of() : maskedPaths, privileged ? List.of() : readonlyPaths,
         privileged ? privilegedDevices : List.of());
     return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
         linux, annotations);

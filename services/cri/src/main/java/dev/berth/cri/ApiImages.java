@@ -233,14 +233,19 @@ final class ApiImages implements CriImages {
     return true;
   }
 
-  @Override
-  public FilesystemUse filesystemUse() {
-    String mountpoint = IntrospectionGrpc.newBlockingStub(api).plugins(PluginsRequest.getDefaultInstance())
+  /** The snapshotter's root directory, as berthd's Introspection API names it. */
+  String snapshotterRoot() {
+    return IntrospectionGrpc.newBlockingStub(api).plugins(PluginsRequest.getDefaultInstance())
         .getPluginsList().stream()
         .filter(p -> p.getType().equals(SNAPSHOTTER_PLUGIN_TYPE) && p.getId().equals(SNAPSHOTTER))
         .map(p -> p.getExportsOrDefault("root", "")).filter(root -> !root.isEmpty()).findFirst()
         .orElseThrow(() -> Errors.failedPrecondition("berthd's Introspection API names no root directory for the "
             + "%s snapshotter", SNAPSHOTTER));
+  }
+
+  @Override
+  public FilesystemUse filesystemUse() {
+    String mountpoint = snapshotterRoot();
     SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(api);
     List<String> keys = new ArrayList<>();
     snapshots.list(ListSnapshotsRequest.newBuilder().setSnapshotter(SNAPSHOTTER).build())

@@ -3,6 +3,7 @@ package dev.berth.cri;
 import dev.berth.api.grpc.Channels;
 import io.grpc.BindableService;
 import io.grpc.Channel;
+import java.nio.file.Path;
 import java.util.List;
 
 /** The CRI's two gRPC services, built over a channel that reaches berthd's APIs. */
@@ -15,9 +16,17 @@ public final class CriServices {
 
   private CriServices() {}
 
-  /** {@code api} reaches Berth's services; the CRI's calls go out in {@link #NAMESPACE}. */
-  public static List<BindableService> over(Channel api) {
+  /**
+   * {@code api} reaches Berth's services; the CRI's calls go out in {@link #NAMESPACE}.
+   * {@code state} is the CRI's own directory under berthd's state directory (pods' pinned
+   * namespaces), which must not outlive a reboot.
+   */
+  public static List<BindableService> over(Channel api, Path state) {
     Channel cri = Channels.inNamespace(api, NAMESPACE);
-    return List.of(new RuntimeService(new ApiRuntimeState(cri)), new ImageService(new ApiImages(cri)));
+    ApiImages images = new ApiImages(cri);
+    CriContainers containers = new CriContainers(cri, images);
+    PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
+    return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
+        new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers)), new ImageService(images));
   }
 }

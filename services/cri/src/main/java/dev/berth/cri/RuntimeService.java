@@ -11,11 +11,57 @@ import runtime.v1.StatusRequest;
 import runtime.v1.StatusResponse;
 import runtime.v1.VersionRequest;
 import runtime.v1.VersionResponse;
+import dev.berth.api.grpc.Errors;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import runtime.v1.ContainerEventResponse;
+import runtime.v1.ContainerFilter;
+import runtime.v1.GetEventsRequest;
+import runtime.v1.ContainerStats;
+import runtime.v1.ContainerStatsFilter;
+import runtime.v1.ContainerStatsRequest;
+import runtime.v1.ContainerStatsResponse;
+import runtime.v1.ListContainerStatsRequest;
+import runtime.v1.ListContainerStatsResponse;
+import runtime.v1.ListPodSandboxStatsRequest;
+import runtime.v1.ListPodSandboxStatsResponse;
+import runtime.v1.PodSandboxFilter;
+import runtime.v1.PodSandboxStats;
+import runtime.v1.PodSandboxStatsFilter;
+import runtime.v1.PodSandboxStatsRequest;
+import runtime.v1.PodSandboxStatsResponse;
+import runtime.v1.ContainerStatusRequest;
+import runtime.v1.ContainerStatusResponse;
+import runtime.v1.CreateContainerRequest;
+import runtime.v1.CreateContainerResponse;
+import runtime.v1.ListContainersRequest;
+import runtime.v1.ListContainersResponse;
+import runtime.v1.ListPodSandboxRequest;
+import runtime.v1.ListPodSandboxResponse;
+import runtime.v1.PodSandboxStatusRequest;
+import runtime.v1.PodSandboxStatusResponse;
+import runtime.v1.RemoveContainerRequest;
+import runtime.v1.ReopenContainerLogRequest;
+import runtime.v1.ReopenContainerLogResponse;
+import runtime.v1.RemoveContainerResponse;
+import runtime.v1.RemovePodSandboxRequest;
+import runtime.v1.RemovePodSandboxResponse;
+import runtime.v1.RunPodSandboxRequest;
+import runtime.v1.RunPodSandboxResponse;
+import runtime.v1.StartContainerRequest;
+import runtime.v1.StartContainerResponse;
+import runtime.v1.StopContainerRequest;
+import runtime.v1.StopContainerResponse;
+import runtime.v1.StopPodSandboxRequest;
+import runtime.v1.StopPodSandboxResponse;
+import runtime.v1.UpdateContainerResourcesRequest;
+import runtime.v1.UpdateContainerResourcesResponse;
 
 /**
- * The CRI's RuntimeService over {@link RuntimeState}: version, readiness and configuration so far.
- * Pods and containers are not served yet; their calls answer UNIMPLEMENTED.
+ * The CRI's RuntimeService: version, readiness and configuration over {@link RuntimeState}; pod
+ * sandboxes over {@link PodSandboxes}; containers over {@link CriContainers}. Calls not served
+ * here answer UNIMPLEMENTED.
  */
 public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
   static final String RUNTIME_NAME = "berth";
@@ -25,9 +71,18 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   static final String KUBELET_API_VERSION = "0.1.0";
 
   private final RuntimeState state;
+  private final PodSandboxes sandboxes;
+  private final CriContainers containers;
+  private final ContainerSamples samples;
+  private final ContainerEvents events;
 
-  public RuntimeService(RuntimeState state) {
+  RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples,
+      ContainerEvents events) {
     this.state = state;
+    this.sandboxes = sandboxes;
+    this.containers = containers;
+    this.samples = samples;
+    this.events = events;
   }
 
   @Override
@@ -55,6 +110,166 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   public void runtimeConfig(RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> responses) {
     responses.onNext(RuntimeConfigResponse.newBuilder()
         .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS)).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> responses) {
+    if (!request.getRuntimeHandler().isEmpty()) {
+      throw Errors.invalidArgument("runtime handler %s is not configured: berth has only the default one",
+          request.getRuntimeHandler());
+    }
+    answer(responses, RunPodSandboxResponse.newBuilder().setPodSandboxId(sandboxes.run(request.getConfig())).build());
+  }
+
+  @Override
+  public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> responses) {
+    sandboxes.stop(request.getPodSandboxId());
+    answer(responses, StopPodSandboxResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> responses) {
+    sandboxes.remove(request.getPodSandboxId());
+    answer(responses, RemovePodSandboxResponse.getDefaultInstance());
+  }
+
+  /** With verbose, {@code info["info"]} holds the sandbox's config and network namespace as JSON. */
+  @Override
+  public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> responses) {
+    PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
+    var network = sandboxes.network(sandbox);
+    PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
+        .setStatus(CriMessages.sandboxStatus(sandbox, network));
+    if (request.getVerbose()) {
+      response.putInfo("info", CriMessages.sandboxInfo(sandbox, network));
+    }
+    answer(responses, response.build());
+  }
+
+  @Override
+  public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> responses) {
+    ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
+    sandboxes.list(request.getFilter()).forEach(s -> response.addItems(CriMessages.sandbox(s)));
+    answer(responses, response.build());
+  }
+
+  /** NOT_FOUND for an unknown pod, FAILED_PRECONDITION for a stopped one. */
+  @Override
+  public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
+    PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
+    if (!sandbox.ready()) {
+      throw Errors.failedPrecondition("pod sandbox %s is not ready: a stopped pod takes no new containers",
+          sandbox.id());
+    }
+    String id = containers.create(sandbox, sandboxes.namespacesOf(sandbox), request.getConfig());
+    answer(responses, CreateContainerResponse.newBuilder().setContainerId(id).build());
+  }
+
+  @Override
+  public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> responses) {
+    CriContainers.CriContainer c = containers.get(request.getContainerId());
+    if (!sandboxes.get(c.sandboxId()).ready()) {
+      throw Errors.failedPrecondition("pod sandbox %s of container %s is not ready", c.sandboxId(), c.id());
+    }
+    containers.start(c.id());
+    answer(responses, StartContainerResponse.getDefaultInstance());
+  }
+
+  /** Timeout in seconds: the stop signal, then SIGKILL once it has passed (0: SIGKILL at once). */
+  @Override
+  public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> responses) {
+    containers.stop(request.getContainerId(), Duration.ofSeconds(Math.max(0, request.getTimeout())));
+    answer(responses, StopContainerResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> responses) {
+    containers.remove(request.getContainerId());
+    answer(responses, RemoveContainerResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> responses) {
+    ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
+    containers.list(request.getFilter()).forEach(c -> response.addContainers(CriMessages.container(c)));
+    answer(responses, response.build());
+  }
+
+  /** With verbose, {@code info["info"]} holds the pid, OCI spec, sandbox id and config as JSON. */
+  @Override
+  public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> responses) {
+    CriContainers.CriContainer c = containers.get(request.getContainerId());
+    ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
+        .setStatus(CriMessages.containerStatus(c));
+    if (request.getVerbose()) {
+      response.putInfo("info", CriMessages.containerInfo(c));
+    }
+    answer(responses, response.build());
+  }
+
+  /** Live: a running container's cgroup gets the new limits at once. */
+  @Override
+  public void updateContainerResources(UpdateContainerResourcesRequest request,
+      StreamObserver<UpdateContainerResourcesResponse> responses) {
+    containers.update(request.getContainerId(), request.getLinux());
+    answer(responses, UpdateContainerResourcesResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> responses) {
+    answer(responses, ContainerStatsResponse.newBuilder()
+        .setStats(samples.of(containers.get(request.getContainerId()))).build());
+  }
+
+  @Override
+  public void listContainerStats(ListContainerStatsRequest request,
+      StreamObserver<ListContainerStatsResponse> responses) {
+    ContainerStatsFilter f = request.getFilter();
+    ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
+    containers.list(ContainerFilter.newBuilder().setId(f.getId()).setPodSandboxId(f.getPodSandboxId())
+        .putAllLabelSelector(f.getLabelSelectorMap()).build()).forEach(c -> response.addStats(samples.of(c)));
+    answer(responses, response.build());
+  }
+
+  /** A pod's CPU and memory are the sums of its containers': no process of its own uses any. */
+  @Override
+  public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
+    PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
+    answer(responses, PodSandboxStatsResponse.newBuilder().setStats(podStats(sandbox)).build());
+  }
+
+  @Override
+  public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+      StreamObserver<ListPodSandboxStatsResponse> responses) {
+    PodSandboxStatsFilter f = request.getFilter();
+    ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
+    sandboxes.list(PodSandboxFilter.newBuilder().setId(f.getId()).putAllLabelSelector(f.getLabelSelectorMap())
+        .build()).forEach(s -> response.addStats(podStats(s)));
+    answer(responses, response.build());
+  }
+
+  private PodSandboxStats podStats(PodSandboxes.Sandbox sandbox) {
+    List<ContainerStats> each = containers.list(ContainerFilter.newBuilder().setPodSandboxId(sandbox.id()).build())
+        .stream().map(samples::of).toList();
+    return CriMessages.podStats(sandbox, each);
+  }
+
+  /** A stream of CRI containers' lifecycle events, until the client goes away. */
+  @Override
+  public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> responses) {
+    events.follow(responses);
+  }
+
+  @Override
+  public void reopenContainerLog(ReopenContainerLogRequest request,
+      StreamObserver<ReopenContainerLogResponse> responses) {
+    containers.reopenLog(request.getContainerId());
+    answer(responses, ReopenContainerLogResponse.getDefaultInstance());
+  }
+
+  private static <T> void answer(StreamObserver<T> responses, T response) {
+    responses.onNext(response);
     responses.onCompleted();
   }
 

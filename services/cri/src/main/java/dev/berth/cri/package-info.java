@@ -1,13 +1,15 @@
 /**
  * Kubernetes' Container Runtime Interface (runtime.v1) on Berth, for the kubelet, crictl and
  * critest. {@link dev.berth.cri.RuntimeService} and {@link dev.berth.cri.ImageService} (gRPC,
- * thin) over {@link dev.berth.cri.RuntimeState} and {@link dev.berth.cri.CriImages}, whose
- * implementations reach berthd's other services only through their APIs (Version, Tasks,
- * Networks, Images, Content, Snapshots, Introspection, Transfer), in the containerd namespace
- * {@value dev.berth.cri.CriServices#NAMESPACE} as containerd's CRI plugin keeps its objects.
+ * thin) over {@link dev.berth.cri.RuntimeState}, {@code PodSandboxes}, {@code CriContainers}
+ * and {@link dev.berth.cri.CriImages}, whose implementations reach berthd's other services only
+ * through their APIs (Version, Containers, Tasks, Logs, Events, Networks/Attachments, Images,
+ * Content, Snapshots, Introspection, Transfer) and the client library's container operations, in
+ * the containerd namespace {@value dev.berth.cri.CriServices#NAMESPACE} as containerd's CRI
+ * plugin keeps its objects. Pods have no pause process (see {@code PodNamespaces}).
  *
  * <pre>{@code
- * List<BindableService> cri = CriServices.over(api);
+ * List<BindableService> cri = CriServices.over(api, stateDirectory.resolve("cri"));
  * }</pre>
  */
 package dev.berth.cri;

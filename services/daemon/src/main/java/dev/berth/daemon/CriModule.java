@@ -15,7 +15,7 @@ final class CriModule {
   @Provides
   @IntoMap
   @StringKey(ServiceGroups.CRI)
-  static ServiceGroup cri(Channel api) {
-    return new ServiceGroup(ServiceGroups.CRI, CriServices.over(api));
+  static ServiceGroup cri(DaemonConfig config, Channel api) {
+    return new ServiceGroup(ServiceGroups.CRI, CriServices.over(api, config.state().resolve("cri")));
   }
 }

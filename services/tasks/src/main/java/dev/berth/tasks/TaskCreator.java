@@ -96,7 +96,7 @@ final class TaskCreator {
       Files.createDirectories(bundle.resolve("rootfs"));
       Files.createDirectories(layout.runtimeRoot(namespace));
       Files.createDirectories(layout.socketDir());
-      Path log = layout.log(namespace, id);
+      Path log = layout.log(namespace, container);
       Files.createDirectories(log.getParent());
       if (attached.isPresent()) {
         // tells Delete, also in a later berthd, to detach the container

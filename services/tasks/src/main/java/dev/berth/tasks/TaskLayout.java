@@ -1,5 +1,7 @@
 package dev.berth.tasks;
 
+import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
 import java.nio.file.Path;
 
 /**
@@ -27,6 +29,15 @@ record TaskLayout(Path state) {
 
   Path log(String namespace, String id) {
     return state.resolve("logs").resolve(namespace).resolve(id + ".log");
+  }
+
+  /**
+   * Where the container's monitors write its CRI log: the path its {@link ContainerLabels#LOG_PATH}
+   * label names (the kubelet's choice), else {@link #log(String, String)}.
+   */
+  Path log(String namespace, Container container) {
+    String named = container.getLabelsMap().getOrDefault(ContainerLabels.LOG_PATH, "");
+    return named.startsWith("/") ? Path.of(named) : log(namespace, container.getId());
   }
 
   Path execDir(Path bundle, String execId) {

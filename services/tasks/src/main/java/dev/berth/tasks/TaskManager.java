@@ -50,6 +50,9 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
   private static final long RECOVERY_WAIT_SECONDS = 30;
+  /** How long Reopen waits for the monitor's new log file: 100 steps of 20 ms. */
+  private static final int REOPEN_WAIT_STEPS = 100;
+  private static final long REOPEN_WAIT_STEP_MILLIS = 20;
   /** How long closing waits for rootfs syncs and bundle deletions still under way. */
   private static final long AFTERWARDS_WAIT_MILLIS = 5000;
 
@@ -324,8 +327,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   @Override
   public TaskLog log(String namespace, String id) {
     Identifiers.validate("container id", id);
-    containers.get(namespace, id);
-    Path log = layout.log(namespace, id);
+    Path log = layout.log(namespace, containers.get(namespace, id));
     Key key = new Key(namespace, id);
     awaitRecovery(key);
     Task t = tasks.get(key);
@@ -354,6 +356,33 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     }
     boolean stdin = p.isInit() && TaskCreator.holdsStdin(containers.get(namespace, id), p.io);
     return new AttachPoint(p.who(), Conmon.attachSocket(layout.socketDir(), p.record().monitorId()), p.io.terminal(), stdin);
+  }
+
+  @Override
+  public void reopen(String namespace, String id) {
+    Identifiers.validate("container id", id);
+    containers.get(namespace, id);
+    Key key = new Key(namespace, id);
+    awaitRecovery(key);
+    Task t = tasks.get(key);
+    if (t == null || t.init.status() != ProcessStatus.RUNNING) {
+      throw Errors.failedPrecondition("container %s is not running: its log has no writer to reopen", id);
+    }
+    runtime.reopenLog(t.init.dir);
+    // the monitor reopens when it reads the order: answer once the new file is there, as a
+    // rotator checks for it
+    Path log = layout.log(namespace, containers.get(namespace, id));
+    for (int i = 0; i < REOPEN_WAIT_STEPS && !Files.exists(log); i++) {
+      try {
+        Thread.sleep(REOPEN_WAIT_STEP_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!Files.exists(log)) {
+      throw Errors.unavailable("the monitor of container %s did not reopen its log %s in time", id, log);
+    }
   }
 
   @Override

@@ -199,6 +199,10 @@ final class FakeRuntime implements TaskRuntime {
   public void resize(Path dir, int width, int height) {
   }
 
+  @Override
+  public void reopenLog(Path dir) {
+  }
+
   private Process container(String id) {
     Process p = containers.get(id);
     if (p == null) {

@@ -162,6 +162,16 @@ public final class ConmonRuntime implements TaskRuntime {
     }
   }
 
+  /** conmon's control fifo takes "2" to close its log file and open the one at its path again. */
+  @Override
+  public void reopenLog(Path dir) {
+    try {
+      Syscalls.writeToFifoNow(dir.resolve("ctl"), "2 0 0\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (ErrnoException e) {
+      throw Errors.failedPrecondition("cannot reopen the log: %s", e.getMessage());
+    }
+  }
+
   private OciRuntime oci(RuntimeBinary runtime) {
     return new OciRuntime(runtime, config.timeout());
   }

@@ -3,6 +3,8 @@ package dev.berth.tasks.server;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
+import berth.logs.v1.ReopenLogRequest;
+import com.google.protobuf.Empty;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.grpc.RequestContext;
 import dev.berth.tasks.logs.CriLogReader;
@@ -47,6 +49,13 @@ public final class LogsService extends LogsGrpc.LogsImplBase implements AutoClos
     } catch (RuntimeException e) {
       responses.onError(Errors.toStatus(e));
     }
+  }
+
+  @Override
+  public void reopen(ReopenLogRequest request, StreamObserver<Empty> responses) {
+    tasks.reopen(RequestContext.namespace(), request.getContainerId());
+    responses.onNext(Empty.getDefaultInstance());
+    responses.onCompleted();
   }
 
   /** Stops watching logs; followers still streaming hear no more. */

@@ -49,11 +49,20 @@ class LogsServiceTest {
   @BeforeEach
   void start() throws IOException {
     file = dir.resolve("container.log");
-    service = new LogsService((namespace, id) -> {
-      if (!namespace.equals("default") || !id.equals("c1")) {
-        throw Errors.notFound("no logs for container %s: it has no task", id);
+    service = new LogsService(new TaskLogs() {
+      @Override
+      public TaskLog log(String namespace, String id) {
+        if (!namespace.equals("default") || !id.equals("c1")) {
+          throw Errors.notFound("no logs for container %s: it has no task", id);
+        }
+        return new TaskLog(file, ended);
       }
-      return new TaskLog(file, ended);
+
+      /** No monitor writes these logs: the test does. */
+      @Override
+      public void reopen(String namespace, String id) {
+        throw Errors.failedPrecondition("container %s has no monitor here", id);
+      }
     });
     server = InProcessServices.start(service);
     logs = LogsGrpc.newBlockingStub(server.channel()).withDeadlineAfter(20, TimeUnit.SECONDS);

@@ -1,0 +1,175 @@
+package dev.berth.cri;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.events.ContainerCreate;
+import containerd.events.ContainerDelete;
+import containerd.events.TaskExit;
+import containerd.events.TaskStart;
+import containerd.services.events.v1.Envelope;
+import containerd.services.events.v1.EventsGrpc;
+import containerd.services.events.v1.SubscribeRequest;
+import dev.berth.api.grpc.BerthException;
+import dev.berth.api.grpc.ProtoTimes;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+import runtime.v1.ContainerEventResponse;
+import runtime.v1.ContainerEventType;
+import runtime.v1.ContainerFilter;
+
+/**
+ * GetContainerEvents: berthd's events of namespace {@value CriServices#NAMESPACE} (Events API)
+ * turned into the CRI's: a CRI container's record created, its task started, its init process
+ * exited, its record deleted. Each subscriber gets its own upstream subscription and one thread
+ * that looks up the statuses in order; a subscriber going away cancels both.
+ */
+final class ContainerEvents {
+  private static final Logger LOG = Logger.getLogger(ContainerEvents.class.getName());
+
+  private final Channel api;
+  private final PodSandboxes sandboxes;
+  private final CriContainers containers;
+
+  ContainerEvents(Channel api, PodSandboxes sandboxes, CriContainers containers) {
+    this.api = api;
+    this.sandboxes = sandboxes;
+    this.containers = containers;
+  }
+
+  void follow(StreamObserver<ContainerEventResponse> responses) {
+    ServerCallStreamObserver<ContainerEventResponse> downstream =
+        (ServerCallStreamObserver<ContainerEventResponse>) responses;
+    ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "cri-events");
+      t.setDaemon(true);
+      return t;
+    });
+    // deleted records cannot be looked up: the CRI containers are known from their creation on
+    Set<String> known = ConcurrentHashMap.newKeySet();
+    containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.add(c.id()));
+    EventsGrpc.newStub(api).subscribe(SubscribeRequest.newBuilder()
+        .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").build(), new ClientResponseObserver<SubscribeRequest, Envelope>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<SubscribeRequest> upstream) {
+            downstream.setOnCancelHandler(() -> {
+              upstream.cancel("the CRI client went away", null);
+              worker.shutdownNow();
+            });
+          }
+
+          @Override
+          public void onNext(Envelope e) {
+            if (worker.isShutdown()) {
+              return;
+            }
+            worker.execute(() -> {
+              try {
+                translate(e, known).ifPresent(r -> {
+                  synchronized (downstream) {
+                    if (!downstream.isCancelled()) {
+                      downstream.onNext(r);
+                    }
+                  }
+                });
+              } catch (RuntimeException failure) {
+                LOG.warning("cannot turn event " + e.getTopic() + " into a CRI event: " + failure.getMessage());
+              }
+            });
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            if (worker.isShutdown()) {
+              return;
+            }
+            worker.execute(() -> {
+              if (!downstream.isCancelled()) {
+                downstream.onError(Status.UNAVAILABLE.withDescription("berthd's Events API: " + Status.fromThrowable(t))
+                    .asRuntimeException());
+              }
+              worker.shutdown();
+            });
+          }
+
+          @Override
+          public void onCompleted() {
+            if (worker.isShutdown()) {
+              return;
+            }
+            worker.execute(() -> {
+              downstream.onCompleted();
+              worker.shutdown();
+            });
+          }
+        });
+  }
+
+  private Optional<ContainerEventResponse> translate(Envelope e, Set<String> known) {
+    String id;
+    ContainerEventType type;
+    try {
+      switch (e.getTopic()) {
+        case "/containers/create" -> {
+          id = ContainerCreate.parseFrom(e.getEvent().getValue()).getId();
+          type = ContainerEventType.CONTAINER_CREATED_EVENT;
+        }
+        case "/tasks/start" -> {
+          id = TaskStart.parseFrom(e.getEvent().getValue()).getContainerId();
+          type = ContainerEventType.CONTAINER_STARTED_EVENT;
+        }
+        case "/tasks/exit" -> {
+          TaskExit exit = TaskExit.parseFrom(e.getEvent().getValue());
+          if (!exit.getId().isEmpty() && !exit.getId().equals(exit.getContainerId())) {
+            return Optional.empty();
+          }
+          id = exit.getContainerId();
+          type = ContainerEventType.CONTAINER_STOPPED_EVENT;
+        }
+        case "/containers/delete" -> {
+          id = ContainerDelete.parseFrom(e.getEvent().getValue()).getId();
+          type = ContainerEventType.CONTAINER_DELETED_EVENT;
+        }
+        default -> {
+          return Optional.empty();
+        }
+      }
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException("unreadable " + e.getTopic() + " event: " + ex.getMessage(), ex);
+    }
+    ContainerEventResponse.Builder event = ContainerEventResponse.newBuilder().setContainerId(id)
+        .setContainerEventType(type).setCreatedAt(CriMessages.nanos(ProtoTimes.toInstant(e.getTimestamp())));
+    if (type == ContainerEventType.CONTAINER_DELETED_EVENT) {
+      return known.remove(id) ? Optional.of(event.build()) : Optional.empty();
+    }
+    Optional<CriContainers.CriContainer> c = lookUp(id);
+    if (c.isEmpty()) {
+      return Optional.empty();
+    }
+    known.add(id);
+    event.addContainersStatuses(CriMessages.containerStatus(c.get()));
+    sandboxes.find(c.get().sandboxId()).ifPresent(s -> event.setPodSandboxStatus(
+        CriMessages.sandboxStatus(s, sandboxes.network(s))));
+    return Optional.of(event.build());
+  }
+
+  /** The CRI container of this id; empty for other records (sandboxes, berthctl's) and for one gone since. */
+  private Optional<CriContainers.CriContainer> lookUp(String id) {
+    try {
+      return Optional.of(containers.get(id));
+    } catch (BerthException e) {
+      if (e.code() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.berth.cri;
+
+import dev.berth.api.grpc.Errors;
+import dev.berth.client.images.ImageConfig;
+import dev.berth.client.spec.Capabilities;
+import dev.berth.client.spec.HostDevices;
+import dev.berth.client.spec.NamespaceType;
+import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import runtime.v1.ContainerConfig;
+import runtime.v1.LinuxContainerResources;
+import runtime.v1.LinuxContainerSecurityContext;
+import runtime.v1.Mount;
+
+/**
+ * The OCI spec of a CRI container, built with the client library's {@link SpecBuilder} from the
+ * container's config, its image's config and its pod: the pod's network, IPC and UTS namespaces
+ * joined by path, the network service's hosts, hostname and resolv.conf bind-mounted unless the
+ * kubelet mounts its own, and the cgroup under the pod's cgroup parent.
+ */
+final class ContainerSpecs {
+  /** Where the network service's generated files go in the container. */
+  private static final List<String> NETWORK_FILES = List.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+
+  private ContainerSpecs() {}
+
+  /** The pod's side of a container's spec. */
+  record Pod(PodSandboxes.Namespaces namespaces, String pidNamespace, boolean hostPid, String cgroupParent,
+      List<String> networkFiles) {}
+
+  /**
+   * The spec's builder, ready but for the image's /etc/passwd and /etc/group, which
+   * {@link #readsImageUsers} says it needs.
+   */
+  static SpecBuilder prepare(String namespace, String id, ContainerConfig c, ImageConfig image, Pod pod) {
+    SpecBuilder spec = SpecBuilder.create(namespace, id).image(image);
+    if (!c.getCommandList().isEmpty()) {
+      spec.entrypoint(c.getCommandList());
+    }
+    spec.args(c.getArgsList());
+    spec.env(c.getEnvsList().stream().map(kv -> kv.getKey() + "=" + kv.getValue()).toList());
+    if (!c.getWorkingDir().isEmpty()) {
+      spec.workingDir(c.getWorkingDir());
+    }
+    spec.terminal(c.getTty());
+    joinPod(spec, pod);
+    Set<String> mounted = c.getMountsList().stream().map(m -> Path.of(m.getContainerPath()).normalize().toString())
+        .collect(Collectors.toSet());
+    for (Mount m : c.getMountsList()) {
+      spec.mount(bind(m));
+    }
+    for (int i = 0; i < NETWORK_FILES.size(); i++) {
+      String source = pod.networkFiles().get(i);
+      if (!source.isEmpty() && !mounted.contains(NETWORK_FILES.get(i))) {
+        spec.mount(new Spec.Mount(NETWORK_FILES.get(i), "bind", source, List.of("rbind", "rprivate", "rw")));
+      }
+    }
+    security(spec, c.getLinux().getSecurityContext(), image);
+    resources(spec, c.getLinux().getResources());
+    spec.annotations(c.getAnnotationsMap());
+    if (!pod.cgroupParent().isEmpty()) {
+      spec.cgroupsPath(pod.cgroupParent() + "/" + id);
+    }
+    return spec;
+  }
+
+  /**
+   * Whether the image's /etc/passwd and /etc/group must be read: for a user given by name, and
+   * for a user other than root, whose groups there are added as containerd does (root's are
+   * left out, so that most containers are made without mounting their image).
+   */
+  static boolean readsImageUsers(ContainerConfig c, ImageConfig image) {
+    LinuxContainerSecurityContext s = c.getLinux().getSecurityContext();
+    String user = s.hasRunAsUser() ? Long.toString(s.getRunAsUser().getValue())
+        : !s.getRunAsUsername().isEmpty() ? s.getRunAsUsername() : image.user();
+    return !user.isEmpty() && !user.matches("0*(:[0-9]*)?");
+  }
+
+  private static void joinPod(SpecBuilder spec, Pod pod) {
+    join(spec, NamespaceType.NETWORK, pod.namespaces().network());
+    join(spec, NamespaceType.IPC, pod.namespaces().ipc());
+    join(spec, NamespaceType.UTS, pod.namespaces().uts());
+    if (pod.hostPid()) {
+      spec.hostNamespace(NamespaceType.PID);
+    } else if (!pod.pidNamespace().isEmpty()) {
+      spec.joinNamespace(NamespaceType.PID, pod.pidNamespace());
+    }
+  }
+
+  private static void join(SpecBuilder spec, NamespaceType type, String path) {
+    if (path.isEmpty()) {
+      spec.hostNamespace(type);
+    } else {
+      spec.joinNamespace(type, path);
+    }
+  }
+
+  /** A bind mount of a host path, made (as a directory) if missing, as containerd's CRI does. */
+  private static Spec.Mount bind(Mount m) {
+    if (!m.getHostPath().startsWith("/") || !m.getContainerPath().startsWith("/")) {
+      throw Errors.invalidArgument("mount %s:%s: both paths must be absolute", m.getHostPath(), m.getContainerPath());
+    }
+    Path source = Path.of(m.getHostPath());
+    if (!Files.exists(source)) {
+      try {
+        Files.createDirectories(source);
+      } catch (IOException e) {
+        throw Errors.invalidArgument("mount source %s does not exist and cannot be made: %s", source, e.getMessage());
+      }
+    }
+    String propagation = switch (m.getPropagation()) {
+      case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
+      case PROPAGATION_BIDIRECTIONAL -> "rshared";
+      default -> "rprivate";
+    };
+    return new Spec.Mount(m.getContainerPath(), "bind", m.getHostPath(),
+        List.of("rbind", propagation, m.getReadonly() ? "ro" : "rw"));
+  }
+
+  private static void security(SpecBuilder spec, LinuxContainerSecurityContext s, ImageConfig image) {
+    List<String> add = s.getCapabilities().getAddCapabilitiesList();
+    if (s.getPrivileged() || add.stream().anyMatch(cap -> cap.equalsIgnoreCase("ALL"))) {
+      spec.allCapabilities(Capabilities.bounding());
+    }
+    if (s.getPrivileged()) {
+      spec.privileged(HostDevices.list());
+    }
+    spec.capabilities(add, s.getCapabilities().getDropCapabilitiesList());
+    spec.readOnlyRootfs(s.getReadonlyRootfs()).noNewPrivileges(s.getNoNewPrivs());
+    // the kubelet sends the whole lists (the runtime's defaults unless the pod unmasks /proc)
+    if (!s.getMaskedPathsList().isEmpty()) {
+      spec.maskedPaths(s.getMaskedPathsList());
+    }
+    if (!s.getReadonlyPathsList().isEmpty()) {
+      spec.readonlyPaths(s.getReadonlyPathsList());
+    }
+    checkSeccomp(s);
+    spec.supplementalGroups(s.getSupplementalGroupsList());
+    if (s.hasRunAsGroup() && !s.hasRunAsUser() && s.getRunAsUsername().isEmpty()) {
+      throw Errors.invalidArgument("run_as_group needs run_as_user or run_as_username");
+    }
+    String user = s.hasRunAsUser() ? Long.toString(s.getRunAsUser().getValue())
+        : !s.getRunAsUsername().isEmpty() ? s.getRunAsUsername() : null;
+    if (user != null || s.hasRunAsGroup()) {
+      String base = user != null ? user : image.user().isEmpty() ? "0" : image.user().split(":")[0];
+      spec.user(s.hasRunAsGroup() ? base + ":" + s.getRunAsGroup().getValue() : base);
+    }
+  }
+
+  /**
+   * Seccomp and AppArmor profiles are not applied (see the README); a profile path naming neither
+   * a known profile nor a {@code localhost/} file is refused, as the kubelet's API requires.
+   */
+  private static void checkSeccomp(LinuxContainerSecurityContext s) {
+    String path = s.getSeccompProfilePath();
+    if (!path.isEmpty() && !List.of("unconfined", "runtime/default", "docker/default").contains(path)
+        && !path.startsWith("localhost/")) {
+      throw Errors.invalidArgument("seccomp profile %s: expected unconfined, runtime/default or localhost/<path>",
+          path);
+    }
+  }
+
+  /** CPU and memory limits; the OOM score adjustment is left to the host (see the README). */
+  private static void resources(SpecBuilder spec, LinuxContainerResources r) {
+    if (r.getCpuQuota() > 0) {
+      spec.cpus(new ResourceFlags.CpuQuota(r.getCpuQuota(),
+          r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD));
+    }
+    if (r.getCpuShares() > 0) {
+      spec.cpuShares(r.getCpuShares());
+    }
+    if (r.getMemoryLimitInBytes() > 0) {
+      spec.memory(r.getMemoryLimitInBytes());
+    }
+    if (!r.getCpusetCpus().isEmpty()) {
+      spec.cpusetCpus(r.getCpusetCpus());
+    }
+  }
+}

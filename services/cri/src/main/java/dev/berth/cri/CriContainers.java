@@ -1,0 +1,345 @@
+package dev.berth.cri;
+
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReopenLogRequest;
+import com.google.protobuf.Any;
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.ClientException;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerStartFailure;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.ContainerUpdate;
+import dev.berth.client.containers.ImageRootfs;
+import dev.berth.client.containers.NewContainer;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageConfig;
+import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecBuilder;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import runtime.v1.ContainerConfig;
+import runtime.v1.ContainerFilter;
+import runtime.v1.ContainerMetadata;
+import runtime.v1.ContainerState;
+import runtime.v1.LinuxContainerResources;
+import runtime.v1.NamespaceMode;
+import runtime.v1.NamespaceOption;
+import runtime.v1.PodSandboxConfig;
+
+/**
+ * CRI containers over the client library's container operations: {@link ContainerClient} makes
+ * the record and its snapshot, {@link ContainerTasks} starts, stops and removes, and the Tasks API
+ * tells the state. Each is a Berth container record in the pod's namespaces (see
+ * {@link ContainerSpecs}) whose task's monitor writes the CRI log where the kubelet asks.
+ */
+final class CriContainers {
+  private final Channel api;
+  private final ContainerClient records;
+  private final ContainerTasks tasks;
+  private final CriImages images;
+
+  CriContainers(Channel api, CriImages images) {
+    this.api = api;
+    this.records = new ContainerClient(api);
+    this.tasks = new ContainerTasks(api);
+    this.images = images;
+  }
+
+  /** A container as the CRI shows it: its record, config and task. */
+  record CriContainer(dev.berth.client.containers.ContainerState state, ContainerConfig config) {
+    Container record() {
+      return state.record();
+    }
+
+    String id() {
+      return state.id();
+    }
+
+    String sandboxId() {
+      return record().getLabelsMap().getOrDefault(CriRecords.SANDBOX_ID, "");
+    }
+
+    ContainerState criState() {
+      if (state.running()) {
+        return ContainerState.CONTAINER_RUNNING;
+      }
+      if (state.exited()) {
+        return ContainerState.CONTAINER_EXITED;
+      }
+      return state.task().isEmpty() || state.status().equals("created") ? ContainerState.CONTAINER_CREATED
+          : ContainerState.CONTAINER_UNKNOWN;
+    }
+
+    /** What ended it: OOMKilled, Completed or Error, as containerd says; empty while it has not ended. */
+    String reason() {
+      if (!state.exited()) {
+        return "";
+      }
+      if (ContainerLabels.TRUE.equals(record().getLabelsMap().get(ContainerLabels.OOM_KILLED))) {
+        return "OOMKilled";
+      }
+      return state.exitCode() == 0 ? "Completed" : "Error";
+    }
+
+    String logPath() {
+      return record().getLabelsMap().getOrDefault(ContainerLabels.LOG_PATH, "");
+    }
+
+    String imageRef() {
+      return record().getLabelsMap().getOrDefault(CriRecords.IMAGE_REF, "");
+    }
+  }
+
+  /**
+   * Makes the container in a ready pod: the image must be here (NOT_FOUND), the name free
+   * (ALREADY_EXISTS naming the holder); bad values are INVALID_ARGUMENT and leave nothing.
+   */
+  String create(PodSandboxes.Sandbox sandbox, PodSandboxes.Namespaces namespaces, ContainerConfig config) {
+    ContainerMetadata m = config.getMetadata();
+    if (m.getName().isEmpty()) {
+      throw Errors.invalidArgument("the container config's metadata needs a name");
+    }
+    String reference = config.getImage().getImage();
+    if (reference.isEmpty()) {
+      throw Errors.invalidArgument("the container config names no image");
+    }
+    CriImage found = images.find(reference).orElseThrow(() -> Errors.notFound(
+        "image %s not found: pull it first", reference));
+    ImageClient imageClient = new ImageClient(api);
+    Image image = imageClient.find(found.records().get(0)).orElseThrow(() -> Errors.notFound(
+        "image %s not found: pull it first", reference));
+    ImageConfig imageConfig = imageClient.config(image);
+    PodSandboxConfig pod = sandbox.config();
+    String id = ContainerClient.newId();
+    String name = String.join("_", "k8s", m.getName(), pod.getMetadata().getName(),
+        pod.getMetadata().getNamespace(), pod.getMetadata().getUid(), Integer.toString(m.getAttempt()));
+    Map<String, String> labels = new HashMap<>(Map.of(
+        ContainerLabels.NAME, name,
+        ContainerLabels.CREATED_BY, "cri",
+        CriRecords.KIND, CriRecords.CONTAINER,
+        CriRecords.SANDBOX_ID, sandbox.id(),
+        CriRecords.IMAGE_REF, found.id()));
+    if (!pod.getLogDirectory().isEmpty() && !config.getLogPath().isEmpty()) {
+      labels.put(ContainerLabels.LOG_PATH, Path.of(pod.getLogDirectory()).resolve(config.getLogPath()).normalize()
+          .toString());
+    }
+    if (config.getStdin()) {
+      labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
+    }
+    // the name is checked before the snapshot is made; the store checks it again atomically
+    List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
+    if (!holders.isEmpty()) {
+      throw Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
+    }
+    // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
+    NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
+        ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
+    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options),
+        options.getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
+        namespaces.files());
+    Spec spec;
+    try {
+      SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);
+      if (ContainerSpecs.readsImageUsers(config, imageConfig)) {
+        // the user's ids and groups are read from a short-lived view of the image
+        try (ImageRootfs rootfs = ImageRootfs.mount(api, records.unpacked(image))) {
+          spec = builder.rootfsFiles(rootfs.files()).build();
+        }
+      } else {
+        spec = builder.build();
+      }
+    } catch (InvalidValueException | ClientException e) {
+      throw Errors.invalidArgument("container %s: %s", m.getName(), e.getMessage());
+    }
+    dev.berth.client.containers.ContainerConfig described = dev.berth.client.containers.ContainerConfig.empty();
+    described.config().put("StopSignal", imageConfig.stopSignal()).put("Tty", config.getTty())
+        .put("OpenStdin", config.getStdin()).put("Image", reference);
+    records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
+        dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())));
+    return id;
+  }
+
+  /**
+   * The PID namespace to join, empty for a new one. TARGET: the running target container's. A pod
+   * sharing one (POD) has no process of its own to hold it: its containers join the namespace of
+   * its first running container; the first one gets a new one.
+   */
+  private String pidNamespace(PodSandboxes.Sandbox sandbox, NamespaceOption options) {
+    if (options.getPid() == NamespaceMode.TARGET) {
+      CriContainer target = get(options.getTargetId());
+      if (!target.state().running() || !target.sandboxId().equals(sandbox.id())) {
+        throw Errors.failedPrecondition("target container %s is not running in pod %s", options.getTargetId(),
+            sandbox.id());
+      }
+      return "/proc/" + target.state().pid() + "/ns/pid";
+    }
+    if (options.getPid() != NamespaceMode.POD) {
+      return "";
+    }
+    return of(sandbox.id()).stream()
+        .map(c -> dev.berth.client.containers.ContainerState.of(api, c))
+        .filter(dev.berth.client.containers.ContainerState::running)
+        .min((a, b) -> a.createdAt().compareTo(b.createdAt()))
+        .map(s -> "/proc/" + s.pid() + "/ns/pid").orElse("");
+  }
+
+  /** Starts a created container; FAILED_PRECONDITION for one that runs or ran. */
+  void start(String id) {
+    CriContainer c = get(id);
+    if (c.criState() != ContainerState.CONTAINER_CREATED) {
+      throw Errors.failedPrecondition("container %s is %s: only a created container can be started", id,
+          c.criState());
+    }
+    try {
+      tasks.startDetached(c.state());
+    } catch (ContainerStartFailure e) {
+      throw Status.UNKNOWN.withDescription("failed to start container " + id + ": " + e.getMessage())
+          .asRuntimeException();
+    }
+  }
+
+  /** SIGTERM (or the image's stop signal), then SIGKILL after {@code timeout}; stopping a stopped one does nothing. */
+  void stop(String id, Duration timeout) {
+    CriContainer c = get(id);
+    try {
+      tasks.stop(c.state(), timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted stopping container " + id).asRuntimeException();
+    }
+  }
+
+  void stopAtOnce(String id) {
+    stop(id, Duration.ZERO);
+  }
+
+  /** Removes the container (killed first if it runs), its task and snapshot; one not here is removed already. */
+  void remove(String id) {
+    Optional<Container> record = find(id);
+    if (record.isEmpty()) {
+      return;
+    }
+    try {
+      tasks.remove(dev.berth.client.containers.ContainerState.of(api, record.get()), true, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted removing container " + id).asRuntimeException();
+    }
+  }
+
+  /**
+   * New CPU and memory limits: a running container's cgroup gets them at once (through
+   * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
+   * them for later starts and for ContainerStatus. Zero values leave a limit as it is.
+   */
+  void update(String id, LinuxContainerResources r) {
+    CriContainer c = get(id);
+    ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
+        r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null,
+        r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null,
+        r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
+            r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null,
+        r.getCpuShares() > 0 ? r.getCpuShares() : null,
+        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null);
+    if (changes.equals(new ContainerUpdate.Changes(null, null, null, null, null, null, null))) {
+      return;
+    }
+    try {
+      new ContainerUpdate(api).apply(c.state(), changes);
+    } catch (InvalidValueException | ClientException e) {
+      throw Errors.invalidArgument("container %s: %s", id, e.getMessage());
+    }
+    LinuxContainerResources.Builder kept = c.config().getLinux().getResources().toBuilder();
+    if (changes.memory() != null) {
+      kept.setMemoryLimitInBytes(changes.memory());
+    }
+    if (changes.memorySwap() != null) {
+      kept.setMemorySwapLimitInBytes(changes.memorySwap());
+    }
+    if (changes.cpus() != null) {
+      kept.setCpuQuota(changes.cpus().quota()).setCpuPeriod(changes.cpus().period());
+    }
+    if (changes.cpuShares() != null) {
+      kept.setCpuShares(changes.cpuShares());
+    }
+    if (changes.cpusetCpus() != null) {
+      kept.setCpusetCpus(changes.cpusetCpus());
+    }
+    ContainerConfig config = c.config().toBuilder().setLinux(c.config().getLinux().toBuilder().setResources(kept))
+        .build();
+    ContainersGrpc.newBlockingStub(api).update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId(id).putExtensions(CriRecords.CONFIG, Any.pack(config)))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("extensions." + CriRecords.CONFIG)).build());
+  }
+
+  /**
+   * After the kubelet renamed the container's log: its monitor opens a new file at the log path
+   * (the Logs API's Reopen). FAILED_PRECONDITION unless the container runs.
+   */
+  void reopenLog(String id) {
+    CriContainer c = get(id);
+    if (!c.state().running()) {
+      throw Errors.failedPrecondition("container %s is not running: its log has no writer to reopen", id);
+    }
+    LogsGrpc.newBlockingStub(api).reopen(ReopenLogRequest.newBuilder().setContainerId(id).build());
+  }
+
+  /** NOT_FOUND unless a CRI container has this id. */
+  CriContainer get(String id) {
+    Container record = find(id).orElseThrow(() -> Errors.notFound("container %s not found", id));
+    return of(record);
+  }
+
+  private CriContainer of(Container record) {
+    return new CriContainer(dev.berth.client.containers.ContainerState.of(api, record),
+        CriRecords.config(record, ContainerConfig.class));
+  }
+
+  private Optional<Container> find(String id) {
+    if (id.isEmpty()) {
+      throw Errors.invalidArgument("no container id given");
+    }
+    try {
+      return records.find(id).filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The records of a pod's containers. */
+  List<Container> of(String sandboxId) {
+    return records.list(CriRecords.kindFilter(CriRecords.CONTAINER) + ",labels.\"" + CriRecords.SANDBOX_ID + "\"==\""
+        + sandboxId + "\"");
+  }
+
+  /** Containers passing the filter: an id prefix, a pod, a state, labels that must all match. */
+  List<CriContainer> list(ContainerFilter filter) {
+    List<Container> candidates = filter.getPodSandboxId().isEmpty()
+        ? records.list(CriRecords.kindFilter(CriRecords.CONTAINER)) : of(filter.getPodSandboxId());
+    return candidates.stream()
+        .filter(r -> r.getId().startsWith(filter.getId()))
+        .filter(r -> CriRecords.config(r, ContainerConfig.class).getLabelsMap().entrySet()
+            .containsAll(filter.getLabelSelectorMap().entrySet()))
+        .map(this::of)
+        .filter(c -> !filter.hasState() || c.criState() == filter.getState().getState())
+        .toList();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.berth.cri;
+
+import berth.network.v1.Attachment;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.berth.api.grpc.Errors;
+import dev.berth.api.grpc.ProtoTimes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import runtime.v1.ContainerStats;
+import runtime.v1.CpuUsage;
+import runtime.v1.LinuxPodSandboxStats;
+import runtime.v1.MemoryUsage;
+import runtime.v1.PodSandboxAttributes;
+import runtime.v1.PodSandboxStats;
+import runtime.v1.UInt64Value;
+import runtime.v1.Container;
+import runtime.v1.ContainerConfig;
+import runtime.v1.ContainerResources;
+import runtime.v1.ContainerStatus;
+import runtime.v1.ImageSpec;
+import runtime.v1.LinuxPodSandboxStatus;
+import runtime.v1.Namespace;
+import runtime.v1.PodSandbox;
+import runtime.v1.PodSandboxConfig;
+import runtime.v1.PodSandboxNetworkStatus;
+import runtime.v1.PodSandboxState;
+import runtime.v1.PodSandboxStatus;
+
+/** The CRI's messages for pods and containers as {@link PodSandboxes} and {@link CriContainers} keep them. */
+final class CriMessages {
+  private CriMessages() {}
+
+  static PodSandbox sandbox(PodSandboxes.Sandbox s) {
+    PodSandboxConfig c = s.config();
+    return PodSandbox.newBuilder().setId(s.id()).setMetadata(c.getMetadata()).setState(state(s))
+        .setCreatedAt(nanos(ProtoTimes.toInstant(s.record().getCreatedAt())))
+        .putAllLabels(c.getLabelsMap()).putAllAnnotations(c.getAnnotationsMap()).build();
+  }
+
+  static PodSandboxStatus sandboxStatus(PodSandboxes.Sandbox s, Optional<Attachment> network) {
+    PodSandboxConfig c = s.config();
+    PodSandboxStatus.Builder status = PodSandboxStatus.newBuilder().setId(s.id()).setMetadata(c.getMetadata())
+        .setState(state(s)).setCreatedAt(nanos(ProtoTimes.toInstant(s.record().getCreatedAt())))
+        .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
+            .setOptions(s.namespaceOptions())))
+        .putAllLabels(c.getLabelsMap()).putAllAnnotations(c.getAnnotationsMap());
+    // a pod on the node's network has the node's address, which the kubelet knows itself
+    network.filter(a -> !s.hostNetwork() && a.getResult().getIpsCount() > 0).ifPresent(a -> status.setNetwork(
+        PodSandboxNetworkStatus.newBuilder().setIp(a.getResult().getIps(0).getAddress().replaceFirst("/.*", ""))));
+    return status.build();
+  }
+
+  /** The verbose info of a sandbox: its config and network namespace, as JSON. */
+  static String sandboxInfo(PodSandboxes.Sandbox s, Optional<Attachment> network) {
+    return "{\"pid\":0,\"netNamespacePath\":" + quoted(network.map(Attachment::getNetnsPath).orElse(""))
+        + ",\"config\":" + json(s.config()) + "}";
+  }
+
+  private static PodSandboxState state(PodSandboxes.Sandbox s) {
+    return s.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+  }
+
+  static Container container(CriContainers.CriContainer c) {
+    ContainerConfig config = c.config();
+    return Container.newBuilder().setId(c.id()).setPodSandboxId(c.sandboxId()).setMetadata(config.getMetadata())
+        .setImage(config.getImage()).setImageRef(c.imageRef()).setState(c.criState())
+        .setCreatedAt(nanos(c.state().createdAt()))
+        .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()).build();
+  }
+
+  static ContainerStatus containerStatus(CriContainers.CriContainer c) {
+    ContainerConfig config = c.config();
+    ContainerStatus.Builder status = ContainerStatus.newBuilder().setId(c.id()).setMetadata(config.getMetadata())
+        .setState(c.criState()).setCreatedAt(nanos(c.state().createdAt()))
+        .setImage(ImageSpec.newBuilder().setImage(config.getImage().getImage()))
+        .setImageRef(c.imageRef()).setReason(c.reason()).setExitCode(c.state().exitCode())
+        .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap())
+        .addAllMounts(config.getMountsList()).setLogPath(c.logPath())
+        .setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
+    // the start time is taken once Start has returned, which a quick process may not outlive
+    Optional<Instant> finished = c.state().finishedAt();
+    c.state().startedAt().map(t -> finished.filter(f -> f.isBefore(t)).orElse(t))
+        .ifPresent(t -> status.setStartedAt(nanos(t)));
+    finished.ifPresent(t -> status.setFinishedAt(nanos(t)));
+    return status.build();
+  }
+
+  /** The verbose info of a container: its pid, the spec it runs with, its sandbox and config, as JSON. */
+  static String containerInfo(CriContainers.CriContainer c) {
+    return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"runtimeSpec\":"
+        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + json(c.config()) + "}";
+  }
+
+  /** A pod's stats: its containers', and their CPU and memory summed. */
+  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerStats> containers) {
+    long now = nanos(Instant.now());
+    CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
+        .setUsageCoreNanoSeconds(sum(containers, c -> c.getCpu().hasUsageCoreNanoSeconds(),
+            c -> c.getCpu().getUsageCoreNanoSeconds().getValue()));
+    if (containers.stream().anyMatch(c -> c.getCpu().hasUsageNanoCores())) {
+      cpu.setUsageNanoCores(sum(containers, c -> c.getCpu().hasUsageNanoCores(),
+          c -> c.getCpu().getUsageNanoCores().getValue()));
+    }
+    MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(now)
+        .setWorkingSetBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getWorkingSetBytes().getValue()))
+        .setUsageBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getUsageBytes().getValue()))
+        .setRssBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getRssBytes().getValue()))
+        .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
+        .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
+            c -> c.getMemory().getMajorPageFaults().getValue()));
+    return PodSandboxStats.newBuilder()
+        .setAttributes(PodSandboxAttributes.newBuilder().setId(s.id()).setMetadata(s.config().getMetadata())
+            .putAllLabels(s.config().getLabelsMap()).putAllAnnotations(s.config().getAnnotationsMap()))
+        .setLinux(LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory).addAllContainers(containers))
+        .build();
+  }
+
+  private static UInt64Value sum(List<ContainerStats> containers, Predicate<ContainerStats> has,
+      ToLongFunction<ContainerStats> value) {
+    return UInt64Value.newBuilder().setValue(containers.stream().filter(has).mapToLong(value).sum()).build();
+  }
+
+  static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private static String json(Message m) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw Errors.internal(e, "cannot print %s as JSON: %s", m.getDescriptorForType().getName(), e.getMessage());
+    }
+  }
+
+  private static String quoted(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

@@ -1,0 +1,53 @@
+package dev.berth.cri;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import containerd.services.containers.v1.Container;
+import dev.berth.api.grpc.Errors;
+
+/**
+ * How the CRI keeps pods and containers: each is a Berth container record in namespace
+ * {@value CriServices#NAMESPACE} (so it survives a berthd restart and shows in {@code ctr -n
+ * k8s.io containers ls}), told apart by {@link #KIND}, with the CRI config it was made from as an
+ * extension. A CRI container id is its Berth container id; a pod's id names its record and its
+ * network attachment.
+ */
+final class CriRecords {
+  /** {@value #SANDBOX} or {@value #CONTAINER}. */
+  static final String KIND = "io.berth.cri.kind";
+  static final String SANDBOX = "sandbox";
+  static final String CONTAINER = "container";
+  /** On a container: the id of its pod sandbox. */
+  static final String SANDBOX_ID = "io.berth.cri.sandbox-id";
+  /** On a sandbox: {@value #READY} or {@value #NOT_READY}. */
+  static final String STATE = "io.berth.cri.state";
+  static final String READY = "ready";
+  static final String NOT_READY = "notready";
+  /** On a container: the id of its image (the config digest), the CRI's image_ref. */
+  static final String IMAGE_REF = "io.berth.cri.image-ref";
+  /** The extension holding the PodSandboxConfig or ContainerConfig, packed. */
+  static final String CONFIG = "io.berth.cri.config";
+  /** The runtime every CRI record names; the Tasks API runs its default OCI runtime for it. */
+  static final String RUNTIME = "io.containerd.runc.v2";
+
+  private CriRecords() {}
+
+  /** The filter that lists records of one kind. */
+  static String kindFilter(String kind) {
+    return "labels.\"" + KIND + "\"==\"" + kind + "\"";
+  }
+
+  static <T extends Message> T config(Container record, Class<T> type) {
+    Any any = record.getExtensionsMap().get(CONFIG);
+    if (any == null || !any.is(type)) {
+      throw Errors.failedPrecondition("record %s holds no CRI %s", record.getId(), type.getSimpleName());
+    }
+    try {
+      return any.unpack(type);
+    } catch (InvalidProtocolBufferException e) {
+      throw Errors.failedPrecondition("record %s holds an unreadable %s: %s", record.getId(), type.getSimpleName(),
+          e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.berth.cri;
+
+import dev.berth.api.grpc.Errors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The IPC and UTS namespaces a pod's containers share, without a process to hold them: made by
+ * util-linux's {@code unshare}, which bind-mounts each onto a file under
+ * {@code <state>/cri/pods/<sandbox-id>/}, as {@code ip netns} and the network service pin network
+ * namespaces. The UTS namespace gets the pod's hostname when made. Containers join them by path;
+ * unpinning unmounts and deletes the files (a namespace lives on while a container is in it).
+ */
+final class PodNamespaces {
+  private static final Logger LOG = Logger.getLogger(PodNamespaces.class.getName());
+  private static final long COMMAND_SECONDS = 10;
+
+  private final Path dir;
+
+  /** @param dir where the pins go: berthd's state directory, as they must not outlive a reboot */
+  PodNamespaces(Path dir) {
+    this.dir = dir;
+  }
+
+  Path ipc(String sandboxId) {
+    return dir.resolve(sandboxId).resolve("ipc");
+  }
+
+  Path uts(String sandboxId) {
+    return dir.resolve(sandboxId).resolve("uts");
+  }
+
+  /** Makes and pins the pod's namespaces: IPC unless {@code hostIpc}, UTS with {@code hostname} unless {@code hostUts}. */
+  void pin(String sandboxId, boolean hostIpc, boolean hostUts, String hostname) {
+    if (hostIpc && hostUts) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("unshare"));
+    try {
+      Files.createDirectories(dir.resolve(sandboxId));
+      if (!hostIpc) {
+        Files.write(ipc(sandboxId), new byte[0]);
+        command.add("--ipc=" + ipc(sandboxId));
+      }
+      if (!hostUts) {
+        Files.write(uts(sandboxId), new byte[0]);
+        command.add("--uts=" + uts(sandboxId));
+        command.addAll(List.of("hostname", hostname));
+      } else {
+        command.add("true");
+      }
+      run(command);
+    } catch (IOException | RuntimeException e) {
+      unpin(sandboxId);
+      throw e instanceof IOException io ? Errors.internal(io, "cannot pin the namespaces of pod %s: %s", sandboxId,
+          io.getMessage()) : (RuntimeException) e;
+    }
+  }
+
+  /** Unmounts and deletes what {@link #pin} made; nothing happens for a pod without pins. */
+  void unpin(String sandboxId) {
+    Path pod = dir.resolve(sandboxId);
+    for (Path pin : List.of(ipc(sandboxId), uts(sandboxId))) {
+      if (mounted(pin)) {
+        run(List.of("umount", pin.toString()));
+      }
+    }
+    try {
+      Files.deleteIfExists(ipc(sandboxId));
+      Files.deleteIfExists(uts(sandboxId));
+      Files.deleteIfExists(pod);
+    } catch (IOException e) {
+      LOG.warning("cannot delete " + pod + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean mounted(Path path) {
+    try {
+      String target = " " + path + " ";
+      return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8).stream()
+          .anyMatch(l -> l.contains(target));
+    } catch (IOException e) {
+      throw Errors.internal(e, "cannot read /proc/self/mountinfo: %s", e.getMessage());
+    }
+  }
+
+  private static void run(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw Errors.internal(null, "%s did not finish within %d s", command, COMMAND_SECONDS);
+      }
+      if (p.exitValue() != 0) {
+        throw Errors.internal(null, "%s failed (exit %d): %s", command, p.exitValue(), output);
+      }
+    } catch (IOException e) {
+      throw Errors.internal(e, "cannot run %s: %s", command, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Errors.internal(e, "interrupted running %s", command);
+    }
+  }
+}

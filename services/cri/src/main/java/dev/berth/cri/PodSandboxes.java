@@ -1,0 +1,273 @@
+package dev.berth.cri;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.DetachRequest;
+import berth.network.v1.GetAttachmentRequest;
+import berth.network.v1.PortMapping;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.containers.v1.DeleteContainerRequest;
+import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.spec.SpecJson;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import runtime.v1.NamespaceMode;
+import runtime.v1.NamespaceOption;
+import runtime.v1.PodSandboxConfig;
+import runtime.v1.PodSandboxFilter;
+import runtime.v1.PodSandboxMetadata;
+
+/**
+ * Pod sandboxes over Berth's APIs, without a pause process: a pod is a record (see
+ * {@link CriRecords}), a network attachment named after its id (the network service makes and
+ * pins its network namespace, writes its hosts, hostname and resolv.conf, and publishes its
+ * ports) and IPC and UTS namespaces pinned by {@link PodNamespaces}. Stopping a pod stops its
+ * containers and gives back its network and namespaces; removing it removes its containers and
+ * its record.
+ */
+final class PodSandboxes {
+  private static final Logger LOG = Logger.getLogger(PodSandboxes.class.getName());
+
+  private final Channel api;
+  private final PodNamespaces namespaces;
+  private final CriContainers containers;
+  private final ContainerClient records;
+
+  PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers) {
+    this.api = api;
+    this.namespaces = namespaces;
+    this.containers = containers;
+    this.records = new ContainerClient(api);
+  }
+
+  /** A sandbox as kept: its record, config and whether it is ready. */
+  record Sandbox(Container record, PodSandboxConfig config) {
+    String id() {
+      return record.getId();
+    }
+
+    boolean ready() {
+      return CriRecords.READY.equals(record.getLabelsMap().get(CriRecords.STATE));
+    }
+
+    NamespaceOption namespaceOptions() {
+      return config.getLinux().getSecurityContext().getNamespaceOptions();
+    }
+
+    boolean hostNetwork() {
+      return namespaceOptions().getNetwork() == NamespaceMode.NODE;
+    }
+
+    boolean hostIpc() {
+      return namespaceOptions().getIpc() == NamespaceMode.NODE;
+    }
+
+    static Sandbox of(Container record) {
+      return new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class));
+    }
+  }
+
+  /** Makes a ready pod; a failure at any step undoes the steps before it. */
+  String run(PodSandboxConfig config) {
+    PodSandboxMetadata m = config.getMetadata();
+    if (m.getName().isEmpty() || m.getUid().isEmpty() || m.getNamespace().isEmpty()) {
+      throw Errors.invalidArgument("the sandbox config's metadata needs a name, uid and namespace; got %s",
+          m.toString().replace('\n', ' '));
+    }
+    checkCgroupParent(config.getLinux().getCgroupParent());
+    NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+    if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != NamespaceMode.NODE) {
+      throw Errors.unimplemented("user namespaces are not supported: give the pod the node's (NODE)");
+    }
+    if (ns.getNetwork() == NamespaceMode.TARGET || ns.getIpc() == NamespaceMode.TARGET
+        || ns.getPid() == NamespaceMode.TARGET) {
+      throw Errors.invalidArgument("a pod sandbox cannot target another container's namespace");
+    }
+    String id = ContainerClient.newId();
+    String name = String.join("_", "k8s", "POD", m.getName(), m.getNamespace(), m.getUid(),
+        Integer.toString(m.getAttempt()));
+    Container record = Container.newBuilder()
+        .setId(id)
+        .putLabels(ContainerLabels.NAME, name)
+        .putLabels(ContainerLabels.CREATED_BY, "cri")
+        .putLabels(CriRecords.KIND, CriRecords.SANDBOX)
+        .putLabels(CriRecords.STATE, CriRecords.READY)
+        .setRuntime(Container.Runtime.newBuilder().setName(CriRecords.RUNTIME))
+        // no process runs for the sandbox itself: an empty spec
+        .setSpec(Any.newBuilder().setTypeUrl(SpecJson.TYPE_URL).setValue(ByteString.copyFromUtf8("{}")))
+        .putExtensions(CriRecords.CONFIG, Any.pack(config))
+        .build();
+    // first: a name in use is refused (ALREADY_EXISTS naming the holder) before anything is made
+    ContainersGrpc.newBlockingStub(api).create(CreateContainerRequest.newBuilder().setContainer(record).build());
+    Sandbox sandbox = new Sandbox(record, config);
+    try {
+      String hostname = config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
+      namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname);
+      attach(sandbox, hostname);
+      return id;
+    } catch (RuntimeException e) {
+      try {
+        release(sandbox);
+        ContainersGrpc.newBlockingStub(api).delete(DeleteContainerRequest.newBuilder().setId(id).build());
+      } catch (RuntimeException undo) {
+        LOG.warning("undoing the failed run of pod " + id + ": " + undo.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /** A pod given no hostname gets the node's, as with containerd. */
+  private static String nodeHostname() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw Errors.internal(e, "cannot read this node's hostname: %s", e.getMessage());
+    }
+  }
+
+  /** The cgroupfs driver's parent is a path; the systemd driver's slice names are refused. */
+  private static void checkCgroupParent(String parent) {
+    if (parent.endsWith(".slice") || parent.contains(".slice/") || parent.contains(":")) {
+      throw Errors.invalidArgument("cgroup parent %s is a systemd slice: berth uses the cgroupfs cgroup driver;"
+          + " configure the kubelet with --cgroup-driver=cgroupfs", parent);
+    }
+    if (!parent.isEmpty() && (!parent.startsWith("/") || parent.contains(".."))) {
+      throw Errors.invalidArgument("cgroup parent %s must be an absolute cgroupfs path without ..", parent);
+    }
+  }
+
+  private void attach(Sandbox sandbox, String hostname) {
+    PodSandboxConfig config = sandbox.config();
+    AttachRequest.Builder attach = AttachRequest.newBuilder()
+        .setContainerId(sandbox.id())
+        .setNetwork(sandbox.hostNetwork() ? "host" : ApiRuntimeState.DEFAULT_NETWORK)
+        .setHostname(hostname)
+        .addAllDnsServers(config.getDnsConfig().getServersList())
+        .addAllDnsSearch(config.getDnsConfig().getSearchesList())
+        .addAllDnsOptions(config.getDnsConfig().getOptionsList());
+    if (!sandbox.hostNetwork()) {
+      for (runtime.v1.PortMapping p : config.getPortMappingsList()) {
+        // as CNI's portmap: a port without a host port is not published
+        if (p.getHostPort() > 0) {
+          attach.addPortMappings(PortMapping.newBuilder().setHostIp(p.getHostIp()).setHostPort(p.getHostPort())
+              .setContainerPort(p.getContainerPort()).setProtocol(p.getProtocol().name().toLowerCase(Locale.ROOT)));
+        }
+      }
+    }
+    AttachmentsGrpc.newBlockingStub(api).attach(attach.build());
+  }
+
+  /** Stops the pod's containers (at once, as containerd does) and gives back its network and namespaces. */
+  void stop(String id) {
+    Sandbox sandbox = get(id);
+    for (Container c : containers.of(id)) {
+      containers.stopAtOnce(c.getId());
+    }
+    release(sandbox);
+    if (sandbox.ready()) {
+      records.updateLabels(id, Map.of(CriRecords.STATE, CriRecords.NOT_READY));
+    }
+  }
+
+  /** Removes the pod, stopping it first; a pod not here is removed already. */
+  void remove(String id) {
+    Optional<Sandbox> sandbox = find(id);
+    if (sandbox.isEmpty()) {
+      return;
+    }
+    for (Container c : containers.of(id)) {
+      containers.remove(c.getId());
+    }
+    release(sandbox.get());
+    try {
+      ContainersGrpc.newBlockingStub(api).delete(DeleteContainerRequest.newBuilder().setId(id).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  private void release(Sandbox sandbox) {
+    try {
+      AttachmentsGrpc.newBlockingStub(api).detach(DetachRequest.newBuilder().setContainerId(sandbox.id()).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+    namespaces.unpin(sandbox.id());
+  }
+
+  /** NOT_FOUND unless a sandbox has this id (or unique id prefix). */
+  Sandbox get(String id) {
+    return find(id).orElseThrow(() -> Errors.notFound("pod sandbox %s not found", id));
+  }
+
+  Optional<Sandbox> find(String id) {
+    if (id.isEmpty()) {
+      throw Errors.invalidArgument("no pod sandbox id given");
+    }
+    return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
+        .map(Sandbox::of);
+  }
+
+  /** The pod's network attachment while it is ready. */
+  Optional<Attachment> network(Sandbox sandbox) {
+    if (!sandbox.ready()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(AttachmentsGrpc.newBlockingStub(api)
+          .get(GetAttachmentRequest.newBuilder().setContainerId(sandbox.id()).build()).getAttachment());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Sandboxes passing the filter: an id prefix, a state, labels that must all match. */
+  List<Sandbox> list(PodSandboxFilter filter) {
+    return records.list(CriRecords.kindFilter(CriRecords.SANDBOX)).stream()
+        .filter(r -> r.getId().startsWith(filter.getId()))
+        .map(Sandbox::of)
+        .filter(s -> !filter.hasState() || (filter.getState().getStateValue() == 0) == s.ready())
+        .filter(s -> s.config().getLabelsMap().entrySet().containsAll(filter.getLabelSelectorMap().entrySet()))
+        .toList();
+  }
+
+  /**
+   * The namespace files the pod's containers join (its network's, IPC's and UTS's, empty for the
+   * host's), and the network service's hosts, hostname and resolv.conf for them, in that order.
+   */
+  record Namespaces(String network, String ipc, String uts, List<String> files) {}
+
+  Namespaces namespacesOf(Sandbox sandbox) {
+    Attachment network = network(sandbox).orElseThrow(() -> Errors.failedPrecondition(
+        "pod sandbox %s has no network: it is not ready", sandbox.id()));
+    // a pod on the node's network joins the network service's host, which may not be berthd's own
+    return new Namespaces(network.getNetnsPath(),
+        sandbox.hostIpc() ? "" : namespaces.ipc(sandbox.id()).toString(),
+        sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
+        List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()));
+  }
+}

@@ -1,0 +1,488 @@
+package dev.berth.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.GetAttachmentRequest;
+import dev.berth.api.grpc.Channels;
+import dev.berth.client.BerthClient;
+import dev.berth.client.images.ImportOptions;
+import dev.berth.client.testing.TestImage;
+import dev.berth.client.testing.TestImages;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import runtime.v1.ContainerConfig;
+import runtime.v1.ContainerFilter;
+import runtime.v1.ContainerEventResponse;
+import runtime.v1.ContainerEventType;
+import runtime.v1.ContainerMetadata;
+import runtime.v1.ContainerState;
+import runtime.v1.ContainerStateValue;
+import runtime.v1.ContainerStatus;
+import runtime.v1.ContainerStats;
+import runtime.v1.ContainerStatsFilter;
+import runtime.v1.ContainerStatsRequest;
+import runtime.v1.ContainerStatusRequest;
+import runtime.v1.ListContainerStatsRequest;
+import runtime.v1.PodSandboxStats;
+import runtime.v1.PodSandboxStatsRequest;
+import runtime.v1.UpdateContainerResourcesRequest;
+import runtime.v1.CreateContainerRequest;
+import runtime.v1.DNSConfig;
+import runtime.v1.GetEventsRequest;
+import runtime.v1.ImageSpec;
+import runtime.v1.Int64Value;
+import runtime.v1.KeyValue;
+import runtime.v1.LinuxContainerConfig;
+import runtime.v1.LinuxContainerResources;
+import runtime.v1.LinuxContainerSecurityContext;
+import runtime.v1.LinuxPodSandboxConfig;
+import runtime.v1.LinuxSandboxSecurityContext;
+import runtime.v1.ListContainersRequest;
+import runtime.v1.ListPodSandboxRequest;
+import runtime.v1.Mount;
+import runtime.v1.NamespaceMode;
+import runtime.v1.NamespaceOption;
+import runtime.v1.PodSandbox;
+import runtime.v1.PodSandboxConfig;
+import runtime.v1.PodSandboxFilter;
+import runtime.v1.PodSandboxMetadata;
+import runtime.v1.PodSandboxState;
+import runtime.v1.PodSandboxStateValue;
+import runtime.v1.PodSandboxStatusRequest;
+import runtime.v1.PodSandboxStatusResponse;
+import runtime.v1.PortMapping;
+import runtime.v1.RemoveContainerRequest;
+import runtime.v1.RemovePodSandboxRequest;
+import runtime.v1.RunPodSandboxRequest;
+import runtime.v1.RuntimeServiceGrpc;
+import runtime.v1.StartContainerRequest;
+import runtime.v1.StopContainerRequest;
+import runtime.v1.StopPodSandboxRequest;
+
+/**
+ * Pods and containers through Kubernetes' CRI on berthd, driven as the kubelet drives them: a
+ * client generated from the runtime.v1 protos on {@code STATE/cri.sock}, busybox containers in
+ * real pods (netns, veth, nftables port mapping, pinned IPC/UTS namespaces, runc under conmon),
+ * the host's network a namespace of the test's own.
+ */
+class CriPodsOverSocketTest {
+  @RegisterExtension
+  static final TestBerthd berthd = new TestBerthd();
+  @TempDir static Path dir;
+  private static final TestImage BUSYBOX = TestImages.busybox();
+  private static final int HOST_PORT = 18091;
+  /** A CRI log line: RFC 3339 time with nanoseconds, stream, F(ull) or P(artial), text. */
+  private static final Pattern LOG_LINE = Pattern.compile(
+      "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}(Z|[+-]\\d\\d:\\d\\d) (stdout|stderr) ([FP]) (.*)");
+  private static final Pattern NS_LINK = Pattern.compile("/proc/self/ns/(ipc|uts|net) -> (\\w+:\\[\\d+\\])");
+
+  private static ManagedChannel channel;
+  private static RuntimeServiceGrpc.RuntimeServiceBlockingStub cri;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    assumeTrue(TestImages.busyboxAvailable(), "needs Debian's busybox-static");
+    channel = Channels.unix(berthd.socket(ServiceGroups.CRI));
+    cri = RuntimeServiceGrpc.newBlockingStub(channel);
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      k8s.images().importArchive(new ByteArrayInputStream(BUSYBOX.ociArchive()), ImportOptions.defaults());
+    }
+  }
+
+  @AfterAll
+  static void disconnect() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+  }
+
+  private static PodSandboxConfig.Builder pod(String name) {
+    return PodSandboxConfig.newBuilder().setMetadata(PodSandboxMetadata.newBuilder().setName(name)
+        .setNamespace("default").setUid(UUID.randomUUID().toString()));
+  }
+
+  private static ContainerConfig.Builder busybox(String name, String script) {
+    return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+        .setImage(ImageSpec.newBuilder().setImage("busybox")).addAllCommand(List.of("sh", "-c", script))
+        .setLogPath(name + "/0.log");
+  }
+
+  private static String create(String pod, ContainerConfig.Builder config, PodSandboxConfig podConfig) {
+    return cri.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod).setConfig(config)
+        .setSandboxConfig(podConfig).build()).getContainerId();
+  }
+
+  private static ContainerStatus status(String id) {
+    return cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+  }
+
+  private static ContainerStatus awaitState(String id, ContainerState state) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(20);
+    ContainerStatus s = status(id);
+    while (s.getState() != state && Instant.now().isBefore(deadline)) {
+      Thread.sleep(50);
+      s = status(id);
+    }
+    assertEquals(state, s.getState(), s.toString());
+    return s;
+  }
+
+  /** The log's lines, each checked against the CRI format, as stream, tag and text. */
+  private static List<String> logLines(Path log) throws Exception {
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(line -> {
+      Matcher m = LOG_LINE.matcher(line);
+      assertTrue(m.matches(), "not a CRI log line: " + line);
+      return m.group(2) + " " + m.group(3) + " " + m.group(4);
+    }).toList();
+  }
+
+  /** The ipc, uts and net namespaces a container printed with {@code ls -l /proc/self/ns/...}. */
+  private static Map<String, String> namespaces(List<String> lines) {
+    Map<String, String> found = new java.util.TreeMap<>();
+    for (String line : lines) {
+      Matcher m = NS_LINK.matcher(line);
+      if (m.find()) {
+        found.put(m.group(1), m.group(2));
+      }
+    }
+    return found;
+  }
+
+  private static Status.Code code(Executable call) {
+    return assertThrows(StatusRuntimeException.class, call).getStatus().getCode();
+  }
+
+  private static String curlPublishedPort() throws Exception {
+    Processes.Result r = Processes.run(List.of("ip", "netns", "exec", berthd.hostNetns(), "curl", "-s", "-m", "2",
+        "http://127.0.0.1:" + HOST_PORT + "/"), null, 10);
+    return r.exit() == 0 ? new String(r.stdout(), StandardCharsets.UTF_8) : "curl exit " + r.exit();
+  }
+
+  private static List<String> hostLinks() throws Exception {
+    Processes.Result r = Processes.run(List.of("ip", "netns", "exec", berthd.hostNetns(), "ip", "-o", "link"), null,
+        10);
+    return new String(r.stdout(), StandardCharsets.UTF_8).lines().filter(l -> l.contains("veth")).toList();
+  }
+
+  @Test
+  void podOfTwoContainersSharesLocalhostPublishesItsPortLogsAndLeavesNothing() throws Exception {
+    Path logs = dir.resolve("pod-logs");
+    String cgroupParent = "/berth-cri-test-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> vethsBefore = hostLinks();
+    PodSandboxConfig podConfig = pod("web").setHostname("cri-pod").setLogDirectory(logs.toString())
+        .setDnsConfig(DNSConfig.newBuilder().addServers("10.96.0.10").addSearches("default.svc.cluster.local"))
+        .addPortMappings(PortMapping.newBuilder().setContainerPort(80).setHostPort(HOST_PORT))
+        .putLabels("app", "web").putAnnotations("note", "two containers")
+        .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent)).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build()).getPodSandboxId();
+    BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
+    Context.CancellableContext following = Context.current().withCancellation();
+    following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ContainerEventResponse e) {
+            events.add(e);
+          }
+
+          // the stream ends when the test cancels it; the events queued are what it checks
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        }));
+    try {
+      PodSandboxStatusResponse podStatus = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).setVerbose(true).build());
+      assertEquals(PodSandboxState.SANDBOX_READY, podStatus.getStatus().getState());
+      assertEquals(podConfig.getMetadata(), podStatus.getStatus().getMetadata());
+      assertEquals(Map.of("app", "web"), podStatus.getStatus().getLabelsMap());
+      String ip = podStatus.getStatus().getNetwork().getIp();
+      assertTrue(ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"), podStatus.toString());
+      // the contract other CRI code relies on: the pod's netns is its attachment's, named by its id
+      try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        String netns = AttachmentsGrpc.newBlockingStub(k8s.channel()).get(GetAttachmentRequest.newBuilder()
+            .setContainerId(pod).build()).getAttachment().getNetnsPath();
+        assertTrue(podStatus.getInfoOrThrow("info").contains("\"netNamespacePath\":\"" + netns + "\""),
+            podStatus.getInfoMap().toString());
+      }
+      assertEquals(List.of(pod), cri.listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter
+          .newBuilder().putLabelSelector("app", "web").setState(PodSandboxStateValue.newBuilder()
+              .setState(PodSandboxState.SANDBOX_READY))).build()).getItemsList().stream().map(PodSandbox::getId).toList());
+      assertEquals(0, cri.listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+          .putLabelSelector("app", "db")).build()).getItemsCount());
+
+      Path shared = dir.resolve("shared");
+      String web = create(pod, busybox("web", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net;"
+          + " mkdir -p /www && echo hello-from-pod > /www/index.html && cp /www/index.html /shared/ && exec httpd -f -p 80 -h /www")
+          .addMounts(Mount.newBuilder().setContainerPath("/shared").setHostPath(shared.toString()))
+          .putLabels("role", "server").putAnnotations("why", "serves")
+          .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
+              .setMemoryLimitInBytes(64L << 20).setCpuShares(512))), podConfig);
+      String client = create(pod, busybox("client", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net;"
+          + " echo \"$GREETING\"; hostname; grep nameserver /etc/resolv.conf; echo oops >&2;"
+          + " i=0; until wget -q -O - http://127.0.0.1/; do i=$((i+1)); [ $i -gt 100 ] && exit 3; sleep 0.1; done;"
+          + " printf no-newline")
+          .addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue("hi from env")), podConfig);
+
+      // a name in use is refused, naming its holder, as the kubelet's retry logic expects
+      StatusRuntimeException taken = assertThrows(StatusRuntimeException.class,
+          () -> create(pod, busybox("web", "true"), podConfig));
+      assertEquals(Status.Code.ALREADY_EXISTS, taken.getStatus().getCode());
+      assertTrue(taken.getStatus().getDescription().contains(web), taken.getStatus().toString());
+
+      assertEquals(ContainerState.CONTAINER_CREATED, status(web).getState());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(web).build());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(client).build());
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
+          .setContainerId(web).build())));
+
+      ContainerStatus done = awaitState(client, ContainerState.CONTAINER_EXITED);
+      assertEquals(0, done.getExitCode(), done.toString());
+      assertEquals("Completed", done.getReason());
+      assertTrue(done.getStartedAt() > 0 && done.getFinishedAt() >= done.getStartedAt()
+          && done.getStartedAt() >= done.getCreatedAt(), done.toString());
+      Path clientLog = logs.resolve("client/0.log");
+      assertEquals(clientLog.toString(), done.getLogPath());
+      List<String> clientLines = logLines(clientLog);
+      assertEquals(List.of("stdout F hi from env", "stdout F cri-pod", "stdout F nameserver 10.96.0.10",
+          "stderr F oops", "stdout F hello-from-pod", "stdout P no-newline"),
+          clientLines.stream().filter(l -> !l.contains("/proc/self/ns/")).toList());
+
+      ContainerStatus serving = awaitState(web, ContainerState.CONTAINER_RUNNING);
+      assertEquals("busybox", serving.getImage().getImage());
+      assertEquals(BUSYBOX.configDigest(), serving.getImageRef());
+      assertEquals(Map.of("role", "server"), serving.getLabelsMap());
+      assertEquals(Map.of("why", "serves"), serving.getAnnotationsMap());
+      assertEquals("/shared", serving.getMounts(0).getContainerPath());
+      assertEquals("hello-from-pod\n", Files.readString(shared.resolve("index.html")), "the bind mount is shared");
+      Map<String, String> webNs = namespaces(logLines(logs.resolve("web/0.log")));
+      assertEquals(List.of("ipc", "net", "uts"), List.copyOf(webNs.keySet()), webNs.toString());
+      assertEquals(webNs, namespaces(clientLines), "both containers are in the pod's network, IPC and UTS namespaces");
+      assertEquals("hello-from-pod\n", curlPublishedPort(), "the sandbox's port mapping reaches the server");
+      Path webCgroup = Path.of("/sys/fs/cgroup/memory" + cgroupParent, web);
+      assertEquals(64L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()));
+      cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(web)
+          .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20).setCpuQuota(50_000)
+              .setCpuPeriod(100_000)).build());
+      assertEquals(96L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()),
+          "the running container's cgroup has the new limit");
+      assertEquals("50000", Files.readString(Path.of("/sys/fs/cgroup/cpu" + cgroupParent, web, "cpu.cfs_quota_us"))
+          .strip());
+      LinuxContainerResources kept = status(web).getResources().getLinux();
+      assertEquals(List.of(96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(), kept.getCpuQuota(),
+          kept.getCpuShares()), kept.toString());
+
+      ContainerStats webStats = cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build())
+          .getStats();
+      assertEquals(web, webStats.getAttributes().getId());
+      assertTrue(webStats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, webStats.toString());
+      assertTrue(webStats.getMemory().getWorkingSetBytes().getValue() > 0, webStats.toString());
+      assertTrue(webStats.getMemory().getAvailableBytes().getValue() < 96L << 20, webStats.toString());
+      assertTrue(webStats.getWritableLayer().getUsedBytes().getValue() > 0, "httpd's page is in its writable layer");
+      assertEquals(2, cri.listContainerStats(ListContainerStatsRequest.newBuilder().setFilter(ContainerStatsFilter
+          .newBuilder().setPodSandboxId(pod)).build()).getStatsCount());
+      PodSandboxStats podStats = cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod)
+          .build()).getStats();
+      assertEquals(2, podStats.getLinux().getContainersCount());
+      assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
+          >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
+
+      assertEquals(List.of(web), cri.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter
+          .newBuilder().setPodSandboxId(pod).setState(ContainerStateValue.newBuilder()
+              .setState(ContainerState.CONTAINER_RUNNING))).build()).getContainersList().stream()
+          .map(runtime.v1.Container::getId).toList());
+      assertEquals(List.of(client), cri.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter
+          .newBuilder().setId(client.substring(0, 12))).build()).getContainersList().stream()
+          .map(runtime.v1.Container::getId).toList());
+      assertEquals(List.of(web), cri.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter
+          .newBuilder().putLabelSelector("role", "server")).build()).getContainersList().stream()
+          .map(runtime.v1.Container::getId).toList());
+
+      // httpd, the container's pid 1, ignores SIGTERM: SIGKILL follows after the timeout
+      Instant stopping = Instant.now();
+      cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(web).setTimeout(1).build());
+      assertTrue(Duration.between(stopping, Instant.now()).toMillis() >= 1000);
+      assertEquals(137, status(web).getExitCode());
+      assertEquals("Error", status(web).getReason());
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(client).build());
+      assertEquals(Status.Code.NOT_FOUND, code(() -> status(client)));
+      List<ContainerEventType> clientEvents = new java.util.ArrayList<>();
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (clientEvents.size() < 4 && Instant.now().isBefore(deadline)) {
+        ContainerEventResponse e = events.poll(100, TimeUnit.MILLISECONDS);
+        if (e != null && e.getContainerId().equals(client)) {
+          clientEvents.add(e.getContainerEventType());
+          if (e.getContainerEventType() == ContainerEventType.CONTAINER_STARTED_EVENT) {
+            assertEquals(pod, e.getPodSandboxStatus().getId(), e.toString());
+            assertEquals(client, e.getContainersStatuses(0).getId());
+          }
+        }
+      }
+      assertEquals(List.of(ContainerEventType.CONTAINER_CREATED_EVENT, ContainerEventType.CONTAINER_STARTED_EVENT,
+          ContainerEventType.CONTAINER_STOPPED_EVENT, ContainerEventType.CONTAINER_DELETED_EVENT), clientEvents);
+
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).build()).getStatus().getState());
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> create(pod, busybox("late", "true"), podConfig)));
+      assertFalse(curlPublishedPort().startsWith("hello"), "the port is unpublished with the stopped pod");
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    } finally {
+      following.cancel(null);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      removeCgroupParent(cgroupParent);
+    }
+
+    assertEquals(0, cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+    assertEquals(0, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      assertEquals(Status.Code.NOT_FOUND, code(() -> AttachmentsGrpc.newBlockingStub(k8s.channel())
+          .get(GetAttachmentRequest.newBuilder().setContainerId(pod).build())));
+    }
+    String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+    assertFalse(mounts.contains(pod), "no pinned namespace or rootfs is left mounted");
+    assertEquals(vethsBefore, hostLinks(), "no veth is left");
+    assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory" + cgroupParent)));
+  }
+
+  /** The pod's cgroup parent is the kubelet's to remove, as with containerd; runc made it here. */
+  private static void removeCgroupParent(String parent) throws Exception {
+    try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path c : controllers.toList()) {
+        Path dir = Path.of(c + parent);
+        if (Files.isDirectory(dir) && !Files.isSymbolicLink(c)) {
+          try (Stream<Path> children = Files.list(dir)) {
+            assertTrue(children.noneMatch(Files::isDirectory), "a container's cgroup is left in " + dir);
+          }
+          Files.delete(dir);
+        }
+      }
+    }
+  }
+
+  @Test
+  void badInputGetsClearStatusesAndLeavesNothing() throws Exception {
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> cri.runPodSandbox(RunPodSandboxRequest.newBuilder()
+        .setConfig(PodSandboxConfig.getDefaultInstance()).build())));
+    StatusRuntimeException systemd = assertThrows(StatusRuntimeException.class, () -> cri.runPodSandbox(
+        RunPodSandboxRequest.newBuilder().setConfig(pod("slice").setLinux(LinuxPodSandboxConfig.newBuilder()
+            .setCgroupParent("kubepods-besteffort.slice"))).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, systemd.getStatus().getCode());
+    assertTrue(systemd.getStatus().getDescription().contains("cgroupfs"), systemd.getStatus().toString());
+    assertEquals(0, cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+
+    String unknown = "0".repeat(64);
+    assertEquals(Status.Code.NOT_FOUND, code(() -> cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+        .setPodSandboxId(unknown).build())));
+    assertEquals(Status.Code.NOT_FOUND, code(() -> cri.stopPodSandbox(StopPodSandboxRequest.newBuilder()
+        .setPodSandboxId(unknown).build())));
+    assertEquals(Status.Code.NOT_FOUND, code(() -> create(unknown, busybox("c", "true"), pod("x").build())));
+    assertEquals(Status.Code.NOT_FOUND, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
+        .setContainerId(unknown).build())));
+    assertEquals(Status.Code.NOT_FOUND, code(() -> status(unknown)));
+    // removing what is gone succeeds, as the kubelet retries removals
+    cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(unknown).build());
+    cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(unknown).build());
+
+    PodSandboxConfig config = pod("dup").build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      StatusRuntimeException dup = assertThrows(StatusRuntimeException.class,
+          () -> cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()));
+      assertEquals(Status.Code.ALREADY_EXISTS, dup.getStatus().getCode());
+      assertTrue(dup.getStatus().getDescription().contains(pod), dup.getStatus().toString());
+      assertEquals(Status.Code.NOT_FOUND, code(() -> create(pod, busybox("c", "true")
+          .setImage(ImageSpec.newBuilder().setImage("docker.io/library/absent:1")), config)));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true")
+          .setWorkingDir("relative"), config)));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("", "true"), config)));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setRunAsGroup(Int64Value.newBuilder().setValue(1)))), config)), "a group without a user");
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setSeccompProfilePath("my-profile"))), config)), "a seccomp profile path without localhost/");
+      assertEquals(0, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+    assertEquals(0, cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+  }
+
+  @Test
+  void podPidNamespaceIsSharedAndNodeNamespacesAreTheHosts() throws Exception {
+    Path logs = dir.resolve("pid-logs");
+    // namespace options left out: the CRI's defaults, a shared (POD) PID namespace
+    PodSandboxConfig shared = pod("pids").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(shared).build()).getPodSandboxId();
+    try {
+      String sleeper = create(pod, busybox("sleeper", "exec sleep 1000").setLinux(LinuxContainerConfig.newBuilder()
+          .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setRunAsUsername("nobody"))), shared);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
+      awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+      String looker = create(pod, busybox("looker", "ps -o user,args; id -G").setLinux(LinuxContainerConfig
+          .newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().addSupplementalGroups(1234))),
+          shared);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(looker).build());
+      assertEquals(0, awaitState(looker, ContainerState.CONTAINER_EXITED).getExitCode());
+      List<String> seen = logLines(logs.resolve("looker/0.log"));
+      assertTrue(seen.stream().anyMatch(l -> l.matches("stdout F nobody +sleep 1000")),
+          "the later container sees the first one's process, run as the named user: " + seen);
+      assertEquals("stdout F 0 1234", seen.get(seen.size() - 1), "root with the supplemental group");
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+
+    PodSandboxConfig node = pod("node").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig.newBuilder()
+        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+            .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.NODE)))).build();
+    String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
+    try {
+      assertEquals("", cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod).build())
+          .getStatus().getNetwork().getIp(), "a pod on the node's network has the node's address");
+      String c = create(nodePod, busybox("netns", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net"),
+          node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      awaitState(c, ContainerState.CONTAINER_EXITED);
+      Map<String, String> ns = namespaces(logLines(logs.resolve("netns/0.log")));
+      assertEquals("net:[" + Files.getAttribute(Path.of("/run/netns", berthd.hostNetns()), "unix:ino") + "]",
+          ns.get("net"), "berthd's host network namespace");
+      assertEquals("ipc:[" + Files.getAttribute(Path.of("/proc/self/ns/ipc"), "unix:ino") + "]", ns.get("ipc"));
+      assertEquals("uts:[" + Files.getAttribute(Path.of("/proc/self/ns/uts"), "unix:ino") + "]", ns.get("uts"));
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
+    }
+  }
+}
