@@ -11,7 +11,17 @@ import runtime.v1.StatusRequest;
 import runtime.v1.StatusResponse;
 import runtime.v1.VersionRequest;
 import runtime.v1.VersionResponse;
+import dev.berth.cri.streaming.CriStreaming;
 import io.grpc.stub.StreamObserver;
+import runtime.v1.AttachRequest;
+import runtime.v1.AttachResponse;
+import runtime.v1.ExecRequest;
+import runtime.v1.ExecResponse;
+import runtime.v1.ExecSyncRequest;
+import runtime.v1.ExecSyncResponse;
+import runtime.v1.PortForwardRequest;
+import runtime.v1.PortForwardResponse;
+import com.google.protobuf.ByteString;
 
 /**
  * The CRI's RuntimeService over {@link RuntimeState}: version, readiness and configuration so far.
@@ -25,9 +35,11 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   static final String KUBELET_API_VERSION = "0.1.0";
 
   private final RuntimeState state;
+  private final CriStreaming streaming;
 
-  public RuntimeService(RuntimeState state) {
+  public RuntimeService(RuntimeState state, CriStreaming streaming) {
     this.state = state;
+    this.streaming = streaming;
   }
 
   @Override
@@ -61,5 +73,39 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private static RuntimeCondition condition(String type, RuntimeState.Condition c) {
     return RuntimeCondition.newBuilder().setType(type).setStatus(c.ready()).setReason(c.reason())
         .setMessage(c.message()).build();
+  }
+
+  @Override
+  public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
+    try {
+      CriStreaming.Result r = streaming.execSync(request.getContainerId(), request.getCmdList(), request.getTimeout());
+      responses.onNext(ExecSyncResponse.newBuilder().setStdout(ByteString.copyFrom(r.stdout()))
+          .setStderr(ByteString.copyFrom(r.stderr())).setExitCode(r.exitCode()).build());
+      responses.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      responses.onError(io.grpc.Status.CANCELLED.withDescription("interrupted").asRuntimeException());
+    }
+  }
+
+  @Override
+  public void exec(ExecRequest request, StreamObserver<ExecResponse> responses) {
+    responses.onNext(ExecResponse.newBuilder().setUrl(streaming.exec(request.getContainerId(), request.getCmdList(),
+        request.getTty(), request.getStdin(), request.getStdout(), request.getStderr())).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
+    responses.onNext(AttachResponse.newBuilder().setUrl(streaming.attach(request.getContainerId(), request.getTty(),
+        request.getStdin(), request.getStdout(), request.getStderr())).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
+    responses.onNext(PortForwardResponse.newBuilder()
+        .setUrl(streaming.portForward(request.getPodSandboxId(), request.getPortList())).build());
+    responses.onCompleted();
   }
 }

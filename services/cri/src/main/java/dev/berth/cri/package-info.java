@@ -7,7 +7,8 @@
  * {@value dev.berth.cri.CriServices#NAMESPACE} as containerd's CRI plugin keeps its objects.
  *
  * <pre>{@code
- * List<BindableService> cri = CriServices.over(api);
+ * StreamingServer streaming = CriServices.streamingServer(address, api);
+ * List<BindableService> cri = CriServices.over(api, streaming);
  * }</pre>
  */
 package dev.berth.cri;
