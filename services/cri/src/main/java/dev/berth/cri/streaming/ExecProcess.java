@@ -174,8 +174,12 @@ final class ExecProcess implements AutoCloseable {
       // never created, or gone with its task
     }
     for (Path fifo : fifos) {
-      // frees a copier still waiting in open(2) for a writer that will never come
-      Syscalls.releaseFifoReader(fifo);
+      // frees a copier still waiting in open(2) for the other end, which will never come now
+      if (fifo.equals(stdinFifo)) {
+        Syscalls.releaseFifoWriter(fifo);
+      } else {
+        Syscalls.releaseFifoReader(fifo);
+      }
     }
     try {
       for (Path fifo : fifos) {

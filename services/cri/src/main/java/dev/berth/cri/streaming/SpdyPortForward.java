@@ -99,7 +99,7 @@ final class SpdyPortForward extends ChannelInboundHandlerAdapter {
     } else {
       p.errorStream = syn.streamId();
     }
-    streams.reply(syn.streamId());
+    streams.reply(syn.streamId(), type);
     if (p.dataStream >= 0 && p.errorStream >= 0) {
       pairs.remove(key);
       forward(ctx, p);

@@ -102,7 +102,7 @@ final class SpdyRemoteCommand extends ChannelInboundHandlerAdapter {
     }
     channelByStream.put(syn.streamId(), channel);
     streamByChannel.put(channel, syn.streamId());
-    streams.reply(syn.streamId());
+    streams.reply(syn.streamId(), type);
     if (syn.isLast()) {
       session.closed(channel);
     }

@@ -27,9 +27,14 @@ final class SpdyStreams {
     this.channel = channel;
   }
 
-  /** Accepts a stream the client opened. */
-  void reply(int streamId) {
-    channel.writeAndFlush(new DefaultSpdySynReplyFrame(streamId));
+  /**
+   * Accepts a stream the client opened, echoing its type: Netty writes an empty header block as
+   * no bytes at all, which a SPDY/3 peer cannot decompress, so the reply always carries a header.
+   */
+  void reply(int streamId, String streamType) {
+    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(streamId);
+    reply.headers().set("streamtype", streamType);
+    channel.writeAndFlush(reply);
   }
 
   void refuse(int streamId) {

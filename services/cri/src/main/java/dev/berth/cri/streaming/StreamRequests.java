@@ -1,5 +1,6 @@
 package dev.berth.cri.streaming;
 
+import dev.berth.api.grpc.Errors;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,7 @@ final class StreamRequests {
   synchronized String insert(StreamRequest request) {
     evictExpired();
     if (entries.size() >= MAX_IN_FLIGHT) {
-      throw dev.berth.api.grpc.Errors.resourceExhausted(
+      throw Errors.resourceExhausted(
           "%d streaming requests wait for their client already; try again later", MAX_IN_FLIGHT);
     }
     String token;
