@@ -124,7 +124,8 @@ final class SpdyTestClient implements AutoCloseable {
   public void close() {
     if (channel != null) {
       // from the front of the pipeline: the session handler would wait for every stream to end
-      channel.pipeline().firstContext().close().syncUninterruptibly();
+      io.netty.channel.ChannelHandlerContext first = channel.pipeline().firstContext();
+      (first != null ? first.close() : channel.close()).syncUninterruptibly();
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

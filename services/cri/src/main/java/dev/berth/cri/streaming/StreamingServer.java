@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.logging.Logger;
 
 /**
  * The CRI's streaming server: plain HTTP on a local TCP port (127.0.0.1, a free port unless
@@ -20,6 +21,7 @@ import java.time.Clock;
  * processes are driven from threads of each session's own.
  */
 public final class StreamingServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(StreamingServer.class.getName());
   private static final int EVENT_LOOP_THREADS = 2;
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -51,7 +53,9 @@ public final class StreamingServer implements AutoCloseable {
                   new StreamRouter(requests, processes));
             }
           }).bind(address).sync().channel();
-      return new StreamingServer(requests, group, server);
+      StreamingServer started = new StreamingServer(requests, group, server);
+      LOG.info("cri: streaming server on " + started.baseUrl);
+      return started;
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
