@@ -193,11 +193,15 @@ class CriStreamingTest {
       assertEquals("ExitCode", status.path("details").path("causes").path(0).path("reason").asText());
       assertEquals("7", status.path("details").path("causes").path(0).path("message").asText());
     }
-    try (SpdyTestClient c = SpdyTestClient.connect(execUrl(false, false, "echo", "hi"), "v4.channel.k8s.io")) {
+    // 3 MB: far beyond SPDY's 64 KiB window, so it flows only as the client's session grants more
+    try (SpdyTestClient c = SpdyTestClient.connect(execUrl(false, false, "sh", "-c",
+        "/bin/busybox yes 0123456789abcdef | /bin/busybox head -c 3000000"), "v4.channel.k8s.io")) {
       int error = c.open(Map.of("streamType", "error"));
       int stdout = c.open(Map.of("streamType", "stdout"));
       c.open(Map.of("streamType", "stderr"));
-      assertEquals("hi\n", c.readToEnd(stdout, 30));
+      String out = c.readToEnd(stdout, 60);
+      assertEquals(3_000_000, out.length());
+      assertTrue(out.startsWith("0123456789abcdef\n0123456789abcdef\n"), out.substring(0, 40));
       assertEquals("Success", JSON.readTree(c.readToEnd(error, 30)).path("status").asText());
       c.disconnected().get(30, TimeUnit.SECONDS);
     }

@@ -2,7 +2,9 @@ package dev.berth.cri.streaming;
 
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +25,8 @@ final class RemoteCommandSession {
 
   /** The client's end, as the protocol writes to it; safe to call from any thread. */
   interface Transport {
-    void send(int channel, byte[] data);
+    /** Completes once the data went out (a client that reads slowly holds it back). */
+    Future<?> send(int channel, byte[] data);
 
     /** All output was sent: end the streams and the connection. */
     void finish();
@@ -129,7 +132,16 @@ final class RemoteCommandSession {
       @Override
       public void write(byte[] b, int off, int len) {
         if (len > 0) {
-          transport.send(channel, Arrays.copyOfRange(b, off, off + len));
+          // the process's output waits for the client: a reader that falls behind slows the
+          // copier, then the pipe, then the process, and nothing piles up in memory here
+          Future<?> sent = transport.send(channel, Arrays.copyOfRange(b, off, off + len));
+          try {
+            sent.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException e) {
+            // the connection is gone: the output has nowhere to go
+          }
         }
       }
     };

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -127,11 +129,9 @@ final class SpdyRemoteCommand extends ChannelInboundHandlerAdapter {
   /** Output to the streams the client opened; output for a stream it did not open is dropped. */
   private final class Transport implements RemoteCommandSession.Transport {
     @Override
-    public void send(int channel, byte[] data) {
+    public Future<?> send(int channel, byte[] data) {
       Integer stream = streamByChannel.get(channel);
-      if (stream != null) {
-        streams.send(stream, data);
-      }
+      return stream != null ? streams.send(stream, data) : CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.berth.cri.streaming;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
@@ -41,12 +42,18 @@ final class SpdyStreams {
     channel.writeAndFlush(new DefaultSpdyRstStreamFrame(streamId, SpdyStreamStatus.REFUSED_STREAM));
   }
 
-  void send(int streamId, byte[] data) {
+  /**
+   * Sends {@code data} on the stream; the future completes once the last frame went out, which
+   * under SPDY's flow control waits for the client to have room for it.
+   */
+  ChannelFuture send(int streamId, byte[] data) {
+    ChannelFuture last = null;
     for (int off = 0; off < data.length; off += MAX_FRAME) {
       int len = Math.min(MAX_FRAME, data.length - off);
-      channel.write(new DefaultSpdyDataFrame(streamId, Unpooled.wrappedBuffer(data, off, len)));
+      last = channel.write(new DefaultSpdyDataFrame(streamId, Unpooled.wrappedBuffer(data, off, len)));
     }
     channel.flush();
+    return last != null ? last : channel.newSucceededFuture();
   }
 
   /** No more data from this side on the stream. */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.Future;
 
 /**
  * Exec and attach over WebSocket, channel protocols v4.channel.k8s.io and v5.channel.k8s.io:
@@ -41,8 +42,8 @@ final class WebSocketRemoteCommand extends ChannelInboundHandlerAdapter {
     Channel channel = ctx.channel();
     session = new RemoteCommandSession(request, processes, new RemoteCommandSession.Transport() {
       @Override
-      public void send(int number, byte[] data) {
-        channel.writeAndFlush(frame(number, data));
+      public Future<?> send(int number, byte[] data) {
+        return channel.writeAndFlush(frame(number, data));
       }
 
       @Override
