@@ -28,7 +28,8 @@ final class NetnsPorts {
 
   /** What the connection's far end sends, and its end. */
   interface Sink {
-    void data(byte[] data);
+    /** Data from the port; reading from it pauses until the returned future completes. */
+    io.netty.util.concurrent.Future<?> data(byte[] data);
 
     /** The port closed its side (or the connection broke). */
     void ended();
@@ -91,10 +92,16 @@ final class NetnsPorts {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf buf = (ByteBuf) msg;
+      io.netty.util.concurrent.Future<?> sent;
       try {
-        sink.data(ByteBufUtil.getBytes(buf));
+        sent = sink.data(ByteBufUtil.getBytes(buf));
       } finally {
         buf.release();
+      }
+      // the client reads slower than the port writes: stop reading until it caught up
+      if (!sent.isDone()) {
+        ctx.channel().config().setAutoRead(false);
+        sent.addListener(done -> ctx.channel().config().setAutoRead(true));
       }
     }
 

@@ -109,8 +109,8 @@ final class SpdyPortForward extends ChannelInboundHandlerAdapter {
   private void forward(ChannelHandlerContext ctx, Pair p) {
     NetnsPorts.connect(ctx.channel().eventLoop(), request.netns(), request.sandboxId(), p.port, new NetnsPorts.Sink() {
       @Override
-      public void data(byte[] data) {
-        streams.send(p.dataStream, data);
+      public io.netty.util.concurrent.Future<?> data(byte[] data) {
+        return streams.send(p.dataStream, data);
       }
 
       @Override

@@ -51,8 +51,8 @@ final class WebSocketPortForward extends ChannelInboundHandlerAdapter {
       int data = 2 * i;
       NetnsPorts.connect(ctx.channel().eventLoop(), request.netns(), request.sandboxId(), port, new NetnsPorts.Sink() {
         @Override
-        public void data(byte[] bytes) {
-          ctx.writeAndFlush(WebSocketRemoteCommand.frame(data, bytes));
+        public io.netty.util.concurrent.Future<?> data(byte[] bytes) {
+          return ctx.writeAndFlush(WebSocketRemoteCommand.frame(data, bytes));
         }
 
         @Override
