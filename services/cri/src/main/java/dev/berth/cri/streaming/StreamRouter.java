@@ -32,7 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The streaming server's HTTP side: {@code GET /exec/TOKEN}, {@code /attach/TOKEN},
+ * The streaming server's HTTP side: {@code GET} (or {@code POST}) {@code /exec/TOKEN}, {@code /attach/TOKEN},
  * {@code /portforward/TOKEN}. The token is used up by the first request that names it; an unknown,
  * used or expired one is 404, as the kubelet answers. The request then upgrades: to SPDY/3.1
  * with the protocol version negotiated through {@code X-Stream-Protocol-Version} (the first the
@@ -61,7 +61,8 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
     Matcher m = PATH.matcher(http.uri());
-    if (!m.matches() || !http.method().equals(HttpMethod.GET)) {
+    // GET and POST, as the kubelet's streaming server routes them (kubectl's SPDY requests are POSTs)
+    if (!m.matches() || !(http.method().equals(HttpMethod.GET) || http.method().equals(HttpMethod.POST))) {
       respond(ctx, HttpResponseStatus.NOT_FOUND, "404 page not found");
       return;
     }
