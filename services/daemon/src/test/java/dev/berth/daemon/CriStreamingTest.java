@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import berth.network.v1.AttachRequest;
 import berth.network.v1.AttachmentsGrpc;
@@ -294,6 +295,74 @@ class CriStreamingTest {
     assertEquals(0, ws.messages.get(0)[0]);
     assertEquals(portBytes[0], ws.messages.get(0)[1], "the first message on a channel is its port");
     assertEquals(portBytes[1], ws.messages.get(0)[2]);
+  }
+
+  /**
+   * kubectl's own client-go (Go's SPDY and WebSocket) against the streaming server, through a
+   * stand-in for the API server that relays kubectl's request to the URL the CRI answered, as the
+   * API server and the kubelet do. Skipped where kubectl is not installed (Debian has no package).
+   */
+  @Test
+  void kubectlExecsAttachesAndForwardsPortsOverWebSocketAndSpdy() throws Exception {
+    Path kubectl = Path.of("/usr/bin/kubectl");
+    assumeTrue(Files.isExecutable(kubectl), "kubectl is not installed");
+    Path stdin = Files.writeString(dir.resolve("stdin"), "round trip\n");
+    try (FakeKubeApi api = new FakeKubeApi()) {
+      for (String websocket : List.of("true", "false")) {
+        List<String> k = List.of("env", "HOME=" + dir, "KUBECTL_REMOTE_COMMAND_WEBSOCKETS=" + websocket,
+            kubectl.toString(), "--server", api.address());
+        api.next(cri.exec(ExecRequest.newBuilder().setContainerId("idle").addAllCmd(List.of("sh", "-c", "echo hi; "
+            + "echo err >&2; exit 3")).setStdout(true).setStderr(true).build()).getUrl());
+        Processes.Result exec = Processes.run(concat(k, "exec", "x", "--", "sh", "-c", "echo hi; echo err >&2; exit 3"),
+            null, 60);
+        assertEquals(3, exec.exit(), exec::toString);
+        assertEquals("hi\n", exec.out(), exec::toString);
+        assertTrue(exec.stderr().startsWith("err\n"), exec::toString);
+
+        api.next(cri.exec(ExecRequest.newBuilder().setContainerId("idle").addCmd("cat").setStdin(true)
+            .setStdout(true).setStderr(true).build()).getUrl());
+        Processes.Result cat = Processes.run(concat(k, "exec", "-i", "x", "--", "cat"), stdin, 60);
+        assertEquals(0, cat.exit(), cat::toString);
+        assertEquals("round trip\n", cat.out(), cat::toString);
+
+        api.next(cri.attach(runtime.v1.AttachRequest.newBuilder().setContainerId("ticker").setStdout(true)
+            .setStderr(true).build()).getUrl());
+        List<String> attach = new java.util.ArrayList<>(List.of("timeout", "3"));
+        attach.addAll(concat(k, "attach", "x"));
+        Processes.Result attached = Processes.run(attach, null, 60);
+        assertTrue(attached.out().startsWith("tick\ntick\n"), attached::toString);
+      }
+
+      int local;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        local = free.getLocalPort();
+      }
+      api.next(cri.portForward(PortForwardRequest.newBuilder().setPodSandboxId(SANDBOX).addPort(HTTPD_PORT).build())
+          .getUrl());
+      Process forward = new ProcessBuilder("env", "HOME=" + dir, "KUBECTL_PORT_FORWARD_WEBSOCKETS=false",
+          kubectl.toString(), "--server", api.address(), "port-forward", "x", local + ":" + HTTPD_PORT)
+          .redirectErrorStream(true).start();
+      try {
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(forward.getInputStream())).readLine();
+        assertTrue(line != null && line.startsWith("Forwarding from"), String.valueOf(line));
+        for (int i = 0; i < 2; i++) {
+          try (java.net.Socket s = new java.net.Socket("127.0.0.1", local)) {
+            s.getOutputStream().write("GET /hello.txt HTTP/1.0\r\n\r\n".getBytes());
+            String response = new String(s.getInputStream().readAllBytes());
+            assertTrue(response.endsWith("hello from the pod\n"), response);
+          }
+        }
+      } finally {
+        forward.destroy();
+        forward.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new java.util.ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
   }
 
   @Test
