@@ -2,7 +2,10 @@ package dev.berth.cri;
 
 import dev.berth.api.grpc.Channels;
 import io.grpc.BindableService;
+import dev.berth.cri.streaming.CriStreaming;
+import dev.berth.cri.streaming.StreamingServer;
 import io.grpc.Channel;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,14 +22,22 @@ public final class CriServices {
   /**
    * {@code api} reaches Berth's services; the CRI's calls go out in {@link #NAMESPACE}.
    * {@code state} is the CRI's own directory under berthd's state directory (pods' pinned
-   * namespaces), which must not outlive a reboot.
+   * namespaces), which must not outlive a reboot. Exec, Attach and PortForward answer URLs of
+   * {@code streaming}.
    */
-  public static List<BindableService> over(Channel api, Path state) {
+  public static List<BindableService> over(Channel api, Path state, StreamingServer streaming) {
     Channel cri = Channels.inNamespace(api, NAMESPACE);
     ApiImages images = new ApiImages(cri);
     CriContainers containers = new CriContainers(cri, images);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
     return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
-        new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers)), new ImageService(images));
+        new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers),
+        new CriStreaming(cri, streaming)),
+        new ImageService(images));
+  }
+
+  /** The streaming server, on {@code address} (port 0: a free port), reaching berthd's services through {@code api}. */
+  public static StreamingServer streamingServer(InetSocketAddress address, Channel api) throws InterruptedException {
+    return StreamingServer.start(address, Channels.inNamespace(api, NAMESPACE));
   }
 }

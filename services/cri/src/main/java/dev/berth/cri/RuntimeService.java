@@ -13,6 +13,16 @@ import runtime.v1.VersionRequest;
 import runtime.v1.VersionResponse;
 import dev.berth.api.grpc.Errors;
 import io.grpc.stub.StreamObserver;
+import dev.berth.cri.streaming.CriStreaming;
+import runtime.v1.AttachRequest;
+import runtime.v1.AttachResponse;
+import runtime.v1.ExecRequest;
+import runtime.v1.ExecResponse;
+import runtime.v1.ExecSyncRequest;
+import runtime.v1.ExecSyncResponse;
+import runtime.v1.PortForwardRequest;
+import runtime.v1.PortForwardResponse;
+import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.List;
 import runtime.v1.ContainerEventResponse;
@@ -60,8 +70,8 @@ import runtime.v1.UpdateContainerResourcesResponse;
 
 /**
  * The CRI's RuntimeService: version, readiness and configuration over {@link RuntimeState}; pod
- * sandboxes over {@link PodSandboxes}; containers over {@link CriContainers}. Calls not served
- * here answer UNIMPLEMENTED.
+ * sandboxes over {@link PodSandboxes}; containers over {@link CriContainers}; ExecSync and the
+ * streaming calls' URLs over {@link CriStreaming}.
  */
 public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
   static final String RUNTIME_NAME = "berth";
@@ -75,14 +85,16 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private final CriContainers containers;
   private final ContainerSamples samples;
   private final ContainerEvents events;
+  private final CriStreaming streaming;
 
   RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples,
-      ContainerEvents events) {
+      ContainerEvents events, CriStreaming streaming) {
     this.state = state;
     this.sandboxes = sandboxes;
     this.containers = containers;
     this.samples = samples;
     this.events = events;
+    this.streaming = streaming;
   }
 
   @Override
@@ -276,5 +288,39 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private static RuntimeCondition condition(String type, RuntimeState.Condition c) {
     return RuntimeCondition.newBuilder().setType(type).setStatus(c.ready()).setReason(c.reason())
         .setMessage(c.message()).build();
+  }
+
+  @Override
+  public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
+    try {
+      CriStreaming.Result r = streaming.execSync(request.getContainerId(), request.getCmdList(), request.getTimeout());
+      responses.onNext(ExecSyncResponse.newBuilder().setStdout(ByteString.copyFrom(r.stdout()))
+          .setStderr(ByteString.copyFrom(r.stderr())).setExitCode(r.exitCode()).build());
+      responses.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      responses.onError(io.grpc.Status.CANCELLED.withDescription("interrupted").asRuntimeException());
+    }
+  }
+
+  @Override
+  public void exec(ExecRequest request, StreamObserver<ExecResponse> responses) {
+    responses.onNext(ExecResponse.newBuilder().setUrl(streaming.exec(request.getContainerId(), request.getCmdList(),
+        request.getTty(), request.getStdin(), request.getStdout(), request.getStderr())).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
+    responses.onNext(AttachResponse.newBuilder().setUrl(streaming.attach(request.getContainerId(), request.getTty(),
+        request.getStdin(), request.getStdout(), request.getStderr())).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
+    responses.onNext(PortForwardResponse.newBuilder()
+        .setUrl(streaming.portForward(request.getPodSandboxId(), request.getPortList())).build());
+    responses.onCompleted();
   }
 }

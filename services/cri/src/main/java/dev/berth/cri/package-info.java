@@ -6,10 +6,12 @@
  * through their APIs (Version, Containers, Tasks, Logs, Events, Networks/Attachments, Images,
  * Content, Snapshots, Introspection, Transfer) and the client library's container operations, in
  * the containerd namespace {@value dev.berth.cri.CriServices#NAMESPACE} as containerd's CRI
- * plugin keeps its objects. Pods have no pause process (see {@code PodNamespaces}).
+ * plugin keeps its objects. Pods have no pause process (see {@code PodNamespaces}). ExecSync,
+ * Exec, Attach and PortForward: {@link dev.berth.cri.streaming}.
  *
  * <pre>{@code
- * List<BindableService> cri = CriServices.over(api, stateDirectory.resolve("cri"));
+ * StreamingServer streaming = CriServices.streamingServer(address, api);
+ * List<BindableService> cri = CriServices.over(api, stateDirectory.resolve("cri"), streaming);
  * }</pre>
  */
 package dev.berth.cri;

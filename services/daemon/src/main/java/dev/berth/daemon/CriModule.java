@@ -5,9 +5,10 @@ import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
 import dev.berth.cri.CriServices;
+import dev.berth.cri.streaming.StreamingServer;
 import io.grpc.Channel;
 
-/** Kubernetes' CRI, a layer over the other groups' APIs. */
+/** Kubernetes' CRI, a layer over the other groups' APIs, with its streaming server for exec, attach and port-forward. */
 @Module
 final class CriModule {
   private CriModule() {}
@@ -15,7 +16,14 @@ final class CriModule {
   @Provides
   @IntoMap
   @StringKey(ServiceGroups.CRI)
-  static ServiceGroup cri(DaemonConfig config, Channel api) {
-    return new ServiceGroup(ServiceGroups.CRI, CriServices.over(api, config.state().resolve("cri")));
+  static ServiceGroup cri(Channel api, DaemonConfig config) {
+    StreamingServer streaming;
+    try {
+      streaming = CriServices.streamingServer(config.criStreaming(), api);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the CRI streaming server", e);
+    }
+    return new ServiceGroup(ServiceGroups.CRI, CriServices.over(api, config.state().resolve("cri"), streaming), streaming);
   }
 }

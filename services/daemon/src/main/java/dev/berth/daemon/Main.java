@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import dev.berth.gc.GcSettings;
 import dev.berth.transfer.RegistryTransfers;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -48,6 +49,10 @@ public final class Main implements Callable<Integer> {
       description = "A directory per registry host (HOST[:PORT]) with its CA certificates (*.crt) and hosts.toml (mirrors, containerd's format); default: ${DEFAULT-VALUE}.")
   Path registryConfig = RegistryTransfers.DEFAULT_CERTS_DIR;
 
+  @Option(names = "--cri-streaming-address", paramLabel = "HOST:PORT", converter = AddressConverter.class,
+      description = "Where the CRI's streaming server (exec, attach, port-forward URLs) listens (default: 127.0.0.1 on a free port).")
+  InetSocketAddress criStreaming = DaemonConfig.DEFAULT_CRI_STREAMING;
+
   @Option(names = "--debug", description = "Log every call.")
   boolean debug;
 
@@ -60,7 +65,7 @@ public final class Main implements Callable<Integer> {
         ? ServiceGroups.NAMES
         : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
     return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group, networkNamespace,
-        ingestExpiry, registryConfig.toAbsolutePath()), groups, debug);
+        ingestExpiry, registryConfig.toAbsolutePath(), criStreaming), groups, debug);
   }
 
   public static void main(String[] args) {
@@ -88,6 +93,20 @@ public final class Main implements Callable<Integer> {
       } catch (DateTimeParseException e) {
         throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 24h, 90m, 30s, 500ms");
       }
+    }
+  }
+
+  /** HOST:PORT, [IPv6]:PORT; port 0 picks a free one. */
+  static final class AddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+    private static final Pattern ADDRESS = Pattern.compile("\\[?([^\\]]*?)\\]?:([0-9]{1,5})");
+
+    @Override
+    public InetSocketAddress convert(String value) {
+      Matcher m = ADDRESS.matcher(value);
+      if (!m.matches() || Integer.parseInt(m.group(2)) > 65535 || m.group(1).isEmpty()) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT, e.g. 127.0.0.1:10010");
+      }
+      return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
     }
   }
 
