@@ -53,17 +53,24 @@ public final class LayerApplier {
         InputStream blob = content.read(namespace, digest, 0)) {
       MeasuredInputStream compressed = MeasuredInputStream.counting(blob, Long.MAX_VALUE, "layer blob " + digest);
       BufferedInputStream buffered = new BufferedInputStream(compressed, 64 << 10);
-      MeasuredInputStream uncompressed = new MeasuredInputStream(
-          new CorruptionAsInvalid(decompressed(declared, buffered, digest), digest), maxLayerBytes,
-          "uncompressed layer " + digest);
-      new LayerUnpacker(target.root(), target.style(), target.lowers()).unpack(uncompressed);
-      uncompressed.drain();
-      compressed.drain();
+      String diffId;
+      long diffSize;
+      InputStream inflated = new CorruptionAsInvalid(decompressed(declared, buffered, digest), digest);
+      // reading and inflating on one core, hashing and writing the files on the other
+      try (ReadAheadStream ahead = new ReadAheadStream(inflated, "apply-" + Digests.hex(digest).substring(0, 12))) {
+        MeasuredInputStream uncompressed = new MeasuredInputStream(ahead, maxLayerBytes, "uncompressed layer " + digest);
+        new LayerUnpacker(target.root(), target.style(), target.lowers()).unpack(uncompressed);
+        uncompressed.drain();
+        // the end of the inflated stream is read: the blob is this thread's again
+        compressed.drain();
+        diffId = uncompressed.digest();
+        diffSize = uncompressed.count();
+      }
       if (size > 0 && compressed.count() != size) {
         throw Errors.failedPrecondition("layer blob %s does not match its descriptor: it has %d bytes, not %d",
             digest, compressed.count(), size);
       }
-      return new Applied(uncompressed.digest(), uncompressed.count());
+      return new Applied(diffId, diffSize);
     }
   }
 
