@@ -12,6 +12,7 @@ runs=${1:-3}
 b() { bin/berthctl --address "$sock" --namespace bench "$@"; }
 now_ns() { date +%s%N; }
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }   # user + system, in clock ticks of 10 ms
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 row() { # row FIGURE BERTH PEER UNIT TARGET
   printf '| %-44s | %9s | %9s | %6s | %-12s |\n' "$1" "$2 $4" "$3 $4" "$(echo "scale=2; $2 / $3" | bc -l)x" "$5"
@@ -61,11 +62,13 @@ containerd_fresh() {
 peer_containerd_start
 b version >/dev/null   # berthctl's start-up cache, as a user's later runs have it
 
-cold_b=(); cold_c=(); cold_rpc=(); warm_b=(); warm_c=()
+cold_b=(); cold_c=(); cold_rpc=(); cold_cpu=(); warm_b=(); warm_c=()
 for _ in $(seq "$runs"); do
   berthd_fresh
   bench_java dev.berth.bench.PullBench "$sock" "$small" 1 0 x >/dev/null
+  c=$(cpu_ms "$bench_daemon")
   cold_rpc+=("$(bench_java dev.berth.bench.PullBench "$sock" "$ref" 1 0 x | awk '{for (i=1;i<NF;i++) if ($i=="median") print int($(i+1))}')")
+  cold_cpu+=("$(( $(cpu_ms "$bench_daemon") - c ))")
   berthd_fresh
   b pull -q "$small" >/dev/null
   s=$(now_ns); b pull -q "$ref" >/dev/null; cold_b+=("$(ms_since "$s")")
@@ -84,6 +87,7 @@ printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "-----------" "------
 row "pull 5 layers ~200 MB, cold (berthctl / ctr)" "$(median "${cold_b[@]}")" "$(median "${cold_c[@]}")" ms "<= 0.7x"
 row "pull, cold (Pull call alone / ctr)" "$(median "${cold_rpc[@]}")" "$(median "${cold_c[@]}")" ms "<= 0.7x"
 row "pull, warm (berthctl / ctr)" "$(median "${warm_b[@]}")" "$(median "${warm_c[@]}")" ms "<= 50 ms"
+echo "berthd's CPU (user + system) for the cold Pull call: $(median "${cold_cpu[@]}") ms, less noisy than its time on a shared machine"
 echo "berthctl version (its start-up and one call, part of every berthctl figure): $(median "${floor[@]}") ms"
 bench_java dev.berth.bench.PullBench "$sock" "$ref" 20 5 "Pull call alone, warm (everything present)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -96,9 +96,10 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     return new Credentials(auth.getUsername(), auth.getPassword(), auth.getIdentityToken());
   }
 
-  /** The response stream as a listener: one message per blob event, sent from any fetching thread. */
+  /** The response stream as a listener: blob events as {@link ProgressPacer} admits them, from any fetching thread. */
   private static final class Progress implements TransferListener {
     private final ServerCallStreamObserver<TransferProgress> responses;
+    private final ProgressPacer pacer = new ProgressPacer();
 
     Progress(StreamObserver<TransferProgress> responses) {
       this.responses = (ServerCallStreamObserver<TransferProgress>) responses;
@@ -106,7 +107,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     @Override
     public synchronized void blob(BlobEvent e) {
-      if (responses.isCancelled()) {
+      if (responses.isCancelled() || !pacer.admit(e, System.nanoTime())) {
         return;
       }
       responses.onNext(TransferProgress.newBuilder().setBlob(BlobProgress.newBuilder()

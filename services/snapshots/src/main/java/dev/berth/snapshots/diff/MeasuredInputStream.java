@@ -8,19 +8,31 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 
 /**
- * Counts and hashes (sha256) what is read through it, refusing to go past a limit with
- * INVALID_ARGUMENT: a layer that inflates beyond it is treated as a decompression bomb.
+ * Counts and (unless made by {@link #counting}) hashes (sha256) what is read through it, refusing
+ * to go past a limit with INVALID_ARGUMENT: a layer that inflates beyond it is treated as a
+ * decompression bomb.
  */
 final class MeasuredInputStream extends FilterInputStream {
-  private final MessageDigest sha256 = Digests.newSha256();
+  /** Null when only counting. */
+  private final MessageDigest sha256;
   private final long limit;
   private final String what;
   private long count;
 
   MeasuredInputStream(InputStream in, long limit, String what) {
+    this(in, limit, what, Digests.newSha256());
+  }
+
+  private MeasuredInputStream(InputStream in, long limit, String what, MessageDigest sha256) {
     super(in);
     this.limit = limit;
     this.what = what;
+    this.sha256 = sha256;
+  }
+
+  /** A stream that counts what is read but does not hash it: {@link #digest} is not to be asked. */
+  static MeasuredInputStream counting(InputStream in, long limit, String what) {
+    return new MeasuredInputStream(in, limit, what, null);
   }
 
   @Override
@@ -37,7 +49,9 @@ final class MeasuredInputStream extends FilterInputStream {
       if (count > limit) {
         throw Errors.invalidArgument("%s is larger than the limit of %d bytes", what, limit);
       }
-      sha256.update(b, off, n);
+      if (sha256 != null) {
+        sha256.update(b, off, n);
+      }
     }
     return n;
   }
@@ -68,6 +82,9 @@ final class MeasuredInputStream extends FilterInputStream {
   }
 
   String digest() {
+    if (sha256 == null) {
+      throw new IllegalStateException(what + " was counted, not hashed");
+    }
     return Digests.format(sha256);
   }
 }
