@@ -254,7 +254,8 @@ public final class Berthd implements AutoCloseable {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
-    try {
+    // the process's own heap: an in-process berthd (tests) leaves its host's heap alone
+    try (HeapTrim trim = new HeapTrim()) {
       daemon.awaitStopped();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
