@@ -100,7 +100,12 @@ public final class AttachRelay {
       } else {
         relay.inputEnded.complete(null);
       }
-      RelayThreads.pool().execute(relay::beginOutput);
+      if (clientPresent) {
+        RelayThreads.pool().execute(relay::beginOutput);
+      } else {
+        // opens nothing that waits: done here, not by dozens of pool threads at once after a restart
+        relay.beginOutput();
+      }
       return relay;
     } catch (ErrnoException | RuntimeException e) {
       relay.closeInput();
