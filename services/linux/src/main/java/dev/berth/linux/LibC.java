@@ -48,6 +48,13 @@ final class LibC {
   /** {@code fds} holds struct pollfd as two ints each: fd, then events | revents &lt;&lt; 16. */
   static native int poll(int[] fds, long count, int timeoutMillis) throws LastErrorException;
 
+  static native int epoll_create1(int flags) throws LastErrorException;
+
+  /** {@code event} is one struct epoll_event as ints, laid out as {@link ReadinessWatcher} describes. */
+  static native int epoll_ctl(int epfd, int op, int fd, int[] event) throws LastErrorException;
+
+  static native int epoll_wait(int epfd, int[] events, int maxEvents, int timeoutMillis) throws LastErrorException;
+
   static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
   static native int bind(int fd, byte[] address, int length) throws LastErrorException;

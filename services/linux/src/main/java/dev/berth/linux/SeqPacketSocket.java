@@ -15,6 +15,8 @@ public final class SeqPacketSocket implements Closeable {
   private static final int SHUT_WR = 1;
   private static final int SHUT_RDWR = 2;
   private static final int SUN_PATH_MAX = 108;
+  private static final int MSG_TRUNC = 0x20;
+  private static final int MSG_DONTWAIT = 0x40;
 
   private final int fd;
   private final String subject;
@@ -56,6 +58,39 @@ public final class SeqPacketSocket implements Closeable {
         }
       }
     }
+  }
+
+  /**
+   * Reads one message into {@code buffer} if one is there, without waiting: its length (which
+   * is more than the buffer's when the message was cut off), 0 when the peer closed the
+   * connection, -1 when there is nothing to read now.
+   */
+  public int receiveNow(byte[] buffer) throws ErrnoException {
+    use.readLock().lock();
+    try {
+      if (closed) {
+        throw new ErrnoException("recv", subject, ErrnoException.EBADF, "socket closed");
+      }
+      while (true) {
+        try {
+          return (int) LibC.recv(fd, buffer, buffer.length, MSG_DONTWAIT | MSG_TRUNC);
+        } catch (LastErrorException e) {
+          if (e.getErrorCode() == ErrnoException.EAGAIN) {
+            return -1;
+          }
+          if (e.getErrorCode() != ErrnoException.EINTR) {
+            throw ErrnoException.of("recv", subject, e);
+          }
+        }
+      }
+    } finally {
+      use.readLock().unlock();
+    }
+  }
+
+  /** The descriptor, to watch with a {@link ReadinessWatcher}; only this object closes it. */
+  public int fd() {
+    return fd;
   }
 
   /** Sends one message; refused once the socket is closed, so a late sender never writes to a reused descriptor. */

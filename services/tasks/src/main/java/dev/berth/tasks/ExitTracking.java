@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.inject.Inject;
 import dev.berth.api.labels.ContainerLabels;
@@ -20,7 +23,8 @@ import dev.berth.api.labels.ContainerLabels;
  */
 final class ExitTracking {
   private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
-  /** {@code true} once the kernel's OOM killer struck in the container's task; removed when a new task is created. */
+  /** How long an exit waits for the process's last output to reach a client that does not read it. */
+  private static final long OUTPUT_DELIVERY_MILLIS = 2000;
 
   private final ExitWatcher watcher;
   private final TaskEvents events;
@@ -63,9 +67,20 @@ final class ExitTracking {
       LOG.warning(p.who() + ": unreadable exit file: " + e.getMessage());
       return;
     }
-    if (p.markExited(exit, () -> events.exited(t, p, exit))) {
-      LOG.fine(() -> p.who() + " exited with " + exit.status());
-    }
+    // conmon sends a process's last output before it records the exit: the exit is made known
+    // once that output reached the client (or after a while, for a client that does not read), as
+    // containerd's shim does, so a client that stops copying at the exit (ctr run --rm) misses none
+    CompletableFuture<Void> delivered = p.relay()
+        .map(r -> r.finished().copy().completeOnTimeout(null, OUTPUT_DELIVERY_MILLIS, TimeUnit.MILLISECONDS))
+        .orElse(CompletableFuture.completedFuture(null));
+    delivered.thenRun(() -> {
+      if (p.markExited(exit, () -> events.exited(t, p, exit))) {
+        LOG.fine(() -> p.who() + " exited with " + exit.status());
+      }
+    }).exceptionally(e -> {
+      LOG.log(Level.WARNING, p.who() + ": recording its exit failed", e);
+      return null;
+    });
   }
 
   /** conmon creates the oom file once per OOM kill it sees; removing it lets the next one be noticed. */

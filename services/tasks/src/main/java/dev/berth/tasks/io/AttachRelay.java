@@ -1,6 +1,8 @@
 package dev.berth.tasks.io;
 
 import dev.berth.linux.ErrnoException;
+import dev.berth.linux.FifoReader;
+import dev.berth.linux.ReadinessWatcher;
 import dev.berth.linux.SeqPacketSocket;
 import dev.berth.linux.Syscalls;
 import java.io.IOException;
@@ -14,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +27,12 @@ import java.util.logging.Logger;
  * conmon sends each chunk of output as one message whose first byte names the stream (2 stdout,
  * 3 stderr) and takes raw bytes as stdin; it closes the connection after the process ended and
  * its output was drained. The relay then closes its write ends, so the client sees end of file.
+ *
+ * <p>No thread waits for a relay: the attach socket and the stdin fifo are watched by the one
+ * watcher all relays share ({@link RelayThreads}), and a pool thread moves the bytes once there
+ * are some, then has the descriptor watched again. One relay's output is moved by one thread at
+ * a time, in order; a client that does not read its FIFO holds that thread in its write, and conmon
+ * meanwhile keeps the rest, as it did for a relay thread of its own.
  */
 public final class AttachRelay {
   private static final Logger LOG = Logger.getLogger(AttachRelay.class.getName());
@@ -31,19 +42,28 @@ public final class AttachRelay {
   /** conmon reads stdin messages into a 32 KiB buffer; the rest of a longer message would be cut off. */
   private static final int STDIN_MESSAGE_SIZE = 32 * 1024;
   private static final long STDIN_DRAIN_MILLIS = 250;
+  /** Buffers belong to the pool's threads, not to relays: a quiet relay holds none. */
+  private static final ThreadLocal<byte[]> MESSAGES = ThreadLocal.withInitial(() -> new byte[MESSAGE_SIZE]);
+  private static final ThreadLocal<byte[]> STDIN_MESSAGES = ThreadLocal.withInitial(() -> new byte[STDIN_MESSAGE_SIZE]);
 
   private final SeqPacketSocket socket;
   private final ProcessIo io;
   private final String who;
   private final boolean clientPresent;
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  /** Completes once stdin was relayed to its end or closed; at once for a process without stdin. */
+  private final CompletableFuture<Void> inputEnded = new CompletableFuture<>();
   private final List<Path> fifosBeingOpened = new ArrayList<>();
   /** The outputs being written, closable from {@link #stop} to free a write blocked on a full FIFO. */
   private final Map<Path, FileChannel> outputs = new ConcurrentHashMap<>();
   private volatile boolean stopping;
-  private volatile FileChannel stdinChannel;
-  private Thread output;
-  private Thread input;
+  /** The stdin fifo's read end until it is closed; whoever takes it out closes it. */
+  private final AtomicReference<FifoReader> stdin = new AtomicReference<>();
+  /** Used by one output drain at a time: the socket is watched again only when a drain is done. */
+  private FileChannel stdout;
+  private FileChannel stderr;
+  /** Whether a writer opened the stdin fifo: before that, no writer is no end of file. One input drain at a time. */
+  private boolean stdinWriterCame;
 
   private AttachRelay(SeqPacketSocket socket, ProcessIo io, String who, boolean clientPresent) {
     this.socket = socket;
@@ -71,18 +91,27 @@ public final class AttachRelay {
 
   private static AttachRelay start(Path attachSocket, ProcessIo io, String who, boolean clientPresent) throws ErrnoException {
     AttachRelay relay = new AttachRelay(SeqPacketSocket.connect(attachSocket), io, who, clientPresent);
-    relay.output = thread("berth-io-out " + who, relay::relayOutput);
-    if (io.stdinFifo().isPresent()) {
-      relay.input = thread("berth-io-in " + who, relay::relayInput);
+    try {
+      if (io.stdinFifo().isPresent()) {
+        // opened without waiting for the client's writer: the watcher tells when it came
+        FifoReader in = FifoReader.open(io.stdinFifo().get());
+        relay.stdin.set(in);
+        relay.watchInput(in);
+      } else {
+        relay.inputEnded.complete(null);
+      }
+      if (clientPresent) {
+        RelayThreads.pool().execute(relay::beginOutput);
+      } else {
+        // opens nothing that waits: done here, not by dozens of pool threads at once after a restart
+        relay.beginOutput();
+      }
+      return relay;
+    } catch (ErrnoException | RuntimeException e) {
+      relay.closeInput();
+      relay.socket.close();
+      throw e;
     }
-    return relay;
-  }
-
-  private static Thread thread(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   /** Completes once all output was delivered and the outputs were closed. */
@@ -97,31 +126,25 @@ public final class AttachRelay {
    * is given a moment for; one that holds its end open is cut off after that moment.
    */
   public void closeStdin() {
-    if (input != null) {
-      try {
-        input.join(STDIN_DRAIN_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      inputEnded.get(STDIN_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // the client holds its end open: cut off
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    FileChannel in = stdinChannel;
-    if (in != null) {
-      closeQuietly(in);
-    }
-    io.stdinFifo().ifPresent(Syscalls::releaseFifoReader);
+    closeInput();
     socket.shutdownOutput();
   }
 
   /** Stops relaying now (berthd shutting down, or the task being deleted); the process is left alone. */
   public void stop() {
     stopping = true;
+    // the watcher sees the socket hang up, and the drain that follows ends the output
     socket.shutdown();
-    FileChannel in = stdinChannel;
-    if (in != null) {
-      closeQuietly(in);
-    }
+    closeInput();
     outputs.values().forEach(AttachRelay::closeQuietly);
-    for (int i = 0; i < 100 && (alive(output) || alive(input)); i++) {
+    for (int i = 0; i < 100 && !finished.isDone(); i++) {
       List<Path> pending;
       synchronized (fifosBeingOpened) {
         pending = new ArrayList<>(fifosBeingOpened);
@@ -131,70 +154,91 @@ public final class AttachRelay {
         Syscalls.releaseFifoReader(fifo);
       }
       try {
-        if (output != null) {
-          output.join(10);
-        }
-        if (input != null) {
-          input.join(10);
-        }
+        finished.get(10, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // not yet: release what it may wait for again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
     }
-    if (alive(output)) {
+    if (!finished.isDone()) {
       // closing a descriptor a thread may still read would let it read whatever reuses the number
       LOG.warning(who + ": output relay did not stop; leaving its socket open");
       return;
     }
+    try {
+      RelayThreads.watcher().forget(socket.fd());
+    } catch (ErrnoException e) {
+      // no watcher could be made, so nothing watches the socket
+    }
     socket.close();
   }
 
-  private static boolean alive(Thread t) {
-    return t != null && t.isAlive();
+  /** Opens the outputs (which may wait for the client's reader), then waits for conmon's first message. */
+  private void beginOutput() {
+    try {
+      stdout = open(io.stdoutTarget());
+      stderr = open(io.stderrTarget());
+      watchOutput();
+    } catch (IOException e) {
+      endOutput(e);
+    }
   }
 
-  private void relayOutput() {
-    Map<Path, FileChannel> opened = outputs;
+  private void watchOutput() throws ErrnoException {
+    RelayThreads.watcher().whenReadable(socket.fd(), events -> RelayThreads.pool().execute(this::drainOutput));
+  }
+
+  /** Delivers every message conmon has sent so far, then waits for more, or ends at its hang-up. */
+  private void drainOutput() {
+    byte[] message = MESSAGES.get();
     try {
-      FileChannel stdout = open(io.stdoutTarget(), opened);
-      FileChannel stderr = open(io.stderrTarget(), opened);
-      byte[] message = new byte[MESSAGE_SIZE];
       while (true) {
-        int n = socket.receive(message);
-        if (n <= 0) {
+        int n = socket.receiveNow(message);
+        if (n < 0) {
+          watchOutput();
+          return;
+        }
+        if (n == 0) {
           break;
         }
-        FileChannel target = message[0] == STDERR ? stderr : message[0] == STDOUT ? stdout : null;
-        if (target != null && n > 1) {
-          if (!write(target, message, n)) {
-            opened.values().remove(target);
-            closeQuietly(target);
-            if (target == stdout) {
-              stdout = null;
-            }
-            if (target == stderr) {
-              stderr = null;
-            }
-          }
+        if (n > message.length) {
+          LOG.warning(who + ": an output message of " + n + " bytes was cut to " + message.length);
+          n = message.length;
         }
+        deliver(message, n);
       }
+      endOutput(null);
     } catch (IOException e) {
-      if (!stopping) {
-        LOG.log(Level.WARNING, who + ": output relay ended: " + e.getMessage());
-      }
-    } finally {
-      opened.values().forEach(AttachRelay::closeQuietly);
-      if (input != null && !stopping) {
-        // the process is gone: nothing more to send it
-        FileChannel in = stdinChannel;
-        if (in != null) {
-          closeQuietly(in);
-        }
-        io.stdinFifo().ifPresent(Syscalls::releaseFifoReader);
-      }
-      finished.complete(null);
+      endOutput(e);
     }
+  }
+
+  private void deliver(byte[] message, int n) {
+    FileChannel target = message[0] == STDERR ? stderr : message[0] == STDOUT ? stdout : null;
+    if (target != null && n > 1 && !write(target, message, n)) {
+      outputs.values().remove(target);
+      closeQuietly(target);
+      if (target == stdout) {
+        stdout = null;
+      }
+      if (target == stderr) {
+        stderr = null;
+      }
+    }
+  }
+
+  private void endOutput(IOException failure) {
+    if (failure != null && !stopping) {
+      LOG.warning(who + ": output relay ended: " + failure.getMessage());
+    }
+    outputs.values().forEach(AttachRelay::closeQuietly);
+    if (!stopping) {
+      // the process is gone: nothing more to send it
+      closeInput();
+    }
+    finished.complete(null);
   }
 
   private boolean write(FileChannel target, byte[] message, int n) {
@@ -211,18 +255,18 @@ public final class AttachRelay {
   }
 
   /** Opens an output; a FIFO waits for its reader, which the client has normally opened already. */
-  private FileChannel open(ProcessIo.Output target, Map<Path, FileChannel> opened) throws IOException {
+  private FileChannel open(ProcessIo.Output target) throws IOException {
     if (target instanceof ProcessIo.AppendFile f) {
-      FileChannel existing = opened.get(f.path());
+      FileChannel existing = outputs.get(f.path());
       if (existing != null) {
         return existing;
       }
       FileChannel c = FileChannel.open(f.path(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      opened.put(f.path(), c);
+      outputs.put(f.path(), c);
       return c;
     }
     if (target instanceof ProcessIo.Fifo f) {
-      FileChannel existing = opened.get(f.path());
+      FileChannel existing = outputs.get(f.path());
       if (existing != null) {
         return existing;
       }
@@ -235,8 +279,8 @@ public final class AttachRelay {
         }
       }
       try {
-        FileChannel c = openFifo(f.path(), StandardOpenOption.WRITE);
-        opened.put(f.path(), c);
+        FileChannel c = openFifo(f.path());
+        outputs.put(f.path(), c);
         return c;
       } finally {
         // held until the relay's own writer is open: the reader the probe woke never finds the FIFO writerless
@@ -248,7 +292,7 @@ public final class AttachRelay {
     return null;
   }
 
-  private FileChannel openFifo(Path fifo, StandardOpenOption mode) throws IOException {
+  private FileChannel openFifo(Path fifo) throws IOException {
     synchronized (fifosBeingOpened) {
       if (stopping) {
         throw new ClosedChannelException();
@@ -256,7 +300,7 @@ public final class AttachRelay {
       fifosBeingOpened.add(fifo);
     }
     try {
-      FileChannel c = FileChannel.open(fifo, mode);
+      FileChannel c = FileChannel.open(fifo, StandardOpenOption.WRITE);
       if (stopping) {
         closeQuietly(c);
         throw new ClosedChannelException();
@@ -269,28 +313,54 @@ public final class AttachRelay {
     }
   }
 
-  private void relayInput() {
-    Path fifo = io.stdinFifo().orElseThrow();
+  private void watchInput(FifoReader in) throws ErrnoException {
+    if (stdin.get() != in) {
+      return; // closed meanwhile: its number may be another descriptor's by now
+    }
+    RelayThreads.watcher().whenReadable(in.fd(), events -> RelayThreads.pool().execute(() -> drainInput(in, events)));
+  }
+
+  /** Sends conmon what the client wrote so far; at end of file, closes the process's stdin. */
+  private void drainInput(FifoReader in, int events) {
+    byte[] buffer = STDIN_MESSAGES.get();
     try {
-      stdinChannel = openFifo(fifo, StandardOpenOption.READ);
-      if (finished.isDone()) {
-        return;
+      if ((events & ReadinessWatcher.HUNG_UP) != 0) {
+        stdinWriterCame = true;
       }
-      ByteBuffer buffer = ByteBuffer.allocate(STDIN_MESSAGE_SIZE);
-      while (stdinChannel.read(buffer.clear()) > 0) {
-        socket.send(buffer.array(), buffer.position());
+      while (!stopping && !finished.isDone()) {
+        int n = in.readNow(buffer);
+        if (n > 0) {
+          stdinWriterCame = true;
+          socket.send(buffer, n);
+        } else if (n < 0 || !stdinWriterCame) {
+          // a writer with nothing to say yet (-1), or none came yet (0): wait for it
+          stdinWriterCame |= n < 0;
+          watchInput(in);
+          return;
+        } else {
+          socket.shutdownOutput();
+          break;
+        }
       }
-      socket.shutdownOutput();
     } catch (IOException e) {
       if (!stopping && !finished.isDone()) {
         LOG.fine(who + ": stdin relay ended: " + e.getMessage());
       }
-    } finally {
-      FileChannel in = stdinChannel;
-      if (in != null) {
-        closeQuietly(in);
-      }
     }
+    closeInput();
+  }
+
+  private void closeInput() {
+    FifoReader in = stdin.getAndSet(null);
+    if (in != null) {
+      try {
+        RelayThreads.watcher().forget(in.fd());
+      } catch (ErrnoException e) {
+        // no watcher could be made, so nothing watches the fifo
+      }
+      in.close();
+    }
+    inputEnded.complete(null);
   }
 
   private static void closeQuietly(FileChannel c) {
