@@ -3,13 +3,16 @@
 # and to podman (its own root) measured interleaved in the same run: median of RUNS each, the
 # ratio and the issue's target, then `berthctl ps` with 50 running containers.
 #   bench/cli.sh [RUNS]      (default 10)
+# BERTHCTL_HOME=DIR times the berthctl of another checkout or copy (DIR/bin/berthctl with its
+# DIR/ctl/target), against this checkout's berthd: a build before a change, in the same run.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/peers.sh"
 runs=${1:-10}
 image=docker.io/library/busybox:latest
-b() { bin/berthctl --address "$sock" --namespace bench "$@"; }
+ctl_home=${BERTHCTL_HOME:-$top}
+b() { "$ctl_home/bin/berthctl" --address "$sock" --namespace bench "$@"; }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "berthctl: $ctl_home; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 archive="$bench_work/busybox.tar"
 bench_java dev.berth.bench.WriteTestImage "$archive"
 b load -i "$archive" >/dev/null
@@ -17,9 +20,9 @@ pod load -q -i "$archive" >/dev/null
 pod tag localhost/busybox:latest "$image"   # podman names an archive's short tag localhost/…
 # berthctl's start-up cache, trained in the background after a run without one, against this
 # berthd; wait for it, as a user's later runs would have it
-rm -f ctl/target/berthctl-*.aot ctl/target/berthctl-*.jsa
+rm -f "$ctl_home"/ctl/target/berthctl-*.aot "$ctl_home"/ctl/target/berthctl-*.jsa
 b version >/dev/null 2>&1 || true
-for _ in $(seq 120); do compgen -G "ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 120); do compgen -G "$ctl_home/ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
 
 now_ns() { date +%s%N; }
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
