@@ -383,8 +383,8 @@ final class H2Connection {
     HeaderBlocks.Decoded decoded;
     try {
       // decoded even for a stream this client reset: the dynamic table must stay in step
-      decoded = headerBlocks.decode(id, b);
-    } catch (Exception e) {
+      decoded = headerBlocks.decode(b);
+    } catch (HpackDecoder.HpackException e) {
       throw new ProtocolError("undecodable header block: " + e.getMessage());
     }
     H2Stream s = stream(id);

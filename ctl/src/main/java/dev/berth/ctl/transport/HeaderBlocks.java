@@ -2,28 +2,22 @@ package dev.berth.ctl.transport;
 
 import io.grpc.InternalMetadata;
 import io.grpc.Metadata;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * HPACK for one connection. Requests are written as literal fields without indexing, which every
- * decoder takes and which keeps no table on either side; answers are decoded by Netty's HPACK
- * decoder (Huffman strings, the dynamic table), whose few classes load cheaply next to the rest
- * of Netty's HTTP/2 codec.
+ * decoder takes and which keeps no table on either side; answers are decoded in full
+ * ({@link HpackDecoder}: Huffman strings, the dynamic table).
  */
 final class HeaderBlocks {
   /** Header lists larger than this (a long grpc-message, say) fail the connection. */
   static final int MAX_HEADER_LIST_BYTES = 1 << 20;
 
-  private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false, MAX_HEADER_LIST_BYTES);
+  private final HpackDecoder decoder = new HpackDecoder(MAX_HEADER_LIST_BYTES);
 
   /** A request's header block: the pseudo-headers, then gRPC's, then the call's metadata. */
   static byte[] request(String path, String authority, String timeout, Metadata metadata) {
@@ -93,20 +87,26 @@ final class HeaderBlocks {
    * Decodes an answer's header block, in the order blocks arrive on the connection (the dynamic
    * table depends on it): the {@code :status} and the fields as name and value pairs.
    */
-  Decoded decode(int streamId, byte[] block) throws Http2Exception {
-    Http2Headers headers = decoder.decodeHeaders(streamId, Unpooled.wrappedBuffer(block));
-    List<byte[]> pairs = new ArrayList<>(headers.size() * 2);
-    CharSequence status = headers.status();
-    for (Map.Entry<CharSequence, CharSequence> field : headers) {
-      String name = field.getKey().toString();
+  Decoded decode(byte[] block) throws HpackDecoder.HpackException {
+    List<byte[][]> fields = decoder.decode(block);
+    List<byte[]> pairs = new ArrayList<>(fields.size() * 2);
+    String status = null;
+    for (byte[][] field : fields) {
+      String name = new String(field[0], StandardCharsets.ISO_8859_1);
+      if (name.equals(":status")) {
+        status = new String(field[1], StandardCharsets.ISO_8859_1);
+      }
       if (name.startsWith(":")) {
         continue;
       }
-      byte[] value = field.getValue().toString().getBytes(StandardCharsets.ISO_8859_1);
-      pairs.add(name.getBytes(StandardCharsets.US_ASCII));
-      pairs.add(name.endsWith(Metadata.BINARY_HEADER_SUFFIX) ? Base64.getDecoder().decode(value) : value);
+      pairs.add(field[0]);
+      try {
+        pairs.add(name.endsWith(Metadata.BINARY_HEADER_SUFFIX) ? Base64.getDecoder().decode(field[1]) : field[1]);
+      } catch (IllegalArgumentException e) {
+        throw new HpackDecoder.HpackException("header " + name + " is not base64");
+      }
     }
-    return new Decoded(status == null ? null : status.toString(), pairs);
+    return new Decoded(status, pairs);
   }
 
   /** A decoded block: the HTTP status (null in trailers) and the metadata's name and value pairs. */
