@@ -4,6 +4,7 @@ import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.PortMapping;
+import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.TasksGrpc;
@@ -18,11 +19,10 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.Json;
+import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -234,26 +234,21 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
 
   /** The image as the user named it, as docker shows it; the record's image for other clients' records. */
   private static String image(Container record) {
-    String given = ContainerConfig.of(record).config().path("Image").asText("");
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    String given = config == null ? "" : JsonPaths.text(config.getValue().toByteArray(), "", "Config", "Image");
     return !given.isEmpty() ? given : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage());
   }
 
   /**
-   * The process's command line; empty for a record whose spec berthctl cannot read. Read from the
-   * spec's JSON tree: binding the whole OCI spec to its classes cost ps ~30 ms of reflection.
+   * The process's command line; empty for a record whose spec berthctl cannot read. Picked from
+   * the spec's JSON with the streaming parser: binding the whole OCI spec to its classes cost ps
+   * ~30 ms of reflection, and Jackson's tree model its data binding.
    */
   static String command(Container record) {
     if (!SpecJson.TYPE_URL.equals(record.getSpec().getTypeUrl())) {
       return "";
     }
-    try {
-      List<String> args = new ArrayList<>();
-      Json.mapper().readTree(record.getSpec().getValue().toByteArray()).path("process").path("args")
-          .forEach(arg -> args.add(arg.asText()));
-      return String.join(" ", args);
-    } catch (IOException e) {
-      return "";
-    }
+    return String.join(" ", JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args"));
   }
 
   /** As Go's strconv.Quote prints plain text. */
