@@ -60,6 +60,7 @@ public final class AotTraining {
     ContainerConfig config = ContainerConfig.empty();
     config.config().put("Image", "aot-training");
     config.tty();
+    config.toAny();
     for (Message m : List.of(CreateTaskRequest.getDefaultInstance(), ExecProcessRequest.getDefaultInstance(),
         StartRequest.getDefaultInstance(), WaitRequest.getDefaultInstance(), DeleteProcessRequest.getDefaultInstance(),
         AttachInput.getDefaultInstance(), AttachOutput.getDefaultInstance())) {
