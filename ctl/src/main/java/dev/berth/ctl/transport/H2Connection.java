@@ -37,7 +37,6 @@ final class H2Connection {
   private static final int END_HEADERS = 0x4;
   private static final int PADDED = 0x8;
   private static final int PRIORITY = 0x20;
-  private static final int SETTINGS_HEADER_TABLE_SIZE = 1;
   private static final int SETTINGS_ENABLE_PUSH = 2;
   private static final int SETTINGS_INITIAL_WINDOW_SIZE = 4;
   private static final int SETTINGS_MAX_FRAME_SIZE = 5;
@@ -418,7 +417,7 @@ final class H2Connection {
         } else if (id == SETTINGS_MAX_FRAME_SIZE) {
           peerMaxFrame = value;
         }
-        // SETTINGS_HEADER_TABLE_SIZE bounds an encoder's table: this client's encoder keeps none
+        // the header table size (1) bounds an encoder's table: this client's encoder keeps none
       }
       writeFrame(SETTINGS, ACK, 0, p, 0, 0);
       lock.notifyAll();
