@@ -343,6 +343,7 @@ final class H2Call<Q, R> extends ClientCall<Q, R> {
     @Override
     void data(byte[] bytes, int offset, int length, int frameLength) {
       Status failure = null;
+      int acknowledge = 0;
       synchronized (H2Call.this) {
         if (closeStatus != null) {
           return;
@@ -372,6 +373,15 @@ final class H2Call<Q, R> extends ClientCall<Q, R> {
             }
           }
         }
+        // a message as large as the window would wait forever for its own end: what is held of
+        // one (at most the largest message taken) is given back as it arrives
+        if (message != null && framedBytes >= H2Connection.RECEIVE_WINDOW / 2) {
+          acknowledge = framedBytes;
+          framedBytes = 0;
+        }
+      }
+      if (acknowledge > 0) {
+        connection.acknowledge(stream, acknowledge);
       }
       if (failure != null) {
         fail(failure);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.api.grpc.MessageLimits;
 import dev.berth.common.grpc.UnixSocketServer;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -152,6 +153,10 @@ class UnixGrpcChannelTest {
       count++;
     }
     assertEquals(3, count);
+    // one message as large as gRPC allows: with its prefix, larger than the stream's whole window
+    byte[] largest = ClientCalls.blockingServerStreamingCall(channel, BLOBS, CallOptions.DEFAULT,
+        ByteBuffer.allocate(8).putInt(1).putInt(MessageLimits.MAX_MESSAGE_BYTES).array()).next();
+    assertArrayEquals(pattern(0, MessageLimits.MAX_MESSAGE_BYTES), largest);
 
     // 4 x 6 MiB to the server, more than its windows: the client waits for its WINDOW_UPDATEs
     ClientCall<byte[], byte[]> call = channel.newCall(SUM, CallOptions.DEFAULT);
