@@ -3,10 +3,12 @@ package dev.berth.ctl.container;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.ListAttachmentsResponse;
 import berth.network.v1.PortMapping;
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.ListTasksResponse;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.api.labels.ContainerLabels;
@@ -22,6 +24,7 @@ import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -88,10 +93,15 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
     try (Connection c = root.connect()) {
+      // the three lists are asked for at once: berthd answers them on threads of their own
+      Future<ListTasksResponse> taskList =
+          TasksGrpc.newFutureStub(c.channel()).list(ListTasksRequest.getDefaultInstance());
+      Future<ListAttachmentsResponse> attachments = quiet ? null
+          : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
+      List<Container> records = c.containers().list();
       Map<String, Process> tasks = new HashMap<>();
-      TasksGrpc.newBlockingStub(c.channel()).list(ListTasksRequest.getDefaultInstance()).getTasksList()
-          .forEach(t -> tasks.put(t.getContainerId(), t));
-      for (Container record : c.containers().list()) {
+      answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
+      for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
         boolean any = all || last >= 0 || latest || byKey.containsKey("status");
         if ((any || s.running()) && matches(s, byKey)) {
@@ -99,7 +109,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
         }
       }
       if (!quiet && !shown.isEmpty()) {
-        ports.putAll(ports(c));
+        ports.putAll(ports(attachments));
       }
     }
     shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
@@ -257,19 +267,31 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   }
 
   /** Published ports by container id; none when the network service cannot say. */
-  private static Map<String, List<PortMapping>> ports(Connection c) {
+  private static Map<String, List<PortMapping>> ports(Future<ListAttachmentsResponse> attachments) {
     Map<String, List<PortMapping>> ports = new HashMap<>();
     try {
-      for (Attachment a : AttachmentsGrpc.newBlockingStub(c.channel())
-          .list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsList()) {
+      for (Attachment a : answer(attachments).getAttachmentsList()) {
         ports.computeIfAbsent(a.getContainerId(), k -> new ArrayList<>()).addAll(a.getPortMappingsList());
       }
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && e.getStatus().getCause() != null) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && e.getStatus().getCause() != null) {
         throw e;
       }
     }
     return ports;
+  }
+
+  /** A call's answer, or its failure as a blocking stub throws it. */
+  private static <T> T answer(Future<T> call) {
+    try {
+      return call.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException s ? s
+          : Status.INTERNAL.withCause(e.getCause()).asRuntimeException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").withCause(e).asRuntimeException();
+    }
   }
 
   /** docker's PORTS: {@code 0.0.0.0:8080->80/tcp, 0.0.0.0:5353->53/udp}, for running containers. */
