@@ -16,6 +16,7 @@ import dev.berth.client.spec.SpecJson;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,11 @@ public final class AotTraining {
         AttachInput.getDefaultInstance(), AttachOutput.getDefaultInstance())) {
       m.getParserForType().parseFrom(m.toByteArray());
     }
-    ProcessStreams.create(true, false).close();
+    try {
+      ProcessStreams.create(true, false).close();
+    } catch (IOException e) {
+      // no FIFOs here (no mkfifo, no temporary directory): the cache goes without that part
+    }
   }
 
   private static final String IMAGE_CONFIG = """
