@@ -3,11 +3,16 @@
 # and to podman (its own root) measured interleaved in the same run: median of RUNS each, the
 # ratio and the issue's target, then `berthctl ps` with 50 running containers.
 #   bench/cli.sh [RUNS]      (default 10)
+# BERTHCTL_BASELINE=DIR also times the berthctl of another checkout or copy (DIR/bin/berthctl with
+# its DIR/ctl/target: the build before a change) against the same berthd, interleaved with this
+# checkout's, in a "before" column.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/peers.sh"
 runs=${1:-10}
 image=docker.io/library/busybox:latest
+baseline=${BERTHCTL_BASELINE:-}
 b() { bin/berthctl --address "$sock" --namespace bench "$@"; }
+before() { "$baseline/bin/berthctl" --address "$sock" --namespace bench "$@"; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 archive="$bench_work/busybox.tar"
@@ -17,30 +22,49 @@ pod load -q -i "$archive" >/dev/null
 pod tag localhost/busybox:latest "$image"   # podman names an archive's short tag localhost/…
 # berthctl's start-up cache, trained in the background after a run without one, against this
 # berthd; wait for it, as a user's later runs would have it
-rm -f ctl/target/berthctl-*.aot ctl/target/berthctl-*.jsa
-b version >/dev/null 2>&1 || true
-for _ in $(seq 120); do compgen -G "ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
+for home in "$top" ${baseline:+"$baseline"}; do
+  rm -f "$home"/ctl/target/berthctl-*.aot "$home"/ctl/target/berthctl-*.jsa
+  "$home/bin/berthctl" --address "$sock" --namespace bench version >/dev/null 2>&1 || true
+  for _ in $(seq 120); do compgen -G "$home/ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
+done
 
 now_ns() { date +%s%N; }
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-row() { # row FIGURE BERTH PEER TARGET
-  printf '| %-46s | %7s | %7s | %6s | %-8s |\n' "$1" "$2 ms" "$3 ms" "$(echo "scale=2; $2 / $3" | bc -l)x" "$4"
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+row() { # row FIGURE BERTH PEER TARGET [BEFORE]
+  if [ -n "$baseline" ]; then
+    printf '| %-46s | %7s | %7s | %6s | %7s | %6s | %-8s |\n' "$1" "$2 ms" "$3 ms" "$(ratio "$2" "$3")x" \
+      "$5 ms" "$(ratio "$5" "$3")x" "$4"
+  else
+    printf '| %-46s | %7s | %7s | %6s | %-8s |\n' "$1" "$2 ms" "$3 ms" "$(ratio "$2" "$3")x" "$4"
+  fi
 }
-# pair FIGURE TARGET BERTH_CMD PEER_CMD: alternating, RUNS times each, after one warm-up of each
+# pair FIGURE TARGET BERTH_CMD PEER_CMD: alternating (with the baseline's, if any), RUNS times
+# each, after one warm-up of each; BERTH_CMD starts with "b ", which the baseline runs as "before "
 pair() {
-  local figure=$1 target=$2 a=$3 p=$4 ta=() tp=() s
+  local figure=$1 target=$2 a=$3 p=$4 ta=() tp=() tb=() s
+  local o="before ${a#b }"
   eval "$a" >/dev/null 2>&1 || true
   eval "$p" >/dev/null 2>&1 || true
+  [ -z "$baseline" ] || eval "$o" >/dev/null 2>&1 || true
   for _ in $(seq "$runs"); do
     s=$(now_ns); eval "$a" >/dev/null 2>&1 || echo "failed: $a" >&2; ta+=("$(ms_since "$s")")
     s=$(now_ns); eval "$p" >/dev/null 2>&1 || echo "failed: $p" >&2; tp+=("$(ms_since "$s")")
+    if [ -n "$baseline" ]; then
+      s=$(now_ns); eval "$o" >/dev/null 2>&1 || echo "failed: $o" >&2; tb+=("$(ms_since "$s")")
+    fi
   done
-  row "$figure" "$(median "${ta[@]}")" "$(median "${tp[@]}")" "$target"
+  row "$figure" "$(median "${ta[@]}")" "$(median "${tp[@]}")" "$target" "$([ -z "$baseline" ] || median "${tb[@]}")"
 }
 
-printf '| %-46s | %7s | %7s | %6s | %-8s |\n' figure Berth peer ratio target
-printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "---------" "---------" "--------" "----------"
+if [ -n "$baseline" ]; then
+  printf '| %-46s | %7s | %7s | %6s | %7s | %6s | %-8s |\n' figure Berth peer ratio before ratio target
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "---------" "---------" "--------" "---------" "--------" "----------"
+else
+  printf '| %-46s | %7s | %7s | %6s | %-8s |\n' figure Berth peer ratio target
+  printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "---------" "---------" "--------" "----------"
+fi
 pair "berthctl --help / java -version" "<= 2x" "b --help" "java -version"
 pair "berthctl version / java -version" "<= 2x" "b version" "java -version"
 b run -d --name cli-c "$image" sleep 1000 >/dev/null
@@ -53,8 +77,11 @@ pair "berthctl run --rm busybox true / podman run --rm" "<= 1x" "b run --rm $ima
 b rm -f cli-c >/dev/null
 pod rm -f -t 0 cli-c >/dev/null
 for i in $(seq 50); do b run -d --name "ps-$i" "$image" sleep 1000 >/dev/null; done
-times=()
-for _ in $(seq "$runs"); do s=$(now_ns); b ps >/dev/null; times+=("$(ms_since "$s")"); done
-echo "berthctl ps with 50 running: $(median "${times[@]}") ms"
+times=() times_before=()
+for _ in $(seq "$runs"); do
+  s=$(now_ns); b ps >/dev/null; times+=("$(ms_since "$s")")
+  if [ -n "$baseline" ]; then s=$(now_ns); before ps >/dev/null; times_before+=("$(ms_since "$s")"); fi
+done
+echo "berthctl ps with 50 running: $(median "${times[@]}") ms${baseline:+ (before: $(median "${times_before[@]}") ms)}"
 for i in $(seq 50); do b rm -f "ps-$i" >/dev/null; done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.api.grpc.Channels;
+import dev.berth.ctl.transport.UnixGrpcChannel;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -46,21 +47,20 @@ public final class Connection implements AutoCloseable {
         early.shutdownNow();
       }
     }
-    return new Connection(Channels.unix(address), namespace);
+    return new Connection(UnixGrpcChannel.to(address), namespace);
   }
 
   /**
-   * Starts opening a channel to {@code address} on a thread of its own, connection included, while
-   * the main thread parses the command line: loading the transport (Netty's native library, gRPC's
-   * registries, the HTTP/2 handshake) is most of a first call's cost, and the second core is free.
+   * Starts opening a channel to {@code address} on a thread of its own, connection and HTTP/2
+   * preface included, while the main thread parses the command line: the second core is free.
    */
   static void openAhead(Path address) {
     if (!Files.exists(address)) {
       return;
     }
     FutureTask<ManagedChannel> opening = new FutureTask<>(() -> {
-      ManagedChannel channel = Channels.unix(address);
-      channel.getState(true);
+      UnixGrpcChannel channel = UnixGrpcChannel.to(address);
+      channel.connect();
       return channel;
     });
     Thread thread = new Thread(opening, "berthctl-connect");

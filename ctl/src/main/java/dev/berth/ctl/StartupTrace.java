@@ -12,7 +12,9 @@ import io.grpc.Status;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,8 @@ final class StartupTrace {
   private static volatile boolean enabled;
   /** Phase name to when it ended (nanoTime), in the order the phases ended. */
   private static final Map<String, Long> ENDS = new LinkedHashMap<>();
+  /** Each call to berthd: its method, when it started and when it closed (nanoTime). */
+  private static final List<String> CALLS = new ArrayList<>();
   private static long startNanos;
 
   private StartupTrace() {}
@@ -68,15 +72,26 @@ final class StartupTrace {
     }
     line.append(String.format(" total %d ms", (previous - startNanos) / 1_000_000));
     err.println(line);
+    if (!CALLS.isEmpty()) {
+      err.println("berthctl calls (from the process's start): " + String.join("; ", CALLS));
+    }
   }
 
-  /** Marks the first answer (headers or an error) to any call on the channel. */
+  private static synchronized void call(String method, long start, long end) {
+    CALLS.add(String.format("%s %d-%d ms", method, (start - startNanos) / 1_000_000, (end - startNanos) / 1_000_000));
+  }
+
+  /**
+   * Marks the first answer (headers or an error) to any call on the channel, and records when each
+   * call started and closed: what of a command's time is berthd's.
+   */
   static final class FirstAnswer implements ClientInterceptor {
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
       return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
         @Override
         public void start(Listener<R> listener, Metadata headers) {
+          long started = System.nanoTime();
           super.start(new SimpleForwardingClientCallListener<>(listener) {
             @Override
             public void onHeaders(Metadata responseHeaders) {
@@ -87,6 +102,7 @@ final class StartupTrace {
             @Override
             public void onClose(Status status, Metadata trailers) {
               mark("first call answered");
+              call(method.getBareMethodName(), started, System.nanoTime());
               super.onClose(status, trailers);
             }
           }, headers);

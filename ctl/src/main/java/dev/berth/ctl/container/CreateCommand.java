@@ -26,6 +26,7 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
 
   @Override
   public Integer call() {
+    SpecWarmUp.start();
     try (Connection c = root.connect()) {
       ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());

@@ -78,6 +78,7 @@ public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
     if (workdir != null && !workdir.startsWith("/")) {
       throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
     }
+    SpecWarmUp.start();
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       if (!s.running() || s.paused()) {

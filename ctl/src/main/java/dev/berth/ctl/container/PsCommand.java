@@ -3,9 +3,12 @@ package dev.berth.ctl.container;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.ListAttachmentsResponse;
 import berth.network.v1.PortMapping;
+import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.ListTasksRequest;
+import containerd.services.tasks.v1.ListTasksResponse;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.api.labels.ContainerLabels;
@@ -18,11 +21,11 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.Json;
+import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -88,10 +93,15 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
     try (Connection c = root.connect()) {
+      // the three lists are asked for at once: berthd answers them on threads of their own
+      Future<ListTasksResponse> taskList =
+          TasksGrpc.newFutureStub(c.channel()).list(ListTasksRequest.getDefaultInstance());
+      Future<ListAttachmentsResponse> attachments = quiet ? null
+          : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
+      List<Container> records = c.containers().list();
       Map<String, Process> tasks = new HashMap<>();
-      TasksGrpc.newBlockingStub(c.channel()).list(ListTasksRequest.getDefaultInstance()).getTasksList()
-          .forEach(t -> tasks.put(t.getContainerId(), t));
-      for (Container record : c.containers().list()) {
+      answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
+      for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
         boolean any = all || last >= 0 || latest || byKey.containsKey("status");
         if ((any || s.running()) && matches(s, byKey)) {
@@ -99,7 +109,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
         }
       }
       if (!quiet && !shown.isEmpty()) {
-        ports.putAll(ports(c));
+        ports.putAll(ports(attachments));
       }
     }
     shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
@@ -234,26 +244,21 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
 
   /** The image as the user named it, as docker shows it; the record's image for other clients' records. */
   private static String image(Container record) {
-    String given = ContainerConfig.of(record).config().path("Image").asText("");
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    String given = config == null ? "" : JsonPaths.text(config.getValue().toByteArray(), "", "Config", "Image");
     return !given.isEmpty() ? given : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage());
   }
 
   /**
-   * The process's command line; empty for a record whose spec berthctl cannot read. Read from the
-   * spec's JSON tree: binding the whole OCI spec to its classes cost ps ~30 ms of reflection.
+   * The process's command line; empty for a record whose spec berthctl cannot read. Picked from
+   * the spec's JSON with the streaming parser: binding the whole OCI spec to its classes cost ps
+   * ~30 ms of reflection, and Jackson's tree model its data binding.
    */
   static String command(Container record) {
     if (!SpecJson.TYPE_URL.equals(record.getSpec().getTypeUrl())) {
       return "";
     }
-    try {
-      List<String> args = new ArrayList<>();
-      Json.mapper().readTree(record.getSpec().getValue().toByteArray()).path("process").path("args")
-          .forEach(arg -> args.add(arg.asText()));
-      return String.join(" ", args);
-    } catch (IOException e) {
-      return "";
-    }
+    return String.join(" ", JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args"));
   }
 
   /** As Go's strconv.Quote prints plain text. */
@@ -262,19 +267,31 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   }
 
   /** Published ports by container id; none when the network service cannot say. */
-  private static Map<String, List<PortMapping>> ports(Connection c) {
+  private static Map<String, List<PortMapping>> ports(Future<ListAttachmentsResponse> attachments) {
     Map<String, List<PortMapping>> ports = new HashMap<>();
     try {
-      for (Attachment a : AttachmentsGrpc.newBlockingStub(c.channel())
-          .list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsList()) {
+      for (Attachment a : answer(attachments).getAttachmentsList()) {
         ports.computeIfAbsent(a.getContainerId(), k -> new ArrayList<>()).addAll(a.getPortMappingsList());
       }
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && e.getStatus().getCause() != null) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && e.getStatus().getCause() != null) {
         throw e;
       }
     }
     return ports;
+  }
+
+  /** A call's answer, or its failure as a blocking stub throws it. */
+  private static <T> T answer(Future<T> call) {
+    try {
+      return call.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException s ? s
+          : Status.INTERNAL.withCause(e.getCause()).asRuntimeException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").withCause(e).asRuntimeException();
+    }
   }
 
   /** docker's PORTS: {@code 0.0.0.0:8080->80/tcp, 0.0.0.0:5353->53/udp}, for running containers. */

@@ -54,6 +54,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws Exception {
     // checked first: a malformed value leaves nothing made
     DetachKeys keys = DetachKeys.parse(detachKeys);
+    SpecWarmUp.start();
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
