@@ -101,10 +101,28 @@ public final class ContainerClient {
    * until the record names it, so garbage collection cannot take it in between.
    */
   public Container create(NewContainer c) {
-    String chainId = unpacked(c.image());
+    return create(c, unpacked(c.image()));
+  }
+
+  /**
+   * {@link #create} for a caller that knows the chain ID of the image's top snapshot (from a
+   * config it keeps): the snapshot is prepared at once, and the image unpacked only if the
+   * snapshotter has no such parent, which saves reading the image's manifests and config again.
+   */
+  public Container create(NewContainer c, String chainId) {
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
-      SnapshotsGrpc.newBlockingStub(lease.channel()).prepare(PrepareSnapshotRequest.newBuilder()
-          .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build());
+      SnapshotsGrpc.SnapshotsBlockingStub leased = SnapshotsGrpc.newBlockingStub(lease.channel());
+      PrepareSnapshotRequest prepare = PrepareSnapshotRequest.newBuilder()
+          .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build();
+      try {
+        leased.prepare(prepare);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND || snapshotExists(chainId)) {
+          throw e;
+        }
+        images.unpack(c.image(), SNAPSHOTTER, (done, total) -> { });
+        leased.prepare(prepare);
+      }
       Container record = Container.newBuilder()
           .setId(c.id())
           .setImage(c.image().name())

@@ -120,10 +120,10 @@ final class CriContainers {
     }
     CriImage found = images.find(reference).orElseThrow(() -> Errors.notFound(
         "image %s not found: pull it first", reference));
-    ImageClient imageClient = new ImageClient(api);
-    Image image = imageClient.find(found.records().get(0)).orElseThrow(() -> Errors.notFound(
+    Image image = new ImageClient(api).find(found.records().get(0)).orElseThrow(() -> Errors.notFound(
         "image %s not found: pull it first", reference));
-    ImageConfig imageConfig = imageClient.config(image);
+    // the config CriImages keeps per image id: reading it from the content store again costs three calls
+    ImageConfig imageConfig = ImageConfig.parse(found.config());
     PodSandboxConfig pod = sandbox.config();
     String id = ContainerClient.newId();
     String name = String.join("_", "k8s", m.getName(), pod.getMetadata().getName(),
@@ -170,7 +170,7 @@ final class CriContainers {
     described.config().put("StopSignal", imageConfig.stopSignal()).put("Tty", config.getTty())
         .put("OpenStdin", config.getStdin()).put("Image", reference);
     records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
-        dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())));
+        dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())), found.chainId());
     return id;
   }
 
@@ -199,16 +199,15 @@ final class CriContainers {
   }
 
   /** Starts a created container; FAILED_PRECONDITION for one that runs or ran. */
-  void start(String id) {
-    CriContainer c = get(id);
+  void start(CriContainer c) {
     if (c.criState() != ContainerState.CONTAINER_CREATED) {
-      throw Errors.failedPrecondition("container %s is %s: only a created container can be started", id,
+      throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
           c.criState());
     }
     try {
-      tasks.startDetached(c.state());
+      tasks.startWithoutRestarts(c.state());
     } catch (ContainerStartFailure e) {
-      throw Status.UNKNOWN.withDescription("failed to start container " + id + ": " + e.getMessage())
+      throw Status.UNKNOWN.withDescription("failed to start container " + c.id() + ": " + e.getMessage())
           .asRuntimeException();
     }
   }
