@@ -69,18 +69,39 @@ public final class ContainerTasks {
     }
     containers.updateLabels(s.id(), labels);
     try {
-      if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
-        // no stdio of a client: the output goes to the log, through a terminal when the spec has one
-        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
-            .setTerminal(specTerminal(s.record())).build());
-      }
-      tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+      createAndStart(s);
     } catch (StatusRuntimeException e) {
       markStopped(s.record());
       throw startFailure(e);
     }
     // a quick auto-remove container may be gone already
     ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString())));
+  }
+
+  /**
+   * {@link #startDetached} for a container whose restarts its client decides (the CRI's kubelet):
+   * no restart policy, no auto-remove, so the restart monitor's labels are left out and the start
+   * time is the only write besides the task's.
+   */
+  public void startWithoutRestarts(ContainerState s) {
+    if (!readyToStart(s)) {
+      return;
+    }
+    try {
+      createAndStart(s);
+    } catch (StatusRuntimeException e) {
+      throw startFailure(e);
+    }
+    containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+  }
+
+  private void createAndStart(ContainerState s) {
+    if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+      // no stdio of a client: the output goes to the log, through a terminal when the spec has one
+      tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
+          .setTerminal(specTerminal(s.record())).build());
+    }
+    tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
   }
 
   /**
