@@ -141,11 +141,6 @@ final class CriContainers {
     if (config.getStdin()) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
     }
-    // the name is checked before the snapshot is made; the store checks it again atomically
-    List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
-    if (!holders.isEmpty()) {
-      throw Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
-    }
     // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
     NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
         ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
@@ -169,9 +164,27 @@ final class CriContainers {
     dev.berth.client.containers.ContainerConfig described = dev.berth.client.containers.ContainerConfig.empty();
     described.config().put("StopSignal", imageConfig.stopSignal()).put("Tty", config.getTty())
         .put("OpenStdin", config.getStdin()).put("Image", reference);
-    records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
-        dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())), found.chainId());
+    try {
+      records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
+          dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())), found.chainId());
+    } catch (StatusRuntimeException e) {
+      throw nameTaken(e, name);
+    }
     return id;
+  }
+
+  /**
+   * The store refuses a name in use atomically (the snapshot made for it goes with the refusal),
+   * so the holder is looked up only then, not before every create, to name it as the kubelet
+   * expects.
+   */
+  private RuntimeException nameTaken(StatusRuntimeException e, String name) {
+    if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+      return e;
+    }
+    List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
+    return holders.isEmpty() ? e
+        : Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
   }
 
   /**
