@@ -9,6 +9,8 @@ import containerd.services.containers.v1.DeleteContainerRequest;
 import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.containers.v1.UpdateContainerResponse;
+import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
@@ -174,6 +176,15 @@ public final class ContainerClient {
 
   /** Sets each label to its value; an empty value removes the label. */
   public Container updateLabels(String id, Map<String, String> labels) {
+    return containers.update(labelUpdate(id, labels)).getContainer();
+  }
+
+  /** {@link #updateLabels} sent without waiting for the answer, for a caller with a slower call to make meanwhile. */
+  public ListenableFuture<UpdateContainerResponse> updateLabelsLater(String id, Map<String, String> labels) {
+    return ContainersGrpc.newFutureStub(channel).update(labelUpdate(id, labels));
+  }
+
+  private static UpdateContainerRequest labelUpdate(String id, Map<String, String> labels) {
     FieldMask.Builder mask = FieldMask.newBuilder();
     labels.keySet().forEach(k -> mask.addPaths("labels." + k));
     Container.Builder record = Container.newBuilder().setId(id);
@@ -182,8 +193,7 @@ public final class ContainerClient {
         record.putLabels(k, v);
       }
     });
-    return containers.update(UpdateContainerRequest.newBuilder()
-        .setContainer(record).setUpdateMask(mask).build()).getContainer();
+    return UpdateContainerRequest.newBuilder().setContainer(record).setUpdateMask(mask).build();
   }
 
   /** Deletes the record, then its snapshot (already gone is fine). */

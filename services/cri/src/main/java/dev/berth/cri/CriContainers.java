@@ -219,6 +219,9 @@ final class CriContainers {
     }
     try {
       tasks.startWithoutRestarts(c.state());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
     } catch (ContainerStartFailure e) {
       throw Status.UNKNOWN.withDescription("failed to start container " + c.id() + ": " + e.getMessage())
           .asRuntimeException();
