@@ -9,6 +9,8 @@ import containerd.services.containers.v1.DeleteContainerRequest;
 import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.containers.v1.UpdateContainerResponse;
+import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
@@ -101,10 +103,28 @@ public final class ContainerClient {
    * until the record names it, so garbage collection cannot take it in between.
    */
   public Container create(NewContainer c) {
-    String chainId = unpacked(c.image());
+    return create(c, unpacked(c.image()));
+  }
+
+  /**
+   * {@link #create} for a caller that knows the chain ID of the image's top snapshot (from a
+   * config it keeps): the snapshot is prepared at once, and the image unpacked only if the
+   * snapshotter has no such parent, which saves reading the image's manifests and config again.
+   */
+  public Container create(NewContainer c, String chainId) {
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
-      SnapshotsGrpc.newBlockingStub(lease.channel()).prepare(PrepareSnapshotRequest.newBuilder()
-          .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build());
+      SnapshotsGrpc.SnapshotsBlockingStub leased = SnapshotsGrpc.newBlockingStub(lease.channel());
+      PrepareSnapshotRequest prepare = PrepareSnapshotRequest.newBuilder()
+          .setSnapshotter(SNAPSHOTTER).setKey(c.id()).setParent(chainId).build();
+      try {
+        leased.prepare(prepare);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND || snapshotExists(chainId)) {
+          throw e;
+        }
+        images.unpack(c.image(), SNAPSHOTTER, (done, total) -> { });
+        leased.prepare(prepare);
+      }
       Container record = Container.newBuilder()
           .setId(c.id())
           .setImage(c.image().name())
@@ -156,6 +176,15 @@ public final class ContainerClient {
 
   /** Sets each label to its value; an empty value removes the label. */
   public Container updateLabels(String id, Map<String, String> labels) {
+    return containers.update(labelUpdate(id, labels)).getContainer();
+  }
+
+  /** {@link #updateLabels} sent without waiting for the answer, for a caller with a slower call to make meanwhile. */
+  public ListenableFuture<UpdateContainerResponse> updateLabelsLater(String id, Map<String, String> labels) {
+    return ContainersGrpc.newFutureStub(channel).update(labelUpdate(id, labels));
+  }
+
+  private static UpdateContainerRequest labelUpdate(String id, Map<String, String> labels) {
     FieldMask.Builder mask = FieldMask.newBuilder();
     labels.keySet().forEach(k -> mask.addPaths("labels." + k));
     Container.Builder record = Container.newBuilder().setId(id);
@@ -164,8 +193,7 @@ public final class ContainerClient {
         record.putLabels(k, v);
       }
     });
-    return containers.update(UpdateContainerRequest.newBuilder()
-        .setContainer(record).setUpdateMask(mask).build()).getContainer();
+    return UpdateContainerRequest.newBuilder().setContainer(record).setUpdateMask(mask).build();
   }
 
   /** Deletes the record, then its snapshot (already gone is fine). */

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -69,18 +70,57 @@ public final class ContainerTasks {
     }
     containers.updateLabels(s.id(), labels);
     try {
-      if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
-        // no stdio of a client: the output goes to the log, through a terminal when the spec has one
-        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
-            .setTerminal(specTerminal(s.record())).build());
-      }
-      tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+      createAndStart(s);
     } catch (StatusRuntimeException e) {
       markStopped(s.record());
       throw startFailure(e);
     }
     // a quick auto-remove container may be gone already
     ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString())));
+  }
+
+  /**
+   * {@link #startDetached} for a container whose restarts its client decides (the CRI's kubelet):
+   * no restart policy, no auto-remove, so the restart monitor's labels are left out and the start
+   * time is the only write besides the task's. That write goes while runc creates the task, so
+   * the time recorded is when the start began (a few tens of milliseconds early); it shows only
+   * once a task exists, and goes again if the start fails.
+   */
+  public void startWithoutRestarts(ContainerState s) throws InterruptedException {
+    if (!readyToStart(s)) {
+      return;
+    }
+    ListenableFuture<?> startedAt = containers.updateLabelsLater(s.id(),
+        Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+    try {
+      createAndStart(s);
+    } catch (StatusRuntimeException e) {
+      awaitQuietly(startedAt);
+      ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, "")));
+      throw startFailure(e);
+    }
+    try {
+      startedAt.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException r ? r : new ClientException(e.getCause().toString(), e);
+    }
+  }
+
+  private static void awaitQuietly(Future<?> call) throws InterruptedException {
+    try {
+      call.get();
+    } catch (ExecutionException e) {
+      // the start's own failure is the one to report
+    }
+  }
+
+  private void createAndStart(ContainerState s) {
+    if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+      // no stdio of a client: the output goes to the log, through a terminal when the spec has one
+      tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
+          .setTerminal(specTerminal(s.record())).build());
+    }
+    tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
   }
 
   /**

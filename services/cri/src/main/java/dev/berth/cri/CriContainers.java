@@ -120,10 +120,10 @@ final class CriContainers {
     }
     CriImage found = images.find(reference).orElseThrow(() -> Errors.notFound(
         "image %s not found: pull it first", reference));
-    ImageClient imageClient = new ImageClient(api);
-    Image image = imageClient.find(found.records().get(0)).orElseThrow(() -> Errors.notFound(
+    Image image = new ImageClient(api).find(found.records().get(0)).orElseThrow(() -> Errors.notFound(
         "image %s not found: pull it first", reference));
-    ImageConfig imageConfig = imageClient.config(image);
+    // the config CriImages keeps per image id: reading it from the content store again costs three calls
+    ImageConfig imageConfig = ImageConfig.parse(found.config());
     PodSandboxConfig pod = sandbox.config();
     String id = ContainerClient.newId();
     String name = String.join("_", "k8s", m.getName(), pod.getMetadata().getName(),
@@ -140,11 +140,6 @@ final class CriContainers {
     }
     if (config.getStdin()) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
-    }
-    // the name is checked before the snapshot is made; the store checks it again atomically
-    List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
-    if (!holders.isEmpty()) {
-      throw Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
     }
     // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
     NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
@@ -169,9 +164,27 @@ final class CriContainers {
     dev.berth.client.containers.ContainerConfig described = dev.berth.client.containers.ContainerConfig.empty();
     described.config().put("StopSignal", imageConfig.stopSignal()).put("Tty", config.getTty())
         .put("OpenStdin", config.getStdin()).put("Image", reference);
-    records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
-        dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())));
+    try {
+      records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
+          dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())), found.chainId());
+    } catch (StatusRuntimeException e) {
+      throw nameTaken(e, name);
+    }
     return id;
+  }
+
+  /**
+   * The store refuses a name in use atomically (the snapshot made for it goes with the refusal),
+   * so the holder is looked up only then, not before every create, to name it as the kubelet
+   * expects.
+   */
+  private RuntimeException nameTaken(StatusRuntimeException e, String name) {
+    if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+      return e;
+    }
+    List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
+    return holders.isEmpty() ? e
+        : Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
   }
 
   /**
@@ -199,16 +212,18 @@ final class CriContainers {
   }
 
   /** Starts a created container; FAILED_PRECONDITION for one that runs or ran. */
-  void start(String id) {
-    CriContainer c = get(id);
+  void start(CriContainer c) {
     if (c.criState() != ContainerState.CONTAINER_CREATED) {
-      throw Errors.failedPrecondition("container %s is %s: only a created container can be started", id,
+      throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
           c.criState());
     }
     try {
-      tasks.startDetached(c.state());
+      tasks.startWithoutRestarts(c.state());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
     } catch (ContainerStartFailure e) {
-      throw Status.UNKNOWN.withDescription("failed to start container " + id + ": " + e.getMessage())
+      throw Status.UNKNOWN.withDescription("failed to start container " + c.id() + ": " + e.getMessage())
           .asRuntimeException();
     }
   }

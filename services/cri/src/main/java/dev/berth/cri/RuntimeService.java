@@ -184,7 +184,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     if (!sandboxes.get(c.sandboxId()).ready()) {
       throw Errors.failedPrecondition("pod sandbox %s of container %s is not ready", c.sandboxId(), c.id());
     }
-    containers.start(c.id());
+    containers.start(c);
     answer(responses, StartContainerResponse.getDefaultInstance());
   }
 

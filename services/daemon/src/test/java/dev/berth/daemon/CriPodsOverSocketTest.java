@@ -276,11 +276,11 @@ class CriPodsOverSocketTest {
       Path clientLog = logs.resolve("client/0.log");
       assertEquals(clientLog.toString(), done.getLogPath());
       List<String> clientLines = logLines(clientLog);
-      // each stream in its order; how the two interleave depends on when conmon reads each pipe
+      // each stream keeps its order; between stdout and stderr (two pipes) the order is the monitor's
       assertEquals(List.of("stdout F hi from env", "stdout F cri-pod", "stdout F nameserver 10.96.0.10",
           "stdout F hello-from-pod", "stdout P no-newline"),
-          clientLines.stream().filter(l -> l.startsWith("stdout") && !l.contains("/proc/self/ns/")).toList());
-      assertEquals(List.of("stderr F oops"), clientLines.stream().filter(l -> l.startsWith("stderr")).toList());
+          clientLines.stream().filter(l -> l.startsWith("stdout ") && !l.contains("/proc/self/ns/")).toList());
+      assertEquals(List.of("stderr F oops"), clientLines.stream().filter(l -> l.startsWith("stderr ")).toList());
 
       ContainerStatus serving = awaitState(web, ContainerState.CONTAINER_RUNNING);
       assertEquals("busybox", serving.getImage().getImage());
