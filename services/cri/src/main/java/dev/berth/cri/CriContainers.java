@@ -140,6 +140,9 @@ final class CriContainers {
     }
     if (config.getStdin()) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
+      if (config.getStdinOnce()) {
+        labels.put(ContainerLabels.STDIN_ONCE, ContainerLabels.TRUE);
+      }
     }
     // the name is checked before the snapshot is made; the store checks it again atomically
     List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
@@ -151,7 +154,7 @@ final class CriContainers {
         ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
     ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options),
         options.getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
-        namespaces.files());
+        namespaces.files(), pod.getLinux().getSysctlsMap());
     Spec spec;
     try {
       SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);
