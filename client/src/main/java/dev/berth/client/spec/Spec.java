@@ -105,7 +105,8 @@ public record Spec(
       List<String> readonlyPaths,
       List<Device> devices,
       Map<String, String> sysctl,
-      ObjectNode seccomp) {
+      ObjectNode seccomp,
+      String rootfsPropagation) {
     public Linux {
       sysctl = sysctl == null ? Map.of() : Map.copyOf(sysctl);
       devices = list(devices);

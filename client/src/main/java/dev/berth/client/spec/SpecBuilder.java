@@ -75,6 +75,7 @@ public final class SpecBuilder {
   private List<String> readonlyPaths = DefaultSpec.READONLY_PATHS;
   private final Map<String, String> sysctls = new TreeMap<>();
   private SeccompProfile seccomp;
+  private String rootfsPropagation;
 
   private SpecBuilder(String namespace, String id) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -375,6 +376,19 @@ public final class SpecBuilder {
     return this;
   }
 
+  /**
+   * The propagation of the container's root mount ({@code rshared}, {@code rslave} ...): a
+   * bind mount propagating back to the host needs a shared root, else runc's default (rslave)
+   * cuts it off from the host's peer group.
+   */
+  public SpecBuilder rootfsPropagation(String propagation) {
+    if (!List.of("rshared", "shared", "rslave", "slave", "rprivate", "private").contains(propagation)) {
+      throw InvalidValueException.of("rootfs propagation", propagation, "expected rshared, rslave or rprivate");
+    }
+    this.rootfsPropagation = propagation;
+    return this;
+  }
+
   /** A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type. */
   public SpecBuilder rlimit(String type, long soft, long hard) {
     if (!type.matches("RLIMIT_[A-Z]+")) {
@@ -407,7 +421,7 @@ public final class SpecBuilder {
         cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
         privileged ? List.of() : maskedPaths, privileged ? List.of() : readonlyPaths,
         privileged ? privilegedDevices : List.of(), sysctls,
-        seccomp == null || privileged ? null : seccomp.forSpec(caps));
+        seccomp == null || privileged ? null : seccomp.forSpec(caps), rootfsPropagation);
     return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
         linux, annotations);
   }

@@ -21,6 +21,7 @@ import runtime.v1.ContainerConfig;
 import runtime.v1.LinuxContainerResources;
 import runtime.v1.LinuxContainerSecurityContext;
 import runtime.v1.Mount;
+import runtime.v1.MountPropagation;
 import runtime.v1.SecurityProfile;
 
 /**
@@ -63,6 +64,7 @@ final class ContainerSpecs {
     for (Mount m : c.getMountsList()) {
       spec.mount(bind(m));
     }
+    rootfsPropagation(c.getMountsList()).ifPresent(spec::rootfsPropagation);
     for (int i = 0; i < NETWORK_FILES.size(); i++) {
       String source = pod.networkFiles().get(i);
       if (!source.isEmpty() && !mounted.contains(NETWORK_FILES.get(i))) {
@@ -107,6 +109,21 @@ final class ContainerSpecs {
     } else {
       spec.joinNamespace(type, path);
     }
+  }
+
+  /**
+   * As containerd: a shared root mount when a mount propagates both ways (runc's default, a
+   * slave root, would keep the container's mounts from the host), a slave one when one receives
+   * the host's mounts.
+   */
+  private static Optional<String> rootfsPropagation(List<Mount> mounts) {
+    if (mounts.stream().anyMatch(m -> m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL)) {
+      return Optional.of("rshared");
+    }
+    if (mounts.stream().anyMatch(m -> m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER)) {
+      return Optional.of("rslave");
+    }
+    return Optional.empty();
   }
 
   /** A bind mount of a host path, made (as a directory) if missing, as containerd's CRI does. */
