@@ -60,6 +60,11 @@ public final class ContainerLabels {
    * attaches and goes away does not close it.
    */
   public static final String OPEN_STDIN = "io.berth.open-stdin";
+  /**
+   * With {@link #OPEN_STDIN}, Docker's and the CRI's StdinOnce as {@value #TRUE}: the first
+   * attached client ending its input closes the process's stdin (a shell reading it then ends).
+   */
+  public static final String STDIN_ONCE = "io.berth.stdin-once";
   /** Where a restarted task's output goes, as a URI the Tasks API takes (e.g. {@code file:///path}). */
   public static final String RESTART_LOG_URI = "containerd.io/restart.loguri";
   /**

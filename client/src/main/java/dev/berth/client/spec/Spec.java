@@ -2,6 +2,7 @@ package dev.berth.client.spec;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 
@@ -102,8 +103,12 @@ public record Spec(
       List<Namespace> namespaces,
       List<String> maskedPaths,
       List<String> readonlyPaths,
-      List<Device> devices) {
+      List<Device> devices,
+      Map<String, String> sysctl,
+      ObjectNode seccomp,
+      String rootfsPropagation) {
     public Linux {
+      sysctl = sysctl == null ? Map.of() : Map.copyOf(sysctl);
       devices = list(devices);
       uidMappings = list(uidMappings);
       gidMappings = list(gidMappings);

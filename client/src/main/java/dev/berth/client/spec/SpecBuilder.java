@@ -73,6 +73,9 @@ public final class SpecBuilder {
   private List<Long> supplementalGroups = List.of();
   private List<String> maskedPaths = DefaultSpec.MASKED_PATHS;
   private List<String> readonlyPaths = DefaultSpec.READONLY_PATHS;
+  private final Map<String, String> sysctls = new TreeMap<>();
+  private SeccompProfile seccomp;
+  private String rootfsPropagation;
 
   private SpecBuilder(String namespace, String id) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -353,6 +356,39 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** Kernel parameters set in the container's namespaces ({@code net.*}, {@code kernel.shm*} ...), as runc's {@code linux.sysctl}. */
+  public SpecBuilder sysctls(Map<String, String> values) {
+    values.forEach((k, v) -> {
+      if (!k.matches("[a-z0-9_]+([./][a-zA-Z0-9_-]+)+")) {
+        throw InvalidValueException.of("sysctl", k, "expected a dotted name like net.ipv4.ip_forward");
+      }
+    });
+    sysctls.putAll(values);
+    return this;
+  }
+
+  /**
+   * A seccomp profile, its capability-dependent rules resolved against the container's final
+   * capabilities; none for a privileged container (as Docker and containerd do).
+   */
+  public SpecBuilder seccomp(SeccompProfile profile) {
+    this.seccomp = profile;
+    return this;
+  }
+
+  /**
+   * The propagation of the container's root mount ({@code rshared}, {@code rslave} ...): a
+   * bind mount propagating back to the host needs a shared root, else runc's default (rslave)
+   * cuts it off from the host's peer group.
+   */
+  public SpecBuilder rootfsPropagation(String propagation) {
+    if (!List.of("rshared", "shared", "rslave", "slave", "rprivate", "private").contains(propagation)) {
+      throw InvalidValueException.of("rootfs propagation", propagation, "expected rshared, rslave or rprivate");
+    }
+    this.rootfsPropagation = propagation;
+    return this;
+  }
+
   /** A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type. */
   public SpecBuilder rlimit(String type, long soft, long hard) {
     if (!type.matches("RLIMIT_[A-Z]+")) {
@@ -384,7 +420,8 @@ public final class SpecBuilder {
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),
         cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
         privileged ? List.of() : maskedPaths, privileged ? List.of() : readonlyPaths,
-        privileged ? privilegedDevices : List.of());
+        privileged ? privilegedDevices : List.of(), sysctls,
+        seccomp == null || privileged ? null : seccomp.forSpec(caps), rootfsPropagation);
     return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
         linux, annotations);
   }

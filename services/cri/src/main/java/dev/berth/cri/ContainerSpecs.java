@@ -6,18 +6,23 @@ import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.NamespaceType;
 import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.SeccompProfile;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import runtime.v1.ContainerConfig;
 import runtime.v1.LinuxContainerResources;
 import runtime.v1.LinuxContainerSecurityContext;
 import runtime.v1.Mount;
+import runtime.v1.MountPropagation;
+import runtime.v1.SecurityProfile;
 
 /**
  * The OCI spec of a CRI container, built with the client library's {@link SpecBuilder} from the
@@ -26,6 +31,7 @@ import runtime.v1.Mount;
  * kubelet mounts its own, and the cgroup under the pod's cgroup parent.
  */
 final class ContainerSpecs {
+  private static final String LOCALHOST = "localhost/";
   /** Where the network service's generated files go in the container. */
   private static final List<String> NETWORK_FILES = List.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
 
@@ -33,7 +39,7 @@ final class ContainerSpecs {
 
   /** The pod's side of a container's spec. */
   record Pod(PodSandboxes.Namespaces namespaces, String pidNamespace, boolean hostPid, String cgroupParent,
-      List<String> networkFiles) {}
+      List<String> networkFiles, Map<String, String> sysctls) {}
 
   /**
    * The spec's builder, ready but for the image's /etc/passwd and /etc/group, which
@@ -51,11 +57,14 @@ final class ContainerSpecs {
     }
     spec.terminal(c.getTty());
     joinPod(spec, pod);
+    // runc sets them inside the container's namespaces, which are the pod's: net.* reach the pod's network
+    spec.sysctls(pod.sysctls());
     Set<String> mounted = c.getMountsList().stream().map(m -> Path.of(m.getContainerPath()).normalize().toString())
         .collect(Collectors.toSet());
     for (Mount m : c.getMountsList()) {
       spec.mount(bind(m));
     }
+    rootfsPropagation(c.getMountsList()).ifPresent(spec::rootfsPropagation);
     for (int i = 0; i < NETWORK_FILES.size(); i++) {
       String source = pod.networkFiles().get(i);
       if (!source.isEmpty() && !mounted.contains(NETWORK_FILES.get(i))) {
@@ -102,6 +111,21 @@ final class ContainerSpecs {
     }
   }
 
+  /**
+   * As containerd: a shared root mount when a mount propagates both ways (runc's default, a
+   * slave root, would keep the container's mounts from the host), a slave one when one receives
+   * the host's mounts.
+   */
+  private static Optional<String> rootfsPropagation(List<Mount> mounts) {
+    if (mounts.stream().anyMatch(m -> m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL)) {
+      return Optional.of("rshared");
+    }
+    if (mounts.stream().anyMatch(m -> m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER)) {
+      return Optional.of("rslave");
+    }
+    return Optional.empty();
+  }
+
   /** A bind mount of a host path, made (as a directory) if missing, as containerd's CRI does. */
   private static Spec.Mount bind(Mount m) {
     if (!m.getHostPath().startsWith("/") || !m.getContainerPath().startsWith("/")) {
@@ -141,7 +165,7 @@ final class ContainerSpecs {
     if (!s.getReadonlyPathsList().isEmpty()) {
       spec.readonlyPaths(s.getReadonlyPathsList());
     }
-    checkSeccomp(s);
+    seccomp(s).ifPresent(spec::seccomp);
     spec.supplementalGroups(s.getSupplementalGroupsList());
     if (s.hasRunAsGroup() && !s.hasRunAsUser() && s.getRunAsUsername().isEmpty()) {
       throw Errors.invalidArgument("run_as_group needs run_as_user or run_as_username");
@@ -155,15 +179,42 @@ final class ContainerSpecs {
   }
 
   /**
-   * Seccomp and AppArmor profiles are not applied (see the README); a profile path naming neither
-   * a known profile nor a {@code localhost/} file is refused, as the kubelet's API requires.
+   * The seccomp profile: the {@code seccomp} field when set, else the older profile path, where
+   * an empty one means none, as the kubelet's API says. {@code runtime/default} (and
+   * {@code docker/default}) is Berth's default profile, {@code localhost/<path>} a profile file on
+   * the node in Docker's or the OCI spec's format. A privileged container gets none.
    */
-  private static void checkSeccomp(LinuxContainerSecurityContext s) {
+  private static Optional<SeccompProfile> seccomp(LinuxContainerSecurityContext s) {
+    if (s.hasSeccomp()) {
+      SecurityProfile p = s.getSeccomp();
+      return switch (p.getProfileType()) {
+        case RuntimeDefault -> Optional.of(SeccompProfile.defaultProfile());
+        case Localhost -> Optional.of(localProfile(p.getLocalhostRef()));
+        default -> Optional.empty();
+      };
+    }
     String path = s.getSeccompProfilePath();
-    if (!path.isEmpty() && !List.of("unconfined", "runtime/default", "docker/default").contains(path)
-        && !path.startsWith("localhost/")) {
-      throw Errors.invalidArgument("seccomp profile %s: expected unconfined, runtime/default or localhost/<path>",
-          path);
+    if (path.isEmpty() || path.equals("unconfined")) {
+      return Optional.empty();
+    }
+    if (path.equals("runtime/default") || path.equals("docker/default")) {
+      return Optional.of(SeccompProfile.defaultProfile());
+    }
+    if (path.startsWith(LOCALHOST)) {
+      return Optional.of(localProfile(path.substring(LOCALHOST.length())));
+    }
+    throw Errors.invalidArgument("seccomp profile %s: expected unconfined, runtime/default or localhost/<path>", path);
+  }
+
+  private static SeccompProfile localProfile(String file) {
+    Path path = Path.of(file);
+    if (!path.isAbsolute()) {
+      throw Errors.invalidArgument("seccomp profile %s: the path after localhost/ must be absolute", file);
+    }
+    try {
+      return SeccompProfile.parse(Files.readAllBytes(path), "seccomp profile " + path);
+    } catch (IOException e) {
+      throw Errors.invalidArgument("seccomp profile %s cannot be read: %s", path, e.getMessage());
     }
   }
 

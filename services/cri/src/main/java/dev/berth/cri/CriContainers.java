@@ -140,13 +140,16 @@ final class CriContainers {
     }
     if (config.getStdin()) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
+      if (config.getStdinOnce()) {
+        labels.put(ContainerLabels.STDIN_ONCE, ContainerLabels.TRUE);
+      }
     }
     // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
     NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
         ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
     ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options),
         options.getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
-        namespaces.files());
+        namespaces.files(), pod.getLinux().getSysctlsMap());
     Spec spec;
     try {
       SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);

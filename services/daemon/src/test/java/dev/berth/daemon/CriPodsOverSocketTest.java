@@ -487,4 +487,59 @@ class CriPodsOverSocketTest {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
     }
   }
+
+  @Test
+  void seccompProfilesAndThePodsSysctlsReachItsContainers() throws Exception {
+    Path logs = dir.resolve("security-logs");
+    Path blockChmod = dir.resolve("block-chmod.json");
+    Files.writeString(blockChmod, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+        + "[{\"names\": [\"chmod\", \"fchmodat\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+    PodSandboxConfig config = pod("secure").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig
+        .newBuilder().putSysctls("kernel.shm_rmid_forced", "1").putSysctls("fs.mqueue.msg_max", "100")
+        .putSysctls("net.ipv4.ip_unprivileged_port_start", "1000")).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      Map<String, String> scripts = Map.of(
+          "default", "grep Seccomp: /proc/self/status; hostname other || echo sethostname refused",
+          "admin", "hostname other && echo sethostname allowed",
+          "local", "chmod 400 / || echo chmod refused",
+          "unconfined", "grep Seccomp: /proc/self/status",
+          "sysctls", "cat /proc/sys/kernel/shm_rmid_forced /proc/sys/fs/mqueue/msg_max "
+              + "/proc/sys/net/ipv4/ip_unprivileged_port_start");
+      Map<String, String> profiles = Map.of("default", "runtime/default", "admin", "docker/default",
+          "local", "localhost/" + blockChmod, "unconfined", "unconfined", "sysctls", "");
+      for (String name : scripts.keySet()) {
+        LinuxContainerSecurityContext.Builder security = LinuxContainerSecurityContext.newBuilder()
+            .setSeccompProfilePath(profiles.get(name));
+        if (name.equals("admin")) {
+          security.getCapabilitiesBuilder().addAddCapabilities("SYS_ADMIN");
+        }
+        String id = create(pod, busybox(name, scripts.get(name)).setLinux(LinuxContainerConfig.newBuilder()
+            .setSecurityContext(security)), config);
+        cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        awaitState(id, ContainerState.CONTAINER_EXITED);
+      }
+      List<String> filtered = logLines(logs.resolve("default/0.log"));
+      assertTrue(filtered.containsAll(List.of("stdout F Seccomp:\t2", "stdout F sethostname refused")),
+          "filtered, and without CAP_SYS_ADMIN no sethostname: " + filtered);
+      assertEquals(List.of("stdout F sethostname allowed"), logLines(logs.resolve("admin/0.log")),
+          "the default profile lets CAP_SYS_ADMIN set the hostname");
+      assertEquals("stdout F chmod refused", last(logLines(logs.resolve("local/0.log"))));
+      assertEquals(List.of("stdout F Seccomp:\t0"), logLines(logs.resolve("unconfined/0.log")));
+      assertEquals(List.of("stdout F 1", "stdout F 100", "stdout F 1000"), logLines(logs.resolve("sysctls/0.log")));
+      String badPath = "localhost/" + dir.resolve("missing.json");
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("bad", "true").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setSeccompProfilePath(badPath))), config)));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("bad", "true").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setSeccompProfilePath(blockChmod.toString()))), config)), "a profile path without localhost/");
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  private static String last(List<String> lines) {
+    return lines.isEmpty() ? "(no lines)" : lines.get(lines.size() - 1);
+  }
 }

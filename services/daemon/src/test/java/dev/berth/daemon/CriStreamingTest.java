@@ -11,6 +11,7 @@ import berth.network.v1.DetachRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.testing.TestImages;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -63,6 +64,9 @@ class CriStreamingTest {
     ok("run", "-d", TestImages.BUSYBOX_NAME, "idle", "sleep", "1000");
     ok("run", "-d", TestImages.BUSYBOX_NAME, "ticker", "sh", "-c", "while true; do echo tick; sleep 0.2; done");
     ok("containers", "create", TestImages.BUSYBOX_NAME, "stopped", "true");
+    // as CRI CreateContainer makes one with stdin and stdin_once (critest's attach spec): a shell reading stdin
+    ok("run", "-d", "--null-io", "--label", ContainerLabels.OPEN_STDIN + "=true",
+        "--label", ContainerLabels.STDIN_ONCE + "=true", TestImages.BUSYBOX_NAME, "shell", "sh");
     channel = Channels.unix(berthd.socket(ServiceGroups.CRI));
     cri = RuntimeServiceGrpc.newBlockingStub(channel);
 
@@ -99,7 +103,7 @@ class CriStreamingTest {
     } finally {
       front.shutdownNow();
     }
-    for (String id : List.of("idle", "ticker", "stopped")) {
+    for (String id : List.of("idle", "ticker", "stopped", "shell")) {
       ctr("task", "kill", "-s", "SIGKILL", id);
       ctr("task", "rm", "-f", id);
       ctr("containers", "rm", id);
@@ -263,6 +267,31 @@ class CriStreamingTest {
     }
     Thread.sleep(500);
     assertEquals(0, execSync("ticker", 10, "true").getExitCode(), "the container runs on after the client left");
+  }
+
+  @Test
+  void attachWithStdinOnceClosesTheMainProcessStdinWhenTheClientEndsItsInput() throws Exception {
+    String url = cri.attach(runtime.v1.AttachRequest.newBuilder().setContainerId("shell").setStdin(true)
+        .setStdout(true).setStderr(true).build()).getUrl();
+    try (SpdyTestClient c = SpdyTestClient.connect(url, "v4.channel.k8s.io")) {
+      int error = c.open(Map.of("streamType", "error"));
+      int stdin = c.open(Map.of("streamType", "stdin"));
+      int stdout = c.open(Map.of("streamType", "stdout"));
+      int stderr = c.open(Map.of("streamType", "stderr"));
+      c.send(stdin, "echo hello\n");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!c.received(stdout).equals("hello\n") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals("hello\n", c.received(stdout));
+      // the shell meets the end of its input and ends: so does the attach, without a hang
+      c.halfClose(stdin);
+      assertEquals("Success", JSON.readTree(c.readToEnd(error, 30)).path("status").asText());
+      assertEquals("hello\n", c.readToEnd(stdout, 30));
+      assertEquals("", c.readToEnd(stderr, 30));
+    }
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> execSync("shell", 10, "true")),
+        "the shell ended with its stdin");
   }
 
   @Test

@@ -83,7 +83,7 @@ final class ExecProcesses {
     try {
       tracking.track(t, p);
       TaskRuntime.Monitor monitor = runtime.exec(new TaskRuntime.Launch(t.id, record.monitorId(), t.runtime, p.dir,
-          layout.socketDir(), p.io.terminal(), !p.io.stdin().isEmpty(), false, Optional.empty(),
+          layout.socketDir(), p.io.terminal(), !p.io.stdin().isEmpty(), TaskRuntime.HeldStdin.NONE, Optional.empty(),
           Optional.of(p.dir.resolve("process.json"))), () -> {
             if (p.io.any()) {
               p.attach(AttachRelay.start(Conmon.attachSocket(layout.socketDir(), record.monitorId()), p.io, p.who()));

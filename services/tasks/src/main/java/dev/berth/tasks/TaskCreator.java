@@ -127,7 +127,7 @@ final class TaskCreator {
       timer.step("bundle");
 
       TaskRuntime.Monitor monitor = runtime.create(new TaskRuntime.Launch(id, monitorId, binary, bundle, layout.socketDir(),
-          io.terminal(), !io.stdin().isEmpty(), holdsStdin(container, io), Optional.of(log), Optional.empty()));
+          io.terminal(), !io.stdin().isEmpty(), heldStdin(container, io), Optional.of(log), Optional.empty()));
       timer.step(binary.binary().getFileName() + " create");
       Map<String, Path> dirs = runtime.cgroups(monitor.pid());
       task.cgroups.putAll(dirs);
@@ -177,6 +177,15 @@ final class TaskCreator {
   /** A container made with open stdin and started without a client's stdin keeps one open for later attaches. */
   static boolean holdsStdin(Container container, ProcessIo io) {
     return io.stdin().isEmpty() && ContainerLabels.TRUE.equals(container.getLabelsMap().get(ContainerLabels.OPEN_STDIN));
+  }
+
+  /** How long a held stdin stays open: for every client, or until the first one ends its input (stdin once). */
+  static TaskRuntime.HeldStdin heldStdin(Container container, ProcessIo io) {
+    if (!holdsStdin(container, io)) {
+      return TaskRuntime.HeldStdin.NONE;
+    }
+    return ContainerLabels.TRUE.equals(container.getLabelsMap().get(ContainerLabels.STDIN_ONCE))
+        ? TaskRuntime.HeldStdin.UNTIL_FIRST_CLIENT_ENDS : TaskRuntime.HeldStdin.OPEN;
   }
 
   static String monitorId() {

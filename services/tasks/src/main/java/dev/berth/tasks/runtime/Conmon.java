@@ -114,10 +114,10 @@ public final class Conmon {
     if (launch.terminal()) {
       command.add("-t");
     }
-    if (launch.stdin() || launch.holdStdin()) {
+    if (launch.stdin() || launch.heldStdin() != TaskRuntime.HeldStdin.NONE) {
       command.add("-i");
     }
-    if (launch.holdStdin()) {
+    if (launch.heldStdin() == TaskRuntime.HeldStdin.OPEN) {
       command.add("--leave-stdin-open");
     }
     launch.execSpec().ifPresent(spec -> command.addAll(List.of("--exec", "--exec-attach", "--exec-process-spec", spec.toString())));

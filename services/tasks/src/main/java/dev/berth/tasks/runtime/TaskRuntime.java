@@ -24,11 +24,20 @@ import java.util.Optional;
 public interface TaskRuntime {
   /**
    * What is to run: the container, its monitor's id, the bundle or exec directory and the stdio it
-   * gets. With {@code holdStdin} the monitor keeps the process's stdin open when an attached
-   * client goes away (Docker's {@code -i} without a client: stdin waits for the next attach).
+   * gets, and whether its monitor holds a stdin for attached clients ({@link HeldStdin}).
    */
   record Launch(String containerId, String monitorId, RuntimeBinary runtime, Path dir, Path socketDir,
-      boolean terminal, boolean stdin, boolean holdStdin, Optional<Path> criLog, Optional<Path> execSpec) {}
+      boolean terminal, boolean stdin, HeldStdin heldStdin, Optional<Path> criLog, Optional<Path> execSpec) {}
+
+  /** A stdin the monitor holds for attached clients when no client's stdin was given at create. */
+  enum HeldStdin {
+    /** No stdin for attached clients. */
+    NONE,
+    /** Docker's and the CRI's stdin_once: the first attached client ending its input closes the process's stdin. */
+    UNTIL_FIRST_CLIENT_ENDS,
+    /** Docker's {@code -i} without a client: stdin stays open when a client goes, for the next attach. */
+    OPEN
+  }
 
   /**
    * A launched process: its pid and its monitor's. An exec's sync pipe stays open until the
