@@ -231,11 +231,19 @@ final class CriContainers {
     }
   }
 
-  /** SIGTERM (or the image's stop signal), then SIGKILL after {@code timeout}; stopping a stopped one does nothing. */
+  /**
+   * SIGTERM (or the image's stop signal), then SIGKILL after {@code timeout}; stopping a stopped one
+   * does nothing. A main process the kernel would not deliver the polite signal to is killed at once
+   * (see {@link DiscardedSignals}): waiting out the timeout would end the same way.
+   */
   void stop(String id, Duration timeout) {
     CriContainer c = get(id);
+    dev.berth.client.containers.ContainerState state = c.state();
+    Duration grace = state.running() && DiscardedSignals.wouldDrop(state.pid(),
+        dev.berth.client.containers.ContainerConfig.of(state.record()).stopSignal())
+        ? Duration.ZERO : timeout;
     try {
-      tasks.stop(c.state(), timeout);
+      tasks.stop(state, grace);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted stopping container " + id).asRuntimeException();
