@@ -73,13 +73,13 @@ public final class CriBench {
     String first = samples.keySet().iterator().next();
     System.out.printf("%-18s", "median ms");
     samples.keySet().forEach(name -> System.out.printf("%14s", name));
-    samples.keySet().stream().skip(1).forEach(name -> System.out.printf("%14s", first + "/" + name));
+    samples.keySet().stream().skip(1).forEach(name -> System.out.printf("%22s", first + "/" + name));
     System.out.println();
     for (String op : OPERATIONS) {
       System.out.printf("%-18s", op);
       samples.values().forEach(s -> System.out.printf("%14.1f", s.get(op).median()));
       double mine = samples.get(first).get(op).median();
-      samples.values().stream().skip(1).forEach(s -> System.out.printf("%13.2fx", mine / s.get(op).median()));
+      samples.values().stream().skip(1).forEach(s -> System.out.printf("%21.2fx", mine / s.get(op).median()));
       System.out.println();
     }
   }
