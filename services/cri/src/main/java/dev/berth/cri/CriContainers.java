@@ -6,7 +6,10 @@ import com.google.protobuf.Any;
 import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.DeleteContainerRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.labels.ContainerLabels;
@@ -254,17 +257,45 @@ final class CriContainers {
     stop(id, Duration.ZERO);
   }
 
-  /** Removes the container (killed first if it runs), its task and snapshot; one not here is removed already. */
+  /**
+   * Removes the container (killed first if it runs), its task and record; one not here is removed
+   * already. Its snapshot, no longer referenced once the record is gone, is left to the garbage
+   * collector, which the record's deletion wakes: unmounting nothing but removing a directory
+   * tree and a metadata row, it need not hold up the kubelet (containerd's metadata store leaves
+   * a removed snapshot's directory to its collector too), and a crash between the two leaves
+   * nothing the collector would not find.
+   */
   void remove(String id) {
     Optional<Container> record = find(id);
     if (record.isEmpty()) {
       return;
     }
+    dev.berth.client.containers.ContainerState state = dev.berth.client.containers.ContainerState.of(api,
+        record.get());
     try {
-      tasks.remove(dev.berth.client.containers.ContainerState.of(api, record.get()), true, false);
+      if (state.running()) {
+        tasks.stop(state, Duration.ZERO);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted removing container " + id).asRuntimeException();
+    }
+    if (state.task().isPresent()) {
+      ignoringGone(() -> TasksGrpc.newBlockingStub(api).delete(DeleteTaskRequest.newBuilder().setContainerId(id)
+          .build()));
+    }
+    ignoringGone(() -> ContainersGrpc.newBlockingStub(api).delete(DeleteContainerRequest.newBuilder().setId(id)
+        .build()));
+  }
+
+  /** Runs {@code call}; NOT_FOUND means another removal got there first, which is what was wanted. */
+  private static void ignoringGone(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
     }
   }
 

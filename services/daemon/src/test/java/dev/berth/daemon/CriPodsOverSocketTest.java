@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.GetAttachmentRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.snapshots.v1.StatSnapshotRequest;
 import dev.berth.api.grpc.Channels;
 import dev.berth.client.BerthClient;
 import dev.berth.client.images.ImportOptions;
@@ -177,6 +179,16 @@ class CriPodsOverSocketTest {
     return found;
   }
 
+  private static boolean snapshotExists(SnapshotsGrpc.SnapshotsBlockingStub snapshots, StatSnapshotRequest stat) {
+    try {
+      snapshots.stat(stat);
+      return true;
+    } catch (StatusRuntimeException e) {
+      assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.toString());
+      return false;
+    }
+  }
+
   private static Status.Code code(Executable call) {
     return assertThrows(StatusRuntimeException.class, call).getStatus().getCode();
   }
@@ -339,8 +351,20 @@ class CriPodsOverSocketTest {
       assertTrue(Duration.between(stopping, Instant.now()).toSeconds() < 15);
       assertEquals(137, status(web).getExitCode());
       assertEquals("Error", status(web).getReason());
-      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(client).build());
-      assertEquals(Status.Code.NOT_FOUND, code(() -> status(client)));
+      try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        String snapshot = k8s.containers().find(client).orElseThrow().getSnapshotKey();
+        cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(client).build());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> status(client)));
+        // the snapshot is left to the garbage collector, which the record's deletion wakes
+        SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(k8s.channel());
+        StatSnapshotRequest stat = StatSnapshotRequest.newBuilder().setSnapshotter("overlayfs").setKey(snapshot)
+            .build();
+        Instant collected = Instant.now().plusSeconds(20);
+        while (snapshotExists(snapshots, stat) && Instant.now().isBefore(collected)) {
+          Thread.sleep(100);
+        }
+        assertFalse(snapshotExists(snapshots, stat), "the removed container's snapshot is collected");
+      }
       List<ContainerEventType> clientEvents = new java.util.ArrayList<>();
       Instant deadline = Instant.now().plusSeconds(10);
       while (clientEvents.size() < 4 && Instant.now().isBefore(deadline)) {
