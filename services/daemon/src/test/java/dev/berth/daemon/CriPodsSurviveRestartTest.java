@@ -46,10 +46,10 @@ import runtime.v1.RuntimeServiceGrpc;
 import runtime.v1.StartContainerRequest;
 
 /**
- * A pod and its containers outlive a berthd restart: the sandbox stays ready with its network and
- * pinned namespaces, a running container runs on under its monitor (which still reopens its log
- * after a rotation), an ended one keeps its exit code and log, and the pod takes new containers
- * that join the same namespaces.
+ * A pod and its containers outlive a berthd restart: the sandbox stays ready with its network,
+ * pinned namespaces and the process holding its PID namespace, a running container runs on under
+ * its monitor (which still reopens its log after a rotation), an ended one keeps its exit code and
+ * log, and the pod takes new containers that join the same namespaces.
  */
 class CriPodsSurviveRestartTest {
   @TempDir Path dir;
@@ -130,6 +130,10 @@ class CriPodsSurviveRestartTest {
     String pod = ids.get(0);
     String sleeper = ids.get(1);
     String quick = ids.get(2);
+    // the process holding the pod's PID namespace (the CRI's default, POD) runs on without berthd
+    long holder = Long.parseLong(Files.readString(dir.resolve("s/cri/pods").resolve(pod).resolve("pid-holder"))
+        .split(" ")[0]);
+    String pidNamespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(holder), "ns", "pid")).toString();
 
     withBerthd(config, cri -> {
       assertEquals(PodSandboxState.SANDBOX_READY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
@@ -165,11 +169,12 @@ class CriPodsSurviveRestartTest {
           StatusRuntimeException.class, () -> cri.reopenContainerLog(ReopenContainerLogRequest.newBuilder()
               .setContainerId(quick).build())).getStatus().getCode());
 
-      // the pod still takes containers, in the same hostname (its pinned UTS namespace)
-      String late = run(cri, pod, podConfig, busybox("late", "hostname"));
+      // the pod still takes containers, in the same hostname (its pinned UTS namespace) and PID namespace
+      String late = run(cri, pod, podConfig, busybox("late", "readlink /proc/self/ns/pid; hostname"));
       assertEquals(0, awaitExit(cri, late).getExitCode());
       try {
         String logged = Files.readString(logs.resolve("late.log"), StandardCharsets.UTF_8);
+        assertTrue(logged.contains(" stdout F " + pidNamespace + "\n"), "the holder's namespace: " + logged);
         assertTrue(logged.endsWith(" stdout F survivor\n"), logged);
         assertTrue(Files.readString(logs.resolve("quick.log")).endsWith(" stdout F bye\n"));
       } catch (java.io.IOException e) {
@@ -182,5 +187,7 @@ class CriPodsSurviveRestartTest {
     String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
     assertFalse(mounts.contains(pod), "no pinned namespace is left mounted");
     assertFalse(mounts.contains(sleeper), "no rootfs is left mounted");
+    assertTrue(ProcessHandle.of(holder).isEmpty(), "the PID namespace's holder is killed");
+    assertFalse(Files.exists(dir.resolve("s/cri/pods").resolve(pod)), "the pod's directory is removed");
   }
 }
