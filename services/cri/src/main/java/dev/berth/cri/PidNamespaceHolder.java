@@ -18,17 +18,19 @@ import java.util.logging.Logger;
 
 /**
  * The process holding a pod's shared PID namespace ({@code pid: POD}), as a pause container does
- * in containerd: util-linux's {@code unshare --pid --fork} makes the namespace and forks tini into
- * it as its PID 1, which reaps the zombies reparented to it and keeps one child ({@code sleep
- * infinity}) so it never ends on its own. It runs in a session of its own ({@code setsid}), so it
- * outlives berthd, and its pid and start time are kept in a file, so a later berthd tells it from
+ * in containerd: util-linux's {@code unshare --pid --fork} makes the namespace and forks into it,
+ * as its PID 1, a one-line Perl loop (perl-base is essential on Debian) that sleeps, reaps the
+ * zombies reparented to it on SIGCHLD and names itself {@value #NAME}. One process, so the pod's
+ * containers see no other (a tini with a {@code sleep} child would show in their {@code pgrep
+ * sleep}). It runs in a session of its own ({@code setsid}), so it outlives berthd, and its pid and start time are kept in a file, so a later berthd tells it from
  * a process that reused the pid. Killing it ends every process in the namespace (the kernel's
  * rule for a PID namespace's init).
  */
 final class PidNamespaceHolder {
   private static final Logger LOG = Logger.getLogger(PidNamespaceHolder.class.getName());
+  static final String NAME = "berth-pod";
   private static final List<String> COMMAND = List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
-      "tini", "--", "sleep", "infinity");
+      "perl", "-e", "$0 = '" + NAME + "'; $SIG{CHLD} = sub { 1 while waitpid(-1, 1) > 0 }; sleep while 1");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
