@@ -476,6 +476,15 @@ class CriPodsOverSocketTest {
       assertTrue(seen.contains("stdout F zombies: 0"), "the holder reaps orphans: " + seen);
       pidNamespace = seen.get(1).substring("stdout F ".length());
       assertTrue(processesIn(pidNamespace).size() >= 2, "the holder and the sleeper on the host");
+
+      // a holder killed from outside takes the namespace with it: the pod takes no new containers
+      for (long pid : processesIn(pidNamespace)) {
+        if (Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("berth-pod")) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+      awaitState(sleeper, ContainerState.CONTAINER_EXITED);
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> create(pod, busybox("late", "true"), shared)));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }

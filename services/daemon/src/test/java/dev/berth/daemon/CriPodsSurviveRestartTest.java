@@ -54,6 +54,8 @@ import runtime.v1.StartContainerRequest;
 class CriPodsSurviveRestartTest {
   @TempDir Path dir;
   private TestNetns hostNetns;
+  /** The pod's PID namespace holder, which a failing test would leave running. */
+  private long holder = -1;
 
   @BeforeEach
   void isolateNetwork() throws Exception {
@@ -63,6 +65,10 @@ class CriPodsSurviveRestartTest {
 
   @AfterEach
   void removeNetwork() throws Exception {
+    if (holder > 0) {
+      ProcessHandle.of(holder).filter(p -> p.info().command().orElse("").endsWith("perl"))
+          .ifPresent(ProcessHandle::destroyForcibly);
+    }
     if (hostNetns != null) {
       hostNetns.close();
     }
@@ -131,7 +137,7 @@ class CriPodsSurviveRestartTest {
     String sleeper = ids.get(1);
     String quick = ids.get(2);
     // the process holding the pod's PID namespace (the CRI's default, POD) runs on without berthd
-    long holder = Long.parseLong(Files.readString(dir.resolve("s/cri/pods").resolve(pod).resolve("pid-holder"))
+    holder = Long.parseLong(Files.readString(dir.resolve("s/cri/pods").resolve(pod).resolve("pid-holder"))
         .split(" ")[0]);
     String pidNamespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(holder), "ns", "pid")).toString();
 
