@@ -58,7 +58,13 @@ final class PidNamespaceHolder {
     }
     String startTime = startTime(init.get()).orElseThrow(() -> Errors.internal(null,
         "the PID namespace holder %s ended as it started", COMMAND));
-    AtomicFiles.write(file, (init.get() + " " + startTime + "\n").getBytes(StandardCharsets.US_ASCII));
+    try {
+      AtomicFiles.write(file, (init.get() + " " + startTime + "\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // unrecorded, no later kill() could find it
+      ProcessHandle.of(init.get()).ifPresent(ProcessHandle::destroyForcibly);
+      throw e;
+    }
   }
 
   /** The holder's pid while it is the process recorded, empty when none is recorded or it is gone. */
