@@ -150,7 +150,7 @@ final class CriContainers {
     // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
     NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
         ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
-    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options),
+    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options, namespaces),
         options.getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
         namespaces.files(), pod.getLinux().getSysctlsMap());
     Spec spec;
@@ -194,11 +194,10 @@ final class CriContainers {
   }
 
   /**
-   * The PID namespace to join, empty for a new one. TARGET: the running target container's. A pod
-   * sharing one (POD) has no process of its own to hold it: its containers join the namespace of
-   * its first running container; the first one gets a new one.
+   * The PID namespace to join, empty for a new one. TARGET: the running target container's; POD:
+   * the one the pod's holder process keeps.
    */
-  private String pidNamespace(PodSandboxes.Sandbox sandbox, NamespaceOption options) {
+  private String pidNamespace(PodSandboxes.Sandbox sandbox, NamespaceOption options, PodSandboxes.Namespaces pod) {
     if (options.getPid() == NamespaceMode.TARGET) {
       CriContainer target = get(options.getTargetId());
       if (!target.state().running() || !target.sandboxId().equals(sandbox.id())) {
@@ -210,11 +209,11 @@ final class CriContainers {
     if (options.getPid() != NamespaceMode.POD) {
       return "";
     }
-    return of(sandbox.id()).stream()
-        .map(c -> dev.berth.client.containers.ContainerState.of(api, c))
-        .filter(dev.berth.client.containers.ContainerState::running)
-        .min((a, b) -> a.createdAt().compareTo(b.createdAt()))
-        .map(s -> "/proc/" + s.pid() + "/ns/pid").orElse("");
+    if (pod.pid().isEmpty()) {
+      throw Errors.invalidArgument("container asks for the pod's PID namespace (POD), but pod %s does not share one"
+          + " (its pid mode is %s)", sandbox.id(), sandbox.namespaceOptions().getPid());
+    }
+    return pod.pid();
   }
 
   /** Starts a created container; FAILED_PRECONDITION for one that runs or ran. */

@@ -16,6 +16,8 @@ import java.util.logging.Logger;
  * {@code <state>/cri/pods/<sandbox-id>/}, as {@code ip netns} and the network service pin network
  * namespaces. The UTS namespace gets the pod's hostname when made. Containers join them by path;
  * unpinning unmounts and deletes the files (a namespace lives on while a container is in it).
+ * A PID namespace cannot be pinned that way (it needs an init): a pod sharing one gets a
+ * {@link PidNamespaceHolder}, recorded in the same directory and killed on unpinning.
  */
 final class PodNamespaces {
   private static final Logger LOG = Logger.getLogger(PodNamespaces.class.getName());
@@ -36,14 +38,34 @@ final class PodNamespaces {
     return dir.resolve(sandboxId).resolve("uts");
   }
 
-  /** Makes and pins the pod's namespaces: IPC unless {@code hostIpc}, UTS with {@code hostname} unless {@code hostUts}. */
-  void pin(String sandboxId, boolean hostIpc, boolean hostUts, String hostname) {
-    if (hostIpc && hostUts) {
+  private PidNamespaceHolder pidHolder(String sandboxId) {
+    return new PidNamespaceHolder(dir.resolve(sandboxId).resolve("pid-holder"));
+  }
+
+  /**
+   * The path of the pod's shared PID namespace, held by its holder; FAILED_PRECONDITION when the
+   * holder is gone (killed from outside, or the node rebooted).
+   */
+  String pid(String sandboxId) {
+    long pid = pidHolder(sandboxId).pid().orElseThrow(() -> Errors.failedPrecondition(
+        "the process holding pod %s's PID namespace is gone: stop and remove the pod", sandboxId));
+    return "/proc/" + pid + "/ns/pid";
+  }
+
+  /**
+   * Makes and pins the pod's namespaces: IPC unless {@code hostIpc}, UTS with {@code hostname}
+   * unless {@code hostUts}, and a PID namespace with its holder if {@code sharedPid}.
+   */
+  void pin(String sandboxId, boolean hostIpc, boolean hostUts, String hostname, boolean sharedPid) {
+    if (hostIpc && hostUts && !sharedPid) {
       return;
     }
     List<String> command = new ArrayList<>(List.of("unshare"));
     try {
       Files.createDirectories(dir.resolve(sandboxId));
+      if (sharedPid) {
+        pidHolder(sandboxId).start();
+      }
       if (!hostIpc) {
         Files.write(ipc(sandboxId), new byte[0]);
         command.add("--ipc=" + ipc(sandboxId));
@@ -55,7 +77,9 @@ final class PodNamespaces {
       } else {
         command.add("true");
       }
-      run(command);
+      if (!hostIpc || !hostUts) {
+        run(command);
+      }
     } catch (IOException | RuntimeException e) {
       unpin(sandboxId);
       throw e instanceof IOException io ? Errors.internal(io, "cannot pin the namespaces of pod %s: %s", sandboxId,
@@ -66,6 +90,11 @@ final class PodNamespaces {
   /** Unmounts and deletes what {@link #pin} made; nothing happens for a pod without pins. */
   void unpin(String sandboxId) {
     Path pod = dir.resolve(sandboxId);
+    try {
+      pidHolder(sandboxId).kill();
+    } catch (IOException e) {
+      throw Errors.internal(e, "cannot forget the PID namespace holder of pod %s: %s", sandboxId, e.getMessage());
+    }
     for (Path pin : List.of(ipc(sandboxId), uts(sandboxId))) {
       if (mounted(pin)) {
         run(List.of("umount", pin.toString()));

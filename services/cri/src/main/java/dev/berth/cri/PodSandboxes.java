@@ -35,10 +35,11 @@ import runtime.v1.PodSandboxFilter;
 import runtime.v1.PodSandboxMetadata;
 
 /**
- * Pod sandboxes over Berth's APIs, without a pause process: a pod is a record (see
+ * Pod sandboxes over Berth's APIs, without a pause container: a pod is a record (see
  * {@link CriRecords}), a network attachment named after its id (the network service makes and
  * pins its network namespace, writes its hosts, hostname and resolv.conf, and publishes its
- * ports) and IPC and UTS namespaces pinned by {@link PodNamespaces}. Stopping a pod stops its
+ * ports) and IPC and UTS namespaces pinned by {@link PodNamespaces}, which also starts the
+ * process holding a shared PID namespace for a pod that has one. Stopping a pod stops its
  * containers and gives back its network and namespaces; removing it removes its containers and
  * its record.
  */
@@ -77,6 +78,11 @@ final class PodSandboxes {
 
     boolean hostIpc() {
       return namespaceOptions().getIpc() == NamespaceMode.NODE;
+    }
+
+    /** POD, the CRI's default: the pod's containers share one PID namespace, held by the pod. */
+    boolean sharedPid() {
+      return namespaceOptions().getPid() == NamespaceMode.POD;
     }
 
     static Sandbox of(Container record) {
@@ -119,7 +125,7 @@ final class PodSandboxes {
     Sandbox sandbox = new Sandbox(record, config);
     try {
       String hostname = config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
-      namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname);
+      namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname, sandbox.sharedPid());
       attach(sandbox, hostname);
       return id;
     } catch (RuntimeException e) {
@@ -257,9 +263,10 @@ final class PodSandboxes {
 
   /**
    * The namespace files the pod's containers join (its network's, IPC's and UTS's, empty for the
-   * host's), and the network service's hosts, hostname and resolv.conf for them, in that order.
+   * host's; its shared PID namespace's, empty without one), and the network service's hosts,
+   * hostname and resolv.conf for them, in that order.
    */
-  record Namespaces(String network, String ipc, String uts, List<String> files) {}
+  record Namespaces(String network, String ipc, String uts, String pid, List<String> files) {}
 
   Namespaces namespacesOf(Sandbox sandbox) {
     Attachment network = network(sandbox).orElseThrow(() -> Errors.failedPrecondition(
@@ -268,6 +275,7 @@ final class PodSandboxes {
     return new Namespaces(network.getNetnsPath(),
         sandbox.hostIpc() ? "" : namespaces.ipc(sandbox.id()).toString(),
         sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
+        sandbox.sharedPid() ? namespaces.pid(sandbox.id()) : "",
         List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()));
   }
 }

@@ -6,7 +6,7 @@
  * through their APIs (Version, Containers, Tasks, Logs, Events, Networks/Attachments, Images,
  * Content, Snapshots, Introspection, Transfer) and the client library's container operations, in
  * the containerd namespace {@value dev.berth.cri.CriServices#NAMESPACE} as containerd's CRI
- * plugin keeps its objects. Pods have no pause process (see {@code PodNamespaces}). ExecSync,
+ * plugin keeps its objects. Pods have no pause container (see {@code PodNamespaces}). ExecSync,
  * Exec, Attach and PortForward: {@link dev.berth.cri.streaming}.
  *
  * <pre>{@code

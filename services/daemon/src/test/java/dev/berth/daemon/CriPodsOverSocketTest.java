@@ -21,6 +21,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,7 +262,10 @@ class CriPodsOverSocketTest {
           .addMounts(Mount.newBuilder().setContainerPath("/shared").setHostPath(shared.toString()))
           .putLabels("role", "server").putAnnotations("why", "serves")
           .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
-              .setMemoryLimitInBytes(64L << 20).setCpuShares(512))), podConfig);
+              .setMemoryLimitInBytes(64L << 20).setCpuShares(512))
+              // a PID namespace of its own, where httpd is PID 1 (see the stop below)
+              .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
+                  NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)))), podConfig);
       String client = create(pod, busybox("client", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net;"
           + " echo \"$GREETING\"; hostname; grep nameserver /etc/resolv.conf; echo oops >&2;"
           + " i=0; until wget -q -O - http://127.0.0.1/; do i=$((i+1)); [ $i -gt 100 ] && exit 3; sleep 0.1; done;"
@@ -473,13 +477,17 @@ class CriPodsOverSocketTest {
     Path logs = dir.resolve("pid-logs");
     // namespace options left out: the CRI's defaults, a shared (POD) PID namespace
     PodSandboxConfig shared = pod("pids").setLogDirectory(logs.toString()).build();
+    String pidNamespace = "(not seen)";
     String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(shared).build()).getPodSandboxId();
     try {
       String sleeper = create(pod, busybox("sleeper", "exec sleep 1000").setLinux(LinuxContainerConfig.newBuilder()
           .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setRunAsUsername("nobody"))), shared);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
       awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
-      String looker = create(pod, busybox("looker", "ps -o user,args; id -G").setLinux(LinuxContainerConfig
+      // an orphan is reparented to the namespace's init, which must reap it
+      String looker = create(pod, busybox("looker", "echo $(tr '\\0' ' ' < /proc/1/cmdline); readlink /proc/self/ns/pid;"
+          + " (sleep 0.1 &); sleep 0.6; echo zombies: $(grep -l '^State:.*Z' /proc/[0-9]*/status | wc -l);"
+          + " ps -o user,args; id -G").setLinux(LinuxContainerConfig
           .newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().addSupplementalGroups(1234))),
           shared);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(looker).build());
@@ -488,9 +496,23 @@ class CriPodsOverSocketTest {
       assertTrue(seen.stream().anyMatch(l -> l.matches("stdout F nobody +sleep 1000")),
           "the later container sees the first one's process, run as the named user: " + seen);
       assertEquals("stdout F 0 1234", seen.get(seen.size() - 1), "root with the supplemental group");
+      assertEquals("stdout F berth-pod", seen.get(0), "the pod's holder is PID 1: " + seen);
+      assertTrue(seen.contains("stdout F zombies: 0"), "the holder reaps orphans: " + seen);
+      pidNamespace = seen.get(1).substring("stdout F ".length());
+      assertTrue(processesIn(pidNamespace).size() >= 2, "the holder and the sleeper on the host");
+
+      // a holder killed from outside takes the namespace with it: the pod takes no new containers
+      for (long pid : processesIn(pidNamespace)) {
+        if (Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("berth-pod")) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+      awaitState(sleeper, ContainerState.CONTAINER_EXITED);
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> create(pod, busybox("late", "true"), shared)));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
+    assertEquals(List.of(), processesIn(pidNamespace), "nothing in the pod's PID namespace outlives the pod");
 
     PodSandboxConfig node = pod("node").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig.newBuilder()
         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
@@ -564,5 +586,17 @@ class CriPodsOverSocketTest {
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
+  }
+
+  /** The host's pids of the processes in a PID namespace ({@code pid:[inode]}), read from /proc. */
+  private static List<Long> processesIn(String pidNamespace) {
+    return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(pid -> {
+      try {
+        return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid")).toString()
+            .equals(pidNamespace);
+      } catch (IOException e) {
+        return false;
+      }
+    }).toList();
   }
 }

@@ -46,14 +46,16 @@ import runtime.v1.RuntimeServiceGrpc;
 import runtime.v1.StartContainerRequest;
 
 /**
- * A pod and its containers outlive a berthd restart: the sandbox stays ready with its network and
- * pinned namespaces, a running container runs on under its monitor (which still reopens its log
- * after a rotation), an ended one keeps its exit code and log, and the pod takes new containers
- * that join the same namespaces.
+ * A pod and its containers outlive a berthd restart: the sandbox stays ready with its network,
+ * pinned namespaces and the process holding its PID namespace, a running container runs on under
+ * its monitor (which still reopens its log after a rotation), an ended one keeps its exit code and
+ * log, and the pod takes new containers that join the same namespaces.
  */
 class CriPodsSurviveRestartTest {
   @TempDir Path dir;
   private TestNetns hostNetns;
+  /** The pod's PID namespace holder, which a failing test would leave running. */
+  private long holder = -1;
 
   @BeforeEach
   void isolateNetwork() throws Exception {
@@ -63,6 +65,10 @@ class CriPodsSurviveRestartTest {
 
   @AfterEach
   void removeNetwork() throws Exception {
+    if (holder > 0) {
+      ProcessHandle.of(holder).filter(p -> p.info().command().orElse("").endsWith("perl"))
+          .ifPresent(ProcessHandle::destroyForcibly);
+    }
     if (hostNetns != null) {
       hostNetns.close();
     }
@@ -130,6 +136,10 @@ class CriPodsSurviveRestartTest {
     String pod = ids.get(0);
     String sleeper = ids.get(1);
     String quick = ids.get(2);
+    // the process holding the pod's PID namespace (the CRI's default, POD) runs on without berthd
+    holder = Long.parseLong(Files.readString(dir.resolve("s/cri/pods").resolve(pod).resolve("pid-holder"))
+        .split(" ")[0]);
+    String pidNamespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(holder), "ns", "pid")).toString();
 
     withBerthd(config, cri -> {
       assertEquals(PodSandboxState.SANDBOX_READY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
@@ -165,11 +175,12 @@ class CriPodsSurviveRestartTest {
           StatusRuntimeException.class, () -> cri.reopenContainerLog(ReopenContainerLogRequest.newBuilder()
               .setContainerId(quick).build())).getStatus().getCode());
 
-      // the pod still takes containers, in the same hostname (its pinned UTS namespace)
-      String late = run(cri, pod, podConfig, busybox("late", "hostname"));
+      // the pod still takes containers, in the same hostname (its pinned UTS namespace) and PID namespace
+      String late = run(cri, pod, podConfig, busybox("late", "readlink /proc/self/ns/pid; hostname"));
       assertEquals(0, awaitExit(cri, late).getExitCode());
       try {
         String logged = Files.readString(logs.resolve("late.log"), StandardCharsets.UTF_8);
+        assertTrue(logged.contains(" stdout F " + pidNamespace + "\n"), "the holder's namespace: " + logged);
         assertTrue(logged.endsWith(" stdout F survivor\n"), logged);
         assertTrue(Files.readString(logs.resolve("quick.log")).endsWith(" stdout F bye\n"));
       } catch (java.io.IOException e) {
@@ -182,5 +193,7 @@ class CriPodsSurviveRestartTest {
     String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
     assertFalse(mounts.contains(pod), "no pinned namespace is left mounted");
     assertFalse(mounts.contains(sleeper), "no rootfs is left mounted");
+    assertTrue(ProcessHandle.of(holder).isEmpty(), "the PID namespace's holder is killed");
+    assertFalse(Files.exists(dir.resolve("s/cri/pods").resolve(pod)), "the pod's directory is removed");
   }
 }

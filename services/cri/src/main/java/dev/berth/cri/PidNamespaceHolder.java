@@ -1,0 +1,131 @@
+package dev.berth.cri;
+
+import dev.berth.api.fs.AtomicFiles;
+import dev.berth.api.grpc.Errors;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Logger;
+
+/**
+ * The process holding a pod's shared PID namespace ({@code pid: POD}), as a pause container does
+ * in containerd: util-linux's {@code unshare --pid --fork} makes the namespace and forks into it,
+ * as its PID 1, a one-line Perl loop (perl-base is essential on Debian) that sleeps, reaps the
+ * zombies reparented to it on SIGCHLD and names itself {@value #NAME}. One process, so the pod's
+ * containers see no other (a tini with a {@code sleep} child would show in their {@code pgrep
+ * sleep}). It runs in a session of its own ({@code setsid}), so it outlives berthd, and its pid and start time are kept in a file, so a later berthd tells it from
+ * a process that reused the pid. Killing it ends every process in the namespace (the kernel's
+ * rule for a PID namespace's init).
+ */
+final class PidNamespaceHolder {
+  private static final Logger LOG = Logger.getLogger(PidNamespaceHolder.class.getName());
+  static final String NAME = "berth-pod";
+  private static final List<String> COMMAND = List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
+      "perl", "-e", "$0 = '" + NAME + "'; $SIG{CHLD} = sub { 1 while waitpid(-1, 1) > 0 }; sleep while 1");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Path file;
+
+  /** @param file where the holder's pid and start time are kept */
+  PidNamespaceHolder(Path file) {
+    this.file = file;
+  }
+
+  /** Starts the holder and records it. */
+  void start() throws IOException {
+    Process launcher = new ProcessBuilder(COMMAND).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    Optional<Long> init = initBelow(launcher.toHandle());
+    while (init.isEmpty() && launcher.isAlive() && Instant.now().isBefore(deadline)) {
+      LockSupport.parkNanos(5_000_000);
+      init = initBelow(launcher.toHandle());
+    }
+    if (init.isEmpty()) {
+      launcher.destroyForcibly();
+      throw Errors.internal(null, "%s did not start a PID namespace's init within %d s (exit: %s)", COMMAND,
+          START_TIMEOUT.toSeconds(), launcher.isAlive() ? "still running" : launcher.exitValue());
+    }
+    String startTime = startTime(init.get()).orElseThrow(() -> Errors.internal(null,
+        "the PID namespace holder %s ended as it started", COMMAND));
+    try {
+      AtomicFiles.write(file, (init.get() + " " + startTime + "\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // unrecorded, no later kill() could find it
+      ProcessHandle.of(init.get()).ifPresent(ProcessHandle::destroyForcibly);
+      throw e;
+    }
+  }
+
+  /** The holder's pid while it is the process recorded, empty when none is recorded or it is gone. */
+  Optional<Long> pid() {
+    try {
+      String[] recorded = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+      long pid = Long.parseLong(recorded[0]);
+      return startTime(pid).filter(recorded[1]::equals).map(t -> pid);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      throw Errors.internal(e, "cannot read the PID namespace holder's record %s: %s", file, e.getMessage());
+    }
+  }
+
+  /** Kills the holder (and so every process in its namespace) and forgets it; nothing happens without one. */
+  void kill() throws IOException {
+    Optional<ProcessHandle> holder = pid().flatMap(ProcessHandle::of);
+    if (holder.isPresent()) {
+      holder.get().destroyForcibly();
+      try {
+        holder.get().onExit().get(KILL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Errors.internal(e, "interrupted waiting for the PID namespace holder %d to end", holder.get().pid());
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.warning("the PID namespace holder " + holder.get().pid() + " did not end within "
+            + KILL_TIMEOUT.toSeconds() + " s of SIGKILL");
+      }
+    }
+    Files.deleteIfExists(file);
+  }
+
+  /**
+   * The init of a new PID namespace among the launcher's descendants (setsid may fork before
+   * unshare does): the process whose innermost pid is 1.
+   */
+  private static Optional<Long> initBelow(ProcessHandle launcher) {
+    return launcher.descendants().map(ProcessHandle::pid).filter(PidNamespaceHolder::isNamespaceInit).findFirst();
+  }
+
+  private static boolean isNamespaceInit(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+          .filter(l -> l.startsWith("NSpid:")).findFirst()
+          .map(l -> l.substring("NSpid:".length()).trim().split("\\s+"))
+          .filter(pids -> pids.length > 1 && pids[pids.length - 1].equals("1")).isPresent();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The process's start time in clock ticks since boot (stat's 22nd field), empty when it is gone. */
+  private static Optional<String> startTime(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+      // fields after the command, which is in parentheses and may hold spaces: the 3rd is the state
+      String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Optional.of(after[19]);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}
