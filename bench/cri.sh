@@ -20,15 +20,10 @@ cri_pid=""
 cri_ctr() { command ctr -a "$cri_sock" -n k8s.io "$@"; }
 
 cri_peer_start() {
-  mkdir -p "$cri_dir/root" "$cri_dir/state" "$cri_dir/net.d" "$cri_dir/ipam"
+  mkdir -p "$cri_dir/net.d" "$cri_dir/ipam"
   # this machine lacks CAP_SYS_RESOURCE: runc cannot lower a pod's oom_score_adj, so it is not asked to
-  containerd config default \
-    | sed -e "s#^root = .*#root = \"$cri_dir/root\"#" \
-          -e "s#^state = .*#state = \"$cri_dir/state\"#" \
-          -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$cri_sock\"#" \
-          -e "/^\[ttrpc\]/,/^\[/ s#^  address = .*#  address = \"$cri_dir/ttrpc.sock\"#" \
-          -e "/^\[debug\]/,/^\[/ s#^  address = .*#  address = \"\"#" \
-          -e "s#restrict_oom_score_adj = false#restrict_oom_score_adj = true#" \
+  containerd_private_config "$cri_dir" "$cri_sock" \
+    | sed -e "s#restrict_oom_score_adj = false#restrict_oom_score_adj = true#" \
           -e "s#sandbox_image = .*#sandbox_image = \"$pause\"#" \
           -e "s#bin_dir = \"/opt/cni/bin\"#bin_dir = \"/usr/lib/cni\"#" \
           -e "s#conf_dir = \"/etc/cni/net.d\"#conf_dir = \"$cri_dir/net.d\"#" \
@@ -40,11 +35,8 @@ cri_peer_start() {
             "routes": [{"dst": "0.0.0.0/0"}]}},
   {"type": "loopback"}]}
 EOF
-  [ -e /run/containerd ] || cri_made_run=1
-  containerd --config "$cri_dir/config.toml" >>"$cri_dir/containerd.log" 2>&1 &
-  cri_pid=$!
-  for _ in $(seq 200); do command ctr --connect-timeout 100ms -a "$cri_sock" version >/dev/null 2>&1 && return 0; sleep 0.05; done
-  cat "$cri_dir/containerd.log" >&2; echo "private containerd (CRI) did not start" >&2; return 1
+  containerd_launch "$cri_dir" "$cri_sock" || return 1
+  cri_pid=$containerd_launched
 }
 
 cri_peer_stop() {
@@ -58,7 +50,7 @@ cri_peer_stop() {
   cri_pid=""
   grep -o " $cri_dir[^ ]*\| /run/netns/cni-[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   ip link del "$cri_bridge" 2>/dev/null || true
-  [ -n "${cri_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
+  [ -n "${ctd_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
 }
 trap 'cri_peer_stop; peers_cleanup' EXIT
 

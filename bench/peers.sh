@@ -20,24 +20,40 @@ ctd_sock="$ctd_dir/containerd.sock"
 ctd_pid=""
 ctd() { command ctr -a "$ctd_sock" -n bench "$@"; }
 
-peer_containerd_start() {
-  mkdir -p "$ctd_dir/root" "$ctd_dir/state"
-  if [ ! -f "$ctd_dir/config.toml" ]; then
-    containerd config default \
-      | sed -e "s#^root = .*#root = \"$ctd_dir/root\"#" \
-            -e "s#^state = .*#state = \"$ctd_dir/state\"#" \
-            -e "s#^disabled_plugins = .*#disabled_plugins = [\"io.containerd.grpc.v1.cri\"]#" \
-            -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$ctd_sock\"#" \
-            -e "/^\[ttrpc\]/,/^\[/ s#^  address = .*#  address = \"$ctd_dir/ttrpc.sock\"#" \
-            -e "/^\[debug\]/,/^\[/ s#^  address = .*#  address = \"\"#" \
-      > "$ctd_dir/config.toml"
-  fi
+# Prints containerd's default configuration with its root, state and sockets under DIR (SOCK: the
+# API's socket) and no debug socket; callers add their own edits.
+containerd_private_config() {
+  local dir=$1 sock=$2
+  containerd config default \
+    | sed -e "s#^root = .*#root = \"$dir/root\"#" \
+          -e "s#^state = .*#state = \"$dir/state\"#" \
+          -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$sock\"#" \
+          -e "/^\[ttrpc\]/,/^\[/ s#^  address = .*#  address = \"$dir/ttrpc.sock\"#" \
+          -e "/^\[debug\]/,/^\[/ s#^  address = .*#  address = \"\"#"
+}
+
+# Starts containerd on DIR/config.toml in the background, its pid in $containerd_launched, and
+# returns once SOCK answers.
+containerd_launch() {
+  local dir=$1 sock=$2
+  mkdir -p "$dir/root" "$dir/state"
   # the runc shim keeps its sockets under /run/containerd whatever the state directory is
   [ -e /run/containerd ] || ctd_made_run=1
-  containerd --config "$ctd_dir/config.toml" >>"$ctd_dir/containerd.log" 2>&1 &
-  ctd_pid=$!
-  for _ in $(seq 200); do command ctr --connect-timeout 100ms -a "$ctd_sock" version >/dev/null 2>&1 && return 0; sleep 0.05; done
-  cat "$ctd_dir/containerd.log" >&2; echo "private containerd did not start" >&2; return 1
+  containerd --config "$dir/config.toml" >>"$dir/containerd.log" 2>&1 &
+  containerd_launched=$!
+  for _ in $(seq 200); do command ctr --connect-timeout 100ms -a "$sock" version >/dev/null 2>&1 && return 0; sleep 0.05; done
+  cat "$dir/containerd.log" >&2; echo "private containerd did not start" >&2; return 1
+}
+
+peer_containerd_start() {
+  mkdir -p "$ctd_dir"
+  if [ ! -f "$ctd_dir/config.toml" ]; then
+    containerd_private_config "$ctd_dir" "$ctd_sock" \
+      | sed -e "s#^disabled_plugins = .*#disabled_plugins = [\"io.containerd.grpc.v1.cri\"]#" \
+      > "$ctd_dir/config.toml"
+  fi
+  containerd_launch "$ctd_dir" "$ctd_sock" || return 1
+  ctd_pid=$containerd_launched
 }
 
 peer_containerd_stop() {
