@@ -21,6 +21,8 @@ cri_ctr() { command ctr -a "$cri_sock" -n k8s.io "$@"; }
 
 cri_peer_start() {
   mkdir -p "$cri_dir/net.d" "$cri_dir/ipam"
+  # the CNI bridge plugin's masquerading makes an `ip nat` table through iptables and leaves it
+  nft list table ip nat >/dev/null 2>&1 || cri_made_nat=1
   # this machine lacks CAP_SYS_RESOURCE: runc cannot lower a pod's oom_score_adj, so it is not asked to
   containerd_private_config "$cri_dir" "$cri_sock" \
     | sed -e "s#restrict_oom_score_adj = false#restrict_oom_score_adj = true#" \
@@ -50,6 +52,7 @@ cri_peer_stop() {
   cri_pid=""
   grep -o " $cri_dir[^ ]*\| /run/netns/cni-[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   ip link del "$cri_bridge" 2>/dev/null || true
+  [ -n "${cri_made_nat:-}" ] && nft delete table ip nat 2>/dev/null || true
   [ -n "${ctd_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
 }
 trap 'cri_peer_stop; peers_cleanup' EXIT
