@@ -43,17 +43,11 @@ EOF
 
 cri_peer_stop() {
   [ -n "$cri_pid" ] || return 0
-  for id in $(cri_ctr task ls -q 2>/dev/null); do cri_ctr task kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
-  sleep 0.5
-  for id in $(cri_ctr task ls -q 2>/dev/null); do cri_ctr task rm -f "$id" >/dev/null 2>&1 || true; done
-  for id in $(cri_ctr containers ls -q 2>/dev/null); do cri_ctr containers rm "$id" >/dev/null 2>&1 || true; done
-  kill "$cri_pid" 2>/dev/null || true
-  wait "$cri_pid" 2>/dev/null || true
+  containerd_teardown "$cri_dir" "$cri_sock" "$cri_pid" k8s.io
   cri_pid=""
-  grep -o " $cri_dir[^ ]*\| /run/netns/cni-[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  grep -o " /run/netns/cni-[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   ip link del "$cri_bridge" 2>/dev/null || true
   [ -n "${cri_made_nat:-}" ] && nft delete table ip nat 2>/dev/null || true
-  [ -n "${ctd_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
 }
 trap 'cri_peer_stop; peers_cleanup' EXIT
 

@@ -56,17 +56,25 @@ peer_containerd_start() {
   ctd_pid=$containerd_launched
 }
 
+# Takes down what a private containerd (DIR, SOCK, PID) runs in NAMESPACE, stops it and unmounts
+# what it left under DIR.
+containerd_teardown() {
+  local dir=$1 sock=$2 pid=$3 ns=$4 id
+  local c=(command ctr -a "$sock" -n "$ns")
+  for id in $("${c[@]}" task ls -q 2>/dev/null); do "${c[@]}" task kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
+  sleep 0.5
+  for id in $("${c[@]}" task ls -q 2>/dev/null); do "${c[@]}" task rm -f "$id" >/dev/null 2>&1 || true; done
+  for id in $("${c[@]}" containers ls -q 2>/dev/null); do "${c[@]}" containers rm "$id" >/dev/null 2>&1 || true; done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  grep -o " $dir[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  [ -n "${ctd_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
+}
+
 peer_containerd_stop() {
   [ -n "$ctd_pid" ] || return 0
-  for id in $(ctd task ls -q 2>/dev/null); do ctd task kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
-  sleep 0.5
-  for id in $(ctd task ls -q 2>/dev/null); do ctd task rm -f "$id" >/dev/null 2>&1 || true; done
-  for id in $(ctd containers ls -q 2>/dev/null); do ctd containers rm "$id" >/dev/null 2>&1 || true; done
-  kill "$ctd_pid" 2>/dev/null || true
-  wait "$ctd_pid" 2>/dev/null || true
+  containerd_teardown "$ctd_dir" "$ctd_sock" "$ctd_pid" bench
   ctd_pid=""
-  grep -o " $ctd_dir[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  [ -n "${ctd_made_run:-}" ] && rm -rf /run/containerd 2>/dev/null || true
 }
 
 pod_dir="$bench_work/podman"
