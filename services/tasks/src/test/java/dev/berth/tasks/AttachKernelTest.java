@@ -116,6 +116,11 @@ class AttachKernelTest {
     return (StatusRuntimeException) e.getCause();
   }
 
+  private static boolean sawStderr(Client c, String text) {
+    return c.received.stream().anyMatch(o -> o.getOutput().getStream().equals("stderr")
+        && o.getOutput().getData().toStringUtf8().contains(text));
+  }
+
   private void start(String id, Map<String, String> labels, String... args) {
     rig.createContainer(id, rig.spec(id, args), labels);
     rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build());
@@ -131,8 +136,12 @@ class AttachKernelTest {
     first.type("echo joined-$((40+2))\n");
     first.type("echo to-stderr-$((1+1)) >&2\n");
     assertTrue(first.awaitOutput("joined-42"), first.output::toString);
-    assertTrue(first.received.stream().anyMatch(o -> o.getOutput().getStream().equals("stderr")
-        && o.getOutput().getData().toStringUtf8().contains("to-stderr-2")), first.received::toString);
+    // stderr is relayed apart from stdout: its line may come a moment after stdout's
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!sawStderr(first, "to-stderr-2") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(sawStderr(first, "to-stderr-2"), first.received::toString);
     // detaching closes only this client's connection: the shell's stdin stays open
     first.requests.cancel("detach", null);
     Thread.sleep(300);
