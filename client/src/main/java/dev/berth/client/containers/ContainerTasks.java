@@ -141,8 +141,17 @@ public final class ContainerTasks {
    */
   public void stop(ContainerState s, Duration timeout) throws InterruptedException {
     markStopped(s.record());
+    stopWithoutRestarts(s, timeout);
+  }
+
+  /**
+   * {@link #stop} for a container whose restarts its client decides (the CRI's kubelet): the
+   * restart monitor's label is left out. The exit of the process that was stopped; empty when it
+   * was not running.
+   */
+  public Optional<WaitResponse> stopWithoutRestarts(ContainerState s, Duration timeout) throws InterruptedException {
     if (!s.running()) {
-      return;
+      return Optional.empty();
     }
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
     // a paused container is thawed once, after its first signal is queued
@@ -152,18 +161,13 @@ public final class ContainerTasks {
         signal(s, ContainerConfig.of(s.record()).stopSignal(), false, frozen);
         frozen = false;
         try {
-          if (timeout == null) {
-            exit.get();
-          } else {
-            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-          }
-          return;
+          return Optional.of(timeout == null ? exit.get() : exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
           // it ignored the polite signal
         }
       }
       signal(s, Signals.SIGKILL, true, frozen);
-      exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+      return Optional.of(exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS));
     } catch (ExecutionException e) {
       throw e.getCause() instanceof StatusRuntimeException r ? r : new ClientException(e.getCause().toString(), e);
     } catch (TimeoutException e) {

@@ -10,8 +10,10 @@ import containerd.services.containers.v1.DeleteContainerRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
+import containerd.v1.types.Process;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
@@ -48,19 +50,23 @@ import runtime.v1.PodSandboxConfig;
  * CRI containers over the client library's container operations: {@link ContainerClient} makes
  * the record and its snapshot, {@link ContainerTasks} starts, stops and removes, and the Tasks API
  * tells the state. Each is a Berth container record in the pod's namespaces (see
- * {@link ContainerSpecs}) whose task's monitor writes the CRI log where the kubelet asks.
+ * {@link ContainerSpecs}) whose task's monitor writes the CRI log where the kubelet asks. Once
+ * its main process has ended, the exit is kept on the record and the task deleted
+ * ({@link ExitRecords}).
  */
 final class CriContainers {
   private final Channel api;
   private final ContainerClient records;
   private final ContainerTasks tasks;
   private final CriImages images;
+  private final ExitRecords exits;
 
-  CriContainers(Channel api, CriImages images) {
+  CriContainers(Channel api, CriImages images, ExitRecords exits) {
     this.api = api;
     this.records = new ContainerClient(api);
     this.tasks = new ContainerTasks(api);
     this.images = images;
+    this.exits = exits;
   }
 
   /** A container as the CRI shows it: its record, config and task. */
@@ -236,7 +242,8 @@ final class CriContainers {
   /**
    * SIGTERM (or the image's stop signal), then SIGKILL after {@code timeout}; stopping a stopped one
    * does nothing. A main process the kernel would not deliver the polite signal to is killed at once
-   * (see {@link DiscardedSignals}): waiting out the timeout would end the same way.
+   * (see {@link DiscardedSignals}): waiting out the timeout would end the same way. The exit is
+   * kept before the answer, so the container shows exited at once.
    */
   void stop(String id, Duration timeout) {
     CriContainer c = get(id);
@@ -245,7 +252,8 @@ final class CriContainers {
         dev.berth.client.containers.ContainerConfig.of(state.record()).stopSignal())
         ? Duration.ZERO : timeout;
     try {
-      tasks.stop(state, grace);
+      tasks.stopWithoutRestarts(state, grace).ifPresent(exit ->
+          exits.keep(id, exit.getExitStatus(), ProtoTimes.toInstant(exit.getExitedAt())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted stopping container " + id).asRuntimeException();
@@ -269,11 +277,12 @@ final class CriContainers {
     if (record.isEmpty()) {
       return;
     }
+    // the task itself, not the exit kept on the record: one that has not been deleted yet must go first
     dev.berth.client.containers.ContainerState state = dev.berth.client.containers.ContainerState.of(api,
         record.get());
     try {
       if (state.running()) {
-        tasks.stop(state, Duration.ZERO);
+        tasks.stopWithoutRestarts(state, Duration.ZERO);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -362,7 +371,9 @@ final class CriContainers {
   }
 
   private CriContainer of(Container record) {
-    return new CriContainer(dev.berth.client.containers.ContainerState.of(api, record),
+    Optional<Process> task = dev.berth.client.containers.ContainerState.task(api, record.getId())
+        .or(() -> ExitRecords.recorded(record));
+    return new CriContainer(new dev.berth.client.containers.ContainerState(record, task),
         CriRecords.config(record, ContainerConfig.class));
   }
 

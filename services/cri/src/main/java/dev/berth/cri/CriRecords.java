@@ -26,6 +26,9 @@ final class CriRecords {
   static final String NOT_READY = "notready";
   /** On a container: the id of its image (the config digest), the CRI's image_ref. */
   static final String IMAGE_REF = "io.berth.cri.image-ref";
+  /** On a container whose main process exited: its exit status and time (see {@link ExitRecords}). */
+  static final String EXIT_CODE = "io.berth.cri.exit-code";
+  static final String FINISHED_AT = "io.berth.cri.finished-at";
   /** The extension holding the PodSandboxConfig or ContainerConfig, packed. */
   static final String CONFIG = "io.berth.cri.config";
   /** The runtime every CRI record names; the Tasks API runs its default OCI runtime for it. */

@@ -9,15 +9,25 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The CRI's two gRPC services, built over a channel that reaches berthd's APIs. */
-public final class CriServices {
+/**
+ * The CRI's two gRPC services, built over a channel that reaches berthd's APIs, and the work they
+ * need done in the background while berthd serves: keeping the exits of containers that end on
+ * their own.
+ */
+public final class CriServices implements AutoCloseable {
   /**
    * The containerd namespace of everything CRI makes, as containerd's CRI plugin names it: images
    * pulled for pods show in {@code ctr -n k8s.io images ls}, and berthctl's images stay apart.
    */
   public static final String NAMESPACE = "k8s.io";
 
-  private CriServices() {}
+  private final List<BindableService> services;
+  private final ExitCollector exits;
+
+  private CriServices(List<BindableService> services, ExitCollector exits) {
+    this.services = services;
+    this.exits = exits;
+  }
 
   /**
    * {@code api} reaches Berth's services; the CRI's calls go out in {@link #NAMESPACE}.
@@ -25,15 +35,31 @@ public final class CriServices {
    * namespaces), which must not outlive a reboot. Exec, Attach and PortForward answer URLs of
    * {@code streaming}.
    */
-  public static List<BindableService> over(Channel api, Path state, StreamingServer streaming) {
+  public static CriServices over(Channel api, Path state, StreamingServer streaming) {
     Channel cri = Channels.inNamespace(api, NAMESPACE);
     ApiImages images = new ApiImages(cri);
-    CriContainers containers = new CriContainers(cri, images);
+    ExitRecords exits = new ExitRecords(cri);
+    CriContainers containers = new CriContainers(cri, images, exits);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
-    return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
+    return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
         new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers),
         new CriStreaming(cri, streaming)),
-        new ImageService(images));
+        new ImageService(images)), new ExitCollector(cri, exits));
+  }
+
+  /** RuntimeService and ImageService. */
+  public List<BindableService> services() {
+    return services;
+  }
+
+  /** Starts the background work; every API the CRI calls must answer by then. */
+  public void start() {
+    exits.start();
+  }
+
+  @Override
+  public void close() {
+    exits.close();
   }
 
   /** The streaming server, on {@code address} (port 0: a free port), reaching berthd's services through {@code api}. */

@@ -11,7 +11,9 @@
  *
  * <pre>{@code
  * StreamingServer streaming = CriServices.streamingServer(address, api);
- * List<BindableService> cri = CriServices.over(api, stateDirectory.resolve("cri"), streaming);
+ * CriServices cri = CriServices.over(api, stateDirectory.resolve("cri"), streaming);
+ * server.addServices(cri.services());
+ * cri.start(); // once the APIs it calls answer
  * }</pre>
  */
 package dev.berth.cri;

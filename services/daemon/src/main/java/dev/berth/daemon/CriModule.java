@@ -24,6 +24,8 @@ final class CriModule {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the CRI streaming server", e);
     }
-    return new ServiceGroup(ServiceGroups.CRI, CriServices.over(api, config.state().resolve("cri"), streaming), streaming);
+    CriServices cri = CriServices.over(api, config.state().resolve("cri"), streaming);
+    return new ServiceGroup(ServiceGroups.CRI, cri.services(), new ServiceGroup.Background(cri::start, cri::close),
+        streaming);
   }
 }

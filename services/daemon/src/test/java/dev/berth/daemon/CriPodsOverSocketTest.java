@@ -10,6 +10,8 @@ import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.GetAttachmentRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.grpc.Channels;
 import dev.berth.client.BerthClient;
 import dev.berth.client.images.ImportOptions;
@@ -356,6 +358,9 @@ class CriPodsOverSocketTest {
       assertEquals(137, status(web).getExitCode());
       assertEquals("Error", status(web).getReason());
       try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        // a stopped container's exit is kept on its record and its task deleted before the answer
+        assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
+            .get(GetRequest.newBuilder().setContainerId(web).build())));
         String snapshot = k8s.containers().find(client).orElseThrow().getSnapshotKey();
         cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(client).build());
         assertEquals(Status.Code.NOT_FOUND, code(() -> status(client)));

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.grpc.Channels;
 import dev.berth.client.BerthClient;
 import dev.berth.client.images.ImportOptions;
@@ -112,6 +115,24 @@ class CriPodsSurviveRestartTest {
     return s;
   }
 
+  private static void awaitTaskGone(DaemonConfig config, String id) {
+    try (BerthClient k8s = BerthClient.connect(config.frontSocket(), "k8s.io")) {
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(k8s.channel());
+      GetRequest get = GetRequest.newBuilder().setContainerId(id).build();
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (Instant.now().isBefore(deadline)) {
+        try {
+          tasks.get(get);
+          LockSupport.parkNanos(50_000_000);
+        } catch (StatusRuntimeException e) {
+          assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+          return;
+        }
+      }
+      fail("the ended task of " + id + " is still there");
+    }
+  }
+
   @Test
   void podsAndContainersOutliveARestartWithTheirStateAndExitCodes() throws Exception {
     DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("s"), null, hostNetns.path());
@@ -131,11 +152,17 @@ class CriPodsSurviveRestartTest {
       String sleeper = run(cri, pod, podConfig, busybox("sleeper", "while true; do echo tick; sleep 0.1; done"));
       String quick = run(cri, pod, podConfig, busybox("quick", "echo bye; exit 3"));
       awaitExit(cri, quick);
-      return List.of(pod, sleeper, quick);
+      // its exit is kept on its record and its task deleted, as containerd's CRI does
+      awaitTaskGone(config, quick);
+      String endsLater = run(cri, pod, podConfig, busybox("ender", "sleep 2; exit 4"));
+      return List.of(pod, sleeper, quick, endsLater);
     });
     String pod = ids.get(0);
     String sleeper = ids.get(1);
     String quick = ids.get(2);
+    String ender = ids.get(3);
+    // ender exits while berthd is down
+    Thread.sleep(2500);
     // the process holding the pod's PID namespace (the CRI's default, POD) runs on without berthd
     holder = Long.parseLong(Files.readString(dir.resolve("s/cri/pods").resolve(pod).resolve("pid-holder"))
         .split(" ")[0]);
@@ -155,7 +182,14 @@ class CriPodsSurviveRestartTest {
       assertEquals(3, ended.getExitCode());
       assertEquals("Error", ended.getReason());
       assertTrue(ended.getFinishedAt() >= ended.getStartedAt() && ended.getStartedAt() > 0, ended.toString());
-      assertEquals(2, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+      ContainerStatus unheard = awaitExit(cri, ender);
+      assertEquals(4, unheard.getExitCode(), unheard.toString());
+      assertTrue(unheard.getFinishedAt() >= unheard.getStartedAt() && unheard.getStartedAt() > 0, unheard.toString());
+      // the exit berthd did not hear of is kept by the sweep at its start
+      awaitTaskGone(config, ender);
+      assertEquals(unheard, cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(ender).build())
+          .getStatus());
+      assertEquals(3, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
 
       // the running container's monitor still takes orders: a rotated log is reopened
       try {
