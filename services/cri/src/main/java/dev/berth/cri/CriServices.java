@@ -31,7 +31,8 @@ public final class CriServices {
     CriContainers containers = new CriContainers(cri, images);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
     return List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
-        new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers),
+        new ContainerSamples(cri, images), new PodNetworkSamples(cri),
+        new ContainerEvents(cri, sandboxes, containers),
         new CriStreaming(cri, streaming)),
         new ImageService(images));
   }
