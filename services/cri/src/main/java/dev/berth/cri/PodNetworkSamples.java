@@ -20,7 +20,7 @@ import runtime.v1.UInt64Value;
  * pod on the node's network has none, as with containerd; nor has a stopped pod.
  */
 final class PodNetworkSamples {
-  static final String DEFAULT_INTERFACE = "eth0";
+  private static final String DEFAULT_INTERFACE = "eth0";
 
   private final Channel api;
 
