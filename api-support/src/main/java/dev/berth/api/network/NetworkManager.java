@@ -28,6 +28,13 @@ public interface NetworkManager extends AutoCloseable {
 
   List<AttachmentInfo> listAttachments(String namespace, Filter filter);
 
+  /**
+   * The traffic counters of the container's interfaces on bridge networks, read now inside its
+   * network namespace (CONTAINER mode: those of the namespace it shares); none in HOST or NONE
+   * mode. NOT_FOUND if the container is not attached.
+   */
+  NetworkStats stats(String namespace, String containerId);
+
   /** Stops the service's threads; what is in the kernel stays in force. */
   @Override
   void close();

@@ -11,6 +11,7 @@ import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.BerthException;
 import io.grpc.Status;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -268,6 +269,38 @@ public abstract class NetworkManagerContractTest {
     assertEquals(List.of("web", "side"),
         containerIds(manager.listAttachments(NS, Filter.parse(List.of("mode==bridge", "mode==container")))));
     assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.attach(NS, attach("h", DEFAULT)));
+  }
+
+  // ---- stats ----
+
+  @Test
+  void statsNameTheInterfacesInTheContainersNamespace() {
+    manager.createNetwork(network("blue", "10.201.0.0/24"));
+    manager.attach(NS, attach("c", DEFAULT));
+    manager.attach(NS, attach("c", "blue"));
+    manager.attach(NS, attach("side", "container:c"));
+    manager.attach(NS, attach("h", "host"));
+    manager.attach(NS, attach("n", "none"));
+    Instant before = Instant.now();
+    NetworkStats c = manager.stats(NS, "c");
+    assertEquals(List.of("eth0", "eth1"), interfaceNames(c));
+    assertFalse(c.timestamp().isBefore(before), c.timestamp() + " is before the call");
+    assertEquals(List.of("eth0", "eth1"), interfaceNames(manager.stats(NS, "side")), "the shared namespace's");
+    assertEquals(List.of(), manager.stats(NS, "h").interfaces(), "the host's traffic is not the container's");
+    assertEquals(List.of(), manager.stats(NS, "n").interfaces(), "loopback is not counted");
+
+    manager.detach(NS, "c", "blue");
+    assertEquals(List.of("eth0"), interfaceNames(manager.stats(NS, "c")));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.stats(NS, "absent"));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.stats("elsewhere", "c"));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.stats(NS, "Bad ID!"));
+    manager.detach(NS, "side", "");
+    manager.detach(NS, "c", "");
+    assertCode(Status.Code.NOT_FOUND, () -> manager.stats(NS, "c"));
+  }
+
+  private static List<String> interfaceNames(NetworkStats stats) {
+    return stats.interfaces().stream().map(InterfaceStats::name).toList();
   }
 
   private List<String> networkNames() {

@@ -4,6 +4,7 @@ import static dev.berth.client.RemoteCalls.call;
 import static dev.berth.client.RemoteCalls.run;
 
 import berth.network.v1.AttachRequest;
+import berth.network.v1.AttachmentStatsRequest;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.DeleteNetworkRequest;
@@ -21,6 +22,7 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkManager;
 import dev.berth.api.network.NetworkSpec;
+import dev.berth.api.network.NetworkStats;
 import io.grpc.Channel;
 import java.util.List;
 
@@ -110,6 +112,12 @@ public final class GrpcNetworkManager implements NetworkManager {
     return call(() -> attachments(namespace).list(
             ListAttachmentsRequest.newBuilder().addAllFilters(filter.sources()).build())
         .getAttachmentsList().stream().map(a -> NetworkMessages.attachment(namespace, a)).toList());
+  }
+
+  @Override
+  public NetworkStats stats(String namespace, String containerId) {
+    return call(() -> NetworkMessages.stats(attachments(namespace).stats(
+        AttachmentStatsRequest.newBuilder().setContainerId(containerId).build())));
   }
 
   private AttachmentsGrpc.AttachmentsBlockingStub attachments(String namespace) {

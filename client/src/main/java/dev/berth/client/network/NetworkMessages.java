@@ -1,15 +1,18 @@
 package dev.berth.client.network;
 
 import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.CniResult;
 import berth.network.v1.Network;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
+import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
 import java.nio.file.Path;
@@ -71,6 +74,13 @@ final class NetworkMessages {
         a.getExtraHostsList().stream().map(NetworkMessages::hostEntry).toList(),
         // the three files always share the directory the record keeps
         Path.of(a.getFiles().getHosts()).getParent(), a.getLabelsMap(), ProtoTimes.toInstant(a.getCreatedAt()));
+  }
+
+  static NetworkStats stats(AttachmentStatsResponse r) {
+    return new NetworkStats(ProtoTimes.toInstant(r.getTimestamp()), r.getInterfacesList().stream()
+        .map(i -> new InterfaceStats(i.getName(), i.getRxBytes(), i.getRxPackets(), i.getRxErrors(),
+            i.getRxDropped(), i.getTxBytes(), i.getTxPackets(), i.getTxErrors(), i.getTxDropped()))
+        .toList());
   }
 
   private static PortMapping port(berth.network.v1.PortMapping p) {

@@ -15,6 +15,7 @@ import runtime.v1.ContainerStats;
 import runtime.v1.CpuUsage;
 import runtime.v1.LinuxPodSandboxStats;
 import runtime.v1.MemoryUsage;
+import runtime.v1.NetworkUsage;
 import runtime.v1.PodSandboxAttributes;
 import runtime.v1.PodSandboxStats;
 import runtime.v1.UInt64Value;
@@ -96,8 +97,9 @@ final class CriMessages {
         + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + json(c.config()) + "}";
   }
 
-  /** A pod's stats: its containers', and their CPU and memory summed. */
-  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerStats> containers) {
+  /** A pod's stats: its containers', their CPU and memory summed, and its network figures if it has any. */
+  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerStats> containers,
+      Optional<NetworkUsage> network) {
     long now = nanos(Instant.now());
     CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
         .setUsageCoreNanoSeconds(sum(containers, c -> c.getCpu().hasUsageCoreNanoSeconds(),
@@ -113,10 +115,13 @@ final class CriMessages {
         .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
         .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
             c -> c.getMemory().getMajorPageFaults().getValue()));
+    LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory)
+        .addAllContainers(containers);
+    network.ifPresent(linux::setNetwork);
     return PodSandboxStats.newBuilder()
         .setAttributes(PodSandboxAttributes.newBuilder().setId(s.id()).setMetadata(s.config().getMetadata())
             .putAllLabels(s.config().getLabelsMap()).putAllAnnotations(s.config().getAnnotationsMap()))
-        .setLinux(LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory).addAllContainers(containers))
+        .setLinux(linux)
         .build();
   }
 

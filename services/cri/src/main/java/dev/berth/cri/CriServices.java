@@ -42,7 +42,8 @@ public final class CriServices implements AutoCloseable {
     CriContainers containers = new CriContainers(cri, images, exits);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
     return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
-        new ContainerSamples(cri, images), new ContainerEvents(cri, sandboxes, containers),
+        new ContainerSamples(cri, images), new PodNetworkSamples(cri),
+        new ContainerEvents(cri, sandboxes, containers),
         new CriStreaming(cri, streaming)),
         new ImageService(images)), new ExitCollector(cri, exits));
   }

@@ -25,6 +25,7 @@ import runtime.v1.PortForwardResponse;
 import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerFilter;
 import runtime.v1.GetEventsRequest;
@@ -67,6 +68,8 @@ import runtime.v1.StopPodSandboxRequest;
 import runtime.v1.StopPodSandboxResponse;
 import runtime.v1.UpdateContainerResourcesRequest;
 import runtime.v1.UpdateContainerResourcesResponse;
+import runtime.v1.UpdateRuntimeConfigRequest;
+import runtime.v1.UpdateRuntimeConfigResponse;
 
 /**
  * The CRI's RuntimeService: version, readiness and configuration over {@link RuntimeState}; pod
@@ -84,15 +87,18 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private final PodSandboxes sandboxes;
   private final CriContainers containers;
   private final ContainerSamples samples;
+  private final PodNetworkSamples networkSamples;
   private final ContainerEvents events;
   private final CriStreaming streaming;
+  private final PodCidrs podCidrs = new PodCidrs();
 
   RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples,
-      ContainerEvents events, CriStreaming streaming) {
+      PodNetworkSamples networkSamples, ContainerEvents events, CriStreaming streaming) {
     this.state = state;
     this.sandboxes = sandboxes;
     this.containers = containers;
     this.samples = samples;
+    this.networkSamples = networkSamples;
     this.events = events;
     this.streaming = streaming;
   }
@@ -104,6 +110,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     responses.onCompleted();
   }
 
+  /** With verbose, {@code info["config"]} also holds the pod CIDRs last given by UpdateRuntimeConfig. */
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
     StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(RuntimeStatus.newBuilder()
@@ -111,7 +118,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
         .addConditions(condition("NetworkReady", state.network())));
     if (request.getVerbose()) {
       response.putInfo("config", "{\"namespace\":\"" + CriServices.NAMESPACE + "\",\"snapshotter\":\""
-          + ApiImages.SNAPSHOTTER + "\",\"cgroupDriver\":\"cgroupfs\"}");
+          + ApiImages.SNAPSHOTTER + "\",\"cgroupDriver\":\"cgroupfs\",\"podCIDRs\":["
+          + podCidrs.current().stream().map(c -> "\"" + c + "\"").collect(Collectors.joining(",")) + "]}");
     }
     responses.onNext(response.build());
     responses.onCompleted();
@@ -123,6 +131,17 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     responses.onNext(RuntimeConfigResponse.newBuilder()
         .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS)).build());
     responses.onCompleted();
+  }
+
+  /**
+   * As containerd without a CNI config template: the pod CIDRs are checked and kept, nothing
+   * else changes (pods get their addresses from the network service's default network).
+   */
+  @Override
+  public void updateRuntimeConfig(UpdateRuntimeConfigRequest request,
+      StreamObserver<UpdateRuntimeConfigResponse> responses) {
+    podCidrs.update(request.getRuntimeConfig().getNetworkConfig().getPodCidr());
+    answer(responses, UpdateRuntimeConfigResponse.getDefaultInstance());
   }
 
   @Override
@@ -244,7 +263,10 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     answer(responses, response.build());
   }
 
-  /** A pod's CPU and memory are the sums of its containers': no process of its own uses any. */
+  /**
+   * A pod's CPU and memory are the sums of its containers': no process of its own uses any. Its
+   * network figures are its namespace's interfaces' (none on the node's network).
+   */
   @Override
   public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
     PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
@@ -264,7 +286,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private PodSandboxStats podStats(PodSandboxes.Sandbox sandbox) {
     List<ContainerStats> each = containers.list(ContainerFilter.newBuilder().setPodSandboxId(sandbox.id()).build())
         .stream().map(samples::of).toList();
-    return CriMessages.podStats(sandbox, each);
+    return CriMessages.podStats(sandbox, each, networkSamples.of(sandbox));
   }
 
   /** A stream of CRI containers' lifecycle events, until the client goes away. */

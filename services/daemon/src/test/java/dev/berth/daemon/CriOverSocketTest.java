@@ -43,11 +43,14 @@ import runtime.v1.ImageStatusResponse;
 import runtime.v1.ListImagesRequest;
 import runtime.v1.PullImageRequest;
 import runtime.v1.RemoveImageRequest;
+import runtime.v1.NetworkConfig;
 import runtime.v1.RuntimeCondition;
+import runtime.v1.RuntimeConfig;
 import runtime.v1.RuntimeConfigRequest;
 import runtime.v1.RuntimeServiceGrpc;
 import runtime.v1.StatusRequest;
 import runtime.v1.StatusResponse;
+import runtime.v1.UpdateRuntimeConfigRequest;
 import runtime.v1.VersionRequest;
 import runtime.v1.VersionResponse;
 
@@ -123,6 +126,25 @@ class CriOverSocketTest {
     } finally {
       front.shutdownNow();
     }
+  }
+
+  @Test
+  void updateRuntimeConfigKeepsValidPodCidrsAndRefusesGarbage() {
+    runtimeApi.updateRuntimeConfig(podCidr("10.244.7.0/24,fd00:10:244:7::/64"));
+    assertTrue(runtimeApi.status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoOrThrow("config")
+        .contains("\"podCIDRs\":[\"10.244.7.0/24\",\"fd00:10:244:7::/64\"]"), "Status shows what was kept");
+    StatusRuntimeException garbage = assertThrows(StatusRuntimeException.class,
+        () -> runtimeApi.updateRuntimeConfig(podCidr("not-a-cidr")));
+    assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode());
+    assertTrue(garbage.getStatus().getDescription().contains("not-a-cidr"), garbage.getStatus().toString());
+    runtimeApi.updateRuntimeConfig(podCidr(""));
+    assertTrue(runtimeApi.status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoOrThrow("config")
+        .contains("\"podCIDRs\":[\"10.244.7.0/24\","), "neither garbage nor an empty CIDR changes it");
+  }
+
+  private static UpdateRuntimeConfigRequest podCidr(String cidr) {
+    return UpdateRuntimeConfigRequest.newBuilder().setRuntimeConfig(RuntimeConfig.newBuilder()
+        .setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(cidr))).build();
   }
 
   @Test

@@ -57,7 +57,11 @@ import runtime.v1.ContainerStatsFilter;
 import runtime.v1.ContainerStatsRequest;
 import runtime.v1.ContainerStatusRequest;
 import runtime.v1.ListContainerStatsRequest;
+import runtime.v1.ListPodSandboxStatsRequest;
+import runtime.v1.NetworkInterfaceUsage;
+import runtime.v1.NetworkUsage;
 import runtime.v1.PodSandboxStats;
+import runtime.v1.PodSandboxStatsFilter;
 import runtime.v1.PodSandboxStatsRequest;
 import runtime.v1.UpdateContainerResourcesRequest;
 import runtime.v1.CreateContainerRequest;
@@ -338,6 +342,19 @@ class CriPodsOverSocketTest {
       assertEquals(2, podStats.getLinux().getContainersCount());
       assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
           >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
+      // the page fetched through the published port crossed the pod's eth0 both ways
+      NetworkUsage network = podStats.getLinux().getNetwork();
+      assertEquals("eth0", network.getDefaultInterface().getName(), podStats.toString());
+      assertTrue(network.getDefaultInterface().getRxBytes().getValue() > 0
+          && network.getDefaultInterface().getTxBytes().getValue() > "hello-from-pod\n".length(), network.toString());
+      assertEquals(List.of(network.getDefaultInterface()), network.getInterfacesList());
+      assertTrue(network.getTimestamp() > 0, network.toString());
+      NetworkInterfaceUsage listed = cri.listPodSandboxStats(ListPodSandboxStatsRequest.newBuilder()
+          .setFilter(PodSandboxStatsFilter.newBuilder().setId(pod)).build()).getStats(0).getLinux().getNetwork()
+          .getDefaultInterface();
+      assertTrue(listed.getRxBytes().getValue() >= network.getDefaultInterface().getRxBytes().getValue()
+          && listed.getTxBytes().getValue() >= network.getDefaultInterface().getTxBytes().getValue(),
+          "counters only grow: " + listed);
 
       assertEquals(List.of(web), cri.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter
           .newBuilder().setPodSandboxId(pod).setState(ContainerStateValue.newBuilder()
@@ -394,6 +411,8 @@ class CriPodsOverSocketTest {
           .setPodSandboxId(pod).build()).getStatus().getState());
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> create(pod, busybox("late", "true"), podConfig)));
       assertFalse(curlPublishedPort().startsWith("hello"), "the port is unpublished with the stopped pod");
+      assertFalse(cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build()).getStats()
+          .getLinux().hasNetwork(), "a stopped pod has given back its network");
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     } finally {
       following.cancel(null);
@@ -526,6 +545,8 @@ class CriPodsOverSocketTest {
     try {
       assertEquals("", cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod).build())
           .getStatus().getNetwork().getIp(), "a pod on the node's network has the node's address");
+      assertFalse(cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(nodePod).build())
+          .getStats().getLinux().hasNetwork(), "the node's traffic is not the pod's, as with containerd");
       String c = create(nodePod, busybox("netns", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net"),
           node);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());

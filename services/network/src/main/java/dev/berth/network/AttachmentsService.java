@@ -2,6 +2,8 @@ package dev.berth.network;
 
 import berth.network.v1.AttachRequest;
 import berth.network.v1.AttachResponse;
+import berth.network.v1.AttachmentStatsRequest;
+import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.DetachRequest;
 import berth.network.v1.GetAttachmentRequest;
@@ -54,6 +56,12 @@ public final class AttachmentsService extends AttachmentsGrpc.AttachmentsImplBas
     manager.listAttachments(RequestContext.namespace(), Filter.parse(request.getFiltersList()))
         .forEach(a -> b.addAttachments(NetworkMessages.attachment(a)));
     responses.onNext(b.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void stats(AttachmentStatsRequest request, StreamObserver<AttachmentStatsResponse> responses) {
+    responses.onNext(NetworkMessages.stats(manager.stats(RequestContext.namespace(), request.getContainerId())));
     responses.onCompleted();
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Subnet;
 import dev.berth.network.linux.Link;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -80,6 +82,15 @@ final class ContainerNetns {
         loopbackUp(rtnl);
       }
       return null;
+    });
+  }
+
+  /** The traffic counters of every interface in {@code netns}, by name. */
+  Map<String, InterfaceStats> linkStats(Path netns) throws IOException {
+    return Netns.callIn(netns, () -> {
+      try (Rtnl rtnl = Rtnl.open()) {
+        return rtnl.linkStats();
+      }
     });
   }
 

@@ -8,10 +8,12 @@ import dev.berth.api.network.AttachSpec;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkManager;
+import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.NetworkSpec;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
@@ -36,6 +38,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -593,6 +596,46 @@ public final class KernelNetworkManager implements NetworkManager {
         .map(this::present)
         .filter(a -> filter.matches(a::field))
         .toList();
+  }
+
+  /**
+   * Reads the counters outside the lock (a namespace's netlink dump on a thread of its own), so
+   * that frequent stats calls do not hold up attaches; a namespace that goes meanwhile is
+   * NOT_FOUND, as if the container had been detached first.
+   */
+  @Override
+  public NetworkStats stats(String namespace, String containerId) {
+    Counted counted = counted(namespace, containerId);
+    if (counted.interfaces().isEmpty()) {
+      return new NetworkStats(Instant.now(), List.of());
+    }
+    Map<String, InterfaceStats> read;
+    try {
+      read = netns.linkStats(Path.of(counted.netns()));
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENOENT || e.errno() == ErrnoException.EINVAL) {
+        throw Errors.notFound("container %s is not attached to any network", containerId);
+      }
+      throw Errors.internal(e, "reading the interface counters of %s: %s", containerId, e.getMessage());
+    } catch (IOException e) {
+      throw Errors.internal(e, "reading the interface counters of %s: %s", containerId, e.getMessage());
+    }
+    Instant at = Instant.now();
+    return new NetworkStats(at, counted.interfaces().stream().map(read::get).filter(Objects::nonNull).toList());
+  }
+
+  /** The namespace to read and the interfaces Berth put there, in attach order. */
+  private record Counted(String netns, List<String> interfaces) {}
+
+  private synchronized Counted counted(String namespace, String containerId) {
+    AttachmentInfo first = getAttachment(namespace, containerId, "");
+    if (first.mode() == Mode.HOST) {
+      return new Counted("", List.of());
+    }
+    return new Counted(first.netns(), store.attachments().stream()
+        .filter(a -> a.mode() == Mode.BRIDGE && a.netns().equals(first.netns()))
+        .map(AttachmentInfo::interfaceName)
+        .toList());
   }
 
   /** An attachment as answered: one in the host's namespace (HOST mode, or sharing such) names it. */

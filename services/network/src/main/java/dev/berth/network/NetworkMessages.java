@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.CniResult;
 import berth.network.v1.ContainerFiles;
 import berth.network.v1.Network;
@@ -10,9 +11,11 @@ import dev.berth.api.network.AttachSpec;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkSpec;
+import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.PortMapping;
 import dev.berth.common.time.EpochNanos;
 import dev.berth.network.ports.PortSpecs;
@@ -88,6 +91,24 @@ final class NetworkMessages {
     }
     for (HostEntry e : a.extraHosts()) {
       b.addExtraHosts(e.name() + ":" + e.ip());
+    }
+    return b.build();
+  }
+
+  static AttachmentStatsResponse stats(NetworkStats stats) {
+    AttachmentStatsResponse.Builder b = AttachmentStatsResponse.newBuilder()
+        .setTimestamp(EpochNanos.toTimestamp(stats.timestamp()));
+    for (InterfaceStats i : stats.interfaces()) {
+      b.addInterfaces(berth.network.v1.InterfaceStats.newBuilder()
+          .setName(i.name())
+          .setRxBytes(i.rxBytes())
+          .setRxPackets(i.rxPackets())
+          .setRxErrors(i.rxErrors())
+          .setRxDropped(i.rxDropped())
+          .setTxBytes(i.txBytes())
+          .setTxPackets(i.txPackets())
+          .setTxErrors(i.txErrors())
+          .setTxDropped(i.txDropped()));
     }
     return b.build();
   }

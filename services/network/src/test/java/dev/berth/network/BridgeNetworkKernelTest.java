@@ -6,16 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentStatsRequest;
+import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.CniResult;
 import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.InterfaceStats;
 import berth.network.v1.Mode;
 import berth.network.v1.Network;
 import berth.network.v1.PortMapping;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -220,6 +226,49 @@ class BridgeNetworkKernelTest {
     assertTrue(in(first.getNetnsPath(), "ip", "-o", "link").output().contains("eth0"));
     h.detach("multi");
     h.assertNothingLeft();
+  }
+
+  @Test
+  void statsCountWhatCrossedTheContainersInterfaceAsTheKernelDoes() throws Exception {
+    Attachment a = h.attach("a", "");
+    Attachment b = h.attach("b", "");
+    assertOk(in(a.getNetnsPath(), "busybox", "ping", "-c", "3", "-i", "0.2", "-W", "2", address(b)), "a pings b");
+
+    long[] before = procNetDev(a.getNetnsPath(), "eth0");
+    AttachmentStatsResponse stats = h.attachments.stats(AttachmentStatsRequest.newBuilder().setContainerId("a")
+        .build());
+    long[] after = procNetDev(a.getNetnsPath(), "eth0");
+    assertEquals(1, stats.getInterfacesCount(), "loopback is not counted: " + stats);
+    InterfaceStats eth0 = stats.getInterfaces(0);
+    assertEquals("eth0", eth0.getName());
+    // three echo requests out and three replies in, 98 bytes each on the wire
+    assertTrue(eth0.getTxPackets() >= 3 && eth0.getTxBytes() >= 3 * 98, eth0.toString());
+    assertTrue(eth0.getRxPackets() >= 3 && eth0.getRxBytes() >= 3 * 98, eth0.toString());
+    // the same counters /proc/net/dev shows inside the namespace, read just before and after
+    long[] answered = {eth0.getRxBytes(), eth0.getRxPackets(), eth0.getRxErrors(), eth0.getRxDropped(),
+        eth0.getTxBytes(), eth0.getTxPackets(), eth0.getTxErrors(), eth0.getTxDropped()};
+    for (int i = 0; i < answered.length; i++) {
+      assertTrue(before[i] <= answered[i] && answered[i] <= after[i],
+          "counter " + i + ": " + before[i] + " <= " + answered[i] + " <= " + after[i]);
+    }
+    assertTrue(stats.getTimestamp().getSeconds() > 0);
+
+    assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> h.attachments.stats(
+        AttachmentStatsRequest.newBuilder().setContainerId("absent").build())).getStatus().getCode());
+    h.detach("a");
+    assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> h.attachments.stats(
+        AttachmentStatsRequest.newBuilder().setContainerId("a").build())).getStatus().getCode());
+    h.detach("b");
+    h.assertNothingLeft();
+  }
+
+  /** rx bytes, packets, errors, dropped, then the same for tx, of {@code device} in /proc/net/dev inside {@code netns}. */
+  private static long[] procNetDev(String netns, String device) {
+    String line = Sh.lines(in(netns, "cat", "/proc/net/dev").output()).stream()
+        .filter(l -> l.strip().startsWith(device + ":")).findFirst().orElseThrow();
+    String[] f = line.substring(line.indexOf(':') + 1).strip().split("\\s+");
+    return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+        Long.parseLong(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11])};
   }
 
   static String address(Attachment a) {

@@ -7,10 +7,12 @@ import dev.berth.api.network.AttachSpec;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkManager;
+import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.NetworkSpec;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
@@ -360,6 +362,17 @@ public final class InMemoryNetworkManager implements NetworkManager {
         .map(this::present)
         .filter(a -> filter.matches(a::field))
         .toList();
+  }
+
+  /** The interfaces the kernel manager would read, without traffic: nothing moves here. */
+  @Override
+  public synchronized NetworkStats stats(String namespace, String containerId) {
+    AttachmentInfo first = getAttachment(namespace, containerId, "");
+    List<InterfaceStats> interfaces = first.mode() == Mode.HOST ? List.of() : attachments.stream()
+        .filter(a -> a.mode() == Mode.BRIDGE && a.netns().equals(first.netns()))
+        .map(a -> InterfaceStats.idle(a.interfaceName()))
+        .toList();
+    return new NetworkStats(Instant.now(), interfaces);
   }
 
   private List<AttachmentInfo> attachments(String namespace, String containerId) {

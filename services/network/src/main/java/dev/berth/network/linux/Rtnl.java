@@ -1,11 +1,13 @@
 package dev.berth.network.linux;
 
+import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Subnet;
 import dev.berth.linux.ErrnoException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +33,10 @@ public final class Rtnl implements AutoCloseable {
   private static final int IFLA_IFNAME = 3;
   private static final int IFLA_MTU = 4;
   private static final int IFLA_MASTER = 10;
+  private static final int IFLA_STATS = 7;
   private static final int IFLA_PROTINFO = 12;
   private static final int IFLA_LINKINFO = 18;
+  private static final int IFLA_STATS64 = 23;
   private static final int IFLA_NET_NS_FD = 28;
   private static final int IFLA_INFO_KIND = 1;
   private static final int IFLA_INFO_DATA = 2;
@@ -90,6 +94,33 @@ public final class Rtnl implements AutoCloseable {
       links.add(parseLink(body));
     }
     return links;
+  }
+
+  /**
+   * Every link's traffic counters, by name: rtnl_link_stats64 (IFLA_STATS64), or the 32-bit
+   * rtnl_link_stats of a kernel without it. Both begin rx_packets, tx_packets, rx_bytes,
+   * tx_bytes, rx_errors, tx_errors, rx_dropped, tx_dropped.
+   */
+  public Map<String, InterfaceStats> linkStats() throws ErrnoException {
+    NetlinkMessage dump = new NetlinkMessage(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP,
+        "RTM_GETLINK dump").ifinfomsg(AF_UNSPEC, 0, 0, 0);
+    Map<String, InterfaceStats> stats = new LinkedHashMap<>();
+    for (ByteBuffer body : socket.exchange(dump)) {
+      Map<Integer, ByteBuffer> attributes = NetlinkMessage.attributes(body, IFINFOMSG_LENGTH);
+      ByteBuffer name = attributes.get(IFLA_IFNAME);
+      ByteBuffer wide = attributes.get(IFLA_STATS64);
+      ByteBuffer narrow = attributes.get(IFLA_STATS);
+      if (name == null || (wide == null && narrow == null)) {
+        continue;
+      }
+      long[] c = new long[8];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = wide != null ? wide.getLong(i * 8) : Integer.toUnsignedLong(narrow.getInt(i * 4));
+      }
+      String n = NetlinkMessage.string(name);
+      stats.put(n, new InterfaceStats(n, c[2], c[0], c[4], c[6], c[3], c[1], c[5], c[7]));
+    }
+    return stats;
   }
 
   /** Creates a bridge, down, with a fixed MAC so that it does not change as ports come and go. */
