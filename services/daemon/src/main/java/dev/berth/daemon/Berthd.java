@@ -47,19 +47,22 @@ public final class Berthd implements AutoCloseable {
   private final SocketEventLoops socketLoops;
   private final Server inProcess;
   private final ManagedChannel apiChannel;
+  /** The channels to the other groups' sockets when not every group runs here; null otherwise. */
+  private final RoutingChannel routed;
   private final MetadataStore store;
   private final ExecutorService executor;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Berthd(List<StateLock> locks, List<ServiceGroup> groups, List<UnixSocketServer> servers,
-      SocketEventLoops socketLoops, Server inProcess, ManagedChannel apiChannel, MetadataStore store,
-      ExecutorService executor) {
+      SocketEventLoops socketLoops, Server inProcess, ManagedChannel apiChannel, RoutingChannel routed,
+      MetadataStore store, ExecutorService executor) {
     this.locks = locks;
     this.groups = groups;
     this.servers = servers;
     this.socketLoops = socketLoops;
     this.inProcess = inProcess;
     this.apiChannel = apiChannel;
+    this.routed = routed;
     this.store = store;
     this.executor = executor;
   }
@@ -85,7 +88,9 @@ public final class Berthd implements AutoCloseable {
     SocketEventLoops socketLoops = null;
     String inProcessName = "berthd-" + UUID.randomUUID();
     ManagedChannel inProcessChannel = InProcessChannelBuilder.forName(inProcessName).build();
-    Channel api = allInOne ? inProcessChannel : ServiceGroups.routeToSockets(config);
+    // a group running alone reaches the others' sockets
+    RoutingChannel routed = allInOne ? null : ServiceGroups.routeToSockets(config);
+    Channel api = allInOne ? inProcessChannel : routed;
     MetadataStore store = null;
     Server inProcess = null;
     Map<String, ServiceGroup> started = new LinkedHashMap<>();
@@ -147,8 +152,8 @@ public final class Berthd implements AutoCloseable {
       steps.step("background");
       steps.done();
       LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
-      return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, store,
-          executor);
+      return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, routed,
+          store, executor);
     } catch (IOException | RuntimeException e) {
       servers.forEach(s -> s.beginShutdown());
       loopsStarting.handle((l, failure) -> l).join();
@@ -158,6 +163,9 @@ public final class Berthd implements AutoCloseable {
       }
       started.values().forEach(g -> g.background().stop().run());
       inProcessChannel.shutdownNow();
+      if (routed != null) {
+        routed.shutdownNow();
+      }
       started.values().forEach(Berthd::closeQuietly);
       // one still being built when another failed is released once it is done
       alongside.forEach((name, group) -> {
@@ -225,6 +233,9 @@ public final class Berthd implements AutoCloseable {
         inProcess.shutdownNow();
       }
       apiChannel.shutdownNow();
+      if (routed != null) {
+        routed.shutdownNow();
+      }
       executor.shutdownNow();
       for (ServiceGroup g : groups) {
         closeQuietly(g);

@@ -22,7 +22,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.introspection.v1.Plugin;
 import dev.berth.api.grpc.Channels;
-import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,10 +111,10 @@ final class ServiceGroups {
   }
 
   /** A channel sending each call to the socket of the group that serves it. */
-  static Channel routeToSockets(DaemonConfig config) {
-    Map<String, Channel> byService = new HashMap<>();
+  static RoutingChannel routeToSockets(DaemonConfig config) {
+    Map<String, ManagedChannel> byService = new HashMap<>();
     SERVICES.forEach((group, services) -> {
-      Channel channel = Channels.unix(config.socket(group));
+      ManagedChannel channel = Channels.unix(config.socket(group));
       services.forEach(s -> byService.put(s, channel));
     });
     return new RoutingChannel(byService);
