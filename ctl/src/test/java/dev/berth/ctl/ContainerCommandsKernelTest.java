@@ -79,13 +79,27 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(top.get(0).matches("UID\\s+PID\\s+PPID\\s+TIME\\s+CMD"), top.toString());
     assertTrue(top.get(1).matches("0\\s+\\d+\\s+\\d+\\s+00:00:00\\s+sleep 1000"), top.toString());
 
+    String gateway = JSON.readTree(ok("inspect", "watched").stdout()).get(0).get("NetworkSettings").get("Gateway")
+        .asText();
+    ok("exec", "watched", "ping", "-c", "3", "-s", "1000", gateway);
+
     JsonNode stats = JSON.readTree(ok("stats", "--no-stream", "--format", "json", "watched").stdout());
     assertEquals(1, stats.size());
     assertEquals("watched", stats.get(0).get("Name").asText());
     assertEquals(32L << 20, stats.get(0).get("MemLimitBytes").asLong());
     assertEquals(1, stats.get(0).get("PIDs").asInt());
+    // three echo requests of 1,028 bytes of IP went out on eth0 and three replies came back
+    assertTrue(stats.get(0).get("NetTxBytes").asLong() >= 3 * 1028, stats.toString());
+    assertTrue(stats.get(0).get("NetRxBytes").asLong() >= 3 * 1028, stats.toString());
+    assertTrue(stats.get(0).get("NetIO").asText().matches("\\d+(\\.\\d)? [kMG]?B / \\d+(\\.\\d)? [kMG]?B"),
+        stats.toString());
+    assertTrue(stats.get(0).get("BlockReadBytes").asLong() >= 0 && stats.get(0).get("BlockWriteBytes").asLong() >= 0);
     List<String> table = ok("stats", "--no-stream").out().lines().toList();
-    assertTrue(table.get(0).startsWith("CONTAINER ID   NAME"), table.toString());
+    assertTrue(table.get(0).matches("CONTAINER ID\\s+NAME\\s+CPU %\\s+MEM USAGE / LIMIT\\s+MEM %\\s+NET I/O\\s+"
+        + "BLOCK I/O\\s+PIDS"), table.toString());
+    String none = ok("run", "-d", "--network", "none", "busybox", "sleep", "1000").out().strip();
+    JsonNode isolated = JSON.readTree(ok("stats", "--no-stream", "--format", "json", none).stdout());
+    assertEquals("0 B / 0 B", isolated.get(0).get("NetIO").asText(), "no interface of its own to count");
   }
 
   @Test

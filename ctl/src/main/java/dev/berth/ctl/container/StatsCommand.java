@@ -1,5 +1,9 @@
 package dev.berth.ctl.container;
 
+import berth.network.v1.AttachmentStatsRequest;
+import berth.network.v1.AttachmentStatsResponse;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.InterfaceStats;
 import containerd.services.containers.v1.Container;
 import containerd.services.tasks.v1.MetricsRequest;
 import containerd.services.tasks.v1.TasksGrpc;
@@ -9,6 +13,8 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,10 +33,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code berthctl stats}: CPU, memory and process counts of running containers. */
+/**
+ * {@code berthctl stats}: CPU, memory, network and block I/O and process counts of running
+ * containers, as docker shows them.
+ */
 @Command(name = "stats",
-    description = "Show running containers' CPU use (over the last interval), memory use and limit, and "
-        + "number of processes, refreshed every second in place until interrupted; --no-stream prints once.",
+    description = "Show running containers' CPU use (over the last interval), memory use and limit, bytes received "
+        + "and sent on their networks' interfaces, bytes read and written on block devices, and number of processes, "
+        + "refreshed every second in place until interrupted; --no-stream prints once.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl stats", "  berthctl stats --no-stream web", "  berthctl stats --no-stream --format json"})
 public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
@@ -65,6 +76,7 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
         }
       }
       TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
+      AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());
       MetricsRequest request = MetricsRequest.newBuilder().addAllFilters(filters).build();
       Map<String, TaskSample> before = read(tasks, request);
       long beforeAt = System.nanoTime();
@@ -72,7 +84,7 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
       while (true) {
         Map<String, TaskSample> now = read(tasks, request);
         long nowAt = System.nanoTime();
-        print(names, before, now, nowAt - beforeAt);
+        print(names, before, now, traffic(attachments, now.keySet()), nowAt - beforeAt);
         if (noStream) {
           return 0;
         }
@@ -91,8 +103,32 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
     return samples;
   }
 
+  /** Bytes received and sent so far on every interface Berth gave a container. */
+  private record Traffic(long received, long sent) {
+    static final Traffic NONE = new Traffic(0, 0);
+  }
+
+  /** Each container's traffic; none for one without interfaces of its own (network none or host, as docker shows). */
+  private static Map<String, Traffic> traffic(AttachmentsGrpc.AttachmentsBlockingStub attachments, Set<String> ids) {
+    Map<String, Traffic> traffic = new LinkedHashMap<>();
+    for (String id : ids) {
+      try {
+        AttachmentStatsResponse stats = attachments.stats(AttachmentStatsRequest.newBuilder().setContainerId(id)
+            .build());
+        traffic.put(id, new Traffic(stats.getInterfacesList().stream().mapToLong(InterfaceStats::getRxBytes).sum(),
+            stats.getInterfacesList().stream().mapToLong(InterfaceStats::getTxBytes).sum()));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+        traffic.put(id, Traffic.NONE);
+      }
+    }
+    return traffic;
+  }
+
   private void print(Map<String, String> names, Map<String, TaskSample> before, Map<String, TaskSample> now,
-      long elapsedNanos) {
+      Map<String, Traffic> traffic, long elapsedNanos) {
     long hostMemory = hostMemory();
     List<Map<String, Object>> json = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
@@ -104,6 +140,7 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
       long limit = hostMemory > 0 && (s.memoryLimit() <= 0 || s.memoryLimit() > hostMemory) ? hostMemory : s.memoryLimit();
       double memPercent = limit > 0 ? 100.0 * s.memory() / limit : 0;
       String name = names.getOrDefault(id, id);
+      Traffic net = traffic.getOrDefault(id, Traffic.NONE);
       if (format.json()) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("ID", id);
@@ -113,11 +150,19 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
         row.put("MemPerc", percent(memPercent));
         row.put("MemBytes", s.memory());
         row.put("MemLimitBytes", limit);
+        row.put("NetIO", Output.decimalSize(net.received()) + " / " + Output.decimalSize(net.sent()));
+        row.put("NetRxBytes", net.received());
+        row.put("NetTxBytes", net.sent());
+        row.put("BlockIO", Output.decimalSize(s.blockRead()) + " / " + Output.decimalSize(s.blockWrite()));
+        row.put("BlockReadBytes", s.blockRead());
+        row.put("BlockWriteBytes", s.blockWrite());
         row.put("PIDs", s.pids());
         json.add(row);
       } else {
         rows.add(List.of(id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())), name, percent(cpu),
-            Output.size(s.memory()) + " / " + Output.size(limit), percent(memPercent), Long.toString(s.pids())));
+            Output.size(s.memory()) + " / " + Output.size(limit), percent(memPercent),
+            Output.decimalSize(net.received()) + " / " + Output.decimalSize(net.sent()),
+            Output.decimalSize(s.blockRead()) + " / " + Output.decimalSize(s.blockWrite()), Long.toString(s.pids())));
       }
     }
     PrintWriter out = root.out();
@@ -127,7 +172,8 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
     if (format.json()) {
       Output.json(out, json);
     } else {
-      Output.table(out, List.of("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "PIDS"), rows);
+      Output.table(out, List.of("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O",
+          "PIDS"), rows);
     }
     out.flush();
   }

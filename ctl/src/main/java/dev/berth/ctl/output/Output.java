@@ -19,6 +19,7 @@ public final class Output {
   /** Spaces between table columns, as docker prints them. */
   private static final int GAP = 3;
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB"};
   private static final long[] AGE_UNIT_SECONDS = {1, 60, 3600, 86400, 7 * 86400, 30 * 86400,
       365 * 86400};
   private static final String[] AGE_UNIT_NAMES = {"second", "minute", "hour", "day", "week",
@@ -77,6 +78,17 @@ public final class Output {
       unit++;
     }
     return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+  }
+
+  /** A size in powers of 1000, as docker shows traffic ({@code NET I/O}, {@code BLOCK I/O}): {@code 648 B}, {@code 1.2 kB}. */
+  public static String decimalSize(long bytes) {
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1000 && unit < DECIMAL_UNITS.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, DECIMAL_UNITS[unit]);
   }
 
   /** How long ago {@code then} was, in the largest whole unit: {@code 3 minutes ago}. */
