@@ -10,9 +10,11 @@ import containerd.services.content.v1.ContentGrpc;
 import containerd.services.leases.v1.DeleteRequest;
 import containerd.services.leases.v1.LeasesGrpc;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.grpc.ProtoTimes;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,11 +63,14 @@ final class Sweeper {
         Node.SNAPSHOTS + sn, removed));
   }
 
-  void deleteContent(String namespace, List<NamespaceGraph.Blob> blobs, List<Removed> removed) {
+  /** The blobs, but none a client used since {@code collectionStart} (it may have leased it after the roots were read). */
+  void deleteContent(String namespace, List<NamespaceGraph.Blob> blobs, Instant collectionStart,
+      List<Removed> removed) {
     ContentSweeperGrpc.ContentSweeperBlockingStub stub =
         ContentSweeperGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
     inBatches(blobs.stream().map(NamespaceGraph.Blob::digest).toList(),
-        batch -> stub.sweep(SweepRequest.newBuilder().addAllIds(batch).build()), namespace, Node.CONTENT, removed);
+        batch -> stub.sweep(SweepRequest.newBuilder().addAllIds(batch)
+            .setUntouchedSince(ProtoTimes.toTimestamp(collectionStart)).build()), namespace, Node.CONTENT, removed);
   }
 
   void abortIngests(String namespace, List<NamespaceGraph.Ingest> ingests, List<Removed> removed) {

@@ -61,6 +61,7 @@ public final class FileContentStore implements ContentStore {
   });
   /** Serialises publishing and deleting blobs, so a file never goes while a commit counts on it. */
   private final Object blobLock = new Object();
+  private final RecentUse recentUse = new RecentUse();
 
   /**
    * @param root the daemon's root directory; the store keeps its files under {@code root/content}
@@ -110,7 +111,9 @@ public final class FileContentStore implements ContentStore {
   @Override
   public ContentInfo info(String namespace, String digest) {
     Digests.validate(digest);
-    return records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
+    ContentInfo info = records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
+    recentUse.touch(namespace, digest);
+    return info;
   }
 
   @Override
@@ -151,11 +154,18 @@ public final class FileContentStore implements ContentStore {
    * transaction, then the files no namespace holds any more; announces each. Digests the
    * namespace does not hold are passed over. Returns what it deleted.
    */
-  public List<ContentInfo> sweep(String namespace, List<String> digests) {
+  /**
+   * Removes the records of {@code digests} in {@code namespace} and each blob file with its last
+   * record, sparing the blobs that joined a lease or were asked for at or after
+   * {@code untouchedSince} (see {@link RecentUse}).
+   */
+  public List<ContentInfo> sweep(String namespace, List<String> digests, Instant untouchedSince) {
     digests.forEach(Digests::validate);
     List<ContentInfo> removed;
     synchronized (blobLock) {
-      removed = records.deleteAll(namespace, digests);
+      recentUse.prune();
+      removed = records.deleteAll(namespace, digests.stream()
+          .filter(d -> !recentUse.usedSince(namespace, d, untouchedSince)).toList());
       for (ContentInfo info : removed) {
         if (!records.referenced(info.digest())) {
           try {
@@ -260,6 +270,7 @@ public final class FileContentStore implements ContentStore {
     if (lease != null) {
       leases.add(namespace, lease, "content", digest);
     }
+    recentUse.touch(namespace, digest);
   }
 
   /** Makes an ingest's data durable. */

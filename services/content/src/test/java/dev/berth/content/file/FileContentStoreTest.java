@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -176,7 +177,8 @@ class FileContentStoreTest {
     String alone = commit("a", "alone");
     Files.write(root.resolve("content/blobs/sha256").resolve("0".repeat(64)), new byte[] {1});
 
-    List<ContentInfo> swept = store.sweep("a", List.of(shared, alone, Digests.sha256(new byte[0])));
+    Thread.sleep(2);
+    List<ContentInfo> swept = store.sweep("a", List.of(shared, alone, Digests.sha256(new byte[0])), Instant.now());
     assertEquals(List.of(shared, alone), swept.stream().map(ContentInfo::digest).toList(), "what a held is swept");
     assertTrue(store.list("a", Filter.parse(List.of())).isEmpty());
     assertTrue(Files.exists(root.resolve("content/blobs/sha256").resolve(Digests.hex(shared))), "b still holds it");
@@ -187,6 +189,30 @@ class FileContentStoreTest {
       assertEquals(Set.of(Digests.hex(shared)), files.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
           "a file no record names goes at start");
     }
+  }
+
+  @Test
+  void sweepSparesBlobsLeasedOrAskedForSinceTheCollectionBegan() throws Exception {
+    String leased = commit("a", "leased");
+    String asked = commit("a", "asked");
+    String idle = commit("a", "idle");
+    Thread.sleep(2);
+    Instant collectionStart = Instant.now();
+    // while the collector marks: an ingest of content that exists joins the client's lease, as
+    // `ctr images import` of an image already there does, and another client reads a blob
+    try (ContentWriter w = store.writer("a", "ref-again", "import-lease")) {
+      assertEquals(Code.ALREADY_EXISTS, code(() -> w.declare(6, leased)));
+    }
+    store.info("a", asked);
+
+    List<ContentInfo> swept = store.sweep("a", List.of(leased, asked, idle), collectionStart);
+    assertEquals(List.of(idle), swept.stream().map(ContentInfo::digest).toList());
+    assertEquals(6, store.info("a", leased).size());
+    assertEquals(5, store.info("a", asked).size());
+
+    Thread.sleep(2);
+    assertEquals(Set.of(leased, asked), store.sweep("a", List.of(leased, asked), Instant.now()).stream()
+        .map(ContentInfo::digest).collect(Collectors.toSet()), "a later collection takes what is still unreferenced");
   }
 
   private String commit(String namespace, String data) throws Exception {
