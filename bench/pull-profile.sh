@@ -3,7 +3,7 @@
 # unpacked) by a berthd started anew on an empty root with --debug, after one small pull as in
 # pull.sh. Prints, per run, the Pull call's time, each layer's commit and Diff Apply from berthd's
 # call log, berthd's CPU by thread kind (compiler threads: the JIT; VM Thread: mostly garbage
-# collection) and the collector's pauses. No Berth/containerd figure: use bench/pull.sh for those.
+# collection), the collector's pauses and berthd's resident memory after. No Berth/containerd figure: use bench/pull.sh for those.
 #   bench/pull-profile.sh [RUNS]      (default 1)
 source "$(dirname "$0")/lib.sh"
 runs=${1:-1}
@@ -50,4 +50,5 @@ for run in $(seq "$runs"); do
     "$bench_work/threads-before" "$bench_work/threads-after" | sort -rn | head -12
   tail -n +"$((gc_before + 1))" "$bench_work/gc.log" | awk '/Pause/ {n++; if (/Full/) f++; sub("ms", "", $NF); ms += $NF}
     END {printf "collector: %d pauses (%d full), %.0f ms in all\n", n, f, ms}'
+  echo "berthd's resident memory after the pull: $(awk '/VmRSS/ {print $2, $3}' "/proc/$bench_daemon/status")"
 done
