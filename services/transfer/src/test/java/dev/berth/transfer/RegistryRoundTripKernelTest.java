@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -358,6 +359,72 @@ class RegistryRoundTripKernelTest {
           "progress after each chunk: " + pushed.of(layer));
       source.pull(PullRequest.newBuilder().setReference(copy).build());
       assertArrayEquals(big, source.blob(layer));
+    }
+  }
+
+  @Test
+  void aLayerCutOffMidwayLeavesNoBlobNoSnapshotAndAnIngestTheNextPullResumes() throws Exception {
+    byte[] data = new byte[8 << 20];
+    new Random(7).nextBytes(data);
+    byte[] layer = new TestLayer().dir("data", 0755).file("data/random", data, 0644).tar();
+    String layerDigest = LoopbackRegistry.sha256(layer);
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+        + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    String configDigest = LoopbackRegistry.sha256(config);
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
+        + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest
+        + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+    // the first answer for the layer declares all of it and breaks off halfway; later ones serve ranges
+    AtomicInteger layerRequests = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/v2/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      byte[] body = path.endsWith("/manifests/1") ? manifest : path.endsWith(configDigest) ? config
+          : path.endsWith(layerDigest) ? layer : null;
+      if (body == null) {
+        exchange.sendResponseHeaders(path.equals("/v2/") ? 200 : 404, -1);
+        exchange.close();
+        return;
+      }
+      if (body == manifest) {
+        exchange.getResponseHeaders().set("Content-Type", OCI_MANIFEST);
+      }
+      if (body == layer && layerRequests.incrementAndGet() == 1) {
+        exchange.sendResponseHeaders(200, layer.length);
+        exchange.getResponseBody().write(layer, 0, layer.length / 2);
+        exchange.getResponseBody().flush();
+        exchange.close(); // fewer bytes than declared: the connection is cut
+        return;
+      }
+      String range = exchange.getRequestHeaders().getFirst("Range");
+      int from = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+      exchange.sendResponseHeaders(from > 0 ? 206 : 200, body.length - from);
+      exchange.getResponseBody().write(body, from, body.length - from);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String ref = "127.0.0.1:" + server.getAddress().getPort() + "/test/cut:1";
+      PullRequest request = PullRequest.newBuilder().setReference(ref).setUnpack(true).build();
+
+      StatusRuntimeException cut = assertThrows(StatusRuntimeException.class, () -> target.pull(request));
+      assertEquals(Status.Code.UNAVAILABLE, cut.getStatus().getCode(), cut.getStatus().getDescription());
+      assertFalse(target.hasBlob(layerDigest), "nothing of the cut layer committed");
+      assertFalse(target.hasSnapshot(layerDigest), "no snapshot of it");
+      assertTrue(target.client.images().find(ref).isEmpty(), "no image record");
+      long kept = awaitIngest(layerDigest);
+      assertTrue(kept > 0 && kept <= layer.length / 2, "the cut layer's ingest holds what came: " + kept);
+
+      TransferRig.Result resumed = target.pull(request);
+      BlobProgress start = resumed.of(layerDigest).stream().filter(e -> e.getState() == BlobState.TRANSFERRING)
+          .findFirst().orElseThrow();
+      assertEquals(kept, start.getOffset(), "resumed where the cut left it");
+      assertArrayEquals(layer, target.blob(layerDigest));
+      assertTrue(target.hasSnapshot(layerDigest), "unpacked once whole");
+      assertEquals(2, layerRequests.get());
+    } finally {
+      server.stop(0);
     }
   }
 

@@ -14,7 +14,7 @@ import dev.berth.transfer.TransferListener;
 import dev.berth.transfer.registry.RegistryClient;
 import io.grpc.Status;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -27,12 +27,6 @@ import java.util.concurrent.CancellationException;
  * leaving nothing of it. A pull that stops for any other reason keeps the ingest for the next.
  */
 final class BlobFetcher {
-  /**
-   * Small enough that the chunks in flight while several blobs download (one being filled per
-   * download, a few on their way to the store) die young: 1 MiB chunks outlived berthd's small
-   * young generation and filled the old one, a full collection every few megabytes.
-   */
-  private static final int CHUNK_BYTES = 64 << 10;
   /** How long a pull waits for another pull's hold on the same ingest to end. */
   private static final int HELD_ATTEMPTS = 100;
   private static final long HELD_WAIT_MILLIS = 100;
@@ -115,22 +109,21 @@ final class BlobFetcher {
   private long download(Descriptor d, ContentWriter writer, long from) throws IOException {
     try (RegistryClient.BlobStream blob = registry.blob(d.digest(), from)) {
       long offset = blob.start();
-      InputStream in = blob.body();
       event(d, offset, State.TRANSFERRING);
-      byte[] chunk = new byte[CHUNK_BYTES];
-      int n;
-      // each chunk in an array of its own, handed over uncopied: the writer may still hold it
-      while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+      ByteBuffer buffer;
+      // each buffer as the HTTP client read it, handed over uncopied: neither the client nor this
+      // loop touches it again, and the writer may still hold it
+      while ((buffer = blob.body().next()) != null) {
         if (listener.cancelled()) {
           throw new CancellationException("pull cancelled");
         }
+        int n = buffer.remaining();
         if (offset + n > d.size()) {
           throw Errors.dataLoss("blob %s from %s is larger than the %d bytes its descriptor says: refused,"
               + " nothing of it kept", d.digest(), registry.reference().repositoryName(), d.size());
         }
         // offset 0 restarts an ingest whose earlier bytes the registry would not resume from
-        offset = writer.write(offset, UnsafeByteOperations.unsafeWrap(chunk, 0, n));
-        chunk = new byte[CHUNK_BYTES];
+        offset = writer.write(offset, UnsafeByteOperations.unsafeWrap(buffer));
         event(d, offset, State.TRANSFERRING);
       }
       if (offset < d.size()) {

@@ -5,7 +5,6 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.client.images.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -124,9 +123,9 @@ public final class RegistryClient {
   }
 
   /** A blob's bytes from {@code start}, which is 0 where the registry ignored the range asked for. */
-  public record BlobStream(InputStream body, long start) implements AutoCloseable {
+  public record BlobStream(BodyBuffers body, long start) implements AutoCloseable {
     @Override
-    public void close() throws IOException {
+    public void close() {
       body.close();
     }
   }
@@ -134,8 +133,8 @@ public final class RegistryClient {
   /** The blob's bytes from {@code offset} (where the registry serves ranges); NOT_FOUND if it lacks the blob. */
   public BlobStream blob(String digest, long offset) {
     Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
-    HttpResponse<InputStream> response = session.send(RegistrySession.Call.get(
-        "/v2/" + reference.repository() + "/blobs/" + digest, headers), scope, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<BodyBuffers> response = session.send(RegistrySession.Call.get(
+        "/v2/" + reference.repository() + "/blobs/" + digest, headers), scope, info -> new BodyBuffers());
     int status = response.statusCode();
     if (status == 206) {
       return new BlobStream(response.body(), offset);
@@ -143,16 +142,15 @@ public final class RegistryClient {
     if (status == 200) {
       return new BlobStream(response.body(), 0);
     }
-    try (InputStream body = response.body()) {
+    try (BodyBuffers body = response.body()) {
       if (status == 416) {
         return blob(digest, 0);
       }
       if (status == 404) {
         throw Errors.notFound("blob %s is not in %s", digest, reference.repositoryName());
       }
-      throw unexpected("blob " + digest, status, body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw Errors.unavailable("registry %s answered HTTP %d for blob %s %s", session.host(), status, digest,
+          RegistrySession.errorDetail(body.readUpTo(64 << 10)));
     }
   }
 
