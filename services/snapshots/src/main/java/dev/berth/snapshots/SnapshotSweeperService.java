@@ -6,18 +6,15 @@ import berth.gc.v1.SweepResponse;
 import berth.gc.v1.Swept;
 import containerd.events.SnapshotRemove;
 import dev.berth.api.grpc.Errors;
-import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.grpc.RequestContext;
 import dev.berth.snapshots.overlay.OverlaySnapshotter;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
 import java.util.Map;
 
 /**
  * berth.gc.v1.SnapshotSweeper: the collector's batched Snapshots.Remove, in the caller's
- * namespace, announcing each removal as {@code /snapshot/remove}, sparing snapshots asked for
- * since the collection began.
+ * namespace, announcing each removal as {@code /snapshot/remove}.
  */
 public final class SnapshotSweeperService extends SnapshotSweeperGrpc.SnapshotSweeperImplBase {
   private final OverlaySnapshotter overlay;
@@ -36,9 +33,7 @@ public final class SnapshotSweeperService extends SnapshotSweeperGrpc.SnapshotSw
     }
     String ns = RequestContext.namespace();
     request.getIdsList().forEach(key -> SnapshotKeys.validate("key", key));
-    Instant untouchedSince = request.hasUntouchedSince() ? ProtoTimes.toInstant(request.getUntouchedSince())
-        : Instant.EPOCH;
-    Map<String, Long> removed = overlay.removeAll(ns, request.getIdsList(), untouchedSince);
+    Map<String, Long> removed = overlay.removeAll(ns, request.getIdsList());
     SweepResponse.Builder answer = SweepResponse.newBuilder();
     removed.forEach((key, size) -> {
       answer.addSwept(Swept.newBuilder().setId(key).setSize(size));

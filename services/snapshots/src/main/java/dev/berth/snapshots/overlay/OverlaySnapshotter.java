@@ -5,7 +5,6 @@ import dev.berth.api.fs.AtomicFiles;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.mount.Mount;
 import dev.berth.common.fs.FileTrees;
-import dev.berth.common.gc.RecentUse;
 import dev.berth.common.store.LabelMask;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
@@ -51,7 +50,6 @@ public final class OverlaySnapshotter implements Snapshotter {
   private final Path snapshotsDir;
   private final MetadataStore store;
   private final SnapshotTable table = new SnapshotTable(NAME);
-  private final RecentUse recentUse = new RecentUse();
   private final boolean indexOff;
 
   /**
@@ -178,15 +176,13 @@ public final class OverlaySnapshotter implements Snapshotter {
 
   @Override
   public List<Mount> mounts(String namespace, String key) {
-    List<Mount> mounts = store.read(c -> {
+    return store.read(c -> {
       SnapshotRecord s = existing(c, namespace, key);
       if (s.kind() == SnapshotKind.COMMITTED) {
         throw Errors.failedPrecondition("snapshot %s is committed: only active snapshots and views have mounts", key);
       }
       return mounts(s, table.ancestors(c, s));
     });
-    recentUse.touch(namespace, key);
-    return mounts;
   }
 
   @Override
@@ -254,20 +250,10 @@ public final class OverlaySnapshotter implements Snapshotter {
    * as garbage collection does: their records in one transaction, then their directories.
    * Returns the keys removed with the bytes each took.
    */
-  /**
-   * Removes the snapshots {@code keys} (children first) that have no children by then, sparing
-   * those asked for (Stat, Mounts) at or after {@code untouchedSince}: an unpack that finds a
-   * layer's snapshot there labels its leased config with it only afterwards, which a collection
-   * marking meanwhile does not see.
-   */
-  public Map<String, Long> removeAll(String namespace, List<String> keys, Instant untouchedSince) {
-    recentUse.prune();
+  public Map<String, Long> removeAll(String namespace, List<String> keys) {
     List<SnapshotRecord> removed = store.write(c -> {
       List<SnapshotRecord> out = new ArrayList<>();
       for (String key : keys) {
-        if (recentUse.usedSince(namespace, key, untouchedSince)) {
-          continue;
-        }
         Optional<SnapshotRecord> s = table.find(c, namespace, key);
         if (s.isPresent() && !table.hasChildren(c, s.get().id())) {
           table.delete(c, s.get().id());
@@ -294,9 +280,7 @@ public final class OverlaySnapshotter implements Snapshotter {
 
   @Override
   public SnapshotInfo stat(String namespace, String key) {
-    SnapshotInfo info = store.read(c -> existing(c, namespace, key).info());
-    recentUse.touch(namespace, key);
-    return info;
+    return store.read(c -> existing(c, namespace, key).info());
   }
 
   @Override

@@ -19,7 +19,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -185,31 +184,12 @@ class OverlaySnapshotterKernelTest {
     overlay.commit(NS, "other-base", "other-base-work", Map.of());
     overlay.prepare(NS, "kept-child", "other-base", Map.of());
 
-    Map<String, Long> removed = overlay.removeAll(NS, List.of("leaf", "mid", "base", "other-base", "absent"),
-        Instant.now());
+    Map<String, Long> removed = overlay.removeAll(NS, List.of("leaf", "mid", "base", "other-base", "absent"));
     assertEquals(List.of("leaf", "mid", "base"), List.copyOf(removed.keySet()));
     assertEquals(List.of("kept-child", "other-base"),
         overlay.list(NS, Filter.parse(List.of())).stream().map(i -> i.name()).toList());
     try (var dirs = Files.list(tmp.resolve("root/snapshots"))) {
       assertEquals(2, dirs.count(), "the removed snapshots' directories went with them");
     }
-  }
-
-  @Test
-  void removeAllSparesSnapshotsAskedForSinceTheCollectionBegan() throws Exception {
-    overlay.prepare(NS, "layer-work", "", Map.of());
-    overlay.commit(NS, "layer", "layer-work", Map.of());
-    overlay.prepare(NS, "idle-work", "", Map.of());
-    overlay.commit(NS, "idle", "idle-work", Map.of());
-    Thread.sleep(2);
-    Instant collectionStart = Instant.now();
-    // an unpack finding its layer there, before it labels the image's config with it
-    overlay.stat(NS, "layer");
-
-    assertEquals(List.of("idle"), List.copyOf(overlay.removeAll(NS, List.of("layer", "idle"), collectionStart)
-        .keySet()));
-    Thread.sleep(2);
-    assertEquals(List.of("layer"), List.copyOf(overlay.removeAll(NS, List.of("layer"), Instant.now()).keySet()),
-        "a later collection takes it if it is still unreferenced");
   }
 }
