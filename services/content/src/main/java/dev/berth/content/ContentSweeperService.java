@@ -12,7 +12,7 @@ import java.time.Instant;
 
 /**
  * berth.gc.v1.ContentSweeper: the collector's batched Content.Delete, in the caller's namespace,
- * sparing blobs used since the collection began.
+ * sparing blobs leased since the collection began.
  */
 public final class ContentSweeperService extends ContentSweeperGrpc.ContentSweeperImplBase {
   private final FileContentStore store;

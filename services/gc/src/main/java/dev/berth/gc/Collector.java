@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * One collection over every namespace. Per namespace: list the candidates, read the roots, list
  * again and mark, read the roots once more just before removing (whatever a client protected
  * meanwhile stays), then remove expired leases, snapshots children first, blobs (but none a client
- * leased or asked for since the collection began: the content service knows, the roots read before
- * may not), stale ingests. Marking
+ * leased since the collection began: the content service knows, the roots read before may not),
+ * stale ingests. Marking
  * holds no lock of any service; each removal is one short transaction of the service that owns
  * the thing.
  */

@@ -63,7 +63,7 @@ final class Sweeper {
         Node.SNAPSHOTS + sn, removed));
   }
 
-  /** The blobs, but none a client used since {@code collectionStart} (it may have leased it after the roots were read). */
+  /** The blobs, but none a client leased since {@code collectionStart} (after the roots were read, maybe). */
   void deleteContent(String namespace, List<NamespaceGraph.Blob> blobs, Instant collectionStart,
       List<Removed> removed) {
     ContentSweeperGrpc.ContentSweeperBlockingStub stub =

@@ -111,9 +111,7 @@ public final class FileContentStore implements ContentStore {
   @Override
   public ContentInfo info(String namespace, String digest) {
     Digests.validate(digest);
-    ContentInfo info = records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
-    recentUse.touch(namespace, digest);
-    return info;
+    return records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
   }
 
   @Override
@@ -156,7 +154,7 @@ public final class FileContentStore implements ContentStore {
    */
   /**
    * Removes the records of {@code digests} in {@code namespace} and each blob file with its last
-   * record, sparing the blobs that joined a lease or were asked for at or after
+   * record, sparing the blobs that joined a lease at or after
    * {@code untouchedSince} (see {@link RecentUse}).
    */
   public List<ContentInfo> sweep(String namespace, List<String> digests, Instant untouchedSince) {
@@ -269,8 +267,8 @@ public final class FileContentStore implements ContentStore {
   void recordLease(String namespace, String lease, String digest) {
     if (lease != null) {
       leases.add(namespace, lease, "content", digest);
+      recentUse.touch(namespace, digest);
     }
-    recentUse.touch(namespace, digest);
   }
 
   /** Makes an ingest's data durable. */

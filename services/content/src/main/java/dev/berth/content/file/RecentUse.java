@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * When each blob last joined a lease or was asked for, so that a sweep spares what a client took
- * up while the collector was marking: the collector reads the leases and then sweeps, and a
- * blob that joins a lease in between (an ingest of content that exists already) is in no lease
- * the collector saw. Entries older than any collection still running are dropped.
+ * When each blob last joined a lease, so that a sweep spares what a client took up while the
+ * collector was marking: the collector reads the leases and then sweeps, and a blob that joins a
+ * lease in between (an ingest of content that exists already) is in no lease the collector saw.
+ * Entries older than any collection still running are dropped.
  */
 final class RecentUse {
   /** Far longer than a collection's marking takes. */
