@@ -71,24 +71,22 @@ public final class Output {
 
   /** A size for people: {@code 512 B}, {@code 4.0 MiB}. */
   public static String size(long bytes) {
-    double value = bytes;
-    int unit = 0;
-    while (value >= 1024 && unit < UNITS.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+    return scaled(bytes, 1024, UNITS);
   }
 
   /** A size in powers of 1000, as docker shows traffic ({@code NET I/O}, {@code BLOCK I/O}): {@code 648 B}, {@code 1.2 kB}. */
   public static String decimalSize(long bytes) {
+    return scaled(bytes, 1000, DECIMAL_UNITS);
+  }
+
+  private static String scaled(long bytes, int base, String[] units) {
     double value = bytes;
     int unit = 0;
-    while (value >= 1000 && unit < DECIMAL_UNITS.length - 1) {
-      value /= 1000;
+    while (value >= base && unit < units.length - 1) {
+      value /= base;
       unit++;
     }
-    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, DECIMAL_UNITS[unit]);
+    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   /** How long ago {@code then} was, in the largest whole unit: {@code 3 minutes ago}. */
