@@ -8,8 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -100,10 +98,8 @@ final class WebSocketPortForward extends ChannelInboundHandlerAdapter {
             t.channel.writeAndFlush(Unpooled.wrappedBuffer(data));
           }
         }
-      } else if (msg instanceof PingWebSocketFrame ping) {
-        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-      } else if (msg instanceof CloseWebSocketFrame) {
-        ctx.close();
+      } else {
+        WebSocketControlFrames.answer(ctx, msg);
       }
     } finally {
       ReferenceCountUtil.release(msg);

@@ -8,8 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.Future;
@@ -76,10 +74,8 @@ final class WebSocketRemoteCommand extends ChannelInboundHandlerAdapter {
         } else {
           session.received(number, java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
         }
-      } else if (msg instanceof PingWebSocketFrame ping) {
-        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-      } else if (msg instanceof CloseWebSocketFrame) {
-        ctx.close();
+      } else {
+        WebSocketControlFrames.answer(ctx, msg);
       }
     } finally {
       ReferenceCountUtil.release(msg);
