@@ -5,6 +5,7 @@ import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.gc.RecentUse;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.common.store.MetadataStore;
@@ -32,11 +33,12 @@ final class SnapshotsModule {
       OverlaySnapshotter overlay = new OverlaySnapshotter(config.root().resolve("snapshots/overlayfs"), store);
       // whatever a crash left half-removed or half-created goes before the first request
       overlay.cleanup();
+      RecentUse leasedLately = new RecentUse();
       return new ServiceGroup(ServiceGroups.SNAPSHOTS, List.of(
           new SnapshotsService(Map.of(OverlaySnapshotter.NAME, overlay), new GrpcLeaseRecorder(api),
-              namespaces, events),
+              namespaces, events, leasedLately),
           new DiffService(api, config.root().resolve("snapshots/tmp"), DiffService.DEFAULT_MAX_LAYER_BYTES),
-          new SnapshotSweeperService(overlay, events)));
+          new SnapshotSweeperService(overlay, events, leasedLately)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

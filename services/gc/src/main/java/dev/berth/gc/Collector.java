@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 /**
  * One collection over every namespace. Per namespace: list the candidates, read the roots, list
  * again and mark, read the roots once more just before removing (whatever a client protected
- * meanwhile stays), then remove expired leases, snapshots children first, blobs (but none a client
- * leased since the collection began: the content service knows, the roots read before may not),
- * stale ingests. Marking
+ * meanwhile stays), then remove expired leases, snapshots children first, blobs (but no blob or
+ * snapshot a client leased since the collection began: the service that owns it knows, the roots
+ * read before may not), stale ingests. Marking
  * holds no lock of any service; each removal is one short transaction of the service that owns
  * the thing.
  */
@@ -75,7 +75,7 @@ public final class Collector {
     all.addAll(view.roots(namespace, start).nodes());
     garbage = candidates.garbage(current.mark(all), ingestCutoff);
     sweeper.deleteLeases(namespace, roots.expiredLeases(), removed);
-    sweeper.removeSnapshots(namespace, garbage.snapshots(), removed);
+    sweeper.removeSnapshots(namespace, garbage.snapshots(), start, removed);
     sweeper.deleteContent(namespace, garbage.content(), start, removed);
     sweeper.abortIngests(namespace, garbage.ingests(), removed);
   }

@@ -51,7 +51,9 @@ final class Sweeper {
   }
 
   /** {@code snapshots} children first; a parent whose child stayed stays too. */
-  void removeSnapshots(String namespace, List<NamespaceGraph.Snapshot> snapshots, List<Removed> removed) {
+  /** The snapshots, children first, but none a client asked for since {@code collectionStart}. */
+  void removeSnapshots(String namespace, List<NamespaceGraph.Snapshot> snapshots, Instant collectionStart,
+      List<Removed> removed) {
     SnapshotSweeperGrpc.SnapshotSweeperBlockingStub stub =
         SnapshotSweeperGrpc.newBlockingStub(Channels.inNamespace(api, namespace));
     Map<String, List<String>> keysBySnapshotter = new LinkedHashMap<>();
@@ -59,7 +61,8 @@ final class Sweeper {
       keysBySnapshotter.computeIfAbsent(s.node().snapshotter(), k -> new ArrayList<>()).add(s.node().id());
     }
     keysBySnapshotter.forEach((sn, keys) -> inBatches(keys, batch ->
-        stub.sweep(SweepRequest.newBuilder().setSnapshotter(sn).addAllIds(batch).build()), namespace,
+        stub.sweep(SweepRequest.newBuilder().setSnapshotter(sn).addAllIds(batch)
+            .setUntouchedSince(ProtoTimes.toTimestamp(collectionStart)).build()), namespace,
         Node.SNAPSHOTS + sn, removed));
   }
 

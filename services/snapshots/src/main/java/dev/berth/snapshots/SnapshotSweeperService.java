@@ -6,23 +6,30 @@ import berth.gc.v1.SweepResponse;
 import berth.gc.v1.Swept;
 import containerd.events.SnapshotRemove;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.gc.RecentUse;
 import dev.berth.common.grpc.RequestContext;
 import dev.berth.snapshots.overlay.OverlaySnapshotter;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * berth.gc.v1.SnapshotSweeper: the collector's batched Snapshots.Remove, in the caller's
- * namespace, announcing each removal as {@code /snapshot/remove}.
+ * namespace, announcing each removal as {@code /snapshot/remove}, sparing snapshots that joined
+ * a lease since the collection began.
  */
 public final class SnapshotSweeperService extends SnapshotSweeperGrpc.SnapshotSweeperImplBase {
   private final OverlaySnapshotter overlay;
   private final EventPublisher events;
+  private final RecentUse leasedLately;
 
-  public SnapshotSweeperService(OverlaySnapshotter overlay, EventPublisher events) {
+  /** {@code leasedLately}: the one the {@link SnapshotsService} notes its leased Stats in. */
+  public SnapshotSweeperService(OverlaySnapshotter overlay, EventPublisher events, RecentUse leasedLately) {
     this.overlay = overlay;
     this.events = events;
+    this.leasedLately = leasedLately;
   }
 
   @Override
@@ -33,7 +40,11 @@ public final class SnapshotSweeperService extends SnapshotSweeperGrpc.SnapshotSw
     }
     String ns = RequestContext.namespace();
     request.getIdsList().forEach(key -> SnapshotKeys.validate("key", key));
-    Map<String, Long> removed = overlay.removeAll(ns, request.getIdsList());
+    Instant untouchedSince = request.hasUntouchedSince() ? ProtoTimes.toInstant(request.getUntouchedSince())
+        : Instant.EPOCH;
+    leasedLately.prune();
+    Map<String, Long> removed = overlay.removeAll(ns, request.getIdsList(),
+        key -> leasedLately.usedSince(ns, key, untouchedSince));
     SweepResponse.Builder answer = SweepResponse.newBuilder();
     removed.forEach((key, size) -> {
       answer.addSwept(Swept.newBuilder().setId(key).setSize(size));

@@ -31,8 +31,9 @@ import dev.berth.api.mount.MountMessages;
 import dev.berth.api.snapshots.SnapshotInfo;
 import dev.berth.api.snapshots.SnapshotUsage;
 import dev.berth.api.snapshots.Snapshotter;
-import dev.berth.common.grpc.RequestContext;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.gc.RecentUse;
+import dev.berth.common.grpc.RequestContext;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.common.time.EpochNanos;
@@ -43,7 +44,8 @@ import java.util.logging.Logger;
 
 /**
  * containerd.services.snapshots.v1.Snapshots: picks the snapshotter a request names and
- * delegates; records new snapshots in the request's lease, registers namespaces on first use
+ * delegates; records new snapshots, and those a Stat under a lease finds, in the request's
+ * lease, registers namespaces on first use
  * and publishes {@code /snapshot/prepare}, {@code /snapshot/commit} and {@code /snapshot/remove}
  * (View publishes nothing, as in containerd).
  */
@@ -56,14 +58,25 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
   private final LeaseRecorder leases;
   private final NamespaceRegistrar namespaces;
   private final EventPublisher events;
+  private final RecentUse leasedLately;
 
   /** {@code snapshotters} by the name requests use, e.g. {@code Map.of("overlayfs", overlay)}. */
   public SnapshotsService(Map<String, Snapshotter> snapshotters, LeaseRecorder leases,
       NamespaceRegistrar namespaces, EventPublisher events) {
+    this(snapshotters, leases, namespaces, events, new RecentUse());
+  }
+
+  /**
+   * As above, noting in {@code leasedLately} when a Stat took a snapshot into its lease, for the
+   * {@link SnapshotSweeperService} given the same.
+   */
+  public SnapshotsService(Map<String, Snapshotter> snapshotters, LeaseRecorder leases,
+      NamespaceRegistrar namespaces, EventPublisher events, RecentUse leasedLately) {
     this.snapshotters = Map.copyOf(snapshotters);
     this.leases = leases;
     this.namespaces = namespaces;
     this.events = events;
+    this.leasedLately = leasedLately;
   }
 
   @Override
@@ -137,11 +150,24 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     response.onCompleted();
   }
 
+  /**
+   * Under a lease the snapshot joins the lease first, as an existing blob joins the lease of an
+   * ingest: an unpack that finds its layer's snapshot here references it (labels the image's
+   * config with it) only later, and a collection marking meanwhile must neither take it now (the
+   * sweep spares what joined a lease since the collection began) nor later. The note is made
+   * before the read, which waits for a sweep under way: either the sweep sees the note, or this
+   * Stat sees the snapshot gone. Containerd's Stat takes nothing into a lease.
+   */
   @Override
   public void stat(StatSnapshotRequest request, StreamObserver<StatSnapshotResponse> response) {
     Snapshotter sn = snapshotter(request.getSnapshotter());
     String key = SnapshotKeys.validate("key", request.getKey());
-    SnapshotInfo info = sn.stat(RequestContext.namespace(), key);
+    String ns = RequestContext.namespace();
+    if (RequestContext.lease() != null) {
+      addToLease(ns, sn, key);
+      leasedLately.touch(ns, key);
+    }
+    SnapshotInfo info = sn.stat(ns, key);
     response.onNext(StatSnapshotResponse.newBuilder().setInfo(toProto(info)).build());
     response.onCompleted();
   }

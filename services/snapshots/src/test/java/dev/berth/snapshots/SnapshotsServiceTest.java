@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import berth.gc.v1.SnapshotSweeperGrpc;
+import berth.gc.v1.SweepRequest;
+import berth.gc.v1.SweepResponse;
+import berth.gc.v1.Swept;
 import com.google.protobuf.FieldMask;
+import com.google.protobuf.Timestamp;
 import containerd.events.SnapshotCommit;
 import containerd.events.SnapshotPrepare;
 import containerd.services.snapshots.v1.CleanupRequest;
@@ -26,6 +31,8 @@ import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.types.Mount;
 import dev.berth.common.leases.GrpcLeaseRecorder;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.common.gc.RecentUse;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.snapshots.overlay.OverlaySnapshotter;
@@ -33,6 +40,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,15 +67,19 @@ class SnapshotsServiceTest {
   private final Set<String> registeredNamespaces = ConcurrentHashMap.newKeySet();
   private final LeasesServiceDouble leases = new LeasesServiceDouble();
   private InProcessServices leaseServer;
+  private SnapshotSweeperGrpc.SnapshotSweeperBlockingStub sweeper;
 
   @BeforeEach
   void start() throws Exception {
     store = MetadataStore.open(root.resolve("meta.db"));
     OverlaySnapshotter overlay = new OverlaySnapshotter(root.resolve("snapshots/overlayfs"), store);
     leaseServer = InProcessServices.start(leases);
+    RecentUse leasedLately = new RecentUse();
     services = InProcessServices.start(new SnapshotsService(Map.of(OVERLAY, overlay),
-        new GrpcLeaseRecorder(leaseServer.channel()), registeredNamespaces::add, events));
+        new GrpcLeaseRecorder(leaseServer.channel()), registeredNamespaces::add, events, leasedLately),
+        new SnapshotSweeperService(overlay, events, leasedLately));
     snapshots = SnapshotsGrpc.newBlockingStub(services.inNamespace("test"));
+    sweeper = SnapshotSweeperGrpc.newBlockingStub(services.inNamespace("test"));
   }
 
   @AfterEach
@@ -346,6 +358,34 @@ class SnapshotsServiceTest {
     assertStatus(Status.Code.NOT_FOUND, () -> noSuchLease.prepare(
         PrepareSnapshotRequest.newBuilder().setSnapshotter(OVERLAY).setKey("unprotected").build()));
     assertStatus(Status.Code.NOT_FOUND, () -> stat("unprotected"));
+  }
+
+  @Test
+  void aStatUnderALeaseTakesTheSnapshotIntoTheLeaseAndASweepUnderWaySparesIt() throws Exception {
+    prepare("work-a", "");
+    commit("layer-a", "work-a");
+    prepare("work-b", "");
+    commit("layer-b", "work-b");
+    Thread.sleep(2);
+    Timestamp collectionStart = ProtoTimes.toTimestamp(Instant.now());
+    // an unpack finding its layer's snapshot there: it labels the image's config with it later
+    leases.create("test", "pull");
+    SnapshotsBlockingStub leased = SnapshotsGrpc.newBlockingStub(
+        Channels.withLease(services.inNamespace("test"), "pull"));
+    leased.stat(StatSnapshotRequest.newBuilder().setSnapshotter(OVERLAY).setKey("layer-a").build());
+    assertEquals(Set.of("snapshots/overlayfs=layer-a"), leases.resourcesOf("test", "pull"));
+    stat("layer-b"); // a look without a lease protects nothing
+
+    SweepResponse swept = sweeper.sweep(SweepRequest.newBuilder().setSnapshotter(OVERLAY)
+        .addAllIds(List.of("layer-a", "layer-b")).setUntouchedSince(collectionStart).build());
+    assertEquals(List.of("layer-b"), swept.getSweptList().stream().map(Swept::getId).toList());
+    assertEquals("layer-a", stat("layer-a").getName());
+
+    Thread.sleep(2);
+    swept = sweeper.sweep(SweepRequest.newBuilder().setSnapshotter(OVERLAY).addIds("layer-a")
+        .setUntouchedSince(ProtoTimes.toTimestamp(Instant.now())).build());
+    assertEquals(List.of("layer-a"), swept.getSweptList().stream().map(Swept::getId).toList(),
+        "a later collection takes it, should nothing reference it by then");
   }
 
   @Test

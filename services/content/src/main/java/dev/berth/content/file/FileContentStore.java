@@ -7,6 +7,7 @@ import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.events.EventPublisher;
+import dev.berth.common.gc.RecentUse;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.leases.GrpcLeaseRecorder;

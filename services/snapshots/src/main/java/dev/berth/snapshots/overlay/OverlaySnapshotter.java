@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -246,14 +247,18 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   /**
-   * Removes those of {@code keys} (given children first) that exist and have no children left,
-   * as garbage collection does: their records in one transaction, then their directories.
-   * Returns the keys removed with the bytes each took.
+   * Removes those of {@code keys} (given children first) that exist, have no children left and
+   * are not {@code spared}, as garbage collection does: their records in one transaction, then
+   * their directories. {@code spared} is asked inside that transaction. Returns the keys removed
+   * with the bytes each took.
    */
-  public Map<String, Long> removeAll(String namespace, List<String> keys) {
+  public Map<String, Long> removeAll(String namespace, List<String> keys, Predicate<String> spared) {
     List<SnapshotRecord> removed = store.write(c -> {
       List<SnapshotRecord> out = new ArrayList<>();
       for (String key : keys) {
+        if (spared.test(key)) {
+          continue;
+        }
         Optional<SnapshotRecord> s = table.find(c, namespace, key);
         if (s.isPresent() && !table.hasChildren(c, s.get().id())) {
           table.delete(c, s.get().id());

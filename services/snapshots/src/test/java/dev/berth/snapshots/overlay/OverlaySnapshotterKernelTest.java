@@ -184,12 +184,25 @@ class OverlaySnapshotterKernelTest {
     overlay.commit(NS, "other-base", "other-base-work", Map.of());
     overlay.prepare(NS, "kept-child", "other-base", Map.of());
 
-    Map<String, Long> removed = overlay.removeAll(NS, List.of("leaf", "mid", "base", "other-base", "absent"));
+    Map<String, Long> removed = overlay.removeAll(NS, List.of("leaf", "mid", "base", "other-base", "absent"),
+        key -> false);
     assertEquals(List.of("leaf", "mid", "base"), List.copyOf(removed.keySet()));
     assertEquals(List.of("kept-child", "other-base"),
         overlay.list(NS, Filter.parse(List.of())).stream().map(i -> i.name()).toList());
     try (var dirs = Files.list(tmp.resolve("root/snapshots"))) {
       assertEquals(2, dirs.count(), "the removed snapshots' directories went with them");
     }
+  }
+
+  @Test
+  void removeAllLeavesWhatTheSweepSpares() throws IOException {
+    overlay.prepare(NS, "layer-work", "", Map.of());
+    overlay.commit(NS, "layer", "layer-work", Map.of());
+    overlay.prepare(NS, "idle-work", "", Map.of());
+    overlay.commit(NS, "idle", "idle-work", Map.of());
+
+    assertEquals(List.of("idle"), List.copyOf(overlay.removeAll(NS, List.of("layer", "idle"), "layer"::equals)
+        .keySet()));
+    assertEquals(List.of("layer"), overlay.list(NS, Filter.parse(List.of())).stream().map(i -> i.name()).toList());
   }
 }
