@@ -111,6 +111,30 @@ class ImageCommandsOverUnixSocketTest {
   }
 
   @Test
+  void imagesTakesDockersRepositoryArgumentAndFilters() throws Exception {
+    berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
+    berth.ctl("tag", "busybox", "busybox:1.36");
+    berth.ctl("tag", "busybox", "example.com/tools/box:1");
+    String names = "{{.Repository}}:{{.Tag}}";
+    assertEquals("busybox:1.36\nbusybox:latest\n", berth.ctl("images", "busybox", "--format", names).out());
+    assertEquals("busybox:1.36\n", berth.ctl("images", "busybox:1.36", "--format", names).out());
+    assertEquals("example.com/tools/box:1\n",
+        berth.ctl("images", "--filter", "reference=*/tools/*", "--format", names).out());
+    assertEquals("busybox:1.36\nexample.com/tools/box:1\n",
+        berth.ctl("images", "-f", "reference=busybox:1*", "-f", "reference=example.com/*/box", "--format", names).out());
+    assertEquals("", berth.ctl("images", "-f", "dangling=true", "-q").out());
+    assertEquals("", berth.ctl("images", "-f", "label=org.example.none", "-q").out());
+    assertEquals(3, berth.ctl("images", "-a", "--format", names).out().lines().count());
+    assertEquals("busybox:latest\n",
+        berth.ctl("images", "name==docker.io/library/busybox:latest", "--format", names).out(),
+        "an argument with == is a containerd filter");
+
+    Cli.Result bad = berth.ctl("images", "--filter", "color=blue");
+    assertEquals(1, bad.exit(), bad::toString);
+    assertTrue(bad.stderr().contains("invalid filter 'color=blue'"), bad.stderr());
+  }
+
+  @Test
   void aBrokenArchiveFailsWithOneLine() {
     Cli.Result r = berth.ctlWithInput("this is no archive".getBytes(), "load");
     assertEquals(1, r.exit(), r::toString);

@@ -20,6 +20,30 @@ class OutputTest {
   }
 
   @Test
+  void jsonIsLaidOutAsDockerPrintsIt() {
+    StringWriter s = new StringWriter();
+    Map<String, Object> object = new java.util.LinkedHashMap<>();
+    object.put("Id", "abc");
+    object.put("Args", List.of("-f", "1"));
+    object.put("Mounts", List.of());
+    object.put("Labels", Map.of());
+    Output.json(new PrintWriter(s, true), List.of(object));
+    assertEquals("""
+        [
+            {
+                "Id": "abc",
+                "Args": [
+                    "-f",
+                    "1"
+                ],
+                "Mounts": [],
+                "Labels": {}
+            }
+        ]
+        """, s.toString().replace(System.lineSeparator(), "\n"));
+  }
+
+  @Test
   void sizesUseBinaryUnits() {
     assertEquals("0 B", Output.size(0));
     assertEquals("1023 B", Output.size(1023));

@@ -30,11 +30,14 @@ import picocli.CommandLine.ParentCommand;
     description = {"List images: name, digest of the target, size of the content for this platform "
         + "(manifest, config and layers) and when the image was created in berthd.",
         "The image id is the target's digest (as in Docker's containerd image store); -q prints each id once, "
-            + "short. --format takes a Go template over ID, Repository, Tag, Digest, CreatedAt, CreatedSince, Size."},
+            + "short. --format takes a Go template over ID, Repository, Tag, Digest, CreatedAt, CreatedSince, Size.",
+        "Arguments are Docker's REPOSITORY[:TAG] (wildcards as in --filter reference=) or, when they hold ==, != "
+            + "or ~=, containerd filters over name and labels."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl images", "  berthctl images -q", "  berthctl images --format json",
         "  berthctl images --format '{{.Repository}}:{{.Tag}} {{.ID}}'",
         "  berthctl images --format 'table {{.Repository}}\\t{{.Tag}}\\t{{.Size}}'",
+        "  berthctl images busybox", "  berthctl images --filter 'reference=*/busybox:1*'",
         "  berthctl images 'name~=busybox'", "  berthctl images --digests"})
 public final class ImagesCommand implements Callable<Integer> {
   /** Hex digits of a digest shown in the table, as docker shows image IDs. */
@@ -49,12 +52,25 @@ public final class ImagesCommand implements Callable<Integer> {
   @Option(names = "--digests", description = "show each target's full digest")
   private boolean digests;
 
+  @Option(names = "--no-trunc", description = "show full digests (as --digests)")
+  private boolean noTrunc;
+
+  @Option(names = {"-a", "--all"},
+      description = "all images (Berth keeps no intermediate images: the same list as without it)")
+  private boolean all;
+
+  @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
+      description = "Docker's filters: reference=PATTERN, label=KEY[=VALUE], dangling=true|false, before=IMAGE, "
+          + "since=IMAGE")
+  private List<String> dockerFilters = new ArrayList<>();
+
   @Mixin
   private TemplateFormatOption format;
 
-  @Parameters(paramLabel = "FILTER", arity = "0..*",
-      description = "containerd filter, e.g. name==docker.io/library/busybox:latest or labels.k==v")
-  private List<String> filters;
+  @Parameters(paramLabel = "REPOSITORY[:TAG]|FILTER", arity = "0..*",
+      description = "an image name, e.g. busybox or busybox:1.36, or a containerd filter, e.g. "
+          + "name==docker.io/library/busybox:latest or labels.k==v")
+  private List<String> arguments = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -62,7 +78,14 @@ public final class ImagesCommand implements Callable<Integer> {
     Map<String, OptionalLong> sizes = new LinkedHashMap<>();
     try (Connection c = root.connect()) {
       ImageClient client = new ImageClient(c.channel());
-      images = new ArrayList<>(client.list(filters == null ? new String[0] : filters.toArray(String[]::new)));
+      List<String> containerdFilters = arguments.stream().filter(ImagesCommand::containerdFilter).toList();
+      List<String> references = arguments.stream().filter(a -> !containerdFilter(a)).toList();
+      images = new ArrayList<>(client.list(containerdFilters.toArray(String[]::new)));
+      if (!references.isEmpty() || !dockerFilters.isEmpty()) {
+        ImageFilter filter = ImageFilter.parse(dockerFilters, references,
+            dockerFilters.isEmpty() ? images : client.list());
+        images.removeIf(filter.negate());
+      }
       images.sort(Comparator.comparing(Image::name));
       if (!quiet) {
         images.forEach(i -> sizes.put(i.name(), size(client, i)));
@@ -97,7 +120,8 @@ public final class ImagesCommand implements Callable<Integer> {
       List<List<String>> rows = new ArrayList<>();
       for (Image i : images) {
         OptionalLong size = sizes.get(i.name());
-        rows.add(List.of(ImageNames.familiar(i.name()), digests ? i.target().digest() : shortDigest(i.target().digest()),
+        rows.add(List.of(ImageNames.familiar(i.name()),
+            digests || noTrunc ? i.target().digest() : shortDigest(i.target().digest()),
             size.isPresent() ? Output.size(size.getAsLong()) : "-", Output.age(i.createdAt(), now)));
       }
       Output.table(out, List.of("NAME", "DIGEST", "SIZE", "CREATED"), rows);
@@ -133,6 +157,11 @@ public final class ImagesCommand implements Callable<Integer> {
     } catch (ClientException | StatusRuntimeException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /** containerd's filter syntax, as opposed to Docker's REPOSITORY[:TAG]. */
+  private static boolean containerdFilter(String argument) {
+    return argument.contains("==") || argument.contains("!=") || argument.contains("~=");
   }
 
   private static String shortDigest(String digest) {

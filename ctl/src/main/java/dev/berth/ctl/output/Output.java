@@ -1,6 +1,9 @@
 package dev.berth.ctl.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,10 +54,18 @@ public final class Output {
     }
   }
 
-  /** {@code value} (maps, lists, strings, numbers) as indented JSON. */
+  /**
+   * {@code value} (maps, lists, strings, numbers) as indented JSON laid out as docker prints it
+   * (four spaces, {@code "Key": value}, every array element on a line of its own, {@code []}),
+   * so that what scripts grep in docker's output is found in this one.
+   */
   public static void json(PrintWriter out, Object value) {
+    DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
+    DefaultPrettyPrinter dockerLayout = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("").withArrayEmptySeparator(""))
+        .withObjectIndenter(indenter).withArrayIndenter(indenter);
     try {
-      out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
+      out.println(Json.mapper().writer(dockerLayout).writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print JSON: " + e.getMessage(), e);
     }

@@ -1,0 +1,149 @@
+package dev.berth.ctl.image;
+
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageNames;
+import dev.berth.ctl.CommandFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Docker's filters of {@code images}: {@code reference=PATTERN} (also what a bare
+ * {@code REPOSITORY[:TAG]} argument means), {@code label=KEY} or {@code label=KEY=VALUE},
+ * {@code dangling=true|false}, {@code before=IMAGE} and {@code since=IMAGE}. Values of one key
+ * match if any of them does; different keys must all match, as in Docker.
+ */
+final class ImageFilter implements Predicate<Image> {
+  private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since");
+
+  private final Map<String, List<Predicate<Image>>> byKey;
+
+  private ImageFilter(Map<String, List<Predicate<Image>>> byKey) {
+    this.byKey = byKey;
+  }
+
+  /**
+   * {@code filters} as given to {@code --filter}, {@code references} as bare arguments;
+   * {@code all} are the namespace's images, which {@code before} and {@code since} name.
+   */
+  static ImageFilter parse(List<String> filters, List<String> references, List<Image> all) {
+    Map<String, List<Predicate<Image>>> byKey = new LinkedHashMap<>();
+    references.forEach(r -> add(byKey, "reference", reference(r)));
+    for (String f : filters) {
+      int equals = f.indexOf('=');
+      String key = equals < 0 ? f : f.substring(0, equals);
+      if (equals < 0 || !KEYS.contains(key)) {
+        throw new CommandFailure("invalid filter '" + f + "': expected reference=, label=, dangling=, before= or since=");
+      }
+      String value = f.substring(equals + 1);
+      add(byKey, key, switch (key) {
+        case "reference" -> reference(value);
+        case "label" -> label(value);
+        case "dangling" -> dangling(value);
+        case "before" -> {
+          Instant created = named(value, all).createdAt();
+          yield image -> image.createdAt().isBefore(created);
+        }
+        default -> {
+          Instant created = named(value, all).createdAt();
+          yield image -> image.createdAt().isAfter(created);
+        }
+      });
+    }
+    return new ImageFilter(byKey);
+  }
+
+  @Override
+  public boolean test(Image image) {
+    return byKey.values().stream().allMatch(any -> any.stream().anyMatch(p -> p.test(image)));
+  }
+
+  private static void add(Map<String, List<Predicate<Image>>> byKey, String key, Predicate<Image> p) {
+    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+  }
+
+  /**
+   * Docker matches the pattern against the short name with its tag and without it
+   * ({@code busybox} matches {@code busybox:latest}); the full name is matched too.
+   */
+  private static Predicate<Image> reference(String pattern) {
+    Pattern glob = glob(pattern);
+    return image -> {
+      String familiar = ImageNames.familiar(image.name());
+      return glob.matcher(familiar).matches() || glob.matcher(ImageNames.repository(familiar)).matches()
+          || glob.matcher(image.name()).matches() || glob.matcher(ImageNames.repository(image.name())).matches();
+    };
+  }
+
+  private static Predicate<Image> label(String value) {
+    int equals = value.indexOf('=');
+    if (equals < 0) {
+      return image -> image.labels().containsKey(value);
+    }
+    String key = value.substring(0, equals);
+    String wanted = value.substring(equals + 1);
+    return image -> wanted.equals(image.labels().get(key));
+  }
+
+  /** Every image here has a name: none is dangling (an untagged leftover of a build). */
+  private static Predicate<Image> dangling(String value) {
+    return switch (value) {
+      case "true", "1" -> image -> false;
+      case "false", "0" -> image -> true;
+      default -> throw new CommandFailure("invalid filter 'dangling=" + value + "': expected true or false");
+    };
+  }
+
+  private static Image named(String reference, List<Image> all) {
+    String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
+    return all.stream()
+        .filter(i -> i.name().equals(full) || i.name().equals(reference) || ImageClient.shortId(i).equals(reference)
+            || i.target().digest().equals(reference))
+        .findFirst()
+        .orElseThrow(() -> new CommandFailure("no such image: " + reference));
+  }
+
+  /**
+   * Go's path.Match patterns, which Docker's reference filter uses: {@code *} and {@code ?}
+   * stop at {@code /}, {@code [...]} is a class ({@code [^...]} negated), {@code \} escapes.
+   */
+  static Pattern glob(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      switch (c) {
+        case '*' -> regex.append("[^/]*");
+        case '?' -> regex.append("[^/]");
+        case '\\' -> {
+          if (++i == pattern.length()) {
+            throw badPattern(pattern);
+          }
+          regex.append(Pattern.quote(String.valueOf(pattern.charAt(i))));
+        }
+        case '[' -> {
+          int end = pattern.indexOf(']', i + 2);
+          if (end < 0) {
+            throw badPattern(pattern);
+          }
+          String body = pattern.substring(i + 1, end);
+          boolean negated = body.startsWith("^");
+          regex.append('[').append(negated ? "^" : "")
+              .append(body.substring(negated ? 1 : 0).replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&"))
+              .append(']');
+          i = end;
+        }
+        default -> regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString());
+  }
+
+  private static CommandFailure badPattern(String pattern) {
+    return new CommandFailure("invalid filter 'reference=" + pattern + "': syntax error in pattern");
+  }
+}
