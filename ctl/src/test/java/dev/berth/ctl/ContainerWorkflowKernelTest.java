@@ -142,6 +142,13 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("", ok("ps", "-q").out());
     String stopped = ok("ps", "-a").out().lines().toList().get(1);
     assertTrue(stopped.matches(".*Exited \\(137\\) (Less than a second|\\d+ seconds?) ago\\s+web"), stopped);
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "-f", "exited=137").out(), "exited= implies -a");
+    assertEquals("", ok("ps", "-q", "-f", "exited=0").out());
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=busybox").out());
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=docker.io/library/busybox:latest").out());
+    assertEquals("", ok("ps", "-aq", "-f", "ancestor=busybox:1.0").out());
+    assertEquals("", ok("ps", "-aq", "-f", "ancestor=alpine").out());
+    assertEquals(125, berthd.ctl("ps", "-a", "-f", "exited=x").exit());
     assertEquals(ContainerLabels.STOPPED, new ContainerClient(berthd.channel()).get(id).getLabelsMap()
         .get(ContainerLabels.RESTART_STATUS));
 

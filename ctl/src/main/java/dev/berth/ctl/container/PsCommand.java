@@ -12,6 +12,7 @@ import containerd.services.tasks.v1.ListTasksResponse;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.LabelLists;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.ImageNames;
@@ -51,14 +52,19 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "ps",
     description = {"List containers, newest first: running ones, or all with -a.",
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
-            + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX."},
+            + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
+            + "ancestor=IMAGE (a name, or a repository without tag for any of its tags), exited=CODE, network=NAME, "
+            + "volume=NAME."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
-        "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps --format json",
+        "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
+        "  berthctl ps -a -f exited=137", "  berthctl ps --format json",
         "  berthctl ps --format '{{.Names}}: {{.Status}}'", "  berthctl ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.State}}'"})
 public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   static final int SHORT_ID = 12;
   private static final int COMMAND_WIDTH = 20;
+  private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
+      "network", "volume");
   private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
       "removing", "dead");
 
@@ -103,7 +109,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        boolean any = all || last >= 0 || latest || byKey.containsKey("status");
+        boolean any = all || last >= 0 || latest || byKey.containsKey("status") || byKey.containsKey("exited");
         if ((any || s.running()) && matches(s, byKey)) {
           shown.add(s);
         }
@@ -196,10 +202,13 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     for (String f : filters) {
       int equals = f.indexOf('=');
       String key = equals < 0 ? f : f.substring(0, equals);
-      if (equals < 0 || !Set.of("status", "name", "label", "id").contains(key)) {
-        throw new CommandFailure("invalid filter '" + f + "': expected status=, name=, label= or id=");
+      if (equals < 0 || !FILTER_KEYS.contains(key)) {
+        throw new CommandFailure("invalid filter '" + f + "': expected one of " + String.join("=, ", FILTER_KEYS) + "=");
       }
       String value = f.substring(equals + 1);
+      if (key.equals("exited") && !value.matches("-?[0-9]{1,9}")) {
+        throw new CommandFailure("invalid filter 'exited=" + value + "': an exit code is a number");
+      }
       if (key.equals("status") && !STATES.contains(value)) {
         throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
             STATES.stream().sorted().toList()));
@@ -224,6 +233,10 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
           case "status" -> s.status().equals(value);
           case "name" -> Pattern.compile(value).matcher(s.name()).find();
           case "id" -> s.id().startsWith(value);
+          case "ancestor" -> ancestor(s.record(), value);
+          case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
+          case "network" -> value.equals(s.record().getLabelsMap().get(ContainerLabels.NETWORK));
+          case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
           default -> label(s.record(), value);
         };
       }
@@ -232,6 +245,21 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the container was made from image {@code wanted}: its name, or a repository without
+   * a tag meaning any tag of it. Berth keeps no image history, so unlike Docker's an image's
+   * descendants do not match.
+   */
+  private static boolean ancestor(Container record, String wanted) {
+    String image = record.getImage();
+    if (image.isEmpty() || !ImageNames.isValid(wanted)) {
+      return false;
+    }
+    String full = ImageNames.normalize(wanted);
+    boolean tagged = wanted.contains("@") || wanted.lastIndexOf(':') > wanted.lastIndexOf('/');
+    return image.equals(full) || !tagged && ImageNames.repository(image).equals(ImageNames.repository(full));
   }
 
   private static boolean label(Container record, String filter) {
