@@ -160,6 +160,42 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void isolationFlagsShareHostNamespacesAndSetSeccompSysctlsGroupsAndDevices() throws Exception {
+    String status = "while read k v; do case $k in NoNewPrivs:|Seccomp:) printf '%s ' $v;; esac; done < /proc/self/status; echo";
+    assertEquals("0 2 \n", ok("run", "--rm", "busybox", "sh", "-c", status).out(), "Docker's default seccomp profile");
+    assertEquals("0 0 \n", ok("run", "--rm", "--security-opt", "seccomp=unconfined", "busybox", "sh", "-c", status).out());
+    assertEquals("1 2 \n", ok("run", "--rm", "--security-opt", "no-new-privileges", "busybox", "sh", "-c", status).out());
+    assertEquals("0 0 \n", ok("run", "--rm", "--privileged", "busybox", "sh", "-c", status).out());
+
+    String hostIpc = Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString();
+    assertEquals(hostIpc + "\n", ok("run", "--rm", "--ipc", "host", "busybox", "busybox", "readlink", "/proc/self/ns/ipc").out());
+    assertTrue(!ok("run", "--rm", "busybox", "busybox", "readlink", "/proc/self/ns/ipc").out().strip().equals(hostIpc));
+    assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + "\n",
+        ok("run", "--rm", "--pid", "host", "busybox", "busybox", "readlink", "/proc/self/ns/pid").out());
+    assertEquals("1\n", ok("run", "--rm", "--sysctl", "net.ipv4.ip_forward=1", "busybox",
+        "cat", "/proc/sys/net/ipv4/ip_forward").out());
+    assertEquals("uid=1000 gid=0(root) groups=1234\n", ok("run", "--rm", "-u", "1000", "--group-add", "1234",
+        "busybox", "id").out());
+    assertEquals("crw-rw-rw-    1 root     root        1,   5 zero\n", ok("run", "--rm", "--device", "/dev/zero:/tmp/zero",
+        "busybox", "sh", "-c", "cd /tmp && ls -l zero | busybox sed 's/ [A-Z][a-z][a-z] .* zero/ zero/'").out());
+    Cli.Result readOnly = berthd.ctl("run", "--rm", "--device", "/dev/loop-control:/dev/lc:r", "busybox",
+        "sh", "-c", "echo > /dev/lc");
+    assertEquals(1, readOnly.exit(), readOnly::toString);
+    assertTrue(readOnly.stderr().contains("Operation not permitted"), readOnly.stderr());
+
+    for (String[] bad : List.of(new String[] {"--pid", "container:web"}, new String[] {"--security-opt", "foo"},
+        new String[] {"--device", "/dev/no-such-device"}, new String[] {"--uts", "host", "--hostname", "h"},
+        new String[] {"--network", "host", "--sysctl", "net.ipv4.ip_forward=1"})) {
+      List<String> args = new ArrayList<>(List.of("run", "--rm"));
+      args.addAll(List.of(bad));
+      args.addAll(List.of("busybox", "true"));
+      Cli.Result r = berthd.ctl(args.toArray(String[]::new));
+      assertEquals(125, r.exit(), r::toString);
+    }
+    assertEquals(List.of(), containerIds(), "refused flags leave no container");
+  }
+
+  @Test
   void stopEscalatesToSigkillForAProcessIgnoringSigterm() throws Exception {
     ok("run", "-d", "--name", "stubborn", "busybox", "sh", "-c", "trap '' TERM; while true; do sleep 1; done");
     long started = System.nanoTime();

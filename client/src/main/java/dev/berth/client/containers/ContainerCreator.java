@@ -92,6 +92,7 @@ public final class ContainerCreator {
   /** Creates the container; its record names the new snapshot, spec and labels. */
   public Container create(ContainerOptions o) {
     Parsed parsed = parse(o);
+    IsolationFlags isolation = IsolationFlags.parse(o);
     ImageClient images = new ImageClient(channel);
     Image image;
     try {
@@ -160,6 +161,7 @@ public final class ContainerCreator {
       applyNetwork(spec, network, o.hostname);
       applyResources(spec, parsed);
       applySecurity(spec, o, parsed);
+      isolation.applyTo(spec);
       String user = o.user != null ? o.user : imageConfig.user();
       boolean namedUser = !user.matches("[0-9]*(:[0-9]*)?");
       // as Docker: an empty volume gets the image's files at its path on its first mount
@@ -173,7 +175,7 @@ public final class ContainerCreator {
           built = spec.rootfsFiles(namedUser ? rootfs.files() : RootfsFiles.none()).build();
         }
       }
-      describe(config, o, parsed, imageConfig, built, entrypoint, cmd, network);
+      describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network);
       return containers.create(new NewContainer(id, image, built, labels,
           Map.of(ContainerConfig.EXTENSION, config.toAny())));
     } catch (RuntimeException e) {
@@ -488,8 +490,8 @@ public final class ContainerCreator {
   }
 
   /** docker's Config and HostConfig of the new container, for inspect and start. */
-  private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, ImageConfig imageConfig,
-      Spec spec, List<String> entrypoint, List<String> cmd, String network) {
+  private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, IsolationFlags isolation,
+      ImageConfig imageConfig, Spec spec, List<String> entrypoint, List<String> cmd, String network) {
     ObjectNode c = described.config();
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
     c.put("User", o.user != null ? o.user : imageConfig.user());
@@ -539,6 +541,7 @@ public final class ContainerCreator {
     p.ulimits().forEach(u -> ulimits.addObject().put("Name", u.type().substring("RLIMIT_".length()).toLowerCase(
         java.util.Locale.ROOT)).put("Hard", u.hard()).put("Soft", u.soft()));
     h.put("ShmSize", p.shmSize() == null ? 64L << 20 : p.shmSize());
+    isolation.describe(h);
   }
 
   private static ArrayNode strings(ObjectNode owner, List<String> values) {

@@ -44,6 +44,13 @@ public final class ContainerOptions {
   public List<String> capDrop = new ArrayList<>();
   public List<String> ulimits = new ArrayList<>();
   public String shmSize;
+  public String pid;
+  public String ipc;
+  public String uts;
+  public List<String> sysctls = new ArrayList<>();
+  public List<String> groupAdd = new ArrayList<>();
+  public List<String> securityOpts = new ArrayList<>();
+  public List<String> devices = new ArrayList<>();
   public boolean init;
   public boolean interactive;
   public boolean tty;

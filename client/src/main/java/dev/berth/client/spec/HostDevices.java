@@ -1,5 +1,6 @@
 package dev.berth.client.spec;
 
+import dev.berth.api.InvalidValueException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -63,6 +64,27 @@ public final class HostDevices {
       throw new UncheckedIOException("cannot list the host's devices: " + e.getMessage(), e);
     }
     return devices;
+  }
+
+  /**
+   * The host's device node {@code host} (symbolic links followed) as {@code inContainer} in a
+   * container; INVALID_ARGUMENT-worthy {@link InvalidValueException} for what is no device node.
+   */
+  public static Spec.Device at(Path host, String inContainer) {
+    Map<String, Object> unix;
+    try {
+      unix = Files.readAttributes(host, "unix:mode,rdev,uid,gid");
+    } catch (IOException e) {
+      throw InvalidValueException.of("device", host.toString(), "no such device on this host");
+    }
+    int mode = (Integer) unix.get("mode");
+    long rdev = (Long) unix.get("rdev");
+    String type = (mode & S_IFMT) == S_IFCHR ? "c" : (mode & S_IFMT) == S_IFBLK ? "b" : null;
+    if (type == null) {
+      throw InvalidValueException.of("device", host.toString(), "not a character or block device");
+    }
+    return new Spec.Device(inContainer, type, major(rdev), minor(rdev), mode & 07777, (Integer) unix.get("uid"),
+        (Integer) unix.get("gid"));
   }
 
   /** glibc's gnu_dev_major and gnu_dev_minor. */

@@ -67,6 +67,8 @@ public final class SpecBuilder {
   private List<String> capDrop = List.of();
   /** The host's devices when privileged, else null. */
   private List<Spec.Device> privilegedDevices;
+  /** Devices given one by one ({@code --device}), each with the access its cgroup rule allows. */
+  private final Map<Spec.Device, String> addedDevices = new LinkedHashMap<>();
   /** What a privileged container and {@code --cap-add ALL} get. */
   private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
@@ -157,6 +159,21 @@ public final class SpecBuilder {
    */
   public SpecBuilder privileged(List<Spec.Device> hostDevices) {
     this.privilegedDevices = List.copyOf(hostDevices);
+    return this;
+  }
+
+  /**
+   * A device node in the container ({@code --device}), reachable with {@code access}: some of
+   * {@code r}, {@code w} and {@code m} (mknod).
+   */
+  public SpecBuilder device(Spec.Device device, String access) {
+    if (!access.matches("(?!.*(.).*\\1)[rwm]{1,3}")) {
+      throw InvalidValueException.of("device permissions", access, "expected some of r, w and m, like rwm");
+    }
+    if (!device.path().startsWith("/")) {
+      throw InvalidValueException.of("device path", device.path(), "expected an absolute path in the container");
+    }
+    addedDevices.put(device, access);
     return this;
   }
 
@@ -420,7 +437,7 @@ public final class SpecBuilder {
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),
         cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
         privileged ? List.of() : maskedPaths, privileged ? List.of() : readonlyPaths,
-        privileged ? privilegedDevices : List.of(), sysctls,
+        privileged ? privilegedDevices : List.copyOf(addedDevices.keySet()), sysctls,
         seccomp == null || privileged ? null : seccomp.forSpec(caps), rootfsPropagation);
     return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
         linux, annotations);
@@ -473,8 +490,14 @@ public final class SpecBuilder {
         : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
             cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);
     Spec.Pids pids = pidsLimit == null ? null : new Spec.Pids(pidsLimit);
-    Spec.DeviceRule devices = privilegedDevices != null ? DefaultSpec.ALLOW_ALL_DEVICES : DefaultSpec.DENY_ALL_DEVICES;
-    return new Spec.Resources(List.of(devices), mem, cpu, pids);
+    List<Spec.DeviceRule> devices = new ArrayList<>();
+    if (privilegedDevices != null) {
+      devices.add(DefaultSpec.ALLOW_ALL_DEVICES);
+    } else {
+      devices.add(DefaultSpec.DENY_ALL_DEVICES);
+      addedDevices.forEach((d, access) -> devices.add(new Spec.DeviceRule(true, d.type(), d.major(), d.minor(), access)));
+    }
+    return new Spec.Resources(devices, mem, cpu, pids);
   }
 
   private List<Spec.Namespace> namespaceList() {

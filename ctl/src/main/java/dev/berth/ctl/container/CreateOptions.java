@@ -120,6 +120,32 @@ final class CreateOptions {
   @Option(names = "--shm-size", paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
   String shmSize;
 
+  @Option(names = "--pid", paramLabel = "MODE", description = "host: share the host's PID namespace")
+  String pid;
+
+  @Option(names = "--ipc", paramLabel = "MODE",
+      description = "private or shareable (the default: the container's own IPC namespace), or host")
+  String ipc;
+
+  @Option(names = "--uts", paramLabel = "MODE", description = "host: share the host's UTS namespace (its hostname)")
+  String uts;
+
+  @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
+      description = "a kernel parameter of the container's namespaces, like net.ipv4.ip_forward=1 (repeatable)")
+  List<String> sysctls = new ArrayList<>();
+
+  @Option(names = "--group-add", paramLabel = "GID", description = "another group id for the process (repeatable)")
+  List<String> groupAdd = new ArrayList<>();
+
+  @Option(names = "--security-opt", paramLabel = "OPT",
+      description = "no-new-privileges[=true|false], seccomp=unconfined or seccomp=PROFILE.json (Docker's default "
+          + "profile otherwise), apparmor=unconfined, label=disable (repeatable)")
+  List<String> securityOpts = new ArrayList<>();
+
+  @Option(names = "--device", paramLabel = "HOST[:CTR[:PERMS]]",
+      description = "a host device in the container, like /dev/fuse or /dev/sda:/dev/xvda:r (repeatable)")
+  List<String> devices = new ArrayList<>();
+
   @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "signal stop sends first (default SIGTERM)")
   String stopSignal;
 
@@ -185,6 +211,13 @@ final class CreateOptions {
     o.capDrop = capDrop;
     o.ulimits = ulimits;
     o.shmSize = shmSize;
+    o.pid = pid;
+    o.ipc = ipc;
+    o.uts = uts;
+    o.sysctls = sysctls;
+    o.groupAdd = groupAdd;
+    o.securityOpts = securityOpts;
+    o.devices = devices;
     o.init = init;
     o.interactive = interactive;
     o.tty = tty;

@@ -1,0 +1,201 @@
+package dev.berth.client.containers;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
+import dev.berth.client.spec.HostDevices;
+import dev.berth.client.spec.KeyValue;
+import dev.berth.client.spec.NamespaceType;
+import dev.berth.client.spec.SeccompProfile;
+import dev.berth.client.spec.Spec;
+import dev.berth.client.spec.SpecBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Docker's flags that loosen or tighten a container's isolation: {@code --pid}, {@code --ipc},
+ * {@code --uts}, {@code --security-opt}, {@code --sysctl}, {@code --group-add} and
+ * {@code --device}, checked when parsed (before anything is created) and then applied to a spec.
+ * As in Docker, a container is confined by Docker's default seccomp profile unless it is
+ * privileged or {@code seccomp=unconfined} is asked for.
+ */
+final class IsolationFlags {
+  private record Device(String hostPath, Spec.Device node, String access) {}
+
+  private final boolean hostPid;
+  private final boolean hostIpc;
+  private final boolean hostUts;
+  private final boolean noNewPrivileges;
+  /** Empty: unconfined. */
+  private final Optional<SeccompProfile> seccomp;
+  private final Map<String, String> sysctls;
+  private final List<Long> groups;
+  private final List<Device> devices;
+  /** As given, for inspect. */
+  private final String ipcMode;
+  private final List<String> securityOpts;
+
+  private IsolationFlags(boolean hostPid, boolean hostIpc, boolean hostUts, boolean noNewPrivileges,
+      Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<Long> groups, List<Device> devices,
+      String ipcMode, List<String> securityOpts) {
+    this.hostPid = hostPid;
+    this.hostIpc = hostIpc;
+    this.hostUts = hostUts;
+    this.noNewPrivileges = noNewPrivileges;
+    this.seccomp = seccomp;
+    this.sysctls = sysctls;
+    this.groups = groups;
+    this.devices = devices;
+    this.ipcMode = ipcMode;
+    this.securityOpts = List.copyOf(securityOpts);
+  }
+
+  static IsolationFlags parse(ContainerOptions o) {
+    boolean hostPid = host("--pid", o.pid, List.of());
+    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable"));
+    boolean hostUts = host("--uts", o.uts, List.of());
+    if (hostUts && o.hostname != null) {
+      throw new ClientException("conflicting options: --hostname and --uts host");
+    }
+    boolean noNewPrivileges = false;
+    Optional<SeccompProfile> seccomp = Optional.of(SeccompProfile.defaultProfile());
+    for (String opt : o.securityOpts) {
+      int sep = indexOfSeparator(opt);
+      String key = sep < 0 ? opt : opt.substring(0, sep);
+      String value = sep < 0 ? "" : opt.substring(sep + 1);
+      switch (key) {
+        case "no-new-privileges" -> noNewPrivileges = switch (value) {
+          case "", "true" -> true;
+          case "false" -> false;
+          default -> throw InvalidValueException.of("security option", opt, "no-new-privileges takes true or false");
+        };
+        case "seccomp" -> seccomp = value.equals("unconfined") ? Optional.empty() : Optional.of(profile(opt, value));
+        // AppArmor and SELinux confine nothing here: turning them off changes nothing
+        case "apparmor" -> requireValue(opt, value, "unconfined");
+        case "label" -> requireValue(opt, value, "disable");
+        default -> throw InvalidValueException.of("security option", opt,
+            "expected no-new-privileges, seccomp=, apparmor=unconfined or label=disable");
+      }
+    }
+    Map<String, String> sysctls = new LinkedHashMap<>();
+    for (String s : o.sysctls) {
+      KeyValue kv = KeyValue.parse("sysctl", s);
+      if (!s.contains("=")) {
+        throw InvalidValueException.of("sysctl", s, "expected KEY=VALUE, like net.ipv4.ip_forward=1");
+      }
+      if (kv.key().startsWith("net.") && o.network.equals("host")) {
+        throw InvalidValueException.of("sysctl", s, "net.* sysctls are not allowed with --network host");
+      }
+      sysctls.put(kv.key(), kv.value());
+    }
+    List<Long> groups = new ArrayList<>();
+    for (String g : o.groupAdd) {
+      if (!g.matches("[0-9]{1,10}") || Long.parseLong(g) > 0xFFFFFFFEL) {
+        throw InvalidValueException.of("--group-add", g, "expected a numeric group id");
+      }
+      groups.add(Long.parseLong(g));
+    }
+    List<Device> devices = new ArrayList<>();
+    for (String d : o.devices) {
+      devices.add(device(d));
+    }
+    return new IsolationFlags(hostPid, hostIpc, hostUts, noNewPrivileges, seccomp, sysctls, groups, devices,
+        o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
+  }
+
+  void applyTo(SpecBuilder spec) {
+    if (hostPid) {
+      spec.hostNamespace(NamespaceType.PID);
+    }
+    if (hostIpc) {
+      spec.hostNamespace(NamespaceType.IPC);
+    }
+    if (hostUts) {
+      spec.hostNamespace(NamespaceType.UTS);
+    }
+    spec.noNewPrivileges(noNewPrivileges);
+    seccomp.ifPresent(spec::seccomp);
+    spec.sysctls(sysctls);
+    if (!groups.isEmpty()) {
+      spec.supplementalGroups(groups);
+    }
+    devices.forEach(d -> spec.device(d.node(), d.access()));
+  }
+
+  /** These flags as {@code docker inspect} shows them in HostConfig. */
+  void describe(ObjectNode hostConfig) {
+    hostConfig.put("PidMode", hostPid ? "host" : "");
+    hostConfig.put("IpcMode", ipcMode);
+    hostConfig.put("UTSMode", hostUts ? "host" : "");
+    ArrayNode securityOpt = hostConfig.putArray("SecurityOpt");
+    securityOpts.forEach(securityOpt::add);
+    ArrayNode groupAdd = hostConfig.putArray("GroupAdd");
+    groups.forEach(g -> groupAdd.add(Long.toString(g)));
+    ObjectNode sysctlNode = hostConfig.putObject("Sysctls");
+    sysctls.forEach(sysctlNode::put);
+    ArrayNode deviceNodes = hostConfig.putArray("Devices");
+    devices.forEach(d -> deviceNodes.addObject().put("PathOnHost", d.hostPath())
+        .put("PathInContainer", d.node().path()).put("CgroupPermissions", d.access()));
+  }
+
+  /** Whether {@code value} of {@code flag} asks for the host's namespace; the others allowed mean the container's own. */
+  private static boolean host(String flag, String value, List<String> own) {
+    if (value == null || value.isEmpty() || own.contains(value)) {
+      return false;
+    }
+    if (value.equals("host")) {
+      return true;
+    }
+    throw InvalidValueException.of(flag, value, "expected host" + (own.isEmpty() ? "" : " or " + String.join(", ", own))
+        + " (joining another container's namespace is not supported)");
+  }
+
+  /** Docker takes {@code key=value} and the older {@code key:value}. */
+  private static int indexOfSeparator(String opt) {
+    int equals = opt.indexOf('=');
+    int colon = opt.indexOf(':');
+    return equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
+  }
+
+  private static void requireValue(String opt, String value, String only) {
+    if (!value.equals(only)) {
+      throw InvalidValueException.of("security option", opt, "only " + only + " is understood");
+    }
+  }
+
+  private static SeccompProfile profile(String opt, String file) {
+    try {
+      return SeccompProfile.parse(Files.readAllBytes(Path.of(file)), "seccomp profile " + file);
+    } catch (IOException e) {
+      throw new ClientException("cannot read the seccomp profile of " + opt + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code HOST[:CONTAINER][:PERMISSIONS]}, Docker's form; the permissions default to rwm. */
+  private static Device device(String flag) {
+    String[] parts = flag.split(":", -1);
+    if (parts.length > 3 || parts[0].isEmpty()) {
+      throw InvalidValueException.of("--device", flag, "expected HOST[:CONTAINER][:PERMISSIONS], like /dev/fuse");
+    }
+    String inContainer = parts[0];
+    String access = "rwm";
+    if (parts.length == 2) {
+      if (parts[1].matches("[rwm]+")) {
+        access = parts[1];
+      } else {
+        inContainer = parts[1];
+      }
+    } else if (parts.length == 3) {
+      inContainer = parts[1];
+      access = parts[2];
+    }
+    return new Device(parts[0], HostDevices.at(Path.of(parts[0]), inContainer), access);
+  }
+}
