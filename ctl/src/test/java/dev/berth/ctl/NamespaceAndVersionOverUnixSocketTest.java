@@ -43,7 +43,7 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertEquals(0, rm.exit(), rm::toString);
     assertEquals("demo\nalpha\n", rm.out());
     assertEquals("NAME   LABELS\n", berth.ctl("ns", "ls").out());
-    assertEquals("[ ]\n", berth.ctl("ns", "ls", "--format", "json").out());
+    assertEquals("[]\n", berth.ctl("ns", "ls", "--format", "json").out());
   }
 
   @Test
