@@ -9,11 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +121,24 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", "cold:/note.txt", tmp.resolve("back.txt").toString());
     assertEquals("copied in\n", Files.readString(tmp.resolve("back.txt")));
     assertEquals(125, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
+
+    // the whole root of a running container: its files, not the kernel's /proc and /sys, no devices read
+    Cli.Result whole = ok("cp", "files:/", "-");
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(whole.stdout()))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        names.add(e.getName());
+      }
+    }
+    assertTrue(names.containsAll(List.of("bin/busybox", "etc/passwd", "tmp/note.txt", "srv/d/f", "proc/", "sys/")),
+        names.toString());
+    assertTrue(names.stream().noneMatch(n -> n.startsWith("proc/") && !n.equals("proc/") || n.startsWith("sys/")
+        && !n.equals("sys/")), names.toString());
+    ok("cp", "files:/", tmp.resolve("all").toString());
+    assertEquals("deep\n", Files.readString(tmp.resolve("all/srv/d/f")));
+    try (var proc = Files.list(tmp.resolve("all/proc"))) {
+      assertEquals(0, proc.count());
+    }
   }
 
   @Test

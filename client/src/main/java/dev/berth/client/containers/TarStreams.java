@@ -5,15 +5,17 @@ import dev.berth.client.spec.RootfsFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -32,22 +34,31 @@ public final class TarStreams {
   /**
    * Writes {@code source} (a file, symlink or directory tree) as a tar archive whose entries are
    * named from {@code name} (the last component of the path as the container sees it; empty for
-   * its root, whose entries then go without a prefix).
+   * its root, whose entries then go without a prefix). Directories in {@code emptied} (normalized
+   * paths) are written without what is in them.
    */
-  public static void write(Path source, String name, OutputStream out) throws IOException {
+  public static void write(Path source, String name, Set<Path> emptied, OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     Path top = Path.of(name);
     if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> tree = Files.walk(source)) {
-        for (Path p : (Iterable<Path>) tree::iterator) {
-          Path entry = top.resolve(source.relativize(p).toString());
-          if (!entry.toString().isEmpty()) {
-            put(tar, p, entry.toString());
-          }
+      Files.walkFileTree(source, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          visitFile(dir, attrs);
+          return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
         }
-      }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Path entry = top.resolve(source.relativize(file).toString());
+          if (!entry.toString().isEmpty()) {
+            put(tar, file, entry.toString());
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } else {
       put(tar, source, top.toString());
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class TarStreamsTest {
     Files.setPosixFilePermissions(src.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
     Files.createSymbolicLink(src.resolve("link"), Path.of("run.sh"));
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    TarStreams.write(src.getParent(), "site", tar);
+    TarStreams.write(src.getParent(), "site", Set.of(), tar);
 
     Path root = Files.createDirectories(dir.resolve("root/data"));
     TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root.getParent(), "/data");

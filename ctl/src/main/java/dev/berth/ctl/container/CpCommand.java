@@ -13,14 +13,17 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -67,21 +70,26 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
       try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
         String containerPath = path.startsWith("/") ? path : "/" + path;
         Path inside = RootfsFiles.pathInside(rootfs.path(), containerPath);
+        if (inside.equals(rootfs.path())) {
+          // a running container's root is /proc/PID/root, a link: only a path through it enters it
+          inside = inside.resolve(".");
+        }
         if (stream && fromContainer) {
           if (!Files.exists(inside, LinkOption.NOFOLLOW_LINKS)) {
             throw new CommandFailure("no such file or directory: " + source);
           }
           String[] names = containerPath.split("/");
-          TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], root.io().out());
+          TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], rootfs.kernelMounts(),
+              root.io().out());
         } else if (stream) {
           if (!Files.isDirectory(inside)) {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
         } else if (fromContainer) {
-          copy(inside, Path.of(destination), source);
+          copy(inside, Path.of(destination), source, rootfs.kernelMounts());
         } else {
-          copy(Path.of(source), inside, destination);
+          copy(Path.of(source), inside, destination, Set.of());
         }
       }
     }
@@ -94,25 +102,37 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
     return colon > 0 && !argument.substring(0, colon).contains("/");
   }
 
-  private static void copy(Path from, Path to, String fromText) throws IOException {
+  /** Directories in {@code emptied} (normalized paths) are copied without what is in them. */
+  private static void copy(Path from, Path to, String fromText, Set<Path> emptied) throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
       throw new CommandFailure("no such file or directory: " + fromText);
     }
     Path target = Files.isDirectory(to) ? to.resolve(from.getFileName() == null ? "" : from.getFileName().toString()) : to;
     if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> tree = Files.walk(from)) {
-        for (Path p : (Iterable<Path>) tree::iterator) {
-          copyOne(p, target.resolve(from.relativize(p).toString()));
+      Files.walkFileTree(from, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          copyOne(dir, target.resolve(from.relativize(dir).toString()));
+          return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
         }
-      }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          copyOne(file, target.resolve(from.relativize(file).toString()));
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } else {
       copyOne(from, target);
     }
   }
 
+  /** Copies a file, directory (not what is in it) or symlink; devices, FIFOs and sockets have no content to copy. */
   private static void copyOne(Path from, Path to) throws IOException {
     try {
-      if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+      boolean directory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
+      if (directory && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)
+          || !directory && !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(from)) {
         return;
       }
       Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
@@ -128,15 +148,18 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
   private static final class ContainerRoot implements AutoCloseable {
     private final Path path;
     private final boolean mounted;
+    private final Set<Path> kernelMounts;
 
-    private ContainerRoot(Path path, boolean mounted) {
+    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts) {
       this.path = path;
       this.mounted = mounted;
+      this.kernelMounts = kernelMounts;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
       if (s.running()) {
-        return new ContainerRoot(Path.of("/proc", Integer.toString(s.pid()), "root"), false);
+        Path root = Path.of("/proc", Integer.toString(s.pid()), "root");
+        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root));
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -149,7 +172,12 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
         Files.delete(dir);
         throw e;
       }
-      return new ContainerRoot(dir, true);
+      return new ContainerRoot(dir, true, Set.of());
+    }
+
+    /** What {@link KernelMounts} finds in a running container; nothing in a stopped one's snapshot. */
+    Set<Path> kernelMounts() {
+      return kernelMounts;
     }
 
     Path path() {
