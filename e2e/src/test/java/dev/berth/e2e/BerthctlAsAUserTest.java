@@ -183,11 +183,11 @@ class BerthctlAsAUserTest {
       ok("pause", "ux-paused");
       ok("stop", "-t", "1", "ux-paused");
       String stopped = ok("inspect", "ux-paused").out();
-      assertTrue(stopped.contains("\"Status\" : \"exited\""), stopped);
+      assertTrue(stopped.contains("\"Status\": \"exited\""), stopped);
       ok("start", "ux-paused");
       ok("pause", "ux-paused");
       ok("restart", "-t", "1", "ux-paused");
-      assertTrue(ok("inspect", "ux-paused").out().contains("\"Status\" : \"running\""));
+      assertTrue(ok("inspect", "ux-paused").out().contains("\"Status\": \"running\""));
       ok("pause", "ux-paused");
       ok("rm", "-f", "ux-paused");
       assertTrue(!ok("ps", "-a").out().contains("ux-paused"));

@@ -110,8 +110,9 @@ class ContainerLifecycleAsAUserTest {
 
   @Test
   void attachWithoutATerminalSplitsTheStreamsAndReturnsTheExitCode() throws Exception {
+    // long enough before the output for attach to join under load: it shows what comes after it joined
     ok("run", "-d", "--name", "lc-streams", "busybox", "sh", "-c",
-        "sleep 1; for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.3; done; exit 4");
+        "sleep 3; for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.3; done; exit 4");
     try {
       Result r = berthd.berthctl("attach", "lc-streams");
       assertEquals(4, r.exit(), r::toString);
@@ -159,8 +160,8 @@ class ContainerLifecycleAsAUserTest {
       ok("restart", "-t", "0", "lc-upd");
       assertLimits("lc-upd");
       String inspect = ok("inspect", "lc-upd").out();
-      assertTrue(inspect.contains("\"Name\" : \"always\"") && inspect.contains("\"Memory\" : 134217728")
-          && inspect.contains("\"CpusetCpus\" : \"0\""), inspect);
+      assertTrue(inspect.contains("\"Name\": \"always\"") && inspect.contains("\"Memory\": 134217728")
+          && inspect.contains("\"CpusetCpus\": \"0\""), inspect);
 
       Result swapBelow = berthd.berthctl("update", "--memory-swap", "100m", "lc-upd");
       assertEquals(125, swapBelow.exit(), swapBelow::toString);
