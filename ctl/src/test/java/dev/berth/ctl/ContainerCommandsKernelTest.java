@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -123,22 +124,30 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(125, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
 
     // the whole root of a running container: its files, not the kernel's /proc and /sys, no devices read
-    Cli.Result whole = ok("cp", "files:/", "-");
-    List<String> names = new ArrayList<>();
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(whole.stdout()))) {
-      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-        names.add(e.getName());
-      }
-    }
+    List<String> names = tarNames(ok("cp", "files:/", "-").stdout());
     assertTrue(names.containsAll(List.of("bin/busybox", "etc/passwd", "tmp/note.txt", "srv/d/f", "proc/", "sys/")),
         names.toString());
     assertTrue(names.stream().noneMatch(n -> n.startsWith("proc/") && !n.equals("proc/") || n.startsWith("sys/")
         && !n.equals("sys/")), names.toString());
+    Cli.Result exported = ok("export", "files");
+    assertEquals(names, tarNames(exported.stdout()), "export writes what cp CONTAINER:/ - writes");
+    ok("export", "-o", tmp.resolve("cold.tar").toString(), "cold");
+    assertTrue(tarNames(Files.readAllBytes(tmp.resolve("cold.tar"))).containsAll(List.of("note.txt", "bin/busybox")));
     ok("cp", "files:/", tmp.resolve("all").toString());
     assertEquals("deep\n", Files.readString(tmp.resolve("all/srv/d/f")));
     try (var proc = Files.list(tmp.resolve("all/proc"))) {
       assertEquals(0, proc.count());
     }
+  }
+
+  private static List<String> tarNames(byte[] archive) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(archive))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        names.add(e.getName());
+      }
+    }
+    return names;
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -94,6 +95,13 @@ public final class CpCommand implements Callable<Integer>, DockerExitCodes {
       }
     }
     return 0;
+  }
+
+  /** Writes the whole file system of container {@code s} to {@code out} as a tar archive, as {@code cp s:/ -} does. */
+  static void archiveRoot(Connection c, ContainerState s, OutputStream out) throws IOException {
+    try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
+      TarStreams.write(rootfs.path().resolve("."), "", rootfs.kernelMounts(), out);
+    }
   }
 
   /** {@code NAME:PATH}, where NAME holds no '/' (so ./a:b and /x:y are host paths). */
