@@ -25,6 +25,7 @@ import dev.berth.ctl.container.UnpauseCommand;
 import dev.berth.ctl.container.UpdateCommand;
 import dev.berth.ctl.container.WaitCommand;
 import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.HistoryCommand;
 import dev.berth.ctl.image.ImageCommand;
 import dev.berth.ctl.image.ImagesCommand;
 import dev.berth.ctl.image.LoadCommand;
@@ -58,7 +59,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class Subcommands {
   /** In the order the root's help lists them. */
   static final List<Class<?>> ALL = List.of(VersionCommand.class, InfoCommand.class, NamespaceCommand.class, ContentCommand.class,
-      ImagesCommand.class, ImageCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
+      ImagesCommand.class, ImageCommand.class, HistoryCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
       LogoutCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
       StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class,

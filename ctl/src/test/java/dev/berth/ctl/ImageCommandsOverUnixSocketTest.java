@@ -135,6 +135,28 @@ class ImageCommandsOverUnixSocketTest {
   }
 
   @Test
+  void historyListsTheConfigsStepsNewestFirstWithTheirLayers() throws Exception {
+    TestImage layered = TestImages.busyboxLayered();
+    berth.ctlWithInput(layered.ociArchive(), "load");
+    List<String> table = berth.ctl("history", "busybox-layered").out().lines().toList();
+    assertTrue(table.get(0).matches("IMAGE\\s+CREATED\\s+CREATED BY\\s+SIZE\\s+COMMENT"), table.get(0));
+    int layers = table.size() - 1;
+    assertTrue(layers >= 2, table::toString);
+    assertTrue(table.get(1).matches("[0-9a-f]{12}\\s+\\d+ years? ago\\s+berth TestImages layer " + (layers - 1) + "\\s+.*B"),
+        table.get(1));
+    assertTrue(table.get(layers).startsWith("<missing>") && table.get(layers).contains("berth TestImages layer 0"),
+        table.get(layers));
+    JsonNode json = JSON.readTree(berth.ctl("history", "--format", "json", "--human=false", "busybox-layered").stdout());
+    assertEquals(layers, json.size());
+    assertEquals("2024-01-01T00:00:00Z", json.get(0).get("CreatedAt").asText());
+    assertTrue(json.get(0).get("Size").asLong() > 0, json::toString);
+    assertEquals(layers, berth.ctl("history", "-q", "busybox-layered").out().lines().count());
+    Cli.Result unknown = berth.ctl("history", "nosuch");
+    assertEquals(1, unknown.exit(), unknown::toString);
+    assertEquals("Error: no such image: nosuch\n", unknown.stderr());
+  }
+
+  @Test
   void aBrokenArchiveFailsWithOneLine() {
     Cli.Result r = berth.ctlWithInput("this is no archive".getBytes(), "load");
     assertEquals(1, r.exit(), r::toString);
