@@ -69,6 +69,7 @@ public final class BerthCtl extends GroupCommand {
     // Library log records (gRPC, Netty) would add lines to the one-line error report.
     Logger.getLogger("").setLevel(Level.OFF);
     Io io = Io.system();
+    args = Subcommands.withTopLevelNames(args);
     if (Subcommands.named(args) != null && !asksForHelp(args)) {
       Connection.openAhead(addressIn(args, io.env()));
     }
@@ -81,7 +82,8 @@ public final class BerthCtl extends GroupCommand {
    * Runs one command line; returns the exit code: 0 done, 1 failed (125 for docker's commands),
    * 125 usage error, 141 output pipe closed; run, start -a and exec return the container process's.
    */
-  public static int run(Io io, String... args) {
+  public static int run(Io io, String... given) {
+    String[] args = Subcommands.withTopLevelNames(given);
     BerthCtl root = new BerthCtl(io);
     CommandLine cmd = new CommandLine(root);
     StartupTrace.mark("root command built");

@@ -40,8 +40,10 @@ import dev.berth.ctl.image.TagCommand;
 import dev.berth.ctl.network.NetworkCommand;
 import dev.berth.ctl.system.SystemCommand;
 import dev.berth.ctl.volume.VolumeCommand;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,6 +122,31 @@ final class Subcommands {
       }
     }
     return false;
+  }
+
+  /** Docker's {@code image SUBCOMMAND} forms of the top-level image commands, by subcommand. */
+  private static final Map<String, String> IMAGE_FORMS = Map.of("ls", "images", "list", "images", "rm", "rmi",
+      "remove", "rmi", "pull", "pull", "push", "push", "load", "load", "save", "save", "tag", "tag", "history", "history");
+
+  /**
+   * {@code args} with Docker's management form of an image command ({@code image ls},
+   * {@code image rm}, {@code image pull} ...) replaced by its top-level command; others unchanged.
+   */
+  static String[] withTopLevelNames(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        if (!args[i].equals("image") || i + 1 >= args.length || !IMAGE_FORMS.containsKey(args[i + 1])) {
+          return args;
+        }
+        List<String> rewritten = new ArrayList<>(Arrays.asList(args));
+        rewritten.set(i, IMAGE_FORMS.get(args[i + 1]));
+        rewritten.remove(i + 1);
+        return rewritten.toArray(String[]::new);
+      }
+    }
+    return args;
   }
 
   /** The command word: the first word that is neither a root option nor an option's value. */

@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,18 @@ class SubcommandsTest {
     assertEquals("ps", Subcommands.named(new String[] {"--address=/s", "--namespace=run", "--namespace", "x", "ps"}));
     assertEquals("ns", Subcommands.named(new String[] {"ns", "ls"}));
     assertNull(Subcommands.named(new String[] {"--help"}));
+  }
+
+  @Test
+  void dockersImageFormsRunTheTopLevelCommands() {
+    assertArrayEquals(new String[] {"--namespace", "x", "images", "-q"},
+        Subcommands.withTopLevelNames(new String[] {"--namespace", "x", "image", "ls", "-q"}));
+    assertArrayEquals(new String[] {"rmi", "-f", "busybox"}, Subcommands.withTopLevelNames(new String[] {"image", "rm", "-f", "busybox"}));
+    assertArrayEquals(new String[] {"history", "busybox"}, Subcommands.withTopLevelNames(new String[] {"image", "history", "busybox"}));
+    String[] own = {"image", "inspect", "busybox"};
+    assertArrayEquals(own, Subcommands.withTopLevelNames(own));
+    String[] notImage = {"ps", "image", "ls"};
+    assertArrayEquals(notImage, Subcommands.withTopLevelNames(notImage));
   }
 
   @Test
