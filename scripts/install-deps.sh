@@ -10,6 +10,7 @@ packages=(
   openssl bc                      # benchmark floors and arithmetic
   docker-registry skopeo          # the registry pull/push tests and benchmarks talk to (never started as a service)
   apache2-utils                   # htpasswd -B: the registry's basic-auth file (bcrypt only)
+  procps                          # ps, which berthctl top CONTAINER [ps OPTIONS] runs as docker top does
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -96,8 +96,8 @@ public final class BerthCtl extends GroupCommand {
         .setExecutionExceptionHandler(root.errors)
         .setParameterExceptionHandler(new UsageErrors());
     StartupTrace.mark("command line built");
-    // docker's way: what follows the image (or the container of exec) is the command, options included
-    for (String name : List.of("run", "create", "exec")) {
+    // docker's way: what follows the image (or the container of exec and top) is the command, options included
+    for (String name : List.of("run", "create", "exec", "top")) {
       CommandLine sub = cmd.getSubcommands().get(name);
       if (sub != null) {
         sub.setStopAtPositional(true);

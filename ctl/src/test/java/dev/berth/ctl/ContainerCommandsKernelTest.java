@@ -83,6 +83,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     List<String> top = ok("top", "watched").out().lines().toList();
     assertTrue(top.get(0).matches("UID\\s+PID\\s+PPID\\s+TIME\\s+CMD"), top.toString());
     assertTrue(top.get(1).matches("0\\s+\\d+\\s+\\d+\\s+00:00:00\\s+sleep 1000"), top.toString());
+    List<String> ps = ok("top", "watched", "-o", "pid,args").out().lines().toList();
+    assertEquals(2, ps.size(), ps::toString);
+    assertTrue(ps.get(0).matches("\\s*PID COMMAND") && ps.get(1).matches("\\s*\\d+ sleep 1000"), ps::toString);
+    assertEquals(125, berthd.ctl("top", "watched", "-o", "rss").exit(), "no PID column to pick the lines by");
 
     String gateway = JSON.readTree(ok("inspect", "watched").stdout()).get(0).get("NetworkSettings").get("Gateway")
         .asText();

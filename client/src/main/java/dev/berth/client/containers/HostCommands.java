@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The host tools berthctl runs for what needs root on this machine and no API: making FIFOs and
- * mounting a snapshot to read files of an image. berthctl runs beside berthd, as root.
+ * The host tools berthctl runs for what needs root on this machine and no API: making FIFOs,
+ * mounting a snapshot to read files of an image, and ps for {@code top}. berthctl runs beside
+ * berthd, as root.
  */
 public final class HostCommands {
   private static final long TIMEOUT_SECONDS = 30;
@@ -35,6 +36,13 @@ public final class HostCommands {
     command.add(m.getSource());
     command.add(target.toString());
     run(command);
+  }
+
+  /** The host's {@code ps} with {@code options} (docker top's way of listing a container's processes). */
+  public static String ps(List<String> options) throws IOException {
+    List<String> command = new ArrayList<>(List.of("ps"));
+    command.addAll(options);
+    return run(command);
   }
 
   public static void unmount(Path target) throws IOException {

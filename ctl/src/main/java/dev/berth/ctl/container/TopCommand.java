@@ -4,6 +4,7 @@ import containerd.services.tasks.v1.ListPidsRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.ProcessInfo;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.HostCommands;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -15,15 +16,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl top}: the processes of a container. */
 @Command(name = "top",
-    description = "List a container's processes (host pids) with their user id, parent, CPU time and command line.",
-    footerHeading = "%nExamples:%n", footer = {"  berthctl top web"})
+    description = {"List a container's processes (host pids) with their user id, parent, CPU time and command line.",
+        "With ps options, the host's ps runs with them and only the lines of the container's processes are kept, "
+            + "as docker top does; its output needs a PID column."},
+    footerHeading = "%nExamples:%n", footer = {"  berthctl top web", "  berthctl top web aux",
+        "  berthctl top web -o pid,rss,args"})
 public final class TopCommand implements Callable<Integer>, DockerExitCodes {
   /** Clock ticks per second of /proc's times on Linux. */
   private static final long TICKS = 100;
@@ -31,8 +37,11 @@ public final class TopCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
   private BerthCtl root;
 
-  @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
+  @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
   private String container;
+
+  @Parameters(index = "1..*", paramLabel = "PS_OPTIONS", description = "options for the host's ps, like aux or -o pid,args")
+  private List<String> psOptions = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -45,12 +54,38 @@ public final class TopCommand implements Callable<Integer>, DockerExitCodes {
       pids = TasksGrpc.newBlockingStub(c.channel())
           .listPids(ListPidsRequest.newBuilder().setContainerId(s.id()).build()).getProcessesList();
     }
+    if (!psOptions.isEmpty()) {
+      printPs(pids.stream().map(p -> Integer.toString(p.getPid())).collect(Collectors.toSet()));
+      return 0;
+    }
     List<List<String>> rows = new ArrayList<>();
     for (ProcessInfo p : pids) {
       rows.add(row(p.getPid()));
     }
     Output.table(root.out(), List.of("UID", "PID", "PPID", "TIME", "CMD"), rows);
     return 0;
+  }
+
+  /** The host's ps output with the header and the lines of {@code pids} only, found by its PID column. */
+  private void printPs(Set<String> pids) {
+    String output;
+    try {
+      output = HostCommands.ps(psOptions);
+    } catch (IOException e) {
+      throw new CommandFailure("ps failed: " + e.getMessage(), e);
+    }
+    List<String> lines = output.lines().toList();
+    int column = lines.isEmpty() ? -1 : List.of(lines.get(0).strip().split("\\s+")).indexOf("PID");
+    if (column < 0) {
+      throw new CommandFailure("couldn't find PID field in ps output: give ps options that print it");
+    }
+    root.out().println(lines.get(0));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length > column && pids.contains(fields[column])) {
+        root.out().println(line);
+      }
+    }
   }
 
   /** What /proc says of one process; dashes for one that has gone meanwhile. */
