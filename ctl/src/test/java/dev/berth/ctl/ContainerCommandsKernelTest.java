@@ -155,6 +155,17 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void diffListsWhatTheContainerAddedChangedAndDeleted() throws Exception {
+    ok("run", "--name", "changer", "busybox", "sh", "-c",
+        "mkdir -p /srv/new && echo x > /srv/new/f && echo y >> /etc/passwd && rm /bin/ping");
+    List<String> diff = ok("diff", "changer").out().lines().toList();
+    assertTrue(diff.containsAll(List.of("C /bin", "D /bin/ping", "C /etc", "C /etc/passwd", "A /srv", "A /srv/new",
+        "A /srv/new/f")), diff::toString);
+    assertEquals(diff.stream().sorted().toList(), diff, "sorted by path");
+    assertEquals(125, berthd.ctl("diff", "nosuch").exit());
+  }
+
+  @Test
   void taskAndContainerViews() throws Exception {
     String id = ok("run", "-d", "--name", "viewed", "busybox", "sleep", "1000").out().strip();
     assertTrue(ok("task", "ls").out().lines().anyMatch(l -> l.matches(id + "\\s+\\d+\\s+RUNNING")));
