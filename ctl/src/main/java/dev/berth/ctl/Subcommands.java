@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import dev.berth.ctl.container.AttachCommand;
+import dev.berth.ctl.container.CommitCommand;
 import dev.berth.ctl.container.ContainerCommand;
 import dev.berth.ctl.container.CpCommand;
 import dev.berth.ctl.container.DiffCommand;
@@ -68,7 +69,7 @@ final class Subcommands {
       StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class,
       KillCommand.class, RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class,
       PauseCommand.class, UnpauseCommand.class, WaitCommand.class, TopCommand.class, StatsCommand.class,
-      RenameCommand.class, UpdateCommand.class, CpCommand.class, DiffCommand.class, ExportCommand.class, EventsCommand.class, VolumeCommand.class,
+      RenameCommand.class, UpdateCommand.class, CpCommand.class, CommitCommand.class, DiffCommand.class, ExportCommand.class, EventsCommand.class, VolumeCommand.class,
       TaskCommand.class, ContainerCommand.class, SystemCommand.class, CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */

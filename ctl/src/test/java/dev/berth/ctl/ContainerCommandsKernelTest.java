@@ -167,6 +167,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void commitMakesAnImageOfTheContainersChanges() throws Exception {
+    ok("run", "-d", "--name", "committer", "busybox", "sh", "-c", "echo kept > /hello; rm /bin/ping; sleep 1000");
+    ok("exec", "committer", "sh", "-c", "while [ ! -e /hello ]; do sleep 0.1; done");
+    String id = ok("commit", "-a", "Ann", "-m", "add hello", "committer", "snap:1").out().strip();
+    assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+    assertEquals("running", JSON.readTree(ok("inspect", "committer").stdout()).get(0).get("State").get("Status").asText(),
+        "paused for the commit only");
+    assertEquals("kept\n", ok("run", "--rm", "snap:1", "cat", "/hello").out());
+    assertEquals(1, berthd.ctl("run", "--rm", "snap:1", "ls", "/bin/ping").exit(), "the deletion is in the layer too");
+    List<String> history = ok("history", "snap:1").out().lines().toList();
+    assertTrue(history.get(1).matches(id.substring(7, 19) + "\\s+.*berthctl commit\\s+.*add hello"), history::toString);
+    JsonNode image = JSON.readTree(ok("image", "inspect", "snap:1").stdout()).get(0);
+    assertEquals(2, image.get("RootFS").get("Layers").size(), image::toString);
+    assertEquals("Ann", image.get("Author").asText(), image::toString);
+
+    Cli.Result unnamed = berthd.ctl("commit", "committer");
+    assertEquals(125, unnamed.exit(), unnamed::toString);
+  }
+
+  @Test
   void taskAndContainerViews() throws Exception {
     String id = ok("run", "-d", "--name", "viewed", "busybox", "sleep", "1000").out().strip();
     assertTrue(ok("task", "ls").out().lines().anyMatch(l -> l.matches(id + "\\s+\\d+\\s+RUNNING")));

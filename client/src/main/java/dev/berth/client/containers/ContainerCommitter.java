@@ -1,0 +1,179 @@
+package dev.berth.client.containers;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import containerd.services.containers.v1.Container;
+import containerd.services.diff.v1.DiffGrpc;
+import containerd.services.diff.v1.DiffRequest;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.snapshots.v1.MountsRequest;
+import containerd.services.snapshots.v1.RemoveSnapshotRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.snapshots.v1.StatSnapshotRequest;
+import containerd.services.snapshots.v1.ViewSnapshotRequest;
+import containerd.services.tasks.v1.PauseTaskRequest;
+import containerd.services.tasks.v1.ResumeTaskRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.types.Mount;
+import dev.berth.api.Digests;
+import dev.berth.api.content.Blobs;
+import dev.berth.api.labels.GcLabels;
+import dev.berth.client.ClientException;
+import dev.berth.client.images.Descriptor;
+import dev.berth.client.images.GcRefs;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.ImageRecords;
+import dev.berth.client.images.MediaTypes;
+import dev.berth.client.images.OciJson;
+import dev.berth.client.images.ResolvedImage;
+import dev.berth.client.images.UnpackListener;
+import dev.berth.client.leases.Lease;
+import io.grpc.Channel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Docker's {@code commit}: a container's changes (its writable layer against the image's layers)
+ * as a new layer on top of its image, stored as a new image and unpacked, as containerd's clients
+ * (nerdctl) make it: the Diff service compares a view of the image's layers with the container's
+ * snapshot and stores the layer; the new config adds its diff ID and a history step, the new
+ * manifest its descriptor. Everything is made under a lease deleted at the end.
+ */
+public final class ContainerCommitter {
+  private static final String CREATED_BY = "berthctl commit";
+
+  private final Channel channel;
+
+  /** {@code channel} carries the namespace of the containers and images. */
+  public ContainerCommitter(Channel channel) {
+    this.channel = channel;
+  }
+
+  /** What to commit and how. */
+  public record Order(Container container, String reference, String author, String message, boolean pause) {}
+
+  public Image commit(Order order) {
+    Container record = order.container();
+    String name = ImageNames.normalize(order.reference());
+    if (record.getSnapshotKey().isEmpty() || record.getImage().isEmpty()) {
+      throw new ClientException("container " + ContainerState.name(record) + " has no image and snapshot to commit");
+    }
+    boolean paused = order.pause() && ContainerState.of(channel, record).running();
+    TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
+    if (paused) {
+      tasks.pause(PauseTaskRequest.newBuilder().setContainerId(record.getId()).build());
+    }
+    try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
+      Channel leased = lease.channel();
+      ImageClient images = new ImageClient(leased);
+      Image base = images.resolve(record.getImage());
+      ResolvedImage resolved = images.content(base);
+      Descriptor layer;
+      try {
+        layer = diff(leased, record, dockerTypes(resolved) ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP);
+      } finally {
+        if (paused) {
+          tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(record.getId()).build());
+          paused = false;
+        }
+      }
+      Blobs blobs = Blobs.on(leased);
+      String diffId = blobs.info(layer.digest()).map(i -> i.labels().get(GcLabels.UNCOMPRESSED))
+          .orElseThrow(() -> new ClientException("the Diff service stored layer " + layer.digest()
+              + " without its uncompressed digest"));
+      byte[] config = config(images.configBlob(base), diffId, order);
+      Descriptor configDescriptor = store(blobs, dockerTypes(resolved) ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG,
+          config, Map.of());
+      List<Descriptor> layers = new ArrayList<>(resolved.layers());
+      layers.add(layer);
+      List<Descriptor> children = new ArrayList<>(layers);
+      children.add(0, configDescriptor);
+      String manifestType = dockerTypes(resolved) ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
+      Descriptor manifest = store(blobs, manifestType, manifest(manifestType, configDescriptor, layers),
+          GcRefs.forChildren(children));
+      Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(leased),
+          new Image(name, manifest, Map.of(), null, null));
+      images.unpack(image, record.getSnapshotter(), UnpackListener.NONE);
+      return image;
+    } finally {
+      if (paused) {
+        tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(record.getId()).build());
+      }
+    }
+  }
+
+  /** The container's writable layer as a layer blob of {@code mediaType}, compared with a view of its parent. */
+  private static Descriptor diff(Channel leased, Container record, String mediaType) {
+    SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(leased);
+    String snapshotter = record.getSnapshotter();
+    String parent = snapshots.stat(StatSnapshotRequest.newBuilder().setSnapshotter(snapshotter)
+        .setKey(record.getSnapshotKey()).build()).getInfo().getParent();
+    String viewKey = "commit-view-" + record.getId() + "-" + System.nanoTime();
+    List<Mount> lower = parent.isEmpty() ? List.of() : snapshots.view(ViewSnapshotRequest.newBuilder()
+        .setSnapshotter(snapshotter).setKey(viewKey).setParent(parent).build()).getMountsList();
+    try {
+      List<Mount> upper = snapshots.mounts(MountsRequest.newBuilder().setSnapshotter(snapshotter)
+          .setKey(record.getSnapshotKey()).build()).getMountsList();
+      return Descriptor.fromProto(DiffGrpc.newBlockingStub(leased).diff(DiffRequest.newBuilder()
+          .addAllLeft(lower).addAllRight(upper).setMediaType(mediaType).build()).getDiff());
+    } finally {
+      if (!parent.isEmpty()) {
+        snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(viewKey).build());
+      }
+    }
+  }
+
+  /** Whether the image is Docker schema 2, whose media types the new image keeps. */
+  private static boolean dockerTypes(ResolvedImage image) {
+    return image.manifestDescriptor().mediaType().equals(MediaTypes.DOCKER_MANIFEST);
+  }
+
+  /** The base config with the new layer's diff ID, a history step, the time and the author. */
+  private static byte[] config(byte[] base, String diffId, Order order) {
+    ObjectNode config = (ObjectNode) OciJson.tree(base, "image config");
+    String now = Instant.now().toString();
+    config.put("created", now);
+    if (order.author() != null && !order.author().isEmpty()) {
+      config.put("author", order.author());
+    }
+    ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    ArrayNode diffIds = rootfs.has("diff_ids") ? (ArrayNode) rootfs.get("diff_ids") : rootfs.putArray("diff_ids");
+    diffIds.add(diffId);
+    ArrayNode history = config.has("history") ? (ArrayNode) config.get("history") : config.putArray("history");
+    ObjectNode step = history.addObject().put("created", now).put("created_by", CREATED_BY);
+    if (order.author() != null && !order.author().isEmpty()) {
+      step.put("author", order.author());
+    }
+    if (order.message() != null && !order.message().isEmpty()) {
+      step.put("comment", order.message());
+    }
+    return OciJson.bytes(config);
+  }
+
+  private static byte[] manifest(String mediaType, Descriptor config, List<Descriptor> layers) {
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", mediaType);
+    manifest.put("config", descriptor(config));
+    manifest.put("layers", layers.stream().map(ContainerCommitter::descriptor).toList());
+    return OciJson.bytes(manifest);
+  }
+
+  private static Map<String, Object> descriptor(Descriptor d) {
+    return Map.of("mediaType", d.mediaType(), "digest", d.digest(), "size", d.size());
+  }
+
+  private static Descriptor store(Blobs blobs, String mediaType, byte[] bytes, Map<String, String> labels) {
+    Blobs.Written written = blobs.write(Digests.sha256(bytes), bytes, labels);
+    if (written.existed() && !labels.isEmpty()) {
+      blobs.label(written.digest(), labels);
+    }
+    return Descriptor.of(mediaType, written.digest(), written.size());
+  }
+}

@@ -1,0 +1,55 @@
+package dev.berth.ctl.container;
+
+import dev.berth.client.containers.ContainerCommitter;
+import dev.berth.client.images.Image;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DockerExitCodes;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl commit}: a new image from a container's changes, as docker commit makes it. */
+@Command(name = "commit",
+    description = {"Make an image of a container's changes: its writable layer becomes one more layer on its image, "
+        + "with a history step (and the author and message given). The new image is unpacked and its id printed.",
+        "A running container is paused meanwhile unless --pause=false. Volumes and binds are not part of it. "
+            + "Berth keeps no unnamed images, so the new one needs a REPOSITORY[:TAG]."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl commit web web-snapshot:1", "  berthctl commit -a 'Ann <ann@example.org>' -m 'add page' web site:2"})
+public final class CommitCommand implements Callable<Integer>, DockerExitCodes {
+  @ParentCommand
+  private BerthCtl root;
+
+  @Option(names = {"-a", "--author"}, paramLabel = "AUTHOR", description = "the image's author")
+  private String author;
+
+  @Option(names = {"-m", "--message"}, paramLabel = "MESSAGE", description = "the history step's comment")
+  private String message;
+
+  @Option(names = {"-p", "--pause"}, negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "pause a running container during the commit (default)")
+  private boolean pause;
+
+  @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
+  private String container;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "REPOSITORY[:TAG]", description = "the new image's name")
+  private String reference;
+
+  @Override
+  public Integer call() {
+    if (reference == null) {
+      throw new CommandFailure("commit needs a name for the image: berthctl commit CONTAINER REPOSITORY[:TAG]");
+    }
+    try (Connection c = root.connect()) {
+      Image image = new ContainerCommitter(c.channel()).commit(new ContainerCommitter.Order(
+          ContainerArgument.resolve(c.channel(), container), reference, author, message, pause));
+      root.out().println(image.target().digest());
+    }
+    return 0;
+  }
+}
