@@ -56,12 +56,13 @@ abstract class TasksModule {
     AttachService attach = new AttachService(tasks);
     try {
       LogsService logs = new LogsService(tasks);
-      // once every service answers: attachments a crash left behind go, and restart policies,
-      // berthd's to carry out, start being carried out
+      // once every service answers: the tasks a previous berthd left are recovered, attachments
+      // a crash left behind go, and restart policies, berthd's to carry out, start being carried out
       RestartMonitor restarts = new RestartMonitor(api);
       return new ServiceGroup(ServiceGroups.TASKS,
           List.of(new ContainersService(containers, events), service, logs, attach),
           new ServiceGroup.Background(() -> {
+            tasks.beginRecovery();
             tasks.detachOrphanedAttachments();
             restarts.start();
           }, restarts::close),

@@ -123,6 +123,7 @@ final class RestartRig implements AutoCloseable {
     ContainerStore records = new ContainerStore(store, new NamespaceRegistration(channel));
     ConmonTasks tasks = ConmonTasks.open(state, records, metadata.eventPublisher(), channel);
     this.manager = tasks.manager();
+    this.manager.beginRecovery();
     List<BindableService> services = new ArrayList<>(metadata.services());
     services.add(new ContainersService(records, metadata.eventPublisher()));
     services.add(tasks.service());

@@ -74,6 +74,8 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
   /** Tasks a previous berthd left that are still being recovered: a call about one of them waits for it. */
   private final Map<Key, CompletableFuture<Task>> recovering = new ConcurrentHashMap<>();
+  /** Completed by {@link #beginRecovery}: the recovery of the tasks found at start waits for it. */
+  private final CompletableFuture<Void> recoveryGate = new CompletableFuture<>();
   /** Completes once every task a previous berthd left has been recovered. */
   private final CompletableFuture<Void> recovered;
   private final Runnable stopHearingOfDeletions;
@@ -95,14 +97,15 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     this.removal = removal;
     this.networking = networking;
     // the tasks a previous berthd left: running ones are watched again, ones that ended while
-    // berthd was down report their real exit status and time. That goes on in the background:
-    // calls that need no task answer at once, the others wait for what they need.
+    // berthd was down report their real exit status and time. That goes on in the background
+    // once beginRecovery is called: calls that need no task answer at once, the others wait for
+    // what they need.
     List<TaskRecovery.Pending> pending;
     try {
       pending = recovery.start(t -> {
         tasks.put(new Key(t.namespace, t.id), t);
         endpoints.follow(t);
-      });
+      }, recoveryGate);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -114,6 +117,15 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     this.recovered = CompletableFuture.allOf(pending.stream().map(TaskRecovery.Pending::task).toArray(CompletableFuture[]::new))
         .whenComplete((v, e) -> LOG.info("tasks: " + tasks.size() + " found in " + layout.state()));
     this.stopHearingOfDeletions = containers.whenDeleted(this::removeLog);
+  }
+
+  /**
+   * Lets the recovery of the tasks a previous berthd left begin. berthd calls it once its sockets
+   * are open: recovering dozens of tasks at once would compete for a small host's cores with the
+   * rest of its start-up. Calls that need a task found at start wait for it meanwhile.
+   */
+  public void beginRecovery() {
+    recoveryGate.complete(null);
   }
 
   /**

@@ -54,12 +54,13 @@ final class TaskRecovery {
   record Pending(String namespace, String id, CompletableFuture<Task> task) {}
 
   /**
-   * Starts recovering every bundle in the state directory on a few threads and returns at once.
-   * Each task is handed to {@code recovered} before its future completes. Sequentially each one
-   * costs a runtime state call (tens of milliseconds); with dozens of containers that is
-   * seconds a restarted berthd would otherwise not answer.
+   * Finds every bundle in the state directory and returns at once, with each one's recovery to
+   * run on a few threads once {@code gate} completes. Each task is handed to {@code recovered}
+   * before its future completes. Sequentially each one costs a runtime state call (tens of
+   * milliseconds); with dozens of containers that is seconds a restarted berthd would otherwise
+   * not answer.
    */
-  List<Pending> start(Consumer<Task> recovered) throws IOException {
+  List<Pending> start(Consumer<Task> recovered, CompletableFuture<?> gate) throws IOException {
     List<Pending> pending = new ArrayList<>();
     teardown.emptyTrash();
     if (!Files.isDirectory(layout.tasks())) {
@@ -75,7 +76,7 @@ final class TaskRecovery {
         try (DirectoryStream<Path> bundles = Files.newDirectoryStream(ns)) {
           for (Path bundle : bundles) {
             String namespace = ns.getFileName().toString();
-            CompletableFuture<?> after = first == null ? CompletableFuture.completedFuture(null) : first;
+            CompletableFuture<?> after = first == null ? gate : first;
             CompletableFuture<Task> task = after.handle((v, e) -> v).thenApplyAsync(v -> {
               Task t = recoverBundle(namespace, bundle);
               if (t != null) {

@@ -56,6 +56,7 @@ final class FakeTaskRig implements BeforeEachCallback, AfterEachCallback {
     FakeTasks tasks = DaggerFakeTasks.factory().create(new TasksConfig(dir.resolve("state"), RuntimeConfig.defaults()),
         containers, events, api.channel(), runtime);
     manager = tasks.manager();
+    manager.beginRecovery();
     services = InProcessServices.start(new ContainersService(containers, events), tasks.service());
     containersApi = ContainersGrpc.newBlockingStub(services.channel());
     tasksApi = TasksGrpc.newBlockingStub(services.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);

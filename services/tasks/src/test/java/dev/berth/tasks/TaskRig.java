@@ -104,6 +104,7 @@ final class TaskRig implements AutoCloseable, BeforeEachCallback, AfterEachCallb
   private void open() throws IOException {
     ConmonTasks tasks = ConmonTasks.open(state, containers, events, api.channel());
     manager = tasks.manager();
+    manager.beginRecovery();
     services = InProcessServices.start(new ContainersService(containers, events), tasks.service());
     Channel channel = services.channel();
     containersApi = ContainersGrpc.newBlockingStub(channel);
