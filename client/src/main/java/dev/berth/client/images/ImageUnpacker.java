@@ -65,9 +65,13 @@ final class ImageUnpacker {
     }
     List<String> chain = ChainIds.of(diffIds);
     long total = layers.stream().mapToLong(Descriptor::size).sum();
-    long done = 0;
+    String top = chain.get(chain.size() - 1);
+    // a snapshot exists only on its parents: the top one there means every layer is (one Stat,
+    // which under a lease also protects it, instead of one per layer)
+    int first = exists(snapshotter, top) ? layers.size() : 0;
+    long done = first == 0 ? 0 : total;
     listener.progress(done, total);
-    for (int i = 0; i < layers.size(); i++) {
+    for (int i = first; i < layers.size(); i++) {
       String parent = i == 0 ? "" : chain.get(i - 1);
       if (!exists(snapshotter, chain.get(i))) {
         gate.await(layers.get(i));
@@ -76,7 +80,6 @@ final class ImageUnpacker {
       done += layers.get(i).size();
       listener.progress(done, total);
     }
-    String top = chain.get(chain.size() - 1);
     content.label(image.config().digest(), Map.of(GcLabels.snapshotRef(snapshotter), top));
     return top;
   }
