@@ -208,6 +208,19 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void stopWaitsTheContainersStopTimeoutUnlessToldOtherwise() throws Exception {
+    ok("run", "-d", "--name", "patient", "--stop-timeout", "1", "busybox", "sh", "-c",
+        "trap '' TERM; while true; do sleep 1; done");
+    assertEquals(1, JSON.readTree(ok("inspect", "patient").stdout()).get(0).get("Config").get("StopTimeout").asInt());
+    long started = System.nanoTime();
+    ok("stop", "patient");
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(tookMillis >= 900 && tookMillis < 8000, "stop took " + tookMillis + " ms, not the container's 1 s");
+    assertEquals(137, JSON.readTree(ok("inspect", "patient").stdout()).get(0).get("State").get("ExitCode").asInt());
+    assertEquals(125, berthd.ctl("run", "--rm", "--stop-timeout", "-2", "busybox", "true").exit());
+  }
+
+  @Test
   void runningRemoveNeedsForce() {
     ok("run", "-d", "--name", "busy", "busybox", "sleep", "1000");
     Cli.Result refused = berthd.ctl("rm", "busy");

@@ -81,6 +81,12 @@ public final class ContainerConfig {
     return signal.isEmpty() ? Signals.SIGTERM : Signals.parse(signal);
   }
 
+  /** The seconds stop waits before SIGKILL that {@code --stop-timeout} gave, if it did (-1: no limit). */
+  public java.util.OptionalInt stopTimeout() {
+    JsonNode timeout = config().path("StopTimeout");
+    return timeout.isInt() ? java.util.OptionalInt.of(timeout.asInt()) : java.util.OptionalInt.empty();
+  }
+
   /** Names of the volumes created for this container alone, which {@code rm -v} removes. */
   public java.util.List<String> anonymousVolumes() {
     java.util.List<String> names = new java.util.ArrayList<>();

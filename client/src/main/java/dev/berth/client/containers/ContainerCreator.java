@@ -230,6 +230,9 @@ public final class ContainerCreator {
     if (o.stopSignal != null) {
       Signals.parse(o.stopSignal);
     }
+    if (o.stopTimeout != null && o.stopTimeout < -1) {
+      throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");
+    }
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
       throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
@@ -508,6 +511,9 @@ public final class ContainerCreator {
     ObjectNode userLabels = c.putObject("Labels");
     p.labels().forEach(userLabels::put);
     c.put("StopSignal", o.stopSignal != null ? o.stopSignal : imageConfig.stopSignal());
+    if (o.stopTimeout != null) {
+      c.put("StopTimeout", o.stopTimeout);
+    }
 
     ObjectNode h = described.hostConfig();
     h.set("Binds", strings(h, o.volumes));

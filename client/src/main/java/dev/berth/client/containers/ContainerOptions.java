@@ -39,6 +39,8 @@ public final class ContainerOptions {
   public List<String> networkAliases = new ArrayList<>();
   public List<String> addHosts = new ArrayList<>();
   public String stopSignal;
+  /** Seconds stop waits before SIGKILL unless told otherwise; -1: as long as it takes. */
+  public Integer stopTimeout;
   public boolean privileged;
   public List<String> capAdd = new ArrayList<>();
   public List<String> capDrop = new ArrayList<>();

@@ -146,6 +146,10 @@ final class CreateOptions {
       description = "a host device in the container, like /dev/fuse or /dev/sda:/dev/xvda:r (repeatable)")
   List<String> devices = new ArrayList<>();
 
+  @Option(names = "--stop-timeout", paramLabel = "SECONDS",
+      description = "seconds stop waits before SIGKILL unless its -t says otherwise (default 10; -1 no limit)")
+  Integer stopTimeout;
+
   @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "signal stop sends first (default SIGTERM)")
   String stopSignal;
 
@@ -206,6 +210,7 @@ final class CreateOptions {
     o.networkAliases = networkAliases;
     o.addHosts = addHosts;
     o.stopSignal = stopSignal;
+    o.stopTimeout = stopTimeout;
     o.privileged = privileged;
     o.capAdd = capAdd;
     o.capDrop = capDrop;

@@ -20,9 +20,10 @@ public final class RestartCommand implements Callable<Integer>, DockerExitCodes 
   @ParentCommand
   private BerthCtl root;
 
-  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS", defaultValue = "" + StopCommand.DEFAULT_TIMEOUT,
-      description = "seconds to wait before SIGKILL (default ${DEFAULT-VALUE})")
-  private int timeout;
+  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS",
+      description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else "
+          + StopCommand.DEFAULT_TIMEOUT + ")")
+  private Integer timeout;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
   private List<String> containers;
@@ -31,7 +32,7 @@ public final class RestartCommand implements Callable<Integer>, DockerExitCodes 
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout)));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout, s)));
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.berth.ctl.container;
 
+import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
@@ -25,9 +27,10 @@ public final class StopCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
   private BerthCtl root;
 
-  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT,
-      description = "seconds to wait before SIGKILL (default ${DEFAULT-VALUE}; -1 waits as long as it takes)")
-  private int timeout;
+  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS",
+      description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else " + DEFAULT_TIMEOUT
+          + "; -1 waits as long as it takes)")
+  private Integer timeout;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
   private List<String> containers;
@@ -36,12 +39,16 @@ public final class StopCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.stop(s, grace(timeout)));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.stop(s, grace(timeout, s)));
     }
   }
 
-  /** A timeout flag's seconds; negative means no limit (null). */
-  static Duration grace(int seconds) {
+  /**
+   * The grace period before SIGKILL: the flag's seconds if given, else the container's
+   * {@code --stop-timeout}, else {@value #DEFAULT_TIMEOUT} s; negative means no limit (null).
+   */
+  static Duration grace(Integer flag, ContainerState s) {
+    int seconds = flag != null ? flag : ContainerConfig.of(s.record()).stopTimeout().orElse(DEFAULT_TIMEOUT);
     return seconds < 0 ? null : Duration.ofSeconds(seconds);
   }
 }
