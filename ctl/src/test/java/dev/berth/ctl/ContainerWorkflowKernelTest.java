@@ -221,6 +221,26 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void cidfileLabelFileAndExposeAsDockerTakesThem() throws Exception {
+    Path cid = tmp.resolve("web.cid");
+    Path labels = Files.writeString(tmp.resolve("labels"), "# team labels\nteam=web\n\ntier=front\n");
+    String id = ok("create", "--cidfile", cid.toString(), "--label-file", labels.toString(), "-l", "tier=back",
+        "--expose", "8000-8001", "--expose", "53/udp", "--name", "described", "busybox", "true").out().strip();
+    assertEquals(id, Files.readString(cid));
+    JsonNode config = JSON.readTree(ok("inspect", "described").stdout()).get(0).get("Config");
+    assertEquals("web", config.get("Labels").get("team").asText());
+    assertEquals("back", config.get("Labels").get("tier").asText(), "-l comes after the label file");
+    for (String port : List.of("8000/tcp", "8001/tcp", "53/udp")) {
+      assertTrue(config.get("ExposedPorts").has(port), config::toString);
+    }
+    Cli.Result again = berthd.ctl("run", "--cidfile", cid.toString(), "busybox", "true");
+    assertEquals(125, again.exit(), again::toString);
+    assertTrue(again.stderr().contains("container ID file found"), again::toString);
+    assertEquals(1, containerIds().size(), "the refused run made no container");
+    assertEquals(125, berthd.ctl("create", "--expose", "70000", "busybox", "true").exit());
+  }
+
+  @Test
   void runningRemoveNeedsForce() {
     ok("run", "-d", "--name", "busy", "busybox", "sleep", "1000");
     Cli.Result refused = berthd.ctl("rm", "busy");

@@ -52,6 +52,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates a container record as {@code docker create} does, from {@link ContainerOptions}.
@@ -67,6 +69,7 @@ public final class ContainerCreator {
   public static final Path INIT_BINARY = Path.of("/usr/bin/tini-static");
   private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]+";
   private static final int NAME_ATTEMPTS = 10;
+  private static final Pattern EXPOSED_PORT = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?(?:/(tcp|udp|sctp))?");
 
   private final Channel channel;
   private final String namespace;
@@ -137,7 +140,7 @@ public final class ContainerCreator {
           volumeDirs, undo);
       Map<String, String> labels = labels(o, parsed, name, network, hostEntries(parsed.hosts(), network), volumeNames);
       if (o.publishAll) {
-        publishAll(labels, imageConfig);
+        publishAll(labels, imageConfig, exposedPorts(o.expose));
       }
       List<String> entrypoint = o.entrypoint != null
           ? (o.entrypoint.isEmpty() ? List.of() : List.of(o.entrypoint)) : imageConfig.entrypoint();
@@ -209,6 +212,9 @@ public final class ContainerCreator {
       ports.add(port);
     }
     Map<String, String> labels = new TreeMap<>();
+    for (Path file : o.labelFiles) {
+      labels.putAll(labelFile(file));
+    }
     o.labels.forEach(l -> {
       KeyValue kv = KeyValue.parse("label", l);
       labels.put(kv.key(), kv.value());
@@ -476,13 +482,51 @@ public final class ContainerCreator {
   }
 
   /** Adds the image's exposed ports for {@code -P} to the ports label (each on a free host port). */
-  private static void publishAll(Map<String, String> labels, ImageConfig image) {
+  private static void publishAll(Map<String, String> labels, ImageConfig image, List<String> expose) {
     List<String> ports = new ArrayList<>(LabelLists.split(labels.get(ContainerLabels.PORTS)));
-    for (String exposed : image.exposedPorts()) {
+    List<String> all = new ArrayList<>(image.exposedPorts());
+    all.addAll(expose);
+    for (String exposed : all) {
       String[] parts = exposed.split("/");
       ports.add("0:" + parts[0] + "/" + (parts.length > 1 ? parts[1] : PortSpec.TCP));
     }
     putJoined(labels, ContainerLabels.PORTS, ports);
+  }
+
+  /** {@code --label-file}: a KEY=VALUE (or KEY) a line; blank lines and # comments are skipped, as Docker does. */
+  private static Map<String, String> labelFile(Path file) {
+    Map<String, String> labels = new TreeMap<>();
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String l = line.strip();
+        if (!l.isEmpty() && !l.startsWith("#")) {
+          KeyValue kv = KeyValue.parse("label", l);
+          labels.put(kv.key(), kv.value());
+        }
+      }
+    } catch (IOException e) {
+      throw new ClientException("cannot read label file " + file + ": " + e.getMessage(), e);
+    }
+    return labels;
+  }
+
+  /** {@code --expose} values as PORT/PROTO, a range ({@code 8000-8002}) as each of its ports. */
+  private static List<String> exposedPorts(List<String> flags) {
+    List<String> ports = new ArrayList<>();
+    for (String flag : flags) {
+      Matcher m = EXPOSED_PORT.matcher(flag);
+      if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > 65535
+          || m.group(2) != null && (Integer.parseInt(m.group(2)) < Integer.parseInt(m.group(1))
+              || Integer.parseInt(m.group(2)) > 65535)) {
+        throw InvalidValueException.of("exposed port", flag, "expected PORT[/PROTO] or a range like 8000-8002/tcp");
+      }
+      int from = Integer.parseInt(m.group(1));
+      int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+      for (int port = from; port <= to; port++) {
+        ports.add(port + "/" + (m.group(3) == null ? PortSpec.TCP : m.group(3)));
+      }
+    }
+    return ports;
   }
 
   private static void putJoined(Map<String, String> labels, String key, List<String> values) {
@@ -507,6 +551,7 @@ public final class ContainerCreator {
     c.put("WorkingDir", spec.process().cwd());
     ObjectNode exposed = c.putObject("ExposedPorts");
     imageConfig.exposedPorts().forEach(port -> exposed.putObject(port.contains("/") ? port : port + "/tcp"));
+    exposedPorts(o.expose).forEach(exposed::putObject);
     p.ports().forEach(port -> exposed.putObject(port.containerPort() + "/" + port.protocol()));
     ObjectNode userLabels = c.putObject("Labels");
     p.labels().forEach(userLabels::put);

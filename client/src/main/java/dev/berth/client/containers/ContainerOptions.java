@@ -30,6 +30,9 @@ public final class ContainerOptions {
   public String pidsLimit;
   public String restart = "no";
   public List<String> labels = new ArrayList<>();
+  public List<Path> labelFiles = new ArrayList<>();
+  /** Ports the container exposes besides the image's ({@code --expose 80}, {@code 53/udp}). */
+  public List<String> expose = new ArrayList<>();
   public List<String> publish = new ArrayList<>();
   public boolean publishAll;
   public String network = "bridge";

@@ -26,10 +26,12 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
 
   @Override
   public Integer call() {
+    CidFile.check(options.cidFile);
     SpecWarmUp.start();
     try (Connection c = root.connect()) {
       ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
+      CidFile.write(options.cidFile, record.getId());
       root.out().println(record.getId());
     }
     return 0;

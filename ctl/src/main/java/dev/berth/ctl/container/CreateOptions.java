@@ -146,6 +146,17 @@ final class CreateOptions {
       description = "a host device in the container, like /dev/fuse or /dev/sda:/dev/xvda:r (repeatable)")
   List<String> devices = new ArrayList<>();
 
+  @Option(names = "--label-file", paramLabel = "FILE",
+      description = "labels from a file, a KEY=VALUE a line; # starts a comment (repeatable; -l adds to them)")
+  List<Path> labelFiles = new ArrayList<>();
+
+  @Option(names = "--expose", paramLabel = "PORT[/PROTO]",
+      description = "a port (or range, like 8000-8002) the container exposes besides the image's; -P publishes it too")
+  List<String> expose = new ArrayList<>();
+
+  @Option(names = "--cidfile", paramLabel = "FILE", description = "write the container's id to FILE, which must not exist")
+  Path cidFile;
+
   @Option(names = "--stop-timeout", paramLabel = "SECONDS",
       description = "seconds stop waits before SIGKILL unless its -t says otherwise (default 10; -1 no limit)")
   Integer stopTimeout;
@@ -211,6 +222,8 @@ final class CreateOptions {
     o.addHosts = addHosts;
     o.stopSignal = stopSignal;
     o.stopTimeout = stopTimeout;
+    o.labelFiles = labelFiles;
+    o.expose = expose;
     o.privileged = privileged;
     o.capAdd = capAdd;
     o.capDrop = capDrop;

@@ -54,10 +54,12 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws Exception {
     // checked first: a malformed value leaves nothing made
     DetachKeys keys = DetachKeys.parse(detachKeys);
+    CidFile.check(options.cidFile);
     SpecWarmUp.start();
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       ImagePulling.apply(root, c, options);
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
+      CidFile.write(options.cidFile, record.getId());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());
       if (startup.received()) {
