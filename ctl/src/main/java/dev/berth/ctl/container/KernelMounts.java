@@ -1,7 +1,7 @@
 package dev.berth.ctl.container;
 
+import dev.berth.api.mount.MountInfo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -21,34 +21,12 @@ final class KernelMounts {
   /** The mount points, as normalized paths under {@code root} ({@code /proc/PID/root}), of process {@code pid}. */
   static Set<Path> of(int pid, Path root) throws IOException {
     Set<Path> points = new HashSet<>();
-    for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "mountinfo"))) {
-      // ID PARENT MAJ:MIN ROOT MOUNT_POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER_OPTIONS
-      String[] fields = line.split(" ");
-      int dash = line.indexOf(" - ");
-      if (fields.length < 5 || dash < 0) {
-        continue;
-      }
-      String type = line.substring(dash + 3).split(" ", 2)[0];
-      if (KERNEL_TYPES.contains(type)) {
-        String point = unescape(fields[4]);
+    for (MountInfo m : MountInfo.read(Path.of("/proc", Integer.toString(pid), "mountinfo"))) {
+      if (KERNEL_TYPES.contains(m.fsType())) {
+        String point = m.mountPoint().toString();
         points.add((point.equals("/") ? root : root.resolve(point.substring(1))).normalize());
       }
     }
     return points;
-  }
-
-  /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-  private static String unescape(String field) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < field.length(); i++) {
-      char c = field.charAt(i);
-      if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-        out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-        i += 3;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -2,6 +2,7 @@ package dev.berth.tasks;
 
 import containerd.types.Mount;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.mount.MountInfo;
 import dev.berth.linux.ErrnoException;
 import dev.berth.linux.MountOptions;
 import dev.berth.linux.MountSpec;
@@ -90,16 +91,10 @@ final class RootfsMounts {
       return false;
     }
     try {
-      String p = path.toRealPath().toString();
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] f = line.split(" ");
-        if (f.length > 4 && f[4].replace("\\040", " ").equals(p)) {
-          return true;
-        }
-      }
+      Path p = path.toRealPath();
+      return MountInfo.read(MountInfo.SELF).stream().anyMatch(m -> m.mountPoint().equals(p));
     } catch (IOException e) {
       return false;
     }
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.tasks.cgroups;
 
+import dev.berth.api.mount.MountInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,21 +46,12 @@ public final class CgroupLayout {
   static CgroupLayout parse(List<String> mountinfo) {
     Map<String, Mount> v1 = new LinkedHashMap<>();
     Optional<Mount> unified = Optional.empty();
-    for (String line : mountinfo) {
-      int dash = line.indexOf(" - ");
-      if (dash < 0) {
-        continue;
-      }
-      String[] left = line.substring(0, dash).split(" ");
-      String[] right = line.substring(dash + 3).split(" ");
-      if (left.length < 5 || right.length < 3) {
-        continue;
-      }
-      Mount mount = new Mount(Path.of(unescape(left[4])), unescape(left[3]));
-      if (right[0].equals("cgroup2") && unified.isEmpty()) {
+    for (MountInfo m : MountInfo.parse(mountinfo)) {
+      Mount mount = new Mount(m.mountPoint(), m.root());
+      if (m.fsType().equals("cgroup2") && unified.isEmpty()) {
         unified = Optional.of(mount);
-      } else if (right[0].equals("cgroup")) {
-        for (String option : right[2].split(",")) {
+      } else if (m.fsType().equals("cgroup")) {
+        for (String option : m.superOptions().split(",")) {
           if (V1_CONTROLLERS.contains(option)) {
             v1.putIfAbsent(option, mount);
           }
@@ -124,23 +116,5 @@ public final class CgroupLayout {
     }
     relative = relative.replaceFirst("^/+", "");
     return relative.isEmpty() ? mount.point() : mount.point().resolve(relative);
-  }
-
-  /** mountinfo escapes space, tab, newline and backslash as three-digit octal. */
-  private static String unescape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && i + 3 < s.length()) {
-        String octal = s.substring(i + 1, i + 4);
-        if (octal.matches("[0-7]{3}")) {
-          b.append((char) Integer.parseInt(octal, 8));
-          i += 3;
-          continue;
-        }
-      }
-      b.append(c);
-    }
-    return b.toString();
   }
 }
