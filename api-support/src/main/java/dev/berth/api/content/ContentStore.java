@@ -15,7 +15,17 @@ import java.util.Map;
  * namespace does not hold is NOT_FOUND.
  */
 public interface ContentStore {
-  ContentInfo info(String namespace, String digest);
+  default ContentInfo info(String namespace, String digest) {
+    return info(namespace, digest, null);
+  }
+
+  /**
+   * The blob's record. A {@code lease} (or null) is given the blob first, as an ingest of a blob
+   * that exists gives it: a client that finds a blob there (a pull, an import) references it only
+   * later, and a garbage collection running meanwhile must not take it. Containerd's Info takes
+   * nothing into a lease.
+   */
+  ContentInfo info(String namespace, String digest, String lease);
 
   /**
    * Changes a blob's labels. {@code fieldPaths} empty or {@code labels} replaces them all with

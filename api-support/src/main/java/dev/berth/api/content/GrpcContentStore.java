@@ -49,9 +49,13 @@ public final class GrpcContentStore implements ContentStore {
   }
 
   @Override
-  public ContentInfo info(String namespace, String digest) {
-    return answer(() -> ContentMessages.info(
-        blocking(namespace).info(InfoRequest.newBuilder().setDigest(digest).build()).getInfo()));
+  public ContentInfo info(String namespace, String digest, String lease) {
+    Channel ch = inNamespace(namespace);
+    if (lease != null) {
+      ch = Channels.withLease(ch, lease);
+    }
+    ContentGrpc.ContentBlockingStub stub = ContentGrpc.newBlockingStub(ch);
+    return answer(() -> ContentMessages.info(stub.info(InfoRequest.newBuilder().setDigest(digest).build()).getInfo()));
   }
 
   @Override

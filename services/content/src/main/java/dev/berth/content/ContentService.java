@@ -47,7 +47,7 @@ public final class ContentService extends ContentGrpc.ContentImplBase {
 
   @Override
   public void info(InfoRequest request, StreamObserver<InfoResponse> responses) {
-    ContentInfo info = store.info(RequestContext.namespace(), request.getDigest());
+    ContentInfo info = store.info(RequestContext.namespace(), request.getDigest(), RequestContext.lease());
     responses.onNext(InfoResponse.newBuilder().setInfo(ContentMessages.info(info)).build());
     responses.onCompleted();
   }

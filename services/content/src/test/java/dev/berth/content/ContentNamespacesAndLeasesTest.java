@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.events.ContentCreate;
+import containerd.services.content.v1.ContentGrpc;
 import containerd.services.content.v1.DeleteContentRequest;
 import containerd.services.content.v1.InfoRequest;
 import containerd.services.content.v1.ListContentRequest;
@@ -124,6 +125,21 @@ class ContentNamespacesAndLeasesTest {
     }
     assertEquals(List.of(Resource.newBuilder().setId(digest).setType("content").build()),
         content.leases.resources("leased", "pull-2"));
+  }
+
+  @Test
+  void anInfoUnderALeaseAddsTheBlobToItAndWithoutOneNothing() throws Exception {
+    byte[] data = bytes("found by a pull");
+    String digest = content.commit("leased", data, Map.of());
+    content.leases.create("leased", "pull-3");
+    ContentGrpc.ContentBlockingStub unleased = content.content("leased");
+    assertEquals(data.length, unleased.info(InfoRequest.newBuilder().setDigest(digest).build()).getInfo().getSize());
+    assertEquals(List.of(), content.leases.resources("leased", "pull-3"));
+
+    ContentGrpc.ContentBlockingStub leased = ContentGrpc.newBlockingStub(content.channel("leased", "pull-3"));
+    assertEquals(data.length, leased.info(InfoRequest.newBuilder().setDigest(digest).build()).getInfo().getSize());
+    assertEquals(List.of(Resource.newBuilder().setId(digest).setType("content").build()),
+        content.leases.resources("leased", "pull-3"));
   }
 
   @Test

@@ -110,9 +110,18 @@ public final class FileContentStore implements ContentStore {
   }
 
   @Override
-  public ContentInfo info(String namespace, String digest) {
+  public ContentInfo info(String namespace, String digest, String lease) {
     Digests.validate(digest);
-    return records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
+    ContentInfo info = records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
+    if (lease == null) {
+      return info;
+    }
+    // The lease holds the blob, and the note a sweep checks is made, before the second read, which
+    // waits for a sweep under way: either the sweep spares the blob, or this read finds it gone.
+    recordLease(namespace, lease, digest);
+    synchronized (blobLock) {
+      return records.get(namespace, digest).orElseThrow(() -> notFound(namespace, digest));
+    }
   }
 
   @Override
@@ -149,14 +158,10 @@ public final class FileContentStore implements ContentStore {
   }
 
   /**
-   * Deletes the namespace's records of {@code digests}, as garbage collection does, in one
-   * transaction, then the files no namespace holds any more; announces each. Digests the
-   * namespace does not hold are passed over. Returns what it deleted.
-   */
-  /**
-   * Removes the records of {@code digests} in {@code namespace} and each blob file with its last
-   * record, sparing the blobs that joined a lease at or after
-   * {@code untouchedSince} (see {@link RecentUse}).
+   * Removes the records of {@code digests} in {@code namespace} in one transaction, and each blob
+   * file with its last record, sparing the blobs that joined a lease at or after
+   * {@code untouchedSince} (see {@link RecentUse}); announces each. Digests the namespace does not
+   * hold are passed over. Returns what it removed.
    */
   public List<ContentInfo> sweep(String namespace, List<String> digests, Instant untouchedSince) {
     digests.forEach(Digests::validate);

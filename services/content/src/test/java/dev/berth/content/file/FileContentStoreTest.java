@@ -194,22 +194,26 @@ class FileContentStoreTest {
   @Test
   void sweepSparesBlobsLeasedSinceTheCollectionBegan() throws Exception {
     String leased = commit("a", "leased");
+    String found = commit("a", "found");
     String read = commit("a", "read");
     Thread.sleep(2);
     Instant collectionStart = Instant.now();
     // while the collector marks: an ingest of content that exists joins the client's lease, as
-    // `ctr images import` of an image already there does; a look without a lease protects nothing
+    // `ctr images import` of an image already there does; so does an Info under a lease, as a
+    // pull that finds a layer there makes; a look without a lease protects nothing
     try (ContentWriter w = store.writer("a", "ref-again", "import-lease")) {
       assertEquals(Code.ALREADY_EXISTS, code(() -> w.declare(6, leased)));
     }
+    assertEquals(5, store.info("a", found, "pull-lease").size());
     store.info("a", read);
 
-    List<ContentInfo> swept = store.sweep("a", List.of(leased, read), collectionStart);
+    List<ContentInfo> swept = store.sweep("a", List.of(leased, found, read), collectionStart);
     assertEquals(List.of(read), swept.stream().map(ContentInfo::digest).toList());
     assertEquals(6, store.info("a", leased).size());
+    assertEquals(5, store.info("a", found).size());
 
     Thread.sleep(2);
-    assertEquals(List.of(leased), store.sweep("a", List.of(leased), Instant.now()).stream()
+    assertEquals(List.of(leased, found), store.sweep("a", List.of(leased, found), Instant.now()).stream()
         .map(ContentInfo::digest).toList(), "a later collection takes what is still unreferenced");
   }
 
