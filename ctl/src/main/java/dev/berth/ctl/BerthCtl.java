@@ -151,6 +151,11 @@ public final class BerthCtl extends GroupCommand {
     return out;
   }
 
+  /** Where warnings and errors go: stderr, as docker writes them. */
+  public PrintWriter err() {
+    return err;
+  }
+
   Path address() {
     return socketPath(address != null ? address : io.env().getOrDefault("BERTH_ADDRESS", ""));
   }

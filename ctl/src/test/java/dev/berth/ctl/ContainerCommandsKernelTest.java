@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -157,13 +159,24 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   @Test
   void diffListsWhatTheContainerAddedChangedAndDeleted() throws Exception {
     ok("run", "--name", "changer", "busybox", "sh", "-c",
-        "mkdir -p /srv/new && echo x > /srv/new/f && echo y >> /etc/passwd && rm /bin/ping");
+        "mkdir -p /srv/new && echo x > /srv/new/f && echo y >> /etc/passwd && rm /bin/ping"
+        + " && head -c 131072 /dev/zero > /srv/zeros");
     List<String> diff = ok("diff", "changer").out().lines().toList();
     assertTrue(diff.containsAll(List.of("C /bin", "D /bin/ping", "C /etc", "C /etc/passwd", "A /srv", "A /srv/new",
-        "A /srv/new/f")), diff::toString);
+        "A /srv/new/f", "A /srv/zeros")), diff::toString);
     assertEquals(diff.stream().map(l -> l.substring(2)).sorted().toList(), diff.stream().map(l -> l.substring(2)).toList(),
         "sorted by path");
     assertEquals(125, berthd.ctl("diff", "nosuch").exit());
+
+    List<String> sized = ok("ps", "-a", "-s", "--filter", "name=changer").out().lines().toList();
+    assertTrue(sized.get(0).endsWith("NAMES     SIZE"), sized::toString);
+    // the writable layer holds what the container wrote (a 128 KiB file); the virtual size adds busybox's content
+    Matcher size = Pattern.compile("changer +([0-9.]+) (B|KiB|MiB) \\(virtual ([0-9.]+) (KiB|MiB)\\)$").matcher(sized.get(1));
+    assertTrue(size.find(), sized::toString);
+    assertTrue(size.group(2).equals("KiB") || size.group(2).equals("MiB"), sized::toString);
+    assertTrue(Double.parseDouble(size.group(3)) > 0, sized::toString);
+    assertTrue(ok("ps", "-a", "--filter", "name=changer", "--format", "{{.Names}} {{.Size}}", "-s").out()
+        .matches("changer [0-9.]+ \\S+ \\(virtual [0-9.]+ \\S+\\)\n"));
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -314,9 +315,11 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
   @Test
   void inspectShowsDockersShape() throws Exception {
-    String id = ok("run", "-d", "--name", "shape", "--memory", "64m", "--cpus", "0.5", "--cpu-shares", "512",
-        "--pids-limit", "50", "--restart", "on-failure:3", "-e", "GREETING=hi", "busybox", "sleep", "1000")
-        .out().strip();
+    Cli.Result run = berthd.ctl("run", "-d", "--name", "shape", "--memory", "64m", "--memory-reservation", "32m",
+        "--oom-kill-disable", "--cpus", "0.5", "--cpu-shares", "512", "--pids-limit", "50", "--restart",
+        "on-failure:3", "-e", "GREETING=hi", "busybox", "sleep", "1000");
+    assertEquals(0, run.exit(), run::toString);
+    String id = run.out().strip();
     JsonNode c = JSON.readTree(ok("inspect", "shape").stdout()).get(0);
     assertEquals(id, c.get("Id").asText());
     assertEquals("/shape", c.get("Name").asText());
@@ -333,6 +336,18 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(InspectCommand.NEVER, state.get("FinishedAt").asText());
     JsonNode host = c.get("HostConfig");
     assertEquals(64L << 20, host.get("Memory").asLong());
+    assertEquals(32L << 20, host.get("MemoryReservation").asLong());
+    Path memoryCgroup = memoryCgroup(state.get("Pid").asInt());
+    if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+      assertEquals(Long.toString(32L << 20), Files.readString(memoryCgroup.resolve("memory.low")).strip());
+      assertFalse(host.get("OomKillDisable").asBoolean(), "discarded on cgroup v2, as docker does");
+      assertTrue(run.stderr().contains("WARNING: Your kernel does not support OomKillDisable"), run::toString);
+    } else {
+      assertEquals(Long.toString(32L << 20), Files.readString(memoryCgroup.resolve("memory.soft_limit_in_bytes")).strip());
+      assertTrue(Files.readString(memoryCgroup.resolve("memory.oom_control")).contains("oom_kill_disable 1"));
+      assertTrue(host.get("OomKillDisable").asBoolean());
+      assertEquals("", run.stderr(), "a memory limit was given: no warning");
+    }
     assertEquals(500_000_000L, host.get("NanoCpus").asLong());
     assertEquals(512, host.get("CpuShares").asInt());
     assertEquals(50, host.get("PidsLimit").asInt());
@@ -342,6 +357,18 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("busybox", c.get("Config").get("Image").asText());
     assertTrue(c.get("NetworkSettings").has("IPAddress"));
     assertTrue(c.get("Mounts").isArray());
+  }
+
+  /** The memory cgroup of process {@code pid} on the host: v2's unified one or v1's memory hierarchy. */
+  private static Path memoryCgroup(int pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+      String[] f = line.split(":", 3);
+      if (Arrays.asList(f[1].split(",")).contains("memory")) {
+        return Path.of("/sys/fs/cgroup/memory" + f[2]);
+      }
+    }
+    String unified = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup")).get(0).split(":", 3)[2];
+    return Path.of("/sys/fs/cgroup" + unified);
   }
 
   @Test

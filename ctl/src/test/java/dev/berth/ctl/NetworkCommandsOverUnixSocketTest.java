@@ -90,6 +90,10 @@ class NetworkCommandsOverUnixSocketTest {
     assertTrue(w.get("Containers").isObject() && w.get("Containers").isEmpty(), w.toString());
     assertEquals("backend", shown.get(1).get("Name").asText());
     assertTrue(shown.get(1).get("Internal").asBoolean());
+    assertEquals("10.201.0.0/24 10.201.0.254\n", net.ctl("network", "inspect", "-f",
+        "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}", "web").out(), "docker's template for a subnet");
+    assertEquals("web:false\nbackend:true\n", net.ctl("network", "inspect", "--format", "{{.Name}}:{{.Internal}}",
+        "web", "backend").out());
 
     Cli.Result rm = net.ctl("network", "rm", "web", "backend");
     assertEquals(0, rm.exit(), rm::toString);

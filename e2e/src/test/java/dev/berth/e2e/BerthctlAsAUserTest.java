@@ -136,6 +136,8 @@ class BerthctlAsAUserTest {
   @Test
   void volumePruneAsksAndRemovesNamedVolumesOnlyWithAll() throws Exception {
     ok("volume", "create", "ux-named");
+    String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "ux-named").out().trim();
+    assertTrue(mountpoint.startsWith("/") && Files.isDirectory(Path.of(mountpoint)), mountpoint);
     ok("run", "--name", "ux-anon", "-v", "/data", "busybox", "true");
     String anonymous = ok("inspect", "ux-anon").out().replaceAll("(?s).*\"Name\"\\s*:\\s*\"([0-9a-f]{64})\".*", "$1");
     ok("rm", "ux-anon");

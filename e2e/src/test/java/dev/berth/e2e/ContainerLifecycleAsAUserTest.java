@@ -154,13 +154,15 @@ class ContainerLifecycleAsAUserTest {
   void updateChangesTheLimitsOfARunningContainerAndItsLaterStarts() throws Exception {
     ok("run", "-d", "--name", "lc-upd", "--memory", "64m", "busybox", "sleep", "1000");
     try {
-      assertEquals("lc-upd\n", ok("update", "--cpus", "0.5", "--memory", "128m", "--pids-limit", "50",
+      assertEquals("lc-upd\n", ok("update", "--cpus", "0.5", "--memory", "128m", "--memory-reservation", "96m",
+          "--pids-limit", "50",
           "--cpu-shares", "512", "--cpuset-cpus", "0", "--restart", "always", "lc-upd").out());
       assertLimits("lc-upd");
       ok("restart", "-t", "0", "lc-upd");
       assertLimits("lc-upd");
       String inspect = ok("inspect", "lc-upd").out();
       assertTrue(inspect.contains("\"Name\": \"always\"") && inspect.contains("\"Memory\": 134217728")
+          && inspect.contains("\"MemoryReservation\": 100663296")
           && inspect.contains("\"CpusetCpus\": \"0\""), inspect);
 
       Result swapBelow = berthd.berthctl("update", "--memory-swap", "100m", "lc-upd");
@@ -181,12 +183,14 @@ class ContainerLifecycleAsAUserTest {
     if (cgroups.size() == 1) {
       Path dir = Path.of("/sys/fs/cgroup" + unified);
       assertEquals("134217728", read(dir.resolve("memory.max")));
+      assertEquals("100663296", read(dir.resolve("memory.low")));
       assertEquals("50000 100000", read(dir.resolve("cpu.max")));
       assertEquals("50", read(dir.resolve("pids.max")));
       assertEquals("0", read(dir.resolve("cpuset.cpus")));
       return;
     }
     assertEquals("134217728", read(v1(cgroups, "memory", "memory.limit_in_bytes")));
+    assertEquals("100663296", read(v1(cgroups, "memory", "memory.soft_limit_in_bytes")));
     assertEquals("50000", read(v1(cgroups, "cpu", "cpu.cfs_quota_us")));
     assertEquals("512", read(v1(cgroups, "cpu", "cpu.shares")));
     assertEquals("50", read(v1(cgroups, "pids", "pids.max")));

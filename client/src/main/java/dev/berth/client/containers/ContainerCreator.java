@@ -89,8 +89,31 @@ public final class ContainerCreator {
 
   /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
   private record Parsed(List<String> env, List<MountRequest> mounts, List<PortSpec> ports, RestartPolicy restart,
-      Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus,
+      Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, Long memoryReservation,
+      boolean oomKillDisable, ResourceFlags.CpuQuota cpus,
       Long cpuShares, String cpuset, Long pidsLimit, List<Ulimit> ulimits, Long shmSize) {}
+
+  /**
+   * What docker warns of when it creates a container with these options, each line without its
+   * {@code WARNING: }: the OOM killer cannot be kept away on cgroup v2 (so the flag is dropped, as
+   * docker drops it), and kept away without a memory limit a container can take the host's memory.
+   */
+  public static List<String> warnings(ContainerOptions o) {
+    if (!o.oomKillDisable) {
+      return List.of();
+    }
+    if (unifiedCgroups()) {
+      return List.of("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
+    }
+    return o.memory == null
+        ? List.of("Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.")
+        : List.of();
+  }
+
+  /** Whether the host runs cgroup v2 alone, as its root cgroup's controller list shows. */
+  private static boolean unifiedCgroups() {
+    return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+  }
 
   /** Creates the container; its record names the new snapshot, spec and labels. */
   public Container create(ContainerOptions o) {
@@ -249,6 +272,8 @@ public final class ContainerCreator {
     return new Parsed(env, mounts, ports, restart, labels, hosts,
         o.memory == null ? null : ResourceFlags.memory(o.memory),
         o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
+        o.memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", o.memoryReservation),
+        o.oomKillDisable && !unifiedCgroups(),
         o.cpus == null ? null : ResourceFlags.cpus(o.cpus),
         o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
         o.cpusetCpus == null ? null : ResourceFlags.cpuset(o.cpusetCpus),
@@ -427,6 +452,12 @@ public final class ContainerCreator {
     if (p.memorySwap() != null) {
       spec.memorySwap(p.memorySwap());
     }
+    if (p.memoryReservation() != null) {
+      spec.memoryReservation(p.memoryReservation());
+    }
+    if (p.oomKillDisable()) {
+      spec.oomKillDisable();
+    }
     if (p.cpus() != null) {
       spec.cpus(p.cpus());
     }
@@ -573,6 +604,8 @@ public final class ContainerCreator {
     h.put("AutoRemove", o.autoRemove);
     h.put("Memory", p.memory() == null ? 0 : p.memory());
     h.put("MemorySwap", p.memorySwap() == null ? 0 : p.memorySwap());
+    h.put("MemoryReservation", p.memoryReservation() == null ? 0 : p.memoryReservation());
+    h.put("OomKillDisable", p.oomKillDisable());
     h.put("NanoCpus", o.cpus == null ? 0 : new BigDecimal(o.cpus).movePointRight(9).longValue());
     h.put("CpuShares", p.cpuShares() == null ? 0 : p.cpuShares());
     h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());

@@ -24,6 +24,8 @@ public final class ContainerOptions {
   public boolean readOnly;
   public String memory;
   public String memorySwap;
+  public String memoryReservation;
+  public boolean oomKillDisable;
   public String cpus;
   public String cpuShares;
   public String cpusetCpus;

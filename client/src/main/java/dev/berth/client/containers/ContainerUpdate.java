@@ -32,14 +32,15 @@ public final class ContainerUpdate {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What to change; null leaves a value as it is. */
-  public record Changes(Long memory, Long memorySwap, ResourceFlags.CpuQuota cpus, Long cpuShares, String cpusetCpus,
-      Long pidsLimit, RestartPolicy restart) {
+  public record Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus,
+      Long cpuShares, String cpusetCpus, Long pidsLimit, RestartPolicy restart) {
     boolean resources() {
-      return memory != null || memorySwap != null || cpus != null || cpuShares != null || cpusetCpus != null
-          || pidsLimit != null;
+      return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuShares != null
+          || cpusetCpus != null || pidsLimit != null;
     }
 
-    boolean any() {
+    /** Whether anything changes at all. */
+    public boolean any() {
       return resources() || restart != null;
     }
   }
@@ -96,10 +97,14 @@ public final class ContainerUpdate {
    * is given). Memory plus swap must stay at least the memory limit, as Docker checks.
    */
   private static void merge(ObjectNode resources, Changes c, ObjectNode changed) {
-    if (c.memory() != null || c.memorySwap() != null) {
+    if (c.memory() != null || c.memorySwap() != null || c.memoryReservation() != null) {
       ObjectNode memory = resources.withObject("/memory");
       long limit = c.memory() != null ? c.memory() : memory.path("limit").asLong(0);
       long swap = c.memorySwap() != null ? c.memorySwap() : memory.path("swap").asLong(0);
+      long reservation = c.memoryReservation() != null ? c.memoryReservation() : memory.path("reservation").asLong(0);
+      if (limit > 0 && reservation > limit) {
+        throw new InvalidValueException("Minimum memory limit can not be less than memory reservation limit, see usage");
+      }
       if (c.memorySwap() != null && c.memorySwap() != -1 && limit == 0) {
         throw new InvalidValueException("a memory-swap limit needs a memory limit");
       }
@@ -116,6 +121,10 @@ public final class ContainerUpdate {
       if (c.memorySwap() != null) {
         memory.put("swap", swap);
         task.put("swap", swap);
+      }
+      if (c.memoryReservation() != null) {
+        memory.put("reservation", reservation);
+        task.put("reservation", reservation);
       }
     }
     if (c.cpus() != null || c.cpuShares() != null || c.cpusetCpus() != null) {
@@ -147,6 +156,9 @@ public final class ContainerUpdate {
     }
     if (c.memorySwap() != null) {
       h.put("MemorySwap", c.memorySwap());
+    }
+    if (c.memoryReservation() != null) {
+      h.put("MemoryReservation", c.memoryReservation());
     }
     if (c.cpus() != null) {
       h.put("NanoCpus", BigDecimal.valueOf(c.cpus().quota()).movePointRight(9)

@@ -149,10 +149,17 @@ public record Spec(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {}
 
-  /** Bytes; {@code swap} is memory plus swap, -1 for unlimited swap. */
+  /**
+   * Bytes; {@code swap} is memory plus swap, -1 for unlimited swap; {@code reservation} the soft
+   * limit the kernel reclaims down to under memory pressure.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Memory(Long limit, Long swap) {}
+  public record Memory(Long limit, Long swap, Long reservation, Boolean disableOOMKiller) {
+    public Memory(Long limit, Long swap) {
+      this(limit, swap, null, null);
+    }
+  }
 
   /** CFS quota and period in microseconds, relative shares, and a cpuset list like {@code 0-2,4}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -51,6 +51,8 @@ public final class SpecBuilder {
   private String rootPath = DefaultSpec.ROOTFS;
   private Long memory;
   private Long memorySwap;
+  private Long memoryReservation;
+  private boolean oomKillDisable;
   private ResourceFlags.CpuQuota cpuQuota;
   private Long cpuShares;
   private String cpusetCpus;
@@ -247,6 +249,25 @@ public final class SpecBuilder {
    */
   public SpecBuilder memorySwap(long bytes) {
     this.memorySwap = bytes;
+    return this;
+  }
+
+  /** The soft memory limit in bytes (Docker's {@code --memory-reservation}): no more than {@link #memory}. */
+  public SpecBuilder memoryReservation(long bytes) {
+    if (bytes < MIN_MEMORY) {
+      throw InvalidValueException.of("memory reservation", Long.toString(bytes), "the minimum is 6m");
+    }
+    this.memoryReservation = bytes;
+    return this;
+  }
+
+  /**
+   * Keeps the kernel's OOM killer away from the container (Docker's {@code --oom-kill-disable}):
+   * at its memory limit its processes wait for memory instead. Cgroup v1 only; runc leaves it out
+   * on v2.
+   */
+  public SpecBuilder oomKillDisable() {
+    this.oomKillDisable = true;
     return this;
   }
 
@@ -485,7 +506,11 @@ public final class SpecBuilder {
             + " bytes) is below the memory limit (" + memory + " bytes): it counts memory plus swap");
       }
     }
-    Spec.Memory mem = memory == null && memorySwap == null ? null : new Spec.Memory(memory, memorySwap);
+    if (memory != null && memoryReservation != null && memory < memoryReservation) {
+      throw new InvalidValueException("Minimum memory limit can not be less than memory reservation limit, see usage");
+    }
+    Spec.Memory mem = memory == null && memorySwap == null && memoryReservation == null && !oomKillDisable ? null
+        : new Spec.Memory(memory, memorySwap, memoryReservation, oomKillDisable ? Boolean.TRUE : null);
     Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null ? null
         : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
             cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);

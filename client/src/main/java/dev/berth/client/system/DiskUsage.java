@@ -123,7 +123,7 @@ public final class DiskUsage {
   }
 
   /** The size of a container's writable layer: its active snapshot's usage (0 without one). */
-  long writableLayer(Container c) {
+  public long writableLayer(Container c) {
     if (c.getSnapshotKey().isEmpty()) {
       return 0;
     }

@@ -65,7 +65,7 @@ class ContainerUpdateTest {
 
   @Test
   void aRunningContainersTaskGetsOnlyWhatChangedAndTheSpecKeepsIt() throws Exception {
-    update().apply(running(), new ContainerUpdate.Changes(null, null, ResourceFlags.cpus("0.5"), null, "0", 50L,
+    update().apply(running(), new ContainerUpdate.Changes(null, null, null, ResourceFlags.cpus("0.5"), null, "0", 50L,
         RestartPolicy.parse("always")));
     assertEquals(1, taskUpdates.size());
     assertEquals(ContainerUpdate.RESOURCES_TYPE_URL, taskUpdates.get(0).getResources().getTypeUrl());
@@ -83,9 +83,21 @@ class ContainerUpdateTest {
   }
 
   @Test
+  void aMemoryReservationReachesTheTaskAndTheSpec() throws Exception {
+    update().apply(running(), new ContainerUpdate.Changes(null, null, 32L << 20, null, null, null, null, null));
+    JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
+    assertEquals(32L << 20, sent.path("memory").path("reservation").asLong());
+    assertTrue(sent.path("memory").path("limit").isMissingNode(), sent::toString);
+    JsonNode memory = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
+        .path("linux").path("resources").path("memory");
+    assertEquals(32L << 20, memory.path("reservation").asLong());
+    assertEquals(67108864, memory.path("limit").asLong());
+  }
+
+  @Test
   void aStoppedContainerKeepsTheLimitsForItsNextStartOnly() throws Exception {
     update().apply(new ContainerState(RECORD, Optional.empty()),
-        new ContainerUpdate.Changes(null, null, null, 512L, null, null, null));
+        new ContainerUpdate.Changes(null, null, null, null, 512L, null, null, null));
     assertEquals(List.of(), taskUpdates);
     JsonNode resources = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
         .path("linux").path("resources");
@@ -96,10 +108,13 @@ class ContainerUpdateTest {
   void memoryAboveTheSwapLimitOrNothingToChangeIsRefusedBeforeAnyCall() throws Exception {
     ContainerUpdate update = update();
     InvalidValueException above = assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(256L << 20, null, null, null, null, null, null)));
+        new ContainerUpdate.Changes(256L << 20, null, null, null, null, null, null, null)));
     assertTrue(above.getMessage().contains("memoryswap"), above.getMessage());
+    InvalidValueException reservationAbove = assertThrows(InvalidValueException.class, () -> update.apply(running(),
+        new ContainerUpdate.Changes(null, null, 128L << 20, null, null, null, null, null)));
+    assertTrue(reservationAbove.getMessage().contains("memory reservation"), reservationAbove.getMessage());
     assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(null, null, null, null, null, null, null)));
+        new ContainerUpdate.Changes(null, null, null, null, null, null, null, null)));
     assertEquals(List.of(), taskUpdates);
     assertEquals(RECORD, containers.byId.get("c1"));
   }

@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import containerd.services.containers.v1.Container;
 import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.containers.ContainerOptions;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
@@ -30,7 +31,9 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
     SpecWarmUp.start();
     try (Connection c = root.connect()) {
       ImagePulling.apply(root, c, options);
-      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
+      ContainerOptions o = options.toOptions();
+      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(o);
+      ContainerCreator.warnings(o).forEach(w -> root.err().println("WARNING: " + w));
       CidFile.write(options.cidFile, record.getId());
       root.out().println(record.getId());
     }

@@ -56,6 +56,13 @@ final class CreateOptions {
   @Option(names = "--memory-swap", paramLabel = "SIZE", description = "memory plus swap limit; -1 for unlimited swap")
   String memorySwap;
 
+  @Option(names = "--memory-reservation", paramLabel = "SIZE",
+      description = "soft memory limit the kernel reclaims down to when memory is short, like 256m")
+  String memoryReservation;
+
+  @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
+  boolean oomKillDisable;
+
   @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
@@ -206,6 +213,8 @@ final class CreateOptions {
     o.readOnly = readOnly;
     o.memory = memory;
     o.memorySwap = memorySwap;
+    o.memoryReservation = memoryReservation;
+    o.oomKillDisable = oomKillDisable;
     o.cpus = cpus;
     o.cpuShares = cpuShares;
     o.cpusetCpus = cpusetCpus;

@@ -13,10 +13,13 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.spec.SpecJson;
+import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -58,7 +61,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
-        "  berthctl ps -a -f exited=137", "  berthctl ps --format json",
+        "  berthctl ps -a -f exited=137", "  berthctl ps -s", "  berthctl ps --format json",
         "  berthctl ps --format '{{.Names}}: {{.Status}}'", "  berthctl ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.State}}'"})
 public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   static final int SHORT_ID = 12;
@@ -87,6 +90,10 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = "--no-trunc", description = "print full ids and commands")
   private boolean noTrunc;
 
+  @Option(names = {"-s", "--size"},
+      description = "the size of each container's writable layer, and with its image's (virtual)")
+  private boolean size;
+
   @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only containers that match (repeatable)")
   private List<String> filters = new ArrayList<>();
 
@@ -98,6 +105,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     Map<String, List<String>> byKey = filters();
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
+    Map<String, String> sizes = new HashMap<>();
     try (Connection c = root.connect()) {
       // the three lists are asked for at once: berthd answers them on threads of their own
       Future<ListTasksResponse> taskList =
@@ -116,6 +124,9 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       }
       if (!quiet && !shown.isEmpty()) {
         ports.putAll(ports(attachments));
+      }
+      if (size && !quiet) {
+        sizes.putAll(sizes(c, shown));
       }
     }
     shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
@@ -149,6 +160,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
             .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd."))
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         row.put("Networks", s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, ""));
+        row.put("Size", sizes.getOrDefault(s.id(), ""));
         rows.add(row);
       }
       format.print(root.out(), HEADERS, rows);
@@ -168,6 +180,9 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
         row.put("Ports", ports(s, ports));
         row.put("Names", s.name());
         row.put("Labels", new TreeMap<>(s.record().getLabelsMap()));
+        if (size) {
+          row.put("Size", sizes.get(s.id()));
+        }
         rows.add(row);
       }
       Output.json(root.out(), rows);
@@ -179,11 +194,48 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       if (!noTrunc && command.length() > COMMAND_WIDTH) {
         command = command.substring(0, COMMAND_WIDTH - 1) + "…";
       }
-      rows.add(List.of(id(s), image(s.record()), quote(command),
+      List<String> row = new ArrayList<>(List.of(id(s), image(s.record()), quote(command),
           Durations.ago(s.createdAt(), now), statusText(s, now), ports(s, ports), s.name()));
+      if (size) {
+        row.add(sizes.get(s.id()));
+      }
+      rows.add(row);
     }
-    Output.table(root.out(), List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"), rows);
+    List<String> headers = new ArrayList<>(List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+        "NAMES"));
+    if (size) {
+      headers.add("SIZE");
+    }
+    Output.table(root.out(), headers, rows);
     return 0;
+  }
+
+  /**
+   * Docker's SIZE for each container: its writable layer, and that plus its image's content
+   * ({@code 12 B (virtual 2.2 MiB)}); an image no longer there adds nothing.
+   */
+  private static Map<String, String> sizes(Connection c, List<ContainerState> shown) {
+    DiskUsage usage = new DiskUsage(c.channel());
+    ImageClient images = new ImageClient(c.channel());
+    Map<String, Long> imageSizes = new HashMap<>();
+    Map<String, String> sizes = new HashMap<>();
+    for (ContainerState s : shown) {
+      long writable = usage.writableLayer(s.record());
+      long image = imageSizes.computeIfAbsent(s.record().getImage(), name -> imageSize(images, name));
+      sizes.put(s.id(), Output.size(writable) + " (virtual " + Output.size(writable + image) + ")");
+    }
+    return sizes;
+  }
+
+  private static long imageSize(ImageClient images, String name) {
+    if (name.isEmpty()) {
+      return 0;
+    }
+    try {
+      return images.content(images.resolve(name)).size();
+    } catch (ClientException | StatusRuntimeException e) {
+      return 0;
+    }
   }
 
   /** Docker's column titles of the fields a template names. */
@@ -191,7 +243,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"), Map.entry("CreatedAt", "CREATED AT"),
       Map.entry("RunningFor", "CREATED"), Map.entry("Ports", "PORTS"), Map.entry("State", "STATE"),
       Map.entry("Status", "STATUS"), Map.entry("Names", "NAMES"), Map.entry("Labels", "LABELS"),
-      Map.entry("Networks", "NETWORKS"));
+      Map.entry("Networks", "NETWORKS"), Map.entry("Size", "SIZE"));
 
   private String id(ContainerState s) {
     return noTrunc ? s.id() : s.id().substring(0, Math.min(SHORT_ID, s.id().length()));

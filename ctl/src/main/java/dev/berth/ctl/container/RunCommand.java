@@ -4,6 +4,7 @@ import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.containers.ContainerOptions;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
@@ -58,7 +59,9 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     SpecWarmUp.start();
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       ImagePulling.apply(root, c, options);
-      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(options.toOptions());
+      ContainerOptions o = options.toOptions();
+      Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(o);
+      ContainerCreator.warnings(o).forEach(w -> root.err().println("WARNING: " + w));
       CidFile.write(options.cidFile, record.getId());
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());

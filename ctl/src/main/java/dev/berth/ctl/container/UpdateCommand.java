@@ -31,6 +31,10 @@ public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = "--memory-swap", paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
   private String memorySwap;
 
+  @Option(names = "--memory-reservation", paramLabel = "BYTES",
+      description = "soft memory limit the kernel reclaims down to when memory is short (256m)")
+  private String memoryReservation;
+
   @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (1.5)")
   private String cpus;
 
@@ -54,6 +58,7 @@ public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
     ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
         memory == null ? null : ResourceFlags.memory(memory),
         memorySwap == null ? null : ResourceFlags.memorySwap(memorySwap),
+        memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", memoryReservation),
         cpus == null ? null : ResourceFlags.cpus(cpus),
         cpuShares == null ? null : ResourceFlags.cpuShares(cpuShares),
         cpusetCpus == null ? null : ResourceFlags.cpuset(cpusetCpus),

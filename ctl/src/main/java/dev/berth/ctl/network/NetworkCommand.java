@@ -21,6 +21,7 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
@@ -97,8 +98,11 @@ public final class NetworkCommand extends GroupCommand {
   @Command(name = "inspect",
       description = "Show networks as a JSON array, with the containers of the namespace attached to them.",
       footerHeading = "%nExamples:%n",
-      footer = {"  berthctl network inspect bridge", "  berthctl network inspect web backend"})
-  int inspect(@Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names) {
+      footer = {"  berthctl network inspect bridge", "  berthctl network inspect web backend",
+          "  berthctl network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge"})
+  int inspect(@Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "a Go template printed per network, like '{{.IPAM.Config}}', or json") String format,
+      @Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names) {
     List<Map<String, Object>> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
@@ -112,7 +116,7 @@ public final class NetworkCommand extends GroupCommand {
         found.add(inspection(n, attached));
       });
     }
-    Output.json(root.out(), found);
+    Inspections.printObjects(root.out(), format, found);
     return exit;
   }
 
@@ -182,6 +186,11 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Internal", n.getInternal());
     json.put("IPMasquerade", n.getIpMasquerade());
     json.put("Default", n.getIsDefault());
+    json.put("Scope", "local");
+    json.put("EnableIPv6", false);
+    // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
+    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(),
+        "Config", List.of(Map.of("Subnet", n.getSubnet(), "Gateway", n.getGateway()))));
     json.put("Options", Map.of("mtu", Integer.toString(n.getMtu())));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();

@@ -20,6 +20,15 @@ public final class Inspections {
     }
   }
 
+  /** As above for objects Jackson turns into JSON (maps, lists, strings, numbers). */
+  public static void printObjects(PrintWriter out, String format, List<?> objects) {
+    if (format == null || format.equals("json")) {
+      Output.json(out, objects);
+      return;
+    }
+    print(out, format, objects.stream().map(o -> (JsonNode) Json.mapper().valueToTree(o)).toList());
+  }
+
   /** One object through the template {@code format}, as info and version print it. */
   public static void printOne(PrintWriter out, String format, JsonNode object) {
     out.println(Template.parse(format).render(object));

@@ -16,6 +16,7 @@ import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.terminal.Confirmation;
 import java.util.ArrayList;
@@ -77,8 +78,10 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
   }
 
   @Command(name = "inspect", description = "Show volumes as a JSON array: name, driver, mount point, labels, users.",
-      footerHeading = "%nExamples:%n", footer = {"  berthctl volume inspect data"})
-  int inspect(@Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to show") List<String> names)
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume inspect data", "  berthctl volume inspect -f '{{.Mountpoint}}' data"})
+  int inspect(@Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "a Go template printed per volume, like '{{.Mountpoint}}', or json") String format,
+      @Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to show") List<String> names)
       throws InterruptedException {
     List<Map<String, Object>> found = new ArrayList<>();
     int exit;
@@ -87,7 +90,7 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
       exit = root.each(names, DockerExitCodes.FAILURE, name -> found.add(inspection(ErrorHandler.naming("volume", name,
           () -> volumes.get(GetVolumeRequest.newBuilder().setName(name).build())).getVolume())));
     }
-    Output.json(root.out(), found);
+    Inspections.printObjects(root.out(), format, found);
     return exit;
   }
 

@@ -316,12 +316,12 @@ final class CriContainers {
     CriContainer c = get(id);
     ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
         r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null,
-        r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null,
+        r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null, null,
         r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
             r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,
         r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null);
-    if (changes.equals(new ContainerUpdate.Changes(null, null, null, null, null, null, null))) {
+    if (!changes.any()) {
       return;
     }
     try {
