@@ -86,6 +86,28 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aMacAddressIsTheInterfacesAndStaysAcrossRestarts() throws Exception {
+    try {
+      ok("run", "-d", "--name", "mac", "--mac-address", "02:42:AC:11:00:99", "busybox", "sleep", "1000");
+      assertEquals("02:42:ac:11:00:99\n", ok("exec", "mac", "cat", "/sys/class/net/eth0/address").out());
+      JsonNode inspected = JSON.readTree(ok("inspect", "mac").stdout()).get(0);
+      assertEquals("02:42:ac:11:00:99", inspected.get("NetworkSettings").get("MacAddress").asText());
+      assertEquals("02:42:ac:11:00:99", inspected.get("Config").get("MacAddress").asText());
+      ok("restart", "-t", "0", "mac");
+      assertEquals("02:42:ac:11:00:99\n", ok("exec", "mac", "cat", "/sys/class/net/eth0/address").out());
+    } finally {
+      removeContainers();
+    }
+    Cli.Result malformed = berthd.ctl("run", "--rm", "--mac-address", "02:42:ac:11:00", "busybox", "true");
+    assertEquals(125, malformed.exit(), malformed::toString);
+    assertTrue(malformed.stderr().contains("MAC address"), malformed::toString);
+    Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--mac-address", "02:42:ac:11:00:98", "busybox",
+        "true");
+    assertEquals("Error: conflicting options: mac-address and the network mode\n", host.stderr());
+    assertEquals("", ok("ps", "-aq").out());
+  }
+
+  @Test
   void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() {
     assertEquals("lo\n", ok("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").out());
     TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));

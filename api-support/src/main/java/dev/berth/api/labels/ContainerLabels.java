@@ -19,6 +19,8 @@ public final class ContainerLabels {
   public static final String HOSTNAME = "io.berth.hostname";
   /** The container's address on its (bridge) network; the next free one without it. */
   public static final String IP = "io.berth.ip";
+  /** The MAC address of the container's interface on its (bridge) network; the kernel's random one without it. */
+  public static final String MAC_ADDRESS = "io.berth.mac-address";
   /** Resolvers, a {@link LabelLists list} of IP addresses. */
   public static final String DNS = "io.berth.dns";
   /** DNS search domains, a {@link LabelLists list}. */

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An attachment as asked, ports already parsed; empty strings mean "choose".
- * {@link NetworkManager#attach} validates the rest.
+ * An attachment as asked, ports already parsed; empty strings mean "choose" ({@code mac}: the
+ * kernel's random address). {@link NetworkManager#attach} validates the rest.
  */
 public record AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
-    String ip, List<PortMapping> ports, String hostname, List<String> aliases, Dns dns,
+    String ip, String mac, List<PortMapping> ports, String hostname, List<String> aliases, Dns dns,
     List<String> extraHosts, Map<String, String> labels) {}

@@ -236,7 +236,7 @@ public abstract class NetworkManagerContractTest {
 
   @Test
   void whatAnAttachmentAskedForComesBack() {
-    AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", List.of(), "web",
+    AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", "", List.of(), "web",
         List.of("www", "brave_turing"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
         List.of("db:192.0.2.10"), Map.of("k", "v")));
     assertEquals("web", a.hostname());
@@ -246,10 +246,25 @@ public abstract class NetworkManagerContractTest {
     assertEquals(Map.of("k", "v"), a.labels());
     assertEquals(List.of(a), manager.listAttachments(NS, Filter.parse(List.of("labels.k==v"))));
     assertEquals("abcdefghijkl", manager.attach(NS, attach("abcdefghijklmnop-2", DEFAULT)).hostname());
-    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "",
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "", "",
         List.of(), "not a hostname", List.of(), Dns.NONE, List.of(), Map.of())));
-    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "",
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "", "",
         List.of(), "", List.of("two words"), Dns.NONE, List.of(), Map.of())));
+  }
+
+  @Test
+  void aRequestedMacAddressIsTheInterfacesOnABridgeOnly() {
+    AttachmentInfo a = manager.attach(NS, new AttachSpec("mac-1", DEFAULT, "", "", "", "02:42:AC:11:00:99", List.of(),
+        "", List.of(), Dns.NONE, List.of(), Map.of()));
+    assertEquals("02:42:ac:11:00:99", a.mac());
+    assertEquals("02:42:ac:11:00:99", manager.getAttachment(NS, "mac-1", DEFAULT).mac());
+    for (String bad : List.of("02:42:ac:11:00", "02-42-ac-11-00-99", "zz:42:ac:11:00:99", "01:00:5e:00:00:01")) {
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("mac-2", DEFAULT, "", "", "",
+          bad, List.of(), "", List.of(), Dns.NONE, List.of(), Map.of())));
+    }
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("mac-3", "host", "", "", "",
+        "02:42:ac:11:00:98", List.of(), "", List.of(), Dns.NONE, List.of(), Map.of())));
+    assertEquals(List.of(a), manager.listAttachments(NS, Filter.parse(List.of())), "refusals attach nothing");
   }
 
   @Test
@@ -320,7 +335,8 @@ public abstract class NetworkManagerContractTest {
   }
 
   private static AttachSpec attach(String containerId, String network, String ip) {
-    return new AttachSpec(containerId, network, "", "", ip, List.of(), "", List.of(), Dns.NONE, List.of(), Map.of());
+    return new AttachSpec(containerId, network, "", "", ip, "", List.of(), "", List.of(), Dns.NONE, List.of(),
+        Map.of());
   }
 
   private static AttachSpec withPorts(String containerId, PortMapping... ports) {
@@ -328,8 +344,8 @@ public abstract class NetworkManagerContractTest {
   }
 
   private static AttachSpec withPorts(String containerId, String network, PortMapping... ports) {
-    return new AttachSpec(containerId, network, "", "", "", List.of(ports), "", List.of(), Dns.NONE, List.of(),
-        Map.of());
+    return new AttachSpec(containerId, network, "", "", "", "", List.of(ports), "", List.of(), Dns.NONE,
+        List.of(), Map.of());
   }
 
   private static void assertCode(Status.Code code, Executable call) {

@@ -3,7 +3,6 @@ package dev.berth.client.containers;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.NetworksGrpc;
 import berth.volumes.v1.CreateVolumeRequest;
-import dev.berth.api.labels.VolumeLabels;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
@@ -11,14 +10,17 @@ import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
-import dev.berth.client.ClientException;
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.api.labels.PortSpec;
 import dev.berth.api.labels.RestartPolicy;
+import dev.berth.api.labels.VolumeLabels;
+import dev.berth.api.network.MacAddress;
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
@@ -27,7 +29,6 @@ import dev.berth.client.images.ImageConfig;
 import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.HostDevices;
-import dev.berth.client.spec.Ulimit;
 import dev.berth.client.spec.KeyValue;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.MountRequest;
@@ -37,6 +38,7 @@ import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
 import dev.berth.client.spec.TmpfsSpec;
+import dev.berth.client.spec.Ulimit;
 import dev.berth.client.spec.VolumeSpec;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -248,6 +250,13 @@ public final class ContainerCreator {
         throw InvalidValueException.of("DNS server", server, "not an IP address");
       }
     }
+    if (o.macAddress != null) {
+      try {
+        MacAddress.parse(o.macAddress);
+      } catch (BerthException e) {
+        throw InvalidValueException.of("MAC address", o.macAddress, "six hex pairs separated by colons, unicast");
+      }
+    }
     if (o.ip != null && !IpLiterals.isIpv4(o.ip)) {
       throw InvalidValueException.of("IP address", o.ip, "not an IPv4 address");
     }
@@ -311,6 +320,9 @@ public final class ContainerCreator {
     }
     if (o.ip != null && !bridged) {
       throw new ClientException("conflicting options: --ip and the network mode " + mode);
+    }
+    if (o.macAddress != null && !bridged) {
+      throw new ClientException("conflicting options: mac-address and the network mode");
     }
     if (o.ip != null && mode.equals("bridge")) {
       // as docker: the default network's addresses are handed out in turn
@@ -501,6 +513,9 @@ public final class ContainerCreator {
     if (o.ip != null) {
       labels.put(ContainerLabels.IP, o.ip);
     }
+    if (o.macAddress != null) {
+      labels.put(ContainerLabels.MAC_ADDRESS, MacAddress.parse(o.macAddress).toString());
+    }
     if (o.interactive) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
     }
@@ -573,6 +588,9 @@ public final class ContainerCreator {
     ObjectNode c = described.config();
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
     c.put("User", o.user != null ? o.user : imageConfig.user());
+    if (o.macAddress != null) {
+      c.put("MacAddress", MacAddress.parse(o.macAddress).toString());
+    }
     c.put("AttachStdin", o.interactive).put("AttachStdout", true).put("AttachStderr", true);
     c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);
     c.set("Env", strings(c, spec.process().env()));

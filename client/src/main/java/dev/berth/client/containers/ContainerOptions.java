@@ -39,6 +39,7 @@ public final class ContainerOptions {
   public boolean publishAll;
   public String network = "bridge";
   public String ip;
+  public String macAddress;
   public List<String> dns = new ArrayList<>();
   public List<String> dnsSearch = new ArrayList<>();
   public List<String> networkAliases = new ArrayList<>();

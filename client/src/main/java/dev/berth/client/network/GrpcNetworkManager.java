@@ -84,6 +84,7 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setNetnsPath(spec.netnsPath())
         .setInterfaceName(spec.interfaceName())
         .setIp(spec.ip())
+        .setMacAddress(spec.mac())
         .setHostname(spec.hostname())
         .addAllAliases(spec.aliases())
         .addAllDnsServers(spec.dns().nameservers())

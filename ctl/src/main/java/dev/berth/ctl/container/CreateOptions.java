@@ -96,6 +96,10 @@ final class CreateOptions {
   @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
   String ip;
 
+  @Option(names = "--mac-address", paramLabel = "MAC",
+      description = "the MAC address of the container's interface, like 02:42:ac:11:00:02")
+  String macAddress;
+
   @Option(names = "--network-alias", paramLabel = "NAME",
       description = "another name peers on a user-defined network reach the container by (repeatable)")
   List<String> networkAliases = new ArrayList<>();
@@ -225,6 +229,7 @@ final class CreateOptions {
     o.publishAll = publishAll;
     o.network = network;
     o.ip = ip;
+    o.macAddress = macAddress;
     o.dns = dns;
     o.dnsSearch = dnsSearch;
     o.networkAliases = networkAliases;

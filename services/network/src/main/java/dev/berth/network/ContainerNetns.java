@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Subnet;
 import dev.berth.network.linux.Link;
 import dev.berth.network.linux.Netns;
@@ -98,13 +99,17 @@ final class ContainerNetns {
    * Addresses the container end of a veth, brings it and loopback up and, if asked, routes the
    * default route through the gateway. Returns the interface's MAC.
    */
-  String configure(Path netns, String name, Ipv4 address, Subnet subnet, Ipv4 gateway, boolean defaultRoute)
-      throws IOException {
+  String configure(Path netns, String name, MacAddress mac, Ipv4 address, Subnet subnet, Ipv4 gateway,
+      boolean defaultRoute) throws IOException {
     return Netns.callIn(netns, () -> {
       try (Rtnl rtnl = Rtnl.open()) {
         Link link = rtnl.link(name);
         if (link == null) {
           throw new IOException("interface " + name + " did not arrive in " + netns);
+        }
+        if (mac != null) {
+          // while the link is down: the address is the one its first packets carry
+          rtnl.setMacAddress(link.index(), name, mac.bytes());
         }
         rtnl.addAddress(link.index(), name, address, subnet);
         rtnl.setUp(link.index(), name);
@@ -112,7 +117,7 @@ final class ContainerNetns {
         if (defaultRoute) {
           rtnl.setDefaultRoute(gateway);
         }
-        return link.mac();
+        return mac != null ? mac.toString() : link.mac();
       }
     });
   }

@@ -10,6 +10,7 @@ import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkManager;
@@ -316,8 +317,8 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
             target.mode().name().toLowerCase(Locale.ROOT));
       }
-      if (!spec.ip().isEmpty() || !spec.interfaceName().isEmpty()) {
-        throw Errors.invalidArgument("an address or interface name can only be given on a bridge network");
+      if (!spec.ip().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
+        throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
     } else if (target.network().internal() && !spec.ports().isEmpty()) {
       throw Errors.invalidArgument("network %s is internal: ports cannot be published", target.key());
@@ -453,6 +454,7 @@ public final class KernelNetworkManager implements NetworkManager {
       throw Errors.alreadyExists("container %s already has an interface %s", containerId, ifName);
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
+    MacAddress requestedMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac());
     Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.gateway(),
         store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
     List<PortMapping> ports = new ArrayList<>();
@@ -474,7 +476,8 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = existing.isEmpty();
-    String mac = netns.configure(Path.of(ns.path()), ifName, ip, network.subnet(), network.gateway(), defaultRoute);
+    String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
+        defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
         hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, aliases,
         List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId), Map.copyOf(spec.labels()),

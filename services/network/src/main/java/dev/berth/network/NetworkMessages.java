@@ -59,7 +59,7 @@ final class NetworkMessages {
       ports.add(PortSpecs.parse(spec));
     }
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
-        List.copyOf(ports), r.getHostname(), r.getAliasesList(),
+        r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
         r.getExtraHostsList(), r.getLabelsMap());
   }

@@ -9,6 +9,7 @@ import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkManager;
@@ -175,8 +176,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
             mode.name().toLowerCase(Locale.ROOT));
       }
-      if (!spec.ip().isEmpty() || !spec.interfaceName().isEmpty()) {
-        throw Errors.invalidArgument("an address or interface name can only be given on a bridge network");
+      if (!spec.ip().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
+        throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
     } else if (network.internal() && !spec.ports().isEmpty()) {
       throw Errors.invalidArgument("network %s is internal: ports cannot be published", key);
@@ -255,6 +256,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
       throw Errors.alreadyExists("container %s already has an interface %s", containerId, ifName);
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
+    String containerMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac()).toString();
     AddressPool pool = addresses.get(network.name());
     Ipv4 ip = pool.lease(requested);
     List<PortMapping> bound = new ArrayList<>();
@@ -270,7 +272,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
         ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, network.subnet(),
-        network.gateway(), existing.isEmpty(), mac("02", ip), hostname, List.copyOf(spec.aliases()),
+        network.gateway(), existing.isEmpty(), containerMac != null ? containerMac : mac("02", ip), hostname, List.copyOf(spec.aliases()),
         List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
         Instant.now());
   }

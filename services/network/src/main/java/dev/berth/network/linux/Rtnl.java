@@ -174,6 +174,13 @@ public final class Rtnl implements AutoCloseable {
         .ifinfomsg(AF_UNSPEC, index, IFF_UP, IFF_UP));
   }
 
+  /** Gives a link the Ethernet address {@code mac} (six bytes). */
+  public void setMacAddress(int index, String name, byte[] mac) throws ErrnoException {
+    socket.exchange(new NetlinkMessage(RTM_NEWLINK, CHANGE, "RTM_NEWLINK address of " + name)
+        .ifinfomsg(AF_UNSPEC, index, 0, 0)
+        .attribute(IFLA_ADDRESS, mac));
+  }
+
   /** Deletes a link (a veth takes its peer with it); false if there was none. */
   public boolean deleteLink(String name) throws ErrnoException {
     try {
