@@ -11,6 +11,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.images.Platform;
 import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +50,15 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     List<String> snapshotsBefore = snapshotKeys();
     Cli.Result r = ok("run", "--rm", "busybox", "echo", "hello");
     assertEquals("hello\n", r.out());
+    String foreign = berthd.ctl("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true")
+        .stderr();
+    assertTrue(foreign.contains("linux/s390x") && (foreign.contains("does not match the specified platform")
+        || foreign.contains("does not emulate")), foreign);
     assertEquals(List.of(), containerIds());
     assertEquals(snapshotsBefore, snapshotKeys());
+    // this host's own platform, named, runs as without the flag
+    Cli.Result own = berthd.ctl("run", "--rm", "--platform", Platform.current().toString(), "busybox", "echo", "ok");
+    assertEquals("ok\n", own.out(), own::toString);
   }
 
   /** Waits for berthd to have removed every container. */
@@ -275,7 +283,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--memory", "1k", "busybox", "true"),
         List.of("run", "--rm", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true"),
         List.of("run", "--rm", "--restart", "sometimes", "busybox", "true"),
-        List.of("run", "--rm", "--network", "nosuchnet", "busybox", "true"))) {
+        List.of("run", "--rm", "--network", "nosuchnet", "busybox", "true"),
+        List.of("run", "--rm", "--platform", "amd64", "busybox", "true"),
+        List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
       Cli.Result r = berthd.ctl(args.toArray(String[]::new));
       assertEquals(125, r.exit(), () -> args + ": " + r);
       assertTrue(r.stderr().startsWith("Error: ") && r.stderr().lines().count() == 1, () -> args + ": " + r);

@@ -26,6 +26,7 @@ import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
+import dev.berth.client.images.Platform;
 import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.HostDevices;
@@ -130,6 +131,9 @@ public final class ContainerCreator {
         throw new ClientException("No such image: " + o.image);
       }
       throw e;
+    }
+    if (o.platform != null) {
+      requirePlatform(images, image, o.image, Platform.parse(o.platform));
     }
     ImageConfig imageConfig = images.config(image);
     String id = ContainerClient.newId();
@@ -250,6 +254,13 @@ public final class ContainerCreator {
         throw InvalidValueException.of("DNS server", server, "not an IP address");
       }
     }
+    if (o.platform != null) {
+      try {
+        Platform.parse(o.platform);
+      } catch (BerthException e) {
+        throw InvalidValueException.of("platform", o.platform, "os/arch[/variant], like linux/amd64");
+      }
+    }
     if (o.macAddress != null) {
       try {
         MacAddress.parse(o.macAddress);
@@ -289,6 +300,22 @@ public final class ContainerCreator {
         o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit),
         o.ulimits.stream().map(Ulimit::parse).toList(),
         o.shmSize == null ? null : ResourceFlags.bytes("shm size", o.shmSize));
+  }
+
+  /**
+   * As docker with {@code --platform}: the image must be one for {@code wanted}, and Berth, which
+   * emulates no other machine, runs only this host's platform.
+   */
+  private static void requirePlatform(ImageClient images, Image image, String reference, Platform wanted) {
+    Platform here = Platform.current();
+    if (!images.provides(image, wanted)) {
+      throw new ClientException("image with reference " + reference + " was found but does not match the specified"
+          + " platform: wanted " + wanted + ", actual: " + images.config(image).platform());
+    }
+    if (!here.matches(wanted)) {
+      throw new ClientException("cannot run a " + wanted + " image on this " + here
+          + " host: Berth does not emulate other platforms");
+    }
   }
 
   /** {@code name} if no container has it yet. */

@@ -40,6 +40,8 @@ public final class ContainerOptions {
   public String network = "bridge";
   public String ip;
   public String macAddress;
+  /** The platform the image must be for ({@code os/arch[/variant]}); null: any that runs here. */
+  public String platform;
   public List<String> dns = new ArrayList<>();
   public List<String> dnsSearch = new ArrayList<>();
   public List<String> networkAliases = new ArrayList<>();

@@ -203,9 +203,27 @@ public final class ImageClient {
    * container of it runs by default (entrypoint, command, environment, user, working directory).
    */
   public ImageConfig config(Image image) {
+    return config(image, Platform.current());
+  }
+
+  /** The image's config for {@code platform}, found as {@link #content(Image, Platform)} finds its manifest. */
+  public ImageConfig config(Image image, Platform platform) {
     JsonBlobs blobs = new JsonBlobs(content);
-    ResolvedImage resolved = new ImageResolver(blobs, Platform.current()).resolve(image.target());
+    ResolvedImage resolved = new ImageResolver(blobs, platform).resolve(image.target());
     return blobs.config(resolved.config());
+  }
+
+  /**
+   * Whether the image is one for {@code platform}: an index with a manifest for it, or a manifest
+   * whose config names that platform or none.
+   */
+  public boolean provides(Image image, Platform platform) {
+    try {
+      Platform configured = config(image, platform).platform();
+      return configured.os().isEmpty() || platform.matches(configured);
+    } catch (ClientException e) {
+      return false;
+    }
   }
 
   /**

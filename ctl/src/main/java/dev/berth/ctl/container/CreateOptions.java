@@ -96,6 +96,10 @@ final class CreateOptions {
   @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
   String ip;
 
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "the platform the image must be for, pulled for it when missing (only this host's runs)")
+  String platform;
+
   @Option(names = "--mac-address", paramLabel = "MAC",
       description = "the MAC address of the container's interface, like 02:42:ac:11:00:02")
   String macAddress;
@@ -230,6 +234,7 @@ final class CreateOptions {
     o.network = network;
     o.ip = ip;
     o.macAddress = macAddress;
+    o.platform = platform;
     o.dns = dns;
     o.dnsSearch = dnsSearch;
     o.networkAliases = networkAliases;

@@ -1,7 +1,10 @@
 package dev.berth.ctl.container;
 
 import berth.transfer.v1.PullRequest;
+import dev.berth.api.grpc.BerthException;
+import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.Platform;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.image.PullCommand;
@@ -17,16 +20,37 @@ final class ImagePulling {
       return;
     }
     if (options.pull == CreateOptions.PullPolicy.missing) {
-      try {
-        new ImageClient(c.channel()).resolve(options.image);
+      if (present(c, options)) {
         return;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-          throw e;
-        }
       }
       root.io().err().println("Unable to find image '" + options.image + "' locally");
     }
-    PullCommand.pull(root, c, options.image, PullRequest.newBuilder().setUnpack(true), false);
+    PullCommand.pull(root, c, options.image, PullRequest.newBuilder().setUnpack(true)
+        .setPlatform(options.platform == null ? "" : options.platform), false);
+  }
+
+  /** Whether the image is here, and for the platform {@code --platform} names if it names one. */
+  private static boolean present(Connection c, CreateOptions options) {
+    ImageClient images = new ImageClient(c.channel());
+    Image image;
+    try {
+      image = images.resolve(options.image);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+      return false;
+    }
+    if (options.platform == null) {
+      return true;
+    }
+    Platform wanted;
+    try {
+      wanted = Platform.parse(options.platform);
+    } catch (BerthException e) {
+      // the container's creation refuses it with the flag's name
+      return true;
+    }
+    return images.provides(image, wanted);
   }
 }

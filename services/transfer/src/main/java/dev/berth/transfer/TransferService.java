@@ -35,7 +35,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
   @Override
   public void pull(PullRequest request, StreamObserver<TransferProgress> responses) {
     Reference reference = Reference.parse(request.getReference());
-    PullOrder order = new PullOrder(RequestContext.namespace(), reference, Platforms.parse(request.getPlatform()),
+    PullOrder order = new PullOrder(RequestContext.namespace(), reference, Platform.parse(request.getPlatform()),
         request.getAllPlatforms(), request.getUnpack() ? snapshotter(request.getSnapshotter()) : null,
         credentials(request.getAuth()), request.getInsecure(), concurrency(request.getMaxConcurrentDownloads()));
     Progress progress = new Progress(responses);
@@ -53,7 +53,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
       throw Errors.invalidArgument("cannot push to \"%s\": not an image reference", destination);
     }
     PushOrder order = new PushOrder(RequestContext.namespace(), request.getImage(), Reference.parse(destination),
-        Platforms.parse(request.getPlatform()), request.getAllPlatforms(), credentials(request.getAuth()),
+        Platform.parse(request.getPlatform()), request.getAllPlatforms(), credentials(request.getAuth()),
         request.getInsecure(), RegistryTransfers.DEFAULT_CONCURRENCY);
     Progress progress = new Progress(responses);
     Transferred done = run(() -> transfers.push(order, progress));
