@@ -285,6 +285,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--restart", "sometimes", "busybox", "true"),
         List.of("run", "--rm", "--network", "nosuchnet", "busybox", "true"),
         List.of("run", "--rm", "--platform", "amd64", "busybox", "true"),
+        List.of("run", "--rm", "--cpus", "1", "--cpu-quota", "50000", "busybox", "true"),
+        List.of("run", "--rm", "--cpu-period", "10", "busybox", "true"),
+        List.of("run", "--rm", "--oom-score-adj", "2000", "busybox", "true"),
+        List.of("run", "--rm", "--cgroup-parent", "../escape", "busybox", "true"),
+        List.of("run", "--rm", "--dns-option", "ndots:1 debug", "busybox", "true"),
+        List.of("run", "--rm", "--network", "host", "--domainname", "example.test", "busybox", "true"),
         List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
       Cli.Result r = berthd.ctl(args.toArray(String[]::new));
       assertEquals(125, r.exit(), () -> args + ": " + r);
@@ -369,12 +375,59 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertTrue(c.get("Mounts").isArray());
   }
 
+  @Test
+  void cgroupCpuOomAndResolverFlagsReachTheContainer() throws Exception {
+    String parent = "berth-test-" + ProcessHandle.current().pid();
+    try {
+      String id = ok("run", "-d", "--name", "knobs", "--cpu-quota", "50000", "--cpu-period", "200000",
+          "--oom-score-adj", "500", "--cgroup-parent", "/" + parent, "--dns-option", "ndots:3", "--domainname",
+          "example.test", "busybox", "sleep", "1000").out().strip();
+      assertEquals("500\n", ok("exec", "knobs", "cat", "/proc/1/oom_score_adj").out());
+      assertEquals("example.test\n", ok("exec", "knobs", "cat", "/proc/sys/kernel/domainname").out());
+      assertTrue(ok("exec", "knobs", "cat", "/etc/resolv.conf").out().contains("options ndots:3"));
+      JsonNode c = JSON.readTree(ok("inspect", "knobs").stdout()).get(0);
+      Path cpu = cgroup(c.get("State").get("Pid").asInt(), "cpu");
+      assertTrue(cpu.toString().endsWith("/" + parent + "/" + id), cpu::toString);
+      if (Files.exists(cpu.resolve("cpu.max"))) {
+        assertEquals("50000 200000", Files.readString(cpu.resolve("cpu.max")).strip());
+      } else {
+        assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+        assertEquals("200000", Files.readString(cpu.resolve("cpu.cfs_period_us")).strip());
+      }
+      JsonNode host = c.get("HostConfig");
+      assertEquals(50000, host.get("CpuQuota").asLong());
+      assertEquals(200000, host.get("CpuPeriod").asLong());
+      assertEquals(0, host.get("NanoCpus").asLong());
+      assertEquals(500, host.get("OomScoreAdj").asInt());
+      assertEquals("/" + parent, host.get("CgroupParent").asText());
+      assertEquals("[\"ndots:3\"]", host.get("DnsOptions").toString());
+      assertEquals("example.test", c.get("Config").get("Domainname").asText());
+    } finally {
+      berthd.ctl("rm", "-f", "knobs");
+      // runtimes leave the parents they made, as docker's do; the test removes its own
+      for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+        String controllers = line.split(":", 3)[1];
+        if (controllers.isEmpty()) {
+          Files.deleteIfExists(Path.of("/sys/fs/cgroup/unified", parent));
+          Files.deleteIfExists(Path.of("/sys/fs/cgroup", parent));
+        } else {
+          Files.deleteIfExists(Path.of("/sys/fs/cgroup", controllers.replace("name=", ""), parent));
+        }
+      }
+    }
+  }
+
   /** The memory cgroup of process {@code pid} on the host: v2's unified one or v1's memory hierarchy. */
   private static Path memoryCgroup(int pid) throws Exception {
+    return cgroup(pid, "memory");
+  }
+
+  /** The cgroup of process {@code pid} for {@code controller}: v1's hierarchy of it, or v2's unified one. */
+  private static Path cgroup(int pid, String controller) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
       String[] f = line.split(":", 3);
-      if (Arrays.asList(f[1].split(",")).contains("memory")) {
-        return Path.of("/sys/fs/cgroup/memory" + f[2]);
+      if (Arrays.asList(f[1].split(",")).contains(controller)) {
+        return Path.of("/sys/fs/cgroup/" + f[1] + f[2]);
       }
     }
     String unified = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup")).get(0).split(":", 3)[2];

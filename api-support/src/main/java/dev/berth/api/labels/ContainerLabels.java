@@ -25,6 +25,8 @@ public final class ContainerLabels {
   public static final String DNS = "io.berth.dns";
   /** DNS search domains, a {@link LabelLists list}. */
   public static final String DNS_SEARCH = "io.berth.dns-search";
+  /** resolv.conf options ({@code ndots:2}), a {@link LabelLists list}. */
+  public static final String DNS_OPTIONS = "io.berth.dns-options";
   /** More names peers on a user-defined network know the container by, a {@link LabelLists list}. */
   public static final String NETWORK_ALIASES = "io.berth.network-aliases";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */

@@ -191,6 +191,15 @@ public final class ContainerCreator {
         spec.user(o.user);
       }
       applyNetwork(spec, network, o.hostname);
+      if (o.domainname != null) {
+        spec.domainname(o.domainname);
+      }
+      if (o.oomScoreAdj != null) {
+        spec.oomScoreAdj(o.oomScoreAdj);
+      }
+      if (o.cgroupParent != null) {
+        spec.cgroupsPath(cgroupsPath(o.cgroupParent, id));
+      }
       applyResources(spec, parsed);
       applySecurity(spec, o, parsed);
       isolation.applyTo(spec);
@@ -276,6 +285,11 @@ public final class ContainerCreator {
         throw InvalidValueException.of("DNS search domain", domain, "a domain name without spaces or commas");
       }
     }
+    for (String option : o.dnsOptions) {
+      if (option.isBlank() || option.contains(",") || option.chars().anyMatch(Character::isWhitespace)) {
+        throw InvalidValueException.of("DNS option", option, "one resolv.conf option like ndots:2");
+      }
+    }
     if (o.stopSignal != null) {
       Signals.parse(o.stopSignal);
     }
@@ -294,7 +308,7 @@ public final class ContainerCreator {
         o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
         o.memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", o.memoryReservation),
         o.oomKillDisable && !unifiedCgroups(),
-        o.cpus == null ? null : ResourceFlags.cpus(o.cpus),
+        cpuQuota(o),
         o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
         o.cpusetCpus == null ? null : ResourceFlags.cpuset(o.cpusetCpus),
         o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit),
@@ -316,6 +330,33 @@ public final class ContainerCreator {
       throw new ClientException("cannot run a " + wanted + " image on this " + here
           + " host: Berth does not emulate other platforms");
     }
+  }
+
+  /** {@code --cpus}, or {@code --cpu-quota} and {@code --cpu-period}, which docker refuses together. */
+  private static ResourceFlags.CpuQuota cpuQuota(ContainerOptions o) {
+    if (o.cpus != null && o.cpuPeriod != null) {
+      throw new ClientException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+    }
+    if (o.cpus != null && o.cpuQuota != null) {
+      throw new ClientException("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+    }
+    if (o.cpus != null) {
+      return ResourceFlags.cpus(o.cpus);
+    }
+    return o.cpuQuota == null && o.cpuPeriod == null ? null : ResourceFlags.cfs(o.cpuQuota, o.cpuPeriod);
+  }
+
+  /**
+   * The container's cgroup under {@code --cgroup-parent}: a path of names, relative to the root of
+   * the cgroup hierarchies however it is written, as docker's cgroupfs driver takes it.
+   */
+  private static String cgroupsPath(String parent, String id) {
+    String trimmed = parent.replaceAll("^/+|/+$", "");
+    if (trimmed.isEmpty() || !trimmed.matches("[a-zA-Z0-9_.@-]+(/[a-zA-Z0-9_.@-]+)*")
+        || List.of(trimmed.split("/")).stream().anyMatch(n -> n.equals("..") || n.equals("."))) {
+      throw InvalidValueException.of("cgroup parent", parent, "a path of cgroup names, like /batch or jobs/low");
+    }
+    return "/" + trimmed + "/" + id;
   }
 
   /** {@code name} if no container has it yet. */
@@ -548,6 +589,7 @@ public final class ContainerCreator {
     }
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
+    putJoined(labels, ContainerLabels.DNS_OPTIONS, o.dnsOptions);
     putJoined(labels, ContainerLabels.NETWORK_ALIASES, o.networkAliases);
     putJoined(labels, ContainerLabels.ADD_HOSTS, hosts.stream().map(HostEntrySpec::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
@@ -614,6 +656,7 @@ public final class ContainerCreator {
       ImageConfig imageConfig, Spec spec, List<String> entrypoint, List<String> cmd, String network) {
     ObjectNode c = described.config();
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
+    c.put("Domainname", o.domainname == null ? "" : o.domainname);
     c.put("User", o.user != null ? o.user : imageConfig.user());
     if (o.macAddress != null) {
       c.put("MacAddress", MacAddress.parse(o.macAddress).toString());
@@ -653,11 +696,16 @@ public final class ContainerCreator {
     h.put("OomKillDisable", p.oomKillDisable());
     h.put("NanoCpus", o.cpus == null ? 0 : new BigDecimal(o.cpus).movePointRight(9).longValue());
     h.put("CpuShares", p.cpuShares() == null ? 0 : p.cpuShares());
+    h.put("CpuQuota", o.cpus == null && p.cpus() != null && p.cpus().quota() > 0 ? p.cpus().quota() : 0);
+    h.put("CpuPeriod", o.cpus == null && o.cpuPeriod != null ? p.cpus().period() : 0);
+    h.put("OomScoreAdj", o.oomScoreAdj == null ? 0 : o.oomScoreAdj);
+    h.put("CgroupParent", o.cgroupParent == null ? "" : o.cgroupParent);
     h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());
     h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());
     h.put("ReadonlyRootfs", o.readOnly);
     h.set("Dns", strings(h, o.dns));
     h.set("DnsSearch", strings(h, o.dnsSearch));
+    h.set("DnsOptions", strings(h, o.dnsOptions));
     h.set("ExtraHosts", strings(h, o.addHosts));
     ObjectNode tmpfs = h.putObject("Tmpfs");
     p.mounts().stream().filter(m -> m instanceof TmpfsSpec).map(m -> (TmpfsSpec) m)

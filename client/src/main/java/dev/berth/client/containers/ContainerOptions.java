@@ -27,6 +27,11 @@ public final class ContainerOptions {
   public String memoryReservation;
   public boolean oomKillDisable;
   public String cpus;
+  public String cpuQuota;
+  public String cpuPeriod;
+  public Integer oomScoreAdj;
+  /** The cgroup the container's goes under instead of {@code /<namespace>}. */
+  public String cgroupParent;
   public String cpuShares;
   public String cpusetCpus;
   public String pidsLimit;
@@ -44,6 +49,8 @@ public final class ContainerOptions {
   public String platform;
   public List<String> dns = new ArrayList<>();
   public List<String> dnsSearch = new ArrayList<>();
+  public List<String> dnsOptions = new ArrayList<>();
+  public String domainname;
   public List<String> networkAliases = new ArrayList<>();
   public List<String> addHosts = new ArrayList<>();
   public String stopSignal;

@@ -76,6 +76,23 @@ public final class ResourceFlags {
     return new CpuQuota(quota.longValue(), CPU_PERIOD);
   }
 
+  /**
+   * {@code --cpu-quota} and {@code --cpu-period} (either may be null): the CFS quota in
+   * microseconds per period (at least 1 ms; -1 for none), the period from 1 ms to 1 s (100 ms
+   * unless given).
+   */
+  public static CpuQuota cfs(String quotaText, String periodText) {
+    long period = periodText == null ? CPU_PERIOD : integer("CPU period", periodText);
+    if (period < 1_000 || period > 1_000_000) {
+      throw InvalidValueException.of("CPU period", periodText, "must be from 1000 to 1000000 microseconds");
+    }
+    long quota = quotaText == null ? -1 : integer("CPU quota", quotaText);
+    if (quota != -1 && quota < MIN_CPU_QUOTA) {
+      throw InvalidValueException.of("CPU quota", quotaText, "the minimum is 1000 microseconds, or -1 for none");
+    }
+    return new CpuQuota(quota, period);
+  }
+
   /** {@code --cpu-shares}: a relative weight from 2 to 262144 (Docker's default weight is 1024). */
   public static long cpuShares(String text) {
     long shares = integer("CPU shares", text);

@@ -19,6 +19,7 @@ public record Spec(
     Process process,
     Root root,
     String hostname,
+    String domainname,
     List<Mount> mounts,
     Linux linux,
     Map<String, String> annotations) {
@@ -43,7 +44,8 @@ public record Spec(
       String cwd,
       Capabilities capabilities,
       List<Rlimit> rlimits,
-      boolean noNewPrivileges) {
+      boolean noNewPrivileges,
+      Integer oomScoreAdj) {
     public Process {
       args = list(args);
       env = list(env);

@@ -64,6 +64,8 @@ public final class SpecBuilder {
   private List<Spec.IdMapping> gidMappings = List.of();
   private final Map<String, String> annotations = new TreeMap<>();
   private String cgroupsPath;
+  private String domainname;
+  private Integer oomScoreAdj;
   private final Map<String, Spec.Rlimit> rlimits = new LinkedHashMap<>();
   private List<String> capAdd = List.of();
   private List<String> capDrop = List.of();
@@ -388,6 +390,27 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** The NIS domain name the container's own UTS namespace gets (Docker's {@code --domainname}). */
+  public SpecBuilder domainname(String name) {
+    if (!name.matches("[a-zA-Z0-9]([a-zA-Z0-9.-]{0,253}[a-zA-Z0-9])?")) {
+      throw InvalidValueException.of("domain name", name, "letters, digits, dots and dashes");
+    }
+    this.domainname = name;
+    return this;
+  }
+
+  /**
+   * The container's OOM score adjustment, from -1000 (never killed first) to 1000; lowering it
+   * below berthd's own needs CAP_SYS_RESOURCE.
+   */
+  public SpecBuilder oomScoreAdj(int adj) {
+    if (adj < -1000 || adj > 1000) {
+      throw InvalidValueException.of("OOM score adjustment", Integer.toString(adj), "must be from -1000 to 1000");
+    }
+    this.oomScoreAdj = adj;
+    return this;
+  }
+
   /** The cgroup, {@code /<namespace>/<id>} unless set. */
   public SpecBuilder cgroupsPath(String path) {
     this.cgroupsPath = path;
@@ -444,6 +467,13 @@ public final class SpecBuilder {
     if (hostname != null && !ownUts) {
       throw new InvalidValueException("a hostname needs the container's own UTS namespace");
     }
+    if (domainname != null && !ownUts) {
+      throw new InvalidValueException("a domain name needs the container's own UTS namespace");
+    }
+    if (domainname != null) {
+      // runc before 1.2 ignores the spec's domainname; the sysctl reaches every version
+      sysctls.putIfAbsent("kernel.domainname", domainname);
+    }
     String host = hostname != null ? hostname : ownUts ? id.substring(0, Math.min(HOSTNAME_LENGTH, id.length())) : null;
     Spec.User resolved = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(), rootfsFiles);
     List<Long> groups = new ArrayList<>(resolved.additionalGids());
@@ -454,14 +484,14 @@ public final class SpecBuilder {
         : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop, allCapabilities);
     Spec.Process process = new Spec.Process(terminal, processUser, processArgs(), processEnv(host), cwd(),
         new Spec.Capabilities(caps, caps, List.of(), caps, List.of()), List.copyOf(rlimits.values()),
-        noNewPrivileges);
+        noNewPrivileges, oomScoreAdj);
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),
         cgroupsPath != null ? cgroupsPath : "/" + namespace + "/" + id, namespaceList(),
         privileged ? List.of() : maskedPaths, privileged ? List.of() : readonlyPaths,
         privileged ? privilegedDevices : List.copyOf(addedDevices.keySet()), sysctls,
         seccomp == null || privileged ? null : seccomp.forSpec(caps), rootfsPropagation);
-    return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, allMounts(),
-        linux, annotations);
+    return new Spec(DefaultSpec.OCI_VERSION, process, new Spec.Root(rootPath, readOnlyRootfs), host, domainname,
+        allMounts(), linux, annotations);
   }
 
   private List<String> processArgs() {

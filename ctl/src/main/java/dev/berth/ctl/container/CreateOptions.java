@@ -63,6 +63,20 @@ final class CreateOptions {
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
 
+  @Option(names = "--cpu-quota", paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000")
+  String cpuQuota;
+
+  @Option(names = "--cpu-period", paramLabel = "MICROSECONDS", description = "the CFS period (default 100000)")
+  String cpuPeriod;
+
+  @Option(names = "--oom-score-adj", paramLabel = "N",
+      description = "the OOM killer's preference, -1000 to 1000 (lowering it needs CAP_SYS_RESOURCE)")
+  Integer oomScoreAdj;
+
+  @Option(names = "--cgroup-parent", paramLabel = "PATH",
+      description = "the cgroup the container's cgroup goes under (default /NAMESPACE)")
+  String cgroupParent;
+
   @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
@@ -113,6 +127,12 @@ final class CreateOptions {
 
   @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (repeatable)")
   List<String> dnsSearch = new ArrayList<>();
+
+  @Option(names = "--dns-option", paramLabel = "OPTION", description = "a resolv.conf option like ndots:2 (repeatable)")
+  List<String> dnsOptions = new ArrayList<>();
+
+  @Option(names = "--domainname", paramLabel = "NAME", description = "the container's NIS domain name")
+  String domainname;
 
   @Option(names = "--add-host", paramLabel = "NAME:IP",
       description = "an /etc/hosts entry; IP host-gateway is the host's address on the container's network (repeatable)")
@@ -224,6 +244,10 @@ final class CreateOptions {
     o.memoryReservation = memoryReservation;
     o.oomKillDisable = oomKillDisable;
     o.cpus = cpus;
+    o.cpuQuota = cpuQuota;
+    o.cpuPeriod = cpuPeriod;
+    o.oomScoreAdj = oomScoreAdj;
+    o.cgroupParent = cgroupParent;
     o.cpuShares = cpuShares;
     o.cpusetCpus = cpusetCpus;
     o.pidsLimit = pidsLimit;
@@ -237,6 +261,8 @@ final class CreateOptions {
     o.platform = platform;
     o.dns = dns;
     o.dnsSearch = dnsSearch;
+    o.dnsOptions = dnsOptions;
+    o.domainname = domainname;
     o.networkAliases = networkAliases;
     o.addHosts = addHosts;
     o.stopSignal = stopSignal;

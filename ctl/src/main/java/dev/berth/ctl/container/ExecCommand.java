@@ -89,7 +89,7 @@ public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
           : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
       Spec.Process process = new Spec.Process(tty && !detach, processUser, command,
           EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(), base.capabilities(),
-          base.rlimits(), base.noNewPrivileges());
+          base.rlimits(), base.noNewPrivileges(), base.oomScoreAdj());
       String execId = "exec-" + ContainerClient.newId().substring(0, 16);
       TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
       ExecProcessRequest.Builder request = ExecProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId)

@@ -44,7 +44,7 @@ import java.util.logging.Logger;
 public final class ContainerNetworking {
   private static final List<String> LABELS = List.of(ContainerLabels.NETWORK, ContainerLabels.PORTS,
       ContainerLabels.HOSTNAME, ContainerLabels.DNS, ContainerLabels.ADD_HOSTS, ContainerLabels.IP,
-      ContainerLabels.MAC_ADDRESS, ContainerLabels.DNS_SEARCH);
+      ContainerLabels.MAC_ADDRESS, ContainerLabels.DNS_SEARCH, ContainerLabels.DNS_OPTIONS);
   /**
    * Marks the attachments made for a task. No task of the container exists when another is
    * created, so an attachment so marked is then a leftover (of a create or delete that berthd
@@ -77,6 +77,7 @@ public final class ContainerNetworking {
         .setMacAddress(labels.getOrDefault(ContainerLabels.MAC_ADDRESS, "").strip())
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
         .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
+        .addAllDnsOptions(LabelLists.split(labels.get(ContainerLabels.DNS_OPTIONS)))
         .addAllExtraHosts(LabelLists.split(labels.get(ContainerLabels.ADD_HOSTS)))
         .addAllAliases(aliases(labels))
         .putLabels(OWNER_LABEL, OWNER)
