@@ -272,6 +272,62 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void healthChecksRunWhileTheContainerRunsAndTheirVerdictShows() throws Exception {
+    try {
+      ok("run", "-d", "--name", "doc", "--health-cmd", "test -f /tmp/ok", "--health-interval", "300ms",
+          "--health-retries", "2", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "slow", "--health-cmd", "sleep 5", "--health-timeout", "200ms", "--health-interval",
+          "300ms", "--health-retries", "1", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "plain", "busybox", "sleep", "1000");
+      assertTrue(ok("ps", "--filter", "name=doc").out().contains("(health: starting)"));
+      assertEquals("plain\n", ok("ps", "--filter", "health=none", "--format", "{{.Names}}").out());
+
+      ok("exec", "doc", "sh", "-c", "echo > /tmp/ok");
+      JsonNode healthy = awaitHealth("doc", "healthy");
+      assertEquals(0, healthy.get("FailingStreak").asInt());
+      assertEquals(0, healthy.get("Log").get(healthy.get("Log").size() - 1).get("ExitCode").asInt());
+      assertTrue(ok("ps", "--filter", "name=doc").out().contains(" (healthy) "), ok("ps").out());
+      assertEquals("doc\n", ok("ps", "--filter", "health=healthy", "--format", "{{.Names}}").out());
+
+      ok("exec", "doc", "sh", "-c", "rm /tmp/ok");
+      JsonNode unhealthy = awaitHealth("doc", "unhealthy");
+      assertTrue(unhealthy.get("FailingStreak").asInt() >= 2, unhealthy::toString);
+      assertTrue(unhealthy.get("Log").size() <= 5, unhealthy::toString);
+      assertEquals(1, unhealthy.get("Log").get(unhealthy.get("Log").size() - 1).get("ExitCode").asInt());
+
+      JsonNode timedOut = awaitHealth("slow", "unhealthy");
+      JsonNode last = timedOut.get("Log").get(timedOut.get("Log").size() - 1);
+      assertEquals(-1, last.get("ExitCode").asInt());
+      assertEquals("Health check exceeded timeout (200ms)", last.get("Output").asText());
+
+      // a start begins the check anew
+      ok("restart", "-t", "0", "doc");
+      assertEquals("starting", JSON.readTree(ok("inspect", "doc").stdout()).get(0).get("State").get("Health")
+          .get("Status").asText());
+      assertTrue(JSON.readTree(ok("inspect", "plain").stdout()).get(0).get("State").path("Health").isMissingNode());
+
+      Cli.Result conflict = berthd.ctl("run", "--rm", "--no-healthcheck", "--health-cmd", "true", "busybox", "true");
+      assertEquals(125, conflict.exit(), conflict::toString);
+      assertEquals("Error: --no-healthcheck conflicts with --health-* options\n", conflict.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "doc", "slow", "plain");
+    }
+  }
+
+  /** The container's State.Health once its status is {@code status}, waiting up to 20 s for it. */
+  private JsonNode awaitHealth(String container, String status) throws Exception {
+    JsonNode health = null;
+    for (int i = 0; i < 200; i++) {
+      health = JSON.readTree(ok("inspect", container).stdout()).get(0).get("State").get("Health");
+      if (health.get("Status").asText().equals(status)) {
+        return health;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(container + " did not become " + status + ": " + health);
+  }
+
+  @Test
   void completionScriptAndHelp() {
     String script = ok("completion").out();
     assertTrue(script.contains("complete") && script.contains("berthctl"), script);

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.containers.v1.Container;
+import dev.berth.client.health.Healthcheck;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * What berthctl keeps of a container's creation for {@code inspect} and {@code start}: docker's
@@ -61,6 +63,11 @@ public final class ContainerConfig {
 
   public ArrayNode mounts() {
     return (ArrayNode) root.get("Mounts");
+  }
+
+  /** The check berthd's health monitor runs: {@code Config.Healthcheck}, unless absent or turned off. */
+  public Optional<Healthcheck> healthcheck() {
+    return Healthcheck.fromJson(config().get("Healthcheck")).filter(h -> !h.disabled());
   }
 
   public boolean tty() {

@@ -23,6 +23,7 @@ import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
+import dev.berth.client.health.Healthcheck;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
@@ -54,6 +55,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -136,6 +138,7 @@ public final class ContainerCreator {
       requirePlatform(images, image, o.image, Platform.parse(o.platform));
     }
     ImageConfig imageConfig = images.config(image);
+    Optional<Healthcheck> healthcheck = Healthcheck.of(imageConfig.healthcheck(), o.health);
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
     String network = network(o, parsed);
@@ -217,6 +220,7 @@ public final class ContainerCreator {
         }
       }
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network);
+      healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
       return containers.create(new NewContainer(id, image, built, labels,
           Map.of(ContainerConfig.EXTENSION, config.toAny())));
     } catch (RuntimeException e) {

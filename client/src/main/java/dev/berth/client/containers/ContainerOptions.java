@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import dev.berth.client.health.Healthcheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class ContainerOptions {
   public String memorySwap;
   public String memoryReservation;
   public boolean oomKillDisable;
+  /** The {@code --health-*} flags, over the image's check. */
+  public Healthcheck.Flags health = new Healthcheck.Flags(null, null, null, null, null, false);
   public String cpus;
   public String cpuQuota;
   public String cpuPeriod;

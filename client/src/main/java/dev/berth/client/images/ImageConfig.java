@@ -2,6 +2,7 @@ package dev.berth.client.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.client.ClientException;
+import dev.berth.client.health.Healthcheck;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,8 +19,8 @@ import java.util.TreeSet;
  * What the client needs of an image config: its platform, the diff IDs (digests of the
  * uncompressed layers, bottom first) that name the unpacked snapshots, and the defaults a
  * container of the image runs with (the config's {@code config} object: user, environment,
- * entrypoint, command, working directory, exposed ports, volumes, stop signal, labels). Absent
- * values are empty, never null.
+ * entrypoint, command, working directory, exposed ports, volumes, stop signal, labels, health
+ * check). Absent values are empty, never null.
  */
 public record ImageConfig(
     Platform platform,
@@ -31,7 +33,8 @@ public record ImageConfig(
     Set<String> exposedPorts,
     Set<String> volumes,
     String stopSignal,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Optional<Healthcheck> healthcheck) {
 
   public ImageConfig {
     diffIds = List.copyOf(diffIds);
@@ -45,6 +48,7 @@ public record ImageConfig(
     volumes = volumes == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(volumes));
     stopSignal = stopSignal == null ? "" : stopSignal;
     labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    healthcheck = healthcheck == null ? Optional.empty() : healthcheck;
   }
 
   /** Reads an image config blob (OCI or Docker; both spell these fields the same). */
@@ -69,7 +73,7 @@ public record ImageConfig(
     return new ImageConfig(platform, strings(root.path("rootfs").path("diff_ids")),
         run.path("User").asText(""), strings(run.path("Env")), strings(run.path("Entrypoint")),
         strings(run.path("Cmd")), run.path("WorkingDir").asText(""), exposed, volumes,
-        run.path("StopSignal").asText(""), labels);
+        run.path("StopSignal").asText(""), labels, Healthcheck.fromJson(run.get("Healthcheck")));
   }
 
   /** The strings of a JSON array; nothing for null or a missing field, as Go reads a nil slice. */

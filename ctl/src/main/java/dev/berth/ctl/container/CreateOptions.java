@@ -1,6 +1,7 @@
 package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerOptions;
+import dev.berth.client.health.Healthcheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,27 @@ final class CreateOptions {
 
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
+
+  @Option(names = "--health-cmd", paramLabel = "COMMAND",
+      description = "a command that exits 0 when the container is healthy (run by /bin/sh -c)")
+  String healthCmd;
+
+  @Option(names = "--health-interval", paramLabel = "DURATION", description = "time between checks (default 30s)")
+  String healthInterval;
+
+  @Option(names = "--health-timeout", paramLabel = "DURATION", description = "time a check may take (default 30s)")
+  String healthTimeout;
+
+  @Option(names = "--health-start-period", paramLabel = "DURATION",
+      description = "time after a start in which failures do not count (default 0s)")
+  String healthStartPeriod;
+
+  @Option(names = "--health-retries", paramLabel = "N",
+      description = "failures in a row that make it unhealthy (default 3)")
+  Integer healthRetries;
+
+  @Option(names = "--no-healthcheck", description = "run no health check, not even the image's")
+  boolean noHealthcheck;
 
   @Option(names = "--cpu-quota", paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000")
   String cpuQuota;
@@ -244,6 +266,8 @@ final class CreateOptions {
     o.memoryReservation = memoryReservation;
     o.oomKillDisable = oomKillDisable;
     o.cpus = cpus;
+    o.health = new Healthcheck.Flags(healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries,
+        noHealthcheck);
     o.cpuQuota = cpuQuota;
     o.cpuPeriod = cpuPeriod;
     o.oomScoreAdj = oomScoreAdj;

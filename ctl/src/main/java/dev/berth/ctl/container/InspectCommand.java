@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.health.HealthState;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecJson;
@@ -119,6 +120,9 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
     state.put("Error", "");
     state.put("StartedAt", s.startedAt().map(Object::toString).orElse(NEVER));
     state.put("FinishedAt", s.finishedAt().map(Object::toString).orElse(NEVER));
+    if (config.healthcheck().isPresent()) {
+      state.set("Health", HealthState.of(s.record()).orElse(HealthState.starting()).toJson());
+    }
     json.put("Image", s.record().getImage());
     json.put("Name", "/" + s.name());
     json.put("RestartCount", restartCount(s));

@@ -16,6 +16,7 @@ import dev.berth.api.labels.LabelLists;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.spec.SpecJson;
@@ -66,8 +67,9 @@ import picocli.CommandLine.ParentCommand;
 public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   static final int SHORT_ID = 12;
   private static final int COMMAND_WIDTH = 20;
+  private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
-      "network", "volume");
+      "health", "network", "volume");
   private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
       "removing", "dead");
 
@@ -261,6 +263,9 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       if (key.equals("exited") && !value.matches("-?[0-9]{1,9}")) {
         throw new CommandFailure("invalid filter 'exited=" + value + "': an exit code is a number");
       }
+      if (key.equals("health") && !HEALTH.contains(value)) {
+        throw new CommandFailure("invalid filter 'health=" + value + "': one of " + String.join(", ", HEALTH));
+      }
       if (key.equals("status") && !STATES.contains(value)) {
         throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
             STATES.stream().sorted().toList()));
@@ -277,6 +282,14 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     return byKey;
   }
 
+  /** Docker's health status: {@code none} without a check, else the monitor's verdict ({@code starting} before any). */
+  private static String health(ContainerState s) {
+    if (ContainerConfig.of(s.record()).healthcheck().isEmpty()) {
+      return "none";
+    }
+    return HealthState.of(s.record()).map(HealthState::status).orElse(HealthState.STARTING);
+  }
+
   private static boolean matches(ContainerState s, Map<String, List<String>> byKey) {
     for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
       boolean any = false;
@@ -289,6 +302,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
           case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
           case "network" -> value.equals(s.record().getLabelsMap().get(ContainerLabels.NETWORK));
           case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
+          case "health" -> health(s).equals(value);
           default -> label(s.record(), value);
         };
       }
@@ -389,7 +403,15 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
   private static String statusText(ContainerState s, Instant now) {
     if (s.running()) {
       String up = s.startedAt().map(at -> "Up " + Durations.human(java.time.Duration.between(at, now))).orElse("Up");
-      return s.paused() ? up + " (Paused)" : up;
+      if (s.paused()) {
+        return up + " (Paused)";
+      }
+      String health = health(s);
+      return switch (health) {
+        case "none" -> up;
+        case HealthState.STARTING -> up + " (health: starting)";
+        default -> up + " (" + health + ")";
+      };
     }
     if (s.exited()) {
       return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");

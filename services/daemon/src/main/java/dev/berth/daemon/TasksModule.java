@@ -8,6 +8,7 @@ import dagger.multibindings.StringKey;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.store.MetadataStore;
+import dev.berth.restart.HealthMonitor;
 import dev.berth.restart.RestartMonitor;
 import dev.berth.tasks.TaskManager;
 import dev.berth.tasks.TasksConfig;
@@ -57,15 +58,21 @@ abstract class TasksModule {
     try {
       LogsService logs = new LogsService(tasks);
       // once every service answers: the tasks a previous berthd left are recovered, attachments
-      // a crash left behind go, and restart policies, berthd's to carry out, start being carried out
+      // a crash left behind go, and restart policies and health checks, berthd's to carry out, start
+      // being carried out
       RestartMonitor restarts = new RestartMonitor(api);
+      HealthMonitor health = new HealthMonitor(api);
       return new ServiceGroup(ServiceGroups.TASKS,
           List.of(new ContainersService(containers, events), service, logs, attach),
           new ServiceGroup.Background(() -> {
             tasks.beginRecovery();
             tasks.detachOrphanedAttachments();
             restarts.start();
-          }, restarts::close),
+            health.start();
+          }, () -> {
+            health.close();
+            restarts.close();
+          }),
           () -> {
             logs.close();
             tasks.close();

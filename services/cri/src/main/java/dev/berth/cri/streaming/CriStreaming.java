@@ -1,6 +1,7 @@
 package dev.berth.cri.streaming;
 
 import dev.berth.api.grpc.Errors;
+import dev.berth.client.containers.ExecProcess;
 import io.grpc.Channel;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,7 @@ public final class CriStreaming {
     Capped err = new Capped();
     ExecProcess p;
     try {
-      p = ExecProcess.start(api, container, cmd, false, false, out, err);
+      p = ExecProcess.start(api, container.id(), container.process(), "cri-exec", cmd, false, false, out, err);
     } catch (IOException e) {
       throw Errors.internal(e, "cannot start %s in container %s: %s", cmd, id, e.getMessage());
     }

@@ -2,6 +2,7 @@ package dev.berth.cri.streaming;
 
 import containerd.services.tasks.v1.ResizePtyRequest;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.client.containers.ExecProcess;
 import dev.berth.client.containers.ProcessAttachment;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -23,7 +24,9 @@ final class RemoteProcesses {
   RemoteProcess start(StreamRequest request, OutputStream out, OutputStream err) throws IOException,
       InterruptedException {
     if (request instanceof StreamRequest.Exec e) {
-      ExecProcess p = ExecProcess.start(api, containers.running(e.containerId()), e.cmd(), e.tty(), e.stdin(), out, err);
+      RunningContainers.Running container = containers.running(e.containerId());
+      ExecProcess p = ExecProcess.start(api, container.id(), container.process(), "cri-exec", e.cmd(), e.tty(),
+          e.stdin(), out, err);
       return new Exec(p);
     }
     StreamRequest.Attach a = (StreamRequest.Attach) request;

@@ -1,4 +1,4 @@
-package dev.berth.cri.streaming;
+package dev.berth.client.containers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,12 +34,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A command run in a running container through the Tasks API (Exec, Start, Wait), its stdio on
- * FIFOs this service makes, as containerd's clients do: berthd opens their other ends, and
- * closes its write ends once the process is gone, so the readers here see end of file. The
+ * FIFOs made here, as containerd's clients do: berthd opens their other ends, and closes its
+ * write ends once the process is gone, so the readers here see end of file. For callers on
+ * berthd's machine (the CRI's exec, health checks): the FIFOs are files of this host. The
  * process inherits the container's process settings (user, environment, working directory,
  * capabilities), as containerd's CRI plugin does, with the command and terminal replaced.
  */
-final class ExecProcess implements AutoCloseable {
+public final class ExecProcess implements AutoCloseable {
   private static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SIGKILL = 9;
@@ -58,24 +59,26 @@ final class ExecProcess implements AutoCloseable {
   private final BlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
-  private ExecProcess(Channel api, String containerId, Path dir, boolean stdin) {
+  private ExecProcess(Channel api, String containerId, String execPrefix, Path dir, boolean stdin) {
     this.tasks = TasksGrpc.newBlockingStub(api);
     this.containerId = containerId;
-    this.execId = "cri-exec-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    this.execId = execPrefix + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     this.dir = dir;
     this.stdinFifo = stdin ? dir.resolve("stdin") : null;
   }
 
   /**
-   * Starts {@code cmd} in the running container {@code container}; its output goes to {@code out}
-   * and (without a terminal) {@code err} as it comes. NOT_FOUND and FAILED_PRECONDITION come from
-   * {@link RunningContainers}; a command the runtime cannot start fails the start.
+   * Starts {@code cmd} in the running container {@code containerId}, as a process of the settings
+   * {@code process} (its spec's) and an exec id beginning {@code execPrefix}; its output goes to
+   * {@code out} and (without a terminal) {@code err} as it comes. A command the runtime cannot
+   * start fails the start, as the Tasks API answers it.
    */
-  static ExecProcess start(Channel api, RunningContainers.Running container, List<String> cmd, boolean tty,
-      boolean stdin, OutputStream out, OutputStream err) throws IOException {
-    ExecProcess p = new ExecProcess(api, container.id(), Files.createTempDirectory("berth-cri-exec"), stdin);
+  public static ExecProcess start(Channel api, String containerId, ObjectNode process, String execPrefix,
+      List<String> cmd, boolean tty, boolean stdin, OutputStream out, OutputStream err) throws IOException {
+    ExecProcess p = new ExecProcess(api, containerId, execPrefix, Files.createTempDirectory("berth-" + execPrefix),
+        stdin);
     try {
-      p.begin(container, cmd, tty, out, err);
+      p.begin(process, cmd, tty, out, err);
       return p;
     } catch (IOException | RuntimeException e) {
       p.close();
@@ -83,23 +86,23 @@ final class ExecProcess implements AutoCloseable {
     }
   }
 
-  private void begin(RunningContainers.Running container, List<String> cmd, boolean tty, OutputStream out,
-      OutputStream err) throws IOException {
+  private void begin(ObjectNode base, List<String> cmd, boolean tty, OutputStream out, OutputStream err)
+      throws IOException {
     Path stdout = fifo("stdout");
     Path stderr = tty ? null : fifo("stderr");
     if (stdinFifo != null) {
       fifo("stdin");
     }
-    copiers.add(copier("cri-exec-stdout", stdout, out));
+    copiers.add(copier(execId + "-stdout", stdout, out));
     if (stderr != null) {
-      copiers.add(copier("cri-exec-stderr", stderr, err));
+      copiers.add(copier(execId + "-stderr", stderr, err));
     }
     tasks.exec(ExecProcessRequest.newBuilder().setContainerId(containerId).setExecId(execId)
-        .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL).setValue(ByteString.copyFrom(process(container, cmd, tty))))
+        .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL).setValue(ByteString.copyFrom(process(base, cmd, tty))))
         .setTerminal(tty).setStdin(stdinFifo == null ? "" : stdinFifo.toString()).setStdout(stdout.toString())
         .setStderr(stderr == null ? "" : stderr.toString()).build());
     if (stdinFifo != null) {
-      Thread writer = new Thread(this::feedStdin, "cri-exec-stdin");
+      Thread writer = new Thread(this::feedStdin, execId + "-stdin");
       writer.setDaemon(true);
       writer.start();
     }
@@ -122,8 +125,8 @@ final class ExecProcess implements AutoCloseable {
   }
 
   /** The container's process settings with {@code cmd} and the terminal as asked. */
-  private static byte[] process(RunningContainers.Running container, List<String> cmd, boolean tty) throws IOException {
-    ObjectNode process = container.process().deepCopy();
+  private static byte[] process(ObjectNode base, List<String> cmd, boolean tty) throws IOException {
+    ObjectNode process = base.deepCopy();
     ArrayNode args = process.putArray("args");
     cmd.forEach(args::add);
     process.put("terminal", tty);
@@ -132,32 +135,32 @@ final class ExecProcess implements AutoCloseable {
   }
 
   /** Bytes for the process's stdin, written in order by a thread of their own. */
-  void write(byte[] data) {
+  public void write(byte[] data) {
     if (stdinFifo != null && data.length > 0) {
       input.add(data);
     }
   }
 
   /** No more stdin: the process reads end of file. */
-  void closeStdin() {
+  public void closeStdin() {
     if (stdinFifo != null) {
       input.add(END_OF_INPUT);
     }
   }
 
   /** The terminal's new size. */
-  void resize(int width, int height) {
+  public void resize(int width, int height) {
     ignoringGone(() -> tasks.resizePty(ResizePtyRequest.newBuilder().setContainerId(containerId).setExecId(execId)
         .setWidth(width).setHeight(height).build()));
   }
 
-  void kill() {
+  public void kill() {
     ignoringGone(() -> tasks.kill(KillRequest.newBuilder().setContainerId(containerId).setExecId(execId)
         .setSignal(SIGKILL).build()));
   }
 
   /** Completes with the exit status once the process ended and its output was copied. */
-  CompletableFuture<Integer> exit() {
+  public CompletableFuture<Integer> exit() {
     return exit.thenApply(code -> {
       awaitOutput();
       return code;

@@ -1,0 +1,128 @@
+package dev.berth.client.health;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Docker's health check of a container: the test, how often it runs, how long it may take, the
+ * grace period after a start, and how many failures in a row make the container unhealthy. Zero
+ * durations and retries mean docker's defaults. Kept in docker's JSON form, as the image config
+ * ({@code config.Healthcheck}) and a container's {@code Config.Healthcheck} hold it.
+ */
+public record Healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod, int retries) {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_RETRIES = 3;
+  private static final Duration MIN_DURATION = Duration.ofMillis(1);
+
+  public Healthcheck {
+    test = List.copyOf(test);
+  }
+
+  /** No test, or docker's {@code ["NONE"]}: nothing runs. */
+  public boolean disabled() {
+    return test.isEmpty() || test.get(0).equals("NONE");
+  }
+
+  /** The probe's command: {@code CMD} runs its arguments, {@code CMD-SHELL} its string through /bin/sh -c. */
+  public List<String> command() {
+    if (test.size() < 2) {
+      throw new ClientException("health check " + test + " has no command");
+    }
+    return switch (test.get(0)) {
+      case "CMD" -> test.subList(1, test.size());
+      case "CMD-SHELL" -> List.of("/bin/sh", "-c", String.join(" ", test.subList(1, test.size())));
+      default -> throw new ClientException("health check " + test + " is neither CMD nor CMD-SHELL");
+    };
+  }
+
+  public Duration effectiveInterval() {
+    return interval.isZero() ? DEFAULT_INTERVAL : interval;
+  }
+
+  public Duration effectiveTimeout() {
+    return timeout.isZero() ? DEFAULT_TIMEOUT : timeout;
+  }
+
+  public int effectiveRetries() {
+    return retries == 0 ? DEFAULT_RETRIES : retries;
+  }
+
+  /** What a probe that ran out of time reports, as docker words it: {@code Health check exceeded timeout (30s)}. */
+  public String timeoutOutput() {
+    return "Health check exceeded timeout (" + GoDuration.text(effectiveTimeout()) + ")";
+  }
+
+  /** From docker's JSON form; empty when {@code node} holds none. */
+  public static Optional<Healthcheck> fromJson(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return Optional.empty();
+    }
+    List<String> test = new ArrayList<>();
+    node.path("Test").forEach(t -> test.add(t.asText()));
+    return Optional.of(new Healthcheck(test, Duration.ofNanos(node.path("Interval").asLong(0)),
+        Duration.ofNanos(node.path("Timeout").asLong(0)), Duration.ofNanos(node.path("StartPeriod").asLong(0)),
+        node.path("Retries").asInt(0)));
+  }
+
+  /** Writes docker's JSON form into {@code into}. */
+  public ObjectNode writeTo(ObjectNode into) {
+    ArrayNode t = into.putArray("Test");
+    test.forEach(t::add);
+    into.put("Interval", interval.toNanos());
+    into.put("Timeout", timeout.toNanos());
+    into.put("StartPeriod", startPeriod.toNanos());
+    into.put("Retries", retries);
+    return into;
+  }
+
+  /** The {@code --health-*} and {@code --no-healthcheck} flags; null fields were not given. */
+  public record Flags(String cmd, String interval, String timeout, String startPeriod, Integer retries,
+      boolean none) {
+    boolean any() {
+      return cmd != null || interval != null || timeout != null || startPeriod != null || retries != null;
+    }
+  }
+
+  /**
+   * The container's check, as docker makes it: the flags' values over the image's check, field by
+   * field; {@code --no-healthcheck} turns any off. Empty when neither gives one.
+   */
+  public static Optional<Healthcheck> of(Optional<Healthcheck> image, Flags flags) {
+    if (flags.none()) {
+      if (flags.any()) {
+        throw new ClientException("--no-healthcheck conflicts with --health-* options");
+      }
+      return Optional.of(new Healthcheck(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+    }
+    if (!flags.any()) {
+      return image;
+    }
+    Healthcheck base = image.orElse(new Healthcheck(List.of(), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+    if (flags.retries() != null && flags.retries() < 0) {
+      throw InvalidValueException.of("health retries", flags.retries().toString(), "cannot be negative");
+    }
+    return Optional.of(new Healthcheck(
+        flags.cmd() != null ? List.of("CMD-SHELL", flags.cmd()) : base.test(),
+        flags.interval() != null ? duration("health interval", flags.interval()) : base.interval(),
+        flags.timeout() != null ? duration("health timeout", flags.timeout()) : base.timeout(),
+        flags.startPeriod() != null ? duration("health start period", flags.startPeriod()) : base.startPeriod(),
+        flags.retries() != null ? flags.retries() : base.retries()));
+  }
+
+  /** As docker checks them: zero (the default) or at least a millisecond. */
+  private static Duration duration(String what, String text) {
+    Duration d = GoDuration.parse(what, text);
+    if (!d.isZero() && d.compareTo(MIN_DURATION) < 0) {
+      throw InvalidValueException.of(what, text, "cannot be less than 1ms");
+    }
+    return d;
+  }
+}

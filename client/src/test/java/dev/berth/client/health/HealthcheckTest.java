@@ -1,0 +1,86 @@
+package dev.berth.client.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HealthcheckTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Healthcheck.Flags NO_FLAGS = new Healthcheck.Flags(null, null, null, null, null, false);
+
+  private static Healthcheck image() throws Exception {
+    return Healthcheck.fromJson(JSON.readTree("{\"Test\":[\"CMD\",\"wget\",\"-q\",\"localhost\"],"
+        + "\"Interval\":10000000000,\"Retries\":5}")).orElseThrow();
+  }
+
+  @Test
+  void flagsGoOverTheImagesCheckFieldByField() throws Exception {
+    assertEquals(Optional.of(image()), Healthcheck.of(Optional.of(image()), NO_FLAGS));
+    Healthcheck merged = Healthcheck.of(Optional.of(image()),
+        new Healthcheck.Flags(null, "1m30s", "500ms", null, null, false)).orElseThrow();
+    assertEquals(List.of("wget", "-q", "localhost"), merged.command());
+    assertEquals(Duration.ofSeconds(90), merged.effectiveInterval());
+    assertEquals(Duration.ofMillis(500), merged.effectiveTimeout());
+    assertEquals(5, merged.effectiveRetries());
+    assertEquals("Health check exceeded timeout (500ms)", merged.timeoutOutput());
+
+    Healthcheck own = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("curl -f x || exit 1", null, null,
+        "2s", 2, false)).orElseThrow();
+    assertEquals(List.of("/bin/sh", "-c", "curl -f x || exit 1"), own.command());
+    assertEquals(Healthcheck.DEFAULT_INTERVAL, own.effectiveInterval());
+    assertEquals(Duration.ofSeconds(2), own.startPeriod());
+    assertEquals(own, Healthcheck.fromJson(own.writeTo(JSON.createObjectNode())).orElseThrow(), "JSON round trip");
+    assertEquals("Health check exceeded timeout (30s)", own.timeoutOutput());
+  }
+
+  @Test
+  void noHealthcheckTurnsTheImagesOffAndRefusesOtherFlags() throws Exception {
+    assertTrue(Healthcheck.of(Optional.of(image()), new Healthcheck.Flags(null, null, null, null, null, true))
+        .orElseThrow().disabled());
+    assertThrows(ClientException.class, () -> Healthcheck.of(Optional.empty(),
+        new Healthcheck.Flags("true", null, null, null, null, true)));
+    for (Healthcheck.Flags bad : List.of(new Healthcheck.Flags("true", "10", null, null, null, false),
+        new Healthcheck.Flags("true", "1h5x", null, null, null, false),
+        new Healthcheck.Flags("true", "100us", null, null, null, false),
+        new Healthcheck.Flags("true", null, null, null, -1, false))) {
+      assertThrows(InvalidValueException.class, () -> Healthcheck.of(Optional.empty(), bad), bad::toString);
+    }
+  }
+
+  @Test
+  void aPassMakesHealthyAndRetriesFailuresUnhealthyButNotWithinTheStartPeriod() throws Exception {
+    Healthcheck check = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", "1s", null, "10s", 2, false))
+        .orElseThrow();
+    Instant started = Instant.parse("2026-12-03T10:00:00Z");
+    HealthState s = HealthState.starting();
+    s = s.after(probe(started.plusSeconds(1), 1), check, started);
+    s = s.after(probe(started.plusSeconds(2), 1), check, started);
+    assertEquals(new HealthState(HealthState.STARTING, 0, s.log()), s, "failures in the start period do not count");
+    s = s.after(probe(started.plusSeconds(3), 0), check, started);
+    assertEquals(HealthState.HEALTHY, s.status());
+    s = s.after(probe(started.plusSeconds(4), 1), check, started);
+    assertEquals(HealthState.HEALTHY, s.status(), "one failure of two allowed");
+    assertEquals(1, s.failingStreak());
+    s = s.after(probe(started.plusSeconds(5), -1), check, started);
+    assertEquals(HealthState.UNHEALTHY, s.status());
+    assertEquals(2, s.failingStreak());
+    s = s.after(probe(started.plusSeconds(6), 1), check, started);
+    assertEquals(HealthState.LOG_ENTRIES, s.log().size());
+    assertEquals(started.plusSeconds(2), s.log().get(0).start(), "the five newest probes are kept");
+    s = s.after(probe(started.plusSeconds(7), 0), check, started);
+    assertEquals(new HealthState(HealthState.HEALTHY, 0, s.log()), s);
+  }
+
+  private static HealthState.Probe probe(Instant start, int exitCode) {
+    return new HealthState.Probe(start, start.plusMillis(20), exitCode, "out " + exitCode);
+  }
+}
