@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import berth.health.v1.HealthProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -65,7 +66,7 @@ final class EventsCommand implements Callable<Integer>, DockerExitCodes {
     static {
       for (Descriptors.FileDescriptor f : List.of(ContainerEventsProto.getDescriptor(),
           ContentEventsProto.getDescriptor(), ImageEventsProto.getDescriptor(), NamespaceEventsProto.getDescriptor(),
-          SnapshotEventsProto.getDescriptor(), TaskEventsProto.getDescriptor())) {
+          SnapshotEventsProto.getDescriptor(), TaskEventsProto.getDescriptor(), HealthProto.getDescriptor())) {
         f.getMessageTypes().forEach(d -> BY_NAME.put(d.getFullName(), d));
       }
     }

@@ -3,12 +3,19 @@ package dev.berth.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import berth.health.v1.ContainerHealthStatus;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.services.events.v1.Envelope;
+import containerd.services.events.v1.EventsGrpc;
+import containerd.services.events.v1.SubscribeRequest;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -273,6 +281,25 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
   @Test
   void healthChecksRunWhileTheContainerRunsAndTheirVerdictShows() throws Exception {
+    List<String> verdicts = new CopyOnWriteArrayList<>();
+    Context.CancellableContext listening = Context.current().withCancellation();
+    listening.run(() -> EventsGrpc.newStub(berthd.channel()).subscribe(SubscribeRequest.newBuilder()
+        .addFilters("topic==\"/containers/health_status\"").build(), new StreamObserver<Envelope>() {
+          @Override
+          public void onNext(Envelope e) {
+            try {
+              verdicts.add(ContainerHealthStatus.parseFrom(e.getEvent().getValue()).getStatus());
+            } catch (InvalidProtocolBufferException ex) {
+              verdicts.add(ex.toString());
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        }));
     try {
       ok("run", "-d", "--name", "doc", "--health-cmd", "test -f /tmp/ok", "--health-interval", "300ms",
           "--health-retries", "2", "busybox", "sleep", "1000");
@@ -309,7 +336,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       Cli.Result conflict = berthd.ctl("run", "--rm", "--no-healthcheck", "--health-cmd", "true", "busybox", "true");
       assertEquals(125, conflict.exit(), conflict::toString);
       assertEquals("Error: --no-healthcheck conflicts with --health-* options\n", conflict.stderr());
+      assertTrue(verdicts.containsAll(List.of("starting", "healthy", "unhealthy")), verdicts::toString);
     } finally {
+      listening.cancel(null);
       berthd.ctl("rm", "-f", "doc", "slow", "plain");
     }
   }

@@ -65,8 +65,10 @@ public final class DockerEvents {
         if (!attributes.containsKey("image") && !text(fields, "image").isEmpty()) {
           attributes.put("image", text(fields, "image"));
         }
-        return Optional.of(new DockerEvent("container", CONTAINER_ACTIONS.getOrDefault(last, last), id,
-            new TreeMap<>(attributes), time));
+        // docker's action carries the verdict: "health_status: healthy"
+        String action = last.equals("health_status") ? "health_status: " + text(fields, "status")
+            : CONTAINER_ACTIONS.getOrDefault(last, last);
+        return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
       }
       case "images" -> {
         String name = text(fields, "name");

@@ -51,6 +51,9 @@ class DockerEventsTest {
     assertEquals("create", create.action());
     assertEquals(Map.of("image", "docker.io/library/alpine:3"), create.attributes());
     assertEquals("destroy", event("/containers/delete", Map.of("id", "c1")).action());
+    DockerEvent health = event("/containers/health_status", Map.of("id", "c1", "status", "healthy"));
+    assertEquals("2026-12-02T15:04:05.000000123Z container health_status: healthy c1 (image=busybox, name=web, team=a)",
+        health.text());
     DockerEvent tag = event("/images/create", Map.of("name", "docker.io/library/busybox:latest"));
     assertEquals("image", tag.type());
     assertEquals("tag", tag.action());

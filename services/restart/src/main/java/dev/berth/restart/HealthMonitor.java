@@ -1,5 +1,6 @@
 package dev.berth.restart;
 
+import berth.health.v1.ContainerHealthStatus;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
 import containerd.events.ContainerDelete;
@@ -23,6 +24,8 @@ import dev.berth.api.grpc.Channels;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.health.Healthcheck;
+import dev.berth.common.events.EventPublisher;
+import dev.berth.common.events.GrpcEventPublisher;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +47,9 @@ import java.util.stream.Collectors;
  * Runs the health checks of running containers, as Docker's daemon does: a check that the
  * container's {@code Config.Healthcheck} names (berthctl writes it, from the image's HEALTHCHECK
  * and the {@code --health-*} flags) runs every interval from the container's start until its
- * exit, and each verdict goes into the container record's {@link HealthState} for inspect and ps.
- * A start makes the state {@code starting} again. Watches are found from task start and exit
+ * exit, and each verdict goes into the container record's {@link HealthState} for inspect and ps,
+ * a changed one also into an event ({@code /containers/health_status}, docker's
+ * {@code health_status}). A start makes the state {@code starting} again. Watches are found from task start and exit
  * events, and by a look at every namespace when berthd starts and whenever the event stream
  * broke; a berthd that restarts carries on from the recorded state.
  */
@@ -55,11 +60,14 @@ public final class HealthMonitor implements AutoCloseable {
   private static final String EXIT = "/tasks/exit";
   private static final String DELETE = "/containers/delete";
   private static final String MASK = "extensions." + HealthState.EXTENSION;
+  /** Docker's {@code health_status} events, in containerd's spelling of topics. */
+  static final String HEALTH_STATUS = "/containers/health_status";
 
   /** A running container's check, and the probe to come. */
   private record Watch(Healthcheck check, Instant started, ScheduledFuture<?> next) {}
 
   private final Channel api;
+  private final EventPublisher publisher;
   private final ScheduledThreadPoolExecutor executor;
   private final EventSubscription events;
   private final Map<ContainerKey, Watch> watches = new ConcurrentHashMap<>();
@@ -68,6 +76,7 @@ public final class HealthMonitor implements AutoCloseable {
   /** @param api a channel serving Events, Namespaces, Containers and Tasks (berthd's in-process channel) */
   public HealthMonitor(Channel api) {
     this.api = api;
+    this.publisher = new GrpcEventPublisher(api);
     AtomicInteger n = new AtomicInteger();
     this.executor = new ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "health-monitor-" + n.incrementAndGet());
@@ -124,6 +133,7 @@ public final class HealthMonitor implements AutoCloseable {
       Optional<Healthcheck> check = record(key).flatMap(c -> ContainerConfig.of(c).healthcheck());
       if (check.isPresent()) {
         write(key, HealthState.starting());
+        announce(key, HealthState.STARTING);
         watch(key, check.get(), Instant.now());
       }
     } catch (StatusRuntimeException e) {
@@ -167,11 +177,12 @@ public final class HealthMonitor implements AutoCloseable {
   }
 
   private void watch(ContainerKey key, Healthcheck check, Instant started) {
-    if (closed) {
+    ScheduledFuture<?> next;
+    try {
+      next = executor.schedule(() -> probe(key), check.effectiveInterval().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
       return;
     }
-    ScheduledFuture<?> next = executor.schedule(() -> probe(key), check.effectiveInterval().toNanos(),
-        TimeUnit.NANOSECONDS);
     Watch previous = watches.put(key, new Watch(check, started, next));
     if (previous != null) {
       previous.next().cancel(false);
@@ -207,6 +218,7 @@ public final class HealthMonitor implements AutoCloseable {
           write(key, after);
           if (!after.status().equals(before.status())) {
             LOG.info(key + " is " + after.status());
+            announce(key, after.status());
           }
         }
       }
@@ -216,9 +228,21 @@ public final class HealthMonitor implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       LOG.log(Level.FINE, e, () -> "health monitor: probe of " + key + " failed: " + e.getStatus());
     }
-    if (watches.get(key) == w && !closed) {
-      watch(key, w.check(), w.started());
+    try {
+      ScheduledFuture<?> next = executor.schedule(() -> probe(key), w.check().effectiveInterval().toNanos(),
+          TimeUnit.NANOSECONDS);
+      // unless the container ended, or started again with a watch of its own, meanwhile
+      if (!watches.replace(key, w, new Watch(w.check(), w.started(), next))) {
+        next.cancel(false);
+      }
+    } catch (RejectedExecutionException e) {
+      // closed: no more probes
     }
+  }
+
+  private void announce(ContainerKey key, String status) {
+    publisher.publish(key.namespace(), HEALTH_STATUS,
+        ContainerHealthStatus.newBuilder().setId(key.id()).setStatus(status).build());
   }
 
   private Optional<Container> record(ContainerKey key) {
