@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What containers made by berthctl get from berthd's network, volumes and cgroups: published
@@ -117,6 +120,32 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     Cli.Result conflict = berthd.ctl("run", "--rm", "--network", "host", "-p", "80:80", "busybox", "true");
     assertEquals(125, conflict.exit());
     assertEquals("Error: conflicting options: port publishing and the network mode host\n", conflict.stderr());
+  }
+
+  @Test
+  void volumesFromSharesAnotherContainersVolumesAndBinds(@TempDir Path host) throws Exception {
+    Files.writeString(host.resolve("host.txt"), "from host\n");
+    try {
+      ok("create", "--name", "store", "-v", "shared:/data", "-v", "/scratch", "-v", host + ":/hostdir:ro",
+          "--tmpfs", "/fast", "busybox", "true");
+      assertEquals("from host\n", ok("run", "--rm", "--volumes-from", "store", "busybox", "sh", "-c",
+          "echo kept > /data/f && echo anon > /scratch/g && cat /hostdir/host.txt && test ! -e /fast").out());
+      Cli.Result readOnly = berthd.ctl("run", "--name", "reader", "--volumes-from", "store:ro", "busybox", "sh", "-c",
+          "cat /data/f /scratch/g; echo no > /data/h");
+      assertEquals("kept\nanon\n", readOnly.out(), readOnly::toString);
+      assertTrue(readOnly.stderr().contains("Read-only file system"), readOnly::toString);
+      assertEquals("[\"store:ro\"]", JSON.readTree(ok("inspect", "reader").stdout()).get(0).get("HostConfig")
+          .get("VolumesFrom").toString());
+      // a mount of the container's own wins over what it inherits at the same path
+      assertEquals("", ok("run", "--rm", "--volumes-from", "store", "-v", "/data", "busybox", "ls", "/data").out());
+
+      Cli.Result unknown = berthd.ctl("run", "--rm", "--volumes-from", "nosuch", "busybox", "true");
+      assertEquals(125, unknown.exit(), unknown::toString);
+      assertEquals("Error: No such container: nosuch\n", unknown.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "-v", "store", "reader");
+      berthd.ctl("volume", "rm", "shared");
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
@@ -56,9 +57,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Creates a container record as {@code docker create} does, from {@link ContainerOptions}.
@@ -122,7 +125,7 @@ public final class ContainerCreator {
 
   /** Creates the container; its record names the new snapshot, spec and labels. */
   public Container create(ContainerOptions o) {
-    Parsed parsed = parse(o);
+    Parsed parsed = parse(o, volumesFrom(o));
     IsolationFlags isolation = IsolationFlags.parse(o);
     ImageClient images = new ImageClient(channel);
     Image image;
@@ -229,7 +232,8 @@ public final class ContainerCreator {
     }
   }
 
-  private Parsed parse(ContainerOptions o) {
+  /** The flags' values, and the mounts {@code inherited} from other containers ({@code --mount} form). */
+  private Parsed parse(ContainerOptions o, List<String> inherited) {
     List<String> env = new ArrayList<>();
     for (Path file : o.envFiles) {
       try {
@@ -245,6 +249,9 @@ public final class ContainerCreator {
     o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v)));
     o.mounts.forEach(m -> mounts.add(MountFlag.parse(m)));
     o.tmpfs.forEach(t -> mounts.add(TmpfsSpec.parse(t)));
+    Set<String> asked = mounts.stream().map(MountRequest::target).collect(Collectors.toSet());
+    // what --volumes-from brings, where no mount of the container's own goes, as docker does
+    inherited.stream().map(MountFlag::parse).filter(m -> !asked.contains(m.target())).forEach(mounts::add);
     List<PortSpec> ports = new ArrayList<>();
     for (String p : o.publish) {
       PortSpec port = PortSpec.parse(p);
@@ -361,6 +368,40 @@ public final class ContainerCreator {
       throw InvalidValueException.of("cgroup parent", parent, "a path of cgroup names, like /batch or jobs/low");
     }
     return "/" + trimmed + "/" + id;
+  }
+
+  /**
+   * The volumes and bind mounts of the containers {@code --volumes-from} names
+   * ({@code NAME[:ro|:rw]}), in {@code --mount} form, at the same paths and read-only as they are
+   * there unless the suffix says otherwise; tmpfs mounts stay behind, as in docker.
+   */
+  private List<String> volumesFrom(ContainerOptions o) {
+    List<String> inherited = new ArrayList<>();
+    for (String from : o.volumesFrom) {
+      String[] parts = from.split(":", -1);
+      if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && !List.of("ro", "rw").contains(parts[1]))) {
+        throw InvalidValueException.of("volumes-from", from, "a container, then :ro or :rw if you like");
+      }
+      Container source;
+      try {
+        source = containers.resolve(parts[0]);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw new ClientException("No such container: " + parts[0]);
+        }
+        throw e;
+      }
+      for (JsonNode m : ContainerConfig.of(source).mounts()) {
+        String type = m.path("Type").asText();
+        if (!type.equals("volume") && !type.equals("bind")) {
+          continue;
+        }
+        boolean readOnly = parts.length == 2 ? parts[1].equals("ro") : !m.path("RW").asBoolean(true);
+        inherited.add("type=" + type + ",source=" + (type.equals("volume") ? m.path("Name").asText()
+            : m.path("Source").asText()) + ",target=" + m.path("Destination").asText() + (readOnly ? ",readonly" : ""));
+      }
+    }
+    return inherited;
   }
 
   /** {@code name} if no container has it yet. */
@@ -685,6 +726,7 @@ public final class ContainerCreator {
 
     ObjectNode h = described.hostConfig();
     h.set("Binds", strings(h, o.volumes));
+    h.set("VolumesFrom", strings(h, o.volumesFrom));
     h.put("NetworkMode", network);
     ObjectNode bindings = h.putObject("PortBindings");
     for (PortSpec m : p.ports()) {

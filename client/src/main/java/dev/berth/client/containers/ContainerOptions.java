@@ -22,6 +22,8 @@ public final class ContainerOptions {
   public List<String> volumes = new ArrayList<>();
   public List<String> mounts = new ArrayList<>();
   public List<String> tmpfs = new ArrayList<>();
+  /** Containers whose volumes and bind mounts this one gets too ({@code NAME[:ro|:rw]}). */
+  public List<String> volumesFrom = new ArrayList<>();
   public boolean readOnly;
   public String memory;
   public String memorySwap;

@@ -48,6 +48,10 @@ final class CreateOptions {
   @Option(names = "--tmpfs", paramLabel = "DST[:OPTS]", description = "mount a tmpfs (repeatable)")
   List<String> tmpfs = new ArrayList<>();
 
+  @Option(names = "--volumes-from", paramLabel = "CONTAINER[:ro|:rw]",
+      description = "the volumes and bind mounts of another container, at the same paths (repeatable)")
+  List<String> volumesFrom = new ArrayList<>();
+
   @Option(names = "--read-only", description = "mount the root file system read-only")
   boolean readOnly;
 
@@ -260,6 +264,7 @@ final class CreateOptions {
     o.volumes = volumes;
     o.mounts = mounts;
     o.tmpfs = tmpfs;
+    o.volumesFrom = volumesFrom;
     o.readOnly = readOnly;
     o.memory = memory;
     o.memorySwap = memorySwap;
