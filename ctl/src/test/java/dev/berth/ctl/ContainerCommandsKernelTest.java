@@ -357,6 +357,42 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void logOptionsCapTheLogAndDriverNoneKeepsNone() throws Exception {
+    try {
+      Cli.Result capped = berthd.ctl("run", "-d", "--name", "capped", "--log-opt", "max-size=1k", "--log-opt",
+          "max-file=3", "busybox", "sh", "-c", "i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); done;"
+              + " sleep 1000");
+      assertEquals(0, capped.exit(), capped::toString);
+      assertTrue(capped.stderr().startsWith("WARNING: log opt max-file=3: Berth keeps one log file"), capped::toString);
+      String logs = "";
+      for (int i = 0; i < 100 && !logs.contains("line-199\n"); i++) {
+        Thread.sleep(50);
+        logs = ok("logs", "capped").out();
+      }
+      assertTrue(logs.endsWith("line-199\n"), logs);
+      assertTrue(!logs.startsWith("line-0\n") && logs.lines().count() < 200, "the log started again: " + logs);
+      JsonNode logConfig = JSON.readTree(ok("inspect", "capped").stdout()).get(0).get("HostConfig").get("LogConfig");
+      assertEquals("json-file", logConfig.get("Type").asText());
+      assertEquals("1k", logConfig.get("Config").get("max-size").asText());
+
+      ok("run", "-d", "--name", "silent", "--log-driver", "none", "busybox", "sh", "-c", "echo hidden; sleep 1000");
+      Cli.Result none = berthd.ctl("logs", "silent");
+      assertTrue(none.exit() != 0, none::toString);
+      assertEquals("Error: configured logging driver does not support reading\n", none.stderr());
+      for (List<String> bad : List.of(List.of("--log-driver", "syslog"), List.of("--log-opt", "max-size=lots"),
+          List.of("--log-opt", "tag=web"), List.of("--log-driver", "none", "--log-opt", "max-size=1m"))) {
+        List<String> args = new ArrayList<>(List.of("run", "--rm"));
+        args.addAll(bad);
+        args.addAll(List.of("busybox", "true"));
+        Cli.Result r = berthd.ctl(args.toArray(String[]::new));
+        assertEquals(125, r.exit(), () -> bad + ": " + r);
+      }
+    } finally {
+      berthd.ctl("rm", "-f", "capped", "silent");
+    }
+  }
+
+  @Test
   void completionScriptAndHelp() {
     String script = ok("completion").out();
     assertTrue(script.contains("complete") && script.contains("berthctl"), script);

@@ -77,6 +77,11 @@ public final class ContainerLabels {
    * file belongs to whoever named it: removing the container leaves it.
    */
   public static final String LOG_PATH = "io.berth.log-path";
+  /** {@value #LOG_DRIVER_NONE} keeps no log of the container's output (docker's {@code --log-driver none}). */
+  public static final String LOG_DRIVER = "io.berth.log-driver";
+  public static final String LOG_DRIVER_NONE = "none";
+  /** Bytes past which the container's log starts again, its older lines dropped (docker's {@code max-size}). */
+  public static final String LOG_MAX_SIZE = "io.berth.log-max-size";
   /** containerd's older form of {@link #RESTART_LOG_URI}: a file path. */
   public static final String RESTART_LOG_PATH = "containerd.io/restart.logpath";
 

@@ -98,24 +98,23 @@ public final class ContainerCreator {
   /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
   private record Parsed(List<String> env, List<MountRequest> mounts, List<PortSpec> ports, RestartPolicy restart,
       Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, Long memoryReservation,
-      boolean oomKillDisable, ResourceFlags.CpuQuota cpus,
+      boolean oomKillDisable, LogConfig log, ResourceFlags.CpuQuota cpus,
       Long cpuShares, String cpuset, Long pidsLimit, List<Ulimit> ulimits, Long shmSize) {}
 
   /**
    * What docker warns of when it creates a container with these options, each line without its
    * {@code WARNING: }: the OOM killer cannot be kept away on cgroup v2 (so the flag is dropped, as
-   * docker drops it), and kept away without a memory limit a container can take the host's memory.
+   * docker drops it), and kept away without a memory limit a container can take the host's memory;
+   * log options Berth honours only in part (see {@link LogConfig}).
    */
   public static List<String> warnings(ContainerOptions o) {
-    if (!o.oomKillDisable) {
-      return List.of();
+    List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
+    if (o.oomKillDisable && unifiedCgroups()) {
+      warnings.add("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
+    } else if (o.oomKillDisable && o.memory == null) {
+      warnings.add("Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.");
     }
-    if (unifiedCgroups()) {
-      return List.of("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
-    }
-    return o.memory == null
-        ? List.of("Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.")
-        : List.of();
+    return warnings;
   }
 
   /** Whether the host runs cgroup v2 alone, as its root cgroup's controller list shows. */
@@ -319,6 +318,7 @@ public final class ContainerCreator {
         o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
         o.memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", o.memoryReservation),
         o.oomKillDisable && !unifiedCgroups(),
+        LogConfig.of(o.logDriver, o.logOpts),
         cpuQuota(o),
         o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
         o.cpusetCpus == null ? null : ResourceFlags.cpuset(o.cpusetCpus),
@@ -635,6 +635,7 @@ public final class ContainerCreator {
     putJoined(labels, ContainerLabels.DNS, o.dns);
     putJoined(labels, ContainerLabels.DNS_SEARCH, o.dnsSearch);
     putJoined(labels, ContainerLabels.DNS_OPTIONS, o.dnsOptions);
+    p.log().label(labels);
     putJoined(labels, ContainerLabels.NETWORK_ALIASES, o.networkAliases);
     putJoined(labels, ContainerLabels.ADD_HOSTS, hosts.stream().map(HostEntrySpec::labelValue).toList());
     putJoined(labels, ContainerLabels.VOLUMES, volumeNames);
@@ -740,6 +741,7 @@ public final class ContainerCreator {
     h.put("MemorySwap", p.memorySwap() == null ? 0 : p.memorySwap());
     h.put("MemoryReservation", p.memoryReservation() == null ? 0 : p.memoryReservation());
     h.put("OomKillDisable", p.oomKillDisable());
+    p.log().describe(h);
     h.put("NanoCpus", o.cpus == null ? 0 : new BigDecimal(o.cpus).movePointRight(9).longValue());
     h.put("CpuShares", p.cpuShares() == null ? 0 : p.cpuShares());
     h.put("CpuQuota", o.cpus == null && p.cpus() != null && p.cpus().quota() > 0 ? p.cpus().quota() : 0);

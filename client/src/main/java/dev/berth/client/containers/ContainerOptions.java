@@ -29,6 +29,10 @@ public final class ContainerOptions {
   public String memorySwap;
   public String memoryReservation;
   public boolean oomKillDisable;
+  /** docker's {@code --log-driver}: json-file (the default), local or k8s-file (one CRI-format log), none. */
+  public String logDriver;
+  /** docker's {@code --log-opt KEY=VALUE}: max-size, max-file, compress. */
+  public List<String> logOpts = new ArrayList<>();
   /** The {@code --health-*} flags, over the image's check. */
   public Healthcheck.Flags health = new Healthcheck.Flags(null, null, null, null, null, false);
   public String cpus;

@@ -6,6 +6,7 @@ import dev.berth.client.containers.ContainerState;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 
 /**
  * The one place where a container named on the command line becomes the container the services
@@ -24,11 +25,16 @@ public final class ContainerArgument {
    * (one service group alone, such as {@code berthd --service network}) takes ids as given.
    */
   public static String id(Channel channel, String argument) {
+    return find(channel, argument).map(Container::getId).orElse(argument);
+  }
+
+  /** The record of the container {@code argument} names; empty from a berthd that serves no container records. */
+  public static Optional<Container> find(Channel channel, String argument) {
     try {
-      return resolve(channel, argument).getId();
+      return Optional.of(resolve(channel, argument));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        return argument;
+        return Optional.empty();
       }
       throw e;
     }

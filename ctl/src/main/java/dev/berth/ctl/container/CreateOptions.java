@@ -68,6 +68,14 @@ final class CreateOptions {
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
 
+  @Option(names = "--log-driver", paramLabel = "DRIVER",
+      description = "json-file (the default), local or k8s-file keep the output for logs; none keeps nothing")
+  String logDriver;
+
+  @Option(names = "--log-opt", paramLabel = "KEY=VALUE",
+      description = "max-size=10m starts the log again past that size; max-file, compress (repeatable)")
+  List<String> logOpts = new ArrayList<>();
+
   @Option(names = "--health-cmd", paramLabel = "COMMAND",
       description = "a command that exits 0 when the container is healthy (run by /bin/sh -c)")
   String healthCmd;
@@ -271,6 +279,8 @@ final class CreateOptions {
     o.memoryReservation = memoryReservation;
     o.oomKillDisable = oomKillDisable;
     o.cpus = cpus;
+    o.logDriver = logDriver;
+    o.logOpts = logOpts;
     o.health = new Healthcheck.Flags(healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries,
         noHealthcheck);
     o.cpuQuota = cpuQuota;

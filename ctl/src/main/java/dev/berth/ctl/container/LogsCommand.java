@@ -3,7 +3,9 @@ package dev.berth.ctl.container;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
+import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -14,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +60,12 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
     OutputStream out = root.io().out();
     OutputStream err = root.io().err();
     try (Connection c = root.connect()) {
-      request.setContainerId(ContainerArgument.id(c.channel(), container));
+      Optional<Container> record = ContainerArgument.find(c.channel(), container);
+      if (record.isPresent()
+          && ContainerLabels.LOG_DRIVER_NONE.equals(record.get().getLabelsMap().get(ContainerLabels.LOG_DRIVER))) {
+        throw new CommandFailure("configured logging driver does not support reading");
+      }
+      request.setContainerId(record.map(Container::getId).orElse(container));
       Iterator<LogEntry> entries = LogsGrpc.newBlockingStub(c.channel()).read(request.build());
       boolean lineStart = true;
       while (entries.hasNext()) {

@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
 import containerd.types.Mount;
 import dev.berth.api.fs.AtomicFiles;
+import dev.berth.api.grpc.Errors;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.io.ProcessIo;
@@ -127,7 +128,7 @@ final class TaskCreator {
       timer.step("bundle");
 
       TaskRuntime.Monitor monitor = runtime.create(new TaskRuntime.Launch(id, monitorId, binary, bundle, layout.socketDir(),
-          io.terminal(), !io.stdin().isEmpty(), heldStdin(container, io), Optional.of(log), Optional.empty()));
+          io.terminal(), !io.stdin().isEmpty(), heldStdin(container, io), criLog(container, log), Optional.empty()));
       timer.step(binary.binary().getFileName() + " create");
       Map<String, Path> dirs = runtime.cgroups(monitor.pid());
       task.cgroups.putAll(dirs);
@@ -171,6 +172,27 @@ final class TaskCreator {
       } catch (RuntimeException e) {
         LOG.warning("detaching " + Task.who(namespace, id) + " after its failed create: " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * The container's log as its labels ask: none with {@link ContainerLabels#LOG_DRIVER} {@code none}
+   * (docker's), else at {@code file}, started again past {@link ContainerLabels#LOG_MAX_SIZE} bytes.
+   */
+  private static Optional<TaskRuntime.CriLog> criLog(Container container, Path file) {
+    Map<String, String> labels = container.getLabelsMap();
+    if (ContainerLabels.LOG_DRIVER_NONE.equals(labels.get(ContainerLabels.LOG_DRIVER))) {
+      return Optional.empty();
+    }
+    String max = labels.getOrDefault(ContainerLabels.LOG_MAX_SIZE, "").strip();
+    if (max.isEmpty()) {
+      return Optional.of(new TaskRuntime.CriLog(file, 0));
+    }
+    try {
+      return Optional.of(new TaskRuntime.CriLog(file, Long.parseLong(max)));
+    } catch (NumberFormatException e) {
+      throw Errors.invalidArgument("container %s: label %s=%s is not a number of bytes", container.getId(),
+          ContainerLabels.LOG_MAX_SIZE, max);
     }
   }
 

@@ -5,8 +5,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -24,15 +27,18 @@ public final class CriLogReader implements Closeable {
   private static final int HEAD = 64;
 
   private final Path path;
-  private final FileChannel file;
+  private FileChannel file;
+  /** The file {@link #file} is, to see when the monitor has started the log again in a new one. */
+  private Object fileKey;
   /** Read but not yet consumed bytes, between position and limit. */
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE).flip();
   /** Inside an overlong line: its bytes are dropped up to its newline. */
   private boolean skipping;
 
-  private CriLogReader(Path path, FileChannel file) {
+  private CriLogReader(Path path, FileChannel file, Object fileKey) {
     this.path = path;
     this.file = file;
+    this.fileKey = fileKey;
   }
 
   /**
@@ -42,10 +48,11 @@ public final class CriLogReader implements Closeable {
   public static CriLogReader open(Path path, long tail) throws IOException {
     FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
     try {
+      Object key = fileKey(path);
       if (tail > 0) {
         file.position(tailStart(file, tail));
       }
-      return new CriLogReader(path, file);
+      return new CriLogReader(path, file, key);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -80,10 +87,38 @@ public final class CriLogReader implements Closeable {
       buffer.compact();
       int read = file.read(buffer);
       buffer.flip();
-      if (read <= 0) {
+      if (read <= 0 && !startedAgain()) {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * Whether the monitor, at its log's size limit, has put a new file at the path (conmon writes
+   * it aside and renames it over the old one): once the old file is read to its end, reading goes
+   * on at the new one's start. A line cut off in the old file is dropped.
+   */
+  private boolean startedAgain() throws IOException {
+    Object now;
+    try {
+      now = fileKey(path);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (now.equals(fileKey)) {
+      return false;
+    }
+    FileChannel next = FileChannel.open(path, StandardOpenOption.READ);
+    file.close();
+    file = next;
+    fileKey = now;
+    buffer.clear().flip();
+    skipping = false;
+    return true;
+  }
+
+  private static Object fileKey(Path path) throws IOException {
+    return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
   }
 
   /**

@@ -110,7 +110,9 @@ public final class Conmon {
         "--persist-dir", persistDir(launch.dir()).toString(),
         "--socket-dir-path", launch.socketDir().toString(),
         "--no-sync-log",
-        "-l", launch.criLog().map(p -> "k8s-file:" + p).orElse("none")));
+        "-l", launch.criLog().map(l -> "k8s-file:" + l.file()).orElse("none")));
+    launch.criLog().filter(l -> l.maxBytes() > 0)
+        .ifPresent(l -> command.addAll(List.of("--log-size-max", Long.toString(l.maxBytes()))));
     if (launch.terminal()) {
       command.add("-t");
     }

@@ -27,7 +27,10 @@ public interface TaskRuntime {
    * gets, and whether its monitor holds a stdin for attached clients ({@link HeldStdin}).
    */
   record Launch(String containerId, String monitorId, RuntimeBinary runtime, Path dir, Path socketDir,
-      boolean terminal, boolean stdin, HeldStdin heldStdin, Optional<Path> criLog, Optional<Path> execSpec) {}
+      boolean terminal, boolean stdin, HeldStdin heldStdin, Optional<CriLog> criLog, Optional<Path> execSpec) {}
+
+  /** Where the monitor logs the process's output, and the size past which it starts the file again (0: none). */
+  record CriLog(Path file, long maxBytes) {}
 
   /** A stdin the monitor holds for attached clients when no client's stdin was given at create. */
   enum HeldStdin {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,25 @@ class CriLogReaderTest {
       }
     }
     return lines;
+  }
+
+  @Test
+  void aLogStartedAgainInANewFileIsReadOnFromItsStart() throws IOException {
+    Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z stdout F two\n");
+    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+      assertEquals("one", reader.next().orElseThrow().getData().toStringUtf8());
+      // as conmon does at its size limit: the old file gets a last line, a new one is renamed over it
+      Files.writeString(file, "2024-03-01T09:00:02Z stdout F three\n", StandardOpenOption.APPEND);
+      Path next = dir.resolve("container.log.tmp");
+      Files.writeString(next, "2024-03-01T09:00:03Z stdout F four\n");
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE);
+      assertEquals("two", reader.next().orElseThrow().getData().toStringUtf8());
+      assertEquals("three", reader.next().orElseThrow().getData().toStringUtf8());
+      assertEquals("four", reader.next().orElseThrow().getData().toStringUtf8());
+      assertTrue(reader.next().isEmpty());
+      Files.writeString(file, "2024-03-01T09:00:04Z stdout F five\n", StandardOpenOption.APPEND);
+      assertEquals("five", reader.next().orElseThrow().getData().toStringUtf8());
+    }
   }
 
   @Test

@@ -1,0 +1,104 @@
+package dev.berth.client.containers;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.ClientException;
+import dev.berth.client.spec.ResourceFlags;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * docker's {@code --log-driver} and {@code --log-opt} as Berth can honour them. Every container's
+ * output goes to one CRI-format log its monitor (conmon) writes, which {@code logs} reads: the
+ * file drivers (json-file, local, k8s-file) all mean that log, {@code none} means no log.
+ * {@code max-size} makes the monitor start the log again once it is that large, dropping the
+ * older lines, which is docker's {@code max-file=1}; conmon keeps no older files, so a larger
+ * {@code max-file} is taken with a warning.
+ */
+public record LogConfig(String driver, Map<String, String> options) {
+  private static final Set<String> FILE_DRIVERS = Set.of("json-file", "local", "k8s-file");
+  private static final Set<String> OPTIONS = Set.of("max-size", "max-file", "compress");
+
+  /** Checks the flags; {@code driver} null means json-file, docker's default. */
+  public static LogConfig of(String driver, List<String> opts) {
+    String d = driver == null ? "json-file" : driver;
+    if (!FILE_DRIVERS.contains(d) && !d.equals(ContainerLabels.LOG_DRIVER_NONE)) {
+      throw new ClientException("logging driver \"" + d + "\" is not supported: Berth keeps a log file"
+          + " (json-file, local, k8s-file) or none");
+    }
+    Map<String, String> options = new TreeMap<>();
+    for (String opt : opts) {
+      int eq = opt.indexOf('=');
+      String key = eq < 0 ? opt : opt.substring(0, eq);
+      if (eq < 0 || !OPTIONS.contains(key) || d.equals(ContainerLabels.LOG_DRIVER_NONE)) {
+        throw new ClientException("unknown log opt '" + key + "' for " + d + " log driver");
+      }
+      options.put(key, opt.substring(eq + 1));
+    }
+    LogConfig config = new LogConfig(d, options);
+    config.maxSize();
+    config.maxFile();
+    if (options.containsKey("compress") && !List.of("true", "false").contains(options.get("compress"))) {
+      throw InvalidValueException.of("log opt compress", options.get("compress"), "true or false");
+    }
+    return config;
+  }
+
+  /** The size past which the log starts again. */
+  public Optional<Long> maxSize() {
+    String text = options.get("max-size");
+    if (text == null || text.equals("-1")) {
+      return Optional.empty();
+    }
+    long bytes = ResourceFlags.bytes("log opt max-size", text);
+    if (bytes <= 0) {
+      throw InvalidValueException.of("log opt max-size", text, "must be a positive size like 10m");
+    }
+    return Optional.of(bytes);
+  }
+
+  private int maxFile() {
+    String text = options.get("max-file");
+    if (text == null) {
+      return 1;
+    }
+    try {
+      int files = Integer.parseInt(text);
+      if (files < 1) {
+        throw InvalidValueException.of("log opt max-file", text, "must be at least 1");
+      }
+      return files;
+    } catch (NumberFormatException e) {
+      throw InvalidValueException.of("log opt max-file", text, "a number of files");
+    }
+  }
+
+  /** What docker would do that Berth does not, each a line for stderr after {@code WARNING: }. */
+  public List<String> warnings() {
+    if (maxFile() > 1 && maxSize().isPresent()) {
+      return List.of("log opt max-file=" + maxFile() + ": Berth keeps one log file per container; past max-size it"
+          + " starts again and the older lines are gone");
+    }
+    return List.of();
+  }
+
+  /** The labels berthd's tasks service reads. */
+  public void label(Map<String, String> labels) {
+    if (driver.equals(ContainerLabels.LOG_DRIVER_NONE)) {
+      labels.put(ContainerLabels.LOG_DRIVER, ContainerLabels.LOG_DRIVER_NONE);
+    }
+    maxSize().ifPresent(max -> labels.put(ContainerLabels.LOG_MAX_SIZE, Long.toString(max)));
+  }
+
+  /** docker's {@code HostConfig.LogConfig}. */
+  public void describe(ObjectNode hostConfig) {
+    ObjectNode log = hostConfig.putObject("LogConfig");
+    log.put("Type", driver);
+    ObjectNode config = log.putObject("Config");
+    options.forEach(config::put);
+  }
+}
