@@ -435,6 +435,28 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void attachPicksTheStreamsARunShows() {
+    String script = "echo out; echo err >&2";
+    Cli.Result errOnly = berthd.ctl("run", "--rm", "-a", "stderr", "busybox", "sh", "-c", script);
+    assertEquals(0, errOnly.exit(), errOnly::toString);
+    assertEquals("", errOnly.out());
+    assertEquals("err\n", errOnly.stderr());
+    Cli.Result outOnly = berthd.ctl("run", "--rm", "--attach", "STDOUT", "--sig-proxy=false", "busybox", "sh", "-c",
+        script);
+    assertEquals("out\n", outOnly.out(), outOnly::toString);
+    assertEquals("", outOnly.stderr());
+    Cli.Result fed = berthd.ctlWithInput("fed\n".getBytes(StandardCharsets.UTF_8), "run", "--rm", "-i", "-a", "stdin",
+        "-a", "stdout", "busybox", "cat");
+    assertEquals("fed\n", fed.out(), fed::toString);
+
+    Cli.Result detached = berthd.ctl("run", "-d", "-a", "stdout", "busybox", "true");
+    assertEquals(125, detached.exit(), detached::toString);
+    assertEquals("Error: Conflicting options: -a and -d\n", detached.stderr());
+    assertEquals(125, berthd.ctl("run", "--rm", "-a", "stdall", "busybox", "true").exit());
+    assertEquals(List.of(), containerIds());
+  }
+
+  @Test
   void terminalModeGivesTheProcessAPty() {
     Cli.Result r = berthd.ctl("run", "--rm", "-t", "busybox", "sh", "-c", "test -t 0 && test -t 1 && echo tty");
     assertEquals(0, r.exit(), r::toString);

@@ -63,16 +63,17 @@ final class ContainerAttach {
    */
   int startAttached(ContainerState s, Io io, boolean stdin) throws IOException, InterruptedException {
     try (StartupSignals startup = StartupSignals.install(io)) {
-      return startAttached(s, io, stdin, startup);
+      return startAttached(s, io, stdin, true, startup);
     }
   }
 
   /**
    * As {@link #startAttached(ContainerState, Io, boolean)}, with {@code startup} noting signals
    * until the process runs: one that came throws {@link StartupInterrupted} before the next step,
-   * for the caller to remove what it made.
+   * for the caller to remove what it made. Without {@code sigProxy} (docker's
+   * {@code --sig-proxy=false}) SIGINT and SIGTERM later end berthctl and leave the container be.
    */
-  int startAttached(ContainerState s, Io io, boolean stdin, StartupSignals startup)
+  int startAttached(ContainerState s, Io io, boolean stdin, boolean sigProxy, StartupSignals startup)
       throws IOException, InterruptedException {
     if (startup.received()) {
       throw new StartupInterrupted();
@@ -95,7 +96,7 @@ final class ContainerAttach {
         lifecycle.markStopped(s.record());
         throw ContainerTasks.startFailure(e);
       }
-      return attach(io, streams, s.id(), "", tty, stdin, () -> {
+      return attach(io, streams, s.id(), "", tty, stdin, sigProxy, () -> {
         if (startup.received()) {
           throw new StartupInterrupted();
         }
@@ -123,7 +124,7 @@ final class ContainerAttach {
    * Starts the container with this terminal joined to it through the Attach API, before its
    * start so that no output is missed; returns its exit status once it ended, or nothing when
    * {@code keys} (Docker's ctrl-p ctrl-q by default) left it running. Signals are handled as in
-   * {@link #startAttached(ContainerState, Io, boolean, StartupSignals)}.
+   * {@link #startAttached(ContainerState, Io, boolean, boolean, StartupSignals)}.
    */
   OptionalInt startJoined(ContainerState s, Io io, StartupSignals startup, DetachKeys keys)
       throws IOException, InterruptedException {
@@ -168,10 +169,11 @@ final class ContainerAttach {
 
   /**
    * Starts a created process (init or exec) with {@code start} and relays its stdio until it
-   * ends; returns its exit status. SIGINT and SIGTERM are passed on; a terminal is put in raw
-   * mode and its size followed.
+   * ends; returns its exit status. SIGINT and SIGTERM are passed on ({@code sigProxy}); a terminal
+   * is put in raw mode and its size followed.
    */
-  int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, Runnable start)
+  int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, boolean sigProxy,
+      Runnable start)
       throws IOException, InterruptedException {
     ListenableFuture<WaitResponse> exit = futures.wait(
         WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build());
@@ -184,7 +186,7 @@ final class ContainerAttach {
     boolean localTerminal = tty && io.inIsTerminal();
     try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
         SignalForwarding signals = !io.console() ? SignalForwarding.none()
-            : SignalForwarding.install(tty ? null : signal -> signalQuietly(id, execId, signal),
+            : SignalForwarding.install(tty || !sigProxy ? null : signal -> signalQuietly(id, execId, signal),
                 localTerminal ? () -> resize(id, execId) : null)) {
       if (localTerminal) {
         resize(id, execId);

@@ -106,7 +106,7 @@ public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
         tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
             .setStderr(streams.stderrPath()).build());
         try {
-          return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive,
+          return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive, true,
               () -> tasks.start(start));
         } finally {
           try {

@@ -8,14 +8,23 @@ import dev.berth.client.containers.ContainerOptions;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
-import dev.berth.ctl.terminal.StartupInterrupted;
+import dev.berth.ctl.Io;
 import dev.berth.ctl.terminal.DetachKeys;
+import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +56,14 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-d", "--detach"}, description = "run in the background and print the container's id")
   private boolean detach;
 
+  @Option(names = {"-a", "--attach"}, paramLabel = "STREAM",
+      description = "only these streams: stdin, stdout, stderr (repeatable; default all, stdin with -i)")
+  private List<String> attachTo = new ArrayList<>();
+
+  @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "BOOL",
+      description = "pass SIGINT and SIGTERM on to the container (default true); false: they end berthctl only")
+  private boolean sigProxy;
+
   @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
       description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
   private String detachKeys;
@@ -55,6 +72,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   public Integer call() throws Exception {
     // checked first: a malformed value leaves nothing made
     DetachKeys keys = DetachKeys.parse(detachKeys);
+    Set<String> streams = attachedStreams();
     CidFile.check(options.cidFile);
     SpecWarmUp.start();
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
@@ -87,8 +105,9 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       boolean detached = false;
       try {
         ContainerAttach attach = new ContainerAttach(c.channel());
-        if (!ContainerAttach.joins(created, root.io(), options.interactive)) {
-          return attach.startAttached(created, root.io(), options.interactive, startup);
+        boolean stdin = options.interactive && streams.contains("stdin");
+        if (!attachTo.isEmpty() || !sigProxy || !ContainerAttach.joins(created, root.io(), stdin)) {
+          return attach.startAttached(created, only(streams), stdin, sigProxy, startup);
         }
         OptionalInt exit = attach.startJoined(created, root.io(), startup, keys);
         // detached with ctrl-p ctrl-q, as in Docker: it runs on, and with --rm berthd removes it once it ends
@@ -106,6 +125,34 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
         }
       }
     }
+  }
+
+  /** The streams {@code -a} names (docker's default without it: all), checked before anything is made. */
+  private Set<String> attachedStreams() {
+    if (attachTo.isEmpty()) {
+      return Set.of("stdin", "stdout", "stderr");
+    }
+    if (detach) {
+      throw new CommandFailure("Conflicting options: -a and -d");
+    }
+    Set<String> streams = new HashSet<>();
+    for (String s : attachTo) {
+      String name = s.toLowerCase(Locale.ROOT);
+      if (!List.of("stdin", "stdout", "stderr").contains(name)) {
+        throw new CommandFailure("invalid argument \"" + s + "\" for \"-a, --attach\" flag: valid streams are STDIN,"
+            + " STDOUT and STDERR");
+      }
+      streams.add(name);
+    }
+    return streams;
+  }
+
+  /** berthctl's streams, with those not attached going nowhere. */
+  private Io only(Set<String> streams) {
+    Io io = root.io();
+    return new Io(io.in(), streams.contains("stdout") ? io.out() : OutputStream.nullOutputStream(),
+        streams.contains("stderr") ? io.err() : new PrintStream(OutputStream.nullOutputStream()), io.env(),
+        io.errIsTerminal(), io.console());
   }
 
   /** Ctrl-C before the container ran: what was made goes, task and runtime process included. */
