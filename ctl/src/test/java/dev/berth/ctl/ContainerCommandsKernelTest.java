@@ -88,6 +88,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void stopSendsTheSignalAskedForAndExecReadsEnvFiles(@TempDir Path tmp) throws Exception {
+    try {
+      ok("run", "-d", "--name", "trapper", "busybox", "sh", "-c",
+          "trap 'exit 42' USR1; echo ready; while true; do sleep 0.1; done");
+      for (int i = 0; i < 50 && !ok("logs", "trapper").out().contains("ready"); i++) {
+        Thread.sleep(100);
+      }
+      Files.writeString(tmp.resolve("env"), "# settings\nFROM_FILE=file\nBOTH=file\n");
+      assertEquals("file flag\n", ok("exec", "--env-file", tmp.resolve("env").toString(), "-e", "BOTH=flag", "trapper",
+          "sh", "-c", "echo $FROM_FILE $BOTH").out());
+      assertEquals(125, berthd.ctl("stop", "-s", "NOSUCHSIG", "trapper").exit());
+      assertEquals("running", status("trapper"), "a bad signal stops nothing");
+      assertEquals("trapper\n", ok("stop", "-s", "SIGUSR1", "-t", "10", "trapper").out());
+      assertEquals("42\n", ok("wait", "trapper").out());
+    } finally {
+      berthd.ctl("rm", "-f", "trapper");
+    }
+  }
+
+  @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
     List<String> top = ok("top", "watched").out().lines().toList();
@@ -272,11 +292,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
     assertTrue(ok("logs", "-t", "talker").out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT.* one\n.*"));
+    assertEquals(" one\n three\n", ok("logs", "--details", "talker").out(), "no attributes: a space, as docker's");
+    String threeAt = ok("logs", "-t", "--tail", "1", "talker").out().split(" ")[0];
+    assertEquals("one\n", ok("logs", "--until", Instant.parse(threeAt).minusMillis(1).toString(), "talker").out());
+    assertEquals("", ok("logs", "--until", "1h", "talker").out(), "nothing before an hour ago");
 
     // as docker keeps them: a new run's lines follow the earlier ones'
     ok("start", "talker");
     assertEquals("0\n", ok("wait", "talker").out());
     assertEquals("one\nthree\none\nthree\n", ok("logs", "talker").out());
+
+    // a follow with --until ends then, the container still running
+    ok("run", "-d", "--name", "chatter", "busybox", "sh", "-c", "while true; do echo tick; sleep 0.1; done");
+    try {
+      long start = System.nanoTime();
+      Cli.Result followed = ok("logs", "-f", "--until", Instant.now().plusSeconds(1).toString(), "chatter");
+      assertTrue(followed.out().startsWith("tick\n"), followed::toString);
+      assertTrue(System.nanoTime() - start < 20_000_000_000L, "the follow ended at --until");
+    } finally {
+      berthd.ctl("rm", "-f", "chatter");
+    }
   }
 
   @Test

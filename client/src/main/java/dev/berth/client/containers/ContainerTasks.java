@@ -140,8 +140,13 @@ public final class ContainerTasks {
    * after {@code timeout} (none: wait as long as it takes; zero: SIGKILL at once).
    */
   public void stop(ContainerState s, Duration timeout) throws InterruptedException {
+    stop(s, timeout, ContainerConfig.of(s.record()).stopSignal());
+  }
+
+  /** As {@link #stop(ContainerState, Duration)}, with {@code signal} first instead of the container's stop signal. */
+  public void stop(ContainerState s, Duration timeout, int signal) throws InterruptedException {
     markStopped(s.record());
-    stopWithoutRestarts(s, timeout);
+    stopWithoutRestarts(s, timeout, signal);
   }
 
   /**
@@ -150,6 +155,11 @@ public final class ContainerTasks {
    * was not running.
    */
   public Optional<WaitResponse> stopWithoutRestarts(ContainerState s, Duration timeout) throws InterruptedException {
+    return stopWithoutRestarts(s, timeout, ContainerConfig.of(s.record()).stopSignal());
+  }
+
+  private Optional<WaitResponse> stopWithoutRestarts(ContainerState s, Duration timeout, int stopSignal)
+      throws InterruptedException {
     if (!s.running()) {
       return Optional.empty();
     }
@@ -158,7 +168,7 @@ public final class ContainerTasks {
     boolean frozen = s.paused();
     try {
       if (timeout == null || !timeout.isZero()) {
-        signal(s, ContainerConfig.of(s.record()).stopSignal(), false, frozen);
+        signal(s, stopSignal, false, frozen);
         frozen = false;
         try {
           return Optional.of(timeout == null ? exit.get() : exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));

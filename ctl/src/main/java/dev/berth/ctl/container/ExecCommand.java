@@ -22,6 +22,9 @@ import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,9 @@ public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
   @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]", description = "set an environment variable (repeatable)")
   private List<String> env = new ArrayList<>();
 
+  @Option(names = "--env-file", paramLabel = "FILE", description = "read KEY=VALUE lines from a file (repeatable)")
+  private List<Path> envFiles = new ArrayList<>();
+
   @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "working directory")
   private String workdir;
 
@@ -72,6 +78,14 @@ public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() throws Exception {
     List<String> vars = new ArrayList<>();
+    // as docker: the files first, -e over them
+    for (Path file : envFiles) {
+      try {
+        vars.addAll(EnvVars.fromFile(Files.readString(file, StandardCharsets.UTF_8), root.io().env()));
+      } catch (IOException e) {
+        throw new CommandFailure("cannot read env file " + file + ": " + e.getMessage(), e);
+      }
+    }
     for (String e : env) {
       EnvVars.fromFlag(e, root.io().env()).ifPresent(vars::add);
     }

@@ -11,13 +11,18 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,6 +52,14 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
       description = "only lines since TIME: 2024-05-01T10:00:00Z, a Unix time, or a duration such as 10m")
   private String since;
 
+  @Option(names = "--until", paramLabel = "TIME",
+      description = "only lines before TIME (as --since); with -f, follow until then")
+  private String until;
+
+  @Option(names = "--details",
+      description = "start each line with the attributes given to the log; Berth's logs have none, so a space")
+  private boolean details;
+
   @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
   private String container;
 
@@ -57,6 +70,7 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
       Instant from = Durations.since(since, Instant.now());
       request.setSince(ProtoTimes.toTimestamp(from));
     }
+    Optional<Instant> to = until == null ? Optional.empty() : Optional.of(Durations.since(until, Instant.now()));
     OutputStream out = root.io().out();
     OutputStream err = root.io().err();
     try (Connection c = root.connect()) {
@@ -66,13 +80,26 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
         throw new CommandFailure("configured logging driver does not support reading");
       }
       request.setContainerId(record.map(Container::getId).orElse(container));
-      Iterator<LogEntry> entries = LogsGrpc.newBlockingStub(c.channel()).read(request.build());
+      LogsGrpc.LogsBlockingStub logs = LogsGrpc.newBlockingStub(c.channel());
+      if (follow && to.isPresent()) {
+        // following ends at --until, as docker's does
+        logs = logs.withDeadline(Deadline.after(Math.max(1, Duration.between(Instant.now(), to.get()).toMillis()),
+            TimeUnit.MILLISECONDS));
+      }
+      Iterator<LogEntry> entries = logs.read(request.build());
       boolean lineStart = true;
-      while (entries.hasNext()) {
+      while (next(entries)) {
         LogEntry e = entries.next();
+        if (to.isPresent() && ProtoTimes.toInstant(e.getTime()).isAfter(to.get())) {
+          break;
+        }
         OutputStream target = e.getStream().equals("stderr") ? err : out;
         if (timestamps && lineStart) {
           target.write((ProtoTimes.toInstant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
+        }
+        if (details && lineStart) {
+          // docker's attributes (from --log-opt labels= and env=, which Berth does not take), then a space
+          target.write(' ');
         }
         target.write(e.getData().toByteArray());
         if (e.getComplete()) {
@@ -83,6 +110,18 @@ public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
       }
     }
     return 0;
+  }
+
+  /** Whether another entry comes; a follow that reached {@code --until} ends here. */
+  private static boolean next(Iterator<LogEntry> entries) {
+    try {
+      return entries.hasNext();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private int tailLines() {

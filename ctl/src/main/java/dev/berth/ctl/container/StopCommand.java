@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
@@ -20,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
         + "chose another), and SIGKILL if the container still runs after the timeout. A restart policy does not "
         + "bring a stopped container back. Prints each container stopped.",
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl stop web", "  berthctl stop -t 1 web worker", "  berthctl stop -t 0 web   # SIGKILL at once"})
+    footer = {"  berthctl stop web", "  berthctl stop -t 1 web worker", "  berthctl stop -t 0 web   # SIGKILL at once",
+        "  berthctl stop -s SIGINT web"})
 public final class StopCommand implements Callable<Integer>, DockerExitCodes {
   static final int DEFAULT_TIMEOUT = 10;
 
@@ -32,14 +34,26 @@ public final class StopCommand implements Callable<Integer>, DockerExitCodes {
           + "; -1 waits as long as it takes)")
   private Integer timeout;
 
+  @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL",
+      description = "the signal to send first instead of the container's stop signal (TERM, SIGUSR1, 9)")
+  private String signal;
+
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
   private List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {
+    // checked before any container is touched
+    Integer first = signal == null ? null : Signals.parse(signal);
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.stop(s, grace(timeout, s)));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> {
+        if (first == null) {
+          tasks.stop(s, grace(timeout, s));
+        } else {
+          tasks.stop(s, grace(timeout, s), first);
+        }
+      });
     }
   }
 
