@@ -203,6 +203,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(size.find(), sized::toString);
     assertTrue(size.group(2).equals("KiB") || size.group(2).equals("MiB"), sized::toString);
     assertTrue(Double.parseDouble(size.group(3)) > 0, sized::toString);
+    JsonNode sizes = JSON.readTree(ok("inspect", "-s", "changer").stdout()).get(0);
+    assertTrue(sizes.get("SizeRw").asLong() >= 131072, sizes::toString);
+    assertTrue(sizes.get("SizeRootFs").asLong() > sizes.get("SizeRw").asLong(), sizes::toString);
+    assertTrue(JSON.readTree(ok("inspect", "changer").stdout()).get(0).path("SizeRw").isMissingNode());
     assertTrue(ok("ps", "-a", "--filter", "name=changer", "--format", "{{.Names}} {{.Size}}", "-s").out()
         .matches("changer [0-9.]+ \\S+ \\(virtual [0-9.]+ \\S+\\)\n"));
   }

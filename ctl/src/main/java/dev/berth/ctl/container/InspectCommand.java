@@ -8,19 +8,21 @@ import berth.network.v1.PortMapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.ClientException;
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.health.HealthState;
-import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.images.ImageClient;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecJson;
+import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
-import dev.berth.client.ClientException;
-import dev.berth.client.containers.ContainerClient;
-import dev.berth.client.images.ImageClient;
-import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.image.ImageInspection;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
@@ -64,6 +66,10 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
   @Option(names = "--type", paramLabel = "TYPE", description = "only container or only image")
   private Type type;
 
+  @Option(names = {"-s", "--size"},
+      description = "a container's SizeRw (its writable layer) and SizeRootFs (that and its image's content)")
+  private boolean size;
+
   @Parameters(paramLabel = "NAME", arity = "1..*", description = "container names, ids or id prefixes; or images")
   private List<String> names;
 
@@ -83,7 +89,12 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
   private ObjectNode inspect(Connection c, ImageClient images, String name) {
     if (type != Type.IMAGE) {
       try {
-        return inspect(c, ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
+        ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
+        ObjectNode container = inspect(c, s);
+        if (size) {
+          addSizes(c, images, s.record(), container);
+        }
+        return container;
       } catch (ClientException e) {
         if (type == Type.CONTAINER || !e.getMessage().equals(ContainerClient.noSuchContainer(name).getMessage())) {
           throw e;
@@ -95,6 +106,19 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
     } catch (CommandFailure e) {
       throw type == Type.IMAGE ? e : new CommandFailure("No such object: " + name, e);
     }
+  }
+
+  /** docker's {@code SizeRw} and {@code SizeRootFs}, measured as {@code ps -s} measures them. */
+  private static void addSizes(Connection c, ImageClient images, Container record, ObjectNode container) {
+    long writable = new DiskUsage(c.channel()).writableLayer(record);
+    long image;
+    try {
+      image = record.getImage().isEmpty() ? 0 : images.content(images.resolve(record.getImage())).size();
+    } catch (ClientException | StatusRuntimeException e) {
+      image = 0;
+    }
+    container.put("SizeRw", writable);
+    container.put("SizeRootFs", writable + image);
   }
 
   private static ObjectNode inspect(Connection c, ContainerState s) {
