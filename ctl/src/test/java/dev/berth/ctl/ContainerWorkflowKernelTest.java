@@ -135,9 +135,14 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team=web").out());
     assertEquals("", ok("ps", "-q", "--filter", "label=team=db").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
-    JsonNode json = JSON.readTree(ok("ps", "--format", "json").stdout());
-    assertEquals("web", json.get(0).get("Names").asText());
-    assertEquals("running", json.get(0).get("State").asText());
+    // docker's --format json: an object a line, keys sorted, as jq reads it
+    List<String> lines = ok("ps", "--format", "json").out().lines().toList();
+    assertEquals(1, lines.size(), lines::toString);
+    JsonNode json = JSON.readTree(lines.get(0));
+    assertEquals("web", json.get("Names").asText());
+    assertEquals("running", json.get("State").asText());
+    assertEquals(id.substring(0, 12), json.get("ID").asText());
+    assertTrue(lines.get(0).startsWith("{\"Command\":\"\\\"sleep 1000\\\"\",\"CreatedAt\":"), lines.get(0));
 
     assertEquals("hi\n", ok("exec", "web", "echo", "hi").out());
     assertEquals(4, berthd.ctl("exec", id.substring(0, 6), "sh", "-c", "exit 4").exit());

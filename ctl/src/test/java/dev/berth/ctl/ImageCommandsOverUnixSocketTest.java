@@ -49,29 +49,31 @@ class ImageCommandsOverUnixSocketTest {
     // -q: Docker's image ids, short, once per image
     assertEquals(2, berth.ctl("images", "-q").out().lines().filter(l -> l.matches("[0-9a-f]{12}")).distinct().count());
 
-    JsonNode images = JSON.readTree(berth.ctl("images", "--format", "json").stdout());
-    assertEquals(2, images.size());
-    JsonNode busybox = images.get(1);
-    assertEquals(TestImages.BUSYBOX_NAME, busybox.get("name").asText());
-    String manifest = busybox.get("digest").asText();
+    // docker's --format json: an object a line
+    List<String> images = berth.ctl("images", "--format", "json").out().lines().toList();
+    assertEquals(2, images.size(), images::toString);
+    JsonNode busybox = JSON.readTree(images.get(1));
+    assertEquals("busybox", busybox.get("Repository").asText());
+    assertEquals("latest", busybox.get("Tag").asText());
+    String manifest = busybox.get("Digest").asText();
     long manifestSize = JSON.readTree(berth.ctl("content", "info", manifest, "--format", "json").stdout())
         .get("size").asLong();
-    assertEquals(manifestSize + BUSYBOX.config().length + BUSYBOX.layers().get(0).length,
-        busybox.get("size").asLong(), "manifest, config and layer");
+    long size = manifestSize + BUSYBOX.config().length + BUSYBOX.layers().get(0).length;
+    assertEquals(Output.size(size), busybox.get("Size").asText(), "manifest, config and layer");
 
     List<String> table = berth.ctl("images").out().lines().toList();
     assertEquals(List.of("NAME", "DIGEST", "SIZE", "CREATED"), List.of(table.get(0).split("\\s{2,}")));
     List<String> row = List.of(table.get(2).split("\\s{2,}"));
     assertEquals("busybox:latest", row.get(0));
     assertEquals(manifest.substring("sha256:".length(), "sha256:".length() + 12), row.get(1));
-    assertEquals(Output.size(busybox.get("size").asLong()), row.get(2));
+    assertEquals(Output.size(size), row.get(2));
     assertTrue(row.get(3).endsWith("ago"), row.get(3));
   }
 
   @Test
   void loadSaveLoadGivesTheSameDigestsAndSaveIsReproducible() throws Exception {
     berth.ctl("load", "-i", BUSYBOX.writeDockerArchive(dir.resolve("in.tar")).toString());
-    String digest = JSON.readTree(berth.ctl("images", "--format", "json").stdout()).get(0).get("digest").asText();
+    String digest = firstImageDigest();
 
     Path saved = dir.resolve("out").resolve("busybox.tar");
     Files.createDirectories(saved.getParent());
@@ -87,7 +89,7 @@ class ImageCommandsOverUnixSocketTest {
     Cli.Result reload = berth.ctl("load", "-i", saved.toString());
     assertEquals(0, reload.exit(), reload::toString);
     assertEquals("Loaded image: busybox:latest\n", reload.out());
-    assertEquals(digest, JSON.readTree(berth.ctl("images", "--format", "json").stdout()).get(0).get("digest").asText());
+    assertEquals(digest, firstImageDigest());
   }
 
   @Test
@@ -146,10 +148,12 @@ class ImageCommandsOverUnixSocketTest {
         table.get(1));
     assertTrue(table.get(layers).startsWith("<missing>") && table.get(layers).contains("berth TestImages layer 0"),
         table.get(layers));
-    JsonNode json = JSON.readTree(berth.ctl("history", "--format", "json", "--human=false", "busybox-layered").stdout());
+    List<String> json = berth.ctl("history", "--format", "json", "--human=false", "busybox-layered").out().lines()
+        .toList();
     assertEquals(layers, json.size());
-    assertEquals("2024-01-01T00:00:00Z", json.get(0).get("CreatedAt").asText());
-    assertTrue(json.get(0).get("Size").asLong() > 0, json::toString);
+    JsonNode top = JSON.readTree(json.get(0));
+    assertEquals("2024-01-01T00:00:00Z", top.get("CreatedAt").asText());
+    assertTrue(top.get("Size").asLong() > 0, json::toString);
     assertEquals(layers, berth.ctl("history", "-q", "busybox-layered").out().lines().count());
     Cli.Result unknown = berth.ctl("history", "nosuch");
     assertEquals(1, unknown.exit(), unknown::toString);
@@ -187,5 +191,11 @@ class ImageCommandsOverUnixSocketTest {
       files.filter(p -> p.getFileName().toString().endsWith(".part")).forEach(left::add);
     }
     assertEquals(List.of(), left);
+  }
+
+  /** The target digest of the first image {@code images --format json} lists. */
+  private String firstImageDigest() throws Exception {
+    return JSON.readTree(berth.ctl("images", "--format", "json").out().lines().findFirst().orElseThrow())
+        .get("Digest").asText();
   }
 }

@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -141,53 +140,16 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       return 0;
     }
     Instant now = Instant.now();
-    if (format.templated()) {
+    if (format.templated() || format.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (ContainerState s : shown) {
-        String command = command(s.record());
-        if (!noTrunc && command.length() > COMMAND_WIDTH) {
-          command = command.substring(0, COMMAND_WIDTH - 1) + "…";
-        }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("ID", id(s));
-        row.put("Image", image(s.record()));
-        row.put("Command", quote(command));
-        row.put("CreatedAt", s.createdAt().toString());
-        row.put("RunningFor", Durations.ago(s.createdAt(), now));
-        row.put("Ports", ports(s, ports));
-        row.put("State", s.status());
-        row.put("Status", statusText(s, now));
-        row.put("Names", s.name());
-        row.put("Labels", Output.labels(s.record().getLabelsMap().entrySet().stream()
-            .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd."))
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
-        row.put("Networks", s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, ""));
-        row.put("Size", sizes.getOrDefault(s.id(), ""));
-        rows.add(row);
+        rows.add(templateRow(s, ports, sizes, now));
       }
-      format.print(root.out(), HEADERS, rows);
-      return 0;
-    }
-    if (format.json()) {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (ContainerState s : shown) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("ID", s.id());
-        row.put("Image", image(s.record()));
-        row.put("Command", command(s.record()));
-        row.put("CreatedAt", s.createdAt().toString());
-        row.put("RunningFor", Durations.ago(s.createdAt(), now));
-        row.put("Status", statusText(s, now));
-        row.put("State", s.status());
-        row.put("Ports", ports(s, ports));
-        row.put("Names", s.name());
-        row.put("Labels", new TreeMap<>(s.record().getLabelsMap()));
-        if (size) {
-          row.put("Size", sizes.get(s.id()));
-        }
-        rows.add(row);
+      if (format.json()) {
+        Output.jsonLines(root.out(), rows);
+      } else {
+        format.print(root.out(), HEADERS, rows);
       }
-      Output.json(root.out(), rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
@@ -240,12 +202,41 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
     }
   }
 
+  /** A container as docker's {@code ps --format} templates and {@code --format json} see it. */
+  private Map<String, Object> templateRow(ContainerState s, Map<String, List<PortMapping>> ports,
+      Map<String, String> sizes, Instant now) {
+    String command = command(s.record());
+    if (!noTrunc && command.length() > COMMAND_WIDTH) {
+      command = command.substring(0, COMMAND_WIDTH - 1) + "…";
+    }
+    List<String> volumes = LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES));
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("ID", id(s));
+    row.put("Image", image(s.record()));
+    row.put("Command", quote(command));
+    row.put("CreatedAt", s.createdAt().toString());
+    row.put("RunningFor", Durations.ago(s.createdAt(), now));
+    row.put("Ports", ports(s, ports));
+    row.put("State", s.status());
+    row.put("Status", statusText(s, now));
+    row.put("Names", s.name());
+    row.put("Labels", Output.labels(s.record().getLabelsMap().entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd."))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+    row.put("Mounts", String.join(",", volumes));
+    row.put("LocalVolumes", Integer.toString(volumes.size()));
+    row.put("Networks", s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, ""));
+    row.put("Size", sizes.getOrDefault(s.id(), ""));
+    return row;
+  }
+
   /** Docker's column titles of the fields a template names. */
   private static final Map<String, String> HEADERS = Map.ofEntries(Map.entry("ID", "CONTAINER ID"),
       Map.entry("Image", "IMAGE"), Map.entry("Command", "COMMAND"), Map.entry("CreatedAt", "CREATED AT"),
       Map.entry("RunningFor", "CREATED"), Map.entry("Ports", "PORTS"), Map.entry("State", "STATE"),
       Map.entry("Status", "STATUS"), Map.entry("Names", "NAMES"), Map.entry("Labels", "LABELS"),
-      Map.entry("Networks", "NETWORKS"), Map.entry("Size", "SIZE"));
+      Map.entry("Networks", "NETWORKS"), Map.entry("Size", "SIZE"), Map.entry("Mounts", "MOUNTS"),
+      Map.entry("LocalVolumes", "LOCAL VOLUMES"));
 
   private String id(ContainerState s) {
     return noTrunc ? s.id() : s.id().substring(0, Math.min(SHORT_ID, s.id().length()));

@@ -61,6 +61,9 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
   @Parameters(paramLabel = "CONTAINER", arity = "0..*", description = "names, ids or id prefixes (default: all running)")
   private List<String> containers = new ArrayList<>();
 
+  /** Each container as its argument named it: docker's {@code Container} field. */
+  private final Map<String, String> asked = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
@@ -72,6 +75,7 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
         for (String argument : containers) {
           Container r = ContainerArgument.resolve(c.channel(), argument);
           names.put(r.getId(), ContainerArgument.name(r));
+          asked.put(r.getId(), argument);
           filters.add("id==\"" + r.getId() + "\"");
         }
       }
@@ -142,21 +146,18 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
       String name = names.getOrDefault(id, id);
       Traffic net = traffic.getOrDefault(id, Traffic.NONE);
       if (format.json()) {
+        // docker's fields, all strings, as its --format json prints them
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("ID", id);
+        row.put("ID", id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())));
+        row.put("Container", containers.isEmpty() ? id.substring(0, Math.min(PsCommand.SHORT_ID, id.length()))
+            : asked.getOrDefault(id, id));
         row.put("Name", name);
         row.put("CPUPerc", percent(cpu));
         row.put("MemUsage", Output.size(s.memory()) + " / " + Output.size(limit));
         row.put("MemPerc", percent(memPercent));
-        row.put("MemBytes", s.memory());
-        row.put("MemLimitBytes", limit);
         row.put("NetIO", Output.decimalSize(net.received()) + " / " + Output.decimalSize(net.sent()));
-        row.put("NetRxBytes", net.received());
-        row.put("NetTxBytes", net.sent());
         row.put("BlockIO", Output.decimalSize(s.blockRead()) + " / " + Output.decimalSize(s.blockWrite()));
-        row.put("BlockReadBytes", s.blockRead());
-        row.put("BlockWriteBytes", s.blockWrite());
-        row.put("PIDs", s.pids());
+        row.put("PIDs", Long.toString(s.pids()));
         json.add(row);
       } else {
         rows.add(List.of(id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())), name, percent(cpu),
@@ -170,7 +171,7 @@ public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
       out.print(CLEAR_SCREEN);
     }
     if (format.json()) {
-      Output.json(out, json);
+      Output.jsonLines(out, json);
     } else {
       Output.table(out, List.of("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O",
           "PIDS"), rows);

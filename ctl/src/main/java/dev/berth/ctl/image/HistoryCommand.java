@@ -85,7 +85,7 @@ public final class HistoryCommand implements Callable<Integer> {
       rows.add(row);
     }
     if (format.json()) {
-      Output.json(root.out(), rows);
+      Output.jsonLines(root.out(), rows);
     } else if (format.templated()) {
       format.print(root.out(), HEADERS, rows);
     } else {

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,19 +101,18 @@ public final class ImagesCommand implements Callable<Integer> {
       }
       format.print(out, HEADERS, rows);
     } else if (format.json()) {
+      Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("name", i.name());
-        row.put("digest", i.target().digest());
-        row.put("mediaType", i.target().mediaType());
-        OptionalLong size = sizes.get(i.name());
-        row.put("size", size.isPresent() ? size.getAsLong() : null);
-        row.put("created", i.createdAt().toString());
-        row.put("labels", new TreeMap<>(i.labels()));
+        Map<String, Object> row = templateRow(i, sizes.get(i.name()), now);
+        // what docker's image store adds, which Berth does not count
+        row.put("Containers", "N/A");
+        row.put("SharedSize", "N/A");
+        row.put("UniqueSize", "N/A");
+        row.put("VirtualSize", row.get("Size"));
         rows.add(row);
       }
-      Output.json(out, rows);
+      Output.jsonLines(out, rows);
     } else {
       Instant now = Instant.now();
       List<List<String>> rows = new ArrayList<>();

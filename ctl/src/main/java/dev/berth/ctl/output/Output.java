@@ -71,6 +71,18 @@ public final class Output {
     }
   }
 
+  /**
+   * Docker's {@code --format json} of a listing: each row a line of compact JSON, its keys sorted
+   * and {@code <}, {@code >} and {@code &} escaped, as Go's encoder writes {@code {{json .}}}, so
+   * that {@code berthctl ps --format json | jq .Names} works as with docker.
+   */
+  public static void jsonLines(PrintWriter out, List<? extends Map<String, ?>> rows) {
+    for (Map<String, ?> row : rows) {
+      out.println(compactJson(new TreeMap<>(row)).replace("<", "\\u003c").replace(">", "\\u003e")
+          .replace("&", "\\u0026"));
+    }
+  }
+
   /** {@code value} as JSON on one line, for streams of objects (events). */
   public static String compactJson(Object value) {
     try {
