@@ -91,15 +91,17 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void stopSendsTheSignalAskedForAndExecReadsEnvFiles(@TempDir Path tmp) throws Exception {
     try {
       ok("run", "-d", "--name", "trapper", "busybox", "sh", "-c",
-          "trap 'exit 42' USR1; echo ready; while true; do sleep 0.1; done");
-      for (int i = 0; i < 50 && !ok("logs", "trapper").out().contains("ready"); i++) {
-        Thread.sleep(100);
-      }
+          "trap 'echo got-usr1; exit 42' USR1; echo ready; while true; do sleep 0.1; done");
+      awaitLog("trapper", "ready", 1);
       Files.writeString(tmp.resolve("env"), "# settings\nFROM_FILE=file\nBOTH=file\n");
       assertEquals("file flag\n", ok("exec", "--env-file", tmp.resolve("env").toString(), "-e", "BOTH=flag", "trapper",
           "sh", "-c", "echo $FROM_FILE $BOTH").out());
       assertEquals(125, berthd.ctl("stop", "-s", "NOSUCHSIG", "trapper").exit());
       assertEquals("running", status("trapper"), "a bad signal stops nothing");
+      assertEquals("trapper\n", ok("restart", "-s", "USR1", "-t", "10", "trapper").out());
+      assertEquals("running", status("trapper"));
+      awaitLog("trapper", "ready", 2);
+      assertEquals(1, ok("logs", "trapper").out().lines().filter("got-usr1"::equals).count());
       assertEquals("trapper\n", ok("stop", "-s", "SIGUSR1", "-t", "10", "trapper").out());
       assertEquals("42\n", ok("wait", "trapper").out());
     } finally {
@@ -393,6 +395,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     } finally {
       listening.cancel(null);
       berthd.ctl("rm", "-f", "doc", "slow", "plain");
+    }
+  }
+
+  /** Waits up to 5 s for {@code times} lines {@code line} in the container's log. */
+  private void awaitLog(String container, String line, long times) throws InterruptedException {
+    for (int i = 0; i < 50 && ok("logs", container).out().lines().filter(line::equals).count() < times; i++) {
+      Thread.sleep(100);
     }
   }
 

@@ -62,16 +62,19 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("backend\n", net.ctl("network", "ls", "-q", "internal==true").out());
     assertEquals("web\n", net.ctl("network", "ls", "-q", "labels.team==web").out());
 
-    JsonNode rows = JSON.readTree(net.ctl("network", "ls", "--format", "json").stdout());
-    assertEquals(3, rows.size());
-    JsonNode row = rows.get(2);
-    assertEquals("web", row.get("name").asText());
-    assertEquals("10.201.0.0/24", row.get("subnet").asText());
-    assertEquals("10.201.0.254", row.get("gateway").asText());
-    assertEquals(device, row.get("bridge").asText());
-    assertFalse(row.get("internal").asBoolean());
-    assertEquals("web", row.get("labels").get("team").asText());
-    assertTrue(rows.get(0).get("internal").asBoolean());
+    // docker's --format json: an object a line, with Berth's bridge fields beside docker's
+    List<String> rows = net.ctl("network", "ls", "--format", "json").out().lines().toList();
+    assertEquals(3, rows.size(), rows::toString);
+    JsonNode row = JSON.readTree(rows.get(2));
+    assertEquals("web", row.get("Name").asText());
+    assertEquals("10.201.0.0/24", row.get("Subnet").asText());
+    assertEquals("10.201.0.254", row.get("Gateway").asText());
+    assertEquals(device, row.get("Bridge").asText());
+    assertEquals("false", row.get("Internal").asText());
+    assertEquals("team=web", row.get("Labels").asText());
+    assertEquals("true", JSON.readTree(rows.get(0)).get("Internal").asText());
+    assertEquals("backend " + backend.getSubnet() + "\nbridge " + bridge.getSubnet() + "\nweb 10.201.0.0/24\n",
+        net.ctl("network", "ls", "--format", "{{.Name}} {{.Subnet}}").out());
 
     Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
     assertEquals(0, inspect.exit(), inspect::toString);

@@ -137,6 +137,11 @@ class BerthctlAsAUserTest {
   void volumePruneAsksAndRemovesNamedVolumesOnlyWithAll() throws Exception {
     ok("volume", "create", "ux-named");
     String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "ux-named").out().trim();
+    assertTrue(ok("volume", "ls", "--format", "{{.Name}} {{.Mountpoint}}").out().lines()
+        .anyMatch(("ux-named " + mountpoint)::equals));
+    assertTrue(ok("volume", "ls", "--format", "json").out().lines()
+        .anyMatch(l -> l.startsWith("{\"Driver\":\"local\",") && l.contains("\"Name\":\"ux-named\"")
+            && l.contains("\"Mountpoint\":\"" + mountpoint + "\"")));
     assertTrue(mountpoint.startsWith("/") && Files.isDirectory(Path.of(mountpoint)), mountpoint);
     ok("run", "--name", "ux-anon", "-v", "/data", "busybox", "true");
     String anonymous = ok("inspect", "ux-anon").out().replaceAll("(?s).*\"Name\"\\s*:\\s*\"([0-9a-f]{64})\".*", "$1");

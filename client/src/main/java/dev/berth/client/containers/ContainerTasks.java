@@ -128,10 +128,15 @@ public final class ContainerTasks {
    * meanwhile, as docker does: its label goes before the stop and comes back with the start.
    */
   public void restart(ContainerState s, Duration timeout) throws InterruptedException {
+    restart(s, timeout, ContainerConfig.of(s.record()).stopSignal());
+  }
+
+  /** As {@link #restart(ContainerState, Duration)}, stopping with {@code signal} first. */
+  public void restart(ContainerState s, Duration timeout, int signal) throws InterruptedException {
     if (s.record().getLabelsMap().containsKey(ContainerLabels.AUTO_REMOVE)) {
       containers.updateLabels(s.id(), Map.of(ContainerLabels.AUTO_REMOVE, ""));
     }
-    stop(s, timeout);
+    stop(s, timeout, signal);
     startDetached(ContainerState.of(channel, containers.get(s.id())));
   }
 

@@ -1,6 +1,7 @@
 package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
@@ -15,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "restart",
     description = "Stop containers (as stop does) and start them again, detached. Prints each container restarted.",
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl restart web", "  berthctl restart -t 2 web worker"})
+    footer = {"  berthctl restart web", "  berthctl restart -t 2 web worker", "  berthctl restart -s SIGINT web"})
 public final class RestartCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
   private BerthCtl root;
@@ -25,14 +26,25 @@ public final class RestartCommand implements Callable<Integer>, DockerExitCodes 
           + StopCommand.DEFAULT_TIMEOUT + ")")
   private Integer timeout;
 
+  @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL",
+      description = "the signal to stop with instead of the container's stop signal (TERM, SIGUSR1, 9)")
+  private String signal;
+
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
   private List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {
+    Integer first = signal == null ? null : Signals.parse(signal);
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.restart(s, StopCommand.grace(timeout, s)));
+      return EachContainer.printingNamesInParallel(root, c, containers, s -> {
+        if (first == null) {
+          tasks.restart(s, StopCommand.grace(timeout, s));
+        } else {
+          tasks.restart(s, StopCommand.grace(timeout, s), first);
+        }
+      });
     }
   }
 }

@@ -20,9 +20,9 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
-import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
 import java.time.Instant;
@@ -56,9 +56,10 @@ public final class NetworkCommand extends GroupCommand {
   @Command(name = "ls", aliases = "list", description = "List networks.",
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network ls", "  berthctl network ls -q", "  berthctl network ls --format json",
-          "  berthctl network ls internal==true", "  berthctl network ls labels.team==web"})
+          "  berthctl network ls --format '{{.Name}} {{.Subnet}}'", "  berthctl network ls internal==true",
+          "  berthctl network ls labels.team==web"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
-      @Mixin FormatOption format,
+      @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
       List<String> filters) {
@@ -71,20 +72,13 @@ public final class NetworkCommand extends GroupCommand {
     networks.sort(Comparator.comparing(Network::getName));
     if (quiet) {
       networks.forEach(n -> root.out().println(n.getName()));
-    } else if (format.json()) {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (Network n : networks) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("name", n.getName());
-        row.put("driver", n.getDriver());
-        row.put("subnet", n.getSubnet());
-        row.put("gateway", n.getGateway());
-        row.put("bridge", n.getBridge());
-        row.put("internal", n.getInternal());
-        row.put("labels", new TreeMap<>(n.getLabelsMap()));
-        rows.add(row);
+    } else if (format.json() || format.templated()) {
+      List<Map<String, Object>> rows = networks.stream().map(NetworkCommand::templateRow).toList();
+      if (format.json()) {
+        Output.jsonLines(root.out(), rows);
+      } else {
+        format.print(root.out(), LIST_HEADERS, rows);
       }
-      Output.json(root.out(), rows);
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (Network n : networks) {
@@ -93,6 +87,28 @@ public final class NetworkCommand extends GroupCommand {
       Output.table(root.out(), List.of("NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE"), rows);
     }
     return 0;
+  }
+
+  /** Docker's column titles of the fields a template names, and Berth's bridge fields. */
+  private static final Map<String, String> LIST_HEADERS = Map.of("ID", "NETWORK ID", "Name", "NAME",
+      "Driver", "DRIVER", "Scope", "SCOPE", "Internal", "INTERNAL", "Labels", "LABELS", "Subnet", "SUBNET",
+      "Gateway", "GATEWAY", "Bridge", "BRIDGE", "CreatedAt", "CREATED AT");
+
+  /** A network as docker's {@code network ls --format} sees one (Berth's networks have no id but their name). */
+  private static Map<String, Object> templateRow(Network n) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("ID", n.getName());
+    row.put("Name", n.getName());
+    row.put("Driver", n.getDriver());
+    row.put("Scope", "local");
+    row.put("IPv6", "false");
+    row.put("Internal", Boolean.toString(n.getInternal()));
+    row.put("Labels", Output.labels(n.getLabelsMap()));
+    row.put("CreatedAt", ProtoTimes.toInstant(n.getCreatedAt()).toString());
+    row.put("Subnet", n.getSubnet());
+    row.put("Gateway", n.getGateway());
+    row.put("Bridge", n.getBridge());
+    return row;
   }
 
   @Command(name = "inspect",

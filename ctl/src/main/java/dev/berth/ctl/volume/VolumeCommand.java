@@ -15,9 +15,9 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
-import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,9 +56,10 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
   }
 
   @Command(name = "ls", aliases = "list", description = "List volumes.",
-      footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q", "  berthctl volume ls --format json"})
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q",
+          "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
-      @Mixin FormatOption format) {
+      @Mixin TemplateFormatOption format) {
     List<Volume> volumes;
     try (Connection c = root.connect()) {
       volumes = new ArrayList<>(VolumesGrpc.newBlockingStub(c.channel())
@@ -67,8 +68,13 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
     volumes.sort(Comparator.comparing(Volume::getName));
     if (quiet) {
       volumes.forEach(v -> root.out().println(v.getName()));
-    } else if (format.json()) {
-      Output.json(root.out(), volumes.stream().map(VolumeCommand::inspection).toList());
+    } else if (format.json() || format.templated()) {
+      List<Map<String, Object>> rows = volumes.stream().map(VolumeCommand::templateRow).toList();
+      if (format.json()) {
+        Output.jsonLines(root.out(), rows);
+      } else {
+        format.print(root.out(), LIST_HEADERS, rows);
+      }
     } else {
       List<List<String>> rows = new ArrayList<>();
       volumes.forEach(v -> rows.add(List.of(v.getDriver(), v.getName())));
@@ -136,6 +142,23 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
     }
     root.out().println("Total reclaimed space: " + Output.size(pruned.getSpaceReclaimed()));
     return 0;
+  }
+
+  /** Docker's column titles of the fields a template names. */
+  private static final Map<String, String> LIST_HEADERS = Map.of("Name", "VOLUME NAME", "Driver", "DRIVER",
+      "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT", "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE");
+
+  /** A volume as docker's {@code volume ls --format} sees one; links and size are not counted, as docker's are not. */
+  private static Map<String, Object> templateRow(Volume v) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("Name", v.getName());
+    row.put("Driver", v.getDriver());
+    row.put("Scope", "local");
+    row.put("Mountpoint", v.getMountpoint());
+    row.put("Labels", Output.labels(v.getLabelsMap()));
+    row.put("Links", "N/A");
+    row.put("Size", "N/A");
+    return row;
   }
 
   /** A volume as docker volume inspect shows one, with the containers using it. */
