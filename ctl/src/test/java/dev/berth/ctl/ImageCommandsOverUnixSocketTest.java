@@ -61,13 +61,20 @@ class ImageCommandsOverUnixSocketTest {
     long size = manifestSize + BUSYBOX.config().length + BUSYBOX.layers().get(0).length;
     assertEquals(Output.size(size), busybox.get("Size").asText(), "manifest, config and layer");
 
+    // docker's columns, which scripts cut by position
     List<String> table = berth.ctl("images").out().lines().toList();
-    assertEquals(List.of("NAME", "DIGEST", "SIZE", "CREATED"), List.of(table.get(0).split("\\s{2,}")));
+    assertEquals(List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"), List.of(table.get(0).split("\\s{2,}")));
     List<String> row = List.of(table.get(2).split("\\s{2,}"));
-    assertEquals("busybox:latest", row.get(0));
-    assertEquals(manifest.substring("sha256:".length(), "sha256:".length() + 12), row.get(1));
-    assertEquals(Output.size(size), row.get(2));
+    assertEquals("busybox", row.get(0));
+    assertEquals("latest", row.get(1));
+    assertEquals(manifest.substring("sha256:".length(), "sha256:".length() + 12), row.get(2));
     assertTrue(row.get(3).endsWith("ago"), row.get(3));
+    assertEquals(Output.size(size), row.get(4));
+    List<String> withDigests = berth.ctl("images", "--digests", "--no-trunc").out().lines().toList();
+    assertEquals(List.of("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"),
+        List.of(withDigests.get(0).split("\\s{2,}")));
+    assertEquals(List.of("busybox", "latest", manifest, manifest), List.of(withDigests.get(2).split("\\s{2,}"))
+        .subList(0, 4));
   }
 
   @Test

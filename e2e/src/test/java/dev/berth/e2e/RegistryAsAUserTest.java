@@ -80,7 +80,8 @@ class RegistryAsAUserTest {
     Result pulled = ok(null, "pull", name);
     assertEquals(name + "\n", pulled.out());
     assertTrue(pulled.err().contains(": Pull complete") && pulled.err().contains("Digest: " + digest), pulled::toString);
-    assertTrue(ok(null, "images", "--digests").out().lines().anyMatch(l -> l.startsWith(name) && l.contains(digest)));
+    assertTrue(ok(null, "images", "--digests").out().lines()
+        .anyMatch(l -> l.startsWith(registry.host() + "/e2e/busybox ") && l.contains(" 1 ") && l.contains(digest)));
 
     Result upToDate = ok(null, "pull", name);
     assertTrue(upToDate.err().contains("Status: Image is up to date for " + name), upToDate::toString);

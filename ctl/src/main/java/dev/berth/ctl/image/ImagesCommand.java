@@ -26,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl images}: the image records of the namespace. */
 @Command(name = "images",
-    description = {"List images: name, digest of the target, size of the content for this platform "
-        + "(manifest, config and layers) and when the image was created in berthd.",
+    description = {"List images as docker does: repository, tag, image id, when the image was created in berthd "
+        + "and the size of its content for this platform (manifest, config and layers, compressed).",
         "The image id is the target's digest (as in Docker's containerd image store); -q prints each id once, "
             + "short. --format takes a Go template over ID, Repository, Tag, Digest, CreatedAt, CreatedSince, Size.",
         "Arguments are Docker's REPOSITORY[:TAG] (wildcards as in --filter reference=) or, when they hold ==, != "
@@ -39,19 +39,16 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl images busybox", "  berthctl images --filter 'reference=*/busybox:1*'",
         "  berthctl images 'name~=busybox'", "  berthctl images --digests"})
 public final class ImagesCommand implements Callable<Integer> {
-  /** Hex digits of a digest shown in the table, as docker shows image IDs. */
-  private static final int SHORT_DIGEST = 12;
-
   @ParentCommand
   private BerthCtl root;
 
   @Option(names = {"-q", "--quiet"}, description = "print image ids only (short, each once)")
   private boolean quiet;
 
-  @Option(names = "--digests", description = "show each target's full digest")
+  @Option(names = "--digests", description = "add a DIGEST column: each target's full digest")
   private boolean digests;
 
-  @Option(names = "--no-trunc", description = "show full digests (as --digests)")
+  @Option(names = "--no-trunc", description = "show full image ids (sha256:…)")
   private boolean noTrunc;
 
   @Option(names = {"-a", "--all"},
@@ -114,15 +111,25 @@ public final class ImagesCommand implements Callable<Integer> {
       }
       Output.jsonLines(out, rows);
     } else {
+      // docker's columns, DIGEST with --digests, full ids with --no-trunc
       Instant now = Instant.now();
       List<List<String>> rows = new ArrayList<>();
       for (Image i : images) {
-        OptionalLong size = sizes.get(i.name());
-        rows.add(List.of(ImageNames.familiar(i.name()),
-            digests || noTrunc ? i.target().digest() : shortDigest(i.target().digest()),
-            size.isPresent() ? Output.size(size.getAsLong()) : "-", Output.age(i.createdAt(), now)));
+        Map<String, Object> t = templateRow(i, sizes.get(i.name()), now);
+        List<String> row = new ArrayList<>(List.of((String) t.get("Repository"), (String) t.get("Tag")));
+        if (digests) {
+          row.add(i.target().digest());
+        }
+        row.addAll(List.of(noTrunc ? i.target().digest() : (String) t.get("ID"), (String) t.get("CreatedSince"),
+            (String) t.get("Size")));
+        rows.add(row);
       }
-      Output.table(out, List.of("NAME", "DIGEST", "SIZE", "CREATED"), rows);
+      List<String> headers = new ArrayList<>(List.of("REPOSITORY", "TAG"));
+      if (digests) {
+        headers.add("DIGEST");
+      }
+      headers.addAll(List.of("IMAGE ID", "CREATED", "SIZE"));
+      Output.table(out, headers, rows);
     }
     return 0;
   }
@@ -160,10 +167,5 @@ public final class ImagesCommand implements Callable<Integer> {
   /** containerd's filter syntax, as opposed to Docker's REPOSITORY[:TAG]. */
   private static boolean containerdFilter(String argument) {
     return argument.contains("==") || argument.contains("!=") || argument.contains("~=");
-  }
-
-  private static String shortDigest(String digest) {
-    String hex = digest.substring(digest.indexOf(':') + 1);
-    return hex.substring(0, Math.min(SHORT_DIGEST, hex.length()));
   }
 }
