@@ -145,11 +145,7 @@ public final class PsCommand implements Callable<Integer>, DockerExitCodes {
       for (ContainerState s : shown) {
         rows.add(templateRow(s, ports, sizes, now));
       }
-      if (format.json()) {
-        Output.jsonLines(root.out(), rows);
-      } else {
-        format.print(root.out(), HEADERS, rows);
-      }
+      format.printRows(root.out(), HEADERS, rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();

@@ -73,12 +73,7 @@ public final class NetworkCommand extends GroupCommand {
     if (quiet) {
       networks.forEach(n -> root.out().println(n.getName()));
     } else if (format.json() || format.templated()) {
-      List<Map<String, Object>> rows = networks.stream().map(NetworkCommand::templateRow).toList();
-      if (format.json()) {
-        Output.jsonLines(root.out(), rows);
-      } else {
-        format.print(root.out(), LIST_HEADERS, rows);
-      }
+      format.printRows(root.out(), LIST_HEADERS, networks.stream().map(NetworkCommand::templateRow).toList());
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (Network n : networks) {

@@ -38,6 +38,15 @@ public final class TemplateFormatOption {
     return true;
   }
 
+  /** The rows as {@code json} (docker's line a row) or through the template, whichever was asked for. */
+  public void printRows(PrintWriter out, Map<String, String> headers, List<? extends Map<String, ?>> rows) {
+    if (json()) {
+      Output.jsonLines(out, rows);
+    } else {
+      print(out, headers, rows);
+    }
+  }
+
   /**
    * Prints each row through the template, one line each; under {@code table TEMPLATE}, the
    * template of {@code headers} (field name → column title, as Docker names them) first, and the

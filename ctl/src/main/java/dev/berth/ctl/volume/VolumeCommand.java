@@ -69,12 +69,7 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
     if (quiet) {
       volumes.forEach(v -> root.out().println(v.getName()));
     } else if (format.json() || format.templated()) {
-      List<Map<String, Object>> rows = volumes.stream().map(VolumeCommand::templateRow).toList();
-      if (format.json()) {
-        Output.jsonLines(root.out(), rows);
-      } else {
-        format.print(root.out(), LIST_HEADERS, rows);
-      }
+      format.printRows(root.out(), LIST_HEADERS, volumes.stream().map(VolumeCommand::templateRow).toList());
     } else {
       List<List<String>> rows = new ArrayList<>();
       volumes.forEach(v -> rows.add(List.of(v.getDriver(), v.getName())));
