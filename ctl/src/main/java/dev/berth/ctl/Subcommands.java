@@ -131,19 +131,40 @@ final class Subcommands {
       "remove", "rmi", "pull", "pull", "push", "push", "load", "load", "save", "save", "tag", "tag", "history", "history");
 
   /**
-   * {@code args} with Docker's management form of an image command ({@code image ls},
-   * {@code image rm}, {@code image pull} ...) replaced by its top-level command; others unchanged.
+   * Docker's {@code container SUBCOMMAND} forms of the top-level container commands. The
+   * {@code container} group's own {@code ls}, {@code rm} and {@code prune} (container records, as
+   * ctr's) stay its own.
+   */
+  private static final Set<String> CONTAINER_FORMS = Set.of("attach", "commit", "cp", "create", "diff", "exec",
+      "export", "inspect", "kill", "logs", "pause", "port", "rename", "restart", "run", "start", "stats", "stop", "top",
+      "unpause", "update", "wait");
+
+  /**
+   * {@code args} with Docker's management form of an image or container command ({@code image ls},
+   * {@code image rm}, {@code container stop}, {@code container logs} ...) replaced by its
+   * top-level command ({@code container inspect} by {@code inspect --type container}); others
+   * unchanged.
    */
   static String[] withTopLevelNames(String[] args) {
     for (int i = 0; i < args.length; i++) {
       if (ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
         i++;
       } else if (!args[i].startsWith("-")) {
-        if (!args[i].equals("image") || i + 1 >= args.length || !IMAGE_FORMS.containsKey(args[i + 1])) {
+        if (i + 1 >= args.length) {
           return args;
         }
+        String word = args[i + 1];
         List<String> rewritten = new ArrayList<>(Arrays.asList(args));
-        rewritten.set(i, IMAGE_FORMS.get(args[i + 1]));
+        if (args[i].equals("image") && IMAGE_FORMS.containsKey(word)) {
+          rewritten.set(i, IMAGE_FORMS.get(word));
+        } else if (args[i].equals("container") && CONTAINER_FORMS.contains(word)) {
+          rewritten.set(i, word);
+          if (word.equals("inspect")) {
+            rewritten.add(i + 2, "--type=container");
+          }
+        } else {
+          return args;
+        }
         rewritten.remove(i + 1);
         return rewritten.toArray(String[]::new);
       }

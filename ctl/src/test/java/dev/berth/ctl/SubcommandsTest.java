@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Only the named command is built; the others still show in help, suggestions and completion. */
@@ -29,6 +30,20 @@ class SubcommandsTest {
     assertArrayEquals(own, Subcommands.withTopLevelNames(own));
     String[] notImage = {"ps", "image", "ls"};
     assertArrayEquals(notImage, Subcommands.withTopLevelNames(notImage));
+  }
+
+  @Test
+  void dockersContainerFormsRunTheTopLevelCommandsButTheGroupKeepsItsOwn() {
+    assertArrayEquals(new String[] {"stop", "-t", "1", "web"},
+        Subcommands.withTopLevelNames(new String[] {"container", "stop", "-t", "1", "web"}));
+    assertArrayEquals(new String[] {"--namespace", "x", "logs", "-f", "web"},
+        Subcommands.withTopLevelNames(new String[] {"--namespace", "x", "container", "logs", "-f", "web"}));
+    assertArrayEquals(new String[] {"inspect", "--type=container", "-f", "{{.Id}}", "web"},
+        Subcommands.withTopLevelNames(new String[] {"container", "inspect", "-f", "{{.Id}}", "web"}));
+    for (String own : List.of("ls", "rm", "prune")) {
+      String[] args = {"container", own, "web"};
+      assertArrayEquals(args, Subcommands.withTopLevelNames(args));
+    }
   }
 
   @Test
