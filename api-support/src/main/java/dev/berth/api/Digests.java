@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.api.grpc.Errors;
+import dev.berth.linux.LibCryptoSha256;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -41,7 +42,15 @@ public final class Digests {
     return digest;
   }
 
+  /**
+   * A SHA-256 digest: the system's libcrypto where it has one (fast before the JIT's C2 has
+   * compiled the JDK's own, and in a JVM limited to C1), else the JDK's.
+   */
   public static MessageDigest newSha256() {
+    return LibCryptoSha256.create().orElseGet(Digests::jdkSha256);
+  }
+
+  private static MessageDigest jdkSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
