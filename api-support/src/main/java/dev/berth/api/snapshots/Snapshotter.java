@@ -27,7 +27,19 @@ public interface Snapshotter {
   List<Mount> mounts(String namespace, String key);
 
   /** Turns active snapshot {@code key} into committed snapshot {@code name}; the key is gone after. */
-  void commit(String namespace, String name, String key, Map<String, String> labels) throws IOException;
+  default void commit(String namespace, String name, String key, Map<String, String> labels) throws IOException {
+    commit(namespace, name, key, labels, "");
+  }
+
+  /**
+   * As {@link #commit(String, String, String, Map)}, with the committed snapshot on {@code parent}
+   * when {@code key} was prepared on no parent (containerd's rebase at commit, which lets layers
+   * be unpacked side by side and chained as they are committed). {@code parent} must be a
+   * committed snapshot (NOT_FOUND, INVALID_ARGUMENT); a snapshot prepared on a parent can be
+   * committed only on that one (INVALID_ARGUMENT); empty keeps the parent the key was prepared on.
+   */
+  void commit(String namespace, String name, String key, Map<String, String> labels, String parent)
+      throws IOException;
 
   /** Removes snapshot {@code key}, which must have no children, and its data. */
   void remove(String namespace, String key) throws IOException;

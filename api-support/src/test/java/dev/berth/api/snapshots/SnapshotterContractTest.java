@@ -180,6 +180,42 @@ public abstract class SnapshotterContractTest {
     assertEquals("middle", view.parent());
   }
 
+  @Test
+  void aSnapshotPreparedOnNoParentIsCommittedOntoTheParentTheCommitNames() throws IOException {
+    committed("base", "", Map.of(), root -> Files.writeString(root.resolve("from-base"), "base"));
+    // written before its parent is known, as a layer unpacked side by side with the one below
+    TempMount.with(linux(snapshotter.prepare(NS, "upper-work", "", Map.of())), dir.resolve("mnt"),
+        root -> Files.writeString(root.resolve("from-upper"), "upper"));
+    snapshotter.commit(NS, "upper", "upper-work", Map.of("stage", "done"), "base");
+    SnapshotInfo upper = snapshotter.stat(NS, "upper");
+    assertEquals("base", upper.parent());
+    assertEquals(SnapshotKind.COMMITTED, upper.kind());
+    assertEquals(Map.of("stage", "done"), upper.labels());
+    TempMount.with(linux(snapshotter.view(NS, "look", "upper", Map.of())), dir.resolve("mnt"), root -> {
+      assertEquals("base", Files.readString(root.resolve("from-base")));
+      assertEquals("upper", Files.readString(root.resolve("from-upper")));
+    });
+    snapshotter.remove(NS, "look");
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> snapshotter.remove(NS, "base"));
+  }
+
+  @Test
+  void aCommitOntoAParentNeedsACommittedOneAndTheSameOneThePrepareNamed() throws IOException {
+    committed("base", "", Map.of());
+    committed("other", "", Map.of());
+    snapshotter.prepare(NS, "free", "", Map.of());
+    snapshotter.prepare(NS, "active-parent", "", Map.of());
+    assertCode(Status.Code.NOT_FOUND, () -> snapshotter.commit(NS, "x", "free", Map.of(), "absent"));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> snapshotter.commit(NS, "x", "free", Map.of(), "active-parent"));
+    assertEquals(SnapshotKind.ACTIVE, snapshotter.stat(NS, "free").kind(), "a refused commit changes nothing");
+    assertCode(Status.Code.NOT_FOUND, () -> snapshotter.stat(NS, "x"));
+
+    snapshotter.prepare(NS, "on-base", "base", Map.of());
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> snapshotter.commit(NS, "y", "on-base", Map.of(), "other"));
+    snapshotter.commit(NS, "y", "on-base", Map.of(), "base");
+    assertEquals("base", snapshotter.stat(NS, "y").parent(), "the parent it was prepared on");
+  }
+
   private void committed(String name, String parent, Map<String, String> labels) throws IOException {
     committed(name, parent, labels, root -> {});
   }

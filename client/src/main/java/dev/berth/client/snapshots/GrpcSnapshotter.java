@@ -73,9 +73,9 @@ public final class GrpcSnapshotter implements Snapshotter {
   }
 
   @Override
-  public void commit(String namespace, String name, String key, Map<String, String> labels) {
+  public void commit(String namespace, String name, String key, Map<String, String> labels, String parent) {
     run(() -> in(namespace).commit(CommitSnapshotRequest.newBuilder()
-        .setSnapshotter(snapshotter).setName(name).setKey(key).putAllLabels(labels).build()));
+        .setSnapshotter(snapshotter).setName(name).setKey(key).putAllLabels(labels).setParent(parent).build()));
   }
 
   @Override

@@ -106,6 +106,25 @@ class BadArchivesKernelTest {
     assertEquals(0, stack.leases());
   }
 
+  @Test
+  void aMiddleLayerThatUnpacksToAnotherDiffIdLeavesNoneOfTheLayersUnpackedBesideIt() throws Exception {
+    TestImage layered = TestImages.busyboxLayered();
+    TestImage other = TestImage.builder("other").layer(new dev.berth.client.testing.TestLayer().file("x", "x")).build();
+    Map<String, byte[]> files = TarFiles.read(layered.dockerArchive());
+    String configPath = files.keySet().stream().filter(n -> n.endsWith(".json") && !n.contains("/")
+        && !n.equals("manifest.json")).findFirst().orElseThrow();
+    String lying = new String(files.get(configPath), StandardCharsets.UTF_8)
+        .replace(layered.diffIds().get(1), other.diffIds().get(0));
+    files.put(configPath, lying.getBytes(StandardCharsets.UTF_8));
+
+    ClientException e = assertThrows(ClientException.class, () -> stack.images.importArchive(
+        new ByteArrayInputStream(TarFiles.write(files)), ImportOptions.defaults()));
+    assertTrue(e.getMessage().contains("unpacks to diff ID " + layered.diffIds().get(1)), e.getMessage());
+    // the base layer was sound and stays committed; the top one, unpacked beside the lying one, is removed
+    assertEquals(List.of(layered.chainIds().get(0)), stack.snapshotNames());
+    assertEquals(0, stack.leases());
+  }
+
   private void assertFails(byte[] archive, String message) {
     ClientException e = assertThrows(ClientException.class, () -> stack.images.importArchive(
         new ByteArrayInputStream(archive), ImportOptions.defaults()));

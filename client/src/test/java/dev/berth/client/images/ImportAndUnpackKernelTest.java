@@ -12,6 +12,7 @@ import dev.berth.api.labels.GcLabels;
 import dev.berth.client.leases.Lease;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
+import dev.berth.linux.Xattrs;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,6 +156,13 @@ class ImportAndUnpackKernelTest {
       assertEquals(TestImages.DATA_NEW_CONTENT, Files.readString(view.resolve(TestImages.DATA_NEW_FILE)));
       assertTrue(Files.exists(view.resolve(TestImages.SRV_KEPT_FILE)), "a sibling of the opaque directory stays");
       assertEquals("new\n", run(view.dir(), "/bin/cat", TestImages.DATA_NEW_FILE));
+      // unpacked before the layer below it was there, the implied directory still took its metadata
+      Path shared = view.resolve(TestImages.SHARED_DIR);
+      assertEquals(01777, (Integer) Files.getAttribute(shared, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+      assertEquals(65534, Files.getAttribute(shared, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+      assertTrue(Files.exists(view.resolve(TestImages.SHARED_NOTE)));
+      assertEquals(List.of(), Xattrs.list(shared).stream().filter(n -> n.startsWith("trusted.berth.")).toList(),
+          "no mark of Berth's is left");
     }
     try (ImageStack.MountedView middle = stack.view(chain.get(1))) {
       assertEquals("welcome\n", Files.readString(middle.resolve(TestImages.MOTD)), "still there one layer down");

@@ -14,7 +14,8 @@ import java.util.List;
  *       {@code /etc/group} and the usual empty directories.
  *   <li>{@link #busyboxLayered()}: the same base, then a layer adding {@link #MOTD} and files under
  *       {@link #DATA_DIR}, then one deleting {@link #MOTD} (whiteout) and making {@link #DATA_DIR}
- *       opaque with only {@link #DATA_NEW_FILE} in it.
+ *       opaque with only {@link #DATA_NEW_FILE} in it, and adding {@link #SHARED_NOTE} in a directory
+ *       it implies.
  * </ul>
  */
 public final class TestImages {
@@ -40,6 +41,12 @@ public final class TestImages {
   public static final String DATA_NEW_CONTENT = "new\n";
   /** Added by the second layer and kept: a sibling of the opaque directory. */
   public static final String SRV_KEPT_FILE = "/srv/readme.txt";
+  /**
+   * Made by the second layer (mode 1777, owned by 65534) and implied by the third, which adds
+   * {@link #SHARED_NOTE} in it without listing the directory itself.
+   */
+  public static final String SHARED_DIR = "/srv/shared";
+  public static final String SHARED_NOTE = "/srv/shared/note.txt";
 
   private TestImages() {}
 
@@ -84,14 +91,16 @@ public final class TestImages {
         .dir("srv/data", 0755)
         .file("srv/data/old.txt", "old\n")
         .dir("srv/data/keep", 0755)
-        .file("srv/data/keep/inner.txt", "inner\n");
+        .file("srv/data/keep/inner.txt", "inner\n")
+        .dir("srv/shared", 01777, 65534, 65534);
     TestLayer removals = new TestLayer()
         .dir("etc", 0755)
         .whiteout("etc/motd")
         .dir("srv", 0755)
         .dir("srv/data", 0755)
         .opaque("srv/data")
-        .file("srv/data/new.txt", DATA_NEW_CONTENT.getBytes(StandardCharsets.UTF_8), 0644);
+        .file("srv/data/new.txt", DATA_NEW_CONTENT.getBytes(StandardCharsets.UTF_8), 0644)
+        .file("srv/shared/note.txt", "note\n");
     return TestImage.builder(LAYERED_NAME).layer(busyboxLayer()).layer(additions).layer(removals).build();
   }
 }

@@ -29,6 +29,8 @@ final class LibC {
   static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags)
       throws LastErrorException;
 
+  static native int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
+
   static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
 
   static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;

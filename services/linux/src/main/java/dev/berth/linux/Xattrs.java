@@ -21,6 +21,17 @@ public final class Xattrs {
     }
   }
 
+  /** Removes xattr {@code name}; a file without it is left as it is. */
+  public static void remove(Path path, String name) throws ErrnoException {
+    try {
+      LibC.lremovexattr(FileNames.cString(path.toString()), FileNames.cString(name));
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != ErrnoException.ENODATA) {
+        throw ErrnoException.of("lremovexattr", path + " " + name, e);
+      }
+    }
+  }
+
   /** The value of xattr {@code name}, or null when the file has none of that name. */
   public static byte[] get(Path path, String name) throws ErrnoException {
     byte[] p = FileNames.cString(path.toString());

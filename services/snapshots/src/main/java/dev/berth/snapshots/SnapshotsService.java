@@ -125,7 +125,7 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     String ns = RequestContext.namespace();
     addToLease(ns, sn, name);
     IoCalls.internalOnFailure(() -> {
-      sn.commit(ns, name, key, request.getLabelsMap());
+      sn.commit(ns, name, key, request.getLabelsMap(), request.getParent());
       return null;
     });
     dropFromLease(ns, sn, key);

@@ -3,6 +3,7 @@ package dev.berth.snapshots.diff;
 import dev.berth.linux.ErrnoException;
 import dev.berth.linux.Syscalls;
 import dev.berth.linux.Xattrs;
+import dev.berth.snapshots.fs.ImpliedDirectories;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 final class FileMetadata {
   static final String SCHILY_XATTR = "SCHILY.xattr.";
   static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
-  /** overlayfs' own attributes; a layer must not be able to forge whiteouts or redirects with them. */
+  /**
+   * overlayfs' own attributes; a layer must not be able to forge whiteouts or redirects with
+   * them (nor Berth's own, {@link ImpliedDirectories#RESERVED_XATTRS}).
+   */
   static final String OVERLAY_XATTRS = "trusted.overlay.";
   private static final Logger LOG = Logger.getLogger(FileMetadata.class.getName());
 
@@ -84,7 +88,7 @@ final class FileMetadata {
       } else {
         return;
       }
-      if (!name.startsWith(OVERLAY_XATTRS) && !name.isEmpty()) {
+      if (!name.startsWith(OVERLAY_XATTRS) && !name.startsWith(ImpliedDirectories.RESERVED_XATTRS) && !name.isEmpty()) {
         out.put(name, bytes);
       }
     });

@@ -5,6 +5,7 @@ import dev.berth.common.fs.FileTrees;
 import dev.berth.api.grpc.Errors;
 import dev.berth.linux.Syscalls;
 import dev.berth.linux.Xattrs;
+import dev.berth.snapshots.fs.ImpliedDirectories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -50,10 +51,22 @@ final class LayerUnpacker {
    */
   LayerUnpacker(Path root, WhiteoutStyle style, List<Path> lowers) {
     this.style = style;
-    this.tree = new TargetTree(root, lowers, dirTimes);
+    this.tree = new TargetTree(root, lowers, lowersToCome(style, lowers), dirTimes);
+  }
+
+  /**
+   * An upperdir without lower layers is one to be committed onto its parent later, as a layer
+   * unpacked side by side with those below it is (containerd's clients name it so).
+   */
+  private static boolean lowersToCome(WhiteoutStyle style, List<Path> lowers) {
+    return style == WhiteoutStyle.OVERLAY_UPPER && lowers.isEmpty();
   }
 
   void unpack(InputStream uncompressed) throws IOException {
+    if (tree.lowersToCome()) {
+      // the root too takes its parent's metadata, unless the layer has its say on it
+      ImpliedDirectories.mark(tree.root());
+    }
     TarArchiveInputStream tar = new TarArchiveInputStream(uncompressed, StandardCharsets.UTF_8.name());
     TarArchiveEntry entry;
     while ((entry = next(tar)) != null) {
@@ -87,6 +100,7 @@ final class LayerUnpacker {
       throw Errors.invalidArgument("layer entry %s names the root but is no directory",
           Identifiers.printable(entry.getName()));
     }
+    ImpliedDirectories.unmark(tree.root());
     FileMetadata.apply(tree.root(), entry);
     noteDirTimes(tree.root(), entry);
   }

@@ -2,7 +2,7 @@ package dev.berth.snapshots.diff;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
-import dev.berth.linux.Xattrs;
+import dev.berth.snapshots.fs.ImpliedDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,21 +25,28 @@ final class TargetTree {
 
   private final Path root;
   private final List<Path> lowers;
+  private final boolean lowersToCome;
   private final Map<Path, DirTimes> dirTimes;
 
   /**
    * @param lowers overlay lower layers, topmost first, whose directories give their metadata to
    *     directories the layer implies without listing them; empty when unpacking a whole tree
+   * @param lowersToCome the target is an upperdir whose lower layers are not known yet
    * @param dirTimes where directories created here note the times they should end up with
    */
-  TargetTree(Path root, List<Path> lowers, Map<Path, DirTimes> dirTimes) {
+  TargetTree(Path root, List<Path> lowers, boolean lowersToCome, Map<Path, DirTimes> dirTimes) {
     this.root = root;
     this.lowers = lowers;
+    this.lowersToCome = lowersToCome;
     this.dirTimes = dirTimes;
   }
 
   Path root() {
     return root;
+  }
+
+  boolean lowersToCome() {
+    return lowersToCome;
   }
 
   /**
@@ -84,52 +91,22 @@ final class TargetTree {
   }
 
   /**
-   * A directory the layer implies. On an upperdir it takes the metadata of the directory it
-   * covers in the lower layers, so that covering does not change the directory's owner or mode
-   * (a new {@code /tmp/x} must not turn {@code /tmp} into mode 0755); otherwise 0755 root.
+   * A directory the layer implies: on an upperdir it takes the metadata of the directory it
+   * covers in the lower layers ({@link ImpliedDirectories}), otherwise it is 0755, root's; on an
+   * upperdir whose lower layers are to come it is marked, to be settled when committed onto them.
    */
   private void createImpliedDirectory(Path dir, List<String> components) throws IOException {
     Files.createDirectory(dir);
-    Optional<Path> lower = lowerDirectory(components);
+    Optional<Path> lower = ImpliedDirectories.lowerDirectory(lowers, components);
     if (lower.isEmpty()) {
       FileMetadata.setMode(dir, 0755);
+      if (lowersToCome) {
+        ImpliedDirectories.mark(dir);
+      }
       return;
     }
-    Map<String, Object> a = Files.readAttributes(lower.get(), "unix:uid,gid,mode,lastAccessTime,lastModifiedTime",
-        LinkOption.NOFOLLOW_LINKS);
-    FileMetadata.setOwner(dir, (Integer) a.get("uid"), (Integer) a.get("gid"));
-    FileMetadata.setMode(dir, (Integer) a.get("mode"));
-    for (String name : Xattrs.list(lower.get())) {
-      byte[] value = Xattrs.get(lower.get(), name);
-      if (value != null && !name.startsWith(FileMetadata.OVERLAY_XATTRS)) {
-        Xattrs.set(dir, name, value);
-      }
-    }
-    dirTimes.put(dir, new DirTimes((FileTime) a.get("lastAccessTime"), (FileTime) a.get("lastModifiedTime")));
-  }
-
-  /** The topmost lower layer's directory at {@code components}, unless a non-directory hides it first. */
-  private Optional<Path> lowerDirectory(List<String> components) throws IOException {
-    for (Path lower : lowers) {
-      Path p = lower;
-      boolean missing = false;
-      for (String c : components) {
-        p = p.resolve(c);
-        BasicFileAttributes a = lstat(p);
-        if (a == null) {
-          missing = true;
-          break;
-        }
-        if (!a.isDirectory()) {
-          // a file, symlink or whiteout covers everything below it
-          return Optional.empty();
-        }
-      }
-      if (!missing) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    ImpliedDirectories.Times times = ImpliedDirectories.copyMetadata(lower.get(), dir);
+    dirTimes.put(dir, new DirTimes(times.atime(), times.mtime()));
   }
 
   static BasicFileAttributes lstat(Path p) throws IOException {

@@ -12,6 +12,7 @@ import dev.berth.api.snapshots.SnapshotInfo;
 import dev.berth.api.snapshots.SnapshotKind;
 import dev.berth.api.snapshots.SnapshotUsage;
 import dev.berth.api.snapshots.Snapshotter;
+import dev.berth.snapshots.fs.ImpliedDirectories;
 import dev.berth.snapshots.fs.TreeUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -187,9 +188,19 @@ public final class OverlaySnapshotter implements Snapshotter {
   }
 
   @Override
-  public void commit(String namespace, String name, String key, Map<String, String> labels) throws IOException {
+  public void commit(String namespace, String name, String key, Map<String, String> labels, String parent)
+      throws IOException {
     Labels.validate(labels);
     SnapshotRecord active = store.read(c -> committable(c, namespace, name, key));
+    Long rebaseOnto = store.read(c -> rebaseTarget(c, namespace, active, parent));
+    if (rebaseOnto != null) {
+      // the layer was unpacked before its parent was there: its implied directories take their
+      // metadata now (the parent chain is committed, hence immutable, while this reads it)
+      List<Path> lowers = new ArrayList<>();
+      lowers.add(fsDir(rebaseOnto));
+      store.read(c -> table.ancestors(c, table.findById(c, rebaseOnto).orElseThrow())).forEach(id -> lowers.add(fsDir(id)));
+      ImpliedDirectories.settle(fsDir(active.id()), lowers);
+    }
     // measured outside the transaction: walking a large layer must not hold up other writers
     SnapshotUsage usage = TreeUsage.of(fsDir(active.id()));
     store.write(c -> {
@@ -197,9 +208,34 @@ public final class OverlaySnapshotter implements Snapshotter {
       if (s.id() != active.id()) {
         throw Errors.failedPrecondition("snapshot %s changed while being committed", key);
       }
-      table.commit(c, s.id(), name, withoutEmptyValues(labels), Instant.now(), usage.size(), usage.inodes());
+      Long onto = rebaseTarget(c, namespace, s, parent);
+      table.commit(c, s.id(), name, onto != null ? onto : s.parentId(), withoutEmptyValues(labels), Instant.now(),
+          usage.size(), usage.inodes());
       return null;
     });
+  }
+
+  /**
+   * The id of the committed snapshot {@code parent} names when {@code active}, prepared on none,
+   * is to be committed onto it; null when there is nothing to change.
+   */
+  private Long rebaseTarget(Connection c, String namespace, SnapshotRecord active, String parent) throws SQLException {
+    if (parent.isEmpty()) {
+      return null;
+    }
+    SnapshotRecord p = table.find(c, namespace, parent)
+        .orElseThrow(() -> Errors.notFound("parent snapshot %s does not exist", parent));
+    if (p.kind() != SnapshotKind.COMMITTED) {
+      throw Errors.invalidArgument("parent %s is not a committed snapshot", parent);
+    }
+    if (active.parentId() == null) {
+      return p.id();
+    }
+    if (active.parentId() != p.id()) {
+      throw Errors.invalidArgument("snapshot %s was prepared on %s and cannot be committed onto %s",
+          active.key(), active.parentKey(), parent);
+    }
+    return null;
   }
 
   /** Checks in containerd's order: the name is free, the key exists, the key is active. */

@@ -93,12 +93,13 @@ final class SnapshotTable {
         EpochNanos.fromInstant(now));
   }
 
-  /** Renames {@code id} to {@code name} as a committed snapshot with fresh labels and times. */
-  void commit(Connection c, long id, String name, Map<String, String> labels, Instant now, long size,
+  /** Renames {@code id} to {@code name} as a committed snapshot on {@code parentId}, with fresh labels and times. */
+  void commit(Connection c, long id, String name, Long parentId, Map<String, String> labels, Instant now, long size,
       long inodes) throws SQLException {
     Sql.update(c, "UPDATE " + table
-        + " SET key = ?, kind = ?, labels = ?, created_ns = ?, updated_ns = ?, size = ?, inodes = ? WHERE id = ?",
-        name, SnapshotKind.COMMITTED.name(), Labels.toJson(labels), EpochNanos.fromInstant(now),
+        + " SET key = ?, parent_id = ?, kind = ?, labels = ?, created_ns = ?, updated_ns = ?, size = ?, inodes = ?"
+        + " WHERE id = ?",
+        name, parentId, SnapshotKind.COMMITTED.name(), Labels.toJson(labels), EpochNanos.fromInstant(now),
         EpochNanos.fromInstant(now), size, inodes, id);
   }
 

@@ -98,22 +98,7 @@ class ApplyLayersKernelTest {
     assertEquals(Digests.sha256(third), services.unpack("l3", "l2", l3).getDigest(), "gzip found by its magic");
 
     try (TempMount rootfs = services.mount(services.prepare("container", "l3"))) {
-      Path r = rootfs.dir();
-      assertEquals("#!busybox v2", Files.readString(r.resolve("bin/busybox")));
-      assertEquals(Path.of("busybox"), Files.readSymbolicLink(r.resolve("bin/sh")));
-      assertEquals("#!busybox binary", Files.readString(r.resolve("bin/ls")), "the hard link kept the first content");
-      assertEquals(04755, mode(r.resolve("bin/su")) & 07777);
-      assertFalse(Files.exists(r.resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS), "whited out in layer 2");
-      assertEquals("berth\n", Files.readString(r.resolve("etc/hostname")));
-      assertEquals(1000, Files.getAttribute(r.resolve("etc/owned"), "unix:uid"));
-      assertEquals(1001, Files.getAttribute(r.resolve("etc/owned"), "unix:gid"));
-      assertArrayEquals("layer-1".getBytes(StandardCharsets.UTF_8),
-          Xattrs.get(r.resolve("etc/labelled"), "user.origin"));
-      assertEquals(List.of("c"), names(r.resolve("opt")), "opt is opaque in layer 2");
-      assertEquals(01777, mode(r.resolve("tmp")) & 07777, "an implied directory keeps the lower one's mode");
-      assertEquals("x", Files.readString(r.resolve("tmp/x")));
-      assertFalse(Files.exists(r.resolve("dev")), "a whole directory whited out in layer 3");
-      assertEquals(FileTime.from(LayerBuilder.MTIME), Files.getLastModifiedTime(r.resolve("etc/owned")));
+      assertIsTheImage(rootfs.dir());
     }
     try (TempMount layer1 = services.mount(services.view("l1-view", "l1"))) {
       Path r = layer1.dir();
@@ -130,6 +115,47 @@ class ApplyLayersKernelTest {
       assertEquals(FileTime.from(LayerBuilder.MTIME), Files.getLastModifiedTime(r.resolve("bin/sh"),
           LinkOption.NOFOLLOW_LINKS));
     }
+  }
+
+  @Test
+  void layersUnpackedBeforeThoseBelowThemAndCommittedOntoThemMountAsTheSameImage() throws Exception {
+    Descriptor l1 = services.put(LayerBuilder.compress(LayerCompression.GZIP, baseLayer()),
+        LayerCompression.OCI_LAYER_GZIP);
+    Descriptor l2 = services.put(LayerBuilder.compress(LayerCompression.ZSTD, secondLayer()),
+        LayerCompression.OCI_LAYER_ZSTD);
+    byte[] third = thirdLayer();
+    Descriptor l3 = services.put(LayerBuilder.compress(LayerCompression.GZIP, third), "");
+    // the upper layers first, before those below them are there
+    assertEquals(Digests.sha256(third), services.applyAlone("l3", l3).getDigest());
+    services.applyAlone("l2", l2);
+    services.unpack("l1", "", l1);
+    services.commitOnto("l2", "l1");
+    services.commitOnto("l3", "l2");
+
+    try (TempMount rootfs = services.mount(services.prepare("container", "l3"))) {
+      assertIsTheImage(rootfs.dir());
+      assertEquals(List.of(), Xattrs.list(rootfs.dir().resolve("tmp")).stream()
+          .filter(n -> n.startsWith("trusted.berth.")).toList(), "the mark of an implied directory is gone");
+    }
+  }
+
+  /** The three layers above, stacked. */
+  private static void assertIsTheImage(Path r) throws Exception {
+    assertEquals("#!busybox v2", Files.readString(r.resolve("bin/busybox")));
+    assertEquals(Path.of("busybox"), Files.readSymbolicLink(r.resolve("bin/sh")));
+    assertEquals("#!busybox binary", Files.readString(r.resolve("bin/ls")), "the hard link kept the first content");
+    assertEquals(04755, mode(r.resolve("bin/su")) & 07777);
+    assertFalse(Files.exists(r.resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS), "whited out in layer 2");
+    assertEquals("berth\n", Files.readString(r.resolve("etc/hostname")));
+    assertEquals(1000, Files.getAttribute(r.resolve("etc/owned"), "unix:uid"));
+    assertEquals(1001, Files.getAttribute(r.resolve("etc/owned"), "unix:gid"));
+    assertArrayEquals("layer-1".getBytes(StandardCharsets.UTF_8),
+        Xattrs.get(r.resolve("etc/labelled"), "user.origin"));
+    assertEquals(List.of("c"), names(r.resolve("opt")), "opt is opaque in layer 2");
+    assertEquals(01777, mode(r.resolve("tmp")) & 07777, "an implied directory keeps the lower one's mode");
+    assertEquals("x", Files.readString(r.resolve("tmp/x")));
+    assertFalse(Files.exists(r.resolve("dev")), "a whole directory whited out in layer 3");
+    assertEquals(FileTime.from(LayerBuilder.MTIME), Files.getLastModifiedTime(r.resolve("etc/owned")));
   }
 
   private static int mode(Path p) throws Exception {

@@ -97,6 +97,22 @@ final class LayerServices implements AutoCloseable {
     return applied;
   }
 
+  /**
+   * Applies {@code layer} to snapshot {@code name}-extract, prepared on no parent, as to an
+   * overlay upperdir whose lower layers are to come (a layer unpacked side by side with those
+   * below it); {@link #commitOnto} commits it once they are there.
+   */
+  Descriptor applyAlone(String name, Descriptor layer) {
+    Mount bind = prepare(name + "-extract", "").get(0);
+    return apply(layer, List.of(Mount.newBuilder().setType("overlay").setSource("overlay")
+        .addOptions("upperdir=" + bind.getSource()).build()));
+  }
+
+  void commitOnto(String name, String parent) {
+    snapshots.commit(CommitSnapshotRequest.newBuilder().setSnapshotter("overlayfs").setName(name)
+        .setKey(name + "-extract").setParent(parent).build());
+  }
+
   Descriptor diff(List<Mount> left, List<Mount> right, String mediaType) {
     return diff.diff(DiffRequest.newBuilder().addAllLeft(left).addAllRight(right).setMediaType(mediaType).build())
         .getDiff();
