@@ -112,7 +112,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
+    // run -d returns once the process is started; ps may still catch it inside its exec of sleep
+    // (its name already sleep, its arguments not yet there: "[sleep]")
     List<String> top = ok("top", "watched").out().lines().toList();
+    for (int i = 0; i < 50 && top.size() > 1 && top.get(1).endsWith("[sleep]"); i++) {
+      Thread.sleep(20);
+      top = ok("top", "watched").out().lines().toList();
+    }
     assertTrue(top.get(0).matches("UID\\s+PID\\s+PPID\\s+TIME\\s+CMD"), top.toString());
     assertTrue(top.get(1).matches("0\\s+\\d+\\s+\\d+\\s+00:00:00\\s+sleep 1000"), top.toString());
     List<String> ps = ok("top", "watched", "-o", "pid,args").out().lines().toList();
