@@ -37,8 +37,9 @@ import picocli.CommandLine.ScopeType;
         "  berthctl run -d --name web -p 8080:80 busybox httpd -f -p 80 && berthctl ps",
         "  berthctl logs -f web; berthctl exec -it web sh; berthctl rm -f web",
         "",
-        "Commands named as docker's (run, ps, stop, rm, ...) exit 125 when they fail, as docker does; the "
-            + "others exit 1. Usage errors (an unknown flag, a missing argument) exit 125; output cut short by a "
+        "Commands exit 1 when they fail, as docker's do; run exits 125 when berthctl or berthd fails before the "
+            + "container's process runs, and create when a flag's value is wrong, as in docker. Usage errors (an "
+            + "unknown flag, a missing argument) exit 125; output cut short by a "
             + "closed pipe (berthctl ... | head) ends quietly with 141, as a process killed by SIGPIPE.",
         "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
 public final class BerthCtl extends GroupCommand {
@@ -79,7 +80,7 @@ public final class BerthCtl extends GroupCommand {
   }
 
   /**
-   * Runs one command line; returns the exit code: 0 done, 1 failed (125 for docker's commands),
+   * Runs one command line; returns the exit code: 0 done, 1 failed (125 where docker's run and create give it),
    * 125 usage error, 141 output pipe closed; run, start -a and exec return the container process's.
    */
   public static int run(Io io, String... given) {

@@ -36,17 +36,12 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     }
     cmd.getErr().println(message(e));
     cmd.getErr().flush();
-    return e instanceof ContainerStartFailure f ? f.exitCode() : failureCode(cmd);
+    return e instanceof ContainerStartFailure f ? f.exitCode() : failureCode(cmd, e);
   }
 
-  /** 125 under a command marked {@link DockerExitCodes} (its subcommands too), 1 otherwise. */
-  static int failureCode(CommandLine cmd) {
-    for (CommandLine c = cmd; c != null; c = c.getParent()) {
-      if (c.getCommandSpec().userObject() instanceof DockerExitCodes) {
-        return DockerExitCodes.FAILURE;
-      }
-    }
-    return FAILURE;
+  /** What a command marked {@link DockerExitCodes} says for {@code e} (125 mostly), 1 otherwise. */
+  static int failureCode(CommandLine cmd, Exception e) {
+    return cmd.getCommandSpec().userObject() instanceof DockerExitCodes d ? d.failureCode(e) : FAILURE;
   }
 
   /** The one line printed for {@code e}. */

@@ -58,7 +58,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl events --filter type=container --format json",
         "  berthctl events --format '{{.Action}} {{.Actor.Attributes.name}}'",
         "  berthctl events --until $(($(date +%%s) + 60))"})
-final class EventsCommand implements Callable<Integer>, DockerExitCodes {
+final class EventsCommand implements Callable<Integer> {
   /** The events' message types by name, made on the first event: {@code events --help} needs none. */
   private static final class EventTypes {
     static final Map<String, Descriptors.Descriptor> BY_NAME = new HashMap<>();

@@ -43,7 +43,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl info", "  berthctl info --format '{{.ServerVersion}} {{.Driver}}'",
         "  berthctl info --format json"})
-final class InfoCommand implements Callable<Integer>, DockerExitCodes {
+final class InfoCommand implements Callable<Integer> {
   private static final String RUNTIME = "runc";
 
   @ParentCommand

@@ -14,6 +14,7 @@
  * (the build enforces it).
  *
  * <p>A failure reaches the user as one line on stderr ({@link dev.berth.ctl.ErrorHandler}) and
- * an exit code: 1, or Docker's 125 under the commands marked {@link dev.berth.ctl.DockerExitCodes}.
+ * an exit code: 1, as docker's commands fail, or 125 where docker's {@code run} and
+ * {@code create} give it ({@link dev.berth.ctl.DockerExitCodes}).
  */
 package dev.berth.ctl;

@@ -196,7 +196,7 @@ class DockerHabitsAsAUserTest {
       // inspect falls back to images, as docker does
       assertEquals(imageId + "\n", ok("inspect", "-f", "{{.Id}}", "ux-again:1").out());
       Result neither = berthctl("inspect", "ux-nothing");
-      assertEquals(125, neither.exit(), neither::toString);
+      assertEquals(1, neither.exit(), neither::toString);
       assertEquals("Error: No such object: ux-nothing\n", neither.err());
 
       // run by id, short id and repository digest

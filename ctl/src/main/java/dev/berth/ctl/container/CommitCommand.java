@@ -5,7 +5,6 @@ import dev.berth.client.images.Image;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
             + "Berth keeps no unnamed images, so the new one needs a REPOSITORY[:TAG]."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl commit web web-snapshot:1", "  berthctl commit -a 'Ann <ann@example.org>' -m 'add page' web site:2"})
-public final class CommitCommand implements Callable<Integer>, DockerExitCodes {
+public final class CommitCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -10,7 +10,6 @@ import dev.berth.client.spec.RootfsFiles;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -41,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl cp web:/etc/hostname .", "  berthctl cp ./site web:/www", "  berthctl cp web:/var/log /tmp/web-logs",
         "  berthctl cp web:/var/log - | tar -tv", "  tar -c site | berthctl cp - web:/www"})
-public final class CpCommand implements Callable<Integer>, DockerExitCodes {
+public final class CpCommand implements Callable<Integer> {
   /** Docker's name for a tar stream on stdin or stdout in place of a host path. */
   private static final String STREAM = "-";
   @ParentCommand

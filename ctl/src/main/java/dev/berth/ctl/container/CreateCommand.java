@@ -1,11 +1,15 @@
 package dev.berth.ctl.container;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.api.grpc.BerthException;
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerOptions;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.ErrorHandler;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,5 +42,15 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
       root.out().println(record.getId());
     }
     return 0;
+  }
+
+  /**
+   * As docker's create: 125 for what the flags say wrong, 1 when berthd or the image refuses
+   * (a name in use, an image that cannot be had); run gives 125 for both.
+   */
+  @Override
+  public int failureCode(Exception failure) {
+    return failure instanceof StatusRuntimeException || failure instanceof BerthException
+        || failure instanceof ClientException ? ErrorHandler.FAILURE : FAILURE;
   }
 }

@@ -7,7 +7,6 @@ import containerd.types.Mount;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
         + "system, from its writable layer; volumes and binds are not part of it."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl diff web"})
-public final class DiffCommand implements Callable<Integer>, DockerExitCodes {
+public final class DiffCommand implements Callable<Integer> {
   private static final int S_IFMT = 0170000;
   private static final int S_IFCHR = 0020000;
 

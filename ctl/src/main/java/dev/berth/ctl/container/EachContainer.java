@@ -3,7 +3,7 @@ package dev.berth.ctl.container;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.ErrorHandler;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +30,7 @@ final class EachContainer {
 
   static int printingNames(BerthCtl root, Connection c, List<String> names, Action action)
       throws InterruptedException {
-    return root.each(names, DockerExitCodes.FAILURE, name -> {
+    return root.each(names, ErrorHandler.FAILURE, name -> {
       action.apply(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
       root.out().println(name);
     });
@@ -57,7 +57,7 @@ final class EachContainer {
         return null;
       })).toList();
       Iterator<Future<?>> next = results.iterator();
-      return root.each(names, DockerExitCodes.FAILURE, name -> {
+      return root.each(names, ErrorHandler.FAILURE, name -> {
         try {
           next.next().get();
         } catch (ExecutionException e) {

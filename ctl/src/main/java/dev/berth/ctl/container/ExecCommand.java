@@ -18,7 +18,6 @@ import dev.berth.client.spec.UserResolver;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
 import io.grpc.StatusRuntimeException;
@@ -41,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl exec web ls /", "  berthctl exec -it web sh", "  berthctl exec -e DEBUG=1 -w /tmp -u nobody web id",
         "  berthctl exec -d web sh -c 'sleep 100'"})
-public final class ExecCommand implements Callable<Integer>, DockerExitCodes {
+public final class ExecCommand implements Callable<Integer> {
   /** The type URL containerd's clients give a process spec. */
   static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
 

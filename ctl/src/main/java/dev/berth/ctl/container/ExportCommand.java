@@ -3,7 +3,6 @@ package dev.berth.ctl.container;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.AtomicOutput;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -23,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
             + "Device nodes, FIFOs and sockets are left out."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl export web > web.tar", "  berthctl export -o web.tar web"})
-public final class ExportCommand implements Callable<Integer>, DockerExitCodes {
+public final class ExportCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

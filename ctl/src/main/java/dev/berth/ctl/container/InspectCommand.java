@@ -22,10 +22,10 @@ import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.image.ImageInspection;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
+import dev.berth.ctl.ErrorHandler;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl inspect -f '{{index .Config.Labels \"team\"}}' web",
         "  berthctl inspect -f '{{range .Mounts}}{{.Source}} {{end}}' web",
         "  berthctl inspect --type image busybox"})
-public final class InspectCommand implements Callable<Integer>, DockerExitCodes {
+public final class InspectCommand implements Callable<Integer> {
   /** docker's time for "never": the zero time of Go. */
   public static final String NEVER = "0001-01-01T00:00:00Z";
 
@@ -79,7 +79,7 @@ public final class InspectCommand implements Callable<Integer>, DockerExitCodes 
     int exit;
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
-      exit = root.each(names, DockerExitCodes.FAILURE, name -> found.add(inspect(c, images, name)));
+      exit = root.each(names, ErrorHandler.FAILURE, name -> found.add(inspect(c, images, name)));
     }
     Inspections.print(root.out(), format, found);
     return exit;

@@ -4,7 +4,6 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
         + "A restart policy does not bring a killed container back. Prints each container signalled.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl kill web", "  berthctl kill -s HUP web", "  berthctl kill --signal 15 web worker"})
-public final class KillCommand implements Callable<Integer>, DockerExitCodes {
+public final class KillCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

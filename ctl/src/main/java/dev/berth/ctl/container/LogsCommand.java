@@ -9,7 +9,6 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -34,7 +33,7 @@ import picocli.CommandLine.ParentCommand;
         + "also while berthd was down.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl logs web", "  berthctl logs -f --tail 10 web", "  berthctl logs -n 2 web", "  berthctl logs -t --since 10m web"})
-public final class LogsCommand implements Callable<Integer>, DockerExitCodes {
+public final class LogsCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -3,7 +3,6 @@ package dev.berth.ctl.container;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "pause",
     description = "Freeze all processes of running containers (the cgroup freezer). Prints each container paused.",
     footerHeading = "%nExamples:%n", footer = {"  berthctl pause web", "  berthctl unpause web"})
-public final class PauseCommand implements Callable<Integer>, DockerExitCodes {
+public final class PauseCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -24,7 +24,6 @@ import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -63,7 +62,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
         "  berthctl ps -a -f exited=137", "  berthctl ps -s", "  berthctl ps --format json",
         "  berthctl ps --format '{{.Names}}: {{.Status}}'", "  berthctl ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.State}}'"})
-public final class PsCommand implements Callable<Integer>, DockerExitCodes {
+public final class PsCommand implements Callable<Integer> {
   static final int SHORT_ID = 12;
   private static final int COMMAND_WIDTH = 20;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");

@@ -4,7 +4,6 @@ import containerd.services.containers.v1.Container;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.api.labels.ContainerLabels;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl rename}: a new name for a container. */
 @Command(name = "rename", description = "Give a container a new name, unused in the namespace.",
     footerHeading = "%nExamples:%n", footer = {"  berthctl rename calm_anchor web"})
-public final class RenameCommand implements Callable<Integer>, DockerExitCodes {
+public final class RenameCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -4,7 +4,6 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Stop containers (as stop does) and start them again, detached. Prints each container restarted.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl restart web", "  berthctl restart -t 2 web worker", "  berthctl restart -s SIGINT web"})
-public final class RestartCommand implements Callable<Integer>, DockerExitCodes {
+public final class RestartCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -3,7 +3,6 @@ package dev.berth.ctl.container;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl rm job", "  berthctl rm -f web", "  berthctl rm -v job   # and its anonymous volumes",
         "  berthctl ps -aq | xargs berthctl rm -f"})
-public final class RmCommand implements Callable<Integer>, DockerExitCodes {
+public final class RmCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -8,7 +8,6 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupSignals;
 import java.util.List;
@@ -26,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
         + "attach to the one container's output and exit with its exit code.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl start web", "  berthctl start -a job", "  berthctl start -ai shell"})
-public final class StartCommand implements Callable<Integer>, DockerExitCodes {
+public final class StartCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

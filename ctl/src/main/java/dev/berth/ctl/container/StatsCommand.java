@@ -10,7 +10,6 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.types.Metric;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.Status;
@@ -43,7 +42,7 @@ import picocli.CommandLine.ParentCommand;
         + "refreshed every second in place until interrupted; --no-stream prints once.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl stats", "  berthctl stats --no-stream web", "  berthctl stats --no-stream --format json"})
-public final class StatsCommand implements Callable<Integer>, DockerExitCodes {
+public final class StatsCommand implements Callable<Integer> {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   /** The first reading of --no-stream is compared with one this much later. */
   private static final Duration FIRST_INTERVAL = Duration.ofMillis(500);

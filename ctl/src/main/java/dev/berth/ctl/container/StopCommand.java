@@ -6,7 +6,6 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl stop web", "  berthctl stop -t 1 web worker", "  berthctl stop -t 0 web   # SIGKILL at once",
         "  berthctl stop -s SIGINT web"})
-public final class StopCommand implements Callable<Integer>, DockerExitCodes {
+public final class StopCommand implements Callable<Integer> {
   static final int DEFAULT_TIMEOUT = 10;
 
   @ParentCommand

@@ -8,7 +8,6 @@ import dev.berth.client.containers.HostCommands;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.output.Output;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
             + "as docker top does; its output needs a PID column."},
     footerHeading = "%nExamples:%n", footer = {"  berthctl top web", "  berthctl top web aux",
         "  berthctl top web -o pid,rss,args"})
-public final class TopCommand implements Callable<Integer>, DockerExitCodes {
+public final class TopCommand implements Callable<Integer> {
   /** Clock ticks per second of /proc's times on Linux. */
   private static final long TICKS = 100;
 

@@ -3,7 +3,6 @@ package dev.berth.ctl.container;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "unpause",
     description = "Let the processes of paused containers run again. Prints each container resumed.",
     footerHeading = "%nExamples:%n", footer = {"  berthctl unpause web"})
-public final class UnpauseCommand implements Callable<Integer>, DockerExitCodes {
+public final class UnpauseCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -5,7 +5,6 @@ import dev.berth.client.containers.ContainerUpdate;
 import dev.berth.client.spec.ResourceFlags;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl update --cpus 0.5 --memory 256m web", "  berthctl update --pids-limit 100 web worker",
         "  berthctl update --cpuset-cpus 0 web",
         "  berthctl update --restart unless-stopped web"})
-public final class UpdateCommand implements Callable<Integer>, DockerExitCodes {
+public final class UpdateCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 

@@ -5,7 +5,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.ErrorHandler;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Wait until containers are no longer running and print each one's exit code (0 for a "
         + "container that never ran).",
     footerHeading = "%nExamples:%n", footer = {"  berthctl wait job", "  code=$(berthctl wait job)"})
-public final class WaitCommand implements Callable<Integer>, DockerExitCodes {
+public final class WaitCommand implements Callable<Integer> {
   @ParentCommand
   private BerthCtl root;
 
@@ -27,7 +27,7 @@ public final class WaitCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
-      return root.each(containers, DockerExitCodes.FAILURE, name -> {
+      return root.each(containers, ErrorHandler.FAILURE, name -> {
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
         int code = s.task().isEmpty() ? 0 : TasksGrpc.newBlockingStub(c.channel())
             .wait(WaitRequest.newBuilder().setContainerId(s.id()).build()).getExitStatus();

@@ -8,11 +8,11 @@ import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
+import dev.berth.ctl.ErrorHandler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
         + "save, tag and history run the top-level commands images, rmi, pull, push, load, save, tag and history.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl image inspect -f '{{.Id}} {{.Os}}/{{.Architecture}}' busybox", "  berthctl image prune -a -f"})
-public final class ImageCommand extends GroupCommand implements DockerExitCodes {
+public final class ImageCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
 
@@ -46,7 +46,7 @@ public final class ImageCommand extends GroupCommand implements DockerExitCodes 
     try (Connection c = root.connect()) {
       ImageClient client = new ImageClient(c.channel());
       List<Image> all = client.list();
-      exit = root.each(images, DockerExitCodes.FAILURE, name -> {
+      exit = root.each(images, ErrorHandler.FAILURE, name -> {
         found.add(ImageInspection.of(client, ImageInspection.resolve(client, name), all));
       });
     }

@@ -12,7 +12,6 @@ import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.spec.LabelFilter;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Inspections;
@@ -38,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl volume create data", "  berthctl volume ls", "  berthctl volume inspect data",
         "  berthctl volume rm data", "  berthctl volume prune -f"})
-public final class VolumeCommand extends GroupCommand implements DockerExitCodes {
+public final class VolumeCommand extends GroupCommand {
   @ParentCommand
   private BerthCtl root;
 
@@ -88,7 +87,7 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
     int exit;
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
-      exit = root.each(names, DockerExitCodes.FAILURE, name -> found.add(inspection(ErrorHandler.naming("volume", name,
+      exit = root.each(names, ErrorHandler.FAILURE, name -> found.add(inspection(ErrorHandler.naming("volume", name,
           () -> volumes.get(GetVolumeRequest.newBuilder().setName(name).build())).getVolume())));
     }
     Inspections.printObjects(root.out(), format, found);
@@ -102,7 +101,7 @@ public final class VolumeCommand extends GroupCommand implements DockerExitCodes
       throws InterruptedException {
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
-      return root.each(names, DockerExitCodes.FAILURE, name -> {
+      return root.each(names, ErrorHandler.FAILURE, name -> {
         ErrorHandler.naming("volume", name, () -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
         root.out().println(name);
       });
