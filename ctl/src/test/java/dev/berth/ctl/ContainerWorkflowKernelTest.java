@@ -294,6 +294,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--cpu-period", "10", "busybox", "true"),
         List.of("run", "--rm", "--oom-score-adj", "2000", "busybox", "true"),
         List.of("run", "--rm", "--cgroup-parent", "../escape", "busybox", "true"),
+        List.of("run", "--rm", "--cgroupns", "shared", "busybox", "true"),
         List.of("run", "--rm", "--dns-option", "ndots:1 debug", "busybox", "true"),
         List.of("run", "--rm", "--network", "host", "--domainname", "example.test", "busybox", "true"),
         List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
@@ -419,6 +420,21 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
           Files.deleteIfExists(Path.of("/sys/fs/cgroup", controllers.replace("name=", ""), parent));
         }
       }
+    }
+  }
+
+  @Test
+  void cgroupnsPrivateMakesTheContainersCgroupItsRootAndHostShowsTheWholePath() throws Exception {
+    String own = ok("run", "--rm", "--cgroupns", "private", "busybox", "cat", "/proc/self/cgroup").out();
+    assertTrue(own.lines().allMatch(l -> l.endsWith(":/")), own);
+    String id = ok("run", "-d", "--name", "hostns", "--cgroupns", "host", "busybox", "sleep", "1000").out().strip();
+    try {
+      String hosts = ok("exec", "hostns", "cat", "/proc/self/cgroup").out();
+      assertTrue(hosts.lines().anyMatch(l -> l.endsWith("/" + id)), hosts);
+      assertEquals("host", JSON.readTree(ok("inspect", "hostns").stdout()).get(0).get("HostConfig")
+          .get("CgroupnsMode").asText());
+    } finally {
+      berthd.ctl("rm", "-f", "hostns");
     }
   }
 

@@ -117,6 +117,22 @@ public final class ContainerCreator {
     return warnings;
   }
 
+  /**
+   * Whether {@code --cgroupns MODE} gives the container a cgroup namespace of its own (in which
+   * its cgroup is {@code /}): {@code private} does, {@code host} does not, and none is Docker's
+   * default, private on a host that runs cgroup v2 alone and the host's otherwise.
+   */
+  static boolean privateCgroupNamespace(String mode) {
+    if (mode == null || mode.isEmpty()) {
+      return unifiedCgroups();
+    }
+    return switch (mode) {
+      case "private" -> true;
+      case "host" -> false;
+      default -> throw InvalidValueException.of("--cgroupns", mode, "expected host or private");
+    };
+  }
+
   /** Whether the host runs cgroup v2 alone, as its root cgroup's controller list shows. */
   private static boolean unifiedCgroups() {
     return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
@@ -204,6 +220,9 @@ public final class ContainerCreator {
       }
       if (o.cgroupParent != null) {
         spec.cgroupsPath(cgroupsPath(o.cgroupParent, id));
+      }
+      if (privateCgroupNamespace(o.cgroupns)) {
+        spec.cgroupNamespace();
       }
       applyResources(spec, parsed);
       applySecurity(spec, o, parsed);
@@ -748,6 +767,7 @@ public final class ContainerCreator {
     h.put("CpuPeriod", o.cpus == null && o.cpuPeriod != null ? p.cpus().period() : 0);
     h.put("OomScoreAdj", o.oomScoreAdj == null ? 0 : o.oomScoreAdj);
     h.put("CgroupParent", o.cgroupParent == null ? "" : o.cgroupParent);
+    h.put("CgroupnsMode", privateCgroupNamespace(o.cgroupns) ? "private" : "host");
     h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());
     h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());
     h.put("ReadonlyRootfs", o.readOnly);

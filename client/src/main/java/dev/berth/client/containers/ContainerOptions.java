@@ -41,6 +41,8 @@ public final class ContainerOptions {
   public Integer oomScoreAdj;
   /** The cgroup the container's goes under instead of {@code /<namespace>}. */
   public String cgroupParent;
+  /** Docker's {@code --cgroupns}: host, private, or null for the default ({@link ContainerCreator#privateCgroupNamespace}). */
+  public String cgroupns;
   public String cpuShares;
   public String cpusetCpus;
   public String pidsLimit;

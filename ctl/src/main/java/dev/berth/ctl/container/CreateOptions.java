@@ -111,6 +111,10 @@ final class CreateOptions {
       description = "the cgroup the container's cgroup goes under (default /NAMESPACE)")
   String cgroupParent;
 
+  @Option(names = "--cgroupns", paramLabel = "MODE", description = "cgroup namespace: host (the host's) or private "
+      + "(its own, where its cgroup is /); default private where the host runs cgroup v2 alone, else host")
+  String cgroupns;
+
   @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
@@ -287,6 +291,7 @@ final class CreateOptions {
     o.cpuPeriod = cpuPeriod;
     o.oomScoreAdj = oomScoreAdj;
     o.cgroupParent = cgroupParent;
+    o.cgroupns = cgroupns;
     o.cpuShares = cpuShares;
     o.cpusetCpus = cpusetCpus;
     o.pidsLimit = pidsLimit;
