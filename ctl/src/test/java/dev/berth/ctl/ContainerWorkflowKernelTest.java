@@ -295,6 +295,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--oom-score-adj", "2000", "busybox", "true"),
         List.of("run", "--rm", "--cgroup-parent", "../escape", "busybox", "true"),
         List.of("run", "--rm", "--cgroupns", "shared", "busybox", "true"),
+        List.of("run", "--rm", "--memory-swappiness", "101", "busybox", "true"),
         List.of("run", "--rm", "--dns-option", "ndots:1 debug", "busybox", "true"),
         List.of("run", "--rm", "--network", "host", "--domainname", "example.test", "busybox", "true"),
         List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
@@ -338,7 +339,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   @Test
   void inspectShowsDockersShape() throws Exception {
     Cli.Result run = berthd.ctl("run", "-d", "--name", "shape", "--memory", "64m", "--memory-reservation", "32m",
-        "--oom-kill-disable", "--cpus", "0.5", "--cpu-shares", "512", "--pids-limit", "50", "--restart",
+        "--oom-kill-disable", "--memory-swappiness", "10", "--cpus", "0.5", "--cpu-shares", "512", "--pids-limit", "50", "--restart",
         "on-failure:3", "-e", "GREETING=hi", "busybox", "sleep", "1000");
     assertEquals(0, run.exit(), run::toString);
     String id = run.out().strip();
@@ -364,10 +365,14 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertEquals(Long.toString(32L << 20), Files.readString(memoryCgroup.resolve("memory.low")).strip());
       assertFalse(host.get("OomKillDisable").asBoolean(), "discarded on cgroup v2, as docker does");
       assertTrue(run.stderr().contains("WARNING: Your kernel does not support OomKillDisable"), run::toString);
+      assertTrue(host.get("MemorySwappiness").isNull(), "discarded on cgroup v2, as docker does");
+      assertTrue(run.stderr().contains("Memory swappiness discarded"), run::toString);
     } else {
       assertEquals(Long.toString(32L << 20), Files.readString(memoryCgroup.resolve("memory.soft_limit_in_bytes")).strip());
       assertTrue(Files.readString(memoryCgroup.resolve("memory.oom_control")).contains("oom_kill_disable 1"));
       assertTrue(host.get("OomKillDisable").asBoolean());
+      assertEquals("10", Files.readString(memoryCgroup.resolve("memory.swappiness")).strip());
+      assertEquals(10, host.get("MemorySwappiness").asInt());
       assertEquals("", run.stderr(), "a memory limit was given: no warning");
     }
     assertEquals(500_000_000L, host.get("NanoCpus").asLong());

@@ -98,7 +98,7 @@ public final class ContainerCreator {
   /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
   private record Parsed(List<String> env, List<MountRequest> mounts, List<PortSpec> ports, RestartPolicy restart,
       Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, Long memoryReservation,
-      boolean oomKillDisable, LogConfig log, ResourceFlags.CpuQuota cpus,
+      boolean oomKillDisable, Long memorySwappiness, LogConfig log, ResourceFlags.CpuQuota cpus,
       Long cpuShares, String cpuset, Long pidsLimit, List<Ulimit> ulimits, Long shmSize) {}
 
   /**
@@ -113,6 +113,10 @@ public final class ContainerCreator {
       warnings.add("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
     } else if (o.oomKillDisable && o.memory == null) {
       warnings.add("Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.");
+    }
+    if (swappinessAsked(o) && unifiedCgroups()) {
+      warnings.add("Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. "
+          + "Memory swappiness discarded.");
     }
     return warnings;
   }
@@ -131,6 +135,18 @@ public final class ContainerCreator {
       case "host" -> false;
       default -> throw InvalidValueException.of("--cgroupns", mode, "expected host or private");
     };
+  }
+
+  /** Whether {@code --memory-swappiness} asks for a value (-1 leaves the kernel's); one outside 0-100 is refused. */
+  private static boolean swappinessAsked(ContainerOptions o) {
+    if (o.memorySwappiness == null || o.memorySwappiness == -1) {
+      return false;
+    }
+    if (o.memorySwappiness < 0 || o.memorySwappiness > 100) {
+      throw InvalidValueException.of("memory swappiness", o.memorySwappiness.toString(),
+          "valid memory swappiness range is 0-100");
+    }
+    return true;
   }
 
   /** Whether the host runs cgroup v2 alone, as its root cgroup's controller list shows. */
@@ -337,6 +353,7 @@ public final class ContainerCreator {
         o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
         o.memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", o.memoryReservation),
         o.oomKillDisable && !unifiedCgroups(),
+        swappinessAsked(o) && !unifiedCgroups() ? o.memorySwappiness : null,
         LogConfig.of(o.logDriver, o.logOpts),
         cpuQuota(o),
         o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
@@ -599,6 +616,9 @@ public final class ContainerCreator {
     if (p.memoryReservation() != null) {
       spec.memoryReservation(p.memoryReservation());
     }
+    if (p.memorySwappiness() != null) {
+      spec.memorySwappiness(p.memorySwappiness());
+    }
     if (p.oomKillDisable()) {
       spec.oomKillDisable();
     }
@@ -760,6 +780,11 @@ public final class ContainerCreator {
     h.put("MemorySwap", p.memorySwap() == null ? 0 : p.memorySwap());
     h.put("MemoryReservation", p.memoryReservation() == null ? 0 : p.memoryReservation());
     h.put("OomKillDisable", p.oomKillDisable());
+    if (p.memorySwappiness() != null) {
+      h.put("MemorySwappiness", p.memorySwappiness());
+    } else {
+      h.putNull("MemorySwappiness");
+    }
     p.log().describe(h);
     h.put("NanoCpus", o.cpus == null ? 0 : new BigDecimal(o.cpus).movePointRight(9).longValue());
     h.put("CpuShares", p.cpuShares() == null ? 0 : p.cpuShares());

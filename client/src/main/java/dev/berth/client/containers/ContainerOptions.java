@@ -29,6 +29,8 @@ public final class ContainerOptions {
   public String memorySwap;
   public String memoryReservation;
   public boolean oomKillDisable;
+  /** Docker's {@code --memory-swappiness}: 0 to 100, or null (-1) for the kernel's. */
+  public Long memorySwappiness;
   /** docker's {@code --log-driver}: json-file (the default), local or k8s-file (one CRI-format log), none. */
   public String logDriver;
   /** docker's {@code --log-opt KEY=VALUE}: max-size, max-file, compress. */

@@ -153,13 +153,14 @@ public record Spec(
 
   /**
    * Bytes; {@code swap} is memory plus swap, -1 for unlimited swap; {@code reservation} the soft
-   * limit the kernel reclaims down to under memory pressure.
+   * limit the kernel reclaims down to under memory pressure; {@code swappiness} (0 to 100) how
+   * readily its anonymous pages go to swap, cgroup v1 only.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Memory(Long limit, Long swap, Long reservation, Boolean disableOOMKiller) {
+  public record Memory(Long limit, Long swap, Long reservation, Boolean disableOOMKiller, Long swappiness) {
     public Memory(Long limit, Long swap) {
-      this(limit, swap, null, null);
+      this(limit, swap, null, null, null);
     }
   }
 

@@ -53,6 +53,7 @@ public final class SpecBuilder {
   private Long memorySwap;
   private Long memoryReservation;
   private boolean oomKillDisable;
+  private Long memorySwappiness;
   private ResourceFlags.CpuQuota cpuQuota;
   private Long cpuShares;
   private String cpusetCpus;
@@ -270,6 +271,18 @@ public final class SpecBuilder {
    */
   public SpecBuilder oomKillDisable() {
     this.oomKillDisable = true;
+    return this;
+  }
+
+  /**
+   * How readily the kernel swaps the container's anonymous pages, 0 to 100 (Docker's
+   * {@code --memory-swappiness}). Cgroup v1 only: the caller leaves it out on a cgroup v2 host.
+   */
+  public SpecBuilder memorySwappiness(long swappiness) {
+    if (swappiness < 0 || swappiness > 100) {
+      throw InvalidValueException.of("memory swappiness", Long.toString(swappiness), "expected 0 to 100");
+    }
+    this.memorySwappiness = swappiness;
     return this;
   }
 
@@ -539,8 +552,9 @@ public final class SpecBuilder {
     if (memory != null && memoryReservation != null && memory < memoryReservation) {
       throw new InvalidValueException("Minimum memory limit can not be less than memory reservation limit, see usage");
     }
-    Spec.Memory mem = memory == null && memorySwap == null && memoryReservation == null && !oomKillDisable ? null
-        : new Spec.Memory(memory, memorySwap, memoryReservation, oomKillDisable ? Boolean.TRUE : null);
+    Spec.Memory mem = memory == null && memorySwap == null && memoryReservation == null && !oomKillDisable
+        && memorySwappiness == null ? null
+        : new Spec.Memory(memory, memorySwap, memoryReservation, oomKillDisable ? Boolean.TRUE : null, memorySwappiness);
     Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null ? null
         : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
             cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);

@@ -147,7 +147,7 @@ class SpecBuilderTest {
     assertThrows(InvalidValueException.class, () -> busybox().memory(1L << 30).memorySwap(512L << 20).build());
     assertThrows(InvalidValueException.class, () -> busybox().memory(1L << 20));
 
-    assertEquals(new Spec.Memory(null, null, 32L << 20, true), busybox().memoryReservation(32L << 20).oomKillDisable()
+    assertEquals(new Spec.Memory(null, null, 32L << 20, true, null), busybox().memoryReservation(32L << 20).oomKillDisable()
         .build().linux().resources().memory());
     assertThrows(InvalidValueException.class, () -> busybox().memoryReservation(1L << 20));
     assertTrue(assertThrows(InvalidValueException.class, () -> busybox().memory(64L << 20)

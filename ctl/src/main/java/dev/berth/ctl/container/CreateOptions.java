@@ -68,6 +68,10 @@ final class CreateOptions {
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
 
+  @Option(names = "--memory-swappiness", paramLabel = "0-100",
+      description = "how readily the container's memory goes to swap, 0 to 100 (-1, the default: the kernel's)")
+  Long memorySwappiness;
+
   @Option(names = "--log-driver", paramLabel = "DRIVER",
       description = "json-file (the default), local or k8s-file keep the output for logs; none keeps nothing")
   String logDriver;
@@ -282,6 +286,7 @@ final class CreateOptions {
     o.memorySwap = memorySwap;
     o.memoryReservation = memoryReservation;
     o.oomKillDisable = oomKillDisable;
+    o.memorySwappiness = memorySwappiness;
     o.cpus = cpus;
     o.logDriver = logDriver;
     o.logOpts = logOpts;
