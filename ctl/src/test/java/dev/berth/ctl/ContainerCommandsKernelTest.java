@@ -388,6 +388,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertEquals(-1, last.get("ExitCode").asInt());
       assertEquals("Health check exceeded timeout (200ms)", last.get("Output").asText());
 
+      // in its start period a starting container is checked every start interval, not every hour
+      ok("run", "-d", "--name", "eager", "--health-cmd", "test -f /tmp/ok", "--health-interval", "1h",
+          "--health-start-period", "1m", "--health-start-interval", "300ms", "busybox", "sleep", "1000");
+      ok("exec", "eager", "sh", "-c", "echo > /tmp/ok");
+      JsonNode eager = awaitHealth("eager", "healthy");
+      assertEquals(300_000_000L, JSON.readTree(ok("inspect", "eager").stdout()).get(0).get("Config")
+          .get("Healthcheck").get("StartInterval").asLong(), eager::toString);
+
       // a start begins the check anew
       ok("restart", "-t", "0", "doc");
       assertEquals("starting", JSON.readTree(ok("inspect", "doc").stdout()).get(0).get("State").get("Health")
@@ -400,7 +408,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertTrue(verdicts.containsAll(List.of("starting", "healthy", "unhealthy")), verdicts::toString);
     } finally {
       listening.cancel(null);
-      berthd.ctl("rm", "-f", "doc", "slow", "plain");
+      berthd.ctl("rm", "-f", "doc", "slow", "plain", "eager");
     }
   }
 

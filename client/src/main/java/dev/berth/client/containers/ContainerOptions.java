@@ -36,7 +36,7 @@ public final class ContainerOptions {
   /** docker's {@code --log-opt KEY=VALUE}: max-size, max-file, compress. */
   public List<String> logOpts = new ArrayList<>();
   /** The {@code --health-*} flags, over the image's check. */
-  public Healthcheck.Flags health = new Healthcheck.Flags(null, null, null, null, null, false);
+  public Healthcheck.Flags health = new Healthcheck.Flags(null, null, null, null, null, null, false);
   public String cpus;
   public String cpuQuota;
   public String cpuPeriod;

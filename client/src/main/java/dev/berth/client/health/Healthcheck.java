@@ -6,18 +6,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Docker's health check of a container: the test, how often it runs, how long it may take, the
- * grace period after a start, and how many failures in a row make the container unhealthy. Zero
- * durations and retries mean docker's defaults. Kept in docker's JSON form, as the image config
+ * grace period after a start, how many failures in a row make the container unhealthy, and how
+ * often it runs in the grace period while the container is still starting. Zero durations and
+ * retries mean docker's defaults. Kept in docker's JSON form, as the image config
  * ({@code config.Healthcheck}) and a container's {@code Config.Healthcheck} hold it.
  */
-public record Healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod, int retries) {
+public record Healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod, int retries,
+    Duration startInterval) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_START_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_RETRIES = 3;
   private static final Duration MIN_DURATION = Duration.ofMillis(1);
@@ -47,6 +51,16 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     return interval.isZero() ? DEFAULT_INTERVAL : interval;
   }
 
+  /**
+   * The wait before the next probe, as docker's monitor chooses it: the start interval while the
+   * container is {@code starting} within its start period, the interval otherwise.
+   */
+  public Duration nextInterval(Instant started, Instant now, String status) {
+    boolean inStartPeriod = now.isBefore(started.plus(startPeriod));
+    return inStartPeriod && status.equals(HealthState.STARTING)
+        ? (startInterval.isZero() ? DEFAULT_START_INTERVAL : startInterval) : effectiveInterval();
+  }
+
   public Duration effectiveTimeout() {
     return timeout.isZero() ? DEFAULT_TIMEOUT : timeout;
   }
@@ -69,7 +83,7 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     node.path("Test").forEach(t -> test.add(t.asText()));
     return Optional.of(new Healthcheck(test, Duration.ofNanos(node.path("Interval").asLong(0)),
         Duration.ofNanos(node.path("Timeout").asLong(0)), Duration.ofNanos(node.path("StartPeriod").asLong(0)),
-        node.path("Retries").asInt(0)));
+        node.path("Retries").asInt(0), Duration.ofNanos(node.path("StartInterval").asLong(0))));
   }
 
   /** Writes docker's JSON form into {@code into}. */
@@ -80,14 +94,16 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     into.put("Timeout", timeout.toNanos());
     into.put("StartPeriod", startPeriod.toNanos());
     into.put("Retries", retries);
+    into.put("StartInterval", startInterval.toNanos());
     return into;
   }
 
   /** The {@code --health-*} and {@code --no-healthcheck} flags; null fields were not given. */
   public record Flags(String cmd, String interval, String timeout, String startPeriod, Integer retries,
-      boolean none) {
+      String startInterval, boolean none) {
     boolean any() {
-      return cmd != null || interval != null || timeout != null || startPeriod != null || retries != null;
+      return cmd != null || interval != null || timeout != null || startPeriod != null || retries != null
+          || startInterval != null;
     }
   }
 
@@ -100,12 +116,14 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
       if (flags.any()) {
         throw new ClientException("--no-healthcheck conflicts with --health-* options");
       }
-      return Optional.of(new Healthcheck(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+      return Optional.of(new Healthcheck(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
+          Duration.ZERO));
     }
     if (!flags.any()) {
       return image;
     }
-    Healthcheck base = image.orElse(new Healthcheck(List.of(), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+    Healthcheck base = image.orElse(new Healthcheck(List.of(), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
+        Duration.ZERO));
     if (flags.retries() != null && flags.retries() < 0) {
       throw InvalidValueException.of("health retries", flags.retries().toString(), "cannot be negative");
     }
@@ -114,7 +132,8 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
         flags.interval() != null ? duration("health interval", flags.interval()) : base.interval(),
         flags.timeout() != null ? duration("health timeout", flags.timeout()) : base.timeout(),
         flags.startPeriod() != null ? duration("health start period", flags.startPeriod()) : base.startPeriod(),
-        flags.retries() != null ? flags.retries() : base.retries()));
+        flags.retries() != null ? flags.retries() : base.retries(),
+        flags.startInterval() != null ? duration("health start interval", flags.startInterval()) : base.startInterval()));
   }
 
   /** As docker checks them: zero (the default) or at least a millisecond. */

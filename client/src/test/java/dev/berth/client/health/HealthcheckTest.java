@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class HealthcheckTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Healthcheck.Flags NO_FLAGS = new Healthcheck.Flags(null, null, null, null, null, false);
+  private static final Healthcheck.Flags NO_FLAGS = new Healthcheck.Flags(null, null, null, null, null, null, false);
 
   private static Healthcheck image() throws Exception {
     return Healthcheck.fromJson(JSON.readTree("{\"Test\":[\"CMD\",\"wget\",\"-q\",\"localhost\"],"
@@ -26,7 +26,7 @@ class HealthcheckTest {
   void flagsGoOverTheImagesCheckFieldByField() throws Exception {
     assertEquals(Optional.of(image()), Healthcheck.of(Optional.of(image()), NO_FLAGS));
     Healthcheck merged = Healthcheck.of(Optional.of(image()),
-        new Healthcheck.Flags(null, "1m30s", "500ms", null, null, false)).orElseThrow();
+        new Healthcheck.Flags(null, "1m30s", "500ms", null, null, null, false)).orElseThrow();
     assertEquals(List.of("wget", "-q", "localhost"), merged.command());
     assertEquals(Duration.ofSeconds(90), merged.effectiveInterval());
     assertEquals(Duration.ofMillis(500), merged.effectiveTimeout());
@@ -34,7 +34,7 @@ class HealthcheckTest {
     assertEquals("Health check exceeded timeout (500ms)", merged.timeoutOutput());
 
     Healthcheck own = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("curl -f x || exit 1", null, null,
-        "2s", 2, false)).orElseThrow();
+        "2s", 2, null, false)).orElseThrow();
     assertEquals(List.of("/bin/sh", "-c", "curl -f x || exit 1"), own.command());
     assertEquals(Healthcheck.DEFAULT_INTERVAL, own.effectiveInterval());
     assertEquals(Duration.ofSeconds(2), own.startPeriod());
@@ -43,22 +43,42 @@ class HealthcheckTest {
   }
 
   @Test
+  void theStartIntervalSpacesProbesInTheStartPeriodWhileStarting() throws Exception {
+    Instant started = Instant.parse("2026-12-03T10:00:00Z");
+    Healthcheck check = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", "1m", null, "30s", null, "2s",
+        false)).orElseThrow();
+    assertEquals(Duration.ofSeconds(2), check.nextInterval(started, started.plusSeconds(10), HealthState.STARTING));
+    assertEquals(Duration.ofMinutes(1), check.nextInterval(started, started.plusSeconds(10), HealthState.HEALTHY),
+        "healthy already: the interval");
+    assertEquals(Duration.ofMinutes(1), check.nextInterval(started, started.plusSeconds(31), HealthState.STARTING),
+        "past the start period: the interval");
+    assertEquals(check, Healthcheck.fromJson(check.writeTo(JSON.createObjectNode())).orElseThrow(), "JSON round trip");
+    Healthcheck defaulted = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", null, null, "30s", null,
+        null, false)).orElseThrow();
+    assertEquals(Healthcheck.DEFAULT_START_INTERVAL, defaulted.nextInterval(started, started, HealthState.STARTING),
+        "docker's 5 s");
+    Healthcheck noStartPeriod = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", null, null, null, null,
+        "2s", false)).orElseThrow();
+    assertEquals(Healthcheck.DEFAULT_INTERVAL, noStartPeriod.nextInterval(started, started, HealthState.STARTING));
+  }
+
+  @Test
   void noHealthcheckTurnsTheImagesOffAndRefusesOtherFlags() throws Exception {
-    assertTrue(Healthcheck.of(Optional.of(image()), new Healthcheck.Flags(null, null, null, null, null, true))
+    assertTrue(Healthcheck.of(Optional.of(image()), new Healthcheck.Flags(null, null, null, null, null, null, true))
         .orElseThrow().disabled());
     assertThrows(ClientException.class, () -> Healthcheck.of(Optional.empty(),
-        new Healthcheck.Flags("true", null, null, null, null, true)));
-    for (Healthcheck.Flags bad : List.of(new Healthcheck.Flags("true", "10", null, null, null, false),
-        new Healthcheck.Flags("true", "1h5x", null, null, null, false),
-        new Healthcheck.Flags("true", "100us", null, null, null, false),
-        new Healthcheck.Flags("true", null, null, null, -1, false))) {
+        new Healthcheck.Flags("true", null, null, null, null, null, true)));
+    for (Healthcheck.Flags bad : List.of(new Healthcheck.Flags("true", "10", null, null, null, null, false),
+        new Healthcheck.Flags("true", "1h5x", null, null, null, null, false),
+        new Healthcheck.Flags("true", "100us", null, null, null, null, false),
+        new Healthcheck.Flags("true", null, null, null, -1, null, false))) {
       assertThrows(InvalidValueException.class, () -> Healthcheck.of(Optional.empty(), bad), bad::toString);
     }
   }
 
   @Test
   void aPassMakesHealthyAndRetriesFailuresUnhealthyButNotWithinTheStartPeriod() throws Exception {
-    Healthcheck check = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", "1s", null, "10s", 2, false))
+    Healthcheck check = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", "1s", null, "10s", 2, null, false))
         .orElseThrow();
     Instant started = Instant.parse("2026-12-03T10:00:00Z");
     HealthState s = HealthState.starting();

@@ -94,6 +94,10 @@ final class CreateOptions {
       description = "time after a start in which failures do not count (default 0s)")
   String healthStartPeriod;
 
+  @Option(names = "--health-start-interval", paramLabel = "DURATION",
+      description = "time between checks in the start period while the container is starting (default 5s)")
+  String healthStartInterval;
+
   @Option(names = "--health-retries", paramLabel = "N",
       description = "failures in a row that make it unhealthy (default 3)")
   Integer healthRetries;
@@ -291,7 +295,7 @@ final class CreateOptions {
     o.logDriver = logDriver;
     o.logOpts = logOpts;
     o.health = new Healthcheck.Flags(healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries,
-        noHealthcheck);
+        healthStartInterval, noHealthcheck);
     o.cpuQuota = cpuQuota;
     o.cpuPeriod = cpuPeriod;
     o.oomScoreAdj = oomScoreAdj;

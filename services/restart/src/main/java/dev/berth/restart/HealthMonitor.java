@@ -179,7 +179,8 @@ public final class HealthMonitor implements AutoCloseable {
   private void watch(ContainerKey key, Healthcheck check, Instant started) {
     ScheduledFuture<?> next;
     try {
-      next = executor.schedule(() -> probe(key), check.effectiveInterval().toNanos(), TimeUnit.NANOSECONDS);
+      next = executor.schedule(() -> probe(key),
+          check.nextInterval(started, Instant.now(), HealthState.STARTING).toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       return;
     }
@@ -202,12 +203,14 @@ public final class HealthMonitor implements AutoCloseable {
     if (w == null || closed) {
       return;
     }
+    String status = HealthState.STARTING;
     try {
       Optional<Container> record = record(key);
       if (record.isEmpty()) {
         watches.remove(key, w);
         return;
       }
+      status = HealthState.of(record.get()).map(HealthState::status).orElse(HealthState.STARTING);
       Optional<HealthState.Probe> probe = HealthProbe.run(Channels.inNamespace(api, key.namespace()), record.get(),
           w.check());
       if (probe.isPresent()) {
@@ -216,6 +219,7 @@ public final class HealthMonitor implements AutoCloseable {
         // the container may have ended, and its watch gone, while the probe ran
         if (watches.get(key) == w) {
           write(key, after);
+          status = after.status();
           if (!after.status().equals(before.status())) {
             LOG.info(key + " is " + after.status());
             announce(key, after.status());
@@ -229,8 +233,8 @@ public final class HealthMonitor implements AutoCloseable {
       LOG.log(Level.FINE, e, () -> "health monitor: probe of " + key + " failed: " + e.getStatus());
     }
     try {
-      ScheduledFuture<?> next = executor.schedule(() -> probe(key), w.check().effectiveInterval().toNanos(),
-          TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> next = executor.schedule(() -> probe(key),
+          w.check().nextInterval(w.started(), Instant.now(), status).toNanos(), TimeUnit.NANOSECONDS);
       // unless the container ended, or started again with a watch of its own, meanwhile
       if (!watches.replace(key, w, new Watch(w.check(), w.started(), next))) {
         next.cancel(false);
