@@ -296,6 +296,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--cgroup-parent", "../escape", "busybox", "true"),
         List.of("run", "--rm", "--cgroupns", "shared", "busybox", "true"),
         List.of("run", "--rm", "--memory-swappiness", "101", "busybox", "true"),
+        List.of("run", "--rm", "--runtime", "nosuch", "busybox", "true"),
         List.of("run", "--rm", "--dns-option", "ndots:1 debug", "busybox", "true"),
         List.of("run", "--rm", "--network", "host", "--domainname", "example.test", "busybox", "true"),
         List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
@@ -425,6 +426,25 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
           Files.deleteIfExists(Path.of("/sys/fs/cgroup", controllers.replace("name=", ""), parent));
         }
       }
+    }
+  }
+
+  @Test
+  void runtimeRuncRunsAndCrunRunsOrIsRefusedWithTheHostsReason() throws Exception {
+    assertEquals("ok\n", ok("run", "--rm", "--runtime", "runc", "busybox", "echo", "ok").out());
+    Cli.Result crun = berthd.ctl("run", "--name", "on-crun", "--runtime", "crun", "busybox", "echo", "ok");
+    try {
+      if (crun.exit() == 0) {
+        assertEquals("ok\n", crun.out());
+        assertEquals("crun", JSON.readTree(ok("inspect", "on-crun").stdout()).get(0).get("HostConfig").get("Runtime")
+            .asText());
+      } else {
+        // crun 1.8 refuses a hybrid cgroup layout with controllers on cgroup2, as this machine kind has
+        assertEquals(125, crun.exit(), crun::toString);
+        assertTrue(crun.stderr().contains("crun refuses this host's"), crun::toString);
+      }
+    } finally {
+      berthd.ctl("rm", "-f", "on-crun");
     }
   }
 

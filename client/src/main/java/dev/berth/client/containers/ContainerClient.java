@@ -2,6 +2,8 @@ package dev.berth.client.containers;
 
 import dev.berth.api.labels.ContainerLabels;
 import com.google.protobuf.FieldMask;
+import com.google.protobuf.Any;
+import containerd.runc.v1.Options;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.CreateContainerRequest;
@@ -129,7 +131,7 @@ public final class ContainerClient {
           .setId(c.id())
           .setImage(c.image().name())
           .putAllLabels(c.labels())
-          .setRuntime(Container.Runtime.newBuilder().setName(RUNTIME))
+          .setRuntime(runtime(c.runtimeBinary()))
           .setSpec(SpecJson.toAny(c.spec()))
           .setSnapshotter(SNAPSHOTTER)
           .setSnapshotKey(c.id())
@@ -142,6 +144,15 @@ public final class ContainerClient {
         throw e;
       }
     }
+  }
+
+  /** containerd's runc runtime, with the binary named in its options (as ctr --runc-binary) unless the default. */
+  private static Container.Runtime runtime(String binary) {
+    Container.Runtime.Builder r = Container.Runtime.newBuilder().setName(RUNTIME);
+    if (!binary.isEmpty()) {
+      r.setOptions(Any.pack(Options.newBuilder().setBinaryName(binary).build()));
+    }
+    return r.build();
   }
 
   /** The chain ID of the image's top snapshot, unpacking the image first if it is not yet. */

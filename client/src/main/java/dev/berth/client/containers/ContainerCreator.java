@@ -149,6 +149,20 @@ public final class ContainerCreator {
     return true;
   }
 
+  /**
+   * The OCI runtime binary for Docker's {@code --runtime NAME}: runc (berthd's default, also as
+   * containerd's {@code io.containerd.runc.v2}) or crun; empty for the default.
+   */
+  static String runtimeBinary(String name) {
+    if (name == null || name.equals("runc") || name.equals(ContainerClient.RUNTIME)) {
+      return "";
+    }
+    if (name.equals("crun")) {
+      return name;
+    }
+    throw new InvalidValueException("unknown or invalid runtime name: " + name + " (runc or crun)");
+  }
+
   /** Whether the host runs cgroup v2 alone, as its root cgroup's controller list shows. */
   private static boolean unifiedCgroups() {
     return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
@@ -259,7 +273,7 @@ public final class ContainerCreator {
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network);
       healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
       return containers.create(new NewContainer(id, image, built, labels,
-          Map.of(ContainerConfig.EXTENSION, config.toAny())));
+          Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)));
     } catch (RuntimeException e) {
       undo.forEach(Runnable::run);
       throw e;
@@ -344,6 +358,8 @@ public final class ContainerCreator {
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
       throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
+    runtimeBinary(o.runtime);
+    privateCgroupNamespace(o.cgroupns);
     RestartPolicy restart = RestartPolicy.parse(o.restart);
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
       throw new ClientException("conflicting options: --restart and --rm");
@@ -792,6 +808,7 @@ public final class ContainerCreator {
     h.put("CpuPeriod", o.cpus == null && o.cpuPeriod != null ? p.cpus().period() : 0);
     h.put("OomScoreAdj", o.oomScoreAdj == null ? 0 : o.oomScoreAdj);
     h.put("CgroupParent", o.cgroupParent == null ? "" : o.cgroupParent);
+    h.put("Runtime", runtimeBinary(o.runtime).isEmpty() ? "runc" : runtimeBinary(o.runtime));
     h.put("CgroupnsMode", privateCgroupNamespace(o.cgroupns) ? "private" : "host");
     h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());
     h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());

@@ -45,6 +45,8 @@ public final class ContainerOptions {
   public String cgroupParent;
   /** Docker's {@code --cgroupns}: host, private, or null for the default ({@link ContainerCreator#privateCgroupNamespace}). */
   public String cgroupns;
+  /** Docker's {@code --runtime}: runc (the default) or crun. */
+  public String runtime;
   public String cpuShares;
   public String cpusetCpus;
   public String pidsLimit;

@@ -123,6 +123,9 @@ final class CreateOptions {
       + "(its own, where its cgroup is /); default private where the host runs cgroup v2 alone, else host")
   String cgroupns;
 
+  @Option(names = "--runtime", paramLabel = "NAME", description = "the OCI runtime: runc (the default) or crun")
+  String runtime;
+
   @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
@@ -301,6 +304,7 @@ final class CreateOptions {
     o.oomScoreAdj = oomScoreAdj;
     o.cgroupParent = cgroupParent;
     o.cgroupns = cgroupns;
+    o.runtime = runtime;
     o.cpuShares = cpuShares;
     o.cpusetCpus = cpusetCpus;
     o.pidsLimit = pidsLimit;
