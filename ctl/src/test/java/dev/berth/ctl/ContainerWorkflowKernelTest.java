@@ -297,6 +297,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--cgroupns", "shared", "busybox", "true"),
         List.of("run", "--rm", "--memory-swappiness", "101", "busybox", "true"),
         List.of("run", "--rm", "--runtime", "nosuch", "busybox", "true"),
+        List.of("run", "--rm", "--userns", "remap", "busybox", "true"),
         List.of("run", "--rm", "--dns-option", "ndots:1 debug", "busybox", "true"),
         List.of("run", "--rm", "--network", "host", "--domainname", "example.test", "busybox", "true"),
         List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
@@ -431,7 +432,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
   @Test
   void runtimeRuncRunsAndCrunRunsOrIsRefusedWithTheHostsReason() throws Exception {
-    assertEquals("ok\n", ok("run", "--rm", "--runtime", "runc", "busybox", "echo", "ok").out());
+    assertEquals("ok\n", ok("run", "--rm", "--runtime", "runc", "--userns", "host", "busybox", "echo", "ok").out());
     Cli.Result crun = berthd.ctl("run", "--name", "on-crun", "--runtime", "crun", "busybox", "echo", "ok");
     try {
       if (crun.exit() == 0) {

@@ -359,6 +359,10 @@ public final class ContainerCreator {
       throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
     runtimeBinary(o.runtime);
+    if (o.userns != null && !o.userns.isEmpty() && !o.userns.equals("host")) {
+      throw InvalidValueException.of("--userns", o.userns,
+          "only host is supported: berthd remaps no user ids (Docker's userns-remap)");
+    }
     privateCgroupNamespace(o.cgroupns);
     RestartPolicy restart = RestartPolicy.parse(o.restart);
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
@@ -809,6 +813,7 @@ public final class ContainerCreator {
     h.put("OomScoreAdj", o.oomScoreAdj == null ? 0 : o.oomScoreAdj);
     h.put("CgroupParent", o.cgroupParent == null ? "" : o.cgroupParent);
     h.put("Runtime", runtimeBinary(o.runtime).isEmpty() ? "runc" : runtimeBinary(o.runtime));
+    h.put("UsernsMode", o.userns == null ? "" : o.userns);
     h.put("CgroupnsMode", privateCgroupNamespace(o.cgroupns) ? "private" : "host");
     h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());
     h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());

@@ -47,6 +47,8 @@ public final class ContainerOptions {
   public String cgroupns;
   /** Docker's {@code --runtime}: runc (the default) or crun. */
   public String runtime;
+  /** Docker's {@code --userns}: host (what every container gets) or null. */
+  public String userns;
   public String cpuShares;
   public String cpusetCpus;
   public String pidsLimit;

@@ -126,6 +126,10 @@ final class CreateOptions {
   @Option(names = "--runtime", paramLabel = "NAME", description = "the OCI runtime: runc (the default) or crun")
   String runtime;
 
+  @Option(names = "--userns", paramLabel = "MODE",
+      description = "user namespace: host, as every container is here (berthd remaps no user ids)")
+  String userns;
+
   @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
@@ -305,6 +309,7 @@ final class CreateOptions {
     o.cgroupParent = cgroupParent;
     o.cgroupns = cgroupns;
     o.runtime = runtime;
+    o.userns = userns;
     o.cpuShares = cpuShares;
     o.cpusetCpus = cpusetCpus;
     o.pidsLimit = pidsLimit;
