@@ -22,6 +22,8 @@ public final class LibCryptoSha256 extends MessageDigest implements Cloneable {
   private static final int LENGTH = 32;
   /** Updates below this go through {@link #pending}; larger ones straight to libcrypto. */
   private static final int GATHER = 8192;
+  /** The most native memory a digest keeps for copying array updates into. */
+  private static final int MAX_SCRATCH = 1 << 20;
   private static final Cleaner CLEANER = Cleaner.create();
   private static final Pointer SHA256 = loadSha256();
 
@@ -81,8 +83,9 @@ public final class LibCryptoSha256 extends MessageDigest implements Cloneable {
       return;
     }
     flushPending();
-    if (scratch == null) {
-      scratch = new Memory(Math.max(GATHER, Math.min(length, 1 << 20)));
+    long wanted = Math.min(length, MAX_SCRATCH);
+    if (scratch == null || scratch.size() < wanted) {
+      scratch = new Memory(wanted);
     }
     while (length > 0) {
       int n = (int) Math.min(length, scratch.size());
