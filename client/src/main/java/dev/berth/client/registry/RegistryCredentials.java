@@ -3,6 +3,7 @@ package dev.berth.client.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.client.ClientException;
 import java.io.IOException;
@@ -25,9 +26,13 @@ public final class RegistryCredentials {
   public static final String FILE_NAME = "config.json";
   /** Docker's key for Docker Hub, read as docker.io so files copied from Docker work. */
   private static final String DOCKER_HUB_LEGACY_KEY = "https://index.docker.io/v1/";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path file;
+
+  /** Made at first use: a pull with no credentials kept reads no file and needs no mapper (~40 ms cold). */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   public RegistryCredentials(Path file) {
     this.file = file;
@@ -109,10 +114,10 @@ public final class RegistryCredentials {
 
   private ObjectNode read() {
     if (!Files.exists(file)) {
-      return JSON.createObjectNode();
+      return JsonNodeFactory.instance.objectNode();
     }
     try {
-      JsonNode node = JSON.readTree(Files.readAllBytes(file));
+      JsonNode node = Mapper.JSON.readTree(Files.readAllBytes(file));
       if (node instanceof ObjectNode o) {
         return o;
       }
@@ -130,7 +135,7 @@ public final class RegistryCredentials {
       Path tmp = Files.createTempFile(file.getParent(), ".config", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
-        Files.write(tmp, JSON.writeValueAsBytes(config));
+        Files.write(tmp, Mapper.JSON.writeValueAsBytes(config));
         try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
           channel.force(true);
         }
