@@ -268,12 +268,21 @@ public final class PsCommand implements Callable<Integer> {
     return byKey;
   }
 
-  /** Docker's health status: {@code none} without a check, else the monitor's verdict ({@code starting} before any). */
+  /**
+   * Docker's health status: {@code none} without a check, else the monitor's verdict
+   * ({@code starting} before any). Picked with the streaming parser, as {@link #command} is:
+   * binding the records' JSON would cost every ps with a running container Jackson's mapper.
+   */
   private static String health(ContainerState s) {
-    if (ContainerConfig.of(s.record()).healthcheck().isEmpty()) {
+    Any config = s.record().getExtensionsMap().get(ContainerConfig.EXTENSION);
+    List<String> test = config == null ? List.of()
+        : JsonPaths.strings(config.getValue().toByteArray(), "Config", "Healthcheck", "Test");
+    if (test.isEmpty() || test.get(0).equals("NONE")) {
       return "none";
     }
-    return HealthState.of(s.record()).map(HealthState::status).orElse(HealthState.STARTING);
+    Any state = s.record().getExtensionsMap().get(HealthState.EXTENSION);
+    String status = state == null ? "" : JsonPaths.text(state.getValue().toByteArray(), "", "Status");
+    return status.isEmpty() ? HealthState.STARTING : status;
   }
 
   private static boolean matches(ContainerState s, Map<String, List<String>> byKey) {
