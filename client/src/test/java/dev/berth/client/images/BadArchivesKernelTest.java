@@ -91,16 +91,8 @@ class BadArchivesKernelTest {
 
   @Test
   void layerThatUnpacksToAnotherDiffIdThanTheConfigSays() throws Exception {
-    TestImage other = TestImage.builder("other").layer(new dev.berth.client.testing.TestLayer().file("x", "x")).build();
-    Map<String, byte[]> files = TarFiles.read(BUSYBOX.dockerArchive());
-    String configPath = files.keySet().stream().filter(n -> n.endsWith(".json") && !n.contains("/")
-        && !n.equals("manifest.json")).findFirst().orElseThrow();
-    String lying = new String(files.get(configPath), StandardCharsets.UTF_8)
-        .replace(BUSYBOX.diffIds().get(0), other.diffIds().get(0));
-    files.put(configPath, lying.getBytes(StandardCharsets.UTF_8));
-
     ClientException e = assertThrows(ClientException.class, () -> stack.images.importArchive(
-        new ByteArrayInputStream(TarFiles.write(files)), ImportOptions.defaults()));
+        new ByteArrayInputStream(withAnotherDiffId(BUSYBOX, 0)), ImportOptions.defaults()));
     assertTrue(e.getMessage().contains("unpacks to diff ID " + BUSYBOX.diffIds().get(0)), e.getMessage());
     assertEquals(List.of(), stack.snapshotNames(), "the extraction snapshot is removed, nothing committed");
     assertEquals(0, stack.leases());
@@ -109,20 +101,24 @@ class BadArchivesKernelTest {
   @Test
   void aMiddleLayerThatUnpacksToAnotherDiffIdLeavesNoneOfTheLayersUnpackedBesideIt() throws Exception {
     TestImage layered = TestImages.busyboxLayered();
-    TestImage other = TestImage.builder("other").layer(new dev.berth.client.testing.TestLayer().file("x", "x")).build();
-    Map<String, byte[]> files = TarFiles.read(layered.dockerArchive());
-    String configPath = files.keySet().stream().filter(n -> n.endsWith(".json") && !n.contains("/")
-        && !n.equals("manifest.json")).findFirst().orElseThrow();
-    String lying = new String(files.get(configPath), StandardCharsets.UTF_8)
-        .replace(layered.diffIds().get(1), other.diffIds().get(0));
-    files.put(configPath, lying.getBytes(StandardCharsets.UTF_8));
-
     ClientException e = assertThrows(ClientException.class, () -> stack.images.importArchive(
-        new ByteArrayInputStream(TarFiles.write(files)), ImportOptions.defaults()));
+        new ByteArrayInputStream(withAnotherDiffId(layered, 1)), ImportOptions.defaults()));
     assertTrue(e.getMessage().contains("unpacks to diff ID " + layered.diffIds().get(1)), e.getMessage());
     // the base layer was sound and stays committed; the top one, unpacked beside the lying one, is removed
     assertEquals(List.of(layered.chainIds().get(0)), stack.snapshotNames());
     assertEquals(0, stack.leases());
+  }
+
+  /** {@code image}'s docker archive with a config that names another diff ID for layer {@code layer}. */
+  private static byte[] withAnotherDiffId(TestImage image, int layer) throws Exception {
+    TestImage other = TestImage.builder("other").layer(new dev.berth.client.testing.TestLayer().file("x", "x")).build();
+    Map<String, byte[]> files = TarFiles.read(image.dockerArchive());
+    String configPath = files.keySet().stream().filter(n -> n.endsWith(".json") && !n.contains("/")
+        && !n.equals("manifest.json")).findFirst().orElseThrow();
+    String lying = new String(files.get(configPath), StandardCharsets.UTF_8)
+        .replace(image.diffIds().get(layer), other.diffIds().get(0));
+    files.put(configPath, lying.getBytes(StandardCharsets.UTF_8));
+    return TarFiles.write(files);
   }
 
   private void assertFails(byte[] archive, String message) {
