@@ -20,12 +20,9 @@ bench_java dev.berth.bench.WriteTestImage "$archive"
 b load -i "$archive" >/dev/null
 pod load -q -i "$archive" >/dev/null
 pod tag localhost/busybox:latest "$image"   # podman names an archive's short tag localhost/…
-# berthctl's start-up cache, trained in the background after a run without one, against this
-# berthd; wait for it, as a user's later runs would have it
+# berthctl's start-up caches, made against this berthd as a user's later runs would have them
 for home in "$top" ${baseline:+"$baseline"}; do
-  rm -f "$home"/ctl/target/berthctl-*.aot "$home"/ctl/target/berthctl-*.jsa
-  "$home/bin/berthctl" --address "$sock" --namespace bench version >/dev/null 2>&1 || true
-  for _ in $(seq 120); do compgen -G "$home/ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
+  berthctl_caches "$home" "$sock"
 done
 
 now_ns() { date +%s%N; }

@@ -18,11 +18,8 @@ b load -i "$archive" >/dev/null
 ctd images import "$archive" >/dev/null
 pod load -q -i "$archive" >/dev/null
 pod tag localhost/busybox:latest "$image"   # podman names an archive's short tag localhost/…
-# berthctl's start-up cache, trained in the background after a run without one, against this
-# berthd (so it holds the classes of a call to it); wait for it, as a user's later runs would have it
-rm -f ctl/target/berthctl-*.aot ctl/target/berthctl-*.jsa
-BERTH_ADDRESS="$sock" b version >/dev/null 2>&1 || true
-for _ in $(seq 120); do compgen -G "ctl/target/berthctl-*-c1.[aj][os][ta]" >/dev/null && break; sleep 0.5; done
+# berthctl's start-up caches, made against this berthd (so they hold the classes of a call to it)
+berthctl_caches "$PWD" "$sock"
 
 now_ns() { date +%s%N; }
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }

@@ -60,7 +60,7 @@ containerd_fresh() {
   peer_containerd_start
 }
 peer_containerd_start
-b version >/dev/null   # berthctl's start-up cache, as a user's later runs have it
+berthctl_caches "$PWD" "$sock"   # berthctl's start-up caches, as a user's later runs have them
 
 cold_b=(); cold_c=(); cold_rpc=(); cold_cpu=(); warm_b=(); warm_c=()
 for _ in $(seq "$runs"); do

@@ -50,6 +50,18 @@ public final class Digests {
     return LibCryptoSha256.create().orElseGet(Digests::jdkSha256);
   }
 
+  /**
+   * Below this many bytes a digest is the JDK's: binding libcrypto (JNA's start-up) costs a new
+   * process some 40 ms, far more than hashing a manifest, a config or a chain ID; berthctl's run
+   * and exec hash only such small blobs.
+   */
+  static final long SMALL_BYTES = 256 * 1024;
+
+  /** A SHA-256 digest for about {@code bytes} bytes: the JDK's for small inputs, else as {@link #newSha256()}. */
+  public static MessageDigest newSha256(long bytes) {
+    return bytes >= 0 && bytes < SMALL_BYTES ? jdkSha256() : newSha256();
+  }
+
   private static MessageDigest jdkSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -63,7 +75,7 @@ public final class Digests {
   }
 
   public static String sha256(byte[] data) {
-    MessageDigest d = newSha256();
+    MessageDigest d = newSha256(data.length);
     d.update(data);
     return format(d);
   }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.grpc.BerthException;
+import dev.berth.linux.LibCryptoSha256;
 import io.grpc.Status;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class IdentifiersAndDigestsTest {
@@ -20,6 +23,24 @@ class IdentifiersAndDigestsTest {
       assertEquals(Status.Code.INVALID_ARGUMENT,
           assertThrows(BerthException.class, () -> Identifiers.validate("name", bad)).code());
     }
+  }
+
+  @Test
+  void smallInputsAreHashedByTheJdkAndAgreeWithLargeOnes() {
+    // a manifest or config need not bind libcrypto: the JDK's digest, same answer
+    MessageDigest small = Digests.newSha256(1024);
+    assertFalse(small instanceof LibCryptoSha256, small.getClass().getName());
+    byte[] data = new byte[300_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31);
+    }
+    MessageDigest large = Digests.newSha256(data.length);
+    small.update(data);
+    large.update(data);
+    assertEquals(HexFormat.of().formatHex(large.digest()), HexFormat.of().formatHex(small.digest()));
+    MessageDigest unknownSize = Digests.newSha256(-1);
+    unknownSize.update(data);
+    assertEquals(Digests.sha256(data), Digests.format(unknownSize));
   }
 
   @Test

@@ -1,38 +1,63 @@
 package dev.berth.ctl;
 
+import berth.attach.v1.AttachGrpc;
 import berth.attach.v1.AttachInput;
 import berth.attach.v1.AttachOutput;
+import berth.network.v1.AttachmentsGrpc;
+import berth.transfer.v1.TransferGrpc;
+import berth.volumes.v1.VolumesGrpc;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.content.v1.ContentGrpc;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.leases.v1.LeasesGrpc;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteProcessRequest;
 import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.images.ChainIds;
 import dev.berth.client.images.ImageConfig;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
 import dev.berth.client.spec.SpecJson;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServiceDescriptor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The training run from which bin/berthctl builds JDK 25's ahead-of-time cache: representative
  * commands in one JVM, so the cache holds what each of them loads and links, not only what the
  * first command after a build happened to. Against the berthd of the caller's environment if one
- * answers, only commands that change nothing; without one they train the failure path.
+ * answers, only commands that change nothing (those naming a container or image name one that no
+ * one has); without one they train the failure path. {@code AotTraining light} trains the small
+ * cache of the commands that list, stop and remove; without an argument, the full one.
  */
 public final class AotTraining {
-  private static final List<List<String>> COMMANDS = List.of(
-      List.of("--help"), List.of("run", "--help"), List.of("exec", "--help"), List.of("ps", "--help"),
-      List.of("network", "ls", "--help"), List.of("version"), List.of("ps"), List.of("ps", "-a", "--format", "json"),
-      List.of("images"), List.of("inspect", "berthctl-aot-training-none"), List.of("nosuchcommand"));
+  private static final String NONE = "berthctl-aot-training-none";
+
+  /** The commands bin/berthctl runs with the small cache: they list, stop or remove, and print. */
+  private static final List<List<String>> LIGHT = List.of(
+      List.of("--help"), List.of("ps", "--help"), List.of("network", "ls", "--help"), List.of("version"), List.of("ps"),
+      List.of("network", "ls"), List.of("volume", "ls"), List.of("stop", NONE), List.of("rm", NONE),
+      List.of("logs", NONE), List.of("rmi", NONE), List.of("nosuchcommand"));
+
+  /** And those of the full cache besides. */
+  private static final List<List<String>> FULL = List.of(
+      List.of("run", "--help"), List.of("exec", "--help"), List.of("images"), List.of("ps", "-a", "--format", "json"),
+      List.of("inspect", NONE));
 
   private AotTraining() {}
 
@@ -40,10 +65,43 @@ public final class AotTraining {
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     Io io = new Io(new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), discard, System.getenv(),
         false);
-    for (List<String> command : COMMANDS) {
+    boolean full = args.length == 0 || !args[0].equals("light");
+    for (List<String> command : full ? concat(LIGHT, FULL) : LIGHT) {
       BerthCtl.run(io, command.toArray(String[]::new));
     }
-    rehearseRunAndExec();
+    if (full) {
+      rehearseRunAndExec();
+      loadMessages();
+    }
+  }
+
+  private static List<List<String>> concat(List<List<String>> a, List<List<String>> b) {
+    List<List<String>> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /**
+   * Every request and response of the APIs that create, run and remove containers, parsed once:
+   * the commands above call only a few of their methods, and without this a run loaded the other
+   * messages' classes from their jars (some 120 classes, tens of milliseconds).
+   */
+  private static void loadMessages() throws InvalidProtocolBufferException {
+    for (ServiceDescriptor service : List.of(ContainersGrpc.getServiceDescriptor(), TasksGrpc.getServiceDescriptor(),
+        SnapshotsGrpc.getServiceDescriptor(), LeasesGrpc.getServiceDescriptor(), ImagesGrpc.getServiceDescriptor(),
+        ContentGrpc.getServiceDescriptor(), AttachGrpc.getServiceDescriptor(), AttachmentsGrpc.getServiceDescriptor(),
+        VolumesGrpc.getServiceDescriptor(), TransferGrpc.getServiceDescriptor())) {
+      for (MethodDescriptor<?, ?> method : service.getMethods()) {
+        parseOnce(method.getRequestMarshaller());
+        parseOnce(method.getResponseMarshaller());
+      }
+    }
+  }
+
+  private static void parseOnce(MethodDescriptor.Marshaller<?> marshaller) throws InvalidProtocolBufferException {
+    if (marshaller instanceof MethodDescriptor.PrototypeMarshaller<?> p && p.getMessagePrototype() instanceof Message m) {
+      m.getParserForType().parseFrom(m.toBuilder().build().toByteArray());
+    }
   }
 
   /**
@@ -67,6 +125,14 @@ public final class AotTraining {
         AttachInput.getDefaultInstance(), AttachOutput.getDefaultInstance())) {
       m.getParserForType().parseFrom(m.toByteArray());
     }
+    // A map field read while empty builds its proto file's descriptors, and descriptor.proto's with
+    // them: run and exec read the labels of images and containers and the annotations of
+    // descriptors, and the classes doing that come from the cache only if training did it too.
+    containerd.types.Descriptor.getDefaultInstance().getAnnotationsMap();
+    containerd.services.images.v1.Image.getDefaultInstance().getLabelsMap();
+    containerd.services.containers.v1.Container.getDefaultInstance().getLabelsMap();
+    // the JDK's SHA-256, which hashes manifests, configs and chain IDs
+    ChainIds.of(List.of(image.diffIds().get(0), image.diffIds().get(0)));
     try {
       ProcessStreams.create(true, false).close();
     } catch (IOException e) {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,8 +65,8 @@ public final class BerthCtl extends GroupCommand {
 
   public static void main(String[] args) {
     StartupTrace.startIfAsked(System.getenv());
-    // Library log records (gRPC, Netty) would add lines to the one-line error report.
-    Logger.getLogger("").setLevel(Level.OFF);
+    // Library log records (gRPC's) would add lines to the one-line error report.
+    QuietLogging.install();
     Io io = Io.system();
     args = Subcommands.withTopLevelNames(args);
     if (Subcommands.named(args) != null && !asksForHelp(args)) {

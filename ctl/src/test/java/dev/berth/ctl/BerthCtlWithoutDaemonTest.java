@@ -26,6 +26,11 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void theSmallStartUpCachesTrainingRunCompletes() {
+    assertDoesNotThrow(() -> AotTraining.main(new String[] {"light"}));
+  }
+
+  @Test
   void absentSocketSaysBerthdIsNotRunningInOneLine() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ls");

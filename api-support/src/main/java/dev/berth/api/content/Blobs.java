@@ -109,7 +109,7 @@ public final class Blobs {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
     try {
-      copyTo(digest, out);
+      copyTo(digest, out, Digests.newSha256(size), (int) Math.min(CHUNK_BYTES, size + 1));
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e);
     }
@@ -118,10 +118,13 @@ public final class Blobs {
 
   /** Streams the blob to {@code out} and returns its size; fails if the bytes do not match the digest. */
   public long copyTo(String digest, OutputStream out) throws IOException {
-    MessageDigest sha256 = Digests.newSha256();
+    return copyTo(digest, out, Digests.newSha256(), CHUNK_BYTES);
+  }
+
+  private long copyTo(String digest, OutputStream out, MessageDigest sha256, int bufferBytes) throws IOException {
     long copied = 0;
     try (InputStream in = store.read(namespace, digest, 0)) {
-      byte[] buffer = new byte[CHUNK_BYTES];
+      byte[] buffer = new byte[bufferBytes];
       int n;
       while ((n = in.read(buffer)) > 0) {
         out.write(buffer, 0, n);

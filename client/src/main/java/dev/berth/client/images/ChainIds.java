@@ -21,8 +21,9 @@ public final class ChainIds {
       if (previous == null) {
         previous = diffId;
       } else {
-        MessageDigest sha256 = Digests.newSha256();
-        sha256.update((previous + " " + diffId).getBytes(StandardCharsets.UTF_8));
+        byte[] link = (previous + " " + diffId).getBytes(StandardCharsets.UTF_8);
+        MessageDigest sha256 = Digests.newSha256(link.length);
+        sha256.update(link);
         previous = Digests.format(sha256);
       }
       chain.add(previous);
