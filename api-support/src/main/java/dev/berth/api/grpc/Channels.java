@@ -19,20 +19,28 @@ import java.util.logging.Logger;
 
 /** Client channels to Berth's sockets, and the headers that pick a namespace or lease. */
 public final class Channels {
+  private Channels() {}
+
   /**
    * gRPC asks every connection for TCP keep-alive, which a Unix socket has not, and Netty warns
-   * about it on each connect; held here so the setting outlives garbage collection.
+   * about it on each connect; held here so the setting outlives garbage collection. A class of its
+   * own, set up by the first Netty channel: the JDK's logging starts only then, and berthctl, whose
+   * calls take its own transport, never pays for that start (a search of every jar it has).
    */
-  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
+  private static final class NettyBootstrapLog {
+    private static final Logger LOGGER = Logger.getLogger("io.netty.bootstrap");
 
-  static {
-    NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+    static {
+      LOGGER.setLevel(Level.SEVERE);
+    }
+
+    /** Nothing: calling it runs the initialiser above, once. */
+    static void quiet() {}
   }
-
-  private Channels() {}
 
   /** A channel to a gRPC server on a Unix socket. */
   public static ManagedChannel unix(Path socket) {
+    NettyBootstrapLog.quiet();
     EpollEventLoopGroup group = new EpollEventLoopGroup(1);
     ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
         .channelType(EpollDomainSocketChannel.class)
