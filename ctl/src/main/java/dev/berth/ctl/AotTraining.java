@@ -47,12 +47,14 @@ import java.util.List;
  */
 public final class AotTraining {
   private static final String NONE = "berthctl-aot-training-none";
+  /** A registry nobody listens at: berthd's pull fails at once, having stored nothing. */
+  private static final String UNREACHABLE = "127.0.0.1:1/berthctl-aot-training:none";
 
-  /** The commands bin/berthctl runs with the small cache: they list, stop or remove, and print. */
+  /** The commands bin/berthctl runs with the small cache: they list, pull, stop or remove, and print. */
   private static final List<List<String>> LIGHT = List.of(
       List.of("--help"), List.of("ps", "--help"), List.of("network", "ls", "--help"), List.of("version"), List.of("ps"),
       List.of("network", "ls"), List.of("volume", "ls"), List.of("stop", NONE), List.of("rm", NONE),
-      List.of("logs", NONE), List.of("rmi", NONE), List.of("nosuchcommand"));
+      List.of("logs", NONE), List.of("rmi", NONE), List.of("pull", "-q", UNREACHABLE), List.of("nosuchcommand"));
 
   /** And those of the full cache besides. */
   private static final List<List<String>> FULL = List.of(
