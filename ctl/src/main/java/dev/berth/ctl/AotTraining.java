@@ -71,6 +71,8 @@ public final class AotTraining {
     for (List<String> command : full ? concat(LIGHT, FULL) : LIGHT) {
       BerthCtl.run(io, command.toArray(String[]::new));
     }
+    // what DescriptorWarmUp builds, whether or not a berthd answered the commands above
+    DescriptorWarmUp.build();
     if (full) {
       rehearseRunAndExec();
       loadMessages();

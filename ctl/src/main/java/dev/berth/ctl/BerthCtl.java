@@ -71,6 +71,7 @@ public final class BerthCtl extends GroupCommand {
     args = Subcommands.withTopLevelNames(args);
     if (Subcommands.named(args) != null && !asksForHelp(args)) {
       Connection.openAhead(addressIn(args, io.env()));
+      DescriptorWarmUp.startFor(Subcommands.named(args));
     }
     int exit = run(io, args);
     StartupTrace.report(io.err());

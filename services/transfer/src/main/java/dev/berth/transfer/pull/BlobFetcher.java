@@ -111,8 +111,8 @@ final class BlobFetcher {
       long offset = blob.start();
       event(d, offset, State.TRANSFERRING);
       ByteBuffer buffer;
-      // each buffer as the HTTP client read it, handed over uncopied: neither the client nor this
-      // loop touches it again, and the writer may still hold it
+      // each buffer as the HTTP client read it, a read-only view that protobuf copies into the write
+      // request: the bytes' one copy between the socket and the content store
       while ((buffer = blob.body().next()) != null) {
         if (listener.cancelled()) {
           throw new CancellationException("pull cancelled");

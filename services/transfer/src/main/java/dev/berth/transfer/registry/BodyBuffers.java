@@ -18,9 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A response body as the buffers the HTTP client read it into, taken one at a time by a reader
  * thread. The buffers are handed on as they are: the client never touches a buffer again once it
- * has delivered it (its contract for body subscribers), so a blob goes from the socket to the
- * content store without being copied into arrays of the reader's (a copy and 200 MB of garbage
- * for a 200 MB pull). The client reads one list of buffers ahead of the reader, no more.
+ * has delivered it (its contract for body subscribers). They are read-only views, so the one copy
+ * of a blob's bytes on their way to the content store is protobuf's, when a buffer becomes the
+ * data of a write request. The client reads one list of buffers ahead of the reader, no more.
  */
 public final class BodyBuffers implements HttpResponse.BodySubscriber<BodyBuffers>, AutoCloseable {
   /** Queued after the last list of a body that ended normally. */
