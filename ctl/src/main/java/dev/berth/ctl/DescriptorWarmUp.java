@@ -20,7 +20,7 @@ import java.util.Set;
 final class DescriptorWarmUp {
   /** The commands that read containers or images: the rest (version, volume, network, ...) skip it. */
   private static final Set<String> COMMANDS = Set.of("ps", "images", "run", "create", "exec", "start", "stop",
-      "restart", "rm", "kill", "inspect", "pull", "rmi", "logs", "wait", "port", "pause", "unpause", "rename",
+      "restart", "rm", "kill", "inspect", "rmi", "logs", "wait", "port", "pause", "unpause", "rename",
       "update", "top", "stats", "attach", "cp", "commit", "diff", "export", "history", "tag", "save");
 
   private DescriptorWarmUp() {}
