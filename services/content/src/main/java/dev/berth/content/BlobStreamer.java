@@ -18,9 +18,11 @@ final class BlobStreamer {
   /**
    * Small enough that the chunks a reader has not consumed yet die young in the daemon's small
    * heap (the Diff service reads layers while a pull writes others): 1 MiB chunks were promoted
-   * and cost full collections. Clients take any size (containerd's send 1 MiB).
+   * and cost full collections. 256 KiB ones made a cold pull's unpack a quarter of the responses
+   * of 64 KiB ones, and took 3-10 % less of berthd's CPU, measured in turns. Clients take any size
+   * (containerd's send 1 MiB).
    */
-  static final int CHUNK_BYTES = 64 << 10;
+  static final int CHUNK_BYTES = 256 << 10;
   private static final Logger LOG = Logger.getLogger(BlobStreamer.class.getName());
 
   private final SeekableByteChannel blob;
