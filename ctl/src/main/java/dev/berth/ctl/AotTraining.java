@@ -43,7 +43,7 @@ import java.util.List;
  * first command after a build happened to. Against the berthd of the caller's environment if one
  * answers, only commands that change nothing (those naming a container or image name one that no
  * one has); without one they train the failure path. {@code AotTraining light} trains the small
- * cache of the commands that list, stop and remove; without an argument, the full one.
+ * cache of the commands that list, pull, stop and remove; without an argument, the full one.
  */
 public final class AotTraining {
   private static final String NONE = "berthctl-aot-training-none";

@@ -8,9 +8,9 @@ import java.util.logging.LogManager;
 /**
  * berthctl's {@code java.util.logging} configuration, named by {@code java.util.logging.config.class}:
  * library records (gRPC's) are dropped, since a command's output is its own lines and one-line
- * errors. The JDK builds it only if something logs, and configuring logging up front cost every
- * command 30–40 ms: the JDK's first logging call reads every jar on the class path looking for a
- * logging back end.
+ * errors. The JDK builds it only if something asks for a logger: gRPC's classes do as a command
+ * calls berthd, but the commands that do not (help screens) no longer start the JDK's logging,
+ * whose first use reads every jar on the class path looking for a logging back end.
  */
 public final class QuietLogging {
   static final String PROPERTY = "java.util.logging.config.class";

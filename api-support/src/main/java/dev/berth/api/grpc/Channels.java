@@ -24,8 +24,8 @@ public final class Channels {
   /**
    * gRPC asks every connection for TCP keep-alive, which a Unix socket has not, and Netty warns
    * about it on each connect; held here so the setting outlives garbage collection. A class of its
-   * own, set up by the first Netty channel: the JDK's logging starts only then, and berthctl, whose
-   * calls take its own transport, never pays for that start (a search of every jar it has).
+   * own, set up by the first Netty channel: callers of the interceptors below alone (berthctl,
+   * whose calls take its own transport) have no Netty to quiet.
    */
   private static final class NettyBootstrapLog {
     private static final Logger LOGGER = Logger.getLogger("io.netty.bootstrap");
