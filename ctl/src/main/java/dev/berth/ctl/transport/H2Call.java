@@ -125,10 +125,19 @@ final class H2Call<Q, R> extends ClientCall<Q, R> {
     return "99999999H";
   }
 
-  private void deadlineExceeded() {
+  private boolean deadlineExpired() {
     Deadline deadline = earlier(options.getDeadline(), context.getDeadline());
-    fail(Status.DEADLINE_EXCEEDED.withDescription(String.format(Locale.ROOT, "deadline exceeded after %.3fs",
-        deadline == null ? 0 : -deadline.timeRemaining(TimeUnit.NANOSECONDS) / 1e9)));
+    return deadline != null && deadline.isExpired();
+  }
+
+  private void deadlineExceeded() {
+    fail(deadlineStatus());
+  }
+
+  private Status deadlineStatus() {
+    Deadline deadline = earlier(options.getDeadline(), context.getDeadline());
+    return Status.DEADLINE_EXCEEDED.withDescription(String.format(Locale.ROOT, "deadline exceeded after %.3fs",
+        deadline == null ? 0 : -deadline.timeRemaining(TimeUnit.NANOSECONDS) / 1e9));
   }
 
   @Override
@@ -414,6 +423,12 @@ final class H2Call<Q, R> extends ClientCall<Q, R> {
 
     @Override
     void reset(int errorCode) {
+      if (errorCode == H2Connection.CANCEL && deadlineExpired()) {
+        // berthd's clock for the grpc-timeout header can run out before this side's timer fires:
+        // the call still ended by its deadline, as grpc-java's own client reports it
+        close(deadlineStatus(), new Metadata(), true);
+        return;
+      }
       Status status = errorCode == H2Connection.CANCEL ? Status.CANCELLED
           : errorCode == H2Connection.REFUSED_STREAM ? Status.UNAVAILABLE : Status.INTERNAL;
       close(status.withDescription("berthd reset the stream (HTTP/2 error " + errorCode + ")"), new Metadata(), true);
