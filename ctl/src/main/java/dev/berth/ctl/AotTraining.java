@@ -6,6 +6,7 @@ import berth.attach.v1.AttachOutput;
 import berth.network.v1.AttachmentsGrpc;
 import berth.transfer.v1.TransferGrpc;
 import berth.volumes.v1.VolumesGrpc;
+import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import containerd.services.containers.v1.ContainersGrpc;
@@ -25,7 +26,6 @@ import dev.berth.client.images.ImageConfig;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
 import dev.berth.client.spec.SpecJson;
-import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
@@ -118,8 +118,9 @@ public final class AotTraining {
   private static void rehearseRunAndExec() throws Exception {
     ImageConfig image = ImageConfig.parse(IMAGE_CONFIG.getBytes(StandardCharsets.UTF_8));
     Spec spec = SpecBuilder.create("aot-training", "aot-training").image(image).build();
-    Spec read = SpecJson.fromAny(SpecJson.toAny(spec));
-    Json.mapper().writeValueAsBytes(read.process());
+    Any written = SpecJson.toAny(spec);
+    SpecJson.fromAny(written);
+    SpecJson.processJson(SpecJson.processOf(written));
     ContainerConfig config = ContainerConfig.empty();
     config.config().put("Image", "aot-training");
     config.tty();

@@ -1,6 +1,8 @@
 package dev.berth.client.spec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.Any;
@@ -51,9 +53,46 @@ public final class SpecJson {
   }
 
   public static Spec fromAny(Any any) {
+    return fromBytes(specBytes(any));
+  }
+
+  /**
+   * The spec's {@code process} alone, what an exec starts from: the rest (mounts, namespaces, the
+   * seccomp profile's hundreds of rules) is skipped unread, so only the process's types are bound.
+   */
+  public static Spec.Process processOf(Any any) {
+    try (JsonParser p = JSON.createParser(specBytes(any))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new ClientException("the runtime spec is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean process = p.currentName().equals("process");
+        p.nextToken();
+        if (process && p.currentToken() == JsonToken.START_OBJECT) {
+          return JSON.readValue(p, Spec.Process.class);
+        }
+        p.skipChildren();
+      }
+      throw new ClientException("the runtime spec has no process");
+    } catch (IOException e) {
+      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new ClientException("the runtime spec is not valid: " + detail, e);
+    }
+  }
+
+  /** A process spec as the JSON the Tasks API's exec carries. */
+  public static byte[] processJson(Spec.Process process) {
+    try {
+      return JSON.writeValueAsBytes(process);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the process spec as JSON", e);
+    }
+  }
+
+  private static byte[] specBytes(Any any) {
     if (!TYPE_URL.equals(any.getTypeUrl())) {
       throw new ClientException("the container's spec is a " + any.getTypeUrl() + ", not an OCI runtime spec");
     }
-    return fromBytes(any.getValue().toByteArray());
+    return any.getValue().toByteArray();
   }
 }

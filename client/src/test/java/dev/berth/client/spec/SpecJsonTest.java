@@ -117,6 +117,39 @@ class SpecJsonTest {
     assertEquals("/default/c", spec.linux().cgroupsPath());
   }
 
+  @Test
+  void processOfReadsTheProcessAloneWhereverItStands() {
+    Spec spec = fullSpec();
+    assertEquals(spec.process(), SpecJson.processOf(SpecJson.toAny(spec)));
+
+    String processLast = "{\"linux\":{\"seccomp\":{\"syscalls\":[{\"names\":[\"read\"]}]},\"namespaces\":[]},"
+        + "\"mounts\":[{\"destination\":\"/proc\"}],\"process\":{\"args\":[\"sh\"],\"env\":[\"A=1\"],"
+        + "\"cwd\":\"/w\",\"apparmorProfile\":\"x\"}}";
+    Spec.Process process = SpecJson.processOf(any(processLast));
+    assertEquals(List.of("sh"), process.args());
+    assertEquals(List.of("A=1"), process.env());
+    assertEquals("/w", process.cwd());
+  }
+
+  @Test
+  void processOfRefusesSpecsWithoutAProcessOrNotJson() {
+    assertThrows(ClientException.class, () -> SpecJson.processOf(any("{\"root\":{\"path\":\"rootfs\"}}")));
+    assertThrows(ClientException.class, () -> SpecJson.processOf(any("[1]")));
+    assertThrows(ClientException.class, () -> SpecJson.processOf(any("{\"process\": {\"args\": [")));
+    assertThrows(ClientException.class, () -> SpecJson.processOf(Any.newBuilder().setTypeUrl("other").build()));
+  }
+
+  @Test
+  void processJsonIsTheProcessAsTheSpecWritesIt() throws Exception {
+    Spec spec = fullSpec();
+    assertEquals(JSON.readTree(SpecJson.toBytes(spec)).path("process"),
+        JSON.readTree(SpecJson.processJson(spec.process())));
+  }
+
+  private static Any any(String json) {
+    return Any.newBuilder().setTypeUrl(SpecJson.TYPE_URL).setValue(ByteString.copyFromUtf8(json)).build();
+  }
+
   private static List<String> names(JsonNode node) {
     return node.properties().stream().map(Map.Entry::getKey).toList();
   }

@@ -1,6 +1,5 @@
 package dev.berth.ctl.container;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.tasks.v1.DeleteProcessRequest;
@@ -18,7 +17,6 @@ import dev.berth.client.spec.UserResolver;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.output.Json;
 import dev.berth.ctl.terminal.ProcessStreams;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -91,13 +89,13 @@ public final class ExecCommand implements Callable<Integer> {
     if (workdir != null && !workdir.startsWith("/")) {
       throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
     }
-    SpecWarmUp.start();
+    SpecWarmUp.startForExec();
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       if (!s.running() || s.paused()) {
         throw new CommandFailure("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
       }
-      Spec.Process base = SpecJson.fromAny(s.record().getSpec()).process();
+      Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user()
           : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
       Spec.Process process = new Spec.Process(tty && !detach, processUser, command,
@@ -106,7 +104,8 @@ public final class ExecCommand implements Callable<Integer> {
       String execId = "exec-" + ContainerClient.newId().substring(0, 16);
       TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
       ExecProcessRequest.Builder request = ExecProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId)
-          .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL).setValue(ByteString.copyFrom(json(process))))
+          .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL)
+              .setValue(ByteString.copyFrom(SpecJson.processJson(process))))
           .setTerminal(tty && !detach);
       StartRequest start = StartRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build();
       if (detach) {
@@ -137,14 +136,6 @@ public final class ExecCommand implements Callable<Integer> {
       tasks.start(start);
     } catch (StatusRuntimeException e) {
       throw ContainerTasks.startFailure(e);
-    }
-  }
-
-  private static byte[] json(Spec.Process process) {
-    try {
-      return Json.mapper().writeValueAsBytes(process);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the process spec as JSON", e);
     }
   }
 }
