@@ -25,6 +25,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
 import dev.berth.client.health.Healthcheck;
+import dev.berth.client.images.ChainIds;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
@@ -272,8 +273,10 @@ public final class ContainerCreator {
       }
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network);
       healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
+      // the chain ID from the config read above: found again, it would cost the manifest's and config's reads
       return containers.create(new NewContainer(id, image, built, labels,
-          Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)));
+          Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)),
+          ChainIds.top(imageConfig.diffIds()));
     } catch (RuntimeException e) {
       undo.forEach(Runnable::run);
       throw e;
