@@ -89,7 +89,6 @@ public final class ExecCommand implements Callable<Integer> {
     if (workdir != null && !workdir.startsWith("/")) {
       throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
     }
-    SpecWarmUp.startForExec();
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       if (!s.running() || s.paused()) {
