@@ -1,8 +1,5 @@
 package dev.berth.common.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.grpc.Errors;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,17 +11,11 @@ import java.util.TreeMap;
 public final class Labels {
   /** containerd refuses a label whose key and value together exceed 4 KiB. */
   public static final int MAX_LABEL_BYTES = 4096;
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {};
 
   private Labels() {}
 
   public static String toJson(Map<String, String> labels) {
-    try {
-      return JSON.writeValueAsString(new TreeMap<>(labels));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonColumns.writeMap(new TreeMap<>(labels));
   }
 
   public static Map<String, String> fromJson(String json) {
@@ -32,8 +23,8 @@ public final class Labels {
       return new TreeMap<>();
     }
     try {
-      return JSON.readValue(json, MAP);
-    } catch (JsonProcessingException e) {
+      return JsonColumns.readMap(json);
+    } catch (JsonColumns.MalformedColumnException e) {
       throw Errors.internal(e, "corrupt label column: %s", e.getMessage());
     }
   }

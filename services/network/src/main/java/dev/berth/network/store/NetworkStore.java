@@ -1,8 +1,5 @@
 package dev.berth.network.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
@@ -12,6 +9,8 @@ import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
+import dev.berth.common.store.JsonColumns;
+import dev.berth.common.store.JsonColumns.MalformedColumnException;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.store.Sql;
@@ -23,6 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +35,6 @@ import java.util.Set;
  * code above had a bug.
  */
 public final class NetworkStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ATTACHMENT_COLUMNS = "namespace, container_id, network, mode, netns, netns_pinned, "
       + "interface, host_interface, host_mac, ip, subnet, gateway, default_route, mac, hostname, aliases, dns, "
       + "extra_hosts, files_dir, labels, created_at";
@@ -123,7 +122,8 @@ public final class NetworkStore {
           a.namespace(), a.containerId(), a.network(), a.mode().name(), a.netns(), a.netnsPinned() ? 1 : 0,
           a.interfaceName(), a.hostInterface(), a.hostMac(), a.ip() == null ? null : a.ip().toString(),
           a.subnet() == null ? null : a.subnet().toString(), a.gateway() == null ? null : a.gateway().toString(),
-          a.defaultRoute() ? 1 : 0, a.mac(), a.hostname(), json(a.aliases()), json(a.dns()), json(a.extraHosts()),
+          a.defaultRoute() ? 1 : 0, a.mac(), a.hostname(), JsonColumns.writeList(a.aliases()), dnsJson(a.dns()),
+          hostsJson(a.extraHosts()),
           a.filesDirectory().toString(), Labels.toJson(a.labels()), EpochNanos.fromInstant(a.createdAt()));
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
         Sql.update(c, "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)",
@@ -176,6 +176,16 @@ public final class NetworkStore {
       portsByOwner.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
     }
     return Sql.query(c, "SELECT " + ATTACHMENT_COLUMNS + " FROM network_attachments " + attachments, r -> {
+      List<String> aliases;
+      Dns dns;
+      List<HostEntry> extraHosts;
+      try {
+        aliases = JsonColumns.readList(r.getString("aliases"));
+        dns = dns(r.getString("dns"));
+        extraHosts = hosts(r.getString("extra_hosts"));
+      } catch (MalformedColumnException e) {
+        throw Errors.internal(e, "corrupt network attachment column: %s", e.getMessage());
+      }
       String ip = r.getString("ip");
       String subnet = r.getString("subnet");
       String gateway = r.getString("gateway");
@@ -188,10 +198,10 @@ public final class NetworkStore {
           subnet == null ? null : Subnet.parse(subnet),
           gateway == null ? null : Ipv4.parse("stored gateway", gateway),
           r.getInt("default_route") != 0, r.getString("mac"), r.getString("hostname"),
-          fromJson(r.getString("aliases"), new TypeReference<List<String>>() {}),
+          aliases,
           List.copyOf(portsByOwner.getOrDefault(owner, List.of())),
-          fromJson(r.getString("dns"), new TypeReference<Dns>() {}),
-          fromJson(r.getString("extra_hosts"), new TypeReference<List<HostEntry>>() {}),
+          dns,
+          extraHosts,
           Path.of(r.getString("files_dir")),
           Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")));
     }, args);
@@ -201,19 +211,45 @@ public final class NetworkStore {
     return namespace + '\0' + containerId + '\0' + network;
   }
 
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+  private static String dnsJson(Dns dns) {
+    if (dns == null) {
+      return "null";
     }
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    fields.put("nameservers", dns.nameservers());
+    fields.put("search", dns.search());
+    fields.put("options", dns.options());
+    return JsonColumns.writeListMap(fields);
   }
 
-  private static <T> T fromJson(String json, TypeReference<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw Errors.internal(e, "corrupt network attachment column: %s", e.getMessage());
+  private static Dns dns(String json) throws MalformedColumnException {
+    if (json == null || json.equals("null")) {
+      return null;
     }
+    Map<String, List<String>> fields = JsonColumns.readListMap(json);
+    return new Dns(fields.getOrDefault("nameservers", List.of()), fields.getOrDefault("search", List.of()),
+        fields.getOrDefault("options", List.of()));
+  }
+
+  private static String hostsJson(List<HostEntry> hosts) {
+    if (hosts == null) {
+      return JsonColumns.writeMapList(null);
+    }
+    List<Map<String, String>> entries = new ArrayList<>();
+    for (HostEntry h : hosts) {
+      Map<String, String> entry = new LinkedHashMap<>();
+      entry.put("name", h.name());
+      entry.put("ip", h.ip());
+      entries.add(entry);
+    }
+    return JsonColumns.writeMapList(entries);
+  }
+
+  private static List<HostEntry> hosts(String json) throws MalformedColumnException {
+    List<HostEntry> hosts = new ArrayList<>();
+    for (Map<String, String> entry : JsonColumns.readMapList(json)) {
+      hosts.add(new HostEntry(entry.get("name"), entry.get("ip")));
+    }
+    return hosts;
   }
 }
