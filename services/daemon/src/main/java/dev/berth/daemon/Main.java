@@ -6,70 +6,104 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
-/** The {@code berthd} command line. */
-@Command(name = "berthd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = {
-        "Runs Berth's services, each on its own Unix socket under the state directory, and every",
-        "API on STATE/berth.sock, which containerd clients such as ctr can dial."},
-    footer = {"", "Examples:",
-        "  berthd                                   # everything, /var/lib/berth and /run/berth",
-        "  berthd --root /tmp/b/root --state /tmp/b/run",
-        "  berthd --service content                 # the content service alone on STATE/content.sock"})
-public final class Main implements Callable<Integer> {
-  @Option(names = "--root", description = "Directory for durable data (default: ${DEFAULT-VALUE}).")
-  Path root = Path.of("/var/lib/berth");
-
-  @Option(names = "--state", description = "Directory for sockets and runtime files (default: ${DEFAULT-VALUE}).")
-  Path state = Path.of("/run/berth");
-
-  @Option(names = "--group", description = "Group that owns the sockets (mode 0660); default: root's group.")
-  String group;
-
-  @Option(names = "--service", split = ",",
-      description = "Serve only these service groups (${COMPLETION-CANDIDATES}); default: all, plus the front socket.")
-  List<GroupName> services;
-
-  @Option(names = "--network-namespace", paramLabel = "PATH",
-      description = "Keep bridges, NAT rules and published ports in this network namespace (e.g. /run/netns/NAME) instead of berthd's own.")
-  Path networkNamespace;
-
-  @Option(names = "--gc-ingest-expiry", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Garbage collection removes an ingest (unfinished write) untouched this long, e.g. 24h, 90m, 30s (default: 24h).")
-  Duration ingestExpiry = GcSettings.DEFAULT_INGEST_EXPIRY;
-
-  @Option(names = "--registry-config", paramLabel = "DIR",
-      description = "A directory per registry host (HOST[:PORT]) with its CA certificates (*.crt) and hosts.toml (mirrors, containerd's format); default: ${DEFAULT-VALUE}.")
-  Path registryConfig = RegistryTransfers.DEFAULT_CERTS_DIR;
-
-  @Option(names = "--cri-streaming-address", paramLabel = "HOST:PORT", converter = AddressConverter.class,
-      description = "Where the CRI's streaming server (exec, attach, port-forward URLs) listens (default: 127.0.0.1 on a free port).")
-  InetSocketAddress criStreaming = DaemonConfig.DEFAULT_CRI_STREAMING;
-
-  @Option(names = "--debug", description = "Log every call.")
-  boolean debug;
+/**
+ * The {@code berthd} command line. Its model is built with picocli's programmatic API rather than
+ * from annotations: reading the annotations (and those of picocli's standard help mixin) took
+ * ~25 ms of every start, which a restarted berthd spends before any socket opens.
+ */
+public final class Main {
+  private Main() {}
 
   /** The service groups, as the command line spells them. */
   enum GroupName { content, metadata, snapshots, network, tasks, volumes, gc, transfer, cri }
 
-  @Override
-  public Integer call() {
-    List<String> groups = services == null || services.isEmpty()
-        ? ServiceGroups.NAMES
-        : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
-    return Berthd.run(new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(), group, networkNamespace,
-        ingestExpiry, registryConfig.toAbsolutePath(), criStreaming), groups, debug);
-  }
+  /** What the command line asked for. */
+  record Options(DaemonConfig config, List<String> groups, boolean debug) {}
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    CommandLine commandLine = new CommandLine(spec());
+    commandLine.setExecutionStrategy(parsed -> {
+      Integer help = CommandLine.executeHelpRequest(parsed);
+      if (help != null) {
+        return help;
+      }
+      Options options = options(parsed);
+      return Berthd.run(options.config(), options.groups(), options.debug());
+    });
+    System.exit(commandLine.execute(args));
+  }
+
+  /** Parses {@code args}; a picocli ParameterException for a malformed one. */
+  static Options parse(String... args) {
+    return options(new CommandLine(spec()).parseArgs(args));
+  }
+
+  static CommandSpec spec() {
+    CommandSpec spec = CommandSpec.create().name("berthd").versionProvider(new Version());
+    spec.usageMessage()
+        .description("Runs Berth's services, each on its own Unix socket under the state directory, and every "
+            + "API on STATE/berth.sock, which containerd clients such as ctr can dial.")
+        .footer("", "Examples:",
+            "  berthd                                   # everything, /var/lib/berth and /run/berth",
+            "  berthd --root /tmp/b/root --state /tmp/b/run",
+            "  berthd --service content                 # the content service alone on STATE/content.sock");
+    spec.addOption(option("--root", Path.class, "DIR", "Directory for durable data (default: ${DEFAULT-VALUE}).")
+        .defaultValue("/var/lib/berth").build());
+    spec.addOption(option("--state", Path.class, "DIR",
+        "Directory for sockets and runtime files (default: ${DEFAULT-VALUE}).").defaultValue("/run/berth").build());
+    spec.addOption(option("--group", String.class, "GROUP",
+        "Group that owns the sockets (mode 0660); default: root's group.").build());
+    List<String> groupNames = Arrays.stream(GroupName.values()).map(GroupName::name).toList();
+    spec.addOption(option("--service", List.class, "GROUP",
+        "Serve only these service groups (${COMPLETION-CANDIDATES}); default: all, plus the front socket.")
+        .auxiliaryTypes(GroupName.class).splitRegex(",").completionCandidates(groupNames).build());
+    spec.addOption(option("--network-namespace", Path.class, "PATH",
+        "Keep bridges, NAT rules and published ports in this network namespace (e.g. /run/netns/NAME) "
+            + "instead of berthd's own.").build());
+    spec.addOption(option("--gc-ingest-expiry", Duration.class, "DURATION",
+        "Garbage collection removes an ingest (unfinished write) untouched this long, e.g. 24h, 90m, 30s "
+            + "(default: 24h).").converters(new DurationConverter()).build());
+    spec.addOption(option("--registry-config", Path.class, "DIR",
+        "A directory per registry host (HOST[:PORT]) with its CA certificates (*.crt) and hosts.toml (mirrors, "
+            + "containerd's format); default: ${DEFAULT-VALUE}.")
+        .defaultValue(RegistryTransfers.DEFAULT_CERTS_DIR.toString()).build());
+    spec.addOption(option("--cri-streaming-address", InetSocketAddress.class, "HOST:PORT",
+        "Where the CRI's streaming server (exec, attach, port-forward URLs) listens (default: 127.0.0.1 on a "
+            + "free port).").converters(new AddressConverter()).build());
+    spec.addOption(OptionSpec.builder("--debug").type(boolean.class).description("Log every call.").build());
+    spec.addOption(OptionSpec.builder("-h", "--help").type(boolean.class).usageHelp(true)
+        .description("Show this help message and exit.").build());
+    spec.addOption(OptionSpec.builder("-V", "--version").type(boolean.class).versionHelp(true)
+        .description("Print version information and exit.").build());
+    return spec;
+  }
+
+  private static OptionSpec.Builder option(String name, Class<?> type, String label, String description) {
+    return OptionSpec.builder(name).type(type).paramLabel(label).description(description);
+  }
+
+  private static Options options(ParseResult parsed) {
+    Path root = parsed.matchedOptionValue("--root", Path.of("/var/lib/berth"));
+    Path state = parsed.matchedOptionValue("--state", Path.of("/run/berth"));
+    List<GroupName> services = parsed.matchedOptionValue("--service", List.of());
+    List<String> groups = services.isEmpty()
+        ? ServiceGroups.NAMES
+        : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
+    DaemonConfig config = new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(),
+        parsed.matchedOptionValue("--group", null), parsed.matchedOptionValue("--network-namespace", null),
+        parsed.matchedOptionValue("--gc-ingest-expiry", GcSettings.DEFAULT_INGEST_EXPIRY),
+        parsed.matchedOptionValue("--registry-config", RegistryTransfers.DEFAULT_CERTS_DIR).toAbsolutePath(),
+        parsed.matchedOptionValue("--cri-streaming-address", DaemonConfig.DEFAULT_CRI_STREAMING));
+    return new Options(config, groups, parsed.hasMatchedOption("--debug"));
   }
 
   /** 24h, 90m, 30s, 500ms, or ISO-8601 (PT24H). */
