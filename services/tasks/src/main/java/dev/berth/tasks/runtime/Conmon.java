@@ -125,6 +125,11 @@ public final class Conmon {
     launch.execSpec().ifPresent(spec -> command.addAll(List.of("--exec", "--exec-attach", "--exec-process-spec", spec.toString())));
     ProcessBuilder pb = new ProcessBuilder(command).directory(launch.dir().toFile());
     pb.environment().putAll(pipes);
+    // The C locale, which glibc holds without loading a locale file: berthd's (C.UTF-8, say) had
+    // every conmon map its character tables, some 200-300 KiB of each monitor's resident memory.
+    // conmon relays bytes and its messages are English either way; the container's own
+    // environment comes from its spec, not from conmon's.
+    pb.environment().put("LC_ALL", "C");
     return pb;
   }
 
