@@ -21,6 +21,9 @@ import picocli.CommandLine.ParseResult;
  * ~25 ms of every start, which a restarted berthd spends before any socket opens.
  */
 public final class Main {
+  private static final Path DEFAULT_ROOT = Path.of("/var/lib/berth");
+  private static final Path DEFAULT_STATE = Path.of("/run/berth");
+
   private Main() {}
 
   /** The service groups, as the command line spells them. */
@@ -57,9 +60,9 @@ public final class Main {
             "  berthd --root /tmp/b/root --state /tmp/b/run",
             "  berthd --service content                 # the content service alone on STATE/content.sock");
     spec.addOption(option("--root", Path.class, "DIR", "Directory for durable data (default: ${DEFAULT-VALUE}).")
-        .defaultValue("/var/lib/berth").build());
+        .defaultValue(DEFAULT_ROOT.toString()).build());
     spec.addOption(option("--state", Path.class, "DIR",
-        "Directory for sockets and runtime files (default: ${DEFAULT-VALUE}).").defaultValue("/run/berth").build());
+        "Directory for sockets and runtime files (default: ${DEFAULT-VALUE}).").defaultValue(DEFAULT_STATE.toString()).build());
     spec.addOption(option("--group", String.class, "GROUP",
         "Group that owns the sockets (mode 0660); default: root's group.").build());
     List<String> groupNames = Arrays.stream(GroupName.values()).map(GroupName::name).toList();
@@ -92,8 +95,8 @@ public final class Main {
   }
 
   private static Options options(ParseResult parsed) {
-    Path root = parsed.matchedOptionValue("--root", Path.of("/var/lib/berth"));
-    Path state = parsed.matchedOptionValue("--state", Path.of("/run/berth"));
+    Path root = parsed.matchedOptionValue("--root", DEFAULT_ROOT);
+    Path state = parsed.matchedOptionValue("--state", DEFAULT_STATE);
     List<GroupName> services = parsed.matchedOptionValue("--service", List.of());
     List<String> groups = services.isEmpty()
         ? ServiceGroups.NAMES

@@ -168,18 +168,18 @@ public final class JsonColumns {
     g.writeEndArray();
   }
 
-  private interface Writer {
+  private interface GeneratorBody {
     void writeTo(JsonGenerator g) throws IOException;
   }
 
-  private interface Reader<T> {
+  private interface ParserBody<T> {
     T readFrom(JsonParser p) throws IOException;
   }
 
-  private static String write(Writer writer) {
+  private static String write(GeneratorBody body) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(out)) {
-      writer.writeTo(g);
+      body.writeTo(g);
     } catch (IOException e) {
       // a StringWriter does not fail
       throw new UncheckedIOException(e);
@@ -187,9 +187,9 @@ public final class JsonColumns {
     return out.toString();
   }
 
-  private static <T> T read(String json, Reader<T> reader) throws MalformedColumnException {
+  private static <T> T read(String json, ParserBody<T> body) throws MalformedColumnException {
     try (JsonParser p = JSON.createParser(json)) {
-      T value = reader.readFrom(p);
+      T value = body.readFrom(p);
       if (p.nextToken() != null) {
         throw new MalformedColumnException("text after the JSON value");
       }
