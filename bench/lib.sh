@@ -3,7 +3,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
-if ! ls services/daemon/target/berth-daemon-*-all.jar >/dev/null 2>&1 || [ ! -d ctl/target/lib ] || [ ! -d bench/target/lib ]; then
+if ! ls services/daemon/target/berth-daemon-*-all.jar >/dev/null 2>&1 || ! ls ctl/target/berth-ctl-*-all.jar >/dev/null 2>&1 || [ ! -d bench/target/lib ]; then
   mvn -B -q -ntp -DskipTests package
 fi
 
