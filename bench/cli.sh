@@ -20,6 +20,8 @@ bench_java dev.berth.bench.WriteTestImage "$archive"
 b load -i "$archive" >/dev/null
 pod load -q -i "$archive" >/dev/null
 pod tag localhost/busybox:latest "$image"   # podman names an archive's short tag localhost/…
+b run -d --name cli-c "$image" sleep 1000 >/dev/null
+pod run -d --name cli-c "$image" sleep 1000 >/dev/null
 # berthctl's start-up caches, made against this berthd as a user's later runs would have them
 for home in "$top" ${baseline:+"$baseline"}; do
   berthctl_caches "$home" "$sock"
@@ -64,8 +66,6 @@ else
 fi
 pair "berthctl --help / java -version" "<= 2x" "b --help" "java -version"
 pair "berthctl version / java -version" "<= 2x" "b version" "java -version"
-b run -d --name cli-c "$image" sleep 1000 >/dev/null
-pod run -d --name cli-c "$image" sleep 1000 >/dev/null
 pair "berthctl ps / java -version (1 running)" "<= 2x" "b ps" "java -version"
 pair "berthctl version / podman version" "" "b version" "pod version"
 pair "berthctl ps / podman ps (1 running)" "" "b ps" "pod ps"

@@ -58,14 +58,21 @@ bench_java() {
 
 # berthctl's start-up caches (in CHECKOUT), trained in the background after a run without one
 # against the berthd at SOCKET: made anew, and waited for, as a user's later runs would have them.
-# With JDK 25 there are two (the commands that list, stop or remove, and the rest), else one.
+# With JDK 25 there are several (see bin/berthctl), else one.
 berthctl_caches() { # berthctl_caches CHECKOUT SOCKET
   local t="$1/ctl/target"
   rm -f "$t"/berthctl-*.aot "$t"/berthctl-*.jsa
-  "$1/bin/berthctl" --address "$2" --namespace bench version >/dev/null 2>&1 || true
-  "$1/bin/berthctl" --address "$2" --namespace bench run --help >/dev/null 2>&1 || true
+  local c
+  # one run of each kind of cache: the small one, the full one, and those of version, ps and the
+  # root's help, which learn from the command line as given (ps from the containers berthd has)
+  for c in "stop --help" "run --help" version ps --help; do
+    # shellcheck disable=SC2086 # the command's words
+    "$1/bin/berthctl" --address "$2" --namespace bench $c >/dev/null 2>&1 || true
+  done
   for _ in $(seq 240); do
-    { compgen -G "$t/berthctl-*-light.aot" && compgen -G "$t/berthctl-*-full.aot"; } >/dev/null && return
+    # (a build from before the per-command caches makes only the first two)
+    { compgen -G "$t/berthctl-*-light.aot" && compgen -G "$t/berthctl-*-full.aot" \
+      && ! pgrep -f dev.berth.ctl.AotTraining; } >/dev/null && return
     # a build from before the split, or a JDK without the ahead-of-time cache
     compgen -G "$t/berthctl-*[0-9].aot" >/dev/null && return
     compgen -G "$t/berthctl-*.jsa" >/dev/null && ! pgrep -f dev.berth.ctl.AotTraining >/dev/null && return

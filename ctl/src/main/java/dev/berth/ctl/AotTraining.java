@@ -35,6 +35,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,6 +45,9 @@ import java.util.List;
  * answers, only commands that change nothing (those naming a container or image name one that no
  * one has); without one they train the failure path. {@code AotTraining light} trains the small
  * cache of the commands that list, pull, stop and remove; without an argument, the full one.
+ * {@code AotTraining command ARGS...} trains the cache of one command that changes nothing
+ * ({@code version}, {@code ps}, the root's help) by running the command line it was given again:
+ * the cache then holds what that command loads with the user's berthd as it is, and nothing else.
  */
 public final class AotTraining {
   private static final String NONE = "berthctl-aot-training-none";
@@ -67,9 +71,17 @@ public final class AotTraining {
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     Io io = new Io(new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), discard, System.getenv(),
         false);
+    // the process's own streams, made as BerthCtl.main makes them (the commands write elsewhere)
+    Io.system();
+    if (args.length > 0 && args[0].equals("command")) {
+      String[] command = Arrays.copyOfRange(args, 1, args.length);
+      BerthCtl.launch(io, command);
+      DescriptorWarmUp.buildFor(Subcommands.named(command));
+      return;
+    }
     boolean full = args.length == 0 || !args[0].equals("light");
     for (List<String> command : full ? concat(LIGHT, FULL) : LIGHT) {
-      BerthCtl.run(io, command.toArray(String[]::new));
+      BerthCtl.launch(io, command.toArray(String[]::new));
     }
     // what DescriptorWarmUp builds, whether or not a berthd answered the commands above
     DescriptorWarmUp.build();

@@ -65,17 +65,26 @@ public final class BerthCtl extends GroupCommand {
 
   public static void main(String[] args) {
     StartupTrace.startIfAsked(System.getenv());
+    Io io = Io.system();
+    int exit = launch(io, args);
+    StartupTrace.report(io.err());
+    System.exit(exit);
+  }
+
+  /**
+   * Runs one command line as a berthctl process does: with library logging silenced, and the
+   * channel to berthd and the API's descriptors made on threads of their own while the command
+   * line is parsed. The start-up caches' training runs its commands this way too.
+   */
+  static int launch(Io io, String[] given) {
     // Library log records (gRPC's) would add lines to the one-line error report.
     QuietLogging.install();
-    Io io = Io.system();
-    args = Subcommands.withTopLevelNames(args);
+    String[] args = Subcommands.withTopLevelNames(given);
     if (Subcommands.named(args) != null && !asksForHelp(args)) {
       Connection.openAhead(addressIn(args, io.env()));
       DescriptorWarmUp.startFor(Subcommands.named(args));
     }
-    int exit = run(io, args);
-    StartupTrace.report(io.err());
-    System.exit(exit);
+    return run(io, args);
   }
 
   /**

@@ -35,6 +35,13 @@ final class DescriptorWarmUp {
     thread.start();
   }
 
+  /** Builds them on the calling thread, if {@code command} reads containers or images. */
+  static void buildFor(String command) {
+    if (command != null && COMMANDS.contains(command)) {
+      build();
+    }
+  }
+
   /** In the order commands meet them: an image's descriptor and record, then containers, tasks and the rest. */
   static void build() {
     DescriptorTypesProto.getDescriptor();

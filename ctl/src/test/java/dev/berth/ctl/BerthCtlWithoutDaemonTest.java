@@ -10,6 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,15 @@ class BerthCtlWithoutDaemonTest {
   @Test
   void theSmallStartUpCachesTrainingRunCompletes() {
     assertDoesNotThrow(() -> AotTraining.main(new String[] {"light"}));
+  }
+
+  @Test
+  void aCommandsOwnStartUpCachesTrainingRunCompletes() {
+    // bin/berthctl trains version's, ps's and the root help's caches on the command line as given
+    for (String[] command : List.of(new String[] {"command", "version"}, new String[] {"command", "ps", "-a"},
+        new String[] {"command", "--help"}, new String[] {"command"})) {
+      assertDoesNotThrow(() -> AotTraining.main(command));
+    }
   }
 
   @Test
