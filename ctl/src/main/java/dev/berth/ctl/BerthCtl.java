@@ -16,12 +16,13 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** berthctl: the Docker-style command line for Berth, over the containerd-compatible gRPC API. */
 @Command(name = "berthctl",
-    mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = BerthCtl.VersionProvider.class,
     description = "Manage Berth (berthd) through its containerd-compatible API.",
@@ -95,6 +96,7 @@ public final class BerthCtl extends GroupCommand {
     String[] args = Subcommands.withTopLevelNames(given);
     BerthCtl root = new BerthCtl(io);
     CommandLine cmd = new CommandLine(root);
+    addHelpOptions(cmd.getCommandSpec());
     StartupTrace.mark("root command built");
     // before the settings below, which picocli gives only the subcommands already there
     Subcommands.addTo(cmd, args);
@@ -121,6 +123,19 @@ public final class BerthCtl extends GroupCommand {
     } finally {
       root.err.flush();
     }
+  }
+
+  /**
+   * {@code -h/--help} and {@code -V/--version} on every command, as picocli's standard help
+   * options, built here rather than by {@code mixinStandardHelpOptions}: that reflects over
+   * picocli's mixin class once for each command it reaches, the root's help's 47 stand-ins
+   * included, which was most of that screen's start-up. Inherited options are copied instead.
+   */
+  private static void addHelpOptions(CommandSpec spec) {
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class).arity("0")
+        .description("Show this help message and exit.").scopeType(ScopeType.INHERIT).build());
+    spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).arity("0")
+        .description("Print version information and exit.").scopeType(ScopeType.INHERIT).build());
   }
 
   /** Whether {@code args} ask for a command's help, which needs no berthd. */
