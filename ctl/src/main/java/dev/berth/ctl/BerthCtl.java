@@ -47,18 +47,18 @@ public final class BerthCtl extends GroupCommand {
 
   @Option(names = "--address", paramLabel = "SOCK", scope = ScopeType.INHERIT,
       description = "berthd's socket (default: $BERTH_ADDRESS, else " + DEFAULT_ADDRESS + ")")
-  private String address;
+  String address;
 
   @Option(names = "--namespace", paramLabel = "NS", scope = ScopeType.INHERIT,
       description = "namespace to work in (default: $BERTH_NAMESPACE, else " + DEFAULT_NAMESPACE + ")")
-  private String namespace;
+  String namespace;
 
   private final Io io;
   private final PrintWriter out;
   private final PrintWriter err;
   private final ErrorHandler errors = new ErrorHandler(this::address);
 
-  private BerthCtl(Io io) {
+  BerthCtl(Io io) {
     this.io = io;
     this.out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
     this.err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
@@ -95,7 +95,9 @@ public final class BerthCtl extends GroupCommand {
   public static int run(Io io, String... given) {
     String[] args = Subcommands.withTopLevelNames(given);
     BerthCtl root = new BerthCtl(io);
-    CommandLine cmd = new CommandLine(root);
+    // the model code generated from the annotations below (GeneratedCommands): picocli reflecting
+    // over them cost 40-50 ms of every start
+    CommandLine cmd = new CommandLine(CommandModels.berthCtlOf(root, null));
     addHelpOptions(cmd.getCommandSpec());
     StartupTrace.mark("root command built");
     // before the settings below, which picocli gives only the subcommands already there

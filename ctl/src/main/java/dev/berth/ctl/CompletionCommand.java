@@ -16,10 +16,10 @@ import picocli.CommandLine.Spec;
         "  berthctl completion bash > /etc/bash_completion.d/berthctl"})
 final class CompletionCommand implements Callable<Integer> {
   @Spec
-  private CommandSpec spec;
+  CommandSpec spec;
 
   @Parameters(paramLabel = "SHELL", arity = "0..1", defaultValue = "bash", description = "bash (the default)")
-  private String shell;
+  String shell;
 
   @Override
   public Integer call() {

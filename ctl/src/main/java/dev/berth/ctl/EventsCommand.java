@@ -73,18 +73,18 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only matching events (repeatable)")
-  private List<String> filters = new ArrayList<>();
+  List<String> filters = new ArrayList<>();
 
   @Option(names = "--format", paramLabel = "FORMAT",
       description = "json (one object per line) or a Go template such as '{{.Type}} {{.Action}}'")
-  private String format;
+  String format;
 
   @Option(names = "--until", paramLabel = "TIME",
       description = "stop at TIME: RFC 3339, a Unix time in seconds, or a duration before now such as 10m")
-  private String until;
+  String until;
 
   /** Attributes of the containers seen, by id: a destroyed container's name stays known. */
   private final Map<String, Map<String, String>> containers = new HashMap<>();

@@ -47,10 +47,10 @@ final class InfoCommand implements Callable<Integer> {
   private static final String RUNTIME = "runc";
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "json or a Go template like '{{.NCPU}}'")
-  private String format;
+  String format;
 
   @Override
   public Integer call() {

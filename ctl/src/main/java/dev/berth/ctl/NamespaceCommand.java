@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl ns rm demo"})
 final class NamespaceCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "ls", aliases = "list", description = "List namespaces.",
       footerHeading = "%nExamples:%n",

@@ -48,17 +48,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * berthctl's top-level commands, of which a run builds only the one it names. picocli builds a
- * command by reflecting over its class and creating it, and that of all ~66 commands cost most of
- * berthctl's start-up. A run that names a command adds that one alone. Otherwise (root help, a
- * root option before the command word, an unknown word) the others are stand-ins made from the
- * class's {@code @Command} annotation alone (name, aliases, description: what the root's help and
- * picocli's suggestions need), which neither creates the class nor runs its static initialiser;
- * even so each costs picocli a command line of its own, so a named command goes without them.
+ * berthctl's top-level commands, of which a run builds only the one it names. Building all ~66
+ * commands (creating each class, running its static initialiser) cost most of berthctl's
+ * start-up. A run that names a command adds that one alone. Otherwise (root help, a root option
+ * before the command word, an unknown word) the others are stand-ins with the command's name,
+ * aliases and description alone (what the root's help and picocli's suggestions need), which
+ * neither create the class nor run its static initialiser; even so each costs picocli a command
+ * line of its own, so a named command goes without them. Both come from {@link GeneratedCommands},
+ * code written from the commands' annotations when berthctl is compiled.
  */
 final class Subcommands {
   /** In the order the root's help lists them. */
@@ -87,25 +87,22 @@ final class Subcommands {
   static void addTo(CommandLine root, String[] args) {
     String named = named(args);
     boolean all = NEEDS_ALL.equals(named);
+    Object parent = root.getCommand();
     if (!all && named != null && !rootOptionFirst(args)) {
       for (Class<?> type : ALL) {
-        if (names(type.getAnnotation(Command.class), named)) {
-          root.addSubcommand(type);
+        if (names(GeneratedCommands.standIn(type), named)) {
+          root.addSubcommand(GeneratedCommands.spec(type, parent));
           return;
         }
       }
     }
     for (Class<?> type : ALL) {
-      Command command = type.getAnnotation(Command.class);
-      if (all || names(command, named)) {
-        root.addSubcommand(type);
-      } else {
-        root.addSubcommand(standIn(command));
-      }
+      CommandSpec standIn = GeneratedCommands.standIn(type);
+      root.addSubcommand(all || names(standIn, named) ? GeneratedCommands.spec(type, parent) : standIn);
     }
   }
 
-  private static boolean names(Command command, String word) {
+  private static boolean names(CommandSpec command, String word) {
     return command.name().equals(word) || Arrays.asList(command.aliases()).contains(word);
   }
 
@@ -182,12 +179,5 @@ final class Subcommands {
       }
     }
     return null;
-  }
-
-  /** A command that only names and describes {@code command}: root help lists it, nothing runs it. */
-  private static CommandSpec standIn(Command command) {
-    CommandSpec spec = CommandSpec.create().name(command.name()).aliases(command.aliases());
-    spec.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
-    return spec;
   }
 }

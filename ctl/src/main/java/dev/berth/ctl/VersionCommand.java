@@ -22,10 +22,10 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl version", "  berthctl version --format json"})
 final class VersionCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Mixin
-  private FormatOption format;
+  FormatOption format;
 
   @Override
   public Integer call() {

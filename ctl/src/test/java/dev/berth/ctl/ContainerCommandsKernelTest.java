@@ -400,6 +400,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       // its checks fail within the new start period (which do not count), however slow the machine
       ok("exec", "eager", "sh", "-c", "rm /tmp/ok");
       ok("restart", "-t", "0", "eager");
+      // berthd's health monitor learns of the start from its events, a moment after restart returns
+      awaitHealth("eager", "starting");
+      Thread.sleep(1000); // three failing checks at the 300 ms start interval
       assertEquals("starting", JSON.readTree(ok("inspect", "eager").stdout()).get(0).get("State").get("Health")
           .get("Status").asText());
       assertTrue(JSON.readTree(ok("inspect", "plain").stdout()).get(0).get("State").path("Health").isMissingNode());

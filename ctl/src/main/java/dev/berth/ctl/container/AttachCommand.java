@@ -33,21 +33,21 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl attach shell", "  berthctl attach --no-stdin web", "  berthctl attach --detach-keys ctrl-x shell"})
 public final class AttachCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = "--no-stdin", description = "do not attach stdin")
-  private boolean noStdin;
+  boolean noStdin;
 
   @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", fallbackValue = "true",
       description = "pass SIGINT and SIGTERM on to a container without a terminal (default: true)")
-  private boolean sigProxy;
+  boolean sigProxy;
 
   @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
       description = "key sequence that detaches: comma-separated characters or ctrl-<letter> (default: ctrl-p,ctrl-q)")
-  private String detachKeys;
+  String detachKeys;
 
   @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Override
   public Integer call() throws Exception {

@@ -21,23 +21,23 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl commit web web-snapshot:1", "  berthctl commit -a 'Ann <ann@example.org>' -m 'add page' web site:2"})
 public final class CommitCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-a", "--author"}, paramLabel = "AUTHOR", description = "the image's author")
-  private String author;
+  String author;
 
   @Option(names = {"-m", "--message"}, paramLabel = "MESSAGE", description = "the history step's comment")
-  private String message;
+  String message;
 
   @Option(names = {"-p", "--pause"}, negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "pause a running container during the commit (default)")
-  private boolean pause;
+  boolean pause;
 
   @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "REPOSITORY[:TAG]", description = "the new image's name")
-  private String reference;
+  String reference;
 
   @Override
   public Integer call() {

@@ -34,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl container ls", "  berthctl container ls -q", "  berthctl container rm web"})
 public final class ContainerCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "ls", aliases = "list", description = "List container records: id, name, image, runtime.",
       footerHeading = "%nExamples:%n",

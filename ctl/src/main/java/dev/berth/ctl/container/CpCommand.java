@@ -44,13 +44,13 @@ public final class CpCommand implements Callable<Integer> {
   /** Docker's name for a tar stream on stdin or stdout in place of a host path. */
   private static final String STREAM = "-";
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Parameters(index = "0", paramLabel = "SRC", description = "CONTAINER:PATH or a host path")
-  private String source;
+  String source;
 
   @Parameters(index = "1", paramLabel = "DEST", description = "CONTAINER:PATH or a host path")
-  private String destination;
+  String destination;
 
   @Override
   public Integer call() throws IOException {

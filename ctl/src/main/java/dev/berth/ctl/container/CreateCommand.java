@@ -24,10 +24,10 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl create -it --name shell busybox sh && berthctl start -ai shell"})
 public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Mixin
-  private CreateOptions options;
+  CreateOptions options;
 
   @Override
   public Integer call() {

@@ -37,10 +37,10 @@ public final class DiffCommand implements Callable<Integer> {
   private static final int S_IFCHR = 0020000;
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Override
   public Integer call() throws IOException {

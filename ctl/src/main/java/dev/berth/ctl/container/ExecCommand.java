@@ -43,34 +43,34 @@ public final class ExecCommand implements Callable<Integer> {
   static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-i", "--interactive"}, description = "forward stdin")
-  private boolean interactive;
+  boolean interactive;
 
   @Option(names = {"-t", "--tty"}, description = "give the process a terminal")
-  private boolean tty;
+  boolean tty;
 
   @Option(names = {"-d", "--detach"}, description = "run in the background")
-  private boolean detach;
+  boolean detach;
 
   @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]", description = "set an environment variable (repeatable)")
-  private List<String> env = new ArrayList<>();
+  List<String> env = new ArrayList<>();
 
   @Option(names = "--env-file", paramLabel = "FILE", description = "read KEY=VALUE lines from a file (repeatable)")
-  private List<Path> envFiles = new ArrayList<>();
+  List<Path> envFiles = new ArrayList<>();
 
   @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "working directory")
-  private String workdir;
+  String workdir;
 
   @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]", description = "user (name or uid) and group")
-  private String user;
+  String user;
 
   @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "command and arguments")
-  private List<String> command;
+  List<String> command;
 
   @Override
   public Integer call() throws Exception {

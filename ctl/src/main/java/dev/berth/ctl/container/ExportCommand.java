@@ -24,14 +24,14 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl export web > web.tar", "  berthctl export -o web.tar web"})
 public final class ExportCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "write to FILE (replaced atomically once complete; default: stdout)")
-  private Path output;
+  Path output;
 
   @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Override
   public Integer call() throws IOException {

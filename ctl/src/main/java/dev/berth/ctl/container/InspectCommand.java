@@ -54,24 +54,24 @@ public final class InspectCommand implements Callable<Integer> {
   public static final String NEVER = "0001-01-01T00:00:00Z";
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   /** What {@code --type} takes. */
   enum Type { CONTAINER, IMAGE }
 
   @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
       description = "a Go template printed per object, like '{{.State.Status}}', or json")
-  private String format;
+  String format;
 
   @Option(names = "--type", paramLabel = "TYPE", description = "only container or only image")
-  private Type type;
+  Type type;
 
   @Option(names = {"-s", "--size"},
       description = "a container's SizeRw (its writable layer) and SizeRootFs (that and its image's content)")
-  private boolean size;
+  boolean size;
 
   @Parameters(paramLabel = "NAME", arity = "1..*", description = "container names, ids or id prefixes; or images")
-  private List<String> names;
+  List<String> names;
 
   @Override
   public Integer call() throws InterruptedException {

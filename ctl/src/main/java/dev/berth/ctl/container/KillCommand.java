@@ -19,14 +19,14 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl kill web", "  berthctl kill -s HUP web", "  berthctl kill --signal 15 web worker"})
 public final class KillCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL", defaultValue = "KILL",
       description = "name (HUP, SIGTERM) or number (default ${DEFAULT-VALUE})")
-  private String signal;
+  String signal;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {

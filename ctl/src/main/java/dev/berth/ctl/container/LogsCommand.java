@@ -35,32 +35,32 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl logs web", "  berthctl logs -f --tail 10 web", "  berthctl logs -n 2 web", "  berthctl logs -t --since 10m web"})
 public final class LogsCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-f", "--follow"}, description = "go on printing new output until the container stops")
-  private boolean follow;
+  boolean follow;
 
   @Option(names = {"-n", "--tail"}, paramLabel = "N", defaultValue = "all",
       description = "only the last N lines (default: all)")
-  private String tail;
+  String tail;
 
   @Option(names = {"-t", "--timestamps"}, description = "start each line with its time (RFC 3339, nanoseconds)")
-  private boolean timestamps;
+  boolean timestamps;
 
   @Option(names = "--since", paramLabel = "TIME",
       description = "only lines since TIME: 2024-05-01T10:00:00Z, a Unix time, or a duration such as 10m")
-  private String since;
+  String since;
 
   @Option(names = "--until", paramLabel = "TIME",
       description = "only lines before TIME (as --since); with -f, follow until then")
-  private String until;
+  String until;
 
   @Option(names = "--details",
       description = "start each line with the attributes given to the log; Berth's logs have none, so a space")
-  private boolean details;
+  boolean details;
 
   @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Override
   public Integer call() throws IOException {

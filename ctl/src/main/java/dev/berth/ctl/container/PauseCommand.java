@@ -15,10 +15,10 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n", footer = {"  berthctl pause web", "  berthctl unpause web"})
 public final class PauseCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {

@@ -30,17 +30,17 @@ public final class PortCommand implements Callable<Integer> {
       .thenComparingInt(PortMapping::getHostPort);
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Spec
-  private CommandSpec spec;
+  CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "PRIVATE_PORT[/PROTO]",
       description = "only this container port (protocol tcp unless given)")
-  private String privatePort;
+  String privatePort;
 
   /** A container port and protocol, as {@code 80/tcp}. */
   private record ContainerPort(int port, String protocol) {

@@ -72,33 +72,33 @@ public final class PsCommand implements Callable<Integer> {
       "removing", "dead");
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
-  private boolean all;
+  boolean all;
 
   @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
       description = "the N containers created last, in any state")
-  private int last;
+  int last;
 
   @Option(names = {"-l", "--latest"}, description = "the container created last, in any state")
-  private boolean latest;
+  boolean latest;
 
   @Option(names = {"-q", "--quiet"}, description = "print ids only")
-  private boolean quiet;
+  boolean quiet;
 
   @Option(names = "--no-trunc", description = "print full ids and commands")
-  private boolean noTrunc;
+  boolean noTrunc;
 
   @Option(names = {"-s", "--size"},
       description = "the size of each container's writable layer, and with its image's (virtual)")
-  private boolean size;
+  boolean size;
 
   @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only containers that match (repeatable)")
-  private List<String> filters = new ArrayList<>();
+  List<String> filters = new ArrayList<>();
 
   @Mixin
-  private TemplateFormatOption format;
+  TemplateFormatOption format;
 
   @Override
   public Integer call() {

@@ -16,13 +16,13 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n", footer = {"  berthctl rename calm_anchor web"})
 public final class RenameCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Parameters(index = "1", paramLabel = "NEW_NAME", description = "the new name")
-  private String newName;
+  String newName;
 
   @Override
   public Integer call() {

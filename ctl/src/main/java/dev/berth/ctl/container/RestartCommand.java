@@ -18,19 +18,19 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl restart web", "  berthctl restart -t 2 web worker", "  berthctl restart -s SIGINT web"})
 public final class RestartCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS",
       description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else "
           + StopCommand.DEFAULT_TIMEOUT + ")")
-  private Integer timeout;
+  Integer timeout;
 
   @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL",
       description = "the signal to stop with instead of the container's stop signal (TERM, SIGUSR1, 9)")
-  private String signal;
+  String signal;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {

@@ -19,16 +19,16 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl ps -aq | xargs berthctl rm -f"})
 public final class RmCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-f", "--force"}, description = "kill a running container first")
-  private boolean force;
+  boolean force;
 
   @Option(names = {"-v", "--volumes"}, description = "also remove the container's anonymous volumes")
-  private boolean volumes;
+  boolean volumes;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {

@@ -48,25 +48,25 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl run --rm --network none busybox ip addr"})
 public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Mixin
-  private CreateOptions options;
+  CreateOptions options;
 
   @Option(names = {"-d", "--detach"}, description = "run in the background and print the container's id")
-  private boolean detach;
+  boolean detach;
 
   @Option(names = {"-a", "--attach"}, paramLabel = "STREAM",
       description = "only these streams: stdin, stdout, stderr (repeatable; default all, stdin with -i)")
-  private List<String> attachTo = new ArrayList<>();
+  List<String> attachTo = new ArrayList<>();
 
   @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "BOOL",
       description = "pass SIGINT and SIGTERM on to the container (default true); false: they end berthctl only")
-  private boolean sigProxy;
+  boolean sigProxy;
 
   @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
       description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
-  private String detachKeys;
+  String detachKeys;
 
   @Override
   public Integer call() throws Exception {

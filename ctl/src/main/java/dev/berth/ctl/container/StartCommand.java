@@ -27,20 +27,20 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl start web", "  berthctl start -a job", "  berthctl start -ai shell"})
 public final class StartCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-a", "--attach"}, description = "attach to the output and wait for the exit")
-  private boolean attach;
+  boolean attach;
 
   @Option(names = {"-i", "--interactive"}, description = "forward stdin too (the container must have been created with -i)")
-  private boolean interactive;
+  boolean interactive;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
       description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
-  private String detachKeys;
+  String detachKeys;
 
   @Override
   public Integer call() throws Exception {

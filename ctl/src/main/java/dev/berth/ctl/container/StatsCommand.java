@@ -49,16 +49,16 @@ public final class StatsCommand implements Callable<Integer> {
   private static final String CLEAR_SCREEN = "\033[2J\033[H";
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = "--no-stream", description = "print one reading and exit")
-  private boolean noStream;
+  boolean noStream;
 
   @Mixin
-  private FormatOption format;
+  FormatOption format;
 
   @Parameters(paramLabel = "CONTAINER", arity = "0..*", description = "names, ids or id prefixes (default: all running)")
-  private List<String> containers = new ArrayList<>();
+  List<String> containers = new ArrayList<>();
 
   /** Each container as its argument named it: docker's {@code Container} field. */
   private final Map<String, String> asked = new LinkedHashMap<>();

@@ -26,19 +26,19 @@ public final class StopCommand implements Callable<Integer> {
   static final int DEFAULT_TIMEOUT = 10;
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS",
       description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else " + DEFAULT_TIMEOUT
           + "; -1 waits as long as it takes)")
-  private Integer timeout;
+  Integer timeout;
 
   @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL",
       description = "the signal to send first instead of the container's stop signal (TERM, SIGUSR1, 9)")
-  private String signal;
+  String signal;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Override
   public Integer call() throws InterruptedException {

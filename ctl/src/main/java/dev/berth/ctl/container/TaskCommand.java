@@ -34,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl task ls", "  berthctl task ps web", "  berthctl task kill -s TERM web", "  berthctl task rm -f web"})
 public final class TaskCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "ls", aliases = "list", description = "List tasks: container id, pid, status.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl task ls", "  berthctl task ls --format json"})

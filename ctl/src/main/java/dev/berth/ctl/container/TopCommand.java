@@ -34,13 +34,13 @@ public final class TopCommand implements Callable<Integer> {
   private static final long TICKS = 100;
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
-  private String container;
+  String container;
 
   @Parameters(index = "1..*", paramLabel = "PS_OPTIONS", description = "options for the host's ps, like aux or -o pid,args")
-  private List<String> psOptions = new ArrayList<>();
+  List<String> psOptions = new ArrayList<>();
 
   @Override
   public Integer call() {

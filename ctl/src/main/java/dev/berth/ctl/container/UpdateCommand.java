@@ -22,35 +22,35 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl update --restart unless-stopped web"})
 public final class UpdateCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-m", "--memory"}, paramLabel = "BYTES", description = "memory limit (512m, 1g)")
-  private String memory;
+  String memory;
 
   @Option(names = "--memory-swap", paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
-  private String memorySwap;
+  String memorySwap;
 
   @Option(names = "--memory-reservation", paramLabel = "BYTES",
       description = "soft memory limit the kernel reclaims down to when memory is short (256m)")
-  private String memoryReservation;
+  String memoryReservation;
 
   @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (1.5)")
-  private String cpus;
+  String cpus;
 
   @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "relative CPU weight (2 to 262144)")
-  private String cpuShares;
+  String cpuShares;
 
   @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
-  private String cpusetCpus;
+  String cpusetCpus;
 
   @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
-  private String pidsLimit;
+  String pidsLimit;
 
   @Option(names = "--restart", paramLabel = "POLICY", description = "no, always, on-failure[:N] or unless-stopped")
-  private String restart;
+  String restart;
 
   @Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
-  private List<String> containers;
+  List<String> containers;
 
   @Override
   public Integer call() throws Exception {

@@ -46,7 +46,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl content get sha256:4f2e... -o layer.tar"})
 public final class ContentCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "ls", aliases = "list",
       description = "List blobs, optionally only those matching containerd filters.",

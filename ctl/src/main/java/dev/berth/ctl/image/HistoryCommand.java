@@ -38,23 +38,23 @@ public final class HistoryCommand implements Callable<Integer> {
   private static final String MISSING = "<missing>";
 
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-q", "--quiet"}, description = "print the image ids only")
-  private boolean quiet;
+  boolean quiet;
 
   @Option(names = "--no-trunc", description = "print the whole command of each step")
-  private boolean noTrunc;
+  boolean noTrunc;
 
   @Option(names = {"-H", "--human"}, negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "sizes and dates for people (default); --human=false prints bytes and RFC 3339 times")
-  private boolean human;
+  boolean human;
 
   @Mixin
-  private TemplateFormatOption format;
+  TemplateFormatOption format;
 
   @Parameters(paramLabel = "IMAGE", description = "an image name or id")
-  private String name;
+  String name;
 
   /** One step of the build. */
   private record Step(String id, Instant created, String createdBy, long size, String comment) {}

@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl image inspect -f '{{.Id}} {{.Os}}/{{.Architecture}}' busybox", "  berthctl image prune -a -f"})
 public final class ImageCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "inspect",
       description = "Show images as a JSON array in Docker's shape: Id (the digest of the image's manifest or index, "

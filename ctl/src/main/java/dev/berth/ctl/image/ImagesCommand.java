@@ -40,33 +40,33 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl images 'name~=busybox'", "  berthctl images --digests"})
 public final class ImagesCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-q", "--quiet"}, description = "print image ids only (short, each once)")
-  private boolean quiet;
+  boolean quiet;
 
   @Option(names = "--digests", description = "add a DIGEST column: each target's full digest")
-  private boolean digests;
+  boolean digests;
 
   @Option(names = "--no-trunc", description = "show full image ids (sha256:…)")
-  private boolean noTrunc;
+  boolean noTrunc;
 
   @Option(names = {"-a", "--all"},
       description = "all images (Berth keeps no intermediate images: the same list as without it)")
-  private boolean all;
+  boolean all;
 
   @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
       description = "Docker's filters: reference=PATTERN, label=KEY[=VALUE], dangling=true|false, before=IMAGE, "
           + "since=IMAGE")
-  private List<String> dockerFilters = new ArrayList<>();
+  List<String> dockerFilters = new ArrayList<>();
 
   @Mixin
-  private TemplateFormatOption format;
+  TemplateFormatOption format;
 
   @Parameters(paramLabel = "REPOSITORY[:TAG]|FILTER", arity = "0..*",
       description = "an image name, e.g. busybox or busybox:1.36, or a containerd filter, e.g. "
           + "name==docker.io/library/busybox:latest or labels.k==v")
-  private List<String> arguments = new ArrayList<>();
+  List<String> arguments = new ArrayList<>();
 
   @Override
   public Integer call() {

@@ -25,24 +25,24 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl load -i app.oci.tar.gz --no-unpack"})
 public final class LoadCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "read the archive from FILE (default: stdin)")
-  private Path input;
+  Path input;
 
   @Option(names = "--no-unpack", description = "store the images without unpacking their layers")
-  private boolean noUnpack;
+  boolean noUnpack;
 
   @Option(names = "--snapshotter", paramLabel = "NAME", defaultValue = ImportOptions.DEFAULT_SNAPSHOTTER,
       description = "snapshotter to unpack into (default: ${DEFAULT-VALUE})")
-  private String snapshotter;
+  String snapshotter;
 
   @Option(names = "--base-name", paramLabel = "REPOSITORY",
       description = "repository for OCI reference names that are only a tag (default: import-<date>)")
-  private String baseName;
+  String baseName;
 
   @Option(names = "--progress", description = "show progress bars even when stderr is no terminal")
-  private boolean forceProgress;
+  boolean forceProgress;
 
   @Override
   public Integer call() throws IOException {

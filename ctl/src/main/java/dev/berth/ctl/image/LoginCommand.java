@@ -25,20 +25,20 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl login registry.example:5000", "  echo \"$TOKEN\" | berthctl login -u ci --password-stdin ghcr.io"})
 public final class LoginCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "the user name (prompted for if not given)")
-  private String username;
+  String username;
 
   @Option(names = "--password-stdin", description = "read the password from stdin")
-  private boolean passwordStdin;
+  boolean passwordStdin;
 
   @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
-  private boolean insecure;
+  boolean insecure;
 
   @Parameters(index = "0", paramLabel = "REGISTRY", arity = "0..1", defaultValue = "docker.io",
       description = "the registry host (default: ${DEFAULT-VALUE})")
-  private String registry;
+  String registry;
 
   @Override
   public Integer call() throws IOException {

@@ -12,11 +12,11 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n", footer = {"  berthctl logout registry.example:5000"})
 public final class LogoutCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Parameters(index = "0", paramLabel = "REGISTRY", arity = "0..1", defaultValue = "docker.io",
       description = "the registry host (default: ${DEFAULT-VALUE})")
-  private String registry;
+  String registry;
 
   @Override
   public Integer call() {

@@ -23,26 +23,26 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl pull --platform linux/arm64 alpine:3", "  berthctl pull -q 127.0.0.1:5000/busybox:1"})
 public final class PullCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "the platform to pull from a multi-platform image (default: this host's)")
-  private String platform = "";
+  String platform = "";
 
   @Option(names = {"-a", "--all-platforms"}, description = "pull every platform of a multi-platform image")
-  private boolean allPlatforms;
+  boolean allPlatforms;
 
   @Option(names = {"-q", "--quiet"}, description = "print only the image's name")
-  private boolean quiet;
+  boolean quiet;
 
   @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
-  private boolean insecure;
+  boolean insecure;
 
   @Option(names = "--no-unpack", description = "store the image without unpacking its layers")
-  private boolean noUnpack;
+  boolean noUnpack;
 
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image reference")
-  private String image;
+  String image;
 
   @Override
   public Integer call() {

@@ -24,23 +24,23 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl push --all-platforms 127.0.0.1:5000/multi:1"})
 public final class PushCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "the platform to push from a multi-platform image (default: this host's)")
-  private String platform = "";
+  String platform = "";
 
   @Option(names = {"-a", "--all-platforms"}, description = "push every platform of a multi-platform image")
-  private boolean allPlatforms;
+  boolean allPlatforms;
 
   @Option(names = {"-q", "--quiet"}, description = "print only the pushed digest")
-  private boolean quiet;
+  boolean quiet;
 
   @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
-  private boolean insecure;
+  boolean insecure;
 
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image, named as it goes to the registry")
-  private String image;
+  String image;
 
   @Override
   public Integer call() {

@@ -21,13 +21,13 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl rmi busybox", "  berthctl rmi -f busybox", "  berthctl images -q | xargs berthctl rmi"})
 public final class RmiCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-f", "--force"}, description = "remove the name even if containers use the image")
-  private boolean force;
+  boolean force;
 
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "images to remove")
-  private List<String> names;
+  List<String> names;
 
   @Override
   public Integer call() {

@@ -25,14 +25,14 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl save -o busybox.tar busybox", "  berthctl save busybox app:1.0 | gzip > images.tar.gz"})
 public final class SaveCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "write to FILE (replaced atomically once complete; default: stdout)")
-  private Path output;
+  Path output;
 
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "images to save")
-  private List<String> names;
+  List<String> names;
 
   @Override
   public Integer call() throws IOException {

@@ -43,11 +43,11 @@ import picocli.CommandLine.ScopeType;
         "  berthctl snapshot mounts /mnt/rootfs my-container"})
 public final class SnapshotCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Option(names = "--snapshotter", paramLabel = "NAME", scope = ScopeType.INHERIT,
       defaultValue = ImportOptions.DEFAULT_SNAPSHOTTER, description = "snapshotter (default: ${DEFAULT-VALUE})")
-  private String snapshotter;
+  String snapshotter;
 
   @Command(name = "ls", aliases = "list", description = "List snapshots: key, parent and kind.",
       footerHeading = "%nExamples:%n",

@@ -22,16 +22,16 @@ import picocli.CommandLine.Spec;
     footer = {"  berthctl tag busybox:latest registry.example.com/tools/busybox:1.36"})
 public final class TagCommand implements Callable<Integer> {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Spec
-  private CommandSpec spec;
+  CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the image")
-  private String source;
+  String source;
 
   @Parameters(index = "1", paramLabel = "TARGET", description = "the new name (busybox:1 means docker.io/library/busybox:1)")
-  private String target;
+  String target;
 
   @Override
   public Integer call() {

@@ -47,7 +47,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl network connect web 3f9a2c", "  berthctl network inspect web", "  berthctl network rm web"})
 public final class NetworkCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   BerthCtl root() {
     return root;

@@ -27,38 +27,38 @@ final class NetworkCreateCommand implements Callable<Integer> {
   private static final String MTU = "mtu";
 
   @ParentCommand
-  private NetworkCommand network;
+  NetworkCommand network;
 
   @Spec
-  private CommandSpec spec;
+  CommandSpec spec;
 
   @Parameters(paramLabel = "NAME", description = "the new network")
-  private String name;
+  String name;
 
   @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", description = "bridge (the only one, and the default)")
-  private String driver;
+  String driver;
 
   @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24")
-  private String subnet;
+  String subnet;
 
   @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet")
-  private String gateway;
+  String gateway;
 
   @Option(names = "--bridge", paramLabel = "DEV", description = "bridge device name (at most 15 characters)")
-  private String bridge;
+  String bridge;
 
   @Option(names = "--internal", description = "no traffic in or out of the subnet, no published ports")
-  private boolean internal;
+  boolean internal;
 
   @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
-  private Map<String, String> labels;
+  Map<String, String> labels;
 
   @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "driver option (repeatable): mtu=N")
-  private Map<String, String> options;
+  Map<String, String> options;
 
   @Option(names = "--ip-masquerade", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
       description = "source NAT for traffic leaving the subnet (default true)")
-  private Boolean ipMasquerade;
+  Boolean ipMasquerade;
 
   @Override
   public Integer call() {

@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl system df", "  berthctl system df -v", "  berthctl system prune", "  berthctl system prune -af --volumes"})
 public final class SystemCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "df",
       description = "Show disk usage as docker system df: per type the count, how many are in use, their size and "

@@ -39,7 +39,7 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl volume rm data", "  berthctl volume prune -f"})
 public final class VolumeCommand extends GroupCommand {
   @ParentCommand
-  private BerthCtl root;
+  BerthCtl root;
 
   @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache"})
