@@ -58,7 +58,7 @@ public final class SpecJson {
 
   /**
    * The spec's {@code process} alone, what an exec starts from: the rest (mounts, namespaces, the
-   * seccomp profile's hundreds of rules) is skipped unread, so only the process's types are bound.
+   * seccomp profile's hundreds of rules) is skipped unread, and the process read without data binding.
    */
   public static Spec.Process processOf(Any any) {
     try (JsonParser p = JSON.createParser(specBytes(any))) {
@@ -69,7 +69,7 @@ public final class SpecJson {
         boolean process = p.currentName().equals("process");
         p.nextToken();
         if (process && p.currentToken() == JsonToken.START_OBJECT) {
-          return JSON.readValue(p, Spec.Process.class);
+          return ProcessJson.read(p);
         }
         p.skipChildren();
       }
@@ -82,11 +82,7 @@ public final class SpecJson {
 
   /** A process spec as the JSON the Tasks API's exec carries. */
   public static byte[] processJson(Spec.Process process) {
-    try {
-      return JSON.writeValueAsBytes(process);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the process spec as JSON", e);
-    }
+    return ProcessJson.write(process);
   }
 
   private static byte[] specBytes(Any any) {

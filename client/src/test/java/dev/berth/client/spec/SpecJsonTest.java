@@ -132,10 +132,27 @@ class SpecJsonTest {
   }
 
   @Test
+  void theProcessReadsAndWritesAsJacksonsDataBindingDoes() throws Exception {
+    // every field the record models, nulls, and fields it does not model (skipped, nested or not)
+    String process = "{\"terminal\":true,\"consoleSize\":{\"height\":24,\"width\":80},"
+        + "\"user\":{\"uid\":1000,\"gid\":100,\"umask\":18,\"additionalGids\":[10,20],\"username\":\"u\"},"
+        + "\"args\":[\"sh\",\"-c\",\"echo ok\"],\"env\":null,\"cwd\":\"/srv\","
+        + "\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\",\"CAP_CHOWN\"],"
+        + "\"ambient\":null},\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":512}],"
+        + "\"noNewPrivileges\":true,\"oomScoreAdj\":-500,\"apparmorProfile\":\"x\",\"selinuxLabel\":\"\"}";
+    for (String json : List.of(process, "{}", "{\"args\":[\"true\"],\"user\":{},\"capabilities\":{}}")) {
+      Spec.Process bound = JSON.readValue(json, Spec.Process.class);
+      assertEquals(bound, SpecJson.processOf(any("{\"process\":" + json + "}")), json);
+      assertEquals(JSON.readTree(JSON.writeValueAsBytes(bound)), JSON.readTree(SpecJson.processJson(bound)), json);
+    }
+  }
+
+  @Test
   void processOfRefusesSpecsWithoutAProcessOrNotJson() {
     assertThrows(ClientException.class, () -> SpecJson.processOf(any("{\"root\":{\"path\":\"rootfs\"}}")));
     assertThrows(ClientException.class, () -> SpecJson.processOf(any("[1]")));
     assertThrows(ClientException.class, () -> SpecJson.processOf(any("{\"process\": {\"args\": [")));
+    assertThrows(ClientException.class, () -> SpecJson.processOf(any("{\"process\": {\"args\": \"sh\"}}")));
     assertThrows(ClientException.class, () -> SpecJson.processOf(Any.newBuilder().setTypeUrl("other").build()));
   }
 
