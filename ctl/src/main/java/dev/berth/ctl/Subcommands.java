@@ -48,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * berthctl's top-level commands, of which a run builds only the one it names. Building all ~66
@@ -90,20 +89,16 @@ final class Subcommands {
     Object parent = root.getCommand();
     if (!all && named != null && !rootOptionFirst(args)) {
       for (Class<?> type : ALL) {
-        if (names(GeneratedCommands.standIn(type), named)) {
+        if (GeneratedCommands.names(type).contains(named)) {
           root.addSubcommand(GeneratedCommands.spec(type, parent));
           return;
         }
       }
     }
     for (Class<?> type : ALL) {
-      CommandSpec standIn = GeneratedCommands.standIn(type);
-      root.addSubcommand(all || names(standIn, named) ? GeneratedCommands.spec(type, parent) : standIn);
+      boolean builds = all || named != null && GeneratedCommands.names(type).contains(named);
+      root.addSubcommand(builds ? GeneratedCommands.spec(type, parent) : GeneratedCommands.standIn(type));
     }
-  }
-
-  private static boolean names(CommandSpec command, String word) {
-    return command.name().equals(word) || Arrays.asList(command.aliases()).contains(word);
   }
 
   /**

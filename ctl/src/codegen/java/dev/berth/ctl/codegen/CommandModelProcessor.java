@@ -614,6 +614,16 @@ public final class CommandModelProcessor extends AbstractProcessor {
           .append(packageOf(type)).append(".CommandModels.").append(key(type)).append("(parent);\n");
     }
     b.append("      default -> throw new IllegalArgumentException(\"no generated model for \" + type);\n    };\n  }\n\n");
+    b.append("  /** The words that name {@code type}'s command: its name, then its aliases. */\n");
+    b.append("  static java.util.List<String> names(Class<?> type) {\n    return switch (type.getName()) {\n");
+    for (TypeElement type : commands) {
+      AnnotationMirror command = mirror(type, COMMAND);
+      String words = strings(value(command, "name"));
+      String aliases = strings(value(command, "aliases"));
+      b.append("      case \"").append(processingEnv.getElementUtils().getBinaryName(type)).append("\" -> java.util.List.of(")
+          .append(words).append(aliases.isEmpty() ? "" : ", " + aliases).append(");\n");
+    }
+    b.append("      default -> throw new IllegalArgumentException(\"no generated model for \" + type);\n    };\n  }\n\n");
     b.append("  /** A model of {@code type} with its name, aliases, header, description and hiddenness alone. */\n");
     b.append("  static CommandSpec standIn(Class<?> type) {\n    CommandSpec spec = CommandSpec.create();\n");
     b.append("    switch (type.getName()) {\n");
