@@ -70,9 +70,10 @@ berthctl_caches() { # berthctl_caches CHECKOUT SOCKET
     "$1/bin/berthctl" --address "$2" --namespace bench $c >/dev/null 2>&1 || true
   done
   for _ in $(seq 240); do
-    # (a build from before the per-command caches makes only the first two)
+    # until no training is left, in either of its steps (both name the configuration file); a build
+    # from before the per-command caches makes only the first two
     { compgen -G "$t/berthctl-*-light.aot" && compgen -G "$t/berthctl-*-full.aot" \
-      && ! pgrep -f dev.berth.ctl.AotTraining; } >/dev/null && return
+      && ! pgrep -f "AOTConfiguration=$t/berthctl-"; } >/dev/null && return
     # a build from before the split, or a JDK without the ahead-of-time cache
     compgen -G "$t/berthctl-*[0-9].aot" >/dev/null && return
     compgen -G "$t/berthctl-*.jsa" >/dev/null && ! pgrep -f dev.berth.ctl.AotTraining >/dev/null && return
