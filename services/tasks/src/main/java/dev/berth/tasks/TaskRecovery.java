@@ -183,7 +183,13 @@ final class TaskRecovery {
     if (!runtime.isMonitorRunning(record.conmonPid())) {
       return ProcessStatus.STOPPED;
     }
-    Optional<Boolean> frozen = record.started() ? CgroupFreezer.isFrozen(cgroups) : Optional.empty();
+    // read as the runtime reads it where it can be: asking runc for each of 65 tasks kept a
+    // restarted berthd's task list incomplete for a second
+    Optional<Boolean> awaitsStart = record.started() ? Optional.of(false) : runtime.awaitsStart(binary, id);
+    if (awaitsStart.orElse(false)) {
+      return ProcessStatus.CREATED;
+    }
+    Optional<Boolean> frozen = awaitsStart.isPresent() ? CgroupFreezer.isFrozen(cgroups) : Optional.empty();
     if (frozen.isPresent()) {
       return frozen.get() ? ProcessStatus.PAUSED : ProcessStatus.RUNNING;
     }

@@ -95,6 +95,11 @@ public final class ConmonRuntime implements TaskRuntime {
   }
 
   @Override
+  public Optional<Boolean> awaitsStart(RuntimeBinary runtime, String id) {
+    return RuncShortcuts.awaitsStart(runtime, id);
+  }
+
+  @Override
   public void delete(RuntimeBinary runtime, String id) {
     oci(runtime).delete(id, true);
   }

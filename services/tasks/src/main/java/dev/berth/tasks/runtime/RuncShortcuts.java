@@ -16,14 +16,16 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Two of runc's commands done the way runc does them, without starting runc: each start of the
- * Go binary costs 5 to 30 ms on a small busy host, and every {@code ctr run --rm} needs a start
- * and a delete. runc (1.0 to 1.3) keeps a container in {@code <root>/<id>}:
+ * Some of runc's work done the way runc does it, without starting runc: each start of the
+ * Go binary costs 5 to 30 ms on a small busy host, every {@code ctr run --rm} needs a start
+ * and a delete, and a restarted berthd asked for the state of every task it found. runc (1.0 to
+ * 1.3) keeps a container in {@code <root>/<id>}:
  * <ul>
  * <li>its create leaves the init process blocked opening {@code exec.fifo} there for writing.
  * {@code runc start} is: open the fifo for reading, read the byte the init process writes,
  * read on until it closes the fifo by running the container's program, remove the fifo. The
- * poststart hooks already ran at create.
+ * poststart hooks already ran at create. {@code runc state} tells a live container that still
+ * has the fifo "created", and one without it running (paused when its cgroup is frozen).
  * <li>{@code runc delete} of a container that has stopped removes its cgroups and that
  * directory (moved here into the bundle, which goes next), and runs the poststop hooks; a container without a PID namespace of its own also
  * has its leftover processes killed first.
@@ -35,6 +37,7 @@ final class RuncShortcuts {
   private static final Logger LOG = Logger.getLogger(RuncShortcuts.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String EXEC_FIFO = "exec.fifo";
+  private static final String STATE = "state.json";
   private static final String DISCARDED_STATE = "runc-state.deleted";
 
   private RuncShortcuts() {}
@@ -75,6 +78,18 @@ final class RuncShortcuts {
   }
 
   /**
+   * Whether container {@code id} awaits its start, as {@code runc state} would tell; empty for
+   * another runtime, or a container runc keeps no state of.
+   */
+  static Optional<Boolean> awaitsStart(RuntimeBinary runtime, String id) {
+    Path dir = runtime.root().resolve(id);
+    if (!isRunc(runtime) || !Files.exists(dir.resolve(STATE))) {
+      return Optional.empty();
+    }
+    return Optional.of(Files.exists(dir.resolve(EXEC_FIFO)));
+  }
+
+  /**
    * Deletes container {@code id}, whose init process has ended, when runc's delete would do no
    * more than remove its cgroups (every hierarchy's, named ones included, from runc's state.json)
    * and its state; false when runc is to do it.
@@ -86,7 +101,7 @@ final class RuncShortcuts {
     Path dir = runtime.root().resolve(id);
     List<Path> cgroups = new ArrayList<>();
     try {
-      JSON.readTree(dir.resolve("state.json").toFile()).path("cgroup_paths").forEach(p -> cgroups.add(Path.of(p.asText())));
+      JSON.readTree(dir.resolve(STATE).toFile()).path("cgroup_paths").forEach(p -> cgroups.add(Path.of(p.asText())));
     } catch (IOException e) {
       return false;
     }

@@ -86,6 +86,14 @@ public interface TaskRuntime {
   /** The runtime's word for the container (created, running, paused, stopped), or "" when it knows none. */
   String state(RuntimeBinary runtime, String id);
 
+  /**
+   * Whether the container was created and not yet started, read from the runtime's state
+   * directory; empty when only asking the runtime ({@link #state}) can tell.
+   */
+  default Optional<Boolean> awaitsStart(RuntimeBinary runtime, String id) {
+    return Optional.empty();
+  }
+
   /** Deletes the runtime's record of the container, killing it first; a missing one is fine. */
   void delete(RuntimeBinary runtime, String id);
 
