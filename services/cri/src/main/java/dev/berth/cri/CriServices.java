@@ -5,9 +5,11 @@ import io.grpc.BindableService;
 import dev.berth.cri.streaming.CriStreaming;
 import dev.berth.cri.streaming.StreamingServer;
 import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The CRI's two gRPC services, built over a channel that reaches berthd's APIs, and the work they
@@ -20,13 +22,16 @@ public final class CriServices implements AutoCloseable {
    * pulled for pods show in {@code ctr -n k8s.io images ls}, and berthctl's images stay apart.
    */
   public static final String NAMESPACE = "k8s.io";
+  private static final Logger LOG = Logger.getLogger(CriServices.class.getName());
 
   private final List<BindableService> services;
   private final ExitCollector exits;
+  private final StreamingServer streaming;
 
-  private CriServices(List<BindableService> services, ExitCollector exits) {
+  private CriServices(List<BindableService> services, ExitCollector exits, StreamingServer streaming) {
     this.services = services;
     this.exits = exits;
+    this.streaming = streaming;
   }
 
   /**
@@ -45,7 +50,7 @@ public final class CriServices implements AutoCloseable {
         new ContainerSamples(cri, images), new PodNetworkSamples(cri),
         new ContainerEvents(cri, sandboxes, containers),
         new CriStreaming(cri, streaming)),
-        new ImageService(images)), new ExitCollector(cri, exits));
+        new ImageService(images)), new ExitCollector(cri, exits), streaming);
   }
 
   /** RuntimeService and ImageService. */
@@ -53,9 +58,18 @@ public final class CriServices implements AutoCloseable {
     return services;
   }
 
-  /** Starts the background work; every API the CRI calls must answer by then. */
+  /**
+   * Starts the background work, and the streaming server's listening; every API the CRI calls
+   * must answer by then. A streaming server that cannot listen is logged: the calls that answer
+   * its URLs try again, and fail with UNAVAILABLE.
+   */
   public void start() {
     exits.start();
+    try {
+      streaming.listen();
+    } catch (StatusRuntimeException e) {
+      LOG.warning("cri: " + e.getStatus().getDescription());
+    }
   }
 
   @Override
@@ -63,8 +77,11 @@ public final class CriServices implements AutoCloseable {
     exits.close();
   }
 
-  /** The streaming server, on {@code address} (port 0: a free port), reaching berthd's services through {@code api}. */
-  public static StreamingServer streamingServer(InetSocketAddress address, Channel api) throws InterruptedException {
-    return StreamingServer.start(address, Channels.inNamespace(api, NAMESPACE));
+  /**
+   * The streaming server for {@code address} (port 0: a free port), reaching berthd's services
+   * through {@code api}; it listens from {@link #start} on, or from the first URL asked of it.
+   */
+  public static StreamingServer streamingServer(InetSocketAddress address, Channel api) {
+    return StreamingServer.on(address, Channels.inNamespace(api, NAMESPACE));
   }
 }

@@ -82,6 +82,7 @@ public final class Berthd implements AutoCloseable {
     List<StateLock> locks = new ArrayList<>();
     List<UnixSocketServer> servers = new ArrayList<>();
     ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    StartupWarmUp.start(executor);
     // Netty's native transport and event loops start on another thread while the services are
     // built: the sockets need them only once every service is there
     CompletableFuture<SocketEventLoops> loopsStarting = CompletableFuture.supplyAsync(SocketEventLoops::new, executor);

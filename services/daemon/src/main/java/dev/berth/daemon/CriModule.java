@@ -17,13 +17,7 @@ final class CriModule {
   @IntoMap
   @StringKey(ServiceGroups.CRI)
   static ServiceGroup cri(Channel api, DaemonConfig config) {
-    StreamingServer streaming;
-    try {
-      streaming = CriServices.streamingServer(config.criStreaming(), api);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the CRI streaming server", e);
-    }
+    StreamingServer streaming = CriServices.streamingServer(config.criStreaming(), api);
     CriServices cri = CriServices.over(api, config.state().resolve("cri"), streaming);
     return new ServiceGroup(ServiceGroups.CRI, cri.services(), new ServiceGroup.Background(cri::start, cri::close),
         streaming);

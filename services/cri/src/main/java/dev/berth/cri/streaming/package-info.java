@@ -8,7 +8,8 @@
  * (NetnsPorts). Kubernetes' protocols are followed as the kubelet's streaming server speaks them.
  *
  * <pre>{@code
- * StreamingServer server = StreamingServer.start(new InetSocketAddress("127.0.0.1", 0), api);
+ * StreamingServer server = StreamingServer.on(new InetSocketAddress("127.0.0.1", 0), api);
+ * server.listen(); // or at the first URL
  * String url = new CriStreaming(api, server).exec("c1", List.of("sh"), true, true, true, false);
  * }</pre>
  */
