@@ -67,7 +67,17 @@ public final class AotTraining {
 
   private AotTraining() {}
 
+  /**
+   * Trains, then ends through System.exit as BerthCtl.main does: the JDK's exit looks up a logger
+   * for it (seven classes), which a training that returned from main left out of the cache.
+   */
   public static void main(String[] args) throws Exception {
+    train(args);
+    System.exit(0);
+  }
+
+  /** The training run of {@link #main}, which the tests run in their own JVM. */
+  static void train(String[] args) throws Exception {
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     Io io = new Io(new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), discard, System.getenv(),
         false);

@@ -23,12 +23,12 @@ class BerthCtlWithoutDaemonTest {
   @Test
   void theStartUpCachesTrainingRunCompletes() {
     // bin/berthctl makes no start-up cache at all when its training run fails
-    assertDoesNotThrow(() -> AotTraining.main(new String[0]));
+    assertDoesNotThrow(() -> AotTraining.train(new String[0]));
   }
 
   @Test
   void theSmallStartUpCachesTrainingRunCompletes() {
-    assertDoesNotThrow(() -> AotTraining.main(new String[] {"light"}));
+    assertDoesNotThrow(() -> AotTraining.train(new String[] {"light"}));
   }
 
   @Test
@@ -36,7 +36,7 @@ class BerthCtlWithoutDaemonTest {
     // bin/berthctl trains version's, ps's and the root help's caches on the command line as given
     for (String[] command : List.of(new String[] {"command", "version"}, new String[] {"command", "ps", "-a"},
         new String[] {"command", "--help"}, new String[] {"command"})) {
-      assertDoesNotThrow(() -> AotTraining.main(command));
+      assertDoesNotThrow(() -> AotTraining.train(command));
     }
   }
 

@@ -32,7 +32,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +128,9 @@ public final class PsCommand implements Callable<Integer> {
         sizes.putAll(sizes(c, shown));
       }
     }
-    shown.sort(Comparator.comparing(ContainerState::createdAt).reversed());
+    // newest first; a lambda of this class's own, which the start-up cache holds ready, where
+    // Comparator.comparing's own is spun at each run (~3 ms)
+    shown.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
     int limit = latest ? 1 : last;
     if (limit >= 0 && shown.size() > limit) {
       shown.subList(limit, shown.size()).clear();
