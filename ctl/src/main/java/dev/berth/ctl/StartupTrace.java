@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.linux.ProcessAge;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -11,7 +12,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +40,7 @@ final class StartupTrace {
       return;
     }
     long now = System.nanoTime();
-    long sinceStart = ProcessHandle.current().info().startInstant()
-        .map(t -> Duration.between(t, Instant.now()).toNanos()).orElse(0L);
+    long sinceStart = ProcessAge.ofThisProcess().orElse(Duration.ZERO).toNanos();
     startNanos = now - sinceStart;
     enabled = true;
     mark("launcher and JVM start, to main");

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +39,12 @@ public final class Berthd implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("berthd");
   /** How long in-flight calls may run on after a shutdown request before they are cancelled. */
   private static final long DRAIN_MILLIS = 5000;
+  /**
+   * Names each berthd's in-process server, unique within the JVM (the only place such a name is
+   * seen): a random UUID here made the main thread initialise the JDK's secure random generator
+   * before the sockets opened, the work StartupWarmUp does on a thread of its own.
+   */
+  private static final AtomicInteger IN_PROCESS_SERVERS = new AtomicInteger();
 
   private final List<StateLock> locks;
   private final List<ServiceGroup> groups;
@@ -87,7 +92,7 @@ public final class Berthd implements AutoCloseable {
     // built: the sockets need them only once every service is there
     CompletableFuture<SocketEventLoops> loopsStarting = CompletableFuture.supplyAsync(SocketEventLoops::new, executor);
     SocketEventLoops socketLoops = null;
-    String inProcessName = "berthd-" + UUID.randomUUID();
+    String inProcessName = "berthd-" + IN_PROCESS_SERVERS.incrementAndGet();
     ManagedChannel inProcessChannel = InProcessChannelBuilder.forName(inProcessName).build();
     // a group running alone reaches the others' sockets
     RoutingChannel routed = allInOne ? null : ServiceGroups.routeToSockets(config);

@@ -1,7 +1,7 @@
 package dev.berth.daemon;
 
+import dev.berth.linux.ProcessAge;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -15,11 +15,13 @@ final class StartupSteps {
 
   private final boolean enabled = LOG.isLoggable(Level.FINE);
   private final StringBuilder steps = new StringBuilder("start-up:");
-  private final Instant processStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+  /** When the process started, on System.nanoTime()'s scale. */
+  private final long processStart;
   private long last = System.nanoTime();
 
   StartupSteps() {
-    append("jvm", Duration.between(processStart, Instant.now()).toMillis());
+    processStart = last - ProcessAge.ofThisProcess().orElse(Duration.ZERO).toNanos();
+    append("jvm", (last - processStart) / 1_000_000);
   }
 
   void step(String name) {
@@ -30,7 +32,7 @@ final class StartupSteps {
 
   /** Milliseconds since the process started. */
   long sinceProcessStart() {
-    return Duration.between(processStart, Instant.now()).toMillis();
+    return (System.nanoTime() - processStart) / 1_000_000;
   }
 
   void done() {
