@@ -129,7 +129,7 @@ final class ApiImages implements CriImages {
     private final Content content;
     private final TreeSet<String> tags = new TreeSet<>();
     private final TreeSet<String> digests = new TreeSet<>();
-    private final List<String> records = new ArrayList<>();
+    private final List<Image> records = new ArrayList<>();
 
     Names(Content content) {
       this.content = content;
@@ -142,7 +142,7 @@ final class ApiImages implements CriImages {
      */
     void add(Image record) {
       String name = record.name();
-      records.add(name);
+      records.add(record);
       if (!ImageNames.isValid(name) || !ImageNames.normalize(name).equals(name)) {
         return;
       }
@@ -217,13 +217,13 @@ final class ApiImages implements CriImages {
     if (image.isEmpty()) {
       return false;
     }
-    List<String> records = image.get().records();
+    List<Image> records = image.get().records();
     ImagesGrpc.ImagesBlockingStub stub = ImagesGrpc.newBlockingStub(api);
     for (int i = 0; i < records.size(); i++) {
       // the last name goes with a synchronous collection, so the image's content is gone on return
       boolean last = i == records.size() - 1;
       try {
-        stub.delete(DeleteImageRequest.newBuilder().setName(records.get(i)).setSync(last).build());
+        stub.delete(DeleteImageRequest.newBuilder().setName(records.get(i).name()).setSync(last).build());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
           throw e;

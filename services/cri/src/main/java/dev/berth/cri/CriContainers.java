@@ -23,7 +23,6 @@ import dev.berth.client.containers.ContainerUpdate;
 import dev.berth.client.containers.ImageRootfs;
 import dev.berth.client.containers.NewContainer;
 import dev.berth.client.images.Image;
-import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageConfig;
 import dev.berth.client.spec.ResourceFlags;
 import dev.berth.client.spec.Spec;
@@ -129,8 +128,8 @@ final class CriContainers {
     }
     CriImage found = images.find(reference).orElseThrow(() -> Errors.notFound(
         "image %s not found: pull it first", reference));
-    Image image = new ImageClient(api).find(found.records().get(0)).orElseThrow(() -> Errors.notFound(
-        "image %s not found: pull it first", reference));
+    // the record as listed: looking it up again by name cost a call to the Images API
+    Image image = found.records().get(0);
     // the config CriImages keeps per image id: reading it from the content store again costs three calls
     ImageConfig imageConfig = ImageConfig.parse(found.config());
     PodSandboxConfig pod = sandbox.config();
