@@ -45,6 +45,17 @@ public record Io(InputStream in, OutputStream out, PrintStream err, Map<String, 
     return console && isTerminal(0);
   }
 
+  /**
+   * Refuses -it when berthctl's own standard input is a pipe or a file, as docker does ("the input
+   * device is not a TTY"): the container's terminal would wait for keys that never come, and the
+   * end of the input would not end it.
+   */
+  public void requireTerminalIn() {
+    if (console && !isTerminal(0)) {
+      throw new NoTerminalInput();
+    }
+  }
+
   /** Linux only, like Berth: a descriptor is a terminal if it links to a tty device. */
   private static boolean isTerminal(int fd) {
     try {

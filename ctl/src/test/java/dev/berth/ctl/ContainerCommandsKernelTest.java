@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.health.v1.ContainerHealthStatus;
@@ -178,6 +179,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", "cold:/note.txt", tmp.resolve("back.txt").toString());
     assertEquals("copied in\n", Files.readString(tmp.resolve("back.txt")));
     assertEquals(1, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
+
+    // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
+    // a trailing '/' asks for a directory
+    Files.writeString(tmp.resolve("keep.txt"), "important\n");
+    assertEquals(1, berthd.ctl("cp", "files:/srv/d", tmp.resolve("keep.txt").toString()).exit());
+    assertEquals("important\n", Files.readString(tmp.resolve("keep.txt")));
+    assertEquals(1, berthd.ctl("cp", tmp.resolve("out").toString(), "files:/tmp/note.txt").exit());
+    assertEquals(1, berthd.ctl("cp", tmp.resolve("keep.txt").toString(), "files:/tmp/note.txt/").exit());
+    assertEquals("copied in\n", ok("exec", "files", "cat", "/tmp/note.txt").out());
+    assertEquals(1, berthd.ctl("cp", tmp.resolve("keep.txt").toString(), "files:/tmp/nodir/").exit());
+    assertEquals(1, berthd.ctl("exec", "files", "sh", "-c", "test -e /tmp/nodir").exit());
+    assertEquals(1, berthd.ctl("cp", "files:/tmp/note.txt/", tmp.resolve("x").toString()).exit());
+    assertFalse(Files.exists(tmp.resolve("x")));
 
     // the whole root of a running container: its files, not the kernel's /proc and /sys, no devices read
     List<String> names = tarNames(ok("cp", "files:/", "-").stdout());

@@ -163,6 +163,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     ok("create", "--name", "user", "-v", "data:/data", "-v", "/scratch", "busybox", "true");
     Cli.Result inUse = berthd.ctl("volume", "rm", "data");
     assertEquals(1, inUse.exit(), inUse::toString);
+    // as docker's: creating it again is no error, unless the labels asked for differ
+    assertEquals("data\n", ok("volume", "create", "data").out());
+    assertEquals(1, berthd.ctl("volume", "create", "--label", "team=web", "data").exit());
+    assertEquals("data\n", ok("volume", "ls", "-q", "--filter", "name=dat", "--filter", "dangling=false").out());
+    assertEquals("", ok("volume", "ls", "-q", "--filter", "name=data", "--filter", "dangling=true").out());
+    Cli.Result gone = ok("volume", "rm", "-f", "no-such-volume");
+    assertEquals("", gone.out() + gone.stderr());
     String anonymous = "";
     for (JsonNode m : JSON.readTree(ok("inspect", "user").stdout()).get(0).get("Mounts")) {
       if (m.get("Destination").asText().equals("/scratch")) {

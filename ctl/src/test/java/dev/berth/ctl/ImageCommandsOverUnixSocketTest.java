@@ -112,6 +112,17 @@ class ImageCommandsOverUnixSocketTest {
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
     assertEquals(125, badTag.exit(), badTag::toString);
 
+    // by id, as docker: refused while two names hold the image, every name with -f
+    String id = berth.ctl("images", "-q").out().strip();
+    Cli.Result byId = berth.ctl("rmi", id);
+    assertEquals(1, byId.exit(), byId::toString);
+    assertTrue(byId.stderr().contains("image is referenced in multiple repositories"), byId::toString);
+    assertEquals(2, berth.ctl("images", "--format", "{{.Repository}}").out().lines().count());
+    assertEquals("Untagged: busybox:latest\nUntagged: example.com/tools/box:1\n", berth.ctl("rmi", "-f", id).out());
+    assertEquals("", berth.ctl("images", "-q").out());
+    berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
+    berth.ctl("tag", "busybox", "example.com/tools/box:1");
+
     Cli.Result rmi = berth.ctl("rmi", "example.com/tools/box:1", "nosuch", "busybox:latest");
     assertEquals(1, rmi.exit(), rmi::toString);
     assertEquals("Untagged: example.com/tools/box:1\nUntagged: busybox:latest\n", rmi.out());

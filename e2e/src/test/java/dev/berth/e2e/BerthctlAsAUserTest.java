@@ -99,6 +99,12 @@ class BerthctlAsAUserTest {
     assertEquals(3, r.exit(), r::toString);
     assertTrue(r.out().contains("tty-42"), r::toString);
     assertTrue(r.out().contains("is-a-tty"), r::toString);
+
+    // the same typed input from a file instead of a terminal: refused as docker refuses it, nothing made
+    Result piped = run(berthctlCommand("run", "--rm", "-it", "--name", "no-tty", "busybox", "sh"), input, 60);
+    assertEquals(1, piped.exit(), piped::toString);
+    assertEquals("Error: the input device is not a TTY", piped.err().strip(), piped::toString);
+    assertEquals("", ok("ps", "-aq", "--filter", "name=no-tty").out());
   }
 
   @Test

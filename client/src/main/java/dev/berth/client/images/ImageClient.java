@@ -72,6 +72,12 @@ public final class ImageClient {
    * @throws ClientException if an id prefix matches several images
    */
   public Image resolve(String reference) {
+    return byName(reference).or(() -> byId(reference)).orElseThrow(() -> Status.NOT_FOUND
+        .withDescription("image \"" + reference + "\" not found").asRuntimeException());
+  }
+
+  /** The record {@code reference} names, in full, short or digest form; empty for an image id. */
+  private Optional<Image> byName(String reference) {
     Optional<Image> image = find(reference);
     if (image.isEmpty() && ImageNames.isValid(reference)) {
       String full = ImageNames.normalize(reference);
@@ -85,11 +91,7 @@ public final class ImageClient {
             && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository)).findFirst();
       }
     }
-    if (image.isEmpty()) {
-      image = byId(reference);
-    }
-    return image.orElseThrow(() -> Status.NOT_FOUND
-        .withDescription("image \"" + reference + "\" not found").asRuntimeException());
+    return image;
   }
 
   /** The image whose id (target digest) is, or starts with, {@code id}. */
@@ -135,29 +137,46 @@ public final class ImageClient {
   }
 
   /**
-   * Deletes the record {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does: the
-   * last name of an image that containers were created from is kept unless {@code force}, since
-   * those containers would then name an image that no longer exists. Another name for the same
-   * target may always go. Returns the record removed.
+   * Deletes what {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does. By name,
+   * that record: the last name of an image that containers were created from is kept unless
+   * {@code force}, since those containers would then name an image that no longer exists; another
+   * name for the same target may always go. By image id, every name of the image, which without
+   * {@code force} must be its only one and used by no container. Returns the records removed.
    *
-   * @throws ClientException Docker's conflict, naming a container that uses the image
+   * @throws ClientException Docker's conflicts, naming a container that uses the image or saying
+   *     that several names hold it
    */
-  public Image remove(String reference, boolean force) {
-    Image image = resolve(reference);
-    if (!force) {
-      boolean otherName = list().stream()
-          .anyMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()));
-      if (!otherName) {
-        usersOf(image).stream().findFirst().ifPresent(c -> {
-          String digest = image.target().digest();
-          throw new ClientException(String.format("conflict: unable to remove repository reference \"%s\" "
-              + "(must force) - container %s is using its referenced image %s", reference,
-              shortId(c.getId()), shortId(digest.substring(digest.indexOf(':') + 1))));
-        });
+  public List<Image> remove(String reference, boolean force) {
+    Optional<Image> named = byName(reference);
+    if (named.isPresent()) {
+      Image image = named.get();
+      if (!force && list().stream()
+          .noneMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()))) {
+        refuseIfUsed(image, "remove repository reference \"" + reference + "\"");
       }
+      remove(image.name());
+      return List.of(image);
     }
-    remove(image.name());
-    return image;
+    Image found = resolve(reference);
+    List<Image> names = list().stream().filter(i -> i.target().digest().equals(found.target().digest()))
+        .sorted(Comparator.comparing(Image::name)).toList();
+    if (!force) {
+      String what = "delete " + shortId(found);
+      if (names.size() > 1) {
+        throw new ClientException("conflict: unable to " + what
+            + " (must be forced) - image is referenced in multiple repositories");
+      }
+      refuseIfUsed(found, what);
+    }
+    names.forEach(i -> remove(i.name()));
+    return names;
+  }
+
+  private void refuseIfUsed(Image image, String what) {
+    usersOf(image).stream().findFirst().ifPresent(c -> {
+      throw new ClientException(String.format("conflict: unable to %s (must force) - container %s is using its"
+          + " referenced image %s", what, shortId(c.getId()), shortId(image)));
+    });
   }
 
   /** Containers created from {@code image}; none where berthd serves no containers (images alone). */

@@ -87,9 +87,9 @@ public final class CpCommand implements Callable<Integer> {
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
         } else if (fromContainer) {
-          copy(inside, Path.of(destination), source, rootfs.kernelMounts());
+          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts());
         } else {
-          copy(Path.of(source), inside, destination, Set.of());
+          copy(Path.of(source), inside, source, destination, Set.of());
         }
       }
     }
@@ -109,13 +109,35 @@ public final class CpCommand implements Callable<Integer> {
     return colon > 0 && !argument.substring(0, colon).contains("/");
   }
 
-  /** Directories in {@code emptied} (normalized paths) are copied without what is in them. */
-  private static void copy(Path from, Path to, String fromText, Set<Path> emptied) throws IOException {
+  /**
+   * Copies as docker cp does: into {@code to} when it is a directory, else to {@code to} itself.
+   * A trailing '/' on either side says it is a directory. Directories in {@code emptied}
+   * (normalized paths) are copied without what is in them. Refused before anything is written: a
+   * directory onto a file (the file would be lost), a file to a directory that is not there.
+   */
+  private static void copy(Path from, Path to, String fromText, String toText, Set<Path> emptied) throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
       throw new CommandFailure("no such file or directory: " + fromText);
     }
+    boolean fromDirectory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
+    if (fromText.endsWith("/") && !Files.isDirectory(from)) {
+      throw new CommandFailure("not a directory: " + fromText);
+    }
+    boolean toExists = Files.exists(to);
+    if (toExists && !Files.isDirectory(to)) {
+      if (fromDirectory) {
+        throw new CommandFailure("cannot copy a directory to a file: " + fromText + " is a directory, " + toText
+            + " is not");
+      }
+      if (toText.endsWith("/")) {
+        throw new CommandFailure("not a directory: " + toText);
+      }
+    }
+    if (!toExists && toText.endsWith("/") && !fromDirectory) {
+      throw new CommandFailure("destination directory " + toText + " does not exist");
+    }
     Path target = Files.isDirectory(to) ? to.resolve(from.getFileName() == null ? "" : from.getFileName().toString()) : to;
-    if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+    if (fromDirectory) {
       Files.walkFileTree(from, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

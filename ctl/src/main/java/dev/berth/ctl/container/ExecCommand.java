@@ -86,6 +86,9 @@ public final class ExecCommand implements Callable<Integer> {
     for (String e : env) {
       EnvVars.fromFlag(e, root.io().env()).ifPresent(vars::add);
     }
+    if (interactive && tty && !detach) {
+      root.io().requireTerminalIn();
+    }
     if (workdir != null && !workdir.startsWith("/")) {
       throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
     }

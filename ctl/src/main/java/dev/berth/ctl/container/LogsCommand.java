@@ -41,7 +41,7 @@ public final class LogsCommand implements Callable<Integer> {
   boolean follow;
 
   @Option(names = {"-n", "--tail"}, paramLabel = "N", defaultValue = "all",
-      description = "only the last N lines (default: all)")
+      description = "only the last N lines (default: all; 0: none, with -f only new ones)")
   String tail;
 
   @Option(names = {"-t", "--timestamps"}, description = "start each line with its time (RFC 3339, nanoseconds)")
@@ -64,7 +64,10 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ReadLogsRequest.Builder request = ReadLogsRequest.newBuilder().setFollow(follow).setTail(tailLines());
+    ReadLogsRequest.Builder request = ReadLogsRequest.newBuilder().setFollow(follow);
+    if (!tail.equals("all")) {
+      request.setTail(tailLines());
+    }
     if (since != null) {
       Instant from = Durations.since(since, Instant.now());
       request.setSince(ProtoTimes.toTimestamp(from));
@@ -123,10 +126,8 @@ public final class LogsCommand implements Callable<Integer> {
     }
   }
 
+  /** 0 prints none of the lines there are, as docker's --tail 0 (with -f, only new ones). */
   private int tailLines() {
-    if (tail.equals("all")) {
-      return 0;
-    }
     if (!tail.matches("\\d{1,9}")) {
       throw new CommandFailure("invalid --tail value \"" + tail + "\": a number of lines or all");
     }

@@ -11,7 +11,9 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
+import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.Io;
+import dev.berth.ctl.NoTerminalInput;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
@@ -73,6 +75,9 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     // checked first: a malformed value leaves nothing made
     DetachKeys keys = DetachKeys.parse(detachKeys);
     Set<String> streams = attachedStreams();
+    if (!detach && options.interactive && options.tty && streams.contains("stdin")) {
+      root.io().requireTerminalIn();
+    }
     CidFile.check(options.cidFile);
     SpecWarmUp.start();
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
@@ -125,6 +130,12 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
         }
       }
     }
+  }
+
+  /** 125 as docker's run, but 1 for -it without a terminal, which docker's client refuses before anything too. */
+  @Override
+  public int failureCode(Exception failure) {
+    return failure instanceof NoTerminalInput ? ErrorHandler.FAILURE : FAILURE;
   }
 
   /** The streams {@code -a} names (docker's default without it: all), checked before anything is made. */

@@ -1,5 +1,6 @@
 package dev.berth.ctl.image;
 
+import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
@@ -15,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl rmi}: removes image names. */
 @Command(name = "rmi",
     description = "Remove images (their names); content and snapshots no image refers to stay until "
-        + "garbage collection. The last name of an image containers use is kept unless -f. "
+        + "garbage collection. The last name of an image containers use is kept unless -f. An image id "
+        + "removes every name of the image, which without -f must be its only one and used by no container. "
         + "Prints each name removed.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl rmi busybox", "  berthctl rmi -f busybox", "  berthctl images -q | xargs berthctl rmi"})
@@ -23,7 +25,7 @@ public final class RmiCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-f", "--force"}, description = "remove the name even if containers use the image")
+  @Option(names = {"-f", "--force"}, description = "remove the name even if containers use the image; by image id, all its names")
   boolean force;
 
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "images to remove")
@@ -34,8 +36,9 @@ public final class RmiCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       return root.each(names, name -> {
-        String removed = ErrorHandler.naming("image", name, () -> images.remove(name, force)).name();
-        root.out().println("Untagged: " + ImageNames.familiar(removed));
+        for (Image removed : ErrorHandler.naming("image", name, () -> images.remove(name, force))) {
+          root.out().println("Untagged: " + ImageNames.familiar(removed.name()));
+        }
       });
     }
   }

@@ -11,6 +11,7 @@ import berth.volumes.v1.VolumesGrpc;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.spec.LabelFilter;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
@@ -18,6 +19,8 @@ import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -41,14 +44,34 @@ public final class VolumeCommand extends GroupCommand {
   @ParentCommand
   BerthCtl root;
 
-  @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name.",
+  @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name. "
+      + "A volume of that name with the same labels is already what was asked for: its name is printed again.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache"})
   int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "the new volume") String name,
       @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", defaultValue = "local",
+          description = "local, the only driver: a directory on this host") String driver) {
+    if (!driver.equals("local")) {
+      throw new CommandFailure("volume driver " + driver + " is not available: berthd has only local");
+    }
+    Map<String, String> wanted = labels == null ? Map.of() : labels;
     try (Connection c = root.connect()) {
-      Volume v = VolumesGrpc.newBlockingStub(c.channel()).create(CreateVolumeRequest.newBuilder()
-          .setName(name == null ? "" : name).putAllLabels(labels == null ? Map.of() : labels).build()).getVolume();
+      VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
+      Volume v;
+      try {
+        v = volumes.create(CreateVolumeRequest.newBuilder().setName(name == null ? "" : name).putAllLabels(wanted)
+            .build()).getVolume();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+          throw e;
+        }
+        // docker's create is idempotent, which scripts count on; other labels would be silently lost
+        v = volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+        if (!v.getLabelsMap().equals(wanted)) {
+          throw new CommandFailure("volume " + name + " already exists with other labels: " + v.getLabelsMap());
+        }
+      }
       root.out().println(v.getName());
     }
     return 0;
@@ -58,12 +81,17 @@ public final class VolumeCommand extends GroupCommand {
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q",
           "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=PART, label=KEY[=VALUE], "
+          + "dangling=true|false or driver=local (repeatable: values of one key may any match, all keys must)")
+      List<String> filters,
       @Mixin TemplateFormatOption format) {
+    VolumeFilter filter = VolumeFilter.parse(filters == null ? List.of() : filters);
     List<Volume> volumes;
     try (Connection c = root.connect()) {
       volumes = new ArrayList<>(VolumesGrpc.newBlockingStub(c.channel())
           .list(ListVolumesRequest.getDefaultInstance()).getVolumesList());
     }
+    volumes.removeIf(filter.negate());
     volumes.sort(Comparator.comparing(Volume::getName));
     if (quiet) {
       volumes.forEach(v -> root.out().println(v.getName()));
@@ -97,12 +125,21 @@ public final class VolumeCommand extends GroupCommand {
   @Command(name = "rm", aliases = "remove",
       description = "Remove volumes and their data; one a container uses is refused. Prints each name removed.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume rm data"})
-  int remove(@Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to remove") List<String> names)
+  int remove(@Option(names = {"-f", "--force"}, description = "a volume that is not there is no error")
+      boolean force,
+      @Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to remove") List<String> names)
       throws InterruptedException {
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
       return root.each(names, ErrorHandler.FAILURE, name -> {
-        ErrorHandler.naming("volume", name, () -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
+        try {
+          volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+        } catch (StatusRuntimeException e) {
+          if (force && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+            return;
+          }
+          throw ErrorHandler.naming("volume", name, e);
+        }
         root.out().println(name);
       });
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /**
@@ -41,16 +42,26 @@ public final class CriLogReader implements Closeable {
     this.fileKey = fileKey;
   }
 
+  /** Opens the log at its start. */
+  public static CriLogReader open(Path path) throws IOException {
+    return open(path, OptionalLong.empty());
+  }
+
   /**
-   * Opens the log at the first of its last {@code tail} lines (all lines with 0). A line the
-   * monitor split counts once and comes with all its parts.
+   * Opens the log at the first of its last {@code tail} lines; at its end with 0, so that only
+   * lines written from then on are read. A line the monitor split counts once and comes with all
+   * its parts.
    */
   public static CriLogReader open(Path path, long tail) throws IOException {
+    return open(path, OptionalLong.of(tail));
+  }
+
+  private static CriLogReader open(Path path, OptionalLong tail) throws IOException {
     FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
     try {
       Object key = fileKey(path);
-      if (tail > 0) {
-        file.position(tailStart(file, tail));
+      if (tail.isPresent()) {
+        file.position(tailStart(file, tail.getAsLong()));
       }
       return new CriLogReader(path, file, key);
     } catch (IOException | RuntimeException e) {

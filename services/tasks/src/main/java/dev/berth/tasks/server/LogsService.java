@@ -38,7 +38,8 @@ public final class LogsService extends LogsGrpc.LogsImplBase implements AutoClos
       TaskLog log = tasks.log(RequestContext.namespace(), request.getContainerId());
       CriLogReader reader;
       try {
-        reader = CriLogReader.open(log.file(), Integer.toUnsignedLong(request.getTail()));
+        reader = request.hasTail() ? CriLogReader.open(log.file(), Integer.toUnsignedLong(request.getTail()))
+            : CriLogReader.open(log.file());
       } catch (NoSuchFileException e) {
         throw Errors.notFound("no logs for container %s: it has never run", request.getContainerId());
       }

@@ -30,20 +30,42 @@ class CriLogReaderTest {
     return file;
   }
 
+  private static List<String> readAll(Path file) throws IOException {
+    try (CriLogReader reader = CriLogReader.open(file)) {
+      return rest(reader);
+    }
+  }
+
   private static List<String> readAll(Path file, long tail) throws IOException {
-    List<String> lines = new ArrayList<>();
     try (CriLogReader reader = CriLogReader.open(file, tail)) {
-      for (Optional<LogEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
-        lines.add(e.get().getStream() + (e.get().getComplete() ? " F " : " P ") + e.get().getData().toStringUtf8());
-      }
+      return rest(reader);
+    }
+  }
+
+  private static List<String> rest(CriLogReader reader) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (Optional<LogEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+      lines.add(e.get().getStream() + (e.get().getComplete() ? " F " : " P ") + e.get().getData().toStringUtf8());
     }
     return lines;
   }
 
   @Test
+  void aTailOfNoLinesReadsOnlyWhatIsWrittenAfterwards() throws IOException {
+    Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z stdout P tw\n"
+        + "2024-03-01T09:00:01Z stdout F o\n");
+    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+      assertEquals(List.of(), rest(reader));
+      Files.writeString(file, "2024-03-01T09:00:02Z stdout F three\n", StandardOpenOption.APPEND);
+      assertEquals(List.of("stdout F three"), rest(reader));
+    }
+    assertEquals(List.of(), readAll(log("2024-03-01T09:00:00Z stdout F only\n"), 0));
+  }
+
+  @Test
   void aLogStartedAgainInANewFileIsReadOnFromItsStart() throws IOException {
     Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z stdout F two\n");
-    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+    try (CriLogReader reader = CriLogReader.open(file)) {
       assertEquals("one", reader.next().orElseThrow().getData().toStringUtf8());
       // as conmon does at its size limit: the old file gets a last line, a new one is renamed over it
       Files.writeString(file, "2024-03-01T09:00:02Z stdout F three\n", StandardOpenOption.APPEND);
@@ -66,7 +88,7 @@ class CriLogReaderTest {
         + "2024-03-01T09:00:01.6Z stderr F:extra-tag \n"
         + "2024-03-01T09:00:02Z stdout F\n");
     List<LogEntry> entries = new ArrayList<>();
-    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+    try (CriLogReader reader = CriLogReader.open(file)) {
       for (Optional<LogEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
         entries.add(e.get());
       }
@@ -93,7 +115,7 @@ class CriLogReaderTest {
         + "2024-03-01T09:00:00Z stdout X wrong tag\n"
         + "yesterday stdout F bad time\n"
         + "2024-03-01T09:00:00Z stdout F good\n");
-    assertEquals(List.of("stdout F good"), readAll(file, 0));
+    assertEquals(List.of("stdout F good"), readAll(file));
   }
 
   @Test
@@ -104,7 +126,7 @@ class CriLogReaderTest {
     Files.write(file, head);
     Files.write(file, data, StandardOpenOption.APPEND);
     Files.write(file, new byte[] {'\n'}, StandardOpenOption.APPEND);
-    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+    try (CriLogReader reader = CriLogReader.open(file)) {
       assertArrayEquals(data, reader.next().orElseThrow().getData().toByteArray());
     }
   }
@@ -112,7 +134,7 @@ class CriLogReaderTest {
   @Test
   void aLineStillBeingWrittenComesOnceItsNewlineIs() throws IOException {
     Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z std");
-    try (CriLogReader reader = CriLogReader.open(file, 0)) {
+    try (CriLogReader reader = CriLogReader.open(file)) {
       assertEquals("one", reader.next().orElseThrow().getData().toStringUtf8());
       assertTrue(reader.next().isEmpty());
       Files.writeString(file, "out F tw", StandardOpenOption.APPEND);
@@ -127,7 +149,7 @@ class CriLogReaderTest {
   void skipsALineLongerThanAnyMonitorWrites() throws IOException {
     String tooLong = "2024-03-01T09:00:00Z stdout F " + "x".repeat(CriLogReader.MAX_LINE * 2) + "\n";
     Path file = log(tooLong + "2024-03-01T09:00:01Z stdout F after\n");
-    assertEquals(List.of("stdout F after"), readAll(file, 0));
+    assertEquals(List.of("stdout F after"), readAll(file));
   }
 
   @Test

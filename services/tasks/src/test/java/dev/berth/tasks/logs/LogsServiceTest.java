@@ -101,6 +101,7 @@ class LogsServiceTest {
     assertEquals(List.of("two", "three"), read(ReadLogsRequest.newBuilder().setSince(since)));
     assertEquals(List.of("three"), read(ReadLogsRequest.newBuilder().setSince(since).setTail(1)));
     assertEquals(List.of("one", "two", "three"), read(ReadLogsRequest.newBuilder().setTail(-1)), "tail 2^32-1 is all");
+    assertEquals(List.of(), read(ReadLogsRequest.newBuilder().setTail(0)), "tail 0 is none, as docker logs --tail 0");
   }
 
   @Test
