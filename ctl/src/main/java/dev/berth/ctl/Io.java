@@ -56,6 +56,16 @@ public record Io(InputStream in, OutputStream out, PrintStream err, Map<String, 
     }
   }
 
+  /**
+   * Refuses to write an archive to a terminal, as docker's save and export do: it would fill the
+   * screen with binary and no file would be made.
+   */
+  public void requireNonTerminalOut() {
+    if (console && isTerminal(1)) {
+      throw new CommandFailure("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+    }
+  }
+
   /** Linux only, like Berth: a descriptor is a terminal if it links to a tty device. */
   private static boolean isTerminal(int fd) {
     try {

@@ -263,6 +263,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         refused.stderr());
     ok("rm", "-f", "busy");
     assertEquals(List.of(), containerIds());
+    // as docker's rm -f: one that is not there is removed already
+    Cli.Result again = ok("rm", "-f", "busy");
+    assertEquals("", again.out() + again.stderr());
   }
 
   @Test
@@ -300,7 +303,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--userns", "remap", "busybox", "true"),
         List.of("run", "--rm", "--dns-option", "ndots:1 debug", "busybox", "true"),
         List.of("run", "--rm", "--network", "host", "--domainname", "example.test", "busybox", "true"),
-        List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"))) {
+        List.of("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true"),
+        // refused before docker's "Unable to find image" line and any pull
+        List.of("run", "--rm", "Bad:1", "true"),
+        List.of("create", "Bad/Name", "true"))) {
       Cli.Result r = berthd.ctl(args.toArray(String[]::new));
       assertEquals(125, r.exit(), () -> args + ": " + r);
       assertTrue(r.stderr().startsWith("Error: ") && r.stderr().lines().count() == 1, () -> args + ": " + r);

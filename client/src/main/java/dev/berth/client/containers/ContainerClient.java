@@ -63,29 +63,31 @@ public final class ContainerClient {
    * "No such container" otherwise, a {@link ClientException}.
    */
   public Container resolve(String argument) {
+    return lookup(argument).orElseThrow(() -> noSuchContainer(argument));
+  }
+
+  /** As {@link #resolve}, empty where no container is named so. */
+  public Optional<Container> lookup(String argument) {
     String name = argument.startsWith("/") ? argument.substring(1) : argument;
     if (!name.matches(NAME_CHARACTERS)) {
-      throw noSuchContainer(argument);
+      return Optional.empty();
     }
     List<Container> found = list("id==\"" + name + "\"",
         "labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"", "id~=\"^" + name.replace(".", "\\\\.") + "\"");
     for (Container c : found) {
       if (c.getId().equals(name)) {
-        return c;
+        return Optional.of(c);
       }
     }
     for (Container c : found) {
       if (name.equals(c.getLabelsMap().get(ContainerLabels.NAME))) {
-        return c;
+        return Optional.of(c);
       }
     }
     if (found.size() > 1) {
       throw new ClientException("multiple containers have an id starting with " + name + ": give more of it");
     }
-    if (found.isEmpty()) {
-      throw noSuchContainer(argument);
-    }
-    return found.get(0);
+    return found.stream().findFirst();
   }
 
   public static ClientException noSuchContainer(String argument) {

@@ -287,11 +287,7 @@ public final class ContainerCreator {
   private Parsed parse(ContainerOptions o, List<String> inherited) {
     List<String> env = new ArrayList<>();
     for (Path file : o.envFiles) {
-      try {
-        env.addAll(EnvVars.fromFile(Files.readString(file, StandardCharsets.UTF_8), clientEnv));
-      } catch (IOException e) {
-        throw new ClientException("cannot read env file " + file + ": " + e.getMessage(), e);
-      }
+      env.addAll(EnvVars.read(file, clientEnv));
     }
     for (String e : o.env) {
       EnvVars.fromFlag(e, clientEnv).ifPresent(env::add);

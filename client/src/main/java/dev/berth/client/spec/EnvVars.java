@@ -1,6 +1,12 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +57,19 @@ public final class EnvVars {
       fromFlag(equals < 0 ? key : trimmed, clientEnv).ifPresent(vars::add);
     }
     return vars;
+  }
+
+  /** The variables of the {@code --env-file} {@code file}, as {@link #fromFile(String, Map)} reads them. */
+  public static List<String> read(Path file, Map<String, String> clientEnv) {
+    String content;
+    try {
+      content = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ClientException("cannot read env file " + file + ": no such file", e);
+    } catch (IOException e) {
+      throw new ClientException("cannot read env file " + file + ": " + e.getMessage(), e);
+    }
+    return fromFile(content, clientEnv);
   }
 
   /** {@code base} with each of {@code overrides} replacing the variable of its name, or appended. */

@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerCommitter;
 import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -43,6 +44,11 @@ public final class CommitCommand implements Callable<Integer> {
   public Integer call() {
     if (reference == null) {
       throw new CommandFailure("commit needs a name for the image: berthctl commit CONTAINER REPOSITORY[:TAG]");
+    }
+    try {
+      ImageNames.normalize(reference);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage(), e);
     }
     try (Connection c = root.connect()) {
       Image image = new ContainerCommitter(c.channel()).commit(new ContainerCommitter.Order(

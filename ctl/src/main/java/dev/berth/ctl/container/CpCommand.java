@@ -136,6 +136,11 @@ public final class CpCommand implements Callable<Integer> {
     if (!toExists && toText.endsWith("/") && !fromDirectory) {
       throw new CommandFailure("destination directory " + toText + " does not exist");
     }
+    if (!toExists && to.getParent() != null && !Files.isDirectory(to.getParent())) {
+      // named as the user wrote it: a container's side is reached through /proc/PID/root here
+      String named = toText.replaceAll("/+$", "");
+      throw new CommandFailure("no such directory: " + named.substring(0, Math.max(named.lastIndexOf('/'), 0)));
+    }
     Path target = Files.isDirectory(to) ? to.resolve(from.getFileName() == null ? "" : from.getFileName().toString()) : to;
     if (fromDirectory) {
       Files.walkFileTree(from, new SimpleFileVisitor<>() {

@@ -19,9 +19,6 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.terminal.ProcessStreams;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,11 +74,7 @@ public final class ExecCommand implements Callable<Integer> {
     List<String> vars = new ArrayList<>();
     // as docker: the files first, -e over them
     for (Path file : envFiles) {
-      try {
-        vars.addAll(EnvVars.fromFile(Files.readString(file, StandardCharsets.UTF_8), root.io().env()));
-      } catch (IOException e) {
-        throw new CommandFailure("cannot read env file " + file + ": " + e.getMessage(), e);
-      }
+      vars.addAll(EnvVars.read(file, root.io().env()));
     }
     for (String e : env) {
       EnvVars.fromFlag(e, root.io().env()).ifPresent(vars::add);

@@ -4,8 +4,10 @@ import berth.transfer.v1.PullRequest;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.Platform;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.image.PullCommand;
 import io.grpc.Status;
@@ -19,14 +21,25 @@ final class ImagePulling {
     if (options.pull == CreateOptions.PullPolicy.never) {
       return;
     }
-    if (options.pull == CreateOptions.PullPolicy.missing) {
-      if (present(c, options)) {
-        return;
-      }
+    boolean missing = options.pull == CreateOptions.PullPolicy.missing;
+    if (missing && present(c, options)) {
+      return;
+    }
+    requireName(options.image);
+    if (missing) {
       root.io().err().println("Unable to find image '" + options.image + "' locally");
     }
     PullCommand.pull(root, c, options.image, PullRequest.newBuilder().setUnpack(true)
         .setPlatform(options.platform == null ? "" : options.platform), false);
+  }
+
+  /** Checked before anything is printed or pulled, as docker checks its "reference format". */
+  private static void requireName(String image) {
+    try {
+      ImageNames.normalize(image);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage(), e);
+    }
   }
 
   /** Whether the image is here, and for the platform {@code --platform} names if it names one. */

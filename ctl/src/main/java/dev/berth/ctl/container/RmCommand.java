@@ -1,5 +1,6 @@
 package dev.berth.ctl.container;
 
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
@@ -21,7 +22,7 @@ public final class RmCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-f", "--force"}, description = "kill a running container first")
+  @Option(names = {"-f", "--force"}, description = "kill a running container first; one that is not there is no error")
   boolean force;
 
   @Option(names = {"-v", "--volumes"}, description = "also remove the container's anonymous volumes")
@@ -34,7 +35,11 @@ public final class RmCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
-      return EachContainer.printingNamesInParallel(root, c, containers, s -> tasks.remove(s, force, volumes));
+      // as docker's rm -f: a container that is not there is removed already, which is no error
+      ContainerClient records = new ContainerClient(c.channel());
+      List<String> present = force ? containers.stream().filter(n -> records.lookup(n).isPresent()).toList()
+          : containers;
+      return EachContainer.printingNamesInParallel(root, c, present, s -> tasks.remove(s, force, volumes));
     }
   }
 }

@@ -36,6 +36,9 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (output == null) {
+      root.io().requireNonTerminalOut();
+    }
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       List<Image> chosen = names.stream()

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +26,10 @@ public final class AtomicOutput {
 
   public static void write(Path target, Content content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      // the temporary file's name would only confuse: the user named the target
+      throw new NoSuchFileException(target.toString(), null, "no such directory: " + dir);
+    }
     Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
     try {
       try (FileChannel file = FileChannel.open(temp, StandardOpenOption.WRITE)) {
