@@ -511,6 +511,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     Instant lastStart = Instant.parse(JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("State")
         .get("StartedAt").asText());
     assertTrue(lastStart.isAfter(firstStart.plusMillis(200)), "started at " + lastStart + ", first at " + firstStart);
+    // between its runs it shows as docker shows it: restarting, listed by ps without -a
+    boolean inspected = false;
+    boolean listed = false;
+    for (int i = 0; i < 200 && !(inspected && listed); i++) {
+      JsonNode state = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("State");
+      if (state.get("Status").asText().equals("restarting")) {
+        assertTrue(state.get("Restarting").asBoolean() && state.get("Running").asBoolean(), state::toString);
+        inspected = true;
+      }
+      listed |= ok("ps", "--format", "{{.Status}}", "--filter", "name=phoenix").out().startsWith("Restarting (1) ");
+      Thread.sleep(20);
+    }
+    assertTrue(inspected && listed, "seen restarting by inspect: " + inspected + ", by ps: " + listed);
     ok("stop", "-t", "1", "phoenix");
     Thread.sleep(1500);
     JsonNode stopped = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0);

@@ -1,6 +1,7 @@
 package dev.berth.api.labels;
 
 import dev.berth.api.InvalidValueException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,6 +84,12 @@ public record RestartPolicy(Mode mode, int maxRetries) {
       case UNLESS_STOPPED -> running;
       case ON_FAILURE -> running && exitStatus != 0 && (maxRetries == 0 || restarts < maxRetries);
     };
+  }
+
+  /** The restarts a container's labels count ({@link ContainerLabels#RESTART_COUNT}); 0 without a count. */
+  public static int restartCount(Map<String, String> labels) {
+    String count = labels.getOrDefault(ContainerLabels.RESTART_COUNT, "0");
+    return count.matches("\\d{1,9}") ? Integer.parseInt(count) : 0;
   }
 
   @Override

@@ -7,10 +7,12 @@ import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.RestartPolicy;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,7 +55,7 @@ public record ContainerState(Container record, Optional<Process> task) {
       case CREATED -> "created";
       case RUNNING -> "running";
       case PAUSED, PAUSING -> "paused";
-      case STOPPED -> "exited";
+      case STOPPED -> restarting() ? "restarting" : "exited";
       default -> "dead";
     };
   }
@@ -70,6 +72,21 @@ public record ContainerState(Container record, Optional<Process> task) {
 
   public boolean exited() {
     return task.isPresent() && task.get().getStatus() == Status.STOPPED;
+  }
+
+  /**
+   * Ended, and its restart policy has berthd's restart monitor start it again (after its back-off):
+   * docker's "restarting". Still {@link #exited()}, with the exit code of the task that ended.
+   */
+  public boolean restarting() {
+    if (!exited()) {
+      return false;
+    }
+    Map<String, String> labels = record.getLabelsMap();
+    return RestartPolicy.fromLabel(labels.get(ContainerLabels.RESTART_POLICY))
+        .map(p -> p.wantsRestart(labels.getOrDefault(ContainerLabels.RESTART_STATUS, ""), exitCode(),
+            RestartPolicy.restartCount(labels), false))
+        .orElse(false);
   }
 
   public int pid() {

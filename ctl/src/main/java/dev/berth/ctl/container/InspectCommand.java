@@ -133,9 +133,10 @@ public final class InspectCommand implements Callable<Integer> {
     args.stream().skip(1).forEach(rest::add);
     ObjectNode state = json.putObject("State");
     state.put("Status", s.status());
-    state.put("Running", s.running());
+    // as docker's: a container waiting to be restarted counts as running, with no process
+    state.put("Running", s.running() || s.restarting());
     state.put("Paused", s.paused());
-    state.put("Restarting", false);
+    state.put("Restarting", s.restarting());
     // berthd keeps an OOM kill on the record until the container's next task
     state.put("OOMKilled", ContainerLabels.TRUE.equals(s.record().getLabelsMap().get(ContainerLabels.OOM_KILLED)));
     state.put("Dead", s.status().equals("dead"));

@@ -117,7 +117,7 @@ public final class PsCommand implements Callable<Integer> {
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
         boolean any = all || last >= 0 || latest || byKey.containsKey("status") || byKey.containsKey("exited");
-        if ((any || s.running()) && matches(s, byKey)) {
+        if ((any || s.running() || s.restarting()) && matches(s, byKey)) {
           shown.add(s);
         }
       }
@@ -395,7 +395,10 @@ public final class PsCommand implements Callable<Integer> {
         .collect(Collectors.joining(", "));
   }
 
-  /** docker ps's STATUS: "Up 3 minutes", "Up 2 hours (Paused)", "Exited (3) 2 seconds ago", "Created". */
+  /**
+   * docker ps's STATUS: "Up 3 minutes", "Up 2 hours (Paused)", "Restarting (1) 2 seconds ago",
+   * "Exited (3) 2 seconds ago", "Created".
+   */
   private static String statusText(ContainerState s, Instant now) {
     if (s.running()) {
       String up = s.startedAt().map(at -> "Up " + Durations.human(java.time.Duration.between(at, now))).orElse("Up");
@@ -408,6 +411,9 @@ public final class PsCommand implements Callable<Integer> {
         case HealthState.STARTING -> up + " (health: starting)";
         default -> up + " (" + health + ")";
       };
+    }
+    if (s.restarting()) {
+      return "Restarting (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
     }
     if (s.exited()) {
       return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");

@@ -80,7 +80,7 @@ final class ContainerRestarter {
       return Outcome.LEFT_ALONE;
     }
     int exit = task.map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
-    int restarts = restartCount(container);
+    int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
@@ -231,11 +231,6 @@ final class ContainerRestarter {
       }
       throw e;
     }
-  }
-
-  private static int restartCount(Container container) {
-    String count = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_COUNT, "0");
-    return count.matches("\\d{1,9}") ? Integer.parseInt(count) : 0;
   }
 
   private static ContainersGrpc.ContainersBlockingStub containers(Channel ns) {
