@@ -50,6 +50,20 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
 
     String shared = ok("run", "--rm", "--network", "container:web", "busybox", "ip", "-4", "addr").out();
     assertTrue(shared.contains(network.get("IPAddress").asText() + "/"), shared);
+
+    // a range, as docker takes one: a mapping per port, the second answering too
+    ok("run", "-d", "--name", "ranged", "-p", "18084-18085:8080-8081", "busybox", "sh", "-c",
+        "echo second > /tmp/index.html && exec httpd -f -p 8081 -h /tmp");
+    assertEquals("8080/tcp -> 0.0.0.0:18084\n8081/tcp -> 0.0.0.0:18085\n", ok("port", "ranged").out());
+    String second = "";
+    for (int i = 0; i < 50 && !second.contains("second"); i++) {
+      try {
+        second = berthd.inNetns("curl", "-s", "--max-time", "1", "http://127.0.0.1:18085/");
+      } catch (AssertionError notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("second\n", second);
   }
 
   @Test

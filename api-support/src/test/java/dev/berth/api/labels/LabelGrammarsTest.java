@@ -28,6 +28,18 @@ class LabelGrammarsTest {
     assertEquals("[::1]::80/tcp", PortSpec.parse("[::1]::80").toString());
   }
 
+  @Test
+  void portRangesAsDockerTakesThem() {
+    assertEquals(List.of(new PortSpec("", 8084, 80, "tcp"), new PortSpec("", 8085, 81, "tcp")),
+        PortSpec.parseRange("8084-8085:80-81"));
+    assertEquals(List.of(new PortSpec("127.0.0.1", 0, 53, "udp"), new PortSpec("127.0.0.1", 0, 54, "udp")),
+        PortSpec.parseRange("127.0.0.1::53-54/udp"));
+    assertEquals(List.of(new PortSpec("", 8080, 80, "tcp")), PortSpec.parseRange("8080:80"));
+    for (String bad : List.of("8000-8001:80", "8000-8002:80-81", "81-80", "0-1:80-81", "80-", "-80", "8080:80-x")) {
+      refused(PortSpec::parseRange, bad);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "http", "8080:", "0", "70000:80", "8080:80/sctp", "8080:80/", "1.2.3:8080:80",
       "localhost:8080:80", "1:2:3:4", "8000-8001:80", "[::1:8080:80", "[nothost]:1:2", "+80", "80:-1"})

@@ -301,11 +301,11 @@ public final class ContainerCreator {
     inherited.stream().map(MountFlag::parse).filter(m -> !asked.contains(m.target())).forEach(mounts::add);
     List<PortSpec> ports = new ArrayList<>();
     for (String p : o.publish) {
-      PortSpec port = PortSpec.parse(p);
-      if (port.hostIp().contains(":")) {
+      List<PortSpec> mapped = PortSpec.parseRange(p);
+      if (mapped.get(0).hostIp().contains(":")) {
         throw InvalidValueException.of("port mapping", p, "IPv6 host addresses are not supported");
       }
-      ports.add(port);
+      ports.addAll(mapped);
     }
     Map<String, String> labels = new TreeMap<>();
     for (Path file : o.labelFiles) {
