@@ -78,6 +78,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("running", status("svc"));
 
     ok("rename", "svc", "renamed");
+    assertEquals("Error: Renaming a container with the same name as its current name\n",
+        berthd.ctl("rename", "renamed", "renamed").stderr());
     assertEquals("Error: No such object: svc\n", berthd.ctl("inspect", "svc").stderr());
     assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "--type", "container", "svc").stderr());
     assertEquals("renamed\n", ok("kill", "-s", "KILL", "renamed").out());

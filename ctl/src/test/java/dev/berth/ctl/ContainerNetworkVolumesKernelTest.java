@@ -131,9 +131,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")
         .out().lines().toList());
     assertEquals(hostDevices, seen);
-    Cli.Result conflict = berthd.ctl("run", "--rm", "--network", "host", "-p", "80:80", "busybox", "true");
+    // as docker: ports with the host's network are discarded with a warning, with none refused
+    Cli.Result discarded = ok("run", "--rm", "--network", "host", "-p", "80:80", "busybox", "true");
+    assertEquals("WARNING: Published ports are discarded when using host network mode\n", discarded.stderr());
+    Cli.Result conflict = berthd.ctl("run", "--rm", "--network", "none", "-p", "80:80", "busybox", "true");
     assertEquals(125, conflict.exit());
-    assertEquals("Error: conflicting options: port publishing and the network mode host\n", conflict.stderr());
+    assertEquals("Error: conflicting options: port publishing and the network mode none\n", conflict.stderr());
   }
 
   @Test

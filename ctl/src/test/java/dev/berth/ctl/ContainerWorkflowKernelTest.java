@@ -295,6 +295,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--platform", "amd64", "busybox", "true"),
         List.of("run", "--rm", "--cpus", "1", "--cpu-quota", "50000", "busybox", "true"),
         List.of("run", "--rm", "--cpu-period", "10", "busybox", "true"),
+        // more CPUs than the host has, as docker checks them (runc's own error says less)
+        List.of("run", "--rm", "--cpus", "65536", "busybox", "true"),
+        List.of("run", "--rm", "--cpuset-cpus", "65535", "busybox", "true"),
         List.of("run", "--rm", "--oom-score-adj", "2000", "busybox", "true"),
         List.of("run", "--rm", "--cgroup-parent", "../escape", "busybox", "true"),
         List.of("run", "--rm", "--cgroupns", "shared", "busybox", "true"),

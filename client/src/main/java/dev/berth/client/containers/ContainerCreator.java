@@ -32,6 +32,7 @@ import dev.berth.client.images.ImageConfig;
 import dev.berth.client.images.Platform;
 import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.EnvVars;
+import dev.berth.client.spec.HostCpus;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.KeyValue;
 import dev.berth.client.spec.MountFlag;
@@ -106,7 +107,8 @@ public final class ContainerCreator {
    * What docker warns of when it creates a container with these options, each line without its
    * {@code WARNING: }: the OOM killer cannot be kept away on cgroup v2 (so the flag is dropped, as
    * docker drops it), and kept away without a memory limit a container can take the host's memory;
-   * log options Berth honours only in part (see {@link LogConfig}).
+   * log options Berth honours only in part (see {@link LogConfig}); ports published with the
+   * host's network are discarded.
    */
   public static List<String> warnings(ContainerOptions o) {
     List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
@@ -119,7 +121,15 @@ public final class ContainerCreator {
       warnings.add("Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. "
           + "Memory swappiness discarded.");
     }
+    if (hostNetwork(o) && (!o.publish.isEmpty() || o.publishAll)) {
+      warnings.add("Published ports are discarded when using host network mode");
+    }
     return warnings;
+  }
+
+  /** The host's own network: the container's ports are the host's, so none is published. */
+  private static boolean hostNetwork(ContainerOptions o) {
+    return "host".equals(o.network);
   }
 
   /**
@@ -220,7 +230,7 @@ public final class ContainerCreator {
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
           volumeDirs, undo);
       Map<String, String> labels = labels(o, parsed, name, network, hostEntries(parsed.hosts(), network), volumeNames);
-      if (o.publishAll) {
+      if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
       }
       List<String> entrypoint = o.entrypoint != null
@@ -307,6 +317,9 @@ public final class ContainerCreator {
       }
       ports.addAll(mapped);
     }
+    if (hostNetwork(o)) {
+      ports.clear();
+    }
     Map<String, String> labels = new TreeMap<>();
     for (Path file : o.labelFiles) {
       labels.putAll(labelFile(file));
@@ -376,7 +389,7 @@ public final class ContainerCreator {
         LogConfig.of(o.logDriver, o.logOpts),
         cpuQuota(o),
         o.cpuShares == null ? null : ResourceFlags.cpuShares(o.cpuShares),
-        o.cpusetCpus == null ? null : ResourceFlags.cpuset(o.cpusetCpus),
+        o.cpusetCpus == null ? null : HostCpus.cpuset(o.cpusetCpus),
         o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit),
         o.ulimits.stream().map(Ulimit::parse).toList(),
         o.shmSize == null ? null : ResourceFlags.bytes("shm size", o.shmSize));
@@ -407,7 +420,7 @@ public final class ContainerCreator {
       throw new ClientException("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
     }
     if (o.cpus != null) {
-      return ResourceFlags.cpus(o.cpus);
+      return HostCpus.cpus(o.cpus);
     }
     return o.cpuQuota == null && o.cpuPeriod == null ? null : ResourceFlags.cfs(o.cpuQuota, o.cpuPeriod);
   }
@@ -483,7 +496,8 @@ public final class ContainerCreator {
   private String network(ContainerOptions o, Parsed parsed) {
     String mode = o.network;
     boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
-    if (!bridged && (!parsed.ports().isEmpty() || o.publishAll)) {
+    // with the host's network, docker discards them with a warning (see warnings)
+    if (!bridged && !mode.equals("host") && (!parsed.ports().isEmpty() || o.publishAll)) {
       throw new ClientException("conflicting options: port publishing and the network mode " + mode);
     }
     if (o.ip != null && !bridged) {

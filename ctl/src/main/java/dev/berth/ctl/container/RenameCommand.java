@@ -32,6 +32,9 @@ public final class RenameCommand implements Callable<Integer> {
     }
     try (Connection c = root.connect()) {
       Container record = ContainerArgument.resolve(c.channel(), container);
+      if (name.equals(ContainerArgument.name(record))) {
+        throw new CommandFailure("Renaming a container with the same name as its current name");
+      }
       for (Container other : c.containers().list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"")) {
         if (!other.getId().equals(record.getId())) {
           throw new CommandFailure("the container name \"/" + name + "\" is already in use by container \""

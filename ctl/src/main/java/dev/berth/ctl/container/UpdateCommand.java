@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.containers.ContainerUpdate;
+import dev.berth.client.spec.HostCpus;
 import dev.berth.client.spec.ResourceFlags;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
@@ -58,9 +59,9 @@ public final class UpdateCommand implements Callable<Integer> {
         memory == null ? null : ResourceFlags.memory(memory),
         memorySwap == null ? null : ResourceFlags.memorySwap(memorySwap),
         memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", memoryReservation),
-        cpus == null ? null : ResourceFlags.cpus(cpus),
+        cpus == null ? null : HostCpus.cpus(cpus),
         cpuShares == null ? null : ResourceFlags.cpuShares(cpuShares),
-        cpusetCpus == null ? null : ResourceFlags.cpuset(cpusetCpus),
+        cpusetCpus == null ? null : HostCpus.cpuset(cpusetCpus),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
         restart == null ? null : RestartPolicy.parse(restart));
     try (Connection c = root.connect()) {
