@@ -2,6 +2,7 @@ package dev.berth.client.containers;
 
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.RootfsFiles;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,12 +95,38 @@ public final class TarStreams {
   }
 
   /**
+   * {@code in}, read from its start again, once its first block is a tar header or the end of
+   * an empty archive: commons-compress takes a short or foreign input for an empty archive.
+   */
+  private static InputStream requireTar(InputStream in) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(in, TarConstants.DEFAULT_RCDSIZE);
+    buffered.mark(TarConstants.DEFAULT_RCDSIZE);
+    byte[] first = buffered.readNBytes(TarConstants.DEFAULT_RCDSIZE);
+    boolean endOfArchive = first.length == TarConstants.DEFAULT_RCDSIZE && allZero(first);
+    if (!endOfArchive && !TarArchiveInputStream.matches(first, first.length)) {
+      throw new ClientException("the input is not a tar archive");
+    }
+    buffered.reset();
+    return buffered;
+  }
+
+  private static boolean allZero(byte[] block) {
+    for (byte b : block) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Unpacks the archive on {@code in} into directory {@code dir} of the root file system at
    * {@code root} (a path as the container sees it). Regular files, directories, symlinks and
-   * hard links within the archive are made; other kinds are skipped.
+   * hard links within the archive are made; other kinds are skipped. Input that is no tar
+   * archive is refused before anything is written.
    */
   public static void extract(InputStream in, Path root, String dir) throws IOException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(in);
+    TarArchiveInputStream tar = new TarArchiveInputStream(requireTar(in));
     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
       String name = stripSlashes(e.getName());
       if (name.isEmpty() || name.equals(".") || e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {

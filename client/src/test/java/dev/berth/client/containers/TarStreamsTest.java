@@ -2,8 +2,10 @@ package dev.berth.client.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.client.ClientException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,6 +56,23 @@ class TarStreamsTest {
     assertFalse(Files.exists(dir.resolve("up.txt")));
     assertFalse(Files.exists(outside.resolve("through-link.txt")));
     assertTrue(Files.exists(root.resolve(outside.toString().substring(1)).resolve("through-link.txt")));
+  }
+
+  @Test
+  void inputThatIsNoTarIsRefusedAndAnEmptyArchiveTaken() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    for (byte[] input : new byte[][] {"notatar\n".getBytes(StandardCharsets.UTF_8), new byte[0],
+        "x".repeat(2048).getBytes(StandardCharsets.UTF_8)}) {
+      ClientException e = assertThrows(ClientException.class,
+          () -> TarStreams.extract(new ByteArrayInputStream(input), root, "/"));
+      assertEquals("the input is not a tar archive", e.getMessage());
+    }
+    ByteArrayOutputStream empty = new ByteArrayOutputStream();
+    new TarArchiveOutputStream(empty).close();
+    TarStreams.extract(new ByteArrayInputStream(empty.toByteArray()), root, "/");
+    try (var left = Files.list(root)) {
+      assertEquals(0, left.count());
+    }
   }
 
   private static void file(TarArchiveOutputStream tar, String name) throws IOException {
