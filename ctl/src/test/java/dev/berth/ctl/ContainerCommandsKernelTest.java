@@ -526,6 +526,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       Thread.sleep(20);
     }
     assertTrue(inspected && listed, "seen restarting by inspect: " + inspected + ", by ps: " + listed);
+    // the restart monitor's own labels are not the user's
+    assertEquals("\n", ok("ps", "-a", "--format", "{{.Labels}}", "--filter", "name=phoenix").out());
     ok("stop", "-t", "1", "phoenix");
     Thread.sleep(1500);
     JsonNode stopped = JSON.readTree(ok("inspect", "phoenix").stdout()).get(0);

@@ -217,7 +217,8 @@ public final class PsCommand implements Callable<Integer> {
     row.put("Status", statusText(s, now));
     row.put("Names", s.name());
     row.put("Labels", Output.labels(s.record().getLabelsMap().entrySet().stream()
-        .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd."))
+        .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd.")
+            && !e.getKey().startsWith("containerd.io/"))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
     row.put("Mounts", String.join(",", volumes));
     row.put("LocalVolumes", Integer.toString(volumes.size()));
