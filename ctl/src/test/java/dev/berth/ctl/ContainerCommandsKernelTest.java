@@ -148,6 +148,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(decimalBytes(netIo.group(3), netIo.group(4)) >= 3 * 1028, stats::toString);
     assertTrue(stats.get("BlockIO").asText().matches("\\d+(\\.\\d)? [kMG]?B / \\d+(\\.\\d)? [kMG]?B"),
         stats::toString);
+    assertEquals("watched 1\n", ok("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "watched").out());
+    assertTrue(ok("stats", "--no-stream", "--format", "table {{.Name}}\t{{.MemPerc}}", "watched").out()
+        .matches("NAME\\s+MEM %\nwatched\\s+\\d+\\.\\d\\d%\n"));
     List<String> table = ok("stats", "--no-stream").out().lines().toList();
     assertTrue(table.get(0).matches("CONTAINER ID\\s+NAME\\s+CPU %\\s+MEM USAGE / LIMIT\\s+MEM %\\s+NET I/O\\s+"
         + "BLOCK I/O\\s+PIDS"), table.toString());

@@ -61,6 +61,11 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("backend\nbridge\nweb\n", net.ctl("network", "ls", "-q").out());
     assertEquals("backend\n", net.ctl("network", "ls", "-q", "internal==true").out());
     assertEquals("web\n", net.ctl("network", "ls", "-q", "labels.team==web").out());
+    // docker's filters too
+    assertEquals("backend\nweb\n", net.ctl("network", "ls", "-q", "--filter", "type=custom").out());
+    assertEquals("web\n", net.ctl("network", "ls", "-q", "-f", "label=team=web", "-f", "name=we").out());
+    assertEquals("bridge\n", net.ctl("network", "ls", "-q", "--filter", "type=builtin").out());
+    assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());
 
     // docker's --format json: an object a line, with Berth's bridge fields beside docker's
     List<String> rows = net.ctl("network", "ls", "--format", "json").out().lines().toList();

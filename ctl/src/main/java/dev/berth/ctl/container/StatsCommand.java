@@ -10,7 +10,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.types.Metric;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -41,7 +41,8 @@ import picocli.CommandLine.ParentCommand;
         + "and sent on their networks' interfaces, bytes read and written on block devices, and number of processes, "
         + "refreshed every second in place until interrupted; --no-stream prints once.",
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl stats", "  berthctl stats --no-stream web", "  berthctl stats --no-stream --format json"})
+    footer = {"  berthctl stats", "  berthctl stats --no-stream web", "  berthctl stats --no-stream --format json",
+        "  berthctl stats --no-stream --format '{{.Name}}: {{.CPUPerc}} {{.MemUsage}}'"})
 public final class StatsCommand implements Callable<Integer> {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   /** The first reading of --no-stream is compared with one this much later. */
@@ -55,7 +56,7 @@ public final class StatsCommand implements Callable<Integer> {
   boolean noStream;
 
   @Mixin
-  FormatOption format;
+  TemplateFormatOption format;
 
   @Parameters(paramLabel = "CONTAINER", arity = "0..*", description = "names, ids or id prefixes (default: all running)")
   List<String> containers = new ArrayList<>();
@@ -130,6 +131,11 @@ public final class StatsCommand implements Callable<Integer> {
     return traffic;
   }
 
+  /** Docker's column titles of the fields a template names. */
+  private static final Map<String, String> HEADERS = Map.of("ID", "CONTAINER ID", "Container", "CONTAINER",
+      "Name", "NAME", "CPUPerc", "CPU %", "MemUsage", "MEM USAGE / LIMIT", "MemPerc", "MEM %", "NetIO", "NET I/O",
+      "BlockIO", "BLOCK I/O", "PIDs", "PIDS");
+
   private void print(Map<String, String> names, Map<String, TaskSample> before, Map<String, TaskSample> now,
       Map<String, Traffic> traffic, long elapsedNanos) {
     long hostMemory = hostMemory();
@@ -144,8 +150,8 @@ public final class StatsCommand implements Callable<Integer> {
       double memPercent = limit > 0 ? 100.0 * s.memory() / limit : 0;
       String name = names.getOrDefault(id, id);
       Traffic net = traffic.getOrDefault(id, Traffic.NONE);
-      if (format.json()) {
-        // docker's fields, all strings, as its --format json prints them
+      if (format.json() || format.templated()) {
+        // docker's fields, all strings, as its --format json prints them and its templates see them
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("ID", id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())));
         row.put("Container", containers.isEmpty() ? id.substring(0, Math.min(PsCommand.SHORT_ID, id.length()))
@@ -169,8 +175,8 @@ public final class StatsCommand implements Callable<Integer> {
     if (!noStream) {
       out.print(CLEAR_SCREEN);
     }
-    if (format.json()) {
-      Output.jsonLines(out, json);
+    if (format.json() || format.templated()) {
+      format.printRows(out, HEADERS, json);
     } else {
       Output.table(out, List.of("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O",
           "PIDS"), rows);

@@ -57,18 +57,23 @@ public final class NetworkCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network ls", "  berthctl network ls -q", "  berthctl network ls --format json",
           "  berthctl network ls --format '{{.Name}} {{.Subnet}}'", "  berthctl network ls internal==true",
-          "  berthctl network ls labels.team==web"})
+          "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=PART, "
+          + "label=KEY[=VALUE], driver=bridge or type=builtin|custom (repeatable: values of one key may any match, "
+          + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
       List<String> filters) {
+    NetworkFilter filter = NetworkFilter.parse(dockerFilters == null ? List.of() : dockerFilters);
     List<Network> networks;
     try (Connection c = root.connect()) {
       networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())
           .list(ListNetworksRequest.newBuilder().addAllFilters(filters == null ? List.of() : filters).build())
           .getNetworksList());
     }
+    networks.removeIf(filter.negate());
     networks.sort(Comparator.comparing(Network::getName));
     if (quiet) {
       networks.forEach(n -> root.out().println(n.getName()));

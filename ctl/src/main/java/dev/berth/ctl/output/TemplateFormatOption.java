@@ -19,7 +19,7 @@ public final class TemplateFormatOption {
   private static final String TABLE = "table";
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = TABLE,
-      description = "table (default), json, a Go template such as '{{.ID}}: {{.Status}}', "
+      description = "table (default), json, a Go template of the fields json shows, such as '{{.Name}}', "
           + "or 'table TEMPLATE' for aligned columns under a header")
   String format;
 
