@@ -4,11 +4,9 @@ import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.output.KeyedFilters;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -18,22 +16,18 @@ import java.util.regex.Pattern;
  * {@code dangling=true|false}, {@code before=IMAGE} and {@code since=IMAGE}. Values of one key
  * match if any of them does; different keys must all match, as in Docker.
  */
-final class ImageFilter implements Predicate<Image> {
+final class ImageFilter {
   private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since");
 
-  private final Map<String, List<Predicate<Image>>> byKey;
-
-  private ImageFilter(Map<String, List<Predicate<Image>>> byKey) {
-    this.byKey = byKey;
-  }
+  private ImageFilter() {}
 
   /**
    * {@code filters} as given to {@code --filter}, {@code references} as bare arguments;
    * {@code all} are the namespace's images, which {@code before} and {@code since} name.
    */
-  static ImageFilter parse(List<String> filters, List<String> references, List<Image> all) {
-    Map<String, List<Predicate<Image>>> byKey = new LinkedHashMap<>();
-    references.forEach(r -> add(byKey, "reference", reference(r)));
+  static KeyedFilters<Image> parse(List<String> filters, List<String> references, List<Image> all) {
+    KeyedFilters<Image> parsed = new KeyedFilters<>();
+    references.forEach(r -> parsed.add("reference", reference(r)));
     for (String f : filters) {
       int equals = f.indexOf('=');
       String key = equals < 0 ? f : f.substring(0, equals);
@@ -41,9 +35,9 @@ final class ImageFilter implements Predicate<Image> {
         throw new CommandFailure("invalid filter '" + f + "': expected reference=, label=, dangling=, before= or since=");
       }
       String value = f.substring(equals + 1);
-      add(byKey, key, switch (key) {
+      parsed.add(key, switch (key) {
         case "reference" -> reference(value);
-        case "label" -> label(value);
+        case "label" -> KeyedFilters.label(value, Image::labels);
         case "dangling" -> dangling(value);
         case "before" -> {
           Instant created = named(value, all).createdAt();
@@ -55,16 +49,7 @@ final class ImageFilter implements Predicate<Image> {
         }
       });
     }
-    return new ImageFilter(byKey);
-  }
-
-  @Override
-  public boolean test(Image image) {
-    return byKey.values().stream().allMatch(any -> any.stream().anyMatch(p -> p.test(image)));
-  }
-
-  private static void add(Map<String, List<Predicate<Image>>> byKey, String key, Predicate<Image> p) {
-    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+    return parsed;
   }
 
   /**
@@ -78,16 +63,6 @@ final class ImageFilter implements Predicate<Image> {
       return glob.matcher(familiar).matches() || glob.matcher(ImageNames.repository(familiar)).matches()
           || glob.matcher(image.name()).matches() || glob.matcher(ImageNames.repository(image.name())).matches();
     };
-  }
-
-  private static Predicate<Image> label(String value) {
-    int equals = value.indexOf('=');
-    if (equals < 0) {
-      return image -> image.labels().containsKey(value);
-    }
-    String key = value.substring(0, equals);
-    String wanted = value.substring(equals + 1);
-    return image -> wanted.equals(image.labels().get(key));
   }
 
   /** Every image here has a name: none is dangling (an untagged leftover of a build). */

@@ -6,8 +6,9 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.output.TemplateFormatOption;
+import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateFormatOption;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public final class ImagesCommand implements Callable<Integer> {
       List<String> references = arguments.stream().filter(a -> !containerdFilter(a)).toList();
       images = new ArrayList<>(client.list(containerdFilters.toArray(String[]::new)));
       if (!references.isEmpty() || !dockerFilters.isEmpty()) {
-        ImageFilter filter = ImageFilter.parse(dockerFilters, references,
+        KeyedFilters<Image> filter = ImageFilter.parse(dockerFilters, references,
             dockerFilters.isEmpty() ? images : client.list());
         images.removeIf(filter.negate());
       }

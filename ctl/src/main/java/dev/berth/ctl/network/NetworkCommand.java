@@ -21,6 +21,7 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.system.PruneOutput;
@@ -66,7 +67,7 @@ public final class NetworkCommand extends GroupCommand {
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
       List<String> filters) {
-    NetworkFilter filter = NetworkFilter.parse(dockerFilters == null ? List.of() : dockerFilters);
+    KeyedFilters<Network> filter = NetworkFilter.parse(dockerFilters == null ? List.of() : dockerFilters);
     List<Network> networks;
     try (Connection c = root.connect()) {
       networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())

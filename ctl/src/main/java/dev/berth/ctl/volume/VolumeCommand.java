@@ -16,6 +16,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
@@ -85,7 +86,7 @@ public final class VolumeCommand extends GroupCommand {
           + "dangling=true|false or driver=local (repeatable: values of one key may any match, all keys must)")
       List<String> filters,
       @Mixin TemplateFormatOption format) {
-    VolumeFilter filter = VolumeFilter.parse(filters == null ? List.of() : filters);
+    KeyedFilters<Volume> filter = VolumeFilter.parse(filters == null ? List.of() : filters);
     List<Volume> volumes;
     try (Connection c = root.connect()) {
       volumes = new ArrayList<>(VolumesGrpc.newBlockingStub(c.channel())
