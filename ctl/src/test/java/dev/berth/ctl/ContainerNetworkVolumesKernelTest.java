@@ -31,15 +31,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   void publishedPortAnswersOnTheHost() throws Exception {
     ok("run", "-d", "--name", "web", "-p", "18080:80", "busybox", "sh", "-c",
         "echo hello from berth > /tmp/index.html && exec httpd -f -p 80 -h /tmp");
-    String page = "";
-    for (int i = 0; i < 50 && !page.contains("hello"); i++) {
-      try {
-        page = berthd.inNetns("curl", "-s", "--max-time", "1", "http://127.0.0.1:18080/");
-      } catch (AssertionError notYet) {
-        Thread.sleep(100);
-      }
-    }
-    assertEquals("hello from berth\n", page);
+    assertEquals("hello from berth\n", page(18080, "hello"));
     assertTrue(ok("ps").out().contains("0.0.0.0:18080->80/tcp"), ok("ps").out());
     assertEquals("80/tcp -> 0.0.0.0:18080\n", ok("port", "web").out());
     JsonNode network = JSON.readTree(ok("inspect", "web").stdout()).get(0).get("NetworkSettings");
@@ -55,15 +47,20 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     ok("run", "-d", "--name", "ranged", "-p", "18084-18085:8080-8081", "busybox", "sh", "-c",
         "echo second > /tmp/index.html && exec httpd -f -p 8081 -h /tmp");
     assertEquals("8080/tcp -> 0.0.0.0:18084\n8081/tcp -> 0.0.0.0:18085\n", ok("port", "ranged").out());
-    String second = "";
-    for (int i = 0; i < 50 && !second.contains("second"); i++) {
+    assertEquals("second\n", page(18085, "second"));
+  }
+
+  /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
+  private static String page(int port, String expected) throws InterruptedException {
+    String page = "";
+    for (int i = 0; i < 50 && !page.contains(expected); i++) {
       try {
-        second = berthd.inNetns("curl", "-s", "--max-time", "1", "http://127.0.0.1:18085/");
+        page = berthd.inNetns("curl", "-s", "--max-time", "1", "http://127.0.0.1:" + port + "/");
       } catch (AssertionError notYet) {
         Thread.sleep(100);
       }
     }
-    assertEquals("second\n", second);
+    return page;
   }
 
   @Test

@@ -15,20 +15,13 @@ final class NetworkFilter {
   private NetworkFilter() {}
 
   static KeyedFilters<Network> parse(List<String> filters) {
-    KeyedFilters<Network> parsed = new KeyedFilters<>();
-    for (String f : filters) {
-      int equals = f.indexOf('=');
-      String key = equals < 0 ? "" : f.substring(0, equals);
-      String value = f.substring(equals + 1);
-      parsed.add(key, switch (key) {
-        case "name" -> n -> n.getName().contains(value);
-        case "label" -> KeyedFilters.label(value, Network::getLabelsMap);
-        case "driver" -> n -> n.getDriver().equals(value);
-        case "type" -> type(f, value);
-        default -> throw new CommandFailure("invalid filter '" + f + "': expected name=, label=, driver= or type=");
-      });
-    }
-    return parsed;
+    return KeyedFilters.parse(filters, (f, key, value) -> switch (key) {
+      case "name" -> n -> n.getName().contains(value);
+      case "label" -> KeyedFilters.label(value, Network::getLabelsMap);
+      case "driver" -> n -> n.getDriver().equals(value);
+      case "type" -> type(f, value);
+      default -> throw new CommandFailure("invalid filter '" + f + "': expected name=, label=, driver= or type=");
+    });
   }
 
   private static Predicate<Network> type(String filter, String value) {

@@ -12,7 +12,23 @@ import java.util.function.Predicate;
  * does, different keys must all match.
  */
 public final class KeyedFilters<T> implements Predicate<T> {
+  /** The test a filter asks for; a key it does not know is a {@link dev.berth.ctl.CommandFailure}. */
+  public interface Parser<T> {
+    Predicate<T> parse(String filter, String key, String value);
+  }
+
   private final Map<String, List<Predicate<T>>> byKey = new LinkedHashMap<>();
+
+  /** Each {@code KEY=VALUE} of {@code filters} (a key without '=' is the empty key) through {@code parser}. */
+  public static <T> KeyedFilters<T> parse(List<String> filters, Parser<T> parser) {
+    KeyedFilters<T> parsed = new KeyedFilters<>();
+    for (String f : filters) {
+      int equals = f.indexOf('=');
+      String key = equals < 0 ? "" : f.substring(0, equals);
+      parsed.add(key, parser.parse(f, key, f.substring(equals + 1)));
+    }
+    return parsed;
+  }
 
   public void add(String key, Predicate<T> test) {
     byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(test);

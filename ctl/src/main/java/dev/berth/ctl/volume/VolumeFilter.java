@@ -15,20 +15,13 @@ final class VolumeFilter {
   private VolumeFilter() {}
 
   static KeyedFilters<Volume> parse(List<String> filters) {
-    KeyedFilters<Volume> parsed = new KeyedFilters<>();
-    for (String f : filters) {
-      int equals = f.indexOf('=');
-      String key = equals < 0 ? "" : f.substring(0, equals);
-      String value = f.substring(equals + 1);
-      parsed.add(key, switch (key) {
-        case "name" -> v -> v.getName().contains(value);
-        case "label" -> KeyedFilters.label(value, Volume::getLabelsMap);
-        case "dangling" -> dangling(f, value);
-        case "driver" -> v -> v.getDriver().equals(value);
-        default -> throw new CommandFailure("invalid filter '" + f + "': expected name=, label=, dangling= or driver=");
-      });
-    }
-    return parsed;
+    return KeyedFilters.parse(filters, (f, key, value) -> switch (key) {
+      case "name" -> v -> v.getName().contains(value);
+      case "label" -> KeyedFilters.label(value, Volume::getLabelsMap);
+      case "dangling" -> dangling(f, value);
+      case "driver" -> v -> v.getDriver().equals(value);
+      default -> throw new CommandFailure("invalid filter '" + f + "': expected name=, label=, dangling= or driver=");
+    });
   }
 
   private static Predicate<Volume> dangling(String filter, String value) {
