@@ -72,8 +72,11 @@ public final class ImageClient {
    * @throws ClientException if an id prefix matches several images
    */
   public Image resolve(String reference) {
-    return byName(reference).or(() -> byId(reference)).orElseThrow(() -> Status.NOT_FOUND
-        .withDescription("image \"" + reference + "\" not found").asRuntimeException());
+    return byName(reference).or(() -> byId(reference)).orElseThrow(() -> notFound(reference));
+  }
+
+  private static StatusRuntimeException notFound(String reference) {
+    return Status.NOT_FOUND.withDescription("image \"" + reference + "\" not found").asRuntimeException();
   }
 
   /** The record {@code reference} names, in full, short or digest form; empty for an image id. */
@@ -157,7 +160,8 @@ public final class ImageClient {
       remove(image.name());
       return List.of(image);
     }
-    Image found = resolve(reference);
+    // no name matched: an image id, or nothing
+    Image found = byId(reference).orElseThrow(() -> notFound(reference));
     List<Image> names = list().stream().filter(i -> i.target().digest().equals(found.target().digest()))
         .sorted(Comparator.comparing(Image::name)).toList();
     if (!force) {
