@@ -527,7 +527,7 @@ class CriPodsOverSocketTest {
 
       // a holder killed from outside takes the namespace with it: the pod takes no new containers
       for (long pid : processesIn(pidNamespace)) {
-        if (Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("berth-pod")) {
+        if (command(pid).equals("berth-pod")) {
           ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
       }
@@ -611,6 +611,15 @@ class CriPodsOverSocketTest {
               .setSeccompProfilePath(blockChmod.toString()))), config)), "a profile path without localhost/");
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  /** A process's command name; empty once it has ended (killing the holder ends the others). */
+  private static String command(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (IOException e) {
+      return "";
     }
   }
 
