@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import berth.events.v1.ContainerActionsProto;
 import berth.health.v1.HealthProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
@@ -49,8 +50,9 @@ import picocli.CommandLine.ParentCommand;
     description = {"Follow the events of the namespace as they happen, as Docker reports them: one line each "
         + "(time, type, action, id, attributes), or one JSON object each with --format json "
         + "(Type, Action, Actor{ID, Attributes}, scope, time, timeNano).",
-        "Container events: create, start, die (exitCode), oom, pause, unpause, exec_create, exec_start, exec_die, "
-            + "update, destroy; image events: tag, delete; Berth's own topics keep their words (snapshot prepare, ...).",
+        "Container events: create, start, kill (signal), die (exitCode), stop, restart, oom, pause, unpause, "
+            + "exec_create, exec_start, exec_die, rename (oldName), update, destroy; image events: tag, delete; "
+            + "Berth's own topics keep their words (snapshot prepare, ...).",
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives): type=container|image|..., "
             + "event=ACTION, container=NAME|ID, image=NAME, label=KEY[=VALUE]."},
     footerHeading = "%nExamples:%n",
@@ -66,7 +68,8 @@ final class EventsCommand implements Callable<Integer> {
     static {
       for (Descriptors.FileDescriptor f : List.of(ContainerEventsProto.getDescriptor(),
           ContentEventsProto.getDescriptor(), ImageEventsProto.getDescriptor(), NamespaceEventsProto.getDescriptor(),
-          SnapshotEventsProto.getDescriptor(), TaskEventsProto.getDescriptor(), HealthProto.getDescriptor())) {
+          SnapshotEventsProto.getDescriptor(), TaskEventsProto.getDescriptor(), HealthProto.getDescriptor(),
+          ContainerActionsProto.getDescriptor())) {
         f.getMessageTypes().forEach(d -> BY_NAME.put(d.getFullName(), d));
       }
     }
@@ -108,7 +111,12 @@ final class EventsCommand implements Callable<Integer> {
       try {
         while (events.hasNext()) {
           Envelope e = events.next();
-          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields(e), ProtoTimes.toInstant(e.getTimestamp()),
+          Map<String, Object> fields = fields(e);
+          if (e.getTopic().equals("/containers/rename")) {
+            // the name remembered for it is the old one
+            containers.remove(String.valueOf(fields.get("id")));
+          }
+          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, ProtoTimes.toInstant(e.getTimestamp()),
               id -> attributes(c, id));
           if (event.isPresent() && filter.matches(event.get())) {
             print(event.get(), template);

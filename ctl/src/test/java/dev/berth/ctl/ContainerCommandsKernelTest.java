@@ -292,7 +292,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void eventsFollowTheContainersLifeInDockersWords() throws Exception {
     AtomicReference<Cli.Result> text = new AtomicReference<>();
     AtomicReference<Cli.Result> json = new AtomicReference<>();
-    String until = Long.toString(Instant.now().getEpochSecond() + 8);
+    String until = Long.toString(Instant.now().getEpochSecond() + 10);
     Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--until", until)));
     Thread jsonFollower = new Thread(() -> json.set(berthd.ctl("events", "--format", "json", "--filter",
         "container=evented", "--filter", "event=die", "--until", until)));
@@ -301,6 +301,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     Thread.sleep(1000);
     assertEquals(3, berthd.ctl("run", "--rm", "--name", "evented", "-l", "team=ev", "busybox", "sh", "-c", "exit 3")
         .exit());
+    // what Docker's daemon reports and containerd's events do not: kill, stop, rename, update
+    String id = ok("run", "-d", "--name", "evented2", "-l", "team=ev", "busybox", "sleep", "60").out().trim();
+    ok("rename", "evented2", "evented3");
+    ok("update", "--cpu-shares", "512", "evented3");
+    ok("stop", "-t", "0", "evented3");
+    ok("rm", "evented3");
     follower.join(15_000);
     jsonFollower.join(15_000);
     String seen = text.get().out();
@@ -311,6 +317,17 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     }
     assertTrue(seen.contains(" (exitCode=3, image=busybox, name=evented, team=ev)"), seen);
     assertTrue(seen.lines().noneMatch(l -> l.contains("/tasks/") || l.contains(" snapshot ")), seen);
+    List<String> second = seen.lines().filter(l -> l.contains(" " + id + " ")).map(l -> l.substring(l.indexOf(' ') + 1))
+        .toList();
+    assertEquals(List.of(
+        "container create " + id + " (image=busybox, name=evented2, team=ev)",
+        "container start " + id + " (image=busybox, name=evented2, team=ev)",
+        "container rename " + id + " (image=busybox, name=evented3, oldName=/evented2, team=ev)",
+        "container update " + id + " (image=busybox, name=evented3, team=ev)",
+        "container kill " + id + " (image=busybox, name=evented3, signal=9, team=ev)",
+        "container die " + id + " (exitCode=137, image=busybox, name=evented3, team=ev)",
+        "container stop " + id + " (image=busybox, name=evented3, team=ev)",
+        "container destroy " + id + " (image=busybox, name=evented3, team=ev)"), second, seen);
     List<String> lines = json.get().out().lines().toList();
     assertEquals(1, lines.size(), json.get()::toString);
     JsonNode die = JSON.readTree(lines.get(0));

@@ -50,6 +50,7 @@ public final class ContainerTasks {
   private final TasksGrpc.TasksBlockingStub tasks;
   private final TasksGrpc.TasksFutureStub futures;
   private final ContainerClient containers;
+  private final ContainerActionEvents events;
 
   /** {@code channel} carries the namespace. */
   public ContainerTasks(Channel channel) {
@@ -57,6 +58,7 @@ public final class ContainerTasks {
     this.tasks = TasksGrpc.newBlockingStub(channel);
     this.futures = TasksGrpc.newFutureStub(channel);
     this.containers = new ContainerClient(channel);
+    this.events = new ContainerActionEvents(channel);
   }
 
   /** Starts a container whose output goes only to its log; nothing to do if it runs already. */
@@ -138,11 +140,13 @@ public final class ContainerTasks {
     }
     stop(s, timeout, signal);
     startDetached(ContainerState.of(channel, containers.get(s.id())));
+    events.restarted(s.id());
   }
 
   /**
    * Stops a container: the restart monitor is told first, then its stop signal, then SIGKILL
-   * after {@code timeout} (none: wait as long as it takes; zero: SIGKILL at once).
+   * after {@code timeout} (none: wait as long as it takes; zero: SIGKILL at once). A container
+   * that was running gets Docker's stop event once it has ended.
    */
   public void stop(ContainerState s, Duration timeout) throws InterruptedException {
     stop(s, timeout, ContainerConfig.of(s.record()).stopSignal());
@@ -151,7 +155,9 @@ public final class ContainerTasks {
   /** As {@link #stop(ContainerState, Duration)}, with {@code signal} first instead of the container's stop signal. */
   public void stop(ContainerState s, Duration timeout, int signal) throws InterruptedException {
     markStopped(s.record());
-    stopWithoutRestarts(s, timeout, signal);
+    if (stopWithoutRestarts(s, timeout, signal).isPresent()) {
+      events.stopped(s.id());
+    }
   }
 
   /**
@@ -225,7 +231,9 @@ public final class ContainerTasks {
         throw new ClientException("cannot remove container \"/" + s.name()
             + "\": container is running: stop the container before removing or force remove");
       }
-      stop(s, Duration.ZERO);
+      // Docker's rm -f kills: no stop event
+      markStopped(s.record());
+      stopWithoutRestarts(s, Duration.ZERO);
     }
     if (s.task().isPresent()) {
       ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
@@ -265,6 +273,8 @@ public final class ContainerTasks {
    * v2) the task may have ended already, which is what was wanted.
    */
   private void signal(ContainerState s, int signal, boolean all, boolean thaw) {
+    // before the signal, so that the kill event comes before the exit's
+    events.killed(s.id(), signal);
     ignoringGone(() -> tasks.kill(KillRequest.newBuilder().setContainerId(s.id()).setSignal(signal).setAll(all).build()));
     if (thaw) {
       try {

@@ -47,10 +47,12 @@ public final class ContainerUpdate {
 
   private final ContainersGrpc.ContainersBlockingStub containers;
   private final TasksGrpc.TasksBlockingStub tasks;
+  private final ContainerActionEvents events;
 
   public ContainerUpdate(Channel channel) {
     this.containers = ContainersGrpc.newBlockingStub(channel);
     this.tasks = TasksGrpc.newBlockingStub(channel);
+    this.events = new ContainerActionEvents(channel);
   }
 
   /** Applies {@code c} to the container; InvalidValueException names a value that does not fit. */
@@ -90,6 +92,7 @@ public final class ContainerUpdate {
       mask.addPaths("extensions." + ContainerConfig.EXTENSION);
     }
     containers.update(UpdateContainerRequest.newBuilder().setContainer(record).setUpdateMask(mask).build());
+    events.resourcesUpdated(s.id());
   }
 
   /**

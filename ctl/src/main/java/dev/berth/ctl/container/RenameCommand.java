@@ -5,6 +5,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerActionEvents;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +43,7 @@ public final class RenameCommand implements Callable<Integer> {
         }
       }
       c.containers().updateLabels(record.getId(), Map.of(ContainerLabels.NAME, name));
+      new ContainerActionEvents(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
     }
     return 0;
   }

@@ -9,17 +9,21 @@ import java.util.function.Function;
 /**
  * containerd's event topics in Docker's words. Task and container topics become container events
  * (start, die with its exitCode, oom, pause, unpause, exec_create, exec_start, exec_die, create,
- * update, destroy); image topics image events (tag, delete). {@code /tasks/create} and
- * {@code /tasks/delete} are containerd's steps inside Docker's start and destroy and have no
- * Docker event of their own. Berth's other topics (snapshot, content, namespaces) keep their own
- * words: type {@code snapshot}, action {@code prepare}.
+ * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
+ * oldName, update); image topics image events (tag, delete). {@code /tasks/create} and
+ * {@code /tasks/delete} are containerd's steps inside Docker's start and destroy, and
+ * {@code /containers/update} reports every change of a container's record (Berth's bookkeeping
+ * labels at each start and stop too): none of them is a Docker event. Docker's update is
+ * {@code /containers/update-resources}. Berth's other topics (snapshot, content, namespaces) keep
+ * their own words: type {@code snapshot}, action {@code prepare}.
  */
 public final class DockerEvents {
   private static final Map<String, String> TASK_ACTIONS = Map.of(
       "start", "start", "exit", "die", "oom", "oom", "paused", "pause", "resumed", "unpause",
       "exec-added", "exec_create", "exec-started", "exec_start", "checkpointed", "checkpoint");
   private static final Map<String, String> CONTAINER_ACTIONS = Map.of(
-      "create", "create", "update", "update", "delete", "destroy");
+      "create", "create", "delete", "destroy", "kill", "kill", "stop", "stop", "restart", "restart",
+      "rename", "rename", "update-resources", "update");
   private static final Map<String, String> IMAGE_ACTIONS = Map.of(
       "create", "tag", "update", "tag", "delete", "delete");
 
@@ -60,8 +64,20 @@ public final class DockerEvents {
         return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
       }
       case "containers" -> {
+        if (last.equals("update")) {
+          return Optional.empty();
+        }
         String id = text(fields, "id");
         attributes.putAll(container.apply(id));
+        switch (last) {
+          case "kill" -> attributes.put("signal", text(fields, "signal"));
+          // Docker's names of containers start with a slash, as in its rename event
+          case "rename" -> {
+            attributes.put("name", text(fields, "name"));
+            attributes.put("oldName", "/" + text(fields, "old_name"));
+          }
+          default -> { }
+        }
         if (!attributes.containsKey("image") && !text(fields, "image").isEmpty()) {
           attributes.put("image", text(fields, "image"));
         }

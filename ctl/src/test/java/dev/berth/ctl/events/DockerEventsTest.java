@@ -54,6 +54,17 @@ class DockerEventsTest {
     DockerEvent health = event("/containers/health_status", Map.of("id", "c1", "status", "healthy"));
     assertEquals("2026-12-02T15:04:05.000000123Z container health_status: healthy c1 (image=busybox, name=web, team=a)",
         health.text());
+    // Docker's own words for what Berth's client library reports
+    DockerEvent kill = event("/containers/kill", Map.of("id", "c1", "signal", 15));
+    assertEquals("kill", kill.action());
+    assertEquals("15", kill.attributes().get("signal"));
+    assertEquals("stop", event("/containers/stop", Map.of("id", "c1")).action());
+    assertEquals("restart", event("/containers/restart", Map.of("id", "c1")).action());
+    assertEquals("update", event("/containers/update-resources", Map.of("id", "c1")).action());
+    DockerEvent rename = event("/containers/rename", Map.of("id", "c1", "old_name", "web", "name", "front"));
+    assertEquals(Map.of("name", "front", "oldName", "/web", "image", "busybox", "team", "a"), rename.attributes());
+    // every change of the record, bookkeeping labels too: no event of Docker's
+    assertTrue(DockerEvents.of("/containers/update", Map.of("id", "c1"), AT, WEB).isEmpty());
     DockerEvent tag = event("/images/create", Map.of("name", "docker.io/library/busybox:latest"));
     assertEquals("image", tag.type());
     assertEquals("tag", tag.action());
