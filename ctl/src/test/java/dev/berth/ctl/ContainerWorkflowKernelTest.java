@@ -134,6 +134,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team=web").out());
     assertEquals("", ok("ps", "-q", "--filter", "label=team=db").out());
+    assertEquals("web web\n", ok("ps", "--format", "{{.Names}} {{.Label \"team\"}}").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
     // docker's --format json: an object a line, keys sorted, as jq reads it
     List<String> lines = ok("ps", "--format", "json").out().lines().toList();

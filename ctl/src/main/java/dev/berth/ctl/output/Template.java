@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * evaluated over the JSON the command prints otherwise ({@code inspect}'s objects, {@code ps}'s
  * rows, an event). Field paths ({@code {{.State.Status}}}), variables ({@code $}, {@code $k}),
  * pipes, parentheses, {@code range}, {@code if}, {@code with}, {@code else}, trim markers
- * ({@code {{- ... -}}}) and comments; the functions are in {@link TemplateFunctions}. A missing
+ * ({@code {{- ... -}}}) and comments; the functions are in {@link TemplateFunctions}, a row's
+ * methods ({@code {{.Label "k"}}}) in {@link TemplateMethods}. A missing
  * field prints {@code <no value>}, as Go prints a missing map entry.
  */
 public final class Template {
@@ -170,6 +171,17 @@ public final class Template {
         args.add(piped);
       }
       return TemplateFunctions.call(f.name(), args);
+    }
+    if (operands.get(0) instanceof Field f && !f.path().isEmpty() && (operands.size() > 1 || piped != null)) {
+      List<JsonNode> args = new ArrayList<>();
+      for (Operand o : operands.subList(1, operands.size())) {
+        args.add(operand(o, dot, variables));
+      }
+      if (piped != null) {
+        args.add(piped);
+      }
+      List<String> receiver = f.path().subList(0, f.path().size() - 1);
+      return TemplateMethods.call(path(dot, receiver), f.path().get(f.path().size() - 1), args);
     }
     if (operands.size() > 1 || piped != null) {
       throw new CommandFailure("template: can't give argument to non-function " + describe(operands.get(0)));

@@ -85,5 +85,17 @@ class TemplateTest {
     assertTrue(field.getMessage().contains("can't evaluate field Length"), field.getMessage());
     assertThrows(CommandFailure.class, () -> render("{{range .Name}}{{end}}"));
     assertThrows(CommandFailure.class, () -> render("{{.Id .Name}}"));
+    assertThrows(CommandFailure.class, () -> render("{{.Config.Label 1}}"));
+  }
+
+  @Test
+  void aRowsLabelMethodReadsItsLabels() {
+    JsonNode row = read("""
+        {"Names": "web", "Labels": "team=web,tier=front,back,note=a=b"}
+        """);
+    assertEquals("web|front,back|a=b|", Template.parse(
+        "{{.Label \"team\"}}|{{.Label \"tier\"}}|{{.Label `note`}}|{{.Label \"none\"}}").render(row));
+    assertEquals("WEB", Template.parse("{{\"team\" | .Label | upper}}").render(row));
+    assertEquals("front", render("{{.Config.Label \"tier.name\"}}"), "an object's labels too");
   }
 }
