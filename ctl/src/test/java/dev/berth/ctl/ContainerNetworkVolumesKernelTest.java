@@ -47,6 +47,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     ok("run", "-d", "--name", "ranged", "-p", "18084-18085:8080-8081", "busybox", "sh", "-c",
         "echo second > /tmp/index.html && exec httpd -f -p 8081 -h /tmp");
     assertEquals("8080/tcp -> 0.0.0.0:18084\n8081/tcp -> 0.0.0.0:18085\n", ok("port", "ranged").out());
+    assertEquals("0.0.0.0:18084-18085->8080-8081/tcp\n",
+        ok("ps", "--format", "{{.Ports}}", "--filter", "name=ranged").out());
     assertEquals("second\n", page(18085, "second"));
   }
 

@@ -385,15 +385,9 @@ public final class PsCommand implements Callable<Integer> {
     }
   }
 
-  /** docker's PORTS: {@code 0.0.0.0:8080->80/tcp, 0.0.0.0:5353->53/udp}, for running containers. */
+  /** docker's PORTS ({@link PortsColumn}), for running containers. */
   private static String ports(ContainerState s, Map<String, List<PortMapping>> ports) {
-    if (!s.running()) {
-      return "";
-    }
-    return ports.getOrDefault(s.id(), List.of()).stream()
-        .map(p -> (p.getHostIp().isEmpty() ? "0.0.0.0" : p.getHostIp()) + ":" + p.getHostPort() + "->"
-            + p.getContainerPort() + "/" + (p.getProtocol().isEmpty() ? "tcp" : p.getProtocol()))
-        .collect(Collectors.joining(", "));
+    return s.running() ? PortsColumn.of(ports.getOrDefault(s.id(), List.of())) : "";
   }
 
   /**
