@@ -66,6 +66,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void restartKillPauseAndRename() throws Exception {
     ok("run", "-d", "--name", "svc", "busybox", "sleep", "1000");
     int pid = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State").get("Pid").asInt();
+    // Docker's Image is the image's id, its Config.Image the name it was asked by
+    assertEquals(ok("image", "inspect", "-f", "{{.Id}}", "busybox").out(), ok("inspect", "-f", "{{.Image}}", "svc").out());
+    assertEquals("busybox\n", ok("inspect", "-f", "{{.Config.Image}}", "svc").out());
     ok("restart", "-t", "0", "svc");
     JsonNode state = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State");
     assertEquals("running", state.get("Status").asText());
@@ -254,7 +257,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
   @Test
   void commitMakesAnImageOfTheContainersChanges() throws Exception {
-    ok("run", "-d", "--name", "committer", "busybox", "sh", "-c", "echo kept > /hello; rm /bin/ping; sleep 1000");
+    ok("run", "-d", "--name", "committer", "-e", "GREETING=hi", "-w", "/srv", "-l", "tier=db", "busybox", "sh", "-c",
+        "echo kept > /hello; rm /bin/ping; sleep 1000");
     ok("exec", "committer", "sh", "-c", "while [ ! -e /hello ]; do sleep 0.1; done");
     String id = ok("commit", "-a", "Ann", "-m", "add hello", "committer", "snap:1").out().strip();
     assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
@@ -267,6 +271,16 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     JsonNode image = JSON.readTree(ok("image", "inspect", "snap:1").stdout()).get(0);
     assertEquals(2, image.get("RootFS").get("Layers").size(), image::toString);
     assertEquals("Ann", image.get("Author").asText(), image::toString);
+    assertEquals("add hello", image.get("Comment").asText(), image::toString);
+    // as Docker's: the image runs as the container was made to run
+    JsonNode config = image.get("Config");
+    assertEquals("[\"sh\",\"-c\",\"echo kept > /hello; rm /bin/ping; sleep 1000\"]", config.get("Cmd").toString());
+    assertEquals("/srv", config.get("WorkingDir").asText());
+    assertEquals("db", config.get("Labels").get("tier").asText());
+    List<String> env = new ArrayList<>();
+    config.get("Env").forEach(e -> env.add(e.asText()));
+    assertTrue(env.contains("GREETING=hi") && env.stream().noneMatch(e -> e.startsWith("HOSTNAME=")), env::toString);
+    assertEquals("hi /srv\n", ok("run", "--rm", "snap:1", "sh", "-c", "echo $GREETING $PWD").out());
 
     Cli.Result unnamed = berthd.ctl("commit", "committer");
     assertEquals(1, unnamed.exit(), unnamed::toString);

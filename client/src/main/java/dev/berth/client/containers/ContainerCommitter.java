@@ -41,8 +41,8 @@ import java.util.Map;
  * Docker's {@code commit}: a container's changes (its writable layer against the image's layers)
  * as a new layer on top of its image, stored as a new image and unpacked, as containerd's clients
  * (nerdctl) make it: the Diff service compares a view of the image's layers with the container's
- * snapshot and stores the layer; the new config adds its diff ID and a history step, the new
- * manifest its descriptor. Everything is made under a lease deleted at the end.
+ * snapshot and stores the layer; the new config takes the container's run settings, as Docker's
+ * does, and adds the layer's diff ID and a history step, the new manifest its descriptor. Everything is made under a lease deleted at the end.
  */
 public final class ContainerCommitter {
   private static final String CREATED_BY = "berthctl commit";
@@ -86,7 +86,7 @@ public final class ContainerCommitter {
       String diffId = blobs.info(layer.digest()).map(i -> i.labels().get(GcLabels.UNCOMPRESSED))
           .orElseThrow(() -> new ClientException("the Diff service stored layer " + layer.digest()
               + " without its uncompressed digest"));
-      byte[] config = config(images.configBlob(base), diffId, order);
+      byte[] config = config(images.configBlob(base), diffId, order, ContainerConfig.of(record));
       Descriptor configDescriptor = store(blobs, dockerTypes(resolved) ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG,
           config, Map.of());
       List<Descriptor> layers = new ArrayList<>(resolved.layers());
@@ -133,13 +133,20 @@ public final class ContainerCommitter {
     return image.manifestDescriptor().mediaType().equals(MediaTypes.DOCKER_MANIFEST);
   }
 
-  /** The base config with the new layer's diff ID, a history step, the time and the author. */
-  private static byte[] config(byte[] base, String diffId, Order order) {
+  /**
+   * The base config with the container's run settings, the new layer's diff ID, a history step,
+   * the time, the author and the message.
+   */
+  private static byte[] config(byte[] base, String diffId, Order order, ContainerConfig container) {
     ObjectNode config = (ObjectNode) OciJson.tree(base, "image config");
+    runSettings(config.withObject("/config"), container.config());
     String now = Instant.now().toString();
     config.put("created", now);
     if (order.author() != null && !order.author().isEmpty()) {
       config.put("author", order.author());
+    }
+    if (order.message() != null && !order.message().isEmpty()) {
+      config.put("comment", order.message());
     }
     ObjectNode rootfs = config.has("rootfs") ? (ObjectNode) config.get("rootfs") : config.putObject("rootfs");
     rootfs.put("type", "layers");
@@ -154,6 +161,48 @@ public final class ContainerCommitter {
       step.put("comment", order.message());
     }
     return OciJson.bytes(config);
+  }
+
+  /**
+   * As Docker commits: the image runs as the container was made to run (its command, entrypoint,
+   * environment, user, working directory, ports, stop signal, health check), and has the container's
+   * labels over the image's. A record other clients made has no Docker config: the base image's stays.
+   */
+  private static void runSettings(ObjectNode run, ObjectNode container) {
+    if (container.isEmpty()) {
+      return;
+    }
+    for (String field : List.of("Entrypoint", "Cmd")) {
+      if (container.path(field).isEmpty()) {
+        run.remove(field);
+      } else {
+        run.set(field, container.get(field).deepCopy());
+      }
+    }
+    // records made before Config.Env left them out hold them too
+    ArrayNode env = run.putArray("Env");
+    container.path("Env").forEach(e -> {
+      if (!ContainerConfig.setAtStart(e.asText(), container.path("Tty").asBoolean(false))) {
+        env.add(e.asText());
+      }
+    });
+    run.put("User", container.path("User").asText(""));
+    String workdir = container.path("WorkingDir").asText("");
+    if (!workdir.equals("/") || !run.path("WorkingDir").asText("").isEmpty()) {
+      run.put("WorkingDir", workdir);
+    }
+    if (!container.path("ExposedPorts").isEmpty()) {
+      run.set("ExposedPorts", container.get("ExposedPorts").deepCopy());
+    }
+    if (!container.path("Labels").isEmpty()) {
+      run.withObject("/Labels").setAll((ObjectNode) container.get("Labels").deepCopy());
+    }
+    if (!container.path("StopSignal").asText("").isEmpty()) {
+      run.put("StopSignal", container.path("StopSignal").asText());
+    }
+    if (container.path("Healthcheck").isObject()) {
+      run.set("Healthcheck", container.get("Healthcheck").deepCopy());
+    }
   }
 
   private static byte[] manifest(String mediaType, Descriptor config, List<Descriptor> layers) {

@@ -65,6 +65,26 @@ public final class ContainerConfig {
     return (ArrayNode) root.get("Mounts");
   }
 
+  /**
+   * The id of the image the container was made from (the digest of the image's target), Docker's
+   * {@code Image}: it stays when the name moves to another image. Empty for records other clients made.
+   */
+  public String imageId() {
+    return root.path("Image").asText("");
+  }
+
+  public void imageId(String id) {
+    root.put("Image", id);
+  }
+
+  /**
+   * Whether an environment entry is one each start sets (HOSTNAME, and TERM for a terminal):
+   * Docker's {@code Config.Env} leaves them out, and a commit must not fix them in the image.
+   */
+  public static boolean setAtStart(String entry, boolean tty) {
+    return entry.startsWith("HOSTNAME=") || tty && entry.equals("TERM=xterm");
+  }
+
   /** The check berthd's health monitor runs: {@code Config.Healthcheck}, unless absent or turned off. */
   public Optional<Healthcheck> healthcheck() {
     return Healthcheck.fromJson(config().get("Healthcheck")).filter(h -> !h.disabled());

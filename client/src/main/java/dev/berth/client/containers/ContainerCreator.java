@@ -225,6 +225,7 @@ public final class ContainerCreator {
     Deque<Runnable> undo = new ArrayDeque<>();
     try {
       ContainerConfig config = ContainerConfig.empty();
+      config.imageId(image.target().digest());
       SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
       List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
@@ -781,7 +782,7 @@ public final class ContainerCreator {
     }
     c.put("AttachStdin", o.interactive).put("AttachStdout", true).put("AttachStderr", true);
     c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);
-    c.set("Env", strings(c, spec.process().env()));
+    c.set("Env", strings(c, spec.process().env().stream().filter(e -> !ContainerConfig.setAtStart(e, o.tty)).toList()));
     c.set("Cmd", strings(c, cmd));
     c.set("Entrypoint", strings(c, entrypoint));
     c.put("Image", o.image);

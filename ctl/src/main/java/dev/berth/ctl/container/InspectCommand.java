@@ -90,7 +90,7 @@ public final class InspectCommand implements Callable<Integer> {
     if (type != Type.IMAGE) {
       try {
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
-        ObjectNode container = inspect(c, s);
+        ObjectNode container = inspect(c, images, s);
         if (size) {
           addSizes(c, images, s.record(), container);
         }
@@ -121,7 +121,19 @@ public final class InspectCommand implements Callable<Integer> {
     container.put("SizeRootFs", writable + image);
   }
 
-  private static ObjectNode inspect(Connection c, ContainerState s) {
+  /** Docker's {@code Image}: the id recorded at create, else (a record made elsewhere) its image's id now. */
+  private static String imageId(ImageClient images, Container record, ContainerConfig config) {
+    if (!config.imageId().isEmpty() || record.getImage().isEmpty()) {
+      return config.imageId();
+    }
+    try {
+      return images.resolve(record.getImage()).target().digest();
+    } catch (ClientException | StatusRuntimeException e) {
+      return "";
+    }
+  }
+
+  private static ObjectNode inspect(Connection c, ImageClient images, ContainerState s) {
     Spec spec = spec(s);
     ContainerConfig config = ContainerConfig.of(s.record());
     ObjectNode json = Json.mapper().createObjectNode();
@@ -148,7 +160,7 @@ public final class InspectCommand implements Callable<Integer> {
     if (config.healthcheck().isPresent()) {
       state.set("Health", HealthState.of(s.record()).orElse(HealthState.starting()).toJson());
     }
-    json.put("Image", s.record().getImage());
+    json.put("Image", imageId(images, s.record(), config));
     json.put("Name", "/" + s.name());
     json.put("RestartCount", restartCount(s));
     json.put("Driver", s.record().getSnapshotter());
