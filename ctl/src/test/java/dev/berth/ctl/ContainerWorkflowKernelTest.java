@@ -16,6 +16,7 @@ import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,6 +110,20 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(3, r.exit(), r::toString);
     assertEquals("out\n", r.out());
     assertEquals("err\n", r.stderr());
+  }
+
+  @Test
+  void aProcessThatEndsAtOnceFinishesAfterItStarted() throws Exception {
+    ok("run", "-d", "--name", "instant-d", "busybox", "true");
+    assertEquals("0\n", ok("wait", "instant-d").out());
+    ok("run", "--name", "instant-a", "busybox", "true");
+    for (String name : List.of("instant-d", "instant-a")) {
+      JsonNode state = JSON.readTree(ok("inspect", name).stdout()).get(0).get("State");
+      Instant started = Instant.parse(state.get("StartedAt").asText());
+      Instant finished = Instant.parse(state.get("FinishedAt").asText());
+      assertFalse(finished.isBefore(started), name + ": " + state);
+      ok("rm", name);
+    }
   }
 
   @Test

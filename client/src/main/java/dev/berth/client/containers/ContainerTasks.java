@@ -71,14 +71,15 @@ public final class ContainerTasks {
       labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     }
     containers.updateLabels(s.id(), labels);
+    Instant began;
     try {
-      createAndStart(s);
+      began = createAndStart(s);
     } catch (StatusRuntimeException e) {
       markStopped(s.record());
       throw startFailure(e);
     }
     // a quick auto-remove container may be gone already
-    ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString())));
+    ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString())));
   }
 
   /**
@@ -116,13 +117,19 @@ public final class ContainerTasks {
     }
   }
 
-  private void createAndStart(ContainerState s) {
+  /**
+   * The time the start was asked for: a process that ends at once may end before the start call
+   * returns, and its StartedAt must not come after its FinishedAt.
+   */
+  private Instant createAndStart(ContainerState s) {
     if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
       // no stdio of a client: the output goes to the log, through a terminal when the spec has one
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
           .setTerminal(specTerminal(s.record())).build());
     }
+    Instant began = Instant.now();
     tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+    return began;
   }
 
   /**

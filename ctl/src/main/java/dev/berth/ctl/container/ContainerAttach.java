@@ -100,12 +100,14 @@ final class ContainerAttach {
         if (startup.received()) {
           throw new StartupInterrupted();
         }
+        // the time the start was asked for: a process that ends at once may end before start returns
+        Instant began = Instant.now();
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
         startup.startupDone();
         if (startup.received()) {
           throw new StartupInterrupted();
         }
-        containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+        containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
       });
     }
   }
@@ -149,13 +151,14 @@ final class ContainerAttach {
       if (startup.received()) {
         throw new StartupInterrupted();
       }
+      Instant began = Instant.now();
       try {
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
       } catch (StatusRuntimeException e) {
         throw ContainerTasks.startFailure(e);
       }
       startup.startupDone();
-      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
       if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, false)) {
         return OptionalInt.empty();
       }

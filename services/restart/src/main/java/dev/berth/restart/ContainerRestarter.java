@@ -133,8 +133,10 @@ final class ContainerRestarter {
     }
     try {
       containers(ns).update(labelUpdate(key, container, restart));
+      // when the start was asked for: a process that ends at once may end before start returns
+      Instant began = Instant.now();
       tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
-      recordStart(key, ns);
+      recordStart(key, ns, began);
     } catch (StatusRuntimeException e) {
       try {
         deleteTask(ns, key.id());
@@ -153,11 +155,11 @@ final class ContainerRestarter {
   }
 
   /** The start time clients show ("Up 3 seconds"); a container without it still runs, so a failure only warns. */
-  private static void recordStart(ContainerKey key, Channel ns) {
+  private static void recordStart(ContainerKey key, Channel ns, Instant began) {
     try {
       containers(ns).update(UpdateContainerRequest.newBuilder()
           .setContainer(Container.newBuilder().setId(key.id())
-              .putLabels(ContainerLabels.STARTED_AT, Instant.now().toString()))
+              .putLabels(ContainerLabels.STARTED_AT, began.toString()))
           .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.STARTED_AT)).build());
     } catch (StatusRuntimeException e) {
       LOG.warning(key + ": cannot record its start time: " + e.getStatus());
