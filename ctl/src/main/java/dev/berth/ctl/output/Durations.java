@@ -3,8 +3,15 @@ package dev.berth.ctl.output;
 import dev.berth.ctl.CommandFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,6 +19,22 @@ import java.util.regex.Pattern;
 public final class Durations {
   private static final Pattern RELATIVE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
   private static final Pattern UNIX = Pattern.compile("\\d+(\\.\\d{1,9})?");
+  /**
+   * Docker's times: a date, then optionally an hour, minutes, seconds and a fraction, then
+   * optionally a zone ({@code Z}, {@code +01:00}); without one the local time.
+   */
+  private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
+      .appendPattern("uuuu-MM-dd")
+      .optionalStart().appendLiteral('T').appendPattern("HH")
+      .optionalStart().appendLiteral(':').appendPattern("mm")
+      .optionalStart().appendLiteral(':').appendPattern("ss")
+      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+      .optionalEnd().optionalEnd().optionalEnd()
+      .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+      .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+      .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+      .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+      .toFormatter();
 
   private Durations() {}
 
@@ -63,9 +86,10 @@ public final class Durations {
   }
 
   /**
-   * docker's {@code --since}/{@code --until}: an RFC 3339 time ({@code 2024-05-01T10:00:00Z}), a
-   * Unix time in seconds ({@code 1714557600.5}) or a duration before now ({@code 10m}, {@code 1h30m},
-   * {@code 42s}).
+   * docker's {@code --since}/{@code --until}: an RFC 3339 time ({@code 2024-05-01T10:00:00Z}) or
+   * a shorter one ({@code 2024-05-01}, {@code 2024-05-01T10:00}; local time without a zone), a
+   * Unix time in seconds ({@code 1714557600.5}) or a duration before now ({@code 10m},
+   * {@code 1h30m}, {@code 42s}).
    */
   public static Instant since(String text, Instant now) {
     if (UNIX.matcher(text).matches()) {
@@ -91,10 +115,12 @@ public final class Durations {
       return now.minus(total);
     }
     try {
-      return OffsetDateTime.parse(text).toInstant();
+      TemporalAccessor parsed = TIME.parse(text.toUpperCase(Locale.ROOT));
+      return parsed.isSupported(ChronoField.OFFSET_SECONDS) ? OffsetDateTime.from(parsed).toInstant()
+          : LocalDateTime.from(parsed).atZone(ZoneId.systemDefault()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new CommandFailure("invalid time \"" + text
-          + "\": expected an RFC 3339 time, a Unix time in seconds or a duration such as 10m");
+      throw new CommandFailure("invalid time \"" + text + "\": expected a time such as 2024-05-01, 2024-05-01T10:00 "
+          + "or 2024-05-01T10:00:00Z, a Unix time in seconds or a duration such as 10m");
     }
   }
 }
