@@ -160,6 +160,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     String none = ok("run", "-d", "--network", "none", "busybox", "sleep", "1000").out().strip();
     JsonNode isolated = JSON.readTree(ok("stats", "--no-stream", "--format", "json", none).stdout());
     assertEquals("0 B / 0 B", isolated.get("NetIO").asText(), "no interface of its own to count");
+
+    // a stopped container: left out unless named or --all, then zeros, as Docker shows it
+    ok("create", "--name", "resting", "busybox", "true");
+    String format = "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}";
+    assertTrue(ok("stats", "--no-stream", "--format", format).out().lines().noneMatch(l -> l.startsWith("resting ")));
+    String zeros = "resting 0.00% 0 B / 0 B 0";
+    assertTrue(ok("stats", "--no-stream", "-a", "--format", format).out().lines().anyMatch(zeros::equals));
+    assertEquals("watched 1\nresting 0\n",
+        ok("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "watched", "resting").out());
   }
 
   /** A size as stats prints it in powers of 1000 ({@code 3.1 k}) back to bytes, at least. */

@@ -49,6 +49,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("8080/tcp -> 0.0.0.0:18084\n8081/tcp -> 0.0.0.0:18085\n", ok("port", "ranged").out());
     assertEquals("0.0.0.0:18084-18085->8080-8081/tcp\n",
         ok("ps", "--format", "{{.Ports}}", "--filter", "name=ranged").out());
+    // Docker's publish= (a container port or range), before= and since= (a container)
+    assertEquals("ranged\n", ok("ps", "--format", "{{.Names}}", "--filter", "publish=8081").out());
+    assertEquals("ranged\nweb\n", ok("ps", "--format", "{{.Names}}", "--filter", "publish=80-8080/tcp").out());
+    assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "publish=80/udp").out());
+    assertEquals("ranged\n", ok("ps", "--format", "{{.Names}}", "--filter", "since=web").out());
+    assertEquals("web\n", ok("ps", "--format", "{{.Names}}", "--filter", "before=ranged").out());
+    assertEquals("Error: No such container: nosuch\n", berthd.ctl("ps", "--filter", "before=nosuch").stderr());
     assertEquals("second\n", page(18085, "second"));
   }
 

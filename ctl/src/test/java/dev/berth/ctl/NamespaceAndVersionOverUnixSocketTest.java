@@ -94,9 +94,13 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertTrue(lines.stream().anyMatch(l -> l.matches("  Revision: +\\S+")));
     assertTrue(lines.contains("  UUID:      " + uuid), table::toString);
 
+    // Docker's fields, for jq and templates
     JsonNode json = JSON.readTree(berth.ctl("version", "--format", "json").stdout());
-    assertEquals(BerthCtl.clientVersion(), json.get("client").get("version").asText());
-    assertEquals(uuid, json.get("server").get("uuid").asText());
-    assertTrue(json.get("server").has("version") && json.get("server").has("revision"));
+    assertEquals(BerthCtl.clientVersion(), json.get("Client").get("Version").asText());
+    assertEquals("linux", json.get("Client").get("Os").asText());
+    assertEquals(uuid, json.get("Server").get("UUID").asText());
+    assertTrue(json.get("Server").has("Version") && json.get("Server").has("GitCommit"), json::toString);
+    assertEquals(json.get("Server").get("Version").asText() + "\n",
+        berth.ctl("version", "--format", "{{.Server.Version}}").out());
   }
 }

@@ -68,6 +68,11 @@ class DiskUsageAndPruneTest {
     assertEquals(List.of("2", "1"), row(df, "Containers").subList(0, 2), df);
     assertEquals(List.of("1", "1"), row(df, "Local Volumes").subList(0, 2), df);
     assertEquals(List.of("0", "0", "0 B", "0 B"), row(df, "Build Cache"), df);
+    assertTrue(ok("system", "df", "--format", "{{.Type}}={{.TotalCount}}/{{.Active}}").out()
+        .contains("Containers=2/1\n"), "Docker's template fields");
+    String json = ok("system", "df", "--format", "json").out();
+    assertTrue(json.lines().anyMatch(l -> l.startsWith("{\"Active\":\"1\",") && l.contains("\"Type\":\"Local Volumes\"")),
+        json);
 
     String verbose = ok("system", "df", "-v").out();
     assertTrue(verbose.contains("Images space usage:") && verbose.contains("busybox-layered"), verbose);

@@ -11,8 +11,10 @@ import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.ListTasksResponse;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.api.labels.PortSpec;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
@@ -55,7 +57,8 @@ import picocli.CommandLine.ParentCommand;
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
             + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
             + "ancestor=IMAGE (a name, or a repository without tag for any of its tags), exited=CODE, network=NAME, "
-            + "volume=NAME."},
+            + "volume=NAME, before=CONTAINER and since=CONTAINER (made before or after it), publish=PORT[/PROTOCOL] "
+            + "or a range (8000-8080/tcp) of container ports."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
@@ -66,7 +69,7 @@ public final class PsCommand implements Callable<Integer> {
   private static final int COMMAND_WIDTH = 20;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
-      "health", "network", "volume");
+      "health", "network", "volume", "before", "since", "publish");
   private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
       "removing", "dead");
 
@@ -112,12 +115,13 @@ public final class PsCommand implements Callable<Integer> {
       Future<ListAttachmentsResponse> attachments = quiet ? null
           : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
       List<Container> records = c.containers().list();
+      Map<String, Instant> created = createdOfReferences(records, byKey);
       Map<String, Process> tasks = new HashMap<>();
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
         boolean any = all || last >= 0 || latest || byKey.containsKey("status") || byKey.containsKey("exited");
-        if ((any || s.running() || s.restarting()) && matches(s, byKey)) {
+        if ((any || s.running() || s.restarting()) && matches(s, byKey, created)) {
           shown.add(s);
         }
       }
@@ -258,6 +262,9 @@ public final class PsCommand implements Callable<Integer> {
         throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
             STATES.stream().sorted().toList()));
       }
+      if (key.equals("publish") && !value.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
+        throw new CommandFailure("invalid filter 'publish=" + value + "': a port or range, with /tcp or /udp or not");
+      }
       if (key.equals("name")) {
         try {
           Pattern.compile(value);
@@ -287,11 +294,54 @@ public final class PsCommand implements Callable<Integer> {
     return status.isEmpty() ? HealthState.STARTING : status;
   }
 
-  private static boolean matches(ContainerState s, Map<String, List<String>> byKey) {
+  /**
+   * When the containers that {@code before=} and {@code since=} name were made, by the filter's
+   * value (a name, an id or an id prefix), as Docker resolves them.
+   */
+  private static Map<String, Instant> createdOfReferences(List<Container> records, Map<String, List<String>> byKey) {
+    Map<String, Instant> created = new HashMap<>();
+    for (String key : List.of("before", "since")) {
+      for (String value : byKey.getOrDefault(key, List.of())) {
+        List<Container> named = records.stream().filter(r -> ContainerArgument.name(r).equals(value)
+            || r.getId().equals(value)).toList();
+        if (named.isEmpty()) {
+          named = records.stream().filter(r -> r.getId().startsWith(value)).toList();
+        }
+        if (named.size() != 1) {
+          throw new CommandFailure(named.isEmpty() ? "No such container: " + value
+              : "multiple containers match '" + value + "': give more of the id");
+        }
+        created.put(value, ProtoTimes.toInstant(named.get(0).getCreatedAt()));
+      }
+    }
+    return created;
+  }
+
+  /** Whether the container publishes {@code wanted} ({@code 80}, {@code 80/udp}, {@code 8000-8080/tcp}). */
+  private static boolean publishes(Container record, String wanted) {
+    int slash = wanted.indexOf('/');
+    String protocol = slash < 0 ? PortSpec.TCP : wanted.substring(slash + 1);
+    String ports = slash < 0 ? wanted : wanted.substring(0, slash);
+    int dash = ports.indexOf('-');
+    int first = Integer.parseInt(dash < 0 ? ports : ports.substring(0, dash));
+    int last = dash < 0 ? first : Integer.parseInt(ports.substring(dash + 1));
+    for (String label : LabelLists.split(record.getLabelsMap().get(ContainerLabels.PORTS))) {
+      PortSpec p = PortSpec.parseLabel(label);
+      if (p.protocol().equals(protocol) && p.containerPort() >= first && p.containerPort() <= last) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean matches(ContainerState s, Map<String, List<String>> byKey, Map<String, Instant> created) {
     for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
       boolean any = false;
       for (String value : e.getValue()) {
         any |= switch (e.getKey()) {
+          case "before" -> s.createdAt().isBefore(created.get(value));
+          case "since" -> s.createdAt().isAfter(created.get(value));
+          case "publish" -> publishes(s.record(), value);
           case "status" -> s.status().equals(value);
           case "name" -> Pattern.compile(value).matcher(s.name()).find();
           case "id" -> s.id().startsWith(value);

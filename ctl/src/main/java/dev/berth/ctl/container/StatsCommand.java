@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
  * containers, as docker shows them.
  */
 @Command(name = "stats",
-    description = "Show running containers' CPU use (over the last interval), memory use and limit, bytes received "
+    description = "Show running containers' (with -a every container's) CPU use (over the last interval), memory use and limit, bytes received "
         + "and sent on their networks' interfaces, bytes read and written on block devices, and number of processes, "
         + "refreshed every second in place until interrupted; --no-stream prints once.",
     footerHeading = "%nExamples:%n",
@@ -54,6 +54,9 @@ public final class StatsCommand implements Callable<Integer> {
 
   @Option(names = "--no-stream", description = "print one reading and exit")
   boolean noStream;
+
+  @Option(names = {"-a", "--all"}, description = "every container, stopped ones with zeros (default: running ones)")
+  boolean all;
 
   @Mixin
   TemplateFormatOption format;
@@ -141,12 +144,15 @@ public final class StatsCommand implements Callable<Integer> {
     long hostMemory = hostMemory();
     List<Map<String, Object>> json = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
-    for (Map.Entry<String, TaskSample> e : now.entrySet()) {
-      String id = e.getKey();
-      TaskSample s = e.getValue();
+    // as Docker's: containers named or --all are shown when not running, with zeros
+    Set<String> shown = all || !containers.isEmpty() ? names.keySet() : now.keySet();
+    for (String id : shown) {
+      boolean running = now.containsKey(id);
+      TaskSample s = running ? now.get(id) : TaskSample.NOT_RUNNING;
       TaskSample previous = before.get(id);
       double cpu = previous == null ? 0 : s.cpuPercentSince(previous, elapsedNanos);
-      long limit = hostMemory > 0 && (s.memoryLimit() <= 0 || s.memoryLimit() > hostMemory) ? hostMemory : s.memoryLimit();
+      long limit = running && hostMemory > 0 && (s.memoryLimit() <= 0 || s.memoryLimit() > hostMemory) ? hostMemory
+          : s.memoryLimit();
       double memPercent = limit > 0 ? 100.0 * s.memory() / limit : 0;
       String name = names.getOrDefault(id, id);
       Traffic net = traffic.getOrDefault(id, Traffic.NONE);

@@ -18,6 +18,9 @@ import dev.berth.ctl.CommandFailure;
  */
 record TaskSample(long atNanos, long cpuNanos, long memory, long memoryLimit, long pids, long blockRead,
     long blockWrite) {
+  /** A container without a running task: zeros, as Docker shows one. */
+  static final TaskSample NOT_RUNNING = new TaskSample(0, 0, 0, 0, 0, 0, 0);
+
   static TaskSample of(Metric metric) {
     Any data = metric.getData();
     long at = metric.getTimestamp().getSeconds() * 1_000_000_000L + metric.getTimestamp().getNanos();

@@ -2,6 +2,7 @@ package dev.berth.ctl.image;
 
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.ImportListener;
 import dev.berth.client.images.ImportOptions;
 import dev.berth.client.images.ImportResult;
 import dev.berth.ctl.BerthCtl;
@@ -44,6 +45,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--progress", description = "show progress bars even when stderr is no terminal")
   boolean forceProgress;
 
+  @Option(names = {"-q", "--quiet"}, description = "no progress bars, only the images loaded")
+  boolean quiet;
+
   @Override
   public Integer call() throws IOException {
     boolean fromStdin = input == null || input.toString().equals("-");
@@ -51,12 +55,12 @@ public final class LoadCommand implements Callable<Integer> {
     ImportResult result;
     try (InputStream in = fromStdin ? root.io().in() : Files.newInputStream(input);
         Connection c = root.connect();
-        LoadProgress progress = new LoadProgress(root.io(), forceProgress, size)) {
+        LoadProgress progress = quiet ? null : new LoadProgress(root.io(), forceProgress, size)) {
       ImportOptions options = ImportOptions.defaults()
           .withUnpack(!noUnpack)
           .withSnapshotter(snapshotter)
           .withBaseName(baseName)
-          .withListener(progress);
+          .withListener(progress == null ? ImportListener.NONE : progress);
       result = new ImageClient(c.channel()).importArchive(in, options);
     }
     if (result.images().isEmpty()) {

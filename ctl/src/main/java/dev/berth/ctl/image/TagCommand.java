@@ -46,7 +46,7 @@ public final class TagCommand implements Callable<Integer> {
       Image image = ErrorHandler.naming("image", source, () -> images.resolve(source));
       images.tag(image, name);
     }
-    root.out().println(ImageNames.familiar(name));
+    // silent, as Docker's tag: scripts capture what is printed
     return 0;
   }
 }

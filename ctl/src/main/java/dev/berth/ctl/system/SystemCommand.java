@@ -12,12 +12,16 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -34,9 +38,10 @@ public final class SystemCommand extends GroupCommand {
   @Command(name = "df",
       description = "Show disk usage as docker system df: per type the count, how many are in use, their size and "
           + "what pruning would free. Image sizes are their blobs (compressed layers), each counted once.",
-      footerHeading = "%nExamples:%n", footer = {"  berthctl system df", "  berthctl system df -v"})
+      footerHeading = "%nExamples:%n", footer = {"  berthctl system df", "  berthctl system df -v",
+          "  berthctl system df --format '{{.Type}}: {{.Size}}'"})
   int df(@Option(names = {"-v", "--verbose"}, description = "a line per image, container, volume and unfinished write")
-      boolean verbose) {
+      boolean verbose, @Mixin TemplateFormatOption format) {
     DiskUsage.Report report;
     try (Connection c = root.connect()) {
       report = new DiskUsage(c.channel()).measure();
@@ -44,6 +49,20 @@ public final class SystemCommand extends GroupCommand {
     PrintWriter out = root.out();
     if (verbose) {
       verbose(out, report);
+      return 0;
+    }
+    if (format.json() || format.templated()) {
+      List<Map<String, String>> rows = new ArrayList<>();
+      for (DiskUsage.Summary s : report.summaries()) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("Type", s.type());
+        row.put("TotalCount", Integer.toString(s.total()));
+        row.put("Active", Integer.toString(s.active()));
+        row.put("Size", Output.size(s.size()));
+        row.put("Reclaimable", Output.size(s.reclaimable()) + percent(s));
+        rows.add(row);
+      }
+      format.printRows(out, DF_HEADERS, rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
@@ -54,6 +73,10 @@ public final class SystemCommand extends GroupCommand {
     Output.table(out, List.of("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"), rows);
     return 0;
   }
+
+  /** Docker's column titles of the fields a df template names. */
+  private static final Map<String, String> DF_HEADERS = Map.of("Type", "TYPE", "TotalCount", "TOTAL",
+      "Active", "ACTIVE", "Size", "SIZE", "Reclaimable", "RECLAIMABLE");
 
   /** Docker's " (70%)" after the reclaimable size, for all but containers' empty rows. */
   private static String percent(DiskUsage.Summary s) {
