@@ -116,6 +116,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   void aProcessThatEndsAtOnceFinishesAfterItStarted() throws Exception {
     ok("run", "-d", "--name", "instant-d", "busybox", "true");
     assertEquals("0\n", ok("wait", "instant-d").out());
+    // stopped, it still lists its network, without an address, as Docker's does
+    assertEquals("bridge=\n", ok("inspect", "-f",
+        "{{range $name, $n := .NetworkSettings.Networks}}{{$name}}={{$n.IPAddress}}{{end}}", "instant-d").out());
     ok("run", "--name", "instant-a", "busybox", "true");
     for (String name : List.of("instant-d", "instant-a")) {
       JsonNode state = JSON.readTree(ok("inspect", name).stdout()).get(0).get("State");

@@ -189,7 +189,11 @@ public final class InspectCommand implements Callable<Integer> {
     }
   }
 
-  /** docker's NetworkSettings from the container's attachments (none once its task is gone). */
+  /**
+   * docker's NetworkSettings from the container's attachments. As in Docker, a stopped container
+   * still lists its network (with no address): the one berthctl made it with, whose attachment
+   * goes with its task; a network it shares with another container (container:ID) is that one's.
+   */
   private static JsonNode network(Connection c, ContainerState s) {
     ObjectNode settings = Json.mapper().createObjectNode();
     ObjectNode ports = settings.putObject("Ports");
@@ -198,6 +202,10 @@ public final class InspectCommand implements Callable<Integer> {
     settings.put("IPPrefixLen", 0);
     settings.put("Gateway", "");
     settings.put("MacAddress", "");
+    String primary = s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
+    if (!primary.isEmpty() && !primary.startsWith("container:")) {
+      networks.putObject(primary).put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "");
+    }
     List<Attachment> attachments;
     try {
       attachments = AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.newBuilder()
