@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.berth.ctl.output.Output;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,19 +49,6 @@ class OutputTest {
     assertEquals("1.0 KiB", Output.size(1024));
     assertEquals("4.5 MiB", Output.size(9L << 19));
     assertEquals("2.0 GiB", Output.size(2L << 30));
-  }
-
-  @Test
-  void agesUseTheLargestWholeUnit() {
-    Instant now = Instant.parse("2024-05-01T12:00:00Z");
-    assertEquals("less than a second ago", Output.age(now, now));
-    assertEquals("1 second ago", Output.age(now.minusSeconds(1), now));
-    assertEquals("59 seconds ago", Output.age(now.minusSeconds(59), now));
-    assertEquals("2 minutes ago", Output.age(now.minusSeconds(150), now));
-    assertEquals("1 hour ago", Output.age(now.minusSeconds(3600), now));
-    assertEquals("3 days ago", Output.age(now.minusSeconds(3 * 86400), now));
-    assertEquals("2 years ago", Output.age(now.minusSeconds(800L * 86400), now));
-    assertEquals("less than a second ago", Output.age(now.plusSeconds(5), now), "clock skew");
   }
 
   @Test

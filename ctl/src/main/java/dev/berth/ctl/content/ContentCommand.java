@@ -16,6 +16,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.FormatOption;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,7 +75,7 @@ public final class ContentCommand extends GroupCommand {
       List<List<String>> rows = new ArrayList<>();
       for (Info b : blobs) {
         rows.add(List.of(b.getDigest(), Output.size(b.getSize()),
-            Output.age(ProtoTimes.toInstant(b.getCreatedAt()), now), Output.labels(b.getLabelsMap())));
+            Durations.ago(ProtoTimes.toInstant(b.getCreatedAt()), now), Output.labels(b.getLabelsMap())));
       }
       Output.table(out, List.of("DIGEST", "SIZE", "AGE", "LABELS"), rows);
     }

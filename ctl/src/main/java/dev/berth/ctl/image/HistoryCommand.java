@@ -8,6 +8,7 @@ import dev.berth.client.images.OciJson;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import java.time.Instant;
@@ -77,7 +78,7 @@ public final class HistoryCommand implements Callable<Integer> {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("ID", s.id());
       row.put("CreatedAt", s.created() == null ? "" : s.created().toString());
-      row.put("CreatedSince", s.created() == null ? "" : human ? Output.age(s.created(), now) : s.created().toString());
+      row.put("CreatedSince", s.created() == null ? "" : human ? Durations.ago(s.created(), now) : s.created().toString());
       row.put("CreatedBy", noTrunc || s.createdBy().length() <= CREATED_BY_WIDTH ? s.createdBy()
           : s.createdBy().substring(0, CREATED_BY_WIDTH - 1) + "…");
       row.put("Size", human ? Output.decimalSize(s.size()) : Long.toString(s.size()));

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,10 +21,6 @@ public final class Output {
   private static final int GAP = 3;
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB"};
-  private static final long[] AGE_UNIT_SECONDS = {1, 60, 3600, 86400, 7 * 86400, 30 * 86400,
-      365 * 86400};
-  private static final String[] AGE_UNIT_NAMES = {"second", "minute", "hour", "day", "week",
-      "month", "year"};
 
   private Output() {}
 
@@ -110,20 +104,6 @@ public final class Output {
       unit++;
     }
     return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-  }
-
-  /** How long ago {@code then} was, in the largest whole unit: {@code 3 minutes ago}. */
-  public static String age(Instant then, Instant now) {
-    long seconds = Math.max(0, Duration.between(then, now).getSeconds());
-    if (seconds < 1) {
-      return "less than a second ago";
-    }
-    int i = AGE_UNIT_SECONDS.length - 1;
-    while (seconds < AGE_UNIT_SECONDS[i]) {
-      i--;
-    }
-    long n = seconds / AGE_UNIT_SECONDS[i];
-    return n + " " + AGE_UNIT_NAMES[i] + (n == 1 ? "" : "s") + " ago";
   }
 
   /** Labels as {@code k=v,k2=v2}, sorted by key. */

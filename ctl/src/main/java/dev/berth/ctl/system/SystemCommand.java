@@ -11,6 +11,7 @@ import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
@@ -94,7 +95,7 @@ public final class SystemCommand extends GroupCommand {
       boolean tagged = colon > familiar.lastIndexOf('/') && !familiar.contains("@");
       String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
       images.add(List.of(tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
-          hex.substring(0, Math.min(12, hex.length())), Output.age(i.image().createdAt(), now), Output.size(i.size()),
+          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.image().createdAt(), now), Output.size(i.size()),
           Output.size(i.shared()), Output.size(i.unique()), Integer.toString(i.containers())));
     }
     Output.table(out, List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
@@ -106,7 +107,7 @@ public final class SystemCommand extends GroupCommand {
     for (DiskUsage.ContainerUsage c : report.containers()) {
       String image = c.state().record().getImage();
       containers.add(List.of(c.state().id().substring(0, Math.min(12, c.state().id().length())),
-          image.isEmpty() ? "-" : ImageNames.familiar(image), Output.size(c.size()), Output.age(c.state().createdAt(), now),
+          image.isEmpty() ? "-" : ImageNames.familiar(image), Output.size(c.size()), Durations.ago(c.state().createdAt(), now),
           c.state().status(), c.state().name()));
     }
     Output.table(out, List.of("CONTAINER ID", "IMAGE", "SIZE", "CREATED", "STATUS", "NAMES"), containers);
@@ -121,7 +122,7 @@ public final class SystemCommand extends GroupCommand {
     out.println("Build cache usage: " + Output.size(report.buildCache().stream().mapToLong(DiskUsage.IngestUsage::size).sum()));
     out.println();
     List<List<String>> cache = new ArrayList<>();
-    report.buildCache().forEach(i -> cache.add(List.of(i.ref(), Output.size(i.size()), Output.age(i.updated(), now))));
+    report.buildCache().forEach(i -> cache.add(List.of(i.ref(), Output.size(i.size()), Durations.ago(i.updated(), now))));
     Output.table(out, List.of("REF", "SIZE", "LAST USED"), cache);
   }
 

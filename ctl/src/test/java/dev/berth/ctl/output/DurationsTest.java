@@ -35,4 +35,15 @@ class DurationsTest {
     assertThrows(CommandFailure.class, () -> Durations.since("yesterday", NOW));
     assertThrows(CommandFailure.class, () -> Durations.since("2024-13-01", NOW));
   }
+
+  @Test
+  void agesAreInDockersWords() {
+    assertEquals("Less than a second ago", Durations.ago(NOW, NOW));
+    assertEquals("Less than a second ago", Durations.ago(NOW.plusSeconds(5), NOW), "clock skew");
+    assertEquals("59 seconds ago", Durations.ago(NOW.minusSeconds(59), NOW));
+    assertEquals("About a minute ago", Durations.ago(NOW.minusSeconds(80), NOW));
+    assertEquals("About an hour ago", Durations.ago(NOW.minusSeconds(3600), NOW));
+    assertEquals("3 days ago", Durations.ago(NOW.minusSeconds(3 * 86400), NOW));
+    assertEquals("2 years ago", Durations.ago(NOW.minusSeconds(800L * 86400), NOW));
+  }
 }
