@@ -185,7 +185,7 @@ final class EventsCommand implements Callable<Integer> {
 
   private void print(DockerEvent event, Template template) {
     if (template != null) {
-      root.out().println(template.render(Json.mapper().valueToTree(event.json())));
+      root.out().println(template.render(Json.mapper().valueToTree(event.templateView())));
     } else if (format != null) {
       root.out().println(Output.compactJson(event.json()));
     } else {

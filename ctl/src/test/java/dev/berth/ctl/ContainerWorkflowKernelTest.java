@@ -378,6 +378,11 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("/shape", c.get("Name").asText());
     assertEquals("sleep", c.get("Path").asText());
     assertEquals("1000", c.get("Args").get(0).asText());
+    // Docker's Config of run -d on busybox: no stream attached, no entrypoint, no working directory
+    JsonNode config = c.get("Config");
+    assertFalse(config.get("AttachStdout").asBoolean() || config.get("AttachStderr").asBoolean(), config::toString);
+    assertTrue(config.get("Entrypoint").isNull(), config::toString);
+    assertEquals("", config.get("WorkingDir").asText(), config::toString);
     JsonNode state = c.get("State");
     assertEquals("running", state.get("Status").asText());
     assertTrue(state.get("Running").asBoolean());

@@ -780,13 +780,19 @@ public final class ContainerCreator {
     if (o.macAddress != null) {
       c.put("MacAddress", MacAddress.parse(o.macAddress).toString());
     }
-    c.put("AttachStdin", o.interactive).put("AttachStdout", true).put("AttachStderr", true);
+    c.put("AttachStdin", o.interactive && !o.detach).put("AttachStdout", !o.detach).put("AttachStderr", !o.detach);
     c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);
     c.set("Env", strings(c, spec.process().env().stream().filter(e -> !ContainerConfig.setAtStart(e, o.tty)).toList()));
     c.set("Cmd", strings(c, cmd));
-    c.set("Entrypoint", strings(c, entrypoint));
+    // as Docker's: null, not [], when there is none
+    if (entrypoint.isEmpty()) {
+      c.putNull("Entrypoint");
+    } else {
+      c.set("Entrypoint", strings(c, entrypoint));
+    }
     c.put("Image", o.image);
-    c.put("WorkingDir", spec.process().cwd());
+    // as Docker's: the directory asked for, or the image's, "" for neither (the process runs in /)
+    c.put("WorkingDir", o.workdir != null ? spec.process().cwd() : imageConfig.workingDir());
     ObjectNode exposed = c.putObject("ExposedPorts");
     imageConfig.exposedPorts().forEach(port -> exposed.putObject(port.contains("/") ? port : port + "/tcp"));
     exposedPorts(o.expose).forEach(exposed::putObject);

@@ -89,6 +89,8 @@ public final class ContainerOptions {
   public boolean interactive;
   public boolean tty;
   public boolean autoRemove;
+  /** Started in the background (run -d): Docker's Config then attaches no stream. */
+  public boolean detach;
   public String image;
   public List<String> command = new ArrayList<>();
 }

@@ -27,7 +27,9 @@ final class ImagePulling {
     }
     requireName(options.image);
     if (missing) {
-      root.io().err().println("Unable to find image '" + options.image + "' locally");
+      // Docker's familiar name with its tag: 'busybox:latest'
+      root.io().err().println("Unable to find image '" + ImageNames.familiar(ImageNames.normalize(options.image))
+          + "' locally");
     }
     PullCommand.pull(root, c, options.image, PullRequest.newBuilder().setUnpack(true)
         .setPlatform(options.platform == null ? "" : options.platform), false);

@@ -28,11 +28,12 @@ public final class RenameCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String name = newName.startsWith("/") ? newName.substring(1) : newName;
-    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
-      throw new CommandFailure("invalid container name \"" + newName + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-    }
     try (Connection c = root.connect()) {
+      // as Docker's: the container is looked for first
       Container record = ContainerArgument.resolve(c.channel(), container);
+      if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+        throw new CommandFailure("invalid container name \"" + newName + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+      }
       if (name.equals(ContainerArgument.name(record))) {
         throw new CommandFailure("Renaming a container with the same name as its current name");
       }

@@ -83,6 +83,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {
       ImagePulling.apply(root, c, options);
       ContainerOptions o = options.toOptions();
+      o.detach = detach;
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(o);
       ContainerCreator.warnings(o).forEach(w -> root.err().println("WARNING: " + w));
       CidFile.write(options.cidFile, record.getId());

@@ -24,19 +24,54 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
     attributes = new TreeMap<>(attributes);
   }
 
-  /** Docker's JSON object of an event: Type, Action, Actor{ID, Attributes}, scope, time, timeNano. */
+  /**
+   * Docker's JSON object of an event: for containers and images its older fields first (status,
+   * id, from: the image of a container), then Type, Action, Actor{ID, Attributes}, scope, time,
+   * timeNano.
+   */
   public Map<String, Object> json() {
-    Map<String, Object> actor = new LinkedHashMap<>();
-    actor.put("ID", actorId);
-    actor.put("Attributes", attributes);
     Map<String, Object> json = new LinkedHashMap<>();
+    if (type.equals("container") || type.equals("image")) {
+      json.put("status", action);
+      json.put("id", actorId);
+      if (attributes.containsKey("image")) {
+        json.put("from", attributes.get("image"));
+      }
+    }
     json.put("Type", type);
     json.put("Action", action);
-    json.put("Actor", actor);
+    json.put("Actor", actor());
     json.put("scope", "local");
     json.put("time", time.getEpochSecond());
     json.put("timeNano", time.getEpochSecond() * 1_000_000_000L + time.getNano());
     return json;
+  }
+
+  /**
+   * What a {@code --format} template sees: Docker's event by its Go field names (Status, ID, From,
+   * Type, Action, Actor.ID, Actor.Attributes, Scope, Time, TimeNano), as {@code {{.Actor.ID}}}
+   * or {@code {{.Status}}} name them.
+   */
+  public Map<String, Object> templateView() {
+    Map<String, Object> view = new LinkedHashMap<>();
+    Map<String, Object> json = json();
+    view.put("Status", json.getOrDefault("status", ""));
+    view.put("ID", json.getOrDefault("id", ""));
+    view.put("From", json.getOrDefault("from", ""));
+    view.put("Type", type);
+    view.put("Action", action);
+    view.put("Actor", actor());
+    view.put("Scope", json.get("scope"));
+    view.put("Time", json.get("time"));
+    view.put("TimeNano", json.get("timeNano"));
+    return view;
+  }
+
+  private Map<String, Object> actor() {
+    Map<String, Object> actor = new LinkedHashMap<>();
+    actor.put("ID", actorId);
+    actor.put("Attributes", attributes);
+    return actor;
   }
 
   /** Docker's line: {@code 2026-12-02T15:04:05.123456789Z container start ID (image=busybox, name=web)}. */

@@ -77,12 +77,28 @@ class DockerEventsTest {
   @Test
   void jsonHasDockersFields() {
     Map<String, Object> json = event("/tasks/start", Map.of("container_id", "c1")).json();
-    assertEquals(List.of("Type", "Action", "Actor", "scope", "time", "timeNano"), List.copyOf(json.keySet()));
+    assertEquals(List.of("status", "id", "from", "Type", "Action", "Actor", "scope", "time", "timeNano"),
+        List.copyOf(json.keySet()));
+    assertEquals("start", json.get("status"));
+    assertEquals("busybox", json.get("from"));
+    assertEquals(List.of("Type", "Action", "Actor", "scope", "time", "timeNano"), List.copyOf(
+        event("/snapshot/prepare", Map.of("key", "k1")).json().keySet()), "older fields for containers and images only");
     assertEquals(Map.of("ID", "c1", "Attributes", Map.of("name", "web", "image", "busybox", "team", "a")),
         json.get("Actor"));
     assertEquals("local", json.get("scope"));
     assertEquals(AT.getEpochSecond(), json.get("time"));
     assertEquals(AT.getEpochSecond() * 1_000_000_000L + 123, json.get("timeNano"));
+  }
+
+  @Test
+  void templatesSeeDockersGoFieldNames() {
+    Map<String, Object> view = event("/tasks/exit", Map.of("container_id", "c1", "id", "c1", "exit_status", 2))
+        .templateView();
+    assertEquals("die c1 busybox container local", view.get("Status") + " " + view.get("ID") + " " + view.get("From")
+        + " " + view.get("Type") + " " + view.get("Scope"));
+    assertEquals(AT.getEpochSecond(), view.get("Time"));
+    assertEquals(Map.of("ID", "c1", "Attributes", Map.of("name", "web", "image", "busybox", "team", "a",
+        "exitCode", "2")), view.get("Actor"));
   }
 
   @Test
