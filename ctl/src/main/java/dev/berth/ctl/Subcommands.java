@@ -30,6 +30,7 @@ import dev.berth.ctl.content.ContentCommand;
 import dev.berth.ctl.image.HistoryCommand;
 import dev.berth.ctl.image.ImageCommand;
 import dev.berth.ctl.image.ImagesCommand;
+import dev.berth.ctl.image.ImportCommand;
 import dev.berth.ctl.image.LoadCommand;
 import dev.berth.ctl.image.LoginCommand;
 import dev.berth.ctl.image.LogoutCommand;
@@ -63,7 +64,7 @@ final class Subcommands {
   /** In the order the root's help lists them. */
   static final List<Class<?>> ALL = List.of(VersionCommand.class, InfoCommand.class, NamespaceCommand.class, ContentCommand.class,
       ImagesCommand.class, ImageCommand.class, HistoryCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
-      LogoutCommand.class, LoadCommand.class, SaveCommand.class, TagCommand.class, RmiCommand.class,
+      LogoutCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
       StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class,
       KillCommand.class, RmCommand.class, LogsCommand.class, ExecCommand.class, InspectCommand.class,
@@ -119,8 +120,10 @@ final class Subcommands {
   }
 
   /** Docker's {@code image SUBCOMMAND} forms of the top-level image commands, by subcommand. */
-  private static final Map<String, String> IMAGE_FORMS = Map.of("ls", "images", "list", "images", "rm", "rmi",
-      "remove", "rmi", "pull", "pull", "push", "push", "load", "load", "save", "save", "tag", "tag", "history", "history");
+  private static final Map<String, String> IMAGE_FORMS = Map.ofEntries(Map.entry("ls", "images"),
+      Map.entry("list", "images"), Map.entry("rm", "rmi"), Map.entry("remove", "rmi"), Map.entry("pull", "pull"),
+      Map.entry("push", "push"), Map.entry("load", "load"), Map.entry("save", "save"), Map.entry("import", "import"),
+      Map.entry("tag", "tag"), Map.entry("history", "history"));
 
   /**
    * Docker's {@code container SUBCOMMAND} forms of the top-level container commands. The

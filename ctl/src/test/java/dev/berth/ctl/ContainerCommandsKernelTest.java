@@ -18,7 +18,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -225,6 +228,42 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     try (var proc = Files.list(tmp.resolve("all/proc"))) {
       assertEquals(0, proc.count());
     }
+  }
+
+  @Test
+  void importMakesAnImageOfAnExportedRootFilesystem(@TempDir Path tmp) throws Exception {
+    ok("run", "--name", "flat", "busybox", "sh", "-c", "echo from the rootfs > /hello");
+    Path tar = tmp.resolve("flat.tar");
+    ok("export", "-o", tar.toString(), "flat");
+    String id = ok("import", "-c", "CMD [\"cat\", \"/hello\"]", "-c", "ENV GREETING=\"hi there\"", "-m", "flattened",
+        tar.toString(), "flat:1").out().strip();
+    assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+    assertEquals("from the rootfs\n", ok("run", "--rm", "flat:1").out());
+    assertEquals("hi there\n", ok("run", "--rm", "flat:1", "sh", "-c", "echo $GREETING").out());
+    JsonNode image = JSON.readTree(ok("image", "inspect", "flat:1").stdout()).get(0);
+    assertEquals(1, image.get("RootFS").get("Layers").size(), image::toString);
+    assertEquals("flattened", image.get("Comment").asText(), image::toString);
+    // from stdin, compressed, and by Docker's image form of the command
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write(Files.readAllBytes(tar));
+    }
+    assertEquals(0, berthd.ctlWithInput(gzipped.toByteArray(), "image", "import", "-", "flat:2").exit());
+    assertEquals("from the rootfs\n", ok("run", "--rm", "flat:2", "cat", "/hello").out());
+
+    // refused, and no image made: input that is no tar, an instruction Docker's import does not take
+    Cli.Result notTar = berthd.ctlWithInput("just text\n".getBytes(StandardCharsets.UTF_8), "import", "-", "flat:3");
+    assertEquals(1, notTar.exit(), notTar::toString);
+    assertTrue(notTar.stderr().contains("not a tar archive"), notTar::toString);
+    Cli.Result run = berthd.ctl("import", "-c", "RUN true", tar.toString(), "flat:3");
+    assertEquals(1, run.exit(), run::toString);
+    assertTrue(run.stderr().contains("RUN is not one of"), run::toString);
+    assertEquals(1, berthd.ctl("image", "inspect", "flat:3").exit());
+
+    // commit takes the same changes over the container's settings
+    ok("commit", "-c", "CMD [\"echo\", \"changed\"]", "-c", "LABEL tier=db", "flat", "flat:4");
+    assertEquals("changed\n", ok("run", "--rm", "flat:4").out());
+    assertEquals("db\n", ok("image", "inspect", "-f", "{{index .Config.Labels \"tier\"}}", "flat:4").out());
   }
 
   private static List<String> tarNames(byte[] archive) throws IOException {

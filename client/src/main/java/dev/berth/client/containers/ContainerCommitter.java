@@ -15,12 +15,10 @@ import containerd.services.tasks.v1.PauseTaskRequest;
 import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.types.Mount;
-import dev.berth.api.Digests;
 import dev.berth.api.content.Blobs;
 import dev.berth.api.labels.GcLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.images.Descriptor;
-import dev.berth.client.images.GcRefs;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
@@ -33,7 +31,6 @@ import dev.berth.client.leases.Lease;
 import io.grpc.Channel;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,7 +52,8 @@ public final class ContainerCommitter {
   }
 
   /** What to commit and how. */
-  public record Order(Container container, String reference, String author, String message, boolean pause) {}
+  public record Order(Container container, String reference, String author, String message, boolean pause,
+      ImageChanges changes) {}
 
   public Image commit(Order order) {
     Container record = order.container();
@@ -87,15 +85,12 @@ public final class ContainerCommitter {
           .orElseThrow(() -> new ClientException("the Diff service stored layer " + layer.digest()
               + " without its uncompressed digest"));
       byte[] config = config(images.configBlob(base), diffId, order, ContainerConfig.of(record));
-      Descriptor configDescriptor = store(blobs, dockerTypes(resolved) ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG,
-          config, Map.of());
+      Descriptor configDescriptor = ImageAssembly.store(blobs,
+          dockerTypes(resolved) ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG, config, Map.of());
       List<Descriptor> layers = new ArrayList<>(resolved.layers());
       layers.add(layer);
-      List<Descriptor> children = new ArrayList<>(layers);
-      children.add(0, configDescriptor);
-      String manifestType = dockerTypes(resolved) ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
-      Descriptor manifest = store(blobs, manifestType, manifest(manifestType, configDescriptor, layers),
-          GcRefs.forChildren(children));
+      Descriptor manifest = ImageAssembly.manifest(blobs,
+          dockerTypes(resolved) ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST, configDescriptor, layers);
       Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(leased),
           new Image(name, manifest, Map.of(), null, null));
       images.unpack(image, record.getSnapshotter(), UnpackListener.NONE);
@@ -134,12 +129,13 @@ public final class ContainerCommitter {
   }
 
   /**
-   * The base config with the container's run settings, the new layer's diff ID, a history step,
-   * the time, the author and the message.
+   * The base config with the container's run settings and the changes over them, the new layer's
+   * diff ID, a history step, the time, the author and the message.
    */
   private static byte[] config(byte[] base, String diffId, Order order, ContainerConfig container) {
     ObjectNode config = (ObjectNode) OciJson.tree(base, "image config");
     runSettings(config.withObject("/config"), container.config());
+    order.changes().applyTo(config.withObject("/config"));
     String now = Instant.now().toString();
     config.put("created", now);
     if (order.author() != null && !order.author().isEmpty()) {
@@ -203,26 +199,5 @@ public final class ContainerCommitter {
     if (container.path("Healthcheck").isObject()) {
       run.set("Healthcheck", container.get("Healthcheck").deepCopy());
     }
-  }
-
-  private static byte[] manifest(String mediaType, Descriptor config, List<Descriptor> layers) {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", mediaType);
-    manifest.put("config", descriptor(config));
-    manifest.put("layers", layers.stream().map(ContainerCommitter::descriptor).toList());
-    return OciJson.bytes(manifest);
-  }
-
-  private static Map<String, Object> descriptor(Descriptor d) {
-    return Map.of("mediaType", d.mediaType(), "digest", d.digest(), "size", d.size());
-  }
-
-  private static Descriptor store(Blobs blobs, String mediaType, byte[] bytes, Map<String, String> labels) {
-    Blobs.Written written = blobs.write(Digests.sha256(bytes), bytes, labels);
-    if (written.existed() && !labels.isEmpty()) {
-      blobs.label(written.digest(), labels);
-    }
-    return Descriptor.of(mediaType, written.digest(), written.size());
   }
 }

@@ -98,7 +98,7 @@ public final class TarStreams {
    * {@code in}, read from its start again, once its first block is a tar header or the end of
    * an empty archive: commons-compress takes a short or foreign input for an empty archive.
    */
-  private static InputStream requireTar(InputStream in) throws IOException {
+  static InputStream requireTar(InputStream in) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, TarConstants.DEFAULT_RCDSIZE);
     buffered.mark(TarConstants.DEFAULT_RCDSIZE);
     byte[] first = buffered.readNBytes(TarConstants.DEFAULT_RCDSIZE);

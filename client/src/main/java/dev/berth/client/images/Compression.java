@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 /** How a stream is compressed, told by its first bytes (the media type is not always there to say). */
-enum Compression {
+public enum Compression {
   NONE, GZIP, ZSTD;
 
   /** Enough bytes of a stream's start to tell. */
@@ -25,7 +25,7 @@ enum Compression {
   }
 
   /** {@code in} decompressed as its first bytes say; {@code in} must support mark. */
-  static InputStream decompressed(BufferedInputStream in) throws IOException {
+  public static InputStream decompressed(BufferedInputStream in) throws IOException {
     in.mark(MAGIC_BYTES);
     byte[] head = in.readNBytes(MAGIC_BYTES);
     in.reset();

@@ -1,11 +1,14 @@
 package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerCommitter;
+import dev.berth.client.containers.ImageChanges;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
         "A running container is paused meanwhile unless --pause=false. Volumes and binds are not part of it. "
             + "Berth keeps no unnamed images, so the new one needs a REPOSITORY[:TAG]."},
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl commit web web-snapshot:1", "  berthctl commit -a 'Ann <ann@example.org>' -m 'add page' web site:2"})
+    footer = {"  berthctl commit web web-snapshot:1", "  berthctl commit -a 'Ann <ann@example.org>' -m 'add page' web site:2",
+        "  berthctl commit -c 'CMD [\"httpd\", \"-f\"]' -c 'EXPOSE 80' web site:3"})
 public final class CommitCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
@@ -29,6 +33,11 @@ public final class CommitCommand implements Callable<Integer> {
 
   @Option(names = {"-m", "--message"}, paramLabel = "MESSAGE", description = "the history step's comment")
   String message;
+
+  @Option(names = {"-c", "--change"}, paramLabel = "INSTRUCTION",
+      description = "a Dockerfile instruction over the container's settings: CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, "
+          + "VOLUME, USER, WORKDIR, STOPSIGNAL (repeatable)")
+  List<String> changes = new ArrayList<>();
 
   @Option(names = {"-p", "--pause"}, negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "pause a running container during the commit (default)")
@@ -45,14 +54,16 @@ public final class CommitCommand implements Callable<Integer> {
     if (reference == null) {
       throw new CommandFailure("commit needs a name for the image: berthctl commit CONTAINER REPOSITORY[:TAG]");
     }
+    ImageChanges parsed;
     try {
       ImageNames.normalize(reference);
+      parsed = ImageChanges.parse(changes);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage(), e);
     }
     try (Connection c = root.connect()) {
       Image image = new ContainerCommitter(c.channel()).commit(new ContainerCommitter.Order(
-          ContainerArgument.resolve(c.channel(), container), reference, author, message, pause));
+          ContainerArgument.resolve(c.channel(), container), reference, author, message, pause, parsed));
       root.out().println(image.target().digest());
     }
     return 0;

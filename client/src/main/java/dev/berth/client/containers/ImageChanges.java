@@ -1,0 +1,171 @@
+package dev.berth.client.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.InvalidValueException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Docker's {@code --change} of commit and import: Dockerfile instructions that set the new
+ * image's run settings. CMD and ENTRYPOINT (JSON array or shell form), ENV and LABEL
+ * ({@code KEY=VALUE ...}, or ENV's {@code KEY VALUE}), EXPOSE, VOLUME, USER, WORKDIR and
+ * STOPSIGNAL, as Docker takes them; other instructions are refused.
+ */
+public final class ImageChanges {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME", "USER",
+      "WORKDIR", "STOPSIGNAL");
+
+  private record Instruction(String keyword, String argument) {}
+
+  private final List<Instruction> instructions;
+
+  private ImageChanges(List<Instruction> instructions) {
+    this.instructions = instructions;
+  }
+
+  public static ImageChanges none() {
+    return new ImageChanges(List.of());
+  }
+
+  /** @throws InvalidValueException naming an instruction that cannot be read */
+  public static ImageChanges parse(List<String> changes) {
+    List<Instruction> parsed = new ArrayList<>();
+    for (String change : changes) {
+      String text = change.strip();
+      int space = text.indexOf(' ');
+      String keyword = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+      String argument = space < 0 ? "" : text.substring(space + 1).strip();
+      if (!KEYWORDS.contains(keyword)) {
+        throw new InvalidValueException("invalid --change \"" + change + "\": " + keyword
+            + " is not one of " + String.join(", ", KEYWORDS.stream().sorted().toList()));
+      }
+      if (argument.isEmpty()) {
+        throw new InvalidValueException("invalid --change \"" + change + "\": " + keyword + " needs an argument");
+      }
+      Instruction instruction = new Instruction(keyword, argument);
+      // read now, so that a mistake is told before anything is made
+      instruction(instruction, JSON.createObjectNode());
+      parsed.add(instruction);
+    }
+    return new ImageChanges(List.copyOf(parsed));
+  }
+
+  /** Sets the instructions' values in an image config's run settings ({@code config} of the OCI config). */
+  public void applyTo(ObjectNode run) {
+    instructions.forEach(i -> instruction(i, run));
+  }
+
+  private static void instruction(Instruction i, ObjectNode run) {
+    String a = i.argument();
+    switch (i.keyword()) {
+      case "CMD", "ENTRYPOINT" -> {
+        ArrayNode command = run.putArray(i.keyword().equals("CMD") ? "Cmd" : "Entrypoint");
+        (a.startsWith("[") ? jsonStrings(i) : List.of("/bin/sh", "-c", a)).forEach(command::add);
+      }
+      case "ENV" -> {
+        List<String> words = words(a);
+        List<String> pairs = words.get(0).contains("=") ? words
+            : List.of(words.get(0) + "=" + a.substring(a.indexOf(words.get(0)) + words.get(0).length()).strip());
+        for (String pair : pairs) {
+          setEnv(run, pair(i, pair));
+        }
+      }
+      case "LABEL" -> {
+        for (String pair : words(a)) {
+          String kv = pair(i, pair);
+          run.withObject("/Labels").put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+      }
+      case "EXPOSE" -> {
+        for (String port : words(a)) {
+          if (!port.matches("\\d{1,5}(/(tcp|udp|sctp))?")) {
+            throw new InvalidValueException("invalid --change \"EXPOSE " + a + "\": " + port + " is no port");
+          }
+          run.withObject("/ExposedPorts").putObject(port.contains("/") ? port : port + "/tcp");
+        }
+      }
+      case "VOLUME" -> (a.startsWith("[") ? jsonStrings(i) : words(a))
+          .forEach(path -> run.withObject("/Volumes").putObject(path));
+      case "USER" -> run.put("User", a);
+      case "WORKDIR" -> run.put("WorkingDir", a);
+      default -> run.put("StopSignal", a);
+    }
+  }
+
+  private static List<String> jsonStrings(Instruction i) {
+    try {
+      JsonNode array = JSON.readTree(i.argument());
+      List<String> strings = new ArrayList<>();
+      for (JsonNode element : array) {
+        if (!element.isTextual()) {
+          throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument()
+              + "\": a JSON array of strings");
+        }
+        strings.add(element.asText());
+      }
+      return strings;
+    } catch (IOException e) {
+      throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument()
+          + "\": not a JSON array: " + e.getMessage());
+    }
+  }
+
+  private static String pair(Instruction i, String pair) {
+    if (pair.indexOf('=') < 1) {
+      throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument() + "\": " + pair
+          + " is not KEY=VALUE");
+    }
+    return pair;
+  }
+
+  /** Sets a variable in Env, in place of an earlier value of it. */
+  private static void setEnv(ObjectNode run, String pair) {
+    String key = pair.substring(0, pair.indexOf('=') + 1);
+    ArrayNode env = run.withArray("/Env");
+    for (int n = 0; n < env.size(); n++) {
+      if (env.get(n).asText().startsWith(key)) {
+        env.set(n, pair);
+        return;
+      }
+    }
+    env.add(pair);
+  }
+
+  /** Whitespace-separated words; double quotes keep spaces in one and are dropped, a backslash escapes. */
+  private static List<String> words(String text) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (int n = 0; n < text.length(); n++) {
+      char ch = text.charAt(n);
+      if (ch == '\\' && n + 1 < text.length()) {
+        word.append(text.charAt(++n));
+        any = true;
+      } else if (ch == '"') {
+        quoted = !quoted;
+        any = true;
+      } else if (Character.isWhitespace(ch) && !quoted) {
+        if (any) {
+          words.add(word.toString());
+          word.setLength(0);
+          any = false;
+        }
+      } else {
+        word.append(ch);
+        any = true;
+      }
+    }
+    if (any) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+}

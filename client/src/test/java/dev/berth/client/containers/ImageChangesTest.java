@@ -1,0 +1,51 @@
+package dev.berth.client.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.InvalidValueException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ImageChangesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static ObjectNode applied(String... changes) throws Exception {
+    ObjectNode run = (ObjectNode) JSON.readTree("{\"Env\": [\"PATH=/bin\", \"A=1\"], \"Cmd\": [\"sh\"]}");
+    ImageChanges.parse(List.of(changes)).applyTo(run);
+    return run;
+  }
+
+  @Test
+  void commandsInJsonOrShellForm() throws Exception {
+    assertEquals("[\"httpd\",\"-f\"]", applied("CMD [\"httpd\", \"-f\"]").get("Cmd").toString());
+    assertEquals("[\"/bin/sh\",\"-c\",\"echo hi && sleep 1\"]",
+        applied("cmd echo hi && sleep 1").get("Cmd").toString());
+    assertEquals("[\"/init\"]", applied("ENTRYPOINT [\"/init\"]").get("Entrypoint").toString());
+  }
+
+  @Test
+  void environmentLabelsPortsVolumesAndTheRest() throws Exception {
+    ObjectNode run = applied("ENV A=2 B=\"two words\"", "ENV C spaced value", "LABEL team=web \"tier\"=front",
+        "EXPOSE 80 53/udp", "VOLUME /data /logs", "USER nobody", "WORKDIR /srv", "STOPSIGNAL SIGINT");
+    assertEquals("[\"PATH=/bin\",\"A=2\",\"B=two words\",\"C=spaced value\"]", run.get("Env").toString());
+    assertEquals("{\"team\":\"web\",\"tier\":\"front\"}", run.get("Labels").toString());
+    assertEquals("{\"80/tcp\":{},\"53/udp\":{}}", run.get("ExposedPorts").toString());
+    assertEquals("{\"/data\":{},\"/logs\":{}}", run.get("Volumes").toString());
+    assertEquals("nobody /srv SIGINT", run.get("User").asText() + " " + run.get("WorkingDir").asText() + " "
+        + run.get("StopSignal").asText());
+    assertEquals("{\"/v\":{}}", applied("VOLUME [\"/v\"]").get("Volumes").toString());
+  }
+
+  @Test
+  void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
+    for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
+        "ENV =x")) {
+      InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
+      assertTrue(e.getMessage().startsWith("invalid --change"), e.getMessage());
+    }
+  }
+}
