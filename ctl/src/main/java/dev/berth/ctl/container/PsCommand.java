@@ -214,7 +214,7 @@ public final class PsCommand implements Callable<Integer> {
     row.put("ID", id(s));
     row.put("Image", image(s.record()));
     row.put("Command", quote(command));
-    row.put("CreatedAt", s.createdAt().toString());
+    row.put("CreatedAt", Durations.goString(s.createdAt()));
     row.put("RunningFor", Durations.ago(s.createdAt(), now));
     row.put("Ports", ports(s, ports));
     row.put("State", s.status());

@@ -6,8 +6,8 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import io.grpc.StatusRuntimeException;
@@ -151,7 +151,7 @@ public final class ImagesCommand implements Callable<Integer> {
     row.put("Repository", at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar);
     row.put("Tag", tagged ? familiar.substring(colon + 1) : "<none>");
     row.put("Digest", i.target().digest());
-    row.put("CreatedAt", i.createdAt().toString());
+    row.put("CreatedAt", Durations.goString(i.createdAt()));
     row.put("CreatedSince", Durations.ago(i.createdAt(), now));
     row.put("Size", size.isPresent() ? Output.size(size.getAsLong()) : "-");
     return row;

@@ -20,6 +20,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
@@ -105,7 +106,7 @@ public final class NetworkCommand extends GroupCommand {
     row.put("IPv6", "false");
     row.put("Internal", Boolean.toString(n.getInternal()));
     row.put("Labels", Output.labels(n.getLabelsMap()));
-    row.put("CreatedAt", ProtoTimes.toInstant(n.getCreatedAt()).toString());
+    row.put("CreatedAt", Durations.goString(ProtoTimes.toInstant(n.getCreatedAt())));
     row.put("Subnet", n.getSubnet());
     row.put("Gateway", n.getGateway());
     row.put("Bridge", n.getBridge());

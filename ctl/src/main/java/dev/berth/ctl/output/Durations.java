@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -23,6 +24,8 @@ public final class Durations {
    * Docker's times: a date, then optionally an hour, minutes, seconds and a fraction, then
    * optionally a zone ({@code Z}, {@code +01:00}); without one the local time.
    */
+  private static final DateTimeFormatter GO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+  private static final DateTimeFormatter GO_ZONE = DateTimeFormatter.ofPattern(" xx z", Locale.ROOT);
   private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
       .appendPattern("uuuu-MM-dd")
       .optionalStart().appendLiteral('T').appendPattern("HH")
@@ -83,6 +86,20 @@ public final class Durations {
   public static String ago(Instant since, Instant now) {
     Duration d = Duration.between(since, now);
     return human(d.isNegative() ? Duration.ZERO : d) + " ago";
+  }
+
+  /**
+   * A time as Go prints one ({@code time.Time.String()}), in the local zone, as Docker's listings
+   * show {@code CreatedAt}: {@code 2024-05-01 10:00:00 +0000 UTC}, with a fraction of a second
+   * (no trailing zeros) when the time has one.
+   */
+  public static String goString(Instant time) {
+    ZonedDateTime local = time.atZone(ZoneId.systemDefault());
+    String fraction = "";
+    if (time.getNano() != 0) {
+      fraction = String.format(Locale.ROOT, ".%09d", time.getNano()).replaceAll("0+$", "");
+    }
+    return GO_SECONDS.format(local) + fraction + GO_ZONE.format(local);
   }
 
   /**

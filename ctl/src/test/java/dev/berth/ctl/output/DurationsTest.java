@@ -2,6 +2,7 @@ package dev.berth.ctl.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.ctl.CommandFailure;
 import java.time.Instant;
@@ -45,5 +46,14 @@ class DurationsTest {
     assertEquals("About an hour ago", Durations.ago(NOW.minusSeconds(3600), NOW));
     assertEquals("3 days ago", Durations.ago(NOW.minusSeconds(3 * 86400), NOW));
     assertEquals("2 years ago", Durations.ago(NOW.minusSeconds(800L * 86400), NOW));
+  }
+
+  @Test
+  void goStringIsHowDockersListingsShowCreatedAt() {
+    String seconds = Durations.goString(NOW);
+    assertTrue(seconds.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\S+"), seconds);
+    assertTrue(Durations.goString(NOW.plusMillis(250)).matches("\\S+ \\d\\d:\\d\\d:\\d\\d\\.25 .*"));
+    assertEquals(NOW, Instant.from(java.time.format.DateTimeFormatter
+        .ofPattern("yyyy-MM-dd HH:mm:ss xx z").parse(seconds)));
   }
 }
