@@ -128,8 +128,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       Thread.sleep(20);
       top = ok("top", "watched").out().lines().toList();
     }
-    assertTrue(top.get(0).matches("UID\\s+PID\\s+PPID\\s+TIME\\s+CMD"), top.toString());
-    assertTrue(top.get(1).matches("0\\s+\\d+\\s+\\d+\\s+00:00:00\\s+sleep 1000"), top.toString());
+    // Docker's: the host's ps -ef, the container's lines
+    assertTrue(top.get(0).matches("UID\\s+PID\\s+PPID\\s+C\\s+STIME\\s+TTY\\s+TIME\\s+CMD"), top.toString());
+    assertTrue(top.get(1).matches("root\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\S+\\s+\\?\\s+00:00:00\\s+sleep 1000"),
+        top.toString());
     List<String> ps = ok("top", "watched", "-o", "pid,args").out().lines().toList();
     assertEquals(2, ps.size(), ps::toString);
     assertTrue(ps.get(0).matches("\\s*PID COMMAND") && ps.get(1).matches("\\s*\\d+ sleep 1000"), ps::toString);

@@ -8,11 +8,7 @@ import dev.berth.client.containers.HostCommands;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.output.Output;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,15 +20,13 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl top}: the processes of a container. */
 @Command(name = "top",
-    description = {"List a container's processes (host pids) with their user id, parent, CPU time and command line.",
-        "With ps options, the host's ps runs with them and only the lines of the container's processes are kept, "
-            + "as docker top does; its output needs a PID column."},
+    description = {"List a container's processes (host pids) as the host's ps -ef shows them: user, pid, parent, "
+        + "start time, CPU time and command line.",
+        "With ps options, the host's ps runs with them instead; only the lines of the container's processes are kept, "
+            + "as docker top does, so its output needs a PID column."},
     footerHeading = "%nExamples:%n", footer = {"  berthctl top web", "  berthctl top web aux",
         "  berthctl top web -o pid,rss,args"})
 public final class TopCommand implements Callable<Integer> {
-  /** Clock ticks per second of /proc's times on Linux. */
-  private static final long TICKS = 100;
-
   @ParentCommand
   BerthCtl root;
 
@@ -53,23 +47,17 @@ public final class TopCommand implements Callable<Integer> {
       pids = TasksGrpc.newBlockingStub(c.channel())
           .listPids(ListPidsRequest.newBuilder().setContainerId(s.id()).build()).getProcessesList();
     }
-    if (!psOptions.isEmpty()) {
-      printPs(pids.stream().map(p -> Integer.toString(p.getPid())).collect(Collectors.toSet()));
-      return 0;
-    }
-    List<List<String>> rows = new ArrayList<>();
-    for (ProcessInfo p : pids) {
-      rows.add(row(p.getPid()));
-    }
-    Output.table(root.out(), List.of("UID", "PID", "PPID", "TIME", "CMD"), rows);
+    // Docker's default: ps -ef (UID PID PPID C STIME TTY TIME CMD, user names)
+    printPs(psOptions.isEmpty() ? List.of("-ef") : psOptions,
+        pids.stream().map(p -> Integer.toString(p.getPid())).collect(Collectors.toSet()));
     return 0;
   }
 
   /** The host's ps output with the header and the lines of {@code pids} only, found by its PID column. */
-  private void printPs(Set<String> pids) {
+  private void printPs(List<String> options, Set<String> pids) {
     String output;
     try {
-      output = HostCommands.ps(psOptions);
+      output = HostCommands.ps(options);
     } catch (IOException e) {
       throw new CommandFailure("ps failed: " + e.getMessage(), e);
     }
@@ -84,32 +72,6 @@ public final class TopCommand implements Callable<Integer> {
       if (fields.length > column && pids.contains(fields[column])) {
         root.out().println(line);
       }
-    }
-  }
-
-  /** What /proc says of one process; dashes for one that has gone meanwhile. */
-  private static List<String> row(int pid) {
-    Path proc = Path.of("/proc", Integer.toString(pid));
-    try {
-      String stat = Files.readString(proc.resolve("stat"));
-      // the fields after the command name, which is in parentheses and may hold spaces
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
-      String uid = "-";
-      for (String line : Files.readAllLines(proc.resolve("status"))) {
-        if (line.startsWith("Uid:")) {
-          uid = line.split("\\s+")[1];
-        }
-      }
-      String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-          .replace('\0', ' ').strip();
-      if (cmd.isEmpty()) {
-        cmd = "[" + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + "]";
-      }
-      return List.of(uid, Integer.toString(pid), f[1],
-          String.format("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60), cmd);
-    } catch (IOException | RuntimeException e) {
-      return List.of("-", Integer.toString(pid), "-", "-", "-");
     }
   }
 }
