@@ -1,12 +1,10 @@
 package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerCommitter;
-import dev.berth.client.containers.ImageChanges;
 import dev.berth.client.images.Image;
-import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
-import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.image.NewImageArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,19 +49,10 @@ public final class CommitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (reference == null) {
-      throw new CommandFailure("commit needs a name for the image: berthctl commit CONTAINER REPOSITORY[:TAG]");
-    }
-    ImageChanges parsed;
-    try {
-      ImageNames.normalize(reference);
-      parsed = ImageChanges.parse(changes);
-    } catch (IllegalArgumentException e) {
-      throw new CommandFailure(e.getMessage(), e);
-    }
+    NewImageArguments arguments = NewImageArguments.check("commit CONTAINER", reference, changes);
     try (Connection c = root.connect()) {
       Image image = new ContainerCommitter(c.channel()).commit(new ContainerCommitter.Order(
-          ContainerArgument.resolve(c.channel(), container), reference, author, message, pause, parsed));
+          ContainerArgument.resolve(c.channel(), container), reference, author, message, pause, arguments.changes()));
       root.out().println(image.target().digest());
     }
     return 0;

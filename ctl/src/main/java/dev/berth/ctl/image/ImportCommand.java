@@ -1,9 +1,7 @@
 package dev.berth.ctl.image;
 
-import dev.berth.client.containers.ImageChanges;
 import dev.berth.client.containers.RootfsImporter;
 import dev.berth.client.images.Image;
-import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.ImportOptions;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -48,17 +46,8 @@ public final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (reference == null) {
-      throw new CommandFailure("import needs a name for the image: berthctl import FILE REPOSITORY[:TAG]");
-    }
-    ImageChanges parsed;
-    try {
-      ImageNames.normalize(reference);
-      parsed = ImageChanges.parse(changes);
-    } catch (IllegalArgumentException e) {
-      throw new CommandFailure(e.getMessage(), e);
-    }
-    RootfsImporter.Order order = new RootfsImporter.Order(reference, message, parsed,
+    NewImageArguments arguments = NewImageArguments.check("import FILE", reference, changes);
+    RootfsImporter.Order order = new RootfsImporter.Order(reference, message, arguments.changes(),
         ImportOptions.DEFAULT_SNAPSHOTTER);
     Image image;
     try (InputStream in = file.equals("-") ? root.io().in() : Files.newInputStream(Path.of(file));
