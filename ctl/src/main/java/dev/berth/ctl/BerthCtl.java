@@ -107,7 +107,16 @@ public final class BerthCtl extends GroupCommand {
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(root.errors)
-        .setParameterExceptionHandler(new UsageErrors());
+        .setParameterExceptionHandler(new UsageErrors())
+        // help printed into a closed pipe comes out of picocli unwrapped, past the handler above,
+        // which picocli would report with a stack trace
+        .setExecutionStrategy(parsed -> {
+          try {
+            return new CommandLine.RunLast().execute(parsed);
+          } catch (BrokenPipe e) {
+            return BrokenPipe.EXIT;
+          }
+        });
     StartupTrace.mark("command line built");
     // docker's way: what follows the image (or the container of exec and top) is the command, options included
     for (String name : List.of("run", "create", "exec", "top")) {

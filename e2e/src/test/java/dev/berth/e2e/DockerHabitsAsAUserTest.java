@@ -164,6 +164,11 @@ class DockerHabitsAsAUserTest {
       Result piped = run(List.of("bash", "-c", pipeline), null, 60);
       assertEquals("line-0\n141\n", piped.out(), piped::toString);
       assertEquals("", piped.err(), piped::toString);
+      // help too, whose reader is gone before it is written
+      Result help = run(List.of("bash", "-c", String.join(" ", berthctlCommand("--help"))
+          + " | (exec 0<&-; sleep 1); echo ${PIPESTATUS[0]}"), null, 60);
+      assertEquals("141\n", help.out(), help::toString);
+      assertEquals("", help.err(), help::toString);
     } finally {
       berthctl("rm", "-f", "ux-lines", "ux-later");
     }
