@@ -79,6 +79,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
     assertEquals("svc\n", ok("pause", "svc").out());
     assertEquals("paused", status("svc"));
+    assertEquals("Error: container svc is already paused\n", berthd.ctl("pause", "svc").stderr());
+    assertEquals("Error: container svc is paused, unpause the container before exec\n",
+        berthd.ctl("exec", "svc", "true").stderr());
     assertTrue(ok("ps").out().contains("(Paused)"));
     assertEquals("svc\n", ok("unpause", "svc").out());
     assertEquals("running", status("svc"));
@@ -619,5 +622,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     int after = stopped.get("RestartCount").asInt();
     Thread.sleep(1000);
     assertEquals(after, JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("RestartCount").asInt());
+    // started on request, its count starts again, as Docker's
+    ok("start", "phoenix");
+    assertEquals(0, JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("RestartCount").asInt());
+    ok("stop", "-t", "0", "phoenix");
   }
 }

@@ -87,6 +87,17 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       Cli.Result taken = berthd.ctl("run", "--rm", "--network", "fixednet", "--ip", "10.203.7.42", "busybox", "true");
       assertEquals(125, taken.exit(), taken::toString);
       assertTrue(taken.stderr().contains("10.203.7.42 is already in use"), taken.stderr());
+
+      // connected later, a container is known on the network by its name too, as Docker's
+      ok("run", "-d", "--name", "joiner", "busybox", "sleep", "1000");
+      ok("network", "connect", "fixednet", "joiner");
+      String hosts = ok("exec", "fixed", "cat", "/etc/hosts").out();
+      assertTrue(hosts.lines().anyMatch(l -> l.matches("10\\.203\\.7\\.\\d+\\s.*\\bjoiner\\b.*")), hosts);
+      // Docker's refusal: network-scoped aliases need a user-defined network
+      Cli.Result alias = berthd.ctl("run", "--rm", "--network-alias", "x", "busybox", "true");
+      assertEquals(125, alias.exit(), alias::toString);
+      assertEquals("Error: network-scoped alias is supported only for containers in user defined networks\n",
+          alias.stderr());
     } finally {
       removeContainers();
       ok("network", "rm", "fixednet");

@@ -165,6 +165,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     assertEquals("hi\n", ok("exec", "web", "echo", "hi").out());
     assertEquals(4, berthd.ctl("exec", id.substring(0, 6), "sh", "-c", "exit 4").exit());
+    // Docker's exec: 126 for a command that cannot be started, found or not
+    assertEquals(126, berthd.ctl("exec", "web", "no-such-command").exit());
+    assertEquals(126, berthd.ctl("exec", "web", "/etc/passwd").exit());
     assertEquals("uid=65534(nobody) gid=65534(nogroup)\n", ok("exec", "-u", "nobody", "web", "id").out());
     assertEquals("b\n", ok("exec", "-e", "A=b", "-w", "/tmp", "web", "sh", "-c", "echo $A; test $PWD = /tmp").out());
 

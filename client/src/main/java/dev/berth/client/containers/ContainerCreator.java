@@ -511,6 +511,9 @@ public final class ContainerCreator {
       // as docker: the default network's addresses are handed out in turn
       throw new ClientException("user specified IP address is supported on user defined networks only");
     }
+    if (!o.networkAliases.isEmpty() && (!bridged || mode.equals("bridge"))) {
+      throw new ClientException("network-scoped alias is supported only for containers in user defined networks");
+    }
     if (mode.startsWith("container:")) {
       if (o.hostname != null) {
         throw new ClientException("conflicting options: hostname and the network mode " + mode);

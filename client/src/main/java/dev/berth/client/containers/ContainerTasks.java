@@ -45,6 +45,12 @@ public final class ContainerTasks {
   /** How long a SIGKILLed process may take to be reported gone. */
   private static final long KILL_WAIT_SECONDS = 30;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * A container started on request is meant to run, and its restart count starts again from 0,
+   * as Docker's (a policy such as on-failure:2 gets its retries again).
+   */
+  private static final Map<String, String> RUNNING_AGAIN = Map.of(ContainerLabels.RESTART_STATUS,
+      ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "");
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
@@ -66,7 +72,7 @@ public final class ContainerTasks {
     if (!readyToStart(s)) {
       return;
     }
-    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
+    Map<String, String> labels = new HashMap<>(RUNNING_AGAIN);
     if (ContainerConfig.of(s.record()).autoRemove()) {
       labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     }
@@ -208,8 +214,11 @@ public final class ContainerTasks {
 
   /** Freezes every process of a running container (the cgroup freezer). */
   public void pause(ContainerState s) {
-    if (!s.running() || s.paused()) {
-      throw new ClientException("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
+    if (s.paused()) {
+      throw new ClientException("container " + s.name() + " is already paused");
+    }
+    if (!s.running()) {
+      throw new ClientException("container " + s.name() + " is not running");
     }
     tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
   }
@@ -296,7 +305,7 @@ public final class ContainerTasks {
 
   /** Tells the restart monitor the container is meant to run. */
   public void markRunning(Container record) {
-    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING));
+    containers.updateLabels(record.getId(), RUNNING_AGAIN);
   }
 
   /** Tells the restart monitor the container is meant to stay stopped. */

@@ -7,6 +7,7 @@ import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.spec.EnvVars;
@@ -48,6 +49,9 @@ public final class ExecCommand implements Callable<Integer> {
   @Option(names = {"-t", "--tty"}, description = "give the process a terminal")
   boolean tty;
 
+  /** What Docker's exec exits with when its command cannot be started. */
+  private static final int EXEC_START_FAILED = 126;
+
   @Option(names = {"-d", "--detach"}, description = "run in the background")
   boolean detach;
 
@@ -87,8 +91,11 @@ public final class ExecCommand implements Callable<Integer> {
     }
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
-      if (!s.running() || s.paused()) {
-        throw new CommandFailure("container " + s.name() + " is not running" + (s.paused() ? ": it is paused" : ""));
+      if (s.paused()) {
+        throw new CommandFailure("container " + s.name() + " is paused, unpause the container before exec");
+      }
+      if (!s.running()) {
+        throw new CommandFailure("container " + s.name() + " is not running");
       }
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user()
@@ -108,19 +115,28 @@ public final class ExecCommand implements Callable<Integer> {
         startOrFail(tasks, start);
         return 0;
       }
-      try (ProcessStreams streams = ProcessStreams.create(interactive, tty)) {
-        streams.copyOutput(root.io().out(), root.io().err());
-        tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
-            .setStderr(streams.stderrPath()).build());
+      return attached(c, s, tasks, request, start);
+    } catch (ContainerStartFailure f) {
+      // Docker's exec gives 126 for a command that cannot be started, found or not (run gives 127 for that)
+      throw f.exitCode() == EXEC_START_FAILED ? f : new ContainerStartFailure(f.getMessage(), EXEC_START_FAILED, f);
+    }
+  }
+
+  private int attached(Connection c, ContainerState s, TasksGrpc.TasksBlockingStub tasks,
+      ExecProcessRequest.Builder request, StartRequest start) throws Exception {
+    String execId = start.getExecId();
+    try (ProcessStreams streams = ProcessStreams.create(interactive, tty)) {
+      streams.copyOutput(root.io().out(), root.io().err());
+      tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
+          .setStderr(streams.stderrPath()).build());
+      try {
+        return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive, true,
+            () -> tasks.start(start));
+      } finally {
         try {
-          return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive, true,
-              () -> tasks.start(start));
-        } finally {
-          try {
-            tasks.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build());
-          } catch (StatusRuntimeException e) {
-            // the task went away with it
-          }
+          tasks.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build());
+        } catch (StatusRuntimeException e) {
+          // the task went away with it
         }
       }
     }

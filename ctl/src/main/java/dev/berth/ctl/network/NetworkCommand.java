@@ -12,7 +12,9 @@ import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
@@ -33,6 +35,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -165,11 +168,17 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
       List<String> aliases) {
     try (Connection c = root.connect()) {
+      Optional<Container> record = ContainerArgument.find(c.channel(), container);
+      // as Docker: peers on the network know the container by its name too, as a start attaches it
+      List<String> names = new ArrayList<>();
+      record.filter(r -> r.getLabelsMap().containsKey(ContainerLabels.NAME))
+          .ifPresent(r -> names.add(ContainerArgument.name(r)));
+      names.addAll(aliases == null ? List.of() : aliases);
       AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
-          .setContainerId(ContainerArgument.id(c.channel(), container))
+          .setContainerId(record.map(Container::getId).orElse(container))
           .setNetwork(network)
           .setIp(ip == null ? "" : ip)
-          .addAllAliases(aliases == null ? List.of() : aliases)
+          .addAllAliases(names)
           .build());
     }
     return 0;
