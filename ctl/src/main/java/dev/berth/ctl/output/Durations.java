@@ -21,23 +21,29 @@ public final class Durations {
   private static final Pattern RELATIVE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
   private static final Pattern UNIX = Pattern.compile("\\d+(\\.\\d{1,9})?");
   /**
-   * Docker's times: a date, then optionally an hour, minutes, seconds and a fraction, then
-   * optionally a zone ({@code Z}, {@code +01:00}); without one the local time.
+   * The formats of times written and read, made on first use: ps and images say ages without
+   * them, and building them cost every listing's start-up.
    */
-  private static final DateTimeFormatter GO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
-  private static final DateTimeFormatter GO_ZONE = DateTimeFormatter.ofPattern(" xx z", Locale.ROOT);
-  private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
-      .appendPattern("uuuu-MM-dd")
-      .optionalStart().appendLiteral('T').appendPattern("HH")
-      .optionalStart().appendLiteral(':').appendPattern("mm")
-      .optionalStart().appendLiteral(':').appendPattern("ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
-      .optionalEnd().optionalEnd().optionalEnd()
-      .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-      .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
-      .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
-      .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
-      .toFormatter();
+  private static final class Formats {
+    static final DateTimeFormatter GO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+    static final DateTimeFormatter GO_ZONE = DateTimeFormatter.ofPattern(" xx z", Locale.ROOT);
+    /**
+     * Docker's times: a date, then optionally an hour, minutes, seconds and a fraction, then
+     * optionally a zone ({@code Z}, {@code +01:00}); without one the local time.
+     */
+    static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
+        .appendPattern("uuuu-MM-dd")
+        .optionalStart().appendLiteral('T').appendPattern("HH")
+        .optionalStart().appendLiteral(':').appendPattern("mm")
+        .optionalStart().appendLiteral(':').appendPattern("ss")
+        .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+        .optionalEnd().optionalEnd().optionalEnd()
+        .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+        .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+        .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+        .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+        .toFormatter();
+  }
 
   private Durations() {}
 
@@ -99,7 +105,7 @@ public final class Durations {
     if (time.getNano() != 0) {
       fraction = String.format(Locale.ROOT, ".%09d", time.getNano()).replaceAll("0+$", "");
     }
-    return GO_SECONDS.format(local) + fraction + GO_ZONE.format(local);
+    return Formats.GO_SECONDS.format(local) + fraction + Formats.GO_ZONE.format(local);
   }
 
   /**
@@ -132,7 +138,7 @@ public final class Durations {
       return now.minus(total);
     }
     try {
-      TemporalAccessor parsed = TIME.parse(text.toUpperCase(Locale.ROOT));
+      TemporalAccessor parsed = Formats.TIME.parse(text.toUpperCase(Locale.ROOT));
       return parsed.isSupported(ChronoField.OFFSET_SECONDS) ? OffsetDateTime.from(parsed).toInstant()
           : LocalDateTime.from(parsed).atZone(ZoneId.systemDefault()).toInstant();
     } catch (DateTimeParseException e) {
