@@ -4,6 +4,7 @@ import dev.berth.tasks.containers.ContainerLookup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ final class ExitTracking {
   private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
   /** How long an exit waits for the process's last output to reach a client that does not read it. */
   private static final long OUTPUT_DELIVERY_MILLIS = 2000;
+  /** An exit seen this soon after conmon wrote it is dated when it was seen (see {@link #read}). */
+  private static final Duration PROMPT = Duration.ofSeconds(1);
 
   private final ExitWatcher watcher;
   private final TaskEvents events;
@@ -105,9 +108,17 @@ final class ExitTracking {
     }
   }
 
+  /**
+   * The exit conmon wrote. Its time is the file's, unless the exit is seen within {@link #PROMPT}
+   * of it: then it is the time it was seen. The file system dates files by a coarse clock, a tick
+   * (up to a few milliseconds) behind the real time, so a process that ended at once could be
+   * dated before a start time read from the real clock.
+   */
   static Exit read(Path exitFile) throws IOException {
     int status = Integer.parseInt(Files.readString(exitFile).trim());
-    Instant at = Files.getLastModifiedTime(exitFile).toInstant();
+    Instant written = Files.getLastModifiedTime(exitFile).toInstant();
+    Instant seen = Instant.now();
+    Instant at = Duration.between(written, seen).compareTo(PROMPT) < 0 ? seen : written;
     return new Exit(status < 0 ? 255 : status, at);
   }
 }
