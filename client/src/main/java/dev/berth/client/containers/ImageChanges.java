@@ -70,11 +70,14 @@ public final class ImageChanges {
         (a.startsWith("[") ? jsonStrings(i) : List.of("/bin/sh", "-c", a)).forEach(command::add);
       }
       case "ENV" -> {
-        List<String> words = words(a);
-        List<String> pairs = words.get(0).contains("=") ? words
-            : List.of(words.get(0) + "=" + a.substring(a.indexOf(words.get(0)) + words.get(0).length()).strip());
-        for (String pair : pairs) {
-          setEnv(run, pair(i, pair));
+        // KEY=VALUE ..., or Dockerfile's older KEY VALUE, the rest of the line being the value
+        String[] keyAndRest = a.split("\\s+", 2);
+        if (keyAndRest[0].contains("=")) {
+          words(a).forEach(pair -> setEnv(run, pair(i, pair)));
+        } else if (keyAndRest.length < 2) {
+          throw new InvalidValueException("invalid --change \"ENV " + a + "\": ENV needs a value");
+        } else {
+          setEnv(run, keyAndRest[0] + "=" + keyAndRest[1]);
         }
       }
       case "LABEL" -> {

@@ -43,7 +43,7 @@ class ImageChangesTest {
   @Test
   void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
     for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
-        "ENV =x")) {
+        "ENV =x", "ENV KEY")) {
       InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
       assertTrue(e.getMessage().startsWith("invalid --change"), e.getMessage());
     }

@@ -115,7 +115,7 @@ public final class PsCommand implements Callable<Integer> {
       Future<ListAttachmentsResponse> attachments = quiet ? null
           : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
       List<Container> records = c.containers().list();
-      Map<String, Instant> created = createdOfReferences(records, byKey);
+      Map<String, Instant> created = createdOfReferences(c, byKey);
       Map<String, Process> tasks = new HashMap<>();
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
@@ -298,20 +298,11 @@ public final class PsCommand implements Callable<Integer> {
    * When the containers that {@code before=} and {@code since=} name were made, by the filter's
    * value (a name, an id or an id prefix), as Docker resolves them.
    */
-  private static Map<String, Instant> createdOfReferences(List<Container> records, Map<String, List<String>> byKey) {
+  private static Map<String, Instant> createdOfReferences(Connection c, Map<String, List<String>> byKey) {
     Map<String, Instant> created = new HashMap<>();
     for (String key : List.of("before", "since")) {
       for (String value : byKey.getOrDefault(key, List.of())) {
-        List<Container> named = records.stream().filter(r -> ContainerArgument.name(r).equals(value)
-            || r.getId().equals(value)).toList();
-        if (named.isEmpty()) {
-          named = records.stream().filter(r -> r.getId().startsWith(value)).toList();
-        }
-        if (named.size() != 1) {
-          throw new CommandFailure(named.isEmpty() ? "No such container: " + value
-              : "multiple containers match '" + value + "': give more of the id");
-        }
-        created.put(value, ProtoTimes.toInstant(named.get(0).getCreatedAt()));
+        created.put(value, ProtoTimes.toInstant(c.containers().resolve(value).getCreatedAt()));
       }
     }
     return created;

@@ -37,9 +37,10 @@ import picocli.CommandLine.ParentCommand;
  * containers, as docker shows them.
  */
 @Command(name = "stats",
-    description = "Show running containers' (with -a every container's) CPU use (over the last interval), memory use and limit, bytes received "
-        + "and sent on their networks' interfaces, bytes read and written on block devices, and number of processes, "
-        + "refreshed every second in place until interrupted; --no-stream prints once.",
+    description = "Show running containers' (with -a every container's) CPU use (over the last interval), "
+        + "memory use and limit, bytes received and sent on their networks' interfaces, bytes read and written on "
+        + "block devices, and number of processes, refreshed every second in place until interrupted; --no-stream "
+        + "prints once.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl stats", "  berthctl stats --no-stream web", "  berthctl stats --no-stream --format json",
         "  berthctl stats --no-stream --format '{{.Name}}: {{.CPUPerc}} {{.MemUsage}}'"})

@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 public record DockerEvent(String type, String action, String actorId, SortedMap<String, String> attributes,
     Instant time) {
   /** Docker's text form fixes the nanoseconds to nine digits. */
+  /** A single daemon's events: Docker's scope for them. */
+  private static final String SCOPE = "local";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -31,7 +33,7 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
    */
   public Map<String, Object> json() {
     Map<String, Object> json = new LinkedHashMap<>();
-    if (type.equals("container") || type.equals("image")) {
+    if (hasOlderFields()) {
       json.put("status", action);
       json.put("id", actorId);
       if (attributes.containsKey("image")) {
@@ -41,9 +43,9 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
     json.put("Type", type);
     json.put("Action", action);
     json.put("Actor", actor());
-    json.put("scope", "local");
+    json.put("scope", SCOPE);
     json.put("time", time.getEpochSecond());
-    json.put("timeNano", time.getEpochSecond() * 1_000_000_000L + time.getNano());
+    json.put("timeNano", timeNano());
     return json;
   }
 
@@ -54,17 +56,25 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
    */
   public Map<String, Object> templateView() {
     Map<String, Object> view = new LinkedHashMap<>();
-    Map<String, Object> json = json();
-    view.put("Status", json.getOrDefault("status", ""));
-    view.put("ID", json.getOrDefault("id", ""));
-    view.put("From", json.getOrDefault("from", ""));
+    view.put("Status", hasOlderFields() ? action : "");
+    view.put("ID", hasOlderFields() ? actorId : "");
+    view.put("From", hasOlderFields() ? attributes.getOrDefault("image", "") : "");
     view.put("Type", type);
     view.put("Action", action);
     view.put("Actor", actor());
-    view.put("Scope", json.get("scope"));
-    view.put("Time", json.get("time"));
-    view.put("TimeNano", json.get("timeNano"));
+    view.put("Scope", SCOPE);
+    view.put("Time", time.getEpochSecond());
+    view.put("TimeNano", timeNano());
     return view;
+  }
+
+  /** Docker keeps its older fields (status, id, from) for container and image events. */
+  private boolean hasOlderFields() {
+    return type.equals("container") || type.equals("image");
+  }
+
+  private long timeNano() {
+    return time.getEpochSecond() * 1_000_000_000L + time.getNano();
   }
 
   private Map<String, Object> actor() {
