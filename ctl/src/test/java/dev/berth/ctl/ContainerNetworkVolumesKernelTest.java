@@ -142,6 +142,59 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void networkConnectAndDisconnectLastAcrossRestarts() throws Exception {
+    ok("network", "create", "--subnet", "10.204.1.0/24", "keepa");
+    ok("network", "create", "--subnet", "10.204.2.0/24", "keepb");
+    try {
+      ok("run", "-d", "--name", "keeper", "--network", "keepa", "busybox", "sleep", "1000");
+      ok("network", "connect", "--alias", "store", "keepb", "keeper");
+      ok("create", "--name", "later", "busybox", "sleep", "1000");
+      ok("network", "connect", "--ip", "10.204.2.50", "keepb", "later");
+      ok("restart", "-t", "0", "keeper");
+      assertEquals("10.204.1 10.204.2\n", subnets("keeper"));
+      ok("start", "later");
+      assertEquals("10.88.0 10.204.2\n", subnets("later"));
+      assertTrue(ok("exec", "later", "ip", "-4", "addr").out().contains("10.204.2.50/24"));
+      // the alias and the name from the connect, known to peers after the restart
+      assertEquals(0, berthd.ctl("exec", "later", "ping", "-c", "1", "-W", "2", "store").exit());
+      ok("stop", "-t", "0", "keeper");
+      JsonNode stopped = JSON.readTree(ok("inspect", "keeper").stdout()).get(0);
+      assertEquals(List.of("keepa", "keepb"), fieldNames(stopped.get("NetworkSettings").get("Networks")));
+      assertEquals("keepa,keepb\n", ok("ps", "-a", "--filter", "network=keepb", "--filter", "name=keeper",
+          "--format", "{{.Networks}}").out());
+
+      Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
+      assertEquals("Error: endpoint with name keeper already exists in network keepb\n", twice.stderr());
+      // its first network given up, the connected one takes its place
+      ok("network", "disconnect", "keepa", "keeper");
+      ok("start", "keeper");
+      assertEquals("10.204.2\n", subnets("keeper"));
+      ok("network", "disconnect", "keepb", "later");
+      ok("restart", "-t", "0", "later");
+      assertEquals("10.88.0\n", subnets("later"));
+      Cli.Result notConnected = berthd.ctl("network", "disconnect", "keepb", "later");
+      assertEquals(1, notConnected.exit(), notConnected::toString);
+      assertEquals("Error: container later is not connected to network keepb\n", notConnected.stderr());
+    } finally {
+      removeContainers();
+      ok("network", "rm", "keepa", "keepb");
+    }
+  }
+
+  /** The /24 prefixes of the container's IPv4 addresses besides loopback, in interface order. */
+  private static String subnets(String container) {
+    return ok("exec", container, "ip", "-4", "-o", "addr").out().lines()
+        .map(l -> l.split("\\s+")[3]).filter(a -> !a.startsWith("127."))
+        .map(a -> a.substring(0, a.lastIndexOf('.'))).reduce((x, y) -> x + " " + y).orElse("") + "\n";
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
   void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() {
     assertEquals("lo\n", ok("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").out());
     TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));

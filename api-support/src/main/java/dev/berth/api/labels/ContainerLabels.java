@@ -29,6 +29,13 @@ public final class ContainerLabels {
   public static final String DNS_OPTIONS = "io.berth.dns-options";
   /** More names peers on a user-defined network know the container by, a {@link LabelLists list}. */
   public static final String NETWORK_ALIASES = "io.berth.network-aliases";
+  /**
+   * Prefix of the labels that connect the container to more networks than {@link #NETWORK}, one
+   * label per network ({@code io.berth.connected.NETWORK}), each a {@link ConnectedNetwork}: the
+   * tasks service attaches them after the first at every start, as Docker keeps a container's
+   * {@code network connect} over restarts.
+   */
+  public static final String CONNECTED_PREFIX = "io.berth.connected.";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */
   public static final String ADD_HOSTS = "io.berth.add-hosts";
   /** Named volumes the container mounts, a {@link LabelLists list}. */

@@ -115,4 +115,16 @@ class LabelGrammarsTest {
     assertEquals("192.0.2.1,192.0.2.2", LabelLists.join(List.of("192.0.2.1", "192.0.2.2")));
     assertNull(LabelLists.join(List.of()));
   }
+
+  @Test
+  void connectedNetworksRoundTripInNameOrder() {
+    ConnectedNetwork api = new ConnectedNetwork("api", "10.90.0.7", List.of("web", "www"));
+    ConnectedNetwork db = new ConnectedNetwork("db", "", List.of());
+    assertEquals("io.berth.connected.api", api.labelKey());
+    assertEquals("ip=10.90.0.7,alias=web,alias=www", api.labelValue());
+    assertEquals("ip=", db.labelValue());
+    assertEquals(List.of(api, db), ConnectedNetwork.of(java.util.Map.of(db.labelKey(), db.labelValue(),
+        api.labelKey(), api.labelValue(), ContainerLabels.NETWORK, "bridge")));
+    refused(v -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", v)), "ip=10.90.0.7,web");
+  }
 }

@@ -14,6 +14,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.spec.Spec;
@@ -191,8 +192,8 @@ public final class InspectCommand implements Callable<Integer> {
 
   /**
    * docker's NetworkSettings from the container's attachments. As in Docker, a stopped container
-   * still lists its network (with no address): the one berthctl made it with, whose attachment
-   * goes with its task; a network it shares with another container (container:ID) is that one's.
+   * still lists its networks (with no address): those it is made and connected to, whose
+   * attachments go with its task; a network it shares with another container (container:ID) is that one's.
    */
   private static JsonNode network(Connection c, ContainerState s) {
     ObjectNode settings = Json.mapper().createObjectNode();
@@ -202,9 +203,8 @@ public final class InspectCommand implements Callable<Integer> {
     settings.put("IPPrefixLen", 0);
     settings.put("Gateway", "");
     settings.put("MacAddress", "");
-    String primary = s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
-    if (!primary.isEmpty() && !primary.startsWith("container:")) {
-      networks.putObject(primary).put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "");
+    for (String network : NetworkConnections.networks(s.record())) {
+      networks.putObject(network).put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "");
     }
     List<Attachment> attachments;
     try {

@@ -18,6 +18,7 @@ import dev.berth.api.labels.PortSpec;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
@@ -226,7 +227,7 @@ public final class PsCommand implements Callable<Integer> {
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
     row.put("Mounts", String.join(",", volumes));
     row.put("LocalVolumes", Integer.toString(volumes.size()));
-    row.put("Networks", s.record().getLabelsMap().getOrDefault(ContainerLabels.NETWORK, ""));
+    row.put("Networks", String.join(",", NetworkConnections.networks(s.record())));
     row.put("Size", sizes.getOrDefault(s.id(), ""));
     return row;
   }
@@ -338,7 +339,7 @@ public final class PsCommand implements Callable<Integer> {
           case "id" -> s.id().startsWith(value);
           case "ancestor" -> ancestor(s.record(), value);
           case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
-          case "network" -> value.equals(s.record().getLabelsMap().get(ContainerLabels.NETWORK));
+          case "network" -> NetworkConnections.networks(s.record()).contains(value);
           case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
           case "health" -> health(s).equals(value);
           default -> label(s.record(), value);

@@ -15,6 +15,7 @@ import berth.network.v1.NetworksGrpc;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
@@ -157,8 +158,9 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   @Command(name = "connect",
-      description = "Connect a container to a network: an interface (eth0, or the next free ethN) in the "
-          + "container's network namespace, which is created if the container has none yet.",
+      description = "Connect a container to a network: an interface (the next free ethN) in the container's "
+          + "network namespace, now if it runs and at every later start. A stopped container without a "
+          + "network takes this one as its first.",
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api"})
   int connect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
@@ -169,34 +171,36 @@ public final class NetworkCommand extends GroupCommand {
       List<String> aliases) {
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
-      // as Docker: peers on the network know the container by its name too, as a start attaches it
-      List<String> names = new ArrayList<>();
-      record.filter(r -> r.getLabelsMap().containsKey(ContainerLabels.NAME))
-          .ifPresent(r -> names.add(ContainerArgument.name(r)));
-      names.addAll(aliases == null ? List.of() : aliases);
-      AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
-          .setContainerId(record.map(Container::getId).orElse(container))
-          .setNetwork(network)
-          .setIp(ip == null ? "" : ip)
-          .addAllAliases(names)
-          .build());
+      List<String> more = aliases == null ? List.of() : aliases;
+      if (record.isPresent()) {
+        new NetworkConnections(c.channel()).connect(record.get(), network, ip, more);
+      } else {
+        // a berthd that serves no container records: the attachment alone
+        AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
+            .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip).addAllAliases(more).build());
+      }
     }
     return 0;
   }
 
-  @Command(name = "disconnect", description = "Disconnect a container from a network.",
+  @Command(name = "disconnect", description = "Disconnect a container from a network, now and for later starts; "
+      + "its next network, if any, becomes its first.",
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network disconnect web 3f9a2c"})
   int disconnect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
       @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container) {
     try (Connection c = root.connect()) {
-      String id = ContainerArgument.id(c.channel(), container);
+      Optional<Container> record = ContainerArgument.find(c.channel(), container);
+      if (record.isPresent()) {
+        new NetworkConnections(c.channel()).disconnect(record.get(), network);
+        return 0;
+      }
       ErrorHandler.naming("network", network, () -> NetworksGrpc.newBlockingStub(c.channel())
           .get(GetNetworkRequest.newBuilder().setName(network).build()));
       AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());
       // Detach succeeds for what is not attached; a user who names a connection expects it to exist.
-      attachments.get(GetAttachmentRequest.newBuilder().setContainerId(id).setNetwork(network).build());
-      attachments.detach(DetachRequest.newBuilder().setContainerId(id).setNetwork(network).build());
+      attachments.get(GetAttachmentRequest.newBuilder().setContainerId(container).setNetwork(network).build());
+      attachments.detach(DetachRequest.newBuilder().setContainerId(container).setNetwork(network).build());
     }
     return 0;
   }

@@ -77,6 +77,7 @@ final class TaskCreator {
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
     Optional<AttachRequest> network = ContainerNetworking.requested(container);
+    List<AttachRequest> moreNetworks = ContainerNetworking.connected(container);
     timer.step("resolve");
 
     Path bundle = layout.bundle(namespace, id);
@@ -87,6 +88,9 @@ final class TaskCreator {
         // first, so that a refused attachment (a malformed label, an unknown network) leaves nothing to undo
         attached = Optional.of(networking.attach(namespace, network.get()));
         ContainerNetworking.configure(spec, attached.get(), who);
+        for (AttachRequest more : moreNetworks) {
+          networking.attachAlso(namespace, more);
+        }
         timer.step("network");
       }
       if (Files.exists(bundle)) {

@@ -12,6 +12,8 @@ import containerd.services.namespaces.v1.ListNamespacesRequest;
 import containerd.services.namespaces.v1.Namespace;
 import containerd.services.namespaces.v1.NamespacesGrpc;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.tasks.spec.OciSpec;
@@ -37,7 +39,8 @@ import java.util.logging.Logger;
  * given), {@code io.berth.ports} ({@code [HOST_IP:]HOST_PORT:CTR_PORT[/udp]}, comma-separated),
  * {@code io.berth.hostname}, {@code io.berth.ip} (the address to take on a bridge network),
  * {@code io.berth.dns}, {@code io.berth.dns-search} and {@code io.berth.add-hosts} (NAME:IP), the
- * last three comma-separated. The network service (berth.network.v1, reached through the API
+ * last three comma-separated, and {@code io.berth.connected.NETWORK} for each further network
+ * ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
  * channel) does the work and checks the values; this class asks it and points the container's
  * spec at the result. A container with none of these labels keeps what its spec says.
  */
@@ -65,7 +68,7 @@ public final class ContainerNetworking {
   /** The attachment the container's labels ask for; empty when it carries none of them. */
   public static Optional<AttachRequest> requested(Container container) {
     Map<String, String> labels = container.getLabelsMap();
-    if (LABELS.stream().noneMatch(labels::containsKey)) {
+    if (LABELS.stream().noneMatch(labels::containsKey) && connected(container).isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(AttachRequest.newBuilder()
@@ -84,6 +87,29 @@ public final class ContainerNetworking {
         .build());
   }
 
+  /**
+   * The attachments to the networks the container was connected to besides its first
+   * ({@link ContainerLabels#CONNECTED_PREFIX}), in the order their interfaces take.
+   *
+   * @throws StatusRuntimeException INVALID_ARGUMENT for a malformed label
+   */
+  public static List<AttachRequest> connected(Container container) {
+    List<ConnectedNetwork> networks;
+    try {
+      networks = ConnectedNetwork.of(container.getLabelsMap());
+    } catch (InvalidValueException e) {
+      throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+    }
+    String name = container.getLabelsMap().getOrDefault(ContainerLabels.NAME, "").strip();
+    return networks.stream().map(n -> AttachRequest.newBuilder()
+        .setContainerId(container.getId())
+        .setNetwork(n.network())
+        .setIp(n.ip())
+        .addAllAliases(name.isEmpty() ? List.of() : List.of(name))
+        .addAllAliases(n.aliases())
+        .putLabels(OWNER_LABEL, OWNER)
+        .build()).toList();
+  }
 
   /**
    * The names peers know the container by besides its id and hostname: its name and its
@@ -116,6 +142,14 @@ public final class ContainerNetworking {
       }
       throw e;
     }
+  }
+
+  /**
+   * Attaches the container, which {@link #attach} attached already, to one more network. A
+   * conflict is the caller's to undo: unlike the first, it cannot be a leftover of an earlier task.
+   */
+  public Attachment attachAlso(String namespace, AttachRequest request) {
+    return attachments(namespace).attach(request).getAttachment();
   }
 
   /** Detaches the container's attachments if every one of them was made for a task; true if it did. */

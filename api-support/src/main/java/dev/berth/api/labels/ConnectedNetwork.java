@@ -1,0 +1,69 @@
+package dev.berth.api.labels;
+
+import dev.berth.api.InvalidValueException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network the container was connected to besides its first, as its
+ * {@link ContainerLabels#CONNECTED_PREFIX} label records it: the key names the network, the value
+ * is a {@link LabelLists list} of {@code ip=ADDRESS} (at most one; the next free address without
+ * it) and {@code alias=NAME} items.
+ */
+public record ConnectedNetwork(String network, String ip, List<String> aliases) {
+  private static final String IP = "ip=";
+  private static final String ALIAS = "alias=";
+
+  public ConnectedNetwork {
+    ip = ip == null ? "" : ip;
+    aliases = List.copyOf(aliases);
+  }
+
+  /** The label's key. */
+  public String labelKey() {
+    return ContainerLabels.CONNECTED_PREFIX + network;
+  }
+
+  /** The label's value; never empty, since an empty value would remove the label. */
+  public String labelValue() {
+    List<String> items = new ArrayList<>();
+    items.add(IP + ip);
+    aliases.forEach(a -> items.add(ALIAS + a));
+    return String.join(",", items);
+  }
+
+  /**
+   * The networks {@code labels} connect the container to, ordered by name (the order of their
+   * interfaces after the first).
+   *
+   * @throws InvalidValueException for a value with an item of neither form, naming the label
+   */
+  public static List<ConnectedNetwork> of(Map<String, String> labels) {
+    List<ConnectedNetwork> connected = new ArrayList<>();
+    labels.forEach((key, value) -> {
+      if (key.startsWith(ContainerLabels.CONNECTED_PREFIX) && key.length() > ContainerLabels.CONNECTED_PREFIX.length()) {
+        connected.add(parse(key.substring(ContainerLabels.CONNECTED_PREFIX.length()), value));
+      }
+    });
+    connected.sort(Comparator.comparing(ConnectedNetwork::network));
+    return connected;
+  }
+
+  private static ConnectedNetwork parse(String network, String value) {
+    String ip = "";
+    List<String> aliases = new ArrayList<>();
+    for (String item : LabelLists.split(value)) {
+      if (item.startsWith(IP)) {
+        ip = item.substring(IP.length());
+      } else if (item.startsWith(ALIAS) && item.length() > ALIAS.length()) {
+        aliases.add(item.substring(ALIAS.length()));
+      } else {
+        throw InvalidValueException.of("label " + ContainerLabels.CONNECTED_PREFIX + network, value,
+            "\"" + item + "\" is neither ip=ADDRESS nor alias=NAME");
+      }
+    }
+    return new ConnectedNetwork(network, ip, aliases);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.berth.client.containers;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.DetachRequest;
+import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.NetworksGrpc;
+import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ConnectedNetwork;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.LabelLists;
+import io.grpc.Channel;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code network connect} and {@code disconnect} as Docker has them: what a container is
+ * connected to is part of its configuration, kept on its record (its first network in
+ * {@link ContainerLabels#NETWORK}, the others as {@link ConnectedNetwork} labels) for every later
+ * start, and applied at once to a container whose network namespace exists.
+ */
+public final class NetworkConnections {
+  private static final String NONE = "none";
+
+  private final ContainerClient containers;
+  private final AttachmentsGrpc.AttachmentsBlockingStub attachments;
+  private final NetworksGrpc.NetworksBlockingStub networks;
+
+  /** The services behind {@code channel}, which names the containers' namespace. */
+  public NetworkConnections(Channel channel) {
+    this.containers = new ContainerClient(channel);
+    this.attachments = AttachmentsGrpc.newBlockingStub(channel);
+    this.networks = NetworksGrpc.newBlockingStub(channel);
+  }
+
+  /** The names of the networks the record connects the container to, its first one first. */
+  public static List<String> networks(Container record) {
+    List<String> names = new ArrayList<>();
+    String first = record.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
+    if (!first.isEmpty() && !first.startsWith("container:")) {
+      names.add(first);
+    }
+    try {
+      ConnectedNetwork.of(record.getLabelsMap()).forEach(n -> names.add(n.network()));
+    } catch (IllegalArgumentException e) {
+      // a label no berthctl wrote; the tasks service refuses it at the next start
+    }
+    return names;
+  }
+
+  /**
+   * Connects the container to {@code network}: now, if its network namespace exists, and at
+   * every later start. A stopped container with no network left takes it as its first.
+   *
+   * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network, ALREADY_EXISTS when
+   *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network
+   */
+  public void connect(Container record, String network, String ip, List<String> aliases) {
+    networks.get(GetNetworkRequest.newBuilder().setName(network).build());
+    Map<String, String> labels = record.getLabelsMap();
+    String first = labels.getOrDefault(ContainerLabels.NETWORK, "");
+    String name = ContainerState.name(record);
+    if (networks(record).contains(network)) {
+      throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + name + " already exists in network "
+          + network).asRuntimeException();
+    }
+    if (first.equals("host") || first.startsWith("container:")) {
+      throw Status.FAILED_PRECONDITION.withDescription("container " + name + " shares the network namespace of "
+          + ("host".equals(first) ? "the host" : first.substring("container:".length()))
+          + " and cannot be connected to any other network").asRuntimeException();
+    }
+    ConnectedNetwork connection = new ConnectedNetwork(network, ip, aliases);
+    boolean live = !attachments(record.getId()).isEmpty();
+    if (!live && first.equals(NONE)) {
+      Map<String, String> primary = new HashMap<>();
+      primary.put(ContainerLabels.NETWORK, network);
+      primary.put(ContainerLabels.IP, connection.ip());
+      primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
+      containers.updateLabels(record.getId(), primary);
+      return;
+    }
+    if (live) {
+      List<String> names = new ArrayList<>();
+      if (labels.containsKey(ContainerLabels.NAME)) {
+        names.add(name);
+      }
+      names.addAll(aliases);
+      attachments.attach(AttachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network)
+          .setIp(connection.ip()).addAllAliases(names).build());
+    }
+    try {
+      containers.updateLabels(record.getId(), Map.of(connection.labelKey(), connection.labelValue()));
+    } catch (RuntimeException e) {
+      if (live) {
+        attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network).build());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Disconnects the container from {@code network}, now and for later starts. Its first network
+   * given up, the next connected one takes its place, or none is left.
+   *
+   * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network or one the container
+   *     is not connected to
+   */
+  public void disconnect(Container record, String network) {
+    networks.get(GetNetworkRequest.newBuilder().setName(network).build());
+    String id = record.getId();
+    boolean attached = attachments(id).stream().anyMatch(a -> a.getNetwork().equals(network));
+    List<String> configured = networks(record);
+    if (!attached && !configured.contains(network)) {
+      throw Status.NOT_FOUND.withDescription("container " + ContainerState.name(record)
+          + " is not connected to network " + network).asRuntimeException();
+    }
+    if (attached) {
+      attachments.detach(DetachRequest.newBuilder().setContainerId(id).setNetwork(network).build());
+    }
+    Map<String, String> labels = record.getLabelsMap();
+    Map<String, String> update = new HashMap<>();
+    if (network.equals(labels.get(ContainerLabels.NETWORK))) {
+      List<ConnectedNetwork> others = ConnectedNetwork.of(labels);
+      Optional<ConnectedNetwork> next = others.stream().findFirst();
+      update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
+      update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
+      update.put(ContainerLabels.NETWORK_ALIASES,
+          next.map(n -> LabelLists.join(n.aliases())).filter(a -> a != null).orElse(""));
+      next.ifPresent(n -> update.put(n.labelKey(), ""));
+      if (next.isEmpty()) {
+        // no network to publish them on, and none to keep the address's MAC for
+        update.put(ContainerLabels.PORTS, "");
+        update.put(ContainerLabels.MAC_ADDRESS, "");
+      }
+    } else {
+      update.put(ContainerLabels.CONNECTED_PREFIX + network, "");
+    }
+    containers.updateLabels(id, update);
+  }
+
+  private List<Attachment> attachments(String containerId) {
+    return attachments.list(ListAttachmentsRequest.newBuilder()
+        .addFilters("container_id==\"" + containerId + "\"").build()).getAttachmentsList();
+  }
+}
