@@ -126,7 +126,7 @@ final class InfoCommand implements Callable<Integer> {
     out.println(" OSType: " + i.get("OSType"));
     out.println(" Architecture: " + i.get("Architecture"));
     out.println(" CPUs: " + i.get("NCPU"));
-    out.println(" Total Memory: " + Output.size((Long) i.get("MemTotal")));
+    out.println(" Total Memory: " + Output.memory((Long) i.get("MemTotal")));
     out.println(" Name: " + i.get("Name"));
     out.println(" ID: " + i.get("ID"));
     out.println(" Berth Root Dir: " + i.get("DockerRootDir"));

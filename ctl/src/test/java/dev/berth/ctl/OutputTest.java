@@ -43,12 +43,19 @@ class OutputTest {
   }
 
   @Test
-  void sizesUseBinaryUnits() {
-    assertEquals("0 B", Output.size(0));
-    assertEquals("1023 B", Output.size(1023));
-    assertEquals("1.0 KiB", Output.size(1024));
-    assertEquals("4.5 MiB", Output.size(9L << 19));
-    assertEquals("2.0 GiB", Output.size(2L << 30));
+  void sizesAsDockerPrintsThem() {
+    assertEquals("0B", Output.size(0));
+    assertEquals("999B", Output.size(999));
+    assertEquals("1kB", Output.size(1000));
+    assertEquals("1.02kB", Output.size(1024));
+    assertEquals("4.26MB", Output.size(4_261_000));
+    assertEquals("130MB", Output.size(130_400_000));
+    assertEquals("2.15GB", Output.size(2L << 30));
+    assertEquals("4.261MB", Output.preciseSize(4_261_000));
+    assertEquals("0B", Output.preciseSize(0));
+    assertEquals("32MiB", Output.memory(32L << 20));
+    assertEquals("1.984MiB", Output.memory(2_080_374));
+    assertEquals("23.47GiB", Output.memory(25_200_000_000L));
   }
 
   @Test

@@ -177,7 +177,7 @@ public final class PsCommand implements Callable<Integer> {
 
   /**
    * Docker's SIZE for each container: its writable layer, and that plus its image's content
-   * ({@code 12 B (virtual 2.2 MiB)}); an image no longer there adds nothing.
+   * ({@code 12B (virtual 2.31MB)}); an image no longer there adds nothing.
    */
   private static Map<String, String> sizes(Connection c, List<ContainerState> shown) {
     DiskUsage usage = new DiskUsage(c.channel());

@@ -165,17 +165,17 @@ public final class StatsCommand implements Callable<Integer> {
             : asked.getOrDefault(id, id));
         row.put("Name", name);
         row.put("CPUPerc", percent(cpu));
-        row.put("MemUsage", Output.size(s.memory()) + " / " + Output.size(limit));
+        row.put("MemUsage", Output.memory(s.memory()) + " / " + Output.memory(limit));
         row.put("MemPerc", percent(memPercent));
-        row.put("NetIO", Output.decimalSize(net.received()) + " / " + Output.decimalSize(net.sent()));
-        row.put("BlockIO", Output.decimalSize(s.blockRead()) + " / " + Output.decimalSize(s.blockWrite()));
+        row.put("NetIO", Output.size(net.received()) + " / " + Output.size(net.sent()));
+        row.put("BlockIO", Output.size(s.blockRead()) + " / " + Output.size(s.blockWrite()));
         row.put("PIDs", Long.toString(s.pids()));
         json.add(row);
       } else {
         rows.add(List.of(id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())), name, percent(cpu),
-            Output.size(s.memory()) + " / " + Output.size(limit), percent(memPercent),
-            Output.decimalSize(net.received()) + " / " + Output.decimalSize(net.sent()),
-            Output.decimalSize(s.blockRead()) + " / " + Output.decimalSize(s.blockWrite()), Long.toString(s.pids())));
+            Output.memory(s.memory()) + " / " + Output.memory(limit), percent(memPercent),
+            Output.size(net.received()) + " / " + Output.size(net.sent()),
+            Output.size(s.blockRead()) + " / " + Output.size(s.blockWrite()), Long.toString(s.pids())));
       }
     }
     PrintWriter out = root.out();

@@ -81,7 +81,7 @@ public final class HistoryCommand implements Callable<Integer> {
       row.put("CreatedSince", s.created() == null ? "" : human ? Durations.ago(s.created(), now) : s.created().toString());
       row.put("CreatedBy", noTrunc || s.createdBy().length() <= CREATED_BY_WIDTH ? s.createdBy()
           : s.createdBy().substring(0, CREATED_BY_WIDTH - 1) + "…");
-      row.put("Size", human ? Output.decimalSize(s.size()) : Long.toString(s.size()));
+      row.put("Size", human ? Output.size(s.size()) : Long.toString(s.size()));
       row.put("Comment", s.comment());
       rows.add(row);
     }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +22,8 @@ public final class Output {
 
   /** Spaces between table columns, as docker prints them. */
   private static final int GAP = 3;
-  private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB"};
+  private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
 
   private Output() {}
 
@@ -86,24 +89,34 @@ public final class Output {
     }
   }
 
-  /** A size for people: {@code 512 B}, {@code 4.0 MiB}. */
+  /**
+   * A size as docker shows image, container, layer and traffic sizes: powers of 1000 to three
+   * significant digits, no space ({@code 512B}, {@code 4.26MB}, {@code 130MB}).
+   */
   public static String size(long bytes) {
-    return scaled(bytes, 1024, UNITS);
+    return scaled(bytes, 1000, DECIMAL_UNITS, 3);
   }
 
-  /** A size in powers of 1000, as docker shows traffic ({@code NET I/O}, {@code BLOCK I/O}): {@code 648 B}, {@code 1.2 kB}. */
-  public static String decimalSize(long bytes) {
-    return scaled(bytes, 1000, DECIMAL_UNITS);
+  /** A size as docker's {@code system df} and prune totals show it: four significant digits ({@code 4.261MB}). */
+  public static String preciseSize(long bytes) {
+    return scaled(bytes, 1000, DECIMAL_UNITS, 4);
   }
 
-  private static String scaled(long bytes, int base, String[] units) {
-    double value = bytes;
+  /** Memory as docker shows it: powers of 1024, four significant digits ({@code 1.984MiB}, {@code 32MiB}). */
+  public static String memory(long bytes) {
+    return scaled(bytes, 1024, BINARY_UNITS, 4);
+  }
+
+  private static String scaled(long bytes, int base, String[] units, int digits) {
+    BigDecimal value = BigDecimal.valueOf(bytes);
+    BigDecimal step = BigDecimal.valueOf(base);
     int unit = 0;
-    while (value >= base && unit < units.length - 1) {
-      value /= base;
+    while (value.compareTo(step) >= 0 && unit < units.length - 1) {
+      value = value.divide(step);
       unit++;
     }
-    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    return value.round(new MathContext(digits, RoundingMode.HALF_EVEN)).stripTrailingZeros().toPlainString()
+        + units[unit];
   }
 
   /** Labels as {@code k=v,k2=v2}, sorted by key. */

@@ -31,7 +31,7 @@ public final class PruneOutput {
   }
 
   public static void total(PrintWriter out, long bytes) {
-    out.println("Total reclaimed space: " + Output.size(bytes));
+    out.println("Total reclaimed space: " + Output.preciseSize(bytes));
   }
 
   /** The writable layers the removed containers had. */

@@ -59,8 +59,8 @@ public final class SystemCommand extends GroupCommand {
         row.put("Type", s.type());
         row.put("TotalCount", Integer.toString(s.total()));
         row.put("Active", Integer.toString(s.active()));
-        row.put("Size", Output.size(s.size()));
-        row.put("Reclaimable", Output.size(s.reclaimable()) + percent(s));
+        row.put("Size", Output.preciseSize(s.size()));
+        row.put("Reclaimable", Output.preciseSize(s.reclaimable()) + percent(s));
         rows.add(row);
       }
       format.printRows(out, DF_HEADERS, rows);
@@ -68,8 +68,8 @@ public final class SystemCommand extends GroupCommand {
     }
     List<List<String>> rows = new ArrayList<>();
     for (DiskUsage.Summary s : report.summaries()) {
-      rows.add(List.of(s.type(), Integer.toString(s.total()), Integer.toString(s.active()), Output.size(s.size()),
-          Output.size(s.reclaimable()) + percent(s)));
+      rows.add(List.of(s.type(), Integer.toString(s.total()), Integer.toString(s.active()), Output.preciseSize(s.size()),
+          Output.preciseSize(s.reclaimable()) + percent(s)));
     }
     Output.table(out, List.of("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"), rows);
     return 0;
@@ -116,10 +116,10 @@ public final class SystemCommand extends GroupCommand {
     out.println();
     List<List<String>> volumes = new ArrayList<>();
     report.volumes().forEach(v -> volumes.add(List.of(v.volume().getName(),
-        Integer.toString(v.volume().getUsedByCount()), Output.size(v.size()))));
+        Integer.toString(v.volume().getUsedByCount()), Output.preciseSize(v.size()))));
     Output.table(out, List.of("VOLUME NAME", "LINKS", "SIZE"), volumes);
     out.println();
-    out.println("Build cache usage: " + Output.size(report.buildCache().stream().mapToLong(DiskUsage.IngestUsage::size).sum()));
+    out.println("Build cache usage: " + Output.preciseSize(report.buildCache().stream().mapToLong(DiskUsage.IngestUsage::size).sum()));
     out.println();
     List<List<String>> cache = new ArrayList<>();
     report.buildCache().forEach(i -> cache.add(List.of(i.ref(), Output.size(i.size()), Durations.ago(i.updated(), now))));

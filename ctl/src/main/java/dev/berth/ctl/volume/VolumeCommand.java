@@ -172,7 +172,7 @@ public final class VolumeCommand extends GroupCommand {
       pruned.getDeletedList().forEach(root.out()::println);
       root.out().println();
     }
-    root.out().println("Total reclaimed space: " + Output.size(pruned.getSpaceReclaimed()));
+    root.out().println("Total reclaimed space: " + Output.preciseSize(pruned.getSpaceReclaimed()));
     return 0;
   }
 
