@@ -126,13 +126,19 @@ final class Subcommands {
       Map.entry("tag", "tag"), Map.entry("history", "history"));
 
   /**
-   * Docker's {@code container SUBCOMMAND} forms of the top-level container commands. The
-   * {@code container} group's own {@code ls}, {@code rm} and {@code prune} (container records, as
-   * ctr's) stay its own.
+   * Docker's {@code container SUBCOMMAND} forms of the top-level container commands, by
+   * subcommand. The {@code container} group's own {@code prune}, {@code records} and
+   * {@code delete} (container records, as ctr's) stay its own.
    */
-  private static final Set<String> CONTAINER_FORMS = Set.of("attach", "commit", "cp", "create", "diff", "exec",
-      "export", "inspect", "kill", "logs", "pause", "port", "rename", "restart", "run", "start", "stats", "stop", "top",
-      "unpause", "update", "wait");
+  private static final Map<String, String> CONTAINER_FORMS = Map.ofEntries(Map.entry("ls", "ps"),
+      Map.entry("list", "ps"), Map.entry("ps", "ps"), Map.entry("rm", "rm"), Map.entry("remove", "rm"),
+      Map.entry("attach", "attach"), Map.entry("commit", "commit"), Map.entry("cp", "cp"), Map.entry("create", "create"),
+      Map.entry("diff", "diff"), Map.entry("exec", "exec"), Map.entry("export", "export"),
+      Map.entry("inspect", "inspect"), Map.entry("kill", "kill"), Map.entry("logs", "logs"),
+      Map.entry("pause", "pause"), Map.entry("port", "port"), Map.entry("rename", "rename"),
+      Map.entry("restart", "restart"), Map.entry("run", "run"), Map.entry("start", "start"),
+      Map.entry("stats", "stats"), Map.entry("stop", "stop"), Map.entry("top", "top"),
+      Map.entry("unpause", "unpause"), Map.entry("update", "update"), Map.entry("wait", "wait"));
 
   /**
    * {@code args} with Docker's management form of an image or container command ({@code image ls},
@@ -152,8 +158,8 @@ final class Subcommands {
         List<String> rewritten = new ArrayList<>(Arrays.asList(args));
         if (args[i].equals("image") && IMAGE_FORMS.containsKey(word)) {
           rewritten.set(i, IMAGE_FORMS.get(word));
-        } else if (args[i].equals("container") && CONTAINER_FORMS.contains(word)) {
-          rewritten.set(i, word);
+        } else if (args[i].equals("container") && CONTAINER_FORMS.containsKey(word)) {
+          rewritten.set(i, CONTAINER_FORMS.get(word));
           if (word.equals("inspect")) {
             rewritten.add(i + 2, "--type=container");
           }

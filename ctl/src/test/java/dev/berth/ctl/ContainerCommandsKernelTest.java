@@ -346,12 +346,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     JsonNode tasks = JSON.readTree(ok("task", "ls", "--format", "json").stdout());
     assertEquals("RUNNING", tasks.get(0).get("status").asText());
     assertEquals(2, ok("task", "ps", "viewed").out().lines().count());
-    assertTrue(ok("container", "ls").out().lines().anyMatch(l -> l.matches(id + "\\s+viewed\\s+busybox:latest\\s+io.containerd.runc.v2")));
-    assertEquals(1, berthd.ctl("container", "rm", "viewed").exit());
+    assertTrue(ok("container", "records").out().lines()
+        .anyMatch(l -> l.matches(id + "\\s+viewed\\s+busybox:latest\\s+io.containerd.runc.v2")));
+    // Docker's management forms are the top-level commands
+    assertEquals(ok("ps", "-a", "--no-trunc").out(), ok("container", "ls", "-a", "--no-trunc").out());
+    assertEquals(ok("ps", "-q").out(), ok("container", "list", "-q").out());
+    Cli.Result running = berthd.ctl("container", "rm", "viewed");
+    assertEquals(1, running.exit(), running::toString);
+    assertTrue(running.stderr().contains("cannot remove container"), running::toString);
+    assertEquals(1, berthd.ctl("container", "delete", "viewed").exit());
     ok("task", "kill", "-s", "KILL", "viewed");
     assertEquals("137\n", ok("wait", "viewed").out());
     assertEquals(id + " 137\n", ok("task", "rm", "viewed").out());
-    assertEquals("viewed\n", ok("container", "rm", "viewed").out());
+    assertEquals("viewed\n", ok("container", "delete", "viewed").out());
     assertEquals("", ok("ps", "-aq").out());
   }
 

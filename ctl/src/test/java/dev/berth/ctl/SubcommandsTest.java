@@ -40,7 +40,10 @@ class SubcommandsTest {
         Subcommands.withTopLevelNames(new String[] {"--namespace", "x", "container", "logs", "-f", "web"}));
     assertArrayEquals(new String[] {"inspect", "--type=container", "-f", "{{.Id}}", "web"},
         Subcommands.withTopLevelNames(new String[] {"container", "inspect", "-f", "{{.Id}}", "web"}));
-    for (String own : List.of("ls", "rm", "prune")) {
+    assertArrayEquals(new String[] {"ps", "-a"}, Subcommands.withTopLevelNames(new String[] {"container", "ls", "-a"}));
+    assertArrayEquals(new String[] {"rm", "-f", "web"},
+        Subcommands.withTopLevelNames(new String[] {"container", "remove", "-f", "web"}));
+    for (String own : List.of("records", "delete", "prune")) {
       String[] args = {"container", own, "web"};
       assertArrayEquals(args, Subcommands.withTopLevelNames(args));
     }

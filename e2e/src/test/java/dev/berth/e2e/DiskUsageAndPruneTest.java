@@ -89,7 +89,7 @@ class DiskUsageAndPruneTest {
         + "Are you sure you want to continue? [y/N] "), declined.out());
     assertTrue(ok("ps", "-a").out().contains("gc-done"), "a no keeps everything");
 
-    String id = ok("container", "ls").out().lines().filter(l -> l.contains(" gc-done ")).findFirst()
+    String id = ok("container", "records").out().lines().filter(l -> l.contains(" gc-done ")).findFirst()
         .orElseThrow().split("\\s+")[0];
     Result pruned = berthctlWithInput("y\n", "container", "prune");
     assertEquals(0, pruned.exit(), pruned::toString);

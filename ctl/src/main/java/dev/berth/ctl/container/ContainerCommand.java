@@ -27,18 +27,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code berthctl container}: container records as the Containers API holds them, for debugging. */
+/**
+ * {@code berthctl container}: Docker's container management words, and container records as the
+ * Containers API holds them, for debugging.
+ */
 @Command(name = "container", aliases = "containers",
-    description = "Inspect and remove container records directly, as ctr containers does (any client's records).",
+    description = "Manage containers. Docker's container ls, rm, stop, logs, exec, inspect ... run the top-level "
+        + "commands (ps, rm, stop, ...); records and delete show and remove the records themselves, as ctr containers "
+        + "does (any client's records).",
     footerHeading = "%nExamples:%n",
-    footer = {"  berthctl container ls", "  berthctl container ls -q", "  berthctl container rm web"})
+    footer = {"  berthctl container ls -a", "  berthctl container records -q", "  berthctl container delete web"})
 public final class ContainerCommand extends GroupCommand {
   @ParentCommand
   BerthCtl root;
 
-  @Command(name = "ls", aliases = "list", description = "List container records: id, name, image, runtime.",
+  @Command(name = "records", description = "List container records: id, name, image, runtime.",
       footerHeading = "%nExamples:%n",
-      footer = {"  berthctl container ls", "  berthctl container ls --format json", "  berthctl container ls 'image~=busybox'"})
+      footer = {"  berthctl container records", "  berthctl container records --format json",
+          "  berthctl container records 'image~=busybox'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Mixin FormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*", description = "containerd filter on id, image, runtime.name, labels.<key>")
@@ -73,9 +79,9 @@ public final class ContainerCommand extends GroupCommand {
     return 0;
   }
 
-  @Command(name = "rm", aliases = {"remove", "delete"},
+  @Command(name = "delete",
       description = "Remove container records and their snapshots; one with a task is refused. Prints each removed.",
-      footerHeading = "%nExamples:%n", footer = {"  berthctl container rm web"})
+      footerHeading = "%nExamples:%n", footer = {"  berthctl container delete web"})
   int remove(@Parameters(paramLabel = "CONTAINER", arity = "1..*", description = "names, ids or id prefixes")
       List<String> containers) throws InterruptedException {
     try (Connection c = root.connect()) {
