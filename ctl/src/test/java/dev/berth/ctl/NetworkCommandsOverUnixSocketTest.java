@@ -39,7 +39,7 @@ class NetworkCommandsOverUnixSocketTest {
     Cli.Result create = net.ctl("network", "create", "web", "--subnet", "10.201.0.0/24", "--gateway", "10.201.0.254",
         "--bridge", device, "--label", "team=web", "--opt", "mtu=1400", "--ip-masquerade=false");
     assertEquals(0, create.exit(), create::toString);
-    assertEquals("web\n", create.out());
+    assertTrue(create.out().matches("[0-9a-f]{64}\n"), "docker's whole id: " + create.out());
     assertEquals(0, net.ctl("network", "create", "backend", "--internal").exit());
 
     Network web = network("web");
@@ -49,22 +49,26 @@ class NetworkCommandsOverUnixSocketTest {
     Network backend = network("backend");
     assertTrue(backend.getInternal() && backend.getIpMasquerade());
     Network bridge = network("bridge");
+    assertEquals(create.out().strip(), web.getId());
 
     Cli.Result table = net.ctl("network", "ls");
     assertEquals(0, table.exit(), table::toString);
     assertEquals(List.of(
-        List.of("NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE"),
-        List.of("backend", "bridge", backend.getSubnet(), backend.getGateway(), backend.getBridge()),
-        List.of("bridge", "bridge", bridge.getSubnet(), bridge.getGateway(), bridge.getBridge()),
-        List.of("web", "bridge", "10.201.0.0/24", "10.201.0.254", device)),
+        List.of("NETWORK ID", "NAME", "DRIVER", "SCOPE"),
+        List.of(backend.getId().substring(0, 12), "backend", "bridge", "local"),
+        List.of(bridge.getId().substring(0, 12), "bridge", "bridge", "local"),
+        List.of(web.getId().substring(0, 12), "web", "bridge", "local")),
         table.out().lines().map(l -> List.of(l.split("\\s{2,}"))).toList(), table::toString);
-    assertEquals("backend\nbridge\nweb\n", net.ctl("network", "ls", "-q").out());
-    assertEquals("backend\n", net.ctl("network", "ls", "-q", "internal==true").out());
-    assertEquals("web\n", net.ctl("network", "ls", "-q", "labels.team==web").out());
+    assertEquals(backend.getId().substring(0, 12) + "\n" + bridge.getId().substring(0, 12) + "\n"
+        + web.getId().substring(0, 12) + "\n", net.ctl("network", "ls", "-q").out());
+    assertEquals(web.getId() + "\n", net.ctl("network", "ls", "-q", "--no-trunc", "name==web").out());
+    assertEquals("backend\n", names("internal==true"));
+    assertEquals("web\n", names("labels.team==web"));
     // docker's filters too
-    assertEquals("backend\nweb\n", net.ctl("network", "ls", "-q", "--filter", "type=custom").out());
-    assertEquals("web\n", net.ctl("network", "ls", "-q", "-f", "label=team=web", "-f", "name=we").out());
-    assertEquals("bridge\n", net.ctl("network", "ls", "-q", "--filter", "type=builtin").out());
+    assertEquals("backend\nweb\n", names("--filter", "type=custom"));
+    assertEquals("web\n", names("-f", "label=team=web", "-f", "name=we"));
+    assertEquals("bridge\n", names("--filter", "type=builtin"));
+    assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
     assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());
 
     // docker's --format json: an object a line, with Berth's bridge fields beside docker's
@@ -102,11 +106,13 @@ class NetworkCommandsOverUnixSocketTest {
         "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}", "web").out(), "docker's template for a subnet");
     assertEquals("web:false\nbackend:true\n", net.ctl("network", "inspect", "--format", "{{.Name}}:{{.Internal}}",
         "web", "backend").out());
+    // as Docker: a network is named by its id or a prefix of it too
+    assertEquals(web.getId() + "\n", net.ctl("network", "inspect", "-f", "{{.Id}}", web.getId().substring(0, 8)).out());
 
     Cli.Result rm = net.ctl("network", "rm", "web", "backend");
     assertEquals(0, rm.exit(), rm::toString);
     assertEquals("web\nbackend\n", rm.out());
-    assertEquals("bridge\n", net.ctl("network", "ls", "-q").out());
+    assertEquals("bridge\n", names());
     assertEquals(1, net.networks().list(ListNetworksRequest.getDefaultInstance()).getNetworksCount());
   }
 
@@ -132,7 +138,7 @@ class NetworkCommandsOverUnixSocketTest {
     assertTrue(unknownOption.stderr().contains("unknown network option color"), unknownOption::toString);
     assertEquals(125, net.ctl("network", "create", "c", "-o", "mtu=big").exit());
     assertEquals(0, net.ctl("network").exit(), "alone, a group of commands shows its usage");
-    assertEquals("a\nbridge\n", net.ctl("network", "ls", "-q").out(), "nothing was created by the failures");
+    assertEquals("a\nbridge\n", names(), "nothing was created by the failures");
 
     Cli.Result absent = net.ctl("network", "rm", "nosuch");
     assertEquals(1, absent.exit());
@@ -261,5 +267,12 @@ class NetworkCommandsOverUnixSocketTest {
   private static void assertOneErrorLine(Cli.Result r, String containing) {
     assertTrue(r.stderr().startsWith("Error: ") && r.stderr().contains(containing), r::toString);
     assertEquals(1, r.stderr().lines().count(), r::toString);
+  }
+
+  /** The names {@code network ls} lists with {@code args}, a line each. */
+  private String names(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("network", "ls", "--format", "{{.Name}}"));
+    command.addAll(List.of(args));
+    return net.ctl(command.toArray(String[]::new)).out();
   }
 }

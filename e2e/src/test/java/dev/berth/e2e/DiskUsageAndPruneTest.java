@@ -109,7 +109,7 @@ class DiskUsageAndPruneTest {
     assertEquals("Deleted Networks:\ngc-labelled\n\n", filtered.out());
     Result pruned = ok("network", "prune", "--force");
     assertTrue(pruned.out().contains("gc-unused"), pruned.out());
-    String networks = ok("network", "ls", "-q").out();
+    String networks = ok("network", "ls", "--format", "{{.Name}}").out();
     assertFalse(networks.contains("gc-"), networks);
     assertTrue(networks.contains("bridge"), networks);
   }

@@ -1,19 +1,52 @@
 package dev.berth.api.network;
 
+import dev.berth.api.grpc.Errors;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 
-/** A bridge network as stored. */
+/** A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids. */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
-    boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault) {
+    boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
+    String id) {
   public static final String DRIVER_BRIDGE = "bridge";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** The value of a filter field (name, driver, subnet, gateway, bridge, internal, labels.&lt;key&gt;). */
+  /** A new network's id. */
+  public static String newId() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * The network {@code nameOrId} names: by name, else by id or a prefix of ids that only one
+   * network's id has, as Docker looks networks up.
+   *
+   * @throws io.grpc.StatusRuntimeException NOT_FOUND when none matches, INVALID_ARGUMENT when the
+   *     prefix starts several ids
+   */
+  public static NetworkInfo find(String nameOrId, Optional<NetworkInfo> byName, Collection<NetworkInfo> all) {
+    if (byName.isPresent()) {
+      return byName.get();
+    }
+    List<NetworkInfo> matches = all.stream().filter(n -> n.id().startsWith(nameOrId)).toList();
+    if (matches.size() > 1) {
+      throw Errors.invalidArgument("network %s is ambiguous (%d matches found based on ID prefix)", nameOrId,
+          matches.size());
+    }
+    return matches.stream().findFirst().orElseThrow(() -> Errors.notFound("network %s not found", nameOrId));
+  }
+
+  /** The value of a filter field (name, id, driver, subnet, gateway, bridge, internal, labels.&lt;key&gt;). */
   public Optional<String> field(List<String> path) {
     return switch (path.get(0)) {
       case "name" -> Optional.of(name);
+      case "id" -> Optional.of(id);
       case "driver" -> Optional.of(driver);
       case "subnet" -> Optional.of(subnet.toString());
       case "gateway" -> Optional.of(gateway.toString());

@@ -88,6 +88,31 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void networksAreFoundByIdAndUniqueIdPrefixAsByName() {
+    NetworkInfo green = manager.createNetwork(network("green", "10.206.0.0/24"));
+    NetworkInfo bridge = manager.getNetwork(DEFAULT);
+    assertTrue(green.id().matches("[0-9a-f]{64}"), green.id());
+    assertNotEquals(bridge.id(), green.id());
+    assertEquals(green, manager.getNetwork(green.id()));
+    assertEquals(green, manager.getNetwork(green.id().substring(0, 12)));
+    assertEquals(List.of(green), manager.listNetworks(Filter.parse(List.of("id==" + green.id()))));
+    // the shortest prefix that tells the two ids apart, and the longest that does not
+    int shared = 0;
+    while (green.id().charAt(shared) == bridge.id().charAt(shared)) {
+      shared++;
+    }
+    int common = shared;
+    if (common > 0) {
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.getNetwork(green.id().substring(0, common)));
+    }
+    assertEquals(green, manager.getNetwork(green.id().substring(0, common + 1)));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getNetwork("ghost"));
+    manager.deleteNetwork(green.id().substring(0, 12));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getNetwork(green.id()));
+    assertEquals(List.of(DEFAULT), networkNames());
+  }
+
+  @Test
   void optionsAskedForAreKept() {
     NetworkInfo n = manager.createNetwork(new NetworkSpec("quiet", "bridge", "10.205.0.0/24", "10.205.0.254",
         "brquiet", 1400, false, true, Map.of()));

@@ -55,14 +55,14 @@ public final class NetworkConnections {
   }
 
   /**
-   * Connects the container to {@code network}: now, if its network namespace exists, and at
+   * Connects the container to the network (named, or by id or id prefix): now, if its network namespace exists, and at
    * every later start. A stopped container with no network left takes it as its first.
    *
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network, ALREADY_EXISTS when
    *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network
    */
-  public void connect(Container record, String network, String ip, List<String> aliases) {
-    networks.get(GetNetworkRequest.newBuilder().setName(network).build());
+  public void connect(Container record, String nameOrId, String ip, List<String> aliases) {
+    String network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
     Map<String, String> labels = record.getLabelsMap();
     String first = labels.getOrDefault(ContainerLabels.NETWORK, "");
     String name = ContainerState.name(record);
@@ -105,14 +105,14 @@ public final class NetworkConnections {
   }
 
   /**
-   * Disconnects the container from {@code network}, now and for later starts. Its first network
+   * Disconnects the container from the network (named, or by id or id prefix), now and for later starts. Its first network
    * given up, the next connected one takes its place, or none is left.
    *
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network or one the container
    *     is not connected to
    */
-  public void disconnect(Container record, String network) {
-    networks.get(GetNetworkRequest.newBuilder().setName(network).build());
+  public void disconnect(Container record, String nameOrId) {
+    String network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
     String id = record.getId();
     boolean attached = attachments(id).stream().anyMatch(a -> a.getNetwork().equals(network));
     List<String> configured = networks(record);

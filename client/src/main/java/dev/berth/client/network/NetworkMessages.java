@@ -30,7 +30,7 @@ final class NetworkMessages {
   static NetworkInfo network(Network n) {
     return new NetworkInfo(n.getName(), n.getDriver(), Subnet.parse(n.getSubnet()),
         Ipv4.parse("gateway", n.getGateway()), n.getBridge(), n.getMtu(), n.getIpMasquerade(), n.getInternal(),
-        n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault());
+        n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault(), n.getId());
   }
 
   static berth.network.v1.PortMapping port(PortMapping p) {

@@ -64,8 +64,9 @@ public final class NetworkCommand extends GroupCommand {
       footer = {"  berthctl network ls", "  berthctl network ls -q", "  berthctl network ls --format json",
           "  berthctl network ls --format '{{.Name}} {{.Subnet}}'", "  berthctl network ls internal==true",
           "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom"})
-  int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
-      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=PART, "
+  int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
+      @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=PART, id=PREFIX, "
           + "label=KEY[=VALUE], driver=bridge or type=builtin|custom (repeatable: values of one key may any match, "
           + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
@@ -82,15 +83,15 @@ public final class NetworkCommand extends GroupCommand {
     networks.removeIf(filter.negate());
     networks.sort(Comparator.comparing(Network::getName));
     if (quiet) {
-      networks.forEach(n -> root.out().println(n.getName()));
+      networks.forEach(n -> root.out().println(id(n, noTrunc)));
     } else if (format.json() || format.templated()) {
-      format.printRows(root.out(), LIST_HEADERS, networks.stream().map(NetworkCommand::templateRow).toList());
+      format.printRows(root.out(), LIST_HEADERS, networks.stream().map(n -> templateRow(n, noTrunc)).toList());
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (Network n : networks) {
-        rows.add(List.of(n.getName(), n.getDriver(), n.getSubnet(), n.getGateway(), n.getBridge()));
+        rows.add(List.of(id(n, noTrunc), n.getName(), n.getDriver(), "local"));
       }
-      Output.table(root.out(), List.of("NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE"), rows);
+      Output.table(root.out(), List.of("NETWORK ID", "NAME", "DRIVER", "SCOPE"), rows);
     }
     return 0;
   }
@@ -100,10 +101,15 @@ public final class NetworkCommand extends GroupCommand {
       "Driver", "DRIVER", "Scope", "SCOPE", "Internal", "INTERNAL", "Labels", "LABELS", "Subnet", "SUBNET",
       "Gateway", "GATEWAY", "Bridge", "BRIDGE", "CreatedAt", "CREATED AT");
 
-  /** A network as docker's {@code network ls --format} sees one (Berth's networks have no id but their name). */
-  private static Map<String, Object> templateRow(Network n) {
+  /** Docker's short id (12 digits) unless whole ones are asked for. */
+  private static String id(Network n, boolean whole) {
+    return whole ? n.getId() : n.getId().substring(0, Math.min(12, n.getId().length()));
+  }
+
+  /** A network as docker's {@code network ls --format} sees one, with Berth's bridge fields. */
+  private static Map<String, Object> templateRow(Network n, boolean noTrunc) {
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("ID", n.getName());
+    row.put("ID", id(n, noTrunc));
     row.put("Name", n.getName());
     row.put("Driver", n.getDriver());
     row.put("Scope", "local");
@@ -209,6 +215,7 @@ public final class NetworkCommand extends GroupCommand {
   private static Map<String, Object> inspection(Network n, List<Attachment> attached) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("Name", n.getName());
+    json.put("Id", n.getId());
     json.put("Driver", n.getDriver());
     json.put("Created", ProtoTimes.toInstant(n.getCreatedAt()).toString());
     json.put("Subnet", n.getSubnet());

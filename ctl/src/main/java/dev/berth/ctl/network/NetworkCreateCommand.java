@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code berthctl network create}: a user-defined bridge network. */
 @Command(name = "create",
-    description = "Create a bridge network and print its name. Left out, the subnet is a private one no "
+    description = "Create a bridge network and print its id. Left out, the subnet is a private one no "
         + "other network or host route uses, the gateway its first address, the bridge br-<hash>.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl network create web",
@@ -74,11 +74,12 @@ final class NetworkCreateCommand implements Callable<Integer> {
     if (ipMasquerade != null) {
       request.setIpMasquerade(ipMasquerade);
     }
+    Network created;
     try (Connection c = network.root().connect()) {
-      NetworksGrpc.newBlockingStub(c.channel())
-          .create(CreateNetworkRequest.newBuilder().setNetwork(request).build());
+      created = NetworksGrpc.newBlockingStub(c.channel())
+          .create(CreateNetworkRequest.newBuilder().setNetwork(request).build()).getNetwork();
     }
-    network.root().out().println(name);
+    network.root().out().println(created.getId());
     return 0;
   }
 

@@ -100,7 +100,7 @@ public final class KernelNetworkManager implements NetworkManager {
       Subnet subnet = freeSubnet(store.networks());
       NetworkInfo network = new NetworkInfo(DEFAULT_NETWORK, NetworkInfo.DRIVER_BRIDGE, subnet, subnet.firstHost(),
           Names.device("default bridge", config.defaultBridge()), DEFAULT_MTU, true, false, Map.of(), Instant.now(),
-          true);
+          true, NetworkInfo.newId());
       store.insertNetwork(network);
       LOG.info("default network " + DEFAULT_NETWORK + ": " + subnet + " on " + network.bridge());
     }
@@ -228,16 +228,16 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false);
+        false, NetworkInfo.newId());
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + " on " + bridge);
     return network;
   }
 
   @Override
-  public synchronized NetworkInfo getNetwork(String name) {
-    Identifiers.validate("network name", name);
-    return network(name);
+  public synchronized NetworkInfo getNetwork(String nameOrId) {
+    Identifiers.validate("network name", nameOrId);
+    return NetworkInfo.find(nameOrId, store.network(nameOrId), store.networks());
   }
 
   @Override
@@ -246,9 +246,10 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   @Override
-  public synchronized void deleteNetwork(String name) {
-    Identifiers.validate("network name", name);
-    NetworkInfo network = network(name);
+  public synchronized void deleteNetwork(String nameOrId) {
+    Identifiers.validate("network name", nameOrId);
+    NetworkInfo network = NetworkInfo.find(nameOrId, store.network(nameOrId), store.networks());
+    String name = network.name();
     if (network.isDefault()) {
       throw Errors.failedPrecondition("the default network %s cannot be deleted", name);
     }

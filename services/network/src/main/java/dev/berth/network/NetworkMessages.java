@@ -36,6 +36,7 @@ final class NetworkMessages {
   static Network network(NetworkInfo n) {
     return Network.newBuilder()
         .setName(n.name())
+        .setId(n.id())
         .setDriver(n.driver())
         .setSubnet(n.subnet().toString())
         .setGateway(n.gateway().toString())

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +59,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
   public InMemoryNetworkManager() {
     Subnet subnet = new Subnet(new Ipv4((10 << 24) | (88 << 16)), 16);
     add(new NetworkInfo(DEFAULT_NETWORK, NetworkInfo.DRIVER_BRIDGE, subnet, subnet.firstHost(), "berth0",
-        DEFAULT_MTU, true, false, Map.of(), Instant.now(), true));
+        DEFAULT_MTU, true, false, Map.of(), Instant.now(), true, NetworkInfo.newId()));
   }
 
   private void add(NetworkInfo network) {
@@ -105,7 +106,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false);
+        false, NetworkInfo.newId());
     add(network);
     return network;
   }
@@ -122,9 +123,9 @@ public final class InMemoryNetworkManager implements NetworkManager {
   }
 
   @Override
-  public synchronized NetworkInfo getNetwork(String name) {
-    Identifiers.validate("network name", name);
-    return network(name);
+  public synchronized NetworkInfo getNetwork(String nameOrId) {
+    Identifiers.validate("network name", nameOrId);
+    return NetworkInfo.find(nameOrId, Optional.ofNullable(networks.get(nameOrId)), networks.values());
   }
 
   @Override
@@ -133,9 +134,11 @@ public final class InMemoryNetworkManager implements NetworkManager {
   }
 
   @Override
-  public synchronized void deleteNetwork(String name) {
-    Identifiers.validate("network name", name);
-    if (network(name).isDefault()) {
+  public synchronized void deleteNetwork(String nameOrId) {
+    Identifiers.validate("network name", nameOrId);
+    NetworkInfo network = NetworkInfo.find(nameOrId, Optional.ofNullable(networks.get(nameOrId)), networks.values());
+    String name = network.name();
+    if (network.isDefault()) {
       throw Errors.failedPrecondition("the default network %s cannot be deleted", name);
     }
     long attached = attachments.stream().filter(a -> a.network().equals(name)).count();

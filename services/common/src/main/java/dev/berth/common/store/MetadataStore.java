@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -64,6 +65,28 @@ public final class MetadataStore implements AutoCloseable {
       return null;
     });
     LOG.fine("schema ready for " + component);
+  }
+
+  /**
+   * Adds a column to a table that {@link #migrate} made before the column was part of it; a table
+   * that has it already is left as it is. Rows made before get NULL.
+   */
+  public void addColumn(String table, String column, String type) {
+    write(c -> {
+      boolean present = false;
+      try (Statement s = c.createStatement(); ResultSet columns = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+        while (columns.next()) {
+          present |= columns.getString("name").equals(column);
+        }
+      }
+      if (!present) {
+        try (Statement s = c.createStatement()) {
+          s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        }
+        LOG.info("added column " + column + " to " + table);
+      }
+      return null;
+    });
   }
 
   /** Runs {@code work} in one transaction: all of it commits, or none of it. */

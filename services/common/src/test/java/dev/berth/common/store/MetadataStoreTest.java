@@ -48,6 +48,29 @@ class MetadataStoreTest {
     }
   }
 
+  @Test
+  void aColumnIsAddedOnceAndOlderRowsKeepTheirValues() throws Exception {
+    Path file = root.resolve("meta.db");
+    try (MetadataStore store = MetadataStore.open(file)) {
+      store.migrate("test", List.of("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)"));
+      store.write(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES ('older')"));
+      store.addColumn("t", "extra", "TEXT");
+      store.write(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES ('newer', 'x')"));
+    }
+    try (MetadataStore store = MetadataStore.open(file)) {
+      store.addColumn("t", "extra", "TEXT");
+      assertEquals(List.of("newer=x", "older=null"), store.read(c -> {
+        List<String> rows = new java.util.ArrayList<>();
+        try (ResultSet r = c.createStatement().executeQuery("SELECT k, extra FROM t ORDER BY k")) {
+          while (r.next()) {
+            rows.add(r.getString(1) + "=" + r.getString(2));
+          }
+        }
+        return rows;
+      }));
+    }
+  }
+
   private static int synchronous(MetadataStore store) {
     return store.read(c -> {
       try (ResultSet r = c.createStatement().executeQuery("PRAGMA synchronous")) {

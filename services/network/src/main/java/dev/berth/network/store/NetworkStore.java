@@ -62,6 +62,9 @@ public final class NetworkStore {
             + "host_port INTEGER NOT NULL, container_port INTEGER NOT NULL, namespace TEXT NOT NULL, "
             + "container_id TEXT NOT NULL, network TEXT NOT NULL, PRIMARY KEY (protocol, host_ip, host_port))",
         "CREATE INDEX IF NOT EXISTS network_ports_owner ON network_ports (namespace, container_id, network)"));
+    // networks made before they had ids get one, as random as a new network's
+    db.addColumn("network_networks", "id", "TEXT");
+    db.write(c -> Sql.update(c, "UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
   }
 
   public List<NetworkInfo> networks() {
@@ -75,10 +78,10 @@ public final class NetworkStore {
 
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
-        + "bridge, mtu, masquerade, internal, labels, created_at, is_default) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
-        n.isDefault() ? 1 : 0));
+        n.isDefault() ? 1 : 0, n.id()));
   }
 
   public void deleteNetwork(String name) {
@@ -159,7 +162,7 @@ public final class NetworkStore {
         Subnet.parse(r.getString("subnet")), Ipv4.parse("stored gateway", r.getString("gateway")),
         r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
         Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
-        r.getInt("is_default") != 0);
+        r.getInt("is_default") != 0, r.getString("id"));
   }
 
   /**

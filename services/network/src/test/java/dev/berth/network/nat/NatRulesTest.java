@@ -66,7 +66,7 @@ class NatRulesTest {
   static NetworkInfo network(String name, String subnet, String bridge, boolean internal) {
     Subnet s = Subnet.parse(subnet);
     return new NetworkInfo(name, "bridge", s, s.firstHost(), bridge, 1500, true, internal, Map.of(), Instant.EPOCH,
-        name.equals("bridge"));
+        name.equals("bridge"), NetworkInfo.newId());
   }
 
   static AttachmentInfo attachment(String id, NetworkInfo n, String ip, List<PortMapping> ports) {
