@@ -152,6 +152,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("network", "connect", "--ip", "10.204.2.50", "keepb", "later");
       ok("restart", "-t", "0", "keeper");
       assertEquals("10.204.1 10.204.2\n", subnets("keeper"));
+      JsonNode store = JSON.readTree(ok("inspect", "keeper").stdout()).get(0).get("NetworkSettings").get("Networks")
+          .get("keepb");
+      assertEquals(ok("network", "inspect", "-f", "{{.Id}}", "keepb").out().strip(), store.get("NetworkID").asText());
+      assertEquals("[\"store\"]", store.get("Aliases").toString());
+      assertEquals("keeper", store.get("DNSNames").get(0).asText());
+      assertEquals("store", store.get("DNSNames").get(1).asText());
+      assertTrue(store.get("IPAddress").asText().startsWith("10.204.2."), store::toString);
       ok("start", "later");
       assertEquals("10.88.0 10.204.2\n", subnets("later"));
       assertTrue(ok("exec", "later", "ip", "-4", "addr").out().contains("10.204.2.50/24"));

@@ -54,6 +54,20 @@ public final class NetworkConnections {
     return names;
   }
 
+  /** The aliases (besides its name) the record gives the container on {@code network}. */
+  public static List<String> aliases(Container record, String network) {
+    Map<String, String> labels = record.getLabelsMap();
+    if (network.equals(labels.get(ContainerLabels.NETWORK))) {
+      return LabelLists.split(labels.get(ContainerLabels.NETWORK_ALIASES));
+    }
+    try {
+      return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network)).findFirst()
+          .map(ConnectedNetwork::aliases).orElse(List.of());
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+
   /**
    * Connects the container to the network (named, or by id or id prefix): now, if its network namespace exists, and at
    * every later start. A stopped container with no network left takes it as its first.

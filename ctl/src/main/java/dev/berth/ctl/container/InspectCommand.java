@@ -4,6 +4,9 @@ import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CniResult;
 import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.ListNetworksRequest;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
 import berth.network.v1.PortMapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,6 +32,8 @@ import dev.berth.ctl.output.Json;
 import dev.berth.ctl.ErrorHandler;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -203,20 +208,22 @@ public final class InspectCommand implements Callable<Integer> {
     settings.put("IPPrefixLen", 0);
     settings.put("Gateway", "");
     settings.put("MacAddress", "");
-    for (String network : NetworkConnections.networks(s.record())) {
-      networks.putObject(network).put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "");
-    }
+    Map<String, Network> known = new HashMap<>();
     List<Attachment> attachments;
     try {
+      NetworksGrpc.newBlockingStub(c.channel()).list(ListNetworksRequest.getDefaultInstance()).getNetworksList()
+          .forEach(n -> known.put(n.getName(), n));
       attachments = AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.newBuilder()
           .addFilters("container_id==\"" + s.id() + "\"").build()).getAttachmentsList();
     } catch (StatusRuntimeException e) {
-      return settings;
+      attachments = List.of();
+    }
+    for (String network : NetworkConnections.networks(s.record())) {
+      endpoint(networks, network, known, s, false);
     }
     boolean first = true;
     for (Attachment a : attachments) {
-      ObjectNode endpoint = networks.putObject(a.getNetwork());
-      endpoint.put("IPAddress", "").put("IPPrefixLen", 0).put("Gateway", "").put("MacAddress", "");
+      ObjectNode endpoint = endpoint(networks, a.getNetwork(), known, s, true);
       CniResult result = a.getResult();
       for (CniResult.IpConfig ip : result.getIpsList()) {
         String[] cidr = ip.getAddress().split("/");
@@ -241,5 +248,37 @@ public final class InspectCommand implements Callable<Integer> {
       }
     }
     return settings;
+  }
+
+  /**
+   * An empty endpoint of docker's shape for {@code network}, with the aliases the container is
+   * configured with there; {@code DNSNames}, the names peers resolve, only where it is attached
+   * to a user-defined network, as Docker has them.
+   */
+  private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
+      boolean attached) {
+    ObjectNode endpoint = networks.putObject(network);
+    endpoint.putNull("IPAMConfig");
+    endpoint.putNull("Links");
+    List<String> aliases = NetworkConnections.aliases(s.record(), network);
+    if (aliases.isEmpty()) {
+      endpoint.putNull("Aliases");
+    } else {
+      aliases.forEach(endpoint.putArray("Aliases")::add);
+    }
+    endpoint.put("MacAddress", "");
+    endpoint.putNull("DriverOpts");
+    Network n = known.get(network);
+    endpoint.put("NetworkID", n == null ? "" : n.getId());
+    endpoint.put("Gateway", "").put("IPAddress", "").put("IPPrefixLen", 0);
+    if (attached && n != null && !n.getIsDefault()) {
+      ArrayNode names = endpoint.putArray("DNSNames");
+      names.add(s.name());
+      aliases.forEach(names::add);
+      names.add(s.id().substring(0, Math.min(12, s.id().length())));
+    } else {
+      endpoint.putNull("DNSNames");
+    }
+    return endpoint;
   }
 }
