@@ -218,6 +218,22 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(1, berthd.ctl("cp", "files:/tmp/note.txt/", tmp.resolve("x").toString()).exit());
     assertFalse(Files.exists(tmp.resolve("x")));
 
+    // as docker: a symlink named as the source is copied as the link unless -L; owners are the
+    // destination's user (root here) unless -a keeps the source's
+    ok("exec", "files", "sh", "-c", "echo target > /srv/t && chown 1000:1001 /srv/t && ln -s /srv/t /srv/link");
+    ok("cp", "files:/srv/link", tmp.resolve("link").toString());
+    assertEquals(Path.of("/srv/t"), Files.readSymbolicLink(tmp.resolve("link")));
+    ok("cp", "-L", "files:/srv/link", tmp.resolve("followed").toString());
+    assertEquals("target\n", Files.readString(tmp.resolve("followed")));
+    assertEquals(0, Files.getAttribute(tmp.resolve("followed"), "unix:uid"));
+    ok("cp", "-a", "files:/srv/t", tmp.resolve("kept").toString());
+    assertEquals(List.of(1000, 1001), List.of(Files.getAttribute(tmp.resolve("kept"), "unix:uid"),
+        Files.getAttribute(tmp.resolve("kept"), "unix:gid")));
+    ok("cp", tmp.resolve("kept").toString(), "files:/srv/in-root");
+    ok("cp", "--archive", tmp.resolve("kept").toString(), "files:/srv/in-kept");
+    assertEquals("in-kept 1000:1001\nin-root 0:0\n", ok("exec", "files", "sh", "-c",
+        "cd /srv && ls -nd in-root in-kept | awk '{print $9 \" \" $3 \":\" $4}'").out());
+
     // the whole root of a running container: its files, not the kernel's /proc and /sys, no devices read
     List<String> names = tarNames(ok("cp", "files:/", "-").stdout());
     assertTrue(names.containsAll(List.of("bin/busybox", "etc/passwd", "tmp/note.txt", "srv/d/f", "proc/", "sys/")),

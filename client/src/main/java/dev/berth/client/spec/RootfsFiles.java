@@ -53,6 +53,20 @@ public interface RootfsFiles {
   }
 
   /**
+   * As {@link #pathInside}, but a symlink that {@code path} ends in is left as it is: the path of
+   * the link itself, as docker cp copies a link named as its source. A path that ends in '/',
+   * '.' or '..' names a directory and is resolved whole.
+   */
+  static Path linkInside(Path root, String path) {
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return pathInside(root, path);
+    }
+    return pathInside(root, path.substring(0, slash + 1)).resolve(name);
+  }
+
+  /**
    * {@code path} inside {@code root}, every symlink on the way resolved against {@code root} as
    * the container would resolve it (for copying files in and out of a container's root).
    */

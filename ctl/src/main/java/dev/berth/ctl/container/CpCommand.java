@@ -12,6 +12,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -22,17 +23,21 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl cp}: files between a container and the host. */
 @Command(name = "cp",
     description = {"Copy a file or directory from a container to the host, or from the host into a container. "
-        + "Paths inside the container resolve symlinks as the container sees them. Into an existing directory, "
-        + "the source keeps its name.",
+        + "Paths inside the container resolve symlinks as the container sees them; a symlink named as SRC in a "
+        + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
+        + "What is copied belongs to root (to the invoking user on the host) unless -a.",
         "A running container is reached through its process's root; a stopped one through its snapshot, "
         + "mounted for the copy (volumes and bind mounts are then not part of it).",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
@@ -52,6 +57,15 @@ public final class CpCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "CONTAINER:PATH or a host path")
   String destination;
 
+  @Option(names = {"-L", "--follow-link"}, description = "copy what a symlink named as SRC points to, not the link")
+  boolean followLink;
+
+  @Option(names = {"-a", "--archive"}, description = "keep the owners (uid:gid) the source has")
+  boolean archive;
+
+  @Option(names = {"-q", "--quiet"}, description = "print no progress (berthctl prints none anyway)")
+  boolean quiet;
+
   @Override
   public Integer call() throws IOException {
     boolean fromContainer = inContainer(source);
@@ -69,7 +83,8 @@ public final class CpCommand implements Callable<Integer> {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), containerSide.substring(0, colon)));
       try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
         String containerPath = path.startsWith("/") ? path : "/" + path;
-        Path inside = RootfsFiles.pathInside(rootfs.path(), containerPath);
+        Path inside = fromContainer && !followLink ? RootfsFiles.linkInside(rootfs.path(), containerPath)
+            : RootfsFiles.pathInside(rootfs.path(), containerPath);
         if (inside.equals(rootfs.path())) {
           // a running container's root is /proc/PID/root, a link: only a path through it enters it
           inside = inside.resolve(".");
@@ -87,9 +102,9 @@ public final class CpCommand implements Callable<Integer> {
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
         } else if (fromContainer) {
-          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts());
+          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts(), owner(HOST_USER));
         } else {
-          copy(Path.of(source), inside, source, destination, Set.of());
+          copy(Path.of(source), inside, source, destination, Set.of(), owner(ROOT));
         }
       }
     }
@@ -103,6 +118,23 @@ public final class CpCommand implements Callable<Integer> {
     }
   }
 
+  /** The owner copies take: {@code whose}, unless -a keeps the source's. */
+  private Optional<int[]> owner(Supplier<int[]> whose) {
+    return archive ? Optional.empty() : Optional.of(whose.get());
+  }
+
+  private static final Supplier<int[]> ROOT = () -> new int[] {0, 0};
+
+  /** The user and group berthctl runs as: /proc/self belongs to them. */
+  private static final Supplier<int[]> HOST_USER = () -> {
+    try {
+      Path self = Path.of("/proc/self");
+      return new int[] {(Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid")};
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot tell which user runs berthctl: " + e.getMessage(), e);
+    }
+  };
+
   /** {@code NAME:PATH}, where NAME holds no '/' (so ./a:b and /x:y are host paths). */
   private static boolean inContainer(String argument) {
     int colon = argument.indexOf(':');
@@ -112,10 +144,12 @@ public final class CpCommand implements Callable<Integer> {
   /**
    * Copies as docker cp does: into {@code to} when it is a directory, else to {@code to} itself.
    * A trailing '/' on either side says it is a directory. Directories in {@code emptied}
-   * (normalized paths) are copied without what is in them. Refused before anything is written: a
-   * directory onto a file (the file would be lost), a file to a directory that is not there.
+   * (normalized paths) are copied without what is in them. What is written belongs to
+   * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
+   * written: a directory onto a file (the file would be lost), a file to a directory that is not there.
    */
-  private static void copy(Path from, Path to, String fromText, String toText, Set<Path> emptied) throws IOException {
+  private static void copy(Path from, Path to, String fromText, String toText, Set<Path> emptied,
+      Optional<int[]> owner) throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
       throw new CommandFailure("no such file or directory: " + fromText);
     }
@@ -146,23 +180,23 @@ public final class CpCommand implements Callable<Integer> {
       Files.walkFileTree(from, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          copyOne(dir, target.resolve(from.relativize(dir).toString()));
+          copyOne(dir, target.resolve(from.relativize(dir).toString()), owner);
           return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          copyOne(file, target.resolve(from.relativize(file).toString()));
+          copyOne(file, target.resolve(from.relativize(file).toString()), owner);
           return FileVisitResult.CONTINUE;
         }
       });
     } else {
-      copyOne(from, target);
+      copyOne(from, target, owner);
     }
   }
 
   /** Copies a file, directory (not what is in it) or symlink; devices, FIFOs and sockets have no content to copy. */
-  private static void copyOne(Path from, Path to) throws IOException {
+  private static void copyOne(Path from, Path to, Optional<int[]> owner) throws IOException {
     try {
       boolean directory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
       if (directory && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)
@@ -171,6 +205,10 @@ public final class CpCommand implements Callable<Integer> {
       }
       Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
           LinkOption.NOFOLLOW_LINKS);
+      if (owner.isPresent()) {
+        Files.setAttribute(to, "unix:uid", owner.get()[0], LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(to, "unix:gid", owner.get()[1], LinkOption.NOFOLLOW_LINKS);
+      }
     } catch (NoSuchFileException e) {
       throw new CommandFailure("no such directory: " + to.getParent(), e);
     } catch (FileAlreadyExistsException e) {
