@@ -88,9 +88,16 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(List.of(), containerIds(), "a container that could not start is removed at once");
     assertEquals(snapshotsBefore, snapshotKeys());
 
+    // made for an attached start, it is berthd's to remove once a start leaves it detached
+    ok("create", "--rm", "--name", "later", "busybox", "true");
+    assertEquals("attached", JSON.readTree(ok("container", "records", "--format", "json").stdout()).get(0)
+        .get("labels").get("io.berth.auto-remove").asText(), "removed by berthd only if its attached client goes");
+    ok("start", "later");
+    awaitNoContainers();
+
     Cli.Result conflict = berthd.ctl("run", "-d", "--rm", "--restart", "always", "busybox", "true");
     assertEquals(125, conflict.exit());
-    assertEquals("Error: conflicting options: --restart and --rm\n", conflict.stderr());
+    assertEquals("Error: Conflicting options: --restart and --rm\n", conflict.stderr());
   }
 
   @Test

@@ -48,8 +48,12 @@ public final class ContainerLabels {
   /**
    * {@value #TRUE}: berthd removes the container (task, snapshot and record) once its process
    * ended and its restart policy does not restart it, as Docker does for {@code run -d --rm}.
+   * {@value #AUTO_REMOVE_ATTACHED}: a client attached to it removes it when it ends (after it has
+   * the exit status and the last output); berthd removes it only if it is still there some seconds
+   * after its end, when that client went away (killed, its terminal closed) before the end.
    */
   public static final String AUTO_REMOVE = "io.berth.auto-remove";
+  public static final String AUTO_REMOVE_ATTACHED = "attached";
   /** {@value #TRUE} when the kernel's OOM killer struck in the container's last task; set by berthd. */
   public static final String OOM_KILLED = "io.berth.oom-killed";
   /** How often berthd's restart monitor restarted the container since a client last started it (clients reset it). */

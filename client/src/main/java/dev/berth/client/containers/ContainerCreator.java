@@ -379,7 +379,7 @@ public final class ContainerCreator {
     privateCgroupNamespace(o.cgroupns);
     RestartPolicy restart = RestartPolicy.parse(o.restart);
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
-      throw new ClientException("conflicting options: --restart and --rm");
+      throw new ClientException("Conflicting options: --restart and --rm");
     }
     return new Parsed(env, mounts, ports, restart, labels, hosts,
         o.memory == null ? null : ResourceFlags.memory(o.memory),
@@ -695,6 +695,10 @@ public final class ContainerCreator {
     labels.put(ContainerLabels.CREATED_BY, "berthctl");
     labels.put(ContainerLabels.NETWORK, network);
     labels.put(ContainerLabels.RESTART_POLICY, p.restart().toString());
+    if (o.autoRemove && !o.detach) {
+      // the client that starts it attached removes it; berthd, if that client goes first
+      labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.AUTO_REMOVE_ATTACHED);
+    }
     putJoined(labels, ContainerLabels.PORTS, p.ports().stream().map(PortSpec::labelValue).toList());
     if (o.hostname != null) {
       labels.put(ContainerLabels.HOSTNAME, o.hostname);

@@ -14,12 +14,14 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,8 @@ final class ContainerRestarter {
   /** The status Docker gives a container whose process vanished without one. */
   private static final int UNKNOWN_EXIT = 255;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long after its end a container removed by its attached client is left to that client. */
+  static final Duration ATTACHED_CLIENT_GRACE = Duration.ofSeconds(5);
 
   enum Outcome { RESTARTED, REMOVED, FAILED, LEFT_ALONE, GONE }
 
@@ -67,7 +71,8 @@ final class ContainerRestarter {
       LOG.warning(key + ": restart policy " + label + " is not one of no, always, on-failure[:N], unless-stopped; ignored");
     }
     RestartPolicy policy = parsed.orElse(RestartPolicy.NO);
-    boolean autoRemove = ContainerLabels.TRUE.equals(container.getLabelsMap().get(ContainerLabels.AUTO_REMOVE));
+    String removal = container.getLabelsMap().getOrDefault(ContainerLabels.AUTO_REMOVE, "");
+    boolean autoRemove = removal.equals(ContainerLabels.TRUE) || removal.equals(ContainerLabels.AUTO_REMOVE_ATTACHED);
     if (policy.mode() == RestartPolicy.Mode.NO && !autoRemove) {
       return Outcome.LEFT_ALONE;
     }
@@ -84,6 +89,11 @@ final class ContainerRestarter {
     String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
+    }
+    if (removal.equals(ContainerLabels.AUTO_REMOVE_ATTACHED) && task.isPresent()
+        && ProtoTimes.toInstant(task.get().getExitedAt()).plus(ATTACHED_CLIENT_GRACE).isAfter(Instant.now())) {
+      // its attached client removes it; a sweep after the grace finds it if that client is gone
+      return Outcome.LEFT_ALONE;
     }
     // without a task, only one that ran before (gone with a reboot) or whose removal failed half-way
     if (autoRemove && (task.isPresent() || trigger == Trigger.RETRY
