@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code gateway}, {@code mac} and {@code interfaceName} describe the container's interface
  * (BRIDGE mode, and CONTAINER mode where they are those of the container whose namespace is
  * shared); they are null or empty otherwise. {@code defaultRoute}: the container's default
- * route goes through this interface (the first bridge network's). {@code netns} is empty in
+ * route goes through this interface (see {@link #takesDefaultRoute}). {@code netns} is empty in
  * HOST mode, whose namespace is the daemon's.
  */
 public record AttachmentInfo(String namespace, String containerId, String network, Mode mode,
@@ -20,6 +20,17 @@ public record AttachmentInfo(String namespace, String containerId, String networ
     Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, List<String> aliases,
     List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
     Map<String, String> labels, Instant createdAt) {
+
+  /**
+   * Whether a container's new interface on {@code network} carries its default route, given the
+   * container's {@code existing} attachments: Docker's rule, the first network that is not
+   * internal. An internal network leads nowhere off its subnet, so its interface has only the
+   * subnet's route (else the host's other addresses are reachable through the gateway), and a
+   * normal network attached after one still routes the container.
+   */
+  public static boolean takesDefaultRoute(NetworkInfo network, List<AttachmentInfo> existing) {
+    return !network.internal() && existing.stream().noneMatch(AttachmentInfo::defaultRoute);
+  }
 
   public ContainerFilePaths files() {
     return ContainerFilePaths.in(filesDirectory);

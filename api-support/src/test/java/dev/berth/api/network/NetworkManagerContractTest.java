@@ -260,6 +260,23 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void anInternalNetworkGivesNoDefaultRouteAndLeavesItToANormalOne() {
+    NetworkInfo closed = manager.createNetwork(new NetworkSpec("closed", "", "10.206.0.0/24", "", "", 0, null, true,
+        Map.of()));
+    AttachmentInfo inside = manager.attach(NS, attach("c", "closed"));
+    assertFalse(inside.defaultRoute(), "an internal network leads nowhere off its subnet");
+    assertEquals(closed.gateway(), inside.gateway(), "the gateway is still told, as Docker's inspect does");
+    assertTrue(manager.attach(NS, attach("c", DEFAULT)).defaultRoute(), "the first normal network routes");
+
+    assertTrue(manager.attach(NS, attach("d", DEFAULT)).defaultRoute());
+    assertFalse(manager.attach(NS, attach("d", "closed")).defaultRoute());
+    assertFalse(manager.getAttachment(NS, "c", "closed").defaultRoute());
+    manager.detach(NS, "c", "");
+    manager.detach(NS, "d", "");
+    manager.deleteNetwork("closed");
+  }
+
+  @Test
   void whatAnAttachmentAskedForComesBack() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", "", List.of(), "web",
         List.of("www", "brave_turing"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),

@@ -476,7 +476,7 @@ public final class KernelNetworkManager implements NetworkManager {
       throw e;
     }
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
-    boolean defaultRoute = existing.isEmpty();
+    boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
     String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
         defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,

@@ -275,7 +275,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
         ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, network.subnet(),
-        network.gateway(), existing.isEmpty(), containerMac != null ? containerMac : mac("02", ip), hostname, List.copyOf(spec.aliases()),
+        network.gateway(), AttachmentInfo.takesDefaultRoute(network, existing),
+        containerMac != null ? containerMac : mac("02", ip), hostname, List.copyOf(spec.aliases()),
         List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
         Instant.now());
   }
