@@ -173,7 +173,7 @@ final class ContainerAttach {
   /**
    * Starts a created process (init or exec) with {@code start} and relays its stdio until it
    * ends; returns its exit status. SIGINT and SIGTERM are passed on ({@code sigProxy}); a terminal
-   * is put in raw mode and its size followed.
+   * is put in raw mode when it is the process's input, and its size is followed.
    */
   int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, boolean sigProxy,
       Runnable start)
@@ -187,7 +187,9 @@ final class ContainerAttach {
       throw ContainerTasks.startFailure(e);
     }
     boolean localTerminal = tty && io.inIsTerminal();
-    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
+    // raw only while the terminal's keys go to the process: without -i, Ctrl-C stays the terminal's
+    // and ends berthctl, as Docker's client ends (the process runs on)
+    try (TerminalMode raw = localTerminal && stdin ? TerminalMode.raw() : null;
         SignalForwarding signals = !io.console() ? SignalForwarding.none()
             : SignalForwarding.install(tty || !sigProxy ? null : signal -> signalQuietly(id, execId, signal),
                 localTerminal ? () -> resize(id, execId) : null)) {
