@@ -89,6 +89,19 @@ class ContainerLifecycleAsAUserTest {
   }
 
   @Test
+  void ctrlCEndsRunWithATerminalButNoInputAndTheContainerRunsOn() throws Exception {
+    try {
+      // as Docker's client: without -i the terminal stays cooked, so Ctrl-C is a signal to berthctl
+      Result interrupted = berthd.onTerminal(List.of(new Step("ready", "\u0003")), "run", "-t", "--name", "lc-tonly",
+          "busybox", "sh", "-c", "'echo ready; while :; do sleep 0.2; done'");
+      assertEquals(130, interrupted.exit(), interrupted::toString);
+      assertEquals("running", status("lc-tonly"));
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-tonly");
+    }
+  }
+
+  @Test
   void runItDetachesWithTheKeysAndAttachTakesTheSessionBack() throws Exception {
     try {
       Result detached = berthd.onTerminal(List.of(new Step("", "echo run-$((40+2))\r"),
