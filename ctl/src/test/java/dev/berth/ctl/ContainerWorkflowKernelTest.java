@@ -16,6 +16,7 @@ import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -219,6 +220,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         "cat", "/proc/sys/net/ipv4/ip_forward").out());
     assertEquals("uid=1000 gid=0(root) groups=1234\n", ok("run", "--rm", "-u", "1000", "--group-add", "1234",
         "busybox", "id").out());
+    // a name is looked up in the image's /etc/group, as Docker looks it up
+    assertEquals("uid=1000 gid=0(root) groups=65534(nogroup)\n", ok("run", "--rm", "-u", "1000", "--group-add",
+        "nogroup", "busybox", "id").out());
+    Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
+    assertEquals(125, noGroup.exit(), noGroup::toString);
+    assertEquals("Error: Unable to find group audio: no matching entries in group file\n", noGroup.stderr());
     assertEquals("crw-rw-rw-    1 root     root        1,   5 zero\n", ok("run", "--rm", "--device", "/dev/zero:/tmp/zero",
         "busybox", "sh", "-c", "cd /tmp && ls -l zero | busybox sed 's/ [A-Z][a-z][a-z] .* zero/ zero/'").out());
     Cli.Result readOnly = berthd.ctl("run", "--rm", "--device", "/dev/loop-control:/dev/lc:r", "busybox",
@@ -270,6 +277,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String id = ok("create", "--cidfile", cid.toString(), "--label-file", labels.toString(), "-l", "tier=back",
         "--expose", "8000-8001", "--expose", "53/udp", "--name", "described", "busybox", "true").out().strip();
     assertEquals(id, Files.readString(cid));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(cid)));
+    assertEquals("", ok("logs", "described").out(), "one that never ran has no log lines, as in Docker");
     JsonNode config = JSON.readTree(ok("inspect", "described").stdout()).get(0).get("Config");
     assertEquals("web", config.get("Labels").get("team").asText());
     assertEquals("back", config.get("Labels").get("tier").asText(), "-l comes after the label file");
@@ -280,6 +289,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(125, again.exit(), again::toString);
     assertTrue(again.stderr().contains("container ID file found"), again::toString);
     assertEquals(1, containerIds().size(), "the refused run made no container");
+    Cli.Result nowhere = berthd.ctl("run", "--cidfile", tmp.resolve("missing/web.cid").toString(), "busybox", "true");
+    assertEquals(125, nowhere.exit(), nowhere::toString);
+    assertTrue(nowhere.stderr().startsWith("Error: failed to create the container ID file"), nowhere::toString);
+    assertEquals(1, containerIds().size(), "a file that cannot be made makes no container");
     assertEquals(125, berthd.ctl("create", "--expose", "70000", "busybox", "true").exit());
   }
 

@@ -102,6 +102,13 @@ class ContainerLifecycleAsAUserTest {
   }
 
   @Test
+  void loadFromATerminalIsRefusedAtOnce() throws Exception {
+    Result refused = berthd.onTerminal(List.of(), "load");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertTrue(refused.out().contains("requested load from stdin, but stdin is empty"), refused::toString);
+  }
+
+  @Test
   void runItDetachesWithTheKeysAndAttachTakesTheSessionBack() throws Exception {
     try {
       Result detached = berthd.onTerminal(List.of(new Step("", "echo run-$((40+2))\r"),

@@ -270,16 +270,17 @@ public final class ContainerCreator {
       applySecurity(spec, o, parsed);
       isolation.applyTo(spec);
       String user = o.user != null ? o.user : imageConfig.user();
-      boolean namedUser = !user.matches("[0-9]*(:[0-9]*)?");
+      // names are looked up in the image's /etc/passwd and /etc/group
+      boolean names = !user.matches("[0-9]*(:[0-9]*)?") || isolation.namesGroups();
       // as Docker: an empty volume gets the image's files at its path on its first mount
       List<VolumeSeeder.Target> empty = volumeDirs.stream().filter(VolumeSeeder.Target::empty).toList();
       Spec built;
-      if (!namedUser && empty.isEmpty()) {
+      if (!names && empty.isEmpty()) {
         built = spec.rootfsFiles(RootfsFiles.none()).build();
       } else {
         try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
           empty.forEach(v -> VolumeSeeder.seed(rootfs.dir(), v));
-          built = spec.rootfsFiles(namedUser ? rootfs.files() : RootfsFiles.none()).build();
+          built = spec.rootfsFiles(names ? rootfs.files() : RootfsFiles.none()).build();
         }
       }
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network);

@@ -36,14 +36,14 @@ final class IsolationFlags {
   /** Empty: unconfined. */
   private final Optional<SeccompProfile> seccomp;
   private final Map<String, String> sysctls;
-  private final List<Long> groups;
+  private final List<String> groups;
   private final List<Device> devices;
   /** As given, for inspect. */
   private final String ipcMode;
   private final List<String> securityOpts;
 
   private IsolationFlags(boolean hostPid, boolean hostIpc, boolean hostUts, boolean noNewPrivileges,
-      Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<Long> groups, List<Device> devices,
+      Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<String> groups, List<Device> devices,
       String ipcMode, List<String> securityOpts) {
     this.hostPid = hostPid;
     this.hostIpc = hostIpc;
@@ -95,12 +95,13 @@ final class IsolationFlags {
       }
       sysctls.put(kv.key(), kv.value());
     }
-    List<Long> groups = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
     for (String g : o.groupAdd) {
-      if (!g.matches("[0-9]{1,10}") || Long.parseLong(g) > 0xFFFFFFFEL) {
-        throw InvalidValueException.of("--group-add", g, "expected a numeric group id");
+      boolean id = g.matches("[0-9]{1,10}") && Long.parseLong(g) <= 0xFFFFFFFEL;
+      if (!id && !g.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
+        throw InvalidValueException.of("--group-add", g, "expected a group id or a group name");
       }
-      groups.add(Long.parseLong(g));
+      groups.add(g);
     }
     List<Device> devices = new ArrayList<>();
     for (String d : o.devices) {
@@ -108,6 +109,11 @@ final class IsolationFlags {
     }
     return new IsolationFlags(hostPid, hostIpc, hostUts, noNewPrivileges, seccomp, sysctls, groups, devices,
         o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
+  }
+
+  /** Whether a {@code --group-add} names a group rather than giving its id. */
+  boolean namesGroups() {
+    return groups.stream().anyMatch(g -> !g.chars().allMatch(Character::isDigit));
   }
 
   void applyTo(SpecBuilder spec) {
@@ -124,7 +130,7 @@ final class IsolationFlags {
     seccomp.ifPresent(spec::seccomp);
     spec.sysctls(sysctls);
     if (!groups.isEmpty()) {
-      spec.supplementalGroups(groups);
+      spec.groupAdd(groups);
     }
     devices.forEach(d -> spec.device(d.node(), d.access()));
   }
@@ -137,7 +143,7 @@ final class IsolationFlags {
     ArrayNode securityOpt = hostConfig.putArray("SecurityOpt");
     securityOpts.forEach(securityOpt::add);
     ArrayNode groupAdd = hostConfig.putArray("GroupAdd");
-    groups.forEach(g -> groupAdd.add(Long.toString(g)));
+    groups.forEach(groupAdd::add);
     ObjectNode sysctlNode = hostConfig.putObject("Sysctls");
     sysctls.forEach(sysctlNode::put);
     ArrayNode deviceNodes = hostConfig.putArray("Devices");

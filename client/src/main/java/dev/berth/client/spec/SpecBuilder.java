@@ -78,6 +78,7 @@ public final class SpecBuilder {
   private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
   private List<Long> supplementalGroups = List.of();
+  private List<String> groupAdd = List.of();
   private List<String> maskedPaths = DefaultSpec.MASKED_PATHS;
   private List<String> readonlyPaths = DefaultSpec.READONLY_PATHS;
   private final Map<String, String> sysctls = new TreeMap<>();
@@ -385,9 +386,18 @@ public final class SpecBuilder {
     return this;
   }
 
-  /** Group ids the process gets besides those of its user (Docker's {@code --group-add}). */
+  /** Group ids the process gets besides those of its user (the CRI's supplemental groups). */
   public SpecBuilder supplementalGroups(List<Long> gids) {
     this.supplementalGroups = List.copyOf(gids);
+    return this;
+  }
+
+  /**
+   * Docker's {@code --group-add}: groups the process gets besides those of its user, by id or by
+   * a name in the image's /etc/group.
+   */
+  public SpecBuilder groupAdd(List<String> groups) {
+    this.groupAdd = List.copyOf(groups);
     return this;
   }
 
@@ -491,6 +501,7 @@ public final class SpecBuilder {
     Spec.User resolved = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(), rootfsFiles);
     List<Long> groups = new ArrayList<>(resolved.additionalGids());
     supplementalGroups.stream().filter(g -> !groups.contains(g)).forEach(groups::add);
+    groupAdd.stream().map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);
     Spec.User processUser = new Spec.User(resolved.uid(), resolved.gid(), groups);
     boolean privileged = privilegedDevices != null;
     List<String> caps = privileged ? allCapabilities

@@ -81,6 +81,20 @@ public final class UserResolver {
     return new Spec.User(uid, gid, List.copyOf(additional));
   }
 
+  /**
+   * Docker's {@code --group-add}: a group id as given, or the id of the group so named in the
+   * image's /etc/group.
+   */
+  public static long groupId(String group, RootfsFiles rootfs) {
+    if (group.chars().allMatch(Character::isDigit)) {
+      return number(group, group).orElseThrow();
+    }
+    return text(rootfs, "/etc/group").map(UserResolver::parseGroup).orElse(List.of()).stream()
+        .filter(g -> g.name().equals(group)).map(GroupEntry::gid).findFirst()
+        .orElseThrow(() -> new InvalidValueException("Unable to find group " + group
+            + ": no matching entries in group file"));
+  }
+
   /** The id in {@code part} if it is a number; empty if it is a name. */
   private static Optional<Long> number(String spec, String part) {
     if (part.isEmpty() || !part.chars().allMatch(Character::isDigit)) {

@@ -59,6 +59,9 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
         }
         accessGiven = true;
         readOnly = option.equals("ro");
+      } else if (option.equals("z") || option.equals("Z")) {
+        // SELinux relabelling, as Docker takes it: nothing to relabel on a host without SELinux
+        continue;
       } else if (PROPAGATIONS.contains(option)) {
         if (propagation != null) {
           throw InvalidValueException.of("volume", text, "more than one propagation mode");
@@ -66,7 +69,7 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
         propagation = option;
       } else {
         throw InvalidValueException.of("volume", text, "unknown option \"" + option
-            + "\" (ro, rw, nocopy, or a propagation mode such as rshared)");
+            + "\" (ro, rw, nocopy, z, Z, or a propagation mode such as rshared)");
       }
     }
     Kind kind = kindOf(text, source);

@@ -83,6 +83,9 @@ class FlagParsersTest {
     assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "pgdata", "/var/lib/pg", true, "rprivate", true),
         VolumeSpec.parse("pgdata:/var/lib/pg:nocopy,ro"));
     assertThrows(InvalidValueException.class, () -> VolumeSpec.parse("/srv:/data:nocopy"));
+    // SELinux's relabel options, which Docker takes and this host has nothing to do for
+    assertEquals(VolumeSpec.parse("/srv/data:/data:ro"), VolumeSpec.parse("/srv/data:/data:ro,z"));
+    assertEquals(VolumeSpec.parse("/srv/data:/data"), VolumeSpec.parse("/srv/data:/data:Z"));
     assertEquals(new Spec.Mount("/data", "bind", "/srv/data", List.of("rbind", "ro", "rprivate")),
         VolumeSpec.parse("/srv/data:/data:ro").bindMount());
     assertEquals(new Spec.Mount("/var/lib/pg", "bind", "/v/pgdata", List.of("rbind", "rw", "rprivate")),

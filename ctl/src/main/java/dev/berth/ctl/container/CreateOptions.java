@@ -222,7 +222,8 @@ final class CreateOptions {
       description = "a kernel parameter of the container's namespaces, like net.ipv4.ip_forward=1 (repeatable)")
   List<String> sysctls = new ArrayList<>();
 
-  @Option(names = "--group-add", paramLabel = "GID", description = "another group id for the process (repeatable)")
+  @Option(names = "--group-add", paramLabel = "GROUP",
+      description = "another group for the process, by id or by name in the image's /etc/group (repeatable)")
   List<String> groupAdd = new ArrayList<>();
 
   @Option(names = "--security-opt", paramLabel = "OPT",

@@ -90,7 +90,7 @@ public final class LogsCommand implements Callable<Integer> {
       }
       Iterator<LogEntry> entries = logs.read(request.build());
       boolean lineStart = true;
-      while (next(entries)) {
+      while (next(entries, record.isPresent())) {
         LogEntry e = entries.next();
         if (to.isPresent() && ProtoTimes.toInstant(e.getTime()).isAfter(to.get())) {
           break;
@@ -114,12 +114,17 @@ public final class LogsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Whether another entry comes; a follow that reached {@code --until} ends here. */
-  private static boolean next(Iterator<LogEntry> entries) {
+  /**
+   * Whether another entry comes; a follow that reached {@code --until} ends here, and so does the
+   * log of a container that is there ({@code known}) but never ran, which has none: Docker prints
+   * nothing for it.
+   */
+  private static boolean next(Iterator<LogEntry> entries, boolean known) {
     try {
       return entries.hasNext();
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.DEADLINE_EXCEEDED || known && code == Status.Code.NOT_FOUND) {
         return false;
       }
       throw e;

@@ -51,6 +51,10 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean fromStdin = input == null || input.toString().equals("-");
+    if (fromStdin && root.io().inIsTerminal()) {
+      // a terminal brings no archive: Docker's client refuses rather than wait for one
+      throw new CommandFailure("requested load from stdin, but stdin is empty");
+    }
     long size = fromStdin ? -1 : Files.size(input);
     ImportResult result;
     try (InputStream in = fromStdin ? root.io().in() : Files.newInputStream(input);
