@@ -204,6 +204,36 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aContainerKeepsItsImageByIdAfterTheNameItWasCreatedThroughIsUntagged() throws Exception {
+    String imageId = ok("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+    String hex = imageId.substring("sha256:".length());
+    ok("tag", "busybox", "bx:1");
+    try {
+      String id = ok("create", "--name", "by-bx", "bx:1", "true").out().strip();
+      assertEquals("Untagged: bx:1\n", ok("rmi", "bx:1").out(), "busybox still holds the image");
+
+      // busybox is now the last name of an image by-bx uses: refused as Docker refuses it
+      Cli.Result refused = berthd.ctl("rmi", "busybox");
+      assertEquals(1, refused.exit(), refused::toString);
+      assertEquals("Error: conflict: unable to remove repository reference \"busybox\" (must force) - container "
+          + id.substring(0, 12) + " is using its referenced image " + hex.substring(0, 12) + "\n", refused.stderr());
+
+      // ancestor= is the image, however it is named now
+      for (String ancestor : List.of(hex.substring(0, 12), hex, imageId, "busybox", "busybox:latest")) {
+        assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=" + ancestor).out(), ancestor);
+      }
+      assertEquals("", ok("ps", "-aq", "-f", "ancestor=bx:1").out(), "a name no image has");
+      assertEquals("", ok("ps", "-aq", "-f", "ancestor=0000000000ff").out(), "an id no image has");
+
+      // commit finds the image by id too
+      ok("commit", "by-bx", "bx-committed:1");
+      ok("rmi", "bx-committed:1");
+    } finally {
+      berthd.ctl("rmi", "bx:1");
+    }
+  }
+
+  @Test
   void isolationFlagsShareHostNamespacesAndSetSeccompSysctlsGroupsAndDevices() throws Exception {
     String status = "while read k v; do case $k in NoNewPrivs:|Seccomp:) printf '%s ' $v;; esac; done < /proc/self/status; echo";
     assertEquals("0 2 \n", ok("run", "--rm", "busybox", "sh", "-c", status).out(), "Docker's default seccomp profile");

@@ -60,6 +60,8 @@ class DiskUsageAndPruneTest {
   void systemDfCountsImagesContainersVolumesAndBuildCache() throws Exception {
     ok("run", "-d", "--name", "gc-keep", "-v", "gc-vol:/data", "busybox", "sleep", "1000");
     ok("run", "--name", "gc-done", "busybox", "sh", "-c", "echo written > /made-here");
+    // a second name for busybox: still one image, as Docker counts images by id
+    ok("tag", "busybox", "gc-alias:1");
     String df = ok("system", "df").out();
     assertTrue(df.lines().findFirst().orElseThrow().matches("TYPE\\s+TOTAL\\s+ACTIVE\\s+SIZE\\s+RECLAIMABLE\\s*"), df);
     List<String> images = row(df, "Images");
@@ -76,6 +78,10 @@ class DiskUsageAndPruneTest {
 
     String verbose = ok("system", "df", "-v").out();
     assertTrue(verbose.contains("Images space usage:") && verbose.contains("busybox-layered"), verbose);
+    assertTrue(verbose.lines().anyMatch(l -> l.startsWith("busybox ") && l.endsWith(" 2")),
+        "one row for busybox's id, with both its containers: " + verbose);
+    assertFalse(verbose.contains("gc-alias"), "its other name is no image of its own: " + verbose);
+    ok("rmi", "gc-alias:1");
     assertTrue(verbose.lines().anyMatch(l -> l.contains("gc-done") && l.contains("exited")), verbose);
     assertTrue(verbose.lines().anyMatch(l -> l.startsWith("gc-vol ") && l.contains(" 1 ")), verbose);
   }
@@ -116,6 +122,25 @@ class DiskUsageAndPruneTest {
 
   @Test
   @Order(4)
+  void anImageAContainerUsesStaysAfterTheNameItWasCreatedThroughIsUntagged() throws Exception {
+    ok("tag", "busybox-layered", "gc-via:1");
+    String id = ok("create", "--name", "gc-via", "gc-via:1", "true").out().strip();
+    assertEquals("Untagged: gc-via:1\n", ok("rmi", "gc-via:1").out(), "busybox-layered still holds the image");
+    assertEquals("Total reclaimed space: 0B\n", ok("image", "prune", "-a", "-f").out(),
+        "gc-via uses busybox-layered's image, gc-keep busybox's");
+    Result refused = berthctl("rmi", "busybox-layered");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertTrue(refused.err().contains("conflict: unable to remove repository reference \"busybox-layered\" "
+        + "(must force) - container " + id.substring(0, 12) + " is using its referenced image "), refused::toString);
+    String df = ok("system", "df").out();
+    assertEquals(List.of("2", "2"), row(df, "Images").subList(0, 2), "both images have a container: " + df);
+    ok("commit", "gc-via", "gc-via-commit:1");
+    ok("rmi", "gc-via-commit:1");
+    ok("rm", "gc-via");
+  }
+
+  @Test
+  @Order(5)
   void imagePruneRemovesUnusedImagesAndTheirBlobsOnlyWithAll() throws Exception {
     Result dangling = ok("image", "prune", "-f");
     assertEquals("Total reclaimed space: 0B\n", dangling.out(), "every image has a name: none dangles");
@@ -128,7 +153,7 @@ class DiskUsageAndPruneTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void systemPruneWithAllAndVolumesLeavesNothingUnused() throws Exception {
     ok("stop", "-t", "0", "gc-keep");
     Result declined = berthctlWithInput("\n", "system", "prune", "-a", "--volumes");

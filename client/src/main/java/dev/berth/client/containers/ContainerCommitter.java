@@ -69,7 +69,8 @@ public final class ContainerCommitter {
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
       Channel leased = lease.channel();
       ImageClient images = new ImageClient(leased);
-      Image base = images.resolve(record.getImage());
+      // by the id recorded at create: the name it was created through may be gone, or name another image
+      Image base = images.imageOf(record);
       ResolvedImage resolved = images.content(base);
       Descriptor layer;
       try {

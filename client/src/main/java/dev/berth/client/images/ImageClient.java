@@ -112,6 +112,20 @@ public final class ImageClient {
     return matching.stream().findFirst();
   }
 
+  /**
+   * The image a container uses, by the id {@link ImageUsers#imageId} gives: whichever of its
+   * names is left (the first), however the container named it at create.
+   *
+   * @throws StatusRuntimeException NOT_FOUND if no record has that image any more
+   */
+  public Image imageOf(containerd.services.containers.v1.Container record) {
+    List<Image> all = list();
+    String id = ImageUsers.imageId(record, ImageUsers.idByName(all));
+    return all.stream().filter(i -> !id.isEmpty() && i.target().digest().equals(id))
+        .min(Comparator.comparing(Image::name))
+        .orElseThrow(() -> notFound(record.getImage().isEmpty() ? id : record.getImage()));
+  }
+
   /** The short image id Docker shows: the first 12 hex digits of the target's digest. */
   public static String shortId(Image image) {
     String digest = image.target().digest();
@@ -141,9 +155,9 @@ public final class ImageClient {
 
   /**
    * Deletes what {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does. By name,
-   * that record: the last name of an image that containers were created from is kept unless
-   * {@code force}, since those containers would then name an image that no longer exists; another
-   * name for the same target may always go. By image id, every name of the image, which without
+   * that record: the last name of an image that containers use ({@link ImageUsers}: by id,
+   * whichever name they were created through) is kept unless {@code force}, since those containers
+   * would then use an image that no longer exists; another name for the same target may always go. By image id, every name of the image, which without
    * {@code force} must be its only one and used by no container. Returns the records removed.
    *
    * @throws ClientException Docker's conflicts, naming a container that uses the image or saying
@@ -183,17 +197,22 @@ public final class ImageClient {
     });
   }
 
-  /** Containers created from {@code image}; none where berthd serves no containers (images alone). */
+  /**
+   * Containers using {@code image}, by its id as {@link ImageUsers} decides, whichever of its names
+   * they were created through; none where berthd serves no containers (images alone).
+   */
   private List<containerd.services.containers.v1.Container> usersOf(Image image) {
+    List<containerd.services.containers.v1.Container> containers;
     try {
-      return ContainersGrpc.newBlockingStub(channel)
-          .list(ListContainersRequest.newBuilder().addFilters("image==" + image.name()).build()).getContainersList();
+      containers = ContainersGrpc.newBlockingStub(channel).list(ListContainersRequest.getDefaultInstance())
+          .getContainersList();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         return List.of();
       }
       throw e;
     }
+    return ImageUsers.of(containers, list()).of(image);
   }
 
   private static String shortId(String id) {

@@ -15,6 +15,7 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageUsers;
 import dev.berth.client.images.ResolvedImage;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -26,8 +27,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +43,10 @@ import java.util.stream.Stream;
  * (unfinished writes, ingests).
  */
 public final class DiskUsage {
-  /** One image: its size, the part other images share, and the containers created from it. */
+  /**
+   * One image (an image id, shown by the first of its names): its size, the part other images
+   * share, and the containers using it.
+   */
   public record ImageUsage(Image image, long size, long shared, int containers) {
     public long unique() {
       return size - shared;
@@ -67,15 +73,19 @@ public final class DiskUsage {
 
   public Report measure() {
     List<ContainerUsage> containers = new ArrayList<>();
-    Map<String, Integer> usersByImage = new HashMap<>();
-    for (Container c : new ContainerClient(channel).list()) {
+    List<Container> containerRecords = new ContainerClient(channel).list();
+    for (Container c : containerRecords) {
       containers.add(new ContainerUsage(ContainerState.of(channel, c), writableLayer(c)));
-      usersByImage.merge(c.getImage(), 1, Integer::sum);
     }
     ImageClient client = new ImageClient(channel);
+    List<Image> records = client.list();
+    ImageUsers users = ImageUsers.of(containerRecords, records);
+    // as Docker, an image is an image id: one row however many names it has, its first name shown
+    Map<String, Image> byId = new LinkedHashMap<>();
+    records.stream().sorted(Comparator.comparing(Image::name)).forEach(i -> byId.putIfAbsent(i.target().digest(), i));
+    List<Image> images = new ArrayList<>(byId.values());
     Map<Image, Map<String, Long>> blobsByImage = new HashMap<>();
     Map<String, Integer> imagesByBlob = new HashMap<>();
-    List<Image> images = client.list();
     for (Image i : images) {
       Map<String, Long> blobs = blobs(client, i);
       blobsByImage.put(i, blobs);
@@ -90,10 +100,10 @@ public final class DiskUsage {
       long size = blobs.values().stream().mapToLong(Long::longValue).sum();
       long shared = blobs.entrySet().stream().filter(e -> imagesByBlob.get(e.getKey()) > 1)
           .mapToLong(Map.Entry::getValue).sum();
-      int users = usersByImage.getOrDefault(i.name(), 0);
-      imageUsage.add(new ImageUsage(i, size, shared, users));
+      int using = users.of(i).size();
+      imageUsage.add(new ImageUsage(i, size, shared, using));
       allBlobs.putAll(blobs);
-      if (users > 0) {
+      if (using > 0) {
         activeImages++;
         activeBlobs.addAll(blobs.keySet());
       }

@@ -18,13 +18,12 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageUsers;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Docker's prune commands over Berth's APIs. Each removes what it may and answers what it
@@ -68,21 +67,17 @@ public final class Pruner {
    * Removes image records no container uses: with {@code all} every such image, else only the
    * dangling ones, those known by digest alone ({@code name@sha256:…}): every Berth image has
    * a name, so without {@code all} there is usually nothing to do, as with Docker images that
-   * are all tagged.
+   * are all tagged. Use is by image id ({@link ImageUsers}): a container created through a name
+   * since untagged still holds every other name of its image.
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
-    Set<String> used = new HashSet<>();
-    for (Container c : new ContainerClient(channel).list()) {
-      used.add(c.getImage());
-    }
-    List<Image> list = images.list(filter.labelFilterArray());
-    Set<String> usedDigests = new HashSet<>();
-    list.stream().filter(i -> used.contains(i.name())).forEach(i -> usedDigests.add(i.target().digest()));
+    // all records, not only the filter's: a container's name may be one the filter leaves out
+    ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), images.list());
     List<PrunedImage> removed = new ArrayList<>();
-    for (Image i : list) {
+    for (Image i : images.list(filter.labelFilterArray())) {
       boolean dangling = i.name().contains("@");
-      if ((all || dangling) && !usedDigests.contains(i.target().digest()) && filter.createdBefore(i.createdAt())) {
+      if ((all || dangling) && users.of(i).isEmpty() && filter.createdBefore(i.createdAt())) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }

@@ -22,6 +22,7 @@ import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.ImageUsers;
 import dev.berth.client.spec.SpecJson;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
@@ -57,7 +58,7 @@ import picocli.CommandLine.ParentCommand;
     description = {"List containers, newest first: running ones, or all with -a.",
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
             + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
-            + "ancestor=IMAGE (a name, or a repository without tag for any of its tags), exited=CODE, network=NAME, "
+            + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any of its tags), exited=CODE, network=NAME, "
             + "volume=NAME, before=CONTAINER and since=CONTAINER (made before or after it), publish=PORT[/PROTOCOL] "
             + "or a range (8000-8080/tcp) of container ports."},
     footerHeading = "%nExamples:%n",
@@ -117,12 +118,13 @@ public final class PsCommand implements Callable<Integer> {
           : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
       List<Container> records = c.containers().list();
       Map<String, Instant> created = createdOfReferences(c, byKey);
+      Ancestors ancestors = Ancestors.of(c, byKey.getOrDefault("ancestor", List.of()));
       Map<String, Process> tasks = new HashMap<>();
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
         boolean any = all || last >= 0 || latest || byKey.containsKey("status") || byKey.containsKey("exited");
-        if ((any || s.running() || s.restarting()) && matches(s, byKey, created)) {
+        if ((any || s.running() || s.restarting()) && matches(s, byKey, created, ancestors)) {
           shown.add(s);
         }
       }
@@ -326,7 +328,8 @@ public final class PsCommand implements Callable<Integer> {
     return false;
   }
 
-  private static boolean matches(ContainerState s, Map<String, List<String>> byKey, Map<String, Instant> created) {
+  private static boolean matches(ContainerState s, Map<String, List<String>> byKey, Map<String, Instant> created,
+      Ancestors ancestors) {
     for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
       boolean any = false;
       for (String value : e.getValue()) {
@@ -337,7 +340,7 @@ public final class PsCommand implements Callable<Integer> {
           case "status" -> s.status().equals(value);
           case "name" -> Pattern.compile(value).matcher(s.name()).find();
           case "id" -> s.id().startsWith(value);
-          case "ancestor" -> ancestor(s.record(), value);
+          case "ancestor" -> ancestors.matches(s.record(), value);
           case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
           case "network" -> NetworkConnections.networks(s.record()).contains(value);
           case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
@@ -353,18 +356,54 @@ public final class PsCommand implements Callable<Integer> {
   }
 
   /**
-   * Whether the container was made from image {@code wanted}: its name, or a repository without
-   * a tag meaning any tag of it. Berth keeps no image history, so unlike Docker's an image's
-   * descendants do not match.
+   * The images that {@code ancestor=} values name, each resolved once as {@code image inspect}
+   * resolves it (a name, an image id, {@code sha256:} and all or a unique prefix of it), and the
+   * image id of each name, for records other clients made with a name alone.
    */
-  private static boolean ancestor(Container record, String wanted) {
-    String image = record.getImage();
-    if (image.isEmpty() || !ImageNames.isValid(wanted)) {
-      return false;
+  private record Ancestors(Map<String, String> idByValue, Map<String, String> idByName) {
+    static Ancestors of(Connection c, List<String> values) {
+      if (values.isEmpty()) {
+        return new Ancestors(Map.of(), Map.of());
+      }
+      ImageClient images = new ImageClient(c.channel());
+      Map<String, String> idByValue = new HashMap<>();
+      for (String value : values) {
+        try {
+          idByValue.put(value, images.resolve(value).target().digest());
+        } catch (ClientException | StatusRuntimeException e) {
+          // as Docker: an image not found (or an ambiguous prefix) is no image, so no container matches by id
+          idByValue.put(value, "");
+        }
+      }
+      return new Ancestors(idByValue, ImageUsers.idByName(images.list()));
     }
-    String full = ImageNames.normalize(wanted);
-    boolean tagged = wanted.contains("@") || wanted.lastIndexOf(':') > wanted.lastIndexOf('/');
-    return image.equals(full) || !tagged && ImageNames.repository(image).equals(ImageNames.repository(full));
+
+    /**
+     * Whether the container uses image {@code wanted}: by image id, the one recorded at create
+     * (whichever name it was created through) or, for another client's record, its name's now;
+     * or, Berth's own, {@code wanted} is a repository without a tag and the container was made
+     * from any tag of it. Berth keeps no image history, so unlike Docker's an image's descendants
+     * do not match.
+     */
+    boolean matches(Container record, String wanted) {
+      // read with the streaming parser, as health is: ContainerConfig would bind the JSON with Jackson's mapper
+      Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+      String recorded = config == null ? "" : JsonPaths.text(config.getValue().toByteArray(), "", "Image");
+      String image = record.getImage();
+      String id = !recorded.isEmpty() ? recorded : idByName.getOrDefault(image, "");
+      String wantedId = idByValue.getOrDefault(wanted, "");
+      if (!wantedId.isEmpty() && wantedId.equals(id)) {
+        return true;
+      }
+      if (image.isEmpty() || !ImageNames.isValid(wanted)) {
+        return false;
+      }
+      String full = ImageNames.normalize(wanted);
+      boolean tagged = wanted.contains("@") || wanted.lastIndexOf(':') > wanted.lastIndexOf('/');
+      // a record with no id is known by its name alone, also when no image has that name now
+      return !tagged && ImageNames.repository(image).equals(ImageNames.repository(full))
+          || recorded.isEmpty() && image.equals(full);
+    }
   }
 
   private static boolean label(Container record, String filter) {
