@@ -159,6 +159,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("keeper", store.get("DNSNames").get(0).asText());
       assertEquals("store", store.get("DNSNames").get(1).asText());
       assertTrue(store.get("IPAddress").asText().startsWith("10.204.2."), store::toString);
+      assertEquals("keeper \n", ok("network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{end}}", "keepb").out(),
+          "docker's template over the network's containers");
       ok("start", "later");
       assertEquals("10.88.0 10.204.2\n", subnets("later"));
       assertTrue(ok("exec", "later", "ip", "-4", "addr").out().contains("10.204.2.50/24"));

@@ -614,5 +614,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     Cli.Result ps = ok("run", "--rm", "--init", "busybox", "ps");
     assertTrue(ps.out().lines().anyMatch(l -> l.matches("\\s*1\\s+.*/sbin/docker-init -- ps")), ps.out());
     assertEquals(3, berthd.ctl("run", "--rm", "--init", "busybox", "sh", "-c", "exit 3").exit());
+    // shown as the user's command, as Docker shows it
+    ok("create", "--init", "--name", "initialised", "busybox", "sleep", "1000");
+    assertEquals("\"sleep 1000\"\n", ok("ps", "-a", "--filter", "name=initialised", "--format", "{{.Command}}").out());
+    assertEquals("sleep [1000]\n", ok("inspect", "-f", "{{.Path}} {{.Args}}", "initialised").out());
+    ok("rm", "initialised");
   }
 }

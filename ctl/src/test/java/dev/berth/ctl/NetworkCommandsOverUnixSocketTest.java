@@ -186,6 +186,7 @@ class NetworkCommandsOverUnixSocketTest {
     JsonNode containers = JSON.readTree(net.ctl("network", "inspect", "web").stdout()).get(0).get("Containers");
     assertEquals(2, containers.size(), containers.toString());
     assertEquals("10.202.0.7/24", containers.get("c1").get("IPv4Address").asText());
+    assertEquals("c1", containers.get("c1").get("Name").asText(), "without container records, the id");
     assertEquals(c1Mac, containers.get("c1").get("MacAddress").asText());
     assertEquals(mac(c2Netns, "eth1"), containers.get("c2").get("MacAddress").asText());
     assertTrue(c2Address.contains(" " + containers.get("c2").get("IPv4Address").asText() + " "), c2Address);

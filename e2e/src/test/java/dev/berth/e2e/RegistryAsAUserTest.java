@@ -75,6 +75,16 @@ class RegistryAsAUserTest {
     assertTrue(digest.matches("sha256:[0-9a-f]{64}"), pushed::toString);
     assertTrue(pushed.err().contains(": Pushed"), pushed::toString);
 
+    // as Docker's -a: every tag of the repository, in turn; a tag given with it is refused
+    ok(null, "tag", "busybox", registry.host() + "/e2e/busybox:2");
+    Result everyTag = ok(null, "push", "-a", registry.host() + "/e2e/busybox");
+    assertEquals(List.of("1: digest: " + digest, "2: digest: " + digest), everyTag.out().lines().toList());
+    assertEquals("Error: tag can't be used with --all-tags/-a\n", berthctl(null, "push", "-a", name).err());
+    ok(null, "rmi", registry.host() + "/e2e/busybox:2");
+    Result allTags = berthctl(null, "pull", "-a", registry.host() + "/e2e/busybox");
+    assertEquals(1, allTags.exit(), allTags::toString);
+    assertTrue(allTags.err().contains("--all-tags) is not supported"), allTags::toString);
+
     ok(null, "rmi", name);
     ok(null, "rmi", "busybox");
     Result pulled = ok(null, "pull", name);

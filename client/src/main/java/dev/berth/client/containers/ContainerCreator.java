@@ -73,8 +73,6 @@ import java.util.stream.Collectors;
  * berthd's refusals come as its status.
  */
 public final class ContainerCreator {
-  /** Where {@code --init} puts the init inside the container, as docker does. */
-  public static final String INIT_PATH = "/sbin/docker-init";
   /** tini, linked statically so that it runs in any image (Debian's package tini). */
   public static final Path INIT_BINARY = Path.of("/usr/bin/tini-static");
   private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]+";
@@ -242,8 +240,8 @@ public final class ContainerCreator {
       }
       List<String> processEntrypoint = new ArrayList<>();
       if (o.init) {
-        processEntrypoint.addAll(List.of(INIT_PATH, "--"));
-        spec.mount(new Spec.Mount(INIT_PATH, "bind", INIT_BINARY.toString(), List.of("rbind", "ro")));
+        processEntrypoint.addAll(List.of(InitProcess.PATH, "--"));
+        spec.mount(new Spec.Mount(InitProcess.PATH, "bind", INIT_BINARY.toString(), List.of("rbind", "ro")));
       }
       processEntrypoint.addAll(entrypoint);
       spec.entrypoint(processEntrypoint).args(cmd).env(parsed.env()).terminal(o.tty).readOnlyRootfs(o.readOnly);

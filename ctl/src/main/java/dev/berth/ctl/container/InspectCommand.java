@@ -16,6 +16,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
@@ -145,7 +146,8 @@ public final class InspectCommand implements Callable<Integer> {
     ObjectNode json = Json.mapper().createObjectNode();
     json.put("Id", s.id());
     json.put("Created", s.createdAt().toString());
-    List<String> args = spec == null || spec.process() == null ? List.of() : spec.process().args();
+    List<String> args = spec == null || spec.process() == null ? List.of()
+        : InitProcess.userCommand(spec.process().args());
     json.put("Path", args.isEmpty() ? "" : args.get(0));
     ArrayNode rest = json.putArray("Args");
     args.stream().skip(1).forEach(rest::add);

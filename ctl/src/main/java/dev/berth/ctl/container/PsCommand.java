@@ -17,6 +17,7 @@ import dev.berth.api.labels.LabelLists;
 import dev.berth.api.labels.PortSpec;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
@@ -430,7 +431,8 @@ public final class PsCommand implements Callable<Integer> {
     if (!SpecJson.TYPE_URL.equals(record.getSpec().getTypeUrl())) {
       return "";
     }
-    return String.join(" ", JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args"));
+    List<String> args = JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args");
+    return String.join(" ", InitProcess.userCommand(args));
   }
 
   /** As Go's strconv.Quote prints plain text. */

@@ -6,6 +6,7 @@ import dev.berth.client.images.ImageNames;
 import dev.berth.client.registry.RegistryCredentials;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +30,11 @@ public final class PullCommand implements Callable<Integer> {
       description = "the platform to pull from a multi-platform image (default: this host's)")
   String platform = "";
 
-  @Option(names = {"-a", "--all-platforms"}, description = "pull every platform of a multi-platform image")
+  @Option(names = "--all-platforms", description = "pull every platform of a multi-platform image")
   boolean allPlatforms;
+
+  @Option(names = {"-a", "--all-tags"}, description = "Docker's every tag of the repository: refused, name each tag")
+  boolean allTags;
 
   @Option(names = {"-q", "--quiet"}, description = "print only the image's name")
   boolean quiet;
@@ -46,6 +50,9 @@ public final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (allTags) {
+      throw new CommandFailure("pulling every tag of a repository (-a, --all-tags) is not supported: name each tag");
+    }
     try (Connection c = root.connect()) {
       TransferDone done = pull(root, c, image, PullRequest.newBuilder().setPlatform(platform)
           .setAllPlatforms(allPlatforms).setUnpack(!noUnpack).setInsecure(insecure), quiet);

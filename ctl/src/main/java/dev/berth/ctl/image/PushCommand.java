@@ -2,12 +2,15 @@ package dev.berth.ctl.image;
 
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.TransferDone;
+import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.registry.RegistryCredentials;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +33,11 @@ public final class PushCommand implements Callable<Integer> {
       description = "the platform to push from a multi-platform image (default: this host's)")
   String platform = "";
 
-  @Option(names = {"-a", "--all-platforms"}, description = "push every platform of a multi-platform image")
+  @Option(names = "--all-platforms", description = "push every platform of a multi-platform image")
   boolean allPlatforms;
+
+  @Option(names = {"-a", "--all-tags"}, description = "push every tag of the repository IMAGE names (without a tag)")
+  boolean allTags;
 
   @Option(names = {"-q", "--quiet"}, description = "print only the pushed digest")
   boolean quiet;
@@ -45,22 +51,46 @@ public final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Connection c = root.connect()) {
-      String name = new ImageClient(c.channel()).resolve(image).name();
+      List<String> names = names(new ImageClient(c.channel()));
       TransferClient transfer = new TransferClient(c.channel(), RegistryCredentials.forUser(root.io().env()));
       PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), true);
       if (!quiet) {
-        root.io().err().println("The push refers to repository [" + ImageNames.familiar(name)
+        root.io().err().println("The push refers to repository [" + ImageNames.familiar(names.get(0))
             .replaceFirst("[:@][^/]*$", "") + "]");
       }
-      TransferDone done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
-          .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress);
-      if (quiet) {
-        root.out().println(done.getDigest());
-      } else {
-        String tag = ImageNames.ociRefName(done.getResolved());
-        root.out().println(tag + ": digest: " + done.getDigest());
+      for (String name : names) {
+        TransferDone done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
+            .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress);
+        if (quiet) {
+          root.out().println(done.getDigest());
+        } else {
+          String tag = ImageNames.ociRefName(done.getResolved());
+          root.out().println(tag + ": digest: " + done.getDigest());
+        }
       }
     }
     return 0;
+  }
+
+  /** The image IMAGE names, or with -a every tag of its repository here, in name order. */
+  private List<String> names(ImageClient images) {
+    if (!allTags) {
+      return List.of(images.resolve(image).name());
+    }
+    if (image.contains("@") || image.lastIndexOf(':') > image.lastIndexOf('/')) {
+      throw new CommandFailure("tag can't be used with --all-tags/-a");
+    }
+    String repository;
+    try {
+      repository = ImageNames.repository(ImageNames.normalize(image));
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage());
+    }
+    List<String> tagged = images.list().stream().map(Image::name)
+        .filter(n -> n.startsWith(repository + ":") && ImageNames.repository(n).equals(repository)).sorted().toList();
+    if (tagged.isEmpty()) {
+      throw new CommandFailure("An image does not exist locally with the tag: " + ImageNames.familiar(repository));
+    }
+    return tagged;
   }
 }

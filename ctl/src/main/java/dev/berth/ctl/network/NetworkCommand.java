@@ -30,9 +30,12 @@ import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,12 +139,13 @@ public final class NetworkCommand extends GroupCommand {
     try (Connection c = root.connect()) {
       NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
       AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());
+      Map<String, String> containerNames = containerNames(c);
       exit = root.each(names, name -> {
         Network n = ErrorHandler.naming("network", name,
             () -> networks.get(GetNetworkRequest.newBuilder().setName(name).build())).getNetwork();
         List<Attachment> attached = attachments.list(ListAttachmentsRequest.newBuilder()
             .addFilters("network==\"" + n.getName() + "\"").build()).getAttachmentsList();
-        found.add(inspection(n, attached));
+        found.add(inspection(n, attached, containerNames));
       });
     }
     Inspections.printObjects(root.out(), format, found);
@@ -212,7 +216,7 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   /** A network as {@code docker network inspect} shows one, with Berth's bridge fields at the top level. */
-  private static Map<String, Object> inspection(Network n, List<Attachment> attached) {
+  private static Map<String, Object> inspection(Network n, List<Attachment> attached, Map<String, String> names) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("Name", n.getName());
     json.put("Id", n.getId());
@@ -233,17 +237,33 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();
     for (Attachment a : attached) {
-      containers.put(a.getContainerId(), endpoint(a.getResult()));
+      containers.put(a.getContainerId(), endpoint(names.getOrDefault(a.getContainerId(), a.getContainerId()),
+          a.getResult()));
     }
     json.put("Containers", containers);
     return json;
   }
 
-  /** The container side of an attachment: its address (CIDR) and the MAC address of its interface. */
-  private static Map<String, String> endpoint(CniResult result) {
+  /** The names of the namespace's containers by id; none from a berthd that serves no container records. */
+  private static Map<String, String> containerNames(Connection c) {
+    Map<String, String> names = new HashMap<>();
+    try {
+      c.containers().list().forEach(r -> names.put(r.getId(), ContainerArgument.name(r)));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+        throw e;
+      }
+    }
+    return names;
+  }
+
+  /** The container side of an attachment in Docker's shape: its name, address (CIDR) and the MAC address of its interface. */
+  private static Map<String, String> endpoint(String name, CniResult result) {
     Map<String, String> endpoint = new LinkedHashMap<>();
-    endpoint.put("IPv4Address", "");
+    endpoint.put("Name", name);
     endpoint.put("MacAddress", "");
+    endpoint.put("IPv4Address", "");
+    endpoint.put("IPv6Address", "");
     for (CniResult.IpConfig ip : result.getIpsList()) {
       if (ip.hasInterface() && ip.getInterface() < result.getInterfacesCount()) {
         endpoint.put("IPv4Address", ip.getAddress());
