@@ -396,10 +396,20 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void missingCommandExits127() {
+  void missingCommandExits127() throws Exception {
     Cli.Result r = berthd.ctl("run", "--rm", "busybox", "/no/such/command");
     assertEquals(127, r.exit(), r::toString);
     assertEquals(List.of(), containerIds());
+    // kept, it stays created with the runtime's reason and the code, as Docker's inspect shows; a start clears them
+    assertEquals(127, berthd.ctl("run", "--name", "unstarted", "busybox", "/no/such/command").exit());
+    JsonNode state = JSON.readTree(ok("inspect", "unstarted").stdout()).get(0).get("State");
+    assertEquals("created", state.get("Status").asText());
+    assertEquals(127, state.get("ExitCode").asInt());
+    assertTrue(state.get("Error").asText().contains("/no/such/command"), state::toString);
+    assertEquals(1, berthd.ctl("start", "unstarted").exit(), "docker start says 1");
+    assertTrue(JSON.readTree(ok("inspect", "unstarted").stdout()).get(0).get("State").get("Error").asText()
+        .contains("/no/such/command"));
+    ok("rm", "unstarted");
   }
 
   @Test

@@ -54,6 +54,11 @@ public final class ContainerLabels {
    */
   public static final String AUTO_REMOVE = "io.berth.auto-remove";
   public static final String AUTO_REMOVE_ATTACHED = "attached";
+  /**
+   * Why the container's last start failed, as the runtime said it; set by the client that started
+   * it, removed by the next start (Docker's {@code State.Error}).
+   */
+  public static final String START_ERROR = "io.berth.start-error";
   /** {@value #TRUE} when the kernel's OOM killer struck in the container's last task; set by berthd. */
   public static final String OOM_KILLED = "io.berth.oom-killed";
   /** How often berthd's restart monitor restarted the container since a client last started it (clients reset it). */

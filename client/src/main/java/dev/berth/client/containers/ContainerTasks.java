@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ public final class ContainerTasks {
    * as Docker's (a policy such as on-failure:2 gets its retries again).
    */
   private static final Map<String, String> RUNNING_AGAIN = Map.of(ContainerLabels.RESTART_STATUS,
-      ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "");
+      ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "", ContainerLabels.START_ERROR, "");
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
@@ -81,7 +82,7 @@ public final class ContainerTasks {
     try {
       began = createAndStart(s);
     } catch (StatusRuntimeException e) {
-      markStopped(s.record());
+      markFailedStart(s.record(), e);
       throw startFailure(e);
     }
     // a quick auto-remove container may be gone already
@@ -308,6 +309,20 @@ public final class ContainerTasks {
     containers.updateLabels(record.getId(), RUNNING_AGAIN);
   }
 
+  /**
+   * Records why a start failed, for {@code inspect}'s {@code State.Error}, and tells the restart
+   * monitor the container is meant to stay stopped. Best effort: the start's failure is what the
+   * caller reports.
+   */
+  public void markFailedStart(Container record, StatusRuntimeException failure) {
+    try {
+      containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+          ContainerLabels.START_ERROR, String.valueOf(failure.getStatus().getDescription())));
+    } catch (StatusRuntimeException e) {
+      // an auto-remove container may be gone already
+    }
+  }
+
   /** Tells the restart monitor the container is meant to stay stopped. */
   public void markStopped(Container record) {
     containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED));
@@ -338,13 +353,19 @@ public final class ContainerTasks {
    */
   public static RuntimeException startFailure(StatusRuntimeException e) {
     String description = String.valueOf(e.getStatus().getDescription());
+    OptionalInt code = startExitCode(description);
+    return code.isPresent() ? new ContainerStartFailure(description, code.getAsInt(), e) : e;
+  }
+
+  /** Docker's exit code for a start the runtime refused with {@code description}: 127 or 126; none for others. */
+  public static OptionalInt startExitCode(String description) {
     String lower = description.toLowerCase(Locale.ROOT);
     if (lower.contains("executable file not found") || lower.contains("no such file or directory")) {
-      return new ContainerStartFailure(description, 127, e);
+      return OptionalInt.of(127);
     }
     if (lower.contains("permission denied")) {
-      return new ContainerStartFailure(description, 126, e);
+      return OptionalInt.of(126);
     }
-    return e;
+    return OptionalInt.empty();
   }
 }

@@ -18,6 +18,7 @@ import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
@@ -161,8 +162,11 @@ public final class InspectCommand implements Callable<Integer> {
     state.put("OOMKilled", ContainerLabels.TRUE.equals(s.record().getLabelsMap().get(ContainerLabels.OOM_KILLED)));
     state.put("Dead", s.status().equals("dead"));
     state.put("Pid", s.pid());
-    state.put("ExitCode", s.exitCode());
-    state.put("Error", "");
+    // as Docker's: a start the runtime refused leaves the container created, with its reason and code
+    String startError = s.record().getLabelsMap().getOrDefault(ContainerLabels.START_ERROR, "");
+    state.put("ExitCode", s.task().isEmpty() && !startError.isEmpty()
+        ? ContainerTasks.startExitCode(startError).orElse(s.exitCode()) : s.exitCode());
+    state.put("Error", startError);
     state.put("StartedAt", s.startedAt().map(Object::toString).orElse(NEVER));
     state.put("FinishedAt", s.finishedAt().map(Object::toString).orElse(NEVER));
     if (config.healthcheck().isPresent()) {
