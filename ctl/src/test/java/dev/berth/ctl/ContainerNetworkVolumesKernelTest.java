@@ -190,6 +190,24 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void aContainerSharingAnothersNetworkResolvesItsPeers() throws Exception {
+    ok("network", "create", "--subnet", "10.204.3.0/24", "sharenet");
+    try {
+      ok("run", "-d", "--name", "owner", "--network", "sharenet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "peer", "--network", "sharenet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "sidecar", "--network", "container:owner", "busybox", "sleep", "1000");
+      // as in Docker, where the two share /etc/hosts: the owner's peers by name, and peers that come later
+      assertEquals(0, berthd.ctl("exec", "sidecar", "ping", "-c", "1", "-W", "2", "peer").exit());
+      ok("run", "-d", "--name", "later", "--network", "sharenet", "busybox", "sleep", "1000");
+      assertTrue(ok("exec", "sidecar", "cat", "/etc/hosts").out().contains("later"));
+      assertEquals(ok("exec", "owner", "cat", "/etc/hosts").out(), ok("exec", "sidecar", "cat", "/etc/hosts").out());
+    } finally {
+      removeContainers();
+      ok("network", "rm", "sharenet");
+    }
+  }
+
   /** The /24 prefixes of the container's IPv4 addresses besides loopback, in interface order. */
   private static String subnets(String container) {
     return ok("exec", container, "ip", "-4", "-o", "addr").out().lines()

@@ -17,7 +17,9 @@ import java.util.logging.Logger;
  * Keeps containers' /etc/hosts, /etc/hostname and /etc/resolv.conf in line with their
  * attachments. Hostname, resolvers and extra hosts come from a container's first attachment
  * (the one that set up its namespace); on a user-defined network /etc/hosts also lists the
- * other containers of the same containerd namespace on it, by id, hostname and aliases.
+ * other containers of the same containerd namespace on it, by id, hostname and aliases. A
+ * container that joined another's network namespace ({@code container:ID}) has that one's
+ * /etc/hosts, as in Docker, where the two share the file.
  */
 final class EtcFiles {
   private static final Logger LOG = Logger.getLogger(EtcFiles.class.getName());
@@ -61,21 +63,53 @@ final class EtcFiles {
     if (!isUserDefined(changed)) {
       return;
     }
-    for (AttachmentInfo peer : store.attachments()) {
+    List<AttachmentInfo> everyone = store.attachments();
+    rewriteJoiners(changed.namespace(), changed.containerId(), everyone, leaving);
+    for (AttachmentInfo peer : everyone) {
       if (peer.network().equals(changed.network()) && peer.namespace().equals(changed.namespace())
           && !peer.containerId().equals(changed.containerId())) {
-        List<AttachmentInfo> theirs = store.attachments(peer.namespace(), peer.containerId());
-        try {
-          files.rewriteHosts(theirs.get(0).files(), hosts(theirs, leaving));
-        } catch (IOException e) {
-          LOG.warning("updating /etc/hosts of " + peer.namespace() + "/" + peer.containerId() + ": " + e.getMessage());
-        }
+        rewrite(peer.namespace(), peer.containerId(), leaving);
+        rewriteJoiners(peer.namespace(), peer.containerId(), everyone, leaving);
       }
     }
   }
 
+  /** Rewrites /etc/hosts of the containers that joined {@code owner}'s network namespace. */
+  private void rewriteJoiners(String namespace, String owner, List<AttachmentInfo> everyone,
+      List<AttachmentInfo> leaving) {
+    for (AttachmentInfo a : everyone) {
+      if (a.mode() == Mode.CONTAINER && a.namespace().equals(namespace) && owner.equals(ownerOf(a))) {
+        rewrite(a.namespace(), a.containerId(), leaving);
+      }
+    }
+  }
+
+  /** Best effort: a container whose file cannot be written is logged. */
+  private void rewrite(String namespace, String containerId, List<AttachmentInfo> leaving) {
+    List<AttachmentInfo> theirs = store.attachments(namespace, containerId);
+    if (theirs.isEmpty()) {
+      return;
+    }
+    try {
+      files.rewriteHosts(theirs.get(0).files(), hosts(theirs, leaving));
+    } catch (IOException e) {
+      LOG.warning("updating /etc/hosts of " + namespace + "/" + containerId + ": " + e.getMessage());
+    }
+  }
+
+  /** The container whose network namespace a {@code container:ID} attachment joined. */
+  private static String ownerOf(AttachmentInfo joined) {
+    return joined.network().substring(joined.network().indexOf(':') + 1);
+  }
+
   private String hosts(List<AttachmentInfo> mine, List<AttachmentInfo> leaving) {
     AttachmentInfo first = mine.get(0);
+    if (first.mode() == Mode.CONTAINER) {
+      List<AttachmentInfo> owners = store.attachments(first.namespace(), ownerOf(first));
+      if (!owners.isEmpty() && owners.get(0).mode() != Mode.CONTAINER) {
+        return hosts(owners, leaving);
+      }
+    }
     HostsFile hosts = new HostsFile();
     for (AttachmentInfo a : mine) {
       if (a.hasAddress()) {
