@@ -173,6 +173,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     assertEquals("hi\n", ok("exec", "web", "echo", "hi").out());
     assertEquals(4, berthd.ctl("exec", id.substring(0, 6), "sh", "-c", "exit 4").exit());
+    // as Docker's exec --privileged: every capability the host's processes may hold, the container's own kept
+    String bounding = Files.readString(Path.of("/proc/self/status")).lines().filter(l -> l.startsWith("CapBnd:"))
+        .findFirst().orElseThrow().substring("CapBnd:".length()).strip();
+    String capEff = "awk '/CapEff/ { print $2 }' /proc/self/status";
+    assertEquals(bounding + "\n", ok("exec", "--privileged", "web", "sh", "-c", capEff).out());
+    assertEquals("00000000a80425fb\n", ok("exec", "web", "sh", "-c", capEff).out());
     // Docker's exec: 126 for a command that cannot be started, found or not
     assertEquals(126, berthd.ctl("exec", "web", "no-such-command").exit());
     assertEquals(126, berthd.ctl("exec", "web", "/etc/passwd").exit());

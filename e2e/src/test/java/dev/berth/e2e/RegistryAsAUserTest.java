@@ -112,6 +112,13 @@ class RegistryAsAUserTest {
     assertFalse(prompted.out().contains(PASSWORD), () -> "the password was echoed: " + prompted.out());
     assertTrue(read(config()).contains("\"auth\" : \"" + auth + "\""), read(config()));
     assertEquals(name + "\n", ok(null, "pull", "-q", name).out());
+
+    // -p as Docker takes it, with Docker's warning on stderr
+    ok(null, "logout", registry.host());
+    Result onTheLine = ok(null, "login", "-u", USER, "-p", PASSWORD, registry.host());
+    assertEquals("Login Succeeded\n", onTheLine.out());
+    assertEquals("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n", onTheLine.err());
+    assertTrue(read(config()).contains("\"auth\" : \"" + auth + "\""), read(config()));
   }
 
   private Path config() {

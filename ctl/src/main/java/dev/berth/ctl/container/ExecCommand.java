@@ -10,6 +10,7 @@ import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.spec.Capabilities;
 import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
@@ -51,6 +52,9 @@ public final class ExecCommand implements Callable<Integer> {
 
   /** What Docker's exec exits with when its command cannot be started. */
   private static final int EXEC_START_FAILED = 126;
+
+  @Option(names = "--privileged", description = "give the process every capability")
+  boolean privileged;
 
   @Option(names = {"-d", "--detach"}, description = "run in the background")
   boolean detach;
@@ -101,7 +105,8 @@ public final class ExecCommand implements Callable<Integer> {
       Spec.User processUser = user == null ? base.user()
           : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
       Spec.Process process = new Spec.Process(tty && !detach, processUser, command,
-          EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(), base.capabilities(),
+          EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(),
+          privileged ? everyCapability() : base.capabilities(),
           base.rlimits(), base.noNewPrivileges(), base.oomScoreAdj());
       String execId = "exec-" + ContainerClient.newId().substring(0, 16);
       TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
@@ -140,6 +145,12 @@ public final class ExecCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** What Docker's {@code exec --privileged} grants: every capability this host's processes may hold. */
+  private static Spec.Capabilities everyCapability() {
+    List<String> all = Capabilities.bounding();
+    return new Spec.Capabilities(all, all, List.of(), all, List.of());
   }
 
   private static void startOrFail(TasksGrpc.TasksBlockingStub tasks, StartRequest start) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "login",
     description = "Log in to a registry: berthd checks the user name and password with it, then they are "
         + "kept in config.json ($BERTH_CONFIG, else ~/.config/berth; mode 0600) as Docker keeps them. "
-        + "The password comes from --password-stdin or a prompt that does not echo.",
+        + "The password comes from --password-stdin, -p or a prompt that does not echo.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl login registry.example:5000", "  echo \"$TOKEN\" | berthctl login -u ci --password-stdin ghcr.io"})
 public final class LoginCommand implements Callable<Integer> {
@@ -33,6 +33,10 @@ public final class LoginCommand implements Callable<Integer> {
   @Option(names = "--password-stdin", description = "read the password from stdin")
   boolean passwordStdin;
 
+  @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD",
+      description = "the password (seen by other users in the process list: prefer --password-stdin)")
+  String givenPassword;
+
   @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
   boolean insecure;
 
@@ -43,15 +47,24 @@ public final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Console console = System.console();
+    if (givenPassword != null && passwordStdin) {
+      throw new CommandFailure("--password and --password-stdin are mutually exclusive");
+    }
+    if (givenPassword != null) {
+      // Docker's warning, to stderr as its
+      root.err().println("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
+    }
     String user = username;
     if (user == null || user.isEmpty()) {
-      if (console == null || passwordStdin) {
+      if (console == null || passwordStdin || givenPassword != null) {
         throw new CommandFailure("no user name: give --username");
       }
       user = console.readLine("Username: ");
     }
     String password;
-    if (passwordStdin) {
+    if (givenPassword != null) {
+      password = givenPassword;
+    } else if (passwordStdin) {
       password = new BufferedReader(new InputStreamReader(root.io().in(), StandardCharsets.UTF_8)).readLine();
     } else {
       if (console == null) {
