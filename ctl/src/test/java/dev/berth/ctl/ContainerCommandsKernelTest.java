@@ -271,6 +271,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     }
     assertEquals(0, berthd.ctlWithInput(gzipped.toByteArray(), "image", "import", "-", "flat:2").exit());
     assertEquals("from the rootfs\n", ok("run", "--rm", "flat:2", "cat", "/hello").out());
+    // listed newest first by the images' own dates, as Docker lists them: the imports (now) before busybox (2024)
+    List<String> listed = ok("images", "--format", "{{.Repository}}:{{.Tag}}").out().lines().toList();
+    assertEquals("busybox:latest", listed.get(listed.size() - 1), listed::toString);
+    assertTrue(listed.indexOf("flat:1") < listed.indexOf("busybox:latest"), listed::toString);
 
     // refused, and no image made: input that is no tar, an instruction Docker's import does not take
     Cli.Result notTar = berthd.ctlWithInput("just text\n".getBytes(StandardCharsets.UTF_8), "import", "-", "flat:3");

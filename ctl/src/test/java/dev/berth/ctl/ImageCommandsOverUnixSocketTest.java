@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -140,6 +142,12 @@ class ImageCommandsOverUnixSocketTest {
     berth.ctl("tag", "busybox", "example.com/tools/box:1");
     String names = "{{.Repository}}:{{.Tag}}";
     assertEquals("busybox:1.36\nbusybox:latest\n", berth.ctl("images", "busybox", "--format", names).out());
+    // the image's own date, in whole seconds, as Docker shows it; whole ids with --no-trunc
+    assertEquals(Durations.goString(Instant.parse("2024-01-01T00:00:00Z")) + "\n",
+        berth.ctl("images", "busybox:latest", "--format", "{{.CreatedAt}}").out());
+    String id = berth.ctl("images", "-q", "--no-trunc", "busybox:latest").out().strip();
+    assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+    assertEquals(id + "\n", berth.ctl("images", "--no-trunc", "--format", "{{.ID}}", "busybox:latest").out());
     assertEquals("busybox:1.36\n", berth.ctl("images", "busybox:1.36", "--format", names).out());
     assertEquals("example.com/tools/box:1\n",
         berth.ctl("images", "--filter", "reference=*/tools/*", "--format", names).out());

@@ -19,12 +19,16 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Images over berthd's APIs (Images, Content, Snapshots, Diff, Leases), all reached through one
@@ -227,6 +231,29 @@ public final class ImageClient {
   /** The image's manifest, config and layers for the platform this JVM runs on. */
   public ResolvedImage content(Image image) {
     return content(image, Platform.current());
+  }
+
+  /**
+   * The image's size for the platform this JVM runs on and its config's creation time, read with
+   * one resolution of its manifest; {@link ImageSummary#UNKNOWN}'s parts for what is not there.
+   */
+  public ImageSummary summary(Image image) {
+    ResolvedImage resolved;
+    try {
+      resolved = content(image);
+    } catch (ClientException | StatusRuntimeException e) {
+      return ImageSummary.UNKNOWN;
+    }
+    Optional<Instant> created;
+    try {
+      String text = OciJson.tree(new JsonBlobs(content).bytes(resolved.config()), "the image's config")
+          .path("created").asText("");
+      created = text.isEmpty() ? Optional.empty() : Optional.of(OffsetDateTime.parse(text).toInstant());
+    } catch (DateTimeParseException | ClientException | StatusRuntimeException e) {
+      // an image without a (readable) date still lists, at its record's time
+      created = Optional.empty();
+    }
+    return new ImageSummary(OptionalLong.of(resolved.size()), created);
   }
 
   /** The chain ID of the image's layers here: the name of its top snapshot once unpacked. */

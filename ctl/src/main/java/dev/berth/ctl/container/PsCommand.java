@@ -36,6 +36,7 @@ import dev.berth.ctl.output.Output;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -218,7 +219,8 @@ public final class PsCommand implements Callable<Integer> {
     row.put("ID", id(s));
     row.put("Image", image(s.record()));
     row.put("Command", quote(command));
-    row.put("CreatedAt", Durations.goString(s.createdAt()));
+    // Docker's containers carry whole seconds
+    row.put("CreatedAt", Durations.goString(s.createdAt().truncatedTo(ChronoUnit.SECONDS)));
     row.put("RunningFor", Durations.ago(s.createdAt(), now));
     row.put("Ports", ports(s, ports));
     row.put("State", s.status());

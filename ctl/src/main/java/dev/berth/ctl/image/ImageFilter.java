@@ -7,6 +7,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.output.KeyedFilters;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -23,9 +24,11 @@ final class ImageFilter {
 
   /**
    * {@code filters} as given to {@code --filter}, {@code references} as bare arguments;
-   * {@code all} are the namespace's images, which {@code before} and {@code since} name.
+   * {@code all} are the namespace's images, which {@code before} and {@code since} name and
+   * compare by {@code created}.
    */
-  static KeyedFilters<Image> parse(List<String> filters, List<String> references, List<Image> all) {
+  static KeyedFilters<Image> parse(List<String> filters, List<String> references, List<Image> all,
+      Function<Image, Instant> created) {
     KeyedFilters<Image> parsed = new KeyedFilters<>();
     references.forEach(r -> parsed.add("reference", reference(r)));
     for (String f : filters) {
@@ -40,12 +43,12 @@ final class ImageFilter {
         case "label" -> KeyedFilters.label(value, Image::labels);
         case "dangling" -> dangling(value);
         case "before" -> {
-          Instant created = named(value, all).createdAt();
-          yield image -> image.createdAt().isBefore(created);
+          Instant limit = created.apply(named(value, all));
+          yield image -> created.apply(image).isBefore(limit);
         }
         default -> {
-          Instant created = named(value, all).createdAt();
-          yield image -> image.createdAt().isAfter(created);
+          Instant limit = created.apply(named(value, all));
+          yield image -> created.apply(image).isAfter(limit);
         }
       });
     }

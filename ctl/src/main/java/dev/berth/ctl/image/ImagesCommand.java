@@ -1,25 +1,27 @@
 package dev.berth.ctl.image;
 
-import dev.berth.client.ClientException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.ImageSummary;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
-import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,10 +30,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl images}: the image records of the namespace. */
 @Command(name = "images",
-    description = {"List images as docker does: repository, tag, image id, when the image was created in berthd "
-        + "and the size of its content for this platform (manifest, config and layers, compressed).",
+    description = {"List images as docker does, newest first: repository, tag, image id, when the image was made "
+        + "(its config's date) and the size of its content for this platform (manifest, config and layers, compressed).",
         "The image id is the target's digest (as in Docker's containerd image store); -q prints each id once, "
-            + "short. --format takes a Go template over ID, Repository, Tag, Digest, CreatedAt, CreatedSince, Size.",
+            + "short unless --no-trunc. --format takes a Go template over ID, Repository, Tag, Digest, CreatedAt, CreatedSince, Size.",
         "Arguments are Docker's REPOSITORY[:TAG] (wildcards as in --filter reference=) or, when they hold ==, != "
             + "or ~=, containerd filters over name and labels."},
     footerHeading = "%nExamples:%n",
@@ -73,37 +75,40 @@ public final class ImagesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Image> images;
-    Map<String, OptionalLong> sizes = new LinkedHashMap<>();
+    // by image id: the names of one image share its size and date
+    Map<String, ImageSummary> summaries = new HashMap<>();
+    Function<Image, ImageSummary> summary;
     try (Connection c = root.connect()) {
       ImageClient client = new ImageClient(c.channel());
+      summary = i -> summaries.computeIfAbsent(i.target().digest(), d -> client.summary(i));
       List<String> containerdFilters = arguments.stream().filter(ImagesCommand::containerdFilter).toList();
       List<String> references = arguments.stream().filter(a -> !containerdFilter(a)).toList();
       images = new ArrayList<>(client.list(containerdFilters.toArray(String[]::new)));
       if (!references.isEmpty() || !dockerFilters.isEmpty()) {
         KeyedFilters<Image> filter = ImageFilter.parse(dockerFilters, references,
-            dockerFilters.isEmpty() ? images : client.list());
+            dockerFilters.isEmpty() ? images : client.list(), i -> created(i, summary));
         images.removeIf(filter.negate());
       }
-      images.sort(Comparator.comparing(Image::name));
-      if (!quiet) {
-        images.forEach(i -> sizes.put(i.name(), size(client, i)));
-      }
+      // read while the channel is open: the rows use them after
+      images.forEach(summary::apply);
+      // as Docker: newest first by the image's own date
+      images.sort(Comparator.comparing((Image i) -> created(i, summary)).reversed().thenComparing(Image::name));
     }
     PrintWriter out = root.out();
     if (quiet) {
-      images.stream().map(ImageClient::shortId).distinct().forEach(out::println);
+      images.stream().map(this::id).distinct().forEach(out::println);
     } else if (format.templated()) {
       Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
-        rows.add(templateRow(i, sizes.get(i.name()), now));
+        rows.add(templateRow(i, summary.apply(i), now));
       }
       format.print(out, HEADERS, rows);
     } else if (format.json()) {
       Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
-        Map<String, Object> row = templateRow(i, sizes.get(i.name()), now);
+        Map<String, Object> row = templateRow(i, summary.apply(i), now);
         // what docker's image store adds, which Berth does not count
         row.put("Containers", "N/A");
         row.put("SharedSize", "N/A");
@@ -117,12 +122,12 @@ public final class ImagesCommand implements Callable<Integer> {
       Instant now = Instant.now();
       List<List<String>> rows = new ArrayList<>();
       for (Image i : images) {
-        Map<String, Object> t = templateRow(i, sizes.get(i.name()), now);
+        Map<String, Object> t = templateRow(i, summary.apply(i), now);
         List<String> row = new ArrayList<>(List.of((String) t.get("Repository"), (String) t.get("Tag")));
         if (digests) {
           row.add(i.target().digest());
         }
-        row.addAll(List.of(noTrunc ? i.target().digest() : (String) t.get("ID"), (String) t.get("CreatedSince"),
+        row.addAll(List.of((String) t.get("ID"), (String) t.get("CreatedSince"),
             (String) t.get("Size")));
         rows.add(row);
       }
@@ -140,30 +145,34 @@ public final class ImagesCommand implements Callable<Integer> {
   private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE ID", "Repository", "REPOSITORY",
       "Tag", "TAG", "Digest", "DIGEST", "CreatedAt", "CREATED AT", "CreatedSince", "CREATED", "Size", "SIZE");
 
+  /** When the image was made, as its config says; when it came here for an image whose config has no date. */
+  private static Instant created(Image i, Function<Image, ImageSummary> summary) {
+    return summary.apply(i).created().orElse(i.createdAt());
+  }
+
+  /** Docker's short id, or with --no-trunc the whole one. */
+  private String id(Image i) {
+    return noTrunc ? i.target().digest() : ImageClient.shortId(i);
+  }
+
   /** An image as Docker's {@code images --format} templates see it. */
-  private static Map<String, Object> templateRow(Image i, OptionalLong size, Instant now) {
+  private Map<String, Object> templateRow(Image i, ImageSummary summary, Instant now) {
+    OptionalLong size = summary.size();
+    Instant created = summary.created().orElse(i.createdAt());
     String familiar = ImageNames.familiar(i.name());
     int at = familiar.indexOf('@');
     int colon = familiar.lastIndexOf(':');
     boolean tagged = at < 0 && colon > familiar.lastIndexOf('/');
     Map<String, Object> row = new LinkedHashMap<>();
-    row.put("ID", ImageClient.shortId(i));
+    row.put("ID", id(i));
     row.put("Repository", at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar);
     row.put("Tag", tagged ? familiar.substring(colon + 1) : "<none>");
     row.put("Digest", i.target().digest());
-    row.put("CreatedAt", Durations.goString(i.createdAt()));
-    row.put("CreatedSince", Durations.ago(i.createdAt(), now));
+    // Docker's images and containers carry whole seconds
+    row.put("CreatedAt", Durations.goString(created.truncatedTo(ChronoUnit.SECONDS)));
+    row.put("CreatedSince", Durations.ago(created, now));
     row.put("Size", size.isPresent() ? Output.size(size.getAsLong()) : "-");
     return row;
-  }
-
-  /** Empty when the image's content for this platform is not all there to measure. */
-  private static OptionalLong size(ImageClient client, Image image) {
-    try {
-      return OptionalLong.of(client.content(image).size());
-    } catch (ClientException | StatusRuntimeException e) {
-      return OptionalLong.empty();
-    }
   }
 
   /** containerd's filter syntax, as opposed to Docker's REPOSITORY[:TAG]. */
