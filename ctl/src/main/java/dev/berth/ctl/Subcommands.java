@@ -143,13 +143,19 @@ final class Subcommands {
   /**
    * {@code args} with Docker's management form of an image or container command ({@code image ls},
    * {@code image rm}, {@code container stop}, {@code container logs} ...) replaced by its
-   * top-level command ({@code container inspect} by {@code inspect --type container}); others
-   * unchanged.
+   * top-level command ({@code container inspect} by {@code inspect --type container}), and
+   * {@code help COMMAND} by {@code COMMAND --help}; others unchanged.
    */
   static String[] withTopLevelNames(String[] args) {
     for (int i = 0; i < args.length; i++) {
       if (ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
         i++;
+      } else if (args[i].equals("help")) {
+        // Docker's help COMMAND...: that command's --help (the root's without one)
+        List<String> rewritten = new ArrayList<>(Arrays.asList(args));
+        rewritten.remove(i);
+        rewritten.add("--help");
+        return withTopLevelNames(rewritten.toArray(String[]::new));
       } else if (!args[i].startsWith("-")) {
         if (i + 1 >= args.length) {
           return args;

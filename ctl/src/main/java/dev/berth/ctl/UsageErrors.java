@@ -12,7 +12,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * A command line berthctl cannot read, reported as Docker reports it: what is wrong, then where
- * help is, and exit code 125.
+ * help is, and Docker's exit code: 125 for a flag (unknown, without its value, a bad value), 1 for
+ * the words (a command that does not exist, too few or too many arguments).
  * <pre>
  * berthctl run: requires at least 1 argument.
  * See 'berthctl run --help'.
@@ -20,6 +21,8 @@ import picocli.CommandLine.ParameterException;
  */
 final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   public static final int EXIT = 125;
+  /** Docker's code for arguments its commands refuse: a plain error, not a flag's. */
+  public static final int ARGUMENTS_EXIT = 1;
   private static final Set<String> ROOT_FLAGS = Set.of("--address", "--namespace", "-h", "--help", "-V", "--version");
 
   @Override
@@ -36,7 +39,16 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
     }
     err.flush();
-    return EXIT;
+    return rootFlag == null && aboutArguments(e) ? ARGUMENTS_EXIT : EXIT;
+  }
+
+  /** Whether {@code e} is about the command's words rather than its flags. */
+  static boolean aboutArguments(ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u) {
+      return u.getUnmatched().stream().noneMatch(a -> a.startsWith("-") && a.length() > 1);
+    }
+    return e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+        && m.getMissing().get(0) instanceof PositionalParamSpec;
   }
 
   static String message(ParameterException e) {

@@ -84,9 +84,10 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
-  void usageErrorsAreTwoLinesAndExit125AsInDocker() {
+  void usageErrorsAreTwoLinesAndExitAsInDocker() {
+    // as Docker's CLI: 1 for the words (arguments, commands), 125 for flags
     Cli.Result missing = Cli.run(Map.of(), "run");
-    assertEquals(125, missing.exit(), missing::toString);
+    assertEquals(1, missing.exit(), missing::toString);
     assertEquals("berthctl run: requires at least 1 argument.\nSee 'berthctl run --help'.\n", missing.stderr());
     Cli.Result unknown = Cli.run(Map.of(), "run", "--foo", "busybox");
     assertEquals(125, unknown.exit(), unknown::toString);
@@ -99,8 +100,10 @@ class BerthCtlWithoutDaemonTest {
     assertEquals("berthctl rename: requires exactly 2 arguments.\nSee 'berthctl rename --help'.\n", exactly.stderr());
     Cli.Result none = Cli.run(Map.of(), "ps", "extra");
     assertEquals("berthctl ps: accepts no arguments.\nSee 'berthctl ps --help'.\n", none.stderr());
+    assertEquals(1, none.exit());
+    assertEquals(125, value.exit());
     Cli.Result command = Cli.run(Map.of(), "nosuch");
-    assertEquals(125, command.exit());
+    assertEquals(1, command.exit());
     assertTrue(command.stderr().startsWith("berthctl: 'nosuch' is not a berthctl command."), command::toString);
     assertEquals(125, Cli.run(Map.of(), "content", "ls", "--format", "yaml").exit());
     Cli.Result badLabel = Cli.run(Map.of(), "content", "label", "sha256:abc", "novalue");

@@ -171,6 +171,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(List.of("keepa", "keepb"), fieldNames(stopped.get("NetworkSettings").get("Networks")));
       assertEquals("keepa,keepb\n", ok("ps", "-a", "--filter", "network=keepb", "--filter", "name=keeper",
           "--format", "{{.Networks}}").out());
+      String keepbId = ok("network", "inspect", "-f", "{{.Id}}", "keepb").out().strip();
+      assertEquals("keeper\n", ok("ps", "-a", "--filter", "network=" + keepbId.substring(0, 12), "--filter",
+          "name=keeper", "--format", "{{.Names}}").out(), "a network by its id too");
 
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
       assertEquals("Error: endpoint with name keeper already exists in network keepb\n", twice.stderr());

@@ -162,6 +162,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("", ok("ps", "-q", "--filter", "label=team=db").out());
     assertEquals("web web\n", ok("ps", "--format", "{{.Names}} {{.Label \"team\"}}").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
+    assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^/web$").out(), "Docker's exact-name idiom");
     // docker's --format json: an object a line, keys sorted, as jq reads it
     List<String> lines = ok("ps", "--format", "json").out().lines().toList();
     assertEquals(1, lines.size(), lines::toString);

@@ -33,6 +33,14 @@ class SubcommandsTest {
   }
 
   @Test
+  void helpNamesTheCommandWhoseHelpItShows() {
+    assertArrayEquals(new String[] {"run", "--help"}, Subcommands.withTopLevelNames(new String[] {"help", "run"}));
+    assertArrayEquals(new String[] {"--help"}, Subcommands.withTopLevelNames(new String[] {"help"}));
+    assertArrayEquals(new String[] {"ps", "--help"},
+        Subcommands.withTopLevelNames(new String[] {"help", "container", "ls"}));
+  }
+
+  @Test
   void dockersContainerFormsRunTheTopLevelCommandsButTheGroupKeepsItsOwn() {
     assertArrayEquals(new String[] {"stop", "-t", "1", "web"},
         Subcommands.withTopLevelNames(new String[] {"container", "stop", "-t", "1", "web"}));
@@ -83,7 +91,7 @@ class SubcommandsTest {
   @Test
   void anUnknownCommandIsAUsageErrorWithSuggestions() {
     Cli.Result r = Cli.run(Map.of(), "psx");
-    assertEquals(125, r.exit(), r::toString);
+    assertEquals(1, r.exit(), r::toString);
     assertTrue(r.stderr().startsWith("berthctl: 'psx' is not a berthctl command. Did you mean ps"), r.stderr());
   }
 

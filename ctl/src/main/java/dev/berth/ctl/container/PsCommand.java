@@ -2,8 +2,10 @@ package dev.berth.ctl.container;
 
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListAttachmentsResponse;
+import berth.network.v1.NetworksGrpc;
 import berth.network.v1.PortMapping;
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
@@ -121,6 +123,7 @@ public final class PsCommand implements Callable<Integer> {
       List<Container> records = c.containers().list();
       Map<String, Instant> created = createdOfReferences(c, byKey);
       Ancestors ancestors = Ancestors.of(c, byKey.getOrDefault("ancestor", List.of()));
+      byKey.computeIfPresent("network", (key, values) -> networkNames(c, values));
       Map<String, Process> tasks = new HashMap<>();
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
@@ -331,6 +334,20 @@ public final class PsCommand implements Callable<Integer> {
     return false;
   }
 
+  /** The names of the networks {@code values} give by name, id or id prefix; a value naming none stays as it is. */
+  private static List<String> networkNames(Connection c, List<String> values) {
+    NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
+    List<String> names = new ArrayList<>();
+    for (String value : values) {
+      try {
+        names.add(networks.get(GetNetworkRequest.newBuilder().setName(value).build()).getNetwork().getName());
+      } catch (StatusRuntimeException e) {
+        names.add(value);
+      }
+    }
+    return names;
+  }
+
   private static boolean matches(ContainerState s, Map<String, List<String>> byKey, Map<String, Instant> created,
       Ancestors ancestors) {
     for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
@@ -341,7 +358,9 @@ public final class PsCommand implements Callable<Integer> {
           case "since" -> s.createdAt().isAfter(created.get(value));
           case "publish" -> publishes(s.record(), value);
           case "status" -> s.status().equals(value);
-          case "name" -> Pattern.compile(value).matcher(s.name()).find();
+          // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
+          case "name" -> Pattern.compile(value).matcher(s.name()).find()
+              || Pattern.compile(value).matcher("/" + s.name()).find();
           case "id" -> s.id().startsWith(value);
           case "ancestor" -> ancestors.matches(s.record(), value);
           case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
