@@ -96,7 +96,8 @@ class ImageCommandsOverUnixSocketTest {
     Cli.Result toStdout = berth.ctl("save", "busybox:latest");
     assertArrayEquals(Files.readAllBytes(saved), toStdout.stdout(), "the same archive on stdout");
 
-    assertEquals("Untagged: busybox:latest\n", berth.ctl("rmi", "busybox").out());
+    String deleted = "Deleted: " + digest + "\n";
+    assertEquals("Untagged: busybox:latest\n" + deleted, berth.ctl("rmi", "busybox").out(), "Docker's lines");
     assertEquals("", berth.ctl("images", "-q").out());
     Cli.Result reload = berth.ctl("load", "-i", saved.toString());
     assertEquals(0, reload.exit(), reload::toString);
@@ -119,18 +120,20 @@ class ImageCommandsOverUnixSocketTest {
 
     // by id, as docker: refused while two names hold the image, every name with -f
     String id = berth.ctl("images", "-q").out().strip();
+    String wholeId = berth.ctl("images", "-q", "--no-trunc").out().strip();
     Cli.Result byId = berth.ctl("rmi", id);
     assertEquals(1, byId.exit(), byId::toString);
     assertTrue(byId.stderr().contains("image is referenced in multiple repositories"), byId::toString);
     assertEquals(2, berth.ctl("images", "--format", "{{.Repository}}").out().lines().count());
-    assertEquals("Untagged: busybox:latest\nUntagged: example.com/tools/box:1\n", berth.ctl("rmi", "-f", id).out());
+    assertEquals("Untagged: busybox:latest\nUntagged: example.com/tools/box:1\nDeleted: " + wholeId + "\n",
+        berth.ctl("rmi", "-f", id).out());
     assertEquals("", berth.ctl("images", "-q").out());
     berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
     berth.ctl("tag", "busybox", "example.com/tools/box:1");
 
     Cli.Result rmi = berth.ctl("rmi", "example.com/tools/box:1", "nosuch", "busybox:latest");
     assertEquals(1, rmi.exit(), rmi::toString);
-    assertEquals("Untagged: example.com/tools/box:1\nUntagged: busybox:latest\n", rmi.out());
+    assertEquals("Untagged: example.com/tools/box:1\nUntagged: busybox:latest\nDeleted: " + wholeId + "\n", rmi.out());
     assertEquals("Error: no such image: nosuch\n", rmi.stderr());
     assertEquals("", berth.ctl("images", "-q").out());
   }

@@ -36,8 +36,14 @@ public final class RmiCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       return root.each(names, name -> {
-        for (Image removed : ErrorHandler.naming("image", name, () -> images.remove(name, force))) {
-          root.out().println("Untagged: " + ImageNames.familiar(removed.name()));
+        List<Image> removed = ErrorHandler.naming("image", name, () -> images.remove(name, force));
+        for (Image image : removed) {
+          root.out().println("Untagged: " + ImageNames.familiar(image.name()));
+        }
+        // as Docker: the image itself is gone with its last name (its content with the next collection)
+        String id = removed.get(0).target().digest();
+        if (images.list().stream().noneMatch(i -> i.target().digest().equals(id))) {
+          root.out().println("Deleted: " + id);
         }
       });
     }
