@@ -26,6 +26,7 @@ import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Json;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -95,7 +96,8 @@ final class EventsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     EventFilter filter = EventFilter.parse(filters);
-    Template template = format == null || format.equals("json") ? null : Template.parse(format);
+    // {{json .}} is Docker's event message as JSON, with its JSON field names
+    Template template = format == null || TemplateFormatOption.isJson(format) ? null : Template.parse(format);
     try (Connection c = root.connect()) {
       EventsGrpc.EventsBlockingStub stub = EventsGrpc.newBlockingStub(c.channel());
       if (until != null) {

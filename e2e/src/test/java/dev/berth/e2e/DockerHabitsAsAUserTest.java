@@ -103,7 +103,8 @@ class DockerHabitsAsAUserTest {
   @Test
   void eventsAreOneLineOrOneJsonObjectEachInDockersWords() throws Exception {
     Follower text = Follower.start("events");
-    Follower json = Follower.start("events", "--format", "json", "--filter", "type=container");
+    // Docker's {{json .}} is its json format: the event message with its JSON field names
+    Follower json = Follower.start("events", "--format", "{{json .}}", "--filter", "type=container");
     try {
       // an image tag is an event too: once the plain follower shows one, both are subscribed
       for (int i = 0; !text.awaitLine(l -> l.contains(" image tag "), 500); i++) {
@@ -127,6 +128,7 @@ class DockerHabitsAsAUserTest {
     }
     assertTrue(text.lines().stream().anyMatch(l -> l.matches(String.format(line, "die", "exitCode=3, "))),
         text.lines()::toString);
+    assertTrue(text.lines().stream().noneMatch(l -> l.contains(" snapshot ")), "no type Docker lacks: " + text.lines());
     List<JsonNode> objects = new ArrayList<>();
     for (String l : json.lines()) {
       objects.add(JSON.readTree(l));

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * {@code /containers/update} reports every change of a container's record (Berth's bookkeeping
  * labels at each start and stop too): none of them is a Docker event. Docker's update is
  * {@code /containers/update-resources}. Berth's other topics (snapshot, content, namespaces) keep
- * their own words: type {@code snapshot}, action {@code prepare}.
+ * their own words: type {@code snapshot}, action {@code prepare}; Docker has no such types, so
+ * they show only where a {@code type=} filter names them ({@link #dockerType}).
  */
 public final class DockerEvents {
   private static final Map<String, String> TASK_ACTIONS = Map.of(
@@ -28,6 +29,11 @@ public final class DockerEvents {
       "create", "tag", "update", "tag", "delete", "delete");
 
   private DockerEvents() {}
+
+  /** Whether Docker has events of {@code type}: those of other types are Berth's own. */
+  public static boolean dockerType(String type) {
+    return type.equals("container") || type.equals("image") || type.equals("network") || type.equals("volume");
+  }
 
   /**
    * The Docker event of a containerd event, if it has one.

@@ -36,6 +36,10 @@ public final class EventFilter {
   }
 
   public boolean matches(DockerEvent e) {
+    if (!DockerEvents.dockerType(e.type()) && !byKey.containsKey("type")) {
+      // containerd's steps (snapshots, content) a Docker user never sees unless asking for them
+      return false;
+    }
     for (Map.Entry<String, List<String>> f : byKey.entrySet()) {
       if (f.getValue().stream().noneMatch(value -> matches(f.getKey(), value, e))) {
         return false;

@@ -23,8 +23,14 @@ public final class TemplateFormatOption {
           + "or 'table TEMPLATE' for aligned columns under a header")
   String format;
 
+  /** {@code json}, or the template {@code {{json .}}}, which Docker's json format is. */
   public boolean json() {
-    return format.equals("json");
+    return isJson(format);
+  }
+
+  /** Whether {@code format} asks for Docker's JSON of each row: {@code json} or {@code {{json .}}}. */
+  public static boolean isJson(String format) {
+    return format.equals("json") || format.replace(" ", "").equals("{{json.}}");
   }
 
   /** Whether rows are printed through a template of the user's. */
