@@ -225,8 +225,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() {
+  void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() throws Exception {
     assertEquals("lo\n", ok("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").out());
+    ok("run", "-d", "--name", "isolated", "--network", "none", "busybox", "sleep", "1000");
+    JsonNode none = JSON.readTree(ok("inspect", "isolated").stdout()).get(0).get("NetworkSettings");
+    assertEquals("", none.get("Networks").get("none").get("IPAddress").asText(), "loopback is no address, as Docker has it");
+    assertEquals("", none.get("IPAddress").asText());
+    ok("rm", "-f", "isolated");
     TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));
     TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")
         .out().lines().toList());

@@ -5,6 +5,7 @@ import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CniResult;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListNetworksRequest;
+import berth.network.v1.Mode;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import berth.network.v1.PortMapping;
@@ -229,7 +230,15 @@ public final class InspectCommand implements Callable<Integer> {
     }
     boolean first = true;
     for (Attachment a : attachments) {
+      if (a.getMode() == Mode.CONTAINER) {
+        // in another's network namespace, as Docker shows it: no network of its own
+        continue;
+      }
       ObjectNode endpoint = endpoint(networks, a.getNetwork(), known, s, true);
+      if (a.getMode() != Mode.BRIDGE) {
+        // host and none: no address of the container's own (none's loopback is no network address)
+        continue;
+      }
       CniResult result = a.getResult();
       for (CniResult.IpConfig ip : result.getIpsList()) {
         String[] cidr = ip.getAddress().split("/");
