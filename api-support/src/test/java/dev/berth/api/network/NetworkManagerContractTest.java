@@ -92,6 +92,7 @@ public abstract class NetworkManagerContractTest {
     NetworkInfo green = manager.createNetwork(network("green", "10.206.0.0/24"));
     NetworkInfo bridge = manager.getNetwork(DEFAULT);
     assertTrue(green.id().matches("[0-9a-f]{64}"), green.id());
+    assertEquals("br-" + green.id().substring(0, 12), green.bridge(), "Docker's bridge name");
     assertNotEquals(bridge.id(), green.id());
     assertEquals(green, manager.getNetwork(green.id()));
     assertEquals(green, manager.getNetwork(green.id().substring(0, 12)));

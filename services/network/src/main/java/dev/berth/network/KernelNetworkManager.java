@@ -28,10 +28,7 @@ import dev.berth.network.linux.Link;
 import dev.berth.network.nat.NatRules;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -213,7 +210,9 @@ public final class KernelNetworkManager implements NetworkManager {
     if (!subnet.isHost(gateway)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
-    String bridge = spec.bridge().isEmpty() ? "br-" + shortHash(name) : Names.device("bridge name", spec.bridge());
+    String id = NetworkInfo.newId();
+    // as Docker names its bridges, so that scripts find one from the network's id
+    String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : Names.device("bridge name", spec.bridge());
     for (NetworkInfo other : others) {
       if (other.bridge().equals(bridge)) {
         throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
@@ -228,7 +227,7 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, NetworkInfo.newId());
+        false, id);
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + " on " + bridge);
     return network;
@@ -661,15 +660,6 @@ public final class KernelNetworkManager implements NetworkManager {
     byte[] bytes = new byte[n];
     ThreadLocalRandom.current().nextBytes(bytes);
     return bytes;
-  }
-
-  private static String shortHash(String name) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

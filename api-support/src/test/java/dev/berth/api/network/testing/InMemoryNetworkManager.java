@@ -97,8 +97,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     if (!subnet.isHost(gateway)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
-    String bridge = spec.bridge().isEmpty() ? "br-" + HexFormat.of().toHexDigits(name.hashCode())
-        : checked(DEVICE, "bridge name", spec.bridge());
+    String id = NetworkInfo.newId();
+    String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : checked(DEVICE, "bridge name", spec.bridge());
     for (NetworkInfo other : networks.values()) {
       if (other.bridge().equals(bridge)) {
         throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
@@ -106,7 +106,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, NetworkInfo.newId());
+        false, id);
     add(network);
     return network;
   }
