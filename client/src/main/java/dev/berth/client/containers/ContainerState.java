@@ -49,10 +49,10 @@ public record ContainerState(Container record, Optional<Process> task) {
   /** docker's State.Status: created, running, paused or exited (dead when berthd cannot tell). */
   public String status() {
     if (task.isEmpty()) {
-      return "created";
+      return restarting() ? "restarting" : "created";
     }
     return switch (task.get().getStatus()) {
-      case CREATED -> "created";
+      case CREATED -> restarting() ? "restarting" : "created";
       case RUNNING -> "running";
       case PAUSED, PAUSING -> "paused";
       case STOPPED -> restarting() ? "restarting" : "exited";
@@ -76,13 +76,19 @@ public record ContainerState(Container record, Optional<Process> task) {
 
   /**
    * Ended, and its restart policy has berthd's restart monitor start it again (after its back-off):
-   * docker's "restarting". Still {@link #exited()}, with the exit code of the task that ended.
+   * docker's "restarting". Still {@link #exited()}, with the exit code of the task that ended; or
+   * between two tasks, the ended one deleted and the next not started yet, which Docker never
+   * shows as created.
    */
   public boolean restarting() {
-    if (!exited()) {
-      return false;
-    }
     Map<String, String> labels = record.getLabelsMap();
+    if (!exited()) {
+      boolean betweenTasks = task.isEmpty() || task.get().getStatus() == Status.CREATED;
+      return betweenTasks && !labels.getOrDefault(ContainerLabels.STARTED_AT, "").isEmpty()
+          && ContainerLabels.RUNNING.equals(labels.get(ContainerLabels.RESTART_STATUS))
+          && RestartPolicy.fromLabel(labels.get(ContainerLabels.RESTART_POLICY))
+              .map(p -> p.mode() != RestartPolicy.Mode.NO).orElse(false);
+    }
     return RestartPolicy.fromLabel(labels.get(ContainerLabels.RESTART_POLICY))
         .map(p -> p.wantsRestart(labels.getOrDefault(ContainerLabels.RESTART_STATUS, ""), exitCode(),
             RestartPolicy.restartCount(labels), false))
