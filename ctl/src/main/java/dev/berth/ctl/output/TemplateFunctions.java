@@ -225,7 +225,10 @@ final class TemplateFunctions {
     return s.toString();
   }
 
-  /** Go's Printf for the verbs templates use: %s %v %d %q %%. */
+  /**
+   * Go's Printf for the verbs templates use (%s %v %d %q %x %X %o %f %e %g %t %c %%), with Go's
+   * flags, width and precision ({@code %-10s}, {@code %.12s}, {@code %5d}, {@code %08.3f}).
+   */
   private static String printf(String format, List<JsonNode> args) {
     StringBuilder s = new StringBuilder();
     int next = 0;
@@ -235,7 +238,12 @@ final class TemplateFunctions {
         s.append(c);
         continue;
       }
-      char verb = format.charAt(++i);
+      int start = ++i;
+      while (i < format.length() - 1 && "-+# 0123456789.".indexOf(format.charAt(i)) >= 0) {
+        i++;
+      }
+      String modifiers = format.substring(start, i);
+      char verb = format.charAt(i);
       if (verb == '%') {
         s.append('%');
         continue;
@@ -244,15 +252,47 @@ final class TemplateFunctions {
         s.append("%!").append(verb).append("(MISSING)");
         continue;
       }
-      JsonNode arg = args.get(next++);
-      switch (verb) {
-        case 's', 'v' -> s.append(print(arg));
-        case 'd' -> s.append(arg.isNumber() ? Long.toString(arg.longValue()) : "%!d(" + print(arg) + ")");
-        case 'q' -> s.append(json(TextNode.valueOf(print(arg))));
-        default -> throw new CommandFailure("template: printf: verb %" + verb + " is not supported");
-      }
+      s.append(formatted(modifiers, verb, args.get(next++)));
     }
     return s.toString();
+  }
+
+  /** One verb of {@link #printf} with its flags, width and precision, as Go's fmt writes it. */
+  private static String formatted(String modifiers, char verb, JsonNode arg) {
+    try {
+      return goFormat("%" + modifiers.replace("#", ""), verb, arg);
+    } catch (java.util.IllegalFormatException e) {
+      throw new CommandFailure("template: printf: %" + modifiers + verb + " cannot be applied: " + e.getMessage());
+    }
+  }
+
+  private static String goFormat(String spec, char verb, JsonNode arg) {
+    return switch (verb) {
+      case 's', 'v' -> String.format(Locale.ROOT, spec + "s", print(arg));
+      case 'q' -> String.format(Locale.ROOT, spec + "s", json(TextNode.valueOf(print(arg))));
+      case 't' -> String.format(Locale.ROOT, spec + "s", print(arg));
+      case 'd', 'x', 'X', 'o' -> arg.isIntegralNumber()
+          ? String.format(Locale.ROOT, spec + verb, arg.bigIntegerValue())
+          : verb == 'd' ? "%!d(" + goType(arg) + "=" + print(arg) + ")"
+          : String.format(Locale.ROOT, spec + "s", hex(print(arg), verb == 'X'));
+      case 'f', 'e', 'g' -> arg.isNumber() ? String.format(Locale.ROOT, spec + verb, arg.doubleValue())
+          : "%!" + verb + "(" + goType(arg) + "=" + print(arg) + ")";
+      case 'c' -> arg.isIntegralNumber() ? new String(Character.toChars(arg.intValue()))
+          : "%!c(" + goType(arg) + "=" + print(arg) + ")";
+      default -> throw new CommandFailure("template: printf: verb %" + verb + " is not supported");
+    };
+  }
+
+  /** Go's %x of a string: its bytes in hex. */
+  private static String hex(String text, boolean upper) {
+    String hex = java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return upper ? hex.toUpperCase(Locale.ROOT) : hex;
+  }
+
+  /** The Go type name Printf shows for a value of the wrong kind. */
+  private static String goType(JsonNode value) {
+    return value.isTextual() ? "string" : value.isBoolean() ? "bool" : value.isNumber() ? "float64"
+        : value.isArray() ? "[]interface {}" : "map[string]interface {}";
   }
 
   private static boolean same(JsonNode a, JsonNode b) {

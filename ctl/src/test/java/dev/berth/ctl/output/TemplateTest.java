@@ -49,6 +49,12 @@ class TemplateTest {
     assertEquals("2 httpd,-f BUSYBOX", render("{{len .Mounts}} {{join .Config.Cmd \",\"}} {{upper .Config.Image}}"));
     assertEquals("\"busybox\"", render("{{.Config.Image | json}}"));
     assertEquals("web:42", render("{{printf \"%s:%d\" (index .Config.Labels \"team\") .State.Pid}}"));
+    // Go's flags, widths and precisions, as scripts pad columns with them
+    assertEquals("busybox   |", render("{{printf \"%-10s|\" .Config.Image}}"));
+    assertEquals("busy", render("{{printf \"%.4s\" .Config.Image}}"));
+    assertEquals("   42 00042 2a 2A", render("{{printf \"%5d %05d %x %X\" .State.Pid .State.Pid .State.Pid .State.Pid}}"));
+    assertEquals("3.14", render("{{printf \"%.2f\" 3.14159}}"));
+    assertEquals("%!d(string=busybox)", render("{{printf \"%d\" .Config.Image}}"));
     assertEquals("10.89.0.7", render("{{(index .NetworkSettings.Networks \"alpha\").IPAddress}}"));
   }
 
