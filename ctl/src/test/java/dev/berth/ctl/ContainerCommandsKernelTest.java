@@ -324,7 +324,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(sizes.get("SizeRw").asLong() >= 131072, sizes::toString);
     assertTrue(sizes.get("SizeRootFs").asLong() > sizes.get("SizeRw").asLong(), sizes::toString);
     assertTrue(JSON.readTree(ok("inspect", "changer").stdout()).get(0).path("SizeRw").isMissingNode());
-    assertTrue(ok("ps", "-a", "--filter", "name=changer", "--format", "{{.Names}} {{.Size}}", "-s").out()
+    // as Docker: a template naming .Size asks for sizes without -s
+    assertTrue(ok("ps", "-a", "--filter", "name=changer", "--format", "{{.Names}} {{.Size}}").out()
         .matches("changer [0-9.]+[kM]?B \\(virtual [0-9.]+[kM]B\\)\n"));
   }
 
@@ -447,6 +448,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("one\nthree\n", logs.out());
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
+    assertEquals("one\nthree\n", ok("logs", "--tail", "-1", "talker").out(), "negative: all, as Docker's");
     assertTrue(ok("logs", "-t", "talker").out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT.* one\n.*"));
     assertEquals(" one\n three\n", ok("logs", "--details", "talker").out(), "no attributes: a space, as docker's");
     String threeAt = ok("logs", "-t", "--tail", "1", "talker").out().split(" ")[0];

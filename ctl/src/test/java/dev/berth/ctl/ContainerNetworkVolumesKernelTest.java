@@ -187,6 +187,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       Cli.Result notConnected = berthd.ctl("network", "disconnect", "keepb", "later");
       assertEquals(1, notConnected.exit(), notConnected::toString);
       assertEquals("Error: container later is not connected to network keepb\n", notConnected.stderr());
+      assertEquals(0, berthd.ctl("network", "disconnect", "-f", "keepb", "later").exit(), "forced, as Docker's");
     } finally {
       removeContainers();
       ok("network", "rm", "keepa", "keepb");

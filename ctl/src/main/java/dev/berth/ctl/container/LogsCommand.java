@@ -65,7 +65,8 @@ public final class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ReadLogsRequest.Builder request = ReadLogsRequest.newBuilder().setFollow(follow);
-    if (!tail.equals("all")) {
+    // as Docker: a negative number means all of them
+    if (!tail.equals("all") && !tail.matches("-\\d{1,9}")) {
       request.setTail(tailLines());
     }
     if (since != null) {

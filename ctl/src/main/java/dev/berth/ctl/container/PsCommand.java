@@ -110,6 +110,8 @@ public final class PsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // as Docker: a template that shows sizes asks for them
+    size |= format.names("Size");
     Map<String, List<String>> byKey = filters();
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();

@@ -198,11 +198,20 @@ public final class NetworkCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network disconnect web 3f9a2c"})
   int disconnect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
-      @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container) {
+      @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
+      @Option(names = {"-f", "--force"}, description = "no error when the container is not connected to it")
+      boolean force) {
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       if (record.isPresent()) {
-        new NetworkConnections(c.channel()).disconnect(record.get(), network);
+        try {
+          new NetworkConnections(c.channel()).disconnect(record.get(), network);
+        } catch (StatusRuntimeException e) {
+          if (!force || e.getStatus().getCode() != Status.Code.NOT_FOUND
+              || !String.valueOf(e.getStatus().getDescription()).contains("is not connected")) {
+            throw e;
+          }
+        }
         return 0;
       }
       ErrorHandler.naming("network", network, () -> NetworksGrpc.newBlockingStub(c.channel())

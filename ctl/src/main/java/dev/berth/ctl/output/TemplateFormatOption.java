@@ -33,6 +33,11 @@ public final class TemplateFormatOption {
     return format.equals("json") || format.replace(" ", "").equals("{{json.}}");
   }
 
+  /** Whether the user's template names {@code field} ({@code {{.Size}}}). */
+  public boolean names(String field) {
+    return templated() && format.contains("." + field);
+  }
+
   /** Whether rows are printed through a template of the user's. */
   public boolean templated() {
     if (format.equals(TABLE) || json()) {
