@@ -282,6 +282,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     ok("run", "--rm", "-v", "data:/data", "busybox", "sh", "-c", "echo kept > /data/f");
     assertEquals("kept\n", ok("run", "--rm", "-v", "data:/data:ro", "busybox", "cat", "/data/f").out());
     assertTrue(ok("volume", "ls", "-q").out().lines().anyMatch("data"::equals));
+    // docker inspect finds volumes and networks too, after containers and images
+    assertEquals(ok("volume", "inspect", "-f", "{{.Mountpoint}}", "data").out(),
+        ok("inspect", "-f", "{{.Mountpoint}}", "data").out());
+    assertEquals("bridge\n", ok("inspect", "--type", "network", "-f", "{{.Name}}", "bridge").out());
+    Cli.Result noVolume = berthd.ctl("inspect", "--type", "volume", "bridge");
+    assertEquals(1, noVolume.exit(), noVolume::toString);
+    assertEquals("Error: No such volume: bridge\n", noVolume.stderr());
 
     ok("create", "--name", "user", "-v", "data:/data", "-v", "/scratch", "busybox", "true");
     Cli.Result inUse = berthd.ctl("volume", "rm", "data");

@@ -9,6 +9,8 @@ import berth.network.v1.Mode;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import berth.network.v1.PortMapping;
+import berth.volumes.v1.GetVolumeRequest;
+import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,15 +32,21 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.image.ImageInspection;
+import dev.berth.ctl.network.NetworkCommand;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.ErrorHandler;
+import dev.berth.ctl.volume.VolumeCommand;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,20 +74,20 @@ public final class InspectCommand implements Callable<Integer> {
   BerthCtl root;
 
   /** What {@code --type} takes. */
-  enum Type { CONTAINER, IMAGE }
+  enum Type { CONTAINER, IMAGE, VOLUME, NETWORK }
 
   @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
       description = "a Go template printed per object, like '{{.State.Status}}', or json")
   String format;
 
-  @Option(names = "--type", paramLabel = "TYPE", description = "only container or only image")
+  @Option(names = "--type", paramLabel = "TYPE", description = "only container, image, volume or network")
   Type type;
 
   @Option(names = {"-s", "--size"},
       description = "a container's SizeRw (its writable layer) and SizeRootFs (that and its image's content)")
   boolean size;
 
-  @Parameters(paramLabel = "NAME", arity = "1..*", description = "container names, ids or id prefixes; or images")
+  @Parameters(paramLabel = "NAME", arity = "1..*", description = "container names, ids or id prefixes; or images, volumes, networks")
   List<String> names;
 
   @Override
@@ -94,9 +102,12 @@ public final class InspectCommand implements Callable<Integer> {
     return exit;
   }
 
-  /** The container {@code name} names, else (without --type) the image, as docker finds objects. */
+  /**
+   * The container {@code name} names, else (without --type) the image, volume or network, in
+   * Docker's order of looking.
+   */
   private ObjectNode inspect(Connection c, ImageClient images, String name) {
-    if (type != Type.IMAGE) {
+    if (type == null || type == Type.CONTAINER) {
       try {
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
         ObjectNode container = inspect(c, images, s);
@@ -110,10 +121,45 @@ public final class InspectCommand implements Callable<Integer> {
         }
       }
     }
+    if (type == null || type == Type.IMAGE) {
+      try {
+        return ImageInspection.of(images, ImageInspection.resolve(images, name), images.list());
+      } catch (CommandFailure e) {
+        if (type == Type.IMAGE) {
+          throw e;
+        }
+      }
+    }
+    if (type == null || type == Type.VOLUME) {
+      Optional<ObjectNode> volume = found("volume", name, () -> VolumeCommand.inspection(VolumesGrpc
+          .newBlockingStub(c.channel()).get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume()));
+      if (volume.isPresent()) {
+        return volume.get();
+      }
+    }
+    if (type == null || type == Type.NETWORK) {
+      Optional<ObjectNode> network = found("network", name, () -> NetworkCommand.inspection(c, name));
+      if (network.isPresent()) {
+        return network.get();
+      }
+    }
+    throw new CommandFailure(type == null ? "No such object: " + name : "No such " + type.name().toLowerCase(Locale.ROOT)
+        + ": " + name);
+  }
+
+  /**
+   * What {@code lookup} finds, as JSON; empty where there is no such {@code kind} (NOT_FOUND, or a
+   * berthd that serves no such objects).
+   */
+  private static Optional<ObjectNode> found(String kind, String name, Supplier<Map<String, Object>> lookup) {
     try {
-      return ImageInspection.of(images, ImageInspection.resolve(images, name), images.list());
-    } catch (CommandFailure e) {
-      throw type == Type.IMAGE ? e : new CommandFailure("No such object: " + name, e);
+      return Optional.of(Json.mapper().valueToTree(lookup.get()));
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.NOT_FOUND || code == Status.Code.UNIMPLEMENTED || code == Status.Code.INVALID_ARGUMENT) {
+        return Optional.empty();
+      }
+      throw ErrorHandler.naming(kind, name, e);
     }
   }
 

@@ -143,9 +143,7 @@ public final class NetworkCommand extends GroupCommand {
       exit = root.each(names, name -> {
         Network n = ErrorHandler.naming("network", name,
             () -> networks.get(GetNetworkRequest.newBuilder().setName(name).build())).getNetwork();
-        List<Attachment> attached = attachments.list(ListAttachmentsRequest.newBuilder()
-            .addFilters("network==\"" + n.getName() + "\"").build()).getAttachmentsList();
-        found.add(inspection(n, attached, containerNames));
+        found.add(inspection(n, attachments, containerNames));
       });
     }
     Inspections.printObjects(root.out(), format, found);
@@ -222,6 +220,20 @@ public final class NetworkCommand extends GroupCommand {
       attachments.detach(DetachRequest.newBuilder().setContainerId(container).setNetwork(network).build());
     }
     return 0;
+  }
+
+  /** The network {@code nameOrId} names as {@code docker network inspect} shows it; NOT_FOUND if there is none. */
+  public static Map<String, Object> inspection(Connection c, String nameOrId) {
+    Network n = NetworksGrpc.newBlockingStub(c.channel()).get(GetNetworkRequest.newBuilder().setName(nameOrId).build())
+        .getNetwork();
+    return inspection(n, AttachmentsGrpc.newBlockingStub(c.channel()), containerNames(c));
+  }
+
+  private static Map<String, Object> inspection(Network n, AttachmentsGrpc.AttachmentsBlockingStub attachments,
+      Map<String, String> names) {
+    List<Attachment> attached = attachments.list(ListAttachmentsRequest.newBuilder()
+        .addFilters("network==\"" + n.getName() + "\"").build()).getAttachmentsList();
+    return inspection(n, attached, names);
   }
 
   /** A network as {@code docker network inspect} shows one, with Berth's bridge fields at the top level. */

@@ -194,7 +194,7 @@ public final class VolumeCommand extends GroupCommand {
   }
 
   /** A volume as docker volume inspect shows one, with the containers using it. */
-  private static Map<String, Object> inspection(Volume v) {
+  public static Map<String, Object> inspection(Volume v) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("Name", v.getName());
     json.put("Driver", v.getDriver());
