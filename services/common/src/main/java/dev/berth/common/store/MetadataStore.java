@@ -68,25 +68,34 @@ public final class MetadataStore implements AutoCloseable {
   }
 
   /**
-   * Adds a column to a table that {@link #migrate} made before the column was part of it; a table
-   * that has it already is left as it is. Rows made before get NULL.
+   * Adds a column to a table that {@link #migrate} made before the column was part of it, then
+   * runs {@code fill} (statements giving the older rows, which get NULL, their values) in the same
+   * transaction. A table that has the column already is only read: a start writes nothing.
    */
-  public void addColumn(String table, String column, String type) {
-    write(c -> {
-      boolean present = false;
+  public void addColumn(String table, String column, String type, List<String> fill) {
+    boolean present = read(c -> {
       try (Statement s = c.createStatement(); ResultSet columns = s.executeQuery("PRAGMA table_info(" + table + ")")) {
         while (columns.next()) {
-          present |= columns.getString("name").equals(column);
+          if (columns.getString("name").equals(column)) {
+            return true;
+          }
         }
+        return false;
       }
-      if (!present) {
-        try (Statement s = c.createStatement()) {
-          s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    });
+    if (present) {
+      return;
+    }
+    write(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        for (String sql : fill) {
+          s.execute(sql);
         }
-        LOG.info("added column " + column + " to " + table);
       }
       return null;
     });
+    LOG.info("added column " + column + " to " + table);
   }
 
   /** Runs {@code work} in one transaction: all of it commits, or none of it. */

@@ -49,17 +49,17 @@ class MetadataStoreTest {
   }
 
   @Test
-  void aColumnIsAddedOnceAndOlderRowsKeepTheirValues() throws Exception {
+  void aColumnIsAddedOnceWithItsOlderRowsFilled() throws Exception {
     Path file = root.resolve("meta.db");
     try (MetadataStore store = MetadataStore.open(file)) {
       store.migrate("test", List.of("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)"));
       store.write(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES ('older')"));
-      store.addColumn("t", "extra", "TEXT");
+      store.addColumn("t", "extra", "TEXT", List.of("UPDATE t SET extra = 'filled' WHERE extra IS NULL"));
       store.write(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES ('newer', 'x')"));
     }
     try (MetadataStore store = MetadataStore.open(file)) {
-      store.addColumn("t", "extra", "TEXT");
-      assertEquals(List.of("newer=x", "older=null"), store.read(c -> {
+      store.addColumn("t", "extra", "TEXT", List.of("UPDATE t SET extra = 'again'"));
+      assertEquals(List.of("newer=x", "older=filled"), store.read(c -> {
         List<String> rows = new java.util.ArrayList<>();
         try (ResultSet r = c.createStatement().executeQuery("SELECT k, extra FROM t ORDER BY k")) {
           while (r.next()) {

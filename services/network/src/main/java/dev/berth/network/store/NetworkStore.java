@@ -63,8 +63,8 @@ public final class NetworkStore {
             + "container_id TEXT NOT NULL, network TEXT NOT NULL, PRIMARY KEY (protocol, host_ip, host_port))",
         "CREATE INDEX IF NOT EXISTS network_ports_owner ON network_ports (namespace, container_id, network)"));
     // networks made before they had ids get one, as random as a new network's
-    db.addColumn("network_networks", "id", "TEXT");
-    db.write(c -> Sql.update(c, "UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
+    db.addColumn("network_networks", "id", "TEXT",
+        List.of("UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
   }
 
   public List<NetworkInfo> networks() {
