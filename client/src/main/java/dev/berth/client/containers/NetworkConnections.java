@@ -145,7 +145,7 @@ public final class NetworkConnections {
       update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
       update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
-          next.map(n -> LabelLists.join(n.aliases())).filter(a -> a != null).orElse(""));
+          next.map(n -> LabelLists.join(n.aliases())).orElse(""));
       next.ifPresent(n -> update.put(n.labelKey(), ""));
       if (next.isEmpty()) {
         // no network to publish them on, and none to keep the address's MAC for

@@ -19,9 +19,9 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
-import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
@@ -87,7 +87,8 @@ public final class InspectCommand implements Callable<Integer> {
       description = "a container's SizeRw (its writable layer) and SizeRootFs (that and its image's content)")
   boolean size;
 
-  @Parameters(paramLabel = "NAME", arity = "1..*", description = "container names, ids or id prefixes; or images, volumes, networks")
+  @Parameters(paramLabel = "NAME", arity = "1..*",
+      description = "container names, ids or id prefixes; or images, volumes, networks")
   List<String> names;
 
   @Override

@@ -19,8 +19,8 @@ import dev.berth.api.labels.LabelLists;
 import dev.berth.api.labels.PortSpec;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
-import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
@@ -62,9 +62,9 @@ import picocli.CommandLine.ParentCommand;
     description = {"List containers, newest first: running ones, or all with -a.",
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
             + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
-            + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any of its tags), exited=CODE, network=NAME, "
-            + "volume=NAME, before=CONTAINER and since=CONTAINER (made before or after it), publish=PORT[/PROTOCOL] "
-            + "or a range (8000-8080/tcp) of container ports."},
+            + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
+            + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
+            + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
