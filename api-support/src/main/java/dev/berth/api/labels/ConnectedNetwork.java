@@ -21,6 +21,19 @@ public record ConnectedNetwork(String network, String ip, List<String> aliases) 
     aliases = List.copyOf(aliases);
   }
 
+  /**
+   * The names peers on the network know the container by besides its id and hostname: its name
+   * (none when empty), then its aliases here, as Docker resolves both.
+   */
+  public List<String> peerNames(String containerName) {
+    List<String> names = new ArrayList<>();
+    if (!containerName.isEmpty()) {
+      names.add(containerName);
+    }
+    names.addAll(aliases);
+    return names;
+  }
+
   /** The label's key. */
   public String labelKey() {
     return ContainerLabels.CONNECTED_PREFIX + network;

@@ -123,6 +123,8 @@ class LabelGrammarsTest {
     assertEquals("io.berth.connected.api", api.labelKey());
     assertEquals("ip=10.90.0.7,alias=web,alias=www", api.labelValue());
     assertEquals("ip=", db.labelValue());
+    assertEquals(List.of("keeper", "web", "www"), api.peerNames("keeper"));
+    assertEquals(List.of(), db.peerNames(""));
     assertEquals(List.of(api, db), ConnectedNetwork.of(java.util.Map.of(db.labelKey(), db.labelValue(),
         api.labelKey(), api.labelValue(), ContainerLabels.NETWORK, "bridge")));
     refused(v -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", v)), "ip=10.90.0.7,web");

@@ -100,13 +100,9 @@ public final class NetworkConnections {
       return;
     }
     if (live) {
-      List<String> names = new ArrayList<>();
-      if (labels.containsKey(ContainerLabels.NAME)) {
-        names.add(name);
-      }
-      names.addAll(aliases);
       attachments.attach(AttachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network)
-          .setIp(connection.ip()).addAllAliases(names).build());
+          .setIp(connection.ip()).addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
+          .build());
     }
     try {
       containers.updateLabels(record.getId(), Map.of(connection.labelKey(), connection.labelValue()));

@@ -361,8 +361,10 @@ public final class PsCommand implements Callable<Integer> {
           case "publish" -> publishes(s.record(), value);
           case "status" -> s.status().equals(value);
           // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
-          case "name" -> Pattern.compile(value).matcher(s.name()).find()
-              || Pattern.compile(value).matcher("/" + s.name()).find();
+          case "name" -> {
+            Pattern name = Pattern.compile(value);
+            yield name.matcher(s.name()).find() || name.matcher("/" + s.name()).find();
+          }
           case "id" -> s.id().startsWith(value);
           case "ancestor" -> ancestors.matches(s.record(), value);
           case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);

@@ -105,8 +105,7 @@ public final class ContainerNetworking {
         .setContainerId(container.getId())
         .setNetwork(n.network())
         .setIp(n.ip())
-        .addAllAliases(name.isEmpty() ? List.of() : List.of(name))
-        .addAllAliases(n.aliases())
+        .addAllAliases(n.peerNames(name))
         .putLabels(OWNER_LABEL, OWNER)
         .build()).toList();
   }
