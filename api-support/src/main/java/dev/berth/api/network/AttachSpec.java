@@ -8,5 +8,5 @@ import java.util.Map;
  * kernel's random address). {@link NetworkManager#attach} validates the rest.
  */
 public record AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
-    String ip, String mac, List<PortMapping> ports, String hostname, List<String> aliases, Dns dns,
+    String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases, Dns dns,
     List<String> extraHosts, Map<String, String> labels) {}
