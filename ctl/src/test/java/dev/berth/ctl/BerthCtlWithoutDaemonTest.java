@@ -84,6 +84,22 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void importAndCommitWithoutANameAreRefusedBeforeAnythingIsRead() {
+    // Docker's make an untagged image; Berth keeps none, so the name is asked for, before berthd or the file
+    Path socket = dir.resolve("absent.sock");
+    Cli.Result imported = Cli.run(Map.of(), "--address", socket.toString(), "import",
+        dir.resolve("absent.tar").toString());
+    assertEquals(1, imported.exit(), imported::toString);
+    assertEquals("Error: import needs a name for the image, as Berth keeps no unnamed images: "
+        + "berthctl import FILE REPOSITORY[:TAG]\n", imported.stderr());
+    assertEquals("", imported.out());
+    Cli.Result committed = Cli.run(Map.of(), "--address", socket.toString(), "commit", "web");
+    assertEquals(1, committed.exit(), committed::toString);
+    assertEquals("Error: commit needs a name for the image, as Berth keeps no unnamed images: "
+        + "berthctl commit CONTAINER REPOSITORY[:TAG]\n", committed.stderr());
+  }
+
+  @Test
   void usageErrorsAreTwoLinesAndExitAsInDocker() {
     // as Docker's CLI: 1 for the words (arguments, commands), 125 for flags
     Cli.Result missing = Cli.run(Map.of(), "run");
