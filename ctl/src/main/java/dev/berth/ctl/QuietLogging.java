@@ -21,6 +21,7 @@ import java.util.logging.StreamHandler;
  */
 public final class QuietLogging {
   static final String PROPERTY = "java.util.logging.config.class";
+  private static final String RUNTIME_EXIT_LOGGER = "java.lang.Runtime";
 
   public QuietLogging() throws IOException {
     LogManager.getLogManager().readConfiguration(
@@ -41,6 +42,8 @@ public final class QuietLogging {
       }
     };
     handler.setLevel(level);
+    // the JDK logs every System.exit at debug level with a stack trace: berthctl's own exit is no news
+    handler.setFilter(r -> !RUNTIME_EXIT_LOGGER.equals(r.getLoggerName()));
     Logger root = Logger.getLogger("");
     root.setLevel(level);
     root.addHandler(handler);

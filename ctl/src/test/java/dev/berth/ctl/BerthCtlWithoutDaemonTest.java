@@ -77,8 +77,8 @@ class BerthCtlWithoutDaemonTest {
   @Test
   void dockersHostFlagNamesTheSocketAsAUnixUrl() {
     Path socket = dir.resolve("docker-style.sock");
-    for (String[] args : List.of(new String[] {"-H", "unix://" + socket, "ps"}, new String[] {"--host", socket.toString(), "ps"},
-        new String[] {"--host=unix://" + socket, "ps"})) {
+    for (String[] args : List.of(new String[] {"-H", "unix://" + socket, "ps"},
+        new String[] {"--host", socket.toString(), "ps"}, new String[] {"--host=unix://" + socket, "ps"})) {
       Cli.Result r = Cli.run(Map.of("BERTH_ADDRESS", "/nowhere.sock"), args);
       assertEquals(1, r.exit(), r::toString);
       assertEquals("berthctl: berthd is not running at " + socket + "\n", r.stderr());

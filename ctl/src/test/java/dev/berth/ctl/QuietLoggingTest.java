@@ -36,6 +36,10 @@ class QuietLoggingTest {
       assertTrue(printed.contains("WARNING: shown"), printed);
       assertEquals(-1, printed.indexOf("not shown"), printed);
       assertEquals(Level.FINE, LogLevel.debug.level());
+      QuietLogging.show(LogLevel.debug.level(), new PrintStream(err, true, StandardCharsets.UTF_8));
+      Logger.getLogger("java.lang.Runtime").fine("Runtime.exit() called with status: 1");
+      assertEquals(-1, err.toString(StandardCharsets.UTF_8).indexOf("Runtime.exit"),
+          "the JDK's record of the exit is left out");
     } finally {
       restoreLogging();
     }
