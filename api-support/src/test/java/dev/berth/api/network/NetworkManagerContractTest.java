@@ -280,7 +280,8 @@ public abstract class NetworkManagerContractTest {
   @Test
   void whatAnAttachmentAskedForComesBack() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", "", List.of(), "web",
-        "example.test", List.of("www", "brave_turing"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
+        "example.test", List.of("www", "brave_turing"),
+        new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
         List.of("db:192.0.2.10"), Map.of("k", "v")));
     assertEquals("web", a.hostname());
     assertEquals("example.test", a.domainname());

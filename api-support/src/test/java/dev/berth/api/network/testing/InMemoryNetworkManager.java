@@ -288,8 +288,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
         sharesInterface ? shared.interfaceName() : "", "", "",
         sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
-        sharesInterface ? shared.mac() : "", hostname, spec.domainname(), List.copyOf(spec.aliases()), List.of(), dns(spec),
-        extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now());
+        sharesInterface ? shared.mac() : "", hostname, spec.domainname(), List.copyOf(spec.aliases()), List.of(),
+        dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now());
   }
 
   /** Device and host names as the kernel manager checks them: INVALID_ARGUMENT naming {@code what}. */
