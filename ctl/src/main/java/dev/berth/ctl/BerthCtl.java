@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import dev.berth.client.ClientException;
+import dev.berth.client.registry.RegistryCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import picocli.CommandLine.ScopeType;
         "  berthctl --namespace demo content ls",
         "  berthctl load -i busybox.tar && berthctl images",
         "  berthctl --address /tmp/berth/berth.sock namespace ls --format json",
+        "  berthctl -H unix:///tmp/berth/berth.sock ps",
         "  berthctl network create web --subnet 10.89.0.0/24 && berthctl network ls",
         "  berthctl run -d --name web -p 8080:80 busybox httpd -f -p 80 && berthctl ps",
         "  berthctl logs -f web; berthctl exec -it web sh; berthctl rm -f web",
@@ -40,7 +42,7 @@ import picocli.CommandLine.ScopeType;
             + "container's process runs, and create when a flag's value is wrong, as in docker. Usage errors (an "
             + "unknown flag, a missing argument) exit 125; output cut short by a "
             + "closed pipe (berthctl ... | head) ends quietly with 141, as a process killed by SIGPIPE.",
-        "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace)."})
+        "Environment: BERTH_ADDRESS (socket), BERTH_NAMESPACE (namespace), BERTH_CONFIG (login's directory)."})
 public final class BerthCtl extends GroupCommand {
   static final String DEFAULT_ADDRESS = "/run/berth/berth.sock";
   static final String DEFAULT_NAMESPACE = "default";
@@ -52,6 +54,23 @@ public final class BerthCtl extends GroupCommand {
   @Option(names = "--namespace", paramLabel = "NS", scope = ScopeType.INHERIT,
       description = "namespace to work in (default: $BERTH_NAMESPACE, else " + DEFAULT_NAMESPACE + ")")
   String namespace;
+
+  // Docker's global flags, before the command word only: inherited, -H and -l would clash with
+  // history's -H and the -l of ps and run
+  @Option(names = {"-H", "--host"}, paramLabel = "unix://SOCK",
+      description = "docker's flag for berthd's socket, as --address: unix://PATH or PATH")
+  String host;
+
+  @Option(names = {"-D", "--debug"}, description = "print debug log records on stderr (--log-level debug)")
+  boolean debug;
+
+  @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL",
+      description = "print log records of this level and above on stderr: ${COMPLETION-CANDIDATES} (default: none)")
+  LogLevel logLevel;
+
+  @Option(names = "--config", paramLabel = "DIR",
+      description = "where login keeps credentials, config.json (default: $BERTH_CONFIG, else ~/.config/berth)")
+  String config;
 
   private final Io io;
   private final PrintWriter out;
@@ -111,6 +130,7 @@ public final class BerthCtl extends GroupCommand {
         // help printed into a closed pipe comes out of picocli unwrapped, past the handler above,
         // which picocli would report with a stack trace
         .setExecutionStrategy(parsed -> {
+          root.showLogRecords();
           try {
             return new CommandLine.RunLast().execute(parsed);
           } catch (BrokenPipe e) {
@@ -165,17 +185,21 @@ public final class BerthCtl extends GroupCommand {
    */
   static Path addressIn(String[] args, Map<String, String> env) {
     String a = null;
+    String h = null;
     for (int i = 0; i < args.length && args[i].startsWith("-"); i++) {
-      if (args[i].equals("--address") && i + 1 < args.length) {
-        a = args[i + 1];
+      int eq = args[i].indexOf('=');
+      String name = eq < 0 ? args[i] : args[i].substring(0, eq);
+      String value = eq >= 0 ? args[i].substring(eq + 1) : i + 1 < args.length ? args[i + 1] : null;
+      if (name.equals("--address")) {
+        a = value;
+      } else if (name.equals("-H") || name.equals("--host")) {
+        h = value;
       }
-      if (Subcommands.ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
+      if (eq < 0 && Subcommands.ROOT_OPTIONS_WITH_VALUE.contains(name)) {
         i++;
-      } else if (args[i].startsWith("--address=")) {
-        a = args[i].substring("--address=".length());
       }
     }
-    return socketPath(a != null ? a : env.getOrDefault("BERTH_ADDRESS", ""));
+    return socketPath(a != null ? a : h != null ? h : env.getOrDefault("BERTH_ADDRESS", ""));
   }
 
   public Io io() {
@@ -192,7 +216,11 @@ public final class BerthCtl extends GroupCommand {
   }
 
   Path address() {
-    return socketPath(address != null ? address : io.env().getOrDefault("BERTH_ADDRESS", ""));
+    String a = address != null ? address : host != null ? host : io.env().getOrDefault("BERTH_ADDRESS", "");
+    if (a.contains("://") && !a.startsWith("unix://")) {
+      throw new CommandFailure("berthd listens on a Unix socket only: give unix://PATH or PATH, not " + a);
+    }
+    return socketPath(a);
   }
 
   private static Path socketPath(String address) {
@@ -204,6 +232,20 @@ public final class BerthCtl extends GroupCommand {
   public String namespace() {
     String ns = namespace != null ? namespace : io.env().getOrDefault("BERTH_NAMESPACE", "");
     return ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
+  }
+
+  /** Where login, logout, pull and push keep registry credentials: {@code --config}'s directory, else the user's. */
+  public RegistryCredentials registryCredentials() {
+    return config != null ? new RegistryCredentials(Path.of(config, RegistryCredentials.FILE_NAME))
+        : RegistryCredentials.forUser(io.env());
+  }
+
+  /** Docker's {@code -D} and {@code --log-level}; without either, berthctl prints no log records. */
+  private void showLogRecords() {
+    LogLevel level = debug ? LogLevel.debug : logLevel;
+    if (level != null) {
+      QuietLogging.show(level.level(), io.err());
+    }
   }
 
   public Connection connect() {

@@ -73,7 +73,10 @@ final class Subcommands {
       TaskCommand.class, ContainerCommand.class, SystemCommand.class, CompletionCommand.class);
 
   /** The root's options that take a value in the next word, as {@link BerthCtl} declares them. */
-  static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "--namespace");
+  static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--address", "-H", "--host", "--namespace", "-l",
+      "--log-level", "--config");
+  /** The root's flags that take no value: settings, unlike help and version. */
+  static final Set<String> ROOT_FLAGS = Set.of("-D", "--debug");
 
   /** Completion walks the whole tree of commands. */
   private static final String NEEDS_ALL = "completion";
@@ -103,8 +106,9 @@ final class Subcommands {
   }
 
   /**
-   * Whether a root option other than those that pick the socket or namespace comes before the
-   * command word: {@code berthctl --help ps} prints the root's help, which lists every command.
+   * Whether a root option other than the settings (socket, namespace, logging, config directory)
+   * comes before the command word: {@code berthctl --help ps} prints the root's help, which lists
+   * every command.
    */
   static boolean rootOptionFirst(String[] args) {
     for (int i = 0; i < args.length; i++) {
@@ -112,11 +116,17 @@ final class Subcommands {
         i++;
       } else if (!args[i].startsWith("-")) {
         return false;
-      } else if (!args[i].startsWith("--address=") && !args[i].startsWith("--namespace=")) {
+      } else if (!ROOT_FLAGS.contains(args[i]) && !ROOT_OPTIONS_WITH_VALUE.contains(optionName(args[i]))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The name in {@code --name=value}; the argument itself without {@code =}. */
+  private static String optionName(String arg) {
+    int eq = arg.indexOf('=');
+    return eq < 0 ? arg : arg.substring(0, eq);
   }
 
   /** Docker's {@code image SUBCOMMAND} forms of the top-level image commands, by subcommand. */

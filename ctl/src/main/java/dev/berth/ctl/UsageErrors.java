@@ -23,7 +23,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   public static final int EXIT = 125;
   /** Docker's code for arguments its commands refuse: a plain error, not a flag's. */
   public static final int ARGUMENTS_EXIT = 1;
-  private static final Set<String> ROOT_FLAGS = Set.of("--address", "--namespace", "-h", "--help", "-V", "--version");
+  private static final Set<String> HELP_FLAGS = Set.of("-h", "--help", "-V", "--version");
 
   @Override
   public int handleParseException(ParameterException e, String[] args) {
@@ -123,7 +123,8 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         i++;
       } else if (!a.startsWith("-")) {
         return null;
-      } else if (!ROOT_FLAGS.contains(a.split("=", 2)[0])) {
+      } else if (!HELP_FLAGS.contains(a) && !Subcommands.ROOT_FLAGS.contains(a)
+          && !Subcommands.ROOT_OPTIONS_WITH_VALUE.contains(a.split("=", 2)[0])) {
         return a;
       }
     }

@@ -75,12 +75,78 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void dockersHostFlagNamesTheSocketAsAUnixUrl() {
+    Path socket = dir.resolve("docker-style.sock");
+    for (String[] args : List.of(new String[] {"-H", "unix://" + socket, "ps"},
+        new String[] {"--host", socket.toString(), "ps"}, new String[] {"--host=unix://" + socket, "ps"})) {
+      Cli.Result r = Cli.run(Map.of("BERTH_ADDRESS", "/nowhere.sock"), args);
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("berthctl: berthd is not running at " + socket + "\n", r.stderr());
+      assertEquals(socket, BerthCtl.addressIn(args, Map.of()));
+    }
+    Cli.Result tcp = Cli.run(Map.of(), "-H", "tcp://127.0.0.1:2375", "ps");
+    assertEquals(1, tcp.exit(), tcp::toString);
+    assertEquals("Error: berthd listens on a Unix socket only: give unix://PATH or PATH, not tcp://127.0.0.1:2375\n",
+        tcp.stderr());
+    // -H is history's own flag after the command word, as in Docker
+    assertEquals(0, Cli.run(Map.of(), "history", "-H=false", "--help").exit());
+  }
+
+  @Test
+  void dockersDebugAndLogLevelFlagsAreTaken() {
+    Path socket = dir.resolve("absent.sock");
+    for (String[] flags : List.of(new String[] {"-D"}, new String[] {"--debug"}, new String[] {"-l", "warn"},
+        new String[] {"--log-level=error"})) {
+      List<String> args = new java.util.ArrayList<>(List.of(flags));
+      args.addAll(List.of("--address", socket.toString(), "ps"));
+      try {
+        Cli.Result r = Cli.run(Map.of(), args.toArray(String[]::new));
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.stderr().endsWith("berthctl: berthd is not running at " + socket + "\n"), r::toString);
+      } finally {
+        QuietLoggingTest.restoreLogging();
+      }
+    }
+    Cli.Result bad = Cli.run(Map.of(), "--log-level", "verbose", "ps");
+    assertEquals(125, bad.exit(), bad::toString);
+    assertTrue(bad.stderr().contains("--log-level"), bad::toString);
+  }
+
+  @Test
+  void configNamesTheDirectoryOfLoginsCredentials() throws IOException {
+    Path config = Files.createDirectory(dir.resolve("docker-config"));
+    Files.writeString(config.resolve("config.json"), "{\"auths\": {\"registry.test\": {\"auth\": \"dTpw\"}}}");
+    // logout of a registry without credentials there is a plain message; with them, the file changes
+    Cli.Result r = Cli.run(Map.of("BERTH_CONFIG", dir.resolve("elsewhere").toString()), "--config", config.toString(),
+        "logout", "registry.test");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals("Removing login credentials for registry.test\n", r.out());
+    assertEquals("{\"auths\":{}}", Files.readString(config.resolve("config.json")).replaceAll("\\s", ""));
+  }
+
+  @Test
   void missingInputFileIsOneLine() throws IOException {
     Path socket = Files.createFile(dir.resolve("x.sock"));
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ingest", "ref",
         dir.resolve("absent").toString());
     assertEquals(1, r.exit(), r::toString);
     assertEquals("Error: no such file: " + dir.resolve("absent") + "\n", r.stderr());
+  }
+
+  @Test
+  void importAndCommitWithoutANameAreRefusedBeforeAnythingIsRead() {
+    // Docker's make an untagged image; Berth keeps none, so the name is asked for, before berthd or the file
+    Path socket = dir.resolve("absent.sock");
+    Cli.Result imported = Cli.run(Map.of(), "--address", socket.toString(), "import",
+        dir.resolve("absent.tar").toString());
+    assertEquals(1, imported.exit(), imported::toString);
+    assertEquals("Error: import needs a name for the image, as Berth keeps no unnamed images: "
+        + "berthctl import FILE REPOSITORY[:TAG]\n", imported.stderr());
+    assertEquals("", imported.out());
+    Cli.Result committed = Cli.run(Map.of(), "--address", socket.toString(), "commit", "web");
+    assertEquals(1, committed.exit(), committed::toString);
+    assertEquals("Error: commit needs a name for the image, as Berth keeps no unnamed images: "
+        + "berthctl commit CONTAINER REPOSITORY[:TAG]\n", committed.stderr());
   }
 
   @Test

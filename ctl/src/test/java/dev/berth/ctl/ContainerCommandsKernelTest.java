@@ -66,6 +66,23 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void startAttachedJoinsARunningContainerAsDockers() throws Exception {
+    ok("run", "-d", "--name", "ticker", "busybox", "sh", "-c",
+        "i=0; while [ $i -lt 40 ]; do echo tick; sleep 0.2; i=$((i+1)); done; exit 3");
+    // attached while it runs: its output from then on, and its exit code
+    Cli.Result joined = berthd.ctl("start", "-a", "ticker");
+    assertEquals(3, joined.exit(), joined::toString);
+    assertTrue(joined.out().matches("(tick\n)+"), joined::toString);
+    assertEquals("exited", status("ticker"));
+
+    ok("run", "-d", "--name", "held", "busybox", "sleep", "1000");
+    ok("pause", "held");
+    Cli.Result paused = berthd.ctl("start", "-a", "held");
+    assertEquals(1, paused.exit(), paused::toString);
+    assertEquals("Error: cannot start a paused container, try unpause instead\n", paused.stderr());
+  }
+
+  @Test
   void restartKillPauseAndRename() throws Exception {
     ok("run", "-d", "--name", "svc", "busybox", "sleep", "1000");
     int pid = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State").get("Pid").asInt();

@@ -73,6 +73,26 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void etcHostsIsDockersOnTheDefaultBridge() throws Exception {
+    String localhost = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+        + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
+    String id = ok("run", "-d", "--name", "plain", "busybox", "sleep", "1000").out().strip();
+    String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "plain").out().strip();
+    // the container's own entry names its hostname, the short id, alone
+    assertEquals(localhost + ip + "\t" + id.substring(0, 12) + "\n", ok("exec", "plain", "cat", "/etc/hosts").out());
+
+    ok("run", "-d", "--name", "named", "--hostname", "h", "--domainname", "example.com",
+        "--add-host", "db:192.0.2.10", "--add-host", "cache:192.0.2.11", "busybox", "sleep", "1000");
+    String namedIp = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "named").out().strip();
+    // the --add-host lines, then the own entry: FQDN and hostname
+    assertEquals(localhost + "192.0.2.10\tdb\n192.0.2.11\tcache\n" + namedIp + "\th.example.com h\n",
+        ok("exec", "named", "cat", "/etc/hosts").out());
+    assertEquals("h\n", ok("exec", "named", "hostname").out());
+    assertEquals("h.example.com\n", ok("exec", "named", "hostname", "-f").out());
+    assertEquals("example.com\n", ok("exec", "named", "cat", "/proc/sys/kernel/domainname").out());
+  }
+
+  @Test
   void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
     ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
     try {

@@ -17,6 +17,7 @@ class SubcommandsTest {
     assertEquals("ps", Subcommands.named(new String[] {"--address", "/s", "--namespace", "run", "ps", "-a"}));
     assertEquals("ps", Subcommands.named(new String[] {"--address=/s", "--namespace=run", "--namespace", "x", "ps"}));
     assertEquals("ns", Subcommands.named(new String[] {"ns", "ls"}));
+    assertEquals("ps", Subcommands.named(new String[] {"-H", "unix:///s", "-D", "-l", "debug", "--config", "/c", "ps"}));
     assertNull(Subcommands.named(new String[] {"--help"}));
   }
 
@@ -62,13 +63,16 @@ class SubcommandsTest {
     assertFalse(Subcommands.rootOptionFirst(new String[] {"--address", "/s", "--namespace=x", "ps", "--help"}));
     assertTrue(Subcommands.rootOptionFirst(new String[] {"--address=/s", "-h", "ps"}));
     assertTrue(Subcommands.rootOptionFirst(new String[] {"--version", "ps"}));
+    // Docker's global settings leave the command to be built alone
+    assertFalse(Subcommands.rootOptionFirst(new String[] {"-H", "unix:///s", "-D", "-l", "warn", "--config", "/c", "ps"}));
+    assertFalse(Subcommands.rootOptionFirst(new String[] {"--host=unix:///s", "--debug", "--log-level=info", "ps"}));
   }
 
   @Test
   void rootHelpBeforeACommandStillListsEveryCommand() {
     Cli.Result r = Cli.run(Map.of(), "--help", "ps");
     assertEquals(0, r.exit(), r::toString);
-    assertTrue(r.out().startsWith("Usage: berthctl [-hV]"), r.out());
+    assertTrue(r.out().startsWith("Usage: berthctl [-DhV]"), r.out());
     assertTrue(r.out().contains("  namespace, ns  ") && r.out().contains("  ps  "), r.out());
   }
 

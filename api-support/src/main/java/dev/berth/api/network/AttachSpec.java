@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * An attachment as asked, ports already parsed; empty strings mean "choose" ({@code mac}: the
- * kernel's random address). {@link NetworkManager#attach} validates the rest.
+ * kernel's random address; {@code domainname}: none). {@link NetworkManager#attach} validates the rest.
  */
 public record AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
-    String ip, String mac, List<PortMapping> ports, String hostname, List<String> aliases, Dns dns,
-    List<String> extraHosts, Map<String, String> labels) {}
+    String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases,
+    Dns dns, List<String> extraHosts, Map<String, String> labels) {}

@@ -13,12 +13,13 @@ import java.util.Map;
  * (BRIDGE mode, and CONTAINER mode where they are those of the container whose namespace is
  * shared); they are null or empty otherwise. {@code defaultRoute}: the container's default
  * route goes through this interface (see {@link #takesDefaultRoute}). {@code netns} is empty in
- * HOST mode, whose namespace is the daemon's.
+ * HOST mode, whose namespace is the daemon's. {@code domainname} is empty for none; with one,
+ * the container's own /etc/hosts entry is its FQDN and hostname.
  */
 public record AttachmentInfo(String namespace, String containerId, String network, Mode mode,
     String netns, boolean netnsPinned, String interfaceName, String hostInterface, String hostMac,
-    Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, List<String> aliases,
-    List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
+    Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, String domainname,
+    List<String> aliases, List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
     Map<String, String> labels, Instant createdAt) {
 
   /**
@@ -42,13 +43,13 @@ public record AttachmentInfo(String namespace, String containerId, String networ
 
   public AttachmentInfo withPorts(List<PortMapping> newPorts) {
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
-        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, aliases, List.copyOf(newPorts), dns,
-        extraHosts, filesDirectory, labels, createdAt);
+        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases,
+        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt);
   }
 
   public AttachmentInfo withNetns(String path) {
     return new AttachmentInfo(namespace, containerId, network, mode, path, netnsPinned, interfaceName,
-        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, aliases, ports, dns,
+        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases, ports, dns,
         extraHosts, filesDirectory, labels, createdAt);
   }
 

@@ -280,9 +280,11 @@ public abstract class NetworkManagerContractTest {
   @Test
   void whatAnAttachmentAskedForComesBack() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("abcdefghijklmnop", "", "", "", "", "", List.of(), "web",
-        List.of("www", "brave_turing"), new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
+        "example.test", List.of("www", "brave_turing"),
+        new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")),
         List.of("db:192.0.2.10"), Map.of("k", "v")));
     assertEquals("web", a.hostname());
+    assertEquals("example.test", a.domainname());
     assertEquals(List.of("www", "brave_turing"), a.aliases(), "container names, '_' and all, are aliases too");
     assertEquals(new Dns(List.of("192.0.2.1"), List.of("example.test"), List.of("ndots:1")), a.dns());
     assertEquals(List.of(new HostEntry("db", "192.0.2.10")), a.extraHosts());
@@ -290,23 +292,23 @@ public abstract class NetworkManagerContractTest {
     assertEquals(List.of(a), manager.listAttachments(NS, Filter.parse(List.of("labels.k==v"))));
     assertEquals("abcdefghijkl", manager.attach(NS, attach("abcdefghijklmnop-2", DEFAULT)).hostname());
     assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "", "",
-        List.of(), "not a hostname", List.of(), Dns.NONE, List.of(), Map.of())));
+        List.of(), "not a hostname", "", List.of(), Dns.NONE, List.of(), Map.of())));
     assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("x", "", "", "", "", "",
-        List.of(), "", List.of("two words"), Dns.NONE, List.of(), Map.of())));
+        List.of(), "", "", List.of("two words"), Dns.NONE, List.of(), Map.of())));
   }
 
   @Test
   void aRequestedMacAddressIsTheInterfacesOnABridgeOnly() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("mac-1", DEFAULT, "", "", "", "02:42:AC:11:00:99", List.of(),
-        "", List.of(), Dns.NONE, List.of(), Map.of()));
+        "", "", List.of(), Dns.NONE, List.of(), Map.of()));
     assertEquals("02:42:ac:11:00:99", a.mac());
     assertEquals("02:42:ac:11:00:99", manager.getAttachment(NS, "mac-1", DEFAULT).mac());
     for (String bad : List.of("02:42:ac:11:00", "02-42-ac-11-00-99", "zz:42:ac:11:00:99", "01:00:5e:00:00:01")) {
       assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("mac-2", DEFAULT, "", "", "",
-          bad, List.of(), "", List.of(), Dns.NONE, List.of(), Map.of())));
+          bad, List.of(), "", "", List.of(), Dns.NONE, List.of(), Map.of())));
     }
     assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("mac-3", "host", "", "", "",
-        "02:42:ac:11:00:98", List.of(), "", List.of(), Dns.NONE, List.of(), Map.of())));
+        "02:42:ac:11:00:98", List.of(), "", "", List.of(), Dns.NONE, List.of(), Map.of())));
     assertEquals(List.of(a), manager.listAttachments(NS, Filter.parse(List.of())), "refusals attach nothing");
   }
 
@@ -378,7 +380,7 @@ public abstract class NetworkManagerContractTest {
   }
 
   private static AttachSpec attach(String containerId, String network, String ip) {
-    return new AttachSpec(containerId, network, "", "", ip, "", List.of(), "", List.of(), Dns.NONE, List.of(),
+    return new AttachSpec(containerId, network, "", "", ip, "", List.of(), "", "", List.of(), Dns.NONE, List.of(),
         Map.of());
   }
 
@@ -387,7 +389,7 @@ public abstract class NetworkManagerContractTest {
   }
 
   private static AttachSpec withPorts(String containerId, String network, PortMapping... ports) {
-    return new AttachSpec(containerId, network, "", "", "", "", List.of(ports), "", List.of(), Dns.NONE,
+    return new AttachSpec(containerId, network, "", "", "", "", List.of(ports), "", "", List.of(), Dns.NONE,
         List.of(), Map.of());
   }
 

@@ -68,7 +68,7 @@ final class NetworkMessages {
     CniResult.Dns dns = result.getDns();
     return new AttachmentInfo(namespace, a.getContainerId(), a.getNetwork(), mode, a.getNetnsPath(),
         a.getNetnsPinned(), a.getInterfaceName(), a.getHostInterface(), hostMac, ip, subnet, gateway, defaultRoute,
-        mac, a.getHostname(), a.getAliasesList(),
+        mac, a.getHostname(), a.getDomainname(), a.getAliasesList(),
         a.getPortMappingsList().stream().map(NetworkMessages::port).toList(),
         new Dns(dns.getNameserversList(), dns.getSearchList(), dns.getOptionsList()),
         a.getExtraHostsList().stream().map(NetworkMessages::hostEntry).toList(),

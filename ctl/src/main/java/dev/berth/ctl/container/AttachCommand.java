@@ -1,20 +1,14 @@
 package dev.berth.ctl.container;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import containerd.services.tasks.v1.TasksGrpc;
-import containerd.services.tasks.v1.WaitRequest;
-import containerd.services.tasks.v1.WaitResponse;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
-import dev.berth.client.containers.ProcessAttachment;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.Io;
 import dev.berth.ctl.terminal.DetachKeys;
-import io.grpc.StatusRuntimeException;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,24 +55,13 @@ public final class AttachCommand implements Callable<Integer> {
       if (!s.running()) {
         throw new CommandFailure("You cannot attach to a stopped container, start it first");
       }
-      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(c.channel());
-      // asked before attaching: an auto-remove container may be gone by the time its output ended
-      ListenableFuture<WaitResponse> exit = TasksGrpc.newFutureStub(c.channel())
-          .wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
-      boolean detached;
-      try (ProcessAttachment attachment = ProcessAttachment.open(c.channel(), s.id(), "",
-          !noStdin && ContainerConfig.of(s.record()).openStdin(), io.out(), io.err())) {
-        detached = new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy);
-      } catch (ExecutionException e) {
-        exit.cancel(true);
-        throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
-      }
-      if (detached) {
-        exit.cancel(true);
+      OptionalInt exit = new ContainerAttach(c.channel())
+          .joinRunning(s, io, !noStdin && ContainerConfig.of(s.record()).openStdin(), sigProxy, keys);
+      if (exit.isEmpty()) {
         io.err().println("read escape sequence");
         return 1;
       }
-      return exit.get().getExitStatus();
+      return exit.getAsInt();
     }
   }
 }

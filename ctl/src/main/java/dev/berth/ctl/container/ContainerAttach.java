@@ -171,6 +171,27 @@ final class ContainerAttach {
   }
 
   /**
+   * Joins a running container's stdio through the Attach API, as {@code attach} and Docker's
+   * {@code start -a} of a running container do; returns its exit status once it ended, or
+   * nothing when {@code keys} left it running.
+   */
+  OptionalInt joinRunning(ContainerState s, Io io, boolean stdin, boolean sigProxy, DetachKeys keys)
+      throws IOException, InterruptedException {
+    // asked before attaching: an auto-remove container may be gone by the time its output ended
+    ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
+    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", stdin, io.out(), io.err())) {
+      if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy)) {
+        return OptionalInt.empty();
+      }
+      return OptionalInt.of(exit.get().getExitStatus());
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException r ? r : new CommandFailure(e.getCause().toString(), e);
+    } finally {
+      exit.cancel(true);
+    }
+  }
+
+  /**
    * Starts a created process (init or exec) with {@code start} and relays its stdio until it
    * ends; returns its exit status. SIGINT and SIGTERM are passed on ({@code sigProxy}); a terminal
    * is put in raw mode when it is the process's input, and its size is followed.

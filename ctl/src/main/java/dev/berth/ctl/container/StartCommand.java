@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl start}: start created or stopped containers. */
 @Command(name = "start",
     description = "Start containers that are created or have stopped; one that runs is left alone. With -a, "
-        + "attach to the one container's output and exit with its exit code.",
+        + "attach to the one container's output (also one already running) and exit with its exit code.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl start web", "  berthctl start -a job", "  berthctl start -ai shell"})
 public final class StartCommand implements Callable<Integer> {
@@ -56,6 +56,13 @@ public final class StartCommand implements Callable<Integer> {
         ContainerConfig config = ContainerConfig.of(s.record());
         boolean stdin = interactive && config.openStdin();
         ContainerAttach attach = new ContainerAttach(c.channel());
+        if (s.paused()) {
+          throw new CommandFailure("cannot start a paused container, try unpause instead");
+        }
+        if (s.running()) {
+          // Docker's: a running container is attached to, as attach does; ctrl-p ctrl-q leaves it (exit 0)
+          return attach.joinRunning(s, root.io(), stdin, true, keys).orElse(0);
+        }
         boolean detached = false;
         try {
           if (!ContainerAttach.joins(s, root.io(), stdin)) {

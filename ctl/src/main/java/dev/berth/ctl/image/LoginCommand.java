@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl login}: checks credentials with a registry and keeps them for pull and push. */
 @Command(name = "login",
     description = "Log in to a registry: berthd checks the user name and password with it, then they are "
-        + "kept in config.json ($BERTH_CONFIG, else ~/.config/berth; mode 0600) as Docker keeps them. "
+        + "kept in config.json (berthctl --config DIR, else $BERTH_CONFIG, else ~/.config/berth; mode 0600) "
+        + "as Docker keeps them. "
         + "The password comes from --password-stdin, -p or a prompt that does not echo.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl login registry.example:5000", "  echo \"$TOKEN\" | berthctl login -u ci --password-stdin ghcr.io"})
@@ -76,7 +77,7 @@ public final class LoginCommand implements Callable<Integer> {
     if (password == null || password.isEmpty()) {
       throw new CommandFailure("no password given");
     }
-    RegistryCredentials credentials = RegistryCredentials.forUser(root.io().env());
+    RegistryCredentials credentials = root.registryCredentials();
     try (Connection c = root.connect()) {
       new TransferClient(c.channel(), credentials).login(registry, new RegistryCredentials.Login(user, password),
           insecure);

@@ -20,7 +20,7 @@ public final class LogoutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RegistryCredentials credentials = RegistryCredentials.forUser(root.io().env());
+    RegistryCredentials credentials = root.registryCredentials();
     String host = registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
     if (credentials.remove(host)) {
       root.out().println("Removing login credentials for " + host);

@@ -13,8 +13,9 @@ public record NewImageArguments(String reference, ImageChanges changes) {
   /** @param usage the command's words before the name, such as {@code commit CONTAINER} */
   public static NewImageArguments check(String usage, String reference, List<String> changes) {
     if (reference == null) {
-      throw new CommandFailure(usage.split(" ")[0] + " needs a name for the image: berthctl " + usage
-          + " REPOSITORY[:TAG]");
+      // Docker's would make an untagged image, known by its id alone
+      throw new CommandFailure(usage.split(" ")[0] + " needs a name for the image, as Berth keeps no unnamed "
+          + "images: berthctl " + usage + " REPOSITORY[:TAG]");
     }
     try {
       ImageNames.normalize(reference);

@@ -3,7 +3,6 @@ package dev.berth.ctl.image;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.TransferDone;
 import dev.berth.client.images.ImageNames;
-import dev.berth.client.registry.RegistryCredentials;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -67,7 +66,7 @@ public final class PullCommand implements Callable<Integer> {
    */
   public static TransferDone pull(BerthCtl root, Connection c, String reference, PullRequest.Builder request,
       boolean quiet) {
-    TransferClient transfer = new TransferClient(c.channel(), RegistryCredentials.forUser(root.io().env()));
+    TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
     String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
     PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), false);
     if (!quiet) {

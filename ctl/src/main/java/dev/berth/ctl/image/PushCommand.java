@@ -5,7 +5,6 @@ import berth.transfer.v1.TransferDone;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
-import dev.berth.client.registry.RegistryCredentials;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -52,7 +51,7 @@ public final class PushCommand implements Callable<Integer> {
   public Integer call() {
     try (Connection c = root.connect()) {
       List<String> names = names(new ImageClient(c.channel()));
-      TransferClient transfer = new TransferClient(c.channel(), RegistryCredentials.forUser(root.io().env()));
+      TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
       PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), true);
       if (!quiet) {
         root.io().err().println("The push refers to repository [" + ImageNames.familiar(names.get(0))

@@ -15,9 +15,11 @@ import java.util.logging.Logger;
 
 /**
  * Keeps containers' /etc/hosts, /etc/hostname and /etc/resolv.conf in line with their
- * attachments. Hostname, resolvers and extra hosts come from a container's first attachment
- * (the one that set up its namespace); on a user-defined network /etc/hosts also lists the
- * other containers of the same containerd namespace on it, by id, hostname and aliases. A
+ * attachments. Hostname, domain name, resolvers and extra hosts come from a container's first
+ * attachment (the one that set up its namespace). /etc/hosts is Docker's: the localhost lines,
+ * the extra hosts, then the container's own address with its host name; on a user-defined
+ * network also its name and aliases, and the other containers of the same containerd namespace
+ * on it, by id, hostname and aliases (what Docker's DNS server answers there). A
  * container that joined another's network namespace ({@code container:ID}) has that one's
  * /etc/hosts, as in Docker, where the two share the file.
  */
@@ -111,16 +113,19 @@ final class EtcFiles {
       }
     }
     HostsFile hosts = new HostsFile();
-    for (AttachmentInfo a : mine) {
-      if (a.hasAddress()) {
-        List<String> names = new ArrayList<>();
-        names.add(first.hostname());
-        names.addAll(first.aliases());
-        hosts.add(a.ip().toString(), names);
-      }
-    }
+    // Docker's order: the --add-host lines, then the container's own
     for (HostEntry e : first.extraHosts()) {
       hosts.add(e.ip(), List.of(e.name()));
+    }
+    for (AttachmentInfo a : mine) {
+      if (a.hasAddress()) {
+        List<String> names = new ArrayList<>(HostsFile.ownNames(first.hostname(), first.domainname()));
+        if (isUserDefined(a)) {
+          // Docker's DNS server answers a container's name and aliases; berthd has none, so they are listed here
+          names.addAll(a.aliases());
+        }
+        hosts.add(a.ip().toString(), names);
+      }
     }
     List<AttachmentInfo> everyone = store.attachments();
     for (AttachmentInfo a : mine) {

@@ -330,6 +330,7 @@ public final class KernelNetworkManager implements NetworkManager {
     String hostname = spec.hostname().isEmpty()
         ? (target.shared() != null ? target.shared().hostname() : defaultHostname(containerId))
         : Names.hostname("hostname", spec.hostname());
+    String domainname = spec.domainname().isEmpty() ? "" : Names.hostsName("domain name", spec.domainname());
     List<String> aliases = spec.aliases().stream().map(a -> Names.hostsName("alias", a)).toList();
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
     Labels.validate(spec.labels());
@@ -341,16 +342,16 @@ public final class KernelNetworkManager implements NetworkManager {
       NetnsChoice ns = chooseNetns(namespace, containerId, target, spec.netnsPath(), existing, undo);
       attachment = switch (target.mode()) {
         case BRIDGE -> connectBridge(namespace, containerId, target.network(), ns, spec, existing, undo,
-            hostname, aliases, dns, extraHosts);
+            hostname, domainname, aliases, dns, extraHosts);
         case NONE -> {
           if (!ns.pinned()) {
             netns.loopbackUp(Path.of(ns.path()));
           }
-          yield attachment(namespace, containerId, target.key(), Mode.NONE, ns, null, hostname, aliases, dns,
-              extraHosts, spec.labels());
+          yield attachment(namespace, containerId, target.key(), Mode.NONE, ns, null, hostname, domainname,
+              aliases, dns, extraHosts, spec.labels());
         }
         case HOST, CONTAINER -> attachment(namespace, containerId, target.key(), target.mode(), ns,
-            target.shared(), hostname, aliases, dns, extraHosts, spec.labels());
+            target.shared(), hostname, domainname, aliases, dns, extraHosts, spec.labels());
       };
       List<AttachmentInfo> mine = new ArrayList<>(existing);
       mine.add(attachment);
@@ -446,8 +447,8 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   private AttachmentInfo connectBridge(String namespace, String containerId, NetworkInfo network, NetnsChoice ns,
-      AttachSpec spec, List<AttachmentInfo> existing, Undo undo, String hostname, List<String> aliases, Dns dns,
-      List<HostEntry> extraHosts) throws IOException {
+      AttachSpec spec, List<AttachmentInfo> existing, Undo undo, String hostname, String domainname,
+      List<String> aliases, Dns dns, List<HostEntry> extraHosts) throws IOException {
     String ifName = spec.interfaceName().isEmpty() ? nextInterface(existing)
         : Names.device("interface name", spec.interfaceName());
     if (ifName.equals("lo") || existing.stream().anyMatch(a -> a.interfaceName().equals(ifName))) {
@@ -479,21 +480,21 @@ public final class KernelNetworkManager implements NetworkManager {
     String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
         defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
-        hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, aliases,
-        List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId), Map.copyOf(spec.labels()),
-        Instant.now());
+        hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, domainname,
+        aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
+        Map.copyOf(spec.labels()), Instant.now());
   }
 
   /** An attachment without a veth of its own; {@code shared} lends its interface (CONTAINER mode). */
   private AttachmentInfo attachment(String namespace, String containerId, String key, Mode mode, NetnsChoice ns,
-      AttachmentInfo shared, String hostname, List<String> aliases, Dns dns, List<HostEntry> extraHosts,
-      Map<String, String> labels) {
+      AttachmentInfo shared, String hostname, String domainname, List<String> aliases, Dns dns,
+      List<HostEntry> extraHosts, Map<String, String> labels) {
     boolean sharesInterface = shared != null && shared.hasAddress();
     return new AttachmentInfo(namespace, containerId, key, mode, ns.path(), ns.pinned(),
         sharesInterface ? shared.interfaceName() : "", "", "",
         sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
-        sharesInterface ? shared.mac() : "", hostname, aliases, List.of(), dns, extraHosts,
+        sharesInterface ? shared.mac() : "", hostname, domainname, aliases, List.of(), dns, extraHosts,
         files.directory(namespace, containerId), Map.copyOf(labels), Instant.now());
   }
 

@@ -60,7 +60,7 @@ final class NetworkMessages {
       ports.add(PortSpecs.parse(spec));
     }
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
-        r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getAliasesList(),
+        r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
         r.getExtraHostsList(), r.getLabelsMap());
   }
@@ -75,6 +75,7 @@ final class NetworkMessages {
         .setInterfaceName(a.interfaceName())
         .setHostInterface(a.hostInterface())
         .setHostname(a.hostname())
+        .setDomainname(a.domainname())
         .addAllAliases(a.aliases())
         .setResult(result(a))
         .setFiles(ContainerFiles.newBuilder()

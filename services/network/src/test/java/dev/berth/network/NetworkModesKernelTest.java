@@ -95,17 +95,19 @@ class NetworkModesKernelTest {
   @Test
   void filesSayWhatWasAskedFor() throws Exception {
     Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("0123456789abcdef-web")
-        .setHostname("web.example")
+        .setHostname("web")
+        .setDomainname("example.test")
         .addExtraHosts("gateway.test:192.0.2.1")
         .addDnsServers("192.0.2.10")
         .addDnsSearch("corp.test")
         .addDnsOptions("ndots:1")
         .build());
-    assertEquals("web.example\n", Files.readString(Path.of(a.getFiles().getHostname())));
+    assertEquals("web\n", Files.readString(Path.of(a.getFiles().getHostname())));
     String hosts = Files.readString(Path.of(a.getFiles().getHosts()));
     assertTrue(hosts.startsWith("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"), hosts);
-    assertTrue(hosts.contains(address(a) + "\tweb.example\n"), hosts);
-    assertTrue(hosts.contains("192.0.2.1\tgateway.test\n"), hosts);
+    // Docker's order and names: the extra hosts, then the container's own line, FQDN first
+    assertTrue(hosts.endsWith("ff02::2\tip6-allrouters\n192.0.2.1\tgateway.test\n" + address(a)
+        + "\tweb.example.test web\n"), hosts);
     assertEquals("search corp.test\nnameserver 192.0.2.10\noptions ndots:1\n",
         Files.readString(Path.of(a.getFiles().getResolvConf())));
     assertEquals(List.of("192.0.2.10"), a.getResult().getDns().getNameserversList());

@@ -4,6 +4,7 @@ import containerd.events.TaskExit;
 import dev.berth.common.time.EpochNanos;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -41,7 +42,7 @@ public final class RestartMonitor implements AutoCloseable {
   private final ContainerRestarter restarter;
   private final RestartCandidates candidates;
   private final ExitEvents events;
-  private final Backoff backoff = new Backoff();
+  private final Backoff backoff = new Backoff(Clock.systemUTC());
   private final Map<ContainerKey, Slot> slots = new HashMap<>();
   private boolean closed;
   private volatile boolean startSweepDone;

@@ -76,7 +76,7 @@ final class TaskCreator {
         : container.getSnapshotKey().isEmpty() ? List.of()
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
-    Optional<AttachRequest> network = ContainerNetworking.requested(container);
+    Optional<AttachRequest> network = ContainerNetworking.requested(container, spec.domainname());
     List<AttachRequest> moreNetworks = ContainerNetworking.connected(container);
     timer.step("resolve");
 

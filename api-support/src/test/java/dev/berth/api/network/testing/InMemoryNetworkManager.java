@@ -276,7 +276,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
         ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, network.subnet(),
         network.gateway(), AttachmentInfo.takesDefaultRoute(network, existing),
-        containerMac != null ? containerMac : mac("02", ip), hostname, List.copyOf(spec.aliases()),
+        containerMac != null ? containerMac : mac("02", ip), hostname, spec.domainname(), List.copyOf(spec.aliases()),
         List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
         Instant.now());
   }
@@ -288,8 +288,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
         sharesInterface ? shared.interfaceName() : "", "", "",
         sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
-        sharesInterface ? shared.mac() : "", hostname, List.copyOf(spec.aliases()), List.of(), dns(spec),
-        extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now());
+        sharesInterface ? shared.mac() : "", hostname, spec.domainname(), List.copyOf(spec.aliases()), List.of(),
+        dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now());
   }
 
   /** Device and host names as the kernel manager checks them: INVALID_ARGUMENT naming {@code what}. */

@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Builds a container's /etc/hosts: localhost entries, then the container's own, extra and peer lines. */
+/** Builds a container's /etc/hosts: localhost entries, then the lines added, in order. */
 public final class HostsFile {
   private final List<String> lines = new ArrayList<>(List.of(
       "127.0.0.1\tlocalhost",
@@ -27,6 +27,17 @@ public final class HostsFile {
       lines.add(address + "\t" + String.join(" ", unique));
     }
     return this;
+  }
+
+  /**
+   * The names of a container's own line, as Docker writes them: {@code FQDN HOSTNAME} when the
+   * host name with its domain has a dot ({@code --hostname h --domainname example.com}, or
+   * {@code --hostname h.example.com}), else {@code HOSTNAME}.
+   */
+  public static List<String> ownNames(String hostname, String domainname) {
+    String fqdn = domainname.isEmpty() ? hostname : hostname + "." + domainname;
+    int dot = fqdn.indexOf('.');
+    return dot < 0 ? List.of(fqdn) : List.of(fqdn, fqdn.substring(0, dot));
   }
 
   public String render() {

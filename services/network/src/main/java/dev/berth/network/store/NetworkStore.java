@@ -37,7 +37,7 @@ import java.util.Set;
 public final class NetworkStore {
   private static final String ATTACHMENT_COLUMNS = "namespace, container_id, network, mode, netns, netns_pinned, "
       + "interface, host_interface, host_mac, ip, subnet, gateway, default_route, mac, hostname, aliases, dns, "
-      + "extra_hosts, files_dir, labels, created_at";
+      + "extra_hosts, files_dir, labels, created_at, domainname";
   private static final String PORT_COLUMNS =
       "SELECT protocol, host_ip, host_port, container_port, namespace, container_id, network FROM network_ports";
 
@@ -65,6 +65,8 @@ public final class NetworkStore {
     // networks made before they had ids get one, as random as a new network's
     db.addColumn("network_networks", "id", "TEXT",
         List.of("UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
+    // attachments made before domain names were kept have none, as their containers were given
+    db.addColumn("network_attachments", "domainname", "TEXT NOT NULL DEFAULT ''", List.of());
   }
 
   public List<NetworkInfo> networks() {
@@ -121,13 +123,14 @@ public final class NetworkStore {
   public void insertAttachment(AttachmentInfo a) {
     db.write(c -> {
       Sql.update(c, "INSERT INTO network_attachments (" + ATTACHMENT_COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           a.namespace(), a.containerId(), a.network(), a.mode().name(), a.netns(), a.netnsPinned() ? 1 : 0,
           a.interfaceName(), a.hostInterface(), a.hostMac(), a.ip() == null ? null : a.ip().toString(),
           a.subnet() == null ? null : a.subnet().toString(), a.gateway() == null ? null : a.gateway().toString(),
           a.defaultRoute() ? 1 : 0, a.mac(), a.hostname(), JsonColumns.writeList(a.aliases()), dnsJson(a.dns()),
           hostsJson(a.extraHosts()),
-          a.filesDirectory().toString(), Labels.toJson(a.labels()), EpochNanos.fromInstant(a.createdAt()));
+          a.filesDirectory().toString(), Labels.toJson(a.labels()), EpochNanos.fromInstant(a.createdAt()),
+          a.domainname());
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
         Sql.update(c, "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)",
             a.network(), a.ip().toString(), a.namespace(), a.containerId());
@@ -201,7 +204,7 @@ public final class NetworkStore {
           subnet == null ? null : Subnet.parse(subnet),
           gateway == null ? null : Ipv4.parse("stored gateway", gateway),
           r.getInt("default_route") != 0, r.getString("mac"), r.getString("hostname"),
-          aliases,
+          r.getString("domainname"), aliases,
           List.copyOf(portsByOwner.getOrDefault(owner, List.of())),
           dns,
           extraHosts,

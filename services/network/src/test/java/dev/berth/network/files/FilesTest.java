@@ -37,6 +37,13 @@ class FilesTest {
   }
 
   @Test
+  void aContainersOwnNamesAreDockersFqdnThenShortName() {
+    assertEquals(List.of("0123456789ab"), HostsFile.ownNames("0123456789ab", ""));
+    assertEquals(List.of("h.example.com", "h"), HostsFile.ownNames("h", "example.com"));
+    assertEquals(List.of("h.example.com", "h"), HostsFile.ownNames("h.example.com", ""));
+  }
+
+  @Test
   void rewritesKeepTheInodeThatABindMountHolds() throws Exception {
     ContainerFiles files = new ContainerFiles(dir.resolve("network"));
     var paths = dev.berth.api.network.ContainerFilePaths.in(files.directory("default", "web"));

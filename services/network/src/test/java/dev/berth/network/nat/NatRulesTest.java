@@ -71,7 +71,7 @@ class NatRulesTest {
 
   static AttachmentInfo attachment(String id, NetworkInfo n, String ip, List<PortMapping> ports) {
     return new AttachmentInfo("default", id, n.name(), Mode.BRIDGE, "/run/x", true, "eth0", "vb0", "",
-        Ipv4.parse("ip", ip), n.subnet(), n.gateway(), true, "", id, List.of(), ports, Dns.NONE, List.of(),
+        Ipv4.parse("ip", ip), n.subnet(), n.gateway(), true, "", id, "", List.of(), ports, Dns.NONE, List.of(),
         Path.of("/run/x"), Map.of(), Instant.EPOCH);
   }
 }

@@ -65,8 +65,12 @@ public final class ContainerNetworking {
     this.api = api;
   }
 
-  /** The attachment the container's labels ask for; empty when it carries none of them. */
-  public static Optional<AttachRequest> requested(Container container) {
+  /**
+   * The attachment the container's labels ask for; empty when it carries none of them.
+   *
+   * @param domainname the spec's, which the container's own /etc/hosts entry names as Docker's does
+   */
+  public static Optional<AttachRequest> requested(Container container, String domainname) {
     Map<String, String> labels = container.getLabelsMap();
     if (LABELS.stream().noneMatch(labels::containsKey) && connected(container).isEmpty()) {
       return Optional.empty();
@@ -76,6 +80,7 @@ public final class ContainerNetworking {
         .setNetwork(labels.getOrDefault(ContainerLabels.NETWORK, "").strip())
         .addAllPortSpecs(LabelLists.split(labels.get(ContainerLabels.PORTS)))
         .setHostname(labels.getOrDefault(ContainerLabels.HOSTNAME, "").strip())
+        .setDomainname(domainname)
         .setIp(labels.getOrDefault(ContainerLabels.IP, "").strip())
         .setMacAddress(labels.getOrDefault(ContainerLabels.MAC_ADDRESS, "").strip())
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))

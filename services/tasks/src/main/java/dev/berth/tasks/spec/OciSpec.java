@@ -113,6 +113,11 @@ public final class OciSpec {
     }
   }
 
+  /** The NIS domain name the spec gives the container's UTS namespace; empty for none. */
+  public String domainname() {
+    return root.path("domainname").asText("");
+  }
+
   /**
    * Sets the hostname if the spec gives the container a UTS namespace of its own; returns false
    * (and changes nothing) otherwise, as the runtime refuses a hostname in a shared one.

@@ -48,7 +48,7 @@ class ContainerNetworkingTest {
 
   @Test
   void aContainerWithoutTheLabelsAsksForNothing() {
-    assertTrue(ContainerNetworking.requested(container(Map.of("other", "x"))).isEmpty());
+    assertTrue(ContainerNetworking.requested(container(Map.of("other", "x")), "").isEmpty());
   }
 
   @Test
@@ -57,11 +57,12 @@ class ContainerNetworkingTest {
         "io.berth.network", "appnet", "io.berth.ports", "8080:80, 127.0.0.1:0:53/udp",
         "io.berth.hostname", "web", "io.berth.dns", "192.0.2.1,192.0.2.2",
         "io.berth.add-hosts", "db:10.0.0.5", "io.berth.ip", " 172.30.0.9 ",
-        "io.berth.dns-search", "example.com, corp.example"))).orElseThrow();
+        "io.berth.dns-search", "example.com, corp.example")), "example.com").orElseThrow();
     assertEquals("c1", r.getContainerId());
     assertEquals("appnet", r.getNetwork());
     assertEquals(List.of("8080:80", "127.0.0.1:0:53/udp"), r.getPortSpecsList());
     assertEquals("web", r.getHostname());
+    assertEquals("example.com", r.getDomainname());
     assertEquals(List.of("192.0.2.1", "192.0.2.2"), r.getDnsServersList());
     assertEquals(List.of("db:10.0.0.5"), r.getExtraHostsList());
     assertEquals("172.30.0.9", r.getIp());
@@ -71,13 +72,14 @@ class ContainerNetworkingTest {
 
   @Test
   void anyOfTheLabelsAsksForTheDefaultNetworkAndEmptyItemsGoToTheServiceToRefuse() {
-    AttachRequest r = ContainerNetworking.requested(container(Map.of("io.berth.ports", "80:80,,"))).orElseThrow();
+    AttachRequest r = ContainerNetworking.requested(container(Map.of("io.berth.ports", "80:80,,")), "").orElseThrow();
     assertEquals("", r.getNetwork());
     assertEquals(List.of("80:80", "", ""), r.getPortSpecsList());
-    AttachRequest addressOnly = ContainerNetworking.requested(container(Map.of("io.berth.ip", "10.88.0.7"))).orElseThrow();
+    AttachRequest addressOnly =
+        ContainerNetworking.requested(container(Map.of("io.berth.ip", "10.88.0.7")), "").orElseThrow();
     assertEquals("", addressOnly.getNetwork());
     assertEquals("10.88.0.7", addressOnly.getIp());
-    assertTrue(ContainerNetworking.requested(container(Map.of("io.berth.dns-search", "example.com"))).isPresent());
+    assertTrue(ContainerNetworking.requested(container(Map.of("io.berth.dns-search", "example.com")), "").isPresent());
   }
 
   @Test
