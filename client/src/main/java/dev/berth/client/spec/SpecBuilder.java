@@ -473,13 +473,16 @@ public final class SpecBuilder {
     return this;
   }
 
-  /** A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type. */
+  /**
+   * A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type; the values
+   * are unsigned, -1 being RLIM_INFINITY.
+   */
   public SpecBuilder rlimit(String type, long soft, long hard) {
     if (!type.matches("RLIMIT_[A-Z]+")) {
       throw InvalidValueException.of("rlimit", type, "expected a name like RLIMIT_NOFILE");
     }
-    if (soft < 0 || hard < 0 || soft > hard) {
-      throw InvalidValueException.of("rlimit", type + "=" + soft + ":" + hard, "soft must be from 0 to the hard limit");
+    if (Long.compareUnsigned(soft, hard) > 0) {
+      throw InvalidValueException.of("rlimit", type + "=" + soft + ":" + hard, "the soft limit is above the hard one (-1 being unlimited)");
     }
     rlimits.put(type, new Spec.Rlimit(type, hard, soft));
     return this;

@@ -261,6 +261,15 @@ class SpecBuilderTest {
   }
 
   @Test
+  void minusOneIsAnUnlimitedUlimitAsInDocker() {
+    assertEquals(new Ulimit("RLIMIT_CORE", -1, -1), Ulimit.parse("core=-1"));
+    assertEquals(new Ulimit("RLIMIT_NOFILE", -1, -1), Ulimit.parse("nofile=-1:-1"));
+    assertEquals(new Ulimit("RLIMIT_NOFILE", 1024, -1), Ulimit.parse("nofile=1024:-1"));
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("nofile=-1:1024"), "unlimited is above 1024");
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("nofile=-2"));
+  }
+
+  @Test
   void hostDevicesAreTheDeviceNodesOfDev() {
     List<Spec.Device> devices = HostDevices.list();
     assertTrue(devices.stream().anyMatch(d -> d.path().equals("/dev/null") && d.type().equals("c")

@@ -202,7 +202,7 @@ final class CreateOptions {
   List<String> capDrop = new ArrayList<>();
 
   @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "a resource limit, like nofile=1024:2048 "
-      + "(repeatable; berthd cannot raise a hard limit above its own)")
+      + "(repeatable; -1 is unlimited; berthd refuses a hard limit above its own)")
   List<String> ulimits = new ArrayList<>();
 
   @Option(names = "--shm-size", paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
