@@ -270,6 +270,22 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void ipcNoneIsAPrivateNamespaceWithoutDevShm() throws Exception {
+    String hostIpc = Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString();
+    // the namespace, then the file system type of each mount on /dev/shm
+    String shm = "readlink /proc/self/ns/ipc; awk '$2 == \"/dev/shm\" {print $3}' /proc/mounts";
+    List<String> none = ok("run", "--rm", "--ipc", "none", "busybox", "sh", "-c", shm).out().lines().toList();
+    assertTrue(!none.get(0).equals(hostIpc), none::toString);
+    assertEquals(1, none.size(), () -> "as Docker's --ipc none, no /dev/shm: " + none);
+    for (String own : List.of("private", "shareable")) {
+      List<String> lines = ok("run", "--rm", "--ipc", own, "busybox", "sh", "-c", shm).out().lines().toList();
+      assertEquals(List.of("tmpfs"), lines.subList(1, lines.size()), own);
+    }
+    ok("create", "--name", "no-ipc", "--ipc", "none", "busybox", "true");
+    assertEquals("none\n", ok("inspect", "-f", "{{.HostConfig.IpcMode}}", "no-ipc").out());
+  }
+
+  @Test
   void isolationFlagsShareHostNamespacesAndSetSeccompSysctlsGroupsAndDevices() throws Exception {
     String status = "while read k v; do case $k in NoNewPrivs:|Seccomp:) printf '%s ' $v;; esac; done < /proc/self/status; echo";
     assertEquals("0 2 \n", ok("run", "--rm", "busybox", "sh", "-c", status).out(), "Docker's default seccomp profile");

@@ -77,6 +77,8 @@ public final class SpecBuilder {
   /** What a privileged container and {@code --cap-add ALL} get. */
   private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
+  /** False for Docker's {@code --ipc none}. */
+  private boolean shm = true;
   private List<Long> supplementalGroups = List.of();
   private List<String> groupAdd = List.of();
   private List<String> maskedPaths = DefaultSpec.MASKED_PATHS;
@@ -206,6 +208,12 @@ public final class SpecBuilder {
       throw InvalidValueException.of("shm size", Long.toString(bytes), "must be more than 0");
     }
     this.shmSize = bytes;
+    return this;
+  }
+
+  /** Docker's {@code --ipc none}: no /dev/shm unless the caller mounts one there. */
+  public SpecBuilder withoutShm() {
+    this.shm = false;
     return this;
   }
 
@@ -595,7 +603,8 @@ public final class SpecBuilder {
         && !"".equals(namespaces.get(NamespaceType.NETWORK));
     List<Spec.Mount> all = new ArrayList<>();
     for (Spec.Mount m : DefaultSpec.MOUNTS) {
-      if (mounts.stream().noneMatch(own -> own.destination().equals(m.destination()))) {
+      boolean left = !shm && m.destination().equals("/dev/shm");
+      if (!left && mounts.stream().noneMatch(own -> own.destination().equals(m.destination()))) {
         Spec.Mount mount = sysfsRefused && m.destination().equals("/sys") ? DefaultSpec.SYS_BIND : m;
         if (privilegedDevices != null && mount.destination().startsWith("/sys")) {
           mount = new Spec.Mount(mount.destination(), mount.type(), mount.source(),

@@ -261,6 +261,13 @@ class SpecBuilderTest {
   }
 
   @Test
+  void withoutShmLeavesOutTheDefaultDevShmButNotTheCallers() {
+    assertTrue(busybox().withoutShm().build().mounts().stream().noneMatch(m -> m.destination().equals("/dev/shm")));
+    Spec own = busybox().withoutShm().mount(TmpfsSpec.parse("/dev/shm:size=1m")).build();
+    assertEquals(1, own.mounts().stream().filter(m -> m.destination().equals("/dev/shm")).count());
+  }
+
+  @Test
   void minusOneIsAnUnlimitedUlimitAsInDocker() {
     assertEquals(new Ulimit("RLIMIT_CORE", -1, -1), Ulimit.parse("core=-1"));
     assertEquals(new Ulimit("RLIMIT_NOFILE", -1, -1), Ulimit.parse("nofile=-1:-1"));

@@ -212,7 +212,8 @@ final class CreateOptions {
   String pid;
 
   @Option(names = "--ipc", paramLabel = "MODE",
-      description = "private or shareable (the default: the container's own IPC namespace), or host")
+      description = "private or shareable (the default: the container's own IPC namespace), none (its own "
+          + "without /dev/shm), or host")
   String ipc;
 
   @Option(names = "--uts", paramLabel = "MODE", description = "host: share the host's UTS namespace (its hostname)")
