@@ -59,6 +59,36 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("second\n", page(18085, "second"));
   }
 
+  @Test
+  void psShowsExposedPortsAndMountsAndFiltersByExposedPorts(@TempDir Path host) {
+    try {
+      ok("run", "-d", "--name", "exposer", "--expose", "443", "--expose", "8000-8001/udp", "-p", "18090:80",
+          "-v", "psvol:/data", "-v", host + ":/srv", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "plain", "busybox", "sleep", "1000");
+      // Docker's PORTS: exposed ports not published first, ranges of consecutive ones
+      assertEquals("443/tcp, 8000-8001/udp, 0.0.0.0:18090->80/tcp\n",
+          ok("ps", "--format", "{{.Ports}}", "--filter", "name=exposer").out());
+      // Docker's .Mounts: volume names and bind sources, cut to 15 characters unless --no-trunc
+      String source = host.toString();
+      assertEquals("psvol," + (source.length() > 15 ? source.substring(0, 14) + "…" : source) + "\n",
+          ok("ps", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
+      assertEquals("psvol," + source + "\n",
+          ok("ps", "--no-trunc", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
+      // expose= matches exposed ports, the published ones too, as Docker's
+      for (String exposed : List.of("443", "80", "8001/udp", "400-500/tcp")) {
+        assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "--filter", "expose=" + exposed).out(), exposed);
+      }
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "expose=443/udp").out());
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "publish=443").out(), "exposed, not published");
+      Cli.Result bad = berthd.ctl("ps", "--filter", "expose=http");
+      assertEquals(1, bad.exit(), bad::toString);
+      assertTrue(bad.stderr().contains("invalid filter 'expose=http'"), bad::toString);
+    } finally {
+      removeContainers();
+      berthd.ctl("volume", "rm", "psvol");
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";
