@@ -89,6 +89,44 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void localDriverOptionsMountATmpfsOrAHostDirectoryAsTheVolume(@TempDir Path host) throws Exception {
+    String fsOfD = "awk '$2 == \"/d\" {print $3, $4}' /proc/mounts";
+    try {
+      ok("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=10m", "scratch");
+      String mounted = ok("run", "--rm", "-v", "scratch:/d", "busybox", "sh", "-c", fsOfD).out();
+      assertTrue(mounted.matches("tmpfs rw,.*size=10240k.*\n"), mounted);
+      assertEquals("size=10m\n", ok("volume", "inspect", "-f", "{{.Options.o}}", "scratch").out());
+
+      // --mount's volume-opt makes the volume it names with them
+      mounted = ok("run", "--rm", "--mount", "type=volume,src=small,dst=/d,volume-opt=type=tmpfs,"
+          + "volume-opt=device=tmpfs,volume-opt=o=size=5m", "busybox", "sh", "-c", fsOfD).out();
+      assertTrue(mounted.matches("tmpfs rw,.*size=5120k.*\n"), mounted);
+      Cli.Result other = berthd.ctl("run", "--rm", "--mount", "type=volume,src=small,dst=/d,volume-opt=type=tmpfs,"
+          + "volume-opt=device=tmpfs,volume-opt=o=size=6m", "busybox", "true");
+      assertEquals(125, other.exit(), other::toString);
+      assertTrue(other.stderr().contains("volume small already exists with other driver options"), other::toString);
+
+      Files.writeString(host.resolve("f"), "from the host");
+      ok("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=" + host, "bound");
+      assertEquals("from the host", ok("run", "--rm", "-v", "bound:/d", "busybox", "cat", "/d/f").out());
+      ok("volume", "rm", "bound");
+      assertEquals("from the host", Files.readString(host.resolve("f")), "the host's files outlive the volume");
+
+      Cli.Result unknown = berthd.ctl("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "size=10m",
+          "bad");
+      assertEquals(1, unknown.exit(), unknown::toString);
+      assertTrue(unknown.stderr().contains("volume bad: unknown driver option \"size\": the local driver takes type, "
+          + "device and o"), unknown::toString);
+      assertFalse(ok("volume", "ls", "-q").out().lines().toList().contains("bad"));
+    } finally {
+      removeContainers();
+      for (String volume : List.of("scratch", "small", "bound")) {
+        berthd.ctl("volume", "rm", volume);
+      }
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";

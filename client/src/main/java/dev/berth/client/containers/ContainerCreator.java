@@ -574,7 +574,7 @@ public final class ContainerCreator {
         spec.mount(v);
         d.put("Type", "bind").put("Source", v.source());
       } else {
-        Volume volume = volume(volumes, v.source(), undo);
+        Volume volume = volume(volumes, v.source(), v.driverOptions(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
         if (!v.noCopy()) {
@@ -606,19 +606,28 @@ public final class ContainerCreator {
     return all;
   }
 
-  /** The volume named {@code name}, created if it is new (or unnamed); new ones are undone on failure. */
-  private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Deque<Runnable> undo) {
+  /**
+   * The volume named {@code name}, created with {@code options} if it is new (or unnamed); new ones
+   * are undone on failure. Options other than an existing volume's are refused, not ignored.
+   */
+  private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Map<String, String> options,
+      Deque<Runnable> undo) {
     try {
       if (!name.isEmpty()) {
         try {
-          return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+          Volume existing = volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+          if (!options.isEmpty() && !options.equals(existing.getOptionsMap())) {
+            throw new ClientException("volume " + name + " already exists with other driver options ("
+                + existing.getOptionsMap() + "): remove it or leave out volume-opt");
+          }
+          return existing;
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
             throw e;
           }
         }
       }
-      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name);
+      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options);
       if (name.isEmpty()) {
         request.putLabels(VolumeLabels.ANONYMOUS, "");
       }
