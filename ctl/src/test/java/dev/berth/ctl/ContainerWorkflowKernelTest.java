@@ -260,7 +260,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     long above = Long.parseLong(nofile) + 1;
     for (String ulimit : List.of("nofile=" + above, "nofile=1024:" + above, "nofile=-1:-1")) {
       Cli.Result r = berthd.ctl("run", "--rm", "--ulimit", ulimit, "busybox", "true");
-      assertTrue(r.exit() != 0, () -> ulimit + ": " + r);
+      assertEquals(125, r.exit(), () -> ulimit + ": " + r);
       String hard = ulimit.endsWith("-1") ? "unlimited" : Long.toString(above);
       assertTrue(r.stderr().contains("ulimit nofile: hard limit " + hard + " is above berthd's own (" + nofile + ")"),
           () -> ulimit + ": " + r);
