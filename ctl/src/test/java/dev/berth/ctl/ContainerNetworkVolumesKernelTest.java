@@ -127,6 +127,45 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void aLinkIsAHostsEntryForTheLinkedContainerUnderItsNameAndAlias() throws Exception {
+    try {
+      ok("run", "-d", "--name", "db", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db").out().strip();
+      String hosts = ok("run", "--rm", "--link", "db:database", "busybox", "cat", "/etc/hosts").out();
+      for (String name : List.of("database", "db")) {
+        assertTrue(hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+" + name)), hosts);
+      }
+      assertEquals("ok\n", ok("run", "--rm", "--link", "db:database", "busybox", "sh", "-c",
+          "ping -c 1 -W 2 database > /dev/null && echo ok").out());
+      ok("create", "--name", "linker", "--link", "db:database", "busybox", "true");
+      assertEquals("[\"/db:/linker/database\"]",
+          JSON.readTree(ok("inspect", "linker").stdout()).get(0).at("/HostConfig/Links").toString());
+
+      // on a user-defined network, an alias of the linked container there
+      ok("network", "create", "linknet");
+      ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
+      String storeIp = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store").out().strip();
+      String linked = ok("run", "--rm", "--network", "linknet", "--link", "store:cache", "busybox", "cat", "/etc/hosts")
+          .out();
+      assertTrue(linked.lines().anyMatch(l -> l.matches(storeIp.replace(".", "\\.") + "\\s+cache")), linked);
+
+      Cli.Result elsewhere = berthd.ctl("run", "--rm", "--link", "store:cache", "busybox", "true");
+      assertEquals(125, elsewhere.exit(), elsewhere::toString);
+      assertEquals("Error: Cannot link to /store, as it does not belong to the default network\n", elsewhere.stderr());
+      ok("stop", "-t", "0", "db");
+      Cli.Result stopped = berthd.ctl("run", "--rm", "--name", "late", "--link", "db:database", "busybox", "true");
+      assertEquals(125, stopped.exit(), stopped::toString);
+      assertEquals("Error: Cannot link to a non running container: /db AS /late/database\n", stopped.stderr());
+      Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--link", "db", "busybox", "true");
+      assertEquals(125, host.exit(), host::toString);
+      assertTrue(host.stderr().contains("host type networking can't be used with links"), host::toString);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "linknet");
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";

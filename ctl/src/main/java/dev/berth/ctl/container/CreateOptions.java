@@ -191,6 +191,11 @@ final class CreateOptions {
       description = "an /etc/hosts entry; IP host-gateway is the host's address on the container's network (repeatable)")
   List<String> addHosts = new ArrayList<>();
 
+  @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]", description = "legacy: /etc/hosts entries for a running "
+      + "container's address on this container's network, under its name and ALIAS (repeatable; no environment "
+      + "variables)")
+  List<String> links = new ArrayList<>();
+
   @Option(names = "--privileged",
       description = "every capability and host device, /sys writable, nothing of /proc masked")
   boolean privileged;
@@ -329,6 +334,7 @@ final class CreateOptions {
     o.domainname = domainname;
     o.networkAliases = networkAliases;
     o.addHosts = addHosts;
+    o.links = links;
     o.stopSignal = stopSignal;
     o.stopTimeout = stopTimeout;
     o.labelFiles = labelFiles;
