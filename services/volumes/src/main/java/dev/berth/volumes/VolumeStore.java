@@ -27,9 +27,10 @@ import java.util.logging.Logger;
 /**
  * Named volumes per namespace: a record (labels, driver options, creation time) in the metadata
  * store and a data directory under the root, with the file system the options describe mounted on
- * it from the volume's create to its removal (again at each start, if it is not there). A volume exists exactly when its record does: the directory is
- * made before the record is written and removed after the record is gone, and the start-up
- * sweep clears directories a crash left without a record. Changes are serialised: volumes change
+ * it from the volume's create to its removal (again at each start, if it is not there). A volume
+ * exists exactly when its record does: the directory is made (and mounted) before the record is
+ * written and removed after the record is gone, and the start-up sweep clears directories a crash
+ * left without a record. Changes are serialised: volumes change
  * rarely, and the in-use check must not race a delete.
  */
 public final class VolumeStore {
