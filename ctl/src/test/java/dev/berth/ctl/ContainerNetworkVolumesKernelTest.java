@@ -59,6 +59,113 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("second\n", page(18085, "second"));
   }
 
+  @Test
+  void psShowsExposedPortsAndMountsAndFiltersByExposedPorts(@TempDir Path host) {
+    try {
+      ok("run", "-d", "--name", "exposer", "--expose", "443", "--expose", "8000-8001/udp", "-p", "18090:80",
+          "-v", "psvol:/data", "-v", host + ":/srv", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "plain", "busybox", "sleep", "1000");
+      // Docker's PORTS: exposed ports not published first, ranges of consecutive ones
+      assertEquals("443/tcp, 8000-8001/udp, 0.0.0.0:18090->80/tcp\n",
+          ok("ps", "--format", "{{.Ports}}", "--filter", "name=exposer").out());
+      // Docker's .Mounts: volume names and bind sources, cut to 15 characters unless --no-trunc
+      String source = host.toString();
+      assertEquals("psvol," + (source.length() > 15 ? source.substring(0, 14) + "…" : source) + "\n",
+          ok("ps", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
+      assertEquals("psvol," + source + "\n",
+          ok("ps", "--no-trunc", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
+      // expose= matches exposed ports, the published ones too, as Docker's
+      for (String exposed : List.of("443", "80", "8001/udp", "400-500/tcp")) {
+        assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "--filter", "expose=" + exposed).out(), exposed);
+      }
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "expose=443/udp").out());
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "publish=443").out(), "exposed, not published");
+      Cli.Result bad = berthd.ctl("ps", "--filter", "expose=http");
+      assertEquals(1, bad.exit(), bad::toString);
+      assertTrue(bad.stderr().contains("invalid filter 'expose=http'"), bad::toString);
+    } finally {
+      removeContainers();
+      berthd.ctl("volume", "rm", "psvol");
+    }
+  }
+
+  @Test
+  void localDriverOptionsMountATmpfsOrAHostDirectoryAsTheVolume(@TempDir Path host) throws Exception {
+    String fsOfD = "awk '$2 == \"/d\" {print $3, $4}' /proc/mounts";
+    try {
+      ok("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=10m", "scratch");
+      String mounted = ok("run", "--rm", "-v", "scratch:/d", "busybox", "sh", "-c", fsOfD).out();
+      assertTrue(mounted.matches("tmpfs rw,.*size=10240k.*\n"), mounted);
+      assertEquals("size=10m\n", ok("volume", "inspect", "-f", "{{.Options.o}}", "scratch").out());
+
+      // --mount's volume-opt makes the volume it names with them
+      mounted = ok("run", "--rm", "--mount", "type=volume,src=small,dst=/d,volume-opt=type=tmpfs,"
+          + "volume-opt=device=tmpfs,volume-opt=o=size=5m", "busybox", "sh", "-c", fsOfD).out();
+      assertTrue(mounted.matches("tmpfs rw,.*size=5120k.*\n"), mounted);
+      Cli.Result other = berthd.ctl("run", "--rm", "--mount", "type=volume,src=small,dst=/d,volume-opt=type=tmpfs,"
+          + "volume-opt=device=tmpfs,volume-opt=o=size=6m", "busybox", "true");
+      assertEquals(125, other.exit(), other::toString);
+      assertTrue(other.stderr().contains("volume small already exists with other driver options"), other::toString);
+
+      Files.writeString(host.resolve("f"), "from the host");
+      ok("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=" + host, "bound");
+      assertEquals("from the host", ok("run", "--rm", "-v", "bound:/d", "busybox", "cat", "/d/f").out());
+      ok("volume", "rm", "bound");
+      assertEquals("from the host", Files.readString(host.resolve("f")), "the host's files outlive the volume");
+
+      Cli.Result unknown = berthd.ctl("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "size=10m",
+          "bad");
+      assertEquals(1, unknown.exit(), unknown::toString);
+      assertTrue(unknown.stderr().contains("volume bad: unknown driver option \"size\": the local driver takes type, "
+          + "device and o"), unknown::toString);
+      assertFalse(ok("volume", "ls", "-q").out().lines().toList().contains("bad"));
+    } finally {
+      removeContainers();
+      for (String volume : List.of("scratch", "small", "bound")) {
+        berthd.ctl("volume", "rm", volume);
+      }
+    }
+  }
+
+  @Test
+  void aLinkIsAHostsEntryForTheLinkedContainerUnderItsNameAndAlias() throws Exception {
+    try {
+      ok("run", "-d", "--name", "db", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db").out().strip();
+      String hosts = ok("run", "--rm", "--link", "db:database", "busybox", "cat", "/etc/hosts").out();
+      for (String name : List.of("database", "db")) {
+        assertTrue(hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+" + name)), hosts);
+      }
+      assertEquals("ok\n", ok("run", "--rm", "--link", "db:database", "busybox", "sh", "-c",
+          "ping -c 1 -W 2 database > /dev/null && echo ok").out());
+      ok("create", "--name", "linker", "--link", "db:database", "busybox", "true");
+      assertEquals("[\"/db:/linker/database\"]",
+          JSON.readTree(ok("inspect", "linker").stdout()).get(0).at("/HostConfig/Links").toString());
+
+      // on a user-defined network, an alias of the linked container there
+      ok("network", "create", "linknet");
+      ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
+      String storeIp = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store").out().strip();
+      String linked = ok("run", "--rm", "--network", "linknet", "--link", "store:cache", "busybox", "cat", "/etc/hosts")
+          .out();
+      assertTrue(linked.lines().anyMatch(l -> l.matches(storeIp.replace(".", "\\.") + "\\s+cache")), linked);
+
+      Cli.Result elsewhere = berthd.ctl("run", "--rm", "--link", "store:cache", "busybox", "true");
+      assertEquals(125, elsewhere.exit(), elsewhere::toString);
+      assertEquals("Error: Cannot link to /store, as it does not belong to the default network\n", elsewhere.stderr());
+      ok("stop", "-t", "0", "db");
+      Cli.Result stopped = berthd.ctl("run", "--rm", "--name", "late", "--link", "db:database", "busybox", "true");
+      assertEquals(125, stopped.exit(), stopped::toString);
+      assertEquals("Error: Cannot link to a non running container: /db AS /late/database\n", stopped.stderr());
+      Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--link", "db", "busybox", "true");
+      assertEquals(125, host.exit(), host::toString);
+      assertTrue(host.stderr().contains("host type networking can't be used with links"), host::toString);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "linknet");
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";

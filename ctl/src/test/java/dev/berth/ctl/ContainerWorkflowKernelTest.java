@@ -240,6 +240,51 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
   }
 
+  /** This JVM's (so berthd's) hard limit of a /proc/self/limits row, like "Max open files". */
+  private static String ownHardLimit(String row) throws Exception {
+    return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith(row + " "))
+        .map(l -> l.substring(row.length()).trim().split("\\s+")[1]).findFirst().orElseThrow();
+  }
+
+  @Test
+  void ulimitsAboveBerthdsOwnAreRefusedAndMinusOneIsUnlimited() throws Exception {
+    Assumptions.assumeTrue(ownHardLimit("Max core file size").equals("unlimited"), "berthd may raise core to unlimited");
+    assertEquals("unlimited\nunlimited\n",
+        ok("run", "--rm", "--ulimit", "core=-1", "busybox", "sh", "-c", "ulimit -c; ulimit -Hc").out());
+    ok("create", "--name", "core", "--ulimit", "core=-1", "busybox", "true");
+    JsonNode core = JSON.readTree(ok("inspect", "core").stdout()).get(0).at("/HostConfig/Ulimits/0");
+    assertEquals("{\"Name\":\"core\",\"Hard\":-1,\"Soft\":-1}", core.toString(), "as Docker shows it");
+
+    // without CAP_SYS_RESOURCE the runtime cannot raise a hard limit: refused, naming it, not lowered
+    String nofile = ownHardLimit("Max open files");
+    long above = Long.parseLong(nofile) + 1;
+    for (String ulimit : List.of("nofile=" + above, "nofile=1024:" + above, "nofile=-1:-1")) {
+      Cli.Result r = berthd.ctl("run", "--rm", "--ulimit", ulimit, "busybox", "true");
+      assertEquals(125, r.exit(), () -> ulimit + ": " + r);
+      String hard = ulimit.endsWith("-1") ? "unlimited" : Long.toString(above);
+      assertTrue(r.stderr().contains("ulimit nofile: hard limit " + hard + " is above berthd's own (" + nofile + ")"),
+          () -> ulimit + ": " + r);
+      assertEquals(List.of("core"), ok("ps", "-a", "--format", "{{.Names}}").out().lines().toList(),
+          "the refused container is removed");
+    }
+  }
+
+  @Test
+  void ipcNoneIsAPrivateNamespaceWithoutDevShm() throws Exception {
+    String hostIpc = Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString();
+    // the namespace, then the file system type of each mount on /dev/shm
+    String shm = "readlink /proc/self/ns/ipc; awk '$2 == \"/dev/shm\" {print $3}' /proc/mounts";
+    List<String> none = ok("run", "--rm", "--ipc", "none", "busybox", "sh", "-c", shm).out().lines().toList();
+    assertTrue(!none.get(0).equals(hostIpc), none::toString);
+    assertEquals(1, none.size(), () -> "as Docker's --ipc none, no /dev/shm: " + none);
+    for (String own : List.of("private", "shareable")) {
+      List<String> lines = ok("run", "--rm", "--ipc", own, "busybox", "sh", "-c", shm).out().lines().toList();
+      assertEquals(List.of("tmpfs"), lines.subList(1, lines.size()), own);
+    }
+    ok("create", "--name", "no-ipc", "--ipc", "none", "busybox", "true");
+    assertEquals("none\n", ok("inspect", "-f", "{{.HostConfig.IpcMode}}", "no-ipc").out());
+  }
+
   @Test
   void isolationFlagsShareHostNamespacesAndSetSeccompSysctlsGroupsAndDevices() throws Exception {
     String status = "while read k v; do case $k in NoNewPrivs:|Seccomp:) printf '%s ' $v;; esac; done < /proc/self/status; echo";

@@ -99,7 +99,7 @@ public final class ContainerCreator {
   private record Parsed(List<String> env, List<MountRequest> mounts, List<PortSpec> ports, RestartPolicy restart,
       Map<String, String> labels, List<HostEntrySpec> hosts, Long memory, Long memorySwap, Long memoryReservation,
       boolean oomKillDisable, Long memorySwappiness, LogConfig log, ResourceFlags.CpuQuota cpus,
-      Long cpuShares, String cpuset, Long pidsLimit, List<Ulimit> ulimits, Long shmSize) {}
+      Long cpuShares, String cpuset, Long pidsLimit, List<Ulimit> ulimits, Long shmSize, List<ContainerLink> links) {}
 
   /**
    * What docker warns of when it creates a container with these options, each line without its
@@ -228,7 +228,11 @@ public final class ContainerCreator {
       List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
           volumeDirs, undo);
-      Map<String, String> labels = labels(o, parsed, name, network, hostEntries(parsed.hosts(), network), volumeNames);
+      List<HostEntrySpec> hosts = new ArrayList<>(hostEntries(parsed.hosts(), network));
+      for (ContainerLink link : parsed.links()) {
+        hosts.addAll(link.hostEntries(channel, network, name));
+      }
+      Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
       }
@@ -281,7 +285,7 @@ public final class ContainerCreator {
           built = spec.rootfsFiles(names ? rootfs.files() : RootfsFiles.none()).build();
         }
       }
-      describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network);
+      describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network, name);
       healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
       // the chain ID from the config read above: found again, it would cost the manifest's and config's reads
       return containers.create(new NewContainer(id, image, built, labels,
@@ -329,6 +333,8 @@ public final class ContainerCreator {
       labels.put(kv.key(), kv.value());
     });
     List<HostEntrySpec> hosts = o.addHosts.stream().map(HostEntrySpec::parse).toList();
+    List<ContainerLink> links = o.links.stream().map(ContainerLink::parse).toList();
+    ContainerLink.checkNetworkMode(links, o.network);
     for (String server : o.dns) {
       if (!IpLiterals.isIp(server)) {
         throw InvalidValueException.of("DNS server", server, "not an IP address");
@@ -392,7 +398,8 @@ public final class ContainerCreator {
         o.cpusetCpus == null ? null : HostCpus.cpuset(o.cpusetCpus),
         o.pidsLimit == null ? null : ResourceFlags.pidsLimit(o.pidsLimit),
         o.ulimits.stream().map(Ulimit::parse).toList(),
-        o.shmSize == null ? null : ResourceFlags.bytes("shm size", o.shmSize));
+        o.shmSize == null ? null : ResourceFlags.bytes("shm size", o.shmSize),
+        links);
   }
 
   /**
@@ -574,7 +581,7 @@ public final class ContainerCreator {
         spec.mount(v);
         d.put("Type", "bind").put("Source", v.source());
       } else {
-        Volume volume = volume(volumes, v.source(), undo);
+        Volume volume = volume(volumes, v.source(), v.driverOptions(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
         if (!v.noCopy()) {
@@ -606,19 +613,28 @@ public final class ContainerCreator {
     return all;
   }
 
-  /** The volume named {@code name}, created if it is new (or unnamed); new ones are undone on failure. */
-  private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Deque<Runnable> undo) {
+  /**
+   * The volume named {@code name}, created with {@code options} if it is new (or unnamed); new ones
+   * are undone on failure. Options other than an existing volume's are refused, not ignored.
+   */
+  private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Map<String, String> options,
+      Deque<Runnable> undo) {
     try {
       if (!name.isEmpty()) {
         try {
-          return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+          Volume existing = volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+          if (!options.isEmpty() && !options.equals(existing.getOptionsMap())) {
+            throw new ClientException("volume " + name + " already exists with other driver options ("
+                + existing.getOptionsMap() + "): remove it or leave out volume-opt");
+          }
+          return existing;
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
             throw e;
           }
         }
       }
-      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name);
+      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options);
       if (name.isEmpty()) {
         request.putLabels(VolumeLabels.ANONYMOUS, "");
       }
@@ -778,7 +794,7 @@ public final class ContainerCreator {
 
   /** docker's Config and HostConfig of the new container, for inspect and start. */
   private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, IsolationFlags isolation,
-      ImageConfig imageConfig, Spec spec, List<String> entrypoint, List<String> cmd, String network) {
+      ImageConfig imageConfig, Spec spec, List<String> entrypoint, List<String> cmd, String network, String name) {
     ObjectNode c = described.config();
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
     c.put("Domainname", o.domainname == null ? "" : o.domainname);
@@ -848,6 +864,8 @@ public final class ContainerCreator {
     h.set("DnsSearch", strings(h, o.dnsSearch));
     h.set("DnsOptions", strings(h, o.dnsOptions));
     h.set("ExtraHosts", strings(h, o.addHosts));
+    // Docker's form: /LINKED:/NAME/ALIAS
+    h.set("Links", strings(h, p.links().stream().map(l -> "/" + l.container() + ":/" + name + "/" + l.alias()).toList()));
     ObjectNode tmpfs = h.putObject("Tmpfs");
     p.mounts().stream().filter(m -> m instanceof TmpfsSpec).map(m -> (TmpfsSpec) m)
         .forEach(t -> tmpfs.put(t.target(), String.join(",", t.options())));

@@ -70,6 +70,8 @@ public final class ContainerOptions {
   public String domainname;
   public List<String> networkAliases = new ArrayList<>();
   public List<String> addHosts = new ArrayList<>();
+  /** Docker's legacy {@code --link CONTAINER[:ALIAS]}. */
+  public List<String> links = new ArrayList<>();
   public String stopSignal;
   /** Seconds stop waits before SIGKILL unless told otherwise; -1: as long as it takes. */
   public Integer stopTimeout;

@@ -31,6 +31,8 @@ final class IsolationFlags {
 
   private final boolean hostPid;
   private final boolean hostIpc;
+  /** Docker's {@code --ipc none}: a namespace of its own without /dev/shm. */
+  private final boolean noShm;
   private final boolean hostUts;
   private final boolean noNewPrivileges;
   /** Empty: unconfined. */
@@ -42,11 +44,12 @@ final class IsolationFlags {
   private final String ipcMode;
   private final List<String> securityOpts;
 
-  private IsolationFlags(boolean hostPid, boolean hostIpc, boolean hostUts, boolean noNewPrivileges,
+  private IsolationFlags(boolean hostPid, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
       Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<String> groups, List<Device> devices,
       String ipcMode, List<String> securityOpts) {
     this.hostPid = hostPid;
     this.hostIpc = hostIpc;
+    this.noShm = noShm;
     this.hostUts = hostUts;
     this.noNewPrivileges = noNewPrivileges;
     this.seccomp = seccomp;
@@ -59,7 +62,7 @@ final class IsolationFlags {
 
   static IsolationFlags parse(ContainerOptions o) {
     boolean hostPid = host("--pid", o.pid, List.of());
-    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable"));
+    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"));
     boolean hostUts = host("--uts", o.uts, List.of());
     if (hostUts && o.hostname != null) {
       throw new ClientException("conflicting options: --hostname and --uts host");
@@ -107,8 +110,8 @@ final class IsolationFlags {
     for (String d : o.devices) {
       devices.add(device(d));
     }
-    return new IsolationFlags(hostPid, hostIpc, hostUts, noNewPrivileges, seccomp, sysctls, groups, devices,
-        o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
+    return new IsolationFlags(hostPid, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
+        groups, devices, o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
   }
 
   /** Whether a {@code --group-add} names a group rather than giving its id. */
@@ -122,6 +125,9 @@ final class IsolationFlags {
     }
     if (hostIpc) {
       spec.hostNamespace(NamespaceType.IPC);
+    }
+    if (noShm) {
+      spec.withoutShm();
     }
     if (hostUts) {
       spec.hostNamespace(NamespaceType.UTS);

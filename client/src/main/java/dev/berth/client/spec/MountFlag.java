@@ -2,7 +2,9 @@ package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -13,6 +15,7 @@ import java.util.Locale;
  *       (none: anonymous); {@code target}/{@code destination}/{@code dst}: the container path;
  *   <li>{@code readonly}/{@code ro} (alone, or {@code =true|false|1|0}); {@code bind-propagation};
  *   <li>{@code volume-nocopy} (like {@code readonly}): an empty volume is not seeded from the image;
+ *   <li>{@code volume-opt=KEY=VALUE} (repeatable): the local driver's options of a volume it creates;
  *   <li>{@code tmpfs-size} (a size such as 64m) and {@code tmpfs-mode} (octal).
  * </ul>
  */
@@ -27,6 +30,7 @@ public final class MountFlag {
     boolean noCopy = false;
     String propagation = null;
     List<String> tmpfsOptions = new ArrayList<>();
+    Map<String, String> volumeOptions = new LinkedHashMap<>();
     for (String field : text.split(",", -1)) {
       int equals = field.indexOf('=');
       String key = (equals < 0 ? field : field.substring(0, equals)).toLowerCase(Locale.ROOT);
@@ -37,6 +41,14 @@ public final class MountFlag {
         case "target", "destination", "dst" -> target = required(text, key, value);
         case "readonly", "ro" -> readOnly = bool(text, key, value);
         case "volume-nocopy" -> noCopy = bool(text, key, value);
+        case "volume-opt" -> {
+          String option = required(text, key, value);
+          int at = option.indexOf('=');
+          if (at <= 0) {
+            throw InvalidValueException.of("mount", text, "volume-opt is KEY=VALUE, like volume-opt=type=tmpfs");
+          }
+          volumeOptions.put(option.substring(0, at), option.substring(at + 1));
+        }
         case "bind-propagation" -> {
           propagation = required(text, key, value);
           if (!VolumeSpec.PROPAGATIONS.contains(propagation)) {
@@ -56,21 +68,23 @@ public final class MountFlag {
         if (!source.startsWith("/")) {
           throw InvalidValueException.of("mount", text, "a bind mount needs an absolute source path");
         }
-        if (noCopy) {
-          throw InvalidValueException.of("mount", text, "volume-nocopy needs type=volume");
+        if (noCopy || !volumeOptions.isEmpty()) {
+          throw InvalidValueException.of("mount", text, "volume-nocopy and volume-opt need type=volume");
         }
-        return bindOrVolume(text, VolumeSpec.Kind.BIND, source, target, readOnly, propagation, tmpfsOptions, false);
+        return bindOrVolume(text, VolumeSpec.Kind.BIND, source, target, readOnly, propagation, tmpfsOptions, false,
+            Map.of());
       }
       case "volume" -> {
         VolumeSpec.Kind kind = source.isEmpty() ? VolumeSpec.Kind.ANONYMOUS : VolumeSpec.kindOf(text, source);
         if (kind == VolumeSpec.Kind.BIND) {
           throw InvalidValueException.of("mount", text, "a volume's source is a name, not a path (use type=bind)");
         }
-        return bindOrVolume(text, kind, source, target, readOnly, propagation, tmpfsOptions, noCopy);
+        return bindOrVolume(text, kind, source, target, readOnly, propagation, tmpfsOptions, noCopy, volumeOptions);
       }
       case "tmpfs" -> {
-        if (!source.isEmpty() || propagation != null || noCopy) {
-          throw InvalidValueException.of("mount", text, "a tmpfs takes neither source, bind-propagation nor volume-nocopy");
+        if (!source.isEmpty() || propagation != null || noCopy || !volumeOptions.isEmpty()) {
+          throw InvalidValueException.of("mount", text,
+              "a tmpfs takes neither source, bind-propagation, volume-nocopy nor volume-opt");
         }
         if (readOnly) {
           tmpfsOptions.add("ro");
@@ -82,12 +96,13 @@ public final class MountFlag {
   }
 
   private static VolumeSpec bindOrVolume(String text, VolumeSpec.Kind kind, String source, String target,
-      boolean readOnly, String propagation, List<String> tmpfsOptions, boolean noCopy) {
+      boolean readOnly, String propagation, List<String> tmpfsOptions, boolean noCopy,
+      Map<String, String> volumeOptions) {
     if (!tmpfsOptions.isEmpty()) {
       throw InvalidValueException.of("mount", text, "tmpfs options need type=tmpfs");
     }
     return new VolumeSpec(kind, source, MountRequest.containerPath("mount", text, target), readOnly,
-        propagation == null ? VolumeSpec.DEFAULT_PROPAGATION : propagation, noCopy);
+        propagation == null ? VolumeSpec.DEFAULT_PROPAGATION : propagation, noCopy, volumeOptions);
   }
 
   private static String required(String text, String key, String value) {

@@ -92,8 +92,10 @@ final class ProcessJson {
         for (Spec.Rlimit r : process.rlimits()) {
           g.writeStartObject();
           g.writeStringField("type", r.type());
-          g.writeNumberField("hard", r.hard());
-          g.writeNumberField("soft", r.soft());
+          g.writeFieldName("hard");
+          g.writeNumber(UnsignedLongJson.write(r.hard()));
+          g.writeFieldName("soft");
+          g.writeNumber(UnsignedLongJson.write(r.soft()));
           g.writeEndObject();
         }
         g.writeEndArray();
@@ -165,8 +167,8 @@ final class ProcessJson {
         p.nextToken();
         switch (field) {
           case "type" -> type = p.getValueAsString();
-          case "hard" -> hard = p.getValueAsLong();
-          case "soft" -> soft = p.getValueAsLong();
+          case "hard" -> hard = UnsignedLongJson.read(p);
+          case "soft" -> soft = UnsignedLongJson.read(p);
           default -> p.skipChildren();
         }
       }

@@ -2,6 +2,8 @@ package dev.berth.client.spec;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +80,13 @@ public record Spec(
     }
   }
 
-  /** A POSIX resource limit; {@code type} like {@code RLIMIT_NOFILE}. */
+  /** A POSIX resource limit; {@code type} like {@code RLIMIT_NOFILE}; the limits unsigned, -1 unlimited. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Rlimit(String type, long hard, long soft) {}
+  public record Rlimit(String type,
+      @JsonSerialize(using = UnsignedLongJson.Serializer.class)
+      @JsonDeserialize(using = UnsignedLongJson.Deserializer.class) long hard,
+      @JsonSerialize(using = UnsignedLongJson.Serializer.class)
+      @JsonDeserialize(using = UnsignedLongJson.Deserializer.class) long soft) {}
 
   /** The root file system, a path relative to the bundle. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -77,6 +77,8 @@ public final class SpecBuilder {
   /** What a privileged container and {@code --cap-add ALL} get. */
   private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
+  /** False for Docker's {@code --ipc none}. */
+  private boolean shm = true;
   private List<Long> supplementalGroups = List.of();
   private List<String> groupAdd = List.of();
   private List<String> maskedPaths = DefaultSpec.MASKED_PATHS;
@@ -206,6 +208,12 @@ public final class SpecBuilder {
       throw InvalidValueException.of("shm size", Long.toString(bytes), "must be more than 0");
     }
     this.shmSize = bytes;
+    return this;
+  }
+
+  /** Docker's {@code --ipc none}: no /dev/shm unless the caller mounts one there. */
+  public SpecBuilder withoutShm() {
+    this.shm = false;
     return this;
   }
 
@@ -473,13 +481,16 @@ public final class SpecBuilder {
     return this;
   }
 
-  /** A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type. */
+  /**
+   * A resource limit ({@code RLIMIT_NOFILE}, ...), replacing the default of that type; the values
+   * are unsigned, -1 being RLIM_INFINITY.
+   */
   public SpecBuilder rlimit(String type, long soft, long hard) {
     if (!type.matches("RLIMIT_[A-Z]+")) {
       throw InvalidValueException.of("rlimit", type, "expected a name like RLIMIT_NOFILE");
     }
-    if (soft < 0 || hard < 0 || soft > hard) {
-      throw InvalidValueException.of("rlimit", type + "=" + soft + ":" + hard, "soft must be from 0 to the hard limit");
+    if (Long.compareUnsigned(soft, hard) > 0) {
+      throw InvalidValueException.of("rlimit", type + "=" + soft + ":" + hard, "the soft limit is above the hard one (-1 being unlimited)");
     }
     rlimits.put(type, new Spec.Rlimit(type, hard, soft));
     return this;
@@ -592,7 +603,8 @@ public final class SpecBuilder {
         && !"".equals(namespaces.get(NamespaceType.NETWORK));
     List<Spec.Mount> all = new ArrayList<>();
     for (Spec.Mount m : DefaultSpec.MOUNTS) {
-      if (mounts.stream().noneMatch(own -> own.destination().equals(m.destination()))) {
+      boolean left = !shm && m.destination().equals("/dev/shm");
+      if (!left && mounts.stream().noneMatch(own -> own.destination().equals(m.destination()))) {
         Spec.Mount mount = sysfsRefused && m.destination().equals("/sys") ? DefaultSpec.SYS_BIND : m;
         if (privilegedDevices != null && mount.destination().startsWith("/sys")) {
           mount = new Spec.Mount(mount.destination(), mount.type(), mount.source(),

@@ -4,6 +4,7 @@ import dev.berth.api.InvalidValueException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,18 +16,28 @@ import java.util.Set;
  *
  * @param source the host path of a bind, the volume's name, or empty for an anonymous volume
  * @param noCopy Docker's {@code nocopy}: an empty volume is not seeded from the image
+ * @param driverOptions {@code --mount}'s {@code volume-opt}s: the local driver's options of a volume it creates
  */
 public record VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation,
-    boolean noCopy) implements MountRequest {
+    boolean noCopy, Map<String, String> driverOptions) implements MountRequest {
   public enum Kind { BIND, NAMED, ANONYMOUS }
 
   public static final String DEFAULT_PROPAGATION = "rprivate";
   private static final String NO_COPY = "nocopy";
   static final Set<String> PROPAGATIONS = Set.of("private", "rprivate", "shared", "rshared", "slave", "rslave");
 
+  public VolumeSpec {
+    driverOptions = Map.copyOf(driverOptions);
+  }
+
   /** A mount that seeds an empty volume from the image, as Docker does by default. */
   public VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation) {
     this(kind, source, target, readOnly, propagation, false);
+  }
+
+  /** A mount of a volume made without driver options (or already there). */
+  public VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation, boolean noCopy) {
+    this(kind, source, target, readOnly, propagation, noCopy, Map.of());
   }
 
   public static VolumeSpec parse(String text) {

@@ -128,6 +128,9 @@ class FlagParsersTest {
     assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "logs", "/logs", false, "rprivate", true),
         MountFlag.parse("source=logs,target=/logs,volume-nocopy"));
     assertThrows(InvalidValueException.class, () -> MountFlag.parse("type=bind,source=/srv,target=/d,volume-nocopy"));
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "vol", "/d", false, "rprivate", false,
+        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m")),
+        MountFlag.parse("type=volume,src=vol,dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=10m"));
     assertEquals(new TmpfsSpec("/scratch", List.of("noexec", "nosuid", "nodev", "size=1048576", "mode=700")),
         MountFlag.parse("type=tmpfs,target=/scratch,tmpfs-size=1m,tmpfs-mode=700"));
   }
@@ -136,7 +139,8 @@ class FlagParsersTest {
   @ValueSource(strings = {"", "type=bind,source=/a", "type=bind,source=rel,target=/a", "type=nfs,target=/a",
       "type=volume,source=/abs,target=/a", "type=tmpfs,source=x,target=/a", "target=/a,color=red",
       "target=/a,readonly=maybe", "type=bind,source=/a,target=/b,tmpfs-size=1m", "type=,target=/a",
-      "type=bind,source=/a,target=/b,bind-propagation=sideways"})
+      "type=bind,source=/a,target=/b,bind-propagation=sideways", "type=bind,source=/a,target=/b,volume-opt=o=bind",
+      "type=tmpfs,target=/b,volume-opt=type=tmpfs", "target=/b,volume-opt=type", "target=/b,volume-opt==x"})
   void badMountFlags(String text) {
     refused(MountFlag::parse, text);
   }

@@ -261,6 +261,22 @@ class SpecBuilderTest {
   }
 
   @Test
+  void withoutShmLeavesOutTheDefaultDevShmButNotTheCallers() {
+    assertTrue(busybox().withoutShm().build().mounts().stream().noneMatch(m -> m.destination().equals("/dev/shm")));
+    Spec own = busybox().withoutShm().mount(TmpfsSpec.parse("/dev/shm:size=1m")).build();
+    assertEquals(1, own.mounts().stream().filter(m -> m.destination().equals("/dev/shm")).count());
+  }
+
+  @Test
+  void minusOneIsAnUnlimitedUlimitAsInDocker() {
+    assertEquals(new Ulimit("RLIMIT_CORE", -1, -1), Ulimit.parse("core=-1"));
+    assertEquals(new Ulimit("RLIMIT_NOFILE", -1, -1), Ulimit.parse("nofile=-1:-1"));
+    assertEquals(new Ulimit("RLIMIT_NOFILE", 1024, -1), Ulimit.parse("nofile=1024:-1"));
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("nofile=-1:1024"), "unlimited is above 1024");
+    assertThrows(InvalidValueException.class, () -> Ulimit.parse("nofile=-2"));
+  }
+
+  @Test
   void hostDevicesAreTheDeviceNodesOfDev() {
     List<Spec.Device> devices = HostDevices.list();
     assertTrue(devices.stream().anyMatch(d -> d.path().equals("/dev/null") && d.type().equals("c")

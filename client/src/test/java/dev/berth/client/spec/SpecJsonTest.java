@@ -132,6 +132,19 @@ class SpecJsonTest {
   }
 
   @Test
+  void anUnlimitedRlimitIsTheSpecsUint64Maximum() throws Exception {
+    Spec spec = SpecBuilder.create("default", "web").image(ImageConfig.parse(TestImages.busybox().config()))
+        .ulimit(Ulimit.parse("core=-1")).build();
+    JsonNode core = JSON.readTree(SpecJson.toBytes(spec)).path("process").path("rlimits").path(1);
+    assertEquals("RLIMIT_CORE", core.path("type").asText());
+    assertEquals("18446744073709551615", core.path("hard").asText());
+    assertEquals("18446744073709551615", core.path("soft").asText());
+    assertEquals(spec.process(), SpecJson.processOf(SpecJson.toAny(spec)));
+    assertEquals(spec.process(), SpecJson.fromBytes(SpecJson.toBytes(spec)).process());
+    assertEquals(core, JSON.readTree(SpecJson.processJson(spec.process())).path("rlimits").path(1));
+  }
+
+  @Test
   void theProcessReadsAndWritesAsJacksonsDataBindingDoes() throws Exception {
     // every field the record models, nulls, and fields it does not model (skipped, nested or not)
     String process = "{\"terminal\":true,\"consoleSize\":{\"height\":24,\"width\":80},"

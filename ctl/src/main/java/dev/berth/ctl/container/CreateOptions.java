@@ -191,6 +191,11 @@ final class CreateOptions {
       description = "an /etc/hosts entry; IP host-gateway is the host's address on the container's network (repeatable)")
   List<String> addHosts = new ArrayList<>();
 
+  @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]", description = "legacy: /etc/hosts entries for a running "
+      + "container's address on this container's network, under its name and ALIAS (repeatable; no environment "
+      + "variables)")
+  List<String> links = new ArrayList<>();
+
   @Option(names = "--privileged",
       description = "every capability and host device, /sys writable, nothing of /proc masked")
   boolean privileged;
@@ -202,7 +207,7 @@ final class CreateOptions {
   List<String> capDrop = new ArrayList<>();
 
   @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "a resource limit, like nofile=1024:2048 "
-      + "(repeatable; berthd cannot raise a hard limit above its own)")
+      + "(repeatable; -1 is unlimited; berthd refuses a hard limit above its own)")
   List<String> ulimits = new ArrayList<>();
 
   @Option(names = "--shm-size", paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
@@ -212,7 +217,8 @@ final class CreateOptions {
   String pid;
 
   @Option(names = "--ipc", paramLabel = "MODE",
-      description = "private or shareable (the default: the container's own IPC namespace), or host")
+      description = "private or shareable (the default: the container's own IPC namespace), none (its own "
+          + "without /dev/shm), or host")
   String ipc;
 
   @Option(names = "--uts", paramLabel = "MODE", description = "host: share the host's UTS namespace (its hostname)")
@@ -328,6 +334,7 @@ final class CreateOptions {
     o.domainname = domainname;
     o.networkAliases = networkAliases;
     o.addHosts = addHosts;
+    o.links = links;
     o.stopSignal = stopSignal;
     o.stopTimeout = stopTimeout;
     o.labelFiles = labelFiles;

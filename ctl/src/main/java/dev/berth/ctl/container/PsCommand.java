@@ -64,7 +64,8 @@ import picocli.CommandLine.ParentCommand;
             + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
             + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
             + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
-            + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports."},
+            + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports, "
+            + "expose=PORT[/PROTOCOL] or a range of exposed ports (published ones too)."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
@@ -73,9 +74,10 @@ import picocli.CommandLine.ParentCommand;
 public final class PsCommand implements Callable<Integer> {
   static final int SHORT_ID = 12;
   private static final int COMMAND_WIDTH = 20;
+  private static final int MOUNT_WIDTH = 15;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
-      "health", "network", "volume", "before", "since", "publish");
+      "health", "network", "volume", "before", "since", "publish", "expose");
   private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
       "removing", "dead");
 
@@ -235,7 +237,7 @@ public final class PsCommand implements Callable<Integer> {
         .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd.")
             && !e.getKey().startsWith("containerd.io/"))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
-    row.put("Mounts", String.join(",", volumes));
+    row.put("Mounts", mounts(s.record(), !noTrunc));
     row.put("LocalVolumes", Integer.toString(volumes.size()));
     row.put("Networks", String.join(",", NetworkConnections.networks(s.record())));
     row.put("Size", sizes.getOrDefault(s.id(), ""));
@@ -273,8 +275,8 @@ public final class PsCommand implements Callable<Integer> {
         throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
             STATES.stream().sorted().toList()));
       }
-      if (key.equals("publish") && !value.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
-        throw new CommandFailure("invalid filter 'publish=" + value + "': a port or range, with /tcp or /udp or not");
+      if ((key.equals("publish") || key.equals("expose")) && !value.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
+        throw new CommandFailure("invalid filter '" + key + "=" + value + "': a port or range, with /tcp or /udp or not");
       }
       if (key.equals("name")) {
         try {
@@ -321,19 +323,62 @@ public final class PsCommand implements Callable<Integer> {
 
   /** Whether the container publishes {@code wanted} ({@code 80}, {@code 80/udp}, {@code 8000-8080/tcp}). */
   private static boolean publishes(Container record, String wanted) {
-    int slash = wanted.indexOf('/');
-    String protocol = slash < 0 ? PortSpec.TCP : wanted.substring(slash + 1);
-    String ports = slash < 0 ? wanted : wanted.substring(0, slash);
-    int dash = ports.indexOf('-');
-    int first = Integer.parseInt(dash < 0 ? ports : ports.substring(0, dash));
-    int last = dash < 0 ? first : Integer.parseInt(ports.substring(dash + 1));
+    List<String> published = new ArrayList<>();
     for (String label : LabelLists.split(record.getLabelsMap().get(ContainerLabels.PORTS))) {
       PortSpec p = PortSpec.parseLabel(label);
-      if (p.protocol().equals(protocol) && p.containerPort() >= first && p.containerPort() <= last) {
+      published.add(p.containerPort() + "/" + p.protocol());
+    }
+    return anyInRange(published, wanted);
+  }
+
+  /** Whether the container exposes {@code wanted}, as {@code publish=} takes it; published ports are exposed too, as in Docker. */
+  static boolean exposes(Container record, String wanted) {
+    return anyInRange(exposedPorts(record), wanted);
+  }
+
+  /** Whether one of {@code ports} ({@code 80/tcp}) is in {@code wanted} ({@code 80}, {@code 80/udp}, {@code 8000-8080/tcp}). */
+  private static boolean anyInRange(List<String> ports, String wanted) {
+    int slash = wanted.indexOf('/');
+    String protocol = slash < 0 ? PortSpec.TCP : wanted.substring(slash + 1);
+    String range = slash < 0 ? wanted : wanted.substring(0, slash);
+    int dash = range.indexOf('-');
+    int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+    int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1));
+    for (String port : ports) {
+      int at = port.indexOf('/');
+      String number = at < 0 ? port : port.substring(0, at);
+      if ((at < 0 ? PortSpec.TCP : port.substring(at + 1)).equals(protocol) && number.matches("\\d{1,5}")
+          && Integer.parseInt(number) >= first && Integer.parseInt(number) <= last) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@code Config.ExposedPorts}'s keys ({@code 80/tcp}): the image's, {@code --expose}'s and the published ones. */
+  private static List<String> exposedPorts(Container record) {
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    return config == null ? List.of() : JsonPaths.keys(config.getValue().toByteArray(), "Config", "ExposedPorts");
+  }
+
+  /**
+   * Docker's {@code .Mounts}: each volume's name and each bind's source, comma-separated, each
+   * cut to 15 characters unless {@code --no-trunc}, as Docker's CLI cuts them.
+   */
+  static String mounts(Container record, boolean truncate) {
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    if (config == null) {
+      // another client's record: the volumes Berth's label names
+      return String.join(",", LabelLists.split(record.getLabelsMap().get(ContainerLabels.VOLUMES)));
+    }
+    List<String> names = new ArrayList<>();
+    for (Map<String, String> m : JsonPaths.objects(config.getValue().toByteArray(), "Mounts")) {
+      String name = m.getOrDefault("Name", "").isEmpty() ? m.getOrDefault("Source", "") : m.get("Name");
+      if (!name.isEmpty()) {
+        names.add(truncate && name.length() > MOUNT_WIDTH ? name.substring(0, MOUNT_WIDTH - 1) + "…" : name);
+      }
+    }
+    return String.join(",", names);
   }
 
   /** The names of the networks {@code values} give by name, id or id prefix; a value naming none stays as it is. */
@@ -359,6 +404,7 @@ public final class PsCommand implements Callable<Integer> {
           case "before" -> s.createdAt().isBefore(created.get(value));
           case "since" -> s.createdAt().isAfter(created.get(value));
           case "publish" -> publishes(s.record(), value);
+          case "expose" -> exposes(s.record(), value);
           case "status" -> s.status().equals(value);
           // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
           case "name" -> {
@@ -495,7 +541,7 @@ public final class PsCommand implements Callable<Integer> {
 
   /** docker's PORTS ({@link PortsColumn}), for running containers. */
   private static String ports(ContainerState s, Map<String, List<PortMapping>> ports) {
-    return s.running() ? PortsColumn.of(ports.getOrDefault(s.id(), List.of())) : "";
+    return s.running() ? PortsColumn.of(ports.getOrDefault(s.id(), List.of()), exposedPorts(s.record())) : "";
   }
 
   /**

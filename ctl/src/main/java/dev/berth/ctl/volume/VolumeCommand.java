@@ -46,23 +46,30 @@ public final class VolumeCommand extends GroupCommand {
   BerthCtl root;
 
   @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name. "
-      + "A volume of that name with the same labels is already what was asked for: its name is printed again.",
-      footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache"})
+      + "A volume of that name with the same labels and options is already what was asked for: its name is printed "
+      + "again.",
+      footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache",
+          "  berthctl volume create -o type=tmpfs -o device=tmpfs -o o=size=10m scratch",
+          "  berthctl volume create -o type=none -o o=bind -o device=/srv/data data"})
   int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "the new volume") String name,
       @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
       Map<String, String> labels,
       @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", defaultValue = "local",
-          description = "local, the only driver: a directory on this host") String driver) {
+          description = "local, the only driver: a directory on this host") String driver,
+      @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "the local driver's options (repeatable): "
+          + "type, device and o, mounted on the volume's directory as mount -t TYPE -o O DEVICE")
+      Map<String, String> options) {
     if (!driver.equals("local")) {
       throw new CommandFailure("volume driver " + driver + " is not available: berthd has only local");
     }
     Map<String, String> wanted = labels == null ? Map.of() : labels;
+    Map<String, String> driverOptions = options == null ? Map.of() : options;
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
       Volume v;
       try {
         v = volumes.create(CreateVolumeRequest.newBuilder().setName(name == null ? "" : name).putAllLabels(wanted)
-            .build()).getVolume();
+            .putAllOptions(driverOptions).build()).getVolume();
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
           throw e;
@@ -71,6 +78,9 @@ public final class VolumeCommand extends GroupCommand {
         v = volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
         if (!v.getLabelsMap().equals(wanted)) {
           throw new CommandFailure("volume " + name + " already exists with other labels: " + v.getLabelsMap());
+        }
+        if (!v.getOptionsMap().equals(driverOptions)) {
+          throw new CommandFailure("volume " + name + " already exists with other options: " + v.getOptionsMap());
         }
       }
       root.out().println(v.getName());
@@ -201,6 +211,8 @@ public final class VolumeCommand extends GroupCommand {
     json.put("Mountpoint", v.getMountpoint());
     json.put("CreatedAt", ProtoTimes.toInstant(v.getCreatedAt()).toString());
     json.put("Labels", new TreeMap<>(v.getLabelsMap()));
+    // as Docker's: null for a volume made without options
+    json.put("Options", v.getOptionsCount() == 0 ? null : new TreeMap<>(v.getOptionsMap()));
     json.put("Scope", "local");
     json.put("UsedBy", v.getUsedByList());
     return json;

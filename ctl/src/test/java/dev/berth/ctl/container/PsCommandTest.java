@@ -1,15 +1,19 @@
 package dev.berth.ctl.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.spec.SpecJson;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** ps's COMMAND column, read from the record's OCI spec. */
+/** ps's COMMAND column, read from the record's OCI spec, and what it reads from berthctl's config. */
 class PsCommandTest {
   private static Container withSpec(String typeUrl, String json) {
     return Container.newBuilder().setId("c")
@@ -29,5 +33,35 @@ class PsCommandTest {
     assertEquals("", PsCommand.command(withSpec("types.example/other", "{\"process\":{\"args\":[\"x\"]}}")));
     assertEquals("", PsCommand.command(withSpec(SpecJson.TYPE_URL, "{\"process\":{}}")));
     assertEquals("", PsCommand.command(Container.newBuilder().setId("c").build()));
+  }
+
+  private static Container withConfig(String json) {
+    return Container.newBuilder().setId("c").putExtensions(ContainerConfig.EXTENSION, Any.newBuilder()
+        .setTypeUrl(ContainerConfig.TYPE_URL).setValue(ByteString.copyFrom(json, StandardCharsets.UTF_8)).build())
+        .build();
+  }
+
+  @Test
+  void exposeMatchesTheExposedPortsPublishedOrNot() {
+    Container c = withConfig("{\"Config\":{\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{}}},\"HostConfig\":{},"
+        + "\"Mounts\":[]}");
+    assertTrue(PsCommand.exposes(c, "80"));
+    assertTrue(PsCommand.exposes(c, "80/tcp"));
+    assertTrue(PsCommand.exposes(c, "50-60/udp"));
+    assertFalse(PsCommand.exposes(c, "53"), "53 is tcp without a protocol");
+    assertFalse(PsCommand.exposes(c, "81-90"));
+    assertFalse(PsCommand.exposes(Container.newBuilder().setId("c").build(), "80"));
+  }
+
+  @Test
+  void mountsAreVolumeNamesAndBindSourcesCutAsDockersCliCutsThem() {
+    Container c = withConfig("{\"Config\":{},\"HostConfig\":{},\"Mounts\":["
+        + "{\"Type\":\"volume\",\"Name\":\"data\",\"Source\":\"/var/lib/berth/volumes/default/data/_data\"},"
+        + "{\"Type\":\"bind\",\"Source\":\"/srv/www/static/files\"},"
+        + "{\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/run\"}]}");
+    assertEquals("data,/srv/www/stati…", PsCommand.mounts(c, true));
+    assertEquals("data,/srv/www/static/files", PsCommand.mounts(c, false));
+    Container other = Container.newBuilder().setId("c").putLabels(ContainerLabels.VOLUMES, "a,b").build();
+    assertEquals("a,b", PsCommand.mounts(other, true), "another client's record: the volumes label");
   }
 }

@@ -76,6 +76,7 @@ final class TaskCreator {
         : container.getSnapshotKey().isEmpty() ? List.of()
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
+    spec.fitTo(host, who);
     Optional<AttachRequest> network = ContainerNetworking.requested(container, spec.domainname());
     List<AttachRequest> moreNetworks = ContainerNetworking.connected(container);
     timer.step("resolve");
@@ -116,7 +117,6 @@ final class TaskCreator {
       if (spec.cgroupsPath().isEmpty()) {
         spec.setCgroupsPath("/" + namespace + "/" + id);
       }
-      spec.fitTo(host, who);
       // no fsync: only the runtime's create reads it, and after a crash a bundle without a
       // state record is removed, while one with a record has its config in the runtime's state
       Files.write(bundle.resolve("config.json"), spec.toBytes());

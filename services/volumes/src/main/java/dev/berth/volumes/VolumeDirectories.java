@@ -1,6 +1,7 @@
 package dev.berth.volumes;
 
 import dev.berth.api.fs.AtomicFiles;
+import dev.berth.linux.Mounts;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -25,7 +26,8 @@ import java.util.logging.Logger;
  * by being renamed into {@code <root>/volumes/.trash/} first, so a crash half-way through removing
  * its files never leaves a half volume under its name; whatever is in the trash goes at start.
  * Removal never follows a symbolic link and never descends into another file system mounted
- * inside a volume: only the volume's own files are deleted.
+ * inside a volume: only the volume's own files are deleted. A volume with driver options has its
+ * file system mounted on {@code _data}, which removal unmounts first.
  */
 final class VolumeDirectories {
   private static final Logger LOG = Logger.getLogger(VolumeDirectories.class.getName());
@@ -67,12 +69,25 @@ final class VolumeDirectories {
     AtomicFiles.fsyncDirectory(nsDir);
   }
 
-  /** Moves the volume out of sight, then deletes its files; what cannot be deleted stays in the trash. */
+  /** Mounts the file system {@code options} describe on the volume's data directory, unless one is there already. */
+  void mount(String namespace, String name, LocalDriverOptions options) throws IOException {
+    Path data = mountpoint(namespace, name);
+    if (!isMountPoint(data)) {
+      Mounts.mount(options.mount(), data);
+    }
+  }
+
+  /**
+   * Moves the volume out of sight, then deletes its files; what cannot be deleted stays in the
+   * trash. A file system mounted on its data directory is unmounted first (a bound host directory
+   * keeps its files).
+   */
   void remove(String namespace, String name) throws IOException {
     Path dir = volume(namespace, name);
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    unmount(dir.resolve(DATA));
     Path trashed = volumes.resolve(TRASH).resolve(UUID.randomUUID().toString());
     Files.move(dir, trashed, StandardCopyOption.ATOMIC_MOVE);
     AtomicFiles.fsyncDirectory(dir.getParent());
@@ -126,6 +141,7 @@ final class VolumeDirectories {
             String name = entry.getFileName().toString();
             if (name.startsWith(".") || !recorded.test(namespace, name)) {
               LOG.warning("removing " + entry + ": no volume record (create or delete interrupted)");
+              unmount(entry.resolve(DATA));
               Files.move(entry, volumes.resolve(TRASH).resolve(UUID.randomUUID().toString()), StandardCopyOption.ATOMIC_MOVE);
             }
           }
@@ -141,6 +157,32 @@ final class VolumeDirectories {
         }
       }
     }
+  }
+
+  private static void unmount(Path data) throws IOException {
+    if (isMountPoint(data)) {
+      Mounts.unmount(data);
+    }
+  }
+
+  /** Whether a file system is mounted on {@code path} in our mount namespace. */
+  private static boolean isMountPoint(Path path) throws IOException {
+    Path real;
+    try {
+      real = path.toRealPath();
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    // mountinfo's fifth field: the real path, with the kernel's octal escapes of space, tab, newline and backslash
+    String escaped = real.toString().replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011")
+        .replace("\n", "\\012");
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] fields = line.split(" ", 6);
+      if (fields.length > 4 && fields[4].equals(escaped)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Path volume(String namespace, String name) {

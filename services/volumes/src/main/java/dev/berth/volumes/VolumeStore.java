@@ -25,10 +25,12 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Named volumes per namespace: a record (labels, creation time) in the metadata store and a
- * data directory under the root. A volume exists exactly when its record does: the directory is
- * made before the record is written and removed after the record is gone, and the start-up
- * sweep clears directories a crash left without a record. Changes are serialised: volumes change
+ * Named volumes per namespace: a record (labels, driver options, creation time) in the metadata
+ * store and a data directory under the root, with the file system the options describe mounted on
+ * it from the volume's create to its removal (again at each start, if it is not there). A volume
+ * exists exactly when its record does: the directory is made (and mounted) before the record is
+ * written and removed after the record is gone, and the start-up sweep clears directories a crash
+ * left without a record. Changes are serialised: volumes change
  * rarely, and the in-use check must not race a delete.
  */
 public final class VolumeStore {
@@ -39,7 +41,7 @@ public final class VolumeStore {
   /** What Prune removed and how many bytes of files went with it. */
   public record Pruned(List<String> deleted, long bytes) {}
 
-  private record Row(String name, Map<String, String> labels, long createdAt) {}
+  private record Row(String name, Map<String, String> labels, Map<String, String> options, long createdAt) {}
 
   private final MetadataStore store;
   private final VolumeDirectories directories;
@@ -64,13 +66,44 @@ public final class VolumeStore {
           labels TEXT NOT NULL,
           created_at INTEGER NOT NULL,
           PRIMARY KEY (namespace, name))"""));
+    store.addColumn("volumes", "options", "TEXT", List.of("UPDATE volumes SET options = '{}' WHERE options IS NULL"));
     directories.sweep((namespace, name) -> store.read(c -> find(c, namespace, name)).isPresent());
+    mountAll();
   }
 
-  /** Creates an empty volume; an empty name gets a generated one (64 hex digits, as Docker's anonymous volumes). */
-  public Volume create(String namespace, String name, Map<String, String> labels) {
+  /** Mounts again what a reboot (or an unmount behind our back) took away; a volume that fails stays unmounted. */
+  private void mountAll() {
+    record WithOptions(String namespace, String name, Map<String, String> options) {}
+    List<WithOptions> volumes = store.read(c -> Sql.query(c, "SELECT namespace, name, options FROM volumes "
+        + "WHERE options != '{}'", r -> new WithOptions(r.getString("namespace"), r.getString("name"),
+            Labels.fromJson(r.getString("options")))));
+    for (WithOptions v : volumes) {
+      try {
+        LocalDriverOptions.parse(v.name(), v.options()).ifPresent(o -> mount(v.namespace(), v.name(), o));
+      } catch (RuntimeException e) {
+        LOG.warning("volume " + v.name() + " in namespace " + v.namespace() + " is not mounted: " + e.getMessage());
+      }
+    }
+  }
+
+  /** INVALID_ARGUMENT when the kernel refuses the mount: the options are what the user gave. */
+  private void mount(String namespace, String name, LocalDriverOptions options) {
+    try {
+      directories.mount(namespace, name, options);
+    } catch (IOException e) {
+      throw Errors.invalidArgument("volume %s: cannot %s: %s", name, options.describe(), e.getMessage());
+    }
+  }
+
+  /**
+   * Creates an empty volume, with the file system {@code options} describe mounted on it (see
+   * {@link LocalDriverOptions}); an empty name gets a generated one (64 hex digits, as Docker's
+   * anonymous volumes).
+   */
+  public Volume create(String namespace, String name, Map<String, String> labels, Map<String, String> options) {
     String n = name.isEmpty() ? generatedName() : Identifiers.validate("volume name", name);
     Labels.validate(labels);
+    Optional<LocalDriverOptions> driverOptions = LocalDriverOptions.parse(n, options);
     namespaces.ensure(namespace);
     long now = EpochNanos.now();
     synchronized (this) {
@@ -83,15 +116,16 @@ public final class VolumeStore {
         throw Errors.internal(e, "cannot create the directory of volume %s: %s", n, e.getMessage());
       }
       try {
-        store.write(c -> Sql.update(c, "INSERT INTO volumes (namespace, name, labels, created_at) VALUES (?, ?, ?, ?)",
-            namespace, n, Labels.toJson(labels), now));
+        driverOptions.ifPresent(o -> mount(namespace, n, o));
+        store.write(c -> Sql.update(c, "INSERT INTO volumes (namespace, name, labels, options, created_at) "
+            + "VALUES (?, ?, ?, ?, ?)", namespace, n, Labels.toJson(labels), Labels.toJson(options), now));
       } catch (RuntimeException e) {
         removeData(namespace, n);
         throw e;
       }
     }
     LOG.info("created volume " + n + " in namespace " + namespace);
-    return toProto(namespace, new Row(n, labels, now), List.of());
+    return toProto(namespace, new Row(n, labels, options, now), List.of());
   }
 
   public Volume get(String namespace, String name) {
@@ -170,16 +204,18 @@ public final class VolumeStore {
 
   private List<Row> rows(String namespace) {
     return store.read(c -> Sql.query(c,
-        "SELECT name, labels, created_at FROM volumes WHERE namespace = ? ORDER BY name", VolumeStore::row, namespace));
+        "SELECT name, labels, options, created_at FROM volumes WHERE namespace = ? ORDER BY name", VolumeStore::row,
+        namespace));
   }
 
   private static Optional<Row> find(Connection c, String namespace, String name) throws SQLException {
-    return Sql.queryOne(c, "SELECT name, labels, created_at FROM volumes WHERE namespace = ? AND name = ?",
+    return Sql.queryOne(c, "SELECT name, labels, options, created_at FROM volumes WHERE namespace = ? AND name = ?",
         VolumeStore::row, namespace, name);
   }
 
   private static Row row(ResultSet r) throws SQLException {
-    return new Row(r.getString("name"), Labels.fromJson(r.getString("labels")), r.getLong("created_at"));
+    return new Row(r.getString("name"), Labels.fromJson(r.getString("labels")), Labels.fromJson(r.getString("options")),
+        r.getLong("created_at"));
   }
 
   private Volume toProto(String namespace, Row row, List<String> usedBy) {
@@ -188,6 +224,7 @@ public final class VolumeStore {
         .setDriver(DRIVER)
         .setMountpoint(directories.mountpoint(namespace, row.name()).toString())
         .putAllLabels(row.labels())
+        .putAllOptions(row.options())
         .setCreatedAt(EpochNanos.toTimestamp(row.createdAt()))
         .addAllUsedBy(usedBy)
         .build();

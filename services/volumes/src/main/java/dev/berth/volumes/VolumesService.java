@@ -26,7 +26,8 @@ public final class VolumesService extends VolumesGrpc.VolumesImplBase {
   @Override
   public void create(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> response) {
     reply(response, CreateVolumeResponse.newBuilder()
-        .setVolume(volumes.create(RequestContext.namespace(), request.getName(), request.getLabelsMap())).build());
+        .setVolume(volumes.create(RequestContext.namespace(), request.getName(), request.getLabelsMap(),
+            request.getOptionsMap())).build());
   }
 
   @Override

@@ -9,7 +9,7 @@ import com.google.protobuf.Any;
 import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.Iterator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -157,8 +157,10 @@ public final class OciSpec {
   }
 
   /**
-   * Leaves out what the runtime could not apply without CAP_SYS_RESOURCE: an oom_score_adj
-   * below ours, and rlimits above our hard limits (lowered to them), logging each change.
+   * Fits the spec to what the runtime can apply without CAP_SYS_RESOURCE: an oom_score_adj below
+   * ours is left out (logged), and an rlimit above our hard limit is refused with FAILED_PRECONDITION,
+   * since lowering it would run the container with less than was asked, and the runtime's own
+   * refusal names neither the limit nor the reason.
    */
   public void fitTo(HostLimits host, String who) {
     if (host.hasSysResource()) {
@@ -171,24 +173,24 @@ public final class OciSpec {
       LOG.warning(who + ": oomScoreAdj " + oom.asInt() + " left out: lowering it below "
           + host.oomScoreAdj() + " needs CAP_SYS_RESOURCE, which berthd lacks");
     }
-    JsonNode rlimits = process.get("rlimits");
-    if (rlimits instanceof ArrayNode limits) {
-      for (Iterator<JsonNode> it = limits.elements(); it.hasNext(); ) {
-        JsonNode limit = it.next();
-        BigInteger ours = host.hardLimits().get(limit.path("type").asText());
-        if (ours == null || !(limit instanceof ObjectNode l)) {
-          continue;
-        }
-        BigInteger hard = new BigInteger(limit.path("hard").asText("0"));
-        BigInteger soft = new BigInteger(limit.path("soft").asText("0"));
-        if (hard.compareTo(ours) > 0) {
-          l.put("hard", ours);
-          l.put("soft", soft.min(ours));
-          LOG.warning(who + ": rlimit " + limit.path("type").asText() + " hard " + hard + " lowered to "
-              + ours + ": raising it needs CAP_SYS_RESOURCE, which berthd lacks");
-        }
+    for (JsonNode limit : process.path("rlimits")) {
+      String type = limit.path("type").asText();
+      BigInteger ours = host.hardLimits().get(type);
+      BigInteger hard = new BigInteger(limit.path("hard").asText("0"));
+      if (ours != null && hard.compareTo(ours) > 0) {
+        throw Errors.failedPrecondition("%s: ulimit %s: hard limit %s is above berthd's own (%s); raising it "
+            + "needs CAP_SYS_RESOURCE, which berthd lacks", who, ulimitName(type), shown(hard), shown(ours));
       }
     }
+  }
+
+  /** Docker's name of an rlimit: {@code nofile} for RLIMIT_NOFILE. */
+  private static String ulimitName(String type) {
+    return type.startsWith("RLIMIT_") ? type.substring("RLIMIT_".length()).toLowerCase(Locale.ROOT) : type;
+  }
+
+  private static String shown(BigInteger limit) {
+    return limit.equals(HostLimits.UNLIMITED) ? "unlimited" : limit.toString();
   }
 
   public byte[] toBytes() {

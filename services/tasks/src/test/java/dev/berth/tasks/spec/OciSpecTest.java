@@ -29,15 +29,35 @@ class OciSpecTest {
        "root": {"path": "/somewhere", "readonly": true}}""";
 
   @Test
-  void withoutSysResourceItLeavesOutWhatTheRuntimeCouldNotApply() throws Exception {
+  void withoutSysResourceItLeavesOutALowerOomScoreAdj() throws Exception {
     OciSpec spec = OciSpec.container("c", json(SPEC));
-    spec.fitTo(new HostLimits(false, 0, Map.of("RLIMIT_NOFILE", BigInteger.valueOf(20000),
+    spec.fitTo(new HostLimits(false, 0, Map.of("RLIMIT_NOFILE", BigInteger.valueOf(1048576),
         "RLIMIT_NPROC", HostLimits.UNLIMITED)), "test");
     JsonNode process = new ObjectMapper().readTree(spec.toBytes()).get("process");
     assertFalse(process.has("oomScoreAdj"));
-    assertEquals(20000, process.get("rlimits").get(0).get("hard").asLong());
-    assertEquals(20000, process.get("rlimits").get(0).get("soft").asLong());
+    assertEquals(1048576, process.get("rlimits").get(0).get("hard").asLong());
     assertEquals(100, process.get("rlimits").get(1).get("hard").asLong());
+  }
+
+  @Test
+  void withoutSysResourceItRefusesAnRlimitAboveOursNamingIt() {
+    OciSpec spec = OciSpec.container("c", json(SPEC));
+    BerthException e = assertThrows(BerthException.class, () -> spec.fitTo(
+        new HostLimits(false, 0, Map.of("RLIMIT_NOFILE", BigInteger.valueOf(20000))), "test"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.code());
+    assertTrue(e.getMessage().contains("ulimit nofile: hard limit 1048576 is above berthd's own (20000)"),
+        e.getMessage());
+  }
+
+  @Test
+  void takesUnlimitedWhereOursIsUnlimited() {
+    OciSpec spec = OciSpec.container("c", json("""
+        {"process": {"args": ["sh"], "rlimits": [
+          {"type": "RLIMIT_CORE", "hard": 18446744073709551615, "soft": 18446744073709551615}]}}"""));
+    spec.fitTo(new HostLimits(false, 0, Map.of("RLIMIT_CORE", HostLimits.UNLIMITED)), "test");
+    BerthException e = assertThrows(BerthException.class, () -> spec.fitTo(
+        new HostLimits(false, 0, Map.of("RLIMIT_CORE", BigInteger.TEN)), "test"));
+    assertTrue(e.getMessage().contains("hard limit unlimited is above berthd's own (10)"), e.getMessage());
   }
 
   @Test

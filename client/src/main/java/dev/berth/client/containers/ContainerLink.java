@@ -1,0 +1,79 @@
+package dev.berth.client.containers;
+
+import berth.network.v1.Attachment;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.CniResult;
+import berth.network.v1.ListAttachmentsRequest;
+import containerd.services.containers.v1.Container;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.HostEntrySpec;
+import dev.berth.client.ClientException;
+import io.grpc.Channel;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Docker's legacy {@code --link CONTAINER[:ALIAS]} in its simplest meaning: /etc/hosts entries
+ * giving the linked container's address, on the new container's network, under its name and the
+ * alias. The address is the one it has when the new container is created; no environment
+ * variables are set.
+ */
+record ContainerLink(String container, String alias) {
+  /** {@code db} or {@code db:database}; a leading '/' of either is Docker's and left out. */
+  static ContainerLink parse(String text) {
+    String[] parts = text.split(":", -1);
+    String container = parts[0].startsWith("/") ? parts[0].substring(1) : parts[0];
+    String alias = parts.length == 2 ? (parts[1].startsWith("/") ? parts[1].substring(1) : parts[1]) : container;
+    if (parts.length > 2 || container.isEmpty() || alias.isEmpty()) {
+      throw InvalidValueException.of("link", text, "expected CONTAINER[:ALIAS]");
+    }
+    if (!alias.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")) {
+      throw InvalidValueException.of("link", text, "\"" + alias + "\" is not a host name");
+    }
+    return new ContainerLink(container, alias);
+  }
+
+  /** Docker's refusals of links with a network mode that has no addresses of its own. */
+  static void checkNetworkMode(List<ContainerLink> links, String network) {
+    if (links.isEmpty()) {
+      return;
+    }
+    if (network.equals("host")) {
+      throw new ClientException("conflicting options: host type networking can't be used with links. "
+          + "This would result in undefined behavior");
+    }
+    if (network.startsWith("container:")) {
+      throw new ClientException("conflicting options: container type network can't be used with links. "
+          + "This would result in undefined behavior");
+    }
+    if (network.equals("none")) {
+      throw new ClientException("conflicting options: --network none has no addresses to link");
+    }
+  }
+
+  /**
+   * The hosts entries for the linked container on {@code network}: its alias and its name.
+   *
+   * @param name the new container's name, for Docker's messages
+   */
+  List<HostEntrySpec> hostEntries(Channel channel, String network, String name) {
+    Container linked = new ContainerClient(channel).resolve(container);
+    String linkedName = linked.getLabelsMap().getOrDefault(ContainerLabels.NAME, container);
+    List<Attachment> attachments = AttachmentsGrpc.newBlockingStub(channel).list(ListAttachmentsRequest.newBuilder()
+        .addFilters("container_id==\"" + linked.getId() + "\"").build()).getAttachmentsList();
+    if (attachments.isEmpty()) {
+      // attachments go with the task: a container without one is not running
+      throw new ClientException("Cannot link to a non running container: /" + linkedName + " AS /" + name + "/"
+          + alias);
+    }
+    String ip = attachments.stream().filter(a -> a.getNetwork().equals(network))
+        .flatMap(a -> a.getResult().getIpsList().stream()).map(CniResult.IpConfig::getAddress)
+        .map(cidr -> cidr.split("/")[0]).findFirst()
+        .orElseThrow(() -> new ClientException("Cannot link to /" + linkedName + ", as it does not belong to "
+            + (network.equals("bridge") ? "the default network" : "the network " + network)));
+    Set<String> names = new LinkedHashSet<>(List.of(alias, linkedName));
+    return names.stream().map(n -> new HostEntrySpec(n, ip)).toList();
+  }
+}

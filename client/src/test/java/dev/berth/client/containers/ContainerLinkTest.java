@@ -1,0 +1,34 @@
+package dev.berth.client.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ContainerLinkTest {
+  @Test
+  void theAliasIsTheNameUnlessGiven() {
+    assertEquals(new ContainerLink("db", "db"), ContainerLink.parse("db"));
+    assertEquals(new ContainerLink("db", "database"), ContainerLink.parse("db:database"));
+    assertEquals(new ContainerLink("db", "database"), ContainerLink.parse("/db:/database"), "Docker's slashes");
+    for (String bad : List.of("", ":x", "db:", "a:b:c", "db:no_underscore!")) {
+      assertThrows(InvalidValueException.class, () -> ContainerLink.parse(bad), bad);
+    }
+  }
+
+  @Test
+  void networkModesWithoutAddressesOfTheirOwnAreRefusedAsDockerRefusesThem() {
+    List<ContainerLink> links = List.of(ContainerLink.parse("db"));
+    ContainerLink.checkNetworkMode(links, "bridge");
+    ContainerLink.checkNetworkMode(links, "mynet");
+    ContainerLink.checkNetworkMode(List.of(), "host");
+    assertEquals("conflicting options: host type networking can't be used with links. This would result in "
+        + "undefined behavior", assertThrows(ClientException.class,
+            () -> ContainerLink.checkNetworkMode(links, "host")).getMessage());
+    assertThrows(ClientException.class, () -> ContainerLink.checkNetworkMode(links, "container:web"));
+    assertThrows(ClientException.class, () -> ContainerLink.checkNetworkMode(links, "none"));
+  }
+}
