@@ -37,8 +37,39 @@ class TemplateTest {
     assertEquals("true 0 42", render("{{.State.Running}} {{.State.ExitCode}} {{.State.Pid}}"));
     assertEquals("[httpd -f]", render("{{.Config.Cmd}}"));
     assertEquals("map[team:web tier.name:front]", render("{{.Config.Labels}}"));
-    assertEquals("<no value> <nil>", render("{{.Config.Missing}} {{.Config.Entrypoint}}"));
-    assertEquals("<no value>", render("{{.Nothing.Below}}"));
+    assertEquals("<nil>", render("{{.Config.Entrypoint}}"));
+  }
+
+  @Test
+  void aStructsUnknownFieldIsAnErrorAsInGo() {
+    CommandFailure top = assertThrows(CommandFailure.class, () -> render("{{.Nope}}"));
+    assertEquals("template: executing \"\" at <.Nope>: can't evaluate field Nope", top.getMessage());
+    CommandFailure nested = assertThrows(CommandFailure.class, () -> render("{{.Config.Missing}}"));
+    assertTrue(nested.getMessage().contains("at <.Config.Missing>: can't evaluate field Missing"), nested.getMessage());
+    assertThrows(CommandFailure.class, () -> render("{{.Nothing.Below}}"));
+    assertThrows(CommandFailure.class, () -> render("{{range .Mounts}}{{.Nope}}{{end}}"));
+    assertThrows(CommandFailure.class, () -> render("{{range $n := .NetworkSettings.Networks}}{{$n.Nope}}{{end}}"));
+    assertThrows(CommandFailure.class, () -> render("{{(index .NetworkSettings.Networks \"alpha\").Nope}}"));
+    CommandFailure row = assertThrows(CommandFailure.class,
+        () -> Template.parse("{{.ID}} {{.Foo}}").render(read("{\"ID\": \"4f1c\", \"Names\": \"web\"}")));
+    assertTrue(row.getMessage().contains("can't evaluate field Foo"), row.getMessage());
+  }
+
+  @Test
+  void aMapsMissingKeyPrintsNoValueAsInGo() {
+    assertEquals("<no value>", render("{{.Config.Labels.x}}"));
+    assertEquals("web <no value>", render("{{with .Config.Labels}}{{.team}} {{.nope}}{{end}}"));
+    assertEquals("<no value>", render("{{.NetworkSettings.Networks.nope}}"));
+    assertEquals("<no value>", render("{{index .Config.Labels \"nope\"}}"));
+    assertEquals("<no value>", Template.parse("{{.Actor.Attributes.nope}}").render(
+        read("{\"Actor\": {\"ID\": \"x\", \"Attributes\": {\"name\": \"web\"}}}")));
+    assertEquals("ID <no value>", Template.parse("{{.ID}} {{.Foo}}").renderMap(read("{\"ID\": \"ID\"}")),
+        "a table's header is a map of column titles");
+  }
+
+  @Test
+  void aNilPointerDockerLeavesOutOfItsJsonIsNil() {
+    assertEquals("none <nil>", render("{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.SizeRw}}"));
   }
 
   @Test
