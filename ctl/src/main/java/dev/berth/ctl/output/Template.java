@@ -81,29 +81,30 @@ public final class Template {
    *     range over a number, a function's wrong arguments)
    */
   public String render(JsonNode dot) {
-    return render(dot, TemplateTypes.maps(dot));
+    return render(dot, new Execution(TemplateTypes.maps(dot), false));
   }
 
   /**
-   * The template's text for a map of {@code dot}'s names, such as a table's column titles: as in
-   * Go, names it lacks print {@code <no value>}.
+   * The template's text for a table's header, {@code titles} being the map of each field's
+   * column title: as in Docker, names it lacks print {@code <no value>} and Docker's functions
+   * ({@code truncate}, {@code json}, ...) leave a title as it is.
    */
-  public String renderMap(JsonNode dot) {
-    Set<JsonNode> maps = TemplateTypes.maps(dot);
-    maps.add(dot);
-    return render(dot, maps);
+  public String renderHeader(JsonNode titles) {
+    Set<JsonNode> maps = TemplateTypes.maps(titles);
+    maps.add(titles);
+    return render(titles, new Execution(maps, true));
   }
 
-  private String render(JsonNode dot, Set<JsonNode> maps) {
+  private String render(JsonNode dot, Execution execution) {
     StringBuilder out = new StringBuilder();
     Map<String, JsonNode> variables = new HashMap<>();
     variables.put("$", dot);
-    new Execution(maps).write(nodes, dot, variables, out);
+    execution.write(nodes, dot, variables, out);
     return out.toString();
   }
 
-  /** One rendering, knowing which of its value's objects are maps. */
-  private record Execution(Set<JsonNode> maps) {
+  /** One rendering, knowing which of its value's objects are maps, and whether it is a table's header. */
+  private record Execution(Set<JsonNode> maps, boolean header) {
     private void write(List<Node> nodes, JsonNode dot, Map<String, JsonNode> variables, StringBuilder out) {
       for (Node node : nodes) {
         if (node instanceof Text t) {
@@ -189,7 +190,7 @@ public final class Template {
         if (piped != null) {
           args.add(piped);
         }
-        return TemplateFunctions.call(f.name(), args);
+        return header ? TemplateFunctions.callInHeader(f.name(), args) : TemplateFunctions.call(f.name(), args);
       }
       if (operands.get(0) instanceof Field f && !f.path().isEmpty() && (operands.size() > 1 || piped != null)) {
         List<JsonNode> args = new ArrayList<>();

@@ -63,7 +63,7 @@ class TemplateTest {
     assertEquals("<no value>", render("{{index .Config.Labels \"nope\"}}"));
     assertEquals("<no value>", Template.parse("{{.Actor.Attributes.nope}}").render(
         read("{\"Actor\": {\"ID\": \"x\", \"Attributes\": {\"name\": \"web\"}}}")));
-    assertEquals("ID <no value>", Template.parse("{{.ID}} {{.Foo}}").renderMap(read("{\"ID\": \"ID\"}")),
+    assertEquals("ID <no value>", Template.parse("{{.ID}} {{.Foo}}").renderHeader(read("{\"ID\": \"ID\"}")),
         "a table's header is a map of column titles");
   }
 
@@ -134,5 +134,36 @@ class TemplateTest {
         "{{.Label \"team\"}}|{{.Label \"tier\"}}|{{.Label `note`}}|{{.Label \"none\"}}").render(row));
     assertEquals("WEB", Template.parse("{{\"team\" | .Label | upper}}").render(row));
     assertEquals("front", render("{{.Config.Label \"tier.name\"}}"), "an object's labels too");
+  }
+
+  @Test
+  void dockersStringFunctions() {
+    assertEquals("4f1c", render("{{truncate .Id 4}}"));
+    assertEquals("/web", render("{{truncate .Name 10}}"));
+    assertEquals("héé", Template.parse("{{truncate \"hééllo\" 3}}").render(INSPECT), "runes, not bytes");
+    assertEquals("  busybox ", render("{{pad .Config.Image 2 1}}"));
+    assertEquals("", render("{{pad \"\" 2 1}}"), "nothing to pad, no spaces");
+    assertEquals("[a b c] b", render("{{split \"a,b,c\" \",\"}} {{index (split \"a,b,c\" \",\") 1}}"));
+    assertEquals("a-b-c", render("{{join (split \"a,b,c\" \",\") \"-\"}}"));
+    assertEquals("Hello World-Wide Web_site", render("{{title \"hello world-wide web_site\"}}"));
+    assertEquals("busybox BUSYBOX", render("{{lower \"BusyBox\"}} {{upper .Config.Image}}"));
+    assertEquals("a 1\n", render("{{println \"a\" 1}}"));
+    assertThrows(CommandFailure.class, () -> render("{{truncate .Id \"4\"}}"));
+    assertThrows(CommandFailure.class, () -> render("{{pad .Id 1}}"));
+  }
+
+  @Test
+  void goSliceAndLen() {
+    assertEquals("4f1c [-f] [httpd] ffee", render(
+        "{{slice .Id 0 4}} {{slice .Config.Cmd 1}} {{slice .Config.Cmd 0 1}} {{slice .Id 5}}"));
+    assertEquals("9 2", render("{{len .Id}} {{len .Config.Cmd}}"));
+    assertThrows(CommandFailure.class, () -> render("{{slice .Id 3 20}}"));
+    assertThrows(CommandFailure.class, () -> render("{{slice .State.Pid 1}}"));
+  }
+
+  @Test
+  void aTablesHeaderKeepsItsTitlesThroughDockersFunctions() {
+    JsonNode titles = read("{\"ID\": \"CONTAINER ID\", \"Labels\": \"LABELS\"}");
+    assertEquals("CONTAINER ID\tLABELS", Template.parse("{{truncate .ID 4}}\t{{json .Labels}}").renderHeader(titles));
   }
 }
