@@ -133,7 +133,10 @@ final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The event's scalar fields by name (ids, names, exit status): what Docker's attributes take. */
+  /**
+   * The event's scalar fields by name (ids, names, exit status): what Docker's attributes take;
+   * and its lists of text (an exec's args, which Docker's exec actions name) as lists.
+   */
   private static Map<String, Object> fields(Envelope e) {
     Map<String, Object> fields = new LinkedHashMap<>();
     String typeName = e.getEvent().getTypeUrl().substring(e.getEvent().getTypeUrl().lastIndexOf('/') + 1);
@@ -144,7 +147,8 @@ final class EventsCommand implements Callable<Integer> {
     try {
       DynamicMessage m = DynamicMessage.parseFrom(type, e.getEvent().getValue());
       m.getAllFields().forEach((field, value) -> {
-        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean
+            || field.isRepeated() && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING) {
           fields.put(field.getName(), value);
         }
       });

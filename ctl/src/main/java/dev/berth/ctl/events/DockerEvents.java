@@ -1,10 +1,12 @@
 package dev.berth.ctl.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * containerd's event topics in Docker's words. Task and container topics become container events
@@ -66,6 +68,7 @@ public final class DockerEvents {
         }
         if (action.startsWith("exec_")) {
           attributes.put("execID", execId);
+          action += command(fields.get("args"));
         }
         return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
       }
@@ -109,6 +112,18 @@ public final class DockerEvents {
         return Optional.of(new DockerEvent(type, last, id, new TreeMap<>(attributes), time));
       }
     }
+  }
+
+  /**
+   * Docker's tail of exec_create and exec_start: {@code ": sh -c echo hi"}, the program, a space
+   * and its arguments (so a bare {@code sh} has a trailing space, as Docker's); nothing for an
+   * event that names no command (exec_die, or a berthd that sends none).
+   */
+  private static String command(Object args) {
+    if (!(args instanceof List<?> list) || list.isEmpty()) {
+      return "";
+    }
+    return ": " + list.get(0) + " " + list.stream().skip(1).map(String::valueOf).collect(Collectors.joining(" "));
   }
 
   private static String text(Map<String, Object> fields, String name) {
