@@ -114,6 +114,11 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("busybox:latest\nexample.com/tools/box:1\n",
         berth.ctl("images", "--format", "{{.Repository}}:{{.Tag}}").out());
     assertEquals(1, berth.ctl("images", "-q").out().lines().count(), "two names, one image");
+    // Docker's fields of an image row, and its error for one it has not
+    assertEquals("N/A\nN/A\n", berth.ctl("images", "--format", "{{.Containers}}").out());
+    Cli.Result unknownField = berth.ctl("images", "--format", "{{.Repository}} {{.Nope}}");
+    assertEquals(1, unknownField.exit(), unknownField::toString);
+    assertEquals("Error: template: executing \"\" at <.Nope>: can't evaluate field Nope\n", unknownField.stderr());
 
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
     assertEquals(125, badTag.exit(), badTag::toString);

@@ -108,13 +108,7 @@ public final class ImagesCommand implements Callable<Integer> {
       Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
-        Map<String, Object> row = templateRow(i, summary.apply(i), now);
-        // what docker's image store adds, which Berth does not count
-        row.put("Containers", "N/A");
-        row.put("SharedSize", "N/A");
-        row.put("UniqueSize", "N/A");
-        row.put("VirtualSize", row.get("Size"));
-        rows.add(row);
+        rows.add(templateRow(i, summary.apply(i), now));
       }
       Output.jsonLines(out, rows);
     } else {
@@ -172,6 +166,11 @@ public final class ImagesCommand implements Callable<Integer> {
     row.put("CreatedAt", Durations.goString(created.truncatedTo(ChronoUnit.SECONDS)));
     row.put("CreatedSince", Durations.ago(created, now));
     row.put("Size", size.isPresent() ? Output.size(size.getAsLong()) : "-");
+    // what docker's image store adds, which Berth does not count; templates may name them too
+    row.put("Containers", "N/A");
+    row.put("SharedSize", "N/A");
+    row.put("UniqueSize", "N/A");
+    row.put("VirtualSize", row.get("Size"));
     return row;
   }
 
