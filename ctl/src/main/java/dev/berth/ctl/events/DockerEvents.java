@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * containerd's event topics in Docker's words. Task and container topics become container events
  * (start, die with its exitCode, oom, pause, unpause, exec_create, exec_start, exec_die, create,
  * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
- * oldName, update); image topics image events (tag, delete). {@code /tasks/create} and
+ * oldName, update); image topics image events (tag, delete); the network and volume topics Berth's
+ * services publish network events (create, connect, disconnect, destroy) and volume events
+ * (create, destroy). {@code /tasks/create} and
  * {@code /tasks/delete} are containerd's steps inside Docker's start and destroy, and
  * {@code /containers/update} reports every change of a container's record (Berth's bookkeeping
  * labels at each start and stop too): none of them is a Docker event. Docker's update is
@@ -29,6 +31,9 @@ public final class DockerEvents {
       "rename", "rename", "update-resources", "update");
   private static final Map<String, String> IMAGE_ACTIONS = Map.of(
       "create", "tag", "update", "tag", "delete", "delete");
+  /** Berth's network and volume topics, which its services publish, as Docker's actions. */
+  private static final Map<String, String> NETWORK_VOLUME_ACTIONS = Map.of(
+      "create", "create", "delete", "destroy", "connect", "connect", "disconnect", "disconnect");
 
   private DockerEvents() {}
 
@@ -94,6 +99,21 @@ public final class DockerEvents {
         String action = last.equals("health_status") ? "health_status: " + text(fields, "status")
             : CONTAINER_ACTIONS.getOrDefault(last, last);
         return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
+      }
+      // Docker's: a network by its id with its name and type, and the container it connects
+      case "networks" -> {
+        attributes.put("name", text(fields, "name"));
+        attributes.put("type", text(fields, "driver"));
+        if (!text(fields, "container_id").isEmpty()) {
+          attributes.put("container", text(fields, "container_id"));
+        }
+        return Optional.of(new DockerEvent("network", NETWORK_VOLUME_ACTIONS.getOrDefault(last, last),
+            text(fields, "id"), new TreeMap<>(attributes), time));
+      }
+      case "volumes" -> {
+        attributes.put("driver", text(fields, "driver"));
+        return Optional.of(new DockerEvent("volume", NETWORK_VOLUME_ACTIONS.getOrDefault(last, last),
+            text(fields, "name"), new TreeMap<>(attributes), time));
       }
       case "images" -> {
         String name = text(fields, "name");
