@@ -5,7 +5,7 @@ package dev.berth.ctl;
  * {@code Error response from daemon: } rather than {@code Error: }, so scripts that match
  * Docker's line match this one.
  */
-public class DaemonError extends CommandFailure {
+public final class DaemonError extends CommandFailure {
   public DaemonError(String message, Throwable cause) {
     super(message, cause);
   }

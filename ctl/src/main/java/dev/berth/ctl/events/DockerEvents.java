@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
  * oldName, update); image topics image events (tag, delete); the network and volume topics Berth's
  * services publish network events (create, connect, disconnect, destroy) and volume events
- * (create, destroy). {@code /tasks/create} and
- * {@code /tasks/delete} are containerd's steps inside Docker's start and destroy, and
+ * (create, destroy). {@code /tasks/create} and {@code /tasks/delete} are containerd's steps
+ * inside Docker's start and destroy, and
  * {@code /containers/update} reports every change of a container's record (Berth's bookkeeping
  * labels at each start and stop too): none of them is a Docker event. Docker's update is
  * {@code /containers/update-resources}. Berth's other topics (snapshot, content, namespaces) keep

@@ -97,20 +97,13 @@ public final class ImagesCommand implements Callable<Integer> {
     PrintWriter out = root.out();
     if (quiet) {
       images.stream().map(this::id).distinct().forEach(out::println);
-    } else if (format.templated()) {
+    } else if (format.templated() || format.json()) {
       Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
         rows.add(templateRow(i, summary.apply(i), now));
       }
-      format.print(out, HEADERS, rows);
-    } else if (format.json()) {
-      Instant now = Instant.now();
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (Image i : images) {
-        rows.add(templateRow(i, summary.apply(i), now));
-      }
-      Output.jsonLines(out, rows);
+      format.printRows(out, HEADERS, rows);
     } else {
       // docker's columns, DIGEST with --digests, full ids with --no-trunc
       Instant now = Instant.now();
