@@ -408,8 +408,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--until", until)));
     Thread jsonFollower = new Thread(() -> json.set(berthd.ctl("events", "--format", "json", "--filter",
         "container=evented", "--filter", "event=die", "--until", until)));
+    AtomicReference<Cli.Result> execs = new AtomicReference<>();
+    Thread execFollower = new Thread(() -> execs.set(berthd.ctl("events", "--filter", "event=exec_create",
+        "--format", "{{.Action}}", "--until", until)));
     follower.start();
     jsonFollower.start();
+    execFollower.start();
     Thread.sleep(1000);
     assertEquals(3, berthd.ctl("run", "--rm", "--name", "evented", "-l", "team=ev", "busybox", "sh", "-c", "exit 3")
         .exit());
@@ -417,10 +421,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     String id = ok("run", "-d", "--name", "evented2", "-l", "team=ev", "busybox", "sleep", "60").out().trim();
     ok("rename", "evented2", "evented3");
     ok("update", "--cpu-shares", "512", "evented3");
+    ok("exec", "evented3", "sh", "-c", "exit 0");
     ok("stop", "-t", "0", "evented3");
     ok("rm", "evented3");
     follower.join(15_000);
     jsonFollower.join(15_000);
+    execFollower.join(15_000);
     String seen = text.get().out();
     assertEquals(0, text.get().exit(), text.get()::toString);
     for (String action : List.of("create", "start", "die", "destroy")) {
@@ -430,7 +436,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(seen.contains(" (exitCode=3, image=busybox, name=evented, team=ev)"), seen);
     assertTrue(seen.lines().noneMatch(l -> l.contains("/tasks/") || l.contains(" snapshot ")), seen);
     List<String> second = seen.lines().filter(l -> l.contains(" " + id + " ")).map(l -> l.substring(l.indexOf(' ') + 1))
-        .toList();
+        .filter(l -> !l.contains(" exec_")).toList();
+    // Docker's exec actions name the command, the filter the action alone
+    assertEquals(List.of(
+        "container exec_create: sh -c exit 0 " + id + " (image=busybox, name=evented3, team=ev)",
+        "container exec_start: sh -c exit 0 " + id + " (image=busybox, name=evented3, team=ev)",
+        "container exec_die " + id + " (exitCode=0, image=busybox, name=evented3, team=ev)"),
+        seen.lines().filter(l -> l.contains(" exec_")).map(l -> l.substring(l.indexOf(' ') + 1))
+            .map(l -> l.replaceFirst("execID=[^,]+, ", "")).toList(), seen);
+    assertEquals("exec_create: sh -c exit 0\n", execs.get().out(), execs.get()::toString);
     assertEquals(List.of(
         "container create " + id + " (image=busybox, name=evented2, team=ev)",
         "container start " + id + " (image=busybox, name=evented2, team=ev)",
