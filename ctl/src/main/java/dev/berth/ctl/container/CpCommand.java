@@ -208,6 +208,10 @@ public final class CpCommand implements Callable<Integer> {
       if (owner.isPresent()) {
         Files.setAttribute(to, "unix:uid", owner.get()[0], LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(to, "unix:gid", owner.get()[1], LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isSymbolicLink(to)) {
+          // the kernel clears setuid and setgid on chown; Docker keeps the whole mode
+          Files.setAttribute(to, "unix:mode", (int) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+        }
       }
     } catch (NoSuchFileException e) {
       throw new CommandFailure("no such directory: " + to.getParent(), e);
