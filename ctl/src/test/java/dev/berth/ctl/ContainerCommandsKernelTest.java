@@ -222,7 +222,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", tmp.resolve("note.txt").toString(), "cold:/note.txt");
     ok("cp", "cold:/note.txt", tmp.resolve("back.txt").toString());
     assertEquals("copied in\n", Files.readString(tmp.resolve("back.txt")));
-    assertEquals(1, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
+    // Docker's words for a path missing in the container, exit 1
+    Cli.Result missing = berthd.ctl("cp", "files:/no/such", tmp.toString());
+    assertEquals(1, missing.exit());
+    assertEquals("Error: Could not find the file /no/such in container files\n", missing.stderr());
+    assertEquals("Error: Could not find the file /no/such in container files\n",
+        berthd.ctl("cp", "files:/no/such", "-").stderr());
+    Cli.Result noParent = berthd.ctl("cp", tmp.resolve("note.txt").toString(), "files:/no/dir/note.txt");
+    assertEquals(1, noParent.exit());
+    assertEquals("Error: Could not find the file /no/dir in container files\n", noParent.stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
     // a trailing '/' asks for a directory
