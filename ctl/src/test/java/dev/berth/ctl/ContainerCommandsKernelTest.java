@@ -13,6 +13,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
+import dev.berth.client.containers.TarStreams;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -220,7 +222,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", tmp.resolve("note.txt").toString(), "cold:/note.txt");
     ok("cp", "cold:/note.txt", tmp.resolve("back.txt").toString());
     assertEquals("copied in\n", Files.readString(tmp.resolve("back.txt")));
-    assertEquals(1, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
+    // Docker's words for a path missing in the container, exit 1
+    Cli.Result missing = berthd.ctl("cp", "files:/no/such", tmp.toString());
+    assertEquals(1, missing.exit());
+    assertEquals("Error: Could not find the file /no/such in container files\n", missing.stderr());
+    assertEquals("Error: Could not find the file /no/such in container files\n",
+        berthd.ctl("cp", "files:/no/such", "-").stderr());
+    Cli.Result noParent = berthd.ctl("cp", tmp.resolve("note.txt").toString(), "files:/no/dir/note.txt");
+    assertEquals(1, noParent.exit());
+    assertEquals("Error: Could not find the file /no/dir in container files\n", noParent.stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
     // a trailing '/' asks for a directory
@@ -266,6 +276,34 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     try (var proc = Files.list(tmp.resolve("all/proc"))) {
       assertEquals(0, proc.count());
     }
+  }
+
+  @Test
+  void copyKeepsSetuidAndSetgidBitsWithoutArchiveAsDockers() throws Exception {
+    Path su = tmp.resolve("su");
+    Files.writeString(su, "#!/bin/sh\n");
+    Files.setAttribute(su, "unix:mode", 04755);
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("sg"), "#!/bin/sh\n");
+    Files.setAttribute(tree.resolve("sg"), "unix:mode", 02755);
+    ok("run", "-d", "--name", "modes", "busybox", "sleep", "1000");
+    ok("create", "--name", "stopped-modes", "busybox", "true");
+
+    ok("cp", su.toString(), "modes:/tmp/su");
+    ok("cp", tree.toString(), "modes:/tmp/tree");
+    ok("cp", su.toString(), "stopped-modes:/su");
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    TarStreams.write(su, "from-tar", Set.of(), archive);
+    assertEquals(0, berthd.ctlWithInput(archive.toByteArray(), "cp", "-", "modes:/tmp").exit());
+    assertEquals("-rwsr-xr-x\n-rwsr-xr-x\n-rwxr-sr-x\n", ok("exec", "modes", "sh", "-c",
+        "ls -l /tmp/su /tmp/from-tar /tmp/tree/sg | cut -c1-10").out());
+
+    ok("cp", "modes:/tmp/su", tmp.resolve("su-out").toString());
+    ok("cp", "modes:/tmp/tree", tmp.resolve("tree-out").toString());
+    ok("cp", "stopped-modes:/su", tmp.resolve("su-cold").toString());
+    assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-out"), "unix:mode") & 07777);
+    assertEquals(02755, (int) Files.getAttribute(tmp.resolve("tree-out/sg"), "unix:mode") & 07777);
+    assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-cold"), "unix:mode") & 07777);
   }
 
   @Test
