@@ -20,6 +20,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.terminal.ProcessStreams;
+import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +105,9 @@ public final class ExecCommand implements Callable<Integer> {
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user()
           : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
-      Spec.Process process = new Spec.Process(tty && !detach, processUser, command,
+      boolean terminal = tty && !detach;
+      Spec.ConsoleSize size = terminal && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
+      Spec.Process process = new Spec.Process(terminal, size, processUser, command,
           EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(),
           privileged ? everyCapability() : base.capabilities(),
           base.rlimits(), base.noNewPrivileges(), base.oomScoreAdj());
@@ -113,7 +116,7 @@ public final class ExecCommand implements Callable<Integer> {
       ExecProcessRequest.Builder request = ExecProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId)
           .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL)
               .setValue(ByteString.copyFrom(SpecJson.processJson(process))))
-          .setTerminal(tty && !detach);
+          .setTerminal(terminal);
       StartRequest start = StartRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build();
       if (detach) {
         tasks.exec(request.build());

@@ -17,6 +17,7 @@ import dev.berth.ctl.NoTerminalInput;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
+import dev.berth.ctl.terminal.TerminalMode;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -84,6 +85,9 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       ImagePulling.apply(root, c, options);
       ContainerOptions o = options.toOptions();
       o.detach = detach;
+      if (o.tty && !detach && root.io().inIsTerminal()) {
+        o.consoleSize = TerminalMode.consoleSize();
+      }
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(o);
       ContainerCreator.warnings(o).forEach(w -> root.err().println("WARNING: " + w));
       CidFile.write(options.cidFile, record.getId());

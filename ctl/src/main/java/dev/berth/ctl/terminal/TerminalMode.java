@@ -1,5 +1,6 @@
 package dev.berth.ctl.terminal;
 
+import dev.berth.client.spec.Spec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,11 @@ public final class TerminalMode implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** The terminal's size for a process spec, so its pty is sized before it starts; null if there is none. */
+  public static Spec.ConsoleSize consoleSize() {
+    return size().filter(s -> s[0] > 0 && s[1] > 0).map(s -> new Spec.ConsoleSize(s[1], s[0])).orElse(null);
   }
 
   @Override
