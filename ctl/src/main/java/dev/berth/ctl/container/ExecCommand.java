@@ -6,6 +6,7 @@ import containerd.services.tasks.v1.DeleteProcessRequest;
 import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerState;
@@ -103,8 +104,7 @@ public final class ExecCommand implements Callable<Integer> {
         throw new CommandFailure("container " + s.name() + " is not running");
       }
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
-      Spec.User processUser = user == null ? base.user()
-          : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
+      Spec.User processUser = user == null ? base.user() : processUser(s);
       boolean terminal = tty && !detach;
       Spec.ConsoleSize size = terminal && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
       Spec.Process process = new Spec.Process(terminal, size, processUser, command,
@@ -147,6 +147,21 @@ public final class ExecCommand implements Callable<Integer> {
           // the task went away with it
         }
       }
+    }
+  }
+
+  /**
+   * {@code -u} looked up in the container's files; one that is not there fails the start of the
+   * process, as Docker's exec, with its exit code and message.
+   */
+  private Spec.User processUser(ContainerState s) {
+    try {
+      return UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
+    } catch (InvalidValueException e) {
+      String name = user.split(":", 2)[0];
+      String message = e.getMessage().contains("no user ")
+          ? "unable to find user " + name + ": no matching entries in passwd file" : e.getMessage();
+      throw new ContainerStartFailure(message, EXEC_START_FAILED, e);
     }
   }
 
