@@ -21,6 +21,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.terminal.ProcessStreams;
+import dev.berth.ctl.terminal.StartupSignals;
 import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -137,9 +138,9 @@ public final class ExecCommand implements Callable<Integer> {
       streams.copyOutput(root.io().out(), root.io().err());
       tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
           .setStderr(streams.stderrPath()).build());
-      try {
+      try (StartupSignals startup = StartupSignals.install(root.io())) {
         return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive, true,
-            () -> tasks.start(start));
+            startup, () -> tasks.start(start));
       } finally {
         try {
           tasks.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build());

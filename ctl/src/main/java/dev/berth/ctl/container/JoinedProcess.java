@@ -34,7 +34,7 @@ final class JoinedProcess {
 
   /**
    * Relays until the process ends (false) or the detach keys are typed (true); {@code sigProxy}
-   * passes SIGINT and SIGTERM on to a process without a terminal.
+   * passes signals on to a process without a terminal.
    */
   boolean relay(Io io, DetachKeys keys, boolean sigProxy) throws IOException, InterruptedException, ExecutionException {
     boolean localTerminal = attachment.terminal() && io.inIsTerminal();
