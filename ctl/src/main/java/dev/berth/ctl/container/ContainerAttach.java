@@ -144,7 +144,9 @@ final class ContainerAttach {
       throw ContainerTasks.startFailure(e);
     }
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
-    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", true, io.out(), io.err())) {
+    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", true, io.out(), io.err());
+        // raw before the start: the local terminal must not translate the container's first output again
+        TerminalMode raw = TerminalMode.raw()) {
       if (startup.received()) {
         throw new StartupInterrupted();
       }
@@ -176,7 +178,9 @@ final class ContainerAttach {
       throws IOException, InterruptedException {
     // asked before attaching: an auto-remove container may be gone by the time its output ended
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
-    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", stdin, io.out(), io.err())) {
+    boolean localTerminal = ContainerConfig.of(s.record()).tty() && io.inIsTerminal();
+    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
+        ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", stdin, io.out(), io.err())) {
       if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy)) {
         return OptionalInt.empty();
       }
