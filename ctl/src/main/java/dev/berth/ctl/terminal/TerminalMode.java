@@ -18,15 +18,19 @@ public final class TerminalMode implements AutoCloseable {
   private static final File TTY = new File("/dev/tty");
 
   private final String saved;
+  private final Thread restoreAtExit;
 
   private TerminalMode(String saved) {
     this.saved = saved;
+    this.restoreAtExit = new Thread(this::restoreQuietly, "berthctl-terminal-restore");
   }
 
   public static TerminalMode raw() throws IOException {
-    String saved = stty("-g").strip();
+    TerminalMode mode = new TerminalMode(stty("-g").strip());
+    // however berthctl ends (a signal's default handling exits the JVM), it leaves the terminal usable
+    Runtime.getRuntime().addShutdownHook(mode.restoreAtExit);
     stty("raw", "-echo");
-    return new TerminalMode(saved);
+    return mode;
   }
 
   /** The terminal's size as columns and rows, if it has one. */
@@ -46,7 +50,21 @@ public final class TerminalMode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(restoreAtExit);
+    } catch (IllegalStateException e) {
+      // berthctl is exiting: the hook restores the terminal
+      return;
+    }
     stty(saved);
+  }
+
+  private void restoreQuietly() {
+    try {
+      stty(saved);
+    } catch (IOException e) {
+      // the terminal is gone: nothing to restore
+    }
   }
 
   private static String stty(String... args) throws IOException {
