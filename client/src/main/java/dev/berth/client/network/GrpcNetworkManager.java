@@ -86,6 +86,7 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setIp(spec.ip())
         .setMacAddress(spec.mac())
         .setHostname(spec.hostname())
+        .setDomainname(spec.domainname())
         .addAllAliases(spec.aliases())
         .addAllDnsServers(spec.dns().nameservers())
         .addAllDnsSearch(spec.dns().search())
