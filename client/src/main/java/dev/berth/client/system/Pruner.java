@@ -46,14 +46,17 @@ public final class Pruner {
     this.channel = channel;
   }
 
-  /** Removes the containers that do not run (created, exited, dead) and match {@code filter}. */
+  /**
+   * Removes the containers that do not run (created, exited, dead) and match {@code filter}; one
+   * its restart policy will start again runs, as for Docker.
+   */
   public List<PrunedContainer> containers(PruneFilter filter) throws InterruptedException {
     ContainerTasks tasks = new ContainerTasks(channel);
     DiskUsage usage = new DiskUsage(channel);
     List<PrunedContainer> removed = new ArrayList<>();
     for (Container record : new ContainerClient(channel).list(filter.labelFilterArray())) {
       ContainerState s = ContainerState.of(channel, record);
-      if (s.running() || s.paused() || !filter.createdBefore(s.createdAt())) {
+      if (s.running() || s.restarting() || !filter.createdBefore(s.createdAt())) {
         continue;
       }
       long size = usage.writableLayer(record);
