@@ -7,6 +7,10 @@ import berth.network.v1.DeleteNetworkRequest;
 import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import berth.volumes.v1.ListVolumesRequest;
+import berth.volumes.v1.PruneVolumesRequest;
+import berth.volumes.v1.PruneVolumesResponse;
+import berth.volumes.v1.VolumesGrpc;
 import containerd.services.containers.v1.Container;
 import containerd.services.content.v1.AbortRequest;
 import containerd.services.content.v1.ContentGrpc;
@@ -19,6 +23,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageUsers;
+import dev.berth.client.spec.LabelFilters;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
@@ -54,9 +59,12 @@ public final class Pruner {
     ContainerTasks tasks = new ContainerTasks(channel);
     DiskUsage usage = new DiskUsage(channel);
     List<PrunedContainer> removed = new ArrayList<>();
-    for (Container record : new ContainerClient(channel).list(filter.labelFilterArray())) {
+    for (Container record : new ContainerClient(channel).list()) {
+      if (!filter.matches(record.getLabelsMap(), ProtoTimes.toInstant(record.getCreatedAt()))) {
+        continue;
+      }
       ContainerState s = ContainerState.of(channel, record);
-      if (s.running() || s.restarting() || !filter.createdBefore(s.createdAt())) {
+      if (s.running() || s.restarting()) {
         continue;
       }
       long size = usage.writableLayer(record);
@@ -75,12 +83,12 @@ public final class Pruner {
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
-    // all records, not only the filter's: a container's name may be one the filter leaves out
-    ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), images.list());
+    List<Image> records = images.list();
+    ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), records);
     List<PrunedImage> removed = new ArrayList<>();
-    for (Image i : images.list(filter.labelFilterArray())) {
+    for (Image i : records) {
       boolean dangling = i.name().contains("@");
-      if ((all || dangling) && users.of(i).isEmpty() && filter.createdBefore(i.createdAt())) {
+      if ((all || dangling) && users.of(i).isEmpty() && filter.matches(i.labels(), i.createdAt())) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }
@@ -95,9 +103,8 @@ public final class Pruner {
   public List<String> networks(PruneFilter filter) {
     NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(channel);
     List<String> removed = new ArrayList<>();
-    for (Network n : networks.list(ListNetworksRequest.newBuilder().addAllFilters(filter.labelFilters()).build())
-        .getNetworksList()) {
-      if (n.getIsDefault() || !filter.createdBefore(ProtoTimes.toInstant(n.getCreatedAt()))) {
+    for (Network n : networks.list(ListNetworksRequest.getDefaultInstance()).getNetworksList()) {
+      if (n.getIsDefault() || !filter.matches(n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()))) {
         continue;
       }
       try {
@@ -110,6 +117,25 @@ public final class Pruner {
       }
     }
     return removed;
+  }
+
+  /**
+   * Has the Volumes service remove the unused anonymous volumes ({@code all}: every unused one)
+   * that {@code labels} select. They are named to it one by one, since its filters would OR the
+   * label filters; when none is selected nothing is asked, as no filter would mean every volume.
+   */
+  public PruneVolumesResponse volumes(boolean all, LabelFilters labels) {
+    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
+    PruneVolumesRequest.Builder request = PruneVolumesRequest.newBuilder().setAll(all);
+    if (!labels.isEmpty()) {
+      volumes.list(ListVolumesRequest.getDefaultInstance()).getVolumesList().stream()
+          .filter(v -> labels.matches(v.getLabelsMap()))
+          .forEach(v -> request.addFilters("name==\"" + v.getName().replace("\"", "\\\"") + "\""));
+      if (request.getFiltersCount() == 0) {
+        return PruneVolumesResponse.getDefaultInstance();
+      }
+    }
+    return volumes.prune(request.build());
   }
 
   /** Aborts the namespace's ingests no writer holds now (Docker's dangling build cache). */

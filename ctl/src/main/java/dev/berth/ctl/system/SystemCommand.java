@@ -1,9 +1,7 @@
 package dev.berth.ctl.system;
 
 import berth.gc.v1.CollectResponse;
-import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.PruneVolumesResponse;
-import berth.volumes.v1.VolumesGrpc;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.client.system.PruneFilter;
@@ -138,7 +136,7 @@ public final class SystemCommand extends GroupCommand {
       @Option(names = "--volumes", description = "also prune anonymous volumes") boolean volumes,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
       @Option(names = "--filter", paramLabel = "FILTER",
-          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+          description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilter.parse(filters, Instant.now());
     StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
@@ -160,8 +158,7 @@ public final class SystemCommand extends GroupCommand {
       PruneOutput.networks(out, pruner.networks(filter));
       long volumeSpace = 0;
       if (volumes) {
-        PruneVolumesResponse pruned = VolumesGrpc.newBlockingStub(c.channel())
-            .prune(PruneVolumesRequest.newBuilder().addAllFilters(filter.labelFilters()).build());
+        PruneVolumesResponse pruned = pruner.volumes(false, filter.labels());
         PruneOutput.section(out, "Deleted Volumes:", pruned.getDeletedList());
         volumeSpace = pruned.getSpaceReclaimed();
       }
