@@ -79,7 +79,8 @@ public final class Pruner {
    * dangling ones, those known by digest alone ({@code name@sha256:…}): every Berth image has
    * a name, so without {@code all} there is usually nothing to do, as with Docker images that
    * are all tagged. Use is by image id ({@link ImageUsers}): a container created through a name
-   * since untagged still holds every other name of its image.
+   * since untagged still holds every other name of its image. Label filters match the image
+   * config's labels, as Docker's do, not the record's.
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
@@ -88,7 +89,8 @@ public final class Pruner {
     List<PrunedImage> removed = new ArrayList<>();
     for (Image i : records) {
       boolean dangling = i.name().contains("@");
-      if ((all || dangling) && users.of(i).isEmpty() && filter.matches(i.labels(), i.createdAt())) {
+      if ((all || dangling) && users.of(i).isEmpty() && filter.createdBefore(i.createdAt())
+          && (filter.labels().isEmpty() || filter.labels().matches(images.summary(i).labels()))) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }
