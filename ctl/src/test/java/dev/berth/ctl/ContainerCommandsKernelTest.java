@@ -385,6 +385,34 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void imageLabelFiltersMatchTheImageConfigsLabels() throws Exception {
+    ok("create", "--name", "labeller", "busybox", "true");
+    try {
+      ok("commit", "-c", "LABEL pf.x=1", "labeller", "pf-x:1");
+      ok("commit", "-c", "LABEL pf.x=1", "-c", "LABEL pf.y=1", "labeller", "pf-xy:1");
+      ok("commit", "labeller", "pf-none:1");
+      assertEquals(List.of("pf-x", "pf-xy"), repositories("--filter", "label=pf.x=1"));
+      assertEquals(List.of("pf-xy"), repositories("--filter", "label=pf.x=1", "--filter", "label=pf.y"));
+
+      String kept = ok("image", "prune", "-a", "-f", "--filter", "label=pf.x=1", "--filter", "label!=pf.y").out();
+      assertTrue(kept.startsWith("Deleted Images:\nuntagged: pf-x:1\n"), kept);
+      assertEquals(List.of("pf-none", "pf-xy"), repositories("--filter", "reference=pf-*"));
+      String pruned = ok("image", "prune", "-a", "-f", "--filter", "label=pf.x=1").out();
+      assertTrue(pruned.startsWith("Deleted Images:\nuntagged: pf-xy:1\n"), pruned);
+      assertEquals(List.of("pf-none"), repositories("--filter", "reference=pf-*"));
+    } finally {
+      berthd.ctl("rmi", "pf-x:1", "pf-xy:1", "pf-none:1");
+    }
+  }
+
+  /** The repositories {@code images} lists with {@code filters}, sorted. */
+  private static List<String> repositories(String... filters) {
+    List<String> args = new ArrayList<>(List.of("images", "--format", "{{.Repository}}"));
+    args.addAll(List.of(filters));
+    return ok(args.toArray(String[]::new)).out().lines().sorted().toList();
+  }
+
+  @Test
   void commitMakesAnImageOfTheContainersChanges() throws Exception {
     ok("run", "-d", "--name", "committer", "-e", "GREETING=hi", "-w", "/srv", "-l", "tier=db", "busybox", "sh", "-c",
         "echo kept > /hello; rm /bin/ping; sleep 1000");

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -425,6 +426,38 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       berthd.ctl("rm", "-f", "-v", "store", "reader");
       berthd.ctl("volume", "rm", "shared");
     }
+  }
+
+  @Test
+  void pruneLabelFiltersAllMatchAndWhatEveryNegatedOneMatchesIsKept() throws Exception {
+    List<String> only = List.of("--filter", "label=pf.a=1", "--filter", "label=pf.b=1", "--filter", "label!=pf.keep");
+    ok("create", "--name", "pf-a", "--label", "pf.a=1", "busybox", "true");
+    ok("create", "--name", "pf-ab", "--label", "pf.a=1", "--label", "pf.b=1", "busybox", "true");
+    ok("create", "--name", "pf-kept", "--label", "pf.a=1", "--label", "pf.b=1", "--label", "pf.keep", "busybox", "true");
+    ok(args(List.of("container", "prune", "-f"), only));
+    assertEquals(List.of("pf-a", "pf-kept"), ok("ps", "-a", "--format", "{{.Names}}").out().lines().sorted().toList());
+    try {
+      ok("network", "create", "pf-a", "--subnet", "10.203.11.0/24", "--label", "pf.a=1");
+      ok("network", "create", "pf-ab", "--subnet", "10.203.12.0/24", "--label", "pf.a=1", "--label", "pf.b=1");
+      ok("network", "create", "pf-kept", "--subnet", "10.203.13.0/24", "--label", "pf.a=1", "--label", "pf.b=1",
+          "--label", "pf.keep=yes");
+      assertEquals("Deleted Networks:\npf-ab\n\n", ok(args(List.of("network", "prune", "-f"), only)).out());
+      ok("volume", "create", "--label", "pf.a=1", "pf-a");
+      ok("volume", "create", "--label", "pf.a=1", "--label", "pf.b=1", "pf-ab");
+      ok("volume", "create", "--label", "pf.a=1", "--label", "pf.b=1", "--label", "pf.keep=", "pf-kept");
+      assertTrue(ok(args(List.of("volume", "prune", "-a", "-f"), only)).out().startsWith("Deleted Volumes:\npf-ab\n\n"));
+      assertEquals("Total reclaimed space: 0B\n",
+          ok("volume", "prune", "-a", "-f", "--filter", "label=pf.none").out(), "none selected is not all");
+      assertEquals(List.of("pf-a", "pf-kept"), ok("volume", "ls", "-q").out().lines().filter(v -> v.startsWith("pf-"))
+          .sorted().toList());
+    } finally {
+      berthd.ctl("network", "rm", "pf-a", "pf-ab", "pf-kept");
+      berthd.ctl("volume", "rm", "-f", "pf-a", "pf-ab", "pf-kept");
+    }
+  }
+
+  private static String[] args(List<String> command, List<String> filters) {
+    return Stream.concat(command.stream(), filters.stream()).toArray(String[]::new);
   }
 
   @Test

@@ -393,6 +393,44 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aRestartingContainerRunsForRmPrunesAndDfAsInDocker() throws Exception {
+    ok("run", "-d", "--name", "crashy", "--restart", "always", "busybox", "sh", "-c", "exit 6");
+    ok("create", "--name", "idle", "busybox", "true");
+    awaitBackOffBetweenRuns("crashy");
+    Cli.Result refused = berthd.ctl("rm", "crashy");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error: cannot remove container \"/crashy\": container is restarting: stop the container before "
+        + "removing or force remove\n", refused.stderr());
+    String df = ok("system", "df", "--format", "{{.Type}}={{.TotalCount}}/{{.Active}}").out();
+    assertTrue(df.contains("Containers=2/1\n"), df);
+    ok("container", "prune", "-f");
+    ok("system", "prune", "-f");
+    assertEquals("crashy\n", ok("ps", "-a", "--format", "{{.Names}}").out(), "only the idle one was pruned");
+    ok("rm", "-f", "crashy");
+    assertEquals(List.of(), containerIds());
+    // the restart monitor does not bring it back
+    Thread.sleep(1000);
+    assertEquals(List.of(), containerIds());
+  }
+
+  /**
+   * Waits until its back-off is seconds long (5 restarts) and it waits for the next one: ended
+   * with its exit code, not between the monitor's deletion of the task and its new start.
+   */
+  private static void awaitBackOffBetweenRuns(String container) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      JsonNode c = JSON.readTree(ok("inspect", container).stdout()).get(0);
+      JsonNode state = c.get("State");
+      if (c.get("RestartCount").asInt() >= 5 && state.get("Status").asText().equals("restarting")
+          && state.get("ExitCode").asInt() != 0) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(container + " did not reach a long back-off: " + ok("inspect", container).stdout());
+  }
+
+  @Test
   void nameInUseIsRefused() {
     String id = ok("create", "--name", "dup", "busybox", "true").out().strip();
     Cli.Result r = berthd.ctl("create", "--name", "dup", "busybox", "true");

@@ -241,17 +241,28 @@ public final class ContainerTasks {
     signal(s, signal, false, s.paused());
   }
 
-  /** Removes the container: its task (after SIGKILL with {@code force}), record, snapshot, and with {@code volumes} its anonymous volumes. */
+  /**
+   * Removes the container: its task (after SIGKILL with {@code force}), record, snapshot, and with
+   * {@code volumes} its anonymous volumes. One running, or waiting to be restarted, only with {@code force}.
+   */
   public void remove(ContainerState s, boolean force, boolean volumes) throws InterruptedException {
-    if (s.running()) {
-      if (!force) {
-        throw new ClientException("cannot remove container \"/" + s.name()
-            + "\": container is running: stop the container before removing or force remove");
-      }
-      // Docker's rm -f kills: no stop event
-      markStopped(s.record());
-      stopWithoutRestarts(s, Duration.ZERO);
+    if (!s.running() && !s.restarting()) {
+      delete(s, volumes);
+      return;
     }
+    if (!force) {
+      throw new ClientException("cannot remove container \"/" + s.name() + "\": container is "
+          + (s.restarting() ? "restarting" : "running") + ": stop the container before removing or force remove");
+    }
+    // Docker's rm -f kills: no stop event
+    markStopped(s.record());
+    // the restart monitor may have started it again before it read the mark
+    ContainerState now = s.restarting() ? ContainerState.of(channel, s.record()) : s;
+    stopWithoutRestarts(now, Duration.ZERO);
+    delete(now, volumes);
+  }
+
+  private void delete(ContainerState s, boolean volumes) {
     if (s.task().isPresent()) {
       ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
     }

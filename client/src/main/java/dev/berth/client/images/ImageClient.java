@@ -1,5 +1,6 @@
 package dev.berth.client.images;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.FieldMask;
 import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.DeleteImageRequest;
@@ -244,16 +245,25 @@ public final class ImageClient {
     } catch (ClientException | StatusRuntimeException e) {
       return ImageSummary.UNKNOWN;
     }
-    Optional<Instant> created;
+    JsonNode config;
     try {
-      String text = OciJson.tree(new JsonBlobs(content).bytes(resolved.config()), "the image's config")
-          .path("created").asText("");
-      created = text.isEmpty() ? Optional.empty() : Optional.of(OffsetDateTime.parse(text).toInstant());
-    } catch (DateTimeParseException | ClientException | StatusRuntimeException e) {
-      // an image without a (readable) date still lists, at its record's time
-      created = Optional.empty();
+      config = OciJson.tree(new JsonBlobs(content).bytes(resolved.config()), "the image's config");
+    } catch (ClientException | StatusRuntimeException e) {
+      return new ImageSummary(OptionalLong.of(resolved.size()), Optional.empty(), Map.of());
     }
-    return new ImageSummary(OptionalLong.of(resolved.size()), created);
+    Map<String, String> labels = new HashMap<>();
+    config.path("config").path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return new ImageSummary(OptionalLong.of(resolved.size()), created(config), labels);
+  }
+
+  /** An image without a (readable) date still lists, at its record's time. */
+  private static Optional<Instant> created(JsonNode config) {
+    String text = config.path("created").asText("");
+    try {
+      return text.isEmpty() ? Optional.empty() : Optional.of(OffsetDateTime.parse(text).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** The chain ID of the image's layers here: the name of its top snapshot once unpacked. */

@@ -148,8 +148,9 @@ public final class DiskUsage {
     }
   }
 
+  /** Docker's active: running, paused, or about to be started again by its restart policy. */
   private static boolean runs(ContainerState s) {
-    return s.running() || s.paused();
+    return s.running() || s.restarting();
   }
 
   private static long sum(Stream<Long> sizes) {

@@ -1,38 +1,38 @@
 package dev.berth.client.system;
 
 import dev.berth.api.InvalidValueException;
-import dev.berth.client.spec.LabelFilter;
+import dev.berth.client.spec.LabelFilters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Docker's prune {@code --filter}s: {@code label=KEY[=VALUE]} and {@code label!=KEY=VALUE} (any
- * may match, as containerd filters; sent to the API), and {@code until=T} (created before T: a
- * duration ago such as {@code 24h}, an RFC 3339 time or Unix seconds).
+ * Docker's prune {@code --filter}s: {@code label=KEY[=VALUE]} and {@code label!=KEY[=VALUE]}
+ * ({@link LabelFilters}), and {@code until=T} (created before T: a duration ago such as
+ * {@code 24h}, an RFC 3339 time or Unix seconds).
  */
-public record PruneFilter(List<String> labelFilters, Optional<Instant> until) {
+public record PruneFilter(LabelFilters labels, Optional<Instant> until) {
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(s|m|h)");
 
   public static PruneFilter parse(List<String> filters, Instant now) {
-    List<String> labels = new ArrayList<>();
+    LabelFilters labels = LabelFilters.NONE;
     Optional<Instant> until = Optional.empty();
     for (String f : filters == null ? List.<String>of() : filters) {
       if (f.startsWith("until=")) {
         until = Optional.of(instant(f.substring("until=".length()), now));
-      } else if (f.startsWith("label=") || f.startsWith("label!=")) {
-        labels.add(LabelFilter.parse(f));
+      } else if (LabelFilters.isLabelFilter(f)) {
+        labels = labels.with(f);
       } else {
-        throw InvalidValueException.of("filter", f, "expected label=KEY[=VALUE], label!=KEY=VALUE or until=TIME");
+        throw InvalidValueException.of("filter", f, "expected label=KEY[=VALUE], label!=KEY[=VALUE] or until=TIME");
       }
     }
-    return new PruneFilter(List.copyOf(labels), until);
+    return new PruneFilter(labels, until);
   }
 
   /** Whether something created at {@code created} is old enough. */
@@ -40,8 +40,9 @@ public record PruneFilter(List<String> labelFilters, Optional<Instant> until) {
     return until.map(created::isBefore).orElse(true);
   }
 
-  public String[] labelFilterArray() {
-    return labelFilters.toArray(String[]::new);
+  /** Whether something with {@code labels}, created at {@code created}, is to be pruned. */
+  public boolean matches(Map<String, String> labels, Instant created) {
+    return this.labels.matches(labels) && createdBefore(created);
   }
 
   private static Instant instant(String text, Instant now) {

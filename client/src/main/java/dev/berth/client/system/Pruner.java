@@ -7,6 +7,10 @@ import berth.network.v1.DeleteNetworkRequest;
 import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import berth.volumes.v1.ListVolumesRequest;
+import berth.volumes.v1.PruneVolumesRequest;
+import berth.volumes.v1.PruneVolumesResponse;
+import berth.volumes.v1.VolumesGrpc;
 import containerd.services.containers.v1.Container;
 import containerd.services.content.v1.AbortRequest;
 import containerd.services.content.v1.ContentGrpc;
@@ -19,6 +23,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageUsers;
+import dev.berth.client.spec.LabelFilters;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
@@ -46,14 +51,20 @@ public final class Pruner {
     this.channel = channel;
   }
 
-  /** Removes the containers that do not run (created, exited, dead) and match {@code filter}. */
+  /**
+   * Removes the containers that do not run (created, exited, dead) and match {@code filter}; one
+   * its restart policy will start again runs, as for Docker.
+   */
   public List<PrunedContainer> containers(PruneFilter filter) throws InterruptedException {
     ContainerTasks tasks = new ContainerTasks(channel);
     DiskUsage usage = new DiskUsage(channel);
     List<PrunedContainer> removed = new ArrayList<>();
-    for (Container record : new ContainerClient(channel).list(filter.labelFilterArray())) {
+    for (Container record : new ContainerClient(channel).list()) {
+      if (!filter.matches(record.getLabelsMap(), ProtoTimes.toInstant(record.getCreatedAt()))) {
+        continue;
+      }
       ContainerState s = ContainerState.of(channel, record);
-      if (s.running() || s.paused() || !filter.createdBefore(s.createdAt())) {
+      if (s.running() || s.restarting()) {
         continue;
       }
       long size = usage.writableLayer(record);
@@ -68,16 +79,18 @@ public final class Pruner {
    * dangling ones, those known by digest alone ({@code name@sha256:…}): every Berth image has
    * a name, so without {@code all} there is usually nothing to do, as with Docker images that
    * are all tagged. Use is by image id ({@link ImageUsers}): a container created through a name
-   * since untagged still holds every other name of its image.
+   * since untagged still holds every other name of its image. Label filters match the image
+   * config's labels, as Docker's do, not the record's.
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
-    // all records, not only the filter's: a container's name may be one the filter leaves out
-    ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), images.list());
+    List<Image> records = images.list();
+    ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), records);
     List<PrunedImage> removed = new ArrayList<>();
-    for (Image i : images.list(filter.labelFilterArray())) {
+    for (Image i : records) {
       boolean dangling = i.name().contains("@");
-      if ((all || dangling) && users.of(i).isEmpty() && filter.createdBefore(i.createdAt())) {
+      if ((all || dangling) && users.of(i).isEmpty() && filter.createdBefore(i.createdAt())
+          && (filter.labels().isEmpty() || filter.labels().matches(images.summary(i).labels()))) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }
@@ -92,9 +105,8 @@ public final class Pruner {
   public List<String> networks(PruneFilter filter) {
     NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(channel);
     List<String> removed = new ArrayList<>();
-    for (Network n : networks.list(ListNetworksRequest.newBuilder().addAllFilters(filter.labelFilters()).build())
-        .getNetworksList()) {
-      if (n.getIsDefault() || !filter.createdBefore(ProtoTimes.toInstant(n.getCreatedAt()))) {
+    for (Network n : networks.list(ListNetworksRequest.getDefaultInstance()).getNetworksList()) {
+      if (n.getIsDefault() || !filter.matches(n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()))) {
         continue;
       }
       try {
@@ -107,6 +119,25 @@ public final class Pruner {
       }
     }
     return removed;
+  }
+
+  /**
+   * Has the Volumes service remove the unused anonymous volumes ({@code all}: every unused one)
+   * that {@code labels} select. They are named to it one by one, since its filters would OR the
+   * label filters; when none is selected nothing is asked, as no filter would mean every volume.
+   */
+  public PruneVolumesResponse volumes(boolean all, LabelFilters labels) {
+    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
+    PruneVolumesRequest.Builder request = PruneVolumesRequest.newBuilder().setAll(all);
+    if (!labels.isEmpty()) {
+      volumes.list(ListVolumesRequest.getDefaultInstance()).getVolumesList().stream()
+          .filter(v -> labels.matches(v.getLabelsMap()))
+          .forEach(v -> request.addFilters("name==\"" + v.getName().replace("\"", "\\\"") + "\""));
+      if (request.getFiltersCount() == 0) {
+        return PruneVolumesResponse.getDefaultInstance();
+      }
+    }
+    return volumes.prune(request.build());
   }
 
   /** Aborts the namespace's ingests no writer holds now (Docker's dangling build cache). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.api.InvalidValueException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +17,15 @@ class PruneFilterTest {
   private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
 
   @Test
-  void labelsBecomeContainerdFiltersAndUntilACutOff() {
-    PruneFilter f = PruneFilter.parse(List.of("label=team=web", "label!=keep=yes", "until=24h"), NOW);
-    assertEquals(List.of("labels.\"team\"==\"web\"", "labels.\"keep\"!=\"yes\""), f.labelFilters());
+  void labelsAndUntilMustAllMatch() {
+    PruneFilter f = PruneFilter.parse(List.of("label=team=web", "label!=keep=yes", "label!=keep", "until=24h"), NOW);
     assertEquals(Optional.of(NOW.minusSeconds(86400)), f.until());
     assertTrue(f.createdBefore(NOW.minusSeconds(90000)));
     assertFalse(f.createdBefore(NOW.minusSeconds(60)));
+    assertTrue(f.matches(Map.of("team", "web"), NOW.minusSeconds(90000)));
+    assertFalse(f.matches(Map.of("team", "web"), NOW.minusSeconds(60)));
+    assertFalse(f.matches(Map.of("team", "db"), NOW.minusSeconds(90000)));
+    assertFalse(f.matches(Map.of("team", "web", "keep", "yes"), NOW.minusSeconds(90000)));
   }
 
   @Test

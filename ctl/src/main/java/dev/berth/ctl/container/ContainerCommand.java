@@ -103,7 +103,7 @@ public final class ContainerCommand extends GroupCommand {
       footer = {"  berthctl container prune", "  berthctl container prune -f --filter until=1h"})
   int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
       @Option(names = "--filter", paramLabel = "FILTER",
-          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+          description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilter.parse(filters, Instant.now());
     if (!force && !Confirmation.ask("WARNING! This will remove all stopped containers.", root.out(), root.io().in())) {

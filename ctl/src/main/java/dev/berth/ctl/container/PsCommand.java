@@ -73,7 +73,6 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl ps --format '{{.Names}}: {{.Status}}'", "  berthctl ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.State}}'"})
 public final class PsCommand implements Callable<Integer> {
   static final int SHORT_ID = 12;
-  private static final int COMMAND_WIDTH = 20;
   private static final int MOUNT_WIDTH = 15;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
@@ -166,12 +165,9 @@ public final class PsCommand implements Callable<Integer> {
     }
     List<List<String>> rows = new ArrayList<>();
     for (ContainerState s : shown) {
-      String command = command(s.record());
-      if (!noTrunc && command.length() > COMMAND_WIDTH) {
-        command = command.substring(0, COMMAND_WIDTH - 1) + "…";
-      }
-      List<String> row = new ArrayList<>(List.of(id(s), image(s.record()), quote(command),
-          Durations.ago(s.createdAt(), now), statusText(s, now), ports(s, ports), s.name()));
+      List<String> row = new ArrayList<>(List.of(id(s), ContainerColumns.image(s.record()),
+          ContainerColumns.command(s.record(), !noTrunc), Durations.ago(s.createdAt(), now),
+          ContainerColumns.status(s, now), ports(s, ports), s.name()));
       if (size) {
         row.add(sizes.get(s.id()));
       }
@@ -217,21 +213,17 @@ public final class PsCommand implements Callable<Integer> {
   /** A container as docker's {@code ps --format} templates and {@code --format json} see it. */
   private Map<String, Object> templateRow(ContainerState s, Map<String, List<PortMapping>> ports,
       Map<String, String> sizes, Instant now) {
-    String command = command(s.record());
-    if (!noTrunc && command.length() > COMMAND_WIDTH) {
-      command = command.substring(0, COMMAND_WIDTH - 1) + "…";
-    }
     List<String> volumes = LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES));
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("ID", id(s));
-    row.put("Image", image(s.record()));
-    row.put("Command", quote(command));
+    row.put("Image", ContainerColumns.image(s.record()));
+    row.put("Command", ContainerColumns.command(s.record(), !noTrunc));
     // Docker's containers carry whole seconds
     row.put("CreatedAt", Durations.goString(s.createdAt().truncatedTo(ChronoUnit.SECONDS)));
     row.put("RunningFor", Durations.ago(s.createdAt(), now));
     row.put("Ports", ports(s, ports));
     row.put("State", s.status());
-    row.put("Status", statusText(s, now));
+    row.put("Status", ContainerColumns.status(s, now));
     row.put("Names", s.name());
     row.put("Labels", Output.labels(s.record().getLabelsMap().entrySet().stream()
         .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd.")
@@ -288,23 +280,6 @@ public final class PsCommand implements Callable<Integer> {
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
     return byKey;
-  }
-
-  /**
-   * Docker's health status: {@code none} without a check, else the monitor's verdict
-   * ({@code starting} before any). Picked with the streaming parser, as {@link #command} is:
-   * binding the records' JSON would cost every ps with a running container Jackson's mapper.
-   */
-  private static String health(ContainerState s) {
-    Any config = s.record().getExtensionsMap().get(ContainerConfig.EXTENSION);
-    List<String> test = config == null ? List.of()
-        : JsonPaths.strings(config.getValue().toByteArray(), "Config", "Healthcheck", "Test");
-    if (test.isEmpty() || test.get(0).equals("NONE")) {
-      return "none";
-    }
-    Any state = s.record().getExtensionsMap().get(HealthState.EXTENSION);
-    String status = state == null ? "" : JsonPaths.text(state.getValue().toByteArray(), "", "Status");
-    return status.isEmpty() ? HealthState.STARTING : status;
   }
 
   /**
@@ -416,7 +391,7 @@ public final class PsCommand implements Callable<Integer> {
           case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
           case "network" -> NetworkConnections.networks(s.record()).contains(value);
           case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
-          case "health" -> health(s).equals(value);
+          case "health" -> ContainerColumns.health(s).equals(value);
           default -> label(s.record(), value);
         };
       }
@@ -486,31 +461,6 @@ public final class PsCommand implements Callable<Integer> {
     return filter.substring(equals + 1).equals(record.getLabelsMap().get(filter.substring(0, equals)));
   }
 
-  /** The image as the user named it, as docker shows it; the record's image for other clients' records. */
-  private static String image(Container record) {
-    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
-    String given = config == null ? "" : JsonPaths.text(config.getValue().toByteArray(), "", "Config", "Image");
-    return !given.isEmpty() ? given : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage());
-  }
-
-  /**
-   * The process's command line; empty for a record whose spec berthctl cannot read. Picked from
-   * the spec's JSON with the streaming parser: binding the whole OCI spec to its classes cost ps
-   * ~30 ms of reflection, and Jackson's tree model its data binding.
-   */
-  static String command(Container record) {
-    if (!SpecJson.TYPE_URL.equals(record.getSpec().getTypeUrl())) {
-      return "";
-    }
-    List<String> args = JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args");
-    return String.join(" ", InitProcess.userCommand(args));
-  }
-
-  /** As Go's strconv.Quote prints plain text. */
-  private static String quote(String text) {
-    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
   /** Published ports by container id; none when the network service cannot say. */
   private static Map<String, List<PortMapping>> ports(Future<ListAttachmentsResponse> attachments) {
     Map<String, List<PortMapping>> ports = new HashMap<>();
@@ -542,31 +492,5 @@ public final class PsCommand implements Callable<Integer> {
   /** docker's PORTS ({@link PortsColumn}), for running containers. */
   private static String ports(ContainerState s, Map<String, List<PortMapping>> ports) {
     return s.running() ? PortsColumn.of(ports.getOrDefault(s.id(), List.of()), exposedPorts(s.record())) : "";
-  }
-
-  /**
-   * docker ps's STATUS: "Up 3 minutes", "Up 2 hours (Paused)", "Restarting (1) 2 seconds ago",
-   * "Exited (3) 2 seconds ago", "Created".
-   */
-  private static String statusText(ContainerState s, Instant now) {
-    if (s.running()) {
-      String up = s.startedAt().map(at -> "Up " + Durations.human(java.time.Duration.between(at, now))).orElse("Up");
-      if (s.paused()) {
-        return up + " (Paused)";
-      }
-      String health = health(s);
-      return switch (health) {
-        case "none" -> up;
-        case HealthState.STARTING -> up + " (health: starting)";
-        default -> up + " (" + health + ")";
-      };
-    }
-    if (s.restarting()) {
-      return "Restarting (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
-    }
-    if (s.exited()) {
-      return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
-    }
-    return "Created";
   }
 }

@@ -64,7 +64,7 @@ public final class ImageCommand extends GroupCommand {
       boolean all,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
       @Option(names = "--filter", paramLabel = "FILTER",
-          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+          description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
     PruneFilter filter = PruneFilter.parse(filters, Instant.now());
     String warning = all ? "WARNING! This will remove all images without at least one container associated to them."

@@ -7,15 +7,17 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.output.KeyedFilters;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Docker's filters of {@code images}: {@code reference=PATTERN} (also what a bare
- * {@code REPOSITORY[:TAG]} argument means), {@code label=KEY} or {@code label=KEY=VALUE},
- * {@code dangling=true|false}, {@code before=IMAGE} and {@code since=IMAGE}. Values of one key
- * match if any of them does; different keys must all match, as in Docker.
+ * {@code REPOSITORY[:TAG]} argument means), {@code label=KEY} or {@code label=KEY=VALUE} (on the
+ * image config's labels, every one must match), {@code dangling=true|false}, {@code before=IMAGE}
+ * and {@code since=IMAGE}. Other values of one key match if any of them does; different keys must
+ * all match, as in Docker.
  */
 final class ImageFilter {
   private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since");
@@ -25,11 +27,12 @@ final class ImageFilter {
   /**
    * {@code filters} as given to {@code --filter}, {@code references} as bare arguments;
    * {@code all} are the namespace's images, which {@code before} and {@code since} name and
-   * compare by {@code created}.
+   * compare by {@code created}; {@code labels} are an image's config's labels.
    */
   static KeyedFilters<Image> parse(List<String> filters, List<String> references, List<Image> all,
-      Function<Image, Instant> created) {
+      Function<Image, Instant> created, Function<Image, Map<String, String>> labels) {
     KeyedFilters<Image> parsed = new KeyedFilters<>();
+    Predicate<Image> everyLabel = image -> true;
     references.forEach(r -> parsed.add("reference", reference(r)));
     for (String f : filters) {
       int equals = f.indexOf('=');
@@ -38,9 +41,12 @@ final class ImageFilter {
         throw new CommandFailure("invalid filter '" + f + "': expected reference=, label=, dangling=, before= or since=");
       }
       String value = f.substring(equals + 1);
+      if (key.equals("label")) {
+        everyLabel = everyLabel.and(KeyedFilters.label(value, labels));
+        continue;
+      }
       parsed.add(key, switch (key) {
         case "reference" -> reference(value);
-        case "label" -> KeyedFilters.label(value, Image::labels);
         case "dangling" -> dangling(value);
         case "before" -> {
           Instant limit = created.apply(named(value, all));
@@ -52,6 +58,7 @@ final class ImageFilter {
         }
       });
     }
+    parsed.add("label", everyLabel);
     return parsed;
   }
 

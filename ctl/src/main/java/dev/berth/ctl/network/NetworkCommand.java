@@ -302,7 +302,7 @@ public final class NetworkCommand extends GroupCommand {
       footer = {"  berthctl network prune", "  berthctl network prune -f --filter label=team=web"})
   int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
       @Option(names = "--filter", paramLabel = "FILTER",
-          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+          description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
     PruneFilter filter = PruneFilter.parse(filters, Instant.now());
     if (!force && !Confirmation.ask("WARNING! This will remove all custom networks not used by at least one container.",

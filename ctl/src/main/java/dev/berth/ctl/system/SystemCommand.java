@@ -1,9 +1,10 @@
 package dev.berth.ctl.system;
 
 import berth.gc.v1.CollectResponse;
-import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.PruneVolumesResponse;
-import berth.volumes.v1.VolumesGrpc;
+import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.LabelLists;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.client.system.PruneFilter;
@@ -11,6 +12,7 @@ import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.container.ContainerColumns;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -105,12 +107,15 @@ public final class SystemCommand extends GroupCommand {
     out.println();
     List<List<String>> containers = new ArrayList<>();
     for (DiskUsage.ContainerUsage c : report.containers()) {
-      String image = c.state().record().getImage();
+      Container record = c.state().record();
       containers.add(List.of(c.state().id().substring(0, Math.min(12, c.state().id().length())),
-          image.isEmpty() ? "-" : ImageNames.familiar(image), Output.size(c.size()), Durations.ago(c.state().createdAt(), now),
-          c.state().status(), c.state().name()));
+          ContainerColumns.image(record), ContainerColumns.command(record, true),
+          Integer.toString(LabelLists.split(record.getLabelsMap().get(ContainerLabels.VOLUMES)).size()),
+          Output.size(c.size()), Durations.ago(c.state().createdAt(), now), ContainerColumns.status(c.state(), now),
+          c.state().name()));
     }
-    Output.table(out, List.of("CONTAINER ID", "IMAGE", "SIZE", "CREATED", "STATUS", "NAMES"), containers);
+    Output.table(out, List.of("CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"),
+        containers);
     out.println();
     out.println("Local Volumes space usage:");
     out.println();
@@ -138,7 +143,7 @@ public final class SystemCommand extends GroupCommand {
       @Option(names = "--volumes", description = "also prune anonymous volumes") boolean volumes,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
       @Option(names = "--filter", paramLabel = "FILTER",
-          description = "label=KEY[=VALUE], label!=KEY=VALUE, until=TIME (24h, RFC 3339, Unix seconds); repeatable")
+          description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilter.parse(filters, Instant.now());
     StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
@@ -160,8 +165,7 @@ public final class SystemCommand extends GroupCommand {
       PruneOutput.networks(out, pruner.networks(filter));
       long volumeSpace = 0;
       if (volumes) {
-        PruneVolumesResponse pruned = VolumesGrpc.newBlockingStub(c.channel())
-            .prune(PruneVolumesRequest.newBuilder().addAllFilters(filter.labelFilters()).build());
+        PruneVolumesResponse pruned = pruner.volumes(false, filter.labels());
         PruneOutput.section(out, "Deleted Volumes:", pruned.getDeletedList());
         volumeSpace = pruned.getSpaceReclaimed();
       }

@@ -4,12 +4,12 @@ import berth.volumes.v1.CreateVolumeRequest;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.ListVolumesRequest;
-import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.PruneVolumesResponse;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
 import dev.berth.api.grpc.ProtoTimes;
-import dev.berth.client.spec.LabelFilter;
+import dev.berth.client.spec.LabelFilters;
+import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -164,10 +164,10 @@ public final class VolumeCommand extends GroupCommand {
   int prune(@Option(names = {"-a", "--all"}, description = "named volumes too, not only anonymous ones") boolean all,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
       @Option(names = "--filter", paramLabel = "FILTER",
-          description = "label=KEY, label=KEY=VALUE or label!=KEY=VALUE (repeatable: any may match)")
+          description = "label=KEY[=VALUE] or label!=KEY[=VALUE] (repeatable: every label= must match, "
+              + "what every label!= matches is kept)")
       List<String> filters) {
-    PruneVolumesRequest.Builder request = PruneVolumesRequest.newBuilder().setAll(all);
-    (filters == null ? List.<String>of() : filters).forEach(f -> request.addFilters(LabelFilter.parse(f)));
+    LabelFilters labels = LabelFilters.parse(filters);
     String warning = all ? "WARNING! This will remove all local volumes not used by at least one container."
         : "WARNING! This will remove anonymous local volumes not used by at least one container.";
     if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
@@ -175,7 +175,7 @@ public final class VolumeCommand extends GroupCommand {
     }
     PruneVolumesResponse pruned;
     try (Connection c = root.connect()) {
-      pruned = VolumesGrpc.newBlockingStub(c.channel()).prune(request.build());
+      pruned = new Pruner(c.channel()).volumes(all, labels);
     }
     if (!pruned.getDeletedList().isEmpty()) {
       root.out().println("Deleted Volumes:");

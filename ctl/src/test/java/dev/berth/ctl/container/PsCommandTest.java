@@ -23,16 +23,16 @@ class PsCommandTest {
 
   @Test
   void theCommandIsTheSpecsProcessArguments() {
-    assertEquals("sh -c echo hi", PsCommand.command(withSpec(SpecJson.TYPE_URL,
+    assertEquals("sh -c echo hi", ContainerColumns.command(withSpec(SpecJson.TYPE_URL,
         "{\"ociVersion\":\"1.1.0\",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",\"-c\",\"echo hi\"]},\"root\":{\"path\":\"rootfs\"}}")));
   }
 
   @Test
   void aSpecBerthctlCannotReadShowsNoCommand() {
-    assertEquals("", PsCommand.command(withSpec(SpecJson.TYPE_URL, "{not json")));
-    assertEquals("", PsCommand.command(withSpec("types.example/other", "{\"process\":{\"args\":[\"x\"]}}")));
-    assertEquals("", PsCommand.command(withSpec(SpecJson.TYPE_URL, "{\"process\":{}}")));
-    assertEquals("", PsCommand.command(Container.newBuilder().setId("c").build()));
+    assertEquals("", ContainerColumns.command(withSpec(SpecJson.TYPE_URL, "{not json")));
+    assertEquals("", ContainerColumns.command(withSpec("types.example/other", "{\"process\":{\"args\":[\"x\"]}}")));
+    assertEquals("", ContainerColumns.command(withSpec(SpecJson.TYPE_URL, "{\"process\":{}}")));
+    assertEquals("", ContainerColumns.command(Container.newBuilder().setId("c").build()));
   }
 
   private static Container withConfig(String json) {

@@ -136,10 +136,12 @@ final class ContainerRestarter {
       try {
         containers(ns).update(labelUpdate(key, container, restart));
       } catch (StatusRuntimeException count) {
+        if (count.getStatus().getCode() == Code.NOT_FOUND) {
+          return removedWhileRestarting(key, e);
+        }
         LOG.warning(key + ": cannot record restart " + restart + ": " + count.getStatus());
       }
-      LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
-      return Outcome.FAILED;
+      return failed(key, ns, e);
     }
     try {
       containers(ns).update(labelUpdate(key, container, restart));
@@ -157,11 +159,32 @@ final class ContainerRestarter {
         LOG.info(key + ": not restarted: " + e.getStatus());
         return Outcome.LEFT_ALONE;
       }
-      LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
-      return Outcome.FAILED;
+      return failed(key, ns, e);
     }
     LOG.info("restarted " + key + " (policy " + policy + ", exit status " + exit + ", restart " + restart + ")");
     return Outcome.RESTARTED;
+  }
+
+  /**
+   * FAILED, to be retried after a back-off; GONE when the container was removed meanwhile, whose
+   * removal makes the task's creation fail with whatever status the runtime met (UNKNOWN for a
+   * rootfs unmounted under runc), so that a removed container is not retried for ever.
+   */
+  private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e) {
+    try {
+      containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build());
+    } catch (StatusRuntimeException gone) {
+      if (gone.getStatus().getCode() == Code.NOT_FOUND) {
+        return removedWhileRestarting(key, e);
+      }
+    }
+    LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
+    return Outcome.FAILED;
+  }
+
+  private static Outcome removedWhileRestarting(ContainerKey key, StatusRuntimeException e) {
+    LOG.info(key + ": removed while it was restarted, not retried: " + e.getStatus());
+    return Outcome.GONE;
   }
 
   /** The start time clients show ("Up 3 seconds"); a container without it still runs, so a failure only warns. */

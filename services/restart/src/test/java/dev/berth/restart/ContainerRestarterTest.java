@@ -1,0 +1,112 @@
+package dev.berth.restart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.containers.v1.GetContainerResponse;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import containerd.services.containers.v1.UpdateContainerResponse;
+import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.CreateTaskResponse;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.GetResponse;
+import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.api.labels.ContainerLabels;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A restart whose task creation fails: retried while the container is there, not once it was
+ * removed meanwhile, whatever status the failed creation had. Fake Containers and Tasks services
+ * in process; the real restarts are {@link RestartMonitorKernelTest}'s.
+ */
+class ContainerRestarterTest {
+  private static final ContainerKey KEY = new ContainerKey("default", "crashy");
+
+  /** One container with policy always, whose task is gone and whose next task the runtime refuses. */
+  private static final class Fakes {
+    volatile boolean removedDuringCreate;
+    volatile boolean removed;
+
+    final ContainersGrpc.ContainersImplBase containers = new ContainersGrpc.ContainersImplBase() {
+      @Override
+      public void get(GetContainerRequest request, StreamObserver<GetContainerResponse> response) {
+        if (removed) {
+          response.onError(Status.NOT_FOUND.withDescription("container crashy not found").asRuntimeException());
+          return;
+        }
+        response.onNext(GetContainerResponse.newBuilder().setContainer(Container.newBuilder().setId(KEY.id())
+            .putLabels(ContainerLabels.RESTART_POLICY, "always")
+            .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING)).build());
+        response.onCompleted();
+      }
+
+      @Override
+      public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
+        if (removed) {
+          response.onError(Status.NOT_FOUND.asRuntimeException());
+          return;
+        }
+        response.onNext(UpdateContainerResponse.newBuilder().setContainer(request.getContainer()).build());
+        response.onCompleted();
+      }
+    };
+
+    final TasksGrpc.TasksImplBase tasks = new TasksGrpc.TasksImplBase() {
+      @Override
+      public void get(GetRequest request, StreamObserver<GetResponse> response) {
+        response.onError(Status.NOT_FOUND.asRuntimeException());
+      }
+
+      @Override
+      public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
+        removed = removedDuringCreate;
+        // what runc says when the rootfs went under it
+        response.onError(Status.UNKNOWN.withDescription("runc create failed: no such file or directory")
+            .asRuntimeException());
+      }
+    };
+  }
+
+  private Server server;
+  private ManagedChannel channel;
+
+  private ContainerRestarter restarter(Fakes fakes) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(fakes.containers).addService(fakes.tasks).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    return new ContainerRestarter(channel);
+  }
+
+  @AfterEach
+  void close() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aFailedRestartOfAContainerStillThereIsRetried() throws Exception {
+    assertEquals(ContainerRestarter.Outcome.FAILED, restarter(new Fakes()).evaluate(KEY, Trigger.DAEMON_START));
+  }
+
+  @Test
+  void aContainerRemovedWhileItWasRestartedIsDropped() throws Exception {
+    Fakes fakes = new Fakes();
+    fakes.removedDuringCreate = true;
+    assertEquals(ContainerRestarter.Outcome.GONE, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START));
+  }
+}
