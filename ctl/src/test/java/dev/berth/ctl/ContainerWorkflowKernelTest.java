@@ -12,6 +12,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.images.Platform;
+import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -510,6 +511,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     JsonNode host = c.get("HostConfig");
     assertEquals(64L << 20, host.get("Memory").asLong());
     assertEquals(32L << 20, host.get("MemoryReservation").asLong());
+    assertEquals(SwapLimit.hostAccountsSwap() ? 128L << 20 : -1, host.get("MemorySwap").asLong(),
+        "twice the memory, as docker's default");
     Path memoryCgroup = memoryCgroup(state.get("Pid").asInt());
     if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
       assertEquals(Long.toString(32L << 20), Files.readString(memoryCgroup.resolve("memory.low")).strip());
@@ -610,6 +613,50 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     } finally {
       berthd.ctl("rm", "-f", "hostns");
     }
+  }
+
+  @Test
+  void memoryAloneLimitsSwapToTwiceItAsDockerAndUpdateKeepsTheRule() throws Exception {
+    Assumptions.assumeTrue(SwapLimit.hostAccountsSwap(), "this host's memory cgroup counts no swap");
+    try {
+      ok("run", "-d", "--name", "swap2x", "--memory", "64m", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "swapfree", "--memory", "64m", "--memory-swap", "-1", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "noswap", "--memory", "64m", "--memory-swap", "64m", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "unlimited", "busybox", "sleep", "1000");
+      assertEquals(128L << 20, swapLimit("swap2x"));
+      assertEquals(128L << 20, hostConfig("swap2x").get("MemorySwap").asLong());
+      assertEquals(-1, hostConfig("swapfree").get("MemorySwap").asLong());
+      assertTrue(swapLimit("swapfree") > 1L << 40, "no limit");
+      assertEquals(64L << 20, swapLimit("noswap"));
+      assertEquals(0, hostConfig("unlimited").get("MemorySwap").asLong());
+
+      ok("update", "--memory", "32m", "unlimited");
+      assertEquals(64L << 20, swapLimit("unlimited"), "none before: twice the new limit, as run gives");
+      assertEquals(64L << 20, hostConfig("unlimited").get("MemorySwap").asLong());
+      ok("update", "--memory", "96m", "swap2x");
+      assertEquals(128L << 20, swapLimit("swap2x"), "one it had stays, as in Docker");
+      Cli.Result above = berthd.ctl("update", "--memory", "256m", "swap2x");
+      assertEquals(1, above.exit(), above::toString);
+      assertTrue(above.stderr().contains("memoryswap"), above::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "swap2x", "swapfree", "noswap", "unlimited");
+    }
+  }
+
+  private static JsonNode hostConfig(String container) throws Exception {
+    return JSON.readTree(ok("inspect", container).stdout()).get(0).get("HostConfig");
+  }
+
+  /** The container's memory plus swap limit in its cgroup: v1's memsw or v2's memory.max plus swap.max. */
+  private static long swapLimit(String container) throws Exception {
+    int pid = JSON.readTree(ok("inspect", container).stdout()).get(0).get("State").get("Pid").asInt();
+    Path memory = memoryCgroup(pid);
+    if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+      return Long.parseLong(Files.readString(memory.resolve("memory.memsw.limit_in_bytes")).strip());
+    }
+    String swap = Files.readString(memory.resolve("memory.swap.max")).strip();
+    return swap.equals("max") ? Long.MAX_VALUE
+        : Long.parseLong(swap) + Long.parseLong(Files.readString(memory.resolve("memory.max")).strip());
   }
 
   /** The memory cgroup of process {@code pid} on the host: v2's unified one or v1's memory hierarchy. */

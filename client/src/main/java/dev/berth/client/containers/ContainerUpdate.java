@@ -16,6 +16,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.SwapLimit;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -48,11 +49,18 @@ public final class ContainerUpdate {
   private final ContainersGrpc.ContainersBlockingStub containers;
   private final TasksGrpc.TasksBlockingStub tasks;
   private final ContainerActionEvents events;
+  /** Whether the host limits swap: where it does not, swap limits are left out, as Docker drops them. */
+  private final boolean swapAccounted;
 
   public ContainerUpdate(Channel channel) {
+    this(channel, SwapLimit.hostAccountsSwap());
+  }
+
+  ContainerUpdate(Channel channel, boolean swapAccounted) {
     this.containers = ContainersGrpc.newBlockingStub(channel);
     this.tasks = TasksGrpc.newBlockingStub(channel);
     this.events = new ContainerActionEvents(channel);
+    this.swapAccounted = swapAccounted;
   }
 
   /** Applies {@code c} to the container; InvalidValueException names a value that does not fit. */
@@ -87,7 +95,7 @@ public final class ContainerUpdate {
     }
     ContainerConfig config = ContainerConfig.of(s.record());
     if (s.record().getExtensionsMap().containsKey(ContainerConfig.EXTENSION)) {
-      describe(config.hostConfig(), c);
+      describe(config.hostConfig(), c, spec.withObject("/linux/resources"));
       record.putExtensions(ContainerConfig.EXTENSION, config.toAny());
       mask.addPaths("extensions." + ContainerConfig.EXTENSION);
     }
@@ -99,11 +107,12 @@ public final class ContainerUpdate {
    * Sets the changed limits in the spec's resources and in {@code changed} (what the running task
    * is given). Memory plus swap must stay at least the memory limit, as Docker checks.
    */
-  private static void merge(ObjectNode resources, Changes c, ObjectNode changed) {
+  private void merge(ObjectNode resources, Changes c, ObjectNode changed) {
     if (c.memory() != null || c.memorySwap() != null || c.memoryReservation() != null) {
       ObjectNode memory = resources.withObject("/memory");
       long limit = c.memory() != null ? c.memory() : memory.path("limit").asLong(0);
-      long swap = c.memorySwap() != null ? c.memorySwap() : memory.path("swap").asLong(0);
+      Long newSwap = swapAfter(c, memory);
+      long swap = newSwap != null ? newSwap : memory.path("swap").asLong(0);
       long reservation = c.memoryReservation() != null ? c.memoryReservation() : memory.path("reservation").asLong(0);
       if (limit > 0 && reservation > limit) {
         throw new InvalidValueException("Minimum memory limit can not be less than memory reservation limit, see usage");
@@ -121,7 +130,7 @@ public final class ContainerUpdate {
         memory.put("limit", limit);
         task.put("limit", limit);
       }
-      if (c.memorySwap() != null) {
+      if (newSwap != null) {
         memory.put("swap", swap);
         task.put("swap", swap);
       }
@@ -152,13 +161,28 @@ public final class ContainerUpdate {
     }
   }
 
+  /**
+   * The memory plus swap an update sets; null leaves it. {@code --memory} alone sets it to twice
+   * the new limit, as {@code run} does, where the container has none yet; one it has stays, and
+   * memory above it is refused, as Docker's update does. Where the host counts no swap, none.
+   */
+  private Long swapAfter(Changes c, ObjectNode memory) {
+    if (!swapAccounted) {
+      return null;
+    }
+    if (c.memorySwap() != null || c.memory() == null) {
+      return c.memorySwap();
+    }
+    return memory.path("swap").asLong(0) == 0 ? Long.valueOf(2 * c.memory()) : null;
+  }
+
   /** What inspect shows, in Docker's HostConfig fields. */
-  private static void describe(ObjectNode h, Changes c) {
+  private void describe(ObjectNode h, Changes c, ObjectNode resources) {
     if (c.memory() != null) {
       h.put("Memory", c.memory());
     }
-    if (c.memorySwap() != null) {
-      h.put("MemorySwap", c.memorySwap());
+    if (c.memory() != null || c.memorySwap() != null) {
+      h.put("MemorySwap", swapAccounted ? resources.path("memory").path("swap").asLong(0) : -1);
     }
     if (c.memoryReservation() != null) {
       h.put("MemoryReservation", c.memoryReservation());

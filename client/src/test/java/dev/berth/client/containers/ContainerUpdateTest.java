@@ -39,7 +39,11 @@ class ContainerUpdateTest {
   private InProcessBerth berth;
 
   private ContainerUpdate update() throws Exception {
-    containers.byId.put(RECORD.getId(), RECORD);
+    return update(RECORD, true);
+  }
+
+  private ContainerUpdate update(Container record, boolean swapAccounted) throws Exception {
+    containers.byId.put(record.getId(), record);
     berth = InProcessBerth.serving(containers, new TasksGrpc.TasksImplBase() {
       @Override
       public void update(UpdateTaskRequest request, StreamObserver<Empty> responses) {
@@ -48,7 +52,7 @@ class ContainerUpdateTest {
         responses.onCompleted();
       }
     });
-    return new ContainerUpdate(berth.channel());
+    return new ContainerUpdate(berth.channel(), swapAccounted);
   }
 
   private static ContainerState running() {
@@ -117,5 +121,27 @@ class ContainerUpdateTest {
         new ContainerUpdate.Changes(null, null, null, null, null, null, null, null)));
     assertEquals(List.of(), taskUpdates);
     assertEquals(RECORD, containers.byId.get("c1"));
+  }
+
+  private static final Container NO_LIMITS = RECORD.toBuilder().setSpec(RECORD.getSpec().toBuilder()
+      .setValue(ByteString.copyFromUtf8("{\"linux\":{\"resources\":{}}}"))).build();
+
+  @Test
+  void memoryAloneOnAContainerWithoutASwapLimitLimitsSwapToTwiceIt() throws Exception {
+    update(NO_LIMITS, true).apply(new ContainerState(NO_LIMITS, Optional.empty()),
+        new ContainerUpdate.Changes(32L << 20, null, null, null, null, null, null, null));
+    JsonNode memory = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
+        .path("linux").path("resources").path("memory");
+    assertEquals(32L << 20, memory.path("limit").asLong());
+    assertEquals(64L << 20, memory.path("swap").asLong());
+  }
+
+  @Test
+  void aHostWithoutSwapAccountingGetsNoSwapLimit() throws Exception {
+    update(NO_LIMITS, false).apply(running(),
+        new ContainerUpdate.Changes(32L << 20, 128L << 20, null, null, null, null, null, null));
+    JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
+    assertEquals(32L << 20, sent.path("memory").path("limit").asLong());
+    assertTrue(sent.path("memory").path("swap").isMissingNode(), sent::toString);
   }
 }

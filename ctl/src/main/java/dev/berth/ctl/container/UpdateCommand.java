@@ -4,6 +4,7 @@ import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.containers.ContainerUpdate;
 import dev.berth.client.spec.HostCpus;
 import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import java.util.List;
@@ -64,6 +65,10 @@ public final class UpdateCommand implements Callable<Integer> {
         cpusetCpus == null ? null : HostCpus.cpuset(cpusetCpus),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
         restart == null ? null : RestartPolicy.parse(restart));
+    if (changes.memory() != null
+        && SwapLimit.dropped(changes.memory(), changes.memorySwap(), SwapLimit.hostAccountsSwap())) {
+      root.err().println("WARNING: " + SwapLimit.UNSUPPORTED);
+    }
     try (Connection c = root.connect()) {
       ContainerUpdate update = new ContainerUpdate(c.channel());
       return EachContainer.printingNames(root, c, containers, s -> update.apply(s, changes));
