@@ -413,7 +413,7 @@ public final class PsCommand implements Callable<Integer> {
           }
           case "id" -> s.id().startsWith(value);
           case "ancestor" -> ancestors.matches(s.record(), value);
-          case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
+          case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
           case "network" -> NetworkConnections.networks(s.record()).contains(value);
           case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
           case "health" -> health(s).equals(value);
@@ -564,7 +564,7 @@ public final class PsCommand implements Callable<Integer> {
     if (s.restarting()) {
       return "Restarting (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
     }
-    if (s.exited()) {
+    if (s.exited() || s.ranBefore()) {
       return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
     }
     return "Created";
