@@ -643,6 +643,37 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void updateSetsTheCfsQuotaAndMemoryNodesLiveAndRefusesWhatBerthdCannotSet() throws Exception {
+    try {
+      ok("run", "-d", "--name", "retuned", "busybox", "sleep", "1000");
+      Cli.Result update = ok("update", "--cpu-quota", "50000", "--cpu-period", "200000", "--cpuset-mems", "0",
+          "--kernel-memory", "64m", "retuned");
+      assertTrue(update.stderr().contains("WARNING: --kernel-memory is deprecated and ignored"), update::toString);
+      int pid = JSON.readTree(ok("inspect", "retuned").stdout()).get(0).get("State").get("Pid").asInt();
+      Path cpu = cgroup(pid, "cpu");
+      if (Files.exists(cpu.resolve("cpu.max"))) {
+        assertEquals("50000 200000", Files.readString(cpu.resolve("cpu.max")).strip());
+      } else {
+        assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+        assertEquals("200000", Files.readString(cpu.resolve("cpu.cfs_period_us")).strip());
+      }
+      assertEquals("0", Files.readString(cgroup(pid, "cpuset").resolve("cpuset.mems")).strip());
+      JsonNode host = hostConfig("retuned");
+      assertEquals(50000, host.get("CpuQuota").asLong());
+      assertEquals(200000, host.get("CpuPeriod").asLong());
+      assertEquals("0", host.get("CpusetMems").asText());
+      for (String flag : List.of("--blkio-weight", "--cpu-rt-period", "--cpu-rt-runtime")) {
+        Cli.Result refused = berthd.ctl("update", flag, "500", "retuned");
+        assertEquals(1, refused.exit(), refused::toString);
+        assertTrue(refused.stderr().contains(flag.substring(0, 8)) && refused.stderr().contains("not supported"),
+            refused::toString);
+      }
+    } finally {
+      berthd.ctl("rm", "-f", "retuned");
+    }
+  }
+
   private static JsonNode hostConfig(String container) throws Exception {
     return JSON.readTree(ok("inspect", container).stdout()).get(0).get("HostConfig");
   }

@@ -34,10 +34,11 @@ public final class ContainerUpdate {
 
   /** What to change; null leaves a value as it is. */
   public record Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus,
-      Long cpuShares, String cpusetCpus, Long pidsLimit, RestartPolicy restart) {
+      Long cpuQuota, Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit,
+      RestartPolicy restart) {
     boolean resources() {
-      return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuShares != null
-          || cpusetCpus != null || pidsLimit != null;
+      return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuQuota != null
+          || cpuPeriod != null || cpuShares != null || cpusetCpus != null || cpusetMems != null || pidsLimit != null;
     }
 
     /** Whether anything changes at all. */
@@ -49,24 +50,38 @@ public final class ContainerUpdate {
   private final ContainersGrpc.ContainersBlockingStub containers;
   private final TasksGrpc.TasksBlockingStub tasks;
   private final ContainerActionEvents events;
-  /** Whether the host limits swap: where it does not, swap limits are left out, as Docker drops them. */
+  /** Docker's swap rules ({@link #swapAfter}); without them the limits are set as given (the CRI's). */
+  private final boolean dockerSwap;
+  /** Whether the host limits swap: where it does not, Docker's rules leave swap limits out. */
   private final boolean swapAccounted;
 
+  /** Sets the limits as given. */
   public ContainerUpdate(Channel channel) {
-    this(channel, SwapLimit.hostAccountsSwap());
+    this(channel, false, true);
   }
 
-  ContainerUpdate(Channel channel, boolean swapAccounted) {
+  ContainerUpdate(Channel channel, boolean dockerSwap, boolean swapAccounted) {
     this.containers = ContainersGrpc.newBlockingStub(channel);
     this.tasks = TasksGrpc.newBlockingStub(channel);
     this.events = new ContainerActionEvents(channel);
+    this.dockerSwap = dockerSwap;
     this.swapAccounted = swapAccounted;
+  }
+
+  /** {@code docker update}'s: swap limits follow Docker's rules on this host. */
+  public static ContainerUpdate docker(Channel channel) {
+    return new ContainerUpdate(channel, true, SwapLimit.hostAccountsSwap());
   }
 
   /** Applies {@code c} to the container; InvalidValueException names a value that does not fit. */
   public void apply(ContainerState s, Changes c) {
     if (!c.any()) {
       throw new InvalidValueException("you must provide one or more flags when using this command");
+    }
+    if ((c.cpuQuota() != null || c.cpuPeriod() != null)
+        && (c.cpus() != null || ContainerConfig.of(s.record()).hostConfig().path("NanoCpus").asLong(0) > 0)) {
+      throw new InvalidValueException("Conflicting options: CPU Quota and Period cannot be updated as NanoCPUs "
+          + "(--cpus) is set; update --cpus instead");
     }
     boolean restarts = c.restart() != null && c.restart().mode() != RestartPolicy.Mode.NO;
     if (restarts && ContainerConfig.of(s.record()).autoRemove()) {
@@ -139,12 +154,25 @@ public final class ContainerUpdate {
         task.put("reservation", reservation);
       }
     }
-    if (c.cpus() != null || c.cpuShares() != null || c.cpusetCpus() != null) {
+    if (c.cpus() != null || c.cpuQuota() != null || c.cpuPeriod() != null || c.cpuShares() != null
+        || c.cpusetCpus() != null || c.cpusetMems() != null) {
       ObjectNode cpu = resources.withObject("/cpu");
       ObjectNode task = changed.putObject("cpu");
       if (c.cpus() != null) {
         cpu.put("quota", c.cpus().quota()).put("period", c.cpus().period());
         task.put("quota", c.cpus().quota()).put("period", c.cpus().period());
+      }
+      if (c.cpuQuota() != null) {
+        cpu.put("quota", c.cpuQuota());
+        task.put("quota", c.cpuQuota());
+      }
+      if (c.cpuPeriod() != null) {
+        cpu.put("period", c.cpuPeriod());
+        task.put("period", c.cpuPeriod());
+      }
+      if (c.cpusetMems() != null) {
+        cpu.put("mems", c.cpusetMems());
+        task.put("mems", c.cpusetMems());
       }
       if (c.cpuShares() != null) {
         cpu.put("shares", c.cpuShares());
@@ -162,11 +190,14 @@ public final class ContainerUpdate {
   }
 
   /**
-   * The memory plus swap an update sets; null leaves it. {@code --memory} alone sets it to twice
+   * The memory plus swap an update sets; null leaves it. With Docker's rules {@code --memory} alone sets it to twice
    * the new limit, as {@code run} does, where the container has none yet; one it has stays, and
    * memory above it is refused, as Docker's update does. Where the host counts no swap, none.
    */
   private Long swapAfter(Changes c, ObjectNode memory) {
+    if (!dockerSwap) {
+      return c.memorySwap();
+    }
     if (!swapAccounted) {
       return null;
     }
@@ -182,7 +213,7 @@ public final class ContainerUpdate {
       h.put("Memory", c.memory());
     }
     if (c.memory() != null || c.memorySwap() != null) {
-      h.put("MemorySwap", swapAccounted ? resources.path("memory").path("swap").asLong(0) : -1);
+      h.put("MemorySwap", dockerSwap && !swapAccounted ? -1 : resources.path("memory").path("swap").asLong(0));
     }
     if (c.memoryReservation() != null) {
       h.put("MemoryReservation", c.memoryReservation());
@@ -191,8 +222,17 @@ public final class ContainerUpdate {
       h.put("NanoCpus", BigDecimal.valueOf(c.cpus().quota()).movePointRight(9)
           .divide(BigDecimal.valueOf(c.cpus().period())).longValue());
     }
+    if (c.cpuQuota() != null) {
+      h.put("CpuQuota", c.cpuQuota());
+    }
+    if (c.cpuPeriod() != null) {
+      h.put("CpuPeriod", c.cpuPeriod());
+    }
     if (c.cpuShares() != null) {
       h.put("CpuShares", c.cpuShares());
+    }
+    if (c.cpusetMems() != null) {
+      h.put("CpusetMems", c.cpusetMems());
     }
     if (c.cpusetCpus() != null) {
       h.put("CpusetCpus", c.cpusetCpus());
