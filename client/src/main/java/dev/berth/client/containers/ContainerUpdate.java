@@ -190,9 +190,10 @@ public final class ContainerUpdate {
   }
 
   /**
-   * The memory plus swap an update sets; null leaves it. With Docker's rules {@code --memory} alone sets it to twice
-   * the new limit, as {@code run} does, where the container has none yet; one it has stays, and
-   * memory above it is refused, as Docker's update does. Where the host counts no swap, none.
+   * The memory plus swap an update sets; null leaves it. With Docker's rules {@code --memory}
+   * alone sets it to twice the new limit, as {@code run} does, where the container has none yet;
+   * one it has stays, and memory above it is refused, as Docker's update does. Where the host
+   * counts no swap, none. Without them, what was given.
    */
   private Long swapAfter(Changes c, ObjectNode memory) {
     if (!dockerSwap) {
