@@ -63,6 +63,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       }
       return "Error: " + describe(status);
     }
+    if (e instanceof DaemonError) {
+      return "Error response from daemon: " + e.getMessage();
+    }
     if (e instanceof NoSuchFileException f) {
       return "Error: no such file: " + f.getFile();
     }

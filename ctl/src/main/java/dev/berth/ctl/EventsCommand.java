@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import berth.events.v1.ContainerActionsProto;
+import berth.events.v1.NetworksVolumesProto;
 import berth.health.v1.HealthProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
@@ -53,9 +54,10 @@ import picocli.CommandLine.ParentCommand;
         + "(Type, Action, Actor{ID, Attributes}, scope, time, timeNano).",
         "Container events: create, start, kill (signal), die (exitCode), stop, restart, oom, pause, unpause, "
             + "exec_create, exec_start, exec_die, rename (oldName), update, destroy; image events: tag, delete; "
+            + "network events: create, connect, disconnect, destroy; volume events: create, destroy; "
             + "Berth's own topics keep their words (snapshot prepare, ...).",
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives): type=container|image|..., "
-            + "event=ACTION, container=NAME|ID, image=NAME, label=KEY[=VALUE]."},
+            + "event=ACTION, container=NAME|ID, image=NAME, network=NAME|ID, volume=NAME, label=KEY[=VALUE]."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=die",
         "  berthctl events --filter type=container --format json",
@@ -70,7 +72,7 @@ final class EventsCommand implements Callable<Integer> {
       for (Descriptors.FileDescriptor f : List.of(ContainerEventsProto.getDescriptor(),
           ContentEventsProto.getDescriptor(), ImageEventsProto.getDescriptor(), NamespaceEventsProto.getDescriptor(),
           SnapshotEventsProto.getDescriptor(), TaskEventsProto.getDescriptor(), HealthProto.getDescriptor(),
-          ContainerActionsProto.getDescriptor())) {
+          ContainerActionsProto.getDescriptor(), NetworksVolumesProto.getDescriptor())) {
         f.getMessageTypes().forEach(d -> BY_NAME.put(d.getFullName(), d));
       }
     }
@@ -133,7 +135,10 @@ final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The event's scalar fields by name (ids, names, exit status): what Docker's attributes take. */
+  /**
+   * The event's scalar fields by name (ids, names, exit status): what Docker's attributes take;
+   * and its lists of text (an exec's args, which Docker's exec actions name) as lists.
+   */
   private static Map<String, Object> fields(Envelope e) {
     Map<String, Object> fields = new LinkedHashMap<>();
     String typeName = e.getEvent().getTypeUrl().substring(e.getEvent().getTypeUrl().lastIndexOf('/') + 1);
@@ -144,7 +149,8 @@ final class EventsCommand implements Callable<Integer> {
     try {
       DynamicMessage m = DynamicMessage.parseFrom(type, e.getEvent().getValue());
       m.getAllFields().forEach((field, value) -> {
-        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean
+            || field.isRepeated() && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING) {
           fields.put(field.getName(), value);
         }
       });

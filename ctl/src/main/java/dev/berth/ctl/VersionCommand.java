@@ -8,6 +8,7 @@ import containerd.services.version.v1.VersionResponse;
 import dev.berth.client.images.Platform;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
+import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,37 +32,67 @@ final class VersionCommand implements Callable<Integer> {
   @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "json or a Go template like '{{.Server.Version}}'")
   String format;
 
+  /** What berthd says of itself. */
+  private record Server(VersionResponse version, ServerResponse introspection) {}
+
+  /**
+   * As Docker's: the client's part even when berthd does not answer, then berthd's error
+   * (exit 1).
+   */
   @Override
   public Integer call() {
-    VersionResponse version;
-    ServerResponse server;
-    try (Connection c = root.connect()) {
-      version = VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance());
-      server = IntrospectionGrpc.newBlockingStub(c.channel()).server(Empty.getDefaultInstance());
+    if (format != null) {
+      return formatted();
     }
     PrintWriter out = root.out();
-    if (format != null) {
-      Map<String, Object> client = new LinkedHashMap<>();
-      client.put("Version", BerthCtl.clientVersion());
-      client.put("Os", "linux");
-      client.put("Arch", Platform.current().architecture());
-      Map<String, Object> serverInfo = new LinkedHashMap<>();
-      serverInfo.put("Version", version.getVersion());
-      serverInfo.put("GitCommit", version.getRevision());
-      serverInfo.put("UUID", server.getUuid());
-      Map<String, Object> both = new LinkedHashMap<>();
-      both.put("Client", client);
-      both.put("Server", serverInfo);
-      Inspections.printOne(out, format.equals("json") ? "{{json .}}" : format, Json.mapper().valueToTree(both));
-    } else {
-      out.println("Client:");
-      out.println("  Version:   " + BerthCtl.clientVersion());
-      out.println();
-      out.println("Server:");
-      out.println("  Version:   " + version.getVersion());
-      out.println("  Revision:  " + version.getRevision());
-      out.println("  UUID:      " + server.getUuid());
+    out.println("Client:");
+    out.println("  Version:   " + BerthCtl.clientVersion());
+    Server server = server();
+    out.println();
+    out.println("Server:");
+    out.println("  Version:   " + server.version().getVersion());
+    out.println("  Revision:  " + server.version().getRevision());
+    out.println("  UUID:      " + server.introspection().getUuid());
+    return 0;
+  }
+
+  private Server server() {
+    try (Connection c = root.connect()) {
+      return new Server(VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance()),
+          IntrospectionGrpc.newBlockingStub(c.channel()).server(Empty.getDefaultInstance()));
     }
+  }
+
+  /**
+   * The template over Docker's fields; without berthd over {@code Client} and a null
+   * {@code Server}, then berthd's error, which wins over the template's as in Docker's.
+   */
+  private int formatted() {
+    String template = format.equals("json") ? "{{json .}}" : format;
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("Version", BerthCtl.clientVersion());
+    client.put("Os", "linux");
+    client.put("Arch", Platform.current().architecture());
+    Map<String, Object> both = new LinkedHashMap<>();
+    both.put("Client", client);
+    Server server;
+    try {
+      server = server();
+    } catch (DaemonUnreachableException | StatusRuntimeException e) {
+      both.put("Server", null);
+      try {
+        Inspections.printOne(root.out(), template, Json.mapper().valueToTree(both));
+      } catch (CommandFailure templateFailure) {
+        // berthd's error is the one to report
+      }
+      throw e;
+    }
+    Map<String, Object> serverInfo = new LinkedHashMap<>();
+    serverInfo.put("Version", server.version().getVersion());
+    serverInfo.put("GitCommit", server.version().getRevision());
+    serverInfo.put("UUID", server.introspection().getUuid());
+    both.put("Server", serverInfo);
+    Inspections.printOne(root.out(), template, Json.mapper().valueToTree(both));
     return 0;
   }
 }

@@ -63,6 +63,31 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void versionPrintsTheClientsPartThenBerthdsErrorAsDockers() {
+    Path socket = dir.resolve("absent.sock");
+    Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "version");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("Client:\n  Version:   " + BerthCtl.clientVersion() + "\n", r.out());
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", r.stderr());
+
+    Cli.Result template = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format",
+        "{{.Client.Version}}");
+    assertEquals(1, template.exit(), template::toString);
+    assertEquals(BerthCtl.clientVersion() + "\n", template.out());
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", template.stderr());
+
+    Cli.Result json = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format", "json");
+    assertEquals(1, json.exit(), json::toString);
+    assertTrue(json.out().startsWith("{\"Client\":{\"Version\":\"" + BerthCtl.clientVersion() + "\""), json.out());
+    assertTrue(json.out().endsWith("\"Server\":null}\n"), json.out());
+
+    Cli.Result server = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format",
+        "{{.Server.Version}}");
+    assertEquals(1, server.exit(), server::toString);
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", server.stderr(), "berthd's error wins");
+  }
+
+  @Test
   void addressComesFromTheEnvironmentThenTheDefault() {
     Path socket = dir.resolve("env.sock");
     Cli.Result fromEnv = Cli.run(Map.of("BERTH_ADDRESS", socket.toString()), "ns", "ls");

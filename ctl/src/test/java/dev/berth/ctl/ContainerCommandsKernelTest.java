@@ -13,6 +13,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
+import dev.berth.client.containers.TarStreams;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -220,7 +222,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", tmp.resolve("note.txt").toString(), "cold:/note.txt");
     ok("cp", "cold:/note.txt", tmp.resolve("back.txt").toString());
     assertEquals("copied in\n", Files.readString(tmp.resolve("back.txt")));
-    assertEquals(1, berthd.ctl("cp", "files:/no/such", tmp.toString()).exit());
+    // Docker's words for a path missing in the container, exit 1
+    Cli.Result missing = berthd.ctl("cp", "files:/no/such", tmp.toString());
+    assertEquals(1, missing.exit());
+    assertEquals("Error: Could not find the file /no/such in container files\n", missing.stderr());
+    assertEquals("Error: Could not find the file /no/such in container files\n",
+        berthd.ctl("cp", "files:/no/such", "-").stderr());
+    Cli.Result noParent = berthd.ctl("cp", tmp.resolve("note.txt").toString(), "files:/no/dir/note.txt");
+    assertEquals(1, noParent.exit());
+    assertEquals("Error: Could not find the file /no/dir in container files\n", noParent.stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
     // a trailing '/' asks for a directory
@@ -266,6 +276,34 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     try (var proc = Files.list(tmp.resolve("all/proc"))) {
       assertEquals(0, proc.count());
     }
+  }
+
+  @Test
+  void copyKeepsSetuidAndSetgidBitsWithoutArchiveAsDockers() throws Exception {
+    Path su = tmp.resolve("su");
+    Files.writeString(su, "#!/bin/sh\n");
+    Files.setAttribute(su, "unix:mode", 04755);
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("sg"), "#!/bin/sh\n");
+    Files.setAttribute(tree.resolve("sg"), "unix:mode", 02755);
+    ok("run", "-d", "--name", "modes", "busybox", "sleep", "1000");
+    ok("create", "--name", "stopped-modes", "busybox", "true");
+
+    ok("cp", su.toString(), "modes:/tmp/su");
+    ok("cp", tree.toString(), "modes:/tmp/tree");
+    ok("cp", su.toString(), "stopped-modes:/su");
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    TarStreams.write(su, "from-tar", Set.of(), archive);
+    assertEquals(0, berthd.ctlWithInput(archive.toByteArray(), "cp", "-", "modes:/tmp").exit());
+    assertEquals("-rwsr-xr-x\n-rwsr-xr-x\n-rwxr-sr-x\n", ok("exec", "modes", "sh", "-c",
+        "ls -l /tmp/su /tmp/from-tar /tmp/tree/sg | cut -c1-10").out());
+
+    ok("cp", "modes:/tmp/su", tmp.resolve("su-out").toString());
+    ok("cp", "modes:/tmp/tree", tmp.resolve("tree-out").toString());
+    ok("cp", "stopped-modes:/su", tmp.resolve("su-cold").toString());
+    assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-out"), "unix:mode") & 07777);
+    assertEquals(02755, (int) Files.getAttribute(tmp.resolve("tree-out/sg"), "unix:mode") & 07777);
+    assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-cold"), "unix:mode") & 07777);
   }
 
   @Test
@@ -408,8 +446,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--until", until)));
     Thread jsonFollower = new Thread(() -> json.set(berthd.ctl("events", "--format", "json", "--filter",
         "container=evented", "--filter", "event=die", "--until", until)));
+    AtomicReference<Cli.Result> execs = new AtomicReference<>();
+    Thread execFollower = new Thread(() -> execs.set(berthd.ctl("events", "--filter", "event=exec_create",
+        "--format", "{{.Action}}", "--until", until)));
     follower.start();
     jsonFollower.start();
+    execFollower.start();
     Thread.sleep(1000);
     assertEquals(3, berthd.ctl("run", "--rm", "--name", "evented", "-l", "team=ev", "busybox", "sh", "-c", "exit 3")
         .exit());
@@ -417,10 +459,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     String id = ok("run", "-d", "--name", "evented2", "-l", "team=ev", "busybox", "sleep", "60").out().trim();
     ok("rename", "evented2", "evented3");
     ok("update", "--cpu-shares", "512", "evented3");
+    ok("exec", "evented3", "sh", "-c", "exit 0");
     ok("stop", "-t", "0", "evented3");
     ok("rm", "evented3");
     follower.join(15_000);
     jsonFollower.join(15_000);
+    execFollower.join(15_000);
     String seen = text.get().out();
     assertEquals(0, text.get().exit(), text.get()::toString);
     for (String action : List.of("create", "start", "die", "destroy")) {
@@ -430,7 +474,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(seen.contains(" (exitCode=3, image=busybox, name=evented, team=ev)"), seen);
     assertTrue(seen.lines().noneMatch(l -> l.contains("/tasks/") || l.contains(" snapshot ")), seen);
     List<String> second = seen.lines().filter(l -> l.contains(" " + id + " ")).map(l -> l.substring(l.indexOf(' ') + 1))
-        .toList();
+        .filter(l -> !l.contains(" exec_")).toList();
+    // Docker's exec actions name the command, the filter the action alone
+    assertEquals(List.of(
+        "container exec_create: sh -c exit 0 " + id + " (image=busybox, name=evented3, team=ev)",
+        "container exec_start: sh -c exit 0 " + id + " (image=busybox, name=evented3, team=ev)",
+        "container exec_die " + id + " (exitCode=0, image=busybox, name=evented3, team=ev)"),
+        seen.lines().filter(l -> l.contains(" exec_")).map(l -> l.substring(l.indexOf(' ') + 1))
+            .map(l -> l.replaceFirst("execID=[^,]+, ", "")).toList(), seen);
+    assertEquals("exec_create: sh -c exit 0\n", execs.get().out(), execs.get()::toString);
     assertEquals(List.of(
         "container create " + id + " (image=busybox, name=evented2, team=ev)",
         "container start " + id + " (image=busybox, name=evented2, team=ev)",

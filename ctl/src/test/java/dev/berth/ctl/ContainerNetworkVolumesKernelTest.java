@@ -12,9 +12,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +229,33 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("h\n", ok("exec", "named", "hostname").out());
     assertEquals("h.example.com\n", ok("exec", "named", "hostname", "-f").out());
     assertEquals("example.com\n", ok("exec", "named", "cat", "/proc/sys/kernel/domainname").out());
+  }
+
+  @Test
+  void networkAndVolumeEventsInDockersWords() throws Exception {
+    AtomicReference<Cli.Result> seen = new AtomicReference<>();
+    String until = Long.toString(Instant.now().getEpochSecond() + 8);
+    Thread follower = new Thread(() -> seen.set(berthd.ctl("events", "--filter", "type=network", "--filter",
+        "type=volume", "--until", until)));
+    follower.start();
+    Thread.sleep(1000);
+    String network = ok("network", "create", "evnet").out().strip();
+    ok("volume", "create", "evvol");
+    String container = ok("run", "-d", "--network", "evnet", "-v", "evvol:/data", "busybox", "true").out().strip();
+    assertEquals("0\n", ok("wait", container).out());
+    ok("rm", container);
+    ok("network", "rm", "evnet");
+    ok("volume", "rm", "evvol");
+    follower.join(15_000);
+    assertEquals(0, seen.get().exit(), seen.get()::toString);
+    assertEquals(List.of(
+        "network create " + network + " (name=evnet, type=bridge)",
+        "volume create evvol (driver=local)",
+        "network connect " + network + " (container=" + container + ", name=evnet, type=bridge)",
+        "network disconnect " + network + " (container=" + container + ", name=evnet, type=bridge)",
+        "network destroy " + network + " (name=evnet, type=bridge)",
+        "volume destroy evvol (driver=local)"),
+        seen.get().out().lines().map(l -> l.substring(l.indexOf(' ') + 1)).toList(), seen.get()::toString);
   }
 
   @Test

@@ -114,9 +114,21 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("busybox:latest\nexample.com/tools/box:1\n",
         berth.ctl("images", "--format", "{{.Repository}}:{{.Tag}}").out());
     assertEquals(1, berth.ctl("images", "-q").out().lines().count(), "two names, one image");
+    // Docker's fields of an image row, and its error for one it has not
+    assertEquals("N/A\nN/A\n", berth.ctl("images", "--format", "{{.Containers}}").out());
+    Cli.Result unknownField = berth.ctl("images", "--format", "{{.Repository}} {{.Nope}}");
+    assertEquals(1, unknownField.exit(), unknownField::toString);
+    assertEquals("Error: template: executing \"\" at <.Nope>: can't evaluate field Nope\n", unknownField.stderr());
 
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
     assertEquals(125, badTag.exit(), badTag::toString);
+    // Docker's words, the name in its short form with its tag
+    Cli.Result unknownTag = berth.ctl("tag", "docker.io/library/nosuch", "other:1");
+    assertEquals(1, unknownTag.exit(), unknownTag::toString);
+    assertEquals("Error response from daemon: No such image: nosuch:latest\n", unknownTag.stderr());
+    Cli.Result unknownInspect = berth.ctl("image", "inspect", "example.com/nosuch:2");
+    assertEquals(1, unknownInspect.exit(), unknownInspect::toString);
+    assertEquals("Error response from daemon: No such image: example.com/nosuch:2\n", unknownInspect.stderr());
 
     // by id, as docker: refused while two names hold the image, every name with -f
     String id = berth.ctl("images", "-q").out().strip();
@@ -134,7 +146,7 @@ class ImageCommandsOverUnixSocketTest {
     Cli.Result rmi = berth.ctl("rmi", "example.com/tools/box:1", "nosuch", "busybox:latest");
     assertEquals(1, rmi.exit(), rmi::toString);
     assertEquals("Untagged: example.com/tools/box:1\nUntagged: busybox:latest\nDeleted: " + wholeId + "\n", rmi.out());
-    assertEquals("Error: no such image: nosuch\n", rmi.stderr());
+    assertEquals("Error response from daemon: No such image: nosuch:latest\n", rmi.stderr());
     assertEquals("", berth.ctl("images", "-q").out());
   }
 
@@ -189,7 +201,7 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals(layers, berth.ctl("history", "-q", "busybox-layered").out().lines().count());
     Cli.Result unknown = berth.ctl("history", "nosuch");
     assertEquals(1, unknown.exit(), unknown::toString);
-    assertEquals("Error: no such image: nosuch\n", unknown.stderr());
+    assertEquals("Error response from daemon: No such image: nosuch:latest\n", unknown.stderr());
   }
 
   @Test
@@ -216,7 +228,7 @@ class ImageCommandsOverUnixSocketTest {
     Path out = dir.resolve("none.tar");
     Cli.Result r = berth.ctl("save", "-o", out.toString(), "nosuch");
     assertEquals(1, r.exit(), r::toString);
-    assertEquals("Error: no such image: nosuch\n", r.stderr());
+    assertEquals("Error response from daemon: No such image: nosuch:latest\n", r.stderr());
     assertTrue(Files.notExists(out));
     List<Path> left = new ArrayList<>();
     try (var files = Files.list(dir)) {

@@ -58,7 +58,8 @@ final class NetworkOnSocket implements BeforeEachCallback, AfterEachCallback {
         .withHostNetns(host)
         .withDefaultBridge(uniqueName("b")));
     server = UnixSocketServer.start(socket,
-        NetworkServices.of(manager).stream().map(ServiceInterceptors::wrap).toList(), null, executor);
+        NetworkServices.of(manager, (namespace, topic, event) -> { }).stream().map(ServiceInterceptors::wrap).toList(),
+        null, executor);
     channel = Channels.unix(socket);
   }
 

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.e2e.PrivateBerthd.Result;
 import dev.berth.e2e.PrivateBerthd.Step;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +134,117 @@ class ContainerLifecycleAsAUserTest {
     }
   }
 
+  /** berthctl on a terminal of 33 rows and 111 columns, typed to as {@link PrivateBerthd#onTerminal}. */
+  private static Result onSizedTerminal(List<Step> steps, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("stty", "rows", "33", "cols", "111;"));
+    command.addAll(berthd.berthctlCommand(args));
+    return PrivateBerthd.onTerminal(command, Map.of(), steps);
+  }
+
+  @Test
+  void runAndExecWithATerminalHaveItsSizeAndRawModeBeforeTheyStart() throws Exception {
+    // asked at once, before any resize could come: the size was in the process's spec
+    Result run = onSizedTerminal(List.of(), "run", "--rm", "-it", "busybox", "sh", "-c", "'stty size; echo a'");
+    assertEquals(0, run.exit(), run::toString);
+    assertTrue(run.out().contains("33 111"), run::toString);
+    // the local terminal was raw before the first output: no second \r from its own translation
+    assertTrue(run.out().contains("a\r\n") && !run.out().contains("\r\r\n"), run::toString);
+    ok("run", "-d", "--name", "lc-size", "busybox", "sleep", "1000");
+    try {
+      Result exec = onSizedTerminal(List.of(), "exec", "-it", "lc-size", "sh", "-c", "'stty size'");
+      assertEquals(0, exec.exit(), exec::toString);
+      assertTrue(exec.out().contains("33 111"), exec::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-size");
+    }
+  }
+
+  @Test
+  void signalsRightAfterTheStartAndBeyondIntAndTermReachTheContainer() throws Exception {
+    Process run = new ProcessBuilder(berthd.berthctlCommand("run", "--name", "lc-sig", "busybox", "sh", "-c",
+        "trap 'echo got-hup' HUP; trap 'echo got-int' INT; trap 'echo got-usr1; exit 9' USR1;"
+            + " echo ready; while true; do sleep 0.2; done"))
+        .redirectErrorStream(true).start();
+    try {
+      StringBuilder out = new StringBuilder();
+      // as soon as the container speaks, it runs: from then on signals are its own
+      awaitOutput(run, out, "ready");
+      signal(run, "INT");
+      awaitOutput(run, out, "got-int");
+      signal(run, "HUP");
+      awaitOutput(run, out, "got-hup");
+      signal(run, "USR1");
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS), "berthctl run ended");
+      awaitOutput(run, out, "got-usr1");
+      assertEquals(9, run.exitValue(), out::toString);
+    } finally {
+      run.destroyForcibly();
+      berthd.berthctl("rm", "-f", "lc-sig");
+    }
+  }
+
+  @Test
+  void killedDuringRunItTheTerminalIsRestored() throws Exception {
+    List<String> command = new ArrayList<>(berthd.berthctlCommand("run", "--name", "lc-killed", "-it", "busybox",
+        "sh", "-c", "'echo ready; sleep 1000'"));
+    command.addAll(List.of(";", "stty", "-a"));
+    Process script = new ProcessBuilder("script", "-qec", String.join(" ", command), "/dev/null")
+        .redirectErrorStream(true).start();
+    try {
+      StringBuilder out = new StringBuilder();
+      awaitOutput(script, out, "ready");
+      signal(script, "TERM");
+      assertTrue(script.waitFor(60, TimeUnit.SECONDS), "the shell ran stty after berthctl");
+      awaitOutput(script, out, "icanon");
+      String modes = out.substring(out.indexOf("ready"));
+      for (String mode : List.of("icrnl", "ixon", "opost", "isig", "icanon", "echo")) {
+        assertTrue(Pattern.compile("(^|\\s)" + mode + "(\\s|$)", Pattern.MULTILINE)
+            .matcher(modes).find(), mode + " in " + modes);
+        assertTrue(!Pattern.compile("-" + mode + "(\\s|$)", Pattern.MULTILINE)
+            .matcher(modes).find(), "-" + mode + " in " + modes);
+      }
+    } finally {
+      script.destroyForcibly();
+      berthd.berthctl("rm", "-f", "lc-killed");
+    }
+  }
+
+  @Test
+  void execAsAnUnknownUserFailsAsDockersStartFailure() throws Exception {
+    ok("run", "-d", "--name", "lc-nouser", "busybox", "sleep", "1000");
+    try {
+      Result exec = berthd.berthctl("exec", "-u", "nouser", "lc-nouser", "id");
+      assertEquals(126, exec.exit(), exec::toString);
+      assertTrue(exec.err().contains("unable to find user nouser: no matching entries in passwd file"),
+          exec::toString);
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-nouser");
+    }
+  }
+
+  /** Reads {@code p}'s output into {@code out} until it holds {@code awaited}. */
+  private static void awaitOutput(Process p, StringBuilder out, String awaited) throws Exception {
+    InputStream in = p.getInputStream();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!out.toString().contains(awaited)) {
+      if (in.available() > 0) {
+        byte[] b = new byte[in.available()];
+        out.append(new String(b, 0, in.read(b), StandardCharsets.UTF_8));
+      } else if (!p.isAlive() && in.available() == 0 || System.nanoTime() > deadline) {
+        throw new AssertionError("waited for " + awaited + " in " + out);
+      } else {
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  /** Sends {@code signal} to berthctl's JVM, which bin/berthctl may run as its child rather than exec. */
+  private static void signal(Process p, String signal) throws Exception {
+    ProcessHandle berthctl = Stream.concat(Stream.of(p.toHandle()), p.descendants())
+        .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst().orElseThrow();
+    new ProcessBuilder("kill", "-" + signal, Long.toString(berthctl.pid())).start().waitFor();
+  }
+
   @Test
   void attachWithoutATerminalSplitsTheStreamsAndReturnsTheExitCode() throws Exception {
     // long enough before the output for attach to join under load: it shows what comes after it joined
@@ -240,7 +357,7 @@ class ContainerLifecycleAsAUserTest {
       }
       assertTrue(!before.containsAll(bundles(bundles)), "the task was never created");
       new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-      assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "berthctl run ended");
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS), "berthctl run ended");
       String out = new String(run.getInputStream().readAllBytes());
       assertEquals(130, run.exitValue(), out);
       // removed before it ran, or (if the signal came just after the start) ended by the forwarded SIGINT

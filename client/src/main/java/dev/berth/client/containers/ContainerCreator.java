@@ -253,7 +253,8 @@ public final class ContainerCreator {
         spec.mount(new Spec.Mount(InitProcess.PATH, "bind", INIT_BINARY.toString(), List.of("rbind", "ro")));
       }
       processEntrypoint.addAll(entrypoint);
-      spec.entrypoint(processEntrypoint).args(cmd).env(parsed.env()).terminal(o.tty).readOnlyRootfs(o.readOnly);
+      spec.entrypoint(processEntrypoint).args(cmd).env(parsed.env()).terminal(o.tty).consoleSize(o.consoleSize)
+          .readOnlyRootfs(o.readOnly);
       if (o.workdir != null) {
         spec.workingDir(o.workdir);
       }

@@ -1,6 +1,7 @@
 package dev.berth.client.containers;
 
 import dev.berth.client.health.Healthcheck;
+import dev.berth.client.spec.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,8 @@ public final class ContainerOptions {
   public boolean init;
   public boolean interactive;
   public boolean tty;
+  /** With {@link #tty}: the client's terminal size, for the pty to have it before the process starts; null if unknown. */
+  public Spec.ConsoleSize consoleSize;
   public boolean autoRemove;
   /** Started in the background (run -d): Docker's Config then attaches no stream. */
   public boolean detach;

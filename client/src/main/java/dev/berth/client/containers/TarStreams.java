@@ -14,8 +14,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -155,7 +153,8 @@ public final class TarStreams {
       } else {
         continue;
       }
-      Files.setPosixFilePermissions(target, permissions(e.getMode()));
+      // the whole mode: PosixFilePermission has no setuid, setgid or sticky bit
+      Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
       Files.setLastModifiedTime(target, FileTime.from(e.getModTime().toInstant()));
     }
   }
@@ -181,16 +180,5 @@ public final class TarStreams {
       s = s.substring(0, s.length() - 1);
     }
     return s;
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] order = PosixFilePermission.values();
-    for (int i = 0; i < 9; i++) {
-      if ((mode & (1 << (8 - i))) != 0) {
-        set.add(order[i]);
-      }
-    }
-    return set;
   }
 }

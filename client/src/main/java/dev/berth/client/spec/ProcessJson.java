@@ -25,6 +25,7 @@ final class ProcessJson {
   /** The process object {@code p} is at (its START_OBJECT the current token). */
   static Spec.Process read(JsonParser p) throws IOException {
     boolean terminal = false;
+    Spec.ConsoleSize consoleSize = null;
     boolean noNewPrivileges = false;
     Spec.User user = null;
     List<String> args = null;
@@ -40,6 +41,7 @@ final class ProcessJson {
       }
       switch (field) {
         case "terminal" -> terminal = p.getValueAsBoolean();
+        case "consoleSize" -> consoleSize = consoleSize(p);
         case "user" -> user = user(p);
         case "args" -> args = strings(p);
         case "env" -> env = strings(p);
@@ -51,7 +53,7 @@ final class ProcessJson {
         default -> p.skipChildren();
       }
     }
-    return new Spec.Process(terminal, user, args, env, cwd, capabilities, rlimits, noNewPrivileges, oomScoreAdj);
+    return new Spec.Process(terminal, consoleSize, user, args, env, cwd, capabilities, rlimits, noNewPrivileges, oomScoreAdj);
   }
 
   static byte[] write(Spec.Process process) {
@@ -59,6 +61,12 @@ final class ProcessJson {
     try (JsonGenerator g = FACTORY.createGenerator(bytes)) {
       g.writeStartObject();
       g.writeBooleanField("terminal", process.terminal());
+      if (process.consoleSize() != null) {
+        g.writeObjectFieldStart("consoleSize");
+        g.writeNumberField("height", process.consoleSize().height());
+        g.writeNumberField("width", process.consoleSize().width());
+        g.writeEndObject();
+      }
       if (process.user() != null) {
         g.writeObjectFieldStart("user");
         g.writeNumberField("uid", process.user().uid());
@@ -109,6 +117,22 @@ final class ProcessJson {
       throw new UncheckedIOException("cannot write the process spec as JSON", e);
     }
     return bytes.toByteArray();
+  }
+
+  private static Spec.ConsoleSize consoleSize(JsonParser p) throws IOException {
+    expect(p, JsonToken.START_OBJECT, "consoleSize");
+    int height = 0;
+    int width = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "height" -> height = p.getValueAsInt();
+        case "width" -> width = p.getValueAsInt();
+        default -> p.skipChildren();
+      }
+    }
+    return new Spec.ConsoleSize(height, width);
   }
 
   private static Spec.User user(JsonParser p) throws IOException {

@@ -40,6 +40,7 @@ public record Spec(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Process(
       boolean terminal,
+      ConsoleSize consoleSize,
       User user,
       List<String> args,
       List<String> env,
@@ -54,6 +55,13 @@ public record Spec(
       rlimits = list(rlimits);
     }
   }
+
+  /**
+   * The terminal's size when the process starts: the runtime sizes its pty before the process runs,
+   * as Docker's create and exec send the client's size, so a program that asks at once gets an answer.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ConsoleSize(int height, int width) {}
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -46,6 +46,7 @@ public final class SpecBuilder {
   private String user;
   private String hostname;
   private boolean terminal;
+  private Spec.ConsoleSize consoleSize;
   private boolean noNewPrivileges;
   private boolean readOnlyRootfs;
   private String rootPath = DefaultSpec.ROOTFS;
@@ -225,6 +226,12 @@ public final class SpecBuilder {
   /** Whether the process gets a terminal (Docker's {@code -t}). */
   public SpecBuilder terminal(boolean terminal) {
     this.terminal = terminal;
+    return this;
+  }
+
+  /** The terminal's size at the start (with {@link #terminal}); null leaves it to a resize once it runs. */
+  public SpecBuilder consoleSize(Spec.ConsoleSize consoleSize) {
+    this.consoleSize = consoleSize;
     return this;
   }
 
@@ -517,7 +524,8 @@ public final class SpecBuilder {
     boolean privileged = privilegedDevices != null;
     List<String> caps = privileged ? allCapabilities
         : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop, allCapabilities);
-    Spec.Process process = new Spec.Process(terminal, processUser, processArgs(), processEnv(host), cwd(),
+    Spec.Process process = new Spec.Process(terminal, terminal ? consoleSize : null, processUser, processArgs(),
+        processEnv(host), cwd(),
         new Spec.Capabilities(caps, caps, List.of(), caps, List.of()), List.copyOf(rlimits.values()),
         noNewPrivileges, oomScoreAdj);
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),

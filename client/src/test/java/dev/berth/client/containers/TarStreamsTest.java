@@ -41,6 +41,28 @@ class TarStreamsTest {
   }
 
   @Test
+  void setuidSetgidAndStickyBitsSurviveTheArchive() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("src/bits"));
+    Files.writeString(src.resolve("su"), "#!/bin/sh\n");
+    Files.setAttribute(src.resolve("su"), "unix:mode", 04755);
+    Files.writeString(src.resolve("sg"), "#!/bin/sh\n");
+    Files.setAttribute(src.resolve("sg"), "unix:mode", 02755);
+    Files.setAttribute(src, "unix:mode", 01777);
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    TarStreams.write(src, "bits", Set.of(), tar);
+
+    Path root = Files.createDirectories(dir.resolve("root"));
+    TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root, "/");
+    assertEquals(04755, mode(root.resolve("bits/su")));
+    assertEquals(02755, mode(root.resolve("bits/sg")));
+    assertEquals(01777, mode(root.resolve("bits")));
+  }
+
+  private static int mode(Path file) throws IOException {
+    return (int) Files.getAttribute(file, "unix:mode") & 07777;
+  }
+
+  @Test
   void entriesCannotLeaveTheRootThroughParentsOrSymlinks() throws IOException {
     Path root = Files.createDirectories(dir.resolve("root"));
     Path outside = Files.createDirectories(dir.resolve("outside"));

@@ -20,7 +20,8 @@ class GrpcNetworkManagerContractTest extends NetworkManagerContractTest {
   @Override
   protected NetworkManager openManager(Path dir) throws Exception {
     served = new InMemoryNetworkManager();
-    server = InProcessServices.start(NetworkServices.of(served).toArray(BindableService[]::new));
+    server = InProcessServices.start(
+        NetworkServices.of(served, (namespace, topic, event) -> { }).toArray(BindableService[]::new));
     return new GrpcNetworkManager(server.channel());
   }
 

@@ -113,6 +113,18 @@ class SpecBuilderTest {
   }
 
   @Test
+  void theConsoleSizeGoesIntoTheSpecOfAProcessWithATerminalOnly() throws Exception {
+    Spec.ConsoleSize size = new Spec.ConsoleSize(33, 111);
+    Spec sized = busybox().terminal(true).consoleSize(size).build();
+    assertEquals(size, sized.process().consoleSize());
+    // the runtime reads it from config.json: as runc names it
+    assertTrue(new String(SpecJson.toBytes(sized), java.nio.charset.StandardCharsets.UTF_8)
+        .contains("\"consoleSize\":{\"height\":33,\"width\":111}"));
+    assertEquals(size, SpecJson.processOf(SpecJson.toAny(sized)).consoleSize());
+    assertEquals(null, busybox().consoleSize(size).build().process().consoleSize());
+  }
+
+  @Test
   void workingDirAndUserComeFromTheImageUnlessGiven() {
     ImageConfig image = entrypointImage();
     Spec fromImage = SpecBuilder.create("ns", "c").image(image).rootfsFiles(BUSYBOX_FILES).build();

@@ -33,7 +33,7 @@ public final class AttachCommand implements Callable<Integer> {
   boolean noStdin;
 
   @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", fallbackValue = "true",
-      description = "pass SIGINT and SIGTERM on to a container without a terminal (default: true)")
+      description = "pass the signals berthctl gets on to a container without a terminal (default: true)")
   boolean sigProxy;
 
   @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,

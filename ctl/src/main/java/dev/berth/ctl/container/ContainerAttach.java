@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntConsumer;
 
 /**
  * A container's or exec's process with its stdio on this terminal: what {@code run} without
@@ -70,8 +71,8 @@ final class ContainerAttach {
   /**
    * As {@link #startAttached(ContainerState, Io, boolean)}, with {@code startup} noting signals
    * until the process runs: one that came throws {@link StartupInterrupted} before the next step,
-   * for the caller to remove what it made. Without {@code sigProxy} (docker's
-   * {@code --sig-proxy=false}) SIGINT and SIGTERM later end berthctl and leave the container be.
+   * for the caller to remove what it made; once it runs they are passed on. Without {@code sigProxy}
+   * (docker's {@code --sig-proxy=false}) signals end berthctl and leave the container be.
    */
   int startAttached(ContainerState s, Io io, boolean stdin, boolean sigProxy, StartupSignals startup)
       throws IOException, InterruptedException {
@@ -96,17 +97,13 @@ final class ContainerAttach {
         lifecycle.markFailedStart(s, e);
         throw ContainerTasks.startFailure(e);
       }
-      return attach(io, streams, s.id(), "", tty, stdin, sigProxy, () -> {
+      return attach(io, streams, s.id(), "", tty, stdin, sigProxy, startup, () -> {
         if (startup.received()) {
           throw new StartupInterrupted();
         }
         // the time the start was asked for: a process that ends at once may end before start returns
         Instant began = Instant.now();
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
-        startup.startupDone();
-        if (startup.received()) {
-          throw new StartupInterrupted();
-        }
         containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
       });
     }
@@ -147,7 +144,9 @@ final class ContainerAttach {
       throw ContainerTasks.startFailure(e);
     }
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
-    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", true, io.out(), io.err())) {
+    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", true, io.out(), io.err());
+        // raw before the start: the local terminal must not translate the container's first output again
+        TerminalMode raw = TerminalMode.raw()) {
       if (startup.received()) {
         throw new StartupInterrupted();
       }
@@ -179,7 +178,9 @@ final class ContainerAttach {
       throws IOException, InterruptedException {
     // asked before attaching: an auto-remove container may be gone by the time its output ended
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());
-    try (ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", stdin, io.out(), io.err())) {
+    boolean localTerminal = ContainerConfig.of(s.record()).tty() && io.inIsTerminal();
+    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
+        ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", stdin, io.out(), io.err())) {
       if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy)) {
         return OptionalInt.empty();
       }
@@ -193,36 +194,43 @@ final class ContainerAttach {
 
   /**
    * Starts a created process (init or exec) with {@code start} and relays its stdio until it
-   * ends; returns its exit status. SIGINT and SIGTERM are passed on ({@code sigProxy}); a terminal
-   * is put in raw mode when it is the process's input, and its size is followed.
+   * ends; returns its exit status. Signals are passed on ({@code sigProxy}, without a terminal),
+   * those {@code startup} noted during the start included; a terminal is put in raw mode before
+   * the start when it is the process's input, and its size is followed.
    */
   int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, boolean sigProxy,
-      Runnable start)
+      StartupSignals startup, Runnable start)
       throws IOException, InterruptedException {
     ListenableFuture<WaitResponse> exit = futures.wait(
         WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build());
-    try {
-      start.run();
-    } catch (StatusRuntimeException e) {
-      exit.cancel(true);
-      throw ContainerTasks.startFailure(e);
-    }
     boolean localTerminal = tty && io.inIsTerminal();
     // raw only while the terminal's keys go to the process: without -i, Ctrl-C stays the terminal's
     // and ends berthctl, as Docker's client ends (the process runs on)
-    try (TerminalMode raw = localTerminal && stdin ? TerminalMode.raw() : null;
-        SignalForwarding signals = !io.console() ? SignalForwarding.none()
-            : SignalForwarding.install(tty || !sigProxy ? null : signal -> signalQuietly(id, execId, signal),
-                localTerminal ? () -> resize(id, execId) : null)) {
-      if (localTerminal) {
-        resize(id, execId);
+    try (TerminalMode raw = localTerminal && stdin ? TerminalMode.raw() : null) {
+      try {
+        start.run();
+      } catch (StatusRuntimeException e) {
+        exit.cancel(true);
+        throw ContainerTasks.startFailure(e);
       }
-      if (stdin) {
-        streams.copyInput(io.in(), () -> closeStdin(id, execId));
+      IntConsumer forward = tty || !sigProxy || !io.console() ? null : signal -> signalQuietly(id, execId, signal);
+      try (SignalForwarding signals = !io.console() ? SignalForwarding.none()
+          : SignalForwarding.install(forward, localTerminal ? () -> resize(id, execId) : null)) {
+        if (forward != null) {
+          startup.forwardTo(forward);
+        } else {
+          startup.startupDone();
+        }
+        if (localTerminal) {
+          resize(id, execId);
+        }
+        if (stdin) {
+          streams.copyInput(io.in(), () -> closeStdin(id, execId));
+        }
+        WaitResponse status = exit.get();
+        streams.awaitOutput(OUTPUT_DRAIN);
+        return status.getExitStatus();
       }
-      WaitResponse status = exit.get();
-      streams.awaitOutput(OUTPUT_DRAIN);
-      return status.getExitStatus();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof StatusRuntimeException s ? s : new CommandFailure(e.getCause().toString(), e);
     }

@@ -79,8 +79,9 @@ public final class CpCommand implements Callable<Integer> {
     if (path.isEmpty()) {
       path = "/";
     }
+    String container = containerSide.substring(0, colon);
     try (Connection c = root.connect()) {
-      ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), containerSide.substring(0, colon)));
+      ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
         String containerPath = path.startsWith("/") ? path : "/" + path;
         Path inside = fromContainer && !followLink ? RootfsFiles.linkInside(rootfs.path(), containerPath)
@@ -91,7 +92,7 @@ public final class CpCommand implements Callable<Integer> {
         }
         if (stream && fromContainer) {
           if (!Files.exists(inside, LinkOption.NOFOLLOW_LINKS)) {
-            throw new CommandFailure("no such file or directory: " + source);
+            throw notFound(containerPath, container);
           }
           String[] names = containerPath.split("/");
           TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], rootfs.kernelMounts(),
@@ -102,9 +103,13 @@ public final class CpCommand implements Callable<Integer> {
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
         } else if (fromContainer) {
-          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts(), owner(HOST_USER));
+          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts(), owner(HOST_USER),
+              () -> notFound(containerPath, container),
+              () -> new CommandFailure("no such directory: " + parent(destination)));
         } else {
-          copy(Path.of(source), inside, source, destination, Set.of(), owner(ROOT));
+          copy(Path.of(source), inside, source, destination, Set.of(), owner(ROOT),
+              () -> new CommandFailure("no such file or directory: " + source),
+              () -> notFound(parent(containerPath), container));
         }
       }
     }
@@ -135,6 +140,17 @@ public final class CpCommand implements Callable<Integer> {
     }
   };
 
+  /** Docker's words for a path missing in a container (its daemon's, which berthctl does the work of here). */
+  private static CommandFailure notFound(String containerPath, String container) {
+    return new CommandFailure("Could not find the file " + containerPath + " in container " + container);
+  }
+
+  /** The directory {@code path} (as written, maybe with a trailing '/') would be in. */
+  private static String parent(String path) {
+    String named = path.replaceAll("/+$", "");
+    return named.substring(0, Math.max(named.lastIndexOf('/'), 0));
+  }
+
   /** {@code NAME:PATH}, where NAME holds no '/' (so ./a:b and /x:y are host paths). */
   private static boolean inContainer(String argument) {
     int colon = argument.indexOf(':');
@@ -147,11 +163,14 @@ public final class CpCommand implements Callable<Integer> {
    * (normalized paths) are copied without what is in them. What is written belongs to
    * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
    * written: a directory onto a file (the file would be lost), a file to a directory that is not there.
+   * A missing source, and a missing directory for the destination, fail as {@code sourceMissing}
+   * and {@code parentMissing} say, in the words of the side (host or container) they are on.
    */
   private static void copy(Path from, Path to, String fromText, String toText, Set<Path> emptied,
-      Optional<int[]> owner) throws IOException {
+      Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
+      throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
-      throw new CommandFailure("no such file or directory: " + fromText);
+      throw sourceMissing.get();
     }
     boolean fromDirectory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
     if (fromText.endsWith("/") && !Files.isDirectory(from)) {
@@ -171,9 +190,7 @@ public final class CpCommand implements Callable<Integer> {
       throw new CommandFailure("destination directory " + toText + " does not exist");
     }
     if (!toExists && to.getParent() != null && !Files.isDirectory(to.getParent())) {
-      // named as the user wrote it: a container's side is reached through /proc/PID/root here
-      String named = toText.replaceAll("/+$", "");
-      throw new CommandFailure("no such directory: " + named.substring(0, Math.max(named.lastIndexOf('/'), 0)));
+      throw parentMissing.get();
     }
     Path target = Files.isDirectory(to) ? to.resolve(from.getFileName() == null ? "" : from.getFileName().toString()) : to;
     if (fromDirectory) {
@@ -208,6 +225,10 @@ public final class CpCommand implements Callable<Integer> {
       if (owner.isPresent()) {
         Files.setAttribute(to, "unix:uid", owner.get()[0], LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(to, "unix:gid", owner.get()[1], LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isSymbolicLink(to)) {
+          // the kernel clears setuid and setgid on chown; Docker keeps the whole mode
+          Files.setAttribute(to, "unix:mode", (int) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+        }
       }
     } catch (NoSuchFileException e) {
       throw new CommandFailure("no such directory: " + to.getParent(), e);

@@ -6,6 +6,7 @@ import containerd.services.tasks.v1.DeleteProcessRequest;
 import containerd.services.tasks.v1.ExecProcessRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerState;
@@ -20,6 +21,8 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.terminal.ProcessStreams;
+import dev.berth.ctl.terminal.StartupSignals;
+import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,9 +105,10 @@ public final class ExecCommand implements Callable<Integer> {
         throw new CommandFailure("container " + s.name() + " is not running");
       }
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
-      Spec.User processUser = user == null ? base.user()
-          : UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
-      Spec.Process process = new Spec.Process(tty && !detach, processUser, command,
+      Spec.User processUser = user == null ? base.user() : processUser(s);
+      boolean terminal = tty && !detach;
+      Spec.ConsoleSize size = terminal && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
+      Spec.Process process = new Spec.Process(terminal, size, processUser, command,
           EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(),
           privileged ? everyCapability() : base.capabilities(),
           base.rlimits(), base.noNewPrivileges(), base.oomScoreAdj());
@@ -113,7 +117,7 @@ public final class ExecCommand implements Callable<Integer> {
       ExecProcessRequest.Builder request = ExecProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId)
           .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL)
               .setValue(ByteString.copyFrom(SpecJson.processJson(process))))
-          .setTerminal(tty && !detach);
+          .setTerminal(terminal);
       StartRequest start = StartRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build();
       if (detach) {
         tasks.exec(request.build());
@@ -134,9 +138,9 @@ public final class ExecCommand implements Callable<Integer> {
       streams.copyOutput(root.io().out(), root.io().err());
       tasks.exec(request.setStdin(streams.stdinPath()).setStdout(streams.stdoutPath())
           .setStderr(streams.stderrPath()).build());
-      try {
+      try (StartupSignals startup = StartupSignals.install(root.io())) {
         return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive, true,
-            () -> tasks.start(start));
+            startup, () -> tasks.start(start));
       } finally {
         try {
           tasks.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build());
@@ -144,6 +148,21 @@ public final class ExecCommand implements Callable<Integer> {
           // the task went away with it
         }
       }
+    }
+  }
+
+  /**
+   * {@code -u} looked up in the container's files; one that is not there fails the start of the
+   * process, as Docker's exec, with its exit code and message.
+   */
+  private Spec.User processUser(ContainerState s) {
+    try {
+      return UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
+    } catch (InvalidValueException e) {
+      String name = user.split(":", 2)[0];
+      String message = e.getMessage().contains("no user ")
+          ? "unable to find user " + name + ": no matching entries in passwd file" : e.getMessage();
+      throw new ContainerStartFailure(message, EXEC_START_FAILED, e);
     }
   }
 

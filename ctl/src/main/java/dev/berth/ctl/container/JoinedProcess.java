@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * This terminal joined to a container's process through the Attach API ({@link ProcessAttachment}):
- * raw mode and the terminal's size for a process with a terminal, stdin when it takes it, signals
+ * the terminal's size for a process with a terminal (the caller put it in raw mode before), stdin when it takes it, signals
  * passed on to one without a terminal, and the detach keys, which leave the process running.
  */
 final class JoinedProcess {
@@ -34,13 +34,12 @@ final class JoinedProcess {
 
   /**
    * Relays until the process ends (false) or the detach keys are typed (true); {@code sigProxy}
-   * passes SIGINT and SIGTERM on to a process without a terminal.
+   * passes signals on to a process without a terminal.
    */
   boolean relay(Io io, DetachKeys keys, boolean sigProxy) throws IOException, InterruptedException, ExecutionException {
     boolean localTerminal = attachment.terminal() && io.inIsTerminal();
     CompletableFuture<Void> detach = new CompletableFuture<>();
-    try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
-        SignalForwarding signals = !io.console() ? SignalForwarding.none()
+    try (SignalForwarding signals = !io.console() ? SignalForwarding.none()
             : SignalForwarding.install(!attachment.terminal() && sigProxy ? this::signal : null,
                 localTerminal ? this::resize : null)) {
       if (localTerminal) {

@@ -17,6 +17,7 @@ import dev.berth.ctl.NoTerminalInput;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
+import dev.berth.ctl.terminal.TerminalMode;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl run}: create a container and start it, attached or detached. */
 @Command(name = "run",
     description = {"Create a container from an image and start it. Attached (the default), its output "
-        + "streams here, SIGINT and SIGTERM are passed on, and berthctl exits with the container's exit code; "
+        + "streams here, signals are passed on (without -t), and berthctl exits with the container's exit code; "
         + "with -d it runs in the background and its id is printed.",
         "Exit codes: the container's; 125 when berthctl or berthd fails; 126 when the command cannot be run; "
         + "127 when it is not found."},
@@ -63,7 +64,8 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   List<String> attachTo = new ArrayList<>();
 
   @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "BOOL",
-      description = "pass SIGINT and SIGTERM on to the container (default true); false: they end berthctl only")
+      description = "without -t, pass the signals berthctl gets on to the container (all but CHLD, PIPE, URG; "
+          + "default true); false: they end berthctl only")
   boolean sigProxy;
 
   @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
@@ -84,6 +86,9 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       ImagePulling.apply(root, c, options);
       ContainerOptions o = options.toOptions();
       o.detach = detach;
+      if (o.tty && !detach && root.io().inIsTerminal()) {
+        o.consoleSize = TerminalMode.consoleSize();
+      }
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(o);
       ContainerCreator.warnings(o).forEach(w -> root.err().println("WARNING: " + w));
       CidFile.write(options.cidFile, record.getId());

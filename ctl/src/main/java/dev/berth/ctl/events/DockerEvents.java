@@ -1,17 +1,21 @@
 package dev.berth.ctl.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * containerd's event topics in Docker's words. Task and container topics become container events
  * (start, die with its exitCode, oom, pause, unpause, exec_create, exec_start, exec_die, create,
  * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
- * oldName, update); image topics image events (tag, delete). {@code /tasks/create} and
- * {@code /tasks/delete} are containerd's steps inside Docker's start and destroy, and
+ * oldName, update); image topics image events (tag, delete); the network and volume topics Berth's
+ * services publish network events (create, connect, disconnect, destroy) and volume events
+ * (create, destroy). {@code /tasks/create} and {@code /tasks/delete} are containerd's steps
+ * inside Docker's start and destroy, and
  * {@code /containers/update} reports every change of a container's record (Berth's bookkeeping
  * labels at each start and stop too): none of them is a Docker event. Docker's update is
  * {@code /containers/update-resources}. Berth's other topics (snapshot, content, namespaces) keep
@@ -27,6 +31,9 @@ public final class DockerEvents {
       "rename", "rename", "update-resources", "update");
   private static final Map<String, String> IMAGE_ACTIONS = Map.of(
       "create", "tag", "update", "tag", "delete", "delete");
+  /** Berth's network and volume topics, which its services publish, as Docker's actions. */
+  private static final Map<String, String> NETWORK_VOLUME_ACTIONS = Map.of(
+      "create", "create", "delete", "destroy", "connect", "connect", "disconnect", "disconnect");
 
   private DockerEvents() {}
 
@@ -66,6 +73,7 @@ public final class DockerEvents {
         }
         if (action.startsWith("exec_")) {
           attributes.put("execID", execId);
+          action += command(fields.get("args"));
         }
         return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
       }
@@ -92,6 +100,21 @@ public final class DockerEvents {
             : CONTAINER_ACTIONS.getOrDefault(last, last);
         return Optional.of(new DockerEvent("container", action, id, new TreeMap<>(attributes), time));
       }
+      // Docker's: a network by its id with its name and type, and the container it connects
+      case "networks" -> {
+        attributes.put("name", text(fields, "name"));
+        attributes.put("type", text(fields, "driver"));
+        if (!text(fields, "container_id").isEmpty()) {
+          attributes.put("container", text(fields, "container_id"));
+        }
+        return Optional.of(new DockerEvent("network", NETWORK_VOLUME_ACTIONS.getOrDefault(last, last),
+            text(fields, "id"), new TreeMap<>(attributes), time));
+      }
+      case "volumes" -> {
+        attributes.put("driver", text(fields, "driver"));
+        return Optional.of(new DockerEvent("volume", NETWORK_VOLUME_ACTIONS.getOrDefault(last, last),
+            text(fields, "name"), new TreeMap<>(attributes), time));
+      }
       case "images" -> {
         String name = text(fields, "name");
         attributes.put("name", name);
@@ -109,6 +132,18 @@ public final class DockerEvents {
         return Optional.of(new DockerEvent(type, last, id, new TreeMap<>(attributes), time));
       }
     }
+  }
+
+  /**
+   * Docker's tail of exec_create and exec_start: {@code ": sh -c echo hi"}, the program, a space
+   * and its arguments (so a bare {@code sh} has a trailing space, as Docker's); nothing for an
+   * event that names no command (exec_die, or a berthd that sends none).
+   */
+  private static String command(Object args) {
+    if (!(args instanceof List<?> list) || list.isEmpty()) {
+      return "";
+    }
+    return ": " + list.get(0) + " " + list.stream().skip(1).map(String::valueOf).collect(Collectors.joining(" "));
   }
 
   private static String text(Map<String, Object> fields, String name) {

@@ -10,10 +10,12 @@ import java.util.Set;
 /**
  * Docker's {@code events --filter}: values of one key are alternatives, different keys must all
  * match. type=container|image|..., event=start|die|... (the action), container=NAME|ID|ID-PREFIX,
- * image=NAME (as the container was created from), label=KEY or label=KEY=VALUE.
+ * image=NAME (as the container was created from), network=NAME|ID|ID-PREFIX, volume=NAME,
+ * label=KEY or label=KEY=VALUE.
  */
 public final class EventFilter {
-  private static final Set<String> KEYS = Set.of("type", "event", "container", "image", "label");
+  private static final Set<String> KEYS = Set.of("type", "event", "container", "image", "network", "volume",
+      "label");
 
   private final Map<String, List<String>> byKey;
 
@@ -28,7 +30,8 @@ public final class EventFilter {
       int equals = f.indexOf('=');
       String key = equals < 0 ? "" : f.substring(0, equals);
       if (!KEYS.contains(key) || equals == f.length() - 1) {
-        throw new CommandFailure("invalid filter '" + f + "': expected type=, event=, container=, image= or label=");
+        throw new CommandFailure("invalid filter '" + f + "': expected type=, event=, container=, image=, network=, "
+            + "volume= or label=");
       }
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(f.substring(equals + 1));
     }
@@ -57,6 +60,9 @@ public final class EventFilter {
       case "container" -> e.type().equals("container")
           && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
       case "image" -> value.equals(attributes.get("image")) || e.type().equals("image") && e.actorId().equals(value);
+      case "network" -> e.type().equals("network")
+          && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
+      case "volume" -> e.type().equals("volume") && e.actorId().equals(value);
       default -> {
         int equals = value.indexOf('=');
         yield equals < 0 ? attributes.containsKey(value)

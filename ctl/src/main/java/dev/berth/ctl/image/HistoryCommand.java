@@ -7,7 +7,6 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.OciJson;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -65,7 +64,7 @@ public final class HistoryCommand implements Callable<Integer> {
     List<Step> steps;
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
-      Image image = ErrorHandler.naming("image", name, () -> images.resolve(name));
+      Image image = NoSuchImage.naming(name, () -> images.resolve(name));
       steps = steps(image, images);
     }
     if (quiet) {

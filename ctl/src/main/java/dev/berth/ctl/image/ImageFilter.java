@@ -83,7 +83,7 @@ final class ImageFilter {
         .filter(i -> i.name().equals(full) || i.name().equals(reference) || ImageClient.shortId(i).equals(reference)
             || i.target().digest().equals(reference))
         .findFirst()
-        .orElseThrow(() -> new CommandFailure("no such image: " + reference));
+        .orElseThrow(() -> NoSuchImage.of(reference, null));
   }
 
   /**

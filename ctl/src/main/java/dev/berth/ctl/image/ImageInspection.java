@@ -8,8 +8,6 @@ import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.output.Json;
-import dev.berth.ctl.CommandFailure;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.List;
@@ -24,16 +22,9 @@ import java.util.TreeSet;
 public final class ImageInspection {
   private ImageInspection() {}
 
-  /** The image {@code name} names, or "No such image: NAME" as Docker says it. */
+  /** The image {@code name} names, or Docker's "No such image: NAME:latest". */
   public static Image resolve(ImageClient client, String name) {
-    try {
-      return client.resolve(name);
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new CommandFailure("No such image: " + name, e);
-      }
-      throw e;
-    }
+    return NoSuchImage.naming(name, () -> client.resolve(name));
   }
 
   /**

@@ -97,26 +97,13 @@ public final class ImagesCommand implements Callable<Integer> {
     PrintWriter out = root.out();
     if (quiet) {
       images.stream().map(this::id).distinct().forEach(out::println);
-    } else if (format.templated()) {
+    } else if (format.templated() || format.json()) {
       Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Image i : images) {
         rows.add(templateRow(i, summary.apply(i), now));
       }
-      format.print(out, HEADERS, rows);
-    } else if (format.json()) {
-      Instant now = Instant.now();
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (Image i : images) {
-        Map<String, Object> row = templateRow(i, summary.apply(i), now);
-        // what docker's image store adds, which Berth does not count
-        row.put("Containers", "N/A");
-        row.put("SharedSize", "N/A");
-        row.put("UniqueSize", "N/A");
-        row.put("VirtualSize", row.get("Size"));
-        rows.add(row);
-      }
-      Output.jsonLines(out, rows);
+      format.printRows(out, HEADERS, rows);
     } else {
       // docker's columns, DIGEST with --digests, full ids with --no-trunc
       Instant now = Instant.now();
@@ -172,6 +159,11 @@ public final class ImagesCommand implements Callable<Integer> {
     row.put("CreatedAt", Durations.goString(created.truncatedTo(ChronoUnit.SECONDS)));
     row.put("CreatedSince", Durations.ago(created, now));
     row.put("Size", size.isPresent() ? Output.size(size.getAsLong()) : "-");
+    // what docker's image store adds, which Berth does not count; templates may name them too
+    row.put("Containers", "N/A");
+    row.put("SharedSize", "N/A");
+    row.put("UniqueSize", "N/A");
+    row.put("VirtualSize", row.get("Size"));
     return row;
   }
 

@@ -5,7 +5,6 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.ErrorHandler;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +35,7 @@ public final class RmiCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       return root.each(names, name -> {
-        List<Image> removed = ErrorHandler.naming("image", name, () -> images.remove(name, force));
+        List<Image> removed = NoSuchImage.naming(name, () -> images.remove(name, force));
         for (Image image : removed) {
           root.out().println("Untagged: " + ImageNames.familiar(image.name()));
         }

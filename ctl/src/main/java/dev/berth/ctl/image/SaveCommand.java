@@ -4,7 +4,6 @@ import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.output.AtomicOutput;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -42,7 +41,7 @@ public final class SaveCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       List<Image> chosen = names.stream()
-          .map(name -> ErrorHandler.naming("image", name, () -> images.resolve(name)))
+          .map(name -> NoSuchImage.naming(name, () -> images.resolve(name)))
           .toList();
       if (output == null) {
         root.out().flush();

@@ -5,7 +5,6 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.ErrorHandler;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +42,7 @@ public final class TagCommand implements Callable<Integer> {
     }
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
-      Image image = ErrorHandler.naming("image", source, () -> images.resolve(source));
+      Image image = NoSuchImage.naming(source, () -> images.resolve(source));
       images.tag(image, name);
     }
     // silent, as Docker's tag: scripts capture what is printed

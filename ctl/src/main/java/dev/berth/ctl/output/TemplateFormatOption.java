@@ -69,7 +69,7 @@ public final class TemplateFormatOption {
     Template template = Template.parse(table ? text.substring(TABLE.length() + 1).strip() : text);
     List<String> lines = new ArrayList<>();
     if (table) {
-      lines.add(template.render(Json.mapper().valueToTree(headers)));
+      lines.add(template.renderHeader(Json.mapper().valueToTree(headers)));
     }
     for (Object row : rows) {
       lines.add(template.render(row instanceof JsonNode n ? n : Json.mapper().valueToTree(row)));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.berth.ctl.CommandFailure;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,19 +18,28 @@ import java.util.stream.Collectors;
 
 /**
  * The functions of {@link Template}: Go's built-ins Docker users reach for ({@code index},
- * {@code len}, {@code print}, {@code printf}, {@code println}, {@code eq}, {@code ne},
- * {@code lt}, {@code le}, {@code gt}, {@code ge}, {@code not}, {@code and}, {@code or}) and
- * Docker's own ({@code json}, {@code join}, {@code split}, {@code lower}, {@code upper},
- * {@code title}); and how values print, as Go's {@code fmt} prints them.
+ * {@code slice}, {@code len}, {@code print}, {@code printf}, {@code println}, {@code eq},
+ * {@code ne}, {@code lt}, {@code le}, {@code gt}, {@code ge}, {@code not}, {@code and},
+ * {@code or}) and Docker's own ({@code json}, {@code join}, {@code split}, {@code lower},
+ * {@code upper}, {@code title}, {@code pad}, {@code truncate}); and how values print, as Go's
+ * {@code fmt} prints them.
  */
 final class TemplateFunctions {
-  private static final Set<String> NAMES = Set.of("json", "index", "len", "join", "split", "lower", "upper", "title",
-      "print", "println", "printf", "eq", "ne", "lt", "le", "gt", "ge", "not", "and", "or");
+  /** Docker's functions, which in a table's header give back the column's title as it is. */
+  private static final Set<String> DOCKER_NAMES = Set.of("json", "join", "split", "lower", "upper", "title", "pad",
+      "truncate");
+  private static final Set<String> GO_NAMES = Set.of("index", "slice", "len", "print", "println", "printf", "eq", "ne",
+      "lt", "le", "gt", "ge", "not", "and", "or");
 
   private TemplateFunctions() {}
 
   static boolean exists(String name) {
-    return NAMES.contains(name);
+    return DOCKER_NAMES.contains(name) || GO_NAMES.contains(name);
+  }
+
+  /** {@code name} of {@code args} in a table's header, where Docker's functions leave the title as it is. */
+  static JsonNode callInHeader(String name, List<JsonNode> args) {
+    return DOCKER_NAMES.contains(name) && !args.isEmpty() ? args.get(0) : call(name, args);
   }
 
   static JsonNode call(String name, List<JsonNode> args) {
@@ -58,6 +68,18 @@ final class TemplateFunctions {
         return TextNode.valueOf(print(one(name, args)).toUpperCase(Locale.ROOT));
       case "title":
         return TextNode.valueOf(title(print(one(name, args))));
+      case "truncate":
+        arity(name, args, 2);
+        return TextNode.valueOf(truncate(print(args.get(0)), integer(name, args.get(1))));
+      case "pad": {
+        arity(name, args, 3);
+        String text = print(args.get(0));
+        // Docker's: nothing to pad, no spaces
+        return TextNode.valueOf(text.isEmpty() ? text
+            : " ".repeat(integer(name, args.get(1))) + text + " ".repeat(integer(name, args.get(2))));
+      }
+      case "slice":
+        return slice(args);
       case "print":
         return TextNode.valueOf(sprint(args));
       case "println":
@@ -183,9 +205,66 @@ final class TemplateFunctions {
     return value;
   }
 
+  /** Go's slice: {@code slice x 1 2} is x[1:2], of a list or of a string's bytes. */
+  private static JsonNode slice(List<JsonNode> args) {
+    if (args.isEmpty()) {
+      throw wrong("slice", "a value");
+    }
+    JsonNode value = args.get(0);
+    List<JsonNode> indexes = args.subList(1, args.size());
+    if (value.isTextual()) {
+      byte[] bytes = value.textValue().getBytes(StandardCharsets.UTF_8);
+      if (indexes.size() > 2) {
+        throw new CommandFailure("template: error calling slice: cannot 3-index slice a string");
+      }
+      int[] range = range(indexes, bytes.length);
+      return TextNode.valueOf(new String(bytes, range[0], range[1] - range[0], StandardCharsets.UTF_8));
+    }
+    if (!value.isArray()) {
+      throw new CommandFailure("template: error calling slice: can't slice item of type " + goType(value));
+    }
+    if (indexes.size() > 3) {
+      throw new CommandFailure("template: error calling slice: too many slice indexes: " + indexes.size());
+    }
+    int[] range = range(indexes.subList(0, Math.min(2, indexes.size())), value.size());
+    ArrayNode part = Json.mapper().createArrayNode();
+    for (int i = range[0]; i < range[1]; i++) {
+      part.add(value.get(i));
+    }
+    return part;
+  }
+
+  /** From and to of slice's indexes over a length, checked as Go checks them. */
+  private static int[] range(List<JsonNode> indexes, int length) {
+    int from = indexes.isEmpty() ? 0 : integer("slice", indexes.get(0));
+    int to = indexes.size() < 2 ? length : integer("slice", indexes.get(1));
+    if (from < 0 || to > length || from > to) {
+      throw new CommandFailure("template: error calling slice: index out of range: " + (from < 0 ? from : to));
+    }
+    return new int[] {from, to};
+  }
+
+  /** Docker's truncate: the first {@code length} characters (runes) of the text. */
+  private static String truncate(String text, int length) {
+    if (length < 0) {
+      throw new CommandFailure("template: error calling truncate: slice bounds out of range [:" + length + "]");
+    }
+    return text.codePointCount(0, text.length()) <= length ? text
+        : text.substring(0, text.offsetByCodePoints(0, length));
+  }
+
+  private static int integer(String function, JsonNode value) {
+    if (!value.isIntegralNumber()) {
+      throw new CommandFailure("template: wrong type for value; expected int; got " + goType(value)
+          + " (in " + function + ")");
+    }
+    return value.intValue();
+  }
+
   private static JsonNode len(JsonNode value) {
     if (value.isTextual()) {
-      return LongNode.valueOf(value.textValue().length());
+      // Go's len of a string counts its bytes
+      return LongNode.valueOf(value.textValue().getBytes(StandardCharsets.UTF_8).length);
     }
     if (value.isContainerNode()) {
       return LongNode.valueOf(value.size());
@@ -203,14 +282,25 @@ final class TemplateFunctions {
     return list;
   }
 
+  /** Go's strings.Title: the first letter of each word upper case, words parted as Go parts them. */
   private static String title(String text) {
     StringBuilder s = new StringBuilder(text.length());
     boolean start = true;
-    for (char c : text.toCharArray()) {
-      s.append(start ? Character.toTitleCase(c) : c);
-      start = Character.isWhitespace(c);
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      s.appendCodePoint(start ? Character.toTitleCase(c) : c);
+      start = separates(c);
+      i += Character.charCount(c);
     }
     return s.toString();
+  }
+
+  /** Go's word separator for Title: ASCII but letters, digits and '_'; beyond ASCII, spaces. */
+  private static boolean separates(int c) {
+    if (c <= 0x7F) {
+      return !(Character.isLetterOrDigit(c) || c == '_');
+    }
+    return !Character.isLetterOrDigit(c) && Character.isWhitespace(c);
   }
 
   /** Go's Sprint: a space between two operands when neither is a string. */

@@ -1,6 +1,5 @@
 package dev.berth.ctl.terminal;
 
-import dev.berth.client.containers.Signals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -8,11 +7,19 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Handles signals berthctl receives while a container runs attached: SIGINT and SIGTERM go on to
- * the container (docker's --sig-proxy), SIGWINCH resizes its terminal. Closing puts the JVM's
- * own handlers back.
+ * Handles signals berthctl receives while a container runs attached: with docker's --sig-proxy
+ * every signal a process can catch goes on to the container, SIGWINCH resizes its terminal.
+ * Closing puts the JVM's own handlers back.
  */
 public final class SignalForwarding implements AutoCloseable {
+  /**
+   * What docker's sig-proxy passes on: all but SIGCHLD, SIGPIPE and SIGURG, which concern
+   * berthctl itself, and the faults (SEGV, BUS, ...) the JVM keeps for itself. One the JVM
+   * refuses to give up (QUIT, its thread dump unless run with -Xrs) is skipped.
+   */
+  private static final List<String> PROXIED = List.of("HUP", "INT", "QUIT", "USR1", "USR2", "ALRM", "TERM",
+      "STKFLT", "CONT", "TSTP", "TTIN", "TTOU", "XCPU", "XFSZ", "VTALRM", "PROF", "IO", "PWR");
+
   private final List<Signal> signals = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
 
@@ -24,25 +31,36 @@ public final class SignalForwarding implements AutoCloseable {
   }
 
   /**
-   * @param forward receives SIGINT and SIGTERM's numbers, unless null (in terminal mode ^C reaches
-   *     the container as a key)
+   * @param forward receives the number of each proxied signal, unless null (in terminal mode ^C
+   *     reaches the container as a key); SIGWINCH too when there is no {@code resize}
    * @param resize runs on SIGWINCH, unless null
    */
   public static SignalForwarding install(IntConsumer forward, Runnable resize) {
     SignalForwarding f = new SignalForwarding();
     if (forward != null) {
-      f.handle("INT", s -> forward.accept(Signals.SIGINT));
-      f.handle("TERM", s -> forward.accept(Signals.SIGTERM));
+      for (String name : PROXIED) {
+        f.handle(name, s -> forward.accept(s.getNumber()));
+      }
     }
     if (resize != null) {
       f.handle("WINCH", s -> resize.run());
+    } else if (forward != null) {
+      f.handle("WINCH", s -> forward.accept(s.getNumber()));
     }
     return f;
   }
 
   private void handle(String name, SignalHandler handler) {
-    Signal signal = new Signal(name);
-    previous.add(Signal.handle(signal, handler));
+    Signal signal;
+    SignalHandler replaced;
+    try {
+      signal = new Signal(name);
+      replaced = Signal.handle(signal, handler);
+    } catch (IllegalArgumentException e) {
+      // unknown on this system, or used by the JVM: it keeps its meaning for berthctl
+      return;
+    }
+    previous.add(replaced);
     signals.add(signal);
   }
 

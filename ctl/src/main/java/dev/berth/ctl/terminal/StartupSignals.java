@@ -3,6 +3,7 @@ package dev.berth.ctl.terminal;
 import dev.berth.ctl.Io;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -10,7 +11,8 @@ import sun.misc.SignalHandler;
  * SIGINT and SIGTERM while a container is being made and started: noted instead of ending
  * berthctl there and then, so that the command can remove what it made so far (Docker leaves no
  * "Created" container and no runtime process waiting for a start that never comes). Once the
- * container runs, {@link #startupDone} gives the signals back to their usual handling.
+ * container runs, one that came meanwhile is no reason to remove it: {@link #forwardTo} passes it
+ * on, {@link #startupDone} raises it again for the usual handling.
  */
 public final class StartupSignals implements AutoCloseable {
   /** The exit code of a command a SIGINT ended, as a shell reports it. */
@@ -18,7 +20,7 @@ public final class StartupSignals implements AutoCloseable {
 
   private final List<Signal> signals = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
-  private volatile boolean received;
+  private volatile Signal received;
 
   private StartupSignals() {}
 
@@ -28,7 +30,7 @@ public final class StartupSignals implements AutoCloseable {
     if (io.console()) {
       for (String name : List.of("INT", "TERM")) {
         Signal signal = new Signal(name);
-        s.previous.add(Signal.handle(signal, x -> s.received = true));
+        s.previous.add(Signal.handle(signal, x -> s.received = x));
         s.signals.add(signal);
       }
     }
@@ -37,20 +39,45 @@ public final class StartupSignals implements AutoCloseable {
 
   /** Whether a signal asked berthctl to stop meanwhile. */
   public boolean received() {
-    return received;
+    return received != null;
   }
 
-  /** The container runs: signals are handled as before (or forwarded by whoever handles them next). */
-  public synchronized void startupDone() {
+  /**
+   * The container runs and its signals are forwarded by a handler installed over these ones: a
+   * signal noted since goes to {@code forward}, as it would have had it come a moment later.
+   */
+  public void forwardTo(IntConsumer forward) {
+    Signal noted = received;
+    received = null;
+    if (noted != null) {
+      forward.accept(noted.getNumber());
+    }
+  }
+
+  /**
+   * The container runs: signals are handled as before; one noted since is raised again, so that
+   * it ends berthctl as it would have a moment later (leaving the running container be).
+   */
+  public void startupDone() {
+    restore();
+    Signal noted = received;
+    received = null;
+    if (noted != null) {
+      Signal.raise(noted);
+    }
+  }
+
+  /** Handlers as before; a signal noted and not yet acted on was the command's to act on. */
+  @Override
+  public void close() {
+    restore();
+  }
+
+  private synchronized void restore() {
     for (int i = 0; i < signals.size(); i++) {
       Signal.handle(signals.get(i), previous.get(i));
     }
     signals.clear();
     previous.clear();
-  }
-
-  @Override
-  public void close() {
-    startupDone();
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.ctl.terminal;
 
+import dev.berth.client.spec.Spec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,15 +18,19 @@ public final class TerminalMode implements AutoCloseable {
   private static final File TTY = new File("/dev/tty");
 
   private final String saved;
+  private final Thread restoreAtExit;
 
   private TerminalMode(String saved) {
     this.saved = saved;
+    this.restoreAtExit = new Thread(this::restoreQuietly, "berthctl-terminal-restore");
   }
 
   public static TerminalMode raw() throws IOException {
-    String saved = stty("-g").strip();
+    TerminalMode mode = new TerminalMode(stty("-g").strip());
+    // however berthctl ends (a signal's default handling exits the JVM), it leaves the terminal usable
+    Runtime.getRuntime().addShutdownHook(mode.restoreAtExit);
     stty("raw", "-echo");
-    return new TerminalMode(saved);
+    return mode;
   }
 
   /** The terminal's size as columns and rows, if it has one. */
@@ -38,9 +43,28 @@ public final class TerminalMode implements AutoCloseable {
     }
   }
 
+  /** The terminal's size for a process spec, so its pty is sized before it starts; null if there is none. */
+  public static Spec.ConsoleSize consoleSize() {
+    return size().filter(s -> s[0] > 0 && s[1] > 0).map(s -> new Spec.ConsoleSize(s[1], s[0])).orElse(null);
+  }
+
   @Override
   public void close() throws IOException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(restoreAtExit);
+    } catch (IllegalStateException e) {
+      // berthctl is exiting: the hook restores the terminal
+      return;
+    }
     stty(saved);
+  }
+
+  private void restoreQuietly() {
+    try {
+      stty(saved);
+    } catch (IOException e) {
+      // the terminal is gone: nothing to restore
+    }
   }
 
   private static String stty(String... args) throws IOException {

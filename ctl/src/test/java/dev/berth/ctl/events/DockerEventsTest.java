@@ -46,6 +46,46 @@ class DockerEventsTest {
   }
 
   @Test
+  void execActionsNameTheCommandAsDockersDo() {
+    DockerEvent create = event("/tasks/exec-added",
+        Map.of("container_id", "c1", "exec_id", "e9", "args", List.of("sh", "-c", "echo hi")));
+    assertEquals("exec_create: sh -c echo hi", create.action());
+    assertEquals("2026-12-02T15:04:05.000000123Z container exec_create: sh -c echo hi c1 (execID=e9, image=busybox, "
+        + "name=web, team=a)", create.text());
+    assertEquals("exec_start: sh -c echo hi", event("/tasks/exec-started",
+        Map.of("container_id", "c1", "exec_id", "e9", "pid", 8, "args", List.of("sh", "-c", "echo hi"))).action());
+    assertEquals("exec_start: sh ", event("/tasks/exec-started",
+        Map.of("container_id", "c1", "exec_id", "e9", "args", List.of("sh"))).action(), "Docker's trailing space");
+    assertEquals("exec_die", event("/tasks/exit", Map.of("container_id", "c1", "id", "e9", "exit_status", 0)).action());
+    assertTrue(EventFilter.parse(List.of("event=exec_create")).matches(create), "the filter names the action alone");
+    assertTrue(!EventFilter.parse(List.of("event=exec_start")).matches(create));
+  }
+
+  @Test
+  void networkAndVolumeTopicsAreDockersNetworkAndVolumeEvents() {
+    String id = "7d3f".repeat(16);
+    DockerEvent create = event("/networks/create", Map.of("id", id, "name", "web", "driver", "bridge"));
+    assertEquals("2026-12-02T15:04:05.000000123Z network create " + id + " (name=web, type=bridge)", create.text());
+    DockerEvent connect = event("/networks/connect",
+        Map.of("id", id, "name", "web", "driver", "bridge", "container_id", "c1"));
+    assertEquals("network connect " + id + " (container=c1, name=web, type=bridge)",
+        connect.text().substring(connect.text().indexOf(' ') + 1));
+    assertEquals("disconnect", event("/networks/disconnect",
+        Map.of("id", id, "name", "web", "driver", "bridge", "container_id", "c1")).action());
+    assertEquals("destroy", event("/networks/delete", Map.of("id", id, "name", "web", "driver", "bridge")).action());
+    DockerEvent volume = event("/volumes/create", Map.of("name", "data", "driver", "local"));
+    assertEquals("2026-12-02T15:04:05.000000123Z volume create data (driver=local)", volume.text());
+    DockerEvent destroyed = event("/volumes/delete", Map.of("name", "data", "driver", "local"));
+    assertEquals("destroy", destroyed.action());
+
+    assertTrue(EventFilter.parse(List.of("network=web")).matches(connect));
+    assertTrue(EventFilter.parse(List.of("network=7d3f")).matches(connect));
+    assertTrue(!EventFilter.parse(List.of("network=db")).matches(connect));
+    assertTrue(EventFilter.parse(List.of("type=volume", "volume=data", "event=destroy")).matches(destroyed));
+    assertTrue(!EventFilter.parse(List.of("volume=data")).matches(connect));
+  }
+
+  @Test
   void containerImageAndOtherTopics() {
     DockerEvent create = event("/containers/create", Map.of("id", "c2", "image", "docker.io/library/alpine:3"));
     assertEquals("create", create.action());

@@ -37,8 +37,39 @@ class TemplateTest {
     assertEquals("true 0 42", render("{{.State.Running}} {{.State.ExitCode}} {{.State.Pid}}"));
     assertEquals("[httpd -f]", render("{{.Config.Cmd}}"));
     assertEquals("map[team:web tier.name:front]", render("{{.Config.Labels}}"));
-    assertEquals("<no value> <nil>", render("{{.Config.Missing}} {{.Config.Entrypoint}}"));
-    assertEquals("<no value>", render("{{.Nothing.Below}}"));
+    assertEquals("<nil>", render("{{.Config.Entrypoint}}"));
+  }
+
+  @Test
+  void aStructsUnknownFieldIsAnErrorAsInGo() {
+    CommandFailure top = assertThrows(CommandFailure.class, () -> render("{{.Nope}}"));
+    assertEquals("template: executing \"\" at <.Nope>: can't evaluate field Nope", top.getMessage());
+    CommandFailure nested = assertThrows(CommandFailure.class, () -> render("{{.Config.Missing}}"));
+    assertTrue(nested.getMessage().contains("at <.Config.Missing>: can't evaluate field Missing"), nested.getMessage());
+    assertThrows(CommandFailure.class, () -> render("{{.Nothing.Below}}"));
+    assertThrows(CommandFailure.class, () -> render("{{range .Mounts}}{{.Nope}}{{end}}"));
+    assertThrows(CommandFailure.class, () -> render("{{range $n := .NetworkSettings.Networks}}{{$n.Nope}}{{end}}"));
+    assertThrows(CommandFailure.class, () -> render("{{(index .NetworkSettings.Networks \"alpha\").Nope}}"));
+    CommandFailure row = assertThrows(CommandFailure.class,
+        () -> Template.parse("{{.ID}} {{.Foo}}").render(read("{\"ID\": \"4f1c\", \"Names\": \"web\"}")));
+    assertTrue(row.getMessage().contains("can't evaluate field Foo"), row.getMessage());
+  }
+
+  @Test
+  void aMapsMissingKeyPrintsNoValueAsInGo() {
+    assertEquals("<no value>", render("{{.Config.Labels.x}}"));
+    assertEquals("web <no value>", render("{{with .Config.Labels}}{{.team}} {{.nope}}{{end}}"));
+    assertEquals("<no value>", render("{{.NetworkSettings.Networks.nope}}"));
+    assertEquals("<no value>", render("{{index .Config.Labels \"nope\"}}"));
+    assertEquals("<no value>", Template.parse("{{.Actor.Attributes.nope}}").render(
+        read("{\"Actor\": {\"ID\": \"x\", \"Attributes\": {\"name\": \"web\"}}}")));
+    assertEquals("ID <no value>", Template.parse("{{.ID}} {{.Foo}}").renderHeader(read("{\"ID\": \"ID\"}")),
+        "a table's header is a map of column titles");
+  }
+
+  @Test
+  void aNilPointerDockerLeavesOutOfItsJsonIsNil() {
+    assertEquals("none <nil>", render("{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.SizeRw}}"));
   }
 
   @Test
@@ -103,5 +134,36 @@ class TemplateTest {
         "{{.Label \"team\"}}|{{.Label \"tier\"}}|{{.Label `note`}}|{{.Label \"none\"}}").render(row));
     assertEquals("WEB", Template.parse("{{\"team\" | .Label | upper}}").render(row));
     assertEquals("front", render("{{.Config.Label \"tier.name\"}}"), "an object's labels too");
+  }
+
+  @Test
+  void dockersStringFunctions() {
+    assertEquals("4f1c", render("{{truncate .Id 4}}"));
+    assertEquals("/web", render("{{truncate .Name 10}}"));
+    assertEquals("héé", Template.parse("{{truncate \"hééllo\" 3}}").render(INSPECT), "runes, not bytes");
+    assertEquals("  busybox ", render("{{pad .Config.Image 2 1}}"));
+    assertEquals("", render("{{pad \"\" 2 1}}"), "nothing to pad, no spaces");
+    assertEquals("[a b c] b", render("{{split \"a,b,c\" \",\"}} {{index (split \"a,b,c\" \",\") 1}}"));
+    assertEquals("a-b-c", render("{{join (split \"a,b,c\" \",\") \"-\"}}"));
+    assertEquals("Hello World-Wide Web_site", render("{{title \"hello world-wide web_site\"}}"));
+    assertEquals("busybox BUSYBOX", render("{{lower \"BusyBox\"}} {{upper .Config.Image}}"));
+    assertEquals("a 1\n", render("{{println \"a\" 1}}"));
+    assertThrows(CommandFailure.class, () -> render("{{truncate .Id \"4\"}}"));
+    assertThrows(CommandFailure.class, () -> render("{{pad .Id 1}}"));
+  }
+
+  @Test
+  void goSliceAndLen() {
+    assertEquals("4f1c [-f] [httpd] ffee", render(
+        "{{slice .Id 0 4}} {{slice .Config.Cmd 1}} {{slice .Config.Cmd 0 1}} {{slice .Id 5}}"));
+    assertEquals("9 2", render("{{len .Id}} {{len .Config.Cmd}}"));
+    assertThrows(CommandFailure.class, () -> render("{{slice .Id 3 20}}"));
+    assertThrows(CommandFailure.class, () -> render("{{slice .State.Pid 1}}"));
+  }
+
+  @Test
+  void aTablesHeaderKeepsItsTitlesThroughDockersFunctions() {
+    JsonNode titles = read("{\"ID\": \"CONTAINER ID\", \"Labels\": \"LABELS\"}");
+    assertEquals("CONTAINER ID\tLABELS", Template.parse("{{truncate .ID 4}}\t{{json .Labels}}").renderHeader(titles));
   }
 }

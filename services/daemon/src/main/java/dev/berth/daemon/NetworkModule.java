@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
+import dev.berth.common.events.EventPublisher;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.network.KernelNetworkManager;
 import dev.berth.network.NetworkConfig;
@@ -19,11 +20,11 @@ final class NetworkModule {
   @Provides
   @IntoMap
   @StringKey(ServiceGroups.NETWORK)
-  static ServiceGroup network(DaemonConfig config, MetadataStore store) {
+  static ServiceGroup network(DaemonConfig config, MetadataStore store, EventPublisher events) {
     try {
       KernelNetworkManager network = KernelNetworkManager.open(config.state(), store,
           NetworkConfig.defaults().withHostNetns(config.networkNamespace()));
-      return new ServiceGroup(ServiceGroups.NETWORK, NetworkServices.of(network), network::close);
+      return new ServiceGroup(ServiceGroups.NETWORK, NetworkServices.of(network, events), network::close);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
 import dagger.multibindings.StringKey;
+import dev.berth.common.events.EventPublisher;
 import dev.berth.common.grpc.NamespaceRegistration;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.volumes.VolumeStore;
@@ -22,10 +23,10 @@ final class VolumesModule {
   @IntoMap
   @StringKey(ServiceGroups.VOLUMES)
   static ServiceGroup volumes(DaemonConfig config, MetadataStore store, NamespaceRegistration namespaces,
-      Channel api) {
+      Channel api, EventPublisher events) {
     try {
       return new ServiceGroup(ServiceGroups.VOLUMES,
-          List.of(new VolumesService(new VolumeStore(config.root(), store, api, namespaces))));
+          List.of(new VolumesService(new VolumeStore(config.root(), store, api, namespaces), events)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,6 +3,7 @@ package dev.berth.linux;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.nio.ByteBuffer;
 
 /**
  * The libc calls the JDK lacks, direct-mapped (no proxy and no per-call reflection). Paths and
@@ -70,6 +71,12 @@ final class LibC {
   static native long send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
 
   static native long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+  /**
+   * recv into a direct buffer, from its start: passed by address, where a byte[] is copied whole
+   * into native memory and back on every call (64 KiB each way for a message of a few KiB).
+   */
+  static native long recv(int fd, ByteBuffer buffer, long length, int flags) throws LastErrorException;
 
   static native int shutdown(int fd, int how) throws LastErrorException;
 

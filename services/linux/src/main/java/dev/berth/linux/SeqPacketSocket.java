@@ -2,6 +2,7 @@ package dev.berth.linux;
 
 import com.sun.jna.LastErrorException;
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -74,6 +75,40 @@ public final class SeqPacketSocket implements Closeable {
       while (true) {
         try {
           return (int) LibC.recv(fd, buffer, buffer.length, MSG_DONTWAIT | MSG_TRUNC);
+        } catch (LastErrorException e) {
+          if (e.getErrorCode() == ErrnoException.EAGAIN) {
+            return -1;
+          }
+          if (e.getErrorCode() != ErrnoException.EINTR) {
+            throw ErrnoException.of("recv", subject, e);
+          }
+        }
+      }
+    } finally {
+      use.readLock().unlock();
+    }
+  }
+
+  /**
+   * As {@link #receiveNow(byte[])}, into direct buffer {@code buffer}: a message is then never
+   * copied in the JVM. The message is between position 0 and the limit afterwards (the limit is
+   * the capacity when nothing was read).
+   */
+  public int receiveNow(ByteBuffer buffer) throws ErrnoException {
+    if (!buffer.isDirect()) {
+      throw new IllegalArgumentException("receiveNow needs a direct buffer");
+    }
+    buffer.clear();
+    use.readLock().lock();
+    try {
+      if (closed) {
+        throw new ErrnoException("recv", subject, ErrnoException.EBADF, "socket closed");
+      }
+      while (true) {
+        try {
+          int n = (int) LibC.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT | MSG_TRUNC);
+          buffer.limit(Math.min(n, buffer.capacity()));
+          return n;
         } catch (LastErrorException e) {
           if (e.getErrorCode() == ErrnoException.EAGAIN) {
             return -1;

@@ -1,6 +1,7 @@
 package dev.berth.network;
 
 import dev.berth.api.network.NetworkManager;
+import dev.berth.common.events.EventPublisher;
 import io.grpc.BindableService;
 import java.util.List;
 
@@ -8,7 +9,9 @@ import java.util.List;
 public final class NetworkServices {
   private NetworkServices() {}
 
-  public static List<BindableService> of(NetworkManager manager) {
-    return List.of(new NetworksService(manager), new AttachmentsService(manager));
+  /** @param events where what they change is announced */
+  public static List<BindableService> of(NetworkManager manager, EventPublisher events) {
+    NetworkEvents announced = new NetworkEvents(events);
+    return List.of(new NetworksService(manager, announced), new AttachmentsService(manager, announced));
   }
 }

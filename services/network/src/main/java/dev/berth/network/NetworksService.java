@@ -12,19 +12,23 @@ import com.google.protobuf.Empty;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkManager;
+import dev.berth.common.grpc.RequestContext;
 import io.grpc.stub.StreamObserver;
 
 /** berth.network.v1.Networks over a {@link NetworkManager}. Serve it wrapped with {@code ServiceInterceptors.wrap}. */
 public final class NetworksService extends NetworksGrpc.NetworksImplBase {
   private final NetworkManager manager;
+  private final NetworkEvents events;
 
-  public NetworksService(NetworkManager manager) {
+  NetworksService(NetworkManager manager, NetworkEvents events) {
     this.manager = manager;
+    this.events = events;
   }
 
   @Override
   public void create(CreateNetworkRequest request, StreamObserver<CreateNetworkResponse> responses) {
     NetworkInfo n = manager.createNetwork(NetworkMessages.spec(request.getNetwork()));
+    events.created(RequestContext.namespace(), n);
     responses.onNext(CreateNetworkResponse.newBuilder().setNetwork(NetworkMessages.network(n)).build());
     responses.onCompleted();
   }
@@ -47,7 +51,9 @@ public final class NetworksService extends NetworksGrpc.NetworksImplBase {
 
   @Override
   public void delete(DeleteNetworkRequest request, StreamObserver<Empty> responses) {
+    NetworkInfo n = manager.getNetwork(request.getName());
     manager.deleteNetwork(request.getName());
+    events.deleted(RequestContext.namespace(), n);
     responses.onNext(Empty.getDefaultInstance());
     responses.onCompleted();
   }

@@ -120,7 +120,8 @@ final class NetworkHarness implements AutoCloseable, BeforeEachCallback, AfterEa
   /** Starts (or restarts) the service on the same state and database, served in-process. */
   NetworkHarness start() throws IOException {
     openManager();
-    server = InProcessServices.start(NetworkServices.of(manager).toArray(BindableService[]::new));
+    server = InProcessServices.start(
+        NetworkServices.of(manager, (namespace, topic, event) -> { }).toArray(BindableService[]::new));
     return client(server.channel());
   }
 
@@ -129,7 +130,8 @@ final class NetworkHarness implements AutoCloseable, BeforeEachCallback, AfterEa
     openManager();
     socketExecutor = Executors.newCachedThreadPool();
     socketServer = UnixSocketServer.start(dir.resolve("network.sock"),
-        NetworkServices.of(manager).stream().map(ServiceInterceptors::wrap).toList(), null, socketExecutor);
+        NetworkServices.of(manager, (namespace, topic, event) -> { }).stream().map(ServiceInterceptors::wrap).toList(),
+        null, socketExecutor);
     socketChannel = Channels.unix(dir.resolve("network.sock"));
     return client(socketChannel);
   }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.inject.Inject;
@@ -68,7 +69,7 @@ final class ExecProcesses {
       }
       throw RuntimeErrors.unknown("cannot prepare exec %s: %s", execId, e.getMessage());
     }
-    events.execAdded(t, execId);
+    events.execAdded(t, execId, spec.args());
   }
 
   /** Runs a created exec of a running task; the runtime's exec runs under no lock. */
@@ -81,10 +82,13 @@ final class ExecProcesses {
     }
     ProcessRecord record = p.record();
     try {
+      Path processFile = p.dir.resolve("process.json");
+      // the command the exec-started event names, read before the process runs: one unreadable runs no process
+      List<String> args = OciSpec.processFile(processFile).args();
       tracking.track(t, p);
       TaskRuntime.Monitor monitor = runtime.exec(new TaskRuntime.Launch(t.id, record.monitorId(), t.runtime, p.dir,
           layout.socketDir(), p.io.terminal(), !p.io.stdin().isEmpty(), TaskRuntime.HeldStdin.NONE, Optional.empty(),
-          Optional.of(p.dir.resolve("process.json"))), () -> {
+          Optional.of(processFile)), () -> {
             if (p.io.any()) {
               p.attach(AttachRelay.start(Conmon.attachSocket(layout.socketDir(), record.monitorId()), p.io, p.who()));
             }
@@ -92,7 +96,7 @@ final class ExecProcesses {
       p.holdSyncPipe(monitor.syncPipe());
       ProcessRecord started = record.withStarted(monitor.pid(), monitor.monitorPid());
       started.write(p.dir.resolve(TaskLayout.STATE_FILE));
-      p.commit(ProcessStatus.RUNNING, started, () -> events.execStarted(t, p));
+      p.commit(ProcessStatus.RUNNING, started, () -> events.execStarted(t, p, args));
     } catch (IOException e) {
       // an exec that never ran ends as containerd reports it: stopped, exit status 255
       p.abort();

@@ -65,13 +65,14 @@ final class TaskEvents {
         .build());
   }
 
-  void execAdded(Task t, String execId) {
-    events.publish(t.namespace, "/tasks/exec-added", TaskExecAdded.newBuilder().setContainerId(t.id).setExecId(execId).build());
+  void execAdded(Task t, String execId, List<String> args) {
+    events.publish(t.namespace, "/tasks/exec-added",
+        TaskExecAdded.newBuilder().setContainerId(t.id).setExecId(execId).addAllArgs(args).build());
   }
 
-  void execStarted(Task t, TaskProcess p) {
+  void execStarted(Task t, TaskProcess p, List<String> args) {
     events.publish(t.namespace, "/tasks/exec-started",
-        TaskExecStarted.newBuilder().setContainerId(t.id).setExecId(p.execId).setPid(p.pid()).build());
+        TaskExecStarted.newBuilder().setContainerId(t.id).setExecId(p.execId).setPid(p.pid()).addAllArgs(args).build());
   }
 
   void paused(Task t) {

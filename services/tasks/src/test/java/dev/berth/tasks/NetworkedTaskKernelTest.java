@@ -74,7 +74,7 @@ class NetworkedTaskKernelTest {
         .withHostNetns(Path.of("/run/netns", hostNetns))
         .withDefaultBridge("bn" + suffix)
         .withHostResolvConf(resolvConf));
-    List<BindableService> api = new ArrayList<>(NetworkServices.of(network));
+    List<BindableService> api = new ArrayList<>(NetworkServices.of(network, (namespace, topic, event) -> { }));
     api.add(new DefaultNamespaceOnly());
     rig = TaskRig.start(dir, api.toArray(BindableService[]::new));
     attachments = AttachmentsGrpc.newBlockingStub(rig.api());

@@ -40,7 +40,8 @@ class NetworkedTaskTest {
   final FakeTaskRig rig = new FakeTaskRig(api());
 
   private static BindableService[] api() {
-    List<BindableService> api = new ArrayList<>(NetworkServices.of(new InMemoryNetworkManager()));
+    List<BindableService> api = new ArrayList<>(
+        NetworkServices.of(new InMemoryNetworkManager(), (namespace, topic, event) -> { }));
     api.add(new DefaultNamespaceOnly());
     return api.toArray(BindableService[]::new);
   }

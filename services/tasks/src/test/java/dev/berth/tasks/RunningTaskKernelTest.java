@@ -25,11 +25,14 @@ import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.UpdateTaskRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
+import containerd.events.TaskExecAdded;
+import containerd.events.TaskExecStarted;
 import containerd.types.Metric;
 import containerd.v1.types.Status;
 import io.containerd.cgroups.v1.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +104,12 @@ class RunningTaskKernelTest {
     DeleteResponse deleted = rig.tasksApi.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId("sleeper").setExecId("e1").build());
     assertEquals(execPid, deleted.getPid());
     assertTrue(rig.events.topics().containsAll(List.of("/tasks/exec-added", "/tasks/exec-started")));
+    // the command, which Docker's exec_create and exec_start events name
+    List<String> args = List.of("sh", "-c", "echo hi from $(hostname) pid1=$(cat /proc/1/comm)");
+    assertEquals(args, ((TaskExecAdded) rig.events.await("/tasks/exec-added", Duration.ZERO).orElseThrow().payload())
+        .getArgsList());
+    assertEquals(args, ((TaskExecStarted) rig.events.await("/tasks/exec-started", Duration.ZERO).orElseThrow()
+        .payload()).getArgsList());
   }
 
   @Test

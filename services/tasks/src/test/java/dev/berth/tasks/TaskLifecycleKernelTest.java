@@ -60,6 +60,28 @@ class TaskLifecycleKernelTest {
         rig.events.topics().stream().filter(t -> t.startsWith("/tasks/")).toList());
   }
 
+  @Test
+  void muchOutputReachesItsFifosWholeAndApart() throws Exception {
+    rig.createContainer("loud", rig.spec("loud", "sh", "-c", "seq 1 200000; seq 1 5000 >&2; seq 5 9"));
+    Path stdout = rig.fifo("stdout");
+    Path stderr = rig.fifo("stderr");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    CompletableFuture<String> err = FifoReader.readAll(stderr);
+    WaitResponse exit = run("loud", CreateTaskRequest.newBuilder().setStdout(stdout.toString())
+        .setStderr(stderr.toString()));
+    assertEquals(0, exit.getExitStatus());
+    assertEquals(numbers(1, 200000) + numbers(5, 9), out.get(10, TimeUnit.SECONDS));
+    assertEquals(numbers(1, 5000), err.get(10, TimeUnit.SECONDS));
+  }
+
+  private static String numbers(int from, int to) {
+    StringBuilder b = new StringBuilder();
+    for (int i = from; i <= to; i++) {
+      b.append(i).append('\n');
+    }
+    return b.toString();
+  }
+
   private WaitResponse run(String id, CreateTaskRequest.Builder request) throws Exception {
     rig.tasksApi.create(request.setContainerId(id).addRootfs(rig.rootfsMount()).build());
     ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId(id).build());

@@ -39,7 +39,8 @@ class VolumeMountPointKernelTest {
     InProcessServices containers = InProcessServices.start(new RecordedContainers());
     servers.add(containers);
     InProcessServices server = InProcessServices.start(
-        new VolumesService(new VolumeStore(root, store, containers.channel(), namespace -> { })));
+        new VolumesService(new VolumeStore(root, store, containers.channel(), namespace -> { }),
+            (namespace, topic, event) -> { }));
     servers.add(server);
     return VolumesGrpc.newBlockingStub(server.channel());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import berth.events.v1.VolumeChange;
 import berth.volumes.v1.CreateVolumeRequest;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
@@ -37,6 +38,8 @@ class VolumesServiceTest {
   Path root;
   final RecordedContainers containers = new RecordedContainers();
   final List<String> ensured = new ArrayList<>();
+  /** What the service announced: namespace, topic, then the volume's name and driver. */
+  final List<String> announced = new ArrayList<>();
   MetadataStore store;
   InProcessServices containersApi;
   InProcessServices server;
@@ -54,7 +57,11 @@ class VolumesServiceTest {
     if (server != null) {
       server.close();
     }
-    server = InProcessServices.start(new VolumesService(new VolumeStore(root, store, containersApi.channel(), ensured::add)));
+    server = InProcessServices.start(new VolumesService(
+        new VolumeStore(root, store, containersApi.channel(), ensured::add), (namespace, topic, event) -> {
+          VolumeChange v = (VolumeChange) event;
+          announced.add(namespace + " " + topic + " " + v.getName() + " " + v.getDriver());
+        }));
     volumes = VolumesGrpc.newBlockingStub(server.channel());
   }
 
@@ -237,6 +244,18 @@ class VolumesServiceTest {
     assertEquals(List.of("anon-used", "named"), names(volumes));
     assertEquals(List.of("named"), volumes.prune(PruneVolumesRequest.newBuilder().setAll(true).build())
         .getDeletedList());
+  }
+
+  @Test
+  void madeAndRemovedVolumesAreAnnouncedAsDockersVolumeEventsAre() {
+    create(volumes, "data", Map.of());
+    assertThrows(StatusRuntimeException.class, () -> create(volumes, "data", Map.of("other", "")));
+    create(volumes, "anon", Map.of(VolumeLabels.ANONYMOUS, ""));
+    assertThrows(StatusRuntimeException.class, () -> create(volumes, "bad/name", Map.of()));
+    delete("data");
+    volumes.prune(PruneVolumesRequest.getDefaultInstance());
+    assertEquals(List.of("default /volumes/create data local", "default /volumes/create anon local",
+        "default /volumes/delete data local", "default /volumes/delete anon local"), announced);
   }
 
   @Test

@@ -42,8 +42,12 @@ public final class AttachRelay {
   /** conmon reads stdin messages into a 32 KiB buffer; the rest of a longer message would be cut off. */
   private static final int STDIN_MESSAGE_SIZE = 32 * 1024;
   private static final long STDIN_DRAIN_MILLIS = 250;
-  /** Buffers belong to the pool's threads, not to relays: a quiet relay holds none. */
-  private static final ThreadLocal<byte[]> MESSAGES = ThreadLocal.withInitial(() -> new byte[MESSAGE_SIZE]);
+  /**
+   * Buffers belong to the pool's threads, not to relays: a quiet relay holds none. Direct, so
+   * that a message goes from the socket to the output without a copy in the JVM.
+   */
+  private static final ThreadLocal<ByteBuffer> MESSAGES =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MESSAGE_SIZE));
   private static final ThreadLocal<byte[]> STDIN_MESSAGES = ThreadLocal.withInitial(() -> new byte[STDIN_MESSAGE_SIZE]);
 
   private final SeqPacketSocket socket;
@@ -192,7 +196,7 @@ public final class AttachRelay {
 
   /** Delivers every message conmon has sent so far, then waits for more, or ends at its hang-up. */
   private void drainOutput() {
-    byte[] message = MESSAGES.get();
+    ByteBuffer message = MESSAGES.get();
     try {
       while (true) {
         int n = socket.receiveNow(message);
@@ -203,11 +207,10 @@ public final class AttachRelay {
         if (n == 0) {
           break;
         }
-        if (n > message.length) {
-          LOG.warning(who + ": an output message of " + n + " bytes was cut to " + message.length);
-          n = message.length;
+        if (n > message.capacity()) {
+          LOG.warning(who + ": an output message of " + n + " bytes was cut to " + message.capacity());
         }
-        deliver(message, n);
+        deliver(message);
       }
       endOutput(null);
     } catch (IOException e) {
@@ -215,9 +218,11 @@ public final class AttachRelay {
     }
   }
 
-  private void deliver(byte[] message, int n) {
-    FileChannel target = message[0] == STDERR ? stderr : message[0] == STDOUT ? stdout : null;
-    if (target != null && n > 1 && !write(target, message, n)) {
+  /** Writes {@code message} (its stream's byte, then the output) to the output it names. */
+  private void deliver(ByteBuffer message) {
+    byte stream = message.get(0);
+    FileChannel target = stream == STDERR ? stderr : stream == STDOUT ? stdout : null;
+    if (target != null && message.limit() > 1 && !write(target, message.position(1))) {
       outputs.values().remove(target);
       closeQuietly(target);
       if (target == stdout) {
@@ -241,9 +246,8 @@ public final class AttachRelay {
     finished.complete(null);
   }
 
-  private boolean write(FileChannel target, byte[] message, int n) {
+  private boolean write(FileChannel target, ByteBuffer data) {
     try {
-      ByteBuffer data = ByteBuffer.wrap(message, 1, n - 1);
       while (data.hasRemaining()) {
         target.write(data);
       }

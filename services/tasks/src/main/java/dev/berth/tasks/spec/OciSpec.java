@@ -9,6 +9,10 @@ import com.google.protobuf.Any;
 import dev.berth.api.grpc.Errors;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -48,6 +52,15 @@ public final class OciSpec {
     return new OciSpec(json, true);
   }
 
+  /** An exec's process spec as written to its directory. */
+  public static OciSpec processFile(Path file) throws IOException {
+    JsonNode json = JSON.readTree(file.toFile());
+    if (json == null || !json.isObject()) {
+      throw new IOException(file + " is not a JSON object");
+    }
+    return new OciSpec((ObjectNode) json, true);
+  }
+
   private static ObjectNode parse(String what, Any spec) {
     if (spec.getValue().isEmpty()) {
       throw Errors.invalidArgument("%s is empty", what);
@@ -65,6 +78,13 @@ public final class OciSpec {
 
   private ObjectNode process() {
     return processOnly ? root : (ObjectNode) root.get("process");
+  }
+
+  /** The process's command line. */
+  public List<String> args() {
+    List<String> args = new ArrayList<>();
+    process().path("args").forEach(a -> args.add(a.asText()));
+    return args;
   }
 
   public boolean terminal() {

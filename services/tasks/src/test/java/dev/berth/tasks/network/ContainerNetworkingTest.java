@@ -127,7 +127,8 @@ class ContainerNetworkingTest {
   @Test
   void withoutANamespacesServiceOrphansAreLeftForTheNextStart() throws Exception {
     try (InProcessServices network = InProcessServices.start(
-        NetworkServices.of(new InMemoryNetworkManager()).toArray(BindableService[]::new))) {
+        NetworkServices.of(new InMemoryNetworkManager(), (namespace, topic, event) -> { })
+            .toArray(BindableService[]::new))) {
       AttachmentsGrpc.newBlockingStub(network.channel()).attach(AttachRequest.newBuilder().setContainerId("ghost")
           .setNetwork("none").putLabels(ContainerNetworking.OWNER_LABEL, ContainerNetworking.OWNER).build());
       new ContainerNetworking(network.channel()).detachOrphans((namespace, id) -> false);
