@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # berthctl as a user runs it (client start-up included), next to the JVM's floor (`java -version`)
 # and to podman (its own root) measured interleaved in the same run: median of RUNS each, the
-# ratio and the issue's target, then `berthctl ps` with 50 running containers.
+# ratio and the issue's target (`logs` of a long log among them), then `berthctl ps` with 50
+# running containers.
 #   bench/cli.sh [RUNS]      (default 10)
 # BERTHCTL_BASELINE=DIR also times the berthctl of another checkout or copy (DIR/bin/berthctl with
 # its DIR/ctl/target: the build before a change) against the same berthd, interleaved with this
@@ -71,8 +72,13 @@ pair "berthctl version / podman version" "" "b version" "pod version"
 pair "berthctl ps / podman ps (1 running)" "" "b ps" "pod ps"
 pair "berthctl exec c true / podman exec c true" "<= 1x" "b exec cli-c true" "pod exec cli-c true"
 pair "berthctl run --rm busybox true / podman run --rm" "<= 1x" "b run --rm $image true" "pod run --rm $image true"
-b rm -f cli-c >/dev/null
-pod rm -f -t 0 cli-c >/dev/null
+# a long log: 200,000 lines of 57 bytes (11 MB), printed to a pipe
+lines='i=0; while [ $i -lt 200000 ]; do echo "line $i of the log with some padding text here ......"; i=$((i+1)); done'
+b run --name cli-log "$image" sh -c "$lines" >/dev/null
+pod run --name cli-log "$image" sh -c "$lines" >/dev/null
+pair "berthctl logs / podman logs (200,000 lines)" "<= 1x" "b logs cli-log | cat" "pod logs cli-log | cat"
+b rm -f cli-c cli-log >/dev/null
+pod rm -f -t 0 cli-c cli-log >/dev/null
 for i in $(seq 50); do b run -d --name "ps-$i" "$image" sleep 1000 >/dev/null; done
 times=() times_before=()
 for _ in $(seq "$runs"); do

@@ -31,6 +31,36 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
+  void aStartRefusedForATakenPortLeavesTheEndedContainerExitedWithItsTimes() throws Exception {
+    try {
+      ok("run", "-d", "--name", "earlier", "-p", "18097:80", "busybox", "sh", "-c", "exit 0");
+      assertEquals("0\n", ok("wait", "earlier").out());
+      JsonNode before = JSON.readTree(ok("inspect", "earlier").stdout()).get(0).get("State");
+      ok("run", "-d", "--name", "holder", "-p", "18097:80", "busybox", "sleep", "1000");
+
+      Cli.Result start = berthd.ctl("start", "earlier");
+      assertEquals(1, start.exit(), start::toString);
+      assertTrue(start.stderr().contains("18097/tcp is already published"), start::toString);
+      JsonNode after = JSON.readTree(ok("inspect", "earlier").stdout()).get(0).get("State");
+      assertEquals("exited", after.get("Status").asText());
+      assertEquals(128, after.get("ExitCode").asInt(), "Docker's exitUnknown");
+      assertTrue(after.get("Error").asText().contains("already published"), after::toString);
+      assertEquals(before.get("StartedAt"), after.get("StartedAt"));
+      assertEquals(before.get("FinishedAt"), after.get("FinishedAt"));
+      assertTrue(ok("ps", "-a", "--filter", "name=earlier", "--format", "{{.Status}}").out().startsWith("Exited (128) "));
+
+      ok("rm", "-f", "holder");
+      ok("start", "earlier");
+      assertEquals("0\n", ok("wait", "earlier").out());
+      JsonNode again = JSON.readTree(ok("inspect", "earlier").stdout()).get(0).get("State");
+      assertEquals(0, again.get("ExitCode").asInt());
+      assertEquals("", again.get("Error").asText());
+    } finally {
+      berthd.ctl("rm", "-f", "earlier", "holder");
+    }
+  }
+
+  @Test
   void publishedPortAnswersOnTheHost() throws Exception {
     ok("run", "-d", "--name", "web", "-p", "18080:80", "busybox", "sh", "-c",
         "echo hello from berth > /tmp/index.html && exec httpd -f -p 80 -h /tmp");

@@ -12,6 +12,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.images.Platform;
+import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -548,6 +549,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     JsonNode host = c.get("HostConfig");
     assertEquals(64L << 20, host.get("Memory").asLong());
     assertEquals(32L << 20, host.get("MemoryReservation").asLong());
+    assertEquals(SwapLimit.hostAccountsSwap() ? 128L << 20 : -1, host.get("MemorySwap").asLong(),
+        "twice the memory, as docker's default");
     Path memoryCgroup = memoryCgroup(state.get("Pid").asInt());
     if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
       assertEquals(Long.toString(32L << 20), Files.readString(memoryCgroup.resolve("memory.low")).strip());
@@ -648,6 +651,81 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     } finally {
       berthd.ctl("rm", "-f", "hostns");
     }
+  }
+
+  @Test
+  void memoryAloneLimitsSwapToTwiceItAsDockerAndUpdateKeepsTheRule() throws Exception {
+    Assumptions.assumeTrue(SwapLimit.hostAccountsSwap(), "this host's memory cgroup counts no swap");
+    try {
+      ok("run", "-d", "--name", "swap2x", "--memory", "64m", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "swapfree", "--memory", "64m", "--memory-swap", "-1", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "noswap", "--memory", "64m", "--memory-swap", "64m", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "unlimited", "busybox", "sleep", "1000");
+      assertEquals(128L << 20, swapLimit("swap2x"));
+      assertEquals(128L << 20, hostConfig("swap2x").get("MemorySwap").asLong());
+      assertEquals(-1, hostConfig("swapfree").get("MemorySwap").asLong());
+      assertTrue(swapLimit("swapfree") > 1L << 40, "no limit");
+      assertEquals(64L << 20, swapLimit("noswap"));
+      assertEquals(0, hostConfig("unlimited").get("MemorySwap").asLong());
+
+      ok("update", "--memory", "32m", "unlimited");
+      assertEquals(64L << 20, swapLimit("unlimited"), "none before: twice the new limit, as run gives");
+      assertEquals(64L << 20, hostConfig("unlimited").get("MemorySwap").asLong());
+      ok("update", "--memory", "96m", "swap2x");
+      assertEquals(128L << 20, swapLimit("swap2x"), "one it had stays, as in Docker");
+      Cli.Result above = berthd.ctl("update", "--memory", "256m", "swap2x");
+      assertEquals(1, above.exit(), above::toString);
+      assertTrue(above.stderr().contains("memoryswap"), above::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "swap2x", "swapfree", "noswap", "unlimited");
+    }
+  }
+
+  @Test
+  void updateSetsTheCfsQuotaAndMemoryNodesLiveAndRefusesWhatBerthdCannotSet() throws Exception {
+    try {
+      ok("run", "-d", "--name", "retuned", "busybox", "sleep", "1000");
+      Cli.Result update = ok("update", "--cpu-quota", "50000", "--cpu-period", "200000", "--cpuset-mems", "0",
+          "--kernel-memory", "64m", "retuned");
+      assertTrue(update.stderr().contains("WARNING: --kernel-memory is deprecated and ignored"), update::toString);
+      int pid = JSON.readTree(ok("inspect", "retuned").stdout()).get(0).get("State").get("Pid").asInt();
+      Path cpu = cgroup(pid, "cpu");
+      if (Files.exists(cpu.resolve("cpu.max"))) {
+        assertEquals("50000 200000", Files.readString(cpu.resolve("cpu.max")).strip());
+      } else {
+        assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+        assertEquals("200000", Files.readString(cpu.resolve("cpu.cfs_period_us")).strip());
+      }
+      assertEquals("0", Files.readString(cgroup(pid, "cpuset").resolve("cpuset.mems")).strip());
+      JsonNode host = hostConfig("retuned");
+      assertEquals(50000, host.get("CpuQuota").asLong());
+      assertEquals(200000, host.get("CpuPeriod").asLong());
+      assertEquals("0", host.get("CpusetMems").asText());
+      for (String flag : List.of("--blkio-weight", "--cpu-rt-period", "--cpu-rt-runtime")) {
+        Cli.Result refused = berthd.ctl("update", flag, "500", "retuned");
+        assertEquals(1, refused.exit(), refused::toString);
+        assertTrue(refused.stderr().contains(flag.substring(0, 8)) && refused.stderr().contains("not supported"),
+            refused::toString);
+      }
+    } finally {
+      berthd.ctl("rm", "-f", "retuned");
+    }
+  }
+
+  private static JsonNode hostConfig(String container) throws Exception {
+    return JSON.readTree(ok("inspect", container).stdout()).get(0).get("HostConfig");
+  }
+
+  /** The container's memory plus swap limit in its cgroup: v1's memsw or v2's memory.max plus swap.max. */
+  private static long swapLimit(String container) throws Exception {
+    int pid = JSON.readTree(ok("inspect", container).stdout()).get(0).get("State").get("Pid").asInt();
+    Path memory = memoryCgroup(pid);
+    if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+      return Long.parseLong(Files.readString(memory.resolve("memory.memsw.limit_in_bytes")).strip());
+    }
+    String swap = Files.readString(memory.resolve("memory.swap.max")).strip();
+    return swap.equals("max") ? Long.MAX_VALUE
+        : Long.parseLong(swap) + Long.parseLong(Files.readString(memory.resolve("memory.max")).strip());
   }
 
   /** The memory cgroup of process {@code pid} on the host: v2's unified one or v1's memory hierarchy. */

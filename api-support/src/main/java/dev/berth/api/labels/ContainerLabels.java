@@ -59,6 +59,13 @@ public final class ContainerLabels {
    * it, removed by the next start (Docker's {@code State.Error}).
    */
   public static final String START_ERROR = "io.berth.start-error";
+  /**
+   * The exit code and end ({@link java.time.Instant#toString()}) of the task that ran before a
+   * start that failed, whose task was deleted for it: the container stays exited with them, as
+   * Docker's does. Set with {@link #START_ERROR}, removed by the next start.
+   */
+  public static final String LAST_EXIT_CODE = "io.berth.last-exit-code";
+  public static final String LAST_FINISHED_AT = "io.berth.last-finished-at";
   /** {@value #TRUE} when the kernel's OOM killer struck in the container's last task; set by berthd. */
   public static final String OOM_KILLED = "io.berth.oom-killed";
   /** How often berthd's restart monitor restarted the container since a client last started it (clients reset it). */

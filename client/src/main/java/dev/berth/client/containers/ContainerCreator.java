@@ -42,6 +42,7 @@ import dev.berth.client.spec.ResourceFlags;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.SpecBuilder;
+import dev.berth.client.spec.SwapLimit;
 import dev.berth.client.spec.TmpfsSpec;
 import dev.berth.client.spec.Ulimit;
 import dev.berth.client.spec.VolumeSpec;
@@ -105,8 +106,8 @@ public final class ContainerCreator {
    * What docker warns of when it creates a container with these options, each line without its
    * {@code WARNING: }: the OOM killer cannot be kept away on cgroup v2 (so the flag is dropped, as
    * docker drops it), and kept away without a memory limit a container can take the host's memory;
-   * log options Berth honours only in part (see {@link LogConfig}); ports published with the
-   * host's network are discarded.
+   * log options Berth honours only in part (see {@link LogConfig}); a swap limit the host cannot
+   * set is dropped (see {@link SwapLimit}); ports published with the host's network are discarded.
    */
   public static List<String> warnings(ContainerOptions o) {
     List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
@@ -114,6 +115,10 @@ public final class ContainerCreator {
       warnings.add("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
     } else if (o.oomKillDisable && o.memory == null) {
       warnings.add("Disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous.");
+    }
+    if (o.memory != null && SwapLimit.dropped(ResourceFlags.memory(o.memory),
+        o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap), SwapLimit.hostAccountsSwap())) {
+      warnings.add(SwapLimit.UNSUPPORTED);
     }
     if (swappinessAsked(o) && unifiedCgroups()) {
       warnings.add("Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. "
@@ -387,9 +392,10 @@ public final class ContainerCreator {
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
       throw new ClientException("Conflicting options: --restart and --rm");
     }
-    return new Parsed(env, mounts, ports, restart, labels, hosts,
-        o.memory == null ? null : ResourceFlags.memory(o.memory),
-        o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
+    Long memory = o.memory == null ? null : ResourceFlags.memory(o.memory);
+    return new Parsed(env, mounts, ports, restart, labels, hosts, memory,
+        SwapLimit.of(memory, o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
+            SwapLimit.hostAccountsSwap()),
         o.memoryReservation == null ? null : ResourceFlags.bytes("memory reservation", o.memoryReservation),
         o.oomKillDisable && !unifiedCgroups(),
         swappinessAsked(o) && !unifiedCgroups() ? o.memorySwappiness : null,
@@ -663,7 +669,8 @@ public final class ContainerCreator {
     if (p.memory() != null) {
       spec.memory(p.memory());
     }
-    if (p.memorySwap() != null) {
+    // where swap is not counted, runc could write no limit on it, not even none (-1)
+    if (p.memorySwap() != null && SwapLimit.hostAccountsSwap()) {
       spec.memorySwap(p.memorySwap());
     }
     if (p.memoryReservation() != null) {

@@ -21,6 +21,9 @@ import java.util.Optional;
  * status and time are there to show.
  */
 public record ContainerState(Container record, Optional<Process> task) {
+  /** Docker's exit code for a start that failed for another reason than the command (exitUnknown). */
+  static final int EXIT_UNKNOWN = 128;
+
   /** The record with its task, asked for by id. */
   public static ContainerState of(Channel channel, Container record) {
     return new ContainerState(record, task(channel, record.getId()));
@@ -49,7 +52,7 @@ public record ContainerState(Container record, Optional<Process> task) {
   /** docker's State.Status: created, running, paused or exited (dead when berthd cannot tell). */
   public String status() {
     if (task.isEmpty()) {
-      return restarting() ? "restarting" : "created";
+      return restarting() ? "restarting" : ranBefore() ? "exited" : "created";
     }
     return switch (task.get().getStatus()) {
       case CREATED -> restarting() ? "restarting" : "created";
@@ -95,17 +98,58 @@ public record ContainerState(Container record, Optional<Process> task) {
         .orElse(false);
   }
 
+  /**
+   * Without a task since a start failed after an earlier one had ended: that end is on the
+   * record ({@link ContainerLabels#LAST_FINISHED_AT}).
+   */
+  public boolean ranBefore() {
+    return task.isEmpty() && !record.getLabelsMap().getOrDefault(ContainerLabels.LAST_FINISHED_AT, "").isEmpty();
+  }
+
   public int pid() {
     return running() ? task.get().getPid() : 0;
   }
 
+  /**
+   * The exit code of the task that ended; after a failed start (no task), Docker's: 127 or 126
+   * when the runtime could not run the command, else the earlier task's if it was not 0, else 128.
+   */
   public int exitCode() {
-    return exited() ? task.get().getExitStatus() : 0;
+    if (exited()) {
+      return task.get().getExitStatus();
+    }
+    Map<String, String> labels = record.getLabelsMap();
+    String startError = labels.getOrDefault(ContainerLabels.START_ERROR, "");
+    if (task.isPresent() || startError.isEmpty()) {
+      return 0;
+    }
+    int before = ranBefore() ? parseOr(labels.get(ContainerLabels.LAST_EXIT_CODE), 0) : 0;
+    return ContainerTasks.startExitCode(startError).orElse(before != 0 ? before : EXIT_UNKNOWN);
+  }
+
+  private static int parseOr(String text, int otherwise) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 
   public Optional<Instant> startedAt() {
-    String at = record.getLabelsMap().get(ContainerLabels.STARTED_AT);
-    if (at == null || task.isEmpty()) {
+    return task.isPresent() || ranBefore() ? instant(ContainerLabels.STARTED_AT) : Optional.empty();
+  }
+
+  public Optional<Instant> finishedAt() {
+    if (ranBefore()) {
+      return instant(ContainerLabels.LAST_FINISHED_AT);
+    }
+    return exited() && task.get().hasExitedAt() ? Optional.of(ProtoTimes.toInstant(task.get().getExitedAt()))
+        : Optional.empty();
+  }
+
+  private Optional<Instant> instant(String label) {
+    String at = record.getLabelsMap().get(label);
+    if (at == null) {
       return Optional.empty();
     }
     try {
@@ -113,11 +157,6 @@ public record ContainerState(Container record, Optional<Process> task) {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
-  }
-
-  public Optional<Instant> finishedAt() {
-    return exited() && task.get().hasExitedAt() ? Optional.of(ProtoTimes.toInstant(task.get().getExitedAt()))
-        : Optional.empty();
   }
 
   public Instant createdAt() {

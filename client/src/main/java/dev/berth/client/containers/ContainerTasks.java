@@ -51,7 +51,8 @@ public final class ContainerTasks {
    * as Docker's (a policy such as on-failure:2 gets its retries again).
    */
   private static final Map<String, String> RUNNING_AGAIN = Map.of(ContainerLabels.RESTART_STATUS,
-      ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "", ContainerLabels.START_ERROR, "");
+      ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "", ContainerLabels.START_ERROR, "",
+      ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "");
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
@@ -82,7 +83,7 @@ public final class ContainerTasks {
     try {
       began = createAndStart(s);
     } catch (StatusRuntimeException e) {
-      markFailedStart(s.record(), e);
+      markFailedStart(s, e);
       throw startFailure(e);
     }
     // a quick auto-remove container may be gone already
@@ -322,13 +323,20 @@ public final class ContainerTasks {
 
   /**
    * Records why a start failed, for {@code inspect}'s {@code State.Error}, and tells the restart
-   * monitor the container is meant to stay stopped. Best effort: the start's failure is what the
-   * caller reports.
+   * monitor the container is meant to stay stopped. {@code before} is the container as it was
+   * before the start: the exit of a task it had, deleted for the start, is kept, as Docker keeps
+   * an exited container's code and times. Best effort: the start's failure is what the caller
+   * reports.
    */
-  public void markFailedStart(Container record, StatusRuntimeException failure) {
+  public void markFailedStart(ContainerState before, StatusRuntimeException failure) {
+    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+        ContainerLabels.START_ERROR, String.valueOf(failure.getStatus().getDescription())));
+    if (before.exited() || before.ranBefore()) {
+      labels.put(ContainerLabels.LAST_EXIT_CODE, Integer.toString(before.exitCode()));
+      before.finishedAt().ifPresent(at -> labels.put(ContainerLabels.LAST_FINISHED_AT, at.toString()));
+    }
     try {
-      containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
-          ContainerLabels.START_ERROR, String.valueOf(failure.getStatus().getDescription())));
+      containers.updateLabels(before.id(), labels);
     } catch (StatusRuntimeException e) {
       // an auto-remove container may be gone already
     }

@@ -16,6 +16,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.ResourceFlags;
+import dev.berth.client.spec.SwapLimit;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -33,10 +34,11 @@ public final class ContainerUpdate {
 
   /** What to change; null leaves a value as it is. */
   public record Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus,
-      Long cpuShares, String cpusetCpus, Long pidsLimit, RestartPolicy restart) {
+      Long cpuQuota, Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit,
+      RestartPolicy restart) {
     boolean resources() {
-      return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuShares != null
-          || cpusetCpus != null || pidsLimit != null;
+      return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuQuota != null
+          || cpuPeriod != null || cpuShares != null || cpusetCpus != null || cpusetMems != null || pidsLimit != null;
     }
 
     /** Whether anything changes at all. */
@@ -48,17 +50,38 @@ public final class ContainerUpdate {
   private final ContainersGrpc.ContainersBlockingStub containers;
   private final TasksGrpc.TasksBlockingStub tasks;
   private final ContainerActionEvents events;
+  /** Docker's swap rules ({@link #swapAfter}); without them the limits are set as given (the CRI's). */
+  private final boolean dockerSwap;
+  /** Whether the host limits swap: where it does not, Docker's rules leave swap limits out. */
+  private final boolean swapAccounted;
 
+  /** Sets the limits as given. */
   public ContainerUpdate(Channel channel) {
+    this(channel, false, true);
+  }
+
+  ContainerUpdate(Channel channel, boolean dockerSwap, boolean swapAccounted) {
     this.containers = ContainersGrpc.newBlockingStub(channel);
     this.tasks = TasksGrpc.newBlockingStub(channel);
     this.events = new ContainerActionEvents(channel);
+    this.dockerSwap = dockerSwap;
+    this.swapAccounted = swapAccounted;
+  }
+
+  /** {@code docker update}'s: swap limits follow Docker's rules on this host. */
+  public static ContainerUpdate docker(Channel channel) {
+    return new ContainerUpdate(channel, true, SwapLimit.hostAccountsSwap());
   }
 
   /** Applies {@code c} to the container; InvalidValueException names a value that does not fit. */
   public void apply(ContainerState s, Changes c) {
     if (!c.any()) {
       throw new InvalidValueException("you must provide one or more flags when using this command");
+    }
+    if ((c.cpuQuota() != null || c.cpuPeriod() != null)
+        && (c.cpus() != null || ContainerConfig.of(s.record()).hostConfig().path("NanoCpus").asLong(0) > 0)) {
+      throw new InvalidValueException("Conflicting options: CPU Quota and Period cannot be updated as NanoCPUs "
+          + "(--cpus) is set; update --cpus instead");
     }
     boolean restarts = c.restart() != null && c.restart().mode() != RestartPolicy.Mode.NO;
     if (restarts && ContainerConfig.of(s.record()).autoRemove()) {
@@ -87,7 +110,7 @@ public final class ContainerUpdate {
     }
     ContainerConfig config = ContainerConfig.of(s.record());
     if (s.record().getExtensionsMap().containsKey(ContainerConfig.EXTENSION)) {
-      describe(config.hostConfig(), c);
+      describe(config.hostConfig(), c, spec.withObject("/linux/resources"));
       record.putExtensions(ContainerConfig.EXTENSION, config.toAny());
       mask.addPaths("extensions." + ContainerConfig.EXTENSION);
     }
@@ -99,11 +122,12 @@ public final class ContainerUpdate {
    * Sets the changed limits in the spec's resources and in {@code changed} (what the running task
    * is given). Memory plus swap must stay at least the memory limit, as Docker checks.
    */
-  private static void merge(ObjectNode resources, Changes c, ObjectNode changed) {
+  private void merge(ObjectNode resources, Changes c, ObjectNode changed) {
     if (c.memory() != null || c.memorySwap() != null || c.memoryReservation() != null) {
       ObjectNode memory = resources.withObject("/memory");
       long limit = c.memory() != null ? c.memory() : memory.path("limit").asLong(0);
-      long swap = c.memorySwap() != null ? c.memorySwap() : memory.path("swap").asLong(0);
+      Long newSwap = swapAfter(c, memory);
+      long swap = newSwap != null ? newSwap : memory.path("swap").asLong(0);
       long reservation = c.memoryReservation() != null ? c.memoryReservation() : memory.path("reservation").asLong(0);
       if (limit > 0 && reservation > limit) {
         throw new InvalidValueException("Minimum memory limit can not be less than memory reservation limit, see usage");
@@ -121,7 +145,7 @@ public final class ContainerUpdate {
         memory.put("limit", limit);
         task.put("limit", limit);
       }
-      if (c.memorySwap() != null) {
+      if (newSwap != null) {
         memory.put("swap", swap);
         task.put("swap", swap);
       }
@@ -130,12 +154,25 @@ public final class ContainerUpdate {
         task.put("reservation", reservation);
       }
     }
-    if (c.cpus() != null || c.cpuShares() != null || c.cpusetCpus() != null) {
+    if (c.cpus() != null || c.cpuQuota() != null || c.cpuPeriod() != null || c.cpuShares() != null
+        || c.cpusetCpus() != null || c.cpusetMems() != null) {
       ObjectNode cpu = resources.withObject("/cpu");
       ObjectNode task = changed.putObject("cpu");
       if (c.cpus() != null) {
         cpu.put("quota", c.cpus().quota()).put("period", c.cpus().period());
         task.put("quota", c.cpus().quota()).put("period", c.cpus().period());
+      }
+      if (c.cpuQuota() != null) {
+        cpu.put("quota", c.cpuQuota());
+        task.put("quota", c.cpuQuota());
+      }
+      if (c.cpuPeriod() != null) {
+        cpu.put("period", c.cpuPeriod());
+        task.put("period", c.cpuPeriod());
+      }
+      if (c.cpusetMems() != null) {
+        cpu.put("mems", c.cpusetMems());
+        task.put("mems", c.cpusetMems());
       }
       if (c.cpuShares() != null) {
         cpu.put("shares", c.cpuShares());
@@ -152,13 +189,32 @@ public final class ContainerUpdate {
     }
   }
 
+  /**
+   * The memory plus swap an update sets; null leaves it. With Docker's rules {@code --memory}
+   * alone sets it to twice the new limit, as {@code run} does, where the container has none yet;
+   * one it has stays, and memory above it is refused, as Docker's update does. Where the host
+   * counts no swap, none. Without them, what was given.
+   */
+  private Long swapAfter(Changes c, ObjectNode memory) {
+    if (!dockerSwap) {
+      return c.memorySwap();
+    }
+    if (!swapAccounted) {
+      return null;
+    }
+    if (c.memorySwap() != null || c.memory() == null) {
+      return c.memorySwap();
+    }
+    return memory.path("swap").asLong(0) == 0 ? Long.valueOf(2 * c.memory()) : null;
+  }
+
   /** What inspect shows, in Docker's HostConfig fields. */
-  private static void describe(ObjectNode h, Changes c) {
+  private void describe(ObjectNode h, Changes c, ObjectNode resources) {
     if (c.memory() != null) {
       h.put("Memory", c.memory());
     }
-    if (c.memorySwap() != null) {
-      h.put("MemorySwap", c.memorySwap());
+    if (c.memory() != null || c.memorySwap() != null) {
+      h.put("MemorySwap", dockerSwap && !swapAccounted ? -1 : resources.path("memory").path("swap").asLong(0));
     }
     if (c.memoryReservation() != null) {
       h.put("MemoryReservation", c.memoryReservation());
@@ -167,8 +223,17 @@ public final class ContainerUpdate {
       h.put("NanoCpus", BigDecimal.valueOf(c.cpus().quota()).movePointRight(9)
           .divide(BigDecimal.valueOf(c.cpus().period())).longValue());
     }
+    if (c.cpuQuota() != null) {
+      h.put("CpuQuota", c.cpuQuota());
+    }
+    if (c.cpuPeriod() != null) {
+      h.put("CpuPeriod", c.cpuPeriod());
+    }
     if (c.cpuShares() != null) {
       h.put("CpuShares", c.cpuShares());
+    }
+    if (c.cpusetMems() != null) {
+      h.put("CpusetMems", c.cpusetMems());
     }
     if (c.cpusetCpus() != null) {
       h.put("CpusetCpus", c.cpusetCpus());

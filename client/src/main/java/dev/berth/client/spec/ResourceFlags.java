@@ -82,15 +82,26 @@ public final class ResourceFlags {
    * unless given).
    */
   public static CpuQuota cfs(String quotaText, String periodText) {
-    long period = periodText == null ? CPU_PERIOD : integer("CPU period", periodText);
-    if (period < 1_000 || period > 1_000_000) {
-      throw InvalidValueException.of("CPU period", periodText, "must be from 1000 to 1000000 microseconds");
-    }
-    long quota = quotaText == null ? -1 : integer("CPU quota", quotaText);
+    long period = periodText == null ? CPU_PERIOD : cpuPeriod(periodText);
+    return new CpuQuota(quotaText == null ? -1 : cpuQuota(quotaText), period);
+  }
+
+  /** {@code --cpu-quota}: microseconds of CPU time per CFS period, at least 1 ms, or -1 for none. */
+  public static long cpuQuota(String text) {
+    long quota = integer("CPU quota", text);
     if (quota != -1 && quota < MIN_CPU_QUOTA) {
-      throw InvalidValueException.of("CPU quota", quotaText, "the minimum is 1000 microseconds, or -1 for none");
+      throw InvalidValueException.of("CPU quota", text, "the minimum is 1000 microseconds, or -1 for none");
     }
-    return new CpuQuota(quota, period);
+    return quota;
+  }
+
+  /** {@code --cpu-period}: the CFS period in microseconds, from 1 ms to 1 s. */
+  public static long cpuPeriod(String text) {
+    long period = integer("CPU period", text);
+    if (period < 1_000 || period > 1_000_000) {
+      throw InvalidValueException.of("CPU period", text, "must be from 1000 to 1000000 microseconds");
+    }
+    return period;
   }
 
   /** {@code --cpu-shares}: a relative weight from 2 to 262144 (Docker's default weight is 1024). */

@@ -8,6 +8,8 @@ import containerd.services.containers.v1.Container;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.labels.ContainerLabels;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -49,5 +51,31 @@ class ContainerStateTest {
         task(Status.STOPPED, 0));
     assertEquals("exited", noPolicy.status());
     assertFalse(noPolicy.restarting());
+  }
+
+  @Test
+  void aFailedStartAfterAnEndKeepsItExitedWithItsTimesAndDockersCode() {
+    Map<String, String> failedAfterRun = Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+        ContainerLabels.STARTED_AT, "2026-12-04T10:00:00Z", ContainerLabels.START_ERROR,
+        "host port 0.0.0.0:9090/tcp is already published", ContainerLabels.LAST_EXIT_CODE, "0",
+        ContainerLabels.LAST_FINISHED_AT, "2026-12-04T10:00:03.5Z");
+    ContainerState s = new ContainerState(record(failedAfterRun), Optional.empty());
+    assertEquals("exited", s.status());
+    assertEquals(128, s.exitCode(), "Docker's exitUnknown where the earlier code was 0");
+    assertEquals(Optional.of(Instant.parse("2026-12-04T10:00:00Z")), s.startedAt());
+    assertEquals(Optional.of(Instant.parse("2026-12-04T10:00:03.5Z")), s.finishedAt());
+
+    Map<String, String> earlierCode = new HashMap<>(failedAfterRun);
+    earlierCode.put(ContainerLabels.LAST_EXIT_CODE, "3");
+    assertEquals(3, new ContainerState(record(earlierCode), Optional.empty()).exitCode(), "kept when not 0");
+
+    ContainerState neverRan = new ContainerState(record(Map.of(ContainerLabels.START_ERROR, "no port")),
+        Optional.empty());
+    assertEquals("created", neverRan.status());
+    assertEquals(128, neverRan.exitCode());
+    assertEquals(Optional.empty(), neverRan.finishedAt());
+    ContainerState notFound = new ContainerState(record(Map.of(ContainerLabels.START_ERROR,
+        "exec: \"nope\": executable file not found in $PATH")), Optional.empty());
+    assertEquals(127, notFound.exitCode());
   }
 }

@@ -39,7 +39,11 @@ class ContainerUpdateTest {
   private InProcessBerth berth;
 
   private ContainerUpdate update() throws Exception {
-    containers.byId.put(RECORD.getId(), RECORD);
+    return update(RECORD, true);
+  }
+
+  private ContainerUpdate update(Container record, boolean swapAccounted) throws Exception {
+    containers.byId.put(record.getId(), record);
     berth = InProcessBerth.serving(containers, new TasksGrpc.TasksImplBase() {
       @Override
       public void update(UpdateTaskRequest request, StreamObserver<Empty> responses) {
@@ -48,7 +52,7 @@ class ContainerUpdateTest {
         responses.onCompleted();
       }
     });
-    return new ContainerUpdate(berth.channel());
+    return new ContainerUpdate(berth.channel(), true, swapAccounted);
   }
 
   private static ContainerState running() {
@@ -65,7 +69,7 @@ class ContainerUpdateTest {
 
   @Test
   void aRunningContainersTaskGetsOnlyWhatChangedAndTheSpecKeepsIt() throws Exception {
-    update().apply(running(), new ContainerUpdate.Changes(null, null, null, ResourceFlags.cpus("0.5"), null, "0", 50L,
+    update().apply(running(), new ContainerUpdate.Changes(null, null, null, ResourceFlags.cpus("0.5"), null, null, null, "0", null, 50L,
         RestartPolicy.parse("always")));
     assertEquals(1, taskUpdates.size());
     assertEquals(ContainerUpdate.RESOURCES_TYPE_URL, taskUpdates.get(0).getResources().getTypeUrl());
@@ -84,7 +88,7 @@ class ContainerUpdateTest {
 
   @Test
   void aMemoryReservationReachesTheTaskAndTheSpec() throws Exception {
-    update().apply(running(), new ContainerUpdate.Changes(null, null, 32L << 20, null, null, null, null, null));
+    update().apply(running(), new ContainerUpdate.Changes(null, null, 32L << 20, null, null, null, null, null, null, null, null));
     JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
     assertEquals(32L << 20, sent.path("memory").path("reservation").asLong());
     assertTrue(sent.path("memory").path("limit").isMissingNode(), sent::toString);
@@ -97,7 +101,7 @@ class ContainerUpdateTest {
   @Test
   void aStoppedContainerKeepsTheLimitsForItsNextStartOnly() throws Exception {
     update().apply(new ContainerState(RECORD, Optional.empty()),
-        new ContainerUpdate.Changes(null, null, null, null, 512L, null, null, null));
+        new ContainerUpdate.Changes(null, null, null, null, null, null, 512L, null, null, null, null));
     assertEquals(List.of(), taskUpdates);
     JsonNode resources = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
         .path("linux").path("resources");
@@ -108,14 +112,60 @@ class ContainerUpdateTest {
   void memoryAboveTheSwapLimitOrNothingToChangeIsRefusedBeforeAnyCall() throws Exception {
     ContainerUpdate update = update();
     InvalidValueException above = assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(256L << 20, null, null, null, null, null, null, null)));
+        new ContainerUpdate.Changes(256L << 20, null, null, null, null, null, null, null, null, null, null)));
     assertTrue(above.getMessage().contains("memoryswap"), above.getMessage());
     InvalidValueException reservationAbove = assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(null, null, 128L << 20, null, null, null, null, null)));
+        new ContainerUpdate.Changes(null, null, 128L << 20, null, null, null, null, null, null, null, null)));
     assertTrue(reservationAbove.getMessage().contains("memory reservation"), reservationAbove.getMessage());
     assertThrows(InvalidValueException.class, () -> update.apply(running(),
-        new ContainerUpdate.Changes(null, null, null, null, null, null, null, null)));
+        new ContainerUpdate.Changes(null, null, null, null, null, null, null, null, null, null, null)));
     assertEquals(List.of(), taskUpdates);
     assertEquals(RECORD, containers.byId.get("c1"));
+  }
+
+  private static final Container NO_LIMITS = RECORD.toBuilder().setSpec(RECORD.getSpec().toBuilder()
+      .setValue(ByteString.copyFromUtf8("{\"linux\":{\"resources\":{}}}"))).build();
+
+  @Test
+  void memoryAloneOnAContainerWithoutASwapLimitLimitsSwapToTwiceIt() throws Exception {
+    update(NO_LIMITS, true).apply(new ContainerState(NO_LIMITS, Optional.empty()),
+        new ContainerUpdate.Changes(32L << 20, null, null, null, null, null, null, null, null, null, null));
+    JsonNode memory = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
+        .path("linux").path("resources").path("memory");
+    assertEquals(32L << 20, memory.path("limit").asLong());
+    assertEquals(64L << 20, memory.path("swap").asLong());
+  }
+
+  @Test
+  void aHostWithoutSwapAccountingGetsNoSwapLimit() throws Exception {
+    update(NO_LIMITS, false).apply(running(),
+        new ContainerUpdate.Changes(32L << 20, 128L << 20, null, null, null, null, null, null, null, null, null));
+    JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
+    assertEquals(32L << 20, sent.path("memory").path("limit").asLong());
+    assertTrue(sent.path("memory").path("swap").isMissingNode(), sent::toString);
+  }
+
+  @Test
+  void cfsQuotaPeriodAndMemoryNodesReachTheTaskAndTheSpec() throws Exception {
+    update().apply(running(), new ContainerUpdate.Changes(null, null, null, null, 50_000L, 200_000L, null, null, "0",
+        null, null));
+    JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
+    assertEquals(50_000, sent.path("cpu").path("quota").asLong());
+    assertEquals(200_000, sent.path("cpu").path("period").asLong());
+    assertEquals("0", sent.path("cpu").path("mems").asText());
+    JsonNode cpu = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
+        .path("linux").path("resources").path("cpu");
+    assertEquals(50_000, cpu.path("quota").asLong());
+    assertEquals("0", cpu.path("mems").asText());
+  }
+
+  @Test
+  void aCfsQuotaWithCpusIsRefusedAsDockerRefusesIt() throws Exception {
+    ContainerUpdate update = update();
+    InvalidValueException both = assertThrows(InvalidValueException.class, () -> update.apply(running(),
+        new ContainerUpdate.Changes(null, null, null, ResourceFlags.cpus("1"), 50_000L, null, null, null, null, null,
+            null)));
+    assertTrue(both.getMessage().contains("NanoCPUs"), both.getMessage());
+    assertEquals(List.of(), taskUpdates);
   }
 }

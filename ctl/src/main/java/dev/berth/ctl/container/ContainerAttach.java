@@ -94,7 +94,7 @@ final class ContainerAttach {
         tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
             .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
       } catch (StatusRuntimeException e) {
-        lifecycle.markFailedStart(s.record(), e);
+        lifecycle.markFailedStart(s, e);
         throw ContainerTasks.startFailure(e);
       }
       return attach(io, streams, s.id(), "", tty, stdin, sigProxy, startup, () -> {
@@ -140,7 +140,7 @@ final class ContainerAttach {
       }
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setTerminal(true).build());
     } catch (StatusRuntimeException e) {
-      lifecycle.markFailedStart(s.record(), e);
+      lifecycle.markFailedStart(s, e);
       throw ContainerTasks.startFailure(e);
     }
     ListenableFuture<WaitResponse> exit = futures.wait(WaitRequest.newBuilder().setContainerId(s.id()).build());

@@ -73,7 +73,7 @@ public final class ContainerColumns {
     if (s.restarting()) {
       return "Restarting (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
     }
-    if (s.exited()) {
+    if (s.exited() || s.ranBefore()) {
       return "Exited (" + s.exitCode() + ")" + s.finishedAt().map(f -> " " + Durations.ago(f, now)).orElse("");
     }
     return "Created";

@@ -20,7 +20,6 @@ import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
-import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.health.HealthState;
@@ -210,11 +209,9 @@ public final class InspectCommand implements Callable<Integer> {
     state.put("OOMKilled", ContainerLabels.TRUE.equals(s.record().getLabelsMap().get(ContainerLabels.OOM_KILLED)));
     state.put("Dead", s.status().equals("dead"));
     state.put("Pid", s.pid());
-    // as Docker's: a start the runtime refused leaves the container created, with its reason and code
-    String startError = s.record().getLabelsMap().getOrDefault(ContainerLabels.START_ERROR, "");
-    state.put("ExitCode", s.task().isEmpty() && !startError.isEmpty()
-        ? ContainerTasks.startExitCode(startError).orElse(s.exitCode()) : s.exitCode());
-    state.put("Error", startError);
+    // as Docker's: a failed start leaves the container as it was (created or exited), with its reason and code
+    state.put("ExitCode", s.exitCode());
+    state.put("Error", s.record().getLabelsMap().getOrDefault(ContainerLabels.START_ERROR, ""));
     state.put("StartedAt", s.startedAt().map(Object::toString).orElse(NEVER));
     state.put("FinishedAt", s.finishedAt().map(Object::toString).orElse(NEVER));
     if (config.healthcheck().isPresent()) {

@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
+import berth.logs.v1.ReadLogsResponse;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
@@ -13,6 +14,7 @@ import dev.berth.ctl.output.Durations;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl logs web", "  berthctl logs -f --tail 10 web", "  berthctl logs -n 2 web", "  berthctl logs -t --since 10m web"})
 public final class LogsCommand implements Callable<Integer> {
+  private static final int BUFFER = 64 * 1024;
+
   @ParentCommand
   BerthCtl root;
 
@@ -74,8 +78,9 @@ public final class LogsCommand implements Callable<Integer> {
       request.setSince(ProtoTimes.toTimestamp(from));
     }
     Optional<Instant> to = until == null ? Optional.empty() : Optional.of(Durations.since(until, Instant.now()));
-    OutputStream out = root.io().out();
-    OutputStream err = root.io().err();
+    // written a response at a time: a write a line made a long log slow to print
+    OutputStream out = new BufferedOutputStream(root.io().out(), BUFFER);
+    OutputStream err = new BufferedOutputStream(root.io().err(), BUFFER);
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       if (record.isPresent()
@@ -89,38 +94,52 @@ public final class LogsCommand implements Callable<Integer> {
         logs = logs.withDeadline(Deadline.after(Math.max(1, Duration.between(Instant.now(), to.get()).toMillis()),
             TimeUnit.MILLISECONDS));
       }
-      Iterator<LogEntry> entries = logs.read(request.build());
+      Iterator<ReadLogsResponse> responses = logs.read(request.build());
       boolean lineStart = true;
-      while (next(entries, record.isPresent())) {
-        LogEntry e = entries.next();
-        if (to.isPresent() && ProtoTimes.toInstant(e.getTime()).isAfter(to.get())) {
-          break;
+      OutputStream last = out;
+      try {
+        while (next(responses, record.isPresent())) {
+          for (LogEntry e : responses.next().getEntriesList()) {
+            if (to.isPresent() && ProtoTimes.toInstant(e.getTime()).isAfter(to.get())) {
+              return 0;
+            }
+            OutputStream target = e.getStream().equals("stderr") ? err : out;
+            if (target != last) {
+              // both may be the same terminal: lines keep their order there
+              last.flush();
+              last = target;
+            }
+            if (timestamps && lineStart) {
+              target.write((ProtoTimes.toInstant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
+            }
+            if (details && lineStart) {
+              // docker's attributes (from --log-opt labels= and env=, which Berth does not take), then a space
+              target.write(' ');
+            }
+            e.getData().writeTo(target);
+            if (e.getComplete()) {
+              target.write('\n');
+            }
+            lineStart = e.getComplete();
+          }
+          // what came is shown before waiting for more, so a follower sees each line when it is written
+          out.flush();
+          err.flush();
         }
-        OutputStream target = e.getStream().equals("stderr") ? err : out;
-        if (timestamps && lineStart) {
-          target.write((ProtoTimes.toInstant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
-        }
-        if (details && lineStart) {
-          // docker's attributes (from --log-opt labels= and env=, which Berth does not take), then a space
-          target.write(' ');
-        }
-        target.write(e.getData().toByteArray());
-        if (e.getComplete()) {
-          target.write('\n');
-        }
-        target.flush();
-        lineStart = e.getComplete();
+      } finally {
+        out.flush();
+        err.flush();
       }
     }
     return 0;
   }
 
   /**
-   * Whether another entry comes; a follow that reached {@code --until} ends here, and so does the
+   * Whether more lines come; a follow that reached {@code --until} ends here, and so does the
    * log of a container that is there ({@code known}) but never ran, which has none: Docker prints
    * nothing for it.
    */
-  private static boolean next(Iterator<LogEntry> entries, boolean known) {
+  private static boolean next(Iterator<ReadLogsResponse> entries, boolean known) {
     try {
       return entries.hasNext();
     } catch (StatusRuntimeException e) {

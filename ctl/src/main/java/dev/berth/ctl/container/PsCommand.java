@@ -388,7 +388,7 @@ public final class PsCommand implements Callable<Integer> {
           }
           case "id" -> s.id().startsWith(value);
           case "ancestor" -> ancestors.matches(s.record(), value);
-          case "exited" -> s.exited() && s.exitCode() == Integer.parseInt(value);
+          case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
           case "network" -> NetworkConnections.networks(s.record()).contains(value);
           case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
           case "health" -> ContainerColumns.health(s).equals(value);

@@ -317,9 +317,9 @@ final class CriContainers {
         r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null,
         r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null, null,
         r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
-            r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null,
+            r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null, null, null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,
-        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null);
+        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null, null);
     if (!changes.any()) {
       return;
     }

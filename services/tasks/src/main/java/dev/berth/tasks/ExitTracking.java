@@ -3,9 +3,12 @@ package dev.berth.tasks;
 import dev.berth.tasks.containers.ContainerLookup;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -28,6 +31,8 @@ final class ExitTracking {
   private static final long OUTPUT_DELIVERY_MILLIS = 2000;
   /** An exit seen this soon after conmon wrote it is dated when it was seen (see {@link #read}). */
   private static final Duration PROMPT = Duration.ofSeconds(1);
+  /** Beside conmon's exit file: the time the exit was dated when it was first read. */
+  static final String EXITED_AT_FILE = "exited-at";
 
   private final ExitWatcher watcher;
   private final TaskEvents events;
@@ -112,13 +117,31 @@ final class ExitTracking {
    * The exit conmon wrote. Its time is the file's, unless the exit is seen within {@link #PROMPT}
    * of it: then it is the time it was seen. The file system dates files by a coarse clock, a tick
    * (up to a few milliseconds) behind the real time, so a process that ended at once could be
-   * dated before a start time read from the real clock.
+   * dated before a start time read from the real clock. The time taken is recorded beside the
+   * exit file ({@link #EXITED_AT_FILE}) and read from there later: a berthd that restarts dates
+   * the exit as before, not by the file's coarser time.
    */
   static Exit read(Path exitFile) throws IOException {
     int status = Integer.parseInt(Files.readString(exitFile).trim());
+    return new Exit(status < 0 ? 255 : status, exitTime(exitFile));
+  }
+
+  private static Instant exitTime(Path exitFile) throws IOException {
+    Path recorded = exitFile.resolveSibling(EXITED_AT_FILE);
+    try {
+      return Instant.parse(Files.readString(recorded).strip());
+    } catch (NoSuchFileException e) {
+      // read for the first time
+    } catch (DateTimeParseException e) {
+      LOG.warning(recorded + ": not a time, dating the exit again: " + e.getMessage());
+    }
     Instant written = Files.getLastModifiedTime(exitFile).toInstant();
     Instant seen = Instant.now();
     Instant at = Duration.between(written, seen).compareTo(PROMPT) < 0 ? seen : written;
-    return new Exit(status < 0 ? 255 : status, at);
+    // no fsync: the persist directory lasts as long as the boot, as ProcessRecord's
+    Path temp = recorded.resolveSibling("." + EXITED_AT_FILE + ".tmp");
+    Files.writeString(temp, at.toString());
+    Files.move(temp, recorded, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return at;
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
+import berth.logs.v1.ReadLogsResponse;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
@@ -72,7 +73,7 @@ class LogsKernelTest {
 
   private List<LogEntry> read(ReadLogsRequest.Builder request) {
     List<LogEntry> entries = new ArrayList<>();
-    logs.read(request.build()).forEachRemaining(entries::add);
+    logs.read(request.build()).forEachRemaining(r -> entries.addAll(r.getEntriesList()));
     return entries;
   }
 
@@ -117,11 +118,13 @@ class LogsKernelTest {
   void followSendsLinesWhileTheTaskRunsAndEndsWhenItExits() throws Exception {
     ListenableFuture<WaitResponse> exit = startTask("ticker",
         "echo first; sleep 1; echo second; sleep 0.3; echo third >&2; sleep 0.1; echo fourth");
-    Iterator<LogEntry> follow = logs.read(ReadLogsRequest.newBuilder().setContainerId("ticker").setFollow(true).build());
-    assertEquals("first", follow.next().getData().toStringUtf8());
+    Iterator<ReadLogsResponse> follow =
+        logs.read(ReadLogsRequest.newBuilder().setContainerId("ticker").setFollow(true).build());
+    assertEquals("first", follow.next().getEntries(0).getData().toStringUtf8());
     assertEquals(Status.RUNNING, status("ticker"), "the first line came while the task ran");
     List<String> rest = new ArrayList<>();
-    follow.forEachRemaining(e -> rest.add(e.getStream() + " " + e.getData().toStringUtf8()));
+    follow.forEachRemaining(r -> r.getEntriesList()
+        .forEach(e -> rest.add(e.getStream() + " " + e.getData().toStringUtf8())));
     assertEquals(Status.STOPPED, status("ticker"), "the stream ends once the task has");
     assertEquals(List.of("stdout second", "stderr third", "stdout fourth"), rest);
     assertEquals(0, exit.get(10, TimeUnit.SECONDS).getExitStatus());

@@ -125,6 +125,23 @@ class TaskRestartKernelTest {
     assertEquals(List.of(), Files.list(rig.state.resolve("tasks/default")).toList());
   }
 
+  @Test
+  void anExitKeepsItsTimeAcrossARestart() throws Exception {
+    rig.createContainer("brief", rig.spec("brief", "sh", "-c", "exit 3"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("brief").addRootfs(rig.rootfsMount()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("brief").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("brief").build());
+    assertEquals(3, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    Process before = get("brief");
+
+    rig.shutdown();
+    rig.reopen();
+    Process after = get("brief");
+    assertEquals(Status.STOPPED, after.getStatus());
+    assertEquals(before.getExitedAt(), after.getExitedAt(), "dated as before, not by the exit file's coarse time");
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("brief").build());
+  }
+
   /** What a berthd killed during a Delete, or by a machine crash, leaves: a torn task record, discarded bundles. */
   @Test
   void aTornRecordAndDiscardedBundlesGoAtTheNextStart() throws Exception {

@@ -2,11 +2,8 @@ package dev.berth.tasks.logs;
 
 import berth.logs.v1.LogEntry;
 import com.google.protobuf.ByteString;
-import dev.berth.common.time.EpochNanos;
+import com.google.protobuf.Timestamp;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -34,15 +31,13 @@ final class CriLine {
     if (!(stream.equals("stdout") || stream.equals("stderr")) || !(tag.equals("F") || tag.equals("P"))) {
       return Optional.empty();
     }
-    OffsetDateTime time;
-    try {
-      time = OffsetDateTime.parse(ascii(line, from, timeEnd), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    } catch (DateTimeParseException e) {
+    Optional<Timestamp> time = CriTime.parse(line, from, timeEnd);
+    if (time.isEmpty()) {
       return Optional.empty();
     }
     int dataStart = Math.min(tagsEnd + 1, to);
     return Optional.of(LogEntry.newBuilder()
-        .setTime(EpochNanos.toTimestamp(time.toInstant()))
+        .setTime(time.get())
         .setStream(stream)
         .setData(ByteString.copyFrom(line, dataStart, to - dataStart))
         .setComplete(tag.equals("F"))

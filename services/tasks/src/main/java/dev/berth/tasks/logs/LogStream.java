@@ -2,6 +2,7 @@ package dev.berth.tasks.logs;
 
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.ReadLogsRequest;
+import berth.logs.v1.ReadLogsResponse;
 import com.google.protobuf.Timestamp;
 import dev.berth.api.grpc.Errors;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -17,9 +18,11 @@ import java.util.logging.Logger;
  */
 public final class LogStream {
   private static final Logger LOG = Logger.getLogger(LogStream.class.getName());
+  /** What a response holds at most, in encoded entries (one more line may pass it). */
+  static final int BATCH_BYTES = 256 * 1024;
 
   private final CriLogReader reader;
-  private final ServerCallStreamObserver<LogEntry> responses;
+  private final ServerCallStreamObserver<ReadLogsResponse> responses;
   private final LogWatcher watcher;
   private final Optional<Timestamp> since;
   /** The task's end when following; done already when not. */
@@ -27,7 +30,7 @@ public final class LogStream {
   private LogWatcher.Watch watch;
   private boolean finished;
 
-  private LogStream(CriLogReader reader, ServerCallStreamObserver<LogEntry> responses, LogWatcher watcher,
+  private LogStream(CriLogReader reader, ServerCallStreamObserver<ReadLogsResponse> responses, LogWatcher watcher,
       Optional<Timestamp> since, CompletableFuture<?> ended) {
     this.reader = reader;
     this.responses = responses;
@@ -38,7 +41,7 @@ public final class LogStream {
 
   /** Starts the call; the stream owns {@code reader} from now on. */
   public static void start(CriLogReader reader, TaskLog log, ReadLogsRequest request,
-      ServerCallStreamObserver<LogEntry> responses, LogWatcher watcher) throws IOException {
+      ServerCallStreamObserver<ReadLogsResponse> responses, LogWatcher watcher) throws IOException {
     LogStream stream = new LogStream(reader, responses, watcher,
         request.hasSince() ? Optional.of(request.getSince()) : Optional.empty(),
         request.getFollow() ? log.ended() : CompletableFuture.completedFuture(null));
@@ -69,16 +72,17 @@ public final class LogStream {
       while (responses.isReady()) {
         // taken before reading: a task that had ended by then has all its lines in the file
         boolean taskEnded = ended.isDone();
-        Optional<LogEntry> entry = reader.next();
-        if (entry.isEmpty()) {
+        ReadLogsResponse.Builder batch = ReadLogsResponse.newBuilder();
+        boolean drained = fill(batch);
+        if (batch.getEntriesCount() > 0) {
+          responses.onNext(batch.build());
+        }
+        if (drained) {
           if (taskEnded) {
             finish();
             responses.onCompleted();
           }
           return;
-        }
-        if (since.isEmpty() || !before(entry.get().getTime(), since.get())) {
-          responses.onNext(entry.get());
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -86,6 +90,22 @@ public final class LogStream {
       responses.onError(Errors.toStatus(e instanceof IOException
           ? Errors.internal(e, "reading log: %s", e.getMessage()) : e));
     }
+  }
+
+  /** Adds the lines there are to {@code batch} up to its size; whether the reader found no more. */
+  private boolean fill(ReadLogsResponse.Builder batch) throws IOException {
+    int bytes = 0;
+    while (bytes < BATCH_BYTES) {
+      Optional<LogEntry> entry = reader.next();
+      if (entry.isEmpty()) {
+        return true;
+      }
+      if (since.isEmpty() || !before(entry.get().getTime(), since.get())) {
+        batch.addEntries(entry.get());
+        bytes += entry.get().getSerializedSize();
+      }
+    }
+    return false;
   }
 
   private synchronized void cancelled() {

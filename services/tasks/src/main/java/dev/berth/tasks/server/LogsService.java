@@ -1,6 +1,6 @@
 package dev.berth.tasks.server;
 
-import berth.logs.v1.LogEntry;
+import berth.logs.v1.ReadLogsResponse;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
 import berth.logs.v1.ReopenLogRequest;
@@ -33,7 +33,7 @@ public final class LogsService extends LogsGrpc.LogsImplBase implements AutoClos
   }
 
   @Override
-  public void read(ReadLogsRequest request, StreamObserver<LogEntry> responses) {
+  public void read(ReadLogsRequest request, StreamObserver<ReadLogsResponse> responses) {
     try {
       TaskLog log = tasks.log(RequestContext.namespace(), request.getContainerId());
       CriLogReader reader;
@@ -43,7 +43,7 @@ public final class LogsService extends LogsGrpc.LogsImplBase implements AutoClos
       } catch (NoSuchFileException e) {
         throw Errors.notFound("no logs for container %s: it has never run", request.getContainerId());
       }
-      LogStream.start(reader, log, request, (ServerCallStreamObserver<LogEntry>) responses, watcher);
+      LogStream.start(reader, log, request, (ServerCallStreamObserver<ReadLogsResponse>) responses, watcher);
     } catch (IOException e) {
       responses.onError(Errors.toStatus(Errors.internal(e, "reading log of container %s: %s",
           request.getContainerId(), e.getMessage())));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
+import berth.logs.v1.ReadLogsResponse;
 import com.google.protobuf.Timestamp;
 import dev.berth.api.grpc.Errors;
 import dev.berth.common.testing.InProcessServices;
@@ -27,6 +28,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,8 @@ class LogsServiceTest {
 
   private List<String> read(ReadLogsRequest.Builder request) {
     List<String> lines = new ArrayList<>();
-    logs.read(request.setContainerId("c1").build()).forEachRemaining(e -> lines.add(e.getData().toStringUtf8()));
+    logs.read(request.setContainerId("c1").build())
+        .forEachRemaining(r -> r.getEntriesList().forEach(e -> lines.add(e.getData().toStringUtf8())));
     return lines;
   }
 
@@ -120,8 +123,9 @@ class LogsServiceTest {
   }
 
   /** Collects a call's entries and its end. */
-  private static final class Collector implements ClientResponseObserver<ReadLogsRequest, LogEntry> {
+  private static final class Collector implements ClientResponseObserver<ReadLogsRequest, ReadLogsResponse> {
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final AtomicInteger responses = new AtomicInteger();
     final CompletableFuture<Status> end = new CompletableFuture<>();
     final int initialRequests;
     ClientCallStreamObserver<ReadLogsRequest> call;
@@ -139,8 +143,11 @@ class LogsServiceTest {
     }
 
     @Override
-    public void onNext(LogEntry entry) {
-      lines.add(entry.getData().toStringUtf8());
+    public void onNext(ReadLogsResponse response) {
+      responses.incrementAndGet();
+      for (LogEntry entry : response.getEntriesList()) {
+        lines.add(entry.getData().toStringUtf8());
+      }
     }
 
     @Override
@@ -212,12 +219,27 @@ class LogsServiceTest {
     async.read(ReadLogsRequest.newBuilder().setContainerId("c1").build(), c);
     assertEquals("line 0", c.next());
     Thread.sleep(100);
-    assertTrue(c.lines.size() < 100, "only what was asked for is sent: " + c.lines.size());
+    assertEquals(1, c.responses.get(), "only what was asked for is sent");
     long position = readPosition(file);
     assertTrue(position < size / 4, "read " + position + " of " + size + " bytes");
     c.call.request(Integer.MAX_VALUE);
     assertEquals(Status.Code.OK, c.end.get(20, TimeUnit.SECONDS).getCode());
     assertEquals(99_999, c.lines.size());
+  }
+
+  @Test
+  void aLongLogComesInResponsesOfManyLines() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      text.append("2024-03-01T09:00:00.000000001Z stdout F line ").append(i).append('\n');
+    }
+    Files.writeString(file, text);
+    Collector c = new Collector(-1);
+    async.read(ReadLogsRequest.newBuilder().setContainerId("c1").build(), c);
+    assertEquals(Status.Code.OK, c.end.get(20, TimeUnit.SECONDS).getCode());
+    assertEquals(10_000, c.lines.size());
+    assertEquals("line 9999", List.copyOf(c.lines).get(9_999));
+    assertTrue(c.responses.get() <= 10, "a response per 64 KiB, not per line: " + c.responses.get());
   }
 
   /** How many descriptors of this process have {@code path} open. */
