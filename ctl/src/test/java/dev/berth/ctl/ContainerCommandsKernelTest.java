@@ -689,6 +689,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       Cli.Result none = berthd.ctl("logs", "silent");
       assertTrue(none.exit() != 0, none::toString);
       assertEquals("Error: configured logging driver does not support reading\n", none.stderr());
+      assertEquals("\n", ok("inspect", "-f", "{{.LogPath}}", "silent").out(), "no log, no path, as docker's");
       for (List<String> bad : List.of(List.of("--log-driver", "syslog"), List.of("--log-opt", "max-size=lots"),
           List.of("--log-opt", "tag=web"), List.of("--log-driver", "none", "--log-opt", "max-size=1m"))) {
         List<String> args = new ArrayList<>(List.of("run", "--rm"));

@@ -546,6 +546,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(0, state.get("ExitCode").asInt());
     assertFalse(state.get("StartedAt").asText().startsWith("0001"));
     assertEquals(InspectCommand.NEVER, state.get("FinishedAt").asText());
+    // the log berthd's monitor writes, a CRI log under berthd's state directory
+    Path log = Path.of(c.get("LogPath").asText());
+    assertTrue(log.isAbsolute() && Files.isRegularFile(log) && log.endsWith(id + ".log"), c.get("LogPath")::toString);
     JsonNode host = c.get("HostConfig");
     assertEquals(64L << 20, host.get("Memory").asLong());
     assertEquals(32L << 20, host.get("MemoryReservation").asLong());

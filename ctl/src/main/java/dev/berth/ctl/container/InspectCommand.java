@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
+import containerd.services.introspection.v1.IntrospectionGrpc;
+import containerd.services.introspection.v1.PluginsRequest;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
@@ -38,6 +40,7 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.volume.VolumeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Locale;
@@ -110,7 +113,7 @@ public final class InspectCommand implements Callable<Integer> {
     if (type == null || type == Type.CONTAINER) {
       try {
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
-        ObjectNode container = inspect(c, images, s);
+        ObjectNode container = inspect(c, images, s, root.namespace());
         if (size) {
           addSizes(c, images, s.record(), container);
         }
@@ -188,7 +191,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
   }
 
-  private static ObjectNode inspect(Connection c, ImageClient images, ContainerState s) {
+  private static ObjectNode inspect(Connection c, ImageClient images, ContainerState s, String namespace) {
     Spec spec = spec(s);
     ContainerConfig config = ContainerConfig.of(s.record());
     ObjectNode json = Json.mapper().createObjectNode();
@@ -218,6 +221,7 @@ public final class InspectCommand implements Callable<Integer> {
       state.set("Health", HealthState.of(s.record()).orElse(HealthState.starting()).toJson());
     }
     json.put("Image", imageId(images, s.record(), config));
+    json.put("LogPath", logPath(c, s, namespace));
     json.put("Name", "/" + s.name());
     json.put("RestartCount", restartCount(s));
     json.put("Driver", s.record().getSnapshotter());
@@ -227,6 +231,26 @@ public final class InspectCommand implements Callable<Integer> {
     json.set("Config", config.config());
     json.set("NetworkSettings", network(c, s));
     return json;
+  }
+
+  /**
+   * Docker's {@code LogPath}: the file the container's monitor writes its output to, as its label
+   * names it, else under berthd's state directory (which berthd's introspection exports); empty
+   * with {@code --log-driver none}, as Docker's.
+   */
+  private static String logPath(Connection c, ContainerState s, String namespace) {
+    Map<String, String> labels = s.record().getLabelsMap();
+    if (ContainerLabels.LOG_DRIVER_NONE.equals(labels.get(ContainerLabels.LOG_DRIVER))) {
+      return "";
+    }
+    String own = labels.getOrDefault(ContainerLabels.LOG_PATH, "");
+    if (!own.isEmpty()) {
+      return own;
+    }
+    String state = IntrospectionGrpc.newBlockingStub(c.channel())
+        .plugins(PluginsRequest.newBuilder().addFilters("id==introspection").build()).getPluginsList().stream()
+        .map(p -> p.getExportsOrDefault("state", "")).findFirst().orElse("");
+    return state.isEmpty() ? "" : Path.of(state, "logs", namespace, s.id() + ".log").toString();
   }
 
   /** How often berthd's restart monitor restarted the container (its label), 0 if never. */

@@ -24,7 +24,7 @@ final class MetadataModule {
   static ServiceGroup metadata(DaemonConfig config, MetadataStore store, Channel api) {
     try {
       MetadataServices services = new MetadataServices(config.root(), store,
-          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs"), GrpcUsage.containers(api), GrpcUsage.volumes(api)), () -> ServiceGroups.plugins(config.root()),
+          List.of(GrpcUsage.content(api), GrpcUsage.snapshots(api, "overlayfs"), GrpcUsage.containers(api), GrpcUsage.volumes(api)), () -> ServiceGroups.plugins(config.root(), config.state()),
           new GrpcGarbageCollectionRequests(api));
       return new ServiceGroup(ServiceGroups.METADATA, services.services());
     } catch (IOException e) {

@@ -92,16 +92,16 @@ final class ServiceGroups {
   /**
    * Every plugin of the suite, sorted by type and id as containerd lists them. The snapshotter
    * exports its root directory as containerd's does, and introspection berthd's root ({@code info}
-   * shows it).
+   * shows it) and state directory (under which {@code inspect} finds a container's log, its {@code LogPath}).
    */
-  static List<Plugin> plugins(Path root) {
+  static List<Plugin> plugins(Path root, Path state) {
     List<Plugin> all = new ArrayList<>();
     for (String group : NAMES) {
       for (Plugin p : PLUGINS.get(group)) {
         if (p.getId().equals("overlayfs")) {
           p = p.toBuilder().putExports("root", root.resolve("snapshots/overlayfs").toString()).build();
         } else if (p.getId().equals("introspection")) {
-          p = p.toBuilder().putExports("root", root.toString()).build();
+          p = p.toBuilder().putExports("root", root.toString()).putExports("state", state.toString()).build();
         }
         all.add(p);
       }
