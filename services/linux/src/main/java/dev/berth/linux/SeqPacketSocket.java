@@ -62,37 +62,11 @@ public final class SeqPacketSocket implements Closeable {
   }
 
   /**
-   * Reads one message into {@code buffer} if one is there, without waiting: its length (which
-   * is more than the buffer's when the message was cut off), 0 when the peer closed the
-   * connection, -1 when there is nothing to read now.
-   */
-  public int receiveNow(byte[] buffer) throws ErrnoException {
-    use.readLock().lock();
-    try {
-      if (closed) {
-        throw new ErrnoException("recv", subject, ErrnoException.EBADF, "socket closed");
-      }
-      while (true) {
-        try {
-          return (int) LibC.recv(fd, buffer, buffer.length, MSG_DONTWAIT | MSG_TRUNC);
-        } catch (LastErrorException e) {
-          if (e.getErrorCode() == ErrnoException.EAGAIN) {
-            return -1;
-          }
-          if (e.getErrorCode() != ErrnoException.EINTR) {
-            throw ErrnoException.of("recv", subject, e);
-          }
-        }
-      }
-    } finally {
-      use.readLock().unlock();
-    }
-  }
-
-  /**
-   * As {@link #receiveNow(byte[])}, into direct buffer {@code buffer}: a message is then never
-   * copied in the JVM. The message is between position 0 and the limit afterwards (the limit is
-   * the capacity when nothing was read).
+   * Reads one message into direct buffer {@code buffer} if one is there, without waiting (a
+   * message is then never copied in the JVM): its length (which is more than the buffer's when
+   * the message was cut off), 0 when the peer closed the connection, -1 when there is nothing to
+   * read now. The message is between position 0 and the limit afterwards (the limit is the
+   * capacity when nothing was read).
    */
   public int receiveNow(ByteBuffer buffer) throws ErrnoException {
     if (!buffer.isDirect()) {
