@@ -3,6 +3,7 @@ package dev.berth.ctl.terminal;
 import dev.berth.ctl.Io;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -21,6 +22,12 @@ public final class StartupSignals implements AutoCloseable {
   private final List<Signal> signals = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
   private volatile Signal received;
+  /**
+   * What a signal does once the start is over. The JVM runs a handler on a thread of its own, so
+   * a signal that came while the start returned may reach its handler here after {@link #forwardTo}
+   * or {@link #startupDone} have looked for it: it is then passed on or raised, not lost.
+   */
+  private Consumer<Signal> late;
 
   private StartupSignals() {}
 
@@ -30,7 +37,7 @@ public final class StartupSignals implements AutoCloseable {
     if (io.console()) {
       for (String name : List.of("INT", "TERM")) {
         Signal signal = new Signal(name);
-        s.previous.add(Signal.handle(signal, x -> s.received = x));
+        s.previous.add(Signal.handle(signal, s::handle));
         s.signals.add(signal);
       }
     }
@@ -47,11 +54,7 @@ public final class StartupSignals implements AutoCloseable {
    * signal noted since goes to {@code forward}, as it would have had it come a moment later.
    */
   public void forwardTo(IntConsumer forward) {
-    Signal noted = received;
-    received = null;
-    if (noted != null) {
-      forward.accept(noted.getNumber());
-    }
+    after(signal -> forward.accept(signal.getNumber()));
   }
 
   /**
@@ -60,10 +63,32 @@ public final class StartupSignals implements AutoCloseable {
    */
   public void startupDone() {
     restore();
-    Signal noted = received;
-    received = null;
+    after(Signal::raise);
+  }
+
+  private void handle(Signal signal) {
+    Consumer<Signal> act;
+    synchronized (this) {
+      act = late;
+      if (act == null) {
+        received = signal;
+      }
+    }
+    if (act != null) {
+      act.accept(signal);
+    }
+  }
+
+  /** From now on a signal does {@code act}; so does the one noted, if any. */
+  private void after(Consumer<Signal> act) {
+    Signal noted;
+    synchronized (this) {
+      late = act;
+      noted = received;
+      received = null;
+    }
     if (noted != null) {
-      Signal.raise(noted);
+      act.accept(noted);
     }
   }
 
