@@ -10,14 +10,11 @@ import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
-import dev.berth.common.store.MetadataStore;
-import dev.berth.common.testing.InProcessServices;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,36 +28,63 @@ class VolumeDriverOptionsKernelTest {
   Path root;
   @TempDir
   Path host;
-  final List<InProcessServices> servers = new ArrayList<>();
-  MetadataStore store;
+  KernelVolumes rig;
 
   @BeforeEach
   void openStore() throws IOException {
-    store = MetadataStore.open(root.resolve("meta.db"));
-  }
-
-  VolumesGrpc.VolumesBlockingStub open() throws IOException {
-    InProcessServices containers = InProcessServices.start(new RecordedContainers());
-    servers.add(containers);
-    InProcessServices server = InProcessServices.start(
-        new VolumesService(new VolumeStore(root, store, containers.channel(), namespace -> { }),
-            (namespace, topic, event) -> { }));
-    servers.add(server);
-    return VolumesGrpc.newBlockingStub(server.channel());
+    rig = new KernelVolumes(root);
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      for (String point : VolumeMountPointKernelTest.mountsUnder(root)) {
-        VolumeMountPointKernelTest.run("umount", "-l", point);
-      }
-    } finally {
-      for (InProcessServices s : servers) {
-        s.close();
-      }
-      store.close();
+    rig.close();
+  }
+
+  @Test
+  void aTmpfsVolumeIsMountedFromCreateToDeleteAndAgainAtStart() throws Exception {
+    VolumesGrpc.VolumesBlockingStub volumes = rig.open();
+    Volume v = create(volumes, "scratch", Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m"));
+    assertEquals(Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m"), v.getOptionsMap());
+    assertTrue(mounted(v.getMountpoint()).matches("tmpfs .*size=10240k.*"), mounted(v.getMountpoint()));
+    assertEquals(v.getOptionsMap(), volumes.get(GetVolumeRequest.newBuilder().setName("scratch").build())
+        .getVolume().getOptionsMap());
+
+    // as after a reboot: a start mounts it again
+    KernelVolumes.run("umount", v.getMountpoint());
+    rig.open();
+    assertTrue(mounted(v.getMountpoint()).startsWith("tmpfs "), mounted(v.getMountpoint()));
+
+    volumes.delete(DeleteVolumeRequest.newBuilder().setName("scratch").build());
+    assertEquals(List.of(), KernelVolumes.mountsUnder(root));
+  }
+
+  @Test
+  void aBindVolumeShowsTheHostDirectoryWhichOutlivesIt() throws Exception {
+    VolumesGrpc.VolumesBlockingStub volumes = rig.open();
+    Files.writeString(host.resolve("kept"), "the host's");
+    Volume v = create(volumes, "bound", Map.of("type", "none", "o", "bind", "device", host.toString()));
+    assertEquals("the host's", Files.readString(Path.of(v.getMountpoint(), "kept")));
+    volumes.delete(DeleteVolumeRequest.newBuilder().setName("bound").build());
+    assertEquals(List.of(), KernelVolumes.mountsUnder(root));
+    assertEquals("the host's", Files.readString(host.resolve("kept")), "a bind volume's removal keeps the host's files");
+  }
+
+  @Test
+  void optionsTheKernelOrTheDriverRefusesMakeNoVolume() throws Exception {
+    VolumesGrpc.VolumesBlockingStub volumes = rig.open();
+    for (Map<String, String> refused : List.of(
+        Map.of("type", "tmpfs", "device", "tmpfs", "size", "10m"),
+        Map.of("type", "none", "o", "bind", "device", host.resolve("absent").toString()),
+        Map.of("type", "nosuchfs", "device", "x"))) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> create(volumes, "bad", refused));
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), refused::toString);
+      assertTrue(e.getStatus().getDescription().startsWith("volume bad: "), e.getStatus().getDescription());
+      StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
+          () -> volumes.get(GetVolumeRequest.newBuilder().setName("bad").build()));
+      assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
     }
+    assertEquals(List.of(), KernelVolumes.mountsUnder(root));
+    assertFalse(Files.exists(root.resolve("volumes/default/bad")));
   }
 
   private static Volume create(VolumesGrpc.VolumesBlockingStub volumes, String name, Map<String, String> options) {
@@ -78,52 +102,5 @@ class VolumeDriverOptionsKernelTest {
       }
     }
     return "";
-  }
-
-  @Test
-  void aTmpfsVolumeIsMountedFromCreateToDeleteAndAgainAtStart() throws Exception {
-    VolumesGrpc.VolumesBlockingStub volumes = open();
-    Volume v = create(volumes, "scratch", Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m"));
-    assertEquals(Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m"), v.getOptionsMap());
-    assertTrue(mounted(v.getMountpoint()).matches("tmpfs .*size=10240k.*"), mounted(v.getMountpoint()));
-    assertEquals(v.getOptionsMap(), volumes.get(GetVolumeRequest.newBuilder().setName("scratch").build())
-        .getVolume().getOptionsMap());
-
-    // as after a reboot: a start mounts it again
-    VolumeMountPointKernelTest.run("umount", v.getMountpoint());
-    open();
-    assertTrue(mounted(v.getMountpoint()).startsWith("tmpfs "), mounted(v.getMountpoint()));
-
-    volumes.delete(DeleteVolumeRequest.newBuilder().setName("scratch").build());
-    assertEquals(List.of(), VolumeMountPointKernelTest.mountsUnder(root));
-  }
-
-  @Test
-  void aBindVolumeShowsTheHostDirectoryWhichOutlivesIt() throws Exception {
-    VolumesGrpc.VolumesBlockingStub volumes = open();
-    Files.writeString(host.resolve("kept"), "the host's");
-    Volume v = create(volumes, "bound", Map.of("type", "none", "o", "bind", "device", host.toString()));
-    assertEquals("the host's", Files.readString(Path.of(v.getMountpoint(), "kept")));
-    volumes.delete(DeleteVolumeRequest.newBuilder().setName("bound").build());
-    assertEquals(List.of(), VolumeMountPointKernelTest.mountsUnder(root));
-    assertEquals("the host's", Files.readString(host.resolve("kept")), "a bind volume's removal keeps the host's files");
-  }
-
-  @Test
-  void optionsTheKernelOrTheDriverRefusesMakeNoVolume() throws Exception {
-    VolumesGrpc.VolumesBlockingStub volumes = open();
-    for (Map<String, String> refused : List.of(
-        Map.of("type", "tmpfs", "device", "tmpfs", "size", "10m"),
-        Map.of("type", "none", "o", "bind", "device", host.resolve("absent").toString()),
-        Map.of("type", "nosuchfs", "device", "x"))) {
-      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> create(volumes, "bad", refused));
-      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), refused::toString);
-      assertTrue(e.getStatus().getDescription().startsWith("volume bad: "), e.getStatus().getDescription());
-      StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
-          () -> volumes.get(GetVolumeRequest.newBuilder().setName("bad").build()));
-      assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
-    }
-    assertEquals(List.of(), VolumeMountPointKernelTest.mountsUnder(root));
-    assertFalse(Files.exists(root.resolve("volumes/default/bad")));
   }
 }

@@ -9,18 +9,15 @@ import berth.volumes.v1.CreateVolumeRequest;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.VolumesGrpc;
-import dev.berth.common.store.MetadataStore;
-import dev.berth.common.testing.InProcessServices;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,43 +29,25 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumeMountPointKernelTest {
   @TempDir
   Path root;
-  final List<InProcessServices> servers = new ArrayList<>();
-  MetadataStore store;
+  KernelVolumes rig;
 
-  VolumesGrpc.VolumesBlockingStub open() throws IOException {
-    InProcessServices containers = InProcessServices.start(new RecordedContainers());
-    servers.add(containers);
-    InProcessServices server = InProcessServices.start(
-        new VolumesService(new VolumeStore(root, store, containers.channel(), namespace -> { }),
-            (namespace, topic, event) -> { }));
-    servers.add(server);
-    return VolumesGrpc.newBlockingStub(server.channel());
+  @BeforeEach
+  void openStore() throws IOException {
+    rig = new KernelVolumes(root);
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      for (String point : mountsUnder(root)) {
-        run("umount", "-l", point);
-      }
-    } finally {
-      for (InProcessServices s : servers) {
-        s.close();
-      }
-      if (store != null) {
-        store.close();
-      }
-    }
+    rig.close();
   }
 
   @Test
   void aMountInsideAVolumeIsLeftAlone() throws Exception {
-    store = MetadataStore.open(root.resolve("meta.db"));
-    VolumesGrpc.VolumesBlockingStub volumes = open();
+    VolumesGrpc.VolumesBlockingStub volumes = rig.open();
     Path data = Path.of(volumes.create(CreateVolumeRequest.newBuilder().setName("data").build()).getVolume().getMountpoint());
     Files.writeString(data.resolve("own"), "the volume's");
     Path mnt = Files.createDirectories(data.resolve("mnt"));
-    run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
+    KernelVolumes.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
     Files.writeString(mnt.resolve("foreign"), "not the volume's");
 
     volumes.delete(DeleteVolumeRequest.newBuilder().setName("data").build());
@@ -76,38 +55,17 @@ class VolumeMountPointKernelTest {
         () -> volumes.get(GetVolumeRequest.newBuilder().setName("data").build()));
     assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
     assertFalse(Files.exists(data));
-    List<String> mounts = mountsUnder(root);
+    List<String> mounts = KernelVolumes.mountsUnder(root);
     assertEquals(1, mounts.size(), mounts.toString());
     assertTrue(mounts.get(0).startsWith(root.resolve("volumes/.trash").toRealPath().toString()), mounts.get(0));
     Path moved = Path.of(mounts.get(0));
     assertEquals("not the volume's", Files.readString(moved.resolve("foreign")));
     assertFalse(Files.exists(moved.getParent().resolve("own")), "the volume's own files are deleted");
 
-    run("umount", moved.toString());
-    open();
+    KernelVolumes.run("umount", moved.toString());
+    rig.open();
     try (Stream<Path> trash = Files.list(root.resolve("volumes/.trash"))) {
       assertEquals(List.of(), trash.toList());
-    }
-  }
-
-  static List<String> mountsUnder(Path dir) throws IOException {
-    String prefix = dir.toRealPath().toString();
-    List<String> mounts = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-      String point = line.split(" ")[4];
-      if (point.startsWith(prefix + "/")) {
-        mounts.add(point);
-      }
-    }
-    mounts.sort(Comparator.reverseOrder());
-    return mounts;
-  }
-
-  static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
     }
   }
 }
