@@ -414,6 +414,18 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(List.of(), containerIds());
   }
 
+  @Test
+  void aStopDuringTheRestartBackOffKeepsTheContainerExited() throws Exception {
+    ok("run", "-d", "--name", "crashy", "--restart", "always", "busybox", "sh", "-c", "exit 6");
+    awaitBackOffBetweenRuns("crashy");
+    ok("stop", "crashy");
+    String stopped = ok("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "crashy").out();
+    assertTrue(stopped.startsWith("exited "), stopped);
+    // longer than the back-off it was waiting out (at most 6.4 s after 6 restarts)
+    Thread.sleep(8000);
+    assertEquals(stopped, ok("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "crashy").out());
+  }
+
   /**
    * Waits until its back-off is seconds long (5 restarts) and it waits for the next one: ended
    * with its exit code, not between the monitor's deletion of the task and its new start.

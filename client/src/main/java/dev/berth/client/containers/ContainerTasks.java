@@ -170,7 +170,9 @@ public final class ContainerTasks {
   /** As {@link #stop(ContainerState, Duration)}, with {@code signal} first instead of the container's stop signal. */
   public void stop(ContainerState s, Duration timeout, int signal) throws InterruptedException {
     markStopped(s.record());
-    if (stopWithoutRestarts(s, timeout, signal).isPresent()) {
+    // read after the mark: a task the restart monitor started before it saw the mark is stopped here
+    ContainerState now = ContainerState.of(channel, containers.get(s.id()));
+    if (stopWithoutRestarts(now, timeout, signal).isPresent()) {
       events.stopped(s.id());
     }
   }

@@ -12,7 +12,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Stop's order of signals and the label the restart monitor follows, against a fake Tasks service. */
+/**
+ * Stop's order of signals and the label the restart monitor follows, against a fake Tasks
+ * service; the task stop acts on is the one there after the label, not the one the caller saw.
+ */
 class ContainerTasksTest {
   private static final Container RECORD = Container.newBuilder().setId("c1").build();
   private static final ContainerState RUNNING = new ContainerState(RECORD,
@@ -22,10 +25,15 @@ class ContainerTasksTest {
   private InProcessBerth berth;
 
   private FakeServices.Tasks stop(boolean obeys, Duration timeout) throws Exception {
+    return stop(RUNNING, obeys, timeout);
+  }
+
+  /** Stops the container seen as {@code seen}; berthd's task runs. */
+  private FakeServices.Tasks stop(ContainerState seen, boolean obeys, Duration timeout) throws Exception {
     FakeServices.Tasks tasks = new FakeServices.Tasks(obeys);
     containers.byId.put(RECORD.getId(), RECORD);
     berth = InProcessBerth.serving(tasks, containers);
-    new ContainerTasks(berth.channel()).stop(RUNNING, timeout);
+    new ContainerTasks(berth.channel()).stop(seen, timeout);
     return tasks;
   }
 
@@ -48,5 +56,13 @@ class ContainerTasksTest {
   @Test
   void aZeroTimeoutKillsAtOnce() throws Exception {
     assertEquals(List.of(Signals.SIGKILL), stop(true, Duration.ZERO).signals);
+  }
+
+  @Test
+  void aTaskTheRestartMonitorStartedAfterTheProcessEndedIsStoppedToo() throws Exception {
+    ContainerState ended = new ContainerState(RECORD,
+        Optional.of(Process.newBuilder().setContainerId("c1").setStatus(Status.STOPPED).setExitStatus(2).build()));
+    assertEquals(List.of(Signals.SIGTERM), stop(ended, true, Duration.ofSeconds(10)).signals);
+    assertEquals(ContainerLabels.STOPPED, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
   }
 }

@@ -10,6 +10,8 @@ import berth.volumes.v1.VolumesGrpc;
 import com.google.protobuf.Empty;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.containers.v1.GetContainerResponse;
 import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.ListContainersResponse;
 import containerd.services.containers.v1.UpdateContainerRequest;
@@ -18,10 +20,14 @@ import containerd.services.images.v1.GetImageRequest;
 import containerd.services.images.v1.GetImageResponse;
 import containerd.services.images.v1.Image;
 import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.KillRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
+import containerd.v1.types.Process;
+import containerd.v1.types.Status;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import java.util.ArrayList;
@@ -71,6 +77,16 @@ final class FakeServices {
     }
 
     @Override
+    public void get(GetContainerRequest request, StreamObserver<GetContainerResponse> responses) {
+      Container c = byId.get(request.getId());
+      if (c == null) {
+        throw Errors.notFound("container %s not found", request.getId());
+      }
+      responses.onNext(GetContainerResponse.newBuilder().setContainer(c).build());
+      responses.onCompleted();
+    }
+
+    @Override
     public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> responses) {
       Container updated = byId.computeIfPresent(request.getContainer().getId(),
           (id, c) -> {
@@ -116,8 +132,8 @@ final class FakeServices {
   }
 
   /**
-   * One running task whose process ends on SIGKILL, and on any signal if {@code obeys}; the
-   * signals it was sent are kept in order.
+   * One running task (of container c1, pid 42) whose process ends on SIGKILL, and on any signal
+   * if {@code obeys}; the signals it was sent are kept in order.
    */
   static final class Tasks extends TasksGrpc.TasksImplBase {
     final List<Integer> signals = new CopyOnWriteArrayList<>();
@@ -138,6 +154,13 @@ final class FakeServices {
         });
       }
       responses.onNext(Empty.getDefaultInstance());
+      responses.onCompleted();
+    }
+
+    @Override
+    public void get(GetRequest request, StreamObserver<GetResponse> responses) {
+      responses.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(request.getContainerId())
+          .setStatus(Status.RUNNING).setPid(42)).build());
       responses.onCompleted();
     }
 

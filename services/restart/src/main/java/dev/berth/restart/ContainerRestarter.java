@@ -9,6 +9,7 @@ import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.KillRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
@@ -40,6 +41,7 @@ final class ContainerRestarter {
   private static final long DEADLINE_SECONDS = 60;
   /** The status Docker gives a container whose process vanished without one. */
   private static final int UNKNOWN_EXIT = 255;
+  private static final int SIGKILL = 9;
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long after its end a container removed by its attached client is left to that client. */
   static final Duration ATTACHED_CLIENT_GRACE = Duration.ofSeconds(5);
@@ -161,8 +163,43 @@ final class ContainerRestarter {
       }
       return failed(key, ns, e);
     }
+    if (stoppedMeanwhile(ns, key)) {
+      return Outcome.LEFT_ALONE;
+    }
     LOG.info("restarted " + key + " (policy " + policy + ", exit status " + exit + ", restart " + restart + ")");
     return Outcome.RESTARTED;
+  }
+
+  /**
+   * Whether the user stopped the container while it was restarted, and if so ends the task just
+   * started. A client marks its stop before it looks at the task, so either this read sees the
+   * mark, or the client's look comes after this start and it stops the new task itself: a stop
+   * never loses to a restart, as Docker's does not.
+   */
+  private static boolean stoppedMeanwhile(Channel ns, ContainerKey key) {
+    Container now;
+    try {
+      now = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Code.NOT_FOUND) {
+        // removed meanwhile (rm -f): its task went with it
+        return true;
+      }
+      throw e;
+    }
+    if (ContainerLabels.RUNNING.equals(now.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
+      return false;
+    }
+    LOG.info(key + ": stopped by its user while it was restarted; killing the new task");
+    try {
+      tasks(ns).kill(KillRequest.newBuilder().setContainerId(key.id()).setSignal(SIGKILL).setAll(true).build());
+    } catch (StatusRuntimeException e) {
+      // ended already (or the user's stop removed it): what was wanted
+      if (e.getStatus().getCode() != Code.NOT_FOUND && e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
+        throw e;
+      }
+    }
+    return true;
   }
 
   /**

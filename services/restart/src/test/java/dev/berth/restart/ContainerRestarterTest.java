@@ -8,25 +8,36 @@ import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.containers.v1.GetContainerResponse;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.containers.v1.UpdateContainerResponse;
+import com.google.protobuf.Empty;
 import containerd.services.tasks.v1.CreateTaskRequest;
+import containerd.services.tasks.v1.DeleteResponse;
+import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.StartRequest;
+import containerd.services.tasks.v1.StartResponse;
+import containerd.v1.types.Process;
 import containerd.services.tasks.v1.CreateTaskResponse;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.labels.ContainerLabels;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A restart whose task creation fails: retried while the container is there, not once it was
- * removed meanwhile, whatever status the failed creation had. Fake Containers and Tasks services
+ * removed meanwhile, whatever status the failed creation had; a stop that lands while the
+ * container is restarted ends the new task. Fake Containers and Tasks services
  * in process; the real restarts are {@link RestartMonitorKernelTest}'s.
  */
 class ContainerRestarterTest {
@@ -77,13 +88,78 @@ class ContainerRestarterTest {
     };
   }
 
+  /** One always container whose task exited with 2 and is restarted; the user's stop can land as the new task starts. */
+  private static final class Restartable {
+    volatile String desired = ContainerLabels.RUNNING;
+    volatile boolean stopDuringStart;
+    final List<Integer> kills = new CopyOnWriteArrayList<>();
+
+    final ContainersGrpc.ContainersImplBase containers = new ContainersGrpc.ContainersImplBase() {
+      @Override
+      public void get(GetContainerRequest request, StreamObserver<GetContainerResponse> response) {
+        response.onNext(GetContainerResponse.newBuilder().setContainer(Container.newBuilder().setId(KEY.id())
+            .putLabels(ContainerLabels.RESTART_POLICY, "always")
+            .putLabels(ContainerLabels.RESTART_STATUS, desired)).build());
+        response.onCompleted();
+      }
+
+      @Override
+      public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
+        response.onNext(UpdateContainerResponse.newBuilder().setContainer(request.getContainer()).build());
+        response.onCompleted();
+      }
+    };
+
+    final TasksGrpc.TasksImplBase tasks = new TasksGrpc.TasksImplBase() {
+      @Override
+      public void get(GetRequest request, StreamObserver<GetResponse> response) {
+        response.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(KEY.id())
+            .setStatus(containerd.v1.types.Status.STOPPED).setExitStatus(2)).build());
+        response.onCompleted();
+      }
+
+      @Override
+      public void delete(DeleteTaskRequest request, StreamObserver<DeleteResponse> response) {
+        response.onNext(DeleteResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+
+      @Override
+      public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
+        response.onNext(CreateTaskResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+
+      @Override
+      public void start(StartRequest request, StreamObserver<StartResponse> response) {
+        if (stopDuringStart) {
+          // the user's stop marks the container as the monitor starts its new task
+          desired = ContainerLabels.STOPPED;
+        }
+        response.onNext(StartResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+
+      @Override
+      public void kill(KillRequest request, StreamObserver<Empty> response) {
+        kills.add(request.getSignal());
+        response.onNext(Empty.getDefaultInstance());
+        response.onCompleted();
+      }
+    };
+  }
+
   private Server server;
   private ManagedChannel channel;
 
   private ContainerRestarter restarter(Fakes fakes) throws Exception {
+    return restarter(fakes.containers, fakes.tasks);
+  }
+
+  private ContainerRestarter restarter(BindableService containers, BindableService tasks) throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(fakes.containers).addService(fakes.tasks).build().start();
+        .addService(containers).addService(tasks).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     return new ContainerRestarter(channel);
   }
@@ -108,5 +184,31 @@ class ContainerRestarterTest {
     Fakes fakes = new Fakes();
     fakes.removedDuringCreate = true;
     assertEquals(ContainerRestarter.Outcome.GONE, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START));
+  }
+
+  @Test
+  void aStopThatLandsWhileTheContainerIsRestartedKillsTheNewTask() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.stopDuringStart = true;
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
+    assertEquals(List.of(9), fakes.kills);
+  }
+
+  @Test
+  void aContainerStoppedBeforeTheMonitorLooksIsNotRestarted() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.desired = ContainerLabels.STOPPED;
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
+    assertEquals(List.of(), fakes.kills);
+  }
+
+  @Test
+  void aRestartNobodyStoppedLeavesTheNewTaskRunning() throws Exception {
+    Restartable fakes = new Restartable();
+    assertEquals(ContainerRestarter.Outcome.RESTARTED,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
+    assertEquals(List.of(), fakes.kills);
   }
 }
