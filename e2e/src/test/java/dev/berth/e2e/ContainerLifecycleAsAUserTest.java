@@ -115,6 +115,29 @@ class ContainerLifecycleAsAUserTest {
   }
 
   @Test
+  void execItDetachesWithTheKeysLeavingTheProcessRunning() throws Exception {
+    ok("run", "-d", "--name", "lc-exec", "busybox", "sleep", "1000");
+    try {
+      Result detached = berthd.onTerminal(List.of(new Step("", "echo exec-$((40+2)); (sleep 2; echo on > /tmp/on) &\r"),
+          new Step("exec-42", "\u0010\u0011")), "exec", "-it", "lc-exec", "sh");
+      assertEquals(1, detached.exit(), detached::toString);
+      assertTrue(detached.out().contains("read escape sequence"), detached::toString);
+      Result custom = berthd.onTerminal(List.of(new Step("", "echo again-$((1+1))\r"), new Step("again-2", "\u0018")),
+          "exec", "-it", "--detach-keys", "ctrl-x", "lc-exec", "sh");
+      assertEquals(1, custom.exit(), custom::toString);
+      // both shells run on, and what the first left in the background did its work
+      assertEquals(2, ok("top", "lc-exec").out().lines().filter(l -> l.endsWith(" sh")).count());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (berthd.berthctl("exec", "lc-exec", "cat", "/tmp/on").exit() != 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals("on", ok("exec", "lc-exec", "cat", "/tmp/on").out().strip());
+    } finally {
+      berthd.berthctl("rm", "-f", "lc-exec");
+    }
+  }
+
+  @Test
   void runItDetachesWithTheKeysAndAttachTakesTheSessionBack() throws Exception {
     try {
       Result detached = berthd.onTerminal(List.of(new Step("", "echo run-$((40+2))\r"),

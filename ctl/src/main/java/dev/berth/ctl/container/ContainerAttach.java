@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import dev.berth.api.labels.ContainerLabels;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import containerd.services.tasks.v1.CloseIORequest;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.IntConsumer;
 
@@ -97,7 +99,7 @@ final class ContainerAttach {
         lifecycle.markFailedStart(s, e);
         throw ContainerTasks.startFailure(e);
       }
-      return attach(io, streams, s.id(), "", tty, stdin, sigProxy, startup, () -> {
+      return attach(io, streams, s.id(), "", tty, stdin, sigProxy, DetachKeys.NONE, startup, () -> {
         if (startup.received()) {
           throw new StartupInterrupted();
         }
@@ -105,7 +107,7 @@ final class ContainerAttach {
         Instant began = Instant.now();
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
         containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
-      });
+      }).orElseThrow();
     }
   }
 
@@ -194,12 +196,13 @@ final class ContainerAttach {
 
   /**
    * Starts a created process (init or exec) with {@code start} and relays its stdio until it
-   * ends; returns its exit status. Signals are passed on ({@code sigProxy}, without a terminal),
-   * those {@code startup} noted during the start included; a terminal is put in raw mode before
-   * the start when it is the process's input, and its size is followed.
+   * ends; returns its exit status, or nothing when {@code keys} typed left it running. Signals
+   * are passed on ({@code sigProxy}, without a terminal), those {@code startup} noted during the
+   * start included; a terminal is put in raw mode before the start when it is the process's
+   * input, and its size is followed.
    */
-  int attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin, boolean sigProxy,
-      StartupSignals startup, Runnable start)
+  OptionalInt attach(Io io, ProcessStreams streams, String id, String execId, boolean tty, boolean stdin,
+      boolean sigProxy, DetachKeys keys, StartupSignals startup, Runnable start)
       throws IOException, InterruptedException {
     ListenableFuture<WaitResponse> exit = futures.wait(
         WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build());
@@ -224,18 +227,23 @@ final class ContainerAttach {
         if (localTerminal) {
           resize(id, execId);
         }
-        if (stdin) {
-          streams.copyInput(io.in(), () -> closeStdin(id, execId));
+        CompletableFuture<Void> detached = stdin
+            ? streams.copyInput(io.in(), keys, () -> closeStdin(id, execId)) : new CompletableFuture<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        exit.addListener(() -> ended.complete(null), MoreExecutors.directExecutor());
+        CompletableFuture.anyOf(ended, detached).get();
+        if (!exit.isDone()) {
+          exit.cancel(true);
+          return OptionalInt.empty();
         }
         WaitResponse status = exit.get();
         streams.awaitOutput(OUTPUT_DRAIN);
-        return status.getExitStatus();
+        return OptionalInt.of(status.getExitStatus());
       }
     } catch (ExecutionException e) {
       throw e.getCause() instanceof StatusRuntimeException s ? s : new CommandFailure(e.getCause().toString(), e);
     }
   }
-
 
   private void signalQuietly(String id, String execId, int signal) {
     try {

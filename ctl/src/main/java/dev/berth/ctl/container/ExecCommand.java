@@ -20,6 +20,7 @@ import dev.berth.client.spec.UserResolver;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.ProcessStreams;
 import dev.berth.ctl.terminal.StartupSignals;
 import dev.berth.ctl.terminal.TerminalMode;
@@ -27,6 +28,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +41,7 @@ import picocli.CommandLine.ParentCommand;
         + "directory unless given; exits with the command's exit code.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl exec web ls /", "  berthctl exec -it web sh", "  berthctl exec -e DEBUG=1 -w /tmp -u nobody web id",
-        "  berthctl exec -d web sh -c 'sleep 100'"})
+        "  berthctl exec -d web sh -c 'sleep 100'", "  berthctl exec -it --detach-keys ctrl-x web sh"})
 public final class ExecCommand implements Callable<Integer> {
   /** The type URL containerd's clients give a process spec. */
   static final String PROCESS_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/Process";
@@ -62,6 +64,10 @@ public final class ExecCommand implements Callable<Integer> {
   @Option(names = {"-d", "--detach"}, description = "run in the background")
   boolean detach;
 
+  @Option(names = "--detach-keys", paramLabel = "KEYS", defaultValue = DetachKeys.DEFAULT,
+      description = "with -it: the keys that detach, leaving the process running (default: ctrl-p,ctrl-q)")
+  String detachKeys;
+
   @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]", description = "set an environment variable (repeatable)")
   List<String> env = new ArrayList<>();
 
@@ -82,6 +88,7 @@ public final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DetachKeys keys = DetachKeys.parse(detachKeys);
     List<String> vars = new ArrayList<>();
     // as docker: the files first, -e over them
     for (Path file : envFiles) {
@@ -124,15 +131,23 @@ public final class ExecCommand implements Callable<Integer> {
         startOrFail(tasks, start);
         return 0;
       }
-      return attached(c, s, tasks, request, start);
+      // as Docker's: only a terminal's input is read for the keys, piped input reaches the process whole
+      OptionalInt exit = attached(c, s, tasks, request, start, terminal ? keys : DetachKeys.NONE);
+      if (exit.isEmpty()) {
+        // as Docker's exec: the process runs on, and leaving it is not a success
+        root.io().err().println("read escape sequence");
+        return 1;
+      }
+      return exit.getAsInt();
     } catch (ContainerStartFailure f) {
       // Docker's exec gives 126 for a command that cannot be started, found or not (run gives 127 for that)
       throw f.exitCode() == EXEC_START_FAILED ? f : new ContainerStartFailure(f.getMessage(), EXEC_START_FAILED, f);
     }
   }
 
-  private int attached(Connection c, ContainerState s, TasksGrpc.TasksBlockingStub tasks,
-      ExecProcessRequest.Builder request, StartRequest start) throws Exception {
+  /** The process's exit status once it ended; nothing when {@code keys} left it running. */
+  private OptionalInt attached(Connection c, ContainerState s, TasksGrpc.TasksBlockingStub tasks,
+      ExecProcessRequest.Builder request, StartRequest start, DetachKeys keys) throws Exception {
     String execId = start.getExecId();
     try (ProcessStreams streams = ProcessStreams.create(interactive, tty)) {
       streams.copyOutput(root.io().out(), root.io().err());
@@ -140,12 +155,12 @@ public final class ExecCommand implements Callable<Integer> {
           .setStderr(streams.stderrPath()).build());
       try (StartupSignals startup = StartupSignals.install(root.io())) {
         return new ContainerAttach(c.channel()).attach(root.io(), streams, s.id(), execId, tty, interactive, true,
-            startup, () -> tasks.start(start));
+            keys, startup, () -> tasks.start(start));
       } finally {
         try {
           tasks.deleteProcess(DeleteProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build());
         } catch (StatusRuntimeException e) {
-          // the task went away with it
+          // the task went away with it, or the process runs on after a detach
         }
       }
     }

@@ -12,6 +12,8 @@ import java.util.Locale;
  */
 public final class DetachKeys {
   public static final String DEFAULT = "ctrl-p,ctrl-q";
+  /** No sequence: everything typed reaches the process (a process berthctl cannot leave running). */
+  public static final DetachKeys NONE = new DetachKeys(new byte[0]);
 
   private final byte[] keys;
   private int matched;
@@ -54,6 +56,10 @@ public final class DetachKeys {
    * sequence was completed (what follows it in {@code typed} is dropped).
    */
   public boolean scan(byte[] typed, int length, ByteArrayOutputStream pass) {
+    if (keys.length == 0) {
+      pass.write(typed, 0, length);
+      return false;
+    }
     for (int i = 0; i < length; i++) {
       byte b = typed[i];
       if (b == keys[matched]) {

@@ -2,6 +2,7 @@ package dev.berth.ctl.terminal;
 
 import dev.berth.client.containers.HostCommands;
 import dev.berth.ctl.BrokenPipe;
+import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The FIFOs through which a container process's stdio reaches berthctl, as ctr makes them: the
@@ -69,19 +71,32 @@ public final class ProcessStreams implements AutoCloseable {
     }
   }
 
-  /** Starts forwarding {@code in} to the process; {@code atEnd} runs once {@code in} is exhausted. */
-  public void copyInput(InputStream in, Runnable atEnd) {
+  /**
+   * Starts forwarding {@code in} to the process; {@code atEnd} runs once {@code in} is exhausted.
+   * Typing {@code keys} instead stops forwarding, leaving the process's stdin open, and completes
+   * the future returned.
+   */
+  public CompletableFuture<Void> copyInput(InputStream in, DetachKeys keys, Runnable atEnd) {
+    CompletableFuture<Void> detached = new CompletableFuture<>();
     copier("berthctl-stdin", () -> {
       try (OutputStream fifo = new FileOutputStream(stdin.toFile())) {
         byte[] buffer = new byte[BUFFER];
+        ByteArrayOutputStream pass = new ByteArrayOutputStream();
         int n;
         while ((n = in.read(buffer)) > 0) {
-          fifo.write(buffer, 0, n);
+          pass.reset();
+          boolean done = keys.scan(buffer, n, pass);
+          pass.writeTo(fifo);
           fifo.flush();
+          if (done) {
+            detached.complete(null);
+            return;
+          }
         }
       }
       atEnd.run();
     });
+    return detached;
   }
 
   /** Waits until all output was copied (berthd closed the FIFOs), at most {@code limit}. */

@@ -40,6 +40,11 @@ class DetachKeysTest {
   }
 
   @Test
+  void withoutASequenceEverythingTypedIsPassedOn() {
+    assertEquals("a\u0010\u0011b", passed(DetachKeys.NONE, "a\u0010\u0011b", false));
+  }
+
+  @Test
   void malformedKeysAreRefusedWithTheirName() {
     CommandFailure e = assertThrows(CommandFailure.class, () -> DetachKeys.parse("ctrl-p,ctrl-1"));
     assertTrue(e.getMessage().contains("ctrl-1"), e.getMessage());
