@@ -185,6 +185,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(table.get(0).matches("CONTAINER ID\\s+NAME\\s+CPU %\\s+MEM USAGE / LIMIT\\s+MEM %\\s+NET I/O\\s+"
         + "BLOCK I/O\\s+PIDS"), table.toString());
     String none = ok("run", "-d", "--network", "none", "busybox", "sleep", "1000").out().strip();
+    assertEquals(none.substring(0, 12) + "\n", ok("stats", "--no-stream", "--format", "{{.ID}}", none).out());
+    assertEquals(none + "\n", ok("stats", "--no-stream", "--no-trunc", "--format", "{{.ID}}", none).out());
+    assertTrue(ok("stats", "--no-stream", "--no-trunc").out().lines().anyMatch(l -> l.startsWith(none + " ")));
     JsonNode isolated = JSON.readTree(ok("stats", "--no-stream", "--format", "json", none).stdout());
     assertEquals("0B / 0B", isolated.get("NetIO").asText(), "no interface of its own to count");
 

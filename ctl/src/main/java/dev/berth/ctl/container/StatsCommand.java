@@ -59,6 +59,9 @@ public final class StatsCommand implements Callable<Integer> {
   @Option(names = {"-a", "--all"}, description = "every container, stopped ones with zeros (default: running ones)")
   boolean all;
 
+  @Option(names = "--no-trunc", description = "print full container ids")
+  boolean noTrunc;
+
   @Mixin
   TemplateFormatOption format;
 
@@ -160,7 +163,7 @@ public final class StatsCommand implements Callable<Integer> {
       if (format.json() || format.templated()) {
         // docker's fields, all strings, as its --format json prints them and its templates see them
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("ID", id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())));
+        row.put("ID", shownId(id));
         row.put("Container", containers.isEmpty() ? id.substring(0, Math.min(PsCommand.SHORT_ID, id.length()))
             : asked.getOrDefault(id, id));
         row.put("Name", name);
@@ -172,7 +175,7 @@ public final class StatsCommand implements Callable<Integer> {
         row.put("PIDs", Long.toString(s.pids()));
         json.add(row);
       } else {
-        rows.add(List.of(id.substring(0, Math.min(PsCommand.SHORT_ID, id.length())), name, percent(cpu),
+        rows.add(List.of(shownId(id), name, percent(cpu),
             Output.memory(s.memory()) + " / " + Output.memory(limit), percent(memPercent),
             Output.size(net.received()) + " / " + Output.size(net.sent()),
             Output.size(s.blockRead()) + " / " + Output.size(s.blockWrite()), Long.toString(s.pids())));
@@ -207,5 +210,10 @@ public final class StatsCommand implements Callable<Integer> {
       // unknown: the cgroup's limit is shown as it is
     }
     return 0;
+  }
+
+  /** Docker's ID column and field: cut to 12 characters unless {@code --no-trunc}. */
+  private String shownId(String id) {
+    return noTrunc ? id : id.substring(0, Math.min(PsCommand.SHORT_ID, id.length()));
   }
 }
