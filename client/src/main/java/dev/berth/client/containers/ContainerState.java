@@ -99,6 +99,15 @@ public record ContainerState(Container record, Optional<Process> task) {
   }
 
   /**
+   * Docker's RestartCount: the restarts berthd's restart monitor made since a client last started
+   * the container, and the one it waits to make, as Docker counts a restart once it decides on it
+   * (an ended container waiting out its back-off shows it already).
+   */
+  public int restartCount() {
+    return RestartPolicy.restartCount(record.getLabelsMap()) + (exited() && restarting() ? 1 : 0);
+  }
+
+  /**
    * Without a task since a start failed after an earlier one had ended: that end is on the
    * record ({@link ContainerLabels#LAST_FINISHED_AT}).
    */

@@ -38,6 +38,22 @@ class ContainerStateTest {
   }
 
   @Test
+  void aRestartIsCountedOnceDecidedOnAsDockerCountsIt() {
+    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_POLICY, "on-failure:1",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING, ContainerLabels.STARTED_AT, "2026-12-04T10:00:00Z"));
+    // ended with 8, waiting out its back-off: the restart to come counts
+    assertEquals(1, new ContainerState(record(labels), task(Status.STOPPED, 8)).restartCount());
+    labels.put(ContainerLabels.RESTART_COUNT, "1");
+    assertEquals(1, new ContainerState(record(labels), task(Status.RUNNING, 0)).restartCount());
+    assertEquals(1, new ContainerState(record(labels), Optional.empty()).restartCount());
+    // its retries used up, it stays exited
+    assertEquals(1, new ContainerState(record(labels), task(Status.STOPPED, 8)).restartCount());
+    labels.put(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED);
+    labels.put(ContainerLabels.RESTART_COUNT, "");
+    assertEquals(0, new ContainerState(record(labels), task(Status.STOPPED, 8)).restartCount());
+  }
+
+  @Test
   void aContainerThatNeverRanOrIsMeantToStayStoppedIsNotRestarting() {
     ContainerState fresh = new ContainerState(record(Map.of(ContainerLabels.RESTART_POLICY, "always",
         ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING)), Optional.empty());

@@ -223,7 +223,7 @@ public final class InspectCommand implements Callable<Integer> {
     json.put("Image", imageId(images, s.record(), config));
     json.put("LogPath", logPath(c, s, namespace));
     json.put("Name", "/" + s.name());
-    json.put("RestartCount", restartCount(s));
+    json.put("RestartCount", s.restartCount());
     json.put("Driver", s.record().getSnapshotter());
     json.put("Platform", "linux");
     json.set("HostConfig", config.hostConfig());
@@ -251,15 +251,6 @@ public final class InspectCommand implements Callable<Integer> {
         .plugins(PluginsRequest.newBuilder().addFilters("id==introspection").build()).getPluginsList().stream()
         .map(p -> p.getExportsOrDefault("state", "")).findFirst().orElse("");
     return state.isEmpty() ? "" : Path.of(state, "logs", namespace, s.id() + ".log").toString();
-  }
-
-  /** How often berthd's restart monitor restarted the container (its label), 0 if never. */
-  private static int restartCount(ContainerState s) {
-    try {
-      return Integer.parseInt(s.record().getLabelsMap().getOrDefault(ContainerLabels.RESTART_COUNT, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   private static Spec spec(ContainerState s) {
