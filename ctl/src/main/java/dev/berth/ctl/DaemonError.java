@@ -6,6 +6,10 @@ package dev.berth.ctl;
  * Docker's line match this one.
  */
 public final class DaemonError extends CommandFailure {
+  public DaemonError(String message) {
+    super(message);
+  }
+
   public DaemonError(String message, Throwable cause) {
     super(message, cause);
   }

@@ -451,6 +451,13 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("Error: Conflict. The container name \"/dup\" is already in use by container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name.\n", r.stderr());
     assertEquals(List.of(id), containerIds());
+    String other = ok("create", "--name", "dup2", "busybox", "true").out().strip();
+    Cli.Result renamed = berthd.ctl("rename", "dup2", "dup");
+    assertEquals(1, renamed.exit());
+    assertEquals("Error response from daemon: Error when allocating new name: Conflict. The container name \"/dup\" "
+        + "is already in use by container \"" + id + "\". You have to remove (or rename) that container to be able to "
+        + "reuse that name.\n", renamed.stderr());
+    assertEquals("/dup2", ok("inspect", "-f", "{{.Name}}", other).out().strip());
   }
 
   @Test

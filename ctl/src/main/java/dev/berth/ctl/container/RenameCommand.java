@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import containerd.services.containers.v1.Container;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.Connection;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerActionEvents;
@@ -39,7 +40,9 @@ public final class RenameCommand implements Callable<Integer> {
       }
       for (Container other : c.containers().list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"")) {
         if (!other.getId().equals(record.getId())) {
-          throw new CommandFailure("the container name \"/" + name + "\" is already in use by container \""
+          // Docker's words, from its daemon
+          throw new DaemonError("Error when allocating new name: Conflict. The container name \"/" + name
+              + "\" is already in use by container \""
               + other.getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
         }
       }
