@@ -161,6 +161,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team=web").out());
     assertEquals("", ok("ps", "-q", "--filter", "label=team=db").out());
+    assertEquals("", ok("ps", "-q", "--filter", "label=team=web", "--filter", "label=team=db").out(),
+        "as Docker's, every label given must match");
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team", "--filter", "label=team=web")
+        .out());
     assertEquals("web web\n", ok("ps", "--format", "{{.Names}} {{.Label \"team\"}}").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^/web$").out(), "Docker's exact-name idiom");

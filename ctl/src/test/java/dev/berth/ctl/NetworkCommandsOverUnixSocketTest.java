@@ -67,6 +67,8 @@ class NetworkCommandsOverUnixSocketTest {
     // docker's filters too
     assertEquals("backend\nweb\n", names("--filter", "type=custom"));
     assertEquals("web\n", names("-f", "label=team=web", "-f", "name=we"));
+    assertEquals("", names("-f", "label=team=web", "-f", "label=team=db"), "as Docker's, every label must match");
+    assertEquals("backend\nweb\n", names("-f", "name=web", "-f", "name=backend"), "names are alternatives");
     assertEquals("bridge\n", names("--filter", "type=builtin"));
     assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
     assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());

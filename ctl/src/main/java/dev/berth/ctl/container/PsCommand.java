@@ -49,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -60,8 +61,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl ps}: the containers of the namespace, as docker ps shows them. */
 @Command(name = "ps",
     description = {"List containers, newest first: running ones, or all with -a.",
-        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
-            + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
+        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, except label=, of which "
+            + "every one must match; different keys must all match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
             + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
             + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
             + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports, "
@@ -373,29 +374,29 @@ public final class PsCommand implements Callable<Integer> {
   private static boolean matches(ContainerState s, Map<String, List<String>> byKey, Map<String, Instant> created,
       Ancestors ancestors) {
     for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
-      boolean any = false;
-      for (String value : e.getValue()) {
-        any |= switch (e.getKey()) {
-          case "before" -> s.createdAt().isBefore(created.get(value));
-          case "since" -> s.createdAt().isAfter(created.get(value));
-          case "publish" -> publishes(s.record(), value);
-          case "expose" -> exposes(s.record(), value);
-          case "status" -> s.status().equals(value);
-          // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
-          case "name" -> {
-            Pattern name = Pattern.compile(value);
-            yield name.matcher(s.name()).find() || name.matcher("/" + s.name()).find();
-          }
-          case "id" -> s.id().startsWith(value);
-          case "ancestor" -> ancestors.matches(s.record(), value);
-          case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
-          case "network" -> NetworkConnections.networks(s.record()).contains(value);
-          case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
-          case "health" -> ContainerColumns.health(s).equals(value);
-          default -> label(s.record(), value);
-        };
-      }
-      if (!any) {
+      Predicate<String> matching = value -> switch (e.getKey()) {
+        case "before" -> s.createdAt().isBefore(created.get(value));
+        case "since" -> s.createdAt().isAfter(created.get(value));
+        case "publish" -> publishes(s.record(), value);
+        case "expose" -> exposes(s.record(), value);
+        case "status" -> s.status().equals(value);
+        // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
+        case "name" -> {
+          Pattern name = Pattern.compile(value);
+          yield name.matcher(s.name()).find() || name.matcher("/" + s.name()).find();
+        }
+        case "id" -> s.id().startsWith(value);
+        case "ancestor" -> ancestors.matches(s.record(), value);
+        case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
+        case "network" -> NetworkConnections.networks(s.record()).contains(value);
+        case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
+        case "health" -> ContainerColumns.health(s).equals(value);
+        default -> label(s.record(), value);
+      };
+      // as Docker's daemon: a container must carry every label asked for
+      boolean matched = e.getKey().equals("label") ? e.getValue().stream().allMatch(matching)
+          : e.getValue().stream().anyMatch(matching);
+      if (!matched) {
         return false;
       }
     }
