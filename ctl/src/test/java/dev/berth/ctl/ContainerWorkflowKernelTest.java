@@ -301,6 +301,16 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String hostIpc = Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString();
     assertEquals(hostIpc + "\n", ok("run", "--rm", "--ipc", "host", "busybox", "busybox", "readlink", "/proc/self/ns/ipc").out());
     assertTrue(!ok("run", "--rm", "busybox", "busybox", "readlink", "/proc/self/ns/ipc").out().strip().equals(hostIpc));
+    // as Docker's: the host's /dev/shm, whose files the container sees and the host sees the container's
+    Path hostShm = Files.createTempFile(Path.of("/dev/shm"), "berth-ipc-host", "");
+    try {
+      String name = hostShm.getFileName().toString();
+      assertEquals(name + "\n", ok("run", "--rm", "--ipc", "host", "busybox", "sh", "-c",
+          "ls /dev/shm | grep -x " + name + " && rm /dev/shm/" + name).out());
+      assertTrue(Files.notExists(hostShm), "removed through the container");
+    } finally {
+      Files.deleteIfExists(hostShm);
+    }
     assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + "\n",
         ok("run", "--rm", "--pid", "host", "busybox", "busybox", "readlink", "/proc/self/ns/pid").out());
     assertEquals("1\n", ok("run", "--rm", "--sysctl", "net.ipv4.ip_forward=1", "busybox",
