@@ -14,6 +14,7 @@ import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import dev.berth.client.containers.TarStreams;
+import dev.berth.client.testing.TestImages;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -402,6 +403,24 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertEquals(List.of("pf-none"), repositories("--filter", "reference=pf-*"));
     } finally {
       berthd.ctl("rmi", "pf-x:1", "pf-xy:1", "pf-none:1");
+    }
+  }
+
+  @Test
+  void imagePruneUntilComparesTheImagesCreationNotItsLoading() throws Exception {
+    // busybox, which the fixture loaded minutes ago, was made in 2024 (its config's created); a container holds it
+    ok("create", "--name", "old-holder", "busybox", "true");
+    try {
+      ok("commit", "old-holder", "pf-new:1");
+      Path archive = TestImages.busyboxLayered().writeDockerArchive(tmp.resolve("layered.tar"));
+      ok("load", "-i", archive.toString());
+      String pruned = ok("image", "prune", "-a", "-f", "--filter", "until=24h").out();
+      assertTrue(pruned.startsWith("Deleted Images:\nuntagged: busybox-layered:latest\n"), pruned);
+      assertEquals(List.of("busybox", "pf-new"), repositories("--filter", "reference=pf-*",
+          "--filter", "reference=busybox*"), "made now, or used");
+    } finally {
+      berthd.ctl("rm", "old-holder");
+      berthd.ctl("rmi", "pf-new:1", "busybox-layered");
     }
   }
 
