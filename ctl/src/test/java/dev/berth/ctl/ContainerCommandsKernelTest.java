@@ -486,6 +486,29 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void eventsSinceReplaysWhatBerthdRecordedThenFollows() throws Exception {
+    String since = Long.toString(Instant.now().getEpochSecond() - 1);
+    ok("run", "--name", "replayed", "busybox", "true");
+    try {
+      assertEquals(List.of("create", "start", "die"), ok("events", "--since", since, "--until", "0s", "--filter",
+          "container=replayed", "--format", "{{.Action}}").out().lines().toList(), "recorded, then the end");
+      AtomicReference<Cli.Result> followed = new AtomicReference<>();
+      String until = Long.toString(Instant.now().getEpochSecond() + 6);
+      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--since", since, "--until", until,
+          "--filter", "event=die", "--filter", "container=replayed", "--filter", "container=followed", "--format",
+          "{{.Actor.Attributes.name}}")));
+      follower.start();
+      // subscribed before this run or after it, the follower sees each container's end once
+      ok("run", "--name", "followed", "busybox", "true");
+      follower.join(20_000);
+      assertEquals(0, followed.get().exit(), followed.get()::toString);
+      assertEquals(List.of("replayed", "followed"), followed.get().out().lines().toList());
+    } finally {
+      berthd.ctl("rm", "-f", "replayed", "followed");
+    }
+  }
+
+  @Test
   void eventsFollowTheContainersLifeInDockersWords() throws Exception {
     AtomicReference<Cli.Result> text = new AtomicReference<>();
     AtomicReference<Cli.Result> json = new AtomicReference<>();
