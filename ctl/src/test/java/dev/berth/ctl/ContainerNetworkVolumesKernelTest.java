@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -196,6 +197,39 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "linknet");
+    }
+  }
+
+  @Test
+  void networkConnectWithALinkGivesTheConnectedContainerTheAliasOnThatNetwork() throws Exception {
+    try {
+      ok("network", "create", "connlink");
+      ok("run", "-d", "--name", "backend", "--network", "connlink", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "backend").out().strip();
+      Predicate<String> aliased = hosts -> hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+api"));
+      ok("run", "-d", "--name", "front", "busybox", "sleep", "1000");
+      ok("network", "connect", "--link", "backend:api", "connlink", "front");
+      String hosts = ok("exec", "front", "cat", "/etc/hosts").out();
+      assertTrue(aliased.test(hosts), hosts);
+      assertEquals("ok\n", ok("exec", "front", "sh", "-c", "ping -c 1 -W 2 api > /dev/null && echo ok").out());
+      // part of the container's configuration, as the connection is
+      ok("restart", "-t", "0", "front");
+      assertTrue(aliased.test(ok("exec", "front", "cat", "/etc/hosts").out()), "after a restart");
+      ok("network", "disconnect", "connlink", "front");
+      String left = ok("exec", "front", "cat", "/etc/hosts").out();
+      assertFalse(left.contains("api"), () -> "the link goes with the network: " + left);
+
+      ok("create", "--name", "loner", "--network", "none", "busybox", "true");
+      Cli.Result bridge = berthd.ctl("network", "connect", "--link", "backend:api", "bridge", "loner");
+      assertTrue(bridge.exit() != 0 && bridge.stderr().contains("links are only supported for user-defined networks"),
+          bridge::toString);
+      ok("network", "create", "otherlink");
+      Cli.Result elsewhere = berthd.ctl("network", "connect", "--link", "backend:api", "otherlink", "loner");
+      assertTrue(elsewhere.exit() != 0 && elsewhere.stderr().contains("does not belong to the network otherlink"),
+          elsewhere::toString);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "connlink", "otherlink");
     }
   }
 

@@ -19,6 +19,7 @@ import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
@@ -168,20 +169,30 @@ public final class NetworkCommand extends GroupCommand {
   @Command(name = "connect",
       description = "Connect a container to a network: an interface (the next free ethN) in the container's "
           + "network namespace, now if it runs and at every later start. A stopped container without a "
-          + "network takes this one as its first.",
+          + "network takes this one as its first. --link CONTAINER[:ALIAS] (a user-defined network): the linked "
+          + "container's address on it, under its name and the alias, in this container's /etc/hosts while it is "
+          + "connected; the linked container must be running on the network.",
       footerHeading = "%nExamples:%n",
-      footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api"})
+      footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api",
+          "  berthctl network connect --link db:database web 3f9a2c"})
   int connect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
       @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
       @Option(names = "--ip", paramLabel = "IP", description = "address in the network's subnet (default: the next free one)")
       String ip,
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
-      List<String> aliases) {
+      List<String> aliases,
+      @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]",
+          description = "the linked container's address in this one's /etc/hosts (repeatable)")
+      List<String> links) {
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       List<String> more = aliases == null ? List.of() : aliases;
+      List<String> linked = links == null ? List.of() : links;
       if (record.isPresent()) {
-        new NetworkConnections(c.channel()).connect(record.get(), network, ip, more);
+        new NetworkConnections(c.channel()).connect(record.get(), network, ip, more, linked);
+      } else if (!linked.isEmpty()) {
+        // the linked container is found through the records too
+        throw new CommandFailure("--link needs the container's record, and berthd has none for " + container);
       } else {
         // a berthd that serves no container records: the attachment alone
         AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
