@@ -60,8 +60,8 @@ import picocli.CommandLine.ParentCommand;
             + "exec_create, exec_start, exec_die, rename (oldName), update, destroy; image events: tag, delete; "
             + "network events: create, connect, disconnect, destroy; volume events: create, destroy; "
             + "Berth's own topics keep their words (snapshot prepare, ...).",
-        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives): type=container|image|..., "
-            + "event=ACTION, container=NAME|ID, image=NAME, network=NAME|ID, volume=NAME, label=KEY[=VALUE]."},
+        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, except label=, of which "
+            + "every one must match): type=container|image|..., event=ACTION, container=NAME|ID, image=NAME, network=NAME|ID, volume=NAME, label=KEY[=VALUE]."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=die",
         "  berthctl events --filter type=container --format json",

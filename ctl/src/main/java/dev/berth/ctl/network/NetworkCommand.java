@@ -72,7 +72,7 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=PART, id=PREFIX, "
           + "label=KEY[=VALUE], driver=bridge or type=builtin|custom (repeatable: values of one key may any match, "
-          + "all keys must)") List<String> dockerFilters,
+          + "except label=, which must all; all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")

@@ -93,7 +93,8 @@ public final class VolumeCommand extends GroupCommand {
           "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=PART, label=KEY[=VALUE], "
-          + "dangling=true|false or driver=local (repeatable: values of one key may any match, all keys must)")
+          + "dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
+          + "which must all; all keys must)")
       List<String> filters,
       @Mixin TemplateFormatOption format) {
     KeyedFilters<Volume> filter = VolumeFilter.parse(filters == null ? List.of() : filters);
