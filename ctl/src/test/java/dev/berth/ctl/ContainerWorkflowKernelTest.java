@@ -241,6 +241,44 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void forcedRmiOfARunningContainersImageKeepsItByDigestAndByIdIsRefused() throws Exception {
+    String imageId = ok("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+    String hex = imageId.substring("sha256:".length());
+    ok("tag", "busybox", "keep:1");
+    ok("rmi", "busybox");
+    try {
+      String id = ok("run", "-d", "--name", "ci", "keep:1", "sleep", "1000").out().strip();
+      // as Docker: a running container's image cannot be deleted by id, even forced
+      for (List<String> rmi : List.of(List.of("rmi", hex.substring(0, 12)), List.of("rmi", "-f", imageId))) {
+        Cli.Result refused = berthd.ctl(rmi.toArray(String[]::new));
+        assertEquals(1, refused.exit(), refused::toString);
+        assertEquals("Error: conflict: unable to delete " + hex.substring(0, 12) + " (cannot be forced) - image is"
+            + " being used by running container " + id.substring(0, 12) + "\n", refused.stderr());
+      }
+      // by name it is untagged only: the image stays, known by digest, for the container
+      assertEquals("Untagged: keep:1\n", ok("rmi", "-f", "keep:1").out());
+      ok("system", "prune", "-f");
+      assertEquals(imageId + "\n", ok("image", "inspect", "-f", "{{.Id}}", imageId).out());
+      assertEquals(imageId + "\n", ok("inspect", "-f", "{{.Image}}", "ci").out());
+      assertTrue(ok("images", "--format", "{{.Repository}} {{.Tag}} {{.ID}}").out().lines()
+          .anyMatch(("keep <none> " + hex.substring(0, 12))::equals), "listed as Docker lists a dangling image");
+      ok("commit", "ci", "kept:1");
+      assertEquals("ok\n", ok("run", "--rm", "kept:1", "echo", "ok").out());
+      ok("rmi", "kept:1");
+      // the digest name is the image's last: it goes once no container runs it
+      Cli.Result running = berthd.ctl("rmi", "-f", "keep@" + imageId);
+      assertEquals(1, running.exit(), running::toString);
+      ok("rm", "-f", "ci");
+      ok("tag", imageId, "busybox");
+      assertEquals("Untagged: keep@" + imageId + "\n", ok("rmi", "keep@" + imageId).out());
+    } finally {
+      berthd.ctl("rm", "-f", "ci");
+      berthd.ctl("tag", imageId, "busybox");
+      berthd.ctl("rmi", "keep:1", "kept:1", "keep@" + imageId);
+    }
+  }
+
   /** This JVM's (so berthd's) hard limit of a /proc/self/limits row, like "Max open files". */
   private static String ownHardLimit(String row) throws Exception {
     return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith(row + " "))
