@@ -333,8 +333,9 @@ public final class ImageClient {
 
   /**
    * Imports an archive (docker save or OCI image layout; a tar, plain, gzip or zstd) and, unless
-   * told not to, unpacks each image. Everything is made under a lease deleted at the end, so an
-   * import that fails midway leaves only what a collector may take.
+   * told not to, unpacks each image. Everything is made under a lease deleted at the end, and the
+   * image records only once every image is unpacked (which checks its layers against its config),
+   * so an import that fails leaves no image, only content a collector may take.
    */
   public ImportResult importArchive(InputStream archive, ImportOptions options) throws IOException {
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
@@ -343,7 +344,7 @@ public final class ImageClient {
       ImageResolver resolver = new ImageResolver(imported.blobs(), options.platform());
       ImageUnpacker unpacker = new ImageUnpacker(lease.channel(), imported.blobs());
       Map<String, String> snapshotByTarget = new HashMap<>();
-      List<ImportResult.ImportedImage> result = new ArrayList<>();
+      List<Optional<String>> snapshots = new ArrayList<>();
       for (Image image : imported.images()) {
         Optional<String> snapshot = Optional.empty();
         if (options.unpack()) {
@@ -355,7 +356,13 @@ public final class ImageClient {
           }
           snapshot = Optional.of(chainId);
         }
-        result.add(new ImportResult.ImportedImage(image, snapshot));
+        snapshots.add(snapshot);
+      }
+      ImagesGrpc.ImagesBlockingStub records = ImagesGrpc.newBlockingStub(lease.channel());
+      List<ImportResult.ImportedImage> result = new ArrayList<>();
+      for (int i = 0; i < snapshots.size(); i++) {
+        Image created = ImageRecords.createOrRetarget(records, imported.images().get(i));
+        result.add(new ImportResult.ImportedImage(created, snapshots.get(i)));
       }
       return new ImportResult(result, imported.index());
     }
