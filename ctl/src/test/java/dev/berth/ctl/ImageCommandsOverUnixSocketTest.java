@@ -199,6 +199,10 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("2024-01-01T00:00:00Z", top.get("CreatedAt").asText());
     assertTrue(top.get("Size").asLong() > 0, json::toString);
     assertEquals(layers, berth.ctl("history", "-q", "busybox-layered").out().lines().count());
+    String id = berth.ctl("image", "inspect", "-f", "{{.Id}}", "busybox-layered").out().strip();
+    assertEquals(id, berth.ctl("history", "-q", "--no-trunc", "busybox-layered").out().lines().findFirst().orElseThrow());
+    assertTrue(berth.ctl("history", "--no-trunc", "busybox-layered").out().lines().toList().get(1).startsWith(id + " "),
+        "--no-trunc shows the whole id, as Docker's");
     Cli.Result unknown = berth.ctl("history", "nosuch");
     assertEquals(1, unknown.exit(), unknown::toString);
     assertEquals("Error response from daemon: No such image: nosuch:latest\n", unknown.stderr());
