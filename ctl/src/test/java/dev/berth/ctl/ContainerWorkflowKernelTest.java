@@ -452,6 +452,15 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(List.of(), containerIds());
   }
 
+  @Test
+  void systemDfVerboseDatesAnImageByItsConfigAsImagesDoes() {
+    String created = ok("images", "--format", "{{.CreatedSince}}", "busybox").out().strip();
+    assertTrue(created.matches("\\d+ (years|months) ago"), created);
+    assertTrue(ok("system", "df", "-v").out().lines()
+        .anyMatch(l -> l.matches("busybox\\s+latest\\s+[0-9a-f]{12}\\s+" + created + "\\s+.*")),
+        "the config's date, not the load's");
+  }
+
   /**
    * Waits until its back-off is seconds long (5 restarts) and it waits for the next one: ended
    * with its exit code, not between the monitor's deletion of the task and its new start.

@@ -97,7 +97,7 @@ public final class SystemCommand extends GroupCommand {
       boolean tagged = colon > familiar.lastIndexOf('/') && !familiar.contains("@");
       String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
       images.add(List.of(tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
-          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.image().createdAt(), now), Output.size(i.size()),
+          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.created(), now), Output.size(i.size()),
           Output.size(i.shared()), Output.size(i.unique()), Integer.toString(i.containers())));
     }
     Output.table(out, List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
