@@ -218,7 +218,11 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     ok("tag", "busybox", "bx:1");
     try {
       String id = ok("create", "--name", "by-bx", "bx:1", "true").out().strip();
+      assertEquals("bx:1\n", ok("ps", "-a", "-f", "name=by-bx", "--format", "{{.Image}}").out());
       assertEquals("Untagged: bx:1\n", ok("rmi", "bx:1").out(), "busybox still holds the image");
+      // as Docker's ps: the name no longer is its image, so the image's id
+      assertEquals(hex.substring(0, 12) + "\n", ok("ps", "-a", "-f", "name=by-bx", "--format", "{{.Image}}").out());
+      assertEquals(imageId + "\n", ok("ps", "-a", "--no-trunc", "-f", "name=by-bx", "--format", "{{.Image}}").out());
 
       // busybox is now the last name of an image by-bx uses: refused as Docker refuses it
       Cli.Result refused = berthd.ctl("rmi", "busybox");
