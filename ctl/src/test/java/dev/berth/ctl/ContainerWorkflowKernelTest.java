@@ -267,6 +267,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertEquals(imageId + "\n", ok("inspect", "-f", "{{.Image}}", "ci").out());
       assertTrue(ok("images", "--format", "{{.Repository}} {{.Tag}} {{.ID}}").out().lines()
           .anyMatch(("keep <none> " + hex.substring(0, 12))::equals), "listed as Docker lists a dangling image");
+      assertTrue(ok("system", "df", "-v").out().lines().anyMatch(l -> l.matches("keep\\s+<none>\\s+" + hex.substring(0, 12)
+          + "\\s+.*")), "and so in system df -v");
       ok("commit", "ci", "kept:1");
       assertEquals("ok\n", ok("run", "--rm", "kept:1", "echo", "ok").out());
       ok("rmi", "kept:1");
