@@ -192,6 +192,10 @@ class BerthCtlWithoutDaemonTest {
     Cli.Result none = Cli.run(Map.of(), "ps", "extra");
     assertEquals("berthctl ps: accepts no arguments.\nSee 'berthctl ps --help'.\n", none.stderr());
     assertEquals(1, none.exit());
+    // images takes containerd filters beside Docker's one name, so picocli cannot count them
+    Cli.Result twoNames = Cli.run(Map.of(), "images", "a", "b");
+    assertEquals("berthctl images: requires at most 1 argument.\nSee 'berthctl images --help'.\n", twoNames.stderr());
+    assertEquals(1, twoNames.exit());
     assertEquals(125, value.exit());
     Cli.Result command = Cli.run(Map.of(), "nosuch");
     assertEquals(1, command.exit());

@@ -222,7 +222,11 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     ok("tag", "busybox", "bx:1");
     try {
       String id = ok("create", "--name", "by-bx", "bx:1", "true").out().strip();
+      assertEquals("bx:1\n", ok("ps", "-a", "-f", "name=by-bx", "--format", "{{.Image}}").out());
       assertEquals("Untagged: bx:1\n", ok("rmi", "bx:1").out(), "busybox still holds the image");
+      // as Docker's ps: the name no longer is its image, so the image's id
+      assertEquals(hex.substring(0, 12) + "\n", ok("ps", "-a", "-f", "name=by-bx", "--format", "{{.Image}}").out());
+      assertEquals(imageId + "\n", ok("ps", "-a", "--no-trunc", "-f", "name=by-bx", "--format", "{{.Image}}").out());
 
       // busybox is now the last name of an image by-bx uses: refused as Docker refuses it
       Cli.Result refused = berthd.ctl("rmi", "busybox");
@@ -242,6 +246,46 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       ok("rmi", "bx-committed:1");
     } finally {
       berthd.ctl("rmi", "bx:1");
+    }
+  }
+
+  @Test
+  void forcedRmiOfARunningContainersImageKeepsItByDigestAndByIdIsRefused() throws Exception {
+    String imageId = ok("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+    String hex = imageId.substring("sha256:".length());
+    ok("tag", "busybox", "keep:1");
+    ok("rmi", "busybox");
+    try {
+      String id = ok("run", "-d", "--name", "ci", "keep:1", "sleep", "1000").out().strip();
+      // as Docker: a running container's image cannot be deleted by id, even forced
+      for (List<String> rmi : List.of(List.of("rmi", hex.substring(0, 12)), List.of("rmi", "-f", imageId))) {
+        Cli.Result refused = berthd.ctl(rmi.toArray(String[]::new));
+        assertEquals(1, refused.exit(), refused::toString);
+        assertEquals("Error: conflict: unable to delete " + hex.substring(0, 12) + " (cannot be forced) - image is"
+            + " being used by running container " + id.substring(0, 12) + "\n", refused.stderr());
+      }
+      // by name it is untagged only: the image stays, known by digest, for the container
+      assertEquals("Untagged: keep:1\n", ok("rmi", "-f", "keep:1").out());
+      ok("system", "prune", "-f");
+      assertEquals(imageId + "\n", ok("image", "inspect", "-f", "{{.Id}}", imageId).out());
+      assertEquals(imageId + "\n", ok("inspect", "-f", "{{.Image}}", "ci").out());
+      assertTrue(ok("images", "--format", "{{.Repository}} {{.Tag}} {{.ID}}").out().lines()
+          .anyMatch(("keep <none> " + hex.substring(0, 12))::equals), "listed as Docker lists a dangling image");
+      assertTrue(ok("system", "df", "-v").out().lines().anyMatch(l -> l.matches("keep\\s+<none>\\s+" + hex.substring(0, 12)
+          + "\\s+.*")), "and so in system df -v");
+      ok("commit", "ci", "kept:1");
+      assertEquals("ok\n", ok("run", "--rm", "kept:1", "echo", "ok").out());
+      ok("rmi", "kept:1");
+      // the digest name is the image's last: it goes once no container runs it
+      Cli.Result running = berthd.ctl("rmi", "-f", "keep@" + imageId);
+      assertEquals(1, running.exit(), running::toString);
+      ok("rm", "-f", "ci");
+      ok("tag", imageId, "busybox");
+      assertEquals("Untagged: keep@" + imageId + "\n", ok("rmi", "keep@" + imageId).out());
+    } finally {
+      berthd.ctl("rm", "-f", "ci");
+      berthd.ctl("tag", imageId, "busybox");
+      berthd.ctl("rmi", "keep:1", "kept:1", "keep@" + imageId);
     }
   }
 
@@ -426,6 +470,15 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // the restart monitor does not bring it back
     Thread.sleep(1000);
     assertEquals(List.of(), containerIds());
+  }
+
+  @Test
+  void systemDfVerboseDatesAnImageByItsConfigAsImagesDoes() {
+    String created = ok("images", "--format", "{{.CreatedSince}}", "busybox").out().strip();
+    assertTrue(created.matches("\\d+ (years|months) ago"), created);
+    assertTrue(ok("system", "df", "-v").out().lines()
+        .anyMatch(l -> l.matches("busybox\\s+latest\\s+[0-9a-f]{12}\\s+" + created + "\\s+.*")),
+        "the config's date, not the load's");
   }
 
   /**

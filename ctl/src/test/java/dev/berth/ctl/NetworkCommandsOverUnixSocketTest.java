@@ -238,7 +238,7 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result unpublished = net.ctl("port", "c3", "53");
     assertEquals(1, unpublished.exit(), unpublished::toString);
-    assertEquals("Error: no public port 53/tcp published for c3\n", unpublished.stderr());
+    assertEquals("Error: No public port '53/tcp' published for c3\n", unpublished.stderr());
     assertEquals(125, net.ctl("port", "c3", "80/sctp").exit());
 
     assertEquals(0, net.ctl("network", "connect", "bridge", "c4").exit());

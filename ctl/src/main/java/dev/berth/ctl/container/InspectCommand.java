@@ -171,7 +171,7 @@ public final class InspectCommand implements Callable<Integer> {
     long writable = new DiskUsage(c.channel()).writableLayer(record);
     long image;
     try {
-      image = record.getImage().isEmpty() ? 0 : images.content(images.resolve(record.getImage())).size();
+      image = images.content(images.imageOf(record)).size();
     } catch (ClientException | StatusRuntimeException e) {
       image = 0;
     }

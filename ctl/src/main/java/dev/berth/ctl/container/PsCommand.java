@@ -9,6 +9,9 @@ import berth.network.v1.NetworksGrpc;
 import berth.network.v1.PortMapping;
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.images.v1.ListImagesRequest;
+import containerd.services.images.v1.ListImagesResponse;
 import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.ListTasksResponse;
 import containerd.services.tasks.v1.TasksGrpc;
@@ -118,12 +121,15 @@ public final class PsCommand implements Callable<Integer> {
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
     Map<String, String> sizes = new HashMap<>();
+    Map<String, String> imageIds = new HashMap<>();
     try (Connection c = root.connect()) {
       // the three lists are asked for at once: berthd answers them on threads of their own
       Future<ListTasksResponse> taskList =
           TasksGrpc.newFutureStub(c.channel()).list(ListTasksRequest.getDefaultInstance());
       Future<ListAttachmentsResponse> attachments = quiet ? null
           : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
+      Future<ListImagesResponse> imageList = quiet ? null
+          : ImagesGrpc.newFutureStub(c.channel()).list(ListImagesRequest.getDefaultInstance());
       List<Container> records = c.containers().list();
       Map<String, Instant> created = createdOfReferences(c, byKey);
       Ancestors ancestors = Ancestors.of(c, byKey.getOrDefault("ancestor", List.of()));
@@ -139,6 +145,7 @@ public final class PsCommand implements Callable<Integer> {
       }
       if (!quiet && !shown.isEmpty()) {
         ports.putAll(ports(attachments));
+        answer(imageList).getImagesList().forEach(i -> imageIds.put(i.getName(), i.getTarget().getDigest()));
       }
       if (size && !quiet) {
         sizes.putAll(sizes(c, shown));
@@ -159,14 +166,14 @@ public final class PsCommand implements Callable<Integer> {
     if (format.templated() || format.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (ContainerState s : shown) {
-        rows.add(templateRow(s, ports, sizes, now));
+        rows.add(templateRow(s, ports, sizes, imageIds, now));
       }
       format.printRows(root.out(), HEADERS, rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
     for (ContainerState s : shown) {
-      List<String> row = new ArrayList<>(List.of(id(s), ContainerColumns.image(s.record()),
+      List<String> row = new ArrayList<>(List.of(id(s), ContainerColumns.image(s.record(), imageIds, !noTrunc),
           ContainerColumns.command(s.record(), !noTrunc), Durations.ago(s.createdAt(), now),
           ContainerColumns.status(s, now), ports(s, ports), s.name()));
       if (size) {
@@ -213,11 +220,11 @@ public final class PsCommand implements Callable<Integer> {
 
   /** A container as docker's {@code ps --format} templates and {@code --format json} see it. */
   private Map<String, Object> templateRow(ContainerState s, Map<String, List<PortMapping>> ports,
-      Map<String, String> sizes, Instant now) {
+      Map<String, String> sizes, Map<String, String> imageIds, Instant now) {
     List<String> volumes = LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES));
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("ID", id(s));
-    row.put("Image", ContainerColumns.image(s.record()));
+    row.put("Image", ContainerColumns.image(s.record(), imageIds, !noTrunc));
     row.put("Command", ContainerColumns.command(s.record(), !noTrunc));
     // Docker's containers carry whole seconds
     row.put("CreatedAt", Durations.goString(s.createdAt().truncatedTo(ChronoUnit.SECONDS)));
