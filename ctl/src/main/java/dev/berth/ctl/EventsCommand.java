@@ -29,6 +29,7 @@ import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.TemplateFailure;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Json;
 import io.grpc.Status;
@@ -108,7 +109,7 @@ final class EventsCommand implements Callable<Integer> {
   public Integer call() {
     EventFilter filter = EventFilter.parse(filters);
     // {{json .}} is Docker's event message as JSON, with its JSON field names
-    Template template = format == null || TemplateFormatOption.isJson(format) ? null : Template.parse(format);
+    Template template = format == null || TemplateFormatOption.isJson(format) ? null : template(format);
     Instant now = Instant.now();
     Instant start = since == null ? null : Durations.since(since, now);
     Instant end = until == null ? null : Durations.since(until, now);
@@ -218,9 +219,26 @@ final class EventsCommand implements Callable<Integer> {
     return attributes;
   }
 
+  /** {@code format} read as Docker's events reads it: "Error parsing format: ..." and exit 64 where it cannot be. */
+  private static Template template(String format) {
+    try {
+      return Template.parse(format);
+    } catch (TemplateFailure f) {
+      throw f.prefixed("Error parsing format: ").exiting(64);
+    }
+  }
+
   private void print(DockerEvent event, Template template) {
     if (template != null) {
-      root.out().println(template.render(Json.mapper().valueToTree(event.templateView())));
+      String line;
+      try {
+        line = template.render(Json.mapper().valueToTree(event.templateView()));
+      } catch (TemplateFailure f) {
+        // as Docker's: what the template wrote, its newline, then the error
+        root.out().println(f.partial());
+        throw f;
+      }
+      root.out().println(line);
     } else if (format != null) {
       root.out().println(Output.compactJson(event.json()));
     } else {

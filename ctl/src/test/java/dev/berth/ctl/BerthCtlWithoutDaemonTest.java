@@ -85,6 +85,18 @@ class BerthCtlWithoutDaemonTest {
         "{{.Server.Version}}");
     assertEquals(1, server.exit(), server::toString);
     assertEquals("berthctl: berthd is not running at " + socket + "\n", server.stderr(), "berthd's error wins");
+    assertEquals("\n", server.out(), "a nil Server's field fails, as in Go: nothing printed but the newline");
+    Cli.Result both = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format",
+        "{{.Client.Version}} {{.Server.Version}}");
+    assertEquals(BerthCtl.clientVersion() + " \n", both.out(), "what the template wrote before");
+    assertEquals(1, both.exit(), both::toString);
+
+    // read before berthd is asked: Docker's exit 64, its words, and the name of its template
+    Cli.Result unreadable = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format", "{{nosuch}}");
+    assertEquals(64, unreadable.exit(), unreadable::toString);
+    assertEquals("template parsing error: template: version:1: function \"nosuch\" not defined\n",
+        unreadable.stderr());
+    assertEquals("", unreadable.out());
   }
 
   @Test

@@ -512,7 +512,6 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   void badInputIsOneLineExit125AndCreatesNothing() {
     List<String> snapshotsBefore = snapshotKeys();
     for (List<String> args : List.of(
-        List.of("run", "--rm", "--pull", "never", "nosuchimage", "true"),
         List.of("run", "--rm", "-p", "80:http", "busybox", "true"),
         List.of("run", "--rm", "-p", "1.2.3:80:80", "busybox", "true"),
         List.of("run", "--rm", "-v", "relative/path:/data", "busybox", "true"),
@@ -545,8 +544,15 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertTrue(r.stderr().startsWith("Error: ") && r.stderr().lines().count() == 1, () -> args + ": " + r);
       assertEquals("", r.out(), () -> args + ": " + r);
     }
-    // --pull never: the default (missing) would ask Docker Hub for it
-    assertEquals("Error: No such image: nosuchimage\n", berthd.ctl("run", "--pull", "never", "nosuchimage").stderr());
+    // --pull never: the default (missing) would ask Docker Hub for it. Docker's daemon's words, the
+    // name with its tag, and no "Unable to find image" line, which Docker prints only before a pull
+    Cli.Result never = berthd.ctl("run", "--rm", "--pull", "never", "nosuchimage", "true");
+    assertEquals(125, never.exit(), never::toString);
+    assertEquals("Error response from daemon: No such image: nosuchimage:latest\n", never.stderr());
+    assertEquals("", never.out());
+    Cli.Result created = berthd.ctl("create", "--pull", "never", "example.com/tools/nosuch:2");
+    assertEquals(1, created.exit(), "docker's create: 1 for what its daemon refuses");
+    assertEquals("Error response from daemon: No such image: example.com/tools/nosuch:2\n", created.stderr());
     assertEquals("Error: invalid mount config: bind source path does not exist: /no/such/dir\n",
         berthd.ctl("run", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true").stderr());
     assertEquals(List.of(), containerIds());
@@ -645,6 +651,78 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("busybox", c.get("Config").get("Image").asText());
     assertTrue(c.get("NetworkSettings").has("IPAddress"));
     assertTrue(c.get("Mounts").isArray());
+  }
+
+  @Test
+  void inspectNamesTheEtcFilesTheLayersAndTheRunningExecsAsDockers() throws Exception {
+    ok("run", "-d", "--name", "paths", "--add-host", "extra.test:10.1.2.3", "busybox", "sleep", "1000");
+    JsonNode c = JSON.readTree(ok("inspect", "paths").stdout()).get(0);
+    // the files berthd bind-mounts as the container's /etc/hosts, /etc/hostname and /etc/resolv.conf
+    Path hosts = Path.of(c.get("HostsPath").asText());
+    assertTrue(hosts.isAbsolute() && Files.readString(hosts).contains("extra.test"), c::toString);
+    assertEquals(ok("exec", "paths", "cat", "/etc/hosts").out(), Files.readString(hosts));
+    assertEquals(ok("exec", "paths", "cat", "/etc/hostname").out(),
+        Files.readString(Path.of(c.get("HostnamePath").asText())));
+    assertEquals(ok("exec", "paths", "cat", "/etc/resolv.conf").out(),
+        Files.readString(Path.of(c.get("ResolvConfPath").asText())));
+    assertEquals(hosts + "\n", ok("inspect", "-f", "{{.HostsPath}}", "paths").out(), "a field templates know");
+
+    // the overlay the container runs on, as Docker's overlay driver shows it
+    JsonNode driver = c.get("GraphDriver");
+    assertEquals(c.get("Driver").asText(), driver.get("Name").asText());
+    assertEquals("overlayfs\n", ok("inspect", "-f", "{{.GraphDriver.Name}}", "paths").out());
+    JsonNode data = driver.get("Data");
+    assertEquals(List.of("LowerDir", "MergedDir", "UpperDir", "WorkDir"), fieldNames(data), "Go's map order");
+    ok("exec", "paths", "sh", "-c", "echo layered > /marker");
+    assertEquals("layered\n", Files.readString(Path.of(data.get("MergedDir").asText(), "marker")));
+    assertEquals("layered\n", Files.readString(Path.of(data.get("UpperDir").asText(), "marker")));
+    assertTrue(Files.isRegularFile(Path.of(data.get("LowerDir").asText().split(":")[0], "bin", "busybox")),
+        data::toString);
+    assertTrue(Files.isDirectory(Path.of(data.get("WorkDir").asText())), data::toString);
+
+    // the running execs: none (null, as Docker's), then the one started
+    assertTrue(c.get("ExecIDs").isNull(), c::toString);
+    assertEquals("null\n", ok("inspect", "-f", "{{json .ExecIDs}}", "paths").out());
+    ok("exec", "-d", "paths", "sleep", "1000");
+    JsonNode execs = JSON.readTree(ok("inspect", "-f", "{{json .ExecIDs}}", "paths").out());
+    assertEquals(1, execs.size(), execs::toString);
+    assertFalse(execs.get(0).asText().isEmpty(), execs::toString);
+
+    // Docker's inspect error for a field the object has not, and exit 64 for a template it cannot read
+    Cli.Result unknown = berthd.ctl("inspect", "-f", "{{.Foo}}", "paths");
+    assertEquals(1, unknown.exit(), unknown::toString);
+    assertEquals("\n", unknown.out());
+    assertEquals("template parsing error: template: :1:2: executing \"\" at <.Foo>: map has no entry for key \"Foo\"\n",
+        unknown.stderr());
+    Cli.Result unreadable = berthd.ctl("inspect", "-f", "{{.Id}} {{nosuch}}", "paths");
+    assertEquals(64, unreadable.exit(), unreadable::toString);
+    assertEquals("template parsing error: template: :1: function \"nosuch\" not defined\n", unreadable.stderr());
+
+    // ended: the files went with its network endpoint, and no exec runs
+    ok("kill", "paths");
+    JsonNode stopped = null;
+    for (int i = 0; i < 100; i++) {
+      stopped = JSON.readTree(ok("inspect", "paths").stdout()).get(0);
+      if (stopped.get("HostsPath").asText().isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("exited", stopped.get("State").get("Status").asText(), stopped::toString);
+    assertEquals("", stopped.get("HostsPath").asText(), stopped::toString);
+    assertEquals("", stopped.get("ResolvConfPath").asText(), stopped::toString);
+    assertTrue(stopped.get("ExecIDs").isNull(), stopped::toString);
+    assertEquals(data.get("UpperDir"), stopped.get("GraphDriver").get("Data").get("UpperDir"));
+
+    // an image, as Docker's containerd image store shows it: the snapshotter alone
+    assertEquals("{\"Data\":null,\"Name\":\"overlayfs\"}\n",
+        ok("image", "inspect", "-f", "{{json .GraphDriver}}", "busybox").out());
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test

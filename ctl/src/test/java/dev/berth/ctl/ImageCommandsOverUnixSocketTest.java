@@ -118,7 +118,9 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("N/A\nN/A\n", berth.ctl("images", "--format", "{{.Containers}}").out());
     Cli.Result unknownField = berth.ctl("images", "--format", "{{.Repository}} {{.Nope}}");
     assertEquals(1, unknownField.exit(), unknownField::toString);
-    assertEquals("Error: template: executing \"\" at <.Nope>: can't evaluate field Nope\n", unknownField.stderr());
+    // Docker's listings' words, with Go's position of the field
+    assertEquals("template parsing error: template: :1:18: executing \"\" at <.Nope>: can't evaluate field Nope\n",
+        unknownField.stderr());
 
     // a bad name is a bad argument, not a bad flag: Docker exits 1
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");

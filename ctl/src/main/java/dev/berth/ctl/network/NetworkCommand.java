@@ -26,6 +26,7 @@ import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -135,6 +136,7 @@ public final class NetworkCommand extends GroupCommand {
   int inspect(@Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
       description = "a Go template printed per network, like '{{.IPAM.Config}}', or json") String format,
       @Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names) {
+    Template template = Inspections.template(format);
     List<Map<String, Object>> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
@@ -147,7 +149,7 @@ public final class NetworkCommand extends GroupCommand {
         found.add(inspection(n, attachments, containerNames));
       });
     }
-    Inspections.printObjects(root.out(), format, found);
+    Inspections.printObjects(root.out(), template, found);
     return exit;
   }
 
