@@ -459,6 +459,32 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void cpOnAStoppedContainerReadsAndWritesItsVolumesAndBindsNotTheLayerBeneath(@TempDir Path host) throws Exception {
+    Path bound = Files.createDirectory(host.resolve("bound"));
+    Files.writeString(bound.resolve("h.txt"), "from host\n");
+    Files.writeString(host.resolve("in.txt"), "copied in\n");
+    try {
+      ok("run", "--name", "cv", "-v", "cpvol:/vol", "-v", bound + ":/vol/hostdir", "busybox", "sh", "-c",
+          "echo in volume > /vol/x");
+      ok("cp", "cv:/vol/x", host.resolve("x").toString());
+      assertEquals("in volume\n", Files.readString(host.resolve("x")));
+      ok("cp", "cv:/vol/hostdir/h.txt", host.resolve("h.txt").toString());
+      assertEquals("from host\n", Files.readString(host.resolve("h.txt")));
+
+      ok("cp", host.resolve("in.txt").toString(), "cv:/vol/new");
+      ok("cp", host.resolve("in.txt").toString(), "cv:/vol/hostdir/");
+      assertEquals("copied in\n", ok("run", "--rm", "-v", "cpvol:/v", "busybox", "cat", "/v/new").out());
+      assertEquals("copied in\n", Files.readString(bound.resolve("in.txt")));
+      assertFalse(ok("diff", "cv").out().contains("/vol/new"), "the container's layer is left alone");
+      // the copy's mounts are gone with it
+      assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains("berthctl-cp"));
+    } finally {
+      berthd.ctl("rm", "-f", "cv");
+      berthd.ctl("volume", "rm", "cpvol");
+    }
+  }
+
+  @Test
   void pruneLabelFiltersAllMatchAndWhatEveryNegatedOneMatchesIsKept() throws Exception {
     List<String> only = List.of("--filter", "label=pf.a=1", "--filter", "label=pf.b=1", "--filter", "label!=pf.keep");
     ok("create", "--name", "pf-a", "--label", "pf.a=1", "busybox", "true");

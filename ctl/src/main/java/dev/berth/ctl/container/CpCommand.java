@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
+import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.TarStreams;
@@ -39,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
         + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
         + "What is copied belongs to root (to the invoking user on the host) unless -a.",
         "A running container is reached through its process's root; a stopped one through its snapshot, "
-        + "mounted for the copy (volumes and bind mounts are then not part of it).",
+        + "mounted for the copy with its volumes and bind mounts over it, as it has them when it runs.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
         + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
@@ -265,10 +266,17 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
-      return new ContainerRoot(dir, true, Set.of());
+      ContainerRoot root = new ContainerRoot(dir, true, Set.of());
+      try {
+        CopyMounts.of(ContainerConfig.of(s.record())).mountUnder(dir, c.channel());
+      } catch (IOException | RuntimeException e) {
+        root.close();
+        throw e;
+      }
+      return root;
     }
 
-    /** What {@link KernelMounts} finds in a running container; nothing in a stopped one's snapshot. */
+    /** What {@link KernelMounts} finds in a running container; nothing in a stopped one's snapshot and volumes. */
     Set<Path> kernelMounts() {
       return kernelMounts;
     }
@@ -280,7 +288,7 @@ public final class CpCommand implements Callable<Integer> {
     @Override
     public void close() throws IOException {
       if (mounted) {
-        HostCommands.unmount(path);
+        HostCommands.unmountTree(path);
         Files.delete(path);
       }
     }
