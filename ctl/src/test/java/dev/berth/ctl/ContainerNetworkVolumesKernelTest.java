@@ -464,8 +464,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     Files.writeString(bound.resolve("h.txt"), "from host\n");
     Files.writeString(host.resolve("in.txt"), "copied in\n");
     try {
-      ok("run", "--name", "cv", "-v", "cpvol:/vol", "-v", bound + ":/vol/hostdir", "busybox", "sh", "-c",
-          "echo in volume > /vol/x");
+      ok("run", "--name", "cv", "-v", "cpvol:/vol", "-v", bound + ":/vol/hostdir", "-v", bound + ":/ro:ro",
+          "busybox", "sh", "-c", "echo in volume > /vol/x");
       ok("cp", "cv:/vol/x", host.resolve("x").toString());
       assertEquals("in volume\n", Files.readString(host.resolve("x")));
       ok("cp", "cv:/vol/hostdir/h.txt", host.resolve("h.txt").toString());
@@ -476,11 +476,32 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("copied in\n", ok("run", "--rm", "-v", "cpvol:/v", "busybox", "cat", "/v/new").out());
       assertEquals("copied in\n", Files.readString(bound.resolve("in.txt")));
       assertFalse(ok("diff", "cv").out().contains("/vol/new"), "the container's layer is left alone");
+      Cli.Result readOnly = berthd.ctl("cp", host.resolve("in.txt").toString(), "cv:/ro/y");
+      assertEquals(1, readOnly.exit(), readOnly::toString);
+      assertEquals("Error response from daemon: mounted volume is marked read-only\n", readOnly.stderr());
+      assertFalse(Files.exists(bound.resolve("y")));
       // the copy's mounts are gone with it
       assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains("berthctl-cp"));
     } finally {
       berthd.ctl("rm", "-f", "cv");
       berthd.ctl("volume", "rm", "cpvol");
+    }
+  }
+
+  @Test
+  void cpIntoAReadOnlyMountOrRootOfARunningContainerIsRefusedInDockersWords(@TempDir Path host) throws Exception {
+    Files.writeString(host.resolve("in.txt"), "copied in\n");
+    try {
+      ok("run", "-d", "--name", "cvro", "-v", host + ":/ro:ro", "--read-only", "busybox", "sleep", "1000");
+      Cli.Result toMount = berthd.ctl("cp", host.resolve("in.txt").toString(), "cvro:/ro/x");
+      assertEquals(1, toMount.exit(), toMount::toString);
+      assertEquals("Error response from daemon: mounted volume is marked read-only\n", toMount.stderr());
+      Cli.Result toRoot = berthd.ctl("cp", host.resolve("in.txt").toString(), "cvro:/tmp/x");
+      assertEquals("Error response from daemon: container rootfs is marked read-only\n", toRoot.stderr());
+      ok("cp", "cvro:/ro/in.txt", host.resolve("back.txt").toString());
+      assertEquals("copied in\n", Files.readString(host.resolve("back.txt")));
+    } finally {
+      berthd.ctl("rm", "-f", "cvro");
     }
   }
 

@@ -11,6 +11,7 @@ import dev.berth.client.spec.RootfsFiles;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -87,6 +88,12 @@ public final class CpCommand implements Callable<Integer> {
         String containerPath = path.startsWith("/") ? path : "/" + path;
         Path inside = fromContainer && !followLink ? RootfsFiles.linkInside(rootfs.path(), containerPath)
             : RootfsFiles.pathInside(rootfs.path(), containerPath);
+        if (!fromContainer) {
+          Optional<DaemonError> refusal = rootfs.mounts().writeRefusal("/" + rootfs.path().relativize(inside));
+          if (refusal.isPresent()) {
+            throw refusal.get();
+          }
+        }
         if (inside.equals(rootfs.path())) {
           // a running container's root is /proc/PID/root, a link: only a path through it enters it
           inside = inside.resolve(".");
@@ -243,17 +250,20 @@ public final class CpCommand implements Callable<Integer> {
     private final Path path;
     private final boolean mounted;
     private final Set<Path> kernelMounts;
+    private final CopyMounts mounts;
 
-    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts) {
+    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts) {
       this.path = path;
       this.mounted = mounted;
       this.kernelMounts = kernelMounts;
+      this.mounts = mounts;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
+      CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
       if (s.running()) {
         Path root = Path.of("/proc", Integer.toString(s.pid()), "root");
-        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root));
+        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts);
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -266,9 +276,9 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
-      ContainerRoot root = new ContainerRoot(dir, true, Set.of());
+      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts);
       try {
-        CopyMounts.of(ContainerConfig.of(s.record())).mountUnder(dir, c.channel());
+        copyMounts.mountUnder(dir, c.channel());
       } catch (IOException | RuntimeException e) {
         root.close();
         throw e;
@@ -283,6 +293,10 @@ public final class CpCommand implements Callable<Integer> {
 
     Path path() {
       return path;
+    }
+
+    CopyMounts mounts() {
+      return mounts;
     }
 
     @Override
