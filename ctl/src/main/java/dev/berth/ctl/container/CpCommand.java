@@ -59,7 +59,8 @@ public final class CpCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "CONTAINER:PATH or a host path")
   String destination;
 
-  @Option(names = {"-L", "--follow-link"}, description = "copy what a symlink named as SRC points to, not the link")
+  @Option(names = {"-L", "--follow-link"}, description = "copy what a symlink named as SRC (in the container or on "
+      + "the host) points to, not the link")
   boolean followLink;
 
   @Option(names = {"-a", "--archive"}, description = "keep the owners (uid:gid) the source has")
@@ -111,11 +112,15 @@ public final class CpCommand implements Callable<Integer> {
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
         } else if (fromContainer) {
-          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts(), owner(HOST_USER),
+          copy(inside, nameOf(inside), Path.of(destination), source, destination, rootfs.kernelMounts(),
+              owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
         } else {
-          copy(Path.of(source), inside, source, destination, Set.of(), owner(ROOT),
+          Path given = Path.of(source);
+          // as Docker's -L: what the link points to, under the link's name
+          Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
+          copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
               () -> notFound(parent(containerPath), container));
         }
@@ -166,7 +171,7 @@ public final class CpCommand implements Callable<Integer> {
   }
 
   /**
-   * Copies as docker cp does: into {@code to} when it is a directory, else to {@code to} itself.
+   * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}), else to {@code to} itself.
    * A trailing '/' on either side says it is a directory. Directories in {@code emptied}
    * (normalized paths) are copied without what is in them. What is written belongs to
    * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
@@ -174,7 +179,7 @@ public final class CpCommand implements Callable<Integer> {
    * A missing source, and a missing directory for the destination, fail as {@code sourceMissing}
    * and {@code parentMissing} say, in the words of the side (host or container) they are on.
    */
-  private static void copy(Path from, Path to, String fromText, String toText, Set<Path> emptied,
+  private static void copy(Path from, String name, Path to, String fromText, String toText, Set<Path> emptied,
       Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
       throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
@@ -200,7 +205,7 @@ public final class CpCommand implements Callable<Integer> {
     if (!toExists && to.getParent() != null && !Files.isDirectory(to.getParent())) {
       throw parentMissing.get();
     }
-    Path target = Files.isDirectory(to) ? to.resolve(from.getFileName() == null ? "" : from.getFileName().toString()) : to;
+    Path target = Files.isDirectory(to) ? to.resolve(name) : to;
     if (fromDirectory) {
       Files.walkFileTree(from, new SimpleFileVisitor<>() {
         @Override
@@ -218,6 +223,11 @@ public final class CpCommand implements Callable<Integer> {
     } else {
       copyOne(from, target, owner);
     }
+  }
+
+  /** The name a copy of {@code path} takes in the directory it goes into. */
+  private static String nameOf(Path path) {
+    return path.getFileName() == null ? "" : path.getFileName().toString();
   }
 
   /** Copies a file, directory (not what is in it) or symlink; devices, FIFOs and sockets have no content to copy. */
