@@ -313,8 +313,8 @@ public final class ContainerCreator {
       EnvVars.fromFlag(e, clientEnv).ifPresent(env::add);
     }
     List<MountRequest> mounts = new ArrayList<>();
-    o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v)));
-    o.mounts.forEach(m -> mounts.add(MountFlag.parse(m)));
+    o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v, o.bindSourceBase)));
+    o.mounts.forEach(m -> mounts.add(MountFlag.parse(m, o.bindSourceBase)));
     o.tmpfs.forEach(t -> mounts.add(TmpfsSpec.parse(t)));
     Set<String> asked = mounts.stream().map(MountRequest::target).collect(Collectors.toSet());
     // what --volumes-from brings, where no mount of the container's own goes, as docker does

@@ -1,6 +1,7 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Locale;
  * Docker's {@code --mount} value: comma-separated {@code key=value} fields.
  * <ul>
  *   <li>{@code type=bind|volume|tmpfs} (volume if absent);
- *   <li>{@code source}/{@code src}: the absolute host path of a bind, the name of a volume
+ *   <li>{@code source}/{@code src}: the host path of a bind (absolute, or relative to the CLI's
+ *       working directory), the name of a volume
  *       (none: anonymous); {@code target}/{@code destination}/{@code dst}: the container path;
  *   <li>{@code readonly}/{@code ro} (alone, or {@code =true|false|1|0}); {@code bind-propagation};
  *   <li>{@code volume-nocopy} (like {@code readonly}): an empty volume is not seeded from the image;
@@ -22,7 +24,16 @@ import java.util.Locale;
 public final class MountFlag {
   private MountFlag() {}
 
+  /** {@link #parse(String, Path)} with relative sources refused. */
   public static MountRequest parse(String text) {
+    return parse(text, null);
+  }
+
+  /**
+   * Parses {@code --mount}'s value; a source starting with '.' is a host path relative to
+   * {@code workingDirectory}, as Docker's CLI takes it against its own, and refused without one.
+   */
+  public static MountRequest parse(String text, Path workingDirectory) {
     String type = "volume";
     String source = "";
     String target = null;
@@ -37,7 +48,7 @@ public final class MountFlag {
       String value = equals < 0 ? null : field.substring(equals + 1);
       switch (key) {
         case "type" -> type = required(text, key, value);
-        case "source", "src" -> source = required(text, key, value);
+        case "source", "src" -> source = VolumeSpec.hostPath(required(text, key, value), workingDirectory);
         case "target", "destination", "dst" -> target = required(text, key, value);
         case "readonly", "ro" -> readOnly = bool(text, key, value);
         case "volume-nocopy" -> noCopy = bool(text, key, value);

@@ -40,7 +40,17 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
     this(kind, source, target, readOnly, propagation, noCopy, Map.of());
   }
 
+  /** {@link #parse(String, Path)} with relative host paths refused. */
   public static VolumeSpec parse(String text) {
+    return parse(text, null);
+  }
+
+  /**
+   * Parses {@code -v}'s value; a source starting with '.' ({@code .}, {@code ./x}, {@code ../x}) is
+   * a host path relative to {@code workingDirectory}, as Docker's CLI takes it against its own,
+   * and refused without one.
+   */
+  public static VolumeSpec parse(String text, Path workingDirectory) {
     String[] parts = text.split(":", -1);
     return switch (parts.length) {
       case 1 -> new VolumeSpec(Kind.ANONYMOUS, "", MountRequest.containerPath("volume", text, parts[0]), false,
@@ -49,9 +59,9 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
         if (isOptions(parts[1])) {
           throw InvalidValueException.of("volume", text, "an anonymous volume takes no options");
         }
-        yield of(text, parts[0], parts[1], "");
+        yield of(text, hostPath(parts[0], workingDirectory), parts[1], "");
       }
-      case 3 -> of(text, parts[0], parts[1], parts[2]);
+      case 3 -> of(text, hostPath(parts[0], workingDirectory), parts[1], parts[2]);
       default -> throw InvalidValueException.of("volume", text, "expected SOURCE:CONTAINER_PATH[:OPTIONS]");
     };
   }
@@ -89,6 +99,12 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
     }
     return new VolumeSpec(kind, source, MountRequest.containerPath("volume", text, target),
         readOnly, propagation == null ? DEFAULT_PROPAGATION : propagation, noCopy);
+  }
+
+  /** {@code source} made absolute against {@code workingDirectory} if it is a relative path (and there is one). */
+  static String hostPath(String source, Path workingDirectory) {
+    return workingDirectory != null && source.startsWith(".")
+        ? workingDirectory.resolve(source).normalize().toString() : source;
   }
 
   static Kind kindOf(String text, String source) {

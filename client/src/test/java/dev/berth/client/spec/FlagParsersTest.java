@@ -93,6 +93,19 @@ class FlagParsersTest {
     assertThrows(IllegalStateException.class, () -> VolumeSpec.parse("pgdata:/x").bindMount());
   }
 
+  @Test
+  void relativeBindSourcesAreTheCallersWorkingDirectorysAsDockersCliTakesThem() {
+    Path here = Path.of("/home/u/app");
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.BIND, "/home/u/app/site", "/www", true, "rprivate"),
+        VolumeSpec.parse("./site:/www:ro", here));
+    assertEquals("/home/u/app", VolumeSpec.parse(".:/x", here).source());
+    assertEquals("/home/u/shared", VolumeSpec.parse("../shared:/x", here).source());
+    assertEquals(VolumeSpec.Kind.NAMED, VolumeSpec.parse("data:/x", here).kind());
+    assertEquals("/home/u/app/x", ((VolumeSpec) MountFlag.parse("type=bind,src=./x,dst=/b", here)).source());
+    assertEquals("/home/u", ((VolumeSpec) MountFlag.parse("type=bind,source=..,target=/b", here)).source());
+    assertThrows(InvalidValueException.class, () -> MountFlag.parse("type=bind,src=./x,dst=/b"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "data", "/a:b", "/a:/", "./rel:/x", "a:/x", "/a:/b:rx", "/a:/b:ro,rw", "/a:/b:ro,ro",
       "/a:/b:shared,slave", "/a:/b:c:d", "/data:ro", "bad name:/x"})
