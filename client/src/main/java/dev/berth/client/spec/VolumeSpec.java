@@ -1,6 +1,7 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.VolumeNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,17 +112,13 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
     if (source.startsWith("/")) {
       return Kind.BIND;
     }
-    if (!isVolumeName(source)) {
+    if (!VolumeNames.isValid(source)) {
       throw InvalidValueException.of("volume", text, "\"" + source + "\" is neither an absolute host path nor a "
-          + "volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)");
+          + "volume name (" + VolumeNames.RULE + ")");
     }
     return Kind.NAMED;
   }
 
-  /** Docker's rule for volume names. */
-  public static boolean isVolumeName(String name) {
-    return name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
-  }
 
   private static boolean isOptions(String text) {
     for (String option : text.split(",", -1)) {

@@ -83,6 +83,12 @@ class FlagParsersTest {
     assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "pgdata", "/var/lib/pg", true, "rprivate", true),
         VolumeSpec.parse("pgdata:/var/lib/pg:nocopy,ro"));
     assertThrows(InvalidValueException.class, () -> VolumeSpec.parse("/srv:/data:nocopy"));
+    // Docker's volume names: two characters or more, '_', '.' and '-' anywhere after the first
+    for (String name : List.of("my__vol", "vol-", "1.-x")) {
+      assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, name, "/x", false, "rprivate"), VolumeSpec.parse(name + ":/x"));
+      assertEquals(VolumeSpec.parse(name + ":/x"), MountFlag.parse("src=" + name + ",dst=/x"));
+    }
+    assertThrows(InvalidValueException.class, () -> VolumeSpec.parse("a:/x"));
     // SELinux's relabel options, which Docker takes and this host has nothing to do for
     assertEquals(VolumeSpec.parse("/srv/data:/data:ro"), VolumeSpec.parse("/srv/data:/data:ro,z"));
     assertEquals(VolumeSpec.parse("/srv/data:/data"), VolumeSpec.parse("/srv/data:/data:Z"));
