@@ -506,6 +506,20 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void mountsVolumeLabelAndDriverGoToTheVolumeItCreates() throws Exception {
+    try {
+      ok("run", "--rm", "--mount", "type=volume,src=labelled,dst=/d,volume-driver=local,\"volume-label=team=web\"",
+          "busybox", "true");
+      assertEquals("web\n", ok("volume", "inspect", "-f", "{{index .Labels \"team\"}}", "labelled").out());
+      Cli.Result other = berthd.ctl("run", "--rm", "--mount", "src=labelled,dst=/d,volume-label=team=db", "busybox",
+          "true");
+      assertEquals(125, other.exit(), other::toString);
+    } finally {
+      berthd.ctl("volume", "rm", "labelled");
+    }
+  }
+
+  @Test
   void pruneLabelFiltersAllMatchAndWhatEveryNegatedOneMatchesIsKept() throws Exception {
     List<String> only = List.of("--filter", "label=pf.a=1", "--filter", "label=pf.b=1", "--filter", "label!=pf.keep");
     ok("create", "--name", "pf-a", "--label", "pf.a=1", "busybox", "true");

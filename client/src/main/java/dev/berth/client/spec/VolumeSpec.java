@@ -18,9 +18,10 @@ import java.util.Set;
  * @param source the host path of a bind, the volume's name, or empty for an anonymous volume
  * @param noCopy Docker's {@code nocopy}: an empty volume is not seeded from the image
  * @param driverOptions {@code --mount}'s {@code volume-opt}s: the local driver's options of a volume it creates
+ * @param volumeLabels {@code --mount}'s {@code volume-label}s: the labels of a volume it creates
  */
 public record VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation,
-    boolean noCopy, Map<String, String> driverOptions) implements MountRequest {
+    boolean noCopy, Map<String, String> driverOptions, Map<String, String> volumeLabels) implements MountRequest {
   public enum Kind { BIND, NAMED, ANONYMOUS }
 
   public static final String DEFAULT_PROPAGATION = "rprivate";
@@ -29,6 +30,7 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
 
   public VolumeSpec {
     driverOptions = Map.copyOf(driverOptions);
+    volumeLabels = Map.copyOf(volumeLabels);
   }
 
   /** A mount that seeds an empty volume from the image, as Docker does by default. */
@@ -36,9 +38,9 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
     this(kind, source, target, readOnly, propagation, false);
   }
 
-  /** A mount of a volume made without driver options (or already there). */
+  /** A mount of a volume made without driver options or labels (or already there). */
   public VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation, boolean noCopy) {
-    this(kind, source, target, readOnly, propagation, noCopy, Map.of());
+    this(kind, source, target, readOnly, propagation, noCopy, Map.of(), Map.of());
   }
 
   /** {@link #parse(String, Path)} with relative host paths refused. */

@@ -148,8 +148,14 @@ class FlagParsersTest {
         MountFlag.parse("source=logs,target=/logs,volume-nocopy"));
     assertThrows(InvalidValueException.class, () -> MountFlag.parse("type=bind,source=/srv,target=/d,volume-nocopy"));
     assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "vol", "/d", false, "rprivate", false,
-        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m")),
+        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m"), Map.of()),
         MountFlag.parse("type=volume,src=vol,dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=10m"));
+    // Docker's volume-driver (local, the only one) and volume-label, and its CSV quoting
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "vol", "/d", false, "rprivate", false,
+        Map.of("o", "size=10m,uid=1000"), Map.of("team", "web", "k", "a \"b\"")),
+        MountFlag.parse("src=vol,dst=/d,volume-driver=local,volume-label=team=web,\"volume-label=k=a \"\"b\"\"\","
+            + "\"volume-opt=o=size=10m,uid=1000\""));
+    assertEquals(MountFlag.parse("type=bind,src=/p,dst=/b"), MountFlag.parse("type=bind,\"src=/p\",dst=/b"));
     assertEquals(new TmpfsSpec("/scratch", List.of("noexec", "nosuid", "nodev", "size=1048576", "mode=700")),
         MountFlag.parse("type=tmpfs,target=/scratch,tmpfs-size=1m,tmpfs-mode=700"));
   }
@@ -159,7 +165,10 @@ class FlagParsersTest {
       "type=volume,source=/abs,target=/a", "type=tmpfs,source=x,target=/a", "target=/a,color=red",
       "target=/a,readonly=maybe", "type=bind,source=/a,target=/b,tmpfs-size=1m", "type=,target=/a",
       "type=bind,source=/a,target=/b,bind-propagation=sideways", "type=bind,source=/a,target=/b,volume-opt=o=bind",
-      "type=tmpfs,target=/b,volume-opt=type=tmpfs", "target=/b,volume-opt=type", "target=/b,volume-opt==x"})
+      "type=tmpfs,target=/b,volume-opt=type=tmpfs", "target=/b,volume-opt=type", "target=/b,volume-opt==x",
+      "target=/b,volume-driver=nfs", "type=bind,source=/a,target=/b,volume-driver=local", "target=/b,volume-label=k",
+      "type=bind,source=/a,target=/b,volume-label=k=v", "type=bind,\"src=/p,dst=/b", "type=bind,src=/\"p\",dst=/b",
+      "type=bind,\"src=/p\"x,dst=/b"})
   void badMountFlags(String text) {
     refused(MountFlag::parse, text);
   }
