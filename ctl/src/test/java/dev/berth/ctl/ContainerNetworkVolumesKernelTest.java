@@ -520,6 +520,26 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void inspectShowsConfigVolumesAndHostConfigMountsAsDockers(@TempDir Path host) throws Exception {
+    try {
+      ok("create", "--name", "described", "-v", "/anon", "-v", "described-named:/n", "--mount",
+          "type=bind,src=" + host + ",dst=/b,readonly", "--mount", "type=volume,dst=/m,volume-nocopy", "busybox", "true");
+      assertEquals("{\"/anon\":{}}\n", ok("inspect", "-f", "{{json .Config.Volumes}}", "described").out());
+      assertEquals("[{\"Type\":\"bind\",\"Source\":\"" + host + "\",\"Target\":\"/b\",\"ReadOnly\":true},"
+          + "{\"Type\":\"volume\",\"Source\":\"\",\"Target\":\"/m\",\"ReadOnly\":false,\"VolumeOptions\":{\"NoCopy\":true}}]\n",
+          ok("inspect", "-f", "{{json .HostConfig.Mounts}}", "described").out());
+      assertEquals("bind /b true;volume /m false;\n", ok("inspect", "-f",
+          "{{range .HostConfig.Mounts}}{{.Type}} {{.Target}} {{.ReadOnly}};{{end}}", "described").out());
+
+      ok("create", "--name", "plain", "busybox", "true");
+      assertEquals("null []\n", ok("inspect", "-f", "{{json .Config.Volumes}} {{json .HostConfig.Mounts}}", "plain").out());
+    } finally {
+      berthd.ctl("rm", "-v", "described", "plain");
+      berthd.ctl("volume", "rm", "described-named");
+    }
+  }
+
+  @Test
   void pruneLabelFiltersAllMatchAndWhatEveryNegatedOneMatchesIsKept() throws Exception {
     List<String> only = List.of("--filter", "label=pf.a=1", "--filter", "label=pf.b=1", "--filter", "label!=pf.keep");
     ok("create", "--name", "pf-a", "--label", "pf.a=1", "busybox", "true");

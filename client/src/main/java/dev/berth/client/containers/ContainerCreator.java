@@ -842,6 +842,8 @@ public final class ContainerCreator {
 
     ObjectNode h = described.hostConfig();
     h.set("Binds", strings(h, o.volumes));
+    MountDescriptions.volumes(c, List.copyOf(imageConfig.volumes()), p.mounts().subList(0, o.volumes.size()));
+    MountDescriptions.mounts(h, p.mounts().subList(o.volumes.size(), o.volumes.size() + o.mounts.size()));
     h.set("VolumesFrom", strings(h, o.volumesFrom));
     h.put("NetworkMode", network);
     ObjectNode bindings = h.putObject("PortBindings");
