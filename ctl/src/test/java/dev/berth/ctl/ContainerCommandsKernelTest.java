@@ -254,6 +254,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", "-L", "files:/srv/link", tmp.resolve("followed").toString());
     assertEquals("target\n", Files.readString(tmp.resolve("followed")));
     assertEquals(0, Files.getAttribute(tmp.resolve("followed"), "unix:uid"));
+    // and from the host: -L copies what the link points to, under the link's name
+    Files.createSymbolicLink(tmp.resolve("hostlink"), tmp.resolve("note.txt"));
+    ok("cp", "-L", tmp.resolve("hostlink").toString(), "files:/tmp/l2");
+    ok("cp", "-L", tmp.resolve("hostlink").toString(), "files:/srv");
+    assertEquals("copied in\ncopied in\n", ok("exec", "files", "sh", "-c",
+        "test ! -L /tmp/l2 && test ! -L /srv/hostlink && cat /tmp/l2 /srv/hostlink").out());
+    ok("cp", tmp.resolve("hostlink").toString(), "files:/srv/asis");
+    ok("exec", "files", "sh", "-c", "test -L /srv/asis");
     ok("cp", "-a", "files:/srv/t", tmp.resolve("kept").toString());
     assertEquals(List.of(1000, 1001), List.of(Files.getAttribute(tmp.resolve("kept"), "unix:uid"),
         Files.getAttribute(tmp.resolve("kept"), "unix:gid")));

@@ -493,6 +493,87 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void cpOnAStoppedContainerReadsAndWritesItsVolumesAndBindsNotTheLayerBeneath(@TempDir Path host) throws Exception {
+    Path bound = Files.createDirectory(host.resolve("bound"));
+    Files.writeString(bound.resolve("h.txt"), "from host\n");
+    Files.writeString(host.resolve("in.txt"), "copied in\n");
+    try {
+      ok("run", "--name", "cv", "-v", "cpvol:/vol", "-v", bound + ":/vol/hostdir", "-v", bound + ":/ro:ro",
+          "busybox", "sh", "-c", "echo in volume > /vol/x");
+      ok("cp", "cv:/vol/x", host.resolve("x").toString());
+      assertEquals("in volume\n", Files.readString(host.resolve("x")));
+      ok("cp", "cv:/vol/hostdir/h.txt", host.resolve("h.txt").toString());
+      assertEquals("from host\n", Files.readString(host.resolve("h.txt")));
+
+      ok("cp", host.resolve("in.txt").toString(), "cv:/vol/new");
+      ok("cp", host.resolve("in.txt").toString(), "cv:/vol/hostdir/");
+      assertEquals("copied in\n", ok("run", "--rm", "-v", "cpvol:/v", "busybox", "cat", "/v/new").out());
+      assertEquals("copied in\n", Files.readString(bound.resolve("in.txt")));
+      assertFalse(ok("diff", "cv").out().contains("/vol/new"), "the container's layer is left alone");
+      Cli.Result readOnly = berthd.ctl("cp", host.resolve("in.txt").toString(), "cv:/ro/y");
+      assertEquals(1, readOnly.exit(), readOnly::toString);
+      assertEquals("Error response from daemon: mounted volume is marked read-only\n", readOnly.stderr());
+      assertFalse(Files.exists(bound.resolve("y")));
+      // the copy's mounts are gone with it
+      assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains("berthctl-cp"));
+    } finally {
+      berthd.ctl("rm", "-f", "cv");
+      berthd.ctl("volume", "rm", "cpvol");
+    }
+  }
+
+  @Test
+  void cpIntoAReadOnlyMountOrRootOfARunningContainerIsRefusedInDockersWords(@TempDir Path host) throws Exception {
+    Files.writeString(host.resolve("in.txt"), "copied in\n");
+    try {
+      ok("run", "-d", "--name", "cvro", "-v", host + ":/ro:ro", "--read-only", "busybox", "sleep", "1000");
+      Cli.Result toMount = berthd.ctl("cp", host.resolve("in.txt").toString(), "cvro:/ro/x");
+      assertEquals(1, toMount.exit(), toMount::toString);
+      assertEquals("Error response from daemon: mounted volume is marked read-only\n", toMount.stderr());
+      Cli.Result toRoot = berthd.ctl("cp", host.resolve("in.txt").toString(), "cvro:/tmp/x");
+      assertEquals("Error response from daemon: container rootfs is marked read-only\n", toRoot.stderr());
+      ok("cp", "cvro:/ro/in.txt", host.resolve("back.txt").toString());
+      assertEquals("copied in\n", Files.readString(host.resolve("back.txt")));
+    } finally {
+      berthd.ctl("rm", "-f", "cvro");
+    }
+  }
+
+  @Test
+  void mountsVolumeLabelAndDriverGoToTheVolumeItCreates() throws Exception {
+    try {
+      ok("run", "--rm", "--mount", "type=volume,src=labelled,dst=/d,volume-driver=local,\"volume-label=team=web\"",
+          "busybox", "true");
+      assertEquals("web\n", ok("volume", "inspect", "-f", "{{index .Labels \"team\"}}", "labelled").out());
+      Cli.Result other = berthd.ctl("run", "--rm", "--mount", "src=labelled,dst=/d,volume-label=team=db", "busybox",
+          "true");
+      assertEquals(125, other.exit(), other::toString);
+    } finally {
+      berthd.ctl("volume", "rm", "labelled");
+    }
+  }
+
+  @Test
+  void inspectShowsConfigVolumesAndHostConfigMountsAsDockers(@TempDir Path host) throws Exception {
+    try {
+      ok("create", "--name", "described", "-v", "/anon", "-v", "described-named:/n", "--mount",
+          "type=bind,src=" + host + ",dst=/b,readonly", "--mount", "type=volume,dst=/m,volume-nocopy", "busybox", "true");
+      assertEquals("{\"/anon\":{}}\n", ok("inspect", "-f", "{{json .Config.Volumes}}", "described").out());
+      assertEquals("[{\"Type\":\"bind\",\"Source\":\"" + host + "\",\"Target\":\"/b\",\"ReadOnly\":true},"
+          + "{\"Type\":\"volume\",\"Source\":\"\",\"Target\":\"/m\",\"ReadOnly\":false,\"VolumeOptions\":{\"NoCopy\":true}}]\n",
+          ok("inspect", "-f", "{{json .HostConfig.Mounts}}", "described").out());
+      assertEquals("bind /b true;volume /m false;\n", ok("inspect", "-f",
+          "{{range .HostConfig.Mounts}}{{.Type}} {{.Target}} {{.ReadOnly}};{{end}}", "described").out());
+
+      ok("create", "--name", "plain", "busybox", "true");
+      assertEquals("null []\n", ok("inspect", "-f", "{{json .Config.Volumes}} {{json .HostConfig.Mounts}}", "plain").out());
+    } finally {
+      berthd.ctl("rm", "-v", "described", "plain");
+      berthd.ctl("volume", "rm", "described-named");
+    }
+  }
+
+  @Test
   void pruneLabelFiltersAllMatchAndWhatEveryNegatedOneMatchesIsKept() throws Exception {
     List<String> only = List.of("--filter", "label=pf.a=1", "--filter", "label=pf.b=1", "--filter", "label!=pf.keep");
     ok("create", "--name", "pf-a", "--label", "pf.a=1", "busybox", "true");
