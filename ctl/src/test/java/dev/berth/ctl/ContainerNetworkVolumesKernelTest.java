@@ -233,6 +233,35 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void aRenamedContainerIsFoundByItsNewNameOnAUserDefinedNetworkNotByItsOld() throws Exception {
+    Predicate<String> listsOld = hosts -> hosts.lines().anyMatch(l -> l.matches(".*\\soldname(\\s.*)?"));
+    try {
+      ok("network", "create", "renamenet");
+      ok("run", "-d", "--name", "oldname", "--network", "renamenet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "peer", "--network", "renamenet", "busybox", "sleep", "1000");
+      assertTrue(listsOld.test(ok("exec", "peer", "cat", "/etc/hosts").out()));
+      ok("rename", "oldname", "newname");
+      String hosts = ok("exec", "peer", "cat", "/etc/hosts").out();
+      assertFalse(listsOld.test(hosts), hosts);
+      assertEquals("ok\n", ok("exec", "peer", "sh", "-c", "ping -c 1 -W 2 newname > /dev/null && echo ok").out());
+      assertEquals("ok\n", ok("run", "--rm", "--network", "renamenet", "busybox", "sh", "-c",
+          "ping -c 1 -W 2 newname > /dev/null && echo ok").out());
+      Cli.Result old = berthd.ctl("exec", "peer", "ping", "-c", "1", "-W", "2", "oldname");
+      assertTrue(old.exit() != 0 && old.stderr().contains("bad address 'oldname'"), old::toString);
+
+      // a stopped container renamed is attached under its new name at the next start
+      ok("stop", "-t", "0", "newname");
+      ok("rename", "newname", "latest");
+      ok("start", "latest");
+      assertEquals("ok\n", ok("exec", "peer", "sh", "-c", "ping -c 1 -W 2 latest > /dev/null && echo ok").out());
+      assertFalse(ok("exec", "peer", "cat", "/etc/hosts").out().contains("newname"));
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "renamenet");
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";

@@ -298,6 +298,28 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void aRenameReplacesTheOldNameAmongTheAliasesOfEachAttachment() {
+    manager.createNetwork(network("renamed", "10.207.0.0/24"));
+    manager.attach(NS, new AttachSpec("r1", "renamed", "", "", "", "", List.of(), "", "", List.of("old", "www"),
+        Dns.NONE, List.of(), Map.of()));
+    manager.attach(NS, new AttachSpec("r1", DEFAULT, "", "", "", "", List.of(), "", "", List.of("old"),
+        Dns.NONE, List.of(), Map.of()));
+    manager.attach(NS, new AttachSpec("r2", "renamed", "", "", "", "", List.of(), "", "", List.of("old"),
+        Dns.NONE, List.of(), Map.of()));
+    manager.rename(NS, "r1", "old", "new");
+    assertEquals(List.of("new", "www"), manager.getAttachment(NS, "r1", "renamed").aliases());
+    assertEquals(List.of("new"), manager.getAttachment(NS, "r1", DEFAULT).aliases());
+    assertEquals(List.of("old"), manager.getAttachment(NS, "r2", "renamed").aliases(), "another container's");
+    manager.rename(NS, "r1", "www", "new");
+    assertEquals(List.of("new"), manager.getAttachment(NS, "r1", "renamed").aliases(), "each name once");
+    manager.rename(NS, "unattached", "old", "new");
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.rename(NS, "r1", "new", "two words"));
+    manager.detach(NS, "r1", "");
+    manager.detach(NS, "r2", "");
+    manager.deleteNetwork("renamed");
+  }
+
+  @Test
   void aRequestedMacAddressIsTheInterfacesOnABridgeOnly() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("mac-1", DEFAULT, "", "", "", "02:42:AC:11:00:99", List.of(),
         "", "", List.of(), Dns.NONE, List.of(), Map.of()));

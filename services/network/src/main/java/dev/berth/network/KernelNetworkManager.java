@@ -578,6 +578,27 @@ public final class KernelNetworkManager implements NetworkManager {
         && x.network().equals(y.network());
   }
 
+  // ---- rename ----
+
+  @Override
+  public synchronized void rename(String namespace, String containerId, String oldName, String newName) {
+    Identifiers.validate("container id", containerId);
+    Names.hostsName("old name", oldName);
+    Names.hostsName("new name", newName);
+    List<AttachmentInfo> renamed = new ArrayList<>();
+    for (AttachmentInfo a : store.attachments(namespace, containerId)) {
+      if (a.aliases().contains(oldName)) {
+        AttachmentInfo r = a.renamed(oldName, newName);
+        store.updateAliases(r);
+        renamed.add(r);
+      }
+    }
+    if (!renamed.isEmpty()) {
+      etcFiles.afterRename(renamed);
+      LOG.info("renamed " + namespace + "/" + containerId + " from " + oldName + " to " + newName);
+    }
+  }
+
   // ---- queries ----
 
   @Override

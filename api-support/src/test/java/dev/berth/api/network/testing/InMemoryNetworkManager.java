@@ -333,6 +333,15 @@ public final class InMemoryNetworkManager implements NetworkManager {
     return STATE.resolve("network").resolve(namespace).resolve(containerId);
   }
 
+  @Override
+  public synchronized void rename(String namespace, String containerId, String oldName, String newName) {
+    Identifiers.validate("container id", containerId);
+    checked(HOSTS_NAME, "old name", oldName);
+    checked(HOSTS_NAME, "new name", newName);
+    attachments.replaceAll(a -> a.namespace().equals(namespace) && a.containerId().equals(containerId)
+        && a.aliases().contains(oldName) ? a.renamed(oldName, newName) : a);
+  }
+
   // ---- detach and queries ----
 
   @Override

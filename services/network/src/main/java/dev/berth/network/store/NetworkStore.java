@@ -146,6 +146,12 @@ public final class NetworkStore {
     });
   }
 
+  /** Replaces the stored aliases of the attachment with {@code a}'s. */
+  public void updateAliases(AttachmentInfo a) {
+    db.write(c -> Sql.update(c, "UPDATE network_attachments SET aliases = ? WHERE namespace = ? AND container_id = ? "
+        + "AND network = ?", JsonColumns.writeList(a.aliases()), a.namespace(), a.containerId(), a.network()));
+  }
+
   /** Removes the attachment with its lease and ports, in one transaction. */
   public void deleteAttachment(AttachmentInfo a) {
     db.write(c -> {
