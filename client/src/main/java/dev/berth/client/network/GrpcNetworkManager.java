@@ -52,9 +52,13 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setBridge(spec.bridge())
         .setMtu(spec.mtu())
         .setInternal(spec.internal())
-        .putAllLabels(spec.labels());
+        .putAllLabels(spec.labels())
+        .setIpRange(spec.ipRange());
     if (spec.masquerade() != null) {
       n.setIpMasquerade(spec.masquerade());
+    }
+    if (spec.icc() != null) {
+      n.setIcc(spec.icc());
     }
     return call(() -> NetworkMessages.network(
         networks.create(CreateNetworkRequest.newBuilder().setNetwork(n).build()).getNetwork()));
