@@ -233,6 +233,62 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void aRenamedContainerIsFoundByItsNewNameOnAUserDefinedNetworkNotByItsOld() throws Exception {
+    Predicate<String> listsOld = hosts -> hosts.lines().anyMatch(l -> l.matches(".*\\soldname(\\s.*)?"));
+    try {
+      ok("network", "create", "renamenet");
+      ok("run", "-d", "--name", "oldname", "--network", "renamenet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "peer", "--network", "renamenet", "busybox", "sleep", "1000");
+      assertTrue(listsOld.test(ok("exec", "peer", "cat", "/etc/hosts").out()));
+      ok("rename", "oldname", "newname");
+      String hosts = ok("exec", "peer", "cat", "/etc/hosts").out();
+      assertFalse(listsOld.test(hosts), hosts);
+      assertEquals("ok\n", ok("exec", "peer", "sh", "-c", "ping -c 1 -W 2 newname > /dev/null && echo ok").out());
+      assertEquals("ok\n", ok("run", "--rm", "--network", "renamenet", "busybox", "sh", "-c",
+          "ping -c 1 -W 2 newname > /dev/null && echo ok").out());
+      Cli.Result old = berthd.ctl("exec", "peer", "ping", "-c", "1", "-W", "2", "oldname");
+      assertTrue(old.exit() != 0 && old.stderr().contains("bad address 'oldname'"), old::toString);
+
+      // a stopped container renamed is attached under its new name at the next start
+      ok("stop", "-t", "0", "newname");
+      ok("rename", "newname", "latest");
+      ok("start", "latest");
+      assertEquals("ok\n", ok("exec", "peer", "sh", "-c", "ping -c 1 -W 2 latest > /dev/null && echo ok").out());
+      assertFalse(ok("exec", "peer", "cat", "/etc/hosts").out().contains("newname"));
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "renamenet");
+    }
+  }
+
+  @Test
+  void dockersBridgeOptionsAndIpRangeShapeTheNetworkContainersGet() throws Exception {
+    String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
+    try {
+      ok("network", "create", "-o", "com.docker.network.driver.mtu=1400", "-o", "com.docker.network.bridge.name=brquiet",
+          "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.214.0.0/16", "--ip-range",
+          "10.214.7.0/24", "quiet");
+      ok("run", "-d", "--name", "q1", "--network", "quiet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "q2", "--network", "quiet", "busybox", "sleep", "1000");
+      String q2 = ok("inspect", "-f", "{{.NetworkSettings.Networks.quiet.IPAddress}}", "q2").out().strip();
+      assertTrue(q2.startsWith("10.214.7."), "from the range: " + q2);
+      assertTrue(ok("exec", "q1", "ip", "link", "show", "eth0").out().contains(" mtu 1400 "));
+      assertEquals("reached\n", ok("exec", "q1", "sh", "-c", ping.formatted("10.214.0.1")).out(), "the gateway");
+      assertEquals("unreached\n", ok("exec", "q1", "sh", "-c", ping.formatted(q2)).out(), "no ICC");
+      assertEquals("unreached\n", ok("exec", "q1", "sh", "-c", ping.formatted("q2")).out(), "by name neither");
+
+      ok("network", "create", "--subnet", "10.215.0.0/24", "chatty");
+      ok("run", "-d", "--name", "c1", "--network", "chatty", "busybox", "sleep", "1000");
+      String c1 = ok("inspect", "-f", "{{.NetworkSettings.Networks.chatty.IPAddress}}", "c1").out().strip();
+      assertEquals("reached\n", ok("run", "--rm", "--network", "chatty", "busybox", "sh", "-c", ping.formatted(c1)).out(),
+          "other networks keep their ICC");
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "quiet", "chatty");
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";

@@ -8,6 +8,7 @@ import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import berth.network.v1.RenameAttachmentsRequest;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
@@ -174,6 +175,16 @@ public final class NetworkConnections {
       update.put(ContainerLabels.CONNECTED_PREFIX + network, "");
     }
     containers.updateLabels(id, update);
+  }
+
+  /**
+   * After the container's record took {@code newName}: its peers on the networks it is attached to
+   * find it by that name, no more by {@code oldName}, as Docker's DNS server answers. A later
+   * start attaches it under the record's name anyway.
+   */
+  public void renamed(String containerId, String oldName, String newName) {
+    attachments.rename(RenameAttachmentsRequest.newBuilder().setContainerId(containerId).setOldName(oldName)
+        .setNewName(newName).build());
   }
 
   /** The {@link ContainerLabels#ADD_HOSTS} label with {@code hosts} after the entries it has; nothing to change without any. */

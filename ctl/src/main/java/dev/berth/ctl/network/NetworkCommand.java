@@ -265,9 +265,8 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Scope", "local");
     json.put("EnableIPv6", false);
     // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
-    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(),
-        "Config", List.of(Map.of("Subnet", n.getSubnet(), "Gateway", n.getGateway()))));
-    json.put("Options", Map.of("mtu", Integer.toString(n.getMtu())));
+    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of(ipamConfig(n))));
+    json.put("Options", options(n));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();
     for (Attachment a : attached) {
@@ -289,6 +288,30 @@ public final class NetworkCommand extends GroupCommand {
       }
     }
     return names;
+  }
+
+  /** Docker's IPAM.Config entry: the subnet, its gateway, and the range addresses come from if there is one. */
+  private static Map<String, String> ipamConfig(Network n) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("Subnet", n.getSubnet());
+    if (!n.getIpRange().isEmpty()) {
+      config.put("IPRange", n.getIpRange());
+    }
+    config.put("Gateway", n.getGateway());
+    return config;
+  }
+
+  /** The network's bridge settings under Docker's option names, as Docker shows its default bridge's. */
+  private static Map<String, String> options(Network n) {
+    Map<String, String> options = new TreeMap<>();
+    if (n.getIsDefault()) {
+      options.put("com.docker.network.bridge.default_bridge", "true");
+    }
+    options.put(BridgeOptions.ICC, Boolean.toString(!n.hasIcc() || n.getIcc()));
+    options.put(BridgeOptions.MASQUERADE, Boolean.toString(n.getIpMasquerade()));
+    options.put(BridgeOptions.BRIDGE_NAME, n.getBridge());
+    options.put(BridgeOptions.MTU, Integer.toString(n.getMtu()));
+    return options;
   }
 
   /** The container side of an attachment in Docker's shape: its name, address (CIDR) and the MAC address of its interface. */

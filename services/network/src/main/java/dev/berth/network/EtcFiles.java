@@ -58,6 +58,13 @@ final class EtcFiles {
     refreshPeers(removed, List.of(removed));
   }
 
+  /** After the names of {@code renamed}, one container's attachments, changed: its /etc/hosts and its peers'. */
+  void afterRename(List<AttachmentInfo> renamed) {
+    AttachmentInfo first = renamed.get(0);
+    rewrite(first.namespace(), first.containerId(), List.of());
+    renamed.forEach(a -> refreshPeers(a, List.of()));
+  }
+
   /**
    * Rewrites /etc/hosts of the other containers on {@code changed}'s user-defined network;
    * {@code leaving} are not listed. Best effort: a peer whose file cannot be written is logged.
