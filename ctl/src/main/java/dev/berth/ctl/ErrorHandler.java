@@ -3,6 +3,7 @@ package dev.berth.ctl;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerStartFailure;
+import dev.berth.ctl.output.TemplateFailure;
 import dev.berth.api.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -36,6 +37,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     }
     cmd.getErr().println(message(e));
     cmd.getErr().flush();
+    if (e instanceof TemplateFailure t) {
+      return t.exitCode();
+    }
     return e instanceof ContainerStartFailure f ? f.exitCode() : failureCode(cmd, e);
   }
 
@@ -65,6 +69,10 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     }
     if (e instanceof DaemonError) {
       return "Error response from daemon: " + e.getMessage();
+    }
+    if (e instanceof TemplateFailure) {
+      // Go's words and position, as Docker's CLI prints them
+      return e.getMessage();
     }
     if (e instanceof NoSuchFileException f) {
       return "Error: no such file: " + f.getFile();

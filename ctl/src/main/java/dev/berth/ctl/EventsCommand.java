@@ -1,7 +1,9 @@
 package dev.berth.ctl;
 
 import berth.events.v1.ContainerActionsProto;
+import berth.events.v1.EventHistoryGrpc;
 import berth.events.v1.NetworksVolumesProto;
+import berth.events.v1.SubscribeSinceRequest;
 import berth.health.v1.HealthProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
@@ -27,10 +29,12 @@ import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.TemplateFailure;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Json;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,20 +53,21 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl events}: berthd's events as they happen, in Docker's words. */
 @Command(name = "events",
-    description = {"Follow the events of the namespace as they happen, as Docker reports them: one line each "
+    description = {"Follow the events of the namespace as they happen (with --since, first those berthd recorded "
+        + "since then: its last 1024, kept in memory), as Docker reports them: one line each "
         + "(time, type, action, id, attributes), or one JSON object each with --format json "
         + "(Type, Action, Actor{ID, Attributes}, scope, time, timeNano).",
         "Container events: create, start, kill (signal), die (exitCode), stop, restart, oom, pause, unpause, "
             + "exec_create, exec_start, exec_die, rename (oldName), update, destroy; image events: tag, delete; "
             + "network events: create, connect, disconnect, destroy; volume events: create, destroy; "
             + "Berth's own topics keep their words (snapshot prepare, ...).",
-        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives): type=container|image|..., "
-            + "event=ACTION, container=NAME|ID, image=NAME, network=NAME|ID, volume=NAME, label=KEY[=VALUE]."},
+        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, except label=, of which "
+            + "every one must match): type=container|image|..., event=ACTION, container=NAME|ID, image=NAME, network=NAME|ID, volume=NAME, label=KEY[=VALUE]."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl events", "  berthctl events --filter container=web --filter event=die",
         "  berthctl events --filter type=container --format json",
         "  berthctl events --format '{{.Action}} {{.Actor.Attributes.name}}'",
-        "  berthctl events --until $(($(date +%%s) + 60))"})
+        "  berthctl events --until $(($(date +%%s) + 60))", "  berthctl events --since 10m --until 1m"})
 final class EventsCommand implements Callable<Integer> {
   /** The events' message types by name, made on the first event: {@code events --help} needs none. */
   private static final class EventTypes {
@@ -88,6 +93,11 @@ final class EventsCommand implements Callable<Integer> {
       description = "json (one object per line) or a Go template such as '{{.Type}} {{.Action}}'")
   String format;
 
+  @Option(names = "--since", paramLabel = "TIME",
+      description = "first the recorded events from TIME on: RFC 3339, a Unix time in seconds, or a duration before "
+          + "now such as 10m")
+  String since;
+
   @Option(names = "--until", paramLabel = "TIME",
       description = "stop at TIME: RFC 3339, a Unix time in seconds, or a duration before now such as 10m")
   String until;
@@ -99,22 +109,34 @@ final class EventsCommand implements Callable<Integer> {
   public Integer call() {
     EventFilter filter = EventFilter.parse(filters);
     // {{json .}} is Docker's event message as JSON, with its JSON field names
-    Template template = format == null || TemplateFormatOption.isJson(format) ? null : Template.parse(format);
+    Template template = format == null || TemplateFormatOption.isJson(format) ? null : template(format);
+    Instant now = Instant.now();
+    Instant start = since == null ? null : Durations.since(since, now);
+    Instant end = until == null ? null : Durations.since(until, now);
+    String namespace = "namespace==\"" + root.namespace() + "\"";
     try (Connection c = root.connect()) {
-      EventsGrpc.EventsBlockingStub stub = EventsGrpc.newBlockingStub(c.channel());
-      if (until != null) {
-        Instant end = Durations.since(until, Instant.now());
-        long millis = Duration.between(Instant.now(), end).toMillis();
-        if (millis <= 0) {
+      Iterator<Envelope> events;
+      if (start == null) {
+        if (end != null && !end.isAfter(now)) {
           return 0;
         }
-        stub = stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
+        events = withDeadline(EventsGrpc.newBlockingStub(c.channel()), end)
+            .subscribe(SubscribeRequest.newBuilder().addFilters(namespace).build());
+      } else {
+        // containerd's Events API keeps nothing: berthd's EventHistory replays what it recorded
+        SubscribeSinceRequest.Builder request = SubscribeSinceRequest.newBuilder().addFilters(namespace)
+            .setSince(ProtoTimes.toTimestamp(start));
+        if (end != null) {
+          request.setUntil(ProtoTimes.toTimestamp(end));
+        }
+        events = withDeadline(EventHistoryGrpc.newBlockingStub(c.channel()), end).subscribe(request.build());
       }
-      Iterator<Envelope> events = stub.subscribe(SubscribeRequest.newBuilder()
-          .addFilters("namespace==\"" + root.namespace() + "\"").build());
       try {
         while (events.hasNext()) {
           Envelope e = events.next();
+          if (end != null && ProtoTimes.toInstant(e.getTimestamp()).isAfter(end)) {
+            break;
+          }
           Map<String, Object> fields = fields(e);
           if (e.getTopic().equals("/containers/rename")) {
             // the name remembered for it is the old one
@@ -133,6 +155,12 @@ final class EventsCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The stub, ended at {@code end} if there is one and it is still to come (else it replays, then ends). */
+  private static <S extends AbstractStub<S>> S withDeadline(S stub, Instant end) {
+    long millis = end == null ? 0 : Duration.between(Instant.now(), end).toMillis();
+    return millis > 0 ? stub.withDeadlineAfter(millis, TimeUnit.MILLISECONDS) : stub;
   }
 
   /**
@@ -191,9 +219,26 @@ final class EventsCommand implements Callable<Integer> {
     return attributes;
   }
 
+  /** {@code format} read as Docker's events reads it: "Error parsing format: ..." and exit 64 where it cannot be. */
+  private static Template template(String format) {
+    try {
+      return Template.parse(format);
+    } catch (TemplateFailure f) {
+      throw f.prefixed("Error parsing format: ").exiting(64);
+    }
+  }
+
   private void print(DockerEvent event, Template template) {
     if (template != null) {
-      root.out().println(template.render(Json.mapper().valueToTree(event.templateView())));
+      String line;
+      try {
+        line = template.render(Json.mapper().valueToTree(event.templateView()));
+      } catch (TemplateFailure f) {
+        // as Docker's: what the template wrote, its newline, then the error
+        root.out().println(f.partial());
+        throw f;
+      }
+      root.out().println(line);
     } else if (format != null) {
       root.out().println(Output.compactJson(event.json()));
     } else {

@@ -15,6 +15,7 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.Template;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,6 +55,8 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // read first, as Docker's: a template that cannot be read exits 64 without asking berthd
+    Template template = format == null ? null : Inspections.parse("", format.equals("json") ? "{{json .}}" : format);
     Map<String, Object> info = new LinkedHashMap<>();
     try (Connection c = root.connect()) {
       Map<String, Process> tasks = new HashMap<>();
@@ -97,8 +100,8 @@ final class InfoCommand implements Callable<Integer> {
     info.put("NCPU", Runtime.getRuntime().availableProcessors());
     info.put("MemTotal", memTotal());
     info.put("Name", read("/proc/sys/kernel/hostname").strip());
-    if (format != null) {
-      Inspections.printOne(root.out(), format.equals("json") ? "{{json .}}" : format, Json.mapper().valueToTree(info));
+    if (template != null) {
+      Inspections.printOne(root.out(), template, Json.mapper().valueToTree(info));
       return 0;
     }
     print(root.out(), info);

@@ -44,6 +44,9 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
 
   /** Whether {@code e} is about the command's words rather than its flags. */
   static boolean aboutArguments(ParameterException e) {
+    if (e instanceof TooManyArguments) {
+      return true;
+    }
     if (e instanceof CommandLine.UnmatchedArgumentException u) {
       return u.getUnmatched().stream().noneMatch(a -> a.startsWith("-") && a.length() > 1);
     }
@@ -68,6 +71,9 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       }
       int max = maxArguments(spec);
       return command + ": " + (max == 0 ? "accepts no arguments." : arguments("at most", max) + ".");
+    }
+    if (e instanceof TooManyArguments t) {
+      return command + ": " + arguments("at most", t.max()) + ".";
     }
     if (e instanceof CommandLine.MissingParameterException m) {
       List<ArgSpec> missing = m.getMissing();

@@ -8,6 +8,8 @@ import containerd.services.version.v1.VersionResponse;
 import dev.berth.client.images.Platform;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
+import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.TemplateFailure;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -64,11 +66,14 @@ final class VersionCommand implements Callable<Integer> {
   }
 
   /**
-   * The template over Docker's fields; without berthd over {@code Client} and a null
-   * {@code Server}, then berthd's error, which wins over the template's as in Docker's.
+   * The template over Docker's fields, read before berthd is asked (exit 64 where it cannot be);
+   * without berthd over {@code Client} and a null {@code Server}, whose fields are then an error
+   * as a nil pointer's are in Go: what the template wrote before and a newline go to stdout, and
+   * berthd's error, which wins over the template's as in Docker's, to stderr.
    */
   private int formatted() {
-    String template = format.equals("json") ? "{{json .}}" : format;
+    // Docker names its version template, and its errors say so: template: version:1:9: ...
+    Template template = Inspections.parse("version", format.equals("json") ? "{{json .}}" : format);
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("Version", BerthCtl.clientVersion());
     client.put("Os", "linux");
@@ -82,7 +87,7 @@ final class VersionCommand implements Callable<Integer> {
       both.put("Server", null);
       try {
         Inspections.printOne(root.out(), template, Json.mapper().valueToTree(both));
-      } catch (CommandFailure templateFailure) {
+      } catch (TemplateFailure templateFailure) {
         // berthd's error is the one to report
       }
       throw e;

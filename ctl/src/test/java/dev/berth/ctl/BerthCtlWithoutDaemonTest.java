@@ -85,6 +85,18 @@ class BerthCtlWithoutDaemonTest {
         "{{.Server.Version}}");
     assertEquals(1, server.exit(), server::toString);
     assertEquals("berthctl: berthd is not running at " + socket + "\n", server.stderr(), "berthd's error wins");
+    assertEquals("\n", server.out(), "a nil Server's field fails, as in Go: nothing printed but the newline");
+    Cli.Result both = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format",
+        "{{.Client.Version}} {{.Server.Version}}");
+    assertEquals(BerthCtl.clientVersion() + " \n", both.out(), "what the template wrote before");
+    assertEquals(1, both.exit(), both::toString);
+
+    // read before berthd is asked: Docker's exit 64, its words, and the name of its template
+    Cli.Result unreadable = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format", "{{nosuch}}");
+    assertEquals(64, unreadable.exit(), unreadable::toString);
+    assertEquals("template parsing error: template: version:1: function \"nosuch\" not defined\n",
+        unreadable.stderr());
+    assertEquals("", unreadable.out());
   }
 
   @Test
@@ -192,6 +204,10 @@ class BerthCtlWithoutDaemonTest {
     Cli.Result none = Cli.run(Map.of(), "ps", "extra");
     assertEquals("berthctl ps: accepts no arguments.\nSee 'berthctl ps --help'.\n", none.stderr());
     assertEquals(1, none.exit());
+    // images takes containerd filters beside Docker's one name, so picocli cannot count them
+    Cli.Result twoNames = Cli.run(Map.of(), "images", "a", "b");
+    assertEquals("berthctl images: requires at most 1 argument.\nSee 'berthctl images --help'.\n", twoNames.stderr());
+    assertEquals(1, twoNames.exit());
     assertEquals(125, value.exit());
     Cli.Result command = Cli.run(Map.of(), "nosuch");
     assertEquals(1, command.exit());

@@ -14,6 +14,7 @@ import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import dev.berth.client.containers.TarStreams;
+import dev.berth.client.testing.TestImages;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -256,6 +257,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", "-L", "files:/srv/link", tmp.resolve("followed").toString());
     assertEquals("target\n", Files.readString(tmp.resolve("followed")));
     assertEquals(0, Files.getAttribute(tmp.resolve("followed"), "unix:uid"));
+    // and from the host: -L copies what the link points to, under the link's name
+    Files.createSymbolicLink(tmp.resolve("hostlink"), tmp.resolve("note.txt"));
+    ok("cp", "-L", tmp.resolve("hostlink").toString(), "files:/tmp/l2");
+    ok("cp", "-L", tmp.resolve("hostlink").toString(), "files:/srv");
+    assertEquals("copied in\ncopied in\n", ok("exec", "files", "sh", "-c",
+        "test ! -L /tmp/l2 && test ! -L /srv/hostlink && cat /tmp/l2 /srv/hostlink").out());
+    ok("cp", tmp.resolve("hostlink").toString(), "files:/srv/asis");
+    ok("exec", "files", "sh", "-c", "test -L /srv/asis");
     ok("cp", "-a", "files:/srv/t", tmp.resolve("kept").toString());
     assertEquals(List.of(1000, 1001), List.of(Files.getAttribute(tmp.resolve("kept"), "unix:uid"),
         Files.getAttribute(tmp.resolve("kept"), "unix:gid")));
@@ -408,6 +417,24 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void imagePruneUntilComparesTheImagesCreationNotItsLoading() throws Exception {
+    // busybox, which the fixture loaded minutes ago, was made in 2024 (its config's created); a container holds it
+    ok("create", "--name", "old-holder", "busybox", "true");
+    try {
+      ok("commit", "old-holder", "pf-new:1");
+      Path archive = TestImages.busyboxLayered().writeDockerArchive(tmp.resolve("layered.tar"));
+      ok("load", "-i", archive.toString());
+      String pruned = ok("image", "prune", "-a", "-f", "--filter", "until=24h").out();
+      assertTrue(pruned.startsWith("Deleted Images:\nuntagged: busybox-layered:latest\n"), pruned);
+      assertEquals(List.of("busybox", "pf-new"), repositories("--filter", "reference=pf-*",
+          "--filter", "reference=busybox*"), "made now, or used");
+    } finally {
+      berthd.ctl("rm", "old-holder");
+      berthd.ctl("rmi", "pf-new:1", "busybox-layered");
+    }
+  }
+
   /** The repositories {@code images} lists with {@code filters}, sorted. */
   private static List<String> repositories(String... filters) {
     List<String> args = new ArrayList<>(List.of("images", "--format", "{{.Repository}}"));
@@ -467,6 +494,29 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(id + " 137\n", ok("task", "rm", "viewed").out());
     assertEquals("viewed\n", ok("container", "delete", "viewed").out());
     assertEquals("", ok("ps", "-aq").out());
+  }
+
+  @Test
+  void eventsSinceReplaysWhatBerthdRecordedThenFollows() throws Exception {
+    String since = Long.toString(Instant.now().getEpochSecond() - 1);
+    ok("run", "--name", "replayed", "busybox", "true");
+    try {
+      assertEquals(List.of("create", "start", "die"), ok("events", "--since", since, "--until", "0s", "--filter",
+          "container=replayed", "--format", "{{.Action}}").out().lines().toList(), "recorded, then the end");
+      AtomicReference<Cli.Result> followed = new AtomicReference<>();
+      String until = Long.toString(Instant.now().getEpochSecond() + 6);
+      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--since", since, "--until", until,
+          "--filter", "event=die", "--filter", "container=replayed", "--filter", "container=followed", "--format",
+          "{{.Actor.Attributes.name}}")));
+      follower.start();
+      // subscribed before this run or after it, the follower sees each container's end once
+      ok("run", "--name", "followed", "busybox", "true");
+      follower.join(20_000);
+      assertEquals(0, followed.get().exit(), followed.get()::toString);
+      assertEquals(List.of("replayed", "followed"), followed.get().out().lines().toList());
+    } finally {
+      berthd.ctl("rm", "-f", "replayed", "followed");
+    }
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -196,6 +197,95 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "linknet");
+    }
+  }
+
+  @Test
+  void networkConnectWithALinkGivesTheConnectedContainerTheAliasOnThatNetwork() throws Exception {
+    try {
+      ok("network", "create", "connlink");
+      ok("run", "-d", "--name", "backend", "--network", "connlink", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "backend").out().strip();
+      Predicate<String> aliased = hosts -> hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+api"));
+      ok("run", "-d", "--name", "front", "busybox", "sleep", "1000");
+      ok("network", "connect", "--link", "backend:api", "connlink", "front");
+      String hosts = ok("exec", "front", "cat", "/etc/hosts").out();
+      assertTrue(aliased.test(hosts), hosts);
+      assertEquals("ok\n", ok("exec", "front", "sh", "-c", "ping -c 1 -W 2 api > /dev/null && echo ok").out());
+      // part of the container's configuration, as the connection is
+      ok("restart", "-t", "0", "front");
+      assertTrue(aliased.test(ok("exec", "front", "cat", "/etc/hosts").out()), "after a restart");
+      ok("network", "disconnect", "connlink", "front");
+      String left = ok("exec", "front", "cat", "/etc/hosts").out();
+      assertFalse(left.contains("api"), () -> "the link goes with the network: " + left);
+
+      ok("create", "--name", "loner", "--network", "none", "busybox", "true");
+      Cli.Result bridge = berthd.ctl("network", "connect", "--link", "backend:api", "bridge", "loner");
+      assertTrue(bridge.exit() != 0 && bridge.stderr().contains("links are only supported for user-defined networks"),
+          bridge::toString);
+      ok("network", "create", "otherlink");
+      Cli.Result elsewhere = berthd.ctl("network", "connect", "--link", "backend:api", "otherlink", "loner");
+      assertTrue(elsewhere.exit() != 0 && elsewhere.stderr().contains("does not belong to the network otherlink"),
+          elsewhere::toString);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "connlink", "otherlink");
+    }
+  }
+
+  @Test
+  void aRenamedContainerIsFoundByItsNewNameOnAUserDefinedNetworkNotByItsOld() throws Exception {
+    Predicate<String> listsOld = hosts -> hosts.lines().anyMatch(l -> l.matches(".*\\soldname(\\s.*)?"));
+    try {
+      ok("network", "create", "renamenet");
+      ok("run", "-d", "--name", "oldname", "--network", "renamenet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "peer", "--network", "renamenet", "busybox", "sleep", "1000");
+      assertTrue(listsOld.test(ok("exec", "peer", "cat", "/etc/hosts").out()));
+      ok("rename", "oldname", "newname");
+      String hosts = ok("exec", "peer", "cat", "/etc/hosts").out();
+      assertFalse(listsOld.test(hosts), hosts);
+      assertEquals("ok\n", ok("exec", "peer", "sh", "-c", "ping -c 1 -W 2 newname > /dev/null && echo ok").out());
+      assertEquals("ok\n", ok("run", "--rm", "--network", "renamenet", "busybox", "sh", "-c",
+          "ping -c 1 -W 2 newname > /dev/null && echo ok").out());
+      Cli.Result old = berthd.ctl("exec", "peer", "ping", "-c", "1", "-W", "2", "oldname");
+      assertTrue(old.exit() != 0 && old.stderr().contains("bad address 'oldname'"), old::toString);
+
+      // a stopped container renamed is attached under its new name at the next start
+      ok("stop", "-t", "0", "newname");
+      ok("rename", "newname", "latest");
+      ok("start", "latest");
+      assertEquals("ok\n", ok("exec", "peer", "sh", "-c", "ping -c 1 -W 2 latest > /dev/null && echo ok").out());
+      assertFalse(ok("exec", "peer", "cat", "/etc/hosts").out().contains("newname"));
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "renamenet");
+    }
+  }
+
+  @Test
+  void dockersBridgeOptionsAndIpRangeShapeTheNetworkContainersGet() throws Exception {
+    String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
+    try {
+      ok("network", "create", "-o", "com.docker.network.driver.mtu=1400", "-o", "com.docker.network.bridge.name=brquiet",
+          "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.214.0.0/16", "--ip-range",
+          "10.214.7.0/24", "quiet");
+      ok("run", "-d", "--name", "q1", "--network", "quiet", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "q2", "--network", "quiet", "busybox", "sleep", "1000");
+      String q2 = ok("inspect", "-f", "{{.NetworkSettings.Networks.quiet.IPAddress}}", "q2").out().strip();
+      assertTrue(q2.startsWith("10.214.7."), "from the range: " + q2);
+      assertTrue(ok("exec", "q1", "ip", "link", "show", "eth0").out().contains(" mtu 1400 "));
+      assertEquals("reached\n", ok("exec", "q1", "sh", "-c", ping.formatted("10.214.0.1")).out(), "the gateway");
+      assertEquals("unreached\n", ok("exec", "q1", "sh", "-c", ping.formatted(q2)).out(), "no ICC");
+      assertEquals("unreached\n", ok("exec", "q1", "sh", "-c", ping.formatted("q2")).out(), "by name neither");
+
+      ok("network", "create", "--subnet", "10.215.0.0/24", "chatty");
+      ok("run", "-d", "--name", "c1", "--network", "chatty", "busybox", "sleep", "1000");
+      String c1 = ok("inspect", "-f", "{{.NetworkSettings.Networks.chatty.IPAddress}}", "c1").out().strip();
+      assertEquals("reached\n", ok("run", "--rm", "--network", "chatty", "busybox", "sh", "-c", ping.formatted(c1)).out(),
+          "other networks keep their ICC");
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "quiet", "chatty");
     }
   }
 
@@ -455,6 +545,87 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     } finally {
       berthd.ctl("rm", "-f", "-v", "store", "reader");
       berthd.ctl("volume", "rm", "shared");
+    }
+  }
+
+  @Test
+  void cpOnAStoppedContainerReadsAndWritesItsVolumesAndBindsNotTheLayerBeneath(@TempDir Path host) throws Exception {
+    Path bound = Files.createDirectory(host.resolve("bound"));
+    Files.writeString(bound.resolve("h.txt"), "from host\n");
+    Files.writeString(host.resolve("in.txt"), "copied in\n");
+    try {
+      ok("run", "--name", "cv", "-v", "cpvol:/vol", "-v", bound + ":/vol/hostdir", "-v", bound + ":/ro:ro",
+          "busybox", "sh", "-c", "echo in volume > /vol/x");
+      ok("cp", "cv:/vol/x", host.resolve("x").toString());
+      assertEquals("in volume\n", Files.readString(host.resolve("x")));
+      ok("cp", "cv:/vol/hostdir/h.txt", host.resolve("h.txt").toString());
+      assertEquals("from host\n", Files.readString(host.resolve("h.txt")));
+
+      ok("cp", host.resolve("in.txt").toString(), "cv:/vol/new");
+      ok("cp", host.resolve("in.txt").toString(), "cv:/vol/hostdir/");
+      assertEquals("copied in\n", ok("run", "--rm", "-v", "cpvol:/v", "busybox", "cat", "/v/new").out());
+      assertEquals("copied in\n", Files.readString(bound.resolve("in.txt")));
+      assertFalse(ok("diff", "cv").out().contains("/vol/new"), "the container's layer is left alone");
+      Cli.Result readOnly = berthd.ctl("cp", host.resolve("in.txt").toString(), "cv:/ro/y");
+      assertEquals(1, readOnly.exit(), readOnly::toString);
+      assertEquals("Error response from daemon: mounted volume is marked read-only\n", readOnly.stderr());
+      assertFalse(Files.exists(bound.resolve("y")));
+      // the copy's mounts are gone with it
+      assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains("berthctl-cp"));
+    } finally {
+      berthd.ctl("rm", "-f", "cv");
+      berthd.ctl("volume", "rm", "cpvol");
+    }
+  }
+
+  @Test
+  void cpIntoAReadOnlyMountOrRootOfARunningContainerIsRefusedInDockersWords(@TempDir Path host) throws Exception {
+    Files.writeString(host.resolve("in.txt"), "copied in\n");
+    try {
+      ok("run", "-d", "--name", "cvro", "-v", host + ":/ro:ro", "--read-only", "busybox", "sleep", "1000");
+      Cli.Result toMount = berthd.ctl("cp", host.resolve("in.txt").toString(), "cvro:/ro/x");
+      assertEquals(1, toMount.exit(), toMount::toString);
+      assertEquals("Error response from daemon: mounted volume is marked read-only\n", toMount.stderr());
+      Cli.Result toRoot = berthd.ctl("cp", host.resolve("in.txt").toString(), "cvro:/tmp/x");
+      assertEquals("Error response from daemon: container rootfs is marked read-only\n", toRoot.stderr());
+      ok("cp", "cvro:/ro/in.txt", host.resolve("back.txt").toString());
+      assertEquals("copied in\n", Files.readString(host.resolve("back.txt")));
+    } finally {
+      berthd.ctl("rm", "-f", "cvro");
+    }
+  }
+
+  @Test
+  void mountsVolumeLabelAndDriverGoToTheVolumeItCreates() throws Exception {
+    try {
+      ok("run", "--rm", "--mount", "type=volume,src=labelled,dst=/d,volume-driver=local,\"volume-label=team=web\"",
+          "busybox", "true");
+      assertEquals("web\n", ok("volume", "inspect", "-f", "{{index .Labels \"team\"}}", "labelled").out());
+      Cli.Result other = berthd.ctl("run", "--rm", "--mount", "src=labelled,dst=/d,volume-label=team=db", "busybox",
+          "true");
+      assertEquals(125, other.exit(), other::toString);
+    } finally {
+      berthd.ctl("volume", "rm", "labelled");
+    }
+  }
+
+  @Test
+  void inspectShowsConfigVolumesAndHostConfigMountsAsDockers(@TempDir Path host) throws Exception {
+    try {
+      ok("create", "--name", "described", "-v", "/anon", "-v", "described-named:/n", "--mount",
+          "type=bind,src=" + host + ",dst=/b,readonly", "--mount", "type=volume,dst=/m,volume-nocopy", "busybox", "true");
+      assertEquals("{\"/anon\":{}}\n", ok("inspect", "-f", "{{json .Config.Volumes}}", "described").out());
+      assertEquals("[{\"Type\":\"bind\",\"Source\":\"" + host + "\",\"Target\":\"/b\",\"ReadOnly\":true},"
+          + "{\"Type\":\"volume\",\"Source\":\"\",\"Target\":\"/m\",\"ReadOnly\":false,\"VolumeOptions\":{\"NoCopy\":true}}]\n",
+          ok("inspect", "-f", "{{json .HostConfig.Mounts}}", "described").out());
+      assertEquals("bind /b true;volume /m false;\n", ok("inspect", "-f",
+          "{{range .HostConfig.Mounts}}{{.Type}} {{.Target}} {{.ReadOnly}};{{end}}", "described").out());
+
+      ok("create", "--name", "plain", "busybox", "true");
+      assertEquals("null []\n", ok("inspect", "-f", "{{json .Config.Volumes}} {{json .HostConfig.Mounts}}", "plain").out());
+    } finally {
+      berthd.ctl("rm", "-v", "described", "plain");
+      berthd.ctl("volume", "rm", "described-named");
     }
   }
 

@@ -161,6 +161,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team=web").out());
     assertEquals("", ok("ps", "-q", "--filter", "label=team=db").out());
+    assertEquals("", ok("ps", "-q", "--filter", "label=team=web", "--filter", "label=team=db").out(),
+        "as Docker's, every label given must match");
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "--filter", "label=team", "--filter", "label=team=web")
+        .out());
     assertEquals("web web\n", ok("ps", "--format", "{{.Names}} {{.Label \"team\"}}").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^/web$").out(), "Docker's exact-name idiom");
@@ -218,7 +222,11 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     ok("tag", "busybox", "bx:1");
     try {
       String id = ok("create", "--name", "by-bx", "bx:1", "true").out().strip();
+      assertEquals("bx:1\n", ok("ps", "-a", "-f", "name=by-bx", "--format", "{{.Image}}").out());
       assertEquals("Untagged: bx:1\n", ok("rmi", "bx:1").out(), "busybox still holds the image");
+      // as Docker's ps: the name no longer is its image, so the image's id
+      assertEquals(hex.substring(0, 12) + "\n", ok("ps", "-a", "-f", "name=by-bx", "--format", "{{.Image}}").out());
+      assertEquals(imageId + "\n", ok("ps", "-a", "--no-trunc", "-f", "name=by-bx", "--format", "{{.Image}}").out());
 
       // busybox is now the last name of an image by-bx uses: refused as Docker refuses it
       Cli.Result refused = berthd.ctl("rmi", "busybox");
@@ -238,6 +246,46 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       ok("rmi", "bx-committed:1");
     } finally {
       berthd.ctl("rmi", "bx:1");
+    }
+  }
+
+  @Test
+  void forcedRmiOfARunningContainersImageKeepsItByDigestAndByIdIsRefused() throws Exception {
+    String imageId = ok("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+    String hex = imageId.substring("sha256:".length());
+    ok("tag", "busybox", "keep:1");
+    ok("rmi", "busybox");
+    try {
+      String id = ok("run", "-d", "--name", "ci", "keep:1", "sleep", "1000").out().strip();
+      // as Docker: a running container's image cannot be deleted by id, even forced
+      for (List<String> rmi : List.of(List.of("rmi", hex.substring(0, 12)), List.of("rmi", "-f", imageId))) {
+        Cli.Result refused = berthd.ctl(rmi.toArray(String[]::new));
+        assertEquals(1, refused.exit(), refused::toString);
+        assertEquals("Error: conflict: unable to delete " + hex.substring(0, 12) + " (cannot be forced) - image is"
+            + " being used by running container " + id.substring(0, 12) + "\n", refused.stderr());
+      }
+      // by name it is untagged only: the image stays, known by digest, for the container
+      assertEquals("Untagged: keep:1\n", ok("rmi", "-f", "keep:1").out());
+      ok("system", "prune", "-f");
+      assertEquals(imageId + "\n", ok("image", "inspect", "-f", "{{.Id}}", imageId).out());
+      assertEquals(imageId + "\n", ok("inspect", "-f", "{{.Image}}", "ci").out());
+      assertTrue(ok("images", "--format", "{{.Repository}} {{.Tag}} {{.ID}}").out().lines()
+          .anyMatch(("keep <none> " + hex.substring(0, 12))::equals), "listed as Docker lists a dangling image");
+      assertTrue(ok("system", "df", "-v").out().lines().anyMatch(l -> l.matches("keep\\s+<none>\\s+" + hex.substring(0, 12)
+          + "\\s+.*")), "and so in system df -v");
+      ok("commit", "ci", "kept:1");
+      assertEquals("ok\n", ok("run", "--rm", "kept:1", "echo", "ok").out());
+      ok("rmi", "kept:1");
+      // the digest name is the image's last: it goes once no container runs it
+      Cli.Result running = berthd.ctl("rmi", "-f", "keep@" + imageId);
+      assertEquals(1, running.exit(), running::toString);
+      ok("rm", "-f", "ci");
+      ok("tag", imageId, "busybox");
+      assertEquals("Untagged: keep@" + imageId + "\n", ok("rmi", "keep@" + imageId).out());
+    } finally {
+      berthd.ctl("rm", "-f", "ci");
+      berthd.ctl("tag", imageId, "busybox");
+      berthd.ctl("rmi", "keep:1", "kept:1", "keep@" + imageId);
     }
   }
 
@@ -297,6 +345,16 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String hostIpc = Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString();
     assertEquals(hostIpc + "\n", ok("run", "--rm", "--ipc", "host", "busybox", "busybox", "readlink", "/proc/self/ns/ipc").out());
     assertTrue(!ok("run", "--rm", "busybox", "busybox", "readlink", "/proc/self/ns/ipc").out().strip().equals(hostIpc));
+    // as Docker's: the host's /dev/shm, whose files the container sees and the host sees the container's
+    Path hostShm = Files.createTempFile(Path.of("/dev/shm"), "berth-ipc-host", "");
+    try {
+      String name = hostShm.getFileName().toString();
+      assertEquals(name + "\n", ok("run", "--rm", "--ipc", "host", "busybox", "sh", "-c",
+          "ls /dev/shm | grep -x " + name + " && rm /dev/shm/" + name).out());
+      assertTrue(Files.notExists(hostShm), "removed through the container");
+    } finally {
+      Files.deleteIfExists(hostShm);
+    }
     assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + "\n",
         ok("run", "--rm", "--pid", "host", "busybox", "busybox", "readlink", "/proc/self/ns/pid").out());
     assertEquals("1\n", ok("run", "--rm", "--sysctl", "net.ipv4.ip_forward=1", "busybox",
@@ -426,6 +484,15 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(stopped, ok("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "crashy").out());
   }
 
+  @Test
+  void systemDfVerboseDatesAnImageByItsConfigAsImagesDoes() {
+    String created = ok("images", "--format", "{{.CreatedSince}}", "busybox").out().strip();
+    assertTrue(created.matches("\\d+ (years|months) ago"), created);
+    assertTrue(ok("system", "df", "-v").out().lines()
+        .anyMatch(l -> l.matches("busybox\\s+latest\\s+[0-9a-f]{12}\\s+" + created + "\\s+.*")),
+        "the config's date, not the load's");
+  }
+
   /**
    * Waits until its back-off is seconds long (5 restarts) and it waits for the next one: ended
    * with its exit code, not between the monitor's deletion of the task and its new start.
@@ -464,7 +531,6 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   void badInputIsOneLineExit125AndCreatesNothing() {
     List<String> snapshotsBefore = snapshotKeys();
     for (List<String> args : List.of(
-        List.of("run", "--rm", "--pull", "never", "nosuchimage", "true"),
         List.of("run", "--rm", "-p", "80:http", "busybox", "true"),
         List.of("run", "--rm", "-p", "1.2.3:80:80", "busybox", "true"),
         List.of("run", "--rm", "-v", "relative/path:/data", "busybox", "true"),
@@ -497,8 +563,15 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertTrue(r.stderr().startsWith("Error: ") && r.stderr().lines().count() == 1, () -> args + ": " + r);
       assertEquals("", r.out(), () -> args + ": " + r);
     }
-    // --pull never: the default (missing) would ask Docker Hub for it
-    assertEquals("Error: No such image: nosuchimage\n", berthd.ctl("run", "--pull", "never", "nosuchimage").stderr());
+    // --pull never: the default (missing) would ask Docker Hub for it. Docker's daemon's words, the
+    // name with its tag, and no "Unable to find image" line, which Docker prints only before a pull
+    Cli.Result never = berthd.ctl("run", "--rm", "--pull", "never", "nosuchimage", "true");
+    assertEquals(125, never.exit(), never::toString);
+    assertEquals("Error response from daemon: No such image: nosuchimage:latest\n", never.stderr());
+    assertEquals("", never.out());
+    Cli.Result created = berthd.ctl("create", "--pull", "never", "example.com/tools/nosuch:2");
+    assertEquals(1, created.exit(), "docker's create: 1 for what its daemon refuses");
+    assertEquals("Error response from daemon: No such image: example.com/tools/nosuch:2\n", created.stderr());
     assertEquals("Error: invalid mount config: bind source path does not exist: /no/such/dir\n",
         berthd.ctl("run", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true").stderr());
     assertEquals(List.of(), containerIds());
@@ -597,6 +670,78 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("busybox", c.get("Config").get("Image").asText());
     assertTrue(c.get("NetworkSettings").has("IPAddress"));
     assertTrue(c.get("Mounts").isArray());
+  }
+
+  @Test
+  void inspectNamesTheEtcFilesTheLayersAndTheRunningExecsAsDockers() throws Exception {
+    ok("run", "-d", "--name", "paths", "--add-host", "extra.test:10.1.2.3", "busybox", "sleep", "1000");
+    JsonNode c = JSON.readTree(ok("inspect", "paths").stdout()).get(0);
+    // the files berthd bind-mounts as the container's /etc/hosts, /etc/hostname and /etc/resolv.conf
+    Path hosts = Path.of(c.get("HostsPath").asText());
+    assertTrue(hosts.isAbsolute() && Files.readString(hosts).contains("extra.test"), c::toString);
+    assertEquals(ok("exec", "paths", "cat", "/etc/hosts").out(), Files.readString(hosts));
+    assertEquals(ok("exec", "paths", "cat", "/etc/hostname").out(),
+        Files.readString(Path.of(c.get("HostnamePath").asText())));
+    assertEquals(ok("exec", "paths", "cat", "/etc/resolv.conf").out(),
+        Files.readString(Path.of(c.get("ResolvConfPath").asText())));
+    assertEquals(hosts + "\n", ok("inspect", "-f", "{{.HostsPath}}", "paths").out(), "a field templates know");
+
+    // the overlay the container runs on, as Docker's overlay driver shows it
+    JsonNode driver = c.get("GraphDriver");
+    assertEquals(c.get("Driver").asText(), driver.get("Name").asText());
+    assertEquals("overlayfs\n", ok("inspect", "-f", "{{.GraphDriver.Name}}", "paths").out());
+    JsonNode data = driver.get("Data");
+    assertEquals(List.of("LowerDir", "MergedDir", "UpperDir", "WorkDir"), fieldNames(data), "Go's map order");
+    ok("exec", "paths", "sh", "-c", "echo layered > /marker");
+    assertEquals("layered\n", Files.readString(Path.of(data.get("MergedDir").asText(), "marker")));
+    assertEquals("layered\n", Files.readString(Path.of(data.get("UpperDir").asText(), "marker")));
+    assertTrue(Files.isRegularFile(Path.of(data.get("LowerDir").asText().split(":")[0], "bin", "busybox")),
+        data::toString);
+    assertTrue(Files.isDirectory(Path.of(data.get("WorkDir").asText())), data::toString);
+
+    // the running execs: none (null, as Docker's), then the one started
+    assertTrue(c.get("ExecIDs").isNull(), c::toString);
+    assertEquals("null\n", ok("inspect", "-f", "{{json .ExecIDs}}", "paths").out());
+    ok("exec", "-d", "paths", "sleep", "1000");
+    JsonNode execs = JSON.readTree(ok("inspect", "-f", "{{json .ExecIDs}}", "paths").out());
+    assertEquals(1, execs.size(), execs::toString);
+    assertFalse(execs.get(0).asText().isEmpty(), execs::toString);
+
+    // Docker's inspect error for a field the object has not, and exit 64 for a template it cannot read
+    Cli.Result unknown = berthd.ctl("inspect", "-f", "{{.Foo}}", "paths");
+    assertEquals(1, unknown.exit(), unknown::toString);
+    assertEquals("\n", unknown.out());
+    assertEquals("template parsing error: template: :1:2: executing \"\" at <.Foo>: map has no entry for key \"Foo\"\n",
+        unknown.stderr());
+    Cli.Result unreadable = berthd.ctl("inspect", "-f", "{{.Id}} {{nosuch}}", "paths");
+    assertEquals(64, unreadable.exit(), unreadable::toString);
+    assertEquals("template parsing error: template: :1: function \"nosuch\" not defined\n", unreadable.stderr());
+
+    // ended: the files went with its network endpoint, and no exec runs
+    ok("kill", "paths");
+    JsonNode stopped = null;
+    for (int i = 0; i < 100; i++) {
+      stopped = JSON.readTree(ok("inspect", "paths").stdout()).get(0);
+      if (stopped.get("HostsPath").asText().isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("exited", stopped.get("State").get("Status").asText(), stopped::toString);
+    assertEquals("", stopped.get("HostsPath").asText(), stopped::toString);
+    assertEquals("", stopped.get("ResolvConfPath").asText(), stopped::toString);
+    assertTrue(stopped.get("ExecIDs").isNull(), stopped::toString);
+    assertEquals(data.get("UpperDir"), stopped.get("GraphDriver").get("Data").get("UpperDir"));
+
+    // an image, as Docker's containerd image store shows it: the snapshotter alone
+    assertEquals("{\"Data\":null,\"Name\":\"overlayfs\"}\n",
+        ok("image", "inspect", "-f", "{{json .GraphDriver}}", "busybox").out());
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test

@@ -118,10 +118,17 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("N/A\nN/A\n", berth.ctl("images", "--format", "{{.Containers}}").out());
     Cli.Result unknownField = berth.ctl("images", "--format", "{{.Repository}} {{.Nope}}");
     assertEquals(1, unknownField.exit(), unknownField::toString);
-    assertEquals("Error: template: executing \"\" at <.Nope>: can't evaluate field Nope\n", unknownField.stderr());
+    // Docker's listings' words, with Go's position of the field
+    assertEquals("template parsing error: template: :1:18: executing \"\" at <.Nope>: can't evaluate field Nope\n",
+        unknownField.stderr());
 
+    // a bad name is a bad argument, not a bad flag: Docker exits 1
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
-    assertEquals(125, badTag.exit(), badTag::toString);
+    assertEquals(1, badTag.exit(), badTag::toString);
+    Cli.Result upperCase = berth.ctl("tag", "busybox", "Bad:tag");
+    assertEquals(1, upperCase.exit(), upperCase::toString);
+    assertEquals("Error: invalid reference format: repository name (library/Bad) must be lowercase\n",
+        upperCase.stderr());
     // Docker's words, the name in its short form with its tag
     Cli.Result unknownTag = berth.ctl("tag", "docker.io/library/nosuch", "other:1");
     assertEquals(1, unknownTag.exit(), unknownTag::toString);
@@ -199,6 +206,10 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("2024-01-01T00:00:00Z", top.get("CreatedAt").asText());
     assertTrue(top.get("Size").asLong() > 0, json::toString);
     assertEquals(layers, berth.ctl("history", "-q", "busybox-layered").out().lines().count());
+    String id = berth.ctl("image", "inspect", "-f", "{{.Id}}", "busybox-layered").out().strip();
+    assertEquals(id, berth.ctl("history", "-q", "--no-trunc", "busybox-layered").out().lines().findFirst().orElseThrow());
+    assertTrue(berth.ctl("history", "--no-trunc", "busybox-layered").out().lines().toList().get(1).startsWith(id + " "),
+        "--no-trunc shows the whole id, as Docker's");
     Cli.Result unknown = berth.ctl("history", "nosuch");
     assertEquals(1, unknown.exit(), unknown::toString);
     assertEquals("Error response from daemon: No such image: nosuch:latest\n", unknown.stderr());

@@ -67,6 +67,8 @@ class NetworkCommandsOverUnixSocketTest {
     // docker's filters too
     assertEquals("backend\nweb\n", names("--filter", "type=custom"));
     assertEquals("web\n", names("-f", "label=team=web", "-f", "name=we"));
+    assertEquals("", names("-f", "label=team=web", "-f", "label=team=db"), "as Docker's, every label must match");
+    assertEquals("backend\nweb\n", names("-f", "name=web", "-f", "name=backend"), "names are alternatives");
     assertEquals("bridge\n", names("--filter", "type=builtin"));
     assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
     assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());
@@ -97,7 +99,10 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals(device, w.get("Bridge").asText());
     assertFalse(w.get("Internal").asBoolean());
     assertFalse(w.get("IPMasquerade").asBoolean());
-    assertEquals("1400", w.get("Options").get("mtu").asText());
+    assertEquals("1400", w.get("Options").get("com.docker.network.driver.mtu").asText());
+    assertEquals(device, w.get("Options").get("com.docker.network.bridge.name").asText());
+    assertEquals("false", w.get("Options").get("com.docker.network.bridge.enable_ip_masquerade").asText());
+    assertEquals("true", w.get("Options").get("com.docker.network.bridge.enable_icc").asText());
     assertEquals("web", w.get("Labels").get("team").asText());
     assertTrue(w.get("Containers").isObject() && w.get("Containers").isEmpty(), w.toString());
     assertEquals("backend", shown.get(1).get("Name").asText());
@@ -114,6 +119,27 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("web\nbackend\n", rm.out());
     assertEquals("bridge\n", names());
     assertEquals(1, net.networks().list(ListNetworksRequest.getDefaultInstance()).getNetworksCount());
+  }
+
+  @Test
+  void dockersBridgeOptionsIpRangeAndAttachableAreTaken() throws Exception {
+    String device = net.uniqueName("o");
+    Cli.Result create = net.ctl("network", "create", "opts", "-o", "com.docker.network.driver.mtu=1400",
+        "-o", "com.docker.network.bridge.name=" + device, "-o", "com.docker.network.bridge.enable_ip_masquerade=false",
+        "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.213.0.0/16", "--ip-range", "10.213.5.0/24",
+        "--attachable");
+    assertEquals(0, create.exit(), create::toString);
+    Network opts = network("opts");
+    assertEquals(1400, opts.getMtu());
+    assertEquals(device, opts.getBridge());
+    assertFalse(opts.getIpMasquerade());
+    assertFalse(opts.getIcc());
+    assertEquals("10.213.5.0/24", opts.getIpRange());
+    assertEquals("10.213.0.0/16 10.213.5.0/24 10.213.0.1\n", net.ctl("network", "inspect", "-f",
+        "{{range .IPAM.Config}}{{.Subnet}} {{.IPRange}} {{.Gateway}}{{end}}", "opts").out());
+    assertEquals("false\n", net.ctl("network", "inspect", "-f",
+        "{{index .Options \"com.docker.network.bridge.enable_icc\"}}", "opts").out());
+    assertEquals(0, net.ctl("network", "rm", "opts").exit());
   }
 
   @Test
@@ -136,6 +162,18 @@ class NetworkCommandsOverUnixSocketTest {
     Cli.Result unknownOption = net.ctl("network", "create", "c", "--opt", "color=red");
     assertEquals(125, unknownOption.exit(), unknownOption::toString);
     assertTrue(unknownOption.stderr().contains("unknown network option color"), unknownOption::toString);
+    Cli.Result unhonoured = net.ctl("network", "create", "c", "-o", "com.docker.network.bridge.host_binding_ipv4=0.0.0.0");
+    assertEquals(125, unhonoured.exit(), unhonoured::toString);
+    assertTrue(unhonoured.stderr().contains("unknown network option com.docker.network.bridge.host_binding_ipv4"),
+        unhonoured::toString);
+    Cli.Result rangeAlone = net.ctl("network", "create", "c", "--ip-range", "10.211.0.0/24");
+    assertEquals(125, rangeAlone.exit(), rangeAlone::toString);
+    Cli.Result outside = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--ip-range", "10.212.0.0/24");
+    assertEquals(1, outside.exit(), outside::toString);
+    assertOneErrorLine(outside, "IP range 10.212.0.0/24 is not inside subnet 10.211.0.0/24");
+    Cli.Result disagree = net.ctl("network", "create", "c", "--ip-masquerade=false", "-o",
+        "com.docker.network.bridge.enable_ip_masquerade=true");
+    assertEquals(125, disagree.exit(), disagree::toString);
     assertEquals(125, net.ctl("network", "create", "c", "-o", "mtu=big").exit());
     assertEquals(0, net.ctl("network").exit(), "alone, a group of commands shows its usage");
     assertEquals("a\nbridge\n", names(), "nothing was created by the failures");
@@ -236,7 +274,7 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result unpublished = net.ctl("port", "c3", "53");
     assertEquals(1, unpublished.exit(), unpublished::toString);
-    assertEquals("Error: no public port 53/tcp published for c3\n", unpublished.stderr());
+    assertEquals("Error: No public port '53/tcp' published for c3\n", unpublished.stderr());
     assertEquals(125, net.ctl("port", "c3", "80/sctp").exit());
 
     assertEquals(0, net.ctl("network", "connect", "bridge", "c4").exit());

@@ -10,15 +10,22 @@ import java.util.Map;
  * A network the container was connected to besides its first, as its
  * {@link ContainerLabels#CONNECTED_PREFIX} label records it: the key names the network, the value
  * is a {@link LabelLists list} of {@code ip=ADDRESS} (at most one; the next free address without
- * it) and {@code alias=NAME} items.
+ * it), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
+ * container's own while it is on that network (Docker's {@code network connect --link}).
  */
-public record ConnectedNetwork(String network, String ip, List<String> aliases) {
+public record ConnectedNetwork(String network, String ip, List<String> aliases, List<HostEntrySpec> hosts) {
   private static final String IP = "ip=";
   private static final String ALIAS = "alias=";
+  private static final String HOST = "host=";
 
   public ConnectedNetwork {
     ip = ip == null ? "" : ip;
     aliases = List.copyOf(aliases);
+    hosts = List.copyOf(hosts);
+  }
+
+  public ConnectedNetwork(String network, String ip, List<String> aliases) {
+    this(network, ip, aliases, List.of());
   }
 
   /**
@@ -44,6 +51,7 @@ public record ConnectedNetwork(String network, String ip, List<String> aliases) 
     List<String> items = new ArrayList<>();
     items.add(IP + ip);
     aliases.forEach(a -> items.add(ALIAS + a));
+    hosts.forEach(h -> items.add(HOST + h.labelValue()));
     return String.join(",", items);
   }
 
@@ -67,16 +75,23 @@ public record ConnectedNetwork(String network, String ip, List<String> aliases) 
   private static ConnectedNetwork parse(String network, String value) {
     String ip = "";
     List<String> aliases = new ArrayList<>();
+    List<HostEntrySpec> hosts = new ArrayList<>();
     for (String item : LabelLists.split(value)) {
       if (item.startsWith(IP)) {
         ip = item.substring(IP.length());
       } else if (item.startsWith(ALIAS) && item.length() > ALIAS.length()) {
         aliases.add(item.substring(ALIAS.length()));
+      } else if (item.startsWith(HOST)) {
+        try {
+          hosts.add(HostEntrySpec.parse(item.substring(HOST.length())));
+        } catch (InvalidValueException e) {
+          throw InvalidValueException.of("label " + ContainerLabels.CONNECTED_PREFIX + network, value, e.getMessage());
+        }
       } else {
         throw InvalidValueException.of("label " + ContainerLabels.CONNECTED_PREFIX + network, value,
-            "\"" + item + "\" is neither ip=ADDRESS nor alias=NAME");
+            "\"" + item + "\" is none of ip=ADDRESS, alias=NAME and host=NAME:IP");
       }
     }
-    return new ConnectedNetwork(network, ip, aliases);
+    return new ConnectedNetwork(network, ip, aliases, hosts);
   }
 }

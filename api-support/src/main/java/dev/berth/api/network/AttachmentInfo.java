@@ -4,8 +4,10 @@ import java.util.Optional;
 import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A container's connection to a network, as stored. {@code ip}, {@code subnet},
@@ -51,6 +53,15 @@ public record AttachmentInfo(String namespace, String containerId, String networ
     return new AttachmentInfo(namespace, containerId, network, mode, path, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases, ports, dns,
         extraHosts, filesDirectory, labels, createdAt);
+  }
+
+  /** With {@code newName} in place of {@code oldName} among the aliases, each name once. */
+  public AttachmentInfo renamed(String oldName, String newName) {
+    Set<String> renamed = new LinkedHashSet<>();
+    aliases.forEach(a -> renamed.add(a.equals(oldName) ? newName : a));
+    return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
+        hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, List.copyOf(renamed),
+        ports, dns, extraHosts, filesDirectory, labels, createdAt);
   }
 
   /** The value of a filter field (container_id, network, mode, netns_path, ip, labels.&lt;key&gt;). */

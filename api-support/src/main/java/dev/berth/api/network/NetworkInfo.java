@@ -9,12 +9,21 @@ import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 
-/** A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids. */
+/**
+ * A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids.
+ * {@code ipRange} is the part of the subnet addresses are handed out from, null for all of it;
+ * {@code icc} whether containers on it reach each other.
+ */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
     boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
-    String id) {
+    String id, Subnet ipRange, boolean icc) {
   public static final String DRIVER_BRIDGE = "bridge";
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The addresses containers are given when they ask for none: the range, or the whole subnet. */
+  public Subnet pool() {
+    return ipRange != null ? ipRange : subnet;
+  }
 
   /** A new network's id. */
   public static String newId() {

@@ -29,6 +29,13 @@ public interface NetworkManager extends AutoCloseable {
   List<AttachmentInfo> listAttachments(String namespace, Filter filter);
 
   /**
+   * The container, renamed, goes by {@code newName} in place of {@code oldName} among the names
+   * of each of its attachments, and the /etc/hosts files that list it follow. Nothing happens to
+   * attachments without {@code oldName}, nor to a container not attached.
+   */
+  void rename(String namespace, String containerId, String oldName, String newName);
+
+  /**
    * The traffic counters of the container's interfaces on bridge networks, read now inside its
    * network namespace (CONTAINER mode: those of the namespace it shares); none in HOST or NONE
    * mode. NOT_FOUND if the container is not attached.

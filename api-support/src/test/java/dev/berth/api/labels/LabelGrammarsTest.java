@@ -129,4 +129,13 @@ class LabelGrammarsTest {
         api.labelKey(), api.labelValue(), ContainerLabels.NETWORK, "bridge")));
     refused(v -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", v)), "ip=10.90.0.7,web");
   }
+
+  @Test
+  void aConnectedNetworkKeepsTheHostsEntriesOfItsLinks() {
+    ConnectedNetwork linked = new ConnectedNetwork("api", "", List.of("web"),
+        List.of(new HostEntrySpec("database", "10.90.0.3"), new HostEntrySpec("db", "10.90.0.3")));
+    assertEquals("ip=,alias=web,host=database:10.90.0.3,host=db:10.90.0.3", linked.labelValue());
+    assertEquals(List.of(linked), ConnectedNetwork.of(java.util.Map.of(linked.labelKey(), linked.labelValue())));
+    refused(v -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", v)), "host=db:nowhere");
+  }
 }

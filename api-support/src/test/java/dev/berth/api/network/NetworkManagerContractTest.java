@@ -298,6 +298,51 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void addressesComeFromTheIpRangeAndARequestedOneFromAnywhereInTheSubnet() {
+    NetworkInfo n = manager.createNetwork(new NetworkSpec("ranged", "", "10.208.0.0/16", "", "", 0, null, false,
+        Map.of(), "10.208.5.0/24", false));
+    assertEquals(Subnet.parse("10.208.5.0/24"), n.ipRange());
+    assertFalse(n.icc());
+    assertEquals(n, manager.getNetwork("ranged"));
+    // as Docker's allocator, from the range's first address, a host of the subnet
+    assertEquals("10.208.5.0", manager.attach(NS, attach("g1", "ranged")).ip().toString());
+    assertEquals("10.208.5.1", manager.attach(NS, attach("g2", "ranged")).ip().toString());
+    assertEquals("10.208.0.9", manager.attach(NS, attach("g3", "ranged", "10.208.0.9")).ip().toString());
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(new NetworkSpec("outside", "",
+        "10.209.0.0/24", "", "", 0, null, false, Map.of(), "10.209.0.0/16", null)));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(new NetworkSpec("outside", "",
+        "10.209.0.0/24", "", "", 0, null, false, Map.of(), "10.210.0.0/28", null)));
+    assertTrue(manager.getNetwork(DEFAULT).icc());
+    assertNull(manager.getNetwork(DEFAULT).ipRange());
+    manager.detach(NS, "g1", "");
+    manager.detach(NS, "g2", "");
+    manager.detach(NS, "g3", "");
+    manager.deleteNetwork("ranged");
+  }
+
+  @Test
+  void aRenameReplacesTheOldNameAmongTheAliasesOfEachAttachment() {
+    manager.createNetwork(network("renamed", "10.207.0.0/24"));
+    manager.attach(NS, new AttachSpec("r1", "renamed", "", "", "", "", List.of(), "", "", List.of("old", "www"),
+        Dns.NONE, List.of(), Map.of()));
+    manager.attach(NS, new AttachSpec("r1", DEFAULT, "", "", "", "", List.of(), "", "", List.of("old"),
+        Dns.NONE, List.of(), Map.of()));
+    manager.attach(NS, new AttachSpec("r2", "renamed", "", "", "", "", List.of(), "", "", List.of("old"),
+        Dns.NONE, List.of(), Map.of()));
+    manager.rename(NS, "r1", "old", "new");
+    assertEquals(List.of("new", "www"), manager.getAttachment(NS, "r1", "renamed").aliases());
+    assertEquals(List.of("new"), manager.getAttachment(NS, "r1", DEFAULT).aliases());
+    assertEquals(List.of("old"), manager.getAttachment(NS, "r2", "renamed").aliases(), "another container's");
+    manager.rename(NS, "r1", "www", "new");
+    assertEquals(List.of("new"), manager.getAttachment(NS, "r1", "renamed").aliases(), "each name once");
+    manager.rename(NS, "unattached", "old", "new");
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.rename(NS, "r1", "new", "two words"));
+    manager.detach(NS, "r1", "");
+    manager.detach(NS, "r2", "");
+    manager.deleteNetwork("renamed");
+  }
+
+  @Test
   void aRequestedMacAddressIsTheInterfacesOnABridgeOnly() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("mac-1", DEFAULT, "", "", "", "02:42:AC:11:00:99", List.of(),
         "", "", List.of(), Dns.NONE, List.of(), Map.of()));

@@ -313,8 +313,8 @@ public final class ContainerCreator {
       EnvVars.fromFlag(e, clientEnv).ifPresent(env::add);
     }
     List<MountRequest> mounts = new ArrayList<>();
-    o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v)));
-    o.mounts.forEach(m -> mounts.add(MountFlag.parse(m)));
+    o.volumes.forEach(v -> mounts.add(VolumeSpec.parse(v, o.bindSourceBase)));
+    o.mounts.forEach(m -> mounts.add(MountFlag.parse(m, o.bindSourceBase)));
     o.tmpfs.forEach(t -> mounts.add(TmpfsSpec.parse(t)));
     Set<String> asked = mounts.stream().map(MountRequest::target).collect(Collectors.toSet());
     // what --volumes-from brings, where no mount of the container's own goes, as docker does
@@ -588,7 +588,7 @@ public final class ContainerCreator {
         spec.mount(v);
         d.put("Type", "bind").put("Source", v.source());
       } else {
-        Volume volume = volume(volumes, v.source(), v.driverOptions(), undo);
+        Volume volume = volume(volumes, v.source(), v.driverOptions(), v.volumeLabels(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
         if (!v.noCopy()) {
@@ -621,11 +621,12 @@ public final class ContainerCreator {
   }
 
   /**
-   * The volume named {@code name}, created with {@code options} if it is new (or unnamed); new ones
-   * are undone on failure. Options other than an existing volume's are refused, not ignored.
+   * The volume named {@code name}, created with {@code options} and {@code labels} if it is new (or
+   * unnamed); new ones are undone on failure. Options other than an existing volume's, and labels it
+   * lacks, are refused, not ignored.
    */
   private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Map<String, String> options,
-      Deque<Runnable> undo) {
+      Map<String, String> labels, Deque<Runnable> undo) {
     try {
       if (!name.isEmpty()) {
         try {
@@ -634,6 +635,10 @@ public final class ContainerCreator {
             throw new ClientException("volume " + name + " already exists with other driver options ("
                 + existing.getOptionsMap() + "): remove it or leave out volume-opt");
           }
+          if (!existing.getLabelsMap().entrySet().containsAll(labels.entrySet())) {
+            throw new ClientException("volume " + name + " already exists with other labels ("
+                + existing.getLabelsMap() + "): remove it or leave out volume-label");
+          }
           return existing;
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
@@ -641,7 +646,8 @@ public final class ContainerCreator {
           }
         }
       }
-      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options);
+      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options)
+          .putAllLabels(labels);
       if (name.isEmpty()) {
         request.putLabels(VolumeLabels.ANONYMOUS, "");
       }
@@ -836,6 +842,8 @@ public final class ContainerCreator {
 
     ObjectNode h = described.hostConfig();
     h.set("Binds", strings(h, o.volumes));
+    MountDescriptions.volumes(c, List.copyOf(imageConfig.volumes()), p.mounts().subList(0, o.volumes.size()));
+    MountDescriptions.mounts(h, p.mounts().subList(o.volumes.size(), o.volumes.size() + o.mounts.size()));
     h.set("VolumesFrom", strings(h, o.volumesFrom));
     h.put("NetworkMode", network);
     ObjectNode bindings = h.putObject("PortBindings");

@@ -22,6 +22,8 @@ public final class ContainerOptions {
   public String hostname;
   public List<String> volumes = new ArrayList<>();
   public List<String> mounts = new ArrayList<>();
+  /** What a relative bind source ({@code ./site}) is relative to: the CLI's working directory; null refuses them. */
+  public Path bindSourceBase;
   public List<String> tmpfs = new ArrayList<>();
   /** Containers whose volumes and bind mounts this one gets too ({@code NAME[:ro|:rw]}). */
   public List<String> volumesFrom = new ArrayList<>();

@@ -49,6 +49,11 @@ public final class HostCommands {
     run(List.of("umount", target.toString()));
   }
 
+  /** Unmounts {@code target} and every mount under it. */
+  public static void unmountTree(Path target) throws IOException {
+    run(List.of("umount", "-R", target.toString()));
+  }
+
   /** Runs a command; its own message if it fails. */
   static String run(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -73,28 +73,28 @@ public final class ImageChanges {
         // KEY=VALUE ..., or Dockerfile's older KEY VALUE, the rest of the line being the value
         String[] keyAndRest = a.split("\\s+", 2);
         if (keyAndRest[0].contains("=")) {
-          words(a).forEach(pair -> setEnv(run, pair(i, pair)));
+          words(i, a).forEach(pair -> setEnv(run, pair(i, pair)));
         } else if (keyAndRest.length < 2) {
           throw new InvalidValueException("invalid --change \"ENV " + a + "\": ENV needs a value");
         } else {
-          setEnv(run, keyAndRest[0] + "=" + keyAndRest[1]);
+          setEnv(run, keyAndRest[0] + "=" + word(i, keyAndRest[1]));
         }
       }
       case "LABEL" -> {
-        for (String pair : words(a)) {
+        for (String pair : words(i, a)) {
           String kv = pair(i, pair);
           run.withObject("/Labels").put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
       }
       case "EXPOSE" -> {
-        for (String port : words(a)) {
+        for (String port : words(i, a)) {
           if (!port.matches("\\d{1,5}(/(tcp|udp|sctp))?")) {
             throw new InvalidValueException("invalid --change \"EXPOSE " + a + "\": " + port + " is no port");
           }
           run.withObject("/ExposedPorts").putObject(port.contains("/") ? port : port + "/tcp");
         }
       }
-      case "VOLUME" -> (a.startsWith("[") ? jsonStrings(i) : words(a))
+      case "VOLUME" -> (a.startsWith("[") ? jsonStrings(i) : words(i, a))
           .forEach(path -> run.withObject("/Volumes").putObject(path));
       case "USER" -> run.put("User", a);
       case "WORKDIR" -> run.put("WorkingDir", a);
@@ -141,21 +141,39 @@ public final class ImageChanges {
     env.add(pair);
   }
 
-  /** Whitespace-separated words; double quotes keep spaces in one and are dropped, a backslash escapes. */
-  private static List<String> words(String text) {
+  /** Whitespace-separated words, as Dockerfile's parser reads {@code KEY=VALUE ...}. */
+  private static List<String> words(Instruction i, String text) {
+    return lex(i, text, true);
+  }
+
+  /** The whole text as one word (ENV's {@code KEY VALUE} value): quotes and escapes taken out, spaces kept. */
+  private static String word(Instruction i, String text) {
+    List<String> one = lex(i, text, false);
+    return one.isEmpty() ? "" : one.get(0);
+  }
+
+  /**
+   * Dockerfile's shell words: quotes are dropped; in single quotes everything is as written, in
+   * double quotes a backslash escapes only a double quote, a dollar and itself (as in a shell),
+   * outside quotes any character; {@code split} ends a word at whitespace outside quotes.
+   */
+  private static List<String> lex(Instruction i, String text, boolean split) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
-    boolean quoted = false;
+    char quote = 0;
     boolean any = false;
     for (int n = 0; n < text.length(); n++) {
       char ch = text.charAt(n);
-      if (ch == '\\' && n + 1 < text.length()) {
+      if (quote == '\'' && ch != '\'') {
+        word.append(ch);
+      } else if (ch == '\\' && n + 1 < text.length()
+          && (quote == 0 || "\"$\\".indexOf(text.charAt(n + 1)) >= 0)) {
         word.append(text.charAt(++n));
         any = true;
-      } else if (ch == '"') {
-        quoted = !quoted;
+      } else if (ch == '\'' && quote != '"' || ch == '"' && quote != '\'') {
+        quote = quote == 0 ? ch : 0;
         any = true;
-      } else if (Character.isWhitespace(ch) && !quoted) {
+      } else if (split && quote == 0 && Character.isWhitespace(ch)) {
         if (any) {
           words.add(word.toString());
           word.setLength(0);
@@ -165,6 +183,10 @@ public final class ImageChanges {
         word.append(ch);
         any = true;
       }
+    }
+    if (quote != 0) {
+      throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument()
+          + "\": no closing " + (quote == '"' ? "double" : "single") + " quote");
     }
     if (any) {
       words.add(word.toString());

@@ -125,6 +125,7 @@ final class IsolationFlags {
     }
     if (hostIpc) {
       spec.hostNamespace(NamespaceType.IPC);
+      spec.hostShm();
     }
     if (noShm) {
       spec.withoutShm();

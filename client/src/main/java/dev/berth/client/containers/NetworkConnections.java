@@ -6,11 +6,15 @@ import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.DetachRequest;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import berth.network.v1.RenameAttachmentsRequest;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.client.ClientException;
 import io.grpc.Channel;
 import io.grpc.Status;
 import java.util.ArrayList;
@@ -28,12 +32,14 @@ import java.util.Optional;
 public final class NetworkConnections {
   private static final String NONE = "none";
 
+  private final Channel channel;
   private final ContainerClient containers;
   private final AttachmentsGrpc.AttachmentsBlockingStub attachments;
   private final NetworksGrpc.NetworksBlockingStub networks;
 
   /** The services behind {@code channel}, which names the containers' namespace. */
   public NetworkConnections(Channel channel) {
+    this.channel = channel;
     this.containers = new ContainerClient(channel);
     this.attachments = AttachmentsGrpc.newBlockingStub(channel);
     this.networks = NetworksGrpc.newBlockingStub(channel);
@@ -72,11 +78,17 @@ public final class NetworkConnections {
    * Connects the container to the network (named, or by id or id prefix): now, if its network namespace exists, and at
    * every later start. A stopped container with no network left takes it as its first.
    *
+   * @param links Docker's {@code --link CONTAINER[:ALIAS]} of {@code network connect}: /etc/hosts
+   *     entries of the container's own for the linked containers' addresses on this network (a
+   *     user-defined one), as {@code run --link} makes them, which go when it is disconnected
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network, ALREADY_EXISTS when
    *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network
+   * @throws dev.berth.client.ClientException for links on the default network, or to a container
+   *     not running on this one
    */
-  public void connect(Container record, String nameOrId, String ip, List<String> aliases) {
-    String network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
+  public void connect(Container record, String nameOrId, String ip, List<String> aliases, List<String> links) {
+    Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
+    String network = found.getName();
     Map<String, String> labels = record.getLabelsMap();
     String first = labels.getOrDefault(ContainerLabels.NETWORK, "");
     String name = ContainerState.name(record);
@@ -89,19 +101,28 @@ public final class NetworkConnections {
           + ("host".equals(first) ? "the host" : first.substring("container:".length()))
           + " and cannot be connected to any other network").asRuntimeException();
     }
-    ConnectedNetwork connection = new ConnectedNetwork(network, ip, aliases);
+    if (!links.isEmpty() && found.getIsDefault()) {
+      throw new ClientException("links are only supported for user-defined networks");
+    }
+    List<HostEntrySpec> hosts = new ArrayList<>();
+    for (String link : links) {
+      hosts.addAll(ContainerLink.parse(link).hostEntries(channel, network, name));
+    }
+    ConnectedNetwork connection = new ConnectedNetwork(network, ip, aliases, hosts);
     boolean live = !attachments(record.getId()).isEmpty();
     if (!live && first.equals(NONE)) {
       Map<String, String> primary = new HashMap<>();
       primary.put(ContainerLabels.NETWORK, network);
       primary.put(ContainerLabels.IP, connection.ip());
       primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
+      primary.putAll(withAddedHosts(labels, hosts));
       containers.updateLabels(record.getId(), primary);
       return;
     }
     if (live) {
       attachments.attach(AttachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network)
           .setIp(connection.ip()).addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
+          .addAllExtraHosts(hosts.stream().map(HostEntrySpec::labelValue).toList())
           .build());
     }
     try {
@@ -143,6 +164,8 @@ public final class NetworkConnections {
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
       next.ifPresent(n -> update.put(n.labelKey(), ""));
+      // the first network's hosts entries are the container's own: the next one's links join them
+      next.ifPresent(n -> update.putAll(withAddedHosts(labels, n.hosts())));
       if (next.isEmpty()) {
         // no network to publish them on, and none to keep the address's MAC for
         update.put(ContainerLabels.PORTS, "");
@@ -152,6 +175,26 @@ public final class NetworkConnections {
       update.put(ContainerLabels.CONNECTED_PREFIX + network, "");
     }
     containers.updateLabels(id, update);
+  }
+
+  /**
+   * After the container's record took {@code newName}: its peers on the networks it is attached to
+   * find it by that name, no more by {@code oldName}, as Docker's DNS server answers. A later
+   * start attaches it under the record's name anyway.
+   */
+  public void renamed(String containerId, String oldName, String newName) {
+    attachments.rename(RenameAttachmentsRequest.newBuilder().setContainerId(containerId).setOldName(oldName)
+        .setNewName(newName).build());
+  }
+
+  /** The {@link ContainerLabels#ADD_HOSTS} label with {@code hosts} after the entries it has; nothing to change without any. */
+  private static Map<String, String> withAddedHosts(Map<String, String> labels, List<HostEntrySpec> hosts) {
+    if (hosts.isEmpty()) {
+      return Map.of();
+    }
+    List<String> all = new ArrayList<>(LabelLists.split(labels.get(ContainerLabels.ADD_HOSTS)));
+    hosts.forEach(h -> all.add(h.labelValue()));
+    return Map.of(ContainerLabels.ADD_HOSTS, LabelLists.join(all));
   }
 
   private List<Attachment> attachments(String containerId) {

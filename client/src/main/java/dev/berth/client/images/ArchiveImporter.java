@@ -1,6 +1,5 @@
 package dev.berth.client.images;
 
-import containerd.services.images.v1.ImagesGrpc;
 import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
 import io.grpc.Channel;
@@ -20,24 +19,23 @@ import java.util.function.UnaryOperator;
  * Imports an image archive, docker save or OCI image layout, the way containerd's importer does:
  * its files become blobs, a Docker archive gets manifests and an index synthesized, every index
  * and manifest is labelled with references to its children, and each named manifest of the
- * top index becomes an image record (created, or its target updated).
+ * top index is an image to record (created, or its target updated) once the caller has checked
+ * and unpacked it.
  */
 final class ArchiveImporter {
   /** The only OCI image layout version there is. */
   static final String LAYOUT_VERSION = "1.0.0";
 
   private final Blobs content;
-  private final ImagesGrpc.ImagesBlockingStub images;
   private final Platform platform;
 
   /** {@code channel} carries the namespace and the lease that protects the import. */
   ArchiveImporter(Channel channel, Platform platform) {
     this.content = Blobs.on(channel);
-    this.images = ImagesGrpc.newBlockingStub(channel);
     this.platform = platform;
   }
 
-  /** The archive's top index, the image records made from it, and its JSON blobs for what comes next. */
+  /** The archive's top index, the image records to make of it, and its JSON blobs for what comes next. */
   record Imported(Descriptor index, List<Image> images, JsonBlobs blobs) {}
 
   /**
@@ -60,14 +58,14 @@ final class ArchiveImporter {
           + " (OCI image layout) nor " + ArchiveReader.DOCKER_MANIFEST + " (docker save)");
     }
     link(index, blobs, contents.digests(), new HashSet<>());
-    List<Image> created = new ArrayList<>();
+    List<Image> named = new ArrayList<>();
     for (Descriptor manifest : blobs.index(index).manifests()) {
       String name = imageName(manifest.annotations(), nameOf);
       if (name != null) {
-        created.add(ImageRecords.createOrRetarget(images, new Image(name, manifest, Map.of(), null, null)));
+        named.add(new Image(name, manifest, Map.of(), null, null));
       }
     }
-    return new Imported(index, created, blobs);
+    return new Imported(index, named, blobs);
   }
 
   private static Descriptor ociIndex(ArchiveContents contents) {

@@ -13,6 +13,7 @@ import containerd.services.containers.v1.ListContainersRequest;
 import dev.berth.api.Digests;
 import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
+import dev.berth.client.containers.ContainerState;
 import dev.berth.client.leases.Lease;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -161,9 +162,11 @@ public final class ImageClient {
   /**
    * Deletes what {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does. By name,
    * that record: the last name of an image that containers use ({@link ImageUsers}: by id,
-   * whichever name they were created through) is kept unless {@code force}, since those containers
-   * would then use an image that no longer exists; another name for the same target may always go. By image id, every name of the image, which without
-   * {@code force} must be its only one and used by no container. Returns the records removed.
+   * whichever name they were created through) is kept unless {@code force}, and with it the image
+   * stays, known by digest alone ({@code REPOSITORY@sha256:…}, Docker's dangling image), so that
+   * those containers still run, commit and inspect it; another name for the same target may always
+   * go. By image id, every name of the image, which without {@code force} must be its only one and
+   * used by no container, and even with it used by no running container. Returns the records removed.
    *
    * @throws ClientException Docker's conflicts, naming a container that uses the image or saying
    *     that several names hold it
@@ -172,9 +175,22 @@ public final class ImageClient {
     Optional<Image> named = byName(reference);
     if (named.isPresent()) {
       Image image = named.get();
-      if (!force && list().stream()
-          .noneMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()))) {
-        refuseIfUsed(image, "remove repository reference \"" + reference + "\"");
+      String dangling = ImageNames.repository(ImageNames.normalize(image.name())) + "@" + image.target().digest();
+      boolean lastName = list().stream()
+          .noneMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()));
+      List<containerd.services.containers.v1.Container> users = lastName ? usersOf(image) : List.of();
+      if (!users.isEmpty()) {
+        String what = "remove repository reference \"" + reference + "\"";
+        if (!force) {
+          throw usedConflict(what, users.get(0), image);
+        }
+        if (image.name().equals(dangling)) {
+          // the digest name is what keeps the image for its containers: only a stopped one's may go
+          refuseIfRunning(users, image);
+        } else {
+          // made before the name goes, so the collector never sees the image without a record
+          tag(image, dangling);
+        }
       }
       remove(image.name());
       return List.of(image);
@@ -183,22 +199,32 @@ public final class ImageClient {
     Image found = byId(reference).orElseThrow(() -> notFound(reference));
     List<Image> names = list().stream().filter(i -> i.target().digest().equals(found.target().digest()))
         .sorted(Comparator.comparing(Image::name)).toList();
-    if (!force) {
-      String what = "delete " + shortId(found);
-      if (names.size() > 1) {
-        throw new ClientException("conflict: unable to " + what
-            + " (must be forced) - image is referenced in multiple repositories");
-      }
-      refuseIfUsed(found, what);
+    String what = "delete " + shortId(found);
+    if (!force && names.size() > 1) {
+      throw new ClientException("conflict: unable to " + what
+          + " (must be forced) - image is referenced in multiple repositories");
+    }
+    List<containerd.services.containers.v1.Container> users = usersOf(found);
+    refuseIfRunning(users, found);
+    if (!force && !users.isEmpty()) {
+      throw new ClientException(String.format("conflict: unable to %s (must be forced) - image is being used by"
+          + " stopped container %s", what, shortId(users.get(0).getId())));
     }
     names.forEach(i -> remove(i.name()));
     return names;
   }
 
-  private void refuseIfUsed(Image image, String what) {
-    usersOf(image).stream().findFirst().ifPresent(c -> {
-      throw new ClientException(String.format("conflict: unable to %s (must force) - container %s is using its"
-          + " referenced image %s", what, shortId(c.getId()), shortId(image)));
+  private static ClientException usedConflict(String what, containerd.services.containers.v1.Container user,
+      Image image) {
+    return new ClientException(String.format("conflict: unable to %s (must force) - container %s is using its"
+        + " referenced image %s", what, shortId(user.getId()), shortId(image)));
+  }
+
+  /** Docker's hard conflict: no force removes the image of a running (or paused) container. */
+  private void refuseIfRunning(List<containerd.services.containers.v1.Container> users, Image image) {
+    users.stream().filter(c -> ContainerState.of(channel, c).running()).findFirst().ifPresent(c -> {
+      throw new ClientException(String.format("conflict: unable to delete %s (cannot be forced) - image is being"
+          + " used by running container %s", shortId(image), shortId(c.getId())));
     });
   }
 
@@ -307,8 +333,9 @@ public final class ImageClient {
 
   /**
    * Imports an archive (docker save or OCI image layout; a tar, plain, gzip or zstd) and, unless
-   * told not to, unpacks each image. Everything is made under a lease deleted at the end, so an
-   * import that fails midway leaves only what a collector may take.
+   * told not to, unpacks each image. Everything is made under a lease deleted at the end, and the
+   * image records only once every image is unpacked (which checks its layers against its config),
+   * so an import that fails leaves no image, only content a collector may take.
    */
   public ImportResult importArchive(InputStream archive, ImportOptions options) throws IOException {
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
@@ -317,7 +344,7 @@ public final class ImageClient {
       ImageResolver resolver = new ImageResolver(imported.blobs(), options.platform());
       ImageUnpacker unpacker = new ImageUnpacker(lease.channel(), imported.blobs());
       Map<String, String> snapshotByTarget = new HashMap<>();
-      List<ImportResult.ImportedImage> result = new ArrayList<>();
+      List<Optional<String>> snapshots = new ArrayList<>();
       for (Image image : imported.images()) {
         Optional<String> snapshot = Optional.empty();
         if (options.unpack()) {
@@ -329,7 +356,13 @@ public final class ImageClient {
           }
           snapshot = Optional.of(chainId);
         }
-        result.add(new ImportResult.ImportedImage(image, snapshot));
+        snapshots.add(snapshot);
+      }
+      ImagesGrpc.ImagesBlockingStub records = ImagesGrpc.newBlockingStub(lease.channel());
+      List<ImportResult.ImportedImage> result = new ArrayList<>();
+      for (int i = 0; i < snapshots.size(); i++) {
+        Image created = ImageRecords.createOrRetarget(records, imported.images().get(i));
+        result.add(new ImportResult.ImportedImage(created, snapshots.get(i)));
       }
       return new ImportResult(result, imported.index());
     }

@@ -71,6 +71,11 @@ public final class ImageNames {
     }
     for (String component : path.split("/", -1)) {
       if (!PATH_COMPONENT.matcher(component).matches()) {
+        if (PATH_COMPONENT.matcher(component.toLowerCase(Locale.ROOT)).matches()) {
+          // Docker's words for the common mistake
+          throw new IllegalArgumentException("invalid reference format: repository name (" + path
+              + ") must be lowercase");
+        }
         throw invalid(reference, "repository names are lower case letters, digits and separators");
       }
     }

@@ -15,6 +15,7 @@ import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import berth.network.v1.RenameAttachmentsRequest;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Channels;
 import dev.berth.api.network.AttachSpec;
@@ -51,9 +52,13 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setBridge(spec.bridge())
         .setMtu(spec.mtu())
         .setInternal(spec.internal())
-        .putAllLabels(spec.labels());
+        .putAllLabels(spec.labels())
+        .setIpRange(spec.ipRange());
     if (spec.masquerade() != null) {
       n.setIpMasquerade(spec.masquerade());
+    }
+    if (spec.icc() != null) {
+      n.setIcc(spec.icc());
     }
     return call(() -> NetworkMessages.network(
         networks.create(CreateNetworkRequest.newBuilder().setNetwork(n).build()).getNetwork()));
@@ -114,6 +119,12 @@ public final class GrpcNetworkManager implements NetworkManager {
     return call(() -> attachments(namespace).list(
             ListAttachmentsRequest.newBuilder().addAllFilters(filter.sources()).build())
         .getAttachmentsList().stream().map(a -> NetworkMessages.attachment(namespace, a)).toList());
+  }
+
+  @Override
+  public void rename(String namespace, String containerId, String oldName, String newName) {
+    run(() -> attachments(namespace).rename(RenameAttachmentsRequest.newBuilder().setContainerId(containerId)
+        .setOldName(oldName).setNewName(newName).build()));
   }
 
   @Override

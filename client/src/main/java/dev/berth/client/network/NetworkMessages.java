@@ -30,7 +30,8 @@ final class NetworkMessages {
   static NetworkInfo network(Network n) {
     return new NetworkInfo(n.getName(), n.getDriver(), Subnet.parse(n.getSubnet()),
         Ipv4.parse("gateway", n.getGateway()), n.getBridge(), n.getMtu(), n.getIpMasquerade(), n.getInternal(),
-        n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault(), n.getId());
+        n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault(), n.getId(),
+        n.getIpRange().isEmpty() ? null : Subnet.parse(n.getIpRange()), !n.hasIcc() || n.getIcc());
   }
 
   static berth.network.v1.PortMapping port(PortMapping p) {

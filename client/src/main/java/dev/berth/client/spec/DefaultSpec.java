@@ -55,5 +55,8 @@ public final class DefaultSpec {
   static final Spec.Mount SYS_BIND = new Spec.Mount("/sys", "bind", "/sys",
       List.of("rbind", "nosuid", "noexec", "nodev", "ro"));
 
+  /** /dev/shm of a container in the host's IPC namespace (Docker's {@code --ipc host}): the host's, as Docker binds it. */
+  static final Spec.Mount HOST_SHM = new Spec.Mount("/dev/shm", "bind", "/dev/shm", List.of("rbind", "rprivate"));
+
   private DefaultSpec() {}
 }

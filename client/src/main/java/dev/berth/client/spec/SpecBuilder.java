@@ -80,6 +80,8 @@ public final class SpecBuilder {
   private Long shmSize;
   /** False for Docker's {@code --ipc none}. */
   private boolean shm = true;
+  /** Docker's {@code --ipc host}: the host's /dev/shm in place of a tmpfs of the container's own. */
+  private boolean hostShm;
   private List<Long> supplementalGroups = List.of();
   private List<String> groupAdd = List.of();
   private List<String> maskedPaths = DefaultSpec.MASKED_PATHS;
@@ -215,6 +217,15 @@ public final class SpecBuilder {
   /** Docker's {@code --ipc none}: no /dev/shm unless the caller mounts one there. */
   public SpecBuilder withoutShm() {
     this.shm = false;
+    return this;
+  }
+
+  /**
+   * Docker's {@code --ipc host}: the host's /dev/shm bound at /dev/shm (unless the caller mounts
+   * one there), so POSIX shared memory is shared with the host as System V IPC is.
+   */
+  public SpecBuilder hostShm() {
+    this.hostShm = true;
     return this;
   }
 
@@ -618,7 +629,9 @@ public final class SpecBuilder {
           mount = new Spec.Mount(mount.destination(), mount.type(), mount.source(),
               mount.options().stream().filter(o -> !o.equals("ro")).toList());
         }
-        if (shmSize != null && mount.destination().equals("/dev/shm")) {
+        if (hostShm && mount.destination().equals("/dev/shm")) {
+          mount = DefaultSpec.HOST_SHM;
+        } else if (shmSize != null && mount.destination().equals("/dev/shm")) {
           mount = new Spec.Mount(mount.destination(), mount.type(), mount.source(), mount.options().stream()
               .map(o -> o.startsWith("size=") ? "size=" + shmSize : o).toList());
         }

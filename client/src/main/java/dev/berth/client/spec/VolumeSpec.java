@@ -1,6 +1,7 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.VolumeNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,10 @@ import java.util.Set;
  * @param source the host path of a bind, the volume's name, or empty for an anonymous volume
  * @param noCopy Docker's {@code nocopy}: an empty volume is not seeded from the image
  * @param driverOptions {@code --mount}'s {@code volume-opt}s: the local driver's options of a volume it creates
+ * @param volumeLabels {@code --mount}'s {@code volume-label}s: the labels of a volume it creates
  */
 public record VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation,
-    boolean noCopy, Map<String, String> driverOptions) implements MountRequest {
+    boolean noCopy, Map<String, String> driverOptions, Map<String, String> volumeLabels) implements MountRequest {
   public enum Kind { BIND, NAMED, ANONYMOUS }
 
   public static final String DEFAULT_PROPAGATION = "rprivate";
@@ -28,6 +30,7 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
 
   public VolumeSpec {
     driverOptions = Map.copyOf(driverOptions);
+    volumeLabels = Map.copyOf(volumeLabels);
   }
 
   /** A mount that seeds an empty volume from the image, as Docker does by default. */
@@ -35,12 +38,22 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
     this(kind, source, target, readOnly, propagation, false);
   }
 
-  /** A mount of a volume made without driver options (or already there). */
+  /** A mount of a volume made without driver options or labels (or already there). */
   public VolumeSpec(Kind kind, String source, String target, boolean readOnly, String propagation, boolean noCopy) {
-    this(kind, source, target, readOnly, propagation, noCopy, Map.of());
+    this(kind, source, target, readOnly, propagation, noCopy, Map.of(), Map.of());
   }
 
+  /** {@link #parse(String, Path)} with relative host paths refused. */
   public static VolumeSpec parse(String text) {
+    return parse(text, null);
+  }
+
+  /**
+   * Parses {@code -v}'s value; a source starting with '.' ({@code .}, {@code ./x}, {@code ../x}) is
+   * a host path relative to {@code workingDirectory}, as Docker's CLI takes it against its own,
+   * and refused without one.
+   */
+  public static VolumeSpec parse(String text, Path workingDirectory) {
     String[] parts = text.split(":", -1);
     return switch (parts.length) {
       case 1 -> new VolumeSpec(Kind.ANONYMOUS, "", MountRequest.containerPath("volume", text, parts[0]), false,
@@ -49,9 +62,9 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
         if (isOptions(parts[1])) {
           throw InvalidValueException.of("volume", text, "an anonymous volume takes no options");
         }
-        yield of(text, parts[0], parts[1], "");
+        yield of(text, hostPath(parts[0], workingDirectory), parts[1], "");
       }
-      case 3 -> of(text, parts[0], parts[1], parts[2]);
+      case 3 -> of(text, hostPath(parts[0], workingDirectory), parts[1], parts[2]);
       default -> throw InvalidValueException.of("volume", text, "expected SOURCE:CONTAINER_PATH[:OPTIONS]");
     };
   }
@@ -91,21 +104,23 @@ public record VolumeSpec(Kind kind, String source, String target, boolean readOn
         readOnly, propagation == null ? DEFAULT_PROPAGATION : propagation, noCopy);
   }
 
+  /** {@code source} made absolute against {@code workingDirectory} if it is a relative path (and there is one). */
+  static String hostPath(String source, Path workingDirectory) {
+    return workingDirectory != null && source.startsWith(".")
+        ? workingDirectory.resolve(source).normalize().toString() : source;
+  }
+
   static Kind kindOf(String text, String source) {
     if (source.startsWith("/")) {
       return Kind.BIND;
     }
-    if (!isVolumeName(source)) {
+    if (!VolumeNames.isValid(source)) {
       throw InvalidValueException.of("volume", text, "\"" + source + "\" is neither an absolute host path nor a "
-          + "volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)");
+          + "volume name (" + VolumeNames.RULE + ")");
     }
     return Kind.NAMED;
   }
 
-  /** Docker's rule for volume names. */
-  public static boolean isVolumeName(String name) {
-    return name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
-  }
 
   private static boolean isOptions(String text) {
     for (String option : text.split(",", -1)) {

@@ -44,10 +44,11 @@ import java.util.stream.Stream;
  */
 public final class DiskUsage {
   /**
-   * One image (an image id, shown by the first of its names): its size, the part other images
-   * share, and the containers using it.
+   * One image (an image id, shown by the first of its names): when its config says it was made
+   * (the record's creation where that cannot be read), its size, the part other images share, and
+   * the containers using it.
    */
-  public record ImageUsage(Image image, long size, long shared, int containers) {
+  public record ImageUsage(Image image, Instant created, long size, long shared, int containers) {
     public long unique() {
       return size - shared;
     }
@@ -101,7 +102,7 @@ public final class DiskUsage {
       long shared = blobs.entrySet().stream().filter(e -> imagesByBlob.get(e.getKey()) > 1)
           .mapToLong(Map.Entry::getValue).sum();
       int using = users.of(i).size();
-      imageUsage.add(new ImageUsage(i, size, shared, using));
+      imageUsage.add(new ImageUsage(i, client.summary(i).created().orElse(i.createdAt()), size, shared, using));
       allBlobs.putAll(blobs);
       if (using > 0) {
         activeImages++;

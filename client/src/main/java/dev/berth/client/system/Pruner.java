@@ -22,6 +22,7 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageSummary;
 import dev.berth.client.images.ImageUsers;
 import dev.berth.client.spec.LabelFilters;
 import io.grpc.Channel;
@@ -79,8 +80,9 @@ public final class Pruner {
    * dangling ones, those known by digest alone ({@code name@sha256:…}): every Berth image has
    * a name, so without {@code all} there is usually nothing to do, as with Docker images that
    * are all tagged. Use is by image id ({@link ImageUsers}): a container created through a name
-   * since untagged still holds every other name of its image. Label filters match the image
-   * config's labels, as Docker's do, not the record's.
+   * since untagged still holds every other name of its image. As Docker's, filters look at the
+   * image's config: {@code label=} at its labels, {@code until=} at its {@code created} date (the
+   * record's when the config has none), not at when the record was made.
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
@@ -89,13 +91,20 @@ public final class Pruner {
     List<PrunedImage> removed = new ArrayList<>();
     for (Image i : records) {
       boolean dangling = i.name().contains("@");
-      if ((all || dangling) && users.of(i).isEmpty() && filter.createdBefore(i.createdAt())
-          && (filter.labels().isEmpty() || filter.labels().matches(images.summary(i).labels()))) {
+      if ((all || dangling) && users.of(i).isEmpty() && selects(filter, images, i)) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }
     }
     return removed;
+  }
+
+  private static boolean selects(PruneFilter filter, ImageClient images, Image image) {
+    if (filter.until().isEmpty() && filter.labels().isEmpty()) {
+      return true;
+    }
+    ImageSummary summary = images.summary(image);
+    return filter.matches(summary.labels(), summary.created().orElse(image.createdAt()));
   }
 
   /**

@@ -41,9 +41,18 @@ class ImageChangesTest {
   }
 
   @Test
+  void quotesAndEscapesAreReadAsDockerfilesAre() throws Exception {
+    ObjectNode run = applied("ENV Q='x y'", "ENV R \"a b\" 'c'", "ENV S=it\\'s T=\"say \\\"hi\\\"\" U='a\\b'",
+        "LABEL 'k 1'='v 1' k2=\"v\\$2\"");
+    assertEquals("[\"PATH=/bin\",\"A=1\",\"Q=x y\",\"R=a b c\",\"S=it's\",\"T=say \\\"hi\\\"\",\"U=a\\\\b\"]",
+        run.get("Env").toString());
+    assertEquals("{\"k 1\":\"v 1\",\"k2\":\"v$2\"}", run.get("Labels").toString());
+  }
+
+  @Test
   void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
     for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
-        "ENV =x", "ENV KEY")) {
+        "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b")) {
       InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
       assertTrue(e.getMessage().startsWith("invalid --change"), e.getMessage());
     }

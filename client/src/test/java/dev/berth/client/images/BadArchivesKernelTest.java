@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.client.ClientException;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadArchivesKernelTest {
   private static final TestImage BUSYBOX = TestImages.busybox();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dir;
@@ -107,6 +111,19 @@ class BadArchivesKernelTest {
     // the base layer was sound and stays committed; the top one, unpacked beside the lying one, is removed
     assertEquals(List.of(layered.chainIds().get(0)), stack.snapshotNames());
     assertEquals(0, stack.leases());
+  }
+
+  @Test
+  void dockerManifestWithFewerLayersThanItsConfigsDiffIdsMakesNoImage() throws Exception {
+    TestImage layered = TestImages.busyboxLayered();
+    Map<String, byte[]> files = TarFiles.read(layered.dockerArchive());
+    ObjectNode entry = (ObjectNode) JSON.readTree(files.get("manifest.json")).get(0);
+    ArrayNode layers = (ArrayNode) entry.get("Layers");
+    while (layers.size() > 1) {
+      layers.remove(layers.size() - 1);
+    }
+    files.put("manifest.json", JSON.writeValueAsBytes(JSON.createArrayNode().add(entry)));
+    assertFails(TarFiles.write(files), "lists " + layered.diffIds().size() + " diff IDs for 1 layers");
   }
 
   /** {@code image}'s docker archive with a config that names another diff ID for layer {@code layer}. */

@@ -83,6 +83,12 @@ class FlagParsersTest {
     assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "pgdata", "/var/lib/pg", true, "rprivate", true),
         VolumeSpec.parse("pgdata:/var/lib/pg:nocopy,ro"));
     assertThrows(InvalidValueException.class, () -> VolumeSpec.parse("/srv:/data:nocopy"));
+    // Docker's volume names: two characters or more, '_', '.' and '-' anywhere after the first
+    for (String name : List.of("my__vol", "vol-", "1.-x")) {
+      assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, name, "/x", false, "rprivate"), VolumeSpec.parse(name + ":/x"));
+      assertEquals(VolumeSpec.parse(name + ":/x"), MountFlag.parse("src=" + name + ",dst=/x"));
+    }
+    assertThrows(InvalidValueException.class, () -> VolumeSpec.parse("a:/x"));
     // SELinux's relabel options, which Docker takes and this host has nothing to do for
     assertEquals(VolumeSpec.parse("/srv/data:/data:ro"), VolumeSpec.parse("/srv/data:/data:ro,z"));
     assertEquals(VolumeSpec.parse("/srv/data:/data"), VolumeSpec.parse("/srv/data:/data:Z"));
@@ -91,6 +97,19 @@ class FlagParsersTest {
     assertEquals(new Spec.Mount("/var/lib/pg", "bind", "/v/pgdata", List.of("rbind", "rw", "rprivate")),
         VolumeSpec.parse("pgdata:/var/lib/pg").volumeMount(Path.of("/v/pgdata")));
     assertThrows(IllegalStateException.class, () -> VolumeSpec.parse("pgdata:/x").bindMount());
+  }
+
+  @Test
+  void relativeBindSourcesAreTheCallersWorkingDirectorysAsDockersCliTakesThem() {
+    Path here = Path.of("/home/u/app");
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.BIND, "/home/u/app/site", "/www", true, "rprivate"),
+        VolumeSpec.parse("./site:/www:ro", here));
+    assertEquals("/home/u/app", VolumeSpec.parse(".:/x", here).source());
+    assertEquals("/home/u/shared", VolumeSpec.parse("../shared:/x", here).source());
+    assertEquals(VolumeSpec.Kind.NAMED, VolumeSpec.parse("data:/x", here).kind());
+    assertEquals("/home/u/app/x", ((VolumeSpec) MountFlag.parse("type=bind,src=./x,dst=/b", here)).source());
+    assertEquals("/home/u", ((VolumeSpec) MountFlag.parse("type=bind,source=..,target=/b", here)).source());
+    assertThrows(InvalidValueException.class, () -> MountFlag.parse("type=bind,src=./x,dst=/b"));
   }
 
   @ParameterizedTest
@@ -129,8 +148,14 @@ class FlagParsersTest {
         MountFlag.parse("source=logs,target=/logs,volume-nocopy"));
     assertThrows(InvalidValueException.class, () -> MountFlag.parse("type=bind,source=/srv,target=/d,volume-nocopy"));
     assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "vol", "/d", false, "rprivate", false,
-        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m")),
+        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=10m"), Map.of()),
         MountFlag.parse("type=volume,src=vol,dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=10m"));
+    // Docker's volume-driver (local, the only one) and volume-label, and its CSV quoting
+    assertEquals(new VolumeSpec(VolumeSpec.Kind.NAMED, "vol", "/d", false, "rprivate", false,
+        Map.of("o", "size=10m,uid=1000"), Map.of("team", "web", "k", "a \"b\"")),
+        MountFlag.parse("src=vol,dst=/d,volume-driver=local,volume-label=team=web,\"volume-label=k=a \"\"b\"\"\","
+            + "\"volume-opt=o=size=10m,uid=1000\""));
+    assertEquals(MountFlag.parse("type=bind,src=/p,dst=/b"), MountFlag.parse("type=bind,\"src=/p\",dst=/b"));
     assertEquals(new TmpfsSpec("/scratch", List.of("noexec", "nosuid", "nodev", "size=1048576", "mode=700")),
         MountFlag.parse("type=tmpfs,target=/scratch,tmpfs-size=1m,tmpfs-mode=700"));
   }
@@ -140,7 +165,10 @@ class FlagParsersTest {
       "type=volume,source=/abs,target=/a", "type=tmpfs,source=x,target=/a", "target=/a,color=red",
       "target=/a,readonly=maybe", "type=bind,source=/a,target=/b,tmpfs-size=1m", "type=,target=/a",
       "type=bind,source=/a,target=/b,bind-propagation=sideways", "type=bind,source=/a,target=/b,volume-opt=o=bind",
-      "type=tmpfs,target=/b,volume-opt=type=tmpfs", "target=/b,volume-opt=type", "target=/b,volume-opt==x"})
+      "type=tmpfs,target=/b,volume-opt=type=tmpfs", "target=/b,volume-opt=type", "target=/b,volume-opt==x",
+      "target=/b,volume-driver=nfs", "type=bind,source=/a,target=/b,volume-driver=local", "target=/b,volume-label=k",
+      "type=bind,source=/a,target=/b,volume-label=k=v", "type=bind,\"src=/p,dst=/b", "type=bind,src=/\"p\",dst=/b",
+      "type=bind,\"src=/p\"x,dst=/b"})
   void badMountFlags(String text) {
     refused(MountFlag::parse, text);
   }

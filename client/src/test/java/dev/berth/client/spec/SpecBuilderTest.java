@@ -280,6 +280,16 @@ class SpecBuilderTest {
   }
 
   @Test
+  void hostShmBindsTheHostsDevShmUnlessTheCallerMountsOne() {
+    List<Spec.Mount> shm = busybox().hostShm().shmSize(1L << 20).build().mounts().stream()
+        .filter(m -> m.destination().equals("/dev/shm")).toList();
+    assertEquals(List.of(new Spec.Mount("/dev/shm", "bind", "/dev/shm", List.of("rbind", "rprivate"))), shm);
+    Spec own = busybox().hostShm().mount(TmpfsSpec.parse("/dev/shm:size=1m")).build();
+    assertEquals(List.of("tmpfs"), own.mounts().stream().filter(m -> m.destination().equals("/dev/shm"))
+        .map(Spec.Mount::type).toList());
+  }
+
+  @Test
   void minusOneIsAnUnlimitedUlimitAsInDocker() {
     assertEquals(new Ulimit("RLIMIT_CORE", -1, -1), Ulimit.parse("core=-1"));
     assertEquals(new Ulimit("RLIMIT_NOFILE", -1, -1), Ulimit.parse("nofile=-1:-1"));

@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
+import dev.berth.api.Digests;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.InitProcess;
@@ -12,10 +13,12 @@ import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.JsonPaths;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The columns Docker shows of a container wherever it lists them ({@code ps}, {@code system df -v}). */
 public final class ContainerColumns {
   private static final int COMMAND_WIDTH = 20;
+  private static final int SHORT_ID = 12;
 
   private ContainerColumns() {}
 
@@ -24,6 +27,33 @@ public final class ContainerColumns {
     Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
     String given = config == null ? "" : JsonPaths.text(config.getValue().toByteArray(), "", "Config", "Image");
     return !given.isEmpty() ? given : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage());
+  }
+
+  /**
+   * Docker's ps IMAGE: the name the container was created through while that name still is its
+   * image; once it is untagged or names another image, the image's id recorded at create (short
+   * when {@code truncate}).
+   *
+   * @param idByName each image record's name to its image id
+   */
+  public static String image(Container record, Map<String, String> idByName, boolean truncate) {
+    String given = image(record);
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    String id = config == null ? "" : JsonPaths.text(config.getValue().toByteArray(), "", "Image");
+    if (id.isEmpty() || given.isEmpty() || namesImage(given, id, idByName)) {
+      return given;
+    }
+    String hex = id.substring(id.indexOf(':') + 1);
+    return truncate ? hex.substring(0, Math.min(SHORT_ID, hex.length())) : id;
+  }
+
+  /** Whether {@code given}, a name or an id as {@code run} took it, is the image of id {@code id}. */
+  private static boolean namesImage(String given, String id, Map<String, String> idByName) {
+    String hex = given.startsWith(Digests.SHA256_PREFIX) ? given.substring(Digests.SHA256_PREFIX.length()) : given;
+    if (hex.matches("[0-9a-f]{1,64}") && id.startsWith(Digests.SHA256_PREFIX + hex)) {
+      return true;
+    }
+    return ImageNames.isValid(given) && id.equals(idByName.get(ImageNames.normalize(given)));
   }
 
   /** docker's COMMAND: quoted, and with {@code truncate} cut to 20 characters. */

@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
+import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.TarStreams;
@@ -10,6 +11,7 @@ import dev.berth.client.spec.RootfsFiles;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +41,7 @@ import picocli.CommandLine.ParentCommand;
         + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
         + "What is copied belongs to root (to the invoking user on the host) unless -a.",
         "A running container is reached through its process's root; a stopped one through its snapshot, "
-        + "mounted for the copy (volumes and bind mounts are then not part of it).",
+        + "mounted for the copy with its volumes and bind mounts over it, as it has them when it runs.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
         + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
@@ -57,7 +59,8 @@ public final class CpCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "CONTAINER:PATH or a host path")
   String destination;
 
-  @Option(names = {"-L", "--follow-link"}, description = "copy what a symlink named as SRC points to, not the link")
+  @Option(names = {"-L", "--follow-link"}, description = "copy what a symlink named as SRC (in the container or on "
+      + "the host) points to, not the link")
   boolean followLink;
 
   @Option(names = {"-a", "--archive"}, description = "keep the owners (uid:gid) the source has")
@@ -86,6 +89,12 @@ public final class CpCommand implements Callable<Integer> {
         String containerPath = path.startsWith("/") ? path : "/" + path;
         Path inside = fromContainer && !followLink ? RootfsFiles.linkInside(rootfs.path(), containerPath)
             : RootfsFiles.pathInside(rootfs.path(), containerPath);
+        if (!fromContainer) {
+          Optional<DaemonError> refusal = rootfs.mounts().writeRefusal("/" + rootfs.path().relativize(inside));
+          if (refusal.isPresent()) {
+            throw refusal.get();
+          }
+        }
         if (inside.equals(rootfs.path())) {
           // a running container's root is /proc/PID/root, a link: only a path through it enters it
           inside = inside.resolve(".");
@@ -103,11 +112,15 @@ public final class CpCommand implements Callable<Integer> {
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
         } else if (fromContainer) {
-          copy(inside, Path.of(destination), source, destination, rootfs.kernelMounts(), owner(HOST_USER),
+          copy(inside, nameOf(inside), Path.of(destination), source, destination, rootfs.kernelMounts(),
+              owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
         } else {
-          copy(Path.of(source), inside, source, destination, Set.of(), owner(ROOT),
+          Path given = Path.of(source);
+          // as Docker's -L: what the link points to, under the link's name
+          Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
+          copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
               () -> notFound(parent(containerPath), container));
         }
@@ -158,7 +171,7 @@ public final class CpCommand implements Callable<Integer> {
   }
 
   /**
-   * Copies as docker cp does: into {@code to} when it is a directory, else to {@code to} itself.
+   * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}), else to {@code to} itself.
    * A trailing '/' on either side says it is a directory. Directories in {@code emptied}
    * (normalized paths) are copied without what is in them. What is written belongs to
    * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
@@ -166,7 +179,7 @@ public final class CpCommand implements Callable<Integer> {
    * A missing source, and a missing directory for the destination, fail as {@code sourceMissing}
    * and {@code parentMissing} say, in the words of the side (host or container) they are on.
    */
-  private static void copy(Path from, Path to, String fromText, String toText, Set<Path> emptied,
+  private static void copy(Path from, String name, Path to, String fromText, String toText, Set<Path> emptied,
       Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
       throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
@@ -192,7 +205,7 @@ public final class CpCommand implements Callable<Integer> {
     if (!toExists && to.getParent() != null && !Files.isDirectory(to.getParent())) {
       throw parentMissing.get();
     }
-    Path target = Files.isDirectory(to) ? to.resolve(from.getFileName() == null ? "" : from.getFileName().toString()) : to;
+    Path target = Files.isDirectory(to) ? to.resolve(name) : to;
     if (fromDirectory) {
       Files.walkFileTree(from, new SimpleFileVisitor<>() {
         @Override
@@ -210,6 +223,11 @@ public final class CpCommand implements Callable<Integer> {
     } else {
       copyOne(from, target, owner);
     }
+  }
+
+  /** The name a copy of {@code path} takes in the directory it goes into. */
+  private static String nameOf(Path path) {
+    return path.getFileName() == null ? "" : path.getFileName().toString();
   }
 
   /** Copies a file, directory (not what is in it) or symlink; devices, FIFOs and sockets have no content to copy. */
@@ -242,17 +260,20 @@ public final class CpCommand implements Callable<Integer> {
     private final Path path;
     private final boolean mounted;
     private final Set<Path> kernelMounts;
+    private final CopyMounts mounts;
 
-    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts) {
+    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts) {
       this.path = path;
       this.mounted = mounted;
       this.kernelMounts = kernelMounts;
+      this.mounts = mounts;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
+      CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
       if (s.running()) {
         Path root = Path.of("/proc", Integer.toString(s.pid()), "root");
-        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root));
+        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts);
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -265,10 +286,17 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
-      return new ContainerRoot(dir, true, Set.of());
+      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts);
+      try {
+        copyMounts.mountUnder(dir, c.channel());
+      } catch (IOException | RuntimeException e) {
+        root.close();
+        throw e;
+      }
+      return root;
     }
 
-    /** What {@link KernelMounts} finds in a running container; nothing in a stopped one's snapshot. */
+    /** What {@link KernelMounts} finds in a running container; nothing in a stopped one's snapshot and volumes. */
     Set<Path> kernelMounts() {
       return kernelMounts;
     }
@@ -277,10 +305,14 @@ public final class CpCommand implements Callable<Integer> {
       return path;
     }
 
+    CopyMounts mounts() {
+      return mounts;
+    }
+
     @Override
     public void close() throws IOException {
       if (mounted) {
-        HostCommands.unmount(path);
+        HostCommands.unmountTree(path);
         Files.delete(path);
       }
     }

@@ -7,6 +7,7 @@ import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerOptions;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.ErrorHandler;
 import io.grpc.StatusRuntimeException;
@@ -51,6 +52,6 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public int failureCode(Exception failure) {
     return failure instanceof StatusRuntimeException || failure instanceof BerthException
-        || failure instanceof ClientException ? ErrorHandler.FAILURE : FAILURE;
+        || failure instanceof ClientException || failure instanceof DaemonError ? ErrorHandler.FAILURE : FAILURE;
   }
 }

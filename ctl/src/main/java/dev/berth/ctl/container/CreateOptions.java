@@ -37,7 +37,7 @@ final class CreateOptions {
   String hostname;
 
   @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:OPTS]",
-      description = "bind a host path (/src:/dst[:ro]) or mount a named volume (name:/dst[:ro,nocopy]); an empty "
+      description = "bind a host path (/src:/dst[:ro], or ./src relative to here) or mount a named volume (name:/dst[:ro,nocopy]); an empty "
           + "volume gets the image's files at /dst unless nocopy (repeatable)")
   List<String> volumes = new ArrayList<>();
 
@@ -297,6 +297,8 @@ final class CreateOptions {
     o.hostname = hostname;
     o.volumes = volumes;
     o.mounts = mounts;
+    // as Docker's CLI: -v ./site:/www binds the site directory where berthctl runs
+    o.bindSourceBase = Path.of("").toAbsolutePath();
     o.tmpfs = tmpfs;
     o.volumesFrom = volumesFrom;
     o.readOnly = readOnly;

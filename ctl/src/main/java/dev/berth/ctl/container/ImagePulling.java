@@ -9,6 +9,7 @@ import dev.berth.client.images.Platform;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.image.NoSuchImage;
 import dev.berth.ctl.image.PullCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,6 +20,7 @@ final class ImagePulling {
 
   static void apply(BerthCtl root, Connection c, CreateOptions options) {
     if (options.pull == CreateOptions.PullPolicy.never) {
+      requirePresent(c, options.image);
       return;
     }
     boolean missing = options.pull == CreateOptions.PullPolicy.missing;
@@ -33,6 +35,23 @@ final class ImagePulling {
     }
     PullCommand.pull(root, c, options.image, PullRequest.newBuilder().setUnpack(true)
         .setPlatform(options.platform == null ? "" : options.platform), false);
+  }
+
+  /**
+   * With {@code --pull never}, an image that is not here is Docker's daemon's refusal, with the
+   * name as Docker shows it ({@code No such image: nosuch:latest}), and no "Unable to find image"
+   * line: Docker prints that only when it goes on to pull.
+   */
+  private static void requirePresent(Connection c, String image) {
+    try {
+      new ImageClient(c.channel()).resolve(image);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+      requireName(image);
+      throw NoSuchImage.of(image, e);
+    }
   }
 
   /** Checked before anything is printed or pulled, as docker checks its "reference format". */

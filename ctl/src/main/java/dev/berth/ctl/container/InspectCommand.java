@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CniResult;
+import berth.network.v1.ContainerFiles;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListNetworksRequest;
 import berth.network.v1.Mode;
@@ -13,10 +14,20 @@ import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
 import containerd.services.introspection.v1.IntrospectionGrpc;
 import containerd.services.introspection.v1.PluginsRequest;
+import containerd.services.snapshots.v1.MountsRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.tasks.v1.ListPidsRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.runc.v1.ProcessDetails;
+import containerd.types.Mount;
+import containerd.v1.types.ProcessInfo;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.berth.api.mount.MountInfo;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
@@ -35,18 +46,22 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.image.ImageInspection;
 import dev.berth.ctl.network.NetworkCommand;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.volume.VolumeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -95,13 +110,14 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Template template = Inspections.template(format);
     List<ObjectNode> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       exit = root.each(names, ErrorHandler.FAILURE, name -> found.add(inspect(c, images, name)));
     }
-    Inspections.print(root.out(), format, found);
+    Inspections.print(root.out(), template, found);
     return exit;
   }
 
@@ -171,7 +187,7 @@ public final class InspectCommand implements Callable<Integer> {
     long writable = new DiskUsage(c.channel()).writableLayer(record);
     long image;
     try {
-      image = record.getImage().isEmpty() ? 0 : images.content(images.resolve(record.getImage())).size();
+      image = images.content(images.imageOf(record)).size();
     } catch (ClientException | StatusRuntimeException e) {
       image = 0;
     }
@@ -221,16 +237,145 @@ public final class InspectCommand implements Callable<Integer> {
       state.set("Health", HealthState.of(s.record()).orElse(HealthState.starting()).toJson());
     }
     json.put("Image", imageId(images, s.record(), config));
+    List<Attachment> attachments = attachments(c, s);
+    ContainerFiles files = files(attachments);
+    json.put("ResolvConfPath", files.getResolvConf());
+    json.put("HostnamePath", files.getHostname());
+    json.put("HostsPath", files.getHosts());
     json.put("LogPath", logPath(c, s, namespace));
     json.put("Name", "/" + s.name());
     json.put("RestartCount", s.restartCount());
     json.put("Driver", s.record().getSnapshotter());
     json.put("Platform", "linux");
+    json.set("ExecIDs", execIds(c, s));
     json.set("HostConfig", config.hostConfig());
+    json.set("GraphDriver", graphDriver(c, s));
     json.set("Mounts", config.mounts());
     json.set("Config", config.config());
-    json.set("NetworkSettings", network(c, s));
+    json.set("NetworkSettings", network(c, s, attachments));
     return json;
+  }
+
+  /** The container's network attachments (none once its task has ended, or where berthd has no network service). */
+  private static List<Attachment> attachments(Connection c, ContainerState s) {
+    try {
+      return AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.newBuilder()
+          .addFilters("container_id==\"" + s.id() + "\"").build()).getAttachmentsList();
+    } catch (StatusRuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Docker's {@code ResolvConfPath}, {@code HostnamePath} and {@code HostsPath}: the files the
+   * network service wrote for the container and the tasks service bind-mounted as its
+   * /etc/resolv.conf, /etc/hostname and /etc/hosts, as its attachment names them. They go with the
+   * attachment when the container's process ends, so a container that is not running has none
+   * (empty, as Docker's has before its first start).
+   */
+  private static ContainerFiles files(List<Attachment> attachments) {
+    return attachments.stream().map(Attachment::getFiles).filter(f -> !f.getHosts().isEmpty()).findFirst()
+        .orElse(ContainerFiles.getDefaultInstance());
+  }
+
+  /**
+   * Docker's {@code ExecIDs}: the exec processes running in the container, as its task's process
+   * list names them (runc's process details, as {@code ctr task ps} shows them); null when none.
+   */
+  private static JsonNode execIds(Connection c, ContainerState s) {
+    if (!s.running()) {
+      return NullNode.getInstance();
+    }
+    List<ProcessInfo> processes;
+    try {
+      processes = TasksGrpc.newBlockingStub(c.channel())
+          .listPids(ListPidsRequest.newBuilder().setContainerId(s.id()).build()).getProcessesList();
+    } catch (StatusRuntimeException e) {
+      // ended meanwhile
+      return NullNode.getInstance();
+    }
+    ArrayNode ids = Json.mapper().createArrayNode();
+    String detailsType = ProcessDetails.getDescriptor().getFullName();
+    for (ProcessInfo p : processes) {
+      // named as containerd names it, by the message's full name alone (no type.googleapis.com/)
+      String type = p.getInfo().getTypeUrl();
+      if (type.equals(detailsType) || type.endsWith("/" + detailsType)) {
+        try {
+          String id = ProcessDetails.parseFrom(p.getInfo().getValue()).getExecId();
+          if (!id.isEmpty()) {
+            ids.add(id);
+          }
+        } catch (InvalidProtocolBufferException e) {
+          // not runc's details after all: no exec to name
+        }
+      }
+    }
+    return ids.isEmpty() ? NullNode.getInstance() : ids;
+  }
+
+  /**
+   * Docker's {@code GraphDriver}: the snapshotter (as {@code Driver}) and, from the mounts of the
+   * container's snapshot, the overlay directories Docker's overlay driver shows: {@code LowerDir}
+   * (the image's layers, top first, colon-separated), {@code UpperDir} (the writable layer),
+   * {@code WorkDir}, and {@code MergedDir} where the kernel has the root file system mounted
+   * while the container has a task (an ended one keeps it until the next start or the removal).
+   * {@code Data} is null where the snapshot cannot be read.
+   */
+  private static ObjectNode graphDriver(Connection c, ContainerState s) {
+    Container record = s.record();
+    ObjectNode driver = Json.mapper().createObjectNode();
+    driver.put("Name", record.getSnapshotter());
+    List<Mount> mounts = List.of();
+    if (!record.getSnapshotter().isEmpty() && !record.getSnapshotKey().isEmpty()) {
+      try {
+        mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
+            .setSnapshotter(record.getSnapshotter()).setKey(record.getSnapshotKey()).build()).getMountsList();
+      } catch (StatusRuntimeException e) {
+        // no snapshot (removed elsewhere): nothing to show
+      }
+    }
+    if (mounts.size() != 1) {
+      driver.putNull("Data");
+      return driver;
+    }
+    Mount mount = mounts.get(0);
+    // sorted, as Go writes a map
+    Map<String, String> data = new TreeMap<>();
+    if (mount.getType().equals("overlay")) {
+      for (String option : mount.getOptionsList()) {
+        int equals = option.indexOf('=');
+        String key = equals < 0 ? "" : switch (option.substring(0, equals)) {
+          case "lowerdir" -> "LowerDir";
+          case "upperdir" -> "UpperDir";
+          case "workdir" -> "WorkDir";
+          default -> "";
+        };
+        if (!key.isEmpty()) {
+          data.put(key, option.substring(equals + 1));
+        }
+      }
+      if (data.containsKey("UpperDir") && s.task().isPresent()) {
+        mergedDir(data.get("UpperDir")).ifPresent(merged -> data.put("MergedDir", merged));
+      }
+    } else if (mount.getType().equals("bind")) {
+      // a snapshot without a parent: the writable layer is all there is
+      data.put("UpperDir", mount.getSource());
+    }
+    ObjectNode json = driver.putObject("Data");
+    data.forEach(json::put);
+    return driver;
+  }
+
+  /** Where the kernel has the overlay with this upper directory mounted (the task's root file system), if anywhere. */
+  private static Optional<String> mergedDir(String upperDir) {
+    try {
+      return MountInfo.read(MountInfo.SELF).stream()
+          .filter(m -> m.fsType().equals("overlay")
+              && Arrays.asList(m.superOptions().split(",")).contains("upperdir=" + upperDir))
+          .map(m -> m.mountPoint().toString()).findFirst();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -266,7 +411,7 @@ public final class InspectCommand implements Callable<Integer> {
    * still lists its networks (with no address): those it is made and connected to, whose
    * attachments go with its task; a network it shares with another container (container:ID) is that one's.
    */
-  private static JsonNode network(Connection c, ContainerState s) {
+  private static JsonNode network(Connection c, ContainerState s, List<Attachment> attachments) {
     ObjectNode settings = Json.mapper().createObjectNode();
     ObjectNode ports = settings.putObject("Ports");
     ObjectNode networks = settings.putObject("Networks");
@@ -275,14 +420,11 @@ public final class InspectCommand implements Callable<Integer> {
     settings.put("Gateway", "");
     settings.put("MacAddress", "");
     Map<String, Network> known = new HashMap<>();
-    List<Attachment> attachments;
     try {
       NetworksGrpc.newBlockingStub(c.channel()).list(ListNetworksRequest.getDefaultInstance()).getNetworksList()
           .forEach(n -> known.put(n.getName(), n));
-      attachments = AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.newBuilder()
-          .addFilters("container_id==\"" + s.id() + "\"").build()).getAttachmentsList();
     } catch (StatusRuntimeException e) {
-      attachments = List.of();
+      // no network service: the container's networks without their ids
     }
     for (String network : NetworkConnections.networks(s.record())) {
       endpoint(networks, network, known, s, false);

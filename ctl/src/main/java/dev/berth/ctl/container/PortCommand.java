@@ -72,7 +72,7 @@ public final class PortCommand implements Callable<Integer> {
     }
     List<PortMapping> matching = ports.stream().filter(only::matches).toList();
     if (matching.isEmpty()) {
-      throw new CommandFailure("no public port " + only + " published for " + container);
+      throw new CommandFailure("No public port '" + only + "' published for " + container);
     }
     matching.forEach(p -> root.out().println(address(p)));
     return 0;

@@ -9,6 +9,9 @@ import berth.network.v1.NetworksGrpc;
 import berth.network.v1.PortMapping;
 import com.google.protobuf.Any;
 import containerd.services.containers.v1.Container;
+import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.images.v1.ListImagesRequest;
+import containerd.services.images.v1.ListImagesResponse;
 import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.ListTasksResponse;
 import containerd.services.tasks.v1.TasksGrpc;
@@ -49,6 +52,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -60,8 +64,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl ps}: the containers of the namespace, as docker ps shows them. */
 @Command(name = "ps",
     description = {"List containers, newest first: running ones, or all with -a.",
-        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, different keys must all "
-            + "match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
+        "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, except label=, of which "
+            + "every one must match; different keys must all match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
             + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
             + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
             + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports, "
@@ -117,12 +121,15 @@ public final class PsCommand implements Callable<Integer> {
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
     Map<String, String> sizes = new HashMap<>();
+    Map<String, String> imageIds = new HashMap<>();
     try (Connection c = root.connect()) {
       // the three lists are asked for at once: berthd answers them on threads of their own
       Future<ListTasksResponse> taskList =
           TasksGrpc.newFutureStub(c.channel()).list(ListTasksRequest.getDefaultInstance());
       Future<ListAttachmentsResponse> attachments = quiet ? null
           : AttachmentsGrpc.newFutureStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance());
+      Future<ListImagesResponse> imageList = quiet ? null
+          : ImagesGrpc.newFutureStub(c.channel()).list(ListImagesRequest.getDefaultInstance());
       List<Container> records = c.containers().list();
       Map<String, Instant> created = createdOfReferences(c, byKey);
       Ancestors ancestors = Ancestors.of(c, byKey.getOrDefault("ancestor", List.of()));
@@ -138,6 +145,7 @@ public final class PsCommand implements Callable<Integer> {
       }
       if (!quiet && !shown.isEmpty()) {
         ports.putAll(ports(attachments));
+        answer(imageList).getImagesList().forEach(i -> imageIds.put(i.getName(), i.getTarget().getDigest()));
       }
       if (size && !quiet) {
         sizes.putAll(sizes(c, shown));
@@ -158,14 +166,14 @@ public final class PsCommand implements Callable<Integer> {
     if (format.templated() || format.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (ContainerState s : shown) {
-        rows.add(templateRow(s, ports, sizes, now));
+        rows.add(templateRow(s, ports, sizes, imageIds, now));
       }
       format.printRows(root.out(), HEADERS, rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
     for (ContainerState s : shown) {
-      List<String> row = new ArrayList<>(List.of(id(s), ContainerColumns.image(s.record()),
+      List<String> row = new ArrayList<>(List.of(id(s), ContainerColumns.image(s.record(), imageIds, !noTrunc),
           ContainerColumns.command(s.record(), !noTrunc), Durations.ago(s.createdAt(), now),
           ContainerColumns.status(s, now), ports(s, ports), s.name()));
       if (size) {
@@ -212,11 +220,11 @@ public final class PsCommand implements Callable<Integer> {
 
   /** A container as docker's {@code ps --format} templates and {@code --format json} see it. */
   private Map<String, Object> templateRow(ContainerState s, Map<String, List<PortMapping>> ports,
-      Map<String, String> sizes, Instant now) {
+      Map<String, String> sizes, Map<String, String> imageIds, Instant now) {
     List<String> volumes = LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES));
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("ID", id(s));
-    row.put("Image", ContainerColumns.image(s.record()));
+    row.put("Image", ContainerColumns.image(s.record(), imageIds, !noTrunc));
     row.put("Command", ContainerColumns.command(s.record(), !noTrunc));
     // Docker's containers carry whole seconds
     row.put("CreatedAt", Durations.goString(s.createdAt().truncatedTo(ChronoUnit.SECONDS)));
@@ -373,29 +381,29 @@ public final class PsCommand implements Callable<Integer> {
   private static boolean matches(ContainerState s, Map<String, List<String>> byKey, Map<String, Instant> created,
       Ancestors ancestors) {
     for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
-      boolean any = false;
-      for (String value : e.getValue()) {
-        any |= switch (e.getKey()) {
-          case "before" -> s.createdAt().isBefore(created.get(value));
-          case "since" -> s.createdAt().isAfter(created.get(value));
-          case "publish" -> publishes(s.record(), value);
-          case "expose" -> exposes(s.record(), value);
-          case "status" -> s.status().equals(value);
-          // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
-          case "name" -> {
-            Pattern name = Pattern.compile(value);
-            yield name.matcher(s.name()).find() || name.matcher("/" + s.name()).find();
-          }
-          case "id" -> s.id().startsWith(value);
-          case "ancestor" -> ancestors.matches(s.record(), value);
-          case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
-          case "network" -> NetworkConnections.networks(s.record()).contains(value);
-          case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
-          case "health" -> ContainerColumns.health(s).equals(value);
-          default -> label(s.record(), value);
-        };
-      }
-      if (!any) {
+      Predicate<String> matching = value -> switch (e.getKey()) {
+        case "before" -> s.createdAt().isBefore(created.get(value));
+        case "since" -> s.createdAt().isAfter(created.get(value));
+        case "publish" -> publishes(s.record(), value);
+        case "expose" -> exposes(s.record(), value);
+        case "status" -> s.status().equals(value);
+        // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
+        case "name" -> {
+          Pattern name = Pattern.compile(value);
+          yield name.matcher(s.name()).find() || name.matcher("/" + s.name()).find();
+        }
+        case "id" -> s.id().startsWith(value);
+        case "ancestor" -> ancestors.matches(s.record(), value);
+        case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
+        case "network" -> NetworkConnections.networks(s.record()).contains(value);
+        case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
+        case "health" -> ContainerColumns.health(s).equals(value);
+        default -> label(s.record(), value);
+      };
+      // as Docker's daemon: a container must carry every label asked for
+      boolean matched = e.getKey().equals("label") ? e.getValue().stream().allMatch(matching)
+          : e.getValue().stream().anyMatch(matching);
+      if (!matched) {
         return false;
       }
     }

@@ -7,6 +7,7 @@ import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.Connection;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerActionEvents;
+import dev.berth.client.containers.NetworkConnections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,6 +48,7 @@ public final class RenameCommand implements Callable<Integer> {
         }
       }
       c.containers().updateLabels(record.getId(), Map.of(ContainerLabels.NAME, name));
+      new NetworkConnections(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
       new ContainerActionEvents(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
     }
     return 0;

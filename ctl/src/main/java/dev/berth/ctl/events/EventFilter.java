@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Docker's {@code events --filter}: values of one key are alternatives, different keys must all
- * match. type=container|image|..., event=start|die|... (the action), container=NAME|ID|ID-PREFIX,
+ * Docker's {@code events --filter}: values of one key are alternatives, except that every
+ * {@code label=} must match, and different keys must all match. type=container|image|..., event=start|die|... (the action), container=NAME|ID|ID-PREFIX,
  * image=NAME (as the container was created from), network=NAME|ID|ID-PREFIX, volume=NAME,
  * label=KEY or label=KEY=VALUE.
  */
@@ -44,7 +44,9 @@ public final class EventFilter {
       return false;
     }
     for (Map.Entry<String, List<String>> f : byKey.entrySet()) {
-      if (f.getValue().stream().noneMatch(value -> matches(f.getKey(), value, e))) {
+      boolean matched = f.getKey().equals("label") ? f.getValue().stream().allMatch(value -> matches("label", value, e))
+          : f.getValue().stream().anyMatch(value -> matches(f.getKey(), value, e));
+      if (!matched) {
         return false;
       }
     }

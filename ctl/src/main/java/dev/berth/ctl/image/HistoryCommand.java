@@ -125,7 +125,8 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     if (!steps.isEmpty()) {
       Step top = steps.get(0);
-      steps.set(0, new Step(ImageClient.shortId(image), top.created(), top.createdBy(), top.size(), top.comment()));
+      String id = noTrunc ? image.target().digest() : ImageClient.shortId(image);
+      steps.set(0, new Step(id, top.created(), top.createdBy(), top.size(), top.comment()));
     }
     return steps;
   }

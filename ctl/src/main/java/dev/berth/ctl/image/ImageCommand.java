@@ -10,6 +10,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.Template;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
 import dev.berth.ctl.ErrorHandler;
@@ -41,6 +42,7 @@ public final class ImageCommand extends GroupCommand {
           description = "a Go template printed per image, like '{{.Id}}', or json") String format,
       @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "names, ids or id prefixes") List<String> images)
       throws InterruptedException {
+    Template template = Inspections.template(format);
     List<ObjectNode> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
@@ -50,7 +52,7 @@ public final class ImageCommand extends GroupCommand {
         found.add(ImageInspection.of(client, ImageInspection.resolve(client, name), all));
       });
     }
-    Inspections.print(root.out(), format, found);
+    Inspections.print(root.out(), template, found);
     return exit;
   }
 

@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
  * Docker's filters of {@code images}: {@code reference=PATTERN} (also what a bare
  * {@code REPOSITORY[:TAG]} argument means), {@code label=KEY} or {@code label=KEY=VALUE} (on the
  * image config's labels, every one must match), {@code dangling=true|false}, {@code before=IMAGE}
- * and {@code since=IMAGE}. Other values of one key match if any of them does; different keys must
- * all match, as in Docker.
+ * and {@code since=IMAGE}, combined as {@link KeyedFilters} combines them.
  */
 final class ImageFilter {
   private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since");
@@ -32,7 +31,6 @@ final class ImageFilter {
   static KeyedFilters<Image> parse(List<String> filters, List<String> references, List<Image> all,
       Function<Image, Instant> created, Function<Image, Map<String, String>> labels) {
     KeyedFilters<Image> parsed = new KeyedFilters<>();
-    Predicate<Image> everyLabel = image -> true;
     references.forEach(r -> parsed.add("reference", reference(r)));
     for (String f : filters) {
       int equals = f.indexOf('=');
@@ -41,11 +39,8 @@ final class ImageFilter {
         throw new CommandFailure("invalid filter '" + f + "': expected reference=, label=, dangling=, before= or since=");
       }
       String value = f.substring(equals + 1);
-      if (key.equals("label")) {
-        everyLabel = everyLabel.and(KeyedFilters.label(value, labels));
-        continue;
-      }
       parsed.add(key, switch (key) {
+        case "label" -> KeyedFilters.label(value, labels);
         case "reference" -> reference(value);
         case "dangling" -> dangling(value);
         case "before" -> {
@@ -58,7 +53,6 @@ final class ImageFilter {
         }
       });
     }
-    parsed.add("label", everyLabel);
     return parsed;
   }
 

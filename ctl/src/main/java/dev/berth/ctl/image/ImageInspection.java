@@ -7,6 +7,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.ImportOptions;
 import dev.berth.ctl.output.Json;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.TreeSet;
 /**
  * An image as {@code docker image inspect} shows it with Docker's containerd image store: Id (the
  * target's digest), RepoTags, RepoDigests, Created, Author, Config, Architecture, Os, Size,
- * RootFS and Metadata, from the record and the config blob for this platform.
+ * GraphDriver, RootFS and Metadata, from the record and the config blob for this platform.
  */
 public final class ImageInspection {
   private ImageInspection() {}
@@ -69,6 +70,11 @@ public final class ImageInspection {
     } catch (ClientException | StatusRuntimeException e) {
       json.put("Size", 0);
     }
+    // as Docker's containerd image store shows it: the snapshotter, without directories (an
+    // image's unpacked layers are committed snapshots, which have no mounts to read them from)
+    ObjectNode graphDriver = json.putObject("GraphDriver");
+    graphDriver.putNull("Data");
+    graphDriver.put("Name", ImportOptions.DEFAULT_SNAPSHOTTER);
     ObjectNode rootfs = json.putObject("RootFS");
     rootfs.put("Type", config.path("rootfs").path("type").asText("layers"));
     rootfs.set("Layers", config.path("rootfs").path("diff_ids").isArray() ? config.path("rootfs").get("diff_ids")

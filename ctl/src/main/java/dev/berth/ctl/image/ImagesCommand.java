@@ -6,6 +6,7 @@ import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.ImageSummary;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.TooManyArguments;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
@@ -24,9 +25,11 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code berthctl images}: the image records of the namespace. */
 @Command(name = "images",
@@ -45,6 +48,9 @@ import picocli.CommandLine.ParentCommand;
 public final class ImagesCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = {"-q", "--quiet"}, description = "print image ids only (short, each once)")
   boolean quiet;
@@ -74,6 +80,10 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Docker's one REPOSITORY[:TAG]; containerd filters may come beside it
+    if (arguments.stream().filter(a -> !containerdFilter(a)).count() > 1) {
+      throw new TooManyArguments(spec.commandLine(), 1);
+    }
     List<Image> images;
     // by image id: the names of one image share its size and date
     Map<String, ImageSummary> summaries = new HashMap<>();

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * Docker's words for an image that is not there: {@code Error response from daemon: No such
  * image: busybox:latest}, the name in its short form with the tag it defaults to.
  */
-final class NoSuchImage {
+public final class NoSuchImage {
   private NoSuchImage() {}
 
   /** What {@code call} returns; its NOT_FOUND as Docker's words for {@code name}. */
@@ -25,7 +25,8 @@ final class NoSuchImage {
     }
   }
 
-  static DaemonError of(String name, Throwable cause) {
+  /** Docker's "No such image: NAME:TAG" for {@code name}, as berthd's refusal. */
+  public static DaemonError of(String name, Throwable cause) {
     String shown = ImageNames.isValid(name) ? ImageNames.familiar(ImageNames.normalize(name)) : name;
     return new DaemonError("No such image: " + shown, cause);
   }

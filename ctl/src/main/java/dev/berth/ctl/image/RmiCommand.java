@@ -15,8 +15,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl rmi}: removes image names. */
 @Command(name = "rmi",
     description = "Remove images (their names); content and snapshots no image refers to stay until "
-        + "garbage collection. The last name of an image containers use is kept unless -f. An image id "
-        + "removes every name of the image, which without -f must be its only one and used by no container. "
+        + "garbage collection. The last name of an image containers use is kept unless -f, and with -f the "
+        + "image stays for them, known by digest (REPO@sha256:…). An image id removes every name of the image, "
+        + "which without -f must be its only one and used by no container, and even with -f by no running one. "
         + "Prints each name removed.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl rmi busybox", "  berthctl rmi -f busybox", "  berthctl images -q | xargs berthctl rmi"})

@@ -4,14 +4,12 @@ import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl tag}: another name for an image. */
 @Command(name = "tag",
@@ -22,9 +20,6 @@ import picocli.CommandLine.Spec;
 public final class TagCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
-
-  @Spec
-  CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the image")
   String source;
@@ -38,7 +33,8 @@ public final class TagCommand implements Callable<Integer> {
     try {
       name = ImageNames.normalize(target);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      // an argument, not a flag: Docker exits 1
+      throw new CommandFailure(e.getMessage());
     }
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());

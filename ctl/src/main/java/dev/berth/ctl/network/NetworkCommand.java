@@ -19,12 +19,14 @@ import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -71,7 +73,7 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=PART, id=PREFIX, "
           + "label=KEY[=VALUE], driver=bridge or type=builtin|custom (repeatable: values of one key may any match, "
-          + "all keys must)") List<String> dockerFilters,
+          + "except label=, which must all; all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
@@ -134,6 +136,7 @@ public final class NetworkCommand extends GroupCommand {
   int inspect(@Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
       description = "a Go template printed per network, like '{{.IPAM.Config}}', or json") String format,
       @Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names) {
+    Template template = Inspections.template(format);
     List<Map<String, Object>> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
@@ -146,7 +149,7 @@ public final class NetworkCommand extends GroupCommand {
         found.add(inspection(n, attachments, containerNames));
       });
     }
-    Inspections.printObjects(root.out(), format, found);
+    Inspections.printObjects(root.out(), template, found);
     return exit;
   }
 
@@ -168,20 +171,30 @@ public final class NetworkCommand extends GroupCommand {
   @Command(name = "connect",
       description = "Connect a container to a network: an interface (the next free ethN) in the container's "
           + "network namespace, now if it runs and at every later start. A stopped container without a "
-          + "network takes this one as its first.",
+          + "network takes this one as its first. --link CONTAINER[:ALIAS] (a user-defined network): the linked "
+          + "container's address on it, under its name and the alias, in this container's /etc/hosts while it is "
+          + "connected; the linked container must be running on the network.",
       footerHeading = "%nExamples:%n",
-      footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api"})
+      footer = {"  berthctl network connect web 3f9a2c", "  berthctl network connect web 3f9a2c --ip 10.89.0.7 --alias api",
+          "  berthctl network connect --link db:database web 3f9a2c"})
   int connect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
       @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
       @Option(names = "--ip", paramLabel = "IP", description = "address in the network's subnet (default: the next free one)")
       String ip,
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
-      List<String> aliases) {
+      List<String> aliases,
+      @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]",
+          description = "the linked container's address in this one's /etc/hosts (repeatable)")
+      List<String> links) {
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       List<String> more = aliases == null ? List.of() : aliases;
+      List<String> linked = links == null ? List.of() : links;
       if (record.isPresent()) {
-        new NetworkConnections(c.channel()).connect(record.get(), network, ip, more);
+        new NetworkConnections(c.channel()).connect(record.get(), network, ip, more, linked);
+      } else if (!linked.isEmpty()) {
+        // the linked container is found through the records too
+        throw new CommandFailure("--link needs the container's record, and berthd has none for " + container);
       } else {
         // a berthd that serves no container records: the attachment alone
         AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
@@ -252,9 +265,8 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Scope", "local");
     json.put("EnableIPv6", false);
     // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
-    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(),
-        "Config", List.of(Map.of("Subnet", n.getSubnet(), "Gateway", n.getGateway()))));
-    json.put("Options", Map.of("mtu", Integer.toString(n.getMtu())));
+    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of(ipamConfig(n))));
+    json.put("Options", options(n));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();
     for (Attachment a : attached) {
@@ -276,6 +288,30 @@ public final class NetworkCommand extends GroupCommand {
       }
     }
     return names;
+  }
+
+  /** Docker's IPAM.Config entry: the subnet, its gateway, and the range addresses come from if there is one. */
+  private static Map<String, String> ipamConfig(Network n) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("Subnet", n.getSubnet());
+    if (!n.getIpRange().isEmpty()) {
+      config.put("IPRange", n.getIpRange());
+    }
+    config.put("Gateway", n.getGateway());
+    return config;
+  }
+
+  /** The network's bridge settings under Docker's option names, as Docker shows its default bridge's. */
+  private static Map<String, String> options(Network n) {
+    Map<String, String> options = new TreeMap<>();
+    if (n.getIsDefault()) {
+      options.put("com.docker.network.bridge.default_bridge", "true");
+    }
+    options.put(BridgeOptions.ICC, Boolean.toString(!n.hasIcc() || n.getIcc()));
+    options.put(BridgeOptions.MASQUERADE, Boolean.toString(n.getIpMasquerade()));
+    options.put(BridgeOptions.BRIDGE_NAME, n.getBridge());
+    options.put(BridgeOptions.MTU, Integer.toString(n.getMtu()));
+    return options;
   }
 
   /** The container side of an attachment in Docker's shape: its name, address (CIDR) and the MAC address of its interface. */

@@ -3,6 +3,7 @@ package dev.berth.ctl.network;
 import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
+import dev.berth.api.InvalidValueException;
 import dev.berth.ctl.Connection;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,12 +21,11 @@ import picocli.CommandLine.Spec;
         + "other network or host route uses, the gateway its first address, the bridge br-<hash>.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl network create web",
-        "  berthctl network create web --subnet 10.89.0.0/24 --gateway 10.89.0.1",
-        "  berthctl network create backend --internal --opt mtu=1400 --label team=db",
-        "  berthctl network create lab --ip-masquerade=false"})
+        "  berthctl network create web --subnet 10.89.0.0/16 --ip-range 10.89.5.0/24 --gateway 10.89.0.1",
+        "  berthctl network create backend --internal --opt com.docker.network.driver.mtu=1400 --label team=db",
+        "  berthctl network create lab -o com.docker.network.bridge.name=br-lab --ip-masquerade=false",
+        "  berthctl network create quiet -o com.docker.network.bridge.enable_icc=false"})
 final class NetworkCreateCommand implements Callable<Integer> {
-  private static final String MTU = "mtu";
-
   @ParentCommand
   NetworkCommand network;
 
@@ -41,38 +41,67 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24")
   String subnet;
 
+  @Option(names = "--ip-range", paramLabel = "CIDR",
+      description = "the part of the subnet containers are given addresses from, e.g. 10.89.5.0/24 "
+          + "(an --ip may still be anywhere in the subnet)")
+  String ipRange;
+
   @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet")
   String gateway;
 
-  @Option(names = "--bridge", paramLabel = "DEV", description = "bridge device name (at most 15 characters)")
+  @Option(names = "--bridge", paramLabel = "DEV",
+      description = "bridge device name (at most 15 characters); -o com.docker.network.bridge.name=DEV too")
   String bridge;
 
   @Option(names = "--internal", description = "no traffic in or out of the subnet, no published ports")
   boolean internal;
 
+  @Option(names = "--attachable", description = "accepted for Docker's sake: only meaningful for swarm overlay "
+      + "networks; any container may connect to a bridge network anyway")
+  boolean attachable;
+
   @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
   Map<String, String> labels;
 
-  @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "driver option (repeatable): mtu=N")
+  @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "driver option (repeatable), Docker's: "
+      + BridgeOptions.BRIDGE_NAME + "=DEV, " + BridgeOptions.MTU + "=N (or mtu=N), " + BridgeOptions.MASQUERADE
+      + "=BOOL, " + BridgeOptions.ICC + "=BOOL (false: containers on the network cannot reach each other); "
+      + "others are refused")
   Map<String, String> options;
 
   @Option(names = "--ip-masquerade", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
-      description = "source NAT for traffic leaving the subnet (default true)")
+      description = "source NAT for traffic leaving the subnet (default true); -o " + BridgeOptions.MASQUERADE + " too")
   Boolean ipMasquerade;
 
   @Override
   public Integer call() {
+    if (ipRange != null && subnet == null) {
+      // Docker's words: a range is part of a subnet the user chose
+      throw new ParameterException(spec.commandLine(), "every ip-range or gateway must have a corresponding subnet");
+    }
+    BridgeOptions opts;
+    try {
+      opts = BridgeOptions.parse(options == null ? Map.of() : options);
+    } catch (InvalidValueException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String device = agreed("--bridge", bridge, BridgeOptions.BRIDGE_NAME, opts.bridge().isEmpty() ? null : opts.bridge());
+    Boolean masquerade = agreed("--ip-masquerade", ipMasquerade, BridgeOptions.MASQUERADE, opts.masquerade());
     Network.Builder request = Network.newBuilder()
         .setName(name)
         .setDriver(driver == null ? "" : driver)
         .setSubnet(subnet == null ? "" : subnet)
+        .setIpRange(ipRange == null ? "" : ipRange)
         .setGateway(gateway == null ? "" : gateway)
-        .setBridge(bridge == null ? "" : bridge)
+        .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)
-        .setMtu(mtu());
-    if (ipMasquerade != null) {
-      request.setIpMasquerade(ipMasquerade);
+        .setMtu(opts.mtu());
+    if (masquerade != null) {
+      request.setIpMasquerade(masquerade);
+    }
+    if (opts.icc() != null) {
+      request.setIcc(opts.icc());
     }
     Network created;
     try (Connection c = network.root().connect()) {
@@ -83,24 +112,12 @@ final class NetworkCreateCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The {@code mtu} option; 0 (the service's default) when not given. */
-  private int mtu() {
-    if (options == null) {
-      return 0;
+  /** What a flag and the option of the same meaning ask for, either given, or both alike. */
+  private <T> T agreed(String flag, T fromFlag, String option, T fromOption) {
+    if (fromFlag != null && fromOption != null && !fromFlag.equals(fromOption)) {
+      throw new ParameterException(spec.commandLine(),
+          flag + " " + fromFlag + " and option " + option + "=" + fromOption + " disagree");
     }
-    for (String key : options.keySet()) {
-      if (!key.equals(MTU)) {
-        throw new ParameterException(spec.commandLine(), "unknown network option " + key + " (known: " + MTU + ")");
-      }
-    }
-    String value = options.get(MTU);
-    if (value == null) {
-      return 0;
-    }
-    // the service checks the range; 0 would silently mean its default
-    if (!value.matches("[1-9][0-9]{0,8}")) {
-      throw new ParameterException(spec.commandLine(), "option " + MTU + ": " + value + " is not a positive number");
-    }
-    return Integer.parseInt(value);
+    return fromFlag != null ? fromFlag : fromOption;
   }
 }

@@ -9,7 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * Docker's {@code --filter KEY=VALUE} of a list command: values of one key match if any of them
- * does, different keys must all match.
+ * does, different keys must all match, and every {@code label=} must match (Docker's daemon asks
+ * for each label given, not for one of them).
  */
 public final class KeyedFilters<T> implements Predicate<T> {
   /** The test a filter asks for; a key it does not know is a {@link dev.berth.ctl.CommandFailure}. */
@@ -18,6 +19,7 @@ public final class KeyedFilters<T> implements Predicate<T> {
   }
 
   private final Map<String, List<Predicate<T>>> byKey = new LinkedHashMap<>();
+  private final List<Predicate<T>> everyLabel = new ArrayList<>();
 
   /** Each {@code KEY=VALUE} of {@code filters} (a key without '=' is the empty key) through {@code parser}. */
   public static <T> KeyedFilters<T> parse(List<String> filters, Parser<T> parser) {
@@ -31,12 +33,17 @@ public final class KeyedFilters<T> implements Predicate<T> {
   }
 
   public void add(String key, Predicate<T> test) {
-    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(test);
+    if (key.equals("label")) {
+      everyLabel.add(test);
+    } else {
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(test);
+    }
   }
 
   @Override
   public boolean test(T item) {
-    return byKey.values().stream().allMatch(any -> any.stream().anyMatch(p -> p.test(item)));
+    return everyLabel.stream().allMatch(p -> p.test(item))
+        && byKey.values().stream().allMatch(any -> any.stream().anyMatch(p -> p.test(item)));
   }
 
   /** {@code label=KEY} (the label is there) or {@code label=KEY=VALUE}, {@code value} being what follows "label=". */

@@ -66,13 +66,19 @@ public final class TemplateFormatOption {
   public void print(PrintWriter out, Map<String, String> headers, List<?> rows) {
     String text = format.replace("\\t", "\t").replace("\\n", "\n");
     boolean table = text.startsWith(TABLE + " ");
-    Template template = Template.parse(table ? text.substring(TABLE.length() + 1).strip() : text);
+    Template template;
     List<String> lines = new ArrayList<>();
-    if (table) {
-      lines.add(template.renderHeader(Json.mapper().valueToTree(headers)));
-    }
-    for (Object row : rows) {
-      lines.add(template.render(row instanceof JsonNode n ? n : Json.mapper().valueToTree(row)));
+    // Docker's listings put these words before a template's error, whether it could be read or not
+    try {
+      template = Template.parse(table ? text.substring(TABLE.length() + 1).strip() : text);
+      if (table) {
+        lines.add(template.renderHeader(Json.mapper().valueToTree(headers)));
+      }
+      for (Object row : rows) {
+        lines.add(template.render(row instanceof JsonNode n ? n : Json.mapper().valueToTree(row)));
+      }
+    } catch (TemplateFailure f) {
+      throw f.prefixed(Inspections.PARSING);
     }
     if (!table) {
       lines.forEach(out::println);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.berth.ctl.CommandFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,14 +84,14 @@ final class TemplateFunctions {
       case "println":
         return TextNode.valueOf(args.stream().map(TemplateFunctions::print).collect(Collectors.joining(" ")) + "\n");
       case "printf":
-        if (args.isEmpty()) {
-          throw wrong(name, "a format");
-        }
+        atLeast(name, args, 1);
         return TextNode.valueOf(printf(print(args.get(0)), args.subList(1, args.size())));
       case "eq":
       case "ne": {
+        atLeast(name, args, 1);
         if (args.size() < 2) {
-          throw wrong(name, "two arguments");
+          throw new TemplateError("error calling " + name + ": missing argument for comparison",
+              TemplateError.Where.COMMAND);
         }
         boolean equal = false;
         for (JsonNode other : args.subList(1, args.size())) {
@@ -105,7 +104,7 @@ final class TemplateFunctions {
       case "gt":
       case "ge": {
         arity(name, args, 2);
-        int c = compare(args.get(0), args.get(1));
+        int c = compare(name, args.get(0), args.get(1));
         return BooleanNode.valueOf(switch (name) {
           case "lt" -> c < 0;
           case "le" -> c <= 0;
@@ -117,9 +116,7 @@ final class TemplateFunctions {
         return BooleanNode.valueOf(!truth(one(name, args)));
       case "and":
       case "or": {
-        if (args.isEmpty()) {
-          throw wrong(name, "at least one argument");
-        }
+        atLeast(name, args, 1);
         // Go's: the first argument that decides, else the last
         for (JsonNode a : args) {
           if (truth(a) == name.equals("or")) {
@@ -129,7 +126,7 @@ final class TemplateFunctions {
         return args.get(args.size() - 1);
       }
       default:
-        throw new CommandFailure("template: function \"" + name + "\" not defined");
+        throw new TemplateError("\"" + name + "\" is not a defined function", TemplateError.Where.FUNCTION);
     }
   }
 
@@ -178,14 +175,12 @@ final class TemplateFunctions {
     try {
       return Json.mapper().writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new CommandFailure("template: cannot write JSON: " + e.getMessage());
+      throw new TemplateError("error calling json: " + e.getMessage(), TemplateError.Where.COMMAND);
     }
   }
 
   private static JsonNode index(List<JsonNode> args) {
-    if (args.isEmpty()) {
-      throw wrong("index", "a value");
-    }
+    atLeast("index", args, 1);
     JsonNode value = args.get(0);
     for (JsonNode key : args.subList(1, args.size())) {
       if (value.isObject()) {
@@ -193,13 +188,14 @@ final class TemplateFunctions {
       } else if (value.isArray() && key.isIntegralNumber()) {
         int i = key.intValue();
         if (i < 0 || i >= value.size()) {
-          throw new CommandFailure("template: error calling index: index out of range: " + i);
+          throw new TemplateError("error calling index: index out of range: " + i, TemplateError.Where.COMMAND);
         }
         value = value.get(i);
       } else if (value.isMissingNode() || value.isNull()) {
         return MissingNode.getInstance();
       } else {
-        throw new CommandFailure("template: error calling index: can't index " + print(value) + " with " + print(key));
+        throw new TemplateError("error calling index: can't index item of type " + goType(value),
+            TemplateError.Where.COMMAND);
       }
     }
     return value;
@@ -207,24 +203,24 @@ final class TemplateFunctions {
 
   /** Go's slice: {@code slice x 1 2} is x[1:2], of a list or of a string's bytes. */
   private static JsonNode slice(List<JsonNode> args) {
-    if (args.isEmpty()) {
-      throw wrong("slice", "a value");
-    }
+    atLeast("slice", args, 1);
     JsonNode value = args.get(0);
     List<JsonNode> indexes = args.subList(1, args.size());
     if (value.isTextual()) {
       byte[] bytes = value.textValue().getBytes(StandardCharsets.UTF_8);
       if (indexes.size() > 2) {
-        throw new CommandFailure("template: error calling slice: cannot 3-index slice a string");
+        throw new TemplateError("error calling slice: cannot 3-index slice a string", TemplateError.Where.COMMAND);
       }
       int[] range = range(indexes, bytes.length);
       return TextNode.valueOf(new String(bytes, range[0], range[1] - range[0], StandardCharsets.UTF_8));
     }
     if (!value.isArray()) {
-      throw new CommandFailure("template: error calling slice: can't slice item of type " + goType(value));
+      throw new TemplateError("error calling slice: can't slice item of type " + goType(value),
+          TemplateError.Where.COMMAND);
     }
     if (indexes.size() > 3) {
-      throw new CommandFailure("template: error calling slice: too many slice indexes: " + indexes.size());
+      throw new TemplateError("error calling slice: too many slice indexes: " + indexes.size(),
+          TemplateError.Where.COMMAND);
     }
     int[] range = range(indexes.subList(0, Math.min(2, indexes.size())), value.size());
     ArrayNode part = Json.mapper().createArrayNode();
@@ -239,7 +235,8 @@ final class TemplateFunctions {
     int from = indexes.isEmpty() ? 0 : integer("slice", indexes.get(0));
     int to = indexes.size() < 2 ? length : integer("slice", indexes.get(1));
     if (from < 0 || to > length || from > to) {
-      throw new CommandFailure("template: error calling slice: index out of range: " + (from < 0 ? from : to));
+      throw new TemplateError("error calling slice: index out of range: " + (from < 0 ? from : to),
+          TemplateError.Where.COMMAND);
     }
     return new int[] {from, to};
   }
@@ -247,7 +244,8 @@ final class TemplateFunctions {
   /** Docker's truncate: the first {@code length} characters (runes) of the text. */
   private static String truncate(String text, int length) {
     if (length < 0) {
-      throw new CommandFailure("template: error calling truncate: slice bounds out of range [:" + length + "]");
+      throw new TemplateError("error calling truncate: slice bounds out of range [:" + length + "]",
+          TemplateError.Where.COMMAND);
     }
     return text.codePointCount(0, text.length()) <= length ? text
         : text.substring(0, text.offsetByCodePoints(0, length));
@@ -255,8 +253,7 @@ final class TemplateFunctions {
 
   private static int integer(String function, JsonNode value) {
     if (!value.isIntegralNumber()) {
-      throw new CommandFailure("template: wrong type for value; expected int; got " + goType(value)
-          + " (in " + function + ")");
+      throw new TemplateError("wrong type for value; expected int; got " + goType(value));
     }
     return value.intValue();
   }
@@ -266,10 +263,11 @@ final class TemplateFunctions {
       // Go's len of a string counts its bytes
       return LongNode.valueOf(value.textValue().getBytes(StandardCharsets.UTF_8).length);
     }
-    if (value.isContainerNode()) {
+    // a JSON null is mostly Docker's nil list or map ({{len .ExecIDs}} without execs), whose length Go gives as 0
+    if (value.isContainerNode() || value.isNull()) {
       return LongNode.valueOf(value.size());
     }
-    throw new CommandFailure("template: error calling len: len of " + print(value));
+    throw new TemplateError("error calling len: len of type " + goType(value), TemplateError.Where.COMMAND);
   }
 
   private static List<JsonNode> elements(JsonNode value) {
@@ -277,7 +275,7 @@ final class TemplateFunctions {
     if (value.isArray()) {
       value.elements().forEachRemaining(list::add);
     } else if (!value.isMissingNode() && !value.isNull()) {
-      throw new CommandFailure("template: expected a list, got " + print(value));
+      throw new TemplateError("wrong type for value; expected []string; got " + goType(value));
     }
     return list;
   }
@@ -352,7 +350,8 @@ final class TemplateFunctions {
     try {
       return goFormat("%" + modifiers.replace("#", ""), verb, arg);
     } catch (java.util.IllegalFormatException e) {
-      throw new CommandFailure("template: printf: %" + modifiers + verb + " cannot be applied: " + e.getMessage());
+      throw new TemplateError("error calling printf: %" + modifiers + verb + " cannot be applied: " + e.getMessage(),
+          TemplateError.Where.COMMAND);
     }
   }
 
@@ -369,7 +368,8 @@ final class TemplateFunctions {
           : "%!" + verb + "(" + goType(arg) + "=" + print(arg) + ")";
       case 'c' -> arg.isIntegralNumber() ? new String(Character.toChars(arg.intValue()))
           : "%!c(" + goType(arg) + "=" + print(arg) + ")";
-      default -> throw new CommandFailure("template: printf: verb %" + verb + " is not supported");
+      default -> throw new TemplateError("error calling printf: verb %" + verb + " is not supported",
+          TemplateError.Where.COMMAND);
     };
   }
 
@@ -380,7 +380,7 @@ final class TemplateFunctions {
   }
 
   /** The Go type name Printf shows for a value of the wrong kind. */
-  private static String goType(JsonNode value) {
+  static String goType(JsonNode value) {
     return value.isTextual() ? "string" : value.isBoolean() ? "bool" : value.isNumber() ? "float64"
         : value.isArray() ? "[]interface {}" : "map[string]interface {}";
   }
@@ -392,14 +392,15 @@ final class TemplateFunctions {
     return print(a).equals(print(b)) && a.isTextual() == b.isTextual();
   }
 
-  private static int compare(JsonNode a, JsonNode b) {
+  private static int compare(String name, JsonNode a, JsonNode b) {
     if (a.isNumber() && b.isNumber()) {
       return a.decimalValue().compareTo(b.decimalValue());
     }
     if (a.isTextual() && b.isTextual()) {
       return a.textValue().compareTo(b.textValue());
     }
-    throw new CommandFailure("template: incompatible types for comparison: " + print(a) + " and " + print(b));
+    throw new TemplateError("error calling " + name + ": incompatible types for comparison",
+        TemplateError.Where.COMMAND);
   }
 
   private static JsonNode one(String name, List<JsonNode> args) {
@@ -409,11 +410,20 @@ final class TemplateFunctions {
 
   private static void arity(String name, List<JsonNode> args, int n) {
     if (args.size() != n) {
-      throw wrong(name, n + " argument" + (n == 1 ? "" : "s"));
+      throw wrong(name, Integer.toString(n), args.size());
     }
   }
 
-  private static CommandFailure wrong(String name, String wanted) {
-    return new CommandFailure("template: wrong number of arguments for " + name + ": want " + wanted);
+  /** For Go's variadic functions: at least {@code n} arguments. */
+  private static void atLeast(String name, List<JsonNode> args, int n) {
+    if (args.size() < n) {
+      throw wrong(name, "at least " + n, args.size());
+    }
+  }
+
+  /** Go's words for a call with too few or too many arguments, at the function's name. */
+  private static TemplateError wrong(String name, String wanted, int got) {
+    return new TemplateError("wrong number of args for " + name + ": want " + wanted + " got " + got,
+        TemplateError.Where.FUNCTION);
   }
 }

@@ -2,7 +2,6 @@ package dev.berth.ctl.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.berth.ctl.CommandFailure;
 import java.util.List;
 
 /**
@@ -14,10 +13,10 @@ final class TemplateMethods {
 
   static JsonNode call(JsonNode receiver, String name, List<JsonNode> args) {
     if (!name.equals("Label")) {
-      throw new CommandFailure("template: can't give argument to non-function ." + name);
+      throw new TemplateError("can't give argument to non-function ." + name);
     }
     if (args.size() != 1 || !args.get(0).isTextual()) {
-      throw new CommandFailure("template: wrong number of args for Label: want 1 got " + args.size());
+      throw new TemplateError("wrong number of args for Label: want 1 got " + args.size());
     }
     return TextNode.valueOf(label(receiver.path("Labels"), args.get(0).asText()));
   }

@@ -25,6 +25,9 @@ final class TemplateTypes {
    * ({@code {{if .State.Health}}}), not as unknown fields.
    */
   private static final Set<String> NIL_WHEN_ABSENT = Set.of("Health", "SizeRw", "SizeRootFs");
+  /** The Go types of Docker's pointers that can be nil, as Go's error for a field below one names them. */
+  private static final Map<String, String> POINTER_TYPES = Map.of("Health", "*container.Health",
+      "Server", "*types.Version", "SizeRw", "*int64", "SizeRootFs", "*int64");
 
   private TemplateTypes() {}
 
@@ -38,6 +41,16 @@ final class TemplateTypes {
   /** Whether a struct without {@code field} has it as a nil pointer rather than not at all. */
   static boolean nilWhenAbsent(String field) {
     return NIL_WHEN_ABSENT.contains(field);
+  }
+
+  /** Whether {@code field} holds a Go map in Docker's types, whose nil reads as empty rather than failing. */
+  static boolean isMapField(String field) {
+    return MAP_FIELDS.contains(field);
+  }
+
+  /** The Go type Docker gives the nil under {@code field} (null: a value of unknown type), for Go's error. */
+  static String pointerType(String field) {
+    return field == null ? "interface {}" : POINTER_TYPES.getOrDefault(field, "interface {}");
   }
 
   private static void collect(JsonNode value, String parent, Set<JsonNode> maps) {

@@ -93,11 +93,12 @@ public final class SystemCommand extends GroupCommand {
     List<List<String>> images = new ArrayList<>();
     for (DiskUsage.ImageUsage i : report.images()) {
       String familiar = ImageNames.familiar(i.image().name());
+      int at = familiar.indexOf('@');
       int colon = familiar.lastIndexOf(':');
-      boolean tagged = colon > familiar.lastIndexOf('/') && !familiar.contains("@");
+      boolean tagged = colon > familiar.lastIndexOf('/') && at < 0;
       String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
-      images.add(List.of(tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
-          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.image().createdAt(), now), Output.size(i.size()),
+      images.add(List.of(at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
+          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.created(), now), Output.size(i.size()),
           Output.size(i.shared()), Output.size(i.unique()), Integer.toString(i.containers())));
     }
     Output.table(out, List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",

@@ -16,6 +16,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Inspections;
+import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -93,7 +94,8 @@ public final class VolumeCommand extends GroupCommand {
           "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=PART, label=KEY[=VALUE], "
-          + "dangling=true|false or driver=local (repeatable: values of one key may any match, all keys must)")
+          + "dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
+          + "which must all; all keys must)")
       List<String> filters,
       @Mixin TemplateFormatOption format) {
     KeyedFilters<Volume> filter = VolumeFilter.parse(filters == null ? List.of() : filters);
@@ -122,6 +124,7 @@ public final class VolumeCommand extends GroupCommand {
       description = "a Go template printed per volume, like '{{.Mountpoint}}', or json") String format,
       @Parameters(paramLabel = "NAME", arity = "1..*", description = "volumes to show") List<String> names)
       throws InterruptedException {
+    Template template = Inspections.template(format);
     List<Map<String, Object>> found = new ArrayList<>();
     int exit;
     try (Connection c = root.connect()) {
@@ -129,7 +132,7 @@ public final class VolumeCommand extends GroupCommand {
       exit = root.each(names, ErrorHandler.FAILURE, name -> found.add(inspection(ErrorHandler.naming("volume", name,
           () -> volumes.get(GetVolumeRequest.newBuilder().setName(name).build())).getVolume())));
     }
-    Inspections.printObjects(root.out(), format, found);
+    Inspections.printObjects(root.out(), template, found);
     return exit;
   }
 

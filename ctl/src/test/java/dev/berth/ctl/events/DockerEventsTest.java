@@ -151,6 +151,8 @@ class DockerEventsTest {
     assertTrue(!EventFilter.parse(List.of("type=image")).matches(start));
     assertTrue(!EventFilter.parse(List.of("container=db")).matches(start));
     assertTrue(!EventFilter.parse(List.of("label=team=b")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("label=team=a", "label=team=b")).matches(start), "every label must match");
+    assertTrue(EventFilter.parse(List.of("container=db", "container=web")).matches(start), "names are alternatives");
     // containerd's own steps only where a type= filter asks for them: Docker has no such types
     DockerEvent snapshot = event("/snapshot/prepare", Map.of("key", "k1"));
     assertTrue(!EventFilter.parse(List.of()).matches(snapshot));

@@ -43,7 +43,7 @@ class TemplateTest {
   @Test
   void aStructsUnknownFieldIsAnErrorAsInGo() {
     CommandFailure top = assertThrows(CommandFailure.class, () -> render("{{.Nope}}"));
-    assertEquals("template: executing \"\" at <.Nope>: can't evaluate field Nope", top.getMessage());
+    assertEquals("template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope", top.getMessage());
     CommandFailure nested = assertThrows(CommandFailure.class, () -> render("{{.Config.Missing}}"));
     assertTrue(nested.getMessage().contains("at <.Config.Missing>: can't evaluate field Missing"), nested.getMessage());
     assertThrows(CommandFailure.class, () -> render("{{.Nothing.Below}}"));
@@ -157,6 +157,7 @@ class TemplateTest {
     assertEquals("4f1c [-f] [httpd] ffee", render(
         "{{slice .Id 0 4}} {{slice .Config.Cmd 1}} {{slice .Config.Cmd 0 1}} {{slice .Id 5}}"));
     assertEquals("9 2", render("{{len .Id}} {{len .Config.Cmd}}"));
+    assertEquals("0", render("{{len .Config.Entrypoint}}"), "Go's length of a nil list");
     assertThrows(CommandFailure.class, () -> render("{{slice .Id 3 20}}"));
     assertThrows(CommandFailure.class, () -> render("{{slice .State.Pid 1}}"));
   }
@@ -165,5 +166,71 @@ class TemplateTest {
   void aTablesHeaderKeepsItsTitlesThroughDockersFunctions() {
     JsonNode titles = read("{\"ID\": \"CONTAINER ID\", \"Labels\": \"LABELS\"}");
     assertEquals("CONTAINER ID\tLABELS", Template.parse("{{truncate .ID 4}}\t{{json .Labels}}").renderHeader(titles));
+  }
+
+  private static String failure(String template, JsonNode dot) {
+    return assertThrows(TemplateFailure.class, () -> Template.parse(template).render(dot)).getMessage();
+  }
+
+  @Test
+  void executionErrorsNameLineColumnAndNodeAsGo() {
+    assertEquals("template: :2:4: executing \"\" at <.Config.Missing>: can't evaluate field Missing",
+        failure("a\n  {{.Config.Missing}}", INSPECT), "the column counts from 0 on a later line");
+    assertEquals("template: :1:5: executing \"\" at <.Nope>: can't evaluate field Nope", failure("é {{.Nope}}", INSPECT),
+        "Go counts bytes");
+    assertEquals("template: :1:2: executing \"\" at <index .Config.Cmd 5>: error calling index: index out of range: 5",
+        failure("{{index .Config.Cmd 5}}", INSPECT), "a failed call names the whole command");
+    assertEquals("template: :1:2: executing \"\" at <join>: wrong number of args for join: want 2 got 1",
+        failure("{{join .Config.Cmd}}", INSPECT), "a wrong number of arguments names the function");
+    assertEquals("template: :1:8: executing \"\" at <.Name>: range can't iterate over /web",
+        failure("{{range .Name}}{{end}}", INSPECT));
+    assertEquals("template: :1:25: executing \"\" at <$n.Nope>: can't evaluate field Nope",
+        failure("{{range $n := .Mounts}}{{$n.Nope}}{{end}}", INSPECT));
+    // Go's quirk: a chain's field is reported at the last part evaluated inside the parentheses
+    assertEquals("template: :1:35: executing \"\" at <\"alpha\">: can't evaluate field Nope",
+        failure("{{(index .NetworkSettings.Networks \"alpha\").Nope}}", INSPECT));
+    assertEquals("template: :1:2: executing \"\" at <.Name.Length>: can't evaluate field Length in type string",
+        failure("{{.Name.Length}}", INSPECT));
+  }
+
+  @Test
+  void parseErrorsNameTheLineAsGo() {
+    assertEquals("template: :1: function \"nosuch\" not defined",
+        assertThrows(TemplateFailure.class, () -> Template.parse("{{nosuch .Id}}")).getMessage());
+    assertEquals("template: :2: unexpected {{end}}",
+        assertThrows(TemplateFailure.class, () -> Template.parse("x\n{{end}}")).getMessage());
+    assertEquals("template: :1: unexpected EOF",
+        assertThrows(TemplateFailure.class, () -> Template.parse("{{if .Id}}x")).getMessage());
+    assertEquals("template: :1: unclosed action",
+        assertThrows(TemplateFailure.class, () -> Template.parse("{{.Id")).getMessage());
+    assertEquals("template: version:3: function \"x\" not defined",
+        assertThrows(TemplateFailure.class, () -> Template.parse("version", "a\nb\n{{x}}")).getMessage());
+  }
+
+  @Test
+  void inspectReadsTheRawJsonWhereTheTypesFail() {
+    Template foo = Template.parse("{{.Foo}}");
+    assertEquals("template: :1:2: executing \"\" at <.Foo>: map has no entry for key \"Foo\"",
+        assertThrows(TemplateFailure.class, () -> foo.renderInspected(INSPECT)).getMessage());
+    // a container without a health check: Docker's famous message
+    assertEquals("template: :1:2: executing \"\" at <.State.Health.Status>: map has no entry for key \"Health\"",
+        assertThrows(TemplateFailure.class,
+            () -> Template.parse("{{.State.Health.Status}}").renderInspected(INSPECT)).getMessage());
+    assertEquals("<no value> running", Template.parse("{{.Config.Labels.x}} {{.State.Status}}").renderInspected(INSPECT),
+        "what the types allow is not read again");
+    assertEquals("template: :1:2: executing \"\" at <.Name.Length>: can't evaluate field Length in type string",
+        assertThrows(TemplateFailure.class, () -> Template.parse("{{.Name.Length}}").renderInspected(INSPECT))
+            .getMessage());
+  }
+
+  @Test
+  void aFieldOfANilPointerFailsAfterWhatWasWritten() {
+    JsonNode version = read("{\"Client\": {\"Version\": \"1.0\"}, \"Server\": null}");
+    TemplateFailure f = assertThrows(TemplateFailure.class,
+        () -> Template.parse("version", "{{.Client.Version}} {{.Server.Version}}").render(version));
+    assertEquals("template: version:1:22: executing \"version\" at <.Server.Version>: "
+        + "nil pointer evaluating *types.Version.Version", f.getMessage());
+    assertEquals("1.0 ", f.partial());
+    assertEquals("<no value>", Template.parse("{{.Config.Labels.x.y}}").render(INSPECT), "below a missing key: nothing");
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import berth.attach.v1.AttachGrpc;
+import berth.events.v1.EventHistoryGrpc;
 import berth.gc.v1.ContentSweeperGrpc;
 import berth.gc.v1.GarbageCollectorGrpc;
 import berth.gc.v1.SnapshotSweeperGrpc;
@@ -55,7 +56,8 @@ final class ServiceGroups {
   private static final Map<String, List<String>> SERVICES = Map.of(
       CONTENT, List.of(ContentGrpc.SERVICE_NAME, ContentSweeperGrpc.SERVICE_NAME),
       METADATA, List.of(NamespacesGrpc.SERVICE_NAME, ImagesGrpc.SERVICE_NAME, LeasesGrpc.SERVICE_NAME,
-          EventsGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME, IntrospectionGrpc.SERVICE_NAME),
+          EventsGrpc.SERVICE_NAME, EventHistoryGrpc.SERVICE_NAME, VersionGrpc.SERVICE_NAME,
+          IntrospectionGrpc.SERVICE_NAME),
       SNAPSHOTS, List.of(SnapshotsGrpc.SERVICE_NAME, DiffGrpc.SERVICE_NAME, SnapshotSweeperGrpc.SERVICE_NAME),
       NETWORK, List.of(NetworksGrpc.SERVICE_NAME, AttachmentsGrpc.SERVICE_NAME),
       TASKS, List.of(ContainersGrpc.SERVICE_NAME, TasksGrpc.SERVICE_NAME, LogsGrpc.SERVICE_NAME,

@@ -6,6 +6,7 @@ import dev.berth.common.gc.GarbageCollectionRequests;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.metadata.events.BusEventPublisher;
 import dev.berth.metadata.events.EventBus;
+import dev.berth.metadata.events.EventHistoryService;
 import dev.berth.metadata.events.EventsService;
 import dev.berth.metadata.images.ImageStore;
 import dev.berth.metadata.images.ImagesService;
@@ -56,6 +57,7 @@ public final class MetadataServices {
         new ImagesService(images, eventPublisher, gc),
         new LeasesService(leases, gc),
         new EventsService(bus),
+        new EventHistoryService(bus),
         new VersionService(),
         new IntrospectionService(ServerIdentity.load(root), plugins));
   }

@@ -10,6 +10,7 @@ import berth.network.v1.GetAttachmentRequest;
 import berth.network.v1.GetAttachmentResponse;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.ListAttachmentsResponse;
+import berth.network.v1.RenameAttachmentsRequest;
 import com.google.protobuf.Empty;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.network.AttachmentInfo;
@@ -74,6 +75,13 @@ public final class AttachmentsService extends AttachmentsGrpc.AttachmentsImplBas
     manager.listAttachments(RequestContext.namespace(), Filter.parse(request.getFiltersList()))
         .forEach(a -> b.addAttachments(NetworkMessages.attachment(a)));
     responses.onNext(b.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void rename(RenameAttachmentsRequest request, StreamObserver<Empty> responses) {
+    manager.rename(RequestContext.namespace(), request.getContainerId(), request.getOldName(), request.getNewName());
+    responses.onNext(Empty.getDefaultInstance());
     responses.onCompleted();
   }
 

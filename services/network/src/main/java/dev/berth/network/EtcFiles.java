@@ -15,8 +15,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps containers' /etc/hosts, /etc/hostname and /etc/resolv.conf in line with their
- * attachments. Hostname, domain name, resolvers and extra hosts come from a container's first
- * attachment (the one that set up its namespace). /etc/hosts is Docker's: the localhost lines,
+ * attachments. Hostname, domain name and resolvers come from a container's first attachment (the
+ * one that set up its namespace); extra hosts from each (a later one's are the links given when it
+ * was connected, which go with it). /etc/hosts is Docker's: the localhost lines,
  * the extra hosts, then the container's own address with its host name; on a user-defined
  * network also its name and aliases, and the other containers of the same containerd namespace
  * on it, by id, hostname and aliases (what Docker's DNS server answers there). A
@@ -55,6 +56,13 @@ final class EtcFiles {
       files.rewriteHosts(left.get(0).files(), hosts(left, List.of()));
     }
     refreshPeers(removed, List.of(removed));
+  }
+
+  /** After the names of {@code renamed}, one container's attachments, changed: its /etc/hosts and its peers'. */
+  void afterRename(List<AttachmentInfo> renamed) {
+    AttachmentInfo first = renamed.get(0);
+    rewrite(first.namespace(), first.containerId(), List.of());
+    renamed.forEach(a -> refreshPeers(a, List.of()));
   }
 
   /**
@@ -114,8 +122,10 @@ final class EtcFiles {
     }
     HostsFile hosts = new HostsFile();
     // Docker's order: the --add-host lines, then the container's own
-    for (HostEntry e : first.extraHosts()) {
-      hosts.add(e.ip(), List.of(e.name()));
+    for (AttachmentInfo a : mine) {
+      for (HostEntry e : a.extraHosts()) {
+        hosts.add(e.ip(), List.of(e.name()));
+      }
     }
     for (AttachmentInfo a : mine) {
       if (a.hasAddress()) {

@@ -97,7 +97,7 @@ public final class KernelNetworkManager implements NetworkManager {
       Subnet subnet = freeSubnet(store.networks());
       NetworkInfo network = new NetworkInfo(DEFAULT_NETWORK, NetworkInfo.DRIVER_BRIDGE, subnet, subnet.firstHost(),
           Names.device("default bridge", config.defaultBridge()), DEFAULT_MTU, true, false, Map.of(), Instant.now(),
-          true, NetworkInfo.newId());
+          true, NetworkInfo.newId(), null, true);
       store.insertNetwork(network);
       LOG.info("default network " + DEFAULT_NETWORK + ": " + subnet + " on " + network.bridge());
     }
@@ -210,6 +210,7 @@ public final class KernelNetworkManager implements NetworkManager {
     if (!subnet.isHost(gateway)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
+    Subnet ipRange = ipRange(spec.ipRange(), subnet);
     String id = NetworkInfo.newId();
     // as Docker names its bridges, so that scripts find one from the network's id
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : Names.device("bridge name", spec.bridge());
@@ -227,10 +228,22 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id);
+        false, id, ipRange, spec.icc() == null || spec.icc());
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + " on " + bridge);
     return network;
+  }
+
+  /** The range asked for, inside {@code subnet}; null (the whole subnet) when none is. */
+  private static Subnet ipRange(String asked, Subnet subnet) {
+    if (asked.isEmpty()) {
+      return null;
+    }
+    Subnet range = Subnet.parse(asked);
+    if (range.prefix() < subnet.prefix() || !subnet.contains(range.network())) {
+      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet);
+    }
+    return range;
   }
 
   @Override
@@ -456,7 +469,7 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     MacAddress requestedMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac());
-    Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.gateway(),
+    Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.pool(), network.gateway(),
         store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
     List<PortMapping> ports = new ArrayList<>();
     for (PortMapping asked : spec.ports()) {
@@ -576,6 +589,27 @@ public final class KernelNetworkManager implements NetworkManager {
   private static boolean sameKey(AttachmentInfo x, AttachmentInfo y) {
     return x.namespace().equals(y.namespace()) && x.containerId().equals(y.containerId())
         && x.network().equals(y.network());
+  }
+
+  // ---- rename ----
+
+  @Override
+  public synchronized void rename(String namespace, String containerId, String oldName, String newName) {
+    Identifiers.validate("container id", containerId);
+    Names.hostsName("old name", oldName);
+    Names.hostsName("new name", newName);
+    List<AttachmentInfo> renamed = new ArrayList<>();
+    for (AttachmentInfo a : store.attachments(namespace, containerId)) {
+      if (a.aliases().contains(oldName)) {
+        AttachmentInfo r = a.renamed(oldName, newName);
+        store.updateAliases(r);
+        renamed.add(r);
+      }
+    }
+    if (!renamed.isEmpty()) {
+      etcFiles.afterRename(renamed);
+      LOG.info("renamed " + namespace + "/" + containerId + " from " + oldName + " to " + newName);
+    }
   }
 
   // ---- queries ----

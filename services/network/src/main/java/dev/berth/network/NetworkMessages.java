@@ -30,7 +30,8 @@ final class NetworkMessages {
 
   static NetworkSpec spec(Network n) {
     return new NetworkSpec(n.getName(), n.getDriver(), n.getSubnet(), n.getGateway(), n.getBridge(), n.getMtu(),
-        n.hasIpMasquerade() ? n.getIpMasquerade() : null, n.getInternal(), n.getLabelsMap());
+        n.hasIpMasquerade() ? n.getIpMasquerade() : null, n.getInternal(), n.getLabelsMap(), n.getIpRange(),
+        n.hasIcc() ? n.getIcc() : null);
   }
 
   static Network network(NetworkInfo n) {
@@ -47,6 +48,8 @@ final class NetworkMessages {
         .putAllLabels(n.labels())
         .setCreatedAt(EpochNanos.toTimestamp(n.createdAt()))
         .setIsDefault(n.isDefault())
+        .setIpRange(n.ipRange() == null ? "" : n.ipRange().toString())
+        .setIcc(n.icc())
         .build();
   }
 

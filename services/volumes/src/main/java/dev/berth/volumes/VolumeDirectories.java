@@ -32,7 +32,7 @@ import java.util.logging.Logger;
 final class VolumeDirectories {
   private static final Logger LOG = Logger.getLogger(VolumeDirectories.class.getName());
   static final String DATA = "_data";
-  // namespaces and volume names are identifiers, which never start with '.'
+  // neither namespaces (identifiers) nor volume names (VolumeNames) start with '.'
   private static final String TRASH = ".trash";
 
   private final Path volumes;

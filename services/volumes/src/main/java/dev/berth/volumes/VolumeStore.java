@@ -1,7 +1,7 @@
 package dev.berth.volumes;
 
 import berth.volumes.v1.Volume;
-import dev.berth.api.Identifiers;
+import dev.berth.api.VolumeNames;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.labels.VolumeLabels;
 import dev.berth.api.grpc.Errors;
@@ -101,7 +101,7 @@ public final class VolumeStore {
    * anonymous volumes).
    */
   public Volume create(String namespace, String name, Map<String, String> labels, Map<String, String> options) {
-    String n = name.isEmpty() ? generatedName() : Identifiers.validate("volume name", name);
+    String n = name.isEmpty() ? generatedName() : VolumeNames.validate("create", name);
     Labels.validate(labels);
     Optional<LocalDriverOptions> driverOptions = LocalDriverOptions.parse(n, options);
     namespaces.ensure(namespace);
@@ -129,7 +129,7 @@ public final class VolumeStore {
   }
 
   public Volume get(String namespace, String name) {
-    Identifiers.validate("volume name", name);
+    VolumeNames.validate("get", name);
     Row row = store.read(c -> find(c, namespace, name)).orElseThrow(() -> notFound(namespace, name));
     return toProto(namespace, row, users.byVolume(namespace).getOrDefault(name, List.of()));
   }
@@ -148,7 +148,7 @@ public final class VolumeStore {
 
   /** Removes the volume and its data; FAILED_PRECONDITION while a container record names it. */
   public synchronized void delete(String namespace, String name) {
-    Identifiers.validate("volume name", name);
+    VolumeNames.validate("remove", name);
     if (store.read(c -> find(c, namespace, name)).isEmpty()) {
       throw notFound(namespace, name);
     }

@@ -155,6 +155,21 @@ class VolumesServiceTest {
   }
 
   @Test
+  void volumeNamesFollowDockersRule() {
+    for (String name : List.of("my__vol", "vol-", "1.-x", "a.", "ab")) {
+      assertEquals(name, create(volumes, name, Map.of()).getName());
+      assertTrue(Files.isDirectory(mountpoint("default", name)), name);
+    }
+    StatusRuntimeException one = assertThrows(StatusRuntimeException.class, () -> create(volumes, "a", Map.of()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, one.getStatus().getCode());
+    assertEquals("create a: \"a\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" "
+        + "are allowed. If you intended to pass a host directory, use absolute path", one.getStatus().getDescription());
+    for (String name : List.of("_x", ".x", "-x", "a/b", "x".repeat(256))) {
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(volumes, name, Map.of())), name);
+    }
+  }
+
+  @Test
   void namespacesAreSeparate() {
     VolumesGrpc.VolumesBlockingStub a = VolumesGrpc.newBlockingStub(server.inNamespace("team-a"));
     VolumesGrpc.VolumesBlockingStub b = VolumesGrpc.newBlockingStub(server.inNamespace("team-b"));

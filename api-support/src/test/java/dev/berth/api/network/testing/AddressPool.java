@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The addresses of one network, handed out as the kernel manager's allocator does: the one
- * asked for, or the next free host address after the last one handed out, wrapping around.
+ * asked for, or the next free host address of its pool (range or subnet) after the last one
+ * handed out, wrapping around.
  */
 final class AddressPool {
   private final NetworkInfo network;
@@ -45,16 +46,24 @@ final class AddressPool {
   }
 
   private Ipv4 next() {
-    Ipv4 first = network.subnet().firstHost();
-    Ipv4 lastHost = network.subnet().lastHost();
+    Ipv4 first = max(network.pool().network(), network.subnet().firstHost());
+    Ipv4 lastHost = min(network.pool().broadcast(), network.subnet().lastHost());
     long hosts = lastHost.unsigned() - first.unsigned() + 1;
-    Ipv4 candidate = last != null ? last : lastHost;
+    Ipv4 candidate = last != null && last.compareTo(first) >= 0 && last.compareTo(lastHost) <= 0 ? last : lastHost;
     for (long i = 0; i < hosts; i++) {
       candidate = candidate.equals(lastHost) ? first : candidate.plus(1);
       if (!candidate.equals(network.gateway()) && !leased.contains(candidate)) {
         return candidate;
       }
     }
-    throw Errors.resourceExhausted("network %s (%s) has no free address", network.name(), network.subnet());
+    throw Errors.resourceExhausted("network %s (%s) has no free address", network.name(), network.pool());
+  }
+
+  private static Ipv4 max(Ipv4 a, Ipv4 b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static Ipv4 min(Ipv4 a, Ipv4 b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -59,7 +59,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
   public InMemoryNetworkManager() {
     Subnet subnet = new Subnet(new Ipv4((10 << 24) | (88 << 16)), 16);
     add(new NetworkInfo(DEFAULT_NETWORK, NetworkInfo.DRIVER_BRIDGE, subnet, subnet.firstHost(), "berth0",
-        DEFAULT_MTU, true, false, Map.of(), Instant.now(), true, NetworkInfo.newId()));
+        DEFAULT_MTU, true, false, Map.of(), Instant.now(), true, NetworkInfo.newId(), null, true));
   }
 
   private void add(NetworkInfo network) {
@@ -97,6 +97,13 @@ public final class InMemoryNetworkManager implements NetworkManager {
     if (!subnet.isHost(gateway)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
+    Subnet ipRange = null;
+    if (!spec.ipRange().isEmpty()) {
+      ipRange = Subnet.parse(spec.ipRange());
+      if (ipRange.prefix() < subnet.prefix() || !subnet.contains(ipRange.network())) {
+        throw Errors.invalidArgument("IP range %s is not inside subnet %s", ipRange, subnet);
+      }
+    }
     String id = NetworkInfo.newId();
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : checked(DEVICE, "bridge name", spec.bridge());
     for (NetworkInfo other : networks.values()) {
@@ -106,7 +113,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id);
+        false, id, ipRange, spec.icc() == null || spec.icc());
     add(network);
     return network;
   }
@@ -331,6 +338,15 @@ public final class InMemoryNetworkManager implements NetworkManager {
 
   private static Path files(String namespace, String containerId) {
     return STATE.resolve("network").resolve(namespace).resolve(containerId);
+  }
+
+  @Override
+  public synchronized void rename(String namespace, String containerId, String oldName, String newName) {
+    Identifiers.validate("container id", containerId);
+    checked(HOSTS_NAME, "old name", oldName);
+    checked(HOSTS_NAME, "new name", newName);
+    attachments.replaceAll(a -> a.namespace().equals(namespace) && a.containerId().equals(containerId)
+        && a.aliases().contains(oldName) ? a.renamed(oldName, newName) : a);
   }
 
   // ---- detach and queries ----

@@ -7,21 +7,41 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Delivers every published envelope to the subscribers whose filter it matches, in memory. The
- * bus never blocks a publisher: each subscriber's {@code sink} must take an envelope at once
+ * Delivers every published envelope to the subscribers whose filter it matches, in memory, and
+ * keeps the last ones ({@link RecentEvents}) for subscribers that ask for past events. The bus
+ * never blocks a publisher: each subscriber's {@code sink} must take an envelope at once
  * (queueing it if it has to).
  */
 public final class EventBus {
+  /** Envelopes kept for replay: Docker's daemon keeps 256 of its own, and containerd's steps come between them. */
+  public static final int DEFAULT_RECORDED = 1024;
+
   private record Subscriber(Filter filter, Consumer<Envelope> sink) {}
 
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  // publishing and subscribing with a replay take turns, so a replay and what follows it neither
+  // miss nor repeat an envelope
+  private final Object lock = new Object();
+  private final RecentEvents recent;
+
+  public EventBus() {
+    this(DEFAULT_RECORDED);
+  }
+
+  public EventBus(int recorded) {
+    this.recent = new RecentEvents(recorded);
+  }
 
   public void publish(Envelope envelope) {
-    for (Subscriber s : subscribers) {
-      if (s.filter.matches(path -> field(envelope, path))) {
-        s.sink.accept(envelope);
+    synchronized (lock) {
+      recent.add(envelope);
+      for (Subscriber s : subscribers) {
+        if (matches(s.filter, envelope)) {
+          s.sink.accept(envelope);
+        }
       }
     }
   }
@@ -34,6 +54,30 @@ public final class EventBus {
     Subscriber s = new Subscriber(filter, sink);
     subscribers.add(s);
     return () -> subscribers.remove(s);
+  }
+
+  /**
+   * As {@link #subscribe}, after first sending the recorded envelopes that {@code filter} and
+   * {@code recorded} select, oldest first.
+   */
+  public AutoCloseable subscribe(Filter filter, Predicate<Envelope> recorded, Consumer<Envelope> sink) {
+    synchronized (lock) {
+      replay(filter, recorded, sink);
+      return subscribe(filter, sink);
+    }
+  }
+
+  /** The recorded envelopes that {@code filter} and {@code recorded} select, oldest first. */
+  public void replay(Filter filter, Predicate<Envelope> recorded, Consumer<Envelope> sink) {
+    List<Envelope> all;
+    synchronized (lock) {
+      all = recent.all();
+    }
+    all.stream().filter(e -> matches(filter, e) && recorded.test(e)).forEach(sink);
+  }
+
+  private static boolean matches(Filter filter, Envelope envelope) {
+    return filter.matches(path -> field(envelope, path));
   }
 
   private static Optional<String> field(Envelope envelope, List<String> path) {

@@ -6,14 +6,15 @@ import dev.berth.api.network.Subnet;
 import java.util.Set;
 
 /**
- * Picks a container address in a subnet: the one asked for, or the next free one after the last
- * handed out, wrapping around, so that an address just released is not reused at once (peers
- * may still hold the old MAC in their ARP caches).
+ * Picks a container address in a subnet: the one asked for, anywhere in the subnet, or the next
+ * free one of the pool (the subnet, or the network's range in it) after the last handed out,
+ * wrapping around, so that an address just released is not reused at once (peers may still hold
+ * the old MAC in their ARP caches).
  */
 public final class AddressAllocator {
   private AddressAllocator() {}
 
-  public static Ipv4 allocate(String network, Subnet subnet, Ipv4 gateway, Set<Ipv4> leased,
+  public static Ipv4 allocate(String network, Subnet subnet, Subnet pool, Ipv4 gateway, Set<Ipv4> leased,
       Ipv4 lastAllocated, Ipv4 requested) {
     if (requested != null) {
       if (!subnet.isHost(requested)) {
@@ -27,15 +28,18 @@ public final class AddressAllocator {
       }
       return requested;
     }
-    long hosts = subnet.lastHost().unsigned() - subnet.firstHost().unsigned() + 1;
-    Ipv4 start = lastAllocated != null && subnet.isHost(lastAllocated) ? lastAllocated : subnet.lastHost();
-    Ipv4 candidate = start;
+    // the pool's addresses that are hosts of the subnet
+    Ipv4 first = pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
+    Ipv4 last = pool.broadcast().compareTo(subnet.lastHost()) < 0 ? pool.broadcast() : subnet.lastHost();
+    long hosts = last.unsigned() - first.unsigned() + 1;
+    boolean inPool = lastAllocated != null && lastAllocated.compareTo(first) >= 0 && lastAllocated.compareTo(last) <= 0;
+    Ipv4 candidate = inPool ? lastAllocated : last;
     for (long i = 0; i < hosts; i++) {
-      candidate = candidate.equals(subnet.lastHost()) ? subnet.firstHost() : candidate.plus(1);
+      candidate = candidate.equals(last) ? first : candidate.plus(1);
       if (!candidate.equals(gateway) && !leased.contains(candidate)) {
         return candidate;
       }
     }
-    throw Errors.resourceExhausted("network %s (%s) has no free address", network, subnet);
+    throw Errors.resourceExhausted("network %s (%s) has no free address", network, pool);
   }
 }

@@ -18,7 +18,11 @@ import java.util.stream.Collectors;
  * attached the batch just removes the table, so no rule of Berth's remains.
  *
  * <p>Forwarding between two of Berth's bridge networks is dropped, as Docker isolates its
- * networks; an internal network forwards nothing off its bridge.
+ * networks; an internal network forwards nothing off its bridge. A network without
+ * inter-container communication (ICC) has its bridge forward nothing between its ports, in table
+ * {@code bridge berth}: frames between containers on one bridge never reach the {@code ip}
+ * family's hooks. That table is only touched while such a network exists, so hosts without
+ * nftables' bridge family are not asked for it otherwise.
  *
  * <p>Rebuilding the table on every change keeps it a pure function of the stored state: the
  * same batch at start-up restores the rules after a restart, and a half-applied change cannot
@@ -27,6 +31,7 @@ import java.util.stream.Collectors;
 public final class NatRules {
   public static final String FAMILY = "ip";
   public static final String TABLE = "berth";
+  public static final String BRIDGE_FAMILY = "bridge";
 
   private NatRules() {}
 
@@ -37,8 +42,11 @@ public final class NatRules {
         attachedByNetwork.computeIfAbsent(a.network(), n -> new ArrayList<>()).add(a);
       }
     }
-    StringBuilder batch = new StringBuilder()
-        .append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n")
+    StringBuilder batch = new StringBuilder();
+    if (networks.stream().anyMatch(n -> !n.icc())) {
+      renderIsolatedPorts(batch, networks, attachedByNetwork);
+    }
+    batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n")
         .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
     List<NetworkInfo> inUse = networks.stream().filter(n -> attachedByNetwork.containsKey(n.name())).toList();
     if (inUse.isEmpty()) {
@@ -100,6 +108,26 @@ public final class NatRules {
       chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
     }
     return batch.append("}\n").toString();
+  }
+
+  /** Table {@code bridge berth}, anew: the bridge forwards nothing from the ports of a network without ICC. */
+  private static void renderIsolatedPorts(StringBuilder batch, Collection<NetworkInfo> networks,
+      Map<String, List<AttachmentInfo>> attachedByNetwork) {
+    batch.append("table ").append(BRIDGE_FAMILY).append(' ').append(TABLE).append(" {}\n")
+        .append("delete table ").append(BRIDGE_FAMILY).append(' ').append(TABLE).append('\n');
+    List<String> forward = new ArrayList<>();
+    for (NetworkInfo network : networks) {
+      List<AttachmentInfo> attached = attachedByNetwork.getOrDefault(network.name(), List.of());
+      if (!network.icc() && !attached.isEmpty()) {
+        forward.add("iifname { " + attached.stream().map(a -> quote(a.hostInterface())).collect(Collectors.joining(", "))
+            + " } drop comment " + quote("no icc on network " + network.name()));
+      }
+    }
+    if (!forward.isEmpty()) {
+      batch.append("table ").append(BRIDGE_FAMILY).append(' ').append(TABLE).append(" {\n");
+      chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
+      batch.append("}\n");
+    }
   }
 
   private static void chain(StringBuilder batch, String name, String base, List<String> rules) {

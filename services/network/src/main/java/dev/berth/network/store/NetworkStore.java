@@ -65,6 +65,9 @@ public final class NetworkStore {
     // networks made before they had ids get one, as random as a new network's
     db.addColumn("network_networks", "id", "TEXT",
         List.of("UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
+    // networks made before address ranges and ICC were kept: the whole subnet, containers reaching each other
+    db.addColumn("network_networks", "ip_range", "TEXT", List.of());
+    db.addColumn("network_networks", "icc", "INTEGER NOT NULL DEFAULT 1", List.of());
     // attachments made before domain names were kept have none, as their containers were given
     db.addColumn("network_attachments", "domainname", "TEXT NOT NULL DEFAULT ''", List.of());
   }
@@ -80,10 +83,11 @@ public final class NetworkStore {
 
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
-        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc) "
+        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
-        n.isDefault() ? 1 : 0, n.id()));
+        n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0));
   }
 
   public void deleteNetwork(String name) {
@@ -146,6 +150,12 @@ public final class NetworkStore {
     });
   }
 
+  /** Replaces the stored aliases of the attachment with {@code a}'s. */
+  public void updateAliases(AttachmentInfo a) {
+    db.write(c -> Sql.update(c, "UPDATE network_attachments SET aliases = ? WHERE namespace = ? AND container_id = ? "
+        + "AND network = ?", JsonColumns.writeList(a.aliases()), a.namespace(), a.containerId(), a.network()));
+  }
+
   /** Removes the attachment with its lease and ports, in one transaction. */
   public void deleteAttachment(AttachmentInfo a) {
     db.write(c -> {
@@ -165,7 +175,8 @@ public final class NetworkStore {
         Subnet.parse(r.getString("subnet")), Ipv4.parse("stored gateway", r.getString("gateway")),
         r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
         Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
-        r.getInt("is_default") != 0, r.getString("id"));
+        r.getInt("is_default") != 0, r.getString("id"),
+        r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Subnet;
 import io.grpc.Status;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -44,22 +45,44 @@ class SubnetAndAllocatorTest {
     Set<Ipv4> leased = new HashSet<>();
     Ipv4 last = null;
     for (int i = 0; i < 5; i++) {
-      last = AddressAllocator.allocate("n", s, gateway, leased, last, null);
+      last = AddressAllocator.allocate("n", s, s, gateway, leased, last, null);
       assertTrue(leased.add(last), "never twice: " + last);
     }
     assertEquals("10.1.0.6", last.toString());
     BerthException full = assertThrows(BerthException.class,
-        () -> AddressAllocator.allocate("n", s, gateway, Set.copyOf(leased), null, null));
+        () -> AddressAllocator.allocate("n", s, s, gateway, Set.copyOf(leased), null, null));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.code());
     leased.remove(Ipv4.parse("a", "10.1.0.3"));
-    assertEquals("10.1.0.3", AddressAllocator.allocate("n", s, gateway, leased, last, null).toString());
+    assertEquals("10.1.0.3", AddressAllocator.allocate("n", s, s, gateway, leased, last, null).toString());
+  }
+
+  @Test
+  void handsOutAddressesOfTheRangeOnlyButTakesARequestedOneAnywhereInTheSubnet() {
+    Subnet s = Subnet.parse("10.1.0.0/16");
+    Subnet range = Subnet.parse("10.1.5.0/30");
+    Set<Ipv4> leased = new HashSet<>();
+    Ipv4 last = null;
+    for (String expected : List.of("10.1.5.0", "10.1.5.1", "10.1.5.2", "10.1.5.3")) {
+      last = AddressAllocator.allocate("n", s, range, s.firstHost(), leased, last, null);
+      assertEquals(expected, last.toString());
+      leased.add(last);
+    }
+    Set<Ipv4> full = Set.copyOf(leased);
+    BerthException none = assertThrows(BerthException.class,
+        () -> AddressAllocator.allocate("n", s, range, s.firstHost(), full, null, null));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
+    assertEquals("10.1.0.9", AddressAllocator.allocate("n", s, range, s.firstHost(), full, null,
+        Ipv4.parse("a", "10.1.0.9")).toString());
+    // a range reaching the subnet's edges hands out neither its network address nor its broadcast
+    Subnet edge = Subnet.parse("10.1.0.0/30");
+    assertEquals("10.1.0.2", AddressAllocator.allocate("n", s, edge, s.firstHost(), Set.of(), null, null).toString());
   }
 
   @Test
   void doesNotReuseTheAddressJustReleased() {
     Subnet s = Subnet.parse("10.1.0.0/24");
-    Ipv4 first = AddressAllocator.allocate("n", s, s.firstHost(), Set.of(), null, null);
-    Ipv4 second = AddressAllocator.allocate("n", s, s.firstHost(), Set.of(), first, null);
+    Ipv4 first = AddressAllocator.allocate("n", s, s, s.firstHost(), Set.of(), null, null);
+    Ipv4 second = AddressAllocator.allocate("n", s, s, s.firstHost(), Set.of(), first, null);
     assertEquals("10.1.0.2", first.toString());
     assertEquals("10.1.0.3", second.toString());
   }

@@ -45,6 +45,20 @@ class NatRulesTest {
   }
 
   @Test
+  void aNetworkWithoutIccHasItsBridgeForwardNothingFromItsPortsAndTheTableGoesWithIt() {
+    NetworkInfo lonely = network("lonely", "10.92.0.0/24", "br-lonely", false, false);
+    String batch = NatRules.render(List.of(BRIDGE, lonely), List.of(
+        attachment("a", lonely, "10.92.0.2", List.of()), attachment("b", BRIDGE, "10.88.0.2", List.of())));
+    assertTrue(batch.startsWith("table bridge berth {}\ndelete table bridge berth\ntable bridge berth {\n"), batch);
+    assertTrue(batch.contains("\t\tiifname { \"vb0\" } drop comment \"no icc on network lonely\"\n"), batch);
+    assertTrue(batch.contains("masquerade comment \"network lonely\""), "still reaches the outside: " + batch);
+    assertEquals("table bridge berth {}\ndelete table bridge berth\ntable ip berth {}\ndelete table ip berth\n",
+        NatRules.render(List.of(BRIDGE, lonely), List.of()));
+    assertTrue(!NatRules.render(List.of(BRIDGE), List.of(attachment("b", BRIDGE, "10.88.0.2", List.of())))
+        .contains("bridge berth"), "untouched without such a network");
+  }
+
+  @Test
   void dropsForwardingBetweenNetworksInUse() {
     NetworkInfo web = network("web", "10.91.0.0/24", "br-web", false);
     String batch = NatRules.render(List.of(BRIDGE, web, INTERNAL), List.of(
@@ -64,9 +78,13 @@ class NatRulesTest {
   }
 
   static NetworkInfo network(String name, String subnet, String bridge, boolean internal) {
+    return network(name, subnet, bridge, internal, true);
+  }
+
+  static NetworkInfo network(String name, String subnet, String bridge, boolean internal, boolean icc) {
     Subnet s = Subnet.parse(subnet);
     return new NetworkInfo(name, "bridge", s, s.firstHost(), bridge, 1500, true, internal, Map.of(), Instant.EPOCH,
-        name.equals("bridge"), NetworkInfo.newId());
+        name.equals("bridge"), NetworkInfo.newId(), null, icc);
   }
 
   static AttachmentInfo attachment(String id, NetworkInfo n, String ip, List<PortMapping> ports) {

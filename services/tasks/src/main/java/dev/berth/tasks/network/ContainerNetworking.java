@@ -15,6 +15,7 @@ import dev.berth.api.grpc.Channels;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.tasks.spec.OciSpec;
 import io.grpc.Channel;
@@ -111,6 +112,7 @@ public final class ContainerNetworking {
         .setNetwork(n.network())
         .setIp(n.ip())
         .addAllAliases(n.peerNames(name))
+        .addAllExtraHosts(n.hosts().stream().map(HostEntrySpec::labelValue).toList())
         .putLabels(OWNER_LABEL, OWNER)
         .build()).toList();
   }

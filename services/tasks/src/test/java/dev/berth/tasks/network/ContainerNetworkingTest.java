@@ -136,4 +136,16 @@ class ContainerNetworkingTest {
           .list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsCount());
     }
   }
+
+  @Test
+  void aConnectedNetworksLinksAreHostsEntriesOfItsAttachment() {
+    Container record = Container.newBuilder().setId("c1")
+        .putLabels("io.berth.connected.api", "ip=,alias=web,host=database:10.90.0.3")
+        .putLabels("io.berth.name", "front").build();
+    List<AttachRequest> connected = ContainerNetworking.connected(record);
+    assertEquals(1, connected.size());
+    assertEquals("api", connected.get(0).getNetwork());
+    assertEquals(List.of("front", "web"), connected.get(0).getAliasesList());
+    assertEquals(List.of("database:10.90.0.3"), connected.get(0).getExtraHostsList());
+  }
 }
