@@ -389,12 +389,15 @@ final class TemplateParser {
 
   private Operand operand(Token t) {
     switch (t.kind()) {
-      case FIELD:
-        return new Field(names(t), t.pos());
+      case FIELD: {
+        // Go places a chain of fields (.State.Health) at its second link, as its parser builds it
+        int second = t.text().indexOf('.', 1);
+        return new Field(names(t), second < 0 ? t.pos() : t.pos() + second);
+      }
       case VARIABLE: {
         int dot = t.text().indexOf('.');
         return dot < 0 ? new Variable(t.text(), List.of(), t.pos())
-            : new Variable(t.text().substring(0, dot), names(t, t.text().substring(dot)), t.pos());
+            : new Variable(t.text().substring(0, dot), names(t, t.text().substring(dot)), t.pos() + dot);
       }
       case STRING:
         return new Literal(TextNode.valueOf(t.text()), t.raw(), t.pos());

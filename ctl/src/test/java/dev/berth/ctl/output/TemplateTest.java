@@ -174,8 +174,8 @@ class TemplateTest {
 
   @Test
   void executionErrorsNameLineColumnAndNodeAsGo() {
-    assertEquals("template: :2:4: executing \"\" at <.Config.Missing>: can't evaluate field Missing",
-        failure("a\n  {{.Config.Missing}}", INSPECT), "the column counts from 0 on a later line");
+    assertEquals("template: :2:11: executing \"\" at <.Config.Missing>: can't evaluate field Missing",
+        failure("a\n  {{.Config.Missing}}", INSPECT), "the column counts from 0 on a later line; a chain stands at its second link, as Go's parser places it");
     assertEquals("template: :1:5: executing \"\" at <.Nope>: can't evaluate field Nope", failure("é {{.Nope}}", INSPECT),
         "Go counts bytes");
     assertEquals("template: :1:2: executing \"\" at <index .Config.Cmd 5>: error calling index: index out of range: 5",
@@ -184,12 +184,12 @@ class TemplateTest {
         failure("{{join .Config.Cmd}}", INSPECT), "a wrong number of arguments names the function");
     assertEquals("template: :1:8: executing \"\" at <.Name>: range can't iterate over /web",
         failure("{{range .Name}}{{end}}", INSPECT));
-    assertEquals("template: :1:25: executing \"\" at <$n.Nope>: can't evaluate field Nope",
+    assertEquals("template: :1:27: executing \"\" at <$n.Nope>: can't evaluate field Nope",
         failure("{{range $n := .Mounts}}{{$n.Nope}}{{end}}", INSPECT));
     // Go's quirk: a chain's field is reported at the last part evaluated inside the parentheses
     assertEquals("template: :1:35: executing \"\" at <\"alpha\">: can't evaluate field Nope",
         failure("{{(index .NetworkSettings.Networks \"alpha\").Nope}}", INSPECT));
-    assertEquals("template: :1:2: executing \"\" at <.Name.Length>: can't evaluate field Length in type string",
+    assertEquals("template: :1:7: executing \"\" at <.Name.Length>: can't evaluate field Length in type string",
         failure("{{.Name.Length}}", INSPECT));
   }
 
@@ -213,12 +213,12 @@ class TemplateTest {
     assertEquals("template: :1:2: executing \"\" at <.Foo>: map has no entry for key \"Foo\"",
         assertThrows(TemplateFailure.class, () -> foo.renderInspected(INSPECT)).getMessage());
     // a container without a health check: Docker's famous message
-    assertEquals("template: :1:2: executing \"\" at <.State.Health.Status>: map has no entry for key \"Health\"",
+    assertEquals("template: :1:8: executing \"\" at <.State.Health.Status>: map has no entry for key \"Health\"",
         assertThrows(TemplateFailure.class,
             () -> Template.parse("{{.State.Health.Status}}").renderInspected(INSPECT)).getMessage());
     assertEquals("<no value> running", Template.parse("{{.Config.Labels.x}} {{.State.Status}}").renderInspected(INSPECT),
         "what the types allow is not read again");
-    assertEquals("template: :1:2: executing \"\" at <.Name.Length>: can't evaluate field Length in type string",
+    assertEquals("template: :1:7: executing \"\" at <.Name.Length>: can't evaluate field Length in type string",
         assertThrows(TemplateFailure.class, () -> Template.parse("{{.Name.Length}}").renderInspected(INSPECT))
             .getMessage());
   }
@@ -228,7 +228,7 @@ class TemplateTest {
     JsonNode version = read("{\"Client\": {\"Version\": \"1.0\"}, \"Server\": null}");
     TemplateFailure f = assertThrows(TemplateFailure.class,
         () -> Template.parse("version", "{{.Client.Version}} {{.Server.Version}}").render(version));
-    assertEquals("template: version:1:22: executing \"version\" at <.Server.Version>: "
+    assertEquals("template: version:1:29: executing \"version\" at <.Server.Version>: "
         + "nil pointer evaluating *types.Version.Version", f.getMessage());
     assertEquals("1.0 ", f.partial());
     assertEquals("<no value>", Template.parse("{{.Config.Labels.x.y}}").render(INSPECT), "below a missing key: nothing");
