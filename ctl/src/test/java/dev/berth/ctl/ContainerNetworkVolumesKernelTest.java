@@ -503,6 +503,49 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void inspectGivesTheNetworkNamespaceToEnterExposedPortsAndTmpfsAsDocker() throws Exception {
+    ok("run", "-d", "--name", "sandboxed", "-p", "18086:80", "--expose", "9000", "--tmpfs", "/data:uid=1000",
+        "--tmpfs", "/plain", "--mount", "type=tmpfs,dst=/listed", "busybox", "sleep", "1000");
+    ok("run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "1000");
+    // the namespace the container's process is in, as a path nsenter --net= takes
+    for (String container : List.of("sandboxed", "onhost")) {
+      String[] fields = ok("inspect", "-f", "{{.State.Pid}} {{.NetworkSettings.SandboxKey}}", container).out()
+          .strip().split(" ");
+      assertEquals(Files.getAttribute(Path.of("/proc", fields[0], "ns", "net"), "unix:ino"),
+          Files.getAttribute(Path.of(fields[1]), "unix:ino"), container);
+    }
+    JsonNode network = JSON.readTree(ok("inspect", "sandboxed").stdout()).get(0).get("NetworkSettings");
+    assertEquals(Path.of(network.get("SandboxKey").asText()).getFileName().toString(),
+        network.get("SandboxID").asText(), "the name the namespace is kept under");
+    // an exposed port that is not published is there with no bindings, as Docker's
+    assertEquals("{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"18086\"}],\"9000/tcp\":null}\n",
+        ok("inspect", "-f", "{{json .NetworkSettings.Ports}}", "sandboxed").out());
+    assertEquals("map[80/tcp:[map[HostIp:0.0.0.0 HostPort:18086]] 9000/tcp:[]]\n",
+        ok("inspect", "-f", "{{.NetworkSettings.Ports}}", "sandboxed").out());
+    // --tmpfs as given and no mount point; a --mount tmpfs is one
+    assertEquals("{\"/data\":\"uid=1000\",\"/plain\":\"\"} [/listed]\n", ok("inspect", "-f",
+        "{{json .HostConfig.Tmpfs}} [{{range .Mounts}}{{.Destination}}{{end}}]", "sandboxed").out());
+    String mounts = ok("exec", "sandboxed", "cat", "/proc/mounts").out();
+    assertTrue(mounts.lines().anyMatch(l -> l.startsWith("tmpfs /data tmpfs ") && l.contains("noexec")
+        && l.contains("uid=1000")), mounts);
+    assertEquals("map[] null\n", ok("inspect", "-f", "{{.HostConfig.Tmpfs}} {{json .HostConfig.Tmpfs}}", "onhost").out());
+    // fields scripts name that Berth has no such thing for: Docker's zero values, not errors
+    assertEquals("<nil>||0||||[] [] null\n", ok("inspect", "-f", "{{.Config.Healthcheck}}|{{.AppArmorProfile}}|"
+        + "{{.HostConfig.BlkioWeight}}|{{.HostConfig.CpusetMems}}|{{.HostConfig.Isolation}}|{{.Config.MacAddress}}|"
+        + "{{.Config.Entrypoint}} {{.ExecIDs}} {{json .Config.Entrypoint}}", "sandboxed").out());
+
+    // stopped: no namespace, and no ports, as Docker's
+    ok("kill", "sandboxed");
+    String stopped = "";
+    for (int i = 0; i < 300 && !stopped.equals("exited  {}\n"); i++) {
+      Thread.sleep(100);
+      stopped = ok("inspect", "-f", "{{.State.Status}} {{.NetworkSettings.SandboxKey}} "
+          + "{{json .NetworkSettings.Ports}}", "sandboxed").out();
+    }
+    assertEquals("exited  {}\n", stopped);
+  }
+
+  @Test
   void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() throws Exception {
     assertEquals("lo\n", ok("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net").out());
     ok("run", "-d", "--name", "isolated", "--network", "none", "busybox", "sleep", "1000");

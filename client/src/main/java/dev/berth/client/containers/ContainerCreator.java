@@ -231,8 +231,9 @@ public final class ContainerCreator {
       config.imageId(image.target().digest());
       SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
       List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
-      List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), spec, config.mounts(),
-          volumeDirs, undo);
+      Set<String> tmpfsFlags = o.tmpfs.stream().map(t -> TmpfsSpec.parse(t).target()).collect(Collectors.toSet());
+      List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), tmpfsFlags, spec,
+          config.mounts(), volumeDirs, undo);
       List<HostEntrySpec> hosts = new ArrayList<>(hostEntries(parsed.hosts(), network));
       for (ContainerLink link : parsed.links()) {
         hosts.addAll(link.hostEntries(channel, network, name));
@@ -569,20 +570,25 @@ public final class ContainerCreator {
   /**
    * Binds, tmpfs and volumes into the spec and their docker description into {@code described};
    * named volumes are looked up or created, anonymous ones created. Returns the volume names;
-   * their directories go to {@code volumeDirs}.
+   * their directories go to {@code volumeDirs}. The tmpfs of {@code --tmpfs} at
+   * {@code tmpfsFlags} are no mount points in Docker's sense (HostConfig.Tmpfs lists them), so
+   * they are not described; a {@code --mount} tmpfs is.
    */
-  private List<String> mountVolumes(List<MountRequest> mounts, SpecBuilder spec, ArrayNode described,
-      List<VolumeSeeder.Target> volumeDirs, Deque<Runnable> undo) {
+  private List<String> mountVolumes(List<MountRequest> mounts, Set<String> tmpfsFlags, SpecBuilder spec,
+      ArrayNode described, List<VolumeSeeder.Target> volumeDirs, Deque<Runnable> undo) {
     List<String> names = new ArrayList<>();
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
     for (MountRequest m : mounts) {
-      ObjectNode d = described.addObject();
       if (m instanceof TmpfsSpec t) {
         spec.mount(t);
-        d.put("Type", "tmpfs").put("Source", "").put("Destination", t.target())
-            .put("Mode", String.join(",", t.options())).put("RW", !t.options().contains("ro")).put("Propagation", "");
+        if (!tmpfsFlags.contains(t.target())) {
+          described.addObject().put("Type", "tmpfs").put("Source", "").put("Destination", t.target())
+              .put("Mode", String.join(",", t.options())).put("RW", !t.options().contains("ro"))
+              .put("Propagation", "");
+        }
         continue;
       }
+      ObjectNode d = described.addObject();
       VolumeSpec v = (VolumeSpec) m;
       if (v.kind() == VolumeSpec.Kind.BIND) {
         spec.mount(v);
@@ -882,9 +888,15 @@ public final class ContainerCreator {
     h.set("ExtraHosts", strings(h, o.addHosts));
     // Docker's form: /LINKED:/NAME/ALIAS
     h.set("Links", strings(h, p.links().stream().map(l -> "/" + l.container() + ":/" + name + "/" + l.alias()).toList()));
-    ObjectNode tmpfs = h.putObject("Tmpfs");
-    p.mounts().stream().filter(m -> m instanceof TmpfsSpec).map(m -> (TmpfsSpec) m)
-        .forEach(t -> tmpfs.put(t.target(), String.join(",", t.options())));
+    // as Docker's CLI gives it: each --tmpfs with its options as written, "" for none; left out without one
+    ObjectNode tmpfs = h.objectNode();
+    for (String t : o.tmpfs) {
+      int colon = t.indexOf(':');
+      tmpfs.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
+    }
+    if (!tmpfs.isEmpty()) {
+      h.set("Tmpfs", tmpfs);
+    }
     h.put("Init", o.init);
     h.put("Privileged", o.privileged);
     h.set("CapAdd", strings(h, o.capAdd));

@@ -247,13 +247,36 @@ public final class InspectCommand implements Callable<Integer> {
     json.put("RestartCount", s.restartCount());
     json.put("Driver", s.record().getSnapshotter());
     json.put("Platform", "linux");
+    // no SELinux labels and no AppArmor profile: runc applies none Berth asks for
+    json.put("MountLabel", "").put("ProcessLabel", "").put("AppArmorProfile", "");
     json.set("ExecIDs", execIds(c, s));
-    json.set("HostConfig", config.hostConfig());
+    json.set("HostConfig", hostConfig(config, spec));
     json.set("GraphDriver", graphDriver(c, s));
     json.set("Mounts", config.mounts());
-    json.set("Config", config.config());
-    json.set("NetworkSettings", network(c, s, attachments));
+    json.set("Config", ZeroValuedFields.config(config.config()));
+    json.set("NetworkSettings", network(c, s, config, attachments));
     return json;
+  }
+
+  /**
+   * Docker's HostConfig as recorded at create, with Docker's fields Berth has no such thing as at
+   * their zero values, and the paths the runtime masks or makes read-only in the container (none,
+   * null, when privileged), as the container's spec has them.
+   */
+  private static ObjectNode hostConfig(ContainerConfig config, Spec spec) {
+    ObjectNode host = ZeroValuedFields.hostConfig(config.hostConfig());
+    Spec.Linux linux = spec == null ? null : spec.linux();
+    paths(host, "MaskedPaths", linux == null ? List.of() : linux.maskedPaths());
+    paths(host, "ReadonlyPaths", linux == null ? List.of() : linux.readonlyPaths());
+    return host;
+  }
+
+  private static void paths(ObjectNode host, String field, List<String> paths) {
+    if (paths.isEmpty()) {
+      host.putNull(field);
+    } else {
+      paths.forEach(host.putArray(field)::add);
+    }
   }
 
   /** The container's network attachments (none once its task has ended, or where berthd has no network service). */
@@ -411,14 +434,27 @@ public final class InspectCommand implements Callable<Integer> {
    * still lists its networks (with no address): those it is made and connected to, whose
    * attachments go with its task; a network it shares with another container (container:ID) is that one's.
    */
-  private static JsonNode network(Connection c, ContainerState s, List<Attachment> attachments) {
+  private static JsonNode network(Connection c, ContainerState s, ContainerConfig config,
+      List<Attachment> attachments) {
     ObjectNode settings = Json.mapper().createObjectNode();
+    // in Docker's order; Docker never sets Bridge, HairpinMode and the link-local and secondary addresses
+    // either, and Berth gives no IPv6 addresses
+    settings.put("Bridge", "");
+    String sandboxKey = sandboxKey(s, attachments);
+    settings.put("SandboxID", sandboxId(attachments, sandboxKey));
+    settings.put("SandboxKey", sandboxKey);
     ObjectNode ports = settings.putObject("Ports");
-    ObjectNode networks = settings.putObject("Networks");
+    settings.put("HairpinMode", false).put("LinkLocalIPv6Address", "").put("LinkLocalIPv6PrefixLen", 0);
+    settings.putNull("SecondaryIPAddresses");
+    settings.putNull("SecondaryIPv6Addresses");
+    settings.put("EndpointID", "");
+    settings.put("Gateway", "");
+    settings.put("GlobalIPv6Address", "").put("GlobalIPv6PrefixLen", 0);
     settings.put("IPAddress", "");
     settings.put("IPPrefixLen", 0);
-    settings.put("Gateway", "");
+    settings.put("IPv6Gateway", "");
     settings.put("MacAddress", "");
+    ObjectNode networks = settings.putObject("Networks");
     Map<String, Network> known = new HashMap<>();
     try {
       NetworksGrpc.newBlockingStub(c.channel()).list(ListNetworksRequest.getDefaultInstance()).getNetworksList()
@@ -429,6 +465,9 @@ public final class InspectCommand implements Callable<Integer> {
     for (String network : NetworkConnections.networks(s.record())) {
       endpoint(networks, network, known, s, false);
     }
+    // sorted, as Go writes a map
+    Map<String, ArrayNode> published = new TreeMap<>();
+    JsonNode exposed = config.config().path("ExposedPorts");
     boolean first = true;
     for (Attachment a : attachments) {
       if (a.getMode() == Mode.CONTAINER) {
@@ -458,12 +497,35 @@ public final class InspectCommand implements Callable<Integer> {
         first = false;
       }
       for (PortMapping p : a.getPortMappingsList()) {
-        ArrayNode bindings = ports.withArray(p.getContainerPort() + "/" + (p.getProtocol().isEmpty() ? "tcp" : p.getProtocol()));
+        ArrayNode bindings = published.computeIfAbsent(p.getContainerPort() + "/"
+            + (p.getProtocol().isEmpty() ? "tcp" : p.getProtocol()), port -> ports.arrayNode());
         bindings.addObject().put("HostIp", p.getHostIp().isEmpty() ? "0.0.0.0" : p.getHostIp())
             .put("HostPort", Integer.toString(p.getHostPort()));
       }
+      // as Docker's: the ports exposed and not published too, with no bindings
+      exposed.fieldNames().forEachRemaining(port -> published.putIfAbsent(port, null));
     }
+    published.forEach((port, bindings) -> ports.set(port, bindings == null ? NullNode.getInstance() : bindings));
     return settings;
+  }
+
+  /**
+   * Docker's {@code SandboxKey}, the container's network namespace while it runs, for
+   * {@code nsenter --net=}: the one the network service made for it (or that of the container
+   * whose network it shares), else (host network) its process's.
+   */
+  private static String sandboxKey(ContainerState s, List<Attachment> attachments) {
+    if (!s.running() || s.pid() <= 0) {
+      return "";
+    }
+    return attachments.stream().map(Attachment::getNetnsPath).filter(path -> !path.isEmpty()).findFirst()
+        .orElse("/proc/" + s.pid() + "/ns/net");
+  }
+
+  /** Docker's {@code SandboxID}: the name the network service keeps the namespace under, none for the host's. */
+  private static String sandboxId(List<Attachment> attachments, String sandboxKey) {
+    return attachments.stream().filter(a -> a.getNetnsPinned() && a.getNetnsPath().equals(sandboxKey)).findFirst()
+        .map(a -> Path.of(a.getNetnsPath()).getFileName().toString()).orElse("");
   }
 
   /**
@@ -486,7 +548,9 @@ public final class InspectCommand implements Callable<Integer> {
     endpoint.putNull("DriverOpts");
     Network n = known.get(network);
     endpoint.put("NetworkID", n == null ? "" : n.getId());
+    endpoint.put("EndpointID", "");
     endpoint.put("Gateway", "").put("IPAddress", "").put("IPPrefixLen", 0);
+    endpoint.put("IPv6Gateway", "").put("GlobalIPv6Address", "").put("GlobalIPv6PrefixLen", 0);
     if (attached && n != null && !n.getIsDefault()) {
       ArrayNode names = endpoint.putArray("DNSNames");
       names.add(s.name());

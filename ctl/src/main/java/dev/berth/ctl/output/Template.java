@@ -3,7 +3,6 @@ package dev.berth.ctl.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -149,7 +148,8 @@ public final class Template {
    *     wrote before
    */
   public String render(JsonNode dot) {
-    return render(dot, new Execution(TemplateTypes.maps(dot), false, false));
+    JsonNode typed = TemplateTypes.typed(dot);
+    return render(typed, new Execution(TemplateTypes.maps(typed), false, false));
   }
 
   /**
@@ -462,10 +462,7 @@ public final class Template {
       if (maps.contains(object)) {
         return value;
       }
-      if (TemplateTypes.nilWhenAbsent(name)) {
-        return NullNode.getInstance();
-      }
-      throw new TemplateError("can't evaluate field " + name);
+      return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name));
     }
 
     /**

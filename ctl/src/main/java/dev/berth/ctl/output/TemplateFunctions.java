@@ -130,10 +130,13 @@ final class TemplateFunctions {
     }
   }
 
-  /** How Go's {@code fmt} prints a value: lists as {@code [a b]}, objects as {@code map[k:v]}. */
+  /** How Go's {@code fmt} prints a value: lists as {@code [a b]}, objects as {@code map[k:v]}, nil slices as {@code []}. */
   static String print(JsonNode value) {
     if (value == null || value.isMissingNode()) {
       return "<no value>";
+    }
+    if (value instanceof NilCollection nil) {
+      return nil.printed();
     }
     if (value.isNull()) {
       return "<nil>";

@@ -1,9 +1,15 @@
 package dev.berth.ctl.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -11,7 +17,9 @@ import java.util.Set;
  * structs. Go's templates read a map's missing key as {@code <no value>} but fail on a struct's
  * unknown field, so {@link Template} asks here which objects are maps: those under the names
  * Docker's types give maps ({@code Config.Labels}, {@code NetworkSettings.Networks}, an event's
- * {@code Actor.Attributes}, ...). Every other object is a struct.
+ * {@code Actor.Attributes}, ...). Every other object is a struct. Likewise JSON's null is Go's
+ * nil slice, nil map or nil pointer, which print differently, and a field JSON leaves out when
+ * empty is still a field of Go's struct.
  */
 final class TemplateTypes {
   /** Fields whose values are Go maps in Docker's types, wherever they are. */
@@ -20,14 +28,35 @@ final class TemplateTypes {
       "Annotations", "Runtimes", "IndexConfigs", "Components");
   /** Fields that are maps under one parent only ({@code LogConfig.Config}; the top {@code Config} is a struct). */
   private static final Set<String> MAP_CHILDREN = Set.of("LogConfig.Config");
+  /** Fields whose values are Go slices in Docker's types, wherever they are: a null there is a nil slice. */
+  private static final Set<String> SLICE_FIELDS = Set.of("Args", "ExecIDs", "Env", "Cmd", "Entrypoint", "OnBuild",
+      "Shell", "Test", "Binds", "VolumesFrom", "CapAdd", "CapDrop", "Dns", "DnsOptions", "DnsSearch", "ExtraHosts",
+      "GroupAdd", "Links", "SecurityOpt", "Devices", "DeviceCgroupRules", "DeviceRequests", "Ulimits",
+      "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
+      "MaskedPaths", "ReadonlyPaths", "Aliases", "DNSNames", "SecondaryIPAddresses", "SecondaryIPv6Addresses",
+      "RepoTags", "RepoDigests", "Layers");
+  /** Maps whose values are Go slices ({@code nat.PortMap}): an exposed port that is not published is a nil slice. */
+  private static final Set<String> MAPS_OF_SLICES = Set.of("Ports", "PortBindings");
   /**
-   * Docker's nil pointers, which its JSON leaves out: a template reads them as nil
-   * ({@code {{if .State.Health}}}), not as unknown fields.
+   * What a template reads for a field Docker's JSON leaves out (a nil pointer, or {@code omitempty}
+   * with its zero value): Go's struct has it all the same ({@code {{if .State.Health}}},
+   * {@code {{.Config.Healthcheck}}}), so it is no unknown field.
    */
-  private static final Set<String> NIL_WHEN_ABSENT = Set.of("Health", "SizeRw", "SizeRootFs");
+  private static final Map<String, JsonNode> WHEN_OMITTED = Map.ofEntries(
+      Map.entry("Health", NullNode.getInstance()), Map.entry("SizeRw", NullNode.getInstance()),
+      Map.entry("SizeRootFs", NullNode.getInstance()), Map.entry("Healthcheck", NullNode.getInstance()),
+      Map.entry("StopTimeout", NullNode.getInstance()), Map.entry("Init", NullNode.getInstance()),
+      Map.entry("MacAddress", TextNode.valueOf("")), Map.entry("StopSignal", TextNode.valueOf("")),
+      Map.entry("Runtime", TextNode.valueOf("")), Map.entry("ArgsEscaped", BooleanNode.FALSE),
+      Map.entry("NetworkDisabled", BooleanNode.FALSE), Map.entry("KernelMemory", IntNode.valueOf(0)),
+      Map.entry("KernelMemoryTCP", IntNode.valueOf(0)), Map.entry("Shell", NilCollection.SLICE),
+      Map.entry("ExposedPorts", NilCollection.MAP), Map.entry("Tmpfs", NilCollection.MAP),
+      Map.entry("Sysctls", NilCollection.MAP), Map.entry("StorageOpt", NilCollection.MAP),
+      Map.entry("Annotations", NilCollection.MAP));
   /** The Go types of Docker's pointers that can be nil, as Go's error for a field below one names them. */
   private static final Map<String, String> POINTER_TYPES = Map.of("Health", "*container.Health",
-      "Server", "*types.Version", "SizeRw", "*int64", "SizeRootFs", "*int64");
+      "Server", "*types.Version", "SizeRw", "*int64", "SizeRootFs", "*int64", "Healthcheck", "*container.HealthConfig",
+      "StopTimeout", "*int", "Init", "*bool");
 
   private TemplateTypes() {}
 
@@ -38,9 +67,20 @@ final class TemplateTypes {
     return maps;
   }
 
-  /** Whether a struct without {@code field} has it as a nil pointer rather than not at all. */
-  static boolean nilWhenAbsent(String field) {
-    return NIL_WHEN_ABSENT.contains(field);
+  /** What a struct without {@code field} in its JSON has there (a nil pointer, an empty value), if it has it at all. */
+  static Optional<JsonNode> whenOmitted(String field) {
+    return Optional.ofNullable(WHEN_OMITTED.get(field));
+  }
+
+  /**
+   * {@code value} with each null where Docker's type has a slice or a map made that nil slice or
+   * map ({@link NilCollection}), which Go prints as {@code []} or {@code map[]}; a copy, the
+   * value itself stays as it is.
+   */
+  static JsonNode typed(JsonNode value) {
+    JsonNode copy = value.deepCopy();
+    typeNils(copy, "");
+    return copy;
   }
 
   /** Whether {@code field} holds a Go map in Docker's types, whose nil reads as empty rather than failing. */
@@ -51,6 +91,26 @@ final class TemplateTypes {
   /** The Go type Docker gives the nil under {@code field} (null: a value of unknown type), for Go's error. */
   static String pointerType(String field) {
     return field == null ? "interface {}" : POINTER_TYPES.getOrDefault(field, "interface {}");
+  }
+
+  private static void typeNils(JsonNode value, String parent) {
+    if (value.isArray()) {
+      value.forEach(element -> typeNils(element, ""));
+      return;
+    }
+    if (!(value instanceof ObjectNode object)) {
+      return;
+    }
+    for (String name : object.properties().stream().map(Map.Entry::getKey).toList()) {
+      JsonNode child = object.get(name);
+      if (!child.isNull()) {
+        typeNils(child, name);
+      } else if (MAPS_OF_SLICES.contains(parent) || SLICE_FIELDS.contains(name)) {
+        object.set(name, NilCollection.SLICE);
+      } else if (MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name)) {
+        object.set(name, NilCollection.MAP);
+      }
+    }
   }
 
   private static void collect(JsonNode value, String parent, Set<JsonNode> maps) {

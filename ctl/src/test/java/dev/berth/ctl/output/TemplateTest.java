@@ -37,7 +37,7 @@ class TemplateTest {
     assertEquals("true 0 42", render("{{.State.Running}} {{.State.ExitCode}} {{.State.Pid}}"));
     assertEquals("[httpd -f]", render("{{.Config.Cmd}}"));
     assertEquals("map[team:web tier.name:front]", render("{{.Config.Labels}}"));
-    assertEquals("<nil>", render("{{.Config.Entrypoint}}"));
+    assertEquals("[]", render("{{.Config.Entrypoint}}"), "Go prints a nil slice empty");
   }
 
   @Test
@@ -70,6 +70,40 @@ class TemplateTest {
   @Test
   void aNilPointerDockerLeavesOutOfItsJsonIsNil() {
     assertEquals("none <nil>", render("{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.SizeRw}}"));
+  }
+
+  @Test
+  void aNilSliceOrMapPrintsEmptyAsGoDoesAndIsNullAsJson() {
+    JsonNode container = read("""
+        {"ExecIDs": null, "Config": {"Entrypoint": null, "Env": null, "Labels": null, "Cmd": ["sh"]},
+         "GraphDriver": {"Data": null}, "HostConfig": {"MemorySwappiness": null},
+         "NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}], "9000/tcp": null}}}
+        """);
+    assertEquals("[] [] [] map[] map[] <nil>", Template.parse("{{.ExecIDs}} {{.Config.Entrypoint}} {{.Config.Env}} "
+        + "{{.Config.Labels}} {{.GraphDriver.Data}} {{.HostConfig.MemorySwappiness}}").render(container));
+    assertEquals("null null null", Template.parse("{{json .ExecIDs}} {{json .Config.Entrypoint}} {{json .Config.Labels}}")
+        .render(container));
+    assertEquals("map[80/tcp:[map[HostIp:0.0.0.0 HostPort:8080]] 9000/tcp:[]]",
+        Template.parse("{{.NetworkSettings.Ports}}").render(container), "an exposed port without bindings");
+    assertEquals("{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"}],\"9000/tcp\":null}",
+        Template.parse("{{json .NetworkSettings.Ports}}").render(container));
+    assertEquals("none 0 none", Template.parse("{{if .ExecIDs}}some{{else}}none{{end}} {{len .Config.Env}} "
+        + "{{range .Config.Entrypoint}}x{{else}}none{{end}}").render(container));
+    assertEquals("{\"ExecIDs\":null}", Template.parse("{{json .}}").render(read("{\"ExecIDs\": null}")),
+        "the value itself is left as it is");
+  }
+
+  @Test
+  void fieldsDockersJsonLeavesOutWhenEmptyAreStillFields() {
+    JsonNode container = read("{\"Config\": {\"Image\": \"busybox\"}, \"HostConfig\": {}}");
+    assertEquals("<nil> [] false  <nil> map[]", Template.parse("{{.Config.Healthcheck}} {{.Config.Shell}} "
+        + "{{.Config.ArgsEscaped}} {{.Config.MacAddress}} {{.Config.StopTimeout}} {{.HostConfig.Tmpfs}}")
+        .render(container));
+    assertEquals("null", Template.parse("{{json .Config.Healthcheck}}").render(container));
+    TemplateFailure below = assertThrows(TemplateFailure.class,
+        () -> Template.parse("{{.Config.Healthcheck.Test}}").render(container));
+    assertEquals("template: :1:2: executing \"\" at <.Config.Healthcheck.Test>: "
+        + "nil pointer evaluating *container.HealthConfig.Test", below.getMessage());
   }
 
   @Test
