@@ -102,7 +102,7 @@ class TemplateTest {
     assertEquals("null", Template.parse("{{json .Config.Healthcheck}}").render(container));
     TemplateFailure below = assertThrows(TemplateFailure.class,
         () -> Template.parse("{{.Config.Healthcheck.Test}}").render(container));
-    assertEquals("template: :1:2: executing \"\" at <.Config.Healthcheck.Test>: "
+    assertEquals("template: :1:9: executing \"\" at <.Config.Healthcheck.Test>: "
         + "nil pointer evaluating *container.HealthConfig.Test", below.getMessage());
   }
 
