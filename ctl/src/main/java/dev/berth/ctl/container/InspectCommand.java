@@ -19,15 +19,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
 import containerd.services.introspection.v1.IntrospectionGrpc;
 import containerd.services.introspection.v1.PluginsRequest;
-import containerd.services.snapshots.v1.MountsRequest;
-import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.tasks.v1.ListPidsRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.runc.v1.ProcessDetails;
-import containerd.types.Mount;
 import containerd.v1.types.ProcessInfo;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.berth.api.mount.MountInfo;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
@@ -52,10 +48,8 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.volume.VolumeCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -251,7 +245,7 @@ public final class InspectCommand implements Callable<Integer> {
     json.put("MountLabel", "").put("ProcessLabel", "").put("AppArmorProfile", "");
     json.set("ExecIDs", execIds(c, s));
     json.set("HostConfig", hostConfig(config, spec));
-    json.set("GraphDriver", graphDriver(c, s));
+    json.set("GraphDriver", GraphDriverJson.of(c.channel(), s));
     json.set("Mounts", config.mounts());
     json.set("Config", ZeroValuedFields.config(config.config()));
     json.set("NetworkSettings", network(c, s, config, attachments));
@@ -334,71 +328,6 @@ public final class InspectCommand implements Callable<Integer> {
       }
     }
     return ids.isEmpty() ? NullNode.getInstance() : ids;
-  }
-
-  /**
-   * Docker's {@code GraphDriver}: the snapshotter (as {@code Driver}) and, from the mounts of the
-   * container's snapshot, the overlay directories Docker's overlay driver shows: {@code LowerDir}
-   * (the image's layers, top first, colon-separated), {@code UpperDir} (the writable layer),
-   * {@code WorkDir}, and {@code MergedDir} where the kernel has the root file system mounted
-   * while the container has a task (an ended one keeps it until the next start or the removal).
-   * {@code Data} is null where the snapshot cannot be read.
-   */
-  private static ObjectNode graphDriver(Connection c, ContainerState s) {
-    Container record = s.record();
-    ObjectNode driver = Json.mapper().createObjectNode();
-    driver.put("Name", record.getSnapshotter());
-    List<Mount> mounts = List.of();
-    if (!record.getSnapshotter().isEmpty() && !record.getSnapshotKey().isEmpty()) {
-      try {
-        mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
-            .setSnapshotter(record.getSnapshotter()).setKey(record.getSnapshotKey()).build()).getMountsList();
-      } catch (StatusRuntimeException e) {
-        // no snapshot (removed elsewhere): nothing to show
-      }
-    }
-    if (mounts.size() != 1) {
-      driver.putNull("Data");
-      return driver;
-    }
-    Mount mount = mounts.get(0);
-    // sorted, as Go writes a map
-    Map<String, String> data = new TreeMap<>();
-    if (mount.getType().equals("overlay")) {
-      for (String option : mount.getOptionsList()) {
-        int equals = option.indexOf('=');
-        String key = equals < 0 ? "" : switch (option.substring(0, equals)) {
-          case "lowerdir" -> "LowerDir";
-          case "upperdir" -> "UpperDir";
-          case "workdir" -> "WorkDir";
-          default -> "";
-        };
-        if (!key.isEmpty()) {
-          data.put(key, option.substring(equals + 1));
-        }
-      }
-      if (data.containsKey("UpperDir") && s.task().isPresent()) {
-        mergedDir(data.get("UpperDir")).ifPresent(merged -> data.put("MergedDir", merged));
-      }
-    } else if (mount.getType().equals("bind")) {
-      // a snapshot without a parent: the writable layer is all there is
-      data.put("UpperDir", mount.getSource());
-    }
-    ObjectNode json = driver.putObject("Data");
-    data.forEach(json::put);
-    return driver;
-  }
-
-  /** Where the kernel has the overlay with this upper directory mounted (the task's root file system), if anywhere. */
-  private static Optional<String> mergedDir(String upperDir) {
-    try {
-      return MountInfo.read(MountInfo.SELF).stream()
-          .filter(m -> m.fsType().equals("overlay")
-              && Arrays.asList(m.superOptions().split(",")).contains("upperdir=" + upperDir))
-          .map(m -> m.mountPoint().toString()).findFirst();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 
   /**
