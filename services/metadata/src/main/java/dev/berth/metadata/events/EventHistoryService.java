@@ -10,6 +10,7 @@ import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -34,13 +35,11 @@ public final class EventHistoryService extends EventHistoryGrpc.EventHistoryImpl
 
   @Override
   public void subscribe(SubscribeSinceRequest request, StreamObserver<Envelope> response) {
-    Filter filter;
-    try {
-      filter = Filter.parse(request.getFiltersList());
-    } catch (RuntimeException e) {
-      response.onError(Errors.toStatus(e));
+    Optional<Filter> parsed = EventsService.filterOrRefuse(request.getFiltersList(), response);
+    if (parsed.isEmpty()) {
       return;
     }
+    Filter filter = parsed.get();
     if (request.hasSince() && request.hasUntil() && CHRONOLOGICAL.compare(request.getSince(), request.getUntil()) > 0) {
       response.onError(Errors.toStatus(Errors.invalidArgument("since is after until: no event can be in between")));
       return;

@@ -13,6 +13,8 @@ import dev.berth.common.grpc.RequestContext;
 import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * containerd's Events API over an {@link EventBus}. Subscribe is not bound to a namespace: a
@@ -68,14 +70,25 @@ public final class EventsService extends EventsGrpc.EventsImplBase {
 
   @Override
   public void subscribe(SubscribeRequest request, StreamObserver<Envelope> response) {
-    Filter filter;
-    try {
-      filter = Filter.parse(request.getFiltersList());
-    } catch (RuntimeException e) {
-      response.onError(Errors.toStatus(e));
+    Optional<Filter> parsed = EventsService.filterOrRefuse(request.getFiltersList(), response);
+    if (parsed.isEmpty()) {
       return;
     }
+    Filter filter = parsed.get();
     SubscriberStream stream = new SubscriberStream((ServerCallStreamObserver<Envelope>) response, subscriberCapacity);
     stream.attach(bus.subscribe(filter, stream));
+  }
+
+  /**
+   * The filters of a subscription, or empty once the client was answered InvalidArgument: a
+   * streaming call answers its error on the stream.
+   */
+  static Optional<Filter> filterOrRefuse(List<String> filters, StreamObserver<?> response) {
+    try {
+      return Optional.of(Filter.parse(filters));
+    } catch (RuntimeException e) {
+      response.onError(Errors.toStatus(e));
+      return Optional.empty();
+    }
   }
 }
