@@ -299,6 +299,39 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void whatForcedRmiKeepsForAContainerIsDanglingAndPrunedOnceNoContainerUsesIt() {
+    String imageId = ok("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+    ok("tag", "busybox", "dg:1");
+    ok("rmi", "busybox");
+    try {
+      ok("run", "-d", "--name", "dg", "dg:1", "sleep", "1000");
+      ok("rmi", "-f", "dg:1");
+      String[] listed = {"images", "--format", "{{.Repository}} {{.Tag}}", "--filter"};
+      assertEquals("dg <none>\n", ok(args(listed, "dangling=true")).out());
+      assertEquals("", ok(args(listed, "dangling=false")).out());
+      // as Docker's: a dangling image a container uses is no prune's to take
+      assertEquals("Total reclaimed space: 0B\n", ok("image", "prune", "-f").out());
+      assertEquals(imageId + "\n", ok("image", "inspect", "-f", "{{.Id}}", imageId).out());
+      ok("rm", "-f", "dg");
+      ok("tag", imageId, "busybox");
+      assertEquals("busybox latest\n", ok(args(listed, "dangling=false")).out());
+      String pruned = ok("image", "prune", "-f").out();
+      assertTrue(pruned.startsWith("Deleted Images:\nuntagged: dg@" + imageId + "\n"), pruned);
+      assertEquals("", ok(args(listed, "dangling=true")).out());
+    } finally {
+      berthd.ctl("rm", "-f", "dg");
+      berthd.ctl("tag", imageId, "busybox");
+      berthd.ctl("rmi", "dg:1", "dg@" + imageId);
+    }
+  }
+
+  private static String[] args(String[] head, String last) {
+    String[] all = Arrays.copyOf(head, head.length + 1);
+    all[head.length] = last;
+    return all;
+  }
+
   /** This JVM's (so berthd's) hard limit of a /proc/self/limits row, like "Max open files". */
   private static String ownHardLimit(String row) throws Exception {
     return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith(row + " "))

@@ -16,6 +16,14 @@ public record Image(String name, Descriptor target, Map<String, String> labels, 
         ProtoTimes.toInstant(image.getCreatedAt()), ProtoTimes.toInstant(image.getUpdatedAt()));
   }
 
+  /**
+   * Known by digest alone ({@code REPOSITORY@sha256:…}, what {@code rmi -f} keeps of a
+   * container's image): Docker's dangling image, listed with the tag {@code <none>}.
+   */
+  public boolean dangling() {
+    return name.contains("@");
+  }
+
   /** The record to create: name, target and labels (the server sets the times). */
   public containerd.services.images.v1.Image toProto() {
     return containerd.services.images.v1.Image.newBuilder()

@@ -77,10 +77,10 @@ public final class Pruner {
 
   /**
    * Removes image records no container uses: with {@code all} every such image, else only the
-   * dangling ones, those known by digest alone ({@code name@sha256:…}): every Berth image has
-   * a name, so without {@code all} there is usually nothing to do, as with Docker images that
-   * are all tagged. Use is by image id ({@link ImageUsers}): a container created through a name
-   * since untagged still holds every other name of its image. As Docker's, filters look at the
+   * {@linkplain Image#dangling dangling} ones, those known by digest alone ({@code name@sha256:…},
+   * what {@code rmi -f} keeps of an image containers use, once they are gone). Use is by image id
+   * ({@link ImageUsers}): a container created through a name since untagged still holds every
+   * other name of its image. As Docker's, filters look at the
    * image's config: {@code label=} at its labels, {@code until=} at its {@code created} date (the
    * record's when the config has none), not at when the record was made.
    */
@@ -90,8 +90,7 @@ public final class Pruner {
     ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), records);
     List<PrunedImage> removed = new ArrayList<>();
     for (Image i : records) {
-      boolean dangling = i.name().contains("@");
-      if ((all || dangling) && users.of(i).isEmpty() && selects(filter, images, i)) {
+      if ((all || i.dangling()) && users.of(i).isEmpty() && selects(filter, images, i)) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }

@@ -69,11 +69,11 @@ final class ImageFilter {
     };
   }
 
-  /** Every image here has a name: none is dangling (an untagged leftover of a build). */
+  /** Docker's dangling images, those without a tag: here the ones known by digest alone. */
   private static Predicate<Image> dangling(String value) {
     return switch (value) {
-      case "true", "1" -> image -> false;
-      case "false", "0" -> image -> true;
+      case "true", "1" -> Image::dangling;
+      case "false", "0" -> image -> !image.dangling();
       default -> throw new CommandFailure("invalid filter 'dangling=" + value + "': expected true or false");
     };
   }
