@@ -107,6 +107,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("running", status("svc"));
 
     ok("rename", "svc", "renamed");
+    String id = ok("inspect", "-f", "{{.Id}}", "renamed").out().substring(0, 12);
+    assertTrue(ok("system", "df", "-v").out().lines().anyMatch(l -> l.startsWith(id) && l.endsWith("   renamed")),
+        "df -v names the container as ps does");
     assertEquals("Error: Renaming a container with the same name as its current name\n",
         berthd.ctl("rename", "renamed", "renamed").stderr());
     assertEquals("Error: No such object: svc\n", berthd.ctl("inspect", "svc").stderr());
