@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -436,6 +437,44 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       berthd.ctl("rm", "old-holder");
       berthd.ctl("rmi", "pf-new:1", "busybox-layered");
     }
+  }
+
+  @Test
+  void imagePruneReportsWhatItFreedNotWhatAnEarlierRmiLeftToTheCollector() throws Exception {
+    try {
+      String owed = imported("owed", "pf-owed:1");
+      String pruned = imported("pruned", "pf-pruned:1", "-c", "LABEL pf.prune=1");
+      // its blobs are the collector's a second from now, when the prune below has begun
+      ok("rmi", "pf-owed:1");
+      String out = ok("image", "prune", "-a", "-f", "--filter", "label=pf.prune=1").out();
+      List<String> deleted = out.lines().filter(l -> l.startsWith("deleted: ")).toList();
+      assertTrue(out.startsWith("Deleted Images:\nuntagged: pf-pruned:1\n"), out);
+      assertTrue(deleted.contains("deleted: " + pruned), out);
+      assertFalse(deleted.contains("deleted: " + owed), out);
+      // its manifest, config and one layer
+      assertEquals(3, deleted.size(), out);
+    } finally {
+      berthd.ctl("rmi", "pf-owed:1", "pf-pruned:1");
+    }
+  }
+
+  /** The id of an image imported from a root file system of one file holding {@code content}. */
+  private static String imported(String content, String name, String... changes) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      byte[] data = content.getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry file = new TarArchiveEntry("content");
+      file.setSize(data.length);
+      tar.putArchiveEntry(file);
+      tar.write(data);
+      tar.closeArchiveEntry();
+    }
+    List<String> args = new ArrayList<>(List.of("import"));
+    args.addAll(List.of(changes));
+    args.addAll(List.of("-", name));
+    Cli.Result r = berthd.ctlWithInput(bytes.toByteArray(), args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r::toString);
+    return r.out().strip();
   }
 
   /** The repositories {@code images} lists with {@code filters}, sorted. */

@@ -166,6 +166,17 @@ public final class Pruner {
     return removed;
   }
 
+  /**
+   * A collection of what earlier removals left to the collector (an {@code rmi}'s blobs go a
+   * moment after it), before a prune removes anything: the prune's own {@link #collect} then
+   * frees, and reports, only what the prune's removals left. What another client frees in the
+   * meantime is still counted; telling it apart would mean walking every pruned image's
+   * content and snapshots, which the collector already does.
+   */
+  public void settleEarlierRemovals() {
+    collect();
+  }
+
   /** A garbage collection, waited for: what the removals above left unreferenced goes now. */
   public CollectResponse collect() {
     return GarbageCollectorGrpc.newBlockingStub(channel).collect(CollectRequest.getDefaultInstance());

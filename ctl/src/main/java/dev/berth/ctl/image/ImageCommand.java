@@ -76,6 +76,7 @@ public final class ImageCommand extends GroupCommand {
     }
     try (Connection c = root.connect()) {
       Pruner pruner = new Pruner(c.channel());
+      pruner.settleEarlierRemovals();
       List<Pruner.PrunedImage> images = pruner.images(all, filter);
       CollectResponse collected = pruner.collect();
       PruneOutput.images(root.out(), root.namespace(), images, collected);

@@ -161,6 +161,7 @@ public final class SystemCommand extends GroupCommand {
     PrintWriter out = root.out();
     try (Connection c = root.connect()) {
       Pruner pruner = new Pruner(c.channel());
+      pruner.settleEarlierRemovals();
       List<Pruner.PrunedContainer> containers = pruner.containers(filter);
       PruneOutput.containers(out, containers);
       PruneOutput.networks(out, pruner.networks(filter));
