@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.volumes.v1.ListVolumesRequest;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -514,9 +517,6 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(Files.getAttribute(Path.of("/proc", fields[0], "ns", "net"), "unix:ino"),
           Files.getAttribute(Path.of(fields[1]), "unix:ino"), container);
     }
-    JsonNode network = JSON.readTree(ok("inspect", "sandboxed").stdout()).get(0).get("NetworkSettings");
-    assertEquals(Path.of(network.get("SandboxKey").asText()).getFileName().toString(),
-        network.get("SandboxID").asText(), "the name the namespace is kept under");
     // an exposed port that is not published is there with no bindings, as Docker's
     assertEquals("{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"18086\"}],\"9000/tcp\":null}\n",
         ok("inspect", "-f", "{{json .NetworkSettings.Ports}}", "sandboxed").out());
@@ -543,6 +543,40 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           + "{{json .NetworkSettings.Ports}}", "sandboxed").out();
     }
     assertEquals("exited  {}\n", stopped);
+  }
+
+  @Test
+  void inspectGivesEachAttachmentDockersIdsTheSameAtEveryLookAsNetworkInspect() throws Exception {
+    ok("network", "create", "ids2");
+    try {
+      String id = ok("run", "-d", "--name", "twonets", "busybox", "sleep", "1000").out().strip();
+      ok("network", "connect", "ids2", "twonets");
+      ok("run", "-d", "--name", "nonet", "--network", "none", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "hostnet", "--network", "host", "busybox", "sleep", "1000");
+      String ids = "{{.NetworkSettings.SandboxID}} {{.NetworkSettings.EndpointID}} "
+          + "{{.NetworkSettings.Networks.bridge.EndpointID}} {{.NetworkSettings.Networks.ids2.EndpointID}}";
+      String twonets = ok("inspect", "-f", ids, "twonets").out();
+      String hex = "([0-9a-f]{64})";
+      Matcher m = Pattern.compile(hex + " " + hex + " " + hex + " " + hex + "\n").matcher(twonets);
+      assertTrue(m.matches(), twonets);
+      assertEquals(m.group(3), m.group(2), "the top level is the first network's");
+      assertNotEquals(m.group(3), m.group(4), "an endpoint per network");
+      assertEquals(twonets, ok("inspect", "-f", ids, "twonets").out());
+      JsonNode attached = JSON.readTree(ok("network", "inspect", "ids2").stdout()).get(0).get("Containers").get(id);
+      assertEquals(m.group(4), attached.get("EndpointID").asText(), "network inspect's is the container's");
+      // as Docker's: a sandbox and an endpoint on none and host too; no address, so none at the top level
+      assertTrue(ok("inspect", "-f", "{{.NetworkSettings.SandboxID}} {{.NetworkSettings.EndpointID}} "
+          + "{{.NetworkSettings.Networks.none.EndpointID}}", "nonet").out().matches(hex + "  " + hex + "\n"));
+      assertTrue(ok("inspect", "-f", "{{.NetworkSettings.SandboxID}} {{.NetworkSettings.EndpointID}} "
+          + "{{.NetworkSettings.Networks.host.EndpointID}}", "hostnet").out().matches(hex + "  " + hex + "\n"));
+      ok("restart", "-t", "0", "twonets");
+      assertEquals(twonets, ok("inspect", "-f", ids, "twonets").out(), "the same for the same attachment");
+      ok("stop", "-t", "0", "twonets");
+      assertEquals("   \n", ok("inspect", "-f", ids, "twonets").out(), "none when stopped, as Docker's");
+    } finally {
+      removeContainers();
+      ok("network", "rm", "ids2");
+    }
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.berth.api.network;
 
+import dev.berth.api.Digests;
 import java.util.Optional;
 import java.util.Locale;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -33,6 +35,24 @@ public record AttachmentInfo(String namespace, String containerId, String networ
    */
   public static boolean takesDefaultRoute(NetworkInfo network, List<AttachmentInfo> existing) {
     return !network.internal() && existing.stream().noneMatch(AttachmentInfo::defaultRoute);
+  }
+
+  /**
+   * Docker's EndpointID of this attachment: derived from what identifies it rather than stored,
+   * so it stays the same at every look and across restarts of berthd; empty in CONTAINER mode,
+   * where the container has no endpoint of its own.
+   */
+  public String endpointId() {
+    return mode == Mode.CONTAINER ? "" : hexSha256(namespace + "/" + containerId + "/" + network);
+  }
+
+  /** Docker's SandboxID, the container's network namespace: one for all its attachments, as {@link #endpointId}. */
+  public String sandboxId() {
+    return mode == Mode.CONTAINER ? "" : hexSha256(namespace + "/" + containerId);
+  }
+
+  private static String hexSha256(String text) {
+    return Digests.sha256(text.getBytes(StandardCharsets.UTF_8)).substring(Digests.SHA256_PREFIX.length());
   }
 
   public ContainerFilePaths files() {

@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.BerthException;
 import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -232,6 +235,27 @@ public abstract class NetworkManagerContractTest {
         new PortMapping(PortMapping.ANY, 18081, 80, PortMapping.Protocol.TCP))));
     assertCode(Status.Code.NOT_FOUND, () -> manager.attach(NS, attach("side", "container:absent")));
     assertEquals(List.of("c"), containerIds(manager.listAttachments(NS, Filter.parse(List.of()))));
+  }
+
+  @Test
+  void attachmentsHaveDockersEndpointAndSandboxIdsDerivedFromWhatNamesThem() throws Exception {
+    manager.createNetwork(network("blue", "10.201.0.0/24"));
+    AttachmentInfo first = manager.attach(NS, attach("c", DEFAULT));
+    AttachmentInfo second = manager.attach(NS, attach("c", "blue"));
+    assertTrue(first.endpointId().matches("[0-9a-f]{64}"), first.endpointId());
+    assertNotEquals(first.endpointId(), second.endpointId(), "an endpoint per network");
+    assertEquals(first.sandboxId(), second.sandboxId(), "one network namespace");
+    assertNotEquals(first.sandboxId(), manager.attach(NS, attach("d", DEFAULT)).sandboxId());
+    // derived, not drawn: what a restarted manager reads back has the same ids
+    assertEquals(sha256Hex(NS + "/c/blue"), manager.getAttachment(NS, "c", "blue").endpointId());
+    assertEquals(sha256Hex(NS + "/c"), manager.getAttachment(NS, "c", "").sandboxId());
+    manager.detach(NS, "c", "");
+    manager.detach(NS, "d", "");
+    manager.deleteNetwork("blue");
+  }
+
+  private static String sha256Hex(String text) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -370,7 +370,7 @@ public final class InspectCommand implements Callable<Integer> {
     // either, and Berth gives no IPv6 addresses
     settings.put("Bridge", "");
     String sandboxKey = sandboxKey(s, attachments);
-    settings.put("SandboxID", sandboxId(attachments, sandboxKey));
+    settings.put("SandboxID", sandboxKey.isEmpty() ? "" : sandboxId(attachments));
     settings.put("SandboxKey", sandboxKey);
     ObjectNode ports = settings.putObject("Ports");
     settings.put("HairpinMode", false).put("LinkLocalIPv6Address", "").put("LinkLocalIPv6PrefixLen", 0);
@@ -404,6 +404,7 @@ public final class InspectCommand implements Callable<Integer> {
         continue;
       }
       ObjectNode endpoint = endpoint(networks, a.getNetwork(), known, s, true);
+      endpoint.put("EndpointID", a.getEndpointId());
       if (a.getMode() != Mode.BRIDGE) {
         // host and none: no address of the container's own (none's loopback is no network address)
         continue;
@@ -419,7 +420,8 @@ public final class InspectCommand implements Callable<Integer> {
         break;
       }
       if (first) {
-        settings.put("IPAddress", endpoint.path("IPAddress").asText())
+        settings.put("EndpointID", a.getEndpointId())
+            .put("IPAddress", endpoint.path("IPAddress").asText())
             .put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt())
             .put("Gateway", endpoint.path("Gateway").asText())
             .put("MacAddress", endpoint.path("MacAddress").asText());
@@ -451,10 +453,12 @@ public final class InspectCommand implements Callable<Integer> {
         .orElse("/proc/" + s.pid() + "/ns/net");
   }
 
-  /** Docker's {@code SandboxID}: the name the network service keeps the namespace under, none for the host's. */
-  private static String sandboxId(List<Attachment> attachments, String sandboxKey) {
-    return attachments.stream().filter(a -> a.getNetnsPinned() && a.getNetnsPath().equals(sandboxKey)).findFirst()
-        .map(a -> Path.of(a.getNetnsPath()).getFileName().toString()).orElse("");
+  /**
+   * Docker's {@code SandboxID}, as the network service names the container's namespace; none
+   * for a container in another's ({@code container:NAME}), as Docker's.
+   */
+  private static String sandboxId(List<Attachment> attachments) {
+    return attachments.stream().map(Attachment::getSandboxId).filter(id -> !id.isEmpty()).findFirst().orElse("");
   }
 
   /**

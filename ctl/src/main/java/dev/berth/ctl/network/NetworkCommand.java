@@ -270,8 +270,7 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();
     for (Attachment a : attached) {
-      containers.put(a.getContainerId(), endpoint(names.getOrDefault(a.getContainerId(), a.getContainerId()),
-          a.getResult()));
+      containers.put(a.getContainerId(), endpoint(names.getOrDefault(a.getContainerId(), a.getContainerId()), a));
     }
     json.put("Containers", containers);
     return json;
@@ -314,10 +313,15 @@ public final class NetworkCommand extends GroupCommand {
     return options;
   }
 
-  /** The container side of an attachment in Docker's shape: its name, address (CIDR) and the MAC address of its interface. */
-  private static Map<String, String> endpoint(String name, CniResult result) {
+  /**
+   * The container side of an attachment in Docker's shape: its name, endpoint id (as the
+   * container's inspect shows it), address (CIDR) and the MAC address of its interface.
+   */
+  private static Map<String, String> endpoint(String name, Attachment a) {
+    CniResult result = a.getResult();
     Map<String, String> endpoint = new LinkedHashMap<>();
     endpoint.put("Name", name);
+    endpoint.put("EndpointID", a.getEndpointId());
     endpoint.put("MacAddress", "");
     endpoint.put("IPv4Address", "");
     endpoint.put("IPv6Address", "");

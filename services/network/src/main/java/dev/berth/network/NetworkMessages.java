@@ -79,6 +79,8 @@ final class NetworkMessages {
         .setHostInterface(a.hostInterface())
         .setHostname(a.hostname())
         .setDomainname(a.domainname())
+        .setEndpointId(a.endpointId())
+        .setSandboxId(a.sandboxId())
         .addAllAliases(a.aliases())
         .setResult(result(a))
         .setFiles(ContainerFiles.newBuilder()
