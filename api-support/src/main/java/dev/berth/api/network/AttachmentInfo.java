@@ -1,9 +1,9 @@
 package dev.berth.api.network;
 
 import dev.berth.api.Digests;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Locale;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;

@@ -42,7 +42,7 @@ public final class ImageInspection {
       if (!other.target().digest().equals(id)) {
         continue;
       }
-      if (!other.name().contains("@")) {
+      if (!other.dangling()) {
         tags.add(ImageNames.familiar(other.name()));
       }
       if (ImageNames.isValid(other.name())) {
