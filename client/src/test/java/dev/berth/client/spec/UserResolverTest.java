@@ -61,14 +61,20 @@ class UserResolverTest {
   }
 
   @Test
-  void unknownNamesAndMalformedSpecsAreRefusedNamingThem() {
-    assertEquals("invalid user \"nobody\": no user \"nobody\" in the image's /etc/passwd",
-        assertThrows(InvalidValueException.class, () -> resolve("nobody")).getMessage());
-    assertEquals("invalid user \"app:wheel\": no group \"wheel\" in the image's /etc/group",
-        assertThrows(InvalidValueException.class, () -> resolve("app:wheel")).getMessage());
-    assertEquals("invalid user \"app\": no user \"app\" in the image's /etc/passwd (the image has none)",
-        assertThrows(InvalidValueException.class,
+  void unknownNamesAreRefusedInDockersWords() {
+    assertEquals("unable to find user nobody: no matching entries in passwd file",
+        assertThrows(UnknownUserException.class, () -> resolve("nobody")).getMessage());
+    assertEquals("unable to find group wheel: no matching entries in group file",
+        assertThrows(UnknownUserException.class, () -> resolve("app:wheel")).getMessage());
+    assertEquals("unable to find group wheel: no matching entries in group file",
+        assertThrows(UnknownUserException.class, () -> resolve("0:wheel")).getMessage());
+    assertEquals("unable to find user app: no matching entries in passwd file",
+        assertThrows(UnknownUserException.class,
             () -> UserResolver.resolve("app", Optional.empty(), Optional.empty())).getMessage());
+  }
+
+  @Test
+  void malformedSpecsAreRefusedNamingThem() {
     assertThrows(InvalidValueException.class, () -> resolve("app:"));
     assertThrows(InvalidValueException.class, () -> resolve(":app"));
     assertThrows(InvalidValueException.class, () -> resolve("99999999999"));
