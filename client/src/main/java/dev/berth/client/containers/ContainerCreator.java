@@ -590,9 +590,9 @@ public final class ContainerCreator {
       if (m instanceof TmpfsSpec t) {
         spec.mount(t);
         if (!tmpfsFlags.contains(t.target())) {
+          // Docker's Mode is -v's mode word, which no tmpfs has: its options are HostConfig.Mounts' TmpfsOptions
           described.addObject().put("Type", "tmpfs").put("Source", "").put("Destination", t.target())
-              .put("Mode", String.join(",", t.options())).put("RW", !t.options().contains("ro"))
-              .put("Propagation", "");
+              .put("Mode", "").put("RW", !t.options().contains("ro")).put("Propagation", "");
         }
         continue;
       }
