@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.InvalidValueException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,15 @@ class UserResolverTest {
     assertEquals("unable to find user app: no matching entries in passwd file",
         assertThrows(UnknownUserException.class,
             () -> UserResolver.resolve("app", Optional.empty(), Optional.empty())).getMessage());
+  }
+
+  @Test
+  void aUserLeftToTheStartKeepsTheGroupsGivenBesideIt() {
+    RootfsFiles files = path -> (path.equals("/etc/passwd") ? PASSWD : path.equals("/etc/group") ? GROUP
+        : Optional.<String>empty()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    Spec.User atCreate = new Spec.User(UserResolver.UNRESOLVED.uid(), UserResolver.UNRESOLVED.gid(), List.of(29L, 1234L));
+    assertEquals(new Spec.User(1000, 1000, List.of(4L, 29L, 1234L)), UserResolver.resolveOver(atCreate, "app", files));
+    assertEquals(new Spec.User(33, 50, List.of(29L, 1234L)), UserResolver.resolveOver(atCreate, "www:staff", files));
   }
 
   @Test
