@@ -707,6 +707,21 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aMountedTmpfsHasItsModeAndIsDescribedAsDockers() {
+    ok("run", "-d", "--name", "scratch", "--mount", "type=tmpfs,destination=/t,tmpfs-mode=1770,tmpfs-size=1m",
+        "--mount", "type=tmpfs,dst=/r,readonly", "busybox", "sleep", "100");
+    assertEquals("1770\n", ok("exec", "scratch", "busybox", "stat", "-c", "%a", "/t").out());
+    // Docker's Mode is -v's mode word, empty for a tmpfs; its options are HostConfig.Mounts', the mode a number
+    assertEquals("[{\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/t\",\"Mode\":\"\",\"RW\":true,"
+        + "\"Propagation\":\"\"},{\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/r\",\"Mode\":\"\","
+        + "\"RW\":false,\"Propagation\":\"\"}]\n", ok("inspect", "-f", "{{json .Mounts}}", "scratch").out());
+    assertEquals("[{\"Type\":\"tmpfs\",\"Source\":\"\",\"Target\":\"/t\",\"ReadOnly\":false,"
+        + "\"TmpfsOptions\":{\"SizeBytes\":1048576,\"Mode\":1016}},"
+        + "{\"Type\":\"tmpfs\",\"Source\":\"\",\"Target\":\"/r\",\"ReadOnly\":true}]\n",
+        ok("inspect", "-f", "{{json .HostConfig.Mounts}}", "scratch").out());
+  }
+
+  @Test
   void pruneLabelFiltersAllMatchAndWhatEveryNegatedOneMatchesIsKept() throws Exception {
     List<String> only = List.of("--filter", "label=pf.a=1", "--filter", "label=pf.b=1", "--filter", "label!=pf.keep");
     ok("create", "--name", "pf-a", "--label", "pf.a=1", "busybox", "true");

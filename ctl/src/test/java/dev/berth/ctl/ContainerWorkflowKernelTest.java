@@ -199,6 +199,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(126, berthd.ctl("exec", "web", "no-such-command").exit());
     assertEquals(126, berthd.ctl("exec", "web", "/etc/passwd").exit());
     assertEquals("uid=65534(nobody) gid=65534(nogroup)\n", ok("exec", "-u", "nobody", "web", "id").out());
+    Cli.Result noGroup = berthd.ctl("exec", "-u", "root:nosuchgroup", "web", "id");
+    assertEquals(126, noGroup.exit(), noGroup::toString);
+    assertTrue(noGroup.stderr().contains("unable to find group nosuchgroup: no matching entries in group file"),
+        noGroup::toString);
     assertEquals("b\n", ok("exec", "-e", "A=b", "-w", "/tmp", "web", "sh", "-c", "echo $A; test $PWD = /tmp").out());
 
     long started = System.nanoTime();
@@ -619,6 +623,43 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         berthd.ctl("run", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true").stderr());
     assertEquals(List.of(), containerIds());
     assertNoSnapshotLeft(snapshotsBefore);
+  }
+
+  @Test
+  void aUserIsLookedUpWhenTheContainerStartsAsInDocker() throws Exception {
+    // created as given, as Docker's create; every start looks the name up until one finds it
+    String id = ok("create", "--name", "later", "-u", "app:staff", "--group-add", "1234", "busybox", "id")
+        .out().strip();
+    assertEquals(64, id.length(), id);
+    Cli.Result refused = berthd.ctl("start", "-a", "later");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error: unable to find user app: no matching entries in passwd file\n", refused.stderr());
+    assertEquals("unable to find user app: no matching entries in passwd file",
+        JSON.readTree(ok("inspect", "later").stdout()).get(0).get("State").get("Error").asText());
+    Path passwd = tmp.resolve("passwd");
+    Files.writeString(passwd, "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/:/bin/sh\n");
+    Path group = tmp.resolve("group");
+    Files.writeString(group, "root:x:0:\nstaff:x:50:\nextra:x:77:app\n");
+    ok("cp", passwd.toString(), "later:/etc/passwd");
+    ok("cp", group.toString(), "later:/etc/group");
+    assertEquals("uid=1000(app) gid=50(staff) groups=1234\n", ok("start", "-a", "later").out());
+    assertEquals("app:staff\n", ok("inspect", "-f", "{{.Config.User}}", "later").out());
+    // found once, the ids stay in the spec for the next starts
+    assertEquals("later\n", ok("start", "later").out());
+    assertEquals("0\n", ok("wait", "later").out());
+    List<String> logs = ok("logs", "later").out().lines().toList();
+    assertEquals("uid=1000(app) gid=50(staff) groups=1234", logs.get(logs.size() - 1));
+
+    Cli.Result run = berthd.ctl("run", "--rm", "-u", "nosuch", "busybox", "true");
+    assertEquals(125, run.exit(), "Docker's run says 125: " + run);
+    assertEquals("Error: unable to find user nosuch: no matching entries in passwd file\n", run.stderr());
+    Cli.Result runGroup = berthd.ctl("run", "-d", "--name", "nogroup", "-u", "0:nosuchgroup", "busybox", "true");
+    assertEquals(125, runGroup.exit(), runGroup::toString);
+    assertEquals("Error: unable to find group nosuchgroup: no matching entries in group file\n", runGroup.stderr());
+    assertEquals("created\n", ok("inspect", "-f", "{{.State.Status}}", "nogroup").out());
+    // a user the image has is found at create, as before, memberships and all
+    assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=1234\n",
+        ok("run", "--rm", "-u", "nobody", "--group-add", "1234", "busybox", "id").out());
   }
 
   @Test

@@ -10,6 +10,13 @@ package dev.berth.api.labels;
 public final class ContainerLabels {
   /** The container's name, unique in its namespace. */
   public static final String NAME = "io.berth.name";
+  /**
+   * Docker's {@code -u} as given, when a name in it was not in the image's /etc/passwd or
+   * /etc/group at create: the client that starts the container resolves it then through the
+   * container's own files, as Docker's daemon does, and writes the ids into the spec (whose process runs as the overflow ids 65534
+   * until then), removing the label.
+   */
+  public static final String USER_AT_START = "io.berth.user-at-start";
   /** Which client made the record. */
   public static final String CREATED_BY = "io.berth.created-by";
   /** {@code bridge} (default), {@code host}, {@code none}, {@code container:<id>} or a network's name. */

@@ -45,6 +45,8 @@ import dev.berth.client.spec.SpecBuilder;
 import dev.berth.client.spec.SwapLimit;
 import dev.berth.client.spec.TmpfsSpec;
 import dev.berth.client.spec.Ulimit;
+import dev.berth.client.spec.UnknownUserException;
+import dev.berth.client.spec.UserResolver;
 import dev.berth.client.spec.VolumeSpec;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -289,7 +291,13 @@ public final class ContainerCreator {
       } else {
         try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
           empty.forEach(v -> VolumeSeeder.seed(rootfs.dir(), v));
-          built = spec.rootfsFiles(names ? rootfs.files() : RootfsFiles.none()).build();
+          RootfsFiles files = names ? rootfs.files() : RootfsFiles.none();
+          if (!resolvable(user, files)) {
+            // as Docker's daemon, which looks the user up when the container starts
+            spec.userAtStart();
+            labels.put(ContainerLabels.USER_AT_START, user);
+          }
+          built = spec.rootfsFiles(files).build();
         }
       }
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network, name);
@@ -582,9 +590,9 @@ public final class ContainerCreator {
       if (m instanceof TmpfsSpec t) {
         spec.mount(t);
         if (!tmpfsFlags.contains(t.target())) {
+          // Docker's Mode is -v's mode word, which no tmpfs has: its options are HostConfig.Mounts' TmpfsOptions
           described.addObject().put("Type", "tmpfs").put("Source", "").put("Destination", t.target())
-              .put("Mode", String.join(",", t.options())).put("RW", !t.options().contains("ro"))
-              .put("Propagation", "");
+              .put("Mode", "").put("RW", !t.options().contains("ro")).put("Propagation", "");
         }
         continue;
       }
@@ -720,6 +728,16 @@ public final class ContainerCreator {
     p.ulimits().forEach(spec::ulimit);
     if (p.shmSize() != null) {
       spec.shmSize(p.shmSize());
+    }
+  }
+
+  /** Whether the user's names are in the image's files; a malformed user is refused here. */
+  private static boolean resolvable(String user, RootfsFiles files) {
+    try {
+      UserResolver.resolve(user, files);
+      return true;
+    } catch (UnknownUserException e) {
+      return false;
     }
   }
 

@@ -39,13 +39,11 @@ final class MountDescriptions {
       if (m instanceof TmpfsSpec t) {
         d.put("Type", "tmpfs").put("Source", "").put("Target", t.target()).put("ReadOnly", t.options().contains("ro"));
         ObjectNode options = d.objectNode();
-        for (String option : t.options()) {
-          if (option.startsWith("size=")) {
-            options.put("SizeBytes", Long.parseLong(option.substring("size=".length())));
-          } else if (option.startsWith("mode=")) {
-            options.put("Mode", Integer.parseInt(option.substring("mode=".length()), 8));
-          }
-        }
+        // in the order of Docker's fields, whichever order the flag gave them in
+        t.options().stream().filter(o -> o.startsWith("size=")).forEach(o ->
+            options.put("SizeBytes", Long.parseLong(o.substring("size=".length()))));
+        t.options().stream().filter(o -> o.startsWith("mode=")).forEach(o ->
+            options.put("Mode", Integer.parseInt(o.substring("mode=".length()), 8)));
         if (!options.isEmpty()) {
           d.set("TmpfsOptions", options);
         }

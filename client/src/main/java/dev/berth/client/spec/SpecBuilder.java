@@ -44,6 +44,7 @@ public final class SpecBuilder {
   private final List<String> env = new ArrayList<>();
   private String workingDir;
   private String user;
+  private boolean userAtStart;
   private String hostname;
   private boolean terminal;
   private Spec.ConsoleSize consoleSize;
@@ -152,6 +153,17 @@ public final class SpecBuilder {
   /** Docker's {@code -u}: {@code NAME[:GROUP]} or {@code UID[:GID]}, over the image's user. */
   public SpecBuilder user(String user) {
     this.user = user;
+    return this;
+  }
+
+  /**
+   * Leaves the user to the container's start, which resolves it as Docker's daemon does (a name the
+   * image lacks now may be there then). Until then the process has the kernel's overflow ids, so a
+   * start that skips the resolution runs unprivileged, never as root; groups given otherwise
+   * ({@link #groupAdd}) are kept.
+   */
+  public SpecBuilder userAtStart() {
+    this.userAtStart = true;
     return this;
   }
 
@@ -527,7 +539,8 @@ public final class SpecBuilder {
       sysctls.putIfAbsent("kernel.domainname", domainname);
     }
     String host = hostname != null ? hostname : ownUts ? id.substring(0, Math.min(HOSTNAME_LENGTH, id.length())) : null;
-    Spec.User resolved = UserResolver.resolve(user != null ? user : image == null ? "" : image.user(), rootfsFiles);
+    Spec.User resolved = userAtStart ? UserResolver.UNRESOLVED
+        : UserResolver.resolve(user != null ? user : image == null ? "" : image.user(), rootfsFiles);
     List<Long> groups = new ArrayList<>(resolved.additionalGids());
     supplementalGroups.stream().filter(g -> !groups.contains(g)).forEach(groups::add);
     groupAdd.stream().map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);

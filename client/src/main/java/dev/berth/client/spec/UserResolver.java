@@ -18,10 +18,14 @@ import java.util.Set;
  *       a number need not be;
  *   <li>without an explicit group, every group that lists the user as a member is added.
  * </ul>
+ * A name that is not there is an {@link UnknownUserException}, in Docker's words.
  */
 public final class UserResolver {
   /** The largest id Linux takes (ids are signed 32-bit in the kernel's interfaces). */
   private static final long MAX_ID = Integer.MAX_VALUE;
+
+  /** The kernel's overflow ids: who a process runs as while its user waits to be resolved. */
+  public static final Spec.User UNRESOLVED = new Spec.User(65534, 65534, List.of());
 
   private record PasswdEntry(String name, long uid, long gid) {}
 
@@ -56,8 +60,7 @@ public final class UserResolver {
       uid = entry.get().uid();
       gid = entry.get().gid();
     } else if (!userPart.isEmpty()) {
-      uid = uidArg.orElseThrow(() -> InvalidValueException.of("user", spec, "no user \"" + userPart
-          + "\" in the image's /etc/passwd" + (passwd.isEmpty() ? " (the image has none)" : "")));
+      uid = uidArg.orElseThrow(() -> UnknownUserException.user(userPart));
     }
 
     List<GroupEntry> groups = group.map(UserResolver::parseGroup).orElse(List.of());
@@ -69,8 +72,7 @@ public final class UserResolver {
           .map(GroupEntry::gid)
           .findFirst()
           .or(() -> gidArg)
-          .orElseThrow(() -> InvalidValueException.of("user", spec, "no group \"" + groupPart
-              + "\" in the image's /etc/group" + (group.isEmpty() ? " (the image has none)" : "")));
+          .orElseThrow(() -> UnknownUserException.group(groupPart));
     } else if (matchedName != null) {
       for (GroupEntry g : groups) {
         if (g.members().contains(matchedName)) {
@@ -79,6 +81,17 @@ public final class UserResolver {
       }
     }
     return new Spec.User(uid, gid, List.copyOf(additional));
+  }
+
+  /**
+   * {@code spec} resolved for a process whose user was {@link #UNRESOLVED}: the groups it was given
+   * besides its user's stay after those the user's memberships add.
+   */
+  public static Spec.User resolveOver(Spec.User unresolved, String spec, RootfsFiles rootfs) {
+    Spec.User resolved = resolve(spec, rootfs);
+    Set<Long> groups = new LinkedHashSet<>(resolved.additionalGids());
+    groups.addAll(unresolved.additionalGids());
+    return new Spec.User(resolved.uid(), resolved.gid(), List.copyOf(groups));
   }
 
   /**

@@ -139,7 +139,7 @@ class SpecBuilderTest {
     InvalidValueException relative = assertThrows(InvalidValueException.class, () -> busybox().workingDir("tmp"));
     assertEquals("invalid working directory \"tmp\": not an absolute path", relative.getMessage());
     InvalidValueException unknown = assertThrows(InvalidValueException.class, () -> busybox().user("web").build());
-    assertEquals("invalid user \"web\": no user \"web\" in the image's /etc/passwd", unknown.getMessage());
+    assertEquals("unable to find user web: no matching entries in passwd file", unknown.getMessage());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.InvalidValueException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -61,14 +62,29 @@ class UserResolverTest {
   }
 
   @Test
-  void unknownNamesAndMalformedSpecsAreRefusedNamingThem() {
-    assertEquals("invalid user \"nobody\": no user \"nobody\" in the image's /etc/passwd",
-        assertThrows(InvalidValueException.class, () -> resolve("nobody")).getMessage());
-    assertEquals("invalid user \"app:wheel\": no group \"wheel\" in the image's /etc/group",
-        assertThrows(InvalidValueException.class, () -> resolve("app:wheel")).getMessage());
-    assertEquals("invalid user \"app\": no user \"app\" in the image's /etc/passwd (the image has none)",
-        assertThrows(InvalidValueException.class,
+  void unknownNamesAreRefusedInDockersWords() {
+    assertEquals("unable to find user nobody: no matching entries in passwd file",
+        assertThrows(UnknownUserException.class, () -> resolve("nobody")).getMessage());
+    assertEquals("unable to find group wheel: no matching entries in group file",
+        assertThrows(UnknownUserException.class, () -> resolve("app:wheel")).getMessage());
+    assertEquals("unable to find group wheel: no matching entries in group file",
+        assertThrows(UnknownUserException.class, () -> resolve("0:wheel")).getMessage());
+    assertEquals("unable to find user app: no matching entries in passwd file",
+        assertThrows(UnknownUserException.class,
             () -> UserResolver.resolve("app", Optional.empty(), Optional.empty())).getMessage());
+  }
+
+  @Test
+  void aUserLeftToTheStartKeepsTheGroupsGivenBesideIt() {
+    RootfsFiles files = path -> (path.equals("/etc/passwd") ? PASSWD : path.equals("/etc/group") ? GROUP
+        : Optional.<String>empty()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    Spec.User atCreate = new Spec.User(UserResolver.UNRESOLVED.uid(), UserResolver.UNRESOLVED.gid(), List.of(29L, 1234L));
+    assertEquals(new Spec.User(1000, 1000, List.of(4L, 29L, 1234L)), UserResolver.resolveOver(atCreate, "app", files));
+    assertEquals(new Spec.User(33, 50, List.of(29L, 1234L)), UserResolver.resolveOver(atCreate, "www:staff", files));
+  }
+
+  @Test
+  void malformedSpecsAreRefusedNamingThem() {
     assertThrows(InvalidValueException.class, () -> resolve("app:"));
     assertThrows(InvalidValueException.class, () -> resolve(":app"));
     assertThrows(InvalidValueException.class, () -> resolve("99999999999"));

@@ -20,6 +20,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Io;
 import dev.berth.client.containers.ProcessAttachment;
+import dev.berth.client.containers.UserAtStart;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.ProcessStreams;
 import dev.berth.ctl.terminal.SignalForwarding;
@@ -93,6 +94,7 @@ final class ContainerAttach {
           // created without our FIFOs: made again with them
           tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
         }
+        UserAtStart.resolve(channel, s);
         tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
             .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
       } catch (StatusRuntimeException e) {
@@ -140,6 +142,7 @@ final class ContainerAttach {
       if (s.task().isPresent() && s.task().get().getStatus() == Status.CREATED) {
         tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
       }
+      UserAtStart.resolve(channel, s);
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setTerminal(true).build());
     } catch (StatusRuntimeException e) {
       lifecycle.markFailedStart(s, e);

@@ -174,10 +174,7 @@ public final class ExecCommand implements Callable<Integer> {
     try {
       return UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
     } catch (InvalidValueException e) {
-      String name = user.split(":", 2)[0];
-      String message = e.getMessage().contains("no user ")
-          ? "unable to find user " + name + ": no matching entries in passwd file" : e.getMessage();
-      throw new ContainerStartFailure(message, EXEC_START_FAILED, e);
+      throw new ContainerStartFailure(e.getMessage(), EXEC_START_FAILED, e);
     }
   }
 

@@ -1,0 +1,21 @@
+package dev.berth.client.spec;
+
+import dev.berth.api.InvalidValueException;
+
+/**
+ * A user or group name that the container's /etc/passwd or /etc/group does not list, in the words
+ * of Docker's daemon. Unlike a malformed user, it may be there by the time the container starts.
+ */
+public final class UnknownUserException extends InvalidValueException {
+  private UnknownUserException(String message) {
+    super(message);
+  }
+
+  static UnknownUserException user(String name) {
+    return new UnknownUserException("unable to find user " + name + ": no matching entries in passwd file");
+  }
+
+  static UnknownUserException group(String name) {
+    return new UnknownUserException("unable to find group " + name + ": no matching entries in group file");
+  }
+}
