@@ -74,6 +74,7 @@ final class ExecProcesses {
 
   /** Runs a created exec of a running task; the runtime's exec runs under no lock. */
   void start(Task t, TaskProcess p) {
+    StepTimer timer = new StepTimer("start " + p.who());
     p.begin(TaskProcess.Change.STARTING, EnumSet.of(ProcessStatus.CREATED), "start");
     if (!t.init.isSettledIn(ProcessStatus.RUNNING)) {
       p.abort();
@@ -86,6 +87,7 @@ final class ExecProcesses {
       // the command the exec-started event names, read before the process runs: one unreadable runs no process
       List<String> args = OciSpec.processFile(processFile).args();
       tracking.track(t, p);
+      timer.step("spec");
       TaskRuntime.Monitor monitor = runtime.exec(new TaskRuntime.Launch(t.id, record.monitorId(), t.runtime, p.dir,
           layout.socketDir(), p.io.terminal(), !p.io.stdin().isEmpty(), TaskRuntime.HeldStdin.NONE, Optional.empty(),
           Optional.of(processFile)), () -> {
@@ -93,10 +95,14 @@ final class ExecProcesses {
               p.attach(AttachRelay.start(Conmon.attachSocket(layout.socketDir(), record.monitorId()), p.io, p.who()));
             }
           });
+      timer.step(t.runtime.binary().getFileName() + " exec");
       p.holdSyncPipe(monitor.syncPipe());
       ProcessRecord started = record.withStarted(monitor.pid(), monitor.monitorPid());
       started.write(p.dir.resolve(TaskLayout.STATE_FILE));
+      timer.step("state");
       p.commit(ProcessStatus.RUNNING, started, () -> events.execStarted(t, p, args));
+      timer.step("event");
+      timer.done();
     } catch (IOException e) {
       // an exec that never ran ends as containerd reports it: stopped, exit status 255
       p.abort();
