@@ -21,6 +21,7 @@ public final class ErrnoException extends IOException {
   public static final int ERANGE = 34;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
+  public static final int ECONNRESET = 104;
 
   private final String call;
   private final String subject;

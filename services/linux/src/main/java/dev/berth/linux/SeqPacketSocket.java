@@ -9,6 +9,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A connected AF_UNIX SOCK_SEQPACKET socket (the kind conmon's attach socket is), which the JDK
  * cannot open. Each {@link #receive} returns one message.
+ *
+ * <p>A peer that closes with messages of ours unread (conmon, when its process ended without
+ * reading the stdin sent to it) makes the next read fail with ECONNRESET, ahead of the messages
+ * it sent before closing: the kernel reports the error first and only once. Reads go on past it,
+ * to those messages and then the end of the connection, so that no output is lost.
  */
 public final class SeqPacketSocket implements Closeable {
   private static final int AF_UNIX = 1;
@@ -54,7 +59,7 @@ public final class SeqPacketSocket implements Closeable {
       try {
         return (int) LibC.read(fd, buffer, buffer.length);
       } catch (LastErrorException e) {
-        if (e.getErrorCode() != ErrnoException.EINTR) {
+        if (e.getErrorCode() != ErrnoException.EINTR && e.getErrorCode() != ErrnoException.ECONNRESET) {
           throw ErrnoException.of("read", subject, e);
         }
       }
@@ -87,7 +92,7 @@ public final class SeqPacketSocket implements Closeable {
           if (e.getErrorCode() == ErrnoException.EAGAIN) {
             return -1;
           }
-          if (e.getErrorCode() != ErrnoException.EINTR) {
+          if (e.getErrorCode() != ErrnoException.EINTR && e.getErrorCode() != ErrnoException.ECONNRESET) {
             throw ErrnoException.of("recv", subject, e);
           }
         }
