@@ -40,7 +40,8 @@ import picocli.CommandLine.ParentCommand;
         + "server version, storage driver, cgroup driver and version, runtimes, kernel, OS, CPUs, memory, root "
         + "directory.",
         "--format takes json or a Go template over docker's field names (Containers, ContainersRunning, "
-            + "ServerVersion, Driver, CgroupVersion, NCPU, MemTotal, DockerRootDir, ...)."},
+            + "ServerVersion, Driver, CgroupVersion, NCPU, MemTotal, DockerRootDir, LoggingDriver, "
+            + "SecurityOptions, Swarm.LocalNodeState, ...)."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl info", "  berthctl info --format '{{.ServerVersion}} {{.Driver}}'",
         "  berthctl info --format json"})
@@ -100,6 +101,21 @@ final class InfoCommand implements Callable<Integer> {
     info.put("NCPU", Runtime.getRuntime().availableProcessors());
     info.put("MemTotal", memTotal());
     info.put("Name", read("/proc/sys/kernel/hostname").strip());
+    // what scripts ask docker info before they go on: swarm mode, the default log driver, the
+    // security features containers get, the drivers there are, whether containers outlive a restart
+    info.put("LoggingDriver", "json-file");
+    info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
+    info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "none"),
+        "Log", List.of("json-file", "k8s-file", "local", "none")));
+    info.put("LiveRestoreEnabled", true);
+    Map<String, Object> swarm = new LinkedHashMap<>();
+    swarm.put("NodeID", "");
+    swarm.put("NodeAddr", "");
+    swarm.put("LocalNodeState", "inactive");
+    swarm.put("ControlAvailable", false);
+    swarm.put("Error", "");
+    swarm.put("RemoteManagers", null);
+    info.put("Swarm", swarm);
     if (template != null) {
       Inspections.printOne(root.out(), template, Json.mapper().valueToTree(info));
       return 0;
@@ -120,10 +136,19 @@ final class InfoCommand implements Callable<Integer> {
     out.println(" Images: " + i.get("Images"));
     out.println(" Server Version: " + i.get("ServerVersion"));
     out.println(" Storage Driver: " + i.get("Driver"));
+    out.println(" Logging Driver: " + i.get("LoggingDriver"));
     out.println(" Cgroup Driver: " + i.get("CgroupDriver"));
     out.println(" Cgroup Version: " + i.get("CgroupVersion"));
+    out.println(" Plugins:");
+    out.println("  Volume: local");
+    out.println("  Network: bridge host none");
+    out.println("  Log: json-file k8s-file local none");
+    out.println(" Swarm: inactive");
     out.println(" Runtimes: io.containerd.runc.v2 " + RUNTIME);
     out.println(" Default Runtime: " + i.get("DefaultRuntime"));
+    out.println(" Security Options:");
+    out.println("  seccomp");
+    out.println("   Profile: builtin");
     out.println(" Kernel Version: " + i.get("KernelVersion"));
     out.println(" Operating System: " + i.get("OperatingSystem"));
     out.println(" OSType: " + i.get("OSType"));
@@ -133,6 +158,7 @@ final class InfoCommand implements Callable<Integer> {
     out.println(" Name: " + i.get("Name"));
     out.println(" ID: " + i.get("ID"));
     out.println(" Berth Root Dir: " + i.get("DockerRootDir"));
+    out.println(" Live Restore Enabled: true");
   }
 
   private static String read(String file) {

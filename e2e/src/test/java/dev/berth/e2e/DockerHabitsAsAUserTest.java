@@ -215,11 +215,16 @@ class DockerHabitsAsAUserTest {
       for (String expected : List.of(" Containers: ", "  Running: ", "  Paused: 0", "  Stopped: ", " Images: ",
           " Storage Driver: overlayfs", " Cgroup Driver: cgroupfs", " Cgroup Version: ", " Runtimes: ",
           " Kernel Version: ", " Operating System: ", " CPUs: ", " Total Memory: ", " Server Version: ",
-          " Berth Root Dir: " + berthd.work().resolve("root"))) {
+          " Berth Root Dir: " + berthd.work().resolve("root"), " Swarm: inactive", " Logging Driver: json-file",
+          " Live Restore Enabled: true")) {
         assertTrue(info.contains(expected), expected + " in\n" + info);
       }
       String counts = ok("info", "--format", "{{.ContainersRunning}} {{.Driver}} {{.NCPU}}").out();
       assertTrue(counts.matches("[1-9]\\d* overlayfs [1-9]\\d*\n"), counts);
+      // what scripts ask before they go on, as they ask Docker
+      assertEquals("inactive json-file [name=seccomp,profile=builtin] [local] true\n", ok("info", "--format",
+          "{{.Swarm.LocalNodeState}} {{.LoggingDriver}} {{.SecurityOptions}} {{.Plugins.Volume}} {{.LiveRestoreEnabled}}")
+          .out());
     } finally {
       berthctl("rm", "-f", "ux-insp");
       berthctl("rmi", "ux-again:1");
