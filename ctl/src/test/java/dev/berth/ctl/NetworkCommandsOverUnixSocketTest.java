@@ -69,6 +69,10 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("web\n", names("-f", "label=team=web", "-f", "name=we"));
     assertEquals("", names("-f", "label=team=web", "-f", "label=team=db"), "as Docker's, every label must match");
     assertEquals("backend\nweb\n", names("-f", "name=web", "-f", "name=backend"), "names are alternatives");
+    // as Docker's, name= is a regular expression: scripts ask for one network with ^NAME$
+    assertEquals("web\n", names("-f", "name=^web$"));
+    assertEquals("", names("-f", "name=^we$"));
+    assertEquals("backend\nbridge\n", names("-f", "name=^b"));
     assertEquals("bridge\n", names("--filter", "type=builtin"));
     assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
     assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Docker's filters of {@code network ls}: {@code name=PART} (part of the name), {@code id=PREFIX}, {@code label=KEY}
+ * Docker's filters of {@code network ls}: {@code name=PATTERN} (as {@link KeyedFilters#namePattern}), {@code id=PREFIX}, {@code label=KEY}
  * or {@code label=KEY=VALUE}, {@code driver=bridge} and {@code type=builtin|custom} (the default
  * network is the built-in one), combined as {@link KeyedFilters} combines them.
  */
@@ -16,7 +16,10 @@ final class NetworkFilter {
 
   static KeyedFilters<Network> parse(List<String> filters) {
     return KeyedFilters.parse(filters, (f, key, value) -> switch (key) {
-      case "name" -> n -> n.getName().contains(value);
+      case "name" -> {
+        Predicate<String> name = KeyedFilters.namePattern(value);
+        yield n -> name.test(n.getName());
+      }
       case "id" -> n -> n.getId().startsWith(value);
       case "label" -> KeyedFilters.label(value, Network::getLabelsMap);
       case "driver" -> n -> n.getDriver().equals(value);

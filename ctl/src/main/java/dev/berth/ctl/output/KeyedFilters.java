@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Docker's {@code --filter KEY=VALUE} of a list command: values of one key match if any of them
@@ -55,5 +57,21 @@ public final class KeyedFilters<T> implements Predicate<T> {
     String key = value.substring(0, equals);
     String wanted = value.substring(equals + 1);
     return item -> wanted.equals(labels.apply(item).get(key));
+  }
+
+  /**
+   * Docker's {@code name=} of {@code volume ls} and {@code network ls}: the whole name, or a Go
+   * regular expression found in it, so {@code name=^web$} is an exact match and {@code name=we}
+   * any name holding it. As in Docker's daemon, a value that is no regular expression matches its
+   * own name only.
+   */
+  public static Predicate<String> namePattern(String value) {
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      return value::equals;
+    }
+    return name -> name.equals(value) || pattern.matcher(name).find();
   }
 }

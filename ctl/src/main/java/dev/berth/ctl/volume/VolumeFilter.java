@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Docker's filters of {@code volume ls}: {@code name=PART} (part of the name), {@code label=KEY}
+ * Docker's filters of {@code volume ls}: {@code name=PATTERN} (as {@link KeyedFilters#namePattern}), {@code label=KEY}
  * or {@code label=KEY=VALUE}, {@code dangling=true|false} (no container uses it) and
  * {@code driver=local}, combined as {@link KeyedFilters} combines them.
  */
@@ -16,7 +16,10 @@ final class VolumeFilter {
 
   static KeyedFilters<Volume> parse(List<String> filters) {
     return KeyedFilters.parse(filters, (f, key, value) -> switch (key) {
-      case "name" -> v -> v.getName().contains(value);
+      case "name" -> {
+        Predicate<String> name = KeyedFilters.namePattern(value);
+        yield v -> name.test(v.getName());
+      }
       case "label" -> KeyedFilters.label(value, Volume::getLabelsMap);
       case "dangling" -> dangling(f, value);
       case "driver" -> v -> v.getDriver().equals(value);

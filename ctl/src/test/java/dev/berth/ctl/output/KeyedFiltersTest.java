@@ -32,4 +32,14 @@ class KeyedFiltersTest {
     assertFalse(matches(WEB, "name=web", "label=team=db"));
     assertTrue(matches(WEB));
   }
+
+  @Test
+  void aNameFilterIsARegularExpressionFoundInTheName() {
+    assertTrue(KeyedFilters.namePattern("^web$").test("web"));
+    assertFalse(KeyedFilters.namePattern("^web$").test("web2"), "anchored: that name alone");
+    assertTrue(KeyedFilters.namePattern("eb").test("web2"), "found anywhere in the name");
+    assertTrue(KeyedFilters.namePattern("w.b").test("wab"));
+    assertTrue(KeyedFilters.namePattern("a[b").test("a[b"), "no regular expression: the name itself");
+    assertFalse(KeyedFilters.namePattern("a[b").test("xa[bx"));
+  }
 }
