@@ -114,9 +114,18 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       }
       assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "expose=443/udp").out());
       assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "publish=443").out(), "exposed, not published");
+      // Docker's daemon's words for a filter it refuses, which scripts match
       Cli.Result bad = berthd.ctl("ps", "--filter", "expose=http");
       assertEquals(1, bad.exit(), bad::toString);
-      assertTrue(bad.stderr().contains("invalid filter 'expose=http'"), bad::toString);
+      assertTrue(bad.stderr().startsWith("Error response from daemon: invalid filter 'expose=http'"), bad::toString);
+      Cli.Result unknown = berthd.ctl("ps", "--filter", "colour=red");
+      assertEquals(1, unknown.exit(), unknown::toString);
+      assertTrue(unknown.stderr().startsWith("Error response from daemon: invalid filter 'colour'"), unknown::toString);
+      // every key Docker documents is taken: no container is a swarm task, and Linux has no isolation kinds
+      assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "is-task=false").out());
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "is-task=true").out());
+      assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "isolation=default").out());
+      assertEquals(1, berthd.ctl("ps", "--filter", "is-task=maybe").exit());
     } finally {
       removeContainers();
       berthd.ctl("volume", "rm", "psvol");

@@ -75,7 +75,13 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("backend\nbridge\n", names("-f", "name=^b"));
     assertEquals("bridge\n", names("--filter", "type=builtin"));
     assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
-    assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());
+    // every network here is this host's alone
+    assertEquals("backend\nbridge\nweb\n", names("--filter", "scope=local"));
+    assertEquals("", names("--filter", "scope=swarm"));
+    Cli.Result badScope = net.ctl("network", "ls", "--filter", "scope=planet");
+    assertEquals(1, badScope.exit(), badScope::toString);
+    assertTrue(badScope.stderr().startsWith("Error response from daemon: invalid filter 'scope=planet'"),
+        badScope::toString);
 
     // docker's --format json: an object a line, with Berth's bridge fields beside docker's
     List<String> rows = net.ctl("network", "ls", "--format", "json").out().lines().toList();

@@ -32,9 +32,9 @@ import dev.berth.client.images.ImageUsers;
 import dev.berth.client.spec.SpecJson;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
-import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
@@ -69,7 +69,8 @@ import picocli.CommandLine.ParentCommand;
             + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
             + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
             + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports, "
-            + "expose=PORT[/PROTOCOL] or a range of exposed ports (published ones too)."},
+            + "expose=PORT[/PROTOCOL] or a range of exposed ports (published ones too), is-task=false (no container "
+            + "here is a swarm task) and isolation= (which Linux has no kinds of: every container matches)."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
@@ -80,7 +81,7 @@ public final class PsCommand implements Callable<Integer> {
   private static final int MOUNT_WIDTH = 15;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
-      "health", "network", "volume", "before", "since", "publish", "expose");
+      "health", "network", "volume", "before", "since", "publish", "expose", "isolation", "is-task");
   private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
       "removing", "dead");
 
@@ -262,28 +263,30 @@ public final class PsCommand implements Callable<Integer> {
       int equals = f.indexOf('=');
       String key = equals < 0 ? f : f.substring(0, equals);
       if (equals < 0 || !FILTER_KEYS.contains(key)) {
-        throw new CommandFailure("invalid filter '" + f + "': expected one of " + String.join("=, ", FILTER_KEYS) + "=");
+        throw InvalidFilter.key(key, FILTER_KEYS);
       }
       String value = f.substring(equals + 1);
       if (key.equals("exited") && !value.matches("-?[0-9]{1,9}")) {
-        throw new CommandFailure("invalid filter 'exited=" + value + "': an exit code is a number");
+        throw InvalidFilter.value(key, value, "an exit code is a number");
       }
       if (key.equals("health") && !HEALTH.contains(value)) {
-        throw new CommandFailure("invalid filter 'health=" + value + "': one of " + String.join(", ", HEALTH));
+        throw InvalidFilter.value(key, value, "one of " + String.join(", ", HEALTH));
       }
       if (key.equals("status") && !STATES.contains(value)) {
-        throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
-            STATES.stream().sorted().toList()));
+        throw InvalidFilter.value(key, value, "one of " + String.join(", ", STATES.stream().sorted().toList()));
       }
       if ((key.equals("publish") || key.equals("expose")) && !value.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
-        throw new CommandFailure("invalid filter '" + key + "=" + value + "': a port or range, with /tcp or /udp or not");
+        throw InvalidFilter.value(key, value, "a port or range, with /tcp or /udp or not");
       }
       if (key.equals("name")) {
         try {
           Pattern.compile(value);
         } catch (PatternSyntaxException e) {
-          throw new CommandFailure("invalid filter 'name=" + value + "': " + e.getDescription());
+          throw InvalidFilter.value(key, value, e.getDescription());
         }
+      }
+      if (key.equals("is-task") && !value.equals("true") && !value.equals("false")) {
+        throw InvalidFilter.value(key, value, "true or false");
       }
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
@@ -398,6 +401,10 @@ public final class PsCommand implements Callable<Integer> {
         case "network" -> NetworkConnections.networks(s.record()).contains(value);
         case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
         case "health" -> ContainerColumns.health(s).equals(value);
+        // no container here is a swarm service's task
+        case "is-task" -> value.equals("false");
+        // as Docker's daemon on Linux, where isolation is Windows' alone: every container matches
+        case "isolation" -> true;
         default -> label(s.record(), value);
       };
       // as Docker's daemon: a container must carry every label asked for

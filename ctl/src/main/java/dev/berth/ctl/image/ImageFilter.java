@@ -3,7 +3,8 @@ package dev.berth.ctl.image;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
-import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.DaemonError;
+import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.KeyedFilters;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,7 @@ final class ImageFilter {
       int equals = f.indexOf('=');
       String key = equals < 0 ? f : f.substring(0, equals);
       if (equals < 0 || !KEYS.contains(key)) {
-        throw new CommandFailure("invalid filter '" + f + "': expected reference=, label=, dangling=, before= or since=");
+        throw InvalidFilter.key(key, KEYS);
       }
       String value = f.substring(equals + 1);
       parsed.add(key, switch (key) {
@@ -74,7 +75,7 @@ final class ImageFilter {
     return switch (value) {
       case "true", "1" -> image -> false;
       case "false", "0" -> image -> true;
-      default -> throw new CommandFailure("invalid filter 'dangling=" + value + "': expected true or false");
+      default -> throw InvalidFilter.value("dangling", value, "true or false");
     };
   }
 
@@ -122,7 +123,7 @@ final class ImageFilter {
     return Pattern.compile(regex.toString());
   }
 
-  private static CommandFailure badPattern(String pattern) {
-    return new CommandFailure("invalid filter 'reference=" + pattern + "': syntax error in pattern");
+  private static DaemonError badPattern(String pattern) {
+    return InvalidFilter.value("reference", pattern, "syntax error in pattern");
   }
 }

@@ -72,7 +72,7 @@ public final class NetworkCommand extends GroupCommand {
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: ^web$ for that name alone), id=PREFIX, "
-          + "label=KEY[=VALUE], driver=bridge or type=builtin|custom (repeatable: values of one key may any match, "
+          + "label=KEY[=VALUE], driver=bridge, type=builtin|custom or scope=local|swarm|global (repeatable: values of one key may any match, "
           + "except label=, which must all; all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",

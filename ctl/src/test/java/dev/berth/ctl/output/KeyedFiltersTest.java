@@ -1,8 +1,11 @@
 package dev.berth.ctl.output;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.ctl.DaemonError;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,7 @@ class KeyedFiltersTest {
   private static final Item WEB = new Item("web", Map.of("team", "web", "tier", "front"));
 
   private static boolean matches(Item item, String... filters) {
-    return KeyedFilters.<Item>parse(List.of(filters), (f, key, value) -> key.equals("label")
+    return KeyedFilters.<Item>parse(List.of(filters), List.of("name", "label"), (key, value) -> key.equals("label")
         ? KeyedFilters.label(value, Item::labels) : i -> i.name().equals(value)).test(item);
   }
 
@@ -41,5 +44,13 @@ class KeyedFiltersTest {
     assertTrue(KeyedFilters.namePattern("w.b").test("wab"));
     assertTrue(KeyedFilters.namePattern("a[b").test("a[b"), "no regular expression: the name itself");
     assertFalse(KeyedFilters.namePattern("a[b").test("xa[bx"));
+  }
+
+  @Test
+  void aKeyTheCommandDoesNotTakeIsRefusedInDockersWords() {
+    assertEquals("invalid filter 'colour': expected name=, label=",
+        assertThrows(DaemonError.class, () -> matches(WEB, "colour=red")).getMessage());
+    assertEquals("invalid filter 'name': expected name=, label=",
+        assertThrows(DaemonError.class, () -> matches(WEB, "name")).getMessage(), "no '=': no filter");
   }
 }

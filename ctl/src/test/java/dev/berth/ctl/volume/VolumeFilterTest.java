@@ -1,8 +1,10 @@
 package dev.berth.ctl.volume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import berth.volumes.v1.Volume;
+import dev.berth.ctl.DaemonError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +32,13 @@ class VolumeFilterTest {
     assertEquals(List.of("data2"), names("name=^data", "dangling=true"));
     assertEquals(List.of("data2"), names("name=data", "label=team=web"));
     assertEquals(List.of("data", "data2", "cache"), names("driver=local"));
+  }
+
+  @Test
+  void badFiltersAreRefusedInDockersWords() {
+    assertEquals("invalid filter 'dangling=maybe': true or false",
+        assertThrows(DaemonError.class, () -> names("dangling=maybe")).getMessage());
+    assertEquals("invalid filter 'scope': expected name=, label=, dangling=, driver=",
+        assertThrows(DaemonError.class, () -> names("scope=local")).getMessage());
   }
 }
