@@ -22,9 +22,20 @@ class PsCommandTest {
   }
 
   @Test
-  void theCommandIsTheSpecsProcessArguments() {
-    assertEquals("sh -c echo hi", ContainerColumns.command(withSpec(SpecJson.TYPE_URL,
-        "{\"ociVersion\":\"1.1.0\",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",\"-c\",\"echo hi\"]},\"root\":{\"path\":\"rootfs\"}}")));
+  void theCommandIsTheSpecsProcessArgumentsThoseWithASpaceQuotedAsDockersDaemonQuotesThem() {
+    Container c = withSpec(SpecJson.TYPE_URL, "{\"ociVersion\":\"1.1.0\",\"process\":{\"cwd\":\"/\","
+        + "\"args\":[\"sh\",\"-c\",\"echo hi\"]},\"root\":{\"path\":\"rootfs\"}}");
+    assertEquals("sh -c 'echo hi'", ContainerColumns.command(c));
+    assertEquals("\"sh -c 'echo hi'\"", ContainerColumns.command(c, true));
+    Container longer = withSpec(SpecJson.TYPE_URL, "{\"process\":{\"args\":[\"sh\",\"-c\",\"echo hello world\"]}}");
+    assertEquals("\"sh -c 'echo hello w…\"", ContainerColumns.command(longer, true), "the arguments quoted, then cut to 20 characters");
+  }
+
+  @Test
+  void theCommandIsQuotedAsGosStrconvQuoteQuotesIt() {
+    assertEquals("\"echo \\\"a\\\\b\\\"\"", ContainerColumns.quote("echo \"a\\b\""));
+    assertEquals("\"sh -c 'a\\nb\\tc'\"", ContainerColumns.quote("sh -c 'a\nb\tc'"), "a newline stays on its row");
+    assertEquals("\"\\x1b[0m \\x7f caf\u00e9 …\"", ContainerColumns.quote("\u001b[0m \u007f caf\u00e9 …"));
   }
 
   @Test
