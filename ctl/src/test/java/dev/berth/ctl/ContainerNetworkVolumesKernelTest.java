@@ -108,6 +108,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           ok("ps", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
       assertEquals("psvol," + source + "\n",
           ok("ps", "--no-trunc", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
+      // volume= a volume's name, a bind's host path, or where either is mounted, as Docker's
+      for (String mounted : List.of("psvol", "/data", source, "/srv")) {
+        assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "--filter", "volume=" + mounted).out(), mounted);
+      }
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "volume=/tmp").out());
       // expose= matches exposed ports, the published ones too, as Docker's
       for (String exposed : List.of("443", "80", "8001/udp", "400-500/tcp")) {
         assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "--filter", "expose=" + exposed).out(), exposed);

@@ -67,7 +67,8 @@ import picocli.CommandLine.ParentCommand;
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, except label=, of which "
             + "every one must match; different keys must all match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
             + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
-            + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
+            + "of its tags), exited=CODE, network=NAME|ID, volume=NAME|PATH (a volume, a bind's host path, or "
+            + "where either is mounted), before=CONTAINER and since=CONTAINER (made "
             + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports, "
             + "expose=PORT[/PROTOCOL] or a range of exposed ports (published ones too), is-task=false (no container "
             + "here is a swarm task) and isolation= (which Linux has no kinds of: every container matches)."},
@@ -367,6 +368,25 @@ public final class PsCommand implements Callable<Integer> {
     return String.join(",", names);
   }
 
+  /**
+   * Docker's {@code volume=}: whether the container mounts the volume of that name, the host path
+   * of a bind, or anything at that path inside it.
+   */
+  static boolean mountsVolume(Container record, String wanted) {
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    if (config == null) {
+      // another client's record: the volumes Berth's label names
+      return LabelLists.split(record.getLabelsMap().get(ContainerLabels.VOLUMES)).contains(wanted);
+    }
+    for (Map<String, String> m : JsonPaths.objects(config.getValue().toByteArray(), "Mounts")) {
+      String name = m.getOrDefault("Name", "").isEmpty() ? m.getOrDefault("Source", "") : m.get("Name");
+      if (wanted.equals(name) || wanted.equals(m.get("Destination"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The names of the networks {@code values} give by name, id or id prefix; a value naming none stays as it is. */
   private static List<String> networkNames(Connection c, List<String> values) {
     NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
@@ -399,7 +419,7 @@ public final class PsCommand implements Callable<Integer> {
         case "ancestor" -> ancestors.matches(s.record(), value);
         case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
         case "network" -> NetworkConnections.networks(s.record()).contains(value);
-        case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
+        case "volume" -> mountsVolume(s.record(), value);
         case "health" -> ContainerColumns.health(s).equals(value);
         // no container here is a swarm service's task
         case "is-task" -> value.equals("false");

@@ -75,4 +75,19 @@ class PsCommandTest {
     Container other = Container.newBuilder().setId("c").putLabels(ContainerLabels.VOLUMES, "a,b").build();
     assertEquals("a,b", PsCommand.mounts(other, true), "another client's record: the volumes label");
   }
+
+  @Test
+  void volumeMatchesAVolumeByNameABindByItsHostPathAndEitherWhereItIsMounted() {
+    Container c = withConfig("{\"Config\":{},\"HostConfig\":{},\"Mounts\":["
+        + "{\"Type\":\"volume\",\"Name\":\"data\",\"Source\":\"/var/lib/berth/volumes/default/data/_data\","
+        + "\"Destination\":\"/data\"},"
+        + "{\"Type\":\"bind\",\"Source\":\"/srv/www\",\"Destination\":\"/www\"}]}");
+    for (String wanted : new String[] {"data", "/data", "/srv/www", "/www"}) {
+      assertTrue(PsCommand.mountsVolume(c, wanted), wanted);
+    }
+    assertFalse(PsCommand.mountsVolume(c, "/var/lib/berth/volumes/default/data/_data"), "a volume by its name");
+    assertFalse(PsCommand.mountsVolume(c, "/srv"));
+    Container other = Container.newBuilder().setId("c").putLabels(ContainerLabels.VOLUMES, "a,b").build();
+    assertTrue(PsCommand.mountsVolume(other, "b"), "another client's record: the volumes label");
+  }
 }
