@@ -96,7 +96,8 @@ public final class ImagesCommand implements Callable<Integer> {
       images = new ArrayList<>(client.list(containerdFilters.toArray(String[]::new)));
       if (!references.isEmpty() || !dockerFilters.isEmpty()) {
         KeyedFilters<Image> filter = ImageFilter.parse(dockerFilters, references,
-            dockerFilters.isEmpty() ? images : client.list(), i -> created(i, summary), i -> summary.apply(i).labels());
+            name -> NoSuchImage.naming(name, () -> client.resolve(name)), i -> created(i, summary),
+            i -> summary.apply(i).labels());
         images.removeIf(filter.negate());
       }
       // read while the channel is open: the rows use them after
