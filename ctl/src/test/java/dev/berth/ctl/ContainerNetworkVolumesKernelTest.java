@@ -131,6 +131,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "is-task=true").out());
       assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "isolation=default").out());
       assertEquals(1, berthd.ctl("ps", "--filter", "is-task=maybe").exit());
+      // -n N and -l: the containers made last, in any state; -n beats -l, and -n 0 is no limit, as Docker's
+      ok("create", "--name", "latecomer", "busybox", "true");
+      assertEquals("latecomer\n", ok("ps", "-l", "--format", "{{.Names}}").out());
+      assertEquals("latecomer\nplain\n", ok("ps", "-n", "2", "--format", "{{.Names}}").out());
+      assertEquals("latecomer\nplain\n", ok("ps", "-l", "-n", "2", "--format", "{{.Names}}").out());
+      assertEquals("plain\nexposer\n", ok("ps", "-n", "0", "--format", "{{.Names}}").out());
     } finally {
       removeContainers();
       berthd.ctl("volume", "rm", "psvol");

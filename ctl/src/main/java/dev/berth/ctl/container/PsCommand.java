@@ -93,7 +93,7 @@ public final class PsCommand implements Callable<Integer> {
   boolean all;
 
   @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
-      description = "the N containers created last, in any state")
+      description = "the N containers created last, in any state (0: no limit)")
   int last;
 
   @Option(names = {"-l", "--latest"}, description = "the container created last, in any state")
@@ -119,6 +119,8 @@ public final class PsCommand implements Callable<Integer> {
   public Integer call() {
     // as Docker: a template that shows sizes asks for them
     size |= format.names("Size");
+    // as Docker's: -l is -n 1 unless -n is given, and -n 0 is no limit, only running containers
+    int limit = latest && last == -1 ? 1 : last;
     Map<String, List<String>> byKey = filters();
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
@@ -140,7 +142,7 @@ public final class PsCommand implements Callable<Integer> {
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        boolean any = all || last >= 0 || latest || byKey.containsKey("status") || byKey.containsKey("exited");
+        boolean any = all || limit > 0 || byKey.containsKey("status") || byKey.containsKey("exited");
         if ((any || s.running() || s.restarting()) && matches(s, byKey, created, ancestors)) {
           shown.add(s);
         }
@@ -156,8 +158,7 @@ public final class PsCommand implements Callable<Integer> {
     // newest first; a lambda of this class's own, which the start-up cache holds ready, where
     // Comparator.comparing's own is spun at each run (~3 ms)
     shown.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
-    int limit = latest ? 1 : last;
-    if (limit >= 0 && shown.size() > limit) {
+    if (limit > 0 && shown.size() > limit) {
       shown.subList(limit, shown.size()).clear();
     }
     if (quiet) {
