@@ -751,6 +751,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals(1, berthd.ctl("volume", "create", "--label", "team=web", "data").exit());
     assertEquals("data\n", ok("volume", "ls", "-q", "--filter", "name=dat", "--filter", "dangling=false").out());
     assertEquals("", ok("volume", "ls", "-q", "--filter", "name=data", "--filter", "dangling=true").out());
+    // Docker's fields, a cluster volume's N/A for a local one
+    assertEquals("data local N/A N/A N/A\n", ok("volume", "ls", "--filter", "name=^data$", "--format",
+        "{{.Name}} {{.Scope}} {{.Group}} {{.Availability}} {{.Status}}").out());
     Cli.Result gone = ok("volume", "rm", "-f", "no-such-volume");
     assertEquals("", gone.out() + gone.stderr());
     String anonymous = "";

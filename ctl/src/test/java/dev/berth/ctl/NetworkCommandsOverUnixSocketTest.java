@@ -92,6 +92,8 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("10.201.0.254", row.get("Gateway").asText());
     assertEquals(device, row.get("Bridge").asText());
     assertEquals("false", row.get("Internal").asText());
+    assertEquals("true", row.get("IPv4").asText(), "Docker 28's field: every Berth network has IPv4");
+    assertEquals("false", row.get("IPv6").asText());
     assertEquals("team=web", row.get("Labels").asText());
     assertEquals("true", JSON.readTree(rows.get(0)).get("Internal").asText());
     assertEquals("backend " + backend.getSubnet() + "\nbridge " + bridge.getSubnet() + "\nweb 10.201.0.0/24\n",

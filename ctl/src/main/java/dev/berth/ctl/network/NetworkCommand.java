@@ -102,9 +102,11 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   /** Docker's column titles of the fields a template names, and Berth's bridge fields. */
-  private static final Map<String, String> LIST_HEADERS = Map.of("ID", "NETWORK ID", "Name", "NAME",
-      "Driver", "DRIVER", "Scope", "SCOPE", "Internal", "INTERNAL", "Labels", "LABELS", "Subnet", "SUBNET",
-      "Gateway", "GATEWAY", "Bridge", "BRIDGE", "CreatedAt", "CREATED AT");
+  private static final Map<String, String> LIST_HEADERS = Map.ofEntries(Map.entry("ID", "NETWORK ID"),
+      Map.entry("Name", "NAME"), Map.entry("Driver", "DRIVER"), Map.entry("Scope", "SCOPE"), Map.entry("IPv4", "IPV4"),
+      Map.entry("IPv6", "IPV6"), Map.entry("Internal", "INTERNAL"), Map.entry("Labels", "LABELS"),
+      Map.entry("Subnet", "SUBNET"), Map.entry("Gateway", "GATEWAY"), Map.entry("Bridge", "BRIDGE"),
+      Map.entry("CreatedAt", "CREATED AT"));
 
   /** Docker's short id (12 digits) unless whole ones are asked for. */
   private static String id(Network n, boolean whole) {
@@ -118,6 +120,7 @@ public final class NetworkCommand extends GroupCommand {
     row.put("Name", n.getName());
     row.put("Driver", n.getDriver());
     row.put("Scope", "local");
+    row.put("IPv4", "true");
     row.put("IPv6", "false");
     row.put("Internal", Boolean.toString(n.getInternal()));
     row.put("Labels", Output.labels(n.getLabelsMap()));

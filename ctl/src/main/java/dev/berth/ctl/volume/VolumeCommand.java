@@ -191,7 +191,8 @@ public final class VolumeCommand extends GroupCommand {
 
   /** Docker's column titles of the fields a template names. */
   private static final Map<String, String> LIST_HEADERS = Map.of("Name", "VOLUME NAME", "Driver", "DRIVER",
-      "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT", "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE");
+      "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT", "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE",
+      "Group", "GROUP", "Availability", "AVAILABILITY", "Status", "STATUS");
 
   /** A volume as docker's {@code volume ls --format} sees one; links and size are not counted, as docker's are not. */
   private static Map<String, Object> templateRow(Volume v) {
@@ -203,6 +204,10 @@ public final class VolumeCommand extends GroupCommand {
     row.put("Labels", Output.labels(v.getLabelsMap()));
     row.put("Links", "N/A");
     row.put("Size", "N/A");
+    // a swarm cluster volume's, which Docker shows as N/A for local ones
+    row.put("Group", "N/A");
+    row.put("Availability", "N/A");
+    row.put("Status", "N/A");
     return row;
   }
 
