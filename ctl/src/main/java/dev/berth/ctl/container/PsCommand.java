@@ -243,7 +243,8 @@ public final class PsCommand implements Callable<Integer> {
     row.put("Mounts", mounts(s.record(), !noTrunc));
     row.put("LocalVolumes", Integer.toString(volumes.size()));
     row.put("Networks", String.join(",", NetworkConnections.networks(s.record())));
-    row.put("Size", sizes.getOrDefault(s.id(), ""));
+    // Docker's for sizes it did not count (json without -s)
+    row.put("Size", sizes.getOrDefault(s.id(), "0B"));
     return row;
   }
 
