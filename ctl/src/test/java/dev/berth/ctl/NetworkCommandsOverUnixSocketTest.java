@@ -75,6 +75,7 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("backend\nbridge\n", names("-f", "name=^b"));
     assertEquals("bridge\n", names("--filter", "type=builtin"));
     assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
+    assertEquals("web\n", names("--filter", "id=" + web.getId().substring(20, 40)), "as Docker's: part of the id");
     // every network here is this host's alone
     assertEquals("backend\nbridge\nweb\n", names("--filter", "scope=local"));
     assertEquals("", names("--filter", "scope=swarm"));

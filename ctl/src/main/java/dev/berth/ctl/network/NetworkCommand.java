@@ -71,9 +71,10 @@ public final class NetworkCommand extends GroupCommand {
           "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
-      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: ^web$ for that name alone), id=PREFIX, "
-          + "label=KEY[=VALUE], driver=bridge, type=builtin|custom or scope=local|swarm|global (repeatable: values of one key may any match, "
-          + "except label=, which must all; all keys must)") List<String> dockerFilters,
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
+          + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom "
+          + "or scope=local|swarm|global (repeatable: values of one key may any match, except label=, which must all; "
+          + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")

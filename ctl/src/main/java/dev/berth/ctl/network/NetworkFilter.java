@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Docker's filters of {@code network ls}: {@code name=PATTERN} (as {@link KeyedFilters#namePattern}), {@code id=PREFIX}, {@code label=KEY}
- * or {@code label=KEY=VALUE}, {@code driver=bridge}, {@code type=builtin|custom} (the default
- * network is the built-in one) and {@code scope=local|swarm|global}, combined as {@link KeyedFilters} combines them.
+ * Docker's filters of {@code network ls}: {@code name=PATTERN} (as {@link KeyedFilters#matching}),
+ * {@code id=PART} (all or part of the id, matched as the name is), {@code label=KEY} or
+ * {@code label=KEY=VALUE}, {@code driver=bridge}, {@code type=builtin|custom} (the default network
+ * is the built-in one) and {@code scope=local|swarm|global}, combined as {@link KeyedFilters}
+ * combines them.
  */
 final class NetworkFilter {
   private static final List<String> KEYS = List.of("name", "id", "label", "driver", "type", "scope");
@@ -19,10 +21,13 @@ final class NetworkFilter {
   static KeyedFilters<Network> parse(List<String> filters) {
     return KeyedFilters.parse(filters, KEYS, (key, value) -> switch (key) {
       case "name" -> {
-        Predicate<String> name = KeyedFilters.namePattern(value);
+        Predicate<String> name = KeyedFilters.matching(value);
         yield n -> name.test(n.getName());
       }
-      case "id" -> n -> n.getId().startsWith(value);
+      case "id" -> {
+        Predicate<String> id = KeyedFilters.matching(value);
+        yield n -> id.test(n.getId());
+      }
       case "label" -> KeyedFilters.label(value, Network::getLabelsMap);
       case "driver" -> n -> n.getDriver().equals(value);
       case "type" -> type(value);

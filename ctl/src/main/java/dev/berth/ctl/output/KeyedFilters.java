@@ -66,18 +66,18 @@ public final class KeyedFilters<T> implements Predicate<T> {
   }
 
   /**
-   * Docker's {@code name=} of {@code volume ls} and {@code network ls}: the whole name, or a Go
-   * regular expression found in it, so {@code name=^web$} is an exact match and {@code name=we}
-   * any name holding it. As in Docker's daemon, a value that is no regular expression matches its
-   * own name only.
+   * Docker's daemon's match of a filter's value, as {@code name=} of {@code volume ls} and
+   * {@code network ls} and the latter's {@code id=} take it: the whole text, or a Go regular
+   * expression found in it, so {@code name=^web$} is an exact match and {@code name=we} any name
+   * holding it. As in Docker's daemon, a value that is no regular expression matches itself only.
    */
-  public static Predicate<String> namePattern(String value) {
+  public static Predicate<String> matching(String value) {
     Pattern pattern;
     try {
       pattern = Pattern.compile(value);
     } catch (PatternSyntaxException e) {
       return value::equals;
     }
-    return name -> name.equals(value) || pattern.matcher(name).find();
+    return text -> text.equals(value) || pattern.matcher(text).find();
   }
 }

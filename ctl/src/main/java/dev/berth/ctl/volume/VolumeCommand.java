@@ -93,8 +93,8 @@ public final class VolumeCommand extends GroupCommand {
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q",
           "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
-      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=REGEX (found in the name: ^web$ for that name alone), label=KEY[=VALUE], "
-          + "dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=REGEX (found in the name: "
+          + "^data$ for that name alone), label=KEY[=VALUE], dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
           + "which must all; all keys must)")
       List<String> filters,
       @Mixin TemplateFormatOption format) {

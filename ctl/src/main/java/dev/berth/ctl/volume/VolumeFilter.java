@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Docker's filters of {@code volume ls}: {@code name=PATTERN} (as {@link KeyedFilters#namePattern}), {@code label=KEY}
- * or {@code label=KEY=VALUE}, {@code dangling=true|false} (no container uses it) and
- * {@code driver=local}, combined as {@link KeyedFilters} combines them.
+ * Docker's filters of {@code volume ls}: {@code name=PATTERN} (as {@link KeyedFilters#matching}),
+ * {@code label=KEY} or {@code label=KEY=VALUE}, {@code dangling=true|false} (no container uses it)
+ * and {@code driver=local}, combined as {@link KeyedFilters} combines them.
  */
 final class VolumeFilter {
   private static final List<String> KEYS = List.of("name", "label", "dangling", "driver");
@@ -19,7 +19,7 @@ final class VolumeFilter {
   static KeyedFilters<Volume> parse(List<String> filters) {
     return KeyedFilters.parse(filters, KEYS, (key, value) -> switch (key) {
       case "name" -> {
-        Predicate<String> name = KeyedFilters.namePattern(value);
+        Predicate<String> name = KeyedFilters.matching(value);
         yield v -> name.test(v.getName());
       }
       case "label" -> KeyedFilters.label(value, Volume::getLabelsMap);

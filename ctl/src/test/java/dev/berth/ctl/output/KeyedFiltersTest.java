@@ -38,12 +38,12 @@ class KeyedFiltersTest {
 
   @Test
   void aNameFilterIsARegularExpressionFoundInTheName() {
-    assertTrue(KeyedFilters.namePattern("^web$").test("web"));
-    assertFalse(KeyedFilters.namePattern("^web$").test("web2"), "anchored: that name alone");
-    assertTrue(KeyedFilters.namePattern("eb").test("web2"), "found anywhere in the name");
-    assertTrue(KeyedFilters.namePattern("w.b").test("wab"));
-    assertTrue(KeyedFilters.namePattern("a[b").test("a[b"), "no regular expression: the name itself");
-    assertFalse(KeyedFilters.namePattern("a[b").test("xa[bx"));
+    assertTrue(KeyedFilters.matching("^web$").test("web"));
+    assertFalse(KeyedFilters.matching("^web$").test("web2"), "anchored: that name alone");
+    assertTrue(KeyedFilters.matching("eb").test("web2"), "found anywhere in the name");
+    assertTrue(KeyedFilters.matching("w.b").test("wab"));
+    assertTrue(KeyedFilters.matching("a[b").test("a[b"), "no regular expression: the name itself");
+    assertFalse(KeyedFilters.matching("a[b").test("xa[bx"));
   }
 
   @Test
