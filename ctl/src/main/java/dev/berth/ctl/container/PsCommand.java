@@ -34,6 +34,7 @@ import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -58,8 +59,10 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code berthctl ps}: the containers of the namespace, as docker ps shows them. */
 @Command(name = "ps",
@@ -89,6 +92,9 @@ public final class PsCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
+  @Spec
+  CommandSpec spec;
+
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   boolean all;
 
@@ -117,6 +123,7 @@ public final class PsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FilterArguments.requireKeyValues(spec.commandLine(), filters);
     // as Docker: a template that shows sizes asks for them
     size |= format.names("Size");
     // as Docker's: -l is -n 1 unless -n is given, and -n 0 is no limit, only running containers

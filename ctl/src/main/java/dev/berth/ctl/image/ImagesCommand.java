@@ -8,6 +8,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.TooManyArguments;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -80,6 +81,7 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FilterArguments.requireKeyValues(spec.commandLine(), dockerFilters);
     // Docker's one REPOSITORY[:TAG]; containerd filters may come beside it
     if (arguments.stream().filter(a -> !containerdFilter(a)).count() > 1) {
       throw new TooManyArguments(spec.commandLine(), 1);

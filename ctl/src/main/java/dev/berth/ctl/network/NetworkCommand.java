@@ -25,6 +25,7 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
@@ -79,7 +80,9 @@ public final class NetworkCommand extends GroupCommand {
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
       List<String> filters) {
-    KeyedFilters<Network> filter = NetworkFilter.parse(dockerFilters == null ? List.of() : dockerFilters);
+    List<String> given = dockerFilters == null ? List.of() : dockerFilters;
+    FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
+    KeyedFilters<Network> filter = NetworkFilter.parse(given);
     List<Network> networks;
     try (Connection c = root.connect()) {
       networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())

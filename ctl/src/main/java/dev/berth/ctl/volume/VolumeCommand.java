@@ -15,6 +15,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
@@ -98,7 +99,9 @@ public final class VolumeCommand extends GroupCommand {
           + "which must all; all keys must)")
       List<String> filters,
       @Mixin TemplateFormatOption format) {
-    KeyedFilters<Volume> filter = VolumeFilter.parse(filters == null ? List.of() : filters);
+    List<String> given = filters == null ? List.of() : filters;
+    FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
+    KeyedFilters<Volume> filter = VolumeFilter.parse(given);
     List<Volume> volumes;
     try (Connection c = root.connect()) {
       volumes = new ArrayList<>(VolumesGrpc.newBlockingStub(c.channel())
