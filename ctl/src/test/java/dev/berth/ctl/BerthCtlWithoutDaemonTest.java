@@ -217,6 +217,15 @@ class BerthCtlWithoutDaemonTest {
     assertEquals(125, badLabel.exit());
     assertTrue(badLabel.stderr().startsWith("berthctl content label: Expected KEY=VALUE or KEY= but got 'novalue'"),
         badLabel::toString);
+    // a filter that is no KEY=VALUE is a bad flag value, as Docker's CLI refuses it, in every listing
+    for (List<String> listing : List.of(List.of("ps"), List.of("images"), List.of("volume", "ls"),
+        List.of("network", "ls"))) {
+      List<String> args = new java.util.ArrayList<>(listing);
+      args.addAll(List.of("--filter", "dangling"));
+      Cli.Result badFilter = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertEquals(125, badFilter.exit(), badFilter::toString);
+      assertTrue(badFilter.stderr().contains("bad format of filter (expected name=value)"), badFilter::toString);
+    }
     // a command that only groups others shows its usage, as docker network does
     Cli.Result group = Cli.run(Map.of(), "content");
     assertEquals(0, group.exit(), group::toString);

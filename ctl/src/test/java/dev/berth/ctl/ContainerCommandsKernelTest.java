@@ -346,6 +346,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     List<String> listed = ok("images", "--format", "{{.Repository}}:{{.Tag}}").out().lines().toList();
     assertEquals("busybox:latest", listed.get(listed.size() - 1), listed::toString);
     assertTrue(listed.indexOf("flat:1") < listed.indexOf("busybox:latest"), listed::toString);
+    // before= and since= name an image as inspect does: also by a prefix of its id, sha256: or not
+    String flatId = id.substring("sha256:".length());
+    String busyboxId = ok("images", "-q", "busybox:latest").out().strip();
+    List<String> older = ok("images", "-q", "--filter", "before=" + flatId.substring(0, 8)).out().lines().toList();
+    assertTrue(older.contains(busyboxId) && !older.contains(flatId.substring(0, 12)), older::toString);
+    List<String> newer = ok("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "since=sha256:" + busyboxId)
+        .out().lines().toList();
+    assertTrue(newer.contains("flat:1") && !newer.contains("busybox:latest"), newer::toString);
 
     // refused, and no image made: input that is no tar, an instruction Docker's import does not take
     Cli.Result notTar = berthd.ctlWithInput("just text\n".getBytes(StandardCharsets.UTF_8), "import", "-", "flat:3");

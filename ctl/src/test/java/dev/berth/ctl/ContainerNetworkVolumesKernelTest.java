@@ -111,15 +111,35 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           ok("ps", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
       assertEquals("psvol," + source + "\n",
           ok("ps", "--no-trunc", "--format", "{{.Mounts}}", "--filter", "name=exposer").out());
+      // volume= a volume's name, a bind's host path, or where either is mounted, as Docker's
+      for (String mounted : List.of("psvol", "/data", source, "/srv")) {
+        assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "--filter", "volume=" + mounted).out(), mounted);
+      }
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "volume=/tmp").out());
       // expose= matches exposed ports, the published ones too, as Docker's
       for (String exposed : List.of("443", "80", "8001/udp", "400-500/tcp")) {
         assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "--filter", "expose=" + exposed).out(), exposed);
       }
       assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "expose=443/udp").out());
       assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "publish=443").out(), "exposed, not published");
+      // Docker's daemon's words for a filter it refuses, which scripts match
       Cli.Result bad = berthd.ctl("ps", "--filter", "expose=http");
       assertEquals(1, bad.exit(), bad::toString);
-      assertTrue(bad.stderr().contains("invalid filter 'expose=http'"), bad::toString);
+      assertTrue(bad.stderr().startsWith("Error response from daemon: invalid filter 'expose=http'"), bad::toString);
+      Cli.Result unknown = berthd.ctl("ps", "--filter", "colour=red");
+      assertEquals(1, unknown.exit(), unknown::toString);
+      assertTrue(unknown.stderr().startsWith("Error response from daemon: invalid filter 'colour'"), unknown::toString);
+      // every key Docker documents is taken: no container is a swarm task, and Linux has no isolation kinds
+      assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "is-task=false").out());
+      assertEquals("", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "is-task=true").out());
+      assertEquals("exposer\n", ok("ps", "--format", "{{.Names}}", "-f", "name=exposer", "-f", "isolation=default").out());
+      assertEquals(1, berthd.ctl("ps", "--filter", "is-task=maybe").exit());
+      // -n N and -l: the containers made last, in any state; -n beats -l, and -n 0 is no limit, as Docker's
+      ok("create", "--name", "latecomer", "busybox", "true");
+      assertEquals("latecomer\n", ok("ps", "-l", "--format", "{{.Names}}").out());
+      assertEquals("latecomer\nplain\n", ok("ps", "-n", "2", "--format", "{{.Names}}").out());
+      assertEquals("latecomer\nplain\n", ok("ps", "-l", "-n", "2", "--format", "{{.Names}}").out());
+      assertEquals("plain\nexposer\n", ok("ps", "-n", "0", "--format", "{{.Names}}").out());
     } finally {
       removeContainers();
       berthd.ctl("volume", "rm", "psvol");
@@ -780,6 +800,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals(1, berthd.ctl("volume", "create", "--label", "team=web", "data").exit());
     assertEquals("data\n", ok("volume", "ls", "-q", "--filter", "name=dat", "--filter", "dangling=false").out());
     assertEquals("", ok("volume", "ls", "-q", "--filter", "name=data", "--filter", "dangling=true").out());
+    // Docker's fields, a cluster volume's N/A for a local one
+    assertEquals("data local N/A N/A N/A\n", ok("volume", "ls", "--filter", "name=^data$", "--format",
+        "{{.Name}} {{.Scope}} {{.Group}} {{.Availability}} {{.Status}}").out());
     Cli.Result gone = ok("volume", "rm", "-f", "no-such-volume");
     assertEquals("", gone.out() + gone.stderr());
     String anonymous = "";

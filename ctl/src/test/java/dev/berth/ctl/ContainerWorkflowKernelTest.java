@@ -185,6 +185,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("web", json.get("Names").asText());
     assertEquals("running", json.get("State").asText());
     assertEquals(id.substring(0, 12), json.get("ID").asText());
+    assertEquals("0B", json.get("Size").asText(), "as Docker's, which counts no sizes for json unless -s");
     assertTrue(lines.get(0).startsWith("{\"Command\":\"\\\"sleep 1000\\\"\",\"CreatedAt\":"), lines.get(0));
 
     assertEquals("hi\n", ok("exec", "web", "echo", "hi").out());

@@ -69,9 +69,20 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("web\n", names("-f", "label=team=web", "-f", "name=we"));
     assertEquals("", names("-f", "label=team=web", "-f", "label=team=db"), "as Docker's, every label must match");
     assertEquals("backend\nweb\n", names("-f", "name=web", "-f", "name=backend"), "names are alternatives");
+    // as Docker's, name= is a regular expression: scripts ask for one network with ^NAME$
+    assertEquals("web\n", names("-f", "name=^web$"));
+    assertEquals("", names("-f", "name=^we$"));
+    assertEquals("backend\nbridge\n", names("-f", "name=^b"));
     assertEquals("bridge\n", names("--filter", "type=builtin"));
     assertEquals("web\n", names("--filter", "id=" + web.getId().substring(0, 6)));
-    assertEquals(1, net.ctl("network", "ls", "--filter", "scope=swarm").exit());
+    assertEquals("web\n", names("--filter", "id=" + web.getId().substring(20, 40)), "as Docker's: part of the id");
+    // every network here is this host's alone
+    assertEquals("backend\nbridge\nweb\n", names("--filter", "scope=local"));
+    assertEquals("", names("--filter", "scope=swarm"));
+    Cli.Result badScope = net.ctl("network", "ls", "--filter", "scope=planet");
+    assertEquals(1, badScope.exit(), badScope::toString);
+    assertTrue(badScope.stderr().startsWith("Error response from daemon: invalid filter 'scope=planet'"),
+        badScope::toString);
 
     // docker's --format json: an object a line, with Berth's bridge fields beside docker's
     List<String> rows = net.ctl("network", "ls", "--format", "json").out().lines().toList();
@@ -82,6 +93,8 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("10.201.0.254", row.get("Gateway").asText());
     assertEquals(device, row.get("Bridge").asText());
     assertEquals("false", row.get("Internal").asText());
+    assertEquals("true", row.get("IPv4").asText(), "Docker 28's field: every Berth network has IPv4");
+    assertEquals("false", row.get("IPv6").asText());
     assertEquals("team=web", row.get("Labels").asText());
     assertEquals("true", JSON.readTree(rows.get(0)).get("Internal").asText());
     assertEquals("backend " + backend.getSubnet() + "\nbridge " + bridge.getSubnet() + "\nweb 10.201.0.0/24\n",

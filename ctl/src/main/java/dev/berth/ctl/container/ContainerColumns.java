@@ -74,13 +74,46 @@ public final class ContainerColumns {
     if (!SpecJson.TYPE_URL.equals(record.getSpec().getTypeUrl())) {
       return "";
     }
-    List<String> args = JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args");
-    return String.join(" ", InitProcess.userCommand(args));
+    List<String> args = InitProcess.userCommand(
+        JsonPaths.strings(record.getSpec().getValue().toByteArray(), "process", "args"));
+    // as Docker's daemon writes it: the arguments after the program in single quotes when they hold a space
+    StringBuilder command = new StringBuilder();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      command.append(i == 0 ? "" : " ").append(i > 0 && arg.contains(" ") ? "'" + arg + "'" : arg);
+    }
+    return command.toString();
   }
 
-  /** As Go's strconv.Quote prints plain text. */
-  private static String quote(String text) {
-    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  /**
+   * As Go's strconv.Quote quotes text: a backslash and a double quote escaped, control characters
+   * as Go's escapes, so a command holding a newline stays on its row.
+   */
+  static String quote(String text) {
+    StringBuilder quoted = new StringBuilder("\"");
+    text.codePoints().forEach(c -> {
+      switch (c) {
+        case '"' -> quoted.append("\\\"");
+        case '\\' -> quoted.append("\\\\");
+        case '\n' -> quoted.append("\\n");
+        case '\t' -> quoted.append("\\t");
+        case '\r' -> quoted.append("\\r");
+        case 0x07 -> quoted.append("\\a");
+        case '\b' -> quoted.append("\\b");
+        case '\f' -> quoted.append("\\f");
+        case 0x0b -> quoted.append("\\v");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            quoted.append(String.format("\\x%02x", c));
+          } else if (Character.isISOControl(c)) {
+            quoted.append(String.format("\\u%04x", c));
+          } else {
+            quoted.appendCodePoint(c);
+          }
+        }
+      }
+    });
+    return quoted.append('"').toString();
   }
 
   /**

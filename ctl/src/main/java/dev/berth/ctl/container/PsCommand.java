@@ -32,9 +32,10 @@ import dev.berth.client.images.ImageUsers;
 import dev.berth.client.spec.SpecJson;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
-import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FilterArguments;
+import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
@@ -58,8 +59,10 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code berthctl ps}: the containers of the namespace, as docker ps shows them. */
 @Command(name = "ps",
@@ -67,9 +70,11 @@ import picocli.CommandLine.ParentCommand;
         "Filters (--filter KEY=VALUE, repeatable; values of one key are alternatives, except label=, of which "
             + "every one must match; different keys must all match): status=created|running|paused|exited, name=REGEX, label=KEY or label=KEY=VALUE, id=PREFIX, "
             + "ancestor=IMAGE (a name or an image id: containers using that image; a repository without tag: any "
-            + "of its tags), exited=CODE, network=NAME|ID, volume=NAME, before=CONTAINER and since=CONTAINER (made "
+            + "of its tags), exited=CODE, network=NAME|ID, volume=NAME|PATH (a volume, a bind's host path, or "
+            + "where either is mounted), before=CONTAINER and since=CONTAINER (made "
             + "before or after it), publish=PORT[/PROTOCOL] or a range (8000-8080/tcp) of container ports, "
-            + "expose=PORT[/PROTOCOL] or a range of exposed ports (published ones too)."},
+            + "expose=PORT[/PROTOCOL] or a range of exposed ports (published ones too), is-task=false (no container "
+            + "here is a swarm task) and isolation= (which Linux has no kinds of: every container matches)."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl ps", "  berthctl ps -a", "  berthctl ps -aq", "  berthctl ps -n 2",
         "  berthctl ps -a --filter status=exited --filter label=team=web", "  berthctl ps -a -f ancestor=busybox",
@@ -80,18 +85,21 @@ public final class PsCommand implements Callable<Integer> {
   private static final int MOUNT_WIDTH = 15;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
-      "health", "network", "volume", "before", "since", "publish", "expose");
+      "health", "network", "volume", "before", "since", "publish", "expose", "isolation", "is-task");
   private static final Set<String> STATES = Set.of("created", "running", "paused", "exited", "restarting",
       "removing", "dead");
 
   @ParentCommand
   BerthCtl root;
 
+  @Spec
+  CommandSpec spec;
+
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   boolean all;
 
   @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
-      description = "the N containers created last, in any state")
+      description = "the N containers created last, in any state (0: no limit)")
   int last;
 
   @Option(names = {"-l", "--latest"}, description = "the container created last, in any state")
@@ -115,8 +123,11 @@ public final class PsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FilterArguments.requireKeyValues(spec.commandLine(), filters);
     // as Docker: a template that shows sizes asks for them
     size |= format.names("Size");
+    // as Docker's: -l is -n 1 unless -n is given, and -n 0 is no limit, only running containers
+    int limit = latest && last == -1 ? 1 : last;
     Map<String, List<String>> byKey = filters();
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
@@ -138,7 +149,7 @@ public final class PsCommand implements Callable<Integer> {
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        boolean any = all || last >= 0 || latest || byKey.containsKey("status") || byKey.containsKey("exited");
+        boolean any = all || limit > 0 || byKey.containsKey("status") || byKey.containsKey("exited");
         if ((any || s.running() || s.restarting()) && matches(s, byKey, created, ancestors)) {
           shown.add(s);
         }
@@ -154,8 +165,7 @@ public final class PsCommand implements Callable<Integer> {
     // newest first; a lambda of this class's own, which the start-up cache holds ready, where
     // Comparator.comparing's own is spun at each run (~3 ms)
     shown.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
-    int limit = latest ? 1 : last;
-    if (limit >= 0 && shown.size() > limit) {
+    if (limit > 0 && shown.size() > limit) {
       shown.subList(limit, shown.size()).clear();
     }
     if (quiet) {
@@ -240,7 +250,8 @@ public final class PsCommand implements Callable<Integer> {
     row.put("Mounts", mounts(s.record(), !noTrunc));
     row.put("LocalVolumes", Integer.toString(volumes.size()));
     row.put("Networks", String.join(",", NetworkConnections.networks(s.record())));
-    row.put("Size", sizes.getOrDefault(s.id(), ""));
+    // Docker's for sizes it did not count (json without -s)
+    row.put("Size", sizes.getOrDefault(s.id(), "0B"));
     return row;
   }
 
@@ -262,28 +273,30 @@ public final class PsCommand implements Callable<Integer> {
       int equals = f.indexOf('=');
       String key = equals < 0 ? f : f.substring(0, equals);
       if (equals < 0 || !FILTER_KEYS.contains(key)) {
-        throw new CommandFailure("invalid filter '" + f + "': expected one of " + String.join("=, ", FILTER_KEYS) + "=");
+        throw InvalidFilter.key(key, FILTER_KEYS);
       }
       String value = f.substring(equals + 1);
       if (key.equals("exited") && !value.matches("-?[0-9]{1,9}")) {
-        throw new CommandFailure("invalid filter 'exited=" + value + "': an exit code is a number");
+        throw InvalidFilter.value(key, value, "an exit code is a number");
       }
       if (key.equals("health") && !HEALTH.contains(value)) {
-        throw new CommandFailure("invalid filter 'health=" + value + "': one of " + String.join(", ", HEALTH));
+        throw InvalidFilter.value(key, value, "one of " + String.join(", ", HEALTH));
       }
       if (key.equals("status") && !STATES.contains(value)) {
-        throw new CommandFailure("invalid filter 'status=" + value + "': one of " + String.join(", ",
-            STATES.stream().sorted().toList()));
+        throw InvalidFilter.value(key, value, "one of " + String.join(", ", STATES.stream().sorted().toList()));
       }
       if ((key.equals("publish") || key.equals("expose")) && !value.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
-        throw new CommandFailure("invalid filter '" + key + "=" + value + "': a port or range, with /tcp or /udp or not");
+        throw InvalidFilter.value(key, value, "a port or range, with /tcp or /udp or not");
       }
       if (key.equals("name")) {
         try {
           Pattern.compile(value);
         } catch (PatternSyntaxException e) {
-          throw new CommandFailure("invalid filter 'name=" + value + "': " + e.getDescription());
+          throw InvalidFilter.value(key, value, e.getDescription());
         }
+      }
+      if (key.equals("is-task") && !value.equals("true") && !value.equals("false")) {
+        throw InvalidFilter.value(key, value, "true or false");
       }
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
@@ -364,6 +377,25 @@ public final class PsCommand implements Callable<Integer> {
     return String.join(",", names);
   }
 
+  /**
+   * Docker's {@code volume=}: whether the container mounts the volume of that name, the host path
+   * of a bind, or anything at that path inside it.
+   */
+  static boolean mountsVolume(Container record, String wanted) {
+    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
+    if (config == null) {
+      // another client's record: the volumes Berth's label names
+      return LabelLists.split(record.getLabelsMap().get(ContainerLabels.VOLUMES)).contains(wanted);
+    }
+    for (Map<String, String> m : JsonPaths.objects(config.getValue().toByteArray(), "Mounts")) {
+      String name = m.getOrDefault("Name", "").isEmpty() ? m.getOrDefault("Source", "") : m.get("Name");
+      if (wanted.equals(name) || wanted.equals(m.get("Destination"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The names of the networks {@code values} give by name, id or id prefix; a value naming none stays as it is. */
   private static List<String> networkNames(Connection c, List<String> values) {
     NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
@@ -396,8 +428,12 @@ public final class PsCommand implements Callable<Integer> {
         case "ancestor" -> ancestors.matches(s.record(), value);
         case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);
         case "network" -> NetworkConnections.networks(s.record()).contains(value);
-        case "volume" -> LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES)).contains(value);
+        case "volume" -> mountsVolume(s.record(), value);
         case "health" -> ContainerColumns.health(s).equals(value);
+        // no container here is a swarm service's task
+        case "is-task" -> value.equals("false");
+        // as Docker's daemon on Linux, where isolation is Windows' alone: every container matches
+        case "isolation" -> true;
         default -> label(s.record(), value);
       };
       // as Docker's daemon: a container must carry every label asked for

@@ -1,9 +1,9 @@
 package dev.berth.ctl.image;
 
 import dev.berth.client.images.Image;
-import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
-import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.DaemonError;
+import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.KeyedFilters;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +25,11 @@ final class ImageFilter {
 
   /**
    * {@code filters} as given to {@code --filter}, {@code references} as bare arguments;
-   * {@code all} are the namespace's images, which {@code before} and {@code since} name and
-   * compare by {@code created}; {@code labels} are an image's config's labels.
+   * {@code named} finds the image {@code before} and {@code since} name (as {@code image inspect}
+   * does: a name, an image id or a unique prefix of it), which they compare by {@code created};
+   * {@code labels} are an image's config's labels.
    */
-  static KeyedFilters<Image> parse(List<String> filters, List<String> references, List<Image> all,
+  static KeyedFilters<Image> parse(List<String> filters, List<String> references, Function<String, Image> named,
       Function<Image, Instant> created, Function<Image, Map<String, String>> labels) {
     KeyedFilters<Image> parsed = new KeyedFilters<>();
     references.forEach(r -> parsed.add("reference", reference(r)));
@@ -36,7 +37,7 @@ final class ImageFilter {
       int equals = f.indexOf('=');
       String key = equals < 0 ? f : f.substring(0, equals);
       if (equals < 0 || !KEYS.contains(key)) {
-        throw new CommandFailure("invalid filter '" + f + "': expected reference=, label=, dangling=, before= or since=");
+        throw InvalidFilter.key(key, KEYS);
       }
       String value = f.substring(equals + 1);
       parsed.add(key, switch (key) {
@@ -44,11 +45,11 @@ final class ImageFilter {
         case "reference" -> reference(value);
         case "dangling" -> dangling(value);
         case "before" -> {
-          Instant limit = created.apply(named(value, all));
+          Instant limit = created.apply(named.apply(value));
           yield image -> created.apply(image).isBefore(limit);
         }
         default -> {
-          Instant limit = created.apply(named(value, all));
+          Instant limit = created.apply(named.apply(value));
           yield image -> created.apply(image).isAfter(limit);
         }
       });
@@ -74,17 +75,8 @@ final class ImageFilter {
     return switch (value) {
       case "true", "1" -> Image::dangling;
       case "false", "0" -> image -> !image.dangling();
-      default -> throw new CommandFailure("invalid filter 'dangling=" + value + "': expected true or false");
+      default -> throw InvalidFilter.value("dangling", value, "true or false");
     };
-  }
-
-  private static Image named(String reference, List<Image> all) {
-    String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
-    return all.stream()
-        .filter(i -> i.name().equals(full) || i.name().equals(reference) || ImageClient.shortId(i).equals(reference)
-            || i.target().digest().equals(reference))
-        .findFirst()
-        .orElseThrow(() -> NoSuchImage.of(reference, null));
   }
 
   /**
@@ -122,7 +114,7 @@ final class ImageFilter {
     return Pattern.compile(regex.toString());
   }
 
-  private static CommandFailure badPattern(String pattern) {
-    return new CommandFailure("invalid filter 'reference=" + pattern + "': syntax error in pattern");
+  private static DaemonError badPattern(String pattern) {
+    return InvalidFilter.value("reference", pattern, "syntax error in pattern");
   }
 }

@@ -8,6 +8,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.TooManyArguments;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -80,6 +81,7 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FilterArguments.requireKeyValues(spec.commandLine(), dockerFilters);
     // Docker's one REPOSITORY[:TAG]; containerd filters may come beside it
     if (arguments.stream().filter(a -> !containerdFilter(a)).count() > 1) {
       throw new TooManyArguments(spec.commandLine(), 1);
@@ -96,7 +98,8 @@ public final class ImagesCommand implements Callable<Integer> {
       images = new ArrayList<>(client.list(containerdFilters.toArray(String[]::new)));
       if (!references.isEmpty() || !dockerFilters.isEmpty()) {
         KeyedFilters<Image> filter = ImageFilter.parse(dockerFilters, references,
-            dockerFilters.isEmpty() ? images : client.list(), i -> created(i, summary), i -> summary.apply(i).labels());
+            name -> NoSuchImage.naming(name, () -> client.resolve(name)), i -> created(i, summary),
+            i -> summary.apply(i).labels());
         images.removeIf(filter.negate());
       }
       // read while the channel is open: the rows use them after

@@ -25,6 +25,7 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.output.Durations;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
@@ -71,14 +72,17 @@ public final class NetworkCommand extends GroupCommand {
           "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
-      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=PART, id=PREFIX, "
-          + "label=KEY[=VALUE], driver=bridge or type=builtin|custom (repeatable: values of one key may any match, "
-          + "except label=, which must all; all keys must)") List<String> dockerFilters,
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
+          + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom "
+          + "or scope=local|swarm|global (repeatable: values of one key may any match, except label=, which must all; "
+          + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
       List<String> filters) {
-    KeyedFilters<Network> filter = NetworkFilter.parse(dockerFilters == null ? List.of() : dockerFilters);
+    List<String> given = dockerFilters == null ? List.of() : dockerFilters;
+    FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
+    KeyedFilters<Network> filter = NetworkFilter.parse(given);
     List<Network> networks;
     try (Connection c = root.connect()) {
       networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())
@@ -102,9 +106,11 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   /** Docker's column titles of the fields a template names, and Berth's bridge fields. */
-  private static final Map<String, String> LIST_HEADERS = Map.of("ID", "NETWORK ID", "Name", "NAME",
-      "Driver", "DRIVER", "Scope", "SCOPE", "Internal", "INTERNAL", "Labels", "LABELS", "Subnet", "SUBNET",
-      "Gateway", "GATEWAY", "Bridge", "BRIDGE", "CreatedAt", "CREATED AT");
+  private static final Map<String, String> LIST_HEADERS = Map.ofEntries(Map.entry("ID", "NETWORK ID"),
+      Map.entry("Name", "NAME"), Map.entry("Driver", "DRIVER"), Map.entry("Scope", "SCOPE"), Map.entry("IPv4", "IPV4"),
+      Map.entry("IPv6", "IPV6"), Map.entry("Internal", "INTERNAL"), Map.entry("Labels", "LABELS"),
+      Map.entry("Subnet", "SUBNET"), Map.entry("Gateway", "GATEWAY"), Map.entry("Bridge", "BRIDGE"),
+      Map.entry("CreatedAt", "CREATED AT"));
 
   /** Docker's short id (12 digits) unless whole ones are asked for. */
   private static String id(Network n, boolean whole) {
@@ -118,6 +124,7 @@ public final class NetworkCommand extends GroupCommand {
     row.put("Name", n.getName());
     row.put("Driver", n.getDriver());
     row.put("Scope", "local");
+    row.put("IPv4", "true");
     row.put("IPv6", "false");
     row.put("Internal", Boolean.toString(n.getInternal()));
     row.put("Labels", Output.labels(n.getLabelsMap()));

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Docker's {@code --filter KEY=VALUE} of a list command: values of one key match if any of them
@@ -13,21 +15,27 @@ import java.util.function.Predicate;
  * for each label given, not for one of them).
  */
 public final class KeyedFilters<T> implements Predicate<T> {
-  /** The test a filter asks for; a key it does not know is a {@link dev.berth.ctl.CommandFailure}. */
+  /** The test a filter of one of the command's keys asks for; a value it does not take is an {@link InvalidFilter}. */
   public interface Parser<T> {
-    Predicate<T> parse(String filter, String key, String value);
+    Predicate<T> parse(String key, String value);
   }
 
   private final Map<String, List<Predicate<T>>> byKey = new LinkedHashMap<>();
   private final List<Predicate<T>> everyLabel = new ArrayList<>();
 
-  /** Each {@code KEY=VALUE} of {@code filters} (a key without '=' is the empty key) through {@code parser}. */
-  public static <T> KeyedFilters<T> parse(List<String> filters, Parser<T> parser) {
+  /**
+   * Each {@code KEY=VALUE} of {@code filters} through {@code parser}; a key not among {@code keys},
+   * or a filter without '=', is an {@link InvalidFilter}, as Docker's daemon refuses it.
+   */
+  public static <T> KeyedFilters<T> parse(List<String> filters, List<String> keys, Parser<T> parser) {
     KeyedFilters<T> parsed = new KeyedFilters<>();
     for (String f : filters) {
       int equals = f.indexOf('=');
-      String key = equals < 0 ? "" : f.substring(0, equals);
-      parsed.add(key, parser.parse(f, key, f.substring(equals + 1)));
+      String key = equals < 0 ? f : f.substring(0, equals);
+      if (equals < 0 || !keys.contains(key)) {
+        throw InvalidFilter.key(key, keys);
+      }
+      parsed.add(key, parser.parse(key, f.substring(equals + 1)));
     }
     return parsed;
   }
@@ -55,5 +63,21 @@ public final class KeyedFilters<T> implements Predicate<T> {
     String key = value.substring(0, equals);
     String wanted = value.substring(equals + 1);
     return item -> wanted.equals(labels.apply(item).get(key));
+  }
+
+  /**
+   * Docker's daemon's match of a filter's value, as {@code name=} of {@code volume ls} and
+   * {@code network ls} and the latter's {@code id=} take it: the whole text, or a Go regular
+   * expression found in it, so {@code name=^web$} is an exact match and {@code name=we} any name
+   * holding it. As in Docker's daemon, a value that is no regular expression matches itself only.
+   */
+  public static Predicate<String> matching(String value) {
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      return value::equals;
+    }
+    return text -> text.equals(value) || pattern.matcher(text).find();
   }
 }

@@ -15,6 +15,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
@@ -93,12 +94,14 @@ public final class VolumeCommand extends GroupCommand {
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q",
           "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
-      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=PART, label=KEY[=VALUE], "
-          + "dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
+      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "name=REGEX (found in the name: "
+          + "^data$ for that name alone), label=KEY[=VALUE], dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
           + "which must all; all keys must)")
       List<String> filters,
       @Mixin TemplateFormatOption format) {
-    KeyedFilters<Volume> filter = VolumeFilter.parse(filters == null ? List.of() : filters);
+    List<String> given = filters == null ? List.of() : filters;
+    FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
+    KeyedFilters<Volume> filter = VolumeFilter.parse(given);
     List<Volume> volumes;
     try (Connection c = root.connect()) {
       volumes = new ArrayList<>(VolumesGrpc.newBlockingStub(c.channel())
@@ -191,7 +194,8 @@ public final class VolumeCommand extends GroupCommand {
 
   /** Docker's column titles of the fields a template names. */
   private static final Map<String, String> LIST_HEADERS = Map.of("Name", "VOLUME NAME", "Driver", "DRIVER",
-      "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT", "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE");
+      "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT", "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE",
+      "Group", "GROUP", "Availability", "AVAILABILITY", "Status", "STATUS");
 
   /** A volume as docker's {@code volume ls --format} sees one; links and size are not counted, as docker's are not. */
   private static Map<String, Object> templateRow(Volume v) {
@@ -203,6 +207,10 @@ public final class VolumeCommand extends GroupCommand {
     row.put("Labels", Output.labels(v.getLabelsMap()));
     row.put("Links", "N/A");
     row.put("Size", "N/A");
+    // a swarm cluster volume's, which Docker shows as N/A for local ones
+    row.put("Group", "N/A");
+    row.put("Availability", "N/A");
+    row.put("Status", "N/A");
     return row;
   }
 

@@ -22,9 +22,20 @@ class PsCommandTest {
   }
 
   @Test
-  void theCommandIsTheSpecsProcessArguments() {
-    assertEquals("sh -c echo hi", ContainerColumns.command(withSpec(SpecJson.TYPE_URL,
-        "{\"ociVersion\":\"1.1.0\",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",\"-c\",\"echo hi\"]},\"root\":{\"path\":\"rootfs\"}}")));
+  void theCommandIsTheSpecsProcessArgumentsThoseWithASpaceQuotedAsDockersDaemonQuotesThem() {
+    Container c = withSpec(SpecJson.TYPE_URL, "{\"ociVersion\":\"1.1.0\",\"process\":{\"cwd\":\"/\","
+        + "\"args\":[\"sh\",\"-c\",\"echo hi\"]},\"root\":{\"path\":\"rootfs\"}}");
+    assertEquals("sh -c 'echo hi'", ContainerColumns.command(c));
+    assertEquals("\"sh -c 'echo hi'\"", ContainerColumns.command(c, true));
+    Container longer = withSpec(SpecJson.TYPE_URL, "{\"process\":{\"args\":[\"sh\",\"-c\",\"echo hello world\"]}}");
+    assertEquals("\"sh -c 'echo hello w…\"", ContainerColumns.command(longer, true), "the arguments quoted, then cut to 20 characters");
+  }
+
+  @Test
+  void theCommandIsQuotedAsGosStrconvQuoteQuotesIt() {
+    assertEquals("\"echo \\\"a\\\\b\\\"\"", ContainerColumns.quote("echo \"a\\b\""));
+    assertEquals("\"sh -c 'a\\nb\\tc'\"", ContainerColumns.quote("sh -c 'a\nb\tc'"), "a newline stays on its row");
+    assertEquals("\"\\x1b[0m \\x7f caf\u00e9 …\"", ContainerColumns.quote("\u001b[0m \u007f caf\u00e9 …"));
   }
 
   @Test
@@ -63,5 +74,20 @@ class PsCommandTest {
     assertEquals("data,/srv/www/static/files", PsCommand.mounts(c, false));
     Container other = Container.newBuilder().setId("c").putLabels(ContainerLabels.VOLUMES, "a,b").build();
     assertEquals("a,b", PsCommand.mounts(other, true), "another client's record: the volumes label");
+  }
+
+  @Test
+  void volumeMatchesAVolumeByNameABindByItsHostPathAndEitherWhereItIsMounted() {
+    Container c = withConfig("{\"Config\":{},\"HostConfig\":{},\"Mounts\":["
+        + "{\"Type\":\"volume\",\"Name\":\"data\",\"Source\":\"/var/lib/berth/volumes/default/data/_data\","
+        + "\"Destination\":\"/data\"},"
+        + "{\"Type\":\"bind\",\"Source\":\"/srv/www\",\"Destination\":\"/www\"}]}");
+    for (String wanted : new String[] {"data", "/data", "/srv/www", "/www"}) {
+      assertTrue(PsCommand.mountsVolume(c, wanted), wanted);
+    }
+    assertFalse(PsCommand.mountsVolume(c, "/var/lib/berth/volumes/default/data/_data"), "a volume by its name");
+    assertFalse(PsCommand.mountsVolume(c, "/srv"));
+    Container other = Container.newBuilder().setId("c").putLabels(ContainerLabels.VOLUMES, "a,b").build();
+    assertTrue(PsCommand.mountsVolume(other, "b"), "another client's record: the volumes label");
   }
 }

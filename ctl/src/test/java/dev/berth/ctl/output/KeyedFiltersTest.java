@@ -1,8 +1,11 @@
 package dev.berth.ctl.output;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.ctl.DaemonError;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,7 @@ class KeyedFiltersTest {
   private static final Item WEB = new Item("web", Map.of("team", "web", "tier", "front"));
 
   private static boolean matches(Item item, String... filters) {
-    return KeyedFilters.<Item>parse(List.of(filters), (f, key, value) -> key.equals("label")
+    return KeyedFilters.<Item>parse(List.of(filters), List.of("name", "label"), (key, value) -> key.equals("label")
         ? KeyedFilters.label(value, Item::labels) : i -> i.name().equals(value)).test(item);
   }
 
@@ -31,5 +34,23 @@ class KeyedFiltersTest {
     assertTrue(matches(WEB, "name=db", "name=web", "label=team=web"));
     assertFalse(matches(WEB, "name=web", "label=team=db"));
     assertTrue(matches(WEB));
+  }
+
+  @Test
+  void aNameFilterIsARegularExpressionFoundInTheName() {
+    assertTrue(KeyedFilters.matching("^web$").test("web"));
+    assertFalse(KeyedFilters.matching("^web$").test("web2"), "anchored: that name alone");
+    assertTrue(KeyedFilters.matching("eb").test("web2"), "found anywhere in the name");
+    assertTrue(KeyedFilters.matching("w.b").test("wab"));
+    assertTrue(KeyedFilters.matching("a[b").test("a[b"), "no regular expression: the name itself");
+    assertFalse(KeyedFilters.matching("a[b").test("xa[bx"));
+  }
+
+  @Test
+  void aKeyTheCommandDoesNotTakeIsRefusedInDockersWords() {
+    assertEquals("invalid filter 'colour': expected name=, label=",
+        assertThrows(DaemonError.class, () -> matches(WEB, "colour=red")).getMessage());
+    assertEquals("invalid filter 'name': expected name=, label=",
+        assertThrows(DaemonError.class, () -> matches(WEB, "name")).getMessage(), "no '=': no filter");
   }
 }
