@@ -82,11 +82,11 @@ class DiskUsageAndPruneTest {
         "one row for busybox's id, with both its containers: " + verbose);
     assertFalse(verbose.contains("gc-alias"), "its other name is no image of its own: " + verbose);
     ok("rmi", "gc-alias:1");
-    // Docker's columns, with ps's COMMAND and STATUS
+    // Docker's columns, with ps's COMMAND (an argument holding a space in quotes) and STATUS
     assertTrue(verbose.lines().anyMatch(l -> l.matches(
         "CONTAINER ID\\s+IMAGE\\s+COMMAND\\s+LOCAL VOLUMES\\s+SIZE\\s+CREATED\\s+STATUS\\s+NAMES\\s*")), verbose);
     assertTrue(verbose.lines().anyMatch(l -> l.matches(
-        "[0-9a-f]{12}\\s+busybox\\s+\"sh -c echo written …\"\\s+0\\s+\\S+\\s+.* ago\\s+Exited \\(0\\) .* ago\\s+gc-done")),
+        "[0-9a-f]{12}\\s+busybox\\s+\"sh -c 'echo written…\"\\s+0\\s+\\S+\\s+.* ago\\s+Exited \\(0\\) .* ago\\s+gc-done")),
         verbose);
     assertTrue(verbose.lines().anyMatch(l -> l.matches(
         "[0-9a-f]{12}\\s+busybox\\s+\"sleep 1000\"\\s+1\\s+\\S+\\s+.* ago\\s+Up .*\\s+gc-keep")), verbose);
