@@ -150,7 +150,7 @@ class BerthctlAsAUserTest {
     assertTrue(ok("volume", "ls", "--format", "{{.Name}} {{.Mountpoint}}").out().lines()
         .anyMatch(("ux-named " + mountpoint)::equals));
     assertTrue(ok("volume", "ls", "--format", "json").out().lines()
-        .anyMatch(l -> l.startsWith("{\"Driver\":\"local\",") && l.contains("\"Name\":\"ux-named\"")
+        .anyMatch(l -> l.startsWith("{\"Availability\":\"N/A\",\"Driver\":\"local\",") && l.contains("\"Name\":\"ux-named\"")
             && l.contains("\"Mountpoint\":\"" + mountpoint + "\"")));
     assertTrue(mountpoint.startsWith("/") && Files.isDirectory(Path.of(mountpoint)), mountpoint);
     ok("run", "--name", "ux-anon", "-v", "/data", "busybox", "true");
