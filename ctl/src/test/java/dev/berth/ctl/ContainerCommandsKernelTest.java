@@ -641,7 +641,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
     assertEquals("one\nthree\n", ok("logs", "--tail", "-1", "talker").out(), "negative: all, as Docker's");
-    assertTrue(ok("logs", "-t", "talker").out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT.* one\n.*"));
+    assertTrue(ok("logs", "-t", "talker").out()
+        .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\n.*"),
+        "nine digits of fraction, as Docker's");
     assertEquals(" one\n three\n", ok("logs", "--details", "talker").out(), "no attributes: a space, as docker's");
     String threeAt = ok("logs", "-t", "--tail", "1", "talker").out().split(" ")[0];
     assertEquals("one\n", ok("logs", "--until", Instant.parse(threeAt).minusMillis(1).toString(), "talker").out());
