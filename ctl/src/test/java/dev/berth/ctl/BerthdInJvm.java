@@ -70,7 +70,12 @@ final class BerthdInJvm implements AutoCloseable {
   }
 
   Cli.Result ctlWithInput(byte[] stdin, String... args) {
-    return Cli.run(Map.of("BERTH_ADDRESS", dir.resolve("s").resolve("berth.sock").toString()), stdin, args);
+    return Cli.run(Map.of("BERTH_ADDRESS", socket().toString()), stdin, args);
+  }
+
+  /** berthd's socket, for a berthctl run with streams of the test's own. */
+  Path socket() {
+    return dir.resolve("s").resolve("berth.sock");
   }
 
   /** A channel in the default namespace, to check what berthctl did. */

@@ -22,12 +22,14 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -204,6 +206,38 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(ok("stats", "--no-stream", "-a", "--format", format).out().lines().anyMatch(zeros::equals));
     assertEquals("watched 1\nresting 0\n",
         ok("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "watched", "resting").out());
+  }
+
+  @Test
+  void streamingStatsShowsAContainerStartedMeanwhileByItsName() throws Exception {
+    ok("run", "-d", "--name", "early", "busybox", "sleep", "1000");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), Map.of("BERTH_ADDRESS", berthd.socket().toString()), false);
+    Thread stats = new Thread(() -> BerthCtl.run(io, "stats", "--format", "{{.Name}}"));
+    stats.start();
+    try {
+      awaitOutput(out, "early");
+      ok("run", "-d", "--name", "late", "busybox", "sleep", "1000");
+      awaitOutput(out, "late");
+    } finally {
+      stats.interrupt();
+      stats.join(10_000);
+    }
+    String shown = out.toString(StandardCharsets.UTF_8);
+    assertTrue(shown.lines().noneMatch(l -> l.matches(".*[0-9a-f]{64}.*")), shown);
+  }
+
+  /** Waits up to 10 s for a line {@code line} among what a streaming command printed. */
+  private static void awaitOutput(ByteArrayOutputStream out, String line) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      // each refresh starts by clearing the screen
+      if (out.toString(StandardCharsets.UTF_8).replace("\033[2J\033[H", "\n").lines().anyMatch(line::equals)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no line " + line + " in " + out.toString(StandardCharsets.UTF_8));
   }
 
   /** A size as stats prints it in powers of 1000 ({@code 3.1 k}) back to bytes, at least. */
@@ -649,7 +683,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
     assertEquals("one\nthree\n", ok("logs", "--tail", "-1", "talker").out(), "negative: all, as Docker's");
-    assertTrue(ok("logs", "-t", "talker").out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT.* one\n.*"));
+    assertTrue(ok("logs", "-t", "talker").out()
+        .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\n.*"),
+        "nine digits of fraction, as Docker's");
     assertEquals(" one\n three\n", ok("logs", "--details", "talker").out(), "no attributes: a space, as docker's");
     String threeAt = ok("logs", "-t", "--tail", "1", "talker").out().split(" ")[0];
     assertEquals("one\n", ok("logs", "--until", Instant.parse(threeAt).minusMillis(1).toString(), "talker").out());

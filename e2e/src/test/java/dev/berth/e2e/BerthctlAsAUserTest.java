@@ -108,6 +108,20 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void attachToATerminalContainerFromAPipeIsRefusedAsDockers() throws Exception {
+    ok("run", "-dt", "--name", "tty-attach", "busybox", "sleep", "1000");
+    try {
+      Path input = Files.writeString(berthd.work().resolve("keys"), "exit\n");
+      Result piped = run(berthctlCommand("attach", "tty-attach"), input, 60);
+      assertEquals(1, piped.exit(), piped::toString);
+      assertEquals("Error: the input device is not a TTY", piped.err().strip(), piped::toString);
+      assertEquals("running", ok("inspect", "-f", "{{.State.Status}}", "tty-attach").out().strip());
+    } finally {
+      berthctl("rm", "-f", "tty-attach");
+    }
+  }
+
+  @Test
   void badInputIsOneLineAndExit125() throws Exception {
     Result r = berthctl("run", "--memory", "12x", "busybox", "true");
     assertEquals(125, r.exit(), r::toString);

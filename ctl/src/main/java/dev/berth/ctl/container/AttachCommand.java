@@ -55,6 +55,10 @@ public final class AttachCommand implements Callable<Integer> {
       if (!s.running()) {
         throw new CommandFailure("You cannot attach to a stopped container, start it first");
       }
+      if (!noStdin && ContainerConfig.of(s.record()).tty()) {
+        // as docker's: the container's terminal would take its keys from a pipe or a file
+        io.requireTerminalIn();
+      }
       OptionalInt exit = new ContainerAttach(c.channel())
           .joinRunning(s, io, !noStdin && ContainerConfig.of(s.record()).openStdin(), sigProxy, keys);
       if (exit.isEmpty()) {

@@ -48,7 +48,7 @@ public final class LogsCommand implements Callable<Integer> {
       description = "only the last N lines (default: all; 0: none, with -f only new ones)")
   String tail;
 
-  @Option(names = {"-t", "--timestamps"}, description = "start each line with its time (RFC 3339, nanoseconds)")
+  @Option(names = {"-t", "--timestamps"}, description = "start each line with its time (RFC 3339 in UTC, nine digits of nanoseconds)")
   boolean timestamps;
 
   @Option(names = "--since", paramLabel = "TIME",
@@ -110,7 +110,7 @@ public final class LogsCommand implements Callable<Integer> {
               last = target;
             }
             if (timestamps && lineStart) {
-              target.write((ProtoTimes.toInstant(e.getTime()) + " ").getBytes(StandardCharsets.UTF_8));
+              target.write((Durations.rfc3339NanoFixed(ProtoTimes.toInstant(e.getTime())) + " ").getBytes(StandardCharsets.UTF_8));
             }
             if (details && lineStart) {
               // docker's attributes (from --log-opt labels= and env=, which Berth does not take), then a space

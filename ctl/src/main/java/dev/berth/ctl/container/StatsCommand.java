@@ -95,6 +95,7 @@ public final class StatsCommand implements Callable<Integer> {
       while (true) {
         Map<String, TaskSample> now = read(tasks, request);
         long nowAt = System.nanoTime();
+        nameNewcomers(c, names, now.keySet());
         print(names, before, now, traffic(attachments, now.keySet()), nowAt - beforeAt);
         if (noStream) {
           return 0;
@@ -102,6 +103,18 @@ public final class StatsCommand implements Callable<Integer> {
         before = now;
         beforeAt = nowAt;
         Thread.sleep(INTERVAL.toMillis());
+      }
+    }
+  }
+
+  /**
+   * Adds the names of containers that started after stats did: docker's stats shows every
+   * container that runs meanwhile by its name, not only those running at its start.
+   */
+  private static void nameNewcomers(Connection c, Map<String, String> names, Set<String> running) {
+    for (String id : running) {
+      if (!names.containsKey(id)) {
+        ContainerArgument.find(c.channel(), id).ifPresent(r -> names.put(id, ContainerArgument.name(r)));
       }
     }
   }

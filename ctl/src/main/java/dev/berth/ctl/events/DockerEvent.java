@@ -1,8 +1,7 @@
 package dev.berth.ctl.events;
 
+import dev.berth.ctl.output.Durations;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -16,11 +15,8 @@ import java.util.stream.Collectors;
  */
 public record DockerEvent(String type, String action, String actorId, SortedMap<String, String> attributes,
     Instant time) {
-  /** Docker's text form fixes the nanoseconds to nine digits. */
   /** A single daemon's events: Docker's scope for them. */
   private static final String SCOPE = "local";
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   public DockerEvent {
     attributes = new TreeMap<>(attributes);
@@ -86,7 +82,7 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
 
   /** Docker's line: {@code 2026-12-02T15:04:05.123456789Z container start ID (image=busybox, name=web)}. */
   public String text() {
-    String line = TIME.format(time) + " " + type + " " + action + " " + actorId;
+    String line = Durations.rfc3339NanoFixed(time) + " " + type + " " + action + " " + actorId;
     if (attributes.isEmpty()) {
       return line;
     }

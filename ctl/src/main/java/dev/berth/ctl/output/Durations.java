@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -27,6 +28,8 @@ public final class Durations {
   private static final class Formats {
     static final DateTimeFormatter GO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     static final DateTimeFormatter GO_ZONE = DateTimeFormatter.ofPattern(" xx z", Locale.ROOT);
+    static final DateTimeFormatter NANO_FIXED =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /**
      * Docker's times: a date, then optionally an hour, minutes, seconds and a fraction, then
      * optionally a zone ({@code Z}, {@code +01:00}); without one the local time.
@@ -92,6 +95,15 @@ public final class Durations {
   public static String ago(Instant since, Instant now) {
     Duration d = Duration.between(since, now);
     return human(d.isNegative() ? Duration.ZERO : d) + " ago";
+  }
+
+  /**
+   * A time in UTC as Docker's {@code logs -t} and {@code events} print it (Go's
+   * {@code RFC3339NanoFixed}): always nine digits of fraction, so the lines' text lines up,
+   * where {@link Instant#toString()} drops trailing zeros ({@code 10:00:00.120Z}, {@code 10:00:00Z}).
+   */
+  public static String rfc3339NanoFixed(Instant time) {
+    return Formats.NANO_FIXED.format(time);
   }
 
   /**

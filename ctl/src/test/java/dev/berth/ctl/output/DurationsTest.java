@@ -56,4 +56,11 @@ class DurationsTest {
     assertEquals(NOW, Instant.from(java.time.format.DateTimeFormatter
         .ofPattern("yyyy-MM-dd HH:mm:ss xx z").parse(seconds)));
   }
+
+  @Test
+  void logsAndEventsTimesKeepNineDigitsOfFractionAsDockers() {
+    assertEquals("2026-12-02T15:04:05.000000000Z", Durations.rfc3339NanoFixed(NOW));
+    assertEquals("2026-12-02T15:04:05.120000000Z", Durations.rfc3339NanoFixed(NOW.plusMillis(120)));
+    assertEquals("2026-12-02T15:04:05.000000007Z", Durations.rfc3339NanoFixed(NOW.plusNanos(7)));
+  }
 }
