@@ -234,6 +234,30 @@ class ContainerLifecycleAsAUserTest {
   }
 
   @Test
+  void killedDuringRunItsStdioFifosAreRemoved() throws Exception {
+    Path tmp = Files.createDirectories(berthd.work.resolve("killed-run-tmp"));
+    List<String> command = new ArrayList<>(berthd.berthctlCommand("run", "--name", "lc-fifos", "-t", "busybox",
+        "sh", "-c", "echo ready; sleep 1000"));
+    // berthctlCommand starts with env(1): its FIFOs go to a directory of this test's own
+    command.add(1, "BERTHCTL_JAVA_OPTS=-Djava.io.tmpdir=" + tmp);
+    Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      awaitOutput(run, new StringBuilder(), "ready");
+      try (Stream<Path> made = Files.list(tmp)) {
+        assertTrue(made.anyMatch(p -> p.getFileName().toString().startsWith("berthctl-io")), "no FIFO directory");
+      }
+      signal(run, "TERM");
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS), "berthctl run ended");
+      try (Stream<Path> left = Files.list(tmp)) {
+        assertEquals(List.of(), left.toList());
+      }
+    } finally {
+      run.destroyForcibly();
+      berthd.berthctl("rm", "-f", "lc-fifos");
+    }
+  }
+
+  @Test
   void execAsAnUnknownUserFailsAsDockersStartFailure() throws Exception {
     ok("run", "-d", "--name", "lc-nouser", "busybox", "sleep", "1000");
     try {

@@ -30,6 +30,7 @@ public final class ProcessStreams implements AutoCloseable {
   private final Path stdout;
   private final Path stderr;
   private final List<Thread> outputs = new ArrayList<>();
+  private final Thread removeAtExit = new Thread(this::removeFiles, "berthctl-io-remove");
 
   private ProcessStreams(Path dir, Path stdin, Path stdout, Path stderr) {
     this.dir = dir;
@@ -42,6 +43,9 @@ public final class ProcessStreams implements AutoCloseable {
     Path dir = Files.createTempDirectory("berthctl-io");
     ProcessStreams s = new ProcessStreams(dir, withStdin ? dir.resolve("stdin") : null, dir.resolve("stdout"),
         terminal ? null : dir.resolve("stderr"));
+    // a signal that ends berthctl (Ctrl-C of `run -t` without -i, a closed terminal's SIGHUP, kill)
+    // runs the shutdown hooks, not close(): the FIFOs must not outlive berthctl in /tmp
+    Runtime.getRuntime().addShutdownHook(s.removeAtExit);
     try {
       HostCommands.mkfifo(s.fifos());
       return s;
@@ -121,6 +125,16 @@ public final class ProcessStreams implements AutoCloseable {
         }
       }
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(removeAtExit);
+    } catch (IllegalStateException e) {
+      // berthctl is exiting: the hook removes them
+      return;
+    }
+    removeFiles();
+  }
+
+  private void removeFiles() {
     try {
       for (Path fifo : fifos()) {
         Files.deleteIfExists(fifo);
