@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.ctl.output.TemplateFailure;
 import dev.berth.api.InvalidValueException;
@@ -67,7 +68,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       }
       return "Error: " + describe(status);
     }
-    if (e instanceof DaemonError) {
+    if (e instanceof DaemonError || e instanceof NoSuchObjectException) {
       return "Error response from daemon: " + e.getMessage();
     }
     if (e instanceof TemplateFailure) {
@@ -85,8 +86,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
   }
 
   /**
-   * Runs {@code call}, reporting NOT_FOUND as "no such {@code kind}: {@code name}", which says more
-   * than the server's description for the object the user named.
+   * Runs {@code call}, reporting NOT_FOUND as "no such {@code kind}: {@code name}" (networks and
+   * volumes in Docker's daemon's words), which says more than the server's description for the
+   * object the user named.
    */
   public static <T> T naming(String kind, String name, Supplier<T> call) {
     try {
@@ -99,7 +101,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
   /** {@code e} as thrown by {@link #naming(String, String, Supplier)}. */
   public static RuntimeException naming(String kind, String name, StatusRuntimeException e) {
     if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-      return new CommandFailure("no such " + kind + ": " + name, e);
+      return missing(kind, name, e);
     }
     return e;
   }
@@ -107,9 +109,17 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
   /** {@code e}, a failure a store reached over gRPC passed on, as thrown by {@link #naming(String, String, Supplier)}. */
   public static RuntimeException naming(String kind, String name, BerthException e) {
     if (e.code() == Status.Code.NOT_FOUND) {
-      return new CommandFailure("no such " + kind + ": " + name, e);
+      return missing(kind, name, e);
     }
     return e;
+  }
+
+  private static RuntimeException missing(String kind, String name, Exception cause) {
+    return switch (kind) {
+      case "network" -> NoSuchObjectException.network(name, cause);
+      case "volume" -> NoSuchObjectException.volume(name, cause);
+      default -> new CommandFailure("no such " + kind + ": " + name, cause);
+    };
   }
 
   private static String describe(Status status) {

@@ -113,10 +113,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     String id = ok("inspect", "-f", "{{.Id}}", "renamed").out().substring(0, 12);
     assertTrue(ok("system", "df", "-v").out().lines().anyMatch(l -> l.startsWith(id) && l.endsWith("   renamed")),
         "df -v names the container as ps does");
-    assertEquals("Error: Renaming a container with the same name as its current name\n",
-        berthd.ctl("rename", "renamed", "renamed").stderr());
+    // Docker's daemon's refusal, then its CLI's own line
+    assertEquals("Error response from daemon: Renaming a container with the same name as its current name\n"
+        + "Error: failed to rename container named renamed\n", berthd.ctl("rename", "renamed", "renamed").stderr());
+    assertEquals("Error response from daemon: No such container: svc\n"
+        + "Error: failed to rename container named svc\n", berthd.ctl("rename", "svc", "other").stderr());
+    Cli.Result notStarted = berthd.ctl("start", "renamed", "nosuch1", "nosuch2");
+    assertEquals(1, notStarted.exit(), notStarted::toString);
+    assertEquals("renamed\n", notStarted.out());
+    assertEquals("Error response from daemon: No such container: nosuch1\n"
+        + "Error response from daemon: No such container: nosuch2\n"
+        + "Error: failed to start containers: nosuch1, nosuch2\n", notStarted.stderr());
     assertEquals("Error: No such object: svc\n", berthd.ctl("inspect", "svc").stderr());
-    assertEquals("Error: No such container: svc\n", berthd.ctl("inspect", "--type", "container", "svc").stderr());
+    assertEquals("Error response from daemon: No such container: svc\n", berthd.ctl("inspect", "--type", "container", "svc").stderr());
     assertEquals("renamed\n", ok("kill", "-s", "KILL", "renamed").out());
     assertEquals("137\n", ok("wait", "renamed").out());
     assertEquals("exited", status("renamed"));

@@ -92,7 +92,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("", ok("ps", "--format", "{{.Names}}", "--filter", "publish=80/udp").out());
     assertEquals("ranged\n", ok("ps", "--format", "{{.Names}}", "--filter", "since=web").out());
     assertEquals("web\n", ok("ps", "--format", "{{.Names}}", "--filter", "before=ranged").out());
-    assertEquals("Error: No such container: nosuch\n", berthd.ctl("ps", "--filter", "before=nosuch").stderr());
+    assertEquals("Error response from daemon: No such container: nosuch\n", berthd.ctl("ps", "--filter", "before=nosuch").stderr());
     assertEquals("second\n", page(18085, "second"));
   }
 
@@ -638,7 +638,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
 
       Cli.Result unknown = berthd.ctl("run", "--rm", "--volumes-from", "nosuch", "busybox", "true");
       assertEquals(125, unknown.exit(), unknown::toString);
-      assertEquals("Error: No such container: nosuch\n", unknown.stderr());
+      assertEquals("Error response from daemon: No such container: nosuch\n", unknown.stderr());
     } finally {
       berthd.ctl("rm", "-f", "-v", "store", "reader");
       berthd.ctl("volume", "rm", "shared");
@@ -790,7 +790,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("bridge\n", ok("inspect", "--type", "network", "-f", "{{.Name}}", "bridge").out());
     Cli.Result noVolume = berthd.ctl("inspect", "--type", "volume", "bridge");
     assertEquals(1, noVolume.exit(), noVolume::toString);
-    assertEquals("Error: No such volume: bridge\n", noVolume.stderr());
+    assertEquals("Error response from daemon: get bridge: no such volume\n", noVolume.stderr());
 
     ok("create", "--name", "user", "-v", "data:/data", "-v", "/scratch", "busybox", "true");
     Cli.Result inUse = berthd.ctl("volume", "rm", "data");

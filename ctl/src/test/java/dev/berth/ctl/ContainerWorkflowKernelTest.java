@@ -227,7 +227,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(List.of(), containerIds());
     Cli.Result gone = berthd.ctl("rm", "web");
     assertEquals(1, gone.exit());
-    assertEquals("Error: No such container: web\n", gone.stderr());
+    assertEquals("Error response from daemon: No such container: web\n", gone.stderr());
   }
 
   @Test
@@ -571,7 +571,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, renamed.exit());
     assertEquals("Error response from daemon: Error when allocating new name: Conflict. The container name \"/dup\" "
         + "is already in use by container \"" + id + "\". You have to remove (or rename) that container to be able to "
-        + "reuse that name.\n", renamed.stderr());
+        + "reuse that name.\nError: failed to rename container named dup2\n", renamed.stderr());
     assertEquals("/dup2", ok("inspect", "-f", "{{.Name}}", other).out().strip());
   }
 
@@ -587,7 +587,6 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "--memory", "1k", "busybox", "true"),
         List.of("run", "--rm", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true"),
         List.of("run", "--rm", "--restart", "sometimes", "busybox", "true"),
-        List.of("run", "--rm", "--network", "nosuchnet", "busybox", "true"),
         List.of("run", "--rm", "--platform", "amd64", "busybox", "true"),
         List.of("run", "--rm", "--cpus", "1", "--cpu-quota", "50000", "busybox", "true"),
         List.of("run", "--rm", "--cpu-period", "10", "busybox", "true"),
@@ -617,6 +616,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(125, never.exit(), never::toString);
     assertEquals("Error response from daemon: No such image: nosuchimage:latest\n", never.stderr());
     assertEquals("", never.out());
+    Cli.Result noNetwork = berthd.ctl("run", "--rm", "--network", "nosuchnet", "busybox", "true");
+    assertEquals(125, noNetwork.exit(), noNetwork::toString);
+    assertEquals("Error response from daemon: network nosuchnet not found\n", noNetwork.stderr());
     Cli.Result created = berthd.ctl("create", "--pull", "never", "example.com/tools/nosuch:2");
     assertEquals(1, created.exit(), "docker's create: 1 for what its daemon refuses");
     assertEquals("Error response from daemon: No such image: example.com/tools/nosuch:2\n", created.stderr());

@@ -193,7 +193,10 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result absent = net.ctl("network", "rm", "nosuch");
     assertEquals(1, absent.exit());
-    assertEquals("Error: no such network: nosuch\n", absent.stderr());
+    assertEquals("Error response from daemon: network nosuch not found\n", absent.stderr());
+    Cli.Result forced = net.ctl("network", "rm", "-f", "nosuch");
+    assertEquals(0, forced.exit(), forced::toString);
+    assertEquals("", forced.out() + forced.stderr());
 
     Cli.Result removeDefault = net.ctl("network", "rm", "bridge");
     assertEquals(1, removeDefault.exit(), removeDefault::toString);
@@ -201,7 +204,7 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result inspect = net.ctl("network", "inspect", "a", "nosuch");
     assertEquals(1, inspect.exit(), inspect::toString);
-    assertEquals("Error: no such network: nosuch\n", inspect.stderr());
+    assertEquals("Error response from daemon: network nosuch not found\n", inspect.stderr());
     JsonNode shown = JSON.readTree(inspect.stdout());
     assertEquals(1, shown.size());
     assertEquals("10.210.0.0/16", shown.get(0).get("Subnet").asText());
@@ -261,7 +264,7 @@ class NetworkCommandsOverUnixSocketTest {
     Cli.Result again = net.ctl("network", "disconnect", "web", "c1");
     assertEquals(1, again.exit(), again::toString);
     assertEquals("Error: container c1 is not attached to web\n", again.stderr());
-    assertEquals("Error: no such network: nosuch\n", net.ctl("network", "disconnect", "nosuch", "c1").stderr());
+    assertEquals("Error response from daemon: network nosuch not found\n", net.ctl("network", "disconnect", "nosuch", "c1").stderr());
     Cli.Result unknownNetwork = net.ctl("network", "connect", "nosuch", "c1");
     assertEquals(1, unknownNetwork.exit(), unknownNetwork::toString);
     assertOneErrorLine(unknownNetwork, "nosuch");

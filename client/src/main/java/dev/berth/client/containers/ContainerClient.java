@@ -18,6 +18,7 @@ import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
 import dev.berth.client.ClientException;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImportOptions;
@@ -60,7 +61,7 @@ public final class ContainerClient {
   /**
    * The container {@code argument} names, as docker reads it: a full id, else a name, else a
    * unique prefix of an id; a leading '/' of a name is ignored ({@code /web} is {@code web}).
-   * "No such container" otherwise, a {@link ClientException}.
+   * "No such container" otherwise, a {@link NoSuchObjectException}.
    */
   public Container resolve(String argument) {
     return lookup(argument).orElseThrow(() -> noSuchContainer(argument));
@@ -90,8 +91,8 @@ public final class ContainerClient {
     return found.stream().findFirst();
   }
 
-  public static ClientException noSuchContainer(String argument) {
-    return new ClientException("No such container: " + argument);
+  public static NoSuchObjectException noSuchContainer(String argument) {
+    return NoSuchObjectException.container(argument);
   }
 
   /** A new id as Docker makes them: 64 random hex digits. */

@@ -22,6 +22,7 @@ import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.labels.VolumeLabels;
 import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
 import dev.berth.client.health.Healthcheck;
@@ -478,7 +479,7 @@ public final class ContainerCreator {
         source = containers.resolve(parts[0]);
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          throw new ClientException("No such container: " + parts[0]);
+          throw NoSuchObjectException.container(parts[0]);
         }
         throw e;
       }
@@ -551,7 +552,7 @@ public final class ContainerCreator {
         NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          throw new ClientException("no such network: " + mode, e);
+          throw NoSuchObjectException.network(mode, e);
         }
         throw e;
       }

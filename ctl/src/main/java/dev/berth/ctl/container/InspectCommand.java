@@ -26,7 +26,7 @@ import containerd.v1.types.ProcessInfo;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
-import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.InitProcess;
@@ -51,7 +51,6 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
@@ -128,8 +127,8 @@ public final class InspectCommand implements Callable<Integer> {
           addSizes(c, images, s.record(), container);
         }
         return container;
-      } catch (ClientException e) {
-        if (type == Type.CONTAINER || !e.getMessage().equals(ContainerClient.noSuchContainer(name).getMessage())) {
+      } catch (NoSuchObjectException e) {
+        if (type == Type.CONTAINER) {
           throw e;
         }
       }
@@ -156,8 +155,13 @@ public final class InspectCommand implements Callable<Integer> {
         return network.get();
       }
     }
-    throw new CommandFailure(type == null ? "No such object: " + name : "No such " + type.name().toLowerCase(Locale.ROOT)
-        + ": " + name);
+    if (type == Type.VOLUME) {
+      throw NoSuchObjectException.volume(name, null);
+    }
+    if (type == Type.NETWORK) {
+      throw NoSuchObjectException.network(name, null);
+    }
+    throw new CommandFailure("No such object: " + name);
   }
 
   /**

@@ -5,9 +5,11 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.ErrorHandler;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerActionEvents;
 import dev.berth.client.containers.NetworkConnections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,29 +30,36 @@ public final class RenameCommand implements Callable<Integer> {
   String newName;
 
   @Override
-  public Integer call() {
-    String name = newName.startsWith("/") ? newName.substring(1) : newName;
+  public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
-      // as Docker's: the container is looked for first
-      Container record = ContainerArgument.resolve(c.channel(), container);
-      if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
-        throw new CommandFailure("invalid container name \"" + newName + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+      // as Docker's CLI: its daemon's refusal, then a line of its own
+      if (root.each(List.of(container), ErrorHandler.FAILURE, old -> rename(c, old)) != 0) {
+        throw new CommandFailure("failed to rename container named " + container);
       }
-      if (name.equals(ContainerArgument.name(record))) {
-        throw new CommandFailure("Renaming a container with the same name as its current name");
-      }
-      for (Container other : c.containers().list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"")) {
-        if (!other.getId().equals(record.getId())) {
-          // Docker's words, from its daemon
-          throw new DaemonError("Error when allocating new name: Conflict. The container name \"/" + name
-              + "\" is already in use by container \""
-              + other.getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
-        }
-      }
-      c.containers().updateLabels(record.getId(), Map.of(ContainerLabels.NAME, name));
-      new NetworkConnections(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
-      new ContainerActionEvents(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
     }
     return 0;
+  }
+
+  private void rename(Connection c, String old) {
+    String name = newName.startsWith("/") ? newName.substring(1) : newName;
+    // as Docker's: the container is looked for first
+    Container record = ContainerArgument.resolve(c.channel(), old);
+    // Docker's daemon's words
+    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+      throw new DaemonError("Invalid container name (" + newName + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    if (name.equals(ContainerArgument.name(record))) {
+      throw new DaemonError("Renaming a container with the same name as its current name");
+    }
+    for (Container other : c.containers().list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"")) {
+      if (!other.getId().equals(record.getId())) {
+        throw new DaemonError("Error when allocating new name: Conflict. The container name \"/" + name
+            + "\" is already in use by container \""
+            + other.getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+      }
+    }
+    c.containers().updateLabels(record.getId(), Map.of(ContainerLabels.NAME, name));
+    new NetworkConnections(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
+    new ContainerActionEvents(c.channel()).renamed(record.getId(), ContainerArgument.name(record), name);
   }
 }

@@ -10,6 +10,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupSignals;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -85,7 +86,17 @@ public final class StartCommand implements Callable<Integer> {
           }
         }
       }
-      return EachContainer.printingNames(root, c, containers, tasks::startDetached);
+      // as Docker's CLI: each refusal, then one line naming every container that did not start
+      List<String> failed = new ArrayList<>();
+      for (String name : containers) {
+        if (EachContainer.printingNames(root, c, List.of(name), tasks::startDetached) != 0) {
+          failed.add(name);
+        }
+      }
+      if (!failed.isEmpty()) {
+        throw new CommandFailure("failed to start containers: " + String.join(", ", failed));
+      }
+      return 0;
     }
   }
 }

@@ -163,13 +163,20 @@ public final class NetworkCommand extends GroupCommand {
   @Command(name = "rm", aliases = "remove",
       description = "Remove networks; none may have containers attached. Prints each name removed.",
       footerHeading = "%nExamples:%n",
-      footer = {"  berthctl network rm web", "  berthctl network rm web backend"})
-  int remove(@Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to remove") List<String> names) {
+      footer = {"  berthctl network rm web", "  berthctl network rm web backend", "  berthctl network rm -f web"})
+  int remove(@Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to remove") List<String> names,
+      @Option(names = {"-f", "--force"}, description = "no error when a network does not exist") boolean force) {
     try (Connection c = root.connect()) {
       NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
       return root.each(names, name -> {
-        ErrorHandler.naming("network", name,
-            () -> networks.delete(DeleteNetworkRequest.newBuilder().setName(name).build()));
+        try {
+          networks.delete(DeleteNetworkRequest.newBuilder().setName(name).build());
+        } catch (StatusRuntimeException e) {
+          if (force && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+            return;
+          }
+          throw ErrorHandler.naming("network", name, e);
+        }
         root.out().println(name);
       });
     }
