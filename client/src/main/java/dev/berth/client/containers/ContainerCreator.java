@@ -2,9 +2,6 @@ package dev.berth.client.containers;
 
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.NetworksGrpc;
-import berth.volumes.v1.CreateVolumeRequest;
-import berth.volumes.v1.DeleteVolumeRequest;
-import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +16,6 @@ import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.api.labels.PortSpec;
 import dev.berth.api.labels.RestartPolicy;
-import dev.berth.api.labels.VolumeLabels;
 import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
 import dev.berth.client.NoSuchObjectException;
@@ -81,12 +77,14 @@ public final class ContainerCreator {
   public static final Path INIT_BINARY = Path.of("/usr/bin/tini-static");
   private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]+";
   private static final int NAME_ATTEMPTS = 10;
+  private static final int VOLUME_ATTEMPTS = 3;
   private static final Pattern EXPOSED_PORT = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?(?:/(tcp|udp|sctp))?");
 
   private final Channel channel;
   private final String namespace;
   private final Map<String, String> clientEnv;
   private final ContainerClient containers;
+  private final ContainerVolumes volumes;
 
   /**
    * @param channel carries {@code namespace}
@@ -97,6 +95,7 @@ public final class ContainerCreator {
     this.namespace = namespace;
     this.clientEnv = clientEnv;
     this.containers = new ContainerClient(channel);
+    this.volumes = new ContainerVolumes(VolumesGrpc.newBlockingStub(channel));
   }
 
   /** The flags' values, parsed and checked: nothing is asked of berthd yet. */
@@ -185,8 +184,36 @@ public final class ContainerCreator {
     return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
   }
 
-  /** Creates the container; its record names the new snapshot, spec and labels. */
+  /**
+   * Creates the container; its record names the new snapshot, spec and labels. A volume removed
+   * (by {@code volume rm} or a prune) before the record named it makes creation start over, with
+   * the volume made anew: the outcome Docker gives when the removal comes first.
+   */
   public Container create(ContainerOptions o) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return createOnce(o);
+      } catch (VolumesRemoved e) {
+        if (attempt == VOLUME_ATTEMPTS) {
+          throw new ClientException("volume " + String.join(", ", e.names)
+              + " was removed (by volume rm or a prune) while the container was created, " + VOLUME_ATTEMPTS
+              + " times over: create it again once nothing removes it");
+        }
+      }
+    }
+  }
+
+  /** Volumes that were gone by the time the new record named them; the record is deleted again. */
+  private static final class VolumesRemoved extends RuntimeException {
+    private final List<String> names;
+
+    VolumesRemoved(List<String> names) {
+      super(null, null, false, false);
+      this.names = names;
+    }
+  }
+
+  private Container createOnce(ContainerOptions o) {
     Parsed parsed = parse(o, volumesFrom(o));
     IsolationFlags isolation = IsolationFlags.parse(o);
     ImageClient images = new ImageClient(channel);
@@ -304,9 +331,15 @@ public final class ContainerCreator {
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network, name);
       healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
       // the chain ID from the config read above: found again, it would cost the manifest's and config's reads
-      return containers.create(new NewContainer(id, image, built, labels,
+      Container created = containers.create(new NewContainer(id, image, built, labels,
           Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)),
           ChainIds.top(imageConfig.diffIds()));
+      List<String> removed = volumes.removed(volumeNames);
+      if (!removed.isEmpty()) {
+        containers.delete(created);
+        throw new VolumesRemoved(removed);
+      }
+      return created;
     } catch (RuntimeException e) {
       undo.forEach(Runnable::run);
       throw e;
@@ -586,7 +619,6 @@ public final class ContainerCreator {
   private List<String> mountVolumes(List<MountRequest> mounts, Set<String> tmpfsFlags, SpecBuilder spec,
       ArrayNode described, List<VolumeSeeder.Target> volumeDirs, Deque<Runnable> undo) {
     List<String> names = new ArrayList<>();
-    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
     for (MountRequest m : mounts) {
       if (m instanceof TmpfsSpec t) {
         spec.mount(t);
@@ -603,7 +635,7 @@ public final class ContainerCreator {
         spec.mount(v);
         d.put("Type", "bind").put("Source", v.source());
       } else {
-        Volume volume = volume(volumes, v.source(), v.driverOptions(), v.volumeLabels(), undo);
+        Volume volume = volumes.volume(v.source(), v.driverOptions(), v.volumeLabels(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
         if (!v.noCopy()) {
@@ -633,48 +665,6 @@ public final class ContainerCreator {
       }
     }
     return all;
-  }
-
-  /**
-   * The volume named {@code name}, created with {@code options} and {@code labels} if it is new (or
-   * unnamed); new ones are undone on failure. Options other than an existing volume's, and labels it
-   * lacks, are refused, not ignored.
-   */
-  private static Volume volume(VolumesGrpc.VolumesBlockingStub volumes, String name, Map<String, String> options,
-      Map<String, String> labels, Deque<Runnable> undo) {
-    try {
-      if (!name.isEmpty()) {
-        try {
-          Volume existing = volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
-          if (!options.isEmpty() && !options.equals(existing.getOptionsMap())) {
-            throw new ClientException("volume " + name + " already exists with other driver options ("
-                + existing.getOptionsMap() + "): remove it or leave out volume-opt");
-          }
-          if (!existing.getLabelsMap().entrySet().containsAll(labels.entrySet())) {
-            throw new ClientException("volume " + name + " already exists with other labels ("
-                + existing.getLabelsMap() + "): remove it or leave out volume-label");
-          }
-          return existing;
-        } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-            throw e;
-          }
-        }
-      }
-      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options)
-          .putAllLabels(labels);
-      if (name.isEmpty()) {
-        request.putLabels(VolumeLabels.ANONYMOUS, "");
-      }
-      Volume created = volumes.create(request.build()).getVolume();
-      undo.push(() -> volumes.delete(DeleteVolumeRequest.newBuilder().setName(created.getName()).build()));
-      return created;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        throw new ClientException("berthd does not serve volumes (berth.volumes.v1)", e);
-      }
-      throw e;
-    }
   }
 
   private static void applyNetwork(SpecBuilder spec, String network, String hostname) {

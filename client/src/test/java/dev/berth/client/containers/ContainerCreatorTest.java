@@ -34,12 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerCreatorTest {
   private static final String IMAGE = "docker.io/library/plain:latest";
   private static final String WITH_VOLUMES = "docker.io/library/with-volumes:latest";
+  private static final String WITH_LAYER = "docker.io/library/with-layer:latest";
 
   @TempDir Path root;
   private MetadataStore metadata;
   private final FakeServices.Images images = new FakeServices.Images();
   private final FakeServices.Containers containers = new FakeServices.Containers();
   private final FakeServices.Volumes volumes = new FakeServices.Volumes();
+  private final FakeServices.Snapshots snapshots = new FakeServices.Snapshots();
   private InProcessBerth berth;
 
   @BeforeEach
@@ -56,12 +58,19 @@ class ContainerCreatorTest {
     Blobs blobs = new Blobs(content, InProcessBerth.NAMESPACE, null);
     addImage(blobs, IMAGE, "{}");
     addImage(blobs, WITH_VOLUMES, "{\"Volumes\":{\"/data\":{},\"/logs/\":{}}}");
-    berth = InProcessBerth.serving(new ContentService(content), images, containers, volumes);
+    addImage(blobs, WITH_LAYER, "{\"Cmd\":[\"true\"]}", "\"sha256:" + "a".repeat(64) + "\"");
+    berth = InProcessBerth.serving(new ContentService(content), images, containers, volumes, snapshots,
+        new FakeServices.Leases());
   }
 
   private void addImage(Blobs blobs, String name, String runConfig) {
+    addImage(blobs, name, runConfig, "");
+  }
+
+  /** An image whose config lists {@code diffIds} (JSON strings) and whose manifest no layers: nothing here unpacks. */
+  private void addImage(Blobs blobs, String name, String runConfig, String diffIds) {
     byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":" + runConfig
-        + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+        + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}").getBytes(StandardCharsets.UTF_8);
     String configDigest = blobs.write("config-" + name, config, Map.of()).digest();
     byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
@@ -96,7 +105,49 @@ class ContainerCreatorTest {
     assertTrue(e.getMessage().contains("no command specified"), e.getMessage());
     assertEquals(2, volumes.created.size());
     assertEquals("data", volumes.created.get(0));
-    assertEquals(List.of(volumes.created.get(1), "data"), volumes.deleted, "undone last made first");
+    assertEquals(List.of("anonymous1", "data"), volumes.deleted, "undone last made first");
+  }
+
+  @Test
+  void aNamedVolumeAnotherCreationMakesFirstIsUsedAndLeftToIt() {
+    volumes.madeByAnotherClient.add("shared");
+    ContainerOptions o = plain();
+    o.volumes = List.of("shared:/data");
+    InvalidValueException e = assertThrows(InvalidValueException.class, () -> create(o));
+    assertTrue(e.getMessage().contains("no command specified"), "not refused as existing: " + e.getMessage());
+    assertEquals(List.of(), volumes.deleted, "the other creation's volume is not undone");
+  }
+
+  @Test
+  void aVolumePrunedBeforeTheRecordNamesItIsMadeAnewAndTheRecordWithout() {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    o.name = "pruned";
+    o.mounts = List.of("type=volume,target=/cache,volume-nocopy");
+    o.volumes = List.of("named:/data:nocopy");
+    containers.beforeCreate = () -> {
+      volumes.removeAll();
+      containers.beforeCreate = () -> { };
+    };
+    Container c = create(o);
+    assertEquals(List.of(c.getId()), List.copyOf(containers.byId.keySet()), "the first record is deleted");
+    assertEquals(List.of(c.getId()), snapshots.keys, "and its snapshot");
+    assertEquals(List.of("named", "", "named", ""), volumes.created, "both volumes are made anew");
+    assertEquals("named,anonymous2", c.getLabelsMap().get(ContainerLabels.VOLUMES));
+  }
+
+  @Test
+  void aVolumeRemovedAtEveryAttemptIsReportedNotRetriedForever() {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    o.volumes = List.of("named:/data:nocopy");
+    containers.beforeCreate = volumes::removeAll;
+    ClientException e = assertThrows(ClientException.class, () -> create(o));
+    assertEquals("volume named was removed (by volume rm or a prune) while the container was created, 3 times over: "
+        + "create it again once nothing removes it", e.getMessage());
+    assertEquals(3, volumes.created.size());
+    assertEquals(List.of(), List.copyOf(containers.byId.keySet()));
+    assertEquals(List.of(), snapshots.keys);
   }
 
   @Test

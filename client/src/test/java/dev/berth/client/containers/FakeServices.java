@@ -10,6 +10,9 @@ import berth.volumes.v1.VolumesGrpc;
 import com.google.protobuf.Empty;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.CreateContainerRequest;
+import containerd.services.containers.v1.CreateContainerResponse;
+import containerd.services.containers.v1.DeleteContainerRequest;
 import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.containers.v1.GetContainerResponse;
 import containerd.services.containers.v1.ListContainersRequest;
@@ -20,6 +23,11 @@ import containerd.services.images.v1.GetImageRequest;
 import containerd.services.images.v1.GetImageResponse;
 import containerd.services.images.v1.Image;
 import containerd.services.images.v1.ImagesGrpc;
+import containerd.services.leases.v1.LeasesGrpc;
+import containerd.services.snapshots.v1.PrepareSnapshotRequest;
+import containerd.services.snapshots.v1.PrepareSnapshotResponse;
+import containerd.services.snapshots.v1.RemoveSnapshotRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.KillRequest;
@@ -76,6 +84,26 @@ final class FakeServices {
       responses.onCompleted();
     }
 
+    /** Runs before each record is written, as another client would at that moment. */
+    Runnable beforeCreate = () -> { };
+
+    @Override
+    public void create(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
+      beforeCreate.run();
+      byId.put(request.getContainer().getId(), request.getContainer());
+      responses.onNext(CreateContainerResponse.newBuilder().setContainer(request.getContainer()).build());
+      responses.onCompleted();
+    }
+
+    @Override
+    public void delete(DeleteContainerRequest request, StreamObserver<Empty> responses) {
+      if (byId.remove(request.getId()) == null) {
+        throw Errors.notFound("container %s not found", request.getId());
+      }
+      responses.onNext(Empty.getDefaultInstance());
+      responses.onCompleted();
+    }
+
     @Override
     public void get(GetContainerRequest request, StreamObserver<GetContainerResponse> responses) {
       Container c = byId.get(request.getId());
@@ -105,27 +133,92 @@ final class FakeServices {
     }
   }
 
-  /** Volumes, remembering which were created and deleted. */
+  /**
+   * Volumes, remembering which were created and deleted. A name in {@code madeByAnotherClient} is
+   * created by someone else between this client's look-up and its create; {@link #removeAll}
+   * removes every volume, as a prune would.
+   */
   static final class Volumes extends VolumesGrpc.VolumesImplBase {
     final List<String> created = new CopyOnWriteArrayList<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
+    final List<String> madeByAnotherClient = new CopyOnWriteArrayList<>();
+    private final Map<String, Volume> existing = new ConcurrentHashMap<>();
+    private int anonymous;
 
-    @Override
-    public void get(GetVolumeRequest request, StreamObserver<GetVolumeResponse> responses) {
-      throw Errors.notFound("volume %s not found", request.getName());
+    void removeAll() {
+      existing.clear();
     }
 
     @Override
-    public void create(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> responses) {
-      created.add(request.getName());
-      responses.onNext(CreateVolumeResponse.newBuilder().setVolume(Volume.newBuilder().setName(request.getName())
-          .setDriver("local").setMountpoint("/var/lib/berth/volumes/" + request.getName() + "/_data")).build());
+    public void get(GetVolumeRequest request, StreamObserver<GetVolumeResponse> responses) {
+      Volume v = existing.get(request.getName());
+      if (v == null) {
+        throw Errors.notFound("volume %s not found", request.getName());
+      }
+      responses.onNext(GetVolumeResponse.newBuilder().setVolume(v).build());
       responses.onCompleted();
     }
 
     @Override
+    public void create(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> responses) {
+      String name = request.getName().isEmpty() ? "anonymous" + ++anonymous : request.getName();
+      if (madeByAnotherClient.remove(name)) {
+        existing.put(name, volume(name));
+        throw Errors.alreadyExists("volume %s already exists in namespace default", name);
+      }
+      created.add(request.getName());
+      existing.put(name, volume(name));
+      responses.onNext(CreateVolumeResponse.newBuilder().setVolume(existing.get(name)).build());
+      responses.onCompleted();
+    }
+
+    private static Volume volume(String name) {
+      return Volume.newBuilder().setName(name).setDriver("local").setMountpoint("/var/lib/berth/volumes/" + name
+          + "/_data").build();
+    }
+
+    @Override
     public void delete(DeleteVolumeRequest request, StreamObserver<Empty> responses) {
+      if (existing.remove(request.getName()) == null) {
+        throw Errors.notFound("volume %s not found", request.getName());
+      }
       deleted.add(request.getName());
+      responses.onNext(Empty.getDefaultInstance());
+      responses.onCompleted();
+    }
+  }
+
+  /** Leases that hold nothing: snapshots here are never collected. */
+  static final class Leases extends LeasesGrpc.LeasesImplBase {
+    @Override
+    public void create(containerd.services.leases.v1.CreateRequest request,
+        StreamObserver<containerd.services.leases.v1.CreateResponse> responses) {
+      responses.onNext(containerd.services.leases.v1.CreateResponse.newBuilder()
+          .setLease(containerd.services.leases.v1.Lease.newBuilder().setId(request.getId())).build());
+      responses.onCompleted();
+    }
+
+    @Override
+    public void delete(containerd.services.leases.v1.DeleteRequest request, StreamObserver<Empty> responses) {
+      responses.onNext(Empty.getDefaultInstance());
+      responses.onCompleted();
+    }
+  }
+
+  /** Snapshot keys prepared and not yet removed, without mounts. */
+  static final class Snapshots extends SnapshotsGrpc.SnapshotsImplBase {
+    final List<String> keys = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void prepare(PrepareSnapshotRequest request, StreamObserver<PrepareSnapshotResponse> responses) {
+      keys.add(request.getKey());
+      responses.onNext(PrepareSnapshotResponse.getDefaultInstance());
+      responses.onCompleted();
+    }
+
+    @Override
+    public void remove(RemoveSnapshotRequest request, StreamObserver<Empty> responses) {
+      keys.remove(request.getKey());
       responses.onNext(Empty.getDefaultInstance());
       responses.onCompleted();
     }

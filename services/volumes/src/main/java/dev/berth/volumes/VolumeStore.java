@@ -128,7 +128,11 @@ public final class VolumeStore {
     return toProto(namespace, new Row(n, labels, options, now), List.of());
   }
 
-  public Volume get(String namespace, String name) {
+  /**
+   * Waits for a delete or prune under way: a client that finds its volume here after writing the
+   * container record naming it can count on the volume staying (see {@link #delete}).
+   */
+  public synchronized Volume get(String namespace, String name) {
     VolumeNames.validate("get", name);
     Row row = store.read(c -> find(c, namespace, name)).orElseThrow(() -> notFound(namespace, name));
     return toProto(namespace, row, users.byVolume(namespace).getOrDefault(name, List.of()));
