@@ -268,7 +268,7 @@ class CriPodsOverSocketTest {
           .addMounts(Mount.newBuilder().setContainerPath("/shared").setHostPath(shared.toString()))
           .putLabels("role", "server").putAnnotations("why", "serves")
           .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
-              .setMemoryLimitInBytes(64L << 20).setCpuShares(512))
+              .setMemoryLimitInBytes(64L << 20).setCpuShares(512).setOomScoreAdj(500))
               // a PID namespace of its own, where httpd is PID 1 (see the stop below)
               .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
                   NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)))), podConfig);
@@ -317,6 +317,9 @@ class CriPodsOverSocketTest {
       assertEquals("hello-from-pod\n", curlPublishedPort(), "the sandbox's port mapping reaches the server");
       Path webCgroup = Path.of("/sys/fs/cgroup/memory" + cgroupParent, web);
       assertEquals(64L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()));
+      String webPid = Files.readAllLines(webCgroup.resolve("cgroup.procs")).get(0).strip();
+      assertEquals("500", Files.readString(Path.of("/proc", webPid, "oom_score_adj")).strip(),
+          "the kubelet's OOM score adjustment reaches the process");
       cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(web)
           .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20).setCpuQuota(50_000)
               .setCpuPeriod(100_000)).build());
