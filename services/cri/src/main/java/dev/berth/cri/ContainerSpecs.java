@@ -219,7 +219,7 @@ final class ContainerSpecs {
   }
 
   /**
-   * CPU and memory limits and the OOM score adjustment, always
+   * CPU and memory limits, swap as {@link MemorySwap} says, and the OOM score adjustment, always
    * set, as containerd does, so that a container gets the kubelet's QoS value rather than berthd's
    * own (the tasks service leaves out a value below berthd's when it lacks CAP_SYS_RESOURCE).
    */
@@ -233,6 +233,7 @@ final class ContainerSpecs {
     }
     if (r.getMemoryLimitInBytes() > 0) {
       spec.memory(r.getMemoryLimitInBytes());
+      MemorySwap.of(r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes()).ifPresent(spec::memorySwap);
     }
     if (!r.getCpusetCpus().isEmpty()) {
       spec.cpusetCpus(r.getCpusetCpus());

@@ -307,15 +307,18 @@ final class CriContainers {
   }
 
   /**
-   * New CPU and memory limits: a running container's cgroup gets them at once (through
-   * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
-   * them for later starts and for ContainerStatus. Zero values leave a limit as it is.
+   * New CPU and memory limits, a new memory limit with swap as {@link MemorySwap} says: a running
+   * container's cgroup gets them at once (through {@link ContainerUpdate}, the client's
+   * {@code docker update}); its spec and CRI config keep them for later starts and for
+   * ContainerStatus. Zero values leave a limit as it is.
    */
   void update(String id, LinuxContainerResources r) {
     CriContainer c = get(id);
+    Long swap = r.getMemoryLimitInBytes() > 0
+        ? MemorySwap.of(r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes()).orElse(null)
+        : r.getMemorySwapLimitInBytes() != 0 ? Long.valueOf(r.getMemorySwapLimitInBytes()) : null;
     ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
-        r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null,
-        r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null, null,
+        r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null, swap, null,
         r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
             r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null, null, null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,

@@ -317,6 +317,9 @@ class CriPodsOverSocketTest {
       assertEquals("hello-from-pod\n", curlPublishedPort(), "the sandbox's port mapping reaches the server");
       Path webCgroup = Path.of("/sys/fs/cgroup/memory" + cgroupParent, web);
       assertEquals(64L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()));
+      Path webSwap = webCgroup.resolve("memory.memsw.limit_in_bytes");
+      assertEquals(64L << 20, Long.parseLong(Files.readString(webSwap).strip()),
+          "as containerd: memory plus swap is the memory limit, so the container does not swap");
       String webPid = Files.readAllLines(webCgroup.resolve("cgroup.procs")).get(0).strip();
       assertEquals("500", Files.readString(Path.of("/proc", webPid, "oom_score_adj")).strip(),
           "the kubelet's OOM score adjustment reaches the process");
@@ -325,11 +328,13 @@ class CriPodsOverSocketTest {
               .setCpuPeriod(100_000)).build());
       assertEquals(96L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()),
           "the running container's cgroup has the new limit");
+      assertEquals(96L << 20, Long.parseLong(Files.readString(webSwap).strip()),
+          "a new memory limit without a swap limit moves memory plus swap with it");
       assertEquals("50000", Files.readString(Path.of("/sys/fs/cgroup/cpu" + cgroupParent, web, "cpu.cfs_quota_us"))
           .strip());
       LinuxContainerResources kept = status(web).getResources().getLinux();
-      assertEquals(List.of(96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(), kept.getCpuQuota(),
-          kept.getCpuShares()), kept.toString());
+      assertEquals(List.of(96L << 20, 96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(),
+          kept.getMemorySwapLimitInBytes(), kept.getCpuQuota(), kept.getCpuShares()), kept.toString());
 
       ContainerStats webStats = cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build())
           .getStats();
