@@ -114,6 +114,16 @@ final class CriContainers {
   }
 
   /**
+   * The image_ref of a container's status, as containerd's: while its image is here with a repo
+   * digest, the first one (what the kubelet shows as the container's imageID), else the image id
+   * that ListContainers gives.
+   */
+  String statusImageRef(CriContainer c) {
+    return images.list().stream().filter(i -> i.id().equals(c.imageRef())).findFirst()
+        .flatMap(i -> i.repoDigests().stream().findFirst()).orElse(c.imageRef());
+  }
+
+  /**
    * Makes the container in a ready pod: the image must be here (NOT_FOUND), the name free
    * (ALREADY_EXISTS naming the holder); bad values are INVALID_ARGUMENT and leave nothing.
    */

@@ -74,12 +74,13 @@ final class CriMessages {
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()).build();
   }
 
-  static ContainerStatus containerStatus(CriContainers.CriContainer c) {
+  /** The container's status, with the image_ref {@link CriContainers#statusImageRef} gives. */
+  static ContainerStatus containerStatus(CriContainers.CriContainer c, String imageRef) {
     ContainerConfig config = c.config();
     ContainerStatus.Builder status = ContainerStatus.newBuilder().setId(c.id()).setMetadata(config.getMetadata())
         .setState(c.criState()).setCreatedAt(nanos(c.state().createdAt()))
         .setImage(ImageSpec.newBuilder().setImage(config.getImage().getImage()))
-        .setImageRef(c.imageRef()).setReason(c.reason()).setExitCode(c.state().exitCode())
+        .setImageRef(imageRef).setReason(c.reason()).setExitCode(c.state().exitCode())
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap())
         .addAllMounts(config.getMountsList()).setLogPath(c.logPath())
         .setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import runtime.v1.Container;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
 import runtime.v1.ContainerEventResponse;
@@ -306,7 +307,14 @@ class CriPodsOverSocketTest {
 
       ContainerStatus serving = awaitState(web, ContainerState.CONTAINER_RUNNING);
       assertEquals("busybox", serving.getImage().getImage());
-      assertEquals(BUSYBOX.configDigest(), serving.getImageRef());
+      try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        // as containerd: the status has the image's repo digest (the kubelet's imageID), the list its id
+        String manifest = k8s.images().resolve(BUSYBOX.name()).target().digest();
+        assertEquals("docker.io/library/busybox@" + manifest, serving.getImageRef());
+        assertEquals(List.of(BUSYBOX.configDigest()), cri.listContainers(ListContainersRequest.newBuilder()
+            .setFilter(ContainerFilter.newBuilder().setId(web)).build()).getContainersList().stream()
+            .map(Container::getImageRef).toList());
+      }
       assertEquals(Map.of("role", "server"), serving.getLabelsMap());
       assertEquals(Map.of("why", "serves"), serving.getAnnotationsMap());
       assertEquals("/shared", serving.getMounts(0).getContainerPath());
