@@ -80,7 +80,7 @@ final class CriMessages {
     ContainerStatus.Builder status = ContainerStatus.newBuilder().setId(c.id()).setMetadata(config.getMetadata())
         .setState(c.criState()).setCreatedAt(nanos(c.state().createdAt()))
         .setImage(ImageSpec.newBuilder().setImage(config.getImage().getImage()))
-        .setImageRef(imageRef).setReason(c.reason()).setExitCode(c.state().exitCode())
+        .setImageRef(imageRef).setReason(c.reason()).setMessage(c.message()).setExitCode(c.state().exitCode())
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap())
         .addAllMounts(config.getMountsList()).setLogPath(c.logPath())
         .setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));

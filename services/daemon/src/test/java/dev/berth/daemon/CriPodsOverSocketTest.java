@@ -506,6 +506,21 @@ class CriPodsOverSocketTest {
           LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
               .setSeccompProfilePath("my-profile"))), config)), "a seccomp profile path without localhost/");
       assertEquals(0, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+
+      // a process that cannot start: the container ends as containerd's does, not left created
+      String missing = create(pod, busybox("missing", "true").clearCommand().addCommand("/absent"), config);
+      StatusRuntimeException failed = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(missing).build()));
+      assertEquals(Status.Code.UNKNOWN, failed.getStatus().getCode());
+      ContainerStatus ended = status(missing);
+      assertEquals(List.of(ContainerState.CONTAINER_EXITED, 128, "StartError"),
+          List.of(ended.getState(), ended.getExitCode(), ended.getReason()), ended.toString());
+      assertEquals(failed.getStatus().getDescription(), ended.getMessage());
+      assertTrue(ended.getMessage().contains("/absent") && ended.getFinishedAt() >= ended.getCreatedAt(),
+          ended.toString());
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
+          .setContainerId(missing).build())));
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
