@@ -218,7 +218,11 @@ final class ContainerSpecs {
     }
   }
 
-  /** CPU and memory limits; the OOM score adjustment is left to the host (see the README). */
+  /**
+   * CPU and memory limits, swap as {@link MemorySwap} says, and the OOM score adjustment, always
+   * set, as containerd does, so that a container gets the kubelet's QoS value rather than berthd's
+   * own (the tasks service leaves out a value below berthd's when it lacks CAP_SYS_RESOURCE).
+   */
   private static void resources(SpecBuilder spec, LinuxContainerResources r) {
     if (r.getCpuQuota() > 0) {
       spec.cpus(new ResourceFlags.CpuQuota(r.getCpuQuota(),
@@ -229,9 +233,12 @@ final class ContainerSpecs {
     }
     if (r.getMemoryLimitInBytes() > 0) {
       spec.memory(r.getMemoryLimitInBytes());
+      MemorySwap.of(r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes()).ifPresent(spec::memorySwap);
     }
     if (!r.getCpusetCpus().isEmpty()) {
       spec.cpusetCpus(r.getCpusetCpus());
     }
+    // saturated, so that a value past an int gets the builder's range message
+    spec.oomScoreAdj((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r.getOomScoreAdj())));
   }
 }

@@ -32,6 +32,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,9 @@ import runtime.v1.PodSandboxConfig;
  * ({@link ExitRecords}).
  */
 final class CriContainers {
+  /** containerd's exit code for a container whose process could not start. */
+  private static final int START_ERROR_EXIT_CODE = 128;
+
   private final Channel api;
   private final ContainerClient records;
   private final ContainerTasks tasks;
@@ -93,15 +97,26 @@ final class CriContainers {
           : ContainerState.CONTAINER_UNKNOWN;
     }
 
-    /** What ended it: OOMKilled, Completed or Error, as containerd says; empty while it has not ended. */
+    /**
+     * What ended it: StartError, OOMKilled, Completed or Error, as containerd says; empty while it
+     * has not ended.
+     */
     String reason() {
       if (!state.exited()) {
         return "";
+      }
+      if (record().getLabelsMap().containsKey(CriRecords.START_ERROR)) {
+        return "StartError";
       }
       if (ContainerLabels.TRUE.equals(record().getLabelsMap().get(ContainerLabels.OOM_KILLED))) {
         return "OOMKilled";
       }
       return state.exitCode() == 0 ? "Completed" : "Error";
+    }
+
+    /** Why its start failed; empty for any other container. */
+    String message() {
+      return record().getLabelsMap().getOrDefault(CriRecords.START_ERROR, "");
     }
 
     String logPath() {
@@ -111,6 +126,16 @@ final class CriContainers {
     String imageRef() {
       return record().getLabelsMap().getOrDefault(CriRecords.IMAGE_REF, "");
     }
+  }
+
+  /**
+   * The image_ref of a container's status, as containerd's: while its image is here with a repo
+   * digest, the first one (what the kubelet shows as the container's imageID), else the image id
+   * that ListContainers gives.
+   */
+  String statusImageRef(CriContainer c) {
+    return images.list().stream().filter(i -> i.id().equals(c.imageRef())).findFirst()
+        .flatMap(i -> i.repoDigests().stream().findFirst()).orElse(c.imageRef());
   }
 
   /**
@@ -221,7 +246,11 @@ final class CriContainers {
     return pod.pid();
   }
 
-  /** Starts a created container; FAILED_PRECONDITION for one that runs or ran. */
+  /**
+   * Starts a created container; FAILED_PRECONDITION for one that runs or ran. One whose process
+   * cannot start ends, as with containerd, with exit code 128, reason StartError and the error as
+   * its message, which the kubelet shows and restarts it from, rather than staying created.
+   */
   void start(CriContainer c) {
     if (c.criState() != ContainerState.CONTAINER_CREATED) {
       throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
@@ -233,8 +262,10 @@ final class CriContainers {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
     } catch (ContainerStartFailure e) {
-      throw Status.UNKNOWN.withDescription("failed to start container " + c.id() + ": " + e.getMessage())
-          .asRuntimeException();
+      String message = "failed to start container " + c.id() + ": " + e.getMessage();
+      records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, message));
+      exits.keep(c.id(), START_ERROR_EXIT_CODE, Instant.now());
+      throw Status.UNKNOWN.withDescription(message).asRuntimeException();
     }
   }
 
@@ -307,15 +338,18 @@ final class CriContainers {
   }
 
   /**
-   * New CPU and memory limits: a running container's cgroup gets them at once (through
-   * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
-   * them for later starts and for ContainerStatus. Zero values leave a limit as it is.
+   * New CPU and memory limits, a new memory limit with swap as {@link MemorySwap} says: a running
+   * container's cgroup gets them at once (through {@link ContainerUpdate}, the client's
+   * {@code docker update}); its spec and CRI config keep them for later starts and for
+   * ContainerStatus. Zero values leave a limit as it is.
    */
   void update(String id, LinuxContainerResources r) {
     CriContainer c = get(id);
+    Long swap = r.getMemoryLimitInBytes() > 0
+        ? MemorySwap.of(r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes()).orElse(null)
+        : r.getMemorySwapLimitInBytes() != 0 ? Long.valueOf(r.getMemorySwapLimitInBytes()) : null;
     ContainerUpdate.Changes changes = new ContainerUpdate.Changes(
-        r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null,
-        r.getMemorySwapLimitInBytes() != 0 ? r.getMemorySwapLimitInBytes() : null, null,
+        r.getMemoryLimitInBytes() > 0 ? r.getMemoryLimitInBytes() : null, swap, null,
         r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
             r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null, null, null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,

@@ -50,10 +50,11 @@ final class CriMessages {
         .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
             .setOptions(s.namespaceOptions())))
         .putAllLabels(c.getLabelsMap()).putAllAnnotations(c.getAnnotationsMap());
-    // a pod on the node's network has the node's address, which the kubelet knows itself
-    network.filter(a -> !s.hostNetwork() && a.getResult().getIpsCount() > 0).ifPresent(a -> status.setNetwork(
-        PodSandboxNetworkStatus.newBuilder().setIp(a.getResult().getIps(0).getAddress().replaceFirst("/.*", ""))));
-    return status.build();
+    // always there, as containerd's: empty on a stopped pod and on one on the node's network, whose
+    // address the kubelet knows itself
+    String ip = network.filter(a -> !s.hostNetwork() && a.getResult().getIpsCount() > 0)
+        .map(a -> a.getResult().getIps(0).getAddress().replaceFirst("/.*", "")).orElse("");
+    return status.setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(ip)).build();
   }
 
   /** The verbose info of a sandbox: its config and network namespace, as JSON. */
@@ -74,12 +75,13 @@ final class CriMessages {
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()).build();
   }
 
-  static ContainerStatus containerStatus(CriContainers.CriContainer c) {
+  /** The container's status, with the image_ref {@link CriContainers#statusImageRef} gives. */
+  static ContainerStatus containerStatus(CriContainers.CriContainer c, String imageRef) {
     ContainerConfig config = c.config();
     ContainerStatus.Builder status = ContainerStatus.newBuilder().setId(c.id()).setMetadata(config.getMetadata())
         .setState(c.criState()).setCreatedAt(nanos(c.state().createdAt()))
         .setImage(ImageSpec.newBuilder().setImage(config.getImage().getImage()))
-        .setImageRef(c.imageRef()).setReason(c.reason()).setExitCode(c.state().exitCode())
+        .setImageRef(imageRef).setReason(c.reason()).setMessage(c.message()).setExitCode(c.state().exitCode())
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap())
         .addAllMounts(config.getMountsList()).setLogPath(c.logPath())
         .setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));

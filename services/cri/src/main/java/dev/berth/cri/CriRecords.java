@@ -24,8 +24,10 @@ final class CriRecords {
   static final String STATE = "io.berth.cri.state";
   static final String READY = "ready";
   static final String NOT_READY = "notready";
-  /** On a container: the id of its image (the config digest), the CRI's image_ref. */
+  /** On a container: the id of its image (the config digest), the image_ref ListContainers gives. */
   static final String IMAGE_REF = "io.berth.cri.image-ref";
+  /** On a container whose start failed: why, its status message (its exit is then kept as 128). */
+  static final String START_ERROR = "io.berth.cri.start-error";
   /** On a container whose main process exited: its exit status and time (see {@link ExitRecords}). */
   static final String EXIT_CODE = "io.berth.cri.exit-code";
   static final String FINISHED_AT = "io.berth.cri.finished-at";

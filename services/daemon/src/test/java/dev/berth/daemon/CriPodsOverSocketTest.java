@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import runtime.v1.Container;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
 import runtime.v1.ContainerEventResponse;
@@ -85,6 +86,7 @@ import runtime.v1.PodSandboxConfig;
 import runtime.v1.PodSandboxFilter;
 import runtime.v1.PodSandboxMetadata;
 import runtime.v1.PodSandboxState;
+import runtime.v1.PodSandboxStatus;
 import runtime.v1.PodSandboxStateValue;
 import runtime.v1.PodSandboxStatusRequest;
 import runtime.v1.PodSandboxStatusResponse;
@@ -268,7 +270,7 @@ class CriPodsOverSocketTest {
           .addMounts(Mount.newBuilder().setContainerPath("/shared").setHostPath(shared.toString()))
           .putLabels("role", "server").putAnnotations("why", "serves")
           .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
-              .setMemoryLimitInBytes(64L << 20).setCpuShares(512))
+              .setMemoryLimitInBytes(64L << 20).setCpuShares(512).setOomScoreAdj(500))
               // a PID namespace of its own, where httpd is PID 1 (see the stop below)
               .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
                   NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)))), podConfig);
@@ -306,7 +308,14 @@ class CriPodsOverSocketTest {
 
       ContainerStatus serving = awaitState(web, ContainerState.CONTAINER_RUNNING);
       assertEquals("busybox", serving.getImage().getImage());
-      assertEquals(BUSYBOX.configDigest(), serving.getImageRef());
+      try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        // as containerd: the status has the image's repo digest (the kubelet's imageID), the list its id
+        String manifest = k8s.images().resolve(BUSYBOX.name()).target().digest();
+        assertEquals("docker.io/library/busybox@" + manifest, serving.getImageRef());
+        assertEquals(List.of(BUSYBOX.configDigest()), cri.listContainers(ListContainersRequest.newBuilder()
+            .setFilter(ContainerFilter.newBuilder().setId(web)).build()).getContainersList().stream()
+            .map(Container::getImageRef).toList());
+      }
       assertEquals(Map.of("role", "server"), serving.getLabelsMap());
       assertEquals(Map.of("why", "serves"), serving.getAnnotationsMap());
       assertEquals("/shared", serving.getMounts(0).getContainerPath());
@@ -317,16 +326,24 @@ class CriPodsOverSocketTest {
       assertEquals("hello-from-pod\n", curlPublishedPort(), "the sandbox's port mapping reaches the server");
       Path webCgroup = Path.of("/sys/fs/cgroup/memory" + cgroupParent, web);
       assertEquals(64L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()));
+      Path webSwap = webCgroup.resolve("memory.memsw.limit_in_bytes");
+      assertEquals(64L << 20, Long.parseLong(Files.readString(webSwap).strip()),
+          "as containerd: memory plus swap is the memory limit, so the container does not swap");
+      String webPid = Files.readAllLines(webCgroup.resolve("cgroup.procs")).get(0).strip();
+      assertEquals("500", Files.readString(Path.of("/proc", webPid, "oom_score_adj")).strip(),
+          "the kubelet's OOM score adjustment reaches the process");
       cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(web)
           .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20).setCpuQuota(50_000)
               .setCpuPeriod(100_000)).build());
       assertEquals(96L << 20, Long.parseLong(Files.readString(webCgroup.resolve("memory.limit_in_bytes")).strip()),
           "the running container's cgroup has the new limit");
+      assertEquals(96L << 20, Long.parseLong(Files.readString(webSwap).strip()),
+          "a new memory limit without a swap limit moves memory plus swap with it");
       assertEquals("50000", Files.readString(Path.of("/sys/fs/cgroup/cpu" + cgroupParent, web, "cpu.cfs_quota_us"))
           .strip());
       LinuxContainerResources kept = status(web).getResources().getLinux();
-      assertEquals(List.of(96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(), kept.getCpuQuota(),
-          kept.getCpuShares()), kept.toString());
+      assertEquals(List.of(96L << 20, 96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(),
+          kept.getMemorySwapLimitInBytes(), kept.getCpuQuota(), kept.getCpuShares()), kept.toString());
 
       ContainerStats webStats = cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build())
           .getStats();
@@ -407,8 +424,11 @@ class CriPodsOverSocketTest {
           ContainerEventType.CONTAINER_STOPPED_EVENT, ContainerEventType.CONTAINER_DELETED_EVENT), clientEvents);
 
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
-          .setPodSandboxId(pod).build()).getStatus().getState());
+      PodSandboxStatus stopped = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod)
+          .build()).getStatus();
+      assertEquals(PodSandboxState.SANDBOX_NOTREADY, stopped.getState());
+      assertTrue(stopped.hasNetwork() && stopped.getNetwork().getIp().isEmpty(),
+          "as containerd: a stopped pod's status has a network without an address " + stopped);
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> create(pod, busybox("late", "true"), podConfig)));
       assertFalse(curlPublishedPort().startsWith("hello"), "the port is unpublished with the stopped pod");
       assertFalse(cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build()).getStats()
@@ -490,6 +510,21 @@ class CriPodsOverSocketTest {
           LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
               .setSeccompProfilePath("my-profile"))), config)), "a seccomp profile path without localhost/");
       assertEquals(0, cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+
+      // a process that cannot start: the container ends as containerd's does, not left created
+      String missing = create(pod, busybox("missing", "true").clearCommand().addCommand("/absent"), config);
+      StatusRuntimeException failed = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(missing).build()));
+      assertEquals(Status.Code.UNKNOWN, failed.getStatus().getCode());
+      ContainerStatus ended = status(missing);
+      assertEquals(List.of(ContainerState.CONTAINER_EXITED, 128, "StartError"),
+          List.of(ended.getState(), ended.getExitCode(), ended.getReason()), ended.toString());
+      assertEquals(failed.getStatus().getDescription(), ended.getMessage());
+      assertTrue(ended.getMessage().contains("/absent") && ended.getFinishedAt() >= ended.getCreatedAt(),
+          ended.toString());
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
+          .setContainerId(missing).build())));
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
@@ -543,8 +578,10 @@ class CriPodsOverSocketTest {
             .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.NODE)))).build();
     String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
     try {
-      assertEquals("", cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod).build())
-          .getStatus().getNetwork().getIp(), "a pod on the node's network has the node's address");
+      PodSandboxStatus onNode = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod)
+          .build()).getStatus();
+      assertTrue(onNode.hasNetwork() && onNode.getNetwork().getIp().isEmpty(),
+          "a pod on the node's network has the node's address, which the kubelet knows " + onNode);
       assertFalse(cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(nodePod).build())
           .getStats().getLinux().hasNetwork(), "the node's traffic is not the pod's, as with containerd");
       String c = create(nodePod, busybox("netns", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net"),
