@@ -50,6 +50,8 @@ final class ContainerRestarter {
 
   private final Channel api;
   private final AutoRemover remover;
+  /** When this berthd began: a record updated since is one a client of this berthd works on. */
+  private final Instant began = Instant.now();
 
   ContainerRestarter(Channel api) {
     this.api = api;
@@ -79,7 +81,7 @@ final class ContainerRestarter {
       return Outcome.LEFT_ALONE;
     }
     Optional<Process> task = task(ns, key.id());
-    boolean neverStarted = task.isPresent() && neverStarted(task.get(), trigger);
+    boolean neverStarted = task.isPresent() && neverStarted(task.get(), trigger, container);
     if (task.isPresent() && task.get().getStatus() != Status.STOPPED && !neverStarted) {
       return Outcome.LEFT_ALONE;
     }
@@ -114,10 +116,12 @@ final class ContainerRestarter {
   /**
    * A task created and never started, found when berthd starts: the berthd that created it was
    * killed before it started it (in a restart of its own, or a client's start), and nobody else
-   * will. Left alone, the container would show as restarting for ever.
+   * will. Left alone, the container would show as restarting for ever. A record updated since this
+   * berthd began is a client's start under way (its task created, its start to come), left to it.
    */
-  private static boolean neverStarted(Process task, Trigger trigger) {
-    return trigger == Trigger.DAEMON_START && task.getStatus() == Status.CREATED;
+  private boolean neverStarted(Process task, Trigger trigger, Container container) {
+    return trigger == Trigger.DAEMON_START && task.getStatus() == Status.CREATED
+        && ProtoTimes.toInstant(container.getUpdatedAt()).isBefore(began);
   }
 
   private Outcome remove(ContainerKey key, Channel ns, Container container, boolean hasTask, int exit) {

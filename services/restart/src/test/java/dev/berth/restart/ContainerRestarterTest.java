@@ -20,6 +20,7 @@ import containerd.services.tasks.v1.CreateTaskResponse;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
@@ -28,6 +29,7 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +96,7 @@ class ContainerRestarterTest {
     volatile String desired = ContainerLabels.RUNNING;
     volatile boolean stopDuringStart;
     volatile containerd.v1.types.Status taskStatus = containerd.v1.types.Status.STOPPED;
+    volatile Instant updatedAt = Instant.EPOCH;
     final List<Integer> kills = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -103,7 +106,8 @@ class ContainerRestarterTest {
         response.onNext(GetContainerResponse.newBuilder().setContainer(Container.newBuilder().setId(KEY.id())
             .putLabels(ContainerLabels.RESTART_POLICY, "always")
             .putLabels(ContainerLabels.RESTART_COUNT, "1")
-            .putLabels(ContainerLabels.RESTART_STATUS, desired)).build());
+            .putLabels(ContainerLabels.RESTART_STATUS, desired).setUpdatedAt(ProtoTimes.toTimestamp(updatedAt)))
+            .build());
         response.onCompleted();
       }
 
@@ -227,6 +231,17 @@ class ContainerRestarterTest {
         restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
     // the restart it was created for was counted already
     assertEquals(List.of("delete", "count 1", "start"), fakes.calls.subList(0, 3));
+  }
+
+  @Test
+  void aNeverStartedTaskOfARecordAClientOfThisBerthdUpdatedIsLeftToThatClientsStart() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.taskStatus = containerd.v1.types.Status.CREATED;
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks);
+    // a start marked the record after berthd began, and created its task: its start comes next
+    fakes.updatedAt = Instant.now().plusSeconds(1);
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(List.of(), fakes.calls);
   }
 
   @Test
