@@ -3,11 +3,13 @@ package dev.berth.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.client.testing.TestImages;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.labels.ContainerLabels;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * berthd killed with SIGKILL while containers run: they go on running and logging under their
  * monitors, and the next berthd knows them, including the real exit status of one that ended
- * while no berthd was there, and every other one running.
+ * while no berthd was there, and every other one running; a restart-policy container whose task
+ * it created and never started is started by the next one.
  */
 class KilledDaemonContainersTest {
   private static final String IMAGE = TestImages.BUSYBOX_NAME;
@@ -131,6 +134,57 @@ class KilledDaemonContainersTest {
           second.destroyForcibly().waitFor();
         }
         first.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @Test
+  void aRestartPolicyTaskAKilledDaemonCreatedButNeverStartedRunsUnderTheNextOne() throws Exception {
+    Path root = dir.resolve("root");
+    Path state = dir.resolve("s");
+    Path socket = state.resolve("berth.sock");
+    Path log = dir.resolve("berthd.log");
+    Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
+    try (TestNetns netns = TestNetns.create("berth-k9c")) {
+      java.lang.Process first = Processes.startDaemon(root, state, netns.path(), log);
+      java.lang.Process second = null;
+      try {
+        awaitSocket(socket, first);
+        ok(socket, "images", "import", archive.toString());
+        // what a start leaves when berthd dies between its Tasks.Create and Tasks.Start
+        ok(socket, "containers", "create", "--label", ContainerLabels.RESTART_POLICY + "=always",
+            "--label", ContainerLabels.RESTART_STATUS + "=" + ContainerLabels.RUNNING, IMAGE, "halfway", "sleep", "1000");
+        ManagedChannel channel = Channels.unix(socket);
+        try {
+          TasksGrpc.newBlockingStub(Channels.inNamespace(channel, "default"))
+              .create(CreateTaskRequest.newBuilder().setContainerId("halfway").build());
+        } finally {
+          channel.shutdownNow();
+        }
+        assertTrue(taskLine(ok(socket, "task", "ls").out(), "halfway").contains("CREATED"));
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+        second = Processes.startDaemon(root, state, netns.path(), log);
+        awaitSocket(socket, second);
+        String line = "";
+        for (int i = 0; i < 200 && !line.contains("RUNNING"); i++) {
+          Thread.sleep(50);
+          line = taskLine(ok(socket, "task", "ls").out(), "halfway");
+        }
+        assertTrue(line.contains("RUNNING"), "the next berthd starts it: " + line);
+      } finally {
+        first.destroyForcibly().waitFor();
+        if (second == null || !second.isAlive()) {
+          second = Processes.startDaemon(root, state, netns.path(), log);
+          awaitSocket(socket, second);
+        }
+        ctr(socket, "task", "kill", "-s", "SIGKILL", "halfway");
+        Thread.sleep(500);
+        ctr(socket, "task", "rm", "-f", "halfway");
+        ctr(socket, "containers", "rm", "halfway");
+        second.destroy();
+        second.waitFor(10, TimeUnit.SECONDS);
+        second.destroyForcibly().waitFor();
       }
     }
   }

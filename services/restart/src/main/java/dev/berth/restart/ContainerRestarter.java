@@ -50,6 +50,8 @@ final class ContainerRestarter {
 
   private final Channel api;
   private final AutoRemover remover;
+  /** When this berthd began: a record updated since is one a client of this berthd works on. */
+  private final Instant began = Instant.now();
 
   ContainerRestarter(Channel api) {
     this.api = api;
@@ -79,16 +81,22 @@ final class ContainerRestarter {
       return Outcome.LEFT_ALONE;
     }
     Optional<Process> task = task(ns, key.id());
-    if (task.isPresent() && task.get().getStatus() != Status.STOPPED) {
+    boolean neverStarted = task.isPresent() && neverStarted(task.get(), trigger, container);
+    if (task.isPresent() && task.get().getStatus() != Status.STOPPED && !neverStarted) {
       return Outcome.LEFT_ALONE;
     }
     if (task.isEmpty() && trigger == Trigger.EXIT) {
       // whoever deleted the ended task (a client's stop, rm or start) is handling the container
       return Outcome.LEFT_ALONE;
     }
-    int exit = task.map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
+    int exit = task.filter(t -> !neverStarted).map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
     int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
+    if (neverStarted) {
+      // the start it was created for, counted already if it was a restart
+      return ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
+          ? restart(key, ns, container, true, restarts, policy, exit) : Outcome.LEFT_ALONE;
+    }
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
     }
@@ -103,6 +111,17 @@ final class ContainerRestarter {
       return remove(key, ns, container, task.isPresent(), exit);
     }
     return Outcome.LEFT_ALONE;
+  }
+
+  /**
+   * A task created and never started, found when berthd starts: the berthd that created it was
+   * killed before it started it (in a restart of its own, or a client's start), and nobody else
+   * will. Left alone, the container would show as restarting for ever. A record updated since this
+   * berthd began is a client's start under way (its task created, its start to come), left to it.
+   */
+  private boolean neverStarted(Process task, Trigger trigger, Container container) {
+    return trigger == Trigger.DAEMON_START && task.getStatus() == Status.CREATED
+        && ProtoTimes.toInstant(container.getUpdatedAt()).isBefore(began);
   }
 
   private Outcome remove(ContainerKey key, Channel ns, Container container, boolean hasTask, int exit) {

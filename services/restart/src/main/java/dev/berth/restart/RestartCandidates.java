@@ -30,8 +30,11 @@ final class RestartCandidates {
     this.api = api;
   }
 
-  /** With {@code withoutTask}, also those that have no task at all (after a reboot, say). */
-  List<ContainerKey> find(boolean withoutTask) {
+  /**
+   * With {@code daemonStart}, also those that have no task at all (after a reboot, say) and those
+   * whose task was created and never started (the berthd that would have started it was killed).
+   */
+  List<ContainerKey> find(boolean daemonStart) {
     List<ContainerKey> found = new ArrayList<>();
     List<Namespace> namespaces = NamespacesGrpc.newBlockingStub(api).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .list(ListNamespacesRequest.getDefaultInstance()).getNamespacesList();
@@ -49,7 +52,9 @@ final class RestartCandidates {
           .collect(Collectors.toMap(Process::getContainerId, Function.identity(), (a, b) -> a));
       for (Container c : containers) {
         Process task = tasks.get(c.getId());
-        if (task == null ? withoutTask : task.getStatus() == Status.STOPPED) {
+        boolean candidate = task == null ? daemonStart
+            : task.getStatus() == Status.STOPPED || daemonStart && task.getStatus() == Status.CREATED;
+        if (candidate) {
           found.add(new ContainerKey(namespace.getName(), c.getId()));
         }
       }

@@ -20,6 +20,7 @@ import containerd.services.tasks.v1.CreateTaskResponse;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
@@ -28,6 +29,7 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A restart whose task creation fails: retried while the container is there, not once it was
  * removed meanwhile, whatever status the failed creation had; a stop that lands while the
- * container is restarted ends the new task. Fake Containers and Tasks services
+ * container is restarted ends the new task; a task a killed berthd created and never started is
+ * replaced and started when berthd starts. Fake Containers and Tasks services
  * in process; the real restarts are {@link RestartMonitorKernelTest}'s.
  */
 class ContainerRestarterTest {
@@ -92,19 +95,25 @@ class ContainerRestarterTest {
   private static final class Restartable {
     volatile String desired = ContainerLabels.RUNNING;
     volatile boolean stopDuringStart;
+    volatile containerd.v1.types.Status taskStatus = containerd.v1.types.Status.STOPPED;
+    volatile Instant updatedAt = Instant.EPOCH;
     final List<Integer> kills = new CopyOnWriteArrayList<>();
+    final List<String> calls = new CopyOnWriteArrayList<>();
 
     final ContainersGrpc.ContainersImplBase containers = new ContainersGrpc.ContainersImplBase() {
       @Override
       public void get(GetContainerRequest request, StreamObserver<GetContainerResponse> response) {
         response.onNext(GetContainerResponse.newBuilder().setContainer(Container.newBuilder().setId(KEY.id())
             .putLabels(ContainerLabels.RESTART_POLICY, "always")
-            .putLabels(ContainerLabels.RESTART_STATUS, desired)).build());
+            .putLabels(ContainerLabels.RESTART_COUNT, "1")
+            .putLabels(ContainerLabels.RESTART_STATUS, desired).setUpdatedAt(ProtoTimes.toTimestamp(updatedAt)))
+            .build());
         response.onCompleted();
       }
 
       @Override
       public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
+        calls.add("count " + request.getContainer().getLabelsMap().get(ContainerLabels.RESTART_COUNT));
         response.onNext(UpdateContainerResponse.newBuilder().setContainer(request.getContainer()).build());
         response.onCompleted();
       }
@@ -114,12 +123,13 @@ class ContainerRestarterTest {
       @Override
       public void get(GetRequest request, StreamObserver<GetResponse> response) {
         response.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(KEY.id())
-            .setStatus(containerd.v1.types.Status.STOPPED).setExitStatus(2)).build());
+            .setStatus(taskStatus).setExitStatus(taskStatus == containerd.v1.types.Status.STOPPED ? 2 : 0)).build());
         response.onCompleted();
       }
 
       @Override
       public void delete(DeleteTaskRequest request, StreamObserver<DeleteResponse> response) {
+        calls.add("delete");
         response.onNext(DeleteResponse.getDefaultInstance());
         response.onCompleted();
       }
@@ -132,6 +142,7 @@ class ContainerRestarterTest {
 
       @Override
       public void start(StartRequest request, StreamObserver<StartResponse> response) {
+        calls.add("start");
         if (stopDuringStart) {
           // the user's stop marks the container as the monitor starts its new task
           desired = ContainerLabels.STOPPED;
@@ -210,5 +221,45 @@ class ContainerRestarterTest {
     assertEquals(ContainerRestarter.Outcome.RESTARTED,
         restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
     assertEquals(List.of(), fakes.kills);
+  }
+
+  @Test
+  void aTaskAKilledBerthdCreatedAndNeverStartedIsReplacedAndStartedWhenBerthdStarts() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.taskStatus = containerd.v1.types.Status.CREATED;
+    assertEquals(ContainerRestarter.Outcome.RESTARTED,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
+    // the restart it was created for was counted already
+    assertEquals(List.of("delete", "count 1", "start"), fakes.calls.subList(0, 3));
+  }
+
+  @Test
+  void aNeverStartedTaskOfARecordAClientOfThisBerthdUpdatedIsLeftToThatClientsStart() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.taskStatus = containerd.v1.types.Status.CREATED;
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks);
+    // a start marked the record after berthd began, and created its task: its start comes next
+    fakes.updatedAt = Instant.now().plusSeconds(1);
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(List.of(), fakes.calls);
+  }
+
+  @Test
+  void aTaskCreatedWhileBerthdRunsIsLeftToWhoeverStartsIt() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.taskStatus = containerd.v1.types.Status.CREATED;
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
+    assertEquals(List.of(), fakes.calls);
+  }
+
+  @Test
+  void aNeverStartedTaskOfAContainerItsUserStoppedIsNotStarted() throws Exception {
+    Restartable fakes = new Restartable();
+    fakes.taskStatus = containerd.v1.types.Status.CREATED;
+    fakes.desired = ContainerLabels.STOPPED;
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(List.of(), fakes.calls);
   }
 }
