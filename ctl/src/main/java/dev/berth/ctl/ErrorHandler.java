@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.ctl.output.TemplateFailure;
@@ -68,7 +69,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       }
       return "Error: " + describe(status);
     }
-    if (e instanceof DaemonError || e instanceof NoSuchObjectException) {
+    if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException) {
       return "Error response from daemon: " + e.getMessage();
     }
     if (e instanceof TemplateFailure) {

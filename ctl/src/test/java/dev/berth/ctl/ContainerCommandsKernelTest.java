@@ -85,7 +85,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("pause", "held");
     Cli.Result paused = berthd.ctl("start", "-a", "held");
     assertEquals(1, paused.exit(), paused::toString);
-    assertEquals("Error: cannot start a paused container, try unpause instead\n", paused.stderr());
+    assertEquals("Error response from daemon: cannot start a paused container, try unpause instead\n", paused.stderr());
+    // without -a too: Docker's daemon refuses, its CLI names what did not start
+    Cli.Result detached = berthd.ctl("start", "held");
+    assertEquals(1, detached.exit(), detached::toString);
+    assertEquals("", detached.out());
+    assertEquals("Error response from daemon: cannot start a paused container, try unpause instead\n"
+        + "Error: failed to start containers: held\n", detached.stderr());
+    assertEquals("paused", status("held"));
   }
 
   @Test

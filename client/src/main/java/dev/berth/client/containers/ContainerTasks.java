@@ -15,6 +15,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,8 +70,14 @@ public final class ContainerTasks {
     this.events = new ContainerActionEvents(channel);
   }
 
-  /** Starts a container whose output goes only to its log; nothing to do if it runs already. */
+  /**
+   * Starts a container whose output goes only to its log; nothing to do if it runs already. A
+   * paused one is refused, as Docker's daemon does: it runs, but its processes do not.
+   */
   public void startDetached(ContainerState s) {
+    if (s.paused()) {
+      throw pausedStart();
+    }
     if (!readyToStart(s)) {
       return;
     }
@@ -234,6 +241,11 @@ public final class ContainerTasks {
       throw new ClientException("container " + s.name() + " is not paused");
     }
     tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build());
+  }
+
+  /** Docker's daemon's refusal to start a paused container, for {@code start} with or without -a. */
+  public static ConflictException pausedStart() {
+    return new ConflictException("cannot start a paused container, try unpause instead");
   }
 
   /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
