@@ -115,6 +115,17 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     return e;
   }
 
+  /**
+   * {@code e} from removing a network or volume: berthd's refusal of one that is in use, or of the
+   * default network, is in Docker's daemon's words and printed after its prefix.
+   */
+  public static RuntimeException removing(String kind, String name, StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+      return new DaemonError(describe(e.getStatus()), e);
+    }
+    return naming(kind, name, e);
+  }
+
   private static RuntimeException missing(String kind, String name, Exception cause) {
     return switch (kind) {
       case "network" -> NoSuchObjectException.network(name, cause);

@@ -224,13 +224,19 @@ public final class ContainerTasks {
     }
   }
 
-  /** Freezes every process of a running container (the cgroup freezer). */
+  /**
+   * Freezes every process of a running container (the cgroup freezer). Refusals are Docker's
+   * daemon's (moby v27), which names the container by its full id.
+   */
   public void pause(ContainerState s) {
-    if (s.paused()) {
-      throw new ClientException("container " + s.name() + " is already paused");
+    if (s.restarting()) {
+      throw restarting(s);
     }
     if (!s.running()) {
-      throw new ClientException("container " + s.name() + " is not running");
+      throw notRunning(s);
+    }
+    if (s.paused()) {
+      throw new ConflictException("Container " + s.id() + " is already paused");
     }
     tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
   }
@@ -238,7 +244,7 @@ public final class ContainerTasks {
   /** Lets a paused container's processes run again. */
   public void unpause(ContainerState s) {
     if (!s.paused()) {
-      throw new ClientException("container " + s.name() + " is not paused");
+      throw new ConflictException("Container " + s.id() + " is not paused");
     }
     tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build());
   }
@@ -248,10 +254,23 @@ public final class ContainerTasks {
     return new ConflictException("cannot start a paused container, try unpause instead");
   }
 
+  /** Docker's daemon's refusal of what only a running container can do (pause, kill, exec). */
+  public static ConflictException notRunning(ContainerState s) {
+    return new ConflictException("container " + s.id() + " is not running");
+  }
+
+  /**
+   * Docker's daemon's refusal of what a container waiting for its restart cannot do yet; Docker
+   * counts such a container as running, so this comes before {@link #notRunning}.
+   */
+  public static ConflictException restarting(ContainerState s) {
+    return new ConflictException("Container " + s.id() + " is restarting, wait until the container is running");
+  }
+
   /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
   public void kill(ContainerState s, int signal) {
     if (!s.running()) {
-      throw new ClientException("container " + s.name() + " is not running");
+      throw notRunning(s);
     }
     markStopped(s.record());
     signal(s, signal, false, s.paused());
@@ -267,8 +286,13 @@ public final class ContainerTasks {
       return;
     }
     if (!force) {
-      throw new ClientException("cannot remove container \"/" + s.name() + "\": container is "
-          + (s.restarting() ? "restarting" : "running") + ": stop the container before removing or force remove");
+      // Docker's daemon's words (moby v27)
+      String refused = "cannot remove container \"/" + s.name() + "\": container is ";
+      if (s.paused()) {
+        throw new ConflictException(refused + "paused and must be unpaused first");
+      }
+      throw new ConflictException(refused + (s.restarting() ? "restarting" : "running")
+          + ": stop the container before removing or force remove");
     }
     // Docker's rm -f kills: no stop event
     markStopped(s.record());
