@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -499,6 +501,20 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // as docker's rm -f: one that is not there is removed already
     Cli.Result again = ok("rm", "-f", "busy");
     assertEquals("", again.out() + again.stderr());
+  }
+
+  @Test
+  void aRestartThatLosesItsContainerToRmSaysItIsGone() throws Exception {
+    ok("run", "-d", "--name", "c4", "busybox", "sleep", "1000");
+    CompletableFuture<Cli.Result> restart = CompletableFuture.supplyAsync(() -> berthd.ctl("restart", "-t", "1", "c4"));
+    // while the restart waits out its timeout, or starts the new task
+    Thread.sleep(400);
+    ok("rm", "-f", "c4");
+    Cli.Result restarted = restart.get(30, TimeUnit.SECONDS);
+    assertEquals(1, restarted.exit(), restarted::toString);
+    // Docker's words, not those of whichever step found the container gone
+    assertEquals("Error response from daemon: No such container: c4\n", restarted.stderr());
+    assertEquals(List.of(), containerIds());
   }
 
   @Test

@@ -294,12 +294,19 @@ public final class ContainerTasks {
       throw new ConflictException(refused + (s.restarting() ? "restarting" : "running")
           + ": stop the container before removing or force remove");
     }
-    // Docker's rm -f kills: no stop event
-    markStopped(s.record());
-    // the restart monitor may have started it again before it read the mark
-    ContainerState now = s.restarting() ? ContainerState.of(channel, s.record()) : s;
-    stopWithoutRestarts(now, Duration.ZERO);
-    delete(now, volumes);
+    // Docker's rm -f kills: no stop event. One write marks it stopped, for the restart monitor,
+    // and being removed, for a command that fails meanwhile (see ContainerLabels.REMOVING)
+    containers.updateLabels(s.id(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+        ContainerLabels.REMOVING, ContainerLabels.TRUE));
+    try {
+      // the restart monitor may have started it again before it read the mark
+      ContainerState now = s.restarting() ? ContainerState.of(channel, s.record()) : s;
+      stopWithoutRestarts(now, Duration.ZERO);
+      delete(now, volumes);
+    } catch (RuntimeException | InterruptedException e) {
+      ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.REMOVING, "")));
+      throw e;
+    }
   }
 
   private void delete(ContainerState s, boolean volumes) {
