@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.ctl.output.TemplateFailure;
@@ -68,7 +69,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       }
       return "Error: " + describe(status);
     }
-    if (e instanceof DaemonError || e instanceof NoSuchObjectException) {
+    if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException) {
       return "Error response from daemon: " + e.getMessage();
     }
     if (e instanceof TemplateFailure) {
@@ -112,6 +113,17 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       return missing(kind, name, e);
     }
     return e;
+  }
+
+  /**
+   * {@code e} from removing a network or volume: berthd's refusal of one that is in use, or of the
+   * default network, is in Docker's daemon's words and printed after its prefix.
+   */
+  public static RuntimeException removing(String kind, String name, StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+      return new DaemonError(describe(e.getStatus()), e);
+    }
+    return naming(kind, name, e);
   }
 
   private static RuntimeException missing(String kind, String name, Exception cause) {

@@ -85,7 +85,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("pause", "held");
     Cli.Result paused = berthd.ctl("start", "-a", "held");
     assertEquals(1, paused.exit(), paused::toString);
-    assertEquals("Error: cannot start a paused container, try unpause instead\n", paused.stderr());
+    assertEquals("Error response from daemon: cannot start a paused container, try unpause instead\n", paused.stderr());
+    // without -a too: Docker's daemon refuses, its CLI names what did not start
+    Cli.Result detached = berthd.ctl("start", "held");
+    assertEquals(1, detached.exit(), detached::toString);
+    assertEquals("", detached.out());
+    assertEquals("Error response from daemon: cannot start a paused container, try unpause instead\n"
+        + "Error: failed to start containers: held\n", detached.stderr());
+    assertEquals("paused", status("held"));
   }
 
   @Test
@@ -102,12 +109,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
     assertEquals("svc\n", ok("pause", "svc").out());
     assertEquals("paused", status("svc"));
-    assertEquals("Error: container svc is already paused\n", berthd.ctl("pause", "svc").stderr());
-    assertEquals("Error: container svc is paused, unpause the container before exec\n",
+    // Docker's daemon's words: the container by its full id, but exec's paused one by the name given
+    String fullId = ok("inspect", "-f", "{{.Id}}", "svc").out().strip();
+    assertEquals("Error response from daemon: Container " + fullId + " is already paused\n",
+        berthd.ctl("pause", "svc").stderr());
+    assertEquals("Error response from daemon: Container svc is paused, unpause the container before exec\n",
         berthd.ctl("exec", "svc", "true").stderr());
+    assertEquals("Error response from daemon: cannot remove container \"/svc\": container is paused and must be "
+        + "unpaused first\n", berthd.ctl("rm", "svc").stderr());
     assertTrue(ok("ps").out().contains("(Paused)"));
     assertEquals("svc\n", ok("unpause", "svc").out());
     assertEquals("running", status("svc"));
+    assertEquals("Error response from daemon: Container " + fullId + " is not paused\n",
+        berthd.ctl("unpause", "svc").stderr());
 
     ok("rename", "svc", "renamed");
     String id = ok("inspect", "-f", "{{.Id}}", "renamed").out().substring(0, 12);
@@ -131,7 +145,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("exited", status("renamed"));
     Cli.Result again = berthd.ctl("kill", "renamed");
     assertEquals(1, again.exit());
-    assertEquals("Error: container renamed is not running\n", again.stderr());
+    assertEquals("Error response from daemon: container " + fullId + " is not running\n", again.stderr());
+    for (String[] refused : new String[][] {{"pause", "renamed"}, {"exec", "renamed", "true"}}) {
+      Cli.Result r = berthd.ctl(refused);
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("Error response from daemon: container " + fullId + " is not running\n", r.stderr());
+    }
   }
 
   @Test
@@ -580,7 +599,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(ok("ps", "-q").out(), ok("container", "list", "-q").out());
     Cli.Result running = berthd.ctl("container", "rm", "viewed");
     assertEquals(1, running.exit(), running::toString);
-    assertTrue(running.stderr().contains("cannot remove container"), running::toString);
+    assertEquals("Error response from daemon: cannot remove container \"/viewed\": container is running: stop the "
+        + "container before removing or force remove\n", running.stderr());
     assertEquals(1, berthd.ctl("container", "delete", "viewed").exit());
     ok("task", "kill", "-s", "KILL", "viewed");
     assertEquals("137\n", ok("wait", "viewed").out());

@@ -792,9 +792,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals(1, noVolume.exit(), noVolume::toString);
     assertEquals("Error response from daemon: get bridge: no such volume\n", noVolume.stderr());
 
-    ok("create", "--name", "user", "-v", "data:/data", "-v", "/scratch", "busybox", "true");
+    String user = ok("create", "--name", "user", "-v", "data:/data", "-v", "/scratch", "busybox", "true").out().strip();
     Cli.Result inUse = berthd.ctl("volume", "rm", "data");
     assertEquals(1, inUse.exit(), inUse::toString);
+    // Docker's daemon's words, naming its users by full id
+    assertEquals("Error response from daemon: remove data: volume is in use - [" + user + "]\n", inUse.stderr());
     // as docker's: creating it again is no error, unless the labels asked for differ
     assertEquals("data\n", ok("volume", "create", "data").out());
     assertEquals(1, berthd.ctl("volume", "create", "--label", "team=web", "data").exit());

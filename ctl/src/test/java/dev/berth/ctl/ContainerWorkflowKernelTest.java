@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -246,8 +248,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       // busybox is now the last name of an image by-bx uses: refused as Docker refuses it
       Cli.Result refused = berthd.ctl("rmi", "busybox");
       assertEquals(1, refused.exit(), refused::toString);
-      assertEquals("Error: conflict: unable to remove repository reference \"busybox\" (must force) - container "
-          + id.substring(0, 12) + " is using its referenced image " + hex.substring(0, 12) + "\n", refused.stderr());
+      assertEquals("Error response from daemon: conflict: unable to remove repository reference \"busybox\" (must "
+          + "force) - container " + id.substring(0, 12) + " is using its referenced image " + hex.substring(0, 12)
+          + "\n", refused.stderr());
 
       // ancestor= is the image, however it is named now
       for (String ancestor : List.of(hex.substring(0, 12), hex, imageId, "busybox", "busybox:latest")) {
@@ -276,7 +279,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       for (List<String> rmi : List.of(List.of("rmi", hex.substring(0, 12)), List.of("rmi", "-f", imageId))) {
         Cli.Result refused = berthd.ctl(rmi.toArray(String[]::new));
         assertEquals(1, refused.exit(), refused::toString);
-        assertEquals("Error: conflict: unable to delete " + hex.substring(0, 12) + " (cannot be forced) - image is"
+        assertEquals("Error response from daemon: conflict: unable to delete " + hex.substring(0, 12)
+            + " (cannot be forced) - image is"
             + " being used by running container " + id.substring(0, 12) + "\n", refused.stderr());
       }
       // by name it is untagged only: the image stays, known by digest, for the container
@@ -490,13 +494,27 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     ok("run", "-d", "--name", "busy", "busybox", "sleep", "1000");
     Cli.Result refused = berthd.ctl("rm", "busy");
     assertEquals(1, refused.exit());
-    assertTrue(refused.stderr().startsWith("Error: cannot remove container \"/busy\": container is running"),
-        refused.stderr());
+    assertEquals("Error response from daemon: cannot remove container \"/busy\": container is running: stop the "
+        + "container before removing or force remove\n", refused.stderr());
     ok("rm", "-f", "busy");
     assertEquals(List.of(), containerIds());
     // as docker's rm -f: one that is not there is removed already
     Cli.Result again = ok("rm", "-f", "busy");
     assertEquals("", again.out() + again.stderr());
+  }
+
+  @Test
+  void aRestartThatLosesItsContainerToRmSaysItIsGone() throws Exception {
+    ok("run", "-d", "--name", "c4", "busybox", "sleep", "1000");
+    CompletableFuture<Cli.Result> restart = CompletableFuture.supplyAsync(() -> berthd.ctl("restart", "-t", "1", "c4"));
+    // while the restart waits out its timeout, or starts the new task
+    Thread.sleep(400);
+    ok("rm", "-f", "c4");
+    Cli.Result restarted = restart.get(30, TimeUnit.SECONDS);
+    assertEquals(1, restarted.exit(), restarted::toString);
+    // Docker's words, not those of whichever step found the container gone
+    assertEquals("Error response from daemon: No such container: c4\n", restarted.stderr());
+    assertEquals(List.of(), containerIds());
   }
 
   @Test
@@ -506,8 +524,16 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     awaitBackOffBetweenRuns("crashy");
     Cli.Result refused = berthd.ctl("rm", "crashy");
     assertEquals(1, refused.exit(), refused::toString);
-    assertEquals("Error: cannot remove container \"/crashy\": container is restarting: stop the container before "
-        + "removing or force remove\n", refused.stderr());
+    assertEquals("Error response from daemon: cannot remove container \"/crashy\": container is restarting: stop the "
+        + "container before removing or force remove\n", refused.stderr());
+    // Docker counts a restarting container as running, so its daemon's refusal is this one
+    String id = ok("inspect", "-f", "{{.Id}}", "crashy").out().strip();
+    for (String[] refusedWhileRestarting : new String[][] {{"pause", "crashy"}, {"exec", "crashy", "true"}}) {
+      Cli.Result r = berthd.ctl(refusedWhileRestarting);
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("Error response from daemon: Container " + id + " is restarting, wait until the container is "
+          + "running\n", r.stderr());
+    }
     String df = ok("system", "df", "--format", "{{.Type}}={{.TotalCount}}/{{.Active}}").out();
     assertTrue(df.contains("Containers=2/1\n"), df);
     ok("container", "prune", "-f");

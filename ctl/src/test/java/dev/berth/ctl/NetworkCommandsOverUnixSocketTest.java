@@ -200,7 +200,8 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result removeDefault = net.ctl("network", "rm", "bridge");
     assertEquals(1, removeDefault.exit(), removeDefault::toString);
-    assertEquals("Error: the default network bridge cannot be deleted\n", removeDefault.stderr());
+    assertEquals("Error response from daemon: bridge is a pre-defined network and cannot be removed\n",
+        removeDefault.stderr());
 
     Cli.Result inspect = net.ctl("network", "inspect", "a", "nosuch");
     assertEquals(1, inspect.exit(), inspect::toString);
@@ -247,7 +248,10 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result busy = net.ctl("network", "rm", "web");
     assertEquals(1, busy.exit(), busy::toString);
-    assertOneErrorLine(busy, "attached");
+    // Docker's daemon's words, naming the network by its id too
+    String webId = net.ctl("network", "inspect", "-f", "{{.Id}}", "web").out().strip();
+    assertEquals("Error response from daemon: error while removing network: network web id " + webId
+        + " has active endpoints\n", busy.stderr());
 
     assertEquals(0, net.ctl("network", "disconnect", "web", "c2").exit());
     String c2Links = NetworkOnSocket.in(c2Netns, "ip", "-o", "link", "show");

@@ -89,6 +89,12 @@ public final class ContainerLabels {
   public static final String RUNNING = "running";
   public static final String STOPPED = "stopped";
   /**
+   * {@value #TRUE} while {@code rm -f} kills and removes the container (Docker's
+   * RemovalInProgress): a command that fails meanwhile reports the container gone, not the step
+   * it tripped on. Cleared when the removal fails.
+   */
+  public static final String REMOVING = "io.berth.removing";
+  /**
    * Docker's OpenStdin ({@code -i}), as {@value #TRUE}: a task created without a client's stdin
    * still gets one its monitor holds open, so that a later attach can write to it; a client that
    * attaches and goes away does not close it.

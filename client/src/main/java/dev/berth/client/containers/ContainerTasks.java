@@ -15,6 +15,7 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,8 +70,14 @@ public final class ContainerTasks {
     this.events = new ContainerActionEvents(channel);
   }
 
-  /** Starts a container whose output goes only to its log; nothing to do if it runs already. */
+  /**
+   * Starts a container whose output goes only to its log; nothing to do if it runs already. A
+   * paused one is refused, as Docker's daemon does: it runs, but its processes do not.
+   */
   public void startDetached(ContainerState s) {
+    if (s.paused()) {
+      throw pausedStart();
+    }
     if (!readyToStart(s)) {
       return;
     }
@@ -217,13 +224,19 @@ public final class ContainerTasks {
     }
   }
 
-  /** Freezes every process of a running container (the cgroup freezer). */
+  /**
+   * Freezes every process of a running container (the cgroup freezer). Refusals are Docker's
+   * daemon's (moby v27), which names the container by its full id.
+   */
   public void pause(ContainerState s) {
-    if (s.paused()) {
-      throw new ClientException("container " + s.name() + " is already paused");
+    if (s.restarting()) {
+      throw restarting(s);
     }
     if (!s.running()) {
-      throw new ClientException("container " + s.name() + " is not running");
+      throw notRunning(s);
+    }
+    if (s.paused()) {
+      throw new ConflictException("Container " + s.id() + " is already paused");
     }
     tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
   }
@@ -231,15 +244,33 @@ public final class ContainerTasks {
   /** Lets a paused container's processes run again. */
   public void unpause(ContainerState s) {
     if (!s.paused()) {
-      throw new ClientException("container " + s.name() + " is not paused");
+      throw new ConflictException("Container " + s.id() + " is not paused");
     }
     tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(s.id()).build());
+  }
+
+  /** Docker's daemon's refusal to start a paused container, for {@code start} with or without -a. */
+  public static ConflictException pausedStart() {
+    return new ConflictException("cannot start a paused container, try unpause instead");
+  }
+
+  /** Docker's daemon's refusal of what only a running container can do (pause, kill, exec). */
+  public static ConflictException notRunning(ContainerState s) {
+    return new ConflictException("container " + s.id() + " is not running");
+  }
+
+  /**
+   * Docker's daemon's refusal of what a container waiting for its restart cannot do yet; Docker
+   * counts such a container as running, so this comes before {@link #notRunning}.
+   */
+  public static ConflictException restarting(ContainerState s) {
+    return new ConflictException("Container " + s.id() + " is restarting, wait until the container is running");
   }
 
   /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
   public void kill(ContainerState s, int signal) {
     if (!s.running()) {
-      throw new ClientException("container " + s.name() + " is not running");
+      throw notRunning(s);
     }
     markStopped(s.record());
     signal(s, signal, false, s.paused());
@@ -255,15 +286,27 @@ public final class ContainerTasks {
       return;
     }
     if (!force) {
-      throw new ClientException("cannot remove container \"/" + s.name() + "\": container is "
-          + (s.restarting() ? "restarting" : "running") + ": stop the container before removing or force remove");
+      // Docker's daemon's words (moby v27)
+      String refused = "cannot remove container \"/" + s.name() + "\": container is ";
+      if (s.paused()) {
+        throw new ConflictException(refused + "paused and must be unpaused first");
+      }
+      throw new ConflictException(refused + (s.restarting() ? "restarting" : "running")
+          + ": stop the container before removing or force remove");
     }
-    // Docker's rm -f kills: no stop event
-    markStopped(s.record());
-    // the restart monitor may have started it again before it read the mark
-    ContainerState now = s.restarting() ? ContainerState.of(channel, s.record()) : s;
-    stopWithoutRestarts(now, Duration.ZERO);
-    delete(now, volumes);
+    // Docker's rm -f kills: no stop event. One write marks it stopped, for the restart monitor,
+    // and being removed, for a command that fails meanwhile (see ContainerLabels.REMOVING)
+    containers.updateLabels(s.id(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+        ContainerLabels.REMOVING, ContainerLabels.TRUE));
+    try {
+      // the restart monitor may have started it again before it read the mark
+      ContainerState now = s.restarting() ? ContainerState.of(channel, s.record()) : s;
+      stopWithoutRestarts(now, Duration.ZERO);
+      delete(now, volumes);
+    } catch (RuntimeException | InterruptedException e) {
+      ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.REMOVING, "")));
+      throw e;
+    }
   }
 
   private void delete(ContainerState s, boolean volumes) {

@@ -13,6 +13,7 @@ import containerd.services.containers.v1.ListContainersRequest;
 import dev.berth.api.Digests;
 import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.leases.Lease;
 import io.grpc.Channel;
@@ -168,8 +169,8 @@ public final class ImageClient {
    * go. By image id, every name of the image, which without {@code force} must be its only one and
    * used by no container, and even with it used by no running container. Returns the records removed.
    *
-   * @throws ClientException Docker's conflicts, naming a container that uses the image or saying
-   *     that several names hold it
+   * @throws ConflictException Docker's daemon's conflicts in its words, naming a container that uses
+   *     the image or saying that several names hold it
    */
   public List<Image> remove(String reference, boolean force) {
     Optional<Image> named = byName(reference);
@@ -201,29 +202,29 @@ public final class ImageClient {
         .sorted(Comparator.comparing(Image::name)).toList();
     String what = "delete " + shortId(found);
     if (!force && names.size() > 1) {
-      throw new ClientException("conflict: unable to " + what
+      throw new ConflictException("conflict: unable to " + what
           + " (must be forced) - image is referenced in multiple repositories");
     }
     List<containerd.services.containers.v1.Container> users = usersOf(found);
     refuseIfRunning(users, found);
     if (!force && !users.isEmpty()) {
-      throw new ClientException(String.format("conflict: unable to %s (must be forced) - image is being used by"
+      throw new ConflictException(String.format("conflict: unable to %s (must be forced) - image is being used by"
           + " stopped container %s", what, shortId(users.get(0).getId())));
     }
     names.forEach(i -> remove(i.name()));
     return names;
   }
 
-  private static ClientException usedConflict(String what, containerd.services.containers.v1.Container user,
+  private static ConflictException usedConflict(String what, containerd.services.containers.v1.Container user,
       Image image) {
-    return new ClientException(String.format("conflict: unable to %s (must force) - container %s is using its"
+    return new ConflictException(String.format("conflict: unable to %s (must force) - container %s is using its"
         + " referenced image %s", what, shortId(user.getId()), shortId(image)));
   }
 
   /** Docker's hard conflict: no force removes the image of a running (or paused) container. */
   private void refuseIfRunning(List<containerd.services.containers.v1.Container> users, Image image) {
     users.stream().filter(c -> ContainerState.of(channel, c).running()).findFirst().ifPresent(c -> {
-      throw new ClientException(String.format("conflict: unable to delete %s (cannot be forced) - image is being"
+      throw new ConflictException(String.format("conflict: unable to delete %s (cannot be forced) - image is being"
           + " used by running container %s", shortId(image), shortId(c.getId())));
     });
   }

@@ -1,5 +1,8 @@
 package dev.berth.ctl.container;
 
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.NoSuchObjectException;
+import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
@@ -31,7 +34,7 @@ final class EachContainer {
   static int printingNames(BerthCtl root, Connection c, List<String> names, Action action)
       throws InterruptedException {
     return root.each(names, ErrorHandler.FAILURE, name -> {
-      action.apply(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
+      apply(c, name, action);
       root.out().println(name);
     });
   }
@@ -53,7 +56,7 @@ final class EachContainer {
     });
     try {
       List<Future<?>> results = names.stream().<Future<?>>map(name -> pool.submit(() -> {
-        action.apply(ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name)));
+        apply(c, name, action);
         return null;
       })).toList();
       Iterator<Future<?>> next = results.iterator();
@@ -68,5 +71,31 @@ final class EachContainer {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Resolves {@code name} and acts on it. A container removed meanwhile, or being removed (an
+   * {@code rm -f} during a {@code restart}), fails whichever step found it gone, in words of runc
+   * or of a store; Docker reports that as the container missing, and so does this. A start that fails an auto-remove
+   * container is the exception: berthd removes it then, and the failure is what the user needs.
+   */
+  private static void apply(Connection c, String name, Action action) throws Exception {
+    ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
+    try {
+      action.apply(s);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      if (!ContainerConfig.of(s.record()).autoRemove() && goneOrGoing(c, s)) {
+        throw NoSuchObjectException.container(name);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean goneOrGoing(Connection c, ContainerState s) {
+    return c.containers().find(s.id())
+        .map(r -> ContainerLabels.TRUE.equals(r.getLabelsMap().get(ContainerLabels.REMOVING)))
+        .orElse(true);
   }
 }

@@ -20,6 +20,7 @@ import dev.berth.client.spec.UserResolver;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.ProcessStreams;
 import dev.berth.ctl.terminal.StartupSignals;
@@ -105,11 +106,15 @@ public final class ExecCommand implements Callable<Integer> {
     }
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
-      if (s.paused()) {
-        throw new CommandFailure("container " + s.name() + " is paused, unpause the container before exec");
+      // Docker's daemon's refusals (moby v27): the paused container by the name given, as it does
+      if (s.restarting()) {
+        throw ContainerTasks.restarting(s);
       }
       if (!s.running()) {
-        throw new CommandFailure("container " + s.name() + " is not running");
+        throw ContainerTasks.notRunning(s);
+      }
+      if (s.paused()) {
+        throw new DaemonError("Container " + container + " is paused, unpause the container before exec");
       }
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user() : processUser(s);

@@ -58,7 +58,7 @@ public final class StartCommand implements Callable<Integer> {
         boolean stdin = interactive && config.openStdin();
         ContainerAttach attach = new ContainerAttach(c.channel());
         if (s.paused()) {
-          throw new CommandFailure("cannot start a paused container, try unpause instead");
+          throw ContainerTasks.pausedStart();
         }
         if (s.running()) {
           // Docker's: a running container is attached to, as attach does; ctrl-p ctrl-q leaves it (exit 0)

@@ -175,7 +175,7 @@ public final class NetworkCommand extends GroupCommand {
           if (force && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
             return;
           }
-          throw ErrorHandler.naming("network", name, e);
+          throw ErrorHandler.removing("network", name, e);
         }
         root.out().println(name);
       });

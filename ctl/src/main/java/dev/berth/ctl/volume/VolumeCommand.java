@@ -155,7 +155,7 @@ public final class VolumeCommand extends GroupCommand {
           if (force && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
             return;
           }
-          throw ErrorHandler.naming("volume", name, e);
+          throw ErrorHandler.removing("volume", name, e);
         }
         root.out().println(name);
       });

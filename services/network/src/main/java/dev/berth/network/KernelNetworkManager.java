@@ -262,12 +262,13 @@ public final class KernelNetworkManager implements NetworkManager {
     Identifiers.validate("network name", nameOrId);
     NetworkInfo network = NetworkInfo.find(nameOrId, store.network(nameOrId), store.networks());
     String name = network.name();
+    // refusals in Docker's daemon's words (moby v27), which scripts match
     if (network.isDefault()) {
-      throw Errors.failedPrecondition("the default network %s cannot be deleted", name);
+      throw Errors.failedPrecondition("%s is a pre-defined network and cannot be removed", name);
     }
-    long attached = store.attachments().stream().filter(a -> a.network().equals(name)).count();
-    if (attached > 0) {
-      throw Errors.failedPrecondition("network %s has %d attached container(s)", name, attached);
+    if (store.attachments().stream().anyMatch(a -> a.network().equals(name))) {
+      throw Errors.failedPrecondition("error while removing network: network %s id %s has active endpoints", name,
+          network.id());
     }
     try {
       host.deleteLink(network.bridge());

@@ -158,8 +158,8 @@ public final class VolumeStore {
     }
     List<String> usedBy = users.byVolume(namespace).getOrDefault(name, List.of());
     if (!usedBy.isEmpty()) {
-      throw Errors.failedPrecondition("volume %s is in use by container%s %s", name, usedBy.size() == 1 ? "" : "s",
-          String.join(", ", usedBy));
+      // Docker's daemon's words (moby v27), which scripts match
+      throw Errors.failedPrecondition("remove %s: volume is in use - [%s]", name, String.join(", ", usedBy));
     }
     deleteRecord(namespace, name);
     removeData(namespace, name);

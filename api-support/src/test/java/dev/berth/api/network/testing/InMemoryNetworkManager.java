@@ -145,12 +145,13 @@ public final class InMemoryNetworkManager implements NetworkManager {
     Identifiers.validate("network name", nameOrId);
     NetworkInfo network = NetworkInfo.find(nameOrId, Optional.ofNullable(networks.get(nameOrId)), networks.values());
     String name = network.name();
+    // the kernel manager's words, Docker's daemon's
     if (network.isDefault()) {
-      throw Errors.failedPrecondition("the default network %s cannot be deleted", name);
+      throw Errors.failedPrecondition("%s is a pre-defined network and cannot be removed", name);
     }
-    long attached = attachments.stream().filter(a -> a.network().equals(name)).count();
-    if (attached > 0) {
-      throw Errors.failedPrecondition("network %s has %d attached container(s)", name, attached);
+    if (attachments.stream().anyMatch(a -> a.network().equals(name))) {
+      throw Errors.failedPrecondition("error while removing network: network %s id %s has active endpoints", name,
+          network.id());
     }
     networks.remove(name);
     addresses.remove(name);
