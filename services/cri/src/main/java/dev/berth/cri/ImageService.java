@@ -1,5 +1,6 @@
 package dev.berth.cri;
 
+import dev.berth.client.images.ImageNames;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,15 +35,32 @@ public final class ImageService extends ImageServiceGrpc.ImageServiceImplBase {
     this.images = images;
   }
 
-  /** Every image, or with a filter only the image it names (none if it names none). */
+  /**
+   * Every image, or with a filter the image it names (none if it names none); a name without tag
+   * or digest ({@code crictl images registry.k8s.io/pause}) names every tag of its repository,
+   * where containerd's CRI lists every image whatever the filter.
+   */
   @Override
   public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> responses) {
     String wanted = request.getFilter().getImage().getImage();
-    List<CriImage> listed = wanted.isEmpty() ? images.list() : images.find(wanted).stream().toList();
+    List<CriImage> listed = wanted.isEmpty() ? images.list() : matching(wanted);
     ListImagesResponse.Builder response = ListImagesResponse.newBuilder();
     listed.forEach(i -> response.addImages(toProto(i)));
     responses.onNext(response.build());
     responses.onCompleted();
+  }
+
+  private List<CriImage> matching(String wanted) {
+    if (ImageNames.isValid(wanted) && !wanted.contains("@") && wanted.lastIndexOf(':') < wanted.lastIndexOf('/') + 1) {
+      String repository = ImageNames.repository(ImageNames.normalize(wanted));
+      List<CriImage> tagged = images.list().stream()
+          .filter(i -> i.repoTags().stream().anyMatch(t -> ImageNames.repository(t).equals(repository))).toList();
+      if (!tagged.isEmpty()) {
+        return tagged;
+      }
+    }
+    // a tag, a digest, or an id or its prefix
+    return images.find(wanted).stream().toList();
   }
 
   /** With verbose, {@code info["info"]} holds the image config and its layers' chain ID, as JSON. */

@@ -182,6 +182,10 @@ class CriOverSocketTest {
       assertEquals("", withUid.getUsername());
       assertEquals(List.of(busybox), images.listImages(ListImagesRequest.newBuilder()
           .setFilter(ImageFilter.newBuilder().setImage(spec(two))).build()).getImagesList());
+      // a repository without a tag: each of its images
+      assertEquals(List.of(busybox), images.listImages(ListImagesRequest.newBuilder()
+          .setFilter(ImageFilter.newBuilder().setImage(spec(registry.host() + "/cri/busybox"))).build())
+          .getImagesList());
 
       // every kind of reference finds it: tag, repo digest, id, short id
       String shortId = BUSYBOX.configDigest().substring("sha256:".length(), "sha256:".length() + 12);
