@@ -93,14 +93,9 @@ final class ContainerRestarter {
     int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
     if (neverStarted) {
-      if (!ContainerLabels.RUNNING.equals(desired)) {
-        return Outcome.LEFT_ALONE;
-      }
-      // the start it was created for, counted already if it was a restart; without a policy, a
-      // --rm container whose run ended with the killed berthd, removed as Docker's daemon removes
-      // the auto-remove containers it finds not running when it starts
-      return policy.mode() != RestartPolicy.Mode.NO
-          ? restart(key, ns, container, true, restarts, policy, exit) : remove(key, ns, container, true, exit);
+      // the start it was created for, counted already if it was a restart
+      return ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
+          ? restart(key, ns, container, true, restarts, policy, exit) : Outcome.LEFT_ALONE;
     }
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
@@ -110,11 +105,9 @@ final class ContainerRestarter {
       // its attached client removes it; a sweep after the grace finds it if that client is gone
       return Outcome.LEFT_ALONE;
     }
-    // without a task, only one that ran before (gone with a reboot), whose removal failed half-way,
-    // or whose run a killed berthd had begun (marked running, its task not made yet)
+    // without a task, only one that ran before (gone with a reboot) or whose removal failed half-way
     if (autoRemove && (task.isPresent() || trigger == Trigger.RETRY
-        || container.getLabelsMap().containsKey(ContainerLabels.STARTED_AT)
-        || trigger == Trigger.DAEMON_START && ContainerLabels.RUNNING.equals(desired) && untouchedSinceBegan(container))) {
+        || container.getLabelsMap().containsKey(ContainerLabels.STARTED_AT))) {
       return remove(key, ns, container, task.isPresent(), exit);
     }
     return Outcome.LEFT_ALONE;
@@ -127,11 +120,8 @@ final class ContainerRestarter {
    * berthd began is a client's start under way (its task created, its start to come), left to it.
    */
   private boolean neverStarted(Process task, Trigger trigger, Container container) {
-    return trigger == Trigger.DAEMON_START && task.getStatus() == Status.CREATED && untouchedSinceBegan(container);
-  }
-
-  private boolean untouchedSinceBegan(Container container) {
-    return ProtoTimes.toInstant(container.getUpdatedAt()).isBefore(began);
+    return trigger == Trigger.DAEMON_START && task.getStatus() == Status.CREATED
+        && ProtoTimes.toInstant(container.getUpdatedAt()).isBefore(began);
   }
 
   private Outcome remove(ContainerKey key, Channel ns, Container container, boolean hasTask, int exit) {
