@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +68,7 @@ import runtime.v1.PodSandboxStatsRequest;
 import runtime.v1.UpdateContainerResourcesRequest;
 import runtime.v1.CreateContainerRequest;
 import runtime.v1.DNSConfig;
+import runtime.v1.ExecSyncRequest;
 import runtime.v1.GetEventsRequest;
 import runtime.v1.ImageSpec;
 import runtime.v1.Int64Value;
@@ -93,6 +95,7 @@ import runtime.v1.PodSandboxStatusResponse;
 import runtime.v1.PortMapping;
 import runtime.v1.RemoveContainerRequest;
 import runtime.v1.RemovePodSandboxRequest;
+import runtime.v1.ReopenContainerLogRequest;
 import runtime.v1.RunPodSandboxRequest;
 import runtime.v1.RuntimeServiceGrpc;
 import runtime.v1.StartContainerRequest;
@@ -299,6 +302,8 @@ class CriPodsOverSocketTest {
           && done.getStartedAt() >= done.getCreatedAt(), done.toString());
       Path clientLog = logs.resolve("client/0.log");
       assertEquals(clientLog.toString(), done.getLogPath());
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(clientLog)),
+          "containerd's 0640: a log shipper reads it through its group");
       List<String> clientLines = logLines(clientLog);
       // each stream keeps its order; between stdout and stderr (two pipes) the order is the monitor's
       assertEquals(List.of("stdout F hi from env", "stdout F cri-pod", "stdout F nameserver 10.96.0.10",
@@ -384,6 +389,12 @@ class CriPodsOverSocketTest {
           .newBuilder().putLabelSelector("role", "server")).build()).getContainersList().stream()
           .map(runtime.v1.Container::getId).toList());
 
+      // the kubelet's rotation: the renamed log's successor has the same mode
+      Path webLog = logs.resolve("web/0.log");
+      Files.move(webLog, logs.resolve("web/0.log.20261205-101500"));
+      cri.reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(web).build());
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(webLog)));
+
       // httpd, the container's pid 1, has no SIGTERM handler, so the kernel would drop the polite
       // signal: SIGKILL comes at once rather than after the 30 s
       Instant stopping = Instant.now();
@@ -391,6 +402,11 @@ class CriPodsOverSocketTest {
       assertTrue(Duration.between(stopping, Instant.now()).toSeconds() < 15);
       assertEquals(137, status(web).getExitCode());
       assertEquals("Error", status(web).getReason());
+      // its task is gone, its exit kept on its record: exec names the state the CRI shows
+      StatusRuntimeException exited = assertThrows(StatusRuntimeException.class, () -> cri.execSync(
+          ExecSyncRequest.newBuilder().setContainerId(web).addCmd("true").build()));
+      assertEquals(Status.Code.FAILED_PRECONDITION, exited.getStatus().getCode());
+      assertEquals("container " + web + " is not running (exited)", exited.getStatus().getDescription());
       try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
         // a stopped container's exit is kept on its record and its task deleted before the answer
         assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
