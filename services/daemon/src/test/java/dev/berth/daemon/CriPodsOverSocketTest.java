@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -593,6 +594,7 @@ class CriPodsOverSocketTest {
         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
             .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.NODE)))).build();
     String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
+    String podOwnPid = "(not seen)";
     try {
       PodSandboxStatus onNode = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod)
           .build()).getStatus();
@@ -609,9 +611,34 @@ class CriPodsOverSocketTest {
           ns.get("net"), "berthd's host network namespace");
       assertEquals("ipc:[" + Files.getAttribute(Path.of("/proc/self/ns/ipc"), "unix:ino") + "]", ns.get("ipc"));
       assertEquals("uts:[" + Files.getAttribute(Path.of("/proc/self/ns/uts"), "unix:ino") + "]", ns.get("uts"));
+
+      // pid: CONTAINER is the pod's own: containers without namespace options ask for the pod's
+      // (POD, the CRI's default), as containerd's join its pause container's, and share it
+      String own = create(nodePod, busybox("own", "readlink /proc/self/ns/pid; echo $(tr '\\0' ' ' < /proc/1/cmdline)")
+          .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)))), node);
+      String sleeper = create(nodePod, busybox("pod-sleeper", "exec sleep 1000"), node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
+      awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+      String looker = create(nodePod, busybox("pod-looker", "readlink /proc/self/ns/pid;"
+          + " echo $(tr '\\0' ' ' < /proc/1/cmdline); ps -o args"), node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(looker).build());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(own).build());
+      assertEquals(0, awaitState(looker, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(0, awaitState(own, ContainerState.CONTAINER_EXITED).getExitCode());
+      List<String> seen = logLines(logs.resolve("pod-looker/0.log"));
+      podOwnPid = seen.get(0).substring("stdout F ".length());
+      assertEquals("stdout F berth-pod", seen.get(1), "the pod's holder is PID 1: " + seen);
+      assertTrue(seen.contains("stdout F sleep 1000"), "the other container's process is in sight: " + seen);
+      assertNotEquals("pid:[" + Files.getAttribute(Path.of("/proc/self/ns/pid"), "unix:ino") + "]", podOwnPid,
+          "not the node's");
+      List<String> alone = logLines(logs.resolve("own/0.log"));
+      assertNotEquals(podOwnPid, alone.get(0).substring("stdout F ".length()), "CONTAINER is the container's own");
+      assertTrue(alone.get(1).startsWith("stdout F sh -c readlink"), "its own command is its PID 1: " + alone);
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
     }
+    assertEquals(List.of(), processesIn(podOwnPid), "the holder made on demand goes with the pod");
   }
 
   @Test
