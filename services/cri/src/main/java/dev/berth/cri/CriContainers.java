@@ -177,11 +177,11 @@ final class CriContainers {
         labels.put(ContainerLabels.STDIN_ONCE, ContainerLabels.TRUE);
       }
     }
-    // the container's own namespace options, as the kubelet repeats the pod's there, else the pod's
-    NamespaceOption options = config.getLinux().getSecurityContext().hasNamespaceOptions()
-        ? config.getLinux().getSecurityContext().getNamespaceOptions() : sandbox.namespaceOptions();
+    NamespaceOption options = config.getLinux().getSecurityContext().getNamespaceOptions();
+    boolean hostPid = options.getPid() == NamespaceMode.NODE
+        || options.getPid() == NamespaceMode.POD && sandbox.namespaceOptions().getPid() == NamespaceMode.NODE;
     ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options, namespaces),
-        options.getPid() == NamespaceMode.NODE, pod.getLinux().getCgroupParent(),
+        hostPid, pod.getLinux().getCgroupParent(),
         namespaces.files(), pod.getLinux().getSysctlsMap());
     Spec spec;
     try {
@@ -224,8 +224,16 @@ final class CriContainers {
   }
 
   /**
-   * The PID namespace to join, empty for a new one. TARGET: the running target container's; POD:
-   * the one the pod's holder process keeps.
+   * The container's PID mode, as containerd reads it: its own namespace options', POD (the CRI's
+   * default) when it gives none, whatever the pod's mode; network and IPC are always the pod's.
+   */
+  static NamespaceMode pidMode(ContainerConfig config) {
+    return config.getLinux().getSecurityContext().getNamespaceOptions().getPid();
+  }
+
+  /**
+   * The PID namespace to join, empty for a new one (or the node's, see hostPid). TARGET: the
+   * running target container's; POD: the pod's.
    */
   private String pidNamespace(PodSandboxes.Sandbox sandbox, NamespaceOption options, PodSandboxes.Namespaces pod) {
     if (options.getPid() == NamespaceMode.TARGET) {
@@ -236,14 +244,7 @@ final class CriContainers {
       }
       return "/proc/" + target.state().pid() + "/ns/pid";
     }
-    if (options.getPid() != NamespaceMode.POD) {
-      return "";
-    }
-    if (pod.pid().isEmpty()) {
-      throw Errors.invalidArgument("container asks for the pod's PID namespace (POD), but pod %s does not share one"
-          + " (its pid mode is %s)", sandbox.id(), sandbox.namespaceOptions().getPid());
-    }
-    return pod.pid();
+    return options.getPid() == NamespaceMode.POD ? pod.pid() : "";
   }
 
   /**

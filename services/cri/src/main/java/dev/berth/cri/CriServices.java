@@ -49,7 +49,7 @@ public final class CriServices implements AutoCloseable {
     return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
         new ContainerSamples(cri, images), new PodNetworkSamples(cri),
         new ContainerEvents(cri, sandboxes, containers),
-        new CriStreaming(cri, streaming)),
+        new CriStreaming(cri, streaming, ExitRecords::recorded)),
         new ImageService(images)), new ExitCollector(cri, exits), streaming);
   }
 
@@ -82,6 +82,6 @@ public final class CriServices implements AutoCloseable {
    * through {@code api}; it listens from {@link #start} on, or from the first URL asked of it.
    */
   public static StreamingServer streamingServer(InetSocketAddress address, Channel api) {
-    return StreamingServer.on(address, Channels.inNamespace(api, NAMESPACE));
+    return StreamingServer.on(address, Channels.inNamespace(api, NAMESPACE), ExitRecords::recorded);
   }
 }

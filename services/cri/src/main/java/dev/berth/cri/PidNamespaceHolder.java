@@ -67,6 +67,11 @@ final class PidNamespaceHolder {
     }
   }
 
+  /** Whether a holder was started and not killed since, whether or not it still runs. */
+  boolean recorded() {
+    return Files.exists(file);
+  }
+
   /** The holder's pid while it is the process recorded, empty when none is recorded or it is gone. */
   Optional<Long> pid() {
     try {

@@ -53,6 +53,26 @@ final class PodNamespaces {
   }
 
   /**
+   * The PID namespace of a pod that keeps one of its own apart from its containers' ({@code pid:
+   * CONTAINER}), for a container that asks for the pod's ({@code POD}): as containerd's pause
+   * container has one, whose namespace such a container joins. Its holder is started for the
+   * first container asking and lives until the pod stops, so a pod costs no process unless a
+   * container asks.
+   */
+  synchronized String pidOnDemand(String sandboxId) {
+    PidNamespaceHolder holder = pidHolder(sandboxId);
+    if (!holder.recorded()) {
+      try {
+        Files.createDirectories(dir.resolve(sandboxId));
+        holder.start();
+      } catch (IOException e) {
+        throw Errors.internal(e, "cannot start the holder of pod %s's PID namespace: %s", sandboxId, e.getMessage());
+      }
+    }
+    return pid(sandboxId);
+  }
+
+  /**
    * Makes and pins the pod's namespaces: IPC unless {@code hostIpc}, UTS with {@code hostname}
    * unless {@code hostUts}, and a PID namespace with its holder if {@code sharedPid}.
    */

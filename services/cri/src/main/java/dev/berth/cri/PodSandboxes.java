@@ -268,14 +268,30 @@ final class PodSandboxes {
    */
   record Namespaces(String network, String ipc, String uts, String pid, List<String> files) {}
 
-  Namespaces namespacesOf(Sandbox sandbox) {
+  /**
+   * The pod's PID namespace for a container of PID mode {@code containerPid}: only POD joins the
+   * pod's, which is its holder's for a pod sharing one, one made on demand for a pod with
+   * {@code pid: CONTAINER}, and the node's (empty) for one with {@code pid: NODE}.
+   */
+  private String pidNamespace(Sandbox sandbox, NamespaceMode containerPid) {
+    if (containerPid != NamespaceMode.POD) {
+      return "";
+    }
+    return switch (sandbox.namespaceOptions().getPid()) {
+      case POD -> namespaces.pid(sandbox.id());
+      case CONTAINER -> namespaces.pidOnDemand(sandbox.id());
+      default -> "";
+    };
+  }
+
+  Namespaces namespacesOf(Sandbox sandbox, NamespaceMode containerPid) {
     Attachment network = network(sandbox).orElseThrow(() -> Errors.failedPrecondition(
         "pod sandbox %s has no network: it is not ready", sandbox.id()));
     // a pod on the node's network joins the network service's host, which may not be berthd's own
     return new Namespaces(network.getNetnsPath(),
         sandbox.hostIpc() ? "" : namespaces.ipc(sandbox.id()).toString(),
         sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
-        sandbox.sharedPid() ? namespaces.pid(sandbox.id()) : "",
+        pidNamespace(sandbox, containerPid),
         List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()));
   }
 }

@@ -193,7 +193,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
       throw Errors.failedPrecondition("pod sandbox %s is not ready: a stopped pod takes no new containers",
           sandbox.id());
     }
-    String id = containers.create(sandbox, sandboxes.namespacesOf(sandbox), request.getConfig());
+    String id = containers.create(sandbox, sandboxes.namespacesOf(sandbox, CriContainers.pidMode(request.getConfig())),
+        request.getConfig());
     answer(responses, CreateContainerResponse.newBuilder().setContainerId(id).build());
   }
 

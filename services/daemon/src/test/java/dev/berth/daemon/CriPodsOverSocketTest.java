@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +69,7 @@ import runtime.v1.PodSandboxStatsRequest;
 import runtime.v1.UpdateContainerResourcesRequest;
 import runtime.v1.CreateContainerRequest;
 import runtime.v1.DNSConfig;
+import runtime.v1.ExecSyncRequest;
 import runtime.v1.GetEventsRequest;
 import runtime.v1.ImageSpec;
 import runtime.v1.Int64Value;
@@ -93,6 +96,7 @@ import runtime.v1.PodSandboxStatusResponse;
 import runtime.v1.PortMapping;
 import runtime.v1.RemoveContainerRequest;
 import runtime.v1.RemovePodSandboxRequest;
+import runtime.v1.ReopenContainerLogRequest;
 import runtime.v1.RunPodSandboxRequest;
 import runtime.v1.RuntimeServiceGrpc;
 import runtime.v1.StartContainerRequest;
@@ -299,6 +303,8 @@ class CriPodsOverSocketTest {
           && done.getStartedAt() >= done.getCreatedAt(), done.toString());
       Path clientLog = logs.resolve("client/0.log");
       assertEquals(clientLog.toString(), done.getLogPath());
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(clientLog)),
+          "containerd's 0640: a log shipper reads it through its group");
       List<String> clientLines = logLines(clientLog);
       // each stream keeps its order; between stdout and stderr (two pipes) the order is the monitor's
       assertEquals(List.of("stdout F hi from env", "stdout F cri-pod", "stdout F nameserver 10.96.0.10",
@@ -384,6 +390,12 @@ class CriPodsOverSocketTest {
           .newBuilder().putLabelSelector("role", "server")).build()).getContainersList().stream()
           .map(runtime.v1.Container::getId).toList());
 
+      // the kubelet's rotation: the renamed log's successor has the same mode
+      Path webLog = logs.resolve("web/0.log");
+      Files.move(webLog, logs.resolve("web/0.log.20261205-101500"));
+      cri.reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(web).build());
+      assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(webLog)));
+
       // httpd, the container's pid 1, has no SIGTERM handler, so the kernel would drop the polite
       // signal: SIGKILL comes at once rather than after the 30 s
       Instant stopping = Instant.now();
@@ -391,6 +403,11 @@ class CriPodsOverSocketTest {
       assertTrue(Duration.between(stopping, Instant.now()).toSeconds() < 15);
       assertEquals(137, status(web).getExitCode());
       assertEquals("Error", status(web).getReason());
+      // its task is gone, its exit kept on its record: exec names the state the CRI shows
+      StatusRuntimeException exited = assertThrows(StatusRuntimeException.class, () -> cri.execSync(
+          ExecSyncRequest.newBuilder().setContainerId(web).addCmd("true").build()));
+      assertEquals(Status.Code.FAILED_PRECONDITION, exited.getStatus().getCode());
+      assertEquals("container " + web + " is not running (exited)", exited.getStatus().getDescription());
       try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
         // a stopped container's exit is kept on its record and its task deleted before the answer
         assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
@@ -577,6 +594,7 @@ class CriPodsOverSocketTest {
         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
             .setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.NODE)))).build();
     String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
+    String podOwnPid = "(not seen)";
     try {
       PodSandboxStatus onNode = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(nodePod)
           .build()).getStatus();
@@ -593,9 +611,34 @@ class CriPodsOverSocketTest {
           ns.get("net"), "berthd's host network namespace");
       assertEquals("ipc:[" + Files.getAttribute(Path.of("/proc/self/ns/ipc"), "unix:ino") + "]", ns.get("ipc"));
       assertEquals("uts:[" + Files.getAttribute(Path.of("/proc/self/ns/uts"), "unix:ino") + "]", ns.get("uts"));
+
+      // pid: CONTAINER is the pod's own: containers without namespace options ask for the pod's
+      // (POD, the CRI's default), as containerd's join its pause container's, and share it
+      String own = create(nodePod, busybox("own", "readlink /proc/self/ns/pid; echo $(tr '\\0' ' ' < /proc/1/cmdline)")
+          .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)))), node);
+      String sleeper = create(nodePod, busybox("pod-sleeper", "exec sleep 1000"), node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
+      awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+      String looker = create(nodePod, busybox("pod-looker", "readlink /proc/self/ns/pid;"
+          + " echo $(tr '\\0' ' ' < /proc/1/cmdline); ps -o args"), node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(looker).build());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(own).build());
+      assertEquals(0, awaitState(looker, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(0, awaitState(own, ContainerState.CONTAINER_EXITED).getExitCode());
+      List<String> seen = logLines(logs.resolve("pod-looker/0.log"));
+      podOwnPid = seen.get(0).substring("stdout F ".length());
+      assertEquals("stdout F berth-pod", seen.get(1), "the pod's holder is PID 1: " + seen);
+      assertTrue(seen.contains("stdout F sleep 1000"), "the other container's process is in sight: " + seen);
+      assertNotEquals("pid:[" + Files.getAttribute(Path.of("/proc/self/ns/pid"), "unix:ino") + "]", podOwnPid,
+          "not the node's");
+      List<String> alone = logLines(logs.resolve("own/0.log"));
+      assertNotEquals(podOwnPid, alone.get(0).substring("stdout F ".length()), "CONTAINER is the container's own");
+      assertTrue(alone.get(1).startsWith("stdout F sh -c readlink"), "its own command is its PID 1: " + alone);
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
     }
+    assertEquals(List.of(), processesIn(podOwnPid), "the holder made on demand goes with the pod");
   }
 
   @Test

@@ -380,10 +380,10 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     if (t == null || t.init.status() != ProcessStatus.RUNNING) {
       throw Errors.failedPrecondition("container %s is not running: its log has no writer to reopen", id);
     }
-    runtime.reopenLog(t.init.dir);
+    Path log = layout.log(namespace, containers.get(namespace, id));
+    runtime.reopenLog(t.init.dir, log);
     // the monitor reopens when it reads the order: answer once the new file is there, as a
     // rotator checks for it
-    Path log = layout.log(namespace, containers.get(namespace, id));
     for (int i = 0; i < REOPEN_WAIT_STEPS && !Files.exists(log); i++) {
       try {
         Thread.sleep(REOPEN_WAIT_STEP_MILLIS);

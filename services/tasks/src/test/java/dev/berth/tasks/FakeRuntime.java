@@ -200,7 +200,7 @@ final class FakeRuntime implements TaskRuntime {
   }
 
   @Override
-  public void reopenLog(Path dir) {
+  public void reopenLog(Path dir, Path log) {
   }
 
   private Process container(String id) {

@@ -9,6 +9,7 @@ import berth.logs.v1.LogEntry;
 import berth.logs.v1.LogsGrpc;
 import berth.logs.v1.ReadLogsRequest;
 import berth.logs.v1.ReadLogsResponse;
+import berth.logs.v1.ReopenLogRequest;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.FieldMask;
 import containerd.services.containers.v1.Container;
@@ -21,19 +22,23 @@ import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.tasks.server.LogsService;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A container's output read back through the Logs service from the CRI log its conmons write, on runc. */
 class LogsKernelTest {
@@ -185,6 +190,29 @@ class LogsKernelTest {
     StatusRuntimeException gone = assertThrows(StatusRuntimeException.class,
         () -> logs.read(ReadLogsRequest.newBuilder().setContainerId("brief").build()).hasNext());
     assertEquals(io.grpc.Status.Code.NOT_FOUND, gone.getStatus().getCode());
+  }
+
+  @Test
+  void aNamedLogIsReadableByItsGroupAlsoOnceReopenedAfterARotation(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("app/0.log");
+    rig.createContainer("rotated", rig.spec("rotated", "sh", "-c", "while true; do echo tick; sleep 0.1; done"),
+        Map.of(ContainerLabels.LOG_PATH, log.toString()));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("rotated").addRootfs(rig.rootfsMount()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("rotated").build());
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)), "containerd's 0640");
+
+    Path rotated = dir.resolve("app/0.log.20261205-101500");
+    Files.move(log, rotated);
+    logs.reopen(ReopenLogRequest.newBuilder().setContainerId("rotated").build());
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)),
+        "the file conmon opened anew has the mode too");
+    assertFalse(Files.exists(dir.resolve("app/0.log.tmp")), "conmon renamed the file made for it");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.readString(log).contains(" stdout F tick\n") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.readString(log).contains(" stdout F tick\n"), "the new file is the one written");
+    assertTrue(Files.readString(rotated).contains(" stdout F tick\n"));
   }
 
   @Test

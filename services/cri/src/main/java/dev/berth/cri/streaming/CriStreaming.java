@@ -25,10 +25,13 @@ public final class CriStreaming {
   private final RunningContainers containers;
   private final StreamingServer server;
 
-  /** {@code api} reaches berthd's services in the CRI's namespace. */
-  public CriStreaming(Channel api, StreamingServer server) {
+  /**
+   * {@code api} reaches berthd's services in the CRI's namespace; {@code endedTasks} reads the
+   * exits kept on records whose tasks are gone.
+   */
+  public CriStreaming(Channel api, StreamingServer server, EndedTasks endedTasks) {
     this.api = api;
-    this.containers = new RunningContainers(api);
+    this.containers = new RunningContainers(api, endedTasks);
     this.server = server;
   }
 

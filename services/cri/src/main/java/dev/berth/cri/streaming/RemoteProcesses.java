@@ -15,9 +15,9 @@ final class RemoteProcesses {
   private final Channel api;
   private final RunningContainers containers;
 
-  RemoteProcesses(Channel api) {
+  RemoteProcesses(Channel api, EndedTasks endedTasks) {
     this.api = api;
-    this.containers = new RunningContainers(api);
+    this.containers = new RunningContainers(api, endedTasks);
   }
 
   /** Blocking: calls berthd. Failures come as exceptions for the error stream. */

@@ -26,13 +26,15 @@ final class RunningContainers {
 
   private final Channel api;
   private final ContainerClient containers;
+  private final EndedTasks endedTasks;
 
   /** A container whose task runs, with the process settings of its spec. */
   record Running(String id, ObjectNode process) {}
 
-  RunningContainers(Channel api) {
+  RunningContainers(Channel api, EndedTasks endedTasks) {
     this.api = api;
     this.containers = new ContainerClient(api);
+    this.endedTasks = endedTasks;
   }
 
   /** NOT_FOUND for an unknown id; FAILED_PRECONDITION when its task does not run. */
@@ -42,7 +44,8 @@ final class RunningContainers {
     }
     Container record = containers.find(id)
         .orElseThrow(() -> Errors.notFound("container %s not found", id));
-    ContainerState state = ContainerState.of(api, record);
+    ContainerState state = new ContainerState(record,
+        ContainerState.task(api, id).or(() -> endedTasks.of(record)));
     if (!state.running() || state.paused()) {
       throw Errors.failedPrecondition("container %s is not running (%s)", id, state.status());
     }

@@ -48,10 +48,13 @@ public final class StreamingServer implements AutoCloseable {
     this.processes = processes;
   }
 
-  /** The server for {@code address} (port 0: any free port); {@code api} reaches berthd's services. */
-  public static StreamingServer on(InetSocketAddress address, io.grpc.Channel api) {
+  /**
+   * The server for {@code address} (port 0: any free port); {@code api} reaches berthd's services,
+   * {@code endedTasks} reads the exits kept on records whose tasks are gone.
+   */
+  public static StreamingServer on(InetSocketAddress address, io.grpc.Channel api, EndedTasks endedTasks) {
     return new StreamingServer(address, new StreamRequests(Clock.systemUTC(), StreamRequests.TTL),
-        new RemoteProcesses(api));
+        new RemoteProcesses(api, endedTasks));
   }
 
   /**

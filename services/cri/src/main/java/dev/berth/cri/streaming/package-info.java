@@ -8,9 +8,9 @@
  * (NetnsPorts). Kubernetes' protocols are followed as the kubelet's streaming server speaks them.
  *
  * <pre>{@code
- * StreamingServer server = StreamingServer.on(new InetSocketAddress("127.0.0.1", 0), api);
+ * StreamingServer server = StreamingServer.on(new InetSocketAddress("127.0.0.1", 0), api, ExitRecords::recorded);
  * server.listen(); // or at the first URL
- * String url = new CriStreaming(api, server).exec("c1", List.of("sh"), true, true, true, false);
+ * String url = new CriStreaming(api, server, ExitRecords::recorded).exec("c1", List.of("sh"), true, true, true, false);
  * }</pre>
  */
 package dev.berth.cri.streaming;

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** When the streaming server listens, and what a client hears when it cannot. */
@@ -33,11 +34,13 @@ class StreamingServerTest {
     }
   };
 
+  private static final EndedTasks NO_EXITS = record -> Optional.empty();
+
   private static final StreamRequest EXEC = new StreamRequest.Exec("c1", List.of("true"), false, false, true, true);
 
   @Test
   void theFirstUrlAskedForStartsTheListeningAndLaterOnesShareIt() throws IOException {
-    try (StreamingServer server = StreamingServer.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), NO_CALLS)) {
+    try (StreamingServer server = StreamingServer.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), NO_CALLS, NO_EXITS)) {
       String first = server.url(EXEC);
       assertTrue(first.matches("http://127\\.0\\.0\\.1:\\d+/exec/.+"), first);
       String base = first.substring(0, first.indexOf("/exec/"));
@@ -56,7 +59,7 @@ class StreamingServerTest {
     StreamingServer server;
     try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       taken = (InetSocketAddress) other.getLocalSocketAddress();
-      server = StreamingServer.on(taken, NO_CALLS);
+      server = StreamingServer.on(taken, NO_CALLS, NO_EXITS);
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> server.url(EXEC));
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
       assertTrue(e.getStatus().getDescription().contains(taken.toString()), e.getStatus().getDescription());
@@ -68,7 +71,7 @@ class StreamingServerTest {
 
   @Test
   void aClosedServerNoLongerListens() {
-    StreamingServer server = StreamingServer.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), NO_CALLS);
+    StreamingServer server = StreamingServer.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), NO_CALLS, NO_EXITS);
     server.close();
     assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class, server::listen).getStatus().getCode());
   }

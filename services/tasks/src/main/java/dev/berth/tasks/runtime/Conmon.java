@@ -56,6 +56,9 @@ public final class Conmon {
   /** Runs the runtime's create for the bundle in {@code launch.dir()}; returns once the process waits for start. */
   Monitor create(Launch launch) throws IOException {
     Files.createDirectories(persistDir(launch.dir()));
+    if (launch.criLog().isPresent()) {
+      LogFileMode.createLog(launch.criLog().get().file());
+    }
     try (Pipe sync = Pipe.open()) {
       ProcessBuilder pb = builder(launch, "exec \"$@\" 4>&1 >/dev/null 2>>conmon.log </dev/null",
           Map.of("_OCI_SYNCPIPE", "4"));

@@ -7,6 +7,7 @@ import dev.berth.linux.ErrnoException;
 import dev.berth.linux.Syscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -169,10 +170,20 @@ public final class ConmonRuntime implements TaskRuntime {
 
   /** conmon's control fifo takes "2" to close its log file and open the one at its path again. */
   @Override
-  public void reopenLog(Path dir) {
+  public void reopenLog(Path dir, Path log) {
+    try {
+      LogFileMode.createReopened(log);
+    } catch (IOException e) {
+      throw Errors.failedPrecondition("cannot reopen the log %s: %s", log, e.getMessage());
+    }
     try {
       Syscalls.writeToFifoNow(dir.resolve("ctl"), "2 0 0\n".getBytes(StandardCharsets.US_ASCII));
     } catch (ErrnoException e) {
+      try {
+        Files.deleteIfExists(LogFileMode.reopened(log));
+      } catch (IOException gone) {
+        e.addSuppressed(gone);
+      }
       throw Errors.failedPrecondition("cannot reopen the log: %s", e.getMessage());
     }
   }

@@ -117,6 +117,9 @@ public interface TaskRuntime {
   /** Resizes the terminal of the process whose directory is {@code dir}; FAILED_PRECONDITION when it cannot be. */
   void resize(Path dir, int width, int height);
 
-  /** Has the monitor of the process whose directory is {@code dir} reopen its log file; FAILED_PRECONDITION when it cannot. */
-  void reopenLog(Path dir);
+  /**
+   * Has the monitor of the process whose directory is {@code dir} reopen its log file, a new file
+   * at {@code log}; FAILED_PRECONDITION when it cannot.
+   */
+  void reopenLog(Path dir, Path log);
 }
