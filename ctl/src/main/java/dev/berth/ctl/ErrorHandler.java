@@ -10,6 +10,7 @@ import dev.berth.api.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,7 +20,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns what a command throws into one line on stderr and exit code 1: the user needs the cause,
- * not a stack trace.
+ * not a stack trace. {@code run} and {@code create} print theirs as Docker's do instead (see
+ * {@link DockerExitCodes}).
  */
 public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public static final int FAILURE = 1;
@@ -37,8 +39,16 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         return BrokenPipe.EXIT;
       }
     }
-    cmd.getErr().println(message(e));
-    cmd.getErr().flush();
+    Report report = report(e);
+    DockerExitCodes.Form form = cmd.getCommandSpec().userObject() instanceof DockerExitCodes d ? d.form(e)
+        : DockerExitCodes.Form.PLAIN;
+    PrintWriter err = cmd.getErr();
+    err.println(form == DockerExitCodes.Form.PLAIN ? report.line() : report.runLine());
+    if (form == DockerExitCodes.Form.WITH_HELP) {
+      // run's even when reached as container run, as Docker's
+      err.println("See 'berthctl " + cmd.getCommandSpec().name() + " --help'.");
+    }
+    err.flush();
     if (e instanceof TemplateFailure t) {
       return t.exitCode();
     }
@@ -52,38 +62,57 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
 
   /** The one line printed for {@code e}. */
   String message(Throwable e) {
+    return report(e).line();
+  }
+
+  /**
+   * A failure as printed: berthctl's own heading ({@code Error: }, {@code berthctl: } or none)
+   * and what went wrong, which keeps the heading Docker's CLI gives its daemon's refusals.
+   */
+  private record Report(String heading, String reason) {
+    String line() {
+      return heading + reason;
+    }
+
+    /** As Docker's run and create (its reportError) print it: the CLI's name, one final period. */
+    String runLine() {
+      return "berthctl: " + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason) + ".";
+    }
+  }
+
+  private Report report(Throwable e) {
     if (e instanceof DaemonUnreachableException) {
-      return "berthctl: " + e.getMessage();
+      return new Report("berthctl: ", e.getMessage());
     }
     if (e instanceof BerthException b) {
       // a status berthd answered, passed on by a store reached over gRPC: reported as berthd's own
-      return b.getCause() instanceof StatusRuntimeException s ? message(s) : "Error: " + b.getMessage();
+      return b.getCause() instanceof StatusRuntimeException s ? report(s) : new Report("Error: ", b.getMessage());
     }
     if (e instanceof StatusRuntimeException s) {
       Status status = s.getStatus();
       // A transport failure carries its cause; an UNAVAILABLE answered by berthd itself (say, an
       // ingest ref held by another writer) does not, and is reported like any other status.
       if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
-        return "berthctl: "
-            + new DaemonUnreachableException(address.get(), connectFailure(status.getCause())).getMessage();
+        return new Report("berthctl: ",
+            new DaemonUnreachableException(address.get(), connectFailure(status.getCause())).getMessage());
       }
-      return "Error: " + describe(status);
+      return new Report("Error: ", describe(status));
     }
     if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException) {
-      return "Error response from daemon: " + e.getMessage();
+      return new Report("", "Error response from daemon: " + e.getMessage());
     }
     if (e instanceof TemplateFailure) {
       // Go's words and position, as Docker's CLI prints them
-      return e.getMessage();
+      return new Report("", e.getMessage());
     }
     if (e instanceof NoSuchFileException f) {
-      return "Error: no such file: " + f.getFile();
+      return new Report("Error: ", "no such file: " + f.getFile());
     }
     if (e instanceof CommandFailure || e instanceof IOException || e instanceof ClientException
         || e instanceof InvalidValueException) {
-      return "Error: " + e.getMessage();
+      return new Report("Error: ", e.getMessage());
     }
-    return "Error: " + e;
+    return new Report("Error: ", e.toString());
   }
 
   /**

@@ -15,6 +15,7 @@
  *
  * <p>A failure reaches the user as one line on stderr ({@link dev.berth.ctl.ErrorHandler}) and
  * an exit code: 1, as docker's commands fail, or 125 where docker's {@code run} and
- * {@code create} give it ({@link dev.berth.ctl.DockerExitCodes}).
+ * {@code create} give it, printed then as those print it, with where help is
+ * ({@link dev.berth.ctl.DockerExitCodes}).
  */
 package dev.berth.ctl;

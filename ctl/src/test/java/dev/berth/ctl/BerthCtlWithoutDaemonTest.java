@@ -233,6 +233,33 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void runAndCreateReportWhatTheyRefuseAsDockersRunAndCreate() throws IOException {
+    // Docker's reportError: the program's name, the message with one final period, then where help is
+    Cli.Result attach = Cli.run(Map.of(), "run", "-a", "stdall", "busybox");
+    assertEquals(125, attach.exit(), attach::toString);
+    assertEquals("berthctl: invalid argument \"stdall\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT "
+        + "and STDERR.\nSee 'berthctl run --help'.\n", attach.stderr());
+    // Docker names run, not the group it was reached through
+    Cli.Result keys = Cli.run(Map.of(), "container", "run", "--detach-keys", "nope", "busybox");
+    assertEquals(125, keys.exit(), keys::toString);
+    assertTrue(keys.stderr().startsWith("berthctl: invalid detach keys \"nope\""), keys::toString);
+    assertTrue(keys.stderr().endsWith("^_.\nSee 'berthctl run --help'.\n"), keys::toString);
+    Path cid = Files.writeString(dir.resolve("web.cid"), "");
+    Cli.Result found = Cli.run(Map.of(), "create", "--cidfile", cid.toString(), "busybox");
+    assertEquals(125, found.exit(), found::toString);
+    assertEquals("berthctl: container ID file found, make sure the other container isn't running or delete " + cid
+        + ".\nSee 'berthctl create --help'.\n", found.stderr());
+    // as Docker's "Cannot connect to the Docker daemon ... Is the docker daemon running?."
+    Path socket = dir.resolve("absent.sock");
+    for (String command : List.of("run", "create")) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), command, "busybox");
+      assertEquals(125, r.exit(), r::toString);
+      assertEquals("berthctl: berthd is not running at " + socket + ".\nSee 'berthctl " + command + " --help'.\n",
+          r.stderr());
+    }
+  }
+
+  @Test
   void dashNIsNoLongerTheNamespace() {
     Cli.Result r = Cli.run(Map.of(), "-n", "x", "ns", "ls");
     assertEquals(125, r.exit(), r::toString);

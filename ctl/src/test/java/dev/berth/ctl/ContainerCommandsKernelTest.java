@@ -806,7 +806,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
       Cli.Result conflict = berthd.ctl("run", "--rm", "--no-healthcheck", "--health-cmd", "true", "busybox", "true");
       assertEquals(125, conflict.exit(), conflict::toString);
-      assertEquals("Error: --no-healthcheck conflicts with --health-* options\n", conflict.stderr());
+      assertEquals("berthctl: --no-healthcheck conflicts with --health-* options.\nSee 'berthctl run --help'.\n",
+          conflict.stderr());
       assertTrue(verdicts.containsAll(List.of("starting", "healthy", "unhealthy")), verdicts::toString);
     } finally {
       listening.cancel(null);

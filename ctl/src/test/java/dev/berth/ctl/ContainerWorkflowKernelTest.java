@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainerWorkflowKernelTest extends BerthdKernelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** What Docker's run prints after a failure before its container exists. */
+  private static final String RUN_HELP = "\nSee 'berthctl run --help'.\n";
 
   @TempDir
   Path tmp;
@@ -111,7 +113,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     Cli.Result conflict = berthd.ctl("run", "-d", "--rm", "--restart", "always", "busybox", "true");
     assertEquals(125, conflict.exit());
-    assertEquals("Error: Conflicting options: --restart and --rm\n", conflict.stderr());
+    assertEquals("berthctl: Conflicting options: --restart and --rm." + RUN_HELP, conflict.stderr());
   }
 
   @Test
@@ -418,7 +420,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         "nogroup", "busybox", "id").out());
     Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
     assertEquals(125, noGroup.exit(), noGroup::toString);
-    assertEquals("Error: Unable to find group audio: no matching entries in group file\n", noGroup.stderr());
+    assertEquals("berthctl: Unable to find group audio: no matching entries in group file." + RUN_HELP,
+        noGroup.stderr());
     assertEquals("crw-rw-rw-    1 root     root        1,   5 zero\n", ok("run", "--rm", "--device", "/dev/zero:/tmp/zero",
         "busybox", "sh", "-c", "cd /tmp && ls -l zero | busybox sed 's/ [A-Z][a-z][a-z] .* zero/ zero/'").out());
     Cli.Result readOnly = berthd.ctl("run", "--rm", "--device", "/dev/loop-control:/dev/lc:r", "busybox",
@@ -484,7 +487,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, containerIds().size(), "the refused run made no container");
     Cli.Result nowhere = berthd.ctl("run", "--cidfile", tmp.resolve("missing/web.cid").toString(), "busybox", "true");
     assertEquals(125, nowhere.exit(), nowhere::toString);
-    assertTrue(nowhere.stderr().startsWith("Error: failed to create the container ID file"), nowhere::toString);
+    assertTrue(nowhere.stderr().startsWith("berthctl: failed to create the container ID file"), nowhere::toString);
+    assertTrue(nowhere.stderr().endsWith("." + RUN_HELP), nowhere::toString);
     assertEquals(1, containerIds().size(), "a file that cannot be made makes no container");
     assertEquals(125, berthd.ctl("create", "--expose", "70000", "busybox", "true").exit());
   }
@@ -591,6 +595,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, r.exit());
     assertEquals("Error: Conflict. The container name \"/dup\" is already in use by container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name.\n", r.stderr());
+    // run: Docker's form for a container its daemon would not make, the help line after it
+    Cli.Result run = berthd.ctl("run", "--name", "dup", "busybox", "true");
+    assertEquals(125, run.exit(), run::toString);
+    assertEquals("berthctl: Conflict. The container name \"/dup\" is already in use by container \"" + id
+        + "\". You have to remove (or rename) that container to be able to reuse that name." + RUN_HELP,
+        run.stderr());
     assertEquals(List.of(id), containerIds());
     String other = ok("create", "--name", "dup2", "busybox", "true").out().strip();
     Cli.Result renamed = berthd.ctl("rename", "dup2", "dup");
@@ -602,7 +612,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void badInputIsOneLineExit125AndCreatesNothing() {
+  void badInputIsDockersReportExit125AndCreatesNothing() {
     List<String> snapshotsBefore = snapshotKeys();
     for (List<String> args : List.of(
         List.of("run", "--rm", "-p", "80:http", "busybox", "true"),
@@ -633,22 +643,27 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("create", "Bad/Name", "true"))) {
       Cli.Result r = berthd.ctl(args.toArray(String[]::new));
       assertEquals(125, r.exit(), () -> args + ": " + r);
-      assertTrue(r.stderr().startsWith("Error: ") && r.stderr().lines().count() == 1, () -> args + ": " + r);
+      // Docker's reportError: its name, the message with one final period, where help is
+      assertTrue(r.stderr().startsWith("berthctl: ") && !r.stderr().contains("..\n")
+          && r.stderr().endsWith(".\nSee 'berthctl " + args.get(0) + " --help'.\n")
+          && r.stderr().lines().count() == 2, () -> args + ": " + r);
       assertEquals("", r.out(), () -> args + ": " + r);
     }
     // --pull never: the default (missing) would ask Docker Hub for it. Docker's daemon's words, the
     // name with its tag, and no "Unable to find image" line, which Docker prints only before a pull
     Cli.Result never = berthd.ctl("run", "--rm", "--pull", "never", "nosuchimage", "true");
     assertEquals(125, never.exit(), never::toString);
-    assertEquals("Error response from daemon: No such image: nosuchimage:latest\n", never.stderr());
+    assertEquals("berthctl: Error response from daemon: No such image: nosuchimage:latest." + RUN_HELP,
+        never.stderr());
     assertEquals("", never.out());
     Cli.Result noNetwork = berthd.ctl("run", "--rm", "--network", "nosuchnet", "busybox", "true");
     assertEquals(125, noNetwork.exit(), noNetwork::toString);
-    assertEquals("Error response from daemon: network nosuchnet not found\n", noNetwork.stderr());
+    assertEquals("berthctl: Error response from daemon: network nosuchnet not found." + RUN_HELP,
+        noNetwork.stderr());
     Cli.Result created = berthd.ctl("create", "--pull", "never", "example.com/tools/nosuch:2");
     assertEquals(1, created.exit(), "docker's create: 1 for what its daemon refuses");
     assertEquals("Error response from daemon: No such image: example.com/tools/nosuch:2\n", created.stderr());
-    assertEquals("Error: invalid mount config: bind source path does not exist: /no/such/dir\n",
+    assertEquals("berthctl: invalid mount config: bind source path does not exist: /no/such/dir." + RUN_HELP,
         berthd.ctl("run", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true").stderr());
     assertEquals(List.of(), containerIds());
     assertNoSnapshotLeft(snapshotsBefore);
@@ -681,10 +696,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     Cli.Result run = berthd.ctl("run", "--rm", "-u", "nosuch", "busybox", "true");
     assertEquals(125, run.exit(), "Docker's run says 125: " + run);
-    assertEquals("Error: unable to find user nosuch: no matching entries in passwd file\n", run.stderr());
+    // refused at start, as in Docker: no help line after it
+    assertEquals("berthctl: unable to find user nosuch: no matching entries in passwd file.\n", run.stderr());
     Cli.Result runGroup = berthd.ctl("run", "-d", "--name", "nogroup", "-u", "0:nosuchgroup", "busybox", "true");
     assertEquals(125, runGroup.exit(), runGroup::toString);
-    assertEquals("Error: unable to find group nosuchgroup: no matching entries in group file\n", runGroup.stderr());
+    assertEquals("berthctl: unable to find group nosuchgroup: no matching entries in group file.\n",
+        runGroup.stderr());
     assertEquals("created\n", ok("inspect", "-f", "{{.State.Status}}", "nogroup").out());
     // a user the image has is found at create, as before, memberships and all
     assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=1234\n",
@@ -695,6 +712,13 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   void missingCommandExits127() throws Exception {
     Cli.Result r = berthd.ctl("run", "--rm", "busybox", "/no/such/command");
     assertEquals(127, r.exit(), r::toString);
+    // a start that failed, as Docker's run reports it: no help line
+    assertTrue(r.stderr().startsWith("berthctl: failed to create task "), r::toString);
+    assertTrue(r.stderr().endsWith("stat /no/such/command: no such file or directory.\n"), r::toString);
+    Cli.Result notExecutable = berthd.ctl("run", "--rm", "busybox", "/etc");
+    assertEquals(126, notExecutable.exit(), notExecutable::toString);
+    assertTrue(notExecutable.stderr().startsWith("berthctl: failed to create task "), notExecutable::toString);
+    assertTrue(notExecutable.stderr().endsWith("exec: \"/etc\": permission denied.\n"), notExecutable::toString);
     assertEquals(List.of(), containerIds());
     // kept, it stays created with the runtime's reason and the code, as Docker's inspect shows; a start clears them
     assertEquals(127, berthd.ctl("run", "--name", "unstarted", "busybox", "/no/such/command").exit());
@@ -1042,7 +1066,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     Cli.Result detached = berthd.ctl("run", "-d", "-a", "stdout", "busybox", "true");
     assertEquals(125, detached.exit(), detached::toString);
-    assertEquals("Error: Conflicting options: -a and -d\n", detached.stderr());
+    assertEquals("berthctl: Conflicting options: -a and -d." + RUN_HELP, detached.stderr());
     assertEquals(125, berthd.ctl("run", "--rm", "-a", "stdall", "busybox", "true").exit());
     assertEquals(List.of(), containerIds());
   }

@@ -72,6 +72,9 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       description = "with -it on a terminal: the keys that detach, leaving the container running (default: ctrl-p,ctrl-q)")
   String detachKeys;
 
+  /** Whether the container was made: what fails after it is its start. */
+  private boolean made;
+
   @Override
   public Integer call() throws Exception {
     // checked first: a malformed value leaves nothing made
@@ -92,6 +95,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       Container record = new ContainerCreator(c.channel(), root.namespace(), root.io().env()).create(o);
       ContainerCreator.warnings(o).forEach(w -> root.err().println("WARNING: " + w));
       CidFile.write(options.cidFile, record.getId());
+      made = true;
       ContainerTasks tasks = new ContainerTasks(c.channel());
       ContainerState created = new ContainerState(record, Optional.empty());
       if (startup.received()) {
@@ -142,6 +146,18 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
   @Override
   public int failureCode(Exception failure) {
     return failure instanceof NoTerminalInput ? ErrorHandler.FAILURE : FAILURE;
+  }
+
+  /**
+   * As docker's run: what failed before the container was made comes with the help line, a start
+   * that failed without it, and -it without a terminal as any other command's error.
+   */
+  @Override
+  public Form form(Exception failure) {
+    if (failureCode(failure) != FAILURE) {
+      return Form.PLAIN;
+    }
+    return made ? Form.WITHOUT_HELP : Form.WITH_HELP;
   }
 
   /** The streams {@code -a} names (docker's default without it: all), checked before anything is made. */
