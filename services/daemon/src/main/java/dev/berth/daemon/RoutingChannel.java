@@ -34,18 +34,21 @@ final class RoutingChannel extends Channel {
 
   /**
    * A channel whose connects failed waits up to two minutes before it tries again, and fails every
-   * call meanwhile: a group started again would go on looking down for that long. Once its channel
-   * has failed, a group's socket is tried again every {@link #RECONNECT_MILLIS} instead.
+   * call meanwhile: a group started again would go on looking down for that long. While its channel
+   * is failed, a group's socket is tried again every {@link #RECONNECT_MILLIS} instead. The channel
+   * stays failed through the connects that fail (gRPC reports no change of state for them), so
+   * this looks again on a timer rather than waiting for one.
    */
   private static void reconnectPromptly(ManagedChannel channel) {
     ConnectivityState now = channel.getState(false);
-    if (now == ConnectivityState.SHUTDOWN) {
-      return;
-    }
     if (now == ConnectivityState.TRANSIENT_FAILURE) {
-      CompletableFuture.delayedExecutor(RECONNECT_MILLIS, TimeUnit.MILLISECONDS).execute(channel::resetConnectBackoff);
+      CompletableFuture.delayedExecutor(RECONNECT_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+        channel.resetConnectBackoff();
+        reconnectPromptly(channel);
+      });
+    } else if (now != ConnectivityState.SHUTDOWN) {
+      channel.notifyWhenStateChanged(now, () -> reconnectPromptly(channel));
     }
-    channel.notifyWhenStateChanged(now, () -> reconnectPromptly(channel));
   }
 
   /** Whether some group serves {@code service} (a full gRPC service name). */
