@@ -2,6 +2,7 @@ package dev.berth.api.grpc;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import java.util.concurrent.TimeUnit;
@@ -53,5 +54,25 @@ final class ChannelWithCleanup extends ManagedChannel {
   @Override
   public String authority() {
     return delegate.authority();
+  }
+
+  @Override
+  public ConnectivityState getState(boolean requestConnection) {
+    return delegate.getState(requestConnection);
+  }
+
+  @Override
+  public void notifyWhenStateChanged(ConnectivityState source, Runnable callback) {
+    delegate.notifyWhenStateChanged(source, callback);
+  }
+
+  @Override
+  public void resetConnectBackoff() {
+    delegate.resetConnectBackoff();
+  }
+
+  @Override
+  public void enterIdle() {
+    delegate.enterIdle();
   }
 }

@@ -81,9 +81,11 @@ public final class Berthd implements AutoCloseable {
    * Starts the named service groups. With all of them, calls between services stay in-process;
    * with a subset, they go to the other groups' sockets under the same state directory.
    */
-  public static Berthd start(DaemonConfig config, List<String> groups) throws IOException {
+  public static Berthd start(DaemonConfig config, List<String> names) throws IOException {
     StartupSteps steps = new StartupSteps();
+    List<String> groups = names.stream().filter(n -> !n.equals(ServiceGroups.FRONT)).toList();
     boolean allInOne = groups.containsAll(ServiceGroups.NAMES);
+    boolean front = allInOne || names.contains(ServiceGroups.FRONT);
     List<StateLock> locks = new ArrayList<>();
     List<UnixSocketServer> servers = new ArrayList<>();
     ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
@@ -102,6 +104,9 @@ public final class Berthd implements AutoCloseable {
     Map<String, ServiceGroup> started = new LinkedHashMap<>();
     Map<String, CompletableFuture<ServiceGroup>> alongside = new HashMap<>();
     try {
+      if (front) {
+        locks.add(StateLock.acquire(config.state().resolve(ServiceGroups.FRONT + ".lock")));
+      }
       for (String g : groups) {
         locks.add(StateLock.acquire(config.state().resolve(g + ".lock")));
       }
@@ -151,6 +156,10 @@ public final class Berthd implements AutoCloseable {
         servers.add(UnixSocketServer.start(config.frontSocket(), everything, config.socketGroup(), executor,
             socketLoops, inline));
         steps.step("front socket");
+      } else if (front) {
+        servers.add(UnixSocketServer.start(config.frontSocket(), List.of(), new ForwardedCalls(routed),
+            config.socketGroup(), executor, socketLoops, inline));
+        steps.step("front socket");
       }
       for (Map.Entry<String, List<ServerServiceDefinition>> e : definitions.entrySet()) {
         servers.add(UnixSocketServer.start(config.socket(e.getKey()), e.getValue(), config.socketGroup(), executor,
@@ -160,7 +169,8 @@ public final class Berthd implements AutoCloseable {
       started.values().forEach(g -> g.background().start().run());
       steps.step("background");
       steps.done();
-      LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet());
+      LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet()
+          + (front && !allInOne ? " and the front socket, forwarding to the others" : ""));
       return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, routed,
           store, executor);
     } catch (IOException | RuntimeException e) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,7 +31,7 @@ public final class Main {
   private Main() {}
 
   /** The service groups, as the command line spells them. */
-  enum GroupName { content, metadata, snapshots, network, tasks, volumes, gc, transfer, cri }
+  enum GroupName { content, metadata, snapshots, network, tasks, volumes, gc, transfer, cri, front }
 
   /** What the command line asked for. */
   record Options(DaemonConfig config, List<String> groups, boolean debug) {}
@@ -61,7 +62,8 @@ public final class Main {
         .footer("", "Examples:",
             "  berthd                                   # everything, /var/lib/berth and /run/berth",
             "  berthd --root /tmp/b/root --state /tmp/b/run",
-            "  berthd --service content                 # the content service alone on STATE/content.sock");
+            "  berthd --service content                 # the content service alone on STATE/content.sock",
+            "  berthd --service front                   # STATE/berth.sock for groups in other processes");
     spec.addOption(option("--root", Path.class, "DIR", "Directory for durable data (default: ${DEFAULT-VALUE}).")
         .defaultValue(DEFAULT_ROOT.toString()).build());
     spec.addOption(option("--state", Path.class, "DIR",
@@ -70,7 +72,8 @@ public final class Main {
         "Group that owns the sockets (mode 0660); default: root's group.").build());
     List<String> groupNames = Arrays.stream(GroupName.values()).map(GroupName::name).toList();
     spec.addOption(option("--service", List.class, "GROUP",
-        "Serve only these service groups (${COMPLETION-CANDIDATES}); default: all, plus the front socket.")
+        "Serve only these service groups (${COMPLETION-CANDIDATES}); front: STATE/berth.sock, forwarding every "
+            + "call to the group serving it; default: all, and the front socket.")
         .auxiliaryTypes(GroupName.class).splitRegex(",").completionCandidates(groupNames).build());
     spec.addOption(option("--network-namespace", Path.class, "PATH",
         "Keep bridges, NAT rules and published ports in this network namespace (e.g. /run/netns/NAME) "
@@ -103,7 +106,8 @@ public final class Main {
     List<GroupName> services = parsed.matchedOptionValue("--service", List.of());
     List<String> groups = services.isEmpty()
         ? ServiceGroups.NAMES
-        : ServiceGroups.NAMES.stream().filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
+        : Stream.concat(ServiceGroups.NAMES.stream(), Stream.of(ServiceGroups.FRONT))
+            .filter(n -> services.stream().anyMatch(s -> s.name().equals(n))).toList();
     DaemonConfig config = new DaemonConfig(root.toAbsolutePath(), state.toAbsolutePath(),
         parsed.matchedOptionValue("--group", null), parsed.matchedOptionValue("--network-namespace", null),
         parsed.matchedOptionValue("--gc-ingest-expiry", GcSettings.DEFAULT_INGEST_EXPIRY),

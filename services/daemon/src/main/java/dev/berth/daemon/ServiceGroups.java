@@ -23,7 +23,6 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.introspection.v1.Plugin;
 import dev.berth.api.grpc.Channels;
-import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +43,12 @@ final class ServiceGroups {
   static final String GC = "gc";
   static final String TRANSFER = "transfer";
   static final String CRI = "cri";
+  /**
+   * Not a group: the front socket ({@code berth.sock}), serving every API. Every group runs in
+   * one process: it serves them itself; in separate processes: it forwards each call to the socket
+   * of the group that serves it.
+   */
+  static final String FRONT = "front";
   /** In start-up order: what a group calls at start is listed before it. */
   static final List<String> NAMES = List.of(METADATA, CONTENT, SNAPSHOTS, NETWORK, TASKS, VOLUMES, GC, TRANSFER,
       CRI);
@@ -114,10 +119,11 @@ final class ServiceGroups {
 
   /** A channel sending each call to the socket of the group that serves it. */
   static RoutingChannel routeToSockets(DaemonConfig config) {
-    Map<String, ManagedChannel> byService = new HashMap<>();
+    Map<String, RoutingChannel.Route> byService = new HashMap<>();
     SERVICES.forEach((group, services) -> {
-      ManagedChannel channel = Channels.unix(config.socket(group));
-      services.forEach(s -> byService.put(s, channel));
+      RoutingChannel.Route route = new RoutingChannel.Route(group, config.socket(group),
+          Channels.unix(config.socket(group)));
+      services.forEach(s -> byService.put(s, route));
     });
     return new RoutingChannel(byService);
   }

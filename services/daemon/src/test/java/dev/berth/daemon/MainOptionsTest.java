@@ -56,6 +56,7 @@ class MainOptionsTest {
     assertEquals("berth", options.config().socketGroup());
     // in start-up order, whatever order they were named in
     assertEquals(List.of("content", "tasks", "cri"), options.groups());
+    assertEquals(List.of("tasks", "front"), Main.parse("--service", "front,tasks").groups());
     assertEquals(Path.of("/run/netns/x"), options.config().networkNamespace());
     assertEquals(Duration.ofMinutes(90), options.config().ingestExpiry());
     assertEquals(Path.of("/etc/certs"), options.config().registryConfig());
@@ -76,8 +77,9 @@ class MainOptionsTest {
     // as one line: the help wraps at 80 columns
     String help = new CommandLine(Main.spec()).getUsageMessage().replaceAll("\\s+", " ");
     for (String expected : List.of("--root=DIR", "(default: /var/lib/berth)", "(default: /run/berth)",
-        "--cri-streaming-address=HOST:PORT", "(content, metadata, snapshots, network, tasks, volumes, gc, transfer, cri)",
-        "default: /etc/berth/certs.d", "-h, --help", "-V, --version", "berthd --service content # the content service alone")) {
+        "--cri-streaming-address=HOST:PORT", "(content, metadata, snapshots, network, tasks, volumes, gc, transfer, cri, front)",
+        "default: /etc/berth/certs.d", "-h, --help", "-V, --version", "berthd --service content # the content service alone",
+        "berthd --service front # STATE/berth.sock for groups in other processes")) {
       assertTrue(help.contains(expected), expected + " in\n" + help);
     }
   }

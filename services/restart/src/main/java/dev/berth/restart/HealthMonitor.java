@@ -37,6 +37,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -71,6 +72,8 @@ public final class HealthMonitor implements AutoCloseable {
   private final ScheduledThreadPoolExecutor executor;
   private final EventSubscription events;
   private final Map<ContainerKey, Watch> watches = new ConcurrentHashMap<>();
+  /** A failed look waits to try again. */
+  private final AtomicBoolean retryPending = new AtomicBoolean();
   private volatile boolean closed;
 
   /** @param api a channel serving Events, Namespaces, Containers and Tasks (berthd's in-process channel) */
@@ -168,10 +171,14 @@ public final class HealthMonitor implements AutoCloseable {
         }
       }
     } catch (StatusRuntimeException e) {
-      if (!closed) {
-        LOG.log(Level.WARNING, "health monitor: cannot list the running containers, trying again in 1 s: "
-            + e.getStatus(), e);
-        executor.schedule(this::lookEverywhere, 1, TimeUnit.SECONDS);
+      // each attempt to subscribe again looks too: a look failing while another waits to try again
+      // leaves it to that one, or every second of a metadata group down would add one more for good
+      if (!closed && retryPending.compareAndSet(false, true)) {
+        LOG.warning("health monitor: cannot list the running containers, trying again in 1 s: " + e.getStatus());
+        executor.schedule(() -> {
+          retryPending.set(false);
+          lookEverywhere();
+        }, 1, TimeUnit.SECONDS);
       }
     }
   }

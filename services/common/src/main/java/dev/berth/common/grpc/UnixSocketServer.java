@@ -1,6 +1,7 @@
 package dev.berth.common.grpc;
 
 import dev.berth.api.grpc.MessageLimits;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -52,7 +53,7 @@ public final class UnixSocketServer implements AutoCloseable {
       String group, ExecutorService executor) throws IOException {
     SocketEventLoops loops = new SocketEventLoops();
     try {
-      return start(socket, services, group, executor, loops, loops, Set.of());
+      return start(socket, services, null, group, executor, loops, loops, Set.of());
     } catch (IOException | RuntimeException e) {
       loops.close();
       throw e;
@@ -68,11 +69,20 @@ public final class UnixSocketServer implements AutoCloseable {
    */
   public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
       String group, ExecutorService executor, SocketEventLoops loops, Set<String> inline) throws IOException {
-    return start(socket, services, group, executor, loops, null, inline);
+    return start(socket, services, null, group, executor, loops, null, inline);
   }
 
-  private static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services, String group,
-      ExecutorService executor, SocketEventLoops loops, SocketEventLoops ownLoops, Set<String> inline)
+  /**
+   * As {@link #start(Path, List, String, ExecutorService, SocketEventLoops, Set)}, with the calls
+   * of methods none of {@code services} has looked up in {@code fallback}.
+   */
+  public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services, HandlerRegistry fallback,
+      String group, ExecutorService executor, SocketEventLoops loops, Set<String> inline) throws IOException {
+    return start(socket, services, fallback, group, executor, loops, null, inline);
+  }
+
+  private static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services, HandlerRegistry fallback,
+      String group, ExecutorService executor, SocketEventLoops loops, SocketEventLoops ownLoops, Set<String> inline)
       throws IOException {
     if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
       throw new IOException("socket path " + socket + " is longer than " + MAX_SOCKET_PATH_BYTES
@@ -95,6 +105,9 @@ public final class UnixSocketServer implements AutoCloseable {
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     services.forEach(builder::addService);
+    if (fallback != null) {
+      builder.fallbackHandlerRegistry(fallback);
+    }
     Server server = builder.build();
     try {
       server.start();
