@@ -14,6 +14,8 @@ import runtime.v1.ContainerMetadata;
 import runtime.v1.CreateContainerRequest;
 import runtime.v1.ImageSpec;
 import runtime.v1.LinuxPodSandboxConfig;
+import runtime.v1.LinuxContainerConfig;
+import runtime.v1.LinuxContainerSecurityContext;
 import runtime.v1.LinuxSandboxSecurityContext;
 import runtime.v1.NamespaceMode;
 import runtime.v1.NamespaceOption;
@@ -89,15 +91,19 @@ public final class CriBench {
       int round) throws Exception {
     String uid = UUID.randomUUID().toString();
     Path logDir = Files.createDirectories(logs.resolve(uid));
+    NamespaceOption namespaces = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD)
+        .setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
     PodSandboxConfig pod = PodSandboxConfig.newBuilder()
         .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + round).setUid(uid).setNamespace("bench"))
         .setHostname("bench-" + round)
         .setLogDirectory(logDir.toString())
         .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-            .setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD)
-                .setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD))))
+            .setNamespaceOptions(namespaces)))
         .build();
+    // the kubelet gives each container the pod's namespace options
     ContainerConfig container = ContainerConfig.newBuilder()
+        .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+            .setNamespaceOptions(namespaces)))
         .setMetadata(ContainerMetadata.newBuilder().setName("main"))
         .setImage(ImageSpec.newBuilder().setImage(image))
         .addCommand("sh").addArgs("-c").addArgs("trap 'exit 0' TERM; sleep 1000 & wait")
