@@ -178,6 +178,9 @@ class KilledDaemonContainersTest {
           second = Processes.startDaemon(root, state, netns.path(), log);
           awaitSocket(socket, second);
         }
+        // stopped first, as berthctl's rm -f marks it: else the restart monitor starts it again
+        // while it is removed, and its new task's rootfs stays mounted
+        ctr(socket, "containers", "label", "halfway", ContainerLabels.RESTART_STATUS + "=" + ContainerLabels.STOPPED);
         ctr(socket, "task", "kill", "-s", "SIGKILL", "halfway");
         Thread.sleep(500);
         ctr(socket, "task", "rm", "-f", "halfway");
