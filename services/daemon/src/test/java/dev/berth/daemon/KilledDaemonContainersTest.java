@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,21 @@ class KilledDaemonContainersTest {
   /** Containers that only sleep, recovered side by side with the others. */
   private static final List<String> SLEEPERS = List.of("sleeper-1", "sleeper-2", "sleeper-3", "sleeper-4", "sleeper-5");
   @TempDir Path dir;
+  private Path root;
+  private Path state;
+  private Path socket;
+  private Path log;
+  private Path archive;
+
+  /** One berthd's places, which each test's daemons share in turn, and the image they import. */
+  @BeforeEach
+  void places() throws Exception {
+    root = dir.resolve("root");
+    state = dir.resolve("s");
+    socket = state.resolve("berth.sock");
+    log = dir.resolve("berthd.log");
+    archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
+  }
 
   private Processes.Result ctr(Path socket, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/ctr", "-a", socket.toString()));
@@ -61,11 +77,6 @@ class KilledDaemonContainersTest {
 
   @Test
   void containersOutliveAKilledDaemonAndTheNextOneKnowsThem() throws Exception {
-    Path root = dir.resolve("root");
-    Path state = dir.resolve("s");
-    Path socket = state.resolve("berth.sock");
-    Path log = dir.resolve("berthd.log");
-    Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
     try (TestNetns netns = TestNetns.create("berth-k9")) {
       java.lang.Process first = Processes.startDaemon(root, state, netns.path(), log);
       java.lang.Process second = null;
@@ -140,11 +151,6 @@ class KilledDaemonContainersTest {
 
   @Test
   void aRestartPolicyTaskAKilledDaemonCreatedButNeverStartedRunsUnderTheNextOne() throws Exception {
-    Path root = dir.resolve("root");
-    Path state = dir.resolve("s");
-    Path socket = state.resolve("berth.sock");
-    Path log = dir.resolve("berthd.log");
-    Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
     try (TestNetns netns = TestNetns.create("berth-k9c")) {
       java.lang.Process first = Processes.startDaemon(root, state, netns.path(), log);
       java.lang.Process second = null;
