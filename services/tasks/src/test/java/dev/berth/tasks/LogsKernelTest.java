@@ -201,6 +201,11 @@ class LogsKernelTest {
     rig.tasksApi.start(StartRequest.newBuilder().setContainerId("rotated").build());
     assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)), "containerd's 0640");
 
+    // rotated once it holds a line, as the kubelet rotates a log that grew
+    long written = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.readString(log).contains(" stdout F tick\n") && System.nanoTime() < written) {
+      Thread.sleep(20);
+    }
     Path rotated = dir.resolve("app/0.log.20261205-101500");
     Files.move(log, rotated);
     logs.reopen(ReopenLogRequest.newBuilder().setContainerId("rotated").build());
