@@ -16,6 +16,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +27,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code berthctl diff}: what a container changed in its file system, as {@code docker diff}
  * prints it, read from its snapshot's writable layer: overlayfs's upper directory against the
- * image's layers below it.
+ * image's layers below it. The mount points the runtime adds to every container (/etc/hosts,
+ * /proc, ...) are left out, as Docker keeps them in an init layer of their own that its diff
+ * does not show.
  */
 @Command(name = "diff",
     description = {"List the files and directories a container added (A), changed (C) or deleted (D) in its file "
@@ -35,6 +39,12 @@ import picocli.CommandLine.ParentCommand;
 public final class DiffCommand implements Callable<Integer> {
   private static final int S_IFMT = 0170000;
   private static final int S_IFCHR = 0020000;
+  /**
+   * What runc makes in the writable layer when the image lacks it: the targets of the network
+   * files' bind mounts and of the kernel file systems, below which nothing reaches the layer.
+   */
+  private static final Set<String> RUNTIME_MOUNT_POINTS =
+      Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab", "/proc", "/sys", "/dev");
 
   @ParentCommand
   BerthCtl root;
@@ -57,7 +67,7 @@ public final class DiffCommand implements Callable<Integer> {
       throw new CommandFailure("the snapshot of container " + container + " is not one mount: cannot compare");
     }
     Mount m = mounts.get(0);
-    Map<String, Character> changes;
+    NavigableMap<String, Character> changes;
     if (m.getType().equals("bind")) {
       // a container on an image of no layers: everything in it was added
       changes = changes(Path.of(m.getSource()), List.of());
@@ -67,8 +77,30 @@ public final class DiffCommand implements Callable<Integer> {
     } else {
       throw new CommandFailure("the snapshot of container " + container + " is a " + m.getType() + " mount: cannot compare");
     }
-    changes.forEach((path, kind) -> root.out().println(kind + " " + path));
+    withoutRuntimeMountPoints(changes).forEach((path, kind) -> root.out().println(kind + " " + path));
     return 0;
+  }
+
+  /**
+   * {@code changes} less the runtime's mount points and the directories, such as /etc, that are
+   * in the layer only because of them.
+   */
+  static NavigableMap<String, Character> withoutRuntimeMountPoints(NavigableMap<String, Character> changes) {
+    NavigableMap<String, Character> kept = new TreeMap<>(changes);
+    kept.keySet().removeIf(DiffCommand::underRuntimeMountPoint);
+    kept.keySet().removeIf(path -> !path.equals("/") && holdsOnly(changes, kept, path));
+    return kept;
+  }
+
+  private static boolean underRuntimeMountPoint(String path) {
+    return RUNTIME_MOUNT_POINTS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
+  }
+
+  /** Whether all that was below {@code dir} in the layer was left out, if anything was. */
+  private static boolean holdsOnly(NavigableMap<String, Character> all, NavigableMap<String, Character> kept,
+      String dir) {
+    // '0' follows '/': the range holds exactly the paths below dir
+    return !all.subMap(dir + "/", dir + "0").isEmpty() && kept.subMap(dir + "/", dir + "0").isEmpty();
   }
 
   private static String option(Mount m, String name) {
@@ -80,8 +112,8 @@ public final class DiffCommand implements Callable<Integer> {
    * Every entry of {@code upper} by its path in the container: D for a whiteout (a character
    * device 0/0), C for what one of {@code lowers} has too, A for the rest.
    */
-  private static Map<String, Character> changes(Path upper, List<Path> lowers) throws IOException {
-    Map<String, Character> changes = new TreeMap<>();
+  private static NavigableMap<String, Character> changes(Path upper, List<Path> lowers) throws IOException {
+    NavigableMap<String, Character> changes = new TreeMap<>();
     Files.walkFileTree(upper, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
