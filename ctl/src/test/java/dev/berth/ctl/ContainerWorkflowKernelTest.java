@@ -217,8 +217,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("", ok("ps", "-q").out());
     String stopped = ok("ps", "-a").out().lines().toList().get(1);
     assertTrue(stopped.matches(".*Exited \\(137\\) (Less than a second|\\d+ seconds?) ago\\s+web"), stopped);
-    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "-f", "exited=137").out(), "exited= implies -a");
-    assertEquals("", ok("ps", "-q", "-f", "exited=0").out());
+    // as Docker's daemon: status= implies -a, exited= does not
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "-f", "status=exited").out(), "status= implies -a");
+    assertEquals("", ok("ps", "-q", "-f", "status=running").out());
+    assertEquals("", ok("ps", "-q", "-f", "exited=137").out(), "exited= without -a: running containers only");
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "exited=137").out());
+    assertEquals("", ok("ps", "-aq", "-f", "exited=0").out());
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=busybox").out());
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=docker.io/library/busybox:latest").out());
     assertEquals("", ok("ps", "-aq", "-f", "ancestor=busybox:1.0").out());

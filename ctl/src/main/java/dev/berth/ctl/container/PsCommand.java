@@ -149,7 +149,8 @@ public final class PsCommand implements Callable<Integer> {
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        boolean any = all || limit > 0 || byKey.containsKey("status") || byKey.containsKey("exited");
+        // as Docker's daemon: a status= filter implies -a (exited= does not: it needs -a or -n)
+        boolean any = all || limit > 0 || byKey.containsKey("status");
         if ((any || s.running() || s.restarting()) && matches(s, byKey, created, ancestors)) {
           shown.add(s);
         }
