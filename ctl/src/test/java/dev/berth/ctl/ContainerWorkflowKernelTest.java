@@ -182,6 +182,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("web web\n", ok("ps", "--format", "{{.Names}} {{.Label \"team\"}}").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^/web$").out(), "Docker's exact-name idiom");
+    // as Docker's daemon: a name= that is no regular expression matches nothing, and is no error
+    assertEquals("", ok("ps", "-aq", "--filter", "name=[").out());
     // docker's --format json: an object a line, keys sorted, as jq reads it
     List<String> lines = ok("ps", "--format", "json").out().lines().toList();
     assertEquals(1, lines.size(), lines::toString);
