@@ -599,12 +599,14 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String id = ok("create", "--name", "dup", "busybox", "true").out().strip();
     Cli.Result r = berthd.ctl("create", "--name", "dup", "busybox", "true");
     assertEquals(1, r.exit());
-    assertEquals("Error: Conflict. The container name \"/dup\" is already in use by container \"" + id
+    // Docker's: its daemon's refusal after "Error response from daemon: ", plain for create
+    assertEquals("Error response from daemon: Conflict. The container name \"/dup\" is already in use by container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name.\n", r.stderr());
     // run: Docker's form for a container its daemon would not make, the help line after it
     Cli.Result run = berthd.ctl("run", "--name", "dup", "busybox", "true");
     assertEquals(125, run.exit(), run::toString);
-    assertEquals("berthctl: Conflict. The container name \"/dup\" is already in use by container \"" + id
+    assertEquals("berthctl: Error response from daemon: Conflict. The container name \"/dup\" is already in use by "
+        + "container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name." + RUN_HELP,
         run.stderr());
     assertEquals(List.of(id), containerIds());
