@@ -182,6 +182,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("web web\n", ok("ps", "--format", "{{.Names}} {{.Label \"team\"}}").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^we").out());
     assertEquals(id + "\n", ok("ps", "-q", "--no-trunc", "--filter", "name=^/web$").out(), "Docker's exact-name idiom");
+    // as Docker's daemon: a name= that is no regular expression matches nothing, and is no error
+    assertEquals("", ok("ps", "-aq", "--filter", "name=[").out());
     // docker's --format json: an object a line, keys sorted, as jq reads it
     List<String> lines = ok("ps", "--format", "json").out().lines().toList();
     assertEquals(1, lines.size(), lines::toString);
@@ -217,8 +219,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("", ok("ps", "-q").out());
     String stopped = ok("ps", "-a").out().lines().toList().get(1);
     assertTrue(stopped.matches(".*Exited \\(137\\) (Less than a second|\\d+ seconds?) ago\\s+web"), stopped);
-    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "-f", "exited=137").out(), "exited= implies -a");
-    assertEquals("", ok("ps", "-q", "-f", "exited=0").out());
+    // as Docker's daemon: status= implies -a, exited= does not
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-q", "-f", "status=exited").out(), "status= implies -a");
+    assertEquals("", ok("ps", "-q", "-f", "status=running").out());
+    assertEquals("", ok("ps", "-q", "-f", "exited=137").out(), "exited= without -a: running containers only");
+    assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "exited=137").out());
+    assertEquals("", ok("ps", "-aq", "-f", "exited=0").out());
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=busybox").out());
     assertEquals(id.substring(0, 12) + "\n", ok("ps", "-aq", "-f", "ancestor=docker.io/library/busybox:latest").out());
     assertEquals("", ok("ps", "-aq", "-f", "ancestor=busybox:1.0").out());
@@ -593,12 +599,14 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String id = ok("create", "--name", "dup", "busybox", "true").out().strip();
     Cli.Result r = berthd.ctl("create", "--name", "dup", "busybox", "true");
     assertEquals(1, r.exit());
-    assertEquals("Error: Conflict. The container name \"/dup\" is already in use by container \"" + id
+    // Docker's: its daemon's refusal after "Error response from daemon: ", plain for create
+    assertEquals("Error response from daemon: Conflict. The container name \"/dup\" is already in use by container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name.\n", r.stderr());
     // run: Docker's form for a container its daemon would not make, the help line after it
     Cli.Result run = berthd.ctl("run", "--name", "dup", "busybox", "true");
     assertEquals(125, run.exit(), run::toString);
-    assertEquals("berthctl: Conflict. The container name \"/dup\" is already in use by container \"" + id
+    assertEquals("berthctl: Error response from daemon: Conflict. The container name \"/dup\" is already in use by "
+        + "container \"" + id
         + "\". You have to remove (or rename) that container to be able to reuse that name." + RUN_HELP,
         run.stderr());
     assertEquals(List.of(id), containerIds());

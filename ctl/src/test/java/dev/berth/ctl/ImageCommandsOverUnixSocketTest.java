@@ -75,6 +75,10 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals(manifest.substring("sha256:".length(), "sha256:".length() + 12), row.get(2));
     assertTrue(row.get(3).endsWith("ago"), row.get(3));
     assertEquals(Output.size(size), row.get(4));
+    // a table template's header: Docker's column titles, of the fields it has for sizes not counted too
+    assertEquals(List.of("REPOSITORY", "CONTAINERS", "SHARED SIZE", "UNIQUE SIZE", "SIZE"), List.of(berth.ctl("images",
+        "--format", "table {{.Repository}}\t{{.Containers}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.VirtualSize}}").out()
+        .lines().toList().get(0).split("\\s{2,}")));
     List<String> withDigests = berth.ctl("images", "--digests", "--no-trunc").out().lines().toList();
     assertEquals(List.of("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"),
         List.of(withDigests.get(0).split("\\s{2,}")));

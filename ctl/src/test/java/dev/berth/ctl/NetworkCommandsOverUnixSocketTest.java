@@ -294,8 +294,15 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result unpublished = net.ctl("port", "c3", "53");
     assertEquals(1, unpublished.exit(), unpublished::toString);
-    assertEquals("Error: No public port '53/tcp' published for c3\n", unpublished.stderr());
-    assertEquals(125, net.ctl("port", "c3", "80/sctp").exit());
+    assertEquals("Error: No public port '53' published for c3\n", unpublished.stderr(), "the port as given, as Docker's");
+    Cli.Result sctp = net.ctl("port", "c3", "80/sctp");
+    assertEquals(1, sctp.exit(), sctp::toString);
+    assertEquals("Error: No public port '80/sctp' published for c3\n", sctp.stderr());
+    Cli.Result invalid = net.ctl("port", "c3", "http");
+    assertEquals(1, invalid.exit(), invalid::toString);
+    assertEquals("Error: invalid port (http): strconv.ParseUint: parsing \"http\": invalid syntax\n", invalid.stderr());
+    assertEquals("Error: invalid port (70000): strconv.ParseUint: parsing \"70000\": value out of range\n",
+        net.ctl("port", "c3", "70000/udp").stderr());
 
     assertEquals(0, net.ctl("network", "connect", "bridge", "c4").exit());
     Cli.Result none = net.ctl("port", "c4");

@@ -301,7 +301,8 @@ class BerthctlAsAUserTest {
       for (Result r : results) {
         if (r.exit() != 0) {
           assertEquals(125, r.exit(), r::toString);
-          assertTrue(r.err().contains("Conflict. The container name \"/ux-dup5\" is already in use by container"),
+          assertTrue(r.err().startsWith("berthctl: Error response from daemon: Conflict. The container name "
+              + "\"/ux-dup5\" is already in use by container"),
               r::toString);
         }
       }

@@ -18,6 +18,7 @@ import dev.berth.api.labels.PortSpec;
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
@@ -331,9 +332,18 @@ public final class ContainerCreator {
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network, name);
       healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
       // the chain ID from the config read above: found again, it would cost the manifest's and config's reads
-      Container created = containers.create(new NewContainer(id, image, built, labels,
-          Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)),
-          ChainIds.top(imageConfig.diffIds()));
+      Container created;
+      try {
+        created = containers.create(new NewContainer(id, image, built, labels,
+            Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)),
+            ChainIds.top(imageConfig.diffIds()));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS && o.name != null) {
+          // another client took the name since the check above: its conflict, with the container holding it
+          checkedName(name);
+        }
+        throw e;
+      }
       List<String> removed = volumes.removed(volumeNames);
       if (!removed.isEmpty()) {
         containers.delete(created);
@@ -534,8 +544,9 @@ public final class ContainerCreator {
     String name = given.startsWith("/") ? given.substring(1) : given;
     List<Container> holders = containers.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
     if (!holders.isEmpty()) {
-      throw new ClientException("Conflict. The container name \"/" + name + "\" is already in use by container \""
-          + holders.get(0).getId() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+      throw new ConflictException("Conflict. The container name \"/" + name
+          + "\" is already in use by container \"" + holders.get(0).getId()
+          + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
     return name;
   }

@@ -2,6 +2,8 @@ package dev.berth.client.containers;
 
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
+import dev.berth.client.ConflictException;
+import dev.berth.api.grpc.Errors;
 import dev.berth.api.InvalidValueException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -191,12 +193,29 @@ class ContainerCreatorTest {
     containers.byId.put("abc", Container.newBuilder().setId("abc").putLabels(ContainerLabels.NAME, "web").build());
     ContainerOptions named = plain();
     named.name = "web";
-    ClientException inUse = assertThrows(ClientException.class, () -> create(named));
+    // Docker's daemon's conflict, which its CLI prints after "Error response from daemon: "
+    ConflictException inUse = assertThrows(ConflictException.class, () -> create(named));
     assertTrue(inUse.getMessage().startsWith("Conflict. The container name \"/web\" is already in use by container \"abc\""),
         inUse.getMessage());
     ContainerOptions absent = plain();
     absent.image = "absent";
     assertEquals("No such image: absent", assertThrows(ClientException.class, () -> create(absent)).getMessage());
     assertEquals(List.of(), volumes.created);
+  }
+
+  @Test
+  void aNameTakenByAnotherClientAfterTheCheckIsTheSameConflict() {
+    containers.beforeCreate = () -> {
+      containers.byId.put("abc", Container.newBuilder().setId("abc").putLabels(ContainerLabels.NAME, "web").build());
+      // the store's answer to the second record of a name
+      throw Errors.alreadyExists("Conflict. The container name \"/web\" is already in use");
+    };
+    ContainerOptions named = new ContainerOptions();
+    named.image = "with-layer";
+    named.name = "web";
+    ConflictException inUse = assertThrows(ConflictException.class, () -> create(named));
+    assertTrue(inUse.getMessage().startsWith("Conflict. The container name \"/web\" is already in use by container \"abc\""),
+        inUse.getMessage());
+    assertEquals(List.of("abc"), List.copyOf(containers.byId.keySet()));
   }
 }

@@ -11,11 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl port}: the ports a container publishes on the host. */
 @Command(name = "port",
@@ -32,9 +29,6 @@ public final class PortCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Spec
-  CommandSpec spec;
-
   @Parameters(index = "0", paramLabel = "CONTAINER", description = "name, id or id prefix")
   String container;
 
@@ -42,21 +36,15 @@ public final class PortCommand implements Callable<Integer> {
       description = "only this container port (protocol tcp unless given)")
   String privatePort;
 
-  /** A container port and protocol, as {@code 80/tcp}. */
-  private record ContainerPort(int port, String protocol) {
+  /** A container port and protocol as the user wrote them ({@code 80}: tcp), matched as Docker's keys ({@code 80/tcp}). */
+  private record ContainerPort(String number, String protocol) {
     boolean matches(PortMapping m) {
-      return m.getContainerPort() == port && m.getProtocol().equals(protocol);
-    }
-
-    @Override
-    public String toString() {
-      return port + "/" + protocol;
+      return Integer.toString(m.getContainerPort()).equals(number) && m.getProtocol().equals(protocol);
     }
   }
 
   @Override
   public Integer call() {
-    ContainerPort only = privatePort == null ? null : containerPort(privatePort);
     List<PortMapping> ports = new ArrayList<>();
     try (Connection c = root.connect()) {
       String id = ContainerArgument.id(c.channel(), container);
@@ -66,13 +54,15 @@ public final class PortCommand implements Callable<Integer> {
           .forEach(a -> ports.addAll(a.getPortMappingsList()));
     }
     ports.sort(ORDER);
-    if (only == null) {
+    if (privatePort == null) {
       ports.forEach(p -> root.out().println(p.getContainerPort() + "/" + p.getProtocol() + " -> " + address(p)));
       return 0;
     }
+    ContainerPort only = containerPort(privatePort);
     List<PortMapping> matching = ports.stream().filter(only::matches).toList();
     if (matching.isEmpty()) {
-      throw new CommandFailure("No public port '" + only + "' published for " + container);
+      // Docker's words, with the port as it was given
+      throw new CommandFailure("No public port '" + privatePort + "' published for " + container);
     }
     matching.forEach(p -> root.out().println(address(p)));
     return 0;
@@ -82,15 +72,25 @@ public final class PortCommand implements Callable<Integer> {
     return p.getHostIp() + ":" + p.getHostPort();
   }
 
-  private ContainerPort containerPort(String text) {
+  /**
+   * {@code PORT[/PROTO]} as Docker's port command reads it, once it has found the container: any
+   * protocol (only tcp and udp are ever published), the number as Go's {@code strconv.ParseUint}
+   * reads a 16-bit one, refused in its words.
+   */
+  private static ContainerPort containerPort(String text) {
     int slash = text.indexOf('/');
     String number = slash < 0 ? text : text.substring(0, slash);
-    String protocol = slash < 0 ? "tcp" : text.substring(slash + 1);
-    if (!number.matches("[1-9][0-9]{0,4}") || Integer.parseInt(number) > 65535
-        || !(protocol.equals("tcp") || protocol.equals("udp"))) {
-      throw new ParameterException(spec.commandLine(),
-          "invalid port " + text + ": expected PORT or PORT/tcp or PORT/udp, PORT 1-65535");
+    String protocol = slash < 0 || slash == text.length() - 1 ? "tcp" : text.substring(slash + 1);
+    if (!number.matches("[0-9]+")) {
+      throw invalidPort(number, "invalid syntax");
     }
-    return new ContainerPort(Integer.parseInt(number), protocol);
+    if (number.length() > 5 || Integer.parseInt(number) > 65535) {
+      throw invalidPort(number, "value out of range");
+    }
+    return new ContainerPort(number, protocol);
+  }
+
+  private static CommandFailure invalidPort(String number, String why) {
+    return new CommandFailure("invalid port (" + number + "): strconv.ParseUint: parsing \"" + number + "\": " + why);
   }
 }

@@ -149,7 +149,8 @@ public final class PsCommand implements Callable<Integer> {
       answer(taskList).getTasksList().forEach(t -> tasks.put(t.getContainerId(), t));
       for (Container record : records) {
         ContainerState s = new ContainerState(record, Optional.ofNullable(tasks.get(record.getId())));
-        boolean any = all || limit > 0 || byKey.containsKey("status") || byKey.containsKey("exited");
+        // as Docker's daemon: a status= filter implies -a (exited= does not: it needs -a or -n)
+        boolean any = all || limit > 0 || byKey.containsKey("status");
         if ((any || s.running() || s.restarting()) && matches(s, byKey, created, ancestors)) {
           shown.add(s);
         }
@@ -288,19 +289,27 @@ public final class PsCommand implements Callable<Integer> {
       if ((key.equals("publish") || key.equals("expose")) && !value.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
         throw InvalidFilter.value(key, value, "a port or range, with /tcp or /udp or not");
       }
-      if (key.equals("name")) {
-        try {
-          Pattern.compile(value);
-        } catch (PatternSyntaxException e) {
-          throw InvalidFilter.value(key, value, e.getDescription());
-        }
-      }
       if (key.equals("is-task") && !value.equals("true") && !value.equals("false")) {
         throw InvalidFilter.value(key, value, "true or false");
       }
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
     return byKey;
+  }
+
+  /**
+   * Docker's daemon's {@code name=}: a regular expression found in the name. Its names begin with
+   * '/', which the expression sees too ({@code name=^/web$} is an exact match). A value that is no
+   * regular expression ({@code name=[}) matches nothing, without an error, as Docker's daemon
+   * passes over it.
+   */
+  static boolean named(String name, String filter) {
+    try {
+      Pattern pattern = Pattern.compile(filter);
+      return pattern.matcher(name).find() || pattern.matcher("/" + name).find();
+    } catch (PatternSyntaxException e) {
+      return false;
+    }
   }
 
   /**
@@ -419,11 +428,7 @@ public final class PsCommand implements Callable<Integer> {
         case "publish" -> publishes(s.record(), value);
         case "expose" -> exposes(s.record(), value);
         case "status" -> s.status().equals(value);
-        // Docker's names begin with '/', which its filter sees: name=^/web$ is an exact match
-        case "name" -> {
-          Pattern name = Pattern.compile(value);
-          yield name.matcher(s.name()).find() || name.matcher("/" + s.name()).find();
-        }
+        case "name" -> named(s.name(), value);
         case "id" -> s.id().startsWith(value);
         case "ancestor" -> ancestors.matches(s.record(), value);
         case "exited" -> (s.exited() || s.ranBefore()) && s.exitCode() == Integer.parseInt(value);

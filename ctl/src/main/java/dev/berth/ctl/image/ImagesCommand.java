@@ -142,8 +142,11 @@ public final class ImagesCommand implements Callable<Integer> {
   }
 
   /** Docker's column titles of the fields a template names. */
-  private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE ID", "Repository", "REPOSITORY",
-      "Tag", "TAG", "Digest", "DIGEST", "CreatedAt", "CREATED AT", "CreatedSince", "CREATED", "Size", "SIZE");
+  private static final Map<String, String> HEADERS = Map.ofEntries(Map.entry("ID", "IMAGE ID"),
+      Map.entry("Repository", "REPOSITORY"), Map.entry("Tag", "TAG"), Map.entry("Digest", "DIGEST"),
+      Map.entry("CreatedAt", "CREATED AT"), Map.entry("CreatedSince", "CREATED"), Map.entry("Size", "SIZE"),
+      Map.entry("Containers", "CONTAINERS"), Map.entry("SharedSize", "SHARED SIZE"),
+      Map.entry("UniqueSize", "UNIQUE SIZE"), Map.entry("VirtualSize", "SIZE"));
 
   /** When the image was made, as its config says; when it came here for an image whose config has no date. */
   private static Instant created(Image i, Function<Image, ImageSummary> summary) {

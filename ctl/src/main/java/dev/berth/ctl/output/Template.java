@@ -344,7 +344,8 @@ public final class Template {
         JsonNode receiver = path(dot, f.path().subList(0, f.path().size() - 1), null);
         List<JsonNode> args = arguments(operands, piped, dot, variables);
         at(f);
-        return TemplateMethods.call(receiver, f.path().get(f.path().size() - 1), args);
+        String method = f.path().get(f.path().size() - 1);
+        return header ? TemplateMethods.callInHeader(method, args) : TemplateMethods.call(receiver, method, args);
       }
       if (first instanceof Variable v) {
         at(v);

@@ -53,6 +53,14 @@ class PsCommandTest {
   }
 
   @Test
+  void aNameFilterIsARegularExpressionAndOneThatIsNoExpressionMatchesNothing() {
+    assertTrue(PsCommand.named("web", "^/web$"));
+    assertTrue(PsCommand.named("web", "e"));
+    assertFalse(PsCommand.named("web", "^web2$"));
+    assertFalse(PsCommand.named("web", "["), "Docker's daemon passes over a value that does not compile");
+  }
+
+  @Test
   void exposeMatchesTheExposedPortsPublishedOrNot() {
     Container c = withConfig("{\"Config\":{\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{}}},\"HostConfig\":{},"
         + "\"Mounts\":[]}");

@@ -171,6 +171,15 @@ class TemplateTest {
   }
 
   @Test
+  void aLabelsColumnIsTitledAsDockersHeaderTitlesIt() {
+    JsonNode titles = read("{\"Names\": \"NAMES\", \"Labels\": \"LABELS\"}");
+    assertEquals("NAMES\tteam\tapp tier\tx y\tLABELS", Template.parse(
+        "{{.Names}}\t{{.Label \"team\"}}\t{{.Label \"com.example.app-tier\"}}\t{{.Label `x_y`}}\t{{.Labels}}")
+        .renderHeader(titles));
+    assertEquals("team", Template.parse("{{\"team\" | .Label | upper}}").renderHeader(titles));
+  }
+
+  @Test
   void dockersStringFunctions() {
     assertEquals("4f1c", render("{{truncate .Id 4}}"));
     assertEquals("/web", render("{{truncate .Name 10}}"));
