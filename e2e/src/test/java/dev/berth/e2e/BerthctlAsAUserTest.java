@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.client.testing.TestImages;
 import dev.berth.e2e.PrivateBerthd.Result;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +91,48 @@ class BerthctlAsAUserTest {
     assertTrue(follow.waitFor(20, TimeUnit.SECONDS), "logs -f ends when the container does");
     assertEquals(List.of("line-1", "line-2", "line-3", "line-4", "line-5"), lines);
     ok("rm", "ticker");
+  }
+
+  @Test
+  void streamingStatsShowsARenameAndAContainerCreatedSinceAtTheNextFrame() throws Exception {
+    ok("run", "-d", "--name", "st-old", "busybox", "sleep", "1000");
+    Process stats = new ProcessBuilder(berthctlCommand("stats", "-a", "--format", "{{.Name}}"))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(stats.getInputStream()))) {
+        r.lines().forEach(lines::add);
+      } catch (IOException | UncheckedIOException e) {
+        // the process was ended by the test
+      }
+    });
+    reader.start();
+    try {
+      awaitLine(lines, "st-old");
+      ok("rename", "st-old", "st-new");
+      ok("create", "--name", "st-created", "busybox", "true");
+      awaitLine(lines, "st-new");
+      awaitLine(lines, "st-created");
+    } finally {
+      stats.destroy();
+      berthctl("rm", "-f", "st-new", "st-created");
+    }
+  }
+
+  /** Waits for a line of {@code lines} that holds {@code text}, as docker's frames come every second or two. */
+  private static void awaitLine(LinkedBlockingQueue<String> lines, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<String> seen = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line != null && line.contains(text)) {
+        return;
+      }
+      if (line != null) {
+        seen.add(line);
+      }
+    }
+    throw new AssertionError("no line with " + text + " in " + seen);
   }
 
   @Test

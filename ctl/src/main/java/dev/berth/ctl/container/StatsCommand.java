@@ -77,7 +77,7 @@ public final class StatsCommand implements Callable<Integer> {
       Map<String, String> names = new LinkedHashMap<>();
       List<String> filters = new ArrayList<>();
       if (containers.isEmpty()) {
-        c.containers().list().forEach(r -> names.put(r.getId(), ContainerArgument.name(r)));
+        nameEveryContainer(c, names);
       } else {
         for (String argument : containers) {
           Container r = ContainerArgument.resolve(c.channel(), argument);
@@ -95,7 +95,11 @@ public final class StatsCommand implements Callable<Integer> {
       while (true) {
         Map<String, TaskSample> now = read(tasks, request);
         long nowAt = System.nanoTime();
-        nameNewcomers(c, names, now.keySet());
+        if (containers.isEmpty()) {
+          nameEveryContainer(c, names);
+        } else {
+          renameNamed(c, names);
+        }
         print(names, before, now, traffic(attachments, now.keySet()), nowAt - beforeAt);
         if (noStream) {
           return 0;
@@ -108,14 +112,21 @@ public final class StatsCommand implements Callable<Integer> {
   }
 
   /**
-   * Adds the names of containers that started after stats did: docker's stats shows every
-   * container that runs meanwhile by its name, not only those running at its start.
+   * Every container by its name now, in the order first seen: docker's stats reads each frame's
+   * names from the daemon, so a rename shows at the next frame, a container created or started
+   * since stats began joins it and a removed one leaves it.
    */
-  private static void nameNewcomers(Connection c, Map<String, String> names, Set<String> running) {
-    for (String id : running) {
-      if (!names.containsKey(id)) {
-        ContainerArgument.find(c.channel(), id).ifPresent(r -> names.put(id, ContainerArgument.name(r)));
-      }
+  private static void nameEveryContainer(Connection c, Map<String, String> names) {
+    Map<String, String> now = new LinkedHashMap<>();
+    c.containers().list().forEach(r -> now.put(r.getId(), ContainerArgument.name(r)));
+    names.keySet().retainAll(now.keySet());
+    names.putAll(now);
+  }
+
+  /** The containers named on the command line by their names now; a removed one keeps its last. */
+  private static void renameNamed(Connection c, Map<String, String> names) {
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      ContainerArgument.find(c.channel(), e.getKey()).ifPresent(r -> e.setValue(ContainerArgument.name(r)));
     }
   }
 
