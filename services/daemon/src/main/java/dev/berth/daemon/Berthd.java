@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.common.events.GrpcEventPublisher;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.grpc.SocketEventLoops;
 import dev.berth.common.grpc.UnixSocketServer;
@@ -57,10 +58,11 @@ public final class Berthd implements AutoCloseable {
   private final MetadataStore store;
   private final ExecutorService executor;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final GrpcEventPublisher events;
 
   private Berthd(List<StateLock> locks, List<ServiceGroup> groups, List<UnixSocketServer> servers,
       SocketEventLoops socketLoops, Server inProcess, ManagedChannel apiChannel, RoutingChannel routed,
-      MetadataStore store, ExecutorService executor) {
+      MetadataStore store, GrpcEventPublisher events, ExecutorService executor) {
     this.locks = locks;
     this.groups = groups;
     this.servers = servers;
@@ -72,6 +74,7 @@ public final class Berthd implements AutoCloseable {
     this.executor = executor;
   }
 
+    this.events = events;
   /** Starts every service group in this JVM, with the front socket. */
   public static Berthd startAll(DaemonConfig config) throws IOException {
     return start(config, ServiceGroups.NAMES);
@@ -172,7 +175,7 @@ public final class Berthd implements AutoCloseable {
       LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet()
           + (front && !allInOne ? " and the front socket, forwarding to the others" : ""));
       return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, routed,
-          store, executor);
+          store, component.eventPublisher(), executor);
     } catch (IOException | RuntimeException e) {
       servers.forEach(s -> s.beginShutdown());
       loopsStarting.handle((l, failure) -> l).join();
@@ -271,6 +274,7 @@ public final class Berthd implements AutoCloseable {
     } finally {
       stopped.countDown();
     }
+      events.close();
   }
 
   /** Configures logging, starts, and stops on SIGTERM/SIGINT. */

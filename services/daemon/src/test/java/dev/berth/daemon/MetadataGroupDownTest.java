@@ -4,7 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import berth.events.v1.EventHistoryGrpc;
+import berth.events.v1.SubscribeSinceRequest;
+import com.google.protobuf.StringValue;
+import com.google.protobuf.Timestamp;
+import containerd.services.events.v1.Envelope;
+import dev.berth.common.events.GrpcEventPublisher;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -73,5 +82,72 @@ class MetadataGroupDownTest {
         }
       }
     }
+  }
+
+  @Test
+  void eventsPublishedWhileMetadataIsDownArePublishedInOrderOnceItIsBack() throws Exception {
+    try (TestNetns netns = TestNetns.create("berth-mdev")) {
+      DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null, netns.path());
+      Instant start = Instant.now();
+      Berthd metadata = Berthd.start(config, List.of(ServiceGroups.METADATA));
+      // the channel a group in a process of its own reaches the others with
+      RoutingChannel channel = ServiceGroups.routeToSockets(config);
+      // as a tasks group publishes its exits, keeping at most 3 while the events service is away
+      GrpcEventPublisher publisher = new GrpcEventPublisher(channel, 3);
+      try {
+        metadata.close();
+        metadata = null;
+        for (int i = 1; i <= 4; i++) {
+          publisher.publish("default", "/tasks/exit", StringValue.of("exit " + i));
+          Thread.sleep(50);
+        }
+        Instant lastPublished = Instant.now();
+        Thread.sleep(1000);
+
+        metadata = Berthd.start(config, List.of(ServiceGroups.METADATA));
+        List<Envelope> seen = new ArrayList<>();
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (seen.size() < 3 && System.nanoTime() < end) {
+          Thread.sleep(200);
+          seen.clear();
+          try {
+            EventHistoryGrpc.newBlockingStub(channel).subscribe(SubscribeSinceRequest.newBuilder()
+                    .setSince(timestamp(start)).setUntil(timestamp(Instant.now())).build())
+                .forEachRemaining(e -> {
+                  if (e.getTopic().equals("/tasks/exit")) {
+                    seen.add(e);
+                  }
+                });
+          } catch (StatusRuntimeException e) {
+            // not answering yet
+          }
+        }
+        // the oldest was dropped past the bound; the rest come in order, with the time they happened
+        assertEquals(List.of("exit 2", "exit 3", "exit 4"), seen.stream().map(MetadataGroupDownTest::text).toList());
+        for (Envelope e : seen) {
+          Instant at = Instant.ofEpochSecond(e.getTimestamp().getSeconds(), e.getTimestamp().getNanos());
+          assertTrue(!at.isAfter(lastPublished), "kept the time of publishing: " + at + " after " + lastPublished);
+        }
+      } finally {
+        publisher.close();
+        channel.shutdownNow();
+        if (metadata != null) {
+          metadata.close();
+        }
+      }
+    }
+  }
+
+  private static String text(Envelope e) {
+    try {
+      // containerd's type URLs name the message alone, which Any.unpack does not take
+      return StringValue.parseFrom(e.getEvent().getValue()).getValue();
+    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+      throw new AssertionError(x);
+    }
+  }
+
+  private static Timestamp timestamp(Instant at) {
+    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
   }
 }
