@@ -172,6 +172,12 @@ public final class Berthd implements AutoCloseable {
       started.values().forEach(g -> g.background().start().run());
       steps.step("background");
       steps.done();
+      // once this process's own groups listen: an earlier connect to one would fail, and fail
+      // calls for the 0.2 s until the channel tries again
+      if (front && !allInOne) {
+        // the front socket is the first server started
+        FrontHealth.follow(routed, servers.get(0));
+      }
       LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet()
           + (front && !allInOne ? " and the front socket, forwarding to the others" : ""));
       return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, routed,
