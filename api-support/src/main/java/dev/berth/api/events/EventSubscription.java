@@ -3,7 +3,9 @@ package dev.berth.api.events;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
+import dev.berth.api.grpc.UnreachableLog;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.List;
@@ -33,6 +35,7 @@ public final class EventSubscription implements AutoCloseable {
   private final Channel api;
   private final SubscribeRequest request;
   private final Listener listener;
+  private final UnreachableLog unreachable;
   private ClientCallStreamObserver<SubscribeRequest> call;
   private boolean closed;
 
@@ -41,6 +44,16 @@ public final class EventSubscription implements AutoCloseable {
    * @param filters containerd filters, any of which an event must match (e.g. {@code topic=="/tasks/exit"})
    */
   public EventSubscription(String owner, Channel api, List<String> filters, Listener listener) {
+    this(owner, api, filters, listener, new UnreachableLog(LOG, owner));
+  }
+
+  /**
+   * As {@link #EventSubscription(String, Channel, List, Listener)}, with an events service that
+   * does not answer told to {@code unreachable}, which the subscriber's other work shares.
+   */
+  public EventSubscription(String owner, Channel api, List<String> filters, Listener listener,
+      UnreachableLog unreachable) {
+    this.unreachable = unreachable;
     this.owner = owner;
     this.api = api;
     this.request = SubscribeRequest.newBuilder().addAllFilters(filters).build();
@@ -63,33 +76,45 @@ public final class EventSubscription implements AutoCloseable {
 
       @Override
       public void onNext(Envelope envelope) {
+        unreachable.reached();
         listener.event(envelope);
       }
 
       @Override
       public void onError(Throwable t) {
-        broken(t.getMessage());
+        if (isClosed()) {
+          return;
+        }
+        if (Status.fromThrowable(t).getCode() == Status.Code.CANCELLED) {
+          // the events service stopping ends its streams so; subscribing again says whether it is gone
+          LOG.fine(owner + ": event stream ended by the server (" + t.getMessage() + "); subscribing again");
+        } else if (!unreachable.failed("subscribing to events", t)) {
+          LOG.warning(owner + ": event stream broke (" + t.getMessage() + "); subscribing again in "
+              + RESUBSCRIBE_MILLIS + " ms");
+        }
+        broken();
       }
 
       @Override
       public void onCompleted() {
-        broken("the server ended it");
+        if (isClosed()) {
+          return;
+        }
+        LOG.warning(owner + ": event stream broke (the server ended it); subscribing again in " + RESUBSCRIBE_MILLIS
+            + " ms");
+        broken();
       }
     });
   }
 
-  private void broken(String why) {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-    }
-    LOG.warning(owner + ": event stream broke (" + why + "); subscribing again in " + RESUBSCRIBE_MILLIS + " ms");
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private void broken() {
     CompletableFuture.runAsync(() -> {
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
+      if (isClosed()) {
+        return;
       }
       subscribe();
       listener.resubscribed();

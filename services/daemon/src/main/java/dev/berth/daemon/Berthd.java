@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.common.events.GrpcEventPublisher;
 import dev.berth.common.grpc.ServiceInterceptors;
 import dev.berth.common.grpc.SocketEventLoops;
 import dev.berth.common.grpc.UnixSocketServer;
@@ -26,9 +27,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.inject.Provider;
+import sun.misc.Signal;
 
 /**
  * A running berthd: the chosen service groups, each on its own socket, and in the all-in-one
@@ -55,12 +58,14 @@ public final class Berthd implements AutoCloseable {
   /** The channels to the other groups' sockets when not every group runs here; null otherwise. */
   private final RoutingChannel routed;
   private final MetadataStore store;
+  private final GrpcEventPublisher events;
   private final ExecutorService executor;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private Berthd(List<StateLock> locks, List<ServiceGroup> groups, List<UnixSocketServer> servers,
       SocketEventLoops socketLoops, Server inProcess, ManagedChannel apiChannel, RoutingChannel routed,
-      MetadataStore store, ExecutorService executor) {
+      MetadataStore store, GrpcEventPublisher events, ExecutorService executor) {
     this.locks = locks;
     this.groups = groups;
     this.servers = servers;
@@ -69,6 +74,7 @@ public final class Berthd implements AutoCloseable {
     this.apiChannel = apiChannel;
     this.routed = routed;
     this.store = store;
+    this.events = events;
     this.executor = executor;
   }
 
@@ -166,13 +172,19 @@ public final class Berthd implements AutoCloseable {
             socketLoops, inline));
       }
       steps.step("sockets");
+      // once this process's own groups listen: an earlier connect to one would fail, and fail
+      // calls for the 0.2 s until the channel tries again
+      if (front && !allInOne) {
+        // the front socket is the first server started
+        FrontHealth.follow(routed, servers.get(0));
+      }
       started.values().forEach(g -> g.background().start().run());
       steps.step("background");
       steps.done();
       LOG.info("berthd ready in " + steps.sinceProcessStart() + " ms: root=" + config.root() + " state=" + config.state() + " services=" + started.keySet()
           + (front && !allInOne ? " and the front socket, forwarding to the others" : ""));
       return new Berthd(locks, List.copyOf(started.values()), servers, socketLoops, inProcess, inProcessChannel, routed,
-          store, executor);
+          store, component.eventPublisher(), executor);
     } catch (IOException | RuntimeException e) {
       servers.forEach(s -> s.beginShutdown());
       loopsStarting.handle((l, failure) -> l).join();
@@ -237,9 +249,20 @@ public final class Berthd implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops accepting, lets in-flight calls finish for a while, cancels the rest, closes the store. */
+  /**
+   * Stops accepting, lets in-flight calls finish for a while, cancels the rest, closes the store.
+   * A second call waits for the first to finish.
+   */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      try {
+        awaitStopped();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     try {
       groups.forEach(g -> g.background().stop().run());
       servers.forEach(UnixSocketServer::beginShutdown);
@@ -251,6 +274,7 @@ public final class Berthd implements AutoCloseable {
       if (!inProcess.awaitTermination(1, TimeUnit.SECONDS)) {
         inProcess.shutdownNow();
       }
+      events.close();
       apiChannel.shutdownNow();
       if (routed != null) {
         routed.shutdownNow();
@@ -273,7 +297,12 @@ public final class Berthd implements AutoCloseable {
     }
   }
 
-  /** Configures logging, starts, and stops on SIGTERM/SIGINT. */
+  /**
+   * Configures logging, starts, and stops on SIGTERM/SIGINT. Those two signals are handled here
+   * rather than by a shutdown hook: java.util.logging's own hook runs beside the others and
+   * removes the log handler, so a hook's last lines (`berthd stopped`) were lost. The hook stays
+   * for the other ways a JVM ends (SIGHUP).
+   */
   static int run(DaemonConfig config, List<String> groups, boolean debug) {
     Logging.configure(debug);
     Berthd daemon;
@@ -284,6 +313,9 @@ public final class Berthd implements AutoCloseable {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berthd-shutdown"));
+    for (String signal : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(signal), s -> new Thread(daemon::close, "berthd-stop").start());
+    }
     // the process's own heap: an in-process berthd (tests) leaves its host's heap alone
     try (HeapTrim trim = new HeapTrim()) {
       daemon.awaitStopped();

@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import dev.berth.common.events.GrpcEventPublisher;
 import dev.berth.common.store.MetadataStore;
 import io.grpc.Channel;
 import java.util.Map;
@@ -20,6 +21,8 @@ interface BerthdComponent {
   Map<String, Provider<ServiceGroup>> serviceGroups();
 
   MetadataStore metadataStore();
+
+  GrpcEventPublisher eventPublisher();
 
   @Component.Factory
   interface Factory {

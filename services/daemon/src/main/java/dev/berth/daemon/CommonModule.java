@@ -28,8 +28,13 @@ final class CommonModule {
 
   @Provides
   @Singleton
-  static EventPublisher eventPublisher(Channel api) {
+  static GrpcEventPublisher grpcEventPublisher(Channel api) {
     return new GrpcEventPublisher(api);
+  }
+
+  @Provides
+  static EventPublisher eventPublisher(GrpcEventPublisher events) {
+    return events;
   }
 
   @Provides

@@ -56,6 +56,11 @@ final class RoutingChannel extends Channel {
     return byService.containsKey(service);
   }
 
+  /** Each gRPC service a group serves (full name), and its route. */
+  Map<String, Route> routes() {
+    return byService;
+  }
+
   /** Closes the channels to every group's socket. */
   void shutdownNow() {
     byService.values().stream().map(Route::channel).distinct().forEach(ManagedChannel::shutdownNow);

@@ -125,4 +125,25 @@ class BerthdLifecycleTest {
     }
     assertTrue(Files.notExists(config.frontSocket()), "a clean stop removes the sockets");
   }
+
+  @Test
+  void aSplitBerthdLogsStoppedAfterSigterm() throws Exception {
+    DaemonConfig config = config();
+    Path log = dir.resolve("berthd.log");
+    Process berthd = Processes.startDaemon(config.root(), config.state(), hostNetns.path(), log, "--service",
+        "volumes,front");
+    try {
+      for (int i = 0; i < 300 && !Files.readString(log).contains("berthd ready"); i++) {
+        assertTrue(berthd.isAlive(), "berthd exited early: " + Files.readString(log));
+        Thread.sleep(100);
+      }
+      berthd.destroy();
+      assertTrue(berthd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "berthd did not stop within 30 s");
+      assertEquals(0, berthd.exitValue());
+      String written = Files.readString(log);
+      assertTrue(written.contains("berthd stopped"), written);
+    } finally {
+      berthd.destroyForcibly();
+    }
+  }
 }

@@ -24,6 +24,9 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,6 +99,56 @@ class FrontOfGroupsAloneTest {
         }
       }
     }
+  }
+
+  @Test
+  void frontHealthAnswersForEachServiceWhetherItsGroupIsReachable() throws Exception {
+    try (TestNetns netns = TestNetns.create("berth-fronthealth")) {
+      DaemonConfig config = new DaemonConfig(dir.resolve("root"), dir.resolve("run"), null, netns.path());
+      Berthd content = Berthd.start(config, List.of(ServiceGroups.CONTENT));
+      try (Berthd front = Berthd.start(config, List.of(ServiceGroups.FRONT))) {
+        ManagedChannel channel = Channels.unix(config.frontSocket());
+        try {
+          HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+          assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+          assertTrue(becomes(health, ContentGrpc.SERVICE_NAME, ServingStatus.SERVING));
+          // the metadata group was never started
+          assertEquals(ServingStatus.NOT_SERVING, status(health, ImagesGrpc.SERVICE_NAME));
+          StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+              () -> status(health, "containerd.services.nosuch.v1.Nosuch"));
+          assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+
+          content.close();
+          content = null;
+          assertTrue(becomes(health, ContentGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING));
+          content = Berthd.start(config, List.of(ServiceGroups.CONTENT));
+          assertTrue(becomes(health, ContentGrpc.SERVICE_NAME, ServingStatus.SERVING));
+        } finally {
+          channel.shutdownNow();
+        }
+      } finally {
+        if (content != null) {
+          content.close();
+        }
+      }
+    }
+  }
+
+  private static ServingStatus status(HealthGrpc.HealthBlockingStub health, String service) {
+    return health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+  }
+
+  /** Whether {@code service}'s health reads {@code expected} within 5 s. */
+  private static boolean becomes(HealthGrpc.HealthBlockingStub health, String service, ServingStatus expected)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < end) {
+      if (status(health, service) == expected) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
   }
 
   private static boolean answersWithin(Channel ns, long millis) throws InterruptedException {

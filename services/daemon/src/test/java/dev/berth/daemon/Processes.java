@@ -42,10 +42,14 @@ final class Processes {
   }
 
   /** A berthd in its own JVM, so a test can kill it as a crash would. */
-  static Process startDaemon(Path root, Path state, Path networkNamespace, Path log) throws IOException {
+  static Process startDaemon(Path root, Path state, Path networkNamespace, Path log, String... more)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--root", root.toString(), "--state", state.toString(), "--network-namespace", networkNamespace.toString())
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "--root", root.toString(), "--state", state.toString(), "--network-namespace",
+        networkNamespace.toString()));
+    command.addAll(List.of(more));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

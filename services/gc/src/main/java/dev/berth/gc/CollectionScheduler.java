@@ -1,6 +1,7 @@
 package dev.berth.gc;
 
 import berth.gc.v1.CollectResponse;
+import dev.berth.api.grpc.UnreachableLog;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,13 +22,16 @@ public final class CollectionScheduler implements AutoCloseable {
 
   private final Supplier<CollectResponse> collection;
   private final GcSettings settings;
+  private final UnreachableLog unreachable;
   private final ScheduledThreadPoolExecutor executor;
   private ScheduledFuture<?> soon;
   private volatile boolean collecting;
 
-  public CollectionScheduler(Supplier<CollectResponse> collection, GcSettings settings) {
+  /** @param unreachable told when a collection could not reach a service, and when one did again */
+  public CollectionScheduler(Supplier<CollectResponse> collection, GcSettings settings, UnreachableLog unreachable) {
     this.collection = collection;
     this.settings = settings;
+    this.unreachable = unreachable;
     this.executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "gc");
       t.setDaemon(true);
@@ -71,7 +75,9 @@ public final class CollectionScheduler implements AutoCloseable {
   private CollectResponse run() {
     collecting = true;
     try {
-      return collection.get();
+      CollectResponse done = collection.get();
+      unreachable.reached();
+      return done;
     } finally {
       collecting = false;
     }
@@ -82,7 +88,9 @@ public final class CollectionScheduler implements AutoCloseable {
       run();
     } catch (RuntimeException e) {
       // the next trigger or interval tries again
-      LOG.log(Level.WARNING, "gc: collection failed", e);
+      if (!unreachable.failed("collecting garbage", e)) {
+        LOG.log(Level.WARNING, "gc: collection failed", e);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.berth.gc;
 
 import containerd.services.events.v1.Envelope;
 import dev.berth.api.events.EventSubscription;
+import dev.berth.api.grpc.UnreachableLog;
 import io.grpc.Channel;
 import java.util.List;
 
@@ -18,7 +19,7 @@ final class DeletionEvents implements AutoCloseable {
 
   private final EventSubscription subscription;
 
-  DeletionEvents(Channel api, CollectionScheduler scheduler) {
+  DeletionEvents(Channel api, CollectionScheduler scheduler, UnreachableLog unreachable) {
     this.subscription = new EventSubscription("gc", api, TOPICS.stream().map(t -> "topic==\"" + t + "\"").toList(),
         new EventSubscription.Listener() {
           @Override
@@ -32,7 +33,7 @@ final class DeletionEvents implements AutoCloseable {
           public void resubscribed() {
             scheduler.soon();
           }
-        });
+        }, unreachable);
   }
 
   void subscribe() {

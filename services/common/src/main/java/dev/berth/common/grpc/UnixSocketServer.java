@@ -133,6 +133,14 @@ public final class UnixSocketServer implements AutoCloseable {
     return socket;
   }
 
+  /**
+   * Sets what the health service answers for {@code service}: for services this server reaches
+   * through its fallback registry, which it does not mark SERVING itself.
+   */
+  public void setHealth(String service, ServingStatus status) {
+    health.setStatus(service, status);
+  }
+
   /** Stops accepting calls and marks the server NOT_SERVING; in-flight calls go on. */
   public void beginShutdown() {
     health.enterTerminalState();

@@ -1,0 +1,135 @@
+package dev.berth.common.events;
+
+import com.google.protobuf.Empty;
+import containerd.services.events.v1.Envelope;
+import containerd.services.events.v1.EventsGrpc;
+import containerd.services.events.v1.ForwardRequest;
+import dev.berth.api.grpc.UnreachableLog;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Events a group could not publish because the events service did not answer (berthd's metadata
+ * group down or restarting), kept in memory in the order they happened and forwarded, with the
+ * time they happened, one at a time once it answers again. Subscribers then still hear of exits
+ * and deletions from that time. Past {@code bound} events the oldest is dropped.
+ */
+final class EventBacklog {
+  private static final Logger LOG = Logger.getLogger(EventBacklog.class.getName());
+  private static final long RETRY_MILLIS = 500;
+
+  private final Channel channel;
+  private final int bound;
+  private final UnreachableLog unreachable = new UnreachableLog(LOG, "event publisher");
+  private final Deque<Envelope> waiting = new ArrayDeque<>();
+  /** Whether the head of the queue is being forwarded, or a retry of it is scheduled. */
+  private boolean sending;
+  private boolean warnedFull;
+  private int kept;
+  private boolean closed;
+
+  EventBacklog(Channel channel, int bound) {
+    this.channel = channel;
+    this.bound = bound;
+  }
+
+  /** Whether events are waiting: a new one must queue behind them to keep their order. */
+  synchronized boolean holding() {
+    return !waiting.isEmpty();
+  }
+
+  /** Queues {@code envelope}, which {@code failure} (the events service unreachable) kept from being published. */
+  void keep(Envelope envelope, Throwable failure) {
+    unreachable.failed("publishing " + envelope.getTopic(), failure);
+    keep(envelope);
+  }
+
+  /** Queues {@code envelope} behind those waiting. */
+  void keep(Envelope envelope) {
+    boolean start;
+    synchronized (this) {
+      if (waiting.size() >= bound) {
+        waiting.removeFirst();
+        if (!warnedFull) {
+          warnedFull = true;
+          LOG.warning("event publisher: more than " + bound + " events wait for the events service; dropping the"
+              + " oldest ones");
+        }
+      }
+      waiting.addLast(envelope);
+      kept++;
+      start = !sending;
+      sending = true;
+    }
+    if (start) {
+      later();
+    }
+  }
+
+  private void later() {
+    CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(this::forwardHead);
+  }
+
+  /** Stops forwarding: berthd is stopping, and what still waits is lost with it. */
+  synchronized void close() {
+    closed = true;
+  }
+
+  private void forwardHead() {
+    Envelope head;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      head = waiting.peekFirst();
+      if (head == null) {
+        sending = false;
+        if (kept > 0) {
+          LOG.info("event publisher: published the " + kept + " events kept while the events service did not answer");
+        }
+        kept = 0;
+        warnedFull = false;
+        return;
+      }
+    }
+    Context.ROOT.run(() -> EventsGrpc.newStub(channel).forward(ForwardRequest.newBuilder().setEnvelope(head).build(),
+        new StreamObserver<Empty>() {
+          @Override
+          public void onNext(Empty value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            if (UnreachableLog.unreachable(t)) {
+              unreachable.failed("publishing " + head.getTopic(), t);
+              later();
+              return;
+            }
+            LOG.warning("event " + head.getTopic() + " in namespace " + head.getNamespace() + " was not published: "
+                + t.getMessage());
+            sent(head);
+          }
+
+          @Override
+          public void onCompleted() {
+            unreachable.reached();
+            sent(head);
+          }
+        }));
+  }
+
+  private void sent(Envelope head) {
+    synchronized (this) {
+      // the bound may have dropped it meanwhile
+      if (waiting.peekFirst() == head) {
+        waiting.removeFirst();
+      }
+    }
+    forwardHead();
+  }
+}
