@@ -26,6 +26,7 @@ import dev.berth.client.health.HealthState;
 import dev.berth.client.health.Healthcheck;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.common.events.GrpcEventPublisher;
+import dev.berth.api.grpc.UnreachableLog;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
@@ -56,6 +57,7 @@ import java.util.stream.Collectors;
  */
 public final class HealthMonitor implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HealthMonitor.class.getName());
+  private final UnreachableLog unreachable = new UnreachableLog(LOG, "health monitor");
   private static final long DEADLINE_SECONDS = 30;
   private static final String START = "/tasks/start";
   private static final String EXIT = "/tasks/exit";
@@ -170,11 +172,14 @@ public final class HealthMonitor implements AutoCloseable {
           }
         }
       }
+      unreachable.reached();
     } catch (StatusRuntimeException e) {
       // each attempt to subscribe again looks too: a look failing while another waits to try again
       // leaves it to that one, or every second of a metadata group down would add one more for good
       if (!closed && retryPending.compareAndSet(false, true)) {
-        LOG.warning("health monitor: cannot list the running containers, trying again in 1 s: " + e.getStatus());
+        if (!unreachable.failed("listing the running containers", e)) {
+          LOG.warning("health monitor: cannot list the running containers, trying again in 1 s: " + e.getStatus());
+        }
         executor.schedule(() -> {
           retryPending.set(false);
           lookEverywhere();

@@ -2,6 +2,7 @@ package dev.berth.restart;
 
 import containerd.events.TaskExit;
 import dev.berth.common.time.EpochNanos;
+import dev.berth.api.grpc.UnreachableLog;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class RestartMonitor implements AutoCloseable {
   private final ExitEvents events;
   private final Backoff backoff = new Backoff(Clock.systemUTC());
   private final Map<ContainerKey, Slot> slots = new HashMap<>();
+  private final UnreachableLog unreachable = new UnreachableLog(LOG, "restart monitor");
   private boolean closed;
   private volatile boolean startSweepDone;
 
@@ -101,9 +103,13 @@ public final class RestartMonitor implements AutoCloseable {
           request(key, Trigger.EXIT, backoff.delay(key, Instant.now()));
         }
       }
+      unreachable.reached();
       return true;
     } catch (StatusRuntimeException e) {
-      LOG.warning("restart monitor: cannot list containers and tasks: " + e.getStatus());
+      // a metadata group down (split berthd) fails every second's retry: one line for all of them
+      if (!unreachable.failed("listing containers and tasks", e)) {
+        LOG.warning("restart monitor: cannot list containers and tasks: " + e.getStatus());
+      }
       return false;
     }
   }
