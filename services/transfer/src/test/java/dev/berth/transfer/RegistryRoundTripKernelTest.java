@@ -257,8 +257,9 @@ class RegistryRoundTripKernelTest {
     StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
         () -> target.pull(registry.host() + "/test/busybox:nosuchtag"));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
-    assertTrue(unknown.getStatus().getDescription().startsWith(registry.host() + "/test/busybox:nosuchtag: not found"),
-        unknown.getStatus().getDescription());
+    // Docker's daemon's words, with the registry's code and message as its errcode prints them
+    assertEquals("manifest for " + registry.host() + "/test/busybox:nosuchtag not found: manifest unknown: manifest"
+        + " unknown", unknown.getStatus().getDescription());
 
     // distribution itself will not serve a manifest over 4 MiB: a server on 127.0.0.1 that does
     byte[] huge = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"annotations\":{\"padding\":\""
