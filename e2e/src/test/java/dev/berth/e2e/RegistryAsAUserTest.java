@@ -100,7 +100,7 @@ class RegistryAsAUserTest {
     ok(null, "rmi", name);
     Result anonymous = berthctl(null, "pull", "-q", name);
     assertEquals(1, anonymous.exit(), anonymous::toString);
-    assertEquals("Error: pull access denied for " + registry.host() + "/e2e/busybox, repository does not exist or may"
+    assertEquals("Error response from daemon: pull access denied for " + registry.host() + "/e2e/busybox, repository does not exist or may"
         + " require 'berthctl login'\n", anonymous.err());
 
     // on a terminal, login asks for the user name and then the password, which it does not echo

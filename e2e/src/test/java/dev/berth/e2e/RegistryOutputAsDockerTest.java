@@ -1,0 +1,75 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.e2e.PrivateBerthd.Result;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/berthctl's pull and push print what Docker 24+ prints (moby's distribution package and
+ * docker/cli's push and pull), line for line where scripts read them, against Debian's
+ * docker-registry on 127.0.0.1 without auth.
+ */
+class RegistryOutputAsDockerTest {
+  private PrivateBerthd berthd;
+  private LoopbackRegistry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    berthd = PrivateBerthd.start();
+    registry = LoopbackRegistry.start(berthd.work().resolve("registry"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      if (registry != null) {
+        registry.close();
+      }
+    } finally {
+      if (berthd != null) {
+        berthd.close();
+      }
+    }
+  }
+
+  @Test
+  void pullOfATagRemovedHereTellsEachLayerOnceAndTheNewTag() throws Exception {
+    String repo = registry.host() + "/out/bb";
+    berthd.ok("tag", "busybox", repo + ":1");
+    berthd.ok("push", repo + ":1");
+    berthd.ok("tag", repo + ":1", repo + ":keep");
+    berthd.ok("rmi", repo + ":1");
+
+    Result pulled = berthd.ok("pull", repo + ":1");
+    assertEquals(repo + ":1\n", pulled.out());
+    List<String> lines = pulled.err().lines().toList();
+    // the repository's path on the registry, then each layer (not the config) once, as present
+    assertEquals("1: Pulling from out/bb", lines.get(0), pulled::toString);
+    List<String> layers = lines.subList(1, lines.size() - 2);
+    assertTrue(!layers.isEmpty() && layers.stream().allMatch(l -> l.matches("[0-9a-f]{12}: Already exists")),
+        pulled::toString);
+    assertTrue(lines.get(lines.size() - 2).startsWith("Digest: sha256:"), pulled::toString);
+    // the tag is new here, although nothing was fetched
+    assertEquals("Status: Downloaded newer image for " + repo + ":1", lines.get(lines.size() - 1));
+
+    Result again = berthd.ok("pull", repo + ":1");
+    assertTrue(again.err().endsWith("Status: Image is up to date for " + repo + ":1\n"), again::toString);
+
+    Result missing = berthd.berthctl("pull", repo + ":2");
+    assertEquals(1, missing.exit(), missing::toString);
+    assertEquals("Error response from daemon: manifest for " + repo + ":2 not found: manifest unknown: manifest"
+        + " unknown\n", missing.err());
+    Result noTag = berthd.berthctl("pull", repo);
+    assertEquals("Using default tag: latest\n", noTag.out());
+    assertEquals("Error response from daemon: manifest for " + repo + ":latest not found: manifest unknown: manifest"
+        + " unknown\n", noTag.err());
+  }
+}
