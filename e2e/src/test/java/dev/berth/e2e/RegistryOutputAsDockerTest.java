@@ -72,4 +72,32 @@ class RegistryOutputAsDockerTest {
     assertEquals("Error response from daemon: manifest for " + repo + ":latest not found: manifest unknown: manifest"
         + " unknown\n", noTag.err());
   }
+
+  @Test
+  void pushListsLayersAndEndsWithTheManifestsSize() throws Exception {
+    String repo = registry.host() + "/out/bb";
+    berthd.ok("tag", "busybox", repo + ":1");
+    Result pushed = berthd.ok("push", repo + ":1");
+    String digest = registry.manifestDigest("out/bb", "1");
+    int size = registry.manifest("out/bb", "1").length;
+    assertEquals("1: digest: " + digest + " size: " + size + "\n", pushed.out());
+    List<String> lines = pushed.err().lines().toList();
+    assertEquals("The push refers to repository [" + repo + "]", lines.get(0));
+    // layers only: the config goes unlisted, as in Docker
+    assertTrue(lines.stream().skip(1).allMatch(l -> l.matches("[0-9a-f]{12}: (Preparing|Pushing .*|Pushed)")),
+        pushed::toString);
+    assertTrue(lines.stream().skip(1).map(l -> l.substring(0, 12)).distinct().count()
+        == lines.stream().filter(l -> l.endsWith(": Pushed")).count(), pushed::toString);
+
+    assertEquals(repo + ":1\n", berthd.ok("push", "-q", repo + ":1").out());
+
+    Result noSuchTag = berthd.berthctl("push", repo + ":9");
+    assertEquals(1, noSuchTag.exit(), noSuchTag::toString);
+    assertEquals("The push refers to repository [" + repo + "]\ntag does not exist: " + repo + ":9\n",
+        noSuchTag.err());
+    Result noSuchRepository = berthd.berthctl("push", registry.host() + "/out/none");
+    assertEquals("Using default tag: latest\n", noSuchRepository.out());
+    assertEquals("The push refers to repository [" + registry.host() + "/out/none]\nAn image does not exist locally"
+        + " with the tag: " + registry.host() + "/out/none\n", noSuchRepository.err());
+  }
 }

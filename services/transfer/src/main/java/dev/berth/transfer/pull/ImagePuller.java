@@ -112,7 +112,7 @@ public final class ImagePuller {
       }
       Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(channel), new Image(order.reference().name(), rootDescriptor,
           Map.of(), null, null));
-      return new Transferred(image, order.reference().name(), root.digest());
+      return new Transferred(image, order.reference().name(), root.digest(), root.bytes().length);
     }
   }
 
