@@ -98,6 +98,8 @@ class RegistryAsAUserTest {
     assertTrue(upToDate.err().contains("Status: Image is up to date for " + name), upToDate::toString);
 
     assertEquals("Removing login credentials for " + registry.host() + "\n", ok(null, "logout", registry.host()).out());
+    assertEquals("Removing login credentials for " + registry.host() + "\n", ok(null, "logout", registry.host()).out(),
+        "said as Docker says it when nothing was kept");
     ok(null, "rmi", name);
     Result anonymous = berthctl(null, "pull", "-q", name);
     assertEquals(1, anonymous.exit(), anonymous::toString);
