@@ -131,8 +131,13 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals(1, badTag.exit(), badTag::toString);
     Cli.Result upperCase = berth.ctl("tag", "busybox", "Bad:tag");
     assertEquals(1, upperCase.exit(), upperCase::toString);
-    assertEquals("Error: invalid reference format: repository name (library/Bad) must be lowercase\n",
-        upperCase.stderr());
+    assertEquals("Error: Error parsing reference: \"Bad:tag\" is not a valid repository/tag: invalid reference format:"
+        + " repository name (library/Bad) must be lowercase\n", upperCase.stderr());
+    Cli.Result byDigest = berth.ctl("tag", "busybox", "other@sha256:" + "0".repeat(64));
+    assertEquals("Error: refusing to create a tag with a digest reference\n", byDigest.stderr());
+    // in the words of Docker's client, which parses the name before asking the daemon
+    assertEquals("Error: Error parsing reference: \"Not A Name\" is not a valid repository/tag: invalid reference"
+        + " format\n", badTag.stderr());
     // Docker's words, the name in its short form with its tag
     Cli.Result unknownTag = berth.ctl("tag", "docker.io/library/nosuch", "other:1");
     assertEquals(1, unknownTag.exit(), unknownTag::toString);
