@@ -63,6 +63,13 @@ class RegistryOutputAsDockerTest {
     Result again = berthd.ok("pull", repo + ":1");
     assertTrue(again.err().endsWith("Status: Image is up to date for " + repo + ":1\n"), again::toString);
 
+    // by digest: the record it makes is shown in the tags' rows, as Docker folds a digest into them
+    String digest = registry.manifestDigest("out/bb", "1");
+    assertEquals(repo + "@" + digest + "\n", berthd.ok("pull", "-q", repo + "@" + digest).out());
+    assertEquals(List.of(repo + " 1 " + digest, repo + " keep " + digest), berthd.ok("images", "--format",
+        "{{.Repository}} {{.Tag}} {{.Digest}}", repo).out().lines().sorted().toList());
+    assertEquals("", berthd.ok("images", "-q", "-f", "dangling=true").out(), "tagged, so not dangling");
+
     Result missing = berthd.berthctl("pull", repo + ":2");
     assertEquals(1, missing.exit(), missing::toString);
     assertEquals("Error response from daemon: manifest for " + repo + ":2 not found: manifest unknown: manifest"
