@@ -101,8 +101,8 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException) {
       return new Report("", "Error response from daemon: " + e.getMessage());
     }
-    if (e instanceof TemplateFailure) {
-      // Go's words and position, as Docker's CLI prints them
+    if (e instanceof TemplateFailure || e instanceof StreamedDaemonError) {
+      // Go's words and position, or the daemon's within its stream, as Docker's CLI prints them
       return new Report("", e.getMessage());
     }
     if (e instanceof NoSuchFileException f) {

@@ -118,6 +118,10 @@ class ImageCommandsOverUnixSocketTest {
     assertEquals("busybox:latest\nexample.com/tools/box:1\n",
         berth.ctl("images", "--format", "{{.Repository}}:{{.Tag}}").out());
     assertEquals(1, berth.ctl("images", "-q").out().lines().count(), "two names, one image");
+    // each repository's digest reference in its short form, as Docker's inspect shows it
+    String manifest = berth.ctl("images", "-q", "--no-trunc").out().strip();
+    assertEquals("[busybox@" + manifest + " example.com/tools/box@" + manifest + "]\n",
+        berth.ctl("image", "inspect", "-f", "{{.RepoDigests}}", "busybox").out());
     // Docker's fields of an image row, and its error for one it has not
     assertEquals("N/A\nN/A\n", berth.ctl("images", "--format", "{{.Containers}}").out());
     Cli.Result unknownField = berth.ctl("images", "--format", "{{.Repository}} {{.Nope}}");
@@ -129,10 +133,15 @@ class ImageCommandsOverUnixSocketTest {
     // a bad name is a bad argument, not a bad flag: Docker exits 1
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
     assertEquals(1, badTag.exit(), badTag::toString);
+    // in the words of Docker's client, which parses the name before asking the daemon
+    assertEquals("Error: Error parsing reference: \"Not A Name\" is not a valid repository/tag: invalid reference"
+        + " format\n", badTag.stderr());
     Cli.Result upperCase = berth.ctl("tag", "busybox", "Bad:tag");
     assertEquals(1, upperCase.exit(), upperCase::toString);
-    assertEquals("Error: invalid reference format: repository name (library/Bad) must be lowercase\n",
-        upperCase.stderr());
+    assertEquals("Error: Error parsing reference: \"Bad:tag\" is not a valid repository/tag: invalid reference format:"
+        + " repository name (library/Bad) must be lowercase\n", upperCase.stderr());
+    Cli.Result byDigest = berth.ctl("tag", "busybox", "other@sha256:" + "0".repeat(64));
+    assertEquals("Error: refusing to create a tag with a digest reference\n", byDigest.stderr());
     // Docker's words, the name in its short form with its tag
     Cli.Result unknownTag = berth.ctl("tag", "docker.io/library/nosuch", "other:1");
     assertEquals(1, unknownTag.exit(), unknownTag::toString);

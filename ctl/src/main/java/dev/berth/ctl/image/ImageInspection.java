@@ -46,7 +46,8 @@ public final class ImageInspection {
         tags.add(ImageNames.familiar(other.name()));
       }
       if (ImageNames.isValid(other.name())) {
-        digests.add(ImageNames.familiar(ImageNames.repository(ImageNames.normalize(other.name()))) + "@" + id);
+        // short as Docker shows them: busybox@sha256:…, not docker.io/library/busybox@sha256:…
+        digests.add(ImageNames.familiar(ImageNames.repository(ImageNames.normalize(other.name())) + "@" + id));
       }
     }
     ArrayNode repoTags = json.putArray("RepoTags");

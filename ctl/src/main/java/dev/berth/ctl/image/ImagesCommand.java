@@ -18,12 +18,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,12 +99,15 @@ public final class ImagesCommand implements Callable<Integer> {
       List<String> containerdFilters = arguments.stream().filter(ImagesCommand::containerdFilter).toList();
       List<String> references = arguments.stream().filter(a -> !containerdFilter(a)).toList();
       images = new ArrayList<>(client.list(containerdFilters.toArray(String[]::new)));
+      // from every record, so that a filter leaving a tag out does not make its digest a row
+      Predicate<Image> folded = digestOfATag(images);
       if (!references.isEmpty() || !dockerFilters.isEmpty()) {
         KeyedFilters<Image> filter = ImageFilter.parse(dockerFilters, references,
             name -> NoSuchImage.naming(name, () -> client.resolve(name)), i -> created(i, summary),
             i -> summary.apply(i).labels());
         images.removeIf(filter.negate());
       }
+      images.removeIf(folded);
       // read while the channel is open: the rows use them after
       images.forEach(summary::apply);
       // as Docker: newest first by the image's own date
@@ -139,6 +145,21 @@ public final class ImagesCommand implements Callable<Integer> {
       Output.table(out, headers, rows);
     }
     return 0;
+  }
+
+  /**
+   * Records named REPO@DIGEST whose image a listed REPO:TAG names too: Docker shows such a digest
+   * reference only in the tag's row (its DIGEST), not as a row of its own with TAG {@code <none>}.
+   */
+  private static Predicate<Image> digestOfATag(List<Image> images) {
+    Set<String> tagged = new HashSet<>();
+    for (Image i : images) {
+      if (!i.name().contains("@") && ImageNames.isValid(i.name())) {
+        tagged.add(ImageNames.repository(ImageNames.normalize(i.name())) + "@" + i.target().digest());
+      }
+    }
+    return i -> i.name().contains("@") && ImageNames.isValid(i.name())
+        && tagged.contains(ImageNames.repository(ImageNames.normalize(i.name())) + "@" + i.target().digest());
   }
 
   /** Docker's column titles of the fields a template names. */

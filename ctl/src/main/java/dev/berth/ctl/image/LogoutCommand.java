@@ -22,11 +22,9 @@ public final class LogoutCommand implements Callable<Integer> {
   public Integer call() {
     RegistryCredentials credentials = root.registryCredentials();
     String host = registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-    if (credentials.remove(host)) {
-      root.out().println("Removing login credentials for " + host);
-    } else {
-      root.out().println("Not logged in to " + host);
-    }
+    credentials.remove(host);
+    // also when none were kept, as Docker (20.10 and later) says it
+    root.out().println("Removing login credentials for " + host);
     return 0;
   }
 }

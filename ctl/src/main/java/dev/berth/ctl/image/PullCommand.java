@@ -2,11 +2,16 @@ package dev.berth.ctl.image;
 
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.TransferDone;
+import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,10 +57,21 @@ public final class PullCommand implements Callable<Integer> {
     if (allTags) {
       throw new CommandFailure("pulling every tag of a repository (-a, --all-tags) is not supported: name each tag");
     }
+    if (!quiet && ImageNames.isValid(image) && ImageNames.repository(image).equals(image) && !image.contains("@")) {
+      root.out().println("Using default tag: latest");
+    }
     try (Connection c = root.connect()) {
       TransferDone done = pull(root, c, image, PullRequest.newBuilder().setPlatform(platform)
           .setAllPlatforms(allPlatforms).setUnpack(!noUnpack).setInsecure(insecure), quiet);
-      root.out().println(ImageNames.familiar(done.getResolved()));
+      // the full name, as Docker's CLI ends its pull (docker.io/library/busybox:latest)
+      root.out().println(done.getResolved());
+    } catch (StatusRuntimeException e) {
+      // what Docker's daemon refuses before its pull's output starts, under its heading
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.NOT_FOUND || code == Status.Code.PERMISSION_DENIED) {
+        throw new DaemonError(e.getStatus().getDescription(), e);
+      }
+      throw e;
     }
     return 0;
   }
@@ -68,17 +84,22 @@ public final class PullCommand implements Callable<Integer> {
       boolean quiet) {
     TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
     String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
-    PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), false);
-    if (!quiet) {
-      int at = full.indexOf('@');
-      String tag = at >= 0 ? full.substring(at + 1) : full.substring(full.lastIndexOf(':') + 1);
-      root.io().err().println(tag + ": Pulling from " + ImageNames.familiar(full).replaceFirst("[:@][^/]*$", ""));
-    }
+    // Docker's "up to date" means the name already named this image, whatever was fetched
+    Optional<String> before = ImageNames.isValid(reference)
+        ? new ImageClient(c.channel()).find(full).map(i -> i.target().digest()) : Optional.empty();
+    int at = full.indexOf('@');
+    String tag = at >= 0 ? full.substring(at + 1) : full.substring(full.lastIndexOf(':') + 1);
+    // Docker names the repository by its path on the registry, once the manifest is there
+    String path = ImageNames.repository(full).substring(ImageNames.repository(full).indexOf('/') + 1);
+    PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), false,
+        tag + ": Pulling from " + path);
     TransferDone done = transfer.pull(request.setReference(reference).build(), quiet ? p -> { } : progress);
     if (!quiet) {
+      progress.headingOnce();
       root.io().err().println("Digest: " + done.getDigest());
-      root.io().err().println("Status: " + (progress.anyMoved() ? "Downloaded newer image for "
-          : "Image is up to date for ") + ImageNames.familiar(done.getResolved()));
+      boolean upToDate = before.isPresent() && before.get().equals(done.getImage().getTarget().getDigest());
+      root.io().err().println("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ")
+          + ImageNames.familiar(done.getResolved()));
     }
     return done;
   }

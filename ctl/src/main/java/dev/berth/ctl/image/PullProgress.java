@@ -2,6 +2,7 @@ package dev.berth.ctl.image;
 
 import berth.transfer.v1.BlobProgress;
 import berth.transfer.v1.BlobState;
+import dev.berth.client.images.MediaTypes;
 import dev.berth.ctl.output.Output;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -11,9 +12,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Docker's per-layer progress for pull and push: one line per blob, named by the first 12 hex
- * digits of its digest. On a terminal each blob keeps its line, rewritten in place as it moves;
- * elsewhere a line is printed each time a blob changes state (not for every chunk of bytes).
+ * Docker's per-layer progress for pull and push: one line per layer (the config and manifests
+ * move unlisted, as in Docker), named by the first 12 hex digits of its digest. On a terminal each
+ * layer keeps its line, rewritten in place as it moves; elsewhere a line is printed each time a
+ * layer changes state (not for every chunk of bytes). A heading, if given, comes before the first
+ * line, once the registry has answered.
  */
 final class PullProgress implements Consumer<BlobProgress> {
   private static final int SHORT = 12;
@@ -26,24 +29,36 @@ final class PullProgress implements Consumer<BlobProgress> {
   private final List<String> order = new ArrayList<>();
   private final Map<String, String> lines = new HashMap<>();
   private final Map<String, BlobState> states = new HashMap<>();
-  private boolean anyMoved;
+  private String heading;
 
   PullProgress(PrintStream out, boolean terminal, boolean push) {
+    this(out, terminal, push, null);
+  }
+
+  /** {@code heading}: a line printed before the first layer's, or by {@link #headingOnce}; null for none. */
+  PullProgress(PrintStream out, boolean terminal, boolean push, String heading) {
     this.out = out;
     this.terminal = terminal;
     this.push = push;
+    this.heading = heading;
   }
 
-  /** Whether any blob's bytes moved (else the image was already there). */
-  boolean anyMoved() {
-    return anyMoved;
+  /** Prints the heading if no layer's line has yet. */
+  synchronized void headingOnce() {
+    if (heading != null) {
+      out.println(heading);
+      heading = null;
+    }
   }
 
   @Override
   public synchronized void accept(BlobProgress p) {
+    if (!MediaTypes.isLayer(p.getMediaType())) {
+      return;
+    }
+    headingOnce();
     String id = shortId(p.getDigest());
     String line = id + ": " + describe(p);
-    anyMoved |= p.getState() == BlobState.TRANSFERRING;
     boolean changed = states.put(id, p.getState()) != p.getState();
     if (!terminal) {
       if (changed) {

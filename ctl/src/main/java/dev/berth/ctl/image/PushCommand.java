@@ -9,6 +9,7 @@ import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.StreamedDaemonError;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ public final class PushCommand implements Callable<Integer> {
   @Option(names = {"-a", "--all-tags"}, description = "push every tag of the repository IMAGE names (without a tag)")
   boolean allTags;
 
-  @Option(names = {"-q", "--quiet"}, description = "print only the pushed digest")
+  @Option(names = {"-q", "--quiet"}, description = "print only the reference pushed")
   boolean quiet;
 
   @Option(names = "--insecure", description = "allow plain HTTP to this registry (loopback ones always are)")
@@ -49,47 +50,79 @@ public final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String reference = reference();
     try (Connection c = root.connect()) {
-      List<String> names = names(new ImageClient(c.channel()));
       TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
       PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), true);
+      String repository = ImageNames.repository(reference);
       if (!quiet) {
-        root.io().err().println("The push refers to repository [" + ImageNames.familiar(names.get(0))
-            .replaceFirst("[:@][^/]*$", "") + "]");
+        root.io().err().println("The push refers to repository [" + repository + "]");
       }
-      for (String name : names) {
+      for (String name : names(new ImageClient(c.channel()), reference, repository)) {
         TransferDone done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
             .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress);
-        if (quiet) {
-          root.out().println(done.getDigest());
-        } else {
-          String tag = ImageNames.ociRefName(done.getResolved());
-          root.out().println(tag + ": digest: " + done.getDigest());
+        if (!quiet) {
+          root.out().println(ImageNames.ociRefName(done.getResolved()) + ": digest: " + done.getDigest() + " size: "
+              + done.getSize());
         }
+      }
+      if (quiet) {
+        // as Docker's -q: the reference pushed, in full
+        root.out().println(reference);
       }
     }
     return 0;
   }
 
-  /** The image IMAGE names, or with -a every tag of its repository here, in name order. */
-  private List<String> names(ImageClient images) {
-    if (!allTags) {
-      return List.of(images.resolve(image).name());
-    }
-    if (image.contains("@") || image.lastIndexOf(':') > image.lastIndexOf('/')) {
-      throw new CommandFailure("tag can't be used with --all-tags/-a");
-    }
-    String repository;
+  /** IMAGE in full, with Docker's default tag unless -a (then the repository alone). */
+  private String reference() {
+    String full;
     try {
-      repository = ImageNames.repository(ImageNames.normalize(image));
+      full = ImageNames.normalize(image);
     } catch (IllegalArgumentException e) {
       throw new CommandFailure(e.getMessage());
     }
-    List<String> tagged = images.list().stream().map(Image::name)
-        .filter(n -> n.startsWith(repository + ":") && ImageNames.repository(n).equals(repository)).sorted().toList();
-    if (tagged.isEmpty()) {
-      throw new CommandFailure("An image does not exist locally with the tag: " + ImageNames.familiar(repository));
+    boolean nameOnly = !image.contains("@") && ImageNames.repository(image).equals(image);
+    if (allTags) {
+      if (!nameOnly) {
+        throw new CommandFailure("tag can't be used with --all-tags/-a");
+      }
+      return ImageNames.repository(full);
     }
-    return tagged;
+    if (nameOnly && !quiet) {
+      root.out().println("Using default tag: latest");
+    }
+    return full;
+  }
+
+  /**
+   * The images to push: {@code reference}'s, or with -a every tag of its repository here, in name
+   * order. Refused in the words Docker's daemon sends after naming the repository.
+   */
+  private static List<String> names(ImageClient images, String reference, String repository) {
+    List<String> here = images.list().stream().map(Image::name).toList();
+    List<String> tagged = here.stream()
+        .filter(n -> n.startsWith(repository + ":") && ImageNames.repository(n).equals(repository)).sorted().toList();
+    if (tagged.isEmpty() && here.stream().noneMatch(n -> n.startsWith(repository + "@"))) {
+      throw new StreamedDaemonError("An image does not exist locally with the tag: " + familiarName(repository));
+    }
+    if (reference.equals(repository)) {
+      if (tagged.isEmpty()) {
+        throw new StreamedDaemonError("no tags to push for " + familiarName(repository));
+      }
+      return tagged;
+    }
+    if (reference.contains("@")) {
+      throw new StreamedDaemonError("cannot push a digest reference");
+    }
+    if (images.find(reference).isEmpty()) {
+      throw new StreamedDaemonError("tag does not exist: " + ImageNames.familiar(reference));
+    }
+    return List.of(reference);
+  }
+
+  /** A repository's short name, as Docker's FamiliarName ({@code docker.io/library/busybox} is busybox). */
+  private static String familiarName(String repository) {
+    return ImageNames.repository(ImageNames.familiar(repository + ":latest"));
   }
 }

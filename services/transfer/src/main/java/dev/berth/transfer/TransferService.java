@@ -122,7 +122,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     synchronized void finish(Transferred done) {
       responses.onNext(TransferProgress.newBuilder().setDone(TransferDone.newBuilder()
-          .setImage(done.image().toProto()).setResolved(done.resolved()).setDigest(done.digest())).build());
+          .setImage(done.image().toProto()).setResolved(done.resolved()).setDigest(done.digest())
+          .setSize(done.size())).build());
       responses.onCompleted();
     }
   }

@@ -80,7 +80,8 @@ final class BlobFetcher {
     event(d, d.size(), State.DONE);
   }
 
-  private boolean present(Descriptor d, Map<String, String> labels) {
+  /** Whether {@code d} is stored already (then given {@code labels} and told as present). */
+  boolean present(Descriptor d, Map<String, String> labels) {
     Optional<ContentInfo> info = blobs.info(d.digest());
     if (info.isEmpty()) {
       return false;

@@ -5,10 +5,13 @@ import dev.berth.client.images.Descriptor;
 import dev.berth.transfer.BlobEvent;
 import dev.berth.transfer.TransferListener;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +35,17 @@ final class Downloads implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    blobs.forEach(d -> listener.blob(new BlobEvent(d.digest(), d.mediaType(), 0, d.size(), BlobEvent.State.WAITING)));
+    // a blob here already is told as such at once, not first as waiting (Docker's "Already exists")
+    List<Descriptor> missing = new ArrayList<>();
     for (Descriptor d : blobs) {
+      if (fetcher.present(d, labels)) {
+        byDigest.put(d.digest(), CompletableFuture.completedFuture(null));
+      } else {
+        missing.add(d);
+        listener.blob(new BlobEvent(d.digest(), d.mediaType(), 0, d.size(), BlobEvent.State.WAITING));
+      }
+    }
+    for (Descriptor d : missing) {
       byDigest.put(d.digest(), pool.submit(() -> {
         if (failed.get() || listener.cancelled()) {
           throw new CancellationException("pull stopped");

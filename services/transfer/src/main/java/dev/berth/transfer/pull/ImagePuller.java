@@ -17,7 +17,6 @@ import dev.berth.client.images.Manifest;
 import dev.berth.client.images.MediaTypes;
 import dev.berth.client.images.OciJson;
 import dev.berth.client.leases.Lease;
-import dev.berth.transfer.BlobEvent;
 import dev.berth.transfer.PullOrder;
 import dev.berth.transfer.TransferListener;
 import dev.berth.transfer.Transferred;
@@ -107,17 +106,13 @@ public final class ImagePuller {
               sourceLabel));
         }
         if (order.unpack()) {
-          // each layer unpacks as soon as it and those below it are stored, while others download
-          unpack(order, channel, rootDescriptor, manifests, listener, layer -> {
-            downloads.await(layer);
-            LayerUnpackEvents.report(listener, layer, BlobEvent.State.EXTRACTING);
-          });
+          unpack(order, channel, rootDescriptor, manifests, listener, downloads);
         }
         downloads.awaitAll();
       }
       Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(channel), new Image(order.reference().name(), rootDescriptor,
           Map.of(), null, null));
-      return new Transferred(image, order.reference().name(), root.digest());
+      return new Transferred(image, order.reference().name(), root.digest(), root.bytes().length);
     }
   }
 
@@ -260,16 +255,21 @@ public final class ImagePuller {
   }
 
   private static void unpack(PullOrder order, Channel channel, Descriptor root, List<Fetched> manifests,
-      TransferListener listener, LayerGate gate) {
+      TransferListener listener, Downloads downloads) {
     Optional<Fetched> here = manifests.stream().filter(m -> manifests.size() == 1 || m.descriptor().platform() == null
         || order.platform().matches(m.descriptor().platform())).findFirst();
     if (here.isEmpty()) {
       return; // every platform pulled, none of them this one: nothing to run here
     }
     List<Descriptor> layers = here.get().manifest().layers();
+    LayerUnpackEvents events = new LayerUnpackEvents(layers, listener);
+    // each layer unpacks as soon as it and those below it are stored, while others download
+    LayerGate gate = layer -> {
+      downloads.await(layer);
+      events.extracting(layer);
+    };
     try {
-      new ImageClient(channel).unpackTarget(root, order.platform(), order.snapshotter(),
-          new LayerUnpackEvents(layers, listener), gate);
+      new ImageClient(channel).unpackTarget(root, order.platform(), order.snapshotter(), events, gate);
     } catch (ClientException e) {
       throw Errors.failedPrecondition("cannot unpack %s: %s", order.reference(), e.getMessage());
     }

@@ -99,7 +99,7 @@ public final class ImagePusher {
       }
     }
     registry.putManifest(destination.object(), top.descriptor().mediaType(), top.bytes());
-    return new Transferred(image, destination.name(), top.descriptor().digest());
+    return new Transferred(image, destination.name(), top.descriptor().digest(), top.bytes().length);
   }
 
   private static byte[] read(Blobs content, Descriptor d) {

@@ -1,7 +1,9 @@
 package dev.berth.transfer.registry;
 
 import dev.berth.api.Digests;
+import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
+import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +77,24 @@ public final class RegistryClient {
     return reference;
   }
 
+  /**
+   * NOT_FOUND for a manifest the registry does not have, in the words of Docker's daemon (moby's
+   * distribution/errors.go), which scripts match: {@code manifest for NAME:TAG not found: manifest
+   * unknown: …} or {@code repository NAME not found: name unknown: …}, names in their short form.
+   */
+  private static BerthException notFound(Reference named, byte[] body) {
+    Optional<RegistrySession.RegistryError> error = RegistrySession.firstError(body);
+    String code = error.map(RegistrySession.RegistryError::code).orElse("");
+    return switch (code) {
+      case "MANIFEST_UNKNOWN" -> Errors.notFound("manifest for %s not found: %s", ImageNames.familiar(named.name()),
+          error.get());
+      case "NAME_UNKNOWN" -> Errors.notFound("repository %s not found: %s",
+          ImageNames.repository(ImageNames.familiar(named.name())), error.get());
+      default -> Errors.notFound("manifest for %s not found%s", ImageNames.familiar(named.name()),
+          error.map(e -> ": " + e).orElse(""));
+    };
+  }
+
   /** A manifest or index as the registry serves it: its bytes, media type and digest. */
   public record FetchedManifest(String mediaType, byte[] bytes, String digest) {}
 
@@ -90,8 +110,7 @@ public final class RegistryClient {
     Reference named = reference.withObject(object);
     try (InputStream body = response.body()) {
       if (response.statusCode() == 404) {
-        throw Errors.notFound("%s: not found on the registry (%s)", named,
-            RegistrySession.errorDetail(body.readNBytes(64 << 10)));
+        throw notFound(named, body.readNBytes(64 << 10));
       }
       if (response.statusCode() != 200) {
         throw unexpected("manifest " + named, response.statusCode(), body);

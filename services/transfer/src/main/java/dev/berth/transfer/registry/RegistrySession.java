@@ -269,6 +269,25 @@ final class RegistrySession {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  /** The first error of a registry's answer ({@code errors[0]}): its code and message, empty if none. */
+  record RegistryError(String code, String message) {
+    /** As Docker's errcode prints it: the code in lower case with spaces, then the message. */
+    @Override
+    public String toString() {
+      return code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + message;
+    }
+  }
+
+  static java.util.Optional<RegistryError> firstError(byte[] body) {
+    try {
+      JsonNode first = body == null || body.length == 0 ? null : JSON.readTree(body).path("errors").path(0);
+      return first == null || !first.isObject() ? java.util.Optional.empty()
+          : java.util.Optional.of(new RegistryError(first.path("code").asText(""), first.path("message").asText("")));
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The registry's own words for a failure ({@code errors[].code: message}), for error messages. */
   static String errorDetail(byte[] body) {
     if (body == null || body.length == 0) {

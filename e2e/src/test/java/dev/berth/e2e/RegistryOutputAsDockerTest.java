@@ -1,0 +1,110 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.e2e.PrivateBerthd.Result;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/berthctl's pull and push print what Docker 24+ prints (moby's distribution package and
+ * docker/cli's push and pull), line for line where scripts read them, against Debian's
+ * docker-registry on 127.0.0.1 without auth.
+ */
+class RegistryOutputAsDockerTest {
+  private PrivateBerthd berthd;
+  private LoopbackRegistry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    berthd = PrivateBerthd.start();
+    registry = LoopbackRegistry.start(berthd.work().resolve("registry"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      if (registry != null) {
+        registry.close();
+      }
+    } finally {
+      if (berthd != null) {
+        berthd.close();
+      }
+    }
+  }
+
+  @Test
+  void pullOfATagRemovedHereTellsEachLayerOnceAndTheNewTag() throws Exception {
+    String repo = registry.host() + "/out/bb";
+    berthd.ok("tag", "busybox", repo + ":1");
+    berthd.ok("push", repo + ":1");
+    berthd.ok("tag", repo + ":1", repo + ":keep");
+    berthd.ok("rmi", repo + ":1");
+
+    Result pulled = berthd.ok("pull", repo + ":1");
+    assertEquals(repo + ":1\n", pulled.out());
+    List<String> lines = pulled.err().lines().toList();
+    // the repository's path on the registry, then each layer (not the config) once, as present
+    assertEquals("1: Pulling from out/bb", lines.get(0), pulled::toString);
+    List<String> layers = lines.subList(1, lines.size() - 2);
+    assertTrue(!layers.isEmpty() && layers.stream().allMatch(l -> l.matches("[0-9a-f]{12}: Already exists")),
+        pulled::toString);
+    assertTrue(lines.get(lines.size() - 2).startsWith("Digest: sha256:"), pulled::toString);
+    // the tag is new here, although nothing was fetched
+    assertEquals("Status: Downloaded newer image for " + repo + ":1", lines.get(lines.size() - 1));
+
+    Result again = berthd.ok("pull", repo + ":1");
+    assertTrue(again.err().endsWith("Status: Image is up to date for " + repo + ":1\n"), again::toString);
+
+    // by digest: the record it makes is shown in the tags' rows, as Docker folds a digest into them
+    String digest = registry.manifestDigest("out/bb", "1");
+    assertEquals(repo + "@" + digest + "\n", berthd.ok("pull", "-q", repo + "@" + digest).out());
+    assertEquals(List.of(repo + " 1 " + digest, repo + " keep " + digest), berthd.ok("images", "--format",
+        "{{.Repository}} {{.Tag}} {{.Digest}}", repo).out().lines().sorted().toList());
+    assertEquals("", berthd.ok("images", "-q", "-f", "dangling=true").out(), "tagged, so not dangling");
+
+    Result missing = berthd.berthctl("pull", repo + ":2");
+    assertEquals(1, missing.exit(), missing::toString);
+    assertEquals("Error response from daemon: manifest for " + repo + ":2 not found: manifest unknown: manifest"
+        + " unknown\n", missing.err());
+    Result noTag = berthd.berthctl("pull", repo);
+    assertEquals("Using default tag: latest\n", noTag.out());
+    assertEquals("Error response from daemon: manifest for " + repo + ":latest not found: manifest unknown: manifest"
+        + " unknown\n", noTag.err());
+  }
+
+  @Test
+  void pushListsLayersAndEndsWithTheManifestsSize() throws Exception {
+    String repo = registry.host() + "/out/bb";
+    berthd.ok("tag", "busybox", repo + ":1");
+    Result pushed = berthd.ok("push", repo + ":1");
+    String digest = registry.manifestDigest("out/bb", "1");
+    int size = registry.manifest("out/bb", "1").length;
+    assertEquals("1: digest: " + digest + " size: " + size + "\n", pushed.out());
+    List<String> lines = pushed.err().lines().toList();
+    assertEquals("The push refers to repository [" + repo + "]", lines.get(0));
+    // layers only: the config goes unlisted, as in Docker
+    assertTrue(lines.stream().skip(1).allMatch(l -> l.matches("[0-9a-f]{12}: (Preparing|Pushing .*|Pushed)")),
+        pushed::toString);
+    assertTrue(lines.stream().skip(1).map(l -> l.substring(0, 12)).distinct().count()
+        == lines.stream().filter(l -> l.endsWith(": Pushed")).count(), pushed::toString);
+
+    assertEquals(repo + ":1\n", berthd.ok("push", "-q", repo + ":1").out());
+
+    Result noSuchTag = berthd.berthctl("push", repo + ":9");
+    assertEquals(1, noSuchTag.exit(), noSuchTag::toString);
+    assertEquals("The push refers to repository [" + repo + "]\ntag does not exist: " + repo + ":9\n",
+        noSuchTag.err());
+    Result noSuchRepository = berthd.berthctl("push", registry.host() + "/out/none");
+    assertEquals("Using default tag: latest\n", noSuchRepository.out());
+    assertEquals("The push refers to repository [" + registry.host() + "/out/none]\nAn image does not exist locally"
+        + " with the tag: " + registry.host() + "/out/none\n", noSuchRepository.err());
+  }
+}
