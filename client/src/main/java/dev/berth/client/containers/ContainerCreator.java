@@ -112,6 +112,7 @@ public final class ContainerCreator {
    * set is dropped (see {@link SwapLimit}); ports published with the host's network are discarded.
    */
   public static List<String> warnings(ContainerOptions o) {
+    ZeroResourceFlags.clear(o);
     List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
     if (o.oomKillDisable && unifiedCgroups()) {
       warnings.add("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
@@ -190,6 +191,7 @@ public final class ContainerCreator {
    * the volume made anew: the outcome Docker gives when the removal comes first.
    */
   public Container create(ContainerOptions o) {
+    ZeroResourceFlags.clear(o);
     for (int attempt = 1; ; attempt++) {
       try {
         return createOnce(o);
