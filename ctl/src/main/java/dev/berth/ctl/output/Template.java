@@ -149,7 +149,7 @@ public final class Template {
    */
   public String render(JsonNode dot) {
     JsonNode typed = TemplateTypes.typed(dot);
-    return render(typed, new Execution(TemplateTypes.maps(typed), false, false));
+    return render(typed, new Execution(TemplateTypes.maps(typed), TemplateTypes.omittedOfStructs(typed), false, false));
   }
 
   /**
@@ -161,7 +161,7 @@ public final class Template {
     try {
       return render(dot);
     } catch (TemplateFailure typed) {
-      return render(dot, new Execution(Set.of(), false, true));
+      return render(dot, new Execution(Set.of(), Map.of(), false, true));
     }
   }
 
@@ -173,7 +173,7 @@ public final class Template {
   public String renderHeader(JsonNode titles) {
     Set<JsonNode> maps = TemplateTypes.maps(titles);
     maps.add(titles);
-    return render(titles, new Execution(maps, true, false));
+    return render(titles, new Execution(maps, Map.of(), true, false));
   }
 
   private String render(JsonNode dot, Execution execution) {
@@ -226,12 +226,16 @@ public final class Template {
    */
   private static final class Execution {
     private final Set<JsonNode> maps;
+    /** Objects whose struct has omitempty fields of its own, with what those read when left out. */
+    private final Map<JsonNode, Map<String, JsonNode>> omittedOfStructs;
     private final boolean header;
     private final boolean raw;
     private Located at;
 
-    Execution(Set<JsonNode> maps, boolean header, boolean raw) {
+    Execution(Set<JsonNode> maps, Map<JsonNode, Map<String, JsonNode>> omittedOfStructs, boolean header,
+        boolean raw) {
       this.maps = maps;
+      this.omittedOfStructs = omittedOfStructs;
       this.header = header;
       this.raw = raw;
     }
@@ -461,6 +465,10 @@ public final class Template {
       }
       if (maps.contains(object)) {
         return value;
+      }
+      JsonNode structsOwn = omittedOfStructs.getOrDefault(object, Map.of()).get(name);
+      if (structsOwn != null) {
+        return structsOwn;
       }
       return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name));
     }

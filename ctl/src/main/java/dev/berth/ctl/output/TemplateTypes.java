@@ -53,10 +53,22 @@ final class TemplateTypes {
       Map.entry("ExposedPorts", NilCollection.MAP), Map.entry("Tmpfs", NilCollection.MAP),
       Map.entry("Sysctls", NilCollection.MAP), Map.entry("StorageOpt", NilCollection.MAP),
       Map.entry("Annotations", NilCollection.MAP));
+  /**
+   * The {@code omitempty} fields of the structs in a {@code Mounts} list, which only those structs
+   * have: a container's mount points ({@code types.MountPoint}, with a {@code Destination}: a bind
+   * has no {@code Name} or {@code Driver}, so {@code {{range .Mounts}}{{.Name}}{{end}}} prints
+   * nothing for it in Docker) and HostConfig's mounts ({@code mount.Mount}, with a {@code Target}).
+   */
+  private static final Map<String, JsonNode> MOUNT_POINT_OMITTED = Map.of("Name", TextNode.valueOf(""),
+      "Driver", TextNode.valueOf(""), "Type", TextNode.valueOf(""));
+  private static final Map<String, JsonNode> MOUNT_OMITTED = Map.of("Source", TextNode.valueOf(""),
+      "ReadOnly", BooleanNode.FALSE, "Consistency", TextNode.valueOf(""), "BindOptions", NullNode.getInstance(),
+      "VolumeOptions", NullNode.getInstance(), "TmpfsOptions", NullNode.getInstance());
   /** The Go types of Docker's pointers that can be nil, as Go's error for a field below one names them. */
   private static final Map<String, String> POINTER_TYPES = Map.of("Health", "*container.Health",
       "Server", "*types.Version", "SizeRw", "*int64", "SizeRootFs", "*int64", "Healthcheck", "*container.HealthConfig",
-      "StopTimeout", "*int", "Init", "*bool");
+      "StopTimeout", "*int", "Init", "*bool", "BindOptions", "*mount.BindOptions",
+      "VolumeOptions", "*mount.VolumeOptions", "TmpfsOptions", "*mount.TmpfsOptions");
 
   private TemplateTypes() {}
 
@@ -65,6 +77,36 @@ final class TemplateTypes {
     Set<JsonNode> maps = Collections.newSetFromMap(new IdentityHashMap<>());
     collect(value, "", maps);
     return maps;
+  }
+
+  /**
+   * The objects in {@code value} whose struct has {@code omitempty} fields of its own (the
+   * elements of a {@code Mounts} list), by identity, each with what it reads for those its JSON
+   * leaves out.
+   */
+  static Map<JsonNode, Map<String, JsonNode>> omittedOfStructs(JsonNode value) {
+    Map<JsonNode, Map<String, JsonNode>> structs = new IdentityHashMap<>();
+    collectStructs(value, structs);
+    return structs;
+  }
+
+  private static void collectStructs(JsonNode value, Map<JsonNode, Map<String, JsonNode>> structs) {
+    if (value.isArray()) {
+      value.forEach(element -> collectStructs(element, structs));
+      return;
+    }
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
+      if (field.getKey().equals("Mounts") && field.getValue().isArray()) {
+        for (JsonNode mount : field.getValue()) {
+          if (mount.has("Destination")) {
+            structs.put(mount, MOUNT_POINT_OMITTED);
+          } else if (mount.has("Target")) {
+            structs.put(mount, MOUNT_OMITTED);
+          }
+        }
+      }
+      collectStructs(field.getValue(), structs);
+    }
   }
 
   /** What a struct without {@code field} in its JSON has there (a nil pointer, an empty value), if it has it at all. */
