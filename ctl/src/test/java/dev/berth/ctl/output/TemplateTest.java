@@ -77,11 +77,20 @@ class TemplateTest {
   }
 
   @Test
+  void indexOfAKeyAMapOfStringsLacksIsTheEmptyStringAsInGo() {
+    // Go's index gives the element type's zero value; scripts test for it: [ -z "$(inspect -f '{{index ...}}')" ]
+    assertEquals("[] [web]", render("[{{index .Config.Labels \"x\"}}] [{{index .Config.Labels \"team\"}}]"));
+    JsonNode unlabelled = read("{\"Config\": {\"Labels\": null}, \"HostConfig\": {\"Sysctls\": null}}");
+    assertEquals("[] [] map[]", Template.parse(
+        "[{{index .Config.Labels \"x\"}}] [{{index .HostConfig.Sysctls \"x\"}}] {{.Config.Labels}}")
+        .renderInspected(unlabelled));
+  }
+
+  @Test
   void aMapsMissingKeyPrintsNoValueAsInGo() {
     assertEquals("<no value>", render("{{.Config.Labels.x}}"));
     assertEquals("web <no value>", render("{{with .Config.Labels}}{{.team}} {{.nope}}{{end}}"));
     assertEquals("<no value>", render("{{.NetworkSettings.Networks.nope}}"));
-    assertEquals("<no value>", render("{{index .Config.Labels \"nope\"}}"));
     assertEquals("<no value>", Template.parse("{{.Actor.Attributes.nope}}").render(
         read("{\"Actor\": {\"ID\": \"x\", \"Attributes\": {\"name\": \"web\"}}}")));
     assertEquals("ID <no value>", Template.parse("{{.ID}} {{.Foo}}").renderHeader(read("{\"ID\": \"ID\"}")),
