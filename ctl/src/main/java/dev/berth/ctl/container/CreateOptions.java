@@ -279,6 +279,9 @@ final class CreateOptions {
       description = "pull the image first: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   PullPolicy pull;
 
+  @Option(names = {"-q", "--quiet"}, description = "print nothing of the image's pull (Docker's --quiet)")
+  boolean quiet;
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image")
   String image;
 
