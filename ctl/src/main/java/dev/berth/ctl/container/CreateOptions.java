@@ -171,7 +171,8 @@ final class CreateOptions {
       description = "the MAC address of the container's interface, like 02:42:ac:11:00:02")
   String macAddress;
 
-  @Option(names = "--network-alias", paramLabel = "NAME",
+  // --net-alias: Docker's older name, which its CLI still takes
+  @Option(names = {"--network-alias", "--net-alias"}, paramLabel = "NAME",
       description = "another name peers on a user-defined network reach the container by (repeatable)")
   List<String> networkAliases = new ArrayList<>();
 
@@ -181,7 +182,8 @@ final class CreateOptions {
   @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (repeatable)")
   List<String> dnsSearch = new ArrayList<>();
 
-  @Option(names = "--dns-option", paramLabel = "OPTION", description = "a resolv.conf option like ndots:2 (repeatable)")
+  // --dns-opt: Docker's older name, which its CLI still takes
+  @Option(names = {"--dns-option", "--dns-opt"}, paramLabel = "OPTION", description = "a resolv.conf option like ndots:2 (repeatable)")
   List<String> dnsOptions = new ArrayList<>();
 
   @Option(names = "--domainname", paramLabel = "NAME", description = "the container's NIS domain name")
