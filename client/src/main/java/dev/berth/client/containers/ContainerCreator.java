@@ -114,6 +114,11 @@ public final class ContainerCreator {
   public static List<String> warnings(ContainerOptions o) {
     ZeroResourceFlags.clear(o);
     List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
+    if (o.kernelMemory != null) {
+      // Docker's daemon says so on kernels from 5.4 on (which deprecated kmem.limit_in_bytes) and on cgroup v2
+      warnings.add("Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. "
+          + "Limitation discarded.");
+    }
     if (o.oomKillDisable && unifiedCgroups()) {
       warnings.add("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
     } else if (o.oomKillDisable && o.memory == null) {
@@ -438,6 +443,9 @@ public final class ContainerCreator {
       throw new ClientException("Conflicting options: --restart and --rm");
     }
     Long memory = o.memory == null ? null : ResourceFlags.memory(o.memory);
+    if (o.kernelMemory != null) {
+      ResourceFlags.bytes("kernel memory limit", o.kernelMemory);
+    }
     return new Parsed(env, mounts, ports, restart, labels, hosts, memory,
         SwapLimit.of(memory, o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
             SwapLimit.hostAccountsSwap()),

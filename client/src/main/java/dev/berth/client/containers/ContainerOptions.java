@@ -32,6 +32,8 @@ public final class ContainerOptions {
   public String memory;
   public String memorySwap;
   public String memoryReservation;
+  /** Docker's {@code --kernel-memory}: checked, then dropped with Docker's warning (no kernel limit is set). */
+  public String kernelMemory;
   public boolean oomKillDisable;
   /** Docker's {@code --memory-swappiness}: 0 to 100, or null (-1) for the kernel's. */
   public Long memorySwappiness;

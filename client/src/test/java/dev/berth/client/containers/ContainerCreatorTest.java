@@ -192,6 +192,7 @@ class ContainerCreatorTest {
     o.cpuQuota = "0";
     o.cpuPeriod = "0";
     o.shmSize = "0";
+    o.kernelMemory = "0";
     assertEquals(List.of(), ContainerCreator.warnings(o));
     Container c = create(o);
     JsonNode spec = new ObjectMapper().readTree(c.getSpec().getValue().toByteArray());
@@ -207,6 +208,21 @@ class ContainerCreatorTest {
       }
     }
     assertTrue(shm.contains("size=65536k"), "Docker's default 64m /dev/shm: " + shm);
+  }
+
+  @Test
+  void aKernelMemoryLimitIsCheckedThenDroppedWithDockersWarning() {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    o.kernelMemory = "50m";
+    assertEquals(List.of("Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. "
+        + "Limitation discarded."), ContainerCreator.warnings(o));
+    create(o);
+    ContainerOptions bad = new ContainerOptions();
+    bad.image = "with-layer";
+    bad.kernelMemory = "lots";
+    assertTrue(assertThrows(InvalidValueException.class, () -> create(bad)).getMessage()
+        .startsWith("invalid kernel memory limit \"lots\""));
   }
 
   @Test

@@ -65,6 +65,10 @@ final class CreateOptions {
       description = "soft memory limit the kernel reclaims down to when memory is short, like 256m")
   String memoryReservation;
 
+  @Option(names = "--kernel-memory", paramLabel = "BYTES",
+      description = "taken and dropped with Docker's warning: recent kernels set no kernel memory limit of its own")
+  String kernelMemory;
+
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
 
@@ -310,6 +314,7 @@ final class CreateOptions {
     o.memory = memory;
     o.memorySwap = memorySwap;
     o.memoryReservation = memoryReservation;
+    o.kernelMemory = kernelMemory;
     o.oomKillDisable = oomKillDisable;
     o.memorySwappiness = memorySwappiness;
     o.cpus = cpus;
