@@ -266,7 +266,7 @@ public final class ContainerCreator {
     try {
       ContainerConfig config = ContainerConfig.empty();
       config.imageId(image.target().digest());
-      SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
+      SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig).ownGroupSupplementary();
       List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       Set<String> tmpfsFlags = o.tmpfs.stream().map(t -> TmpfsSpec.parse(t).target()).collect(Collectors.toSet());
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), tmpfsFlags, spec,
