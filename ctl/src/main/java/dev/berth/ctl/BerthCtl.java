@@ -125,6 +125,9 @@ public final class BerthCtl extends GroupCommand {
     cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
+        // as Docker's flag parser: a flag given again takes its last value (--rm --rm, --name a --name b),
+        // which wrappers adding their flags to a user's rely on
+        .setOverwrittenOptionsAllowed(true)
         .setExecutionExceptionHandler(root.errors)
         .setParameterExceptionHandler(new UsageErrors())
         // help printed into a closed pipe comes out of picocli unwrapped, past the handler above,

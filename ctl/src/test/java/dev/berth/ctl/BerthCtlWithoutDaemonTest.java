@@ -187,6 +187,18 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void aFlagGivenTwiceTakesItsLastValueAsDockersDoes() {
+    Path socket = dir.resolve("absent.sock");
+    // a wrapper adding --rm or -d to a command line that has them already: Docker's CLI takes it
+    Cli.Result run = Cli.run(Map.of(), "--address", socket.toString(), "run", "--rm", "--rm", "-d", "-d", "--name",
+        "a", "--name", "b", "busybox", "true");
+    assertEquals(125, run.exit(), run::toString);
+    assertEquals("berthctl: berthd is not running at " + socket + ".\nSee 'berthctl run --help'.\n", run.stderr());
+    Cli.Result ps = Cli.run(Map.of(), "--address", socket.toString(), "ps", "-a", "-a", "-n", "1", "-n", "2");
+    assertEquals("berthctl: berthd is not running at " + socket + "\n", ps.stderr());
+  }
+
+  @Test
   void usageErrorsAreTwoLinesAndExitAsInDocker() {
     // as Docker's CLI: 1 for the words (arguments, commands), 125 for flags
     Cli.Result missing = Cli.run(Map.of(), "run");

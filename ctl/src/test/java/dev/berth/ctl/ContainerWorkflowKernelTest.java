@@ -205,7 +205,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // Docker's exec: 126 for a command that cannot be started, found or not
     assertEquals(126, berthd.ctl("exec", "web", "no-such-command").exit());
     assertEquals(126, berthd.ctl("exec", "web", "/etc/passwd").exit());
-    assertEquals("uid=65534(nobody) gid=65534(nogroup)\n", ok("exec", "-u", "nobody", "web", "id").out());
+    // as Docker's daemon gives a user: its own group first among the supplementary ones
+    assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n",
+        ok("exec", "-u", "nobody", "web", "id").out());
     Cli.Result noGroup = berthd.ctl("exec", "-u", "root:nosuchgroup", "web", "id");
     assertEquals(126, noGroup.exit(), noGroup::toString);
     assertTrue(noGroup.stderr().contains("unable to find group nosuchgroup: no matching entries in group file"),
@@ -419,10 +421,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         ok("run", "--rm", "--pid", "host", "busybox", "busybox", "readlink", "/proc/self/ns/pid").out());
     assertEquals("1\n", ok("run", "--rm", "--sysctl", "net.ipv4.ip_forward=1", "busybox",
         "cat", "/proc/sys/net/ipv4/ip_forward").out());
-    assertEquals("uid=1000 gid=0(root) groups=1234\n", ok("run", "--rm", "-u", "1000", "--group-add", "1234",
+    assertEquals("uid=1000 gid=0(root) groups=0(root),1234\n", ok("run", "--rm", "-u", "1000", "--group-add", "1234",
         "busybox", "id").out());
     // a name is looked up in the image's /etc/group, as Docker looks it up
-    assertEquals("uid=1000 gid=0(root) groups=65534(nogroup)\n", ok("run", "--rm", "-u", "1000", "--group-add",
+    assertEquals("uid=1000 gid=0(root) groups=0(root),65534(nogroup)\n", ok("run", "--rm", "-u", "1000", "--group-add",
         "nogroup", "busybox", "id").out());
     Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
     assertEquals(125, noGroup.exit(), noGroup::toString);
@@ -694,13 +696,13 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     Files.writeString(group, "root:x:0:\nstaff:x:50:\nextra:x:77:app\n");
     ok("cp", passwd.toString(), "later:/etc/passwd");
     ok("cp", group.toString(), "later:/etc/group");
-    assertEquals("uid=1000(app) gid=50(staff) groups=1234\n", ok("start", "-a", "later").out());
+    assertEquals("uid=1000(app) gid=50(staff) groups=50(staff),1234\n", ok("start", "-a", "later").out());
     assertEquals("app:staff\n", ok("inspect", "-f", "{{.Config.User}}", "later").out());
     // found once, the ids stay in the spec for the next starts
     assertEquals("later\n", ok("start", "later").out());
     assertEquals("0\n", ok("wait", "later").out());
     List<String> logs = ok("logs", "later").out().lines().toList();
-    assertEquals("uid=1000(app) gid=50(staff) groups=1234", logs.get(logs.size() - 1));
+    assertEquals("uid=1000(app) gid=50(staff) groups=50(staff),1234", logs.get(logs.size() - 1));
 
     Cli.Result run = berthd.ctl("run", "--rm", "-u", "nosuch", "busybox", "true");
     assertEquals(125, run.exit(), "Docker's run says 125: " + run);
@@ -712,7 +714,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         runGroup.stderr());
     assertEquals("created\n", ok("inspect", "-f", "{{.State.Status}}", "nogroup").out());
     // a user the image has is found at create, as before, memberships and all
-    assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=1234\n",
+    // (the kernel keeps a process's groups sorted)
+    assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=1234,65534(nogroup)\n",
         ok("run", "--rm", "-u", "nobody", "--group-add", "1234", "busybox", "id").out());
   }
 

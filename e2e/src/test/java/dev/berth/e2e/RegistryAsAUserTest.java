@@ -117,6 +117,11 @@ class RegistryAsAUserTest {
     assertFalse(prompted.out().contains(PASSWORD), () -> "the password was echoed: " + prompted.out());
     assertTrue(read(config()).contains("\"auth\" : \"" + auth + "\""), read(config()));
     assertEquals(name + "\n", ok(null, "pull", "-q", name).out());
+    // Docker's run -q: the image pulled without a word of it, the container's output alone
+    ok(null, "rmi", name);
+    Result quietRun = ok(null, "run", "--rm", "-q", name, "echo", "ran");
+    assertEquals("ran\n", quietRun.out());
+    assertEquals("", quietRun.err());
 
     // -p as Docker takes it, with Docker's warning on stderr
     ok(null, "logout", registry.host());

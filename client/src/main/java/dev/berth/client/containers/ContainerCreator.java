@@ -113,7 +113,13 @@ public final class ContainerCreator {
    * set is dropped (see {@link SwapLimit}); ports published with the host's network are discarded.
    */
   public static List<String> warnings(ContainerOptions o) {
+    ZeroResourceFlags.clear(o);
     List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
+    if (o.kernelMemory != null) {
+      // Docker's daemon says so on kernels from 5.4 on (which deprecated kmem.limit_in_bytes) and on cgroup v2
+      warnings.add("Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. "
+          + "Limitation discarded.");
+    }
     if (o.oomKillDisable && unifiedCgroups()) {
       warnings.add("Your kernel does not support OomKillDisable. OomKillDisable discarded.");
     } else if (o.oomKillDisable && o.memory == null) {
@@ -191,6 +197,7 @@ public final class ContainerCreator {
    * the volume made anew: the outcome Docker gives when the removal comes first.
    */
   public Container create(ContainerOptions o) {
+    ZeroResourceFlags.clear(o);
     for (int attempt = 1; ; attempt++) {
       try {
         return createOnce(o);
@@ -260,7 +267,7 @@ public final class ContainerCreator {
     try {
       ContainerConfig config = ContainerConfig.empty();
       config.imageId(image.target().digest());
-      SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig);
+      SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig).ownGroupSupplementary();
       List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       Set<String> tmpfsFlags = o.tmpfs.stream().map(t -> TmpfsSpec.parse(t).target()).collect(Collectors.toSet());
       List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), tmpfsFlags, spec,
@@ -446,6 +453,9 @@ public final class ContainerCreator {
       throw new ClientException("Conflicting options: --restart and --rm");
     }
     Long memory = o.memory == null ? null : ResourceFlags.memory(o.memory);
+    if (o.kernelMemory != null) {
+      ResourceFlags.bytes("kernel memory limit", o.kernelMemory);
+    }
     return new Parsed(env, mounts, ports, restart, labels, hosts, memory,
         SwapLimit.of(memory, o.memorySwap == null ? null : ResourceFlags.memorySwap(o.memorySwap),
             SwapLimit.hostAccountsSwap()),

@@ -10,7 +10,8 @@ import java.util.List;
  * What a new container is made of, in docker's terms and spelling ({@code docker create}'s flags,
  * one field each, values as a user types them). {@link ContainerCreator} checks every value before
  * anything is created, so a bad one fails the creation and leaves nothing behind. Unset fields
- * mean what docker's defaults mean; {@link #image} is required.
+ * mean what docker's defaults mean, and so do resource limits given as zero, which the creator
+ * clears ({@code --memory 0}: see {@link ZeroResourceFlags}); {@link #image} is required.
  */
 public final class ContainerOptions {
   public String name;
@@ -31,6 +32,8 @@ public final class ContainerOptions {
   public String memory;
   public String memorySwap;
   public String memoryReservation;
+  /** Docker's {@code --kernel-memory}: checked, then dropped with Docker's warning (no kernel limit is set). */
+  public String kernelMemory;
   public boolean oomKillDisable;
   /** Docker's {@code --memory-swappiness}: 0 to 100, or null (-1) for the kernel's. */
   public Long memorySwappiness;

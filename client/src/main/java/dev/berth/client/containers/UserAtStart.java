@@ -84,7 +84,7 @@ public final class UserAtStart {
         HostCommands.mount(m, dir);
         mounted = true;
       }
-      return UserResolver.resolveOver(unresolved, user, RootfsFiles.directory(dir));
+      return UserResolver.withOwnGroup(UserResolver.resolveOver(unresolved, user, RootfsFiles.directory(dir)));
     } finally {
       if (mounted) {
         HostCommands.unmount(dir);

@@ -79,6 +79,7 @@ public final class SpecBuilder {
   /** What a privileged container and {@code --cap-add ALL} get. */
   private List<String> allCapabilities = Capabilities.ALL;
   private Long shmSize;
+  private boolean ownGroupSupplementary;
   /** False for Docker's {@code --ipc none}. */
   private boolean shm = true;
   /** Docker's {@code --ipc host}: the host's /dev/shm in place of a tmpfs of the container's own. */
@@ -424,6 +425,12 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** Docker's way: the user's own group is the first of its supplementary ones ({@link UserResolver#withOwnGroup}). */
+  public SpecBuilder ownGroupSupplementary() {
+    this.ownGroupSupplementary = true;
+    return this;
+  }
+
   /** Group ids the process gets besides those of its user (the CRI's supplemental groups). */
   public SpecBuilder supplementalGroups(List<Long> gids) {
     this.supplementalGroups = List.copyOf(gids);
@@ -541,7 +548,9 @@ public final class SpecBuilder {
     String host = hostname != null ? hostname : ownUts ? id.substring(0, Math.min(HOSTNAME_LENGTH, id.length())) : null;
     Spec.User resolved = userAtStart ? UserResolver.UNRESOLVED
         : UserResolver.resolve(user != null ? user : image == null ? "" : image.user(), rootfsFiles);
-    List<Long> groups = new ArrayList<>(resolved.additionalGids());
+    // a user resolved at start gets its own group then (UserAtStart)
+    List<Long> groups = new ArrayList<>(ownGroupSupplementary && !userAtStart
+        ? UserResolver.withOwnGroup(resolved).additionalGids() : resolved.additionalGids());
     supplementalGroups.stream().filter(g -> !groups.contains(g)).forEach(groups::add);
     groupAdd.stream().map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);
     Spec.User processUser = new Spec.User(resolved.uid(), resolved.gid(), groups);

@@ -95,6 +95,19 @@ public final class UserResolver {
   }
 
   /**
+   * {@code user} as Docker's daemon gives it to a process: its own group first among the
+   * supplementary ones, then the others (moby's getUser; runc and containerd's CRI list only the
+   * memberships), so {@code id} shows {@code groups=1000(app),…} and a process that drops to its
+   * supplementary groups keeps its own.
+   */
+  public static Spec.User withOwnGroup(Spec.User user) {
+    Set<Long> groups = new LinkedHashSet<>();
+    groups.add(user.gid());
+    groups.addAll(user.additionalGids());
+    return new Spec.User(user.uid(), user.gid(), List.copyOf(groups));
+  }
+
+  /**
    * Docker's {@code --group-add}: a group id as given, or the id of the group so named in the
    * image's /etc/group.
    */

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import containerd.services.containers.v1.Container;
 import containerd.services.images.v1.Image;
 import containerd.types.Descriptor;
@@ -177,6 +179,52 @@ class ContainerCreatorTest {
     assertTrue(e.getMessage().startsWith("invalid mount config: bind source path does not exist"), e.getMessage());
     assertEquals(List.of(), volumes.created);
     assertFalse(Files.exists(root.resolve("absent")));
+  }
+
+  @Test
+  void resourceFlagsGivenAsZeroSetNoLimitAsDockersDo() throws Exception {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    // what scripts pass as --memory "${MEM:-0}"; Docker's daemon reads each 0 as not given
+    o.memory = "0";
+    o.memorySwap = "0";
+    o.memoryReservation = "0m";
+    o.cpus = "0.0";
+    o.cpuShares = "0";
+    o.cpuQuota = "0";
+    o.cpuPeriod = "0";
+    o.shmSize = "0";
+    o.kernelMemory = "0";
+    assertEquals(List.of(), ContainerCreator.warnings(o));
+    Container c = create(o);
+    JsonNode spec = new ObjectMapper().readTree(c.getSpec().getValue().toByteArray());
+    JsonNode resources = spec.path("linux").path("resources");
+    assertTrue(resources.path("memory").path("limit").isMissingNode(), resources::toString);
+    assertTrue(resources.path("memory").path("reservation").isMissingNode(), resources::toString);
+    assertTrue(resources.path("cpu").path("quota").isMissingNode(), resources::toString);
+    assertTrue(resources.path("cpu").path("shares").isMissingNode(), resources::toString);
+    String shm = "";
+    for (JsonNode mount : spec.path("mounts")) {
+      if (mount.path("destination").asText().equals("/dev/shm")) {
+        shm = mount.path("options").toString();
+      }
+    }
+    assertTrue(shm.contains("size=65536k"), "Docker's default 64m /dev/shm: " + shm);
+  }
+
+  @Test
+  void aKernelMemoryLimitIsCheckedThenDroppedWithDockersWarning() {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    o.kernelMemory = "50m";
+    assertEquals(List.of("Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. "
+        + "Limitation discarded."), ContainerCreator.warnings(o));
+    create(o);
+    ContainerOptions bad = new ContainerOptions();
+    bad.image = "with-layer";
+    bad.kernelMemory = "lots";
+    assertTrue(assertThrows(InvalidValueException.class, () -> create(bad)).getMessage()
+        .startsWith("invalid kernel memory limit \"lots\""));
   }
 
   @Test

@@ -136,6 +136,10 @@ class SpecBuilderTest {
     assertEquals("/tmp", given.process().cwd());
     assertEquals(new Spec.User(1000, 65534, List.of()), given.process().user());
 
+    Spec docker = SpecBuilder.create("ns", "c").image(image).rootfsFiles(BUSYBOX_FILES).ownGroupSupplementary()
+        .user("1000:nogroup").groupAdd(List.of("7")).build();
+    assertEquals(new Spec.User(1000, 65534, List.of(65534L, 7L)), docker.process().user(), "Docker's daemon's groups");
+
     InvalidValueException relative = assertThrows(InvalidValueException.class, () -> busybox().workingDir("tmp"));
     assertEquals("invalid working directory \"tmp\": not an absolute path", relative.getMessage());
     InvalidValueException unknown = assertThrows(InvalidValueException.class, () -> busybox().user("web").build());

@@ -33,6 +33,14 @@ class UserResolverTest {
   }
 
   @Test
+  void dockersUserHasItsOwnGroupFirstAmongTheSupplementaryOnes() {
+    assertEquals(new Spec.User(1000, 1000, List.of(1000L, 4L, 29L)), UserResolver.withOwnGroup(resolve("app")));
+    assertEquals(new Spec.User(4242, 0, List.of(0L)), UserResolver.withOwnGroup(resolve("4242")));
+    assertEquals(new Spec.User(1, 4, List.of(4L)), UserResolver.withOwnGroup(new Spec.User(1, 4, List.of(4L))),
+        "once");
+  }
+
+  @Test
   void namesResolveThroughPasswdWithTheGroupsListingThem() {
     assertEquals(new Spec.User(1000, 1000, List.of(4L, 29L)), resolve("app"));
     assertEquals(new Spec.User(33, 33, List.of()), resolve("www"));

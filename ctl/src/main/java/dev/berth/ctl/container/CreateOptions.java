@@ -65,6 +65,10 @@ final class CreateOptions {
       description = "soft memory limit the kernel reclaims down to when memory is short, like 256m")
   String memoryReservation;
 
+  @Option(names = "--kernel-memory", paramLabel = "BYTES",
+      description = "taken and dropped with Docker's warning: recent kernels set no kernel memory limit of its own")
+  String kernelMemory;
+
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
 
@@ -171,7 +175,8 @@ final class CreateOptions {
       description = "the MAC address of the container's interface, like 02:42:ac:11:00:02")
   String macAddress;
 
-  @Option(names = "--network-alias", paramLabel = "NAME",
+  // --net-alias: Docker's older name, which its CLI still takes
+  @Option(names = {"--network-alias", "--net-alias"}, paramLabel = "NAME",
       description = "another name peers on a user-defined network reach the container by (repeatable)")
   List<String> networkAliases = new ArrayList<>();
 
@@ -181,7 +186,8 @@ final class CreateOptions {
   @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "a DNS search domain (repeatable)")
   List<String> dnsSearch = new ArrayList<>();
 
-  @Option(names = "--dns-option", paramLabel = "OPTION", description = "a resolv.conf option like ndots:2 (repeatable)")
+  // --dns-opt: Docker's older name, which its CLI still takes
+  @Option(names = {"--dns-option", "--dns-opt"}, paramLabel = "OPTION", description = "a resolv.conf option like ndots:2 (repeatable)")
   List<String> dnsOptions = new ArrayList<>();
 
   @Option(names = "--domainname", paramLabel = "NAME", description = "the container's NIS domain name")
@@ -279,6 +285,9 @@ final class CreateOptions {
       description = "pull the image first: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   PullPolicy pull;
 
+  @Option(names = {"-q", "--quiet"}, description = "print nothing of the image's pull (Docker's --quiet)")
+  boolean quiet;
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image")
   String image;
 
@@ -305,6 +314,7 @@ final class CreateOptions {
     o.memory = memory;
     o.memorySwap = memorySwap;
     o.memoryReservation = memoryReservation;
+    o.kernelMemory = kernelMemory;
     o.oomKillDisable = oomKillDisable;
     o.memorySwappiness = memorySwappiness;
     o.cpus = cpus;

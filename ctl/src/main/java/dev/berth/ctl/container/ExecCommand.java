@@ -177,7 +177,8 @@ public final class ExecCommand implements Callable<Integer> {
    */
   private Spec.User processUser(ContainerState s) {
     try {
-      return UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root")));
+      return UserResolver.withOwnGroup(
+          UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root"))));
     } catch (InvalidValueException e) {
       throw new ContainerStartFailure(e.getMessage(), EXEC_START_FAILED, e);
     }

@@ -28,13 +28,13 @@ final class ImagePulling {
       return;
     }
     requireName(options.image);
-    if (missing) {
+    if (missing && !options.quiet) {
       // Docker's familiar name with its tag: 'busybox:latest'
       root.io().err().println("Unable to find image '" + ImageNames.familiar(ImageNames.normalize(options.image))
           + "' locally");
     }
     PullCommand.pull(root, c, options.image, PullRequest.newBuilder().setUnpack(true)
-        .setPlatform(options.platform == null ? "" : options.platform), false);
+        .setPlatform(options.platform == null ? "" : options.platform), options.quiet);
   }
 
   /**

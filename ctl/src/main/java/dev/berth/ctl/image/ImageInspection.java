@@ -18,7 +18,8 @@ import java.util.TreeSet;
 /**
  * An image as {@code docker image inspect} shows it with Docker's containerd image store: Id (the
  * target's digest), RepoTags, RepoDigests, Created, Author, Config, Architecture, Os, Size,
- * GraphDriver, RootFS and Metadata, from the record and the config blob for this platform.
+ * GraphDriver, RootFS and Metadata, from the record and the config blob for this platform (its
+ * run settings as Docker's container Config: {@link DockerImageConfig}).
  */
 public final class ImageInspection {
   private ImageInspection() {}
@@ -60,7 +61,7 @@ public final class ImageInspection {
     json.put("Created", config.path("created").asText(""));
     json.put("DockerVersion", config.path("docker_version").asText(""));
     json.put("Author", config.path("author").asText(""));
-    json.set("Config", config.path("config").isObject() ? config.get("config") : json.objectNode());
+    json.set("Config", DockerImageConfig.of(config.path("config")));
     json.put("Architecture", config.path("architecture").asText(""));
     if (config.hasNonNull("variant")) {
       json.put("Variant", config.get("variant").asText());

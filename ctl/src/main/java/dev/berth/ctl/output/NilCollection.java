@@ -12,6 +12,8 @@ final class NilCollection extends NullNode {
 
   static final NilCollection SLICE = new NilCollection("[]");
   static final NilCollection MAP = new NilCollection("map[]");
+  /** A nil map of strings ({@code Labels}): Go's {@code index} of it is the empty string, not no value. */
+  static final NilCollection STRING_MAP = new NilCollection("map[]");
 
   private final String printed;
 

@@ -149,7 +149,8 @@ public final class Template {
    */
   public String render(JsonNode dot) {
     JsonNode typed = TemplateTypes.typed(dot);
-    return render(typed, new Execution(TemplateTypes.maps(typed), false, false));
+    return render(typed, new Execution(TemplateTypes.maps(typed), TemplateTypes.stringMaps(typed),
+        TemplateTypes.omittedOfStructs(typed), false, false));
   }
 
   /**
@@ -161,7 +162,7 @@ public final class Template {
     try {
       return render(dot);
     } catch (TemplateFailure typed) {
-      return render(dot, new Execution(Set.of(), false, true));
+      return render(dot, new Execution(Set.of(), Set.of(), Map.of(), false, true));
     }
   }
 
@@ -173,7 +174,7 @@ public final class Template {
   public String renderHeader(JsonNode titles) {
     Set<JsonNode> maps = TemplateTypes.maps(titles);
     maps.add(titles);
-    return render(titles, new Execution(maps, true, false));
+    return render(titles, new Execution(maps, Set.of(), Map.of(), true, false));
   }
 
   private String render(JsonNode dot, Execution execution) {
@@ -226,12 +227,19 @@ public final class Template {
    */
   private static final class Execution {
     private final Set<JsonNode> maps;
+    /** Those of {@link #maps} whose values are strings, which Go's index reads a missing key of as "". */
+    private final Set<JsonNode> stringMaps;
+    /** Objects whose struct has omitempty fields of its own, with what those read when left out. */
+    private final Map<JsonNode, Map<String, JsonNode>> omittedOfStructs;
     private final boolean header;
     private final boolean raw;
     private Located at;
 
-    Execution(Set<JsonNode> maps, boolean header, boolean raw) {
+    Execution(Set<JsonNode> maps, Set<JsonNode> stringMaps, Map<JsonNode, Map<String, JsonNode>> omittedOfStructs,
+        boolean header, boolean raw) {
       this.maps = maps;
+      this.stringMaps = stringMaps;
+      this.omittedOfStructs = omittedOfStructs;
       this.header = header;
       this.raw = raw;
     }
@@ -325,7 +333,11 @@ public final class Template {
         at(f);
         List<JsonNode> args = arguments(operands, piped, dot, variables);
         try {
-          return header ? TemplateFunctions.callInHeader(f.name(), args) : TemplateFunctions.call(f.name(), args);
+          if (header) {
+            return TemplateFunctions.callInHeader(f.name(), args);
+          }
+          return f.name().equals("index") ? TemplateFunctions.index(args, stringMaps::contains)
+              : TemplateFunctions.call(f.name(), args);
         } catch (TemplateError e) {
           switch (e.where()) {
             case FUNCTION -> at(f);
@@ -462,6 +474,10 @@ public final class Template {
       }
       if (maps.contains(object)) {
         return value;
+      }
+      JsonNode structsOwn = omittedOfStructs.getOrDefault(object, Map.of()).get(name);
+      if (structsOwn != null) {
+        return structsOwn;
       }
       return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name));
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
@@ -183,10 +184,20 @@ final class TemplateFunctions {
   }
 
   private static JsonNode index(List<JsonNode> args) {
+    return index(args, map -> false);
+  }
+
+  /**
+   * Go's {@code index}; a key a map of strings lacks ({@code stringMap} says which maps are, a nil
+   * one is {@link NilCollection#STRING_MAP}) gives the empty string, the zero value Go gives there.
+   */
+  static JsonNode index(List<JsonNode> args, Predicate<JsonNode> stringMap) {
     atLeast("index", args, 1);
     JsonNode value = args.get(0);
     for (JsonNode key : args.subList(1, args.size())) {
-      if (value.isObject()) {
+      if (value == NilCollection.STRING_MAP || value.isObject() && stringMap.test(value) && !value.has(print(key))) {
+        value = TextNode.valueOf("");
+      } else if (value.isObject()) {
         value = value.path(print(key));
       } else if (value.isArray() && key.isIntegralNumber()) {
         int i = key.intValue();

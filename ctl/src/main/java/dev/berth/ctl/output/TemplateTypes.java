@@ -26,6 +26,12 @@ final class TemplateTypes {
   private static final Set<String> MAP_FIELDS = Set.of("Labels", "Options", "Attributes", "Networks", "Ports",
       "ExposedPorts", "Volumes", "Containers", "Data", "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Status",
       "Annotations", "Runtimes", "IndexConfigs", "Components");
+  /**
+   * The maps of {@link #MAP_FIELDS} whose values are strings ({@code map[string]string}): Go's
+   * {@code index} of a key they lack is the empty string, where other maps give no value.
+   */
+  private static final Set<String> STRING_MAP_FIELDS = Set.of("Labels", "Options", "Attributes", "Data",
+      "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Annotations");
   /** Fields that are maps under one parent only ({@code LogConfig.Config}; the top {@code Config} is a struct). */
   private static final Set<String> MAP_CHILDREN = Set.of("LogConfig.Config");
   /** Fields whose values are Go slices in Docker's types, wherever they are: a null there is a nil slice. */
@@ -50,13 +56,25 @@ final class TemplateTypes {
       Map.entry("Runtime", TextNode.valueOf("")), Map.entry("ArgsEscaped", BooleanNode.FALSE),
       Map.entry("NetworkDisabled", BooleanNode.FALSE), Map.entry("KernelMemory", IntNode.valueOf(0)),
       Map.entry("KernelMemoryTCP", IntNode.valueOf(0)), Map.entry("Shell", NilCollection.SLICE),
-      Map.entry("ExposedPorts", NilCollection.MAP), Map.entry("Tmpfs", NilCollection.MAP),
-      Map.entry("Sysctls", NilCollection.MAP), Map.entry("StorageOpt", NilCollection.MAP),
-      Map.entry("Annotations", NilCollection.MAP));
+      Map.entry("ExposedPorts", NilCollection.MAP), Map.entry("Tmpfs", NilCollection.STRING_MAP),
+      Map.entry("Sysctls", NilCollection.STRING_MAP), Map.entry("StorageOpt", NilCollection.STRING_MAP),
+      Map.entry("Annotations", NilCollection.STRING_MAP));
+  /**
+   * The {@code omitempty} fields of the structs in a {@code Mounts} list, which only those structs
+   * have: a container's mount points ({@code types.MountPoint}, with a {@code Destination}: a bind
+   * has no {@code Name} or {@code Driver}, so {@code {{range .Mounts}}{{.Name}}{{end}}} prints
+   * nothing for it in Docker) and HostConfig's mounts ({@code mount.Mount}, with a {@code Target}).
+   */
+  private static final Map<String, JsonNode> MOUNT_POINT_OMITTED = Map.of("Name", TextNode.valueOf(""),
+      "Driver", TextNode.valueOf(""), "Type", TextNode.valueOf(""));
+  private static final Map<String, JsonNode> MOUNT_OMITTED = Map.of("Source", TextNode.valueOf(""),
+      "ReadOnly", BooleanNode.FALSE, "Consistency", TextNode.valueOf(""), "BindOptions", NullNode.getInstance(),
+      "VolumeOptions", NullNode.getInstance(), "TmpfsOptions", NullNode.getInstance());
   /** The Go types of Docker's pointers that can be nil, as Go's error for a field below one names them. */
   private static final Map<String, String> POINTER_TYPES = Map.of("Health", "*container.Health",
       "Server", "*types.Version", "SizeRw", "*int64", "SizeRootFs", "*int64", "Healthcheck", "*container.HealthConfig",
-      "StopTimeout", "*int", "Init", "*bool");
+      "StopTimeout", "*int", "Init", "*bool", "BindOptions", "*mount.BindOptions",
+      "VolumeOptions", "*mount.VolumeOptions", "TmpfsOptions", "*mount.TmpfsOptions");
 
   private TemplateTypes() {}
 
@@ -65,6 +83,58 @@ final class TemplateTypes {
     Set<JsonNode> maps = Collections.newSetFromMap(new IdentityHashMap<>());
     collect(value, "", maps);
     return maps;
+  }
+
+  /**
+   * The objects in {@code value} whose struct has {@code omitempty} fields of its own (the
+   * elements of a {@code Mounts} list), by identity, each with what it reads for those its JSON
+   * leaves out.
+   */
+  static Map<JsonNode, Map<String, JsonNode>> omittedOfStructs(JsonNode value) {
+    Map<JsonNode, Map<String, JsonNode>> structs = new IdentityHashMap<>();
+    collectStructs(value, structs);
+    return structs;
+  }
+
+  private static void collectStructs(JsonNode value, Map<JsonNode, Map<String, JsonNode>> structs) {
+    if (value.isArray()) {
+      value.forEach(element -> collectStructs(element, structs));
+      return;
+    }
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
+      if (field.getKey().equals("Mounts") && field.getValue().isArray()) {
+        for (JsonNode mount : field.getValue()) {
+          if (mount.has("Destination")) {
+            structs.put(mount, MOUNT_POINT_OMITTED);
+          } else if (mount.has("Target")) {
+            structs.put(mount, MOUNT_OMITTED);
+          }
+        }
+      }
+      collectStructs(field.getValue(), structs);
+    }
+  }
+
+  /** The objects in {@code value} that are Go maps of strings ({@link #STRING_MAP_FIELDS}), by identity. */
+  static Set<JsonNode> stringMaps(JsonNode value) {
+    Set<JsonNode> maps = Collections.newSetFromMap(new IdentityHashMap<>());
+    collectStringMaps(value, "", maps);
+    return maps;
+  }
+
+  private static void collectStringMaps(JsonNode value, String parent, Set<JsonNode> maps) {
+    if (value.isArray()) {
+      value.forEach(element -> collectStringMaps(element, "", maps));
+      return;
+    }
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
+      String name = field.getKey();
+      if (field.getValue().isObject()
+          && (STRING_MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name))) {
+        maps.add(field.getValue());
+      }
+      collectStringMaps(field.getValue(), name, maps);
+    }
   }
 
   /** What a struct without {@code field} in its JSON has there (a nil pointer, an empty value), if it has it at all. */
@@ -107,7 +177,9 @@ final class TemplateTypes {
         typeNils(child, name);
       } else if (MAPS_OF_SLICES.contains(parent) || SLICE_FIELDS.contains(name)) {
         object.set(name, NilCollection.SLICE);
-      } else if (MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name)) {
+      } else if (STRING_MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name)) {
+        object.set(name, NilCollection.STRING_MAP);
+      } else if (MAP_FIELDS.contains(name)) {
         object.set(name, NilCollection.MAP);
       }
     }

@@ -56,11 +56,41 @@ class TemplateTest {
   }
 
   @Test
+  void aMountsOmittedFieldsAreItsStructsZeroValuesAsInDocker() {
+    // Docker's JSON leaves a bind's Name and Driver out (omitempty), its type has them: scripts
+    // list volume names with {{range .Mounts}}{{.Name}}{{end}} over binds and volumes alike
+    JsonNode container = read("""
+        {"Name": "/web", "Mounts": [{"Type": "bind", "Source": "/a", "Destination": "/x", "RW": true},
+           {"Type": "volume", "Name": "data", "Source": "/v/data/_data", "Driver": "local", "Destination": "/d"}],
+         "HostConfig": {"Mounts": [{"Type": "bind", "Source": "/a", "Target": "/x"}]}}
+        """);
+    Template names = Template.parse("{{range .Mounts}}[{{.Name}}:{{.Driver}}]{{end}}");
+    assertEquals("[:][data:local]", names.render(container));
+    assertEquals("[:][data:local]", names.renderInspected(container));
+    assertEquals("<nil> false", Template.parse("{{range .HostConfig.Mounts}}{{.VolumeOptions}} {{.ReadOnly}}{{end}}")
+        .render(container));
+    assertEquals("[{\"Type\":\"bind\",\"Source\":\"/a\",\"Destination\":\"/x\",\"RW\":true}]",
+        Template.parse("{{json (slice .Mounts 0 1)}}").render(container), "still left out of the JSON");
+    assertThrows(CommandFailure.class, () -> Template.parse("{{range .Mounts}}{{.Target}}{{end}}").render(container));
+    assertThrows(CommandFailure.class, () -> Template.parse("{{.HostConfig.Name}}").render(container),
+        "other structs have no Name");
+  }
+
+  @Test
+  void indexOfAKeyAMapOfStringsLacksIsTheEmptyStringAsInGo() {
+    // Go's index gives the element type's zero value; scripts test for it: [ -z "$(inspect -f '{{index ...}}')" ]
+    assertEquals("[] [web]", render("[{{index .Config.Labels \"x\"}}] [{{index .Config.Labels \"team\"}}]"));
+    JsonNode unlabelled = read("{\"Config\": {\"Labels\": null}, \"HostConfig\": {\"Sysctls\": null}}");
+    assertEquals("[] [] map[]", Template.parse(
+        "[{{index .Config.Labels \"x\"}}] [{{index .HostConfig.Sysctls \"x\"}}] {{.Config.Labels}}")
+        .renderInspected(unlabelled));
+  }
+
+  @Test
   void aMapsMissingKeyPrintsNoValueAsInGo() {
     assertEquals("<no value>", render("{{.Config.Labels.x}}"));
     assertEquals("web <no value>", render("{{with .Config.Labels}}{{.team}} {{.nope}}{{end}}"));
     assertEquals("<no value>", render("{{.NetworkSettings.Networks.nope}}"));
-    assertEquals("<no value>", render("{{index .Config.Labels \"nope\"}}"));
     assertEquals("<no value>", Template.parse("{{.Actor.Attributes.nope}}").render(
         read("{\"Actor\": {\"ID\": \"x\", \"Attributes\": {\"name\": \"web\"}}}")));
     assertEquals("ID <no value>", Template.parse("{{.ID}} {{.Foo}}").renderHeader(read("{\"ID\": \"ID\"}")),
