@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What one module's tests may use of another module, checked over every module's compiled
- * classes (README, "Architecture rules"). A module's <em>public</em> packages are its root
+ * classes (docs/architecture.md, "Architecture rules"). A module's <em>public</em> packages are its root
  * package, its {@code testing} packages (made for other modules' tests) and every package of it
  * that another module's main code uses (berthd's assembly wires the services' stores, the CLI
  * uses the client library). Everything else is internal: how the module does its work, which
