@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -724,8 +725,20 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("bind /b true;volume /m false;\n", ok("inspect", "-f",
           "{{range .HostConfig.Mounts}}{{.Type}} {{.Target}} {{.ReadOnly}};{{end}}", "described").out());
 
+      // Docker's MountPoint fields only: what Berth keeps for rm -v (Anonymous) stays out
+      for (JsonNode mount : JSON.readTree(ok("inspect", "described").stdout()).get(0).get("Mounts")) {
+        List<String> fields = new ArrayList<>();
+        mount.fieldNames().forEachRemaining(fields::add);
+        assertEquals(mount.path("Type").asText().equals("volume")
+            ? List.of("Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation")
+            : List.of("Type", "Source", "Destination", "Mode", "RW", "Propagation"), fields);
+      }
+
       ok("create", "--name", "plain", "busybox", "true");
       assertEquals("null []\n", ok("inspect", "-f", "{{json .Config.Volumes}} {{json .HostConfig.Mounts}}", "plain").out());
+      // not given: Docker's nil *int64
+      assertEquals("<nil> null\n", ok("inspect", "-f", "{{.HostConfig.PidsLimit}} {{json .HostConfig.PidsLimit}}",
+          "plain").out());
     } finally {
       berthd.ctl("rm", "-v", "described", "plain");
       berthd.ctl("volume", "rm", "described-named");

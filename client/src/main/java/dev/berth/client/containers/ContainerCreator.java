@@ -910,7 +910,12 @@ public final class ContainerCreator {
     h.put("UsernsMode", o.userns == null ? "" : o.userns);
     h.put("CgroupnsMode", privateCgroupNamespace(o.cgroupns) ? "private" : "host");
     h.put("CpusetCpus", p.cpuset() == null ? "" : p.cpuset());
-    h.put("PidsLimit", p.pidsLimit() == null ? 0 : p.pidsLimit());
+    // null when not given, as Docker's *int64 (a template prints <nil>)
+    if (p.pidsLimit() == null) {
+      h.putNull("PidsLimit");
+    } else {
+      h.put("PidsLimit", p.pidsLimit());
+    }
     h.put("ReadonlyRootfs", o.readOnly);
     h.set("Dns", strings(h, o.dns));
     h.set("DnsSearch", strings(h, o.dnsSearch));

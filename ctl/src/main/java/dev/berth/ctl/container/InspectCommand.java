@@ -14,6 +14,7 @@ import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
@@ -250,7 +251,7 @@ public final class InspectCommand implements Callable<Integer> {
     json.set("ExecIDs", execIds(c, s));
     json.set("HostConfig", hostConfig(config, spec));
     json.set("GraphDriver", GraphDriverJson.of(c.channel(), s));
-    json.set("Mounts", config.mounts());
+    json.set("Mounts", dockerMounts(config.mounts()));
     json.set("Config", ZeroValuedFields.config(config.config()));
     json.set("NetworkSettings", network(c, s, config, attachments));
     return json;
@@ -261,6 +262,26 @@ public final class InspectCommand implements Callable<Integer> {
    * their zero values, and the paths the runtime masks or makes read-only in the container (none,
    * null, when privileged), as the container's spec has them.
    */
+  /** Docker's MountPoint fields, in the order its JSON has them. */
+  private static final List<String> MOUNT_POINT_FIELDS =
+      List.of("Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation");
+
+  /**
+   * The mounts recorded at create as Docker's MountPoints: its fields in its order, less what
+   * Berth keeps for itself (Anonymous, for rm -v).
+   */
+  private static ArrayNode dockerMounts(ArrayNode recorded) {
+    if (recorded == null) {
+      return null;
+    }
+    ArrayNode mounts = JsonNodeFactory.instance.arrayNode();
+    for (JsonNode m : recorded) {
+      ObjectNode mount = mounts.addObject();
+      MOUNT_POINT_FIELDS.stream().filter(m::has).forEach(f -> mount.set(f, m.get(f)));
+    }
+    return mounts;
+  }
+
   private static ObjectNode hostConfig(ContainerConfig config, Spec spec) {
     ObjectNode host = ZeroValuedFields.hostConfig(config.hostConfig());
     Spec.Linux linux = spec == null ? null : spec.linux();
