@@ -4,6 +4,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.client.containers.ExecProcess;
 import io.grpc.Channel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +52,11 @@ public final class CriStreaming {
     ExecProcess p;
     try {
       p = ExecProcess.start(api, container.id(), container.process(), "cri-exec", cmd, false, false, out, err);
+    } catch (StatusRuntimeException e) {
+      // the main process may have ended since the check (the runtime then refuses the exec):
+      // FAILED_PRECONDITION as the check gives it, not the runtime's UNKNOWN
+      containers.running(id);
+      throw e;
     } catch (IOException e) {
       throw Errors.internal(e, "cannot start %s in container %s: %s", cmd, id, e.getMessage());
     }
