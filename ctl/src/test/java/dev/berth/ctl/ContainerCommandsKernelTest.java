@@ -176,6 +176,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void execWithATerminalHasTermAsDockers() throws Exception {
+    try {
+      ok("run", "-d", "--name", "plain", "-e", "KEPT=1", "busybox", "sleep", "1000");
+      // Docker's daemon gives an exec with -t TERM=xterm, under the container's variables and -e
+      assertEquals("xterm 1\r\n", ok("exec", "-t", "plain", "sh", "-c", "echo $TERM $KEPT").out());
+      assertEquals("vt100\r\n", ok("exec", "-t", "-e", "TERM=vt100", "plain", "sh", "-c", "echo $TERM").out());
+      assertEquals("none\n", ok("exec", "plain", "sh", "-c", "echo ${TERM:-none}").out());
+    } finally {
+      berthd.ctl("rm", "-f", "plain");
+    }
+  }
+
+  @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
     // run -d returns once the process is started; ps may still catch it inside its exec of sleep

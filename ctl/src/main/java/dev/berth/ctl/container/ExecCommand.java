@@ -56,6 +56,12 @@ public final class ExecCommand implements Callable<Integer> {
   @Option(names = {"-t", "--tty"}, description = "give the process a terminal")
   boolean tty;
 
+  /**
+   * What Docker's daemon gives an exec with a terminal, under the container's own variables and
+   * {@code -e}: a container run without {@code -t} has no TERM of its own.
+   */
+  private static final List<String> TERMINAL_ENV = List.of("TERM=xterm");
+
   /** What Docker's exec exits with when its command cannot be started. */
   private static final int EXEC_START_FAILED = 126;
 
@@ -121,7 +127,8 @@ public final class ExecCommand implements Callable<Integer> {
       boolean terminal = tty && !detach;
       Spec.ConsoleSize size = terminal && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
       Spec.Process process = new Spec.Process(terminal, size, processUser, command,
-          EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(),
+          EnvVars.merge(tty ? EnvVars.merge(TERMINAL_ENV, base.env()) : base.env(), vars),
+          workdir != null ? workdir : base.cwd(),
           privileged ? everyCapability() : base.capabilities(),
           base.rlimits(), base.noNewPrivileges(), base.oomScoreAdj());
       String execId = "exec-" + ContainerClient.newId().substring(0, 16);
