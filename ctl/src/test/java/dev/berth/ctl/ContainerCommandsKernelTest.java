@@ -189,6 +189,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void killRefusesASignalInDockersDaemonsWords() throws Exception {
+    try {
+      ok("run", "-d", "--name", "target", "busybox", "sleep", "1000");
+      for (String[] bad : new String[][] {{"NOPE", "invalid signal: NOPE"}, {"sigfoo", "invalid signal: sigfoo"},
+          {"0", "invalid signal: 0"}, {"99", "the linux daemon does not support signal 99"}}) {
+        Cli.Result r = berthd.ctl("kill", "-s", bad[0], "target");
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("Error response from daemon: " + bad[1] + "\n", r.stderr());
+        assertEquals("", r.out());
+      }
+      // the signal is refused before the container is looked up, as Docker's daemon does
+      assertEquals("Error response from daemon: invalid signal: NOPE\n",
+          berthd.ctl("kill", "-s", "NOPE", "nosuch").stderr());
+      assertEquals("running", status("target"));
+    } finally {
+      berthd.ctl("rm", "-f", "target");
+    }
+  }
+
+  @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
     // run -d returns once the process is started; ps may still catch it inside its exec of sleep
