@@ -209,6 +209,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void logsRefusesABadTimeInDockersClientsWords() {
+    Cli.Result since = berthd.ctl("logs", "--since", "bogus", "nosuch");
+    assertEquals(1, since.exit(), since::toString);
+    assertEquals("Error: invalid value for \"since\": failed to parse value as time or duration: \"bogus\"\n",
+        since.stderr());
+    Cli.Result until = berthd.ctl("logs", "--until", "10x", "nosuch");
+    assertEquals("Error: invalid value for \"until\": failed to parse value as time or duration: \"10x\"\n",
+        until.stderr());
+    assertTrue(berthd.ctl("logs", "--since", "2024-13-45", "nosuch").stderr()
+        .startsWith("Error: invalid value for \"since\": "), "a date that does not parse");
+  }
+
+  @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
     // run -d returns once the process is started; ps may still catch it inside its exec of sleep

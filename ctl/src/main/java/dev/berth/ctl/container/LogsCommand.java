@@ -74,10 +74,10 @@ public final class LogsCommand implements Callable<Integer> {
       request.setTail(tailLines());
     }
     if (since != null) {
-      Instant from = Durations.since(since, Instant.now());
+      Instant from = time("since", since);
       request.setSince(ProtoTimes.toTimestamp(from));
     }
-    Optional<Instant> to = until == null ? Optional.empty() : Optional.of(Durations.since(until, Instant.now()));
+    Optional<Instant> to = until == null ? Optional.empty() : Optional.of(time("until", until));
     // written a response at a time: a write a line made a long log slow to print
     OutputStream out = new BufferedOutputStream(root.io().out(), BUFFER);
     OutputStream err = new BufferedOutputStream(root.io().err(), BUFFER);
@@ -157,5 +157,19 @@ public final class LogsCommand implements Callable<Integer> {
       throw new CommandFailure("invalid --tail value \"" + tail + "\": a number of lines or all");
     }
     return Integer.parseInt(tail);
+  }
+
+  /**
+   * {@code --since}/{@code --until}'s time, refused in the words of Docker's client: a value
+   * that is no time, Unix time or duration, or (when it holds a '-') a date that does not parse.
+   */
+  private static Instant time(String flag, String value) {
+    try {
+      return Durations.since(value, Instant.now());
+    } catch (CommandFailure e) {
+      String reason = value.contains("-") ? e.getMessage()
+          : "failed to parse value as time or duration: \"" + value + "\"";
+      throw new CommandFailure("invalid value for \"" + flag + "\": " + reason, e);
+    }
   }
 }
