@@ -906,7 +906,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "silent", "--log-driver", "none", "busybox", "sh", "-c", "echo hidden; sleep 1000");
       Cli.Result none = berthd.ctl("logs", "silent");
       assertTrue(none.exit() != 0, none::toString);
-      assertEquals("Error: configured logging driver does not support reading\n", none.stderr());
+      assertEquals("Error response from daemon: configured logging driver does not support reading\n",
+          none.stderr());
       assertEquals("\n", ok("inspect", "-f", "{{.LogPath}}", "silent").out(), "no log, no path, as docker's");
       for (List<String> bad : List.of(List.of("--log-driver", "syslog"), List.of("--log-opt", "max-size=lots"),
           List.of("--log-opt", "tag=web"), List.of("--log-driver", "none", "--log-opt", "max-size=1m"))) {

@@ -10,6 +10,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.output.Durations;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -85,7 +86,7 @@ public final class LogsCommand implements Callable<Integer> {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       if (record.isPresent()
           && ContainerLabels.LOG_DRIVER_NONE.equals(record.get().getLabelsMap().get(ContainerLabels.LOG_DRIVER))) {
-        throw new CommandFailure("configured logging driver does not support reading");
+        throw new DaemonError("configured logging driver does not support reading");
       }
       request.setContainerId(record.map(Container::getId).orElse(container));
       LogsGrpc.LogsBlockingStub logs = LogsGrpc.newBlockingStub(c.channel());
