@@ -341,12 +341,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     // Docker's words for a path missing in the container, exit 1
     Cli.Result missing = berthd.ctl("cp", "files:/no/such", tmp.toString());
     assertEquals(1, missing.exit());
-    assertEquals("Error: Could not find the file /no/such in container files\n", missing.stderr());
-    assertEquals("Error: Could not find the file /no/such in container files\n",
+    assertEquals("Error response from daemon: Could not find the file /no/such in container files\n",
+        missing.stderr());
+    assertEquals("Error response from daemon: Could not find the file /no/such in container files\n",
         berthd.ctl("cp", "files:/no/such", "-").stderr());
     Cli.Result noParent = berthd.ctl("cp", tmp.resolve("note.txt").toString(), "files:/no/dir/note.txt");
     assertEquals(1, noParent.exit());
-    assertEquals("Error: Could not find the file /no/dir in container files\n", noParent.stderr());
+    assertEquals("Error response from daemon: Could not find the file /no/dir in container files\n",
+        noParent.stderr());
+    // Docker's CLI's words for two containers or none
+    assertEquals("Error: copying between containers is not supported\n",
+        berthd.ctl("cp", "files:/etc/hostname", "cold:/tmp").stderr());
+    assertEquals("Error: must specify at least one container source\n",
+        berthd.ctl("cp", tmp.resolve("note.txt").toString(), tmp.resolve("copy.txt").toString()).stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
     // a trailing '/' asks for a directory

@@ -72,8 +72,11 @@ public final class CpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean fromContainer = inContainer(source);
-    if (fromContainer == inContainer(destination)) {
-      throw new CommandFailure("copying needs exactly one of SRC and DEST as CONTAINER:PATH");
+    if (fromContainer && inContainer(destination)) {
+      throw new CommandFailure("copying between containers is not supported");
+    }
+    if (!fromContainer && !inContainer(destination)) {
+      throw new CommandFailure("must specify at least one container source");
     }
     boolean stream = STREAM.equals(fromContainer ? destination : source);
     String containerSide = fromContainer ? source : destination;
@@ -155,7 +158,7 @@ public final class CpCommand implements Callable<Integer> {
 
   /** Docker's words for a path missing in a container (its daemon's, which berthctl does the work of here). */
   private static CommandFailure notFound(String containerPath, String container) {
-    return new CommandFailure("Could not find the file " + containerPath + " in container " + container);
+    return new DaemonError("Could not find the file " + containerPath + " in container " + container);
   }
 
   /** The directory {@code path} (as written, maybe with a trailing '/') would be in. */
