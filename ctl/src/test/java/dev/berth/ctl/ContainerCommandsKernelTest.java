@@ -328,8 +328,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void copyInAndOutOfARunningAndAStoppedContainer() throws Exception {
     ok("run", "-d", "--name", "files", "busybox", "sleep", "1000");
     Files.writeString(tmp.resolve("note.txt"), "copied in\n");
-    ok("cp", tmp.resolve("note.txt").toString(), "files:/tmp");
+    Cli.Result in = ok("cp", tmp.resolve("note.txt").toString(), "files:/tmp");
     assertEquals("copied in\n", ok("exec", "files", "cat", "/tmp/note.txt").out());
+    // Docker's CLI's last line: the tar archive's size (a header, a block of content, two to end
+    // it) and the destination, the host's made absolute
+    assertEquals("Successfully copied 2.05kB to files:/tmp\n", in.stderr());
+    assertEquals("Successfully copied 2.05kB to " + tmp + "/.\n",
+        ok("cp", "files:/tmp/note.txt", tmp + "/.").stderr());
+    assertEquals("", ok("cp", "-q", "files:/tmp/note.txt", tmp.toString()).stderr());
+    assertEquals("", berthd.ctl("cp", "files:/tmp/note.txt", "-").stderr());
     ok("exec", "files", "sh", "-c", "mkdir -p /srv/d && echo deep > /srv/d/f");
     ok("cp", "files:/srv/d", tmp.resolve("out").toString());
     assertEquals("deep\n", Files.readString(tmp.resolve("out/f")));
