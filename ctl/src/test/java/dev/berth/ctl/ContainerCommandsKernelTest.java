@@ -209,6 +209,22 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void waitAndKillPrintTheirFailuresLastAsDockers() {
+    try {
+      assertEquals(3, berthd.ctl("run", "--name", "done", "busybox", "sh", "-c", "exit 3").exit());
+      // Docker's CLI: every exit code (or name) first, then the failures, one line each
+      assertEquals("3\n3\nError response from daemon: No such container: nosuch\n",
+          berthd.ctlInterleaved("wait", "done", "nosuch", "done"));
+      ok("run", "-d", "--name", "live", "busybox", "sleep", "1000");
+      assertEquals("live\nError response from daemon: No such container: nosuch\n"
+          + "Error response from daemon: No such container: gone\n",
+          berthd.ctlInterleaved("kill", "nosuch", "live", "gone"));
+    } finally {
+      berthd.ctl("rm", "-f", "done", "live");
+    }
+  }
+
+  @Test
   void logsRefusesABadTimeInDockersClientsWords() {
     Cli.Result since = berthd.ctl("logs", "--since", "bogus", "nosuch");
     assertEquals(1, since.exit(), since::toString);
