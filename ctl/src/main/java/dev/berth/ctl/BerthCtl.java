@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -303,6 +304,34 @@ public final class BerthCtl extends GroupCommand {
       }
     }
     return exit;
+  }
+
+  /**
+   * As {@link #each(List, int, Action)}, with the failures printed after every name is done, as
+   * Docker's CLI reports them for kill, stop, rm, pause, wait and the like: what succeeded first
+   * (on stdout), then one line a failure.
+   */
+  public int eachReportingFailuresLast(List<String> names, int failureCode, Action action)
+      throws InterruptedException {
+    List<String> failures = new ArrayList<>();
+    for (String name : names) {
+      try {
+        action.apply(name);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+          throw s;
+        }
+        if (e instanceof DaemonUnreachableException || e instanceof BrokenPipe) {
+          throw (RuntimeException) e;
+        }
+        failures.add(errors.message(e));
+      }
+    }
+    out().flush();
+    failures.forEach(err::println);
+    return failures.isEmpty() ? CommandLine.ExitCode.OK : failureCode;
   }
 
   /** This client's version, from the build. */

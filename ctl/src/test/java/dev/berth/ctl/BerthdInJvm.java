@@ -73,6 +73,11 @@ final class BerthdInJvm implements AutoCloseable {
     return Cli.run(Map.of("BERTH_ADDRESS", socket().toString()), stdin, args);
   }
 
+  /** berthctl's stdout and stderr in the order it printed them. */
+  String ctlInterleaved(String... args) {
+    return Cli.interleaved(Map.of("BERTH_ADDRESS", socket().toString()), args);
+  }
+
   /** berthd's socket, for a berthctl run with streams of the test's own. */
   Path socket() {
     return dir.resolve("s").resolve("berth.sock");

@@ -31,6 +31,14 @@ final class Cli {
     return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** What one run printed on stdout and stderr together, in order, as a terminal (or {@code 2>&1}) shows it. */
+  static String interleaved(Map<String, String> env, String... args) {
+    ByteArrayOutputStream both = new ByteArrayOutputStream();
+    BerthCtl.run(new Io(new ByteArrayInputStream(new byte[0]), both,
+        new PrintStream(both, true, StandardCharsets.UTF_8), env, false), args);
+    return both.toString(StandardCharsets.UTF_8);
+  }
+
   static Result run(Map<String, String> env, String... args) {
     return run(env, new byte[0], args);
   }

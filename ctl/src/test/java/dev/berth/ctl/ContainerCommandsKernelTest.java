@@ -176,6 +176,68 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void execWithATerminalHasTermAsDockers() throws Exception {
+    try {
+      ok("run", "-d", "--name", "plain", "-e", "KEPT=1", "busybox", "sleep", "1000");
+      // Docker's daemon gives an exec with -t TERM=xterm, under the container's variables and -e
+      assertEquals("xterm 1\r\n", ok("exec", "-t", "plain", "sh", "-c", "echo $TERM $KEPT").out());
+      assertEquals("vt100\r\n", ok("exec", "-t", "-e", "TERM=vt100", "plain", "sh", "-c", "echo $TERM").out());
+      assertEquals("none\n", ok("exec", "plain", "sh", "-c", "echo ${TERM:-none}").out());
+    } finally {
+      berthd.ctl("rm", "-f", "plain");
+    }
+  }
+
+  @Test
+  void killRefusesASignalInDockersDaemonsWords() throws Exception {
+    try {
+      ok("run", "-d", "--name", "target", "busybox", "sleep", "1000");
+      for (String[] bad : new String[][] {{"NOPE", "invalid signal: NOPE"}, {"sigfoo", "invalid signal: sigfoo"},
+          {"0", "invalid signal: 0"}, {"99", "the linux daemon does not support signal 99"}}) {
+        Cli.Result r = berthd.ctl("kill", "-s", bad[0], "target");
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("Error response from daemon: " + bad[1] + "\n", r.stderr());
+        assertEquals("", r.out());
+      }
+      // the signal is refused before the container is looked up, as Docker's daemon does
+      assertEquals("Error response from daemon: invalid signal: NOPE\n",
+          berthd.ctl("kill", "-s", "NOPE", "nosuch").stderr());
+      assertEquals("running", status("target"));
+    } finally {
+      berthd.ctl("rm", "-f", "target");
+    }
+  }
+
+  @Test
+  void waitAndKillPrintTheirFailuresLastAsDockers() {
+    try {
+      assertEquals(3, berthd.ctl("run", "--name", "done", "busybox", "sh", "-c", "exit 3").exit());
+      // Docker's CLI: every exit code (or name) first, then the failures, one line each
+      assertEquals("3\n3\nError response from daemon: No such container: nosuch\n",
+          berthd.ctlInterleaved("wait", "done", "nosuch", "done"));
+      ok("run", "-d", "--name", "live", "busybox", "sleep", "1000");
+      assertEquals("live\nError response from daemon: No such container: nosuch\n"
+          + "Error response from daemon: No such container: gone\n",
+          berthd.ctlInterleaved("kill", "nosuch", "live", "gone"));
+    } finally {
+      berthd.ctl("rm", "-f", "done", "live");
+    }
+  }
+
+  @Test
+  void logsRefusesABadTimeInDockersClientsWords() {
+    Cli.Result since = berthd.ctl("logs", "--since", "bogus", "nosuch");
+    assertEquals(1, since.exit(), since::toString);
+    assertEquals("Error: invalid value for \"since\": failed to parse value as time or duration: \"bogus\"\n",
+        since.stderr());
+    Cli.Result until = berthd.ctl("logs", "--until", "10x", "nosuch");
+    assertEquals("Error: invalid value for \"until\": failed to parse value as time or duration: \"10x\"\n",
+        until.stderr());
+    assertTrue(berthd.ctl("logs", "--since", "2024-13-45", "nosuch").stderr()
+        .startsWith("Error: invalid value for \"since\": "), "a date that does not parse");
+  }
+
+  @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
     // run -d returns once the process is started; ps may still catch it inside its exec of sleep
@@ -282,8 +344,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void copyInAndOutOfARunningAndAStoppedContainer() throws Exception {
     ok("run", "-d", "--name", "files", "busybox", "sleep", "1000");
     Files.writeString(tmp.resolve("note.txt"), "copied in\n");
-    ok("cp", tmp.resolve("note.txt").toString(), "files:/tmp");
+    Cli.Result in = ok("cp", tmp.resolve("note.txt").toString(), "files:/tmp");
     assertEquals("copied in\n", ok("exec", "files", "cat", "/tmp/note.txt").out());
+    // Docker's CLI's last line: the tar archive's size (a header, a block of content, two to end
+    // it) and the destination, the host's made absolute
+    assertEquals("Successfully copied 2.05kB to files:/tmp\n", in.stderr());
+    assertEquals("Successfully copied 2.05kB to " + tmp + "/.\n",
+        ok("cp", "files:/tmp/note.txt", tmp + "/.").stderr());
+    assertEquals("", ok("cp", "-q", "files:/tmp/note.txt", tmp.toString()).stderr());
+    assertEquals("", berthd.ctl("cp", "files:/tmp/note.txt", "-").stderr());
     ok("exec", "files", "sh", "-c", "mkdir -p /srv/d && echo deep > /srv/d/f");
     ok("cp", "files:/srv/d", tmp.resolve("out").toString());
     assertEquals("deep\n", Files.readString(tmp.resolve("out/f")));
@@ -295,12 +364,19 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     // Docker's words for a path missing in the container, exit 1
     Cli.Result missing = berthd.ctl("cp", "files:/no/such", tmp.toString());
     assertEquals(1, missing.exit());
-    assertEquals("Error: Could not find the file /no/such in container files\n", missing.stderr());
-    assertEquals("Error: Could not find the file /no/such in container files\n",
+    assertEquals("Error response from daemon: Could not find the file /no/such in container files\n",
+        missing.stderr());
+    assertEquals("Error response from daemon: Could not find the file /no/such in container files\n",
         berthd.ctl("cp", "files:/no/such", "-").stderr());
     Cli.Result noParent = berthd.ctl("cp", tmp.resolve("note.txt").toString(), "files:/no/dir/note.txt");
     assertEquals(1, noParent.exit());
-    assertEquals("Error: Could not find the file /no/dir in container files\n", noParent.stderr());
+    assertEquals("Error response from daemon: Could not find the file /no/dir in container files\n",
+        noParent.stderr());
+    // Docker's CLI's words for two containers or none
+    assertEquals("Error: copying between containers is not supported\n",
+        berthd.ctl("cp", "files:/etc/hostname", "cold:/tmp").stderr());
+    assertEquals("Error: must specify at least one container source\n",
+        berthd.ctl("cp", tmp.resolve("note.txt").toString(), tmp.resolve("copy.txt").toString()).stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
     // a trailing '/' asks for a directory
@@ -860,7 +936,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "silent", "--log-driver", "none", "busybox", "sh", "-c", "echo hidden; sleep 1000");
       Cli.Result none = berthd.ctl("logs", "silent");
       assertTrue(none.exit() != 0, none::toString);
-      assertEquals("Error: configured logging driver does not support reading\n", none.stderr());
+      assertEquals("Error response from daemon: configured logging driver does not support reading\n",
+          none.stderr());
       assertEquals("\n", ok("inspect", "-f", "{{.LogPath}}", "silent").out(), "no log, no path, as docker's");
       for (List<String> bad : List.of(List.of("--log-driver", "syslog"), List.of("--log-opt", "max-size=lots"),
           List.of("--log-opt", "tag=web"), List.of("--log-driver", "none", "--log-opt", "max-size=1m"))) {

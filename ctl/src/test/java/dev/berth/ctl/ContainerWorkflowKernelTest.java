@@ -202,16 +202,28 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     String capEff = "awk '/CapEff/ { print $2 }' /proc/self/status";
     assertEquals(bounding + "\n", ok("exec", "--privileged", "web", "sh", "-c", capEff).out());
     assertEquals("00000000a80425fb\n", ok("exec", "web", "sh", "-c", capEff).out());
-    // Docker's exec: 126 for a command that cannot be started, found or not
-    assertEquals(126, berthd.ctl("exec", "web", "no-such-command").exit());
-    assertEquals(126, berthd.ctl("exec", "web", "/etc/passwd").exit());
+    // Docker's exec: 126 for a command that cannot be started, found or not, the reason in
+    // containerd's shim's words down the exec's output, as Docker's daemon writes it
+    Cli.Result notFound = berthd.ctl("exec", "web", "no-such-command");
+    assertEquals(126, notFound.exit(), notFound::toString);
+    assertEquals("OCI runtime exec failed: exec failed: unable to start container process: exec: "
+        + "\"no-such-command\": executable file not found in $PATH: unknown\r\n", notFound.out());
+    assertEquals("", notFound.stderr());
+    Cli.Result notExecutable = berthd.ctl("exec", "web", "/etc/passwd");
+    assertEquals(126, notExecutable.exit(), notExecutable::toString);
+    assertEquals("OCI runtime exec failed: exec failed: unable to start container process: exec: "
+        + "\"/etc/passwd\": permission denied: unknown\r\n", notExecutable.out());
+    // detached, Docker's daemon refuses the start itself: its CLI's line, exit 1
+    Cli.Result detached = berthd.ctl("exec", "-d", "web", "no-such-command");
+    assertEquals(1, detached.exit(), detached::toString);
+    assertEquals("Error response from daemon: OCI runtime exec failed: exec failed: unable to start container "
+        + "process: exec: \"no-such-command\": executable file not found in $PATH: unknown\n", detached.stderr());
     // as Docker's daemon gives a user: its own group first among the supplementary ones
     assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n",
         ok("exec", "-u", "nobody", "web", "id").out());
     Cli.Result noGroup = berthd.ctl("exec", "-u", "root:nosuchgroup", "web", "id");
     assertEquals(126, noGroup.exit(), noGroup::toString);
-    assertTrue(noGroup.stderr().contains("unable to find group nosuchgroup: no matching entries in group file"),
-        noGroup::toString);
+    assertEquals("unable to find group nosuchgroup: no matching entries in group file\r\n", noGroup.out());
     assertEquals("b\n", ok("exec", "-e", "A=b", "-w", "/tmp", "web", "sh", "-c", "echo $A; test $PWD = /tmp").out());
 
     long started = System.nanoTime();

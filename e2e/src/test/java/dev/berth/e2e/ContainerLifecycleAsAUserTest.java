@@ -263,7 +263,7 @@ class ContainerLifecycleAsAUserTest {
     try {
       Result exec = berthd.berthctl("exec", "-u", "nouser", "lc-nouser", "id");
       assertEquals(126, exec.exit(), exec::toString);
-      assertTrue(exec.err().contains("unable to find user nouser: no matching entries in passwd file"),
+      assertTrue(exec.out().contains("unable to find user nouser: no matching entries in passwd file"),
           exec::toString);
     } finally {
       berthd.berthctl("rm", "-f", "lc-nouser");

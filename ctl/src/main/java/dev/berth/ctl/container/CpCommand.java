@@ -12,6 +12,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
+import dev.berth.ctl.output.Output;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +51,9 @@ import picocli.CommandLine.ParentCommand;
 public final class CpCommand implements Callable<Integer> {
   /** Docker's name for a tar stream on stdin or stdout in place of a host path. */
   private static final String STREAM = "-";
+  private static final long TAR_BLOCK = 512;
+  /** The two empty blocks that end a tar archive. */
+  private static final long TAR_END = 2 * TAR_BLOCK;
   @ParentCommand
   BerthCtl root;
 
@@ -66,14 +70,17 @@ public final class CpCommand implements Callable<Integer> {
   @Option(names = {"-a", "--archive"}, description = "keep the owners (uid:gid) the source has")
   boolean archive;
 
-  @Option(names = {"-q", "--quiet"}, description = "print no progress (berthctl prints none anyway)")
+  @Option(names = {"-q", "--quiet"}, description = "print no progress and no 'Successfully copied' line")
   boolean quiet;
 
   @Override
   public Integer call() throws IOException {
     boolean fromContainer = inContainer(source);
-    if (fromContainer == inContainer(destination)) {
-      throw new CommandFailure("copying needs exactly one of SRC and DEST as CONTAINER:PATH");
+    if (fromContainer && inContainer(destination)) {
+      throw new CommandFailure("copying between containers is not supported");
+    }
+    if (!fromContainer && !inContainer(destination)) {
+      throw new CommandFailure("must specify at least one container source");
     }
     boolean stream = STREAM.equals(fromContainer ? destination : source);
     String containerSide = fromContainer ? source : destination;
@@ -111,18 +118,22 @@ public final class CpCommand implements Callable<Integer> {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
           TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+          // Docker's CLI counts only the archives it makes, not one read from stdin
+          copied(0, container + ":" + path);
         } else if (fromContainer) {
-          copy(inside, nameOf(inside), Path.of(destination), source, destination, rootfs.kernelMounts(),
+          long size = copy(inside, nameOf(inside), Path.of(destination), source, destination, rootfs.kernelMounts(),
               owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
+          copied(size, absolute(destination));
         } else {
           Path given = Path.of(source);
           // as Docker's -L: what the link points to, under the link's name
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
-          copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
+          long size = copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
               () -> notFound(parent(containerPath), container));
+          copied(size, container + ":" + path);
         }
       }
     }
@@ -153,9 +164,30 @@ public final class CpCommand implements Callable<Integer> {
     }
   };
 
+  /**
+   * Docker's CLI's last line of a copy, on stderr unless -q: the size of the tar archive it sent
+   * or received (what {@code size} counts of its entries, and the two blocks that end it).
+   */
+  private void copied(long size, String destination) {
+    if (!quiet) {
+      root.io().err().println("Successfully copied " + Output.size(size == 0 ? 0 : size + TAR_END) + " to "
+          + destination);
+    }
+  }
+
+  /** A host path as Docker's CLI names it: absolute, keeping a final '.' (as "/.") or '/'. */
+  static String absolute(String hostPath) {
+    String resolved = Path.of(hostPath).toAbsolutePath().normalize().toString();
+    String base = resolved.equals("/") ? "" : resolved;
+    if (hostPath.equals(".") || hostPath.endsWith("/.")) {
+      return base + "/.";
+    }
+    return hostPath.endsWith("/") ? base + "/" : resolved;
+  }
+
   /** Docker's words for a path missing in a container (its daemon's, which berthctl does the work of here). */
   private static CommandFailure notFound(String containerPath, String container) {
-    return new CommandFailure("Could not find the file " + containerPath + " in container " + container);
+    return new DaemonError("Could not find the file " + containerPath + " in container " + container);
   }
 
   /** The directory {@code path} (as written, maybe with a trailing '/') would be in. */
@@ -178,8 +210,9 @@ public final class CpCommand implements Callable<Integer> {
    * written: a directory onto a file (the file would be lost), a file to a directory that is not there.
    * A missing source, and a missing directory for the destination, fail as {@code sourceMissing}
    * and {@code parentMissing} say, in the words of the side (host or container) they are on.
+   * Returns the size the entries copied take in a tar archive, as Docker's CLI counts a copy.
    */
-  private static void copy(Path from, String name, Path to, String fromText, String toText, Set<Path> emptied,
+  private static long copy(Path from, String name, Path to, String fromText, String toText, Set<Path> emptied,
       Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
       throws IOException {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
@@ -206,23 +239,33 @@ public final class CpCommand implements Callable<Integer> {
       throw parentMissing.get();
     }
     Path target = Files.isDirectory(to) ? to.resolve(name) : to;
-    if (fromDirectory) {
-      Files.walkFileTree(from, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          copyOne(dir, target.resolve(from.relativize(dir).toString()), owner);
-          return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          copyOne(file, target.resolve(from.relativize(file).toString()), owner);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } else {
+    if (!fromDirectory) {
       copyOne(from, target, owner);
+      return tarEntrySize(Files.readAttributes(from, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
     }
+    long[] size = {0};
+    Files.walkFileTree(from, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        copyOne(dir, target.resolve(from.relativize(dir).toString()), owner);
+        size[0] += tarEntrySize(attrs);
+        return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        copyOne(file, target.resolve(from.relativize(file).toString()), owner);
+        size[0] += tarEntrySize(attrs);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return size[0];
+  }
+
+  /** A tar entry's size: its header block, and a regular file's content padded to whole blocks. */
+  private static long tarEntrySize(BasicFileAttributes attrs) {
+    long content = attrs.isRegularFile() ? (attrs.size() + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK : 0;
+    return TAR_BLOCK + content;
   }
 
   /** The name a copy of {@code path} takes in the directory it goes into. */

@@ -16,8 +16,9 @@ import java.util.concurrent.Future;
 
 /**
  * The loop of docker's commands on several containers ({@code stop}, {@code rm}, {@code kill} ...):
- * each name is resolved and acted on, then printed as given; a failure is one line on stderr and
- * the loop goes on, and the exit code is docker's (1 if any failed). Unreachable berthd stops it.
+ * each name is resolved and acted on, then printed as given; a failure is one line on stderr,
+ * printed once every name is done as docker's CLI does, the loop goes on, and the exit code is
+ * docker's (1 if any failed). Unreachable berthd stops it.
  */
 final class EachContainer {
   /** Containers acted on at once, as docker's CLI bounds its own parallel operations. */
@@ -33,7 +34,7 @@ final class EachContainer {
 
   static int printingNames(BerthCtl root, Connection c, List<String> names, Action action)
       throws InterruptedException {
-    return root.each(names, ErrorHandler.FAILURE, name -> {
+    return root.eachReportingFailuresLast(names, ErrorHandler.FAILURE, name -> {
       apply(c, name, action);
       root.out().println(name);
     });
@@ -41,7 +42,7 @@ final class EachContainer {
 
   /**
    * As {@link #printingNames}, with the containers acted on at the same time, as docker stops,
-   * kills and removes several: the waits for each to end overlap. Names and errors are printed
+   * kills and removes several: the waits for each to end overlap. Names (and then errors) are printed
    * in the order given.
    */
   static int printingNamesInParallel(BerthCtl root, Connection c, List<String> names, Action action)
@@ -60,7 +61,7 @@ final class EachContainer {
         return null;
       })).toList();
       Iterator<Future<?>> next = results.iterator();
-      return root.each(names, ErrorHandler.FAILURE, name -> {
+      return root.eachReportingFailuresLast(names, ErrorHandler.FAILURE, name -> {
         try {
           next.next().get();
         } catch (ExecutionException e) {

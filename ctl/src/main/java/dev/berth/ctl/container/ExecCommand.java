@@ -26,11 +26,14 @@ import dev.berth.ctl.terminal.ProcessStreams;
 import dev.berth.ctl.terminal.StartupSignals;
 import dev.berth.ctl.terminal.TerminalMode;
 import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,6 +58,16 @@ public final class ExecCommand implements Callable<Integer> {
 
   @Option(names = {"-t", "--tty"}, description = "give the process a terminal")
   boolean tty;
+
+  /**
+   * What Docker's daemon gives an exec with a terminal, under the container's own variables and
+   * {@code -e}: a container run without {@code -t} has no TERM of its own.
+   */
+  private static final List<String> TERMINAL_ENV = List.of("TERM=xterm");
+
+  /** berthd's words for a runtime that refused to start an exec; the runtime's reason is group 1. */
+  private static final Pattern RUNTIME_REFUSAL =
+      Pattern.compile("failed to start exec \\S+ in task \\S+: \\S+ exec failed: (.*)", Pattern.DOTALL);
 
   /** What Docker's exec exits with when its command cannot be started. */
   private static final int EXEC_START_FAILED = 126;
@@ -121,7 +134,8 @@ public final class ExecCommand implements Callable<Integer> {
       boolean terminal = tty && !detach;
       Spec.ConsoleSize size = terminal && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
       Spec.Process process = new Spec.Process(terminal, size, processUser, command,
-          EnvVars.merge(base.env(), vars), workdir != null ? workdir : base.cwd(),
+          EnvVars.merge(tty ? EnvVars.merge(TERMINAL_ENV, base.env()) : base.env(), vars),
+          workdir != null ? workdir : base.cwd(),
           privileged ? everyCapability() : base.capabilities(),
           base.rlimits(), base.noNewPrivileges(), base.oomScoreAdj());
       String execId = "exec-" + ContainerClient.newId().substring(0, 16);
@@ -145,9 +159,27 @@ public final class ExecCommand implements Callable<Integer> {
       }
       return exit.getAsInt();
     } catch (ContainerStartFailure f) {
-      // Docker's exec gives 126 for a command that cannot be started, found or not (run gives 127 for that)
-      throw f.exitCode() == EXEC_START_FAILED ? f : new ContainerStartFailure(f.getMessage(), EXEC_START_FAILED, f);
+      if (detach) {
+        // Docker's daemon answers a detached start's failure, which its CLI prints as any refusal
+        throw new DaemonError(dockersWords(f.getMessage()), f);
+      }
+      // as Docker's daemon: the reason goes down the exec's output stream, as it is and ending in
+      // CRLF, and the exit code is 126 for a command that cannot be started, found or not (run
+      // gives 127 for that)
+      root.io().out().write((dockersWords(f.getMessage()) + "\r\n").getBytes(StandardCharsets.UTF_8));
+      root.io().out().flush();
+      return EXEC_START_FAILED;
     }
+  }
+
+  /**
+   * berthd's words for a runtime's refusal to start an exec ({@code failed to start exec ID in
+   * task ID: RUNTIME exec failed: WHY}) as containerd's shim and Docker put them: {@code OCI
+   * runtime exec failed: WHY: unknown}; other reasons (a user not found) as they are.
+   */
+  static String dockersWords(String reason) {
+    Matcher m = RUNTIME_REFUSAL.matcher(reason);
+    return m.matches() ? "OCI runtime exec failed: " + m.group(1) + ": unknown" : reason;
   }
 
   /** The process's exit status once it ended; nothing when {@code keys} left it running. */

@@ -10,6 +10,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.output.Durations;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -74,10 +75,10 @@ public final class LogsCommand implements Callable<Integer> {
       request.setTail(tailLines());
     }
     if (since != null) {
-      Instant from = Durations.since(since, Instant.now());
+      Instant from = time("since", since);
       request.setSince(ProtoTimes.toTimestamp(from));
     }
-    Optional<Instant> to = until == null ? Optional.empty() : Optional.of(Durations.since(until, Instant.now()));
+    Optional<Instant> to = until == null ? Optional.empty() : Optional.of(time("until", until));
     // written a response at a time: a write a line made a long log slow to print
     OutputStream out = new BufferedOutputStream(root.io().out(), BUFFER);
     OutputStream err = new BufferedOutputStream(root.io().err(), BUFFER);
@@ -85,7 +86,7 @@ public final class LogsCommand implements Callable<Integer> {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       if (record.isPresent()
           && ContainerLabels.LOG_DRIVER_NONE.equals(record.get().getLabelsMap().get(ContainerLabels.LOG_DRIVER))) {
-        throw new CommandFailure("configured logging driver does not support reading");
+        throw new DaemonError("configured logging driver does not support reading");
       }
       request.setContainerId(record.map(Container::getId).orElse(container));
       LogsGrpc.LogsBlockingStub logs = LogsGrpc.newBlockingStub(c.channel());
@@ -157,5 +158,19 @@ public final class LogsCommand implements Callable<Integer> {
       throw new CommandFailure("invalid --tail value \"" + tail + "\": a number of lines or all");
     }
     return Integer.parseInt(tail);
+  }
+
+  /**
+   * {@code --since}/{@code --until}'s time, refused in the words of Docker's client: a value
+   * that is no time, Unix time or duration, or (when it holds a '-') a date that does not parse.
+   */
+  private static Instant time(String flag, String value) {
+    try {
+      return Durations.since(value, Instant.now());
+    } catch (CommandFailure e) {
+      String reason = value.contains("-") ? e.getMessage()
+          : "failed to parse value as time or duration: \"" + value + "\"";
+      throw new CommandFailure("invalid value for \"" + flag + "\": " + reason, e);
+    }
   }
 }

@@ -27,7 +27,7 @@ public final class WaitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     try (Connection c = root.connect()) {
-      return root.each(containers, ErrorHandler.FAILURE, name -> {
+      return root.eachReportingFailuresLast(containers, ErrorHandler.FAILURE, name -> {
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), name));
         int code = s.task().isEmpty() ? 0 : TasksGrpc.newBlockingStub(c.channel())
             .wait(WaitRequest.newBuilder().setContainerId(s.id()).build()).getExitStatus();
