@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import berth.transfer.v1.ListTagsRequest;
 import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
@@ -15,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,12 +76,20 @@ class RegistryAuthTest {
       denied("pull access denied for " + repository + ", repository does not exist or may require 'berthctl login'",
           () -> target.pull(pull(registry, BAD)));
       assertEquals(digest, target.pull(pull(registry, GOOD)).done().getImage().getTarget().getDigest());
+
+      denied("pull access denied for " + repository + ", repository does not exist or may require 'berthctl login'",
+          () -> target.transfer.listTags(listTags(registry, RegistryAuth.getDefaultInstance())));
+      assertEquals(List.of("1"), target.transfer.listTags(listTags(registry, GOOD)).getTagsList());
     }
   }
 
   private static PushRequest push(LoopbackRegistry registry, RegistryAuth auth) {
     return PushRequest.newBuilder().setImage(BUSYBOX.name()).setReference(registry.host() + "/private/busybox:1")
         .setAuth(auth).build();
+  }
+
+  private static ListTagsRequest listTags(LoopbackRegistry registry, RegistryAuth auth) {
+    return ListTagsRequest.newBuilder().setRepository(registry.host() + "/private/busybox").setAuth(auth).build();
   }
 
   private static PullRequest pull(LoopbackRegistry registry, RegistryAuth auth) {
