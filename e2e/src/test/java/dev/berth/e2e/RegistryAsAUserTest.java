@@ -2,7 +2,6 @@ package dev.berth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -62,7 +61,10 @@ class RegistryAsAUserTest {
         .filter(l -> l.startsWith("Error")).findFirst().orElse("") + "\n");
 
     Result wrong = berthctl("nope\n", "login", "-u", USER, "--password-stdin", registry.host());
-    assertNotEquals(0, wrong.exit(), wrong::toString);
+    assertEquals(1, wrong.exit(), wrong::toString);
+    // moby's loginV2: the URL that answered and its status
+    assertEquals("Error response from daemon: login attempt to http://" + registry.host() + "/v2/ failed with"
+        + " status: 401 Unauthorized\n", wrong.err());
     assertTrue(Files.notExists(config()), "a refused login keeps nothing");
     assertEquals("Login Succeeded\n", ok(PASSWORD + "\n", "login", "-u", USER, "--password-stdin", registry.host()).out());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config())));

@@ -52,7 +52,7 @@ public final class RegistryClient {
   public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     return new RegistryClient(new RegistrySession(reference.host(), insecure, false, hosts, tokens, credentials,
-        scope -> "pull access denied for " + reference.repositoryName()
+        refusal -> "pull access denied for " + reference.repositoryName()
             + ", repository does not exist or may require 'berthctl login'"),
         reference, "repository:" + reference.repository() + ":pull");
   }
@@ -61,7 +61,7 @@ public final class RegistryClient {
   public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     return new RegistryClient(new RegistrySession(reference.host(), insecure, true, hosts, tokens, credentials,
-        scope -> "push access denied for " + reference.repositoryName()
+        refusal -> "push access denied for " + reference.repositoryName()
             + ": not logged in, or not allowed to push there (berthctl login " + reference.host() + ")"),
         reference, "repository:" + reference.repository() + ":pull,push");
   }
@@ -69,18 +69,35 @@ public final class RegistryClient {
   /**
    * Checks {@code credentials} against the registry's API root through its auth flow.
    *
-   * @throws dev.berth.api.grpc.BerthException PERMISSION_DENIED if the registry refuses them
+   * @throws dev.berth.api.grpc.BerthException PERMISSION_DENIED if the registry or its token server
+   *     refuses them, UNAVAILABLE for any other answer but 200; both in Docker's daemon's words
    */
   public static void login(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     RegistrySession session = new RegistrySession(host, insecure, true, hosts, tokens, credentials,
-        scope -> "login to " + host + " refused for " + credentials + ": unauthorized");
+        RegistryClient::loginRefused);
     HttpResponse<byte[]> response = session.send(RegistrySession.Call.get("/v2/", Map.of()), "",
         HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
-      throw Errors.unavailable("registry %s answered HTTP %d to /v2/ %s", host, response.statusCode(),
-          RegistrySession.errorDetail(response.body()));
+      throw Errors.unavailable("%s", loginAttemptFailed(response.uri(), response.statusCode()));
     }
+  }
+
+  /**
+   * A refused login as moby's loginV2 words it: the status of the API root that answered, or,
+   * where the token server refused the credentials, its refusal after the request it stopped, as
+   * Go's HTTP client names one ({@code Get "https://registry/v2/": unauthorized: …}).
+   */
+  private static String loginRefused(RegistrySession.Refusal refusal) {
+    String method = refusal.call().method();
+    return refusal.tokenServerError()
+        .map(error -> method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT) + " \""
+            + refusal.uri() + "\": " + error)
+        .orElseGet(() -> loginAttemptFailed(refusal.uri(), refusal.status()));
+  }
+
+  private static String loginAttemptFailed(URI uri, int status) {
+    return "login attempt to " + uri + " failed with status: " + status + " " + HttpStatusText.of(status);
   }
 
   public Reference reference() {
