@@ -162,6 +162,21 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void logoutWithoutARegistryForgetsDockerHubNamedAsDockersCliNamesIt() throws IOException {
+    Path config = Files.createDirectory(dir.resolve("hub-config"));
+    Files.writeString(config.resolve("config.json"), "{\"auths\": {\"docker.io\": {\"auth\": \"dTpw\"},"
+        + " \"https://index.docker.io/v1/\": {\"auth\": \"dTpw\"}, \"registry.test\": {\"auth\": \"dTpw\"}}}");
+    Cli.Result r = Cli.run(Map.of(), "--config", config.toString(), "logout");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals("Removing login credentials for https://index.docker.io/v1/\n", r.out());
+    assertEquals("{\"auths\":{\"registry.test\":{\"auth\":\"dTpw\"}}}",
+        Files.readString(config.resolve("config.json")).replaceAll("\\s", ""));
+    // named, Docker Hub is the name given, as Docker's CLI prints it
+    assertEquals("Removing login credentials for docker.io\n",
+        Cli.run(Map.of(), "--config", config.toString(), "logout", "docker.io").out());
+  }
+
+  @Test
   void missingInputFileIsOneLine() throws IOException {
     Path socket = Files.createFile(dir.resolve("x.sock"));
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ingest", "ref",

@@ -81,6 +81,40 @@ class RegistryOutputAsDockerTest {
   }
 
   @Test
+  void pullAllTagsPullsEachTagTheRegistryListsThenOneStatus() throws Exception {
+    String repo = registry.host() + "/out/all";
+    for (String tag : List.of("1", "2")) {
+      berthd.ok("tag", "busybox", repo + ":" + tag);
+      berthd.ok("push", repo + ":" + tag);
+    }
+    berthd.ok("rmi", repo + ":1", repo + ":2");
+
+    Result pulled = berthd.ok("pull", "-a", repo);
+    // moby's pullRepository: no default tag, each tag's own heading and digest, one status for the
+    // repository; docker/cli then prints the name it was given, normalized
+    assertEquals(repo + "\n", pulled.out());
+    List<String> lines = pulled.err().lines().toList();
+    List<String> headings = lines.stream().filter(l -> l.contains(": Pulling from ")).sorted().toList();
+    assertEquals(List.of("1: Pulling from out/all", "2: Pulling from out/all"), headings, pulled::toString);
+    assertEquals(2, lines.stream().filter(l -> l.startsWith("Digest: sha256:")).count(), pulled::toString);
+    assertEquals("Status: Downloaded newer image for " + repo, lines.get(lines.size() - 1));
+    assertEquals(List.of(repo + " 1", repo + " 2"), berthd.ok("images", "--format", "{{.Repository}} {{.Tag}}", repo)
+        .out().lines().sorted().toList());
+
+    Result again = berthd.ok("pull", "--all-tags", repo);
+    assertTrue(again.err().endsWith("Status: Image is up to date for " + repo + "\n"), again::toString);
+    assertEquals(repo + "\n", berthd.ok("pull", "-a", "-q", repo).out());
+
+    Result tagged = berthd.berthctl("pull", "-a", repo + ":1");
+    assertEquals(1, tagged.exit(), tagged::toString);
+    assertEquals("Error: tag can't be used with --all-tags/-a\n", tagged.err());
+    Result unknown = berthd.berthctl("pull", "-a", registry.host() + "/out/nosuch");
+    assertEquals(1, unknown.exit(), unknown::toString);
+    assertEquals("Error response from daemon: repository " + registry.host() + "/out/nosuch not found: name unknown:"
+        + " repository name not known to registry\n", unknown.err());
+  }
+
+  @Test
   void pushListsLayersAndEndsWithTheManifestsSize() throws Exception {
     String repo = registry.host() + "/out/bb";
     berthd.ok("tag", "busybox", repo + ":1");

@@ -127,6 +127,11 @@ public final class ImageNames {
     return rest;
   }
 
+  /** {@link #familiar} for a repository's full name: {@code docker.io/library/busybox} is {@code busybox}. */
+  public static String familiarRepository(String fullRepository) {
+    return repository(familiar(fullRepository + ":" + DEFAULT_TAG));
+  }
+
   /**
    * The OCI reference name ({@code org.opencontainers.image.ref.name}) of a full name: its tag,
    * or {@code @digest} for a name by digest, as containerd's exporter writes it.

@@ -1,6 +1,7 @@
 package dev.berth.client.registry;
 
 import berth.transfer.v1.BlobProgress;
+import berth.transfer.v1.ListTagsRequest;
 import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
@@ -12,11 +13,12 @@ import dev.berth.client.ClientException;
 import dev.berth.client.images.ImageNames;
 import io.grpc.Channel;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Pulls, pushes and logins through berthd's Transfer API, with the credentials a user keeps in
+ * Pulls, pushes, tag lists and logins through berthd's Transfer API, with the credentials a user keeps in
  * {@link RegistryCredentials} for the registry named.
  */
 public final class TransferClient {
@@ -50,6 +52,12 @@ public final class TransferClient {
     String destination = request.getReference().isEmpty() ? request.getImage() : request.getReference();
     PushRequest withAuth = request.toBuilder().setAuth(authFor(registryOf(destination))).build();
     return follow(transfer.push(withAuth), progress);
+  }
+
+  /** The tags of {@code repository} (a name without tag or digest), with the kept credentials for its registry. */
+  public List<String> tags(String repository, boolean insecure) {
+    return transfer.listTags(ListTagsRequest.newBuilder().setRepository(repository).setInsecure(insecure)
+        .setAuth(authFor(registryOf(repository))).build()).getTagsList();
   }
 
   /**

@@ -5,6 +5,9 @@ import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -81,8 +84,22 @@ public final class LoginCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       new TransferClient(c.channel(), credentials).login(registry, new RegistryCredentials.Login(user, password),
           insecure);
+    } catch (StatusRuntimeException e) {
+      throw refused(e);
     }
     root.out().println("Login Succeeded");
     return 0;
+  }
+
+  /**
+   * The registry's answer, which berthd words as Docker's daemon does (`login attempt to URL
+   * failed with status: …`), under the heading Docker's CLI gives it; a transport failure stays
+   * berthctl's own.
+   */
+  private static RuntimeException refused(StatusRuntimeException e) {
+    Status status = e.getStatus();
+    boolean registrysAnswer = status.getCode() == Status.Code.PERMISSION_DENIED
+        || status.getCode() == Status.Code.UNAVAILABLE && status.getCause() == null;
+    return registrysAnswer ? new DaemonError(status.getDescription(), e) : e;
   }
 }

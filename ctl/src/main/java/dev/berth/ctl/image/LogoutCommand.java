@@ -1,5 +1,6 @@
 package dev.berth.ctl.image;
 
+import dev.berth.client.images.ImageNames;
 import dev.berth.client.registry.RegistryCredentials;
 import dev.berth.ctl.BerthCtl;
 import java.util.concurrent.Callable;
@@ -9,22 +10,27 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl logout}: forgets the credentials kept for a registry. */
 @Command(name = "logout", description = "Forget the credentials 'berthctl login' kept for a registry.",
-    footerHeading = "%nExamples:%n", footer = {"  berthctl logout registry.example:5000"})
+    footerHeading = "%nExamples:%n", footer = {"  berthctl logout registry.example:5000", "  berthctl logout"})
 public final class LogoutCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Parameters(index = "0", paramLabel = "REGISTRY", arity = "0..1", defaultValue = "docker.io",
-      description = "the registry host (default: ${DEFAULT-VALUE})")
+  /** What Docker's CLI names Docker Hub by when no registry is given (its IndexServer). */
+  private static final String DOCKER_HUB_INDEX_SERVER = "https://index.docker.io/v1/";
+
+  @Parameters(index = "0", paramLabel = "REGISTRY", arity = "0..1",
+      description = "the registry host (default: Docker Hub)")
   String registry;
 
   @Override
   public Integer call() {
     RegistryCredentials credentials = root.registryCredentials();
-    String host = registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+    String host = registry == null ? ImageNames.DEFAULT_DOMAIN
+        : registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
     credentials.remove(host);
-    // also when none were kept, as Docker (20.10 and later) says it
-    root.out().println("Removing login credentials for " + host);
+    // also when none were kept, as Docker (20.10 and later) says it, naming Docker Hub as its CLI
+    // does when no registry is given
+    root.out().println("Removing login credentials for " + (registry == null ? DOCKER_HUB_INDEX_SERVER : host));
     return 0;
   }
 }

@@ -11,6 +11,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,10 +23,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "pull",
     description = "Pull an image from a registry and unpack it. Docker Hub names are short: busybox is "
         + "docker.io/library/busybox:latest. Uses the credentials of 'berthctl login'; registries on "
-        + "loopback addresses are spoken to in plain HTTP.",
+        + "loopback addresses are spoken to in plain HTTP. With -a, every tag the registry lists for the "
+        + "repository, one after the other.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl pull busybox", "  berthctl pull registry.example:5000/team/app@sha256:…",
-        "  berthctl pull --platform linux/arm64 alpine:3", "  berthctl pull -q 127.0.0.1:5000/busybox:1"})
+        "  berthctl pull --platform linux/arm64 alpine:3", "  berthctl pull -q 127.0.0.1:5000/busybox:1",
+        "  berthctl pull -a 127.0.0.1:5000/team/app"})
 public final class PullCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
@@ -37,7 +40,7 @@ public final class PullCommand implements Callable<Integer> {
   @Option(names = "--all-platforms", description = "pull every platform of a multi-platform image")
   boolean allPlatforms;
 
-  @Option(names = {"-a", "--all-tags"}, description = "Docker's every tag of the repository: refused, name each tag")
+  @Option(names = {"-a", "--all-tags"}, description = "pull every tag of the repository (name it without a tag)")
   boolean allTags;
 
   @Option(names = {"-q", "--quiet"}, description = "print only the image's name")
@@ -55,25 +58,59 @@ public final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (allTags) {
-      throw new CommandFailure("pulling every tag of a repository (-a, --all-tags) is not supported: name each tag");
+      return pullAllTags();
     }
     if (!quiet && ImageNames.isValid(image) && ImageNames.repository(image).equals(image) && !image.contains("@")) {
       root.out().println("Using default tag: latest");
     }
     try (Connection c = root.connect()) {
-      TransferDone done = pull(root, c, image, PullRequest.newBuilder().setPlatform(platform)
-          .setAllPlatforms(allPlatforms).setUnpack(!noUnpack).setInsecure(insecure), quiet);
+      TransferDone done = pull(root, c, image, request(), quiet);
       // the full name, as Docker's CLI ends its pull (docker.io/library/busybox:latest)
       root.out().println(done.getResolved());
     } catch (StatusRuntimeException e) {
-      // what Docker's daemon refuses before its pull's output starts, under its heading
-      Status.Code code = e.getStatus().getCode();
-      if (code == Status.Code.NOT_FOUND || code == Status.Code.PERMISSION_DENIED) {
-        throw new DaemonError(e.getStatus().getDescription(), e);
-      }
-      throw e;
+      throw refused(e);
     }
     return 0;
+  }
+
+  /**
+   * Docker's {@code pull -a}: every tag the registry lists for the repository, each with its
+   * heading, layers and digest, then one status line for them all and the repository's full name.
+   */
+  private int pullAllTags() {
+    if (ImageNames.isValid(image) && (image.contains("@") || !ImageNames.repository(image).equals(image))) {
+      // Docker's CLI's words
+      throw new CommandFailure("tag can't be used with --all-tags/-a");
+    }
+    try (Connection c = root.connect()) {
+      List<String> tags = new TransferClient(c.channel(), root.registryCredentials()).tags(image, insecure);
+      String repository = ImageNames.repository(ImageNames.normalize(image));
+      boolean anyNew = false;
+      for (String tag : tags) {
+        anyNew |= pullTag(root, c, repository + ":" + tag, request(), quiet).brought();
+      }
+      if (!quiet) {
+        status(root, ImageNames.familiarRepository(repository), anyNew);
+      }
+      root.out().println(repository);
+    } catch (StatusRuntimeException e) {
+      throw refused(e);
+    }
+    return 0;
+  }
+
+  private PullRequest.Builder request() {
+    return PullRequest.newBuilder().setPlatform(platform).setAllPlatforms(allPlatforms).setUnpack(!noUnpack)
+        .setInsecure(insecure);
+  }
+
+  /** What Docker's daemon refuses before its pull's output starts, under its heading. */
+  private static RuntimeException refused(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.NOT_FOUND || code == Status.Code.PERMISSION_DENIED) {
+      return new DaemonError(e.getStatus().getDescription(), e);
+    }
+    return e;
   }
 
   /**
@@ -81,6 +118,19 @@ public final class PullCommand implements Callable<Integer> {
    * {@code run} and {@code create} do for a missing image too.
    */
   public static TransferDone pull(BerthCtl root, Connection c, String reference, PullRequest.Builder request,
+      boolean quiet) {
+    PulledTag pulled = pullTag(root, c, reference, request, quiet);
+    if (!quiet) {
+      status(root, ImageNames.familiar(pulled.done().getResolved()), pulled.brought());
+    }
+    return pulled.done();
+  }
+
+  /** One tag pulled; {@code brought}: the name now names an image it did not name before (Docker's "newer image"). */
+  private record PulledTag(TransferDone done, boolean brought) {}
+
+  /** Pulls one reference with Docker's heading, layer lines and {@code Digest:}, short of the status line. */
+  private static PulledTag pullTag(BerthCtl root, Connection c, String reference, PullRequest.Builder request,
       boolean quiet) {
     TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
     String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
@@ -97,10 +147,13 @@ public final class PullCommand implements Callable<Integer> {
     if (!quiet) {
       progress.headingOnce();
       root.io().err().println("Digest: " + done.getDigest());
-      boolean upToDate = before.isPresent() && before.get().equals(done.getImage().getTarget().getDigest());
-      root.io().err().println("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ")
-          + ImageNames.familiar(done.getResolved()));
     }
-    return done;
+    boolean upToDate = before.isPresent() && before.get().equals(done.getImage().getTarget().getDigest());
+    return new PulledTag(done, !upToDate);
+  }
+
+  /** Docker's last line of a pull, for {@code name} as Docker's daemon names it. */
+  private static void status(BerthCtl root, String name, boolean brought) {
+    root.io().err().println("Status: " + (brought ? "Downloaded newer image for " : "Image is up to date for ") + name);
   }
 }

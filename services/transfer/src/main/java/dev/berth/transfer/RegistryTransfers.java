@@ -11,6 +11,7 @@ import dev.berth.transfer.registry.TokenCache;
 import io.grpc.Channel;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * {@link Transfers} over OCI distribution registries, writing and reading through the Content,
@@ -45,6 +46,11 @@ public final class RegistryTransfers implements Transfers {
         order.credentials());
     return new ImagePusher(Channels.inNamespace(api, order.namespace())).push(order, order.destination(), registry,
         listener);
+  }
+
+  @Override
+  public List<String> tags(Reference repository, Credentials credentials, boolean insecure) {
+    return RegistryClient.forPull(repository, insecure, hosts, tokens, credentials).tags(0);
   }
 
   @Override

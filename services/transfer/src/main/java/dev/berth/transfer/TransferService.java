@@ -2,6 +2,8 @@ package dev.berth.transfer;
 
 import berth.transfer.v1.BlobProgress;
 import berth.transfer.v1.BlobState;
+import berth.transfer.v1.ListTagsRequest;
+import berth.transfer.v1.ListTagsResponse;
 import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.LoginResponse;
 import berth.transfer.v1.PullRequest;
@@ -67,6 +69,22 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     }
     String host = transfers.login(request.getRegistry(), credentials(request.getAuth()), request.getInsecure());
     responses.onNext(LoginResponse.newBuilder().setRegistry(host).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void listTags(ListTagsRequest request, StreamObserver<ListTagsResponse> responses) {
+    String repository = request.getRepository();
+    if (repository.isEmpty()) {
+      throw Errors.invalidArgument("no repository named to list the tags of");
+    }
+    Reference reference = Reference.parse(repository);
+    if (repository.contains("@") || !ImageNames.repository(repository).equals(repository)) {
+      throw Errors.invalidArgument("cannot list the tags of \"%s\": name a repository, without tag or digest",
+          repository);
+    }
+    responses.onNext(ListTagsResponse.newBuilder().setRepository(reference.repositoryName())
+        .addAllTags(transfers.tags(reference, credentials(request.getAuth()), request.getInsecure())).build());
     responses.onCompleted();
   }
 

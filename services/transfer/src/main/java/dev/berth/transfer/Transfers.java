@@ -1,6 +1,8 @@
 package dev.berth.transfer;
 
 import dev.berth.transfer.registry.Credentials;
+import dev.berth.transfer.registry.Reference;
+import java.util.List;
 
 /**
  * Images between registries and this host's stores. Failures are {@link
@@ -16,6 +18,9 @@ public interface Transfers {
 
   /** Uploads what the registry lacks of the image, then its manifests under the destination's tag. */
   Transferred push(PushOrder order, TransferListener listener);
+
+  /** The tags of {@code repository}'s repository on its registry, reached as a pull reaches it. */
+  List<String> tags(Reference repository, Credentials credentials, boolean insecure);
 
   /** Checks credentials against a registry; returns the host they are kept under. */
   String login(String registry, Credentials credentials, boolean insecure);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import berth.transfer.v1.ListTagsRequest;
 import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
@@ -15,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +40,9 @@ class RegistryAuthTest {
   void basicAuthRefusesStrangersAndServesTheUser() throws Exception {
     assumeTrue(LoopbackRegistry.available() && Files.isExecutable(Path.of("/usr/bin/htpasswd")), "needs registry, htpasswd");
     try (LoopbackRegistry registry = LoopbackRegistry.startWithBasicAuth(dir.resolve("registry"), USER, PASSWORD)) {
-      pushAndPullOnlyWithCredentials(registry);
+      // moby's loginV2: the status of the API root that refused the credentials, and its URL
+      pushAndPullOnlyWithCredentials(registry, "login attempt to http://" + registry.host() + "/v2/ failed with status:"
+          + " 401 Unauthorized");
     }
   }
 
@@ -46,7 +50,9 @@ class RegistryAuthTest {
   void bearerTokensAreFetchedForTheScopeAndReused() throws Exception {
     assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
     try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD)) {
-      pushAndPullOnlyWithCredentials(registry);
+      // the token server refused them: Go's words for the request it stopped, then distribution's
+      // for a 401 with an empty body
+      pushAndPullOnlyWithCredentials(registry, "Get \"http://" + registry.host() + "/v2/\": unauthorized: ");
       try (TransferRig again = new TransferRig(dir.resolve("again"))) {
         again.pull(pull(registry, GOOD));
         int issued = registry.tokensIssued();
@@ -56,14 +62,14 @@ class RegistryAuthTest {
     }
   }
 
-  private void pushAndPullOnlyWithCredentials(LoopbackRegistry registry) throws Exception {
+  private void pushAndPullOnlyWithCredentials(LoopbackRegistry registry, String loginRefused) throws Exception {
     String repository = registry.host() + "/private/busybox";
     try (TransferRig source = new TransferRig(dir.resolve("source"));
         TransferRig target = new TransferRig(dir.resolve("target"))) {
       source.load(BUSYBOX);
       denied("push access denied for " + repository + ": not logged in, or not allowed to push there (berthctl login "
           + registry.host() + ")", () -> source.push(push(registry, RegistryAuth.getDefaultInstance())));
-      denied("login to " + registry.host() + " refused for user " + USER + ": unauthorized",
+      denied(loginRefused,
           () -> source.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(BAD).build()));
       source.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(GOOD).build());
 
@@ -74,12 +80,20 @@ class RegistryAuthTest {
       denied("pull access denied for " + repository + ", repository does not exist or may require 'berthctl login'",
           () -> target.pull(pull(registry, BAD)));
       assertEquals(digest, target.pull(pull(registry, GOOD)).done().getImage().getTarget().getDigest());
+
+      denied("pull access denied for " + repository + ", repository does not exist or may require 'berthctl login'",
+          () -> target.transfer.listTags(listTags(registry, RegistryAuth.getDefaultInstance())));
+      assertEquals(List.of("1"), target.transfer.listTags(listTags(registry, GOOD)).getTagsList());
     }
   }
 
   private static PushRequest push(LoopbackRegistry registry, RegistryAuth auth) {
     return PushRequest.newBuilder().setImage(BUSYBOX.name()).setReference(registry.host() + "/private/busybox:1")
         .setAuth(auth).build();
+  }
+
+  private static ListTagsRequest listTags(LoopbackRegistry registry, RegistryAuth auth) {
+    return ListTagsRequest.newBuilder().setRepository(registry.host() + "/private/busybox").setAuth(auth).build();
   }
 
   private static PullRequest pull(LoopbackRegistry registry, RegistryAuth auth) {

@@ -1,5 +1,7 @@
 package dev.berth.transfer.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.Digests;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
@@ -7,10 +9,13 @@ import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -25,6 +30,11 @@ public final class RegistryClient {
   public static final int MAX_MANIFEST_BYTES = 4 << 20;
   /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. */
   static final int UPLOAD_CHUNK_BYTES = 16 << 20;
+  /** A page of a tag list larger than this is refused unread (a manifest's limit: lists are read whole). */
+  static final int MAX_TAG_PAGE_BYTES = MAX_MANIFEST_BYTES;
+  /** Pages of a tag list followed at most, so that a registry linking a page to itself ends. */
+  static final int MAX_TAG_PAGES = 10_000;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
       MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
 
@@ -42,7 +52,7 @@ public final class RegistryClient {
   public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     return new RegistryClient(new RegistrySession(reference.host(), insecure, false, hosts, tokens, credentials,
-        scope -> "pull access denied for " + reference.repositoryName()
+        refusal -> "pull access denied for " + reference.repositoryName()
             + ", repository does not exist or may require 'berthctl login'"),
         reference, "repository:" + reference.repository() + ":pull");
   }
@@ -51,7 +61,7 @@ public final class RegistryClient {
   public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     return new RegistryClient(new RegistrySession(reference.host(), insecure, true, hosts, tokens, credentials,
-        scope -> "push access denied for " + reference.repositoryName()
+        refusal -> "push access denied for " + reference.repositoryName()
             + ": not logged in, or not allowed to push there (berthctl login " + reference.host() + ")"),
         reference, "repository:" + reference.repository() + ":pull,push");
   }
@@ -59,18 +69,35 @@ public final class RegistryClient {
   /**
    * Checks {@code credentials} against the registry's API root through its auth flow.
    *
-   * @throws dev.berth.api.grpc.BerthException PERMISSION_DENIED if the registry refuses them
+   * @throws dev.berth.api.grpc.BerthException PERMISSION_DENIED if the registry or its token server
+   *     refuses them, UNAVAILABLE for any other answer but 200; both in Docker's daemon's words
    */
   public static void login(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     RegistrySession session = new RegistrySession(host, insecure, true, hosts, tokens, credentials,
-        scope -> "login to " + host + " refused for " + credentials + ": unauthorized");
+        RegistryClient::loginRefused);
     HttpResponse<byte[]> response = session.send(RegistrySession.Call.get("/v2/", Map.of()), "",
         HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
-      throw Errors.unavailable("registry %s answered HTTP %d to /v2/ %s", host, response.statusCode(),
-          RegistrySession.errorDetail(response.body()));
+      throw Errors.unavailable("%s", loginAttemptFailed(response.uri(), response.statusCode()));
     }
+  }
+
+  /**
+   * A refused login as moby's loginV2 words it: the status of the API root that answered, or,
+   * where the token server refused the credentials, its refusal after the request it stopped, as
+   * Go's HTTP client names one ({@code Get "https://registry/v2/": unauthorized: …}).
+   */
+  private static String loginRefused(RegistrySession.Refusal refusal) {
+    String method = refusal.call().method();
+    return refusal.tokenServerError()
+        .map(error -> method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT) + " \""
+            + refusal.uri() + "\": " + error)
+        .orElseGet(() -> loginAttemptFailed(refusal.uri(), refusal.status()));
+  }
+
+  private static String loginAttemptFailed(URI uri, int status) {
+    return "login attempt to " + uri + " failed with status: " + status + " " + HttpStatusText.of(status);
   }
 
   public Reference reference() {
@@ -93,6 +120,63 @@ public final class RegistryClient {
       default -> Errors.notFound("manifest for %s not found%s", ImageNames.familiar(named.name()),
           error.map(e -> ": " + e).orElse(""));
     };
+  }
+
+  /**
+   * NOT_FOUND for a repository the registry does not know, in Docker's daemon's words: {@code
+   * repository NAME not found: name unknown: …}.
+   */
+  private BerthException repositoryNotFound(byte[] body) {
+    String name = ImageNames.repository(ImageNames.familiar(reference.name()));
+    return Errors.notFound("repository %s not found%s", name,
+        RegistrySession.firstError(body).map(e -> ": " + e).orElse(""));
+  }
+
+  /**
+   * The repository's tags in the registry's order, following its {@code Link} headers from page
+   * to page as Docker does. {@code pageSize}: the distribution API's {@code n}, 0 to let the
+   * registry choose (Docker's way). NOT_FOUND for an unknown repository.
+   */
+  public List<String> tags(int pageSize) {
+    List<String> tags = new ArrayList<>();
+    String next = "/v2/" + reference.repository() + "/tags/list" + (pageSize > 0 ? "?n=" + pageSize : "");
+    for (int page = 0; next != null; page++) {
+      if (page == MAX_TAG_PAGES) {
+        throw Errors.failedPrecondition("registry %s lists the tags of %s in more than %d pages", session.host(),
+            reference.repositoryName(), MAX_TAG_PAGES);
+      }
+      HttpResponse<InputStream> response = session.send(RegistrySession.Call.get(next, Map.of()), scope,
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = response.body()) {
+        if (response.statusCode() == 404) {
+          throw repositoryNotFound(body.readNBytes(64 << 10));
+        }
+        if (response.statusCode() != 200) {
+          throw unexpected("the tags of " + reference.repositoryName(), response.statusCode(), body);
+        }
+        byte[] bytes = body.readNBytes(MAX_TAG_PAGE_BYTES + 1);
+        if (bytes.length > MAX_TAG_PAGE_BYTES) {
+          throw Errors.failedPrecondition("registry %s sent a page of the tags of %s over %d bytes", session.host(),
+              reference.repositoryName(), MAX_TAG_PAGE_BYTES);
+        }
+        JSON.readTree(bytes).path("tags").forEach(tag -> tags.add(tag.asText()));
+      } catch (IOException e) {
+        throw Errors.unavailable("registry %s: reading the tags of %s failed: %s", session.host(),
+            reference.repositoryName(), e.getMessage());
+      }
+      URI at = response.uri();
+      next = response.headers().firstValue("Link").map(link -> nextPage(at, link)).orElse(null);
+    }
+    return tags;
+  }
+
+  /** The page a {@code Link: <URL>; rel="next"} header names, resolved against the page that sent it. */
+  private static String nextPage(URI page, String link) {
+    String target = link.split(";", 2)[0].trim();
+    if (target.startsWith("<") && target.endsWith(">")) {
+      target = target.substring(1, target.length() - 1);
+    }
+    return page.resolve(target).toString();
   }
 
   /** A manifest or index as the registry serves it: its bytes, media type and digest. */

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
@@ -47,12 +47,12 @@ final class RegistrySession {
   private final RegistryHosts hosts;
   private final TokenCache tokens;
   private final Credentials credentials;
-  /** The refusal to throw for a scope the registry will not grant, worded for the action. */
-  private final UnaryOperator<String> denied;
+  /** The message to throw for a request the registry or its token server refused, worded for the action. */
+  private final Function<Refusal, String> denied;
 
   /** {@code push}: the session pushes (or logs in), so it goes where hosts.toml sends pushes. */
   RegistrySession(String host, boolean insecure, boolean push, RegistryHosts hosts, TokenCache tokens,
-      Credentials credentials, UnaryOperator<String> denied) {
+      Credentials credentials, Function<Refusal, String> denied) {
     this.host = host;
     this.configured = hosts.configuredEndpoint(host, push).orElse(null);
     this.insecure = configured == null && RegistryHosts.insecure(host, insecure);
@@ -65,6 +65,13 @@ final class RegistrySession {
   String host() {
     return host;
   }
+
+  /**
+   * A request the registry refused: the token scopes it was sent for, the URL that answered and
+   * its HTTP status, and, where the token server refused the credentials rather than the
+   * registry, that server's refusal in Docker's words ({@code unauthorized: …}).
+   */
+  record Refusal(String scope, Call call, URI uri, int status, Optional<String> tokenServerError) {}
 
   /** A request to send: method, a path under the API's base or an absolute URI, headers, body. */
   record Call(String method, String pathOrUri, Map<String, String> headers, HttpRequest.BodyPublisher body) {
@@ -86,7 +93,7 @@ final class RegistrySession {
       call.headers().forEach(request::header);
       boolean ours = uri.getAuthority().equals(base().getAuthority());
       if (ours) {
-        authorization(scope).ifPresent(a -> request.header("Authorization", a));
+        authorization(call, uri, scope).ifPresent(a -> request.header("Authorization", a));
       }
       HttpResponse<T> response;
       try {
@@ -121,14 +128,15 @@ final class RegistrySession {
       }
       if (status == 401 && ours && !challenged) {
         challenged = true;
+        Refusal unchallenged = new Refusal(scope, call, uri, status, Optional.empty());
         Challenge challenge = Challenge.best(response.headers().allValues("WWW-Authenticate"))
-            .orElseThrow(() -> Errors.permissionDenied("%s", denied.apply(scope)));
+            .orElseThrow(() -> refused(unchallenged));
         CHALLENGES.put(base().getAuthority(), challenge);
         forgetToken(scope);
         continue;
       }
       if (status == 401 || status == 403) {
-        throw Errors.permissionDenied("%s", denied.apply(scope));
+        throw refused(new Refusal(scope, call, uri, status, Optional.empty()));
       }
       if (isRedirect(status)) {
         Optional<String> location = response.headers().firstValue("Location");
@@ -176,7 +184,12 @@ final class RegistrySession {
     return pathOrUri.contains("://") ? URI.create(pathOrUri) : base().resolve(pathOrUri);
   }
 
-  private Optional<String> authorization(String scope) {
+  private RuntimeException refused(Refusal refusal) {
+    return Errors.permissionDenied("%s", denied.apply(refusal));
+  }
+
+  /** The Authorization header for {@code call} to {@code uri}, from the challenge the endpoint answered last. */
+  private Optional<String> authorization(Call call, URI uri, String scope) {
     Challenge challenge = CHALLENGES.get(base().getAuthority());
     if (challenge == null) {
       return Optional.empty();
@@ -184,7 +197,7 @@ final class RegistrySession {
     if (challenge.scheme().equals(Challenge.BASIC)) {
       return credentials.anonymous() ? Optional.empty() : Optional.of(credentials.basicHeader());
     }
-    return Optional.of("Bearer " + token(challenge, scope));
+    return Optional.of("Bearer " + token(challenge, call, uri, scope));
   }
 
   private String tokenKey(Challenge challenge, String scope) {
@@ -199,7 +212,7 @@ final class RegistrySession {
   }
 
   /** A token for {@code scope} from the challenge's token server, cached until it expires. */
-  private String token(Challenge challenge, String scope) {
+  private String token(Challenge challenge, Call call, URI uri, String scope) {
     String key = tokenKey(challenge, scope);
     Optional<String> cached = tokens.get(key);
     if (cached.isPresent()) {
@@ -234,7 +247,8 @@ final class RegistrySession {
       throw new CancellationException("transfer cancelled");
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw Errors.permissionDenied("%s", denied.apply(scope));
+      throw refused(new Refusal(scope, call, uri, response.statusCode(), Optional.of(tokenServerError(
+          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body()))));
     }
     if (response.statusCode() != 200 || response.body().length > MAX_TOKEN_RESPONSE_BYTES) {
       throw Errors.unavailable("token server of registry %s answered HTTP %d", host, response.statusCode());
@@ -286,6 +300,30 @@ final class RegistrySession {
     } catch (IOException e) {
       return java.util.Optional.empty();
     }
+  }
+
+  /**
+   * A token server's refusal as Docker's registry client words it (distribution's
+   * HandleErrorResponse): its JSON {@code details} or first {@code errors[]} entry, else its body,
+   * after the code the status means ({@code unauthorized: incorrect username or password}).
+   */
+  static String tokenServerError(int status, String contentType, byte[] body) {
+    String code = status == 401 ? "unauthorized" : "denied";
+    String text = new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8);
+    if (!contentType.replaceFirst(";.*", "").trim().matches("application/(vnd\\.api\\+)?json")) {
+      return code + ": " + text;
+    }
+    try {
+      String details = JSON.readTree(text).path("details").asText("");
+      if (!details.isEmpty()) {
+        return code + ": " + details;
+      }
+    } catch (IOException unreadable) {
+      // as a body without errors
+    }
+    // Docker's words for a 401 whose body says nothing it can read
+    return firstError(body).map(RegistryError::toString)
+        .orElse(status == 401 ? code + ": authentication required" : code + ": " + text);
   }
 
   /** The registry's own words for a failure ({@code errors[].code: message}), for error messages. */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** References resolved the Docker way, and registries' WWW-Authenticate challenges. */
+/** References resolved the Docker way, registries' WWW-Authenticate challenges, and token servers' refusals. */
 class ReferenceAndChallengeTest {
   @Test
   void dockerHubShortNamesTagsAndDigests() {
@@ -24,6 +24,21 @@ class ReferenceAndChallengeTest {
     assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000"));
     BerthException bad = assertThrows(BerthException.class, () -> Reference.parse("Bad/Name"));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.code());
+  }
+
+  @Test
+  void aTokenServersRefusalIsWordedAsDockersRegistryClientWordsIt() {
+    // Docker Hub's answer to a wrong password
+    assertEquals("unauthorized: incorrect username or password", RegistrySession.tokenServerError(401,
+        "application/json", "{\"details\":\"incorrect username or password\"}".getBytes()));
+    assertEquals("unauthorized: authentication required", RegistrySession.tokenServerError(401,
+        "application/json", "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}"
+            .getBytes()));
+    assertEquals("unauthorized: authentication required", RegistrySession.tokenServerError(401,
+        "application/json; charset=utf-8", "{}".getBytes()));
+    assertEquals("unauthorized: bad password", RegistrySession.tokenServerError(401, "text/plain",
+        "bad password".getBytes()));
+    assertEquals("denied: ", RegistrySession.tokenServerError(403, "", new byte[0]));
   }
 
   @Test
