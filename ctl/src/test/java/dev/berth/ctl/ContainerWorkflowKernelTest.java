@@ -12,6 +12,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.images.Platform;
+import dev.berth.client.spec.BlockIoFlags;
 import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
@@ -447,6 +448,74 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertEquals(125, r.exit(), r::toString);
     }
     assertEquals(List.of(), containerIds(), "refused flags leave no container");
+  }
+
+  /** A block device of this host, as {@code /dev/NAME MAJOR:MINOR}; null if there is none. */
+  private static String[] blockDevice() throws Exception {
+    try (var devices = Files.list(Path.of("/sys/block"))) {
+      for (Path d : devices.sorted().toList()) {
+        Path node = Path.of("/dev", d.getFileName().toString());
+        if (Files.exists(node) && Files.exists(d.resolve("dev"))) {
+          return new String[] {node.toString(), Files.readString(d.resolve("dev")).strip()};
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void blockIoLimitsMemoryNodesDeviceRulesAndAnnotationsReachTheContainerAsDockersDaemonSetsThem() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/fs/cgroup/blkio")), "cgroup v1's blkio files");
+    String[] device = blockDevice();
+    Assumptions.assumeTrue(device != null, "a block device");
+    String cgroup = "/sys/fs/cgroup/blkio/blkio.throttle.";
+    Cli.Result r = ok("run", "--rm", "--device-read-bps", device[0] + ":1mb", "--device-write-iops", device[0] + ":100",
+        "--cpuset-mems", "0", "--device-cgroup-rule", "c 1:3 rwm", "busybox", "sh", "-c",
+        "cat " + cgroup + "read_bps_device " + cgroup + "write_iops_device /sys/fs/cgroup/cpuset/cpuset.mems; "
+            + "grep -x 'c 1:3 rwm' /sys/fs/cgroup/devices/devices.list");
+    assertEquals(device[1] + " 1048576\n" + device[1] + " 100\n0\nc 1:3 rwm\n", r.out());
+
+    ok("create", "--name", "blk", "--blkio-weight", "300", "--device-read-iops", device[0] + ":50",
+        "--annotation", "org.example.team=web", "--annotation", "bare", "--cpuset-mems", "0",
+        "--device-cgroup-rule", "b *:* r", "--volume-driver", "local", "busybox", "true");
+    try {
+      String weight = BlockIoFlags.Limit.WEIGHT.supported() ? "300" : "0";
+      assertEquals(weight + " [{\"Path\":\"" + device[0] + "\",\"Rate\":50}] {\"bare\":\"\",\"org.example.team\":\"web\"} "
+          + "\"0\" [\"b *:* r\"] local\n", ok("inspect", "-f", "{{.HostConfig.BlkioWeight}} "
+              + "{{json .HostConfig.BlkioDeviceReadIOps}} {{json .HostConfig.Annotations}} {{json .HostConfig.CpusetMems}} "
+              + "{{json .HostConfig.DeviceCgroupRules}} {{.HostConfig.VolumeDriver}}", "blk").out());
+    } finally {
+      berthd.ctl("rm", "blk");
+    }
+    if (!BlockIoFlags.Limit.WEIGHT.supported()) {
+      Cli.Result dropped = ok("run", "--rm", "--blkio-weight", "300", "busybox", "true");
+      assertEquals("WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. "
+          + "Weight discarded.\n", dropped.stderr());
+    }
+  }
+
+  @Test
+  void storageOptionsOtherVolumeDriversAndGpusAreRefusedInDockersWords() throws Exception {
+    Cli.Result size = berthd.ctl("run", "--rm", "--storage-opt", "size=10G", "busybox", "true");
+    assertEquals(125, size.exit(), size::toString);
+    assertEquals("berthctl: Error response from daemon: --storage-opt is supported only for overlay over xfs with "
+        + "'pquota' mount option." + RUN_HELP, size.stderr());
+    Cli.Result plugin = berthd.ctl("run", "--rm", "--volume-driver", "flocker", "-v", "runflags-data:/data", "busybox", "true");
+    assertEquals(125, plugin.exit(), plugin::toString);
+    assertEquals("berthctl: Error response from daemon: create runflags-data: error looking up volume plugin flocker: "
+        + "plugin \"flocker\" not found." + RUN_HELP, plugin.stderr());
+    assertEquals(List.of(), containerIds(), "refused flags leave no container");
+
+    // as Docker without NVIDIA's driver: created, refused at start
+    Cli.Result gpus = berthd.ctl("run", "--name", "gpu", "--gpus", "all", "busybox", "true");
+    try {
+      assertEquals(125, gpus.exit(), gpus::toString);
+      assertEquals("berthctl: could not select device driver \"\" with capabilities: [[gpu]].\n", gpus.stderr());
+      assertEquals("[{\"Driver\":\"\",\"Count\":-1,\"DeviceIDs\":null,\"Capabilities\":[[\"gpu\"]],\"Options\":{}}]\n",
+          ok("inspect", "-f", "{{json .HostConfig.DeviceRequests}}", "gpu").out());
+    } finally {
+      berthd.ctl("rm", "-f", "gpu");
+    }
   }
 
   @Test

@@ -59,6 +59,9 @@ public final class SpecBuilder {
   private ResourceFlags.CpuQuota cpuQuota;
   private Long cpuShares;
   private String cpusetCpus;
+  private String cpusetMems;
+  private Spec.BlockIO blockIO;
+  private final List<Spec.DeviceRule> deviceRules = new ArrayList<>();
   private Long pidsLimit;
   private final List<Spec.Mount> mounts = new ArrayList<>();
   /** Namespace → the path to join, "" for a new one; absent for the host's. */
@@ -346,6 +349,24 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** Memory nodes the container may allocate from, like {@code 0-1}. */
+  public SpecBuilder cpusetMems(String mems) {
+    this.cpusetMems = ResourceFlags.cpuset(mems);
+    return this;
+  }
+
+  /** Block I/O weights and limits; null for none. */
+  public SpecBuilder blockIO(Spec.BlockIO blockIO) {
+    this.blockIO = blockIO;
+    return this;
+  }
+
+  /** Device cgroup rules after those of the devices added, as Docker's {@code --device-cgroup-rule} adds them. */
+  public SpecBuilder deviceRules(List<Spec.DeviceRule> rules) {
+    deviceRules.addAll(rules);
+    return this;
+  }
+
   /** Most processes at once; -1 for no limit. */
   public SpecBuilder pidsLimit(long limit) {
     this.pidsLimit = limit;
@@ -618,9 +639,9 @@ public final class SpecBuilder {
     Spec.Memory mem = memory == null && memorySwap == null && memoryReservation == null && !oomKillDisable
         && memorySwappiness == null ? null
         : new Spec.Memory(memory, memorySwap, memoryReservation, oomKillDisable ? Boolean.TRUE : null, memorySwappiness);
-    Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null ? null
+    Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null && cpusetMems == null ? null
         : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
-            cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);
+            cpuQuota == null ? null : cpuQuota.period(), cpusetCpus, cpusetMems);
     Spec.Pids pids = pidsLimit == null ? null : new Spec.Pids(pidsLimit);
     List<Spec.DeviceRule> devices = new ArrayList<>();
     if (privilegedDevices != null) {
@@ -629,7 +650,8 @@ public final class SpecBuilder {
       devices.add(DefaultSpec.DENY_ALL_DEVICES);
       addedDevices.forEach((d, access) -> devices.add(new Spec.DeviceRule(true, d.type(), d.major(), d.minor(), access)));
     }
-    return new Spec.Resources(devices, mem, cpu, pids);
+    devices.addAll(deviceRules);
+    return new Spec.Resources(devices, mem, cpu, pids, blockIO);
   }
 
   private List<Spec.Namespace> namespaceList() {
