@@ -427,6 +427,14 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // a name is looked up in the image's /etc/group, as Docker looks it up
     assertEquals("uid=1000 gid=0(root) groups=0(root),65534(nogroup)\n", ok("run", "--rm", "-u", "1000", "--group-add",
         "nogroup", "busybox", "id").out());
+    // as Docker's exec: the container's --group-add groups go with any -u user
+    ok("run", "-d", "--name", "grouped", "--group-add", "1234", "--group-add", "root", "busybox", "sleep", "1000");
+    try {
+      assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=0(root),1234,65534(nogroup)\n",
+          ok("exec", "-u", "nobody", "grouped", "id").out());
+    } finally {
+      berthd.ctl("rm", "-f", "grouped");
+    }
     Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
     assertEquals(125, noGroup.exit(), noGroup::toString);
     assertEquals("berthctl: Unable to find group audio: no matching entries in group file." + RUN_HELP,
