@@ -435,10 +435,21 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     } finally {
       berthd.ctl("rm", "-f", "grouped");
     }
+    // as Docker's daemon, a name is looked up when the container starts: missing, the start fails
     Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
     assertEquals(125, noGroup.exit(), noGroup::toString);
-    assertEquals("berthctl: Unable to find group audio: no matching entries in group file." + RUN_HELP,
-        noGroup.stderr());
+    assertEquals("berthctl: Unable to find group audio: no matching entries in group file.\n", noGroup.stderr());
+    // and one the container's /etc/group has by then is found
+    ok("create", "--name", "late-group", "--group-add", "audio", "busybox", "id", "-G");
+    try {
+      Path group = tmp.resolve("group");
+      ok("cp", "late-group:/etc/group", group.toString());
+      Files.writeString(group, "audio:x:2929:\n", java.nio.file.StandardOpenOption.APPEND);
+      ok("cp", group.toString(), "late-group:/etc/group");
+      assertTrue(ok("start", "-a", "late-group").out().strip().endsWith(" 2929"), "the group's id among the process's");
+    } finally {
+      berthd.ctl("rm", "-f", "late-group");
+    }
     assertEquals("crw-rw-rw-    1 root     root        1,   5 zero\n", ok("run", "--rm", "--device", "/dev/zero:/tmp/zero",
         "busybox", "sh", "-c", "cd /tmp && ls -l zero | busybox sed 's/ [A-Z][a-z][a-z] .* zero/ zero/'").out());
     Cli.Result readOnly = berthd.ctl("run", "--rm", "--device", "/dev/loop-control:/dev/lc:r", "busybox",

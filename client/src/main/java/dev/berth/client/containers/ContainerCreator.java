@@ -336,10 +336,11 @@ public final class ContainerCreator {
         try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
           empty.forEach(v -> VolumeSeeder.seed(rootfs.dir(), v));
           RootfsFiles files = names ? rootfs.files() : RootfsFiles.none();
-          if (!resolvable(user, files)) {
+          if (!resolvable(user, o.groupAdd, files)) {
             // as Docker's daemon, which looks the user up when the container starts
             spec.userAtStart();
-            labels.put(ContainerLabels.USER_AT_START, user);
+            // the image's default user (none: root) by its id, as an empty label would mean nothing waits
+            labels.put(ContainerLabels.USER_AT_START, user.isEmpty() ? "0" : user);
           }
           built = spec.rootfsFiles(files).build();
         }
@@ -769,10 +770,14 @@ public final class ContainerCreator {
     }
   }
 
-  /** Whether the user's names are in the image's files; a malformed user is refused here. */
-  private static boolean resolvable(String user, RootfsFiles files) {
+  /**
+   * Whether the user's names and the {@code --group-add} names are in the image's files; a
+   * malformed user is refused here.
+   */
+  private static boolean resolvable(String user, List<String> groupAdd, RootfsFiles files) {
     try {
       UserResolver.resolve(user, files);
+      groupAdd.forEach(g -> UserResolver.groupId(g, files));
       return true;
     } catch (UnknownUserException e) {
       return false;

@@ -163,8 +163,8 @@ public final class SpecBuilder {
   /**
    * Leaves the user to the container's start, which resolves it as Docker's daemon does (a name the
    * image lacks now may be there then). Until then the process has the kernel's overflow ids, so a
-   * start that skips the resolution runs unprivileged, never as root; groups given otherwise
-   * ({@link #groupAdd}) are kept.
+   * start that skips the resolution runs unprivileged, never as root; group ids given otherwise
+   * ({@link #groupAdd}) are kept, and group names are left to the start too.
    */
   public SpecBuilder userAtStart() {
     this.userAtStart = true;
@@ -573,7 +573,9 @@ public final class SpecBuilder {
     List<Long> groups = new ArrayList<>(ownGroupSupplementary && !userAtStart
         ? UserResolver.withOwnGroup(resolved).additionalGids() : resolved.additionalGids());
     supplementalGroups.stream().filter(g -> !groups.contains(g)).forEach(groups::add);
-    groupAdd.stream().map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);
+    // names are looked up with the user at start (UserAtStart)
+    groupAdd.stream().filter(g -> !userAtStart || g.chars().allMatch(Character::isDigit))
+        .map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);
     Spec.User processUser = new Spec.User(resolved.uid(), resolved.gid(), groups);
     boolean privileged = privilegedDevices != null;
     List<String> caps = privileged ? allCapabilities
