@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
+import dev.berth.client.InvalidParameterException;
 import dev.berth.client.ConflictException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerStartFailure;
@@ -98,7 +99,8 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       }
       return new Report("Error: ", describe(status));
     }
-    if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException) {
+    if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException
+        || e instanceof InvalidParameterException) {
       return new Report("", "Error response from daemon: " + e.getMessage());
     }
     if (e instanceof TemplateFailure || e instanceof StreamedDaemonError) {

@@ -12,6 +12,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.images.Platform;
+import dev.berth.client.spec.BlockIoFlags;
 import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.container.InspectCommand;
 import java.nio.charset.StandardCharsets;
@@ -438,10 +439,29 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // a name is looked up in the image's /etc/group, as Docker looks it up
     assertEquals("uid=1000 gid=0(root) groups=0(root),65534(nogroup)\n", ok("run", "--rm", "-u", "1000", "--group-add",
         "nogroup", "busybox", "id").out());
+    // as Docker's exec: the container's --group-add groups go with any -u user
+    ok("run", "-d", "--name", "grouped", "--group-add", "1234", "--group-add", "root", "busybox", "sleep", "1000");
+    try {
+      assertEquals("uid=65534(nobody) gid=65534(nogroup) groups=0(root),1234,65534(nogroup)\n",
+          ok("exec", "-u", "nobody", "grouped", "id").out());
+    } finally {
+      berthd.ctl("rm", "-f", "grouped");
+    }
+    // as Docker's daemon, a name is looked up when the container starts: missing, the start fails
     Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
     assertEquals(125, noGroup.exit(), noGroup::toString);
-    assertEquals("berthctl: Unable to find group audio: no matching entries in group file." + RUN_HELP,
-        noGroup.stderr());
+    assertEquals("berthctl: Unable to find group audio: no matching entries in group file.\n", noGroup.stderr());
+    // and one the container's /etc/group has by then is found
+    ok("create", "--name", "late-group", "--group-add", "audio", "busybox", "id", "-G");
+    try {
+      Path group = tmp.resolve("group");
+      ok("cp", "late-group:/etc/group", group.toString());
+      Files.writeString(group, "audio:x:2929:\n", java.nio.file.StandardOpenOption.APPEND);
+      ok("cp", group.toString(), "late-group:/etc/group");
+      assertTrue(ok("start", "-a", "late-group").out().strip().endsWith(" 2929"), "the group's id among the process's");
+    } finally {
+      berthd.ctl("rm", "-f", "late-group");
+    }
     assertEquals("crw-rw-rw-    1 root     root        1,   5 zero\n", ok("run", "--rm", "--device", "/dev/zero:/tmp/zero",
         "busybox", "sh", "-c", "cd /tmp && ls -l zero | busybox sed 's/ [A-Z][a-z][a-z] .* zero/ zero/'").out());
     Cli.Result readOnly = berthd.ctl("run", "--rm", "--device", "/dev/loop-control:/dev/lc:r", "busybox",
@@ -459,6 +479,74 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertEquals(125, r.exit(), r::toString);
     }
     assertEquals(List.of(), containerIds(), "refused flags leave no container");
+  }
+
+  /** A block device of this host, as {@code /dev/NAME MAJOR:MINOR}; null if there is none. */
+  private static String[] blockDevice() throws Exception {
+    try (var devices = Files.list(Path.of("/sys/block"))) {
+      for (Path d : devices.sorted().toList()) {
+        Path node = Path.of("/dev", d.getFileName().toString());
+        if (Files.exists(node) && Files.exists(d.resolve("dev"))) {
+          return new String[] {node.toString(), Files.readString(d.resolve("dev")).strip()};
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void blockIoLimitsMemoryNodesDeviceRulesAndAnnotationsReachTheContainerAsDockersDaemonSetsThem() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/fs/cgroup/blkio")), "cgroup v1's blkio files");
+    String[] device = blockDevice();
+    Assumptions.assumeTrue(device != null, "a block device");
+    String cgroup = "/sys/fs/cgroup/blkio/blkio.throttle.";
+    Cli.Result r = ok("run", "--rm", "--device-read-bps", device[0] + ":1mb", "--device-write-iops", device[0] + ":100",
+        "--cpuset-mems", "0", "--device-cgroup-rule", "c 1:3 rwm", "busybox", "sh", "-c",
+        "cat " + cgroup + "read_bps_device " + cgroup + "write_iops_device /sys/fs/cgroup/cpuset/cpuset.mems; "
+            + "grep -x 'c 1:3 rwm' /sys/fs/cgroup/devices/devices.list");
+    assertEquals(device[1] + " 1048576\n" + device[1] + " 100\n0\nc 1:3 rwm\n", r.out());
+
+    ok("create", "--name", "blk", "--blkio-weight", "300", "--device-read-iops", device[0] + ":50",
+        "--annotation", "org.example.team=web", "--annotation", "bare", "--cpuset-mems", "0",
+        "--device-cgroup-rule", "b *:* r", "--volume-driver", "local", "busybox", "true");
+    try {
+      String weight = BlockIoFlags.Limit.WEIGHT.supported() ? "300" : "0";
+      assertEquals(weight + " [{\"Path\":\"" + device[0] + "\",\"Rate\":50}] {\"bare\":\"\",\"org.example.team\":\"web\"} "
+          + "\"0\" [\"b *:* r\"] local\n", ok("inspect", "-f", "{{.HostConfig.BlkioWeight}} "
+              + "{{json .HostConfig.BlkioDeviceReadIOps}} {{json .HostConfig.Annotations}} {{json .HostConfig.CpusetMems}} "
+              + "{{json .HostConfig.DeviceCgroupRules}} {{.HostConfig.VolumeDriver}}", "blk").out());
+    } finally {
+      berthd.ctl("rm", "blk");
+    }
+    if (!BlockIoFlags.Limit.WEIGHT.supported()) {
+      Cli.Result dropped = ok("run", "--rm", "--blkio-weight", "300", "busybox", "true");
+      assertEquals("WARNING: Your kernel does not support Block I/O weight or the cgroup is not mounted. "
+          + "Weight discarded.\n", dropped.stderr());
+    }
+  }
+
+  @Test
+  void storageOptionsOtherVolumeDriversAndGpusAreRefusedInDockersWords() throws Exception {
+    Cli.Result size = berthd.ctl("run", "--rm", "--storage-opt", "size=10G", "busybox", "true");
+    assertEquals(125, size.exit(), size::toString);
+    assertEquals("berthctl: Error response from daemon: --storage-opt is supported only for overlay over xfs with "
+        + "'pquota' mount option." + RUN_HELP, size.stderr());
+    Cli.Result plugin = berthd.ctl("run", "--rm", "--volume-driver", "flocker", "-v", "runflags-data:/data", "busybox", "true");
+    assertEquals(125, plugin.exit(), plugin::toString);
+    assertEquals("berthctl: Error response from daemon: create runflags-data: error looking up volume plugin flocker: "
+        + "plugin \"flocker\" not found." + RUN_HELP, plugin.stderr());
+    assertEquals(List.of(), containerIds(), "refused flags leave no container");
+
+    // as Docker without NVIDIA's driver: created, refused at start
+    Cli.Result gpus = berthd.ctl("run", "--name", "gpu", "--gpus", "all", "busybox", "true");
+    try {
+      assertEquals(125, gpus.exit(), gpus::toString);
+      assertEquals("berthctl: could not select device driver \"\" with capabilities: [[gpu]].\n", gpus.stderr());
+      assertEquals("[{\"Driver\":\"\",\"Count\":-1,\"DeviceIDs\":null,\"Capabilities\":[[\"gpu\"]],\"Options\":{}}]\n",
+          ok("inspect", "-f", "{{json .HostConfig.DeviceRequests}}", "gpu").out());
+    } finally {
+      berthd.ctl("rm", "-f", "gpu");
+    }
   }
 
   @Test
@@ -1028,7 +1116,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertEquals(50000, host.get("CpuQuota").asLong());
       assertEquals(200000, host.get("CpuPeriod").asLong());
       assertEquals("0", host.get("CpusetMems").asText());
-      for (String flag : List.of("--blkio-weight", "--cpu-rt-period", "--cpu-rt-runtime")) {
+      if (!BlockIoFlags.Limit.WEIGHT.supported()) {
+        // as Docker's: the weight is dropped, the names printed, then its daemon's warning on standard output
+        assertEquals("retuned\nYour kernel does not support Block I/O weight or the cgroup is not mounted. "
+            + "Weight discarded.\n", ok("update", "--blkio-weight", "500", "retuned").out());
+      }
+      for (String flag : List.of("--cpu-rt-period", "--cpu-rt-runtime")) {
         Cli.Result refused = berthd.ctl("update", flag, "500", "retuned");
         assertEquals(1, refused.exit(), refused::toString);
         assertTrue(refused.stderr().contains(flag.substring(0, 8)) && refused.stderr().contains("not supported"),

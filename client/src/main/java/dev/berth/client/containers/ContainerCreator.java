@@ -115,6 +115,7 @@ public final class ContainerCreator {
   public static List<String> warnings(ContainerOptions o) {
     ZeroResourceFlags.clear(o);
     List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
+    warnings.addAll(BlockIoOptions.parse(o).warnings());
     if (o.kernelMemory != null) {
       // Docker's daemon says so on kernels from 5.4 on (which deprecated kmem.limit_in_bytes) and on cgroup v2
       warnings.add("Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. "
@@ -224,6 +225,8 @@ public final class ContainerCreator {
   private Container createOnce(ContainerOptions o) {
     Parsed parsed = parse(o, volumesFrom(o));
     IsolationFlags isolation = IsolationFlags.parse(o);
+    BlockIoOptions blockIo = BlockIoOptions.parse(o);
+    HostConfigFlags hostFlags = HostConfigFlags.parse(o);
     ImageClient images = new ImageClient(channel);
     Image image;
     try {
@@ -238,6 +241,9 @@ public final class ContainerCreator {
       requirePlatform(images, image, o.image, Platform.parse(o.platform));
     }
     ImageConfig imageConfig = images.config(image);
+    refuseVolumeDriver(hostFlags, parsed.mounts(), o.volumes.size(), imageConfig);
+    // as Docker's daemon, when it makes the container's layer
+    hostFlags.refuseStorageOpts();
     Optional<Healthcheck> healthcheck = Healthcheck.of(imageConfig.healthcheck(), o.health);
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
@@ -314,6 +320,8 @@ public final class ContainerCreator {
         spec.cgroupNamespace();
       }
       applyResources(spec, parsed);
+      blockIo.applyTo(spec);
+      hostFlags.applyTo(spec);
       applySecurity(spec, o, parsed);
       isolation.applyTo(spec);
       String user = o.user != null ? o.user : imageConfig.user();
@@ -328,15 +336,18 @@ public final class ContainerCreator {
         try (ImageRootfs rootfs = ImageRootfs.mount(channel, containers.unpacked(image))) {
           empty.forEach(v -> VolumeSeeder.seed(rootfs.dir(), v));
           RootfsFiles files = names ? rootfs.files() : RootfsFiles.none();
-          if (!resolvable(user, files)) {
+          if (!resolvable(user, o.groupAdd, files)) {
             // as Docker's daemon, which looks the user up when the container starts
             spec.userAtStart();
-            labels.put(ContainerLabels.USER_AT_START, user);
+            // the image's default user (none: root) by its id, as an empty label would mean nothing waits
+            labels.put(ContainerLabels.USER_AT_START, user.isEmpty() ? "0" : user);
           }
           built = spec.rootfsFiles(files).build();
         }
       }
       describe(config, o, parsed, isolation, imageConfig, built, entrypoint, cmd, network, name);
+      blockIo.describe(config.hostConfig());
+      hostFlags.describe(config.hostConfig());
       healthcheck.ifPresent(check -> check.writeTo(config.config().putObject("Healthcheck")));
       // the chain ID from the config read above: found again, it would cost the manifest's and config's reads
       Container created;
@@ -672,6 +683,22 @@ public final class ContainerCreator {
   }
 
   /**
+   * {@code --volume-driver} applies to the volumes {@code -v} and the image's {@code VOLUME}s make
+   * (Docker's CLI ignores it for {@code --mount}'s), so only with one of them is a driver other
+   * than local refused.
+   */
+  private static void refuseVolumeDriver(HostConfigFlags flags, List<MountRequest> mounts, int shortForm,
+      ImageConfig image) {
+    List<MountRequest> all = withImageVolumes(mounts, image);
+    for (int i = 0; i < all.size(); i++) {
+      if ((i < shortForm || i >= mounts.size()) && all.get(i) instanceof VolumeSpec v
+          && v.kind() != VolumeSpec.Kind.BIND) {
+        flags.refuseVolumeDriver(v.source());
+      }
+    }
+  }
+
+  /**
    * The mounts asked for, plus an anonymous volume for each of the image's {@code VOLUME}s that
    * none of them covers, as Docker makes them: the image's data directories are then writable
    * and outlive the container's snapshot.
@@ -743,10 +770,14 @@ public final class ContainerCreator {
     }
   }
 
-  /** Whether the user's names are in the image's files; a malformed user is refused here. */
-  private static boolean resolvable(String user, RootfsFiles files) {
+  /**
+   * Whether the user's names and the {@code --group-add} names are in the image's files; a
+   * malformed user is refused here.
+   */
+  private static boolean resolvable(String user, List<String> groupAdd, RootfsFiles files) {
     try {
       UserResolver.resolve(user, files);
+      groupAdd.forEach(g -> UserResolver.groupId(g, files));
       return true;
     } catch (UnknownUserException e) {
       return false;

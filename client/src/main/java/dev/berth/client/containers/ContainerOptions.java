@@ -57,6 +57,27 @@ public final class ContainerOptions {
   public String userns;
   public String cpuShares;
   public String cpusetCpus;
+  /** Docker's {@code --cpuset-mems}: memory nodes, like {@code 0-1}. */
+  public String cpusetMems;
+  /** Docker's {@code --blkio-weight}: 10 to 1000, 0 for none. */
+  public String blkioWeight;
+  /** Docker's {@code --blkio-weight-device PATH:WEIGHT}. */
+  public List<String> blkioWeightDevices = new ArrayList<>();
+  /** Docker's {@code --device-read-bps PATH:RATE} and the other three block I/O limits. */
+  public List<String> deviceReadBps = new ArrayList<>();
+  public List<String> deviceWriteBps = new ArrayList<>();
+  public List<String> deviceReadIops = new ArrayList<>();
+  public List<String> deviceWriteIops = new ArrayList<>();
+  /** Docker's {@code --device-cgroup-rule 'c 1:3 rwm'}. */
+  public List<String> deviceCgroupRules = new ArrayList<>();
+  /** Docker's {@code --annotation KEY=VALUE}: written into the OCI spec's annotations. */
+  public List<String> annotations = new ArrayList<>();
+  /** Docker's {@code --volume-driver}: local, the only one, or null. */
+  public String volumeDriver;
+  /** Docker's {@code --storage-opt KEY=VALUE}. */
+  public List<String> storageOpts = new ArrayList<>();
+  /** Docker's {@code --gpus}. */
+  public List<String> gpus = new ArrayList<>();
   public String pidsLimit;
   public String restart = "no";
   public List<String> labels = new ArrayList<>();

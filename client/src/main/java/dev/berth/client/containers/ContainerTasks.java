@@ -138,6 +138,7 @@ public final class ContainerTasks {
    */
   private Instant createAndStart(ContainerState s) {
     if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+      DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
       // no stdio of a client: the output goes to the log, through a terminal when the spec has one
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())

@@ -51,7 +51,9 @@ public final class UserAtStart {
     ObjectNode ids = spec.withObject("/process/user");
     Spec.User resolved;
     try {
-      resolved = resolveInSnapshot(channel, record, unresolved(ids), user);
+      List<String> groupAdd = new ArrayList<>();
+      ContainerConfig.of(record).hostConfig().path("GroupAdd").forEach(g -> groupAdd.add(g.asText()));
+      resolved = resolveInSnapshot(channel, record, unresolved(ids), user, groupAdd);
     } catch (UnknownUserException e) {
       throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
     } catch (IOException e) {
@@ -73,8 +75,8 @@ public final class UserAtStart {
    * Reads the files where Docker reads them, in the container's own file system (a file {@code cp}
    * wrote counts): its snapshot, mounted here for the moment, as the task will mount it next.
    */
-  private static Spec.User resolveInSnapshot(Channel channel, Container record, Spec.User unresolved, String user)
-      throws IOException {
+  private static Spec.User resolveInSnapshot(Channel channel, Container record, Spec.User unresolved, String user,
+      List<String> groupAdd) throws IOException {
     List<Mount> mounts = SnapshotsGrpc.newBlockingStub(channel).mounts(MountsRequest.newBuilder()
         .setSnapshotter(record.getSnapshotter()).setKey(record.getSnapshotKey()).build()).getMountsList();
     Path dir = Files.createTempDirectory("berthctl-user");
@@ -84,7 +86,17 @@ public final class UserAtStart {
         HostCommands.mount(m, dir);
         mounted = true;
       }
-      return UserResolver.withOwnGroup(UserResolver.resolveOver(unresolved, user, RootfsFiles.directory(dir)));
+      RootfsFiles files = RootfsFiles.directory(dir);
+      Spec.User resolved = UserResolver.withOwnGroup(UserResolver.resolveOver(unresolved, user, files));
+      // Docker's --group-add names, looked up with the user as Docker's daemon looks them up
+      List<Long> groups = new ArrayList<>(resolved.additionalGids());
+      for (String group : groupAdd) {
+        long gid = UserResolver.groupId(group, files);
+        if (!groups.contains(gid)) {
+          groups.add(gid);
+        }
+      }
+      return new Spec.User(resolved.uid(), resolved.gid(), groups);
     } finally {
       if (mounted) {
         HostCommands.unmount(dir);

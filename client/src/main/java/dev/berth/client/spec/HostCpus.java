@@ -10,11 +10,13 @@ import java.util.BitSet;
 
 /**
  * The CPUs this host has online, which docker checks {@code --cpus} and {@code --cpuset-cpus}
- * against before it makes anything: runc would refuse a cpuset with the kernel's bare "numerical
- * result out of range", and a quota above the host's CPUs limits nothing.
+ * against before it makes anything (and its memory nodes, for {@code --cpuset-mems}): runc would
+ * refuse a cpuset with the kernel's bare "numerical result out of range", and a quota above the
+ * host's CPUs limits nothing.
  */
 public final class HostCpus {
   private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
+  private static final Path NODES_ONLINE = Path.of("/sys/devices/system/node/online");
   /** Far above any host's CPU numbers: a larger one is not online, whatever it says. */
   private static final int MAX_CPU = 1 << 16;
 
@@ -36,6 +38,25 @@ public final class HostCpus {
     String cpuset = ResourceFlags.cpuset(text);
     here().requireOnline(cpuset);
     return cpuset;
+  }
+
+  /** {@code --cpuset-mems} as {@link ResourceFlags#cpuset} reads it, of memory nodes this host has online. */
+  public static String cpusetMems(String text) {
+    String mems = ResourceFlags.cpuset(text);
+    BitSet online;
+    try {
+      online = parse(Files.readString(NODES_ONLINE).strip());
+    } catch (IOException e) {
+      // a kernel without NUMA support has one node, 0
+      online = parse("0");
+    }
+    BitSet missing = parse(mems);
+    missing.andNot(online);
+    if (!missing.isEmpty()) {
+      throw new InvalidValueException("Requested memory nodes are not available - requested " + mems
+          + ", available: " + format(online));
+    }
+    return mems;
   }
 
   /** This host's CPUs online now. */

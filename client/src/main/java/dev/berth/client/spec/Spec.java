@@ -154,11 +154,35 @@ public record Spec(
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids) {
+  public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids, BlockIO blockIO) {
     public Resources {
       devices = list(devices);
     }
   }
+
+  /**
+   * Block I/O: a relative weight (10 to 1000) for the whole container and per device, and
+   * per-device limits on bytes and operations a second; devices by major and minor number.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record BlockIO(Integer weight, List<WeightDevice> weightDevice, List<ThrottleDevice> throttleReadBpsDevice,
+      List<ThrottleDevice> throttleWriteBpsDevice, List<ThrottleDevice> throttleReadIOPSDevice,
+      List<ThrottleDevice> throttleWriteIOPSDevice) {
+    public BlockIO {
+      weightDevice = list(weightDevice);
+      throttleReadBpsDevice = list(throttleReadBpsDevice);
+      throttleWriteBpsDevice = list(throttleWriteBpsDevice);
+      throttleReadIOPSDevice = list(throttleReadIOPSDevice);
+      throttleWriteIOPSDevice = list(throttleWriteIOPSDevice);
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WeightDevice(long major, long minor, int weight) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ThrottleDevice(long major, long minor, long rate) {}
 
   /** A device cgroup rule; type, major and minor null for all. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -178,10 +202,13 @@ public record Spec(
     }
   }
 
-  /** CFS quota and period in microseconds, relative shares, and a cpuset list like {@code 0-2,4}. */
+  /**
+   * CFS quota and period in microseconds, relative shares, and cpuset lists like {@code 0-2,4} of
+   * CPUs and of memory nodes.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Cpu(Long shares, Long quota, Long period, String cpus) {}
+  public record Cpu(Long shares, Long quota, Long period, String cpus, String mems) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Pids(long limit) {}

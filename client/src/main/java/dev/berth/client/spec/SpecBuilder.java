@@ -59,6 +59,9 @@ public final class SpecBuilder {
   private ResourceFlags.CpuQuota cpuQuota;
   private Long cpuShares;
   private String cpusetCpus;
+  private String cpusetMems;
+  private Spec.BlockIO blockIO;
+  private final List<Spec.DeviceRule> deviceRules = new ArrayList<>();
   private Long pidsLimit;
   private final List<Spec.Mount> mounts = new ArrayList<>();
   /** Namespace → the path to join, "" for a new one; absent for the host's. */
@@ -160,8 +163,8 @@ public final class SpecBuilder {
   /**
    * Leaves the user to the container's start, which resolves it as Docker's daemon does (a name the
    * image lacks now may be there then). Until then the process has the kernel's overflow ids, so a
-   * start that skips the resolution runs unprivileged, never as root; groups given otherwise
-   * ({@link #groupAdd}) are kept.
+   * start that skips the resolution runs unprivileged, never as root; group ids given otherwise
+   * ({@link #groupAdd}) are kept, and group names are left to the start too.
    */
   public SpecBuilder userAtStart() {
     this.userAtStart = true;
@@ -343,6 +346,24 @@ public final class SpecBuilder {
   /** CPUs the container may run on, like {@code 0-2,4}. */
   public SpecBuilder cpusetCpus(String cpus) {
     this.cpusetCpus = ResourceFlags.cpuset(cpus);
+    return this;
+  }
+
+  /** Memory nodes the container may allocate from, like {@code 0-1}. */
+  public SpecBuilder cpusetMems(String mems) {
+    this.cpusetMems = ResourceFlags.cpuset(mems);
+    return this;
+  }
+
+  /** Block I/O weights and limits; null for none. */
+  public SpecBuilder blockIO(Spec.BlockIO blockIO) {
+    this.blockIO = blockIO;
+    return this;
+  }
+
+  /** Device cgroup rules after those of the devices added, as Docker's {@code --device-cgroup-rule} adds them. */
+  public SpecBuilder deviceRules(List<Spec.DeviceRule> rules) {
+    deviceRules.addAll(rules);
     return this;
   }
 
@@ -552,7 +573,9 @@ public final class SpecBuilder {
     List<Long> groups = new ArrayList<>(ownGroupSupplementary && !userAtStart
         ? UserResolver.withOwnGroup(resolved).additionalGids() : resolved.additionalGids());
     supplementalGroups.stream().filter(g -> !groups.contains(g)).forEach(groups::add);
-    groupAdd.stream().map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);
+    // names are looked up with the user at start (UserAtStart)
+    groupAdd.stream().filter(g -> !userAtStart || g.chars().allMatch(Character::isDigit))
+        .map(g -> UserResolver.groupId(g, rootfsFiles)).filter(g -> !groups.contains(g)).forEach(groups::add);
     Spec.User processUser = new Spec.User(resolved.uid(), resolved.gid(), groups);
     boolean privileged = privilegedDevices != null;
     List<String> caps = privileged ? allCapabilities
@@ -618,9 +641,9 @@ public final class SpecBuilder {
     Spec.Memory mem = memory == null && memorySwap == null && memoryReservation == null && !oomKillDisable
         && memorySwappiness == null ? null
         : new Spec.Memory(memory, memorySwap, memoryReservation, oomKillDisable ? Boolean.TRUE : null, memorySwappiness);
-    Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null ? null
+    Spec.Cpu cpu = cpuQuota == null && cpuShares == null && cpusetCpus == null && cpusetMems == null ? null
         : new Spec.Cpu(cpuShares, cpuQuota == null ? null : cpuQuota.quota(),
-            cpuQuota == null ? null : cpuQuota.period(), cpusetCpus);
+            cpuQuota == null ? null : cpuQuota.period(), cpusetCpus, cpusetMems);
     Spec.Pids pids = pidsLimit == null ? null : new Spec.Pids(pidsLimit);
     List<Spec.DeviceRule> devices = new ArrayList<>();
     if (privilegedDevices != null) {
@@ -629,7 +652,8 @@ public final class SpecBuilder {
       devices.add(DefaultSpec.DENY_ALL_DEVICES);
       addedDevices.forEach((d, access) -> devices.add(new Spec.DeviceRule(true, d.type(), d.major(), d.minor(), access)));
     }
-    return new Spec.Resources(devices, mem, cpu, pids);
+    devices.addAll(deviceRules);
+    return new Spec.Resources(devices, mem, cpu, pids, blockIO);
   }
 
   private List<Spec.Namespace> namespaceList() {

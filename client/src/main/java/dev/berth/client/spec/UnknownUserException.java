@@ -15,6 +15,11 @@ public final class UnknownUserException extends InvalidValueException {
     return new UnknownUserException("unable to find user " + name + ": no matching entries in passwd file");
   }
 
+  /** A {@code --group-add} name, in the words Docker's daemon has for it (runc's library's, capitalised). */
+  static UnknownUserException addedGroup(String name) {
+    return new UnknownUserException("Unable to find group " + name + ": no matching entries in group file");
+  }
+
   static UnknownUserException group(String name) {
     return new UnknownUserException("unable to find group " + name + ": no matching entries in group file");
   }

@@ -117,8 +117,7 @@ public final class UserResolver {
     }
     return text(rootfs, "/etc/group").map(UserResolver::parseGroup).orElse(List.of()).stream()
         .filter(g -> g.name().equals(group)).map(GroupEntry::gid).findFirst()
-        .orElseThrow(() -> new InvalidValueException("Unable to find group " + group
-            + ": no matching entries in group file"));
+        .orElseThrow(() -> UnknownUserException.addedGroup(group));
   }
 
   /** The id in {@code part} if it is a number; empty if it is a name. */

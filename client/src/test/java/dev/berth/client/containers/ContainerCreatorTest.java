@@ -20,6 +20,8 @@ import dev.berth.common.leases.LeaseRecorder;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
 import dev.berth.content.file.FileContentStore;
+import dev.berth.client.InvalidParameterException;
+import dev.berth.client.spec.BlockIoFlags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +227,88 @@ class ContainerCreatorTest {
     bad.kernelMemory = "lots";
     assertTrue(assertThrows(InvalidValueException.class, () -> create(bad)).getMessage()
         .startsWith("invalid kernel memory limit \"lots\""));
+  }
+
+  @Test
+  void blockIoCpusetMemsDeviceRulesAndAnnotationsGoIntoTheSpecAndHostConfigAsDockersDaemonPutsThem() throws Exception {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    o.deviceReadBps = List.of("/dev/null:1mb");
+    o.deviceWriteIops = List.of("/dev/null:100");
+    o.cpusetMems = "0";
+    o.deviceCgroupRules = List.of("c 1:3 rwm", "b *:* r");
+    o.annotations = List.of("org.example.team=web", "bare");
+    Container c = create(o);
+    JsonNode spec = new ObjectMapper().readTree(c.getSpec().getValue().toByteArray());
+    JsonNode resources = spec.path("linux").path("resources");
+    assertEquals("{\"throttleReadBpsDevice\":[{\"major\":1,\"minor\":3,\"rate\":1048576}],"
+        + "\"throttleWriteIOPSDevice\":[{\"major\":1,\"minor\":3,\"rate\":100}]}", resources.path("blockIO").toString());
+    assertEquals("0", resources.path("cpu").path("mems").asText());
+    JsonNode devices = resources.path("devices");
+    assertEquals("{\"allow\":true,\"type\":\"b\",\"major\":-1,\"minor\":-1,\"access\":\"r\"}",
+        devices.get(devices.size() - 1).toString(), "after Docker's deny-all, with runc's wildcard -1");
+    assertEquals("{\"bare\":\"\",\"org.example.team\":\"web\"}", spec.path("annotations").toString());
+    JsonNode h = ContainerConfig.of(c).hostConfig();
+    assertEquals("[{\"Path\":\"/dev/null\",\"Rate\":1048576}]", h.path("BlkioDeviceReadBps").toString());
+    assertEquals("[{\"Path\":\"/dev/null\",\"Rate\":100}]", h.path("BlkioDeviceWriteIOps").toString());
+    assertEquals("[]", h.path("BlkioWeightDevice").toString());
+    assertEquals("0", h.path("CpusetMems").asText());
+    assertEquals("[\"c 1:3 rwm\",\"b *:* r\"]", h.path("DeviceCgroupRules").toString());
+    assertEquals("{\"bare\":\"\",\"org.example.team\":\"web\"}", h.path("Annotations").toString());
+    assertTrue(h.path("StorageOpt").isMissingNode(), "left out when empty, as Docker's omitempty");
+  }
+
+  @Test
+  void aBlockIoWeightTheHostCannotSetIsDroppedWithDockersWarning() throws Exception {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    o.blkioWeight = "300";
+    boolean supported = BlockIoFlags.Limit.WEIGHT.supported();
+    assertEquals(supported ? List.of() : List.of(BlockIoFlags.Limit.WEIGHT.warning()), ContainerCreator.warnings(o));
+    Container c = create(o);
+    assertEquals(supported ? 300 : 0, ContainerConfig.of(c).hostConfig().path("BlkioWeight").asInt());
+    JsonNode blockIO = new ObjectMapper().readTree(c.getSpec().getValue().toByteArray()).path("linux")
+        .path("resources").path("blockIO");
+    assertEquals(supported ? 300 : 0, blockIO.path("weight").asInt());
+  }
+
+  @Test
+  void storageOptionsOtherVolumeDriversAndGpusAreRefusedAsDockersDaemonRefusesThem() {
+    ContainerOptions size = new ContainerOptions();
+    size.image = "with-layer";
+    size.storageOpts = List.of("size=10G");
+    assertEquals("--storage-opt is supported only for overlay over xfs with 'pquota' mount option",
+        assertThrows(InvalidParameterException.class, () -> create(size)).getMessage());
+    size.storageOpts = List.of("size");
+    assertEquals("invalid storage option", assertThrows(ClientException.class, () -> create(size)).getMessage());
+
+    ContainerOptions plugin = new ContainerOptions();
+    plugin.image = "with-layer";
+    plugin.volumeDriver = "flocker";
+    plugin.volumes = List.of("data:/data");
+    assertEquals("create data: error looking up volume plugin flocker: plugin \"flocker\" not found",
+        assertThrows(InvalidParameterException.class, () -> create(plugin)).getMessage());
+    assertEquals(List.of(), volumes.created, "refused before any volume is made");
+    // as Docker's: without a volume for it to make, the driver is only recorded
+    plugin.volumes = List.of();
+    assertEquals("flocker", ContainerConfig.of(create(plugin)).hostConfig().path("VolumeDriver").asText());
+
+    ContainerOptions gpus = new ContainerOptions();
+    gpus.image = "with-layer";
+    gpus.gpus = List.of("\"device=0,2\",\"capabilities=compute,utility\"", "all");
+    assertEquals("[{\"Driver\":\"\",\"Count\":0,\"DeviceIDs\":[\"0\",\"2\"],\"Capabilities\":[[\"compute\","
+        + "\"utility\",\"gpu\"]],\"Options\":{}},{\"Driver\":\"\",\"Count\":-1,\"DeviceIDs\":null,"
+        + "\"Capabilities\":[[\"gpu\"]],\"Options\":{}}]",
+        ContainerConfig.of(create(gpus)).hostConfig().path("DeviceRequests").toString());
+    gpus.gpus = List.of("count=2,count=3");
+    assertEquals("invalid argument \"count=2,count=3\" for \"--gpus\" flag: gpu request key 'count' can be specified "
+        + "only once", assertThrows(ClientException.class, () -> create(gpus)).getMessage());
+
+    ContainerOptions annotation = new ContainerOptions();
+    annotation.image = "with-layer";
+    annotation.annotations = List.of("=x");
+    assertEquals("invalid Annotations: the empty string is not permitted as an annotation key",
+        assertThrows(InvalidParameterException.class, () -> create(annotation)).getMessage());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
 import dev.berth.client.images.ImageConfig;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
@@ -153,7 +154,7 @@ class SpecBuilderTest {
         .cpusetCpus(ResourceFlags.cpuset("0-1")).pidsLimit(ResourceFlags.pidsLimit("100")).build();
     Spec.Resources r = spec.linux().resources();
     assertEquals(new Spec.Memory(512L << 20, 1L << 30), r.memory());
-    assertEquals(new Spec.Cpu(512L, 150_000L, 100_000L, "0-1"), r.cpu());
+    assertEquals(new Spec.Cpu(512L, 150_000L, 100_000L, "0-1", null), r.cpu());
     assertEquals(new Spec.Pids(100), r.pids());
 
     assertEquals(new Spec.Memory(64L << 20, -1L), busybox().memory(64L << 20).memorySwap(-1).build()
@@ -168,6 +169,43 @@ class SpecBuilderTest {
     assertThrows(InvalidValueException.class, () -> busybox().memoryReservation(1L << 20));
     assertTrue(assertThrows(InvalidValueException.class, () -> busybox().memory(64L << 20)
         .memoryReservation(128L << 20).build()).getMessage().contains("memory reservation"));
+  }
+
+  @Test
+  void blockIoFlagsAndDeviceCgroupRulesAreReadAsDockersCliReadsThem() {
+    assertEquals(new BlockIoFlags.DeviceValue("/dev/sda", 1536L << 10), BlockIoFlags.bps("--device-read-bps", "/dev/sda:1.5mb"));
+    assertEquals(new BlockIoFlags.DeviceValue("/dev/sda", 20), BlockIoFlags.bps("--device-write-bps", "/dev/sda:20"));
+    assertEquals(new BlockIoFlags.DeviceValue("/dev/sda", 1000), BlockIoFlags.iops("--device-read-iops", "/dev/sda:1000"));
+    assertEquals(new BlockIoFlags.DeviceValue("/dev/sda", 300), BlockIoFlags.weightDevice("/dev/sda:300"));
+    assertEquals("invalid argument \"sda:300\" for \"--blkio-weight-device\" flag: bad format for device path: sda:300",
+        assertThrows(ClientException.class, () -> BlockIoFlags.weightDevice("sda:300")).getMessage());
+    assertEquals("invalid argument \"/dev/sda:5\" for \"--blkio-weight-device\" flag: invalid weight for device: "
+        + "/dev/sda:5", assertThrows(ClientException.class, () -> BlockIoFlags.weightDevice("/dev/sda:5")).getMessage());
+    assertEquals("invalid argument \"/dev/sda:1k\" for \"--device-read-iops\" flag: invalid rate for device: /dev/sda:1k."
+        + " The correct format is <device-path>:<number>. Number must be a positive integer",
+        assertThrows(ClientException.class, () -> BlockIoFlags.iops("--device-read-iops", "/dev/sda:1k")).getMessage());
+    assertThrows(ClientException.class, () -> BlockIoFlags.bps("--device-read-bps", "/dev/sda"));
+    assertEquals("Range of blkio weight is from 10 to 1000",
+        assertThrows(ClientException.class, () -> BlockIoFlags.requireWeightRange(5)).getMessage());
+    assertThrows(ClientException.class, () -> BlockIoFlags.weight("70000"));
+
+    assertEquals(new Spec.DeviceRule(true, "c", 1L, 3L, "rwm"), DeviceCgroupRules.parse("c 1:3 rwm"));
+    assertEquals(new Spec.DeviceRule(true, "a", -1L, -1L, "r"), DeviceCgroupRules.parse("a *:* r"));
+    assertEquals("invalid argument \"c 1:3\" for \"--device-cgroup-rule\" flag: invalid device cgroup format 'c 1:3'",
+        assertThrows(ClientException.class, () -> DeviceCgroupRules.parse("c 1:3")).getMessage());
+  }
+
+  @Test
+  void memoryNodesBlockIoAndDeviceRulesGoIntoTheResources() {
+    Spec.BlockIO blockIO = new Spec.BlockIO(300, List.of(new Spec.WeightDevice(8, 0, 200)), null,
+        List.of(new Spec.ThrottleDevice(8, 0, 1 << 20)), null, null);
+    Spec.Resources r = busybox().cpusetMems("0").blockIO(blockIO)
+        .deviceRules(List.of(DeviceCgroupRules.parse("c 10:200 rwm"))).build().linux().resources();
+    assertEquals(new Spec.Cpu(null, null, null, null, "0"), r.cpu());
+    assertEquals(blockIO, r.blockIO());
+    assertEquals(new Spec.DeviceRule(true, "c", 10L, 200L, "rwm"), r.devices().get(r.devices().size() - 1),
+        "after the deny-all rule, as Docker's");
+    assertThrows(InvalidValueException.class, () -> busybox().cpusetMems("1-0"));
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Io;
 import dev.berth.client.containers.ProcessAttachment;
+import dev.berth.client.containers.DeviceRequests;
 import dev.berth.client.containers.UserAtStart;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.ProcessStreams;
@@ -94,6 +95,7 @@ final class ContainerAttach {
           // created without our FIFOs: made again with them
           tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
         }
+        DeviceRequests.refuseAtStart(s);
         UserAtStart.resolve(channel, s);
         tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
             .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
@@ -142,6 +144,7 @@ final class ContainerAttach {
       if (s.task().isPresent() && s.task().get().getStatus() == Status.CREATED) {
         tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
       }
+      DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setTerminal(true).build());
     } catch (StatusRuntimeException e) {

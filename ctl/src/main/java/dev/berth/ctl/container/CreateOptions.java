@@ -143,8 +143,55 @@ final class CreateOptions {
   @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
   String cpusetCpus;
 
+  @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
+  String cpusetMems;
+
   @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
   String pidsLimit;
+
+  @Option(names = "--blkio-weight", paramLabel = "N", description = "relative block I/O weight, 10 to 1000 (0: none); "
+      + "dropped with Docker's warning where the host's I/O scheduler has no weights")
+  String blkioWeight;
+
+  @Option(names = "--blkio-weight-device", paramLabel = "PATH:WEIGHT",
+      description = "block I/O weight of one device, like /dev/sda:300 (repeatable)")
+  List<String> blkioWeightDevices = new ArrayList<>();
+
+  @Option(names = "--device-read-bps", paramLabel = "PATH:RATE",
+      description = "most bytes a second read from a device, like /dev/sda:1mb (repeatable)")
+  List<String> deviceReadBps = new ArrayList<>();
+
+  @Option(names = "--device-write-bps", paramLabel = "PATH:RATE",
+      description = "most bytes a second written to a device, like /dev/sda:1mb (repeatable)")
+  List<String> deviceWriteBps = new ArrayList<>();
+
+  @Option(names = "--device-read-iops", paramLabel = "PATH:RATE",
+      description = "most reads a second from a device, like /dev/sda:1000 (repeatable)")
+  List<String> deviceReadIops = new ArrayList<>();
+
+  @Option(names = "--device-write-iops", paramLabel = "PATH:RATE",
+      description = "most writes a second to a device, like /dev/sda:1000 (repeatable)")
+  List<String> deviceWriteIops = new ArrayList<>();
+
+  @Option(names = "--device-cgroup-rule", paramLabel = "'TYPE MAJOR:MINOR PERMS'",
+      description = "let the container use devices like these, as 'c 1:3 rwm' or 'c 81:* rw' (repeatable)")
+  List<String> deviceCgroupRules = new ArrayList<>();
+
+  @Option(names = "--annotation", paramLabel = "KEY=VALUE",
+      description = "an annotation in the OCI spec the runtime is given (repeatable)")
+  List<String> annotations = new ArrayList<>();
+
+  @Option(names = "--volume-driver", paramLabel = "DRIVER", description = "the driver of the volumes -v makes: local, "
+      + "the only one")
+  String volumeDriver;
+
+  @Option(names = "--storage-opt", paramLabel = "KEY=VALUE",
+      description = "refused as Docker refuses it on overlayfs without project quotas (size=...)")
+  List<String> storageOpts = new ArrayList<>();
+
+  @Option(names = "--gpus", paramLabel = "REQUEST", description = "GPUs to add, like all: Berth has no GPU driver, so "
+      + "the container is refused at start, as Docker refuses it without one")
+  List<String> gpus = new ArrayList<>();
 
   @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "no",
       description = "no (default), always, unless-stopped or on-failure[:N]; berthd restarts the container")
@@ -331,7 +378,19 @@ final class CreateOptions {
     o.userns = userns;
     o.cpuShares = cpuShares;
     o.cpusetCpus = cpusetCpus;
+    o.cpusetMems = cpusetMems;
     o.pidsLimit = pidsLimit;
+    o.blkioWeight = blkioWeight;
+    o.blkioWeightDevices = blkioWeightDevices;
+    o.deviceReadBps = deviceReadBps;
+    o.deviceWriteBps = deviceWriteBps;
+    o.deviceReadIops = deviceReadIops;
+    o.deviceWriteIops = deviceWriteIops;
+    o.deviceCgroupRules = deviceCgroupRules;
+    o.annotations = annotations;
+    o.volumeDriver = volumeDriver;
+    o.storageOpts = storageOpts;
+    o.gpus = gpus;
     o.restart = restart;
     o.labels = labels;
     o.publish = publish;

@@ -1,5 +1,6 @@
 package dev.berth.ctl.container;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.tasks.v1.DeleteProcessRequest;
@@ -8,6 +9,7 @@ import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.InvalidValueException;
 import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
@@ -204,13 +206,22 @@ public final class ExecCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code -u} looked up in the container's files; one that is not there fails the start of the
-   * process, as Docker's exec, with its exit code and message.
+   * {@code -u} looked up in the container's files, with the container's {@code --group-add}
+   * groups as Docker's exec adds them; one that is not there fails the start of the process, as
+   * Docker's exec, with its exit code and message.
    */
   private Spec.User processUser(ContainerState s) {
+    RootfsFiles files = RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root"));
     try {
-      return UserResolver.withOwnGroup(
-          UserResolver.resolve(user, RootfsFiles.directory(Path.of("/proc", Integer.toString(s.pid()), "root"))));
+      Spec.User resolved = UserResolver.withOwnGroup(UserResolver.resolve(user, files));
+      List<Long> groups = new ArrayList<>(resolved.additionalGids());
+      for (JsonNode group : ContainerConfig.of(s.record()).hostConfig().path("GroupAdd")) {
+        long gid = UserResolver.groupId(group.asText(), files);
+        if (!groups.contains(gid)) {
+          groups.add(gid);
+        }
+      }
+      return new Spec.User(resolved.uid(), resolved.gid(), groups);
     } catch (InvalidValueException e) {
       throw new ContainerStartFailure(e.getMessage(), EXEC_START_FAILED, e);
     }

@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.containers.ContainerUpdate;
+import dev.berth.client.spec.BlockIoFlags;
 import dev.berth.client.spec.HostCpus;
 import dev.berth.client.spec.ResourceFlags;
 import dev.berth.client.spec.SwapLimit;
@@ -49,7 +50,8 @@ public final class UpdateCommand implements Callable<Integer> {
   @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
   String cpusetMems;
 
-  @Option(names = "--blkio-weight", paramLabel = "N", description = "refused: Berth sets no block I/O weight")
+  @Option(names = "--blkio-weight", paramLabel = "N", description = "dropped with Docker's warning where the host's "
+      + "I/O scheduler has no weights (refused where it has: update does not set one)")
   String blkioWeight;
 
   @Option(names = "--cpu-rt-period", paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
@@ -92,28 +94,41 @@ public final class UpdateCommand implements Callable<Integer> {
         cpuPeriod == null ? null : ResourceFlags.cpuPeriod(cpuPeriod),
         cpuShares == null ? null : ResourceFlags.cpuShares(cpuShares),
         cpusetCpus == null ? null : HostCpus.cpuset(cpusetCpus),
-        cpusetMems == null ? null : ResourceFlags.cpuset(cpusetMems),
+        cpusetMems == null ? null : HostCpus.cpusetMems(cpusetMems),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
         restart == null ? null : RestartPolicy.parse(restart));
     if (changes.memory() != null
         && SwapLimit.dropped(changes.memory(), changes.memorySwap(), SwapLimit.hostAccountsSwap())) {
       root.err().println("WARNING: " + SwapLimit.UNSUPPORTED);
     }
+    boolean weightDropped = blkioWeight != null && BlockIoFlags.weight(blkioWeight) > 0;
     try (Connection c = root.connect()) {
       ContainerUpdate update = ContainerUpdate.docker(c.channel());
-      return EachContainer.printingNames(root, c, containers, s -> update.apply(s, changes));
+      // as Docker's daemon: a weight it drops leaves an update that changes nothing, and is no error
+      int exit = EachContainer.printingNames(root, c, containers,
+          s -> {
+            if (changes.any() || !weightDropped) {
+              update.apply(s, changes);
+            }
+          });
+      if (weightDropped) {
+        // Docker's CLI prints its daemon's warnings after the names, on standard output
+        root.out().println(BlockIoFlags.Limit.WEIGHT.warning());
+      }
+      return exit;
     }
   }
 
   /**
-   * Docker's flags for what berthd cannot change: block I/O weights need the CFQ or BFQ scheduler's
-   * weight files, which cgroup v1 hosts with multi-queue schedulers lack, and real-time CPU time
-   * needs a budget on every cgroup above the container's, which berthd does not hand out.
+   * Docker's flags for what berthd cannot change: a block I/O weight where the host could set one
+   * (where it cannot, Docker drops it with a warning, and so does this command), and real-time
+   * CPU time, which needs a budget on every cgroup above the container's that berthd does not
+   * hand out.
    */
   private void refuseWhatBerthCannotSet() {
-    if (blkioWeight != null) {
-      throw new CommandFailure("--blkio-weight is not supported: Berth sets no block I/O weight "
-          + "(run and create do not take it either)");
+    if (blkioWeight != null && BlockIoFlags.weight(blkioWeight) > 0 && BlockIoFlags.Limit.WEIGHT.supported()) {
+      throw new CommandFailure("--blkio-weight is not supported by update: it sets no block I/O weight "
+          + "(run and create do)");
     }
     if (cpuRtPeriod != null || cpuRtRuntime != null) {
       throw new CommandFailure("--cpu-rt-period and --cpu-rt-runtime are not supported: berthd gives containers "

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The fields of Docker's {@code Config} and {@code HostConfig} for what Berth has no such thing as
- * (Windows isolation, block I/O weights, realtime CPU, a volume driver, a console size), with the
- * values Docker's types give them when unset: every field of Docker's inspect is there, so a
+ * (Windows isolation, realtime CPU, a console size) or a container was created without (block I/O
+ * limits, a volume driver, device requests, by versions before them), with the values Docker's
+ * types give them when unset: every field of Docker's inspect is there, so a
  * template naming one prints what Docker prints for a container that does not use it instead of
  * failing. A value the container's record has is left as it is.
  */
