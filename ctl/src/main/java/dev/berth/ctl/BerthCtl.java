@@ -214,6 +214,11 @@ public final class BerthCtl extends GroupCommand {
     return out;
   }
 
+  /** How failures are reported. */
+  public ErrorHandler errors() {
+    return errors;
+  }
+
   /** Where warnings and errors go: stderr, as docker writes them. */
   public PrintWriter err() {
     return err;
@@ -286,52 +291,51 @@ public final class BerthCtl extends GroupCommand {
    * on stderr and makes the exit code {@code failureCode}.
    */
   public int each(List<String> names, int failureCode, Action action) throws InterruptedException {
-    int exit = CommandLine.ExitCode.OK;
-    for (String name : names) {
-      try {
-        action.apply(name);
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-          throw s;
-        }
-        if (e instanceof DaemonUnreachableException || e instanceof BrokenPipe) {
-          throw (RuntimeException) e;
-        }
-        err.println(errors.message(e));
-        exit = failureCode;
-      }
-    }
-    return exit;
+    return each(names, failureCode, action, false);
   }
 
   /**
    * As {@link #each(List, int, Action)}, with the failures printed after every name is done, as
    * Docker's CLI reports them for kill, stop, rm, pause, wait and the like: what succeeded first
-   * (on stdout), then one line a failure.
+   * (on stdout), then one line a failure, also when berthd stops answering half-way.
    */
   public int eachReportingFailuresLast(List<String> names, int failureCode, Action action)
       throws InterruptedException {
-    List<String> failures = new ArrayList<>();
-    for (String name : names) {
-      try {
-        action.apply(name);
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-          throw s;
+    return each(names, failureCode, action, true);
+  }
+
+  private int each(List<String> names, int failureCode, Action action, boolean failuresLast)
+      throws InterruptedException {
+    int exit = CommandLine.ExitCode.OK;
+    List<String> held = new ArrayList<>();
+    try {
+      for (String name : names) {
+        try {
+          action.apply(name);
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Exception e) {
+          if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+            throw s;
+          }
+          if (e instanceof DaemonUnreachableException || e instanceof BrokenPipe) {
+            throw (RuntimeException) e;
+          }
+          if (failuresLast) {
+            held.add(errors.message(e));
+          } else {
+            err.println(errors.message(e));
+          }
+          exit = failureCode;
         }
-        if (e instanceof DaemonUnreachableException || e instanceof BrokenPipe) {
-          throw (RuntimeException) e;
-        }
-        failures.add(errors.message(e));
+      }
+    } finally {
+      if (failuresLast) {
+        out().flush();
+        held.forEach(err::println);
       }
     }
-    out().flush();
-    failures.forEach(err::println);
-    return failures.isEmpty() ? CommandLine.ExitCode.OK : failureCode;
+    return exit;
   }
 
   /** This client's version, from the build. */
