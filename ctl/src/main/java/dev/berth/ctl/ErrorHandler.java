@@ -11,6 +11,7 @@ import dev.berth.api.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +27,10 @@ import picocli.CommandLine.ParseResult;
  */
 public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public static final int FAILURE = 1;
+  /** berthctl's heading when berthd cannot be reached, as Docker's CLI names itself then. */
+  private static final String DAEMON_UNREACHABLE = "berthctl: ";
+  /** The heading Docker's CLI gives what its daemon refused. */
+  private static final String DAEMON_REFUSED = "Error response from daemon: ";
 
   private final Supplier<Path> address;
 
@@ -44,7 +49,11 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     DockerExitCodes.Form form = cmd.getCommandSpec().userObject() instanceof DockerExitCodes d ? d.form(e)
         : DockerExitCodes.Form.PLAIN;
     PrintWriter err = cmd.getErr();
-    err.println(form == DockerExitCodes.Form.PLAIN ? report.line() : report.runLine());
+    err.println(switch (form) {
+      case PLAIN -> report.line();
+      case WITH_HELP -> report.runLine();
+      case WITHOUT_HELP -> report.startLine();
+    });
     if (form == DockerExitCodes.Form.WITH_HELP) {
       // run's even when reached as container run, as Docker's
       err.println("See 'berthctl " + cmd.getCommandSpec().name() + " --help'.");
@@ -59,6 +68,20 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
   /** What a command marked {@link DockerExitCodes} says for {@code e} (125 mostly), 1 otherwise. */
   static int failureCode(CommandLine cmd, Exception e) {
     return cmd.getCommandSpec().userObject() instanceof DockerExitCodes d ? d.failureCode(e) : FAILURE;
+  }
+
+  /**
+   * {@code e}, a start's failure, as Docker's CLI reports what its daemon refused: after
+   * "Error response from daemon: ", since berthctl does some of that daemon's work at a start
+   * (finding the user, checking device requests). What berthd could not be reached for, what
+   * carries its own heading already, and a stream's I/O failure stay as they are.
+   */
+  public RuntimeException asDaemonRefusal(RuntimeException e) {
+    if (e instanceof UncheckedIOException || e instanceof BrokenPipe) {
+      return e;
+    }
+    Report r = report(e);
+    return r.heading().equals("Error: ") ? new DaemonError(r.reason(), e) : e;
   }
 
   /** The one line printed for {@code e}. */
@@ -79,11 +102,22 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     String runLine() {
       return "berthctl: " + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason) + ".";
     }
+
+    /**
+     * As Docker's run prints a start that failed: its daemon refused the start, so the reason
+     * comes after that daemon's prefix, unless berthd could not be reached at all.
+     */
+    String startLine() {
+      if (heading.equals(DAEMON_UNREACHABLE) || reason.startsWith(DAEMON_REFUSED)) {
+        return runLine();
+      }
+      return new Report(heading, DAEMON_REFUSED + reason).runLine();
+    }
   }
 
   private Report report(Throwable e) {
     if (e instanceof DaemonUnreachableException) {
-      return new Report("berthctl: ", e.getMessage());
+      return new Report(DAEMON_UNREACHABLE, e.getMessage());
     }
     if (e instanceof BerthException b) {
       // a status berthd answered, passed on by a store reached over gRPC: reported as berthd's own
@@ -94,14 +128,14 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       // A transport failure carries its cause; an UNAVAILABLE answered by berthd itself (say, an
       // ingest ref held by another writer) does not, and is reported like any other status.
       if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
-        return new Report("berthctl: ",
+        return new Report(DAEMON_UNREACHABLE,
             new DaemonUnreachableException(address.get(), connectFailure(status.getCause())).getMessage());
       }
       return new Report("Error: ", describe(status));
     }
     if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException
         || e instanceof InvalidParameterException) {
-      return new Report("", "Error response from daemon: " + e.getMessage());
+      return new Report("", DAEMON_REFUSED + e.getMessage());
     }
     if (e instanceof TemplateFailure || e instanceof StreamedDaemonError) {
       // Go's words and position, or the daemon's within its stream, as Docker's CLI prints them

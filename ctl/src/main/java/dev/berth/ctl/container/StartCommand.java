@@ -4,6 +4,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -66,12 +67,19 @@ public final class StartCommand implements Callable<Integer> {
         }
         boolean detached = false;
         try {
-          if (!ContainerAttach.joins(s, root.io(), stdin)) {
-            return attach.startAttached(s, root.io(), stdin);
-          }
           OptionalInt exit;
-          try (StartupSignals startup = StartupSignals.install(root.io())) {
-            exit = attach.startJoined(s, root.io(), startup, keys);
+          try {
+            if (!ContainerAttach.joins(s, root.io(), stdin)) {
+              return attach.startAttached(s, root.io(), stdin);
+            }
+            try (StartupSignals startup = StartupSignals.install(root.io())) {
+              exit = attach.startJoined(s, root.io(), startup, keys);
+            }
+          } catch (ContainerStartFailure e) {
+            // the runtime's refusal keeps its exit code (126, 127)
+            throw e;
+          } catch (RuntimeException e) {
+            throw root.errors().asDaemonRefusal(e);
           }
           // ctrl-p ctrl-q left it running; an auto-remove one is then berthd's to remove
           detached = exit.isEmpty();
@@ -89,7 +97,7 @@ public final class StartCommand implements Callable<Integer> {
       // as Docker's CLI: each refusal, then one line naming every container that did not start
       List<String> failed = new ArrayList<>();
       for (String name : containers) {
-        if (EachContainer.printingNames(root, c, List.of(name), tasks::startDetached) != 0) {
+        if (EachContainer.printingNames(root, c, List.of(name), s -> startDetached(tasks, s)) != 0) {
           failed.add(name);
         }
       }
@@ -97,6 +105,15 @@ public final class StartCommand implements Callable<Integer> {
         throw new CommandFailure("failed to start containers: " + String.join(", ", failed));
       }
       return 0;
+    }
+  }
+
+  /** A start as Docker's daemon refuses it, berthctl doing part of that daemon's work. */
+  private void startDetached(ContainerTasks tasks, ContainerState s) {
+    try {
+      tasks.startDetached(s);
+    } catch (RuntimeException e) {
+      throw root.errors().asDaemonRefusal(e);
     }
   }
 }
