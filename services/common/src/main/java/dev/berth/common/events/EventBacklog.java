@@ -8,8 +8,12 @@ import dev.berth.api.grpc.UnreachableLog;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import com.google.protobuf.util.Timestamps;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -31,7 +35,10 @@ final class EventBacklog {
   /** Whether the head of the queue is being forwarded, or a retry of it is scheduled. */
   private boolean sending;
   private boolean warnedFull;
-  private int kept;
+  /** The event being forwarded now, which nothing may go before; null between tries. */
+  private Envelope inFlight;
+  /** How many kept events have been forwarded since the events service answered again. */
+  private int forwarded;
   private boolean closed;
 
   EventBacklog(Channel channel, int bound) {
@@ -62,14 +69,40 @@ final class EventBacklog {
               + " oldest ones");
         }
       }
-      waiting.addLast(envelope);
-      kept++;
+      insertInTimeOrder(envelope);
       start = !sending;
       sending = true;
     }
     if (start) {
       later();
     }
+  }
+
+  /**
+   * Queues behind every event that happened before it: sends that failed side by side report
+   * their failures on their own callbacks, in any order. Nothing goes before a head on its way.
+   */
+  private void insertInTimeOrder(Envelope envelope) {
+    Iterator<Envelope> fromLast = waiting.descendingIterator();
+    int movable = waiting.size() - (inFlight != null && inFlight == waiting.peekFirst() ? 1 : 0);
+    int behind = 0;
+    while (fromLast.hasNext() && behind < movable && happenedAfter(fromLast.next(), envelope)) {
+      behind++;
+    }
+    if (behind == 0) {
+      waiting.addLast(envelope);
+      return;
+    }
+    List<Envelope> after = new ArrayList<>(behind);
+    for (int i = 0; i < behind; i++) {
+      after.add(0, waiting.removeLast());
+    }
+    waiting.addLast(envelope);
+    waiting.addAll(after);
+  }
+
+  private static boolean happenedAfter(Envelope a, Envelope b) {
+    return Timestamps.compare(a.getTimestamp(), b.getTimestamp()) > 0;
   }
 
   private void later() {
@@ -90,13 +123,15 @@ final class EventBacklog {
       head = waiting.peekFirst();
       if (head == null) {
         sending = false;
-        if (kept > 0) {
-          LOG.info("event publisher: published the " + kept + " events kept while the events service did not answer");
+        if (forwarded > 0) {
+          LOG.info("event publisher: published the " + forwarded
+              + " events kept while the events service did not answer");
         }
-        kept = 0;
+        forwarded = 0;
         warnedFull = false;
         return;
       }
+      inFlight = head;
     }
     Context.ROOT.run(() -> EventsGrpc.newStub(channel).forward(ForwardRequest.newBuilder().setEnvelope(head).build(),
         new StreamObserver<Empty>() {
@@ -107,6 +142,9 @@ final class EventBacklog {
           public void onError(Throwable t) {
             if (UnreachableLog.unreachable(t)) {
               unreachable.failed("publishing " + head.getTopic(), t);
+              synchronized (EventBacklog.this) {
+                inFlight = null;
+              }
               later();
               return;
             }
@@ -118,6 +156,9 @@ final class EventBacklog {
           @Override
           public void onCompleted() {
             unreachable.reached();
+            synchronized (EventBacklog.this) {
+              forwarded++;
+            }
             sent(head);
           }
         }));
@@ -125,6 +166,7 @@ final class EventBacklog {
 
   private void sent(Envelope head) {
     synchronized (this) {
+      inFlight = null;
       // the bound may have dropped it meanwhile
       if (waiting.peekFirst() == head) {
         waiting.removeFirst();
