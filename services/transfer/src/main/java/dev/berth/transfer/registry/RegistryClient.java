@@ -7,6 +7,8 @@ import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.MediaTypes;
+import io.grpc.Context;
+import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -141,6 +143,10 @@ public final class RegistryClient {
     List<String> tags = new ArrayList<>();
     String next = "/v2/" + reference.repository() + "/tags/list" + (pageSize > 0 ? "?n=" + pageSize : "");
     for (int page = 0; next != null; page++) {
+      if (Context.current().isCancelled()) {
+        throw Status.CANCELLED.withDescription("listing the tags of " + reference.repositoryName() + " was cancelled")
+            .asRuntimeException();
+      }
       if (page == MAX_TAG_PAGES) {
         throw Errors.failedPrecondition("registry %s lists the tags of %s in more than %d pages", session.host(),
             reference.repositoryName(), MAX_TAG_PAGES);
@@ -176,7 +182,11 @@ public final class RegistryClient {
     if (target.startsWith("<") && target.endsWith(">")) {
       target = target.substring(1, target.length() - 1);
     }
-    return page.resolve(target).toString();
+    try {
+      return page.resolve(target).toString();
+    } catch (IllegalArgumentException e) {
+      throw Errors.unavailable("registry %s sent a Link header that is no URL: %s", page.getHost(), link);
+    }
   }
 
   /** A manifest or index as the registry serves it: its bytes, media type and digest. */

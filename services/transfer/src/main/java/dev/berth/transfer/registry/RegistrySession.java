@@ -32,6 +32,8 @@ import javax.net.ssl.SSLException;
  * address. Credentials appear in no message and no log.
  */
 final class RegistrySession {
+  /** How much of a token server's non-JSON refusal a message quotes. */
+  private static final int MAX_REFUSAL_CHARS = 300;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_REDIRECTS = 5;
   /** Token lifetime when the token server names none (the distribution spec's default). */
@@ -311,7 +313,8 @@ final class RegistrySession {
     String code = status == 401 ? "unauthorized" : "denied";
     String text = new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8);
     if (!contentType.replaceFirst(";.*", "").trim().matches("application/(vnd\\.api\\+)?json")) {
-      return code + ": " + text;
+      // an HTML error page could pass the size a gRPC status may carry: its start says enough
+      return code + ": " + (text.length() > MAX_REFUSAL_CHARS ? text.substring(0, MAX_REFUSAL_CHARS) + "…" : text);
     }
     try {
       String details = JSON.readTree(text).path("details").asText("");
