@@ -62,6 +62,8 @@ final class BlockIoOptions {
       warnings.add(limit.warning());
       return List.of();
     }
+    // the devices are looked up now, so that a missing one is refused before anything is made
+    values.forEach(d -> BlockIoFlags.deviceNumbers(d.path()));
     return values;
   }
 

@@ -3,6 +3,7 @@ package dev.berth.client.spec;
 import dev.berth.client.ClientException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -132,8 +133,10 @@ public final class BlockIoFlags {
     try {
       long rdev = (Long) Files.readAttributes(Path.of(path), "unix:rdev").get("rdev");
       return new long[] {HostDevices.major(rdev), HostDevices.minor(rdev)};
-    } catch (IOException e) {
+    } catch (NoSuchFileException e) {
       throw new ClientException("stat " + path + ": no such file or directory");
+    } catch (IOException e) {
+      throw new ClientException("stat " + path + ": " + e.getMessage());
     }
   }
 
