@@ -115,6 +115,8 @@ class BerthctlAsAUserTest {
       awaitLine(lines, "st-created");
     } finally {
       stats.destroy();
+      stats.waitFor(10, TimeUnit.SECONDS);
+      reader.join(10_000);
       berthctl("rm", "-f", "st-new", "st-created");
     }
   }

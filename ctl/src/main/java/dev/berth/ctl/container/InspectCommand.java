@@ -257,11 +257,6 @@ public final class InspectCommand implements Callable<Integer> {
     return json;
   }
 
-  /**
-   * Docker's HostConfig as recorded at create, with Docker's fields Berth has no such thing as at
-   * their zero values, and the paths the runtime masks or makes read-only in the container (none,
-   * null, when privileged), as the container's spec has them.
-   */
   /** Docker's MountPoint fields, in the order its JSON has them. */
   private static final List<String> MOUNT_POINT_FIELDS =
       List.of("Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation");
@@ -282,6 +277,11 @@ public final class InspectCommand implements Callable<Integer> {
     return mounts;
   }
 
+  /**
+   * Docker's HostConfig as recorded at create, with Docker's fields Berth has no such thing as at
+   * their zero values, and the paths the runtime masks or makes read-only in the container (none,
+   * null, when privileged), as the container's spec has them.
+   */
   private static ObjectNode hostConfig(ContainerConfig config, Spec spec) {
     ObjectNode host = ZeroValuedFields.hostConfig(config.hostConfig());
     Spec.Linux linux = spec == null ? null : spec.linux();

@@ -104,11 +104,11 @@ public final class PushCommand implements Callable<Integer> {
     List<String> tagged = here.stream()
         .filter(n -> n.startsWith(repository + ":") && ImageNames.repository(n).equals(repository)).sorted().toList();
     if (tagged.isEmpty() && here.stream().noneMatch(n -> n.startsWith(repository + "@"))) {
-      throw new StreamedDaemonError("An image does not exist locally with the tag: " + familiarName(repository));
+      throw new StreamedDaemonError("An image does not exist locally with the tag: " + ImageNames.familiarRepository(repository));
     }
     if (reference.equals(repository)) {
       if (tagged.isEmpty()) {
-        throw new StreamedDaemonError("no tags to push for " + familiarName(repository));
+        throw new StreamedDaemonError("no tags to push for " + ImageNames.familiarRepository(repository));
       }
       return tagged;
     }
@@ -119,10 +119,5 @@ public final class PushCommand implements Callable<Integer> {
       throw new StreamedDaemonError("tag does not exist: " + ImageNames.familiar(reference));
     }
     return List.of(reference);
-  }
-
-  /** A repository's short name, as Docker's FamiliarName ({@code docker.io/library/busybox} is busybox). */
-  private static String familiarName(String repository) {
-    return ImageNames.repository(ImageNames.familiar(repository + ":latest"));
   }
 }
