@@ -450,7 +450,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // as Docker's daemon, a name is looked up when the container starts: missing, the start fails
     Cli.Result noGroup = berthd.ctl("run", "--rm", "--group-add", "audio", "busybox", "true");
     assertEquals(125, noGroup.exit(), noGroup::toString);
-    assertEquals("berthctl: Unable to find group audio: no matching entries in group file.\n", noGroup.stderr());
+    assertEquals("berthctl: Error response from daemon: Unable to find group audio: no matching entries in group file.\n", noGroup.stderr());
     // and one the container's /etc/group has by then is found
     ok("create", "--name", "late-group", "--group-add", "audio", "busybox", "id", "-G");
     try {
