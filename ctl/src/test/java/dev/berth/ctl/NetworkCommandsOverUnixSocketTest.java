@@ -161,12 +161,15 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result overlap = net.ctl("network", "create", "b", "--subnet", "10.210.5.0/24");
     assertEquals(1, overlap.exit(), overlap::toString);
-    assertEquals("Error: subnet 10.210.5.0/24 overlaps subnet 10.210.0.0/16 of network a\n", overlap.stderr());
+    assertEquals("Error response from daemon: invalid pool request: Pool overlaps with other one on this address "
+        + "space (subnet 10.210.5.0/24 overlaps subnet 10.210.0.0/16 of network a)\n", overlap.stderr(),
+        "Docker's daemon's words first");
     assertEquals("", overlap.out());
 
     Cli.Result duplicate = net.ctl("network", "create", "a");
     assertEquals(1, duplicate.exit(), duplicate::toString);
-    assertOneErrorLine(duplicate, "already exists");
+    assertEquals("Error response from daemon: network with name a already exists\n", duplicate.stderr(),
+        "Docker's daemon's words");
 
     Cli.Result badSubnet = net.ctl("network", "create", "c", "--subnet", "10.300.0.0/16");
     assertEquals(1, badSubnet.exit(), badSubnet::toString);

@@ -5,6 +5,9 @@ import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.InvalidValueException;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -107,9 +110,21 @@ final class NetworkCreateCommand implements Callable<Integer> {
     try (Connection c = network.root().connect()) {
       created = NetworksGrpc.newBlockingStub(c.channel())
           .create(CreateNetworkRequest.newBuilder().setNetwork(request).build()).getNetwork();
+    } catch (StatusRuntimeException e) {
+      throw refusal(e);
     }
     network.root().out().println(created.getId());
     return 0;
+  }
+
+  /**
+   * A name taken or a subnet in use: what Docker's daemon refuses, so printed after its prefix as
+   * Docker's CLI prints it; anything else as it came.
+   */
+  private static RuntimeException refusal(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION
+        ? new DaemonError(e.getStatus().getDescription(), e) : e;
   }
 
   /** What a flag and the option of the same meaning ask for, either given, or both alike. */
