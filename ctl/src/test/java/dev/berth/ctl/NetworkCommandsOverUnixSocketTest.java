@@ -183,7 +183,15 @@ class NetworkCommandsOverUnixSocketTest {
     assertTrue(unhonoured.stderr().contains("unknown network option com.docker.network.bridge.host_binding_ipv4"),
         unhonoured::toString);
     Cli.Result rangeAlone = net.ctl("network", "create", "c", "--ip-range", "10.211.0.0/24");
-    assertEquals(125, rangeAlone.exit(), rangeAlone::toString);
+    assertEquals(1, rangeAlone.exit(), rangeAlone::toString);
+    assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", rangeAlone.stderr());
+    Cli.Result gatewayAlone = net.ctl("network", "create", "c", "--gateway", "10.211.0.1");
+    assertEquals(1, gatewayAlone.exit(), gatewayAlone::toString);
+    assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", gatewayAlone.stderr(),
+        "as Docker's CLI, not a gateway outside a subnet berthd picked");
+    Cli.Result twoSubnets = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet", "10.212.0.0/24");
+    assertEquals(1, twoSubnets.exit(), twoSubnets::toString);
+    assertOneErrorLine(twoSubnets, "--subnet given 2 times");
     Cli.Result outside = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--ip-range", "10.212.0.0/24");
     assertEquals(1, outside.exit(), outside::toString);
     assertOneErrorLine(outside, "IP range 10.212.0.0/24 is not inside subnet 10.211.0.0/24");
