@@ -821,6 +821,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("data\n", ok("volume", "create", "--label", "team=web", "-o", "type=tmpfs", "-o", "device=tmpfs",
         "data").out());
     assertEquals("map[] map[]\n", ok("volume", "inspect", "-f", "{{.Labels}} {{.Options}}", "data").out());
+    // Docker's daemon's: RFC 3339 in whole seconds, and its fields in its order
+    String created = ok("volume", "inspect", "-f", "{{.CreatedAt}}", "data").out();
+    assertTrue(created.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)\n"), created);
+    List<String> fields = new java.util.ArrayList<>();
+    JSON.readTree(ok("volume", "inspect", "data").stdout()).get(0).fieldNames().forEachRemaining(fields::add);
+    assertEquals(List.of("CreatedAt", "Driver", "Labels", "Mountpoint", "Name", "Options", "Scope", "UsedBy"), fields);
     assertEquals("data\n", ok("volume", "ls", "-q", "--filter", "name=dat", "--filter", "dangling=false").out());
     assertEquals("", ok("volume", "ls", "-q", "--filter", "name=data", "--filter", "dangling=true").out());
     // Docker's fields, a cluster volume's N/A for a local one

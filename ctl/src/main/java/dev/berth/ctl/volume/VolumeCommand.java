@@ -15,6 +15,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
@@ -209,14 +210,18 @@ public final class VolumeCommand extends GroupCommand {
     return row;
   }
 
-  /** A volume as docker volume inspect shows one, with the containers using it. */
+  /**
+   * A volume as docker volume inspect shows one, its fields in the order of Docker's, with the
+   * containers using it.
+   */
   public static Map<String, Object> inspection(Volume v) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("Name", v.getName());
+    // as Docker's daemon writes it: RFC 3339 in whole seconds, in the local zone
+    json.put("CreatedAt", Durations.rfc3339(ProtoTimes.toInstant(v.getCreatedAt())));
     json.put("Driver", v.getDriver());
-    json.put("Mountpoint", v.getMountpoint());
-    json.put("CreatedAt", ProtoTimes.toInstant(v.getCreatedAt()).toString());
     json.put("Labels", new TreeMap<>(v.getLabelsMap()));
+    json.put("Mountpoint", v.getMountpoint());
+    json.put("Name", v.getName());
     // as Docker's: null for a volume made without options
     json.put("Options", v.getOptionsCount() == 0 ? null : new TreeMap<>(v.getOptionsMap()));
     json.put("Scope", "local");
