@@ -152,6 +152,10 @@ class NetworkCommandsOverUnixSocketTest {
         "{{range .IPAM.Config}}{{.Subnet}} {{.IPRange}} {{.Gateway}}{{end}}", "opts").out());
     assertEquals("false\n", net.ctl("network", "inspect", "-f",
         "{{index .Options \"com.docker.network.bridge.enable_icc\"}}", "opts").out());
+    // Docker's swarm and config-only fields, as Docker shows them for a local bridge
+    Cli.Result swarmFields = net.ctl("network", "inspect", "-f",
+        "{{.Attachable}} {{.Ingress}} {{.ConfigOnly}} [{{.ConfigFrom.Network}}]", "opts");
+    assertEquals("false false false []\n", swarmFields.out(), swarmFields::toString);
     assertEquals(0, net.ctl("network", "rm", "opts").exit());
   }
 

@@ -278,6 +278,12 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Default", n.getIsDefault());
     json.put("Scope", "local");
     json.put("EnableIPv6", false);
+    // Docker's swarm and config-only fields, which no Berth network has: there, so that templates
+    // naming them ({{.Attachable}}) print what Docker's would for a local bridge
+    json.put("Attachable", false);
+    json.put("Ingress", false);
+    json.put("ConfigFrom", Map.of("Network", ""));
+    json.put("ConfigOnly", false);
     // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
     json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of(ipamConfig(n))));
     json.put("Options", options(n));
