@@ -482,7 +482,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           "name=keeper", "--format", "{{.Names}}").out(), "a network by its id too");
 
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
-      assertEquals("Error: endpoint with name keeper already exists in network keepb\n", twice.stderr());
+      assertEquals("Error response from daemon: endpoint with name keeper already exists in network keepb\n",
+          twice.stderr(), "Docker's daemon's words");
       // its first network given up, the connected one takes its place
       ok("network", "disconnect", "keepa", "keeper");
       ok("start", "keeper");
@@ -492,7 +493,14 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("10.88.0\n", subnets("later"));
       Cli.Result notConnected = berthd.ctl("network", "disconnect", "keepb", "later");
       assertEquals(1, notConnected.exit(), notConnected::toString);
-      assertEquals("Error: container later is not connected to network keepb\n", notConnected.stderr());
+      String laterId = ok("inspect", "-f", "{{.Id}}", "later").out().strip();
+      // Docker's daemon's words, naming the container by its full id
+      assertEquals("Error response from daemon: container " + laterId + " is not connected to network keepb\n",
+          notConnected.stderr());
+      ok("stop", "-t", "0", "later");
+      Cli.Result stoppedNotConnected = berthd.ctl("network", "disconnect", "keepb", "later");
+      assertEquals("Error response from daemon: container " + laterId + " is not connected to the network keepb\n",
+          stoppedNotConnected.stderr(), "Docker's words for a container that is not running");
       assertEquals(0, berthd.ctl("network", "disconnect", "-f", "keepb", "later").exit(), "forced, as Docker's");
     } finally {
       removeContainers();
