@@ -137,7 +137,7 @@ class NetworkCommandsOverUnixSocketTest {
   @Test
   void dockersBridgeOptionsIpRangeAndAttachableAreTaken() throws Exception {
     String device = net.uniqueName("o");
-    Cli.Result create = net.ctl("network", "create", "opts", "-o", "com.docker.network.driver.mtu=1400",
+    Cli.Result create = net.ctl("network", "create", "opts", "--ipv6=false", "-o", "com.docker.network.driver.mtu=1400",
         "-o", "com.docker.network.bridge.name=" + device, "-o", "com.docker.network.bridge.enable_ip_masquerade=false",
         "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.213.0.0/16", "--ip-range", "10.213.5.0/24",
         "--attachable");
@@ -193,6 +193,9 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals(1, gatewayAlone.exit(), gatewayAlone::toString);
     assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", gatewayAlone.stderr(),
         "as Docker's CLI, not a gateway outside a subnet berthd picked");
+    Cli.Result ipv6 = net.ctl("network", "create", "c", "--ipv6");
+    assertEquals(1, ipv6.exit(), ipv6::toString);
+    assertOneErrorLine(ipv6, "IPv6 is not supported");
     Cli.Result twoSubnets = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet", "10.212.0.0/24");
     assertEquals(1, twoSubnets.exit(), twoSubnets::toString);
     assertOneErrorLine(twoSubnets, "--subnet given 2 times");

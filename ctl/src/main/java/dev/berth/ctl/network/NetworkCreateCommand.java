@@ -62,6 +62,10 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Option(names = "--internal", description = "no traffic in or out of the subnet, no published ports")
   boolean internal;
 
+  @Option(names = "--ipv6", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Docker's flag: only false (the default) is taken, berthd's networks being IPv4 only")
+  boolean ipv6;
+
   @Option(names = "--attachable", description = "accepted for Docker's sake: only meaningful for swarm overlay "
       + "networks; any container may connect to a bridge network anyway")
   boolean attachable;
@@ -81,6 +85,10 @@ final class NetworkCreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (ipv6) {
+      // refused by name rather than as an unknown flag, so that the user knows what is missing
+      throw new CommandFailure("IPv6 is not supported: berthd's bridge networks are IPv4 only (leave out --ipv6)");
+    }
     String subnet = one("--subnet", subnets);
     String ipRange = one("--ip-range", ipRanges);
     String gateway = one("--gateway", gateways);
