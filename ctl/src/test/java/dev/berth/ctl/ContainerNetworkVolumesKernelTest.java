@@ -482,7 +482,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           "name=keeper", "--format", "{{.Names}}").out(), "a network by its id too");
 
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
-      assertEquals("Error: endpoint with name keeper already exists in network keepb\n", twice.stderr());
+      assertEquals("Error response from daemon: endpoint with name keeper already exists in network keepb\n",
+          twice.stderr(), "Docker's daemon's words");
       // its first network given up, the connected one takes its place
       ok("network", "disconnect", "keepa", "keeper");
       ok("start", "keeper");
@@ -492,7 +493,14 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("10.88.0\n", subnets("later"));
       Cli.Result notConnected = berthd.ctl("network", "disconnect", "keepb", "later");
       assertEquals(1, notConnected.exit(), notConnected::toString);
-      assertEquals("Error: container later is not connected to network keepb\n", notConnected.stderr());
+      String laterId = ok("inspect", "-f", "{{.Id}}", "later").out().strip();
+      // Docker's daemon's words, naming the container by its full id
+      assertEquals("Error response from daemon: container " + laterId + " is not connected to network keepb\n",
+          notConnected.stderr());
+      ok("stop", "-t", "0", "later");
+      Cli.Result stoppedNotConnected = berthd.ctl("network", "disconnect", "keepb", "later");
+      assertEquals("Error response from daemon: container " + laterId + " is not connected to the network keepb\n",
+          stoppedNotConnected.stderr(), "Docker's words for a container that is not running");
       assertEquals(0, berthd.ctl("network", "disconnect", "-f", "keepb", "later").exit(), "forced, as Docker's");
     } finally {
       removeContainers();
@@ -816,9 +824,17 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals(1, inUse.exit(), inUse::toString);
     // Docker's daemon's words, naming its users by full id
     assertEquals("Error response from daemon: remove data: volume is in use - [" + user + "]\n", inUse.stderr());
-    // as docker's: creating it again is no error, unless the labels asked for differ
+    // as docker's: creating it again is no error, also with other labels or options, which change nothing
     assertEquals("data\n", ok("volume", "create", "data").out());
-    assertEquals(1, berthd.ctl("volume", "create", "--label", "team=web", "data").exit());
+    assertEquals("data\n", ok("volume", "create", "--label", "team=web", "-o", "type=tmpfs", "-o", "device=tmpfs",
+        "data").out());
+    assertEquals("map[] map[]\n", ok("volume", "inspect", "-f", "{{.Labels}} {{.Options}}", "data").out());
+    // Docker's daemon's: RFC 3339 in whole seconds, and its fields in its order
+    String created = ok("volume", "inspect", "-f", "{{.CreatedAt}}", "data").out();
+    assertTrue(created.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)\n"), created);
+    List<String> fields = new java.util.ArrayList<>();
+    JSON.readTree(ok("volume", "inspect", "data").stdout()).get(0).fieldNames().forEachRemaining(fields::add);
+    assertEquals(List.of("CreatedAt", "Driver", "Labels", "Mountpoint", "Name", "Options", "Scope", "UsedBy"), fields);
     assertEquals("data\n", ok("volume", "ls", "-q", "--filter", "name=dat", "--filter", "dangling=false").out());
     assertEquals("", ok("volume", "ls", "-q", "--filter", "name=data", "--filter", "dangling=true").out());
     // Docker's fields, a cluster volume's N/A for a local one

@@ -137,7 +137,7 @@ class NetworkCommandsOverUnixSocketTest {
   @Test
   void dockersBridgeOptionsIpRangeAndAttachableAreTaken() throws Exception {
     String device = net.uniqueName("o");
-    Cli.Result create = net.ctl("network", "create", "opts", "-o", "com.docker.network.driver.mtu=1400",
+    Cli.Result create = net.ctl("network", "create", "opts", "--ipv6=false", "-o", "com.docker.network.driver.mtu=1400",
         "-o", "com.docker.network.bridge.name=" + device, "-o", "com.docker.network.bridge.enable_ip_masquerade=false",
         "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.213.0.0/16", "--ip-range", "10.213.5.0/24",
         "--attachable");
@@ -152,6 +152,10 @@ class NetworkCommandsOverUnixSocketTest {
         "{{range .IPAM.Config}}{{.Subnet}} {{.IPRange}} {{.Gateway}}{{end}}", "opts").out());
     assertEquals("false\n", net.ctl("network", "inspect", "-f",
         "{{index .Options \"com.docker.network.bridge.enable_icc\"}}", "opts").out());
+    // Docker's swarm and config-only fields, as Docker shows them for a local bridge
+    Cli.Result swarmFields = net.ctl("network", "inspect", "-f",
+        "{{.Attachable}} {{.Ingress}} {{.ConfigOnly}} [{{.ConfigFrom.Network}}]", "opts");
+    assertEquals("false false false []\n", swarmFields.out(), swarmFields::toString);
     assertEquals(0, net.ctl("network", "rm", "opts").exit());
   }
 
@@ -161,12 +165,15 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result overlap = net.ctl("network", "create", "b", "--subnet", "10.210.5.0/24");
     assertEquals(1, overlap.exit(), overlap::toString);
-    assertEquals("Error: subnet 10.210.5.0/24 overlaps subnet 10.210.0.0/16 of network a\n", overlap.stderr());
+    assertEquals("Error response from daemon: invalid pool request: Pool overlaps with other one on this address "
+        + "space (subnet 10.210.5.0/24 overlaps subnet 10.210.0.0/16 of network a)\n", overlap.stderr(),
+        "Docker's daemon's words first");
     assertEquals("", overlap.out());
 
     Cli.Result duplicate = net.ctl("network", "create", "a");
     assertEquals(1, duplicate.exit(), duplicate::toString);
-    assertOneErrorLine(duplicate, "already exists");
+    assertEquals("Error response from daemon: network with name a already exists\n", duplicate.stderr(),
+        "Docker's daemon's words");
 
     Cli.Result badSubnet = net.ctl("network", "create", "c", "--subnet", "10.300.0.0/16");
     assertEquals(1, badSubnet.exit(), badSubnet::toString);
@@ -180,7 +187,18 @@ class NetworkCommandsOverUnixSocketTest {
     assertTrue(unhonoured.stderr().contains("unknown network option com.docker.network.bridge.host_binding_ipv4"),
         unhonoured::toString);
     Cli.Result rangeAlone = net.ctl("network", "create", "c", "--ip-range", "10.211.0.0/24");
-    assertEquals(125, rangeAlone.exit(), rangeAlone::toString);
+    assertEquals(1, rangeAlone.exit(), rangeAlone::toString);
+    assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", rangeAlone.stderr());
+    Cli.Result gatewayAlone = net.ctl("network", "create", "c", "--gateway", "10.211.0.1");
+    assertEquals(1, gatewayAlone.exit(), gatewayAlone::toString);
+    assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", gatewayAlone.stderr(),
+        "as Docker's CLI, not a gateway outside a subnet berthd picked");
+    Cli.Result ipv6 = net.ctl("network", "create", "c", "--ipv6");
+    assertEquals(1, ipv6.exit(), ipv6::toString);
+    assertOneErrorLine(ipv6, "IPv6 is not supported");
+    Cli.Result twoSubnets = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet", "10.212.0.0/24");
+    assertEquals(1, twoSubnets.exit(), twoSubnets::toString);
+    assertOneErrorLine(twoSubnets, "--subnet given 2 times");
     Cli.Result outside = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--ip-range", "10.212.0.0/24");
     assertEquals(1, outside.exit(), outside::toString);
     assertOneErrorLine(outside, "IP range 10.212.0.0/24 is not inside subnet 10.211.0.0/24");

@@ -145,11 +145,14 @@ public final class NetworkConnections {
   public void disconnect(Container record, String nameOrId) {
     String network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
     String id = record.getId();
-    boolean attached = attachments(id).stream().anyMatch(a -> a.getNetwork().equals(network));
+    List<Attachment> live = attachments(id);
+    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(network));
     List<String> configured = networks(record);
     if (!attached && !configured.contains(network)) {
-      throw Status.NOT_FOUND.withDescription("container " + ContainerState.name(record)
-          + " is not connected to network " + network).asRuntimeException();
+      // Docker's daemon's words, which name the container by its full id, and say "the network" of a
+      // container that is not running
+      throw Status.NOT_FOUND.withDescription("container " + id + " is not connected to "
+          + (live.isEmpty() ? "the network " : "network ") + network).asRuntimeException();
     }
     if (attached) {
       attachments.detach(DetachRequest.newBuilder().setContainerId(id).setNetwork(network).build());

@@ -21,6 +21,7 @@ import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
@@ -205,7 +206,11 @@ public final class NetworkCommand extends GroupCommand {
       List<String> more = aliases == null ? List.of() : aliases;
       List<String> linked = links == null ? List.of() : links;
       if (record.isPresent()) {
-        new NetworkConnections(c.channel()).connect(record.get(), network, ip, more, linked);
+        try {
+          new NetworkConnections(c.channel()).connect(record.get(), network, ip, more, linked);
+        } catch (StatusRuntimeException e) {
+          throw refusedConnection(e);
+        }
       } else if (!linked.isEmpty()) {
         // the linked container is found through the records too
         throw new CommandFailure("--link needs the container's record, and berthd has none for " + container);
@@ -216,6 +221,18 @@ public final class NetworkCommand extends GroupCommand {
       }
     }
     return 0;
+  }
+
+  /**
+   * A connection that is there already, or not there to end, or that the container's network mode
+   * rules out: what Docker's daemon refuses, so printed after its prefix as Docker's CLI prints it.
+   */
+  private static RuntimeException refusedConnection(StatusRuntimeException e) {
+    Status status = e.getStatus();
+    boolean notConnected = status.getCode() == Status.Code.NOT_FOUND
+        && String.valueOf(status.getDescription()).contains("is not connected");
+    return notConnected || status.getCode() == Status.Code.ALREADY_EXISTS
+        || status.getCode() == Status.Code.FAILED_PRECONDITION ? new DaemonError(status.getDescription(), e) : e;
   }
 
   @Command(name = "disconnect", description = "Disconnect a container from a network, now and for later starts; "
@@ -234,7 +251,7 @@ public final class NetworkCommand extends GroupCommand {
         } catch (StatusRuntimeException e) {
           if (!force || e.getStatus().getCode() != Status.Code.NOT_FOUND
               || !String.valueOf(e.getStatus().getDescription()).contains("is not connected")) {
-            throw e;
+            throw refusedConnection(e);
           }
         }
         return 0;
@@ -278,6 +295,12 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Default", n.getIsDefault());
     json.put("Scope", "local");
     json.put("EnableIPv6", false);
+    // Docker's swarm and config-only fields, which no Berth network has: there, so that templates
+    // naming them ({{.Attachable}}) print what Docker's would for a local bridge
+    json.put("Attachable", false);
+    json.put("Ingress", false);
+    json.put("ConfigFrom", Map.of("Network", ""));
+    json.put("ConfigOnly", false);
     // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
     json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of(ipamConfig(n))));
     json.put("Options", options(n));

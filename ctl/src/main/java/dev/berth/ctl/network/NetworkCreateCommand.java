@@ -4,7 +4,12 @@ import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.InvalidValueException;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,16 +43,17 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", description = "bridge (the only one, and the default)")
   String driver;
 
-  @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24")
-  String subnet;
+  // lists, as Docker's are, so that a second one is refused rather than taking the first one's place
+  @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24 (one)")
+  List<String> subnets;
 
   @Option(names = "--ip-range", paramLabel = "CIDR",
       description = "the part of the subnet containers are given addresses from, e.g. 10.89.5.0/24 "
           + "(an --ip may still be anywhere in the subnet)")
-  String ipRange;
+  List<String> ipRanges;
 
   @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet")
-  String gateway;
+  List<String> gateways;
 
   @Option(names = "--bridge", paramLabel = "DEV",
       description = "bridge device name (at most 15 characters); -o com.docker.network.bridge.name=DEV too")
@@ -55,6 +61,10 @@ final class NetworkCreateCommand implements Callable<Integer> {
 
   @Option(names = "--internal", description = "no traffic in or out of the subnet, no published ports")
   boolean internal;
+
+  @Option(names = "--ipv6", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Docker's flag: only false (the default) is taken, berthd's networks being IPv4 only")
+  boolean ipv6;
 
   @Option(names = "--attachable", description = "accepted for Docker's sake: only meaningful for swarm overlay "
       + "networks; any container may connect to a bridge network anyway")
@@ -75,9 +85,16 @@ final class NetworkCreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (ipRange != null && subnet == null) {
-      // Docker's words: a range is part of a subnet the user chose
-      throw new ParameterException(spec.commandLine(), "every ip-range or gateway must have a corresponding subnet");
+    if (ipv6) {
+      // refused by name rather than as an unknown flag, so that the user knows what is missing
+      throw new CommandFailure("IPv6 is not supported: berthd's bridge networks are IPv4 only (leave out --ipv6)");
+    }
+    String subnet = one("--subnet", subnets);
+    String ipRange = one("--ip-range", ipRanges);
+    String gateway = one("--gateway", gateways);
+    if ((ipRange != null || gateway != null) && subnet == null) {
+      // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
+      throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
     }
     BridgeOptions opts;
     try {
@@ -107,9 +124,34 @@ final class NetworkCreateCommand implements Callable<Integer> {
     try (Connection c = network.root().connect()) {
       created = NetworksGrpc.newBlockingStub(c.channel())
           .create(CreateNetworkRequest.newBuilder().setNetwork(request).build()).getNetwork();
+    } catch (StatusRuntimeException e) {
+      throw refusal(e);
     }
     network.root().out().println(created.getId());
     return 0;
+  }
+
+  /**
+   * A name taken or a subnet in use: what Docker's daemon refuses, so printed after its prefix as
+   * Docker's CLI prints it; anything else as it came.
+   */
+  private static RuntimeException refusal(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION
+        ? new DaemonError(e.getStatus().getDescription(), e) : e;
+  }
+
+  /** The value of {@code flag}, given once or not at all (null). */
+  private static String one(String flag, List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      // Docker's network may have several subnets; berthd's bridge has one
+      throw new CommandFailure(flag + " given " + values.size() + " times: a network has one subnet, with one "
+          + "--ip-range and one --gateway at most");
+    }
+    return values.get(0);
   }
 
   /** What a flag and the option of the same meaning ask for, either given, or both alike. */

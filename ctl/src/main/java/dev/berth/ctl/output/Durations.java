@@ -28,6 +28,7 @@ public final class Durations {
   private static final class Formats {
     static final DateTimeFormatter GO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     static final DateTimeFormatter GO_ZONE = DateTimeFormatter.ofPattern(" xx z", Locale.ROOT);
+    static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX", Locale.ROOT);
     static final DateTimeFormatter NANO_FIXED =
         DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /**
@@ -104,6 +105,15 @@ public final class Durations {
    */
   public static String rfc3339NanoFixed(Instant time) {
     return Formats.NANO_FIXED.format(time);
+  }
+
+  /**
+   * A time in the local zone as Go's {@code RFC3339} writes it, whole seconds and {@code Z} for
+   * UTC ({@code 2024-05-01T10:00:00Z}, {@code 2024-05-01T12:00:00+02:00}): a volume's
+   * {@code CreatedAt} as Docker's daemon gives it.
+   */
+  public static String rfc3339(Instant time) {
+    return Formats.RFC3339.format(time.atZone(ZoneId.systemDefault()));
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
@@ -48,8 +49,8 @@ public final class VolumeCommand extends GroupCommand {
   BerthCtl root;
 
   @Command(name = "create", description = "Create a volume (a generated name when none is given) and print its name. "
-      + "A volume of that name with the same labels and options is already what was asked for: its name is printed "
-      + "again.",
+      + "A volume of that name is already what was asked for, as in Docker: its name is printed again and its "
+      + "labels and options stay as they are.",
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume create data", "  berthctl volume create --label team=web cache",
           "  berthctl volume create -o type=tmpfs -o device=tmpfs -o o=size=10m scratch",
           "  berthctl volume create -o type=none -o o=bind -o device=/srv/data data"})
@@ -76,14 +77,9 @@ public final class VolumeCommand extends GroupCommand {
         if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
           throw e;
         }
-        // docker's create is idempotent, which scripts count on; other labels would be silently lost
+        // as Docker's daemon: the volume that is there is the answer, its labels and options as they
+        // are, whatever these ask for; scripts create "if absent" this way
         v = volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
-        if (!v.getLabelsMap().equals(wanted)) {
-          throw new CommandFailure("volume " + name + " already exists with other labels: " + v.getLabelsMap());
-        }
-        if (!v.getOptionsMap().equals(driverOptions)) {
-          throw new CommandFailure("volume " + name + " already exists with other options: " + v.getOptionsMap());
-        }
       }
       root.out().println(v.getName());
     }
@@ -214,14 +210,18 @@ public final class VolumeCommand extends GroupCommand {
     return row;
   }
 
-  /** A volume as docker volume inspect shows one, with the containers using it. */
+  /**
+   * A volume as docker volume inspect shows one, its fields in the order of Docker's, with the
+   * containers using it.
+   */
   public static Map<String, Object> inspection(Volume v) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("Name", v.getName());
+    // as Docker's daemon writes it: RFC 3339 in whole seconds, in the local zone
+    json.put("CreatedAt", Durations.rfc3339(ProtoTimes.toInstant(v.getCreatedAt())));
     json.put("Driver", v.getDriver());
-    json.put("Mountpoint", v.getMountpoint());
-    json.put("CreatedAt", ProtoTimes.toInstant(v.getCreatedAt()).toString());
     json.put("Labels", new TreeMap<>(v.getLabelsMap()));
+    json.put("Mountpoint", v.getMountpoint());
+    json.put("Name", v.getName());
     // as Docker's: null for a volume made without options
     json.put("Options", v.getOptionsCount() == 0 ? null : new TreeMap<>(v.getOptionsMap()));
     json.put("Scope", "local");

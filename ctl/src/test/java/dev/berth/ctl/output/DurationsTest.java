@@ -58,6 +58,17 @@ class DurationsTest {
   }
 
   @Test
+  void rfc3339HasWholeSecondsInTheLocalZoneAsGosFormat() {
+    String written = Durations.rfc3339(NOW.plusMillis(250));
+    assertTrue(written.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)"), written);
+    assertEquals(NOW, Instant.from(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(written)),
+        "the same instant, its fraction dropped");
+    if (ZoneId.systemDefault().getRules().getOffset(NOW).getTotalSeconds() == 0) {
+      assertEquals("2026-12-02T15:04:05Z", written, "Go writes Z for UTC, not +00:00");
+    }
+  }
+
+  @Test
   void logsAndEventsTimesKeepNineDigitsOfFractionAsDockers() {
     assertEquals("2026-12-02T15:04:05.000000000Z", Durations.rfc3339NanoFixed(NOW));
     assertEquals("2026-12-02T15:04:05.120000000Z", Durations.rfc3339NanoFixed(NOW.plusMillis(120)));

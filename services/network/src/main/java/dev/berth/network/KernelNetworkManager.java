@@ -182,7 +182,8 @@ public final class KernelNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("network name %s is reserved for the %s mode", name, name);
     }
     if (store.network(name).isPresent()) {
-      throw Errors.alreadyExists("network %s already exists", name);
+      // Docker's daemon's words, which scripts creating a network "if absent" match
+      throw Errors.alreadyExists("network with name %s already exists", name);
     }
     if (!spec.driver().isEmpty() && !spec.driver().equals(NetworkInfo.DRIVER_BRIDGE)) {
       throw Errors.invalidArgument("network driver %s is not supported (only bridge)",
@@ -202,8 +203,9 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     for (NetworkInfo other : others) {
       if (other.subnet().overlaps(subnet)) {
-        throw Errors.failedPrecondition("subnet %s overlaps subnet %s of network %s", subnet, other.subnet(),
-            other.name());
+        // Docker's daemon's words first, which scripts match, then which network is in the way
+        throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
+            + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(), other.name());
       }
     }
     Ipv4 gateway = spec.gateway().isEmpty() ? subnet.firstHost() : Ipv4.parse("gateway", spec.gateway());
