@@ -76,7 +76,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("network name %s is reserved for the %s mode", name, name);
     }
     if (networks.containsKey(name)) {
-      throw Errors.alreadyExists("network %s already exists", name);
+      throw Errors.alreadyExists("network with name %s already exists", name);
     }
     if (!spec.driver().isEmpty() && !spec.driver().equals(NetworkInfo.DRIVER_BRIDGE)) {
       throw Errors.invalidArgument("network driver %s is not supported (only bridge)",
@@ -89,7 +89,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     Subnet subnet = spec.subnet().isEmpty() ? freeSubnet() : Subnet.parse(spec.subnet());
     for (NetworkInfo other : networks.values()) {
       if (other.subnet().overlaps(subnet)) {
-        throw Errors.failedPrecondition("subnet %s overlaps subnet %s of network %s", subnet, other.subnet(),
+        throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
+            + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(),
             other.name());
       }
     }
