@@ -58,7 +58,8 @@ final class TemplateTypes {
       Map.entry("KernelMemoryTCP", IntNode.valueOf(0)), Map.entry("Shell", NilCollection.SLICE),
       Map.entry("ExposedPorts", NilCollection.MAP), Map.entry("Tmpfs", NilCollection.STRING_MAP),
       Map.entry("Sysctls", NilCollection.STRING_MAP), Map.entry("StorageOpt", NilCollection.STRING_MAP),
-      Map.entry("Annotations", NilCollection.STRING_MAP));
+      Map.entry("Annotations", NilCollection.STRING_MAP), Map.entry("Status", NilCollection.MAP),
+      Map.entry("UsageData", NullNode.getInstance()));
   /**
    * The {@code omitempty} fields of the structs in a {@code Mounts} list, which only those structs
    * have: a container's mount points ({@code types.MountPoint}, with a {@code Destination}: a bind
@@ -71,10 +72,12 @@ final class TemplateTypes {
       "ReadOnly", BooleanNode.FALSE, "Consistency", TextNode.valueOf(""), "BindOptions", NullNode.getInstance(),
       "VolumeOptions", NullNode.getInstance(), "TmpfsOptions", NullNode.getInstance());
   /** The Go types of Docker's pointers that can be nil, as Go's error for a field below one names them. */
-  private static final Map<String, String> POINTER_TYPES = Map.of("Health", "*container.Health",
-      "Server", "*types.Version", "SizeRw", "*int64", "SizeRootFs", "*int64", "Healthcheck", "*container.HealthConfig",
-      "StopTimeout", "*int", "Init", "*bool", "BindOptions", "*mount.BindOptions",
-      "VolumeOptions", "*mount.VolumeOptions", "TmpfsOptions", "*mount.TmpfsOptions");
+  private static final Map<String, String> POINTER_TYPES = Map.ofEntries(Map.entry("Health", "*container.Health"),
+      Map.entry("Server", "*types.Version"), Map.entry("SizeRw", "*int64"), Map.entry("SizeRootFs", "*int64"),
+      Map.entry("Healthcheck", "*container.HealthConfig"), Map.entry("StopTimeout", "*int"),
+      Map.entry("Init", "*bool"), Map.entry("BindOptions", "*mount.BindOptions"),
+      Map.entry("VolumeOptions", "*mount.VolumeOptions"), Map.entry("TmpfsOptions", "*mount.TmpfsOptions"),
+      Map.entry("UsageData", "*volume.UsageData"));
 
   private TemplateTypes() {}
 

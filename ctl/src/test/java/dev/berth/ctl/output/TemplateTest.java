@@ -134,6 +134,9 @@ class TemplateTest {
         () -> Template.parse("{{.Config.Healthcheck.Test}}").render(container));
     assertEquals("template: :1:9: executing \"\" at <.Config.Healthcheck.Test>: "
         + "nil pointer evaluating *container.HealthConfig.Test", below.getMessage());
+    // a volume's Status and UsageData, which Docker's volume inspect leaves out
+    JsonNode volume = read("{\"Name\": \"data\", \"Driver\": \"local\"}");
+    assertEquals("map[] <nil>", Template.parse("{{.Status}} {{.UsageData}}").render(volume));
   }
 
   @Test
