@@ -98,6 +98,17 @@ public final class BerthCtl extends GroupCommand {
    * line is parsed. The start-up caches' training runs its commands this way too.
    */
   static int launch(Io io, String[] given) {
+    if (RootHelp.asked(given)) {
+      try {
+        if (RootHelp.print(io.out())) {
+          return CommandLine.ExitCode.OK;
+        }
+      } catch (BrokenPipe e) {
+        return BrokenPipe.EXIT;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     // Library log records (gRPC's) would add lines to the one-line error report.
     QuietLogging.install();
     String[] args = Subcommands.withTopLevelNames(given);
