@@ -355,6 +355,14 @@ class NetworkCommandsOverUnixSocketTest {
   }
 
   /** The names {@code network ls} lists with {@code args}, a line each. */
+  @Test
+  void pruneRefusesATimeItCannotReadInDockersWords() {
+    Cli.Result bogus = net.ctl("network", "prune", "-f", "--filter", "until=bogus");
+    assertEquals(1, bogus.exit(), bogus::toString);
+    assertEquals("Error response from daemon: failed to parse value as time or duration: \"bogus\"\n",
+        bogus.stderr());
+  }
+
   private String names(String... args) {
     List<String> command = new java.util.ArrayList<>(List.of("network", "ls", "--format", "{{.Name}}"));
     command.addAll(List.of(args));

@@ -32,11 +32,11 @@ import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
+import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -381,7 +381,7 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--filter", paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
-    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    PruneFilter filter = PruneFilters.parse(filters);
     if (!force && !Confirmation.ask("WARNING! This will remove all custom networks not used by at least one container.",
         root.out(), root.io().in())) {
       return 0;
