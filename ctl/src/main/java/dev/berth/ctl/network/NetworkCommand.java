@@ -224,15 +224,14 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   /**
-   * A connection that is there already, or not there to end, or that the container's network mode
-   * rules out: what Docker's daemon refuses, so printed after its prefix as Docker's CLI prints it.
+   * A network that is not there, a connection that is there already, or not there to end, or that
+   * the container's network mode rules out: what Docker's daemon refuses, so printed after its
+   * prefix as Docker's CLI prints it ({@code network nonet not found}).
    */
   private static RuntimeException refusedConnection(StatusRuntimeException e) {
-    Status status = e.getStatus();
-    boolean notConnected = status.getCode() == Status.Code.NOT_FOUND
-        && String.valueOf(status.getDescription()).contains("is not connected");
-    return notConnected || status.getCode() == Status.Code.ALREADY_EXISTS
-        || status.getCode() == Status.Code.FAILED_PRECONDITION ? new DaemonError(status.getDescription(), e) : e;
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.NOT_FOUND || code == Status.Code.ALREADY_EXISTS
+        || code == Status.Code.FAILED_PRECONDITION ? new DaemonError(e.getStatus().getDescription(), e) : e;
   }
 
   @Command(name = "disconnect", description = "Disconnect a container from a network, now and for later starts; "
