@@ -101,6 +101,9 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("backend " + backend.getSubnet() + "\nbridge " + bridge.getSubnet() + "\nweb 10.201.0.0/24\n",
         net.ctl("network", "ls", "--format", "{{.Name}} {{.Subnet}}").out());
 
+    assertEquals("{\"Driver\":\"default\",\"Options\":{},\"Config\":[{\"Subnet\":\"10.201.0.0/24\","
+        + "\"Gateway\":\"10.201.0.254\"}]}\n", net.ctl("network", "inspect", "-f", "{{json .IPAM}}", "web").out(),
+        "in Docker's order");
     Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
     assertEquals(0, inspect.exit(), inspect::toString);
     JsonNode shown = JSON.readTree(inspect.stdout());

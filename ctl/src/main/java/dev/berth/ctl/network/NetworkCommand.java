@@ -300,8 +300,13 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Ingress", false);
     json.put("ConfigFrom", Map.of("Network", ""));
     json.put("ConfigOnly", false);
-    // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
-    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of(ipamConfig(n))));
+    // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work; in
+    // Docker's order, which {{json .IPAM}} prints
+    Map<String, Object> ipam = new LinkedHashMap<>();
+    ipam.put("Driver", "default");
+    ipam.put("Options", Map.of());
+    ipam.put("Config", List.of(ipamConfig(n)));
+    json.put("IPAM", ipam);
     json.put("Options", options(n));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();
