@@ -481,6 +481,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("keeper\n", ok("ps", "-a", "--filter", "network=" + keepbId.substring(0, 12), "--filter",
           "name=keeper", "--format", "{{.Names}}").out(), "a network by its id too");
 
+      for (String verb : List.of("connect", "disconnect")) {
+        Cli.Result noNetwork = berthd.ctl("network", verb, "nonet", "keeper");
+        assertEquals(1, noNetwork.exit(), noNetwork::toString);
+        assertEquals("Error response from daemon: network nonet not found\n", noNetwork.stderr(), "Docker's words");
+      }
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
       assertEquals("Error response from daemon: endpoint with name keeper already exists in network keepb\n",
           twice.stderr(), "Docker's daemon's words");

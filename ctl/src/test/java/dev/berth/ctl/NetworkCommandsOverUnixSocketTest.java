@@ -79,10 +79,11 @@ class NetworkCommandsOverUnixSocketTest {
     // every network here is this host's alone
     assertEquals("backend\nbridge\nweb\n", names("--filter", "scope=local"));
     assertEquals("", names("--filter", "scope=swarm"));
-    Cli.Result badScope = net.ctl("network", "ls", "--filter", "scope=planet");
-    assertEquals(1, badScope.exit(), badScope::toString);
-    assertTrue(badScope.stderr().startsWith("Error response from daemon: invalid filter 'scope=planet'"),
-        badScope::toString);
+    // as Docker's daemon: a scope it does not know matches nothing, a type it does not know is refused
+    assertEquals("", names("--filter", "scope=planet"));
+    Cli.Result badType = net.ctl("network", "ls", "-f", "type=foo");
+    assertEquals(1, badType.exit(), badType::toString);
+    assertEquals("Error response from daemon: invalid filter: 'type'='foo'\n", badType.stderr());
 
     // docker's --format json: an object a line, with Berth's bridge fields beside docker's
     List<String> rows = net.ctl("network", "ls", "--format", "json").out().lines().toList();
@@ -100,6 +101,9 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("backend " + backend.getSubnet() + "\nbridge " + bridge.getSubnet() + "\nweb 10.201.0.0/24\n",
         net.ctl("network", "ls", "--format", "{{.Name}} {{.Subnet}}").out());
 
+    assertEquals("{\"Driver\":\"default\",\"Options\":{},\"Config\":[{\"Subnet\":\"10.201.0.0/24\","
+        + "\"Gateway\":\"10.201.0.254\"}]}\n", net.ctl("network", "inspect", "-f", "{{json .IPAM}}", "web").out(),
+        "in Docker's order");
     Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
     assertEquals(0, inspect.exit(), inspect::toString);
     JsonNode shown = JSON.readTree(inspect.stdout());
@@ -201,7 +205,7 @@ class NetworkCommandsOverUnixSocketTest {
     assertOneErrorLine(twoSubnets, "--subnet given 2 times");
     Cli.Result outside = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--ip-range", "10.212.0.0/24");
     assertEquals(1, outside.exit(), outside::toString);
-    assertOneErrorLine(outside, "IP range 10.212.0.0/24 is not inside subnet 10.211.0.0/24");
+    assertEquals("Error: no matching subnet for range 10.212.0.0/24\n", outside.stderr(), "Docker's CLI's words");
     Cli.Result disagree = net.ctl("network", "create", "c", "--ip-masquerade=false", "-o",
         "com.docker.network.bridge.enable_ip_masquerade=true");
     assertEquals(125, disagree.exit(), disagree::toString);
@@ -354,6 +358,50 @@ class NetworkCommandsOverUnixSocketTest {
   }
 
   /** The names {@code network ls} lists with {@code args}, a line each. */
+  @Test
+  void pruneRefusesATimeItCannotReadInDockersWords() {
+    Cli.Result bogus = net.ctl("network", "prune", "-f", "--filter", "until=bogus");
+    assertEquals(1, bogus.exit(), bogus::toString);
+    assertEquals("Error response from daemon: failed to parse value as time or duration: \"bogus\"\n",
+        bogus.stderr());
+  }
+
+  @Test
+  void createTakesDockersIpamAndScopeFlagsAndRefusesWhatNeedsASwarmInItsWords() throws Exception {
+    Cli.Result local = net.ctl("network", "create", "--ipam-driver", "default", "--scope", "local", "plain");
+    assertEquals(0, local.exit(), local::toString);
+    assertEquals("plain", network("plain").getName());
+
+    refused("Error: no matching subnet for gateway 10.2.0.1\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--gateway", "10.2.0.1", "n");
+    refused("Error: no matching subnet for range 10.2.0.0/25\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.2.0.0/25", "n");
+    refused("Error response from daemon: plugin \"foo\" not found\n", "network", "create", "--ipam-driver", "foo", "n");
+    refused("Error response from daemon: cannot create a swarm scoped network when swarm is not active\n",
+        "network", "create", "--scope", "swarm", "n");
+    refused("Error response from daemon: Ingress network can only be global scope network\n",
+        "network", "create", "--ingress", "n");
+    refused("Error response from daemon: configuration network \"conf\" not found\n",
+        "network", "create", "--config-from", "conf", "n");
+    refused("Error response from daemon: operation is not permitted on predefined bridge network \n",
+        "network", "create", "bridge");
+    refused("Error response from daemon: operation is not permitted on predefined host network \n",
+        "network", "create", "host");
+    for (String flag : List.of("--config-only", "--aux-address=a=10.1.0.5", "--ipam-opt=x=y")) {
+      Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
+      assertEquals(1, r.exit(), r::toString);
+      assertTrue(r.stderr().startsWith("Error: " + flag.split("=")[0] + " is not supported: "), r::toString);
+    }
+    assertEquals(List.of("bridge", "plain"), net.ctl("network", "ls", "--format", "{{.Name}}").out().lines().toList(),
+        "nothing made by a refused create");
+  }
+
+  private void refused(String stderr, String... args) {
+    Cli.Result r = net.ctl(args);
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals(stderr, r.stderr());
+  }
+
   private String names(String... args) {
     List<String> command = new java.util.ArrayList<>(List.of("network", "ls", "--format", "{{.Name}}"));
     command.addAll(List.of(args));

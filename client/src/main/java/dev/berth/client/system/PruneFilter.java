@@ -61,7 +61,8 @@ public record PruneFilter(LabelFilters labels, Optional<Instant> until) {
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      throw InvalidValueException.of("filter", "until=" + text, "expected a duration (24h, 30m, 10s), an RFC 3339 time or Unix seconds");
+      // Docker's daemon's words, which scripts match
+      throw new InvalidValueException("failed to parse value as time or duration: \"" + text + "\"");
     }
   }
 }

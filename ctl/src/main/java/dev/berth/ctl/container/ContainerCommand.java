@@ -13,9 +13,9 @@ import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +105,7 @@ public final class ContainerCommand extends GroupCommand {
       @Option(names = "--filter", paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
-    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    PruneFilter filter = PruneFilters.parse(filters);
     if (!force && !Confirmation.ask("WARNING! This will remove all stopped containers.", root.out(), root.io().in())) {
       return 0;
     }

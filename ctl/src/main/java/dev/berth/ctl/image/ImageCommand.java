@@ -11,10 +11,10 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
+import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
 import dev.berth.ctl.ErrorHandler;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -68,7 +68,7 @@ public final class ImageCommand extends GroupCommand {
       @Option(names = "--filter", paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
-    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    PruneFilter filter = PruneFilters.parse(filters);
     String warning = all ? "WARNING! This will remove all images without at least one container associated to them."
         : "WARNING! This will remove all dangling images.";
     if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {

@@ -32,11 +32,11 @@ import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
+import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -224,15 +224,14 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   /**
-   * A connection that is there already, or not there to end, or that the container's network mode
-   * rules out: what Docker's daemon refuses, so printed after its prefix as Docker's CLI prints it.
+   * A network that is not there, a connection that is there already, or not there to end, or that
+   * the container's network mode rules out: what Docker's daemon refuses, so printed after its
+   * prefix as Docker's CLI prints it ({@code network nonet not found}).
    */
   private static RuntimeException refusedConnection(StatusRuntimeException e) {
-    Status status = e.getStatus();
-    boolean notConnected = status.getCode() == Status.Code.NOT_FOUND
-        && String.valueOf(status.getDescription()).contains("is not connected");
-    return notConnected || status.getCode() == Status.Code.ALREADY_EXISTS
-        || status.getCode() == Status.Code.FAILED_PRECONDITION ? new DaemonError(status.getDescription(), e) : e;
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.NOT_FOUND || code == Status.Code.ALREADY_EXISTS
+        || code == Status.Code.FAILED_PRECONDITION ? new DaemonError(e.getStatus().getDescription(), e) : e;
   }
 
   @Command(name = "disconnect", description = "Disconnect a container from a network, now and for later starts; "
@@ -301,8 +300,13 @@ public final class NetworkCommand extends GroupCommand {
     json.put("Ingress", false);
     json.put("ConfigFrom", Map.of("Network", ""));
     json.put("ConfigOnly", false);
-    // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work
-    json.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config", List.of(ipamConfig(n))));
+    // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work; in
+    // Docker's order, which {{json .IPAM}} prints
+    Map<String, Object> ipam = new LinkedHashMap<>();
+    ipam.put("Driver", "default");
+    ipam.put("Options", Map.of());
+    ipam.put("Config", List.of(ipamConfig(n)));
+    json.put("IPAM", ipam);
     json.put("Options", options(n));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
     Map<String, Object> containers = new TreeMap<>();
@@ -381,7 +385,7 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--filter", paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
-    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    PruneFilter filter = PruneFilters.parse(filters);
     if (!force && !Confirmation.ask("WARNING! This will remove all custom networks not used by at least one container.",
         root.out(), root.io().in())) {
       return 0;

@@ -4,6 +4,8 @@ import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Subnet;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
@@ -11,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +34,9 @@ import picocli.CommandLine.Spec;
         "  berthctl network create lab -o com.docker.network.bridge.name=br-lab --ip-masquerade=false",
         "  berthctl network create quiet -o com.docker.network.bridge.enable_icc=false"})
 final class NetworkCreateCommand implements Callable<Integer> {
+  /** Docker's networks that are there on every host, whose names no network create may take. */
+  private static final Set<String> PREDEFINED = Set.of("bridge", "host", "none");
+
   @ParentCommand
   NetworkCommand network;
 
@@ -70,6 +76,30 @@ final class NetworkCreateCommand implements Callable<Integer> {
       + "networks; any container may connect to a bridge network anyway")
   boolean attachable;
 
+  @Option(names = "--ipam-driver", paramLabel = "DRIVER", description = "default (the only one, and the default)")
+  String ipamDriver;
+
+  @Option(names = "--aux-address", paramLabel = "NAME=IP", description = "Docker's flag: refused, berthd's "
+      + "address allocator reserving no addresses beside the gateway")
+  Map<String, String> auxAddresses;
+
+  @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "Docker's flag: refused, berthd's "
+      + "address allocator taking no options")
+  Map<String, String> ipamOptions;
+
+  @Option(names = "--scope", paramLabel = "SCOPE", description = "local (the only one, and the default)")
+  String scope;
+
+  @Option(names = "--ingress", description = "Docker's flag: refused, a swarm routing-mesh network needing a swarm")
+  boolean ingress;
+
+  @Option(names = "--config-only", description = "Docker's flag: refused, berthd keeping no configuration-only networks")
+  boolean configOnly;
+
+  @Option(names = "--config-from", paramLabel = "NETWORK", description = "Docker's flag: refused, there being no "
+      + "configuration-only network to copy from")
+  String configFrom;
+
   @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
   Map<String, String> labels;
 
@@ -89,12 +119,17 @@ final class NetworkCreateCommand implements Callable<Integer> {
       // refused by name rather than as an unknown flag, so that the user knows what is missing
       throw new CommandFailure("IPv6 is not supported: berthd's bridge networks are IPv4 only (leave out --ipv6)");
     }
+    refuseSwarmAndConfigNetworks();
     String subnet = one("--subnet", subnets);
     String ipRange = one("--ip-range", ipRanges);
     String gateway = one("--gateway", gateways);
     if ((ipRange != null || gateway != null) && subnet == null) {
       // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
       throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
+    }
+    if (subnet != null) {
+      requireInSubnet(subnet, "range", ipRange);
+      requireInSubnet(subnet, "gateway", gateway);
     }
     BridgeOptions opts;
     try {
@@ -139,6 +174,63 @@ final class NetworkCreateCommand implements Callable<Integer> {
     Status.Code code = e.getStatus().getCode();
     return code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION
         ? new DaemonError(e.getStatus().getDescription(), e) : e;
+  }
+
+  /**
+   * What Docker's daemon refuses outside a swarm, or needs an IPAM plugin or a configuration-only
+   * network for, none of which berthd has, in Docker's daemon's words where it has some.
+   */
+  private void refuseSwarmAndConfigNetworks() {
+    if (PREDEFINED.contains(name)) {
+      // Docker's daemon's words, trailing space and all
+      throw new DaemonError("operation is not permitted on predefined " + name + " network ");
+    }
+    if (ipamDriver != null && !ipamDriver.equals("default")) {
+      throw new DaemonError("plugin \"" + ipamDriver + "\" not found");
+    }
+    if (scope != null && !scope.isEmpty() && !scope.equals("local")) {
+      throw new DaemonError(scope.equals("swarm") ? "cannot create a swarm scoped network when swarm is not active"
+          : "scope " + scope + " is not supported: berthd's networks are local to this host");
+    }
+    if (ingress) {
+      throw new DaemonError("Ingress network can only be global scope network");
+    }
+    if (configFrom != null) {
+      // none can exist, --config-only being refused
+      throw new DaemonError("configuration network \"" + configFrom + "\" not found");
+    }
+    if (configOnly) {
+      throw new CommandFailure("--config-only is not supported: berthd keeps no configuration-only networks "
+          + "(give the subnet, range and gateway to each network instead)");
+    }
+    if (auxAddresses != null) {
+      throw new CommandFailure("--aux-address is not supported: berthd reserves no addresses in a subnet besides "
+          + "the gateway (an --ip-range leaves the rest of the subnet to addresses asked for by --ip)");
+    }
+    if (ipamOptions != null) {
+      throw new CommandFailure("--ipam-opt is not supported: berthd's address allocator takes no options");
+    }
+  }
+
+  /**
+   * Docker's CLI's check that a range or gateway lies in the subnet, in its words; what does not
+   * parse is left to berthd, which says what is wrong with it.
+   */
+  private static void requireInSubnet(String subnet, String what, String value) {
+    if (value == null) {
+      return;
+    }
+    Subnet parent;
+    Ipv4 first;
+    try {
+      parent = Subnet.parse(subnet);
+      first = Ipv4.parse(what, value.contains("/") ? value.substring(0, value.indexOf('/')) : value);
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (!parent.contains(first)) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
+    }
   }
 
   /** The value of {@code flag}, given once or not at all (null). */

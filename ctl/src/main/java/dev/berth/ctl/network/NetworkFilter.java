@@ -1,7 +1,7 @@
 package dev.berth.ctl.network;
 
 import berth.network.v1.Network;
-import dev.berth.ctl.output.InvalidFilter;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.output.KeyedFilters;
 import java.util.List;
 import java.util.function.Predicate;
@@ -10,8 +10,8 @@ import java.util.function.Predicate;
  * Docker's filters of {@code network ls}: {@code name=PATTERN} (as {@link KeyedFilters#matching}),
  * {@code id=PART} (all or part of the id, matched as the name is), {@code label=KEY} or
  * {@code label=KEY=VALUE}, {@code driver=bridge}, {@code type=builtin|custom} (the default network
- * is the built-in one) and {@code scope=local|swarm|global}, combined as {@link KeyedFilters}
- * combines them.
+ * is the built-in one) and {@code scope=SCOPE} (every network here is {@code local}), combined as
+ * {@link KeyedFilters} combines them.
  */
 final class NetworkFilter {
   private static final List<String> KEYS = List.of("name", "id", "label", "driver", "type", "scope");
@@ -39,16 +39,17 @@ final class NetworkFilter {
     return switch (value) {
       case "builtin" -> Network::getIsDefault;
       case "custom" -> n -> !n.getIsDefault();
-      default -> throw InvalidFilter.value("type", value, "builtin or custom");
+      // Docker's daemon's words, which scripts match
+      default -> throw new DaemonError("invalid filter: 'type'='" + value + "'");
     };
   }
 
-  /** Every network here is this host's alone: Docker's {@code local} scope, none swarm's or global. */
+  /**
+   * Every network here is this host's alone: Docker's {@code local} scope. Any other value matches
+   * none, as Docker's daemon matches a scope it does not know.
+   */
   private static Predicate<Network> scope(String value) {
-    return switch (value) {
-      case "local" -> n -> true;
-      case "swarm", "global" -> n -> false;
-      default -> throw InvalidFilter.value("scope", value, "local, swarm or global");
-    };
+    boolean local = value.equals("local");
+    return n -> local;
   }
 }

@@ -146,7 +146,7 @@ public final class SystemCommand extends GroupCommand {
       @Option(names = "--filter", paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
-    PruneFilter filter = PruneFilter.parse(filters, Instant.now());
+    PruneFilter filter = PruneFilters.parse(filters);
     StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
         + "  - all networks not used by at least one container\n");
     if (volumes) {
