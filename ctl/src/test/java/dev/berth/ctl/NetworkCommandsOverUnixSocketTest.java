@@ -377,6 +377,9 @@ class NetworkCommandsOverUnixSocketTest {
     refused("Error: no matching subnet for range 10.2.0.0/25\n",
         "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.2.0.0/25", "n");
     refused("Error response from daemon: plugin \"foo\" not found\n", "network", "create", "--ipam-driver", "foo", "n");
+    refused("Error response from daemon: plugin \"foo\" not found\n", "network", "create", "-d", "foo", "n");
+    refused("Error response from daemon: only one instance of \"host\" network is allowed\n",
+        "network", "create", "--driver", "host", "n");
     refused("Error response from daemon: cannot create a swarm scoped network when swarm is not active\n",
         "network", "create", "--scope", "swarm", "n");
     refused("Error response from daemon: Ingress network can only be global scope network\n",

@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
 final class NetworkCreateCommand implements Callable<Integer> {
   /** Docker's networks that are there on every host, whose names no network create may take. */
   private static final Set<String> PREDEFINED = Set.of("bridge", "host", "none");
+  /** The drivers Docker's daemon has built in; another name is a plugin it looks for and does not find. */
+  private static final Set<String> DOCKER_DRIVERS = Set.of("bridge", "host", "null", "overlay", "macvlan", "ipvlan");
 
   @ParentCommand
   NetworkCommand network;
@@ -184,6 +186,12 @@ final class NetworkCreateCommand implements Callable<Integer> {
     if (PREDEFINED.contains(name)) {
       // Docker's daemon's words, trailing space and all
       throw new DaemonError("operation is not permitted on predefined " + name + " network ");
+    }
+    if (driver != null && !driver.isEmpty() && !DOCKER_DRIVERS.contains(driver)) {
+      throw new DaemonError("plugin \"" + driver + "\" not found");
+    }
+    if ("host".equals(driver) || "null".equals(driver)) {
+      throw new DaemonError("only one instance of \"" + driver + "\" network is allowed");
     }
     if (ipamDriver != null && !ipamDriver.equals("default")) {
       throw new DaemonError("plugin \"" + ipamDriver + "\" not found");
