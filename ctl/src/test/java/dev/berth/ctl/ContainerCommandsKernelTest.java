@@ -183,9 +183,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertEquals("xterm 1\r\n", ok("exec", "-t", "plain", "sh", "-c", "echo $TERM $KEPT").out());
       assertEquals("vt100\r\n", ok("exec", "-t", "-e", "TERM=vt100", "plain", "sh", "-c", "echo $TERM").out());
       assertEquals("none\n", ok("exec", "plain", "sh", "-c", "echo ${TERM:-none}").out());
+      // detached, the process keeps its terminal, as Docker's
+      ok("exec", "-dt", "plain", "sh", "-c", "tty > /tmp/t");
+      assertTrue(awaitFile("plain", "/tmp/t").startsWith("/dev/pts/"));
+      ok("exec", "-d", "plain", "sh", "-c", "tty > /tmp/u");
+      assertEquals("not a tty\n", awaitFile("plain", "/tmp/u"));
     } finally {
       berthd.ctl("rm", "-f", "plain");
     }
+  }
+
+  /** What a detached exec wrote to {@code path}, once it is there. */
+  private static String awaitFile(String container, String path) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      Cli.Result r = berthd.ctl("exec", container, "cat", path);
+      if (r.exit() == 0 && !r.out().isEmpty()) {
+        return r.out();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(path + " never appeared in " + container);
   }
 
   @Test
