@@ -970,6 +970,25 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void detailsShowTheLabelsAndVariablesJsonFilesLogOptionsName() throws Exception {
+    try {
+      ok("run", "-d", "--name", "tagged", "-l", "a=1", "-l", "zone=eu west", "-l", "other=x", "-e", "B=x*y",
+          "-e", "PAGER=less", "--log-opt", "labels=a,missing", "--log-opt", "labels-regex=^zo", "--log-opt", "env=B",
+          "--log-opt", "env-regex=^PAG", "busybox", "sh", "-c", "echo line; sleep 1000");
+      awaitLog("tagged", "line", 1);
+      // as docker's json-file: sorted by key, escaped as Go's url.QueryEscape, then a space
+      assertEquals("B=x%2Ay,PAGER=less,a=1,zone=eu+west line\n", ok("logs", "--details", "tagged").out());
+      assertEquals("line\n", ok("logs", "tagged").out());
+      // as docker's: the attribute options are json-file's alone
+      Cli.Result local = berthd.ctl("run", "--rm", "--log-driver", "local", "--log-opt", "env=B", "busybox", "true");
+      assertEquals(125, local.exit(), local::toString);
+      assertTrue(local.stderr().contains("unknown log opt 'env' for local log driver"), local::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "tagged");
+    }
+  }
+
+  @Test
   void completionScriptAndHelp() {
     String script = ok("completion").out();
     assertTrue(script.contains("complete") && script.contains("berthctl"), script);
