@@ -39,7 +39,7 @@ public final class LogAttributes {
     return line.toString();
   }
 
-  /** Those of {@code values} named in the comma list {@code names} or matched (anywhere in the key) by {@code regex}. */
+  /** Those of {@code values} named in the comma list {@code names} or matched (anywhere in a key) by {@code regex}. */
   private static void pick(Map<String, String> values, String names, String regex, Map<String, String> into) {
     if (!names.isEmpty()) {
       for (String name : names.split(",")) {
