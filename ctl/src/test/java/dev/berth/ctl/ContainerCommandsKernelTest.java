@@ -183,9 +183,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertEquals("xterm 1\r\n", ok("exec", "-t", "plain", "sh", "-c", "echo $TERM $KEPT").out());
       assertEquals("vt100\r\n", ok("exec", "-t", "-e", "TERM=vt100", "plain", "sh", "-c", "echo $TERM").out());
       assertEquals("none\n", ok("exec", "plain", "sh", "-c", "echo ${TERM:-none}").out());
+      // detached, the process keeps its terminal, as Docker's
+      ok("exec", "-dt", "plain", "sh", "-c", "tty > /tmp/t");
+      assertTrue(awaitFile("plain", "/tmp/t").startsWith("/dev/pts/"));
+      ok("exec", "-d", "plain", "sh", "-c", "tty > /tmp/u");
+      assertEquals("not a tty\n", awaitFile("plain", "/tmp/u"));
     } finally {
       berthd.ctl("rm", "-f", "plain");
     }
+  }
+
+  /** What a detached exec wrote to {@code path}, once it is there. */
+  private static String awaitFile(String container, String path) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      Cli.Result r = berthd.ctl("exec", container, "cat", path);
+      if (r.exit() == 0 && !r.out().isEmpty()) {
+        return r.out();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(path + " never appeared in " + container);
   }
 
   @Test
@@ -949,6 +966,25 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       }
     } finally {
       berthd.ctl("rm", "-f", "capped", "silent");
+    }
+  }
+
+  @Test
+  void detailsShowTheLabelsAndVariablesJsonFilesLogOptionsName() throws Exception {
+    try {
+      ok("run", "-d", "--name", "tagged", "-l", "a=1", "-l", "zone=eu west", "-l", "other=x", "-e", "B=x*y",
+          "-e", "PAGER=less", "--log-opt", "labels=a,missing", "--log-opt", "labels-regex=^zo", "--log-opt", "env=B",
+          "--log-opt", "env-regex=^PAG", "busybox", "sh", "-c", "echo line; sleep 1000");
+      awaitLog("tagged", "line", 1);
+      // as docker's json-file: sorted by key, escaped as Go's url.QueryEscape, then a space
+      assertEquals("B=x%2Ay,PAGER=less,a=1,zone=eu+west line\n", ok("logs", "--details", "tagged").out());
+      assertEquals("line\n", ok("logs", "tagged").out());
+      // as docker's: the attribute options are json-file's alone
+      Cli.Result local = berthd.ctl("run", "--rm", "--log-driver", "local", "--log-opt", "env=B", "busybox", "true");
+      assertEquals(125, local.exit(), local::toString);
+      assertTrue(local.stderr().contains("unknown log opt 'env' for local log driver"), local::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "tagged");
     }
   }
 

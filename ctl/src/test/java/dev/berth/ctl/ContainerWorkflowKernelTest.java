@@ -2,19 +2,33 @@ package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.DeleteContainerRequest;
 import containerd.services.snapshots.v1.ListSnapshotsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
+import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Platform;
 import dev.berth.client.spec.BlockIoFlags;
 import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.container.InspectCommand;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.MethodDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -627,6 +642,28 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     // Docker's words, not those of whichever step found the container gone
     assertEquals("Error response from daemon: No such container: c4\n", restarted.stderr());
     assertEquals(List.of(), containerIds());
+  }
+
+  @Test
+  void aDetachedStartThatLosesItsContainerToRmFailsAndLeavesNoProcess() throws Exception {
+    String id = ok("create", "--name", "racer", "busybox", "sleep", "1000").out().strip();
+    Container record = new ContainerClient(berthd.channel()).get(id);
+    // as an rm -f that read the container before its task existed: it removes only the record,
+    // here once the task run -d made is there, before its start
+    Channel racing = ClientInterceptors.intercept(berthd.channel(), new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        if (method == TasksGrpc.getStartMethod()) {
+          ContainersGrpc.newBlockingStub(berthd.channel()).delete(DeleteContainerRequest.newBuilder().setId(id).build());
+        }
+        return next.newCall(method, options);
+      }
+    });
+    NoSuchObjectException gone = assertThrows(NoSuchObjectException.class,
+        () -> new ContainerTasks(racing).startDetached(new ContainerState(record, Optional.empty())));
+    // Docker's daemon's words, which its run -d prints, exiting 125
+    assertEquals("No such container: " + id, gone.getMessage());
+    assertEquals(Optional.empty(), ContainerState.task(berthd.channel(), id), "no task runs on without its container");
   }
 
   @Test

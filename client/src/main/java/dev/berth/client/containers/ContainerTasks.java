@@ -16,6 +16,7 @@ import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.client.ClientException;
 import dev.berth.client.ConflictException;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,16 +86,50 @@ public final class ContainerTasks {
     if (ContainerConfig.of(s.record()).autoRemove()) {
       labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     }
-    containers.updateLabels(s.id(), labels);
     Instant began;
     try {
+      containers.updateLabels(s.id(), labels);
       began = createAndStart(s);
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        throw removedMeanwhile(s, e);
+      }
       markFailedStart(s, e);
       throw startFailure(e);
     }
-    // a quick auto-remove container may be gone already
-    ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString())));
+    try {
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+        throw e;
+      }
+      // a quick auto-remove container may be gone already, its task first; a task left without
+      // its container was started after a removal that had seen none (an rm -f meanwhile)
+      ContainerState orphan = ContainerState.of(channel, s.record());
+      if (orphan.task().isPresent()) {
+        throw removedMeanwhile(orphan, e);
+      }
+    }
+  }
+
+  /**
+   * A container removed while it was being started (a concurrent {@code rm -f}): the removal wins,
+   * as in Docker's daemon, whose start then fails. A task started meanwhile, which the removal
+   * could not see, goes too, so that no process runs on without its container.
+   */
+  private NoSuchObjectException removedMeanwhile(ContainerState s, StatusRuntimeException cause) {
+    try {
+      ContainerState left = ContainerState.of(channel, s.record());
+      if (left.task().isPresent()) {
+        stopWithoutRestarts(left, Duration.ZERO, Signals.SIGKILL);
+        ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    NoSuchObjectException gone = NoSuchObjectException.container(s.id());
+    gone.addSuppressed(cause);
+    return gone;
   }
 
   /**

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * docker's {@code --log-driver} and {@code --log-opt} as Berth can honour them. Every container's
@@ -17,11 +19,14 @@ import java.util.TreeMap;
  * file drivers (json-file, local, k8s-file) all mean that log, {@code none} means no log.
  * {@code max-size} makes the monitor start the log again once it is that large, dropping the
  * older lines, which is docker's {@code max-file=1}; conmon keeps no older files, so a larger
- * {@code max-file} is taken with a warning.
+ * {@code max-file} is taken with a warning. json-file's {@code labels}, {@code env} and their
+ * {@code -regex} forms name the attributes {@code logs --details} shows.
  */
 public record LogConfig(String driver, Map<String, String> options) {
   private static final Set<String> FILE_DRIVERS = Set.of("json-file", "local", "k8s-file");
   private static final Set<String> OPTIONS = Set.of("max-size", "max-file", "compress");
+  /** What only json-file takes, as docker's: the attributes of each line (see {@link LogAttributes}). */
+  private static final Set<String> ATTRIBUTE_OPTIONS = Set.of("labels", "labels-regex", "env", "env-regex");
 
   /** Checks the flags; {@code driver} null means json-file, docker's default. */
   public static LogConfig of(String driver, List<String> opts) {
@@ -34,10 +39,20 @@ public record LogConfig(String driver, Map<String, String> options) {
     for (String opt : opts) {
       int eq = opt.indexOf('=');
       String key = eq < 0 ? opt : opt.substring(0, eq);
-      if (eq < 0 || !OPTIONS.contains(key) || d.equals(ContainerLabels.LOG_DRIVER_NONE)) {
+      boolean known = OPTIONS.contains(key) || d.equals("json-file") && ATTRIBUTE_OPTIONS.contains(key);
+      if (eq < 0 || !known || d.equals(ContainerLabels.LOG_DRIVER_NONE)) {
         throw new ClientException("unknown log opt '" + key + "' for " + d + " log driver");
       }
       options.put(key, opt.substring(eq + 1));
+    }
+    for (String regex : List.of("labels-regex", "env-regex")) {
+      if (options.containsKey(regex)) {
+        try {
+          Pattern.compile(options.get(regex));
+        } catch (PatternSyntaxException e) {
+          throw InvalidValueException.of("log opt " + regex, options.get(regex), e.getDescription());
+        }
+      }
     }
     LogConfig config = new LogConfig(d, options);
     config.maxSize();

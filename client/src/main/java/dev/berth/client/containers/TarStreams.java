@@ -14,6 +14,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -84,7 +85,9 @@ public final class TarStreams {
         | (entry.isDirectory() ? 040000 : entry.isSymbolicLink() ? 0120000 : 0100000));
     entry.setUserId(((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue());
     entry.setGroupId(((Number) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue());
-    entry.setModTime(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS));
+    // in whole seconds, as Docker's daemon writes it: a fraction would cost a PAX header per entry
+    entry.setModTime(FileTime.from(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant()
+        .truncatedTo(ChronoUnit.SECONDS)));
     tar.putArchiveEntry(entry);
     if (regular) {
       Files.copy(file, tar);

@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,22 @@ class TarStreamsTest {
     assertEquals("#!/bin/sh\n", Files.readString(copied.resolve("run.sh")));
     assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(copied.resolve("run.sh"))));
     assertEquals(Path.of("run.sh"), Files.readSymbolicLink(copied.resolve("link")));
+  }
+
+  @Test
+  void aSmallFileIsAHeaderADataBlockAndTheTwoEndBlocksAsDockersArchive() throws IOException {
+    Path file = Files.writeString(dir.resolve("hostname"), "2979681c7282\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-12-05T14:08:36.983839400Z")));
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    TarStreams.write(file, "hostname", Set.of(), tar);
+    // Docker's daemon truncates times to whole seconds, so no PAX header is needed for them, and
+    // Go's archive/tar pads no record: 2 KiB
+    assertEquals(4 * 512, tar.size());
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar.toByteArray()))) {
+      TarArchiveEntry entry = in.getNextEntry();
+      assertEquals("hostname", entry.getName());
+      assertEquals(Instant.parse("2026-12-05T14:08:36Z"), entry.getLastModifiedTime().toInstant());
+    }
   }
 
   @Test

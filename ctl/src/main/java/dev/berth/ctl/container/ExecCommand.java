@@ -133,9 +133,9 @@ public final class ExecCommand implements Callable<Integer> {
       }
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user() : processUser(s);
-      boolean terminal = tty && !detach;
-      Spec.ConsoleSize size = terminal && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
-      Spec.Process process = new Spec.Process(terminal, size, processUser, command,
+      // a detached process keeps its terminal, as Docker's: its output goes nowhere, but it runs on a pty
+      Spec.ConsoleSize size = tty && !detach && root.io().inIsTerminal() ? TerminalMode.consoleSize() : null;
+      Spec.Process process = new Spec.Process(tty, size, processUser, command,
           EnvVars.merge(tty ? EnvVars.merge(TERMINAL_ENV, base.env()) : base.env(), vars),
           workdir != null ? workdir : base.cwd(),
           privileged ? everyCapability() : base.capabilities(),
@@ -145,7 +145,7 @@ public final class ExecCommand implements Callable<Integer> {
       ExecProcessRequest.Builder request = ExecProcessRequest.newBuilder().setContainerId(s.id()).setExecId(execId)
           .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE_URL)
               .setValue(ByteString.copyFrom(SpecJson.processJson(process))))
-          .setTerminal(terminal);
+          .setTerminal(tty);
       StartRequest start = StartRequest.newBuilder().setContainerId(s.id()).setExecId(execId).build();
       if (detach) {
         tasks.exec(request.build());
@@ -153,7 +153,7 @@ public final class ExecCommand implements Callable<Integer> {
         return 0;
       }
       // as Docker's: only a terminal's input is read for the keys, piped input reaches the process whole
-      OptionalInt exit = attached(c, s, tasks, request, start, terminal ? keys : DetachKeys.NONE);
+      OptionalInt exit = attached(c, s, tasks, request, start, tty ? keys : DetachKeys.NONE);
       if (exit.isEmpty()) {
         // as Docker's exec: the process runs on, and leaving it is not a success
         root.io().err().println("read escape sequence");

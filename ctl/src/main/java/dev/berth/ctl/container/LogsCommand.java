@@ -7,6 +7,7 @@ import berth.logs.v1.ReadLogsResponse;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.LogAttributes;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
@@ -61,7 +62,7 @@ public final class LogsCommand implements Callable<Integer> {
   String until;
 
   @Option(names = "--details",
-      description = "start each line with the attributes given to the log; Berth's logs have none, so a space")
+      description = "start each line with the log's attributes (--log-opt labels=, env= of json-file) and a space")
   boolean details;
 
   @Parameters(paramLabel = "CONTAINER", description = "name, id or id prefix")
@@ -95,6 +96,7 @@ public final class LogsCommand implements Callable<Integer> {
         logs = logs.withDeadline(Deadline.after(Math.max(1, Duration.between(Instant.now(), to.get()).toMillis()),
             TimeUnit.MILLISECONDS));
       }
+      byte[] attributes = record.map(LogAttributes::of).orElse("").getBytes(StandardCharsets.UTF_8);
       Iterator<ReadLogsResponse> responses = logs.read(request.build());
       boolean lineStart = true;
       OutputStream last = out;
@@ -114,7 +116,8 @@ public final class LogsCommand implements Callable<Integer> {
               target.write((Durations.rfc3339NanoFixed(ProtoTimes.toInstant(e.getTime())) + " ").getBytes(StandardCharsets.UTF_8));
             }
             if (details && lineStart) {
-              // docker's attributes (from --log-opt labels= and env=, which Berth does not take), then a space
+              // docker's attributes (from json-file's --log-opt labels= and env=), then a space
+              target.write(attributes);
               target.write(' ');
             }
             e.getData().writeTo(target);

@@ -149,7 +149,7 @@ public final class Template {
    */
   public String render(JsonNode dot) {
     JsonNode typed = TemplateTypes.typed(dot);
-    return render(typed, new Execution(TemplateTypes.maps(typed), TemplateTypes.stringMaps(typed),
+    return render(typed, new Execution(TemplateTypes.maps(typed), TemplateTypes.mapElementZeros(typed),
         TemplateTypes.omittedOfStructs(typed), false, false));
   }
 
@@ -162,7 +162,7 @@ public final class Template {
     try {
       return render(dot);
     } catch (TemplateFailure typed) {
-      return render(dot, new Execution(Set.of(), Set.of(), Map.of(), false, true));
+      return render(dot, new Execution(Set.of(), Map.of(), Map.of(), false, true));
     }
   }
 
@@ -174,7 +174,7 @@ public final class Template {
   public String renderHeader(JsonNode titles) {
     Set<JsonNode> maps = TemplateTypes.maps(titles);
     maps.add(titles);
-    return render(titles, new Execution(maps, Set.of(), Map.of(), true, false));
+    return render(titles, new Execution(maps, Map.of(), Map.of(), true, false));
   }
 
   private String render(JsonNode dot, Execution execution) {
@@ -228,17 +228,17 @@ public final class Template {
   private static final class Execution {
     private final Set<JsonNode> maps;
     /** Those of {@link #maps} whose values are strings, which Go's index reads a missing key of as "". */
-    private final Set<JsonNode> stringMaps;
+    private final Map<JsonNode, JsonNode> mapElementZeros;
     /** Objects whose struct has omitempty fields of its own, with what those read when left out. */
     private final Map<JsonNode, Map<String, JsonNode>> omittedOfStructs;
     private final boolean header;
     private final boolean raw;
     private Located at;
 
-    Execution(Set<JsonNode> maps, Set<JsonNode> stringMaps, Map<JsonNode, Map<String, JsonNode>> omittedOfStructs,
-        boolean header, boolean raw) {
+    Execution(Set<JsonNode> maps, Map<JsonNode, JsonNode> mapElementZeros,
+        Map<JsonNode, Map<String, JsonNode>> omittedOfStructs, boolean header, boolean raw) {
       this.maps = maps;
-      this.stringMaps = stringMaps;
+      this.mapElementZeros = mapElementZeros;
       this.omittedOfStructs = omittedOfStructs;
       this.header = header;
       this.raw = raw;
@@ -336,7 +336,7 @@ public final class Template {
           if (header) {
             return TemplateFunctions.callInHeader(f.name(), args);
           }
-          return f.name().equals("index") ? TemplateFunctions.index(args, stringMaps::contains)
+          return f.name().equals("index") ? TemplateFunctions.index(args, mapElementZeros::get)
               : TemplateFunctions.call(f.name(), args);
         } catch (TemplateError e) {
           switch (e.where()) {

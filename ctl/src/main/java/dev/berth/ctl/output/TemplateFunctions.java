@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
@@ -184,19 +184,22 @@ final class TemplateFunctions {
   }
 
   private static JsonNode index(List<JsonNode> args) {
-    return index(args, map -> false);
+    return index(args, map -> null);
   }
 
   /**
-   * Go's {@code index}; a key a map of strings lacks ({@code stringMap} says which maps are, a nil
-   * one is {@link NilCollection#STRING_MAP}) gives the empty string, the zero value Go gives there.
+   * Go's {@code index}; a key a map lacks gives the zero value of the map's elements, which
+   * {@code elementZero} knows for maps of strings ({@code ""}), pointers ({@code <nil>}) and slices
+   * ({@code []}) and a nil map carries ({@link NilCollection#elementZero}); other maps give no value.
    */
-  static JsonNode index(List<JsonNode> args, Predicate<JsonNode> stringMap) {
+  static JsonNode index(List<JsonNode> args, Function<JsonNode, JsonNode> elementZero) {
     atLeast("index", args, 1);
     JsonNode value = args.get(0);
     for (JsonNode key : args.subList(1, args.size())) {
-      if (value == NilCollection.STRING_MAP || value.isObject() && stringMap.test(value) && !value.has(print(key))) {
-        value = TextNode.valueOf("");
+      if (value instanceof NilCollection nil && nil != NilCollection.SLICE) {
+        value = nil.elementZero();
+      } else if (value.isObject() && !value.has(print(key)) && elementZero.apply(value) != null) {
+        value = elementZero.apply(value);
       } else if (value.isObject()) {
         value = value.path(print(key));
       } else if (value.isArray() && key.isIntegralNumber()) {

@@ -24,14 +24,19 @@ import java.util.Set;
 final class TemplateTypes {
   /** Fields whose values are Go maps in Docker's types, wherever they are. */
   private static final Set<String> MAP_FIELDS = Set.of("Labels", "Options", "Attributes", "Networks", "Ports",
-      "ExposedPorts", "Volumes", "Containers", "Data", "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Status",
-      "Annotations", "Runtimes", "IndexConfigs", "Components");
+      "PortBindings", "ExposedPorts", "Volumes", "Containers", "Data", "DriverOpts", "Sysctls", "Tmpfs",
+      "StorageOpt", "Status", "Annotations", "Runtimes", "IndexConfigs", "Components");
   /**
    * The maps of {@link #MAP_FIELDS} whose values are strings ({@code map[string]string}): Go's
    * {@code index} of a key they lack is the empty string, where other maps give no value.
    */
   private static final Set<String> STRING_MAP_FIELDS = Set.of("Labels", "Options", "Attributes", "Data",
       "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Annotations");
+  /**
+   * The maps of {@link #MAP_FIELDS} whose values are pointers ({@code map[string]*network.EndpointSettings},
+   * {@code map[string]*registry.IndexInfo}): Go's {@code index} of a key they lack is a nil pointer, {@code <nil>}.
+   */
+  private static final Set<String> POINTER_MAP_FIELDS = Set.of("Networks", "IndexConfigs");
   /** Fields that are maps under one parent only ({@code LogConfig.Config}; the top {@code Config} is a struct). */
   private static final Set<String> MAP_CHILDREN = Set.of("LogConfig.Config");
   /** Fields whose values are Go slices in Docker's types, wherever they are: a null there is a nil slice. */
@@ -118,26 +123,46 @@ final class TemplateTypes {
     }
   }
 
-  /** The objects in {@code value} that are Go maps of strings ({@link #STRING_MAP_FIELDS}), by identity. */
-  static Set<JsonNode> stringMaps(JsonNode value) {
-    Set<JsonNode> maps = Collections.newSetFromMap(new IdentityHashMap<>());
-    collectStringMaps(value, "", maps);
+  /**
+   * The objects in {@code value} that are Go maps whose elements' zero value a template prints
+   * (strings, pointers, slices), by identity, each with that zero: what Go's {@code index} gives
+   * for a key the map lacks. Other maps give no value there.
+   */
+  static Map<JsonNode, JsonNode> mapElementZeros(JsonNode value) {
+    Map<JsonNode, JsonNode> maps = new IdentityHashMap<>();
+    collectElementZeros(value, "", maps);
     return maps;
   }
 
-  private static void collectStringMaps(JsonNode value, String parent, Set<JsonNode> maps) {
+  private static void collectElementZeros(JsonNode value, String parent, Map<JsonNode, JsonNode> maps) {
     if (value.isArray()) {
-      value.forEach(element -> collectStringMaps(element, "", maps));
+      value.forEach(element -> collectElementZeros(element, "", maps));
       return;
     }
     for (Map.Entry<String, JsonNode> field : value.properties()) {
       String name = field.getKey();
-      if (field.getValue().isObject()
-          && (STRING_MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name))) {
-        maps.add(field.getValue());
+      if (field.getValue().isObject()) {
+        NilCollection nil = nilMap(name, parent);
+        if (nil != null && nil != NilCollection.MAP) {
+          maps.put(field.getValue(), nil.elementZero());
+        }
       }
-      collectStringMaps(field.getValue(), name, maps);
+      collectElementZeros(field.getValue(), name, maps);
     }
+  }
+
+  /** The nil map Docker's type has under {@code name} (in {@code parent}); null when it is no map. */
+  private static NilCollection nilMap(String name, String parent) {
+    if (STRING_MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name)) {
+      return NilCollection.STRING_MAP;
+    }
+    if (POINTER_MAP_FIELDS.contains(name)) {
+      return NilCollection.POINTER_MAP;
+    }
+    if (MAPS_OF_SLICES.contains(name)) {
+      return NilCollection.SLICE_MAP;
+    }
+    return MAP_FIELDS.contains(name) ? NilCollection.MAP : null;
   }
 
   /** What a struct without {@code field} in its JSON has there (a nil pointer, an empty value), if it has it at all. */
@@ -180,10 +205,8 @@ final class TemplateTypes {
         typeNils(child, name);
       } else if (MAPS_OF_SLICES.contains(parent) || SLICE_FIELDS.contains(name)) {
         object.set(name, NilCollection.SLICE);
-      } else if (STRING_MAP_FIELDS.contains(name) || MAP_CHILDREN.contains(parent + "." + name)) {
-        object.set(name, NilCollection.STRING_MAP);
-      } else if (MAP_FIELDS.contains(name)) {
-        object.set(name, NilCollection.MAP);
+      } else if (nilMap(name, parent) != null) {
+        object.set(name, nilMap(name, parent));
       }
     }
   }

@@ -87,6 +87,21 @@ class TemplateTest {
   }
 
   @Test
+  void indexOfAKeyAMapLacksIsTheZeroOfItsElementsAsInGo() {
+    // map[string]*network.EndpointSettings: a nil pointer; nat.PortMap: a nil slice
+    assertEquals("<nil> 10.89.0.7", render("{{index .NetworkSettings.Networks \"nosuch\"}} "
+        + "{{(index .NetworkSettings.Networks \"alpha\").IPAddress}}"));
+    JsonNode container = read("""
+        {"NetworkSettings": {"Networks": null, "Ports": {"80/tcp": null}},
+         "HostConfig": {"PortBindings": {}}, "Volume": {"Status": {}}}""");
+    assertEquals("<nil> [] [] [] <no value>", Template.parse("{{index .NetworkSettings.Networks \"x\"}} "
+        + "{{index .NetworkSettings.Ports \"53/udp\"}} {{index .NetworkSettings.Ports \"80/tcp\"}} "
+        + "{{index .HostConfig.PortBindings \"53/udp\"}} {{index .Volume.Status \"x\"}}").renderInspected(container));
+    // a field of a map's missing key is no value whatever the map holds, as Go's
+    assertEquals("<no value>", render("{{.NetworkSettings.Networks.nosuch}}"));
+  }
+
+  @Test
   void aMapsMissingKeyPrintsNoValueAsInGo() {
     assertEquals("<no value>", render("{{.Config.Labels.x}}"));
     assertEquals("web <no value>", render("{{with .Config.Labels}}{{.team}} {{.nope}}{{end}}"));
