@@ -182,10 +182,11 @@ final class CriContainers {
         || options.getPid() == NamespaceMode.POD && sandbox.namespaceOptions().getPid() == NamespaceMode.NODE;
     ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options, namespaces),
         hostPid, pod.getLinux().getCgroupParent(),
-        namespaces.files(), pod.getLinux().getSysctlsMap());
+        namespaces.files(), pod.getLinux().getSysctlsMap(), sandbox.hostname());
     Spec spec;
     try {
-      SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);
+      SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide)
+          .annotations(ContainerSpecs.criAnnotations(m.getName(), sandbox, image.name()));
       if (ContainerSpecs.readsImageUsers(config, imageConfig)) {
         // the user's ids and groups are read from a short-lived view of the image
         try (ImageRootfs rootfs = ImageRootfs.mount(api, records.unpacked(image))) {

@@ -85,6 +85,11 @@ final class PodSandboxes {
       return namespaceOptions().getPid() == NamespaceMode.POD;
     }
 
+    /** The pod's hostname: the config's, else the node's, as with containerd. */
+    String hostname() {
+      return config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
+    }
+
     static Sandbox of(Container record) {
       return new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class));
     }
@@ -124,7 +129,7 @@ final class PodSandboxes {
     ContainersGrpc.newBlockingStub(api).create(CreateContainerRequest.newBuilder().setContainer(record).build());
     Sandbox sandbox = new Sandbox(record, config);
     try {
-      String hostname = config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
+      String hostname = sandbox.hostname();
       namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname, sandbox.sharedPid());
       attach(sandbox, hostname);
       return id;
@@ -139,7 +144,6 @@ final class PodSandboxes {
     }
   }
 
-  /** A pod given no hostname gets the node's, as with containerd. */
   private static String nodeHostname() {
     try {
       return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();

@@ -694,6 +694,35 @@ class CriPodsOverSocketTest {
     }
   }
 
+  @Test
+  void containersGetThePodsHostnameInTheirEnvironmentBerthdsLimitsAndTheCrisAnnotations() throws Exception {
+    Path logs = dir.resolve("env-logs");
+    PodSandboxConfig config = pod("envs").setHostname("envhost").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      // the shell's own environment, as exec gave it: busybox's sh sets a HOSTNAME variable of its own
+      String c = create(pod, busybox("env", "tr '\\0' '\\n' < /proc/$$/environ | grep ^HOSTNAME=; ulimit -n"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      assertEquals(0, awaitState(c, ContainerState.CONTAINER_EXITED).getExitCode());
+      String berthdFiles = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+          .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow().split("\\s+")[3];
+      assertEquals(List.of("stdout F HOSTNAME=envhost", "stdout F " + berthdFiles), logLines(logs.resolve("env/0.log")),
+          "the pod's hostname as containerd gives it, and berthd's open files limit, not a spec's 1024");
+
+      String spec = cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(c).setVerbose(true).build())
+          .getInfoOrThrow("info");
+      for (String annotation : List.of("\"io.kubernetes.cri.container-type\":\"container\"",
+          "\"io.kubernetes.cri.container-name\":\"env\"", "\"io.kubernetes.cri.sandbox-id\":\"" + pod + "\"",
+          "\"io.kubernetes.cri.sandbox-name\":\"envs\"", "\"io.kubernetes.cri.sandbox-namespace\":\"default\"",
+          "\"io.kubernetes.cri.sandbox-uid\":\"" + config.getMetadata().getUid() + "\"",
+          "\"io.kubernetes.cri.image-name\":\"docker.io/library/busybox:latest\"")) {
+        assertTrue(spec.contains(annotation), annotation + " in " + spec);
+      }
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
   /** A process's command name; empty once it has ended (killing the holder ends the others). */
   private static String command(long pid) {
     try {
