@@ -57,12 +57,6 @@ final class CriMessages {
     return status.setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(ip)).build();
   }
 
-  /** The verbose info of a sandbox: its config and network namespace, as JSON. */
-  static String sandboxInfo(PodSandboxes.Sandbox s, Optional<Attachment> network) {
-    return "{\"pid\":0,\"netNamespacePath\":" + quoted(network.map(Attachment::getNetnsPath).orElse(""))
-        + ",\"config\":" + json(s.config()) + "}";
-  }
-
   private static PodSandboxState state(PodSandboxes.Sandbox s) {
     return s.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
   }
@@ -136,9 +130,10 @@ final class CriMessages {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
-  private static String json(Message m) {
+  /** A CRI message as containerd's verbose info prints it: the proto's field names, defaults left out. */
+  static String json(Message m) {
     try {
-      return JsonFormat.printer().omittingInsignificantWhitespace().print(m);
+      return JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace().print(m);
     } catch (InvalidProtocolBufferException e) {
       throw Errors.internal(e, "cannot print %s as JSON: %s", m.getDescriptorForType().getName(), e.getMessage());
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -40,6 +41,11 @@ final class PodNamespaces {
 
   private PidNamespaceHolder pidHolder(String sandboxId) {
     return new PidNamespaceHolder(dir.resolve(sandboxId).resolve("pid-holder"));
+  }
+
+  /** The pid of the process holding the pod's PID namespace, while it runs. */
+  Optional<Long> holderPid(String sandboxId) {
+    return pidHolder(sandboxId).pid();
   }
 
   /**

@@ -239,6 +239,11 @@ final class PodSandboxes {
         .map(Sandbox::of);
   }
 
+  /** The pod's verbose status info, as {@link SandboxInfo} tells it. */
+  String info(Sandbox sandbox, Optional<Attachment> network) {
+    return SandboxInfo.of(sandbox, network, namespaces, namespaces.holderPid(sandbox.id()));
+  }
+
   /** The pod's network attachment while it is ready. */
   Optional<Attachment> network(Sandbox sandbox) {
     if (!sandbox.ready()) {

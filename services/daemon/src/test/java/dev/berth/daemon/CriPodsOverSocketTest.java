@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import berth.network.v1.AttachmentsGrpc;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import berth.network.v1.GetAttachmentRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
@@ -119,6 +121,8 @@ class CriPodsOverSocketTest {
   private static final Pattern LOG_LINE = Pattern.compile(
       "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}(Z|[+-]\\d\\d:\\d\\d) (stdout|stderr) ([FP]) (.*)");
   private static final Pattern NS_LINK = Pattern.compile("/proc/self/ns/(ipc|uts|net) -> (\\w+:\\[\\d+\\])");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ManagedChannel channel;
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub cri;
@@ -718,6 +722,53 @@ class CriPodsOverSocketTest {
           "\"io.kubernetes.cri.image-name\":\"docker.io/library/busybox:latest\"")) {
         assertTrue(spec.contains(annotation), annotation + " in " + spec);
       }
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
+  void verboseStatusesCarryWhatCrictlInspectShowsFromContainerd() throws Exception {
+    Path logs = dir.resolve("inspect-logs");
+    PodSandboxConfig config = pod("inspected").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig
+        .newBuilder().putSysctls("net.ipv4.ip_unprivileged_port_start", "80")).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      JsonNode info = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod)
+          .setVerbose(true).build()).getInfoOrThrow("info"));
+      long pid = info.path("pid").asLong();
+      assertEquals("berth-pod", command(pid), "the pid is the holder of the pod's PID namespace: " + info);
+      assertEquals("running", info.path("processStatus").asText());
+      assertFalse(info.path("netNamespaceClosed").asBoolean(true));
+      assertEquals(logs.toString(), info.path("config").path("log_directory").asText(),
+          "the kubelet's field names, as containerd prints the config: " + info);
+      JsonNode spec = info.path("runtimeSpec");
+      assertEquals("sandbox", spec.path("annotations").path("io.kubernetes.cri.container-type").asText(), spec.toString());
+      assertEquals(pod, spec.path("annotations").path("io.kubernetes.cri.sandbox-id").asText());
+      assertEquals("80", spec.path("linux").path("sysctl").path("net.ipv4.ip_unprivileged_port_start").asText());
+      Map<String, String> namespaces = new java.util.TreeMap<>();
+      spec.path("linux").path("namespaces").forEach(n -> namespaces.put(n.path("type").asText(), n.path("path").asText()));
+      assertEquals(List.of("ipc", "network", "pid", "uts"), List.copyOf(namespaces.keySet()), spec.toString());
+      assertEquals("/proc/" + pid + "/ns/pid", namespaces.get("pid"));
+      // the paths are the namespaces the pod's containers join
+      String c = create(pod, busybox("ns", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      awaitState(c, ContainerState.CONTAINER_EXITED);
+      Map<String, String> seen = namespaces(logLines(logs.resolve("ns/0.log")));
+      for (String type : List.of("ipc", "uts", "net")) {
+        assertEquals(type + ":[" + Files.getAttribute(Path.of(namespaces.get(type.equals("net") ? "network" : type)),
+            "unix:ino") + "]", seen.get(type), type);
+      }
+      JsonNode containerInfo = JSON.readTree(cri.containerStatus(ContainerStatusRequest.newBuilder()
+          .setContainerId(c).setVerbose(true).build()).getInfoOrThrow("info"));
+      assertEquals("ns/0.log", containerInfo.path("config").path("log_path").asText(), containerInfo.toString());
+
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      JsonNode stopped = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).setVerbose(true).build()).getInfoOrThrow("info"));
+      assertEquals(0, stopped.path("pid").asLong(-1), stopped.toString());
+      assertEquals("stopped", stopped.path("processStatus").asText());
+      assertTrue(stopped.path("netNamespaceClosed").asBoolean(false));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
