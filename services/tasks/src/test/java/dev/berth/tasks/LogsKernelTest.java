@@ -276,6 +276,27 @@ class LogsKernelTest {
   }
 
   @Test
+  void theMonitorWritesLogTimesInUtcWhateverBerthdsZone() throws Exception {
+    ListenableFuture<WaitResponse> exit = startTask("utc", "echo now; sleep 1000");
+    try {
+      long conmon = ProcessHandle.allProcesses()
+          .filter(p -> p.info().commandLine().filter(c -> c.contains("conmon") && c.contains(" -c utc ")).isPresent())
+          .findFirst().orElseThrow().pid();
+      String environ = Files.readString(Path.of("/proc", Long.toString(conmon), "environ"));
+      assertTrue(List.of(environ.split("\0")).contains("TZ=UTC"), environ);
+      Path log = rig.state.resolve("logs/default/utc.log");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.readString(log).contains(" stdout F now") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(Files.readString(log).matches("\\S+T\\S+\\.\\d{9}\\+00:00 stdout F now\n"), Files.readString(log));
+    } finally {
+      rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("utc").setSignal(9).build());
+      exit.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aNewTaskAppendsToTheLogOfTheRunsBefore() throws Exception {
     ListenableFuture<WaitResponse> exit = startTask("again", "echo first; echo oops >&2");
     assertEquals(0, exit.get(30, TimeUnit.SECONDS).getExitStatus());

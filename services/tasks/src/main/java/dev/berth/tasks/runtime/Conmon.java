@@ -136,6 +136,9 @@ public final class Conmon {
     // conmon relays bytes and its messages are English either way; the container's own
     // environment comes from its spec, not from conmon's.
     pb.environment().put("LC_ALL", "C");
+    // conmon writes a CRI log line's time in its local zone with the offset, never as Z: in UTC,
+    // whatever berthd's zone, its times are containerd's but for the suffix (+00:00 for Z)
+    pb.environment().put("TZ", "UTC");
     return pb;
   }
 
