@@ -68,6 +68,15 @@ final class ContainerSpecs {
       spec.mount(bind(m));
     }
     rootfsPropagation(c.getMountsList()).ifPresent(spec::rootfsPropagation);
+    // as containerd: the pod's /dev/shm, or the node's for a pod on the node's IPC namespace,
+    // unless the kubelet mounts one (a memory emptyDir)
+    if (!mounted.contains("/dev/shm")) {
+      if (pod.namespaces().shm().isEmpty()) {
+        spec.hostShm();
+      } else {
+        spec.mount(new Spec.Mount("/dev/shm", "bind", pod.namespaces().shm(), List.of("rbind", "rprivate", "rw")));
+      }
+    }
     for (int i = 0; i < NETWORK_FILES.size(); i++) {
       String source = pod.networkFiles().get(i);
       if (!source.isEmpty() && !mounted.contains(NETWORK_FILES.get(i))) {

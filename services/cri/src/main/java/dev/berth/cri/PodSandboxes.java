@@ -272,10 +272,10 @@ final class PodSandboxes {
 
   /**
    * The namespace files the pod's containers join (its network's, IPC's and UTS's, empty for the
-   * host's; its shared PID namespace's, empty without one), and the network service's hosts,
-   * hostname and resolv.conf for them, in that order.
+   * host's; its shared PID namespace's, empty without one), the network service's hosts,
+   * hostname and resolv.conf for them, in that order, and the pod's /dev/shm, empty for the host's.
    */
-  record Namespaces(String network, String ipc, String uts, String pid, List<String> files) {}
+  record Namespaces(String network, String ipc, String uts, String pid, List<String> files, String shm) {}
 
   /**
    * The pod's PID namespace for a container of PID mode {@code containerPid}: only POD joins the
@@ -301,6 +301,7 @@ final class PodSandboxes {
         sandbox.hostIpc() ? "" : namespaces.ipc(sandbox.id()).toString(),
         sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
         pidNamespace(sandbox, containerPid),
-        List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()));
+        List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()),
+        sandbox.hostIpc() ? "" : namespaces.shm(sandbox.id()).toString());
   }
 }

@@ -774,6 +774,42 @@ class CriPodsOverSocketTest {
     }
   }
 
+  @Test
+  void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
+    Path logs = dir.resolve("shm-logs");
+    PodSandboxConfig config = pod("shm").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      String writer = create(pod, busybox("writer", "echo shared > /dev/shm/note"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(writer).build());
+      assertEquals(0, awaitState(writer, ContainerState.CONTAINER_EXITED).getExitCode());
+      String reader = create(pod, busybox("reader", "cat /dev/shm/note"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(reader).build());
+      assertEquals(0, awaitState(reader, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F shared"), logLines(logs.resolve("reader/0.log")),
+          "POSIX shared memory is the pod's, as its System V IPC is");
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+    assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(pod), "the pod's /dev/shm goes with it");
+
+    PodSandboxConfig node = pod("shm-node").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig.newBuilder()
+        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+            .setIpc(NamespaceMode.NODE)))).build();
+    String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
+    Path note = Path.of("/dev/shm", "berth-test-" + UUID.randomUUID());
+    try {
+      Files.writeString(note, "node's\n");
+      String c = create(nodePod, busybox("node-reader", "cat " + note), node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      assertEquals(0, awaitState(c, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F node's"), logLines(logs.resolve("node-reader/0.log")));
+    } finally {
+      Files.deleteIfExists(note);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
+    }
+  }
+
   /** A process's command name; empty once it has ended (killing the holder ends the others). */
   private static String command(long pid) {
     try {
