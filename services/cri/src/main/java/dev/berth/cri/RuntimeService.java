@@ -233,7 +233,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> responses) {
     CriContainers.CriContainer c = containers.get(request.getContainerId());
     ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
-        .setStatus(CriMessages.containerStatus(c, containers.statusImageRef(c)));
+        .setStatus(CriMessages.containerStatus(c, containers.statusImage(c)));
     if (request.getVerbose()) {
       response.putInfo("info", CriMessages.containerInfo(c));
     }

@@ -317,7 +317,8 @@ class CriPodsOverSocketTest {
       assertEquals(List.of("stderr F oops"), clientLines.stream().filter(l -> l.startsWith("stderr ")).toList());
 
       ContainerStatus serving = awaitState(web, ContainerState.CONTAINER_RUNNING);
-      assertEquals("busybox", serving.getImage().getImage());
+      assertEquals("docker.io/library/busybox:latest", serving.getImage().getImage(),
+          "as containerd: the image's first repo tag, which the kubelet shows as the container's image");
       try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
         // as containerd: the status has the image's repo digest (the kubelet's imageID), the list its id
         String manifest = k8s.images().resolve(BUSYBOX.name()).target().digest();
@@ -339,6 +340,8 @@ class CriPodsOverSocketTest {
       Path webSwap = webCgroup.resolve("memory.memsw.limit_in_bytes");
       assertEquals(64L << 20, Long.parseLong(Files.readString(webSwap).strip()),
           "as containerd: memory plus swap is the memory limit, so the container does not swap");
+      assertEquals(64L << 20, serving.getResources().getLinux().getMemorySwapLimitInBytes(),
+          "the status tells the swap limit the container got, as containerd's");
       String webPid = Files.readAllLines(webCgroup.resolve("cgroup.procs")).get(0).strip();
       assertEquals("500", Files.readString(Path.of("/proc", webPid, "oom_score_adj")).strip(),
           "the kubelet's OOM score adjustment reaches the process");
