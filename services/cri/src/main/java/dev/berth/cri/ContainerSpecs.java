@@ -71,9 +71,9 @@ final class ContainerSpecs {
     // as containerd: the pod's /dev/shm, or the node's for a pod on the node's IPC namespace,
     // unless the kubelet mounts one (a memory emptyDir)
     if (!mounted.contains("/dev/shm")) {
-      if (pod.namespaces().shm().isEmpty()) {
+      if (pod.namespaces().ipc().isEmpty()) {
         spec.hostShm();
-      } else {
+      } else if (!pod.namespaces().shm().isEmpty()) {
         spec.mount(new Spec.Mount("/dev/shm", "bind", pod.namespaces().shm(), List.of("rbind", "rprivate", "rw")));
       }
     }

@@ -273,7 +273,7 @@ final class PodSandboxes {
   /**
    * The namespace files the pod's containers join (its network's, IPC's and UTS's, empty for the
    * host's; its shared PID namespace's, empty without one), the network service's hosts,
-   * hostname and resolv.conf for them, in that order, and the pod's /dev/shm, empty for the host's.
+   * hostname and resolv.conf for them, in that order, and the pod's /dev/shm, empty without one.
    */
   record Namespaces(String network, String ipc, String uts, String pid, List<String> files, String shm) {}
 
@@ -302,6 +302,8 @@ final class PodSandboxes {
         sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
         pidNamespace(sandbox, containerPid),
         List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()),
-        sandbox.hostIpc() ? "" : namespaces.shm(sandbox.id()).toString());
+        // a pod made by a berthd before pods had one has none: its containers keep their own
+        sandbox.hostIpc() || !Files.isDirectory(namespaces.shm(sandbox.id())) ? ""
+            : namespaces.shm(sandbox.id()).toString());
   }
 }

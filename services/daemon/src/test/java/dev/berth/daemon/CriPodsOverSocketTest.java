@@ -791,6 +791,15 @@ class CriPodsOverSocketTest {
       assertEquals(0, awaitState(reader, ContainerState.CONTAINER_EXITED).getExitCode());
       assertEquals(List.of("stdout F shared"), logLines(logs.resolve("reader/0.log")),
           "POSIX shared memory is the pod's, as its System V IPC is");
+
+      // a pod made by a berthd before pods had a /dev/shm: its containers get their own
+      Path shm = berthd.socket().getParent().resolve("cri/pods").resolve(pod).resolve("shm");
+      assertEquals(0, Processes.run(List.of("umount", shm.toString()), null, 10).exit());
+      Files.delete(shm);
+      String older = create(pod, busybox("older", "ls /dev/shm | wc -l"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(older).build());
+      assertEquals(0, awaitState(older, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F 0"), logLines(logs.resolve("older/0.log")));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
