@@ -46,6 +46,8 @@ public final class SpecBuilder {
   private String user;
   private boolean userAtStart;
   private String hostname;
+  /** HOSTNAME in the environment of a container that joins another's UTS namespace, else null. */
+  private String hostnameEnv;
   private boolean terminal;
   private Spec.ConsoleSize consoleSize;
   private boolean noNewPrivileges;
@@ -176,6 +178,25 @@ public final class SpecBuilder {
       throw InvalidValueException.of("hostname", hostname, "expected letters, digits, '.' and '-', at most 63");
     }
     this.hostname = hostname;
+    return this;
+  }
+
+  /**
+   * Puts {@code HOSTNAME=host} in the environment of a container that joins a UTS namespace it
+   * does not name (a pod's), as containerd's CRI does; the image's and the given environment
+   * still override it.
+   */
+  public SpecBuilder hostnameEnv(String host) {
+    this.hostnameEnv = host;
+    return this;
+  }
+
+  /**
+   * Leaves the resource limits out of the spec, the default RLIMIT_NOFILE included, so that the
+   * process keeps its runtime's (berthd's), as containerd's CRI does.
+   */
+  public SpecBuilder inheritRlimits() {
+    rlimits.clear();
     return this;
   }
 
@@ -581,7 +602,7 @@ public final class SpecBuilder {
     List<String> caps = privileged ? allCapabilities
         : Capabilities.resolve(DefaultSpec.CAPABILITIES, capAdd, capDrop, allCapabilities);
     Spec.Process process = new Spec.Process(terminal, terminal ? consoleSize : null, processUser, processArgs(),
-        processEnv(host), cwd(),
+        processEnv(host != null ? host : hostnameEnv), cwd(),
         new Spec.Capabilities(caps, caps, List.of(), caps, List.of()), List.copyOf(rlimits.values()),
         noNewPrivileges, oomScoreAdj);
     Spec.Linux linux = new Spec.Linux(uidMappings, gidMappings, resources(),

@@ -155,7 +155,7 @@ final class ContainerEvents {
       return Optional.empty();
     }
     known.add(id);
-    event.addContainersStatuses(CriMessages.containerStatus(c.get(), containers.statusImageRef(c.get())));
+    event.addContainersStatuses(CriMessages.containerStatus(c.get(), containers.statusImage(c.get())));
     sandboxes.find(c.get().sandboxId()).ifPresent(s -> event.setPodSandboxStatus(
         CriMessages.sandboxStatus(s, sandboxes.network(s))));
     return Optional.of(event.build());

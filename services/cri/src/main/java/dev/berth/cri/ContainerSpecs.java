@@ -39,7 +39,7 @@ final class ContainerSpecs {
 
   /** The pod's side of a container's spec. */
   record Pod(PodSandboxes.Namespaces namespaces, String pidNamespace, boolean hostPid, String cgroupParent,
-      List<String> networkFiles, Map<String, String> sysctls) {}
+      List<String> networkFiles, Map<String, String> sysctls, String hostname) {}
 
   /**
    * The spec's builder, ready but for the image's /etc/passwd and /etc/group, which
@@ -57,6 +57,9 @@ final class ContainerSpecs {
     }
     spec.terminal(c.getTty());
     joinPod(spec, pod);
+    // as containerd's CRI: the pod's hostname in the environment (programs read $HOSTNAME, not
+    // uname), and no resource limits of the spec's own, the process keeping berthd's
+    spec.hostnameEnv(pod.hostname()).inheritRlimits();
     // runc sets them inside the container's namespaces, which are the pod's: net.* reach the pod's network
     spec.sysctls(pod.sysctls());
     Set<String> mounted = c.getMountsList().stream().map(m -> Path.of(m.getContainerPath()).normalize().toString())
@@ -65,6 +68,15 @@ final class ContainerSpecs {
       spec.mount(bind(m));
     }
     rootfsPropagation(c.getMountsList()).ifPresent(spec::rootfsPropagation);
+    // as containerd: the pod's /dev/shm, or the node's for a pod on the node's IPC namespace,
+    // unless the kubelet mounts one (a memory emptyDir)
+    if (!mounted.contains("/dev/shm")) {
+      if (pod.namespaces().ipc().isEmpty()) {
+        spec.hostShm();
+      } else if (!pod.namespaces().shm().isEmpty()) {
+        spec.mount(new Spec.Mount("/dev/shm", "bind", pod.namespaces().shm(), List.of("rbind", "rprivate", "rw")));
+      }
+    }
     for (int i = 0; i < NETWORK_FILES.size(); i++) {
       String source = pod.networkFiles().get(i);
       if (!source.isEmpty() && !mounted.contains(NETWORK_FILES.get(i))) {
@@ -78,6 +90,21 @@ final class ContainerSpecs {
       spec.cgroupsPath(pod.cgroupParent() + "/" + id);
     }
     return spec;
+  }
+
+  /**
+   * The annotations containerd's CRI puts in a container's spec, after the kubelet's: OCI hooks
+   * and tools reading a bundle's config.json tell a pod's containers, and their pod, by them.
+   */
+  static Map<String, String> criAnnotations(String name, PodSandboxes.Sandbox sandbox, String imageName) {
+    var m = sandbox.config().getMetadata();
+    return Map.of("io.kubernetes.cri.container-type", "container",
+        "io.kubernetes.cri.container-name", name,
+        "io.kubernetes.cri.image-name", imageName,
+        "io.kubernetes.cri.sandbox-id", sandbox.id(),
+        "io.kubernetes.cri.sandbox-name", m.getName(),
+        "io.kubernetes.cri.sandbox-namespace", m.getNamespace(),
+        "io.kubernetes.cri.sandbox-uid", m.getUid());
   }
 
   /**

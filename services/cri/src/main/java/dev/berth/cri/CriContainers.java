@@ -128,14 +128,21 @@ final class CriContainers {
     }
   }
 
+  /** The image of a container's status: its name and image_ref. */
+  record StatusImage(String name, String ref) {}
+
   /**
-   * The image_ref of a container's status, as containerd's: while its image is here with a repo
-   * digest, the first one (what the kubelet shows as the container's imageID), else the image id
-   * that ListContainers gives.
+   * The image and image_ref of a container's status, as containerd's: while its image is here,
+   * its first repo tag (the name the kubelet shows as the container's image, normalized,
+   * {@code docker.io/library/busybox:latest} for {@code busybox}) and its first repo digest (what
+   * the kubelet shows as its imageID); else the name the config gave and the image id that
+   * ListContainers gives.
    */
-  String statusImageRef(CriContainer c) {
-    return images.list().stream().filter(i -> i.id().equals(c.imageRef())).findFirst()
-        .flatMap(i -> i.repoDigests().stream().findFirst()).orElse(c.imageRef());
+  StatusImage statusImage(CriContainer c) {
+    Optional<CriImage> image = images.list().stream().filter(i -> i.id().equals(c.imageRef())).findFirst();
+    return new StatusImage(
+        image.flatMap(i -> i.repoTags().stream().findFirst()).orElse(c.config().getImage().getImage()),
+        image.flatMap(i -> i.repoDigests().stream().findFirst()).orElse(c.imageRef()));
   }
 
   /**
@@ -182,10 +189,11 @@ final class CriContainers {
         || options.getPid() == NamespaceMode.POD && sandbox.namespaceOptions().getPid() == NamespaceMode.NODE;
     ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options, namespaces),
         hostPid, pod.getLinux().getCgroupParent(),
-        namespaces.files(), pod.getLinux().getSysctlsMap());
+        namespaces.files(), pod.getLinux().getSysctlsMap(), sandbox.hostname());
     Spec spec;
     try {
-      SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide);
+      SpecBuilder builder = ContainerSpecs.prepare(CriServices.NAMESPACE, id, config, imageConfig, podSide)
+          .annotations(ContainerSpecs.criAnnotations(m.getName(), sandbox, image.name()));
       if (ContainerSpecs.readsImageUsers(config, imageConfig)) {
         // the user's ids and groups are read from a short-lived view of the image
         try (ImageRootfs rootfs = ImageRootfs.mount(api, records.unpacked(image))) {

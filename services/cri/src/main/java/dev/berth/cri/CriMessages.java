@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import runtime.v1.ContainerStats;
 import runtime.v1.CpuUsage;
+import runtime.v1.LinuxContainerResources;
 import runtime.v1.LinuxPodSandboxStats;
 import runtime.v1.MemoryUsage;
 import runtime.v1.NetworkUsage;
@@ -57,12 +58,6 @@ final class CriMessages {
     return status.setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(ip)).build();
   }
 
-  /** The verbose info of a sandbox: its config and network namespace, as JSON. */
-  static String sandboxInfo(PodSandboxes.Sandbox s, Optional<Attachment> network) {
-    return "{\"pid\":0,\"netNamespacePath\":" + quoted(network.map(Attachment::getNetnsPath).orElse(""))
-        + ",\"config\":" + json(s.config()) + "}";
-  }
-
   private static PodSandboxState state(PodSandboxes.Sandbox s) {
     return s.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
   }
@@ -75,22 +70,34 @@ final class CriMessages {
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()).build();
   }
 
-  /** The container's status, with the image_ref {@link CriContainers#statusImageRef} gives. */
-  static ContainerStatus containerStatus(CriContainers.CriContainer c, String imageRef) {
+  /** The container's status, with the image {@link CriContainers#statusImage} gives. */
+  static ContainerStatus containerStatus(CriContainers.CriContainer c, CriContainers.StatusImage image) {
     ContainerConfig config = c.config();
     ContainerStatus.Builder status = ContainerStatus.newBuilder().setId(c.id()).setMetadata(config.getMetadata())
         .setState(c.criState()).setCreatedAt(nanos(c.state().createdAt()))
-        .setImage(ImageSpec.newBuilder().setImage(config.getImage().getImage()))
-        .setImageRef(imageRef).setReason(c.reason()).setMessage(c.message()).setExitCode(c.state().exitCode())
+        .setImage(ImageSpec.newBuilder().setImage(image.name()))
+        .setImageRef(image.ref()).setReason(c.reason()).setMessage(c.message()).setExitCode(c.state().exitCode())
         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap())
         .addAllMounts(config.getMountsList()).setLogPath(c.logPath())
-        .setResources(ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
+        .setResources(ContainerResources.newBuilder().setLinux(applied(config.getLinux().getResources())));
     // the start time is taken once Start has returned, which a quick process may not outlive
     Optional<Instant> finished = c.state().finishedAt();
     c.state().startedAt().map(t -> finished.filter(f -> f.isBefore(t)).orElse(t))
         .ifPresent(t -> status.setStartedAt(nanos(t)));
     finished.ifPresent(t -> status.setFinishedAt(nanos(t)));
     return status.build();
+  }
+
+  /**
+   * The resources as the container got them, as containerd reports its spec's: with a memory
+   * limit, memory plus swap as {@link MemorySwap} set it.
+   */
+  private static LinuxContainerResources applied(LinuxContainerResources r) {
+    if (r.getMemoryLimitInBytes() <= 0) {
+      return r;
+    }
+    return MemorySwap.of(r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes())
+        .map(swap -> r.toBuilder().setMemorySwapLimitInBytes(swap).build()).orElse(r);
   }
 
   /** The verbose info of a container: its pid, the spec it runs with, its sandbox and config, as JSON. */
@@ -136,9 +143,10 @@ final class CriMessages {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
-  private static String json(Message m) {
+  /** A CRI message as containerd's verbose info prints it: the proto's field names, defaults left out. */
+  static String json(Message m) {
     try {
-      return JsonFormat.printer().omittingInsignificantWhitespace().print(m);
+      return JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace().print(m);
     } catch (InvalidProtocolBufferException e) {
       throw Errors.internal(e, "cannot print %s as JSON: %s", m.getDescriptorForType().getName(), e.getMessage());
     }

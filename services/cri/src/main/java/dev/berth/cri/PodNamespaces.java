@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -38,8 +39,18 @@ final class PodNamespaces {
     return dir.resolve(sandboxId).resolve("uts");
   }
 
+  /** The pod's /dev/shm, a tmpfs its containers share as they share its IPC namespace. */
+  Path shm(String sandboxId) {
+    return dir.resolve(sandboxId).resolve("shm");
+  }
+
   private PidNamespaceHolder pidHolder(String sandboxId) {
     return new PidNamespaceHolder(dir.resolve(sandboxId).resolve("pid-holder"));
+  }
+
+  /** The pid of the process holding the pod's PID namespace, while it runs. */
+  Optional<Long> holderPid(String sandboxId) {
+    return pidHolder(sandboxId).pid();
   }
 
   /**
@@ -73,7 +84,7 @@ final class PodNamespaces {
   }
 
   /**
-   * Makes and pins the pod's namespaces: IPC unless {@code hostIpc}, UTS with {@code hostname}
+   * Makes and pins the pod's namespaces: IPC and its /dev/shm unless {@code hostIpc}, UTS with {@code hostname}
    * unless {@code hostUts}, and a PID namespace with its holder if {@code sharedPid}.
    */
   void pin(String sandboxId, boolean hostIpc, boolean hostUts, String hostname, boolean sharedPid) {
@@ -89,6 +100,11 @@ final class PodNamespaces {
       if (!hostIpc) {
         Files.write(ipc(sandboxId), new byte[0]);
         command.add("--ipc=" + ipc(sandboxId));
+        // POSIX shared memory lives in /dev/shm: one for the pod, as its System V IPC is, with
+        // the size and options of containerd's sandbox shm
+        Files.createDirectories(shm(sandboxId));
+        run(List.of("mount", "-t", "tmpfs", "-o", "nosuid,nodev,noexec,mode=1777,size=65536k", "shm",
+            shm(sandboxId).toString()));
       }
       if (!hostUts) {
         Files.write(uts(sandboxId), new byte[0]);
@@ -115,7 +131,7 @@ final class PodNamespaces {
     } catch (IOException e) {
       throw Errors.internal(e, "cannot forget the PID namespace holder of pod %s: %s", sandboxId, e.getMessage());
     }
-    for (Path pin : List.of(ipc(sandboxId), uts(sandboxId))) {
+    for (Path pin : List.of(ipc(sandboxId), uts(sandboxId), shm(sandboxId))) {
       if (mounted(pin)) {
         run(List.of("umount", pin.toString()));
       }
@@ -123,6 +139,7 @@ final class PodNamespaces {
     try {
       Files.deleteIfExists(ipc(sandboxId));
       Files.deleteIfExists(uts(sandboxId));
+      Files.deleteIfExists(shm(sandboxId));
       Files.deleteIfExists(pod);
     } catch (IOException e) {
       LOG.warning("cannot delete " + pod + ": " + e.getMessage());

@@ -85,6 +85,11 @@ final class PodSandboxes {
       return namespaceOptions().getPid() == NamespaceMode.POD;
     }
 
+    /** The pod's hostname: the config's, else the node's, as with containerd. */
+    String hostname() {
+      return config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
+    }
+
     static Sandbox of(Container record) {
       return new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class));
     }
@@ -124,7 +129,7 @@ final class PodSandboxes {
     ContainersGrpc.newBlockingStub(api).create(CreateContainerRequest.newBuilder().setContainer(record).build());
     Sandbox sandbox = new Sandbox(record, config);
     try {
-      String hostname = config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
+      String hostname = sandbox.hostname();
       namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname, sandbox.sharedPid());
       attach(sandbox, hostname);
       return id;
@@ -139,7 +144,6 @@ final class PodSandboxes {
     }
   }
 
-  /** A pod given no hostname gets the node's, as with containerd. */
   private static String nodeHostname() {
     try {
       return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
@@ -235,6 +239,11 @@ final class PodSandboxes {
         .map(Sandbox::of);
   }
 
+  /** The pod's verbose status info, as {@link SandboxInfo} tells it. */
+  String info(Sandbox sandbox, Optional<Attachment> network) {
+    return SandboxInfo.of(sandbox, network, namespaces, namespaces.holderPid(sandbox.id()));
+  }
+
   /** The pod's network attachment while it is ready. */
   Optional<Attachment> network(Sandbox sandbox) {
     if (!sandbox.ready()) {
@@ -263,10 +272,10 @@ final class PodSandboxes {
 
   /**
    * The namespace files the pod's containers join (its network's, IPC's and UTS's, empty for the
-   * host's; its shared PID namespace's, empty without one), and the network service's hosts,
-   * hostname and resolv.conf for them, in that order.
+   * host's; its shared PID namespace's, empty without one), the network service's hosts,
+   * hostname and resolv.conf for them, in that order, and the pod's /dev/shm, empty without one.
    */
-  record Namespaces(String network, String ipc, String uts, String pid, List<String> files) {}
+  record Namespaces(String network, String ipc, String uts, String pid, List<String> files, String shm) {}
 
   /**
    * The pod's PID namespace for a container of PID mode {@code containerPid}: only POD joins the
@@ -292,6 +301,9 @@ final class PodSandboxes {
         sandbox.hostIpc() ? "" : namespaces.ipc(sandbox.id()).toString(),
         sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
         pidNamespace(sandbox, containerPid),
-        List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()));
+        List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()),
+        // a pod made by a berthd before pods had one has none: its containers keep their own
+        sandbox.hostIpc() || !Files.isDirectory(namespaces.shm(sandbox.id())) ? ""
+            : namespaces.shm(sandbox.id()).toString());
   }
 }

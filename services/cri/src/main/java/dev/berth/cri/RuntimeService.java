@@ -165,7 +165,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     answer(responses, RemovePodSandboxResponse.getDefaultInstance());
   }
 
-  /** With verbose, {@code info["info"]} holds the sandbox's config and network namespace as JSON. */
+  /** With verbose, {@code info["info"]} holds what {@link SandboxInfo} tells of the pod, as JSON. */
   @Override
   public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> responses) {
     PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
@@ -173,7 +173,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
         .setStatus(CriMessages.sandboxStatus(sandbox, network));
     if (request.getVerbose()) {
-      response.putInfo("info", CriMessages.sandboxInfo(sandbox, network));
+      response.putInfo("info", sandboxes.info(sandbox, network));
     }
     answer(responses, response.build());
   }
@@ -233,7 +233,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> responses) {
     CriContainers.CriContainer c = containers.get(request.getContainerId());
     ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
-        .setStatus(CriMessages.containerStatus(c, containers.statusImageRef(c)));
+        .setStatus(CriMessages.containerStatus(c, containers.statusImage(c)));
     if (request.getVerbose()) {
       response.putInfo("info", CriMessages.containerInfo(c));
     }

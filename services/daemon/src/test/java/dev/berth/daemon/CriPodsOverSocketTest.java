@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import berth.network.v1.AttachmentsGrpc;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import berth.network.v1.GetAttachmentRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
@@ -119,6 +121,8 @@ class CriPodsOverSocketTest {
   private static final Pattern LOG_LINE = Pattern.compile(
       "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}(Z|[+-]\\d\\d:\\d\\d) (stdout|stderr) ([FP]) (.*)");
   private static final Pattern NS_LINK = Pattern.compile("/proc/self/ns/(ipc|uts|net) -> (\\w+:\\[\\d+\\])");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ManagedChannel channel;
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub cri;
@@ -313,7 +317,8 @@ class CriPodsOverSocketTest {
       assertEquals(List.of("stderr F oops"), clientLines.stream().filter(l -> l.startsWith("stderr ")).toList());
 
       ContainerStatus serving = awaitState(web, ContainerState.CONTAINER_RUNNING);
-      assertEquals("busybox", serving.getImage().getImage());
+      assertEquals("docker.io/library/busybox:latest", serving.getImage().getImage(),
+          "as containerd: the image's first repo tag, which the kubelet shows as the container's image");
       try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
         // as containerd: the status has the image's repo digest (the kubelet's imageID), the list its id
         String manifest = k8s.images().resolve(BUSYBOX.name()).target().digest();
@@ -335,6 +340,8 @@ class CriPodsOverSocketTest {
       Path webSwap = webCgroup.resolve("memory.memsw.limit_in_bytes");
       assertEquals(64L << 20, Long.parseLong(Files.readString(webSwap).strip()),
           "as containerd: memory plus swap is the memory limit, so the container does not swap");
+      assertEquals(64L << 20, serving.getResources().getLinux().getMemorySwapLimitInBytes(),
+          "the status tells the swap limit the container got, as containerd's");
       String webPid = Files.readAllLines(webCgroup.resolve("cgroup.procs")).get(0).strip();
       assertEquals("500", Files.readString(Path.of("/proc", webPid, "oom_score_adj")).strip(),
           "the kubelet's OOM score adjustment reaches the process");
@@ -691,6 +698,127 @@ class CriPodsOverSocketTest {
               .setSeccompProfilePath(blockChmod.toString()))), config)), "a profile path without localhost/");
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
+  void containersGetThePodsHostnameInTheirEnvironmentBerthdsLimitsAndTheCrisAnnotations() throws Exception {
+    Path logs = dir.resolve("env-logs");
+    PodSandboxConfig config = pod("envs").setHostname("envhost").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      // the shell's own environment, as exec gave it: busybox's sh sets a HOSTNAME variable of its own
+      String c = create(pod, busybox("env", "tr '\\0' '\\n' < /proc/$$/environ | grep ^HOSTNAME=; ulimit -n"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      assertEquals(0, awaitState(c, ContainerState.CONTAINER_EXITED).getExitCode());
+      String berthdFiles = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+          .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow().split("\\s+")[3];
+      assertEquals(List.of("stdout F HOSTNAME=envhost", "stdout F " + berthdFiles), logLines(logs.resolve("env/0.log")),
+          "the pod's hostname as containerd gives it, and berthd's open files limit, not a spec's 1024");
+
+      String spec = cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(c).setVerbose(true).build())
+          .getInfoOrThrow("info");
+      for (String annotation : List.of("\"io.kubernetes.cri.container-type\":\"container\"",
+          "\"io.kubernetes.cri.container-name\":\"env\"", "\"io.kubernetes.cri.sandbox-id\":\"" + pod + "\"",
+          "\"io.kubernetes.cri.sandbox-name\":\"envs\"", "\"io.kubernetes.cri.sandbox-namespace\":\"default\"",
+          "\"io.kubernetes.cri.sandbox-uid\":\"" + config.getMetadata().getUid() + "\"",
+          "\"io.kubernetes.cri.image-name\":\"docker.io/library/busybox:latest\"")) {
+        assertTrue(spec.contains(annotation), annotation + " in " + spec);
+      }
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
+  void verboseStatusesCarryWhatCrictlInspectShowsFromContainerd() throws Exception {
+    Path logs = dir.resolve("inspect-logs");
+    PodSandboxConfig config = pod("inspected").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig
+        .newBuilder().putSysctls("net.ipv4.ip_unprivileged_port_start", "80")).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      JsonNode info = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod)
+          .setVerbose(true).build()).getInfoOrThrow("info"));
+      long pid = info.path("pid").asLong();
+      assertEquals("berth-pod", command(pid), "the pid is the holder of the pod's PID namespace: " + info);
+      assertEquals("running", info.path("processStatus").asText());
+      assertFalse(info.path("netNamespaceClosed").asBoolean(true));
+      assertEquals(logs.toString(), info.path("config").path("log_directory").asText(),
+          "the kubelet's field names, as containerd prints the config: " + info);
+      JsonNode spec = info.path("runtimeSpec");
+      assertEquals("sandbox", spec.path("annotations").path("io.kubernetes.cri.container-type").asText(), spec.toString());
+      assertEquals(pod, spec.path("annotations").path("io.kubernetes.cri.sandbox-id").asText());
+      assertEquals("80", spec.path("linux").path("sysctl").path("net.ipv4.ip_unprivileged_port_start").asText());
+      Map<String, String> namespaces = new java.util.TreeMap<>();
+      spec.path("linux").path("namespaces").forEach(n -> namespaces.put(n.path("type").asText(), n.path("path").asText()));
+      assertEquals(List.of("ipc", "network", "pid", "uts"), List.copyOf(namespaces.keySet()), spec.toString());
+      assertEquals("/proc/" + pid + "/ns/pid", namespaces.get("pid"));
+      // the paths are the namespaces the pod's containers join
+      String c = create(pod, busybox("ns", "ls -l /proc/self/ns/ipc /proc/self/ns/uts /proc/self/ns/net"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      awaitState(c, ContainerState.CONTAINER_EXITED);
+      Map<String, String> seen = namespaces(logLines(logs.resolve("ns/0.log")));
+      for (String type : List.of("ipc", "uts", "net")) {
+        assertEquals(type + ":[" + Files.getAttribute(Path.of(namespaces.get(type.equals("net") ? "network" : type)),
+            "unix:ino") + "]", seen.get(type), type);
+      }
+      JsonNode containerInfo = JSON.readTree(cri.containerStatus(ContainerStatusRequest.newBuilder()
+          .setContainerId(c).setVerbose(true).build()).getInfoOrThrow("info"));
+      assertEquals("ns/0.log", containerInfo.path("config").path("log_path").asText(), containerInfo.toString());
+
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      JsonNode stopped = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).setVerbose(true).build()).getInfoOrThrow("info"));
+      assertEquals(0, stopped.path("pid").asLong(-1), stopped.toString());
+      assertEquals("stopped", stopped.path("processStatus").asText());
+      assertTrue(stopped.path("netNamespaceClosed").asBoolean(false));
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
+  void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
+    Path logs = dir.resolve("shm-logs");
+    PodSandboxConfig config = pod("shm").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      String writer = create(pod, busybox("writer", "echo shared > /dev/shm/note"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(writer).build());
+      assertEquals(0, awaitState(writer, ContainerState.CONTAINER_EXITED).getExitCode());
+      String reader = create(pod, busybox("reader", "cat /dev/shm/note"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(reader).build());
+      assertEquals(0, awaitState(reader, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F shared"), logLines(logs.resolve("reader/0.log")),
+          "POSIX shared memory is the pod's, as its System V IPC is");
+
+      // a pod made by a berthd before pods had a /dev/shm: its containers get their own
+      Path shm = berthd.socket().getParent().resolve("cri/pods").resolve(pod).resolve("shm");
+      assertEquals(0, Processes.run(List.of("umount", shm.toString()), null, 10).exit());
+      Files.delete(shm);
+      String older = create(pod, busybox("older", "ls /dev/shm | wc -l"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(older).build());
+      assertEquals(0, awaitState(older, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F 0"), logLines(logs.resolve("older/0.log")));
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+    assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(pod), "the pod's /dev/shm goes with it");
+
+    PodSandboxConfig node = pod("shm-node").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig.newBuilder()
+        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+            .setIpc(NamespaceMode.NODE)))).build();
+    String nodePod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(node).build()).getPodSandboxId();
+    Path note = Path.of("/dev/shm", "berth-test-" + UUID.randomUUID());
+    try {
+      Files.writeString(note, "node's\n");
+      String c = create(nodePod, busybox("node-reader", "cat " + note), node);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      assertEquals(0, awaitState(c, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F node's"), logLines(logs.resolve("node-reader/0.log")));
+    } finally {
+      Files.deleteIfExists(note);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
     }
   }
 

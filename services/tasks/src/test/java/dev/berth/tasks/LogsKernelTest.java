@@ -18,12 +18,14 @@ import containerd.services.containers.v1.UpdateContainerRequest;
 import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.GetRequest;
+import containerd.services.tasks.v1.KillRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.common.testing.InProcessServices;
+import dev.berth.tasks.runtime.LogFileMode;
 import dev.berth.tasks.server.LogsService;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -218,6 +220,80 @@ class LogsKernelTest {
     }
     assertTrue(Files.readString(log).contains(" stdout F tick\n"), "the new file is the one written");
     assertTrue(Files.readString(rotated).contains(" stdout F tick\n"));
+  }
+
+  @Test
+  void aLogWithASizeLimitStartsAgainKeepingItsModeAndIsFollowedThrough() throws Exception {
+    // lines of some 60 bytes against 400: conmon starts the log again every few lines
+    rig.createContainer("capped", rig.spec("capped", "sh", "-c",
+            "i=0; while [ $i -lt 40 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done; sleep 1000"),
+        Map.of(ContainerLabels.LOG_MAX_SIZE, "400"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("capped").addRootfs(rig.rootfsMount()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("capped").build());
+    Path log = rig.state.resolve("logs/default/capped.log");
+    List<String> followed = new ArrayList<>();
+    Thread follower = new Thread(() -> {
+      try {
+        logs.read(ReadLogsRequest.newBuilder().setContainerId("capped").setFollow(true).build())
+            .forEachRemaining(r -> r.getEntriesList().forEach(e -> {
+              synchronized (followed) {
+                followed.add(e.getData().toStringUtf8());
+              }
+            }));
+      } catch (RuntimeException ended) {
+        // the follow ends with the test
+      }
+    });
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("capped").build());
+    follower.setDaemon(true);
+    follower.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!Files.readString(log).contains(" stdout F line-39\n") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    String content = Files.readString(log);
+    assertTrue(content.contains(" stdout F line-39\n") && !content.contains(" line-0\n"), "started again: " + content);
+    assertTrue(content.length() <= 400, content);
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)),
+        "containerd's 0640 also once conmon started the log again by itself");
+    long followedUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < followedUntil) {
+      synchronized (followed) {
+        if (followed.contains("line-39")) {
+          break;
+        }
+      }
+      Thread.sleep(50);
+    }
+    synchronized (followed) {
+      assertTrue(followed.contains("line-39"), "followed into the log started again: " + followed);
+    }
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("capped").setSignal(9).build());
+    exit.get(10, TimeUnit.SECONDS);
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("capped").build());
+    rig.containersApi.delete(DeleteContainerRequest.newBuilder().setId("capped").build());
+    assertFalse(Files.exists(LogFileMode.reopened(log)), "its second link goes with it");
+  }
+
+  @Test
+  void theMonitorWritesLogTimesInUtcWhateverBerthdsZone() throws Exception {
+    ListenableFuture<WaitResponse> exit = startTask("utc", "echo now; sleep 1000");
+    try {
+      long conmon = ProcessHandle.allProcesses()
+          .filter(p -> p.info().commandLine().filter(c -> c.contains("conmon") && c.contains(" -c utc ")).isPresent())
+          .findFirst().orElseThrow().pid();
+      String environ = Files.readString(Path.of("/proc", Long.toString(conmon), "environ"));
+      assertTrue(List.of(environ.split("\0")).contains("TZ=UTC"), environ);
+      Path log = rig.state.resolve("logs/default/utc.log");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.readString(log).contains(" stdout F now") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(Files.readString(log).matches("\\S+T\\S+\\.\\d{9}\\+00:00 stdout F now\n"), Files.readString(log));
+    } finally {
+      rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("utc").setSignal(9).build());
+      exit.get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test

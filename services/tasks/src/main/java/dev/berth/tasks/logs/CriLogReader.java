@@ -105,9 +105,10 @@ public final class CriLogReader implements Closeable {
   }
 
   /**
-   * Whether the monitor, at its log's size limit, has put a new file at the path (conmon writes
-   * it aside and renames it over the old one): once the old file is read to its end, reading goes
-   * on at the new one's start. A line cut off in the old file is dropped.
+   * Whether the monitor has started the log again: in a new file at the path (conmon writes it
+   * aside and renames it over the old one), read on from its start once the old file is read to
+   * its end; or, past its size limit, in the same file, truncated (LogFileMode), read again from
+   * its start once it is shorter than what was read. A line cut off in the old file is dropped.
    */
   private boolean startedAgain() throws IOException {
     Object now;
@@ -117,7 +118,13 @@ public final class CriLogReader implements Closeable {
       return false;
     }
     if (now.equals(fileKey)) {
-      return false;
+      if (file.size() >= file.position()) {
+        return false;
+      }
+      file.position(0);
+      buffer.clear().flip();
+      skipping = false;
+      return true;
     }
     FileChannel next = FileChannel.open(path, StandardOpenOption.READ);
     file.close();

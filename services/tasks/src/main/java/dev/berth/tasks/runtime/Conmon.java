@@ -58,6 +58,9 @@ public final class Conmon {
     Files.createDirectories(persistDir(launch.dir()));
     if (launch.criLog().isPresent()) {
       LogFileMode.createLog(launch.criLog().get().file());
+      if (launch.criLog().get().maxBytes() > 0) {
+        LogFileMode.linkForRotation(launch.criLog().get().file());
+      }
     }
     try (Pipe sync = Pipe.open()) {
       ProcessBuilder pb = builder(launch, "exec \"$@\" 4>&1 >/dev/null 2>>conmon.log </dev/null",
@@ -133,6 +136,9 @@ public final class Conmon {
     // conmon relays bytes and its messages are English either way; the container's own
     // environment comes from its spec, not from conmon's.
     pb.environment().put("LC_ALL", "C");
+    // conmon writes a CRI log line's time in its local zone with the offset, never as Z: in UTC,
+    // whatever berthd's zone, its times are containerd's but for the suffix (+00:00 for Z)
+    pb.environment().put("TZ", "UTC");
     return pb;
   }
 

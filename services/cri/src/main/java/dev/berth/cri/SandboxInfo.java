@@ -1,0 +1,94 @@
+package dev.berth.cri;
+
+import berth.network.v1.Attachment;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.grpc.Errors;
+import java.util.Optional;
+import runtime.v1.PodSandboxConfig;
+
+/**
+ * A pod's verbose status info ({@code crictl inspectp}'s {@code info}) in the shape of
+ * containerd's {@code sandboxInfo}, with what Berth has without a pause container: the pid of the
+ * process holding the pod's PID namespace (0 without one), whether it runs, the network
+ * namespace, the config in the kubelet's field names, and a {@code runtimeSpec} holding what the
+ * pause container's spec would tell — the hostname, the CRI's annotations, the sysctls and the
+ * namespaces the pod's containers join, by path — so that {@code jq
+ * '.info.runtimeSpec.linux.namespaces[]'} finds them. Its pause image, snapshot and runtime
+ * fields are left out: there is none.
+ */
+final class SandboxInfo {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SandboxInfo() {}
+
+  /**
+   * @param namespaces the pod's IPC and UTS pins, whose paths stand whether or not the pod still
+   *     holds them, as a pause container's spec keeps its paths once stopped
+   * @param holderPid the pid of the process holding the pod's PID namespace while it runs
+   */
+  static String of(PodSandboxes.Sandbox s, Optional<Attachment> network, PodNamespaces namespaces,
+      Optional<Long> holderPid) {
+    ObjectNode info = JSON.createObjectNode();
+    info.put("pid", holderPid.orElse(0L));
+    info.put("processStatus", s.ready() ? "running" : "stopped");
+    info.put("netNamespaceClosed", network.isEmpty());
+    info.put("netNamespacePath", network.map(Attachment::getNetnsPath).orElse(""));
+    info.put("runtimeHandler", "");
+    info.set("config", tree(CriMessages.json(s.config())));
+    info.set("runtimeSpec", runtimeSpec(s, network, namespaces, holderPid));
+    try {
+      return JSON.writeValueAsString(info);
+    } catch (JsonProcessingException e) {
+      throw Errors.internal(e, "cannot write pod %s's info: %s", s.id(), e.getMessage());
+    }
+  }
+
+  private static ObjectNode runtimeSpec(PodSandboxes.Sandbox s, Optional<Attachment> network,
+      PodNamespaces namespaces, Optional<Long> holderPid) {
+    PodSandboxConfig c = s.config();
+    ObjectNode spec = JSON.createObjectNode();
+    spec.put("ociVersion", "1.0.2-dev");
+    spec.put("hostname", s.hostname());
+    ObjectNode annotations = spec.putObject("annotations");
+    annotations.put("io.kubernetes.cri.container-type", "sandbox");
+    annotations.put("io.kubernetes.cri.sandbox-id", s.id());
+    annotations.put("io.kubernetes.cri.sandbox-log-directory", c.getLogDirectory());
+    annotations.put("io.kubernetes.cri.sandbox-name", c.getMetadata().getName());
+    annotations.put("io.kubernetes.cri.sandbox-namespace", c.getMetadata().getNamespace());
+    annotations.put("io.kubernetes.cri.sandbox-uid", c.getMetadata().getUid());
+    ObjectNode linux = spec.putObject("linux");
+    if (!c.getLinux().getCgroupParent().isEmpty()) {
+      linux.put("cgroupsPath", c.getLinux().getCgroupParent());
+    }
+    if (c.getLinux().getSysctlsCount() > 0) {
+      ObjectNode sysctl = linux.putObject("sysctl");
+      c.getLinux().getSysctlsMap().forEach(sysctl::put);
+    }
+    // the node's namespaces are not listed, as in an OCI spec
+    ArrayNode list = linux.putArray("namespaces");
+    holderPid.ifPresent(pid -> namespace(list, "pid", "/proc/" + pid + "/ns/pid"));
+    if (!s.hostIpc()) {
+      namespace(list, "ipc", namespaces.ipc(s.id()).toString());
+    }
+    if (!s.hostNetwork()) {
+      namespace(list, "uts", namespaces.uts(s.id()).toString());
+      network.ifPresent(a -> namespace(list, "network", a.getNetnsPath()));
+    }
+    return spec;
+  }
+
+  private static void namespace(ArrayNode list, String type, String path) {
+    list.addObject().put("type", type).put("path", path);
+  }
+
+  private static ObjectNode tree(String json) {
+    try {
+      return (ObjectNode) JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw Errors.internal(e, "cannot read back the JSON printed: %s", e.getMessage());
+    }
+  }
+}
