@@ -54,8 +54,9 @@ final class CopyStep {
     String dest = words.get(words.size() - 1);
     List<String> sources = words.subList(0, words.size() - 1);
     if (!dest.startsWith("/")) {
-      String workdir = s.run().path("WorkingDir").asText("");
-      dest = (workdir.isEmpty() ? "/" : workdir.endsWith("/") ? workdir : workdir + "/") + dest;
+      // as Docker's builder: joined to the working directory, cleaned, a trailing slash kept
+      String joined = Path.of("/").resolve(s.run().path("WorkingDir").asText("")).resolve(dest).normalize().toString();
+      dest = dest.endsWith("/") && !joined.equals("/") ? joined + "/" : joined;
     }
     String chown = i.flags().containsKey("chown") ? DockerfileWords.word(i.flags().get("chown"), escape, variables)
         : null;

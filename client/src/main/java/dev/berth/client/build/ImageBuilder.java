@@ -344,7 +344,7 @@ public final class ImageBuilder {
     metadata(b, s, "ARG " + String.join(" ", words));
   }
 
-  private void run(Build b, StageState s, Instruction i) throws InterruptedException {
+  private void run(Build b, StageState s, Instruction i) throws InterruptedException, IOException {
     List<String> command = i.execForm() ? i.json() : withShell(s, i.arguments());
     commit(b, s);
     ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target, Map.of(), null,
@@ -356,7 +356,7 @@ public final class ImageBuilder {
         env.add(k + "=" + v);
       }
     });
-    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out).run(b.record, command, env,
+    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out).run(b.record, s.chainId, command, env,
         b.options.network(), layerType(s));
     layerStep(b, s, layer, CreatedBy.run(s.buildArgEnv(), command));
   }

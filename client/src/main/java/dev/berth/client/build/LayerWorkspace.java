@@ -1,5 +1,6 @@
 package dev.berth.client.build;
 
+import containerd.services.snapshots.v1.CommitSnapshotRequest;
 import containerd.services.snapshots.v1.PrepareSnapshotRequest;
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
@@ -22,6 +23,7 @@ final class LayerWorkspace implements AutoCloseable {
   private final String key;
   private final Path dir;
   private boolean mounted;
+  private boolean committed;
 
   private LayerWorkspace(Channel leased, String key, Path dir) {
     this.leased = leased;
@@ -57,6 +59,14 @@ final class LayerWorkspace implements AutoCloseable {
     return SnapshotDiff.of(leased, ContainerClient.SNAPSHOTTER, key, mediaType);
   }
 
+  /** Commits the snapshot as {@code name}, for containers or snapshots to be made on. */
+  void commit(String name) throws IOException {
+    unmount();
+    SnapshotsGrpc.newBlockingStub(leased).commit(CommitSnapshotRequest.newBuilder()
+        .setSnapshotter(ContainerClient.SNAPSHOTTER).setName(name).setKey(key).build());
+    committed = true;
+  }
+
   private void unmount() throws IOException {
     if (mounted) {
       HostCommands.unmount(dir);
@@ -70,8 +80,10 @@ final class LayerWorkspace implements AutoCloseable {
       unmount();
       Files.deleteIfExists(dir);
     } finally {
-      SnapshotsGrpc.newBlockingStub(leased).remove(RemoveSnapshotRequest.newBuilder()
-          .setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+      if (!committed) {
+        SnapshotsGrpc.newBlockingStub(leased).remove(RemoveSnapshotRequest.newBuilder()
+            .setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(key).build());
+      }
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.SnapshotDiff;
 import dev.berth.client.health.Healthcheck;
 import io.grpc.Channel;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Iterator;
 import java.util.List;
@@ -37,11 +38,22 @@ final class RunStep {
     this.out = out;
   }
 
-  /** Runs {@code command} in a container of image {@code image}; its layer, or a failure with its exit code. */
-  SnapshotDiff.Layer run(String image, List<String> command, List<String> env, String network, String mediaType)
-      throws InterruptedException {
+  /**
+   * Runs {@code command} in a container of image {@code image} (whose top snapshot is
+   * {@code chainId}); its layer, or a failure with its exit code.
+   */
+  SnapshotDiff.Layer run(String image, String chainId, List<String> command, List<String> env, String network,
+      String mediaType) throws InterruptedException, IOException {
+    try (InitLayer init = InitLayer.make(channel, chainId)) {
+      return run(image, init, command, env, network, mediaType);
+    }
+  }
+
+  private SnapshotDiff.Layer run(String image, InitLayer init, List<String> command, List<String> env, String network,
+      String mediaType) throws InterruptedException {
     ContainerOptions o = new ContainerOptions();
     o.image = image;
+    o.snapshotParent = init.name();
     o.entrypoint = "";
     o.command = command;
     o.env = env;
