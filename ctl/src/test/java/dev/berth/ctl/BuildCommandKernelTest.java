@@ -130,6 +130,23 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aSecondBuildTakesEveryStepFromTheCacheUnlessTheFilesChangedOrNoCache() throws Exception {
+    file("Dockerfile", "FROM busybox\nENV A=1\nCOPY f /f\nRUN cat /f > /g\n");
+    file("f", "one");
+    String first = ok("build", "-q", context.toString()).out();
+    Cli.Result again = ok("build", "-t", "app:1", context.toString());
+    assertEquals(3, again.out().split(" ---> Using cache\n", -1).length - 1, again::toString);
+    assertTrue(again.out().contains("Successfully built " + first.substring(7, 19)), again::toString);
+    assertEquals(0, ok("build", "--no-cache", context.toString()).out().split("Using cache", -1).length - 1);
+    file("f", "two");
+    Cli.Result changed = ok("build", "-t", "app:1", context.toString());
+    assertEquals(1, changed.out().split("Using cache", -1).length - 1, changed::toString);
+    assertEquals("two", ok("run", "--rm", "app:1", "cat", "/g").out());
+    ok("system", "prune", "-f");
+    assertEquals(0, ok("build", context.toString()).out().split("Using cache", -1).length - 1);
+  }
+
+  @Test
   void aFailingRunFailsTheBuildAndLeavesNothingBehind() throws Exception {
     List<String> snapshotsBefore = snapshotKeys();
     file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo trying && exit 3\nRUN echo never\n");

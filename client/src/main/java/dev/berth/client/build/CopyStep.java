@@ -27,7 +27,48 @@ import java.util.stream.Stream;
  * {@code multi:}); Berth's hash is its own (SHA-256 over names, modes and bytes).
  */
 final class CopyStep {
-  record Result(SnapshotDiff.Layer layer, String createdBy) {}
+  /**
+   * A COPY or ADD read, its sources found and its history named, ready to run (or to be found in
+   * the cache); closing unmounts what {@code --from} mounted.
+   */
+  final class Planned implements AutoCloseable {
+    private final FromRootfs from;
+    private final CopySource files;
+    private final List<String> paths;
+    private final String dest;
+    private final String chown;
+    private final Integer mode;
+    private final boolean add;
+    final String createdBy;
+
+    private Planned(FromRootfs from, CopySource files, List<String> paths, String dest, String chown, Integer mode,
+        boolean add, String createdBy) {
+      this.from = from;
+      this.files = files;
+      this.paths = paths;
+      this.dest = dest;
+      this.chown = chown;
+      this.mode = mode;
+      this.add = add;
+      this.createdBy = createdBy;
+    }
+
+    /** Copies into a writable snapshot of the stage; the changes as a layer. */
+    SnapshotDiff.Layer run(StageState s) throws IOException {
+      try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, s.chainId)) {
+        int[] owner = chown == null ? new int[] {0, 0} : Owners.of(workspace.dir(), chown);
+        new FileCopier(workspace.dir(), owner[0], owner[1], mode).copy(files, paths, dest, add);
+        return workspace.diff(ImageBuilder.layerType(s));
+      }
+    }
+
+    @Override
+    public void close() {
+      if (from != null) {
+        from.close();
+      }
+    }
+  }
 
   private final Channel leased;
   private final BaseImages baseImages;
@@ -41,7 +82,7 @@ final class CopyStep {
     this.done = done;
   }
 
-  Result copy(StageState s, Instruction i, char escape) throws IOException {
+  Planned plan(StageState s, Instruction i, char escape) throws IOException {
     Function<String, String> variables = s.variables();
     List<String> words = new ArrayList<>();
     if (i.execForm()) {
@@ -62,7 +103,8 @@ final class CopyStep {
         : null;
     Integer mode = mode(i);
     String from = i.flags().get("from");
-    try (FromRootfs source = from == null ? null : mount(from)) {
+    FromRootfs source = from == null ? null : mount(from);
+    try {
       CopySource files = source == null ? context.files() : new CopySource(source.dir(), p -> true);
       List<String> paths = new ArrayList<>();
       for (String pattern : sources) {
@@ -79,14 +121,15 @@ final class CopyStep {
         throw new BuildStepException("When using " + i.keyword() + " with more than one source file, the destination "
             + "must be a directory and end with a /", 1);
       }
-      String hash = hash(files.root(), paths);
-      try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, s.chainId)) {
-        int[] owner = chown == null ? new int[] {0, 0} : Owners.of(workspace.dir(), chown);
-        new FileCopier(workspace.dir(), owner[0], owner[1], mode).copy(files, paths, dest, i.keyword().equals("ADD"));
-        SnapshotDiff.Layer layer = workspace.diff(ImageBuilder.layerType(s));
-        String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
-        return new Result(layer, CreatedBy.copy(s.shell(), comment));
+      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + hash(files.root(), paths)
+          + " in " + dest + " ";
+      return new Planned(source, files, paths, dest, chown, mode, i.keyword().equals("ADD"),
+          CreatedBy.copy(s.shell(), comment));
+    } catch (IOException | RuntimeException e) {
+      if (source != null) {
+        source.close();
       }
+      throw e;
     }
   }
 

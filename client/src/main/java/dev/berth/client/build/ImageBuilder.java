@@ -38,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -45,9 +46,9 @@ import java.util.function.Function;
  * Builds an image from a Dockerfile as Docker's legacy builder does ({@code DOCKER_BUILDKIT=0 docker
  * build}), printing what it prints: each step, the ids it makes, RUN's output. A stage's state is
  * kept as blobs under the build's lease (config and manifest after each step, a layer per RUN, COPY,
- * ADD and WORKDIR that changed files); RUN's container starts from an image record that names the
- * stage's state for the moment and goes at the end. Nothing is kept but the final image, under
- * each name asked for.
+ * ADD and WORKDIR that changed files), each step's manifest kept by the {@link BuildCache};
+ * RUN's container starts from an image record that names the stage's state for the moment and
+ * goes at the end. The only images are the final one, under each name asked for.
  */
 public final class ImageBuilder {
   /** The diff ID of a layer without changes (1024 zero bytes): Docker's builder adds no layer for it. */
@@ -80,6 +81,7 @@ public final class ImageBuilder {
     final Channel leased;
     final ImageClient images;
     final Blobs blobs;
+    final BuildCache cache;
     final String record = "berthctl-build/" + ContainerClient.newId().substring(0, 12) + ":run";
     final List<StageState> done = new ArrayList<>();
     final Map<String, String> metaArgs = new HashMap<>();
@@ -93,6 +95,7 @@ public final class ImageBuilder {
       this.leased = leased;
       this.images = new ImageClient(leased);
       this.blobs = Blobs.on(leased);
+      this.cache = new BuildCache(leased);
     }
   }
 
@@ -229,8 +232,13 @@ public final class ImageBuilder {
     switch (i.keyword()) {
       case "RUN" -> run(b, s, i);
       case "COPY", "ADD" -> {
-        CopyStep.Result copied = new CopyStep(b.leased, baseImages, b.context, b.done).copy(s, i, b.dockerfile.escape());
-        layerStep(b, s, copied.layer(), copied.createdBy());
+        try (CopyStep.Planned copy = new CopyStep(b.leased, baseImages, b.context, b.done)
+            .plan(s, i, b.dockerfile.escape())) {
+          String parent = s.imageId;
+          if (!cached(b, s, copy.createdBy)) {
+            layerStep(b, s, parent, copy.run(s), copy.createdBy);
+          }
+        }
       }
       case "WORKDIR" -> workdir(b, s, i);
       case "ENV", "LABEL", "EXPOSE", "USER", "STOPSIGNAL" -> {
@@ -327,8 +335,38 @@ public final class ImageBuilder {
 
   /** A step that changes only the config: a history entry without a layer, and a new image id. */
   private void metadata(Build b, StageState s, String comment) {
-    s.history(CreatedBy.nop(s.shell(), comment), true);
-    commit(b, s);
+    String createdBy = CreatedBy.nop(s.shell(), comment);
+    String parent = s.imageId;
+    if (cached(b, s, createdBy)) {
+      return;
+    }
+    s.history(createdBy, true);
+    commit(b, s, parent, createdBy);
+  }
+
+  /**
+   * Whether the cache has this step on this parent ({@code --no-cache}: never); if it has, the
+   * stage takes what the step made before, as Docker's {@code ---> Using cache}.
+   */
+  private boolean cached(Build b, StageState s, String createdBy) {
+    if (b.options.noCache()) {
+      return false;
+    }
+    Optional<BuildCache.Entry> entry = b.cache.find(BuildCache.key(s.imageId, createdBy));
+    if (entry.isEmpty()) {
+      return false;
+    }
+    ObjectNode config = (ObjectNode) OciJson.tree(entry.get().config(), "cached config");
+    s.config.removeAll();
+    s.config.setAll(config);
+    s.layers.clear();
+    s.layers.addAll(entry.get().layers());
+    s.target = entry.get().manifest();
+    s.imageId = s.target.digest();
+    s.chainId = s.layers.isEmpty() ? "" : b.images.unpackTarget(s.target, Platform.current(),
+        ContainerClient.SNAPSHOTTER, UnpackListener.NONE, LayerGate.OPEN);
+    out.println(" ---> Using cache");
+    return true;
   }
 
   private void arg(Build b, StageState s, Instruction i) {
@@ -346,7 +384,15 @@ public final class ImageBuilder {
 
   private void run(Build b, StageState s, Instruction i) throws InterruptedException, IOException {
     List<String> command = i.execForm() ? i.json() : withShell(s, i.arguments());
-    commit(b, s);
+    String createdBy = CreatedBy.run(s.buildArgEnv(), command);
+    String parent = s.imageId;
+    if (cached(b, s, createdBy)) {
+      return;
+    }
+    if (s.target == null) {
+      // FROM scratch and nothing since: no manifest yet to run from
+      commit(b, s);
+    }
     ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target, Map.of(), null,
         null));
     b.recordMade = true;
@@ -358,7 +404,7 @@ public final class ImageBuilder {
     });
     SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out).run(b.record, s.chainId, command, env,
         b.options.network(), layerType(s));
-    layerStep(b, s, layer, CreatedBy.run(s.buildArgEnv(), command));
+    layerStep(b, s, parent, layer, createdBy);
   }
 
   private void workdir(Build b, StageState s, Instruction i) throws IOException {
@@ -367,6 +413,11 @@ public final class ImageBuilder {
     String path = Path.of("/").resolve(current.isEmpty() ? "/" : current).resolve(dir).normalize()
         .toString();
     s.run().put("WorkingDir", path);
+    String createdBy = CreatedBy.nop(s.shell(), "WORKDIR " + path);
+    String parent = s.imageId;
+    if (cached(b, s, createdBy)) {
+      return;
+    }
     SnapshotDiff.Layer layer;
     try (LayerWorkspace workspace = LayerWorkspace.prepare(b.leased, s.chainId)) {
       Path inside = RootfsFiles.pathInside(workspace.dir(), path);
@@ -375,7 +426,7 @@ public final class ImageBuilder {
       }
       layer = workspace.diff(layerType(s));
     }
-    layerStep(b, s, layer, CreatedBy.nop(s.shell(), "WORKDIR " + path));
+    layerStep(b, s, parent, layer, createdBy);
   }
 
   static String layerType(StageState s) {
@@ -383,17 +434,23 @@ public final class ImageBuilder {
   }
 
   /** A step's layer on the stage, or none if it changed nothing (then its history says empty_layer, as Docker's). */
-  private static void layerStep(Build b, StageState s, SnapshotDiff.Layer layer, String createdBy) {
+  private static void layerStep(Build b, StageState s, String parent, SnapshotDiff.Layer layer, String createdBy) {
     boolean empty = layer.diffId().equals(EMPTY_LAYER);
     if (!empty) {
       s.addLayer(layer.descriptor(), layer.diffId());
     }
     s.history(createdBy, empty);
-    commit(b, s);
+    commit(b, s, parent, createdBy);
     if (!empty) {
       s.chainId = b.images.unpackTarget(s.target, Platform.current(), ContainerClient.SNAPSHOTTER,
           UnpackListener.NONE, LayerGate.OPEN);
     }
+  }
+
+  /** {@link #commit(Build, StageState)}, kept in the cache as the step {@code createdBy} on {@code parent}. */
+  private static void commit(Build b, StageState s, String parent, String createdBy) {
+    commit(b, s);
+    b.cache.keep(s.target, BuildCache.key(parent, createdBy));
   }
 
   /** Stores the stage's config and manifest; the manifest's digest is its new image id. */

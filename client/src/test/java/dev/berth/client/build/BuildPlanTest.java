@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class BuildPlanTest {
   private static BuildOptions options(String target, Map<String, String> labels) {
-    return new BuildOptions(List.of(), Map.of(), labels, target, "bridge");
+    return new BuildOptions(List.of(), Map.of(), labels, target, "bridge", false);
   }
 
   private static BuildPlan plan(String text, String target) {

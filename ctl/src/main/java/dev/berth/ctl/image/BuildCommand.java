@@ -41,8 +41,10 @@ import picocli.CommandLine.ParentCommand;
     description = {"Build an image from a Dockerfile and a context (a directory, or - for a tar archive or a "
         + "Dockerfile on stdin), as Docker's legacy builder (DOCKER_BUILDKIT=0) does and prints it: one layer per "
         + "RUN, COPY and ADD, RUN in a container of each step's image, .dockerignore honoured, multi-stage builds.",
-        "Steps are not cached: every build runs every step. Intermediate containers are removed, also when a "
-            + "step fails. BuildKit's features (RUN --mount, heredocs) and ADD of a URL are refused."},
+        "A step an earlier build ran on the same image, with the same instruction (and for COPY and ADD the same "
+            + "files), is taken from the cache (' ---> Using cache'); system prune empties it. Intermediate "
+            + "containers are removed, also when a step fails. BuildKit's features (RUN --mount, heredocs) and ADD "
+            + "of a URL are refused."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl build -t app .", "  berthctl build -t app:1 -f build/Dockerfile --build-arg VERSION=2 .",
         "  berthctl build -q --target builder -t app-build .", "  tar -c . | berthctl build -t app -"})
@@ -79,7 +81,7 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "print only the image's id (the output only if the build fails)")
   boolean quiet;
 
-  @Option(names = "--no-cache", description = "build without the cache (Berth's builds never use one)")
+  @Option(names = "--no-cache", description = "run every step, taking none from the cache of earlier builds")
   boolean noCache;
 
   @Parameters(paramLabel = "PATH", description = "the context: a directory, or - for stdin")
@@ -90,7 +92,7 @@ public final class BuildCommand implements Callable<Integer> {
     for (String tag : tags) {
       checkTag(tag);
     }
-    BuildOptions options = new BuildOptions(tags, buildArgs(), labels(), target, network());
+    BuildOptions options = new BuildOptions(tags, buildArgs(), labels(), target, network(), noCache);
     if (context.contains("://") || context.startsWith("git@") || context.startsWith("github.com/")) {
       throw new CommandFailure("unable to prepare context: building from the URL " + context + " is not supported "
           + "(no host but package registries is reachable): give a local directory or - for a tar on stdin");
