@@ -8,7 +8,6 @@ import containerd.services.leases.v1.ListRequest;
 import containerd.services.snapshots.v1.ListSnapshotsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.client.containers.ContainerClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.berth.client.build;
 
 import dev.berth.client.containers.DockerfileWords;
+import dev.berth.client.images.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -126,9 +127,9 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
       case "FROM" -> {
         String platform = i.flags().get("platform");
         if (platform != null && !platform.startsWith("$")
-            && !dev.berth.client.images.Platform.parse(platform).matches(dev.berth.client.images.Platform.current())) {
+            && !Platform.parse(platform).matches(Platform.current())) {
           throw new DockerfileException(at + "FROM --platform=" + platform + ": berthctl build builds for this host's "
-              + "platform (" + dev.berth.client.images.Platform.current() + ") only");
+              + "platform (" + Platform.current() + ") only");
         }
       }
       default -> { }

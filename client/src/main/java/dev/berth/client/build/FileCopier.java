@@ -2,16 +2,17 @@ package dev.berth.client.build;
 
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.images.Compression;
+import dev.berth.client.spec.RootfsFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -127,7 +128,7 @@ final class FileCopier {
   }
 
   private Path inside(String containerPath) {
-    return dev.berth.client.spec.RootfsFiles.pathInside(rootfs, containerPath);
+    return RootfsFiles.pathInside(rootfs, containerPath);
   }
 
   private String rootfsPath(Path p) {
@@ -138,7 +139,7 @@ final class FileCopier {
   private static boolean isArchive(Path file) throws IOException {
     try (InputStream in = Compression.decompressed(new BufferedInputStream(Files.newInputStream(file)))) {
       byte[] header = in.readNBytes(512);
-      return header.length == 512 && new String(header, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
+      return header.length == 512 && new String(header, 257, 5, StandardCharsets.US_ASCII)
           .equals("ustar");
     } catch (IOException e) {
       return false;

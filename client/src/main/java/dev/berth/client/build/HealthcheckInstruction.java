@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 record HealthcheckInstruction(List<String> test, Duration interval, Duration timeout, Duration startPeriod,
     Duration startInterval, int retries) {
-  static HealthcheckInstruction parse(Instruction i, char escape) {
+  static HealthcheckInstruction parse(Instruction i) {
     String args = i.arguments().strip();
     String[] keywordAndRest = args.split("\\s+", 2);
     String keyword = keywordAndRest[0].toUpperCase(Locale.ROOT);

@@ -288,7 +288,7 @@ public final class ImageBuilder {
       }
       case "ARG" -> arg(b, s, i);
       case "HEALTHCHECK" -> {
-        HealthcheckInstruction check = HealthcheckInstruction.parse(i, b.dockerfile.escape());
+        HealthcheckInstruction check = HealthcheckInstruction.parse(i);
         run.set("Healthcheck", check.json());
         metadata(b, s, "HEALTHCHECK " + check.historyText());
       }

@@ -33,11 +33,11 @@ class CreatedByTest {
   void healthcheckAsGoPrintsTheStruct() {
     HealthcheckInstruction check = HealthcheckInstruction.parse(DockerfileParser.parse(
         "HEALTHCHECK --interval=5m --timeout=3s --retries=3 CMD curl -f http://localhost/ || exit 1").instructions()
-        .get(0), '\\');
+        .get(0));
     assertEquals("&{[\"CMD-SHELL\" \"curl -f http://localhost/ || exit 1\"] \"5m0s\" \"3s\" \"0s\" \"0s\" '\\x03'}",
         check.historyText());
     assertEquals(Duration.ofMinutes(5).toNanos(), check.json().get("Interval").asLong());
     assertEquals("{\"Test\":[\"NONE\"]}", HealthcheckInstruction.parse(DockerfileParser.parse("HEALTHCHECK NONE")
-        .instructions().get(0), '\\').json().toString());
+        .instructions().get(0)).json().toString());
   }
 }

@@ -87,6 +87,9 @@ public final class BuildCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", description = "the context: a directory, or - for stdin")
   String context;
 
+  /** A Dockerfile read from stdin in place of a context ({@code docker build - < Dockerfile}). */
+  private String stdinDockerfile;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     for (String tag : tags) {
@@ -141,9 +144,6 @@ public final class BuildCommand implements Callable<Integer> {
       out.flush();
     }
   }
-
-  /** A Dockerfile read from stdin as the context ({@code docker build - < Dockerfile}). */
-  private String stdinDockerfile;
 
   private BuildContext openContext() throws IOException {
     if (!STDIN.equals(context)) {
