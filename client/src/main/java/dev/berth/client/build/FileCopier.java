@@ -42,7 +42,7 @@ final class FileCopier {
   void copy(CopySource source, List<String> paths, String dest, boolean extract) throws IOException {
     boolean intoDirectory = dest.endsWith("/") || paths.size() > 1;
     for (String rel : paths) {
-      Path from = rel.isEmpty() ? source.root() : source.root().resolve(rel);
+      Path from = followed(source, rel);
       if (Files.isDirectory(from)) {
         Path to = directory(dest);
         copyChildren(source, from, rel, to);
@@ -53,7 +53,8 @@ final class FileCopier {
         }
       } else {
         Path target = inside(dest);
-        String name = from.getFileName().toString();
+        // the name the source was given, not its link's target's
+        String name = Path.of(rel).getFileName().toString();
         if (intoDirectory || Files.isDirectory(target)) {
           target = directory(dest).resolve(name);
         } else {
@@ -62,6 +63,18 @@ final class FileCopier {
         copyEntry(source, from, rel, target);
       }
     }
+  }
+
+  /**
+   * A source as Docker's builder resolves it: a symlink named as a source is followed, within the
+   * source's root (what is under a copied directory is copied as it is, links as links).
+   */
+  private static Path followed(CopySource source, String rel) throws IOException {
+    Path path = rel.isEmpty() ? source.root() : source.root().resolve(rel);
+    if (!Files.isSymbolicLink(path)) {
+      return path;
+    }
+    return RootfsFiles.pathInside(source.root(), "/" + rel);
   }
 
   private void copyChildren(CopySource source, Path dir, String rel, Path to) throws IOException {
