@@ -1,5 +1,6 @@
 package dev.berth.client.build;
 
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.TarStreams;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,10 +35,10 @@ public final class BuildContext implements AutoCloseable {
     }
   }
 
-  /** @throws DockerfileException in Docker's CLI's words if there is no such directory */
+  /** @throws ClientException in Docker's CLI's words if there is no such directory */
   public static BuildContext directory(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new DockerfileException("unable to prepare context: path \"" + dir + "\" not found");
+      throw new ClientException("unable to prepare context: path \"" + dir + "\" not found");
     }
     return new BuildContext(dir.toAbsolutePath().normalize(), false);
   }
@@ -75,7 +76,7 @@ public final class BuildContext implements AutoCloseable {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new DockerfileException("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat "
+      throw new ClientException("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat "
           + file + ": no such file or directory");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
