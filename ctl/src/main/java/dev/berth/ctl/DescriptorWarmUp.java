@@ -21,7 +21,7 @@ final class DescriptorWarmUp {
   /** The commands that read containers or images: the rest (version, volume, network, ...) skip it. */
   private static final Set<String> COMMANDS = Set.of("ps", "images", "run", "create", "exec", "start", "stop",
       "restart", "rm", "kill", "inspect", "rmi", "logs", "wait", "port", "pause", "unpause", "rename",
-      "update", "top", "stats", "attach", "cp", "commit", "diff", "export", "history", "tag", "save");
+      "update", "top", "stats", "attach", "cp", "commit", "diff", "export", "history", "tag", "save", "build");
 
   private DescriptorWarmUp() {}
 

@@ -27,6 +27,7 @@ import dev.berth.ctl.container.UnpauseCommand;
 import dev.berth.ctl.container.UpdateCommand;
 import dev.berth.ctl.container.WaitCommand;
 import dev.berth.ctl.content.ContentCommand;
+import dev.berth.ctl.image.BuildCommand;
 import dev.berth.ctl.image.HistoryCommand;
 import dev.berth.ctl.image.ImageCommand;
 import dev.berth.ctl.image.ImagesCommand;
@@ -63,7 +64,7 @@ import picocli.CommandLine;
 final class Subcommands {
   /** In the order the root's help lists them. */
   static final List<Class<?>> ALL = List.of(VersionCommand.class, InfoCommand.class, NamespaceCommand.class, ContentCommand.class,
-      ImagesCommand.class, ImageCommand.class, HistoryCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
+      ImagesCommand.class, ImageCommand.class, BuildCommand.class, HistoryCommand.class, PullCommand.class, PushCommand.class, LoginCommand.class,
       LogoutCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class, TagCommand.class, RmiCommand.class,
       SnapshotCommand.class, NetworkCommand.class, PortCommand.class, RunCommand.class, CreateCommand.class,
       StartCommand.class, AttachCommand.class, PsCommand.class, StopCommand.class, RestartCommand.class,
@@ -133,7 +134,7 @@ final class Subcommands {
   private static final Map<String, String> IMAGE_FORMS = Map.ofEntries(Map.entry("ls", "images"),
       Map.entry("list", "images"), Map.entry("rm", "rmi"), Map.entry("remove", "rmi"), Map.entry("pull", "pull"),
       Map.entry("push", "push"), Map.entry("load", "load"), Map.entry("save", "save"), Map.entry("import", "import"),
-      Map.entry("tag", "tag"), Map.entry("history", "history"));
+      Map.entry("tag", "tag"), Map.entry("history", "history"), Map.entry("build", "build"));
 
   /**
    * Docker's {@code container SUBCOMMAND} forms of the top-level container commands, by

@@ -3,20 +3,11 @@ package dev.berth.client.containers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
-import containerd.services.diff.v1.DiffGrpc;
-import containerd.services.diff.v1.DiffRequest;
 import containerd.services.images.v1.ImagesGrpc;
-import containerd.services.snapshots.v1.MountsRequest;
-import containerd.services.snapshots.v1.RemoveSnapshotRequest;
-import containerd.services.snapshots.v1.SnapshotsGrpc;
-import containerd.services.snapshots.v1.StatSnapshotRequest;
-import containerd.services.snapshots.v1.ViewSnapshotRequest;
 import containerd.services.tasks.v1.PauseTaskRequest;
 import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
-import containerd.types.Mount;
 import dev.berth.api.content.Blobs;
-import dev.berth.api.labels.GcLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
@@ -72,9 +63,10 @@ public final class ContainerCommitter {
       // by the id recorded at create: the name it was created through may be gone, or name another image
       Image base = images.imageOf(record);
       ResolvedImage resolved = images.content(base);
-      Descriptor layer;
+      SnapshotDiff.Layer layer;
       try {
-        layer = diff(leased, record, dockerTypes(resolved) ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP);
+        layer = SnapshotDiff.of(leased, record.getSnapshotter(), record.getSnapshotKey(),
+            dockerTypes(resolved) ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP);
       } finally {
         if (paused) {
           tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(record.getId()).build());
@@ -82,14 +74,12 @@ public final class ContainerCommitter {
         }
       }
       Blobs blobs = Blobs.on(leased);
-      String diffId = blobs.info(layer.digest()).map(i -> i.labels().get(GcLabels.UNCOMPRESSED))
-          .orElseThrow(() -> new ClientException("the Diff service stored layer " + layer.digest()
-              + " without its uncompressed digest"));
+      String diffId = layer.diffId();
       byte[] config = config(images.configBlob(base), diffId, order, ContainerConfig.of(record));
       Descriptor configDescriptor = ImageAssembly.store(blobs,
           dockerTypes(resolved) ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG, config, Map.of());
       List<Descriptor> layers = new ArrayList<>(resolved.layers());
-      layers.add(layer);
+      layers.add(layer.descriptor());
       Descriptor manifest = ImageAssembly.manifest(blobs,
           dockerTypes(resolved) ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST, configDescriptor, layers);
       Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(leased),
@@ -99,27 +89,6 @@ public final class ContainerCommitter {
     } finally {
       if (paused) {
         tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(record.getId()).build());
-      }
-    }
-  }
-
-  /** The container's writable layer as a layer blob of {@code mediaType}, compared with a view of its parent. */
-  private static Descriptor diff(Channel leased, Container record, String mediaType) {
-    SnapshotsGrpc.SnapshotsBlockingStub snapshots = SnapshotsGrpc.newBlockingStub(leased);
-    String snapshotter = record.getSnapshotter();
-    String parent = snapshots.stat(StatSnapshotRequest.newBuilder().setSnapshotter(snapshotter)
-        .setKey(record.getSnapshotKey()).build()).getInfo().getParent();
-    String viewKey = "commit-view-" + record.getId() + "-" + System.nanoTime();
-    List<Mount> lower = parent.isEmpty() ? List.of() : snapshots.view(ViewSnapshotRequest.newBuilder()
-        .setSnapshotter(snapshotter).setKey(viewKey).setParent(parent).build()).getMountsList();
-    try {
-      List<Mount> upper = snapshots.mounts(MountsRequest.newBuilder().setSnapshotter(snapshotter)
-          .setKey(record.getSnapshotKey()).build()).getMountsList();
-      return Descriptor.fromProto(DiffGrpc.newBlockingStub(leased).diff(DiffRequest.newBuilder()
-          .addAllLeft(lower).addAllRight(upper).setMediaType(mediaType).build()).getDiff());
-    } finally {
-      if (!parent.isEmpty()) {
-        snapshots.remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(viewKey).build());
       }
     }
   }

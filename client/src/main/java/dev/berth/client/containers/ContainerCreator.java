@@ -354,7 +354,7 @@ public final class ContainerCreator {
       try {
         created = containers.create(new NewContainer(id, image, built, labels,
             Map.of(ContainerConfig.EXTENSION, config.toAny()), runtimeBinary(o.runtime)),
-            ChainIds.top(imageConfig.diffIds()));
+            o.snapshotParent != null ? o.snapshotParent : ChainIds.top(imageConfig.diffIds()));
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS && o.name != null) {
           // another client took the name since the check above: its conflict, with the container holding it

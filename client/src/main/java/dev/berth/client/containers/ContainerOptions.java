@@ -123,5 +123,10 @@ public final class ContainerOptions {
   /** Started in the background (run -d): Docker's Config then attaches no stream. */
   public boolean detach;
   public String image;
+  /**
+   * The committed snapshot the container's is made on, in place of the image's top one: a build's
+   * init layer, which holds the mount points runc would otherwise make in the container's layer.
+   */
+  public String snapshotParent;
   public List<String> command = new ArrayList<>();
 }

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The blobs of an image made here (commit, import): a JSON blob stored, and a manifest over a config and layers. */
-final class ImageAssembly {
+public final class ImageAssembly {
   private ImageAssembly() {}
 
   /** Stores {@code bytes}; a blob the store held already gets the labels too. */
-  static Descriptor store(Blobs blobs, String mediaType, byte[] bytes, Map<String, String> labels) {
+  public static Descriptor store(Blobs blobs, String mediaType, byte[] bytes, Map<String, String> labels) {
     Blobs.Written written = blobs.write(Digests.sha256(bytes), bytes, labels);
     if (written.existed() && !labels.isEmpty()) {
       blobs.label(written.digest(), labels);
@@ -24,7 +24,7 @@ final class ImageAssembly {
   }
 
   /** Stores the manifest of {@code config} and {@code layers}, labelled to keep them from the garbage collector. */
-  static Descriptor manifest(Blobs blobs, String mediaType, Descriptor config, List<Descriptor> layers) {
+  public static Descriptor manifest(Blobs blobs, String mediaType, Descriptor config, List<Descriptor> layers) {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", mediaType);

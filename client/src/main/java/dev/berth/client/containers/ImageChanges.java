@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Docker's {@code --change} of commit and import: Dockerfile instructions that set the new
@@ -22,7 +23,16 @@ public final class ImageChanges {
   private static final Set<String> KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME", "USER",
       "WORKDIR", "STOPSIGNAL");
 
-  private record Instruction(String keyword, String argument) {}
+  /**
+   * {@code refusal} heads a message about it; {@code variables} (null for none) are replaced, and
+   * {@code escape} escapes, as in a Dockerfile.
+   */
+  private record Instruction(String keyword, String argument, String refusal, char escape,
+      Function<String, String> variables) {
+    Instruction(String keyword, String argument) {
+      this(keyword, argument, "invalid --change \"" + keyword + " " + argument + "\"", '\\', null);
+    }
+  }
 
   private final List<Instruction> instructions;
 
@@ -57,6 +67,18 @@ public final class ImageChanges {
     return new ImageChanges(List.copyOf(parsed));
   }
 
+  /**
+   * One instruction of a Dockerfile being built: its words are read with the Dockerfile's escape
+   * character and {@code variables} replaced, as Docker's builder reads them; a mistake is refused
+   * after {@code refusal}.
+   */
+  public static ImageChanges dockerfile(String keyword, String argument, char escape,
+      Function<String, String> variables, String refusal) {
+    Instruction instruction = new Instruction(keyword, argument, refusal, escape, variables);
+    instruction(instruction, JSON.createObjectNode());
+    return new ImageChanges(List.of(instruction));
+  }
+
   /** Sets the instructions' values in an image config's run settings ({@code config} of the OCI config). */
   public void applyTo(ObjectNode run) {
     instructions.forEach(i -> instruction(i, run));
@@ -75,7 +97,7 @@ public final class ImageChanges {
         if (keyAndRest[0].contains("=")) {
           words(i, a).forEach(pair -> setEnv(run, pair(i, pair)));
         } else if (keyAndRest.length < 2) {
-          throw new InvalidValueException("invalid --change \"ENV " + a + "\": ENV needs a value");
+          throw new InvalidValueException(i.refusal() + ": ENV needs a value");
         } else {
           setEnv(run, keyAndRest[0] + "=" + word(i, keyAndRest[1]));
         }
@@ -89,16 +111,16 @@ public final class ImageChanges {
       case "EXPOSE" -> {
         for (String port : words(i, a)) {
           if (!port.matches("\\d{1,5}(/(tcp|udp|sctp))?")) {
-            throw new InvalidValueException("invalid --change \"EXPOSE " + a + "\": " + port + " is no port");
+            throw new InvalidValueException(i.refusal() + ": " + port + " is no port");
           }
           run.withObject("/ExposedPorts").putObject(port.contains("/") ? port : port + "/tcp");
         }
       }
       case "VOLUME" -> (a.startsWith("[") ? jsonStrings(i) : words(i, a))
           .forEach(path -> run.withObject("/Volumes").putObject(path));
-      case "USER" -> run.put("User", a);
-      case "WORKDIR" -> run.put("WorkingDir", a);
-      default -> run.put("StopSignal", a);
+      case "USER" -> run.put("User", i.variables() == null ? a : word(i, a));
+      case "WORKDIR" -> run.put("WorkingDir", i.variables() == null ? a : word(i, a));
+      default -> run.put("StopSignal", i.variables() == null ? a : word(i, a));
     }
   }
 
@@ -108,22 +130,19 @@ public final class ImageChanges {
       List<String> strings = new ArrayList<>();
       for (JsonNode element : array) {
         if (!element.isTextual()) {
-          throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument()
-              + "\": a JSON array of strings");
+          throw new InvalidValueException(i.refusal() + ": a JSON array of strings");
         }
         strings.add(element.asText());
       }
       return strings;
     } catch (IOException e) {
-      throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument()
-          + "\": not a JSON array: " + e.getMessage());
+      throw new InvalidValueException(i.refusal() + ": not a JSON array: " + e.getMessage());
     }
   }
 
   private static String pair(Instruction i, String pair) {
     if (pair.indexOf('=') < 1) {
-      throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument() + "\": " + pair
-          + " is not KEY=VALUE");
+      throw new InvalidValueException(i.refusal() + ": " + pair + " is not KEY=VALUE");
     }
     return pair;
   }
@@ -143,54 +162,19 @@ public final class ImageChanges {
 
   /** Whitespace-separated words, as Dockerfile's parser reads {@code KEY=VALUE ...}. */
   private static List<String> words(Instruction i, String text) {
-    return lex(i, text, true);
+    try {
+      return DockerfileWords.split(text, i.escape(), i.variables());
+    } catch (InvalidValueException e) {
+      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
+    }
   }
 
   /** The whole text as one word (ENV's {@code KEY VALUE} value): quotes and escapes taken out, spaces kept. */
   private static String word(Instruction i, String text) {
-    List<String> one = lex(i, text, false);
-    return one.isEmpty() ? "" : one.get(0);
-  }
-
-  /**
-   * Dockerfile's shell words: quotes are dropped; in single quotes everything is as written, in
-   * double quotes a backslash escapes only a double quote, a dollar and itself (as in a shell),
-   * outside quotes any character; {@code split} ends a word at whitespace outside quotes.
-   */
-  private static List<String> lex(Instruction i, String text, boolean split) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    char quote = 0;
-    boolean any = false;
-    for (int n = 0; n < text.length(); n++) {
-      char ch = text.charAt(n);
-      if (quote == '\'' && ch != '\'') {
-        word.append(ch);
-      } else if (ch == '\\' && n + 1 < text.length()
-          && (quote == 0 || "\"$\\".indexOf(text.charAt(n + 1)) >= 0)) {
-        word.append(text.charAt(++n));
-        any = true;
-      } else if (ch == '\'' && quote != '"' || ch == '"' && quote != '\'') {
-        quote = quote == 0 ? ch : 0;
-        any = true;
-      } else if (split && quote == 0 && Character.isWhitespace(ch)) {
-        if (any) {
-          words.add(word.toString());
-          word.setLength(0);
-          any = false;
-        }
-      } else {
-        word.append(ch);
-        any = true;
-      }
+    try {
+      return DockerfileWords.word(text, i.escape(), i.variables());
+    } catch (InvalidValueException e) {
+      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
     }
-    if (quote != 0) {
-      throw new InvalidValueException("invalid --change \"" + i.keyword() + " " + i.argument()
-          + "\": no closing " + (quote == '"' ? "double" : "single") + " quote");
-    }
-    if (any) {
-      words.add(word.toString());
-    }
-    return words;
   }
 }

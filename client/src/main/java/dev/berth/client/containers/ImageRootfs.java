@@ -68,7 +68,7 @@ public final class ImageRootfs implements AutoCloseable {
     }
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 

@@ -7,13 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as Go writes them and docker's flags take them: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}. */
-final class GoDuration {
+public final class GoDuration {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
   private GoDuration() {}
 
   /** The duration {@code text} names; {@code 0} alone is zero. InvalidValueException naming {@code what} otherwise. */
-  static Duration parse(String what, String text) {
+  public static Duration parse(String what, String text) {
     if (text.equals("0")) {
       return Duration.ZERO;
     }
@@ -39,7 +39,7 @@ final class GoDuration {
   }
 
   /** As Go's Duration.String prints it: {@code 500ms}, {@code 30s}, {@code 1m30s}, {@code 1.5s}. */
-  static String text(Duration d) {
+  public static String text(Duration d) {
     long nanos = d.toNanos();
     if (nanos == 0) {
       return "0s";

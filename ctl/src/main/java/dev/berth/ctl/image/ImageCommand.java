@@ -24,8 +24,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl image}: Docker's image management commands that have no top-level name. */
 @Command(name = "image",
-    description = "Manage images: inspect them, prune those no container uses. Docker's image ls, rm, pull, push, load, "
-        + "save, tag and history run the top-level commands images, rmi, pull, push, load, save, tag and history.",
+    description = "Manage images: inspect them, prune those no container uses. Docker's image ls, rm, build, pull, push, load, "
+        + "save, tag and history run the top-level commands images, rmi, build, pull, push, load, save, tag and history.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl image inspect -f '{{.Id}} {{.Os}}/{{.Architecture}}' busybox", "  berthctl image prune -a -f"})
 public final class ImageCommand extends GroupCommand {

@@ -5,6 +5,7 @@ import berth.volumes.v1.PruneVolumesResponse;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.client.build.BuildCache;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.client.system.PruneFilter;
@@ -134,7 +135,8 @@ public final class SystemCommand extends GroupCommand {
 
   @Command(name = "prune",
       description = "Remove stopped containers, networks no container uses, dangling images (all unused ones with -a), "
-          + "unfinished writes no client is writing and, with --volumes, anonymous volumes no container uses; then "
+          + "unfinished writes no client is writing, the build cache and, with --volumes, anonymous volumes no "
+          + "container uses; then "
           + "collect garbage. Asks first unless -f. Prints what it removed and the space freed.",
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl system prune", "  berthctl system prune -a -f", "  berthctl system prune --volumes -f",
@@ -173,9 +175,12 @@ public final class SystemCommand extends GroupCommand {
       }
       List<Pruner.PrunedImage> images = pruner.images(all, filter);
       List<Pruner.PrunedIngest> ingests = pruner.ingests();
+      List<String> buildCache = new BuildCache(c.channel()).forgetAll();
       CollectResponse collected = pruner.collect();
       PruneOutput.images(out, root.namespace(), images, collected);
-      PruneOutput.section(out, "Deleted build cache objects:", ingests.stream().map(Pruner.PrunedIngest::ref).toList());
+      List<String> cacheObjects = new ArrayList<>(ingests.stream().map(Pruner.PrunedIngest::ref).toList());
+      cacheObjects.addAll(buildCache);
+      PruneOutput.section(out, "Deleted build cache objects:", cacheObjects);
       PruneOutput.total(out, PruneOutput.containersSize(containers) + volumeSpace
           + ingests.stream().mapToLong(Pruner.PrunedIngest::size).sum() + collected.getSpaceReclaimed());
     }

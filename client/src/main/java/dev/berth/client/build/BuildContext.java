@@ -1,0 +1,129 @@
+package dev.berth.client.build;
+
+import dev.berth.client.ClientException;
+import dev.berth.client.containers.TarStreams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A build's context: a local directory, or a tar read from stdin and unpacked into a temporary
+ * one (deleted on close), with its {@code .dockerignore}.
+ */
+public final class BuildContext implements AutoCloseable {
+  private static final long TAR_BLOCK = 512;
+  private final Path root;
+  private final DockerIgnore ignore;
+  private final boolean temporary;
+
+  private BuildContext(Path root, boolean temporary) {
+    this.root = root;
+    this.temporary = temporary;
+    Path ignoreFile = root.resolve(".dockerignore");
+    try {
+      this.ignore = Files.isRegularFile(ignoreFile)
+          ? DockerIgnore.parse(Files.readString(ignoreFile, StandardCharsets.UTF_8)) : DockerIgnore.none();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + ignoreFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** @throws ClientException in Docker's CLI's words if there is no such directory */
+  public static BuildContext directory(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new ClientException("unable to prepare context: path \"" + dir + "\" not found");
+    }
+    return new BuildContext(dir.toAbsolutePath().normalize(), false);
+  }
+
+  /** A context sent as a tar archive (Docker's {@code docker build - < context.tar}). */
+  public static BuildContext tar(InputStream in) throws IOException {
+    Path dir = Files.createTempDirectory("berthctl-build-context");
+    try {
+      TarStreams.extract(in, dir, "/");
+      return new BuildContext(dir, true);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(dir);
+      throw e;
+    }
+  }
+
+  /** No files at all: Docker's {@code docker build - < Dockerfile}. */
+  public static BuildContext empty() throws IOException {
+    return new BuildContext(Files.createTempDirectory("berthctl-build-context"), true);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * The Dockerfile's text: {@code name} (default {@code Dockerfile}, or {@code dockerfile} when only
+   * that is there) relative to the context unless absolute.
+   */
+  public String dockerfile(String name) {
+    Path file = name == null ? root.resolve("Dockerfile") : root.resolve(name);
+    if (name == null && !Files.exists(file) && Files.exists(root.resolve("dockerfile"))) {
+      file = root.resolve("dockerfile");
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ClientException("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat "
+          + file + ": no such file or directory");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What COPY and ADD without --from read: the context without what .dockerignore leaves out. */
+  public CopySource files() {
+    return new CopySource(root, path -> !ignore.excludes(path));
+  }
+
+  /**
+   * The size of the tar archive Docker's CLI would send of this context: a 512-byte header per
+   * file, directory and link sent, each file's bytes in whole blocks, and the two closing blocks.
+   */
+  public long sentBytes() {
+    long[] size = {2 * TAR_BLOCK};
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.filter(p -> !p.equals(root)).filter(p -> !ignore.excludes(root.relativize(p).toString()))
+          .forEach(p -> {
+            size[0] += TAR_BLOCK;
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+              try {
+                size[0] += (Files.size(p) + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return size[0];
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (temporary) {
+      deleteTree(root);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

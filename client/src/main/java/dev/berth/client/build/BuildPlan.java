@@ -1,0 +1,138 @@
+package dev.berth.client.build;
+
+import dev.berth.client.containers.DockerfileWords;
+import dev.berth.client.images.Platform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Dockerfile checked and cut into what runs, before any step: the ARGs before the first FROM,
+ * the stages up to {@code --target}, {@code --label}s as LABEL steps at the end of the last (as
+ * Docker's builder adds them), and the number of steps {@code Step N/M} counts. Instructions and
+ * flags Docker's legacy builder refuses, or that need BuildKit, are refused here by name.
+ */
+record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int steps) {
+  /** The flags each instruction takes, as Docker's legacy builder; others are refused. */
+  private static final Map<String, Set<String>> FLAGS = Map.of("FROM", Set.of("platform"), "COPY",
+      Set.of("from", "chown", "chmod"), "ADD", Set.of("chown", "chmod"), "HEALTHCHECK",
+      Set.of("interval", "timeout", "start-period", "start-interval", "retries"));
+  /** BuildKit's flags, which the legacy builder does not have either. */
+  private static final Set<String> BUILDKIT_FLAGS = Set.of("mount", "network", "security", "link", "parents",
+      "exclude", "checksum", "keep-git-dir");
+
+  static BuildPlan of(Dockerfile dockerfile, BuildOptions options) {
+    if (dockerfile.instructions().isEmpty()) {
+      throw new DockerfileException("the Dockerfile cannot be empty");
+    }
+    List<Instruction> metaArgs = new ArrayList<>();
+    List<List<Instruction>> stages = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Instruction i : dockerfile.instructions()) {
+      check(i);
+      if (i.keyword().equals("FROM")) {
+        List<String> words = DockerfileWords.split(i.arguments(), dockerfile.escape(), null);
+        if (words.size() != 1 && !(words.size() == 3 && words.get(1).equalsIgnoreCase("AS"))) {
+          throw new DockerfileException("Dockerfile line " + i.line() + ": FROM requires either one or three "
+              + "arguments");
+        }
+        names.add(words.size() == 3 ? words.get(2).toLowerCase(Locale.ROOT) : null);
+        stages.add(new ArrayList<>(List.of(i)));
+      } else if (stages.isEmpty()) {
+        if (!i.keyword().equals("ARG")) {
+          throw new DockerfileException("Dockerfile line " + i.line() + ": no build stage in current context");
+        }
+        metaArgs.add(i);
+      } else {
+        stages.get(stages.size() - 1).add(i);
+      }
+    }
+    if (stages.isEmpty()) {
+      throw new DockerfileException("no build stage in current context");
+    }
+    if (options.target() != null && !options.target().isEmpty()) {
+      int target = names.indexOf(options.target().toLowerCase(Locale.ROOT));
+      if (target < 0) {
+        // Docker's words (moby v27 builder/dockerfile/builder.go)
+        throw new DockerfileException("failed to reach build target " + options.target() + " in Dockerfile");
+      }
+      stages = stages.subList(0, target + 1);
+    }
+    List<Instruction> last = stages.get(stages.size() - 1);
+    options.labels().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(label ->
+        last.add(new Instruction("LABEL", Map.of(), quoted(label.getKey()) + "=" + quoted(label.getValue()), null,
+            "LABEL " + label.getKey() + "=" + label.getValue(), 0)));
+    int steps = metaArgs.size() + stages.stream().mapToInt(List::size).sum();
+    return new BuildPlan(metaArgs, stages, steps);
+  }
+
+  /** A --label's key or value as one word, taken literally: no variables, quotes kept. */
+  private static String quoted(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$") + "\"";
+  }
+
+  /** Refuses what the instruction cannot have, naming the line. */
+  static void check(Instruction i) {
+    String at = "Dockerfile line " + i.line() + ": ";
+    for (String flag : i.flags().keySet()) {
+      if (FLAGS.getOrDefault(i.keyword(), Set.of()).contains(flag)) {
+        continue;
+      }
+      if (BUILDKIT_FLAGS.contains(flag)) {
+        throw new DockerfileException(at + "the --" + flag + " option requires BuildKit, which berthctl build "
+            + "does not have (it builds as Docker's legacy builder)");
+      }
+      throw new DockerfileException(at + "Unknown flag: " + flag);
+    }
+    String args = i.arguments().strip();
+    boolean needsArguments = !i.keyword().equals("HEALTHCHECK");
+    if (needsArguments && args.isEmpty() && !i.execForm()) {
+      throw new DockerfileException(at + i.keyword() + " requires at least one argument");
+    }
+    switch (i.keyword()) {
+      case "SHELL" -> {
+        if (!i.execForm()) {
+          throw new DockerfileException(at + "SHELL requires the arguments to be in JSON form");
+        }
+        if (i.json().isEmpty()) {
+          throw new DockerfileException(at + "SHELL requires at least one argument");
+        }
+      }
+      case "COPY", "ADD" -> {
+        List<String> words = i.execForm() ? i.json() : DockerfileWords.split(args, '\\', null);
+        if (words.size() < 2) {
+          throw new DockerfileException(at + i.keyword() + " requires at least two arguments, but only one was "
+              + "provided. Destination could not be determined.");
+        }
+        for (String source : words.subList(0, words.size() - 1)) {
+          if (source.matches("(?i)[a-z][a-z0-9+.-]*://.*") || source.startsWith("git@")) {
+            throw new DockerfileException(at + i.keyword() + " of a URL (" + source + ") is not supported by "
+                + "berthctl build: only local files of the context or of --from");
+          }
+        }
+      }
+      case "ONBUILD" -> {
+        String trigger = args.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+        if (trigger.equals("ONBUILD")) {
+          throw new DockerfileException(at + "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        }
+        if (trigger.equals("FROM") || trigger.equals("MAINTAINER")) {
+          throw new DockerfileException(at + trigger + " isn't allowed as an ONBUILD trigger");
+        }
+        Instruction t = DockerfileParser.parse(args).instructions().get(0);
+        check(new Instruction(t.keyword(), t.flags(), t.arguments(), t.json(), t.original(), i.line()));
+      }
+      case "FROM" -> {
+        String platform = i.flags().get("platform");
+        if (platform != null && !platform.startsWith("$")
+            && !Platform.parse(platform).matches(Platform.current())) {
+          throw new DockerfileException(at + "FROM --platform=" + platform + ": berthctl build builds for this host's "
+              + "platform (" + Platform.current() + ") only");
+        }
+      }
+      default -> { }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.berth.client.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Dockerfile as Docker's parser does: parser directives at the top ({@code # escape=`}),
+ * comment lines (also between continuation lines), lines continued with the escape character, the
+ * keyword, leading {@code --flag=value} words, and the JSON form of the instructions that have one.
+ */
+public final class DockerfileParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
+  /** The instructions that take a JSON array of strings in place of their shell form. */
+  private static final Set<String> JSON_FORMS = Set.of("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME");
+  private static final Set<String> KEYWORDS = Set.of("FROM", "RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME",
+      "ENV", "ARG", "LABEL", "EXPOSE", "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "ONBUILD");
+
+  private DockerfileParser() {}
+
+  /** @throws DockerfileException for what Docker's parser refuses, with its line */
+  public static Dockerfile parse(String text) {
+    String[] lines = text.split("\r?\n", -1);
+    char escape = '\\';
+    int n = 0;
+    // directives come first, before any other comment, blank line or instruction
+    for (; n < lines.length; n++) {
+      Matcher m = DIRECTIVE.matcher(lines[n]);
+      if (!m.matches()) {
+        break;
+      }
+      if (m.group(1).equalsIgnoreCase("escape")) {
+        if (!m.group(2).equals("\\") && !m.group(2).equals("`")) {
+          throw new DockerfileException("invalid escape token '" + m.group(2) + "' does not match ` or \\");
+        }
+        escape = m.group(2).charAt(0);
+      }
+    }
+    List<Instruction> instructions = new ArrayList<>();
+    for (; n < lines.length; n++) {
+      String line = lines[n].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int start = n;
+      StringBuilder logical = new StringBuilder();
+      while (line.charAt(line.length() - 1) == escape) {
+        logical.append(line, 0, line.length() - 1);
+        // comments and blank lines within a continued instruction are left out
+        do {
+          n++;
+        } while (n < lines.length && (lines[n].isBlank() || lines[n].strip().startsWith("#")));
+        if (n == lines.length) {
+          line = "";
+          break;
+        }
+        // as Docker's parser: a continuation line keeps its leading whitespace
+        line = lines[n].stripTrailing();
+      }
+      logical.append(line);
+      instructions.add(instruction(logical.toString().strip(), start + 1));
+    }
+    return new Dockerfile(instructions, escape);
+  }
+
+  private static Instruction instruction(String text, int line) {
+    int space = firstSpace(text);
+    String word = space < 0 ? text : text.substring(0, space);
+    String keyword = word.toUpperCase(Locale.ROOT);
+    if (!KEYWORDS.contains(keyword)) {
+      throw new DockerfileException("dockerfile parse error line " + line + ": unknown instruction: " + keyword);
+    }
+    String rest = space < 0 ? "" : text.substring(space).strip();
+    Map<String, String> flags = new LinkedHashMap<>();
+    while (rest.startsWith("--")) {
+      int end = firstSpace(rest);
+      String flag = end < 0 ? rest : rest.substring(0, end);
+      if (flag.equals("--")) {
+        break;
+      }
+      int eq = flag.indexOf('=');
+      flags.put(eq < 0 ? flag.substring(2) : flag.substring(2, eq), eq < 0 ? "" : flag.substring(eq + 1));
+      rest = end < 0 ? "" : rest.substring(end).strip();
+    }
+    List<String> json = JSON_FORMS.contains(keyword) && rest.startsWith("[") ? jsonStrings(rest) : null;
+    return new Instruction(keyword, flags, rest, json, text, line);
+  }
+
+  /** The strings of a JSON array, or null if {@code text} is none: Docker then takes the shell form. */
+  private static List<String> jsonStrings(String text) {
+    try {
+      JsonNode array = JSON.readTree(text);
+      if (!array.isArray()) {
+        return null;
+      }
+      List<String> strings = new ArrayList<>();
+      for (JsonNode element : array) {
+        if (!element.isTextual()) {
+          return null;
+        }
+        strings.add(element.asText());
+      }
+      return strings;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static int firstSpace(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isWhitespace(text.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

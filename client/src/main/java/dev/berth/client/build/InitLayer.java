@@ -1,0 +1,70 @@
+package dev.berth.client.build;
+
+import containerd.services.snapshots.v1.RemoveSnapshotRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import dev.berth.client.containers.ContainerClient;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Docker's init layer for a RUN's container: a committed snapshot between the stage's image and
+ * the container's, holding the mount points runc makes when the image lacks them (/etc/hosts,
+ * /etc/hostname, /etc/resolv.conf, /proc, /sys, /dev), so that they stay out of the step's layer.
+ * Closing removes it (its container's snapshot must be gone first).
+ */
+final class InitLayer implements AutoCloseable {
+  private static final List<String> FILES = List.of("etc/hosts", "etc/hostname", "etc/resolv.conf");
+  private static final List<String> DIRECTORIES = List.of("proc", "sys", "dev");
+
+  private final Channel leased;
+  private final String name;
+
+  private InitLayer(Channel leased, String name) {
+    this.leased = leased;
+    this.name = name;
+  }
+
+  static InitLayer make(Channel leased, String chainId) throws IOException {
+    String name = "build-init-" + ContainerClient.newId().substring(0, 16);
+    try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, chainId)) {
+      Path root = workspace.dir();
+      for (String dir : DIRECTORIES) {
+        if (!Files.exists(root.resolve(dir))) {
+          Files.createDirectories(root.resolve(dir));
+        }
+      }
+      for (String file : FILES) {
+        Path p = root.resolve(file);
+        if (!Files.exists(p) && !Files.isSymbolicLink(p)) {
+          Files.createDirectories(p.getParent());
+          Files.createFile(p);
+          Files.setAttribute(p, "unix:mode", 0755);
+        }
+      }
+      workspace.commit(name);
+    }
+    return new InitLayer(leased, name);
+  }
+
+  /** The committed snapshot's name, the parent of the container's snapshot. */
+  String name() {
+    return name;
+  }
+
+  @Override
+  public void close() {
+    try {
+      SnapshotsGrpc.newBlockingStub(leased).remove(RemoveSnapshotRequest.newBuilder()
+          .setSnapshotter(ContainerClient.SNAPSHOTTER).setKey(name).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.berth.client.build;
+
+import berth.logs.v1.LogEntry;
+import berth.logs.v1.LogsGrpc;
+import berth.logs.v1.ReadLogsRequest;
+import berth.logs.v1.ReadLogsResponse;
+import containerd.services.containers.v1.Container;
+import containerd.services.tasks.v1.TasksGrpc;
+import containerd.services.tasks.v1.WaitRequest;
+import dev.berth.client.containers.ContainerCreator;
+import dev.berth.client.containers.ContainerOptions;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
+import dev.berth.client.containers.SnapshotDiff;
+import dev.berth.client.health.Healthcheck;
+import io.grpc.Channel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RUN: the command in a container of the stage's image as it stands (its environment, user,
+ * working directory and volumes; the build args in the environment; no entrypoint; no health
+ * check), output streamed as it comes, then its writable layer taken as the step's layer. The
+ * container is removed whatever happens.
+ */
+final class RunStep {
+  private final Channel channel;
+  private final String namespace;
+  private final PrintStream out;
+
+  /** {@code channel} carries the namespace and the build's lease. */
+  RunStep(Channel channel, String namespace, PrintStream out) {
+    this.channel = channel;
+    this.namespace = namespace;
+    this.out = out;
+  }
+
+  /**
+   * Runs {@code command} in a container of image {@code image} (whose top snapshot is
+   * {@code chainId}); its layer, or a failure with its exit code.
+   */
+  SnapshotDiff.Layer run(String image, String chainId, List<String> command, List<String> env, String network,
+      String mediaType) throws InterruptedException, IOException {
+    try (InitLayer init = InitLayer.make(channel, chainId)) {
+      return run(image, init, command, env, network, mediaType);
+    }
+  }
+
+  private SnapshotDiff.Layer run(String image, InitLayer init, List<String> command, List<String> env, String network,
+      String mediaType) throws InterruptedException {
+    ContainerOptions o = new ContainerOptions();
+    o.image = image;
+    o.snapshotParent = init.name();
+    o.entrypoint = "";
+    o.command = command;
+    o.env = env;
+    o.network = network;
+    o.health = new Healthcheck.Flags(null, null, null, null, null, null, true);
+    Container record = new ContainerCreator(channel, namespace, Map.of()).create(o);
+    String shortId = record.getId().substring(0, 12);
+    out.println(" ---> Running in " + shortId);
+    ContainerTasks tasks = new ContainerTasks(channel);
+    boolean removed = false;
+    try {
+      tasks.startDetached(ContainerState.of(channel, record));
+      follow(record.getId());
+      int code = TasksGrpc.newBlockingStub(channel).wait(WaitRequest.newBuilder().setContainerId(record.getId()).build())
+          .getExitStatus();
+      if (code != 0) {
+        // Docker's words (moby v27 builder/dockerfile/dispatchers.go)
+        throw new BuildStepException("The command '" + String.join(" ", command) + "' returned a non-zero code: "
+            + code, code);
+      }
+      SnapshotDiff.Layer layer = SnapshotDiff.of(channel, record.getSnapshotter(), record.getSnapshotKey(), mediaType);
+      remove(tasks, record.getId());
+      removed = true;
+      out.println("Removing intermediate container " + shortId);
+      return layer;
+    } finally {
+      if (!removed) {
+        remove(tasks, record.getId());
+      }
+    }
+  }
+
+  private void remove(ContainerTasks tasks, String id) throws InterruptedException {
+    tasks.removeIfPresent(id);
+  }
+
+  /** The container's output (stdout and stderr, in order) to the build's output until its process ends. */
+  private void follow(String id) {
+    Iterator<ReadLogsResponse> responses = LogsGrpc.newBlockingStub(channel)
+        .read(ReadLogsRequest.newBuilder().setContainerId(id).setFollow(true).build());
+    while (responses.hasNext()) {
+      for (LogEntry e : responses.next().getEntriesList()) {
+        out.write(e.getData().toByteArray(), 0, e.getData().size());
+        if (e.getComplete()) {
+          out.write('\n');
+        }
+      }
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.berth.client.containers;
+
+import dev.berth.api.InvalidValueException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Dockerfile's shell words, as its parser reads an instruction's arguments (ENV, LABEL, COPY,
+ * WORKDIR ...): quotes are dropped; in single quotes everything is as written, in double quotes the
+ * escape character escapes only a double quote, a dollar and itself (as in a shell), outside quotes
+ * any character. With variables, {@code $V}, {@code ${V}}, {@code ${V:-word}}, {@code ${V-word}},
+ * {@code ${V:+word}} and {@code ${V+word}} are replaced outside single quotes, as Docker's builder
+ * replaces them; an unset variable is empty.
+ */
+public final class DockerfileWords {
+  private final String text;
+  private final char escape;
+  private final Function<String, String> variables;
+  private int pos;
+
+  private DockerfileWords(String text, char escape, Function<String, String> variables) {
+    this.text = text;
+    this.escape = escape;
+    this.variables = variables;
+  }
+
+  /**
+   * The words of {@code text}, split at whitespace outside quotes (a variable's value outside quotes
+   * is split too); {@code variables} gives a variable's value or null if unset, or is null itself
+   * for no replacement.
+   *
+   * @throws InvalidValueException for a quote or {@code ${} left open, or an unknown modifier
+   */
+  public static List<String> split(String text, char escape, Function<String, String> variables) {
+    DockerfileWords lexer = new DockerfileWords(text, escape, variables);
+    List<String> words = new ArrayList<>();
+    lexer.read((char) 0, true, words);
+    return words;
+  }
+
+  /** The whole of {@code text} as one word: quotes and escapes taken out, spaces kept. */
+  public static String word(String text, char escape, Function<String, String> variables) {
+    DockerfileWords lexer = new DockerfileWords(text, escape, variables);
+    List<String> words = new ArrayList<>();
+    lexer.read((char) 0, false, words);
+    return words.isEmpty() ? "" : words.get(0);
+  }
+
+  /**
+   * Reads up to {@code stop} outside quotes (or the end), adding words to {@code words}; returns
+   * whether the stop was found.
+   */
+  private boolean read(char stop, boolean split, List<String> words) {
+    StringBuilder word = new StringBuilder();
+    char quote = 0;
+    boolean any = false;
+    while (pos < text.length()) {
+      char ch = text.charAt(pos++);
+      if (quote == 0 && stop != 0 && ch == stop) {
+        finish(word, any, words);
+        return true;
+      }
+      if (quote == '\'' && ch != '\'') {
+        word.append(ch);
+      } else if (ch == escape && pos < text.length() && (quote == 0 || "\"$".indexOf(text.charAt(pos)) >= 0
+          || text.charAt(pos) == escape)) {
+        word.append(text.charAt(pos++));
+        any = true;
+      } else if (ch == '$' && variables != null) {
+        String value = variable();
+        if (value == null) {
+          word.append('$');
+          any = true;
+        } else if (split && quote == 0) {
+          // unquoted, a value splits into words as the shell splits it
+          for (int n = 0; n < value.length(); n++) {
+            if (Character.isWhitespace(value.charAt(n))) {
+              any = finish(word, any, words);
+            } else {
+              word.append(value.charAt(n));
+              any = true;
+            }
+          }
+        } else {
+          word.append(value);
+          any = any || !value.isEmpty() || quote != 0;
+        }
+      } else if (ch == '\'' && quote != '"' || ch == '"' && quote != '\'') {
+        quote = quote == 0 ? ch : 0;
+        any = true;
+      } else if (split && quote == 0 && Character.isWhitespace(ch)) {
+        any = finish(word, any, words);
+      } else {
+        word.append(ch);
+        any = true;
+      }
+    }
+    if (quote != 0) {
+      throw new InvalidValueException("unexpected end of statement while looking for matching "
+          + (quote == '"' ? "double-quote" : "single-quote"));
+    }
+    finish(word, any, words);
+    return false;
+  }
+
+  /** Adds the word if there is one and empties it; false, for the next word's {@code any}. */
+  private static boolean finish(StringBuilder word, boolean any, List<String> words) {
+    if (any) {
+      words.add(word.toString());
+      word.setLength(0);
+    }
+    return false;
+  }
+
+  /** After a {@code $}: the value it stands for ("" if unset), or null when no name follows (a plain {@code $}). */
+  private String variable() {
+    if (pos < text.length() && text.charAt(pos) == '{') {
+      pos++;
+      String name = name();
+      if (name.isEmpty()) {
+        throw new InvalidValueException("bad substitution: a name must follow ${ in " + text);
+      }
+      if (pos >= text.length()) {
+        throw new InvalidValueException("missing '}' in " + text);
+      }
+      char next = text.charAt(pos++);
+      if (next == '}') {
+        return valueOf(name);
+      }
+      boolean colon = next == ':';
+      char modifier = colon && pos < text.length() ? text.charAt(pos++) : next;
+      if (modifier != '-' && modifier != '+') {
+        throw new InvalidValueException("unsupported modifier (" + (colon ? ":" : "") + modifier + ") in substitution: "
+            + text);
+      }
+      List<String> words = new ArrayList<>();
+      if (!read('}', false, words)) {
+        throw new InvalidValueException("missing '}' in " + text);
+      }
+      String word = words.isEmpty() ? "" : words.get(0);
+      String value = variables.apply(name);
+      boolean set = colon ? value != null && !value.isEmpty() : value != null;
+      return modifier == '-' ? (set ? value : word) : (set ? word : "");
+    }
+    String name = name();
+    return name.isEmpty() ? null : valueOf(name);
+  }
+
+  private String valueOf(String name) {
+    String value = variables.apply(name);
+    return value == null ? "" : value;
+  }
+
+  private String name() {
+    int start = pos;
+    while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+      pos++;
+    }
+    return text.substring(start, pos);
+  }
+}

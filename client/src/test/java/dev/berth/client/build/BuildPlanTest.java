@@ -1,0 +1,59 @@
+package dev.berth.client.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BuildPlanTest {
+  private static BuildOptions options(String target, Map<String, String> labels) {
+    return new BuildOptions(List.of(), Map.of(), labels, target, "bridge", false);
+  }
+
+  private static BuildPlan plan(String text, String target) {
+    return BuildPlan.of(DockerfileParser.parse(text), options(target, Map.of()));
+  }
+
+  @Test
+  void stagesMetaArgsAndSteps() {
+    BuildPlan p = plan("ARG V=1\nFROM a AS one\nRUN x\nFROM b\nCOPY --from=one /x /y\n", null);
+    assertEquals(1, p.metaArgs().size());
+    assertEquals(2, p.stages().size());
+    assertEquals(5, p.steps());
+  }
+
+  @Test
+  void targetCutsTheLaterStagesAndLabelsGoLast() {
+    BuildPlan p = BuildPlan.of(DockerfileParser.parse("FROM a AS one\nRUN x\nFROM b AS two\nRUN y\n"),
+        options("ONE", Map.of("z", "1", "a", "x y")));
+    assertEquals(1, p.stages().size());
+    assertEquals(List.of("FROM a AS one", "RUN x", "LABEL a=x y", "LABEL z=1"),
+        p.stages().get(0).stream().map(Instruction::original).toList());
+    assertEquals("failed to reach build target nope in Dockerfile",
+        assertThrows(DockerfileException.class, () -> plan("FROM a\n", "nope")).getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "RUN x|Dockerfile line 1: no build stage in current context",
+      "FROM a\\nRUN --mount=type=cache,target=/c x|Dockerfile line 2: the --mount option requires BuildKit, which "
+          + "berthctl build does not have (it builds as Docker's legacy builder)",
+      "FROM a\\nCOPY --nope=1 a b|Dockerfile line 2: Unknown flag: nope",
+      "FROM a\\nADD https://example.org/x /x|Dockerfile line 2: ADD of a URL (https://example.org/x) is not supported "
+          + "by berthctl build: only local files of the context or of --from",
+      "FROM a\\nCOPY onlyone|Dockerfile line 2: COPY requires at least two arguments, but only one was provided. "
+          + "Destination could not be determined.",
+      "FROM a\\nSHELL /bin/bash -c|Dockerfile line 2: SHELL requires the arguments to be in JSON form",
+      "FROM a\\nONBUILD ONBUILD RUN x|Dockerfile line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+      "FROM a b|Dockerfile line 1: FROM requires either one or three arguments",
+      "FROM a\\nRUN|Dockerfile line 2: RUN requires at least one argument",
+  })
+  void refusals(String text, String message) {
+    assertEquals(message, assertThrows(DockerfileException.class, () -> plan(text.replace("\\n", "\n"), null))
+        .getMessage());
+  }
+}

@@ -1,0 +1,68 @@
+package dev.berth.client.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DockerfileParserTest {
+  private static Instruction only(String text) {
+    List<Instruction> all = DockerfileParser.parse(text).instructions();
+    assertEquals(1, all.size(), all::toString);
+    return all.get(0);
+  }
+
+  @Test
+  void continuationLinesJoinWithoutTheirCommentsAndBlankLines() {
+    Instruction run = only("RUN echo a \\\n  && echo b");
+    assertEquals("RUN", run.keyword());
+    assertEquals("echo a   && echo b", run.arguments());
+    assertEquals("RUN echo a   && echo b", run.original());
+    assertEquals("echo a   b", only("RUN echo a \\\n# a comment\n\n  b").arguments());
+    assertEquals("FROM", only("from busybox").keyword());
+    assertEquals("A=1", only("  ENV A=1   ").arguments());
+    assertEquals("dir c:\\   x", only("# escape=`\nRUN dir c:\\ `\n  x").arguments());
+  }
+
+  @Test
+  void escapeDirectiveSetsTheEscapeAndIsOnlyReadAtTheTop() {
+    assertEquals('`', DockerfileParser.parse("# escape=`\nFROM x").escape());
+    assertEquals('\\', DockerfileParser.parse("FROM x\n# escape=`\nRUN a").escape());
+    assertEquals('\\', DockerfileParser.parse("# a comment\n# escape=`\nFROM x").escape());
+    assertEquals("invalid escape token '$' does not match ` or \\", assertThrows(DockerfileException.class,
+        () -> DockerfileParser.parse("# escape=$\nFROM x")).getMessage());
+  }
+
+  @Test
+  void jsonFormOnlyWhenItIsAnArrayOfStrings() {
+    assertEquals(List.of("sh", "-c", "echo"), only("CMD [\"sh\", \"-c\", \"echo\"]").json());
+    assertNull(only("CMD [not json]").json());
+    assertNull(only("CMD [1, 2]").json());
+    assertNull(only("ENV A=[\"x\"]").json());
+  }
+
+  @Test
+  void flagsBeforeTheArguments() {
+    Instruction copy = only("COPY --from=build --chown=1:2 a b");
+    assertEquals(Map.of("from", "build", "chown", "1:2"), copy.flags());
+    assertEquals("a b", copy.arguments());
+    Instruction check = only("HEALTHCHECK --interval=5s CMD true");
+    assertEquals(Map.of("interval", "5s"), check.flags());
+    assertEquals("CMD true", check.arguments());
+  }
+
+  @Test
+  void lineNumbersCountFromOne() {
+    List<Instruction> all = DockerfileParser.parse("\n# c\nFROM a\nRUN x \\\n y\nCMD z\n").instructions();
+    assertEquals(List.of(3, 4, 6), all.stream().map(Instruction::line).toList());
+  }
+
+  @Test
+  void unknownInstructionInDockersWords() {
+    assertEquals("dockerfile parse error line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
+        () -> DockerfileParser.parse("FROM a\ncop x y")).getMessage());
+  }
+}

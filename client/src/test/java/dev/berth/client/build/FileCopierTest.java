@@ -1,0 +1,69 @@
+package dev.berth.client.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** COPY's rules on plain directories: a context and a root file system, no daemon. */
+class FileCopierTest {
+  @TempDir
+  Path context;
+  @TempDir
+  Path rootfs;
+  private CopySource source;
+
+  @BeforeEach
+  void files() throws Exception {
+    Files.writeString(context.resolve("a.txt"), "a");
+    Files.createDirectories(context.resolve("dir/sub"));
+    Files.writeString(context.resolve("dir/sub/b.txt"), "b");
+    Files.writeString(context.resolve("dir/skip.log"), "no");
+    Files.createSymbolicLink(context.resolve("link.txt"), Path.of("a.txt"));
+    Files.writeString(context.resolve(".dockerignore"), "**/*.log\n");
+    source = BuildContext.directory(context).files();
+  }
+
+  private void copy(List<String> sources, String dest, Integer mode) throws Exception {
+    List<String> paths = sources.stream().flatMap(s -> source.resolve(s).stream()).toList();
+    new FileCopier(rootfs, 0, 0, mode).copy(source, paths, dest, false);
+  }
+
+  @Test
+  void aDirectorysContentsGoIntoTheDestinationWithoutWhatIsIgnored() throws Exception {
+    copy(List.of("dir"), "/app", null);
+    assertEquals("b", Files.readString(rootfs.resolve("app/sub/b.txt")));
+    assertFalse(Files.exists(rootfs.resolve("app/skip.log")));
+    assertFalse(Files.exists(rootfs.resolve("app/dir")));
+  }
+
+  @Test
+  void aFileGoesIntoADirectoryWhenTheDestinationEndsInASlashElseItIsTheFile() throws Exception {
+    copy(List.of("a.txt"), "/x/", null);
+    copy(List.of("a.txt"), "/y", null);
+    assertEquals("a", Files.readString(rootfs.resolve("x/a.txt")));
+    assertTrue(Files.isRegularFile(rootfs.resolve("y")));
+  }
+
+  @Test
+  void aLinkNamedAsSourceIsFollowedAndKeepsItsName() throws Exception {
+    copy(List.of("link.txt"), "/l/", 0600);
+    Path copied = rootfs.resolve("l/link.txt");
+    assertFalse(Files.isSymbolicLink(copied));
+    assertEquals("a", Files.readString(copied));
+    assertEquals(0600, (Integer) Files.getAttribute(copied, "unix:mode") & 07777);
+  }
+
+  @Test
+  void globsMatchWithinOneDirectoryLevel() {
+    assertEquals(List.of("a.txt", "link.txt"), source.resolve("*.txt"));
+    assertEquals(List.of("dir/sub/b.txt"), source.resolve("dir/*/b.txt"));
+    assertEquals(List.of(), source.resolve("dir/skip.log"));
+  }
+}

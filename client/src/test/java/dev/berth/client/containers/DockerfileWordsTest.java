@@ -1,0 +1,83 @@
+package dev.berth.client.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.api.InvalidValueException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Substitution and quoting as Docker's shell lexer (moby's shell.Lex) does them; cases from its test file's kinds. */
+class DockerfileWordsTest {
+  private static final Map<String, String> VARS = Map.of("V", "value", "EMPTY", "", "SPACED", "a b");
+  private static final Function<String, String> LOOKUP = VARS::get;
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "$V|value",
+      "${V}|value",
+      "x$V.y|xvalue.y",
+      "$NONE|''",
+      "${NONE:-dflt}|dflt",
+      "${EMPTY:-dflt}|dflt",
+      "${EMPTY-dflt}|''",
+      "${V:-dflt}|value",
+      "${V:+alt}|alt",
+      "${NONE:+alt}|''",
+      "${EMPTY+alt}|alt",
+      "'$V'|$V",
+      "\"$V\"|value",
+      "\\$V|$V",
+      "\"\\$V\"|$V",
+      "\"a\\nb\"|a\\nb",
+      "a\\ b|a b",
+      "$|$",
+      "${NONE:-$V}|value",
+      "${NONE:-'x y'}|x y",
+  })
+  void oneWord(String text, String expected) {
+    assertEquals(expected.equals("''") ? "" : expected, DockerfileWords.word(text, '\\', LOOKUP));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "a b  c|[a, b, c]",
+      "A=$SPACED|[A=a, b]",
+      "A=\"$SPACED\"|[A=a b]",
+      "'' x|[, x]",
+      "k=\"v w\" j='$V'|[k=v w, j=$V]",
+  })
+  void splitWords(String text, String expected) {
+    assertEquals(expected, DockerfileWords.split(text, '\\', LOOKUP).toString());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "C:\\dir `$V|C:\\dir $V",
+      "a` b|a b",
+  })
+  void backtickEscape(String text, String expected) {
+    assertEquals(expected, DockerfileWords.word(text, '`', LOOKUP));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "\"open|unexpected end of statement while looking for matching double-quote",
+      "'open|unexpected end of statement while looking for matching single-quote",
+      "${V|missing '}' in ${V",
+      "${V:?err}|unsupported modifier (:?) in substitution: ${V:?err}",
+  })
+  void refusals(String text, String message) {
+    assertEquals(message, assertThrows(InvalidValueException.class,
+        () -> DockerfileWords.split(text, '\\', LOOKUP)).getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {"$V|$V", "${V}|${V}"})
+  void withoutVariablesADollarIsText(String text, String expected) {
+    assertEquals(List.of(expected), DockerfileWords.split(text, '\\', null));
+  }
+}

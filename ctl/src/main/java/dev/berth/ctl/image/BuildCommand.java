@@ -1,0 +1,242 @@
+package dev.berth.ctl.image;
+
+import berth.transfer.v1.PullRequest;
+import dev.berth.client.build.BuildContext;
+import dev.berth.client.build.BuildOptions;
+import dev.berth.client.build.BuildStepException;
+import dev.berth.client.build.Dockerfile;
+import dev.berth.client.build.DockerfileException;
+import dev.berth.client.build.DockerfileParser;
+import dev.berth.client.build.ImageBuilder;
+import dev.berth.client.images.Image;
+import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.ImageNames;
+import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code berthctl build}: an image from a Dockerfile, as Docker's legacy builder makes it and prints it. */
+@Command(name = "build",
+    description = {"Build an image from a Dockerfile and a context (a directory, or - for a tar archive or a "
+        + "Dockerfile on stdin), as Docker's legacy builder (DOCKER_BUILDKIT=0) does and prints it: one layer per "
+        + "RUN, COPY and ADD, RUN in a container of each step's image, .dockerignore honoured, multi-stage builds.",
+        "A step an earlier build ran on the same image, with the same instruction (and for COPY and ADD the same "
+            + "files), is taken from the cache (' ---> Using cache'); system prune empties it. Intermediate "
+            + "containers are removed, also when a step fails. BuildKit's features (RUN --mount, heredocs) and ADD "
+            + "of a URL are refused."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  berthctl build -t app .", "  berthctl build -t app:1 -f build/Dockerfile --build-arg VERSION=2 .",
+        "  berthctl build -q --target builder -t app-build .", "  tar -c . | berthctl build -t app -"})
+public final class BuildCommand implements Callable<Integer> {
+  private static final String STDIN = "-";
+
+  @ParentCommand
+  BerthCtl root;
+
+  @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "a name for the image (repeatable)")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+      description = "the Dockerfile, relative to the context (default PATH/Dockerfile); - reads it from stdin")
+  String file;
+
+  @Option(names = "--build-arg", paramLabel = "KEY[=VALUE]",
+      description = "a build arg; KEY alone takes the value from the environment (repeatable)")
+  List<String> buildArgs = new ArrayList<>();
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label on the image (repeatable)")
+  List<String> labels = new ArrayList<>();
+
+  @Option(names = "--target", paramLabel = "STAGE", description = "build up to this stage and make it the image")
+  String target;
+
+  @Option(names = "--network", paramLabel = "MODE", defaultValue = "default",
+      description = "the network RUN's containers join: default (bridge), bridge, none or host")
+  String network;
+
+  @Option(names = "--iidfile", paramLabel = "FILE", description = "write the image's id to FILE")
+  Path iidFile;
+
+  @Option(names = {"-q", "--quiet"}, description = "print only the image's id (the output only if the build fails)")
+  boolean quiet;
+
+  @Option(names = "--no-cache", description = "run every step, taking none from the cache of earlier builds")
+  boolean noCache;
+
+  @Parameters(paramLabel = "PATH", description = "the context: a directory, or - for stdin")
+  String context;
+
+  /** A Dockerfile read from stdin in place of a context ({@code docker build - < Dockerfile}). */
+  private String stdinDockerfile;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    for (String tag : tags) {
+      checkTag(tag);
+    }
+    BuildOptions options = new BuildOptions(tags, buildArgs(), labels(), target, network(), noCache);
+    if (context.contains("://") || context.startsWith("git@") || context.startsWith("github.com/")) {
+      throw new CommandFailure("unable to prepare context: building from the URL " + context + " is not supported "
+          + "(no host but package registries is reachable): give a local directory or - for a tar on stdin");
+    }
+    if (STDIN.equals(context) && STDIN.equals(file)) {
+      throw new CommandFailure("invalid argument: can't use stdin for both build context and dockerfile");
+    }
+    ByteArrayOutputStream quietOutput = new ByteArrayOutputStream();
+    PrintStream out = quiet ? new PrintStream(quietOutput, true, StandardCharsets.UTF_8)
+        : new PrintStream(root.io().out(), true, StandardCharsets.UTF_8);
+    try (BuildContext ctx = openContext()) {
+      String dockerfileText = STDIN.equals(file) ? new String(root.io().in().readAllBytes(), StandardCharsets.UTF_8)
+          : stdinDockerfile != null ? stdinDockerfile : ctx.dockerfile(file);
+      long sent = ctx.sentBytes();
+      if (STDIN.equals(file) || stdinDockerfile != null) {
+        // Docker's CLI puts a Dockerfile read from stdin into the context it sends
+        sent += 512 + (dockerfileText.getBytes(StandardCharsets.UTF_8).length + 511) / 512 * 512;
+      }
+      out.println("Sending build context to Docker daemon  " + humanSize(sent));
+      try (Connection c = root.connect()) {
+        Dockerfile dockerfile = DockerfileParser.parse(dockerfileText);
+        String id = new ImageBuilder(c.channel(), root.namespace(), reference -> baseImage(c, reference), out)
+            .build(dockerfile, ctx, options);
+        if (iidFile != null) {
+          Files.writeString(iidFile, id);
+        }
+        if (quiet) {
+          root.io().out().write((id + "\n").getBytes(StandardCharsets.UTF_8));
+          root.io().out().flush();
+        }
+        return 0;
+      }
+    } catch (DockerfileException e) {
+      printQuietOutput(quietOutput);
+      throw new DaemonError(e.getMessage(), e);
+    } catch (BuildStepException e) {
+      printQuietOutput(quietOutput);
+      // Docker's CLI prints the daemon's error from within the stream bare, and exits with its code
+      root.err().println(e.getMessage());
+      root.err().flush();
+      return e.exitCode();
+    } catch (RuntimeException | IOException e) {
+      printQuietOutput(quietOutput);
+      throw e;
+    } finally {
+      out.flush();
+    }
+  }
+
+  private BuildContext openContext() throws IOException {
+    if (!STDIN.equals(context)) {
+      return BuildContext.directory(Path.of(context));
+    }
+    byte[] input = root.io().in().readAllBytes();
+    if (isTar(input)) {
+      try (InputStream in = new ByteArrayInputStream(input)) {
+        return BuildContext.tar(in);
+      }
+    }
+    stdinDockerfile = new String(input, StandardCharsets.UTF_8);
+    return BuildContext.empty();
+  }
+
+  /** Whether stdin holds a tar archive (gzip-compressed ones included) rather than a Dockerfile. */
+  private static boolean isTar(byte[] input) {
+    boolean gzip = input.length > 2 && (input[0] & 0xff) == 0x1f && (input[1] & 0xff) == 0x8b;
+    return gzip || input.length >= 262 && new String(input, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+  }
+
+  private void printQuietOutput(ByteArrayOutputStream quietOutput) {
+    if (quiet && quietOutput.size() > 0) {
+      root.io().err().print(quietOutput.toString(StandardCharsets.UTF_8));
+      root.io().err().flush();
+    }
+  }
+
+  /** The image a FROM or COPY --from names, pulled first if it is not here. */
+  private Image baseImage(Connection c, String reference) {
+    ImageClient images = new ImageClient(c.channel());
+    try {
+      return images.resolve(reference);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+    PullCommand.pull(root, c, reference, PullRequest.newBuilder().setUnpack(true), quiet);
+    return images.resolve(reference);
+  }
+
+  private static void checkTag(String tag) {
+    try {
+      ImageNames.normalize(tag);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure("invalid argument \"" + tag + "\" for \"-t, --tag\" flag: invalid reference format");
+    }
+  }
+
+  private Map<String, String> buildArgs() {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String arg : buildArgs) {
+      int eq = arg.indexOf('=');
+      if (eq < 0) {
+        // as Docker's CLI: KEY alone takes the caller's value, and names no value if it has none
+        args.put(arg, root.io().env().get(arg));
+      } else {
+        args.put(arg.substring(0, eq), arg.substring(eq + 1));
+      }
+    }
+    return args;
+  }
+
+  private Map<String, String> labels() {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String label : labels) {
+      int eq = label.indexOf('=');
+      map.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+    }
+    return map;
+  }
+
+  private String network() {
+    String mode = network.toLowerCase(Locale.ROOT);
+    return switch (mode) {
+      case "default", "bridge" -> "bridge";
+      case "none", "host" -> mode;
+      default -> throw new CommandFailure("--network " + network + ": berthctl build takes default, bridge, none or "
+          + "host");
+    };
+  }
+
+  /** go-units' HumanSize, as Docker's CLI prints the context's size: 4 significant digits, powers of 1000. */
+  static String humanSize(long bytes) {
+    String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double size = bytes;
+    int unit = 0;
+    while (size >= 1000 && unit < units.length - 1) {
+      size /= 1000;
+      unit++;
+    }
+    return new java.math.BigDecimal(size).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString()
+        + units[unit];
+  }
+}

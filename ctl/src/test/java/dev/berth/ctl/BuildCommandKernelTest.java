@@ -1,0 +1,194 @@
+package dev.berth.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import containerd.services.leases.v1.LeasesGrpc;
+import containerd.services.leases.v1.ListRequest;
+import containerd.services.snapshots.v1.ListSnapshotsRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import dev.berth.client.containers.ContainerClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code berthctl build} against a whole berthd in the test JVM, as root on the real kernel: images
+ * built from busybox with RUN in runc containers, checked by running them.
+ */
+class BuildCommandKernelTest extends BerthdKernelTest {
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{12}");
+
+  @TempDir
+  Path context;
+
+  @AfterEach
+  void removeImages() {
+    for (String image : List.of("app:1", "app:latest", "multi", "stage-one")) {
+      berthd.ctl("rmi", "-f", image);
+    }
+  }
+
+  private void file(String name, String text) throws Exception {
+    Path p = context.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+  }
+
+  /** The output with ids (12 hex digits) as ID, for comparing with what Docker prints. */
+  private static String withoutIds(String output) {
+    return ID.matcher(output).replaceAll("ID");
+  }
+
+  @Test
+  void runAndCopyWithDockerignoreMakeAnImageThatRunsAsConfigured() throws Exception {
+    file("Dockerfile", """
+        FROM busybox
+        ARG NAME=nobody-asked
+        ENV GREETING="hello world" \\
+            HOME=/app
+        WORKDIR $HOME
+        COPY . ./
+        RUN echo "built for $NAME" > built.txt && echo to-stderr >&2
+        USER nobody
+        CMD ["sh", "-c", "echo $GREETING; pwd; id -un; ls; cat built.txt"]
+        """);
+    file(".dockerignore", "secret.txt\n*.log\n!keep.log\n");
+    file("hello.txt", "hi\n");
+    file("secret.txt", "no\n");
+    file("drop.log", "no\n");
+    file("keep.log", "yes\n");
+    Cli.Result r = ok("build", "-t", "app:1", "-t", "app", "--build-arg", "NAME=tests", "--build-arg", "UNUSED=1",
+        context.toString());
+    assertEquals("""
+        Sending build context to Docker daemon  5.12kB
+        Step 1/8 : FROM busybox
+         ---> ID
+        Step 2/8 : ARG NAME=nobody-asked
+         ---> ID
+        Step 3/8 : ENV GREETING="hello world"     HOME=/app
+         ---> ID
+        Step 4/8 : WORKDIR $HOME
+         ---> ID
+        Step 5/8 : COPY . ./
+         ---> ID
+        Step 6/8 : RUN echo "built for $NAME" > built.txt && echo to-stderr >&2
+         ---> Running in ID
+        to-stderr
+        Removing intermediate container ID
+         ---> ID
+        Step 7/8 : USER nobody
+         ---> ID
+        Step 8/8 : CMD ["sh", "-c", "echo $GREETING; pwd; id -un; ls; cat built.txt"]
+         ---> ID
+        [Warning] One or more build-args [UNUSED] were not consumed
+        Successfully built ID
+        Successfully tagged app:1
+        Successfully tagged app:latest
+        """, withoutIds(r.out()));
+    assertEquals("hello world\n/app\nnobody\nDockerfile\nbuilt.txt\nhello.txt\nkeep.log\nbuilt for tests\n",
+        ok("run", "--rm", "app:1").out());
+    assertEquals("""
+        /bin/sh -c #(nop)  CMD ["sh" "-c" "echo $GREETING; pwd; id -un; ls; cat built.txt"]
+        /bin/sh -c #(nop)  USER nobody
+        |1 NAME=tests /bin/sh -c echo "built for $NAME" > built.txt && echo to-stderr >&2
+        /bin/sh -c #(nop) COPY dir:HASH in /app/\s
+        /bin/sh -c #(nop)  WORKDIR /app
+        /bin/sh -c #(nop)  ENV GREETING=hello world HOME=/app
+        /bin/sh -c #(nop)  ARG NAME=nobody-asked
+        """, String.join("\n", ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "app:1").out().lines()
+        .limit(7).map(l -> l.replaceAll("dir:[0-9a-f]{64}", "dir:HASH")).toList()) + "\n");
+    String env = ok("image", "inspect", "-f", "{{json .Config.Env}}", "app:1").out();
+    assertEquals("[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"GREETING=hello world\","
+        + "\"HOME=/app\"]\n", env);
+  }
+
+  @Test
+  void multiStageCopyFromQuietAndTarget() throws Exception {
+    file("Dockerfile", """
+        FROM busybox AS stage-one
+        RUN mkdir /out && echo made-in-one > /out/artifact
+        FROM scratch
+        COPY --from=stage-one /out/artifact /artifact
+        COPY --from=busybox /bin/busybox /bin/busybox
+        CMD ["/bin/busybox", "cat", "/artifact"]
+        """);
+    Path iid = context.resolve("iid");
+    Cli.Result r = ok("image", "build", "-q", "--iidfile", iid.toString(), "-t", "multi", context.toString());
+    assertTrue(r.out().matches("sha256:[0-9a-f]{64}\n"), r.out());
+    assertEquals(r.out().strip(), Files.readString(iid));
+    assertEquals("made-in-one\n", ok("run", "--rm", "multi").out());
+    assertEquals("2\n", ok("image", "inspect", "-f", "{{len .RootFS.Layers}}", "multi").out());
+    ok("build", "-q", "--target", "stage-one", "-t", "stage-one", context.toString());
+    assertEquals("made-in-one\n", ok("run", "--rm", "stage-one", "cat", "/out/artifact").out());
+  }
+
+  @Test
+  void aSecondBuildTakesEveryStepFromTheCacheUnlessTheFilesChangedOrNoCache() throws Exception {
+    file("Dockerfile", "FROM busybox\nENV A=1\nCOPY f /f\nRUN cat /f > /g\n");
+    file("f", "one");
+    String first = ok("build", "-q", context.toString()).out();
+    Cli.Result again = ok("build", "-t", "app:1", context.toString());
+    assertEquals(3, again.out().split(" ---> Using cache\n", -1).length - 1, again::toString);
+    assertTrue(again.out().contains("Successfully built " + first.substring(7, 19)), again::toString);
+    assertEquals(0, ok("build", "--no-cache", context.toString()).out().split("Using cache", -1).length - 1);
+    file("f", "two");
+    Cli.Result changed = ok("build", "-t", "app:1", context.toString());
+    assertEquals(1, changed.out().split("Using cache", -1).length - 1, changed::toString);
+    assertEquals("two", ok("run", "--rm", "app:1", "cat", "/g").out());
+    ok("system", "prune", "-f");
+    assertEquals(0, ok("build", context.toString()).out().split("Using cache", -1).length - 1);
+  }
+
+  @Test
+  void aFailingRunFailsTheBuildAndLeavesNothingBehind() throws Exception {
+    List<String> snapshotsBefore = snapshotKeys();
+    file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo trying && exit 3\nRUN echo never\n");
+    file("f", "x");
+    Cli.Result r = berthd.ctl("build", "-t", "app:1", context.toString());
+    assertEquals(3, r.exit(), r::toString);
+    assertTrue(withoutIds(r.out()).endsWith("Step 3/4 : RUN echo trying && exit 3\n ---> Running in ID\ntrying\n"),
+        r::toString);
+    assertEquals("The command '/bin/sh -c echo trying && exit 3' returned a non-zero code: 3\n", r.stderr());
+    assertEquals("", ok("ps", "-aq").out());
+    assertEquals("", ok("images", "-q", "app").out());
+    assertTrue(ok("images").out().lines().noneMatch(l -> l.contains("berthctl-build")), "intermediate record left");
+    assertEquals(0, LeasesGrpc.newBlockingStub(berthd.channel()).list(ListRequest.getDefaultInstance()).getLeasesCount(),
+        "leases left");
+    // the COPY's layer, made under the build's lease, is the garbage collector's once the lease is gone
+    ok("system", "prune", "-f");
+    List<String> left = new ArrayList<>(snapshotKeys());
+    left.removeAll(snapshotsBefore);
+    assertEquals(List.of(), left, "snapshots left behind");
+  }
+
+  @Test
+  void refusalsBeforeAnyStepAreTheDaemonsAndMissingFilesTheStreams() throws Exception {
+    file("Dockerfile", "FROM busybox\ncop x y\n");
+    Cli.Result parse = berthd.ctl("build", context.toString());
+    assertEquals(1, parse.exit());
+    assertEquals("Error response from daemon: dockerfile parse error line 2: unknown instruction: COP\n",
+        parse.stderr());
+    file("Dockerfile", "FROM busybox\nCOPY nothing-here /x\n");
+    Cli.Result missing = berthd.ctl("build", context.toString());
+    assertEquals(1, missing.exit());
+    assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat nothing-here: file "
+        + "does not exist\n", missing.stderr());
+    Cli.Result url = berthd.ctl("build", "https://example.org/repo.git");
+    assertEquals(1, url.exit());
+    assertTrue(url.stderr().contains("is not supported"), url::toString);
+  }
+
+  private static List<String> snapshotKeys() {
+    List<String> keys = new ArrayList<>();
+    SnapshotsGrpc.newBlockingStub(berthd.channel())
+        .list(ListSnapshotsRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).build())
+        .forEachRemaining(page -> page.getInfoList().forEach(i -> keys.add(i.getName())));
+    return keys;
+  }
+}
