@@ -150,6 +150,15 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aVolumeNameDockerRefusesIsRefusedAfterItsDaemonsPrefix() throws Exception {
+    Cli.Result refused = berthd.ctl("volume", "create", "a");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error response from daemon: create a: \"a\" includes invalid characters for a local volume name, "
+        + "only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path\n",
+        refused.stderr());
+  }
+
+  @Test
   void localDriverOptionsMountATmpfsOrAHostDirectoryAsTheVolume(@TempDir Path host) throws Exception {
     String fsOfD = "awk '$2 == \"/d\" {print $3, $4}' /proc/mounts";
     try {

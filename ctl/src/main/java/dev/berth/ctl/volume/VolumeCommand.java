@@ -13,6 +13,7 @@ import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.output.Durations;
@@ -74,6 +75,11 @@ public final class VolumeCommand extends GroupCommand {
         v = volumes.create(CreateVolumeRequest.newBuilder().setName(name == null ? "" : name).putAllLabels(wanted)
             .putAllOptions(driverOptions).build()).getVolume();
       } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+          // a name or option berthd refuses, in Docker's daemon's words: printed after its prefix, as
+          // Docker's CLI prints it, so scripts matching Docker's line match this one
+          throw new DaemonError(e.getStatus().getDescription(), e);
+        }
         if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
           throw e;
         }
