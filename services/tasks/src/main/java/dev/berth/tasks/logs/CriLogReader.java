@@ -10,6 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
@@ -17,7 +21,7 @@ import java.util.logging.Logger;
 /**
  * Reads a CRI log line by line from a position on, while its monitor may still be appending: a
  * last line without its newline yet is left for a later read. Lines that are not CRI log lines
- * are skipped.
+ * are skipped. A rotated log ({@link RotatedLogs}) is read across its files, oldest first.
  */
 public final class CriLogReader implements Closeable {
   private static final Logger LOG = Logger.getLogger(CriLogReader.class.getName());
@@ -31,15 +35,35 @@ public final class CriLogReader implements Closeable {
   private FileChannel file;
   /** The file {@link #file} is, to see when the monitor has started the log again in a new one. */
   private Object fileKey;
+  /** The files to read after {@link #file}, oldest first: the newer of a log's rotated files. */
+  private final Deque<Opened> ahead;
   /** Read but not yet consumed bytes, between position and limit. */
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE).flip();
   /** Inside an overlong line: its bytes are dropped up to its newline. */
   private boolean skipping;
 
-  private CriLogReader(Path path, FileChannel file, Object fileKey) {
+  /** An open file of the log and which file it is. */
+  private record Opened(FileChannel file, Object key) {
+    static Opened open(Path path) throws IOException {
+      FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
+      try {
+        return new Opened(file, fileKey(path));
+      } catch (IOException | RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    }
+  }
+
+  /** Where a tail starts in one file, and how many of its lines it takes. */
+  record Tail(long start, long lines) {}
+
+  private CriLogReader(Path path, List<Opened> files) {
     this.path = path;
-    this.file = file;
-    this.fileKey = fileKey;
+    this.ahead = new ArrayDeque<>(files);
+    Opened first = ahead.poll();
+    this.file = first.file();
+    this.fileKey = first.key();
   }
 
   /** Opens the log at its start. */
@@ -56,18 +80,50 @@ public final class CriLogReader implements Closeable {
     return open(path, OptionalLong.of(tail));
   }
 
+  /**
+   * Opens the log's rotated files ({@link RotatedLogs}) oldest first, then the log; the log may
+   * be missing for a moment while it is rotated, but not with no older file either.
+   */
   private static CriLogReader open(Path path, OptionalLong tail) throws IOException {
-    FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
+    List<Opened> files = new ArrayList<>();
     try {
-      Object key = fileKey(path);
-      if (tail.isPresent()) {
-        file.position(tailStart(file, tail.getAsLong()));
+      for (Path name : RotatedLogs.oldestFirst(path)) {
+        try {
+          files.add(Opened.open(name));
+        } catch (NoSuchFileException e) {
+          if (name.equals(path) && files.isEmpty()) {
+            throw e;
+          }
+          // rotated away meanwhile, or the log between its rotation and its writer's new file
+        }
       }
-      return new CriLogReader(path, file, key);
+      if (tail.isPresent()) {
+        files = fromTail(files, tail.getAsLong());
+      }
+      return new CriLogReader(path, files);
     } catch (IOException | RuntimeException e) {
-      file.close();
+      for (Opened f : files) {
+        f.file().close();
+      }
       throw e;
     }
+  }
+
+  /** Positions the files at the first of their last {@code lines} lines; closes and leaves out those before it. */
+  private static List<Opened> fromTail(List<Opened> files, long lines) throws IOException {
+    long wanted = lines;
+    for (int i = files.size() - 1; i >= 0; i--) {
+      Tail t = tail(files.get(i).file(), wanted);
+      files.get(i).file().position(t.start());
+      wanted -= t.lines();
+      if (wanted == 0) {
+        for (Opened before : files.subList(0, i)) {
+          before.file().close();
+        }
+        return files.subList(i, files.size());
+      }
+    }
+    return files;
   }
 
   /** The next whole line; empty when none is there (yet). */
@@ -98,17 +154,28 @@ public final class CriLogReader implements Closeable {
       buffer.compact();
       int read = file.read(buffer);
       buffer.flip();
-      if (read <= 0 && !startedAgain()) {
+      if (read <= 0 && !nextFile() && !startedAgain()) {
         return Optional.empty();
       }
     }
   }
 
+  /** Whether a file opened already follows the one read to its end: reading goes on there. */
+  private boolean nextFile() throws IOException {
+    Opened next = ahead.poll();
+    if (next == null) {
+      return false;
+    }
+    switchTo(next);
+    return true;
+  }
+
   /**
    * Whether the monitor has started the log again: in a new file at the path (conmon writes it
-   * aside and renames it over the old one), read on from its start once the old file is read to
-   * its end; or, past its size limit, in the same file, truncated (LogFileMode), read again from
-   * its start once it is shorter than what was read. A line cut off in the old file is dropped.
+   * aside and renames it over the old one, or the old one was rotated to {@code <log>.1}), read
+   * on from the start of the files after the old one once it is read to its end; or, past its
+   * size limit, in the same file, truncated (LogFileMode), read again from its start once it is
+   * shorter than what was read. A line cut off in the old file is dropped.
    */
   private boolean startedAgain() throws IOException {
     Object now;
@@ -126,13 +193,43 @@ public final class CriLogReader implements Closeable {
       skipping = false;
       return true;
     }
-    FileChannel next = FileChannel.open(path, StandardOpenOption.READ);
+    // conmon closes the old file before the new one takes the name: what it wrote last, after
+    // the read that found the end, is there to read now
+    if (file.size() > file.position()) {
+      return true;
+    }
+    List<Path> names = RotatedLogs.oldestFirst(path);
+    int old = -1;
+    for (int i = 0; i < names.size() - 1; i++) {
+      if (fileKey.equals(keyOrNull(names.get(i)))) {
+        old = i;
+      }
+    }
+    // the old file rotated: the files after it; dropped already, or replaced: the log alone
+    for (Path name : names.subList(old < 0 ? names.size() - 1 : old + 1, names.size())) {
+      try {
+        ahead.add(Opened.open(name));
+      } catch (NoSuchFileException e) {
+        // rotated on meanwhile: its next name was listed too, or it is gone
+      }
+    }
+    return nextFile();
+  }
+
+  private void switchTo(Opened next) throws IOException {
     file.close();
-    file = next;
-    fileKey = now;
+    file = next.file();
+    fileKey = next.key();
     buffer.clear().flip();
     skipping = false;
-    return true;
+  }
+
+  private static Object keyOrNull(Path path) throws IOException {
+    try {
+      return fileKey(path);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   private static Object fileKey(Path path) throws IOException {
@@ -141,9 +238,10 @@ public final class CriLogReader implements Closeable {
 
   /**
    * Walks the log backwards from its end to the start of its last {@code lines} lines, reading
-   * only the blocks it passes and the first bytes of each line: fast on a long log.
+   * only the blocks it passes and the first bytes of each line: fast on a long log. A log of
+   * fewer lines is taken whole, and says how many it has.
    */
-  static long tailStart(FileChannel file, long lines) throws IOException {
+  static Tail tail(FileChannel file, long lines) throws IOException {
     long end = file.size();
     ByteBuffer block = ByteBuffer.allocate(TAIL_BLOCK);
     long start = end;
@@ -161,7 +259,7 @@ public final class CriLogReader implements Closeable {
         long lineStart = blockStart + i + 1;
         if (lineStart < end) {
           if (whole && endsALine(file, lineStart) && ++complete > lines) {
-            return start;
+            return new Tail(start, lines);
           }
           start = lineStart;
         }
@@ -170,9 +268,9 @@ public final class CriLogReader implements Closeable {
       blockEnd = blockStart;
     }
     if (end > 0 && whole && endsALine(file, 0) && ++complete > lines) {
-      return start;
+      return new Tail(start, lines);
     }
-    return 0;
+    return new Tail(0, complete);
   }
 
   private static boolean endsALine(FileChannel file, long lineStart) throws IOException {
@@ -196,5 +294,9 @@ public final class CriLogReader implements Closeable {
   @Override
   public void close() throws IOException {
     file.close();
+    for (Opened f : ahead) {
+      f.file().close();
+    }
+    ahead.clear();
   }
 }

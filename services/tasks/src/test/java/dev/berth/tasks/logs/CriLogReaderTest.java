@@ -97,6 +97,61 @@ class CriLogReaderTest {
     }
   }
 
+  private Path line(String name, String message) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "2024-03-01T09:00:00Z stdout F " + message + "\n", StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    return file;
+  }
+
+  @Test
+  void aRotatedLogIsReadAcrossItsFilesOldestFirstAlsoForATail() throws IOException {
+    line("container.log.2", "a");
+    line("container.log.2", "b");
+    line("container.log.1", "c");
+    line("container.log.20240301-101010", "the kubelet's");
+    line("container.log.tmp", "conmon's next");
+    Path file = line("container.log", "d");
+    assertEquals(List.of("stdout F a", "stdout F b", "stdout F c", "stdout F d"), readAll(file));
+    assertEquals(List.of("stdout F c", "stdout F d"), readAll(file, 2));
+    assertEquals(List.of("stdout F b", "stdout F c", "stdout F d"), readAll(file, 3));
+    assertEquals(List.of("stdout F a", "stdout F b", "stdout F c", "stdout F d"), readAll(file, 9));
+    assertEquals(List.of(), readAll(file, 0));
+  }
+
+  @Test
+  void aFollowedLogGoesOnThroughItsRotationsWithoutLosingOrRepeatingALine() throws IOException {
+    line("container.log.1", "a");
+    Path file = line("container.log", "b");
+    try (CriLogReader reader = CriLogReader.open(file)) {
+      assertEquals(List.of("stdout F a", "stdout F b"), rest(reader));
+      // conmon writes on into the rotated file until it has opened its new log
+      RotatedLogs.shift(file, 3);
+      line("container.log.1", "c");
+      assertEquals(List.of("stdout F c"), rest(reader), "the log between its rotation and its new file");
+      line("container.log", "d");
+      assertEquals(List.of("stdout F d"), rest(reader));
+      // two rotations before the next read, the last line of the old file written after it was read to its end
+      line("container.log", "e");
+      RotatedLogs.shift(file, 3);
+      line("container.log", "f");
+      RotatedLogs.shift(file, 3);
+      line("container.log", "g");
+      assertEquals(List.of("stdout F e", "stdout F f", "stdout F g"), rest(reader));
+    }
+  }
+
+  @Test
+  void aLogCaughtBetweenItsRotationAndItsNewFileIsReadFromItsOlderFiles() throws IOException {
+    line("container.log.1", "a");
+    Path file = dir.resolve("container.log");
+    try (CriLogReader reader = CriLogReader.open(file)) {
+      assertEquals(List.of("stdout F a"), rest(reader));
+      line("container.log", "b");
+      assertEquals(List.of("stdout F b"), rest(reader));
+    }
+  }
+
   @Test
   void parsesTimeStreamTagAndMessage() throws IOException {
     Path file = log("2024-03-01T10:00:00.123456789+01:00 stdout F hello  world\n"
