@@ -116,8 +116,16 @@ public final class ContainerLabels {
   /** {@value #LOG_DRIVER_NONE} keeps no log of the container's output (docker's {@code --log-driver none}). */
   public static final String LOG_DRIVER = "io.berth.log-driver";
   public static final String LOG_DRIVER_NONE = "none";
-  /** Bytes past which the container's log starts again, its older lines dropped (docker's {@code max-size}). */
+  /**
+   * Bytes past which the container's log starts again, its older lines dropped (docker's
+   * {@code max-size}), or is rotated with {@link #LOG_MAX_FILE}.
+   */
   public static final String LOG_MAX_SIZE = "io.berth.log-max-size";
+  /**
+   * How many files the container's log keeps with {@link #LOG_MAX_SIZE}: past that size berthd
+   * moves the log to {@code <log>.1}, the older ones one place on, as docker's {@code max-file}.
+   */
+  public static final String LOG_MAX_FILE = "io.berth.log-max-file";
   /** containerd's older form of {@link #RESTART_LOG_URI}: a file path. */
   public static final String RESTART_LOG_PATH = "containerd.io/restart.logpath";
 

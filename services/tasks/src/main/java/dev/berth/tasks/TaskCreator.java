@@ -181,23 +181,14 @@ final class TaskCreator {
 
   /**
    * The container's log as its labels ask: none with {@link ContainerLabels#LOG_DRIVER} {@code none}
-   * (docker's), else at {@code file}, started again past {@link ContainerLabels#LOG_MAX_SIZE} bytes.
+   * (docker's), else at {@code file}, started again past {@link ContainerLabels#LOG_MAX_SIZE} bytes
+   * unless berthd rotates it ({@link LogRotation}).
    */
   private static Optional<TaskRuntime.CriLog> criLog(Container container, Path file) {
-    Map<String, String> labels = container.getLabelsMap();
-    if (ContainerLabels.LOG_DRIVER_NONE.equals(labels.get(ContainerLabels.LOG_DRIVER))) {
+    if (ContainerLabels.LOG_DRIVER_NONE.equals(container.getLabelsMap().get(ContainerLabels.LOG_DRIVER))) {
       return Optional.empty();
     }
-    String max = labels.getOrDefault(ContainerLabels.LOG_MAX_SIZE, "").strip();
-    if (max.isEmpty()) {
-      return Optional.of(new TaskRuntime.CriLog(file, 0));
-    }
-    try {
-      return Optional.of(new TaskRuntime.CriLog(file, Long.parseLong(max)));
-    } catch (NumberFormatException e) {
-      throw Errors.invalidArgument("container %s: label %s=%s is not a number of bytes", container.getId(),
-          ContainerLabels.LOG_MAX_SIZE, max);
-    }
+    return Optional.of(new TaskRuntime.CriLog(file, LogLimits.of(container).monitorsLimit()));
   }
 
   /** A container made with open stdin and started without a client's stdin keeps one open for later attaches. */

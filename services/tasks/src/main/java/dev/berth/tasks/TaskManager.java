@@ -15,6 +15,7 @@ import dev.berth.tasks.attach.TaskAttachments;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.runtime.Conmon;
 import dev.berth.tasks.logs.TaskLog;
+import dev.berth.tasks.logs.RotatedLogs;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
 import dev.berth.tasks.runtime.LogFileMode;
@@ -71,6 +72,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   private final TaskRemoval removal;
   private final ContainerNetworking networking;
   private final EndpointRelease endpoints;
+  private final LogRotation logRotation;
   private final Map<Key, Task> tasks = new ConcurrentHashMap<>();
   private final Map<Key, Boolean> creating = new ConcurrentHashMap<>();
   /** Tasks a previous berthd left that are still being recovered: a call about one of them waits for it. */
@@ -84,8 +86,9 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   @Inject
   TaskManager(TaskLayout layout, ContainerLookup containers, TaskRuntime runtime, TaskEvents events, ExitWatcher watcher,
       TaskTeardown teardown, TaskCreator creator, ExecProcesses execs, TaskStatistics statistics, TaskRemoval removal,
-      ContainerNetworking networking, EndpointRelease endpoints, TaskRecovery recovery) {
+      ContainerNetworking networking, EndpointRelease endpoints, LogRotation logRotation, TaskRecovery recovery) {
     this.endpoints = endpoints;
+    this.logRotation = logRotation;
     this.layout = layout;
     this.containers = containers;
     this.runtime = runtime;
@@ -106,6 +109,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       pending = recovery.start(t -> {
         tasks.put(new Key(t.namespace, t.id), t);
         endpoints.follow(t);
+        logRotation.follow(t);
       }, recoveryGate);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -162,6 +166,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       TaskCreator.Created created = creator.create(namespace, container, spec);
       tasks.put(key, created.task());
       endpoints.follow(created.task());
+      logRotation.follow(created.task());
       if (container.getLabelsMap().containsKey(ContainerLabels.OOM_KILLED)) {
         forgetOomKill(namespace, id);
       }
@@ -434,6 +439,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     removal.close();
     teardown.finishAfterwards(AFTERWARDS_WAIT_MILLIS);
     endpoints.close();
+    logRotation.close();
     try {
       watcher.close();
     } catch (IOException e) {
@@ -447,6 +453,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       Files.deleteIfExists(layout.log(namespace, id));
       // the second link of a log with a size limit
       Files.deleteIfExists(LogFileMode.reopened(layout.log(namespace, id)));
+      RotatedLogs.removeOlder(layout.log(namespace, id));
     } catch (IOException e) {
       LOG.warning("cannot remove the log of container " + id + " in namespace " + namespace + ": " + e.getMessage());
     }

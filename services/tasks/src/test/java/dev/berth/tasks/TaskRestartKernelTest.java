@@ -19,11 +19,13 @@ import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
+import dev.berth.api.labels.ContainerLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,38 @@ class TaskRestartKernelTest {
 
   private Process get(String id) {
     return rig.tasksApi.get(GetRequest.newBuilder().setContainerId(id).build()).getProcess();
+  }
+
+  @Test
+  void aLogWithOlderFilesIsRotatedAgainByTheNextManager() throws Exception {
+    rig.createContainer("rotating", rig.spec("rotating", "sh", "-c",
+            "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.05; done"),
+        Map.of(ContainerLabels.LOG_MAX_SIZE, "400", ContainerLabels.LOG_MAX_FILE, "3"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("rotating").addRootfs(rig.rootfsMount()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("rotating").build());
+    Path log = rig.state.resolve("logs/default/rotating.log");
+    Path older = rig.state.resolve("logs/default/rotating.log.1");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(older) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.exists(older), "rotated by the first manager");
+
+    rig.shutdown();
+    // nobody rotates meanwhile: the log grows past its size
+    while (Files.size(log) < 600 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long grown = Files.size(log);
+    assertTrue(grown >= 600, "grew to " + grown);
+    rig.reopen();
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Files.size(older) < grown && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.size(older) >= grown, "the log found past its size was rotated");
+    assertTrue(Files.exists(rig.state.resolve("logs/default/rotating.log.2")));
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("rotating").setSignal(9).build());
   }
 
   @Test
