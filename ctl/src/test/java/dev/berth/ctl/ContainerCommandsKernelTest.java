@@ -35,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -932,13 +933,48 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void logsWithMaxFileKeepThatManyFilesReadAndFollowedAcrossThem() throws Exception {
+    // lines of some 55 bytes against 1k: a rotation every 18 lines or so, paced so that the
+    // follower, started during the first second, keeps up
+    ok("run", "-d", "--name", "rotated", "--log-opt", "max-size=1k", "--log-opt", "max-file=3", "busybox", "sh", "-c",
+        "sleep 1; i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done");
+    AtomicReference<Cli.Result> followed = new AtomicReference<>();
+    Thread follower = new Thread(() -> followed.set(berthd.ctl("logs", "-f", "rotated")));
+    follower.start();
+    assertEquals("0\n", ok("wait", "rotated").out());
+    follower.join(10_000);
+    assertEquals(IntStream.range(0, 100).mapToObj(i -> "line-" + i).toList(), followed.get().out().lines().toList(),
+        "followed through every rotation: " + followed.get());
+
+    Path log = Path.of(ok("inspect", "-f", "{{.LogPath}}", "rotated").out().strip());
+    Path older = log.resolveSibling(log.getFileName() + ".1");
+    Path oldest = log.resolveSibling(log.getFileName() + ".2");
+    assertTrue(Files.exists(older) && Files.exists(oldest), "max-file=3: the log and two older files");
+    assertFalse(Files.exists(log.resolveSibling(log.getFileName() + ".3")));
+    for (Path f : List.of(log, older, oldest)) {
+      assertTrue(Files.size(f) < 2048, f + " is about max-size: " + Files.size(f));
+    }
+    List<String> kept = ok("logs", "rotated").out().lines().toList();
+    int first = Integer.parseInt(kept.get(0).substring("line-".length()));
+    assertTrue(first > 0, "the oldest lines went with the oldest file: " + kept);
+    assertEquals(IntStream.range(first, 100).mapToObj(i -> "line-" + i).toList(), kept, "oldest first");
+    assertEquals("line-97\nline-98\nline-99\n", ok("logs", "--tail", "3", "rotated").out());
+    assertEquals(kept.size(), ok("logs", "-t", "--tail", Integer.toString(kept.size() + 10), "rotated").out().lines()
+        .count(), "a tail longer than the files takes them all");
+
+    ok("rm", "rotated");
+    for (Path f : List.of(log, older, oldest)) {
+      assertFalse(Files.exists(f), f + " goes with the container");
+    }
+  }
+
+  @Test
   void logOptionsCapTheLogAndDriverNoneKeepsNone() throws Exception {
     try {
-      Cli.Result capped = berthd.ctl("run", "-d", "--name", "capped", "--log-opt", "max-size=1k", "--log-opt",
-          "max-file=3", "busybox", "sh", "-c", "i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); done;"
-              + " sleep 1000");
+      Cli.Result capped = berthd.ctl("run", "-d", "--name", "capped", "--log-opt", "max-size=1k", "busybox", "sh",
+          "-c", "i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); done; sleep 1000");
       assertEquals(0, capped.exit(), capped::toString);
-      assertTrue(capped.stderr().startsWith("WARNING: log opt max-file=3: Berth keeps one log file"), capped::toString);
+      assertEquals("", capped.stderr());
       String logs = "";
       for (int i = 0; i < 100 && !logs.contains("line-199\n"); i++) {
         Thread.sleep(50);

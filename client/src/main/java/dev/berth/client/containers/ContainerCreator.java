@@ -109,13 +109,12 @@ public final class ContainerCreator {
    * What docker warns of when it creates a container with these options, each line without its
    * {@code WARNING: }: the OOM killer cannot be kept away on cgroup v2 (so the flag is dropped, as
    * docker drops it), and kept away without a memory limit a container can take the host's memory;
-   * log options Berth honours only in part (see {@link LogConfig}); a swap limit the host cannot
-   * set is dropped (see {@link SwapLimit}); ports published with the host's network are discarded.
+   * a swap limit the host cannot set is dropped (see {@link SwapLimit}); ports published with the
+   * host's network are discarded.
    */
   public static List<String> warnings(ContainerOptions o) {
     ZeroResourceFlags.clear(o);
-    List<String> warnings = new ArrayList<>(LogConfig.of(o.logDriver, o.logOpts).warnings());
-    warnings.addAll(BlockIoOptions.parse(o).warnings());
+    List<String> warnings = new ArrayList<>(BlockIoOptions.parse(o).warnings());
     if (o.kernelMemory != null) {
       // Docker's daemon says so on kernels from 5.4 on (which deprecated kmem.limit_in_bytes) and on cgroup v2
       warnings.add("Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. "

@@ -18,9 +18,9 @@ import java.util.regex.PatternSyntaxException;
  * output goes to one CRI-format log its monitor (conmon) writes, which {@code logs} reads: the
  * file drivers (json-file, local, k8s-file) all mean that log, {@code none} means no log.
  * {@code max-size} makes the monitor start the log again once it is that large, dropping the
- * older lines, which is docker's {@code max-file=1}; conmon keeps no older files, so a larger
- * {@code max-file} is taken with a warning. json-file's {@code labels}, {@code env} and their
- * {@code -regex} forms name the attributes {@code logs --details} shows.
+ * older lines, which is docker's {@code max-file=1}; with a larger {@code max-file} berthd
+ * rotates the log instead, keeping that many files. json-file's {@code labels}, {@code env} and
+ * their {@code -regex} forms name the attributes {@code logs --details} shows.
  */
 public record LogConfig(String driver, Map<String, String> options) {
   private static final Set<String> FILE_DRIVERS = Set.of("json-file", "local", "k8s-file");
@@ -92,21 +92,16 @@ public record LogConfig(String driver, Map<String, String> options) {
     }
   }
 
-  /** What docker would do that Berth does not, each a line for stderr after {@code WARNING: }. */
-  public List<String> warnings() {
-    if (maxFile() > 1 && maxSize().isPresent()) {
-      return List.of("log opt max-file=" + maxFile() + ": Berth keeps one log file per container; past max-size it"
-          + " starts again and the older lines are gone");
-    }
-    return List.of();
-  }
-
   /** The labels berthd's tasks service reads. */
   public void label(Map<String, String> labels) {
     if (driver.equals(ContainerLabels.LOG_DRIVER_NONE)) {
       labels.put(ContainerLabels.LOG_DRIVER, ContainerLabels.LOG_DRIVER_NONE);
     }
     maxSize().ifPresent(max -> labels.put(ContainerLabels.LOG_MAX_SIZE, Long.toString(max)));
+    // without max-size nothing is rotated, as docker's json-file takes max-file then
+    if (maxSize().isPresent() && maxFile() > 1) {
+      labels.put(ContainerLabels.LOG_MAX_FILE, Integer.toString(maxFile()));
+    }
   }
 
   /** docker's {@code HostConfig.LogConfig}. */
