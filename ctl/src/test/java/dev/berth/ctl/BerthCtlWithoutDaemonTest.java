@@ -41,6 +41,17 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void inspectRefusesATypeItDoesNotKnowInDockersWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    for (String type : List.of("foo", "CONTAINER")) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "inspect", "--type", type, "web");
+      // Docker's CLI checks the word when the command runs: exit 1, not a bad flag's 125
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("Error: \"" + type + "\" is not a valid value for --type\n", r.stderr());
+    }
+  }
+
+  @Test
   void absentSocketSaysBerthdIsNotRunningInOneLine() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ls");
