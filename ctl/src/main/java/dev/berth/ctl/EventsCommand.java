@@ -111,8 +111,13 @@ final class EventsCommand implements Callable<Integer> {
     // {{json .}} is Docker's event message as JSON, with its JSON field names
     Template template = format == null || TemplateFormatOption.isJson(format) ? null : template(format);
     Instant now = Instant.now();
-    Instant start = since == null ? null : Durations.since(since, now);
-    Instant end = until == null ? null : Durations.since(until, now);
+    Instant start = since == null ? null : time(since, now);
+    Instant end = until == null ? null : time(until, now);
+    if (start != null && end != null && end.isBefore(start)) {
+      // refused as Docker's daemon refuses it, quoting the times as Docker's client sent them
+      throw new DaemonError("`since` time (" + Durations.sentToDaemon(since, start) + ") cannot be after `until` "
+          + "time (" + Durations.sentToDaemon(until, end) + ")");
+    }
     String namespace = "namespace==\"" + root.namespace() + "\"";
     try (Connection c = root.connect()) {
       Iterator<Envelope> events;
@@ -245,5 +250,21 @@ final class EventsCommand implements Callable<Integer> {
       root.out().println(event.text());
     }
     root.out().flush();
+  }
+
+  /**
+   * {@code --since}/{@code --until}'s time, refused in the words of Docker's client, which gives
+   * events' times no flag name: a value that is no time, Unix time or duration, or (when it holds a
+   * '-') a date that does not parse.
+   */
+  private static Instant time(String value, Instant now) {
+    try {
+      return Durations.since(value, now);
+    } catch (CommandFailure e) {
+      if (value.contains("-")) {
+        throw e;
+      }
+      throw new CommandFailure("failed to parse value as time or duration: \"" + value + "\"", e);
+    }
   }
 }
