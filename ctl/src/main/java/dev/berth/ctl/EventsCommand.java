@@ -21,6 +21,7 @@ import containerd.services.images.v1.ImageEventsProto;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.events.DockerEvent;
@@ -148,7 +149,7 @@ final class EventsCommand implements Callable<Integer> {
             containers.remove(String.valueOf(fields.get("id")));
           }
           Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, ProtoTimes.toInstant(e.getTimestamp()),
-              id -> attributes(c, id));
+              id -> attributes(c, id), name -> imageId(c, name));
           if (event.isPresent() && filter.matches(event.get())) {
             print(event.get(), template);
           }
@@ -225,6 +226,11 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   /** {@code format} read as Docker's events reads it: "Error parsing format: ..." and exit 64 where it cannot be. */
+  /** The id of the image {@code name} names now, or the name when there is none (removed since). */
+  private static String imageId(Connection c, String name) {
+    return new ImageClient(c.channel()).find(name).map(i -> i.target().digest()).orElse(name);
+  }
+
   private static Template template(String format) {
     try {
       return Template.parse(format);
