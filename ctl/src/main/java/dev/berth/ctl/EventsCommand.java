@@ -21,6 +21,7 @@ import containerd.services.images.v1.ImageEventsProto;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerConfig;
+import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.events.DockerEvent;
@@ -111,8 +112,13 @@ final class EventsCommand implements Callable<Integer> {
     // {{json .}} is Docker's event message as JSON, with its JSON field names
     Template template = format == null || TemplateFormatOption.isJson(format) ? null : template(format);
     Instant now = Instant.now();
-    Instant start = since == null ? null : Durations.since(since, now);
-    Instant end = until == null ? null : Durations.since(until, now);
+    Instant start = since == null ? null : time(since, now);
+    Instant end = until == null ? null : time(until, now);
+    if (start != null && end != null && end.isBefore(start)) {
+      // refused as Docker's daemon refuses it, quoting the times as Docker's client sent them
+      throw new DaemonError("`since` time (" + Durations.sentToDaemon(since, start) + ") cannot be after `until` "
+          + "time (" + Durations.sentToDaemon(until, end) + ")");
+    }
     String namespace = "namespace==\"" + root.namespace() + "\"";
     try (Connection c = root.connect()) {
       Iterator<Envelope> events;
@@ -143,7 +149,7 @@ final class EventsCommand implements Callable<Integer> {
             containers.remove(String.valueOf(fields.get("id")));
           }
           Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, ProtoTimes.toInstant(e.getTimestamp()),
-              id -> attributes(c, id));
+              id -> attributes(c, id), name -> imageId(c, name));
           if (event.isPresent() && filter.matches(event.get())) {
             print(event.get(), template);
           }
@@ -220,6 +226,11 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   /** {@code format} read as Docker's events reads it: "Error parsing format: ..." and exit 64 where it cannot be. */
+  /** The id of the image {@code name} names now, or the name when there is none (removed since). */
+  private static String imageId(Connection c, String name) {
+    return new ImageClient(c.channel()).find(name).map(i -> i.target().digest()).orElse(name);
+  }
+
   private static Template template(String format) {
     try {
       return Template.parse(format);
@@ -245,5 +256,21 @@ final class EventsCommand implements Callable<Integer> {
       root.out().println(event.text());
     }
     root.out().flush();
+  }
+
+  /**
+   * {@code --since}/{@code --until}'s time, refused in the words of Docker's client, which gives
+   * events' times no flag name: a value that is no time, Unix time or duration, or (when it holds a
+   * '-') a date that does not parse.
+   */
+  private static Instant time(String value, Instant now) {
+    try {
+      return Durations.since(value, now);
+    } catch (CommandFailure e) {
+      if (value.contains("-")) {
+        throw e;
+      }
+      throw new CommandFailure("failed to parse value as time or duration: \"" + value + "\"", e);
+    }
   }
 }

@@ -59,6 +59,8 @@ final class InfoCommand implements Callable<Integer> {
     // read first, as Docker's: a template that cannot be read exits 64 without asking berthd
     Template template = format == null ? null : Inspections.parse("", format.equals("json") ? "{{json .}}" : format);
     Map<String, Object> info = new LinkedHashMap<>();
+    List<Plugin> plugins;
+    String serverVersion;
     try (Connection c = root.connect()) {
       Map<String, Process> tasks = new HashMap<>();
       TasksGrpc.newBlockingStub(c.channel()).list(ListTasksRequest.getDefaultInstance()).getTasksList()
@@ -74,6 +76,7 @@ final class InfoCommand implements Callable<Integer> {
           running++;
         }
       }
+      // the fields in the order of Docker's system.Info, as its {{json .}} prints them
       info.put("ID", IntrospectionGrpc.newBlockingStub(c.channel()).server(Empty.getDefaultInstance()).getUuid());
       info.put("Containers", containers.size());
       info.put("ContainersRunning", running);
@@ -81,33 +84,42 @@ final class InfoCommand implements Callable<Integer> {
       info.put("ContainersStopped", containers.size() - running - paused);
       info.put("Images", new ImageClient(c.channel()).list().stream().map(Image::target).map(d -> d.digest())
           .distinct().count());
-      info.put("ServerVersion", VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance())
-          .getVersion());
-      List<Plugin> plugins = IntrospectionGrpc.newBlockingStub(c.channel()).plugins(PluginsRequest.getDefaultInstance())
+      serverVersion = VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance()).getVersion();
+      plugins = IntrospectionGrpc.newBlockingStub(c.channel()).plugins(PluginsRequest.getDefaultInstance())
           .getPluginsList();
-      info.put("Driver", plugins.stream().filter(p -> p.getType().equals("io.containerd.snapshotter.v1"))
-          .map(Plugin::getId).findFirst().orElse(""));
-      info.put("DockerRootDir", plugins.stream().filter(p -> p.getId().equals("introspection"))
-          .map(p -> p.getExportsMap().getOrDefault("root", "")).findFirst().orElse(""));
     }
+    info.put("Driver", plugins.stream().filter(p -> p.getType().equals("io.containerd.snapshotter.v1"))
+        .map(Plugin::getId).findFirst().orElse(""));
+    // the drivers there are, in Docker's order (Volume, Network, Authorization, Log), the same at every run
+    Map<String, Object> drivers = new LinkedHashMap<>();
+    drivers.put("Volume", List.of("local"));
+    drivers.put("Network", List.of("bridge", "host", "none"));
+    drivers.put("Authorization", null);
+    drivers.put("Log", List.of("json-file", "k8s-file", "local", "none"));
+    info.put("Plugins", drivers);
+    info.put("Debug", false);
+    // the default log driver
+    info.put("LoggingDriver", "json-file");
     info.put("CgroupDriver", "cgroupfs");
     info.put("CgroupVersion", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1");
-    info.put("Runtimes", Map.of(RUNTIME, Map.of("path", "runc", "runtimeType", "io.containerd.runc.v2")));
-    info.put("DefaultRuntime", RUNTIME);
     info.put("KernelVersion", read("/proc/sys/kernel/osrelease").strip());
     info.put("OperatingSystem", osRelease());
     info.put("OSType", "linux");
     info.put("Architecture", architecture());
     info.put("NCPU", Runtime.getRuntime().availableProcessors());
     info.put("MemTotal", memTotal());
+    info.put("DockerRootDir", plugins.stream().filter(p -> p.getId().equals("introspection"))
+        .map(p -> p.getExportsMap().getOrDefault("root", "")).findFirst().orElse(""));
     info.put("Name", read("/proc/sys/kernel/hostname").strip());
-    // what scripts ask docker info before they go on: swarm mode, the default log driver, the
-    // security features containers get, the drivers there are, whether containers outlive a restart
-    info.put("LoggingDriver", "json-file");
-    info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
-    info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "none"),
-        "Log", List.of("json-file", "k8s-file", "local", "none")));
-    info.put("LiveRestoreEnabled", true);
+    info.put("Labels", List.of());
+    info.put("ExperimentalBuild", false);
+    info.put("ServerVersion", serverVersion);
+    Map<String, Object> runtime = new LinkedHashMap<>();
+    runtime.put("path", "runc");
+    runtime.put("runtimeType", "io.containerd.runc.v2");
+    info.put("Runtimes", Map.of(RUNTIME, runtime));
+    info.put("DefaultRuntime", RUNTIME);
+    // swarm mode, which scripts ask before they go on
     Map<String, Object> swarm = new LinkedHashMap<>();
     swarm.put("NodeID", "");
     swarm.put("NodeAddr", "");
@@ -116,6 +128,11 @@ final class InfoCommand implements Callable<Integer> {
     swarm.put("Error", "");
     swarm.put("RemoteManagers", null);
     info.put("Swarm", swarm);
+    // containers outlive a restart of berthd
+    info.put("LiveRestoreEnabled", true);
+    // the security features containers get
+    info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
+    info.put("Warnings", null);
     if (template != null) {
       Inspections.printOne(root.out(), template, Json.mapper().valueToTree(info));
       return 0;
@@ -158,6 +175,8 @@ final class InfoCommand implements Callable<Integer> {
     out.println(" Name: " + i.get("Name"));
     out.println(" ID: " + i.get("ID"));
     out.println(" Berth Root Dir: " + i.get("DockerRootDir"));
+    out.println(" Debug Mode: false");
+    out.println(" Experimental: false");
     out.println(" Live Restore Enabled: true");
   }
 

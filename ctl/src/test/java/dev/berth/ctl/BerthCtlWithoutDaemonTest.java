@@ -41,6 +41,30 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void inspectRefusesATypeItDoesNotKnowInDockersWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    for (String type : List.of("foo", "CONTAINER")) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "inspect", "--type", type, "web");
+      // Docker's CLI checks the word when the command runs: exit 1, not a bad flag's 125
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("Error: \"" + type + "\" is not a valid value for --type\n", r.stderr());
+    }
+  }
+
+  @Test
+  void eventsRefusesTimesInDockersWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result bogus = Cli.run(Map.of(), "--address", socket.toString(), "events", "--since", "bogus");
+    assertEquals(1, bogus.exit(), bogus::toString);
+    assertEquals("Error: failed to parse value as time or duration: \"bogus\"\n", bogus.stderr());
+    Cli.Result reversed = Cli.run(Map.of(), "--address", socket.toString(), "events", "--since", "1700000100",
+        "--until", "2023-11-14T22:13:20Z");
+    assertEquals(1, reversed.exit(), reversed::toString);
+    assertEquals("Error response from daemon: `since` time (1700000100) cannot be after `until` time "
+        + "(1700000000.000000000)\n", reversed.stderr());
+  }
+
+  @Test
   void absentSocketSaysBerthdIsNotRunningInOneLine() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ls");

@@ -256,6 +256,24 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void infoJsonHasDockersFieldsInDockersOrder() throws Exception {
+    // the same at every run (no hash map order), as Docker's
+    assertEquals("{\"Volume\":[\"local\"],\"Network\":[\"bridge\",\"host\",\"none\"],\"Authorization\":null,"
+        + "\"Log\":[\"json-file\",\"k8s-file\",\"local\",\"none\"]}\n", ok("info", "--format", "{{json .Plugins}}").out());
+    assertEquals("false false []\n", ok("info", "--format", "{{.Debug}} {{.ExperimentalBuild}} {{.Labels}}").out());
+    List<String> keys = new ArrayList<>();
+    JSON.readTree(ok("info", "--format", "json").stdout()).fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("ID", "Containers", "ContainersRunning", "ContainersPaused", "ContainersStopped", "Images",
+        "Driver", "Plugins", "Debug", "LoggingDriver", "CgroupDriver", "CgroupVersion", "KernelVersion",
+        "OperatingSystem", "OSType", "Architecture", "NCPU", "MemTotal", "DockerRootDir", "Name", "Labels",
+        "ExperimentalBuild", "ServerVersion", "Runtimes", "DefaultRuntime", "Swarm", "LiveRestoreEnabled",
+        "SecurityOptions", "Warnings"), keys);
+    assertEquals("{\"runc\":{\"path\":\"runc\",\"runtimeType\":\"io.containerd.runc.v2\"}}\n",
+        ok("info", "--format", "{{json .Runtimes}}").out());
+    assertTrue(ok("info").out().contains(" Debug Mode: false\n Experimental: false\n Live Restore Enabled: true\n"));
+  }
+
+  @Test
   void topAndStatsShowTheProcesses() throws Exception {
     ok("run", "-d", "--name", "watched", "--memory", "32m", "busybox", "sleep", "1000");
     // run -d returns once the process is started; ps may still catch it inside its exec of sleep
@@ -271,7 +289,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         top.toString());
     List<String> ps = ok("top", "watched", "-o", "pid,args").out().lines().toList();
     assertEquals(2, ps.size(), ps::toString);
-    assertTrue(ps.get(0).matches("\\s*PID COMMAND") && ps.get(1).matches("\\s*\\d+ sleep 1000"), ps::toString);
+    // Docker's CLI lays ps's columns out again, 20 characters wide at least
+    assertEquals("PID                 COMMAND", ps.get(0));
+    assertTrue(ps.get(1).matches("\\d+ {15,}sleep 1000"), ps::toString);
     assertEquals(1, berthd.ctl("top", "watched", "-o", "rss").exit(), "no PID column to pick the lines by");
 
     String gateway = JSON.readTree(ok("inspect", "watched").stdout()).get(0).get("NetworkSettings").get("Gateway")

@@ -54,6 +54,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -91,8 +92,11 @@ public final class InspectCommand implements Callable<Integer> {
       description = "a Go template printed per object, like '{{.State.Status}}', or json")
   String format;
 
+  // a word Docker's CLI checks once the command runs, refusing one it does not know with exit 1, not as a bad flag
   @Option(names = "--type", paramLabel = "TYPE", description = "only container, image, volume or network")
-  Type type;
+  String typeName;
+
+  private Type type;
 
   @Option(names = {"-s", "--size"},
       description = "a container's SizeRw (its writable layer) and SizeRootFs (that and its image's content)")
@@ -104,6 +108,7 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    type = typeNamed(typeName);
     Template template = Inspections.template(format);
     List<ObjectNode> found = new ArrayList<>();
     int exit;
@@ -113,6 +118,19 @@ public final class InspectCommand implements Callable<Integer> {
     }
     Inspections.print(root.out(), template, found);
     return exit;
+  }
+
+  /** The type {@code --type} names, in lower case as Docker's; null for any (no flag or an empty word). */
+  private static Type typeNamed(String name) {
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    for (Type t : Type.values()) {
+      if (t.name().toLowerCase(Locale.ROOT).equals(name)) {
+        return t;
+      }
+    }
+    throw new CommandFailure("\"" + name + "\" is not a valid value for --type");
   }
 
   /**

@@ -53,7 +53,7 @@ public final class TopCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The host's ps output with the header and the lines of {@code pids} only, found by its PID column. */
+  /** The host's ps output with the header and the lines of {@code pids} only, laid out as Docker's. */
   private void printPs(List<String> options, Set<String> pids) {
     String output;
     try {
@@ -61,17 +61,10 @@ public final class TopCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CommandFailure("ps failed: " + e.getMessage(), e);
     }
-    List<String> lines = output.lines().toList();
-    int column = lines.isEmpty() ? -1 : List.of(lines.get(0).strip().split("\\s+")).indexOf("PID");
-    if (column < 0) {
-      throw new CommandFailure("couldn't find PID field in ps output: give ps options that print it");
-    }
-    root.out().println(lines.get(0));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] fields = line.strip().split("\\s+");
-      if (fields.length > column && pids.contains(fields[column])) {
-        root.out().println(line);
-      }
+    try {
+      PsTable.of(output, pids).forEach(root.out()::println);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage() + ": give ps options that print it", e);
     }
   }
 }

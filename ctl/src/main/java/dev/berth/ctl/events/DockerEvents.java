@@ -1,11 +1,13 @@
 package dev.berth.ctl.events;
 
+import dev.berth.client.images.ImageNames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -49,9 +51,11 @@ public final class DockerEvents {
    * @param fields the event message's scalar fields by their proto names ({@code container_id},
    *     {@code exit_status}, ...)
    * @param container a container's attributes by its id (name, image, its labels), empty if unknown
+   * @param image the id of the image a name names ({@code sha256:…}, as {@code image inspect} gives
+   *     it), the name itself if unknown (removed since)
    */
   public static Optional<DockerEvent> of(String topic, Map<String, Object> fields, Instant time,
-      Function<String, Map<String, String>> container) {
+      Function<String, Map<String, String>> container, UnaryOperator<String> image) {
     String[] parts = topic.substring(topic.startsWith("/") ? 1 : 0).split("/");
     String kind = parts[0];
     String last = parts[parts.length - 1];
@@ -116,9 +120,10 @@ public final class DockerEvents {
             text(fields, "name"), new TreeMap<>(attributes), time));
       }
       case "images" -> {
+        // as Docker's daemon logs a tag: by the image's id, named as people write the name
         String name = text(fields, "name");
-        attributes.put("name", name);
-        return Optional.of(new DockerEvent("image", IMAGE_ACTIONS.getOrDefault(last, last), name,
+        attributes.put("name", ImageNames.familiar(name));
+        return Optional.of(new DockerEvent("image", IMAGE_ACTIONS.getOrDefault(last, last), image.apply(name),
             new TreeMap<>(attributes), time));
       }
       default -> {

@@ -1,5 +1,6 @@
 package dev.berth.ctl.events;
 
+import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.CommandFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +11,7 @@ import java.util.Set;
 /**
  * Docker's {@code events --filter}: values of one key are alternatives, except that every
  * {@code label=} must match, and different keys must all match. type=container|image|..., event=start|die|... (the action), container=NAME|ID|ID-PREFIX,
- * image=NAME (as the container was created from), network=NAME|ID|ID-PREFIX, volume=NAME,
+ * image=NAME (with or without its tag) or an image id, network=NAME|ID|ID-PREFIX, volume=NAME,
  * label=KEY or label=KEY=VALUE.
  */
 public final class EventFilter {
@@ -61,7 +62,13 @@ public final class EventFilter {
       case "event" -> e.action().equals(value) || e.action().startsWith(value + ":");
       case "container" -> e.type().equals("container")
           && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
-      case "image" -> value.equals(attributes.get("image")) || e.type().equals("image") && e.actorId().equals(value);
+      case "image" -> {
+        // as Docker's daemon matches it: the actor's id or its image's name (an image event's own), with or
+        // without the tag, so image=busybox also finds busybox:latest
+        String name = attributes.get(e.type().equals("image") ? "name" : "image");
+        yield value.equals(e.actorId()) || value.equals(name) || value.equals(withoutTag(e.actorId()))
+            || value.equals(withoutTag(name));
+      }
       case "network" -> e.type().equals("network")
           && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
       case "volume" -> e.type().equals("volume") && e.actorId().equals(value);
@@ -71,5 +78,13 @@ public final class EventFilter {
             : value.substring(equals + 1).equals(attributes.get(value.substring(0, equals)));
       }
     };
+  }
+
+  /** The repository of an image's name as people write it ({@code busybox} for {@code docker.io/library/busybox:1}). */
+  private static String withoutTag(String name) {
+    if (name == null || !ImageNames.isValid(name)) {
+      return name;
+    }
+    return ImageNames.familiarRepository(ImageNames.repository(ImageNames.normalize(name)));
   }
 }

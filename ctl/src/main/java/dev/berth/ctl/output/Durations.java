@@ -142,6 +142,37 @@ public final class Durations {
       long nanos = parts.length == 2 ? Long.parseLong((parts[1] + "000000000").substring(0, 9)) : 0;
       return Instant.ofEpochSecond(Long.parseLong(parts[0]), nanos);
     }
+    Duration ago = duration(text);
+    if (ago != null) {
+      return now.minus(ago);
+    }
+    try {
+      TemporalAccessor parsed = Formats.TIME.parse(text.toUpperCase(Locale.ROOT));
+      return parsed.isSupported(ChronoField.OFFSET_SECONDS) ? OffsetDateTime.from(parsed).toInstant()
+          : LocalDateTime.from(parsed).atZone(ZoneId.systemDefault()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new CommandFailure("invalid time \"" + text + "\": expected a time such as 2024-05-01, 2024-05-01T10:00 "
+          + "or 2024-05-01T10:00:00Z, a Unix time in seconds or a duration such as 10m");
+    }
+  }
+
+  /**
+   * {@code time}, which {@link #since} read from {@code text}, as Docker's client sends it to its
+   * daemon, whose errors quote it: Unix seconds as given, a duration's time in whole seconds, a date
+   * in seconds and nanoseconds.
+   */
+  public static String sentToDaemon(String text, Instant time) {
+    if (UNIX.matcher(text).matches()) {
+      return text;
+    }
+    if (duration(text) != null) {
+      return Long.toString(time.getEpochSecond());
+    }
+    return String.format(Locale.ROOT, "%d.%09d", time.getEpochSecond(), time.getNano());
+  }
+
+  /** A duration such as {@code 1h30m} or {@code 2.5s}; null for any other text. */
+  private static Duration duration(String text) {
     Matcher m = RELATIVE.matcher(text);
     Duration total = Duration.ZERO;
     int end = 0;
@@ -156,16 +187,6 @@ public final class Durations {
       total = total.plusMillis((long) (n * unitMillis));
       end = m.end();
     }
-    if (end > 0 && end == text.length()) {
-      return now.minus(total);
-    }
-    try {
-      TemporalAccessor parsed = Formats.TIME.parse(text.toUpperCase(Locale.ROOT));
-      return parsed.isSupported(ChronoField.OFFSET_SECONDS) ? OffsetDateTime.from(parsed).toInstant()
-          : LocalDateTime.from(parsed).atZone(ZoneId.systemDefault()).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new CommandFailure("invalid time \"" + text + "\": expected a time such as 2024-05-01, 2024-05-01T10:00 "
-          + "or 2024-05-01T10:00:00Z, a Unix time in seconds or a duration such as 10m");
-    }
+    return end > 0 && end == text.length() ? total : null;
   }
 }

@@ -9,15 +9,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class DockerEventsTest {
   private static final Instant AT = Instant.parse("2026-12-02T15:04:05.000000123Z");
   private static final Function<String, Map<String, String>> WEB =
       id -> id.equals("c1") ? Map.of("name", "web", "image", "busybox", "team", "a") : Map.of();
+  private static final String BUSYBOX_ID = "sha256:" + "0f".repeat(32);
+  private static final UnaryOperator<String> IMAGES =
+      name -> name.equals("docker.io/library/busybox:latest") ? BUSYBOX_ID : name;
 
   private static DockerEvent event(String topic, Map<String, Object> fields) {
-    return DockerEvents.of(topic, fields, AT, WEB).orElseThrow();
+    return DockerEvents.of(topic, fields, AT, WEB, IMAGES).orElseThrow();
   }
 
   @Test
@@ -41,8 +45,8 @@ class DockerEventsTest {
     assertEquals("oom", event("/tasks/oom", Map.of("container_id", "c1")).action());
     assertEquals("exec_start", event("/tasks/exec-started", Map.of("container_id", "c1", "exec_id", "e9")).action());
     // containerd's steps inside start and destroy are no events of Docker's
-    assertTrue(DockerEvents.of("/tasks/create", Map.of("container_id", "c1"), AT, WEB).isEmpty());
-    assertTrue(DockerEvents.of("/tasks/delete", Map.of("container_id", "c1"), AT, WEB).isEmpty());
+    assertTrue(DockerEvents.of("/tasks/create", Map.of("container_id", "c1"), AT, WEB, IMAGES).isEmpty());
+    assertTrue(DockerEvents.of("/tasks/delete", Map.of("container_id", "c1"), AT, WEB, IMAGES).isEmpty());
   }
 
   @Test
@@ -104,11 +108,16 @@ class DockerEventsTest {
     DockerEvent rename = event("/containers/rename", Map.of("id", "c1", "old_name", "web", "name", "front"));
     assertEquals(Map.of("name", "front", "oldName", "/web", "image", "busybox", "team", "a"), rename.attributes());
     // every change of the record, bookkeeping labels too: no event of Docker's
-    assertTrue(DockerEvents.of("/containers/update", Map.of("id", "c1"), AT, WEB).isEmpty());
+    assertTrue(DockerEvents.of("/containers/update", Map.of("id", "c1"), AT, WEB, IMAGES).isEmpty());
     DockerEvent tag = event("/images/create", Map.of("name", "docker.io/library/busybox:latest"));
     assertEquals("image", tag.type());
     assertEquals("tag", tag.action());
-    assertEquals("docker.io/library/busybox:latest", tag.actorId());
+    // Docker's: by the image's id, the name as people write it
+    assertEquals(BUSYBOX_ID, tag.actorId());
+    assertEquals(Map.of("name", "busybox:latest"), tag.attributes());
+    DockerEvent gone = event("/images/delete", Map.of("name", "registry.example:5000/team/app:1"));
+    assertEquals("registry.example:5000/team/app:1", gone.actorId(), "an image removed since: by its name");
+    assertEquals(Map.of("name", "registry.example:5000/team/app:1"), gone.attributes());
     DockerEvent snapshot = event("/snapshot/prepare", Map.of("key", "k1", "parent", "p0", "snapshotter", "overlayfs"));
     assertEquals("snapshot prepare k1", snapshot.type() + " " + snapshot.action() + " " + snapshot.actorId());
     assertEquals(Map.of("parent", "p0", "snapshotter", "overlayfs"), snapshot.attributes());
@@ -149,6 +158,13 @@ class DockerEventsTest {
     assertTrue(EventFilter.parse(List.of("container=c")).matches(start));
     assertTrue(EventFilter.parse(List.of("image=busybox", "label=team=a", "label=team")).matches(start));
     assertTrue(!EventFilter.parse(List.of("type=image")).matches(start));
+    // Docker's daemon matches an image's name with or without its tag, an image event's by its id too
+    DockerEvent tag = event("/images/create", Map.of("name", "docker.io/library/busybox:latest"));
+    for (String image : List.of("busybox", "busybox:latest", BUSYBOX_ID)) {
+      assertTrue(EventFilter.parse(List.of("image=" + image)).matches(tag), image);
+    }
+    assertTrue(!EventFilter.parse(List.of("image=busybox:1")).matches(tag));
+    assertTrue(!EventFilter.parse(List.of("image=busybox:latest")).matches(start), "the container's as created");
     assertTrue(!EventFilter.parse(List.of("container=db")).matches(start));
     assertTrue(!EventFilter.parse(List.of("label=team=b")).matches(start));
     assertTrue(!EventFilter.parse(List.of("label=team=a", "label=team=b")).matches(start), "every label must match");

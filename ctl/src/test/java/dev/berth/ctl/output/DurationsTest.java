@@ -18,6 +18,15 @@ class DurationsTest {
   }
 
   @Test
+  void timesAreSentToTheDaemonAsDockersClientSendsThem() {
+    assertEquals("1714557600.5", Durations.sentToDaemon("1714557600.5", Instant.ofEpochSecond(1714557600, 500_000_000)));
+    // a duration's time in whole seconds, a date's with its nanoseconds
+    assertEquals("1796223785", Durations.sentToDaemon("1m", Durations.since("1m", NOW.plusMillis(250))));
+    assertEquals("1704103200.500000000", Durations.sentToDaemon("2024-01-01T10:00:00.5Z",
+        Instant.parse("2024-01-01T10:00:00.5Z")));
+  }
+
+  @Test
   void sinceTakesDockersTimes() {
     assertEquals(Instant.parse("2024-01-01T10:00:00.5Z"), Durations.since("2024-01-01T10:00:00.5Z", NOW));
     assertEquals(Instant.parse("2024-01-01T09:00:00Z"), Durations.since("2024-01-01T10:00:00+01:00", NOW));
