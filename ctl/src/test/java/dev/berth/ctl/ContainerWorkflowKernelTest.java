@@ -550,6 +550,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(125, plugin.exit(), plugin::toString);
     assertEquals("berthctl: Error response from daemon: create runflags-data: error looking up volume plugin flocker: "
         + "plugin \"flocker\" not found." + RUN_HELP, plugin.stderr());
+    Cli.Result tiny = berthd.ctl("run", "--rm", "--memory", "4m", "busybox", "true");
+    assertEquals(125, tiny.exit(), tiny::toString);
+    assertEquals("berthctl: Error response from daemon: Minimum memory limit allowed is 6MB." + RUN_HELP, tiny.stderr());
     assertEquals(List.of(), containerIds(), "refused flags leave no container");
 
     // as Docker without NVIDIA's driver: created, refused at start
@@ -1127,6 +1130,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       assertEquals(64L << 20, hostConfig("unlimited").get("MemorySwap").asLong());
       ok("update", "--memory", "96m", "swap2x");
       assertEquals(128L << 20, swapLimit("swap2x"), "one it had stays, as in Docker");
+      Cli.Result tiny = berthd.ctl("update", "--memory", "4m", "swap2x");
+      assertEquals(1, tiny.exit(), tiny::toString);
+      assertEquals("Error response from daemon: Minimum memory limit allowed is 6MB\n", tiny.stderr());
       Cli.Result above = berthd.ctl("update", "--memory", "256m", "swap2x");
       assertEquals(1, above.exit(), above::toString);
       assertTrue(above.stderr().contains("memoryswap"), above::toString);

@@ -1,6 +1,7 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.InvalidParameterException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -44,11 +45,14 @@ public final class ResourceFlags {
     return bytes.longValue();
   }
 
-  /** {@code --memory}: a size, at least 6 MiB as Docker asks (a container needs some to start). */
+  /**
+   * {@code --memory}: a size, at least 6 MiB as Docker asks (a container needs some to start). Below
+   * that, the refusal is Docker's daemon's, which its CLI lets through for run, create and update.
+   */
   public static long memory(String text) {
     long bytes = bytes("memory limit", text);
     if (bytes < SpecBuilder.MIN_MEMORY) {
-      throw InvalidValueException.of("memory limit", text, "the minimum is 6m");
+      throw new InvalidParameterException("Minimum memory limit allowed is 6MB");
     }
     return bytes;
   }

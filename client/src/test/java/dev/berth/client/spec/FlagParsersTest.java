@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.InvalidParameterException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,9 @@ class FlagParsersTest {
 
   @Test
   void memoryBelowTheMinimumIsRefused() {
-    assertEquals("invalid memory limit \"4m\": the minimum is 6m", refused(ResourceFlags::memory, "4m"));
+    // Docker's daemon's words, which its CLI prints after "Error response from daemon: "
+    assertEquals("Minimum memory limit allowed is 6MB",
+        assertThrows(InvalidParameterException.class, () -> ResourceFlags.memory("4m")).getMessage());
     refused(ResourceFlags::memorySwap, "-2");
   }
 
