@@ -34,14 +34,14 @@ final class CopyStep {
   final class Planned implements AutoCloseable {
     private final FromRootfs from;
     private final CopySource files;
-    private final List<String> paths;
+    private final List<CopySource.Found> paths;
     private final String dest;
     private final String chown;
     private final Integer mode;
     private final boolean add;
     final String createdBy;
 
-    private Planned(FromRootfs from, CopySource files, List<String> paths, String dest, String chown, Integer mode,
+    private Planned(FromRootfs from, CopySource files, List<CopySource.Found> paths, String dest, String chown, Integer mode,
         boolean add, String createdBy) {
       this.from = from;
       this.files = files;
@@ -106,9 +106,9 @@ final class CopyStep {
     FromRootfs source = from == null ? null : mount(from);
     try {
       CopySource files = source == null ? context.files() : new CopySource(source.dir(), p -> true);
-      List<String> paths = new ArrayList<>();
+      List<CopySource.Found> paths = new ArrayList<>();
       for (String pattern : sources) {
-        List<String> found = files.resolve(pattern);
+        List<CopySource.Found> found = files.resolve(pattern);
         if (found.isEmpty()) {
           // Docker's words (moby v27 builder/remotecontext)
           throw new BuildStepException(i.keyword() + " failed: " + (source == null
@@ -121,7 +121,7 @@ final class CopyStep {
         throw new BuildStepException("When using " + i.keyword() + " with more than one source file, the destination "
             + "must be a directory and end with a /", 1);
       }
-      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + hash(files.root(), paths)
+      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + hash(files.root(), paths.stream().map(CopySource.Found::path).toList())
           + " in " + dest + " ";
       return new Planned(source, files, paths, dest, chown, mode, i.keyword().equals("ADD"),
           CreatedBy.copy(s.shell(), comment));
