@@ -184,6 +184,29 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertTrue(url.stderr().contains("is not supported"), url::toString);
   }
 
+  @Test
+  void anImagesAbsoluteEtcLinkLeadsARunsInitLayerIntoTheImageNotOntoTheHost(@TempDir Path host, @TempDir Path tree)
+      throws Exception {
+    Files.createSymbolicLink(tree.resolve("etc"), host);
+    tar(context.resolve("evil.tar"), tree, "etc");
+    file("Dockerfile", """
+        FROM scratch
+        ADD evil.tar /
+        COPY --from=busybox /bin/busybox /bin/busybox
+        RUN ["/bin/busybox", "true"]
+        """);
+    ok("build", "-q", "--no-cache", context.toString());
+    try (var left = Files.list(host)) {
+      assertEquals(List.of(), left.toList(), "init layer files written on the host");
+    }
+  }
+
+  private static void tar(Path archive, Path dir, String... names) throws Exception {
+    List<String> command = new ArrayList<>(List.of("tar", "-cf", archive.toString(), "-C", dir.toString()));
+    command.addAll(List.of(names));
+    assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
+  }
+
   private static List<String> snapshotKeys() {
     List<String> keys = new ArrayList<>();
     SnapshotsGrpc.newBlockingStub(berthd.channel())

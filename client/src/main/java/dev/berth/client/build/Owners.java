@@ -1,10 +1,8 @@
 package dev.berth.client.build;
 
-import java.io.IOException;
+import dev.berth.client.spec.RootfsFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * COPY's and ADD's {@code --chown=USER[:GROUP]}: numbers as they are, names looked up in the stage's
@@ -15,19 +13,21 @@ final class Owners {
   private Owners() {}
 
   /** {uid, gid}. */
-  static int[] of(Path rootfs, String chown) throws IOException {
+  static int[] of(Path rootfs, String chown) {
     String[] parts = chown.split(":", 2);
-    int uid = id(rootfs.resolve("etc/passwd"), parts[0], "user");
-    int gid = parts.length == 2 ? id(rootfs.resolve("etc/group"), parts[1], "group") : uid;
+    // read as the container sees its root: an image's /etc -> /x is the image's /x, not the host's
+    RootfsFiles files = RootfsFiles.directory(rootfs);
+    int uid = id(files, "/etc/passwd", parts[0], "user");
+    int gid = parts.length == 2 ? id(files, "/etc/group", parts[1], "group") : uid;
     return new int[] {uid, gid};
   }
 
-  private static int id(Path file, String name, String what) throws IOException {
+  private static int id(RootfsFiles files, String file, String name, String what) {
     if (name.matches("\\d+")) {
       return Integer.parseInt(name);
     }
-    List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-    for (String line : lines) {
+    String text = files.read(file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+    for (String line : text.split("\n")) {
       String[] fields = line.split(":");
       if (fields.length > 2 && fields[0].equals(name)) {
         return Integer.parseInt(fields[2]);
