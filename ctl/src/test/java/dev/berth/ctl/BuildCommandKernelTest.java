@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -205,6 +206,48 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     List<String> command = new ArrayList<>(List.of("tar", "-cf", archive.toString(), "-C", dir.toString()));
     command.addAll(List.of(names));
     assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
+  }
+
+  @Test
+  void aSigintDuringARunCancelsTheBuildAndLeavesNothingBehind(@TempDir Path logs) throws Exception {
+    List<String> snapshotsBefore = snapshotKeys();
+    file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo started && sleep 300\n");
+    file("f", "x");
+    Path output = logs.resolve("out");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), BerthCtl.class.getName(), "build", "--no-cache", context.toString())
+        .redirectOutput(output.toFile()).redirectError(logs.resolve("err").toFile());
+    pb.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+    Process build = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(output).contains("started\n")) {
+        assertTrue(build.isAlive() && System.nanoTime() < deadline, () -> "no RUN output: " + read(output));
+        Thread.sleep(100);
+      }
+      assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(build.pid())).start().waitFor());
+      assertTrue(build.waitFor(60, TimeUnit.SECONDS), "berthctl build did not exit on SIGINT");
+    } finally {
+      build.destroyForcibly().waitFor();
+    }
+    assertEquals("", ok("ps", "-aq").out());
+    assertTrue(ok("images").out().lines().noneMatch(l -> l.contains("berthctl-build")), "intermediate record left");
+    assertEquals(0, LeasesGrpc.newBlockingStub(berthd.channel()).list(ListRequest.getDefaultInstance()).getLeasesCount(),
+        "leases left");
+    assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().noneMatch(l -> l.contains("berthctl-build")),
+        "mounts left");
+    ok("system", "prune", "-f");
+    List<String> left = new ArrayList<>(snapshotKeys());
+    left.removeAll(snapshotsBefore);
+    assertEquals(List.of(), left, "snapshots left behind");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 
   private static List<String> snapshotKeys() {

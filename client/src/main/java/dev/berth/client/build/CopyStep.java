@@ -57,7 +57,7 @@ final class CopyStep {
     SnapshotDiff.Layer run(StageState s) throws IOException {
       try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, s.chainId)) {
         int[] owner = chown == null ? new int[] {0, 0} : Owners.of(workspace.dir(), chown);
-        new FileCopier(workspace.dir(), owner[0], owner[1], mode).copy(files, paths, dest, add);
+        new FileCopier(workspace.dir(), owner[0], owner[1], mode, cancellation).copy(files, paths, dest, add);
         return workspace.diff(ImageBuilder.layerType(s));
       }
     }
@@ -74,12 +74,15 @@ final class CopyStep {
   private final BaseImages baseImages;
   private final BuildContext context;
   private final List<StageState> done;
+  private final Cancellation cancellation;
 
-  CopyStep(Channel leased, BaseImages baseImages, BuildContext context, List<StageState> done) {
+  CopyStep(Channel leased, BaseImages baseImages, BuildContext context, List<StageState> done,
+      Cancellation cancellation) {
     this.leased = leased;
     this.baseImages = baseImages;
     this.context = context;
     this.done = done;
+    this.cancellation = cancellation;
   }
 
   Planned plan(StageState s, Instruction i, char escape) throws IOException {

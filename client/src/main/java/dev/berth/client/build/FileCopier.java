@@ -27,12 +27,14 @@ final class FileCopier {
   private final int uid;
   private final int gid;
   private final Integer mode;
+  private final Cancellation cancellation;
 
-  FileCopier(Path rootfs, int uid, int gid, Integer mode) {
+  FileCopier(Path rootfs, int uid, int gid, Integer mode, Cancellation cancellation) {
     this.rootfs = rootfs;
     this.uid = uid;
     this.gid = gid;
     this.mode = mode;
+    this.cancellation = cancellation;
   }
 
   /**
@@ -79,6 +81,7 @@ final class FileCopier {
   }
 
   private void copyEntry(CopySource source, Path from, String rel, Path to) throws IOException {
+    cancellation.check();
     if (Files.isSymbolicLink(from)) {
       Files.deleteIfExists(to);
       Files.createSymbolicLink(to, Files.readSymbolicLink(from));

@@ -32,7 +32,7 @@ class FileCopierTest {
 
   private void copy(List<String> sources, String dest, Integer mode) throws Exception {
     List<CopySource.Found> paths = sources.stream().flatMap(s -> source.resolve(s).stream()).toList();
-    new FileCopier(rootfs, 0, 0, mode).copy(source, paths, dest, false);
+    new FileCopier(rootfs, 0, 0, mode, new Cancellation()).copy(source, paths, dest, false);
   }
 
   @Test

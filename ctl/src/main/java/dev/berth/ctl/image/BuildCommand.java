@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,8 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl build -q --target builder -t app-build .", "  tar -c . | berthctl build -t app -"})
 public final class BuildCommand implements Callable<Integer> {
   private static final String STDIN = "-";
+  /** How long a SIGINT or SIGTERM waits for a build to clean up before berthctl exits. */
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
 
   @ParentCommand
   BerthCtl root;
@@ -117,8 +120,9 @@ public final class BuildCommand implements Callable<Integer> {
       out.println("Sending build context to Docker daemon  " + humanSize(sent));
       try (Connection c = root.connect()) {
         Dockerfile dockerfile = DockerfileParser.parse(dockerfileText);
-        String id = new ImageBuilder(c.channel(), root.namespace(), reference -> baseImage(c, reference), out)
-            .build(dockerfile, ctx, options);
+        ImageBuilder builder = new ImageBuilder(c.channel(), root.namespace(), reference -> baseImage(c, reference),
+            out);
+        String id = buildCancellable(builder, dockerfile, ctx, options);
         if (iidFile != null) {
           Files.writeString(iidFile, id);
         }
@@ -142,6 +146,35 @@ public final class BuildCommand implements Callable<Integer> {
       throw e;
     } finally {
       out.flush();
+    }
+  }
+
+  /**
+   * Builds with a shutdown hook that cancels the build on SIGINT or SIGTERM, as Docker's CLI does on
+   * Ctrl-C, and holds the exit until the build has cleaned up (or {@link #CANCEL_WAIT} passed).
+   */
+  private static String buildCancellable(ImageBuilder builder, Dockerfile dockerfile, BuildContext ctx,
+      BuildOptions options) throws IOException, InterruptedException {
+    Thread hook = new Thread(() -> {
+      try {
+        if (!builder.cancel(CANCEL_WAIT)) {
+          System.err.println("berthctl build: the cancelled build was still cleaning up after "
+              + CANCEL_WAIT.toSeconds() + "s; its intermediate container and berthctl-build/... image may be left "
+              + "(berthctl ps -a, images)");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "berthctl-build-cancel");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return builder.build(dockerfile, ctx, options);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting and the hook runs: it waits for this build to be over
+      }
     }
   }
 
