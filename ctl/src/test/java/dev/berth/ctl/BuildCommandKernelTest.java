@@ -180,6 +180,12 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals(1, missing.exit());
     assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat nothing-here: file "
         + "does not exist\n", missing.stderr());
+    file("f", "x");
+    file("Dockerfile", "FROM busybox\nCOPY --chmod=600 f /f\n");
+    Cli.Result chmod = berthd.ctl("build", context.toString());
+    assertEquals(1, chmod.exit());
+    assertEquals("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to "
+        + "build images with BuildKit enabled\n", chmod.stderr());
     Cli.Result url = berthd.ctl("build", "https://example.org/repo.git");
     assertEquals(1, url.exit());
     assertTrue(url.stderr().contains("is not supported"), url::toString);

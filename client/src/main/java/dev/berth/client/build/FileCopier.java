@@ -19,21 +19,19 @@ import java.util.stream.Stream;
  * Copies COPY's and ADD's sources into a root file system as Docker's builder does: a file to the
  * destination (into it when it is a directory or ends in {@code /}), a directory's contents into
  * the destination, symlinks as links; what is made belongs to {@code uid:gid} (root unless
- * {@code --chown}), keeps its mode (or takes {@code --chmod}'s) and its modification time. Missing
+ * {@code --chown}), keeps its mode and its modification time. Missing
  * parent directories are made, with the same owner.
  */
 final class FileCopier {
   private final Path rootfs;
   private final int uid;
   private final int gid;
-  private final Integer mode;
   private final Cancellation cancellation;
 
-  FileCopier(Path rootfs, int uid, int gid, Integer mode, Cancellation cancellation) {
+  FileCopier(Path rootfs, int uid, int gid, Cancellation cancellation) {
     this.rootfs = rootfs;
     this.uid = uid;
     this.gid = gid;
-    this.mode = mode;
     this.cancellation = cancellation;
   }
 
@@ -103,8 +101,8 @@ final class FileCopier {
     } else {
       return;
     }
-    int bits = mode != null ? mode : (Integer) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-    Files.setAttribute(to, "unix:mode", bits);
+    int mode = (Integer) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    Files.setAttribute(to, "unix:mode", mode);
     own(to);
     Files.setLastModifiedTime(to, (FileTime) Files.getAttribute(from, "lastModifiedTime", LinkOption.NOFOLLOW_LINKS));
   }
