@@ -2,6 +2,7 @@ package dev.berth.client.build;
 
 import dev.berth.api.Digests;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
  * Berth's own hash, not Docker's tarsum.
  */
 final class CopyHash {
+  private static final int BUFFER = 1 << 16;
+
   private CopyHash() {}
 
   static String of(CopySource source, List<CopySource.Found> found) throws IOException {
@@ -40,7 +43,7 @@ final class CopyHash {
     if (Files.isSymbolicLink(p)) {
       text(sha, Files.readSymbolicLink(p).toString());
     } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-      sha.update(Files.readAllBytes(p));
+      bytes(sha, p);
     } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       List<Path> children;
       try (Stream<Path> list = Files.list(p)) {
@@ -51,6 +54,16 @@ final class CopyHash {
         if (source.included().test(childRel)) {
           entry(sha, source, childRel);
         }
+      }
+    }
+  }
+
+  /** A file's bytes, a buffer at a time: a file may be larger than memory. */
+  private static void bytes(MessageDigest sha, Path file) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        sha.update(buffer, 0, n);
       }
     }
   }

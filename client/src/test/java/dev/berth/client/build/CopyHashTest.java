@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,15 @@ class CopyHashTest {
     // what is left out does not count: changing it keeps the hash
     Files.writeString(context.resolve("src/key.pem"), "rotated");
     assertEquals(after, hash("src/"));
+  }
+
+  @Test
+  void aFileLargerThanAnArrayIsHashedAsAStream() throws Exception {
+    try (RandomAccessFile big = new RandomAccessFile(context.resolve("big").toFile(), "rw")) {
+      // sparse: no disk taken, but more bytes than one Java array holds
+      big.setLength(Integer.MAX_VALUE + 1L);
+    }
+    assertTrue(hash("big").startsWith("file:"));
   }
 
   @Test

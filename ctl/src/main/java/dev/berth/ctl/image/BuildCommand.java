@@ -17,10 +17,9 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +50,8 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl build -q --target builder -t app-build .", "  tar -c . | berthctl build -t app -"})
 public final class BuildCommand implements Callable<Integer> {
   private static final String STDIN = "-";
+  /** A tar archive's first header, which tells it from a Dockerfile. */
+  private static final int TAR_HEAD = 512;
   /** How long a SIGINT or SIGTERM waits for a build to clean up before berthctl exits. */
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
 
@@ -182,20 +183,22 @@ public final class BuildCommand implements Callable<Integer> {
     if (!STDIN.equals(context)) {
       return BuildContext.directory(Path.of(context));
     }
-    byte[] input = root.io().in().readAllBytes();
-    if (isTar(input)) {
-      try (InputStream in = new ByteArrayInputStream(input)) {
-        return BuildContext.tar(in);
-      }
+    // only the head is looked at: a context on stdin is unpacked as it streams in, never held whole
+    BufferedInputStream in = new BufferedInputStream(root.io().in(), TAR_HEAD);
+    in.mark(TAR_HEAD);
+    byte[] head = in.readNBytes(TAR_HEAD);
+    in.reset();
+    if (isTar(head)) {
+      return BuildContext.tar(in);
     }
-    stdinDockerfile = new String(input, StandardCharsets.UTF_8);
+    stdinDockerfile = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     return BuildContext.empty();
   }
 
-  /** Whether stdin holds a tar archive (gzip-compressed ones included) rather than a Dockerfile. */
-  private static boolean isTar(byte[] input) {
-    boolean gzip = input.length > 2 && (input[0] & 0xff) == 0x1f && (input[1] & 0xff) == 0x8b;
-    return gzip || input.length >= 262 && new String(input, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+  /** Whether stdin's head is a tar archive's (gzip-compressed ones included) rather than a Dockerfile's. */
+  private static boolean isTar(byte[] head) {
+    boolean gzip = head.length > 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    return gzip || head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
   }
 
   private void printQuietOutput(ByteArrayOutputStream quietOutput) {
