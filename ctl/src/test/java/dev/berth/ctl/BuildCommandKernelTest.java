@@ -274,6 +274,23 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals("made\n", ok("run", "--rm", "app:1", "cat", "/m").out());
   }
 
+  @Test
+  void dashFIsRelativeToTheCurrentDirectoryAsDockersCli(@TempDir Path elsewhere) throws Exception {
+    file("c3/D1", "FROM busybox\nCOPY f /f\n");
+    file("c3/f", "in c3");
+    Path relative = Path.of("").toAbsolutePath().relativize(context.resolve("c3/D1"));
+    ok("build", "-q", "-t", "app:1", "-f", relative.toString(), context.resolve("c3").toString());
+    assertEquals("in c3", ok("run", "--rm", "app:1", "cat", "/f").out());
+    // a Dockerfile outside the context is read too, as Docker's CLI sends it along
+    Files.writeString(elsewhere.resolve("Outside"), "FROM busybox\nCOPY f /g\n");
+    ok("build", "-q", "-t", "app:1", "-f", elsewhere.resolve("Outside").toString(), context.resolve("c3").toString());
+    assertEquals("in c3", ok("run", "--rm", "app:1", "cat", "/g").out());
+    Cli.Result missing = berthd.ctl("build", "-f", "no-such-Dockerfile", context.toString());
+    assertEquals(1, missing.exit());
+    assertTrue(missing.stderr().endsWith("unable to prepare context: unable to evaluate symlinks in Dockerfile path: "
+        + "lstat " + Path.of("no-such-Dockerfile").toAbsolutePath() + ": no such file or directory\n"), missing::toString);
+  }
+
   private static List<String> snapshotKeys() {
     List<String> keys = new ArrayList<>();
     SnapshotsGrpc.newBlockingStub(berthd.channel())

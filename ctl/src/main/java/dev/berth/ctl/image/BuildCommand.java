@@ -62,7 +62,8 @@ public final class BuildCommand implements Callable<Integer> {
   List<String> tags = new ArrayList<>();
 
   @Option(names = {"-f", "--file"}, paramLabel = "FILE",
-      description = "the Dockerfile, relative to the context (default PATH/Dockerfile); - reads it from stdin")
+      description = "the Dockerfile, relative to the current directory (in a tar on stdin, to its top; default "
+          + "PATH/Dockerfile); - reads it from stdin")
   String file;
 
   @Option(names = "--build-arg", paramLabel = "KEY[=VALUE]",
@@ -112,7 +113,7 @@ public final class BuildCommand implements Callable<Integer> {
         : new PrintStream(root.io().out(), true, StandardCharsets.UTF_8);
     try (BuildContext ctx = openContext()) {
       String dockerfileText = STDIN.equals(file) ? new String(root.io().in().readAllBytes(), StandardCharsets.UTF_8)
-          : stdinDockerfile != null ? stdinDockerfile : ctx.dockerfile(file);
+          : stdinDockerfile != null ? stdinDockerfile : ctx.dockerfile(dockerfilePath());
       long sent = ctx.sentBytes();
       if (STDIN.equals(file) || stdinDockerfile != null) {
         // Docker's CLI puts a Dockerfile read from stdin into the context it sends
@@ -177,6 +178,14 @@ public final class BuildCommand implements Callable<Integer> {
         // the JVM is exiting and the hook runs: it waits for this build to be over
       }
     }
+  }
+
+  /**
+   * As Docker's CLI takes {@code -f}: with a directory for context, relative to the current
+   * directory (and read even when outside the context); in a tar on stdin, to the archive's top.
+   */
+  private String dockerfilePath() {
+    return file == null || STDIN.equals(context) ? file : Path.of(file).toAbsolutePath().toString();
   }
 
   private BuildContext openContext() throws IOException {
