@@ -180,6 +180,15 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals(1, missing.exit());
     assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat nothing-here: file "
         + "does not exist\n", missing.stderr());
+    Files.createSymbolicLink(context.resolve("hostlink"), Path.of("/etc/hostname"));
+    Files.createSymbolicLink(context.resolve("linkdir"), Path.of("/etc"));
+    for (String source : List.of("hostlink", "linkdir/hostname")) {
+      file("Dockerfile", "FROM busybox\nCOPY " + source + " /leak\n");
+      Cli.Result leak = berthd.ctl("build", context.toString());
+      assertEquals(1, leak.exit(), leak::toString);
+      assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat " + source
+          + ": file does not exist\n", leak.stderr());
+    }
     file("f", "x");
     file("Dockerfile", "FROM busybox\nCOPY --chmod=600 f /f\n");
     Cli.Result chmod = berthd.ctl("build", context.toString());
