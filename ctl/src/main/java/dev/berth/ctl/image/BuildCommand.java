@@ -43,7 +43,7 @@ import picocli.CommandLine.ParentCommand;
         + "RUN, COPY and ADD, RUN in a container of each step's image, .dockerignore honoured, multi-stage builds.",
         "A step an earlier build ran on the same image, with the same instruction (and for COPY and ADD the same "
             + "files), is taken from the cache (' ---> Using cache'); system prune empties it. Intermediate "
-            + "containers are removed, also when a step fails. BuildKit's features (RUN --mount, heredocs) and ADD "
+            + "containers are removed, also when a step fails or the build is cancelled (SIGINT, SIGTERM). BuildKit's features (RUN --mount, heredocs) and ADD "
             + "of a URL are refused."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl build -t app .", "  berthctl build -t app:1 -f build/Dockerfile --build-arg VERSION=2 .",
