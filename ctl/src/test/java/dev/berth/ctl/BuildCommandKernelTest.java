@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,9 +180,124 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals(1, missing.exit());
     assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat nothing-here: file "
         + "does not exist\n", missing.stderr());
+    Files.createSymbolicLink(context.resolve("hostlink"), Path.of("/etc/hostname"));
+    Files.createSymbolicLink(context.resolve("linkdir"), Path.of("/etc"));
+    for (String source : List.of("hostlink", "linkdir/hostname")) {
+      file("Dockerfile", "FROM busybox\nCOPY " + source + " /leak\n");
+      Cli.Result leak = berthd.ctl("build", context.toString());
+      assertEquals(1, leak.exit(), leak::toString);
+      assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat " + source
+          + ": file does not exist\n", leak.stderr());
+    }
+    file("f", "x");
+    file("Dockerfile", "FROM busybox\nCOPY --chmod=600 f /f\n");
+    Cli.Result chmod = berthd.ctl("build", context.toString());
+    assertEquals(1, chmod.exit());
+    assertEquals("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to "
+        + "build images with BuildKit enabled\n", chmod.stderr());
     Cli.Result url = berthd.ctl("build", "https://example.org/repo.git");
     assertEquals(1, url.exit());
     assertTrue(url.stderr().contains("is not supported"), url::toString);
+  }
+
+  @Test
+  void anImagesAbsoluteEtcLinkLeadsARunsInitLayerIntoTheImageNotOntoTheHost(@TempDir Path host, @TempDir Path tree)
+      throws Exception {
+    Files.createSymbolicLink(tree.resolve("etc"), host);
+    tar(context.resolve("evil.tar"), tree, "etc");
+    file("Dockerfile", """
+        FROM scratch
+        ADD evil.tar /
+        COPY --from=busybox /bin/busybox /bin/busybox
+        RUN ["/bin/busybox", "true"]
+        """);
+    ok("build", "-q", "--no-cache", context.toString());
+    try (var left = Files.list(host)) {
+      assertEquals(List.of(), left.toList(), "init layer files written on the host");
+    }
+  }
+
+  private static void tar(Path archive, Path dir, String... names) throws Exception {
+    List<String> command = new ArrayList<>(List.of("tar", "-cf", archive.toString(), "-C", dir.toString()));
+    command.addAll(List.of(names));
+    assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
+  }
+
+  @Test
+  void aSigintDuringARunCancelsTheBuildAndLeavesNothingBehind(@TempDir Path logs) throws Exception {
+    List<String> snapshotsBefore = snapshotKeys();
+    file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo started && sleep 300\n");
+    file("f", "x");
+    Path output = logs.resolve("out");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), BerthCtl.class.getName(), "build", "--no-cache", context.toString())
+        .redirectOutput(output.toFile()).redirectError(logs.resolve("err").toFile());
+    pb.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+    Process build = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(output).contains("started\n")) {
+        assertTrue(build.isAlive() && System.nanoTime() < deadline, () -> "no RUN output: " + read(output));
+        Thread.sleep(100);
+      }
+      assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(build.pid())).start().waitFor());
+      assertTrue(build.waitFor(60, TimeUnit.SECONDS), "berthctl build did not exit on SIGINT");
+    } finally {
+      build.destroyForcibly().waitFor();
+    }
+    assertEquals("", ok("ps", "-aq").out());
+    assertTrue(ok("images").out().lines().noneMatch(l -> l.contains("berthctl-build")), "intermediate record left");
+    assertEquals(0, LeasesGrpc.newBlockingStub(berthd.channel()).list(ListRequest.getDefaultInstance()).getLeasesCount(),
+        "leases left");
+    assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().noneMatch(l -> l.contains("berthctl-build")),
+        "mounts left");
+    ok("system", "prune", "-f");
+    List<String> left = new ArrayList<>(snapshotKeys());
+    left.removeAll(snapshotsBefore);
+    assertEquals(List.of(), left, "snapshots left behind");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  @Test
+  void aContextOrADockerfileOnStdin(@TempDir Path tree) throws Exception {
+    Files.writeString(tree.resolve("Dockerfile"), "FROM busybox\nCOPY f /f\n");
+    Files.writeString(tree.resolve("f"), "from the tar");
+    tar(context.resolve("c.tar"), tree, "Dockerfile", "f");
+    assertEquals(0, new ProcessBuilder("gzip", "-k", context.resolve("c.tar").toString()).start().waitFor());
+    for (String archive : List.of("c.tar", "c.tar.gz")) {
+      Cli.Result r = berthd.ctlWithInput(Files.readAllBytes(context.resolve(archive)), "build", "-q", "-t", "app:1",
+          "-");
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals("from the tar", ok("run", "--rm", "app:1", "cat", "/f").out());
+    }
+    Cli.Result dockerfile = berthd.ctlWithInput("FROM busybox\nRUN echo made > /m\n".getBytes(), "build", "-q", "-t",
+        "app:1", "-");
+    assertEquals(0, dockerfile.exit(), dockerfile::toString);
+    assertEquals("made\n", ok("run", "--rm", "app:1", "cat", "/m").out());
+  }
+
+  @Test
+  void dashFIsRelativeToTheCurrentDirectoryAsDockersCli(@TempDir Path elsewhere) throws Exception {
+    file("c3/D1", "FROM busybox\nCOPY f /f\n");
+    file("c3/f", "in c3");
+    Path relative = Path.of("").toAbsolutePath().relativize(context.resolve("c3/D1"));
+    ok("build", "-q", "-t", "app:1", "-f", relative.toString(), context.resolve("c3").toString());
+    assertEquals("in c3", ok("run", "--rm", "app:1", "cat", "/f").out());
+    // a Dockerfile outside the context is read too, as Docker's CLI sends it along
+    Files.writeString(elsewhere.resolve("Outside"), "FROM busybox\nCOPY f /g\n");
+    ok("build", "-q", "-t", "app:1", "-f", elsewhere.resolve("Outside").toString(), context.resolve("c3").toString());
+    assertEquals("in c3", ok("run", "--rm", "app:1", "cat", "/g").out());
+    Cli.Result missing = berthd.ctl("build", "-f", "no-such-Dockerfile", context.toString());
+    assertEquals(1, missing.exit());
+    assertTrue(missing.stderr().endsWith("unable to prepare context: unable to evaluate symlinks in Dockerfile path: "
+        + "lstat " + Path.of("no-such-Dockerfile").toAbsolutePath() + ": no such file or directory\n"), missing::toString);
   }
 
   private static List<String> snapshotKeys() {

@@ -2,6 +2,8 @@ package dev.berth.client.build;
 
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.TarStreams;
+import dev.berth.client.images.Compression;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,11 +45,14 @@ public final class BuildContext implements AutoCloseable {
     return new BuildContext(dir.toAbsolutePath().normalize(), false);
   }
 
-  /** A context sent as a tar archive (Docker's {@code docker build - < context.tar}). */
+  /**
+   * A context sent as a tar archive, plain or compressed (Docker's {@code docker build - <
+   * context.tar}), unpacked as it is read.
+   */
   public static BuildContext tar(InputStream in) throws IOException {
     Path dir = Files.createTempDirectory("berthctl-build-context");
     try {
-      TarStreams.extract(in, dir, "/");
+      TarStreams.extract(Compression.decompressed(new BufferedInputStream(in)), dir, "/");
       return new BuildContext(dir, true);
     } catch (IOException | RuntimeException e) {
       deleteTree(dir);

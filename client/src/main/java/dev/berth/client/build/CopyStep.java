@@ -1,6 +1,5 @@
 package dev.berth.client.build;
 
-import dev.berth.api.Digests;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.DockerfileWords;
 import dev.berth.client.containers.ImageRootfs;
@@ -9,22 +8,17 @@ import dev.berth.client.images.Image;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * COPY and ADD: the sources (from the context, or with {@code --from} an earlier stage or an image,
  * mounted read-only) copied into a writable snapshot of the stage, which becomes the step's layer.
- * The history names the content by a hash of it, as Docker's does ({@code file:}, {@code dir:},
- * {@code multi:}); Berth's hash is its own (SHA-256 over names, modes and bytes).
+ * The history names the content by a hash of it ({@link CopyHash}), as Docker's does.
  */
 final class CopyStep {
   /**
@@ -34,21 +28,19 @@ final class CopyStep {
   final class Planned implements AutoCloseable {
     private final FromRootfs from;
     private final CopySource files;
-    private final List<String> paths;
+    private final List<CopySource.Found> paths;
     private final String dest;
     private final String chown;
-    private final Integer mode;
     private final boolean add;
     final String createdBy;
 
-    private Planned(FromRootfs from, CopySource files, List<String> paths, String dest, String chown, Integer mode,
+    private Planned(FromRootfs from, CopySource files, List<CopySource.Found> paths, String dest, String chown,
         boolean add, String createdBy) {
       this.from = from;
       this.files = files;
       this.paths = paths;
       this.dest = dest;
       this.chown = chown;
-      this.mode = mode;
       this.add = add;
       this.createdBy = createdBy;
     }
@@ -57,7 +49,7 @@ final class CopyStep {
     SnapshotDiff.Layer run(StageState s) throws IOException {
       try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, s.chainId)) {
         int[] owner = chown == null ? new int[] {0, 0} : Owners.of(workspace.dir(), chown);
-        new FileCopier(workspace.dir(), owner[0], owner[1], mode).copy(files, paths, dest, add);
+        new FileCopier(workspace.dir(), owner[0], owner[1], cancellation).copy(files, paths, dest, add);
         return workspace.diff(ImageBuilder.layerType(s));
       }
     }
@@ -74,15 +66,23 @@ final class CopyStep {
   private final BaseImages baseImages;
   private final BuildContext context;
   private final List<StageState> done;
+  private final Cancellation cancellation;
 
-  CopyStep(Channel leased, BaseImages baseImages, BuildContext context, List<StageState> done) {
+  CopyStep(Channel leased, BaseImages baseImages, BuildContext context, List<StageState> done,
+      Cancellation cancellation) {
     this.leased = leased;
     this.baseImages = baseImages;
     this.context = context;
     this.done = done;
+    this.cancellation = cancellation;
   }
 
   Planned plan(StageState s, Instruction i, char escape) throws IOException {
+    if (i.flags().containsKey("chmod")) {
+      // Docker's words (moby v27 builder/dockerfile/dispatchers.go): its legacy builder has no --chmod
+      throw new BuildStepException("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ "
+          + "to learn how to build images with BuildKit enabled", 1);
+    }
     Function<String, String> variables = s.variables();
     List<String> words = new ArrayList<>();
     if (i.execForm()) {
@@ -101,14 +101,13 @@ final class CopyStep {
     }
     String chown = i.flags().containsKey("chown") ? DockerfileWords.word(i.flags().get("chown"), escape, variables)
         : null;
-    Integer mode = mode(i);
     String from = i.flags().get("from");
     FromRootfs source = from == null ? null : mount(from);
     try {
       CopySource files = source == null ? context.files() : new CopySource(source.dir(), p -> true);
-      List<String> paths = new ArrayList<>();
+      List<CopySource.Found> paths = new ArrayList<>();
       for (String pattern : sources) {
-        List<String> found = files.resolve(pattern);
+        List<CopySource.Found> found = files.resolve(pattern);
         if (found.isEmpty()) {
           // Docker's words (moby v27 builder/remotecontext)
           throw new BuildStepException(i.keyword() + " failed: " + (source == null
@@ -121,9 +120,9 @@ final class CopyStep {
         throw new BuildStepException("When using " + i.keyword() + " with more than one source file, the destination "
             + "must be a directory and end with a /", 1);
       }
-      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + hash(files.root(), paths)
+      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + CopyHash.of(files, paths)
           + " in " + dest + " ";
-      return new Planned(source, files, paths, dest, chown, mode, i.keyword().equals("ADD"),
+      return new Planned(source, files, paths, dest, chown, i.keyword().equals("ADD"),
           CreatedBy.copy(s.shell(), comment));
     } catch (IOException | RuntimeException e) {
       if (source != null) {
@@ -131,17 +130,6 @@ final class CopyStep {
       }
       throw e;
     }
-  }
-
-  private static Integer mode(Instruction i) {
-    String chmod = i.flags().get("chmod");
-    if (chmod == null) {
-      return null;
-    }
-    if (!chmod.matches("[0-7]{1,4}")) {
-      throw new BuildStepException("invalid chmod parameter: " + chmod + " (an octal mode such as 755)", 1);
-    }
-    return Integer.parseInt(chmod, 8);
   }
 
   /** A root file system COPY --from reads: an earlier stage's (by name or index) or an image's. */
@@ -197,29 +185,5 @@ final class CopyStep {
         rootfs.close();
       }
     };
-  }
-
-  /** The history's name for the content: {@code file:} one file, {@code dir:} one directory, {@code multi:} more. */
-  private static String hash(Path root, List<String> paths) throws IOException {
-    MessageDigest sha = Digests.newSha256();
-    for (String rel : paths) {
-      Path p = rel.isEmpty() ? root : root.resolve(rel);
-      try (Stream<Path> walk = Files.walk(p)) {
-        for (Path f : walk.sorted().toList()) {
-          sha.update(root.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-          sha.update(String.valueOf(Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS))
-              .getBytes(StandardCharsets.UTF_8));
-          if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-            sha.update(Files.readAllBytes(f));
-          }
-        }
-      }
-    }
-    String hex = Digests.hex(Digests.format(sha));
-    if (paths.size() > 1) {
-      return "multi:" + hex;
-    }
-    Path only = paths.get(0).isEmpty() ? root : root.resolve(paths.get(0));
-    return (Files.isDirectory(only, LinkOption.NOFOLLOW_LINKS) ? "dir:" : "file:") + hex;
   }
 }

@@ -19,34 +19,34 @@ import java.util.stream.Stream;
  * Copies COPY's and ADD's sources into a root file system as Docker's builder does: a file to the
  * destination (into it when it is a directory or ends in {@code /}), a directory's contents into
  * the destination, symlinks as links; what is made belongs to {@code uid:gid} (root unless
- * {@code --chown}), keeps its mode (or takes {@code --chmod}'s) and its modification time. Missing
+ * {@code --chown}), keeps its mode and its modification time. Missing
  * parent directories are made, with the same owner.
  */
 final class FileCopier {
   private final Path rootfs;
   private final int uid;
   private final int gid;
-  private final Integer mode;
+  private final Cancellation cancellation;
 
-  FileCopier(Path rootfs, int uid, int gid, Integer mode) {
+  FileCopier(Path rootfs, int uid, int gid, Cancellation cancellation) {
     this.rootfs = rootfs;
     this.uid = uid;
     this.gid = gid;
-    this.mode = mode;
+    this.cancellation = cancellation;
   }
 
   /**
    * Copies {@code paths} of {@code source} to {@code dest} (a path inside the root file system);
    * with {@code extract} (ADD) a local tar archive is unpacked into it instead.
    */
-  void copy(CopySource source, List<String> paths, String dest, boolean extract) throws IOException {
-    boolean intoDirectory = dest.endsWith("/") || paths.size() > 1;
-    for (String rel : paths) {
-      Path from = followed(source, rel);
-      if (Files.isDirectory(from)) {
+  void copy(CopySource source, List<CopySource.Found> sources, String dest, boolean extract) throws IOException {
+    boolean intoDirectory = dest.endsWith("/") || sources.size() > 1;
+    for (CopySource.Found found : sources) {
+      Path from = found.path().isEmpty() ? source.root() : source.root().resolve(found.path());
+      if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
         Path to = directory(dest);
-        copyChildren(source, from, rel, to);
-      } else if (extract && Files.isRegularFile(from) && isArchive(from)) {
+        copyChildren(source, from, found.path(), to);
+      } else if (extract && Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS) && isArchive(from)) {
         Path to = directory(dest);
         try (InputStream in = Compression.decompressed(new BufferedInputStream(Files.newInputStream(from)))) {
           TarStreams.extract(in, rootfs, "/" + rootfs.relativize(to));
@@ -54,27 +54,15 @@ final class FileCopier {
       } else {
         Path target = inside(dest);
         // the name the source was given, not its link's target's
-        String name = Path.of(rel).getFileName().toString();
+        String name = Path.of(found.name()).getFileName().toString();
         if (intoDirectory || Files.isDirectory(target)) {
           target = directory(dest).resolve(name);
         } else {
           makeParents(target.getParent());
         }
-        copyEntry(source, from, rel, target);
+        copyEntry(source, from, found.path(), target);
       }
     }
-  }
-
-  /**
-   * A source as Docker's builder resolves it: a symlink named as a source is followed, within the
-   * source's root (what is under a copied directory is copied as it is, links as links).
-   */
-  private static Path followed(CopySource source, String rel) throws IOException {
-    Path path = rel.isEmpty() ? source.root() : source.root().resolve(rel);
-    if (!Files.isSymbolicLink(path)) {
-      return path;
-    }
-    return RootfsFiles.pathInside(source.root(), "/" + rel);
   }
 
   private void copyChildren(CopySource source, Path dir, String rel, Path to) throws IOException {
@@ -91,6 +79,7 @@ final class FileCopier {
   }
 
   private void copyEntry(CopySource source, Path from, String rel, Path to) throws IOException {
+    cancellation.check();
     if (Files.isSymbolicLink(from)) {
       Files.deleteIfExists(to);
       Files.createSymbolicLink(to, Files.readSymbolicLink(from));
@@ -112,8 +101,8 @@ final class FileCopier {
     } else {
       return;
     }
-    int bits = mode != null ? mode : (Integer) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-    Files.setAttribute(to, "unix:mode", bits);
+    int mode = (Integer) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    Files.setAttribute(to, "unix:mode", mode);
     own(to);
     Files.setLastModifiedTime(to, (FileTime) Files.getAttribute(from, "lastModifiedTime", LinkOption.NOFOLLOW_LINKS));
   }

@@ -24,13 +24,14 @@ import dev.berth.client.images.OciJson;
 import dev.berth.client.images.Platform;
 import dev.berth.client.images.ResolvedImage;
 import dev.berth.client.images.UnpackListener;
-import dev.berth.client.leases.Lease;
+import dev.berth.client.leases.RenewingLease;
 import dev.berth.client.spec.RootfsFiles;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,9 +49,11 @@ import java.util.function.Function;
  * kept as blobs under the build's lease (config and manifest after each step, a layer per RUN, COPY,
  * ADD and WORKDIR that changed files), each step's manifest kept by the {@link BuildCache};
  * RUN's container starts from an image record that names the stage's state for the moment and
- * goes at the end. The only images are the final one, under each name asked for.
+ * goes at the end, also when the build fails or is cancelled. The only images are the final one, under each name asked for.
  */
 public final class ImageBuilder {
+  /** How long what a killed build made outlives it, before the garbage collector takes it. */
+  public static final Duration LEASE_EXPIRY = Duration.ofMinutes(5);
   /** The diff ID of a layer without changes (1024 zero bytes): Docker's builder adds no layer for it. */
   private static final String EMPTY_LAYER = Digests.sha256(new byte[1024]);
   /** Docker's predefined build args: usable without ARG, never in history nor warned of. */
@@ -61,6 +64,7 @@ public final class ImageBuilder {
   private final String namespace;
   private final BaseImages baseImages;
   private final PrintStream out;
+  private final Cancellation cancellation = new Cancellation();
 
   /**
    * @param channel carries {@code namespace}
@@ -108,7 +112,7 @@ public final class ImageBuilder {
   public String build(Dockerfile dockerfile, BuildContext context, BuildOptions options)
       throws IOException, InterruptedException {
     BuildPlan plan = BuildPlan.of(dockerfile, options);
-    try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
+    try (RenewingLease lease = RenewingLease.create(channel, LEASE_EXPIRY)) {
       Build b = new Build(dockerfile, context, options, lease.channel());
       try {
         return run(b, plan);
@@ -117,7 +121,24 @@ public final class ImageBuilder {
           b.images.remove(b.record);
         }
       }
+    } finally {
+      cancellation.finished();
     }
+  }
+
+  /**
+   * Cancels the build under way from another thread (berthctl's on SIGINT or SIGTERM): a RUN's
+   * container is killed, no further step starts, and what the build made goes as when a step
+   * fails. Whether that was done within {@code wait}; if not, what is left is under the build's
+   * lease, which expires within {@link #LEASE_EXPIRY}.
+   */
+  public boolean cancel(Duration wait) throws InterruptedException {
+    return cancellation.cancel(wait);
+  }
+
+  /** Whether {@link #cancel} was called. */
+  public boolean cancelled() {
+    return cancellation.isCancelled();
   }
 
   private String run(Build b, BuildPlan plan) throws IOException, InterruptedException {
@@ -171,6 +192,7 @@ public final class ImageBuilder {
   }
 
   private void printStep(int step, BuildPlan plan, Instruction i) {
+    cancellation.check();
     out.println("Step " + step + "/" + plan.steps() + " : " + i.original());
   }
 
@@ -232,7 +254,7 @@ public final class ImageBuilder {
     switch (i.keyword()) {
       case "RUN" -> run(b, s, i);
       case "COPY", "ADD" -> {
-        try (CopyStep.Planned copy = new CopyStep(b.leased, baseImages, b.context, b.done)
+        try (CopyStep.Planned copy = new CopyStep(b.leased, baseImages, b.context, b.done, cancellation)
             .plan(s, i, b.dockerfile.escape())) {
           String parent = s.imageId;
           if (!cached(b, s, copy.createdBy)) {
@@ -402,7 +424,7 @@ public final class ImageBuilder {
         env.add(k + "=" + v);
       }
     });
-    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out).run(b.record, s.chainId, command, env,
+    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation).run(b.record, s.chainId, command, env,
         b.options.network(), layerType(s));
     layerStep(b, s, parent, layer, createdBy);
   }

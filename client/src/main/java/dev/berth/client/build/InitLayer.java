@@ -3,11 +3,13 @@ package dev.berth.client.build;
 import containerd.services.snapshots.v1.RemoveSnapshotRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.client.containers.ContainerClient;
+import dev.berth.client.spec.RootfsFiles;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,14 +35,16 @@ final class InitLayer implements AutoCloseable {
     String name = "build-init-" + ContainerClient.newId().substring(0, 16);
     try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, chainId)) {
       Path root = workspace.dir();
+      // resolved as the container sees its root: an image's /etc -> /x is the image's /x, not the host's
       for (String dir : DIRECTORIES) {
-        if (!Files.exists(root.resolve(dir))) {
-          Files.createDirectories(root.resolve(dir));
+        Path p = RootfsFiles.pathInside(root, dir);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(p);
         }
       }
       for (String file : FILES) {
-        Path p = root.resolve(file);
-        if (!Files.exists(p) && !Files.isSymbolicLink(p)) {
+        Path p = RootfsFiles.pathInside(root, file);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(p.getParent());
           Files.createFile(p);
           Files.setAttribute(p, "unix:mode", 0755);

@@ -27,15 +27,18 @@ import java.util.Map;
  * container is removed whatever happens.
  */
 final class RunStep {
+  private static final int SIGKILL = 9;
   private final Channel channel;
   private final String namespace;
   private final PrintStream out;
+  private final Cancellation cancellation;
 
   /** {@code channel} carries the namespace and the build's lease. */
-  RunStep(Channel channel, String namespace, PrintStream out) {
+  RunStep(Channel channel, String namespace, PrintStream out, Cancellation cancellation) {
     this.channel = channel;
     this.namespace = namespace;
     this.out = out;
+    this.cancellation = cancellation;
   }
 
   /**
@@ -66,9 +69,11 @@ final class RunStep {
     boolean removed = false;
     try {
       tasks.startDetached(ContainerState.of(channel, record));
+      cancellation.running(() -> kill(tasks, record));
       follow(record.getId());
       int code = TasksGrpc.newBlockingStub(channel).wait(WaitRequest.newBuilder().setContainerId(record.getId()).build())
           .getExitStatus();
+      cancellation.check();
       if (code != 0) {
         // Docker's words (moby v27 builder/dockerfile/dispatchers.go)
         throw new BuildStepException("The command '" + String.join(" ", command) + "' returned a non-zero code: "
@@ -80,9 +85,18 @@ final class RunStep {
       out.println("Removing intermediate container " + shortId);
       return layer;
     } finally {
+      cancellation.notRunning();
       if (!removed) {
         remove(tasks, record.getId());
       }
+    }
+  }
+
+  /** Ends the container's process, so that the step ends and its finally removes the container. */
+  private void kill(ContainerTasks tasks, Container record) {
+    ContainerState s = ContainerState.of(channel, record);
+    if (s.running()) {
+      tasks.kill(s, SIGKILL);
     }
   }
 

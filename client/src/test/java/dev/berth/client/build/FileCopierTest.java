@@ -30,14 +30,14 @@ class FileCopierTest {
     source = BuildContext.directory(context).files();
   }
 
-  private void copy(List<String> sources, String dest, Integer mode) throws Exception {
-    List<String> paths = sources.stream().flatMap(s -> source.resolve(s).stream()).toList();
-    new FileCopier(rootfs, 0, 0, mode).copy(source, paths, dest, false);
+  private void copy(List<String> sources, String dest) throws Exception {
+    List<CopySource.Found> paths = sources.stream().flatMap(s -> source.resolve(s).stream()).toList();
+    new FileCopier(rootfs, 0, 0, new Cancellation()).copy(source, paths, dest, false);
   }
 
   @Test
   void aDirectorysContentsGoIntoTheDestinationWithoutWhatIsIgnored() throws Exception {
-    copy(List.of("dir"), "/app", null);
+    copy(List.of("dir"), "/app");
     assertEquals("b", Files.readString(rootfs.resolve("app/sub/b.txt")));
     assertFalse(Files.exists(rootfs.resolve("app/skip.log")));
     assertFalse(Files.exists(rootfs.resolve("app/dir")));
@@ -45,25 +45,51 @@ class FileCopierTest {
 
   @Test
   void aFileGoesIntoADirectoryWhenTheDestinationEndsInASlashElseItIsTheFile() throws Exception {
-    copy(List.of("a.txt"), "/x/", null);
-    copy(List.of("a.txt"), "/y", null);
+    copy(List.of("a.txt"), "/x/");
+    copy(List.of("a.txt"), "/y");
     assertEquals("a", Files.readString(rootfs.resolve("x/a.txt")));
     assertTrue(Files.isRegularFile(rootfs.resolve("y")));
   }
 
   @Test
   void aLinkNamedAsSourceIsFollowedAndKeepsItsName() throws Exception {
-    copy(List.of("link.txt"), "/l/", 0600);
+    copy(List.of("link.txt"), "/l/");
     Path copied = rootfs.resolve("l/link.txt");
     assertFalse(Files.isSymbolicLink(copied));
     assertEquals("a", Files.readString(copied));
-    assertEquals(0600, (Integer) Files.getAttribute(copied, "unix:mode") & 07777);
   }
 
   @Test
   void globsMatchWithinOneDirectoryLevel() {
-    assertEquals(List.of("a.txt", "link.txt"), source.resolve("*.txt"));
-    assertEquals(List.of("dir/sub/b.txt"), source.resolve("dir/*/b.txt"));
+    assertEquals(List.of(new CopySource.Found("a.txt", "a.txt"), new CopySource.Found("link.txt", "a.txt")),
+        source.resolve("*.txt"));
+    assertEquals(List.of(new CopySource.Found("dir/sub/b.txt", "dir/sub/b.txt")), source.resolve("dir/*/b.txt"));
     assertEquals(List.of(), source.resolve("dir/skip.log"));
+  }
+
+  @Test
+  void linksOnTheWayAreResolvedInsideTheContextNeverOnTheHost(@TempDir Path host) throws Exception {
+    Files.writeString(host.resolve("hostname"), "the host's");
+    Files.createSymbolicLink(context.resolve("linkdir"), host);
+    Files.createSymbolicLink(context.resolve("hostlink"), host.resolve("hostname"));
+    Files.createSymbolicLink(context.resolve("up"), Path.of("../../.."));
+    assertEquals(List.of(), source.resolve("linkdir/hostname"));
+    assertEquals(List.of(), source.resolve("hostlink"));
+    assertEquals(List.of(), source.resolve("*/hostname"));
+    // ".." above the context's top stays at the top, as in a container's root
+    assertEquals(List.of(new CopySource.Found("up/a.txt", "a.txt")), source.resolve("up/a.txt"));
+  }
+
+  @Test
+  void dockerignoreAppliesToWhereALinkLeads() throws Exception {
+    Files.writeString(context.resolve("secret.txt"), "no");
+    Files.writeString(context.resolve(".dockerignore"), "**/*.log\nsecret.txt\n");
+    Files.createSymbolicLink(context.resolve("tosecret"), Path.of("secret.txt"));
+    Files.createSymbolicLink(context.resolve("todir"), Path.of("dir"));
+    source = BuildContext.directory(context).files();
+    assertEquals(List.of(), source.resolve("tosecret"));
+    copy(List.of("todir"), "/t");
+    assertEquals("b", Files.readString(rootfs.resolve("t/sub/b.txt")));
+    assertFalse(Files.exists(rootfs.resolve("t/skip.log")));
   }
 }

@@ -17,14 +17,14 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,13 +43,17 @@ import picocli.CommandLine.ParentCommand;
         + "RUN, COPY and ADD, RUN in a container of each step's image, .dockerignore honoured, multi-stage builds.",
         "A step an earlier build ran on the same image, with the same instruction (and for COPY and ADD the same "
             + "files), is taken from the cache (' ---> Using cache'); system prune empties it. Intermediate "
-            + "containers are removed, also when a step fails. BuildKit's features (RUN --mount, heredocs) and ADD "
+            + "containers are removed, also when a step fails or the build is cancelled (SIGINT, SIGTERM). BuildKit's features (RUN --mount, heredocs) and ADD "
             + "of a URL are refused."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl build -t app .", "  berthctl build -t app:1 -f build/Dockerfile --build-arg VERSION=2 .",
         "  berthctl build -q --target builder -t app-build .", "  tar -c . | berthctl build -t app -"})
 public final class BuildCommand implements Callable<Integer> {
   private static final String STDIN = "-";
+  /** A tar archive's first header, which tells it from a Dockerfile. */
+  private static final int TAR_HEAD = 512;
+  /** How long a SIGINT or SIGTERM waits for a build to clean up before berthctl exits. */
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
 
   @ParentCommand
   BerthCtl root;
@@ -58,7 +62,8 @@ public final class BuildCommand implements Callable<Integer> {
   List<String> tags = new ArrayList<>();
 
   @Option(names = {"-f", "--file"}, paramLabel = "FILE",
-      description = "the Dockerfile, relative to the context (default PATH/Dockerfile); - reads it from stdin")
+      description = "the Dockerfile, relative to the current directory (in a tar on stdin, to its top; default "
+          + "PATH/Dockerfile); - reads it from stdin")
   String file;
 
   @Option(names = "--build-arg", paramLabel = "KEY[=VALUE]",
@@ -108,7 +113,7 @@ public final class BuildCommand implements Callable<Integer> {
         : new PrintStream(root.io().out(), true, StandardCharsets.UTF_8);
     try (BuildContext ctx = openContext()) {
       String dockerfileText = STDIN.equals(file) ? new String(root.io().in().readAllBytes(), StandardCharsets.UTF_8)
-          : stdinDockerfile != null ? stdinDockerfile : ctx.dockerfile(file);
+          : stdinDockerfile != null ? stdinDockerfile : ctx.dockerfile(dockerfilePath());
       long sent = ctx.sentBytes();
       if (STDIN.equals(file) || stdinDockerfile != null) {
         // Docker's CLI puts a Dockerfile read from stdin into the context it sends
@@ -117,8 +122,9 @@ public final class BuildCommand implements Callable<Integer> {
       out.println("Sending build context to Docker daemon  " + humanSize(sent));
       try (Connection c = root.connect()) {
         Dockerfile dockerfile = DockerfileParser.parse(dockerfileText);
-        String id = new ImageBuilder(c.channel(), root.namespace(), reference -> baseImage(c, reference), out)
-            .build(dockerfile, ctx, options);
+        ImageBuilder builder = new ImageBuilder(c.channel(), root.namespace(), reference -> baseImage(c, reference),
+            out);
+        String id = buildCancellable(builder, dockerfile, ctx, options);
         if (iidFile != null) {
           Files.writeString(iidFile, id);
         }
@@ -145,24 +151,63 @@ public final class BuildCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Builds with a shutdown hook that cancels the build on SIGINT or SIGTERM, as Docker's CLI does on
+   * Ctrl-C, and holds the exit until the build has cleaned up (or {@link #CANCEL_WAIT} passed).
+   */
+  private static String buildCancellable(ImageBuilder builder, Dockerfile dockerfile, BuildContext ctx,
+      BuildOptions options) throws IOException, InterruptedException {
+    Thread hook = new Thread(() -> {
+      try {
+        if (!builder.cancel(CANCEL_WAIT)) {
+          System.err.println("berthctl build: the cancelled build was still cleaning up after "
+              + CANCEL_WAIT.toSeconds() + "s; its intermediate container and berthctl-build/... image may be left "
+              + "(berthctl ps -a, images)");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "berthctl-build-cancel");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return builder.build(dockerfile, ctx, options);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting and the hook runs: it waits for this build to be over
+      }
+    }
+  }
+
+  /**
+   * As Docker's CLI takes {@code -f}: with a directory for context, relative to the current
+   * directory (and read even when outside the context); in a tar on stdin, to the archive's top.
+   */
+  private String dockerfilePath() {
+    return file == null || STDIN.equals(context) ? file : Path.of(file).toAbsolutePath().toString();
+  }
+
   private BuildContext openContext() throws IOException {
     if (!STDIN.equals(context)) {
       return BuildContext.directory(Path.of(context));
     }
-    byte[] input = root.io().in().readAllBytes();
-    if (isTar(input)) {
-      try (InputStream in = new ByteArrayInputStream(input)) {
-        return BuildContext.tar(in);
-      }
+    // only the head is looked at: a context on stdin is unpacked as it streams in, never held whole
+    BufferedInputStream in = new BufferedInputStream(root.io().in(), TAR_HEAD);
+    in.mark(TAR_HEAD);
+    byte[] head = in.readNBytes(TAR_HEAD);
+    in.reset();
+    if (isTar(head)) {
+      return BuildContext.tar(in);
     }
-    stdinDockerfile = new String(input, StandardCharsets.UTF_8);
+    stdinDockerfile = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     return BuildContext.empty();
   }
 
-  /** Whether stdin holds a tar archive (gzip-compressed ones included) rather than a Dockerfile. */
-  private static boolean isTar(byte[] input) {
-    boolean gzip = input.length > 2 && (input[0] & 0xff) == 0x1f && (input[1] & 0xff) == 0x8b;
-    return gzip || input.length >= 262 && new String(input, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+  /** Whether stdin's head is a tar archive's (gzip-compressed ones included) rather than a Dockerfile's. */
+  private static boolean isTar(byte[] head) {
+    boolean gzip = head.length > 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    return gzip || head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
   }
 
   private void printQuietOutput(ByteArrayOutputStream quietOutput) {
