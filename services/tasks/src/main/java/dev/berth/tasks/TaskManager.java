@@ -18,7 +18,6 @@ import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.RotatedLogs;
 import dev.berth.tasks.logs.TaskLogs;
 import dev.berth.tasks.network.ContainerNetworking;
-import dev.berth.tasks.runtime.LogFileMode;
 import dev.berth.tasks.runtime.TaskRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -451,8 +450,6 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   private void removeLog(String namespace, String id) {
     try {
       Files.deleteIfExists(layout.log(namespace, id));
-      // the second link of a log with a size limit
-      Files.deleteIfExists(LogFileMode.reopened(layout.log(namespace, id)));
       RotatedLogs.removeOlder(layout.log(namespace, id));
     } catch (IOException e) {
       LOG.warning("cannot remove the log of container " + id + " in namespace " + namespace + ": " + e.getMessage());

@@ -25,7 +25,6 @@ import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.common.testing.InProcessServices;
-import dev.berth.tasks.runtime.LogFileMode;
 import dev.berth.tasks.server.LogsService;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -223,7 +222,7 @@ class LogsKernelTest {
   }
 
   @Test
-  void aLogWithASizeLimitStartsAgainKeepingItsModeAndIsFollowedThrough() throws Exception {
+  void aLogWithASizeLimitStartsAgainAndIsFollowedThroughWithoutALostLine() throws Exception {
     // lines of some 60 bytes against 400: conmon starts the log again every few lines
     rig.createContainer("capped", rig.spec("capped", "sh", "-c",
             "i=0; while [ $i -lt 40 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done; sleep 1000"),
@@ -254,8 +253,6 @@ class LogsKernelTest {
     String content = Files.readString(log);
     assertTrue(content.contains(" stdout F line-39\n") && !content.contains(" line-0\n"), "started again: " + content);
     assertTrue(content.length() <= 400, content);
-    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)),
-        "containerd's 0640 also once conmon started the log again by itself");
     long followedUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < followedUntil) {
       synchronized (followed) {
@@ -272,7 +269,6 @@ class LogsKernelTest {
     exit.get(10, TimeUnit.SECONDS);
     rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("capped").build());
     rig.containersApi.delete(DeleteContainerRequest.newBuilder().setId("capped").build());
-    assertFalse(Files.exists(LogFileMode.reopened(log)), "its second link goes with it");
   }
 
   @Test

@@ -173,9 +173,8 @@ public final class CriLogReader implements Closeable {
   /**
    * Whether the monitor has started the log again: in a new file at the path (conmon writes it
    * aside and renames it over the old one, or the old one was rotated to {@code <log>.1}), read
-   * on from the start of the files after the old one once it is read to its end; or, past its
-   * size limit, in the same file, truncated (LogFileMode), read again from its start once it is
-   * shorter than what was read. A line cut off in the old file is dropped.
+   * on from the start of the files after the old one once it is read to its end. A line cut off
+   * in the old file is dropped.
    */
   private boolean startedAgain() throws IOException {
     Object now;
@@ -185,13 +184,7 @@ public final class CriLogReader implements Closeable {
       return false;
     }
     if (now.equals(fileKey)) {
-      if (file.size() >= file.position()) {
-        return false;
-      }
-      file.position(0);
-      buffer.clear().flip();
-      skipping = false;
-      return true;
+      return false;
     }
     // conmon closes the old file before the new one takes the name: what it wrote last, after
     // the read that found the end, is there to read now

@@ -1,6 +1,5 @@
 package dev.berth.tasks.logs;
 
-import dev.berth.tasks.runtime.LogFileMode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -34,17 +33,11 @@ public final class LogWatcher implements Closeable {
   final class Watch {
     private final WatchKey key;
     private final Path name;
-    /**
-     * The log's second link, through which conmon writes once it has started a size-limited log
-     * again (LogFileMode): inotify names the link a file was opened by.
-     */
-    private final Path link;
     private final Runnable onChange;
 
-    private Watch(WatchKey key, Path file, Runnable onChange) {
+    private Watch(WatchKey key, Path name, Runnable onChange) {
       this.key = key;
-      this.name = file.getFileName();
-      this.link = LogFileMode.reopened(file).getFileName();
+      this.name = name;
       this.onChange = onChange;
     }
   }
@@ -66,7 +59,7 @@ public final class LogWatcher implements Closeable {
   synchronized Watch watch(Path file, Runnable onChange) throws IOException {
     WatchKey key = file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_MODIFY);
-    Watch watch = new Watch(key, file, onChange);
+    Watch watch = new Watch(key, file.getFileName(), onChange);
     watches.computeIfAbsent(key, k -> new ArrayList<>()).add(watch);
     return watch;
   }
@@ -98,8 +91,7 @@ public final class LogWatcher implements Closeable {
         for (Watch w : watches.getOrDefault(key, List.of())) {
           for (WatchEvent<?> event : events) {
             // an overflow lost events: whoever watches here looks again
-            if (event.kind() == StandardWatchEventKinds.OVERFLOW || w.name.equals(event.context())
-                || w.link.equals(event.context())) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || w.name.equals(event.context())) {
               woken.add(w.onChange);
             }
           }

@@ -58,9 +58,6 @@ public final class Conmon {
     Files.createDirectories(persistDir(launch.dir()));
     if (launch.criLog().isPresent()) {
       LogFileMode.createLog(launch.criLog().get().file());
-      if (launch.criLog().get().maxBytes() > 0) {
-        LogFileMode.linkForRotation(launch.criLog().get().file());
-      }
     }
     try (Pipe sync = Pipe.open()) {
       ProcessBuilder pb = builder(launch, "exec \"$@\" 4>&1 >/dev/null 2>>conmon.log </dev/null",

@@ -14,14 +14,8 @@ import java.util.Set;
  * with mode 0600 and renames that over the log; both opens keep an existing file's mode (no
  * {@code O_EXCL}), so the file made here before conmon opens it is the one conmon writes, with
  * no moment where it has another mode.
- *
- * <p>conmon also reopens by itself, at its {@code --log-size-max}, with no one to make the new
- * file first. For such a log {@code <log>.tmp} is a second link to the log: conmon's reopen then
- * truncates the log (it opens with {@code O_TRUNC}) and its rename of one link over the other of
- * the same file does nothing (rename(2)), so the log starts again in the same file, which keeps
- * its mode and its {@code .tmp} link for the next time.
  */
-public final class LogFileMode {
+final class LogFileMode {
   static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
 
   private LogFileMode() {}
@@ -40,26 +34,19 @@ public final class LogFileMode {
     Files.setPosixFilePermissions(log, MODE);
   }
 
-  /** Links {@code <log>.tmp} to the log conmon starts again by itself past its size limit. */
-  static void linkForRotation(Path log) throws IOException {
-    Path next = reopened(log);
-    Files.deleteIfExists(next);
-    Files.createLink(next, log);
-  }
-
-  /**
-   * Makes the file conmon's reopen truncates and renames over the log: a new one, also in place
-   * of a link to the log (which the kubelet may have renamed aside, and would lose).
-   */
+  /** Makes the file conmon's reopen truncates and renames over the log. */
   static void createReopened(Path log) throws IOException {
     Path next = reopened(log);
-    Files.deleteIfExists(next);
-    Files.createFile(next);
+    try {
+      Files.createFile(next);
+    } catch (FileAlreadyExistsException e) {
+      // left by a reopen that did not happen: conmon truncates it
+    }
     Files.setPosixFilePermissions(next, MODE);
   }
 
   /** The name conmon opens the new log under before renaming it over {@code log}. */
-  public static Path reopened(Path log) {
+  static Path reopened(Path log) {
     return log.resolveSibling(log.getFileName() + ".tmp");
   }
 }

@@ -81,22 +81,6 @@ class CriLogReaderTest {
     }
   }
 
-  @Test
-  void aLogStartedAgainInTheSameFileIsReadOnFromItsStart() throws IOException {
-    Path file = log("2024-03-01T09:00:00Z stdout F one\n2024-03-01T09:00:01Z stdout F two\n");
-    try (CriLogReader reader = CriLogReader.open(file)) {
-      assertEquals("one", reader.next().orElseThrow().getData().toStringUtf8());
-      assertEquals("two", reader.next().orElseThrow().getData().toStringUtf8());
-      assertTrue(reader.next().isEmpty());
-      // as conmon does at its size limit when <log>.tmp is a link to the log: truncated in place
-      Files.writeString(file, "2024-03-01T09:00:02Z stdout F 3\n", StandardOpenOption.TRUNCATE_EXISTING);
-      assertEquals("3", reader.next().orElseThrow().getData().toStringUtf8());
-      assertTrue(reader.next().isEmpty());
-      Files.writeString(file, "2024-03-01T09:00:03Z stdout F four\n", StandardOpenOption.APPEND);
-      assertEquals("four", reader.next().orElseThrow().getData().toStringUtf8());
-    }
-  }
-
   private Path line(String name, String message) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, "2024-03-01T09:00:00Z stdout F " + message + "\n", StandardOpenOption.CREATE,
