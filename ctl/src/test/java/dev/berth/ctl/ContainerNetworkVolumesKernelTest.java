@@ -271,6 +271,25 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aStartWhoseNetworkWasRemovedSinceFailsForTheNetworkAndKeepsTheContainer() throws Exception {
+    try {
+      ok("network", "create", "gonenet");
+      ok("create", "--name", "orphaned", "--network", "gonenet", "busybox", "true");
+      ok("network", "rm", "gonenet");
+      Cli.Result start = berthd.ctl("start", "orphaned");
+      assertEquals(1, start.exit(), start::toString);
+      // Docker's words: the network is what is not found, not the container
+      assertEquals("Error response from daemon: network gonenet not found\n"
+          + "Error: failed to start containers: orphaned\n", start.stderr());
+      assertEquals("orphaned Created\n", ok("ps", "-a", "--filter", "name=orphaned", "--format",
+          "{{.Names}} {{.State | title}}").out());
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "gonenet");
+    }
+  }
+
+  @Test
   void aRenamedContainerIsFoundByItsNewNameOnAUserDefinedNetworkNotByItsOld() throws Exception {
     Predicate<String> listsOld = hosts -> hosts.lines().anyMatch(l -> l.matches(".*\\soldname(\\s.*)?"));
     try {

@@ -91,7 +91,9 @@ public final class ContainerTasks {
       containers.updateLabels(s.id(), labels);
       began = createAndStart(s);
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+      // NOT_FOUND may name what the container needs (a network removed since it was created),
+      // which is the start's failure, not the container's removal
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND && containers.find(s.id()).isEmpty()) {
         throw removedMeanwhile(s, e);
       }
       markFailedStart(s, e);
