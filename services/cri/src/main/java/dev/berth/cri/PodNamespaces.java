@@ -44,6 +44,16 @@ final class PodNamespaces {
     return dir.resolve(sandboxId).resolve("shm");
   }
 
+  /**
+   * The pod's /dev/shm if its tmpfs is mounted: a pod made before pods had one, or whose tmpfs is
+   * gone (unmounted, the host restarted), has none, and a bare directory there would give its
+   * containers an unlimited /dev/shm on berthd's state file system.
+   */
+  Optional<Path> mountedShm(String sandboxId) {
+    Path shm = shm(sandboxId);
+    return mounted(shm) ? Optional.of(shm) : Optional.empty();
+  }
+
   private PidNamespaceHolder pidHolder(String sandboxId) {
     return new PidNamespaceHolder(dir.resolve(sandboxId).resolve("pid-holder"));
   }

@@ -302,8 +302,7 @@ final class PodSandboxes {
         sandbox.hostNetwork() ? "" : namespaces.uts(sandbox.id()).toString(),
         pidNamespace(sandbox, containerPid),
         List.of(network.getFiles().getHosts(), network.getFiles().getHostname(), network.getFiles().getResolvConf()),
-        // a pod made by a berthd before pods had one has none: its containers keep their own
-        sandbox.hostIpc() || !Files.isDirectory(namespaces.shm(sandbox.id())) ? ""
-            : namespaces.shm(sandbox.id()).toString());
+        // without the pod's tmpfs its containers keep their own
+        sandbox.hostIpc() ? "" : namespaces.mountedShm(sandbox.id()).map(Path::toString).orElse(""));
   }
 }

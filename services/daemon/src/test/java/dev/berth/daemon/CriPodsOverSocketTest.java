@@ -792,10 +792,11 @@ class CriPodsOverSocketTest {
       assertEquals(List.of("stdout F shared"), logLines(logs.resolve("reader/0.log")),
           "POSIX shared memory is the pod's, as its System V IPC is");
 
-      // a pod made by a berthd before pods had a /dev/shm: its containers get their own
+      // a pod whose tmpfs is gone (made by a berthd before pods had one, unmounted, the host
+      // restarted): its containers get their own, not the bare directory left where it was
       Path shm = berthd.socket().getParent().resolve("cri/pods").resolve(pod).resolve("shm");
       assertEquals(0, Processes.run(List.of("umount", shm.toString()), null, 10).exit());
-      Files.delete(shm);
+      Files.writeString(shm.resolve("left-on-the-state-disk"), "x");
       String older = create(pod, busybox("older", "ls /dev/shm | wc -l"), config);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(older).build());
       assertEquals(0, awaitState(older, ContainerState.CONTAINER_EXITED).getExitCode());
