@@ -27,6 +27,7 @@ import dev.berth.ctl.container.ContainerArgument;
 import dev.berth.ctl.events.DockerEvent;
 import dev.berth.ctl.events.DockerEvents;
 import dev.berth.ctl.events.EventFilter;
+import dev.berth.ctl.events.ImageIdsSeen;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
@@ -137,6 +138,7 @@ final class EventsCommand implements Callable<Integer> {
         }
         events = withDeadline(EventHistoryGrpc.newBlockingStub(c.channel()), end).subscribe(request.build());
       }
+      ImageIdsSeen imageIds = new ImageIdsSeen(new ImageClient(c.channel()));
       try {
         while (events.hasNext()) {
           Envelope e = events.next();
@@ -148,10 +150,24 @@ final class EventsCommand implements Callable<Integer> {
             // the name remembered for it is the old one
             containers.remove(String.valueOf(fields.get("id")));
           }
-          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, ProtoTimes.toInstant(e.getTimestamp()),
-              id -> attributes(c, id), name -> imageId(c, name));
+          if (e.getTopic().equals("/images/create") || e.getTopic().equals("/images/update")) {
+            imageIds.tagged(String.valueOf(fields.get("name")));
+          }
+          Instant time = ProtoTimes.toInstant(e.getTimestamp());
+          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, time, id -> attributes(c, id),
+              imageIds::of);
           if (event.isPresent() && filter.matches(event.get())) {
             print(event.get(), template);
+          }
+          if (e.getTopic().equals("/images/delete") && event.isPresent()) {
+            // Docker's untag of the name, then its delete of the image once no name is left
+            String id = event.get().actorId();
+            if (!imageIds.untaggedLeaving(String.valueOf(fields.get("name")), id) && id.startsWith("sha256:")) {
+              DockerEvent deleted = DockerEvents.imageDeleted(id, time);
+              if (filter.matches(deleted)) {
+                print(deleted, template);
+              }
+            }
           }
         }
       } catch (StatusRuntimeException e) {
@@ -226,11 +242,6 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   /** {@code format} read as Docker's events reads it: "Error parsing format: ..." and exit 64 where it cannot be. */
-  /** The id of the image {@code name} names now, or the name when there is none (removed since). */
-  private static String imageId(Connection c, String name) {
-    return new ImageClient(c.channel()).find(name).map(i -> i.target().digest()).orElse(name);
-  }
-
   private static Template template(String format) {
     try {
       return Template.parse(format);

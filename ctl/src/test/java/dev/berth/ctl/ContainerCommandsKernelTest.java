@@ -727,6 +727,32 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void removingAnImagesNamesIsUntagThenDeleteOnceTheLastGoesByItsId() throws Exception {
+    ok("run", "--name", "imaged", "busybox", "sh", "-c", "echo x > /made");
+    try {
+      ok("commit", "imaged", "evt-img:1");
+      ok("tag", "evt-img:1", "evt-img:2");
+      String id = ok("image", "inspect", "-f", "{{.Id}}", "evt-img:1").out().strip();
+      AtomicReference<Cli.Result> followed = new AtomicReference<>();
+      String until = Long.toString(Instant.now().getEpochSecond() + 8);
+      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "type=image", "--until", until,
+          "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}")));
+      follower.start();
+      Thread.sleep(1000);
+      ok("rmi", "evt-img:1");
+      ok("rmi", "evt-img:2");
+      follower.join(20_000);
+      // as Docker's daemon with containerd's image store: each name untagged by the image's id,
+      // then the image deleted, named by its id, once the last name went
+      assertEquals(List.of("untag " + id + " evt-img:1", "untag " + id + " evt-img:2", "delete " + id + " " + id),
+          followed.get().out().lines().toList(), followed.get()::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "imaged");
+      berthd.ctl("rmi", "evt-img:1", "evt-img:2");
+    }
+  }
+
+  @Test
   void eventsSinceReplaysWhatBerthdRecordedThenFollows() throws Exception {
     String since = Long.toString(Instant.now().getEpochSecond() - 1);
     ok("run", "--name", "replayed", "busybox", "true");

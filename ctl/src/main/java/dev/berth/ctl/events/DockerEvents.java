@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * containerd's event topics in Docker's words. Task and container topics become container events
  * (start, die with its exitCode, oom, pause, unpause, exec_create, exec_start, exec_die, create,
  * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
- * oldName, update); image topics image events (tag, delete); the network and volume topics Berth's
+ * oldName, update); image topics image events (tag, untag); the network and volume topics Berth's
  * services publish network events (create, connect, disconnect, destroy) and volume events
  * (create, destroy). {@code /tasks/create} and {@code /tasks/delete} are containerd's steps
  * inside Docker's start and destroy, and
@@ -31,8 +31,9 @@ public final class DockerEvents {
   private static final Map<String, String> CONTAINER_ACTIONS = Map.of(
       "create", "create", "delete", "destroy", "kill", "kill", "stop", "stop", "restart", "restart",
       "rename", "rename", "update-resources", "update");
+  /** A name's removal is Docker's untag; its image's delete, once no name is left, {@link #imageDeleted}. */
   private static final Map<String, String> IMAGE_ACTIONS = Map.of(
-      "create", "tag", "update", "tag", "delete", "delete");
+      "create", "tag", "update", "tag", "delete", "untag");
   /** Berth's network and volume topics, which its services publish, as Docker's actions. */
   private static final Map<String, String> NETWORK_VOLUME_ACTIONS = Map.of(
       "create", "create", "delete", "destroy", "connect", "connect", "disconnect", "disconnect");
@@ -163,5 +164,13 @@ public final class DockerEvents {
       }
     }
     return "";
+  }
+
+  /**
+   * Docker's delete of an image whose last name went: by its id, named by it too, as Docker's
+   * daemon (with containerd's image store) logs it after the untag.
+   */
+  public static DockerEvent imageDeleted(String id, Instant time) {
+    return new DockerEvent("image", "delete", id, new TreeMap<>(Map.of("name", id)), time);
   }
 }

@@ -116,6 +116,7 @@ class DockerEventsTest {
     assertEquals(BUSYBOX_ID, tag.actorId());
     assertEquals(Map.of("name", "busybox:latest"), tag.attributes());
     DockerEvent gone = event("/images/delete", Map.of("name", "registry.example:5000/team/app:1"));
+    assertEquals("untag", gone.action(), "a name's removal; the image's delete comes once no name is left");
     assertEquals("registry.example:5000/team/app:1", gone.actorId(), "an image removed since: by its name");
     assertEquals(Map.of("name", "registry.example:5000/team/app:1"), gone.attributes());
     DockerEvent snapshot = event("/snapshot/prepare", Map.of("key", "k1", "parent", "p0", "snapshotter", "overlayfs"));
