@@ -60,4 +60,18 @@ class LogRotatorTest {
       assertFalse(Files.exists(dir.resolve("c.log.3")));
     }
   }
+
+  @Test
+  void aWriteIntoTheOlderFileWithNoNewLogAsksAgainForOne() throws Exception {
+    Path log = dir.resolve("c.log");
+    try (FakeMonitor monitor = new FakeMonitor(log, true); LogRotator rotator = new LogRotator()) {
+      monitor.refuse(1);
+      rotator.rotate(log, 100, 3, monitor::order, new CompletableFuture<>());
+      monitor.write(150);
+      await(() -> Files.exists(dir.resolve("c.log.1")), "rotated, its order failed");
+      monitor.write(10);
+      await(() -> monitor.reopened() == 1, "asked again as the monitor writes into c.log.1");
+      assertTrue(Files.exists(log));
+    }
+  }
 }
