@@ -24,6 +24,35 @@ class RotatingLogTest {
   }
 
   @Test
+  void aLogBelowItsSizeIsLeftAndOneAtItsSizeRotated() throws Exception {
+    try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, new CompletableFuture<>());
+      monitor.write(99);
+      rotating.check();
+      assertEquals(0, monitor.reopened());
+      assertFalse(Files.exists(older(1)));
+      monitor.write(1);
+      rotating.check();
+      assertEquals(1, monitor.reopened());
+      assertEquals(100, Files.size(older(1)));
+      assertEquals(0, Files.size(log()));
+    }
+  }
+
+  @Test
+  void nothingIsRotatedOrAskedForOnceItsTaskHasEnded() throws Exception {
+    try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, CompletableFuture.completedFuture(null));
+      monitor.write(200);
+      rotating.check();
+      assertFalse(Files.exists(older(1)), "no monitor to open a new log");
+      RotatedLogs.shift(log(), 3);
+      rotating.check();
+      assertEquals(0, monitor.reopened());
+    }
+  }
+
+  @Test
   void aLogLeftMidRotationByABerthdThatDiedGetsANewOneAtTheFirstCheckAndRotatesOn() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
       monitor.write(150);
