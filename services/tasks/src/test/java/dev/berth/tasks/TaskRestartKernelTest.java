@@ -66,6 +66,11 @@ class TaskRestartKernelTest {
     Path log = startNumberingLines("rotating");
     Path older = RotatedLogs.rotated(log, 1);
     await(() -> Files.exists(older), "rotated by the first manager");
+    List<Integer> conmons = HostLeftovers.conmonsUnder(rig.state);
+    assertEquals(1, conmons.size());
+    List<String> args = List.of(Files.readString(Path.of("/proc", conmons.get(0).toString(), "cmdline")).split("\0"));
+    assertEquals(Long.toString(LogLimits.BACKSTOP_FLOOR), args.get(args.indexOf("--log-size-max") + 1),
+        "conmon's backstop for while berthd is down");
 
     rig.shutdown();
     // nobody rotates meanwhile: conmon writes past the size into whichever file it has open
