@@ -34,15 +34,34 @@ record LogLimits(long maxBytes, int maxFiles) {
 
   /**
    * Whether berthd rotates the log: conmon keeps a single file, so with older files to keep it
-   * gets no size limit of its own.
+   * gets only a backstop ({@link #monitorsLimit}).
    */
   boolean rotatedByBerthd() {
     return maxBytes > 0 && maxFiles > 1;
   }
 
-  /** The size limit conmon keeps, starting the log again in the same file; 0 for none. */
+  /**
+   * The least limit conmon is given when berthd rotates. Each reopen berthd asks for starts
+   * conmon's count again, so while berthd runs conmon never comes near its limit; it only bounds
+   * the log while berthd is down, where conmon replaces the log with a new file, what it held
+   * gone (writing into {@code <log>.1} after a rotation cut short, it keeps that and opens a new
+   * log). 100 MiB lets a small max-size and a chatty container live through a restart of berthd
+   * without a lost line.
+   */
+  static final long BACKSTOP_FLOOR = 100L << 20;
+
+  /**
+   * The size limit conmon keeps, starting the log again in a new file; 0 for none. With berthd
+   * rotating, a backstop of ten times max-size (and at least {@link #BACKSTOP_FLOOR}): far enough
+   * past where berthd rotates that a loaded berthd behind its writes does not meet it, near
+   * enough that an outage costs a bounded share of the disk.
+   */
   long monitorsLimit() {
-    return rotatedByBerthd() ? 0 : maxBytes;
+    if (!rotatedByBerthd()) {
+      return maxBytes;
+    }
+    long tenTimes = maxBytes > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : maxBytes * 10;
+    return Math.max(tenTimes, BACKSTOP_FLOOR);
   }
 
   private static String label(Container container, String key) {

@@ -181,8 +181,8 @@ final class TaskCreator {
 
   /**
    * The container's log as its labels ask: none with {@link ContainerLabels#LOG_DRIVER} {@code none}
-   * (docker's), else at {@code file}, started again past {@link ContainerLabels#LOG_MAX_SIZE} bytes
-   * unless berthd rotates it ({@link LogRotation}).
+   * (docker's), else at {@code file}, started again past {@link ContainerLabels#LOG_MAX_SIZE} bytes,
+   * or past a backstop if berthd rotates it ({@link LogRotation}).
    */
   private static Optional<TaskRuntime.CriLog> criLog(Container container, Path file) {
     if (ContainerLabels.LOG_DRIVER_NONE.equals(container.getLabelsMap().get(ContainerLabels.LOG_DRIVER))) {

@@ -2,6 +2,7 @@ package dev.berth.tasks;
 
 import dev.berth.tasks.testing.HostLeftovers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
@@ -20,14 +21,22 @@ import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.tasks.logs.RotatedLogs;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,6 +45,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exit status, and a new task manager on the same state directory takes over.
  */
 class TaskRestartKernelTest {
+  private static final int WAIT_SECONDS = 30;
+  private static final Pattern NUMBERED_LINE = Pattern.compile(" line-([0-9]+)$");
+
   @RegisterExtension
   final TaskRig rig = TaskRig.perTest();
 
@@ -51,34 +63,137 @@ class TaskRestartKernelTest {
 
   @Test
   void aLogWithOlderFilesIsRotatedAgainByTheNextManager() throws Exception {
-    rig.createContainer("rotating", rig.spec("rotating", "sh", "-c",
-            "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.05; done"),
-        Map.of(ContainerLabels.LOG_MAX_SIZE, "400", ContainerLabels.LOG_MAX_FILE, "3"));
-    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("rotating").addRootfs(rig.rootfsMount()).build());
-    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("rotating").build());
-    Path log = rig.state.resolve("logs/default/rotating.log");
-    Path older = rig.state.resolve("logs/default/rotating.log.1");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!Files.exists(older) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(Files.exists(older), "rotated by the first manager");
+    Path log = startNumberingLines("rotating");
+    Path older = RotatedLogs.rotated(log, 1);
+    await(() -> Files.exists(older), "rotated by the first manager");
+    List<Integer> conmons = HostLeftovers.conmonsUnder(rig.state);
+    assertEquals(1, conmons.size());
+    List<String> args = List.of(Files.readString(Path.of("/proc", conmons.get(0).toString(), "cmdline")).split("\0"));
+    assertEquals(Long.toString(LogLimits.BACKSTOP_FLOOR), args.get(args.indexOf("--log-size-max") + 1),
+        "conmon's backstop for while berthd is down");
 
     rig.shutdown();
-    // nobody rotates meanwhile: the log grows past its size
-    while (Files.size(log) < 600 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    long grown = Files.size(log);
-    assertTrue(grown >= 600, "grew to " + grown);
+    // nobody rotates meanwhile: conmon writes past the size into whichever file it has open
+    // (<log>.1 if the shutdown landed mid-rotation)
+    long before = totalSize(log);
+    await(() -> totalSize(log) >= before + 600, "conmon writes on");
+    Object grown = fileKey(log);
     rig.reopen();
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (Files.size(older) < grown && System.nanoTime() < deadline) {
+    // with no log (mid-rotation) the next manager first has conmon open one
+    Object toRotate = grown != null ? grown : awaitFileKey(log, "a new log");
+    await(() -> toRotate.equals(fileKey(older)), "the log past its size rotated by the next manager");
+    assertTrue(Files.exists(RotatedLogs.rotated(log, 2)));
+    stop("rotating");
+    assertLinesFollowOn(log);
+  }
+
+  @Test
+  void aRotationCutShortByBerthdsDeathIsFinishedByTheNextManager() throws Exception {
+    Path log = startNumberingLines("cut");
+    Path older = RotatedLogs.rotated(log, 1);
+    await(() -> Files.exists(older), "rotated by the first manager");
+
+    rig.shutdown();
+    cutARotationShort(log);
+    rig.reopen();
+    Object reopened = awaitFileKey(log, "the next manager has conmon open a new log at once");
+    await(() -> reopened.equals(fileKey(older)), "and rotates on");
+    stop("cut");
+    assertLinesFollowOn(log);
+  }
+
+  /** Starts a container printing numbered lines into a log that berthd rotates at 400 bytes, keeping 3 files. */
+  private Path startNumberingLines(String id) {
+    rig.createContainer(id, rig.spec(id, "sh", "-c", "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.05; done"),
+        Map.of(ContainerLabels.LOG_MAX_SIZE, "400", ContainerLabels.LOG_MAX_FILE, "3"));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId(id).build());
+    return rig.state.resolve("logs/default/" + id + ".log");
+  }
+
+  /** Kills {@code id} and waits for its end, after which nobody rotates its log. */
+  private void stop(String id) throws Exception {
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId(id).setSignal(9).build());
+    rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId(id).build()).get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Leaves {@code log} as a berthd that dies mid-rotation does: renamed to {@code <log>.1} and
+   * conmon never asked for a new one, so it writes on into {@code <log>.1}. The shutdown may
+   * have landed there already; a new log conmon opens on an order given just before it is
+   * renamed too.
+   */
+  private static void cutARotationShort(Path log) throws Exception {
+    Path older = RotatedLogs.rotated(log, 1);
+    long[] sizeAtCut = {-1};
+    await(() -> {
+      if (Files.exists(log)) {
+        RotatedLogs.shift(log, 3);
+        sizeAtCut[0] = -1;
+      }
+      if (sizeAtCut[0] < 0) {
+        sizeAtCut[0] = Files.size(older);
+      }
+      return Files.size(older) >= sizeAtCut[0] + 200 && !Files.exists(log);
+    }, "conmon writes on into " + older);
+  }
+
+  /** The numbered lines in the files kept, oldest first, follow on: none lost, none twice. */
+  private static void assertLinesFollowOn(Path log) throws IOException {
+    List<Integer> numbers = new ArrayList<>();
+    for (Path file : RotatedLogs.oldestFirst(log)) {
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file)) {
+          Matcher m = NUMBERED_LINE.matcher(line);
+          if (m.find()) {
+            numbers.add(Integer.parseInt(m.group(1)));
+          }
+        }
+      }
+    }
+    assertFalse(numbers.isEmpty(), "no lines in " + log);
+    assertEquals(IntStream.range(numbers.get(0), numbers.get(0) + numbers.size()).boxed().toList(), numbers);
+  }
+
+  private static long totalSize(Path log) throws IOException {
+    long total = 0;
+    for (Path file : RotatedLogs.oldestFirst(log)) {
+      try {
+        total += Files.size(file);
+      } catch (NoSuchFileException e) {
+        // mid-rotation
+      }
+    }
+    return total;
+  }
+
+  /** Waits for {@code file}, giving its identity (its inode), which a rename keeps. */
+  private static Object awaitFileKey(Path file, String what) throws Exception {
+    Object[] key = {null};
+    await(() -> (key[0] = fileKey(file)) != null, what);
+    return key[0];
+  }
+
+  private static Object fileKey(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** A condition on files that a rename may take from under it. */
+  private interface FileCondition {
+    boolean holds() throws IOException;
+  }
+
+  /** Waits for {@code condition}, each wait with its own deadline, generous for a loaded machine. */
+  private static void await(FileCondition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (!condition.holds()) {
+      assertTrue(System.nanoTime() < deadline, what);
       Thread.sleep(20);
     }
-    assertTrue(Files.size(older) >= grown, "the log found past its size was rotated");
-    assertTrue(Files.exists(rig.state.resolve("logs/default/rotating.log.2")));
-    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("rotating").setSignal(9).build());
   }
 
   @Test
