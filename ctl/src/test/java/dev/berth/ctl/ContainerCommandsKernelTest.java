@@ -981,14 +981,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   @Test
   void logsWithMaxFileKeepThatManyFilesReadAndFollowedAcrossThem() throws Exception {
     // lines of some 55 bytes against 1k: a rotation every 18 lines or so, paced so that the
-    // follower, started during the first second, keeps up
+    // follower, started during the first seconds (a loaded machine's), keeps up
     ok("run", "-d", "--name", "rotated", "--log-opt", "max-size=1k", "--log-opt", "max-file=3", "busybox", "sh", "-c",
-        "sleep 1; i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done");
+        "sleep 3; i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done");
     AtomicReference<Cli.Result> followed = new AtomicReference<>();
     Thread follower = new Thread(() -> followed.set(berthd.ctl("logs", "-f", "rotated")));
     follower.start();
     assertEquals("0\n", ok("wait", "rotated").out());
-    follower.join(10_000);
+    follower.join(30_000);
     assertEquals(IntStream.range(0, 100).mapToObj(i -> "line-" + i).toList(), followed.get().out().lines().toList(),
         "followed through every rotation: " + followed.get());
 
