@@ -173,8 +173,16 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());
     assertEquals(1, parse.exit());
-    assertEquals("Error response from daemon: dockerfile parse error line 2: unknown instruction: COP\n",
+    assertEquals("Error response from daemon: dockerfile parse error on line 2: unknown instruction: COP\n",
         parse.stderr());
+    file("Dockerfile", "");
+    assertEquals("Error response from daemon: the Dockerfile (Dockerfile) cannot be empty\n",
+        berthd.ctl("build", context.toString()).stderr());
+    file("Dockerfile", "ARG V=1\n");
+    Cli.Result argsOnly = berthd.ctl("build", context.toString());
+    assertEquals(1, argsOnly.exit());
+    assertTrue(argsOnly.out().endsWith("Step 1/1 : ARG V=1\n"), argsOnly::toString);
+    assertEquals("No image was generated. Is your Dockerfile empty?\n", argsOnly.stderr());
     file("Dockerfile", "FROM busybox\nCOPY nothing-here /x\n");
     Cli.Result missing = berthd.ctl("build", context.toString());
     assertEquals(1, missing.exit());

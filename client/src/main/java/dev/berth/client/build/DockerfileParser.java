@@ -27,6 +27,23 @@ public final class DockerfileParser {
 
   private DockerfileParser() {}
 
+  /**
+   * The build's Dockerfile, {@code name} as Docker's CLI sends it (relative to the context), which
+   * Docker's daemon names when refusing one that is empty or has no instruction.
+   *
+   * @throws DockerfileException for what Docker's parser refuses, with its line
+   */
+  public static Dockerfile parse(String text, String name) {
+    if (text.isEmpty()) {
+      throw new DockerfileException("the Dockerfile (" + name + ") cannot be empty");
+    }
+    Dockerfile dockerfile = parse(text);
+    if (dockerfile.instructions().isEmpty()) {
+      throw new DockerfileException("failed to parse " + name + ": file with no instructions");
+    }
+    return dockerfile;
+  }
+
   /** @throws DockerfileException for what Docker's parser refuses, with its line */
   public static Dockerfile parse(String text) {
     String[] lines = text.split("\r?\n", -1);
@@ -77,7 +94,7 @@ public final class DockerfileParser {
     String word = space < 0 ? text : text.substring(0, space);
     String keyword = word.toUpperCase(Locale.ROOT);
     if (!KEYWORDS.contains(keyword)) {
-      throw new DockerfileException("dockerfile parse error line " + line + ": unknown instruction: " + keyword);
+      throw DockerfileException.atLine(line, "unknown instruction: " + keyword);
     }
     String rest = space < 0 ? "" : text.substring(space).strip();
     Map<String, String> flags = new LinkedHashMap<>();

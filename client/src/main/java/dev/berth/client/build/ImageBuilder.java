@@ -166,7 +166,7 @@ public final class ImageBuilder {
       }
       b.done.add(state);
     }
-    if (state.imageId.isEmpty()) {
+    if (state == null || state.imageId.isEmpty()) {
       throw new BuildStepException("No image was generated. Is your Dockerfile empty?", 1);
     }
     Descriptor target = state.target;

@@ -62,7 +62,16 @@ class DockerfileParserTest {
 
   @Test
   void unknownInstructionInDockersWords() {
-    assertEquals("dockerfile parse error line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
+    assertEquals("dockerfile parse error on line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
         () -> DockerfileParser.parse("FROM a\ncop x y")).getMessage());
+  }
+
+  @Test
+  void anEmptyDockerfileAndOneWithoutInstructionsAreRefusedByName() {
+    assertEquals("the Dockerfile (Dockerfile) cannot be empty", assertThrows(DockerfileException.class,
+        () -> DockerfileParser.parse("", "Dockerfile")).getMessage());
+    assertEquals("failed to parse sub/Dockerfile.dev: file with no instructions",
+        assertThrows(DockerfileException.class, () -> DockerfileParser.parse("# nothing\n\n", "sub/Dockerfile.dev"))
+            .getMessage());
   }
 }
