@@ -46,7 +46,8 @@ public final class DockerfileParser {
 
   /** @throws DockerfileException for what Docker's parser refuses, with its line */
   public static Dockerfile parse(String text) {
-    String[] lines = text.split("\r?\n", -1);
+    // a byte-order mark, as editors on Windows write, is dropped as Docker's parser drops it
+    String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
     char escape = '\\';
     int n = 0;
     // directives come first, before any other comment, blank line or instruction

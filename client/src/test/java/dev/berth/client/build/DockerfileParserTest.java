@@ -61,6 +61,11 @@ class DockerfileParserTest {
   }
 
   @Test
+  void aByteOrderMarkIsDropped() {
+    assertEquals("FROM", DockerfileParser.parse("\uFEFFFROM a\r\n").instructions().get(0).keyword());
+  }
+
+  @Test
   void unknownInstructionInDockersWords() {
     assertEquals("dockerfile parse error on line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
         () -> DockerfileParser.parse("FROM a\ncop x y")).getMessage());
