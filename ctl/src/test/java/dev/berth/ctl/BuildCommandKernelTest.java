@@ -10,6 +10,8 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.client.containers.ContainerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +109,32 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     String env = ok("image", "inspect", "-f", "{{json .Config.Env}}", "app:1").out();
     assertEquals("[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"GREETING=hello world\","
         + "\"HOME=/app\"]\n", env);
+  }
+
+  @Test
+  void ignoredDirectoriesExceptionsTarTimesAndStageNamesAsDockersBuilder(@TempDir Path tree) throws Exception {
+    Files.createDirectories(tree.resolve("in"));
+    Files.writeString(tree.resolve("in/t"), "t");
+    Files.setLastModifiedTime(tree.resolve("in"), FileTime.from(Instant.parse("2020-01-02T03:04:05Z")));
+    tar(context.resolve("tree.tar"), tree, "in");
+    file("ign/keep", "k");
+    file("ign/drop", "no");
+    file(".dockerignore", "ign\n!ign/keep\n");
+    file("Dockerfile", """
+        FROM busybox
+        COPY ign /kept
+        COPY . /all
+        ADD tree.tar /x/
+        CMD ["sh", "-c", "ls /kept /all/ign; stat -c %Y /x/in"]
+        """);
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("/all/ign:\nkeep\n\n/kept:\nkeep\n1577934245\n", ok("run", "--rm", "app:1").out());
+
+    file("Dockerfile", "FROM busybox AS a\nFROM busybox AS A\n");
+    Cli.Result twice = berthd.ctl("build", context.toString());
+    assertEquals(1, twice.exit(), twice::toString);
+    assertTrue(withoutIds(twice.out()).endsWith("Step 1/2 : FROM busybox AS a\n ---> ID\n"), twice::toString);
+    assertEquals("a stage name already used\n", twice.stderr());
   }
 
   @Test

@@ -155,6 +155,7 @@ public final class ImageBuilder {
     }
     StageState state = null;
     for (List<Instruction> stage : plan.stages()) {
+      checkStageName(b, stage.get(0));
       printStep(++step, plan, stage.get(0));
       state = from(b, stage.get(0));
       triggers(b, state);
@@ -189,6 +190,16 @@ public final class ImageBuilder {
       out.println("Successfully tagged " + ImageNames.familiar(name));
     }
     return state.imageId;
+  }
+
+  /** Docker's builder refuses a stage name an earlier stage has when it comes to the stage, not before. */
+  private static void checkStageName(Build b, Instruction from) {
+    List<String> words = words(b, from, b.metaArgs::get);
+    String name = words.size() == 3 ? words.get(2).toLowerCase(Locale.ROOT) : null;
+    if (name != null && b.done.stream().anyMatch(earlier -> name.equals(earlier.name))) {
+      // Docker's words (moby v27 builder/dockerfile/evaluator.go)
+      throw new BuildStepException(name + " stage name already used", 1);
+    }
   }
 
   private void printStep(int step, BuildPlan plan, Instruction i) {
