@@ -64,6 +64,7 @@ public final class DockerfileParser {
       }
     }
     List<Instruction> instructions = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     for (; n < lines.length; n++) {
       String line = lines[n].strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -71,11 +72,14 @@ public final class DockerfileParser {
       }
       int start = n;
       StringBuilder logical = new StringBuilder();
+      boolean emptyContinuation = false;
       while (line.charAt(line.length() - 1) == escape) {
         logical.append(line, 0, line.length() - 1);
         // comments and blank lines within a continued instruction are left out
         do {
           n++;
+          // what follows the text's last line end is no line
+          emptyContinuation |= n < lines.length && lines[n].isBlank() && !(n == lines.length - 1 && lines[n].isEmpty());
         } while (n < lines.length && (lines[n].isBlank() || lines[n].strip().startsWith("#")));
         if (n == lines.length) {
           line = "";
@@ -85,9 +89,16 @@ public final class DockerfileParser {
         line = lines[n].stripTrailing();
       }
       logical.append(line);
+      if (emptyContinuation) {
+        // Docker's words (BuildKit's parser, vendored in moby v27)
+        warnings.add("[WARNING]: Empty continuation line found in: " + logical);
+      }
       instructions.add(instruction(logical.toString().strip(), start + 1));
     }
-    return new Dockerfile(instructions, escape);
+    if (!warnings.isEmpty()) {
+      warnings.add("[WARNING]: Empty continuation lines will become errors in a future release.");
+    }
+    return new Dockerfile(instructions, escape, warnings);
   }
 
   private static Instruction instruction(String text, int line) {

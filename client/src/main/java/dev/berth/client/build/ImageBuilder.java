@@ -142,6 +142,7 @@ public final class ImageBuilder {
   }
 
   private String run(Build b, BuildPlan plan) throws IOException, InterruptedException {
+    b.dockerfile.warnings().forEach(out::println);
     int step = 0;
     for (Instruction arg : plan.metaArgs()) {
       printStep(++step, plan, arg);

@@ -61,6 +61,14 @@ class DockerfileParserTest {
   }
 
   @Test
+  void anEmptyContinuationLineIsWarnedOfInDockersWords() {
+    Dockerfile d = DockerfileParser.parse("FROM a\nRUN echo a \\\n\n  b \\\n# c\n  c\nRUN x \\\n");
+    assertEquals(List.of("[WARNING]: Empty continuation line found in: RUN echo a   b   c",
+        "[WARNING]: Empty continuation lines will become errors in a future release."), d.warnings());
+    assertEquals(List.of(), DockerfileParser.parse("FROM a\nRUN x \\\n# c\n y\n").warnings());
+  }
+
+  @Test
   void aByteOrderMarkIsDropped() {
     assertEquals("FROM", DockerfileParser.parse("\uFEFFFROM a\r\n").instructions().get(0).keyword());
   }
