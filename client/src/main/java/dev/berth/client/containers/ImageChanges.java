@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class ImageChanges {
           .forEach(path -> run.withObject("/Volumes").putObject(path));
       case "USER" -> run.put("User", i.variables() == null ? a : word(i, a));
       case "WORKDIR" -> run.put("WorkingDir", i.variables() == null ? a : word(i, a));
-      default -> run.put("StopSignal", i.variables() == null ? a : word(i, a));
+      default -> run.put("StopSignal", signal(i, i.variables() == null ? a : word(i, a)));
     }
   }
 
@@ -149,6 +150,16 @@ public final class ImageChanges {
       ports.add(port + "/" + proto.toLowerCase(Locale.ROOT));
     }
     return ports;
+  }
+
+  /** A STOPSIGNAL's signal, checked as Docker checks it when it reads the instruction. */
+  private static String signal(Instruction i, String signal) {
+    try {
+      Signals.parse(signal);
+      return signal;
+    } catch (ClientException e) {
+      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
+    }
   }
 
   private static List<String> jsonStrings(Instruction i) {

@@ -61,7 +61,7 @@ class ImageChangesTest {
   @Test
   void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
     for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
-        "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b")) {
+        "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b", "STOPSIGNAL SIGNOPE")) {
       InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
       assertTrue(e.getMessage().startsWith("invalid --change"), e.getMessage());
     }
