@@ -10,6 +10,8 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import dev.berth.client.containers.ContainerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,32 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void ignoredDirectoriesExceptionsTarTimesAndStageNamesAsDockersBuilder(@TempDir Path tree) throws Exception {
+    Files.createDirectories(tree.resolve("in"));
+    Files.writeString(tree.resolve("in/t"), "t");
+    Files.setLastModifiedTime(tree.resolve("in"), FileTime.from(Instant.parse("2020-01-02T03:04:05Z")));
+    tar(context.resolve("tree.tar"), tree, "in");
+    file("ign/keep", "k");
+    file("ign/drop", "no");
+    file(".dockerignore", "ign\n!ign/keep\n");
+    file("Dockerfile", """
+        FROM busybox
+        COPY ign /kept
+        COPY . /all
+        ADD tree.tar /x/
+        CMD ["sh", "-c", "ls /kept /all/ign; stat -c %Y /x/in"]
+        """);
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("/all/ign:\nkeep\n\n/kept:\nkeep\n1577934245\n", ok("run", "--rm", "app:1").out());
+
+    file("Dockerfile", "FROM busybox AS a\nFROM busybox AS A\n");
+    Cli.Result twice = berthd.ctl("build", context.toString());
+    assertEquals(1, twice.exit(), twice::toString);
+    assertTrue(withoutIds(twice.out()).endsWith("Step 1/2 : FROM busybox AS a\n ---> ID\n"), twice::toString);
+    assertEquals("a stage name already used\n", twice.stderr());
+  }
+
+  @Test
   void multiStageCopyFromQuietAndTarget() throws Exception {
     file("Dockerfile", """
         FROM busybox AS stage-one
@@ -173,8 +201,16 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());
     assertEquals(1, parse.exit());
-    assertEquals("Error response from daemon: dockerfile parse error line 2: unknown instruction: COP\n",
+    assertEquals("Error response from daemon: dockerfile parse error on line 2: unknown instruction: COP\n",
         parse.stderr());
+    file("Dockerfile", "");
+    assertEquals("Error response from daemon: the Dockerfile (Dockerfile) cannot be empty\n",
+        berthd.ctl("build", context.toString()).stderr());
+    file("Dockerfile", "ARG V=1\n");
+    Cli.Result argsOnly = berthd.ctl("build", context.toString());
+    assertEquals(1, argsOnly.exit());
+    assertTrue(argsOnly.out().endsWith("Step 1/1 : ARG V=1\n"), argsOnly::toString);
+    assertEquals("No image was generated. Is your Dockerfile empty?\n", argsOnly.stderr());
     file("Dockerfile", "FROM busybox\nCOPY nothing-here /x\n");
     Cli.Result missing = berthd.ctl("build", context.toString());
     assertEquals(1, missing.exit());

@@ -88,19 +88,51 @@ public final class BuildContext implements AutoCloseable {
     }
   }
 
-  /** What COPY and ADD without --from read: the context without what .dockerignore leaves out. */
+  /** What COPY and ADD without --from read: what of the context Docker's CLI would send. */
   public CopySource files() {
-    return new CopySource(root, path -> !ignore.excludes(path));
+    return new CopySource(root, this::sent);
+  }
+
+  /**
+   * Whether the daemon's copy of the context would hold {@code rel} (relative, {@code /}-separated):
+   * what .dockerignore does not leave out and no skipped directory holds, and a directory left out
+   * that holds something sent, which unpacking the sent tar makes again (moby v27 pkg/archive: the
+   * CLI walks into a left-out directory that an exception's text begins under, writes no entry for
+   * it, but writes what the exception brings back).
+   */
+  private boolean sent(String rel) {
+    if (!ignore.hasExceptions()) {
+      return !ignore.excludes(rel);
+    }
+    for (String parent : DockerIgnore.parents(rel)) {
+      if (ignore.excludes(parent) && !ignore.entersExcluded(parent)) {
+        return false;
+      }
+    }
+    if (!ignore.excludes(rel)) {
+      return true;
+    }
+    Path dir = root.resolve(rel);
+    if (!ignore.entersExcluded(rel) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.anyMatch(child -> sent(rel + "/" + child.getFileName()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
    * The size of the tar archive Docker's CLI would send of this context: a 512-byte header per
-   * file, directory and link sent, each file's bytes in whole blocks, and the two closing blocks.
+   * file, directory and link sent (none for a directory left out that only holds what an
+   * exception brings back), each file's bytes in whole blocks, and the two closing blocks.
    */
   public long sentBytes() {
     long[] size = {2 * TAR_BLOCK};
     try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(p -> !p.equals(root)).filter(p -> !ignore.excludes(root.relativize(p).toString()))
+      walk.filter(p -> !p.equals(root)).map(root::relativize).map(Path::toString)
+          .filter(p -> !ignore.excludes(p) && sent(p)).map(root::resolve)
           .forEach(p -> {
             size[0] += TAR_BLOCK;
             if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -24,9 +24,6 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
       "exclude", "checksum", "keep-git-dir");
 
   static BuildPlan of(Dockerfile dockerfile, BuildOptions options) {
-    if (dockerfile.instructions().isEmpty()) {
-      throw new DockerfileException("the Dockerfile cannot be empty");
-    }
     List<Instruction> metaArgs = new ArrayList<>();
     List<List<Instruction>> stages = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -35,32 +32,30 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
       if (i.keyword().equals("FROM")) {
         List<String> words = DockerfileWords.split(i.arguments(), dockerfile.escape(), null);
         if (words.size() != 1 && !(words.size() == 3 && words.get(1).equalsIgnoreCase("AS"))) {
-          throw new DockerfileException("Dockerfile line " + i.line() + ": FROM requires either one or three "
-              + "arguments");
+          throw DockerfileException.atLine(i.line(), "FROM requires either one or three arguments");
         }
         names.add(words.size() == 3 ? words.get(2).toLowerCase(Locale.ROOT) : null);
         stages.add(new ArrayList<>(List.of(i)));
       } else if (stages.isEmpty()) {
         if (!i.keyword().equals("ARG")) {
-          throw new DockerfileException("Dockerfile line " + i.line() + ": no build stage in current context");
+          // Docker's words, without the line the parser's other refusals name
+          throw new DockerfileException("no build stage in current context");
         }
         metaArgs.add(i);
       } else {
         stages.get(stages.size() - 1).add(i);
       }
     }
-    if (stages.isEmpty()) {
-      throw new DockerfileException("no build stage in current context");
-    }
     if (options.target() != null && !options.target().isEmpty()) {
       int target = names.indexOf(options.target().toLowerCase(Locale.ROOT));
       if (target < 0) {
         // Docker's words (moby v27 builder/dockerfile/builder.go)
-        throw new DockerfileException("failed to reach build target " + options.target() + " in Dockerfile");
+        throw new DockerfileException("target stage \"" + options.target() + "\" could not be found");
       }
       stages = stages.subList(0, target + 1);
     }
-    List<Instruction> last = stages.get(stages.size() - 1);
+    // with ARGs alone there is no stage: Docker's builder runs them and then finds it made no image
+    List<Instruction> last = stages.isEmpty() ? new ArrayList<>() : stages.get(stages.size() - 1);
     options.labels().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(label ->
         last.add(new Instruction("LABEL", Map.of(), quoted(label.getKey()) + "=" + quoted(label.getValue()), null,
             "LABEL " + label.getKey() + "=" + label.getValue(), 0)));
@@ -75,40 +70,39 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
 
   /** Refuses what the instruction cannot have, naming the line. */
   static void check(Instruction i) {
-    String at = "Dockerfile line " + i.line() + ": ";
     for (String flag : i.flags().keySet()) {
       if (FLAGS.getOrDefault(i.keyword(), Set.of()).contains(flag)) {
         continue;
       }
       if (BUILDKIT_FLAGS.contains(flag)) {
-        throw new DockerfileException(at + "the --" + flag + " option requires BuildKit, which berthctl build "
+        throw DockerfileException.atLine(i.line(), "the --" + flag + " option requires BuildKit, which berthctl build "
             + "does not have (it builds as Docker's legacy builder)");
       }
-      throw new DockerfileException(at + "Unknown flag: " + flag);
+      throw DockerfileException.atLine(i.line(), "Unknown flag: " + flag);
     }
     String args = i.arguments().strip();
     boolean needsArguments = !i.keyword().equals("HEALTHCHECK");
     if (needsArguments && args.isEmpty() && !i.execForm()) {
-      throw new DockerfileException(at + i.keyword() + " requires at least one argument");
+      throw DockerfileException.atLine(i.line(), i.keyword() + " requires at least one argument");
     }
     switch (i.keyword()) {
       case "SHELL" -> {
         if (!i.execForm()) {
-          throw new DockerfileException(at + "SHELL requires the arguments to be in JSON form");
+          throw DockerfileException.atLine(i.line(), "SHELL requires the arguments to be in JSON form");
         }
         if (i.json().isEmpty()) {
-          throw new DockerfileException(at + "SHELL requires at least one argument");
+          throw DockerfileException.atLine(i.line(), "SHELL requires at least one argument");
         }
       }
       case "COPY", "ADD" -> {
         List<String> words = i.execForm() ? i.json() : DockerfileWords.split(args, '\\', null);
         if (words.size() < 2) {
-          throw new DockerfileException(at + i.keyword() + " requires at least two arguments, but only one was "
+          throw DockerfileException.atLine(i.line(), i.keyword() + " requires at least two arguments, but only one was "
               + "provided. Destination could not be determined.");
         }
         for (String source : words.subList(0, words.size() - 1)) {
           if (source.matches("(?i)[a-z][a-z0-9+.-]*://.*") || source.startsWith("git@")) {
-            throw new DockerfileException(at + i.keyword() + " of a URL (" + source + ") is not supported by "
+            throw DockerfileException.atLine(i.line(), i.keyword() + " of a URL (" + source + ") is not supported by "
                 + "berthctl build: only local files of the context or of --from");
           }
         }
@@ -116,10 +110,10 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
       case "ONBUILD" -> {
         String trigger = args.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
         if (trigger.equals("ONBUILD")) {
-          throw new DockerfileException(at + "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+          throw DockerfileException.atLine(i.line(), "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
         }
         if (trigger.equals("FROM") || trigger.equals("MAINTAINER")) {
-          throw new DockerfileException(at + trigger + " isn't allowed as an ONBUILD trigger");
+          throw DockerfileException.atLine(i.line(), trigger + " isn't allowed as an ONBUILD trigger");
         }
         Instruction t = DockerfileParser.parse(args).instructions().get(0);
         check(new Instruction(t.keyword(), t.flags(), t.arguments(), t.json(), t.original(), i.line()));
@@ -128,10 +122,12 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
         String platform = i.flags().get("platform");
         if (platform != null && !platform.startsWith("$")
             && !Platform.parse(platform).matches(Platform.current())) {
-          throw new DockerfileException(at + "FROM --platform=" + platform + ": berthctl build builds for this host's "
-              + "platform (" + Platform.current() + ") only");
+          throw DockerfileException.atLine(i.line(), "FROM --platform=" + platform + ": berthctl build builds for "
+              + "this host's platform (" + Platform.current() + ") only");
         }
       }
+      // refused as it is read, as Docker's parser refuses it, not when its step comes
+      case "HEALTHCHECK" -> HealthcheckInstruction.parse(i);
       default -> { }
     }
   }

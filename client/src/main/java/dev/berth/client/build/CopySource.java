@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Where COPY and ADD take files from: the build context (without what .dockerignore leaves out),
- * or with {@code --from} an earlier stage's or an image's root file system.
+ * Where COPY and ADD take files from: the build context (what of it Docker's CLI would send, as
+ * {@code included} tells), or with {@code --from} an earlier stage's or an image's root file system.
  */
 public record CopySource(Path root, Predicate<String> included) {
   /**

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * the last pattern that matches it, unless that pattern begins with {@code !} (an exception).
  */
 public final class DockerIgnore {
-  private record Rule(Pattern pattern, boolean exception) {}
+  private record Rule(String text, Pattern pattern, boolean exception) {}
 
   private final List<Rule> rules;
 
@@ -40,7 +40,7 @@ public final class DockerIgnore {
       if (pattern.length() > 1 && pattern.startsWith("/")) {
         pattern = pattern.substring(1);
       }
-      rules.add(new Rule(Pattern.compile(regex(pattern)), exception));
+      rules.add(new Rule(pattern, Pattern.compile(regex(pattern)), exception));
     }
     return new DockerIgnore(List.copyOf(rules));
   }
@@ -59,7 +59,21 @@ public final class DockerIgnore {
     return excluded;
   }
 
-  private static List<String> parents(String path) {
+  /** Whether some pattern is an exception ({@code !}), which can bring back what others leave out. */
+  public boolean hasExceptions() {
+    return rules.stream().anyMatch(Rule::exception);
+  }
+
+  /**
+   * Whether Docker's CLI, walking the context to send it, goes into the directory {@code dir} although
+   * it is left out: only when an exception's text begins under it (moby v27 pkg/archive), so that
+   * {@code !dir/keep} brings {@code dir/keep} back but {@code !**}{@code /keep} does not.
+   */
+  public boolean entersExcluded(String dir) {
+    return rules.stream().anyMatch(r -> r.exception() && (r.text() + "/").startsWith(dir + "/"));
+  }
+
+  static List<String> parents(String path) {
     List<String> parents = new ArrayList<>();
     for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
       parents.add(path.substring(0, slash));

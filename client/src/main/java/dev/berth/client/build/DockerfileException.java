@@ -10,4 +10,9 @@ public final class DockerfileException extends ClientException {
   public DockerfileException(String message) {
     super(message);
   }
+
+  /** An instruction refused as it is read, in the words of the parser Docker's legacy builder uses (BuildKit's). */
+  static DockerfileException atLine(int line, String message) {
+    return new DockerfileException("dockerfile parse error on line " + line + ": " + message);
+  }
 }

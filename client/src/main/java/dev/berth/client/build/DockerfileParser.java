@@ -27,9 +27,27 @@ public final class DockerfileParser {
 
   private DockerfileParser() {}
 
+  /**
+   * The build's Dockerfile, {@code name} as Docker's CLI sends it (relative to the context), which
+   * Docker's daemon names when refusing one that is empty or has no instruction.
+   *
+   * @throws DockerfileException for what Docker's parser refuses, with its line
+   */
+  public static Dockerfile parse(String text, String name) {
+    if (text.isEmpty()) {
+      throw new DockerfileException("the Dockerfile (" + name + ") cannot be empty");
+    }
+    Dockerfile dockerfile = parse(text);
+    if (dockerfile.instructions().isEmpty()) {
+      throw new DockerfileException("failed to parse " + name + ": file with no instructions");
+    }
+    return dockerfile;
+  }
+
   /** @throws DockerfileException for what Docker's parser refuses, with its line */
   public static Dockerfile parse(String text) {
-    String[] lines = text.split("\r?\n", -1);
+    // a byte-order mark, as editors on Windows write, is dropped as Docker's parser drops it
+    String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
     char escape = '\\';
     int n = 0;
     // directives come first, before any other comment, blank line or instruction
@@ -46,6 +64,7 @@ public final class DockerfileParser {
       }
     }
     List<Instruction> instructions = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     for (; n < lines.length; n++) {
       String line = lines[n].strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -53,11 +72,14 @@ public final class DockerfileParser {
       }
       int start = n;
       StringBuilder logical = new StringBuilder();
+      boolean emptyContinuation = false;
       while (line.charAt(line.length() - 1) == escape) {
         logical.append(line, 0, line.length() - 1);
         // comments and blank lines within a continued instruction are left out
         do {
           n++;
+          // what follows the text's last line end is no line
+          emptyContinuation |= n < lines.length && lines[n].isBlank() && !(n == lines.length - 1 && lines[n].isEmpty());
         } while (n < lines.length && (lines[n].isBlank() || lines[n].strip().startsWith("#")));
         if (n == lines.length) {
           line = "";
@@ -67,9 +89,16 @@ public final class DockerfileParser {
         line = lines[n].stripTrailing();
       }
       logical.append(line);
+      if (emptyContinuation) {
+        // Docker's words (BuildKit's parser, vendored in moby v27)
+        warnings.add("[WARNING]: Empty continuation line found in: " + logical);
+      }
       instructions.add(instruction(logical.toString().strip(), start + 1));
     }
-    return new Dockerfile(instructions, escape);
+    if (!warnings.isEmpty()) {
+      warnings.add("[WARNING]: Empty continuation lines will become errors in a future release.");
+    }
+    return new Dockerfile(instructions, escape, warnings);
   }
 
   private static Instruction instruction(String text, int line) {
@@ -77,7 +106,7 @@ public final class DockerfileParser {
     String word = space < 0 ? text : text.substring(0, space);
     String keyword = word.toUpperCase(Locale.ROOT);
     if (!KEYWORDS.contains(keyword)) {
-      throw new DockerfileException("dockerfile parse error line " + line + ": unknown instruction: " + keyword);
+      throw DockerfileException.atLine(line, "unknown instruction: " + keyword);
     }
     String rest = space < 0 ? "" : text.substring(space).strip();
     Map<String, String> flags = new LinkedHashMap<>();

@@ -20,16 +20,15 @@ record HealthcheckInstruction(List<String> test, Duration interval, Duration tim
     String args = i.arguments().strip();
     String[] keywordAndRest = args.split("\\s+", 2);
     String keyword = keywordAndRest[0].toUpperCase(Locale.ROOT);
-    String at = "Dockerfile line " + i.line() + ": ";
     List<String> test = new ArrayList<>();
     if (keyword.equals("NONE")) {
       if (keywordAndRest.length > 1 || !i.flags().isEmpty()) {
-        throw new BuildStepException(at + "HEALTHCHECK NONE takes no arguments", 1);
+        throw DockerfileException.atLine(i.line(), "HEALTHCHECK NONE takes no arguments");
       }
       return new HealthcheckInstruction(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
     }
     if (!keyword.equals("CMD") || keywordAndRest.length < 2) {
-      throw new BuildStepException(at + "Unknown type \"" + keyword + "\" in HEALTHCHECK (try CMD)", 1);
+      throw DockerfileException.atLine(i.line(), "Unknown type \"" + keyword + "\" in HEALTHCHECK (try CMD)");
     }
     Instruction command = DockerfileParser.parse("CMD " + keywordAndRest[1]).instructions().get(0);
     if (command.execForm()) {
@@ -44,10 +43,10 @@ record HealthcheckInstruction(List<String> test, Duration interval, Duration tim
       try {
         retries = Integer.parseInt(i.flags().get("retries"));
       } catch (NumberFormatException e) {
-        throw new BuildStepException(at + "invalid --retries " + i.flags().get("retries"), 1);
+        throw DockerfileException.atLine(i.line(), "invalid --retries " + i.flags().get("retries"));
       }
       if (retries < 0) {
-        throw new BuildStepException(at + "--retries cannot be negative (" + retries + ")", 1);
+        throw DockerfileException.atLine(i.line(), "--retries cannot be negative (" + retries + ")");
       }
     }
     return new HealthcheckInstruction(test, duration(i, "interval"), duration(i, "timeout"),
@@ -62,11 +61,11 @@ record HealthcheckInstruction(List<String> test, Duration interval, Duration tim
     try {
       Duration d = GoDuration.parse("--" + flag, value);
       if (!d.isZero() && d.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new BuildStepException("Dockerfile line " + i.line() + ": --" + flag + " cannot be less than 1ms", 1);
+        throw DockerfileException.atLine(i.line(), "--" + flag + " cannot be less than 1ms");
       }
       return d;
     } catch (InvalidValueException e) {
-      throw new BuildStepException("Dockerfile line " + i.line() + ": " + e.getMessage(), 1);
+      throw DockerfileException.atLine(i.line(), e.getMessage());
     }
   }
 

@@ -142,6 +142,7 @@ public final class ImageBuilder {
   }
 
   private String run(Build b, BuildPlan plan) throws IOException, InterruptedException {
+    b.dockerfile.warnings().forEach(out::println);
     int step = 0;
     for (Instruction arg : plan.metaArgs()) {
       printStep(++step, plan, arg);
@@ -155,6 +156,7 @@ public final class ImageBuilder {
     }
     StageState state = null;
     for (List<Instruction> stage : plan.stages()) {
+      checkStageName(b, stage.get(0));
       printStep(++step, plan, stage.get(0));
       state = from(b, stage.get(0));
       triggers(b, state);
@@ -166,7 +168,7 @@ public final class ImageBuilder {
       }
       b.done.add(state);
     }
-    if (state.imageId.isEmpty()) {
+    if (state == null || state.imageId.isEmpty()) {
       throw new BuildStepException("No image was generated. Is your Dockerfile empty?", 1);
     }
     Descriptor target = state.target;
@@ -189,6 +191,16 @@ public final class ImageBuilder {
       out.println("Successfully tagged " + ImageNames.familiar(name));
     }
     return state.imageId;
+  }
+
+  /** Docker's builder refuses a stage name an earlier stage has when it comes to the stage, not before. */
+  private static void checkStageName(Build b, Instruction from) {
+    List<String> words = words(b, from, b.metaArgs::get);
+    String name = words.size() == 3 ? words.get(2).toLowerCase(Locale.ROOT) : null;
+    if (name != null && b.done.stream().anyMatch(earlier -> name.equals(earlier.name))) {
+      // Docker's words (moby v27 builder/dockerfile/evaluator.go)
+      throw new BuildStepException(name + " stage name already used", 1);
+    }
   }
 
   private void printStep(int step, BuildPlan plan, Instruction i) {

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.ClientException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Docker's {@code --change} of commit and import: Dockerfile instructions that set the new
@@ -20,6 +23,7 @@ import java.util.function.Function;
  */
 public final class ImageChanges {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final Set<String> KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME", "USER",
       "WORKDIR", "STOPSIGNAL");
 
@@ -109,18 +113,52 @@ public final class ImageChanges {
         }
       }
       case "EXPOSE" -> {
-        for (String port : words(i, a)) {
-          if (!port.matches("\\d{1,5}(/(tcp|udp|sctp))?")) {
-            throw new InvalidValueException(i.refusal() + ": " + port + " is no port");
+        for (String spec : words(i, a)) {
+          for (String port : exposed(i, spec)) {
+            run.withObject("/ExposedPorts").putObject(port);
           }
-          run.withObject("/ExposedPorts").putObject(port.contains("/") ? port : port + "/tcp");
         }
       }
       case "VOLUME" -> (a.startsWith("[") ? jsonStrings(i) : words(i, a))
           .forEach(path -> run.withObject("/Volumes").putObject(path));
       case "USER" -> run.put("User", i.variables() == null ? a : word(i, a));
       case "WORKDIR" -> run.put("WorkingDir", i.variables() == null ? a : word(i, a));
-      default -> run.put("StopSignal", i.variables() == null ? a : word(i, a));
+      default -> run.put("StopSignal", signal(i, i.variables() == null ? a : word(i, a)));
+    }
+  }
+
+  /**
+   * An EXPOSE word as Docker reads it (go-connections' nat.ParsePortSpec): {@code PORT[-END][/PROTO]},
+   * a range as each of its ports, the protocol in any case, tcp if none; refused in nat's words.
+   */
+  private static List<String> exposed(Instruction i, String spec) {
+    int slash = spec.indexOf('/');
+    String range = slash < 0 ? spec : spec.substring(0, slash);
+    String proto = slash < 0 ? "tcp" : spec.substring(slash + 1);
+    Matcher m = PORT_RANGE.matcher(range);
+    if (!m.matches() || Integer.parseInt(m.group(1)) > 65535 || m.group(2) != null
+        && (Integer.parseInt(m.group(2)) > 65535 || Integer.parseInt(m.group(2)) < Integer.parseInt(m.group(1)))) {
+      throw new InvalidValueException(i.refusal() + ": invalid containerPort: " + range);
+    }
+    if (!Set.of("tcp", "udp", "sctp").contains(proto.toLowerCase(Locale.ROOT))) {
+      throw new InvalidValueException(i.refusal() + ": invalid proto: " + proto);
+    }
+    int first = Integer.parseInt(m.group(1));
+    int last = m.group(2) == null ? first : Integer.parseInt(m.group(2));
+    List<String> ports = new ArrayList<>();
+    for (int port = first; port <= last; port++) {
+      ports.add(port + "/" + proto.toLowerCase(Locale.ROOT));
+    }
+    return ports;
+  }
+
+  /** A STOPSIGNAL's signal, checked as Docker checks it when it reads the instruction. */
+  private static String signal(Instruction i, String signal) {
+    try {
+      Signals.parse(signal);
+      return signal;
+    } catch (ClientException e) {
+      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
     }
   }
 

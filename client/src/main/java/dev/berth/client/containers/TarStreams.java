@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -124,10 +126,12 @@ public final class TarStreams {
    * Unpacks the archive on {@code in} into directory {@code dir} of the root file system at
    * {@code root} (a path as the container sees it). Regular files, directories, symlinks and
    * hard links within the archive are made; other kinds are skipped. Input that is no tar
-   * archive is refused before anything is written.
+   * archive is refused before anything is written. Directories get their times last, as Docker's
+   * unpacking does: what is made in them afterwards would change them.
    */
   public static void extract(InputStream in, Path root, String dir) throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(requireTar(in));
+    Map<Path, FileTime> directoryTimes = new LinkedHashMap<>();
     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
       String name = stripSlashes(e.getName());
       if (name.isEmpty() || name.equals(".") || e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
@@ -158,7 +162,15 @@ public final class TarStreams {
       }
       // the whole mode: PosixFilePermission has no setuid, setgid or sticky bit
       Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
-      Files.setLastModifiedTime(target, FileTime.from(e.getModTime().toInstant()));
+      FileTime modified = FileTime.from(e.getModTime().toInstant());
+      if (e.isDirectory()) {
+        directoryTimes.put(target, modified);
+      } else {
+        Files.setLastModifiedTime(target, modified);
+      }
+    }
+    for (Map.Entry<Path, FileTime> d : directoryTimes.entrySet()) {
+      Files.setLastModifiedTime(d.getKey(), d.getValue());
     }
   }
 

@@ -33,24 +33,33 @@ class BuildPlanTest {
     assertEquals(1, p.stages().size());
     assertEquals(List.of("FROM a AS one", "RUN x", "LABEL a=x y", "LABEL z=1"),
         p.stages().get(0).stream().map(Instruction::original).toList());
-    assertEquals("failed to reach build target nope in Dockerfile",
+    assertEquals("target stage \"nope\" could not be found",
         assertThrows(DockerfileException.class, () -> plan("FROM a\n", "nope")).getMessage());
+  }
+
+  @Test
+  void argsAloneMakeAPlanWithoutStages() {
+    BuildPlan p = BuildPlan.of(DockerfileParser.parse("ARG A=1\n"), options(null, Map.of("l", "v")));
+    assertEquals(List.of(), p.stages());
+    assertEquals(1, p.steps());
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
-      "RUN x|Dockerfile line 1: no build stage in current context",
-      "FROM a\\nRUN --mount=type=cache,target=/c x|Dockerfile line 2: the --mount option requires BuildKit, which "
-          + "berthctl build does not have (it builds as Docker's legacy builder)",
-      "FROM a\\nCOPY --nope=1 a b|Dockerfile line 2: Unknown flag: nope",
-      "FROM a\\nADD https://example.org/x /x|Dockerfile line 2: ADD of a URL (https://example.org/x) is not supported "
-          + "by berthctl build: only local files of the context or of --from",
-      "FROM a\\nCOPY onlyone|Dockerfile line 2: COPY requires at least two arguments, but only one was provided. "
-          + "Destination could not be determined.",
-      "FROM a\\nSHELL /bin/bash -c|Dockerfile line 2: SHELL requires the arguments to be in JSON form",
-      "FROM a\\nONBUILD ONBUILD RUN x|Dockerfile line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
-      "FROM a b|Dockerfile line 1: FROM requires either one or three arguments",
-      "FROM a\\nRUN|Dockerfile line 2: RUN requires at least one argument",
+      "RUN x|no build stage in current context",
+      "FROM a\\nRUN --mount=type=cache,target=/c x|dockerfile parse error on line 2: the --mount option requires "
+          + "BuildKit, which berthctl build does not have (it builds as Docker's legacy builder)",
+      "FROM a\\nCOPY --nope=1 a b|dockerfile parse error on line 2: Unknown flag: nope",
+      "FROM a\\nADD https://example.org/x /x|dockerfile parse error on line 2: ADD of a URL (https://example.org/x) "
+          + "is not supported by berthctl build: only local files of the context or of --from",
+      "FROM a\\nCOPY onlyone|dockerfile parse error on line 2: COPY requires at least two arguments, but only one "
+          + "was provided. Destination could not be determined.",
+      "FROM a\\nSHELL /bin/bash -c|dockerfile parse error on line 2: SHELL requires the arguments to be in JSON form",
+      "FROM a\\nONBUILD ONBUILD RUN x|dockerfile parse error on line 2: Chaining ONBUILD via `ONBUILD ONBUILD` "
+          + "isn't allowed",
+      "FROM a b|dockerfile parse error on line 1: FROM requires either one or three arguments",
+      "FROM a\\nRUN|dockerfile parse error on line 2: RUN requires at least one argument",
+      "FROM a\\nHEALTHCHECK --retries=x CMD true|dockerfile parse error on line 2: invalid --retries x",
   })
   void refusals(String text, String message) {
     assertEquals(message, assertThrows(DockerfileException.class, () -> plan(text.replace("\\n", "\n"), null))

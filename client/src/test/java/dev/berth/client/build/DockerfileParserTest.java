@@ -61,8 +61,30 @@ class DockerfileParserTest {
   }
 
   @Test
+  void anEmptyContinuationLineIsWarnedOfInDockersWords() {
+    Dockerfile d = DockerfileParser.parse("FROM a\nRUN echo a \\\n\n  b \\\n# c\n  c\nRUN x \\\n");
+    assertEquals(List.of("[WARNING]: Empty continuation line found in: RUN echo a   b   c",
+        "[WARNING]: Empty continuation lines will become errors in a future release."), d.warnings());
+    assertEquals(List.of(), DockerfileParser.parse("FROM a\nRUN x \\\n# c\n y\n").warnings());
+  }
+
+  @Test
+  void aByteOrderMarkIsDropped() {
+    assertEquals("FROM", DockerfileParser.parse("\uFEFFFROM a\r\n").instructions().get(0).keyword());
+  }
+
+  @Test
   void unknownInstructionInDockersWords() {
-    assertEquals("dockerfile parse error line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
+    assertEquals("dockerfile parse error on line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
         () -> DockerfileParser.parse("FROM a\ncop x y")).getMessage());
+  }
+
+  @Test
+  void anEmptyDockerfileAndOneWithoutInstructionsAreRefusedByName() {
+    assertEquals("the Dockerfile (Dockerfile) cannot be empty", assertThrows(DockerfileException.class,
+        () -> DockerfileParser.parse("", "Dockerfile")).getMessage());
+    assertEquals("failed to parse sub/Dockerfile.dev: file with no instructions",
+        assertThrows(DockerfileException.class, () -> DockerfileParser.parse("# nothing\n\n", "sub/Dockerfile.dev"))
+            .getMessage());
   }
 }

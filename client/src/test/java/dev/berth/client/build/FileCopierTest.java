@@ -92,4 +92,29 @@ class FileCopierTest {
     assertEquals("b", Files.readString(rootfs.resolve("t/sub/b.txt")));
     assertFalse(Files.exists(rootfs.resolve("t/skip.log")));
   }
+
+  @Test
+  void anExceptionUnderAnIgnoredDirectoryBringsBackWhatDockersCliSends() throws Exception {
+    Files.createDirectories(context.resolve("ign/drop"));
+    Files.writeString(context.resolve("ign/keep"), "k");
+    Files.writeString(context.resolve("ign/other"), "no");
+    Files.writeString(context.resolve("ign/drop/x"), "no");
+    Files.createDirectories(context.resolve("gone"));
+    Files.writeString(context.resolve("gone/keep"), "no");
+    Files.createDirectories(context.resolve("empty"));
+    // the CLI walks into an ignored directory only when an exception's text begins under it
+    Files.writeString(context.resolve(".dockerignore"), "ign\n!ign/keep\ngone\n!**/keep\nempty\n!empty/none\n");
+    source = BuildContext.directory(context).files();
+    copy(List.of("ign"), "/x");
+    assertEquals("k", Files.readString(rootfs.resolve("x/keep")));
+    assertFalse(Files.exists(rootfs.resolve("x/other")));
+    assertFalse(Files.exists(rootfs.resolve("x/drop")));
+    copy(List.of("."), "/all");
+    assertEquals("k", Files.readString(rootfs.resolve("all/ign/keep")));
+    assertFalse(Files.exists(rootfs.resolve("all/gone")));
+    assertFalse(Files.exists(rootfs.resolve("all/empty")));
+    assertEquals(List.of(), source.resolve("gone/keep"));
+    assertEquals(List.of(), source.resolve("empty"));
+    assertEquals(List.of(), source.resolve("ign/drop"));
+  }
 }

@@ -41,6 +41,15 @@ class ImageChangesTest {
   }
 
   @Test
+  void exposeTakesRangesAndAProtocolInAnyCaseAsDockersPortSpecs() throws Exception {
+    assertEquals("{\"8000/udp\":{},\"8001/udp\":{},\"8002/udp\":{},\"443/tcp\":{}}",
+        applied("EXPOSE 8000-8002/udp 443/TCP").get("ExposedPorts").toString());
+    for (String bad : List.of("EXPOSE 80/icmp", "EXPOSE 9-1", "EXPOSE 70000")) {
+      assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
+    }
+  }
+
+  @Test
   void quotesAndEscapesAreReadAsDockerfilesAre() throws Exception {
     ObjectNode run = applied("ENV Q='x y'", "ENV R \"a b\" 'c'", "ENV S=it\\'s T=\"say \\\"hi\\\"\" U='a\\b'",
         "LABEL 'k 1'='v 1' k2=\"v\\$2\"");
@@ -52,7 +61,7 @@ class ImageChangesTest {
   @Test
   void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
     for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
-        "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b")) {
+        "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b", "STOPSIGNAL SIGNOPE")) {
       InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
       assertTrue(e.getMessage().startsWith("invalid --change"), e.getMessage());
     }

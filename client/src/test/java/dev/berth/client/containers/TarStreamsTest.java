@@ -44,6 +44,22 @@ class TarStreamsTest {
   }
 
   @Test
+  void directoriesKeepTheirTimesThoughFilesAreMadeInThemAfterwards() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("src/site/sub"));
+    Files.writeString(src.resolve("f"), "x");
+    FileTime then = FileTime.from(Instant.parse("2020-01-02T03:04:05Z"));
+    Files.setLastModifiedTime(src, then);
+    Files.setLastModifiedTime(src.getParent(), then);
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    TarStreams.write(src.getParent(), "site", Set.of(), tar);
+
+    Path root = Files.createDirectories(dir.resolve("root"));
+    TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root, "/");
+    assertEquals(then, Files.getLastModifiedTime(root.resolve("site")));
+    assertEquals(then, Files.getLastModifiedTime(root.resolve("site/sub")));
+  }
+
+  @Test
   void aSmallFileIsAHeaderADataBlockAndTheTwoEndBlocksAsDockersArchive() throws IOException {
     Path file = Files.writeString(dir.resolve("hostname"), "2979681c7282\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-12-05T14:08:36.983839400Z")));

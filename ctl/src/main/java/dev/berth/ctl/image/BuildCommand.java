@@ -26,11 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -121,7 +123,7 @@ public final class BuildCommand implements Callable<Integer> {
       }
       out.println("Sending build context to Docker daemon  " + humanSize(sent));
       try (Connection c = root.connect()) {
-        Dockerfile dockerfile = DockerfileParser.parse(dockerfileText);
+        Dockerfile dockerfile = DockerfileParser.parse(dockerfileText, sentDockerfileName(ctx));
         ImageBuilder builder = new ImageBuilder(c.channel(), root.namespace(), reference -> baseImage(c, reference),
             out);
         String id = buildCancellable(builder, dockerfile, ctx, options);
@@ -186,6 +188,32 @@ public final class BuildCommand implements Callable<Integer> {
    */
   private String dockerfilePath() {
     return file == null || STDIN.equals(context) ? file : Path.of(file).toAbsolutePath().toString();
+  }
+
+  /**
+   * The Dockerfile's name in the context Docker's CLI sends: relative to the context's top, or
+   * {@code Dockerfile} for one alone on stdin; one read from stdin with {@code -f -} or lying
+   * outside the context is put in under a random {@code .dockerfile.} name.
+   */
+  private String sentDockerfileName(BuildContext ctx) {
+    if (stdinDockerfile != null) {
+      return "Dockerfile";
+    }
+    if (file == null) {
+      boolean lowercase = !Files.exists(ctx.root().resolve("Dockerfile"))
+          && Files.exists(ctx.root().resolve("dockerfile"));
+      return lowercase ? "dockerfile" : "Dockerfile";
+    }
+    if (STDIN.equals(context)) {
+      return file;
+    }
+    Path relative = ctx.root().relativize(Path.of(file).toAbsolutePath().normalize());
+    if (STDIN.equals(file) || relative.startsWith("..")) {
+      byte[] random = new byte[10];
+      ThreadLocalRandom.current().nextBytes(random);
+      return ".dockerfile." + HexFormat.of().formatHex(random);
+    }
+    return relative.toString();
   }
 
   private BuildContext openContext() throws IOException {
