@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.leases.v1.LeasesGrpc;
@@ -155,6 +156,17 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals("2\n", ok("image", "inspect", "-f", "{{len .RootFS.Layers}}", "multi").out());
     ok("build", "-q", "--target", "stage-one", "-t", "stage-one", context.toString());
     assertEquals("made-in-one\n", ok("run", "--rm", "stage-one", "cat", "/out/artifact").out());
+
+    // without -t, as Docker's: an image by id alone, which run takes, listed as <none>, pruned as dangling
+    file("Untagged", "FROM busybox\nRUN echo untagged > /made\n");
+    String id = ok("build", "-q", "--no-cache", "-f", context.resolve("Untagged").toString(), context.toString())
+        .out().strip();
+    assertEquals("untagged\n", ok("run", "--rm", id, "cat", "/made").out());
+    String shortId = id.substring("sha256:".length(), "sha256:".length() + 12);
+    assertTrue(ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").out().lines()
+        .anyMatch(l -> l.equals("<none>:<none> " + shortId)), () -> ok("images").out());
+    ok("image", "prune", "-f");
+    assertFalse(ok("images", "-q").out().contains(shortId), "a dangling image goes with image prune");
   }
 
   @Test

@@ -185,6 +185,11 @@ public final class ImageBuilder {
     }
     out.println("Successfully built " + shortId(state.imageId));
     ImagesGrpc.ImagesBlockingStub records = ImagesGrpc.newBlockingStub(b.leased);
+    if (b.options.tags().isEmpty() && b.images.list().stream().noneMatch(i -> i.target().digest().equals(target.digest()))) {
+      // Docker's untagged result: an image by id alone, which run takes and image prune removes
+      ImageRecords.createOrRetarget(records, new Image(ImageNames.DANGLING_REPOSITORY + "@" + target.digest(),
+          target, Map.of(), null, null));
+    }
     for (String tag : b.options.tags()) {
       String name = ImageNames.normalize(tag);
       ImageRecords.createOrRetarget(records, new Image(name, target, Map.of(), null, null));

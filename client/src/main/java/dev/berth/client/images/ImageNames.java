@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
  */
 public final class ImageNames {
   public static final String DEFAULT_DOMAIN = "docker.io";
+  /**
+   * The repository of an image that has no name, as Docker's daemon with containerd's image store
+   * records one ({@code moby-dangling@sha256:…}): listed as {@code <none>}, pruned as dangling.
+   */
+  public static final String DANGLING_REPOSITORY = "moby-dangling";
   private static final String LEGACY_DEFAULT_DOMAIN = "index.docker.io";
   private static final String OFFICIAL_PREFIX = "library/";
   private static final String DEFAULT_TAG = "latest";

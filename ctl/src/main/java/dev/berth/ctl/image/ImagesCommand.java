@@ -189,7 +189,8 @@ public final class ImagesCommand implements Callable<Integer> {
     boolean tagged = at < 0 && colon > familiar.lastIndexOf('/');
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("ID", id(i));
-    row.put("Repository", at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar);
+    String repository = at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar;
+    row.put("Repository", repository.equals(ImageNames.DANGLING_REPOSITORY) ? "<none>" : repository);
     row.put("Tag", tagged ? familiar.substring(colon + 1) : "<none>");
     row.put("Digest", i.target().digest());
     // Docker's images and containers carry whole seconds
