@@ -101,9 +101,10 @@ final class FileCopier {
     } else {
       return;
     }
+    // owner first: chown clears the setuid and setgid bits, which the mode then sets again
+    own(to);
     int mode = (Integer) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     Files.setAttribute(to, "unix:mode", mode);
-    own(to);
     Files.setLastModifiedTime(to, (FileTime) Files.getAttribute(from, "lastModifiedTime", LinkOption.NOFOLLOW_LINKS));
   }
 
@@ -125,8 +126,8 @@ final class FileCopier {
     }
     makeParents(dir.getParent());
     Files.createDirectory(dir);
-    Files.setAttribute(dir, "unix:mode", 0755);
     own(dir);
+    Files.setAttribute(dir, "unix:mode", 0755);
   }
 
   private Path inside(String containerPath) {

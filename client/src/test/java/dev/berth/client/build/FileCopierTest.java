@@ -52,6 +52,18 @@ class FileCopierTest {
   }
 
   @Test
+  void setuidAndSetgidBitsStayAsDockersCopyKeepsThem() throws Exception {
+    Path tool = context.resolve("tool");
+    Files.writeString(tool, "#!/bin/sh\n");
+    Files.setAttribute(tool, "unix:mode", 06755);
+    // a chown after the mode would clear the setuid and setgid bits
+    new FileCopier(rootfs, 1000, 1000, new Cancellation()).copy(source,
+        List.of("tool").stream().flatMap(s -> source.resolve(s).stream()).toList(), "/bin/", false);
+    assertEquals(06755, (Integer) Files.getAttribute(rootfs.resolve("bin/tool"), "unix:mode") & 07777);
+    assertEquals(1000, Files.getAttribute(rootfs.resolve("bin/tool"), "unix:uid"));
+  }
+
+  @Test
   void aLinkNamedAsSourceIsFollowedAndKeepsItsName() throws Exception {
     copy(List.of("link.txt"), "/l/");
     Path copied = rootfs.resolve("l/link.txt");
