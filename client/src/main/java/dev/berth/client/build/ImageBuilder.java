@@ -164,6 +164,8 @@ public final class ImageBuilder {
       for (Instruction i : stage.subList(1, stage.size())) {
         printStep(++step, plan, i);
         dispatch(b, state, i);
+        // a cancel that came while the step's layer was made: the step's result is not taken
+        cancellation.check();
         out.println(" ---> " + shortId(state.imageId));
       }
       b.done.add(state);
@@ -183,6 +185,8 @@ public final class ImageBuilder {
       // Docker's words (moby v27 builder/dockerfile/builder.go)
       out.println("[Warning] One or more build-args " + CreatedBy.plain(unused) + " were not consumed");
     }
+    // nothing named after a cancel, however late it came
+    cancellation.check();
     out.println("Successfully built " + shortId(state.imageId));
     ImagesGrpc.ImagesBlockingStub records = ImagesGrpc.newBlockingStub(b.leased);
     if (b.options.tags().isEmpty() && b.images.list().stream().noneMatch(i -> i.target().digest().equals(target.digest()))) {
