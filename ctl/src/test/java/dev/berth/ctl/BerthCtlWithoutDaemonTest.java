@@ -210,22 +210,6 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
-  void importAndCommitWithoutANameAreRefusedBeforeAnythingIsRead() {
-    // Docker's make an untagged image; Berth keeps none, so the name is asked for, before berthd or the file
-    Path socket = dir.resolve("absent.sock");
-    Cli.Result imported = Cli.run(Map.of(), "--address", socket.toString(), "import",
-        dir.resolve("absent.tar").toString());
-    assertEquals(1, imported.exit(), imported::toString);
-    assertEquals("Error: import needs a name for the image, as Berth keeps no unnamed images: "
-        + "berthctl import FILE REPOSITORY[:TAG]\n", imported.stderr());
-    assertEquals("", imported.out());
-    Cli.Result committed = Cli.run(Map.of(), "--address", socket.toString(), "commit", "web");
-    assertEquals(1, committed.exit(), committed::toString);
-    assertEquals("Error: commit needs a name for the image, as Berth keeps no unnamed images: "
-        + "berthctl commit CONTAINER REPOSITORY[:TAG]\n", committed.stderr());
-  }
-
-  @Test
   void aFlagGivenTwiceTakesItsLastValueAsDockersDoes() {
     Path socket = dir.resolve("absent.sock");
     // a wrapper adding --rm or -d to a command line that has them already: Docker's CLI takes it

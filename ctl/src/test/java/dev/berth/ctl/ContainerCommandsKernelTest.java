@@ -531,6 +531,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         .out().lines().toList();
     assertTrue(newer.contains("flat:1") && !newer.contains("busybox:latest"), newer::toString);
 
+    // without a name, as Docker's: kept untagged, run by its id
+    String untagged = ok("import", "-c", "CMD [\"cat\", \"/hello\"]", tar.toString()).out().strip();
+    assertTrue(untagged.matches("sha256:[0-9a-f]{64}"), untagged);
+    assertEquals("from the rootfs\n", ok("run", "--rm", untagged).out());
+    assertTrue(ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").out().lines()
+        .anyMatch(l -> l.equals("<none>:<none> " + untagged.substring(7, 19))), () -> ok("images").out());
+
     // refused, and no image made: input that is no tar, an instruction Docker's import does not take
     Cli.Result notTar = berthd.ctlWithInput("just text\n".getBytes(StandardCharsets.UTF_8), "import", "-", "flat:3");
     assertEquals(1, notTar.exit(), notTar::toString);
@@ -698,8 +705,18 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(env.contains("GREETING=hi") && env.stream().noneMatch(e -> e.startsWith("HOSTNAME=")), env::toString);
     assertEquals("hi /srv\n", ok("run", "--rm", "snap:1", "sh", "-c", "echo $GREETING $PWD").out());
 
-    Cli.Result unnamed = berthd.ctl("commit", "committer");
-    assertEquals(1, unnamed.exit(), unnamed::toString);
+    // without a name, as Docker's: an untagged image, known by its id, listed as <none>; tag names it, rmi takes the id
+    String untagged = ok("commit", "committer").out().strip();
+    assertTrue(untagged.matches("sha256:[0-9a-f]{64}"), untagged);
+    String shortId = untagged.substring(7, 19);
+    assertTrue(ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").out().lines()
+        .anyMatch(l -> l.equals("<none>:<none> " + shortId)), () -> ok("images").out());
+    assertEquals("kept\n", ok("run", "--rm", untagged, "cat", "/hello").out());
+    ok("tag", shortId, "snap:named");
+    assertEquals(List.of("snap:named " + shortId), ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").out()
+        .lines().filter(l -> l.endsWith(shortId)).toList(), "a tagged image is no longer dangling");
+    ok("rmi", untagged);
+    assertFalse(ok("images", "-q").out().contains(shortId));
   }
 
   @Test

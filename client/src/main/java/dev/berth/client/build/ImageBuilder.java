@@ -189,10 +189,8 @@ public final class ImageBuilder {
     cancellation.check();
     out.println("Successfully built " + shortId(state.imageId));
     ImagesGrpc.ImagesBlockingStub records = ImagesGrpc.newBlockingStub(b.leased);
-    if (b.options.tags().isEmpty() && b.images.list().stream().noneMatch(i -> i.target().digest().equals(target.digest()))) {
-      // Docker's untagged result: an image by id alone, which run takes and image prune removes
-      ImageRecords.createOrRetarget(records, new Image(ImageNames.DANGLING_REPOSITORY + "@" + target.digest(),
-          target, Map.of(), null, null));
+    if (b.options.tags().isEmpty()) {
+      b.images.keepUntagged(target);
     }
     for (String tag : b.options.tags()) {
       String name = ImageNames.normalize(tag);

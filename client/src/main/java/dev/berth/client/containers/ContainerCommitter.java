@@ -42,13 +42,13 @@ public final class ContainerCommitter {
     this.channel = channel;
   }
 
-  /** What to commit and how. */
+  /** What to commit and how; without a {@code reference}, the image is kept untagged. */
   public record Order(Container container, String reference, String author, String message, boolean pause,
       ImageChanges changes) {}
 
   public Image commit(Order order) {
     Container record = order.container();
-    String name = ImageNames.normalize(order.reference());
+    String name = order.reference() == null ? null : ImageNames.normalize(order.reference());
     if (record.getSnapshotKey().isEmpty() || record.getImage().isEmpty()) {
       throw new ClientException("container " + ContainerState.name(record) + " has no image and snapshot to commit");
     }
@@ -82,8 +82,8 @@ public final class ContainerCommitter {
       layers.add(layer.descriptor());
       Descriptor manifest = ImageAssembly.manifest(blobs,
           dockerTypes(resolved) ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST, configDescriptor, layers);
-      Image image = ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(leased),
-          new Image(name, manifest, Map.of(), null, null));
+      Image image = name == null ? images.keepUntagged(manifest)
+          : ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(leased), new Image(name, manifest, Map.of(), null, null));
       images.unpack(image, record.getSnapshotter(), UnpackListener.NONE);
       return image;
     } finally {

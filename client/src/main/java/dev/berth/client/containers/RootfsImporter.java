@@ -10,6 +10,7 @@ import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.images.ImageRecords;
+import dev.berth.client.images.LayerGate;
 import dev.berth.client.images.MediaTypes;
 import dev.berth.client.images.OciJson;
 import dev.berth.client.images.Platform;
@@ -39,11 +40,11 @@ public final class RootfsImporter {
     this.channel = channel;
   }
 
-  /** What to name the image, the history step's comment (may be null), the run settings, where to unpack. */
+  /** What to name the image (null: kept untagged), the history step's comment (may be null), the run settings, where to unpack. */
   public record Order(String reference, String message, ImageChanges changes, String snapshotter) {}
 
   public Image importFrom(InputStream in, Order order) throws IOException {
-    String name = ImageNames.normalize(order.reference());
+    String name = order.reference() == null ? null : ImageNames.normalize(order.reference());
     try (Lease lease = Lease.create(channel, Lease.DEFAULT_EXPIRY)) {
       Blobs blobs = Blobs.on(lease.channel());
       InputStream tar = TarStreams.requireTar(Compression.decompressed(new BufferedInputStream(in, 1 << 16)));
@@ -51,9 +52,11 @@ public final class RootfsImporter {
       Descriptor layer = Descriptor.of(MediaTypes.OCI_LAYER, written.digest(), written.size());
       Descriptor config = ImageAssembly.store(blobs, MediaTypes.OCI_CONFIG, config(layer.digest(), order), Map.of());
       Descriptor manifest = ImageAssembly.manifest(blobs, MediaTypes.OCI_MANIFEST, config, List.of(layer));
-      Image image = new Image(name, manifest, Map.of(), null, null);
-      new ImageClient(lease.channel()).unpack(image, order.snapshotter(), UnpackListener.NONE);
-      return ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(lease.channel()), image);
+      ImageClient images = new ImageClient(lease.channel());
+      images.unpackTarget(manifest, Platform.current(), order.snapshotter(), UnpackListener.NONE, LayerGate.OPEN);
+      return name == null ? images.keepUntagged(manifest)
+          : ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(lease.channel()),
+              new Image(name, manifest, Map.of(), null, null));
     }
   }
 

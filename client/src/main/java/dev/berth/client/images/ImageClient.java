@@ -1,13 +1,10 @@
 package dev.berth.client.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.FieldMask;
-import containerd.services.images.v1.CreateImageRequest;
 import containerd.services.images.v1.DeleteImageRequest;
 import containerd.services.images.v1.GetImageRequest;
 import containerd.services.images.v1.ImagesGrpc;
 import containerd.services.images.v1.ListImagesRequest;
-import containerd.services.images.v1.UpdateImageRequest;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.ListContainersRequest;
 import dev.berth.api.Digests;
@@ -142,17 +139,25 @@ public final class ImageClient {
 
   /** Makes {@code name} point at {@code source}'s target, creating or updating the record. */
   public Image tag(Image source, String name) {
-    containerd.services.images.v1.Image record = new Image(name, source.target(), source.labels(), null, null)
-        .toProto();
-    try {
-      return Image.fromProto(images.create(CreateImageRequest.newBuilder().setImage(record).build()).getImage());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
+    Image tagged = ImageRecords.createOrRetarget(images, new Image(name, source.target(), source.labels(), null, null));
+    // as Docker's containerd image store: a named image is no longer dangling
+    String untagged = ImageNames.DANGLING_REPOSITORY + "@" + source.target().digest();
+    if (!name.equals(untagged)) {
+      find(untagged).ifPresent(i -> remove(i.name()));
     }
-    return Image.fromProto(images.update(UpdateImageRequest.newBuilder()
-        .setImage(record).setUpdateMask(FieldMask.newBuilder().addPaths("target")).build()).getImage());
+    return tagged;
+  }
+
+  /**
+   * Keeps {@code target}, made without a name, as Docker's daemon with containerd's image store keeps
+   * an untagged image: a record {@code moby-dangling@sha256:…}, which run takes by id, images lists as
+   * {@code <none>} and image prune removes. An image another record names already stays as it is.
+   * Returns the record that names it.
+   */
+  public Image keepUntagged(Descriptor target) {
+    return list().stream().filter(i -> i.target().digest().equals(target.digest())).findFirst()
+        .orElseGet(() -> ImageRecords.createOrRetarget(images,
+            new Image(ImageNames.DANGLING_REPOSITORY + "@" + target.digest(), target, Map.of(), null, null)));
   }
 
   /** Deletes the record named {@code name}; its content and snapshots stay for the collector. */

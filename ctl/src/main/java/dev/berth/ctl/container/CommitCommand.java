@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
     description = {"Make an image of a container's changes: its writable layer becomes one more layer on its image, "
         + "with a history step (and the author and message given). The new image is unpacked and its id printed.",
         "A running container is paused meanwhile unless --pause=false. Volumes and binds are not part of it. "
-            + "Berth keeps no unnamed images, so the new one needs a REPOSITORY[:TAG]."},
+            + "Without a REPOSITORY[:TAG] the image is kept untagged, known by its id (listed as <none>)."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl commit web web-snapshot:1", "  berthctl commit -a 'Ann <ann@example.org>' -m 'add page' web site:2",
         "  berthctl commit -c 'CMD [\"httpd\", \"-f\"]' -c 'EXPOSE 80' web site:3"})
@@ -49,7 +49,7 @@ public final class CommitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    NewImageArguments arguments = NewImageArguments.check("commit CONTAINER", reference, changes);
+    NewImageArguments arguments = NewImageArguments.check(reference, changes);
     try (Connection c = root.connect()) {
       Image image = new ContainerCommitter(c.channel()).commit(new ContainerCommitter.Order(
           ContainerArgument.resolve(c.channel(), container), reference, author, message, pause, arguments.changes()));

@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
     description = {"Make an image of one layer from a root filesystem tar (plain, gzip or zstd; what export writes), "
         + "read from FILE or from stdin (-), and print its id.",
         "--change sets the image's run settings with Dockerfile instructions: CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, "
-            + "VOLUME, USER, WORKDIR, STOPSIGNAL. Berth keeps no unnamed images: the image needs a REPOSITORY[:TAG]."},
+            + "VOLUME, USER, WORKDIR, STOPSIGNAL. Without a REPOSITORY[:TAG] the image is kept untagged, known by its id (listed as <none>)."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl export web | berthctl import - web-flat:1",
         "  berthctl import -c 'CMD [\"/bin/sh\"]' -c 'ENV LANG=C.UTF-8' -m 'from rootfs' rootfs.tar.gz base:1"})
@@ -46,7 +46,7 @@ public final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    NewImageArguments arguments = NewImageArguments.check("import FILE", reference, changes);
+    NewImageArguments arguments = NewImageArguments.check(reference, changes);
     RootfsImporter.Order order = new RootfsImporter.Order(reference, message, arguments.changes(),
         ImportOptions.DEFAULT_SNAPSHOTTER);
     Image image;
