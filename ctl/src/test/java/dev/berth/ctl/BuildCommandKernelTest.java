@@ -116,8 +116,10 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   void ignoredDirectoriesExceptionsTarTimesAndStageNamesAsDockersBuilder(@TempDir Path tree) throws Exception {
     Files.createDirectories(tree.resolve("in"));
     Files.writeString(tree.resolve("in/t"), "t");
+    Files.setAttribute(tree.resolve("in/t"), "unix:mode", 04755);
     Files.setLastModifiedTime(tree.resolve("in"), FileTime.from(Instant.parse("2020-01-02T03:04:05Z")));
-    tar(context.resolve("tree.tar"), tree, "in");
+    // the entries' owners, which ADD keeps whatever --chown says, as Docker's builder
+    tar(context.resolve("tree.tar"), tree, "--owner=1234", "--group=5678", "--numeric-owner", "in");
     file("ign/keep", "k");
     file("ign/drop", "no");
     file(".dockerignore", "ign\n!ign/keep\n");
@@ -125,11 +127,12 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         FROM busybox
         COPY ign /kept
         COPY . /all
-        ADD tree.tar /x/
-        CMD ["sh", "-c", "ls /kept /all/ign; stat -c %Y /x/in"]
+        ADD --chown=7:7 tree.tar /x/
+        CMD ["sh", "-c", "ls /kept /all/ign; stat -c %Y /x/in; stat -c '%u:%g %a' /x/in /x/in/t"]
         """);
     ok("build", "-q", "-t", "app:1", context.toString());
-    assertEquals("/all/ign:\nkeep\n\n/kept:\nkeep\n1577934245\n", ok("run", "--rm", "app:1").out());
+    assertEquals("/all/ign:\nkeep\n\n/kept:\nkeep\n1577934245\n1234:5678 755\n1234:5678 4755\n",
+        ok("run", "--rm", "app:1").out());
 
     file("Dockerfile", "FROM busybox AS a\nFROM busybox AS A\n");
     Cli.Result twice = berthd.ctl("build", context.toString());

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * Copies COPY's and ADD's sources into a root file system as Docker's builder does: a file to the
  * destination (into it when it is a directory or ends in {@code /}), a directory's contents into
  * the destination, symlinks as links; what is made belongs to {@code uid:gid} (root unless
- * {@code --chown}), keeps its mode and its modification time. Missing
+ * {@code --chown}; a local tar's entries keep their own owners), keeps its mode and its modification time. Missing
  * parent directories are made, with the same owner.
  */
 final class FileCopier {
@@ -49,7 +49,8 @@ final class FileCopier {
       } else if (extract && Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS) && isArchive(from)) {
         Path to = directory(dest);
         try (InputStream in = Compression.decompressed(new BufferedInputStream(Files.newInputStream(from)))) {
-          TarStreams.extract(in, rootfs, "/" + rootfs.relativize(to));
+          // as Docker's builder: the entries' owners, whatever --chown says
+          TarStreams.extract(in, rootfs, "/" + rootfs.relativize(to), TarStreams.Ownership.ARCHIVE);
         }
       } else {
         Path target = inside(dest);

@@ -130,6 +130,19 @@ public final class TarStreams {
    * unpacking does: what is made in them afterwards would change them.
    */
   public static void extract(InputStream in, Path root, String dir) throws IOException {
+    extract(in, root, dir, Ownership.UNPACKER);
+  }
+
+  /** Who owns what an archive unpacks to. */
+  public enum Ownership {
+    /** whoever unpacks it: {@code cp}'s files are root's */
+    UNPACKER,
+    /** the owners the entries name (uid and gid), as Docker's builder unpacks ADD's local tar */
+    ARCHIVE
+  }
+
+  /** As {@link #extract(InputStream, Path, String)}, with the files owned as {@code owners} says. */
+  public static void extract(InputStream in, Path root, String dir, Ownership owners) throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(requireTar(in));
     Map<Path, FileTime> directoryTimes = new LinkedHashMap<>();
     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -146,11 +159,13 @@ public final class TarStreams {
       } else if (e.isSymbolicLink()) {
         Files.deleteIfExists(target);
         Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+        own(target, e, owners);
         continue;
       } else if (e.isLink()) {
         Path existing = target(root, dir, stripSlashes(e.getLinkName()));
         Files.deleteIfExists(target);
         Files.createLink(target, existing);
+        own(target, e, owners);
         continue;
       } else if (e.isFile()) {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -160,6 +175,8 @@ public final class TarStreams {
       } else {
         continue;
       }
+      // owner first: chown clears the setuid and setgid bits, which the mode then sets again
+      own(target, e, owners);
       // the whole mode: PosixFilePermission has no setuid, setgid or sticky bit
       Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
       FileTime modified = FileTime.from(e.getModTime().toInstant());
@@ -171,6 +188,23 @@ public final class TarStreams {
     }
     for (Map.Entry<Path, FileTime> d : directoryTimes.entrySet()) {
       Files.setLastModifiedTime(d.getKey(), d.getValue());
+    }
+  }
+
+  /**
+   * Gives {@code target} the entry's owners if {@code owners} says so, only where it has others: a
+   * chown clears setuid and setgid, and a hard link has no mode of its own to set them again with.
+   */
+  private static void own(Path target, TarArchiveEntry e, Ownership owners) throws IOException {
+    if (owners != Ownership.ARCHIVE) {
+      return;
+    }
+    int uid = (int) e.getLongUserId();
+    int gid = (int) e.getLongGroupId();
+    if ((int) Files.getAttribute(target, "unix:uid", LinkOption.NOFOLLOW_LINKS) != uid
+        || (int) Files.getAttribute(target, "unix:gid", LinkOption.NOFOLLOW_LINKS) != gid) {
+      Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.client.ClientException;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,6 +43,43 @@ class TarStreamsTest {
     assertEquals("#!/bin/sh\n", Files.readString(copied.resolve("run.sh")));
     assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(copied.resolve("run.sh"))));
     assertEquals(Path.of("run.sh"), Files.readSymbolicLink(copied.resolve("link")));
+  }
+
+  @Test
+  void theArchivesOwnersAreKeptOnlyWhenAskedForAndBeforeTheMode() throws IOException {
+    assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "chown needs root");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry file = new TarArchiveEntry("d/su");
+      file.setMode(0104755);
+      file.setIds(1234, 5678);
+      file.setSize(1);
+      tar.putArchiveEntry(file);
+      tar.write('x');
+      tar.closeArchiveEntry();
+      TarArchiveEntry link = new TarArchiveEntry("d/l", TarArchiveEntry.LF_SYMLINK);
+      link.setLinkName("su");
+      link.setIds(4321, 8765);
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+      TarArchiveEntry hard = new TarArchiveEntry("d/h", TarArchiveEntry.LF_LINK);
+      hard.setLinkName("d/su");
+      hard.setIds(1234, 5678);
+      tar.putArchiveEntry(hard);
+      tar.closeArchiveEntry();
+    }
+    Path kept = Files.createDirectories(dir.resolve("kept"));
+    TarStreams.extract(new ByteArrayInputStream(bytes.toByteArray()), kept, "/", TarStreams.Ownership.ARCHIVE);
+    assertEquals("1234:5678 4755", owners(kept.resolve("d/su")) + " " + Integer.toOctalString(mode(kept.resolve("d/h"))));
+    assertEquals("4321:8765", owners(kept.resolve("d/l")));
+    Path root = Files.createDirectories(dir.resolve("root"));
+    TarStreams.extract(new ByteArrayInputStream(bytes.toByteArray()), root, "/");
+    assertEquals("0:0", owners(root.resolve("d/su")), "cp's files are root's");
+  }
+
+  private static String owners(Path p) throws IOException {
+    return Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) + ":"
+        + Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
   }
 
   @Test
