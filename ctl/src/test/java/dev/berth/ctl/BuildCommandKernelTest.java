@@ -240,6 +240,14 @@ class BuildCommandKernelTest extends BerthdKernelTest {
       assertEquals("COPY failed: file not found in build context or excluded by .dockerignore: stat " + source
           + ": file does not exist\n", leak.stderr());
     }
+    // a step's refusal bare, as Docker's builder prints it
+    for (String[] bad : new String[][] {{"EXPOSE 80x", "invalid containerPort: 80x"},
+        {"STOPSIGNAL NOPE", "invalid signal: NOPE"}, {"VOLUME ${V", "syntax error: missing '}'"}}) {
+      file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
+      Cli.Result step = berthd.ctl("build", context.toString());
+      assertEquals(1, step.exit(), step::toString);
+      assertEquals(bad[1] + "\n", step.stderr());
+    }
     file("f", "x");
     file("Dockerfile", "FROM busybox\nCOPY --chmod=600 f /f\n");
     Cli.Result chmod = berthd.ctl("build", context.toString());

@@ -339,8 +339,7 @@ public final class ImageBuilder {
 
   private static ImageChanges changes(Build b, Instruction i, Function<String, String> variables) {
     try {
-      return ImageChanges.dockerfile(i.keyword(), i.arguments(), b.dockerfile.escape(), variables,
-          "Dockerfile line " + i.line() + ": " + i.keyword());
+      return ImageChanges.dockerfile(i.keyword(), i.arguments(), b.dockerfile.escape(), variables);
     } catch (InvalidValueException e) {
       throw new BuildStepException(e.getMessage(), 1);
     }
@@ -364,7 +363,8 @@ public final class ImageBuilder {
     try {
       return DockerfileWords.split(i.arguments(), b.dockerfile.escape(), variables);
     } catch (InvalidValueException e) {
-      throw new BuildStepException("Dockerfile line " + i.line() + ": " + e.getMessage(), 1);
+      // bare, as Docker's builder prints it
+      throw new BuildStepException(e.getMessage(), 1);
     }
   }
 

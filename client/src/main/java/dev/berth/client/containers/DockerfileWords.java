@@ -14,6 +14,7 @@ import java.util.function.Function;
  * replaces them; an unset variable is empty.
  */
 public final class DockerfileWords {
+  private static final String MISSING_BRACE = "syntax error: missing '}'";
   private final String text;
   private final char escape;
   private final Function<String, String> variables;
@@ -118,11 +119,12 @@ public final class DockerfileWords {
     if (pos < text.length() && text.charAt(pos) == '{') {
       pos++;
       String name = name();
-      if (name.isEmpty()) {
-        throw new InvalidValueException("bad substitution: a name must follow ${ in " + text);
-      }
+      // Docker's words (its lexer: moby/buildkit frontend/dockerfile/shell/lex.go)
       if (pos >= text.length()) {
-        throw new InvalidValueException("missing '}' in " + text);
+        throw new InvalidValueException(MISSING_BRACE);
+      }
+      if (name.isEmpty()) {
+        throw new InvalidValueException("syntax error: bad substitution");
       }
       char next = text.charAt(pos++);
       if (next == '}') {
@@ -131,12 +133,11 @@ public final class DockerfileWords {
       boolean colon = next == ':';
       char modifier = colon && pos < text.length() ? text.charAt(pos++) : next;
       if (modifier != '-' && modifier != '+') {
-        throw new InvalidValueException("unsupported modifier (" + (colon ? ":" : "") + modifier + ") in substitution: "
-            + text);
+        throw new InvalidValueException("unsupported modifier (" + (colon ? ":" : "") + modifier + ") in substitution");
       }
       List<String> words = new ArrayList<>();
       if (!read('}', false, words)) {
-        throw new InvalidValueException("missing '}' in " + text);
+        throw new InvalidValueException(MISSING_BRACE);
       }
       String word = words.isEmpty() ? "" : words.get(0);
       String value = variables.apply(name);

@@ -28,7 +28,7 @@ public final class ImageChanges {
       "WORKDIR", "STOPSIGNAL");
 
   /**
-   * {@code refusal} heads a message about it; {@code variables} (null for none) are replaced, and
+   * {@code refusal} (null for none) heads a message about it; {@code variables} (null for none) are replaced, and
    * {@code escape} escapes, as in a Dockerfile.
    */
   private record Instruction(String keyword, String argument, String refusal, char escape,
@@ -74,11 +74,11 @@ public final class ImageChanges {
   /**
    * One instruction of a Dockerfile being built: its words are read with the Dockerfile's escape
    * character and {@code variables} replaced, as Docker's builder reads them; a mistake is refused
-   * after {@code refusal}.
+   * in the bare words Docker's builder prints.
    */
   public static ImageChanges dockerfile(String keyword, String argument, char escape,
-      Function<String, String> variables, String refusal) {
-    Instruction instruction = new Instruction(keyword, argument, refusal, escape, variables);
+      Function<String, String> variables) {
+    Instruction instruction = new Instruction(keyword, argument, null, escape, variables);
     instruction(instruction, JSON.createObjectNode());
     return new ImageChanges(List.of(instruction));
   }
@@ -101,7 +101,7 @@ public final class ImageChanges {
         if (keyAndRest[0].contains("=")) {
           words(i, a).forEach(pair -> setEnv(run, pair(i, pair)));
         } else if (keyAndRest.length < 2) {
-          throw new InvalidValueException(i.refusal() + ": ENV needs a value");
+          throw refused(i, "ENV needs a value");
         } else {
           setEnv(run, keyAndRest[0] + "=" + word(i, keyAndRest[1]));
         }
@@ -138,10 +138,10 @@ public final class ImageChanges {
     Matcher m = PORT_RANGE.matcher(range);
     if (!m.matches() || Integer.parseInt(m.group(1)) > 65535 || m.group(2) != null
         && (Integer.parseInt(m.group(2)) > 65535 || Integer.parseInt(m.group(2)) < Integer.parseInt(m.group(1)))) {
-      throw new InvalidValueException(i.refusal() + ": invalid containerPort: " + range);
+      throw refused(i, "invalid containerPort: " + range);
     }
     if (!Set.of("tcp", "udp", "sctp").contains(proto.toLowerCase(Locale.ROOT))) {
-      throw new InvalidValueException(i.refusal() + ": invalid proto: " + proto);
+      throw refused(i, "invalid proto: " + proto);
     }
     int first = Integer.parseInt(m.group(1));
     int last = m.group(2) == null ? first : Integer.parseInt(m.group(2));
@@ -158,7 +158,7 @@ public final class ImageChanges {
       Signals.parse(signal);
       return signal;
     } catch (ClientException e) {
-      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
+      throw refused(i, e.getMessage());
     }
   }
 
@@ -168,21 +168,26 @@ public final class ImageChanges {
       List<String> strings = new ArrayList<>();
       for (JsonNode element : array) {
         if (!element.isTextual()) {
-          throw new InvalidValueException(i.refusal() + ": a JSON array of strings");
+          throw refused(i, "a JSON array of strings");
         }
         strings.add(element.asText());
       }
       return strings;
     } catch (IOException e) {
-      throw new InvalidValueException(i.refusal() + ": not a JSON array: " + e.getMessage());
+      throw refused(i, "not a JSON array: " + e.getMessage());
     }
   }
 
   private static String pair(Instruction i, String pair) {
     if (pair.indexOf('=') < 1) {
-      throw new InvalidValueException(i.refusal() + ": " + pair + " is not KEY=VALUE");
+      throw refused(i, pair + " is not KEY=VALUE");
     }
     return pair;
+  }
+
+  /** The message after the instruction's refusal, or alone where it has none (a Dockerfile's, as Docker's builder). */
+  private static InvalidValueException refused(Instruction i, String message) {
+    return new InvalidValueException(i.refusal() == null ? message : i.refusal() + ": " + message);
   }
 
   /** Sets a variable in Env, in place of an earlier value of it. */
@@ -203,7 +208,7 @@ public final class ImageChanges {
     try {
       return DockerfileWords.split(text, i.escape(), i.variables());
     } catch (InvalidValueException e) {
-      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
+      throw refused(i, e.getMessage());
     }
   }
 
@@ -212,7 +217,7 @@ public final class ImageChanges {
     try {
       return DockerfileWords.word(text, i.escape(), i.variables());
     } catch (InvalidValueException e) {
-      throw new InvalidValueException(i.refusal() + ": " + e.getMessage());
+      throw refused(i, e.getMessage());
     }
   }
 }

@@ -67,8 +67,10 @@ class DockerfileWordsTest {
   @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
       "\"open|unexpected end of statement while looking for matching double-quote",
       "'open|unexpected end of statement while looking for matching single-quote",
-      "${V|missing '}' in ${V",
-      "${V:?err}|unsupported modifier (:?) in substitution: ${V:?err}",
+      "${V|syntax error: missing '}'",
+      "${V:-open|syntax error: missing '}'",
+      "${}|syntax error: bad substitution",
+      "${V:?err}|unsupported modifier (:?) in substitution",
   })
   void refusals(String text, String message) {
     assertEquals(message, assertThrows(InvalidValueException.class,

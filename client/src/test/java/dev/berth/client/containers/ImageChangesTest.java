@@ -59,6 +59,17 @@ class ImageChangesTest {
   }
 
   @Test
+  void aDockerfilesInstructionIsRefusedInTheBareWordsOfDockersBuilder() {
+    for (String[] bad : new String[][] {{"EXPOSE", "80x", "invalid containerPort: 80x"},
+        {"EXPOSE", "80/icmp", "invalid proto: icmp"}, {"STOPSIGNAL", "$SIG", "invalid signal: NOPE"},
+        {"LABEL", "a=${V", "syntax error: missing '}'"}}) {
+      InvalidValueException e = assertThrows(InvalidValueException.class,
+          () -> ImageChanges.dockerfile(bad[0], bad[1], '\\', v -> v.equals("SIG") ? "NOPE" : null), bad[1]);
+      assertEquals(bad[2], e.getMessage());
+    }
+  }
+
+  @Test
   void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
     for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
         "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b", "STOPSIGNAL SIGNOPE")) {
