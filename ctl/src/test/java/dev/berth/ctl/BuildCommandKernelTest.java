@@ -326,15 +326,17 @@ class BuildCommandKernelTest extends BerthdKernelTest {
 
   @Test
   void aContextOrADockerfileOnStdin(@TempDir Path tree) throws Exception {
-    Files.writeString(tree.resolve("Dockerfile"), "FROM busybox\nCOPY f /f\n");
+    Files.writeString(tree.resolve("Dockerfile"), "FROM busybox\nCOPY . /c/\n");
     Files.writeString(tree.resolve("f"), "from the tar");
-    tar(context.resolve("c.tar"), tree, "Dockerfile", "f");
+    // as Docker's daemon: a tar is taken whole, but for the .dockerignore and Dockerfile it names
+    Files.writeString(tree.resolve(".dockerignore"), "f\nDockerfile\n.dockerignore\n");
+    tar(context.resolve("c.tar"), tree, "Dockerfile", "f", ".dockerignore");
     assertEquals(0, new ProcessBuilder("gzip", "-k", context.resolve("c.tar").toString()).start().waitFor());
     for (String archive : List.of("c.tar", "c.tar.gz")) {
       Cli.Result r = berthd.ctlWithInput(Files.readAllBytes(context.resolve(archive)), "build", "-q", "-t", "app:1",
           "-");
       assertEquals(0, r.exit(), r::toString);
-      assertEquals("from the tar", ok("run", "--rm", "app:1", "cat", "/f").out());
+      assertEquals("f\nfrom the tar", ok("run", "--rm", "app:1", "sh", "-c", "ls -A /c; cat /c/f").out());
     }
     Cli.Result dockerfile = berthd.ctlWithInput("FROM busybox\nRUN echo made > /m\n".getBytes(), "build", "-q", "-t",
         "app:1", "-");

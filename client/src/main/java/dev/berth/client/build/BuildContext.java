@@ -16,25 +16,31 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A build's context: a local directory, or a tar read from stdin and unpacked into a temporary
- * one (deleted on close), with its {@code .dockerignore}.
+ * A build's context: a local directory, whose {@code .dockerignore} leaves files out as Docker's
+ * CLI does when it sends one, or a tar read from stdin and unpacked into a temporary directory
+ * (deleted on close), which Docker's daemon takes whole.
  */
 public final class BuildContext implements AutoCloseable {
   private static final long TAR_BLOCK = 512;
+  private static final String IGNORE_FILE = ".dockerignore";
   private final Path root;
+  private final DockerIgnore patterns;
   private final DockerIgnore ignore;
+  private final boolean wholeTar;
   private final boolean temporary;
 
-  private BuildContext(Path root, boolean temporary) {
+  private BuildContext(Path root, boolean temporary, boolean filtered) {
     this.root = root;
     this.temporary = temporary;
-    Path ignoreFile = root.resolve(".dockerignore");
+    Path ignoreFile = root.resolve(IGNORE_FILE);
     try {
-      this.ignore = Files.isRegularFile(ignoreFile)
+      this.patterns = Files.isRegularFile(ignoreFile)
           ? DockerIgnore.parse(Files.readString(ignoreFile, StandardCharsets.UTF_8)) : DockerIgnore.none();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + ignoreFile + ": " + e.getMessage(), e);
     }
+    this.ignore = filtered ? patterns : DockerIgnore.none();
+    this.wholeTar = !filtered;
   }
 
   /** @throws ClientException in Docker's CLI's words if there is no such directory */
@@ -42,18 +48,20 @@ public final class BuildContext implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new ClientException("unable to prepare context: path \"" + dir + "\" not found");
     }
-    return new BuildContext(dir.toAbsolutePath().normalize(), false);
+    return new BuildContext(dir.toAbsolutePath().normalize(), false, true);
   }
 
   /**
    * A context sent as a tar archive, plain or compressed (Docker's {@code docker build - <
-   * context.tar}), unpacked as it is read.
+   * context.tar}), unpacked as it is read. Its {@code .dockerignore} leaves nothing out: Docker's
+   * daemon only drops the {@code .dockerignore} and the Dockerfile when it names them (moby v27
+   * builder/remotecontext/detect.go), which {@link #dockerfile} does.
    */
   public static BuildContext tar(InputStream in) throws IOException {
     Path dir = Files.createTempDirectory("berthctl-build-context");
     try {
       TarStreams.extract(Compression.decompressed(new BufferedInputStream(in)), dir, "/");
-      return new BuildContext(dir, true);
+      return new BuildContext(dir, true, false);
     } catch (IOException | RuntimeException e) {
       deleteTree(dir);
       throw e;
@@ -62,7 +70,7 @@ public final class BuildContext implements AutoCloseable {
 
   /** No files at all: Docker's {@code docker build - < Dockerfile}. */
   public static BuildContext empty() throws IOException {
-    return new BuildContext(Files.createTempDirectory("berthctl-build-context"), true);
+    return new BuildContext(Files.createTempDirectory("berthctl-build-context"), true, true);
   }
 
   public Path root() {
@@ -71,7 +79,9 @@ public final class BuildContext implements AutoCloseable {
 
   /**
    * The Dockerfile's text: {@code name} (default {@code Dockerfile}, or {@code dockerfile} when only
-   * that is there) relative to the context unless absolute.
+   * that is there) relative to the context unless absolute. From an unpacked tar, the Dockerfile and
+   * the {@code .dockerignore} are then taken out of the context if the {@code .dockerignore} names
+   * them, as Docker's daemon takes them out.
    */
   public String dockerfile(String name) {
     Path file = name == null ? root.resolve("Dockerfile") : root.resolve(name);
@@ -79,7 +89,17 @@ public final class BuildContext implements AutoCloseable {
       file = root.resolve("dockerfile");
     }
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (wholeTar) {
+        for (Path buildFile : new Path[] {root.resolve(IGNORE_FILE), file}) {
+          String rel = root.relativize(buildFile.normalize()).toString();
+          if (buildFile.normalize().startsWith(root) && (patterns.excludes(rel)
+              || DockerIgnore.parents(rel).stream().anyMatch(patterns::excludes))) {
+            Files.deleteIfExists(buildFile);
+          }
+        }
+      }
+      return text;
     } catch (NoSuchFileException e) {
       throw new ClientException("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat "
           + file + ": no such file or directory");
