@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,6 +250,16 @@ class BuildCommandKernelTest extends BerthdKernelTest {
       assertEquals(1, step.exit(), step::toString);
       assertEquals(bad[1] + "\n", step.stderr());
     }
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(context.resolve("bad.tar")))) {
+      TarArchiveEntry hard = new TarArchiveEntry("t/h", TarArchiveEntry.LF_LINK);
+      hard.setLinkName("missing");
+      tar.putArchiveEntry(hard);
+      tar.closeArchiveEntry();
+    }
+    file("Dockerfile", "FROM busybox\nADD bad.tar /x/\n");
+    Cli.Result badLink = berthd.ctl("build", context.toString());
+    assertEquals(1, badLink.exit(), badLink::toString);
+    assertEquals("link /x/missing /x/t/h: no such file or directory\n", badLink.stderr());
     file("f", "x");
     file("Dockerfile", "FROM busybox\nCOPY --chmod=600 f /f\n");
     Cli.Result chmod = berthd.ctl("build", context.toString());

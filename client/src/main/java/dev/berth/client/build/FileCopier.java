@@ -1,5 +1,6 @@
 package dev.berth.client.build;
 
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.images.Compression;
 import dev.berth.client.spec.RootfsFiles;
@@ -51,6 +52,9 @@ final class FileCopier {
         try (InputStream in = Compression.decompressed(new BufferedInputStream(Files.newInputStream(from)))) {
           // as Docker's builder: the entries' owners, whatever --chown says
           TarStreams.extract(in, rootfs, "/" + rootfs.relativize(to), TarStreams.Ownership.ARCHIVE);
+        } catch (ClientException e) {
+          // the step's error, bare as Docker's builder prints it
+          throw new BuildStepException(e.getMessage(), 1);
         }
       } else {
         Path target = inside(dest);

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -162,9 +163,16 @@ public final class TarStreams {
         own(target, e, owners);
         continue;
       } else if (e.isLink()) {
-        Path existing = target(root, dir, stripSlashes(e.getLinkName()));
+        String linkName = stripSlashes(e.getLinkName());
+        Path existing = target(root, dir, linkName);
         Files.deleteIfExists(target);
-        Files.createLink(target, existing);
+        try {
+          Files.createLink(target, existing);
+        } catch (NoSuchFileException missing) {
+          // Go's words for the link(2) that failed, with the paths as the root sees them, not the host's
+          throw new ClientException("link " + inRoot(dir, linkName) + " " + inRoot(dir, name)
+              + ": no such file or directory");
+        }
         own(target, e, owners);
         continue;
       } else if (e.isFile()) {
@@ -206,6 +214,11 @@ public final class TarStreams {
       Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
+  }
+
+  /** An entry's path as the root file system shows it. */
+  private static String inRoot(String dir, String name) {
+    return Path.of("/").resolve(dir).resolve(name).normalize().toString();
   }
 
   /** The entry's place: its parent resolved inside the root, its own name taken as is. */

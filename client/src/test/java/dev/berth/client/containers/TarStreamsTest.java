@@ -77,6 +77,21 @@ class TarStreamsTest {
     assertEquals("0:0", owners(root.resolve("d/su")), "cp's files are root's");
   }
 
+  @Test
+  void aHardLinkToAMissingFileIsToldWithThePathsTheRootSees() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry hard = new TarArchiveEntry("t/h", TarArchiveEntry.LF_LINK);
+      hard.setLinkName("missing");
+      tar.putArchiveEntry(hard);
+      tar.closeArchiveEntry();
+    }
+    Path root = Files.createDirectories(dir.resolve("root/data"));
+    ClientException e = assertThrows(ClientException.class,
+        () -> TarStreams.extract(new ByteArrayInputStream(bytes.toByteArray()), root.getParent(), "/data"));
+    assertEquals("link /data/missing /data/t/h: no such file or directory", e.getMessage());
+  }
+
   private static String owners(Path p) throws IOException {
     return Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) + ":"
         + Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
