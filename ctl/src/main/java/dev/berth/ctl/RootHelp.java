@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The root's help ({@code berthctl}, {@code berthctl --help}), rendered by picocli once when
@@ -19,15 +20,38 @@ import java.util.Map;
 final class RootHelp {
   /** Next to this class in the jar; written by {@link #main} in the build (ctl/pom.xml). */
   static final String RESOURCE = "root-help.txt";
+  /** The root's options whose value, any text, the help does not show. */
+  private static final Set<String> SETTINGS_WITH_VALUE = Set.of("--address", "-H", "--host", "--namespace",
+      "--config");
 
   private RootHelp() {}
 
   /**
-   * Whether {@code args} ask for the root's help alone: no words, {@code -h} or {@code --help}.
-   * Anything else (a root option with it, a command) goes through picocli as before.
+   * Whether {@code args} ask for the root's help alone: nothing, {@code -h} or {@code --help},
+   * after settings that change nothing in it (the socket, the namespace, the config directory,
+   * {@code -D}), as an alias with {@code --address} runs it. A log level (which picocli checks),
+   * another option or a command goes through picocli as before.
    */
   static boolean asked(String[] args) {
-    return args.length == 0 || args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"));
+    int i = 0;
+    while (i < args.length) {
+      String arg = args[i];
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg : arg.substring(0, eq);
+      if (SETTINGS_WITH_VALUE.contains(name)) {
+        i += eq < 0 ? 2 : 1;
+      } else if (arg.equals("-D") || arg.equals("--debug")) {
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (i > args.length) {
+      // a setting's value is missing: picocli's usage error
+      return false;
+    }
+    int left = args.length - i;
+    return left == 0 || left == 1 && (args[i].equals("-h") || args[i].equals("--help"));
   }
 
   /** Copies the built help to {@code out}; false if this build has none (classes run unpackaged). */

@@ -26,7 +26,7 @@ class RootHelpTest {
   @Test
   void bareBerthctlAndItsHelpFlagsPrintItOnStdoutAndExitZero() {
     String rendered = RootHelp.render();
-    for (String[] args : new String[][] {{}, {"-h"}, {"--help"}}) {
+    for (String[] args : new String[][] {{}, {"-h"}, {"--help"}, {"--address", "/nowhere.sock", "--help"}}) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int exit = BerthCtl.launch(new Io(new ByteArrayInputStream(new byte[0]), out,
@@ -41,9 +41,15 @@ class RootHelpTest {
   void onlyTheRootsHelpAloneIsPrintedFromTheBuild() {
     assertTrue(RootHelp.asked(new String[0]));
     assertTrue(RootHelp.asked(new String[] {"--help"}));
-    // a root option may change what picocli would say, and a command's help is the command's
-    assertFalse(RootHelp.asked(new String[] {"--namespace", "x", "--help"}));
+    // settings the help does not show, as an alias gives them
+    assertTrue(RootHelp.asked(new String[] {"--address", "/x.sock", "--namespace=y", "-D", "--help"}));
+    assertTrue(RootHelp.asked(new String[] {"-H", "unix:///x.sock"}));
+    // picocli's to check or to answer: a log level, a missing value, a command, another option
+    assertFalse(RootHelp.asked(new String[] {"-l", "bogus", "--help"}));
+    assertFalse(RootHelp.asked(new String[] {"--address"}));
+    assertFalse(RootHelp.asked(new String[] {"--address", "/x.sock", "ps", "--help"}));
     assertFalse(RootHelp.asked(new String[] {"ps", "--help"}));
     assertFalse(RootHelp.asked(new String[] {"--version"}));
+    assertFalse(RootHelp.asked(new String[] {"--help", "--help"}));
   }
 }
