@@ -3,7 +3,6 @@ package dev.berth.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.e2e.PrivateBerthd.Result;
@@ -26,26 +25,21 @@ class RegistryAsAUserTest {
   private static final String USER = "e2e";
   private static final String PASSWORD = "e2e-password";
 
+  private BerthdWithRegistry rig;
   private PrivateBerthd berthd;
   private LoopbackRegistry registry;
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
-    berthd = PrivateBerthd.start();
-    registry = LoopbackRegistry.startWithBasicAuth(berthd.work().resolve("registry"), USER, PASSWORD);
+    rig = BerthdWithRegistry.start(dir -> LoopbackRegistry.startWithBasicAuth(dir, USER, PASSWORD));
+    berthd = rig.berthd();
+    registry = rig.registry();
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      if (registry != null) {
-        registry.close();
-      }
-    } finally {
-      if (berthd != null) {
-        berthd.close();
-      }
+    if (rig != null) {
+      rig.close();
     }
   }
 

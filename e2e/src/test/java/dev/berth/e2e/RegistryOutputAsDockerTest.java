@@ -2,7 +2,6 @@ package dev.berth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.e2e.PrivateBerthd.Result;
@@ -17,26 +16,21 @@ import org.junit.jupiter.api.Test;
  * docker-registry on 127.0.0.1 without auth.
  */
 class RegistryOutputAsDockerTest {
+  private BerthdWithRegistry rig;
   private PrivateBerthd berthd;
   private LoopbackRegistry registry;
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
-    berthd = PrivateBerthd.start();
-    registry = LoopbackRegistry.start(berthd.work().resolve("registry"));
+    rig = BerthdWithRegistry.start(LoopbackRegistry::start);
+    berthd = rig.berthd();
+    registry = rig.registry();
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      if (registry != null) {
-        registry.close();
-      }
-    } finally {
-      if (berthd != null) {
-        berthd.close();
-      }
+    if (rig != null) {
+      rig.close();
     }
   }
 
