@@ -141,7 +141,7 @@ public final class ImageClient {
   public Image tag(Image source, String name) {
     Image tagged = ImageRecords.createOrRetarget(images, new Image(name, source.target(), source.labels(), null, null));
     // as Docker's containerd image store: a named image is no longer dangling
-    String untagged = ImageNames.DANGLING_REPOSITORY + "@" + source.target().digest();
+    String untagged = untaggedName(source.target());
     if (!name.equals(untagged)) {
       find(untagged).ifPresent(i -> remove(i.name()));
     }
@@ -157,7 +157,11 @@ public final class ImageClient {
   public Image keepUntagged(Descriptor target) {
     return list().stream().filter(i -> i.target().digest().equals(target.digest())).findFirst()
         .orElseGet(() -> ImageRecords.createOrRetarget(images,
-            new Image(ImageNames.DANGLING_REPOSITORY + "@" + target.digest(), target, Map.of(), null, null)));
+            new Image(untaggedName(target), target, Map.of(), null, null)));
+  }
+
+  private static String untaggedName(Descriptor target) {
+    return ImageNames.DANGLING_REPOSITORY + "@" + target.digest();
   }
 
   /** Deletes the record named {@code name}; its content and snapshots stay for the collector. */
