@@ -9,9 +9,10 @@ import java.util.function.Function;
  * Dockerfile's shell words, as its parser reads an instruction's arguments (ENV, LABEL, COPY,
  * WORKDIR ...): quotes are dropped; in single quotes everything is as written, in double quotes the
  * escape character escapes only a double quote, a dollar and itself (as in a shell), outside quotes
- * any character. With variables, {@code $V}, {@code ${V}}, {@code ${V:-word}}, {@code ${V-word}},
- * {@code ${V:+word}} and {@code ${V+word}} are replaced outside single quotes, as Docker's builder
- * replaces them; an unset variable is empty.
+ * any character. With variables, {@code $V} and {@code ${V}} with the modifiers Docker's builder
+ * knows ({@code :-} {@code -} {@code :+} {@code +} {@code :?} {@code ?} {@code #} {@code ##}
+ * {@code %} {@code %%} {@code /} {@code //}) are replaced outside single quotes, as it replaces
+ * them; an unset variable is empty.
  */
 public final class DockerfileWords {
   private static final String MISSING_BRACE = "syntax error: missing '}'";
@@ -19,6 +20,8 @@ public final class DockerfileWords {
   private final char escape;
   private final Function<String, String> variables;
   private int pos;
+  /** Whether an escape stays in the text, as in a pattern, where it is the pattern's own. */
+  private boolean rawEscapes;
 
   private DockerfileWords(String text, char escape, Function<String, String> variables) {
     this.text = text;
@@ -66,6 +69,9 @@ public final class DockerfileWords {
         word.append(ch);
       } else if (ch == escape && pos < text.length() && (quote == 0 || "\"$".indexOf(text.charAt(pos)) >= 0
           || text.charAt(pos) == escape)) {
+        if (rawEscapes) {
+          word.append(ch);
+        }
         word.append(text.charAt(pos++));
         any = true;
       } else if (ch == '$' && variables != null) {
@@ -116,36 +122,93 @@ public final class DockerfileWords {
 
   /** After a {@code $}: the value it stands for ("" if unset), or null when no name follows (a plain {@code $}). */
   private String variable() {
-    if (pos < text.length() && text.charAt(pos) == '{') {
-      pos++;
+    if (pos >= text.length() || text.charAt(pos) != '{') {
       String name = name();
-      // Docker's words (its lexer: moby/buildkit frontend/dockerfile/shell/lex.go)
-      if (pos >= text.length()) {
-        throw new InvalidValueException(MISSING_BRACE);
-      }
-      if (name.isEmpty()) {
-        throw new InvalidValueException("syntax error: bad substitution");
-      }
-      char next = text.charAt(pos++);
-      if (next == '}') {
-        return valueOf(name);
-      }
-      boolean colon = next == ':';
-      char modifier = colon && pos < text.length() ? text.charAt(pos++) : next;
-      if (modifier != '-' && modifier != '+') {
-        throw new InvalidValueException("unsupported modifier (" + (colon ? ":" : "") + modifier + ") in substitution");
-      }
-      List<String> words = new ArrayList<>();
-      if (!read('}', false, words)) {
-        throw new InvalidValueException(MISSING_BRACE);
-      }
-      String word = words.isEmpty() ? "" : words.get(0);
-      String value = variables.apply(name);
-      boolean set = colon ? value != null && !value.isEmpty() : value != null;
-      return modifier == '-' ? (set ? value : word) : (set ? word : "");
+      return name.isEmpty() ? null : valueOf(name);
+    }
+    pos++;
+    // Docker's forms and words (its lexer: moby/buildkit frontend/dockerfile/shell/lex.go)
+    if (pos >= text.length()) {
+      throw new InvalidValueException(MISSING_BRACE);
+    }
+    if ("{}:".indexOf(text.charAt(pos)) >= 0) {
+      throw new InvalidValueException("syntax error: bad substitution");
     }
     String name = name();
-    return name.isEmpty() ? null : valueOf(name);
+    if (pos >= text.length()) {
+      throw new InvalidValueException(MISSING_BRACE);
+    }
+    char modifier = text.charAt(pos++);
+    if (modifier == '}') {
+      return valueOf(name);
+    }
+    if (modifier == '/') {
+      return replaced(name);
+    }
+    boolean colon = modifier == ':';
+    String modifierText = String.valueOf(modifier);
+    if (colon && pos < text.length()) {
+      modifier = text.charAt(pos++);
+      modifierText += modifier;
+    }
+    if ("+-?#%".indexOf(modifier) < 0 && !colon) {
+      throw unsupported(modifierText);
+    }
+    boolean trim = modifier == '#' || modifier == '%';
+    if (colon && trim) {
+      throw unsupported(modifierText);
+    }
+    String word = untilStop('}', trim, MISSING_BRACE);
+    String value = variables.apply(name);
+    boolean set = value != null && !(colon && value.isEmpty());
+    return switch (modifier) {
+      case '-' -> set ? value : word;
+      case '+' -> set ? word : "";
+      case '?' -> {
+        if (!set) {
+          throw new InvalidValueException(name + ": " + (!word.isEmpty() ? word
+              : value == null ? "is not allowed to be unset" : "is not allowed to be empty"));
+        }
+        yield value;
+      }
+      case '#', '%' -> {
+        boolean greedy = word.startsWith(String.valueOf(modifier));
+        String pattern = greedy ? word.substring(1) : word;
+        String v = value == null ? "" : value;
+        yield modifier == '#' ? ShellPattern.trimPrefix(pattern, v, greedy) : ShellPattern.trimSuffix(pattern, v, greedy);
+      }
+      default -> throw unsupported(modifierText);
+    };
+  }
+
+  /** {@code ${V/pattern/replacement}} (or {@code //} for every match) after its first slash. */
+  private String replaced(String name) {
+    boolean all = pos < text.length() && text.charAt(pos) == '/';
+    if (all) {
+      pos++;
+    }
+    String pattern = untilStop('/', true, "syntax error: missing '/' in ${}");
+    String replacement = untilStop('}', true, MISSING_BRACE);
+    return ShellPattern.replace(pattern, valueOf(name), replacement, all);
+  }
+
+  /** A modifier's word, read up to {@code stop} with variables replaced; escapes kept when {@code raw}. */
+  private String untilStop(char stop, boolean raw, String missing) {
+    boolean outerRaw = rawEscapes;
+    rawEscapes = raw;
+    try {
+      List<String> words = new ArrayList<>();
+      if (!read(stop, false, words)) {
+        throw new InvalidValueException(missing);
+      }
+      return words.isEmpty() ? "" : words.get(0);
+    } finally {
+      rawEscapes = outerRaw;
+    }
+  }
+
+  private static InvalidValueException unsupported(String modifier) {
+    return new InvalidValueException("unsupported modifier (" + modifier + ") in substitution");
   }
 
   private String valueOf(String name) {
@@ -153,8 +216,21 @@ public final class DockerfileWords {
     return value == null ? "" : value;
   }
 
+  /**
+   * A variable's name as the shell reads it: digits alone (a positional parameter), one special
+   * parameter character, or letters, digits and underscores.
+   */
   private String name() {
     int start = pos;
+    if (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+      while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+        pos++;
+      }
+      return text.substring(start, pos);
+    }
+    if (pos < text.length() && "@*#?-$!0".indexOf(text.charAt(pos)) >= 0) {
+      return text.substring(start, ++pos);
+    }
     while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
       pos++;
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Substitution and quoting as Docker's shell lexer (moby's shell.Lex) does them; cases from its test file's kinds. */
 class DockerfileWordsTest {
-  private static final Map<String, String> VARS = Map.of("V", "value", "EMPTY", "", "SPACED", "a b");
+  private static final Map<String, String> VARS = Map.of("V", "value", "EMPTY", "", "SPACED", "a b",
+      "PATH_", "/usr/local/lib/file.tar.gz", "STAR", "a*b");
   private static final Function<String, String> LOOKUP = VARS::get;
 
   @ParameterizedTest
@@ -37,6 +38,29 @@ class DockerfileWordsTest {
       "$|$",
       "${NONE:-$V}|value",
       "${NONE:-'x y'}|x y",
+      "${V?}|value",
+      "${EMPTY?}|''",
+      "${V:?msg}|value",
+      "${PATH_#*/}|usr/local/lib/file.tar.gz",
+      "${PATH_##*/}|file.tar.gz",
+      "${PATH_%.*}|/usr/local/lib/file.tar",
+      "${PATH_%%.*}|/usr/local/lib/file",
+      "${PATH_#/usr/?ocal}|/lib/file.tar.gz",
+      "${PATH_#nomatch}|/usr/local/lib/file.tar.gz",
+      "${NONE#x}|''",
+      "${V/a/A}|vAlue",
+      "${PATH_/l/L}|/usr/Local/lib/file.tar.gz",
+      "${PATH_//l/L}|/usr/LocaL/Lib/fiLe.tar.gz",
+      "${PATH_/\\/usr\\//}|local/lib/file.tar.gz",
+      "${PATH_/l*l/X}|/usr/Xe.tar.gz",
+      "${STAR/\\*/-}|a-b",
+      "${STAR#a\\*}|b",
+      "${V/$NONE/x}|xvalue",
+      "${V%${V#va}}|va",
+      "$$|''",
+      "$1x|x",
+      "$@@@|@@",
+      "${1:-one}|one",
   })
   void oneWord(String text, String expected) {
     assertEquals(expected.equals("''") ? "" : expected, DockerfileWords.word(text, '\\', LOOKUP));
@@ -70,7 +94,21 @@ class DockerfileWordsTest {
       "${V|syntax error: missing '}'",
       "${V:-open|syntax error: missing '}'",
       "${}|syntax error: bad substitution",
-      "${V:?err}|unsupported modifier (:?) in substitution",
+      "${NONE:?need NONE}|NONE: need NONE",
+      "${NONE?}|NONE: is not allowed to be unset",
+      "${NONE:?}|NONE: is not allowed to be unset",
+      "${EMPTY:?}|EMPTY: is not allowed to be empty",
+      "${EMPTY:?say so}|EMPTY: say so",
+      "${V:#x}|unsupported modifier (:#) in substitution",
+      "${V:%x}|unsupported modifier (:%) in substitution",
+      "${V=x}|unsupported modifier (=) in substitution",
+      "${V:=x}|unsupported modifier (:=) in substitution",
+      "${V:x}|unsupported modifier (:x) in substitution",
+      "${V/a|syntax error: missing '/' in ${}",
+      "${V/a/b|syntax error: missing '}'",
+      "${V#a|syntax error: missing '}'",
+      "${V#\\a}|invalid pattern (\\a) in substitution: invalid escape '\\a'",
+      "${:-x}|syntax error: bad substitution",
   })
   void refusals(String text, String message) {
     assertEquals(message, assertThrows(InvalidValueException.class,

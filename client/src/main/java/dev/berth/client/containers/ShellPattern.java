@@ -1,0 +1,85 @@
+package dev.berth.client.containers;
+
+import dev.berth.api.InvalidValueException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The shell wildcards of Dockerfile's {@code ${V#pat}}, {@code ${V%pat}} and {@code ${V/pat/s}}, as
+ * Docker's lexer (buildkit's shell.Lex) matches them: {@code *} any run of characters, {@code ?}
+ * one, a backslash makes {@code *}, {@code ?} or itself literal and is dropped before {@code }} or
+ * {@code /}; no bracket expressions.
+ */
+final class ShellPattern {
+  private ShellPattern() {}
+
+  /** {@code value} without the shortest (or, greedy, longest) prefix {@code pattern} matches. */
+  static String trimPrefix(String pattern, String value, boolean greedy) {
+    Matcher m = compile(pattern, greedy, true).matcher(value);
+    return m.find() ? value.substring(m.end()) : value;
+  }
+
+  /** {@code value} without the shortest (or, greedy, longest) suffix {@code pattern} matches. */
+  static String trimSuffix(String pattern, String value, boolean greedy) {
+    // a regex finds the leftmost match only, so both are reversed to make the suffix a prefix
+    return reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
+  }
+
+  /** {@code value} with the first (or every) longest match of {@code pattern} replaced. */
+  static String replace(String pattern, String value, String replacement, boolean all) {
+    Matcher m = compile(pattern, true, false).matcher(value);
+    String literal = Matcher.quoteReplacement(replacement);
+    return all ? m.replaceAll(literal) : m.replaceFirst(literal);
+  }
+
+  private static Pattern compile(String pattern, boolean greedy, boolean anchored) {
+    StringBuilder regex = new StringBuilder(anchored ? "^" : "");
+    for (int i = 0; i < pattern.length(); ) {
+      int ch = pattern.codePointAt(i);
+      i += Character.charCount(ch);
+      switch (ch) {
+        case '*' -> regex.append(greedy ? ".*" : ".*?");
+        case '?' -> regex.append('.');
+        case '\\' -> {
+          int next = i < pattern.length() ? pattern.codePointAt(i) : -1;
+          if (next == '}' || next == '/') {
+            continue;
+          }
+          if (next != '*' && next != '?' && next != '\\') {
+            throw new InvalidValueException("invalid pattern (" + pattern + ") in substitution: invalid escape '\\"
+                + (next < 0 ? "" : Character.toString(next)) + "'");
+          }
+          i += 1;
+          regex.append('\\').appendCodePoint(next);
+        }
+        default -> {
+          if ("[]{}.+()|^$".indexOf(ch) >= 0) {
+            regex.append('\\');
+          }
+          regex.appendCodePoint(ch);
+        }
+      }
+    }
+    // only \n ends a line for '.', as in Go's regexp
+    return Pattern.compile(regex.toString(), Pattern.UNIX_LINES);
+  }
+
+  /** The pattern reversed with each escape kept before the character it escapes: a\*c → c\*a. */
+  private static String reversePattern(String pattern) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < pattern.length(); ) {
+      int ch = pattern.codePointAt(i);
+      int length = Character.charCount(ch);
+      if (ch == '\\' && i + 1 < pattern.length()) {
+        length += Character.charCount(pattern.codePointAt(i + 1));
+      }
+      out.insert(0, pattern, i, i + length);
+      i += length;
+    }
+    return out.toString();
+  }
+
+  private static String reverse(String text) {
+    return new StringBuilder(text).reverse().toString();
+  }
+}
