@@ -3,9 +3,11 @@ package dev.berth.client.build;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.images.Compression;
+import dev.berth.client.images.CountingInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +30,12 @@ public final class BuildContext implements AutoCloseable {
   private final DockerIgnore ignore;
   private final boolean wholeTar;
   private final boolean temporary;
+  /** The bytes of the archive read from stdin, which Docker's CLI counts as it sends them; -1 for a directory. */
+  private final long streamBytes;
 
-  private BuildContext(Path root, boolean temporary, boolean filtered) {
+  private BuildContext(Path root, boolean temporary, boolean filtered, long streamBytes) {
     this.root = root;
+    this.streamBytes = streamBytes;
     this.temporary = temporary;
     Path ignoreFile = root.resolve(IGNORE_FILE);
     try {
@@ -48,7 +53,7 @@ public final class BuildContext implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new ClientException("unable to prepare context: path \"" + dir + "\" not found");
     }
-    return new BuildContext(dir.toAbsolutePath().normalize(), false, true);
+    return new BuildContext(dir.toAbsolutePath().normalize(), false, true, -1);
   }
 
   /**
@@ -59,9 +64,13 @@ public final class BuildContext implements AutoCloseable {
    */
   public static BuildContext tar(InputStream in) throws IOException {
     Path dir = Files.createTempDirectory("berthctl-build-context");
+    long[] read = {0};
     try {
-      TarStreams.extract(Compression.decompressed(new BufferedInputStream(in)), dir, "/");
-      return new BuildContext(dir, true, false);
+      BufferedInputStream counted = new BufferedInputStream(new CountingInputStream(in, n -> read[0] = n));
+      TarStreams.extract(Compression.decompressed(counted), dir, "/");
+      // Docker's CLI sends stdin to its end, the padding after the archive's end blocks too
+      counted.transferTo(OutputStream.nullOutputStream());
+      return new BuildContext(dir, true, false, read[0]);
     } catch (IOException | RuntimeException e) {
       deleteTree(dir);
       throw e;
@@ -70,7 +79,7 @@ public final class BuildContext implements AutoCloseable {
 
   /** No files at all: Docker's {@code docker build - < Dockerfile}. */
   public static BuildContext empty() throws IOException {
-    return new BuildContext(Files.createTempDirectory("berthctl-build-context"), true, true);
+    return new BuildContext(Files.createTempDirectory("berthctl-build-context"), true, true, -1);
   }
 
   public Path root() {
@@ -144,11 +153,15 @@ public final class BuildContext implements AutoCloseable {
   }
 
   /**
-   * The size of the tar archive Docker's CLI would send of this context: a 512-byte header per
-   * file, directory and link sent (none for a directory left out that only holds what an
-   * exception brings back), each file's bytes in whole blocks, and the two closing blocks.
+   * The size of the tar archive Docker's CLI would send of this context: an archive from stdin as
+   * it came (compressed or not, padding included); of a directory, a 512-byte header per file,
+   * directory and link sent (none for a directory left out that only holds what an exception
+   * brings back), each file's bytes in whole blocks, and the two closing blocks.
    */
   public long sentBytes() {
+    if (streamBytes >= 0) {
+      return streamBytes;
+    }
     long[] size = {2 * TAR_BLOCK};
     try (Stream<Path> walk = Files.walk(root)) {
       walk.filter(p -> !p.equals(root)).map(root::relativize).map(Path::toString)

@@ -6,11 +6,11 @@ import java.io.InputStream;
 import java.util.function.LongConsumer;
 
 /** Tells a listener how many bytes have been read so far. */
-final class CountingInputStream extends FilterInputStream {
+public final class CountingInputStream extends FilterInputStream {
   private final LongConsumer listener;
   private long count;
 
-  CountingInputStream(InputStream in, LongConsumer listener) {
+  public CountingInputStream(InputStream in, LongConsumer listener) {
     super(in);
     this.listener = listener;
   }
