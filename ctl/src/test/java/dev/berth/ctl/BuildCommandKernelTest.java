@@ -328,6 +328,45 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals(List.of(), left, "snapshots left behind");
   }
 
+  @Test
+  void aKilledBuildsContainerAndRecordGoWithAPruneOrTheNextBuild(@TempDir Path logs) throws Exception {
+    file("Dockerfile", "FROM busybox\nRUN echo started && sleep 300\n");
+    killMidRun(logs);
+    String leftover = ok("ps", "-aq").out().strip();
+    assertFalse(leftover.isEmpty(), "the SIGKILL left no container: nothing to test");
+    assertTrue(ok("images").out().contains("berthctl-build/"), "the SIGKILL left no :run record");
+    assertTrue(ok("container", "prune", "-f").out().contains(leftover), "container prune kept the running leftover");
+    assertEquals("", ok("ps", "-aq").out());
+    ok("image", "prune", "-f");
+    assertFalse(ok("images").out().contains("berthctl-build/"), "image prune kept the :run record");
+
+    killMidRun(logs);
+    assertFalse(ok("ps", "-aq").out().isBlank());
+    file("Dockerfile", "FROM busybox\nENV A=1\n");
+    ok("build", "-q", context.toString());
+    assertEquals("", ok("ps", "-aq").out(), "the next build left the killed one's container");
+    assertFalse(ok("images").out().contains("berthctl-build/"), "the next build left the killed one's record");
+  }
+
+  /** Starts berthctl build in a process of its own and SIGKILLs it once its RUN has printed started. */
+  private void killMidRun(Path logs) throws Exception {
+    Path output = logs.resolve("out");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), BerthCtl.class.getName(), "build", "--no-cache", context.toString())
+        .redirectOutput(output.toFile()).redirectError(logs.resolve("err").toFile());
+    pb.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+    Process build = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(output).contains("started\n")) {
+        assertTrue(build.isAlive() && System.nanoTime() < deadline, () -> "no RUN output: " + read(output));
+        Thread.sleep(100);
+      }
+    } finally {
+      build.destroyForcibly().waitFor();
+    }
+  }
+
   private static String read(Path file) {
     try {
       return Files.readString(file);

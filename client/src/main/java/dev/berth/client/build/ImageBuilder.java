@@ -112,6 +112,8 @@ public final class ImageBuilder {
   public String build(Dockerfile dockerfile, BuildContext context, BuildOptions options)
       throws IOException, InterruptedException {
     BuildPlan plan = BuildPlan.of(dockerfile, options);
+    // what builds killed before they could clean up left, as Docker's daemon cancels a build its client left
+    BuildLeftovers.remove(channel);
     try (RenewingLease lease = RenewingLease.create(channel, LEASE_EXPIRY)) {
       Build b = new Build(dockerfile, context, options, lease.channel());
       try {
@@ -434,8 +436,8 @@ public final class ImageBuilder {
       // FROM scratch and nothing since: no manifest yet to run from
       commit(b, s);
     }
-    ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target, Map.of(), null,
-        null));
+    ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target,
+        BuildLeftovers.label(), null, null));
     b.recordMade = true;
     List<String> env = new ArrayList<>(s.buildArgEnv());
     b.options.buildArgs().forEach((k, v) -> {

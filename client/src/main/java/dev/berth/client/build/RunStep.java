@@ -24,7 +24,7 @@ import java.util.Map;
  * RUN: the command in a container of the stage's image as it stands (its environment, user,
  * working directory and volumes; the build args in the environment; no entrypoint; no health
  * check), output streamed as it comes, then its writable layer taken as the step's layer. The
- * container is removed whatever happens.
+ * container is removed whatever happens; should this process die first, it is a {@link BuildLeftovers}.
  */
 final class RunStep {
   private static final int SIGKILL = 9;
@@ -62,6 +62,7 @@ final class RunStep {
     o.env = env;
     o.network = network;
     o.health = new Healthcheck.Flags(null, null, null, null, null, null, true);
+    BuildLeftovers.label().forEach((k, v) -> o.labels.add(k + "=" + v));
     Container record = new ContainerCreator(channel, namespace, Map.of()).create(o);
     String shortId = record.getId().substring(0, 12);
     out.println(" ---> Running in " + shortId);

@@ -17,6 +17,7 @@ import containerd.services.content.v1.ContentGrpc;
 import containerd.services.content.v1.ListStatusesRequest;
 import containerd.services.content.v1.Status;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.client.build.BuildLeftovers;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
@@ -54,7 +55,8 @@ public final class Pruner {
 
   /**
    * Removes the containers that do not run (created, exited, dead) and match {@code filter}; one
-   * its restart policy will start again runs, as for Docker.
+   * its restart policy will start again runs, as for Docker. A RUN's container whose build died
+   * ({@link BuildLeftovers}) goes even while its command runs: Docker's daemon would have ended it.
    */
   public List<PrunedContainer> containers(PruneFilter filter) throws InterruptedException {
     ContainerTasks tasks = new ContainerTasks(channel);
@@ -65,11 +67,12 @@ public final class Pruner {
         continue;
       }
       ContainerState s = ContainerState.of(channel, record);
-      if (s.running() || s.restarting()) {
+      boolean leftover = BuildLeftovers.abandoned(record.getLabelsMap());
+      if ((s.running() || s.restarting()) && !leftover) {
         continue;
       }
       long size = usage.writableLayer(record);
-      tasks.remove(s, false, false);
+      tasks.remove(s, leftover, false);
       removed.add(new PrunedContainer(record.getId(), size));
     }
     return removed;
@@ -82,7 +85,8 @@ public final class Pruner {
    * ({@link ImageUsers}): a container created through a name since untagged still holds every
    * other name of its image. As Docker's, filters look at the
    * image's config: {@code label=} at its labels, {@code until=} at its {@code created} date (the
-   * record's when the config has none), not at when the record was made.
+   * record's when the config has none), not at when the record was made. The {@code :run} record
+   * of a build whose builder died ({@link BuildLeftovers}) goes too.
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
@@ -90,7 +94,8 @@ public final class Pruner {
     ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), records);
     List<PrunedImage> removed = new ArrayList<>();
     for (Image i : records) {
-      if ((all || i.dangling()) && users.of(i).isEmpty() && selects(filter, images, i)) {
+      boolean leftover = BuildLeftovers.abandoned(i.labels());
+      if ((all || i.dangling() || leftover) && (users.of(i).isEmpty() || leftover) && selects(filter, images, i)) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));
       }
