@@ -244,12 +244,20 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     }
     // a step's refusal bare, as Docker's builder prints it
     for (String[] bad : new String[][] {{"EXPOSE 80x", "invalid containerPort: 80x"},
-        {"STOPSIGNAL NOPE", "invalid signal: NOPE"}, {"VOLUME ${V", "syntax error: missing '}'"}}) {
+        {"STOPSIGNAL NOPE", "invalid signal: NOPE"}, {"VOLUME ${V", "syntax error: missing '}'"},
+        {"COPY ${NO:?no_file} /", "NO: no_file"}, {"COPY --chown=${NO?} f /", "NO: is not allowed to be unset"},
+        {"WORKDIR ${NO:=x}", "unsupported modifier (:=) in substitution"}}) {
       file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
       Cli.Result step = berthd.ctl("build", context.toString());
       assertEquals(1, step.exit(), step::toString);
       assertEquals(bad[1] + "\n", step.stderr());
     }
+    // FROM's step is printed before its base name is substituted
+    file("Dockerfile", "ARG TAG\nFROM busybox:${TAG:?need_tag} AS base\n");
+    Cli.Result from = berthd.ctl("build", context.toString());
+    assertEquals(1, from.exit(), from::toString);
+    assertTrue(from.out().endsWith("Step 2/2 : FROM busybox:${TAG:?need_tag} AS base\n"), from::toString);
+    assertEquals("TAG: need_tag\n", from.stderr());
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(context.resolve("bad.tar")))) {
       TarArchiveEntry hard = new TarArchiveEntry("t/h", TarArchiveEntry.LF_LINK);
       hard.setLinkName("missing");

@@ -165,7 +165,12 @@ public final class ImageBuilder {
       out.println(" ---> " + shortId(state.imageId));
       for (Instruction i : stage.subList(1, stage.size())) {
         printStep(++step, plan, i);
-        dispatch(b, state, i);
+        try {
+          dispatch(b, state, i);
+        } catch (InvalidValueException e) {
+          // a substitution's error in COPY's, ADD's or WORKDIR's words: bare, as Docker's builder prints it
+          throw new BuildStepException(e.getMessage(), 1);
+        }
         // a cancel that came while the step's layer was made: the step's result is not taken
         cancellation.check();
         out.println(" ---> " + shortId(state.imageId));
@@ -204,7 +209,8 @@ public final class ImageBuilder {
 
   /** Docker's builder refuses a stage name an earlier stage has when it comes to the stage, not before. */
   private static void checkStageName(Build b, Instruction from) {
-    List<String> words = words(b, from, b.metaArgs::get);
+    // the name as written: Docker's builder checks it before the step, and substitutes nothing in it
+    List<String> words = DockerfileWords.split(from.arguments(), b.dockerfile.escape(), null);
     String name = words.size() == 3 ? words.get(2).toLowerCase(Locale.ROOT) : null;
     if (name != null && b.done.stream().anyMatch(earlier -> name.equals(earlier.name))) {
       // Docker's words (moby v27 builder/dockerfile/evaluator.go)
