@@ -90,9 +90,13 @@ public final class ImageBuilder {
     final List<StageState> done = new ArrayList<>();
     final Map<String, String> metaArgs = new HashMap<>();
     final Set<String> consumed = new LinkedHashSet<>();
+    /** On what the build makes that outlives it should berthctl die: see {@link BuildLeftovers}. */
+    final Map<String, String> leftoverLabels;
     boolean recordMade;
 
-    Build(Dockerfile dockerfile, BuildContext context, BuildOptions options, Channel leased) {
+    Build(Dockerfile dockerfile, BuildContext context, BuildOptions options, Channel leased,
+        Map<String, String> leftoverLabels) {
+      this.leftoverLabels = leftoverLabels;
       this.dockerfile = dockerfile;
       this.context = context;
       this.options = options;
@@ -114,8 +118,10 @@ public final class ImageBuilder {
     BuildPlan plan = BuildPlan.of(dockerfile, options);
     // what builds killed before they could clean up left, as Docker's daemon cancels a build its client left
     BuildLeftovers.remove(channel);
-    try (RenewingLease lease = RenewingLease.create(channel, LEASE_EXPIRY)) {
-      Build b = new Build(dockerfile, context, options, lease.channel());
+    String buildId = BuildLeftovers.newBuildId();
+    try (RenewingLease lease = RenewingLease.create(channel, LEASE_EXPIRY,
+        Map.of(BuildLeftovers.BUILD_LABEL, buildId))) {
+      Build b = new Build(dockerfile, context, options, lease.channel(), BuildLeftovers.labels(buildId));
       try {
         return run(b, plan);
       } finally {
@@ -443,7 +449,7 @@ public final class ImageBuilder {
       commit(b, s);
     }
     ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target,
-        BuildLeftovers.label(), null, null));
+        b.leftoverLabels, null, null));
     b.recordMade = true;
     List<String> env = new ArrayList<>(s.buildArgEnv());
     b.options.buildArgs().forEach((k, v) -> {
@@ -451,7 +457,7 @@ public final class ImageBuilder {
         env.add(k + "=" + v);
       }
     });
-    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation).run(b.record, s.chainId, command, env,
+    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record, s.chainId, command, env,
         b.options.network(), layerType(s));
     layerStep(b, s, parent, layer, createdBy);
   }

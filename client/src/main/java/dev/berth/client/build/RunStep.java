@@ -32,10 +32,16 @@ final class RunStep {
   private final String namespace;
   private final PrintStream out;
   private final Cancellation cancellation;
+  private final Map<String, String> leftoverLabels;
 
-  /** {@code channel} carries the namespace and the build's lease. */
-  RunStep(Channel channel, String namespace, PrintStream out, Cancellation cancellation) {
+  /**
+   * {@code channel} carries the namespace and the build's lease; {@code leftoverLabels} mark the
+   * container as the build's, should berthctl die while it runs ({@link BuildLeftovers}).
+   */
+  RunStep(Channel channel, String namespace, PrintStream out, Cancellation cancellation,
+      Map<String, String> leftoverLabels) {
     this.channel = channel;
+    this.leftoverLabels = leftoverLabels;
     this.namespace = namespace;
     this.out = out;
     this.cancellation = cancellation;
@@ -62,7 +68,7 @@ final class RunStep {
     o.env = env;
     o.network = network;
     o.health = new Healthcheck.Flags(null, null, null, null, null, null, true);
-    BuildLeftovers.label().forEach((k, v) -> o.labels.add(k + "=" + v));
+    leftoverLabels.forEach((k, v) -> o.labels.add(k + "=" + v));
     Container record = new ContainerCreator(channel, namespace, Map.of()).create(o);
     String shortId = record.getId().substring(0, 12);
     out.println(" ---> Running in " + shortId);

@@ -21,6 +21,7 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +40,17 @@ public final class RenewingLease implements AutoCloseable {
 
   private final LeasesGrpc.LeasesBlockingStub leases;
   private final Duration expiry;
+  private final Map<String, String> labels;
   private final ScheduledExecutorService renewer;
   private final Channel channel;
   private volatile String current;
   private String previous;
   private boolean closed;
 
-  private RenewingLease(Channel channel, Duration expiry) {
+  private RenewingLease(Channel channel, Duration expiry, Map<String, String> labels) {
     this.leases = LeasesGrpc.newBlockingStub(channel);
     this.expiry = expiry;
+    this.labels = labels;
     this.current = create();
     this.channel = ClientInterceptors.intercept(channel, new ClientInterceptor() {
       @Override
@@ -72,7 +75,12 @@ public final class RenewingLease implements AutoCloseable {
 
   /** A lease expiring {@code expiry} from now, renewed until closed. */
   public static RenewingLease create(Channel channel, Duration expiry) {
-    return new RenewingLease(channel, expiry);
+    return create(channel, expiry, Map.of());
+  }
+
+  /** As {@link #create(Channel, Duration)}, each lease, renewals too, carrying {@code labels}. */
+  public static RenewingLease create(Channel channel, Duration expiry, Map<String, String> labels) {
+    return new RenewingLease(channel, expiry, labels);
   }
 
   /** The channel whose calls name the lease of the moment. */
@@ -112,7 +120,8 @@ public final class RenewingLease implements AutoCloseable {
 
   private String create() {
     String expires = Instant.now().plus(expiry).truncatedTo(ChronoUnit.SECONDS).toString();
-    return leases.create(CreateRequest.newBuilder().putLabels(GcLabels.EXPIRE, expires).build()).getLease().getId();
+    return leases.create(CreateRequest.newBuilder().putAllLabels(labels).putLabels(GcLabels.EXPIRE, expires).build())
+        .getLease().getId();
   }
 
   private void takeOver(String from, String to) {

@@ -61,19 +61,27 @@ public final class Pruner {
   public List<PrunedContainer> containers(PruneFilter filter) throws InterruptedException {
     ContainerTasks tasks = new ContainerTasks(channel);
     DiskUsage usage = new DiskUsage(channel);
+    BuildLeftovers leftovers = BuildLeftovers.in(channel);
     List<PrunedContainer> removed = new ArrayList<>();
     for (Container record : new ContainerClient(channel).list()) {
       if (!filter.matches(record.getLabelsMap(), ProtoTimes.toInstant(record.getCreatedAt()))) {
         continue;
       }
-      ContainerState s = ContainerState.of(channel, record);
-      boolean leftover = BuildLeftovers.abandoned(record.getLabelsMap());
-      if ((s.running() || s.restarting()) && !leftover) {
-        continue;
+      boolean leftover = leftovers.abandoned(record.getLabelsMap());
+      try {
+        ContainerState s = ContainerState.of(channel, record);
+        if ((s.running() || s.restarting()) && !leftover) {
+          continue;
+        }
+        long size = usage.writableLayer(record);
+        tasks.remove(s, leftover, false);
+        removed.add(new PrunedContainer(record.getId(), size));
+      } catch (StatusRuntimeException e) {
+        // removed meanwhile by another client (rm, a build cleaning up): nothing left to prune
+        if (e.getStatus().getCode() != Code.NOT_FOUND) {
+          throw e;
+        }
       }
-      long size = usage.writableLayer(record);
-      tasks.remove(s, leftover, false);
-      removed.add(new PrunedContainer(record.getId(), size));
     }
     return removed;
   }
@@ -92,9 +100,10 @@ public final class Pruner {
     ImageClient images = new ImageClient(channel);
     List<Image> records = images.list();
     ImageUsers users = ImageUsers.of(new ContainerClient(channel).list(), records);
+    BuildLeftovers leftovers = BuildLeftovers.in(channel);
     List<PrunedImage> removed = new ArrayList<>();
     for (Image i : records) {
-      boolean leftover = BuildLeftovers.abandoned(i.labels());
+      boolean leftover = leftovers.abandoned(i.labels());
       if ((all || i.dangling() || leftover) && (users.of(i).isEmpty() || leftover) && selects(filter, images, i)) {
         images.remove(i.name());
         removed.add(new PrunedImage(i.name(), i.target().digest()));

@@ -2,11 +2,14 @@ package dev.berth.client.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.berth.api.InvalidValueException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -119,5 +122,14 @@ class DockerfileWordsTest {
   @CsvSource(delimiter = '|', quoteCharacter = '~', value = {"$V|$V", "${V}|${V}"})
   void withoutVariablesADollarIsText(String text, String expected) {
     assertEquals(List.of(expected), DockerfileWords.split(text, '\\', null));
+  }
+
+  @Test
+  void aPatternOfManyStarsMatchesInLinearTime() {
+    // a backtracking matcher took minutes over this (Go's regexp, which Docker's lexer uses, does not backtrack)
+    String stars = "*a".repeat(12) + "*b";
+    Function<String, String> longValue = name -> "a".repeat(40);
+    assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> assertEquals("a".repeat(40), DockerfileWords.word("${V##" + stars + "}", '\\', longValue)));
   }
 }
