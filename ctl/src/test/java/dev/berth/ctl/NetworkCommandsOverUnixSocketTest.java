@@ -303,6 +303,29 @@ class NetworkCommandsOverUnixSocketTest {
   void portListsPublishedPortsAsDockerDoes() {
     Attachment web = net.attachments().attach(AttachRequest.newBuilder().setContainerId("c3")
         .addPortSpecs("18080:80").addPortSpecs("127.0.0.1:0:53/udp").build()).getAttachment();
+  @Test
+  void danglingListsTheNetworksNoContainerIsAttachedToAsDockerDoes() {
+    assertEquals(0, net.ctl("network", "create", "used", "--subnet", "10.203.0.0/24").exit());
+    assertEquals(0, net.ctl("network", "create", "idle").exit());
+    net.attachments().attach(AttachRequest.newBuilder().setContainerId("d1").setNetwork("used").build());
+    try {
+      assertEquals("idle\n", names("-f", "dangling=true"), "never the default bridge, as Docker's predefined ones");
+      assertEquals("idle\n", names("-f", "dangling=1"));
+      assertEquals("bridge\nused\n", names("-f", "dangling=false"));
+      assertEquals("used\n", names("-f", "dangling=0", "-f", "type=custom"));
+      Cli.Result twice = net.ctl("network", "ls", "-f", "dangling=true", "-f", "dangling=false");
+      assertEquals(1, twice.exit(), twice::toString);
+      assertEquals("Error response from daemon: got more than one value for filter key \"dangling\"\n", twice.stderr());
+      Cli.Result invalid = net.ctl("network", "ls", "-f", "dangling=yes");
+      assertEquals(1, invalid.exit(), invalid::toString);
+      assertEquals("Error response from daemon: invalid value for filter 'dangling', must be \"true\" (or \"1\"), "
+          + "or \"false\" (or \"0\")\n", invalid.stderr());
+    } finally {
+      net.attachments().detach(DetachRequest.newBuilder().setContainerId("d1").build());
+    }
+    assertEquals("idle\nused\n", names("-f", "dangling=true"), "detached, it dangles");
+  }
+
     int dnsPort = web.getPortMappingsList().stream().filter(p -> p.getProtocol().equals("udp"))
         .mapToInt(PortMapping::getHostPort).findFirst().orElseThrow();
     assertTrue(dnsPort > 0, "the service picked a host port");

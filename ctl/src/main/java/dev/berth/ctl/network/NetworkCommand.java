@@ -44,7 +44,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,12 +72,14 @@ public final class NetworkCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network ls", "  berthctl network ls -q", "  berthctl network ls --format json",
           "  berthctl network ls --format '{{.Name}} {{.Subnet}}'", "  berthctl network ls internal==true",
-          "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom"})
+          "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom",
+          "  berthctl network ls -f dangling=true"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
-          + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom "
-          + "or scope=local|swarm|global (repeatable: values of one key may any match, except label=, which must all; "
+          + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom, "
+          + "scope=local|swarm|global or dangling=true|false (no container attached; never the default bridge) "
+          + "(repeatable: values of one key may any match, except label=, which must all; "
           + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
@@ -83,14 +87,14 @@ public final class NetworkCommand extends GroupCommand {
       List<String> filters) {
     List<String> given = dockerFilters == null ? List.of() : dockerFilters;
     FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
-    KeyedFilters<Network> filter = NetworkFilter.parse(given);
     List<Network> networks;
     try (Connection c = root.connect()) {
+      KeyedFilters<Network> filter = NetworkFilter.parse(given, () -> attachedNetworks(c));
       networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())
           .list(ListNetworksRequest.newBuilder().addAllFilters(filters == null ? List.of() : filters).build())
           .getNetworksList());
+      networks.removeIf(filter.negate());
     }
-    networks.removeIf(filter.negate());
     networks.sort(Comparator.comparing(Network::getName));
     if (quiet) {
       networks.forEach(n -> root.out().println(id(n, noTrunc)));
@@ -104,6 +108,12 @@ public final class NetworkCommand extends GroupCommand {
       Output.table(root.out(), List.of("NETWORK ID", "NAME", "DRIVER", "SCOPE"), rows);
     }
     return 0;
+  }
+
+  /** The networks the namespace's containers are attached to, as {@code inspect} lists them. */
+  private static Set<String> attachedNetworks(Connection c) {
+    return AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance())
+        .getAttachmentsList().stream().map(Attachment::getNetwork).collect(Collectors.toSet());
   }
 
   /** Docker's column titles of the fields a template names, and Berth's bridge fields. */
