@@ -226,22 +226,26 @@ public final class NetworkCommand extends GroupCommand {
         throw new CommandFailure("--link needs the container's record, and berthd has none for " + container);
       } else {
         // a berthd that serves no container records: the attachment alone
-        AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
-            .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip).addAllAliases(more).build());
+        try {
+          AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
+              .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip).addAllAliases(more).build());
+        } catch (StatusRuntimeException e) {
+          throw refusedConnection(e);
+        }
       }
     }
     return 0;
   }
 
   /**
-   * A network that is not there, a connection that is there already, or not there to end, or that
-   * the container's network mode rules out: what Docker's daemon refuses, so printed after its
+   * A network that is not there, a connection that is there already, or not there to end, an
+   * address outside the network or a connection that the container's network mode rules out: what Docker's daemon refuses, so printed after its
    * prefix as Docker's CLI prints it ({@code network nonet not found}).
    */
   private static RuntimeException refusedConnection(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    return code == Status.Code.NOT_FOUND || code == Status.Code.ALREADY_EXISTS
-        || code == Status.Code.FAILED_PRECONDITION ? new DaemonError(e.getStatus().getDescription(), e) : e;
+    return code == Status.Code.NOT_FOUND || code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION
+        || code == Status.Code.INVALID_ARGUMENT ? new DaemonError(e.getStatus().getDescription(), e) : e;
   }
 
   @Command(name = "disconnect", description = "Disconnect a container from a network, now and for later starts; "
@@ -250,18 +254,15 @@ public final class NetworkCommand extends GroupCommand {
       footer = {"  berthctl network disconnect web 3f9a2c"})
   int disconnect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
       @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
-      @Option(names = {"-f", "--force"}, description = "no error when the container is not connected to it")
-      boolean force) {
+      @Option(names = {"-f", "--force"}, description = "also from a network that is not there any more, "
+          + "which the container may still name") boolean force) {
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       if (record.isPresent()) {
         try {
-          new NetworkConnections(c.channel()).disconnect(record.get(), network);
+          new NetworkConnections(c.channel()).disconnect(record.get(), network, force);
         } catch (StatusRuntimeException e) {
-          if (!force || e.getStatus().getCode() != Status.Code.NOT_FOUND
-              || !String.valueOf(e.getStatus().getDescription()).contains("is not connected")) {
-            throw refusedConnection(e);
-          }
+          throw refusedConnection(e);
         }
         return 0;
       }
