@@ -1,8 +1,6 @@
 package dev.berth.ctl;
 
 import com.google.protobuf.Empty;
-import containerd.services.introspection.v1.IntrospectionGrpc;
-import containerd.services.introspection.v1.ServerResponse;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.version.v1.VersionResponse;
 import dev.berth.client.images.Platform;
@@ -10,32 +8,49 @@ import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.TemplateFailure;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code berthctl version}: this client's version and the server's, with its UUID. */
+/** {@code berthctl version}: this client's version and build, and berthd's, in Docker's layout. */
 @Command(name = "version",
-    description = {"Show the client version and berthd's version, revision and UUID.",
-        "--format takes json or a Go template over Docker's field names: Client.Version, Client.Os, Client.Arch, "
-            + "Server.Version, Server.GitCommit (the revision), Server.UUID."},
+    description = {"Show the version, commit, build time, Java runtime and platform of berthctl and of berthd.",
+        "--format takes json or a Go template over Docker's field names: Client.Version, Client.GitCommit, "
+            + "Client.BuildTime, Client.Os, Client.Arch, Server.Version, Server.GitCommit, Server.Components; "
+            + "JavaVersion in place of Docker's GoVersion."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl version", "  berthctl version --format '{{.Server.Version}}'",
         "  berthctl version --format json"})
 final class VersionCommand implements Callable<Integer> {
+  /** What Docker's version shows after "Client:" and "Server:": the product's name. */
+  private static final String PLATFORM = "Berth";
+  /** Docker's tab writer pads the names to 20 columns at least; none of these is longer. */
+  private static final int NAME_WIDTH = 20;
+
   @ParentCommand
   BerthCtl root;
 
   @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "json or a Go template like '{{.Server.Version}}'")
   String format;
 
-  /** What berthd says of itself. */
-  private record Server(VersionResponse version, ServerResponse introspection) {}
+  /**
+   * What berthd says of itself: its Version API's answer, and what its version plugin exports in
+   * Introspection (build time, Java runtime, OS and architecture; none from a server that lists no
+   * such plugin).
+   */
+  private record Server(VersionResponse version, Map<String, String> exports) {
+    String export(String key) {
+      return exports.getOrDefault(key, "unknown");
+    }
+  }
 
   /**
    * As Docker's: the client's part even when berthd does not answer, then berthd's error
@@ -47,21 +62,58 @@ final class VersionCommand implements Callable<Integer> {
       return formatted();
     }
     PrintWriter out = root.out();
-    out.println("Client:");
-    out.println("  Version:   " + BerthCtl.clientVersion());
+    ClientBuild client = ClientBuild.INSTANCE;
+    out.println("Client: " + PLATFORM);
+    field(out, " Version:", BerthCtl.clientVersion());
+    field(out, " Java version:", client.javaVersion());
+    field(out, " Git commit:", client.commit());
+    field(out, " Built:", BuildTimes.ansic(client.built()));
+    field(out, " OS/Arch:", "linux/" + Platform.current().architecture());
     Server server = server();
     out.println();
-    out.println("Server:");
-    out.println("  Version:   " + server.version().getVersion());
-    out.println("  Revision:  " + server.version().getRevision());
-    out.println("  UUID:      " + server.introspection().getUuid());
+    out.println("Server: " + PLATFORM);
+    out.println(" Engine:");
+    field(out, "  Version:", server.version().getVersion());
+    field(out, "  Java version:", server.export("java_version"));
+    field(out, "  Git commit:", server.version().getRevision());
+    field(out, "  Built:", BuildTimes.ansic(server.export("build_time")));
+    field(out, "  OS/Arch:", server.export("os") + "/" + server.export("arch"));
+    field(out, "  Experimental:", "false");
     return 0;
   }
 
+  private static void field(PrintWriter out, String name, String value) {
+    StringBuilder line = new StringBuilder(NAME_WIDTH + value.length()).append(name);
+    while (line.length() < NAME_WIDTH) {
+      line.append(' ');
+    }
+    out.print(line.append(value).append('\n'));
+  }
+
+  /**
+   * One round trip: the version plugin's exports are asked for while the version is, on the same
+   * connection.
+   */
   private Server server() {
     try (Connection c = root.connect()) {
-      return new Server(VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance()),
-          IntrospectionGrpc.newBlockingStub(c.channel()).server(Empty.getDefaultInstance()));
+      PluginExports exports = PluginExports.ask(c.channel(), "type==io.containerd.grpc.v1,id==version");
+      VersionResponse version = VersionGrpc.newBlockingStub(c.channel()).version(Empty.getDefaultInstance());
+      return new Server(version, exportsOf(exports));
+    }
+  }
+
+  /** The plugin's exports; none from a berthd that serves no Introspection. */
+  private static Map<String, String> exportsOf(PluginExports exports) {
+    try {
+      return exports.await();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return Map.of();
+      }
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailure("interrupted while berthd was asked for its version");
     }
   }
 
@@ -74,10 +126,15 @@ final class VersionCommand implements Callable<Integer> {
   private int formatted() {
     // Docker names its version template, and its errors say so: template: version:1:9: ...
     Template template = Inspections.parse("version", format.equals("json") ? "{{json .}}" : format);
+    ClientBuild build = ClientBuild.INSTANCE;
     Map<String, Object> client = new LinkedHashMap<>();
+    client.put("Platform", Map.of("Name", PLATFORM));
     client.put("Version", BerthCtl.clientVersion());
+    client.put("JavaVersion", build.javaVersion());
+    client.put("GitCommit", build.commit());
     client.put("Os", "linux");
     client.put("Arch", Platform.current().architecture());
+    client.put("BuildTime", BuildTimes.ansic(build.built()));
     Map<String, Object> both = new LinkedHashMap<>();
     both.put("Client", client);
     Server server;
@@ -92,12 +149,33 @@ final class VersionCommand implements Callable<Integer> {
       }
       throw e;
     }
-    Map<String, Object> serverInfo = new LinkedHashMap<>();
-    serverInfo.put("Version", server.version().getVersion());
-    serverInfo.put("GitCommit", server.version().getRevision());
-    serverInfo.put("UUID", server.introspection().getUuid());
-    both.put("Server", serverInfo);
+    both.put("Server", serverFields(server));
     Inspections.printOne(root.out(), template, Json.mapper().valueToTree(both));
     return 0;
+  }
+
+  /** Docker's {@code Server} of {@code version}: the engine as a component, and its fields at the top too. */
+  private static Map<String, Object> serverFields(Server server) {
+    Map<String, String> details = new TreeMap<>();
+    details.put("GitCommit", server.version().getRevision());
+    details.put("JavaVersion", server.export("java_version"));
+    details.put("BuildTime", BuildTimes.ansic(server.export("build_time")));
+    details.put("Os", server.export("os"));
+    details.put("Arch", server.export("arch"));
+    details.put("Experimental", "false");
+    Map<String, Object> engine = new LinkedHashMap<>();
+    engine.put("Name", "Engine");
+    engine.put("Version", server.version().getVersion());
+    engine.put("Details", details);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("Platform", Map.of("Name", PLATFORM));
+    fields.put("Components", List.of(engine));
+    fields.put("Version", server.version().getVersion());
+    fields.put("GitCommit", server.version().getRevision());
+    fields.put("JavaVersion", server.export("java_version"));
+    fields.put("Os", server.export("os"));
+    fields.put("Arch", server.export("arch"));
+    fields.put("BuildTime", server.export("build_time"));
+    return fields;
   }
 }

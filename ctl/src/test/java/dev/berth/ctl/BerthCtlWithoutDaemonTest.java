@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.client.images.Platform;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -91,7 +92,11 @@ class BerthCtlWithoutDaemonTest {
     Path socket = dir.resolve("absent.sock");
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "version");
     assertEquals(1, r.exit(), r::toString);
-    assertEquals("Client:\n  Version:   " + BerthCtl.clientVersion() + "\n", r.out());
+    List<String> client = r.out().lines().toList();
+    assertEquals(List.of("Client: Berth", " Version:           " + BerthCtl.clientVersion()), client.subList(0, 2),
+        r::toString);
+    assertEquals(" OS/Arch:           linux/" + Platform.current().architecture(), client.get(client.size() - 1),
+        "Docker's client block, and nothing of the server");
     assertEquals("berthctl: berthd is not running at " + socket + "\n", r.stderr());
 
     Cli.Result template = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format",
@@ -102,7 +107,8 @@ class BerthCtlWithoutDaemonTest {
 
     Cli.Result json = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format", "json");
     assertEquals(1, json.exit(), json::toString);
-    assertTrue(json.out().startsWith("{\"Client\":{\"Version\":\"" + BerthCtl.clientVersion() + "\""), json.out());
+    assertTrue(json.out().startsWith("{\"Client\":{\"Platform\":{\"Name\":\"Berth\"},\"Version\":\""
+        + BerthCtl.clientVersion() + "\""), json.out());
     assertTrue(json.out().endsWith("\"Server\":null}\n"), json.out());
 
     Cli.Result server = Cli.run(Map.of(), "--address", socket.toString(), "version", "--format",

@@ -256,6 +256,38 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void versionShowsBothBuildsInDockersLayout() throws Exception {
+    String commit = "(unknown|[0-9a-f]{40})";
+    String built = "[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}";
+    String java = Pattern.quote(System.getProperty("java.version"));
+    String arch = "linux/(amd64|arm64)";
+    List<String> lines = ok("version").out().lines().toList();
+    List<String> expected = List.of("Client: Berth", " Version:           " + Pattern.quote(BerthCtl.clientVersion()),
+        " Java version:      \\S+", " Git commit:        " + commit, " Built:             " + built,
+        " OS/Arch:           " + arch, "", "Server: Berth", " Engine:", "  Version:          \\S+",
+        // berthd runs in this JVM: its Java is the test's
+        "  Java version:     " + java, "  Git commit:       " + commit, "  Built:            " + built,
+        "  OS/Arch:          " + arch, "  Experimental:     false");
+    assertEquals(expected.size(), lines.size(), lines::toString);
+    for (int i = 0; i < lines.size(); i++) {
+      assertTrue(lines.get(i).matches(expected.get(i)), lines.get(i) + " does not match " + expected.get(i));
+    }
+
+    // Docker's fields for templates and jq, the engine also as the first of the server's components
+    JsonNode json = JSON.readTree(ok("version", "--format", "json").stdout());
+    assertEquals("Berth", json.get("Server").get("Platform").get("Name").asText());
+    JsonNode engine = json.get("Server").get("Components").get(0);
+    assertEquals("Engine", engine.get("Name").asText());
+    assertEquals(json.get("Server").get("Version").asText(), engine.get("Version").asText());
+    assertEquals(System.getProperty("java.version"), engine.get("Details").get("JavaVersion").asText());
+    assertTrue(json.get("Server").get("BuildTime").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"),
+        json::toString);
+    assertTrue(json.get("Client").get("BuildTime").asText().matches(built), json::toString);
+    assertEquals(json.get("Server").get("GitCommit").asText() + "\n",
+        ok("version", "--format", "{{.Server.GitCommit}}").out());
+  }
+
+  @Test
   void infoJsonHasDockersFieldsInDockersOrder() throws Exception {
     // the same at every run (no hash map order), as Docker's
     assertEquals("{\"Volume\":[\"local\"],\"Network\":[\"bridge\",\"host\",\"none\"],\"Authorization\":null,"
@@ -774,8 +806,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     String since = Long.toString(Instant.now().getEpochSecond() - 1);
     ok("run", "--name", "replayed", "busybox", "true");
     try {
-      assertEquals(List.of("create", "start", "die"), ok("events", "--since", since, "--until", "0s", "--filter",
-          "container=replayed", "--format", "{{.Action}}").out().lines().toList(), "recorded, then the end");
+      assertEquals(List.of("create", "attach", "start", "die"), ok("events", "--since", since, "--until", "0s",
+          "--filter", "container=replayed", "--format", "{{.Action}}").out().lines().toList(),
+          "recorded, then the end; attached before the start, as Docker's run without -d");
       AtomicReference<Cli.Result> followed = new AtomicReference<>();
       String until = Long.toString(Instant.now().getEpochSecond() + 6);
       Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--since", since, "--until", until,

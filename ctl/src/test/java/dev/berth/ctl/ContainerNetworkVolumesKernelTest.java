@@ -509,11 +509,19 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("keeper\n", ok("ps", "-a", "--filter", "network=" + keepbId.substring(0, 12), "--filter",
           "name=keeper", "--format", "{{.Names}}").out(), "a network by its id too");
 
-      for (String verb : List.of("connect", "disconnect")) {
-        Cli.Result noNetwork = berthd.ctl("network", verb, "nonet", "keeper");
-        assertEquals(1, noNetwork.exit(), noNetwork::toString);
-        assertEquals("Error response from daemon: network nonet not found\n", noNetwork.stderr(), "Docker's words");
+      Cli.Result noNetwork = berthd.ctl("network", "connect", "nonet", "keeper");
+      assertEquals(1, noNetwork.exit(), noNetwork::toString);
+      assertEquals("Error response from daemon: network nonet not found\n", noNetwork.stderr(), "Docker's words");
+      String keeperId = ok("inspect", "-f", "{{.Id}}", "keeper").out().strip();
+      for (String force : List.of("", "-f")) {
+        // as Docker's daemon: the network of a container that is not running is one of its own
+        Cli.Result notItsNetwork = berthd.ctl(Stream.of("network", "disconnect", force, "nonet", "keeper")
+            .filter(a -> !a.isEmpty()).toArray(String[]::new));
+        assertEquals(1, notItsNetwork.exit(), notItsNetwork::toString);
+        assertEquals("Error response from daemon: container " + keeperId + " is not connected to the network nonet\n",
+            notItsNetwork.stderr(), "Docker's words");
       }
+
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
       assertEquals("Error response from daemon: endpoint with name keeper already exists in network keepb\n",
           twice.stderr(), "Docker's daemon's words");
@@ -534,7 +542,19 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       Cli.Result stoppedNotConnected = berthd.ctl("network", "disconnect", "keepb", "later");
       assertEquals("Error response from daemon: container " + laterId + " is not connected to the network keepb\n",
           stoppedNotConnected.stderr(), "Docker's words for a container that is not running");
-      assertEquals(0, berthd.ctl("network", "disconnect", "-f", "keepb", "later").exit(), "forced, as Docker's");
+      assertEquals(stoppedNotConnected.stderr(), berthd.ctl("network", "disconnect", "-f", "keepb", "later").stderr(),
+          "forced, as Docker's: -f does without the network, not without the connection");
+      ok("start", "later");
+      Cli.Result runningForced = berthd.ctl("network", "disconnect", "-f", "nonet", "later");
+      assertEquals(1, runningForced.exit(), runningForced::toString);
+      assertEquals("Error response from daemon: container " + laterId + " is not connected to the network nonet\n",
+          runningForced.stderr(), "Docker's words for a network forced that is not there");
+      assertEquals("Error response from daemon: network nonet not found\n",
+          berthd.ctl("network", "disconnect", "nonet", "later").stderr(), "running, unforced: the network is looked up");
+      Cli.Result outside = berthd.ctl("network", "connect", "--ip", "10.99.0.5", "keepb", "later");
+      assertEquals(1, outside.exit(), outside::toString);
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "no configured subnet or ip-range contain the IP address 10.99.0.5\n", outside.stderr(), "Docker's words");
     } finally {
       removeContainers();
       ok("network", "rm", "keepa", "keepb");

@@ -1165,6 +1165,13 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         // as Docker's: the weight is dropped, the names printed, then its daemon's warning on standard output
         assertEquals("retuned\nYour kernel does not support Block I/O weight or the cgroup is not mounted. "
             + "Weight discarded.\n", ok("update", "--blkio-weight", "500", "retuned").out());
+      } else {
+        assertEquals("retuned\n", ok("update", "--blkio-weight", "500", "retuned").out());
+        Path blkio = cgroup(pid, "blkio");
+        String weight = Files.exists(blkio.resolve("blkio.weight")) ? Files.readString(blkio.resolve("blkio.weight"))
+            : Files.readString(blkio.resolve("io.weight"));
+        assertTrue(weight.strip().endsWith("500"), weight);
+        assertEquals(500, hostConfig("retuned").get("BlkioWeight").asInt());
       }
       for (String flag : List.of("--cpu-rt-period", "--cpu-rt-runtime")) {
         Cli.Result refused = berthd.ctl("update", flag, "500", "retuned");

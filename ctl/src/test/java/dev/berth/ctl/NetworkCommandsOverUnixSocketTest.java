@@ -247,6 +247,10 @@ class NetworkCommandsOverUnixSocketTest {
     Path c1Netns = Path.of(c1.getNetnsPath());
     assertTrue(NetworkOnSocket.in(c1Netns, "ip", "-o", "-4", "addr", "show", "dev", "eth0").contains("10.202.0.7/24"));
     String c1Mac = mac(c1Netns, "eth0");
+    Cli.Result outside = net.ctl("network", "connect", "--ip", "10.99.0.5", "web", "c9");
+    assertEquals(1, outside.exit(), outside::toString);
+    assertEquals("Error response from daemon: invalid endpoint settings:\n"
+        + "no configured subnet or ip-range contain the IP address 10.99.0.5\n", outside.stderr(), "Docker's words");
 
     // a container that has a namespace already (on the default network): connecting adds eth1 there
     Path c2Netns = net.addNetns("c2");
@@ -293,10 +297,33 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("Error response from daemon: network nosuch not found\n", net.ctl("network", "disconnect", "nosuch", "c1").stderr());
     Cli.Result unknownNetwork = net.ctl("network", "connect", "nosuch", "c1");
     assertEquals(1, unknownNetwork.exit(), unknownNetwork::toString);
-    assertOneErrorLine(unknownNetwork, "nosuch");
+    assertEquals("Error response from daemon: network nosuch not found\n", unknownNetwork.stderr(), "Docker's words");
 
     net.attachments().detach(DetachRequest.newBuilder().setContainerId("c2").build());
     assertEquals(0, net.ctl("network", "rm", "web").exit());
+  }
+
+  @Test
+  void danglingListsTheNetworksNoContainerIsAttachedToAsDockerDoes() {
+    assertEquals(0, net.ctl("network", "create", "used", "--subnet", "10.203.0.0/24").exit());
+    assertEquals(0, net.ctl("network", "create", "idle").exit());
+    net.attachments().attach(AttachRequest.newBuilder().setContainerId("d1").setNetwork("used").build());
+    try {
+      assertEquals("idle\n", names("-f", "dangling=true"), "never the default bridge, as Docker's predefined ones");
+      assertEquals("idle\n", names("-f", "dangling=1"));
+      assertEquals("bridge\nused\n", names("-f", "dangling=false"));
+      assertEquals("used\n", names("-f", "dangling=0", "-f", "type=custom"));
+      Cli.Result twice = net.ctl("network", "ls", "-f", "dangling=true", "-f", "dangling=false");
+      assertEquals(1, twice.exit(), twice::toString);
+      assertEquals("Error response from daemon: got more than one value for filter key \"dangling\"\n", twice.stderr());
+      Cli.Result invalid = net.ctl("network", "ls", "-f", "dangling=yes");
+      assertEquals(1, invalid.exit(), invalid::toString);
+      assertEquals("Error response from daemon: invalid value for filter 'dangling', must be \"true\" (or \"1\"), "
+          + "or \"false\" (or \"0\")\n", invalid.stderr());
+    } finally {
+      net.attachments().detach(DetachRequest.newBuilder().setContainerId("d1").build());
+    }
+    assertEquals("idle\nused\n", names("-f", "dangling=true"), "detached, it dangles");
   }
 
   @Test

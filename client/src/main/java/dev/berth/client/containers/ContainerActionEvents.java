@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import berth.events.v1.ContainerAttach;
 import berth.events.v1.ContainerKill;
 import berth.events.v1.ContainerRename;
 import berth.events.v1.ContainerResourcesUpdate;
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * Publishes the container events Docker's daemon reports and containerd's API has no event for
- * (berth.events.v1: kill with its signal, stop, restart, rename, resource update), in the
+ * (berth.events.v1: kill with its signal, stop, restart, rename, resource update, attach), in the
  * channel's namespace. A lost event is logged, not thrown: the action it reports has happened.
  */
 public final class ContainerActionEvents {
@@ -42,6 +43,11 @@ public final class ContainerActionEvents {
 
   public void renamed(String id, String oldName, String name) {
     publish("/containers/rename", ContainerRename.newBuilder().setId(id).setOldName(oldName).setName(name).build());
+  }
+
+  /** A client joined the container's stdio; before the start when it starts it, as Docker's run does. */
+  public void attached(String id) {
+    publish("/containers/attach", ContainerAttach.newBuilder().setId(id).build());
   }
 
   public void resourcesUpdated(String id) {

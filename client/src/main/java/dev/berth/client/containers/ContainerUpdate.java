@@ -35,10 +35,18 @@ public final class ContainerUpdate {
   /** What to change; null leaves a value as it is. */
   public record Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus,
       Long cpuQuota, Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit,
-      RestartPolicy restart) {
+      Integer blkioWeight, RestartPolicy restart) {
+    /** Without a block I/O weight, which only Docker's update sets. */
+    public Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus, Long cpuQuota,
+        Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit, RestartPolicy restart) {
+      this(memory, memorySwap, memoryReservation, cpus, cpuQuota, cpuPeriod, cpuShares, cpusetCpus, cpusetMems,
+          pidsLimit, null, restart);
+    }
+
     boolean resources() {
       return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuQuota != null
-          || cpuPeriod != null || cpuShares != null || cpusetCpus != null || cpusetMems != null || pidsLimit != null;
+          || cpuPeriod != null || cpuShares != null || cpusetCpus != null || cpusetMems != null || pidsLimit != null
+          || blkioWeight != null;
     }
 
     /** Whether anything changes at all. */
@@ -187,6 +195,11 @@ public final class ContainerUpdate {
       resources.withObject("/pids").put("limit", c.pidsLimit());
       changed.putObject("pids").put("limit", c.pidsLimit());
     }
+    if (c.blkioWeight() != null) {
+      // runc writes blkio.weight on cgroup v1, io.weight (or io.bfq.weight) on v2
+      resources.withObject("/blockIO").put("weight", c.blkioWeight());
+      changed.putObject("blockIO").put("weight", c.blkioWeight());
+    }
   }
 
   /**
@@ -240,6 +253,9 @@ public final class ContainerUpdate {
     }
     if (c.pidsLimit() != null) {
       h.put("PidsLimit", c.pidsLimit());
+    }
+    if (c.blkioWeight() != null) {
+      h.put("BlkioWeight", c.blkioWeight());
     }
     if (c.restart() != null) {
       h.putObject("RestartPolicy").put("Name", c.restart().mode().text()).put("MaximumRetryCount", c.restart().maxRetries());

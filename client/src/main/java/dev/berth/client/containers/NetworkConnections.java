@@ -17,6 +17,7 @@ import dev.berth.api.labels.LabelLists;
 import dev.berth.client.ClientException;
 import io.grpc.Channel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,22 +138,36 @@ public final class NetworkConnections {
 
   /**
    * Disconnects the container from the network (named, or by id or id prefix), now and for later starts. Its first network
-   * given up, the next connected one takes its place, or none is left.
+   * given up, the next connected one takes its place, or none is left. As Docker's daemon, a network
+   * that is not there is looked for among the container's own only when it is not running or
+   * {@code force} is given: a container may still name a network removed since.
    *
-   * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network or one the container
-   *     is not connected to
+   * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network (of a running container,
+   *     without {@code force}) or one the container is not connected to
    */
-  public void disconnect(Container record, String nameOrId) {
-    String network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
+  public void disconnect(Container record, String nameOrId, boolean force) {
     String id = record.getId();
     List<Attachment> live = attachments(id);
-    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(network));
+    boolean running = !live.isEmpty();
+    String network;
+    boolean found = true;
+    try {
+      network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND || running && !force) {
+        throw e;
+      }
+      network = nameOrId;
+      found = false;
+    }
+    String name = network;
+    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(name));
     List<String> configured = networks(record);
     if (!attached && !configured.contains(network)) {
       // Docker's daemon's words, which name the container by its full id, and say "the network" of a
-      // container that is not running
+      // container that is not running or of a network forced that is not there
       throw Status.NOT_FOUND.withDescription("container " + id + " is not connected to "
-          + (live.isEmpty() ? "the network " : "network ") + network).asRuntimeException();
+          + (running && found ? "network " : "the network ") + network).asRuntimeException();
     }
     if (attached) {
       attachments.detach(DetachRequest.newBuilder().setContainerId(id).setNetwork(network).build());

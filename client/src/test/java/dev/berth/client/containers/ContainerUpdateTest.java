@@ -99,6 +99,18 @@ class ContainerUpdateTest {
   }
 
   @Test
+  void aBlockIoWeightReachesTheTaskAndTheSpec() throws Exception {
+    update().apply(running(), new ContainerUpdate.Changes(null, null, null, null, null, null, null, null, null, null,
+        300, null));
+    JsonNode sent = JSON.readTree(taskUpdates.get(0).getResources().getValue().toByteArray());
+    assertEquals("{\"blockIO\":{\"weight\":300}}", sent.toString(), "runc update writes blkio.weight or io.weight");
+    JsonNode resources = JSON.readTree(containers.byId.get("c1").getSpec().getValue().toByteArray())
+        .path("linux").path("resources");
+    assertEquals(300, resources.path("blockIO").path("weight").asInt(), "for the next start too");
+    assertEquals(67108864, resources.path("memory").path("limit").asLong());
+  }
+
+  @Test
   void aStoppedContainerKeepsTheLimitsForItsNextStartOnly() throws Exception {
     update().apply(new ContainerState(RECORD, Optional.empty()),
         new ContainerUpdate.Changes(null, null, null, null, null, null, 512L, null, null, null, null));

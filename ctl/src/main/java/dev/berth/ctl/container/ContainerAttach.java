@@ -13,6 +13,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
 import containerd.v1.types.Status;
+import dev.berth.client.containers.ContainerActionEvents;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
@@ -53,6 +54,8 @@ final class ContainerAttach {
   private final TasksGrpc.TasksFutureStub futures;
   private final ContainerClient containers;
   private final ContainerTasks lifecycle;
+  /** Docker's {@code attach} event, which its daemon reports as a client attaches. */
+  private final ContainerActionEvents events;
 
   ContainerAttach(Channel channel) {
     this.channel = channel;
@@ -60,6 +63,7 @@ final class ContainerAttach {
     this.futures = TasksGrpc.newFutureStub(channel);
     this.containers = new ContainerClient(channel);
     this.lifecycle = new ContainerTasks(channel);
+    this.events = new ContainerActionEvents(channel);
   }
 
   /**
@@ -107,6 +111,7 @@ final class ContainerAttach {
         if (startup.received()) {
           throw new StartupInterrupted();
         }
+        events.attached(s.id());
         // the time the start was asked for: a process that ends at once may end before start returns
         Instant began = Instant.now();
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
@@ -158,6 +163,7 @@ final class ContainerAttach {
       if (startup.received()) {
         throw new StartupInterrupted();
       }
+      events.attached(s.id());
       Instant began = Instant.now();
       try {
         tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
@@ -189,6 +195,7 @@ final class ContainerAttach {
     boolean localTerminal = ContainerConfig.of(s.record()).tty() && io.inIsTerminal();
     try (TerminalMode raw = localTerminal ? TerminalMode.raw() : null;
         ProcessAttachment attachment = ProcessAttachment.open(channel, s.id(), "", stdin, io.out(), io.err())) {
+      events.attached(s.id());
       if (new JoinedProcess(tasks, s.id(), attachment).relay(io, keys, sigProxy)) {
         return OptionalInt.empty();
       }

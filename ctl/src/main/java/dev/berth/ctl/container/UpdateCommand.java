@@ -50,8 +50,8 @@ public final class UpdateCommand implements Callable<Integer> {
   @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
   String cpusetMems;
 
-  @Option(names = "--blkio-weight", paramLabel = "N", description = "dropped with Docker's warning where the host's "
-      + "I/O scheduler has no weights (refused where it has: update does not set one)")
+  @Option(names = "--blkio-weight", paramLabel = "N", description = "relative block I/O weight, 10 to 1000; dropped "
+      + "with Docker's warning where the host's I/O scheduler has no weights")
   String blkioWeight;
 
   @Option(names = "--cpu-rt-period", paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
@@ -81,6 +81,12 @@ public final class UpdateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     refuseWhatBerthCannotSet();
+    Integer weight = blkioWeight == null ? null : BlockIoFlags.weight(blkioWeight);
+    // as Docker's daemon: a weight the host cannot set is dropped with a warning before its range is checked
+    boolean weightDropped = weight != null && weight > 0 && !BlockIoFlags.Limit.WEIGHT.supported();
+    if (weight != null && !weightDropped) {
+      BlockIoFlags.requireWeightRange(weight);
+    }
     if (kernelMemory != null) {
       root.err().println("WARNING: --kernel-memory is deprecated and ignored, as in Docker: recent kernels set no "
           + "kernel memory limit of its own");
@@ -96,12 +102,12 @@ public final class UpdateCommand implements Callable<Integer> {
         cpusetCpus == null ? null : HostCpus.cpuset(cpusetCpus),
         cpusetMems == null ? null : HostCpus.cpusetMems(cpusetMems),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
+        weight == null || weight == 0 || weightDropped ? null : weight,
         restart == null ? null : RestartPolicy.parse(restart));
     if (changes.memory() != null
         && SwapLimit.dropped(changes.memory(), changes.memorySwap(), SwapLimit.hostAccountsSwap())) {
       root.err().println("WARNING: " + SwapLimit.UNSUPPORTED);
     }
-    boolean weightDropped = blkioWeight != null && BlockIoFlags.weight(blkioWeight) > 0;
     try (Connection c = root.connect()) {
       ContainerUpdate update = ContainerUpdate.docker(c.channel());
       // as Docker's daemon: a weight it drops leaves an update that changes nothing, and is no error
@@ -120,16 +126,10 @@ public final class UpdateCommand implements Callable<Integer> {
   }
 
   /**
-   * Docker's flags for what berthd cannot change: a block I/O weight where the host could set one
-   * (where it cannot, Docker drops it with a warning, and so does this command), and real-time
-   * CPU time, which needs a budget on every cgroup above the container's that berthd does not
-   * hand out.
+   * Docker's flags for what berthd cannot change: real-time CPU time, which needs a budget on every
+   * cgroup above the container's that berthd does not hand out.
    */
   private void refuseWhatBerthCannotSet() {
-    if (blkioWeight != null && BlockIoFlags.weight(blkioWeight) > 0 && BlockIoFlags.Limit.WEIGHT.supported()) {
-      throw new CommandFailure("--blkio-weight is not supported by update: it sets no block I/O weight "
-          + "(run and create do)");
-    }
     if (cpuRtPeriod != null || cpuRtRuntime != null) {
       throw new CommandFailure("--cpu-rt-period and --cpu-rt-runtime are not supported: berthd gives containers "
           + "no real-time CPU time");

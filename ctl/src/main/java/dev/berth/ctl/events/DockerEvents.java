@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * containerd's event topics in Docker's words. Task and container topics become container events
  * (start, die with its exitCode, oom, pause, unpause, exec_create, exec_start, exec_die, create,
  * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
- * oldName, update); image topics image events (tag, untag); the network and volume topics Berth's
+ * oldName, update, attach); image topics image events (tag, untag); the network and volume topics Berth's
  * services publish network events (create, connect, disconnect, destroy) and volume events
  * (create, destroy). {@code /tasks/create} and {@code /tasks/delete} are containerd's steps
  * inside Docker's start and destroy, and

@@ -44,7 +44,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,12 +72,14 @@ public final class NetworkCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network ls", "  berthctl network ls -q", "  berthctl network ls --format json",
           "  berthctl network ls --format '{{.Name}} {{.Subnet}}'", "  berthctl network ls internal==true",
-          "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom"})
+          "  berthctl network ls labels.team==web", "  berthctl network ls --filter type=custom",
+          "  berthctl network ls -f dangling=true"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
       @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
-          + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom "
-          + "or scope=local|swarm|global (repeatable: values of one key may any match, except label=, which must all; "
+          + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom, "
+          + "scope=local|swarm|global or dangling=true|false (no container attached; never the default bridge) "
+          + "(repeatable: values of one key may any match, except label=, which must all; "
           + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
@@ -83,14 +87,14 @@ public final class NetworkCommand extends GroupCommand {
       List<String> filters) {
     List<String> given = dockerFilters == null ? List.of() : dockerFilters;
     FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
-    KeyedFilters<Network> filter = NetworkFilter.parse(given);
     List<Network> networks;
     try (Connection c = root.connect()) {
+      KeyedFilters<Network> filter = NetworkFilter.parse(given, () -> attachedNetworks(c));
       networks = new ArrayList<>(NetworksGrpc.newBlockingStub(c.channel())
           .list(ListNetworksRequest.newBuilder().addAllFilters(filters == null ? List.of() : filters).build())
           .getNetworksList());
+      networks.removeIf(filter.negate());
     }
-    networks.removeIf(filter.negate());
     networks.sort(Comparator.comparing(Network::getName));
     if (quiet) {
       networks.forEach(n -> root.out().println(id(n, noTrunc)));
@@ -104,6 +108,12 @@ public final class NetworkCommand extends GroupCommand {
       Output.table(root.out(), List.of("NETWORK ID", "NAME", "DRIVER", "SCOPE"), rows);
     }
     return 0;
+  }
+
+  /** The networks the namespace's containers are attached to, as {@code inspect} lists them. */
+  private static Set<String> attachedNetworks(Connection c) {
+    return AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance())
+        .getAttachmentsList().stream().map(Attachment::getNetwork).collect(Collectors.toSet());
   }
 
   /** Docker's column titles of the fields a template names, and Berth's bridge fields. */
@@ -216,22 +226,26 @@ public final class NetworkCommand extends GroupCommand {
         throw new CommandFailure("--link needs the container's record, and berthd has none for " + container);
       } else {
         // a berthd that serves no container records: the attachment alone
-        AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
-            .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip).addAllAliases(more).build());
+        try {
+          AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
+              .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip).addAllAliases(more).build());
+        } catch (StatusRuntimeException e) {
+          throw refusedConnection(e);
+        }
       }
     }
     return 0;
   }
 
   /**
-   * A network that is not there, a connection that is there already, or not there to end, or that
-   * the container's network mode rules out: what Docker's daemon refuses, so printed after its
+   * A network that is not there, a connection that is there already, or not there to end, an
+   * address outside the network or a connection that the container's network mode rules out: what Docker's daemon refuses, so printed after its
    * prefix as Docker's CLI prints it ({@code network nonet not found}).
    */
   private static RuntimeException refusedConnection(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    return code == Status.Code.NOT_FOUND || code == Status.Code.ALREADY_EXISTS
-        || code == Status.Code.FAILED_PRECONDITION ? new DaemonError(e.getStatus().getDescription(), e) : e;
+    return code == Status.Code.NOT_FOUND || code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION
+        || code == Status.Code.INVALID_ARGUMENT ? new DaemonError(e.getStatus().getDescription(), e) : e;
   }
 
   @Command(name = "disconnect", description = "Disconnect a container from a network, now and for later starts; "
@@ -240,18 +254,15 @@ public final class NetworkCommand extends GroupCommand {
       footer = {"  berthctl network disconnect web 3f9a2c"})
   int disconnect(@Parameters(index = "0", paramLabel = "NETWORK", description = "the network") String network,
       @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
-      @Option(names = {"-f", "--force"}, description = "no error when the container is not connected to it")
-      boolean force) {
+      @Option(names = {"-f", "--force"}, description = "also from a network that is not there any more, "
+          + "which the container may still name") boolean force) {
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       if (record.isPresent()) {
         try {
-          new NetworkConnections(c.channel()).disconnect(record.get(), network);
+          new NetworkConnections(c.channel()).disconnect(record.get(), network, force);
         } catch (StatusRuntimeException e) {
-          if (!force || e.getStatus().getCode() != Status.Code.NOT_FOUND
-              || !String.valueOf(e.getStatus().getDescription()).contains("is not connected")) {
-            throw refusedConnection(e);
-          }
+          throw refusedConnection(e);
         }
         return 0;
       }

@@ -23,6 +23,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.version.v1.VersionGrpc;
 import containerd.services.introspection.v1.Plugin;
 import dev.berth.api.grpc.Channels;
+import dev.berth.metadata.version.VersionService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,8 +99,9 @@ final class ServiceGroups {
 
   /**
    * Every plugin of the suite, sorted by type and id as containerd lists them. The snapshotter
-   * exports its root directory as containerd's does, and introspection berthd's root ({@code info}
-   * shows it) and state directory (under which {@code inspect} finds a container's log, its {@code LogPath}).
+   * exports its root directory as containerd's does, introspection berthd's root ({@code info}
+   * shows it) and state directory (under which {@code inspect} finds a container's log, its {@code LogPath}),
+   * and version the build's time and berthd's Java runtime and platform ({@code version} shows them).
    */
   static List<Plugin> plugins(Path root, Path state) {
     List<Plugin> all = new ArrayList<>();
@@ -109,6 +111,8 @@ final class ServiceGroups {
           p = p.toBuilder().putExports("root", root.resolve("snapshots/overlayfs").toString()).build();
         } else if (p.getId().equals("introspection")) {
           p = p.toBuilder().putExports("root", root.toString()).putExports("state", state.toString()).build();
+        } else if (p.getId().equals("version")) {
+          p = p.toBuilder().putAllExports(VersionService.exports()).build();
         }
         all.add(p);
       }

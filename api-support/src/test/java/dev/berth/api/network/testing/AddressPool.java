@@ -33,8 +33,8 @@ final class AddressPool {
 
   private Ipv4 checked(Ipv4 ip) {
     if (!network.subnet().isHost(ip)) {
-      throw Errors.invalidArgument("address %s is not a host address of network %s (%s)", ip, network.name(),
-          network.subnet());
+      throw Errors.invalidArgument(
+          "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", ip);
     }
     if (ip.equals(network.gateway())) {
       throw Errors.invalidArgument("address %s is the gateway of network %s", ip, network.name());

@@ -18,7 +18,9 @@ public final class AddressAllocator {
       Ipv4 lastAllocated, Ipv4 requested) {
     if (requested != null) {
       if (!subnet.isHost(requested)) {
-        throw Errors.invalidArgument("address %s is not a host address of network %s (%s)", requested, network, subnet);
+        // Docker's daemon's words, which its CLI prints after "Error response from daemon: "
+        throw Errors.invalidArgument(
+            "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
       }
       if (requested.equals(gateway)) {
         throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
