@@ -126,6 +126,11 @@ public final class ContainerLabels {
    * moves the log to {@code <log>.1}, the older ones one place on, as docker's {@code max-file}.
    */
   public static final String LOG_MAX_FILE = "io.berth.log-max-file";
+  /**
+   * {@code true} has berthd gzip the older files of a log it rotates with {@link #LOG_MAX_FILE},
+   * {@code <log>.<n>.gz}, as docker's {@code compress}.
+   */
+  public static final String LOG_COMPRESS = "io.berth.log-compress";
   /** containerd's older form of {@link #RESTART_LOG_URI}: a file path. */
   public static final String RESTART_LOG_PATH = "containerd.io/restart.logpath";
 

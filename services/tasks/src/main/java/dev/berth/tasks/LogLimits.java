@@ -5,10 +5,11 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.api.labels.ContainerLabels;
 
 /**
- * How large a container's log may grow and how many files it keeps, from its labels (docker's
- * {@code max-size} and {@code max-file}); no more than 0 bytes means no limit.
+ * How large a container's log may grow, how many files it keeps and whether the older ones are
+ * gzipped, from its labels (docker's {@code max-size}, {@code max-file} and {@code compress}); no
+ * more than 0 bytes means no limit.
  */
-record LogLimits(long maxBytes, int maxFiles) {
+record LogLimits(long maxBytes, int maxFiles, boolean compress) {
   static LogLimits of(Container container) {
     String size = label(container, ContainerLabels.LOG_MAX_SIZE);
     String files = label(container, ContainerLabels.LOG_MAX_FILE);
@@ -29,7 +30,7 @@ record LogLimits(long maxBytes, int maxFiles) {
       throw Errors.invalidArgument("container %s: label %s=%s is not a number of files", container.getId(),
           ContainerLabels.LOG_MAX_FILE, files);
     }
-    return new LogLimits(maxBytes, maxFiles);
+    return new LogLimits(maxBytes, maxFiles, label(container, ContainerLabels.LOG_COMPRESS).equals("true"));
   }
 
   /**

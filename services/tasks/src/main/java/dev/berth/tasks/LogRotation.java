@@ -40,7 +40,7 @@ final class LogRotation implements AutoCloseable {
         return;
       }
       Path log = layout.log(t.namespace, container);
-      rotator.rotate(log, limits.maxBytes(), limits.maxFiles(), () -> runtime.reopenLog(t.init.dir, log),
+      rotator.rotate(log, limits.maxBytes(), limits.maxFiles(), limits.compress(), () -> runtime.reopenLog(t.init.dir, log),
           t.init.exited());
     } catch (IOException | RuntimeException e) {
       LOG.warning(t.who() + ": its log is not rotated, it grows past its max-size: " + e.getMessage());

@@ -1,13 +1,16 @@
 package dev.berth.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ContainerLabels;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What conmon is given as its own size limit, from a container's log labels. */
+/** What conmon is given as its own size limit, and whether berthd compresses, from a container's log labels. */
 class LogLimitsTest {
   private static LogLimits limits(Map<String, String> labels) {
     return LogLimits.of(Container.newBuilder().setId("c").putAllLabels(labels).build());
@@ -31,5 +34,14 @@ class LogLimitsTest {
     assertEquals(Long.MAX_VALUE,
         limits(Map.of(ContainerLabels.LOG_MAX_SIZE, Long.toString(Long.MAX_VALUE / 2), ContainerLabels.LOG_MAX_FILE, "2"))
             .monitorsLimit());
+  }
+
+  @Test
+  void olderFilesAreCompressedOnlyWhenTheLabelSaysTrue() {
+    Map<String, String> rotated = Map.of(ContainerLabels.LOG_MAX_SIZE, "1024", ContainerLabels.LOG_MAX_FILE, "3");
+    assertFalse(limits(rotated).compress());
+    Map<String, String> compressed = new HashMap<>(rotated);
+    compressed.put(ContainerLabels.LOG_COMPRESS, "true");
+    assertTrue(limits(compressed).compress());
   }
 }

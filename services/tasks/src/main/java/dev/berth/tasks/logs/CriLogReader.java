@@ -1,6 +1,7 @@
 package dev.berth.tasks.logs;
 
 import berth.logs.v1.LogEntry;
+import com.google.protobuf.Timestamp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +22,8 @@ import java.util.logging.Logger;
 /**
  * Reads a CRI log line by line from a position on, while its monitor may still be appending: a
  * last line without its newline yet is left for a later read. Lines that are not CRI log lines
- * are skipped. A rotated log ({@link RotatedLogs}) is read across its files, oldest first.
+ * are skipped. A rotated log ({@link RotatedLogs}) is read across its files, oldest first, the
+ * compressed ones uncompressed as they are reached.
  */
 public final class CriLogReader implements Closeable {
   private static final Logger LOG = Logger.getLogger(CriLogReader.class.getName());
@@ -32,25 +34,76 @@ public final class CriLogReader implements Closeable {
   private static final int HEAD = 64;
 
   private final Path path;
-  private FileChannel file;
-  /** The file {@link #file} is, to see when the monitor has started the log again in a new one. */
-  private Object fileKey;
-  /** The files to read after {@link #file}, oldest first: the newer of a log's rotated files. */
+  /** The file read now. */
+  private Opened current;
+  /**
+   * The time of the last line read from {@link #current}: a rotated file, compressed since, is
+   * found by it, its header holding its last line's time.
+   */
+  private Timestamp lastTime;
+  /** The files to read after {@link #current}, oldest first: the newer of a log's rotated files. */
   private final Deque<Opened> ahead;
   /** Read but not yet consumed bytes, between position and limit. */
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE).flip();
   /** Inside an overlong line: its bytes are dropped up to its newline. */
   private boolean skipping;
 
-  /** An open file of the log and which file it is. */
-  private record Opened(FileChannel file, Object key) {
+  /**
+   * An open file of the log and which file it is; a compressed one is uncompressed when first
+   * read, so a tail takes only the files it reaches.
+   */
+  private static final class Opened {
+    private final Object key;
+    private FileChannel gz;
+    private FileChannel file;
+
+    private Opened(Object key, FileChannel gz, FileChannel file) {
+      this.key = key;
+      this.gz = gz;
+      this.file = file;
+    }
+
     static Opened open(Path path) throws IOException {
       FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
       try {
-        return new Opened(file, fileKey(path));
+        Object key = fileKey(path);
+        return CompressedLog.isCompressed(path) ? new Opened(key, file, null) : new Opened(key, null, file);
       } catch (IOException | RuntimeException e) {
         file.close();
         throw e;
+      }
+    }
+
+    /**
+     * Opens the older file at {@code path}, or its compressed copy when it has been compressed
+     * since it was listed.
+     */
+    static Opened openOlder(Path path) throws IOException {
+      try {
+        return open(path);
+      } catch (NoSuchFileException e) {
+        if (CompressedLog.isCompressed(path)) {
+          throw e;
+        }
+        return open(CompressedLog.gz(path));
+      }
+    }
+
+    FileChannel file() throws IOException {
+      if (file == null) {
+        file = CompressedLog.decompressed(gz);
+        gz.close();
+        gz = null;
+      }
+      return file;
+    }
+
+    void close() throws IOException {
+      if (file != null) {
+        file.close();
+      }
+      if (gz != null) {
+        gz.close();
       }
     }
   }
@@ -61,9 +114,7 @@ public final class CriLogReader implements Closeable {
   private CriLogReader(Path path, List<Opened> files) {
     this.path = path;
     this.ahead = new ArrayDeque<>(files);
-    Opened first = ahead.poll();
-    this.file = first.file();
-    this.fileKey = first.key();
+    this.current = ahead.poll();
   }
 
   /** Opens the log at its start. */
@@ -89,7 +140,7 @@ public final class CriLogReader implements Closeable {
     try {
       for (Path name : RotatedLogs.oldestFirst(path)) {
         try {
-          files.add(Opened.open(name));
+          files.add(name.equals(path) ? Opened.open(name) : Opened.openOlder(name));
         } catch (NoSuchFileException e) {
           if (name.equals(path) && files.isEmpty()) {
             throw e;
@@ -103,7 +154,7 @@ public final class CriLogReader implements Closeable {
       return new CriLogReader(path, files);
     } catch (IOException | RuntimeException e) {
       for (Opened f : files) {
-        f.file().close();
+        f.close();
       }
       throw e;
     }
@@ -118,7 +169,7 @@ public final class CriLogReader implements Closeable {
       wanted -= t.lines();
       if (wanted == 0) {
         for (Opened before : files.subList(0, i)) {
-          before.file().close();
+          before.close();
         }
         return files.subList(i, files.size());
       }
@@ -139,6 +190,7 @@ public final class CriLogReader implements Closeable {
         }
         Optional<LogEntry> entry = CriLine.parse(buffer.array(), start, newline);
         if (entry.isPresent()) {
+          lastTime = entry.get().getTime();
           return entry;
         }
         LOG.fine(() -> path + ": skipping a line that is not in the CRI log format");
@@ -152,6 +204,7 @@ public final class CriLogReader implements Closeable {
         buffer.clear().flip();
       }
       buffer.compact();
+      FileChannel file = current.file();
       int read = file.read(buffer);
       buffer.flip();
       if (read <= 0 && !nextFile() && !startedAgain()) {
@@ -173,8 +226,9 @@ public final class CriLogReader implements Closeable {
   /**
    * Whether the monitor has started the log again: in a new file at the path (conmon writes it
    * aside and renames it over the old one, or the old one was rotated to {@code <log>.1}), read
-   * on from the start of the files after the old one once it is read to its end. A line cut off
-   * in the old file is dropped.
+   * on from the start of the files after the old one once it is read to its end. The old file
+   * is found by its inode, or once compressed by its last line's time. A line cut off in the old
+   * file is dropped.
    */
   private boolean startedAgain() throws IOException {
     Object now;
@@ -183,25 +237,26 @@ public final class CriLogReader implements Closeable {
     } catch (NoSuchFileException e) {
       return false;
     }
-    if (now.equals(fileKey)) {
+    if (now.equals(current.key)) {
       return false;
     }
     // conmon closes the old file before the new one takes the name: what it wrote last, after
     // the read that found the end, is there to read now
+    FileChannel file = current.file();
     if (file.size() > file.position()) {
       return true;
     }
     List<Path> names = RotatedLogs.oldestFirst(path);
     int old = -1;
     for (int i = 0; i < names.size() - 1; i++) {
-      if (fileKey.equals(keyOrNull(names.get(i)))) {
+      if (isCurrent(names.get(i))) {
         old = i;
       }
     }
     // the old file rotated: the files after it; dropped already, or replaced: the log alone
     for (Path name : names.subList(old < 0 ? names.size() - 1 : old + 1, names.size())) {
       try {
-        ahead.add(Opened.open(name));
+        ahead.add(name.equals(path) ? Opened.open(name) : Opened.openOlder(name));
       } catch (NoSuchFileException e) {
         // rotated on meanwhile: its next name was listed too, or it is gone
       }
@@ -209,20 +264,29 @@ public final class CriLogReader implements Closeable {
     return nextFile();
   }
 
-  private void switchTo(Opened next) throws IOException {
-    file.close();
-    file = next.file();
-    fileKey = next.key();
-    buffer.clear().flip();
-    skipping = false;
+  /** Whether {@code older} is the file read now, or its compressed copy. */
+  private boolean isCurrent(Path older) throws IOException {
+    try {
+      if (current.key.equals(fileKey(older))) {
+        return true;
+      }
+      if (!CompressedLog.isCompressed(older) || lastTime == null) {
+        return false;
+      }
+      try (FileChannel gz = FileChannel.open(older, StandardOpenOption.READ)) {
+        return CompressedLog.lastTime(gz).filter(lastTime::equals).isPresent();
+      }
+    } catch (NoSuchFileException e) {
+      return false;
+    }
   }
 
-  private static Object keyOrNull(Path path) throws IOException {
-    try {
-      return fileKey(path);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
+  private void switchTo(Opened next) throws IOException {
+    current.close();
+    current = next;
+    lastTime = null;
+    buffer.clear().flip();
+    skipping = false;
   }
 
   private static Object fileKey(Path path) throws IOException {
@@ -286,9 +350,9 @@ public final class CriLogReader implements Closeable {
 
   @Override
   public void close() throws IOException {
-    file.close();
+    current.close();
     for (Opened f : ahead) {
-      f.file().close();
+      f.close();
     }
     ahead.clear();
   }

@@ -10,7 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * a log has reached its size, its files move one place older ({@link RotatedLogs}) and its
  * monitor is told to open a new log. The monitor writes on into {@code <log>.1} until it has, so
  * no line is lost. The monitor writes without asking first, unlike Docker's logger, so a log
- * passes its size by what is written before the rotation.
+ * passes its size by what is written before the rotation. With {@code compress} the older files
+ * are gzipped as Docker's logger gzips them, {@code <log>.1} once the monitor writes into its new
+ * log.
  */
 public final class LogRotator implements Closeable {
   /** Made on first use: most containers keep one log file and need no watching. Guarded by this. */
@@ -19,10 +21,11 @@ public final class LogRotator implements Closeable {
 
   /**
    * Watches {@code log} (at once, and at each write to it or to {@code <log>.1}) until
-   * {@code until} is done; {@code reopen} has its monitor open a new file at its path.
+   * {@code until} is done; {@code reopen} has its monitor open a new file at its path. With
+   * {@code compress} the older files are gzipped ({@link CompressedLog}) once written no more.
    */
-  public synchronized void rotate(Path log, long maxBytes, int maxFiles, Runnable reopen, CompletableFuture<?> until)
-      throws IOException {
+  public synchronized void rotate(Path log, long maxBytes, int maxFiles, boolean compress, Runnable reopen,
+      CompletableFuture<?> until) throws IOException {
     if (closed) {
       return;
     }
@@ -30,13 +33,15 @@ public final class LogRotator implements Closeable {
       watcher = new LogWatcher();
     }
     LogWatcher w = watcher;
-    RotatingLog rotating = new RotatingLog(log, maxBytes, maxFiles, reopen, until);
+    RotatingLog rotating = new RotatingLog(log, maxBytes, maxFiles, compress, reopen, until);
     LogWatcher.Watch watch = w.watch(log, rotating::check);
     // with no new log open yet its monitor writes here: each write asks again for one
     LogWatcher.Watch older = w.watch(RotatedLogs.rotated(log, 1), rotating::check);
     w.whenDone(until, () -> {
       w.cancel(watch);
       w.cancel(older);
+      // a rotation's older file waiting for the monitor's new log is written no more
+      rotating.check();
     });
     // it may have grown, or lost its log mid-rotation, while berthd was down
     w.whenDone(CompletableFuture.completedFuture(null), rotating::check);

@@ -17,6 +17,7 @@ final class RotatingLog {
   private final Path log;
   private final long maxBytes;
   private final int maxFiles;
+  private final boolean compress;
   private final Runnable reopen;
   private final CompletableFuture<?> until;
   /**
@@ -26,11 +27,18 @@ final class RotatingLog {
    * out unless it dies, and its task ends with it: nothing to ask again then.
    */
   private boolean reopenAsked;
+  /**
+   * Whether older files may wait plain for their compression: after a rotation, and at first,
+   * where a berthd that died may have left one plain or a compression cut short.
+   */
+  private boolean compressionDue;
 
-  RotatingLog(Path log, long maxBytes, int maxFiles, Runnable reopen, CompletableFuture<?> until) {
+  RotatingLog(Path log, long maxBytes, int maxFiles, boolean compress, Runnable reopen, CompletableFuture<?> until) {
     this.log = log;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
+    this.compress = compress;
+    this.compressionDue = compress;
     this.reopen = reopen;
     this.until = until;
   }
@@ -42,7 +50,8 @@ final class RotatingLog {
    */
   void check() {
     if (until.isDone()) {
-      // no monitor to open a new file
+      // no monitor to open a new file, nor to write into <log>.1 any more
+      compressOlder();
       return;
     }
     if (!Files.exists(log)) {
@@ -52,11 +61,14 @@ final class RotatingLog {
       return;
     }
     reopenAsked = false;
+    // the monitor writes into its new log: <log>.1 is whole
+    compressOlder();
     try {
       if (Files.size(log) < maxBytes) {
         return;
       }
       RotatedLogs.shift(log, maxFiles);
+      compressionDue = compress;
     } catch (NoSuchFileException e) {
       // gone since it was seen: the next check asks for a new one
       return;
@@ -65,6 +77,24 @@ final class RotatingLog {
       return;
     }
     askReopen();
+  }
+
+  /**
+   * Compresses the older files, as Docker's logger does once it writes into a new file. When
+   * that fails (a full disk) they stay plain, read as they are, until the next rotation tries
+   * again: trying at each write would only repeat the warning.
+   */
+  private void compressOlder() {
+    if (!compressionDue) {
+      return;
+    }
+    compressionDue = false;
+    try {
+      RotatedLogs.compressOlder(log);
+    } catch (IOException e) {
+      LOG.warning("cannot compress the older files of the log " + log + ", they stay plain until its next rotation: "
+          + e.getMessage());
+    }
   }
 
   private void askReopen() {

@@ -250,4 +250,50 @@ class CriLogReaderTest {
     assertEquals(2000, tail.size());
     assertEquals("stdout F line 48000", tail.get(0));
   }
+
+  /** A line with a time of its own, as conmon's are: compressed files are told apart by their last line's. */
+  private Path timedLine(String name, int second, String message) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, String.format("2024-03-01T09:00:%02d.%09dZ stdout F %s%n", second, second, message),
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    return file;
+  }
+
+  @Test
+  void compressedOlderFilesAreReadOldestFirstAlsoForATail() throws IOException {
+    timedLine("container.log.3", 1, "a");
+    timedLine("container.log.3", 2, "b");
+    timedLine("container.log.2", 3, "c");
+    timedLine("container.log.1", 4, "d");
+    Path file = timedLine("container.log", 5, "e");
+    RotatedLogs.compressOlder(file);
+    Files.writeString(dir.resolve("container.log.1.gz.tmp"), "a compression cut short");
+    assertEquals(List.of("stdout F a", "stdout F b", "stdout F c", "stdout F d", "stdout F e"), readAll(file));
+    assertEquals(List.of("stdout F b", "stdout F c", "stdout F d", "stdout F e"), readAll(file, 4));
+    assertEquals(List.of("stdout F e"), readAll(file, 1));
+  }
+
+  @Test
+  void aFollowedLogGoesOnThroughRotationsThatCompressWithoutLosingOrRepeatingALine() throws IOException {
+    timedLine("container.log.1", 1, "a");
+    Path file = timedLine("container.log", 2, "b");
+    RotatedLogs.compressOlder(file);
+    try (CriLogReader reader = CriLogReader.open(file)) {
+      assertEquals(List.of("stdout F a", "stdout F b"), rest(reader));
+      RotatedLogs.shift(file, 4);
+      timedLine("container.log.1", 3, "c");
+      timedLine("container.log", 4, "d");
+      RotatedLogs.compressOlder(file);
+      assertEquals(List.of("stdout F c", "stdout F d"), rest(reader), "the file read, compressed since");
+      // two rotations with compression before the next read, the old file's last line written after its end was read
+      timedLine("container.log", 5, "e");
+      RotatedLogs.shift(file, 4);
+      timedLine("container.log", 6, "f");
+      RotatedLogs.compressOlder(file);
+      RotatedLogs.shift(file, 4);
+      timedLine("container.log", 7, "g");
+      RotatedLogs.compressOlder(file);
+      assertEquals(List.of("stdout F e", "stdout F f", "stdout F g"), rest(reader));
+    }
+  }
 }

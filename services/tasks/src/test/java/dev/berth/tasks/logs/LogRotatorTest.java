@@ -32,7 +32,7 @@ class LogRotatorTest {
     Path log = dir.resolve("c.log");
     try (FakeMonitor monitor = new FakeMonitor(log, true); LogRotator rotator = new LogRotator()) {
       monitor.write(150);
-      rotator.rotate(log, 100, 3, monitor::order, new CompletableFuture<>());
+      rotator.rotate(log, 100, 3, false, monitor::order, new CompletableFuture<>());
       await(() -> monitor.reopened() == 1, "a log found past its size at once, as after a restart of berthd");
       assertEquals(150, Files.size(dir.resolve("c.log.1")));
       monitor.write(120);
@@ -47,7 +47,7 @@ class LogRotatorTest {
     Path log = dir.resolve("c.log");
     try (FakeMonitor monitor = new FakeMonitor(log, true); LogRotator rotator = new LogRotator()) {
       monitor.refuse(1);
-      rotator.rotate(log, 100, 3, monitor::order, new CompletableFuture<>());
+      rotator.rotate(log, 100, 3, false, monitor::order, new CompletableFuture<>());
       monitor.write(150);
       await(() -> Files.exists(dir.resolve("c.log.1")), "rotated, its order failed");
       monitor.write(10);

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +30,7 @@ class RotatingLogTest {
   @Test
   void aLogBelowItsSizeIsLeftAndOneAtItsSizeRotated() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
       monitor.write(99);
       rotating.check();
       assertEquals(0, monitor.reopened());
@@ -42,7 +46,7 @@ class RotatingLogTest {
   @Test
   void nothingIsRotatedOrAskedForOnceItsTaskHasEnded() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, CompletableFuture.completedFuture(null));
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, CompletableFuture.completedFuture(null));
       monitor.write(200);
       rotating.check();
       assertFalse(Files.exists(older(1)), "no monitor to open a new log");
@@ -59,7 +63,7 @@ class RotatingLogTest {
       // the berthd that died renamed the log and never gave its order
       RotatedLogs.shift(log(), 3);
       monitor.write(300);
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
 
       rotating.check();
       assertEquals(1, monitor.reopened(), "asked for a new log at the first check");
@@ -78,7 +82,7 @@ class RotatingLogTest {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
       monitor.write(150);
       monitor.refuse(1);
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
 
       rotating.check();
       assertFalse(Files.exists(log()), "rotated, no new log");
@@ -94,7 +98,7 @@ class RotatingLogTest {
   void anOrderNotCarriedOutYetIsNotGivenAgain() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), false)) {
       monitor.write(150);
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
 
       rotating.check();
       // woken by its writes into <log>.1 meanwhile
@@ -108,6 +112,71 @@ class RotatingLogTest {
       assertEquals(2, monitor.reopened(), "asked again for the next rotation");
       assertEquals(150, Files.size(older(1)));
       assertEquals(160, Files.size(older(2)));
+    }
+  }
+
+  @Test
+  void withCompressTheOlderFileIsGzippedOnceTheMonitorWritesIntoItsNewLog() throws Exception {
+    try (FakeMonitor monitor = new FakeMonitor(log(), false)) {
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>());
+      monitor.write(150);
+      rotating.check();
+      monitor.write(10);
+      rotating.check();
+      assertTrue(Files.exists(older(1)), "plain while the monitor still writes into it");
+      assertFalse(Files.exists(RotatedLogs.compressed(log(), 1)));
+      monitor.carryOutOrders();
+      rotating.check();
+      assertFalse(Files.exists(older(1)));
+      assertEquals(160, gunzippedSize(RotatedLogs.compressed(log(), 1)));
+
+      monitor.write(100);
+      rotating.check();
+      monitor.carryOutOrders();
+      rotating.check();
+      assertEquals(100, gunzippedSize(RotatedLogs.compressed(log(), 1)));
+      assertEquals(160, gunzippedSize(RotatedLogs.compressed(log(), 2)));
+    }
+  }
+
+  @Test
+  void anOlderFileLeftPlainWhenItsTaskEndedIsGzippedAtTheCheckThen() throws Exception {
+    try (FakeMonitor monitor = new FakeMonitor(log(), false)) {
+      CompletableFuture<Void> until = new CompletableFuture<>();
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, until);
+      monitor.write(150);
+      rotating.check();
+      // the monitor ended writing into <log>.1, before its order
+      until.complete(null);
+      rotating.check();
+      assertEquals(150, gunzippedSize(RotatedLogs.compressed(log(), 1)));
+    }
+  }
+
+  /** berthd died after rotating, and again mid-compression: the next one's first check finishes both. */
+  @Test
+  void aCompressionABerthdThatDiedLeftIsFinishedAtTheFirstCheck() throws Exception {
+    try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
+      Files.writeString(older(2), "x".repeat(200));
+      Files.copy(older(2), dir.resolve("copy"));
+      CompressedLog.compress(older(2));
+      Files.move(dir.resolve("copy"), older(2));
+      Files.writeString(older(1), "x".repeat(120));
+      Files.write(dir.resolve("c.log.1.gz.tmp"), new byte[] {0x1f});
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>());
+      rotating.check();
+      try (var files = Files.list(dir)) {
+        assertEquals(List.of("c.log", "c.log.1.gz", "c.log.2.gz"),
+            files.map(f -> f.getFileName().toString()).sorted().toList());
+      }
+      assertEquals(120, gunzippedSize(RotatedLogs.compressed(log(), 1)));
+      assertEquals(200, gunzippedSize(RotatedLogs.compressed(log(), 2)));
+    }
+  }
+
+  private static long gunzippedSize(Path gz) throws IOException {
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+      return in.readAllBytes().length;
     }
   }
 }
