@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
+import dev.berth.client.InvalidParameterException;
 import dev.berth.client.spec.ResourceFlags;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +20,17 @@ import java.util.regex.PatternSyntaxException;
  * file drivers (json-file, local, k8s-file) all mean that log, {@code none} means no log.
  * {@code max-size} makes the monitor start the log again once it is that large, dropping the
  * older lines, which is docker's {@code max-file=1}; with a larger {@code max-file} berthd
- * rotates the log instead, keeping that many files. json-file's {@code labels}, {@code env} and
- * their {@code -regex} forms name the attributes {@code logs --details} shows.
+ * rotates the log instead, keeping that many files, the older ones gzipped with {@code compress}
+ * (local's default). json-file's {@code labels}, {@code env} and their {@code -regex} forms name
+ * the attributes {@code logs --details} shows.
  */
 public record LogConfig(String driver, Map<String, String> options) {
   private static final Set<String> FILE_DRIVERS = Set.of("json-file", "local", "k8s-file");
   private static final Set<String> OPTIONS = Set.of("max-size", "max-file", "compress");
   /** What only json-file takes, as docker's: the attributes of each line (see {@link LogAttributes}). */
   private static final Set<String> ATTRIBUTE_OPTIONS = Set.of("labels", "labels-regex", "env", "env-regex");
+  /** How Docker's daemon begins a logger's refusal. */
+  private static final String LOGGER_FAILED = "failed to initialize logging driver: ";
 
   /** Checks the flags; {@code driver} null means json-file, docker's default. */
   public static LogConfig of(String driver, List<String> opts) {
@@ -57,10 +61,45 @@ public record LogConfig(String driver, Map<String, String> options) {
     LogConfig config = new LogConfig(d, options);
     config.maxSize();
     config.maxFile();
-    if (options.containsKey("compress") && !List.of("true", "false").contains(options.get("compress"))) {
-      throw InvalidValueException.of("log opt compress", options.get("compress"), "true or false");
-    }
+    config.compress();
     return config;
+  }
+
+  /**
+   * Whether the older files are gzipped, as docker's {@code compress}: a Go boolean, false by
+   * default but for {@code local}. Refused in Docker's daemon's words where its logger refuses
+   * it at the start (Berth refuses at create): not a boolean, or true where nothing is rotated.
+   */
+  private boolean compress() {
+    String text = options.get("compress");
+    boolean local = driver.equals("local");
+    Boolean compress = text == null ? Boolean.valueOf(local) : goBool(text);
+    if (compress == null) {
+      throw new InvalidParameterException(LOGGER_FAILED + (local ? "error reading compress log option: " : "")
+          + "strconv.ParseBool: parsing \"" + text + "\": invalid syntax");
+    }
+    if (!compress) {
+      return false;
+    }
+    if (local) {
+      // local keeps 5 files unless told otherwise
+      if (options.containsKey("max-file") && maxFile() <= 1) {
+        throw new InvalidParameterException(LOGGER_FAILED + "compression cannot be enabled when max file count is 1");
+      }
+    } else if (maxFile() == 1 || maxSize().isEmpty()) {
+      throw new InvalidParameterException(LOGGER_FAILED
+          + "compress cannot be true when max-file is less than 2 or max-size is not set");
+    }
+    return true;
+  }
+
+  /** Go's strconv.ParseBool; null for what it refuses. */
+  private static Boolean goBool(String text) {
+    return switch (text) {
+      case "1", "t", "T", "TRUE", "true", "True" -> true;
+      case "0", "f", "F", "FALSE", "false", "False" -> false;
+      default -> null;
+    };
   }
 
   /** The size past which the log starts again. */
@@ -101,6 +140,9 @@ public record LogConfig(String driver, Map<String, String> options) {
     // without max-size nothing is rotated, as docker's json-file takes max-file then
     if (maxSize().isPresent() && maxFile() > 1) {
       labels.put(ContainerLabels.LOG_MAX_FILE, Integer.toString(maxFile()));
+      if (compress()) {
+        labels.put(ContainerLabels.LOG_COMPRESS, "true");
+      }
     }
   }
 
