@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1062,6 +1064,55 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     for (Path f : List.of(log, older, oldest)) {
       assertFalse(Files.exists(f), f + " goes with the container");
     }
+  }
+
+  @Test
+  void logsWithCompressReadTheGzippedOlderFilesOnceEachInOrder() throws Exception {
+    ok("run", "-d", "--name", "gzipped", "--log-opt", "max-size=1k", "--log-opt", "max-file=4", "--log-opt",
+        "compress=true", "busybox", "sh", "-c",
+        "sleep 3; i=0; while [ $i -lt 150 ]; do echo line-$i; i=$((i+1)); sleep 0.02; done");
+    AtomicReference<Cli.Result> followed = new AtomicReference<>();
+    Thread follower = new Thread(() -> followed.set(berthd.ctl("logs", "-f", "gzipped")));
+    follower.start();
+    assertEquals("0\n", ok("wait", "gzipped").out());
+    follower.join(30_000);
+    assertEquals(IntStream.range(0, 150).mapToObj(i -> "line-" + i).toList(), followed.get().out().lines().toList(),
+        "followed through every rotation and compression: " + followed.get());
+
+    Path log = Path.of(ok("inspect", "-f", "{{.LogPath}}", "gzipped").out().strip());
+    List<Path> older = IntStream.rangeClosed(1, 3).mapToObj(n -> log.resolveSibling(log.getFileName() + "." + n + ".gz"))
+        .toList();
+    Path plain = log.resolveSibling(log.getFileName() + ".1");
+    for (int i = 0; i < 100 && (Files.exists(plain) || !Files.exists(older.get(0))); i++) {
+      // the last rotation's file is compressed as the container ends
+      Thread.sleep(50);
+    }
+    for (Path f : older) {
+      byte[] head = Arrays.copyOf(Files.readAllBytes(f), 2);
+      assertArrayEquals(new byte[] {0x1f, (byte) 0x8b}, head, f + " is gzip");
+    }
+    assertFalse(Files.exists(plain), "no plain copy beside " + older.get(0));
+    assertFalse(Files.exists(log.resolveSibling(log.getFileName() + ".4.gz")));
+
+    List<String> kept = ok("logs", "gzipped").out().lines().toList();
+    int first = Integer.parseInt(kept.get(0).substring("line-".length()));
+    assertTrue(first > 0, "the oldest lines went with the oldest file: " + kept);
+    assertEquals(IntStream.range(first, 150).mapToObj(i -> "line-" + i).toList(), kept, "each line once, oldest first");
+    int tail = kept.size() - 5;
+    assertEquals(kept.subList(5, kept.size()), ok("logs", "--tail", Integer.toString(tail), "gzipped").out().lines()
+        .toList(), "a tail reaching into the oldest gzipped file");
+    assertEquals("line-148\nline-149\n", ok("logs", "--tail", "2", "gzipped").out());
+    assertEquals("{\"compress\":\"true\",\"max-file\":\"4\",\"max-size\":\"1k\"}",
+        ok("inspect", "-f", "{{json .HostConfig.LogConfig.Config}}", "gzipped").out().strip());
+
+    ok("rm", "gzipped");
+    for (Path f : older) {
+      assertFalse(Files.exists(f), f + " goes with the container");
+    }
+    Cli.Result bad = berthd.ctl("run", "--log-opt", "compress=notabool", "busybox", "true");
+    assertEquals(125, bad.exit(), bad::toString);
+    assertTrue(bad.stderr().contains("failed to initialize logging driver: strconv.ParseBool: parsing \"notabool\":"
+        + " invalid syntax"), bad::toString);
   }
 
   @Test
