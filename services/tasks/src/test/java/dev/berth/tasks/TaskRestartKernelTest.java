@@ -23,6 +23,8 @@ import containerd.v1.types.Status;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.logs.RotatedLogs;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -102,10 +106,39 @@ class TaskRestartKernelTest {
     assertLinesFollowOn(log);
   }
 
+  @Test
+  void aCompressionCutShortByBerthdsDeathIsFinishedByTheNextManager() throws Exception {
+    Path log = startNumberingLines("gz", Map.of(ContainerLabels.LOG_COMPRESS, "true"));
+    Path plain = RotatedLogs.rotated(log, 1);
+    Path gz = RotatedLogs.compressed(log, 1);
+    await(() -> Files.exists(gz), "rotated and compressed by the first manager");
+
+    rig.shutdown();
+    if (!Files.exists(plain)) {
+      // as a berthd that died between the compressed copy's rename and the plain file's removal;
+      // else it died before compressing its last rotation's file, which is as much to finish
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+        Files.copy(in, plain);
+      }
+    }
+    rig.reopen();
+    await(() -> !Files.exists(plain) && Files.exists(gz), "the next manager removes the plain copy");
+    await(() -> Files.exists(RotatedLogs.compressed(log, 2)), "and rotates and compresses on");
+    stop("gz");
+    assertLinesFollowOn(log);
+  }
+
   /** Starts a container printing numbered lines into a log that berthd rotates at 400 bytes, keeping 3 files. */
   private Path startNumberingLines(String id) {
+    return startNumberingLines(id, Map.of());
+  }
+
+  private Path startNumberingLines(String id, Map<String, String> labels) {
+    Map<String, String> all = new HashMap<>(labels);
+    all.put(ContainerLabels.LOG_MAX_SIZE, "400");
+    all.put(ContainerLabels.LOG_MAX_FILE, "3");
     rig.createContainer(id, rig.spec(id, "sh", "-c", "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.05; done"),
-        Map.of(ContainerLabels.LOG_MAX_SIZE, "400", ContainerLabels.LOG_MAX_FILE, "3"));
+        all);
     rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId(id).addRootfs(rig.rootfsMount()).build());
     rig.tasksApi.start(StartRequest.newBuilder().setContainerId(id).build());
     return rig.state.resolve("logs/default/" + id + ".log");
@@ -143,7 +176,7 @@ class TaskRestartKernelTest {
     List<Integer> numbers = new ArrayList<>();
     for (Path file : RotatedLogs.oldestFirst(log)) {
       if (Files.exists(file)) {
-        for (String line : Files.readAllLines(file)) {
+        for (String line : readLines(file)) {
           Matcher m = NUMBERED_LINE.matcher(line);
           if (m.find()) {
             numbers.add(Integer.parseInt(m.group(1)));
@@ -153,6 +186,15 @@ class TaskRestartKernelTest {
     }
     assertFalse(numbers.isEmpty(), "no lines in " + log);
     assertEquals(IntStream.range(numbers.get(0), numbers.get(0) + numbers.size()).boxed().toList(), numbers);
+  }
+
+  private static List<String> readLines(Path file) throws IOException {
+    if (!file.getFileName().toString().endsWith(".gz")) {
+      return Files.readAllLines(file);
+    }
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
   }
 
   private static long totalSize(Path log) throws IOException {
