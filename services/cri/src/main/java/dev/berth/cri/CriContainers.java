@@ -212,23 +212,9 @@ final class CriContainers {
       records.create(new NewContainer(id, image, spec, labels, Map.of(CriRecords.CONFIG, Any.pack(config),
           dev.berth.client.containers.ContainerConfig.EXTENSION, described.toAny())), found.chainId());
     } catch (StatusRuntimeException e) {
-      throw nameTaken(e, name);
+      throw ReservedNames.refusal(e, records, "container", ReservedNames.ofContainer(m, pod.getMetadata()), name);
     }
     return id;
-  }
-
-  /**
-   * The store refuses a name in use atomically (the snapshot made for it goes with the refusal),
-   * so the holder is looked up only then, not before every create, to name it as the kubelet
-   * expects.
-   */
-  private RuntimeException nameTaken(StatusRuntimeException e, String name) {
-    if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-      return e;
-    }
-    List<Container> holders = records.list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"");
-    return holders.isEmpty() ? e
-        : Errors.alreadyExists("container name %s is already in use by container %s", name, holders.get(0).getId());
   }
 
   /**

@@ -126,7 +126,11 @@ final class PodSandboxes {
         .putExtensions(CriRecords.CONFIG, Any.pack(config))
         .build();
     // first: a name in use is refused (ALREADY_EXISTS naming the holder) before anything is made
-    ContainersGrpc.newBlockingStub(api).create(CreateContainerRequest.newBuilder().setContainer(record).build());
+    try {
+      ContainersGrpc.newBlockingStub(api).create(CreateContainerRequest.newBuilder().setContainer(record).build());
+    } catch (StatusRuntimeException e) {
+      throw ReservedNames.refusal(e, records, "sandbox", ReservedNames.ofSandbox(m), name);
+    }
     Sandbox sandbox = new Sandbox(record, config);
     try {
       String hostname = sandbox.hostname();

@@ -292,7 +292,11 @@ class CriPodsOverSocketTest {
       StatusRuntimeException taken = assertThrows(StatusRuntimeException.class,
           () -> create(pod, busybox("web", "true"), podConfig));
       assertEquals(Status.Code.ALREADY_EXISTS, taken.getStatus().getCode());
-      assertTrue(taken.getStatus().getDescription().contains(web), taken.getStatus().toString());
+      // containerd's words, its name for the container: NAME_POD_NAMESPACE_UID_ATTEMPT
+      String reserved = String.join("_", "web", podConfig.getMetadata().getName(),
+          podConfig.getMetadata().getNamespace(), podConfig.getMetadata().getUid(), "0");
+      assertEquals("failed to reserve container name \"" + reserved + "\": name \"" + reserved
+          + "\" is reserved for \"" + web + "\"", taken.getStatus().getDescription());
 
       assertEquals(ContainerState.CONTAINER_CREATED, status(web).getState());
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(web).build());
@@ -521,7 +525,11 @@ class CriPodsOverSocketTest {
       StatusRuntimeException dup = assertThrows(StatusRuntimeException.class,
           () -> cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()));
       assertEquals(Status.Code.ALREADY_EXISTS, dup.getStatus().getCode());
-      assertTrue(dup.getStatus().getDescription().contains(pod), dup.getStatus().toString());
+      // containerd's words, its name for the pod: NAME_NAMESPACE_UID_ATTEMPT
+      String reserved = String.join("_", config.getMetadata().getName(), config.getMetadata().getNamespace(),
+          config.getMetadata().getUid(), Integer.toString(config.getMetadata().getAttempt()));
+      assertEquals("failed to reserve sandbox name \"" + reserved + "\": name \"" + reserved + "\" is reserved for \""
+          + pod + "\"", dup.getStatus().getDescription());
       assertEquals(Status.Code.NOT_FOUND, code(() -> create(pod, busybox("c", "true")
           .setImage(ImageSpec.newBuilder().setImage("docker.io/library/absent:1")), config)));
       assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(pod, busybox("c", "true")
