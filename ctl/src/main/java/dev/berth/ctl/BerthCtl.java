@@ -4,6 +4,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.registry.RegistryCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -80,7 +81,10 @@ public final class BerthCtl extends GroupCommand {
 
   BerthCtl(Io io) {
     this.io = io;
-    this.out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
+    // a listing of up to 64 KiB leaves in one write, as Docker's (see Output.lines); each
+    // println still flushes, so what streams (logs, events) comes out as it is printed
+    this.out = new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(io.out(), 1 << 16),
+        StandardCharsets.UTF_8), true);
     this.err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
   }
 
