@@ -138,6 +138,12 @@ public final class BerthCtl extends GroupCommand {
     // before the settings below, which picocli gives only the subcommands already there
     Subcommands.addTo(cmd, args);
     StartupTrace.mark("subcommands added");
+    for (String name : List.of("run", "create")) {
+      CommandLine sub = cmd.getSubcommands().get(name);
+      if (sub != null) {
+        hostnameTakesMinusH(sub.getCommandSpec());
+      }
+    }
     cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
@@ -186,6 +192,23 @@ public final class BerthCtl extends GroupCommand {
         .description("Show this help message and exit.").scopeType(ScopeType.INHERIT).build());
     spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).arity("0")
         .description("Print version information and exit.").scopeType(ScopeType.INHERIT).build());
+  }
+
+  /**
+   * Docker's run and create take {@code -h} for {@code --hostname} and their help as
+   * {@code --help} alone, so {@code run -h web IMAGE} names the container's host instead of
+   * printing the help and running nothing.
+   */
+  private static void hostnameTakesMinusH(CommandSpec spec) {
+    OptionSpec help = spec.findOption("--help");
+    OptionSpec hostname = spec.findOption("--hostname");
+    if (help == null || hostname == null) {
+      return; // a stand-in, which the root's help lists by name only
+    }
+    spec.remove(help);
+    spec.remove(hostname);
+    spec.addOption(OptionSpec.builder(help).names("--help").build());
+    spec.addOption(OptionSpec.builder(hostname).names("-h", "--hostname").build());
   }
 
   /** Whether {@code args} ask for a command's help, which needs no berthd. */

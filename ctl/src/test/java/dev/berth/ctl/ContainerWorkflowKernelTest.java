@@ -1259,6 +1259,23 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void minusHIsTheHostnameOfRunAndCreateAsDockersAndHelpIsMinusMinusHelp() {
+    // docker run -h NAME: no help printed instead of running the container
+    Cli.Result run = berthd.ctl("run", "--rm", "-h", "box", "busybox", "hostname");
+    assertEquals(0, run.exit(), run::toString);
+    assertEquals("box\n", run.out());
+    ok("create", "-h", "made", "--name", "minus-h", "busybox", "true");
+    assertEquals("made\n", ok("inspect", "-f", "{{.Config.Hostname}}", "minus-h").out());
+    ok("rm", "minus-h");
+    for (String command : List.of("run", "create")) {
+      Cli.Result help = berthd.ctl(command, "--help");
+      assertEquals(0, help.exit(), help::toString);
+      assertTrue(help.out().contains("-h, --hostname=NAME"), help.out());
+    }
+    assertEquals(0, berthd.ctl("ps", "-h").exit(), "other commands' -h is still their help");
+  }
+
+  @Test
   void initRunsAsPidOneAndPassesTheExitCodeOn() {
     Assumptions.assumeTrue(Files.isExecutable(ContainerCreator.INIT_BINARY),
         ContainerCreator.INIT_BINARY + " is missing (Debian's package tini)");
