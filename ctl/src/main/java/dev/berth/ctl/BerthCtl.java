@@ -4,6 +4,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.registry.RegistryCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -80,7 +81,10 @@ public final class BerthCtl extends GroupCommand {
 
   BerthCtl(Io io) {
     this.io = io;
-    this.out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
+    // a listing of up to 64 KiB leaves in one write, as Docker's (see Output.lines); each
+    // println still flushes, so what streams (logs, events) comes out as it is printed
+    this.out = new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(io.out(), 1 << 16),
+        StandardCharsets.UTF_8), true);
     this.err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
   }
 
@@ -134,6 +138,12 @@ public final class BerthCtl extends GroupCommand {
     // before the settings below, which picocli gives only the subcommands already there
     Subcommands.addTo(cmd, args);
     StartupTrace.mark("subcommands added");
+    for (String name : List.of("run", "create")) {
+      CommandLine sub = cmd.getSubcommands().get(name);
+      if (sub != null) {
+        hostnameTakesMinusH(sub.getCommandSpec());
+      }
+    }
     cmd.setOut(root.out)
         .setErr(root.err)
         .setCaseInsensitiveEnumValuesAllowed(true)
@@ -182,6 +192,23 @@ public final class BerthCtl extends GroupCommand {
         .description("Show this help message and exit.").scopeType(ScopeType.INHERIT).build());
     spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).arity("0")
         .description("Print version information and exit.").scopeType(ScopeType.INHERIT).build());
+  }
+
+  /**
+   * Docker's run and create take {@code -h} for {@code --hostname} and their help as
+   * {@code --help} alone, so {@code run -h web IMAGE} names the container's host instead of
+   * printing the help and running nothing.
+   */
+  private static void hostnameTakesMinusH(CommandSpec spec) {
+    OptionSpec help = spec.findOption("--help");
+    OptionSpec hostname = spec.findOption("--hostname");
+    if (help == null || hostname == null) {
+      return; // a stand-in, which the root's help lists by name only
+    }
+    spec.remove(help);
+    spec.remove(hostname);
+    spec.addOption(OptionSpec.builder(help).names("--help").build());
+    spec.addOption(OptionSpec.builder(hostname).names("-h", "--hostname").build());
   }
 
   /** Whether {@code args} ask for a command's help, which needs no berthd. */

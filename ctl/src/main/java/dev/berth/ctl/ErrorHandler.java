@@ -137,8 +137,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         || e instanceof InvalidParameterException) {
       return new Report("", DAEMON_REFUSED + e.getMessage());
     }
-    if (e instanceof TemplateFailure || e instanceof StreamedDaemonError) {
-      // Go's words and position, or the daemon's within its stream, as Docker's CLI prints them
+    if (e instanceof TemplateFailure || e instanceof StreamedDaemonError || e instanceof ClientRefusal) {
+      // Go's words and position, the daemon's within its stream, or the CLI's own refusal, as
+      // Docker's CLI prints them: bare
       return new Report("", e.getMessage());
     }
     if (e instanceof NoSuchFileException f) {

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.client.images.Platform;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +53,20 @@ class BerthCtlWithoutDaemonTest {
       // Docker's CLI checks the word when the command runs: exit 1, not a bad flag's 125
       assertEquals(1, r.exit(), r::toString);
       assertEquals("Error: \"" + type + "\" is not a valid value for --type\n", r.stderr());
+    }
+  }
+
+  @Test
+  void minusItFromAPipeIsRefusedInDockersBareWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    for (String command : List.of("run", "exec")) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      // berthctl's own streams, its stdin the test JVM's pipe: as a script's `< file` or `cmd |`
+      Io console = new Io(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
+          new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), false, true);
+      int exit = BerthCtl.run(console, new String[] {"--address", socket.toString(), command, "-it", "web", "sh"});
+      assertEquals(1, exit, command);
+      assertEquals("the input device is not a TTY\n", err.toString(StandardCharsets.UTF_8), command);
     }
   }
 

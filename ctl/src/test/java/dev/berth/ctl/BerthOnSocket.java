@@ -52,6 +52,11 @@ final class BerthOnSocket implements BeforeEachCallback, AfterEachCallback {
     return ctlWithInput(new byte[0], args);
   }
 
+  /** Runs berthctl into a pipe whose reader leaves after its first read (see {@link Cli#runIntoReaderThatLeaves}). */
+  Cli.Result ctlIntoReaderThatLeaves(String... args) {
+    return Cli.runIntoReaderThatLeaves(Map.of("BERTH_ADDRESS", services.socket().toString()), args);
+  }
+
   Cli.Result ctlWithInput(byte[] stdin, String... args) {
     return Cli.run(Map.of("BERTH_ADDRESS", services.socket().toString()), stdin, args);
   }

@@ -2,6 +2,8 @@ package dev.berth.ctl;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -41,5 +43,35 @@ final class Cli {
 
   static Result run(Map<String, String> env, String... args) {
     return run(env, new byte[0], args);
+  }
+
+  /**
+   * One run whose stdout is a pipe that its reader closes after the first read, as {@code | head -1}
+   * does: the first write is taken (and is what stdout holds), every later one fails as writing
+   * into a closed pipe fails.
+   */
+  static Result runIntoReaderThatLeaves(Map<String, String> env, String... args) {
+    ByteArrayOutputStream firstWrite = new ByteArrayOutputStream();
+    OutputStream pipe = new OutputStream() {
+      private boolean written;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (written) {
+          throw new IOException("Broken pipe");
+        }
+        written = true;
+        firstWrite.write(b, off, len);
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = BerthCtl.run(new Io(new ByteArrayInputStream(new byte[0]), BrokenPipe.guard(pipe),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, false), args);
+    return new Result(exit, firstWrite.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -87,6 +87,21 @@ class ImageCommandsOverUnixSocketTest {
   }
 
   @Test
+  void aListingIsWrittenAtOnceSoAReaderOfItsFirstLineDoesNotBreakThePipe() throws Exception {
+    berth.ctl("load", "-i", BUSYBOX.writeDockerArchive(dir.resolve("busybox.tar")).toString());
+    berth.ctlWithInput(TestImages.busyboxLayered().ociArchive(), "load");
+    // berthctl images --format json | head -1 under set -o pipefail: Docker's listing is one write
+    for (List<String> args : List.of(List.of("images"), List.of("images", "--format", "json"),
+        List.of("images", "--format", "{{.Repository}}"), List.of("images", "--format", "table {{.ID}}\t{{.Tag}}"),
+        List.of("images", "-q"), List.of("history", "-q", "busybox"))) {
+      Cli.Result whole = berth.ctl(args.toArray(String[]::new));
+      Cli.Result piped = berth.ctlIntoReaderThatLeaves(args.toArray(String[]::new));
+      assertEquals(0, piped.exit(), () -> args + ": " + piped);
+      assertEquals(whole.out(), piped.out(), () -> args + ": the whole listing in the first write");
+    }
+  }
+
+  @Test
   void loadSaveLoadGivesTheSameDigestsAndSaveIsReproducible() throws Exception {
     berth.ctl("load", "-i", BUSYBOX.writeDockerArchive(dir.resolve("in.tar")).toString());
     String digest = firstImageDigest();

@@ -150,7 +150,7 @@ class BerthctlAsAUserTest {
     // the same typed input from a file instead of a terminal: refused as docker refuses it, nothing made
     Result piped = run(berthctlCommand("run", "--rm", "-it", "--name", "no-tty", "busybox", "sh"), input, 60);
     assertEquals(1, piped.exit(), piped::toString);
-    assertEquals("Error: the input device is not a TTY", piped.err().strip(), piped::toString);
+    assertEquals("the input device is not a TTY", piped.err().strip(), piped::toString);
     assertEquals("", ok("ps", "-aq", "--filter", "name=no-tty").out());
   }
 
@@ -161,7 +161,7 @@ class BerthctlAsAUserTest {
       Path input = Files.writeString(berthd.work().resolve("keys"), "exit\n");
       Result piped = run(berthctlCommand("attach", "tty-attach"), input, 60);
       assertEquals(1, piped.exit(), piped::toString);
-      assertEquals("Error: the input device is not a TTY", piped.err().strip(), piped::toString);
+      assertEquals("the input device is not a TTY", piped.err().strip(), piped::toString);
       assertEquals("running", ok("inspect", "-f", "{{.State.Status}}", "tty-attach").out().strip());
     } finally {
       berthctl("rm", "-f", "tty-attach");

@@ -54,7 +54,7 @@ public final class ContainerCommand extends GroupCommand {
       records = c.containers().list(filters == null ? new String[0] : filters.toArray(String[]::new));
     }
     if (quiet) {
-      records.forEach(r -> root.out().println(r.getId()));
+      Output.lines(root.out(), records.stream().map(Container::getId).toList());
     } else if (format.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Container r : records) {

@@ -170,7 +170,7 @@ public final class PsCommand implements Callable<Integer> {
       shown.subList(limit, shown.size()).clear();
     }
     if (quiet) {
-      shown.forEach(s -> root.out().println(id(s)));
+      Output.lines(root.out(), shown.stream().map(this::id).toList());
       return 0;
     }
     Instant now = Instant.now();

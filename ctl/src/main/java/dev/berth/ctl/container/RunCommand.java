@@ -8,12 +8,12 @@ import dev.berth.client.containers.ContainerOptions;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.ClientRefusal;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.Io;
-import dev.berth.ctl.NoTerminalInput;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
@@ -142,10 +142,10 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     }
   }
 
-  /** 125 as docker's run, but 1 for -it without a terminal, which docker's client refuses before anything too. */
+  /** 125 as docker's run, but 1 for what docker's client refuses itself before anything (-it without a terminal, -a with -d). */
   @Override
   public int failureCode(Exception failure) {
-    return failure instanceof NoTerminalInput ? ErrorHandler.FAILURE : FAILURE;
+    return failure instanceof ClientRefusal ? ErrorHandler.FAILURE : FAILURE;
   }
 
   /**
@@ -166,7 +166,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       return Set.of("stdin", "stdout", "stderr");
     }
     if (detach) {
-      throw new CommandFailure("Conflicting options: -a and -d");
+      throw new ClientRefusal("Conflicting options: -a and -d");
     }
     Set<String> streams = new HashSet<>();
     for (String s : attachTo) {

@@ -68,7 +68,7 @@ public final class HistoryCommand implements Callable<Integer> {
       steps = steps(image, images);
     }
     if (quiet) {
-      steps.forEach(s -> root.out().println(s.id()));
+      Output.lines(root.out(), steps.stream().map(Step::id).toList());
       return 0;
     }
     Instant now = Instant.now();

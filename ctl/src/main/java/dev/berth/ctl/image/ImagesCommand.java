@@ -115,7 +115,7 @@ public final class ImagesCommand implements Callable<Integer> {
     }
     PrintWriter out = root.out();
     if (quiet) {
-      images.stream().map(this::id).distinct().forEach(out::println);
+      Output.lines(out, images.stream().map(this::id).distinct().toList());
     } else if (format.templated() || format.json()) {
       Instant now = Instant.now();
       List<Map<String, Object>> rows = new ArrayList<>();

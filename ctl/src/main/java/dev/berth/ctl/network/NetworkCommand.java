@@ -97,7 +97,7 @@ public final class NetworkCommand extends GroupCommand {
     }
     networks.sort(Comparator.comparing(Network::getName));
     if (quiet) {
-      networks.forEach(n -> root.out().println(id(n, noTrunc)));
+      Output.lines(root.out(), networks.stream().map(n -> id(n, noTrunc)).toList());
     } else if (format.json() || format.templated()) {
       format.printRows(root.out(), LIST_HEADERS, networks.stream().map(n -> templateRow(n, noTrunc)).toList());
     } else {

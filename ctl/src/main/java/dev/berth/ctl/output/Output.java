@@ -38,6 +38,7 @@ public final class Output {
         widths[i] = Math.max(widths[i], row.get(i).length());
       }
     }
+    List<String> lines = new ArrayList<>(all.size());
     for (List<String> row : all) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < widths.length; i++) {
@@ -47,8 +48,25 @@ public final class Output {
           line.append(" ".repeat(widths[i] - cell.length() + GAP));
         }
       }
-      out.println(line.toString().stripTrailing());
+      lines.add(line.toString().stripTrailing());
     }
+    lines(out, lines);
+  }
+
+  /**
+   * Prints {@code lines} in one write, as Docker's formatters write a listing from one buffer: a
+   * reader that stops after the first line ({@code berthctl ps --format json | head -1}) has then
+   * had the whole listing, so berthctl is not ended by a broken pipe, which a script under
+   * {@code set -o pipefail} would take for a failure. (Flushed line by line, the second line
+   * found the pipe closed.)
+   */
+  public static void lines(PrintWriter out, List<String> lines) {
+    StringBuilder text = new StringBuilder();
+    for (String line : lines) {
+      text.append(line).append('\n');
+    }
+    out.print(text);
+    out.flush();
   }
 
   /**
@@ -74,10 +92,8 @@ public final class Output {
    * that {@code berthctl ps --format json | jq .Names} works as with docker.
    */
   public static void jsonLines(PrintWriter out, List<? extends Map<String, ?>> rows) {
-    for (Map<String, ?> row : rows) {
-      out.println(compactJson(new TreeMap<>(row)).replace("<", "\\u003c").replace(">", "\\u003e")
-          .replace("&", "\\u0026"));
-    }
+    lines(out, rows.stream().map(row -> compactJson(new TreeMap<>(row)).replace("<", "\\u003c")
+        .replace(">", "\\u003e").replace("&", "\\u0026")).toList());
   }
 
   /** {@code value} as JSON on one line, for streams of objects (events). */

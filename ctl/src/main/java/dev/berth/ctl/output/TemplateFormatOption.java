@@ -81,7 +81,7 @@ public final class TemplateFormatOption {
       throw f.prefixed(Inspections.PARSING);
     }
     if (!table) {
-      lines.forEach(out::println);
+      Output.lines(out, lines);
       return;
     }
     List<List<String>> cells = lines.stream().map(l -> Arrays.asList(l.split("\t", -1))).toList();

@@ -112,7 +112,7 @@ public final class VolumeCommand extends GroupCommand {
     volumes.removeIf(filter.negate());
     volumes.sort(Comparator.comparing(Volume::getName));
     if (quiet) {
-      volumes.forEach(v -> root.out().println(v.getName()));
+      Output.lines(root.out(), volumes.stream().map(Volume::getName).toList());
     } else if (format.json() || format.templated()) {
       format.printRows(root.out(), LIST_HEADERS, volumes.stream().map(VolumeCommand::templateRow).toList());
     } else {
