@@ -6,6 +6,7 @@ import dev.berth.tasks.logs.LogRotator;
 import dev.berth.tasks.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.Logger;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -18,6 +19,8 @@ import javax.inject.Singleton;
 @Singleton
 final class LogRotation implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LogRotation.class.getName());
+  /** A compression of hundreds of megabytes takes seconds here. */
+  private static final Duration COMPRESSION_WAIT = Duration.ofSeconds(30);
 
   private final TaskLayout layout;
   private final ContainerLookup containers;
@@ -44,6 +47,18 @@ final class LogRotation implements AutoCloseable {
           t.init.exited());
     } catch (IOException | RuntimeException e) {
       LOG.warning(t.who() + ": its log is not rotated, it grows past its max-size: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Waits a while for a compression of {@code log}'s older files under way: they are about to be
+   * removed, and a gzipped copy must not land after them.
+   */
+  void awaitCompression(Path log) {
+    try {
+      rotator.awaitCompression(log, COMPRESSION_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

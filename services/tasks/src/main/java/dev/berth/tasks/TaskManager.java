@@ -449,6 +449,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
   /** A deleted container's log goes with its record; its running monitor, if any, writes on into the unlinked file. */
   private void removeLog(String namespace, String id) {
     try {
+      logRotation.awaitCompression(layout.log(namespace, id));
       Files.deleteIfExists(layout.log(namespace, id));
       RotatedLogs.removeOlder(layout.log(namespace, id));
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.berth.tasks.logs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 public final class LogRotator implements Closeable {
   /** Made on first use: most containers keep one log file and need no watching. Guarded by this. */
   private LogWatcher watcher;
+  private final Compressions compressions = new Compressions();
   private boolean closed;
 
   /**
@@ -33,7 +35,8 @@ public final class LogRotator implements Closeable {
       watcher = new LogWatcher();
     }
     LogWatcher w = watcher;
-    RotatingLog rotating = new RotatingLog(log, maxBytes, maxFiles, compress, reopen, until);
+    RotatingLog rotating = new RotatingLog(log, maxBytes, maxFiles, compress, reopen, until,
+        compressions::compressOlder, w::whenDone);
     LogWatcher.Watch watch = w.watch(log, rotating::check);
     // with no new log open yet its monitor writes here: each write asks again for one
     LogWatcher.Watch older = w.watch(RotatedLogs.rotated(log, 1), rotating::check);
@@ -47,9 +50,18 @@ public final class LogRotator implements Closeable {
     w.whenDone(CompletableFuture.completedFuture(null), rotating::check);
   }
 
+  /**
+   * Waits up to {@code max} for a compression of {@code log}'s older files under way: its files
+   * are about to be removed, and a gzipped copy must not land after them.
+   */
+  public void awaitCompression(Path log, Duration max) throws InterruptedException {
+    compressions.await(log, max);
+  }
+
   @Override
   public synchronized void close() throws IOException {
     closed = true;
+    compressions.close();
     if (watcher != null) {
       watcher.close();
     }

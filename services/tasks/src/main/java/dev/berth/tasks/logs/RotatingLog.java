@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
  * One log {@link LogRotator} rotates until its task ends. Its checks run one at a time (on the
- * rotator's one thread, or a test's), so the log is never rotated twice at once.
+ * rotator's one thread, or a test's), so the log is never rotated twice at once; its compressions
+ * run elsewhere ({@link Compressions}), and its files stay where they are until one is done.
  */
 final class RotatingLog {
   private static final Logger LOG = Logger.getLogger(RotatingLog.class.getName());
@@ -20,6 +23,10 @@ final class RotatingLog {
   private final boolean compress;
   private final Runnable reopen;
   private final CompletableFuture<?> until;
+  private final Function<Path, CompletableFuture<Void>> compressOlder;
+  private final BiConsumer<CompletableFuture<?>, Runnable> whenDone;
+  /** The compression under way, or the last one. */
+  private CompletableFuture<Void> compressing = CompletableFuture.completedFuture(null);
   /**
    * A new log asked of the monitor that it has not opened yet. Asking again before it has would
    * have it open a second one over the first, losing what it wrote there. Forgotten by a
@@ -33,8 +40,15 @@ final class RotatingLog {
    */
   private boolean compressionDue;
 
-  RotatingLog(Path log, long maxBytes, int maxFiles, boolean compress, Runnable reopen, CompletableFuture<?> until) {
+  /**
+   * {@code compressOlder} gzips a log's older files, done when they are; {@code whenDone} runs a
+   * check once such a compression is done (with the checks, one at a time), for a rotation it held up.
+   */
+  RotatingLog(Path log, long maxBytes, int maxFiles, boolean compress, Runnable reopen, CompletableFuture<?> until,
+      Function<Path, CompletableFuture<Void>> compressOlder, BiConsumer<CompletableFuture<?>, Runnable> whenDone) {
     this.log = log;
+    this.compressOlder = compressOlder;
+    this.whenDone = whenDone;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
     this.compress = compress;
@@ -63,6 +77,11 @@ final class RotatingLog {
     reopenAsked = false;
     // the monitor writes into its new log: <log>.1 is whole
     compressOlder();
+    if (!compressing.isDone()) {
+      // as Docker's logger, the files move on once the compression has done with them: the log
+      // passes its size meanwhile (the check when it is done rotates it)
+      return;
+    }
     try {
       if (Files.size(log) < maxBytes) {
         return;
@@ -85,16 +104,12 @@ final class RotatingLog {
    * again: trying at each write would only repeat the warning.
    */
   private void compressOlder() {
-    if (!compressionDue) {
+    if (!compressionDue || !compressing.isDone()) {
       return;
     }
     compressionDue = false;
-    try {
-      RotatedLogs.compressOlder(log);
-    } catch (IOException e) {
-      LOG.warning("cannot compress the older files of the log " + log + ", they stay plain until its next rotation: "
-          + e.getMessage());
-    }
+    compressing = compressOlder.apply(log);
+    whenDone.accept(compressing, this::check);
   }
 
   private void askReopen() {

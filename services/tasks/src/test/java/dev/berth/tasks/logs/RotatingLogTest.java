@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +29,44 @@ class RotatingLogTest {
     return RotatedLogs.rotated(log(), n);
   }
 
+  /** The compression the rotator's thread runs, here at once on the check's: in order with the checks. */
+  private static CompletableFuture<Void> compressNow(Path log) {
+    try {
+      RotatedLogs.compressOlder(log);
+      return CompletableFuture.completedFuture(null);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The tests run each check themselves. */
+  private static final BiConsumer<CompletableFuture<?>, Runnable> NO_RECHECK = (done, check) -> { };
+
+  @Test
+  void aLogWhoseCompressionIsUnderWayWaitsForItWithoutHoldingUpTheCheck() throws Exception {
+    try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
+      Files.writeString(older(1), "x".repeat(120));
+      CompletableFuture<Void> compression = new CompletableFuture<>();
+      List<Runnable> rechecks = new ArrayList<>();
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>(),
+          older -> compression, (done, check) -> done.thenRun(() -> rechecks.add(check)));
+      monitor.write(150);
+      // the first check starts compressing what a berthd before left plain, and returns
+      rotating.check();
+      assertEquals(0, monitor.reopened(), "its files stay where they are while they are compressed");
+      assertTrue(rechecks.isEmpty());
+
+      compression.complete(null);
+      assertEquals(1, rechecks.size(), "a check once it is done");
+      rechecks.get(0).run();
+      assertEquals(1, monitor.reopened(), "the rotation it held up");
+    }
+  }
+
   @Test
   void aLogBelowItsSizeIsLeftAndOneAtItsSizeRotated() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>(), RotatingLogTest::compressNow, NO_RECHECK);
       monitor.write(99);
       rotating.check();
       assertEquals(0, monitor.reopened());
@@ -46,7 +82,7 @@ class RotatingLogTest {
   @Test
   void nothingIsRotatedOrAskedForOnceItsTaskHasEnded() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, CompletableFuture.completedFuture(null));
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, CompletableFuture.completedFuture(null), RotatingLogTest::compressNow, NO_RECHECK);
       monitor.write(200);
       rotating.check();
       assertFalse(Files.exists(older(1)), "no monitor to open a new log");
@@ -63,7 +99,7 @@ class RotatingLogTest {
       // the berthd that died renamed the log and never gave its order
       RotatedLogs.shift(log(), 3);
       monitor.write(300);
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>(), RotatingLogTest::compressNow, NO_RECHECK);
 
       rotating.check();
       assertEquals(1, monitor.reopened(), "asked for a new log at the first check");
@@ -82,7 +118,7 @@ class RotatingLogTest {
     try (FakeMonitor monitor = new FakeMonitor(log(), true)) {
       monitor.write(150);
       monitor.refuse(1);
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>(), RotatingLogTest::compressNow, NO_RECHECK);
 
       rotating.check();
       assertFalse(Files.exists(log()), "rotated, no new log");
@@ -98,7 +134,7 @@ class RotatingLogTest {
   void anOrderNotCarriedOutYetIsNotGivenAgain() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), false)) {
       monitor.write(150);
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, false, monitor::order, new CompletableFuture<>(), RotatingLogTest::compressNow, NO_RECHECK);
 
       rotating.check();
       // woken by its writes into <log>.1 meanwhile
@@ -118,7 +154,7 @@ class RotatingLogTest {
   @Test
   void withCompressTheOlderFileIsGzippedOnceTheMonitorWritesIntoItsNewLog() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), false)) {
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>(), RotatingLogTest::compressNow, NO_RECHECK);
       monitor.write(150);
       rotating.check();
       monitor.write(10);
@@ -143,7 +179,7 @@ class RotatingLogTest {
   void anOlderFileLeftPlainWhenItsTaskEndedIsGzippedAtTheCheckThen() throws Exception {
     try (FakeMonitor monitor = new FakeMonitor(log(), false)) {
       CompletableFuture<Void> until = new CompletableFuture<>();
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, until);
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, until, RotatingLogTest::compressNow, NO_RECHECK);
       monitor.write(150);
       rotating.check();
       // the monitor ended writing into <log>.1, before its order
@@ -163,7 +199,7 @@ class RotatingLogTest {
       Files.move(dir.resolve("copy"), older(2));
       Files.writeString(older(1), "x".repeat(120));
       Files.write(dir.resolve("c.log.1.gz.tmp"), new byte[] {0x1f});
-      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>());
+      RotatingLog rotating = new RotatingLog(log(), 100, 3, true, monitor::order, new CompletableFuture<>(), RotatingLogTest::compressNow, NO_RECHECK);
       rotating.check();
       try (var files = Files.list(dir)) {
         assertEquals(List.of("c.log", "c.log.1.gz", "c.log.2.gz"),
