@@ -4,6 +4,7 @@
 # process-resources. Outside a git checkout the commit is "unknown".
 set -eu
 file=$1
-commit=$(git -C "$(dirname "$0")" rev-parse HEAD 2>/dev/null) || commit=unknown
+# short, as Docker's version shows its commits
+commit=$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null) || commit=unknown
 mkdir -p "$(dirname "$file")"
 printf 'revision=%s\nbuilt=%s\n' "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$file"

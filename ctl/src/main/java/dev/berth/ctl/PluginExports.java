@@ -1,6 +1,7 @@
 package dev.berth.ctl;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import containerd.services.introspection.v1.IntrospectionGrpc;
 import containerd.services.introspection.v1.PluginsRequest;
 import io.grpc.CallOptions;
@@ -91,7 +92,7 @@ final class PluginExports implements StreamObserver<Map<String, String>> {
   }
 
   /** A PluginsResponse read for its first plugin's exports alone. */
-  private static final class FirstPluginsExports implements MethodDescriptor.Marshaller<Map<String, String>> {
+  static final class FirstPluginsExports implements MethodDescriptor.Marshaller<Map<String, String>> {
     @Override
     public InputStream stream(Map<String, String> value) {
       throw new UnsupportedOperationException("berthctl reads PluginsResponse, it never sends one");
@@ -102,7 +103,7 @@ final class PluginExports implements StreamObserver<Map<String, String>> {
       try {
         CodedInputStream response = CodedInputStream.newInstance(stream);
         for (int tag = response.readTag(); tag != 0; tag = response.readTag()) {
-          if (tag >>> 3 == RESPONSE_PLUGINS) {
+          if (isBytes(tag, RESPONSE_PLUGINS)) {
             return exports(CodedInputStream.newInstance(response.readByteArray()));
           }
           response.skipField(tag);
@@ -113,10 +114,19 @@ final class PluginExports implements StreamObserver<Map<String, String>> {
       }
     }
 
+    /**
+     * Whether {@code tag} is field {@code number} sent length-delimited, as the fields read here
+     * are: one sent otherwise is skipped as unknown, as protobuf's parser would.
+     */
+    private static boolean isBytes(int tag, int number) {
+      return WireFormat.getTagFieldNumber(tag) == number
+          && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    }
+
     private static Map<String, String> exports(CodedInputStream plugin) throws IOException {
       Map<String, String> exports = new HashMap<>();
       for (int tag = plugin.readTag(); tag != 0; tag = plugin.readTag()) {
-        if (tag >>> 3 != PLUGIN_EXPORTS) {
+        if (!isBytes(tag, PLUGIN_EXPORTS)) {
           plugin.skipField(tag);
           continue;
         }
@@ -124,10 +134,12 @@ final class PluginExports implements StreamObserver<Map<String, String>> {
         String key = "";
         String value = "";
         for (int field = entry.readTag(); field != 0; field = entry.readTag()) {
-          switch (field >>> 3) {
-            case ENTRY_KEY -> key = entry.readStringRequireUtf8();
-            case ENTRY_VALUE -> value = entry.readStringRequireUtf8();
-            default -> entry.skipField(field);
+          if (isBytes(field, ENTRY_KEY)) {
+            key = entry.readStringRequireUtf8();
+          } else if (isBytes(field, ENTRY_VALUE)) {
+            value = entry.readStringRequireUtf8();
+          } else {
+            entry.skipField(field);
           }
         }
         exports.put(key, value);
