@@ -329,7 +329,7 @@ public final class BerthCtl extends GroupCommand {
    * on stderr and makes the exit code {@code failureCode}.
    */
   public int each(List<String> names, int failureCode, Action action) throws InterruptedException {
-    return each(names, failureCode, action, false);
+    return each(names, failureCode, action, null);
   }
 
   /**
@@ -339,10 +339,19 @@ public final class BerthCtl extends GroupCommand {
    */
   public int eachReportingFailuresLast(List<String> names, int failureCode, Action action)
       throws InterruptedException {
-    return each(names, failureCode, action, true);
+    return each(names, failureCode, action, () -> { });
   }
 
-  private int each(List<String> names, int failureCode, Action action, boolean failuresLast)
+  /**
+   * As Docker's inspect: {@code action} finds each name's object, going on after a failure;
+   * {@code print} then shows what was found, and the failures follow, one line each.
+   */
+  public int inspectEach(List<String> names, Action action, Runnable print) throws InterruptedException {
+    return each(names, ErrorHandler.FAILURE, action, print);
+  }
+
+  /** {@code beforeFailures}: null to report each failure at once, else what runs before they are reported. */
+  private int each(List<String> names, int failureCode, Action action, Runnable beforeFailures)
       throws InterruptedException {
     int exit = CommandLine.ExitCode.OK;
     List<String> held = new ArrayList<>();
@@ -359,7 +368,7 @@ public final class BerthCtl extends GroupCommand {
           if (e instanceof DaemonUnreachableException || e instanceof BrokenPipe) {
             throw (RuntimeException) e;
           }
-          if (failuresLast) {
+          if (beforeFailures != null) {
             held.add(errors.message(e));
           } else {
             err.println(errors.message(e));
@@ -368,7 +377,8 @@ public final class BerthCtl extends GroupCommand {
         }
       }
     } finally {
-      if (failuresLast) {
+      if (beforeFailures != null) {
+        beforeFailures.run();
         out().flush();
         held.forEach(err::println);
       }

@@ -6,11 +6,12 @@ import containerd.services.version.v1.VersionResponse;
 import dev.berth.client.images.Platform;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
+import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.TemplateFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,33 +62,42 @@ final class VersionCommand implements Callable<Integer> {
     if (format != null) {
       return formatted();
     }
-    PrintWriter out = root.out();
     ClientBuild client = ClientBuild.INSTANCE;
-    out.println("Client: " + PLATFORM);
-    field(out, " Version:", BerthCtl.clientVersion());
-    field(out, " Java version:", client.javaVersion());
-    field(out, " Git commit:", client.commit());
-    field(out, " Built:", BuildTimes.ansic(client.built()));
-    field(out, " OS/Arch:", "linux/" + Platform.current().architecture());
-    Server server = server();
-    out.println();
-    out.println("Server: " + PLATFORM);
-    out.println(" Engine:");
-    field(out, "  Version:", server.version().getVersion());
-    field(out, "  Java version:", server.export("java_version"));
-    field(out, "  Git commit:", server.version().getRevision());
-    field(out, "  Built:", BuildTimes.ansic(server.export("build_time")));
-    field(out, "  OS/Arch:", server.export("os") + "/" + server.export("arch"));
-    field(out, "  Experimental:", "false");
+    List<String> lines = new ArrayList<>();
+    lines.add("Client: " + PLATFORM);
+    lines.add(field(" Version:", BerthCtl.clientVersion()));
+    lines.add(field(" Java version:", client.javaVersion()));
+    lines.add(field(" Git commit:", client.commit()));
+    lines.add(field(" Built:", BuildTimes.ansic(client.built())));
+    lines.add(field(" OS/Arch:", "linux/" + Platform.current().architecture()));
+    Server server;
+    try {
+      server = server();
+    } catch (RuntimeException e) {
+      // as Docker's: the client's part, then berthd's error
+      Output.lines(root.out(), lines);
+      throw e;
+    }
+    lines.add("");
+    lines.add("Server: " + PLATFORM);
+    lines.add(" Engine:");
+    lines.add(field("  Version:", server.version().getVersion()));
+    lines.add(field("  Java version:", server.export("java_version")));
+    lines.add(field("  Git commit:", server.version().getRevision()));
+    lines.add(field("  Built:", BuildTimes.ansic(server.export("build_time"))));
+    lines.add(field("  OS/Arch:", server.export("os") + "/" + server.export("arch")));
+    lines.add(field("  Experimental:", "false"));
+    // in one write, as Docker's: `version | head -1` under pipefail is not a broken pipe
+    Output.lines(root.out(), lines);
     return 0;
   }
 
-  private static void field(PrintWriter out, String name, String value) {
+  private static String field(String name, String value) {
     StringBuilder line = new StringBuilder(NAME_WIDTH + value.length()).append(name);
     while (line.length() < NAME_WIDTH) {
       line.append(' ');
     }
-    out.print(line.append(value).append('\n'));
+    return line.append(value).toString();
   }
 
   /**

@@ -84,6 +84,14 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void whatACommandPrintedComesBeforeItsErrorOnATerminal() {
+    Path socket = dir.resolve("berth.sock");
+    String both = Cli.interleaved(Map.of(), "--address", socket.toString(), "version");
+    // as Docker's: the client's part, then the error
+    assertTrue(both.matches("(?s)Client: Berth\n.* OS/Arch: +linux/\\w+\nberthctl: berthd is not running at .*"), both);
+  }
+
+  @Test
   void absentSocketSaysBerthdIsNotRunningInOneLine() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ls");

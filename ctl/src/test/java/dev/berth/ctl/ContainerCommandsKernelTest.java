@@ -235,6 +235,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       // Docker's CLI: every exit code (or name) first, then the failures, one line each
       assertEquals("3\n3\nError response from daemon: No such container: nosuch\n",
           berthd.ctlInterleaved("wait", "done", "nosuch", "done"));
+      // inspect too: what it found, then what it did not
+      assertEquals("/done\n/done\nError: No such object: nosuch\n",
+          berthd.ctlInterleaved("inspect", "-f", "{{.Name}}", "done", "nosuch", "done"));
       ok("run", "-d", "--name", "live", "busybox", "sleep", "1000");
       assertEquals("live\nError response from daemon: No such container: nosuch\n"
           + "Error response from daemon: No such container: gone\n",
@@ -1106,10 +1109,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("{\"compress\":\"true\",\"max-file\":\"4\",\"max-size\":\"1k\"}",
         ok("inspect", "-f", "{{json .HostConfig.LogConfig.Config}}", "gzipped").out().strip());
 
+    // what conmon's reopen leaves when the container goes before it renamed it over the log
+    Path reopen = log.resolveSibling(log.getFileName() + ".tmp");
+    Files.write(reopen, new byte[0]);
     ok("rm", "gzipped");
     for (Path f : older) {
       assertFalse(Files.exists(f), f + " goes with the container");
     }
+    assertFalse(Files.exists(reopen), "the new log a reopen left goes too");
     Cli.Result bad = berthd.ctl("run", "--log-opt", "compress=notabool", "busybox", "true");
     assertEquals(125, bad.exit(), bad::toString);
     assertTrue(bad.stderr().contains("failed to initialize logging driver: strconv.ParseBool: parsing \"notabool\":"

@@ -94,6 +94,10 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertTrue(text.endsWith("\n\nServer: Berth\n Engine:\n  Version:          " + served.getVersion() + "\n"
         + "  Java version:     unknown\n  Git commit:       " + served.getRevision() + "\n"
         + "  Built:            unknown\n  OS/Arch:          unknown/unknown\n  Experimental:     false\n"), text);
+    // in one write: version | head -1 under set -o pipefail is no broken pipe
+    Cli.Result piped = berth.ctlIntoReaderThatLeaves("version");
+    assertEquals(0, piped.exit(), piped::toString);
+    assertEquals(text, piped.out());
 
     // Docker's fields, for jq and templates
     JsonNode json = JSON.readTree(berth.ctl("version", "--format", "json").stdout());

@@ -53,7 +53,10 @@ public final class BuildLeftovers {
     this.here = here;
   }
 
-  /** The builds under way in the channel's namespace, as their leases tell. */
+  /**
+   * The builds under way in the channel's namespace, as their leases tell: read after the
+   * containers and images it is to judge, since a build makes its lease before them.
+   */
   public static BuildLeftovers in(Channel channel) {
     Set<String> live = new HashSet<>();
     Instant now = Instant.now();
@@ -141,17 +144,21 @@ public final class BuildLeftovers {
    * first) and {@code :run} records. Returns the containers' ids.
    */
   public static List<String> remove(Channel channel) throws InterruptedException {
+    // the leases read after what they judge: a build is made after its lease, so one started
+    // meanwhile is judged by a lease read after its things, never found without one
+    List<Container> containers = new ContainerClient(channel).list();
+    ImageClient images = new ImageClient(channel);
+    List<Image> records = images.list();
     BuildLeftovers leftovers = in(channel);
     ContainerTasks tasks = new ContainerTasks(channel);
     List<String> removed = new ArrayList<>();
-    for (Container record : new ContainerClient(channel).list()) {
+    for (Container record : containers) {
       if (leftovers.abandoned(record.getLabelsMap()) && removedHere(() -> tasks.remove(
           ContainerState.of(channel, record), true, true))) {
         removed.add(record.getId());
       }
     }
-    ImageClient images = new ImageClient(channel);
-    for (Image i : images.list()) {
+    for (Image i : records) {
       if (leftovers.abandoned(i.labels())) {
         removedHere(() -> images.remove(i.name()));
       }

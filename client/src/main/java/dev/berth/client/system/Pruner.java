@@ -61,9 +61,10 @@ public final class Pruner {
   public List<PrunedContainer> containers(PruneFilter filter) throws InterruptedException {
     ContainerTasks tasks = new ContainerTasks(channel);
     DiskUsage usage = new DiskUsage(channel);
+    List<Container> records = new ContainerClient(channel).list();
     BuildLeftovers leftovers = BuildLeftovers.in(channel);
     List<PrunedContainer> removed = new ArrayList<>();
-    for (Container record : new ContainerClient(channel).list()) {
+    for (Container record : records) {
       if (!filter.matches(record.getLabelsMap(), ProtoTimes.toInstant(record.getCreatedAt()))) {
         continue;
       }

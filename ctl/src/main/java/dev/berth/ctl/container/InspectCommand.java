@@ -111,13 +111,12 @@ public final class InspectCommand implements Callable<Integer> {
     type = typeNamed(typeName);
     Template template = Inspections.template(format);
     List<ObjectNode> found = new ArrayList<>();
-    int exit;
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
-      exit = root.each(names, ErrorHandler.FAILURE, name -> found.add(inspect(c, images, name)));
+      // as Docker's: what was found, then what was not
+      return root.inspectEach(names, name -> found.add(inspect(c, images, name)),
+          () -> Inspections.print(root.out(), template, found));
     }
-    Inspections.print(root.out(), template, found);
-    return exit;
   }
 
   /** The type {@code --type} names, in lower case as Docker's; null for any (no flag or an empty word). */

@@ -153,22 +153,20 @@ public final class NetworkCommand extends GroupCommand {
           "  berthctl network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge"})
   int inspect(@Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
       description = "a Go template printed per network, like '{{.IPAM.Config}}', or json") String format,
-      @Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names) {
+      @Parameters(paramLabel = "NAME", arity = "1..*", description = "networks to show") List<String> names)
+      throws InterruptedException {
     Template template = Inspections.template(format);
     List<Map<String, Object>> found = new ArrayList<>();
-    int exit;
     try (Connection c = root.connect()) {
       NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(c.channel());
       AttachmentsGrpc.AttachmentsBlockingStub attachments = AttachmentsGrpc.newBlockingStub(c.channel());
       Map<String, String> containerNames = containerNames(c);
-      exit = root.each(names, name -> {
+      return root.inspectEach(names, name -> {
         Network n = ErrorHandler.naming("network", name,
             () -> networks.get(GetNetworkRequest.newBuilder().setName(name).build())).getNetwork();
         found.add(inspection(n, attachments, containerNames));
-      });
+      }, () -> Inspections.printObjects(root.out(), template, found));
     }
-    Inspections.printObjects(root.out(), template, found);
-    return exit;
   }
 
   @Command(name = "rm", aliases = "remove",

@@ -131,14 +131,12 @@ public final class VolumeCommand extends GroupCommand {
       throws InterruptedException {
     Template template = Inspections.template(format);
     List<Map<String, Object>> found = new ArrayList<>();
-    int exit;
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
-      exit = root.each(names, ErrorHandler.FAILURE, name -> found.add(inspection(ErrorHandler.naming("volume", name,
-          () -> volumes.get(GetVolumeRequest.newBuilder().setName(name).build())).getVolume())));
+      return root.inspectEach(names, name -> found.add(inspection(ErrorHandler.naming("volume", name,
+          () -> volumes.get(GetVolumeRequest.newBuilder().setName(name).build())).getVolume())),
+          () -> Inspections.printObjects(root.out(), template, found));
     }
-    Inspections.printObjects(root.out(), template, found);
-    return exit;
   }
 
   @Command(name = "rm", aliases = "remove",

@@ -14,6 +14,7 @@ import dev.berth.tasks.attach.AttachPoint;
 import dev.berth.tasks.attach.TaskAttachments;
 import dev.berth.tasks.io.AttachRelay;
 import dev.berth.tasks.runtime.Conmon;
+import dev.berth.tasks.runtime.LogFileMode;
 import dev.berth.tasks.logs.TaskLog;
 import dev.berth.tasks.logs.RotatedLogs;
 import dev.berth.tasks.logs.TaskLogs;
@@ -451,6 +452,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     try {
       logRotation.awaitCompression(layout.log(namespace, id));
       Files.deleteIfExists(layout.log(namespace, id));
+      Files.deleteIfExists(LogFileMode.reopened(layout.log(namespace, id)));
       RotatedLogs.removeOlder(layout.log(namespace, id));
     } catch (IOException e) {
       LOG.warning("cannot remove the log of container " + id + " in namespace " + namespace + ": " + e.getMessage());

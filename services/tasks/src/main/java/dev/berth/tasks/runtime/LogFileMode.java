@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code O_EXCL}), so the file made here before conmon opens it is the one conmon writes, with
  * no moment where it has another mode.
  */
-final class LogFileMode {
+public final class LogFileMode {
   static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
 
   private LogFileMode() {}
@@ -45,8 +45,11 @@ final class LogFileMode {
     Files.setPosixFilePermissions(next, MODE);
   }
 
-  /** The name conmon opens the new log under before renaming it over {@code log}. */
-  static Path reopened(Path log) {
+  /**
+   * The name conmon opens the new log under before renaming it over {@code log}; one a reopen
+   * left when its container went is removed with the log.
+   */
+  public static Path reopened(Path log) {
     return log.resolveSibling(log.getFileName() + ".tmp");
   }
 }
