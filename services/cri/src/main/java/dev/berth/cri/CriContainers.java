@@ -17,7 +17,6 @@ import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
-import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.ContainerUpdate;
 import dev.berth.client.containers.ImageRootfs;
@@ -242,9 +241,11 @@ final class CriContainers {
   }
 
   /**
-   * Starts a created container; FAILED_PRECONDITION for one that runs or ran. One whose process
-   * cannot start ends, as with containerd, with exit code 128, reason StartError and the error as
-   * its message, which the kubelet shows and restarts it from, rather than staying created.
+   * Starts a created container; FAILED_PRECONDITION for one that runs or ran. One that cannot
+   * start, whatever refused it (a missing executable, or runc refusing its spec: a mount, a
+   * sysctl, a cgroup), ends as with containerd, with exit code 128, reason StartError and the
+   * error as its message. The kubelet shows that and restarts it with its back-off; a container
+   * left created would be replaced at every sync of the pod without one.
    */
   void start(CriContainer c) {
     if (c.criState() != ContainerState.CONTAINER_CREATED) {
@@ -256,12 +257,25 @@ final class CriContainers {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
-    } catch (ContainerStartFailure e) {
-      String message = "failed to start container " + c.id() + ": " + e.getMessage();
+    } catch (ClientException e) {
+      throw startError(c, Status.UNKNOWN, e.getMessage(), e);
+    } catch (StatusRuntimeException e) {
+      throw startError(c, e.getStatus(), e.getStatus().getDescription(), e);
+    }
+  }
+
+  /** Ends container {@code c} with StartError and answers {@code failure} in {@code status}'s code. */
+  private StatusRuntimeException startError(CriContainer c, Status status, String failure, RuntimeException cause) {
+    String message = "failed to start container " + c.id() + ": " + failure;
+    StatusRuntimeException answer = status.withDescription(message).withCause(cause).asRuntimeException();
+    try {
       records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, message));
       exits.keep(c.id(), START_ERROR_EXIT_CODE, Instant.now());
-      throw Status.UNKNOWN.withDescription(message).asRuntimeException();
+    } catch (RuntimeException e) {
+      // the start's failure is the one the kubelet must see; the container then shows created
+      answer.addSuppressed(e);
     }
+    return answer;
   }
 
   /**

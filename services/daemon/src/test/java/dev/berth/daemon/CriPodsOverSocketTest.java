@@ -557,6 +557,25 @@ class CriPodsOverSocketTest {
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
           .setContainerId(missing).build())));
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
+
+      // one runc refuses (a mount inside /proc): ended too, or the kubelet, which backs off only
+      // from exited containers, would make a new one at every sync
+      String refused = create(pod, busybox("refused", "true").addMounts(Mount.newBuilder()
+          .setContainerPath("/proc/berth").setHostPath(dir.toString())), config);
+      StatusRuntimeException runc = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(refused).build()));
+      assertEquals(Status.Code.UNKNOWN, runc.getStatus().getCode());
+      ContainerStatus refusedStatus = status(refused);
+      assertEquals(List.of(ContainerState.CONTAINER_EXITED, 128, "StartError"),
+          List.of(refusedStatus.getState(), refusedStatus.getExitCode(), refusedStatus.getReason()),
+          refusedStatus.toString());
+      assertEquals(runc.getStatus().getDescription(), refusedStatus.getMessage());
+      assertTrue(refusedStatus.getMessage().contains("/proc/berth"), refusedStatus.getMessage());
+      try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
+            .get(GetRequest.newBuilder().setContainerId(refused).build())), "no task is left of it");
+      }
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(refused).build());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
