@@ -347,10 +347,10 @@ final class CriContainers {
   }
 
   /**
-   * New CPU and memory limits, a new memory limit with swap as {@link MemorySwap} says: a running
-   * container's cgroup gets them at once (through {@link ContainerUpdate}, the client's
-   * {@code docker update}); its spec and CRI config keep them for later starts and for
-   * ContainerStatus. Zero values leave a limit as it is.
+   * New CPU and memory limits, CPUs and memory nodes, a new memory limit with swap as
+   * {@link MemorySwap} says: a running container's cgroup gets them at once (through
+   * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
+   * them for later starts and for ContainerStatus. Zero or empty values leave a limit as it is.
    */
   void update(String id, LinuxContainerResources r) {
     CriContainer c = get(id);
@@ -362,7 +362,8 @@ final class CriContainers {
         r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
             r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null, null, null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,
-        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null, null);
+        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()),
+        r.getCpusetMems().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetMems()), null, null);
     if (!changes.any()) {
       return;
     }
@@ -386,6 +387,9 @@ final class CriContainers {
     }
     if (changes.cpusetCpus() != null) {
       kept.setCpusetCpus(changes.cpusetCpus());
+    }
+    if (changes.cpusetMems() != null) {
+      kept.setCpusetMems(changes.cpusetMems());
     }
     ContainerConfig config = c.config().toBuilder().setLinux(c.config().getLinux().toBuilder().setResources(kept))
         .build();

@@ -758,6 +758,40 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void theKubeletsCpusetsPinAContainersCpusAndMemoryNodesAtCreateAndUpdate() throws Exception {
+    Path cpusetRoot = Path.of("/sys/fs/cgroup/cpuset");
+    assumeTrue(Files.isRegularFile(cpusetRoot.resolve("cpuset.mems")), "needs cgroup v1's cpuset controller");
+    // the node's first CPU and memory node, as the kubelet's CPU and memory managers pin them
+    String cpu = Files.readString(cpusetRoot.resolve("cpuset.cpus")).strip().split("[-,]")[0];
+    String mem = Files.readString(cpusetRoot.resolve("cpuset.mems")).strip().split("[-,]")[0];
+    String parent = "/berth-cri-test-" + UUID.randomUUID().toString().substring(0, 8);
+    PodSandboxConfig config = pod("pinned").setLogDirectory(dir.resolve("cpuset-logs").toString())
+        .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(parent)).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      String c = create(pod, busybox("pinned", "sleep 60").setLinux(LinuxContainerConfig.newBuilder()
+          .setResources(LinuxContainerResources.newBuilder().setCpusetCpus(cpu).setCpusetMems(mem))), config);
+      JsonNode spec = JSON.readTree(cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(c)
+          .setVerbose(true).build()).getInfoOrThrow("info")).path("runtimeSpec").path("linux").path("resources");
+      assertEquals(List.of(cpu, mem), List.of(spec.path("cpu").path("cpus").asText(), spec.path("cpu").path("mems")
+          .asText()), spec.toString());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      Path cgroup = cpusetRoot.resolve(parent.substring(1)).resolve(c);
+      assertEquals(mem, Files.readString(cgroup.resolve("cpuset.mems")).strip());
+
+      // the CPU manager's reconciliation sends the sets again through UpdateContainerResources
+      cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(c)
+          .setLinux(LinuxContainerResources.newBuilder().setCpusetCpus(cpu).setCpusetMems(mem)).build());
+      LinuxContainerResources kept = status(c).getResources().getLinux();
+      assertEquals(List.of(cpu, mem), List.of(kept.getCpusetCpus(), kept.getCpusetMems()), kept.toString());
+      assertEquals(cpu, Files.readString(cgroup.resolve("cpuset.cpus")).strip());
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      removeCgroupParent(parent);
+    }
+  }
+
+  @Test
   void verboseStatusesCarryWhatCrictlInspectShowsFromContainerd() throws Exception {
     Path logs = dir.resolve("inspect-logs");
     PodSandboxConfig config = pod("inspected").setLogDirectory(logs.toString()).setLinux(LinuxPodSandboxConfig
