@@ -46,7 +46,10 @@ final class ContainerSpecs {
    * {@link #readsImageUsers} says it needs.
    */
   static SpecBuilder prepare(String namespace, String id, ContainerConfig c, ImageConfig image, Pod pod) {
-    SpecBuilder spec = SpecBuilder.create(namespace, id).image(image);
+    // the user's own group first among its supplementary ones, as containerd's since 1.6.18
+    // (CVE-2023-25173): a process that changes its group (a set-group-ID program) stays a member,
+    // so a file that denies the group by its mode still denies it
+    SpecBuilder spec = SpecBuilder.create(namespace, id).image(image).ownGroupSupplementary();
     if (!c.getCommandList().isEmpty()) {
       spec.entrypoint(c.getCommandList());
     }

@@ -758,6 +758,26 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void aContainersOwnGroupStaysAmongItsSupplementaryOnesAsWithContainerd() throws Exception {
+    Path logs = dir.resolve("groups-logs");
+    PodSandboxConfig config = pod("groups").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      // as the kubelet sends a pod's runAsUser, runAsGroup and supplementalGroups
+      String c = create(pod, busybox("groups", "grep -E '^(Gid|Groups):' /proc/self/status").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setRunAsUser(Int64Value.newBuilder().setValue(1000)).setRunAsGroup(Int64Value.newBuilder()
+                  .setValue(3000)).addAllSupplementalGroups(List.of(2000L, 4000L)))), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      assertEquals(0, awaitState(c, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F Gid:\t3000\t3000\t3000\t3000", "stdout F Groups:\t2000 3000 4000 "),
+          logLines(logs.resolve("groups/0.log")), "containerd's ensureAdditionalGids (CVE-2023-25173), sorted by the kernel");
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
   void theKubeletsCpusetsPinAContainersCpusAndMemoryNodesAtCreateAndUpdate() throws Exception {
     Path cpusetRoot = Path.of("/sys/fs/cgroup/cpuset");
     assumeTrue(Files.isRegularFile(cpusetRoot.resolve("cpuset.mems")), "needs cgroup v1's cpuset controller");
