@@ -467,7 +467,10 @@ public final class SpecBuilder {
     return this;
   }
 
-  /** Docker's way: the user's own group is the first of its supplementary ones ({@link UserResolver#withOwnGroup}). */
+  /**
+   * Docker's and containerd's way: the user's own group is the first of its supplementary ones
+   * ({@link UserResolver#withOwnGroup}).
+   */
   public SpecBuilder ownGroupSupplementary() {
     this.ownGroupSupplementary = true;
     return this;

@@ -95,10 +95,10 @@ public final class UserResolver {
   }
 
   /**
-   * {@code user} as Docker's daemon gives it to a process: its own group first among the
-   * supplementary ones, then the others (moby's getUser; runc and containerd's CRI list only the
-   * memberships), so {@code id} shows {@code groups=1000(app),…} and a process that drops to its
-   * supplementary groups keeps its own.
+   * {@code user} as Docker's daemon and containerd (since 1.6.18) give it to a process: its own
+   * group first among the supplementary ones, then the others (moby's getUser, containerd's
+   * ensureAdditionalGids; runc alone lists only the memberships), so {@code id} shows
+   * {@code groups=1000(app),…} and a process that drops to its supplementary groups keeps its own.
    */
   public static Spec.User withOwnGroup(Spec.User user) {
     Set<Long> groups = new LinkedHashSet<>();

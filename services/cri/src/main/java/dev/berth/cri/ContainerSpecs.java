@@ -46,7 +46,10 @@ final class ContainerSpecs {
    * {@link #readsImageUsers} says it needs.
    */
   static SpecBuilder prepare(String namespace, String id, ContainerConfig c, ImageConfig image, Pod pod) {
-    SpecBuilder spec = SpecBuilder.create(namespace, id).image(image);
+    // the user's own group first among its supplementary ones, as containerd's since 1.6.18
+    // (CVE-2023-25173): a process that changes its group (a set-group-ID program) stays a member,
+    // so a file that denies the group by its mode still denies it
+    SpecBuilder spec = SpecBuilder.create(namespace, id).image(image).ownGroupSupplementary();
     if (!c.getCommandList().isEmpty()) {
       spec.entrypoint(c.getCommandList());
     }
@@ -246,9 +249,10 @@ final class ContainerSpecs {
   }
 
   /**
-   * CPU and memory limits, swap as {@link MemorySwap} says, and the OOM score adjustment, always
-   * set, as containerd does, so that a container gets the kubelet's QoS value rather than berthd's
-   * own (the tasks service leaves out a value below berthd's when it lacks CAP_SYS_RESOURCE).
+   * CPU and memory limits, the CPUs and memory nodes, swap as {@link MemorySwap} says, and the OOM
+   * score adjustment, always set, as containerd does, so that a container gets the kubelet's QoS
+   * value rather than berthd's own (the tasks service leaves out a value below berthd's when it
+   * lacks CAP_SYS_RESOURCE).
    */
   private static void resources(SpecBuilder spec, LinuxContainerResources r) {
     if (r.getCpuQuota() > 0) {
@@ -264,6 +268,10 @@ final class ContainerSpecs {
     }
     if (!r.getCpusetCpus().isEmpty()) {
       spec.cpusetCpus(r.getCpusetCpus());
+    }
+    // the kubelet's memory manager pins a Guaranteed pod's memory to NUMA nodes with it
+    if (!r.getCpusetMems().isEmpty()) {
+      spec.cpusetMems(r.getCpusetMems());
     }
     // saturated, so that a value past an int gets the builder's range message
     spec.oomScoreAdj((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r.getOomScoreAdj())));

@@ -17,7 +17,6 @@ import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerClient;
-import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.ContainerUpdate;
 import dev.berth.client.containers.ImageRootfs;
@@ -242,9 +241,11 @@ final class CriContainers {
   }
 
   /**
-   * Starts a created container; FAILED_PRECONDITION for one that runs or ran. One whose process
-   * cannot start ends, as with containerd, with exit code 128, reason StartError and the error as
-   * its message, which the kubelet shows and restarts it from, rather than staying created.
+   * Starts a created container; FAILED_PRECONDITION for one that runs or ran. One that cannot
+   * start, whatever refused it (a missing executable, or runc refusing its spec: a mount, a
+   * sysctl, a cgroup), ends as with containerd, with exit code 128, reason StartError and the
+   * error as its message. The kubelet shows that and restarts it with its back-off; a container
+   * left created would be replaced at every sync of the pod without one.
    */
   void start(CriContainer c) {
     if (c.criState() != ContainerState.CONTAINER_CREATED) {
@@ -256,12 +257,25 @@ final class CriContainers {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
-    } catch (ContainerStartFailure e) {
-      String message = "failed to start container " + c.id() + ": " + e.getMessage();
+    } catch (ClientException e) {
+      throw startError(c, Status.UNKNOWN, e.getMessage(), e);
+    } catch (StatusRuntimeException e) {
+      throw startError(c, e.getStatus(), e.getStatus().getDescription(), e);
+    }
+  }
+
+  /** Ends container {@code c} with StartError and answers {@code failure} in {@code status}'s code. */
+  private StatusRuntimeException startError(CriContainer c, Status status, String failure, RuntimeException cause) {
+    String message = "failed to start container " + c.id() + ": " + failure;
+    StatusRuntimeException answer = status.withDescription(message).withCause(cause).asRuntimeException();
+    try {
       records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, message));
       exits.keep(c.id(), START_ERROR_EXIT_CODE, Instant.now());
-      throw Status.UNKNOWN.withDescription(message).asRuntimeException();
+    } catch (RuntimeException e) {
+      // the start's failure is the one the kubelet must see; the container then shows created
+      answer.addSuppressed(e);
     }
+    return answer;
   }
 
   /**
@@ -333,10 +347,10 @@ final class CriContainers {
   }
 
   /**
-   * New CPU and memory limits, a new memory limit with swap as {@link MemorySwap} says: a running
-   * container's cgroup gets them at once (through {@link ContainerUpdate}, the client's
-   * {@code docker update}); its spec and CRI config keep them for later starts and for
-   * ContainerStatus. Zero values leave a limit as it is.
+   * New CPU and memory limits, CPUs and memory nodes, a new memory limit with swap as
+   * {@link MemorySwap} says: a running container's cgroup gets them at once (through
+   * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
+   * them for later starts and for ContainerStatus. Zero or empty values leave a limit as it is.
    */
   void update(String id, LinuxContainerResources r) {
     CriContainer c = get(id);
@@ -348,7 +362,8 @@ final class CriContainers {
         r.getCpuQuota() > 0 ? new ResourceFlags.CpuQuota(r.getCpuQuota(),
             r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null, null, null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,
-        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()), null, null, null);
+        r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()),
+        r.getCpusetMems().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetMems()), null, null);
     if (!changes.any()) {
       return;
     }
@@ -372,6 +387,9 @@ final class CriContainers {
     }
     if (changes.cpusetCpus() != null) {
       kept.setCpusetCpus(changes.cpusetCpus());
+    }
+    if (changes.cpusetMems() != null) {
+      kept.setCpusetMems(changes.cpusetMems());
     }
     ContainerConfig config = c.config().toBuilder().setLinux(c.config().getLinux().toBuilder().setResources(kept))
         .build();

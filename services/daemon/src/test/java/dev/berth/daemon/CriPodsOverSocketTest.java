@@ -557,6 +557,25 @@ class CriPodsOverSocketTest {
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
           .setContainerId(missing).build())));
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
+
+      // one runc refuses (a mount inside /proc): ended too, or the kubelet, which backs off only
+      // from exited containers, would make a new one at every sync
+      String refused = create(pod, busybox("refused", "true").addMounts(Mount.newBuilder()
+          .setContainerPath("/proc/berth").setHostPath(dir.toString())), config);
+      StatusRuntimeException runc = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(refused).build()));
+      assertEquals(Status.Code.UNKNOWN, runc.getStatus().getCode());
+      ContainerStatus refusedStatus = status(refused);
+      assertEquals(List.of(ContainerState.CONTAINER_EXITED, 128, "StartError"),
+          List.of(refusedStatus.getState(), refusedStatus.getExitCode(), refusedStatus.getReason()),
+          refusedStatus.toString());
+      assertEquals(runc.getStatus().getDescription(), refusedStatus.getMessage());
+      assertTrue(refusedStatus.getMessage().contains("/proc/berth"), refusedStatus.getMessage());
+      try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+        assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
+            .get(GetRequest.newBuilder().setContainerId(refused).build())), "no task is left of it");
+      }
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(refused).build());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
@@ -735,6 +754,60 @@ class CriPodsOverSocketTest {
       }
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
+  void aContainersOwnGroupStaysAmongItsSupplementaryOnesAsWithContainerd() throws Exception {
+    Path logs = dir.resolve("groups-logs");
+    PodSandboxConfig config = pod("groups").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      // as the kubelet sends a pod's runAsUser, runAsGroup and supplementalGroups
+      String c = create(pod, busybox("groups", "grep -E '^(Gid|Groups):' /proc/self/status").setLinux(
+          LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+              .setRunAsUser(Int64Value.newBuilder().setValue(1000)).setRunAsGroup(Int64Value.newBuilder()
+                  .setValue(3000)).addAllSupplementalGroups(List.of(2000L, 4000L)))), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      assertEquals(0, awaitState(c, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F Gid:\t3000\t3000\t3000\t3000", "stdout F Groups:\t2000 3000 4000 "),
+          logLines(logs.resolve("groups/0.log")), "containerd's ensureAdditionalGids (CVE-2023-25173), sorted by the kernel");
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
+  void theKubeletsCpusetsPinAContainersCpusAndMemoryNodesAtCreateAndUpdate() throws Exception {
+    Path cpusetRoot = Path.of("/sys/fs/cgroup/cpuset");
+    assumeTrue(Files.isRegularFile(cpusetRoot.resolve("cpuset.mems")), "needs cgroup v1's cpuset controller");
+    // the node's first CPU and memory node, as the kubelet's CPU and memory managers pin them
+    String cpu = Files.readString(cpusetRoot.resolve("cpuset.cpus")).strip().split("[-,]")[0];
+    String mem = Files.readString(cpusetRoot.resolve("cpuset.mems")).strip().split("[-,]")[0];
+    String parent = "/berth-cri-test-" + UUID.randomUUID().toString().substring(0, 8);
+    PodSandboxConfig config = pod("pinned").setLogDirectory(dir.resolve("cpuset-logs").toString())
+        .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(parent)).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      String c = create(pod, busybox("pinned", "sleep 60").setLinux(LinuxContainerConfig.newBuilder()
+          .setResources(LinuxContainerResources.newBuilder().setCpusetCpus(cpu).setCpusetMems(mem))), config);
+      JsonNode spec = JSON.readTree(cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(c)
+          .setVerbose(true).build()).getInfoOrThrow("info")).path("runtimeSpec").path("linux").path("resources");
+      assertEquals(List.of(cpu, mem), List.of(spec.path("cpu").path("cpus").asText(), spec.path("cpu").path("mems")
+          .asText()), spec.toString());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      Path cgroup = cpusetRoot.resolve(parent.substring(1)).resolve(c);
+      assertEquals(mem, Files.readString(cgroup.resolve("cpuset.mems")).strip());
+
+      // the CPU manager's reconciliation sends the sets again through UpdateContainerResources
+      cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(c)
+          .setLinux(LinuxContainerResources.newBuilder().setCpusetCpus(cpu).setCpusetMems(mem)).build());
+      LinuxContainerResources kept = status(c).getResources().getLinux();
+      assertEquals(List.of(cpu, mem), List.of(kept.getCpusetCpus(), kept.getCpusetMems()), kept.toString());
+      assertEquals(cpu, Files.readString(cgroup.resolve("cpuset.cpus")).strip());
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      removeCgroupParent(parent);
     }
   }
 
