@@ -238,6 +238,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       // inspect too: what it found, then what it did not
       assertEquals("/done\n/done\nError: No such object: nosuch\n",
           berthd.ctlInterleaved("inspect", "-f", "{{.Name}}", "done", "nosuch", "done"));
+      String id = ok("image", "inspect", "-f", "{{.Id}}", "busybox").out();
+      assertEquals(id + "Error response from daemon: No such image: nosuch:latest\n",
+          berthd.ctlInterleaved("image", "inspect", "-f", "{{.Id}}", "busybox", "nosuch"));
       ok("run", "-d", "--name", "live", "busybox", "sleep", "1000");
       assertEquals("live\nError response from daemon: No such container: nosuch\n"
           + "Error response from daemon: No such container: gone\n",

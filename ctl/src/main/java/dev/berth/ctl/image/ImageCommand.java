@@ -14,7 +14,6 @@ import dev.berth.ctl.output.Template;
 import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
-import dev.berth.ctl.ErrorHandler;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -44,16 +43,12 @@ public final class ImageCommand extends GroupCommand {
       throws InterruptedException {
     Template template = Inspections.template(format);
     List<ObjectNode> found = new ArrayList<>();
-    int exit;
     try (Connection c = root.connect()) {
       ImageClient client = new ImageClient(c.channel());
       List<Image> all = client.list();
-      exit = root.each(images, ErrorHandler.FAILURE, name -> {
-        found.add(ImageInspection.of(client, ImageInspection.resolve(client, name), all));
-      });
+      return root.inspectEach(images, name -> found.add(ImageInspection.of(client, ImageInspection.resolve(client,
+          name), all)), () -> Inspections.print(root.out(), template, found));
     }
-    Inspections.print(root.out(), template, found);
-    return exit;
   }
 
   @Command(name = "prune",

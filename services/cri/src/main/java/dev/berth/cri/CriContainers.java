@@ -36,6 +36,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
 import runtime.v1.ContainerMetadata;
@@ -62,6 +64,8 @@ final class CriContainers {
   private final ContainerTasks tasks;
   private final CriImages images;
   private final ExitRecords exits;
+  /** The containers a StartContainer is starting. */
+  private final Set<String> starting = ConcurrentHashMap.newKeySet();
 
   CriContainers(Channel api, CriImages images, ExitRecords exits) {
     this.api = api;
@@ -247,20 +251,30 @@ final class CriContainers {
    * error as its message. The kubelet shows that and restarts it with its back-off; a container
    * left created would be replaced at every sync of the pod without one.
    */
-  void start(CriContainer c) {
-    if (c.criState() != ContainerState.CONTAINER_CREATED) {
-      throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
-          c.criState());
+  void start(CriContainer given) {
+    // one start at a time, as containerd's starting state: a second one failing on the first's
+    // task would end the container it started
+    if (!starting.add(given.id())) {
+      throw Errors.failedPrecondition("failed to set starting state for container %s: container is already in "
+          + "starting state", given.id());
     }
     try {
+      // read again in here: a start that ended meanwhile has changed it
+      CriContainer c = get(given.id());
+      if (c.criState() != ContainerState.CONTAINER_CREATED) {
+        throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
+            c.criState());
+      }
       tasks.startWithoutRestarts(c.state());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
+      throw Status.CANCELLED.withDescription("interrupted starting container " + given.id()).asRuntimeException();
     } catch (ClientException e) {
-      throw startError(c, Status.UNKNOWN, e.getMessage(), e);
+      throw startError(given, Status.UNKNOWN, e.getMessage(), e);
     } catch (StatusRuntimeException e) {
-      throw startError(c, e.getStatus(), e.getStatus().getDescription(), e);
+      throw startError(given, e.getStatus(), e.getStatus().getDescription(), e);
+    } finally {
+      starting.remove(given.id());
     }
   }
 

@@ -33,10 +33,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -203,6 +208,16 @@ class CriPodsOverSocketTest {
     } catch (StatusRuntimeException e) {
       assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.toString());
       return false;
+    }
+  }
+
+  /** What StartContainer answers: OK, or its failure's code. */
+  private static Status.Code startCode(String id) {
+    try {
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
     }
   }
 
@@ -557,6 +572,28 @@ class CriPodsOverSocketTest {
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
           .setContainerId(missing).build())));
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
+
+      // two starts at once: one starts it, the other is refused, and the container is not marked
+      String twice = create(pod, busybox("twice", "sleep 1000"), config);
+      ExecutorService two = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<Status.Code>> starts = two.invokeAll(List.of(() -> startCode(twice), () -> startCode(twice)));
+        List<Status.Code> codes = new ArrayList<>();
+        for (Future<Status.Code> start : starts) {
+          codes.add(start.get());
+        }
+        assertEquals(1, Collections.frequency(codes, Status.Code.OK), codes::toString);
+        assertEquals(1, Collections.frequency(codes, Status.Code.FAILED_PRECONDITION), codes::toString);
+      } finally {
+        two.shutdownNow();
+      }
+      ContainerStatus running = status(twice);
+      assertEquals(List.of(ContainerState.CONTAINER_RUNNING, ""), List.of(running.getState(), running.getMessage()),
+          running.toString());
+      assertTrue(running.getStartedAt() > 0, running.toString());
+      cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(twice).setTimeout(0).build());
+      assertNotEquals("StartError", status(twice).getReason());
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(twice).build());
 
       // one runc refuses (a mount inside /proc): ended too, or the kubelet, which backs off only
       // from exited containers, would make a new one at every sync
