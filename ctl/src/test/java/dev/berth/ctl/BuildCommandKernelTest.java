@@ -307,18 +307,8 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     List<String> snapshotsBefore = snapshotKeys();
     file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo started && sleep 300\n");
     file("f", "x");
-    Path output = logs.resolve("out");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), BerthCtl.class.getName(), "build", "--no-cache", context.toString())
-        .redirectOutput(output.toFile()).redirectError(logs.resolve("err").toFile());
-    pb.environment().put("BERTH_ADDRESS", berthd.socket().toString());
-    Process build = pb.start();
+    Process build = buildUntilItsRunStarted(logs);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(output).contains("started\n")) {
-        assertTrue(build.isAlive() && System.nanoTime() < deadline, () -> "no RUN output: " + read(output));
-        Thread.sleep(100);
-      }
       assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(build.pid())).start().waitFor());
       assertTrue(build.waitFor(60, TimeUnit.SECONDS), "berthctl build did not exit on SIGINT");
     } finally {
@@ -358,6 +348,14 @@ class BuildCommandKernelTest extends BerthdKernelTest {
 
   /** Starts berthctl build in a process of its own and SIGKILLs it once its RUN has printed started. */
   private void killMidRun(Path logs) throws Exception {
+    buildUntilItsRunStarted(logs).destroyForcibly().waitFor();
+  }
+
+  /**
+   * berthctl build of the context in a process of its own, once its RUN has printed
+   * {@code started}; killed if it does not within a minute.
+   */
+  private Process buildUntilItsRunStarted(Path logs) throws Exception {
     Path output = logs.resolve("out");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), BerthCtl.class.getName(), "build", "--no-cache", context.toString())
@@ -370,8 +368,10 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         assertTrue(build.isAlive() && System.nanoTime() < deadline, () -> "no RUN output: " + read(output));
         Thread.sleep(100);
       }
-    } finally {
+      return build;
+    } catch (Exception | AssertionError e) {
       build.destroyForcibly().waitFor();
+      throw e;
     }
   }
 
