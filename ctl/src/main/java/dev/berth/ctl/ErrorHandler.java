@@ -133,8 +133,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       }
       return new Report("Error: ", describe(status));
     }
+    // a runtime's refusal to start the command, which Docker's daemon answers (start -a prints it bare)
     if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException
-        || e instanceof InvalidParameterException) {
+        || e instanceof InvalidParameterException || e instanceof ContainerStartFailure) {
       return new Report("", DAEMON_REFUSED + e.getMessage());
     }
     if (e instanceof TemplateFailure || e instanceof StreamedDaemonError || e instanceof ClientRefusal) {

@@ -34,6 +34,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What docker's container commands do to a container's task, over the Tasks API: start it
@@ -48,6 +50,12 @@ public final class ContainerTasks {
   /** How long a SIGKILLed process may take to be reported gone. */
   private static final long KILL_WAIT_SECONDS = 30;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** berthd's words for a task the runtime refused to create; the runtime's reason is group 1. */
+  private static final Pattern BERTHD_CREATE_REFUSAL =
+      Pattern.compile("failed to create task \\S+: \\S+ create failed: (.*)", Pattern.DOTALL);
+  /** moby's libcontainerd heading, then containerd's shim's, before the runtime's reason. */
+  private static final String DOCKER_CREATE_REFUSAL =
+      "failed to create task for container: failed to create shim task: OCI runtime create failed: ";
   /**
    * A container started on request is meant to run, and its restart count starts again from 0,
    * as Docker's (a policy such as on-failure:2 gets its retries again).
@@ -152,7 +160,8 @@ public final class ContainerTasks {
     } catch (StatusRuntimeException e) {
       awaitQuietly(startedAt);
       ignoringGone(() -> containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, "")));
-      throw startFailure(e);
+      // the kubelet reads containerd's words, not Docker's
+      throw startFailure(e, String.valueOf(e.getStatus().getDescription()));
     }
     try {
       startedAt.get();
@@ -414,7 +423,7 @@ public final class ContainerTasks {
    */
   public void markFailedStart(ContainerState before, StatusRuntimeException failure) {
     Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
-        ContainerLabels.START_ERROR, String.valueOf(failure.getStatus().getDescription())));
+        ContainerLabels.START_ERROR, dockersWords(String.valueOf(failure.getStatus().getDescription()))));
     if (before.exited() || before.ranBefore()) {
       labels.put(ContainerLabels.LAST_EXIT_CODE, Integer.toString(before.exitCode()));
       before.finishedAt().ifPresent(at -> labels.put(ContainerLabels.LAST_FINISHED_AT, at.toString()));
@@ -451,13 +460,31 @@ public final class ContainerTasks {
   }
 
   /**
-   * A runtime's refusal to run the command, with docker's exit codes: 127 when the executable is
-   * not there, 126 when it cannot be run.
+   * A runtime's refusal to run the command, in Docker's words (see {@link #dockersWords}) and with
+   * docker's exit codes: 127 when the executable is not there, 126 when it cannot be run.
    */
   public static RuntimeException startFailure(StatusRuntimeException e) {
     String description = String.valueOf(e.getStatus().getDescription());
-    OptionalInt code = startExitCode(description);
-    return code.isPresent() ? new ContainerStartFailure(description, code.getAsInt(), e) : e;
+    String words = dockersWords(description);
+    // a refusal without a code of its own (a mount runc would not make) keeps its status
+    return startFailure(words.equals(description) ? e
+        : e.getStatus().withDescription(words).asRuntimeException(e.getTrailers()), words);
+  }
+
+  private static RuntimeException startFailure(StatusRuntimeException e, String message) {
+    OptionalInt code = startExitCode(message);
+    return code.isPresent() ? new ContainerStartFailure(message, code.getAsInt(), e) : e;
+  }
+
+  /**
+   * berthd's words for a task the runtime refused to create ({@code failed to create task ID:
+   * RUNTIME create failed: WHY}) as Docker's daemon words it over containerd's shim: {@code failed
+   * to create task for container: failed to create shim task: OCI runtime create failed: WHY:
+   * unknown}. Other reasons stay as they are; the Tasks API keeps berthd's words for ctr.
+   */
+  public static String dockersWords(String description) {
+    Matcher m = BERTHD_CREATE_REFUSAL.matcher(description);
+    return m.matches() ? DOCKER_CREATE_REFUSAL + m.group(1) + ": unknown" : description;
   }
 
   /** Docker's exit code for a start the runtime refused with {@code description}: 127 or 126; none for others. */
