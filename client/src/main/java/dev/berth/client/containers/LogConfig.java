@@ -20,8 +20,8 @@ import java.util.regex.PatternSyntaxException;
  * file drivers (json-file, local, k8s-file) all mean that log, {@code none} means no log.
  * {@code max-size} makes the monitor start the log again once it is that large, dropping the
  * older lines, which is docker's {@code max-file=1}; with a larger {@code max-file} berthd
- * rotates the log instead, keeping that many files, the older ones gzipped with {@code compress}
- * (local's default). json-file's {@code labels}, {@code env} and their {@code -regex} forms name
+ * rotates the log instead, keeping that many files, the older ones gzipped with {@code compress}.
+ * {@code local} keeps Docker's defaults for it: 5 files of 20 MiB, compressed. json-file's {@code labels}, {@code env} and their {@code -regex} forms name
  * the attributes {@code logs --details} shows.
  */
 public record LogConfig(String driver, Map<String, String> options) {
@@ -29,6 +29,9 @@ public record LogConfig(String driver, Map<String, String> options) {
   private static final Set<String> OPTIONS = Set.of("max-size", "max-file", "compress");
   /** What only json-file takes, as docker's: the attributes of each line (see {@link LogAttributes}). */
   private static final Set<String> ATTRIBUTE_OPTIONS = Set.of("labels", "labels-regex", "env", "env-regex");
+  /** What Docker's {@code local} driver keeps without {@code --log-opt}: five files of 20 MiB. */
+  private static final long LOCAL_MAX_SIZE = 20L << 20;
+  private static final int LOCAL_MAX_FILE = 5;
   /** How Docker's daemon begins a logger's refusal. */
   private static final String LOGGER_FAILED = "failed to initialize logging driver: ";
 
@@ -82,8 +85,7 @@ public record LogConfig(String driver, Map<String, String> options) {
       return false;
     }
     if (local) {
-      // local keeps 5 files unless told otherwise
-      if (options.containsKey("max-file") && maxFile() <= 1) {
+      if (maxFile() <= 1) {
         throw new InvalidParameterException(LOGGER_FAILED + "compression cannot be enabled when max file count is 1");
       }
     } else if (maxFile() == 1 || maxSize().isEmpty()) {
@@ -102,9 +104,12 @@ public record LogConfig(String driver, Map<String, String> options) {
     };
   }
 
-  /** The size past which the log starts again. */
+  /** The size past which the log starts again; local's default, as Docker's, when not given. */
   public Optional<Long> maxSize() {
     String text = options.get("max-size");
+    if (text == null && driver.equals("local")) {
+      return Optional.of(LOCAL_MAX_SIZE);
+    }
     if (text == null || text.equals("-1")) {
       return Optional.empty();
     }
@@ -118,7 +123,7 @@ public record LogConfig(String driver, Map<String, String> options) {
   private int maxFile() {
     String text = options.get("max-file");
     if (text == null) {
-      return 1;
+      return driver.equals("local") ? LOCAL_MAX_FILE : 1;
     }
     try {
       int files = Integer.parseInt(text);
@@ -146,7 +151,7 @@ public record LogConfig(String driver, Map<String, String> options) {
     }
   }
 
-  /** docker's {@code HostConfig.LogConfig}. */
+  /** docker's {@code HostConfig.LogConfig}: the options given, not local's defaults, as Docker's. */
   public void describe(ObjectNode hostConfig) {
     ObjectNode log = hostConfig.putObject("LogConfig");
     log.put("Type", driver);

@@ -76,6 +76,26 @@ class LogConfigTest {
   }
 
   @Test
+  void localKeepsDockersDefaultsWithoutOptions() {
+    Map<String, String> labels = new TreeMap<>();
+    LogConfig.of("local", List.of()).label(labels);
+    assertEquals(Map.of(ContainerLabels.LOG_MAX_SIZE, Long.toString(20L << 20), ContainerLabels.LOG_MAX_FILE, "5",
+        ContainerLabels.LOG_COMPRESS, "true"), labels);
+    labels.clear();
+    LogConfig.of("local", List.of("max-size=1k")).label(labels);
+    assertEquals(Map.of(ContainerLabels.LOG_MAX_SIZE, "1024", ContainerLabels.LOG_MAX_FILE, "5",
+        ContainerLabels.LOG_COMPRESS, "true"), labels);
+    labels.clear();
+    LogConfig.of("local", List.of("max-file=2", "compress=false")).label(labels);
+    assertEquals(Map.of(ContainerLabels.LOG_MAX_SIZE, Long.toString(20L << 20), ContainerLabels.LOG_MAX_FILE, "2"),
+        labels);
+    // as Docker's inspect: the options given, not the driver's defaults
+    ObjectNode hostConfig = new ObjectMapper().createObjectNode();
+    LogConfig.of("local", List.of()).describe(hostConfig);
+    assertEquals("{\"Type\":\"local\",\"Config\":{}}", hostConfig.get("LogConfig").toString());
+  }
+
+  @Test
   void inspectShowsCompressAsGiven() {
     ObjectNode hostConfig = new ObjectMapper().createObjectNode();
     LogConfig.of(null, List.of("max-size=1k", "max-file=3", "compress=TRUE")).describe(hostConfig);
