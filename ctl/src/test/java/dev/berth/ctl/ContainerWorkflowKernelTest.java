@@ -1201,6 +1201,33 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void blkioWeightIsReadAsDockersCliReadsItsUint16Flag() throws Exception {
+    Cli.Result update = berthd.ctl("update", "--blkio-weight", "abc", "nosuch");
+    assertEquals(125, update.exit(), update::toString);
+    assertEquals("invalid argument \"abc\" for \"--blkio-weight\" flag: strconv.ParseUint: parsing \"abc\": invalid "
+        + "syntax\nSee 'berthctl update --help'.\n", update.stderr());
+    Cli.Result tooLarge = berthd.ctl("update", "--blkio-weight", "70000", "nosuch");
+    assertEquals(125, tooLarge.exit(), tooLarge::toString);
+    assertEquals("invalid argument \"70000\" for \"--blkio-weight\" flag: strconv.ParseUint: parsing \"70000\": value "
+        + "out of range\nSee 'berthctl update --help'.\n", tooLarge.stderr());
+    for (String command : List.of("run", "create")) {
+      Cli.Result refused = berthd.ctl(command, "--blkio-weight", "-5", "busybox", "true");
+      assertEquals(125, refused.exit(), refused::toString);
+      assertEquals("invalid argument \"-5\" for \"--blkio-weight\" flag: strconv.ParseUint: parsing \"-5\": invalid "
+          + "syntax\nSee 'berthctl " + command + " --help'.\n", refused.stderr());
+    }
+    assertEquals(List.of(), containerIds());
+    // Go's other bases are taken, as Docker's CLI takes them: 0x1f4 is 500
+    ok("create", "--name", "hexweight", "--blkio-weight", "0x1f4", "busybox", "true");
+    try {
+      int expected = BlockIoFlags.Limit.WEIGHT.supported() ? 500 : 0;
+      assertEquals(expected, hostConfig("hexweight").get("BlkioWeight").asInt());
+    } finally {
+      berthd.ctl("rm", "-f", "hexweight");
+    }
+  }
+
   private static JsonNode hostConfig(String container) throws Exception {
     return JSON.readTree(ok("inspect", container).stdout()).get(0).get("HostConfig");
   }

@@ -2,6 +2,7 @@ package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerOptions;
 import dev.berth.client.health.Healthcheck;
+import dev.berth.ctl.GoUint16;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -380,7 +381,8 @@ final class CreateOptions {
     o.cpusetCpus = cpusetCpus;
     o.cpusetMems = cpusetMems;
     o.pidsLimit = pidsLimit;
-    o.blkioWeight = blkioWeight;
+    // read as Docker's CLI reads its uint16 flag, refused before anything is created
+    o.blkioWeight = blkioWeight == null ? null : Integer.toString(GoUint16.parse("--blkio-weight", blkioWeight));
     o.blkioWeightDevices = blkioWeightDevices;
     o.deviceReadBps = deviceReadBps;
     o.deviceWriteBps = deviceWriteBps;

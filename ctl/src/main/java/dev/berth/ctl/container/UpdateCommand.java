@@ -9,6 +9,7 @@ import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.GoUint16;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,7 +82,7 @@ public final class UpdateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     refuseWhatBerthCannotSet();
-    Integer weight = blkioWeight == null ? null : BlockIoFlags.weight(blkioWeight);
+    Integer weight = blkioWeight == null ? null : GoUint16.parse("--blkio-weight", blkioWeight);
     // as Docker's daemon: a weight the host cannot set is dropped with a warning before its range is checked
     boolean weightDropped = weight != null && weight > 0 && !BlockIoFlags.Limit.WEIGHT.supported();
     if (weight != null && !weightDropped) {
