@@ -1,5 +1,8 @@
 package dev.berth.ctl;
 
+import containerd.services.snapshots.v1.ListSnapshotsRequest;
+import containerd.services.snapshots.v1.SnapshotsGrpc;
+import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.testing.TestImages;
 import dev.berth.api.grpc.Channels;
 import dev.berth.daemon.Berthd;
@@ -86,6 +89,15 @@ final class BerthdInJvm implements AutoCloseable {
   /** A channel in the default namespace, to check what berthctl did. */
   Channel channel() {
     return Channels.inNamespace(channel, BerthCtl.DEFAULT_NAMESPACE);
+  }
+
+  /** The keys of the default namespace's snapshots, to check what a command left behind. */
+  List<String> snapshotKeys() {
+    List<String> keys = new ArrayList<>();
+    SnapshotsGrpc.newBlockingStub(channel())
+        .list(ListSnapshotsRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).build())
+        .forEachRemaining(page -> page.getInfoList().forEach(i -> keys.add(i.getName())));
+    return keys;
   }
 
   /** Runs a command in the daemon's network namespace (its "host"), as curl to a published port. */

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.leases.v1.LeasesGrpc;
 import containerd.services.leases.v1.ListRequest;
-import containerd.services.snapshots.v1.ListSnapshotsRequest;
-import containerd.services.snapshots.v1.SnapshotsGrpc;
-import dev.berth.client.containers.ContainerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -193,7 +190,7 @@ class BuildCommandKernelTest extends BerthdKernelTest {
 
   @Test
   void aFailingRunFailsTheBuildAndLeavesNothingBehind() throws Exception {
-    List<String> snapshotsBefore = snapshotKeys();
+    List<String> snapshotsBefore = berthd.snapshotKeys();
     file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo trying && exit 3\nRUN echo never\n");
     file("f", "x");
     Cli.Result r = berthd.ctl("build", "-t", "app:1", context.toString());
@@ -208,7 +205,7 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         "leases left");
     // the COPY's layer, made under the build's lease, is the garbage collector's once the lease is gone
     ok("system", "prune", "-f");
-    List<String> left = new ArrayList<>(snapshotKeys());
+    List<String> left = new ArrayList<>(berthd.snapshotKeys());
     left.removeAll(snapshotsBefore);
     assertEquals(List.of(), left, "snapshots left behind");
   }
@@ -304,7 +301,7 @@ class BuildCommandKernelTest extends BerthdKernelTest {
 
   @Test
   void aSigintDuringARunCancelsTheBuildAndLeavesNothingBehind(@TempDir Path logs) throws Exception {
-    List<String> snapshotsBefore = snapshotKeys();
+    List<String> snapshotsBefore = berthd.snapshotKeys();
     file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo started && sleep 300\n");
     file("f", "x");
     Process build = buildUntilItsRunStarted(logs);
@@ -321,7 +318,7 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().noneMatch(l -> l.contains("berthctl-build")),
         "mounts left");
     ok("system", "prune", "-f");
-    List<String> left = new ArrayList<>(snapshotKeys());
+    List<String> left = new ArrayList<>(berthd.snapshotKeys());
     left.removeAll(snapshotsBefore);
     assertEquals(List.of(), left, "snapshots left behind");
   }
@@ -418,13 +415,5 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     assertEquals(1, missing.exit());
     assertTrue(missing.stderr().endsWith("unable to prepare context: unable to evaluate symlinks in Dockerfile path: "
         + "lstat " + Path.of("no-such-Dockerfile").toAbsolutePath() + ": no such file or directory\n"), missing::toString);
-  }
-
-  private static List<String> snapshotKeys() {
-    List<String> keys = new ArrayList<>();
-    SnapshotsGrpc.newBlockingStub(berthd.channel())
-        .list(ListSnapshotsRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).build())
-        .forEachRemaining(page -> page.getInfoList().forEach(i -> keys.add(i.getName())));
-    return keys;
   }
 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import containerd.services.containers.v1.Container;
 import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.DeleteContainerRequest;
-import containerd.services.snapshots.v1.ListSnapshotsRequest;
-import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.NoSuchObjectException;
@@ -60,27 +58,19 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     return new ContainerClient(berthd.channel()).list().stream().map(c -> c.getId()).toList();
   }
 
-  private static List<String> snapshotKeys() {
-    List<String> keys = new ArrayList<>();
-    SnapshotsGrpc.newBlockingStub(berthd.channel())
-        .list(ListSnapshotsRequest.newBuilder().setSnapshotter(ContainerClient.SNAPSHOTTER).build())
-        .forEachRemaining(page -> page.getInfoList().forEach(i -> keys.add(i.getName())));
-    return keys;
-  }
-
   /**
    * None of the snapshots there are now is new: what the test made is gone. Fewer than before is
    * no failure, as the background garbage collection may take what an earlier test left meanwhile.
    */
   private static void assertNoSnapshotLeft(List<String> before) {
-    List<String> left = new ArrayList<>(snapshotKeys());
+    List<String> left = new ArrayList<>(berthd.snapshotKeys());
     left.removeAll(before);
     assertEquals(List.of(), left, "snapshots left behind");
   }
 
   @Test
   void runRemovePrintsOutputAndLeavesNothing() {
-    List<String> snapshotsBefore = snapshotKeys();
+    List<String> snapshotsBefore = berthd.snapshotKeys();
     Cli.Result r = ok("run", "--rm", "busybox", "echo", "hello");
     assertEquals("hello\n", r.out());
     String foreign = berthd.ctl("run", "--rm", "--pull", "never", "--platform", "linux/s390x", "busybox", "true")
@@ -104,7 +94,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
   @Test
   void detachedRunRemoveIsRemovedByBerthdOnceItEnds() throws Exception {
-    List<String> snapshotsBefore = snapshotKeys();
+    List<String> snapshotsBefore = berthd.snapshotKeys();
     String id = ok("run", "-d", "--rm", "--name", "brief", "busybox", "sh", "-c", "sleep 0.5").out().strip();
     assertTrue(id.matches("[0-9a-f]{64}"), id);
     assertTrue(JSON.readTree(ok("inspect", "brief").stdout()).get(0).get("HostConfig").get("AutoRemove").asBoolean());
@@ -763,7 +753,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
   @Test
   void badInputIsDockersReportExit125AndCreatesNothing() {
-    List<String> snapshotsBefore = snapshotKeys();
+    List<String> snapshotsBefore = berthd.snapshotKeys();
     for (List<String> args : List.of(
         List.of("run", "--rm", "-p", "80:http", "busybox", "true"),
         List.of("run", "--rm", "-p", "1.2.3:80:80", "busybox", "true"),
