@@ -165,6 +165,23 @@ class ContentWriteTest {
   }
 
   @Test
+  void aFirstMessageRefusedForWhatItDeclaresLeavesNoIngest() throws Exception {
+    WriteContentRequest[] refused = {
+        WriteContentRequest.newBuilder().setAction(WriteAction.STAT).setRef("bad-digest").setExpected("sha256:zz").build(),
+        WriteContentRequest.newBuilder().setAction(WriteAction.STAT).setRef("bad-total").setTotal(-1).build(),
+    };
+    for (WriteContentRequest request : refused) {
+      try (WriteStream w = content.write(NS)) {
+        assertEquals(Code.INVALID_ARGUMENT, Codes.of(() -> w.send(request)), request.getRef());
+      }
+      assertEquals(Code.NOT_FOUND, statusCode(request.getRef()), request.getRef());
+    }
+    try (var left = Files.list(content.ingestRoot())) {
+      assertEquals(0, left.count(), "a refused first message leaves nothing on disk");
+    }
+  }
+
+  @Test
   void aSecondStreamOnAHeldRefIsUnavailableUntilTheFirstEnds() throws Exception {
     WriteStream first = content.write(NS);
     first.stat("shared");

@@ -78,7 +78,10 @@ final class IngestWriter implements ContentWriter {
   private boolean metaDirty;
   /** The ingest was on disk before this writer took hold of it. */
   private boolean resumed;
-  /** Committed, aborted, or refused for a digest the namespace holds: the writer is done. */
+  /**
+   * Committed, aborted, refused for a digest the namespace holds or refused a malformed
+   * declaration before opening the ingest: the writer is done.
+   */
   private boolean ended;
   private boolean closed;
 
@@ -191,11 +194,21 @@ final class IngestWriter implements ContentWriter {
   @Override
   public synchronized void declare(long newTotal, String newExpected) {
     checkUsable();
-    if (newTotal < 0) {
-      throw Errors.invalidArgument("total %d is negative", newTotal);
+    try {
+      if (newTotal < 0) {
+        throw Errors.invalidArgument("total %d is negative", newTotal);
+      }
+      if (newExpected != null && !newExpected.isEmpty()) {
+        Digests.validate(newExpected);
+      }
+    } catch (RuntimeException e) {
+      if (pipeline == null) {
+        // Refused before it opened the ingest: as in containerd, such a writer leaves nothing.
+        ended = true;
+      }
+      throw e;
     }
     if (newExpected != null && !newExpected.isEmpty()) {
-      Digests.validate(newExpected);
       if (store.holds(namespace, newExpected)) {
         // As containerd does: the existing blob joins the caller's lease, as a fresh write would.
         store.recordLease(namespace, lease, newExpected);
