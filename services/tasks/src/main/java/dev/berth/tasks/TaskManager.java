@@ -49,6 +49,8 @@ import javax.inject.Singleton;
 public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** SIGRTMAX: the kernel's signals are 1 to 64. */
+  private static final int MAX_SIGNAL = 64;
 
   /** How long a call waits for the tasks a previous berthd left to be recovered before it is turned away. */
   private static final long RECOVERY_WAIT_SECONDS = 30;
@@ -233,6 +235,11 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
 
   @Override
   public void kill(String namespace, String id, String execId, int signal, boolean all) {
+    // Refused here rather than by kill(2)'s EINVAL, which came back as UNKNOWN; 0 only checks the process is there.
+    if (signal < 0 || signal > MAX_SIGNAL) {
+      throw Errors.invalidArgument("signal %s is not a Linux signal: use 1 to %d (or 0 to check the process exists)",
+          Integer.toUnsignedString(signal), MAX_SIGNAL);
+    }
     Task t = task(namespace, id);
     TaskProcess p = t.process(execId);
     ProcessStatus status = p.status();

@@ -106,6 +106,20 @@ class TaskStatusCodesTest {
   }
 
   @Test
+  void aSignalLinuxDoesNotHaveIsInvalidArgumentAndSignalsNothing() {
+    create("s");
+    start("s");
+    // 2^32 - 1 as the proto's uint32 carries it
+    for (int signal : new int[] {65, 99, -1}) {
+      fails(io.grpc.Status.Code.INVALID_ARGUMENT,
+          () -> rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("s").setSignal(signal).build()));
+      fails(io.grpc.Status.Code.INVALID_ARGUMENT,
+          () -> rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("s").setSignal(signal).setAll(true).build()));
+    }
+    assertEquals(Status.RUNNING, status("s", ""));
+  }
+
+  @Test
   void pauseAndResumeMoveBetweenRunningAndPaused() {
     create("p");
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.pause(PauseTaskRequest.newBuilder().setContainerId("p").build()));
