@@ -128,12 +128,23 @@ public record ContainerState(Container record, Optional<Process> task) {
       return task.get().getExitStatus();
     }
     Map<String, String> labels = record.getLabelsMap();
+    int before = ranBefore() || betweenRestartTasks() ? parseOr(labels.get(ContainerLabels.LAST_EXIT_CODE), 0) : 0;
     String startError = labels.getOrDefault(ContainerLabels.START_ERROR, "");
-    if (task.isPresent() || startError.isEmpty()) {
+    if (startError.isEmpty()) {
+      return before;
+    }
+    if (task.isPresent()) {
       return 0;
     }
-    int before = ranBefore() ? parseOr(labels.get(ContainerLabels.LAST_EXIT_CODE), 0) : 0;
     return ContainerTasks.startExitCode(startError).orElse(before != 0 ? before : EXIT_UNKNOWN);
+  }
+
+  /**
+   * Restarted by the restart monitor, the ended task deleted and the new one not running yet: the
+   * ended task's exit is on the record.
+   */
+  private boolean betweenRestartTasks() {
+    return !exited() && restarting();
   }
 
   private static int parseOr(String text, int otherwise) {
@@ -149,7 +160,7 @@ public record ContainerState(Container record, Optional<Process> task) {
   }
 
   public Optional<Instant> finishedAt() {
-    if (ranBefore()) {
+    if (ranBefore() || betweenRestartTasks()) {
       return instant(ContainerLabels.LAST_FINISHED_AT);
     }
     return exited() && task.get().hasExitedAt() ? Optional.of(ProtoTimes.toInstant(task.get().getExitedAt()))

@@ -38,6 +38,21 @@ class ContainerStateTest {
   }
 
   @Test
+  void aContainerBetweenTheTasksOfARestartShowsTheEndedTasksExit() {
+    Map<String, String> restarted = Map.of(ContainerLabels.RESTART_POLICY, "always",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING, ContainerLabels.STARTED_AT, "2026-12-04T10:00:00Z",
+        ContainerLabels.LAST_EXIT_CODE, "5", ContainerLabels.LAST_FINISHED_AT, "2026-12-04T10:00:02Z");
+    for (Optional<Process> between : java.util.List.of(Optional.<Process>empty(), task(Status.CREATED, 0))) {
+      ContainerState s = new ContainerState(record(restarted), between);
+      assertEquals(5, s.exitCode());
+      assertEquals(Optional.of(Instant.parse("2026-12-04T10:00:02Z")), s.finishedAt());
+    }
+    // once the new task runs, it is running as Docker shows it: no exit code
+    assertEquals(0, new ContainerState(record(restarted), task(Status.RUNNING, 0)).exitCode());
+    assertEquals(Optional.empty(), new ContainerState(record(restarted), task(Status.RUNNING, 0)).finishedAt());
+  }
+
+  @Test
   void aRestartIsCountedOnceDecidedOnAsDockerCountsIt() {
     Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_POLICY, "on-failure:1",
         ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING, ContainerLabels.STARTED_AT, "2026-12-04T10:00:00Z"));

@@ -95,10 +95,10 @@ final class ContainerRestarter {
     if (neverStarted) {
       // the start it was created for, counted already if it was a restart
       return ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
-          ? restart(key, ns, container, true, restarts, policy, exit) : Outcome.LEFT_ALONE;
+          ? restart(key, ns, container, task, restarts, policy, exit) : Outcome.LEFT_ALONE;
     }
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
-      return restart(key, ns, container, task.isPresent(), restarts + 1, policy, exit);
+      return restart(key, ns, container, task, restarts + 1, policy, exit);
     }
     if (removal.equals(ContainerLabels.AUTO_REMOVE_ATTACHED) && task.isPresent()
         && ProtoTimes.toInstant(task.get().getExitedAt()).plus(ATTACHED_CLIENT_GRACE).isAfter(Instant.now())) {
@@ -142,10 +142,13 @@ final class ContainerRestarter {
    * pass), so a restart someone else overtook is not counted; the task starts only after the
    * count, and a status brought back to running, are recorded.
    */
-  private Outcome restart(ContainerKey key, Channel ns, Container container, boolean hasTask, int restart,
+  private Outcome restart(ContainerKey key, Channel ns, Container container, Optional<Process> task, int restart,
       RestartPolicy policy, int exit) {
     try {
-      if (hasTask) {
+      if (task.isPresent()) {
+        if (task.get().getStatus() == Status.STOPPED) {
+          recordExit(key, ns, task.get());
+        }
         deleteTask(ns, key.id());
       }
       tasks(ns).create(createRequest(key, container));
@@ -252,6 +255,26 @@ final class ContainerRestarter {
           .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.STARTED_AT)).build());
     } catch (StatusRuntimeException e) {
       LOG.warning(key + ": cannot record its start time: " + e.getStatus());
+    }
+  }
+
+  /**
+   * The ended task's exit code and time, which go with the task this restart deletes: clients
+   * show them until the new task runs ("Restarting (1) 2 seconds ago"), as Docker keeps them. A
+   * failure only warns: the restart matters more.
+   */
+  private static void recordExit(ContainerKey key, Channel ns, Process ended) {
+    Container.Builder labels = Container.newBuilder().setId(key.id())
+        .putLabels(ContainerLabels.LAST_EXIT_CODE, Integer.toString(ended.getExitStatus()));
+    FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + ContainerLabels.LAST_EXIT_CODE);
+    if (ended.hasExitedAt()) {
+      labels.putLabels(ContainerLabels.LAST_FINISHED_AT, ProtoTimes.toInstant(ended.getExitedAt()).toString());
+      mask.addPaths("labels." + ContainerLabels.LAST_FINISHED_AT);
+    }
+    try {
+      containers(ns).update(UpdateContainerRequest.newBuilder().setContainer(labels).setUpdateMask(mask).build());
+    } catch (StatusRuntimeException e) {
+      LOG.warning(key + ": cannot record its exit before restarting it: " + e.getStatus());
     }
   }
 

@@ -31,6 +31,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerRestarterTest {
   private static final ContainerKey KEY = new ContainerKey("default", "crashy");
+  private static final Instant EXITED_AT = Instant.parse("2026-12-05T10:00:03.25Z");
 
   /** One container with policy always, whose task is gone and whose next task the runtime refuses. */
   private static final class Fakes {
@@ -113,7 +115,10 @@ class ContainerRestarterTest {
 
       @Override
       public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
-        calls.add("count " + request.getContainer().getLabelsMap().get(ContainerLabels.RESTART_COUNT));
+        Map<String, String> labels = request.getContainer().getLabelsMap();
+        calls.add(labels.containsKey(ContainerLabels.LAST_EXIT_CODE)
+            ? "exit " + labels.get(ContainerLabels.LAST_EXIT_CODE) + " at " + labels.get(ContainerLabels.LAST_FINISHED_AT)
+            : "count " + labels.get(ContainerLabels.RESTART_COUNT));
         response.onNext(UpdateContainerResponse.newBuilder().setContainer(request.getContainer()).build());
         response.onCompleted();
       }
@@ -123,7 +128,8 @@ class ContainerRestarterTest {
       @Override
       public void get(GetRequest request, StreamObserver<GetResponse> response) {
         response.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(KEY.id())
-            .setStatus(taskStatus).setExitStatus(taskStatus == containerd.v1.types.Status.STOPPED ? 2 : 0)).build());
+            .setStatus(taskStatus).setExitStatus(taskStatus == containerd.v1.types.Status.STOPPED ? 2 : 0)
+            .setExitedAt(ProtoTimes.toTimestamp(EXITED_AT))).build());
         response.onCompleted();
       }
 
@@ -221,6 +227,15 @@ class ContainerRestarterTest {
     assertEquals(ContainerRestarter.Outcome.RESTARTED,
         restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
     assertEquals(List.of(), fakes.kills);
+  }
+
+  @Test
+  void theEndedTasksExitIsRecordedBeforeTheRestartDeletesIt() throws Exception {
+    Restartable fakes = new Restartable();
+    assertEquals(ContainerRestarter.Outcome.RESTARTED,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
+    // clients show "Restarting (2) 1 second ago" until the new task runs, as Docker does
+    assertEquals(List.of("exit 2 at " + EXITED_AT, "delete", "count 2", "start"), fakes.calls.subList(0, 4));
   }
 
   @Test
