@@ -19,6 +19,7 @@ import runtime.v1.MemoryUsage;
 import runtime.v1.NetworkUsage;
 import runtime.v1.PodSandboxAttributes;
 import runtime.v1.PodSandboxStats;
+import runtime.v1.ProcessUsage;
 import runtime.v1.UInt64Value;
 import runtime.v1.Container;
 import runtime.v1.ContainerConfig;
@@ -106,9 +107,14 @@ final class CriMessages {
         + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + json(c.config()) + "}";
   }
 
-  /** A pod's stats: its containers', their CPU and memory summed, and its network figures if it has any. */
-  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerStats> containers,
+  /**
+   * A pod's stats: its containers', their CPU, memory and processes summed (the process count the
+   * kubelet reads per pod, which containerd counts in the pod's cgroup), and its network figures
+   * if it has any.
+   */
+  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerSamples.Sample> samples,
       Optional<NetworkUsage> network) {
+    List<ContainerStats> containers = samples.stream().map(ContainerSamples.Sample::stats).toList();
     long now = nanos(Instant.now());
     CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
         .setUsageCoreNanoSeconds(sum(containers, c -> c.getCpu().hasUsageCoreNanoSeconds(),
@@ -124,8 +130,10 @@ final class CriMessages {
         .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
         .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
             c -> c.getMemory().getMajorPageFaults().getValue()));
+    ProcessUsage.Builder processes = ProcessUsage.newBuilder().setTimestamp(now).setProcessCount(UInt64Value
+        .newBuilder().setValue(samples.stream().mapToLong(ContainerSamples.Sample::processes).sum()));
     LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory)
-        .addAllContainers(containers);
+        .setProcess(processes).addAllContainers(containers);
     network.ifPresent(linux::setNetwork);
     return PodSandboxStats.newBuilder()
         .setAttributes(PodSandboxAttributes.newBuilder().setId(s.id()).setMetadata(s.config().getMetadata())

@@ -389,6 +389,8 @@ class CriPodsOverSocketTest {
       PodSandboxStats podStats = cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod)
           .build()).getStats();
       assertEquals(2, podStats.getLinux().getContainersCount());
+      assertTrue(podStats.getLinux().getProcess().getProcessCount().getValue() > 0,
+          "the running container's processes count, as containerd counts the pod's cgroup's: " + podStats);
       assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
           >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
       // the page fetched through the published port crossed the pod's eth0 both ways
