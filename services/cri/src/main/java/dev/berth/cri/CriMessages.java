@@ -1,10 +1,6 @@
 package dev.berth.cri;
 
 import berth.network.v1.Attachment;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
-import dev.berth.api.grpc.Errors;
 import dev.berth.api.grpc.ProtoTimes;
 import java.time.Instant;
 import java.util.List;
@@ -104,7 +100,7 @@ final class CriMessages {
   /** The verbose info of a container: its pid, the spec it runs with, its sandbox and config, as JSON. */
   static String containerInfo(CriContainers.CriContainer c) {
     return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"runtimeSpec\":"
-        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + json(c.config()) + "}";
+        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + GoStructJson.of(c.config()) + "}";
   }
 
   /**
@@ -149,15 +145,6 @@ final class CriMessages {
 
   static long nanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  /** A CRI message as containerd's verbose info prints it: the proto's field names, defaults left out. */
-  static String json(Message m) {
-    try {
-      return JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace().print(m);
-    } catch (InvalidProtocolBufferException e) {
-      throw Errors.internal(e, "cannot print %s as JSON: %s", m.getDescriptorForType().getName(), e.getMessage());
-    }
   }
 
   private static String quoted(String s) {
