@@ -33,7 +33,8 @@ final class SandboxInfo {
       Optional<Long> holderPid) {
     ObjectNode info = JSON.createObjectNode();
     info.put("pid", holderPid.orElse(0L));
-    info.put("processStatus", s.ready() ? "running" : "stopped");
+    // containerd deletes a stopped pod's pause task, and reports a task not there as "deleted"
+    info.put("processStatus", s.ready() ? "running" : "deleted");
     info.put("netNamespaceClosed", network.isEmpty());
     info.put("netNamespacePath", network.map(Attachment::getNetnsPath).orElse(""));
     info.put("runtimeHandler", "");

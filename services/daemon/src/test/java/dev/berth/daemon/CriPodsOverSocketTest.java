@@ -890,7 +890,7 @@ class CriPodsOverSocketTest {
       JsonNode stopped = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
           .setPodSandboxId(pod).setVerbose(true).build()).getInfoOrThrow("info"));
       assertEquals(0, stopped.path("pid").asLong(-1), stopped.toString());
-      assertEquals("stopped", stopped.path("processStatus").asText());
+      assertEquals("deleted", stopped.path("processStatus").asText(), "containerd's word once the pod is stopped");
       assertTrue(stopped.path("netNamespaceClosed").asBoolean(false));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
