@@ -571,6 +571,10 @@ class CriPodsOverSocketTest {
       assertEquals(failed.getStatus().getDescription(), ended.getMessage());
       assertTrue(ended.getMessage().contains("/absent") && ended.getFinishedAt() >= ended.getCreatedAt(),
           ended.toString());
+      // containerd 1.6.20's words, which kubectl describe shows and users search for
+      assertTrue(ended.getMessage().startsWith("failed to create containerd task: failed to create shim task: "
+          + "OCI runtime create failed: runc create failed: unable to start container process: exec: \"/absent\"")
+          && ended.getMessage().endsWith(": unknown"), ended.getMessage());
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
           .setContainerId(missing).build())));
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
