@@ -434,9 +434,10 @@ final class CriContainers {
     LogsGrpc.newBlockingStub(api).reopen(ReopenLogRequest.newBuilder().setContainerId(id).build());
   }
 
-  /** NOT_FOUND unless a CRI container has this id. */
+  /** NOT_FOUND, in containerd's words, unless a CRI container has this id. */
   CriContainer get(String id) {
-    Container record = find(id).orElseThrow(() -> Errors.notFound("container %s not found", id));
+    Container record = find(id).orElseThrow(() -> Errors.notFound(
+        "an error occurred when try to find container \"%s\": not found", id));
     return of(record);
   }
 

@@ -532,6 +532,12 @@ class CriPodsOverSocketTest {
     assertEquals(Status.Code.NOT_FOUND, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
         .setContainerId(unknown).build())));
     assertEquals(Status.Code.NOT_FOUND, code(() -> status(unknown)));
+    // containerd 1.6.20's words, as crictl inspect and inspectp print them
+    assertEquals("an error occurred when try to find container \"" + unknown + "\": not found",
+        assertThrows(StatusRuntimeException.class, () -> status(unknown)).getStatus().getDescription());
+    assertEquals("an error occurred when try to find sandbox \"" + unknown + "\": not found",
+        assertThrows(StatusRuntimeException.class, () -> cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+            .setPodSandboxId(unknown).build())).getStatus().getDescription());
     // removing what is gone succeeds, as the kubelet retries removals
     cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(unknown).build());
     cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(unknown).build());
