@@ -483,8 +483,17 @@ public final class ContainerTasks {
    * unknown}. Other reasons stay as they are; the Tasks API keeps berthd's words for ctr.
    */
   public static String dockersWords(String description) {
+    return runtimeRefusal(description).map(why -> DOCKER_CREATE_REFUSAL + why + ": unknown").orElse(description);
+  }
+
+  /**
+   * The runtime's reason when {@code description} is berthd's words for a task the runtime refused
+   * to create ({@code failed to create task ID: RUNTIME create failed: WHY}), for clients that word
+   * it as their daemon does.
+   */
+  public static Optional<String> runtimeRefusal(String description) {
     Matcher m = BERTHD_CREATE_REFUSAL.matcher(description);
-    return m.matches() ? DOCKER_CREATE_REFUSAL + m.group(1) + ": unknown" : description;
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /** Docker's exit code for a start the runtime refused with {@code description}: 127 or 126; none for others. */

@@ -26,8 +26,9 @@ import runtime.v1.UInt64Value;
 
 /**
  * A container's CRI stats from the Tasks API's cgroup metrics (v1 or v2 messages) and the
- * Snapshots API's usage of its writable layer. CPU use in nanocores needs two readings: the last
- * one of each running container is kept, until it is read not running.
+ * Snapshots API's usage of its writable layer, with the number of processes in its cgroup, which
+ * the CRI reports only per pod. CPU use in nanocores needs two readings: the last one of each
+ * running container is kept, until it is read not running.
  */
 final class ContainerSamples {
   /** Beyond this a memory limit is "none": the kernel's unlimited value, rounded to pages. */
@@ -42,12 +43,23 @@ final class ContainerSamples {
     this.images = images;
   }
 
+  /** A container's stats and the processes its cgroup holds (0 for one not running). */
+  record Sample(ContainerStats stats, long processes) {}
+
   ContainerStats of(CriContainers.CriContainer c) {
+    return sample(c).stats();
+  }
+
+  Sample sample(CriContainers.CriContainer c) {
     ContainerStats.Builder stats = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder()
         .setId(c.id()).setMetadata(c.config().getMetadata()).putAllLabels(c.config().getLabelsMap())
         .putAllAnnotations(c.config().getAnnotationsMap()));
+    long processes = 0;
     if (c.state().running()) {
-      metric(c.id()).ifPresent(m -> cgroup(c.id(), m, stats));
+      Optional<Metric> metric = metric(c.id());
+      if (metric.isPresent()) {
+        processes = cgroup(c.id(), metric.get(), stats);
+      }
     } else {
       lastCpu.remove(c.id());
     }
@@ -63,7 +75,7 @@ final class ContainerSamples {
         throw e;
       }
     }
-    return stats.setWritableLayer(layer).build();
+    return new Sample(stats.setWritableLayer(layer).build(), processes);
   }
 
   private Optional<Metric> metric(String id) {
@@ -71,7 +83,8 @@ final class ContainerSamples {
         .build()).getMetricsList().stream().findFirst();
   }
 
-  private void cgroup(String id, Metric metric, ContainerStats.Builder stats) {
+  /** Sets the CPU and memory figures of a cgroup's metrics and answers how many processes it holds. */
+  private long cgroup(String id, Metric metric, ContainerStats.Builder stats) {
     long at = metric.hasTimestamp() ? CriMessages.nanos(ProtoTimes.toInstant(metric.getTimestamp()))
         : CriMessages.nanos(java.time.Instant.now());
     long cpuNanos;
@@ -81,6 +94,7 @@ final class ContainerSamples {
     long limit;
     long faults;
     long majorFaults;
+    long processes;
     String type = metric.getData().getTypeUrl();
     try {
       if (type.endsWith("io.containerd.cgroups.v1.Metrics")) {
@@ -92,6 +106,7 @@ final class ContainerSamples {
         limit = m.getMemory().getUsage().getLimit();
         faults = m.getMemory().getTotalPgFault();
         majorFaults = m.getMemory().getTotalPgMajFault();
+        processes = m.getPids().getCurrent();
       } else if (type.endsWith("io.containerd.cgroups.v2.Metrics")) {
         io.containerd.cgroups.v2.Metrics m = io.containerd.cgroups.v2.Metrics.parseFrom(metric.getData().getValue());
         cpuNanos = m.getCpu().getUsageUsec() * 1000;
@@ -101,6 +116,7 @@ final class ContainerSamples {
         limit = m.getMemory().getUsageLimit();
         faults = m.getMemory().getPgfault();
         majorFaults = m.getMemory().getPgmajfault();
+        processes = m.getPids().getCurrent();
       } else {
         throw Errors.failedPrecondition("metrics of container %s are of an unknown kind: %s", id, type);
       }
@@ -119,6 +135,7 @@ final class ContainerSamples {
       memory.setAvailableBytes(value(Math.max(0, limit - workingSet)));
     }
     stats.setCpu(cpu).setMemory(memory);
+    return processes;
   }
 
   private static UInt64Value value(long v) {

@@ -58,6 +58,9 @@ import runtime.v1.PodSandboxConfig;
 final class CriContainers {
   /** containerd's exit code for a container whose process could not start. */
   private static final int START_ERROR_EXIT_CODE = 128;
+  /** containerd's CRI's heading, then its shim's, before the runtime's reason. */
+  private static final String CONTAINERD_CREATE_REFUSAL =
+      "failed to create containerd task: failed to create shim task: OCI runtime create failed: ";
 
   private final Channel api;
   private final ContainerClient records;
@@ -278,9 +281,16 @@ final class CriContainers {
     }
   }
 
-  /** Ends container {@code c} with StartError and answers {@code failure} in {@code status}'s code. */
+  /**
+   * Ends container {@code c} with StartError and answers {@code failure} in {@code status}'s code.
+   * A runtime's refusal is worded as containerd's CRI words it over its shim (what a user finds
+   * when searching the message {@code kubectl describe pod} shows); the Tasks API keeps berthd's
+   * words for ctr.
+   */
   private StatusRuntimeException startError(CriContainer c, Status status, String failure, RuntimeException cause) {
-    String message = "failed to start container " + c.id() + ": " + failure;
+    String message = ContainerTasks.runtimeRefusal(String.valueOf(failure))
+        .map(why -> CONTAINERD_CREATE_REFUSAL + why + ": unknown")
+        .orElse("failed to start container " + c.id() + ": " + failure);
     StatusRuntimeException answer = status.withDescription(message).withCause(cause).asRuntimeException();
     try {
       records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, message));
@@ -424,9 +434,10 @@ final class CriContainers {
     LogsGrpc.newBlockingStub(api).reopen(ReopenLogRequest.newBuilder().setContainerId(id).build());
   }
 
-  /** NOT_FOUND unless a CRI container has this id. */
+  /** NOT_FOUND, in containerd's words, unless a CRI container has this id. */
   CriContainer get(String id) {
-    Container record = find(id).orElseThrow(() -> Errors.notFound("container %s not found", id));
+    Container record = find(id).orElseThrow(() -> Errors.notFound(
+        "an error occurred when try to find container \"%s\": not found", id));
     return of(record);
   }
 

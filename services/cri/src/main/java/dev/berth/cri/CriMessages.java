@@ -1,10 +1,6 @@
 package dev.berth.cri;
 
 import berth.network.v1.Attachment;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
-import dev.berth.api.grpc.Errors;
 import dev.berth.api.grpc.ProtoTimes;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +15,7 @@ import runtime.v1.MemoryUsage;
 import runtime.v1.NetworkUsage;
 import runtime.v1.PodSandboxAttributes;
 import runtime.v1.PodSandboxStats;
+import runtime.v1.ProcessUsage;
 import runtime.v1.UInt64Value;
 import runtime.v1.Container;
 import runtime.v1.ContainerConfig;
@@ -103,12 +100,17 @@ final class CriMessages {
   /** The verbose info of a container: its pid, the spec it runs with, its sandbox and config, as JSON. */
   static String containerInfo(CriContainers.CriContainer c) {
     return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"runtimeSpec\":"
-        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + json(c.config()) + "}";
+        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + GoStructJson.of(c.config()) + "}";
   }
 
-  /** A pod's stats: its containers', their CPU and memory summed, and its network figures if it has any. */
-  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerStats> containers,
+  /**
+   * A pod's stats: its containers', their CPU, memory and processes summed (the process count the
+   * kubelet reads per pod, which containerd counts in the pod's cgroup), and its network figures
+   * if it has any.
+   */
+  static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerSamples.Sample> samples,
       Optional<NetworkUsage> network) {
+    List<ContainerStats> containers = samples.stream().map(ContainerSamples.Sample::stats).toList();
     long now = nanos(Instant.now());
     CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
         .setUsageCoreNanoSeconds(sum(containers, c -> c.getCpu().hasUsageCoreNanoSeconds(),
@@ -124,8 +126,10 @@ final class CriMessages {
         .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
         .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
             c -> c.getMemory().getMajorPageFaults().getValue()));
+    ProcessUsage.Builder processes = ProcessUsage.newBuilder().setTimestamp(now).setProcessCount(UInt64Value
+        .newBuilder().setValue(samples.stream().mapToLong(ContainerSamples.Sample::processes).sum()));
     LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory)
-        .addAllContainers(containers);
+        .setProcess(processes).addAllContainers(containers);
     network.ifPresent(linux::setNetwork);
     return PodSandboxStats.newBuilder()
         .setAttributes(PodSandboxAttributes.newBuilder().setId(s.id()).setMetadata(s.config().getMetadata())
@@ -141,15 +145,6 @@ final class CriMessages {
 
   static long nanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  /** A CRI message as containerd's verbose info prints it: the proto's field names, defaults left out. */
-  static String json(Message m) {
-    try {
-      return JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace().print(m);
-    } catch (InvalidProtocolBufferException e) {
-      throw Errors.internal(e, "cannot print %s as JSON: %s", m.getDescriptorForType().getName(), e.getMessage());
-    }
   }
 
   private static String quoted(String s) {

@@ -230,9 +230,10 @@ final class PodSandboxes {
     namespaces.unpin(sandbox.id());
   }
 
-  /** NOT_FOUND unless a sandbox has this id (or unique id prefix). */
+  /** NOT_FOUND, in containerd's words, unless a sandbox has this id (or unique id prefix). */
   Sandbox get(String id) {
-    return find(id).orElseThrow(() -> Errors.notFound("pod sandbox %s not found", id));
+    return find(id).orElseThrow(() -> Errors.notFound(
+        "an error occurred when try to find sandbox \"%s\": not found", id));
   }
 
   Optional<Sandbox> find(String id) {

@@ -265,8 +265,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   }
 
   /**
-   * A pod's CPU and memory are the sums of its containers': no process of its own uses any. Its
-   * network figures are its namespace's interfaces' (none on the node's network).
+   * A pod's CPU, memory and process count are the sums of its containers': no process of its own
+   * uses any. Its network figures are its namespace's interfaces' (none on the node's network).
    */
   @Override
   public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
@@ -285,8 +285,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   }
 
   private PodSandboxStats podStats(PodSandboxes.Sandbox sandbox) {
-    List<ContainerStats> each = containers.list(ContainerFilter.newBuilder().setPodSandboxId(sandbox.id()).build())
-        .stream().map(samples::of).toList();
+    List<ContainerSamples.Sample> each = containers.list(ContainerFilter.newBuilder()
+        .setPodSandboxId(sandbox.id()).build()).stream().map(samples::sample).toList();
     return CriMessages.podStats(sandbox, each, networkSamples.of(sandbox));
   }
 

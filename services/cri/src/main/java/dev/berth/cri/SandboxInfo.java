@@ -33,11 +33,12 @@ final class SandboxInfo {
       Optional<Long> holderPid) {
     ObjectNode info = JSON.createObjectNode();
     info.put("pid", holderPid.orElse(0L));
-    info.put("processStatus", s.ready() ? "running" : "stopped");
+    // containerd deletes a stopped pod's pause task, and reports a task not there as "deleted"
+    info.put("processStatus", s.ready() ? "running" : "deleted");
     info.put("netNamespaceClosed", network.isEmpty());
     info.put("netNamespacePath", network.map(Attachment::getNetnsPath).orElse(""));
     info.put("runtimeHandler", "");
-    info.set("config", tree(CriMessages.json(s.config())));
+    info.set("config", GoStructJson.tree(s.config()));
     info.set("runtimeSpec", runtimeSpec(s, network, namespaces, holderPid));
     try {
       return JSON.writeValueAsString(info);
@@ -82,13 +83,5 @@ final class SandboxInfo {
 
   private static void namespace(ArrayNode list, String type, String path) {
     list.addObject().put("type", type).put("path", path);
-  }
-
-  private static ObjectNode tree(String json) {
-    try {
-      return (ObjectNode) JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw Errors.internal(e, "cannot read back the JSON printed: %s", e.getMessage());
-    }
   }
 }

@@ -389,6 +389,8 @@ class CriPodsOverSocketTest {
       PodSandboxStats podStats = cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod)
           .build()).getStats();
       assertEquals(2, podStats.getLinux().getContainersCount());
+      assertTrue(podStats.getLinux().getProcess().getProcessCount().getValue() > 0,
+          "the running container's processes count, as containerd counts the pod's cgroup's: " + podStats);
       assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
           >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
       // the page fetched through the published port crossed the pod's eth0 both ways
@@ -530,6 +532,12 @@ class CriPodsOverSocketTest {
     assertEquals(Status.Code.NOT_FOUND, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
         .setContainerId(unknown).build())));
     assertEquals(Status.Code.NOT_FOUND, code(() -> status(unknown)));
+    // containerd 1.6.20's words, as crictl inspect and inspectp print them
+    assertEquals("an error occurred when try to find container \"" + unknown + "\": not found",
+        assertThrows(StatusRuntimeException.class, () -> status(unknown)).getStatus().getDescription());
+    assertEquals("an error occurred when try to find sandbox \"" + unknown + "\": not found",
+        assertThrows(StatusRuntimeException.class, () -> cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+            .setPodSandboxId(unknown).build())).getStatus().getDescription());
     // removing what is gone succeeds, as the kubelet retries removals
     cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(unknown).build());
     cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(unknown).build());
@@ -569,6 +577,10 @@ class CriPodsOverSocketTest {
       assertEquals(failed.getStatus().getDescription(), ended.getMessage());
       assertTrue(ended.getMessage().contains("/absent") && ended.getFinishedAt() >= ended.getCreatedAt(),
           ended.toString());
+      // containerd 1.6.20's words, which kubectl describe shows and users search for
+      assertTrue(ended.getMessage().startsWith("failed to create containerd task: failed to create shim task: "
+          + "OCI runtime create failed: runc create failed: unable to start container process: exec: \"/absent\"")
+          && ended.getMessage().endsWith(": unknown"), ended.getMessage());
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
           .setContainerId(missing).build())));
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
@@ -888,7 +900,7 @@ class CriPodsOverSocketTest {
       JsonNode stopped = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
           .setPodSandboxId(pod).setVerbose(true).build()).getInfoOrThrow("info"));
       assertEquals(0, stopped.path("pid").asLong(-1), stopped.toString());
-      assertEquals("stopped", stopped.path("processStatus").asText());
+      assertEquals("deleted", stopped.path("processStatus").asText(), "containerd's word once the pod is stopped");
       assertTrue(stopped.path("netNamespaceClosed").asBoolean(false));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());

@@ -164,6 +164,26 @@ class CriStreamingTest {
   }
 
   @Test
+  void anExecTheRuntimeRefusesIsWordedAsContainerdsOverBothPaths() throws Exception {
+    String expected = "failed to exec in container: failed to start exec \"";
+    String why = "\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"/absent\"";
+    StatusRuntimeException sync = assertThrows(StatusRuntimeException.class, () -> execSync("idle", 10, "/absent"));
+    assertEquals(Status.Code.UNKNOWN, sync.getStatus().getCode());
+    String words = sync.getStatus().getDescription();
+    assertTrue(words.startsWith(expected) && words.contains(why) && words.endsWith(": unknown"), words);
+
+    try (SpdyTestClient c = SpdyTestClient.connect(execUrl(false, false, "/absent"), "v4.channel.k8s.io")) {
+      int error = c.open(Map.of("streamType", "error"));
+      c.open(Map.of("streamType", "stdout"));
+      c.open(Map.of("streamType", "stderr"));
+      JsonNode status = JSON.readTree(c.readToEnd(error, 30));
+      String message = status.path("message").asText();
+      assertTrue(message.startsWith("Internal error occurred: error executing command in container: " + expected)
+          && message.contains(why) && message.endsWith(": unknown"), status::toString);
+    }
+  }
+
+  @Test
   void unknownContainersAreNotFoundAndStoppedOnesAFailedPrecondition() {
     assertEquals(Status.Code.NOT_FOUND, code(() -> execSync("no-such-container", 0, "true")));
     assertEquals(Status.Code.NOT_FOUND, code(() -> cri.exec(ExecRequest.newBuilder().setContainerId("no-such")

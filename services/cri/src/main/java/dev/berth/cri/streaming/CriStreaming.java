@@ -56,7 +56,7 @@ public final class CriStreaming {
       // the main process may have ended since the check (the runtime then refuses the exec):
       // FAILED_PRECONDITION as the check gives it, not the runtime's UNKNOWN
       containers.running(id);
-      throw e;
+      throw ExecRefusals.inContainerdsWords(e);
     } catch (IOException e) {
       throw Errors.internal(e, "cannot start %s in container %s: %s", cmd, id, e.getMessage());
     }

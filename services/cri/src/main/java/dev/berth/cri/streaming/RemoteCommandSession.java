@@ -149,7 +149,9 @@ final class RemoteCommandSession {
 
   private static String describe(Exception e) {
     if (e instanceof io.grpc.StatusRuntimeException s) {
-      return s.getStatus().getCode() + ": " + s.getStatus().getDescription();
+      // a runtime's refusal (UNKNOWN) reads as containerd's words do, without a code
+      return s.getStatus().getCode() == io.grpc.Status.Code.UNKNOWN ? String.valueOf(s.getStatus().getDescription())
+          : s.getStatus().getCode() + ": " + s.getStatus().getDescription();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }

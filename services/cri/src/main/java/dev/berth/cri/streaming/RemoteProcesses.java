@@ -25,9 +25,12 @@ final class RemoteProcesses {
       InterruptedException {
     if (request instanceof StreamRequest.Exec e) {
       RunningContainers.Running container = containers.running(e.containerId());
-      ExecProcess p = ExecProcess.start(api, container.id(), container.process(), "cri-exec", e.cmd(), e.tty(),
-          e.stdin(), out, err);
-      return new Exec(p);
+      try {
+        return new Exec(ExecProcess.start(api, container.id(), container.process(), "cri-exec", e.cmd(), e.tty(),
+            e.stdin(), out, err));
+      } catch (StatusRuntimeException refused) {
+        throw ExecRefusals.inContainerdsWords(refused);
+      }
     }
     StreamRequest.Attach a = (StreamRequest.Attach) request;
     containers.running(a.containerId());

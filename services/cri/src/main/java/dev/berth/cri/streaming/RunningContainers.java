@@ -43,7 +43,7 @@ final class RunningContainers {
       throw Errors.invalidArgument("container_id is required");
     }
     Container record = containers.find(id)
-        .orElseThrow(() -> Errors.notFound("container %s not found", id));
+        .orElseThrow(() -> Errors.notFound("failed to find container \"%s\" in store: not found", id));
     ContainerState state = new ContainerState(record,
         ContainerState.task(api, id).or(() -> endedTasks.of(record)));
     if (!state.running() || state.paused()) {
