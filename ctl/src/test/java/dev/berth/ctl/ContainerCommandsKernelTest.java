@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -509,6 +511,45 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     try (var proc = Files.list(tmp.resolve("all/proc"))) {
       assertEquals(0, proc.count());
     }
+  }
+
+  @Test
+  void copyThroughADirectoryTheContainerSwapsForASymlinkToItsRootNeverReachesTheHost() throws Exception {
+    // CVE-2018-15664's race: between berthctl resolving c:/d/... and writing or reading it, the
+    // container makes /d a symlink to / which, followed from the host, is the host's root
+    ok("run", "-d", "--name", "swapper", "busybox", "sh", "-c",
+        "while true; do rm -rf /d; mkdir /d; rm -rf /d; ln -s / /d; done");
+    String name = "berth-cp-race-" + UUID.randomUUID();
+    Path planted = Path.of("/", name);
+    Path secret = Path.of("/", name + "-secret");
+    Files.writeString(tmp.resolve(name), "from the copy\n");
+    Files.writeString(secret, "the host's\n");
+    try {
+      Path out = tmp.resolve("out");
+      long end = System.nanoTime() + 4_000_000_000L;
+      while (System.nanoTime() < end && !(Files.exists(planted, LinkOption.NOFOLLOW_LINKS) && Files.exists(out))) {
+        berthd.ctl("cp", "-q", tmp.resolve(name).toString(), "swapper:/d/");
+        berthd.ctl("cp", "-q", "swapper:/d/" + secret.getFileName(), out.toString());
+      }
+      assertEquals(List.of(false, false), List.of(Files.exists(planted, LinkOption.NOFOLLOW_LINKS), Files.exists(out)),
+          "wrote the host's " + planted + ", read the host's " + secret + " through /d");
+      assertEquals("running", status("swapper"), "the container runs on after the copies");
+    } finally {
+      Files.deleteIfExists(planted);
+      Files.deleteIfExists(secret);
+    }
+  }
+
+  @Test
+  void copyLeavesAPausedContainerPaused() throws Exception {
+    ok("run", "-d", "--name", "held-cp", "busybox", "sleep", "1000");
+    ok("pause", "held-cp");
+    Files.writeString(tmp.resolve("in.txt"), "in\n");
+    ok("cp", tmp.resolve("in.txt").toString(), "held-cp:/in.txt");
+    ok("cp", "held-cp:/in.txt", tmp.resolve("out.txt").toString());
+    assertEquals("in\n", Files.readString(tmp.resolve("out.txt")));
+    assertEquals("paused", status("held-cp"));
+    ok("unpause", "held-cp");
   }
 
   @Test

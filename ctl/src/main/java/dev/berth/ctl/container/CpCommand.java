@@ -5,6 +5,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.spec.RootfsFiles;
@@ -298,25 +299,38 @@ public final class CpCommand implements Callable<Integer> {
     }
   }
 
-  /** A container's root file system on this host for the length of a copy. */
+  /**
+   * A container's root file system on this host for the length of a copy: a running container's
+   * frozen meanwhile, so that none of its processes can swap what the copy resolved for a symlink
+   * out of it.
+   */
   private static final class ContainerRoot implements AutoCloseable {
     private final Path path;
     private final boolean mounted;
     private final Set<Path> kernelMounts;
     private final CopyMounts mounts;
+    private final Optional<FrozenContainer> frozen;
 
-    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts) {
+    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts,
+        Optional<FrozenContainer> frozen) {
       this.path = path;
       this.mounted = mounted;
       this.kernelMounts = kernelMounts;
       this.mounts = mounts;
+      this.frozen = frozen;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
       CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
       if (s.running()) {
         Path root = Path.of("/proc", Integer.toString(s.pid()), "root");
-        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts);
+        FrozenContainer frozen = FrozenContainer.of(c.channel(), s);
+        try {
+          return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts, Optional.of(frozen));
+        } catch (IOException | RuntimeException e) {
+          frozen.close();
+          throw e;
+        }
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -329,7 +343,7 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
-      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts);
+      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts, Optional.empty());
       try {
         copyMounts.mountUnder(dir, c.channel());
       } catch (IOException | RuntimeException e) {
@@ -354,6 +368,7 @@ public final class CpCommand implements Callable<Integer> {
 
     @Override
     public void close() throws IOException {
+      frozen.ifPresent(FrozenContainer::close);
       if (mounted) {
         HostCommands.unmountTree(path);
         Files.delete(path);

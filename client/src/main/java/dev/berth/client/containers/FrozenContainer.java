@@ -1,0 +1,43 @@
+package dev.berth.client.containers;
+
+import containerd.services.tasks.v1.PauseTaskRequest;
+import containerd.services.tasks.v1.ResumeTaskRequest;
+import containerd.services.tasks.v1.TasksGrpc;
+import io.grpc.Channel;
+
+/**
+ * A running container's processes kept frozen (the Tasks API's Pause, the cgroup freezer) while
+ * the host works in its root, as {@code cp} and {@code export} do through /proc/PID/root. Left
+ * running, a process could swap a directory on the path for a symlink to {@code /} between the
+ * path's resolving and its use, and the host, following that link, would write or read its own
+ * files (CVE-2018-15664). A container paused before stays paused; a stopped one has nothing to freeze.
+ */
+public final class FrozenContainer implements AutoCloseable {
+  private final TasksGrpc.TasksBlockingStub tasks;
+  private final String id;
+  private final boolean thaw;
+
+  private FrozenContainer(TasksGrpc.TasksBlockingStub tasks, String id, boolean thaw) {
+    this.tasks = tasks;
+    this.id = id;
+    this.thaw = thaw;
+  }
+
+  /** Freezes {@code s} if it runs and is not paused already. */
+  public static FrozenContainer of(Channel channel, ContainerState s) {
+    TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
+    boolean freeze = s.running() && !s.paused();
+    if (freeze) {
+      tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
+    }
+    return new FrozenContainer(tasks, s.id(), freeze);
+  }
+
+  /** Lets the processes run again, unless they were paused before. */
+  @Override
+  public void close() {
+    if (thaw) {
+      tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(id).build());
+    }
+  }
+}
