@@ -553,6 +553,20 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void copyToASymlinkWhoseTargetsDirectoryIsMissingNamesThatDirectoryAsDockers() throws Exception {
+    ok("run", "-d", "--name", "dangling", "busybox", "sleep", "1000");
+    ok("exec", "dangling", "sh", "-c", "ln -s /tmp/x/y /link2 && ln -s x/y /tmp/rel");
+    Files.writeString(tmp.resolve("f"), "f\n");
+    Cli.Result absolute = berthd.ctl("cp", tmp.resolve("f").toString(), "dangling:/link2");
+    assertEquals(1, absolute.exit(), absolute::toString);
+    assertEquals("Error response from daemon: Could not find the file /tmp/x in container dangling\n",
+        absolute.stderr());
+    // a relative target, from the link's directory
+    assertEquals("Error response from daemon: Could not find the file /tmp/x in container dangling\n",
+        berthd.ctl("cp", tmp.resolve("f").toString(), "dangling:/tmp/rel").stderr());
+  }
+
+  @Test
   void copyKeepsSetuidAndSetgidBitsWithoutArchiveAsDockers() throws Exception {
     Path su = tmp.resolve("su");
     Files.writeString(su, "#!/bin/sh\n");

@@ -131,9 +131,10 @@ public final class CpCommand implements Callable<Integer> {
           Path given = Path.of(source);
           // as Docker's -L: what the link points to, under the link's name
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
+          String destinationNamed = destinationNamed(rootfs.path(), containerPath);
           long size = copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
-              () -> notFound(parent(containerPath), container));
+              () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }
       }
@@ -195,6 +196,19 @@ public final class CpCommand implements Callable<Integer> {
   private static String parent(String path) {
     String named = path.replaceAll("/+$", "");
     return named.substring(0, Math.max(named.lastIndexOf('/'), 0));
+  }
+
+  /**
+   * The path a copy into {@code containerPath} goes to, as Docker's CLI names it to its daemon: a
+   * symlink's target there (from the link's directory when relative), one link deep, so a missing
+   * directory is named as the link leads to it.
+   */
+  private static String destinationNamed(Path root, String containerPath) throws IOException {
+    Path link = RootfsFiles.linkInside(root, containerPath);
+    if (!Files.isSymbolicLink(link)) {
+      return containerPath;
+    }
+    return Path.of("/" + parent(containerPath)).resolve(Files.readSymbolicLink(link).toString()).normalize().toString();
   }
 
   /** {@code NAME:PATH}, where NAME holds no '/' (so ./a:b and /x:y are host paths). */
