@@ -567,6 +567,21 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void anArchiveWhoseEntryClimbsOutOfTheDestinationIsRefusedAsDockers() throws Exception {
+    ok("run", "-d", "--name", "climb", "busybox", "sleep", "1000");
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry up = new TarArchiveEntry("../etc/climbed");
+      tar.putArchiveEntry(up);
+      tar.closeArchiveEntry();
+    }
+    Cli.Result refused = berthd.ctlWithInput(archive.toByteArray(), "cp", "-", "climb:/tmp");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error response from daemon: \"../etc/climbed\" is outside of \"/tmp\"\n", refused.stderr());
+    ok("exec", "climb", "sh", "-c", "test ! -e /etc/climbed");
+  }
+
+  @Test
   void copyKeepsSetuidAndSetgidBitsWithoutArchiveAsDockers() throws Exception {
     Path su = tmp.resolve("su");
     Files.writeString(su, "#!/bin/sh\n");

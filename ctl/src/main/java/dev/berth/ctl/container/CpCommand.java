@@ -3,6 +3,7 @@ package dev.berth.ctl.container;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.FrozenContainer;
@@ -118,7 +119,12 @@ public final class CpCommand implements Callable<Integer> {
           if (!Files.isDirectory(inside)) {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
-          TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+          try {
+            TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+          } catch (ClientException e) {
+            // Docker's daemon unpacks the archive: its refusals come back after its prefix
+            throw new DaemonError(e.getMessage(), e);
+          }
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
