@@ -553,6 +553,33 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aCopyEndedBySigtermThawsTheContainerItFroze() throws Exception {
+    ok("run", "-d", "--name", "thawed", "busybox", "sleep", "1000");
+    // a berthctl of its own, which SIGTERM ends, copying an archive whose first entry never ends
+    ProcessBuilder berthctl = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), BerthCtl.class.getName(), "cp", "-", "thawed:/tmp")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    berthctl.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+    Process cp = berthctl.start();
+    try {
+      TarArchiveEntry entry = new TarArchiveEntry("slow");
+      entry.setSize(1 << 20);
+      TarArchiveOutputStream tar = new TarArchiveOutputStream(cp.getOutputStream());
+      tar.putArchiveEntry(entry);
+      tar.write(new byte[4096]);
+      tar.flush();
+      for (int i = 0; i < 100 && !status("thawed").equals("paused"); i++) {
+        Thread.sleep(100);
+      }
+      assertEquals("paused", status("thawed"), "frozen while it copies");
+    } finally {
+      cp.destroy();
+      cp.waitFor();
+    }
+    assertEquals("running", status("thawed"));
+  }
+
+  @Test
   void copyToASymlinkWhoseTargetsDirectoryIsMissingNamesThatDirectoryAsDockers() throws Exception {
     ok("run", "-d", "--name", "dangling", "busybox", "sleep", "1000");
     ok("exec", "dangling", "sh", "-c", "ln -s /tmp/x/y /link2 && ln -s x/y /tmp/rel");

@@ -16,6 +16,8 @@ public final class FrozenContainer implements AutoCloseable {
   private final TasksGrpc.TasksBlockingStub tasks;
   private final String id;
   private final boolean thaw;
+  /** Thaws the container if the copy is ended by a signal (Ctrl-C, SIGTERM), which skips {@link #close}. */
+  private final Thread thawAtExit = new Thread(this::thawIgnoringFailure, "thaw-at-exit");
 
   private FrozenContainer(TasksGrpc.TasksBlockingStub tasks, String id, boolean thaw) {
     this.tasks = tasks;
@@ -25,19 +27,39 @@ public final class FrozenContainer implements AutoCloseable {
 
   /** Freezes {@code s} if it runs and is not paused already. */
   public static FrozenContainer of(Channel channel, ContainerState s) {
-    TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
-    boolean freeze = s.running() && !s.paused();
-    if (freeze) {
-      tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
+    FrozenContainer frozen = new FrozenContainer(TasksGrpc.newBlockingStub(channel), s.id(), s.running() && !s.paused());
+    if (frozen.thaw) {
+      Runtime.getRuntime().addShutdownHook(frozen.thawAtExit);
+      try {
+        frozen.tasks.pause(PauseTaskRequest.newBuilder().setContainerId(s.id()).build());
+      } catch (RuntimeException e) {
+        Runtime.getRuntime().removeShutdownHook(frozen.thawAtExit);
+        throw e;
+      }
     }
-    return new FrozenContainer(tasks, s.id(), freeze);
+    return frozen;
   }
 
   /** Lets the processes run again, unless they were paused before. */
   @Override
   public void close() {
-    if (thaw) {
+    if (!thaw) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(thawAtExit);
+    } catch (IllegalStateException exiting) {
+      // the JVM is exiting: the hook thaws it
+      return;
+    }
+    tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(id).build());
+  }
+
+  private void thawIgnoringFailure() {
+    try {
       tasks.resume(ResumeTaskRequest.newBuilder().setContainerId(id).build());
+    } catch (RuntimeException e) {
+      // exiting: nowhere left to report it; the container is as pause left it, and unpause thaws it
     }
   }
 }
