@@ -43,8 +43,10 @@ import picocli.CommandLine.ParentCommand;
         + "Paths inside the container resolve symlinks as the container sees them; a symlink named as SRC in a "
         + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
         + "What is copied belongs to root (to the invoking user on the host) unless -a.",
-        "A running container is reached through its process's root; a stopped one through its snapshot, "
-        + "mounted for the copy with its volumes and bind mounts over it, as it has them when it runs.",
+        "A running container is reached through its process's root, frozen meanwhile (as pause freezes it) so "
+        + "that none of its processes can swap a directory on the path for a symlink out of it; a stopped one "
+        + "through its snapshot, mounted for the copy with its volumes and bind mounts over it, as it has them "
+        + "when it runs.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
         + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
