@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -509,6 +511,101 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     try (var proc = Files.list(tmp.resolve("all/proc"))) {
       assertEquals(0, proc.count());
     }
+  }
+
+  @Test
+  void copyThroughADirectoryTheContainerSwapsForASymlinkToItsRootNeverReachesTheHost() throws Exception {
+    // CVE-2018-15664's race: between berthctl resolving c:/d/... and writing or reading it, the
+    // container makes /d a symlink to / which, followed from the host, is the host's root
+    ok("run", "-d", "--name", "swapper", "busybox", "sh", "-c",
+        "while true; do rm -rf /d; mkdir /d; rm -rf /d; ln -s / /d; done");
+    String name = "berth-cp-race-" + UUID.randomUUID();
+    Path planted = Path.of("/", name);
+    Path secret = Path.of("/", name + "-secret");
+    Files.writeString(tmp.resolve(name), "from the copy\n");
+    Files.writeString(secret, "the host's\n");
+    try {
+      Path out = tmp.resolve("out");
+      long end = System.nanoTime() + 4_000_000_000L;
+      while (System.nanoTime() < end && !(Files.exists(planted, LinkOption.NOFOLLOW_LINKS) && Files.exists(out))) {
+        berthd.ctl("cp", "-q", tmp.resolve(name).toString(), "swapper:/d/");
+        berthd.ctl("cp", "-q", "swapper:/d/" + secret.getFileName(), out.toString());
+      }
+      assertEquals(List.of(false, false), List.of(Files.exists(planted, LinkOption.NOFOLLOW_LINKS), Files.exists(out)),
+          "wrote the host's " + planted + ", read the host's " + secret + " through /d");
+      assertEquals("running", status("swapper"), "the container runs on after the copies");
+    } finally {
+      Files.deleteIfExists(planted);
+      Files.deleteIfExists(secret);
+    }
+  }
+
+  @Test
+  void copyLeavesAPausedContainerPaused() throws Exception {
+    ok("run", "-d", "--name", "held-cp", "busybox", "sleep", "1000");
+    ok("pause", "held-cp");
+    Files.writeString(tmp.resolve("in.txt"), "in\n");
+    ok("cp", tmp.resolve("in.txt").toString(), "held-cp:/in.txt");
+    ok("cp", "held-cp:/in.txt", tmp.resolve("out.txt").toString());
+    assertEquals("in\n", Files.readString(tmp.resolve("out.txt")));
+    assertEquals("paused", status("held-cp"));
+    ok("unpause", "held-cp");
+  }
+
+  @Test
+  void aCopyEndedBySigtermThawsTheContainerItFroze() throws Exception {
+    ok("run", "-d", "--name", "thawed", "busybox", "sleep", "1000");
+    // a berthctl of its own, which SIGTERM ends, copying an archive whose first entry never ends
+    ProcessBuilder berthctl = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), BerthCtl.class.getName(), "cp", "-", "thawed:/tmp")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    berthctl.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+    Process cp = berthctl.start();
+    try {
+      TarArchiveEntry entry = new TarArchiveEntry("slow");
+      entry.setSize(1 << 20);
+      TarArchiveOutputStream tar = new TarArchiveOutputStream(cp.getOutputStream());
+      tar.putArchiveEntry(entry);
+      tar.write(new byte[4096]);
+      tar.flush();
+      for (int i = 0; i < 100 && !status("thawed").equals("paused"); i++) {
+        Thread.sleep(100);
+      }
+      assertEquals("paused", status("thawed"), "frozen while it copies");
+    } finally {
+      cp.destroy();
+      cp.waitFor();
+    }
+    assertEquals("running", status("thawed"));
+  }
+
+  @Test
+  void copyToASymlinkWhoseTargetsDirectoryIsMissingNamesThatDirectoryAsDockers() throws Exception {
+    ok("run", "-d", "--name", "dangling", "busybox", "sleep", "1000");
+    ok("exec", "dangling", "sh", "-c", "ln -s /tmp/x/y /link2 && ln -s x/y /tmp/rel");
+    Files.writeString(tmp.resolve("f"), "f\n");
+    Cli.Result absolute = berthd.ctl("cp", tmp.resolve("f").toString(), "dangling:/link2");
+    assertEquals(1, absolute.exit(), absolute::toString);
+    assertEquals("Error response from daemon: Could not find the file /tmp/x in container dangling\n",
+        absolute.stderr());
+    // a relative target, from the link's directory
+    assertEquals("Error response from daemon: Could not find the file /tmp/x in container dangling\n",
+        berthd.ctl("cp", tmp.resolve("f").toString(), "dangling:/tmp/rel").stderr());
+  }
+
+  @Test
+  void anArchiveWhoseEntryClimbsOutOfTheDestinationIsRefusedAsDockers() throws Exception {
+    ok("run", "-d", "--name", "climb", "busybox", "sleep", "1000");
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry up = new TarArchiveEntry("../etc/climbed");
+      tar.putArchiveEntry(up);
+      tar.closeArchiveEntry();
+    }
+    Cli.Result refused = berthd.ctlWithInput(archive.toByteArray(), "cp", "-", "climb:/tmp");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error response from daemon: \"../etc/climbed\" is outside of \"/tmp\"\n", refused.stderr());
+    ok("exec", "climb", "sh", "-c", "test ! -e /etc/climbed");
   }
 
   @Test

@@ -146,8 +146,9 @@ public final class TarStreams {
   public static void extract(InputStream in, Path root, String dir, Ownership owners) throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(requireTar(in));
     Map<Path, FileTime> directoryTimes = new LinkedHashMap<>();
+    Path dest = Path.of("/").resolve(dir).normalize();
     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-      String name = stripSlashes(e.getName());
+      String name = stripSlashes(inDestination(dest, e).toString());
       if (name.isEmpty() || name.equals(".") || e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
         continue;
       }
@@ -214,6 +215,39 @@ public final class TarStreams {
       Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
+  }
+
+  /**
+   * Where entry {@code e} goes under {@code dest} (a path as the root sees it), relative to it.
+   * Refused in the words of Docker's unpacking (moby's pkg/archive): an entry whose name climbs
+   * out of the directory the archive is unpacked into, a symlink whose relative target does, a
+   * hard link to a file outside it. Inside the root they would still replace what the user did not
+   * name ({@code ../etc/passwd} unpacked into /tmp).
+   */
+  private static Path inDestination(Path dest, TarArchiveEntry e) {
+    // as Go's filepath.Clean: ".." above an absolute name's top stays at the top
+    String name = e.getName();
+    Path cleaned = name.startsWith("/") ? Path.of(name).normalize() : Path.of(name.isEmpty() ? "." : name).normalize();
+    Path path = dest.resolve(cleaned.toString().replaceFirst("^/+", "")).normalize();
+    if (!path.startsWith(dest)) {
+      throw new ClientException(quoted(cleaned.toString()) + " is outside of " + quoted(dest.toString()));
+    }
+    if (e.isSymbolicLink() && !e.getLinkName().startsWith("/")
+        && !path.resolveSibling(e.getLinkName()).normalize().startsWith(dest)) {
+      throw new ClientException("invalid symlink " + quoted(path.toString()) + " -> " + quoted(e.getLinkName()));
+    }
+    if (e.isLink()) {
+      Path linked = dest.resolve(e.getLinkName().replaceFirst("^/+", "")).normalize();
+      if (!linked.startsWith(dest)) {
+        throw new ClientException("invalid hardlink " + quoted(linked.toString()) + " -> " + quoted(e.getLinkName()));
+      }
+    }
+    return dest.relativize(path);
+  }
+
+  /** As Go's %q writes a plain path. */
+  private static String quoted(String path) {
+    return "\"" + path + "\"";
   }
 
   /** An entry's path as the root file system shows it. */

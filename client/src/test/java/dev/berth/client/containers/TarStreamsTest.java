@@ -170,6 +170,54 @@ class TarStreamsTest {
   }
 
   @Test
+  void entriesLeavingTheDirectoryUnpackedIntoAreRefusedInDockersWords() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(root.resolve("tmp"));
+    Files.createDirectories(root.resolve("etc"));
+    assertEquals("\"../etc/passwd\" is outside of \"/tmp\"",
+        refusal(root, tar -> file(tar, "a/../../etc/passwd")));
+    assertEquals("invalid symlink \"/tmp/l\" -> \"../etc\"", refusal(root, tar -> link(tar, "l", "../etc", true)));
+    assertEquals("invalid hardlink \"/etc/passwd\" -> \"../etc/passwd\"",
+        refusal(root, tar -> link(tar, "h", "../etc/passwd", false)));
+    try (var left = Files.list(root.resolve("etc"))) {
+      assertEquals(0, left.count(), "nothing written in /etc");
+    }
+    // as Docker's: an absolute name, or a symlink to an absolute target, is under the directory or
+    // resolves in the root, and a symlink entry then an entry through it stay in the root
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      file(tar, "/../abs.txt");
+      link(tar, "up", "/etc", true);
+      file(tar, "up/through.txt");
+    }
+    TarStreams.extract(new ByteArrayInputStream(bytes.toByteArray()), root, "/tmp");
+    assertTrue(Files.exists(root.resolve("tmp/abs.txt")));
+    assertTrue(Files.exists(root.resolve("etc/through.txt")));
+    assertFalse(Files.exists(Path.of("/etc/through.txt")));
+  }
+
+  private interface Entries {
+    void write(TarArchiveOutputStream tar) throws IOException;
+  }
+
+  private static String refusal(Path root, Entries entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      entries.write(tar);
+    }
+    return assertThrows(ClientException.class,
+        () -> TarStreams.extract(new ByteArrayInputStream(bytes.toByteArray()), root, "/tmp")).getMessage();
+  }
+
+  private static void link(TarArchiveOutputStream tar, String name, String target, boolean symbolic)
+      throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name, symbolic ? TarArchiveEntry.LF_SYMLINK : TarArchiveEntry.LF_LINK);
+    e.setLinkName(target);
+    tar.putArchiveEntry(e);
+    tar.closeArchiveEntry();
+  }
+
+  @Test
   void inputThatIsNoTarIsRefusedAndAnEmptyArchiveTaken() throws IOException {
     Path root = Files.createDirectories(dir.resolve("root"));
     for (byte[] input : new byte[][] {"notatar\n".getBytes(StandardCharsets.UTF_8), new byte[0],

@@ -3,8 +3,10 @@ package dev.berth.ctl.container;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
+import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.spec.RootfsFiles;
@@ -41,8 +43,10 @@ import picocli.CommandLine.ParentCommand;
         + "Paths inside the container resolve symlinks as the container sees them; a symlink named as SRC in a "
         + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
         + "What is copied belongs to root (to the invoking user on the host) unless -a.",
-        "A running container is reached through its process's root; a stopped one through its snapshot, "
-        + "mounted for the copy with its volumes and bind mounts over it, as it has them when it runs.",
+        "A running container is reached through its process's root, frozen meanwhile (as pause freezes it) so "
+        + "that none of its processes can swap a directory on the path for a symlink out of it; a stopped one "
+        + "through its snapshot, mounted for the copy with its volumes and bind mounts over it, as it has them "
+        + "when it runs.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
         + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
@@ -117,7 +121,12 @@ public final class CpCommand implements Callable<Integer> {
           if (!Files.isDirectory(inside)) {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
-          TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+          try {
+            TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+          } catch (ClientException e) {
+            // Docker's daemon unpacks the archive: its refusals come back after its prefix
+            throw new DaemonError(e.getMessage(), e);
+          }
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
@@ -130,9 +139,10 @@ public final class CpCommand implements Callable<Integer> {
           Path given = Path.of(source);
           // as Docker's -L: what the link points to, under the link's name
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
+          String destinationNamed = destinationNamed(rootfs.path(), containerPath);
           long size = copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
-              () -> notFound(parent(containerPath), container));
+              () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }
       }
@@ -194,6 +204,19 @@ public final class CpCommand implements Callable<Integer> {
   private static String parent(String path) {
     String named = path.replaceAll("/+$", "");
     return named.substring(0, Math.max(named.lastIndexOf('/'), 0));
+  }
+
+  /**
+   * The path a copy into {@code containerPath} goes to, as Docker's CLI names it to its daemon: a
+   * symlink's target there (from the link's directory when relative), one link deep, so a missing
+   * directory is named as the link leads to it.
+   */
+  private static String destinationNamed(Path root, String containerPath) throws IOException {
+    Path link = RootfsFiles.linkInside(root, containerPath);
+    if (!Files.isSymbolicLink(link)) {
+      return containerPath;
+    }
+    return Path.of("/" + parent(containerPath)).resolve(Files.readSymbolicLink(link).toString()).normalize().toString();
   }
 
   /** {@code NAME:PATH}, where NAME holds no '/' (so ./a:b and /x:y are host paths). */
@@ -298,25 +321,38 @@ public final class CpCommand implements Callable<Integer> {
     }
   }
 
-  /** A container's root file system on this host for the length of a copy. */
+  /**
+   * A container's root file system on this host for the length of a copy: a running container's
+   * frozen meanwhile, so that none of its processes can swap what the copy resolved for a symlink
+   * out of it.
+   */
   private static final class ContainerRoot implements AutoCloseable {
     private final Path path;
     private final boolean mounted;
     private final Set<Path> kernelMounts;
     private final CopyMounts mounts;
+    private final Optional<FrozenContainer> frozen;
 
-    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts) {
+    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts,
+        Optional<FrozenContainer> frozen) {
       this.path = path;
       this.mounted = mounted;
       this.kernelMounts = kernelMounts;
       this.mounts = mounts;
+      this.frozen = frozen;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
       CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
       if (s.running()) {
         Path root = Path.of("/proc", Integer.toString(s.pid()), "root");
-        return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts);
+        FrozenContainer frozen = FrozenContainer.of(c.channel(), s);
+        try {
+          return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts, Optional.of(frozen));
+        } catch (IOException | RuntimeException e) {
+          frozen.close();
+          throw e;
+        }
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -329,7 +365,7 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
-      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts);
+      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts, Optional.empty());
       try {
         copyMounts.mountUnder(dir, c.channel());
       } catch (IOException | RuntimeException e) {
@@ -354,6 +390,7 @@ public final class CpCommand implements Callable<Integer> {
 
     @Override
     public void close() throws IOException {
+      frozen.ifPresent(FrozenContainer::close);
       if (mounted) {
         HostCommands.unmountTree(path);
         Files.delete(path);

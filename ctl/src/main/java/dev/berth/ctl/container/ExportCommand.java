@@ -17,8 +17,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl export}: a container's file system as one tar archive, as {@code docker export} writes it. */
 @Command(name = "export",
     description = {"Write a container's file system as a tar archive (to stdout unless -o).",
-        "A running container's is read through its process's root, with what is mounted in it (volumes, binds) "
-            + "but without the kernel's file systems' content (/proc, /sys); a stopped one's from its snapshot. "
+        "A running container's is read through its process's root, frozen meanwhile as cp freezes it, with what "
+            + "is mounted in it (volumes, binds) but without the kernel's file systems' content (/proc, /sys); a stopped one's from its snapshot. "
             + "Device nodes, FIFOs and sockets are left out."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl export web > web.tar", "  berthctl export -o web.tar web"})
