@@ -300,6 +300,40 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void numericFlagsRefuseABadValueInPflagsWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    // flag, value, what Docker's CLI v27 prints after "invalid argument "VALUE" for "
+    String[][] cases = {
+        {"run", "--cpu-shares", "abc", "\"-c, --cpu-shares\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"},
+        {"run", "-c", "abc", "\"-c, --cpu-shares\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"},
+        {"create", "-m", "1x", "\"-m, --memory\" flag: invalid suffix: 'x'"},
+        {"run", "--memory-swap", "abc", "\"--memory-swap\" flag: invalid size: 'abc'"},
+        {"run", "--shm-size", "1.2.3m", "\"--shm-size\" flag: strconv.ParseFloat: parsing \"1.2.3\": invalid syntax"},
+        {"run", "--cpus", "abc", "\"--cpus\" flag: failed to parse abc as a rational number"},
+        {"update", "--cpus", "0.0000000001", "\"--cpus\" flag: value is too precise"},
+        {"run", "--pids-limit", "x", "\"--pids-limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"update", "--cpu-period", "1.5", "\"--cpu-period\" flag: strconv.ParseInt: parsing \"1.5\": invalid syntax"},
+        {"run", "--cpu-quota", "x", "\"--cpu-quota\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"run", "--oom-score-adj", "99999999999999999999", "\"--oom-score-adj\" flag: strconv.ParseInt: parsing "
+            + "\"99999999999999999999\": value out of range"},
+        {"run", "--blkio-weight", "70000", "\"--blkio-weight\" flag: strconv.ParseUint: parsing \"70000\": value out of range"},
+        {"run", "--health-retries", "x", "\"--health-retries\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"stop", "-t", "x", "\"-t, --timeout\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"restart", "--time", "x", "\"--time\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"ps", "-n", "x", "\"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+    };
+    for (String[] c : cases) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString(), c[0], c[1], c[2]));
+      args.addAll(c[0].equals("ps") ? List.of() : c[0].equals("run") || c[0].equals("create") ? List.of("busybox")
+          : List.of("web"));
+      Cli.Result r = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertEquals(125, r.exit(), r::toString);
+      assertEquals("invalid argument \"" + c[2] + "\" for " + c[3] + "\nSee 'berthctl " + c[0] + " --help'.\n",
+          r.stderr());
+    }
+  }
+
+  @Test
   void runAndCreateReportWhatTheyRefuseAsDockersRunAndCreate() throws IOException {
     // Docker's reportError: the program's name, the message with one final period, then where help is
     Cli.Result attach = Cli.run(Map.of(), "run", "-a", "stdall", "busybox");

@@ -33,6 +33,7 @@ import dev.berth.client.spec.SpecJson;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.InvalidFilter;
@@ -98,7 +99,7 @@ public final class PsCommand implements Callable<Integer> {
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   boolean all;
 
-  @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
+  @Option(names = {"-n", "--last"}, converter = PflagTypes.Int.class, paramLabel = "N", defaultValue = "-1",
       description = "the N containers created last, in any state (0: no limit)")
   int last;
 

@@ -1,0 +1,159 @@
+package dev.berth.ctl.flags;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+
+/**
+ * The value types of Docker's CLI flags, as picocli converters: each reads a flag's value as the
+ * Go type Docker declares it with and refuses what that type refuses, in its words. Give every
+ * numeric flag one ({@code @Option(converter = PflagTypes.Int64Text.class)}); the {@code Text}
+ * ones hand on the value as plain decimal text for the options berthd's client takes as text.
+ */
+public final class PflagTypes {
+  /** go-units' binary multipliers, by suffix letter. */
+  private static final String UNITS = "kmgtp";
+  /** big.Rat's SetString: a fraction, or a decimal number with an optional exponent. */
+  private static final Pattern FRACTION = Pattern.compile("([+-]?\\d+)/(\\d+)");
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final BigDecimal NANOS = BigDecimal.valueOf(1_000_000_000L);
+
+  private PflagTypes() {}
+
+  /** pflag's int (Go's int is 64 bits; berthctl keeps an int, so past 32 bits is out of range). */
+  public static final class Int implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      long v = GoNumbers.parseInt(value, 64);
+      if (v != (int) v) {
+        throw new GoValueError("strconv.ParseInt: parsing \"" + value + "\": value out of range");
+      }
+      return (int) v;
+    }
+  }
+
+  /** pflag's int64. */
+  public static final class Int64 implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return GoNumbers.parseInt(value, 64);
+    }
+  }
+
+  /** pflag's int64, handed on as decimal text. */
+  public static final class Int64Text implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return Long.toString(GoNumbers.parseInt(value, 64));
+    }
+  }
+
+  /** pflag's uint16, handed on as decimal text. */
+  public static final class Uint16Text implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return Long.toString(GoNumbers.parseUint(value, 16));
+    }
+  }
+
+  /** Docker's opts.MemBytes (go-units' RAMInBytes: 512m, 1.5g, 64MiB), handed on as bytes in decimal text. */
+  public static final class MemBytes implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return Long.toString(ramInBytes(value));
+    }
+  }
+
+  /** Docker's opts.MemSwapBytes: as {@link MemBytes}, and -1 for unlimited swap. */
+  public static final class MemSwapBytes implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return value.equals("-1") ? value : Long.toString(ramInBytes(value));
+    }
+  }
+
+  /** Docker's opts.NanoCPUs (a rational number of CPUs, to the nanoCPU), handed on as CPUs in decimal text. */
+  public static final class NanoCpus implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      BigDecimal cpus = rational(value);
+      BigDecimal nanos = cpus.multiply(NANOS);
+      if (nanos.stripTrailingZeros().scale() > 0) {
+        throw new GoValueError("value is too precise");
+      }
+      return cpus.stripTrailingZeros().toPlainString();
+    }
+
+    private static BigDecimal rational(String value) {
+      Matcher fraction = FRACTION.matcher(value);
+      try {
+        if (fraction.matches()) {
+          BigInteger denominator = new BigInteger(fraction.group(2));
+          if (denominator.signum() != 0) {
+            BigDecimal numerator = new BigDecimal(fraction.group(1));
+            // a fraction whose nanoCPUs are not whole is too precise whatever its decimals
+            BigDecimal[] nanos = numerator.multiply(NANOS).divideAndRemainder(new BigDecimal(denominator));
+            if (nanos[1].signum() != 0) {
+              throw new GoValueError("value is too precise");
+            }
+            return nanos[0].divide(NANOS);
+          }
+        } else if (DECIMAL.matcher(value).matches()) {
+          return new BigDecimal(value.endsWith(".") ? value + "0" : value);
+        }
+      } catch (NumberFormatException | ArithmeticException e) {
+        // an exponent past BigDecimal's reach: Go's big.Rat refuses it too
+      }
+      throw new GoValueError("failed to parse " + value + " as a rational number");
+    }
+  }
+
+  /** go-units' RAMInBytes, refusing in its words. */
+  static long ramInBytes(String text) {
+    int sep = lastIndexOfAny(text, "01234567890. ");
+    if (sep == -1) {
+      throw new GoValueError("invalid size: '" + text + "'");
+    }
+    String number = text.charAt(sep) != ' ' ? text.substring(0, sep + 1) : text.substring(0, sep);
+    String suffix = text.substring(sep + 1);
+    double size = GoNumbers.parseFloat(number);
+    if (size < 0) {
+      throw new GoValueError("invalid size: '" + text + "'");
+    }
+    if (suffix.isEmpty()) {
+      return (long) size;
+    }
+    if (suffix.length() > 3) {
+      throw badSuffix(suffix);
+    }
+    suffix = suffix.toLowerCase(Locale.ROOT);
+    if (suffix.charAt(0) == 'b') {
+      if (suffix.length() > 1) {
+        throw badSuffix(suffix);
+      }
+      return (long) size;
+    }
+    int power = UNITS.indexOf(suffix.charAt(0)) + 1;
+    if (power == 0 || suffix.length() == 2 && suffix.charAt(1) != 'b'
+        || suffix.length() == 3 && !suffix.substring(1).equals("ib")) {
+      throw badSuffix(suffix);
+    }
+    return (long) (size * Math.pow(1024, power));
+  }
+
+  private static GoValueError badSuffix(String suffix) {
+    return new GoValueError("invalid suffix: '" + suffix + "'");
+  }
+
+  private static int lastIndexOfAny(String text, String chars) {
+    for (int i = text.length() - 1; i >= 0; i--) {
+      if (chars.indexOf(text.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

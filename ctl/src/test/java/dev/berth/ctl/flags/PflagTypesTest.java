@@ -1,0 +1,56 @@
+package dev.berth.ctl.flags;
+
+import static dev.berth.ctl.flags.GoNumbersTest.error;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Docker's flag value types (opts.MemBytes, MemSwapBytes, NanoCPUs) and pflag's int, int64 and uint16. */
+class PflagTypesTest {
+  private final PflagTypes.MemBytes memBytes = new PflagTypes.MemBytes();
+  private final PflagTypes.NanoCpus nanoCpus = new PflagTypes.NanoCpus();
+
+  @Test
+  void memBytesReadsSizesAsGoUnitsRamInBytes() {
+    assertEquals("536870912", memBytes.convert("512m"));
+    assertEquals("1610612736", memBytes.convert("1.5g"));
+    assertEquals("67108864", memBytes.convert("64MiB"));
+    assertEquals("1048576", memBytes.convert("1 MB"));
+    assertEquals("1024", memBytes.convert("1024b"));
+    assertEquals("1000", memBytes.convert("1e3"));
+    assertEquals("-1", new PflagTypes.MemSwapBytes().convert("-1"));
+    assertEquals("2048", new PflagTypes.MemSwapBytes().convert("2k"));
+  }
+
+  @Test
+  void memBytesRefusesInGoUnitsWords() {
+    assertEquals("invalid suffix: 'x'", error(() -> memBytes.convert("1x")));
+    assertEquals("invalid suffix: 'Mbyte'", error(() -> memBytes.convert("1Mbyte")));
+    assertEquals("invalid suffix: 'bb'", error(() -> memBytes.convert("1bb")));
+    assertEquals("invalid size: 'abc'", error(() -> memBytes.convert("abc")));
+    assertEquals("invalid size: '-1'", error(() -> memBytes.convert("-1")));
+    assertEquals("strconv.ParseFloat: parsing \"1.2.3\": invalid syntax", error(() -> memBytes.convert("1.2.3m")));
+  }
+
+  @Test
+  void nanoCpusReadsARationalNumberToTheNanoCpu() {
+    assertEquals("1.5", nanoCpus.convert("1.5"));
+    assertEquals("0.5", nanoCpus.convert("1/2"));
+    assertEquals("2", nanoCpus.convert("2.000"));
+    assertEquals("0.000000001", nanoCpus.convert("1e-9"));
+    assertEquals("failed to parse abc as a rational number", error(() -> nanoCpus.convert("abc")));
+    assertEquals("failed to parse 1/0 as a rational number", error(() -> nanoCpus.convert("1/0")));
+    assertEquals("value is too precise", error(() -> nanoCpus.convert("0.0000000001")));
+    assertEquals("value is too precise", error(() -> nanoCpus.convert("1/3")));
+  }
+
+  @Test
+  void integerTypesHandOnGosValue() {
+    assertEquals("16", new PflagTypes.Int64Text().convert("0x10"));
+    assertEquals("500", new PflagTypes.Uint16Text().convert("0o764"));
+    assertEquals(-1L, new PflagTypes.Int64().convert("-1"));
+    assertEquals(30, new PflagTypes.Int().convert("30"));
+    assertEquals("strconv.ParseInt: parsing \"4294967296\": value out of range",
+        error(() -> new PflagTypes.Int().convert("4294967296")));
+  }
+}
