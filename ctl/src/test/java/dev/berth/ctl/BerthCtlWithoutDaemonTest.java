@@ -286,12 +286,24 @@ class BerthCtlWithoutDaemonTest {
         badLabel::toString);
     // a filter that is no KEY=VALUE is a bad flag value, as Docker's CLI refuses it, in every listing
     for (List<String> listing : List.of(List.of("ps"), List.of("images"), List.of("volume", "ls"),
-        List.of("network", "ls"))) {
+        List.of("network", "ls"), List.of("events"))) {
       List<String> args = new java.util.ArrayList<>(listing);
       args.addAll(List.of("--filter", "dangling"));
       Cli.Result badFilter = Cli.run(Map.of(), args.toArray(String[]::new));
       assertEquals(125, badFilter.exit(), badFilter::toString);
-      assertTrue(badFilter.stderr().contains("bad format of filter (expected name=value)"), badFilter::toString);
+      // bare, as Docker's CLI prints a flag's refused value
+      assertEquals("invalid argument \"dangling\" for \"-f, --filter\" flag: bad format of filter (expected "
+          + "name=value)\nSee 'berthctl " + String.join(" ", listing) + " --help'.\n", badFilter.stderr());
+    }
+    // the prunes' --filter has no shorthand, so pflag names it alone
+    for (List<String> prune : List.of(List.of("container", "prune"), List.of("image", "prune"),
+        List.of("volume", "prune"), List.of("network", "prune"), List.of("system", "prune"))) {
+      List<String> args = new java.util.ArrayList<>(prune);
+      args.addAll(List.of("-f", "--filter", "until"));
+      Cli.Result badFilter = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertEquals(125, badFilter.exit(), badFilter::toString);
+      assertEquals("invalid argument \"until\" for \"--filter\" flag: bad format of filter (expected name=value)\n"
+          + "See 'berthctl " + String.join(" ", prune) + " --help'.\n", badFilter.stderr());
     }
     // a command that only groups others shows its usage, as docker network does
     Cli.Result group = Cli.run(Map.of(), "content");

@@ -56,10 +56,12 @@ final class CreateOptions {
   @Option(names = "--read-only", description = "mount the root file system read-only")
   boolean readOnly;
 
-  @Option(names = {"-m", "--memory"}, converter = PflagTypes.MemBytes.class, paramLabel = "SIZE", description = "memory limit, like 512m")
+  @Option(names = {"-m", "--memory"}, converter = PflagTypes.MemBytes.class,
+      paramLabel = "SIZE", description = "memory limit, like 512m")
   String memory;
 
-  @Option(names = "--memory-swap", converter = PflagTypes.MemSwapBytes.class, paramLabel = "SIZE", description = "memory plus swap limit; -1 for unlimited swap")
+  @Option(names = "--memory-swap", converter = PflagTypes.MemSwapBytes.class,
+      paramLabel = "SIZE", description = "memory plus swap limit; -1 for unlimited swap")
   String memorySwap;
 
   @Option(names = "--memory-reservation", converter = PflagTypes.MemBytes.class, paramLabel = "SIZE",
@@ -110,10 +112,12 @@ final class CreateOptions {
   @Option(names = "--no-healthcheck", description = "run no health check, not even the image's")
   boolean noHealthcheck;
 
-  @Option(names = "--cpu-quota", converter = PflagTypes.Int64Text.class, paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000")
+  @Option(names = "--cpu-quota", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000")
   String cpuQuota;
 
-  @Option(names = "--cpu-period", converter = PflagTypes.Int64Text.class, paramLabel = "MICROSECONDS", description = "the CFS period (default 100000)")
+  @Option(names = "--cpu-period", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "the CFS period (default 100000)")
   String cpuPeriod;
 
   @Option(names = "--oom-score-adj", converter = PflagTypes.Int.class, paramLabel = "N",
@@ -135,10 +139,12 @@ final class CreateOptions {
       description = "user namespace: host, as every container is here (berthd remaps no user ids)")
   String userns;
 
-  @Option(names = "--cpus", converter = PflagTypes.NanoCpus.class, paramLabel = "N", description = "CPUs the container may use, like 1.5")
+  @Option(names = "--cpus", converter = PflagTypes.NanoCpus.class,
+      paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
-  @Option(names = {"-c", "--cpu-shares"}, converter = PflagTypes.Int64Text.class, paramLabel = "N", description = "relative CPU weight (default 1024)")
+  @Option(names = {"-c", "--cpu-shares"}, converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "relative CPU weight (default 1024)")
   String cpuShares;
 
   @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
@@ -147,10 +153,12 @@ final class CreateOptions {
   @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
   String cpusetMems;
 
-  @Option(names = "--pids-limit", converter = PflagTypes.Int64Text.class, paramLabel = "N", description = "most processes at once (-1: no limit)")
+  @Option(names = "--pids-limit", converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "most processes at once (-1: no limit)")
   String pidsLimit;
 
-  @Option(names = "--blkio-weight", converter = PflagTypes.Uint16Text.class, paramLabel = "N", description = "relative block I/O weight, 10 to 1000 (0: none); "
+  @Option(names = "--blkio-weight", converter = PflagTypes.Uint16Text.class,
+      paramLabel = "N", description = "relative block I/O weight, 10 to 1000 (0: none); "
       + "dropped with Docker's warning where the host's I/O scheduler has no weights")
   String blkioWeight;
 
@@ -264,7 +272,8 @@ final class CreateOptions {
       + "(repeatable; -1 is unlimited; berthd refuses a hard limit above its own)")
   List<String> ulimits = new ArrayList<>();
 
-  @Option(names = "--shm-size", converter = PflagTypes.MemBytes.class, paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
+  @Option(names = "--shm-size", converter = PflagTypes.MemBytes.class,
+      paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
   String shmSize;
 
   @Option(names = "--pid", paramLabel = "MODE", description = "host: share the host's PID namespace")

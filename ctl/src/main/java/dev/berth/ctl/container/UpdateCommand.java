@@ -29,48 +29,59 @@ public final class UpdateCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-m", "--memory"}, converter = PflagTypes.MemBytes.class, paramLabel = "BYTES", description = "memory limit (512m, 1g)")
+  @Option(names = {"-m", "--memory"}, converter = PflagTypes.MemBytes.class,
+      paramLabel = "BYTES", description = "memory limit (512m, 1g)")
   String memory;
 
-  @Option(names = "--memory-swap", converter = PflagTypes.MemSwapBytes.class, paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
+  @Option(names = "--memory-swap", converter = PflagTypes.MemSwapBytes.class,
+      paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
   String memorySwap;
 
   @Option(names = "--memory-reservation", converter = PflagTypes.MemBytes.class, paramLabel = "BYTES",
       description = "soft memory limit the kernel reclaims down to when memory is short (256m)")
   String memoryReservation;
 
-  @Option(names = "--cpus", converter = PflagTypes.NanoCpus.class, paramLabel = "N", description = "number of CPUs (1.5)")
+  @Option(names = "--cpus", converter = PflagTypes.NanoCpus.class,
+      paramLabel = "N", description = "number of CPUs (1.5)")
   String cpus;
 
-  @Option(names = "--cpu-quota", converter = PflagTypes.Int64Text.class, paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000 (-1: none)")
+  @Option(names = "--cpu-quota", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000 (-1: none)")
   String cpuQuota;
 
-  @Option(names = "--cpu-period", converter = PflagTypes.Int64Text.class, paramLabel = "MICROSECONDS", description = "the CFS period, 1000 to 1000000")
+  @Option(names = "--cpu-period", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "the CFS period, 1000 to 1000000")
   String cpuPeriod;
 
   @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
   String cpusetMems;
 
-  @Option(names = "--blkio-weight", converter = PflagTypes.Uint16Text.class, paramLabel = "N", description = "relative block I/O weight, 10 to 1000; dropped "
+  @Option(names = "--blkio-weight", converter = PflagTypes.Uint16Text.class,
+      paramLabel = "N", description = "relative block I/O weight, 10 to 1000; dropped "
       + "with Docker's warning where the host's I/O scheduler has no weights")
   String blkioWeight;
 
-  @Option(names = "--cpu-rt-period", converter = PflagTypes.Int64Text.class, paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
+  @Option(names = "--cpu-rt-period", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
   String cpuRtPeriod;
 
-  @Option(names = "--cpu-rt-runtime", converter = PflagTypes.Int64Text.class, paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
+  @Option(names = "--cpu-rt-runtime", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
   String cpuRtRuntime;
 
-  @Option(names = "--kernel-memory", converter = PflagTypes.MemBytes.class, paramLabel = "BYTES", description = "deprecated and ignored, as in Docker")
+  @Option(names = "--kernel-memory", converter = PflagTypes.MemBytes.class,
+      paramLabel = "BYTES", description = "deprecated and ignored, as in Docker")
   String kernelMemory;
 
-  @Option(names = {"-c", "--cpu-shares"}, converter = PflagTypes.Int64Text.class, paramLabel = "N", description = "relative CPU weight (2 to 262144)")
+  @Option(names = {"-c", "--cpu-shares"}, converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "relative CPU weight (2 to 262144)")
   String cpuShares;
 
   @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
   String cpusetCpus;
 
-  @Option(names = "--pids-limit", converter = PflagTypes.Int64Text.class, paramLabel = "N", description = "most processes at once (-1: no limit)")
+  @Option(names = "--pids-limit", converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "most processes at once (-1: no limit)")
   String pidsLimit;
 
   @Option(names = "--restart", paramLabel = "POLICY", description = "no, always, on-failure[:N] or unless-stopped")

@@ -111,6 +111,17 @@ public final class PflagTypes {
     }
   }
 
+  /** Docker's opts.FilterOpt: a list command's or a prune's filter, each a {@code KEY=VALUE}. */
+  public static final class Filter implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!value.contains("=")) {
+        throw new GoValueError("bad format of filter (expected name=value)");
+      }
+      return value;
+    }
+  }
+
   /** go-units' RAMInBytes, refusing in its words. */
   static long ramInBytes(String text) {
     int sep = lastIndexOfAny(text, "01234567890. ");
