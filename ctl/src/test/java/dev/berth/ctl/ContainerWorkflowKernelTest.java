@@ -886,10 +886,17 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("Error response from daemon: " + refusal + "\nError: failed to start containers: unstarted\n",
         start.stderr());
     assertEquals(refusal, JSON.readTree(ok("inspect", "unstarted").stdout()).get(0).get("State").get("Error").asText());
-    // attached, Docker's start prints its daemon's answer bare
+    // attached, Docker's start prints its daemon's answer bare and exits 1: only run says 126 or 127
     Cli.Result attached = berthd.ctl("start", "-a", "unstarted");
     assertEquals("Error response from daemon: " + refusal + "\n", attached.stderr(), attached::toString);
+    assertEquals(1, attached.exit(), attached::toString);
     ok("rm", "unstarted");
+    ok("create", "--name", "unexecutable", "busybox", "/etc");
+    Cli.Result notExecutableAttached = berthd.ctl("start", "-a", "unexecutable");
+    assertEquals(1, notExecutableAttached.exit(), notExecutableAttached::toString);
+    assertTrue(notExecutableAttached.stderr().endsWith("exec: \"/etc\": permission denied: unknown\n"),
+        notExecutableAttached::toString);
+    ok("rm", "unexecutable");
   }
 
   @Test
