@@ -914,6 +914,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
     assertEquals("one\nthree\n", ok("logs", "--tail", "-1", "talker").out(), "negative: all, as Docker's");
+    // Docker's daemon reads --tail with Go's Atoi and takes what it refuses for all
+    for (String all : new String[] {"x", "1.5", "0x1", "99999999999999999999"}) {
+      assertEquals("one\nthree\n", ok("logs", "--tail", all, "talker").out(), all);
+    }
+    assertEquals("three\n", ok("logs", "-n", "+1", "talker").out());
+    assertEquals("one\nthree\n", ok("logs", "-n", "9999999999", "talker").out());
     assertTrue(ok("logs", "-t", "talker").out()
         .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\n.*"),
         "nine digits of fraction, as Docker's");
