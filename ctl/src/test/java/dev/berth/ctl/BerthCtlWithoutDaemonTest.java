@@ -330,6 +330,9 @@ class BerthCtlWithoutDaemonTest {
             + "\"99999999999999999999\": value out of range"},
         {"run", "--blkio-weight", "70000", "\"--blkio-weight\" flag: strconv.ParseUint: parsing \"70000\": value out of range"},
         {"run", "--health-retries", "x", "\"--health-retries\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"run", "--health-interval", "30", "\"--health-interval\" flag: time: missing unit in duration \"30\""},
+        {"create", "--health-timeout", "5sec", "\"--health-timeout\" flag: time: unknown unit \"sec\" in duration "
+            + "\"5sec\""},
         {"stop", "-t", "x", "\"-t, --timeout\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
         {"restart", "--time", "x", "\"--time\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
         {"ps", "-n", "x", "\"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},

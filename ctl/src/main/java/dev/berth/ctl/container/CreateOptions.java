@@ -91,17 +91,19 @@ final class CreateOptions {
       description = "a command that exits 0 when the container is healthy (run by /bin/sh -c)")
   String healthCmd;
 
-  @Option(names = "--health-interval", paramLabel = "DURATION", description = "time between checks (default 30s)")
+  @Option(names = "--health-interval", converter = PflagTypes.Duration.class,
+      paramLabel = "DURATION", description = "time between checks (default 30s)")
   String healthInterval;
 
-  @Option(names = "--health-timeout", paramLabel = "DURATION", description = "time a check may take (default 30s)")
+  @Option(names = "--health-timeout", converter = PflagTypes.Duration.class,
+      paramLabel = "DURATION", description = "time a check may take (default 30s)")
   String healthTimeout;
 
-  @Option(names = "--health-start-period", paramLabel = "DURATION",
+  @Option(names = "--health-start-period", converter = PflagTypes.Duration.class, paramLabel = "DURATION",
       description = "time after a start in which failures do not count (default 0s)")
   String healthStartPeriod;
 
-  @Option(names = "--health-start-interval", paramLabel = "DURATION",
+  @Option(names = "--health-start-interval", converter = PflagTypes.Duration.class, paramLabel = "DURATION",
       description = "time between checks in the start period while the container is starting (default 5s)")
   String healthStartInterval;
 

@@ -3,6 +3,7 @@ package dev.berth.ctl.flags;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -119,6 +120,58 @@ public final class PflagTypes {
         throw new GoValueError("bad format of filter (expected name=value)");
       }
       return value;
+    }
+  }
+
+  /**
+   * pflag's duration (Go's time.ParseDuration: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code
+   * 500ms}), handed on as nanoseconds ({@code 1500000000ns}); a negative one as typed, for the
+   * command to refuse.
+   */
+  public static final class Duration implements ITypeConverter<String> {
+    private static final Pattern PART = Pattern.compile("(\\d*)(?:\\.(\\d*))?([^0-9.]*)");
+    private static final Map<String, Long> UNITS = Map.of("ns", 1L, "us", 1_000L, "\u00b5s", 1_000L,
+        "\u03bcs", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
+
+    @Override
+    public String convert(String value) {
+      boolean negative = value.startsWith("-");
+      String rest = negative || value.startsWith("+") ? value.substring(1) : value;
+      if (rest.equals("0")) {
+        return "0ns";
+      }
+      if (rest.isEmpty()) {
+        throw invalid(value);
+      }
+      BigDecimal nanos = BigDecimal.ZERO;
+      Matcher part = PART.matcher(rest);
+      int at = 0;
+      while (at < rest.length()) {
+        part.region(at, rest.length());
+        if (!part.lookingAt() || part.group(1).isEmpty() && (part.group(2) == null || part.group(2).isEmpty())) {
+          throw invalid(value);
+        }
+        if (part.group(3).isEmpty()) {
+          throw new GoValueError("time: missing unit in duration \"" + value + "\"");
+        }
+        Long unit = UNITS.get(part.group(3));
+        if (unit == null) {
+          throw new GoValueError("time: unknown unit \"" + part.group(3) + "\" in duration \"" + value + "\"");
+        }
+        String number = (part.group(1).isEmpty() ? "0" : part.group(1))
+            + (part.group(2) == null || part.group(2).isEmpty() ? "" : "." + part.group(2));
+        nanos = nanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(unit)));
+        at = part.end();
+      }
+      if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        throw invalid(value);
+      }
+      // Go drops the fraction of a nanosecond
+      return negative ? value : nanos.toBigInteger() + "ns";
+    }
+
+    private static GoValueError invalid(String value) {
+      return new GoValueError("time: invalid duration \"" + value + "\"");
     }
   }
 

@@ -45,6 +45,24 @@ class PflagTypesTest {
   }
 
   @Test
+  void durationsAreReadAsGosParseDuration() {
+    PflagTypes.Duration duration = new PflagTypes.Duration();
+    assertEquals("90000000000ns", duration.convert("1m30s"));
+    assertEquals("5400000000000ns", duration.convert("1.5h"));
+    assertEquals("500000000ns", duration.convert(".5s"));
+    assertEquals("1000ns", duration.convert("1\u00b5s"));
+    assertEquals("0ns", duration.convert("0"));
+    assertEquals("-5s", duration.convert("-5s"));
+    assertEquals("time: invalid duration \"abc\"", error(() -> duration.convert("abc")));
+    assertEquals("time: invalid duration \"\"", error(() -> duration.convert("")));
+    assertEquals("time: invalid duration \".s\"", error(() -> duration.convert(".s")));
+    assertEquals("time: missing unit in duration \"30\"", error(() -> duration.convert("30")));
+    assertEquals("time: missing unit in duration \"1h2\"", error(() -> duration.convert("1h2")));
+    assertEquals("time: unknown unit \"x\" in duration \"1x\"", error(() -> duration.convert("1x")));
+    assertEquals("time: unknown unit \"sec\" in duration \"5sec\"", error(() -> duration.convert("5sec")));
+  }
+
+  @Test
   void integerTypesHandOnGosValue() {
     assertEquals("16", new PflagTypes.Int64Text().convert("0x10"));
     assertEquals("500", new PflagTypes.Uint16Text().convert("0o764"));
