@@ -333,6 +333,7 @@ class BerthCtlWithoutDaemonTest {
         {"run", "--health-interval", "30", "\"--health-interval\" flag: time: missing unit in duration \"30\""},
         {"create", "--health-timeout", "5sec", "\"--health-timeout\" flag: time: unknown unit \"sec\" in duration "
             + "\"5sec\""},
+        {"run", "--ulimit", "nofile=x", "\"--ulimit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
         {"stop", "-t", "x", "\"-t, --timeout\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
         {"restart", "--time", "x", "\"--time\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
         {"ps", "-n", "x", "\"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},

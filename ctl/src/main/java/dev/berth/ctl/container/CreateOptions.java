@@ -270,8 +270,9 @@ final class CreateOptions {
   @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a capability, or ALL (repeatable)")
   List<String> capDrop = new ArrayList<>();
 
-  @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "a resource limit, like nofile=1024:2048 "
-      + "(repeatable; -1 is unlimited; berthd refuses a hard limit above its own)")
+  @Option(names = "--ulimit", converter = PflagTypes.Ulimit.class, paramLabel = "NAME=SOFT[:HARD]",
+      description = "a resource limit, like nofile=1024:2048 (repeatable; -1 is unlimited; berthd refuses a hard "
+          + "limit above its own)")
   List<String> ulimits = new ArrayList<>();
 
   @Option(names = "--shm-size", converter = PflagTypes.MemBytes.class,

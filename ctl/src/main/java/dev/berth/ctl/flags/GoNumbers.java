@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class GoNumbers {
   /** What Go's ParseFloat takes in base 10 (hexadecimal floats are left out: no one types them in a flag). */
   private static final Pattern DECIMAL_FLOAT = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Pattern DECIMAL_INT = Pattern.compile("[+-]?\\d+");
   private static final Pattern SPECIAL_FLOAT = Pattern.compile("[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
 
   private GoNumbers() {}
@@ -32,6 +33,18 @@ public final class GoNumbers {
       throw error("ParseInt", text, "value out of range");
     }
     return negative ? magnitude.negate().longValueExact() : magnitude.longValueExact();
+  }
+
+  /** {@code strconv.ParseInt(text, 10, 64)}: decimal digits alone, with a sign or not. */
+  public static long parseDecimalInt(String text) {
+    if (!DECIMAL_INT.matcher(text).matches()) {
+      throw error("ParseInt", text, "invalid syntax");
+    }
+    BigInteger value = new BigInteger(text);
+    if (value.bitLength() > 63) {
+      throw error("ParseInt", text, "value out of range");
+    }
+    return value.longValue();
   }
 
   /** {@code strconv.ParseUint(text, 0, bits)}; a uint64 past Long.MAX_VALUE comes back as its two's complement. */

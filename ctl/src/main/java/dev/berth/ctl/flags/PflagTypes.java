@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -172,6 +173,48 @@ public final class PflagTypes {
 
     private static GoValueError invalid(String value) {
       return new GoValueError("time: invalid duration \"" + value + "\"");
+    }
+  }
+
+  /**
+   * Docker's opts.UlimitOpt (go-units' ParseUlimit: {@code nofile=1024:2048}), handed on as {@code
+   * NAME=SOFT:HARD}.
+   */
+  public static final class Ulimit implements ITypeConverter<String> {
+    /** The limits Docker's CLI knows by name (go-units leaves {@code as} out). */
+    private static final Set<String> NAMES = Set.of("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue",
+        "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+
+    @Override
+    public String convert(String value) {
+      int equals = value.indexOf('=');
+      if (equals < 0) {
+        throw new GoValueError("invalid ulimit argument: " + value);
+      }
+      String name = value.substring(0, equals);
+      if (!NAMES.contains(name)) {
+        throw new GoValueError("invalid ulimit type: " + name);
+      }
+      String limits = value.substring(equals + 1);
+      String[] parts = limits.split(":", -1);
+      if (parts.length > 2) {
+        throw new GoValueError("too many limit value arguments - " + limits + ", can only have up to two, "
+            + "`soft[:hard]`");
+      }
+      // Go reads the hard limit first
+      long hard = parts.length == 2 ? GoNumbers.parseDecimalInt(parts[1]) : 0;
+      long soft = GoNumbers.parseDecimalInt(parts[0]);
+      if (parts.length == 1) {
+        hard = soft;
+      }
+      if (hard != -1 && soft == -1) {
+        throw new GoValueError("ulimit soft limit must be less than or equal to hard limit: soft: -1 (unlimited), "
+            + "hard: " + hard);
+      }
+      if (hard != -1 && soft > hard) {
+        throw new GoValueError("ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
+      }
+      return name + "=" + soft + ":" + hard;
     }
   }
 

@@ -63,6 +63,25 @@ class PflagTypesTest {
   }
 
   @Test
+  void ulimitsAreReadAsGoUnitsParseUlimit() {
+    PflagTypes.Ulimit ulimit = new PflagTypes.Ulimit();
+    assertEquals("nofile=1024:2048", ulimit.convert("nofile=1024:2048"));
+    assertEquals("nproc=100:100", ulimit.convert("nproc=100"));
+    assertEquals("core=-1:-1", ulimit.convert("core=-1"));
+    assertEquals("invalid ulimit argument: nofile", error(() -> ulimit.convert("nofile")));
+    assertEquals("invalid ulimit type: as", error(() -> ulimit.convert("as=1")));
+    assertEquals("strconv.ParseInt: parsing \"x\": invalid syntax", error(() -> ulimit.convert("nofile=x")));
+    assertEquals("strconv.ParseInt: parsing \"0x10\": invalid syntax", error(() -> ulimit.convert("nofile=0x10")));
+    assertEquals("strconv.ParseInt: parsing \"y\": invalid syntax", error(() -> ulimit.convert("nofile=x:y")));
+    assertEquals("too many limit value arguments - 1:2:3, can only have up to two, `soft[:hard]`",
+        error(() -> ulimit.convert("nofile=1:2:3")));
+    assertEquals("ulimit soft limit must be less than or equal to hard limit: 2048 > 1024",
+        error(() -> ulimit.convert("nofile=2048:1024")));
+    assertEquals("ulimit soft limit must be less than or equal to hard limit: soft: -1 (unlimited), hard: 5",
+        error(() -> ulimit.convert("nofile=-1:5")));
+  }
+
+  @Test
   void integerTypesHandOnGosValue() {
     assertEquals("16", new PflagTypes.Int64Text().convert("0x10"));
     assertEquals("500", new PflagTypes.Uint16Text().convert("0o764"));
