@@ -19,6 +19,7 @@ import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
 import dev.berth.client.ConflictException;
+import dev.berth.client.InvalidParameterException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
@@ -458,7 +459,12 @@ public final class ContainerCreator {
           "only host is supported: berthd remaps no user ids (Docker's userns-remap)");
     }
     privateCgroupNamespace(o.cgroupns);
-    RestartPolicy restart = RestartPolicy.parse(o.restart);
+    RestartPolicy restart;
+    try {
+      restart = RestartPolicy.parse(o.restart);
+    } catch (RestartPolicy.Invalid e) {
+      throw new InvalidParameterException(e.getMessage());
+    }
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
       throw new ClientException("Conflicting options: --restart and --rm");
     }

@@ -9,6 +9,7 @@ import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.flags.PflagTypes;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -115,7 +116,7 @@ public final class UpdateCommand implements Callable<Integer> {
         cpusetMems == null ? null : HostCpus.cpusetMems(cpusetMems),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
         weight == null || weight == 0 || weightDropped ? null : weight,
-        restart == null ? null : RestartPolicy.parse(restart));
+        restart == null ? null : restartPolicy());
     if (changes.memory() != null
         && SwapLimit.dropped(changes.memory(), changes.memorySwap(), SwapLimit.hostAccountsSwap())) {
       root.err().println("WARNING: " + SwapLimit.UNSUPPORTED);
@@ -145,6 +146,15 @@ public final class UpdateCommand implements Callable<Integer> {
     if (cpuRtPeriod != null || cpuRtRuntime != null) {
       throw new CommandFailure("--cpu-rt-period and --cpu-rt-runtime are not supported: berthd gives containers "
           + "no real-time CPU time");
+    }
+  }
+
+  /** {@code --restart}: what Docker's daemon would refuse is refused in its words, after its heading. */
+  private RestartPolicy restartPolicy() {
+    try {
+      return RestartPolicy.parse(restart);
+    } catch (RestartPolicy.Invalid e) {
+      throw new DaemonError(e.getMessage(), e);
     }
   }
 }
