@@ -81,6 +81,11 @@ class BerthCtlWithoutDaemonTest {
     assertEquals(1, reversed.exit(), reversed::toString);
     assertEquals("Error response from daemon: `since` time (1700000100) cannot be after `until` time "
         + "(1700000000.000000000)\n", reversed.stderr());
+    // a key events does not filter by is its daemon's refusal, naming the key, as ps names it
+    Cli.Result key = Cli.run(Map.of(), "--address", socket.toString(), "events", "--filter", "foo=bar");
+    assertEquals(1, key.exit(), key::toString);
+    assertEquals("Error response from daemon: invalid filter 'foo': expected type=, event=, container=, image=, "
+        + "network=, volume=, label=\n", key.stderr());
   }
 
   @Test
