@@ -752,6 +752,19 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aNameDockerRefusesIsRefusedInItsDaemonsWords() throws Exception {
+    String refusal = "Error response from daemon: Invalid container name (w), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+        + "allowed";
+    Cli.Result run = berthd.ctl("run", "--name", "w", "busybox", "true");
+    assertEquals(125, run.exit(), run::toString);
+    assertEquals("berthctl: " + refusal + ".\nSee 'berthctl run --help'.\n", run.stderr());
+    Cli.Result create = berthd.ctl("create", "--name", "bad name", "busybox", "true");
+    assertEquals(1, create.exit(), create::toString);
+    assertEquals(refusal.replace("(w)", "(bad name)") + "\n", create.stderr());
+    assertEquals(List.of(), containerIds());
+  }
+
+  @Test
   void restartPoliciesAreRefusedInTheWordsOfDockersCliOrDaemon() throws Exception {
     Cli.Result format = berthd.ctl("run", "--restart", "on-failure:x", "busybox", "true");
     assertEquals(125, format.exit(), format::toString);

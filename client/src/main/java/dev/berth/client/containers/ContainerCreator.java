@@ -451,7 +451,9 @@ public final class ContainerCreator {
       throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");
     }
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
-      throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+      // Docker's daemon's words, as rename's
+      throw new InvalidParameterException("Invalid container name (" + o.name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+          + "are allowed");
     }
     runtimeBinary(o.runtime);
     if (o.userns != null && !o.userns.isEmpty() && !o.userns.equals("host")) {
