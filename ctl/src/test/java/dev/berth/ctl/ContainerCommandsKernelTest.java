@@ -585,7 +585,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(notTar.stderr().contains("not a tar archive"), notTar::toString);
     Cli.Result run = berthd.ctl("import", "-c", "RUN true", tar.toString(), "flat:3");
     assertEquals(1, run.exit(), run::toString);
-    assertTrue(run.stderr().contains("RUN is not one of"), run::toString);
+    assertEquals("Error response from daemon: RUN is not a valid change command\n", run.stderr(), run::toString);
     assertEquals(1, berthd.ctl("image", "inspect", "flat:3").exit());
 
     // commit takes the same changes over the container's settings
