@@ -333,7 +333,20 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     // Docker's CLI lays ps's columns out again, 20 characters wide at least
     assertEquals("PID                 COMMAND", ps.get(0));
     assertTrue(ps.get(1).matches("\\d+ {15,}sleep 1000"), ps::toString);
-    assertEquals(1, berthd.ctl("top", "watched", "-o", "rss").exit(), "no PID column to pick the lines by");
+    // what Docker's daemon refuses, in its words: no PID column to pick the lines by, options ps refuses
+    Cli.Result noPid = berthd.ctl("top", "watched", "-o", "rss");
+    assertEquals(1, noPid.exit(), noPid::toString);
+    assertEquals("Error response from daemon: Couldn't find PID field in ps output\n", noPid.stderr());
+    Cli.Result refused = berthd.ctl("top", "watched", "-o", "nosuchfield");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error response from daemon: ps: error: unknown user-defined format specifier \"nosuchfield\"\n",
+        refused.stderr());
+    ok("create", "--name", "idle", "busybox", "true");
+    String idle = ok("inspect", "-f", "{{.Id}}", "idle").out().strip();
+    Cli.Result stopped = berthd.ctl("top", "idle");
+    assertEquals(1, stopped.exit(), stopped::toString);
+    assertEquals("Error response from daemon: container " + idle + " is not running\n", stopped.stderr());
+    ok("rm", "idle");
 
     String gateway = JSON.readTree(ok("inspect", "watched").stdout()).get(0).get("NetworkSettings").get("Gateway")
         .asText();
