@@ -45,13 +45,6 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         return BrokenPipe.EXIT;
       }
     }
-    if (e instanceof FlagValueRefused) {
-      // Docker's CLI refuses it while reading its flags, so as any usage error
-      cmd.getErr().println(e.getMessage());
-      cmd.getErr().println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
-      cmd.getErr().flush();
-      return UsageErrors.EXIT;
-    }
     Report report = report(e);
     DockerExitCodes.Form form = cmd.getCommandSpec().userObject() instanceof DockerExitCodes d ? d.form(e)
         : DockerExitCodes.Form.PLAIN;

@@ -28,6 +28,7 @@ import dev.berth.ctl.events.DockerEvent;
 import dev.berth.ctl.events.DockerEvents;
 import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.events.ImageIdsSeen;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
@@ -88,7 +89,8 @@ final class EventsCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only matching events (repeatable)")
+  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+      paramLabel = "KEY=VALUE", description = "only matching events (repeatable)")
   List<String> filters = new ArrayList<>();
 
   @Option(names = "--format", paramLabel = "FORMAT",

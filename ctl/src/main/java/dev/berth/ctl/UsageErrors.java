@@ -1,5 +1,6 @@
 package dev.berth.ctl;
 
+import dev.berth.ctl.flags.PflagRefusal;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       err.println(flag(rootFlag));
       err.println("See 'berthctl --help'.");
     } else {
-      err.println(message(e));
+      err.println(PflagRefusal.message(e, args).orElseGet(() -> message(e)));
       err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
     }
     err.flush();

@@ -81,6 +81,11 @@ class BerthCtlWithoutDaemonTest {
     assertEquals(1, reversed.exit(), reversed::toString);
     assertEquals("Error response from daemon: `since` time (1700000100) cannot be after `until` time "
         + "(1700000000.000000000)\n", reversed.stderr());
+    // a key events does not filter by is its daemon's refusal, naming the key, as ps names it
+    Cli.Result key = Cli.run(Map.of(), "--address", socket.toString(), "events", "--filter", "foo=bar");
+    assertEquals(1, key.exit(), key::toString);
+    assertEquals("Error response from daemon: invalid filter 'foo': expected type=, event=, container=, image=, "
+        + "network=, volume=, label=\n", key.stderr());
   }
 
   @Test
@@ -286,17 +291,67 @@ class BerthCtlWithoutDaemonTest {
         badLabel::toString);
     // a filter that is no KEY=VALUE is a bad flag value, as Docker's CLI refuses it, in every listing
     for (List<String> listing : List.of(List.of("ps"), List.of("images"), List.of("volume", "ls"),
-        List.of("network", "ls"))) {
+        List.of("network", "ls"), List.of("events"))) {
       List<String> args = new java.util.ArrayList<>(listing);
       args.addAll(List.of("--filter", "dangling"));
       Cli.Result badFilter = Cli.run(Map.of(), args.toArray(String[]::new));
       assertEquals(125, badFilter.exit(), badFilter::toString);
-      assertTrue(badFilter.stderr().contains("bad format of filter (expected name=value)"), badFilter::toString);
+      // bare, as Docker's CLI prints a flag's refused value
+      assertEquals("invalid argument \"dangling\" for \"-f, --filter\" flag: bad format of filter (expected "
+          + "name=value)\nSee 'berthctl " + String.join(" ", listing) + " --help'.\n", badFilter.stderr());
+    }
+    // the prunes' --filter has no shorthand, so pflag names it alone
+    for (List<String> prune : List.of(List.of("container", "prune"), List.of("image", "prune"),
+        List.of("volume", "prune"), List.of("network", "prune"), List.of("system", "prune"))) {
+      List<String> args = new java.util.ArrayList<>(prune);
+      args.addAll(List.of("-f", "--filter", "until"));
+      Cli.Result badFilter = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertEquals(125, badFilter.exit(), badFilter::toString);
+      assertEquals("invalid argument \"until\" for \"--filter\" flag: bad format of filter (expected name=value)\n"
+          + "See 'berthctl " + String.join(" ", prune) + " --help'.\n", badFilter.stderr());
     }
     // a command that only groups others shows its usage, as docker network does
     Cli.Result group = Cli.run(Map.of(), "content");
     assertEquals(0, group.exit(), group::toString);
     assertTrue(group.out().contains("Usage: berthctl content"), group::toString);
+  }
+
+  @Test
+  void numericFlagsRefuseABadValueInPflagsWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    // flag, value, what Docker's CLI v27 prints after "invalid argument "VALUE" for "
+    String[][] cases = {
+        {"run", "--cpu-shares", "abc", "\"-c, --cpu-shares\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"},
+        {"run", "-c", "abc", "\"-c, --cpu-shares\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"},
+        {"create", "-m", "1x", "\"-m, --memory\" flag: invalid suffix: 'x'"},
+        {"run", "--memory-swap", "abc", "\"--memory-swap\" flag: invalid size: 'abc'"},
+        {"run", "--shm-size", "1.2.3m", "\"--shm-size\" flag: strconv.ParseFloat: parsing \"1.2.3\": invalid syntax"},
+        {"run", "--cpus", "abc", "\"--cpus\" flag: failed to parse abc as a rational number"},
+        {"update", "--cpus", "0.0000000001", "\"--cpus\" flag: value is too precise"},
+        {"run", "--pids-limit", "x", "\"--pids-limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"update", "--cpu-period", "1.5", "\"--cpu-period\" flag: strconv.ParseInt: parsing \"1.5\": invalid syntax"},
+        {"run", "--cpu-quota", "x", "\"--cpu-quota\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"run", "--oom-score-adj", "99999999999999999999", "\"--oom-score-adj\" flag: strconv.ParseInt: parsing "
+            + "\"99999999999999999999\": value out of range"},
+        {"run", "--blkio-weight", "70000", "\"--blkio-weight\" flag: strconv.ParseUint: parsing \"70000\": value out of range"},
+        {"run", "--health-retries", "x", "\"--health-retries\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"run", "--health-interval", "30", "\"--health-interval\" flag: time: missing unit in duration \"30\""},
+        {"create", "--health-timeout", "5sec", "\"--health-timeout\" flag: time: unknown unit \"sec\" in duration "
+            + "\"5sec\""},
+        {"run", "--ulimit", "nofile=x", "\"--ulimit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"stop", "-t", "x", "\"-t, --timeout\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"restart", "--time", "x", "\"--time\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+        {"ps", "-n", "x", "\"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"},
+    };
+    for (String[] c : cases) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString(), c[0], c[1], c[2]));
+      args.addAll(c[0].equals("ps") ? List.of() : c[0].equals("run") || c[0].equals("create") ? List.of("busybox")
+          : List.of("web"));
+      Cli.Result r = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertEquals(125, r.exit(), r::toString);
+      assertEquals("invalid argument \"" + c[2] + "\" for " + c[3] + "\nSee 'berthctl " + c[0] + " --help'.\n",
+          r.stderr());
+    }
   }
 
   @Test

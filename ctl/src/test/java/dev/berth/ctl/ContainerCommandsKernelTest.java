@@ -334,7 +334,20 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     // Docker's CLI lays ps's columns out again, 20 characters wide at least
     assertEquals("PID                 COMMAND", ps.get(0));
     assertTrue(ps.get(1).matches("\\d+ {15,}sleep 1000"), ps::toString);
-    assertEquals(1, berthd.ctl("top", "watched", "-o", "rss").exit(), "no PID column to pick the lines by");
+    // what Docker's daemon refuses, in its words: no PID column to pick the lines by, options ps refuses
+    Cli.Result noPid = berthd.ctl("top", "watched", "-o", "rss");
+    assertEquals(1, noPid.exit(), noPid::toString);
+    assertEquals("Error response from daemon: Couldn't find PID field in ps output\n", noPid.stderr());
+    Cli.Result refused = berthd.ctl("top", "watched", "-o", "nosuchfield");
+    assertEquals(1, refused.exit(), refused::toString);
+    assertEquals("Error response from daemon: ps: error: unknown user-defined format specifier \"nosuchfield\"\n",
+        refused.stderr());
+    ok("create", "--name", "idle", "busybox", "true");
+    String idle = ok("inspect", "-f", "{{.Id}}", "idle").out().strip();
+    Cli.Result stopped = berthd.ctl("top", "idle");
+    assertEquals(1, stopped.exit(), stopped::toString);
+    assertEquals("Error response from daemon: container " + idle + " is not running\n", stopped.stderr());
+    ok("rm", "idle");
 
     String gateway = JSON.readTree(ok("inspect", "watched").stdout()).get(0).get("NetworkSettings").get("Gateway")
         .asText();
@@ -677,7 +690,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(notTar.stderr().contains("not a tar archive"), notTar::toString);
     Cli.Result run = berthd.ctl("import", "-c", "RUN true", tar.toString(), "flat:3");
     assertEquals(1, run.exit(), run::toString);
-    assertTrue(run.stderr().contains("RUN is not one of"), run::toString);
+    assertEquals("Error response from daemon: RUN is not a valid change command\n", run.stderr(), run::toString);
     assertEquals(1, berthd.ctl("image", "inspect", "flat:3").exit());
 
     // commit takes the same changes over the container's settings
@@ -1006,6 +1019,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("two\n", logs.stderr());
     assertEquals("three\n", ok("logs", "--tail", "1", "talker").out());
     assertEquals("one\nthree\n", ok("logs", "--tail", "-1", "talker").out(), "negative: all, as Docker's");
+    // Docker's daemon reads --tail with Go's Atoi and takes what it refuses for all
+    for (String all : new String[] {"x", "1.5", "0x1", "99999999999999999999"}) {
+      assertEquals("one\nthree\n", ok("logs", "--tail", all, "talker").out(), all);
+    }
+    assertEquals("three\n", ok("logs", "-n", "+1", "talker").out());
+    assertEquals("one\nthree\n", ok("logs", "-n", "9999999999", "talker").out());
     assertTrue(ok("logs", "-t", "talker").out()
         .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\n.*"),
         "nine digits of fraction, as Docker's");

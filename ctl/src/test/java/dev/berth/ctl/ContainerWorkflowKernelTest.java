@@ -752,6 +752,43 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aNameDockerRefusesIsRefusedInItsDaemonsWords() throws Exception {
+    String refusal = "Error response from daemon: Invalid container name (w), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+        + "allowed";
+    Cli.Result run = berthd.ctl("run", "--name", "w", "busybox", "true");
+    assertEquals(125, run.exit(), run::toString);
+    assertEquals("berthctl: " + refusal + ".\nSee 'berthctl run --help'.\n", run.stderr());
+    Cli.Result create = berthd.ctl("create", "--name", "bad name", "busybox", "true");
+    assertEquals(1, create.exit(), create::toString);
+    assertEquals(refusal.replace("(w)", "(bad name)") + "\n", create.stderr());
+    assertEquals(List.of(), containerIds());
+  }
+
+  @Test
+  void restartPoliciesAreRefusedInTheWordsOfDockersCliOrDaemon() throws Exception {
+    Cli.Result format = berthd.ctl("run", "--restart", "on-failure:x", "busybox", "true");
+    assertEquals(125, format.exit(), format::toString);
+    assertEquals("berthctl: invalid restart policy format: maximum retry count must be an integer.\n"
+        + "See 'berthctl run --help'.\n", format.stderr());
+    String unknown = "Error response from daemon: invalid restart policy: unknown policy 'sometimes'; use one of "
+        + "'no', 'always', 'on-failure', or 'unless-stopped'";
+    Cli.Result run = berthd.ctl("run", "--restart", "sometimes", "busybox", "true");
+    assertEquals(125, run.exit(), run::toString);
+    assertEquals("berthctl: " + unknown + ".\nSee 'berthctl run --help'.\n", run.stderr());
+    assertEquals(List.of(), containerIds());
+    ok("create", "--name", "policed", "--restart", "on-failure:", "busybox", "true");
+    try {
+      Cli.Result update = berthd.ctl("update", "--restart", "always:2", "policed");
+      assertEquals(1, update.exit(), update::toString);
+      assertEquals("Error response from daemon: invalid restart policy: maximum retry count can only be used with "
+          + "'on-failure'\n", update.stderr());
+      assertEquals("on-failure", hostConfig("policed").at("/RestartPolicy/Name").asText());
+    } finally {
+      berthd.ctl("rm", "-f", "policed");
+    }
+  }
+
+  @Test
   void badInputIsDockersReportExit125AndCreatesNothing() {
     List<String> snapshotsBefore = berthd.snapshotKeys();
     for (List<String> args : List.of(
@@ -759,7 +796,6 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         List.of("run", "--rm", "-p", "1.2.3:80:80", "busybox", "true"),
         List.of("run", "--rm", "-v", "relative/path:/data", "busybox", "true"),
         List.of("run", "--rm", "-v", "/tmp:data", "busybox", "true"),
-        List.of("run", "--rm", "--memory", "lots", "busybox", "true"),
         List.of("run", "--rm", "--memory", "1k", "busybox", "true"),
         List.of("run", "--rm", "--mount", "type=bind,source=/no/such/dir,target=/data", "busybox", "true"),
         List.of("run", "--rm", "--restart", "sometimes", "busybox", "true"),
@@ -886,10 +922,17 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals("Error response from daemon: " + refusal + "\nError: failed to start containers: unstarted\n",
         start.stderr());
     assertEquals(refusal, JSON.readTree(ok("inspect", "unstarted").stdout()).get(0).get("State").get("Error").asText());
-    // attached, Docker's start prints its daemon's answer bare
+    // attached, Docker's start prints its daemon's answer bare and exits 1: only run says 126 or 127
     Cli.Result attached = berthd.ctl("start", "-a", "unstarted");
     assertEquals("Error response from daemon: " + refusal + "\n", attached.stderr(), attached::toString);
+    assertEquals(1, attached.exit(), attached::toString);
     ok("rm", "unstarted");
+    ok("create", "--name", "unexecutable", "busybox", "/etc");
+    Cli.Result notExecutableAttached = berthd.ctl("start", "-a", "unexecutable");
+    assertEquals(1, notExecutableAttached.exit(), notExecutableAttached::toString);
+    assertTrue(notExecutableAttached.stderr().endsWith("exec: \"/etc\": permission denied: unknown\n"),
+        notExecutableAttached::toString);
+    ok("rm", "unexecutable");
   }
 
   @Test

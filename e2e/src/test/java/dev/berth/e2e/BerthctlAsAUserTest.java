@@ -172,8 +172,8 @@ class BerthctlAsAUserTest {
   void badInputIsDockersReportAndExit125() throws Exception {
     Result r = berthctl("run", "--memory", "12x", "busybox", "true");
     assertEquals(125, r.exit(), r::toString);
-    assertEquals("berthctl: invalid memory limit \"12x\": expected a number with an optional unit b, k, m, g, t or p, "
-        + "like 512m.\nSee 'berthctl run --help'.\n", r.err());
+    assertEquals("invalid argument \"12x\" for \"-m, --memory\" flag: invalid suffix: 'x'\nSee 'berthctl run --help'.\n",
+        r.err());
     Result missing = berthctl("logs", "no-such-container");
     assertTrue(missing.exit() != 0, missing::toString);
     assertTrue(missing.err().contains("No such container"), missing::toString);

@@ -27,27 +27,52 @@ public record RestartPolicy(Mode mode, int maxRetries) {
     }
   }
 
-  /** The policy {@code text} names; InvalidValueException saying what is wrong otherwise. */
+  /**
+   * The policy {@code text} names, read and then checked as Docker reads and checks {@code
+   * --restart}: what its CLI cannot read (opts.ParseRestartPolicy) is an InvalidValueException in
+   * its words, and a policy its daemon refuses (ValidateRestartPolicy) an {@link Invalid} in
+   * that daemon's words. Empty is {@link #NO}, as Docker takes an empty policy.
+   */
   public static RestartPolicy parse(String text) {
     int colon = text.indexOf(':');
     String name = colon < 0 ? text : text.substring(0, colon);
+    String count = colon < 0 ? "" : text.substring(colon + 1);
+    if (colon == 0) {
+      throw new InvalidValueException("invalid restart policy format: no policy provided before colon");
+    }
+    long retries = 0;
+    if (!count.isEmpty()) {
+      // Go's strconv.Atoi: a sign and decimal digits
+      if (!count.matches("[+-]?\\d{1,18}")) {
+        throw new InvalidValueException("invalid restart policy format: maximum retry count must be an integer");
+      }
+      retries = Long.parseLong(count);
+    }
+    if (name.isEmpty()) {
+      return NO;
+    }
     for (Mode mode : Mode.values()) {
       if (!mode.text.equals(name)) {
         continue;
       }
-      if (colon < 0) {
-        return new RestartPolicy(mode, 0);
+      if (mode != Mode.ON_FAILURE && retries != 0) {
+        throw new Invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'"
+            + (retries < 0 ? " and cannot be negative" : ""));
       }
-      if (mode != Mode.ON_FAILURE) {
-        throw InvalidValueException.of("restart policy", text, "only on-failure takes a retry count");
+      if (retries < 0) {
+        throw new Invalid("invalid restart policy: maximum retry count cannot be negative");
       }
-      String count = text.substring(colon + 1);
-      if (!count.matches("\\d{1,9}")) {
-        throw InvalidValueException.of("restart policy", text, "\"" + count + "\" is not a retry count");
-      }
-      return new RestartPolicy(mode, Integer.parseInt(count));
+      return new RestartPolicy(mode, (int) Math.min(retries, Integer.MAX_VALUE));
     }
-    throw InvalidValueException.of("restart policy", text, "expected no, always, unless-stopped or on-failure[:N]");
+    throw new Invalid("invalid restart policy: unknown policy '" + name + "'; use one of 'no', 'always', "
+        + "'on-failure', or 'unless-stopped'");
+  }
+
+  /** A policy Docker's daemon refuses, in its words; clients print it as their daemon's refusal. */
+  public static final class Invalid extends InvalidValueException {
+    public Invalid(String message) {
+      super(message);
+    }
   }
 
   /**

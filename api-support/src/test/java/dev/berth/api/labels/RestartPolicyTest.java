@@ -2,8 +2,10 @@ package dev.berth.api.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.api.InvalidValueException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +23,33 @@ class RestartPolicyTest {
     assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 0), policy("on-failure"));
     assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 3), policy("on-failure:3"));
     assertEquals("on-failure:3", policy("on-failure:3").toString());
-    for (String bad : new String[] {"sometimes", "always:2", "on-failure:", "on-failure:-1", "on-failure:x"}) {
+    // as Docker's CLI reads them: an empty count is none, a count of 0 is none for every policy
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 0), policy("on-failure:"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 0), policy("always:0"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 3), policy("on-failure:+3"));
+    for (String bad : new String[] {"sometimes", "always:2", ":3", "on-failure:-1", "on-failure:x"}) {
       assertEquals(Optional.empty(), RestartPolicy.fromLabel(bad), bad);
     }
+  }
+
+  @Test
+  void refusesInDockersWords() {
+    // what Docker's CLI cannot read
+    assertEquals("invalid restart policy format: maximum retry count must be an integer",
+        assertThrows(InvalidValueException.class, () -> RestartPolicy.parse("on-failure:x")).getMessage());
+    assertEquals("invalid restart policy format: no policy provided before colon",
+        assertThrows(InvalidValueException.class, () -> RestartPolicy.parse(":3")).getMessage());
+    // what Docker's daemon refuses
+    assertEquals("invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or "
+        + "'unless-stopped'",
+        assertThrows(RestartPolicy.Invalid.class, () -> RestartPolicy.parse("sometimes")).getMessage());
+    assertEquals("invalid restart policy: maximum retry count can only be used with 'on-failure'",
+        assertThrows(RestartPolicy.Invalid.class, () -> RestartPolicy.parse("always:2")).getMessage());
+    assertEquals(
+        "invalid restart policy: maximum retry count can only be used with 'on-failure' and cannot be negative",
+        assertThrows(RestartPolicy.Invalid.class, () -> RestartPolicy.parse("no:-1")).getMessage());
+    assertEquals("invalid restart policy: maximum retry count cannot be negative",
+        assertThrows(RestartPolicy.Invalid.class, () -> RestartPolicy.parse("on-failure:-1")).getMessage());
   }
 
   @Test

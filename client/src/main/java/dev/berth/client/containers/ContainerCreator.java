@@ -19,6 +19,7 @@ import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
 import dev.berth.client.ConflictException;
+import dev.berth.client.InvalidParameterException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
@@ -450,7 +451,9 @@ public final class ContainerCreator {
       throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");
     }
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
-      throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+      // Docker's daemon's words, as rename's
+      throw new InvalidParameterException("Invalid container name (" + o.name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+          + "are allowed");
     }
     runtimeBinary(o.runtime);
     if (o.userns != null && !o.userns.isEmpty() && !o.userns.equals("host")) {
@@ -458,7 +461,12 @@ public final class ContainerCreator {
           "only host is supported: berthd remaps no user ids (Docker's userns-remap)");
     }
     privateCgroupNamespace(o.cgroupns);
-    RestartPolicy restart = RestartPolicy.parse(o.restart);
+    RestartPolicy restart;
+    try {
+      restart = RestartPolicy.parse(o.restart);
+    } catch (RestartPolicy.Invalid e) {
+      throw new InvalidParameterException(e.getMessage());
+    }
     if (o.autoRemove && restart.mode() != RestartPolicy.Mode.NO) {
       throw new ClientException("Conflicting options: --restart and --rm");
     }

@@ -38,11 +38,47 @@ public final class HostCommands {
     run(command);
   }
 
-  /** The host's {@code ps} with {@code options} (docker top's way of listing a container's processes). */
+  /**
+   * The host's {@code ps} with {@code options} (docker top's way of listing a container's
+   * processes); {@link PsFailed} when ps refuses them.
+   */
   public static String ps(List<String> options) throws IOException {
     List<String> command = new ArrayList<>(List.of("ps"));
     command.addAll(options);
-    return run(command);
+    Process p = new ProcessBuilder(command).start();
+    try {
+      p.getOutputStream().close();
+      // ps's output is small, its usage too: read one stream, then the other
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IOException("ps did not finish in " + TIMEOUT_SECONDS + " s");
+      }
+      if (p.exitValue() != 0) {
+        throw new PsFailed(String.join(" ", command), err);
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("ps interrupted", e);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /** ps refused its options; what it wrote on stderr says why. */
+  public static final class PsFailed extends IOException {
+    private final String stderr;
+
+    PsFailed(String command, String stderr) {
+      super(command + ": " + stderr.strip());
+      this.stderr = stderr;
+    }
+
+    /** The first line ps wrote on stderr, which says why (its usage follows). */
+    public String firstErrorLine() {
+      return stderr.lines().findFirst().orElse("");
+    }
   }
 
   public static void unmount(Path target) throws IOException {

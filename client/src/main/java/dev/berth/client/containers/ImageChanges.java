@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
+import dev.berth.client.InvalidParameterException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ public final class ImageChanges {
   private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final Set<String> KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME", "USER",
       "WORKDIR", "STOPSIGNAL");
+  /** What Docker's daemon takes besides: HEALTHCHECK and ONBUILD, which Berth refuses in its own words. */
+  private static final Set<String> DOCKERS_KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME",
+      "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "ONBUILD");
 
   /**
    * {@code refusal} (null for none) heads a message about it; {@code variables} (null for none) are replaced, and
@@ -54,8 +58,13 @@ public final class ImageChanges {
     for (String change : changes) {
       String text = change.strip();
       int space = text.indexOf(' ');
-      String keyword = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+      String typed = space < 0 ? text : text.substring(0, space);
+      String keyword = typed.toUpperCase(Locale.ROOT);
       String argument = space < 0 ? "" : text.substring(space + 1).strip();
+      if (!DOCKERS_KEYWORDS.contains(keyword)) {
+        // Docker's daemon's words, for what it refuses too
+        throw new InvalidParameterException(typed + " is not a valid change command");
+      }
       if (!KEYWORDS.contains(keyword)) {
         throw new InvalidValueException("invalid --change \"" + change + "\": " + keyword
             + " is not one of " + String.join(", ", KEYWORDS.stream().sorted().toList()));

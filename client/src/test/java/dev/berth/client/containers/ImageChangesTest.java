@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.InvalidParameterException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -71,10 +72,19 @@ class ImageChangesTest {
 
   @Test
   void whatDockerRefusesIsRefusedBeforeAnythingIsMade() {
-    for (String bad : List.of("RUN true", "CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
+    for (String bad : List.of("CMD", "CMD [\"sh\", 1]", "CMD [oops", "LABEL novalue", "EXPOSE http",
         "ENV =x", "ENV KEY", "ENV Q='x y", "LABEL a=\"b", "STOPSIGNAL SIGNOPE")) {
       InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad)), bad);
       assertTrue(e.getMessage().startsWith("invalid --change"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anInstructionDockerTakesNoneOfIsRefusedInItsDaemonsWords() {
+    for (String bad : List.of("RUN true", "run true", "FROM busybox", "nonsense")) {
+      InvalidParameterException e = assertThrows(InvalidParameterException.class,
+          () -> ImageChanges.parse(List.of(bad)), bad);
+      assertEquals(bad.split(" ")[0] + " is not a valid change command", e.getMessage());
     }
   }
 }

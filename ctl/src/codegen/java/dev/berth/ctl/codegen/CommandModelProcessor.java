@@ -406,6 +406,8 @@ public final class CommandModelProcessor extends AbstractProcessor {
         case "order" -> b.append(".order(").append(v).append(")");
         case "scope" -> b.append(".scopeType(CommandLine.ScopeType.")
             .append(((VariableElement) v.getValue()).getSimpleName()).append(")");
+        case "converter" -> b.append(".converters(").append(String.join(", ", ((List<?>) v.getValue()).stream()
+            .map(c -> "new " + ((AnnotationValue) c).getValue() + "()").toList())).append(")");
         default -> error(e.getKey(), "@" + (option ? "Option" : "Parameters") + "(" + attribute
             + ") is not supported by " + getClass().getSimpleName());
       }

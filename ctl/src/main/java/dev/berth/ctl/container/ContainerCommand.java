@@ -11,6 +11,7 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.FormatOption;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.system.PruneFilters;
@@ -102,7 +103,7 @@ public final class ContainerCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl container prune", "  berthctl container prune -f --filter until=1h"})
   int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilters.parse(filters);

@@ -2,7 +2,7 @@ package dev.berth.ctl.container;
 
 import dev.berth.client.containers.ContainerOptions;
 import dev.berth.client.health.Healthcheck;
-import dev.berth.ctl.GoUint16;
+import dev.berth.ctl.flags.PflagTypes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,24 +56,26 @@ final class CreateOptions {
   @Option(names = "--read-only", description = "mount the root file system read-only")
   boolean readOnly;
 
-  @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "memory limit, like 512m")
+  @Option(names = {"-m", "--memory"}, converter = PflagTypes.MemBytes.class,
+      paramLabel = "SIZE", description = "memory limit, like 512m")
   String memory;
 
-  @Option(names = "--memory-swap", paramLabel = "SIZE", description = "memory plus swap limit; -1 for unlimited swap")
+  @Option(names = "--memory-swap", converter = PflagTypes.MemSwapBytes.class,
+      paramLabel = "SIZE", description = "memory plus swap limit; -1 for unlimited swap")
   String memorySwap;
 
-  @Option(names = "--memory-reservation", paramLabel = "SIZE",
+  @Option(names = "--memory-reservation", converter = PflagTypes.MemBytes.class, paramLabel = "SIZE",
       description = "soft memory limit the kernel reclaims down to when memory is short, like 256m")
   String memoryReservation;
 
-  @Option(names = "--kernel-memory", paramLabel = "BYTES",
+  @Option(names = "--kernel-memory", converter = PflagTypes.MemBytes.class, paramLabel = "BYTES",
       description = "taken and dropped with Docker's warning: recent kernels set no kernel memory limit of its own")
   String kernelMemory;
 
   @Option(names = "--oom-kill-disable", description = "at the memory limit, wait for memory instead of being killed")
   boolean oomKillDisable;
 
-  @Option(names = "--memory-swappiness", paramLabel = "0-100",
+  @Option(names = "--memory-swappiness", converter = PflagTypes.Int64.class, paramLabel = "0-100",
       description = "how readily the container's memory goes to swap, 0 to 100 (-1, the default: the kernel's)")
   Long memorySwappiness;
 
@@ -89,34 +91,38 @@ final class CreateOptions {
       description = "a command that exits 0 when the container is healthy (run by /bin/sh -c)")
   String healthCmd;
 
-  @Option(names = "--health-interval", paramLabel = "DURATION", description = "time between checks (default 30s)")
+  @Option(names = "--health-interval", converter = PflagTypes.Duration.class,
+      paramLabel = "DURATION", description = "time between checks (default 30s)")
   String healthInterval;
 
-  @Option(names = "--health-timeout", paramLabel = "DURATION", description = "time a check may take (default 30s)")
+  @Option(names = "--health-timeout", converter = PflagTypes.Duration.class,
+      paramLabel = "DURATION", description = "time a check may take (default 30s)")
   String healthTimeout;
 
-  @Option(names = "--health-start-period", paramLabel = "DURATION",
+  @Option(names = "--health-start-period", converter = PflagTypes.Duration.class, paramLabel = "DURATION",
       description = "time after a start in which failures do not count (default 0s)")
   String healthStartPeriod;
 
-  @Option(names = "--health-start-interval", paramLabel = "DURATION",
+  @Option(names = "--health-start-interval", converter = PflagTypes.Duration.class, paramLabel = "DURATION",
       description = "time between checks in the start period while the container is starting (default 5s)")
   String healthStartInterval;
 
-  @Option(names = "--health-retries", paramLabel = "N",
+  @Option(names = "--health-retries", converter = PflagTypes.Int.class, paramLabel = "N",
       description = "failures in a row that make it unhealthy (default 3)")
   Integer healthRetries;
 
   @Option(names = "--no-healthcheck", description = "run no health check, not even the image's")
   boolean noHealthcheck;
 
-  @Option(names = "--cpu-quota", paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000")
+  @Option(names = "--cpu-quota", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000")
   String cpuQuota;
 
-  @Option(names = "--cpu-period", paramLabel = "MICROSECONDS", description = "the CFS period (default 100000)")
+  @Option(names = "--cpu-period", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "the CFS period (default 100000)")
   String cpuPeriod;
 
-  @Option(names = "--oom-score-adj", paramLabel = "N",
+  @Option(names = "--oom-score-adj", converter = PflagTypes.Int.class, paramLabel = "N",
       description = "the OOM killer's preference, -1000 to 1000 (lowering it needs CAP_SYS_RESOURCE)")
   Integer oomScoreAdj;
 
@@ -135,10 +141,12 @@ final class CreateOptions {
       description = "user namespace: host, as every container is here (berthd remaps no user ids)")
   String userns;
 
-  @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use, like 1.5")
+  @Option(names = "--cpus", converter = PflagTypes.NanoCpus.class,
+      paramLabel = "N", description = "CPUs the container may use, like 1.5")
   String cpus;
 
-  @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "relative CPU weight (default 1024)")
+  @Option(names = {"-c", "--cpu-shares"}, converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "relative CPU weight (default 1024)")
   String cpuShares;
 
   @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
@@ -147,10 +155,12 @@ final class CreateOptions {
   @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
   String cpusetMems;
 
-  @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
+  @Option(names = "--pids-limit", converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "most processes at once (-1: no limit)")
   String pidsLimit;
 
-  @Option(names = "--blkio-weight", paramLabel = "N", description = "relative block I/O weight, 10 to 1000 (0: none); "
+  @Option(names = "--blkio-weight", converter = PflagTypes.Uint16Text.class,
+      paramLabel = "N", description = "relative block I/O weight, 10 to 1000 (0: none); "
       + "dropped with Docker's warning where the host's I/O scheduler has no weights")
   String blkioWeight;
 
@@ -260,11 +270,13 @@ final class CreateOptions {
   @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a capability, or ALL (repeatable)")
   List<String> capDrop = new ArrayList<>();
 
-  @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "a resource limit, like nofile=1024:2048 "
-      + "(repeatable; -1 is unlimited; berthd refuses a hard limit above its own)")
+  @Option(names = "--ulimit", converter = PflagTypes.Ulimit.class, paramLabel = "NAME=SOFT[:HARD]",
+      description = "a resource limit, like nofile=1024:2048 (repeatable; -1 is unlimited; berthd refuses a hard "
+          + "limit above its own)")
   List<String> ulimits = new ArrayList<>();
 
-  @Option(names = "--shm-size", paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
+  @Option(names = "--shm-size", converter = PflagTypes.MemBytes.class,
+      paramLabel = "SIZE", description = "size of /dev/shm, like 128m (default 64m)")
   String shmSize;
 
   @Option(names = "--pid", paramLabel = "MODE", description = "host: share the host's PID namespace")
@@ -306,7 +318,7 @@ final class CreateOptions {
   @Option(names = "--cidfile", paramLabel = "FILE", description = "write the container's id to FILE, which must not exist")
   Path cidFile;
 
-  @Option(names = "--stop-timeout", paramLabel = "SECONDS",
+  @Option(names = "--stop-timeout", converter = PflagTypes.Int.class, paramLabel = "SECONDS",
       description = "seconds stop waits before SIGKILL unless its -t says otherwise (default 10; -1 no limit)")
   Integer stopTimeout;
 
@@ -381,8 +393,7 @@ final class CreateOptions {
     o.cpusetCpus = cpusetCpus;
     o.cpusetMems = cpusetMems;
     o.pidsLimit = pidsLimit;
-    // read as Docker's CLI reads its uint16 flag, refused before anything is created
-    o.blkioWeight = blkioWeight == null ? null : Integer.toString(GoUint16.parse("--blkio-weight", blkioWeight));
+    o.blkioWeight = blkioWeight;
     o.blkioWeightDevices = blkioWeightDevices;
     o.deviceReadBps = deviceReadBps;
     o.deviceWriteBps = deviceWriteBps;

@@ -19,11 +19,13 @@ import io.grpc.StatusRuntimeException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -71,10 +73,7 @@ public final class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ReadLogsRequest.Builder request = ReadLogsRequest.newBuilder().setFollow(follow);
-    // as Docker: a negative number means all of them
-    if (!tail.equals("all") && !tail.matches("-\\d{1,9}")) {
-      request.setTail(tailLines());
-    }
+    tailLines().ifPresent(request::setTail);
     if (since != null) {
       Instant from = time("since", since);
       request.setSince(ProtoTimes.toTimestamp(from));
@@ -155,12 +154,21 @@ public final class LogsCommand implements Callable<Integer> {
     }
   }
 
-  /** 0 prints none of the lines there are, as docker's --tail 0 (with -f, only new ones). */
-  private int tailLines() {
-    if (!tail.matches("\\d{1,9}")) {
-      throw new CommandFailure("invalid --tail value \"" + tail + "\": a number of lines or all");
+  /**
+   * The last lines {@code --tail} asks for, read as Docker's daemon reads it (Go's strconv.Atoi): a
+   * whole number, and anything else (all, a negative number, a word) all of them. 0 prints none of
+   * the lines there are, as docker's --tail 0 (with -f, only new ones).
+   */
+  private OptionalInt tailLines() {
+    if (!tail.matches("[+-]?\\d+")) {
+      return OptionalInt.empty();
     }
-    return Integer.parseInt(tail);
+    BigInteger lines = new BigInteger(tail);
+    if (lines.signum() < 0 || lines.bitLength() > 63) {
+      // Atoi refuses what is past int64, which Docker's daemon then takes for all too
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(lines.min(BigInteger.valueOf(Integer.MAX_VALUE)).intValueExact());
   }
 
   /**

@@ -33,8 +33,8 @@ import dev.berth.client.spec.SpecJson;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.JsonPaths;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -59,10 +59,8 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code berthctl ps}: the containers of the namespace, as docker ps shows them. */
 @Command(name = "ps",
@@ -92,13 +90,10 @@ public final class PsCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Spec
-  CommandSpec spec;
-
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   boolean all;
 
-  @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1",
+  @Option(names = {"-n", "--last"}, converter = PflagTypes.Int.class, paramLabel = "N", defaultValue = "-1",
       description = "the N containers created last, in any state (0: no limit)")
   int last;
 
@@ -115,7 +110,8 @@ public final class PsCommand implements Callable<Integer> {
       description = "the size of each container's writable layer, and with its image's (virtual)")
   boolean size;
 
-  @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "only containers that match (repeatable)")
+  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+      paramLabel = "KEY=VALUE", description = "only containers that match (repeatable)")
   List<String> filters = new ArrayList<>();
 
   @Mixin
@@ -123,7 +119,6 @@ public final class PsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FilterArguments.requireKeyValues(spec.commandLine(), filters);
     // as Docker: a template that shows sizes asks for them
     size |= format.names("Size");
     // as Docker's: -l is -n 1 unless -n is given, and -n 0 is no limit, only running containers

@@ -27,7 +27,7 @@ final class PsTable {
     List<String> titles = lines.isEmpty() ? List.of() : fields(lines.get(0));
     int pid = titles.indexOf("PID");
     if (pid < 0) {
-      throw new IllegalArgumentException("couldn't find PID field in ps output");
+      throw new IllegalArgumentException("Couldn't find PID field in ps output");
     }
     List<List<String>> rows = new ArrayList<>();
     rows.add(titles);

@@ -4,6 +4,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.flags.PflagTypes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ public final class RestartCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS",
+  @Option(names = {"-t", "--time", "--timeout"}, converter = PflagTypes.Int.class, paramLabel = "SECONDS",
       description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else "
           + StopCommand.DEFAULT_TIMEOUT + ")")
   Integer timeout;

@@ -9,6 +9,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.StartupSignals;
 import java.util.ArrayList;
@@ -76,8 +77,8 @@ public final class StartCommand implements Callable<Integer> {
               exit = attach.startJoined(s, root.io(), startup, keys);
             }
           } catch (ContainerStartFailure e) {
-            // the runtime's refusal keeps its exit code (126, 127)
-            throw e;
+            // Docker's start exits 1 for the runtime's refusal: only run maps it to 126 or 127
+            throw new DaemonError(e.getMessage(), e);
           } catch (RuntimeException e) {
             throw root.errors().asDaemonRefusal(e);
           }

@@ -6,6 +6,7 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.Signals;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.flags.PflagTypes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ public final class StopCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-t", "--time", "--timeout"}, paramLabel = "SECONDS",
+  @Option(names = {"-t", "--time", "--timeout"}, converter = PflagTypes.Int.class, paramLabel = "SECONDS",
       description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else " + DEFAULT_TIMEOUT
           + "; -1 waits as long as it takes)")
   Integer timeout;

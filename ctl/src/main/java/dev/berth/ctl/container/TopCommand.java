@@ -4,10 +4,12 @@ import containerd.services.tasks.v1.ListPidsRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.ProcessInfo;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class TopCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       if (!s.running()) {
-        throw new CommandFailure("container " + s.name() + " is not running");
+        throw ContainerTasks.notRunning(s);
       }
       pids = TasksGrpc.newBlockingStub(c.channel())
           .listPids(ListPidsRequest.newBuilder().setContainerId(s.id()).build()).getProcessesList();
@@ -58,13 +60,16 @@ public final class TopCommand implements Callable<Integer> {
     String output;
     try {
       output = HostCommands.ps(options);
+    } catch (HostCommands.PsFailed e) {
+      // as Docker's daemon words it: the first line ps wrote on stderr
+      throw new DaemonError("ps: " + e.firstErrorLine(), e);
     } catch (IOException e) {
       throw new CommandFailure("ps failed: " + e.getMessage(), e);
     }
     try {
       PsTable.of(output, pids).forEach(root.out()::println);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure(e.getMessage() + ": give ps options that print it", e);
+      throw new DaemonError(e.getMessage(), e);
     }
   }
 }

@@ -9,7 +9,8 @@ import dev.berth.client.spec.SwapLimit;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
-import dev.berth.ctl.GoUint16;
+import dev.berth.ctl.DaemonError;
+import dev.berth.ctl.flags.PflagTypes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,48 +30,59 @@ public final class UpdateCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-m", "--memory"}, paramLabel = "BYTES", description = "memory limit (512m, 1g)")
+  @Option(names = {"-m", "--memory"}, converter = PflagTypes.MemBytes.class,
+      paramLabel = "BYTES", description = "memory limit (512m, 1g)")
   String memory;
 
-  @Option(names = "--memory-swap", paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
+  @Option(names = "--memory-swap", converter = PflagTypes.MemSwapBytes.class,
+      paramLabel = "BYTES", description = "memory plus swap, -1 for unlimited swap")
   String memorySwap;
 
-  @Option(names = "--memory-reservation", paramLabel = "BYTES",
+  @Option(names = "--memory-reservation", converter = PflagTypes.MemBytes.class, paramLabel = "BYTES",
       description = "soft memory limit the kernel reclaims down to when memory is short (256m)")
   String memoryReservation;
 
-  @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (1.5)")
+  @Option(names = "--cpus", converter = PflagTypes.NanoCpus.class,
+      paramLabel = "N", description = "number of CPUs (1.5)")
   String cpus;
 
-  @Option(names = "--cpu-quota", paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000 (-1: none)")
+  @Option(names = "--cpu-quota", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "CPU time per CFS period, like 50000 (-1: none)")
   String cpuQuota;
 
-  @Option(names = "--cpu-period", paramLabel = "MICROSECONDS", description = "the CFS period, 1000 to 1000000")
+  @Option(names = "--cpu-period", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "the CFS period, 1000 to 1000000")
   String cpuPeriod;
 
   @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "memory nodes the container may use, like 0-1")
   String cpusetMems;
 
-  @Option(names = "--blkio-weight", paramLabel = "N", description = "relative block I/O weight, 10 to 1000; dropped "
+  @Option(names = "--blkio-weight", converter = PflagTypes.Uint16Text.class,
+      paramLabel = "N", description = "relative block I/O weight, 10 to 1000; dropped "
       + "with Docker's warning where the host's I/O scheduler has no weights")
   String blkioWeight;
 
-  @Option(names = "--cpu-rt-period", paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
+  @Option(names = "--cpu-rt-period", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
   String cpuRtPeriod;
 
-  @Option(names = "--cpu-rt-runtime", paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
+  @Option(names = "--cpu-rt-runtime", converter = PflagTypes.Int64Text.class,
+      paramLabel = "MICROSECONDS", description = "refused: Berth gives no real-time CPU time")
   String cpuRtRuntime;
 
-  @Option(names = "--kernel-memory", paramLabel = "BYTES", description = "deprecated and ignored, as in Docker")
+  @Option(names = "--kernel-memory", converter = PflagTypes.MemBytes.class,
+      paramLabel = "BYTES", description = "deprecated and ignored, as in Docker")
   String kernelMemory;
 
-  @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "relative CPU weight (2 to 262144)")
+  @Option(names = {"-c", "--cpu-shares"}, converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "relative CPU weight (2 to 262144)")
   String cpuShares;
 
   @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on, like 0-2,4")
   String cpusetCpus;
 
-  @Option(names = "--pids-limit", paramLabel = "N", description = "most processes at once (-1: no limit)")
+  @Option(names = "--pids-limit", converter = PflagTypes.Int64Text.class,
+      paramLabel = "N", description = "most processes at once (-1: no limit)")
   String pidsLimit;
 
   @Option(names = "--restart", paramLabel = "POLICY", description = "no, always, on-failure[:N] or unless-stopped")
@@ -82,7 +94,7 @@ public final class UpdateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     refuseWhatBerthCannotSet();
-    Integer weight = blkioWeight == null ? null : GoUint16.parse("--blkio-weight", blkioWeight);
+    Integer weight = blkioWeight == null ? null : Integer.valueOf(blkioWeight);
     // as Docker's daemon: a weight the host cannot set is dropped with a warning before its range is checked
     boolean weightDropped = weight != null && weight > 0 && !BlockIoFlags.Limit.WEIGHT.supported();
     if (weight != null && !weightDropped) {
@@ -104,7 +116,7 @@ public final class UpdateCommand implements Callable<Integer> {
         cpusetMems == null ? null : HostCpus.cpusetMems(cpusetMems),
         pidsLimit == null ? null : ResourceFlags.pidsLimit(pidsLimit),
         weight == null || weight == 0 || weightDropped ? null : weight,
-        restart == null ? null : RestartPolicy.parse(restart));
+        restart == null ? null : restartPolicy());
     if (changes.memory() != null
         && SwapLimit.dropped(changes.memory(), changes.memorySwap(), SwapLimit.hostAccountsSwap())) {
       root.err().println("WARNING: " + SwapLimit.UNSUPPORTED);
@@ -134,6 +146,15 @@ public final class UpdateCommand implements Callable<Integer> {
     if (cpuRtPeriod != null || cpuRtRuntime != null) {
       throw new CommandFailure("--cpu-rt-period and --cpu-rt-runtime are not supported: berthd gives containers "
           + "no real-time CPU time");
+    }
+  }
+
+  /** {@code --restart}: what Docker's daemon would refuse is refused in its words, after its heading. */
+  private RestartPolicy restartPolicy() {
+    try {
+      return RestartPolicy.parse(restart);
+    } catch (RestartPolicy.Invalid e) {
+      throw new DaemonError(e.getMessage(), e);
     }
   }
 }

@@ -2,11 +2,11 @@ package dev.berth.ctl.events;
 
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.output.InvalidFilter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Docker's {@code events --filter}: values of one key are alternatives, except that every
@@ -15,7 +15,7 @@ import java.util.Set;
  * label=KEY or label=KEY=VALUE.
  */
 public final class EventFilter {
-  private static final Set<String> KEYS = Set.of("type", "event", "container", "image", "network", "volume",
+  private static final List<String> KEYS = List.of("type", "event", "container", "image", "network", "volume",
       "label");
 
   private final Map<String, List<String>> byKey;
@@ -30,7 +30,11 @@ public final class EventFilter {
     for (String f : filters) {
       int equals = f.indexOf('=');
       String key = equals < 0 ? "" : f.substring(0, equals);
-      if (!KEYS.contains(key) || equals == f.length() - 1) {
+      if (!KEYS.contains(key)) {
+        // as Docker's daemon refuses it, naming the key
+        throw InvalidFilter.key(key, KEYS);
+      }
+      if (equals == f.length() - 1) {
         throw new CommandFailure("invalid filter '" + f + "': expected type=, event=, container=, image=, network=, "
             + "volume= or label=");
       }

@@ -9,6 +9,7 @@ import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.system.PruneFilters;
@@ -60,7 +61,7 @@ public final class ImageCommand extends GroupCommand {
   int prune(@Option(names = {"-a", "--all"}, description = "all images no container uses, not only dangling ones")
       boolean all,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
     PruneFilter filter = PruneFilters.parse(filters);

@@ -7,8 +7,8 @@ import dev.berth.client.images.ImageSummary;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.TooManyArguments;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -69,7 +69,7 @@ public final class ImagesCommand implements Callable<Integer> {
       description = "all images (Berth keeps no intermediate images: the same list as without it)")
   boolean all;
 
-  @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
+  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class, paramLabel = "FILTER",
       description = "Docker's filters: reference=PATTERN, label=KEY[=VALUE], dangling=true|false, before=IMAGE, "
           + "since=IMAGE")
   List<String> dockerFilters = new ArrayList<>();
@@ -84,7 +84,6 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FilterArguments.requireKeyValues(spec.commandLine(), dockerFilters);
     // Docker's one REPOSITORY[:TAG]; containerd filters may come beside it
     if (arguments.stream().filter(a -> !containerdFilter(a)).count() > 1) {
       throw new TooManyArguments(spec.commandLine(), 1);

@@ -25,8 +25,8 @@ import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerArgument;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
-import dev.berth.ctl.output.FilterArguments;
 import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
@@ -76,7 +76,8 @@ public final class NetworkCommand extends GroupCommand {
           "  berthctl network ls -f dangling=true"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
-      @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
+      @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+          paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
           + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom, "
           + "scope=local|swarm|global or dangling=true|false (no container attached; never the default bridge) "
           + "(repeatable: values of one key may any match, except label=, which must all; "
@@ -86,7 +87,6 @@ public final class NetworkCommand extends GroupCommand {
           description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
       List<String> filters) {
     List<String> given = dockerFilters == null ? List.of() : dockerFilters;
-    FilterArguments.requireKeyValues(spec.commandLine().getSubcommands().get("ls"), given);
     List<Network> networks;
     try (Connection c = root.connect()) {
       KeyedFilters<Network> filter = NetworkFilter.parse(given, () -> attachedNetworks(c));
@@ -391,7 +391,7 @@ public final class NetworkCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network prune", "  berthctl network prune -f --filter label=team=web"})
   int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
     PruneFilter filter = PruneFilters.parse(filters);

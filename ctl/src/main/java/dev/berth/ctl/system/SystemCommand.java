@@ -14,6 +14,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerColumns;
+import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.TemplateFormatOption;
@@ -145,7 +146,7 @@ public final class SystemCommand extends GroupCommand {
       boolean all,
       @Option(names = "--volumes", description = "also prune anonymous volumes") boolean volumes,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilters.parse(filters);
