@@ -27,7 +27,7 @@ class RestartPolicyTest {
     assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 0), policy("on-failure:"));
     assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 0), policy("always:0"));
     assertEquals(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, 3), policy("on-failure:+3"));
-    for (String bad : new String[] {"sometimes", "always:2", ":3", "on-failure:-1", "on-failure:x"}) {
+    for (String bad : new String[] {"sometimes", "No", "always:2", ":3", "on-failure:-1", "on-failure:x"}) {
       assertEquals(Optional.empty(), RestartPolicy.fromLabel(bad), bad);
     }
   }
