@@ -33,6 +33,7 @@ import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.HostCpus;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.KeyValue;
+import dev.berth.client.spec.KeyValueFile;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.MountRequest;
 import dev.berth.client.spec.NamespaceType;
@@ -51,7 +52,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -829,19 +829,15 @@ public final class ContainerCreator {
     putJoined(labels, ContainerLabels.PORTS, ports);
   }
 
-  /** {@code --label-file}: a KEY=VALUE (or KEY) a line; blank lines and # comments are skipped, as Docker does. */
+  /**
+   * {@code --label-file}: read as Docker's CLI reads it ({@link KeyValueFile}), where a line that
+   * is only a key, having nothing to look its value up in, is left out.
+   */
   private static Map<String, String> labelFile(Path file) {
     Map<String, String> labels = new TreeMap<>();
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String l = line.strip();
-        if (!l.isEmpty() && !l.startsWith("#")) {
-          KeyValue kv = KeyValue.parse("label", l);
-          labels.put(kv.key(), kv.value());
-        }
-      }
-    } catch (IOException e) {
-      throw new ClientException("cannot read label file " + file + ": " + e.getMessage(), e);
+    for (String line : KeyValueFile.read(file, key -> Optional.empty())) {
+      KeyValue kv = KeyValue.parse("label", line);
+      labels.put(kv.key(), kv.value());
     }
     return labels;
   }
