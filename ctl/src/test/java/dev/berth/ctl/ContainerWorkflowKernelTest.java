@@ -476,7 +476,8 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
     for (String[] bad : List.of(new String[] {"--pid", "container:web"}, new String[] {"--security-opt", "foo"},
         new String[] {"--device", "/dev/no-such-device"}, new String[] {"--uts", "host", "--hostname", "h"},
-        new String[] {"--network", "host", "--sysctl", "net.ipv4.ip_forward=1"})) {
+        new String[] {"--network", "host", "--sysctl", "net.ipv4.ip_forward=1"},
+        new String[] {"--sysctl", "vm.swappiness=1"})) {
       List<String> args = new ArrayList<>(List.of("run", "--rm"));
       args.addAll(List.of(bad));
       args.addAll(List.of("busybox", "true"));

@@ -6,6 +6,7 @@ import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.KeyValue;
+import dev.berth.client.spec.NamespacedSysctls;
 import dev.berth.client.spec.NamespaceType;
 import dev.berth.client.spec.SeccompProfile;
 import dev.berth.client.spec.Spec;
@@ -89,10 +90,7 @@ final class IsolationFlags {
     }
     Map<String, String> sysctls = new LinkedHashMap<>();
     for (String s : o.sysctls) {
-      KeyValue kv = KeyValue.parse("sysctl", s);
-      if (!s.contains("=")) {
-        throw InvalidValueException.of("sysctl", s, "expected KEY=VALUE, like net.ipv4.ip_forward=1");
-      }
+      KeyValue kv = NamespacedSysctls.parse(s);
       if (kv.key().startsWith("net.") && o.network.equals("host")) {
         throw InvalidValueException.of("sysctl", s, "net.* sysctls are not allowed with --network host");
       }

@@ -214,6 +214,18 @@ class FlagParsersTest {
   }
 
   @Test
+  void sysctlsOfTheContainersNamespacesOnly() {
+    assertEquals(new KeyValue("net.ipv4.ip_forward", "1"), NamespacedSysctls.parse("net.ipv4.ip_forward=1"));
+    assertEquals(new KeyValue("kernel.sem", "250 32000 32 128"), NamespacedSysctls.parse("kernel.sem=250 32000 32 128"));
+    assertEquals(new KeyValue("fs.mqueue.msg_max", "20"), NamespacedSysctls.parse("fs.mqueue.msg_max=20"));
+    // runc refuses the host's sysctls at start; Docker's CLI refuses them before the container is made
+    for (String hosts : List.of("vm.swappiness=1", "kernel.domainname=x", "net.ipv4.ip_forward", "=1")) {
+      assertEquals("invalid argument \"" + hosts + "\" for \"--sysctl\" flag: sysctl '" + hosts + "' is not allowed",
+          assertThrows(InvalidValueException.class, () -> NamespacedSysctls.parse(hosts)).getMessage());
+    }
+  }
+
+  @Test
   void keyValues() {
     assertEquals(new KeyValue("com.example.team", "web"), KeyValue.parse("label", "com.example.team=web"));
     assertEquals(new KeyValue("flag", ""), KeyValue.parse("label", "flag"));
