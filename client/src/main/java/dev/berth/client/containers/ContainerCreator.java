@@ -19,6 +19,7 @@ import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.network.MacAddress;
 import dev.berth.client.ClientException;
 import dev.berth.client.ConflictException;
+import dev.berth.client.InvalidParameterException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.NewContainer;
@@ -289,7 +290,8 @@ public final class ContainerCreator {
           ? (o.entrypoint.isEmpty() ? List.of() : List.of(o.entrypoint)) : imageConfig.entrypoint();
       List<String> cmd = !o.command.isEmpty() ? o.command : o.entrypoint != null ? List.of() : imageConfig.cmd();
       if (entrypoint.isEmpty() && cmd.isEmpty()) {
-        throw new InvalidValueException("no command specified: the image has neither entrypoint nor cmd");
+        // the image has neither entrypoint nor cmd, or --entrypoint '' reset them with no command given
+        throw new InvalidParameterException("no command specified");
       }
       List<String> processEntrypoint = new ArrayList<>();
       if (o.init) {
@@ -450,7 +452,8 @@ public final class ContainerCreator {
       throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");
     }
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
-      throw InvalidValueException.of("container name", o.name, "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+      throw new InvalidParameterException(
+          "Invalid container name (" + o.name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
     runtimeBinary(o.runtime);
     if (o.userns != null && !o.userns.isEmpty() && !o.userns.equals("host")) {
