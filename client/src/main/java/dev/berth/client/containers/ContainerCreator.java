@@ -446,7 +446,12 @@ public final class ContainerCreator {
       }
     }
     if (o.stopSignal != null) {
-      Signals.parse(o.stopSignal);
+      try {
+        Signals.parse(o.stopSignal);
+      } catch (ClientException e) {
+        // Docker's daemon refuses it, in the words Signals uses for kill -s
+        throw new InvalidParameterException(e.getMessage());
+      }
     }
     if (o.stopTimeout != null && o.stopTimeout < -1) {
       throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");

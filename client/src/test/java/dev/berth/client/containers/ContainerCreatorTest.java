@@ -124,6 +124,14 @@ class ContainerCreatorTest {
   }
 
   @Test
+  void aBadStopSignalIsRefusedInDockersDaemonsWords() {
+    ContainerOptions o = plain();
+    o.command = List.of("true");
+    o.stopSignal = "NOPE";
+    assertEquals("invalid signal: NOPE", assertThrows(InvalidParameterException.class, () -> create(o)).getMessage());
+  }
+
+  @Test
   void aNamedVolumeAnotherCreationMakesFirstIsUsedAndLeftToIt() {
     volumes.madeByAnotherClient.add("shared");
     ContainerOptions o = plain();
