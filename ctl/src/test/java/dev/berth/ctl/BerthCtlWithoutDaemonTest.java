@@ -57,6 +57,20 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void pullPoliciesOtherThanDockersAreRefusedInItsWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    for (String command : List.of("run", "create")) {
+      // Docker's names are exact: "Always" is no policy
+      for (String policy : List.of("sometimes", "Always")) {
+        Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), command, "--pull", policy, "busybox");
+        assertEquals(125, r.exit(), r::toString);
+        assertEquals("berthctl: invalid pull option: '" + policy + "': must be one of \"always\", \"missing\" or "
+            + "\"never\".\nSee 'berthctl " + command + " --help'.\n", r.stderr());
+      }
+    }
+  }
+
+  @Test
   void minusItFromAPipeIsRefusedInDockersBareWordsBeforeAskingBerthd() {
     Path socket = dir.resolve("berth.sock");
     for (String command : List.of("run", "exec")) {

@@ -34,6 +34,7 @@ import dev.berth.client.spec.EnvVars;
 import dev.berth.client.spec.HostCpus;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.KeyValue;
+import dev.berth.client.spec.KeyValueFile;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.MountRequest;
 import dev.berth.client.spec.NamespaceType;
@@ -52,7 +53,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -224,7 +224,7 @@ public final class ContainerCreator {
 
   private Container createOnce(ContainerOptions o) {
     Parsed parsed = parse(o, volumesFrom(o));
-    IsolationFlags isolation = IsolationFlags.parse(o);
+    IsolationFlags isolation = IsolationFlags.parse(o).withDonorIds(containers);
     BlockIoOptions blockIo = BlockIoOptions.parse(o);
     HostConfigFlags hostFlags = HostConfigFlags.parse(o);
     ImageClient images = new ImageClient(channel);
@@ -290,7 +290,8 @@ public final class ContainerCreator {
           ? (o.entrypoint.isEmpty() ? List.of() : List.of(o.entrypoint)) : imageConfig.entrypoint();
       List<String> cmd = !o.command.isEmpty() ? o.command : o.entrypoint != null ? List.of() : imageConfig.cmd();
       if (entrypoint.isEmpty() && cmd.isEmpty()) {
-        throw new InvalidValueException("no command specified: the image has neither entrypoint nor cmd");
+        // the image has neither entrypoint nor cmd, or --entrypoint '' reset them with no command given
+        throw new InvalidParameterException("no command specified");
       }
       List<String> processEntrypoint = new ArrayList<>();
       if (o.init) {
@@ -445,15 +446,19 @@ public final class ContainerCreator {
       }
     }
     if (o.stopSignal != null) {
-      Signals.parse(o.stopSignal);
+      try {
+        Signals.parse(o.stopSignal);
+      } catch (ClientException e) {
+        // Docker's daemon refuses it, in the words Signals uses for kill -s
+        throw new InvalidParameterException(e.getMessage());
+      }
     }
     if (o.stopTimeout != null && o.stopTimeout < -1) {
       throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");
     }
     if (o.name != null && !o.name.replaceFirst("^/", "").matches(NAME_PATTERN)) {
-      // Docker's daemon's words, as rename's
-      throw new InvalidParameterException("Invalid container name (" + o.name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] "
-          + "are allowed");
+      throw new InvalidParameterException(
+          "Invalid container name (" + o.name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
     runtimeBinary(o.runtime);
     if (o.userns != null && !o.userns.isEmpty() && !o.userns.equals("host")) {
@@ -837,19 +842,15 @@ public final class ContainerCreator {
     putJoined(labels, ContainerLabels.PORTS, ports);
   }
 
-  /** {@code --label-file}: a KEY=VALUE (or KEY) a line; blank lines and # comments are skipped, as Docker does. */
+  /**
+   * {@code --label-file}: read as Docker's CLI reads it ({@link KeyValueFile}), where a line that
+   * is only a key, having nothing to look its value up in, is left out.
+   */
   private static Map<String, String> labelFile(Path file) {
     Map<String, String> labels = new TreeMap<>();
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String l = line.strip();
-        if (!l.isEmpty() && !l.startsWith("#")) {
-          KeyValue kv = KeyValue.parse("label", l);
-          labels.put(kv.key(), kv.value());
-        }
-      }
-    } catch (IOException e) {
-      throw new ClientException("cannot read label file " + file + ": " + e.getMessage(), e);
+    for (String line : KeyValueFile.read(file, key -> Optional.empty())) {
+      KeyValue kv = KeyValue.parse("label", line);
+      labels.put(kv.key(), kv.value());
     }
     return labels;
   }

@@ -6,6 +6,7 @@ import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.KeyValue;
+import dev.berth.client.spec.NamespacedSysctls;
 import dev.berth.client.spec.NamespaceType;
 import dev.berth.client.spec.SeccompProfile;
 import dev.berth.client.spec.Spec;
@@ -30,6 +31,8 @@ final class IsolationFlags {
   private record Device(String hostPath, Spec.Device node, String access) {}
 
   private final boolean hostPid;
+  /** {@code --pid container:NAME}'s NAME, or empty: joined at each start ({@link JoinedNamespaces}). */
+  private final String pidContainer;
   private final boolean hostIpc;
   /** Docker's {@code --ipc none}: a namespace of its own without /dev/shm. */
   private final boolean noShm;
@@ -44,10 +47,11 @@ final class IsolationFlags {
   private final String ipcMode;
   private final List<String> securityOpts;
 
-  private IsolationFlags(boolean hostPid, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
+  private IsolationFlags(boolean hostPid, String pidContainer, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
       Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<String> groups, List<Device> devices,
       String ipcMode, List<String> securityOpts) {
     this.hostPid = hostPid;
+    this.pidContainer = pidContainer;
     this.hostIpc = hostIpc;
     this.noShm = noShm;
     this.hostUts = hostUts;
@@ -61,9 +65,12 @@ final class IsolationFlags {
   }
 
   static IsolationFlags parse(ContainerOptions o) {
-    boolean hostPid = host("--pid", o.pid, List.of());
-    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"));
-    boolean hostUts = host("--uts", o.uts, List.of());
+    String pidContainer = JoinedNamespaces.donor(o.pid);
+    boolean hostPid = pidContainer.isEmpty() && host("--pid", o.pid, List.of(), " or container:NAME");
+    // the IPC namespace alone would leave /dev/shm unshared, which a mount of the other's cannot fix
+    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"),
+        " (joining another container's IPC namespace is not supported)");
+    boolean hostUts = host("--uts", o.uts, List.of(), "");
     if (hostUts && o.hostname != null) {
       throw new ClientException("conflicting options: --hostname and --uts host");
     }
@@ -89,10 +96,7 @@ final class IsolationFlags {
     }
     Map<String, String> sysctls = new LinkedHashMap<>();
     for (String s : o.sysctls) {
-      KeyValue kv = KeyValue.parse("sysctl", s);
-      if (!s.contains("=")) {
-        throw InvalidValueException.of("sysctl", s, "expected KEY=VALUE, like net.ipv4.ip_forward=1");
-      }
+      KeyValue kv = NamespacedSysctls.parse(s);
       if (kv.key().startsWith("net.") && o.network.equals("host")) {
         throw InvalidValueException.of("sysctl", s, "net.* sysctls are not allowed with --network host");
       }
@@ -110,8 +114,20 @@ final class IsolationFlags {
     for (String d : o.devices) {
       devices.add(device(d));
     }
-    return new IsolationFlags(hostPid, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
+    return new IsolationFlags(hostPid, pidContainer, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
         groups, devices, o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
+  }
+
+  /**
+   * These flags with {@code --pid container:NAME} naming the container by its id, as Docker's
+   * daemon records it at create (so a rename keeps the two together); a name of no container is
+   * left for the start to refuse.
+   */
+  IsolationFlags withDonorIds(ContainerClient containers) {
+    String donor = pidContainer.isEmpty() ? "" : containers.lookup(pidContainer).map(c -> c.getId())
+        .orElse(pidContainer);
+    return new IsolationFlags(hostPid, donor, hostIpc, noShm, hostUts, noNewPrivileges, seccomp, sysctls, groups,
+        devices, ipcMode, securityOpts);
   }
 
   /** Whether a {@code --group-add} names a group rather than giving its id. */
@@ -144,7 +160,7 @@ final class IsolationFlags {
 
   /** These flags as {@code docker inspect} shows them in HostConfig. */
   void describe(ObjectNode hostConfig) {
-    hostConfig.put("PidMode", hostPid ? "host" : "");
+    hostConfig.put("PidMode", hostPid ? "host" : pidContainer.isEmpty() ? "" : JoinedNamespaces.PREFIX + pidContainer);
     hostConfig.put("IpcMode", ipcMode);
     hostConfig.put("UTSMode", hostUts ? "host" : "");
     ArrayNode securityOpt = hostConfig.putArray("SecurityOpt");
@@ -159,7 +175,7 @@ final class IsolationFlags {
   }
 
   /** Whether {@code value} of {@code flag} asks for the host's namespace; the others allowed mean the container's own. */
-  private static boolean host(String flag, String value, List<String> own) {
+  private static boolean host(String flag, String value, List<String> own, String otherwise) {
     if (value == null || value.isEmpty() || own.contains(value)) {
       return false;
     }
@@ -167,7 +183,7 @@ final class IsolationFlags {
       return true;
     }
     throw InvalidValueException.of(flag, value, "expected host" + (own.isEmpty() ? "" : " or " + String.join(", ", own))
-        + " (joining another container's namespace is not supported)");
+        + otherwise);
   }
 
   /** Docker takes {@code key=value} and the older {@code key:value}. */

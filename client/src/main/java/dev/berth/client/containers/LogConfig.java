@@ -26,6 +26,9 @@ import java.util.regex.PatternSyntaxException;
  */
 public record LogConfig(String driver, Map<String, String> options) {
   private static final Set<String> FILE_DRIVERS = Set.of("json-file", "local", "k8s-file");
+  /** Drivers Docker's daemon has and Berth has not: refused saying what Berth has instead. */
+  private static final Set<String> DOCKERS_OTHER_DRIVERS = Set.of("syslog", "journald", "gelf", "fluentd", "awslogs",
+      "splunk", "etwlogs", "gcplogs", "logentries");
   private static final Set<String> OPTIONS = Set.of("max-size", "max-file", "compress");
   /** What only json-file takes, as docker's: the attributes of each line (see {@link LogAttributes}). */
   private static final Set<String> ATTRIBUTE_OPTIONS = Set.of("labels", "labels-regex", "env", "env-regex");
@@ -38,6 +41,9 @@ public record LogConfig(String driver, Map<String, String> options) {
   /** Checks the flags; {@code driver} null means json-file, docker's default. */
   public static LogConfig of(String driver, List<String> opts) {
     String d = driver == null ? "json-file" : driver;
+    if (!FILE_DRIVERS.contains(d) && !d.equals(ContainerLabels.LOG_DRIVER_NONE) && !DOCKERS_OTHER_DRIVERS.contains(d)) {
+      throw new InvalidParameterException("logger: no log driver named '" + d + "' is registered");
+    }
     if (!FILE_DRIVERS.contains(d) && !d.equals(ContainerLabels.LOG_DRIVER_NONE)) {
       throw new ClientException("logging driver \"" + d + "\" is not supported: Berth keeps a log file"
           + " (json-file, local, k8s-file) or none");

@@ -1,13 +1,7 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
-import dev.berth.client.ClientException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,41 +29,9 @@ public final class EnvVars {
     return value == null ? Optional.empty() : Optional.of(key + "=" + value);
   }
 
-  /**
-   * The variables of an {@code --env-file}: one {@code KEY=VALUE} or {@code KEY} per line, blank
-   * lines and lines starting with {@code #} skipped; values are taken literally (no quotes removed).
-   */
-  public static List<String> fromFile(String content, Map<String, String> clientEnv) {
-    List<String> vars = new ArrayList<>();
-    for (String line : content.split("\r?\n", -1)) {
-      String trimmed = line.stripLeading();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-        continue;
-      }
-      int equals = trimmed.indexOf('=');
-      String key = equals < 0 ? trimmed.stripTrailing() : trimmed.substring(0, equals);
-      if (key.isEmpty()) {
-        throw InvalidValueException.of("env file line", line, "the name is empty");
-      }
-      if (key.chars().anyMatch(Character::isWhitespace)) {
-        throw InvalidValueException.of("env file line", line, "the name \"" + key + "\" contains whitespace");
-      }
-      fromFlag(equals < 0 ? key : trimmed, clientEnv).ifPresent(vars::add);
-    }
-    return vars;
-  }
-
-  /** The variables of the {@code --env-file} {@code file}, as {@link #fromFile(String, Map)} reads them. */
+  /** The variables of the {@code --env-file} {@code file}, as Docker's CLI reads it ({@link KeyValueFile}). */
   public static List<String> read(Path file, Map<String, String> clientEnv) {
-    String content;
-    try {
-      content = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ClientException("cannot read env file " + file + ": no such file", e);
-    } catch (IOException e) {
-      throw new ClientException("cannot read env file " + file + ": " + e.getMessage(), e);
-    }
-    return fromFile(content, clientEnv);
+    return KeyValueFile.read(file, key -> Optional.ofNullable(clientEnv.get(key)));
   }
 
   /** {@code base} with each of {@code overrides} replacing the variable of its name, or appended. */

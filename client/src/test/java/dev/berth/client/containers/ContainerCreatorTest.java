@@ -107,11 +107,28 @@ class ContainerCreatorTest {
   void aFailureAfterTheVolumesWereMadeRemovesThem() {
     ContainerOptions o = plain();
     o.volumes = List.of("data:/data", "/cache");
-    InvalidValueException e = assertThrows(InvalidValueException.class, () -> create(o));
-    assertTrue(e.getMessage().contains("no command specified"), e.getMessage());
+    InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> create(o));
+    assertEquals("no command specified", e.getMessage(), "Docker's daemon's words");
     assertEquals(2, volumes.created.size());
     assertEquals("data", volumes.created.get(0));
     assertEquals(List.of("anonymous1", "data"), volumes.deleted, "undone last made first");
+  }
+
+  @Test
+  void aBadNameIsRefusedInDockersDaemonsWords() {
+    ContainerOptions o = plain();
+    o.command = List.of("true");
+    o.name = "bad/name";
+    assertEquals("Invalid container name (bad/name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+        assertThrows(InvalidParameterException.class, () -> create(o)).getMessage());
+  }
+
+  @Test
+  void aBadStopSignalIsRefusedInDockersDaemonsWords() {
+    ContainerOptions o = plain();
+    o.command = List.of("true");
+    o.stopSignal = "NOPE";
+    assertEquals("invalid signal: NOPE", assertThrows(InvalidParameterException.class, () -> create(o)).getMessage());
   }
 
   @Test
@@ -119,8 +136,8 @@ class ContainerCreatorTest {
     volumes.madeByAnotherClient.add("shared");
     ContainerOptions o = plain();
     o.volumes = List.of("shared:/data");
-    InvalidValueException e = assertThrows(InvalidValueException.class, () -> create(o));
-    assertTrue(e.getMessage().contains("no command specified"), "not refused as existing: " + e.getMessage());
+    InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> create(o));
+    assertEquals("no command specified", e.getMessage(), "not refused as existing");
     assertEquals(List.of(), volumes.deleted, "the other creation's volume is not undone");
   }
 
@@ -162,7 +179,7 @@ class ContainerCreatorTest {
     o.image = "with-volumes";
     o.volumes = List.of("named:/logs");
     // the image has no command, so creation stops after the volumes, which are undone
-    assertThrows(InvalidValueException.class, () -> create(o));
+    assertThrows(InvalidParameterException.class, () -> create(o));
     assertEquals(2, volumes.created.size(), volumes.created::toString);
     assertEquals("named", volumes.created.get(0));
     assertEquals("", volumes.created.get(1), "an anonymous one (berthd names it) for /data, none for /logs");
@@ -316,7 +333,7 @@ class ContainerCreatorTest {
     ContainerOptions o = plain();
     o.volumes = List.of(root.resolve("made/here") + ":/mnt");
     // the test image has no command, so creation stops after the mounts; Docker keeps such a directory too
-    assertThrows(InvalidValueException.class, () -> create(o));
+    assertThrows(InvalidParameterException.class, () -> create(o));
     assertTrue(Files.isDirectory(root.resolve("made/here")));
   }
 

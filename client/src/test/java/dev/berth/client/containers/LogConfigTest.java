@@ -2,11 +2,13 @@ package dev.berth.client.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.ClientException;
 import dev.berth.client.InvalidParameterException;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,13 @@ class LogConfigTest {
     ObjectNode hostConfig = new ObjectMapper().createObjectNode();
     LogConfig.of(null, List.of("max-size=1k", "max-file=3", "compress=TRUE")).describe(hostConfig);
     assertEquals("TRUE", hostConfig.at("/LogConfig/Config/compress").asText());
+  }
+
+  @Test
+  void aDriverDockerHasNotIsRefusedInItsDaemonsWordsAndOneItHasSaysWhatBerthHas() {
+    assertEquals("logger: no log driver named 'nosuch' is registered", refusal("nosuch"));
+    ClientException syslog = assertThrows(ClientException.class, () -> LogConfig.of("syslog", List.of()));
+    assertTrue(syslog.getMessage().contains("json-file, local, k8s-file"), syslog.getMessage());
   }
 
   private static String refusal(String driver, String... opts) {

@@ -186,13 +186,43 @@ class FlagParsersTest {
     assertEquals(Optional.empty(), EnvVars.fromFlag("MISSING", client));
     refused(t -> EnvVars.fromFlag(t, client), "=x");
 
-    String file = "# settings\n\nA=1\n  B= spaced \nHOME\nMISSING\nQ=\"quoted\"\r\nC=x=y\n";
+    String file = "\uFEFF# settings\n\nA=1\n  B= spaced \nHOME\nMISSING\nQ=\"quoted\"\r\nC=x=y\n";
     assertEquals(List.of("A=1", "B= spaced ", "HOME=/home/me", "Q=\"quoted\"", "C=x=y"),
-        EnvVars.fromFile(file, client), "values are literal; a name alone takes the client's value, if any");
-    refused(t -> EnvVars.fromFile(t, client), "MY VAR=1");
-    refused(t -> EnvVars.fromFile(t, client), "=1");
+        KeyValueFile.parse(file, "env", k -> Optional.ofNullable(client.get(k))),
+        "values are literal; a name alone takes the client's value, if any");
+    assertEquals(List.of("a=1"), KeyValueFile.parse("a=1\nb\n", "labels", k -> Optional.empty()),
+        "a name alone with nothing to look it up in is left out, as Docker's label files");
+    // Docker's CLI's words, env file even for a label file
+    assertEquals("invalid env file (env): variable 'MY VAR' contains whitespaces",
+        envFileRefusal("MY VAR=1"));
+    assertEquals("invalid env file (env): variable 'B ' contains whitespaces",
+        envFileRefusal("  B = 2"));
+    assertEquals("invalid env file (env): variable 'HOME ' contains whitespaces",
+        envFileRefusal("HOME "));
+    assertEquals("invalid env file (env): no variable name on line '=1'",
+        envFileRefusal("=1"));
+    assertEquals("open /no/such/env: no such file or directory",
+        assertThrows(InvalidValueException.class,
+        () -> KeyValueFile.read(Path.of("/no/such/env"), k -> Optional.empty())).getMessage());
 
     assertEquals(List.of("A=2", "B=1", "C=3"), EnvVars.merge(List.of("A=1", "B=1"), List.of("A=2", "C=3")));
+  }
+
+  private static String envFileRefusal(String content) {
+    return assertThrows(InvalidValueException.class,
+        () -> KeyValueFile.parse(content, "env", k -> Optional.empty())).getMessage();
+  }
+
+  @Test
+  void sysctlsOfTheContainersNamespacesOnly() {
+    assertEquals(new KeyValue("net.ipv4.ip_forward", "1"), NamespacedSysctls.parse("net.ipv4.ip_forward=1"));
+    assertEquals(new KeyValue("kernel.sem", "250 32000 32 128"), NamespacedSysctls.parse("kernel.sem=250 32000 32 128"));
+    assertEquals(new KeyValue("fs.mqueue.msg_max", "20"), NamespacedSysctls.parse("fs.mqueue.msg_max=20"));
+    // runc refuses the host's sysctls at start; Docker's CLI refuses them before the container is made
+    for (String hosts : List.of("vm.swappiness=1", "kernel.domainname=x", "net.ipv4.ip_forward", "=1")) {
+      assertEquals("invalid argument \"" + hosts + "\" for \"--sysctl\" flag: sysctl '" + hosts + "' is not allowed",
+          assertThrows(InvalidValueException.class, () -> NamespacedSysctls.parse(hosts)).getMessage());
+    }
   }
 
   @Test

@@ -32,6 +32,7 @@ public final class CreateCommand implements Callable<Integer>, DockerExitCodes {
 
   @Override
   public Integer call() {
+    options.pullPolicy();
     CidFile.check(options.cidFile);
     SpecWarmUp.start();
     try (Connection c = root.connect()) {

@@ -1,5 +1,6 @@
 package dev.berth.ctl.container;
 
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.containers.ContainerOptions;
 import dev.berth.client.health.Healthcheck;
 import dev.berth.ctl.flags.PflagTypes;
@@ -342,8 +343,22 @@ final class CreateOptions {
   enum PullPolicy { missing, always, never }
 
   @Option(names = "--pull", paramLabel = "POLICY", defaultValue = "missing",
-      description = "pull the image first: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-  PullPolicy pull;
+      description = "pull the image first: always, missing or never (default: ${DEFAULT-VALUE})")
+  String pull;
+
+  /**
+   * {@code --pull}'s policy, checked as Docker's CLI checks it before anything else (its words,
+   * and its exact lower-case names; empty is the default).
+   */
+  PullPolicy pullPolicy() {
+    return switch (pull) {
+      case "", "missing" -> PullPolicy.missing;
+      case "always" -> PullPolicy.always;
+      case "never" -> PullPolicy.never;
+      default -> throw new InvalidValueException(
+          "invalid pull option: '" + pull + "': must be one of \"always\", \"missing\" or \"never\"");
+    };
+  }
 
   @Option(names = {"-q", "--quiet"}, description = "print nothing of the image's pull (Docker's --quiet)")
   boolean quiet;

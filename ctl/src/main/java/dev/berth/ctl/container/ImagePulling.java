@@ -19,11 +19,11 @@ final class ImagePulling {
   private ImagePulling() {}
 
   static void apply(BerthCtl root, Connection c, CreateOptions options) {
-    if (options.pull == CreateOptions.PullPolicy.never) {
+    if (options.pullPolicy() == CreateOptions.PullPolicy.never) {
       requirePresent(c, options.image);
       return;
     }
-    boolean missing = options.pull == CreateOptions.PullPolicy.missing;
+    boolean missing = options.pullPolicy() == CreateOptions.PullPolicy.missing;
     if (missing && present(c, options)) {
       return;
     }

@@ -83,6 +83,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     if (!detach && options.interactive && options.tty && streams.contains("stdin")) {
       root.io().requireTerminalIn();
     }
+    options.pullPolicy();
     CidFile.check(options.cidFile);
     SpecWarmUp.start();
     try (Connection c = root.connect(); StartupSignals startup = StartupSignals.install(root.io())) {

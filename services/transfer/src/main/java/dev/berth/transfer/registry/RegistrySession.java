@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -105,7 +107,7 @@ final class RegistrySession {
         throw Errors.unavailable("registry %s at %s: TLS failed: %s", host, uri.getAuthority(), e.getMessage());
       } catch (ConnectException | HttpConnectTimeoutException e) {
         throw Errors.unavailable("registry %s is unreachable at %s: %s", host, uri.getAuthority(),
-            e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            whyUnreachable(e, uri.getHost()));
       } catch (InterruptedIOException e) {
         throw new CancellationException("transfer cancelled");
       } catch (IOException e) {
@@ -342,5 +344,25 @@ final class RegistrySession {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /**
+   * Why a connection to {@code hostName} failed, in the words of Go's resolver and dialer that
+   * Docker's and containerd's users know; the JDK's client says it only through the cause's type.
+   */
+  static String whyUnreachable(IOException e, String hostName) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException) {
+        return "lookup " + hostName + ": no such host";
+      }
+      if (t instanceof ClosedChannelException) {
+        // the JDK's client closes the channel the refused connect was made on
+        return "connect: connection refused";
+      }
+      if (t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 }

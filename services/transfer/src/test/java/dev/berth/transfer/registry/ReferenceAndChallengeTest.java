@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.grpc.BerthException;
 import io.grpc.Status;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +32,24 @@ class ReferenceAndChallengeTest {
     assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000"));
     BerthException bad = assertThrows(BerthException.class, () -> Reference.parse("Bad/Name"));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.code());
+  }
+
+  @Test
+  void anUnreachableRegistryIsWordedAsGosResolverAndDialerWordIt() throws Exception {
+    // the JDK's own exceptions, which carry no message of their own (berthctl printed "ConnectException")
+    assertEquals("lookup nosuch.invalid: no such host", RegistrySession.whyUnreachable(
+        connectFailure("https://nosuch.invalid/v2/"), "nosuch.invalid"));
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    assertEquals("connect: connection refused", RegistrySession.whyUnreachable(
+        connectFailure("http://127.0.0.1:" + closedPort + "/v2/"), "127.0.0.1"));
+  }
+
+  private static IOException connectFailure(String url) {
+    return assertThrows(ConnectException.class, () -> HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()));
   }
 
   @Test
