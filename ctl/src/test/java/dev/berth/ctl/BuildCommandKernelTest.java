@@ -211,6 +211,22 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aRunWhoseContainerCannotStartFailsInTheDaemonsWordsBareWithExit1() throws Exception {
+    for (String[] bad : new String[][] {
+        {"USER nosuchuser\nRUN id", "unable to find user nosuchuser: no matching entries in passwd file"},
+        {"RUN [\"nosuch\"]", "failed to create task for container: failed to create shim task: OCI runtime create "
+            + "failed: runc create failed: unable to start container process: exec: \"nosuch\": executable file not "
+            + "found in $PATH: unknown"}}) {
+      file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
+      Cli.Result r = berthd.ctl("build", "-t", "app:1", context.toString());
+      assertEquals(1, r.exit(), r::toString);
+      assertTrue(withoutIds(r.out()).endsWith(" ---> Running in ID\n"), r::toString);
+      assertEquals(bad[1] + "\n", r.stderr());
+      assertEquals("", ok("ps", "-aq").out());
+    }
+  }
+
+  @Test
   void refusalsBeforeAnyStepAreTheDaemonsAndMissingFilesTheStreams() throws Exception {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());
