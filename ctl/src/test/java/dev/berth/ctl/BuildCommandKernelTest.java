@@ -227,6 +227,17 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void anOnbuildTriggersStepFailsAsTheDockerfilesOwn() throws Exception {
+    file("Dockerfile", "FROM busybox\nONBUILD WORKDIR ${NO\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    file("Dockerfile", "FROM app:1\n");
+    Cli.Result r = berthd.ctl("build", context.toString());
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().endsWith("Step 1/1 : FROM app:1\n# Executing 1 build trigger\n"), r::toString);
+    assertEquals("syntax error: missing '}'\n", r.stderr());
+  }
+
+  @Test
   void refusalsBeforeAnyStepAreTheDaemonsAndMissingFilesTheStreams() throws Exception {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());

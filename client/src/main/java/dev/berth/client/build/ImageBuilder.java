@@ -171,12 +171,7 @@ public final class ImageBuilder {
       out.println(" ---> " + shortId(state.imageId));
       for (Instruction i : stage.subList(1, stage.size())) {
         printStep(++step, plan, i);
-        try {
-          dispatch(b, state, i);
-        } catch (InvalidValueException e) {
-          // a substitution's error in COPY's, ADD's or WORKDIR's words: bare, as Docker's builder prints it
-          throw new BuildStepException(e.getMessage(), 1);
-        }
+        step(b, state, i);
         // a cancel that came while the step's layer was made: the step's result is not taken
         cancellation.check();
         out.println(" ---> " + shortId(state.imageId));
@@ -277,8 +272,18 @@ public final class ImageBuilder {
     for (String expression : expressions) {
       for (Instruction i : DockerfileParser.parse(expression).instructions()) {
         BuildPlan.check(i);
-        dispatch(b, s, i);
+        step(b, s, i);
       }
+    }
+  }
+
+  /** A step of the Dockerfile or of a base image's ONBUILD triggers. */
+  private void step(Build b, StageState s, Instruction i) throws IOException, InterruptedException {
+    try {
+      dispatch(b, s, i);
+    } catch (InvalidValueException e) {
+      // a substitution's error in COPY's, ADD's or WORKDIR's words: bare, as Docker's builder prints it
+      throw new BuildStepException(e.getMessage(), 1);
     }
   }
 
