@@ -238,6 +238,22 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void copysAndVolumesShellFormSplitsAtWhitespaceAlone() throws Exception {
+    file("a b", "spaced");
+    file("f", "plain");
+    file("Dockerfile", """
+        FROM busybox
+        ENV SPACED="a b" VOLUME="/v w"
+        COPY $SPACED "f" /d/
+        VOLUME $VOLUME
+        CMD ["sh", "-c", "ls /d; cat '/d/a b'"]
+        """);
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("a b\nf\nspaced", ok("run", "--rm", "app:1").out());
+    assertEquals("{\"/v w\":{}}\n", ok("image", "inspect", "-f", "{{json .Config.Volumes}}", "app:1").out());
+  }
+
+  @Test
   void refusalsBeforeAnyStepAreTheDaemonsAndMissingFilesTheStreams() throws Exception {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());
@@ -270,7 +286,9 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     for (String[] bad : new String[][] {{"EXPOSE 80x", "invalid containerPort: 80x"},
         {"STOPSIGNAL NOPE", "invalid signal: NOPE"}, {"VOLUME ${V", "syntax error: missing '}'"},
         {"COPY ${NO:?no_file} /", "NO: no_file"}, {"COPY --chown=${NO?} f /", "NO: is not allowed to be unset"},
-        {"WORKDIR ${NO:=x}", "unsupported modifier (:=) in substitution"}}) {
+        {"WORKDIR ${NO:=x}", "unsupported modifier (:=) in substitution"},
+        // Docker's parser splits COPY's line at whitespace, then reads each part: a quote must close within it
+        {"COPY \"a b\" /d/", "unexpected end of statement while looking for matching double-quote"}}) {
       file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
       Cli.Result step = berthd.ctl("build", context.toString());
       assertEquals(1, step.exit(), step::toString);

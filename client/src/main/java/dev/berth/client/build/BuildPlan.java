@@ -95,7 +95,7 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
         }
       }
       case "COPY", "ADD" -> {
-        List<String> words = i.execForm() ? i.json() : DockerfileWords.split(args, '\\', null);
+        List<String> words = i.execForm() ? i.json() : DockerfileWords.fields(args);
         if (words.size() < 2) {
           throw DockerfileException.atLine(i.line(), i.keyword() + " requires at least two arguments, but only one was "
               + "provided. Destination could not be determined.");

@@ -90,7 +90,9 @@ final class CopyStep {
         words.add(DockerfileWords.word(element, escape, variables));
       }
     } else {
-      words.addAll(DockerfileWords.split(i.arguments(), escape, variables));
+      for (String part : DockerfileWords.fields(i.arguments())) {
+        words.add(DockerfileWords.word(part, escape, variables));
+      }
     }
     String dest = words.get(words.size() - 1);
     List<String> sources = words.subList(0, words.size() - 1);

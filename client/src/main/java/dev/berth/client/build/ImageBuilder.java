@@ -324,7 +324,10 @@ public final class ImageBuilder {
         metadata(b, s, i.keyword() + " " + CreatedBy.quoted(command));
       }
       case "VOLUME" -> {
-        List<String> paths = i.execForm() ? i.json() : words(b, i, s.variables());
+        List<String> paths = new ArrayList<>();
+        for (String part : i.execForm() ? i.json() : DockerfileWords.fields(i.arguments())) {
+          paths.add(DockerfileWords.word(part, b.dockerfile.escape(), s.variables()));
+        }
         for (String path : paths) {
           if (path.isBlank()) {
             throw new BuildStepException("VOLUME specified can not be an empty string", 1);
