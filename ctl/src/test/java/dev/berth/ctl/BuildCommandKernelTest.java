@@ -238,13 +238,13 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void copysAndVolumesShellFormSplitsAtWhitespaceAlone() throws Exception {
+  void copysAndVolumesShellFormSplitsAtWhitespaceAloneAndAPatternMayMatchNothingBesideAFile() throws Exception {
     file("a b", "spaced");
     file("f", "plain");
     file("Dockerfile", """
         FROM busybox
         ENV SPACED="a b" VOLUME="/v w"
-        COPY $SPACED "f" /d/
+        COPY $SPACED "f" nomatch* /d/
         VOLUME $VOLUME
         CMD ["sh", "-c", "ls /d; cat '/d/a b'"]
         """);
@@ -288,7 +288,8 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         {"COPY ${NO:?no_file} /", "NO: no_file"}, {"COPY --chown=${NO?} f /", "NO: is not allowed to be unset"},
         {"WORKDIR ${NO:=x}", "unsupported modifier (:=) in substitution"},
         // Docker's parser splits COPY's line at whitespace, then reads each part: a quote must close within it
-        {"COPY \"a b\" /d/", "unexpected end of statement while looking for matching double-quote"}}) {
+        {"COPY \"a b\" /d/", "unexpected end of statement while looking for matching double-quote"},
+        {"COPY nomatch* /d/", "COPY failed: no source files were specified"}}) {
       file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
       Cli.Result step = berthd.ctl("build", context.toString());
       assertEquals(1, step.exit(), step::toString);

@@ -110,13 +110,18 @@ final class CopyStep {
       List<CopySource.Found> paths = new ArrayList<>();
       for (String pattern : sources) {
         List<CopySource.Found> found = files.resolve(pattern);
-        if (found.isEmpty()) {
+        // a pattern that matches nothing is no error while another source is there, as Docker's
+        if (found.isEmpty() && !CopySource.wildcard(pattern)) {
           // Docker's words (moby v27 builder/remotecontext)
           throw new BuildStepException(i.keyword() + " failed: " + (source == null
               ? "file not found in build context or excluded by .dockerignore: " : "") + "stat " + pattern
               + ": file does not exist", 1);
         }
         paths.addAll(found);
+      }
+      if (paths.isEmpty()) {
+        // Docker's words (moby v27 builder/dockerfile/copy.go)
+        throw new BuildStepException(i.keyword() + " failed: no source files were specified", 1);
       }
       if (paths.size() > 1 && !dest.endsWith("/")) {
         throw new BuildStepException("When using " + i.keyword() + " with more than one source file, the destination "
