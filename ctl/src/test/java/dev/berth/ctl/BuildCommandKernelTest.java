@@ -258,8 +258,8 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());
     assertEquals(1, parse.exit());
-    assertEquals("Error response from daemon: dockerfile parse error on line 2: unknown instruction: COP\n",
-        parse.stderr());
+    assertEquals("Error response from daemon: dockerfile parse error on line 2: unknown instruction: cop (did you mean "
+        + "copy?)\n", parse.stderr());
     file("Dockerfile", "");
     assertEquals("Error response from daemon: the Dockerfile (Dockerfile) cannot be empty\n",
         berthd.ctl("build", context.toString()).stderr());
