@@ -100,7 +100,7 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         /bin/sh -c #(nop)  CMD ["sh" "-c" "echo $GREETING; pwd; id -un; ls; cat built.txt"]
         /bin/sh -c #(nop)  USER nobody
         |1 NAME=tests /bin/sh -c echo "built for $NAME" > built.txt && echo to-stderr >&2
-        /bin/sh -c #(nop) COPY dir:HASH in /app/\s
+        /bin/sh -c #(nop) COPY dir:HASH in ./\s
         /bin/sh -c #(nop)  WORKDIR /app
         /bin/sh -c #(nop)  ENV GREETING=hello world HOME=/app
         /bin/sh -c #(nop)  ARG NAME=nobody-asked

@@ -94,7 +94,8 @@ final class CopyStep {
         words.add(DockerfileWords.word(part, escape, variables));
       }
     }
-    String dest = words.get(words.size() - 1);
+    String written = words.get(words.size() - 1);
+    String dest = written;
     List<String> sources = words.subList(0, words.size() - 1);
     if (!dest.startsWith("/")) {
       // as Docker's builder: joined to the working directory, cleaned, a trailing slash kept
@@ -128,7 +129,7 @@ final class CopyStep {
             + "must be a directory and end with a /", 1);
       }
       String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + CopyHash.of(files, paths)
-          + " in " + dest + " ";
+          + " in " + written + " ";
       return new Planned(source, files, paths, dest, chown, i.keyword().equals("ADD"),
           CreatedBy.copy(s.shell(), comment));
     } catch (IOException | RuntimeException e) {
