@@ -228,13 +228,17 @@ class BuildCommandKernelTest extends BerthdKernelTest {
 
   @Test
   void anOnbuildTriggersStepFailsAsTheDockerfilesOwn() throws Exception {
-    file("Dockerfile", "FROM busybox\nONBUILD WORKDIR ${NO\n");
-    ok("build", "-q", "-t", "app:1", context.toString());
-    file("Dockerfile", "FROM app:1\n");
-    Cli.Result r = berthd.ctl("build", context.toString());
-    assertEquals(1, r.exit(), r::toString);
-    assertTrue(r.out().endsWith("Step 1/1 : FROM app:1\n# Executing 1 build trigger\n"), r::toString);
-    assertEquals("syntax error: missing '}'\n", r.stderr());
+    // a trigger is read when it runs, as Docker's builder reads it: an unknown instruction is taken until then
+    for (String[] bad : new String[][] {{"WORKDIR ${NO", "syntax error: missing '}'"},
+        {"cop x y", "unknown instruction: cop (did you mean copy?)"}}) {
+      file("Dockerfile", "FROM busybox\nONBUILD " + bad[0] + "\n");
+      ok("build", "-q", "-t", "app:1", context.toString());
+      file("Dockerfile", "FROM app:1\n");
+      Cli.Result r = berthd.ctl("build", context.toString());
+      assertEquals(1, r.exit(), r::toString);
+      assertTrue(r.out().endsWith("Step 1/1 : FROM app:1\n# Executing 1 build trigger\n"), r::toString);
+      assertEquals(bad[1] + "\n", r.stderr());
+    }
   }
 
   @Test

@@ -270,8 +270,15 @@ public final class ImageBuilder {
     s.run().remove("OnBuild");
     out.println("# Executing " + expressions.size() + " build trigger" + (expressions.size() > 1 ? "s" : ""));
     for (String expression : expressions) {
-      for (Instruction i : DockerfileParser.parse(expression).instructions()) {
-        BuildPlan.check(i);
+      List<Instruction> trigger;
+      try {
+        trigger = DockerfileParser.parse(expression).instructions();
+        trigger.forEach(BuildPlan::check);
+      } catch (DockerfileException e) {
+        // read after the output began, and not a line of this Dockerfile: bare, as Docker's builder prints it
+        throw new BuildStepException(e.reason(), 1);
+      }
+      for (Instruction i : trigger) {
         step(b, s, i);
       }
     }
