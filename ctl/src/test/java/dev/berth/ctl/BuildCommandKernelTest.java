@@ -227,6 +227,15 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void labelsOlderFormTakesTheRestOfTheLineAsItsValueAsEnvs() throws Exception {
+    file("Dockerfile", "FROM busybox\nLABEL team web and \"db\"\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("{\"team\":\"web and db\"}\n", ok("image", "inspect", "-f", "{{json .Config.Labels}}", "app:1").out());
+    assertEquals("/bin/sh -c #(nop)  LABEL team=web and db\n",
+        ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "app:1").out().lines().findFirst().get() + "\n");
+  }
+
+  @Test
   void anOnbuildTriggersStepFailsAsTheDockerfilesOwn() throws Exception {
     // a trigger is read when it runs, as Docker's builder reads it: an unknown instruction is taken until then
     for (String[] bad : new String[][] {{"WORKDIR ${NO", "syntax error: missing '}'"},

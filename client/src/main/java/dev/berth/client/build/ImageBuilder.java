@@ -377,8 +377,9 @@ public final class ImageBuilder {
   /** The words as Docker's history shows them: KEY=VALUE pairs, or the value, with variables replaced. */
   private static String comment(Build b, Instruction i, Function<String, String> variables) {
     List<String> words = words(b, i, variables);
-    if (i.keyword().equals("ENV") && !words.isEmpty() && !words.get(0).contains("=")) {
-      // ENV KEY VALUE: the rest of the line is the value
+    if ((i.keyword().equals("ENV") || i.keyword().equals("LABEL")) && !words.isEmpty()
+        && !words.get(0).contains("=")) {
+      // ENV or LABEL KEY VALUE: the rest of the line is the value
       String rest = i.arguments().strip().substring(i.arguments().strip().indexOf(' ') + 1);
       return words.get(0) + "=" + DockerfileWords.word(rest, b.dockerfile.escape(), variables);
     }
