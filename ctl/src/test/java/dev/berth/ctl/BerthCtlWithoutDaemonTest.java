@@ -71,6 +71,19 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void buildRefusesABadTagAsDockersFlagParserBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    for (String[] bad : new String[][] {
+        {"Bad:Name", "invalid reference format: repository name (library/Bad) must be lowercase"},
+        {"a b", "invalid reference format"}}) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "build", "-t", bad[0], dir.toString());
+      assertEquals(125, r.exit(), r::toString);
+      assertEquals("invalid argument \"" + bad[0] + "\" for \"-t, --tag\" flag: " + bad[1]
+          + "\nSee 'berthctl build --help'.\n", r.stderr());
+    }
+  }
+
+  @Test
   void minusItFromAPipeIsRefusedInDockersBareWordsBeforeAskingBerthd() {
     Path socket = dir.resolve("berth.sock");
     for (String command : List.of("run", "exec")) {

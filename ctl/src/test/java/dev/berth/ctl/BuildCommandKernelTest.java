@@ -100,7 +100,7 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         /bin/sh -c #(nop)  CMD ["sh" "-c" "echo $GREETING; pwd; id -un; ls; cat built.txt"]
         /bin/sh -c #(nop)  USER nobody
         |1 NAME=tests /bin/sh -c echo "built for $NAME" > built.txt && echo to-stderr >&2
-        /bin/sh -c #(nop) COPY dir:HASH in /app/\s
+        /bin/sh -c #(nop) COPY dir:HASH in ./\s
         /bin/sh -c #(nop)  WORKDIR /app
         /bin/sh -c #(nop)  ENV GREETING=hello world HOME=/app
         /bin/sh -c #(nop)  ARG NAME=nobody-asked
@@ -211,12 +211,68 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aRunWhoseContainerCannotStartFailsInTheDaemonsWordsBareWithExit1() throws Exception {
+    for (String[] bad : new String[][] {
+        {"USER nosuchuser\nRUN id", "unable to find user nosuchuser: no matching entries in passwd file"},
+        {"RUN [\"nosuch\"]", "failed to create task for container: failed to create shim task: OCI runtime create "
+            + "failed: runc create failed: unable to start container process: exec: \"nosuch\": executable file not "
+            + "found in $PATH: unknown"}}) {
+      file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
+      Cli.Result r = berthd.ctl("build", "-t", "app:1", context.toString());
+      assertEquals(1, r.exit(), r::toString);
+      assertTrue(withoutIds(r.out()).endsWith(" ---> Running in ID\n"), r::toString);
+      assertEquals(bad[1] + "\n", r.stderr());
+      assertEquals("", ok("ps", "-aq").out());
+    }
+  }
+
+  @Test
+  void labelsOlderFormTakesTheRestOfTheLineAsItsValueAsEnvs() throws Exception {
+    file("Dockerfile", "FROM busybox\nLABEL team web and \"db\"\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("{\"team\":\"web and db\"}\n", ok("image", "inspect", "-f", "{{json .Config.Labels}}", "app:1").out());
+    assertEquals("/bin/sh -c #(nop)  LABEL team=web and db\n",
+        ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "app:1").out().lines().findFirst().get() + "\n");
+  }
+
+  @Test
+  void anOnbuildTriggersStepFailsAsTheDockerfilesOwn() throws Exception {
+    // a trigger is read when it runs, as Docker's builder reads it: an unknown instruction is taken until then
+    for (String[] bad : new String[][] {{"WORKDIR ${NO", "syntax error: missing '}'"},
+        {"cop x y", "unknown instruction: cop (did you mean copy?)"}}) {
+      file("Dockerfile", "FROM busybox\nONBUILD " + bad[0] + "\n");
+      ok("build", "-q", "-t", "app:1", context.toString());
+      file("Dockerfile", "FROM app:1\n");
+      Cli.Result r = berthd.ctl("build", context.toString());
+      assertEquals(1, r.exit(), r::toString);
+      assertTrue(r.out().endsWith("Step 1/1 : FROM app:1\n# Executing 1 build trigger\n"), r::toString);
+      assertEquals(bad[1] + "\n", r.stderr());
+    }
+  }
+
+  @Test
+  void copysAndVolumesShellFormSplitsAtWhitespaceAloneAndAPatternMayMatchNothingBesideAFile() throws Exception {
+    file("a b", "spaced");
+    file("f", "plain");
+    file("Dockerfile", """
+        FROM busybox
+        ENV SPACED="a b" VOLUME="/v w"
+        COPY $SPACED "f" nomatch* /d/
+        VOLUME $VOLUME
+        CMD ["sh", "-c", "ls /d; cat '/d/a b'"]
+        """);
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("a b\nf\nspaced", ok("run", "--rm", "app:1").out());
+    assertEquals("{\"/v w\":{}}\n", ok("image", "inspect", "-f", "{{json .Config.Volumes}}", "app:1").out());
+  }
+
+  @Test
   void refusalsBeforeAnyStepAreTheDaemonsAndMissingFilesTheStreams() throws Exception {
     file("Dockerfile", "FROM busybox\ncop x y\n");
     Cli.Result parse = berthd.ctl("build", context.toString());
     assertEquals(1, parse.exit());
-    assertEquals("Error response from daemon: dockerfile parse error on line 2: unknown instruction: COP\n",
-        parse.stderr());
+    assertEquals("Error response from daemon: dockerfile parse error on line 2: unknown instruction: cop (did you mean "
+        + "copy?)\n", parse.stderr());
     file("Dockerfile", "");
     assertEquals("Error response from daemon: the Dockerfile (Dockerfile) cannot be empty\n",
         berthd.ctl("build", context.toString()).stderr());
@@ -243,7 +299,10 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     for (String[] bad : new String[][] {{"EXPOSE 80x", "invalid containerPort: 80x"},
         {"STOPSIGNAL NOPE", "invalid signal: NOPE"}, {"VOLUME ${V", "syntax error: missing '}'"},
         {"COPY ${NO:?no_file} /", "NO: no_file"}, {"COPY --chown=${NO?} f /", "NO: is not allowed to be unset"},
-        {"WORKDIR ${NO:=x}", "unsupported modifier (:=) in substitution"}}) {
+        {"WORKDIR ${NO:=x}", "unsupported modifier (:=) in substitution"},
+        // Docker's parser splits COPY's line at whitespace, then reads each part: a quote must close within it
+        {"COPY \"a b\" /d/", "unexpected end of statement while looking for matching double-quote"},
+        {"COPY nomatch* /d/", "COPY failed: no source files were specified"}}) {
       file("Dockerfile", "FROM busybox\n" + bad[0] + "\n");
       Cli.Result step = berthd.ctl("build", context.toString());
       assertEquals(1, step.exit(), step::toString);

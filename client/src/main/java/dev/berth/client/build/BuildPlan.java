@@ -95,7 +95,7 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
         }
       }
       case "COPY", "ADD" -> {
-        List<String> words = i.execForm() ? i.json() : DockerfileWords.split(args, '\\', null);
+        List<String> words = i.execForm() ? i.json() : DockerfileWords.fields(args);
         if (words.size() < 2) {
           throw DockerfileException.atLine(i.line(), i.keyword() + " requires at least two arguments, but only one was "
               + "provided. Destination could not be determined.");
@@ -115,8 +115,7 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
         if (trigger.equals("FROM") || trigger.equals("MAINTAINER")) {
           throw DockerfileException.atLine(i.line(), trigger + " isn't allowed as an ONBUILD trigger");
         }
-        Instruction t = DockerfileParser.parse(args).instructions().get(0);
-        check(new Instruction(t.keyword(), t.flags(), t.arguments(), t.json(), t.original(), i.line()));
+        // the trigger itself is read when it runs, as Docker's builder reads it
       }
       case "FROM" -> {
         String platform = i.flags().get("platform");

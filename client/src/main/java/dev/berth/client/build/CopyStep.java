@@ -90,9 +90,12 @@ final class CopyStep {
         words.add(DockerfileWords.word(element, escape, variables));
       }
     } else {
-      words.addAll(DockerfileWords.split(i.arguments(), escape, variables));
+      for (String part : DockerfileWords.fields(i.arguments())) {
+        words.add(DockerfileWords.word(part, escape, variables));
+      }
     }
-    String dest = words.get(words.size() - 1);
+    String written = words.get(words.size() - 1);
+    String dest = written;
     List<String> sources = words.subList(0, words.size() - 1);
     if (!dest.startsWith("/")) {
       // as Docker's builder: joined to the working directory, cleaned, a trailing slash kept
@@ -108,7 +111,8 @@ final class CopyStep {
       List<CopySource.Found> paths = new ArrayList<>();
       for (String pattern : sources) {
         List<CopySource.Found> found = files.resolve(pattern);
-        if (found.isEmpty()) {
+        // a pattern that matches nothing is no error while another source is there, as Docker's
+        if (found.isEmpty() && !CopySource.wildcard(pattern)) {
           // Docker's words (moby v27 builder/remotecontext)
           throw new BuildStepException(i.keyword() + " failed: " + (source == null
               ? "file not found in build context or excluded by .dockerignore: " : "") + "stat " + pattern
@@ -116,12 +120,16 @@ final class CopyStep {
         }
         paths.addAll(found);
       }
+      if (paths.isEmpty()) {
+        // Docker's words (moby v27 builder/dockerfile/copy.go)
+        throw new BuildStepException(i.keyword() + " failed: no source files were specified", 1);
+      }
       if (paths.size() > 1 && !dest.endsWith("/")) {
         throw new BuildStepException("When using " + i.keyword() + " with more than one source file, the destination "
             + "must be a directory and end with a /", 1);
       }
       String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + CopyHash.of(files, paths)
-          + " in " + dest + " ";
+          + " in " + written + " ";
       return new Planned(source, files, paths, dest, chown, i.keyword().equals("ADD"),
           CreatedBy.copy(s.shell(), comment));
     } catch (IOException | RuntimeException e) {

@@ -106,7 +106,9 @@ public final class DockerfileParser {
     String word = space < 0 ? text : text.substring(0, space);
     String keyword = word.toUpperCase(Locale.ROOT);
     if (!KEYWORDS.contains(keyword)) {
-      throw DockerfileException.atLine(line, "unknown instruction: " + keyword);
+      // as written, with the nearest instruction, as Docker's parser words it
+      throw DockerfileException.atLine(line,
+          "unknown instruction: " + word + InstructionSuggestion.of(word, KEYWORDS));
     }
     String rest = space < 0 ? "" : text.substring(space).strip();
     Map<String, String> flags = new LinkedHashMap<>();

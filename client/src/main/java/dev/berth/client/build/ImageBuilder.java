@@ -171,12 +171,7 @@ public final class ImageBuilder {
       out.println(" ---> " + shortId(state.imageId));
       for (Instruction i : stage.subList(1, stage.size())) {
         printStep(++step, plan, i);
-        try {
-          dispatch(b, state, i);
-        } catch (InvalidValueException e) {
-          // a substitution's error in COPY's, ADD's or WORKDIR's words: bare, as Docker's builder prints it
-          throw new BuildStepException(e.getMessage(), 1);
-        }
+        step(b, state, i);
         // a cancel that came while the step's layer was made: the step's result is not taken
         cancellation.check();
         out.println(" ---> " + shortId(state.imageId));
@@ -275,10 +270,27 @@ public final class ImageBuilder {
     s.run().remove("OnBuild");
     out.println("# Executing " + expressions.size() + " build trigger" + (expressions.size() > 1 ? "s" : ""));
     for (String expression : expressions) {
-      for (Instruction i : DockerfileParser.parse(expression).instructions()) {
-        BuildPlan.check(i);
-        dispatch(b, s, i);
+      List<Instruction> trigger;
+      try {
+        trigger = DockerfileParser.parse(expression).instructions();
+        trigger.forEach(BuildPlan::check);
+      } catch (DockerfileException e) {
+        // read after the output began, and not a line of this Dockerfile: bare, as Docker's builder prints it
+        throw new BuildStepException(e.reason(), 1);
       }
+      for (Instruction i : trigger) {
+        step(b, s, i);
+      }
+    }
+  }
+
+  /** A step of the Dockerfile or of a base image's ONBUILD triggers. */
+  private void step(Build b, StageState s, Instruction i) throws IOException, InterruptedException {
+    try {
+      dispatch(b, s, i);
+    } catch (InvalidValueException e) {
+      // a substitution's error in COPY's, ADD's or WORKDIR's words: bare, as Docker's builder prints it
+      throw new BuildStepException(e.getMessage(), 1);
     }
   }
 
@@ -319,7 +331,10 @@ public final class ImageBuilder {
         metadata(b, s, i.keyword() + " " + CreatedBy.quoted(command));
       }
       case "VOLUME" -> {
-        List<String> paths = i.execForm() ? i.json() : words(b, i, s.variables());
+        List<String> paths = new ArrayList<>();
+        for (String part : i.execForm() ? i.json() : DockerfileWords.fields(i.arguments())) {
+          paths.add(DockerfileWords.word(part, b.dockerfile.escape(), s.variables()));
+        }
         for (String path : paths) {
           if (path.isBlank()) {
             throw new BuildStepException("VOLUME specified can not be an empty string", 1);
@@ -362,8 +377,9 @@ public final class ImageBuilder {
   /** The words as Docker's history shows them: KEY=VALUE pairs, or the value, with variables replaced. */
   private static String comment(Build b, Instruction i, Function<String, String> variables) {
     List<String> words = words(b, i, variables);
-    if (i.keyword().equals("ENV") && !words.isEmpty() && !words.get(0).contains("=")) {
-      // ENV KEY VALUE: the rest of the line is the value
+    if ((i.keyword().equals("ENV") || i.keyword().equals("LABEL")) && !words.isEmpty()
+        && !words.get(0).contains("=")) {
+      // ENV or LABEL KEY VALUE: the rest of the line is the value
       String rest = i.arguments().strip().substring(i.arguments().strip().indexOf(' ') + 1);
       return words.get(0) + "=" + DockerfileWords.word(rest, b.dockerfile.escape(), variables);
     }

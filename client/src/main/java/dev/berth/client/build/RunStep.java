@@ -9,11 +9,14 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.services.tasks.v1.WaitRequest;
 import dev.berth.client.containers.ContainerCreator;
 import dev.berth.client.containers.ContainerOptions;
+import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.containers.SnapshotDiff;
 import dev.berth.client.health.Healthcheck;
 import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Iterator;
@@ -75,7 +78,7 @@ final class RunStep {
     ContainerTasks tasks = new ContainerTasks(channel);
     boolean removed = false;
     try {
-      tasks.startDetached(ContainerState.of(channel, record));
+      start(tasks, record);
       cancellation.running(() -> kill(tasks, record));
       follow(record.getId());
       int code = TasksGrpc.newBlockingStub(channel).wait(WaitRequest.newBuilder().setContainerId(record.getId()).build())
@@ -96,6 +99,25 @@ final class RunStep {
       if (!removed) {
         remove(tasks, record.getId());
       }
+    }
+  }
+
+  /**
+   * Starts the step's container. A start refused (the command missing, a USER its /etc/passwd lacks)
+   * fails the step as Docker's builder fails it: the daemon's words bare in the stream, exit 1,
+   * not the 127 or 126 {@code docker run} exits with.
+   */
+  private void start(ContainerTasks tasks, Container record) {
+    try {
+      tasks.startDetached(ContainerState.of(channel, record));
+    } catch (ContainerStartFailure e) {
+      throw new BuildStepException(e.getMessage(), 1);
+    } catch (StatusRuntimeException e) {
+      cancellation.check();
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        throw e;
+      }
+      throw new BuildStepException(String.valueOf(e.getStatus().getDescription()), 1);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.berth.api.InvalidValueException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Dockerfile's shell words, as its parser reads an instruction's arguments (ENV, LABEL, COPY,
@@ -16,6 +17,8 @@ import java.util.function.Function;
  */
 public final class DockerfileWords {
   private static final String MISSING_BRACE = "syntax error: missing '}'";
+  /** The whitespace of Docker's parser (buildkit's parser.reWhitespace). */
+  private static final Pattern WHITESPACE = Pattern.compile("[\\t\\x0B\\f\\r ]+");
   private final String text;
   private final char escape;
   private final Function<String, String> variables;
@@ -41,6 +44,15 @@ public final class DockerfileWords {
     List<String> words = new ArrayList<>();
     lexer.read((char) 0, true, words);
     return words;
+  }
+
+  /**
+   * The shell form of COPY, ADD and VOLUME as Docker's parser splits it, at whitespace alone: quotes
+   * do not hold a part together, and each part is then read as a {@link #word}.
+   */
+  public static List<String> fields(String text) {
+    String stripped = text.strip();
+    return stripped.isEmpty() ? List.of() : List.of(WHITESPACE.split(stripped));
   }
 
   /** The whole of {@code text} as one word: quotes and escapes taken out, spaces kept. */

@@ -116,9 +116,17 @@ public final class ImageChanges {
         }
       }
       case "LABEL" -> {
-        for (String pair : words(i, a)) {
-          String kv = pair(i, pair);
-          run.withObject("/Labels").put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        // KEY=VALUE ..., or Dockerfile's older KEY VALUE, the rest of the line being the value, as for ENV
+        // (Docker's parser tells them apart by the first word as written, quotes held together)
+        List<String> written = asWritten(i, a);
+        String[] keyAndRest = a.split("\\s+", 2);
+        if (written.size() > 1 && !written.get(0).contains("=")) {
+          run.withObject("/Labels").put(word(i, keyAndRest[0]), word(i, keyAndRest[1]));
+        } else {
+          for (String pair : words(i, a)) {
+            String kv = pair(i, pair);
+            run.withObject("/Labels").put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+          }
         }
       }
       case "EXPOSE" -> {
@@ -216,6 +224,15 @@ public final class ImageChanges {
   private static List<String> words(Instruction i, String text) {
     try {
       return DockerfileWords.split(text, i.escape(), i.variables());
+    } catch (InvalidValueException e) {
+      throw refused(i, e.getMessage());
+    }
+  }
+
+  /** The words as written, variables not replaced. */
+  private static List<String> asWritten(Instruction i, String text) {
+    try {
+      return DockerfileWords.split(text, i.escape(), null);
     } catch (InvalidValueException e) {
       throw refused(i, e.getMessage());
     }

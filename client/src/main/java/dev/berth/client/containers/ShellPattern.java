@@ -26,11 +26,65 @@ final class ShellPattern {
     return reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
   }
 
-  /** {@code value} with the first (or every) longest match of {@code pattern} replaced. */
+  /**
+   * {@code value} with the first (or every) longest match of {@code pattern} replaced. As Docker's
+   * lexer, which replaces the first match by joining strings but every match with Go's
+   * {@code ReplaceAllString}, a {@code $} in the replacement is literal for the first and read as
+   * Go's template for every match (see {@link #expand}).
+   */
   static String replace(String pattern, String value, String replacement, boolean all) {
     Matcher m = compile(pattern, true, false).matcher(value);
-    String literal = Matcher.quoteReplacement(replacement);
-    return all ? m.replaceAll(literal) : m.replaceFirst(literal);
+    if (!all) {
+      return m.replaceFirst(Matcher.quoteReplacement(replacement));
+    }
+    StringBuffer out = new StringBuffer();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(expand(replacement, m.group())));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * {@code template} as Go's {@code Regexp.Expand} reads it for a pattern without groups, as
+   * {@link #compile} makes them: {@code $0} or {@code ${0}} is the match, {@code $$} a dollar, any
+   * other name ({@code $1}, {@code $HOME}, {@code ${x}}) nothing, and a {@code $} without a name
+   * (or with an unclosed brace) itself.
+   */
+  private static String expand(String template, String match) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char ch = template.charAt(i++);
+      if (ch != '$') {
+        out.append(ch);
+        continue;
+      }
+      if (i < template.length() && template.charAt(i) == '$') {
+        out.append('$');
+        i++;
+        continue;
+      }
+      boolean brace = i < template.length() && template.charAt(i) == '{';
+      int start = brace ? i + 1 : i;
+      int end = start;
+      while (end < template.length()) {
+        int cp = template.codePointAt(end);
+        if (!Character.isLetterOrDigit(cp) && cp != '_') {
+          break;
+        }
+        end += Character.charCount(cp);
+      }
+      if (end == start || brace && (end >= template.length() || template.charAt(end) != '}')) {
+        out.append('$');
+        continue;
+      }
+      if (template.substring(start, end).equals("0")) {
+        out.append(match);
+      }
+      i = brace ? end + 1 : end;
+    }
+    return out.toString();
   }
 
   private static Pattern compile(String pattern, boolean greedy, boolean anchored) {

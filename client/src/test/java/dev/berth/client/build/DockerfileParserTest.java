@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DockerfileParserTest {
   private static Instruction only(String text) {
@@ -73,10 +75,18 @@ class DockerfileParserTest {
     assertEquals("FROM", DockerfileParser.parse("\uFEFFFROM a\r\n").instructions().get(0).keyword());
   }
 
-  @Test
-  void unknownInstructionInDockersWords() {
-    assertEquals("dockerfile parse error on line 2: unknown instruction: COP", assertThrows(DockerfileException.class,
-        () -> DockerfileParser.parse("FROM a\ncop x y")).getMessage());
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "cop|unknown instruction: cop (did you mean copy?)",
+      "COP|unknown instruction: COP (did you mean COPY?)",
+      "Cop|unknown instruction: Cop (did you mean copy?)",
+      "RUNN|unknown instruction: RUNN (did you mean RUN?)",
+      "entrypiont|unknown instruction: entrypiont (did you mean entrypoint?)",
+      "XYZZY|unknown instruction: XYZZY",
+  })
+  void unknownInstructionAsWrittenWithTheNearestAsDockersParser(String word, String expected) {
+    assertEquals("dockerfile parse error on line 2: " + expected, assertThrows(DockerfileException.class,
+        () -> DockerfileParser.parse("FROM a\n" + word + " x y")).getMessage());
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Substitution and quoting as Docker's shell lexer (moby's shell.Lex) does them; cases from its test file's kinds. */
 class DockerfileWordsTest {
   private static final Map<String, String> VARS = Map.of("V", "value", "EMPTY", "", "SPACED", "a b",
-      "PATH_", "/usr/local/lib/file.tar.gz", "STAR", "a*b");
+      "PATH_", "/usr/local/lib/file.tar.gz", "STAR", "a*b", "TEMPLATE", "[$0]");
   private static final Function<String, String> LOOKUP = VARS::get;
 
   @ParameterizedTest
@@ -59,6 +59,19 @@ class DockerfileWordsTest {
       "${STAR/\\*/-}|a-b",
       "${STAR#a\\*}|b",
       "${V/$NONE/x}|xvalue",
+      // every match's replacement is Go's template, as Docker's lexer hands it to ReplaceAllString
+      "${V//a/'$0$0'}|vaalue",
+      "${V//a/$TEMPLATE}|v[a]lue",
+      "${V//a/'${0}'}|value",
+      "${V//a/'$1'}|vlue",
+      "${V//a/'$0x'}|vlue",
+      "${V//a/'$$'}|v$lue",
+      "${V//a/$}|v$lue",
+      "${V//a/'${0'}|v${0lue",
+      "${V//a/\\$0}|v\\alue",
+      // the first match's is literal
+      "${V/a/'$0'}|v$0lue",
+      "${V/a/$TEMPLATE}|v[$0]lue",
       "${V%${V#va}}|va",
       "$$|''",
       "$1x|x",

@@ -34,6 +34,7 @@ class ImageChangesTest {
         "EXPOSE 80 53/udp", "VOLUME /data /logs", "USER nobody", "WORKDIR /srv", "STOPSIGNAL SIGINT");
     assertEquals("[\"PATH=/bin\",\"A=2\",\"B=two words\",\"C=spaced value\"]", run.get("Env").toString());
     assertEquals("{\"team\":\"web\",\"tier\":\"front\"}", run.get("Labels").toString());
+    assertEquals("{\"team\":\"web and db\"}", applied("LABEL team web and db").get("Labels").toString());
     assertEquals("{\"80/tcp\":{},\"53/udp\":{}}", run.get("ExposedPorts").toString());
     assertEquals("{\"/data\":{},\"/logs\":{}}", run.get("Volumes").toString());
     assertEquals("nobody /srv SIGINT", run.get("User").asText() + " " + run.get("WorkingDir").asText() + " "

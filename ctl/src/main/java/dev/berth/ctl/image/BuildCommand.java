@@ -13,6 +13,7 @@ import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
+import dev.berth.ctl.FlagValueRefused;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import io.grpc.Status;
@@ -52,6 +53,8 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl build -q --target builder -t app-build .", "  tar -c . | berthctl build -t app -"})
 public final class BuildCommand implements Callable<Integer> {
   private static final String STDIN = "-";
+  /** The start of Docker's reference parser's words for a name with capitals. */
+  private static final String UPPER_CASE_NAME = "invalid reference format: repository name";
   /** A tar archive's first header, which tells it from a Dockerfile. */
   private static final int TAR_HEAD = 512;
   /** How long a SIGINT or SIGTERM waits for a build to clean up before berthctl exits. */
@@ -263,7 +266,9 @@ public final class BuildCommand implements Callable<Integer> {
     try {
       ImageNames.normalize(tag);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure("invalid argument \"" + tag + "\" for \"-t, --tag\" flag: invalid reference format");
+      // the reason Docker's reference parser gives: the lowercase one named, any other in general words
+      String reason = e.getMessage().startsWith(UPPER_CASE_NAME) ? e.getMessage() : "invalid reference format";
+      throw new FlagValueRefused("-t, --tag", tag, reason);
     }
   }
 
