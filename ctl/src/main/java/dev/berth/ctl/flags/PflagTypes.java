@@ -1,5 +1,6 @@
 package dev.berth.ctl.flags;
 
+import dev.berth.client.images.ImageNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -262,5 +263,23 @@ public final class PflagTypes {
       }
     }
     return -1;
+  }
+
+  /**
+   * build's {@code -t}, checked as Docker's CLI checks it while reading its flags (validateTag):
+   * the reason its reference parser gives, the lowercase one named, any other in general words.
+   */
+  public static final class ImageTag implements ITypeConverter<String> {
+    private static final String UPPER_CASE_NAME = "invalid reference format: repository name";
+
+    @Override
+    public String convert(String value) {
+      try {
+        ImageNames.normalize(value);
+      } catch (IllegalArgumentException e) {
+        throw new GoValueError(e.getMessage().startsWith(UPPER_CASE_NAME) ? e.getMessage() : "invalid reference format");
+      }
+      return value;
+    }
   }
 }

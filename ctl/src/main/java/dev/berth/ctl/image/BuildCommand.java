@@ -10,12 +10,11 @@ import dev.berth.client.build.DockerfileParser;
 import dev.berth.client.build.ImageBuilder;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
-import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
-import dev.berth.ctl.FlagValueRefused;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
+import dev.berth.ctl.flags.PflagTypes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.BufferedInputStream;
@@ -54,7 +53,6 @@ import picocli.CommandLine.ParentCommand;
 public final class BuildCommand implements Callable<Integer> {
   private static final String STDIN = "-";
   /** The start of Docker's reference parser's words for a name with capitals. */
-  private static final String UPPER_CASE_NAME = "invalid reference format: repository name";
   /** A tar archive's first header, which tells it from a Dockerfile. */
   private static final int TAR_HEAD = 512;
   /** How long a SIGINT or SIGTERM waits for a build to clean up before berthctl exits. */
@@ -63,7 +61,8 @@ public final class BuildCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "a name for the image (repeatable)")
+  @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", converter = PflagTypes.ImageTag.class,
+      description = "a name for the image (repeatable)")
   List<String> tags = new ArrayList<>();
 
   @Option(names = {"-f", "--file"}, paramLabel = "FILE",
@@ -102,9 +101,6 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    for (String tag : tags) {
-      checkTag(tag);
-    }
     BuildOptions options = new BuildOptions(tags, buildArgs(), labels(), target, network(), noCache);
     if (context.contains("://") || context.startsWith("git@") || context.startsWith("github.com/")) {
       throw new CommandFailure("unable to prepare context: building from the URL " + context + " is not supported "
@@ -260,16 +256,6 @@ public final class BuildCommand implements Callable<Integer> {
     }
     PullCommand.pull(root, c, reference, PullRequest.newBuilder().setUnpack(true), quiet);
     return images.resolve(reference);
-  }
-
-  private static void checkTag(String tag) {
-    try {
-      ImageNames.normalize(tag);
-    } catch (IllegalArgumentException e) {
-      // the reason Docker's reference parser gives: the lowercase one named, any other in general words
-      String reason = e.getMessage().startsWith(UPPER_CASE_NAME) ? e.getMessage() : "invalid reference format";
-      throw new FlagValueRefused("-t, --tag", tag, reason);
-    }
   }
 
   private Map<String, String> buildArgs() {
