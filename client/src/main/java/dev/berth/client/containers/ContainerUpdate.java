@@ -1,6 +1,5 @@
 package dev.berth.client.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
@@ -14,11 +13,10 @@ import containerd.services.tasks.v1.UpdateTaskRequest;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
-import dev.berth.client.ClientException;
+import dev.berth.client.spec.SpecJson;
 import dev.berth.client.spec.ResourceFlags;
 import dev.berth.client.spec.SwapLimit;
 import io.grpc.Channel;
-import java.io.IOException;
 import java.math.BigDecimal;
 
 /**
@@ -96,20 +94,20 @@ public final class ContainerUpdate {
       throw new InvalidValueException(
           "Restart policy cannot be updated because AutoRemove is enabled for the container");
     }
-    ObjectNode spec = spec(s.record());
+    ObjectNode spec = SpecJson.tree(s.record());
     ObjectNode changed = JSON.createObjectNode();
     if (c.resources()) {
       ObjectNode resources = spec.withObject("/linux/resources");
       merge(resources, c, changed);
       if (s.running()) {
         tasks.update(UpdateTaskRequest.newBuilder().setContainerId(s.id()).setResources(Any.newBuilder()
-            .setTypeUrl(RESOURCES_TYPE_URL).setValue(ByteString.copyFrom(bytes(changed)))).build());
+            .setTypeUrl(RESOURCES_TYPE_URL).setValue(ByteString.copyFrom(SpecJson.bytes(changed)))).build());
       }
     }
     Container.Builder record = Container.newBuilder().setId(s.id());
     FieldMask.Builder mask = FieldMask.newBuilder();
     if (c.resources()) {
-      record.setSpec(s.record().getSpec().toBuilder().setValue(ByteString.copyFrom(bytes(spec))));
+      record.setSpec(s.record().getSpec().toBuilder().setValue(ByteString.copyFrom(SpecJson.bytes(spec))));
       mask.addPaths("spec");
     }
     if (c.restart() != null) {
@@ -259,26 +257,6 @@ public final class ContainerUpdate {
     }
     if (c.restart() != null) {
       h.putObject("RestartPolicy").put("Name", c.restart().mode().text()).put("MaximumRetryCount", c.restart().maxRetries());
-    }
-  }
-
-  private static ObjectNode spec(Container record) {
-    try {
-      JsonNode node = JSON.readTree(record.getSpec().getValue().toByteArray());
-      if (node instanceof ObjectNode o) {
-        return o;
-      }
-    } catch (IOException e) {
-      // reported below
-    }
-    throw new ClientException("the spec of container " + record.getId() + " is not a JSON object");
-  }
-
-  private static byte[] bytes(JsonNode node) {
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write JSON", e);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.berth.client.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -11,10 +10,9 @@ import containerd.services.containers.v1.ContainersGrpc;
 import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import dev.berth.api.InvalidValueException;
-import dev.berth.client.ClientException;
+import dev.berth.client.spec.SpecJson;
 import io.grpc.Channel;
 import io.grpc.Status;
-import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -26,7 +24,6 @@ import java.util.Optional;
  */
 public final class JoinedNamespaces {
   static final String PREFIX = "container:";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private JoinedNamespaces() {}
 
@@ -56,11 +53,11 @@ public final class JoinedNamespaces {
     if (!pidMode.startsWith(PREFIX)) {
       return;
     }
-    ObjectNode spec = spec(record);
+    ObjectNode spec = SpecJson.tree(record);
     ContainerState donor = running(channel, pidMode.substring(PREFIX.length()));
     namespace(spec, "pid", "/proc/" + donor.pid() + "/ns/pid");
     Container.Builder update = Container.newBuilder().setId(id)
-        .setSpec(record.getSpec().toBuilder().setValue(ByteString.copyFrom(bytes(spec))));
+        .setSpec(record.getSpec().toBuilder().setValue(ByteString.copyFrom(SpecJson.bytes(spec))));
     containers.update(UpdateContainerRequest.newBuilder().setContainer(update)
         .setUpdateMask(FieldMask.newBuilder().addPaths("spec")).build());
   }
@@ -90,21 +87,5 @@ public final class JoinedNamespaces {
 
   private static RuntimeException refused(String why) {
     return Status.FAILED_PRECONDITION.withDescription(why).asRuntimeException();
-  }
-
-  private static ObjectNode spec(Container record) {
-    try {
-      return (ObjectNode) JSON.readTree(record.getSpec().getValue().toByteArray());
-    } catch (IOException | ClassCastException e) {
-      throw new ClientException("the spec of container " + record.getId() + " is not a JSON object: " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] bytes(ObjectNode spec) {
-    try {
-      return JSON.writeValueAsBytes(spec);
-    } catch (IOException e) {
-      throw new ClientException("cannot write the spec: " + e.getMessage(), e);
-    }
   }
 }

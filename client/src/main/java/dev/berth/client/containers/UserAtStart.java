@@ -1,6 +1,5 @@
 package dev.berth.client.containers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -13,6 +12,7 @@ import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
+import dev.berth.client.spec.SpecJson;
 import dev.berth.client.spec.RootfsFiles;
 import dev.berth.client.spec.Spec;
 import dev.berth.client.spec.UnknownUserException;
@@ -32,8 +32,6 @@ import java.util.List;
  * spec and the label removed, so later starts (the restart monitor's too) run with them.
  */
 public final class UserAtStart {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private UserAtStart() {}
 
   /**
@@ -47,7 +45,7 @@ public final class UserAtStart {
     if (user.isEmpty()) {
       return;
     }
-    ObjectNode spec = spec(record);
+    ObjectNode spec = SpecJson.tree(record);
     ObjectNode ids = spec.withObject("/process/user");
     Spec.User resolved;
     try {
@@ -65,7 +63,7 @@ public final class UserAtStart {
     ArrayNode groups = ids.putArray("additionalGids");
     resolved.additionalGids().forEach(groups::add);
     Container.Builder update = Container.newBuilder().setId(record.getId())
-        .setSpec(record.getSpec().toBuilder().setValue(ByteString.copyFrom(bytes(spec))));
+        .setSpec(record.getSpec().toBuilder().setValue(ByteString.copyFrom(SpecJson.bytes(spec))));
     ContainersGrpc.newBlockingStub(channel).update(UpdateContainerRequest.newBuilder().setContainer(update)
         .setUpdateMask(FieldMask.newBuilder().addPaths("spec").addPaths("labels." + ContainerLabels.USER_AT_START))
         .build());
@@ -109,21 +107,5 @@ public final class UserAtStart {
     List<Long> groups = new ArrayList<>();
     user.path("additionalGids").forEach(g -> groups.add(g.asLong()));
     return new Spec.User(user.path("uid").asLong(), user.path("gid").asLong(), groups);
-  }
-
-  private static ObjectNode spec(Container record) {
-    try {
-      return (ObjectNode) JSON.readTree(record.getSpec().getValue().toByteArray());
-    } catch (IOException | ClassCastException e) {
-      throw new ClientException("the spec of container " + record.getId() + " is not a JSON object: " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] bytes(ObjectNode spec) {
-    try {
-      return JSON.writeValueAsBytes(spec);
-    } catch (IOException e) {
-      throw new ClientException("cannot write the spec: " + e.getMessage(), e);
-    }
   }
 }

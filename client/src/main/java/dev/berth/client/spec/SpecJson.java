@@ -3,10 +3,13 @@ package dev.berth.client.spec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import containerd.services.containers.v1.Container;
 import dev.berth.client.ClientException;
 import java.io.IOException;
 
@@ -24,6 +27,30 @@ public final class SpecJson {
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private SpecJson() {}
+
+  /**
+   * The spec of {@code record} as a JSON tree, for changes to the few fields a command edits
+   * while leaving the rest (fields {@link Spec} does not model, another client's) as they are.
+   */
+  public static ObjectNode tree(Container record) {
+    try {
+      if (JSON.readTree(record.getSpec().getValue().toByteArray()) instanceof ObjectNode tree) {
+        return tree;
+      }
+      throw new ClientException("the spec of container " + record.getId() + " is not a JSON object");
+    } catch (IOException e) {
+      throw new ClientException("the spec of container " + record.getId() + " is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  /** A spec {@link #tree} gave, changed, or a part of one, as JSON bytes. */
+  public static byte[] bytes(JsonNode tree) {
+    try {
+      return JSON.writeValueAsBytes(tree);
+    } catch (IOException e) {
+      throw new ClientException("cannot write the spec: " + e.getMessage(), e);
+    }
+  }
 
   public static byte[] toBytes(Spec spec) {
     try {
