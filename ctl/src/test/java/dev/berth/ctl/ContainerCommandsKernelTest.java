@@ -11,9 +11,13 @@ import berth.logs.v1.ReadLogsRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Context;
@@ -585,6 +589,34 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       cp.waitFor();
     }
     assertEquals("running", status("thawed"));
+  }
+
+  @Test
+  void aCopyLeavesTheThawingToTheCopyThatFrozeTheContainerFirst() throws Exception {
+    String id = ok("run", "-d", "--name", "frozen-twice", "busybox", "sleep", "1000").out().strip();
+    ContainerState seenRunning = state(id);
+    // another copy froze it after this one saw it running
+    ok("pause", "frozen-twice");
+    try (FrozenContainer late = FrozenContainer.of(berthd.channel(), seenRunning)) {
+      assertEquals("paused", status("frozen-twice"));
+    }
+    assertEquals("paused", status("frozen-twice"), "left frozen for the copy that froze it");
+    ok("unpause", "frozen-twice");
+  }
+
+  @Test
+  void anUnpauseDuringACopyIsNoFailureOfTheCopy() throws Exception {
+    String id = ok("run", "-d", "--name", "unpaused-meanwhile", "busybox", "sleep", "1000").out().strip();
+    FrozenContainer frozen = FrozenContainer.of(berthd.channel(), state(id));
+    assertEquals("paused", status("unpaused-meanwhile"));
+    ok("unpause", "unpaused-meanwhile");
+    frozen.close();
+    assertEquals("running", status("unpaused-meanwhile"));
+  }
+
+  private ContainerState state(String id) {
+    return ContainerState.of(berthd.channel(), ContainersGrpc.newBlockingStub(berthd.channel())
+        .get(GetContainerRequest.newBuilder().setId(id).build()).getContainer());
   }
 
   @Test
