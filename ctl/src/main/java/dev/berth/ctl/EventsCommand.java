@@ -89,7 +89,7 @@ final class EventsCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class, preprocessor = PflagTypes.Filter.class,
       paramLabel = "KEY=VALUE", description = "only matching events (repeatable)")
   List<String> filters = new ArrayList<>();
 

@@ -113,6 +113,24 @@ class BerthCtlWithoutDaemonTest {
     assertEquals(1, key.exit(), key::toString);
     assertEquals("Error response from daemon: invalid filter 'foo': expected type=, event=, container=, image=, "
         + "network=, volume=, label=\n", key.stderr());
+    // as Docker's CLI sends it: trimmed, the key in lower case
+    assertEquals(key.stderr(), Cli.run(Map.of(), "--address", socket.toString(), "events", "--filter", " Foo = bar")
+        .stderr());
+  }
+
+  @Test
+  void anEmptyFilterIsLeftOutAsDockersCliLeavesItOut() {
+    Path socket = dir.resolve("berth.sock");
+    for (List<String> empty : List.of(List.of("ps", "-f", ""), List.of("ps", "--filter="), List.of("events", "-f", "",
+        "-f", "foo=bar"), List.of("volume", "prune", "-f", "--filter", ""))) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString()));
+      args.addAll(empty);
+      Cli.Result r = Cli.run(Map.of(), args.toArray(String[]::new));
+      // refused only further on: berthd is not there, or events' own check of the other filter
+      assertEquals(1, r.exit(), r::toString);
+      assertTrue(r.stderr().contains("berthd is not running") || r.stderr().contains("invalid filter 'foo'"),
+          r::toString);
+    }
   }
 
   @Test

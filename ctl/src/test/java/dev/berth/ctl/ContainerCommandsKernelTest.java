@@ -11,18 +11,26 @@ import berth.logs.v1.ReadLogsRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
+import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -562,29 +571,104 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
   @Test
   void aCopyEndedBySigtermThawsTheContainerItFroze() throws Exception {
-    ok("run", "-d", "--name", "thawed", "busybox", "sleep", "1000");
-    // a berthctl of its own, which SIGTERM ends, copying an archive whose first entry never ends
-    ProcessBuilder berthctl = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), BerthCtl.class.getName(), "cp", "-", "thawed:/tmp")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    berthctl.environment().put("BERTH_ADDRESS", berthd.socket().toString());
-    Process cp = berthctl.start();
+    String id = ok("run", "-d", "--name", "thawed", "busybox", "sleep", "1000").out().strip();
+    // a JVM of its own, which SIGTERM ends, holding the container frozen as a copy does
+    Process copy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), FreezeUntilEnded.class.getName(), berthd.socket().toString(), id)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      TarArchiveEntry entry = new TarArchiveEntry("slow");
-      entry.setSize(1 << 20);
-      TarArchiveOutputStream tar = new TarArchiveOutputStream(cp.getOutputStream());
-      tar.putArchiveEntry(entry);
-      tar.write(new byte[4096]);
-      tar.flush();
-      for (int i = 0; i < 100 && !status("thawed").equals("paused"); i++) {
-        Thread.sleep(100);
-      }
+      BufferedReader said = new BufferedReader(new InputStreamReader(copy.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("frozen", said.readLine());
       assertEquals("paused", status("thawed"), "frozen while it copies");
     } finally {
-      cp.destroy();
-      cp.waitFor();
+      copy.destroy();
+      copy.waitFor();
     }
     assertEquals("running", status("thawed"));
+  }
+
+  @Test
+  void aCopyLeavesTheThawingToTheCopyThatFrozeTheContainerFirst() throws Exception {
+    String id = ok("run", "-d", "--name", "frozen-twice", "busybox", "sleep", "1000").out().strip();
+    ContainerState seenRunning = state(id);
+    // another copy froze it after this one saw it running
+    ok("pause", "frozen-twice");
+    try (FrozenContainer late = FrozenContainer.of(berthd.channel(), seenRunning)) {
+      assertEquals("paused", status("frozen-twice"));
+    }
+    assertEquals("paused", status("frozen-twice"), "left frozen for the copy that froze it");
+    ok("unpause", "frozen-twice");
+  }
+
+  @Test
+  void anUnpauseDuringACopyIsNoFailureOfTheCopy() throws Exception {
+    String id = ok("run", "-d", "--name", "unpaused-meanwhile", "busybox", "sleep", "1000").out().strip();
+    FrozenContainer frozen = FrozenContainer.of(berthd.channel(), state(id));
+    assertEquals("paused", status("unpaused-meanwhile"));
+    ok("unpause", "unpaused-meanwhile");
+    frozen.close();
+    assertEquals("running", status("unpaused-meanwhile"));
+  }
+
+  @Test
+  void copiesThroughStdinAndStdoutFreezeTheContainerOnlyForTheFileWork() throws Exception {
+    String id = ok("run", "-d", "--name", "piped", "busybox", "sleep", "1000").out().strip();
+    Map<String, String> env = Map.of("BERTH_ADDRESS", berthd.socket().toString());
+    Set<containerd.v1.types.Status> seenByPipe = EnumSet.noneOf(containerd.v1.types.Status.class);
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    OutputStream slowReader = new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        seenByPipe.add(taskStatus(id));
+        archive.write(b, off, len);
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(0, BerthCtl.run(new Io(new ByteArrayInputStream(new byte[0]), slowReader,
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, false), "cp", "piped:/etc/hostname", "-"), err::toString);
+    assertEquals(List.of("hostname"), tarNames(archive.toByteArray()));
+    assertEquals(0, BerthCtl.run(new Io(new ByteArrayInputStream(new byte[0]), slowReader,
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, false), "export", "piped"), err::toString);
+    assertEquals(Set.of(containerd.v1.types.Status.RUNNING), seenByPipe, "stdout written while the container runs");
+
+    Files.writeString(tmp.resolve("piped.txt"), "in\n");
+    ByteArrayOutputStream tarred = new ByteArrayOutputStream();
+    TarStreams.write(tmp.resolve("piped.txt"), "piped.txt", Set.of(), tarred);
+    byte[] tar = tarred.toByteArray();
+    InputStream slowWriter = new InputStream() {
+      private final InputStream in = new ByteArrayInputStream(tar);
+
+      @Override
+      public int read() throws IOException {
+        seenByPipe.add(taskStatus(id));
+        return in.read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        seenByPipe.add(taskStatus(id));
+        return in.read(b, off, len);
+      }
+    };
+    assertEquals(0, BerthCtl.run(new Io(slowWriter, OutputStream.nullOutputStream(),
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, false), "cp", "-", "piped:/tmp"), err::toString);
+    assertEquals(Set.of(containerd.v1.types.Status.RUNNING), seenByPipe, "stdin read while the container runs");
+    assertEquals("in\n", ok("exec", "piped", "cat", "/tmp/piped.txt").out());
+    assertEquals("running", status("piped"));
+  }
+
+  private ContainerState state(String id) {
+    return ContainerState.of(berthd.channel(), ContainersGrpc.newBlockingStub(berthd.channel())
+        .get(GetContainerRequest.newBuilder().setId(id).build()).getContainer());
+  }
+
+  private containerd.v1.types.Status taskStatus(String id) {
+    return ContainerState.task(berthd.channel(), id).orElseThrow().getStatus();
   }
 
   @Test

@@ -3,8 +3,8 @@ package dev.berth.client.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
+import dev.berth.client.InvalidParameterException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,23 +124,41 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     }
     Healthcheck base = image.orElse(new Healthcheck(List.of(), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
         Duration.ZERO));
+    // Docker's CLI refuses negative values first, in this order; its daemon then the short ones
+    refuseNegative("--health-interval", flags.interval());
+    refuseNegative("--health-timeout", flags.timeout());
     if (flags.retries() != null && flags.retries() < 0) {
-      throw InvalidValueException.of("health retries", flags.retries().toString(), "cannot be negative");
+      throw new ClientException("--health-retries cannot be negative");
     }
+    refuseNegative("--health-start-period", flags.startPeriod());
+    refuseNegative("--health-start-interval", flags.startInterval());
     return Optional.of(new Healthcheck(
         flags.cmd() != null ? List.of("CMD-SHELL", flags.cmd()) : base.test(),
-        flags.interval() != null ? duration("health interval", flags.interval()) : base.interval(),
-        flags.timeout() != null ? duration("health timeout", flags.timeout()) : base.timeout(),
-        flags.startPeriod() != null ? duration("health start period", flags.startPeriod()) : base.startPeriod(),
+        flags.interval() != null ? duration("Interval", flags.interval()) : base.interval(),
+        flags.timeout() != null ? duration("Timeout", flags.timeout()) : base.timeout(),
+        flags.startPeriod() != null ? duration("StartPeriod", flags.startPeriod()) : base.startPeriod(),
         flags.retries() != null ? flags.retries() : base.retries(),
-        flags.startInterval() != null ? duration("health start interval", flags.startInterval()) : base.startInterval()));
+        flags.startInterval() != null ? duration("StartInterval", flags.startInterval()) : base.startInterval()));
   }
 
-  /** As docker checks them: zero (the default) or at least a millisecond. */
-  private static Duration duration(String what, String text) {
-    Duration d = GoDuration.parse(what, text);
+  /**
+   * Docker's CLI's refusal of a negative duration (berthctl's flag parser hands a negative one on as
+   * typed, {@code -1s}; {@code -0s} is zero, which Docker takes).
+   */
+  private static void refuseNegative(String flag, String text) {
+    if (text != null && text.startsWith("-") && !GoDuration.parse(flag, text.substring(1)).isZero()) {
+      throw new ClientException(flag + " cannot be negative");
+    }
+  }
+
+  /**
+   * As Docker's daemon checks them: zero (the default) or at least a millisecond, refused in its
+   * words, which name the field ({@code Interval}) and not the value.
+   */
+  private static Duration duration(String field, String text) {
+    Duration d = text.startsWith("-") ? Duration.ZERO : GoDuration.parse(field, text);
     if (!d.isZero() && d.compareTo(MIN_DURATION) < 0) {
-      throw InvalidValueException.of(what, text, "cannot be less than 1ms");
+      throw new InvalidParameterException(field + " in Healthcheck cannot be less than 1ms");
     }
     return d;
   }

@@ -408,6 +408,7 @@ public final class CommandModelProcessor extends AbstractProcessor {
             .append(((VariableElement) v.getValue()).getSimpleName()).append(")");
         case "converter" -> b.append(".converters(").append(String.join(", ", ((List<?>) v.getValue()).stream()
             .map(c -> "new " + ((AnnotationValue) c).getValue() + "()").toList())).append(")");
+        case "preprocessor" -> b.append(".preprocessor(new ").append(v.getValue()).append("())");
         default -> error(e.getKey(), "@" + (option ? "Option" : "Parameters") + "(" + attribute
             + ") is not supported by " + getClass().getSimpleName());
       }

@@ -103,7 +103,8 @@ public final class ContainerCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl container prune", "  berthctl container prune -f --filter until=1h"})
   int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class,
+          preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilters.parse(filters);

@@ -1,5 +1,6 @@
 package dev.berth.ctl.container;
 
+import containerd.services.containers.v1.Container;
 import containerd.services.snapshots.v1.MountsRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.types.Mount;
@@ -16,6 +17,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.output.Output;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -48,7 +50,8 @@ import picocli.CommandLine.ParentCommand;
         + "through its snapshot, mounted for the copy with its volumes and bind mounts over it, as it has them "
         + "when it runs.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
-        + "- as DEST writes SRC to stdout as a tar archive."},
+        + "- as DEST writes SRC to stdout as a tar archive. Either goes through a temporary file, so that "
+        + "the container is frozen only for the file work, not while the pipe's other end takes its time."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl cp web:/etc/hostname .", "  berthctl cp ./site web:/www", "  berthctl cp web:/var/log /tmp/web-logs",
         "  berthctl cp web:/var/log - | tar -tv", "  tar -c site | berthctl cp - web:/www"})
@@ -94,8 +97,13 @@ public final class CpCommand implements Callable<Integer> {
       path = "/";
     }
     String container = containerSide.substring(0, colon);
-    try (Connection c = root.connect()) {
-      ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
+    try (Connection c = root.connect(); ArchiveSpool spool = stream ? ArchiveSpool.create() : null) {
+      Container record = ContainerArgument.resolve(c.channel(), container);
+      if (stream && !fromContainer) {
+        // all of stdin before the container is frozen: its writer may take its time (a download)
+        spool.readFrom(root.io().in());
+      }
+      ContainerState s = ContainerState.of(c.channel(), record);
       try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
         String containerPath = path.startsWith("/") ? path : "/" + path;
         Path inside = fromContainer && !followLink ? RootfsFiles.linkInside(rootfs.path(), containerPath)
@@ -115,14 +123,17 @@ public final class CpCommand implements Callable<Integer> {
             throw notFound(containerPath, container);
           }
           String[] names = containerPath.split("/");
-          TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], rootfs.kernelMounts(),
-              root.io().out());
+          try (OutputStream archive = spool.out()) {
+            TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], rootfs.kernelMounts(), archive);
+          }
         } else if (stream) {
           if (!Files.isDirectory(inside)) {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
           try {
-            TarStreams.extract(root.io().in(), rootfs.path(), containerPath);
+            try (InputStream archive = spool.in()) {
+              TarStreams.extract(archive, rootfs.path(), containerPath);
+            }
           } catch (ClientException e) {
             // Docker's daemon unpacks the archive: its refusals come back after its prefix
             throw new DaemonError(e.getMessage(), e);
@@ -145,6 +156,10 @@ public final class CpCommand implements Callable<Integer> {
               () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }
+      }
+      if (stream && fromContainer) {
+        // thawed by now: stdout's reader may take its time
+        spool.writeTo(root.io().out());
       }
     }
     return 0;

@@ -4,7 +4,6 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.AtomicOutput;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -41,10 +40,14 @@ public final class ExportCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       if (output == null) {
-        root.out().flush();
-        OutputStream out = new BufferedOutputStream(root.io().out(), 1 << 16);
-        CpCommand.archiveRoot(c, s, out);
-        out.flush();
+        try (ArchiveSpool spool = ArchiveSpool.create()) {
+          try (OutputStream archive = spool.out()) {
+            CpCommand.archiveRoot(c, s, archive);
+          }
+          // thawed by now: stdout's reader may take its time
+          root.out().flush();
+          spool.writeTo(root.io().out());
+        }
       } else {
         AtomicOutput.write(output, out -> CpCommand.archiveRoot(c, s, out));
       }

@@ -110,7 +110,7 @@ public final class PsCommand implements Callable<Integer> {
       description = "the size of each container's writable layer, and with its image's (virtual)")
   boolean size;
 
-  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class, preprocessor = PflagTypes.Filter.class,
       paramLabel = "KEY=VALUE", description = "only containers that match (repeatable)")
   List<String> filters = new ArrayList<>();
 

@@ -6,9 +6,13 @@ import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.Stack;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.IParameterPreprocessor;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The value types of Docker's CLI flags, as picocli converters: each reads a flag's value as the
@@ -114,14 +118,34 @@ public final class PflagTypes {
     }
   }
 
-  /** Docker's opts.FilterOpt: a list command's or a prune's filter, each a {@code KEY=VALUE}. */
-  public static final class Filter implements ITypeConverter<String> {
+  /**
+   * Docker's opts.FilterOpt: a list command's or a prune's filter, each a {@code KEY=VALUE}, handed
+   * on as Docker's CLI sends it: the key trimmed and in lower case, the value trimmed ({@code
+   * "Status = running"} is {@code status=running}). An empty one is left out; give an option both
+   * roles: {@code @Option(converter = PflagTypes.Filter.class, preprocessor = PflagTypes.Filter.class)}.
+   */
+  public static final class Filter implements ITypeConverter<String>, IParameterPreprocessor {
     @Override
     public String convert(String value) {
-      if (!value.contains("=")) {
+      int equals = value.indexOf('=');
+      if (equals < 0) {
         throw new GoValueError("bad format of filter (expected name=value)");
       }
-      return value;
+      return value.substring(0, equals).strip().toLowerCase(Locale.ROOT) + "=" + value.substring(equals + 1).strip();
+    }
+
+    /** Takes an empty value ({@code -f ""}, {@code --filter=}) off the arguments, as Docker's CLI ignores it. */
+    @Override
+    public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+      if (args.isEmpty()) {
+        // an empty value attached with '=' is not on the stack at all
+        return "=".equals(info.get("separator"));
+      }
+      if (args.peek().isEmpty()) {
+        args.pop();
+        return true;
+      }
+      return false;
     }
   }
 

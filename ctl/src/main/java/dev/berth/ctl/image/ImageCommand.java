@@ -61,7 +61,8 @@ public final class ImageCommand extends GroupCommand {
   int prune(@Option(names = {"-a", "--all"}, description = "all images no container uses, not only dangling ones")
       boolean all,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class,
+          preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
     PruneFilter filter = PruneFilters.parse(filters);

@@ -69,7 +69,8 @@ public final class ImagesCommand implements Callable<Integer> {
       description = "all images (Berth keeps no intermediate images: the same list as without it)")
   boolean all;
 
-  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class, paramLabel = "FILTER",
+  @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+      preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
       description = "Docker's filters: reference=PATTERN, label=KEY[=VALUE], dangling=true|false, before=IMAGE, "
           + "since=IMAGE")
   List<String> dockerFilters = new ArrayList<>();

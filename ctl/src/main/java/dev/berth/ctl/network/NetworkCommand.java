@@ -76,7 +76,7 @@ public final class NetworkCommand extends GroupCommand {
           "  berthctl network ls -f dangling=true"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print ids only") boolean quiet,
       @Option(names = "--no-trunc", description = "print whole ids") boolean noTrunc,
-      @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+      @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class, preprocessor = PflagTypes.Filter.class,
           paramLabel = "FILTER", description = "docker's name=REGEX (found in the name: "
           + "^web$ for that name alone), id=PART (of the id), label=KEY[=VALUE], driver=bridge, type=builtin|custom, "
           + "scope=local|swarm|global or dangling=true|false (no container attached; never the default bridge) "
@@ -391,7 +391,8 @@ public final class NetworkCommand extends GroupCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  berthctl network prune", "  berthctl network prune -f --filter label=team=web"})
   int prune(@Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class,
+          preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
     PruneFilter filter = PruneFilters.parse(filters);

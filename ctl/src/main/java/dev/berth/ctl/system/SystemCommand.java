@@ -146,7 +146,8 @@ public final class SystemCommand extends GroupCommand {
       boolean all,
       @Option(names = "--volumes", description = "also prune anonymous volumes") boolean volumes,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class,
+          preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
     PruneFilter filter = PruneFilters.parse(filters);

@@ -96,7 +96,7 @@ public final class VolumeCommand extends GroupCommand {
       footerHeading = "%nExamples:%n", footer = {"  berthctl volume ls", "  berthctl volume ls -q",
           "  berthctl volume ls --format json", "  berthctl volume ls --format '{{.Name}}: {{.Mountpoint}}'"})
   int list(@Option(names = {"-q", "--quiet"}, description = "print names only") boolean quiet,
-      @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
+      @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class, preprocessor = PflagTypes.Filter.class,
           paramLabel = "FILTER", description = "name=REGEX (found in the name: "
           + "^data$ for that name alone), label=KEY[=VALUE], dangling=true|false or driver=local (repeatable: values of one key may any match, except label=, "
           + "which must all; all keys must)")
@@ -169,7 +169,8 @@ public final class VolumeCommand extends GroupCommand {
       footer = {"  berthctl volume prune", "  berthctl volume prune -af", "  berthctl volume prune --filter label=team=web"})
   int prune(@Option(names = {"-a", "--all"}, description = "named volumes too, not only anonymous ones") boolean all,
       @Option(names = {"-f", "--force"}, description = "do not ask for confirmation") boolean force,
-      @Option(names = "--filter", converter = PflagTypes.Filter.class, paramLabel = "FILTER",
+      @Option(names = "--filter", converter = PflagTypes.Filter.class,
+          preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE] or label!=KEY[=VALUE] (repeatable: every label= must match, "
               + "what every label!= matches is kept)")
       List<String> filters) {

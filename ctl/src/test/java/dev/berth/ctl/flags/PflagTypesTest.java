@@ -23,6 +23,16 @@ class PflagTypesTest {
   }
 
   @Test
+  void filtersAreTrimmedAndTheirKeysLowerCasedAsDockersFilterOpt() {
+    PflagTypes.Filter filter = new PflagTypes.Filter();
+    assertEquals("status=running", filter.convert("Status=running"));
+    assertEquals("status=running", filter.convert(" status = running "));
+    assertEquals("label=a=B c", filter.convert("LABEL= a=B c"));
+    assertEquals("dangling=", filter.convert("dangling="));
+    assertEquals("bad format of filter (expected name=value)", error(() -> filter.convert("dangling")));
+  }
+
+  @Test
   void memBytesRefusesInGoUnitsWords() {
     assertEquals("invalid suffix: 'x'", error(() -> memBytes.convert("1x")));
     assertEquals("invalid suffix: 'Mbyte'", error(() -> memBytes.convert("1Mbyte")));
