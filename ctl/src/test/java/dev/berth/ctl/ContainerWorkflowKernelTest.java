@@ -415,32 +415,6 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void pidContainerJoinsTheOthersPidNamespaceAtEachStartAsDockers() {
-    String donor = ok("run", "-d", "--name", "pid-donor", "busybox", "sleep", "1000").out().strip();
-    try {
-      assertTrue(ok("run", "--rm", "--pid", "container:pid-donor", "busybox", "ps").out()
-          .contains("    1 root     sleep 1000"), "the donor's process is PID 1");
-      ok("create", "--name", "pid-guest", "--pid", "container:pid-donor", "busybox", "ps");
-      // as Docker's daemon records it, by id, so a rename keeps the two together
-      assertEquals("container:" + donor + "\n", ok("inspect", "-f", "{{.HostConfig.PidMode}}", "pid-guest").out());
-      ok("stop", "-t", "0", "pid-donor");
-      Cli.Result stopped = berthd.ctl("start", "-a", "pid-guest");
-      assertEquals(1, stopped.exit(), stopped::toString);
-      assertTrue(stopped.stderr().startsWith("Error response from daemon: container " + donor + " is not running\n"),
-          stopped.stderr());
-      // the donor's new process, not the path of the one the create saw
-      ok("start", "pid-donor");
-      assertTrue(ok("start", "-a", "pid-guest").out().contains("    1 root     sleep 1000"));
-      Cli.Result absent = berthd.ctl("run", "--rm", "--pid", "container:no-such-donor", "busybox", "true");
-      assertEquals(125, absent.exit(), absent::toString);
-      assertTrue(absent.stderr().startsWith("berthctl: Error response from daemon: No such container: no-such-donor."),
-          absent.stderr());
-    } finally {
-      berthd.ctl("rm", "-f", "pid-guest", "pid-donor");
-    }
-  }
-
-  @Test
   void isolationFlagsShareHostNamespacesAndSetSeccompSysctlsGroupsAndDevices() throws Exception {
     String status = "while read k v; do case $k in NoNewPrivs:|Seccomp:) printf '%s ' $v;; esac; done < /proc/self/status; echo";
     assertEquals("0 2 \n", ok("run", "--rm", "busybox", "sh", "-c", status).out(), "Docker's default seccomp profile");
@@ -500,7 +474,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, readOnly.exit(), readOnly::toString);
     assertTrue(readOnly.stderr().contains("Operation not permitted"), readOnly.stderr());
 
-    for (String[] bad : List.of(new String[] {"--ipc", "container:web"}, new String[] {"--security-opt", "foo"},
+    for (String[] bad : List.of(new String[] {"--pid", "container:web"}, new String[] {"--security-opt", "foo"},
         new String[] {"--device", "/dev/no-such-device"}, new String[] {"--uts", "host", "--hostname", "h"},
         new String[] {"--network", "host", "--sysctl", "net.ipv4.ip_forward=1"},
         new String[] {"--sysctl", "vm.swappiness=1"})) {

@@ -224,7 +224,7 @@ public final class ContainerCreator {
 
   private Container createOnce(ContainerOptions o) {
     Parsed parsed = parse(o, volumesFrom(o));
-    IsolationFlags isolation = IsolationFlags.parse(o).withDonorIds(containers);
+    IsolationFlags isolation = IsolationFlags.parse(o);
     BlockIoOptions blockIo = BlockIoOptions.parse(o);
     HostConfigFlags hostFlags = HostConfigFlags.parse(o);
     ImageClient images = new ImageClient(channel);

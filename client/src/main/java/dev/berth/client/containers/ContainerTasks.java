@@ -186,7 +186,6 @@ public final class ContainerTasks {
     if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
       DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
-      JoinedNamespaces.join(channel, s.id());
       // no stdio of a client: the output goes to the log, through a terminal when the spec has one
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
           .setTerminal(specTerminal(s.record())).build());

@@ -31,8 +31,6 @@ final class IsolationFlags {
   private record Device(String hostPath, Spec.Device node, String access) {}
 
   private final boolean hostPid;
-  /** {@code --pid container:NAME}'s NAME, or empty: joined at each start ({@link JoinedNamespaces}). */
-  private final String pidContainer;
   private final boolean hostIpc;
   /** Docker's {@code --ipc none}: a namespace of its own without /dev/shm. */
   private final boolean noShm;
@@ -47,11 +45,10 @@ final class IsolationFlags {
   private final String ipcMode;
   private final List<String> securityOpts;
 
-  private IsolationFlags(boolean hostPid, String pidContainer, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
+  private IsolationFlags(boolean hostPid, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
       Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<String> groups, List<Device> devices,
       String ipcMode, List<String> securityOpts) {
     this.hostPid = hostPid;
-    this.pidContainer = pidContainer;
     this.hostIpc = hostIpc;
     this.noShm = noShm;
     this.hostUts = hostUts;
@@ -65,12 +62,9 @@ final class IsolationFlags {
   }
 
   static IsolationFlags parse(ContainerOptions o) {
-    String pidContainer = JoinedNamespaces.donor(o.pid);
-    boolean hostPid = pidContainer.isEmpty() && host("--pid", o.pid, List.of(), " or container:NAME");
-    // the IPC namespace alone would leave /dev/shm unshared, which a mount of the other's cannot fix
-    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"),
-        " (joining another container's IPC namespace is not supported)");
-    boolean hostUts = host("--uts", o.uts, List.of(), "");
+    boolean hostPid = host("--pid", o.pid, List.of());
+    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"));
+    boolean hostUts = host("--uts", o.uts, List.of());
     if (hostUts && o.hostname != null) {
       throw new ClientException("conflicting options: --hostname and --uts host");
     }
@@ -114,20 +108,8 @@ final class IsolationFlags {
     for (String d : o.devices) {
       devices.add(device(d));
     }
-    return new IsolationFlags(hostPid, pidContainer, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
+    return new IsolationFlags(hostPid, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
         groups, devices, o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
-  }
-
-  /**
-   * These flags with {@code --pid container:NAME} naming the container by its id, as Docker's
-   * daemon records it at create (so a rename keeps the two together); a name of no container is
-   * left for the start to refuse.
-   */
-  IsolationFlags withDonorIds(ContainerClient containers) {
-    String donor = pidContainer.isEmpty() ? "" : containers.lookup(pidContainer).map(c -> c.getId())
-        .orElse(pidContainer);
-    return new IsolationFlags(hostPid, donor, hostIpc, noShm, hostUts, noNewPrivileges, seccomp, sysctls, groups,
-        devices, ipcMode, securityOpts);
   }
 
   /** Whether a {@code --group-add} names a group rather than giving its id. */
@@ -160,7 +142,7 @@ final class IsolationFlags {
 
   /** These flags as {@code docker inspect} shows them in HostConfig. */
   void describe(ObjectNode hostConfig) {
-    hostConfig.put("PidMode", hostPid ? "host" : pidContainer.isEmpty() ? "" : JoinedNamespaces.PREFIX + pidContainer);
+    hostConfig.put("PidMode", hostPid ? "host" : "");
     hostConfig.put("IpcMode", ipcMode);
     hostConfig.put("UTSMode", hostUts ? "host" : "");
     ArrayNode securityOpt = hostConfig.putArray("SecurityOpt");
@@ -175,7 +157,7 @@ final class IsolationFlags {
   }
 
   /** Whether {@code value} of {@code flag} asks for the host's namespace; the others allowed mean the container's own. */
-  private static boolean host(String flag, String value, List<String> own, String otherwise) {
+  private static boolean host(String flag, String value, List<String> own) {
     if (value == null || value.isEmpty() || own.contains(value)) {
       return false;
     }
@@ -183,7 +165,7 @@ final class IsolationFlags {
       return true;
     }
     throw InvalidValueException.of(flag, value, "expected host" + (own.isEmpty() ? "" : " or " + String.join(", ", own))
-        + otherwise);
+        + " (joining another container's namespace is not supported)");
   }
 
   /** Docker takes {@code key=value} and the older {@code key:value}. */

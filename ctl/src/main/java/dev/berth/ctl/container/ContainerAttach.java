@@ -22,7 +22,6 @@ import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Io;
 import dev.berth.client.containers.ProcessAttachment;
 import dev.berth.client.containers.DeviceRequests;
-import dev.berth.client.containers.JoinedNamespaces;
 import dev.berth.client.containers.UserAtStart;
 import dev.berth.ctl.terminal.DetachKeys;
 import dev.berth.ctl.terminal.ProcessStreams;
@@ -102,7 +101,6 @@ final class ContainerAttach {
         }
         DeviceRequests.refuseAtStart(s);
         UserAtStart.resolve(channel, s);
-        JoinedNamespaces.join(channel, s.id());
         tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setStdin(streams.stdinPath())
             .setStdout(streams.stdoutPath()).setStderr(streams.stderrPath()).setTerminal(tty).build());
       } catch (StatusRuntimeException e) {
@@ -153,7 +151,6 @@ final class ContainerAttach {
       }
       DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
-      JoinedNamespaces.join(channel, s.id());
       tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id()).setTerminal(true).build());
     } catch (StatusRuntimeException e) {
       lifecycle.markFailedStart(s, e);
