@@ -111,7 +111,9 @@ public final class FrozenContainer implements AutoCloseable {
     try {
       Runtime.getRuntime().removeShutdownHook(thawAtExit);
     } catch (IllegalStateException exiting) {
-      // the JVM is exiting: the hook thaws it
+      // the JVM is exiting and its hook thaws it too, but may find the channel closed after this
+      // returns: a second resume is refused harmlessly, so thaw it here as well
+      thawIgnoringFailure();
       return;
     }
     resume();

@@ -3,6 +3,7 @@ package dev.berth.client.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.InvalidValueException;
 import dev.berth.client.ClientException;
 import dev.berth.client.InvalidParameterException;
 import java.time.Duration;
@@ -128,7 +129,7 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     refuseNegative("--health-interval", flags.interval());
     refuseNegative("--health-timeout", flags.timeout());
     if (flags.retries() != null && flags.retries() < 0) {
-      throw new ClientException("--health-retries cannot be negative");
+      throw new InvalidValueException("--health-retries cannot be negative");
     }
     refuseNegative("--health-start-period", flags.startPeriod());
     refuseNegative("--health-start-interval", flags.startInterval());
@@ -147,7 +148,7 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
    */
   private static void refuseNegative(String flag, String text) {
     if (text != null && text.startsWith("-") && !GoDuration.parse(flag, text.substring(1)).isZero()) {
-      throw new ClientException(flag + " cannot be negative");
+      throw new InvalidValueException(flag + " cannot be negative");
     }
   }
 

@@ -79,13 +79,13 @@ class HealthcheckTest {
   void negativeAndSubMillisecondValuesAreRefusedInDockersWords() {
     // berthctl's flag parser hands durations on in nanoseconds, a negative one as typed
     assertEquals("--health-interval cannot be negative", refusal(new Healthcheck.Flags("true", "-1s", null, null,
-        null, null, false), ClientException.class));
+        null, null, false), InvalidValueException.class));
     assertEquals("--health-timeout cannot be negative", refusal(new Healthcheck.Flags("true", "500000ns", "-2ms",
-        null, -1, "-1s", false), ClientException.class), "the CLI's checks come before the daemon's, in its order");
+        null, -1, "-1s", false), InvalidValueException.class), "the CLI's checks come before the daemon's, in its order");
     assertEquals("--health-retries cannot be negative", refusal(new Healthcheck.Flags("true", null, null, "-1s", -1,
-        null, false), ClientException.class));
+        null, false), InvalidValueException.class));
     assertEquals("--health-start-interval cannot be negative", refusal(new Healthcheck.Flags("true", null, null,
-        null, null, "-1.5s", false), ClientException.class));
+        null, null, "-1.5s", false), InvalidValueException.class));
     assertEquals("Interval in Healthcheck cannot be less than 1ms", refusal(new Healthcheck.Flags("true",
         "500000ns", null, null, null, null, false), InvalidParameterException.class));
     assertEquals("StartPeriod in Healthcheck cannot be less than 1ms", refusal(new Healthcheck.Flags("true",
@@ -94,8 +94,9 @@ class HealthcheckTest {
         null, null, false)).orElseThrow().interval(), "-0s is zero, which Docker takes");
   }
 
-  private static String refusal(Healthcheck.Flags flags, Class<? extends ClientException> kind) {
-    ClientException e = assertThrows(ClientException.class, () -> Healthcheck.of(Optional.empty(), flags));
+  /** A value Docker's CLI refuses is an InvalidValueException (exit 125), one its daemon refuses its words. */
+  private static String refusal(Healthcheck.Flags flags, Class<? extends RuntimeException> kind) {
+    RuntimeException e = assertThrows(RuntimeException.class, () -> Healthcheck.of(Optional.empty(), flags));
     assertEquals(kind, e.getClass(), e::toString);
     return e.getMessage();
   }
