@@ -2,14 +2,20 @@ package dev.berth.snapshots.diff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import containerd.services.content.v1.ListContentRequest;
+import containerd.services.content.v1.ListStatusesRequest;
+import containerd.services.diff.v1.DiffRequest;
 import containerd.types.Descriptor;
 import containerd.types.Mount;
 import dev.berth.linux.Syscalls;
 import dev.berth.linux.TempMount;
 import dev.berth.linux.Xattrs;
 import dev.berth.api.labels.GcLabels;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -134,5 +140,17 @@ class DiffRoundTripKernelTest {
     try (TempMount expected = services.mount(childView); TempMount actual = services.mount(copy)) {
       assertEquals(TreeSnapshot.of(expected.dir()), TreeSnapshot.of(actual.dir()));
     }
+  }
+
+  @Test
+  void aBadLabelIsRefusedBeforeTheDiffIsStored() throws Exception {
+    writeBase(Path.of(services.prepare("base-w", "").get(0).getSource()));
+    DiffRequest request = DiffRequest.newBuilder().addAllLeft(services.view("nothing", ""))
+        .addAllRight(services.mounts("base-w")).setRef("bad-label-diff").putLabels("", "no key").build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> services.diff.diff(request));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getMessage());
+    assertEquals(0, services.contentApi.listStatuses(ListStatusesRequest.getDefaultInstance()).getStatusesCount(),
+        "no ingest is left behind");
+    assertFalse(services.contentApi.list(ListContentRequest.getDefaultInstance()).hasNext(), "no blob is stored");
   }
 }
