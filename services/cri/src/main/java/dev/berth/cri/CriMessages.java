@@ -104,12 +104,12 @@ final class CriMessages {
   }
 
   /**
-   * A pod's stats: its containers', their CPU, memory and processes summed (the process count the
-   * kubelet reads per pod, which containerd counts in the pod's cgroup), and its network figures
-   * if it has any.
+   * A pod's stats: its containers', their CPU and processes summed (the process count the kubelet
+   * reads per pod, which containerd counts in the pod's cgroup), the memory of its cgroup or else
+   * its containers' summed, and its network figures if it has any.
    */
   static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerSamples.Sample> samples,
-      Optional<NetworkUsage> network) {
+      Optional<MemoryUsage> cgroupMemory, Optional<NetworkUsage> network) {
     List<ContainerStats> containers = samples.stream().map(ContainerSamples.Sample::stats).toList();
     long now = nanos(Instant.now());
     CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
@@ -119,13 +119,13 @@ final class CriMessages {
       cpu.setUsageNanoCores(sum(containers, c -> c.getCpu().hasUsageNanoCores(),
           c -> c.getCpu().getUsageNanoCores().getValue()));
     }
-    MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(now)
+    MemoryUsage memory = cgroupMemory.orElseGet(() -> MemoryUsage.newBuilder().setTimestamp(now)
         .setWorkingSetBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getWorkingSetBytes().getValue()))
         .setUsageBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getUsageBytes().getValue()))
         .setRssBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getRssBytes().getValue()))
         .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
         .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
-            c -> c.getMemory().getMajorPageFaults().getValue()));
+            c -> c.getMemory().getMajorPageFaults().getValue())).build());
     ProcessUsage.Builder processes = ProcessUsage.newBuilder().setTimestamp(now).setProcessCount(UInt64Value
         .newBuilder().setValue(samples.stream().mapToLong(ContainerSamples.Sample::processes).sum()));
     LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory)

@@ -69,6 +69,7 @@ import runtime.v1.ContainerStatusRequest;
 import runtime.v1.ListContainerStatsRequest;
 import runtime.v1.ListPodSandboxStatsRequest;
 import runtime.v1.NetworkInterfaceUsage;
+import runtime.v1.MemoryUsage;
 import runtime.v1.NetworkUsage;
 import runtime.v1.PodSandboxStats;
 import runtime.v1.PodSandboxStatsFilter;
@@ -393,6 +394,15 @@ class CriPodsOverSocketTest {
           "the running container's processes count, as containerd counts the pod's cgroup's: " + podStats);
       assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
           >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
+      // the pod's memory is its cgroup's, as containerd reads it: under the limit the kubelet sets
+      // there, available bytes are the limit less the pod's working set
+      boolean unified = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+      Path podMemory = Path.of(unified ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory", cgroupParent);
+      Files.writeString(podMemory.resolve(unified ? "memory.max" : "memory.limit_in_bytes"), Long.toString(256L << 20));
+      MemoryUsage limited = cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build())
+          .getStats().getLinux().getMemory();
+      assertEquals((256L << 20) - limited.getWorkingSetBytes().getValue(), limited.getAvailableBytes().getValue(),
+          limited.toString());
       // the page fetched through the published port crossed the pod's eth0 both ways
       NetworkUsage network = podStats.getLinux().getNetwork();
       assertEquals("eth0", network.getDefaultInterface().getName(), podStats.toString());
