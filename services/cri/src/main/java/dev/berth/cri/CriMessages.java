@@ -97,10 +97,19 @@ final class CriMessages {
         .map(swap -> r.toBuilder().setMemorySwapLimitInBytes(swap).build()).orElse(r);
   }
 
-  /** The verbose info of a container: its pid, the spec it runs with, its sandbox and config, as JSON. */
+  /**
+   * The verbose info of a container, with containerd's keys in containerd's order: its sandbox,
+   * pid, snapshot, runtime (no options: runc's defaults, which containerd prints as {}), config and
+   * the spec it runs with. {@code removing} is always false: Berth keeps no removal state (containerd
+   * sets it while its RemoveContainer runs).
+   */
   static String containerInfo(CriContainers.CriContainer c) {
-    return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"runtimeSpec\":"
-        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + GoStructJson.of(c.config()) + "}";
+    return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"removing\":false"
+        + ",\"snapshotKey\":" + quoted(c.record().getSnapshotKey())
+        + ",\"snapshotter\":" + quoted(c.record().getSnapshotter())
+        + ",\"runtimeType\":" + quoted(c.record().getRuntime().getName()) + ",\"runtimeOptions\":{}"
+        + ",\"config\":" + GoStructJson.of(c.config())
+        + ",\"runtimeSpec\":" + c.record().getSpec().getValue().toStringUtf8() + "}";
   }
 
   /**

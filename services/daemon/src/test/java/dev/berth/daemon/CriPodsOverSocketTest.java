@@ -883,6 +883,9 @@ class CriPodsOverSocketTest {
       assertEquals("berth-pod", command(pid), "the pid is the holder of the pod's PID namespace: " + info);
       assertEquals("running", info.path("processStatus").asText());
       assertFalse(info.path("netNamespaceClosed").asBoolean(true));
+      String address = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod).build())
+          .getStatus().getNetwork().getIp();
+      assertEquals(address, info.path("cniResult").at("/Interfaces/eth0/IPConfigs/0/IP").asText(), info.toString());
       assertEquals(logs.toString(), info.path("config").path("log_directory").asText(),
           "the kubelet's field names, as containerd prints the config: " + info);
       JsonNode spec = info.path("runtimeSpec");
@@ -905,6 +908,10 @@ class CriPodsOverSocketTest {
       JsonNode containerInfo = JSON.readTree(cri.containerStatus(ContainerStatusRequest.newBuilder()
           .setContainerId(c).setVerbose(true).build()).getInfoOrThrow("info"));
       assertEquals("ns/0.log", containerInfo.path("config").path("log_path").asText(), containerInfo.toString());
+      assertEquals(c, containerInfo.path("snapshotKey").asText(), containerInfo.toString());
+      assertEquals("overlayfs", containerInfo.path("snapshotter").asText());
+      assertEquals("io.containerd.runc.v2", containerInfo.path("runtimeType").asText());
+      assertTrue(containerInfo.path("runtimeOptions").isObject() && containerInfo.has("removing"));
 
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
       JsonNode stopped = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
@@ -912,6 +919,7 @@ class CriPodsOverSocketTest {
       assertEquals(0, stopped.path("pid").asLong(-1), stopped.toString());
       assertEquals("deleted", stopped.path("processStatus").asText(), "containerd's word once the pod is stopped");
       assertTrue(stopped.path("netNamespaceClosed").asBoolean(false));
+      assertTrue(stopped.path("cniResult").isNull(), stopped.toString());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
