@@ -154,9 +154,12 @@ public record Spec(
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids, BlockIO blockIO) {
+  /** {@code unified}: cgroup v2 files by name and the values to write in them, which runc refuses on v1. */
+  public record Resources(List<DeviceRule> devices, Memory memory, Cpu cpu, Pids pids, BlockIO blockIO,
+      Map<String, String> unified) {
     public Resources {
       devices = list(devices);
+      unified = unified == null ? Map.of() : unified;
     }
   }
 

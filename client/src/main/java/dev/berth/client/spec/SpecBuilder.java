@@ -63,6 +63,7 @@ public final class SpecBuilder {
   private String cpusetCpus;
   private String cpusetMems;
   private Spec.BlockIO blockIO;
+  private final Map<String, String> unified = new TreeMap<>();
   private final List<Spec.DeviceRule> deviceRules = new ArrayList<>();
   private Long pidsLimit;
   private final List<Spec.Mount> mounts = new ArrayList<>();
@@ -376,6 +377,12 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** cgroup v2 files to write, by name (memory.high …), as runc writes the spec's {@code unified}. */
+  public SpecBuilder unified(Map<String, String> files) {
+    unified.putAll(files);
+    return this;
+  }
+
   /** Block I/O weights and limits; null for none. */
   public SpecBuilder blockIO(Spec.BlockIO blockIO) {
     this.blockIO = blockIO;
@@ -677,7 +684,7 @@ public final class SpecBuilder {
       addedDevices.forEach((d, access) -> devices.add(new Spec.DeviceRule(true, d.type(), d.major(), d.minor(), access)));
     }
     devices.addAll(deviceRules);
-    return new Spec.Resources(devices, mem, cpu, pids, blockIO);
+    return new Spec.Resources(devices, mem, cpu, pids, blockIO, unified);
   }
 
   private List<Spec.Namespace> namespaceList() {

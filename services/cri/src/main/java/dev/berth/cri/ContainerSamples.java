@@ -28,7 +28,8 @@ import runtime.v1.UInt64Value;
  * A container's CRI stats from the Tasks API's cgroup metrics (v1 or v2 messages) and the
  * Snapshots API's usage of its writable layer, with the number of processes in its cgroup, which
  * the CRI reports only per pod. CPU use in nanocores needs two readings: the last one of each
- * running container is kept, until it is read not running.
+ * running container is kept, until it is read not running. The first reading answers 0
+ * nanocores, as containerd's, rather than none.
  */
 final class ContainerSamples {
   /** Beyond this a memory limit is "none": the kernel's unlimited value, rounded to pages. */
@@ -84,7 +85,7 @@ final class ContainerSamples {
   }
 
   /** Sets the CPU and memory figures of a cgroup's metrics and answers how many processes it holds. */
-  private long cgroup(String id, Metric metric, ContainerStats.Builder stats) {
+  long cgroup(String id, Metric metric, ContainerStats.Builder stats) {
     long at = metric.hasTimestamp() ? CriMessages.nanos(ProtoTimes.toInstant(metric.getTimestamp()))
         : CriMessages.nanos(java.time.Instant.now());
     long cpuNanos;
@@ -124,10 +125,7 @@ final class ContainerSamples {
       throw Errors.internal(e, "unreadable metrics of container %s: %s", id, e.getMessage());
     }
     CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(at).setUsageCoreNanoSeconds(value(cpuNanos));
-    long[] previous = lastCpu.put(id, new long[] {at, cpuNanos});
-    if (previous != null && at > previous[0]) {
-      cpu.setUsageNanoCores(value(Math.max(0, cpuNanos - previous[1]) * 1_000_000_000L / (at - previous[0])));
-    }
+    cpu.setUsageNanoCores(value(nanoCores(id, at, cpuNanos)));
     MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(at).setWorkingSetBytes(value(workingSet))
         .setUsageBytes(value(usage)).setRssBytes(value(rss)).setPageFaults(value(faults))
         .setMajorPageFaults(value(majorFaults));
@@ -136,6 +134,15 @@ final class ContainerSamples {
     }
     stats.setCpu(cpu).setMemory(memory);
     return processes;
+  }
+
+  /** The CPU use since the last reading of the container, 0 at its first (or a reading no later). */
+  private long nanoCores(String id, long at, long cpuNanos) {
+    long[] previous = lastCpu.put(id, new long[] {at, cpuNanos});
+    if (previous == null || at <= previous[0]) {
+      return 0;
+    }
+    return Math.max(0, cpuNanos - previous[1]) * 1_000_000_000L / (at - previous[0]);
   }
 
   private static UInt64Value value(long v) {

@@ -249,7 +249,9 @@ final class ContainerSpecs {
   }
 
   /**
-   * CPU and memory limits, the CPUs and memory nodes, swap as {@link MemorySwap} says, and the OOM
+   * CPU and memory limits, the CPUs and memory nodes, swap as {@link MemorySwap} says, the cgroup
+   * v2 files ({@code unified}; hugepage limits are left out as containerd's default
+   * {@code disable_hugetlb_controller} leaves them), and the OOM
    * score adjustment, always set, as containerd does, so that a container gets the kubelet's QoS
    * value rather than berthd's own (the tasks service leaves out a value below berthd's when it
    * lacks CAP_SYS_RESOURCE).
@@ -273,6 +275,9 @@ final class ContainerSpecs {
     if (!r.getCpusetMems().isEmpty()) {
       spec.cpusetMems(r.getCpusetMems());
     }
+    // as containerd: runc writes them on cgroup v2 and refuses them on v1, which ends the start with
+    // StartError ("cannot use unified on cgroup v1"), rather than running without the limits asked
+    spec.unified(r.getUnifiedMap());
     // saturated, so that a value past an int gets the builder's range message
     spec.oomScoreAdj((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r.getOomScoreAdj())));
   }

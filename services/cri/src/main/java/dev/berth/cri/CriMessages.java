@@ -97,19 +97,28 @@ final class CriMessages {
         .map(swap -> r.toBuilder().setMemorySwapLimitInBytes(swap).build()).orElse(r);
   }
 
-  /** The verbose info of a container: its pid, the spec it runs with, its sandbox and config, as JSON. */
+  /**
+   * The verbose info of a container, with containerd's keys in containerd's order: its sandbox,
+   * pid, snapshot, runtime (no options: runc's defaults, which containerd prints as {}), config and
+   * the spec it runs with. {@code removing} is always false: Berth keeps no removal state (containerd
+   * sets it while its RemoveContainer runs).
+   */
   static String containerInfo(CriContainers.CriContainer c) {
-    return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"runtimeSpec\":"
-        + c.record().getSpec().getValue().toStringUtf8() + ",\"config\":" + GoStructJson.of(c.config()) + "}";
+    return "{\"sandboxID\":" + quoted(c.sandboxId()) + ",\"pid\":" + c.state().pid() + ",\"removing\":false"
+        + ",\"snapshotKey\":" + quoted(c.record().getSnapshotKey())
+        + ",\"snapshotter\":" + quoted(c.record().getSnapshotter())
+        + ",\"runtimeType\":" + quoted(c.record().getRuntime().getName()) + ",\"runtimeOptions\":{}"
+        + ",\"config\":" + GoStructJson.of(c.config())
+        + ",\"runtimeSpec\":" + c.record().getSpec().getValue().toStringUtf8() + "}";
   }
 
   /**
-   * A pod's stats: its containers', their CPU, memory and processes summed (the process count the
-   * kubelet reads per pod, which containerd counts in the pod's cgroup), and its network figures
-   * if it has any.
+   * A pod's stats: its containers', their CPU and processes summed (the process count the kubelet
+   * reads per pod, which containerd counts in the pod's cgroup), the memory of its cgroup or else
+   * its containers' summed, and its network figures if it has any.
    */
   static PodSandboxStats podStats(PodSandboxes.Sandbox s, List<ContainerSamples.Sample> samples,
-      Optional<NetworkUsage> network) {
+      Optional<MemoryUsage> cgroupMemory, Optional<NetworkUsage> network) {
     List<ContainerStats> containers = samples.stream().map(ContainerSamples.Sample::stats).toList();
     long now = nanos(Instant.now());
     CpuUsage.Builder cpu = CpuUsage.newBuilder().setTimestamp(now)
@@ -119,13 +128,13 @@ final class CriMessages {
       cpu.setUsageNanoCores(sum(containers, c -> c.getCpu().hasUsageNanoCores(),
           c -> c.getCpu().getUsageNanoCores().getValue()));
     }
-    MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(now)
+    MemoryUsage memory = cgroupMemory.orElseGet(() -> MemoryUsage.newBuilder().setTimestamp(now)
         .setWorkingSetBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getWorkingSetBytes().getValue()))
         .setUsageBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getUsageBytes().getValue()))
         .setRssBytes(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getRssBytes().getValue()))
         .setPageFaults(sum(containers, ContainerStats::hasMemory, c -> c.getMemory().getPageFaults().getValue()))
         .setMajorPageFaults(sum(containers, ContainerStats::hasMemory,
-            c -> c.getMemory().getMajorPageFaults().getValue()));
+            c -> c.getMemory().getMajorPageFaults().getValue())).build());
     ProcessUsage.Builder processes = ProcessUsage.newBuilder().setTimestamp(now).setProcessCount(UInt64Value
         .newBuilder().setValue(samples.stream().mapToLong(ContainerSamples.Sample::processes).sum()));
     LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder().setCpu(cpu).setMemory(memory)

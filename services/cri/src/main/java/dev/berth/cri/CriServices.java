@@ -48,6 +48,7 @@ public final class CriServices implements AutoCloseable {
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers);
     return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
         new ContainerSamples(cri, images), new PodNetworkSamples(cri),
+        new PodCgroupMemory(Path.of("/sys/fs/cgroup")),
         new ContainerEvents(cri, sandboxes, containers),
         new CriStreaming(cri, streaming, ExitRecords::recorded)),
         new ImageService(images)), new ExitCollector(cri, exits), streaming);

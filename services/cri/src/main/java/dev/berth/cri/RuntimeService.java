@@ -88,17 +88,19 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private final CriContainers containers;
   private final ContainerSamples samples;
   private final PodNetworkSamples networkSamples;
+  private final PodCgroupMemory podMemory;
   private final ContainerEvents events;
   private final CriStreaming streaming;
   private final PodCidrs podCidrs = new PodCidrs();
 
   RuntimeService(RuntimeState state, PodSandboxes sandboxes, CriContainers containers, ContainerSamples samples,
-      PodNetworkSamples networkSamples, ContainerEvents events, CriStreaming streaming) {
+      PodNetworkSamples networkSamples, PodCgroupMemory podMemory, ContainerEvents events, CriStreaming streaming) {
     this.state = state;
     this.sandboxes = sandboxes;
     this.containers = containers;
     this.samples = samples;
     this.networkSamples = networkSamples;
+    this.podMemory = podMemory;
     this.events = events;
     this.streaming = streaming;
   }
@@ -265,8 +267,9 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   }
 
   /**
-   * A pod's CPU, memory and process count are the sums of its containers': no process of its own
-   * uses any. Its network figures are its namespace's interfaces' (none on the node's network).
+   * A pod's CPU and process count are the sums of its containers': no process of its own uses
+   * any. Its memory is its cgroup's, as containerd reads it, else its containers' summed. Its
+   * network figures are its namespace's interfaces' (none on the node's network).
    */
   @Override
   public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
@@ -287,7 +290,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   private PodSandboxStats podStats(PodSandboxes.Sandbox sandbox) {
     List<ContainerSamples.Sample> each = containers.list(ContainerFilter.newBuilder()
         .setPodSandboxId(sandbox.id()).build()).stream().map(samples::sample).toList();
-    return CriMessages.podStats(sandbox, each, networkSamples.of(sandbox));
+    return CriMessages.podStats(sandbox, each, podMemory.of(sandbox.config().getLinux().getCgroupParent(),
+        CriMessages.nanos(java.time.Instant.now())), networkSamples.of(sandbox));
   }
 
   /** A stream of CRI containers' lifecycle events, until the client goes away. */

@@ -1,6 +1,7 @@
 package dev.berth.cri;
 
 import berth.network.v1.Attachment;
+import berth.network.v1.CniResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +17,9 @@ import runtime.v1.PodSandboxConfig;
  * namespace, the config in the kubelet's field names, and a {@code runtimeSpec} holding what the
  * pause container's spec would tell — the hostname, the CRI's annotations, the sysctls and the
  * namespaces the pod's containers join, by path — so that {@code jq
- * '.info.runtimeSpec.linux.namespaces[]'} finds them. Its pause image, snapshot and runtime
+ * '.info.runtimeSpec.linux.namespaces[]'} finds them —, and the network's CNI result in the shape
+ * containerd prints its CNI plugins' ({@code cniResult}: interfaces by name with their addresses,
+ * DNS, routes; null on the node's network or once stopped). Its pause image, snapshot and runtime
  * fields are left out: there is none.
  */
 final class SandboxInfo {
@@ -40,6 +43,8 @@ final class SandboxInfo {
     info.put("runtimeHandler", "");
     info.set("config", GoStructJson.tree(s.config()));
     info.set("runtimeSpec", runtimeSpec(s, network, namespaces, holderPid));
+    info.set("cniResult", network.filter(a -> !s.hostNetwork() && a.hasResult())
+        .map(a -> cniResult(a.getResult())).orElse(null));
     try {
       return JSON.writeValueAsString(info);
     } catch (JsonProcessingException e) {
@@ -79,6 +84,49 @@ final class SandboxInfo {
       network.ifPresent(a -> namespace(list, "network", a.getNetnsPath()));
     }
     return spec;
+  }
+
+  /**
+   * containerd's {@code cni.Result}: Go's field names, each interface's addresses without their
+   * prefix length and a null for none.
+   */
+  private static ObjectNode cniResult(CniResult r) {
+    ObjectNode result = JSON.createObjectNode();
+    ObjectNode interfaces = result.putObject("Interfaces");
+    for (int i = 0; i < r.getInterfacesCount(); i++) {
+      CniResult.Interface nic = r.getInterfaces(i);
+      ArrayNode ips = JSON.createArrayNode();
+      for (CniResult.IpConfig ip : r.getIpsList()) {
+        if (ip.hasInterface() && ip.getInterface() == i) {
+          ips.addObject().put("IP", ip.getAddress().replaceFirst("/.*", "")).put("Gateway", ip.getGateway());
+        }
+      }
+      ObjectNode entry = interfaces.putObject(nic.getName());
+      entry.set("IPConfigs", ips.isEmpty() ? null : ips);
+      entry.put("Mac", nic.getMac()).put("Sandbox", nic.getSandbox());
+    }
+    ObjectNode dns = result.putArray("DNS").addObject();
+    CniResult.Dns d = r.getDns();
+    if (d.getNameserversCount() > 0) {
+      d.getNameserversList().forEach(dns.putArray("nameservers")::add);
+    }
+    if (!d.getDomain().isEmpty()) {
+      dns.put("domain", d.getDomain());
+    }
+    if (d.getSearchCount() > 0) {
+      d.getSearchList().forEach(dns.putArray("search")::add);
+    }
+    if (d.getOptionsCount() > 0) {
+      d.getOptionsList().forEach(dns.putArray("options")::add);
+    }
+    ArrayNode routes = result.putArray("Routes");
+    for (CniResult.Route route : r.getRoutesList()) {
+      ObjectNode entry = routes.addObject().put("dst", route.getDst());
+      if (!route.getGw().isEmpty()) {
+        entry.put("gw", route.getGw());
+      }
+    }
+    return result;
   }
 
   private static void namespace(ArrayNode list, String type, String path) {

@@ -69,6 +69,7 @@ import runtime.v1.ContainerStatusRequest;
 import runtime.v1.ListContainerStatsRequest;
 import runtime.v1.ListPodSandboxStatsRequest;
 import runtime.v1.NetworkInterfaceUsage;
+import runtime.v1.MemoryUsage;
 import runtime.v1.NetworkUsage;
 import runtime.v1.PodSandboxStats;
 import runtime.v1.PodSandboxStatsFilter;
@@ -393,6 +394,15 @@ class CriPodsOverSocketTest {
           "the running container's processes count, as containerd counts the pod's cgroup's: " + podStats);
       assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
           >= webStats.getMemory().getWorkingSetBytes().getValue() / 2, podStats.toString());
+      // the pod's memory is its cgroup's, as containerd reads it: under the limit the kubelet sets
+      // there, available bytes are the limit less the pod's working set
+      boolean unified = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+      Path podMemory = Path.of(unified ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory", cgroupParent);
+      Files.writeString(podMemory.resolve(unified ? "memory.max" : "memory.limit_in_bytes"), Long.toString(256L << 20));
+      MemoryUsage limited = cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build())
+          .getStats().getLinux().getMemory();
+      assertEquals((256L << 20) - limited.getWorkingSetBytes().getValue(), limited.getAvailableBytes().getValue(),
+          limited.toString());
       // the page fetched through the published port crossed the pod's eth0 both ways
       NetworkUsage network = podStats.getLinux().getNetwork();
       assertEquals("eth0", network.getDefaultInterface().getName(), podStats.toString());
@@ -873,6 +883,9 @@ class CriPodsOverSocketTest {
       assertEquals("berth-pod", command(pid), "the pid is the holder of the pod's PID namespace: " + info);
       assertEquals("running", info.path("processStatus").asText());
       assertFalse(info.path("netNamespaceClosed").asBoolean(true));
+      String address = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod).build())
+          .getStatus().getNetwork().getIp();
+      assertEquals(address, info.path("cniResult").at("/Interfaces/eth0/IPConfigs/0/IP").asText(), info.toString());
       assertEquals(logs.toString(), info.path("config").path("log_directory").asText(),
           "the kubelet's field names, as containerd prints the config: " + info);
       JsonNode spec = info.path("runtimeSpec");
@@ -895,6 +908,10 @@ class CriPodsOverSocketTest {
       JsonNode containerInfo = JSON.readTree(cri.containerStatus(ContainerStatusRequest.newBuilder()
           .setContainerId(c).setVerbose(true).build()).getInfoOrThrow("info"));
       assertEquals("ns/0.log", containerInfo.path("config").path("log_path").asText(), containerInfo.toString());
+      assertEquals(c, containerInfo.path("snapshotKey").asText(), containerInfo.toString());
+      assertEquals("overlayfs", containerInfo.path("snapshotter").asText());
+      assertEquals("io.containerd.runc.v2", containerInfo.path("runtimeType").asText());
+      assertTrue(containerInfo.path("runtimeOptions").isObject() && containerInfo.has("removing"));
 
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
       JsonNode stopped = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
@@ -902,6 +919,7 @@ class CriPodsOverSocketTest {
       assertEquals(0, stopped.path("pid").asLong(-1), stopped.toString());
       assertEquals("deleted", stopped.path("processStatus").asText(), "containerd's word once the pod is stopped");
       assertTrue(stopped.path("netNamespaceClosed").asBoolean(false));
+      assertTrue(stopped.path("cniResult").isNull(), stopped.toString());
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
