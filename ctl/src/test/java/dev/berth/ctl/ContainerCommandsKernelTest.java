@@ -638,7 +638,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
     Files.writeString(tmp.resolve("piped.txt"), "in\n");
     ByteArrayOutputStream tarred = new ByteArrayOutputStream();
-    TarStreams.write(tmp.resolve("piped.txt"), "piped.txt", Set.of(), tarred);
+    tarOf(tmp.resolve("piped.txt"), "piped.txt", tarred);
     byte[] tar = tarred.toByteArray();
     InputStream slowWriter = new InputStream() {
       private final InputStream in = new ByteArrayInputStream(tar);
@@ -715,7 +715,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("cp", tree.toString(), "modes:/tmp/tree");
     ok("cp", su.toString(), "stopped-modes:/su");
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
-    TarStreams.write(su, "from-tar", Set.of(), archive);
+    tarOf(su, "from-tar", archive);
     assertEquals(0, berthd.ctlWithInput(archive.toByteArray(), "cp", "-", "modes:/tmp").exit());
     assertEquals("-rwsr-xr-x\n-rwsr-xr-x\n-rwxr-sr-x\n", ok("exec", "modes", "sh", "-c",
         "ls -l /tmp/su /tmp/from-tar /tmp/tree/sg | cut -c1-10").out());
@@ -1427,5 +1427,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("start", "phoenix");
     assertEquals(0, JSON.readTree(ok("inspect", "phoenix").stdout()).get(0).get("RestartCount").asInt());
     ok("stop", "-t", "0", "phoenix");
+  }
+
+  /** Writes host file or tree {@code source} as a tar archive of entries named from {@code name}, as cp writes one. */
+  private static void tarOf(Path source, String name, java.io.OutputStream out) throws IOException {
+    try (dev.berth.linux.InRoot host = dev.berth.linux.InRoot.open(Path.of("/"));
+        dev.berth.linux.FileHandle file = host.resolve(source.toAbsolutePath().toString(), false)) {
+      TarStreams.write(file, name, Set.of(), out);
+    }
   }
 }

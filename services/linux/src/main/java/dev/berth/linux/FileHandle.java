@@ -60,6 +60,17 @@ public final class FileHandle implements AutoCloseable {
         Instant.ofEpochSecond(b.getLong(112), b.getInt(120) & 0xffffffffL), b.getInt(136), b.getInt(140));
   }
 
+  /** The type of the file system this file is on, statfs(2)'s f_type (PROC_SUPER_MAGIC for /proc). */
+  public long fileSystemType() throws ErrnoException {
+    byte[] buffer = new byte[256];
+    try {
+      LibC.fstatfs(fd, buffer);
+    } catch (LastErrorException e) {
+      throw ErrnoException.of("fstatfs", path, e);
+    }
+    return ByteBuffer.wrap(buffer).order(ByteOrder.nativeOrder()).getLong(0);
+  }
+
   /** What this symlink points to. */
   public String readLink() throws ErrnoException {
     for (int size = 256; ; size *= 2) {

@@ -107,5 +107,8 @@ final class LibC {
 
   static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
 
+  /** {@code buffer} receives one struct statfs, whose first field, f_type, is a long on 64-bit Linux. */
+  static native int fstatfs(int fd, byte[] buffer) throws LastErrorException;
+
   static native int fchownat(int dirfd, byte[] path, int uid, int gid, int flags) throws LastErrorException;
 }
