@@ -558,6 +558,58 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void copyThroughAVolumeAnotherContainerSwapsForASymlinkToTheHostNeverReachesTheHost() throws Exception {
+    // the same race through a volume shared with a second container, which no freeze of the one
+    // copied reaches: a running target and a stopped one (copied through its snapshot and volume)
+    Path host = Files.createDirectories(tmp.resolve("host"));
+    ok("volume", "create", "raced");
+    ok("run", "-d", "--name", "volume-swapper", "-v", "raced:/shared", "busybox", "sh", "-c",
+        "while true; do rm -rf /shared/d; mkdir /shared/d; rm -rf /shared/d; ln -s " + host + " /shared/d; done");
+    ok("run", "-d", "--name", "volume-target", "-v", "raced:/shared", "busybox", "sleep", "1000");
+    ok("create", "--name", "volume-stopped", "-v", "raced:/shared", "busybox", "true");
+    Files.writeString(tmp.resolve("planted"), "from the copy\n");
+    Files.writeString(host.resolve("secret"), "the host's\n");
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("leaf"), "from the copy\n");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    int round = 0;
+    for (String target : List.of("volume-target", "volume-stopped")) {
+      long end = System.nanoTime() + 3_000_000_000L;
+      while (System.nanoTime() < end) {
+        round++;
+        berthd.ctl("cp", "-q", tmp.resolve("planted").toString(), target + ":/shared/d/");
+        berthd.ctl("cp", "-q", tree.toString(), target + ":/shared/d/");
+        // a destination of its own each time: one the container made a symlink is followed on the host, as by docker
+        berthd.ctl("cp", "-q", target + ":/shared/d/secret", out.resolve("secret" + round).toString());
+        berthd.ctl("cp", "-q", target + ":/shared/d", out.resolve("d" + round).toString());
+        berthd.ctlWithInput(tarOfFile(tmp.resolve("planted"), "streamed"), "cp", "-", target + ":/shared/d");
+        Cli.Result streamed = berthd.ctl("cp", target + ":/shared/d/secret", "-");
+        assertFalse(new String(streamed.stdout(), StandardCharsets.ISO_8859_1).contains("the host's"),
+            "read the host's secret through " + target + ":/shared/d as a tar stream");
+      }
+    }
+    try (var planted = Files.list(host)) {
+      assertEquals(List.of("secret"), planted.map(p -> p.getFileName().toString()).toList(),
+          "wrote into the host's " + host + " through /shared/d");
+    }
+    try (var read = Files.walk(out)) {
+      assertTrue(read.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).noneMatch(f -> {
+        try {
+          return Files.readString(f).equals("the host's\n");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }), "read the host's " + host + "/secret through /shared/d");
+    }
+  }
+
+  private static byte[] tarOfFile(Path file, String name) throws IOException {
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    tarOf(file, name, archive);
+    return archive.toByteArray();
+  }
+
+  @Test
   void copyLeavesAPausedContainerPaused() throws Exception {
     ok("run", "-d", "--name", "held-cp", "busybox", "sleep", "1000");
     ok("pause", "held-cp");

@@ -2,6 +2,9 @@ package dev.berth.linux;
 
 import com.sun.jna.LastErrorException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -17,6 +20,8 @@ public final class InRoot implements AutoCloseable {
   private static final long RESOLVE_IN_ROOT = 0x10;
   /** openat2 answers EAGAIN when a rename elsewhere may have raced a ".."; it is safe to ask again. */
   private static final int ATTEMPTS = 64;
+  /** As the kernel gives up on a path after 40 symlinks. */
+  private static final int MAX_SYMLINKS = 40;
   private final FileHandle root;
 
   private InRoot(FileHandle root) {
@@ -67,6 +72,63 @@ public final class InRoot implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * {@code path} as the root resolves it, written from the root: every symlink on the way read
+   * through descriptors and replaced by what it points to (the last one too when
+   * {@code followLast}, or when the path ends in '/', '.' or '..'); names past a missing one are
+   * kept as they are. It names where a path leads (which mount holds it, what a message says);
+   * what is done there goes through {@link #resolve}.
+   */
+  public String canonical(String path, boolean followLast) throws ErrnoException {
+    int slash = path.lastIndexOf('/');
+    String last = path.substring(slash + 1);
+    if (!followLast && !last.isEmpty() && !last.equals(".") && !last.equals("..")) {
+      String parent = canonical(path.substring(0, slash + 1), true);
+      return parent.equals("/") ? "/" + last : parent + "/" + last;
+    }
+    Deque<String> todo = new ArrayDeque<>(Arrays.asList(path.split("/")));
+    Deque<String> done = new ArrayDeque<>();
+    int links = 0;
+    while (!todo.isEmpty()) {
+      String name = todo.removeFirst();
+      if (name.isEmpty() || name.equals(".")) {
+        continue;
+      }
+      if (name.equals("..")) {
+        done.pollLast();
+        continue;
+      }
+      String target = null;
+      Optional<FileHandle> found = find(join(done) + "/" + name, false);
+      if (found.isPresent()) {
+        try (FileHandle h = found.get()) {
+          if (h.stat().isSymbolicLink()) {
+            target = h.readLink();
+          }
+        }
+      }
+      if (target == null) {
+        done.addLast(name);
+        continue;
+      }
+      if (++links > MAX_SYMLINKS) {
+        throw new ErrnoException("readlinkat", path, ErrnoException.ELOOP);
+      }
+      if (target.startsWith("/")) {
+        done.clear();
+      }
+      String[] parts = target.split("/");
+      for (int i = parts.length - 1; i >= 0; i--) {
+        todo.addFirst(parts[i]);
+      }
+    }
+    return join(done);
+  }
+
+  private static String join(Deque<String> names) {
+    return names.isEmpty() ? "/" : "/" + String.join("/", names);
   }
 
   @Override

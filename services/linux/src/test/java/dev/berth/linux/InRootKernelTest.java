@@ -43,6 +43,10 @@ class InRootKernelTest {
         assertEquals(host.toString(), link.readLink());
       }
       assertTrue(in.find("no/such", true).isEmpty());
+      // named as the root resolves it, the last link kept unless followed
+      assertEquals(host + "/secret", in.canonical("/up/secret", true));
+      assertEquals("/abs", in.canonical("/abs", false));
+      assertEquals(host + "/missing/x", in.canonical("abs/missing/x", false));
     }
   }
 
