@@ -11,25 +11,20 @@ import berth.logs.v1.ReadLogsRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
-import containerd.services.containers.v1.ContainersGrpc;
-import containerd.services.containers.v1.GetContainerRequest;
 import containerd.services.events.v1.Envelope;
 import containerd.services.events.v1.EventsGrpc;
 import containerd.services.events.v1.SubscribeRequest;
 import dev.berth.client.containers.ContainerState;
-import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -622,48 +617,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void aCopyEndedBySigtermThawsTheContainerItFroze() throws Exception {
-    String id = ok("run", "-d", "--name", "thawed", "busybox", "sleep", "1000").out().strip();
-    // a JVM of its own, which SIGTERM ends, holding the container frozen as a copy does
-    Process copy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), FreezeUntilEnded.class.getName(), berthd.socket().toString(), id)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    try {
-      BufferedReader said = new BufferedReader(new InputStreamReader(copy.getInputStream(), StandardCharsets.UTF_8));
-      assertEquals("frozen", said.readLine());
-      assertEquals("paused", status("thawed"), "frozen while it copies");
-    } finally {
-      copy.destroy();
-      copy.waitFor();
-    }
-    assertEquals("running", status("thawed"));
-  }
-
-  @Test
-  void aCopyLeavesTheThawingToTheCopyThatFrozeTheContainerFirst() throws Exception {
-    String id = ok("run", "-d", "--name", "frozen-twice", "busybox", "sleep", "1000").out().strip();
-    ContainerState seenRunning = state(id);
-    // another copy froze it after this one saw it running
-    ok("pause", "frozen-twice");
-    try (FrozenContainer late = FrozenContainer.of(berthd.channel(), seenRunning)) {
-      assertEquals("paused", status("frozen-twice"));
-    }
-    assertEquals("paused", status("frozen-twice"), "left frozen for the copy that froze it");
-    ok("unpause", "frozen-twice");
-  }
-
-  @Test
-  void anUnpauseDuringACopyIsNoFailureOfTheCopy() throws Exception {
-    String id = ok("run", "-d", "--name", "unpaused-meanwhile", "busybox", "sleep", "1000").out().strip();
-    FrozenContainer frozen = FrozenContainer.of(berthd.channel(), state(id));
-    assertEquals("paused", status("unpaused-meanwhile"));
-    ok("unpause", "unpaused-meanwhile");
-    frozen.close();
-    assertEquals("running", status("unpaused-meanwhile"));
-  }
-
-  @Test
-  void copiesThroughStdinAndStdoutFreezeTheContainerOnlyForTheFileWork() throws Exception {
+  void copiesLeaveTheContainerRunningAndStreamThroughStdinAndStdout() throws Exception {
+    String since = Long.toString(Instant.now().getEpochSecond() - 1);
     String id = ok("run", "-d", "--name", "piped", "busybox", "sleep", "1000").out().strip();
     Map<String, String> env = Map.of("BERTH_ADDRESS", berthd.socket().toString());
     Set<containerd.v1.types.Status> seenByPipe = EnumSet.noneOf(containerd.v1.types.Status.class);
@@ -711,12 +666,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         new PrintStream(err, true, StandardCharsets.UTF_8), env, false), "cp", "-", "piped:/tmp"), err::toString);
     assertEquals(Set.of(containerd.v1.types.Status.RUNNING), seenByPipe, "stdin read while the container runs");
     assertEquals("in\n", ok("exec", "piped", "cat", "/tmp/piped.txt").out());
+    ok("cp", tmp.resolve("piped.txt").toString(), "piped:/tmp/again.txt");
+    ok("cp", "piped:/tmp/again.txt", tmp.resolve("again.txt").toString());
     assertEquals("running", status("piped"));
-  }
-
-  private ContainerState state(String id) {
-    return ContainerState.of(berthd.channel(), ContainersGrpc.newBlockingStub(berthd.channel())
-        .get(GetContainerRequest.newBuilder().setId(id).build()).getContainer());
+    // never paused for a copy: no pause or unpause in its events
+    assertEquals(List.of("create", "start"), ok("events", "--since", since, "--until", "0s", "--filter",
+        "container=piped", "--format", "{{.Action}}").out().lines().filter(a -> !a.startsWith("exec")).toList());
   }
 
   private containerd.v1.types.Status taskStatus(String id) {

@@ -7,7 +7,6 @@ import containerd.types.Mount;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
-import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.ctl.BerthCtl;
@@ -41,13 +40,13 @@ import picocli.CommandLine.ParentCommand;
         + "Paths inside the container resolve symlinks as the container sees them; a symlink named as SRC in a "
         + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
         + "What is copied belongs to root (to the invoking user on the host) unless -a.",
-        "A running container is reached through its process's root, frozen meanwhile (as pause freezes it) so "
-        + "that none of its processes can swap a directory on the path for a symlink out of it; a stopped one "
+        "A running container is reached through its process's root, and runs on meanwhile; a stopped one "
         + "through its snapshot, mounted for the copy with its volumes and bind mounts over it, as it has them "
-        + "when it runs.",
+        + "when it runs. Every path is resolved by the kernel inside that root and every file reached through "
+        + "the directory it was found in, so no process swapping a directory for a symlink (to /) makes the copy "
+        + "read or write the host's files.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
-        + "- as DEST writes SRC to stdout as a tar archive. Either goes through a temporary file, so that "
-        + "the container is frozen only for the file work, not while the pipe's other end takes its time."},
+        + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl cp web:/etc/hostname .", "  berthctl cp ./site web:/www", "  berthctl cp web:/var/log /tmp/web-logs",
         "  berthctl cp web:/var/log - | tar -tv", "  tar -c site | berthctl cp - web:/www"})
@@ -93,12 +92,8 @@ public final class CpCommand implements Callable<Integer> {
       path = "/";
     }
     String container = containerSide.substring(0, colon);
-    try (Connection c = root.connect(); ArchiveSpool spool = stream ? ArchiveSpool.create() : null) {
+    try (Connection c = root.connect()) {
       Container record = ContainerArgument.resolve(c.channel(), container);
-      if (stream && !fromContainer) {
-        // all of stdin before the container is frozen: its writer may take its time (a download)
-        spool.readFrom(root.io().in());
-      }
       ContainerState s = ContainerState.of(c.channel(), record);
       try (ContainerRoot rootfs = ContainerRoot.of(c, s); InRoot host = InRoot.open(Path.of("/"))) {
         InRoot in = rootfs.files();
@@ -118,17 +113,16 @@ public final class CpCommand implements Callable<Integer> {
             throw notFound(containerPath, container);
           }
           String[] names = containerPath.split("/");
-          try (FileHandle f = file.get(); OutputStream archive = spool.out()) {
-            TarStreams.write(f, names.length == 0 ? "" : names[names.length - 1], KernelFileSystems.TYPES, archive);
+          try (FileHandle f = file.get()) {
+            TarStreams.write(f, names.length == 0 ? "" : names[names.length - 1], KernelFileSystems.TYPES,
+                root.io().out());
           }
         } else if (stream) {
           if (!isDirectory(in, inside)) {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
           try {
-            try (InputStream archive = spool.in()) {
-              TarStreams.extract(archive, in, containerPath, TarStreams.Ownership.UNPACKER);
-            }
+            TarStreams.extract(root.io().in(), in, containerPath, TarStreams.Ownership.UNPACKER);
           } catch (ClientException e) {
             // Docker's daemon unpacks the archive: its refusals come back after its prefix
             throw new DaemonError(e.getMessage(), e);
@@ -152,10 +146,6 @@ public final class CpCommand implements Callable<Integer> {
               () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }
-      }
-      if (stream && fromContainer) {
-        // thawed by now: stdout's reader may take its time
-        spool.writeTo(root.io().out());
       }
     }
     return 0;
@@ -461,34 +451,26 @@ public final class CpCommand implements Callable<Integer> {
 
   /**
    * A container's root file system on this host for the length of a copy, opened once as the
-   * root every path of the copy is resolved in: a running container's frozen meanwhile, so that
-   * none of its processes can swap what the copy resolved for a symlink out of it.
+   * root every path of the copy is resolved in. A running container runs on meanwhile: what its
+   * processes change is seen as it is when each file is opened, and nothing they do leads out.
    */
   private static final class ContainerRoot implements AutoCloseable {
     private final InRoot files;
     private final Optional<Path> mounted;
     private final CopyMounts mounts;
-    private final Optional<FrozenContainer> frozen;
 
-    private ContainerRoot(InRoot files, Optional<Path> mounted, CopyMounts mounts, Optional<FrozenContainer> frozen) {
+    private ContainerRoot(InRoot files, Optional<Path> mounted, CopyMounts mounts) {
       this.files = files;
       this.mounted = mounted;
       this.mounts = mounts;
-      this.frozen = frozen;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
       CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
       if (s.running()) {
-        FrozenContainer frozen = FrozenContainer.of(c.channel(), s);
-        try {
-          // the process's root, as its mount namespace has it: volumes and binds included
-          InRoot files = InRoot.open(Path.of("/proc", Integer.toString(s.pid()), "root"));
-          return new ContainerRoot(files, Optional.empty(), copyMounts, Optional.of(frozen));
-        } catch (IOException | RuntimeException e) {
-          frozen.close();
-          throw e;
-        }
+        // the process's root, as its mount namespace has it: volumes and binds included
+        return new ContainerRoot(InRoot.open(Path.of("/proc", Integer.toString(s.pid()), "root")), Optional.empty(),
+            copyMounts);
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -503,7 +485,7 @@ public final class CpCommand implements Callable<Integer> {
       }
       try {
         copyMounts.mountUnder(dir, c.channel());
-        return new ContainerRoot(InRoot.open(dir), Optional.of(dir), copyMounts, Optional.empty());
+        return new ContainerRoot(InRoot.open(dir), Optional.of(dir), copyMounts);
       } catch (IOException | RuntimeException e) {
         HostCommands.unmountTree(dir);
         Files.delete(dir);
@@ -523,7 +505,6 @@ public final class CpCommand implements Callable<Integer> {
     @Override
     public void close() throws IOException {
       files.close();
-      frozen.ifPresent(FrozenContainer::close);
       if (mounted.isPresent()) {
         HostCommands.unmountTree(mounted.get());
         Files.delete(mounted.get());
