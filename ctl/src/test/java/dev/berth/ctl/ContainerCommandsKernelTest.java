@@ -465,6 +465,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         missing.stderr());
     assertEquals("Error response from daemon: Could not find the file /no/such in container files\n",
         berthd.ctl("cp", "files:/no/such", "-").stderr());
+    // the container's /proc/self names no process berthctl can see from the host
+    assertEquals("Error response from daemon: Could not find the file /proc/self/status in container files\n",
+        berthd.ctl("cp", "files:/proc/self/status", tmp.toString()).stderr());
     Cli.Result noParent = berthd.ctl("cp", tmp.resolve("note.txt").toString(), "files:/no/dir/note.txt");
     assertEquals(1, noParent.exit());
     assertEquals("Error response from daemon: Could not find the file /no/dir in container files\n",

@@ -107,6 +107,11 @@ public final class InRoot implements AutoCloseable {
           if (h.stat().isSymbolicLink()) {
             target = h.readLink();
           }
+        } catch (ErrnoException e) {
+          // a /proc link naming a process this one cannot see (/proc/self, seen from the host) leads nowhere
+          if (e.errno() != ErrnoException.ENOENT) {
+            throw e;
+          }
         }
       }
       if (target == null) {
