@@ -2,22 +2,20 @@ package dev.berth.client.containers;
 
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.RootfsFiles;
+import dev.berth.linux.FileHandle;
+import dev.berth.linux.FileStat;
+import dev.berth.linux.InRoot;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -27,9 +25,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * {@code docker cp}'s tar streams: a file or tree of a container's root written as a tar archive
  * ({@code cp CONTAINER:PATH -}), and an archive unpacked into a directory of it ({@code cp -
- * CONTAINER:DIR}). An archive is untrusted: every entry's parent is resolved inside the
- * container's root as the container would resolve it (symlinks included), so nothing lands
- * outside the root, and an entry's own name is never followed.
+ * CONTAINER:DIR}). An archive is untrusted: every entry's parent is resolved by the kernel inside
+ * the container's root as the container would resolve it (symlinks included), so nothing lands
+ * outside the root, and an entry's own name is never followed. Files are read and made through
+ * descriptors ({@link InRoot}, {@link FileHandle}), never by a path the container could change
+ * between its resolving and its use.
  */
 public final class TarStreams {
   private TarStreams() {}
@@ -37,65 +37,95 @@ public final class TarStreams {
   /**
    * Writes {@code source} (a file, symlink or directory tree) as a tar archive whose entries are
    * named from {@code name} (the last component of the path as the container sees it; empty for
-   * its root, whose entries then go without a prefix). Directories in {@code emptied} (normalized
-   * paths) are written without what is in them.
+   * its root, whose entries then go without a prefix). The tree is walked through descriptors,
+   * each name opened in the directory it was listed in and never followed, so a container
+   * changing its files meanwhile cannot make the walk leave the tree. Directories on a file
+   * system of a type in {@code emptied} (statfs's f_type) are written without what is in them.
    */
-  public static void write(Path source, String name, Set<Path> emptied, OutputStream out) throws IOException {
+  public static void write(FileHandle source, String name, Set<Long> emptied, OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    Path top = Path.of(name);
-    if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-      Files.walkFileTree(source, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          visitFile(dir, attrs);
-          return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Path entry = top.resolve(source.relativize(file).toString());
-          if (!entry.toString().isEmpty()) {
-            put(tar, file, entry.toString());
-          }
-          return FileVisitResult.CONTINUE;
-        }
-      });
+    FileStat stat = source.stat();
+    if (stat.isDirectory()) {
+      walk(tar, source, stat, name, emptied);
     } else {
-      put(tar, source, top.toString());
+      put(tar, source, stat, name);
     }
     tar.finish();
     out.flush();
   }
 
-  private static void put(TarArchiveOutputStream tar, Path file, String name) throws IOException {
+  private static void walk(TarArchiveOutputStream tar, FileHandle dir, FileStat stat, String name, Set<Long> emptied)
+      throws IOException {
+    if (!name.isEmpty()) {
+      put(tar, dir, stat, name);
+    }
+    if (emptied.contains(dir.fileSystemType())) {
+      return;
+    }
+    for (String child : dir.list()) {
+      Optional<FileHandle> found = dir.child(child);
+      if (found.isEmpty()) {
+        // removed since it was listed
+        continue;
+      }
+      try (FileHandle h = found.get()) {
+        FileStat s = h.stat();
+        String entry = name.isEmpty() ? child : name + "/" + child;
+        if (s.isDirectory()) {
+          walk(tar, h, s, entry, emptied);
+        } else {
+          put(tar, h, s, entry);
+        }
+      }
+    }
+  }
+
+  private static void put(TarArchiveOutputStream tar, FileHandle file, FileStat stat, String name) throws IOException {
     TarArchiveEntry entry;
-    boolean regular = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
-    if (Files.isSymbolicLink(file)) {
+    if (stat.isSymbolicLink()) {
       entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-      entry.setLinkName(Files.readSymbolicLink(file).toString());
-    } else if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+      entry.setLinkName(file.readLink());
+    } else if (stat.isDirectory()) {
       entry = new TarArchiveEntry(name + "/");
-    } else if (regular) {
+    } else if (stat.isRegularFile()) {
       entry = new TarArchiveEntry(name);
-      entry.setSize(Files.size(file));
+      entry.setSize(stat.size());
     } else {
       // sockets, FIFOs and devices have no content to copy
       return;
     }
-    entry.setMode((int) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777
-        | (entry.isDirectory() ? 040000 : entry.isSymbolicLink() ? 0120000 : 0100000));
-    entry.setUserId(((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue());
-    entry.setGroupId(((Number) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue());
+    entry.setMode(stat.permissions() | (entry.isDirectory() ? 040000 : entry.isSymbolicLink() ? 0120000 : 0100000));
+    entry.setUserId(stat.uid() & 0xffffffffL);
+    entry.setGroupId(stat.gid() & 0xffffffffL);
     // in whole seconds, as Docker's daemon writes it: a fraction would cost a PAX header per entry
-    entry.setModTime(FileTime.from(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant()
-        .truncatedTo(ChronoUnit.SECONDS)));
+    entry.setModTime(FileTime.from(stat.modified().truncatedTo(ChronoUnit.SECONDS)));
     tar.putArchiveEntry(entry);
-    if (regular) {
-      Files.copy(file, tar);
+    if (stat.isRegularFile()) {
+      try (InputStream content = file.read()) {
+        copyExactly(content, tar, stat.size());
+      }
     }
     tar.closeArchiveEntry();
+  }
+
+  /**
+   * The {@code size} bytes the entry's header announces: a file that grew since its stat is cut
+   * there, one that shrank padded with zeros, as the archive would otherwise be corrupt.
+   */
+  private static void copyExactly(InputStream in, OutputStream out, long size) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long left = size;
+    while (left > 0) {
+      int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (read < 0) {
+        Arrays.fill(buffer, (byte) 0);
+        read = (int) Math.min(buffer.length, left);
+      }
+      out.write(buffer, 0, read);
+      left -= read;
+    }
   }
 
   /**
@@ -144,76 +174,171 @@ public final class TarStreams {
 
   /** As {@link #extract(InputStream, Path, String)}, with the files owned as {@code owners} says. */
   public static void extract(InputStream in, Path root, String dir, Ownership owners) throws IOException {
+    try (InRoot rootfs = InRoot.open(root)) {
+      extract(in, rootfs, dir, owners);
+    }
+  }
+
+  /**
+   * As {@link #extract(InputStream, Path, String, Ownership)}, into a root already open: every
+   * entry's parent is resolved by the kernel inside it, and the entry made through that
+   * directory's descriptor, so that a process changing the root's files meanwhile cannot make
+   * it land outside.
+   */
+  public static void extract(InputStream in, InRoot root, String dir, Ownership owners) throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(requireTar(in));
-    Map<Path, FileTime> directoryTimes = new LinkedHashMap<>();
+    Map<String, FileTime> directoryTimes = new LinkedHashMap<>();
     Path dest = Path.of("/").resolve(dir).normalize();
     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
       String name = stripSlashes(inDestination(dest, e).toString());
       if (name.isEmpty() || name.equals(".") || e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
         continue;
       }
-      Path target = target(root, dir, name);
-      if (e.isDirectory()) {
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-          Files.deleteIfExists(target);
-          Files.createDirectories(target);
-        }
-      } else if (e.isSymbolicLink()) {
-        Files.deleteIfExists(target);
-        Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-        own(target, e, owners);
-        continue;
-      } else if (e.isLink()) {
-        String linkName = stripSlashes(e.getLinkName());
-        Path existing = target(root, dir, linkName);
-        Files.deleteIfExists(target);
-        try {
-          Files.createLink(target, existing);
-        } catch (NoSuchFileException missing) {
-          // Go's words for the link(2) that failed, with the paths as the root sees them, not the host's
-          throw new ClientException("link " + inRoot(dir, linkName) + " " + inRoot(dir, name)
-              + ": no such file or directory");
-        }
-        own(target, e, owners);
-        continue;
-      } else if (e.isFile()) {
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-          throw new ClientException("cannot overwrite directory " + dir + "/" + name + " with a file");
-        }
-        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        continue;
+      String last = name.substring(name.lastIndexOf('/') + 1);
+      if (last.equals("..")) {
+        throw new ClientException("archive entry " + name + " names a parent directory");
       }
-      // owner first: chown clears the setuid and setgid bits, which the mode then sets again
-      own(target, e, owners);
-      // the whole mode: PosixFilePermission has no setuid, setgid or sticky bit
-      Files.setAttribute(target, "unix:mode", e.getMode() & 07777);
-      FileTime modified = FileTime.from(e.getModTime().toInstant());
-      if (e.isDirectory()) {
-        directoryTimes.put(target, modified);
-      } else {
-        Files.setLastModifiedTime(target, modified);
+      try (FileHandle parent = directory(root, parentOf(dir, name))) {
+        FileHandle target = unpack(tar, e, root, dir, name, parent, last, owners);
+        if (target == null) {
+          continue;
+        }
+        try (target) {
+          if (e.isSymbolicLink() || e.isLink()) {
+            own(target, e, owners);
+            continue;
+          }
+          // owner first: chown clears the setuid and setgid bits, which the mode then sets again
+          own(target, e, owners);
+          target.chmod(e.getMode() & 07777);
+          FileTime modified = FileTime.from(e.getModTime().toInstant());
+          if (e.isDirectory()) {
+            directoryTimes.put(inRoot(dir, name), modified);
+          } else {
+            target.setModified(modified.toInstant());
+          }
+        }
       }
     }
-    for (Map.Entry<Path, FileTime> d : directoryTimes.entrySet()) {
-      Files.setLastModifiedTime(d.getKey(), d.getValue());
+    for (Map.Entry<String, FileTime> d : directoryTimes.entrySet()) {
+      Optional<FileHandle> found = root.find(d.getKey(), false);
+      if (found.isPresent()) {
+        try (FileHandle h = found.get()) {
+          h.setModified(d.getValue().toInstant());
+        }
+      }
     }
+  }
+
+  /** Makes entry {@code e} as {@code last} in {@code parent}; what it made, or null for a kind not unpacked. */
+  private static FileHandle unpack(TarArchiveInputStream tar, TarArchiveEntry e, InRoot root, String dir,
+      String name, FileHandle parent, String last, Ownership owners) throws IOException {
+    Optional<FileHandle> existing = parent.child(last);
+    boolean existingDirectory;
+    try (FileHandle h = existing.orElse(null)) {
+      existingDirectory = h != null && h.stat().isDirectory();
+    }
+    if (e.isDirectory()) {
+      if (existingDirectory) {
+        return parent.child(last).orElseThrow();
+      }
+      parent.remove(last);
+      return parent.mkdir(last, 0755);
+    }
+    if (e.isSymbolicLink()) {
+      parent.remove(last);
+      parent.symlink(e.getLinkName(), last);
+      return parent.child(last).orElseThrow();
+    }
+    if (e.isLink()) {
+      String linkName = stripSlashes(e.getLinkName());
+      Optional<FileHandle> linked = root.find(inRoot(dir, linkName), false);
+      if (linked.isEmpty()) {
+        // Go's words for the link(2) that failed, with the paths as the root sees them, not the host's
+        throw new ClientException("link " + inRoot(dir, linkName) + " " + inRoot(dir, name)
+            + ": no such file or directory");
+      }
+      try (FileHandle l = linked.get()) {
+        parent.remove(last);
+        parent.link(l, last);
+      }
+      return parent.child(last).orElseThrow();
+    }
+    if (!e.isFile()) {
+      return null;
+    }
+    if (existingDirectory) {
+      throw new ClientException("cannot overwrite directory " + dir + "/" + name + " with a file");
+    }
+    parent.remove(last);
+    FileHandle file = parent.createFile(last, 0600);
+    try (OutputStream out = file.write()) {
+      tar.transferTo(out);
+    } catch (IOException | RuntimeException failed) {
+      file.close();
+      throw failed;
+    }
+    return file;
+  }
+
+  /**
+   * The directory {@code path} inside {@code root}, resolved as the root would resolve it and made
+   * (with its missing parents, and where a dangling symlink on the way points) when it is not
+   * there, through the descriptor of the one above.
+   */
+  public static FileHandle directory(InRoot root, String path) throws IOException {
+    return directory(root, path, 0);
+  }
+
+  private static FileHandle directory(InRoot root, String path, int links) throws IOException {
+    Optional<FileHandle> found = root.find(path, true);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    String trimmed = stripSlashes(path);
+    int slash = trimmed.lastIndexOf('/');
+    String last = trimmed.substring(slash + 1);
+    if (last.isEmpty() || last.equals(".") || last.equals("..")) {
+      return root.resolve(path, true);
+    }
+    String above = "/" + trimmed.substring(0, Math.max(slash, 0));
+    try (FileHandle parent = directory(root, above, links)) {
+      Optional<FileHandle> existing = parent.child(last);
+      if (existing.isEmpty()) {
+        return parent.mkdir(last, 0755);
+      }
+      String target;
+      try (FileHandle link = existing.get()) {
+        if (!link.stat().isSymbolicLink() || links >= RootfsFiles.MAX_SYMLINKS) {
+          // a file where a directory is wanted, or made meanwhile: as the root resolves it
+          return root.resolve(path, true);
+        }
+        target = link.readLink();
+      }
+      // a dangling symlink: the directory is made where it points, as the container would see it
+      return directory(root, target.startsWith("/") ? target : above + "/" + target, links + 1);
+    }
+  }
+
+  /** The directory entry {@code name} goes into, under {@code dir}, as a path in the root. */
+  private static String parentOf(String dir, String name) {
+    int slash = name.lastIndexOf('/');
+    return dir + "/" + (slash < 0 ? "" : name.substring(0, slash));
   }
 
   /**
    * Gives {@code target} the entry's owners if {@code owners} says so, only where it has others: a
    * chown clears setuid and setgid, and a hard link has no mode of its own to set them again with.
    */
-  private static void own(Path target, TarArchiveEntry e, Ownership owners) throws IOException {
+  private static void own(FileHandle target, TarArchiveEntry e, Ownership owners) throws IOException {
     if (owners != Ownership.ARCHIVE) {
       return;
     }
     int uid = (int) e.getLongUserId();
     int gid = (int) e.getLongGroupId();
-    if ((int) Files.getAttribute(target, "unix:uid", LinkOption.NOFOLLOW_LINKS) != uid
-        || (int) Files.getAttribute(target, "unix:gid", LinkOption.NOFOLLOW_LINKS) != gid) {
-      Files.setAttribute(target, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+    FileStat stat = target.stat();
+    if (stat.uid() != uid || stat.gid() != gid) {
+      target.chown(uid, gid);
     }
   }
 
@@ -253,18 +378,6 @@ public final class TarStreams {
   /** An entry's path as the root file system shows it. */
   private static String inRoot(String dir, String name) {
     return Path.of("/").resolve(dir).resolve(name).normalize().toString();
-  }
-
-  /** The entry's place: its parent resolved inside the root, its own name taken as is. */
-  private static Path target(Path root, String dir, String name) throws IOException {
-    int slash = name.lastIndexOf('/');
-    String last = name.substring(slash + 1);
-    if (last.equals("..")) {
-      throw new ClientException("archive entry " + name + " names a parent directory");
-    }
-    Path parent = RootfsFiles.pathInside(root, dir + "/" + (slash < 0 ? "" : name.substring(0, slash)));
-    Files.createDirectories(parent);
-    return parent.resolve(last);
   }
 
   private static String stripSlashes(String name) {

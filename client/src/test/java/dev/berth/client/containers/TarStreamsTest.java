@@ -35,7 +35,7 @@ class TarStreamsTest {
     Files.setPosixFilePermissions(src.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
     Files.createSymbolicLink(src.resolve("link"), Path.of("run.sh"));
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    TarStreams.write(src.getParent(), "site", Set.of(), tar);
+    tarOf(src.getParent(), "site", tar);
 
     Path root = Files.createDirectories(dir.resolve("root/data"));
     TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root.getParent(), "/data");
@@ -105,7 +105,7 @@ class TarStreamsTest {
     Files.setLastModifiedTime(src, then);
     Files.setLastModifiedTime(src.getParent(), then);
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    TarStreams.write(src.getParent(), "site", Set.of(), tar);
+    tarOf(src.getParent(), "site", tar);
 
     Path root = Files.createDirectories(dir.resolve("root"));
     TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root, "/");
@@ -118,7 +118,7 @@ class TarStreamsTest {
     Path file = Files.writeString(dir.resolve("hostname"), "2979681c7282\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-12-05T14:08:36.983839400Z")));
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    TarStreams.write(file, "hostname", Set.of(), tar);
+    tarOf(file, "hostname", tar);
     // Docker's daemon truncates times to whole seconds, so no PAX header is needed for them, and
     // Go's archive/tar pads no record: 2 KiB
     assertEquals(4 * 512, tar.size());
@@ -138,7 +138,7 @@ class TarStreamsTest {
     Files.setAttribute(src.resolve("sg"), "unix:mode", 02755);
     Files.setAttribute(src, "unix:mode", 01777);
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    TarStreams.write(src, "bits", Set.of(), tar);
+    tarOf(src, "bits", tar);
 
     Path root = Files.createDirectories(dir.resolve("root"));
     TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root, "/");
@@ -241,5 +241,13 @@ class TarStreamsTest {
     tar.putArchiveEntry(e);
     tar.write(data);
     tar.closeArchiveEntry();
+  }
+
+  /** Writes host file or tree {@code source} as a tar archive of entries named from {@code name}, as cp writes one. */
+  private static void tarOf(Path source, String name, java.io.OutputStream out) throws IOException {
+    try (dev.berth.linux.InRoot host = dev.berth.linux.InRoot.open(Path.of("/"));
+        dev.berth.linux.FileHandle file = host.resolve(source.toAbsolutePath().toString(), false)) {
+      TarStreams.write(file, name, Set.of(), out);
+    }
   }
 }

@@ -7,28 +7,23 @@ import containerd.types.Mount;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
-import dev.berth.client.containers.FrozenContainer;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.TarStreams;
-import dev.berth.client.spec.RootfsFiles;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.output.Output;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.FileHandle;
+import dev.berth.linux.FileStat;
+import dev.berth.linux.InRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,13 +40,13 @@ import picocli.CommandLine.ParentCommand;
         + "Paths inside the container resolve symlinks as the container sees them; a symlink named as SRC in a "
         + "container is copied as the link unless -L. Into an existing directory, the source keeps its name. "
         + "What is copied belongs to root (to the invoking user on the host) unless -a.",
-        "A running container is reached through its process's root, frozen meanwhile (as pause freezes it) so "
-        + "that none of its processes can swap a directory on the path for a symlink out of it; a stopped one "
+        "A running container is reached through its process's root, and runs on meanwhile; a stopped one "
         + "through its snapshot, mounted for the copy with its volumes and bind mounts over it, as it has them "
-        + "when it runs.",
+        + "when it runs. Every path is resolved by the kernel inside that root and every file reached through "
+        + "the directory it was found in, so no process swapping a directory for a symlink (to /) makes the copy "
+        + "read or write the host's files.",
         "- as SRC reads a tar archive from stdin and unpacks it into the container's directory DEST; "
-        + "- as DEST writes SRC to stdout as a tar archive. Either goes through a temporary file, so that "
-        + "the container is frozen only for the file work, not while the pipe's other end takes its time."},
+        + "- as DEST writes SRC to stdout as a tar archive."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl cp web:/etc/hostname .", "  berthctl cp ./site web:/www", "  berthctl cp web:/var/log /tmp/web-logs",
         "  berthctl cp web:/var/log - | tar -tv", "  tar -c site | berthctl cp - web:/www"})
@@ -97,43 +92,37 @@ public final class CpCommand implements Callable<Integer> {
       path = "/";
     }
     String container = containerSide.substring(0, colon);
-    try (Connection c = root.connect(); ArchiveSpool spool = stream ? ArchiveSpool.create() : null) {
+    try (Connection c = root.connect()) {
       Container record = ContainerArgument.resolve(c.channel(), container);
-      if (stream && !fromContainer) {
-        // all of stdin before the container is frozen: its writer may take its time (a download)
-        spool.readFrom(root.io().in());
-      }
       ContainerState s = ContainerState.of(c.channel(), record);
-      try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
+      try (ContainerRoot rootfs = ContainerRoot.of(c, s); InRoot host = InRoot.open(Path.of("/"))) {
+        InRoot in = rootfs.files();
         String containerPath = path.startsWith("/") ? path : "/" + path;
-        Path inside = fromContainer && !followLink ? RootfsFiles.linkInside(rootfs.path(), containerPath)
-            : RootfsFiles.pathInside(rootfs.path(), containerPath);
+        // where the path leads in the container as it resolves it; each step of the copy
+        // resolves it again in the kernel inside the root, so a change meanwhile keeps it inside
+        String inside = in.canonical(containerPath, !fromContainer || followLink);
         if (!fromContainer) {
-          Optional<DaemonError> refusal = rootfs.mounts().writeRefusal("/" + rootfs.path().relativize(inside));
+          Optional<DaemonError> refusal = rootfs.mounts().writeRefusal(inside);
           if (refusal.isPresent()) {
             throw refusal.get();
           }
         }
-        if (inside.equals(rootfs.path())) {
-          // a running container's root is /proc/PID/root, a link: only a path through it enters it
-          inside = inside.resolve(".");
-        }
         if (stream && fromContainer) {
-          if (!Files.exists(inside, LinkOption.NOFOLLOW_LINKS)) {
+          Optional<FileHandle> file = in.find(inside, false);
+          if (file.isEmpty()) {
             throw notFound(containerPath, container);
           }
           String[] names = containerPath.split("/");
-          try (OutputStream archive = spool.out()) {
-            TarStreams.write(inside, names.length == 0 ? "" : names[names.length - 1], rootfs.kernelMounts(), archive);
+          try (FileHandle f = file.get()) {
+            TarStreams.write(f, names.length == 0 ? "" : names[names.length - 1], KernelFileSystems.TYPES,
+                root.io().out());
           }
         } else if (stream) {
-          if (!Files.isDirectory(inside)) {
+          if (!isDirectory(in, inside)) {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
           try {
-            try (InputStream archive = spool.in()) {
-              TarStreams.extract(archive, rootfs.path(), containerPath);
-            }
+            TarStreams.extract(root.io().in(), in, containerPath, TarStreams.Ownership.UNPACKER);
           } catch (ClientException e) {
             // Docker's daemon unpacks the archive: its refusals come back after its prefix
             throw new DaemonError(e.getMessage(), e);
@@ -141,25 +130,22 @@ public final class CpCommand implements Callable<Integer> {
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
-          long size = copy(inside, nameOf(inside), Path.of(destination), source, destination, rootfs.kernelMounts(),
-              owner(HOST_USER),
+          long size = copy(new Place(in, inside), nameOf(inside), new Place(host, hostPath(destination)), source,
+              destination, KernelFileSystems.TYPES, owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
           copied(size, absolute(destination));
         } else {
-          Path given = Path.of(source);
+          Path given = Path.of(source).toAbsolutePath();
           // as Docker's -L: what the link points to, under the link's name
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
-          String destinationNamed = destinationNamed(rootfs.path(), containerPath);
-          long size = copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
+          String destinationNamed = destinationNamed(in, containerPath);
+          long size = copy(new Place(host, hostPath(from.toString())), nameOf(given.toString()), new Place(in, inside),
+              source, destination, Set.of(), owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
               () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }
-      }
-      if (stream && fromContainer) {
-        // thawed by now: stdout's reader may take its time
-        spool.writeTo(root.io().out());
       }
     }
     return 0;
@@ -168,7 +154,7 @@ public final class CpCommand implements Callable<Integer> {
   /** Writes the whole file system of container {@code s} to {@code out} as a tar archive, as {@code cp s:/ -} does. */
   static void archiveRoot(Connection c, ContainerState s, OutputStream out) throws IOException {
     try (ContainerRoot rootfs = ContainerRoot.of(c, s)) {
-      TarStreams.write(rootfs.path().resolve("."), "", rootfs.kernelMounts(), out);
+      TarStreams.write(rootfs.files().root(), "", KernelFileSystems.TYPES, out);
     }
   }
 
@@ -226,12 +212,55 @@ public final class CpCommand implements Callable<Integer> {
    * symlink's target there (from the link's directory when relative), one link deep, so a missing
    * directory is named as the link leads to it.
    */
-  private static String destinationNamed(Path root, String containerPath) throws IOException {
-    Path link = RootfsFiles.linkInside(root, containerPath);
-    if (!Files.isSymbolicLink(link)) {
+  private static String destinationNamed(InRoot in, String containerPath) throws IOException {
+    Optional<FileHandle> found = in.find(containerPath, false);
+    if (found.isEmpty()) {
       return containerPath;
     }
-    return Path.of("/" + parent(containerPath)).resolve(Files.readSymbolicLink(link).toString()).normalize().toString();
+    try (FileHandle link = found.get()) {
+      if (!link.stat().isSymbolicLink()) {
+        return containerPath;
+      }
+      return Path.of("/" + parent(containerPath)).resolve(link.readLink()).normalize().toString();
+    }
+  }
+
+  /** A host path, absolute, keeping a trailing '/' (which says a directory is meant). */
+  private static String hostPath(String path) {
+    String absolute = Path.of(path).toAbsolutePath().toString();
+    return path.endsWith("/") && !absolute.endsWith("/") ? absolute + "/" : absolute;
+  }
+
+  private static boolean isDirectory(InRoot in, String path) throws IOException {
+    Optional<FileHandle> found = in.find(path, true);
+    if (found.isEmpty()) {
+      return false;
+    }
+    try (FileHandle f = found.get()) {
+      return f.stat().isDirectory();
+    }
+  }
+
+  /** A path in a root (the container's, or the host's own): the files of a copy are reached only through it. */
+  private record Place(InRoot root, String path) {
+    Optional<FileHandle> find(boolean followLast) throws IOException {
+      return root.find(path, followLast);
+    }
+
+    /** The directory the path's last name is in, resolved in the root; empty when there is none. */
+    Optional<FileHandle> parent() throws IOException {
+      String trimmed = path.replaceAll("/+$", "");
+      Optional<FileHandle> found = root.find(trimmed.substring(0, trimmed.lastIndexOf('/') + 1), true);
+      if (found.isPresent() && !found.get().stat().isDirectory()) {
+        found.get().close();
+        return Optional.empty();
+      }
+      return found;
+    }
+
+    String name() {
+      return nameOf(path);
+    }
   }
 
   /** {@code NAME:PATH}, where NAME holds no '/' (so ./a:b and /x:y are host paths). */
@@ -242,132 +271,206 @@ public final class CpCommand implements Callable<Integer> {
 
   /**
    * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}), else to {@code to} itself.
-   * A trailing '/' on either side says it is a directory. Directories in {@code emptied}
-   * (normalized paths) are copied without what is in them. What is written belongs to
+   * A trailing '/' on either side says it is a directory. Directories on a file system of a type in
+   * {@code emptied} are copied without what is in them. What is written belongs to
    * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
    * written: a directory onto a file (the file would be lost), a file to a directory that is not there.
    * A missing source, and a missing directory for the destination, fail as {@code sourceMissing}
    * and {@code parentMissing} say, in the words of the side (host or container) they are on.
-   * Returns the size the entries copied take in a tar archive, as Docker's CLI counts a copy.
+   * Every file is read and made through descriptors: a name opened in its directory, never
+   * followed. Returns the size the entries copied take in a tar archive, as Docker's CLI counts a copy.
    */
-  private static long copy(Path from, String name, Path to, String fromText, String toText, Set<Path> emptied,
+  private static long copy(Place from, String name, Place to, String fromText, String toText, Set<Long> emptied,
       Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
       throws IOException {
-    if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+    Optional<FileHandle> found = from.find(false);
+    if (found.isEmpty()) {
       throw sourceMissing.get();
     }
-    boolean fromDirectory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
-    if (fromText.endsWith("/") && !Files.isDirectory(from)) {
-      throw new CommandFailure("not a directory: " + fromText);
-    }
-    boolean toExists = Files.exists(to);
-    if (toExists && !Files.isDirectory(to)) {
-      if (fromDirectory) {
-        throw new CommandFailure("cannot copy a directory to a file: " + fromText + " is a directory, " + toText
-            + " is not");
+    try (FileHandle source = found.get()) {
+      FileStat sourceStat = source.stat();
+      boolean fromDirectory = sourceStat.isDirectory();
+      if (fromText.endsWith("/") && !isDirectory(from.root(), from.path())) {
+        throw new CommandFailure("not a directory: " + fromText);
       }
-      if (toText.endsWith("/")) {
-        throw new CommandFailure("not a directory: " + toText);
+      boolean toExists = exists(to);
+      boolean toDirectory = isDirectory(to.root(), to.path());
+      if (toExists && !toDirectory) {
+        if (fromDirectory) {
+          throw new CommandFailure("cannot copy a directory to a file: " + fromText + " is a directory, " + toText
+              + " is not");
+        }
+        if (toText.endsWith("/")) {
+          throw new CommandFailure("not a directory: " + toText);
+        }
+      }
+      if (!toExists && toText.endsWith("/") && !fromDirectory) {
+        throw new CommandFailure("destination directory " + toText + " does not exist");
+      }
+      Optional<FileHandle> into = toDirectory ? to.find(true) : to.parent();
+      if (into.isEmpty()) {
+        throw parentMissing.get();
+      }
+      try (FileHandle dir = into.get()) {
+        return copyTree(source, sourceStat, dir, toDirectory ? name : to.name(), emptied, owner);
       }
     }
-    if (!toExists && toText.endsWith("/") && !fromDirectory) {
-      throw new CommandFailure("destination directory " + toText + " does not exist");
-    }
-    if (!toExists && to.getParent() != null && !Files.isDirectory(to.getParent())) {
-      throw parentMissing.get();
-    }
-    Path target = Files.isDirectory(to) ? to.resolve(name) : to;
-    if (!fromDirectory) {
-      copyOne(from, target, owner);
-      return tarEntrySize(Files.readAttributes(from, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-    }
-    long[] size = {0};
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        copyOne(dir, target.resolve(from.relativize(dir).toString()), owner);
-        size[0] += tarEntrySize(attrs);
-        return emptied.contains(dir.normalize()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-      }
+  }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        copyOne(file, target.resolve(from.relativize(file).toString()), owner);
-        size[0] += tarEntrySize(attrs);
-        return FileVisitResult.CONTINUE;
+  /** Whether {@code place} leads to a file, a symlink followed. */
+  private static boolean exists(Place place) throws IOException {
+    Optional<FileHandle> found = place.find(true);
+    found.ifPresent(FileHandle::close);
+    return found.isPresent();
+  }
+
+  /** Copies {@code source} as {@code name} into {@code dir}, a directory with what is in it; its tar size. */
+  private static long copyTree(FileHandle source, FileStat stat, FileHandle dir, String name, Set<Long> emptied,
+      Optional<int[]> owner) throws IOException {
+    long size = tarEntrySize(stat);
+    if (!stat.isDirectory()) {
+      copyOne(source, stat, dir, name, owner);
+      return size;
+    }
+    try (FileHandle copy = copyDirectory(stat, dir, name, owner)) {
+      if (emptied.contains(source.fileSystemType())) {
+        return size;
       }
-    });
-    return size[0];
+      for (String child : source.list()) {
+        Optional<FileHandle> found = source.child(child);
+        if (found.isEmpty()) {
+          // removed since it was listed
+          continue;
+        }
+        try (FileHandle h = found.get()) {
+          size += copyTree(h, h.stat(), copy, child, emptied, owner);
+        }
+      }
+    }
+    return size;
   }
 
   /** A tar entry's size: its header block, and a regular file's content padded to whole blocks. */
-  private static long tarEntrySize(BasicFileAttributes attrs) {
-    long content = attrs.isRegularFile() ? (attrs.size() + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK : 0;
+  private static long tarEntrySize(FileStat stat) {
+    long content = stat.isRegularFile() ? (stat.size() + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK : 0;
     return TAR_BLOCK + content;
   }
 
   /** The name a copy of {@code path} takes in the directory it goes into. */
-  private static String nameOf(Path path) {
-    return path.getFileName() == null ? "" : path.getFileName().toString();
+  private static String nameOf(String path) {
+    Path p = Path.of(path).getFileName();
+    return p == null ? "" : p.toString();
   }
 
-  /** Copies a file, directory (not what is in it) or symlink; devices, FIFOs and sockets have no content to copy. */
-  private static void copyOne(Path from, Path to, Optional<int[]> owner) throws IOException {
+  /** The directory {@code name} in {@code dir}, made as a copy of one with {@code stat} unless it is there. */
+  private static FileHandle copyDirectory(FileStat stat, FileHandle dir, String name, Optional<int[]> owner)
+      throws IOException {
+    Optional<FileHandle> existing = dir.child(name);
+    if (existing.isPresent()) {
+      if (existing.get().stat().isDirectory()) {
+        return existing.get();
+      }
+      existing.get().close();
+      dir.remove(name);
+    }
+    FileHandle made = made(dir, name, () -> dir.mkdir(name, 0700));
     try {
-      boolean directory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
-      if (directory && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)
-          || !directory && !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(from)) {
-        return;
+      attributes(made, stat, owner);
+      return made;
+    } catch (IOException | RuntimeException e) {
+      made.close();
+      throw e;
+    }
+  }
+
+  /** Copies a file or symlink; devices, FIFOs and sockets have no content to copy. */
+  private static void copyOne(FileHandle from, FileStat stat, FileHandle dir, String name, Optional<int[]> owner)
+      throws IOException {
+    if (!stat.isRegularFile() && !stat.isSymbolicLink()) {
+      return;
+    }
+    Optional<FileHandle> existing = dir.child(name);
+    if (existing.isPresent()) {
+      boolean directory;
+      try (FileHandle h = existing.get()) {
+        directory = h.stat().isDirectory();
       }
-      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
-          LinkOption.NOFOLLOW_LINKS);
-      if (owner.isPresent()) {
-        Files.setAttribute(to, "unix:uid", owner.get()[0], LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(to, "unix:gid", owner.get()[1], LinkOption.NOFOLLOW_LINKS);
-        if (!Files.isSymbolicLink(to)) {
-          // the kernel clears setuid and setgid on chown; Docker keeps the whole mode
-          Files.setAttribute(to, "unix:mode", (int) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
-        }
+      if (directory) {
+        throw new CommandFailure("cannot overwrite directory " + dir.path() + "/" + name + " with a file");
       }
-    } catch (NoSuchFileException e) {
-      throw new CommandFailure("no such directory: " + to.getParent(), e);
-    } catch (FileAlreadyExistsException e) {
-      throw new CommandFailure("cannot overwrite " + to, e);
+      dir.remove(name);
+    }
+    if (stat.isSymbolicLink()) {
+      String target = from.readLink();
+      made(dir, name, () -> {
+        dir.symlink(target, name);
+        return null;
+      });
+      try (FileHandle link = dir.child(name).orElseThrow(() -> new CommandFailure("no such directory: " + dir.path()))) {
+        int[] ids = owner.orElse(new int[] {stat.uid(), stat.gid()});
+        link.chown(ids[0], ids[1]);
+        link.setModified(stat.modified());
+      }
+      return;
+    }
+    try (FileHandle file = made(dir, name, () -> dir.createFile(name, 0600))) {
+      try (InputStream in = from.read(); OutputStream out = file.write()) {
+        in.transferTo(out);
+      }
+      attributes(file, stat, owner);
+    }
+  }
+
+  /** Gives a copy the source's owners (or {@code owner}), all twelve mode bits and modification time. */
+  private static void attributes(FileHandle copy, FileStat stat, Optional<int[]> owner) throws IOException {
+    int[] ids = owner.orElse(new int[] {stat.uid(), stat.gid()});
+    copy.chown(ids[0], ids[1]);
+    // after the chown, which clears setuid and setgid; Docker keeps the whole mode
+    copy.chmod(stat.permissions());
+    copy.setModified(stat.modified());
+  }
+
+  /** Something made in a directory, failing in the words a user acts on. */
+  private interface Making<T> {
+    T make() throws ErrnoException;
+  }
+
+  private static <T> T made(FileHandle dir, String name, Making<T> making) throws IOException {
+    try {
+      return making.make();
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENOENT) {
+        throw new CommandFailure("no such directory: " + dir.path(), e);
+      }
+      if (e.errno() == ErrnoException.EEXIST) {
+        throw new CommandFailure("cannot overwrite " + dir.path() + "/" + name, e);
+      }
+      throw e;
     }
   }
 
   /**
-   * A container's root file system on this host for the length of a copy: a running container's
-   * frozen meanwhile, so that none of its processes can swap what the copy resolved for a symlink
-   * out of it.
+   * A container's root file system on this host for the length of a copy, opened once as the
+   * root every path of the copy is resolved in. A running container runs on meanwhile: what its
+   * processes change is seen as it is when each file is opened, and nothing they do leads out.
    */
   private static final class ContainerRoot implements AutoCloseable {
-    private final Path path;
-    private final boolean mounted;
-    private final Set<Path> kernelMounts;
+    private final InRoot files;
+    private final Optional<Path> mounted;
     private final CopyMounts mounts;
-    private final Optional<FrozenContainer> frozen;
 
-    private ContainerRoot(Path path, boolean mounted, Set<Path> kernelMounts, CopyMounts mounts,
-        Optional<FrozenContainer> frozen) {
-      this.path = path;
+    private ContainerRoot(InRoot files, Optional<Path> mounted, CopyMounts mounts) {
+      this.files = files;
       this.mounted = mounted;
-      this.kernelMounts = kernelMounts;
       this.mounts = mounts;
-      this.frozen = frozen;
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
       CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
       if (s.running()) {
-        Path root = Path.of("/proc", Integer.toString(s.pid()), "root");
-        FrozenContainer frozen = FrozenContainer.of(c.channel(), s);
-        try {
-          return new ContainerRoot(root, false, KernelMounts.of(s.pid(), root), copyMounts, Optional.of(frozen));
-        } catch (IOException | RuntimeException e) {
-          frozen.close();
-          throw e;
-        }
+        // the process's root, as its mount namespace has it: volumes and binds included
+        return new ContainerRoot(InRoot.open(Path.of("/proc", Integer.toString(s.pid()), "root")), Optional.empty(),
+            copyMounts);
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
@@ -380,23 +483,19 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
-      ContainerRoot root = new ContainerRoot(dir, true, Set.of(), copyMounts, Optional.empty());
       try {
         copyMounts.mountUnder(dir, c.channel());
+        return new ContainerRoot(InRoot.open(dir), Optional.of(dir), copyMounts);
       } catch (IOException | RuntimeException e) {
-        root.close();
+        HostCommands.unmountTree(dir);
+        Files.delete(dir);
         throw e;
       }
-      return root;
     }
 
-    /** What {@link KernelMounts} finds in a running container; nothing in a stopped one's snapshot and volumes. */
-    Set<Path> kernelMounts() {
-      return kernelMounts;
-    }
-
-    Path path() {
-      return path;
+    /** The root, opened once: every path of the copy is resolved by the kernel inside it. */
+    InRoot files() {
+      return files;
     }
 
     CopyMounts mounts() {
@@ -405,10 +504,10 @@ public final class CpCommand implements Callable<Integer> {
 
     @Override
     public void close() throws IOException {
-      frozen.ifPresent(FrozenContainer::close);
-      if (mounted) {
-        HostCommands.unmountTree(path);
-        Files.delete(path);
+      files.close();
+      if (mounted.isPresent()) {
+        HostCommands.unmountTree(mounted.get());
+        Files.delete(mounted.get());
       }
     }
   }

@@ -5,7 +5,6 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.AtomicOutput;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code berthctl export}: a container's file system as one tar archive, as {@code docker export} writes it. */
 @Command(name = "export",
     description = {"Write a container's file system as a tar archive (to stdout unless -o).",
-        "A running container's is read through its process's root, frozen meanwhile as cp freezes it, with what "
+        "A running container's is read through its process's root, as it is while it runs on, with what "
             + "is mounted in it (volumes, binds) but without the kernel's file systems' content (/proc, /sys); a stopped one's from its snapshot. "
             + "Device nodes, FIFOs and sockets are left out."},
     footerHeading = "%nExamples:%n",
@@ -40,14 +39,8 @@ public final class ExportCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
       if (output == null) {
-        try (ArchiveSpool spool = ArchiveSpool.create()) {
-          try (OutputStream archive = spool.out()) {
-            CpCommand.archiveRoot(c, s, archive);
-          }
-          // thawed by now: stdout's reader may take its time
-          root.out().flush();
-          spool.writeTo(root.io().out());
-        }
+        root.out().flush();
+        CpCommand.archiveRoot(c, s, root.io().out());
       } else {
         AtomicOutput.write(output, out -> CpCommand.archiveRoot(c, s, out));
       }

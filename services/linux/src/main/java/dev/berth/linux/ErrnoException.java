@@ -17,8 +17,12 @@ public final class ErrnoException extends IOException {
   public static final int EBUSY = 16;
   public static final int EEXIST = 17;
   public static final int ENODEV = 19;
+  public static final int ENOTDIR = 20;
+  public static final int EISDIR = 21;
   public static final int EINVAL = 22;
   public static final int ERANGE = 34;
+  public static final int ENOTEMPTY = 39;
+  public static final int ELOOP = 40;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
   public static final int ECONNRESET = 104;

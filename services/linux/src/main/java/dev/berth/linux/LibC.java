@@ -87,4 +87,28 @@ final class LibC {
   static native int unshare(int flags) throws LastErrorException;
 
   static native String strerror(int errno);
+
+  /** syscall(2) for openat2, which glibc does not wrap; {@code how} is struct open_how: flags, mode, resolve. */
+  static native long syscall(long number, int dirfd, byte[] path, long[] how, long size) throws LastErrorException;
+
+  static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+  /** {@code buffer} receives one struct statx (256 bytes, the same layout on every architecture). */
+  static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] buffer) throws LastErrorException;
+
+  static native long readlinkat(int dirfd, byte[] path, byte[] buffer, long size) throws LastErrorException;
+
+  static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
+
+  static native int symlinkat(byte[] target, int dirfd, byte[] path) throws LastErrorException;
+
+  static native int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags)
+      throws LastErrorException;
+
+  static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+  /** {@code buffer} receives one struct statfs, whose first field, f_type, is a long on 64-bit Linux. */
+  static native int fstatfs(int fd, byte[] buffer) throws LastErrorException;
+
+  static native int fchownat(int dirfd, byte[] path, int uid, int gid, int flags) throws LastErrorException;
 }

@@ -3,7 +3,9 @@
  * ({@code LibC}, private to this package), thin wrappers that turn failures into
  * {@link dev.berth.linux.ErrnoException} ({@link dev.berth.linux.Syscalls},
  * {@link dev.berth.linux.Xattrs}, {@link dev.berth.linux.Sockets}, {@link dev.berth.linux.Pipe},
- * {@link dev.berth.linux.SeqPacketSocket}), and containerd's way of mounting
+ * {@link dev.berth.linux.SeqPacketSocket}), paths resolved by the kernel inside a root of their own
+ * and the file calls made through descriptors ({@link dev.berth.linux.InRoot},
+ * {@link dev.berth.linux.FileHandle}, {@link dev.berth.linux.FileStat}), and containerd's way of mounting
  * ({@link dev.berth.linux.MountSpec}, {@link dev.berth.linux.MountOptions},
  * {@link dev.berth.linux.Mounts}, {@link dev.berth.linux.TempMount}).
  *

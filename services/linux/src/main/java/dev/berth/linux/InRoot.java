@@ -1,0 +1,143 @@
+package dev.berth.linux;
+
+import com.sun.jna.LastErrorException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * A directory taken as the root of every path resolved in it, by the kernel (openat2(2) with
+ * RESOLVE_IN_ROOT): an absolute symlink, or {@code ..} above the top, stays inside it however its
+ * files change meanwhile, and no {@code /proc} magic link leads out of it. A container's root
+ * file system, seen from the host, is resolved as the container resolves it, and a process of the
+ * container swapping a directory for a symlink to {@code /} cannot make the host reach its own files.
+ */
+public final class InRoot implements AutoCloseable {
+  private static final long SYS_OPENAT2 = 437;
+  private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  private static final long RESOLVE_IN_ROOT = 0x10;
+  /** openat2 answers EAGAIN when a rename elsewhere may have raced a ".."; it is safe to ask again. */
+  private static final int ATTEMPTS = 64;
+  /** As the kernel gives up on a path after 40 symlinks. */
+  private static final int MAX_SYMLINKS = 40;
+  private final FileHandle root;
+
+  private InRoot(FileHandle root) {
+    this.root = root;
+  }
+
+  /** Opens {@code directory} once (as the host resolves it: the caller names it) as the root. */
+  public static InRoot open(Path directory) throws ErrnoException {
+    try {
+      return new InRoot(new FileHandle(LibC.open(FileNames.cString(directory.toString()),
+          FileHandle.O_PATH | FileHandle.O_DIRECTORY | Syscalls.O_CLOEXEC, 0), "/"));
+    } catch (LastErrorException e) {
+      throw ErrnoException.of("open", directory.toString(), e);
+    }
+  }
+
+  /** The root directory itself. */
+  public FileHandle root() {
+    return root;
+  }
+
+  /**
+   * The file at {@code path} (absolute or not, both from the root), every symlink on the way
+   * followed inside the root, and the last one too when {@code followLast}.
+   */
+  public FileHandle resolve(String path, boolean followLast) throws ErrnoException {
+    long[] how = {FileHandle.O_PATH | Syscalls.O_CLOEXEC | (followLast ? 0 : FileHandle.O_NOFOLLOW), 0,
+        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    byte[] name = FileNames.cString(path.isEmpty() ? "." : path);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new FileHandle((int) LibC.syscall(SYS_OPENAT2, root.fd(), name, how, 24), path);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != ErrnoException.EAGAIN || attempt == ATTEMPTS) {
+          throw ErrnoException.of("openat2", path, e);
+        }
+      }
+    }
+  }
+
+  /** As {@link #resolve}, empty when {@code path} leads nowhere (a name missing on the way, or a file taken for a directory). */
+  public Optional<FileHandle> find(String path, boolean followLast) throws ErrnoException {
+    try {
+      return Optional.of(resolve(path, followLast));
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENOENT || e.errno() == ErrnoException.ENOTDIR) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@code path} as the root resolves it, written from the root: every symlink on the way read
+   * through descriptors and replaced by what it points to (the last one too when
+   * {@code followLast}, or when the path ends in '/', '.' or '..'); names past a missing one are
+   * kept as they are. It names where a path leads (which mount holds it, what a message says);
+   * what is done there goes through {@link #resolve}.
+   */
+  public String canonical(String path, boolean followLast) throws ErrnoException {
+    int slash = path.lastIndexOf('/');
+    String last = path.substring(slash + 1);
+    if (!followLast && !last.isEmpty() && !last.equals(".") && !last.equals("..")) {
+      String parent = canonical(path.substring(0, slash + 1), true);
+      return parent.equals("/") ? "/" + last : parent + "/" + last;
+    }
+    Deque<String> todo = new ArrayDeque<>(Arrays.asList(path.split("/")));
+    Deque<String> done = new ArrayDeque<>();
+    int links = 0;
+    while (!todo.isEmpty()) {
+      String name = todo.removeFirst();
+      if (name.isEmpty() || name.equals(".")) {
+        continue;
+      }
+      if (name.equals("..")) {
+        done.pollLast();
+        continue;
+      }
+      String target = null;
+      Optional<FileHandle> found = find(join(done) + "/" + name, false);
+      if (found.isPresent()) {
+        try (FileHandle h = found.get()) {
+          if (h.stat().isSymbolicLink()) {
+            target = h.readLink();
+          }
+        } catch (ErrnoException e) {
+          // a /proc link naming a process this one cannot see (/proc/self, seen from the host) leads nowhere
+          if (e.errno() != ErrnoException.ENOENT) {
+            throw e;
+          }
+        }
+      }
+      if (target == null) {
+        done.addLast(name);
+        continue;
+      }
+      if (++links > MAX_SYMLINKS) {
+        throw new ErrnoException("readlinkat", path, ErrnoException.ELOOP);
+      }
+      if (target.startsWith("/")) {
+        done.clear();
+      }
+      String[] parts = target.split("/");
+      for (int i = parts.length - 1; i >= 0; i--) {
+        todo.addFirst(parts[i]);
+      }
+    }
+    return join(done);
+  }
+
+  private static String join(Deque<String> names) {
+    return names.isEmpty() ? "/" : "/" + String.join("/", names);
+  }
+
+  @Override
+  public void close() {
+    root.close();
+  }
+}
