@@ -454,8 +454,8 @@ public final class ImageBuilder {
   }
 
   private void run(Build b, StageState s, Instruction i) throws InterruptedException, IOException {
-    List<String> command = i.execForm() ? i.json() : withShell(s, i.arguments());
-    String createdBy = CreatedBy.run(s.buildArgEnv(), command);
+    RunCommand command = RunCommand.of(i, s.shell());
+    String createdBy = CreatedBy.run(s.buildArgEnv(), historyCommand(s, i, command));
     String parent = s.imageId;
     if (cached(b, s, createdBy)) {
       return;
@@ -473,9 +473,26 @@ public final class ImageBuilder {
         env.add(k + "=" + v);
       }
     });
-    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record, s.chainId, command, env,
-        b.options.network(), layerType(s));
+    SnapshotDiff.Layer layer;
+    try (RunMounts mounts = new RunMounts()) {
+      if (command.script() != null) {
+        mounts.script(command.script());
+      }
+      layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record, s.chainId,
+          command.command(), env, mounts.flags(), b.options.network(), layerType(s));
+    }
     layerStep(b, s, parent, layer, createdBy);
+  }
+
+  /**
+   * RUN's command as its history shows it, which is also its cache key: with here-documents, the
+   * instruction with their lines put back, under the shell, so that their content is in the key.
+   */
+  private static List<String> historyCommand(StageState s, Instruction i, RunCommand command) {
+    if (i.heredocs().isEmpty()) {
+      return command.command();
+    }
+    return withShell(s, RunCommand.withHeredocs(i));
   }
 
   private void workdir(Build b, StageState s, Instruction i) throws IOException {

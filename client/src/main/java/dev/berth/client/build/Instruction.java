@@ -7,13 +7,27 @@ import java.util.Map;
  * One instruction of a Dockerfile as its parser reads it: the keyword in capitals, the
  * {@code --name=value} flags before the arguments, the arguments as written (continuation lines
  * joined), the strings of the JSON (exec) form or null for the shell form, the whole line as Docker
- * prints it in {@code Step N/M : ...}, and the line it starts on.
+ * prints it in {@code Step N/M : ...}, the line it starts on, and the here-documents of a RUN, COPY
+ * or ADD, in the order the line opens them.
  */
 public record Instruction(String keyword, Map<String, String> flags, String arguments, List<String> json,
-    String original, int line) {
+    String original, int line, List<Heredoc> heredocs) {
   public Instruction {
     flags = Map.copyOf(flags);
     json = json == null ? null : List.copyOf(json);
+    heredocs = List.copyOf(heredocs);
+  }
+
+  public Instruction(String keyword, Map<String, String> flags, String arguments, List<String> json,
+      String original, int line) {
+    this(keyword, flags, arguments, json, original, line, List.of());
+  }
+
+  /** The here-document a source or command word opens, if the instruction has it. */
+  Heredoc heredoc(String word) {
+    Heredoc opened = Heredoc.opened(word);
+    return opened == null ? null
+        : heredocs.stream().filter(h -> h.name().equals(opened.name())).findFirst().orElse(null);
   }
 
   public boolean execForm() {
