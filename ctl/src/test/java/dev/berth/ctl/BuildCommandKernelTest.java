@@ -406,6 +406,53 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void runMountsACacheKeptBetweenBuildsBindsAndTmpfsNoneInTheLayerAndNetworkNone() throws Exception {
+    file("src/a", "from the context\n");
+    file("Dockerfile", """
+        FROM busybox AS tools
+        RUN mkdir /tools && echo tool > /tools/t
+        FROM busybox
+        ARG DIR=/cache
+        RUN --mount=type=cache,target=$DIR,id=counter echo run >> /cache/log && wc -l < /cache/log > /count
+        RUN --mount=type=bind,source=src,target=/src cat /src/a > /from-context && ! touch /src/x 2>/dev/null
+        RUN --mount=type=bind,source=src,target=/src,rw touch /src/x && ls /src > /rw
+        RUN --mount=type=bind,from=tools,source=/tools,target=/t --mount=type=bind,source=src/a,target=/a.txt \\
+          cat /t/t /a.txt > /from-stage
+        RUN --mount=type=tmpfs,target=/scratch grep -c ' /scratch tmpfs' /proc/mounts > /tmpfs
+        RUN --mount=type=cache,target=/owned,uid=1000,gid=1000,mode=0700 stat -c '%u:%g %a' /owned > /owned-stat
+        RUN --network=none ls /sys/class/net > /net
+        CMD ["sh", "-c", "cat /count /from-context /rw /from-stage /tmpfs /owned-stat /net; \\
+          ls -d /cache /src /t /a.txt /scratch /owned 2>/dev/null | wc -l"]
+        """);
+    try {
+      ok("build", "-q", "-t", "app:1", context.toString());
+      assertEquals("1\nfrom the context\na\nx\ntool\nfrom the context\n1\n1000:1000 700\nlo\n0\n",
+          ok("run", "--rm", "app:1").out());
+      assertFalse(Files.exists(context.resolve("src/x")), "rw's changes are discarded");
+
+      // the cache's content outlives the build, and a bind's content is in the step's cache key
+      file("src/a", "changed\n");
+      ok("build", "-q", "--no-cache", "-t", "app:1", context.toString());
+      assertEquals("2\nchanged\n", String.join("\n", ok("run", "--rm", "app:1", "cat", "/count", "/from-context")
+          .out().lines().toList()) + "\n");
+      file("src/a", "again\n");
+      ok("build", "-q", "-t", "app:1", context.toString());
+      assertEquals("again\n", ok("run", "--rm", "app:1", "cat", "/from-context").out());
+
+      file("Dockerfile", "FROM busybox\nRUN --mount=type=secret,id=x true\n");
+      Cli.Result secret = berthd.ctl("build", context.toString());
+      assertEquals(1, secret.exit(), secret::toString);
+      assertEquals("RUN --mount=type=secret is not supported by berthctl build, which has no --secret to give it\n",
+          secret.stderr());
+    } finally {
+      for (String volume : berthd.ctl("volume", "ls", "-q", "--filter", "label=berth.build.cache-mount").out()
+          .lines().toList()) {
+        berthd.ctl("volume", "rm", volume);
+      }
+    }
+  }
+
+  @Test
   void anImagesAbsoluteEtcLinkLeadsARunsInitLayerIntoTheImageNotOntoTheHost(@TempDir Path host, @TempDir Path tree)
       throws Exception {
     Files.createSymbolicLink(tree.resolve("etc"), host);

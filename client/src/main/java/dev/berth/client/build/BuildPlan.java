@@ -16,11 +16,11 @@ import java.util.Set;
  */
 record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int steps) {
   /** The flags each instruction takes, those of BuildKit's frontend that berthctl build has; others are refused. */
-  private static final Map<String, Set<String>> FLAGS = Map.of("FROM", Set.of("platform"), "COPY",
+  private static final Map<String, Set<String>> FLAGS = Map.of("FROM", Set.of("platform"), "RUN", Set.of("mount", "network"), "COPY",
       Set.of("from", "chown", "chmod", "link"), "ADD", Set.of("chown", "chmod", "link"), "HEALTHCHECK",
       Set.of("interval", "timeout", "start-period", "start-interval", "retries"));
   /** BuildKit's flags that berthctl build does not have. */
-  private static final Set<String> BUILDKIT_FLAGS = Set.of("mount", "network", "security", "parents",
+  private static final Set<String> BUILDKIT_FLAGS = Set.of("security", "parents",
       "exclude", "checksum", "keep-git-dir");
 
   static BuildPlan of(Dockerfile dockerfile, BuildOptions options) {
@@ -84,6 +84,12 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
     if (link != null && !link.isEmpty() && !link.equalsIgnoreCase("true") && !link.equalsIgnoreCase("false")) {
       // BuildKit's words (frontend/dockerfile/instructions/bflag.go)
       throw DockerfileException.atLine(i.line(), "expecting boolean value for flag link, not: " + link);
+    }
+    String network = i.flags().get("network");
+    if (network != null && !network.equals("default") && !network.equals("none")) {
+      // host needs BuildKit's network.host entitlement, which berthctl build has no --allow to grant
+      throw DockerfileException.atLine(i.line(), "RUN --network=" + network + " is not supported by berthctl build: "
+          + "default (the build's --network) or none");
     }
     String args = i.arguments().strip();
     boolean needsArguments = !i.keyword().equals("HEALTHCHECK");

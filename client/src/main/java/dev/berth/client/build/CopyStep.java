@@ -1,23 +1,18 @@
 package dev.berth.client.build;
 
-import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.DockerfileWords;
-import dev.berth.client.containers.ImageRootfs;
 import dev.berth.client.containers.SnapshotDiff;
-import dev.berth.client.images.Image;
 import io.grpc.Channel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * COPY and ADD: the sources (from the context, or with {@code --from} an earlier stage or an image,
- * mounted read-only; here-documents as files of their text) copied into a writable snapshot of the stage, which becomes the step's layer.
+ * mounted read-only; here-documents as files of their text) copied into a writable snapshot of the
+ * stage, which becomes the step's layer.
  * The history names the content by a hash of it ({@link CopyHash}), as Docker's does.
  */
 final class CopyStep {
@@ -125,7 +120,7 @@ final class CopyStep {
     CopyMode chmod = i.flags().containsKey("chmod")
         ? CopyMode.parse(DockerfileWords.word(i.flags().get("chmod"), escape, variables)) : null;
     String from = i.flags().get("from");
-    FromRootfs source = from == null || sources.isEmpty() ? null : mount(from);
+    FromRootfs source = from == null || sources.isEmpty() ? null : FromRootfs.open(leased, baseImages, done, from);
     InlineFiles inline = InlineFiles.of(heredocs, variables);
     try {
       CopySource files = source == null ? context.files() : new CopySource(source.dir(), p -> true);
@@ -167,60 +162,5 @@ final class CopyStep {
       }
       throw e;
     }
-  }
-
-  /** A root file system COPY --from reads: an earlier stage's (by name or index) or an image's. */
-  private interface FromRootfs extends AutoCloseable {
-    Path dir();
-
-    @Override
-    void close();
-  }
-
-  private FromRootfs mount(String from) throws IOException {
-    String chainId = null;
-    String lower = from.toLowerCase(Locale.ROOT);
-    if (lower.matches("\\d+")) {
-      int index = Integer.parseInt(lower);
-      if (index >= done.size()) {
-        throw new BuildStepException("invalid from flag value " + from + ": refers to current build stage", 1);
-      }
-      chainId = done.get(index).chainId;
-    }
-    for (StageState stage : done) {
-      if (lower.equals(stage.name)) {
-        chainId = stage.chainId;
-      }
-    }
-    if (chainId == null) {
-      Image image = baseImages.find(from);
-      chainId = new ContainerClient(leased).unpacked(image);
-    }
-    if (chainId.isEmpty()) {
-      Path empty = Files.createTempDirectory("berthctl-build-scratch");
-      return new FromRootfs() {
-        public Path dir() {
-          return empty;
-        }
-
-        public void close() {
-          try {
-            Files.deleteIfExists(empty);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-    }
-    ImageRootfs rootfs = ImageRootfs.mount(leased, chainId);
-    return new FromRootfs() {
-      public Path dir() {
-        return rootfs.dir();
-      }
-
-      public void close() {
-        rootfs.close();
-      }
-    };
   }
 }

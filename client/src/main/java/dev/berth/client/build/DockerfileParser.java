@@ -127,7 +127,7 @@ public final class DockerfileParser {
           heredocs.add(opened.withContent(content.toString()));
         }
         instruction = new Instruction(instruction.keyword(), instruction.flags(), instruction.arguments(),
-            null, instruction.original(), instruction.line(), heredocs);
+            null, instruction.original(), instruction.line(), heredocs, instruction.mounts());
       }
       instructions.add(instruction);
     }
@@ -148,6 +148,7 @@ public final class DockerfileParser {
     }
     String rest = space < 0 ? "" : text.substring(space).strip();
     Map<String, String> flags = new LinkedHashMap<>();
+    List<String> mounts = new ArrayList<>();
     while (rest.startsWith("--")) {
       int end = firstSpace(rest);
       String flag = end < 0 ? rest : rest.substring(0, end);
@@ -155,11 +156,16 @@ public final class DockerfileParser {
         break;
       }
       int eq = flag.indexOf('=');
-      flags.put(eq < 0 ? flag.substring(2) : flag.substring(2, eq), eq < 0 ? "" : flag.substring(eq + 1));
+      String name = eq < 0 ? flag.substring(2) : flag.substring(2, eq);
+      String value = eq < 0 ? "" : flag.substring(eq + 1);
+      flags.put(name, value);
+      if (name.equals("mount")) {
+        mounts.add(value);
+      }
       rest = end < 0 ? "" : rest.substring(end).strip();
     }
     List<String> json = JSON_FORMS.contains(keyword) && rest.startsWith("[") ? jsonStrings(rest) : null;
-    return new Instruction(keyword, flags, rest, json, text, line);
+    return new Instruction(keyword, flags, rest, json, text, line, List.of(), mounts);
   }
 
   /**

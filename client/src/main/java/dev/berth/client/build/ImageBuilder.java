@@ -455,33 +455,48 @@ public final class ImageBuilder {
 
   private void run(Build b, StageState s, Instruction i) throws InterruptedException, IOException {
     RunCommand command = RunCommand.of(i, s.shell());
-    String createdBy = CreatedBy.run(s.buildArgEnv(), historyCommand(s, i, command));
-    String parent = s.imageId;
-    if (cached(b, s, createdBy)) {
-      return;
+    List<RunMount> mountsAsked = new ArrayList<>();
+    for (String flag : i.mounts()) {
+      mountsAsked.add(RunMount.parse(flag, s.run().path("WorkingDir").asText(""), s.variables()));
     }
-    if (s.target == null) {
-      // FROM scratch and nothing since: no manifest yet to run from
-      commit(b, s);
-    }
-    ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target,
-        b.leftoverLabels, null, null));
-    b.recordMade = true;
-    List<String> env = new ArrayList<>(s.buildArgEnv());
-    b.options.buildArgs().forEach((k, v) -> {
-      if (PROXY_ARGS.contains(k) && v != null) {
-        env.add(k + "=" + v);
+    try (RunMounts mounts = new RunMounts(b.leased, namespace, baseImages, b.context, b.done, cancellation)) {
+      List<String> history = new ArrayList<>();
+      if (i.flags().containsKey("network")) {
+        history.add("--network=" + i.flags().get("network"));
       }
-    });
-    SnapshotDiff.Layer layer;
-    try (RunMounts mounts = new RunMounts()) {
+      for (RunMount m : mountsAsked) {
+        history.add(mounts.describe(m));
+      }
+      history.addAll(historyCommand(s, i, command));
+      String createdBy = CreatedBy.run(s.buildArgEnv(), history);
+      String parent = s.imageId;
+      if (cached(b, s, createdBy)) {
+        return;
+      }
+      if (s.target == null) {
+        // FROM scratch and nothing since: no manifest yet to run from
+        commit(b, s);
+      }
+      ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target,
+          b.leftoverLabels, null, null));
+      b.recordMade = true;
+      List<String> env = new ArrayList<>(s.buildArgEnv());
+      b.options.buildArgs().forEach((k, v) -> {
+        if (PROXY_ARGS.contains(k) && v != null) {
+          env.add(k + "=" + v);
+        }
+      });
       if (command.script() != null) {
         mounts.script(command.script());
       }
-      layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record, s.chainId,
-          command.command(), env, mounts.flags(), b.options.network(), layerType(s));
+      for (RunMount m : mountsAsked) {
+        mounts.add(m);
+      }
+      SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record,
+          s.chainId, command.command(), env, mounts,
+          "none".equals(i.flags().get("network")) ? "none" : b.options.network(), layerType(s));
+      layerStep(b, s, parent, layer, createdBy);
     }
-    layerStep(b, s, parent, layer, createdBy);
   }
 
   /**

@@ -54,10 +54,10 @@ final class RunStep {
    * Runs {@code command} in a container of image {@code image} (whose top snapshot is
    * {@code chainId}); its layer, or a failure with its exit code.
    */
-  SnapshotDiff.Layer run(String image, String chainId, List<String> command, List<String> env, List<String> mounts,
+  SnapshotDiff.Layer run(String image, String chainId, List<String> command, List<String> env, RunMounts mounts,
       String network, String mediaType) throws InterruptedException, IOException {
-    try (InitLayer init = InitLayer.make(channel, chainId)) {
-      return run(image, init, command, env, mounts, network, mediaType);
+    try (InitLayer init = InitLayer.make(channel, chainId, mounts.directories(), mounts.files())) {
+      return run(image, init, command, env, mounts.flags(), network, mediaType);
     }
   }
 

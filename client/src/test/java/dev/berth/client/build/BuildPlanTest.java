@@ -49,6 +49,8 @@ class BuildPlanTest {
       "RUN x|no build stage in current context",
       "FROM a\\nRUN --security=insecure x|dockerfile parse error on line 2: the --security option of RUN is not "
           + "supported by berthctl build",
+      "FROM a\\nRUN --network=host x|dockerfile parse error on line 2: RUN --network=host is not supported by "
+          + "berthctl build: default (the build's --network) or none",
       "FROM a\\nCOPY --link=maybe a b|dockerfile parse error on line 2: expecting boolean value for flag link, not: "
           + "maybe",
       "FROM a\\nCOPY a <<EOF\\nx\\nEOF|dockerfile parse error on line 2: COPY cannot accept a heredoc as a "
