@@ -397,6 +397,13 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     ok("build", "-q", "-t", "app:1", context.toString());
     assertEquals("second\n", ok("run", "--rm", "app:1", "cat", "/t").out());
 
+    // a trigger's here-document goes with it and is read when the trigger runs
+    file("Dockerfile", "FROM busybox\nONBUILD RUN <<EOF\necho triggered > /t\nEOF\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    file("Dockerfile", "FROM app:1\n");
+    ok("build", "-q", "-t", "multi", context.toString());
+    assertEquals("triggered\n", ok("run", "--rm", "multi", "cat", "/t").out());
+
     file("Dockerfile", "# syntax=example.org/my/frontend:2\nFROM busybox\n");
     Cli.Result other = berthd.ctl("build", context.toString());
     assertEquals(1, other.exit(), other::toString);

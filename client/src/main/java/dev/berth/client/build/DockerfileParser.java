@@ -104,8 +104,7 @@ public final class DockerfileParser {
         warnings.add("[WARNING]: Empty continuation line found in: " + logical);
       }
       Instruction instruction = instruction(logical.toString().strip(), start + 1);
-      if (HEREDOC_KEYWORDS.contains(instruction.keyword()) && !instruction.execForm()
-          && logical.indexOf("<<") >= 0) {
+      if (opensHeredocs(instruction) && logical.indexOf("<<") >= 0) {
         List<Heredoc> heredocs = new ArrayList<>();
         for (String word : rawWords(logical.toString())) {
           Heredoc opened = Heredoc.opened(word);
@@ -178,6 +177,15 @@ public final class DockerfileParser {
           + "that berthctl build does not have: it reads Dockerfiles as docker/dockerfile:1 only, which "
           + "# syntax=docker/dockerfile:1 (or no syntax directive) asks for");
     }
+  }
+
+  /** Whether the instruction's shell form may open here-documents: RUN, COPY, ADD, or ONBUILD of one. */
+  private static boolean opensHeredocs(Instruction i) {
+    if (i.keyword().equals("ONBUILD")) {
+      String trigger = i.arguments().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+      return HEREDOC_KEYWORDS.contains(trigger) && !i.arguments().matches("(?s)\\S+\\s+\\[.*");
+    }
+    return HEREDOC_KEYWORDS.contains(i.keyword()) && !i.execForm();
   }
 
   /** The line's words split at whitespace outside quotes, quotes and escapes kept, as BuildKit finds here-documents. */

@@ -353,8 +353,9 @@ public final class ImageBuilder {
         metadata(b, s, "MAINTAINER " + i.arguments());
       }
       case "ONBUILD" -> {
-        run.withArray("/OnBuild").add(i.arguments());
-        metadata(b, s, "ONBUILD " + i.arguments());
+        // a trigger's here-documents go with it, as BuildKit records them, to be read again when it runs
+        run.withArray("/OnBuild").add(i.withHeredocs());
+        metadata(b, s, "ONBUILD " + i.withHeredocs());
       }
       case "ARG" -> arg(b, s, i);
       case "HEALTHCHECK" -> {
@@ -507,7 +508,7 @@ public final class ImageBuilder {
     if (i.heredocs().isEmpty()) {
       return command.command();
     }
-    return withShell(s, RunCommand.withHeredocs(i));
+    return withShell(s, i.withHeredocs());
   }
 
   private void workdir(Build b, StageState s, Instruction i) throws IOException {

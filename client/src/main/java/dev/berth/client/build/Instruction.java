@@ -35,4 +35,13 @@ public record Instruction(String keyword, Map<String, String> flags, String argu
   public boolean execForm() {
     return json != null;
   }
+
+  /** The arguments with the here-documents' lines put back after them, as a shell or a trigger reads them. */
+  String withHeredocs() {
+    StringBuilder text = new StringBuilder(arguments);
+    for (Heredoc h : heredocs) {
+      text.append('\n').append(h.content()).append(h.name());
+    }
+    return text.toString();
+  }
 }

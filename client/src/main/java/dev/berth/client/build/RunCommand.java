@@ -27,20 +27,11 @@ record RunCommand(List<String> command, Heredoc script) {
       if (alone != null) {
         text = alone.text();
       } else {
-        text = withHeredocs(i);
+        text = i.withHeredocs();
       }
     }
     List<String> command = new ArrayList<>(shell);
     command.add(text);
     return new RunCommand(command, null);
-  }
-
-  /** The shell form with its here-documents' lines put back after it, as a shell reads them. */
-  static String withHeredocs(Instruction i) {
-    StringBuilder script = new StringBuilder(i.arguments());
-    for (Heredoc h : i.heredocs()) {
-      script.append('\n').append(h.content()).append(h.name());
-    }
-    return script.toString();
   }
 }

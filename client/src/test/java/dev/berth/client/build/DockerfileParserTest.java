@@ -109,6 +109,7 @@ class DockerfileParserTest {
     assertEquals("b\n", all.get(1).heredocs().get(1).text());
     assertEquals(List.of(new Heredoc("C", false, false, "EOF\n")), all.get(2).heredocs());
     assertEquals(List.of(), all.get(3).heredocs());
+    assertEquals("RUN <<EOF\nx\nEOF", only("ONBUILD RUN <<EOF\nx\nEOF\n").withHeredocs());
     // the exec form opens none
     assertEquals(List.of(), only("RUN [\"cat\", \"<<EOF\"]").heredocs());
   }
