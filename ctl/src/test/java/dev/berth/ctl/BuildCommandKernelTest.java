@@ -324,15 +324,139 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     Cli.Result badLink = berthd.ctl("build", context.toString());
     assertEquals(1, badLink.exit(), badLink::toString);
     assertEquals("link /x/missing /x/t/h: no such file or directory\n", badLink.stderr());
-    file("f", "x");
-    file("Dockerfile", "FROM busybox\nCOPY --chmod=600 f /f\n");
-    Cli.Result chmod = berthd.ctl("build", context.toString());
-    assertEquals(1, chmod.exit());
-    assertEquals("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to "
-        + "build images with BuildKit enabled\n", chmod.stderr());
     Cli.Result url = berthd.ctl("build", "https://example.org/repo.git");
     assertEquals(1, url.exit());
     assertTrue(url.stderr().contains("is not supported"), url::toString);
+  }
+
+  @Test
+  void dockerfilesWrittenForBuildKitBuildWithHeredocsChmodAndLink() throws Exception {
+    file("run.sh", "echo run\n");
+    file("tree/sub/x", "x");
+    Files.setAttribute(context.resolve("run.sh"), "unix:mode", 0644);
+    Files.setAttribute(context.resolve("tree/sub"), "unix:mode", 0700);
+    Files.setAttribute(context.resolve("tree/sub/x"), "unix:mode", 0600);
+    file("Dockerfile", """
+        # syntax=docker/dockerfile:1.7
+        FROM busybox
+        ARG WHO=world
+        RUN <<EOF
+        echo "one $WHO" > /one
+        echo two >> /one
+        EOF
+        RUN <<EOF sh -e
+        echo from-sh > /sh
+        EOF
+        RUN <<A cat > /a && <<-"B" cat > /b
+        a $WHO
+        A
+        		b $WHO
+        	B
+        RUN <<EOF
+        #!/bin/sh
+        echo "shebang $0" > /shebang
+        EOF
+        COPY <<EOF /etc/greeting
+        hello ${WHO} "quoted" '$WHO'
+        EOF
+        COPY <<'EOF' <<-X /texts/
+        as $WHO written
+        EOF
+        	chomped
+        X
+        COPY --chmod=755 run.sh /bin/
+        COPY --chmod=u=rwX,go=rX --link tree /tree
+        ADD --link=true --chmod=600 run.sh /private
+        CMD ["sh", "-c", "cat /one /sh /a /b /shebang /etc/greeting /texts/EOF /texts/X; run.sh; \\
+          stat -c '%a %n' /bin/run.sh /tree/sub /tree/sub/x /private /etc/greeting /texts/EOF"]
+        """);
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("""
+        one world
+        two
+        from-sh
+        a world
+        b $WHO
+        shebang /dev/pipes/EOF
+        hello world "quoted" 'world'
+        as $WHO written
+        chomped
+        run
+        755 /bin/run.sh
+        755 /tree/sub
+        644 /tree/sub/x
+        600 /private
+        644 /etc/greeting
+        644 /texts/EOF
+        """, ok("run", "--rm", "app:1").out());
+
+    // the same heredoc with another text is another step, not the cache's
+    file("Dockerfile", "FROM busybox\nRUN <<EOF\necho first > /t\nEOF\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    file("Dockerfile", "FROM busybox\nRUN <<EOF\necho second > /t\nEOF\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    assertEquals("second\n", ok("run", "--rm", "app:1", "cat", "/t").out());
+
+    // a trigger's here-document goes with it and is read when the trigger runs
+    file("Dockerfile", "FROM busybox\nONBUILD RUN <<EOF\necho triggered > /t\nEOF\n");
+    ok("build", "-q", "-t", "app:1", context.toString());
+    file("Dockerfile", "FROM app:1\n");
+    ok("build", "-q", "-t", "multi", context.toString());
+    assertEquals("triggered\n", ok("run", "--rm", "multi", "cat", "/t").out());
+
+    file("Dockerfile", "# syntax=example.org/my/frontend:2\nFROM busybox\n");
+    Cli.Result other = berthd.ctl("build", context.toString());
+    assertEquals(1, other.exit(), other::toString);
+    assertEquals("Error response from daemon: the syntax directive (# syntax=example.org/my/frontend:2) names a "
+        + "Dockerfile frontend that berthctl build does not have: it reads Dockerfiles as docker/dockerfile:1 "
+        + "only, which # syntax=docker/dockerfile:1 (or no syntax directive) asks for\n", other.stderr());
+  }
+
+  @Test
+  void runMountsACacheKeptBetweenBuildsBindsAndTmpfsNoneInTheLayerAndNetworkNone() throws Exception {
+    file("src/a", "from the context\n");
+    file("Dockerfile", """
+        FROM busybox AS tools
+        RUN mkdir /tools && echo tool > /tools/t
+        FROM busybox
+        ARG DIR=/cache
+        RUN --mount=type=cache,target=$DIR,id=counter echo run >> /cache/log && wc -l < /cache/log > /count
+        RUN --mount=type=bind,source=src,target=/src cat /src/a > /from-context && ! touch /src/x 2>/dev/null
+        RUN --mount=type=bind,source=src,target=/src,rw touch /src/x && ls /src > /rw
+        RUN --mount=type=bind,from=tools,source=/tools,target=/t --mount=type=bind,source=src/a,target=/a.txt \\
+          cat /t/t /a.txt > /from-stage
+        RUN --mount=type=tmpfs,target=/scratch grep -c ' /scratch tmpfs' /proc/mounts > /tmpfs
+        RUN --mount=type=cache,target=/owned,uid=1000,gid=1000,mode=0700 stat -c '%u:%g %a' /owned > /owned-stat
+        RUN --network=none ls /sys/class/net > /net
+        CMD ["sh", "-c", "cat /count /from-context /rw /from-stage /tmpfs /owned-stat /net; \\
+          ls -d /cache /src /t /a.txt /scratch /owned 2>/dev/null | wc -l"]
+        """);
+    try {
+      ok("build", "-q", "-t", "app:1", context.toString());
+      assertEquals("1\nfrom the context\na\nx\ntool\nfrom the context\n1\n1000:1000 700\nlo\n0\n",
+          ok("run", "--rm", "app:1").out());
+      assertFalse(Files.exists(context.resolve("src/x")), "rw's changes are discarded");
+
+      // the cache's content outlives the build, and a bind's content is in the step's cache key
+      file("src/a", "changed\n");
+      ok("build", "-q", "--no-cache", "-t", "app:1", context.toString());
+      assertEquals("2\nchanged\n", String.join("\n", ok("run", "--rm", "app:1", "cat", "/count", "/from-context")
+          .out().lines().toList()) + "\n");
+      file("src/a", "again\n");
+      ok("build", "-q", "-t", "app:1", context.toString());
+      assertEquals("again\n", ok("run", "--rm", "app:1", "cat", "/from-context").out());
+
+      file("Dockerfile", "FROM busybox\nRUN --mount=type=secret,id=x true\n");
+      Cli.Result secret = berthd.ctl("build", context.toString());
+      assertEquals(1, secret.exit(), secret::toString);
+      assertEquals("RUN --mount=type=secret is not supported by berthctl build, which has no --secret to give it\n",
+          secret.stderr());
+    } finally {
+      for (String volume : berthd.ctl("volume", "ls", "-q", "--filter", "label=berth.build.cache-mount").out()
+          .lines().toList()) {
+        berthd.ctl("volume", "rm", volume);
+      }
+    }
   }
 
   @Test

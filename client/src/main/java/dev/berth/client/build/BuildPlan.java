@@ -15,12 +15,12 @@ import java.util.Set;
  * flags Docker's legacy builder refuses, or that need BuildKit, are refused here by name.
  */
 record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int steps) {
-  /** The flags each instruction takes, as Docker's legacy builder; others are refused. */
-  private static final Map<String, Set<String>> FLAGS = Map.of("FROM", Set.of("platform"), "COPY",
-      Set.of("from", "chown", "chmod"), "ADD", Set.of("chown", "chmod"), "HEALTHCHECK",
+  /** The flags each instruction takes, those of BuildKit's frontend that berthctl build has; others are refused. */
+  private static final Map<String, Set<String>> FLAGS = Map.of("FROM", Set.of("platform"), "RUN", Set.of("mount", "network"), "COPY",
+      Set.of("from", "chown", "chmod", "link"), "ADD", Set.of("chown", "chmod", "link"), "HEALTHCHECK",
       Set.of("interval", "timeout", "start-period", "start-interval", "retries"));
-  /** BuildKit's flags, which the legacy builder does not have either. */
-  private static final Set<String> BUILDKIT_FLAGS = Set.of("mount", "network", "security", "link", "parents",
+  /** BuildKit's flags that berthctl build does not have. */
+  private static final Set<String> BUILDKIT_FLAGS = Set.of("security", "parents",
       "exclude", "checksum", "keep-git-dir");
 
   static BuildPlan of(Dockerfile dockerfile, BuildOptions options) {
@@ -75,10 +75,21 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
         continue;
       }
       if (BUILDKIT_FLAGS.contains(flag)) {
-        throw DockerfileException.atLine(i.line(), "the --" + flag + " option requires BuildKit, which berthctl build "
-            + "does not have (it builds as Docker's legacy builder)");
+        throw DockerfileException.atLine(i.line(), "the --" + flag + " option of " + i.keyword()
+            + " is not supported by berthctl build");
       }
       throw DockerfileException.atLine(i.line(), "Unknown flag: " + flag);
+    }
+    String link = i.flags().get("link");
+    if (link != null && !link.isEmpty() && !link.equalsIgnoreCase("true") && !link.equalsIgnoreCase("false")) {
+      // BuildKit's words (frontend/dockerfile/instructions/bflag.go)
+      throw DockerfileException.atLine(i.line(), "expecting boolean value for flag link, not: " + link);
+    }
+    String network = i.flags().get("network");
+    if (network != null && !network.equals("default") && !network.equals("none")) {
+      // host needs BuildKit's network.host entitlement, which berthctl build has no --allow to grant
+      throw DockerfileException.atLine(i.line(), "RUN --network=" + network + " is not supported by berthctl build: "
+          + "default (the build's --network) or none");
     }
     String args = i.arguments().strip();
     boolean needsArguments = !i.keyword().equals("HEALTHCHECK");
@@ -99,6 +110,10 @@ record BuildPlan(List<Instruction> metaArgs, List<List<Instruction>> stages, int
         if (words.size() < 2) {
           throw DockerfileException.atLine(i.line(), i.keyword() + " requires at least two arguments, but only one was "
               + "provided. Destination could not be determined.");
+        }
+        if (i.heredoc(words.get(words.size() - 1)) != null) {
+          // BuildKit's words (frontend/dockerfile/instructions/parse.go)
+          throw DockerfileException.atLine(i.line(), i.keyword() + " cannot accept a heredoc as a destination");
         }
         for (String source : words.subList(0, words.size() - 1)) {
           if (source.matches("(?i)[a-z][a-z0-9+.-]*://.*") || source.startsWith("git@")) {

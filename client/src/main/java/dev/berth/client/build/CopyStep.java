@@ -1,23 +1,18 @@
 package dev.berth.client.build;
 
-import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.DockerfileWords;
-import dev.berth.client.containers.ImageRootfs;
 import dev.berth.client.containers.SnapshotDiff;
-import dev.berth.client.images.Image;
 import io.grpc.Channel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * COPY and ADD: the sources (from the context, or with {@code --from} an earlier stage or an image,
- * mounted read-only) copied into a writable snapshot of the stage, which becomes the step's layer.
+ * mounted read-only; here-documents as files of their text) copied into a writable snapshot of the
+ * stage, which becomes the step's layer.
  * The history names the content by a hash of it ({@link CopyHash}), as Docker's does.
  */
 final class CopyStep {
@@ -29,18 +24,22 @@ final class CopyStep {
     private final FromRootfs from;
     private final CopySource files;
     private final List<CopySource.Found> paths;
+    private final InlineFiles inline;
     private final String dest;
     private final String chown;
+    private final CopyMode chmod;
     private final boolean add;
     final String createdBy;
 
-    private Planned(FromRootfs from, CopySource files, List<CopySource.Found> paths, String dest, String chown,
-        boolean add, String createdBy) {
+    private Planned(FromRootfs from, CopySource files, List<CopySource.Found> paths, InlineFiles inline, String dest,
+        String chown, CopyMode chmod, boolean add, String createdBy) {
       this.from = from;
       this.files = files;
       this.paths = paths;
+      this.inline = inline;
       this.dest = dest;
       this.chown = chown;
+      this.chmod = chmod;
       this.add = add;
       this.createdBy = createdBy;
     }
@@ -49,15 +48,26 @@ final class CopyStep {
     SnapshotDiff.Layer run(StageState s) throws IOException {
       try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, s.chainId)) {
         int[] owner = chown == null ? new int[] {0, 0} : Owners.of(workspace.dir(), chown);
-        new FileCopier(workspace.dir(), owner[0], owner[1], cancellation).copy(files, paths, dest, add);
+        FileCopier copier = new FileCopier(workspace.dir(), owner[0], owner[1], chmod, cancellation);
+        if (!paths.isEmpty()) {
+          copier.copy(files, paths, dest, add);
+        }
+        if (!inline.found().isEmpty()) {
+          // a here-document is a file's text, never an archive to unpack
+          copier.copy(inline.source(), inline.found(), dest, false);
+        }
         return workspace.diff(ImageBuilder.layerType(s));
       }
     }
 
     @Override
-    public void close() {
-      if (from != null) {
-        from.close();
+    public void close() throws IOException {
+      try {
+        inline.close();
+      } finally {
+        if (from != null) {
+          from.close();
+        }
       }
     }
   }
@@ -78,20 +88,23 @@ final class CopyStep {
   }
 
   Planned plan(StageState s, Instruction i, char escape) throws IOException {
-    if (i.flags().containsKey("chmod")) {
-      // Docker's words (moby v27 builder/dockerfile/dispatchers.go): its legacy builder has no --chmod
-      throw new BuildStepException("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ "
-          + "to learn how to build images with BuildKit enabled", 1);
-    }
     Function<String, String> variables = s.variables();
     List<String> words = new ArrayList<>();
+    List<Heredoc> heredocs = new ArrayList<>();
     if (i.execForm()) {
       for (String element : i.json()) {
         words.add(DockerfileWords.word(element, escape, variables));
       }
     } else {
-      for (String part : DockerfileWords.fields(i.arguments())) {
-        words.add(DockerfileWords.word(part, escape, variables));
+      List<String> parts = DockerfileWords.fields(i.arguments());
+      for (int n = 0; n < parts.size(); n++) {
+        // a source that opens a here-document is a file of its text, named after it, as BuildKit makes it
+        Heredoc heredoc = n < parts.size() - 1 ? i.heredoc(parts.get(n)) : null;
+        if (heredoc != null) {
+          heredocs.add(heredoc);
+        } else {
+          words.add(DockerfileWords.word(parts.get(n), escape, variables));
+        }
       }
     }
     String written = words.get(words.size() - 1);
@@ -104,8 +117,11 @@ final class CopyStep {
     }
     String chown = i.flags().containsKey("chown") ? DockerfileWords.word(i.flags().get("chown"), escape, variables)
         : null;
+    CopyMode chmod = i.flags().containsKey("chmod")
+        ? CopyMode.parse(DockerfileWords.word(i.flags().get("chmod"), escape, variables)) : null;
     String from = i.flags().get("from");
-    FromRootfs source = from == null ? null : mount(from);
+    FromRootfs source = from == null || sources.isEmpty() ? null : FromRootfs.open(leased, baseImages, done, from);
+    InlineFiles inline = InlineFiles.of(heredocs, variables);
     try {
       CopySource files = source == null ? context.files() : new CopySource(source.dir(), p -> true);
       List<CopySource.Found> paths = new ArrayList<>();
@@ -120,78 +136,31 @@ final class CopyStep {
         }
         paths.addAll(found);
       }
-      if (paths.isEmpty()) {
+      if (paths.isEmpty() && heredocs.isEmpty()) {
         // Docker's words (moby v27 builder/dockerfile/copy.go)
         throw new BuildStepException(i.keyword() + " failed: no source files were specified", 1);
       }
-      if (paths.size() > 1 && !dest.endsWith("/")) {
+      if (paths.size() + heredocs.size() > 1 && !dest.endsWith("/")) {
         throw new BuildStepException("When using " + i.keyword() + " with more than one source file, the destination "
             + "must be a directory and end with a /", 1);
       }
-      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ") + CopyHash.of(files, paths)
-          + " in " + written + " ";
-      return new Planned(source, files, paths, dest, chown, i.keyword().equals("ADD"),
+      List<String> hashes = new ArrayList<>();
+      if (!paths.isEmpty()) {
+        hashes.add(CopyHash.of(files, paths));
+      }
+      if (!heredocs.isEmpty()) {
+        hashes.add(CopyHash.of(inline.source(), inline.found()));
+      }
+      String comment = i.keyword() + " " + (chown == null ? "" : "--chown=" + chown + " ")
+          + (chmod == null ? "" : "--chmod=" + chmod + " ") + String.join(" ", hashes) + " in " + written + " ";
+      return new Planned(source, files, paths, inline, dest, chown, chmod, i.keyword().equals("ADD"),
           CreatedBy.copy(s.shell(), comment));
     } catch (IOException | RuntimeException e) {
+      inline.close();
       if (source != null) {
         source.close();
       }
       throw e;
     }
-  }
-
-  /** A root file system COPY --from reads: an earlier stage's (by name or index) or an image's. */
-  private interface FromRootfs extends AutoCloseable {
-    Path dir();
-
-    @Override
-    void close();
-  }
-
-  private FromRootfs mount(String from) throws IOException {
-    String chainId = null;
-    String lower = from.toLowerCase(Locale.ROOT);
-    if (lower.matches("\\d+")) {
-      int index = Integer.parseInt(lower);
-      if (index >= done.size()) {
-        throw new BuildStepException("invalid from flag value " + from + ": refers to current build stage", 1);
-      }
-      chainId = done.get(index).chainId;
-    }
-    for (StageState stage : done) {
-      if (lower.equals(stage.name)) {
-        chainId = stage.chainId;
-      }
-    }
-    if (chainId == null) {
-      Image image = baseImages.find(from);
-      chainId = new ContainerClient(leased).unpacked(image);
-    }
-    if (chainId.isEmpty()) {
-      Path empty = Files.createTempDirectory("berthctl-build-scratch");
-      return new FromRootfs() {
-        public Path dir() {
-          return empty;
-        }
-
-        public void close() {
-          try {
-            Files.deleteIfExists(empty);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-    }
-    ImageRootfs rootfs = ImageRootfs.mount(leased, chainId);
-    return new FromRootfs() {
-      public Path dir() {
-        return rootfs.dir();
-      }
-
-      public void close() {
-        rootfs.close();
-      }
-    };
   }
 }

@@ -22,6 +22,14 @@ public final class DockerfileParser {
   private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
   /** The instructions that take a JSON array of strings in place of their shell form. */
   private static final Set<String> JSON_FORMS = Set.of("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME");
+  /** The instructions whose shell form may open here-documents, as BuildKit's frontend reads them. */
+  private static final Set<String> HEREDOC_KEYWORDS = Set.of("RUN", "COPY", "ADD");
+  /**
+   * The Dockerfile frontend images a {@code # syntax=} directive may name: BuildKit's stable
+   * {@code docker/dockerfile} of version 1, which this parser and the builder follow.
+   */
+  private static final Pattern BUILT_IN_SYNTAX = Pattern.compile(
+      "(docker\\.io/)?docker/dockerfile(:1(\\.\\d+){0,2})?(@sha256:[0-9a-f]{64})?");
   private static final Set<String> KEYWORDS = Set.of("FROM", "RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME",
       "ENV", "ARG", "LABEL", "EXPOSE", "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "ONBUILD");
 
@@ -61,6 +69,8 @@ public final class DockerfileParser {
           throw new DockerfileException("invalid escape token '" + m.group(2) + "' does not match ` or \\");
         }
         escape = m.group(2).charAt(0);
+      } else if (m.group(1).equalsIgnoreCase("syntax")) {
+        checkSyntax(m.group(2));
       }
     }
     List<Instruction> instructions = new ArrayList<>();
@@ -93,7 +103,32 @@ public final class DockerfileParser {
         // Docker's words (BuildKit's parser, vendored in moby v27)
         warnings.add("[WARNING]: Empty continuation line found in: " + logical);
       }
-      instructions.add(instruction(logical.toString().strip(), start + 1));
+      Instruction instruction = instruction(logical.toString().strip(), start + 1);
+      if (opensHeredocs(instruction) && logical.indexOf("<<") >= 0) {
+        List<Heredoc> heredocs = new ArrayList<>();
+        for (String word : rawWords(logical.toString())) {
+          Heredoc opened = Heredoc.opened(word);
+          if (opened == null) {
+            continue;
+          }
+          // the lines after the instruction's, up to the terminator, are the content
+          StringBuilder content = new StringBuilder();
+          while (true) {
+            n++;
+            if (n >= lines.length || n == lines.length - 1 && lines[n].isEmpty()) {
+              throw DockerfileException.atLine(start + 1, "unterminated heredoc");
+            }
+            if (opened.endsAt(lines[n])) {
+              break;
+            }
+            content.append(lines[n]).append('\n');
+          }
+          heredocs.add(opened.withContent(content.toString()));
+        }
+        instruction = new Instruction(instruction.keyword(), instruction.flags(), instruction.arguments(),
+            null, instruction.original(), instruction.line(), heredocs, instruction.mounts());
+      }
+      instructions.add(instruction);
     }
     if (!warnings.isEmpty()) {
       warnings.add("[WARNING]: Empty continuation lines will become errors in a future release.");
@@ -112,6 +147,7 @@ public final class DockerfileParser {
     }
     String rest = space < 0 ? "" : text.substring(space).strip();
     Map<String, String> flags = new LinkedHashMap<>();
+    List<String> mounts = new ArrayList<>();
     while (rest.startsWith("--")) {
       int end = firstSpace(rest);
       String flag = end < 0 ? rest : rest.substring(0, end);
@@ -119,11 +155,66 @@ public final class DockerfileParser {
         break;
       }
       int eq = flag.indexOf('=');
-      flags.put(eq < 0 ? flag.substring(2) : flag.substring(2, eq), eq < 0 ? "" : flag.substring(eq + 1));
+      String name = eq < 0 ? flag.substring(2) : flag.substring(2, eq);
+      String value = eq < 0 ? "" : flag.substring(eq + 1);
+      flags.put(name, value);
+      if (name.equals("mount")) {
+        mounts.add(value);
+      }
       rest = end < 0 ? "" : rest.substring(end).strip();
     }
     List<String> json = JSON_FORMS.contains(keyword) && rest.startsWith("[") ? jsonStrings(rest) : null;
-    return new Instruction(keyword, flags, rest, json, text, line);
+    return new Instruction(keyword, flags, rest, json, text, line, List.of(), mounts);
+  }
+
+  /**
+   * Refuses a {@code # syntax=} directive naming a frontend other than BuildKit's stable one, which
+   * is built in: berthctl cannot pull and run a frontend image.
+   */
+  private static void checkSyntax(String image) {
+    if (!BUILT_IN_SYNTAX.matcher(image).matches()) {
+      throw new DockerfileException("the syntax directive (# syntax=" + image + ") names a Dockerfile frontend "
+          + "that berthctl build does not have: it reads Dockerfiles as docker/dockerfile:1 only, which "
+          + "# syntax=docker/dockerfile:1 (or no syntax directive) asks for");
+    }
+  }
+
+  /** Whether the instruction's shell form may open here-documents: RUN, COPY, ADD, or ONBUILD of one. */
+  private static boolean opensHeredocs(Instruction i) {
+    if (i.keyword().equals("ONBUILD")) {
+      String trigger = i.arguments().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+      return HEREDOC_KEYWORDS.contains(trigger) && !i.arguments().matches("(?s)\\S+\\s+\\[.*");
+    }
+    return HEREDOC_KEYWORDS.contains(i.keyword()) && !i.execForm();
+  }
+
+  /** The line's words split at whitespace outside quotes, quotes and escapes kept, as BuildKit finds here-documents. */
+  private static List<String> rawWords(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (quote == 0 && Character.isWhitespace(ch)) {
+        if (!word.isEmpty()) {
+          words.add(word.toString());
+          word.setLength(0);
+        }
+        continue;
+      }
+      word.append(ch);
+      if (ch == '\\' && quote != '\'' && i + 1 < line.length()) {
+        word.append(line.charAt(++i));
+      } else if (quote == 0 && (ch == '\'' || ch == '"')) {
+        quote = ch;
+      } else if (ch == quote) {
+        quote = 0;
+      }
+    }
+    if (!word.isEmpty()) {
+      words.add(word.toString());
+    }
+    return words;
   }
 
   /** The strings of a JSON array, or null if {@code text} is none: Docker then takes the shell form. */

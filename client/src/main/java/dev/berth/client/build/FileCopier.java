@@ -20,19 +20,23 @@ import java.util.stream.Stream;
  * Copies COPY's and ADD's sources into a root file system as Docker's builder does: a file to the
  * destination (into it when it is a directory or ends in {@code /}), a directory's contents into
  * the destination, symlinks as links; what is made belongs to {@code uid:gid} (root unless
- * {@code --chown}; a local tar's entries keep their own owners), keeps its mode and its modification time. Missing
+ * {@code --chown}; a local tar's entries keep their own owners), keeps its mode (or gets {@code --chmod}'s, files and
+ * directories copied alike, not a tar's entries) and its modification time. Missing
  * parent directories are made, with the same owner.
  */
 final class FileCopier {
   private final Path rootfs;
   private final int uid;
   private final int gid;
+  private final CopyMode chmod;
   private final Cancellation cancellation;
 
-  FileCopier(Path rootfs, int uid, int gid, Cancellation cancellation) {
+  /** {@code chmod}: {@code --chmod}, or null for the sources' own modes. */
+  FileCopier(Path rootfs, int uid, int gid, CopyMode chmod, Cancellation cancellation) {
     this.rootfs = rootfs;
     this.uid = uid;
     this.gid = gid;
+    this.chmod = chmod;
     this.cancellation = cancellation;
   }
 
@@ -109,7 +113,8 @@ final class FileCopier {
     // owner first: chown clears the setuid and setgid bits, which the mode then sets again
     own(to);
     int mode = (Integer) Files.getAttribute(from, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-    Files.setAttribute(to, "unix:mode", mode);
+    Files.setAttribute(to, "unix:mode", chmod == null ? mode : chmod.apply(mode, Files.isDirectory(to,
+        LinkOption.NOFOLLOW_LINKS)));
     Files.setLastModifiedTime(to, (FileTime) Files.getAttribute(from, "lastModifiedTime", LinkOption.NOFOLLOW_LINKS));
   }
 

@@ -353,8 +353,9 @@ public final class ImageBuilder {
         metadata(b, s, "MAINTAINER " + i.arguments());
       }
       case "ONBUILD" -> {
-        run.withArray("/OnBuild").add(i.arguments());
-        metadata(b, s, "ONBUILD " + i.arguments());
+        // a trigger's here-documents go with it, as BuildKit records them, to be read again when it runs
+        run.withArray("/OnBuild").add(i.withHeredocs());
+        metadata(b, s, "ONBUILD " + i.withHeredocs());
       }
       case "ARG" -> arg(b, s, i);
       case "HEALTHCHECK" -> {
@@ -454,28 +455,60 @@ public final class ImageBuilder {
   }
 
   private void run(Build b, StageState s, Instruction i) throws InterruptedException, IOException {
-    List<String> command = i.execForm() ? i.json() : withShell(s, i.arguments());
-    String createdBy = CreatedBy.run(s.buildArgEnv(), command);
-    String parent = s.imageId;
-    if (cached(b, s, createdBy)) {
-      return;
+    RunCommand command = RunCommand.of(i, s.shell());
+    List<RunMount> mountsAsked = new ArrayList<>();
+    for (String flag : i.mounts()) {
+      mountsAsked.add(RunMount.parse(flag, s.run().path("WorkingDir").asText(""), s.variables()));
     }
-    if (s.target == null) {
-      // FROM scratch and nothing since: no manifest yet to run from
-      commit(b, s);
-    }
-    ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target,
-        b.leftoverLabels, null, null));
-    b.recordMade = true;
-    List<String> env = new ArrayList<>(s.buildArgEnv());
-    b.options.buildArgs().forEach((k, v) -> {
-      if (PROXY_ARGS.contains(k) && v != null) {
-        env.add(k + "=" + v);
+    try (RunMounts mounts = new RunMounts(b.leased, namespace, baseImages, b.context, b.done, cancellation)) {
+      List<String> history = new ArrayList<>();
+      if (i.flags().containsKey("network")) {
+        history.add("--network=" + i.flags().get("network"));
       }
-    });
-    SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record, s.chainId, command, env,
-        b.options.network(), layerType(s));
-    layerStep(b, s, parent, layer, createdBy);
+      for (RunMount m : mountsAsked) {
+        history.add(mounts.describe(m));
+      }
+      history.addAll(historyCommand(s, i, command));
+      String createdBy = CreatedBy.run(s.buildArgEnv(), history);
+      String parent = s.imageId;
+      if (cached(b, s, createdBy)) {
+        return;
+      }
+      if (s.target == null) {
+        // FROM scratch and nothing since: no manifest yet to run from
+        commit(b, s);
+      }
+      ImageRecords.createOrRetarget(ImagesGrpc.newBlockingStub(b.leased), new Image(b.record, s.target,
+          b.leftoverLabels, null, null));
+      b.recordMade = true;
+      List<String> env = new ArrayList<>(s.buildArgEnv());
+      b.options.buildArgs().forEach((k, v) -> {
+        if (PROXY_ARGS.contains(k) && v != null) {
+          env.add(k + "=" + v);
+        }
+      });
+      if (command.script() != null) {
+        mounts.script(command.script());
+      }
+      for (RunMount m : mountsAsked) {
+        mounts.add(m);
+      }
+      SnapshotDiff.Layer layer = new RunStep(b.leased, namespace, out, cancellation, b.leftoverLabels).run(b.record,
+          s.chainId, command.command(), env, mounts,
+          "none".equals(i.flags().get("network")) ? "none" : b.options.network(), layerType(s));
+      layerStep(b, s, parent, layer, createdBy);
+    }
+  }
+
+  /**
+   * RUN's command as its history shows it, which is also its cache key: with here-documents, the
+   * instruction with their lines put back, under the shell, so that their content is in the key.
+   */
+  private static List<String> historyCommand(StageState s, Instruction i, RunCommand command) {
+    if (i.heredocs().isEmpty()) {
+      return command.command();
+    }
+    return withShell(s, i.withHeredocs());
   }
 
   private void workdir(Build b, StageState s, Instruction i) throws IOException {

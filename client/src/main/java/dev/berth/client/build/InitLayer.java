@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Docker's init layer for a RUN's container: a committed snapshot between the stage's image and
  * the container's, holding the mount points runc makes when the image lacks them (/etc/hosts,
- * /etc/hostname, /etc/resolv.conf, /proc, /sys, /dev), so that they stay out of the step's layer.
+ * /etc/hostname, /etc/resolv.conf, /proc, /sys, /dev, and the targets of {@code RUN --mount}), so that
+ * they stay out of the step's layer, as BuildKit keeps its mount stubs out of it.
  * Closing removes it (its container's snapshot must be gone first).
  */
 final class InitLayer implements AutoCloseable {
@@ -31,18 +33,20 @@ final class InitLayer implements AutoCloseable {
     this.name = name;
   }
 
-  static InitLayer make(Channel leased, String chainId) throws IOException {
+  /** {@code mountDirectories} and {@code mountFiles}: the RUN's own mount points, absolute. */
+  static InitLayer make(Channel leased, String chainId, List<String> mountDirectories, List<String> mountFiles)
+      throws IOException {
     String name = "build-init-" + ContainerClient.newId().substring(0, 16);
     try (LayerWorkspace workspace = LayerWorkspace.prepare(leased, chainId)) {
       Path root = workspace.dir();
       // resolved as the container sees its root: an image's /etc -> /x is the image's /x, not the host's
-      for (String dir : DIRECTORIES) {
+      for (String dir : concat(DIRECTORIES, mountDirectories)) {
         Path p = RootfsFiles.pathInside(root, dir);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(p);
         }
       }
-      for (String file : FILES) {
+      for (String file : concat(FILES, mountFiles)) {
         Path p = RootfsFiles.pathInside(root, file);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(p.getParent());
@@ -53,6 +57,10 @@ final class InitLayer implements AutoCloseable {
       workspace.commit(name);
     }
     return new InitLayer(leased, name);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return Stream.concat(a.stream(), b.stream()).toList();
   }
 
   /** The committed snapshot's name, the parent of the container's snapshot. */

@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * RUN: the command in a container of the stage's image as it stands (its environment, user,
  * working directory and volumes; the build args in the environment; no entrypoint; no health
- * check), output streamed as it comes, then its writable layer taken as the step's layer. The
+ * check; the mounts of {@code RUN --mount} and here-document scripts), output streamed as it comes, then its writable layer taken as the step's layer. The
  * container is removed whatever happens; should this process die first, it is a {@link BuildLeftovers}.
  */
 final class RunStep {
@@ -54,21 +54,22 @@ final class RunStep {
    * Runs {@code command} in a container of image {@code image} (whose top snapshot is
    * {@code chainId}); its layer, or a failure with its exit code.
    */
-  SnapshotDiff.Layer run(String image, String chainId, List<String> command, List<String> env, String network,
-      String mediaType) throws InterruptedException, IOException {
-    try (InitLayer init = InitLayer.make(channel, chainId)) {
-      return run(image, init, command, env, network, mediaType);
+  SnapshotDiff.Layer run(String image, String chainId, List<String> command, List<String> env, RunMounts mounts,
+      String network, String mediaType) throws InterruptedException, IOException {
+    try (InitLayer init = InitLayer.make(channel, chainId, mounts.directories(), mounts.files())) {
+      return run(image, init, command, env, mounts.flags(), network, mediaType);
     }
   }
 
-  private SnapshotDiff.Layer run(String image, InitLayer init, List<String> command, List<String> env, String network,
-      String mediaType) throws InterruptedException {
+  private SnapshotDiff.Layer run(String image, InitLayer init, List<String> command, List<String> env,
+      List<String> mounts, String network, String mediaType) throws InterruptedException {
     ContainerOptions o = new ContainerOptions();
     o.image = image;
     o.snapshotParent = init.name();
     o.entrypoint = "";
     o.command = command;
     o.env = env;
+    o.mounts.addAll(mounts);
     o.network = network;
     o.health = new Healthcheck.Flags(null, null, null, null, null, null, true);
     leftoverLabels.forEach((k, v) -> o.labels.add(k + "=" + v));

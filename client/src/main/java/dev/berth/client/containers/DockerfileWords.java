@@ -25,6 +25,8 @@ public final class DockerfileWords {
   private int pos;
   /** Whether an escape stays in the text, as in a pattern, where it is the pattern's own. */
   private boolean rawEscapes;
+  /** Whether quotes are text like any other, neither dropped nor keeping variables from being replaced. */
+  private boolean literalQuotes;
 
   private DockerfileWords(String text, char escape, Function<String, String> variables) {
     this.text = text;
@@ -58,6 +60,18 @@ public final class DockerfileWords {
   /** The whole of {@code text} as one word: quotes and escapes taken out, spaces kept. */
   public static String word(String text, char escape, Function<String, String> variables) {
     DockerfileWords lexer = new DockerfileWords(text, escape, variables);
+    List<String> words = new ArrayList<>();
+    lexer.read((char) 0, false, words);
+    return words.isEmpty() ? "" : words.get(0);
+  }
+
+  /**
+   * A here-document's content with its variables replaced, as BuildKit's frontend replaces them in
+   * COPY's: quotes are kept and replace within them too; the escape is always a backslash.
+   */
+  public static String heredoc(String text, Function<String, String> variables) {
+    DockerfileWords lexer = new DockerfileWords(text, '\\', variables);
+    lexer.literalQuotes = true;
     List<String> words = new ArrayList<>();
     lexer.read((char) 0, false, words);
     return words.isEmpty() ? "" : words.get(0);
@@ -105,7 +119,7 @@ public final class DockerfileWords {
           word.append(value);
           any = any || !value.isEmpty() || quote != 0;
         }
-      } else if (ch == '\'' && quote != '"' || ch == '"' && quote != '\'') {
+      } else if (!literalQuotes && (ch == '\'' && quote != '"' || ch == '"' && quote != '\'')) {
         quote = quote == 0 ? ch : 0;
         any = true;
       } else if (split && quote == 0 && Character.isWhitespace(ch)) {

@@ -47,8 +47,15 @@ class BuildPlanTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
       "RUN x|no build stage in current context",
-      "FROM a\\nRUN --mount=type=cache,target=/c x|dockerfile parse error on line 2: the --mount option requires "
-          + "BuildKit, which berthctl build does not have (it builds as Docker's legacy builder)",
+      "FROM a\\nRUN --security=insecure x|dockerfile parse error on line 2: the --security option of RUN is not "
+          + "supported by berthctl build",
+      "FROM a\\nRUN --network=host x|dockerfile parse error on line 2: RUN --network=host is not supported by "
+          + "berthctl build: default (the build's --network) or none",
+      "FROM a\\nCOPY --link=maybe a b|dockerfile parse error on line 2: expecting boolean value for flag link, not: "
+          + "maybe",
+      "FROM a\\nCOPY a <<EOF\\nx\\nEOF|dockerfile parse error on line 2: COPY cannot accept a heredoc as a "
+          + "destination",
+      "FROM a\\nRUN <<EOF\\nx|dockerfile parse error on line 2: unterminated heredoc",
       "FROM a\\nCOPY --nope=1 a b|dockerfile parse error on line 2: Unknown flag: nope",
       "FROM a\\nADD https://example.org/x /x|dockerfile parse error on line 2: ADD of a URL (https://example.org/x) "
           + "is not supported by berthctl build: only local files of the context or of --from",

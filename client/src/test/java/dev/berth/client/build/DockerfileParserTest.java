@@ -97,4 +97,36 @@ class DockerfileParserTest {
         assertThrows(DockerfileException.class, () -> DockerfileParser.parse("# nothing\n\n", "sub/Dockerfile.dev"))
             .getMessage());
   }
+
+  @Test
+  void heredocsTakeTheLinesUpToTheirTerminatorAsBuildKitReadsThem() {
+    List<Instruction> all = DockerfileParser.parse(
+        "FROM x\nRUN <<A cat >a && <<-\"B\" cat > b\nline $V\nA\n\tb\n\tB\nCOPY <<'C' /c\nEOF\nC\nRUN echo '<<no'\n")
+        .instructions();
+    assertEquals(List.of("FROM", "RUN", "COPY", "RUN"), all.stream().map(Instruction::keyword).toList());
+    assertEquals(List.of(new Heredoc("A", false, true, "line $V\n"), new Heredoc("B", true, false, "\tb\n")),
+        all.get(1).heredocs());
+    assertEquals("b\n", all.get(1).heredocs().get(1).text());
+    assertEquals(List.of(new Heredoc("C", false, false, "EOF\n")), all.get(2).heredocs());
+    assertEquals(List.of(), all.get(3).heredocs());
+    assertEquals("RUN <<EOF\nx\nEOF", only("ONBUILD RUN <<EOF\nx\nEOF\n").withHeredocs());
+    // the exec form opens none
+    assertEquals(List.of(), only("RUN [\"cat\", \"<<EOF\"]").heredocs());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"docker/dockerfile:1", "docker/dockerfile:1.7", "docker.io/docker/dockerfile:1.4.3", "docker/dockerfile"})
+  void theSyntaxDirectiveMayNameTheBuiltInFrontend(String image) {
+    assertEquals("RUN", only("# syntax=" + image + "\nRUN x").keyword());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"docker/dockerfile:1-labs", "docker/dockerfile-upstream:master", "docker/dockerfile:2"})
+  void otherFrontendsAreRefusedNamingTheDirective(String image) {
+    assertEquals("the syntax directive (# syntax=" + image + ") names a Dockerfile frontend that berthctl build "
+        + "does not have: it reads Dockerfiles as docker/dockerfile:1 only, which # syntax=docker/dockerfile:1 (or "
+        + "no syntax directive) asks for",
+        assertThrows(DockerfileException.class, () -> DockerfileParser.parse("# syntax=" + image + "\nRUN x"))
+            .getMessage());
+  }
 }

@@ -32,7 +32,7 @@ class FileCopierTest {
 
   private void copy(List<String> sources, String dest) throws Exception {
     List<CopySource.Found> paths = sources.stream().flatMap(s -> source.resolve(s).stream()).toList();
-    new FileCopier(rootfs, 0, 0, new Cancellation()).copy(source, paths, dest, false);
+    new FileCopier(rootfs, 0, 0, null, new Cancellation()).copy(source, paths, dest, false);
   }
 
   @Test
@@ -57,7 +57,7 @@ class FileCopierTest {
     Files.writeString(tool, "#!/bin/sh\n");
     Files.setAttribute(tool, "unix:mode", 06755);
     // a chown after the mode would clear the setuid and setgid bits
-    new FileCopier(rootfs, 1000, 1000, new Cancellation()).copy(source,
+    new FileCopier(rootfs, 1000, 1000, null, new Cancellation()).copy(source,
         List.of("tool").stream().flatMap(s -> source.resolve(s).stream()).toList(), "/bin/", false);
     assertEquals(06755, (Integer) Files.getAttribute(rootfs.resolve("bin/tool"), "unix:mode") & 07777);
     assertEquals(1000, Files.getAttribute(rootfs.resolve("bin/tool"), "unix:uid"));

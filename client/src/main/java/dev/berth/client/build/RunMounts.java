@@ -1,0 +1,261 @@
+package dev.berth.client.build;
+
+import berth.volumes.v1.CreateVolumeRequest;
+import berth.volumes.v1.GetVolumeRequest;
+import berth.volumes.v1.Volume;
+import berth.volumes.v1.VolumesGrpc;
+import dev.berth.api.Digests;
+import dev.berth.client.spec.RootfsFiles;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * What a RUN's container mounts beside its image, as {@code --mount} flags of {@code run}, and what
+ * is held for them until closing: directories made on this host, root file systems of {@code from},
+ * cache locks. berthctl build mounts its stages' snapshots on this host already, so berthd is on it
+ * too. Nothing mounted is part of the step's layer.
+ * <ul>
+ *   <li>{@code type=bind}: a copy of the context's {@code source} (what Docker's CLI would send of it),
+ *       or {@code from}'s root file system; a copy, so that {@code rw}'s changes are discarded.
+ *   <li>{@code type=cache}: a volume of berthd's, {@code berth-build-cache-…} labelled
+ *       {@value #CACHE_LABEL} with the cache's id, kept between builds; made with {@code mode},
+ *       {@code uid}, {@code gid} (and {@code from}'s files); {@code sharing=locked} waits for
+ *       another build's RUN to end with it, {@code private} takes an empty directory of its own then.
+ *   <li>{@code type=tmpfs}.
+ * </ul>
+ */
+final class RunMounts implements AutoCloseable {
+  static final String CACHE_LABEL = "berth.build.cache-mount";
+  private final Channel leased;
+  private final String namespace;
+  private final BaseImages baseImages;
+  private final BuildContext context;
+  private final List<StageState> done;
+  private final Cancellation cancellation;
+  private final List<String> flags = new ArrayList<>();
+  private final List<String> directories = new ArrayList<>();
+  private final List<String> files = new ArrayList<>();
+  private final List<Path> made = new ArrayList<>();
+  private final List<FromRootfs> roots = new ArrayList<>();
+  private final List<FileChannel> locks = new ArrayList<>();
+
+  RunMounts(Channel leased, String namespace, BaseImages baseImages, BuildContext context, List<StageState> done,
+      Cancellation cancellation) {
+    this.leased = leased;
+    this.namespace = namespace;
+    this.baseImages = baseImages;
+    this.context = context;
+    this.done = done;
+    this.cancellation = cancellation;
+  }
+
+  List<String> flags() {
+    return List.copyOf(flags);
+  }
+
+  /** The mount points that are directories, for the init layer to hold. */
+  List<String> directories() {
+    return List.copyOf(directories);
+  }
+
+  /** The mount points that are files. */
+  List<String> files() {
+    return List.copyOf(files);
+  }
+
+  /**
+   * The mount as the step's history and cache key have it: with what a bind mounts named by its
+   * content (the context's files by their hash, a stage or image by its id), so that a change to it
+   * runs the step again, as BuildKit's cache does. A cache's content is in no key.
+   */
+  String describe(RunMount m) throws IOException {
+    if (!m.type().equals("bind")) {
+      return m.describe();
+    }
+    if (m.from() == null) {
+      CopySource files = context.files();
+      return m.describe() + "@" + CopyHash.of(files, contextSource(files, m));
+    }
+    StageState stage = stage(m.from());
+    return m.describe() + "@" + (stage != null ? stage.imageId : baseImages.find(m.from()).target().digest());
+  }
+
+  /** A here-document that starts with {@code #!}, executable at {@code /dev/pipes/NAME}, read-only. */
+  void script(Heredoc script) throws IOException {
+    Path dir = newDirectory("pipes");
+    Path file = dir.resolve(script.name());
+    Files.writeString(file, script.text());
+    Files.setAttribute(file, "unix:mode", 0755);
+    bind(dir, RunCommand.PIPES, true);
+  }
+
+  void add(RunMount m) throws IOException {
+    switch (m.type()) {
+      case "tmpfs" -> {
+        directories.add(m.target());
+        flags.add("type=tmpfs,target=" + m.target() + (m.size() == null ? "" : ",tmpfs-size=" + m.size())
+            + (m.readOnly() ? ",readonly" : ""));
+      }
+      case "cache" -> cache(m);
+      default -> bindMount(m);
+    }
+  }
+
+  private void bindMount(RunMount m) throws IOException {
+    Path copy = newDirectory("bind");
+    if (m.from() == null) {
+      CopySource files = context.files();
+      List<CopySource.Found> found = contextSource(files, m);
+      new FileCopier(copy, 0, 0, null, cancellation).copy(files, found, "/", false);
+      bind(mounted(copy, files, found.get(0)), m.target(), m.readOnly());
+      return;
+    }
+    FromRootfs root = FromRootfs.open(leased, baseImages, done, m.from());
+    roots.add(root);
+    Path source = RootfsFiles.pathInside(root.dir(), "/" + m.source());
+    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildStepException("RUN --mount: " + m.source() + " not found in " + m.from(), 1);
+    }
+    if (m.readOnly()) {
+      bind(source, m.target(), true);
+      return;
+    }
+    CopySource files = new CopySource(root.dir(), p -> true);
+    String rel = root.dir().relativize(source).toString();
+    CopySource.Found found = new CopySource.Found(rel.isEmpty() ? "" : source.getFileName().toString(), rel);
+    new FileCopier(copy, 0, 0, null, cancellation).copy(files, List.of(found), "/", false);
+    bind(mounted(copy, files, found), m.target(), false);
+  }
+
+  /** Where in {@code copy} the source copied there is: {@code copy} itself for a directory's contents. */
+  private static Path mounted(Path copy, CopySource files, CopySource.Found found) {
+    Path source = found.path().isEmpty() ? files.root() : files.root().resolve(found.path());
+    return Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) ? copy
+        : copy.resolve(Path.of(found.name()).getFileName().toString());
+  }
+
+  private List<CopySource.Found> contextSource(CopySource files, RunMount m) {
+    List<CopySource.Found> found = files.resolve(m.source().isEmpty() ? "." : m.source());
+    if (found.size() != 1) {
+      throw new BuildStepException("RUN --mount: " + m.source() + " not found in build context or excluded by "
+          + ".dockerignore", 1);
+    }
+    return found;
+  }
+
+  private StageState stage(String from) {
+    String lower = from.toLowerCase(Locale.ROOT);
+    if (lower.matches("\\d+") && Integer.parseInt(lower) < done.size()) {
+      return done.get(Integer.parseInt(lower));
+    }
+    return done.stream().filter(s -> lower.equals(s.name)).findFirst().orElse(null);
+  }
+
+  private void cache(RunMount m) throws IOException {
+    String name = "berth-build-cache-" + Digests.hex(Digests.sha256(m.id().getBytes(StandardCharsets.UTF_8)))
+        .substring(0, 24);
+    if (!m.sharing().equals("shared")) {
+      FileChannel lock = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
+          "berthctl-build-" + namespace + "-" + name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      locks.add(lock);
+      if (m.sharing().equals("locked")) {
+        lock.lock();
+      } else if (lock.tryLock() == null) {
+        // private, and another build's RUN has it: a cache of its own, as BuildKit makes one, gone after
+        Path own = newDirectory("cache");
+        fill(own, m);
+        bind(own, m.target(), m.readOnly());
+        return;
+      }
+    }
+    Volume volume = cacheVolume(name, m);
+    directories.add(m.target());
+    flags.add("type=volume,source=" + volume.getName() + ",target=" + m.target() + ",volume-nocopy"
+        + (m.readOnly() ? ",readonly" : ""));
+  }
+
+  /** The cache's volume, made (and filled) if this is its first use. */
+  private Volume cacheVolume(String name, RunMount m) throws IOException {
+    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(leased);
+    try {
+      return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+    Volume created;
+    try {
+      created = volumes.create(CreateVolumeRequest.newBuilder().setName(name).putLabels(CACHE_LABEL, m.id()).build())
+          .getVolume();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+      // another build made it meanwhile
+      return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
+    }
+    fill(Path.of(created.getMountpoint()), m);
+    return created;
+  }
+
+  /** A new cache directory: {@code from}'s files, if given, and the mode and owner asked for. */
+  private void fill(Path dir, RunMount m) throws IOException {
+    if (m.from() != null) {
+      try (FromRootfs root = FromRootfs.open(leased, baseImages, done, m.from())) {
+        Path source = RootfsFiles.pathInside(root.dir(), "/" + m.source());
+        if (Files.isDirectory(source)) {
+          String rel = root.dir().relativize(source).toString();
+          new FileCopier(dir, m.uid(), m.gid(), null, cancellation).copy(new CopySource(root.dir(), p -> true),
+              List.of(new CopySource.Found("", rel)), "/", false);
+        }
+      }
+    }
+    Files.setAttribute(dir, "unix:uid", m.uid());
+    Files.setAttribute(dir, "unix:gid", m.gid());
+    Files.setAttribute(dir, "unix:mode", m.mode());
+  }
+
+  private Path newDirectory(String what) throws IOException {
+    Path dir = Files.createTempDirectory("berthctl-build-" + what);
+    made.add(dir);
+    return dir;
+  }
+
+  private void bind(Path source, String target, boolean readOnly) {
+    (Files.isDirectory(source) ? directories : files).add(target);
+    flags.add("type=bind,source=" + source + ",target=" + target + (readOnly ? ",readonly" : ""));
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (FileChannel lock : locks) {
+      // closing the channel releases its lock
+      lock.close();
+    }
+    for (FromRootfs root : roots) {
+      root.close();
+    }
+    for (Path dir : made) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}
