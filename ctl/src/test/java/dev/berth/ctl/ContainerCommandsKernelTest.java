@@ -264,13 +264,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void logsRefusesABadTimeInDockersClientsWords() {
     Cli.Result since = berthd.ctl("logs", "--since", "bogus", "nosuch");
     assertEquals(1, since.exit(), since::toString);
-    assertEquals("Error: invalid value for \"since\": failed to parse value as time or duration: \"bogus\"\n",
+    assertEquals("invalid value for \"since\": failed to parse value as time or duration: \"bogus\"\n",
         since.stderr());
     Cli.Result until = berthd.ctl("logs", "--until", "10x", "nosuch");
-    assertEquals("Error: invalid value for \"until\": failed to parse value as time or duration: \"10x\"\n",
+    assertEquals("invalid value for \"until\": failed to parse value as time or duration: \"10x\"\n",
         until.stderr());
     assertTrue(berthd.ctl("logs", "--since", "2024-13-45", "nosuch").stderr()
-        .startsWith("Error: invalid value for \"since\": "), "a date that does not parse");
+        .startsWith("invalid value for \"since\": "), "a date that does not parse");
   }
 
   @Test
@@ -474,10 +474,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(1, noParent.exit());
     assertEquals("Error response from daemon: Could not find the file /no/dir in container files\n",
         noParent.stderr());
+    // a host file that is not there: Go's words on its absolute path, bare as Docker's CLI prints them
+    Cli.Result noSource = berthd.ctl("cp", tmp.resolve("absent").toString(), "files:/tmp");
+    assertEquals(1, noSource.exit());
+    assertEquals("lstat " + tmp.resolve("absent") + ": no such file or directory\n", noSource.stderr());
     // Docker's CLI's words for two containers or none
-    assertEquals("Error: copying between containers is not supported\n",
+    assertEquals("copying between containers is not supported\n",
         berthd.ctl("cp", "files:/etc/hostname", "cold:/tmp").stderr());
-    assertEquals("Error: must specify at least one container source\n",
+    assertEquals("must specify at least one container source\n",
         berthd.ctl("cp", tmp.resolve("note.txt").toString(), tmp.resolve("copy.txt").toString()).stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where

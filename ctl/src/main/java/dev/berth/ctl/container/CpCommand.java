@@ -152,7 +152,8 @@ public final class CpCommand implements Callable<Integer> {
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
           String destinationNamed = destinationNamed(rootfs.path(), containerPath);
           long size = copy(from, nameOf(given), inside, source, destination, Set.of(), owner(ROOT),
-              () -> new CommandFailure("no such file or directory: " + source),
+              // Go's os.Lstat's words on the absolute path, as Docker's cp stats the source
+              () -> new CommandFailure("lstat " + given.toAbsolutePath().normalize() + ": no such file or directory"),
               () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }
