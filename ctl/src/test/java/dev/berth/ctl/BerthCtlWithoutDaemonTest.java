@@ -404,6 +404,25 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void goIntFlagsTakeWhatFitsInt64AsDockersCli() {
+    Path socket = dir.resolve("berth.sock");
+    // Go's int is 64 bits: past int32 is a value, and only past int64 out of range
+    String[][] taken = {{"stop", "-t", "9999999999", "web"}, {"restart", "-t", "9999999999", "web"},
+        {"ps", "-n", "9999999999"}, {"create", "--health-retries", "9999999999", "busybox"},
+        {"create", "--stop-timeout", "9999999999", "busybox"}, {"create", "--oom-score-adj", "9999999999", "busybox"}};
+    for (String[] c : taken) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString()));
+      args.addAll(List.of(c));
+      Cli.Result r = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertTrue(r.stderr().contains("berthd is not running"), () -> List.of(c) + ": " + r);
+    }
+    Cli.Result past = Cli.run(Map.of(), "--address", socket.toString(), "stop", "-t", "9223372036854775808", "web");
+    assertEquals(125, past.exit(), past::toString);
+    assertEquals("invalid argument \"9223372036854775808\" for \"-t, --timeout\" flag: strconv.ParseInt: parsing "
+        + "\"9223372036854775808\": value out of range\nSee 'berthctl stop --help'.\n", past.stderr());
+  }
+
+  @Test
   void runAndCreateReportWhatTheyRefuseAsDockersRunAndCreate() throws IOException {
     // Docker's reportError: the program's name, the message with one final period, then where help is
     Cli.Result attach = Cli.run(Map.of(), "run", "-a", "stdall", "busybox");
