@@ -1082,13 +1082,29 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         "container stop " + id + " (image=busybox, name=evented3, team=ev)",
         "container destroy " + id + " (image=busybox, name=evented3, team=ev)"), second, seen);
     List<String> lines = json.get().out().lines().toList();
-    assertEquals(1, lines.size(), json.get()::toString);
+    // container=evented is a prefix of evented3's name too, which Docker's daemon's filter matches
+    assertEquals(2, lines.size(), json.get()::toString);
+    assertEquals("evented3", JSON.readTree(lines.get(1)).get("Actor").get("Attributes").get("name").asText());
     JsonNode die = JSON.readTree(lines.get(0));
     assertEquals("container", die.get("Type").asText());
     assertEquals("die", die.get("Action").asText());
     assertEquals("3", die.get("Actor").get("Attributes").get("exitCode").asText());
     assertEquals("evented", die.get("Actor").get("Attributes").get("name").asText());
     assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
+  }
+
+  @Test
+  void replayedEventsCarryTheNameTheContainerHadThenAsDockersDaemonRecordsThem() {
+    String id = ok("create", "--name", "before-rename", "busybox").out().strip();
+    ok("rename", "before-rename", "after-rename");
+    String format = "{{.Action}} {{.Actor.Attributes.name}}";
+    assertEquals("create before-rename\n", ok("events", "--since", "10m", "--until", "0s", "--filter",
+        "container=before-rename", "--format", format).out());
+    // container= takes a prefix of the id or of the name the event carries, as Docker's daemon's filter
+    assertEquals("rename after-rename\n", ok("events", "--since", "10m", "--until", "0s", "--filter",
+        "container=after", "--format", format).out());
+    assertEquals("create before-rename\nrename after-rename\n", ok("events", "--since", "10m", "--until", "0s",
+        "--filter", "container=" + id.substring(0, 12), "--format", format).out());
   }
 
   @Test
