@@ -785,6 +785,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("commit", "-c", "CMD [\"echo\", \"changed\"]", "-c", "LABEL tier=db", "flat", "flat:4");
     assertEquals("changed\n", ok("run", "--rm", "flat:4").out());
     assertEquals("db\n", ok("image", "inspect", "-f", "{{index .Config.Labels \"tier\"}}", "flat:4").out());
+    // and HEALTHCHECK and ONBUILD, as Docker's daemon takes them
+    ok("commit", "-c", "HEALTHCHECK --interval=5s CMD true", "-c", "ONBUILD RUN echo built", "flat", "flat:5");
+    assertEquals("[CMD-SHELL true] [RUN echo built]\n", ok("image", "inspect", "-f",
+        "{{.Config.Healthcheck.Test}} {{.Config.OnBuild}}", "flat:5").out());
   }
 
   private static List<String> tarNames(byte[] archive) throws IOException {
