@@ -14,7 +14,7 @@ public interface DockerExitCodes {
 
   /** How a failure is printed (see {@link ErrorHandler}). */
   enum Form {
-    /** As every other command prints it: {@code Error: MESSAGE}. */
+    /** As every other command prints it (see {@link ErrorHandler}). */
     PLAIN,
     /** {@code berthctl: MESSAGE.}, then {@code See 'berthctl run --help'.} */
     WITH_HELP,

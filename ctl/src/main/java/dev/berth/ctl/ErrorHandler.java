@@ -22,8 +22,9 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns what a command throws into one line on stderr and exit code 1: the user needs the cause,
- * not a stack trace. {@code run} and {@code create} print theirs as Docker's do instead (see
- * {@link DockerExitCodes}).
+ * not a stack trace. As Docker's CLI prints its errors: berthctl's own bare, berthd's refusals
+ * after {@code Error response from daemon: }, and berthd out of reach after {@code berthctl: }.
+ * {@code run} and {@code create} print theirs as Docker's do instead (see {@link DockerExitCodes}).
  */
 public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public static final int FAILURE = 1;
@@ -81,7 +82,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       return e;
     }
     Report r = report(e);
-    return r.heading().equals("Error: ") ? new DaemonError(r.reason(), e) : e;
+    return r.origin() == Origin.CLI ? new DaemonError(r.reason(), e) : e;
   }
 
   /** The one line printed for {@code e}. */
@@ -89,18 +90,32 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     return report(e).line();
   }
 
-  /**
-   * A failure as printed: berthctl's own heading ({@code Error: }, {@code berthctl: } or none)
-   * and what went wrong, which keeps the heading Docker's CLI gives its daemon's refusals.
-   */
-  private record Report(String heading, String reason) {
+  /** Who a failure comes from, which decides its heading. */
+  private enum Origin {
+    /** berthctl itself, printed bare as Docker's CLI prints its own errors. */
+    CLI,
+    /** berthd's refusal, after Docker's CLI's heading for its daemon's. */
+    DAEMON,
+    /** berthd could not be reached, after the CLI's name. */
+    UNREACHABLE,
+    /** Words whose form is Docker's already (a template's, a streamed error's): printed as they are. */
+    AS_IS
+  }
+
+  /** A failure as printed: where it comes from and what went wrong. */
+  private record Report(Origin origin, String reason) {
     String line() {
-      return heading + reason;
+      return switch (origin) {
+        case CLI, AS_IS -> reason;
+        case DAEMON -> DAEMON_REFUSED + reason;
+        case UNREACHABLE -> DAEMON_UNREACHABLE + reason;
+      };
     }
 
     /** As Docker's run and create (its reportError) print it: the CLI's name, one final period. */
     String runLine() {
-      return "berthctl: " + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason) + ".";
+      String text = origin == Origin.DAEMON ? DAEMON_REFUSED + reason : reason;
+      return DAEMON_UNREACHABLE + (text.endsWith(".") ? text.substring(0, text.length() - 1) : text) + ".";
     }
 
     /**
@@ -108,49 +123,51 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
      * comes after that daemon's prefix, unless berthd could not be reached at all.
      */
     String startLine() {
-      if (heading.equals(DAEMON_UNREACHABLE) || reason.startsWith(DAEMON_REFUSED)) {
+      if (origin == Origin.UNREACHABLE || origin == Origin.DAEMON || reason.startsWith(DAEMON_REFUSED)) {
         return runLine();
       }
-      return new Report(heading, DAEMON_REFUSED + reason).runLine();
+      return new Report(Origin.DAEMON, reason).runLine();
     }
   }
 
   private Report report(Throwable e) {
     if (e instanceof DaemonUnreachableException) {
-      return new Report(DAEMON_UNREACHABLE, e.getMessage());
+      return new Report(Origin.UNREACHABLE, e.getMessage());
     }
     if (e instanceof BerthException b) {
       // a status berthd answered, passed on by a store reached over gRPC: reported as berthd's own
-      return b.getCause() instanceof StatusRuntimeException s ? report(s) : new Report("Error: ", b.getMessage());
+      return b.getCause() instanceof StatusRuntimeException s ? report(s) : new Report(Origin.CLI, b.getMessage());
     }
     if (e instanceof StatusRuntimeException s) {
       Status status = s.getStatus();
       // A transport failure carries its cause; an UNAVAILABLE answered by berthd itself (say, an
       // ingest ref held by another writer) does not, and is reported like any other status.
       if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
-        return new Report(DAEMON_UNREACHABLE,
+        return new Report(Origin.UNREACHABLE,
             new DaemonUnreachableException(address.get(), connectFailure(status.getCause())).getMessage());
       }
-      return new Report("Error: ", describe(status));
+      return new Report(Origin.DAEMON, describe(status));
     }
     // a runtime's refusal to start the command, which Docker's daemon answers (start -a prints it bare)
     if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException
         || e instanceof InvalidParameterException || e instanceof ContainerStartFailure) {
-      return new Report("", DAEMON_REFUSED + e.getMessage());
+      return new Report(Origin.DAEMON, e.getMessage());
     }
     if (e instanceof TemplateFailure || e instanceof StreamedDaemonError || e instanceof ClientRefusal) {
       // Go's words and position, the daemon's within its stream, or the CLI's own refusal, as
       // Docker's CLI prints them: bare
-      return new Report("", e.getMessage());
+      return new Report(Origin.AS_IS, e.getMessage());
     }
     if (e instanceof NoSuchFileException f) {
-      return new Report("Error: ", "no such file: " + f.getFile());
+      // Go's os.Open's words, unless the thrower said what was missing
+      return new Report(Origin.CLI, f.getReason() != null ? f.getReason()
+          : "open " + f.getFile() + ": no such file or directory");
     }
     if (e instanceof CommandFailure || e instanceof IOException || e instanceof ClientException
         || e instanceof InvalidValueException) {
-      return new Report("Error: ", e.getMessage());
+      return new Report(Origin.CLI, e.getMessage());
     }
-    return new Report("Error: ", e.toString());
+    return new Report(Origin.CLI, e.toString());
   }
 
   /**

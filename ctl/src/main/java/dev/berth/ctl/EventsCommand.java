@@ -24,6 +24,7 @@ import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.container.ContainerArgument;
+import dev.berth.ctl.events.ContainerNamesBefore;
 import dev.berth.ctl.events.DockerEvent;
 import dev.berth.ctl.events.DockerEvents;
 import dev.berth.ctl.events.EventFilter;
@@ -141,6 +142,7 @@ final class EventsCommand implements Callable<Integer> {
         events = withDeadline(EventHistoryGrpc.newBlockingStub(c.channel()), end).subscribe(request.build());
       }
       ImageIdsSeen imageIds = new ImageIdsSeen(new ImageClient(c.channel()));
+      ContainerNamesBefore namesBefore = start == null ? new ContainerNamesBefore() : renamesSince(c, namespace, start, now);
       try {
         while (events.hasNext()) {
           Envelope e = events.next();
@@ -156,8 +158,8 @@ final class EventsCommand implements Callable<Integer> {
             imageIds.tagged(String.valueOf(fields.get("name")));
           }
           Instant time = ProtoTimes.toInstant(e.getTimestamp());
-          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, time, id -> attributes(c, id),
-              imageIds::of);
+          Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, time,
+              id -> namedAt(attributes(c, id), namesBefore.at(id, time)), imageIds::of);
           if (event.isPresent() && filter.matches(event.get())) {
             print(event.get(), template);
           }
@@ -179,6 +181,34 @@ final class EventsCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The renames berthd recorded from {@code start} to {@code now}, read ahead of the replay that names containers. */
+  private static ContainerNamesBefore renamesSince(Connection c, String namespace, Instant start, Instant now) {
+    ContainerNamesBefore names = new ContainerNamesBefore();
+    Iterator<Envelope> renames = EventHistoryGrpc.newBlockingStub(c.channel()).subscribe(SubscribeSinceRequest.newBuilder()
+        .addFilters(namespace + ",topic==\"/containers/rename\"").setSince(ProtoTimes.toTimestamp(start))
+        .setUntil(ProtoTimes.toTimestamp(now)).build());
+    while (renames.hasNext()) {
+      Envelope e = renames.next();
+      Map<String, Object> fields = fields(e);
+      names.renamed(String.valueOf(fields.get("id")), String.valueOf(fields.get("old_name")),
+          ProtoTimes.toInstant(e.getTimestamp()));
+    }
+    return names;
+  }
+
+  /**
+   * {@code attributes} with the name the container had then, if not the one it has now (the name
+   * alone for a container removed since).
+   */
+  private static Map<String, String> namedAt(Map<String, String> attributes, Optional<String> then) {
+    if (then.isEmpty()) {
+      return attributes;
+    }
+    Map<String, String> named = new TreeMap<>(attributes);
+    named.put("name", then.get());
+    return named;
   }
 
   /** The stub, ended at {@code end} if there is one and it is still to come (else it replays, then ends). */

@@ -52,7 +52,7 @@ class BerthCtlWithoutDaemonTest {
       Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "inspect", "--type", type, "web");
       // Docker's CLI checks the word when the command runs: exit 1, not a bad flag's 125
       assertEquals(1, r.exit(), r::toString);
-      assertEquals("Error: \"" + type + "\" is not a valid value for --type\n", r.stderr());
+      assertEquals("\"" + type + "\" is not a valid value for --type\n", r.stderr());
     }
   }
 
@@ -102,7 +102,7 @@ class BerthCtlWithoutDaemonTest {
     Path socket = dir.resolve("berth.sock");
     Cli.Result bogus = Cli.run(Map.of(), "--address", socket.toString(), "events", "--since", "bogus");
     assertEquals(1, bogus.exit(), bogus::toString);
-    assertEquals("Error: failed to parse value as time or duration: \"bogus\"\n", bogus.stderr());
+    assertEquals("failed to parse value as time or duration: \"bogus\"\n", bogus.stderr());
     Cli.Result reversed = Cli.run(Map.of(), "--address", socket.toString(), "events", "--since", "1700000100",
         "--until", "2023-11-14T22:13:20Z");
     assertEquals(1, reversed.exit(), reversed::toString);
@@ -229,7 +229,7 @@ class BerthCtlWithoutDaemonTest {
     }
     Cli.Result tcp = Cli.run(Map.of(), "-H", "tcp://127.0.0.1:2375", "ps");
     assertEquals(1, tcp.exit(), tcp::toString);
-    assertEquals("Error: berthd listens on a Unix socket only: give unix://PATH or PATH, not tcp://127.0.0.1:2375\n",
+    assertEquals("berthd listens on a Unix socket only: give unix://PATH or PATH, not tcp://127.0.0.1:2375\n",
         tcp.stderr());
     // -H is history's own flag after the command word, as in Docker
     assertEquals(0, Cli.run(Map.of(), "history", "-H=false", "--help").exit());
@@ -288,7 +288,11 @@ class BerthCtlWithoutDaemonTest {
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ingest", "ref",
         dir.resolve("absent").toString());
     assertEquals(1, r.exit(), r::toString);
-    assertEquals("Error: no such file: " + dir.resolve("absent") + "\n", r.stderr());
+    assertEquals("open " + dir.resolve("absent") + ": no such file or directory\n", r.stderr());
+    // bare, as Docker's import prints Go's error from opening it
+    Cli.Result imported = Cli.run(Map.of(), "--address", socket.toString(), "import", dir.resolve("absent").toString());
+    assertEquals(1, imported.exit(), imported::toString);
+    assertEquals("open " + dir.resolve("absent") + ": no such file or directory\n", imported.stderr());
   }
 
   @Test
@@ -397,6 +401,25 @@ class BerthCtlWithoutDaemonTest {
       assertEquals("invalid argument \"" + c[2] + "\" for " + c[3] + "\nSee 'berthctl " + c[0] + " --help'.\n",
           r.stderr());
     }
+  }
+
+  @Test
+  void goIntFlagsTakeWhatFitsInt64AsDockersCli() {
+    Path socket = dir.resolve("berth.sock");
+    // Go's int is 64 bits: past int32 is a value, and only past int64 out of range
+    String[][] taken = {{"stop", "-t", "9999999999", "web"}, {"restart", "-t", "9999999999", "web"},
+        {"ps", "-n", "9999999999"}, {"create", "--health-retries", "9999999999", "busybox"},
+        {"create", "--stop-timeout", "9999999999", "busybox"}, {"create", "--oom-score-adj", "9999999999", "busybox"}};
+    for (String[] c : taken) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString()));
+      args.addAll(List.of(c));
+      Cli.Result r = Cli.run(Map.of(), args.toArray(String[]::new));
+      assertTrue(r.stderr().contains("berthd is not running"), () -> List.of(c) + ": " + r);
+    }
+    Cli.Result past = Cli.run(Map.of(), "--address", socket.toString(), "stop", "-t", "9223372036854775808", "web");
+    assertEquals(125, past.exit(), past::toString);
+    assertEquals("invalid argument \"9223372036854775808\" for \"-t, --timeout\" flag: strconv.ParseInt: parsing "
+        + "\"9223372036854775808\": value out of range\nSee 'berthctl stop --help'.\n", past.stderr());
   }
 
   @Test

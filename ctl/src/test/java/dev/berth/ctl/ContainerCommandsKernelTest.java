@@ -259,13 +259,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void logsRefusesABadTimeInDockersClientsWords() {
     Cli.Result since = berthd.ctl("logs", "--since", "bogus", "nosuch");
     assertEquals(1, since.exit(), since::toString);
-    assertEquals("Error: invalid value for \"since\": failed to parse value as time or duration: \"bogus\"\n",
+    assertEquals("invalid value for \"since\": failed to parse value as time or duration: \"bogus\"\n",
         since.stderr());
     Cli.Result until = berthd.ctl("logs", "--until", "10x", "nosuch");
-    assertEquals("Error: invalid value for \"until\": failed to parse value as time or duration: \"10x\"\n",
+    assertEquals("invalid value for \"until\": failed to parse value as time or duration: \"10x\"\n",
         until.stderr());
     assertTrue(berthd.ctl("logs", "--since", "2024-13-45", "nosuch").stderr()
-        .startsWith("Error: invalid value for \"since\": "), "a date that does not parse");
+        .startsWith("invalid value for \"since\": "), "a date that does not parse");
   }
 
   @Test
@@ -472,10 +472,14 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(1, noParent.exit());
     assertEquals("Error response from daemon: Could not find the file /no/dir in container files\n",
         noParent.stderr());
+    // a host file that is not there: Go's words on its absolute path, bare as Docker's CLI prints them
+    Cli.Result noSource = berthd.ctl("cp", tmp.resolve("absent").toString(), "files:/tmp");
+    assertEquals(1, noSource.exit());
+    assertEquals("lstat " + tmp.resolve("absent") + ": no such file or directory\n", noSource.stderr());
     // Docker's CLI's words for two containers or none
-    assertEquals("Error: copying between containers is not supported\n",
+    assertEquals("copying between containers is not supported\n",
         berthd.ctl("cp", "files:/etc/hostname", "cold:/tmp").stderr());
-    assertEquals("Error: must specify at least one container source\n",
+    assertEquals("must specify at least one container source\n",
         berthd.ctl("cp", tmp.resolve("note.txt").toString(), tmp.resolve("copy.txt").toString()).stderr());
 
     // refused as docker refuses, and nothing is overwritten: a directory onto a file, a file where
@@ -791,6 +795,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("commit", "-c", "CMD [\"echo\", \"changed\"]", "-c", "LABEL tier=db", "flat", "flat:4");
     assertEquals("changed\n", ok("run", "--rm", "flat:4").out());
     assertEquals("db\n", ok("image", "inspect", "-f", "{{index .Config.Labels \"tier\"}}", "flat:4").out());
+    // and HEALTHCHECK and ONBUILD, as Docker's daemon takes them
+    ok("commit", "-c", "HEALTHCHECK --interval=5s CMD true", "-c", "ONBUILD RUN echo built", "flat", "flat:5");
+    assertEquals("[CMD-SHELL true] [RUN echo built]\n", ok("image", "inspect", "-f",
+        "{{.Config.Healthcheck.Test}} {{.Config.OnBuild}}", "flat:5").out());
   }
 
   private static List<String> tarNames(byte[] archive) throws IOException {
@@ -1088,13 +1096,29 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         "container stop " + id + " (image=busybox, name=evented3, team=ev)",
         "container destroy " + id + " (image=busybox, name=evented3, team=ev)"), second, seen);
     List<String> lines = json.get().out().lines().toList();
-    assertEquals(1, lines.size(), json.get()::toString);
+    // container=evented is a prefix of evented3's name too, which Docker's daemon's filter matches
+    assertEquals(2, lines.size(), json.get()::toString);
+    assertEquals("evented3", JSON.readTree(lines.get(1)).get("Actor").get("Attributes").get("name").asText());
     JsonNode die = JSON.readTree(lines.get(0));
     assertEquals("container", die.get("Type").asText());
     assertEquals("die", die.get("Action").asText());
     assertEquals("3", die.get("Actor").get("Attributes").get("exitCode").asText());
     assertEquals("evented", die.get("Actor").get("Attributes").get("name").asText());
     assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
+  }
+
+  @Test
+  void replayedEventsCarryTheNameTheContainerHadThenAsDockersDaemonRecordsThem() {
+    String id = ok("create", "--name", "before-rename", "busybox").out().strip();
+    ok("rename", "before-rename", "after-rename");
+    String format = "{{.Action}} {{.Actor.Attributes.name}}";
+    assertEquals("create before-rename\n", ok("events", "--since", "10m", "--until", "0s", "--filter",
+        "container=before-rename", "--format", format).out());
+    // container= takes a prefix of the id or of the name the event carries, as Docker's daemon's filter
+    assertEquals("rename after-rename\n", ok("events", "--since", "10m", "--until", "0s", "--filter",
+        "container=after", "--format", format).out());
+    assertEquals("create before-rename\nrename after-rename\n", ok("events", "--since", "10m", "--until", "0s",
+        "--filter", "container=" + id.substring(0, 12), "--format", format).out());
   }
 
   @Test

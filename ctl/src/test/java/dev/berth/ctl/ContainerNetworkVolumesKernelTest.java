@@ -156,6 +156,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("Error response from daemon: create a: \"a\" includes invalid characters for a local volume name, "
         + "only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path\n",
         refused.stderr());
+    // a driver berthd has not, as Docker's daemon refuses a volume plugin it cannot find
+    Cli.Result driver = berthd.ctl("volume", "create", "-d", "flocker", "data");
+    assertEquals(1, driver.exit(), driver::toString);
+    assertEquals("Error response from daemon: create data: error looking up volume plugin flocker: plugin \"flocker\" "
+        + "not found\n", driver.stderr());
   }
 
   @Test

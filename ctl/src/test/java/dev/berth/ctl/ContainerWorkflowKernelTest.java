@@ -581,6 +581,11 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertTrue(tookMillis >= 900 && tookMillis < 8000, "stop took " + tookMillis + " ms, not the container's 1 s");
     assertEquals(137, JSON.readTree(ok("inspect", "patient").stdout()).get(0).get("State").get("ExitCode").asInt());
     assertEquals(125, berthd.ctl("run", "--rm", "--stop-timeout", "-2", "busybox", "true").exit());
+    // Docker's ints are 64 bits: kept as given past int32
+    ok("create", "--name", "longer", "--stop-timeout", "9999999999", "--health-cmd", "true", "--health-retries",
+        "9999999999", "busybox");
+    assertEquals("9999999999 9999999999\n",
+        ok("inspect", "-f", "{{.Config.StopTimeout}} {{.Config.Healthcheck.Retries}}", "longer").out());
   }
 
   @Test
@@ -837,6 +842,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(125, noNetwork.exit(), noNetwork::toString);
     assertEquals("berthctl: Error response from daemon: network nosuchnet not found." + RUN_HELP,
         noNetwork.stderr());
+    // past int32, as Docker's daemon refuses it (its CLI's int is 64 bits)
+    assertEquals("berthctl: Error response from daemon: Invalid value 9999999999, range for oom score adj is "
+        + "[-1000, 1000]." + RUN_HELP, berthd.ctl("run", "--rm", "--oom-score-adj", "9999999999", "busybox", "true").stderr());
     Cli.Result created = berthd.ctl("create", "--pull", "never", "example.com/tools/nosuch:2");
     assertEquals(1, created.exit(), "docker's create: 1 for what its daemon refuses");
     assertEquals("Error response from daemon: No such image: example.com/tools/nosuch:2\n", created.stderr());

@@ -100,7 +100,7 @@ class ContentCommandOverUnixSocketTest {
     String wrong = Digests.sha256(new byte[] {1});
     Cli.Result r = berth.ctlWithInput(data, "content", "ingest", "bad", "--expected-digest", wrong);
     assertEquals(1, r.exit(), r::toString);
-    assertTrue(r.stderr().startsWith("Error: ") && r.stderr().contains(wrong), r::toString);
+    assertTrue(r.stderr().startsWith("Error response from daemon: ") && r.stderr().contains(wrong), r::toString);
     assertEquals(1, r.stderr().lines().count(), r::toString);
     assertEquals("", berth.ctl("content", "ls", "-q").out());
   }
@@ -153,13 +153,13 @@ class ContentCommandOverUnixSocketTest {
     Cli.Result rm = berth.ctl("content", "rm", absent, d);
     assertEquals(1, rm.exit(), rm::toString);
     assertEquals(d + "\n", rm.out(), "the present one is removed all the same");
-    assertEquals("Error: no such content: " + absent + "\n", rm.stderr());
+    assertEquals("no such content: " + absent + "\n", rm.stderr());
 
     for (String[] args : new String[][] {{"content", "info", d}, {"content", "get", d},
         {"content", "label", d, "k=v"}, {"content", "rm", d}}) {
       Cli.Result r = berth.ctl(args);
       assertEquals(1, r.exit(), r::toString);
-      assertEquals("Error: no such content: " + d + "\n", r.stderr(), r::toString);
+      assertEquals("no such content: " + d + "\n", r.stderr(), r::toString);
       assertEquals("", r.out());
     }
     Path target = dir.resolve("never.bin");
@@ -172,7 +172,7 @@ class ContentCommandOverUnixSocketTest {
   void malformedDigestGivesTheServersReason() {
     Cli.Result r = berth.ctl("content", "info", "sha256:zz");
     assertEquals(1, r.exit(), r::toString);
-    assertTrue(r.stderr().startsWith("Error: ") && r.stderr().contains("sha256:zz"), r::toString);
+    assertTrue(r.stderr().startsWith("Error response from daemon: ") && r.stderr().contains("sha256:zz"), r::toString);
     assertEquals(1, r.stderr().lines().count());
   }
 
@@ -184,7 +184,7 @@ class ContentCommandOverUnixSocketTest {
     String d = in.out().strip();
     assertEquals(d + "\n", berth.ctl("content", "ls", "-q", "--namespace", "team-a").out());
     assertEquals("", berth.ctl("content", "ls", "-q").out());
-    assertEquals("Error: no such content: " + d + "\n", berth.ctl("content", "get", d).stderr());
+    assertEquals("no such content: " + d + "\n", berth.ctl("content", "get", d).stderr());
     Cli.Result fromEnv = Cli.run(Map.of("BERTH_ADDRESS", berth.socket().toString(), "BERTH_NAMESPACE", "team-a"),
         "content", "ls", "-q");
     assertEquals(d + "\n", fromEnv.out(), fromEnv::toString);

@@ -149,14 +149,14 @@ class ImageCommandsOverUnixSocketTest {
     Cli.Result badTag = berth.ctl("tag", "busybox", "Not A Name");
     assertEquals(1, badTag.exit(), badTag::toString);
     // in the words of Docker's client, which parses the name before asking the daemon
-    assertEquals("Error: Error parsing reference: \"Not A Name\" is not a valid repository/tag: invalid reference"
+    assertEquals("Error parsing reference: \"Not A Name\" is not a valid repository/tag: invalid reference"
         + " format\n", badTag.stderr());
     Cli.Result upperCase = berth.ctl("tag", "busybox", "Bad:tag");
     assertEquals(1, upperCase.exit(), upperCase::toString);
-    assertEquals("Error: Error parsing reference: \"Bad:tag\" is not a valid repository/tag: invalid reference format:"
+    assertEquals("Error parsing reference: \"Bad:tag\" is not a valid repository/tag: invalid reference format:"
         + " repository name (library/Bad) must be lowercase\n", upperCase.stderr());
     Cli.Result byDigest = berth.ctl("tag", "busybox", "other@sha256:" + "0".repeat(64));
-    assertEquals("Error: refusing to create a tag with a digest reference\n", byDigest.stderr());
+    assertEquals("refusing to create a tag with a digest reference\n", byDigest.stderr());
     // Docker's words, the name in its short form with its tag
     Cli.Result unknownTag = berth.ctl("tag", "docker.io/library/nosuch", "other:1");
     assertEquals(1, unknownTag.exit(), unknownTag::toString);
@@ -247,7 +247,7 @@ class ImageCommandsOverUnixSocketTest {
   void aBrokenArchiveFailsWithOneLine() {
     Cli.Result r = berth.ctlWithInput("this is no archive".getBytes(), "load");
     assertEquals(1, r.exit(), r::toString);
-    assertTrue(r.stderr().startsWith("Error: not an image archive") || r.stderr().startsWith("Error: not a readable tar"),
+    assertTrue(r.stderr().startsWith("not an image archive") || r.stderr().startsWith("not a readable tar"),
         r.stderr());
     assertEquals(1, r.stderr().lines().count(), r.stderr());
     assertEquals("", berth.ctl("images", "-q").out());

@@ -52,16 +52,16 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertEquals(0, berth.ctl("ns", "create", "demo").exit());
     Cli.Result duplicate = berth.ctl("ns", "create", "demo");
     assertEquals(1, duplicate.exit(), duplicate::toString);
-    assertTrue(duplicate.stderr().startsWith("Error: ") && duplicate.stderr().contains("demo"), duplicate::toString);
+    assertTrue(duplicate.stderr().startsWith("Error response from daemon: ") && duplicate.stderr().contains("demo"), duplicate::toString);
     assertEquals(1, duplicate.stderr().lines().count());
 
     Cli.Result absent = berth.ctl("ns", "rm", "nosuch");
     assertEquals(1, absent.exit());
-    assertEquals("Error: no such namespace: nosuch\n", absent.stderr());
+    assertEquals("no such namespace: nosuch\n", absent.stderr());
 
     Cli.Result badName = berth.ctl("ns", "create", "Bad Name!");
     assertEquals(1, badName.exit());
-    assertTrue(badName.stderr().startsWith("Error: "), badName::toString);
+    assertTrue(badName.stderr().startsWith("Error response from daemon: "), badName::toString);
   }
 
   @Test
@@ -70,7 +70,7 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertEquals(0, berth.ctlWithInput(data, "--namespace", "busy", "content", "ingest", "x").exit());
     Cli.Result rm = berth.ctl("ns", "rm", "busy");
     assertEquals(1, rm.exit(), rm::toString);
-    assertTrue(rm.stderr().startsWith("Error: ") && rm.stderr().contains("busy"), rm::toString);
+    assertTrue(rm.stderr().startsWith("Error response from daemon: ") && rm.stderr().contains("busy"), rm::toString);
     assertEquals("busy\n", berth.ctl("ns", "ls", "-q").out());
   }
 

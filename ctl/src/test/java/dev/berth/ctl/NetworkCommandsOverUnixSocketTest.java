@@ -192,10 +192,10 @@ class NetworkCommandsOverUnixSocketTest {
         unhonoured::toString);
     Cli.Result rangeAlone = net.ctl("network", "create", "c", "--ip-range", "10.211.0.0/24");
     assertEquals(1, rangeAlone.exit(), rangeAlone::toString);
-    assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", rangeAlone.stderr());
+    assertEquals("every ip-range or gateway must have a corresponding subnet\n", rangeAlone.stderr());
     Cli.Result gatewayAlone = net.ctl("network", "create", "c", "--gateway", "10.211.0.1");
     assertEquals(1, gatewayAlone.exit(), gatewayAlone::toString);
-    assertEquals("Error: every ip-range or gateway must have a corresponding subnet\n", gatewayAlone.stderr(),
+    assertEquals("every ip-range or gateway must have a corresponding subnet\n", gatewayAlone.stderr(),
         "as Docker's CLI, not a gateway outside a subnet berthd picked");
     Cli.Result ipv6 = net.ctl("network", "create", "c", "--ipv6");
     assertEquals(1, ipv6.exit(), ipv6::toString);
@@ -205,7 +205,7 @@ class NetworkCommandsOverUnixSocketTest {
     assertOneErrorLine(twoSubnets, "--subnet given 2 times");
     Cli.Result outside = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--ip-range", "10.212.0.0/24");
     assertEquals(1, outside.exit(), outside::toString);
-    assertEquals("Error: no matching subnet for range 10.212.0.0/24\n", outside.stderr(), "Docker's CLI's words");
+    assertEquals("no matching subnet for range 10.212.0.0/24\n", outside.stderr(), "Docker's CLI's words");
     Cli.Result disagree = net.ctl("network", "create", "c", "--ip-masquerade=false", "-o",
         "com.docker.network.bridge.enable_ip_masquerade=true");
     assertEquals(125, disagree.exit(), disagree::toString);
@@ -293,7 +293,7 @@ class NetworkCommandsOverUnixSocketTest {
 
     Cli.Result again = net.ctl("network", "disconnect", "web", "c1");
     assertEquals(1, again.exit(), again::toString);
-    assertEquals("Error: container c1 is not attached to web\n", again.stderr());
+    assertEquals("Error response from daemon: container c1 is not attached to web\n", again.stderr());
     assertEquals("Error response from daemon: network nosuch not found\n", net.ctl("network", "disconnect", "nosuch", "c1").stderr());
     Cli.Result unknownNetwork = net.ctl("network", "connect", "nosuch", "c1");
     assertEquals(1, unknownNetwork.exit(), unknownNetwork::toString);
@@ -380,7 +380,7 @@ class NetworkCommandsOverUnixSocketTest {
   }
 
   private static void assertOneErrorLine(Cli.Result r, String containing) {
-    assertTrue(r.stderr().startsWith("Error: ") && r.stderr().contains(containing), r::toString);
+    assertTrue(!r.stderr().startsWith("Error: ") && r.stderr().contains(containing), r::toString);
     assertEquals(1, r.stderr().lines().count(), r::toString);
   }
 
@@ -399,9 +399,9 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals(0, local.exit(), local::toString);
     assertEquals("plain", network("plain").getName());
 
-    refused("Error: no matching subnet for gateway 10.2.0.1\n",
+    refused("no matching subnet for gateway 10.2.0.1\n",
         "network", "create", "--subnet", "10.1.0.0/24", "--gateway", "10.2.0.1", "n");
-    refused("Error: no matching subnet for range 10.2.0.0/25\n",
+    refused("no matching subnet for range 10.2.0.0/25\n",
         "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.2.0.0/25", "n");
     refused("Error response from daemon: plugin \"foo\" not found\n", "network", "create", "--ipam-driver", "foo", "n");
     refused("Error response from daemon: plugin \"foo\" not found\n", "network", "create", "-d", "foo", "n");
@@ -420,7 +420,7 @@ class NetworkCommandsOverUnixSocketTest {
     for (String flag : List.of("--config-only", "--aux-address=a=10.1.0.5", "--ipam-opt=x=y")) {
       Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
       assertEquals(1, r.exit(), r::toString);
-      assertTrue(r.stderr().startsWith("Error: " + flag.split("=")[0] + " is not supported: "), r::toString);
+      assertTrue(r.stderr().startsWith(flag.split("=")[0] + " is not supported: "), r::toString);
     }
     assertEquals(List.of("bridge", "plain"), net.ctl("network", "ls", "--format", "{{.Name}}").out().lines().toList(),
         "nothing made by a refused create");

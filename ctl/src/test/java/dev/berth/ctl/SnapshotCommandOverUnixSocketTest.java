@@ -114,12 +114,12 @@ class SnapshotCommandOverUnixSocketTest {
   void rmRefusesAParentWithChildrenAndRemovesTheRest() {
     Cli.Result parent = berth.ctl("snapshot", "rm", chain.get(2));
     assertEquals(1, parent.exit(), parent::toString);
-    assertTrue(parent.stderr().startsWith("Error: "), parent.stderr());
+    assertTrue(parent.stderr().startsWith("Error response from daemon: "), parent.stderr());
 
     Cli.Result r = berth.ctl("snapshot", "rm", CONTAINER, "nosuch", chain.get(2));
     assertEquals(1, r.exit(), r::toString);
     assertEquals(CONTAINER + "\n" + chain.get(2) + "\n", r.out());
-    assertEquals("Error: no such snapshot: nosuch\n", r.stderr());
+    assertEquals("no such snapshot: nosuch\n", r.stderr());
     assertEquals(List.of(chain.get(0), chain.get(1)).stream().sorted().toList(),
         berth.ctl("snapshot", "ls", "-q").out().lines().toList());
   }

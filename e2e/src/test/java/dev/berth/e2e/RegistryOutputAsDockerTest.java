@@ -101,7 +101,7 @@ class RegistryOutputAsDockerTest {
 
     Result tagged = berthd.berthctl("pull", "-a", repo + ":1");
     assertEquals(1, tagged.exit(), tagged::toString);
-    assertEquals("Error: tag can't be used with --all-tags/-a\n", tagged.err());
+    assertEquals("tag can't be used with --all-tags/-a\n", tagged.err());
     Result unknown = berthd.berthctl("pull", "-a", registry.host() + "/out/nosuch");
     assertEquals(1, unknown.exit(), unknown::toString);
     assertEquals("Error response from daemon: repository " + registry.host() + "/out/nosuch not found: name unknown:"

@@ -109,9 +109,9 @@ public final class ContainerConfig {
   }
 
   /** The seconds stop waits before SIGKILL that {@code --stop-timeout} gave, if it did (-1: no limit). */
-  public java.util.OptionalInt stopTimeout() {
+  public java.util.OptionalLong stopTimeout() {
     JsonNode timeout = config().path("StopTimeout");
-    return timeout.isInt() ? java.util.OptionalInt.of(timeout.asInt()) : java.util.OptionalInt.empty();
+    return timeout.isIntegralNumber() ? java.util.OptionalLong.of(timeout.asLong()) : java.util.OptionalLong.empty();
   }
 
   /** Names of the volumes created for this container alone, which {@code rm -v} removes. */

@@ -312,7 +312,7 @@ public final class ContainerCreator {
         spec.domainname(o.domainname);
       }
       if (o.oomScoreAdj != null) {
-        spec.oomScoreAdj(o.oomScoreAdj);
+        spec.oomScoreAdj(o.oomScoreAdj.intValue());
       }
       if (o.cgroupParent != null) {
         spec.cgroupsPath(cgroupsPath(o.cgroupParent, id));
@@ -452,6 +452,9 @@ public final class ContainerCreator {
         // Docker's daemon refuses it, in the words Signals uses for kill -s
         throw new InvalidParameterException(e.getMessage());
       }
+    }
+    if (o.oomScoreAdj != null && (o.oomScoreAdj < -1000 || o.oomScoreAdj > 1000)) {
+      throw new InvalidParameterException("Invalid value " + o.oomScoreAdj + ", range for oom score adj is [-1000, 1000]");
     }
     if (o.stopTimeout != null && o.stopTimeout < -1) {
       throw InvalidValueException.of("stop timeout", o.stopTimeout.toString(), "seconds, or -1 to wait as long as it takes");

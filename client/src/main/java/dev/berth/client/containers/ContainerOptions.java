@@ -46,7 +46,7 @@ public final class ContainerOptions {
   public String cpus;
   public String cpuQuota;
   public String cpuPeriod;
-  public Integer oomScoreAdj;
+  public Long oomScoreAdj;
   /** The cgroup the container's goes under instead of {@code /<namespace>}. */
   public String cgroupParent;
   /** Docker's {@code --cgroupns}: host, private, or null for the default ({@link ContainerCreator#privateCgroupNamespace}). */
@@ -101,7 +101,7 @@ public final class ContainerOptions {
   public List<String> links = new ArrayList<>();
   public String stopSignal;
   /** Seconds stop waits before SIGKILL unless told otherwise; -1: as long as it takes. */
-  public Integer stopTimeout;
+  public Long stopTimeout;
   public boolean privileged;
   public List<String> capAdd = new ArrayList<>();
   public List<String> capDrop = new ArrayList<>();

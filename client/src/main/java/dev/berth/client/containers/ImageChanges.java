@@ -19,17 +19,14 @@ import java.util.regex.Pattern;
 /**
  * Docker's {@code --change} of commit and import: Dockerfile instructions that set the new
  * image's run settings. CMD and ENTRYPOINT (JSON array or shell form), ENV and LABEL
- * ({@code KEY=VALUE ...}, or ENV's {@code KEY VALUE}), EXPOSE, VOLUME, USER, WORKDIR and
- * STOPSIGNAL, as Docker takes them; other instructions are refused.
+ * ({@code KEY=VALUE ...}, or ENV's {@code KEY VALUE}), EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL,
+ * HEALTHCHECK and ONBUILD, as Docker takes them; other instructions are refused.
  */
 public final class ImageChanges {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final Set<String> KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME", "USER",
-      "WORKDIR", "STOPSIGNAL");
-  /** What Docker's daemon takes besides: HEALTHCHECK and ONBUILD, which Berth refuses in its own words. */
-  private static final Set<String> DOCKERS_KEYWORDS = Set.of("CMD", "ENTRYPOINT", "ENV", "LABEL", "EXPOSE", "VOLUME",
-      "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "ONBUILD");
+      "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "ONBUILD");
 
   /**
    * {@code refusal} (null for none) heads a message about it; {@code variables} (null for none) are replaced, and
@@ -61,13 +58,9 @@ public final class ImageChanges {
       String typed = space < 0 ? text : text.substring(0, space);
       String keyword = typed.toUpperCase(Locale.ROOT);
       String argument = space < 0 ? "" : text.substring(space + 1).strip();
-      if (!DOCKERS_KEYWORDS.contains(keyword)) {
-        // Docker's daemon's words, for what it refuses too
-        throw new InvalidParameterException(typed + " is not a valid change command");
-      }
       if (!KEYWORDS.contains(keyword)) {
-        throw new InvalidValueException("invalid --change \"" + change + "\": " + keyword
-            + " is not one of " + String.join(", ", KEYWORDS.stream().sorted().toList()));
+        // Docker's daemon's words
+        throw new InvalidParameterException(typed + " is not a valid change command");
       }
       if (argument.isEmpty()) {
         throw new InvalidValueException("invalid --change \"" + change + "\": " + keyword + " needs an argument");
@@ -140,6 +133,14 @@ public final class ImageChanges {
           .forEach(path -> run.withObject("/Volumes").putObject(path));
       case "USER" -> run.put("User", i.variables() == null ? a : word(i, a));
       case "WORKDIR" -> run.put("WorkingDir", i.variables() == null ? a : word(i, a));
+      case "HEALTHCHECK" -> {
+        try {
+          run.set("Healthcheck", HealthcheckChange.read(a));
+        } catch (InvalidValueException e) {
+          throw refused(i, e.getMessage());
+        }
+      }
+      case "ONBUILD" -> run.withArray("/OnBuild").add(trigger(i, a));
       default -> run.put("StopSignal", signal(i, i.variables() == null ? a : word(i, a)));
     }
   }
@@ -167,6 +168,18 @@ public final class ImageChanges {
       ports.add(port + "/" + proto.toLowerCase(Locale.ROOT));
     }
     return ports;
+  }
+
+  /** An ONBUILD's trigger, kept as written and refused where Docker's parser refuses it. */
+  private static String trigger(Instruction i, String trigger) {
+    String keyword = trigger.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+    if (keyword.equals("ONBUILD")) {
+      throw refused(i, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+    }
+    if (keyword.equals("FROM") || keyword.equals("MAINTAINER")) {
+      throw refused(i, keyword + " isn't allowed as an ONBUILD trigger");
+    }
+    return trigger;
   }
 
   /** A STOPSIGNAL's signal, checked as Docker checks it when it reads the instruction. */

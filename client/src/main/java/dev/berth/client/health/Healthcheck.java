@@ -19,7 +19,7 @@ import java.util.Optional;
  * retries mean docker's defaults. Kept in docker's JSON form, as the image config
  * ({@code config.Healthcheck}) and a container's {@code Config.Healthcheck} hold it.
  */
-public record Healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod, int retries,
+public record Healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod, long retries,
     Duration startInterval) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_START_INTERVAL = Duration.ofSeconds(5);
@@ -66,7 +66,7 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     return timeout.isZero() ? DEFAULT_TIMEOUT : timeout;
   }
 
-  public int effectiveRetries() {
+  public long effectiveRetries() {
     return retries == 0 ? DEFAULT_RETRIES : retries;
   }
 
@@ -84,7 +84,7 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     node.path("Test").forEach(t -> test.add(t.asText()));
     return Optional.of(new Healthcheck(test, Duration.ofNanos(node.path("Interval").asLong(0)),
         Duration.ofNanos(node.path("Timeout").asLong(0)), Duration.ofNanos(node.path("StartPeriod").asLong(0)),
-        node.path("Retries").asInt(0), Duration.ofNanos(node.path("StartInterval").asLong(0))));
+        node.path("Retries").asLong(0), Duration.ofNanos(node.path("StartInterval").asLong(0))));
   }
 
   /** Writes docker's JSON form into {@code into}. */
@@ -100,7 +100,7 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
   }
 
   /** The {@code --health-*} and {@code --no-healthcheck} flags; null fields were not given. */
-  public record Flags(String cmd, String interval, String timeout, String startPeriod, Integer retries,
+  public record Flags(String cmd, String interval, String timeout, String startPeriod, Long retries,
       String startInterval, boolean none) {
     boolean any() {
       return cmd != null || interval != null || timeout != null || startPeriod != null || retries != null

@@ -1,6 +1,7 @@
 package dev.berth.client.spec;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.InvalidParameterException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -29,7 +30,7 @@ public final class HostCpus {
   /** {@code --cpus} as {@link ResourceFlags#cpus} reads it, at most as many as this host has online. */
   public static ResourceFlags.CpuQuota cpus(String text) {
     ResourceFlags.CpuQuota quota = ResourceFlags.cpus(text);
-    here().requireCpus(text, quota);
+    here().requireCpus(quota);
     return quota;
   }
 
@@ -73,12 +74,12 @@ public final class HostCpus {
     return new HostCpus(parse(list));
   }
 
-  /** {@code --cpus}: at most as many CPUs as there are online. */
-  void requireCpus(String text, ResourceFlags.CpuQuota quota) {
+  /** {@code --cpus}: at most as many CPUs as there are online, refused in Docker's daemon's words. */
+  void requireCpus(ResourceFlags.CpuQuota quota) {
     int count = online.cardinality();
     BigDecimal most = BigDecimal.valueOf(quota.period()).multiply(BigDecimal.valueOf(count));
     if (BigDecimal.valueOf(quota.quota()).compareTo(most) > 0) {
-      throw InvalidValueException.of("number of CPUs", text, String.format("the range of CPUs is from 0.01 to %d.00,"
+      throw new InvalidParameterException(String.format("range of CPUs is from 0.01 to %d.00,"
           + " as there are only %d CPUs available", count, count));
     }
   }

@@ -81,6 +81,29 @@ class ImageChangesTest {
   }
 
   @Test
+  void healthcheckAndOnbuildAreTakenAsDockersDaemonTakesThem() throws Exception {
+    ObjectNode run = applied("HEALTHCHECK --interval=5s --retries=2 CMD wget -q -O- localhost || exit 1",
+        "ONBUILD RUN echo built", "onbuild COPY . /src");
+    assertEquals("{\"Test\":[\"CMD-SHELL\",\"wget -q -O- localhost || exit 1\"],\"Interval\":5000000000,"
+        + "\"Retries\":2}", run.get("Healthcheck").toString());
+    assertEquals("[\"RUN echo built\",\"COPY . /src\"]", run.get("OnBuild").toString());
+    assertEquals("{\"Test\":[\"CMD\",\"/probe\",\"-q\"]}",
+        applied("HEALTHCHECK CMD [\"/probe\", \"-q\"]").get("Healthcheck").toString());
+    assertEquals("{\"Test\":[\"NONE\"]}", applied("HEALTHCHECK NONE").get("Healthcheck").toString());
+    // refused in the words of Docker's parser
+    for (String[] bad : new String[][] {{"HEALTHCHECK NONE x", "HEALTHCHECK NONE takes no arguments"},
+        {"HEALTHCHECK RUN x", "Unknown type \"RUN\" in HEALTHCHECK (try CMD)"},
+        {"HEALTHCHECK CMD", "Missing command after HEALTHCHECK CMD"},
+        {"HEALTHCHECK --retries=-1 CMD x", "--retries cannot be negative (-1)"},
+        {"ONBUILD ONBUILD RUN x", "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"},
+        {"ONBUILD FROM busybox", "FROM isn't allowed as an ONBUILD trigger"}}) {
+      InvalidValueException e = assertThrows(InvalidValueException.class, () -> ImageChanges.parse(List.of(bad[0])),
+          bad[0]);
+      assertTrue(e.getMessage().endsWith(": " + bad[1]), e.getMessage());
+    }
+  }
+
+  @Test
   void anInstructionDockerTakesNoneOfIsRefusedInItsDaemonsWords() {
     for (String bad : List.of("RUN true", "run true", "FROM busybox", "nonsense")) {
       InvalidParameterException e = assertThrows(InvalidParameterException.class,

@@ -35,7 +35,7 @@ class HealthcheckTest {
     assertEquals("Health check exceeded timeout (500ms)", merged.timeoutOutput());
 
     Healthcheck own = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("curl -f x || exit 1", null, null,
-        "2s", 2, null, false)).orElseThrow();
+        "2s", 2L, null, false)).orElseThrow();
     assertEquals(List.of("/bin/sh", "-c", "curl -f x || exit 1"), own.command());
     assertEquals(Healthcheck.DEFAULT_INTERVAL, own.effectiveInterval());
     assertEquals(Duration.ofSeconds(2), own.startPeriod());
@@ -81,8 +81,8 @@ class HealthcheckTest {
     assertEquals("--health-interval cannot be negative", refusal(new Healthcheck.Flags("true", "-1s", null, null,
         null, null, false), InvalidValueException.class));
     assertEquals("--health-timeout cannot be negative", refusal(new Healthcheck.Flags("true", "500000ns", "-2ms",
-        null, -1, "-1s", false), InvalidValueException.class), "the CLI's checks come before the daemon's, in its order");
-    assertEquals("--health-retries cannot be negative", refusal(new Healthcheck.Flags("true", null, null, "-1s", -1,
+        null, -1L, "-1s", false), InvalidValueException.class), "the CLI's checks come before the daemon's, in its order");
+    assertEquals("--health-retries cannot be negative", refusal(new Healthcheck.Flags("true", null, null, "-1s", -1L,
         null, false), InvalidValueException.class));
     assertEquals("--health-start-interval cannot be negative", refusal(new Healthcheck.Flags("true", null, null,
         null, null, "-1.5s", false), InvalidValueException.class));
@@ -103,7 +103,7 @@ class HealthcheckTest {
 
   @Test
   void aPassMakesHealthyAndRetriesFailuresUnhealthyButNotWithinTheStartPeriod() throws Exception {
-    Healthcheck check = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", "1s", null, "10s", 2, null, false))
+    Healthcheck check = Healthcheck.of(Optional.empty(), new Healthcheck.Flags("true", "1s", null, "10s", 2L, null, false))
         .orElseThrow();
     Instant started = Instant.parse("2026-12-03T10:00:00Z");
     HealthState s = HealthState.starting();

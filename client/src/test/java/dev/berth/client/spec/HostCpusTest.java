@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.client.InvalidParameterException;
 import org.junit.jupiter.api.Test;
 
 class HostCpusTest {
@@ -11,12 +12,11 @@ class HostCpusTest {
 
   @Test
   void cpusUpToThoseOnlineAreTaken() {
-    two.requireCpus("2", ResourceFlags.cpus("2"));
-    two.requireCpus("0.5", ResourceFlags.cpus("0.5"));
-    InvalidValueException e = assertThrows(InvalidValueException.class,
-        () -> two.requireCpus("2.5", ResourceFlags.cpus("2.5")));
-    assertEquals("invalid number of CPUs \"2.5\": the range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs"
-        + " available", e.getMessage());
+    two.requireCpus(ResourceFlags.cpus("2"));
+    two.requireCpus(ResourceFlags.cpus("0.5"));
+    InvalidParameterException e = assertThrows(InvalidParameterException.class,
+        () -> two.requireCpus(ResourceFlags.cpus("2.5")));
+    assertEquals("range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available", e.getMessage());
   }
 
   @Test

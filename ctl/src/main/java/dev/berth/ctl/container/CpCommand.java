@@ -142,7 +142,8 @@ public final class CpCommand implements Callable<Integer> {
           String destinationNamed = destinationNamed(in, containerPath);
           long size = copy(new Place(host, hostPath(from.toString())), nameOf(given.toString()), new Place(in, inside),
               source, destination, Set.of(), owner(ROOT),
-              () -> new CommandFailure("no such file or directory: " + source),
+              // Go's os.Lstat's words on the absolute path, as Docker's cp stats the source
+              () -> new CommandFailure("lstat " + given.normalize() + ": no such file or directory"),
               () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
         }

@@ -108,9 +108,9 @@ final class CreateOptions {
       description = "time between checks in the start period while the container is starting (default 5s)")
   String healthStartInterval;
 
-  @Option(names = "--health-retries", converter = PflagTypes.Int.class, paramLabel = "N",
+  @Option(names = "--health-retries", converter = PflagTypes.Int64.class, paramLabel = "N",
       description = "failures in a row that make it unhealthy (default 3)")
-  Integer healthRetries;
+  Long healthRetries;
 
   @Option(names = "--no-healthcheck", description = "run no health check, not even the image's")
   boolean noHealthcheck;
@@ -123,9 +123,9 @@ final class CreateOptions {
       paramLabel = "MICROSECONDS", description = "the CFS period (default 100000)")
   String cpuPeriod;
 
-  @Option(names = "--oom-score-adj", converter = PflagTypes.Int.class, paramLabel = "N",
+  @Option(names = "--oom-score-adj", converter = PflagTypes.Int64.class, paramLabel = "N",
       description = "the OOM killer's preference, -1000 to 1000 (lowering it needs CAP_SYS_RESOURCE)")
-  Integer oomScoreAdj;
+  Long oomScoreAdj;
 
   @Option(names = "--cgroup-parent", paramLabel = "PATH",
       description = "the cgroup the container's cgroup goes under (default /NAMESPACE)")
@@ -319,9 +319,9 @@ final class CreateOptions {
   @Option(names = "--cidfile", paramLabel = "FILE", description = "write the container's id to FILE, which must not exist")
   Path cidFile;
 
-  @Option(names = "--stop-timeout", converter = PflagTypes.Int.class, paramLabel = "SECONDS",
+  @Option(names = "--stop-timeout", converter = PflagTypes.Int64.class, paramLabel = "SECONDS",
       description = "seconds stop waits before SIGKILL unless its -t says otherwise (default 10; -1 no limit)")
-  Integer stopTimeout;
+  Long stopTimeout;
 
   @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "signal stop sends first (default SIGTERM)")
   String stopSignal;

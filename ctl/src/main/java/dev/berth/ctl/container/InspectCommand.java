@@ -179,7 +179,7 @@ public final class InspectCommand implements Callable<Integer> {
     if (type == Type.NETWORK) {
       throw NoSuchObjectException.network(name, null);
     }
-    throw new CommandFailure("No such object: " + name);
+    throw new CommandFailure("Error: No such object: " + name);
   }
 
   /**

@@ -62,7 +62,7 @@ public final class PortCommand implements Callable<Integer> {
     List<PortMapping> matching = ports.stream().filter(only::matches).toList();
     if (matching.isEmpty()) {
       // Docker's words, with the port as it was given
-      throw new CommandFailure("No public port '" + privatePort + "' published for " + container);
+      throw new CommandFailure("Error: No public port '" + privatePort + "' published for " + container);
     }
     matching.forEach(p -> root.out().println(address(p)));
     return 0;
@@ -91,6 +91,6 @@ public final class PortCommand implements Callable<Integer> {
   }
 
   private static CommandFailure invalidPort(String number, String why) {
-    return new CommandFailure("invalid port (" + number + "): strconv.ParseUint: parsing \"" + number + "\": " + why);
+    return new CommandFailure("Error: invalid port (" + number + "): strconv.ParseUint: parsing \"" + number + "\": " + why);
   }
 }

@@ -93,9 +93,9 @@ public final class PsCommand implements Callable<Integer> {
   @Option(names = {"-a", "--all"}, description = "all containers, not only running ones")
   boolean all;
 
-  @Option(names = {"-n", "--last"}, converter = PflagTypes.Int.class, paramLabel = "N", defaultValue = "-1",
+  @Option(names = {"-n", "--last"}, converter = PflagTypes.Int64.class, paramLabel = "N", defaultValue = "-1",
       description = "the N containers created last, in any state (0: no limit)")
-  int last;
+  long last;
 
   @Option(names = {"-l", "--latest"}, description = "the container created last, in any state")
   boolean latest;
@@ -122,7 +122,7 @@ public final class PsCommand implements Callable<Integer> {
     // as Docker: a template that shows sizes asks for them
     size |= format.names("Size");
     // as Docker's: -l is -n 1 unless -n is given, and -n 0 is no limit, only running containers
-    int limit = latest && last == -1 ? 1 : last;
+    long limit = latest && last == -1 ? 1 : last;
     Map<String, List<String>> byKey = filters();
     List<ContainerState> shown = new ArrayList<>();
     Map<String, List<PortMapping>> ports = new HashMap<>();
@@ -162,7 +162,7 @@ public final class PsCommand implements Callable<Integer> {
     // Comparator.comparing's own is spun at each run (~3 ms)
     shown.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
     if (limit > 0 && shown.size() > limit) {
-      shown.subList(limit, shown.size()).clear();
+      shown.subList((int) limit, shown.size()).clear();
     }
     if (quiet) {
       Output.lines(root.out(), shown.stream().map(this::id).toList());

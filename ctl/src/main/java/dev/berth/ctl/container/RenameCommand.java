@@ -34,7 +34,7 @@ public final class RenameCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       // as Docker's CLI: its daemon's refusal, then a line of its own
       if (root.each(List.of(container), ErrorHandler.FAILURE, old -> rename(c, old)) != 0) {
-        throw new CommandFailure("failed to rename container named " + container);
+        throw new CommandFailure("Error: failed to rename container named " + container);
       }
     }
     return 0;

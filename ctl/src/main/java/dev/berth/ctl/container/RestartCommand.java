@@ -21,10 +21,10 @@ public final class RestartCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-t", "--time", "--timeout"}, converter = PflagTypes.Int.class, paramLabel = "SECONDS",
+  @Option(names = {"-t", "--time", "--timeout"}, converter = PflagTypes.Int64.class, paramLabel = "SECONDS",
       description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else "
           + StopCommand.DEFAULT_TIMEOUT + ")")
-  Integer timeout;
+  Long timeout;
 
   @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL",
       description = "the signal to stop with instead of the container's stop signal (TERM, SIGUSR1, 9)")

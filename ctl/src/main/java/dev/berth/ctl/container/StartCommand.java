@@ -103,7 +103,7 @@ public final class StartCommand implements Callable<Integer> {
         }
       }
       if (!failed.isEmpty()) {
-        throw new CommandFailure("failed to start containers: " + String.join(", ", failed));
+        throw new CommandFailure("Error: failed to start containers: " + String.join(", ", failed));
       }
       return 0;
     }

@@ -29,10 +29,10 @@ public final class StopCommand implements Callable<Integer> {
   @ParentCommand
   BerthCtl root;
 
-  @Option(names = {"-t", "--time", "--timeout"}, converter = PflagTypes.Int.class, paramLabel = "SECONDS",
+  @Option(names = {"-t", "--time", "--timeout"}, converter = PflagTypes.Int64.class, paramLabel = "SECONDS",
       description = "seconds to wait before SIGKILL (default: the container's --stop-timeout, else " + DEFAULT_TIMEOUT
           + "; -1 waits as long as it takes)")
-  Integer timeout;
+  Long timeout;
 
   @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL",
       description = "the signal to send first instead of the container's stop signal (TERM, SIGUSR1, 9)")
@@ -61,8 +61,8 @@ public final class StopCommand implements Callable<Integer> {
    * The grace period before SIGKILL: the flag's seconds if given, else the container's
    * {@code --stop-timeout}, else {@value #DEFAULT_TIMEOUT} s; negative means no limit (null).
    */
-  static Duration grace(Integer flag, ContainerState s) {
-    int seconds = flag != null ? flag : ContainerConfig.of(s.record()).stopTimeout().orElse(DEFAULT_TIMEOUT);
+  static Duration grace(Long flag, ContainerState s) {
+    long seconds = flag != null ? flag : ContainerConfig.of(s.record()).stopTimeout().orElse(DEFAULT_TIMEOUT);
     return seconds < 0 ? null : Duration.ofSeconds(seconds);
   }
 }

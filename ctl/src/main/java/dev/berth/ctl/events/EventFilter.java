@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Docker's {@code events --filter}: values of one key are alternatives, except that every
- * {@code label=} must match, and different keys must all match. type=container|image|..., event=start|die|... (the action), container=NAME|ID|ID-PREFIX,
- * image=NAME (with or without its tag) or an image id, network=NAME|ID|ID-PREFIX, volume=NAME,
- * label=KEY or label=KEY=VALUE.
+ * {@code label=} must match, and different keys must all match. type=container|image|..., event=start|die|... (the action),
+ * container=, network= and volume= a prefix of the id or of the name the event carries, image=NAME
+ * (with or without its tag) or an image id, label=KEY or label=KEY=VALUE.
  */
 public final class EventFilter {
   private static final List<String> KEYS = List.of("type", "event", "container", "image", "network", "volume",
@@ -64,8 +64,8 @@ public final class EventFilter {
       case "type" -> e.type().equals(value);
       // Docker's exec actions carry the command after a colon; the filter names the action alone
       case "event" -> e.action().equals(value) || e.action().startsWith(value + ":");
-      case "container" -> e.type().equals("container")
-          && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
+      // as Docker's daemon matches them (FuzzyMatch): a prefix of the id, or of the name the event carries
+      case "container" -> e.type().equals("container") && fuzzy(value, e);
       case "image" -> {
         // as Docker's daemon matches it: the actor's id or its image's name (an image event's own), with or
         // without the tag, so image=busybox also finds busybox:latest
@@ -73,15 +73,20 @@ public final class EventFilter {
         yield value.equals(e.actorId()) || value.equals(name) || value.equals(withoutTag(e.actorId()))
             || value.equals(withoutTag(name));
       }
-      case "network" -> e.type().equals("network")
-          && (e.actorId().startsWith(value) || value.equals(attributes.get("name")));
-      case "volume" -> e.type().equals("volume") && e.actorId().equals(value);
+      case "network" -> e.type().equals("network") && fuzzy(value, e);
+      case "volume" -> e.type().equals("volume") && fuzzy(value, e);
       default -> {
         int equals = value.indexOf('=');
         yield equals < 0 ? attributes.containsKey(value)
             : value.substring(equals + 1).equals(attributes.get(value.substring(0, equals)));
       }
     };
+  }
+
+  /** Docker's FuzzyMatch of the actor's id and its name: either starts with {@code value}. */
+  private static boolean fuzzy(String value, DockerEvent e) {
+    String name = e.attributes().get("name");
+    return e.actorId().startsWith(value) || name != null && name.startsWith(value);
   }
 
   /** The repository of an image's name as people write it ({@code busybox} for {@code docker.io/library/busybox:1}). */

@@ -30,19 +30,7 @@ public final class PflagTypes {
 
   private PflagTypes() {}
 
-  /** pflag's int (Go's int is 64 bits; berthctl keeps an int, so past 32 bits is out of range). */
-  public static final class Int implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      long v = GoNumbers.parseInt(value, 64);
-      if (v != (int) v) {
-        throw new GoValueError("strconv.ParseInt: parsing \"" + value + "\": value out of range");
-      }
-      return (int) v;
-    }
-  }
-
-  /** pflag's int64. */
+  /** pflag's int64, and its int: Go's int is 64 bits on the machines Docker runs on. */
   public static final class Int64 implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {

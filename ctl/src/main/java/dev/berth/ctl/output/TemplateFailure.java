@@ -4,7 +4,7 @@ import dev.berth.ctl.CommandFailure;
 
 /**
  * A template that cannot be read or run, with Go's words and position ({@code template: :1:2:
- * executing "" at <.Foo>: ...}): printed as it is, without berthctl's {@code Error: }, as
+ * executing "" at <.Foo>: ...}): printed as it is, as
  * Docker's CLI prints it, so that scripts matching Docker's line match this one. Carries what the
  * template wrote before it failed (Docker's {@code version} and {@code info} print that) and the
  * exit code Docker's command gives (64 for an unreadable template in {@code inspect},

@@ -11,7 +11,6 @@ import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.spec.LabelFilters;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
-import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.ErrorHandler;
@@ -64,7 +63,9 @@ public final class VolumeCommand extends GroupCommand {
           + "type, device and o, mounted on the volume's directory as mount -t TYPE -o O DEVICE")
       Map<String, String> options) {
     if (!driver.equals("local")) {
-      throw new CommandFailure("volume driver " + driver + " is not available: berthd has only local");
+      // as Docker's daemon refuses a volume plugin it cannot find
+      throw new DaemonError((name == null ? "" : "create " + name + ": ") + "error looking up volume plugin " + driver
+          + ": plugin \"" + driver + "\" not found");
     }
     Map<String, String> wanted = labels == null ? Map.of() : labels;
     Map<String, String> driverOptions = options == null ? Map.of() : options;

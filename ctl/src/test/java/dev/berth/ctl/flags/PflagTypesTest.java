@@ -96,8 +96,9 @@ class PflagTypesTest {
     assertEquals("16", new PflagTypes.Int64Text().convert("0x10"));
     assertEquals("500", new PflagTypes.Uint16Text().convert("0o764"));
     assertEquals(-1L, new PflagTypes.Int64().convert("-1"));
-    assertEquals(30, new PflagTypes.Int().convert("30"));
-    assertEquals("strconv.ParseInt: parsing \"4294967296\": value out of range",
-        error(() -> new PflagTypes.Int().convert("4294967296")));
+    // Go's int is 64 bits: out of range only past int64
+    assertEquals(9999999999L, new PflagTypes.Int64().convert("9999999999"));
+    assertEquals("strconv.ParseInt: parsing \"9223372036854775808\": value out of range",
+        error(() -> new PflagTypes.Int64().convert("9223372036854775808")));
   }
 }
