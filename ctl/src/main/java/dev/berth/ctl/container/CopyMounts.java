@@ -27,7 +27,7 @@ import java.util.Optional;
  * writes the volume or the host directory, not the container's layer beneath it.
  */
 final class CopyMounts {
-  /** How often a destination made or removed meanwhile by someone else is looked up again. */
+  /** How often a destination made or removed meanwhile by someone else is looked up and mounted on again. */
   private static final int ATTEMPTS = 8;
   private record Entry(String type, String name, String source, String destination, boolean readWrite) {}
 
@@ -93,23 +93,24 @@ final class CopyMounts {
         // a bind source removed since: the container would not start either, and there is nothing to copy
         continue;
       }
-      try (copy; FileHandle target = destination(root, e, Files.isDirectory(source))) {
+      try (copy) {
         if (!e.readWrite()) {
           copy.makeReadOnly();
         }
-        copy.attachTo(target);
+        attach(copy, root, e, Files.isDirectory(source));
       }
     }
   }
 
-  /** The directory, or for a file the file, that {@code e} goes on in {@code root}, made when missing. */
-  private static FileHandle destination(InRoot root, Entry e, boolean directory) throws IOException {
+  /** Attaches {@code copy} onto {@code e}'s destination in {@code root}, made when missing. */
+  private static void attach(DetachedMount copy, InRoot root, Entry e, boolean directory) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      try {
-        return madeDestination(root, e, directory);
+      try (FileHandle target = destination(root, e, directory)) {
+        copy.attachTo(target);
+        return;
       } catch (ErrnoException raced) {
         // made or removed meanwhile (by another copy of the same container, or by a container
-        // sharing a volume on the way) between looking and making: looked up afresh
+        // sharing a volume on the way) between looking, making and mounting: looked up afresh
         if (raced.errno() != ErrnoException.EEXIST && raced.errno() != ErrnoException.ENOENT || attempt == ATTEMPTS) {
           throw raced;
         }
@@ -117,7 +118,8 @@ final class CopyMounts {
     }
   }
 
-  private static FileHandle madeDestination(InRoot root, Entry e, boolean directory) throws IOException {
+  /** The directory, or for a file the file, that {@code e} goes on in {@code root}, made when missing. */
+  private static FileHandle destination(InRoot root, Entry e, boolean directory) throws IOException {
     FileHandle target;
     if (directory) {
       target = TarStreams.directory(root, e.destination());
