@@ -17,6 +17,8 @@ import containerd.services.events.v1.SubscribeRequest;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.testing.TestImages;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Syscalls;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -34,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -603,6 +606,61 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         }
       }), "read the host's " + host + "/secret through /shared/d");
     }
+  }
+
+  @Test
+  void mountingAStoppedContainersNestedVolumesForACopyNeverLandsOnTheHost() throws Exception {
+    // a stopped container's volumes are mounted over its snapshot for the copy, one inside another;
+    // a running container sharing the outer volume swaps the directories they go on for symlinks
+    // to a directory that, followed from the host, is the host's
+    Path host = Files.createDirectories(tmp.resolve("host"));
+    Path bound = Files.createDirectories(tmp.resolve("bound"));
+    Files.writeString(bound.resolve("f"), "the bind's\n");
+    try {
+      ok("volume", "create", "nest-outer");
+      ok("run", "-d", "--name", "nest-swapper", "-v", "nest-outer:/shared", "busybox", "sh", "-c",
+          "while true; do rm -rf /shared/sub; mkdir /shared/sub; rm -rf /shared/sub; ln -s " + host + " /shared/sub;"
+          + " done & while true; do rm -f /shared/made; ln -s " + host + " /shared/made; done");
+      ok("create", "--name", "nest-stopped", "-v", "nest-outer:/shared", "-v", "nest-inner:/shared/sub",
+          "-v", bound + ":/shared/made/deep", "busybox", "true");
+      long end = System.nanoTime() + 4_000_000_000L;
+      int copied = 0;
+      for (int round = 1; System.nanoTime() < end; round++) {
+        Path out = tmp.resolve("out" + round);
+        Cli.Result copy = berthd.ctl("cp", "-q", "nest-stopped:/shared/made/deep/f", out.toString());
+        if (copy.exit() == 0) {
+          assertEquals("the bind's\n", Files.readString(out));
+          copied++;
+        } else {
+          // a mount point made or removed meanwhile is looked up again, not a failed system call
+          assertEquals("Error response from daemon: Could not find the file /shared/made/deep/f in container "
+              + "nest-stopped\n", copy.stderr());
+        }
+        assertEquals(List.of(), mountsUnder(host), "round " + round + " mounted on the host's " + host);
+        try (var made = Files.list(host)) {
+          assertEquals(List.of(), made.toList(), "round " + round + " made files in the host's " + host);
+        }
+      }
+      assertTrue(copied > 0, "no copy succeeded");
+    } finally {
+      List<Path> escaped = new ArrayList<>(mountsUnder(host));
+      Collections.reverse(escaped);
+      for (Path mountPoint : escaped) {
+        try {
+          Syscalls.unmount(mountPoint, Syscalls.MNT_DETACH);
+        } catch (ErrnoException gone) {
+          // went with a mount it was stacked on
+        }
+      }
+      berthd.ctl("rm", "-f", "nest-swapper", "nest-stopped");
+      berthd.ctl("volume", "rm", "nest-outer", "nest-inner");
+    }
+  }
+
+  /** The mount points at or under {@code dir} in this process's mount namespace, outermost first. */
+  private static List<Path> mountsUnder(Path dir) throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> Path.of(l.split(" ")[4]))
+        .filter(p -> p.startsWith(dir)).toList();
   }
 
   private static byte[] tarOfFile(Path file, String name) throws IOException {

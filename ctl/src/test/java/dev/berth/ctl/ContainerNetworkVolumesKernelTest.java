@@ -730,6 +730,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("in volume\n", Files.readString(host.resolve("x")));
       ok("cp", "cv:/vol/hostdir/h.txt", host.resolve("h.txt").toString());
       assertEquals("from host\n", Files.readString(host.resolve("h.txt")));
+      // a file bound on a file the copy makes, in a directory it makes, as runc made them
+      ok("volume", "create", "emptied");
+      ok("create", "--name", "cv-file", "-v", "emptied:/vol", "-v", bound.resolve("h.txt") + ":/vol/made/file.txt",
+          "busybox", "true");
+      ok("cp", "cv-file:/vol/made/file.txt", host.resolve("file.txt").toString());
+      assertEquals("from host\n", Files.readString(host.resolve("file.txt")));
 
       ok("cp", host.resolve("in.txt").toString(), "cv:/vol/new");
       ok("cp", host.resolve("in.txt").toString(), "cv:/vol/hostdir/");
@@ -743,8 +749,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       // the copy's mounts are gone with it
       assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains("berthctl-cp"));
     } finally {
-      berthd.ctl("rm", "-f", "cv");
-      berthd.ctl("volume", "rm", "cpvol");
+      berthd.ctl("rm", "-f", "cv", "cv-file");
+      berthd.ctl("volume", "rm", "cpvol", "emptied");
     }
   }
 

@@ -3,11 +3,14 @@ package dev.berth.ctl.container;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
-import containerd.types.Mount;
 import dev.berth.client.containers.ContainerConfig;
-import dev.berth.client.containers.HostCommands;
-import dev.berth.client.spec.RootfsFiles;
+import dev.berth.client.containers.TarStreams;
+import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.DaemonError;
+import dev.berth.linux.DetachedMount;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.FileHandle;
+import dev.berth.linux.InRoot;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +27,8 @@ import java.util.Optional;
  * writes the volume or the host directory, not the container's layer beneath it.
  */
 final class CopyMounts {
+  /** How often a destination made or removed meanwhile by someone else is looked up and mounted on again. */
+  private static final int ATTEMPTS = 8;
   private record Entry(String type, String name, String source, String destination, boolean readWrite) {}
 
   private final List<Entry> entries;
@@ -65,31 +70,90 @@ final class CopyMounts {
 
   /**
    * Binds each volume's directory (looked up through the volumes API) and each bind's host path
-   * at its destination under {@code root}, read-only where the container has it so. The
-   * destination is resolved inside {@code root} as the container resolves it, and made (as runc
-   * makes it) when the snapshot lacks it. Unmounting {@code root} recursively undoes them.
+   * (both resolved as the host resolves them) at its destination in {@code root}, read-only where
+   * the container has it so. The destination is resolved in the kernel inside {@code root} as the
+   * container resolves it, made (as runc makes it) when the snapshot lacks it, and mounted on
+   * through its descriptor: a container sharing a volume on the way, swapping a directory there for
+   * a symlink meanwhile, can neither make a directory nor land a mount outside {@code root}.
+   * Unmounting {@code root} recursively undoes them.
    */
-  void mountUnder(Path root, Channel channel) throws IOException {
+  void mountUnder(InRoot root, Channel channel) throws IOException {
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
     for (Entry e : entries) {
       Path source = Path.of(e.type().equals("volume")
           ? volumes.get(GetVolumeRequest.newBuilder().setName(e.name()).build()).getVolume().getMountpoint()
           : e.source());
-      if (!Files.exists(source)) {
+      DetachedMount copy;
+      try {
+        copy = DetachedMount.copyOf(source);
+      } catch (ErrnoException gone) {
+        if (gone.errno() != ErrnoException.ENOENT) {
+          throw gone;
+        }
         // a bind source removed since: the container would not start either, and there is nothing to copy
         continue;
       }
-      Path target = RootfsFiles.pathInside(root, e.destination());
-      if (!Files.exists(target)) {
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.createFile(target);
+      try (copy) {
+        if (!e.readWrite()) {
+          copy.makeReadOnly();
+        }
+        attach(copy, root, e, Files.isDirectory(source));
+      }
+    }
+  }
+
+  /** Attaches {@code copy} onto {@code e}'s destination in {@code root}, made when missing. */
+  private static void attach(DetachedMount copy, InRoot root, Entry e, boolean directory) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (FileHandle target = destination(root, e, directory)) {
+        copy.attachTo(target);
+        return;
+      } catch (ErrnoException raced) {
+        // made or removed meanwhile (by another copy of the same container, or by a container
+        // sharing a volume on the way) between looking, making and mounting: looked up afresh
+        if (raced.errno() != ErrnoException.EEXIST && raced.errno() != ErrnoException.ENOENT || attempt == ATTEMPTS) {
+          throw raced;
         }
       }
-      HostCommands.mount(Mount.newBuilder().setType("bind").setSource(source.toString())
-          .addOptions("rbind").addOptions(e.readWrite() ? "rw" : "ro").build(), target);
+    }
+  }
+
+  /** The directory, or for a file the file, that {@code e} goes on in {@code root}, made when missing. */
+  private static FileHandle destination(InRoot root, Entry e, boolean directory) throws IOException {
+    FileHandle target;
+    if (directory) {
+      target = TarStreams.directory(root, e.destination());
+    } else {
+      // a dangling symlink on the way: the file is made where it points, as the container would see it
+      String path = root.canonical(e.destination(), true);
+      Optional<FileHandle> existing = root.find(path, true);
+      if (existing.isPresent()) {
+        target = existing.get();
+      } else {
+        makeFile(root, path);
+        target = root.resolve(path, true);
+      }
+    }
+    boolean isDirectory;
+    try {
+      isDirectory = target.stat().isDirectory();
+    } catch (ErrnoException failed) {
+      target.close();
+      throw failed;
+    }
+    if (isDirectory != directory) {
+      target.close();
+      throw new CommandFailure("cannot mount " + e.type() + " " + (e.type().equals("volume") ? e.name() : e.source())
+          + " on " + e.destination() + " for the copy: it is " + (directory ? "not " : "") + "a directory in the container");
+    }
+    return target;
+  }
+
+  /** Makes the empty file {@code path} in {@code root} (runc's mount point for a file), its directories too. */
+  private static void makeFile(InRoot root, String path) throws IOException {
+    int slash = path.lastIndexOf('/');
+    try (FileHandle parent = TarStreams.directory(root, slash == 0 ? "/" : path.substring(0, slash))) {
+      parent.createFile(path.substring(slash + 1), 0644).close();
     }
   }
 }

@@ -484,10 +484,15 @@ public final class CpCommand implements Callable<Integer> {
         Files.delete(dir);
         throw e;
       }
+      InRoot files = null;
       try {
-        copyMounts.mountUnder(dir, c.channel());
-        return new ContainerRoot(InRoot.open(dir), Optional.of(dir), copyMounts);
+        files = InRoot.open(dir);
+        copyMounts.mountUnder(files, c.channel());
+        return new ContainerRoot(files, Optional.of(dir), copyMounts);
       } catch (IOException | RuntimeException e) {
+        if (files != null) {
+          files.close();
+        }
         HostCommands.unmountTree(dir);
         Files.delete(dir);
         throw e;

@@ -91,6 +91,17 @@ final class LibC {
   /** syscall(2) for openat2, which glibc does not wrap; {@code how} is struct open_how: flags, mode, resolve. */
   static native long syscall(long number, int dirfd, byte[] path, long[] how, long size) throws LastErrorException;
 
+  /** syscall(2) for open_tree, which glibc 2.36 does not wrap; every int argument passed as a full register. */
+  static native long syscall(long number, long dirfd, byte[] path, long flags) throws LastErrorException;
+
+  /** syscall(2) for move_mount. */
+  static native long syscall(long number, long fromDirfd, byte[] fromPath, long toDirfd, byte[] toPath, long flags)
+      throws LastErrorException;
+
+  /** syscall(2) for mount_setattr; {@code attr} is struct mount_attr: attr_set, attr_clr, propagation, userns_fd. */
+  static native long syscall(long number, long dirfd, byte[] path, long flags, long[] attr, long size)
+      throws LastErrorException;
+
   static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
 
   /** {@code buffer} receives one struct statx (256 bytes, the same layout on every architecture). */
