@@ -3,6 +3,7 @@ package dev.berth.ctl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.health.v1.ContainerHealthStatus;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -736,6 +738,22 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-out"), "unix:mode") & 07777);
     assertEquals(02755, (int) Files.getAttribute(tmp.resolve("tree-out/sg"), "unix:mode") & 07777);
     assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-cold"), "unix:mode") & 07777);
+  }
+
+  @Test
+  void copyOfAFileTheContainerKeepsExtendingEndsAtTheSizeItHadAsDockers() throws Exception {
+    ok("run", "-d", "--name", "grower", "busybox", "sh", "-c",
+        "i=0; while true; do dd if=/dev/zero of=/grows bs=1M count=1 seek=$i conv=notrunc 2>/dev/null; i=$((i+1)); done");
+    try {
+      Cli.Result[] copies = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new Cli.Result[] {
+          berthd.ctl("cp", "grower:/grows", tmp.resolve("grows").toString()),
+          berthd.ctl("cp", "grower:/grows", "-")});
+      assertEquals(0, copies[0].exit(), copies[0]::toString);
+      assertEquals(0, Files.size(tmp.resolve("grows")) % (1 << 20), "whole megabytes, as stat saw them");
+      assertEquals(List.of("grows"), tarNames(copies[1].stdout()));
+    } finally {
+      ok("rm", "-f", "grower");
+    }
   }
 
   @Test

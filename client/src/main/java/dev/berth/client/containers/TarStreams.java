@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +40,8 @@ public final class TarStreams {
    * each name opened in the directory it was listed in and never followed, so a container
    * changing its files meanwhile cannot make the walk leave the tree. Directories on a file
    * system of a type in {@code emptied} (statfs's f_type) are written without what is in them.
+   * As Docker's archive, a regular file is the size its stat said: what a running container adds
+   * meanwhile is left out, and one that shrank fails.
    */
   public static void write(FileHandle source, String name, Set<Long> emptied, OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
@@ -104,28 +105,11 @@ public final class TarStreams {
     tar.putArchiveEntry(entry);
     if (stat.isRegularFile()) {
       try (InputStream content = file.read()) {
-        copyExactly(content, tar, stat.size());
+        // the size the header announces: what a running container adds meanwhile is left out
+        SizedCopy.copy(content, tar, stat.size(), name);
       }
     }
     tar.closeArchiveEntry();
-  }
-
-  /**
-   * The {@code size} bytes the entry's header announces: a file that grew since its stat is cut
-   * there, one that shrank padded with zeros, as the archive would otherwise be corrupt.
-   */
-  private static void copyExactly(InputStream in, OutputStream out, long size) throws IOException {
-    byte[] buffer = new byte[1 << 16];
-    long left = size;
-    while (left > 0) {
-      int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      if (read < 0) {
-        Arrays.fill(buffer, (byte) 0);
-        read = (int) Math.min(buffer.length, left);
-      }
-      out.write(buffer, 0, read);
-      left -= read;
-    }
   }
 
   /**

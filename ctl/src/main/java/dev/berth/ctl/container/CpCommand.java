@@ -8,6 +8,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.HostCommands;
+import dev.berth.client.containers.SizedCopy;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -415,7 +416,9 @@ public final class CpCommand implements Callable<Integer> {
     }
     try (FileHandle file = made(dir, name, () -> dir.createFile(name, 0600))) {
       try (InputStream in = from.read(); OutputStream out = file.write()) {
-        in.transferTo(out);
+        // the size stat said, as Docker's archive: a file a running container extends meanwhile
+        // would keep the copy going
+        SizedCopy.copy(in, out, stat.size(), from.path());
       }
       attributes(file, stat, owner);
     }
