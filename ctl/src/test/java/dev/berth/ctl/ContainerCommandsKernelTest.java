@@ -741,6 +741,26 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void copyOfADirectorysDotOrOfARootCopiesWhatItHoldsAsDockers() throws Exception {
+    ok("run", "-d", "--name", "dots", "busybox", "sleep", "1000");
+    Path tree = Files.createDirectories(tmp.resolve("tree/sub"));
+    Files.writeString(tree.resolve("g"), "g\n");
+    ok("exec", "dots", "sh", "-c", "mkdir /into");
+    ok("cp", tmp.resolve("tree").toString() + "/.", "dots:/into");
+    assertEquals("/into/sub\n/into/sub/g\n", ok("exec", "dots", "sh", "-c", "find /into -mindepth 1").out());
+
+    Path existing = Files.createDirectories(tmp.resolve("existing"));
+    ok("cp", "dots:/into/.", existing.toString());
+    assertEquals("g\n", Files.readString(existing.resolve("sub/g")));
+    assertFalse(Files.exists(existing.resolve("into")));
+
+    Path whole = Files.createDirectories(tmp.resolve("whole"));
+    ok("cp", "-q", "dots:/", whole.toString());
+    assertTrue(Files.isRegularFile(whole.resolve("bin/busybox")), "the root's contents, not a directory named ''");
+    assertEquals("g\n", Files.readString(whole.resolve("into/sub/g")));
+  }
+
+  @Test
   void copyOfAFileTheContainerKeepsExtendingEndsAtTheSizeItHadAsDockers() throws Exception {
     ok("run", "-d", "--name", "grower", "busybox", "sh", "-c",
         "i=0; while true; do dd if=/dev/zero of=/grows bs=1M count=1 seek=$i conv=notrunc 2>/dev/null; i=$((i+1)); done");

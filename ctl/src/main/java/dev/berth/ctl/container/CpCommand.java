@@ -131,8 +131,9 @@ public final class CpCommand implements Callable<Integer> {
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
-          long size = copy(new Place(in, inside), nameOf(inside), new Place(host, hostPath(destination)), source,
-              destination, KernelFileSystems.TYPES, owner(HOST_USER),
+          long size = copy(new Place(in, inside), nameOf(inside), contentsOf(containerPath),
+              new Place(host, hostPath(destination)), source, destination, KernelFileSystems.TYPES,
+              owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
           copied(size, absolute(destination));
@@ -141,8 +142,9 @@ public final class CpCommand implements Callable<Integer> {
           // as Docker's -L: what the link points to, under the link's name
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
           String destinationNamed = destinationNamed(in, containerPath);
-          long size = copy(new Place(host, hostPath(from.toString())), nameOf(given.toString()), new Place(in, inside),
-              source, destination, Set.of(), owner(ROOT),
+          long size = copy(new Place(host, hostPath(from.toString())), nameOf(given.toString()),
+              contentsOf(source) || given.getNameCount() == 0, new Place(in, inside), source, destination, Set.of(),
+              owner(ROOT),
               () -> new CommandFailure("no such file or directory: " + source),
               () -> notFound(parent(destinationNamed), container));
           copied(size, container + ":" + path);
@@ -226,6 +228,14 @@ public final class CpCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Whether {@code path} names what a directory holds rather than the directory: Docker's
+   * {@code SRC_PATH/.}, and a root, whose contents are copied into an existing destination.
+   */
+  private static boolean contentsOf(String path) {
+    return path.equals(".") || path.endsWith("/.") || path.equals("/");
+  }
+
   /** A host path, absolute, keeping a trailing '/' (which says a directory is meant). */
   private static String hostPath(String path) {
     String absolute = Path.of(path).toAbsolutePath().toString();
@@ -271,7 +281,8 @@ public final class CpCommand implements Callable<Integer> {
   }
 
   /**
-   * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}), else to {@code to} itself.
+   * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}, or what the
+   * directory holds when {@code contents}), else to {@code to} itself.
    * A trailing '/' on either side says it is a directory. Directories on a file system of a type in
    * {@code emptied} are copied without what is in them. What is written belongs to
    * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
@@ -281,8 +292,9 @@ public final class CpCommand implements Callable<Integer> {
    * Every file is read and made through descriptors: a name opened in its directory, never
    * followed. Returns the size the entries copied take in a tar archive, as Docker's CLI counts a copy.
    */
-  private static long copy(Place from, String name, Place to, String fromText, String toText, Set<Long> emptied,
-      Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
+  private static long copy(Place from, String name, boolean contents, Place to, String fromText, String toText,
+      Set<Long> emptied, Optional<int[]> owner, Supplier<CommandFailure> sourceMissing,
+      Supplier<CommandFailure> parentMissing)
       throws IOException {
     Optional<FileHandle> found = from.find(false);
     if (found.isEmpty()) {
@@ -313,6 +325,9 @@ public final class CpCommand implements Callable<Integer> {
         throw parentMissing.get();
       }
       try (FileHandle dir = into.get()) {
+        if (contents && fromDirectory && toDirectory) {
+          return tarEntrySize(sourceStat) + copyContents(source, dir, emptied, owner);
+        }
         return copyTree(source, sourceStat, dir, toDirectory ? name : to.name(), emptied, owner);
       }
     }
@@ -334,18 +349,26 @@ public final class CpCommand implements Callable<Integer> {
       return size;
     }
     try (FileHandle copy = copyDirectory(stat, dir, name, owner)) {
-      if (emptied.contains(source.fileSystemType())) {
-        return size;
+      size += copyContents(source, copy, emptied, owner);
+    }
+    return size;
+  }
+
+  /** Copies what directory {@code source} holds into directory {@code copy}; their tar size. */
+  private static long copyContents(FileHandle source, FileHandle copy, Set<Long> emptied, Optional<int[]> owner)
+      throws IOException {
+    long size = 0;
+    if (emptied.contains(source.fileSystemType())) {
+      return size;
+    }
+    for (String child : source.list()) {
+      Optional<FileHandle> found = source.child(child);
+      if (found.isEmpty()) {
+        // removed since it was listed
+        continue;
       }
-      for (String child : source.list()) {
-        Optional<FileHandle> found = source.child(child);
-        if (found.isEmpty()) {
-          // removed since it was listed
-          continue;
-        }
-        try (FileHandle h = found.get()) {
-          size += copyTree(h, h.stat(), copy, child, emptied, owner);
-        }
+      try (FileHandle h = found.get()) {
+        size += copyTree(h, h.stat(), copy, child, emptied, owner);
       }
     }
     return size;
