@@ -761,6 +761,18 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void copiedDirectoriesKeepTheirTimesAsDockers() throws Exception {
+    ok("run", "-d", "--name", "times", "busybox", "sleep", "1000");
+    ok("exec", "times", "sh", "-c", "mkdir -p /t/sub && echo f > /t/sub/f && touch -d \"2001-02-03 04:05:06\" /t/sub /t");
+    ok("cp", "times:/t", tmp.resolve("t").toString());
+    Instant then = Instant.parse("2001-02-03T04:05:06Z");
+    assertEquals(List.of(then, then), List.of(Files.getLastModifiedTime(tmp.resolve("t")).toInstant(),
+        Files.getLastModifiedTime(tmp.resolve("t/sub")).toInstant()));
+    ok("cp", tmp.resolve("t").toString(), "times:/back");
+    assertEquals("981173106\n981173106\n", ok("exec", "times", "sh", "-c", "stat -c %Y /back /back/sub").out());
+  }
+
+  @Test
   void copyOfAFileTheContainerKeepsExtendingEndsAtTheSizeItHadAsDockers() throws Exception {
     ok("run", "-d", "--name", "grower", "busybox", "sh", "-c",
         "i=0; while true; do dd if=/dev/zero of=/grows bs=1M count=1 seek=$i conv=notrunc 2>/dev/null; i=$((i+1)); done");

@@ -350,6 +350,8 @@ public final class CpCommand implements Callable<Integer> {
     }
     try (FileHandle copy = copyDirectory(stat, dir, name, owner)) {
       size += copyContents(source, copy, emptied, owner);
+      // last: what was made in it changed its time
+      copy.setModified(stat.modified());
     }
     return size;
   }
@@ -386,7 +388,10 @@ public final class CpCommand implements Callable<Integer> {
     return p == null ? "" : p.toString();
   }
 
-  /** The directory {@code name} in {@code dir}, made as a copy of one with {@code stat} unless it is there. */
+  /**
+   * The directory {@code name} in {@code dir}, made as a copy of one with {@code stat} unless it is
+   * there; its time is the caller's to set, once its contents are copied.
+   */
   private static FileHandle copyDirectory(FileStat stat, FileHandle dir, String name, Optional<int[]> owner)
       throws IOException {
     Optional<FileHandle> existing = dir.child(name);
@@ -444,16 +449,16 @@ public final class CpCommand implements Callable<Integer> {
         SizedCopy.copy(in, out, stat.size(), from.path());
       }
       attributes(file, stat, owner);
+      file.setModified(stat.modified());
     }
   }
 
-  /** Gives a copy the source's owners (or {@code owner}), all twelve mode bits and modification time. */
+  /** Gives a copy the source's owners (or {@code owner}) and all twelve mode bits. */
   private static void attributes(FileHandle copy, FileStat stat, Optional<int[]> owner) throws IOException {
     int[] ids = owner.orElse(new int[] {stat.uid(), stat.gid()});
     copy.chown(ids[0], ids[1]);
     // after the chown, which clears setuid and setgid; Docker keeps the whole mode
     copy.chmod(stat.permissions());
-    copy.setModified(stat.modified());
   }
 
   /** Something made in a directory, failing in the words a user acts on. */
