@@ -773,6 +773,22 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aHostDestinationThatIsASymlinkIsFollowedAsDockers() throws Exception {
+    ok("run", "-d", "--name", "followed", "busybox", "sleep", "1000");
+    ok("exec", "followed", "sh", "-c", "echo f > /f");
+    // to a file, or to where a dangling one points; the link stays
+    Path target = Files.writeString(tmp.resolve("target"), "old\n");
+    Files.createSymbolicLink(tmp.resolve("link"), Path.of("target"));
+    Files.createSymbolicLink(tmp.resolve("dangling"), Path.of("made"));
+    ok("cp", "followed:/f", tmp.resolve("link").toString());
+    ok("cp", "followed:/f", tmp.resolve("dangling").toString());
+    assertTrue(Files.isSymbolicLink(tmp.resolve("link")));
+    assertEquals("f\n", Files.readString(target));
+    assertTrue(Files.isSymbolicLink(tmp.resolve("dangling")));
+    assertEquals("f\n", Files.readString(tmp.resolve("made")));
+  }
+
+  @Test
   void copyOfAFileTheContainerKeepsExtendingEndsAtTheSizeItHadAsDockers() throws Exception {
     ok("run", "-d", "--name", "grower", "busybox", "sh", "-c",
         "i=0; while true; do dd if=/dev/zero of=/grows bs=1M count=1 seek=$i conv=notrunc 2>/dev/null; i=$((i+1)); done");

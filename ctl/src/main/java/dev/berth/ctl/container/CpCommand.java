@@ -132,7 +132,7 @@ public final class CpCommand implements Callable<Integer> {
           copied(0, container + ":" + path);
         } else if (fromContainer) {
           long size = copy(new Place(in, inside), nameOf(inside), contentsOf(containerPath),
-              new Place(host, hostPath(destination)), source, destination, KernelFileSystems.TYPES,
+              new Place(host, hostDestination(hostPath(destination))), source, destination, KernelFileSystems.TYPES,
               owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
@@ -235,6 +235,25 @@ public final class CpCommand implements Callable<Integer> {
   private static boolean contentsOf(String path) {
     return path.equals(".") || path.endsWith("/.") || path.equals("/");
   }
+
+  /**
+   * A host destination as Docker's CLI takes it: a symlink there followed to where it points
+   * (made there when it dangles), ten links deep at most. A trailing '/' already follows it.
+   */
+  private static String hostDestination(String path) throws IOException {
+    Path at = Path.of(path);
+    for (int links = 0; !path.endsWith("/") && Files.isSymbolicLink(at); links++) {
+      if (links == MAX_DESTINATION_LINKS) {
+        throw new CommandFailure("too many symlinks in " + path);
+      }
+      Path target = Files.readSymbolicLink(at);
+      at = target.isAbsolute() ? target : at.resolveSibling(target).normalize();
+    }
+    return path.endsWith("/") ? path : at.toString();
+  }
+
+  /** As Docker's CLI gives up following a destination's symlinks. */
+  private static final int MAX_DESTINATION_LINKS = 11;
 
   /** A host path, absolute, keeping a trailing '/' (which says a directory is meant). */
   private static String hostPath(String path) {
