@@ -18,6 +18,7 @@ import containerd.services.events.v1.SubscribeRequest;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.client.testing.TestImages;
+import dev.berth.linux.Xattrs;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -786,6 +787,22 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("f\n", Files.readString(target));
     assertTrue(Files.isSymbolicLink(tmp.resolve("dangling")));
     assertEquals("f\n", Files.readString(tmp.resolve("made")));
+  }
+
+  @Test
+  void copyKeepsFileCapabilitiesAsDockersArchiveDoes() throws Exception {
+    ok("run", "-d", "--name", "caps", "busybox", "sleep", "1000");
+    // setcap cap_net_raw+ep
+    byte[] netRaw = {1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    Path ping = Files.writeString(tmp.resolve("ping"), "#!/bin/sh\n");
+    Xattrs.set(ping, "security.capability", netRaw);
+    ok("cp", ping.toString(), "caps:/ping");
+    ok("cp", "-a", ping.toString(), "caps:/ping-a");
+    ok("cp", "caps:/ping", tmp.resolve("back").toString());
+    Path inContainer = Path.of("/proc", ok("inspect", "-f", "{{.State.Pid}}", "caps").out().strip(), "root");
+    assertArrayEquals(netRaw, Xattrs.get(inContainer.resolve("ping"), "security.capability"));
+    assertArrayEquals(netRaw, Xattrs.get(inContainer.resolve("ping-a"), "security.capability"));
+    assertArrayEquals(netRaw, Xattrs.get(tmp.resolve("back"), "security.capability"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import containerd.types.Mount;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.FileCapability;
 import dev.berth.client.containers.HostCommands;
 import dev.berth.client.containers.SizedCopy;
 import dev.berth.client.containers.TarStreams;
@@ -367,7 +368,7 @@ public final class CpCommand implements Callable<Integer> {
       copyOne(source, stat, dir, name, owner);
       return size;
     }
-    try (FileHandle copy = copyDirectory(stat, dir, name, owner)) {
+    try (FileHandle copy = copyDirectory(source, stat, dir, name, owner)) {
       size += copyContents(source, copy, emptied, owner);
       // last: what was made in it changed its time
       copy.setModified(stat.modified());
@@ -408,11 +409,11 @@ public final class CpCommand implements Callable<Integer> {
   }
 
   /**
-   * The directory {@code name} in {@code dir}, made as a copy of one with {@code stat} unless it is
-   * there; its time is the caller's to set, once its contents are copied.
+   * The directory {@code name} in {@code dir}, made as a copy of {@code source} (with {@code stat})
+   * unless it is there; its time is the caller's to set, once its contents are copied.
    */
-  private static FileHandle copyDirectory(FileStat stat, FileHandle dir, String name, Optional<int[]> owner)
-      throws IOException {
+  private static FileHandle copyDirectory(FileHandle source, FileStat stat, FileHandle dir, String name,
+      Optional<int[]> owner) throws IOException {
     Optional<FileHandle> existing = dir.child(name);
     if (existing.isPresent()) {
       if (existing.get().stat().isDirectory()) {
@@ -423,7 +424,7 @@ public final class CpCommand implements Callable<Integer> {
     }
     FileHandle made = made(dir, name, () -> dir.mkdir(name, 0700));
     try {
-      attributes(made, stat, owner);
+      attributes(made, stat, owner, FileCapability.of(source));
       return made;
     } catch (IOException | RuntimeException e) {
       made.close();
@@ -467,16 +468,23 @@ public final class CpCommand implements Callable<Integer> {
         // would keep the copy going
         SizedCopy.copy(in, out, stat.size(), from.path());
       }
-      attributes(file, stat, owner);
+      attributes(file, stat, owner, FileCapability.of(from));
       file.setModified(stat.modified());
     }
   }
 
-  /** Gives a copy the source's owners (or {@code owner}) and all twelve mode bits. */
-  private static void attributes(FileHandle copy, FileStat stat, Optional<int[]> owner) throws IOException {
+  /**
+   * Gives a copy the source's owners (or {@code owner}), capabilities (the xattr Docker's archives
+   * carry) and all twelve mode bits.
+   */
+  private static void attributes(FileHandle copy, FileStat stat, Optional<int[]> owner, Optional<byte[]> capability)
+      throws IOException {
     int[] ids = owner.orElse(new int[] {stat.uid(), stat.gid()});
     copy.chown(ids[0], ids[1]);
-    // after the chown, which clears setuid and setgid; Docker keeps the whole mode
+    // after the chown, which clears them and setuid and setgid; Docker keeps the whole mode
+    if (capability.isPresent()) {
+      FileCapability.set(copy, capability.get());
+    }
     copy.chmod(stat.permissions());
   }
 

@@ -3,6 +3,7 @@ package dev.berth.linux;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,19 @@ class InRootKernelTest {
       assertEquals(host + "/secret", in.canonical("/up/secret", true));
       assertEquals("/abs", in.canonical("/abs", false));
       assertEquals(host + "/missing/x", in.canonical("abs/missing/x", false));
+    }
+  }
+
+  @Test
+  void xattrsOfEveryNamespaceAreReadAndSetThroughTheDescriptor() throws Exception {
+    Path file = Files.writeString(tmp.resolve("f"), "x");
+    try (InRoot in = InRoot.open(tmp); FileHandle f = in.resolve("f", false)) {
+      assertNull(f.xattr("user.note"));
+      f.setXattr("user.note", new byte[] {1, 2});
+      f.setXattr("trusted.note", new byte[0]);
+      assertArrayEquals(new byte[] {1, 2}, Xattrs.get(file, "user.note"));
+      assertArrayEquals(new byte[] {1, 2}, f.xattr("user.note"));
+      assertArrayEquals(new byte[0], f.xattr("trusted.note"));
     }
   }
 
