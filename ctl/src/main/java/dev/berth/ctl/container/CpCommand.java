@@ -513,6 +513,7 @@ public final class CpCommand implements Callable<Integer> {
    * processes change is seen as it is when each file is opened, and nothing they do leads out.
    */
   private static final class ContainerRoot implements AutoCloseable {
+    private static final int PROCESS_ROOT_ATTEMPTS = 3;
     private final InRoot files;
     private final Optional<Path> mounted;
     private final CopyMounts mounts;
@@ -524,11 +525,24 @@ public final class CpCommand implements Callable<Integer> {
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
-      CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
-      if (s.running()) {
-        // the process's root, as its mount namespace has it: volumes and binds included
-        return new ContainerRoot(InRoot.open(Path.of("/proc", Integer.toString(s.pid()), "root")), Optional.empty(),
-            copyMounts);
+      Container record = s.record();
+      CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(record));
+      for (int attempt = 1; s.running(); attempt++) {
+        // the process's root, as its mount namespace has it: volumes and binds included; taken
+        // once berthd says, after it was opened, that its PID is still the container's, so a PID
+        // the kernel gave another process since berthd was asked is never copied from
+        int pid = s.pid();
+        Optional<InRoot> processRoot = InRoot.ofProcess(pid,
+            () -> ContainerState.of(c.channel(), record).pid() == pid);
+        if (processRoot.isPresent()) {
+          return new ContainerRoot(processRoot.get(), Optional.empty(), copyMounts);
+        }
+        if (attempt == PROCESS_ROOT_ATTEMPTS) {
+          throw new CommandFailure("container " + s.name() + " kept stopping and starting while cp looked for its "
+              + "files; try again");
+        }
+        // stopped or started again meanwhile: as it is now
+        s = ContainerState.of(c.channel(), record);
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
