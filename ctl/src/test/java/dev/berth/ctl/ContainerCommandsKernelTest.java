@@ -807,18 +807,30 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
   @Test
   void copyOfAFileTheContainerKeepsExtendingEndsAtTheSizeItHadAsDockers() throws Exception {
-    ok("run", "-d", "--name", "grower", "busybox", "sh", "-c",
-        "i=0; while true; do dd if=/dev/zero of=/grows bs=1M count=1 seek=$i conv=notrunc 2>/dev/null; i=$((i+1)); done");
+    // the copy lands on a small tmpfs the container also sees: making the destination tells the
+    // container to extend its file (sparse, a GiB in all) while it is read, and a copy that read
+    // on to its end would fill the tmpfs rather than the disk
+    Path shared = Files.createDirectories(tmp.resolve("shared"));
+    run("mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", shared.toString());
     try {
-      Cli.Result[] copies = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new Cli.Result[] {
-          berthd.ctl("cp", "grower:/grows", tmp.resolve("grows").toString()),
-          berthd.ctl("cp", "grower:/grows", "-")});
-      assertEquals(0, copies[0].exit(), copies[0]::toString);
-      assertEquals(0, Files.size(tmp.resolve("grows")) % (1 << 20), "whole megabytes, as stat saw them");
-      assertEquals(List.of("grows"), tarNames(copies[1].stdout()));
+      ok("run", "-d", "--name", "grower", "-v", shared + ":/h", "busybox", "sh", "-c",
+          "while [ ! -e /h/copy ]; do sleep 0.01; done; i=2; while [ $i -le 16 ]; do "
+          + "dd if=/dev/zero of=/grows bs=1 count=1 seek=$((i * 67108864 - 1)) conv=notrunc 2>/dev/null; "
+          + "i=$((i+1)); done; sleep 1000");
+      ok("exec", "grower", "sh", "-c", "dd if=/dev/zero of=/grows bs=1 count=1 seek=67108863 2>/dev/null");
+      Cli.Result copied = assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> berthd.ctl("cp", "grower:/grows", shared.resolve("copy").toString()));
+      assertEquals(0, copied.exit(), copied::toString);
+      assertEquals(64 << 20, Files.size(shared.resolve("copy")), "the size stat said when the copy began");
     } finally {
-      ok("rm", "-f", "grower");
+      berthd.ctl("rm", "-f", "grower");
+      run("umount", shared.toString());
     }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    assertEquals(0, p.waitFor(), String.join(" ", command));
   }
 
   @Test
