@@ -3,6 +3,7 @@ package dev.berth.ctl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.health.v1.ContainerHealthStatus;
@@ -19,6 +20,7 @@ import dev.berth.client.containers.TarStreams;
 import dev.berth.client.testing.TestImages;
 import dev.berth.linux.ErrnoException;
 import dev.berth.linux.Syscalls;
+import dev.berth.linux.Xattrs;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -798,6 +801,98 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-out"), "unix:mode") & 07777);
     assertEquals(02755, (int) Files.getAttribute(tmp.resolve("tree-out/sg"), "unix:mode") & 07777);
     assertEquals(04755, (int) Files.getAttribute(tmp.resolve("su-cold"), "unix:mode") & 07777);
+  }
+
+  @Test
+  void copyOfADirectorysDotOrOfARootCopiesWhatItHoldsAsDockers() throws Exception {
+    ok("run", "-d", "--name", "dots", "busybox", "sleep", "1000");
+    Path tree = Files.createDirectories(tmp.resolve("tree/sub"));
+    Files.writeString(tree.resolve("g"), "g\n");
+    ok("exec", "dots", "sh", "-c", "mkdir /into");
+    ok("cp", tmp.resolve("tree").toString() + "/.", "dots:/into");
+    assertEquals("/into/sub\n/into/sub/g\n", ok("exec", "dots", "sh", "-c", "find /into -mindepth 1").out());
+
+    Path existing = Files.createDirectories(tmp.resolve("existing"));
+    ok("cp", "dots:/into/.", existing.toString());
+    assertEquals("g\n", Files.readString(existing.resolve("sub/g")));
+    assertFalse(Files.exists(existing.resolve("into")));
+
+    Path whole = Files.createDirectories(tmp.resolve("whole"));
+    ok("cp", "-q", "dots:/", whole.toString());
+    assertTrue(Files.isRegularFile(whole.resolve("bin/busybox")), "the root's contents, not a directory named ''");
+    assertEquals("g\n", Files.readString(whole.resolve("into/sub/g")));
+  }
+
+  @Test
+  void copiedDirectoriesKeepTheirTimesAsDockers() throws Exception {
+    ok("run", "-d", "--name", "times", "busybox", "sleep", "1000");
+    ok("exec", "times", "sh", "-c", "mkdir -p /t/sub && echo f > /t/sub/f && touch -d \"2001-02-03 04:05:06\" /t/sub /t");
+    ok("cp", "times:/t", tmp.resolve("t").toString());
+    Instant then = Instant.parse("2001-02-03T04:05:06Z");
+    assertEquals(List.of(then, then), List.of(Files.getLastModifiedTime(tmp.resolve("t")).toInstant(),
+        Files.getLastModifiedTime(tmp.resolve("t/sub")).toInstant()));
+    ok("cp", tmp.resolve("t").toString(), "times:/back");
+    assertEquals("981173106\n981173106\n", ok("exec", "times", "sh", "-c", "stat -c %Y /back /back/sub").out());
+  }
+
+  @Test
+  void aHostDestinationThatIsASymlinkIsFollowedAsDockers() throws Exception {
+    ok("run", "-d", "--name", "followed", "busybox", "sleep", "1000");
+    ok("exec", "followed", "sh", "-c", "echo f > /f");
+    // to a file, or to where a dangling one points; the link stays
+    Path target = Files.writeString(tmp.resolve("target"), "old\n");
+    Files.createSymbolicLink(tmp.resolve("link"), Path.of("target"));
+    Files.createSymbolicLink(tmp.resolve("dangling"), Path.of("made"));
+    ok("cp", "followed:/f", tmp.resolve("link").toString());
+    ok("cp", "followed:/f", tmp.resolve("dangling").toString());
+    assertTrue(Files.isSymbolicLink(tmp.resolve("link")));
+    assertEquals("f\n", Files.readString(target));
+    assertTrue(Files.isSymbolicLink(tmp.resolve("dangling")));
+    assertEquals("f\n", Files.readString(tmp.resolve("made")));
+  }
+
+  @Test
+  void copyKeepsFileCapabilitiesAsDockersArchiveDoes() throws Exception {
+    ok("run", "-d", "--name", "caps", "busybox", "sleep", "1000");
+    // setcap cap_net_raw+ep
+    byte[] netRaw = {1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    Path ping = Files.writeString(tmp.resolve("ping"), "#!/bin/sh\n");
+    Xattrs.set(ping, "security.capability", netRaw);
+    ok("cp", ping.toString(), "caps:/ping");
+    ok("cp", "-a", ping.toString(), "caps:/ping-a");
+    ok("cp", "caps:/ping", tmp.resolve("back").toString());
+    Path inContainer = Path.of("/proc", ok("inspect", "-f", "{{.State.Pid}}", "caps").out().strip(), "root");
+    assertArrayEquals(netRaw, Xattrs.get(inContainer.resolve("ping"), "security.capability"));
+    assertArrayEquals(netRaw, Xattrs.get(inContainer.resolve("ping-a"), "security.capability"));
+    assertArrayEquals(netRaw, Xattrs.get(tmp.resolve("back"), "security.capability"));
+  }
+
+  @Test
+  void copyOfAFileTheContainerKeepsExtendingEndsAtTheSizeItHadAsDockers() throws Exception {
+    // the copy lands on a small tmpfs the container also sees: making the destination tells the
+    // container to extend its file (sparse, a GiB in all) while it is read, and a copy that read
+    // on to its end would fill the tmpfs rather than the disk
+    Path shared = Files.createDirectories(tmp.resolve("shared"));
+    run("mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", shared.toString());
+    try {
+      ok("run", "-d", "--name", "grower", "-v", shared + ":/h", "busybox", "sh", "-c",
+          "while [ ! -e /h/copy ]; do sleep 0.01; done; i=2; while [ $i -le 16 ]; do "
+          + "dd if=/dev/zero of=/grows bs=1 count=1 seek=$((i * 67108864 - 1)) conv=notrunc 2>/dev/null; "
+          + "i=$((i+1)); done; sleep 1000");
+      ok("exec", "grower", "sh", "-c", "dd if=/dev/zero of=/grows bs=1 count=1 seek=67108863 2>/dev/null");
+      Cli.Result copied = assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> berthd.ctl("cp", "grower:/grows", shared.resolve("copy").toString()));
+      assertEquals(0, copied.exit(), copied::toString);
+      assertEquals(64 << 20, Files.size(shared.resolve("copy")), "the size stat said when the copy began");
+    } finally {
+      berthd.ctl("rm", "-f", "grower");
+      run("umount", shared.toString());
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    assertEquals(0, p.waitFor(), String.join(" ", command));
   }
 
   @Test

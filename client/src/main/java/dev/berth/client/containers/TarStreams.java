@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +40,8 @@ public final class TarStreams {
    * each name opened in the directory it was listed in and never followed, so a container
    * changing its files meanwhile cannot make the walk leave the tree. Directories on a file
    * system of a type in {@code emptied} (statfs's f_type) are written without what is in them.
+   * As Docker's archives, entries carry a file's capabilities, and a regular file the size its
+   * stat said: what a running container adds meanwhile is left out, and one that shrank fails.
    */
   public static void write(FileHandle source, String name, Set<Long> emptied, OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
@@ -101,31 +102,18 @@ public final class TarStreams {
     entry.setGroupId(stat.gid() & 0xffffffffL);
     // in whole seconds, as Docker's daemon writes it: a fraction would cost a PAX header per entry
     entry.setModTime(FileTime.from(stat.modified().truncatedTo(ChronoUnit.SECONDS)));
+    Optional<byte[]> capability = FileCapability.of(file);
+    if (capability.isPresent()) {
+      TarXattrs.add(entry, FileCapability.XATTR, capability.get());
+    }
     tar.putArchiveEntry(entry);
     if (stat.isRegularFile()) {
       try (InputStream content = file.read()) {
-        copyExactly(content, tar, stat.size());
+        // the size the header announces: what a running container adds meanwhile is left out
+        SizedCopy.copy(content, tar, stat.size(), name);
       }
     }
     tar.closeArchiveEntry();
-  }
-
-  /**
-   * The {@code size} bytes the entry's header announces: a file that grew since its stat is cut
-   * there, one that shrank padded with zeros, as the archive would otherwise be corrupt.
-   */
-  private static void copyExactly(InputStream in, OutputStream out, long size) throws IOException {
-    byte[] buffer = new byte[1 << 16];
-    long left = size;
-    while (left > 0) {
-      int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      if (read < 0) {
-        Arrays.fill(buffer, (byte) 0);
-        read = (int) Math.min(buffer.length, left);
-      }
-      out.write(buffer, 0, read);
-      left -= read;
-    }
   }
 
   /**
@@ -156,7 +144,8 @@ public final class TarStreams {
   /**
    * Unpacks the archive on {@code in} into directory {@code dir} of the root file system at
    * {@code root} (a path as the container sees it). Regular files, directories, symlinks and
-   * hard links within the archive are made; other kinds are skipped. Input that is no tar
+   * hard links within the archive are made, with the xattrs their PAX records carry (as Docker's
+   * unpacking sets them); other kinds are skipped. Input that is no tar
    * archive is refused before anything is written. Directories get their times last, as Docker's
    * unpacking does: what is made in them afterwards would change them.
    */
@@ -208,8 +197,12 @@ public final class TarStreams {
             own(target, e, owners);
             continue;
           }
-          // owner first: chown clears the setuid and setgid bits, which the mode then sets again
+          // owner first: chown clears the setuid and setgid bits, which the mode then sets again,
+          // and file capabilities, which the entry's xattrs then set again
           own(target, e, owners);
+          for (Map.Entry<String, byte[]> xattr : TarXattrs.of(e).entrySet()) {
+            TarXattrs.set(target, xattr.getKey(), xattr.getValue());
+          }
           target.chmod(e.getMode() & 07777);
           FileTime modified = FileTime.from(e.getModTime().toInstant());
           if (e.isDirectory()) {

@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.client.ClientException;
+import dev.berth.linux.Xattrs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -111,6 +114,38 @@ class TarStreamsTest {
     TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root, "/");
     assertEquals(then, Files.getLastModifiedTime(root.resolve("site")));
     assertEquals(then, Files.getLastModifiedTime(root.resolve("site/sub")));
+  }
+
+  @Test
+  void fileCapabilitiesAreArchivedAsDockersAndEveryXattrOfTheArchiveUnpacked() throws IOException {
+    assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "setting capabilities needs root");
+    Path file = Files.writeString(dir.resolve("ping"), "#!/bin/sh\n");
+    // revision 3 (a user namespace's, its root uid 100000), CAP_SETUID permitted: a byte no UTF-8 text holds
+    byte[] v3 = {1, 0, 0, 3, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xa0, (byte) 0x86, 1, 0};
+    Xattrs.set(file, "security.capability", v3);
+    Xattrs.set(file, "user.origin", "host".getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    tarOf(file, "ping", tar);
+    byte[] v2 = Arrays.copyOf(v3, 20);
+    v2[3] = 2;
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar.toByteArray()))) {
+      // the capability only, as Docker's archive: revision 2, as a user namespace's root means nothing outside it
+      assertEquals(Set.of("LIBARCHIVE.xattr.security.capability"), in.getNextEntry().getExtraPaxHeaders().keySet());
+    }
+
+    ByteArrayOutputStream more = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(more)) {
+      TarArchiveEntry e = new TarArchiveEntry("noted");
+      e.addPaxHeader("SCHILY.xattr.user.note", "kept");
+      out.putArchiveEntry(e);
+      out.closeArchiveEntry();
+    }
+    Path root = Files.createDirectories(dir.resolve("root"));
+    TarStreams.extract(new ByteArrayInputStream(tar.toByteArray()), root, "/");
+    TarStreams.extract(new ByteArrayInputStream(more.toByteArray()), root, "/");
+    assertArrayEquals(v2, Xattrs.get(root.resolve("ping"), "security.capability"));
+    assertEquals(null, Xattrs.get(root.resolve("ping"), "user.origin"));
+    assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), Xattrs.get(root.resolve("noted"), "user.note"));
   }
 
   @Test

@@ -7,7 +7,9 @@ import containerd.types.Mount;
 import dev.berth.client.ClientException;
 import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
+import dev.berth.client.containers.FileCapability;
 import dev.berth.client.containers.HostCommands;
+import dev.berth.client.containers.SizedCopy;
 import dev.berth.client.containers.TarStreams;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -130,8 +132,9 @@ public final class CpCommand implements Callable<Integer> {
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
-          long size = copy(new Place(in, inside), nameOf(inside), new Place(host, hostPath(destination)), source,
-              destination, KernelFileSystems.TYPES, owner(HOST_USER),
+          long size = copy(new Place(in, inside), nameOf(inside), contentsOf(containerPath),
+              new Place(host, hostDestination(hostPath(destination))), source, destination, KernelFileSystems.TYPES,
+              owner(HOST_USER),
               () -> notFound(containerPath, container),
               () -> new CommandFailure("no such directory: " + parent(destination)));
           copied(size, absolute(destination));
@@ -140,8 +143,9 @@ public final class CpCommand implements Callable<Integer> {
           // as Docker's -L: what the link points to, under the link's name
           Path from = followLink && Files.exists(given) ? given.toRealPath() : given;
           String destinationNamed = destinationNamed(in, containerPath);
-          long size = copy(new Place(host, hostPath(from.toString())), nameOf(given.toString()), new Place(in, inside),
-              source, destination, Set.of(), owner(ROOT),
+          long size = copy(new Place(host, hostPath(from.toString())), nameOf(given.toString()),
+              contentsOf(source) || given.getNameCount() == 0, new Place(in, inside), source, destination, Set.of(),
+              owner(ROOT),
               // Go's os.Lstat's words on the absolute path, as Docker's cp stats the source
               () -> new CommandFailure("lstat " + given.normalize() + ": no such file or directory"),
               () -> notFound(parent(destinationNamed), container));
@@ -226,6 +230,33 @@ public final class CpCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Whether {@code path} names what a directory holds rather than the directory: Docker's
+   * {@code SRC_PATH/.}, and a root, whose contents are copied into an existing destination.
+   */
+  private static boolean contentsOf(String path) {
+    return path.equals(".") || path.endsWith("/.") || path.equals("/");
+  }
+
+  /**
+   * A host destination as Docker's CLI takes it: a symlink there followed to where it points
+   * (made there when it dangles), ten links deep at most. A trailing '/' already follows it.
+   */
+  private static String hostDestination(String path) throws IOException {
+    Path at = Path.of(path);
+    for (int links = 0; !path.endsWith("/") && Files.isSymbolicLink(at); links++) {
+      if (links == MAX_DESTINATION_LINKS) {
+        throw new CommandFailure("too many symlinks in " + path);
+      }
+      Path target = Files.readSymbolicLink(at);
+      at = target.isAbsolute() ? target : at.resolveSibling(target).normalize();
+    }
+    return path.endsWith("/") ? path : at.toString();
+  }
+
+  /** As Docker's CLI gives up following a destination's symlinks. */
+  private static final int MAX_DESTINATION_LINKS = 11;
+
   /** A host path, absolute, keeping a trailing '/' (which says a directory is meant). */
   private static String hostPath(String path) {
     String absolute = Path.of(path).toAbsolutePath().toString();
@@ -271,7 +302,8 @@ public final class CpCommand implements Callable<Integer> {
   }
 
   /**
-   * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}), else to {@code to} itself.
+   * Copies as docker cp does: into {@code to} when it is a directory (as {@code name}, or what the
+   * directory holds when {@code contents}), else to {@code to} itself.
    * A trailing '/' on either side says it is a directory. Directories on a file system of a type in
    * {@code emptied} are copied without what is in them. What is written belongs to
    * {@code owner} (uid, gid), or to the source's owners without one. Refused before anything is
@@ -281,8 +313,9 @@ public final class CpCommand implements Callable<Integer> {
    * Every file is read and made through descriptors: a name opened in its directory, never
    * followed. Returns the size the entries copied take in a tar archive, as Docker's CLI counts a copy.
    */
-  private static long copy(Place from, String name, Place to, String fromText, String toText, Set<Long> emptied,
-      Optional<int[]> owner, Supplier<CommandFailure> sourceMissing, Supplier<CommandFailure> parentMissing)
+  private static long copy(Place from, String name, boolean contents, Place to, String fromText, String toText,
+      Set<Long> emptied, Optional<int[]> owner, Supplier<CommandFailure> sourceMissing,
+      Supplier<CommandFailure> parentMissing)
       throws IOException {
     Optional<FileHandle> found = from.find(false);
     if (found.isEmpty()) {
@@ -313,6 +346,9 @@ public final class CpCommand implements Callable<Integer> {
         throw parentMissing.get();
       }
       try (FileHandle dir = into.get()) {
+        if (contents && fromDirectory && toDirectory) {
+          return tarEntrySize(sourceStat) + copyContents(source, dir, emptied, owner);
+        }
         return copyTree(source, sourceStat, dir, toDirectory ? name : to.name(), emptied, owner);
       }
     }
@@ -333,19 +369,29 @@ public final class CpCommand implements Callable<Integer> {
       copyOne(source, stat, dir, name, owner);
       return size;
     }
-    try (FileHandle copy = copyDirectory(stat, dir, name, owner)) {
-      if (emptied.contains(source.fileSystemType())) {
-        return size;
+    try (FileHandle copy = copyDirectory(source, stat, dir, name, owner)) {
+      size += copyContents(source, copy, emptied, owner);
+      // last: what was made in it changed its time
+      copy.setModified(stat.modified());
+    }
+    return size;
+  }
+
+  /** Copies what directory {@code source} holds into directory {@code copy}; their tar size. */
+  private static long copyContents(FileHandle source, FileHandle copy, Set<Long> emptied, Optional<int[]> owner)
+      throws IOException {
+    long size = 0;
+    if (emptied.contains(source.fileSystemType())) {
+      return size;
+    }
+    for (String child : source.list()) {
+      Optional<FileHandle> found = source.child(child);
+      if (found.isEmpty()) {
+        // removed since it was listed
+        continue;
       }
-      for (String child : source.list()) {
-        Optional<FileHandle> found = source.child(child);
-        if (found.isEmpty()) {
-          // removed since it was listed
-          continue;
-        }
-        try (FileHandle h = found.get()) {
-          size += copyTree(h, h.stat(), copy, child, emptied, owner);
-        }
+      try (FileHandle h = found.get()) {
+        size += copyTree(h, h.stat(), copy, child, emptied, owner);
       }
     }
     return size;
@@ -363,9 +409,12 @@ public final class CpCommand implements Callable<Integer> {
     return p == null ? "" : p.toString();
   }
 
-  /** The directory {@code name} in {@code dir}, made as a copy of one with {@code stat} unless it is there. */
-  private static FileHandle copyDirectory(FileStat stat, FileHandle dir, String name, Optional<int[]> owner)
-      throws IOException {
+  /**
+   * The directory {@code name} in {@code dir}, made as a copy of {@code source} (with {@code stat})
+   * unless it is there; its time is the caller's to set, once its contents are copied.
+   */
+  private static FileHandle copyDirectory(FileHandle source, FileStat stat, FileHandle dir, String name,
+      Optional<int[]> owner) throws IOException {
     Optional<FileHandle> existing = dir.child(name);
     if (existing.isPresent()) {
       if (existing.get().stat().isDirectory()) {
@@ -376,7 +425,7 @@ public final class CpCommand implements Callable<Integer> {
     }
     FileHandle made = made(dir, name, () -> dir.mkdir(name, 0700));
     try {
-      attributes(made, stat, owner);
+      attributes(made, stat, owner, FileCapability.of(source));
       return made;
     } catch (IOException | RuntimeException e) {
       made.close();
@@ -416,19 +465,28 @@ public final class CpCommand implements Callable<Integer> {
     }
     try (FileHandle file = made(dir, name, () -> dir.createFile(name, 0600))) {
       try (InputStream in = from.read(); OutputStream out = file.write()) {
-        in.transferTo(out);
+        // the size stat said, as Docker's archive: a file a running container extends meanwhile
+        // would keep the copy going
+        SizedCopy.copy(in, out, stat.size(), from.path());
       }
-      attributes(file, stat, owner);
+      attributes(file, stat, owner, FileCapability.of(from));
+      file.setModified(stat.modified());
     }
   }
 
-  /** Gives a copy the source's owners (or {@code owner}), all twelve mode bits and modification time. */
-  private static void attributes(FileHandle copy, FileStat stat, Optional<int[]> owner) throws IOException {
+  /**
+   * Gives a copy the source's owners (or {@code owner}), capabilities (the xattr Docker's archives
+   * carry) and all twelve mode bits.
+   */
+  private static void attributes(FileHandle copy, FileStat stat, Optional<int[]> owner, Optional<byte[]> capability)
+      throws IOException {
     int[] ids = owner.orElse(new int[] {stat.uid(), stat.gid()});
     copy.chown(ids[0], ids[1]);
-    // after the chown, which clears setuid and setgid; Docker keeps the whole mode
+    // after the chown, which clears them and setuid and setgid; Docker keeps the whole mode
+    if (capability.isPresent()) {
+      FileCapability.set(copy, capability.get());
+    }
     copy.chmod(stat.permissions());
-    copy.setModified(stat.modified());
   }
 
   /** Something made in a directory, failing in the words a user acts on. */
@@ -456,6 +514,7 @@ public final class CpCommand implements Callable<Integer> {
    * processes change is seen as it is when each file is opened, and nothing they do leads out.
    */
   private static final class ContainerRoot implements AutoCloseable {
+    private static final int PROCESS_ROOT_ATTEMPTS = 3;
     private final InRoot files;
     private final Optional<Path> mounted;
     private final CopyMounts mounts;
@@ -467,11 +526,24 @@ public final class CpCommand implements Callable<Integer> {
     }
 
     static ContainerRoot of(Connection c, ContainerState s) throws IOException {
-      CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(s.record()));
-      if (s.running()) {
-        // the process's root, as its mount namespace has it: volumes and binds included
-        return new ContainerRoot(InRoot.open(Path.of("/proc", Integer.toString(s.pid()), "root")), Optional.empty(),
-            copyMounts);
+      Container record = s.record();
+      CopyMounts copyMounts = CopyMounts.of(ContainerConfig.of(record));
+      for (int attempt = 1; s.running(); attempt++) {
+        // the process's root, as its mount namespace has it: volumes and binds included; taken
+        // once berthd says, after it was opened, that its PID is still the container's, so a PID
+        // the kernel gave another process since berthd was asked is never copied from
+        int pid = s.pid();
+        Optional<InRoot> processRoot = InRoot.ofProcess(pid,
+            () -> ContainerState.of(c.channel(), record).pid() == pid);
+        if (processRoot.isPresent()) {
+          return new ContainerRoot(processRoot.get(), Optional.empty(), copyMounts);
+        }
+        if (attempt == PROCESS_ROOT_ATTEMPTS) {
+          throw new CommandFailure("container " + s.name() + " kept stopping and starting while cp looked for its "
+              + "files; try again");
+        }
+        // stopped or started again meanwhile: as it is now
+        s = ContainerState.of(c.channel(), record);
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -197,6 +198,35 @@ public final class FileHandle implements AutoCloseable {
       LibC.utimensat(fd, EMPTY, times, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     } catch (LastErrorException e) {
       throw ErrnoException.of("utimensat", path, e);
+    }
+  }
+
+  /** The value of this file's xattr {@code name} (of any namespace), or null when it has none of that name. */
+  public byte[] xattr(String name) throws ErrnoException {
+    byte[] p = FileNames.cString(self().toString());
+    byte[] n = FileNames.cString(name);
+    while (true) {
+      try {
+        byte[] value = new byte[(int) LibC.getxattr(p, n, null, 0)];
+        return Arrays.copyOf(value, value.length == 0 ? 0 : (int) LibC.getxattr(p, n, value, value.length));
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == ErrnoException.ENODATA || e.getErrorCode() == ErrnoException.EOPNOTSUPP) {
+          return null;
+        }
+        // ERANGE: the value grew between the two calls; ask again
+        if (e.getErrorCode() != ErrnoException.ERANGE) {
+          throw ErrnoException.of("getxattr", path + " " + name, e);
+        }
+      }
+    }
+  }
+
+  /** Sets this file's xattr {@code name} (any namespace the caller may write) to {@code value}. */
+  public void setXattr(String name, byte[] value) throws ErrnoException {
+    try {
+      LibC.setxattr(FileNames.cString(self().toString()), FileNames.cString(name), value, value.length, 0);
+    } catch (LastErrorException e) {
+      throw ErrnoException.of("setxattr", path + " " + name, e);
     }
   }
 

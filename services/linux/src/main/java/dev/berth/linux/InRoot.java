@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A directory taken as the root of every path resolved in it, by the kernel (openat2(2) with
@@ -35,6 +36,60 @@ public final class InRoot implements AutoCloseable {
           FileHandle.O_PATH | FileHandle.O_DIRECTORY | Syscalls.O_CLOEXEC, 0), "/"));
     } catch (LastErrorException e) {
       throw ErrnoException.of("open", directory.toString(), e);
+    }
+  }
+
+  /**
+   * The root of process {@code pid} as its mount namespace has it ({@code /proc/PID/root}), once
+   * {@code stillIt} has confirmed, after the root was opened, that PID names the process the
+   * caller means. /proc/PID is opened first and the root through it: that directory stays the
+   * process it was opened as, so a process that ended before the check (its PID free for another)
+   * fails it, and one that ended before the root was opened leaves nothing to open.
+   * Empty when the process is not the one meant, or is gone: the caller asks again what it is.
+   */
+  public static Optional<InRoot> ofProcess(int pid, BooleanSupplier stillIt) throws ErrnoException {
+    String procDir = "/proc/" + pid;
+    int dir;
+    try {
+      dir = LibC.open(FileNames.cString(procDir), FileHandle.O_PATH | FileHandle.O_DIRECTORY | Syscalls.O_CLOEXEC, 0);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == ErrnoException.ENOENT) {
+        return Optional.empty();
+      }
+      throw ErrnoException.of("open", procDir, e);
+    }
+    try (FileHandle process = new FileHandle(dir, procDir)) {
+      FileHandle root;
+      try {
+        root = new FileHandle(LibC.openat(dir, FileNames.cString("root"),
+            FileHandle.O_PATH | FileHandle.O_DIRECTORY | Syscalls.O_CLOEXEC, 0), "/");
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == ErrnoException.ENOENT || e.getErrorCode() == ErrnoException.ESRCH) {
+          return Optional.empty();
+        }
+        throw ErrnoException.of("openat", procDir + "/root", e);
+      }
+      // asked after the root was opened, and the process found alive after the answer: it held
+      // the PID all along, when the answer said the PID was the one meant
+      if (stillIt.getAsBoolean() && alive(process)) {
+        return Optional.of(new InRoot(root));
+      }
+      root.close();
+      return Optional.empty();
+    }
+  }
+
+  /** Whether the process whose /proc directory {@code process} is has not ended (its entries go, ESRCH, when it does). */
+  private static boolean alive(FileHandle process) throws ErrnoException {
+    try {
+      Optional<FileHandle> stat = process.child("stat");
+      stat.ifPresent(FileHandle::close);
+      return stat.isPresent();
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ESRCH) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -36,6 +36,11 @@ final class LibC {
 
   static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
 
+  /** Following the path's last link: through /proc/self/fd/N, the file a descriptor holds. */
+  static native long getxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
+
+  static native int setxattr(byte[] path, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
+
   static native int open(byte[] path, int flags, int mode) throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;

@@ -3,6 +3,7 @@ package dev.berth.linux;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +49,47 @@ class InRootKernelTest {
       assertEquals(host + "/secret", in.canonical("/up/secret", true));
       assertEquals("/abs", in.canonical("/abs", false));
       assertEquals(host + "/missing/x", in.canonical("abs/missing/x", false));
+    }
+  }
+
+  @Test
+  void aProcessRootIsTakenOnlyWhileItsPidIsStillTheProcessMeant() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "1000").start();
+    try {
+      int pid = (int) sleeper.pid();
+      Optional<InRoot> taken = InRoot.ofProcess(pid, () -> true);
+      assertTrue(taken.isPresent());
+      try (InRoot root = taken.get(); FileHandle etc = root.resolve("/etc", true)) {
+        assertTrue(etc.stat().isDirectory());
+      }
+      // the caller's check says the PID is no longer the one it meant
+      assertTrue(InRoot.ofProcess(pid, () -> false).isEmpty());
+      // the process ends between the root's opening and the check: its PID may be another's by then
+      assertTrue(InRoot.ofProcess(pid, () -> {
+        sleeper.destroyForcibly();
+        try {
+          sleeper.waitFor();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return true;
+      }).isEmpty());
+      assertTrue(InRoot.ofProcess(pid, () -> true).isEmpty(), "a PID no process has");
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  void xattrsOfEveryNamespaceAreReadAndSetThroughTheDescriptor() throws Exception {
+    Path file = Files.writeString(tmp.resolve("f"), "x");
+    try (InRoot in = InRoot.open(tmp); FileHandle f = in.resolve("f", false)) {
+      assertNull(f.xattr("user.note"));
+      f.setXattr("user.note", new byte[] {1, 2});
+      f.setXattr("trusted.note", new byte[0]);
+      assertArrayEquals(new byte[] {1, 2}, Xattrs.get(file, "user.note"));
+      assertArrayEquals(new byte[] {1, 2}, f.xattr("user.note"));
+      assertArrayEquals(new byte[0], f.xattr("trusted.note"));
     }
   }
 

@@ -1,0 +1,64 @@
+package dev.berth.client.containers;
+
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.FileHandle;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * Extended attributes in a tar entry's PAX records: {@code SCHILY.xattr.NAME} (GNU tar, Go, so
+ * Docker) and {@code LIBARCHIVE.xattr.NAME} (bsdtar: URL-encoded name, base64 value). The tar
+ * library reads and writes PAX values as UTF-8 text, so a value that is not valid UTF-8 (a file
+ * capability, usually) is written in bsdtar's form, which carries any bytes, and read from it.
+ */
+final class TarXattrs {
+  private static final String SCHILY = "SCHILY.xattr.";
+  private static final String LIBARCHIVE = "LIBARCHIVE.xattr.";
+
+  private TarXattrs() {}
+
+  static void add(TarArchiveEntry entry, String name, byte[] value) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString();
+      entry.addPaxHeader(SCHILY + name, text);
+    } catch (CharacterCodingException e) {
+      entry.addPaxHeader(LIBARCHIVE + URLEncoder.encode(name, StandardCharsets.UTF_8),
+          Base64.getEncoder().encodeToString(value));
+    }
+  }
+
+  /** The entry's xattrs; a SCHILY value the library could not read as UTF-8 is left out rather than set corrupted. */
+  static Map<String, byte[]> of(TarArchiveEntry entry) {
+    Map<String, byte[]> xattrs = new LinkedHashMap<>();
+    entry.getExtraPaxHeaders().forEach((key, value) -> {
+      if (key.startsWith(SCHILY) && value.indexOf('\uFFFD') < 0) {
+        xattrs.put(key.substring(SCHILY.length()), value.getBytes(StandardCharsets.UTF_8));
+      } else if (key.startsWith(LIBARCHIVE)) {
+        xattrs.put(URLDecoder.decode(key.substring(LIBARCHIVE.length()), StandardCharsets.UTF_8),
+            Base64.getDecoder().decode(value));
+      }
+    });
+    return xattrs;
+  }
+
+  /**
+   * Sets xattr {@code name} on {@code file} as Docker's unpacking sets it: where it is not allowed
+   * (EPERM: a user namespace's limits, a namespace the file system refuses) it is let be.
+   */
+  static void set(FileHandle file, String name, byte[] value) throws ErrnoException {
+    try {
+      file.setXattr(name, value);
+    } catch (ErrnoException e) {
+      if (e.errno() != ErrnoException.EPERM) {
+        throw e;
+      }
+    }
+  }
+}
