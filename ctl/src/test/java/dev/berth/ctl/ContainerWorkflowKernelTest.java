@@ -29,6 +29,7 @@ import io.grpc.ClientInterceptors;
 import io.grpc.MethodDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -415,6 +416,86 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void pidContainerJoinsTheDonorsCurrentNamespaceAtEachStartAsDockers() throws Exception {
+    String donor = ok("run", "-d", "--name", "pid-donor", "busybox", "sleep", "1000").out().strip();
+    try {
+      assertTrue(ok("run", "--rm", "--pid", "container:pid-donor", "busybox", "ps").out()
+          .contains("    1 root     sleep 1000"), "the donor's process is PID 1");
+      ok("create", "--name", "pid-guest", "--pid", "container:pid-donor", "busybox", "busybox", "readlink", "/proc/self/ns/pid");
+      // as Docker's daemon records it, by id, so a rename keeps the two together
+      assertEquals("container:" + donor + "\n", ok("inspect", "-f", "{{.HostConfig.PidMode}}", "pid-guest").out());
+      ok("rename", "pid-donor", "pid-donor2");
+      ok("restart", "-t", "0", "pid-donor2");
+      // the namespace of the donor's new process, not of the one running at the guest's create
+      assertEquals(pidNamespace(donor), ok("start", "-a", "pid-guest").out().strip());
+
+      ok("stop", "-t", "0", "pid-donor2");
+      Cli.Result stopped = berthd.ctl("start", "-a", "pid-guest");
+      assertEquals(1, stopped.exit(), stopped::toString);
+      assertTrue(stopped.stderr().startsWith("Error response from daemon: failed to join PID namespace: container "
+          + donor + " is not running\n"), stopped.stderr());
+      // Docker's daemon lets the donor go; the guest's next start finds none
+      ok("rm", "pid-donor2");
+      Cli.Result removed = berthd.ctl("start", "pid-guest");
+      assertTrue(removed.stderr().startsWith("Error response from daemon: failed to join PID namespace: No such container: "
+          + donor + "\n"), removed.stderr());
+      Cli.Result absent = berthd.ctl("run", "--rm", "--pid", "container:no-such-donor", "busybox", "true");
+      assertTrue(absent.stderr().contains("failed to join PID namespace: No such container: no-such-donor"),
+          absent::toString);
+      Cli.Result empty = berthd.ctl("run", "--rm", "--pid", "container:", "busybox", "true");
+      assertEquals(125, empty.exit(), empty::toString);
+      assertTrue(empty.stderr().contains("--pid: invalid PID mode"), empty.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "pid-guest", "pid-donor", "pid-donor2");
+    }
+  }
+
+  @Test
+  void pidContainerRestartedByTheRestartMonitorNeverJoinsTheHostsNamespace() throws Exception {
+    String host = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+    String donor = ok("run", "-d", "--name", "pid-donor-r", "busybox", "sleep", "1000").out().strip();
+    try {
+      ok("run", "-d", "--name", "pid-guest-r", "--restart", "always", "--pid", "container:pid-donor-r",
+          "busybox", "sleep", "1000");
+      String first = pidNamespace(donor);
+      assertEquals(first, pidNamespace("pid-guest-r"));
+      // the guest dies with the donor's namespace; its restarts, refused while the donor is stopped,
+      // must never put it anywhere else, such as in the host's namespace by a reused process id
+      ok("stop", "-t", "0", "pid-donor-r");
+      Instant until = Instant.now().plusSeconds(5);
+      while (Instant.now().isBefore(until)) {
+        String guest = pidNamespace("pid-guest-r");
+        assertFalse(guest.equals(host), "the guest runs in the host's PID namespace");
+        assertTrue(guest.isEmpty() || guest.equals(first), () -> "the guest runs in " + guest + " while its donor is stopped");
+        Thread.sleep(100);
+      }
+      // once the donor runs again the restart monitor's next try joins its new namespace
+      ok("start", "pid-donor-r");
+      String joined = "";
+      for (Instant end = Instant.now().plusSeconds(40); joined.isEmpty() && Instant.now().isBefore(end); ) {
+        Thread.sleep(200);
+        joined = pidNamespace("pid-guest-r");
+      }
+      assertEquals(pidNamespace(donor), joined);
+    } finally {
+      berthd.ctl("rm", "-f", "pid-guest-r", "pid-donor-r");
+    }
+  }
+
+  /** The PID namespace of the container's running process as the host reads it, empty when it runs none. */
+  private String pidNamespace(String container) throws Exception {
+    String pid = ok("inspect", "-f", "{{.State.Pid}}", container).out().strip();
+    if (pid.equals("0")) {
+      return "";
+    }
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", pid, "ns", "pid")).toString();
+    } catch (NoSuchFileException e) {
+      return "";
+    }
+  }
+
+  @Test
   void isolationFlagsShareHostNamespacesAndSetSeccompSysctlsGroupsAndDevices() throws Exception {
     String status = "while read k v; do case $k in NoNewPrivs:|Seccomp:) printf '%s ' $v;; esac; done < /proc/self/status; echo";
     assertEquals("0 2 \n", ok("run", "--rm", "busybox", "sh", "-c", status).out(), "Docker's default seccomp profile");
@@ -474,7 +555,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, readOnly.exit(), readOnly::toString);
     assertTrue(readOnly.stderr().contains("Operation not permitted"), readOnly.stderr());
 
-    for (String[] bad : List.of(new String[] {"--pid", "container:web"}, new String[] {"--security-opt", "foo"},
+    for (String[] bad : List.of(new String[] {"--ipc", "container:web"}, new String[] {"--security-opt", "foo"},
         new String[] {"--device", "/dev/no-such-device"}, new String[] {"--uts", "host", "--hostname", "h"},
         new String[] {"--network", "host", "--sysctl", "net.ipv4.ip_forward=1"},
         new String[] {"--sysctl", "vm.swappiness=1"})) {

@@ -21,6 +21,14 @@ public final class ContainerLabels {
   public static final String CREATED_BY = "io.berth.created-by";
   /** {@code bridge} (default), {@code host}, {@code none}, {@code container:<id>} or a network's name. */
   public static final String NETWORK = "io.berth.network";
+  /**
+   * {@code container:<id>}: the container joins the PID namespace of that container's running
+   * task, looked up by the tasks service at each task create (Docker's {@code --pid
+   * container:NAME}, which Docker's daemon records by id too).
+   */
+  public static final String PID = "io.berth.pid";
+  /** The prefix of {@link #PID}'s value. */
+  public static final String JOINED_CONTAINER_PREFIX = "container:";
   /** Published ports, a {@link LabelLists list} of {@link PortSpec#parseLabel label-form port mappings}. */
   public static final String PORTS = "io.berth.ports";
   public static final String HOSTNAME = "io.berth.hostname";

@@ -224,7 +224,7 @@ public final class ContainerCreator {
 
   private Container createOnce(ContainerOptions o) {
     Parsed parsed = parse(o, volumesFrom(o));
-    IsolationFlags isolation = IsolationFlags.parse(o);
+    IsolationFlags isolation = IsolationFlags.parse(o).withDonorIds(containers);
     BlockIoOptions blockIo = BlockIoOptions.parse(o);
     HostConfigFlags hostFlags = HostConfigFlags.parse(o);
     ImageClient images = new ImageClient(channel);
@@ -283,6 +283,7 @@ public final class ContainerCreator {
         hosts.addAll(link.hostEntries(channel, network, name));
       }
       Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
+      isolation.label(labels);
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
       }

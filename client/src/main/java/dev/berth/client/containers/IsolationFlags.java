@@ -3,6 +3,7 @@ package dev.berth.client.containers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.spec.HostDevices;
 import dev.berth.client.spec.KeyValue;
@@ -31,6 +32,11 @@ final class IsolationFlags {
   private record Device(String hostPath, Spec.Device node, String access) {}
 
   private final boolean hostPid;
+  /**
+   * {@code --pid container:NAME}'s NAME (its id once {@link #withDonorIds} found it), or empty: the
+   * tasks service joins that container's PID namespace at each start ({@link ContainerLabels#PID}).
+   */
+  private final String pidContainer;
   private final boolean hostIpc;
   /** Docker's {@code --ipc none}: a namespace of its own without /dev/shm. */
   private final boolean noShm;
@@ -45,10 +51,11 @@ final class IsolationFlags {
   private final String ipcMode;
   private final List<String> securityOpts;
 
-  private IsolationFlags(boolean hostPid, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
+  private IsolationFlags(boolean hostPid, String pidContainer, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
       Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<String> groups, List<Device> devices,
       String ipcMode, List<String> securityOpts) {
     this.hostPid = hostPid;
+    this.pidContainer = pidContainer;
     this.hostIpc = hostIpc;
     this.noShm = noShm;
     this.hostUts = hostUts;
@@ -62,9 +69,11 @@ final class IsolationFlags {
   }
 
   static IsolationFlags parse(ContainerOptions o) {
-    boolean hostPid = host("--pid", o.pid, List.of());
-    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"));
-    boolean hostUts = host("--uts", o.uts, List.of());
+    String pidContainer = joinedContainer(o.pid);
+    boolean hostPid = pidContainer.isEmpty() && host("--pid", o.pid, List.of(), " or container:NAME");
+    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"),
+        " (joining another container's IPC namespace is not supported)");
+    boolean hostUts = host("--uts", o.uts, List.of(), "");
     if (hostUts && o.hostname != null) {
       throw new ClientException("conflicting options: --hostname and --uts host");
     }
@@ -108,8 +117,26 @@ final class IsolationFlags {
     for (String d : o.devices) {
       devices.add(device(d));
     }
-    return new IsolationFlags(hostPid, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
+    return new IsolationFlags(hostPid, pidContainer, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
         groups, devices, o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
+  }
+
+  /**
+   * These flags with {@code --pid container:NAME} naming the container by its id, as Docker's
+   * daemon records it at create, so that a rename keeps the two together; a name of no container
+   * is kept as given, for each start to refuse as Docker's daemon does.
+   */
+  IsolationFlags withDonorIds(ContainerClient containers) {
+    String donor = pidContainer.isEmpty() ? "" : containers.lookup(pidContainer).map(c -> c.getId()).orElse(pidContainer);
+    return new IsolationFlags(hostPid, donor, hostIpc, noShm, hostUts, noNewPrivileges, seccomp, sysctls, groups,
+        devices, ipcMode, securityOpts);
+  }
+
+  /** The labels by which the tasks service joins the namespaces of another container at each start. */
+  void label(Map<String, String> labels) {
+    if (!pidContainer.isEmpty()) {
+      labels.put(ContainerLabels.PID, ContainerLabels.JOINED_CONTAINER_PREFIX + pidContainer);
+    }
   }
 
   /** Whether a {@code --group-add} names a group rather than giving its id. */
@@ -142,7 +169,8 @@ final class IsolationFlags {
 
   /** These flags as {@code docker inspect} shows them in HostConfig. */
   void describe(ObjectNode hostConfig) {
-    hostConfig.put("PidMode", hostPid ? "host" : "");
+    hostConfig.put("PidMode", hostPid ? "host"
+        : pidContainer.isEmpty() ? "" : ContainerLabels.JOINED_CONTAINER_PREFIX + pidContainer);
     hostConfig.put("IpcMode", ipcMode);
     hostConfig.put("UTSMode", hostUts ? "host" : "");
     ArrayNode securityOpt = hostConfig.putArray("SecurityOpt");
@@ -157,7 +185,7 @@ final class IsolationFlags {
   }
 
   /** Whether {@code value} of {@code flag} asks for the host's namespace; the others allowed mean the container's own. */
-  private static boolean host(String flag, String value, List<String> own) {
+  private static boolean host(String flag, String value, List<String> own, String otherwise) {
     if (value == null || value.isEmpty() || own.contains(value)) {
       return false;
     }
@@ -165,7 +193,20 @@ final class IsolationFlags {
       return true;
     }
     throw InvalidValueException.of(flag, value, "expected host" + (own.isEmpty() ? "" : " or " + String.join(", ", own))
-        + " (joining another container's namespace is not supported)");
+        + otherwise);
+  }
+
+  /** The NAME of {@code container:NAME}, or empty for any other value. */
+  private static String joinedContainer(String value) {
+    if (value == null || !value.startsWith(ContainerLabels.JOINED_CONTAINER_PREFIX)) {
+      return "";
+    }
+    String name = value.substring(ContainerLabels.JOINED_CONTAINER_PREFIX.length());
+    if (name.isEmpty()) {
+      // Docker's CLI's words for the mode without a container
+      throw new InvalidValueException("--pid: invalid PID mode");
+    }
+    return name;
   }
 
   /** Docker takes {@code key=value} and the older {@code key:value}. */

@@ -31,7 +31,8 @@ import java.util.logging.Logger;
 import javax.inject.Inject;
 
 /**
- * Create: the network attachment the container's labels ask for, bundle (config.json from the
+ * Create: the network attachment the container's labels ask for, the PID namespace of the
+ * container they name to join ({@link JoinedPidNamespace}), bundle (config.json from the
  * container's spec, rootfs mounted from the request's mounts or the container's snapshot), then
  * conmon running the runtime's create, then the attach relay, so output is caught from the first
  * byte. Anything that fails undoes what was done.
@@ -62,7 +63,8 @@ final class TaskCreator {
   /** The created task (its init process waiting to be started) and the rootfs mounts it used. */
   record Created(Task task, List<Mount> rootfs) {}
 
-  Created create(String namespace, Container container, TaskSpec request) {
+  /** @param joinedPid the donor's PID namespace, looked up just before, when the container's labels ask for one */
+  Created create(String namespace, Container container, TaskSpec request, Optional<JoinedPidNamespace> joinedPid) {
     String id = container.getId();
     String who = Task.who(namespace, id);
     StepTimer timer = new StepTimer("create " + who);
@@ -77,6 +79,7 @@ final class TaskCreator {
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
     spec.fitTo(host, who);
+    joinedPid.ifPresent(j -> j.pointAt(spec));
     Optional<AttachRequest> network = ContainerNetworking.requested(container, spec.domainname());
     List<AttachRequest> moreNetworks = ContainerNetworking.connected(container);
     timer.step("resolve");
@@ -134,6 +137,8 @@ final class TaskCreator {
       TaskRuntime.Monitor monitor = runtime.create(new TaskRuntime.Launch(id, monitorId, binary, bundle, layout.socketDir(),
           io.terminal(), !io.stdin().isEmpty(), heldStdin(container, io), criLog(container, log), Optional.empty()));
       timer.step(binary.binary().getFileName() + " create");
+      // before anyone sees the task: a donor that ended meanwhile leaves it undone
+      joinedPid.ifPresent(j -> j.verify(monitor.pid()));
       Map<String, Path> dirs = runtime.cgroups(monitor.pid());
       task.cgroups.putAll(dirs);
       Map<String, String> stored = new HashMap<>();

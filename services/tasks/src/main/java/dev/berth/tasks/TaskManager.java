@@ -165,7 +165,12 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       throw Errors.alreadyExists("task %s already exists in namespace %s", id, namespace);
     }
     try {
-      TaskCreator.Created created = creator.create(namespace, container, spec);
+      Optional<JoinedPidNamespace> joinedPid = JoinedPidNamespace.of(container, donorId -> {
+        Key donor = new Key(namespace, donorId);
+        awaitRecovery(donor);
+        return Optional.ofNullable(tasks.get(donor));
+      }, donorId -> containers.get(namespace, donorId));
+      TaskCreator.Created created = creator.create(namespace, container, spec, joinedPid);
       tasks.put(key, created.task());
       endpoints.follow(created.task());
       logRotation.follow(created.task());

@@ -113,14 +113,19 @@ public final class OciSpec {
 
   /** Puts the process into the network namespace at {@code path}, replacing the spec's own network namespace. */
   public void joinNetworkNamespace(String path) {
+    joinNamespace(NETWORK, path);
+  }
+
+  /** Puts the process into the namespace of {@code type} at {@code path}, replacing the spec's own of that type. */
+  public void joinNamespace(String type, String path) {
     ArrayNode namespaces = namespaces();
     for (JsonNode ns : namespaces) {
-      if (NETWORK.equals(ns.path("type").asText()) && ns instanceof ObjectNode entry) {
+      if (type.equals(ns.path("type").asText()) && ns instanceof ObjectNode entry) {
         entry.put("path", path);
         return;
       }
     }
-    namespaces.addObject().put("type", NETWORK).put("path", path);
+    namespaces.addObject().put("type", type).put("path", path);
   }
 
   /** Leaves out the network namespace, so that the process shares the runtime's (the host's). */
