@@ -96,11 +96,11 @@ final class RunMounts implements AutoCloseable {
 
   /** A here-document that starts with {@code #!}, executable at {@code /dev/pipes/NAME}, read-only. */
   void script(Heredoc script) throws IOException {
-    Path dir = newDirectory("pipes");
-    Path file = dir.resolve(script.name());
+    // a fixed name on this host: the here-document's, from the Dockerfile, is only the mount point's
+    Path file = newDirectory("pipes").resolve("script");
     Files.writeString(file, script.text());
     Files.setAttribute(file, "unix:mode", 0755);
-    bind(dir, RunCommand.PIPES, true);
+    bind(file, RunCommand.PIPES + "/" + script.name(), true);
   }
 
   void add(RunMount m) throws IOException {
