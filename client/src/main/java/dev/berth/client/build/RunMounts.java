@@ -107,8 +107,14 @@ final class RunMounts implements AutoCloseable {
     switch (m.type()) {
       case "tmpfs" -> {
         directories.add(m.target());
-        flags.add("type=tmpfs,target=" + m.target() + (m.size() == null ? "" : ",tmpfs-size=" + m.size())
-            + (m.readOnly() ? ",readonly" : ""));
+        List<String> fields = new ArrayList<>(List.of("type=tmpfs", "target=" + m.target()));
+        if (m.size() != null) {
+          fields.add("tmpfs-size=" + m.size());
+        }
+        if (m.readOnly()) {
+          fields.add("readonly");
+        }
+        flags.add(mountFlag(fields));
       }
       case "cache" -> cache(m);
       default -> bindMount(m);
@@ -184,8 +190,9 @@ final class RunMounts implements AutoCloseable {
     }
     Volume volume = cacheVolume(name, m);
     directories.add(m.target());
-    flags.add("type=volume,source=" + volume.getName() + ",target=" + m.target() + ",volume-nocopy"
-        + (m.readOnly() ? ",readonly" : ""));
+    flags.add(mountFlag(m.readOnly()
+        ? List.of("type=volume", "source=" + volume.getName(), "target=" + m.target(), "volume-nocopy", "readonly")
+        : List.of("type=volume", "source=" + volume.getName(), "target=" + m.target(), "volume-nocopy")));
   }
 
   /** The cache's volume, made (and filled) if this is its first use. */
@@ -238,7 +245,21 @@ final class RunMounts implements AutoCloseable {
 
   private void bind(Path source, String target, boolean readOnly) {
     (Files.isDirectory(source) ? directories : files).add(target);
-    flags.add("type=bind,source=" + source + ",target=" + target + (readOnly ? ",readonly" : ""));
+    flags.add(bindFlag(source, target, readOnly));
+  }
+
+  static String bindFlag(Path source, String target, boolean readOnly) {
+    return mountFlag(readOnly ? List.of("type=bind", "source=" + source, "target=" + target, "readonly")
+        : List.of("type=bind", "source=" + source, "target=" + target));
+  }
+
+  /**
+   * The run's {@code --mount} text of {@code fields}, each quoted as the flag's CSV reads a field
+   * (quotes doubled): a value (a target from a build argument, a context file's name) with a comma
+   * in it stays that value, and cannot add a field of its own, such as a second {@code source=}.
+   */
+  private static String mountFlag(List<String> fields) {
+    return String.join(",", fields.stream().map(f -> '"' + f.replace("\"", "\"\"") + '"').toList());
   }
 
   @Override
