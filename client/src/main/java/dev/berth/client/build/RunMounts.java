@@ -237,9 +237,16 @@ final class RunMounts implements AutoCloseable {
     Files.setAttribute(dir, "unix:mode", m.mode());
   }
 
+  /**
+   * A new directory for a mount, 0755 as BuildKit makes its mounts' roots, so that a RUN under a
+   * USER other than root can read it; inside a temporary directory of root's alone (0700), so that no
+   * other user of this host can: the container reaches the mount without going through it.
+   */
   private Path newDirectory(String what) throws IOException {
-    Path dir = Files.createTempDirectory("berthctl-build-" + what);
-    made.add(dir);
+    Path parent = Files.createTempDirectory("berthctl-build-" + what);
+    made.add(parent);
+    Path dir = Files.createDirectory(parent.resolve(what));
+    Files.setAttribute(dir, "unix:mode", 0755);
     return dir;
   }
 
