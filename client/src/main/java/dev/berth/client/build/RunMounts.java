@@ -1,6 +1,7 @@
 package dev.berth.client.build;
 
 import berth.volumes.v1.CreateVolumeRequest;
+import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -216,8 +218,43 @@ final class RunMounts implements AutoCloseable {
       // another build made it meanwhile
       return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
     }
-    fill(Path.of(created.getMountpoint()), m);
+    try {
+      fillVolume(Path.of(created.getMountpoint()), m);
+    } catch (IOException | RuntimeException e) {
+      // a cache whose first fill failed is not kept half-made for the next build to take as made
+      try {
+        volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+      } catch (StatusRuntimeException notRemoved) {
+        e.addSuppressed(notRemoved);
+      }
+      throw e;
+    }
     return created;
+  }
+
+  /**
+   * Fills a new volume's {@code data} in a directory beside it, then renames that onto it: a
+   * build that takes the volume meanwhile finds it empty or filled, never half-filled. Should
+   * the rename be refused (a build's RUN has the empty one mounted already), the files move
+   * in one by one.
+   */
+  private void fillVolume(Path data, RunMount m) throws IOException {
+    Path staging = Files.createTempDirectory(data.getParent(), ".berthctl-build-fill-");
+    try {
+      fill(staging, m);
+      try {
+        Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException inUse) {
+        try (Stream<Path> entries = Files.list(staging)) {
+          for (Path entry : entries.toList()) {
+            Files.move(entry, data.resolve(entry.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+          }
+        }
+        ownAsAsked(data, m);
+      }
+    } finally {
+      deleteTree(staging);
+    }
   }
 
   /** A new cache directory: {@code from}'s files, if given, and the mode and owner asked for. */
@@ -232,6 +269,10 @@ final class RunMounts implements AutoCloseable {
         }
       }
     }
+    ownAsAsked(dir, m);
+  }
+
+  private static void ownAsAsked(Path dir, RunMount m) throws IOException {
     Files.setAttribute(dir, "unix:uid", m.uid());
     Files.setAttribute(dir, "unix:gid", m.gid());
     Files.setAttribute(dir, "unix:mode", m.mode());
@@ -279,10 +320,17 @@ final class RunMounts implements AutoCloseable {
       root.close();
     }
     for (Path dir : made) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.berth.client.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.VolumeSpec;
@@ -14,6 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 class RunMountsTest {
   @TempDir
   Path context;
+  @TempDir
+  Path volumeRoot;
+
+  private static RunMount parse(String flag) {
+    return RunMount.parse(flag, "/", Map.<String, String>of()::get);
+  }
+
+  private RunMounts mounts(DirectoryVolumes volumes) {
+    BaseImages none = reference -> {
+      throw new BuildStepException("pull access denied for " + reference, 1);
+    };
+    return new RunMounts(volumes.channel, "default", none, BuildContext.directory(context), List.of(),
+        new Cancellation());
+  }
 
   private static String mode(Path p) throws Exception {
     return Integer.toOctalString((Integer) Files.getAttribute(p, "unix:mode") & 07777);
@@ -29,6 +44,31 @@ class RunMountsTest {
       assertEquals("755", mode(source));
       // the host's other users still cannot reach it
       assertEquals("700", mode(source.getParent()));
+    }
+  }
+
+  @Test
+  void aCacheWhoseFirstFillFailsLeavesNoVolume() throws Exception {
+    try (DirectoryVolumes volumes = new DirectoryVolumes(volumeRoot); RunMounts mounts = mounts(volumes)) {
+      assertEquals("pull access denied for nosuchstage", assertThrows(BuildStepException.class,
+          () -> mounts.add(parse("type=cache,target=/c,from=nosuchstage,uid=1000,mode=0700"))).getMessage());
+      assertEquals(Map.of(), volumes.volumes);
+      try (var left = Files.list(volumeRoot)) {
+        assertEquals(List.of(), left.toList());
+      }
+    }
+  }
+
+  @Test
+  void aNewCacheIsFilledAndOwnedAsAsked() throws Exception {
+    try (DirectoryVolumes volumes = new DirectoryVolumes(volumeRoot); RunMounts mounts = mounts(volumes)) {
+      mounts.add(parse("type=cache,target=/c,uid=1000,gid=1000,mode=0700"));
+      Path data = Path.of(volumes.volumes.values().iterator().next().getMountpoint());
+      assertEquals("700", mode(data));
+      assertEquals(1000, Files.getAttribute(data, "unix:uid"));
+      try (var beside = Files.list(data.getParent())) {
+        assertEquals(List.of("_data"), beside.map(p -> p.getFileName().toString()).toList());
+      }
     }
   }
 }
