@@ -21,8 +21,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -54,6 +56,7 @@ final class RunMounts implements AutoCloseable {
   private final List<Path> made = new ArrayList<>();
   private final List<FromRootfs> roots = new ArrayList<>();
   private final List<FileChannel> locks = new ArrayList<>();
+  private final Map<String, CacheMount> caches = new HashMap<>();
 
   RunMounts(Channel leased, String namespace, BaseImages baseImages, BuildContext context, List<StageState> done,
       Cancellation cancellation) {
@@ -174,6 +177,26 @@ final class RunMounts implements AutoCloseable {
   }
 
   private void cache(RunMount m) throws IOException {
+    // one id mounted twice in a RUN is one cache, whatever its sharing, as BuildKit mounts it
+    CacheMount cache = caches.get(m.id());
+    if (cache == null) {
+      cache = cacheOf(m);
+      caches.put(m.id(), cache);
+    }
+    if (cache.own() != null) {
+      bind(cache.own(), m.target(), m.readOnly());
+      return;
+    }
+    directories.add(m.target());
+    flags.add(mountFlag(m.readOnly()
+        ? List.of("type=volume", "source=" + cache.volume(), "target=" + m.target(), "volume-nocopy", "readonly")
+        : List.of("type=volume", "source=" + cache.volume(), "target=" + m.target(), "volume-nocopy")));
+  }
+
+  /** Where a cache is for this RUN: its volume, or a directory of its own ({@code private}, the volume in use). */
+  private record CacheMount(String volume, Path own) {}
+
+  private CacheMount cacheOf(RunMount m) throws IOException {
     String name = "berth-build-cache-" + Digests.hex(Digests.sha256(m.id().getBytes(StandardCharsets.UTF_8)))
         .substring(0, 24);
     if (!m.sharing().equals("shared")) {
@@ -186,15 +209,10 @@ final class RunMounts implements AutoCloseable {
         // private, and another build's RUN has it: a cache of its own, as BuildKit makes one, gone after
         Path own = newDirectory("cache");
         fill(own, m);
-        bind(own, m.target(), m.readOnly());
-        return;
+        return new CacheMount(null, own);
       }
     }
-    Volume volume = cacheVolume(name, m);
-    directories.add(m.target());
-    flags.add(mountFlag(m.readOnly()
-        ? List.of("type=volume", "source=" + volume.getName(), "target=" + m.target(), "volume-nocopy", "readonly")
-        : List.of("type=volume", "source=" + volume.getName(), "target=" + m.target(), "volume-nocopy")));
+    return new CacheMount(cacheVolume(name, m).getName(), null);
   }
 
   /** The cache's volume, made (and filled) if this is its first use. */

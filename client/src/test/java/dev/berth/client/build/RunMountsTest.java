@@ -71,4 +71,18 @@ class RunMountsTest {
       }
     }
   }
+
+  @Test
+  void oneCacheMountedTwiceInARunIsOneCacheWhateverItsSharing() throws Exception {
+    try (DirectoryVolumes volumes = new DirectoryVolumes(volumeRoot); RunMounts mounts = mounts(volumes)) {
+      mounts.add(parse("type=cache,id=c,target=/a,sharing=locked"));
+      mounts.add(parse("type=cache,id=c,target=/b,sharing=locked"));
+      mounts.add(parse("type=cache,id=p,target=/c,sharing=private"));
+      mounts.add(parse("type=cache,id=p,target=/d,sharing=private"));
+      List<String> sources = mounts.flags().stream().map(f -> ((VolumeSpec) MountFlag.parse(f)).source()).toList();
+      assertEquals(2, volumes.volumes.size());
+      assertEquals(sources.get(0), sources.get(1));
+      assertEquals(sources.get(2), sources.get(3));
+    }
+  }
 }
