@@ -44,8 +44,8 @@ import java.util.stream.Stream;
  */
 final class RunMounts implements AutoCloseable {
   static final String CACHE_LABEL = "berth.build.cache-mount";
+  static final String LOCK_FILE = "berthctl-build.lock";
   private final Channel leased;
-  private final String namespace;
   private final BaseImages baseImages;
   private final BuildContext context;
   private final List<StageState> done;
@@ -58,10 +58,9 @@ final class RunMounts implements AutoCloseable {
   private final List<FileChannel> locks = new ArrayList<>();
   private final Map<String, CacheMount> caches = new HashMap<>();
 
-  RunMounts(Channel leased, String namespace, BaseImages baseImages, BuildContext context, List<StageState> done,
+  RunMounts(Channel leased, BaseImages baseImages, BuildContext context, List<StageState> done,
       Cancellation cancellation) {
     this.leased = leased;
-    this.namespace = namespace;
     this.baseImages = baseImages;
     this.context = context;
     this.done = done;
@@ -199,10 +198,9 @@ final class RunMounts implements AutoCloseable {
   private CacheMount cacheOf(RunMount m) throws IOException {
     String name = "berth-build-cache-" + Digests.hex(Digests.sha256(m.id().getBytes(StandardCharsets.UTF_8)))
         .substring(0, 24);
+    Volume volume = cacheVolume(name, m);
     if (!m.sharing().equals("shared")) {
-      FileChannel lock = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
-          "berthctl-build-" + namespace + "-" + name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      locks.add(lock);
+      FileChannel lock = lockOf(volume);
       if (m.sharing().equals("locked")) {
         lock.lock();
       } else if (lock.tryLock() == null) {
@@ -212,7 +210,19 @@ final class RunMounts implements AutoCloseable {
         return new CacheMount(null, own);
       }
     }
-    return new CacheMount(cacheVolume(name, m).getName(), null);
+    return new CacheMount(volume.getName(), null);
+  }
+
+  /**
+   * The lock of a cache's volume: a file beside its data, in berthd's directory of the volume,
+   * where only root writes (so no user of this host can put a link in its place), gone with the
+   * volume. Not a link is opened all the same.
+   */
+  private FileChannel lockOf(Volume volume) throws IOException {
+    FileChannel lock = FileChannel.open(Path.of(volume.getMountpoint()).resolveSibling(LOCK_FILE),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    locks.add(lock);
+    return lock;
   }
 
   /** The cache's volume, made (and filled) if this is its first use. */

@@ -2,13 +2,17 @@ package dev.berth.client.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import berth.volumes.v1.Volume;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.VolumeSpec;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +30,7 @@ class RunMountsTest {
     BaseImages none = reference -> {
       throw new BuildStepException("pull access denied for " + reference, 1);
     };
-    return new RunMounts(volumes.channel, "default", none, BuildContext.directory(context), List.of(),
+    return new RunMounts(volumes.channel, none, BuildContext.directory(context), List.of(),
         new Cancellation());
   }
 
@@ -37,7 +41,7 @@ class RunMountsTest {
   @Test
   void aBindOfTheContextIsReadableByAnyUserOfTheRunAsBuildKitsIs() throws Exception {
     Files.writeString(context.resolve("f"), "x");
-    try (RunMounts mounts = new RunMounts(null, "default", null, BuildContext.directory(context), List.of(),
+    try (RunMounts mounts = new RunMounts(null, null, BuildContext.directory(context), List.of(),
         new Cancellation())) {
       mounts.add(RunMount.parse("target=/src", "/", Map.<String, String>of()::get));
       Path source = Path.of(((VolumeSpec) MountFlag.parse(mounts.flags().get(0))).source());
@@ -83,6 +87,28 @@ class RunMountsTest {
       assertEquals(2, volumes.volumes.size());
       assertEquals(sources.get(0), sources.get(1));
       assertEquals(sources.get(2), sources.get(3));
+    }
+  }
+
+  @Test
+  void aCachesLockIsBesideItsDataWhereNoUserCanPlantALink() throws Exception {
+    String id = "locked-" + UUID.randomUUID();
+    try (DirectoryVolumes volumes = new DirectoryVolumes(volumeRoot)) {
+      try (RunMounts mounts = mounts(volumes)) {
+        mounts.add(parse("type=cache,id=" + id + ",target=/a,sharing=locked"));
+        Volume volume = volumes.volumes.values().iterator().next();
+        assertTrue(Files.isRegularFile(Path.of(volume.getMountpoint()).resolveSibling(RunMounts.LOCK_FILE),
+            LinkOption.NOFOLLOW_LINKS));
+        try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+          assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString().contains(volume.getName())).toList());
+        }
+      }
+      // released with the RUN: the next takes the volume itself, not a directory of its own
+      try (RunMounts again = mounts(volumes)) {
+        again.add(parse("type=cache,id=" + id + ",target=/a,sharing=private"));
+        assertEquals(volumes.volumes.keySet().iterator().next(),
+            ((VolumeSpec) MountFlag.parse(again.flags().get(0))).source());
+      }
     }
   }
 }
