@@ -426,8 +426,15 @@ class BuildCommandKernelTest extends BerthdKernelTest {
         RUN --mount=type=bind,from=tools,source=/tools,target=/t --mount=type=bind,source=src/a,target=/a.txt \\
           cat /t/t /a.txt > /from-stage
         RUN --mount=type=tmpfs,target=/scratch grep -c ' /scratch tmpfs' /proc/mounts > /tmpfs
-        RUN --mount=type=cache,target=/owned,uid=1000,gid=1000,mode=0700 stat -c '%u:%g %a' /owned > /owned-stat
+        RUN --mount=type=cache,target=/owned,uid=1000,gid=1000,mode=0700,sharing=locked stat -c '%u:%g %a' /owned > /owned-stat
         RUN --network=none ls /sys/class/net > /net
+        USER nobody
+        RUN --mount=type=bind,source=src,target=/src cat /src/a > /dev/null
+        RUN <<EOF
+        #!/bin/sh
+        cat /src/a 2>/dev/null || echo a script nobody may run
+        EOF
+        USER root
         CMD ["sh", "-c", "cat /count /from-context /rw /from-stage /tmpfs /owned-stat /net; \\
           ls -d /cache /src /t /a.txt /scratch /owned 2>/dev/null | wc -l"]
         """);

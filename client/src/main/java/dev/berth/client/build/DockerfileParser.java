@@ -111,6 +111,10 @@ public final class DockerfileParser {
           if (opened == null) {
             continue;
           }
+          if (!opened.namesAFile()) {
+            throw DockerfileException.atLine(start + 1, "invalid heredoc name \"" + opened.name()
+                + "\": berthctl build refuses a name with / or that is . or .., as files are named after it");
+          }
           // the lines after the instruction's, up to the terminator, are the content
           StringBuilder content = new StringBuilder();
           while (true) {

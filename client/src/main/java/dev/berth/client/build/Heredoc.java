@@ -46,6 +46,16 @@ record Heredoc(String name, boolean chomp, boolean expand, String content) {
     return new Heredoc(name.toString(), m.group(2).equals("-"), !quoted, "");
   }
 
+  /**
+   * Whether the name can name a file in a directory, as COPY names the file it makes and RUN its
+   * {@code #!} script after it: not with a {@code /}, not {@code .} or {@code ..}, which would
+   * name a file outside. BuildKit takes any name, into a scratch file system where that is harmless;
+   * berthctl writes on the host, as root.
+   */
+  boolean namesAFile() {
+    return !name.contains("/") && !name.equals(".") && !name.equals("..");
+  }
+
   /** Whether {@code line} ends this here-document. */
   boolean endsAt(String line) {
     String candidate = chomp ? line.replaceFirst("^\\t+", "") : line;

@@ -460,7 +460,7 @@ public final class ImageBuilder {
     for (String flag : i.mounts()) {
       mountsAsked.add(RunMount.parse(flag, s.run().path("WorkingDir").asText(""), s.variables()));
     }
-    try (RunMounts mounts = new RunMounts(b.leased, namespace, baseImages, b.context, b.done, cancellation)) {
+    try (RunMounts mounts = new RunMounts(b.leased, baseImages, b.context, b.done, cancellation)) {
       List<String> history = new ArrayList<>();
       if (i.flags().containsKey("network")) {
         history.add("--network=" + i.flags().get("network"));

@@ -1,6 +1,7 @@
 package dev.berth.client.build;
 
 import berth.volumes.v1.CreateVolumeRequest;
+import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
@@ -16,11 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -40,8 +44,8 @@ import java.util.stream.Stream;
  */
 final class RunMounts implements AutoCloseable {
   static final String CACHE_LABEL = "berth.build.cache-mount";
+  static final String LOCK_FILE = "berthctl-build.lock";
   private final Channel leased;
-  private final String namespace;
   private final BaseImages baseImages;
   private final BuildContext context;
   private final List<StageState> done;
@@ -52,11 +56,11 @@ final class RunMounts implements AutoCloseable {
   private final List<Path> made = new ArrayList<>();
   private final List<FromRootfs> roots = new ArrayList<>();
   private final List<FileChannel> locks = new ArrayList<>();
+  private final Map<String, CacheMount> caches = new HashMap<>();
 
-  RunMounts(Channel leased, String namespace, BaseImages baseImages, BuildContext context, List<StageState> done,
+  RunMounts(Channel leased, BaseImages baseImages, BuildContext context, List<StageState> done,
       Cancellation cancellation) {
     this.leased = leased;
-    this.namespace = namespace;
     this.baseImages = baseImages;
     this.context = context;
     this.done = done;
@@ -96,19 +100,25 @@ final class RunMounts implements AutoCloseable {
 
   /** A here-document that starts with {@code #!}, executable at {@code /dev/pipes/NAME}, read-only. */
   void script(Heredoc script) throws IOException {
-    Path dir = newDirectory("pipes");
-    Path file = dir.resolve(script.name());
+    // a fixed name on this host: the here-document's, from the Dockerfile, is only the mount point's
+    Path file = newDirectory("pipes").resolve("script");
     Files.writeString(file, script.text());
     Files.setAttribute(file, "unix:mode", 0755);
-    bind(dir, RunCommand.PIPES, true);
+    bind(file, RunCommand.PIPES + "/" + script.name(), true);
   }
 
   void add(RunMount m) throws IOException {
     switch (m.type()) {
       case "tmpfs" -> {
         directories.add(m.target());
-        flags.add("type=tmpfs,target=" + m.target() + (m.size() == null ? "" : ",tmpfs-size=" + m.size())
-            + (m.readOnly() ? ",readonly" : ""));
+        List<String> fields = new ArrayList<>(List.of("type=tmpfs", "target=" + m.target()));
+        if (m.size() != null) {
+          fields.add("tmpfs-size=" + m.size());
+        }
+        if (m.readOnly()) {
+          fields.add("readonly");
+        }
+        flags.add(mountFlag(fields));
       }
       case "cache" -> cache(m);
       default -> bindMount(m);
@@ -166,26 +176,53 @@ final class RunMounts implements AutoCloseable {
   }
 
   private void cache(RunMount m) throws IOException {
+    // one id mounted twice in a RUN is one cache, whatever its sharing, as BuildKit mounts it
+    CacheMount cache = caches.get(m.id());
+    if (cache == null) {
+      cache = cacheOf(m);
+      caches.put(m.id(), cache);
+    }
+    if (cache.own() != null) {
+      bind(cache.own(), m.target(), m.readOnly());
+      return;
+    }
+    directories.add(m.target());
+    flags.add(mountFlag(m.readOnly()
+        ? List.of("type=volume", "source=" + cache.volume(), "target=" + m.target(), "volume-nocopy", "readonly")
+        : List.of("type=volume", "source=" + cache.volume(), "target=" + m.target(), "volume-nocopy")));
+  }
+
+  /** Where a cache is for this RUN: its volume, or a directory of its own ({@code private}, the volume in use). */
+  private record CacheMount(String volume, Path own) {}
+
+  private CacheMount cacheOf(RunMount m) throws IOException {
     String name = "berth-build-cache-" + Digests.hex(Digests.sha256(m.id().getBytes(StandardCharsets.UTF_8)))
         .substring(0, 24);
+    Volume volume = cacheVolume(name, m);
     if (!m.sharing().equals("shared")) {
-      FileChannel lock = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
-          "berthctl-build-" + namespace + "-" + name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      locks.add(lock);
+      FileChannel lock = lockOf(volume);
       if (m.sharing().equals("locked")) {
         lock.lock();
       } else if (lock.tryLock() == null) {
         // private, and another build's RUN has it: a cache of its own, as BuildKit makes one, gone after
         Path own = newDirectory("cache");
         fill(own, m);
-        bind(own, m.target(), m.readOnly());
-        return;
+        return new CacheMount(null, own);
       }
     }
-    Volume volume = cacheVolume(name, m);
-    directories.add(m.target());
-    flags.add("type=volume,source=" + volume.getName() + ",target=" + m.target() + ",volume-nocopy"
-        + (m.readOnly() ? ",readonly" : ""));
+    return new CacheMount(volume.getName(), null);
+  }
+
+  /**
+   * The lock of a cache's volume: a file beside its data, in berthd's directory of the volume,
+   * where only root writes (so no user of this host can put a link in its place), gone with the
+   * volume. Not a link is opened all the same.
+   */
+  private FileChannel lockOf(Volume volume) throws IOException {
+    FileChannel lock = FileChannel.open(Path.of(volume.getMountpoint()).resolveSibling(LOCK_FILE),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    locks.add(lock);
+    return lock;
   }
 
   /** The cache's volume, made (and filled) if this is its first use. */
@@ -209,8 +246,43 @@ final class RunMounts implements AutoCloseable {
       // another build made it meanwhile
       return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
     }
-    fill(Path.of(created.getMountpoint()), m);
+    try {
+      fillVolume(Path.of(created.getMountpoint()), m);
+    } catch (IOException | RuntimeException e) {
+      // a cache whose first fill failed is not kept half-made for the next build to take as made
+      try {
+        volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+      } catch (StatusRuntimeException notRemoved) {
+        e.addSuppressed(notRemoved);
+      }
+      throw e;
+    }
     return created;
+  }
+
+  /**
+   * Fills a new volume's {@code data} in a directory beside it, then renames that onto it: a
+   * build that takes the volume meanwhile finds it empty or filled, never half-filled. Should
+   * the rename be refused (a build's RUN has the empty one mounted already), the files move
+   * in one by one.
+   */
+  private void fillVolume(Path data, RunMount m) throws IOException {
+    Path staging = Files.createTempDirectory(data.getParent(), ".berthctl-build-fill-");
+    try {
+      fill(staging, m);
+      try {
+        Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException inUse) {
+        try (Stream<Path> entries = Files.list(staging)) {
+          for (Path entry : entries.toList()) {
+            Files.move(entry, data.resolve(entry.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+          }
+        }
+        ownAsAsked(data, m);
+      }
+    } finally {
+      deleteTree(staging);
+    }
   }
 
   /** A new cache directory: {@code from}'s files, if given, and the mode and owner asked for. */
@@ -225,20 +297,45 @@ final class RunMounts implements AutoCloseable {
         }
       }
     }
+    ownAsAsked(dir, m);
+  }
+
+  private static void ownAsAsked(Path dir, RunMount m) throws IOException {
     Files.setAttribute(dir, "unix:uid", m.uid());
     Files.setAttribute(dir, "unix:gid", m.gid());
     Files.setAttribute(dir, "unix:mode", m.mode());
   }
 
+  /**
+   * A new directory for a mount, 0755 as BuildKit makes its mounts' roots, so that a RUN under a
+   * USER other than root can read it; inside a temporary directory of root's alone (0700), so that no
+   * other user of this host can: the container reaches the mount without going through it.
+   */
   private Path newDirectory(String what) throws IOException {
-    Path dir = Files.createTempDirectory("berthctl-build-" + what);
-    made.add(dir);
+    Path parent = Files.createTempDirectory("berthctl-build-" + what);
+    made.add(parent);
+    Path dir = Files.createDirectory(parent.resolve(what));
+    Files.setAttribute(dir, "unix:mode", 0755);
     return dir;
   }
 
   private void bind(Path source, String target, boolean readOnly) {
     (Files.isDirectory(source) ? directories : files).add(target);
-    flags.add("type=bind,source=" + source + ",target=" + target + (readOnly ? ",readonly" : ""));
+    flags.add(bindFlag(source, target, readOnly));
+  }
+
+  static String bindFlag(Path source, String target, boolean readOnly) {
+    return mountFlag(readOnly ? List.of("type=bind", "source=" + source, "target=" + target, "readonly")
+        : List.of("type=bind", "source=" + source, "target=" + target));
+  }
+
+  /**
+   * The run's {@code --mount} text of {@code fields}, each quoted as the flag's CSV reads a field
+   * (quotes doubled): a value (a target from a build argument, a context file's name) with a comma
+   * in it stays that value, and cannot add a field of its own, such as a second {@code source=}.
+   */
+  private static String mountFlag(List<String> fields) {
+    return String.join(",", fields.stream().map(f -> '"' + f.replace("\"", "\"\"") + '"').toList());
   }
 
   @Override
@@ -251,10 +348,17 @@ final class RunMounts implements AutoCloseable {
       root.close();
     }
     for (Path dir : made) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }

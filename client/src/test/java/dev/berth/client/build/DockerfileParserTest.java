@@ -115,6 +115,16 @@ class DockerfileParserTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"COPY <<../x/pwned /a", "COPY <</tmp/pwned /b", "RUN <<..", "RUN <<'.'", "RUN <<\"a/b\" cat"})
+  void aHeredocNameThatWouldNameAPathIsRefused(String instruction) {
+    String name = instruction.replaceAll(".*<<['\"]?([^'\" ]*).*", "$1");
+    assertEquals("dockerfile parse error on line 2: invalid heredoc name \"" + name + "\": berthctl build refuses a "
+        + "name with / or that is . or .., as files are named after it", assertThrows(DockerfileException.class,
+            () -> DockerfileParser.parse("FROM x\n" + instruction + "\n#!/bin/sh\n" + name + "\n", "Dockerfile"))
+            .getMessage());
+  }
+
+  @ParameterizedTest
   @CsvSource({"docker/dockerfile:1", "docker/dockerfile:1.7", "docker.io/docker/dockerfile:1.4.3", "docker/dockerfile"})
   void theSyntaxDirectiveMayNameTheBuiltInFrontend(String image) {
     assertEquals("RUN", only("# syntax=" + image + "\nRUN x").keyword());

@@ -3,6 +3,9 @@ package dev.berth.client.build;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.client.spec.MountFlag;
+import dev.berth.client.spec.VolumeSpec;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,5 +41,13 @@ class RunMountTest {
   })
   void refusals(String flag, String message) {
     assertEquals(message, assertThrows(BuildStepException.class, () -> parse(flag)).getMessage());
+  }
+
+  @Test
+  void aVariableWithACommaStaysTheTargetAndAddsNoSourceToTheRunsMount() {
+    RunMount m = RunMount.parse("type=bind,target=$T,rw", "/", Map.of("T", "/x,source=/host/dir")::get);
+    VolumeSpec run = (VolumeSpec) MountFlag.parse(RunMounts.bindFlag(Path.of("/tmp/context-copy"), m.target(), m.readOnly()));
+    assertEquals("/tmp/context-copy", run.source());
+    assertEquals("/x,source=/host/dir", run.target());
   }
 }
