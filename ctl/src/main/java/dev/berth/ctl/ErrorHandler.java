@@ -85,6 +85,21 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     return r.origin() == Origin.CLI ? new DaemonError(r.reason(), e) : e;
   }
 
+  /**
+   * {@code e}, berthd's refusal of a call whose output stream has begun (a push after "The push
+   * refers to repository"), as Docker's daemon sends such a refusal inside its stream, printed
+   * bare; berthd out of reach stays as it is.
+   */
+  public static RuntimeException asStreamed(StatusRuntimeException e) {
+    Status status = e.getStatus();
+    if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null) {
+      return e;
+    }
+    StreamedDaemonError streamed = new StreamedDaemonError(describe(status));
+    streamed.initCause(e);
+    return streamed;
+  }
+
   /** The one line printed for {@code e}. */
   String message(Throwable e) {
     return report(e).line();

@@ -9,7 +9,9 @@ import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.StreamedDaemonError;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,8 +61,13 @@ public final class PushCommand implements Callable<Integer> {
         root.io().err().println("The push refers to repository [" + repository + "]");
       }
       for (String name : names(new ImageClient(c.channel()), reference, repository)) {
-        TransferDone done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
-            .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress);
+        TransferDone done;
+        try {
+          done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
+              .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress);
+        } catch (StatusRuntimeException e) {
+          throw ErrorHandler.asStreamed(e);
+        }
         if (!quiet) {
           root.out().println(ImageNames.ociRefName(done.getResolved()) + ": digest: " + done.getDigest() + " size: "
               + done.getSize());
