@@ -516,10 +516,10 @@ public final class CpCommand implements Callable<Integer> {
   private static final class ContainerRoot implements AutoCloseable {
     private static final int PROCESS_ROOT_ATTEMPTS = 3;
     private final InRoot files;
-    private final Optional<Path> mounted;
+    private final Optional<CopyRootDirectory> mounted;
     private final CopyMounts mounts;
 
-    private ContainerRoot(InRoot files, Optional<Path> mounted, CopyMounts mounts) {
+    private ContainerRoot(InRoot files, Optional<CopyRootDirectory> mounted, CopyMounts mounts) {
       this.files = files;
       this.mounted = mounted;
       this.mounts = mounts;
@@ -547,26 +547,20 @@ public final class CpCommand implements Callable<Integer> {
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
-      Path dir = Files.createTempDirectory("berthctl-cp");
-      try {
-        for (Mount m : mounts) {
-          HostCommands.mount(m, dir);
-        }
-      } catch (IOException | RuntimeException e) {
-        Files.delete(dir);
-        throw e;
-      }
+      CopyRootDirectory dir = CopyRootDirectory.create();
       InRoot files = null;
       try {
-        files = InRoot.open(dir);
+        for (Mount m : mounts) {
+          HostCommands.mount(m, dir.root());
+        }
+        files = InRoot.open(dir.root());
         copyMounts.mountUnder(files, c.channel());
         return new ContainerRoot(files, Optional.of(dir), copyMounts);
       } catch (IOException | RuntimeException e) {
         if (files != null) {
           files.close();
         }
-        HostCommands.unmountTree(dir);
-        Files.delete(dir);
+        dir.close();
         throw e;
       }
     }
@@ -584,8 +578,7 @@ public final class CpCommand implements Callable<Integer> {
     public void close() throws IOException {
       files.close();
       if (mounted.isPresent()) {
-        HostCommands.unmountTree(mounted.get());
-        Files.delete(mounted.get());
+        mounted.get().close();
       }
     }
   }
