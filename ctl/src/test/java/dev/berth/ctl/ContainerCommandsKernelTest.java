@@ -678,6 +678,25 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void hostPathsThroughAProcessRootAreCopiedAsDockers() throws Exception {
+    ok("run", "-d", "--name", "cp-proc", "busybox", "sleep", "1000");
+    try {
+      // the host side is the user's: /proc/PID/root leads where it leads on the host
+      Path viaProc = Path.of("/proc/" + ProcessHandle.current().pid() + "/root" + tmp);
+      Files.writeString(tmp.resolve("in.txt"), "in\n");
+      ok("cp", viaProc.resolve("in.txt").toString(), "cp-proc:/in.txt");
+      assertEquals("in\n", ok("exec", "cp-proc", "cat", "/in.txt").out());
+      ok("cp", "cp-proc:/in.txt", viaProc + "/");
+      assertTrue(Files.isRegularFile(tmp.resolve("in.txt")));
+      Files.createDirectories(tmp.resolve("out"));
+      ok("cp", "cp-proc:/etc/hostname", viaProc.resolve("out") + "/");
+      assertEquals(ok("exec", "cp-proc", "cat", "/etc/hostname").out(), Files.readString(tmp.resolve("out/hostname")));
+    } finally {
+      berthd.ctl("rm", "-f", "cp-proc");
+    }
+  }
+
+  @Test
   void copyLeavesAPausedContainerPaused() throws Exception {
     ok("run", "-d", "--name", "held-cp", "busybox", "sleep", "1000");
     ok("pause", "held-cp");

@@ -97,7 +97,7 @@ public final class CpCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       Container record = ContainerArgument.resolve(c.channel(), container);
       ContainerState s = ContainerState.of(c.channel(), record);
-      try (ContainerRoot rootfs = ContainerRoot.of(c, s); InRoot host = InRoot.open(Path.of("/"))) {
+      try (ContainerRoot rootfs = ContainerRoot.of(c, s); InRoot host = InRoot.host()) {
         InRoot in = rootfs.files();
         String containerPath = path.startsWith("/") ? path : "/" + path;
         // where the path leads in the container as it resolves it; each step of the copy
