@@ -697,6 +697,22 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void copyFollowingALinkKeepsTheLinksNameAsDockersCli() throws Exception {
+    ok("run", "-d", "--name", "cp-link", "busybox", "sh", "-c", "ln -s /etc/hostname /hn; sleep 1000");
+    try {
+      awaitFile("cp-link", "/hn");
+      Files.createDirectories(tmp.resolve("out"));
+      ok("cp", "-L", "cp-link:/hn", tmp.resolve("out") + "/");
+      try (var copied = Files.list(tmp.resolve("out"))) {
+        assertEquals(List.of("hn"), copied.map(p -> p.getFileName().toString()).toList());
+      }
+      assertEquals(ok("exec", "cp-link", "cat", "/etc/hostname").out(), Files.readString(tmp.resolve("out/hn")));
+    } finally {
+      berthd.ctl("rm", "-f", "cp-link");
+    }
+  }
+
+  @Test
   void copyLeavesAPausedContainerPaused() throws Exception {
     ok("run", "-d", "--name", "held-cp", "busybox", "sleep", "1000");
     ok("pause", "held-cp");

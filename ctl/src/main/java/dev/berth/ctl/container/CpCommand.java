@@ -132,7 +132,9 @@ public final class CpCommand implements Callable<Integer> {
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
-          long size = copy(new Place(in, inside), nameOf(inside), contentsOf(containerPath),
+          // as Docker's CLI rebases a followed link's archive: what it points to, under the link's name
+          String name = followLink && isSymbolicLink(in, containerPath) ? nameOf(containerPath) : nameOf(inside);
+          long size = copy(new Place(in, inside), name, contentsOf(containerPath),
               new Place(host, hostDestination(hostPath(destination))), source, destination, KernelFileSystems.TYPES,
               owner(HOST_USER),
               () -> notFound(containerPath, container),
@@ -261,6 +263,17 @@ public final class CpCommand implements Callable<Integer> {
   private static String hostPath(String path) {
     String absolute = Path.of(path).toAbsolutePath().toString();
     return path.endsWith("/") && !absolute.endsWith("/") ? absolute + "/" : absolute;
+  }
+
+  /** Whether {@code path}'s last name is a symlink (the links on the way followed). */
+  private static boolean isSymbolicLink(InRoot in, String path) throws IOException {
+    Optional<FileHandle> found = in.find(path, false);
+    if (found.isEmpty()) {
+      return false;
+    }
+    try (FileHandle f = found.get()) {
+      return f.stat().isSymbolicLink();
+    }
   }
 
   private static boolean isDirectory(InRoot in, String path) throws IOException {
