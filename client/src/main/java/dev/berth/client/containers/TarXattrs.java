@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,17 +35,39 @@ final class TarXattrs {
     }
   }
 
-  /** The entry's xattrs; a SCHILY value the library could not read as UTF-8 is left out rather than set corrupted. */
-  static Map<String, byte[]> of(TarArchiveEntry entry) {
+  /**
+   * The xattrs the records of a PAX header's content ({@code LENGTH KEY=VALUE\n}, as the bytes
+   * the archive holds) carry; other records, and a malformed rest, are left to the tar library.
+   */
+  static Map<String, byte[]> of(byte[] paxContent) {
     Map<String, byte[]> xattrs = new LinkedHashMap<>();
-    entry.getExtraPaxHeaders().forEach((key, value) -> {
-      if (key.startsWith(SCHILY) && value.indexOf('\uFFFD') < 0) {
-        xattrs.put(key.substring(SCHILY.length()), value.getBytes(StandardCharsets.UTF_8));
+    int at = 0;
+    while (at < paxContent.length) {
+      int space = at;
+      while (space < paxContent.length && paxContent[space] >= '0' && paxContent[space] <= '9') {
+        space++;
+      }
+      if (space == at || space - at > 9 || space == paxContent.length || paxContent[space] != ' ') {
+        break;
+      }
+      int end = at + Integer.parseInt(new String(paxContent, at, space - at, StandardCharsets.US_ASCII));
+      if (end > paxContent.length || end <= space + 1 || paxContent[end - 1] != '\n') {
+        break;
+      }
+      int equals = space + 1;
+      while (equals < end - 1 && paxContent[equals] != '=') {
+        equals++;
+      }
+      String key = new String(paxContent, space + 1, equals - space - 1, StandardCharsets.UTF_8);
+      byte[] value = Arrays.copyOfRange(paxContent, Math.min(equals + 1, end - 1), end - 1);
+      if (key.startsWith(SCHILY)) {
+        xattrs.put(key.substring(SCHILY.length()), value);
       } else if (key.startsWith(LIBARCHIVE)) {
         xattrs.put(URLDecoder.decode(key.substring(LIBARCHIVE.length()), StandardCharsets.UTF_8),
             Base64.getDecoder().decode(value));
       }
-    });
+      at = end;
+    }
     return xattrs;
   }
 

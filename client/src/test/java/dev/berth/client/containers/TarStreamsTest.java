@@ -23,6 +23,7 @@ import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +147,40 @@ class TarStreamsTest {
     assertArrayEquals(v2, Xattrs.get(root.resolve("ping"), "security.capability"));
     assertEquals(null, Xattrs.get(root.resolve("ping"), "user.origin"));
     assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), Xattrs.get(root.resolve("noted"), "user.note"));
+  }
+
+  @Test
+  void aCapabilityInAPaxRecordAsDockerAndGnuTarWriteItIsSetByteForByte() throws IOException {
+    assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "setting capabilities needs root");
+    // cap_setuid+p, revision 2: its 0x80 is no UTF-8, and Go's writer (Docker) and GNU tar put it raw
+    byte[] capability = {1, 0, 0, 2, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    ByteArrayOutputStream record = new ByteArrayOutputStream();
+    byte[] key = "SCHILY.xattr.security.capability=".getBytes(StandardCharsets.US_ASCII);
+    int length = 3 + key.length + capability.length + 1;
+    record.write((length + " ").getBytes(StandardCharsets.US_ASCII));
+    record.write(key);
+    record.write(capability);
+    record.write('\n');
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry pax = new TarArchiveEntry("PaxHeaders.0/ping", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+      pax.setSize(record.size());
+      out.putArchiveEntry(pax);
+      out.write(record.toByteArray());
+      out.closeArchiveEntry();
+      TarArchiveEntry ping = new TarArchiveEntry("ping");
+      ping.setSize(2);
+      out.putArchiveEntry(ping);
+      out.write("#\n".getBytes(StandardCharsets.US_ASCII));
+      out.closeArchiveEntry();
+      file(out, "plain");
+    }
+    Path root = Files.createDirectories(dir.resolve("root"));
+    TarStreams.extract(new ByteArrayInputStream(archive.toByteArray()), root, "/");
+    assertArrayEquals(capability, Xattrs.get(root.resolve("ping"), "security.capability"));
+    assertEquals("#\n", Files.readString(root.resolve("ping")));
+    // the entry after has none of them
+    assertEquals(null, Xattrs.get(root.resolve("plain"), "security.capability"));
   }
 
   @Test
