@@ -104,9 +104,10 @@ public final class TarStreams {
     entry.setModTime(FileTime.from(stat.modified().truncatedTo(ChronoUnit.SECONDS)));
     Optional<byte[]> capability = FileCapability.of(file);
     if (capability.isPresent()) {
-      TarXattrs.add(entry, FileCapability.XATTR, capability.get());
+      TarXattrs.putArchiveEntry(tar, entry, Map.of(FileCapability.XATTR, capability.get()));
+    } else {
+      tar.putArchiveEntry(entry);
     }
-    tar.putArchiveEntry(entry);
     if (stat.isRegularFile()) {
       try (InputStream content = file.read()) {
         // the size the header announces: what a running container adds meanwhile is left out

@@ -118,7 +118,7 @@ class TarStreamsTest {
   }
 
   @Test
-  void fileCapabilitiesAreArchivedAsDockersAndEveryXattrOfTheArchiveUnpacked() throws IOException {
+  void fileCapabilitiesAreArchivedAsDockersAndEveryXattrOfTheArchiveUnpacked() throws Exception {
     assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "setting capabilities needs root");
     Path file = Files.writeString(dir.resolve("ping"), "#!/bin/sh\n");
     // revision 3 (a user namespace's, its root uid 100000), CAP_SETUID permitted: a byte no UTF-8 text holds
@@ -131,14 +131,32 @@ class TarStreamsTest {
     v2[3] = 2;
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar.toByteArray()))) {
       // the capability only, as Docker's archive: revision 2, as a user namespace's root means nothing outside it
-      assertEquals(Set.of("LIBARCHIVE.xattr.security.capability"), in.getNextEntry().getExtraPaxHeaders().keySet());
+      assertEquals(Set.of("SCHILY.xattr.security.capability"), in.getNextEntry().getExtraPaxHeaders().keySet());
     }
+    // with a name too long for the header, in the one PAX header as Go writes it, not in a second
+    String longName = "n".repeat(150);
+    ByteArrayOutputStream longTar = new ByteArrayOutputStream();
+    tarOf(file, longName, longTar);
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(longTar.toByteArray()))) {
+      assertEquals(longName, in.getNextEntry().getName());
+    }
+    // its bytes as they are, as Go's writer puts them, so GNU tar (as Docker) sets them
+    Path gnu = Files.createDirectories(dir.resolve("gnu"));
+    gnuUntar(tar.toByteArray(), gnu);
+    gnuUntar(longTar.toByteArray(), gnu);
+    assertArrayEquals(v2, Xattrs.get(gnu.resolve("ping"), "security.capability"));
+    assertArrayEquals(v2, Xattrs.get(gnu.resolve(longName), "security.capability"));
 
     ByteArrayOutputStream more = new ByteArrayOutputStream();
     try (TarArchiveOutputStream out = new TarArchiveOutputStream(more)) {
       TarArchiveEntry e = new TarArchiveEntry("noted");
       e.addPaxHeader("SCHILY.xattr.user.note", "kept");
       out.putArchiveEntry(e);
+      out.closeArchiveEntry();
+      // bsdtar's form
+      TarArchiveEntry bsd = new TarArchiveEntry("bsd");
+      bsd.addPaxHeader("LIBARCHIVE.xattr.user.note", "YnNk");
+      out.putArchiveEntry(bsd);
       out.closeArchiveEntry();
     }
     Path root = Files.createDirectories(dir.resolve("root"));
@@ -147,6 +165,7 @@ class TarStreamsTest {
     assertArrayEquals(v2, Xattrs.get(root.resolve("ping"), "security.capability"));
     assertEquals(null, Xattrs.get(root.resolve("ping"), "user.origin"));
     assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), Xattrs.get(root.resolve("noted"), "user.note"));
+    assertArrayEquals("bsd".getBytes(StandardCharsets.UTF_8), Xattrs.get(root.resolve("bsd"), "user.note"));
   }
 
   @Test
@@ -314,6 +333,16 @@ class TarStreamsTest {
   }
 
   /** Writes host file or tree {@code source} as a tar archive of entries named from {@code name}, as cp writes one. */
+  private static void gnuUntar(byte[] archive, Path into) throws Exception {
+    Process untar = new ProcessBuilder("tar", "--xattrs", "--xattrs-include=*", "-xf", "-", "-C", into.toString())
+        .redirectErrorStream(true).start();
+    try (var stdin = untar.getOutputStream()) {
+      stdin.write(archive);
+    }
+    String said = new String(untar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, untar.waitFor(), said);
+  }
+
   private static void tarOf(Path source, String name, java.io.OutputStream out) throws IOException {
     try (dev.berth.linux.InRoot host = dev.berth.linux.InRoot.open(Path.of("/"));
         dev.berth.linux.FileHandle file = host.resolve(source.toAbsolutePath().toString(), false)) {
