@@ -662,7 +662,12 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
 
   /** The mount points at or under {@code dir} in this process's mount namespace, outermost first. */
   private static List<Path> mountsUnder(Path dir) throws IOException {
-    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> Path.of(l.split(" ")[4]))
+    return mountsUnder(Path.of("/proc/self/mountinfo"), dir);
+  }
+
+  /** The mount points at or under {@code dir} that {@code mountInfo} lists, outermost first. */
+  private static List<Path> mountsUnder(Path mountInfo, Path dir) throws IOException {
+    return Files.readAllLines(mountInfo).stream().map(l -> Path.of(l.split(" ")[4]))
         .filter(p -> p.startsWith(dir)).toList();
   }
 
@@ -670,6 +675,41 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
     tarOf(file, name, archive);
     return archive.toByteArray();
+  }
+
+  @Test
+  void hostPathsThroughAProcessRootAreCopiedAsDockers() throws Exception {
+    ok("run", "-d", "--name", "cp-proc", "busybox", "sleep", "1000");
+    try {
+      // the host side is the user's: /proc/PID/root leads where it leads on the host
+      Path viaProc = Path.of("/proc/" + ProcessHandle.current().pid() + "/root" + tmp);
+      Files.writeString(tmp.resolve("in.txt"), "in\n");
+      ok("cp", viaProc.resolve("in.txt").toString(), "cp-proc:/in.txt");
+      assertEquals("in\n", ok("exec", "cp-proc", "cat", "/in.txt").out());
+      ok("cp", "cp-proc:/in.txt", viaProc + "/");
+      assertTrue(Files.isRegularFile(tmp.resolve("in.txt")));
+      Files.createDirectories(tmp.resolve("out"));
+      ok("cp", "cp-proc:/etc/hostname", viaProc.resolve("out") + "/");
+      assertEquals(ok("exec", "cp-proc", "cat", "/etc/hostname").out(), Files.readString(tmp.resolve("out/hostname")));
+    } finally {
+      berthd.ctl("rm", "-f", "cp-proc");
+    }
+  }
+
+  @Test
+  void copyFollowingALinkKeepsTheLinksNameAsDockersCli() throws Exception {
+    ok("run", "-d", "--name", "cp-link", "busybox", "sh", "-c", "ln -s /etc/hostname /hn; sleep 1000");
+    try {
+      awaitFile("cp-link", "/hn");
+      Files.createDirectories(tmp.resolve("out"));
+      ok("cp", "-L", "cp-link:/hn", tmp.resolve("out") + "/");
+      try (var copied = Files.list(tmp.resolve("out"))) {
+        assertEquals(List.of("hn"), copied.map(p -> p.getFileName().toString()).toList());
+      }
+      assertEquals(ok("exec", "cp-link", "cat", "/etc/hostname").out(), Files.readString(tmp.resolve("out/hn")));
+    } finally {
+      berthd.ctl("rm", "-f", "cp-link");
+    }
   }
 
   @Test
@@ -682,6 +722,94 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("in\n", Files.readString(tmp.resolve("out.txt")));
     assertEquals("paused", status("held-cp"));
     ok("unpause", "held-cp");
+  }
+
+  @Test
+  void aCopyOfAStoppedContainerStoppedBySigtermLeavesNothingMounted() throws Exception {
+    ok("run", "--name", "cp-termed", "-v", "cp-termed-vol:/vol", "busybox", "sh", "-c",
+        "dd if=/dev/zero of=/vol/big bs=1M count=4 2>/dev/null");
+    Path temporary = Files.createDirectories(tmp.resolve("java-tmp"));
+    try {
+      Process copy = copyBlockedOnItsOutput(temporary, "cp-termed:/vol", "-");
+      try {
+        assertFalse(mountsUnder(temporary).isEmpty(), "the copy mounted nothing under " + temporary);
+      } finally {
+        copy.destroy();
+        copy.waitFor();
+      }
+      assertEquals(List.of(), mountsUnder(temporary), "left mounted after SIGTERM");
+      try (var left = Files.list(temporary)) {
+        assertEquals(List.of(), left.toList());
+      }
+      ok("rm", "cp-termed");
+    } finally {
+      berthd.ctl("rm", "-f", "cp-termed");
+      berthd.ctl("volume", "rm", "cp-termed-vol");
+    }
+  }
+
+  @Test
+  void aCopyOfAStoppedContainersMountsReachNoOtherMountNamespaceThroughASharedParent() throws Exception {
+    ok("run", "--name", "cp-shared", "-v", "cp-shared-vol:/vol", "busybox", "sh", "-c",
+        "dd if=/dev/zero of=/vol/big bs=1M count=4 2>/dev/null");
+    // a /tmp as a systemd host has it: a shared mount, with a peer in another mount namespace
+    Path shared = Files.createDirectories(tmp.resolve("shared"));
+    run("mount", "--bind", shared.toString(), shared.toString());
+    Process peer = null;
+    try {
+      run("mount", "--make-rshared", shared.toString());
+      peer = new ProcessBuilder("unshare", "-m", "--propagation", "unchanged", "sleep", "120").start();
+      Path peerMounts = Path.of("/proc/" + peer.pid() + "/mountinfo");
+      while (Files.readString(peerMounts).equals(Files.readString(Path.of("/proc/self/mountinfo")))) {
+        // unshare has not made its namespace yet
+        Thread.sleep(20);
+      }
+      Process copy = copyBlockedOnItsOutput(shared, "cp-shared:/vol", "-");
+      try {
+        assertFalse(mountsUnder(shared).size() <= 1, "the copy mounted nothing under " + shared);
+        // the copy's own mount point, a bind of its empty directory, is made there as Docker's are;
+        // nothing mounted in it
+        assertEquals(List.of(), mountsUnder(peerMounts, shared).stream()
+            .filter(p -> p.getNameCount() > shared.getNameCount() + 1).toList(),
+            "the copy's mounts reached another mount namespace");
+      } finally {
+        copy.destroy();
+        copy.waitFor();
+      }
+      assertEquals(List.of(shared), mountsUnder(peerMounts, shared), "left in another mount namespace");
+    } finally {
+      if (peer != null) {
+        peer.destroyForcibly().waitFor();
+      }
+      run("umount", "-R", shared.toString());
+      berthd.ctl("rm", "-f", "cp-shared");
+      berthd.ctl("volume", "rm", "cp-shared-vol");
+    }
+  }
+
+  /**
+   * berthctl {@code args} in a process of its own, its temporary files in {@code temporary}, once
+   * it has filled the pipe of its stdout, which nothing reads: the copy is under way, held there.
+   */
+  private Process copyBlockedOnItsOutput(Path temporary, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + temporary, "-cp", System.getProperty("java.class.path"), BerthCtl.class.getName(), "cp"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+    Process copy = pb.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      // the pipe holds 64 KiB: once that much waits there, berthctl is blocked writing the rest
+      while (copy.getInputStream().available() < 65536) {
+        assertTrue(copy.isAlive() && System.nanoTime() < deadline, "the copy did not get under way");
+        Thread.sleep(50);
+      }
+      return copy;
+    } catch (Exception | AssertionError e) {
+      copy.destroyForcibly().waitFor();
+      throw e;
+    }
   }
 
   @Test

@@ -85,6 +85,17 @@ public final class HostCommands {
     run(List.of("umount", target.toString()));
   }
 
+  /**
+   * Makes directory {@code dir} a mount point of its own (a bind onto itself) and private, with all
+   * under it, so that nothing mounted there later propagates to other mount namespaces, whatever
+   * the propagation of the mount {@code dir} is in (systemd makes / shared); as Docker's daemon
+   * makes its mount directories private.
+   */
+  public static void makePrivateMountPoint(Path dir) throws IOException {
+    run(List.of("mount", "--bind", dir.toString(), dir.toString()));
+    run(List.of("mount", "--make-rprivate", dir.toString()));
+  }
+
   /** Unmounts {@code target} and every mount under it. */
   public static void unmountTree(Path target) throws IOException {
     run(List.of("umount", "-R", target.toString()));

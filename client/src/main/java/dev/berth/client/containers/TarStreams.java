@@ -104,9 +104,10 @@ public final class TarStreams {
     entry.setModTime(FileTime.from(stat.modified().truncatedTo(ChronoUnit.SECONDS)));
     Optional<byte[]> capability = FileCapability.of(file);
     if (capability.isPresent()) {
-      TarXattrs.add(entry, FileCapability.XATTR, capability.get());
+      TarXattrs.putArchiveEntry(tar, entry, Map.of(FileCapability.XATTR, capability.get()));
+    } else {
+      tar.putArchiveEntry(entry);
     }
-    tar.putArchiveEntry(entry);
     if (stat.isRegularFile()) {
       try (InputStream content = file.read()) {
         // the size the header announces: what a running container adds meanwhile is left out
@@ -175,7 +176,7 @@ public final class TarStreams {
    * it land outside.
    */
   public static void extract(InputStream in, InRoot root, String dir, Ownership owners) throws IOException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(requireTar(in));
+    XattrTarInputStream tar = new XattrTarInputStream(requireTar(in));
     Map<String, FileTime> directoryTimes = new LinkedHashMap<>();
     Path dest = Path.of("/").resolve(dir).normalize();
     for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -200,7 +201,7 @@ public final class TarStreams {
           // owner first: chown clears the setuid and setgid bits, which the mode then sets again,
           // and file capabilities, which the entry's xattrs then set again
           own(target, e, owners);
-          for (Map.Entry<String, byte[]> xattr : TarXattrs.of(e).entrySet()) {
+          for (Map.Entry<String, byte[]> xattr : tar.xattrs().entrySet()) {
             TarXattrs.set(target, xattr.getKey(), xattr.getValue());
           }
           target.chmod(e.getMode() & 07777);

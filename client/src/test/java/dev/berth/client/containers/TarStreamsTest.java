@@ -23,6 +23,7 @@ import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +118,7 @@ class TarStreamsTest {
   }
 
   @Test
-  void fileCapabilitiesAreArchivedAsDockersAndEveryXattrOfTheArchiveUnpacked() throws IOException {
+  void fileCapabilitiesAreArchivedAsDockersAndEveryXattrOfTheArchiveUnpacked() throws Exception {
     assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "setting capabilities needs root");
     Path file = Files.writeString(dir.resolve("ping"), "#!/bin/sh\n");
     // revision 3 (a user namespace's, its root uid 100000), CAP_SETUID permitted: a byte no UTF-8 text holds
@@ -130,14 +131,32 @@ class TarStreamsTest {
     v2[3] = 2;
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar.toByteArray()))) {
       // the capability only, as Docker's archive: revision 2, as a user namespace's root means nothing outside it
-      assertEquals(Set.of("LIBARCHIVE.xattr.security.capability"), in.getNextEntry().getExtraPaxHeaders().keySet());
+      assertEquals(Set.of("SCHILY.xattr.security.capability"), in.getNextEntry().getExtraPaxHeaders().keySet());
     }
+    // with a name too long for the header, in the one PAX header as Go writes it, not in a second
+    String longName = "n".repeat(150);
+    ByteArrayOutputStream longTar = new ByteArrayOutputStream();
+    tarOf(file, longName, longTar);
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(longTar.toByteArray()))) {
+      assertEquals(longName, in.getNextEntry().getName());
+    }
+    // its bytes as they are, as Go's writer puts them, so GNU tar (as Docker) sets them
+    Path gnu = Files.createDirectories(dir.resolve("gnu"));
+    gnuUntar(tar.toByteArray(), gnu);
+    gnuUntar(longTar.toByteArray(), gnu);
+    assertArrayEquals(v2, Xattrs.get(gnu.resolve("ping"), "security.capability"));
+    assertArrayEquals(v2, Xattrs.get(gnu.resolve(longName), "security.capability"));
 
     ByteArrayOutputStream more = new ByteArrayOutputStream();
     try (TarArchiveOutputStream out = new TarArchiveOutputStream(more)) {
       TarArchiveEntry e = new TarArchiveEntry("noted");
       e.addPaxHeader("SCHILY.xattr.user.note", "kept");
       out.putArchiveEntry(e);
+      out.closeArchiveEntry();
+      // bsdtar's form
+      TarArchiveEntry bsd = new TarArchiveEntry("bsd");
+      bsd.addPaxHeader("LIBARCHIVE.xattr.user.note", "YnNk");
+      out.putArchiveEntry(bsd);
       out.closeArchiveEntry();
     }
     Path root = Files.createDirectories(dir.resolve("root"));
@@ -146,6 +165,41 @@ class TarStreamsTest {
     assertArrayEquals(v2, Xattrs.get(root.resolve("ping"), "security.capability"));
     assertEquals(null, Xattrs.get(root.resolve("ping"), "user.origin"));
     assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), Xattrs.get(root.resolve("noted"), "user.note"));
+    assertArrayEquals("bsd".getBytes(StandardCharsets.UTF_8), Xattrs.get(root.resolve("bsd"), "user.note"));
+  }
+
+  @Test
+  void aCapabilityInAPaxRecordAsDockerAndGnuTarWriteItIsSetByteForByte() throws IOException {
+    assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "setting capabilities needs root");
+    // cap_setuid+p, revision 2: its 0x80 is no UTF-8, and Go's writer (Docker) and GNU tar put it raw
+    byte[] capability = {1, 0, 0, 2, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    ByteArrayOutputStream record = new ByteArrayOutputStream();
+    byte[] key = "SCHILY.xattr.security.capability=".getBytes(StandardCharsets.US_ASCII);
+    int length = 3 + key.length + capability.length + 1;
+    record.write((length + " ").getBytes(StandardCharsets.US_ASCII));
+    record.write(key);
+    record.write(capability);
+    record.write('\n');
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry pax = new TarArchiveEntry("PaxHeaders.0/ping", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+      pax.setSize(record.size());
+      out.putArchiveEntry(pax);
+      out.write(record.toByteArray());
+      out.closeArchiveEntry();
+      TarArchiveEntry ping = new TarArchiveEntry("ping");
+      ping.setSize(2);
+      out.putArchiveEntry(ping);
+      out.write("#\n".getBytes(StandardCharsets.US_ASCII));
+      out.closeArchiveEntry();
+      file(out, "plain");
+    }
+    Path root = Files.createDirectories(dir.resolve("root"));
+    TarStreams.extract(new ByteArrayInputStream(archive.toByteArray()), root, "/");
+    assertArrayEquals(capability, Xattrs.get(root.resolve("ping"), "security.capability"));
+    assertEquals("#\n", Files.readString(root.resolve("ping")));
+    // the entry after has none of them
+    assertEquals(null, Xattrs.get(root.resolve("plain"), "security.capability"));
   }
 
   @Test
@@ -279,6 +333,16 @@ class TarStreamsTest {
   }
 
   /** Writes host file or tree {@code source} as a tar archive of entries named from {@code name}, as cp writes one. */
+  private static void gnuUntar(byte[] archive, Path into) throws Exception {
+    Process untar = new ProcessBuilder("tar", "--xattrs", "--xattrs-include=*", "-xf", "-", "-C", into.toString())
+        .redirectErrorStream(true).start();
+    try (var stdin = untar.getOutputStream()) {
+      stdin.write(archive);
+    }
+    String said = new String(untar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, untar.waitFor(), said);
+  }
+
   private static void tarOf(Path source, String name, java.io.OutputStream out) throws IOException {
     try (dev.berth.linux.InRoot host = dev.berth.linux.InRoot.open(Path.of("/"));
         dev.berth.linux.FileHandle file = host.resolve(source.toAbsolutePath().toString(), false)) {

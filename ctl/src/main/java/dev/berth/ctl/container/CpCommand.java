@@ -97,7 +97,7 @@ public final class CpCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       Container record = ContainerArgument.resolve(c.channel(), container);
       ContainerState s = ContainerState.of(c.channel(), record);
-      try (ContainerRoot rootfs = ContainerRoot.of(c, s); InRoot host = InRoot.open(Path.of("/"))) {
+      try (ContainerRoot rootfs = ContainerRoot.of(c, s); InRoot host = InRoot.host()) {
         InRoot in = rootfs.files();
         String containerPath = path.startsWith("/") ? path : "/" + path;
         // where the path leads in the container as it resolves it; each step of the copy
@@ -132,7 +132,9 @@ public final class CpCommand implements Callable<Integer> {
           // Docker's CLI counts only the archives it makes, not one read from stdin
           copied(0, container + ":" + path);
         } else if (fromContainer) {
-          long size = copy(new Place(in, inside), nameOf(inside), contentsOf(containerPath),
+          // as Docker's CLI rebases a followed link's archive: what it points to, under the link's name
+          String name = followLink && isSymbolicLink(in, containerPath) ? nameOf(containerPath) : nameOf(inside);
+          long size = copy(new Place(in, inside), name, contentsOf(containerPath),
               new Place(host, hostDestination(hostPath(destination))), source, destination, KernelFileSystems.TYPES,
               owner(HOST_USER),
               () -> notFound(containerPath, container),
@@ -261,6 +263,17 @@ public final class CpCommand implements Callable<Integer> {
   private static String hostPath(String path) {
     String absolute = Path.of(path).toAbsolutePath().toString();
     return path.endsWith("/") && !absolute.endsWith("/") ? absolute + "/" : absolute;
+  }
+
+  /** Whether {@code path}'s last name is a symlink (the links on the way followed). */
+  private static boolean isSymbolicLink(InRoot in, String path) throws IOException {
+    Optional<FileHandle> found = in.find(path, false);
+    if (found.isEmpty()) {
+      return false;
+    }
+    try (FileHandle f = found.get()) {
+      return f.stat().isSymbolicLink();
+    }
   }
 
   private static boolean isDirectory(InRoot in, String path) throws IOException {
@@ -516,10 +529,10 @@ public final class CpCommand implements Callable<Integer> {
   private static final class ContainerRoot implements AutoCloseable {
     private static final int PROCESS_ROOT_ATTEMPTS = 3;
     private final InRoot files;
-    private final Optional<Path> mounted;
+    private final Optional<CopyRootDirectory> mounted;
     private final CopyMounts mounts;
 
-    private ContainerRoot(InRoot files, Optional<Path> mounted, CopyMounts mounts) {
+    private ContainerRoot(InRoot files, Optional<CopyRootDirectory> mounted, CopyMounts mounts) {
       this.files = files;
       this.mounted = mounted;
       this.mounts = mounts;
@@ -547,26 +560,20 @@ public final class CpCommand implements Callable<Integer> {
       }
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
-      Path dir = Files.createTempDirectory("berthctl-cp");
-      try {
-        for (Mount m : mounts) {
-          HostCommands.mount(m, dir);
-        }
-      } catch (IOException | RuntimeException e) {
-        Files.delete(dir);
-        throw e;
-      }
+      CopyRootDirectory dir = CopyRootDirectory.create();
       InRoot files = null;
       try {
-        files = InRoot.open(dir);
+        for (Mount m : mounts) {
+          HostCommands.mount(m, dir.root());
+        }
+        files = InRoot.open(dir.root());
         copyMounts.mountUnder(files, c.channel());
         return new ContainerRoot(files, Optional.of(dir), copyMounts);
       } catch (IOException | RuntimeException e) {
         if (files != null) {
           files.close();
         }
-        HostCommands.unmountTree(dir);
-        Files.delete(dir);
+        dir.close();
         throw e;
       }
     }
@@ -584,8 +591,7 @@ public final class CpCommand implements Callable<Integer> {
     public void close() throws IOException {
       files.close();
       if (mounted.isPresent()) {
-        HostCommands.unmountTree(mounted.get());
-        Files.delete(mounted.get());
+        mounted.get().close();
       }
     }
   }

@@ -24,9 +24,25 @@ public final class InRoot implements AutoCloseable {
   /** As the kernel gives up on a path after 40 symlinks. */
   private static final int MAX_SYMLINKS = 40;
   private final FileHandle root;
+  private final long resolution;
 
   private InRoot(FileHandle root) {
+    this(root, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  }
+
+  private InRoot(FileHandle root, long resolution) {
     this.root = root;
+    this.resolution = resolution;
+  }
+
+  /**
+   * The host's own root, its paths resolved as the host resolves them, /proc magic links
+   * ({@code /proc/PID/root}) followed too: for the side of a copy the user names on the host,
+   * through the same descriptor-based calls as a container's side.
+   */
+  public static InRoot host() throws ErrnoException {
+    InRoot slash = open(Path.of("/"));
+    return new InRoot(slash.root, 0);
   }
 
   /** Opens {@code directory} once (as the host resolves it: the caller names it) as the root. */
@@ -103,8 +119,7 @@ public final class InRoot implements AutoCloseable {
    * followed inside the root, and the last one too when {@code followLast}.
    */
   public FileHandle resolve(String path, boolean followLast) throws ErrnoException {
-    long[] how = {FileHandle.O_PATH | Syscalls.O_CLOEXEC | (followLast ? 0 : FileHandle.O_NOFOLLOW), 0,
-        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    long[] how = {FileHandle.O_PATH | Syscalls.O_CLOEXEC | (followLast ? 0 : FileHandle.O_NOFOLLOW), 0, resolution};
     byte[] name = FileNames.cString(path.isEmpty() ? "." : path);
     for (int attempt = 1; ; attempt++) {
       try {

@@ -53,6 +53,16 @@ class InRootKernelTest {
   }
 
   @Test
+  void theHostsRootFollowsProcMagicLinksAsTheHostDoes() throws Exception {
+    Files.writeString(tmp.resolve("f"), "the host's\n");
+    try (InRoot host = InRoot.host();
+        FileHandle f = host.resolve("/proc/" + ProcessHandle.current().pid() + "/root" + tmp + "/f", true);
+        var content = f.read()) {
+      assertEquals("the host's\n", new String(content.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void aProcessRootIsTakenOnlyWhileItsPidIsStillTheProcessMeant() throws Exception {
     Process sleeper = new ProcessBuilder("sleep", "1000").start();
     try {
