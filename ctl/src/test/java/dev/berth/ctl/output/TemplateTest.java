@@ -155,6 +155,24 @@ class TemplateTest {
   }
 
   @Test
+  void aHealthchecksDurationsPrintAsGosDurationsAndStayNanosecondsInJson() {
+    JsonNode container = read("""
+        {"Config": {"Healthcheck": {"Test": ["CMD", "true"], "Interval": 30000000000, "Timeout": 90000000000,
+         "StartPeriod": 3723500000000, "StartInterval": 0, "Retries": 3}}}
+        """);
+    assertEquals("30s 1m30s 1h2m3.5s 0s 3", Template.parse("{{with .Config.Healthcheck}}{{.Interval}} {{.Timeout}} "
+        + "{{.StartPeriod}} {{.StartInterval}} {{.Retries}}{{end}}").render(container));
+    assertEquals("30s 30000000000 true", Template.parse("{{printf \"%v %d\" .Config.Healthcheck.Interval "
+        + ".Config.Healthcheck.Interval}} {{eq .Config.Healthcheck.Interval 30000000000}}").render(container));
+    assertEquals("{\"Test\":[\"CMD\",\"true\"],\"Interval\":30000000000,\"Timeout\":90000000000,"
+        + "\"StartPeriod\":3723500000000,\"StartInterval\":0,\"Retries\":3}",
+        Template.parse("{{json .Config.Healthcheck}}").render(container));
+    assertEquals("1.5ms 2µs 7ns -1m0.000000001s 2562047h47m16.854775808s", String.join(" ",
+        new GoDuration(1_500_000).printed(), new GoDuration(2_000).printed(), new GoDuration(7).printed(),
+        new GoDuration(-60_000_000_001L).printed(), new GoDuration(Long.MIN_VALUE).printed().substring(1)));
+  }
+
+  @Test
   void jsonIndexAndFunctions() {
     assertEquals("{\"team\":\"web\",\"tier.name\":\"front\"}", render("{{json .Config.Labels}}"));
     assertEquals("front web", render("{{index .Config.Labels \"tier.name\"}} {{index .Config.Labels `team`}}"));
