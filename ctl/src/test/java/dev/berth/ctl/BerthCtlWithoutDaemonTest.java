@@ -119,6 +119,15 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void eventsTriesItsTemplateOnAnEmptyMessageBeforeWaitingAsDockersDoes() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result unknown = Cli.run(Map.of(), "--address", socket.toString(), "events", "--format", "{{.Actor.ID}} {{.Foo}}");
+    assertEquals(64, unknown.exit(), unknown::toString);
+    assertEquals("Error parsing format: template: :1:16: executing \"\" at <.Foo>: can't evaluate field Foo in type "
+        + "*events.Message\n", unknown.stderr());
+  }
+
+  @Test
   void anEmptyFilterIsLeftOutAsDockersCliLeavesItOut() {
     Path socket = dir.resolve("berth.sock");
     for (List<String> empty : List.of(List.of("ps", "-f", ""), List.of("ps", "--filter="), List.of("events", "-f", "",

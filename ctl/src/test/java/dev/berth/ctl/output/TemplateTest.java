@@ -56,6 +56,21 @@ class TemplateTest {
   }
 
   @Test
+  void aRowsUnknownFieldNamesTheGoTypeDockersCommandRunsTheTemplateOver() {
+    JsonNode row = read("{\"ID\": \"4f1c\", \"Names\": \"web\", \"Nested\": {\"A\": 1}}");
+    assertEquals("template: :1:10: executing \"\" at <.Foo>: can't evaluate field Foo in type "
+        + "*formatter.ContainerContext", assertThrows(TemplateFailure.class,
+            () -> Template.parse("{{.ID}} {{.Foo}}").render(row, TemplateContext.CONTAINERS)).getMessage());
+    assertEquals("template: :1:2: executing \"\" at <.Foo>: can't evaluate field Foo in type system.versionInfo",
+        assertThrows(TemplateFailure.class, () -> Template.parse("{{.Foo}}").render(row, TemplateContext.VERSION))
+            .getMessage());
+    assertEquals("template: :1:9: executing \"\" at <.Nested.B>: can't evaluate field B",
+        assertThrows(TemplateFailure.class,
+            () -> Template.parse("{{.Nested.B}}").render(row, TemplateContext.CONTAINERS)).getMessage(),
+        "only the row's own type is known");
+  }
+
+  @Test
   void aMountsOmittedFieldsAreItsStructsZeroValuesAsInDocker() {
     // Docker's JSON leaves a bind's Name and Driver out (omitempty), its type has them: scripts
     // list volume names with {{range .Mounts}}{{.Name}}{{end}} over binds and volumes alike
