@@ -34,6 +34,7 @@ import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.TemplateFailure;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Json;
 import io.grpc.Status;
@@ -273,10 +274,16 @@ final class EventsCommand implements Callable<Integer> {
     return attributes;
   }
 
-  /** {@code format} read as Docker's events reads it: "Error parsing format: ..." and exit 64 where it cannot be. */
+  /**
+   * {@code format} read as Docker's events reads it, and tried on an empty message as Docker's
+   * does before waiting for any, so a field no event has fails at once: "Error parsing format:
+   * ..." and exit 64 where it cannot be read or tried.
+   */
   private static Template template(String format) {
     try {
-      return Template.parse(format);
+      Template template = Template.parse(format);
+      template.render(Json.mapper().valueToTree(DockerEvent.empty().templateView()), TemplateContext.EVENTS);
+      return template;
     } catch (TemplateFailure f) {
       throw f.prefixed("Error parsing format: ").exiting(64);
     }
@@ -286,7 +293,7 @@ final class EventsCommand implements Callable<Integer> {
     if (template != null) {
       String line;
       try {
-        line = template.render(Json.mapper().valueToTree(event.templateView()));
+        line = template.render(Json.mapper().valueToTree(event.templateView()), TemplateContext.EVENTS);
       } catch (TemplateFailure f) {
         // as Docker's: what the template wrote, its newline, then the error
         root.out().println(f.partial());

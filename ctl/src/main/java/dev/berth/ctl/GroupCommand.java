@@ -5,7 +5,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command that only groups subcommands ({@code berthctl network ...}): alone it prints its
- * usage, as Docker's {@code docker network} does.
+ * usage, as Docker's {@code docker network} does, on stderr as Docker's (exit 0).
  */
 public abstract class GroupCommand implements Runnable {
   @Spec
@@ -13,6 +13,6 @@ public abstract class GroupCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    spec.commandLine().usage(spec.commandLine().getErr());
   }
 }

@@ -16,6 +16,7 @@ import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.TemplateContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ final class InfoCommand implements Callable<Integer> {
     info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
     info.put("Warnings", null);
     if (template != null) {
-      Inspections.printOne(root.out(), template, Json.mapper().valueToTree(info));
+      Inspections.printOne(root.out(), template, TemplateContext.INFO, Json.mapper().valueToTree(info));
       return 0;
     }
     print(root.out(), info);

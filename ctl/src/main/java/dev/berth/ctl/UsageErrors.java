@@ -14,7 +14,8 @@ import picocli.CommandLine.ParameterException;
 /**
  * A command line berthctl cannot read, reported as Docker reports it: what is wrong, then where
  * help is, and Docker's exit code: 125 for a flag (unknown, without its value, a bad value), 1 for
- * the words (a command that does not exist, too few or too many arguments).
+ * the words (a command that does not exist, too few or too many arguments). A group of commands
+ * given a word it has no command for prints its usage instead, as Docker's do.
  * <pre>
  * berthctl run: requires at least 1 argument.
  * See 'berthctl run --help'.
@@ -35,12 +36,27 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       // picocli reports the command after it, whose words no longer parse
       err.println(flag(rootFlag));
       err.println("See 'berthctl --help'.");
+    } else if (unknownSubcommand(e)) {
+      // Docker's groups take no arguments, and their refusal is the group's usage after an empty line
+      err.println();
+      cmd.usage(err);
     } else {
       err.println(PflagRefusal.message(e, args).orElseGet(() -> message(e)));
       err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
     }
     err.flush();
     return rootFlag == null && aboutArguments(e) ? ARGUMENTS_EXIT : EXIT;
+  }
+
+  /**
+   * Whether {@code e} is a word a group of commands ({@code network}, {@code image}; not berthctl
+   * itself) does not have as a command, before any unknown flag.
+   */
+  private static boolean unknownSubcommand(ParameterException e) {
+    CommandSpec spec = e.getCommandLine().getCommandSpec();
+    return e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+        && spec.parent() != null && !spec.subcommands().isEmpty()
+        && u.getUnmatched().stream().noneMatch(a -> a.startsWith("-") && a.length() > 1);
   }
 
   /** Whether {@code e} is about the command's words rather than its flags. */

@@ -8,6 +8,7 @@ import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Json;
 import dev.berth.ctl.output.Output;
 import dev.berth.ctl.output.Template;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -153,14 +154,14 @@ final class VersionCommand implements Callable<Integer> {
     } catch (DaemonUnreachableException | StatusRuntimeException e) {
       both.put("Server", null);
       try {
-        Inspections.printOne(root.out(), template, Json.mapper().valueToTree(both));
+        Inspections.printOne(root.out(), template, TemplateContext.VERSION, Json.mapper().valueToTree(both));
       } catch (TemplateFailure templateFailure) {
         // berthd's error is the one to report
       }
       throw e;
     }
     both.put("Server", serverFields(server));
-    Inspections.printOne(root.out(), template, Json.mapper().valueToTree(both));
+    Inspections.printOne(root.out(), template, TemplateContext.VERSION, Json.mapper().valueToTree(both));
     return 0;
   }
 

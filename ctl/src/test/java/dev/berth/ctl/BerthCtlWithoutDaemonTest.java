@@ -119,6 +119,15 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void eventsTriesItsTemplateOnAnEmptyMessageBeforeWaitingAsDockersDoes() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result unknown = Cli.run(Map.of(), "--address", socket.toString(), "events", "--format", "{{.Actor.ID}} {{.Foo}}");
+    assertEquals(64, unknown.exit(), unknown::toString);
+    assertEquals("Error parsing format: template: :1:16: executing \"\" at <.Foo>: can't evaluate field Foo in type "
+        + "*events.Message\n", unknown.stderr());
+  }
+
+  @Test
   void anEmptyFilterIsLeftOutAsDockersCliLeavesItOut() {
     Path socket = dir.resolve("berth.sock");
     for (List<String> empty : List.of(List.of("ps", "-f", ""), List.of("ps", "--filter="), List.of("events", "-f", "",
@@ -333,6 +342,18 @@ class BerthCtlWithoutDaemonTest {
     Cli.Result command = Cli.run(Map.of(), "nosuch");
     assertEquals(1, command.exit());
     assertTrue(command.stderr().startsWith("berthctl: 'nosuch' is not a berthctl command."), command::toString);
+    // a group's unknown command is its usage after an empty line on stderr, exit 1, as Docker's
+    // (docker network frobnicate); alone, a group prints the same usage on stderr, exit 0
+    Cli.Result groupAlone = Cli.run(Map.of(), "network");
+    assertEquals(0, groupAlone.exit(), groupAlone::toString);
+    assertEquals("", groupAlone.out());
+    assertTrue(groupAlone.stderr().startsWith("Usage: berthctl network "), groupAlone::toString);
+    for (String group : List.of("network", "image")) {
+      Cli.Result unknownInGroup = Cli.run(Map.of(), group, "frobnicate");
+      assertEquals(1, unknownInGroup.exit(), unknownInGroup::toString);
+      assertEquals("", unknownInGroup.out());
+      assertEquals("\n" + Cli.run(Map.of(), group).stderr(), unknownInGroup.stderr());
+    }
     assertEquals(125, Cli.run(Map.of(), "content", "ls", "--format", "yaml").exit());
     Cli.Result badLabel = Cli.run(Map.of(), "content", "label", "sha256:abc", "novalue");
     assertEquals(125, badLabel.exit());
@@ -359,10 +380,10 @@ class BerthCtlWithoutDaemonTest {
       assertEquals("invalid argument \"until\" for \"--filter\" flag: bad format of filter (expected name=value)\n"
           + "See 'berthctl " + String.join(" ", prune) + " --help'.\n", badFilter.stderr());
     }
-    // a command that only groups others shows its usage, as docker network does
+    // a command that only groups others shows its usage on stderr, as docker network does
     Cli.Result group = Cli.run(Map.of(), "content");
     assertEquals(0, group.exit(), group::toString);
-    assertTrue(group.out().contains("Usage: berthctl content"), group::toString);
+    assertTrue(group.stderr().contains("Usage: berthctl content"), group::toString);
   }
 
   @Test

@@ -189,6 +189,21 @@ class BuildCommandKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void ofTwoCachedResultsOfAStepTheCacheTakesTheOneMadeLastAsDockersBuilder() throws Exception {
+    file("Dockerfile", "FROM busybox\nRUN date +%s%N > /made\n");
+    List<String> ids = new ArrayList<>(List.of(ok("build", "-q", context.toString()).out().strip()));
+    // each --no-cache build keeps another result of the RUN; until the latest is not the one of the
+    // smallest digest, which the content listing returns first, a cache taking the first would pass
+    do {
+      ids.add(ok("build", "-q", "--no-cache", context.toString()).out().strip());
+    } while (ids.get(ids.size() - 1).equals(ids.stream().sorted().findFirst().orElseThrow()) && ids.size() < 8);
+    String latest = ids.get(ids.size() - 1);
+    Cli.Result cached = ok("build", context.toString());
+    assertTrue(cached.out().contains(" ---> Using cache\n"), cached::toString);
+    assertTrue(cached.out().contains("Successfully built " + latest.substring(7, 19)), ids + "\n" + cached);
+  }
+
+  @Test
   void aFailingRunFailsTheBuildAndLeavesNothingBehind() throws Exception {
     List<String> snapshotsBefore = berthd.snapshotKeys();
     file("Dockerfile", "FROM busybox\nCOPY f /f\nRUN echo trying && exit 3\nRUN echo never\n");

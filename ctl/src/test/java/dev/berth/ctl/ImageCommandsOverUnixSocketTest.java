@@ -142,7 +142,8 @@ class ImageCommandsOverUnixSocketTest {
     Cli.Result unknownField = berth.ctl("images", "--format", "{{.Repository}} {{.Nope}}");
     assertEquals(1, unknownField.exit(), unknownField::toString);
     // Docker's listings' words, with Go's position of the field
-    assertEquals("template parsing error: template: :1:18: executing \"\" at <.Nope>: can't evaluate field Nope\n",
+    assertEquals("template parsing error: template: :1:18: executing \"\" at <.Nope>: can't evaluate field Nope "
+        + "in type *formatter.imageContext\n",
         unknownField.stderr());
 
     // a bad name is a bad argument, not a bad flag: Docker exits 1

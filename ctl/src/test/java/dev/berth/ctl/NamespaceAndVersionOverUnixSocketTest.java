@@ -105,5 +105,8 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertEquals("linux", json.get("Client").get("Os").asText());
     assertEquals(served.getRevision(), json.get("Server").get("GitCommit").asText());
     assertEquals(served.getVersion() + "\n", berth.ctl("version", "--format", "{{.Server.Version}}").out());
+    Cli.Result unknownField = berth.ctl("version", "--format", "{{.Nope}}");
+    assertEquals("template: version:1:2: executing \"version\" at <.Nope>: can't evaluate field Nope in type "
+        + "system.versionInfo\n", unknownField.stderr());
   }
 }

@@ -100,6 +100,10 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("true", JSON.readTree(rows.get(0)).get("Internal").asText());
     assertEquals("backend " + backend.getSubnet() + "\nbridge " + bridge.getSubnet() + "\nweb 10.201.0.0/24\n",
         net.ctl("network", "ls", "--format", "{{.Name}} {{.Subnet}}").out());
+    Cli.Result unknownField = net.ctl("network", "ls", "--format", "{{.Nope}}");
+    assertEquals(1, unknownField.exit(), unknownField::toString);
+    assertEquals("template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type "
+        + "*network.networkContext\n", unknownField.stderr(), "Docker's words, naming the row's Go type");
 
     assertEquals("{\"Driver\":\"default\",\"Options\":{},\"Config\":[{\"Subnet\":\"10.201.0.0/24\","
         + "\"Gateway\":\"10.201.0.254\"}]}\n", net.ctl("network", "inspect", "-f", "{{json .IPAM}}", "web").out(),

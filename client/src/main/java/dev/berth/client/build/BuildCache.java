@@ -12,6 +12,7 @@ import dev.berth.client.images.OciJson;
 import io.grpc.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,31 +46,59 @@ public final class BuildCache {
     return Digests.sha256((parentId + "\n" + createdBy).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The step of this key made before, if its manifest, config and layers are all still there. */
+  /**
+   * The step of this key made before, if its manifest, config and layers are all still there;
+   * of several (a {@code --no-cache} build, or another context, made the step again), the one
+   * made last, as Docker's legacy builder takes the most recently created of its matching images.
+   */
   Optional<Entry> find(String key) {
     List<String> digests = new ArrayList<>();
     ContentGrpc.newBlockingStub(channel).list(ListContentRequest.newBuilder()
         .addFilters("labels.\"" + LABEL + "\"==\"" + key + "\"").build())
         .forEachRemaining(r -> r.getInfoList().forEach(i -> digests.add(i.getDigest())));
+    Entry latest = null;
+    Instant latestCreated = null;
     for (String digest : digests) {
-      try {
-        byte[] bytes = blobs.read(digest, MAX_MANIFEST_BYTES);
-        JsonNode manifest = OciJson.tree(bytes, "cached manifest " + digest);
-        List<Descriptor> layers = new ArrayList<>();
-        for (JsonNode l : manifest.path("layers")) {
-          layers.add(descriptor(l));
-          if (blobs.info(l.path("digest").asText()).isEmpty()) {
-            throw new IllegalStateException("layer gone");
-          }
-        }
-        byte[] config = blobs.read(manifest.path("config").path("digest").asText(), MAX_MANIFEST_BYTES);
-        return Optional.of(new Entry(Descriptor.of(manifest.path("mediaType").asText(), digest, bytes.length), config,
-            layers));
-      } catch (RuntimeException e) {
-        // an entry the collector took in part is no entry: the step runs again
+      Optional<Entry> entry = whole(digest);
+      Optional<Instant> created = entry.flatMap(BuildCache::created);
+      // as Docker's, an image without a creation time is never the match
+      if (created.isPresent() && (latestCreated == null || created.get().isAfter(latestCreated))) {
+        latest = entry.get();
+        latestCreated = created.get();
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(latest);
+  }
+
+  /** The entry whose manifest is {@code digest}, unless the collector took part of it. */
+  private Optional<Entry> whole(String digest) {
+    try {
+      byte[] bytes = blobs.read(digest, MAX_MANIFEST_BYTES);
+      JsonNode manifest = OciJson.tree(bytes, "cached manifest " + digest);
+      List<Descriptor> layers = new ArrayList<>();
+      for (JsonNode l : manifest.path("layers")) {
+        layers.add(descriptor(l));
+        if (blobs.info(l.path("digest").asText()).isEmpty()) {
+          throw new IllegalStateException("layer gone");
+        }
+      }
+      byte[] config = blobs.read(manifest.path("config").path("digest").asText(), MAX_MANIFEST_BYTES);
+      return Optional.of(new Entry(Descriptor.of(manifest.path("mediaType").asText(), digest, bytes.length), config,
+          layers));
+    } catch (RuntimeException e) {
+      // an entry the collector took in part is no entry: the step runs again
+      return Optional.empty();
+    }
+  }
+
+  /** When the entry's image was made: its config's {@code created}, if it has a readable one. */
+  private static Optional<Instant> created(Entry entry) {
+    try {
+      return Optional.of(OffsetDateTime.parse(OciJson.tree(entry.config(), "cached config").path("created").asText())
+          .toInstant());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Keeps {@code manifest} as the result of the step of this key. */

@@ -37,6 +37,7 @@ import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.JsonPaths;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.Status;
@@ -174,7 +175,7 @@ public final class PsCommand implements Callable<Integer> {
       for (ContainerState s : shown) {
         rows.add(templateRow(s, ports, sizes, imageIds, now));
       }
-      format.printRows(root.out(), HEADERS, rows);
+      format.printRows(root.out(), TemplateContext.CONTAINERS, HEADERS, rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();

@@ -10,6 +10,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.types.Metric;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.output.Output;
 import io.grpc.Status;
@@ -210,7 +211,7 @@ public final class StatsCommand implements Callable<Integer> {
       out.print(CLEAR_SCREEN);
     }
     if (format.json() || format.templated()) {
-      format.printRows(out, HEADERS, json);
+      format.printRows(out, TemplateContext.STATS, HEADERS, json);
     } else {
       Output.table(out, List.of("CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O",
           "PIDS"), rows);

@@ -22,6 +22,11 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
     attributes = new TreeMap<>(attributes);
   }
 
+  /** Go's zero message, on which Docker's events tries a template before waiting for events. */
+  public static DockerEvent empty() {
+    return new DockerEvent("", "", "", new TreeMap<>(), Instant.EPOCH);
+  }
+
   /**
    * Docker's JSON object of an event: for containers and images its older fields first (status,
    * id, from: the image of a container), then Type, Action, Actor{ID, Attributes}, scope, time,

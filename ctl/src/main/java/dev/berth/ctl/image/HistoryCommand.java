@@ -9,6 +9,7 @@ import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -87,7 +88,7 @@ public final class HistoryCommand implements Callable<Integer> {
     if (format.json()) {
       Output.jsonLines(root.out(), rows);
     } else if (format.templated()) {
-      format.print(root.out(), HEADERS, rows);
+      format.print(root.out(), TemplateContext.HISTORY, HEADERS, rows);
     } else {
       Output.table(root.out(), List.of("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"), rows.stream()
           .map(r -> List.of((String) r.get("ID"), (String) r.get("CreatedSince"), (String) r.get("CreatedBy"),

@@ -11,6 +11,7 @@ import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -122,7 +123,7 @@ public final class ImagesCommand implements Callable<Integer> {
       for (Image i : images) {
         rows.add(templateRow(i, summary.apply(i), now));
       }
-      format.printRows(out, HEADERS, rows);
+      format.printRows(out, TemplateContext.IMAGES, HEADERS, rows);
     } else {
       // docker's columns, DIGEST with --digests, full ids with --no-trunc
       Instant now = Instant.now();

@@ -31,6 +31,7 @@ import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
@@ -99,7 +100,7 @@ public final class NetworkCommand extends GroupCommand {
     if (quiet) {
       Output.lines(root.out(), networks.stream().map(n -> id(n, noTrunc)).toList());
     } else if (format.json() || format.templated()) {
-      format.printRows(root.out(), LIST_HEADERS, networks.stream().map(n -> templateRow(n, noTrunc)).toList());
+      format.printRows(root.out(), TemplateContext.NETWORKS, LIST_HEADERS, networks.stream().map(n -> templateRow(n, noTrunc)).toList());
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (Network n : networks) {

@@ -74,11 +74,12 @@ public final class Inspections {
 
   /**
    * One object through the template, as Docker's version and info print it: followed by a
-   * newline, also when the template fails part way, after what it wrote.
+   * newline, also when the template fails part way, after what it wrote; {@code context} names
+   * the object's Go type in Go's errors.
    */
-  public static void printOne(PrintWriter out, Template template, JsonNode object) {
+  public static void printOne(PrintWriter out, Template template, TemplateContext context, JsonNode object) {
     try {
-      out.println(template.render(object));
+      out.println(template.render(object, context));
     } catch (TemplateFailure f) {
       out.println(f.partial());
       throw f;

@@ -148,9 +148,17 @@ public final class Template {
    *     wrote before
    */
   public String render(JsonNode dot) {
+    return render(dot, (TemplateContext) null);
+  }
+
+  /**
+   * As {@link #render(JsonNode)}, {@code dot} being what Docker's {@code context} runs the template
+   * over, whose Go type Go's error for a field {@code dot} lacks names (null: none to name).
+   */
+  public String render(JsonNode dot, TemplateContext context) {
     JsonNode typed = TemplateTypes.typed(dot);
     return render(typed, new Execution(TemplateTypes.maps(typed), TemplateTypes.mapElementZeros(typed),
-        TemplateTypes.omittedOfStructs(typed), false, false));
+        TemplateTypes.omittedOfStructs(typed), false, false, context == null ? null : typed, context));
   }
 
   /**
@@ -162,7 +170,7 @@ public final class Template {
     try {
       return render(dot);
     } catch (TemplateFailure typed) {
-      return render(dot, new Execution(Set.of(), Map.of(), Map.of(), false, true));
+      return render(dot, new Execution(Set.of(), Map.of(), Map.of(), false, true, null, null));
     }
   }
 
@@ -174,7 +182,7 @@ public final class Template {
   public String renderHeader(JsonNode titles) {
     Set<JsonNode> maps = TemplateTypes.maps(titles);
     maps.add(titles);
-    return render(titles, new Execution(maps, Map.of(), Map.of(), true, false));
+    return render(titles, new Execution(maps, Map.of(), Map.of(), true, false, null, null));
   }
 
   private String render(JsonNode dot, Execution execution) {
@@ -233,15 +241,21 @@ public final class Template {
     private final Map<JsonNode, Map<String, JsonNode>> omittedOfStructs;
     private final boolean header;
     private final boolean raw;
+    /** The value Docker's {@link #context} is, by identity (null: none), whose missing fields name its type. */
+    private final JsonNode root;
+    private final TemplateContext context;
     private Located at;
 
     Execution(Set<JsonNode> maps, Map<JsonNode, JsonNode> mapElementZeros,
-        Map<JsonNode, Map<String, JsonNode>> omittedOfStructs, boolean header, boolean raw) {
+        Map<JsonNode, Map<String, JsonNode>> omittedOfStructs, boolean header, boolean raw, JsonNode root,
+        TemplateContext context) {
       this.maps = maps;
       this.mapElementZeros = mapElementZeros;
       this.omittedOfStructs = omittedOfStructs;
       this.header = header;
       this.raw = raw;
+      this.root = root;
+      this.context = context;
     }
 
     private void at(Located part) {
@@ -479,7 +493,8 @@ public final class Template {
       if (structsOwn != null) {
         return structsOwn;
       }
-      return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name));
+      return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name
+          + (object == root ? " in type " + context.goType() : "")));
     }
 
     /**

@@ -49,21 +49,25 @@ public final class TemplateFormatOption {
     return true;
   }
 
-  /** The rows as {@code json} (docker's line a row) or through the template, whichever was asked for. */
-  public void printRows(PrintWriter out, Map<String, String> headers, List<? extends Map<String, ?>> rows) {
+  /**
+   * The rows as {@code json} (docker's line a row) or through the template, whichever was asked
+   * for, each being what Docker's {@code context} runs it over.
+   */
+  public void printRows(PrintWriter out, TemplateContext context, Map<String, String> headers,
+      List<? extends Map<String, ?>> rows) {
     if (json()) {
       Output.jsonLines(out, rows);
     } else {
-      print(out, headers, rows);
+      print(out, context, headers, rows);
     }
   }
 
   /**
    * Prints each row through the template, one line each; under {@code table TEMPLATE}, the
    * template of {@code headers} (field name → column title, as Docker names them) first, and the
-   * tab-separated cells aligned.
+   * tab-separated cells aligned. Each row is what Docker's {@code context} runs the template over.
    */
-  public void print(PrintWriter out, Map<String, String> headers, List<?> rows) {
+  public void print(PrintWriter out, TemplateContext context, Map<String, String> headers, List<?> rows) {
     String text = format.replace("\\t", "\t").replace("\\n", "\n");
     boolean table = text.startsWith(TABLE + " ");
     Template template;
@@ -75,7 +79,7 @@ public final class TemplateFormatOption {
         lines.add(template.renderHeader(Json.mapper().valueToTree(headers)));
       }
       for (Object row : rows) {
-        lines.add(template.render(row instanceof JsonNode n ? n : Json.mapper().valueToTree(row)));
+        lines.add(template.render(row instanceof JsonNode n ? n : Json.mapper().valueToTree(row), context));
       }
     } catch (TemplateFailure f) {
       throw f.prefixed(Inspections.PARSING);

@@ -139,6 +139,9 @@ final class TemplateFunctions {
     if (value instanceof NilCollection nil) {
       return nil.printed();
     }
+    if (value instanceof GoDuration duration) {
+      return duration.printed();
+    }
     if (value.isNull()) {
       return "<nil>";
     }

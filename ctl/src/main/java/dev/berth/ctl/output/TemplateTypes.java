@@ -46,6 +46,9 @@ final class TemplateTypes {
       "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
       "MaskedPaths", "ReadonlyPaths", "Aliases", "DNSNames", "SecondaryIPAddresses", "SecondaryIPv6Addresses",
       "RepoTags", "RepoDigests", "Layers");
+  /** Fields that are Go {@code time.Duration}s in Docker's types, under their parent, which JSON writes in nanoseconds. */
+  private static final Set<String> DURATION_FIELDS = Set.of("Healthcheck.Interval", "Healthcheck.Timeout",
+      "Healthcheck.StartPeriod", "Healthcheck.StartInterval");
   /** Maps whose values are Go slices ({@code nat.PortMap}): an exposed port that is not published is a nil slice. */
   private static final Set<String> MAPS_OF_SLICES = Set.of("Ports", "PortBindings");
   /**
@@ -172,8 +175,9 @@ final class TemplateTypes {
 
   /**
    * {@code value} with each null where Docker's type has a slice or a map made that nil slice or
-   * map ({@link NilCollection}), which Go prints as {@code []} or {@code map[]}; a copy, the
-   * value itself stays as it is.
+   * map ({@link NilCollection}), which Go prints as {@code []} or {@code map[]}, and each number
+   * Docker's type holds as a {@code time.Duration} a {@link GoDuration}; a copy, the value itself
+   * stays as it is.
    */
   static JsonNode typed(JsonNode value) {
     JsonNode copy = value.deepCopy();
@@ -201,7 +205,9 @@ final class TemplateTypes {
     }
     for (String name : object.properties().stream().map(Map.Entry::getKey).toList()) {
       JsonNode child = object.get(name);
-      if (!child.isNull()) {
+      if (child.isIntegralNumber() && DURATION_FIELDS.contains(parent + "." + name)) {
+        object.set(name, new GoDuration(child.longValue()));
+      } else if (!child.isNull()) {
         typeNils(child, name);
       } else if (MAPS_OF_SLICES.contains(parent) || SLICE_FIELDS.contains(name)) {
         object.set(name, NilCollection.SLICE);

@@ -17,6 +17,7 @@ import dev.berth.ctl.container.ContainerColumns;
 import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ public final class SystemCommand extends GroupCommand {
         row.put("Reclaimable", Output.preciseSize(s.reclaimable()) + percent(s));
         rows.add(row);
       }
-      format.printRows(out, DF_HEADERS, rows);
+      format.printRows(out, TemplateContext.DISK_USAGE, DF_HEADERS, rows);
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();

@@ -21,6 +21,7 @@ import dev.berth.ctl.output.Inspections;
 import dev.berth.ctl.output.Template;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.output.Output;
+import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFormatOption;
 import dev.berth.ctl.terminal.Confirmation;
 import io.grpc.Status;
@@ -115,7 +116,7 @@ public final class VolumeCommand extends GroupCommand {
     if (quiet) {
       Output.lines(root.out(), volumes.stream().map(Volume::getName).toList());
     } else if (format.json() || format.templated()) {
-      format.printRows(root.out(), LIST_HEADERS, volumes.stream().map(VolumeCommand::templateRow).toList());
+      format.printRows(root.out(), TemplateContext.VOLUMES, LIST_HEADERS, volumes.stream().map(VolumeCommand::templateRow).toList());
     } else {
       List<List<String>> rows = new ArrayList<>();
       volumes.forEach(v -> rows.add(List.of(v.getDriver(), v.getName())));

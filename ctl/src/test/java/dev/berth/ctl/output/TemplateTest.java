@@ -56,6 +56,21 @@ class TemplateTest {
   }
 
   @Test
+  void aRowsUnknownFieldNamesTheGoTypeDockersCommandRunsTheTemplateOver() {
+    JsonNode row = read("{\"ID\": \"4f1c\", \"Names\": \"web\", \"Nested\": {\"A\": 1}}");
+    assertEquals("template: :1:10: executing \"\" at <.Foo>: can't evaluate field Foo in type "
+        + "*formatter.ContainerContext", assertThrows(TemplateFailure.class,
+            () -> Template.parse("{{.ID}} {{.Foo}}").render(row, TemplateContext.CONTAINERS)).getMessage());
+    assertEquals("template: :1:2: executing \"\" at <.Foo>: can't evaluate field Foo in type system.versionInfo",
+        assertThrows(TemplateFailure.class, () -> Template.parse("{{.Foo}}").render(row, TemplateContext.VERSION))
+            .getMessage());
+    assertEquals("template: :1:9: executing \"\" at <.Nested.B>: can't evaluate field B",
+        assertThrows(TemplateFailure.class,
+            () -> Template.parse("{{.Nested.B}}").render(row, TemplateContext.CONTAINERS)).getMessage(),
+        "only the row's own type is known");
+  }
+
+  @Test
   void aMountsOmittedFieldsAreItsStructsZeroValuesAsInDocker() {
     // Docker's JSON leaves a bind's Name and Driver out (omitempty), its type has them: scripts
     // list volume names with {{range .Mounts}}{{.Name}}{{end}} over binds and volumes alike
@@ -152,6 +167,24 @@ class TemplateTest {
     // a volume's Status and UsageData, which Docker's volume inspect leaves out
     JsonNode volume = read("{\"Name\": \"data\", \"Driver\": \"local\"}");
     assertEquals("map[] <nil>", Template.parse("{{.Status}} {{.UsageData}}").render(volume));
+  }
+
+  @Test
+  void aHealthchecksDurationsPrintAsGosDurationsAndStayNanosecondsInJson() {
+    JsonNode container = read("""
+        {"Config": {"Healthcheck": {"Test": ["CMD", "true"], "Interval": 30000000000, "Timeout": 90000000000,
+         "StartPeriod": 3723500000000, "StartInterval": 0, "Retries": 3}}}
+        """);
+    assertEquals("30s 1m30s 1h2m3.5s 0s 3", Template.parse("{{with .Config.Healthcheck}}{{.Interval}} {{.Timeout}} "
+        + "{{.StartPeriod}} {{.StartInterval}} {{.Retries}}{{end}}").render(container));
+    assertEquals("30s 30000000000 true", Template.parse("{{printf \"%v %d\" .Config.Healthcheck.Interval "
+        + ".Config.Healthcheck.Interval}} {{eq .Config.Healthcheck.Interval 30000000000}}").render(container));
+    assertEquals("{\"Test\":[\"CMD\",\"true\"],\"Interval\":30000000000,\"Timeout\":90000000000,"
+        + "\"StartPeriod\":3723500000000,\"StartInterval\":0,\"Retries\":3}",
+        Template.parse("{{json .Config.Healthcheck}}").render(container));
+    assertEquals("1.5ms 2µs 7ns -1m0.000000001s 2562047h47m16.854775808s", String.join(" ",
+        new GoDuration(1_500_000).printed(), new GoDuration(2_000).printed(), new GoDuration(7).printed(),
+        new GoDuration(-60_000_000_001L).printed(), new GoDuration(Long.MIN_VALUE).printed().substring(1)));
   }
 
   @Test
