@@ -482,6 +482,55 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void pidContainerJoinersOtherProcessesEndWithItsInitAsDockers() throws Exception {
+    ok("run", "-d", "--name", "pid-donor-k", "busybox", "sleep", "1000");
+    try {
+      // the namespace outlives the joiner's init: its other processes end only because they are killed
+      ok("run", "-d", "--name", "pid-guest-k", "--pid", "container:pid-donor-k", "busybox", "sh", "-c",
+          "sleep 4321 & sleep 1");
+      assertEquals("0\n", ok("wait", "pid-guest-k").out());
+      assertProcessGone("sleep 4321");
+    } finally {
+      berthd.ctl("rm", "-f", "pid-guest-k", "pid-donor-k");
+    }
+  }
+
+  @Test
+  void pidHostContainersOtherProcessesEndWithItsInitAsDockers() throws Exception {
+    ok("run", "-d", "--name", "pid-host-k", "--pid", "host", "busybox", "sh", "-c", "sleep 4322 & sleep 1");
+    try {
+      assertEquals("0\n", ok("wait", "pid-host-k").out());
+      assertProcessGone("sleep 4322");
+    } finally {
+      berthd.ctl("rm", "-f", "pid-host-k");
+    }
+  }
+
+  /** No process of the host runs {@code command} (a killed one not yet reaped has no command line left) after a short grace. */
+  private static void assertProcessGone(String command) throws Exception {
+    List<String> left = List.of();
+    for (Instant end = Instant.now().plusSeconds(1); Instant.now().isBefore(end); Thread.sleep(50)) {
+      left = new ArrayList<>();
+      try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+        for (Path proc : procs) {
+          try {
+            if (new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                .replace('\0', ' ').strip().equals(command)) {
+              left.add(proc.getFileName().toString());
+            }
+          } catch (java.io.IOException e) {
+            // ended while listed
+          }
+        }
+      }
+      if (left.isEmpty()) {
+        return;
+      }
+    }
+    assertEquals(List.of(), left, "processes still running " + command);
+  }
+
   /** The PID namespace of the container's running process as the host reads it, empty when it runs none. */
   private String pidNamespace(String container) throws Exception {
     String pid = ok("inspect", "-f", "{{.State.Pid}}", container).out().strip();

@@ -1,6 +1,9 @@
 package dev.berth.tasks;
 
+import dev.berth.api.grpc.BerthException;
 import dev.berth.tasks.containers.ContainerLookup;
+import dev.berth.tasks.runtime.TaskRuntime;
+import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +26,9 @@ import dev.berth.api.labels.ContainerLabels;
  * the container's record ({@link ContainerLabels#OOM_KILLED}), since the event passes and the task's
  * cgroup goes with the task. conmon writes the oom file when the kill happens and the exit file
  * only once the process has ended and its output drained, and both are handled here in the
- * order they appear, so the label is there before anyone learns of the exit.
+ * order they appear, so the label is there before anyone learns of the exit. When the init of a
+ * task in a {@link SharedPidNamespace} ends, the task's other processes are killed before the exit
+ * is made known, as containerd's shim does.
  */
 final class ExitTracking {
   private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
@@ -31,18 +36,21 @@ final class ExitTracking {
   private static final long OUTPUT_DELIVERY_MILLIS = 2000;
   /** An exit seen this soon after conmon wrote it is dated when it was seen (see {@link #read}). */
   private static final Duration PROMPT = Duration.ofSeconds(1);
+  private static final int SIGKILL = 9;
   /** Beside conmon's exit file: the time the exit was dated when it was first read. */
   static final String EXITED_AT_FILE = "exited-at";
 
   private final ExitWatcher watcher;
   private final TaskEvents events;
   private final ContainerLookup containers;
+  private final TaskRuntime runtime;
 
   @Inject
-  ExitTracking(ExitWatcher watcher, TaskEvents events, ContainerLookup containers) {
+  ExitTracking(ExitWatcher watcher, TaskEvents events, ContainerLookup containers, TaskRuntime runtime) {
     this.watcher = watcher;
     this.events = events;
     this.containers = containers;
+    this.runtime = runtime;
   }
 
   /** Starts watching {@code p}'s persist directory; an exit already written is taken at once. */
@@ -75,6 +83,9 @@ final class ExitTracking {
       LOG.warning(p.who() + ": unreadable exit file: " + e.getMessage());
       return;
     }
+    if (p.isInit() && SharedPidNamespace.in(t.bundle)) {
+      killOthers(t);
+    }
     // conmon sends a process's last output before it records the exit: the exit is made known
     // once that output reached the client (or after a while, for a client that does not read), as
     // containerd's shim does, so a client that stops copying at the exit (ctr run --rm) misses none
@@ -89,6 +100,18 @@ final class ExitTracking {
       LOG.log(Level.WARNING, p.who() + ": recording its exit failed", e);
       return null;
     });
+  }
+
+  /** The processes left in the task's cgroup, which nothing else ends in a shared PID namespace. */
+  private void killOthers(Task t) {
+    try {
+      runtime.kill(t.runtime, t.id, SIGKILL, true);
+    } catch (RuntimeException e) {
+      if (e instanceof BerthException b && b.code() == Status.Code.NOT_FOUND) {
+        return;
+      }
+      LOG.warning(t.who() + ": cannot kill the processes left after its init ended: " + e.getMessage());
+    }
   }
 
   /** conmon creates the oom file once per OOM kill it sees; removing it lets the next one be noticed. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -23,10 +24,13 @@ import java.util.function.Function;
  * an earlier start: {@code /proc/PID/ns/pid} names whatever process has that PID now, which after
  * the donor's end may be one of the host's.
  *
- * <p>The donor may still end between the look-up and the runtime's setns, and its PID be given to
- * another process, so the created task is checked before anyone sees it: it must be in the
- * namespace read from the donor, and the donor's process (PID, parent, start time) and namespace
- * the same as at the look-up. The host's own namespace is never joined this way.
+ * <p>berthd learns of the donor's end only when conmon's exit file is seen, a while after the
+ * kernel freed its PID for another process, perhaps another container's. So the process found by
+ * that PID must be in the donor task's cgroups, at the look-up and again after the runtime's
+ * create. The donor may still end between the look-up and the runtime's setns, and its PID be
+ * given to another process, so the created task is checked before anyone sees it: it must be in
+ * the namespace read from the donor, and the donor's process (PID, parent, start time) and
+ * namespace the same as at the look-up. The host's own namespace is never joined this way.
  */
 final class JoinedPidNamespace {
   private static final Set<ProcessStatus> RUNNING = EnumSet.of(ProcessStatus.RUNNING, ProcessStatus.PAUSED);
@@ -35,12 +39,20 @@ final class JoinedPidNamespace {
   private final Task donor;
   private final ProcessIdentity process;
   private final String namespace;
+  private final CgroupsOf cgroups;
 
-  private JoinedPidNamespace(String donorId, Task donor, ProcessIdentity process, String namespace) {
+  private JoinedPidNamespace(String donorId, Task donor, ProcessIdentity process, String namespace, CgroupsOf cgroups) {
     this.donorId = donorId;
     this.donor = donor;
     this.process = process;
     this.namespace = namespace;
+    this.cgroups = cgroups;
+  }
+
+  /** The cgroup directories, by controller, a process is in, as the runtime tells a task's ({@code TaskRuntime#cgroups}). */
+  @FunctionalInterface
+  interface CgroupsOf {
+    Map<String, Path> of(int pid) throws IOException;
   }
 
   /**
@@ -49,9 +61,10 @@ final class JoinedPidNamespace {
    *
    * @param tasks the task of a container of the same namespace, once recovered, if it has one
    * @param record fails with NOT_FOUND when there is no container of that id
+   * @param cgroups tells whether the process holding the donor's PID is still the donor's
    */
   static Optional<JoinedPidNamespace> of(Container container, Function<String, Optional<Task>> tasks,
-      Consumer<String> record) {
+      Consumer<String> record, CgroupsOf cgroups) {
     String mode = container.getLabelsMap().getOrDefault(ContainerLabels.PID, "").strip();
     if (mode.isEmpty()) {
       return Optional.empty();
@@ -71,8 +84,15 @@ final class JoinedPidNamespace {
     }
     Task donor = tasks.apply(donorId).filter(t -> RUNNING.contains(t.init.status()))
         .orElseThrow(() -> notRunning(donorId));
+    if (donor.cgroups.isEmpty()) {
+      throw Errors.failedPrecondition("failed to join PID namespace: container %s has no cgroup of its own,"
+          + " by which berthd tells its process from another that took its PID", donorId);
+    }
     int pid = donor.init.pid();
     try {
+      if (!donor.cgroups.equals(cgroups.of(pid))) {
+        throw notRunning(donorId);
+      }
       ProcessIdentity process = ProcessIdentity.of(pid);
       String namespace = namespaceOf(pid);
       // the donor's record still names that process: it did not end before the reads
@@ -83,7 +103,7 @@ final class JoinedPidNamespace {
         throw Errors.failedPrecondition("failed to join PID namespace: container %s shares the host's PID namespace,"
             + " which berthd does not let another container join", donorId);
       }
-      return Optional.of(new JoinedPidNamespace(donorId, donor, process, namespace));
+      return Optional.of(new JoinedPidNamespace(donorId, donor, process, namespace, cgroups));
     } catch (IOException e) {
       throw notRunning(donorId);
     }
@@ -96,7 +116,8 @@ final class JoinedPidNamespace {
 
   /**
    * Refuses (FAILED_PRECONDITION) unless the created task's process {@code pid} is in the
-   * donor's namespace and the donor's process is the one of the look-up, still in it; the caller
+   * donor's namespace and the donor's process is the one of the look-up, still in it and in the
+   * donor's cgroups; the caller
    * then removes the task.
    */
   void verify(int pid) {
@@ -105,6 +126,7 @@ final class JoinedPidNamespace {
         throw notRunning(donorId);
       }
       if (!process.equals(ProcessIdentity.of(process.pid())) || !namespace.equals(namespaceOf(process.pid()))
+          || !donor.cgroups.equals(cgroups.of(process.pid()))
           || donor.init.pid() != process.pid() || !RUNNING.contains(donor.init.status())) {
         throw notRunning(donorId);
       }

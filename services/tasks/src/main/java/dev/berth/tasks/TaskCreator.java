@@ -166,6 +166,10 @@ final class TaskCreator {
   }
 
   private void undo(Task task, RuntimeBinary binary, String namespace, String id, Path bundle, boolean attached) {
+    if (task != null) {
+      // before the delete kills the process: the exit of a task nobody was told of is no event
+      tracking.untrack(task.init);
+    }
     try {
       runtime.delete(binary, id);
       if (task != null) {

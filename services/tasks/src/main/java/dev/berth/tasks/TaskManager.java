@@ -169,7 +169,7 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
         Key donor = new Key(namespace, donorId);
         awaitRecovery(donor);
         return Optional.ofNullable(tasks.get(donor));
-      }, donorId -> containers.get(namespace, donorId));
+      }, donorId -> containers.get(namespace, donorId), runtime::cgroups);
       TaskCreator.Created created = creator.create(namespace, container, spec, joinedPid);
       tasks.put(key, created.task());
       endpoints.follow(created.task());

@@ -18,12 +18,16 @@ import containerd.services.tasks.v1.KillRequest;
 import containerd.services.tasks.v1.PauseTaskRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
+import containerd.events.TaskExit;
 import containerd.types.Mount;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.labels.ContainerLabels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
@@ -126,6 +130,34 @@ class TaskErrorsKernelTest {
         .addRootfs(Mount.newBuilder().setType("bind").setSource(rig.dir.resolve("absent").toString()).addOptions("rbind")).build()));
     fails(Status.Code.INVALID_ARGUMENT, () -> rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("nomount")
         .addRootfs(Mount.newBuilder().setType("nfs").setSource("server:/x")).build()));
+    assertNothingLeft();
+  }
+
+  @Test
+  void aJoinerRefusedAfterTheRuntimesCreateLeavesNoExitEvent() throws Exception {
+    rig.createContainer("donor", rig.spec("donor", "sleep", "1000"));
+    rig.tasksApi.create(create("donor"));
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("donor").build());
+    int donorPid = rig.tasksApi.get(GetRequest.newBuilder().setContainerId("donor").build()).getProcess().getPid();
+    try {
+      // a hook during the joiner's create moves the donor's process out of its cgroup, so the
+      // check after the create refuses the joiner, whose process the runtime then made
+      ObjectNode spec = rig.spec("guest", "sleep", "1000");
+      spec.putObject("hooks").putArray("createRuntime").addObject().put("path", "/bin/sh").putArray("args")
+          .add("sh").add("-c").add("echo " + donorPid + " > /sys/fs/cgroup/pids/cgroup.procs");
+      rig.createContainer("guest", spec, Map.of(ContainerLabels.PID, ContainerLabels.JOINED_CONTAINER_PREFIX + "donor"));
+      StatusRuntimeException e = fails(Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.create(create("guest")));
+      assertEquals("failed to join PID namespace: container donor is not running", e.getStatus().getDescription());
+      // a task that was never created has no exit: one would set off a restart monitor
+      Thread.sleep(500);
+      List<String> exits = rig.events.all().stream().filter(ev -> ev.topic().equals("/tasks/exit"))
+          .map(ev -> ((TaskExit) ev.payload()).getContainerId()).toList();
+      assertEquals(List.of(), exits);
+    } finally {
+      rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("donor").setSignal(9).build());
+      rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("donor").build());
+      rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("donor").build());
+    }
     assertNothingLeft();
   }
 }

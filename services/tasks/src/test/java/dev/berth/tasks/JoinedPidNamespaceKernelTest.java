@@ -1,0 +1,107 @@
+package dev.berth.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import containerd.services.containers.v1.Container;
+import dev.berth.api.grpc.BerthException;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.tasks.io.ProcessIo;
+import dev.berth.tasks.runtime.RuntimeBinary;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The donor's process told from another that took its PID before berthd learned of the donor's
+ * end, on real processes: a {@code sleep} in a PID namespace of its own (made by unshare, as root)
+ * stands for the donor's init.
+ */
+class JoinedPidNamespaceKernelTest {
+  private static final Map<String, Path> DONORS = Map.of("pids", Path.of("/sys/fs/cgroup/pids/default/donor"));
+  private static final Map<String, Path> ANOTHERS = Map.of("pids", Path.of("/sys/fs/cgroup/pids/default/another"));
+
+  @TempDir
+  Path tmp;
+  private Process unshare;
+  private int pid;
+  private final AtomicReference<Map<String, Path>> cgroupsOfPid = new AtomicReference<>(DONORS);
+
+  @BeforeEach
+  void startDonor() throws Exception {
+    unshare = new ProcessBuilder("unshare", "--pid", "--fork", "sleep", "60").start();
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); pid == 0 && System.nanoTime() < end; Thread.sleep(20)) {
+      pid = unshare.toHandle().children().findFirst().map(h -> (int) h.pid()).orElse(0);
+    }
+  }
+
+  @AfterEach
+  void stopDonor() throws Exception {
+    unshare.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    unshare.destroyForcibly().waitFor();
+  }
+
+  @Test
+  void aProcessOutsideTheDonorsCgroupsIsRefusedAtTheLookUp() {
+    JoinedPidNamespace.of(guest(), id -> Optional.of(donor()), id -> {}, this::cgroupsOf);
+    cgroupsOfPid.set(ANOTHERS);
+    assertNotRunning(() -> JoinedPidNamespace.of(guest(), id -> Optional.of(donor()), id -> {}, this::cgroupsOf));
+  }
+
+  @Test
+  void aProcessThatLeftTheDonorsCgroupsAfterTheLookUpIsRefusedAtTheVerify() {
+    JoinedPidNamespace joined = JoinedPidNamespace.of(guest(), id -> Optional.of(donor()), id -> {}, this::cgroupsOf)
+        .orElseThrow();
+    joined.verify(pid);
+    cgroupsOfPid.set(ANOTHERS);
+    assertNotRunning(() -> joined.verify(pid));
+  }
+
+  @Test
+  void aDonorWithoutCgroupsOfItsOwnIsRefused() {
+    Task donor = new Task("default", "donor", tmp, runc(), new LinkedHashMap<>(), init());
+    BerthException e = assertThrows(BerthException.class,
+        () -> JoinedPidNamespace.of(guest(), id -> Optional.of(donor), id -> {}, this::cgroupsOf));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.code());
+  }
+
+  private Map<String, Path> cgroupsOf(int asked) {
+    assertEquals(pid, asked);
+    return cgroupsOfPid.get();
+  }
+
+  private static void assertNotRunning(Runnable call) {
+    BerthException e = assertThrows(BerthException.class, call::run);
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.code());
+    assertEquals("failed to join PID namespace: container donor is not running", e.getMessage());
+  }
+
+  private static Container guest() {
+    return Container.newBuilder().setId("guest").putLabels(ContainerLabels.PID, ContainerLabels.JOINED_CONTAINER_PREFIX + "donor")
+        .build();
+  }
+
+  private Task donor() {
+    return new Task("default", "donor", tmp, runc(), new LinkedHashMap<>(DONORS), init());
+  }
+
+  private TaskProcess init() {
+    ProcessRecord record = new ProcessRecord("default", "donor", "", "monitor", "", "", "", false, pid, 0, false,
+        "io.containerd.runc.v2", "/usr/sbin/runc", tmp.toString(), List.of(), Map.of());
+    return new TaskProcess(Task.who("default", "donor"), "", tmp, new ProcessIo("", "", "", false), record,
+        ProcessStatus.RUNNING);
+  }
+
+  private RuntimeBinary runc() {
+    return new RuntimeBinary("io.containerd.runc.v2", Path.of("/usr/sbin/runc"), tmp);
+  }
+}
