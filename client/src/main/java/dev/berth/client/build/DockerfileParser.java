@@ -1,8 +1,6 @@
 package dev.berth.client.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.berth.client.containers.JsonForm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.regex.Pattern;
  * keyword, leading {@code --flag=value} words, and the JSON form of the instructions that have one.
  */
 public final class DockerfileParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
   /** The instructions that take a JSON array of strings in place of their shell form. */
   private static final Set<String> JSON_FORMS = Set.of("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME");
@@ -167,7 +164,7 @@ public final class DockerfileParser {
       }
       rest = end < 0 ? "" : rest.substring(end).strip();
     }
-    List<String> json = JSON_FORMS.contains(keyword) && rest.startsWith("[") ? jsonStrings(rest) : null;
+    List<String> json = JSON_FORMS.contains(keyword) && rest.startsWith("[") ? JsonForm.strings(rest) : null;
     return new Instruction(keyword, flags, rest, json, text, line, List.of(), mounts);
   }
 
@@ -219,26 +216,6 @@ public final class DockerfileParser {
       words.add(word.toString());
     }
     return words;
-  }
-
-  /** The strings of a JSON array, or null if {@code text} is none: Docker then takes the shell form. */
-  private static List<String> jsonStrings(String text) {
-    try {
-      JsonNode array = JSON.readTree(text);
-      if (!array.isArray()) {
-        return null;
-      }
-      List<String> strings = new ArrayList<>();
-      for (JsonNode element : array) {
-        if (!element.isTextual()) {
-          return null;
-        }
-        strings.add(element.asText());
-      }
-      return strings;
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private static int firstSpace(String text) {

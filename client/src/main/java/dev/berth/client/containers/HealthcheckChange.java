@@ -1,11 +1,9 @@
 package dev.berth.client.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.InvalidValueException;
 import dev.berth.client.health.GoDuration;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +54,7 @@ final class HealthcheckChange {
     if (!type.equals("CMD")) {
       throw new InvalidValueException("Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
     }
-    List<String> exec = command.startsWith("[") ? jsonArray(command) : null;
+    List<String> exec = command.startsWith("[") ? JsonForm.strings(command) : null;
     if (command.isEmpty() || exec != null && exec.isEmpty()) {
       throw new InvalidValueException("Missing command after HEALTHCHECK CMD");
     }
@@ -97,25 +95,5 @@ final class HealthcheckChange {
       throw new InvalidValueException("--retries cannot be negative (" + value + ")");
     }
     return value;
-  }
-
-  /** A JSON array of strings, or null when the text is none (then it is the shell form, as Docker's parser takes it). */
-  private static List<String> jsonArray(String text) {
-    try {
-      JsonNode array = JSON.readTree(text);
-      if (array == null || !array.isArray()) {
-        return null;
-      }
-      List<String> strings = new java.util.ArrayList<>();
-      for (JsonNode element : array) {
-        if (!element.isTextual()) {
-          return null;
-        }
-        strings.add(element.asText());
-      }
-      return strings;
-    } catch (IOException e) {
-      return null;
-    }
   }
 }
