@@ -45,6 +45,9 @@ final class LibC {
 
   static native int close(int fd) throws LastErrorException;
 
+  /** {@code winsize} is struct winsize: rows, columns, then two unused pixel sizes. */
+  static native int ioctl(int fd, long request, short[] winsize) throws LastErrorException;
+
   static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
   static native long write(int fd, byte[] buffer, long count) throws LastErrorException;

@@ -10,6 +10,8 @@ import dev.berth.tasks.containers.ContainerLookup;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.cgroups.CgroupLayout;
 import dev.berth.common.time.EpochNanos;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.TerminalSize;
 import dev.berth.tasks.attach.AttachPoint;
 import dev.berth.tasks.attach.TaskAttachments;
 import dev.berth.tasks.io.AttachRelay;
@@ -426,6 +428,16 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       return;
     }
     runtime.resize(p.dir, width, height);
+    if (p.status() == ProcessStatus.CREATED && p.pid() > 0) {
+      // The monitor applies a resize when its loop gets to it, which a program reading its size
+      // first thing may beat (containerd's shim resizes before answering). Until the start, the
+      // process's stdin is the terminal its runtime made and none of its own code has run.
+      try {
+        TerminalSize.set(Path.of("/proc", Integer.toString(p.pid()), "fd", "0"), height, width);
+      } catch (ErrnoException e) {
+        LOG.fine(() -> "tasks: the terminal of " + p.who() + " is resized by its monitor alone: " + e.getMessage());
+      }
+    }
   }
 
   @Override

@@ -142,6 +142,38 @@ class TaskLifecycleKernelTest {
   }
 
   @Test
+  void aResizeAskedBeforeTheStartIsThereWhenTheProgramFirstReadsIt() throws Exception {
+    ObjectNode spec = rig.spec("tty-early", "sh", "-c", "stty size");
+    ((ObjectNode) spec.get("process")).put("terminal", true);
+    rig.createContainer("tty-early", spec);
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> out = FifoReader.readAll(stdout);
+    CreateTaskResponse created = rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("tty-early")
+        .addRootfs(rig.rootfsMount()).setTerminal(true).setStdout(stdout.toString()).build());
+    // the monitor held still, as a loaded machine may keep it, until the program has read its size
+    long monitor = ProcessHandle.of(created.getPid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    signal("STOP", monitor);
+    try {
+      ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("tty-early")
+          .build());
+      rig.tasksApi.resizePty(ResizePtyRequest.newBuilder().setContainerId("tty-early").setWidth(77).setHeight(22)
+          .build());
+      rig.tasksApi.start(StartRequest.newBuilder().setContainerId("tty-early").build());
+      Thread.sleep(500);
+      signal("CONT", monitor);
+      assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+      assertEquals("22 77\r\n", out.get(10, TimeUnit.SECONDS));
+    } finally {
+      // gone once it has seen the end, or held still still if the test failed before
+      new ProcessBuilder("kill", "-CONT", Long.toString(monitor)).start().waitFor();
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
+  }
+
+  @Test
   void outOfMemoryKillIsReported() throws Exception {
     ObjectNode spec = rig.spec("hog", "sh", "-c", "tail /dev/zero");
     ObjectNode memory = ((ObjectNode) spec.path("linux").path("resources")).putObject("memory");
