@@ -1,15 +1,14 @@
 package dev.berth.client.spec;
 
 import dev.berth.client.ClientException;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.InRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -53,66 +52,22 @@ public interface RootfsFiles {
   }
 
   /**
-   * As {@link #pathInside}, but a symlink that {@code path} ends in is left as it is: the path of
-   * the link itself, as docker cp copies a link named as its source. A path that ends in '/',
-   * '.' or '..' names a directory and is resolved whole.
-   */
-  static Path linkInside(Path root, String path) {
-    int slash = path.lastIndexOf('/');
-    String name = path.substring(slash + 1);
-    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-      return pathInside(root, path);
-    }
-    return pathInside(root, path.substring(0, slash + 1)).resolve(name);
-  }
-
-  /**
    * {@code path} inside {@code root}, every symlink on the way resolved against {@code root} as
-   * the container would resolve it (for copying files in and out of a container's root).
+   * the container would resolve it ({@link InRoot#canonical}: read through descriptors, an
+   * absolute target or {@code ..} above the top staying inside {@code root}).
    */
   static Path pathInside(Path root, String path) {
-    Deque<String> todo = new ArrayDeque<>(Arrays.asList(path.split("/")));
-    Deque<String> done = new ArrayDeque<>();
-    int links = 0;
-    while (!todo.isEmpty()) {
-      String name = todo.removeFirst();
-      if (name.isEmpty() || name.equals(".")) {
-        continue;
+    try (InRoot inRoot = InRoot.open(root)) {
+      return root.resolve(inRoot.canonical(path, true).substring(1));
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENOENT) {
+        // no root there (yet): nothing in it is a symlink
+        return root.resolve(path.replaceFirst("^/+", ""));
       }
-      if (name.equals("..")) {
-        done.pollLast();
-        continue;
-      }
-      Path candidate = join(root, done).resolve(name);
-      if (!Files.isSymbolicLink(candidate)) {
-        done.addLast(name);
-        continue;
-      }
-      if (++links > MAX_SYMLINKS) {
+      if (e.errno() == ErrnoException.ELOOP) {
         throw new ClientException(path + " in the image goes through more than " + MAX_SYMLINKS + " symlinks");
       }
-      String target;
-      try {
-        target = Files.readSymbolicLink(candidate).toString();
-      } catch (IOException e) {
-        throw new ClientException("cannot read the symlink " + candidate + ": " + e.getMessage(), e);
-      }
-      if (target.startsWith("/")) {
-        done.clear();
-      }
-      String[] parts = target.split("/");
-      for (int i = parts.length - 1; i >= 0; i--) {
-        todo.addFirst(parts[i]);
-      }
+      throw new ClientException("cannot resolve " + path + " in the image at " + root + ": " + e.getMessage(), e);
     }
-    return join(root, done);
-  }
-
-  private static Path join(Path root, Deque<String> names) {
-    Path p = root;
-    for (String name : names) {
-      p = p.resolve(name);
-    }
-    return p;
   }
 }
