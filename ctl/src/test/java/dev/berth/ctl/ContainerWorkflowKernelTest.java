@@ -451,6 +451,62 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void ipcContainerSharesTheShareableDonorsSegmentsAndDevShmAtEachStartAsDockers() throws Exception {
+    String donor = ok("run", "-d", "--name", "ipc-donor", "--ipc", "shareable", "busybox", "sleep", "1000").out().strip();
+    try {
+      ok("exec", "ipc-donor", "sh", "-c", "echo first > /dev/shm/first");
+      // busybox has no ipcmk: the host's makes the segment in the donor's namespace
+      String segment = nsenterIpc(donor, "ipcmk", "-M", "4096").replaceAll("\\D", "");
+      String shared = ok("run", "--rm", "--ipc", "container:ipc-donor", "busybox", "sh", "-c",
+          "awk 'NR > 1 {print $2}' /proc/sysvipc/shm; cat /dev/shm/first").out();
+      assertEquals(segment + "\nfirst\n", shared);
+
+      ok("create", "--name", "ipc-guest", "--ipc", "container:ipc-donor", "busybox", "sh", "-c",
+          "readlink /proc/self/ns/ipc; ls /dev/shm");
+      // as Docker's daemon records it, by id, so a rename keeps the two together
+      assertEquals("container:" + donor + "\n", ok("inspect", "-f", "{{.HostConfig.IpcMode}}", "ipc-guest").out());
+      assertEquals("shareable\n", ok("inspect", "-f", "{{.HostConfig.IpcMode}}", "ipc-donor").out());
+      ok("rename", "ipc-donor", "ipc-donor2");
+      ok("restart", "-t", "0", "ipc-donor2");
+      ok("exec", "ipc-donor2", "sh", "-c", "echo second > /dev/shm/second");
+      // the donor's new namespace and /dev/shm, not those of the process running at the guest's create
+      assertEquals(namespace(donor, "ipc") + "\nsecond\n", ok("start", "-a", "ipc-guest").out());
+
+      // as Docker's daemon, the donor may go while a guest runs, which keeps what it shares
+      ok("run", "-d", "--name", "ipc-running", "--ipc", "container:ipc-donor2", "busybox", "sleep", "1000");
+      ok("stop", "-t", "0", "ipc-donor2");
+      assertEquals("second\n", ok("exec", "ipc-running", "cat", "/dev/shm/second").out());
+      Cli.Result stopped = berthd.ctl("start", "-a", "ipc-guest");
+      assertEquals(1, stopped.exit(), stopped::toString);
+      assertTrue(stopped.stderr().startsWith("Error response from daemon: failed to join IPC namespace: container "
+          + donor + " is not running"), stopped.stderr());
+      ok("rm", "ipc-donor2");
+      assertEquals("second\n", ok("exec", "ipc-running", "cat", "/dev/shm/second").out());
+      Cli.Result removed = berthd.ctl("start", "ipc-guest");
+      assertTrue(removed.stderr().startsWith("Error response from daemon: failed to join IPC namespace: No such container: "
+          + donor), removed.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "ipc-running", "ipc-guest", "ipc-donor", "ipc-donor2");
+    }
+  }
+
+  @Test
+  void ipcContainerRefusesAPrivateDonorAsDockers() throws Exception {
+    String donor = ok("run", "-d", "--name", "ipc-private", "busybox", "sleep", "1000").out().strip();
+    try {
+      Cli.Result refused = berthd.ctl("run", "--rm", "--ipc", "container:ipc-private", "busybox", "true");
+      assertEquals(125, refused.exit(), refused::toString);
+      assertTrue(refused.stderr().contains("failed to join IPC namespace: container " + donor
+          + ": non-shareable IPC (hint: use IpcMode:shareable for the donor container)"), refused.stderr());
+      Cli.Result absent = berthd.ctl("run", "--rm", "--ipc", "container:no-such-donor", "busybox", "true");
+      assertTrue(absent.stderr().contains("failed to join IPC namespace: No such container: no-such-donor"),
+          absent::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "ipc-private");
+    }
+  }
+
+  @Test
   void pidContainerRestartedByTheRestartMonitorNeverJoinsTheHostsNamespace() throws Exception {
     String host = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
     String donor = ok("run", "-d", "--name", "pid-donor-r", "busybox", "sleep", "1000").out().strip();
@@ -531,6 +587,23 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(List.of(), left, "processes still running " + command);
   }
 
+  /** The {@code type} namespace of the container's running process as the host reads it. */
+  private String namespace(String container, String type) throws Exception {
+    String pid = ok("inspect", "-f", "{{.State.Pid}}", container).out().strip();
+    return Files.readSymbolicLink(Path.of("/proc", pid, "ns", type)).toString();
+  }
+
+  /** Runs a host command in the IPC namespace of the container's running process; its output. */
+  private String nsenterIpc(String container, String... command) throws Exception {
+    String pid = ok("inspect", "-f", "{{.State.Pid}}", container).out().strip();
+    List<String> args = new ArrayList<>(List.of("nsenter", "--ipc=/proc/" + pid + "/ns/ipc"));
+    args.addAll(List.of(command));
+    Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out;
+  }
+
   /** The PID namespace of the container's running process as the host reads it, empty when it runs none. */
   private String pidNamespace(String container) throws Exception {
     String pid = ok("inspect", "-f", "{{.State.Pid}}", container).out().strip();
@@ -604,7 +677,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, readOnly.exit(), readOnly::toString);
     assertTrue(readOnly.stderr().contains("Operation not permitted"), readOnly.stderr());
 
-    for (String[] bad : List.of(new String[] {"--ipc", "container:web"}, new String[] {"--security-opt", "foo"},
+    for (String[] bad : List.of(new String[] {"--ipc", "container:"}, new String[] {"--security-opt", "foo"},
         new String[] {"--device", "/dev/no-such-device"}, new String[] {"--uts", "host", "--hostname", "h"},
         new String[] {"--network", "host", "--sysctl", "net.ipv4.ip_forward=1"},
         new String[] {"--sysctl", "vm.swappiness=1"})) {

@@ -27,7 +27,16 @@ public final class ContainerLabels {
    * container:NAME}, which Docker's daemon records by id too).
    */
   public static final String PID = "io.berth.pid";
-  /** The prefix of {@link #PID}'s value. */
+  /**
+   * {@code shareable}: the container's /dev/shm is a tmpfs berthd keeps on the host, so that others
+   * may join its IPC namespace and share it (Docker's {@code --ipc shareable}); {@code
+   * container:<id>}: the container joins the IPC namespace and /dev/shm of that container's running
+   * task, looked up by the tasks service at each task create (Docker's {@code --ipc container:NAME}).
+   */
+  public static final String IPC = "io.berth.ipc";
+  /** {@link #IPC}'s value for a container others may join. */
+  public static final String IPC_SHAREABLE = "shareable";
+  /** The prefix of {@link #PID}'s and {@link #IPC}'s value naming the container to join. */
   public static final String JOINED_CONTAINER_PREFIX = "container:";
   /** Published ports, a {@link LabelLists list} of {@link PortSpec#parseLabel label-form port mappings}. */
   public static final String PORTS = "io.berth.ports";

@@ -38,6 +38,11 @@ final class IsolationFlags {
    */
   private final String pidContainer;
   private final boolean hostIpc;
+  /**
+   * {@code --ipc container:NAME}'s NAME (its id once {@link #withDonorIds} found it), or empty: the
+   * tasks service joins that container's IPC namespace and /dev/shm at each start ({@link ContainerLabels#IPC}).
+   */
+  private final String ipcContainer;
   /** Docker's {@code --ipc none}: a namespace of its own without /dev/shm. */
   private final boolean noShm;
   private final boolean hostUts;
@@ -51,12 +56,14 @@ final class IsolationFlags {
   private final String ipcMode;
   private final List<String> securityOpts;
 
-  private IsolationFlags(boolean hostPid, String pidContainer, boolean hostIpc, boolean noShm, boolean hostUts, boolean noNewPrivileges,
+  private IsolationFlags(boolean hostPid, String pidContainer, boolean hostIpc, String ipcContainer, boolean noShm,
+      boolean hostUts, boolean noNewPrivileges,
       Optional<SeccompProfile> seccomp, Map<String, String> sysctls, List<String> groups, List<Device> devices,
       String ipcMode, List<String> securityOpts) {
     this.hostPid = hostPid;
     this.pidContainer = pidContainer;
     this.hostIpc = hostIpc;
+    this.ipcContainer = ipcContainer;
     this.noShm = noShm;
     this.hostUts = hostUts;
     this.noNewPrivileges = noNewPrivileges;
@@ -69,10 +76,11 @@ final class IsolationFlags {
   }
 
   static IsolationFlags parse(ContainerOptions o) {
-    String pidContainer = joinedContainer(o.pid);
+    String pidContainer = joinedContainer("--pid", "PID", o.pid);
     boolean hostPid = pidContainer.isEmpty() && host("--pid", o.pid, List.of(), " or container:NAME");
-    boolean hostIpc = host("--ipc", o.ipc, List.of("private", "shareable", "none"),
-        " (joining another container's IPC namespace is not supported)");
+    String ipcContainer = joinedContainer("--ipc", "IPC", o.ipc);
+    boolean hostIpc = ipcContainer.isEmpty() && host("--ipc", o.ipc, List.of("private", "shareable", "none"),
+        " or container:NAME");
     boolean hostUts = host("--uts", o.uts, List.of(), "");
     if (hostUts && o.hostname != null) {
       throw new ClientException("conflicting options: --hostname and --uts host");
@@ -117,19 +125,18 @@ final class IsolationFlags {
     for (String d : o.devices) {
       devices.add(device(d));
     }
-    return new IsolationFlags(hostPid, pidContainer, hostIpc, "none".equals(o.ipc), hostUts, noNewPrivileges, seccomp, sysctls,
-        groups, devices, o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
+    return new IsolationFlags(hostPid, pidContainer, hostIpc, ipcContainer, "none".equals(o.ipc), hostUts, noNewPrivileges,
+        seccomp, sysctls, groups, devices, o.ipc == null || o.ipc.isEmpty() ? "private" : o.ipc, o.securityOpts);
   }
 
   /**
-   * These flags with {@code --pid container:NAME} naming the container by its id, as Docker's
+   * These flags with {@code --pid} and {@code --ipc container:NAME} naming the container by its id, as Docker's
    * daemon records it at create, so that a rename keeps the two together; a name of no container
    * is kept as given, for each start to refuse as Docker's daemon does.
    */
   IsolationFlags withDonorIds(ContainerClient containers) {
-    String donor = pidContainer.isEmpty() ? "" : containers.lookup(pidContainer).map(c -> c.getId()).orElse(pidContainer);
-    return new IsolationFlags(hostPid, donor, hostIpc, noShm, hostUts, noNewPrivileges, seccomp, sysctls, groups,
-        devices, ipcMode, securityOpts);
+    return new IsolationFlags(hostPid, donorId(containers, pidContainer), hostIpc, donorId(containers, ipcContainer), noShm,
+        hostUts, noNewPrivileges, seccomp, sysctls, groups, devices, ipcMode, securityOpts);
   }
 
   /** The labels by which the tasks service joins the namespaces of another container at each start. */
@@ -137,6 +144,16 @@ final class IsolationFlags {
     if (!pidContainer.isEmpty()) {
       labels.put(ContainerLabels.PID, ContainerLabels.JOINED_CONTAINER_PREFIX + pidContainer);
     }
+    if (!ipcContainer.isEmpty()) {
+      labels.put(ContainerLabels.IPC, ContainerLabels.JOINED_CONTAINER_PREFIX + ipcContainer);
+    } else if (ipcMode.equals(ContainerLabels.IPC_SHAREABLE)) {
+      labels.put(ContainerLabels.IPC, ContainerLabels.IPC_SHAREABLE);
+    }
+  }
+
+  /** {@code name}'s container's id, or {@code name} as given when no container has it (or empty). */
+  private static String donorId(ContainerClient containers, String name) {
+    return name.isEmpty() ? "" : containers.lookup(name).map(c -> c.getId()).orElse(name);
   }
 
   /** Whether a {@code --group-add} names a group rather than giving its id. */
@@ -171,7 +188,7 @@ final class IsolationFlags {
   void describe(ObjectNode hostConfig) {
     hostConfig.put("PidMode", hostPid ? "host"
         : pidContainer.isEmpty() ? "" : ContainerLabels.JOINED_CONTAINER_PREFIX + pidContainer);
-    hostConfig.put("IpcMode", ipcMode);
+    hostConfig.put("IpcMode", ipcContainer.isEmpty() ? ipcMode : ContainerLabels.JOINED_CONTAINER_PREFIX + ipcContainer);
     hostConfig.put("UTSMode", hostUts ? "host" : "");
     ArrayNode securityOpt = hostConfig.putArray("SecurityOpt");
     securityOpts.forEach(securityOpt::add);
@@ -197,14 +214,14 @@ final class IsolationFlags {
   }
 
   /** The NAME of {@code container:NAME}, or empty for any other value. */
-  private static String joinedContainer(String value) {
+  private static String joinedContainer(String flag, String mode, String value) {
     if (value == null || !value.startsWith(ContainerLabels.JOINED_CONTAINER_PREFIX)) {
       return "";
     }
     String name = value.substring(ContainerLabels.JOINED_CONTAINER_PREFIX.length());
     if (name.isEmpty()) {
       // Docker's CLI's words for the mode without a container
-      throw new InvalidValueException("--pid: invalid PID mode");
+      throw new InvalidValueException(flag + ": invalid " + mode + " mode");
     }
     return name;
   }

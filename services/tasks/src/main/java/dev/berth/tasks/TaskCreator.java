@@ -31,9 +31,10 @@ import java.util.logging.Logger;
 import javax.inject.Inject;
 
 /**
- * Create: the network attachment the container's labels ask for, the PID namespace of the
- * container they name to join ({@link JoinedPidNamespace}), bundle (config.json from the
- * container's spec, rootfs mounted from the request's mounts or the container's snapshot), then
+ * Create: the network attachment the container's labels ask for, the namespaces of the
+ * containers they name to join ({@link JoinedNamespace}), bundle (config.json from the
+ * container's spec, rootfs mounted from the request's mounts or the container's snapshot, a
+ * shareable /dev/shm: {@link SharedShm}), then
  * conmon running the runtime's create, then the attach relay, so output is caught from the first
  * byte. Anything that fails undoes what was done.
  */
@@ -63,8 +64,8 @@ final class TaskCreator {
   /** The created task (its init process waiting to be started) and the rootfs mounts it used. */
   record Created(Task task, List<Mount> rootfs) {}
 
-  /** @param joinedPid the donor's PID namespace, looked up just before, when the container's labels ask for one */
-  Created create(String namespace, Container container, TaskSpec request, Optional<JoinedPidNamespace> joinedPid) {
+  /** @param joined the donors' namespaces, looked up just before, that the container's labels ask for */
+  Created create(String namespace, Container container, TaskSpec request, List<JoinedNamespace> joined) {
     String id = container.getId();
     String who = Task.who(namespace, id);
     StepTimer timer = new StepTimer("create " + who);
@@ -79,7 +80,7 @@ final class TaskCreator {
         : snapshots.of(namespace, container.getSnapshotter(), container.getSnapshotKey());
     RootfsMounts.validate(mounts);
     spec.fitTo(host, who);
-    joinedPid.ifPresent(j -> j.pointAt(spec));
+    joined.forEach(j -> j.pointAt(spec));
     Optional<AttachRequest> network = ContainerNetworking.requested(container, spec.domainname());
     List<AttachRequest> moreNetworks = ContainerNetworking.connected(container);
     timer.step("resolve");
@@ -116,6 +117,7 @@ final class TaskCreator {
         RootfsMounts.mount(mounts, bundle.resolve("rootfs"));
         spec.useRootfs("rootfs");
       }
+      SharedShm.mountIfShareable(container, spec, bundle);
       timer.step("rootfs");
       if (spec.cgroupsPath().isEmpty()) {
         spec.setCgroupsPath("/" + namespace + "/" + id);
@@ -138,7 +140,7 @@ final class TaskCreator {
           io.terminal(), !io.stdin().isEmpty(), heldStdin(container, io), criLog(container, log), Optional.empty()));
       timer.step(binary.binary().getFileName() + " create");
       // before anyone sees the task: a donor that ended meanwhile leaves it undone
-      joinedPid.ifPresent(j -> j.verify(monitor.pid()));
+      joined.forEach(j -> j.verify(monitor.pid()));
       Map<String, Path> dirs = runtime.cgroups(monitor.pid());
       task.cgroups.putAll(dirs);
       Map<String, String> stored = new HashMap<>();

@@ -167,12 +167,12 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
       throw Errors.alreadyExists("task %s already exists in namespace %s", id, namespace);
     }
     try {
-      Optional<JoinedPidNamespace> joinedPid = JoinedPidNamespace.of(container, donorId -> {
+      List<JoinedNamespace> joined = JoinedNamespace.of(container, donorId -> {
         Key donor = new Key(namespace, donorId);
         awaitRecovery(donor);
         return Optional.ofNullable(tasks.get(donor));
       }, donorId -> containers.get(namespace, donorId), runtime::cgroups);
-      TaskCreator.Created created = creator.create(namespace, container, spec, joinedPid);
+      TaskCreator.Created created = creator.create(namespace, container, spec, joined);
       tasks.put(key, created.task());
       endpoints.follow(created.task());
       logRotation.follow(created.task());

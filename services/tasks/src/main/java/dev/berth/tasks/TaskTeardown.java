@@ -76,8 +76,9 @@ final class TaskTeardown {
   }
 
   /**
-   * Unmounts the rootfs, removes the cgroups the runtime left and deletes the bundle. The bundle
-   * stays when its rootfs cannot be unmounted: deleting through a mount would destroy the image.
+   * Unmounts the rootfs and a shareable /dev/shm ({@link SharedShm}), removes the cgroups the
+   * runtime left and deletes the bundle. The bundle stays when either cannot be unmounted:
+   * deleting through a mount would destroy the image or what the containers sharing it hold.
    * The bundle is moved to the state directory's trash and deleted there afterwards: a dozen
    * unlinks cost 5 to 20 ms on a disk other writers keep busy, one rename a fraction of that.
    */
@@ -85,6 +86,9 @@ final class TaskTeardown {
     Path rootfs = bundle.resolve("rootfs");
     if (!RootfsMounts.unmountAll(rootfs, AFTERWARDS)) {
       throw new IOException("rootfs " + rootfs + " is still mounted; leaving the bundle in place");
+    }
+    if (!SharedShm.unmount(bundle, AFTERWARDS)) {
+      throw new IOException("the shareable /dev/shm in " + bundle + " is still mounted; leaving the bundle in place");
     }
     for (Path cgroup : cgroups) {
       CgroupRemoval.remove(cgroup);

@@ -174,6 +174,48 @@ public final class OciSpec {
     return true;
   }
 
+  /** The options of the tmpfs the spec mounts on {@code destination}; empty when it mounts something else there, or nothing. */
+  public Optional<List<String>> tmpfsOptions(String destination) {
+    for (JsonNode m : root.path("mounts")) {
+      if (destination.equals(m.path("destination").asText())) {
+        if (!"tmpfs".equals(m.path("type").asText())) {
+          return Optional.empty();
+        }
+        List<String> options = new ArrayList<>();
+        m.path("options").forEach(o -> options.add(o.asText()));
+        return Optional.of(options);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Bind-mounts the host directory {@code source} on {@code destination} with {@code options} in
+   * place of the spec's tmpfs there, or where it mounts nothing there; a mount of another type
+   * the spec has there wins (returns false).
+   */
+  public boolean bindInPlaceOfTmpfs(String destination, String source, List<String> options) {
+    JsonNode current = root.path("mounts");
+    ArrayNode mounts = current instanceof ArrayNode a ? a : root.putArray("mounts");
+    for (JsonNode m : mounts) {
+      if (destination.equals(m.path("destination").asText()) && m instanceof ObjectNode mount) {
+        if (!"tmpfs".equals(m.path("type").asText())) {
+          return false;
+        }
+        bind(mount, source, options);
+        return true;
+      }
+    }
+    bind(mounts.addObject().put("destination", destination), source, options);
+    return true;
+  }
+
+  private static void bind(ObjectNode mount, String source, List<String> options) {
+    mount.put("type", "bind").put("source", source);
+    ArrayNode list = mount.putArray("options");
+    options.forEach(list::add);
+  }
+
   private ArrayNode namespaces() {
     JsonNode linux = root.path("linux");
     ObjectNode linuxNode = linux.isObject() ? (ObjectNode) linux : root.putObject("linux");

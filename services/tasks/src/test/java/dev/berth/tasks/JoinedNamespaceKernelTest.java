@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The donor's process told from another that took its PID before berthd learned of the donor's
- * end, on real processes: a {@code sleep} in a PID namespace of its own (made by unshare, as root)
- * stands for the donor's init.
+ * end, on real processes: a {@code sleep} in PID and IPC namespaces of its own (made by unshare,
+ * as root) stands for the donor's init.
  */
-class JoinedPidNamespaceKernelTest {
+class JoinedNamespaceKernelTest {
   private static final Map<String, Path> DONORS = Map.of("pids", Path.of("/sys/fs/cgroup/pids/default/donor"));
   private static final Map<String, Path> ANOTHERS = Map.of("pids", Path.of("/sys/fs/cgroup/pids/default/another"));
 
@@ -38,7 +38,7 @@ class JoinedPidNamespaceKernelTest {
 
   @BeforeEach
   void startDonor() throws Exception {
-    unshare = new ProcessBuilder("unshare", "--pid", "--fork", "sleep", "60").start();
+    unshare = new ProcessBuilder("unshare", "--pid", "--ipc", "--fork", "sleep", "60").start();
     for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); pid == 0 && System.nanoTime() < end; Thread.sleep(20)) {
       pid = unshare.toHandle().children().findFirst().map(h -> (int) h.pid()).orElse(0);
     }
@@ -52,15 +52,14 @@ class JoinedPidNamespaceKernelTest {
 
   @Test
   void aProcessOutsideTheDonorsCgroupsIsRefusedAtTheLookUp() {
-    JoinedPidNamespace.of(guest(), id -> Optional.of(donor()), id -> {}, this::cgroupsOf);
+    JoinedNamespace.of(guest(), id -> Optional.of(donor()), id -> null, this::cgroupsOf);
     cgroupsOfPid.set(ANOTHERS);
-    assertNotRunning(() -> JoinedPidNamespace.of(guest(), id -> Optional.of(donor()), id -> {}, this::cgroupsOf));
+    assertNotRunning(() -> JoinedNamespace.of(guest(), id -> Optional.of(donor()), id -> null, this::cgroupsOf));
   }
 
   @Test
   void aProcessThatLeftTheDonorsCgroupsAfterTheLookUpIsRefusedAtTheVerify() {
-    JoinedPidNamespace joined = JoinedPidNamespace.of(guest(), id -> Optional.of(donor()), id -> {}, this::cgroupsOf)
-        .orElseThrow();
+    JoinedNamespace joined = JoinedNamespace.of(guest(), id -> Optional.of(donor()), id -> null, this::cgroupsOf).get(0);
     joined.verify(pid);
     cgroupsOfPid.set(ANOTHERS);
     assertNotRunning(() -> joined.verify(pid));
@@ -70,8 +69,19 @@ class JoinedPidNamespaceKernelTest {
   void aDonorWithoutCgroupsOfItsOwnIsRefused() {
     Task donor = new Task("default", "donor", tmp, runc(), new LinkedHashMap<>(), init());
     BerthException e = assertThrows(BerthException.class,
-        () -> JoinedPidNamespace.of(guest(), id -> Optional.of(donor), id -> {}, this::cgroupsOf));
+        () -> JoinedNamespace.of(guest(), id -> Optional.of(donor), id -> null, this::cgroupsOf));
     assertEquals(Status.Code.FAILED_PRECONDITION, e.code());
+  }
+
+  @Test
+  void anIpcDonorNotMadeShareableIsRefusedAsDockers() {
+    Container guest = Container.newBuilder().setId("guest")
+        .putLabels(ContainerLabels.IPC, ContainerLabels.JOINED_CONTAINER_PREFIX + "donor").build();
+    BerthException e = assertThrows(BerthException.class,
+        () -> JoinedNamespace.of(guest, id -> Optional.of(donor()), id -> null, this::cgroupsOf));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+    assertEquals("failed to join IPC namespace: container donor: non-shareable IPC"
+        + " (hint: use IpcMode:shareable for the donor container)", e.getMessage());
   }
 
   private Map<String, Path> cgroupsOf(int asked) {

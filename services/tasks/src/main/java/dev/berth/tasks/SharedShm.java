@@ -1,0 +1,84 @@
+package dev.berth.tasks;
+
+import containerd.services.containers.v1.Container;
+import dev.berth.api.labels.ContainerLabels;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.MountSpec;
+import dev.berth.linux.Mounts;
+import dev.berth.tasks.spec.OciSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * The /dev/shm containers share with their IPC namespace, as Docker's {@code --ipc shareable} and
+ * {@code --ipc container:NAME} share it. A shareable container's /dev/shm is a tmpfs berthd mounts
+ * on the host, in the task's bundle (Docker keeps it in the container's directory), and binds into
+ * the container; a container joining that one's IPC namespace binds the same tmpfs.
+ *
+ * <p>The tmpfs a container mounts for itself cannot be shared: it lives in the container's mount
+ * namespace, where a bind from the host does not reach (the kernel binds the directory beneath
+ * it), and a path through {@code /proc/PID/root} would follow the links the container's processes
+ * plant there, to any of the host's directories. The directory in the bundle is berthd's: the
+ * donor's processes change what the tmpfs holds, never which mount a joiner binds.
+ */
+final class SharedShm {
+  private static final String SHM = "/dev/shm";
+  private static final String DIR = "shm";
+  private static final Path HOST_SHM = Path.of(SHM);
+  private static final List<String> BIND_OPTIONS = List.of("rbind", "rprivate", "nosuid", "nodev", "noexec");
+
+  private SharedShm() {}
+
+  /**
+   * For a container labelled {@link ContainerLabels#IPC_SHAREABLE}: mounts the tmpfs its spec
+   * gives /dev/shm (its size and mode) in the bundle and binds that there instead. One whose spec
+   * mounts something else there (a volume, a bind) keeps it and cannot be joined, as in Docker.
+   */
+  static void mountIfShareable(Container container, OciSpec spec, Path bundle) throws IOException {
+    if (!ContainerLabels.IPC_SHAREABLE.equals(container.getLabelsMap().get(ContainerLabels.IPC))) {
+      return;
+    }
+    Optional<List<String>> options = spec.tmpfsOptions(SHM);
+    if (options.isEmpty()) {
+      return;
+    }
+    Path dir = bundle.resolve(DIR);
+    Files.createDirectory(dir);
+    try {
+      Mounts.mount(new MountSpec("tmpfs", "shm", options.get()), dir);
+    } catch (ErrnoException e) {
+      throw new IOException("cannot mount the shareable /dev/shm at " + dir + ": " + e.getMessage(), e);
+    }
+    spec.bindInPlaceOfTmpfs(SHM, dir.toString(), BIND_OPTIONS);
+  }
+
+  /**
+   * The /dev/shm a container joining {@code donor}'s IPC namespace binds: the host's when the donor
+   * shares the host's namespace ({@code --ipc host}), else the donor's shared tmpfs; empty when the
+   * donor has none (it was not made shareable).
+   */
+  static Optional<Path> of(Task donor, boolean hostNamespace) {
+    if (hostNamespace) {
+      return Optional.of(HOST_SHM);
+    }
+    Path dir = donor.bundle.resolve(DIR);
+    return RootfsMounts.isMountPoint(dir) ? Optional.of(dir) : Optional.empty();
+  }
+
+  /** Binds {@code shm} (from {@link #of}) on the spec's /dev/shm, in place of its own tmpfs. */
+  static void bindInto(OciSpec spec, Path shm) {
+    spec.bindInPlaceOfTmpfs(SHM, shm.toString(), BIND_OPTIONS);
+  }
+
+  /**
+   * Detaches the bundle's shared tmpfs; containers that joined keep theirs until they end, as in
+   * Docker. False when it is still mounted.
+   */
+  static boolean unmount(Path bundle, Executor release) {
+    return RootfsMounts.unmountAll(bundle.resolve(DIR), release);
+  }
+}
