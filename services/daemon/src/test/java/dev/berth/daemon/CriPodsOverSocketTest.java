@@ -377,6 +377,21 @@ class CriPodsOverSocketTest {
       LinuxContainerResources kept = status(web).getResources().getLinux();
       assertEquals(List.of(96L << 20, 96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(),
           kept.getMemorySwapLimitInBytes(), kept.getCpuQuota(), kept.getCpuShares()), kept.toString());
+      // cgroup v2 files go to runc as containerd sends them: on a v1 host it refuses them, in its words
+      UpdateContainerResourcesRequest v2Files = UpdateContainerResourcesRequest.newBuilder().setContainerId(web)
+          .setLinux(LinuxContainerResources.newBuilder().putUnified("memory.high", "50000000")).build();
+      if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+        cri.updateContainerResources(v2Files);
+        assertEquals(Map.of("memory.high", "50000000"), status(web).getResources().getLinux().getUnifiedMap());
+      } else {
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+            () -> cri.updateContainerResources(v2Files));
+        assertEquals(Status.Code.UNKNOWN, refused.getStatus().getCode());
+        String why = String.valueOf(refused.getStatus().getDescription());
+        assertTrue(why.startsWith("failed to update resources: failed to update resources: ")
+            && why.contains("invalid configuration: cannot use unified on cgroup v1"), why);
+        assertEquals(Map.of(), status(web).getResources().getLinux().getUnifiedMap(), "the refused files are not kept");
+      }
 
       ContainerStats webStats = cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build())
           .getStats();
