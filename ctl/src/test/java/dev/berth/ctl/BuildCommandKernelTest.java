@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.leases.v1.LeasesGrpc;
 import containerd.services.leases.v1.ListRequest;
+import dev.berth.api.Digests;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -546,6 +548,49 @@ class BuildCommandKernelTest extends BerthdKernelTest {
     ok("build", "-q", context.toString());
     assertEquals("", ok("ps", "-aq").out(), "the next build left the killed one's container");
     assertFalse(ok("images").out().contains("berthctl-build/"), "the next build left the killed one's record");
+  }
+
+  @Test
+  void aCacheWhoseFirstFillABuildKilledLeftIsFilledAgainByTheNextBuild(@TempDir Path logs) throws Exception {
+    file("Dockerfile", "FROM busybox\nRUN mkdir /s && dd if=/dev/zero of=/s/big bs=1M count=300 && echo x > /s/mark\n");
+    ok("build", "-q", "-t", "fill-seed", context.toString());
+    file("Dockerfile", "FROM busybox\nRUN --mount=type=cache,id=killed-fill,target=/c,from=fill-seed,source=/s "
+        + "test -f /c/mark && echo started\n");
+    String volume = "berth-build-cache-" + Digests.hex(Digests.sha256("killed-fill".getBytes(StandardCharsets.UTF_8)))
+        .substring(0, 24);
+    try {
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), BerthCtl.class.getName(), "build", context.toString())
+          .redirectOutput(logs.resolve("out").toFile()).redirectError(logs.resolve("err").toFile());
+      pb.environment().put("BERTH_ADDRESS", berthd.socket().toString());
+      Process build = pb.start();
+      try {
+        // killed while it copies the seed's files into the new cache
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!filling(volume)) {
+          assertTrue(build.isAlive() && System.nanoTime() < deadline, () -> "the fill was not seen: " + read(logs.resolve("err")));
+          Thread.sleep(5);
+        }
+      } finally {
+        build.destroyForcibly().waitFor();
+      }
+      assertTrue(ok("volume", "ls", "-q").out().contains(volume), "the kill left no cache volume: nothing to test");
+      ok("build", "-q", context.toString());
+    } finally {
+      berthd.ctl("volume", "rm", volume);
+      berthd.ctl("rmi", "fill-seed");
+    }
+  }
+
+  /** Whether a fill of the cache volume {@code name} is under way: its staging directory beside its data. */
+  private boolean filling(String name) throws Exception {
+    Cli.Result inspect = berthd.ctl("volume", "inspect", "-f", "{{.Mountpoint}}", name);
+    if (inspect.exit() != 0) {
+      return false;
+    }
+    try (var beside = Files.list(Path.of(inspect.out().strip()).getParent())) {
+      return beside.anyMatch(p -> p.getFileName().toString().startsWith(".berthctl-build-fill-"));
+    }
   }
 
   /** Starts berthctl build in a process of its own and SIGKILLs it once its RUN has printed started. */

@@ -507,7 +507,7 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void pidContainerRestartedByTheRestartMonitorNeverJoinsTheHostsNamespace() throws Exception {
+  void pidContainerWhoseDonorStoppedIsLeftStoppedAfterItsFirstFailedRestartAsDockers() throws Exception {
     String host = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
     String donor = ok("run", "-d", "--name", "pid-donor-r", "busybox", "sleep", "1000").out().strip();
     try {
@@ -525,14 +525,25 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
         assertTrue(guest.isEmpty() || guest.equals(first), () -> "the guest runs in " + guest + " while its donor is stopped");
         Thread.sleep(100);
       }
-      // once the donor runs again the restart monitor's next try joins its new namespace
-      ok("start", "pid-donor-r");
-      String joined = "";
-      for (Instant end = Instant.now().plusSeconds(40); joined.isEmpty() && Instant.now().isBefore(end); ) {
-        Thread.sleep(200);
-        joined = pidNamespace("pid-guest-r");
+      // as Docker's daemon, the first failed restart leaves it stopped, with why, and the count
+      JsonNode state = null;
+      for (Instant end = Instant.now().plusSeconds(40); Instant.now().isBefore(end); Thread.sleep(200)) {
+        state = JSON.readTree(ok("inspect", "pid-guest-r").stdout()).get(0).get("State");
+        if (state.get("Status").asText().equals("exited")) {
+          break;
+        }
       }
-      assertEquals(pidNamespace(donor), joined);
+      assertEquals("exited", state.get("Status").asText(), String.valueOf(state));
+      assertEquals("failed to join PID namespace: container " + donor + " is not running", state.get("Error").asText());
+      assertEquals(137, state.get("ExitCode").asInt());
+      assertEquals(1, JSON.readTree(ok("inspect", "pid-guest-r").stdout()).get(0).get("RestartCount").asInt());
+      // nothing tries again once the donor runs; a start joins the donor's new namespace
+      ok("start", "pid-donor-r");
+      Thread.sleep(3000);
+      assertEquals("exited", ok("inspect", "-f", "{{.State.Status}}", "pid-guest-r").out().strip());
+      ok("start", "pid-guest-r");
+      assertEquals(pidNamespace(donor), pidNamespace("pid-guest-r"));
+      assertEquals("", ok("inspect", "-f", "{{.State.Error}}", "pid-guest-r").out().strip());
     } finally {
       berthd.ctl("rm", "-f", "pid-guest-r", "pid-donor-r");
     }

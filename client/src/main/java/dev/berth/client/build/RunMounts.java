@@ -45,6 +45,11 @@ import java.util.stream.Stream;
 final class RunMounts implements AutoCloseable {
   static final String CACHE_LABEL = "berth.build.cache-mount";
   static final String LOCK_FILE = "berthctl-build.lock";
+  /** Beside a cache volume's data: a completed fill, written last. */
+  static final String FILLED_MARKER = "berthctl-build.filled";
+  /** Beside a cache volume's data: held while one build fills it. */
+  static final String FILL_LOCK_FILE = "berthctl-build-fill.lock";
+  private static final String FILL_PREFIX = ".berthctl-build-fill-";
   private final Channel leased;
   private final BaseImages baseImages;
   private final BuildContext context;
@@ -225,9 +230,33 @@ final class RunMounts implements AutoCloseable {
     return lock;
   }
 
-  /** The cache's volume, made (and filled) if this is its first use. */
+  /**
+   * The cache's volume, made if this is its first use and filled unless a fill was completed: a
+   * build killed mid-fill (SIGKILL, which runs no clean-up) leaves a volume without the marker
+   * {@value #FILLED_MARKER}, which the next build fills again rather than taking as filled.
+   */
   private Volume cacheVolume(String name, RunMount m) throws IOException {
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(leased);
+    Volume volume = existingOrNew(volumes, name, m);
+    Path data = Path.of(volume.getMountpoint());
+    if (Files.exists(data.resolveSibling(FILLED_MARKER))) {
+      return volume;
+    }
+    try {
+      fillOnce(data, m);
+    } catch (IOException | RuntimeException e) {
+      // a cache whose fill failed is not kept half-made
+      try {
+        volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+      } catch (StatusRuntimeException notRemoved) {
+        e.addSuppressed(notRemoved);
+      }
+      throw e;
+    }
+    return volume;
+  }
+
+  private static Volume existingOrNew(VolumesGrpc.VolumesBlockingStub volumes, String name, RunMount m) {
     try {
       return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
     } catch (StatusRuntimeException e) {
@@ -235,9 +264,8 @@ final class RunMounts implements AutoCloseable {
         throw e;
       }
     }
-    Volume created;
     try {
-      created = volumes.create(CreateVolumeRequest.newBuilder().setName(name).putLabels(CACHE_LABEL, m.id()).build())
+      return volumes.create(CreateVolumeRequest.newBuilder().setName(name).putLabels(CACHE_LABEL, m.id()).build())
           .getVolume();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
@@ -246,28 +274,52 @@ final class RunMounts implements AutoCloseable {
       // another build made it meanwhile
       return volumes.get(GetVolumeRequest.newBuilder().setName(name).build()).getVolume();
     }
-    try {
-      fillVolume(Path.of(created.getMountpoint()), m);
-    } catch (IOException | RuntimeException e) {
-      // a cache whose first fill failed is not kept half-made for the next build to take as made
-      try {
-        volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
-      } catch (StatusRuntimeException notRemoved) {
-        e.addSuppressed(notRemoved);
-      }
-      throw e;
-    }
-    return created;
   }
 
   /**
-   * Fills a new volume's {@code data} in a directory beside it, then renames that onto it: a
-   * build that takes the volume meanwhile finds it empty or filled, never half-filled. Should
-   * the rename be refused (a build's RUN has the empty one mounted already), the files move
-   * in one by one.
+   * Fills the volume's {@code data} unless another build did while this one waited for the fill
+   * lock ({@value #FILL_LOCK_FILE} beside it, held while filling, released by the kernel when a
+   * build dies), then writes the marker, the last thing, once the fill is on disk.
+   */
+  private void fillOnce(Path data, RunMount m) throws IOException {
+    Path marker = data.resolveSibling(FILLED_MARKER);
+    try (FileChannel lock = FileChannel.open(data.resolveSibling(FILL_LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+      if (Files.exists(marker)) {
+        return;
+      }
+      fillVolume(data, m);
+      syncDirectory(data.getParent());
+      Files.createFile(marker);
+      syncDirectory(data.getParent());
+    }
+  }
+
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  /**
+   * Fills the volume's {@code data} in a directory beside it, then renames that onto it: a build
+   * that takes the volume meanwhile finds it empty or filled, never half-filled. What a fill cut
+   * short left (its directory beside, or its files renamed in before the marker) goes first.
+   * Should the rename be refused (a RUN has the empty one mounted already), the files move in one
+   * by one.
    */
   private void fillVolume(Path data, RunMount m) throws IOException {
-    Path staging = Files.createTempDirectory(data.getParent(), ".berthctl-build-fill-");
+    try (Stream<Path> beside = Files.list(data.getParent())) {
+      for (Path left : beside.filter(p -> p.getFileName().toString().startsWith(FILL_PREFIX)).toList()) {
+        deleteTree(left);
+      }
+    }
+    try (Stream<Path> entries = Files.list(data)) {
+      for (Path left : entries.toList()) {
+        deleteTree(left);
+      }
+    }
+    Path staging = Files.createTempDirectory(data.getParent(), FILL_PREFIX);
     try {
       fill(staging, m);
       try {

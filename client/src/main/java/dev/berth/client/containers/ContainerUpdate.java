@@ -18,6 +18,7 @@ import dev.berth.client.spec.ResourceFlags;
 import dev.berth.client.spec.SwapLimit;
 import io.grpc.Channel;
 import java.math.BigDecimal;
+import java.util.Map;
 
 /**
  * {@code docker update}: new resource limits and restart policy for a container. A running (or
@@ -30,21 +31,32 @@ public final class ContainerUpdate {
   static final String RESOURCES_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What to change; null leaves a value as it is. */
+  /**
+   * What to change; null leaves a value as it is. {@code unified}: cgroup v2 files to write (the
+   * CRI's), each added to those the container has; runc refuses them on a cgroup v1 host.
+   */
   public record Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus,
       Long cpuQuota, Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit,
-      Integer blkioWeight, RestartPolicy restart) {
+      Integer blkioWeight, Map<String, String> unified, RestartPolicy restart) {
+    /** Docker's: without cgroup v2 files, which only the CRI sets. */
+    public Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus, Long cpuQuota,
+        Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit, Integer blkioWeight,
+        RestartPolicy restart) {
+      this(memory, memorySwap, memoryReservation, cpus, cpuQuota, cpuPeriod, cpuShares, cpusetCpus, cpusetMems,
+          pidsLimit, blkioWeight, null, restart);
+    }
+
     /** Without a block I/O weight, which only Docker's update sets. */
     public Changes(Long memory, Long memorySwap, Long memoryReservation, ResourceFlags.CpuQuota cpus, Long cpuQuota,
         Long cpuPeriod, Long cpuShares, String cpusetCpus, String cpusetMems, Long pidsLimit, RestartPolicy restart) {
       this(memory, memorySwap, memoryReservation, cpus, cpuQuota, cpuPeriod, cpuShares, cpusetCpus, cpusetMems,
-          pidsLimit, null, restart);
+          pidsLimit, null, null, restart);
     }
 
     boolean resources() {
       return memory != null || memorySwap != null || memoryReservation != null || cpus != null || cpuQuota != null
           || cpuPeriod != null || cpuShares != null || cpusetCpus != null || cpusetMems != null || pidsLimit != null
-          || blkioWeight != null;
+          || blkioWeight != null || unified != null && !unified.isEmpty();
     }
 
     /** Whether anything changes at all. */
@@ -192,6 +204,14 @@ public final class ContainerUpdate {
     if (c.pidsLimit() != null) {
       resources.withObject("/pids").put("limit", c.pidsLimit());
       changed.putObject("pids").put("limit", c.pidsLimit());
+    }
+    if (c.unified() != null && !c.unified().isEmpty()) {
+      ObjectNode files = resources.withObject("/unified");
+      ObjectNode task = changed.putObject("unified");
+      c.unified().forEach((file, value) -> {
+        files.put(file, value);
+        task.put(file, value);
+      });
     }
     if (c.blkioWeight() != null) {
       // runc writes blkio.weight on cgroup v1, io.weight (or io.bfq.weight) on v2

@@ -85,22 +85,6 @@ public final class HostCommands {
     run(List.of("umount", target.toString()));
   }
 
-  /**
-   * Makes directory {@code dir} a mount point of its own (a bind onto itself) and private, with all
-   * under it, so that nothing mounted there later propagates to other mount namespaces, whatever
-   * the propagation of the mount {@code dir} is in (systemd makes / shared); as Docker's daemon
-   * makes its mount directories private.
-   */
-  public static void makePrivateMountPoint(Path dir) throws IOException {
-    run(List.of("mount", "--bind", dir.toString(), dir.toString()));
-    run(List.of("mount", "--make-rprivate", dir.toString()));
-  }
-
-  /** Unmounts {@code target} and every mount under it. */
-  public static void unmountTree(Path target) throws IOException {
-    run(List.of("umount", "-R", target.toString()));
-  }
-
   /** Runs a command; its own message if it fails. */
   static String run(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -75,7 +75,7 @@ final class CopyMounts {
    * container resolves it, made (as runc makes it) when the snapshot lacks it, and mounted on
    * through its descriptor: a container sharing a volume on the way, swapping a directory there for
    * a symlink meanwhile, can neither make a directory nor land a mount outside {@code root}.
-   * Unmounting {@code root} recursively undoes them.
+   * They go with the mount namespace {@code root} is mounted in.
    */
   void mountUnder(InRoot root, Channel channel) throws IOException {
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);

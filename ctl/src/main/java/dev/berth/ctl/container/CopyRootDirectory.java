@@ -1,39 +1,39 @@
 package dev.berth.ctl.container;
 
-import dev.berth.client.containers.HostCommands;
-import dev.berth.linux.Syscalls;
+import dev.berth.linux.PrivateMountNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The host directory a stopped container's snapshot, volumes and binds are mounted in for one
- * copy. It is a private mount of its own before anything goes on it, so on a host whose /tmp is
- * shared (systemd makes / shared) none of the copy's mounts appears in another mount namespace.
- * Everything mounted in it goes when it is closed, and when berthctl is stopped by a signal
- * (Ctrl-C, SIGTERM) mid-copy, so no mount is left holding the container's snapshot (which
- * {@code rm} would then fail on). SIGKILL leaves them, as it leaves any process's mounts.
+ * The host directory a stopped container's snapshot, volumes and binds are mounted on for one
+ * copy, in a mount namespace of this process's own ({@link PrivateMountNamespace}): no other mount
+ * namespace, the host's included, ever sees those mounts, and they go with the namespace when the
+ * copy ends or berthctl dies, Ctrl-C, SIGTERM and SIGKILL alike, so none is left holding the
+ * container's snapshot (which {@code rm} would then fail on). Only the empty directories stay
+ * after a SIGKILL.
  */
 final class CopyRootDirectory implements AutoCloseable {
   private final Path top;
-  private final Thread atExit = new Thread(this::detachAtExit, "berthctl-cp-unmount");
+  private final PrivateMountNamespace namespace;
+  private final Thread atExit = new Thread(this::removeAtExit, "berthctl-cp-remove");
   private boolean released;
 
-  private CopyRootDirectory(Path top) {
+  private CopyRootDirectory(Path top, PrivateMountNamespace namespace) {
     this.top = top;
+    this.namespace = namespace;
   }
 
   static CopyRootDirectory create() throws IOException {
     Path top = Files.createTempDirectory("berthctl-cp");
+    PrivateMountNamespace namespace;
     try {
-      HostCommands.makePrivateMountPoint(top);
+      namespace = PrivateMountNamespace.create("berthctl-cp-mounts");
     } catch (IOException | RuntimeException e) {
-      // the bind may have been made before making it private failed
-      HostCommands.unmountTree(top);
       Files.delete(top);
       throw e;
     }
-    CopyRootDirectory dir = new CopyRootDirectory(top);
+    CopyRootDirectory dir = new CopyRootDirectory(top, namespace);
     Runtime.getRuntime().addShutdownHook(dir.atExit);
     try {
       Files.createDirectory(dir.root());
@@ -49,10 +49,18 @@ final class CopyRootDirectory implements AutoCloseable {
     return top.resolve("rootfs");
   }
 
-  /** Unmounts all mounted in it and removes it; the copy's descriptors in it must be closed first. */
+  /**
+   * Runs {@code work}, which mounts and opens what the copy needs, in the copy's mount namespace;
+   * what it opens is usable from any thread.
+   */
+  <T> T mountInside(PrivateMountNamespace.Work<T> work) throws IOException {
+    return namespace.call(work);
+  }
+
+  /** Unmounts all mounted in it and removes it; the copy's descriptors in it should be closed first. */
   @Override
   public void close() throws IOException {
-    release(false);
+    release();
     try {
       Runtime.getRuntime().removeShutdownHook(atExit);
     } catch (IllegalStateException exiting) {
@@ -60,30 +68,22 @@ final class CopyRootDirectory implements AutoCloseable {
     }
   }
 
-  /**
-   * On a signal the copy may still be using its files: their mounts are detached (MNT_DETACH,
-   * all under {@code top} with it), gone from every mount namespace at once and freed when the
-   * process's descriptors close as it exits.
-   */
-  private void detachAtExit() {
+  /** On a signal the mounts go with the process; only the directories are left to remove. */
+  private void removeAtExit() {
     try {
-      release(true);
+      release();
     } catch (IOException e) {
-      System.err.println("berthctl cp: could not unmount " + top + ": " + e.getMessage());
+      System.err.println("berthctl cp: could not remove " + top + ": " + e.getMessage());
     }
   }
 
   /** Once, whichever of close and the shutdown hook comes first; the other waits for it to finish. */
-  private synchronized void release(boolean detach) throws IOException {
+  private synchronized void release() throws IOException {
     if (released) {
       return;
     }
     released = true;
-    if (detach) {
-      Syscalls.unmount(top, Syscalls.MNT_DETACH);
-    } else {
-      HostCommands.unmountTree(top);
-    }
+    namespace.close();
     Files.deleteIfExists(root());
     Files.delete(top);
   }

@@ -561,18 +561,22 @@ public final class CpCommand implements Callable<Integer> {
       List<Mount> mounts = SnapshotsGrpc.newBlockingStub(c.channel()).mounts(MountsRequest.newBuilder()
           .setSnapshotter(s.record().getSnapshotter()).setKey(s.record().getSnapshotKey()).build()).getMountsList();
       CopyRootDirectory dir = CopyRootDirectory.create();
-      InRoot files = null;
       try {
-        for (Mount m : mounts) {
-          HostCommands.mount(m, dir.root());
-        }
-        files = InRoot.open(dir.root());
-        copyMounts.mountUnder(files, c.channel());
+        InRoot files = dir.mountInside(() -> {
+          for (Mount m : mounts) {
+            HostCommands.mount(m, dir.root());
+          }
+          InRoot opened = InRoot.open(dir.root());
+          try {
+            copyMounts.mountUnder(opened, c.channel());
+            return opened;
+          } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+          }
+        });
         return new ContainerRoot(files, Optional.of(dir), copyMounts);
       } catch (IOException | RuntimeException e) {
-        if (files != null) {
-          files.close();
-        }
         dir.close();
         throw e;
       }

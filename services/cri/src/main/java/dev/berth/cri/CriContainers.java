@@ -387,7 +387,8 @@ final class CriContainers {
             r.getCpuPeriod() > 0 ? r.getCpuPeriod() : ResourceFlags.CPU_PERIOD) : null, null, null,
         r.getCpuShares() > 0 ? r.getCpuShares() : null,
         r.getCpusetCpus().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetCpus()),
-        r.getCpusetMems().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetMems()), null, null);
+        r.getCpusetMems().isEmpty() ? null : ResourceFlags.cpuset(r.getCpusetMems()), null, null,
+        r.getUnifiedMap().isEmpty() ? null : r.getUnifiedMap(), null);
     if (!changes.any()) {
       return;
     }
@@ -395,6 +396,10 @@ final class CriContainers {
       new ContainerUpdate(api).apply(c.state(), changes);
     } catch (InvalidValueException | ClientException e) {
       throw Errors.invalidArgument("container %s: %s", id, e.getMessage());
+    } catch (StatusRuntimeException e) {
+      // the runtime's refusal (runc's "cannot use unified on cgroup v1"), the spec left as it was
+      throw Status.fromCode(e.getStatus().getCode()).withDescription("failed to update resources: failed to update "
+          + "resources: " + e.getStatus().getDescription()).asRuntimeException();
     }
     LinuxContainerResources.Builder kept = c.config().getLinux().getResources().toBuilder();
     if (changes.memory() != null) {
@@ -414,6 +419,9 @@ final class CriContainers {
     }
     if (changes.cpusetMems() != null) {
       kept.setCpusetMems(changes.cpusetMems());
+    }
+    if (changes.unified() != null) {
+      kept.putAllUnified(changes.unified());
     }
     ContainerConfig config = c.config().toBuilder().setLinux(c.config().getLinux().toBuilder().setResources(kept))
         .build();

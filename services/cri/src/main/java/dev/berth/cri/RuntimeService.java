@@ -250,10 +250,17 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
     answer(responses, UpdateContainerResourcesResponse.getDefaultInstance());
   }
 
+  /**
+   * UNKNOWN for a container without a running process, in containerd's words: it asks the tasks
+   * service for that one task's metrics and gets none. The list answers such containers.
+   */
   @Override
   public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> responses) {
-    answer(responses, ContainerStatsResponse.newBuilder()
-        .setStats(samples.of(containers.get(request.getContainerId()))).build());
+    CriContainers.CriContainer c = containers.get(request.getContainerId());
+    if (!c.state().running()) {
+      throw io.grpc.Status.UNKNOWN.withDescription("unexpected metrics response: []").asRuntimeException();
+    }
+    answer(responses, ContainerStatsResponse.newBuilder().setStats(samples.of(c)).build());
   }
 
   @Override
@@ -274,16 +281,22 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> responses) {
     PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
+    if (!sandbox.ready()) {
+      // containerd's words and code: a stopped pod has no figures, only the kubelet's retry
+      throw Errors.unavailable("failed to decode pod sandbox metrics %s: failed to get pod sandbox stats since "
+          + "sandbox container \"%s\" is not in ready state: unavailable", sandbox.id(), sandbox.id());
+    }
     answer(responses, PodSandboxStatsResponse.newBuilder().setStats(podStats(sandbox)).build());
   }
 
+  /** Ready pods only, as containerd lists them. */
   @Override
   public void listPodSandboxStats(ListPodSandboxStatsRequest request,
       StreamObserver<ListPodSandboxStatsResponse> responses) {
     PodSandboxStatsFilter f = request.getFilter();
     ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
     sandboxes.list(PodSandboxFilter.newBuilder().setId(f.getId()).putAllLabelSelector(f.getLabelSelectorMap())
-        .build()).forEach(s -> response.addStats(podStats(s)));
+        .build()).stream().filter(PodSandboxes.Sandbox::ready).forEach(s -> response.addStats(podStats(s)));
     answer(responses, response.build());
   }
 

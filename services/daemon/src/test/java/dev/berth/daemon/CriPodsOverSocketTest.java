@@ -377,6 +377,21 @@ class CriPodsOverSocketTest {
       LinuxContainerResources kept = status(web).getResources().getLinux();
       assertEquals(List.of(96L << 20, 96L << 20, 50_000L, 512L), List.of(kept.getMemoryLimitInBytes(),
           kept.getMemorySwapLimitInBytes(), kept.getCpuQuota(), kept.getCpuShares()), kept.toString());
+      // cgroup v2 files go to runc as containerd sends them: on a v1 host it refuses them, in its words
+      UpdateContainerResourcesRequest v2Files = UpdateContainerResourcesRequest.newBuilder().setContainerId(web)
+          .setLinux(LinuxContainerResources.newBuilder().putUnified("memory.high", "50000000")).build();
+      if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+        cri.updateContainerResources(v2Files);
+        assertEquals(Map.of("memory.high", "50000000"), status(web).getResources().getLinux().getUnifiedMap());
+      } else {
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+            () -> cri.updateContainerResources(v2Files));
+        assertEquals(Status.Code.UNKNOWN, refused.getStatus().getCode());
+        String why = String.valueOf(refused.getStatus().getDescription());
+        assertTrue(why.startsWith("failed to update resources: failed to update resources: ")
+            && why.contains("invalid configuration: cannot use unified on cgroup v1"), why);
+        assertEquals(Map.of(), status(web).getResources().getLinux().getUnifiedMap(), "the refused files are not kept");
+      }
 
       ContainerStats webStats = cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build())
           .getStats();
@@ -441,6 +456,11 @@ class CriPodsOverSocketTest {
       assertTrue(Duration.between(stopping, Instant.now()).toSeconds() < 15);
       assertEquals(137, status(web).getExitCode());
       assertEquals("Error", status(web).getReason());
+      // as containerd: no metrics for a container without its process, but it stays in the list
+      StatusRuntimeException noMetrics = assertThrows(StatusRuntimeException.class,
+          () -> cri.containerStats(ContainerStatsRequest.newBuilder().setContainerId(web).build()));
+      assertEquals(Status.Code.UNKNOWN, noMetrics.getStatus().getCode());
+      assertEquals("unexpected metrics response: []", noMetrics.getStatus().getDescription());
       // its task is gone, its exit kept on its record: exec names the state the CRI shows
       StatusRuntimeException exited = assertThrows(StatusRuntimeException.class, () -> cri.execSync(
           ExecSyncRequest.newBuilder().setContainerId(web).addCmd("true").build()));
@@ -486,8 +506,14 @@ class CriPodsOverSocketTest {
           "as containerd: a stopped pod's status has a network without an address " + stopped);
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> create(pod, busybox("late", "true"), podConfig)));
       assertFalse(curlPublishedPort().startsWith("hello"), "the port is unpublished with the stopped pod");
-      assertFalse(cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build()).getStats()
-          .getLinux().hasNetwork(), "a stopped pod has given back its network");
+      // as containerd: a stopped pod has no stats, and the list leaves it out
+      StatusRuntimeException notReady = assertThrows(StatusRuntimeException.class,
+          () -> cri.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build()));
+      assertEquals(Status.Code.UNAVAILABLE, notReady.getStatus().getCode());
+      assertEquals("failed to decode pod sandbox metrics " + pod + ": failed to get pod sandbox stats since sandbox "
+          + "container \"" + pod + "\" is not in ready state: unavailable", notReady.getStatus().getDescription());
+      assertEquals(0, cri.listPodSandboxStats(ListPodSandboxStatsRequest.newBuilder()
+          .setFilter(PodSandboxStatsFilter.newBuilder().setId(pod)).build()).getStatsCount());
       cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     } finally {
       following.cancel(null);

@@ -18,6 +18,7 @@ import dev.berth.api.grpc.Channels;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
+import dev.berth.client.containers.ContainerTasks;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
@@ -46,7 +47,7 @@ final class ContainerRestarter {
   /** How long after its end a container removed by its attached client is left to that client. */
   static final Duration ATTACHED_CLIENT_GRACE = Duration.ofSeconds(5);
 
-  enum Outcome { RESTARTED, REMOVED, FAILED, LEFT_ALONE, GONE }
+  enum Outcome { RESTARTED, REMOVED, FAILED, STOPPED, LEFT_ALONE, GONE }
 
   private final Channel api;
   private final AutoRemover remover;
@@ -225,9 +226,12 @@ final class ContainerRestarter {
   }
 
   /**
-   * FAILED, to be retried after a back-off; GONE when the container was removed meanwhile, whose
-   * removal makes the task's creation fail with whatever status the runtime met (UNKNOWN for a
-   * rootfs unmounted under runc), so that a removed container is not retried for ever.
+   * What comes of a restart whose task could not be created or started: GONE when the container
+   * was removed meanwhile, whose removal makes the task's creation fail with whatever status the
+   * runtime met (UNKNOWN for a rootfs unmounted under runc); FAILED, to be retried after a
+   * back-off, when an API did not answer; otherwise STOPPED, left stopped with the error for
+   * {@code inspect}'s {@code State.Error}, as Docker's daemon leaves a container whose restart
+   * failed (a {@code --pid container:} donor stopped, say) rather than trying again for ever.
    */
   private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e) {
     try {
@@ -237,8 +241,35 @@ final class ContainerRestarter {
         return removedWhileRestarting(key, e);
       }
     }
-    LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
-    return Outcome.FAILED;
+    if (unanswered(e)) {
+      LOG.warning(key + ": restart failed, will retry: " + e.getStatus());
+      return Outcome.FAILED;
+    }
+    LOG.warning(key + ": restart failed, left stopped: " + e.getStatus());
+    try {
+      containers(ns).update(UpdateContainerRequest.newBuilder()
+          .setContainer(Container.newBuilder().setId(key.id())
+              .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED)
+              .putLabels(ContainerLabels.START_ERROR,
+                  ContainerTasks.dockersWords(String.valueOf(e.getStatus().getDescription()))))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)
+              .addPaths("labels." + ContainerLabels.START_ERROR))
+          .build());
+    } catch (StatusRuntimeException notRecorded) {
+      if (notRecorded.getStatus().getCode() == Code.NOT_FOUND) {
+        return removedWhileRestarting(key, e);
+      }
+      // not marked stopped, it would show as restarting for ever: looked at again
+      LOG.warning(key + ": cannot record its failed restart, will retry: " + notRecorded.getStatus());
+      return Outcome.FAILED;
+    }
+    return Outcome.STOPPED;
+  }
+
+  /** An API that did not answer in time or at all: the container is not at fault. */
+  private static boolean unanswered(StatusRuntimeException e) {
+    Code code = e.getStatus().getCode();
+    return code == Code.UNAVAILABLE || code == Code.DEADLINE_EXCEEDED || code == Code.CANCELLED;
   }
 
   private static Outcome removedWhileRestarting(ContainerKey key, StatusRuntimeException e) {

@@ -149,7 +149,7 @@ public final class RestartMonitor implements AutoCloseable {
           backoff.failed(key);
           again = Trigger.RETRY;
         }
-        case GONE, REMOVED -> backoff.forget(key);
+        case GONE, REMOVED, STOPPED -> backoff.forget(key);
         case LEFT_ALONE -> { }
       }
     } catch (StatusRuntimeException e) {

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A restart whose task creation fails: retried while the container is there, not once it was
- * removed meanwhile, whatever status the failed creation had; a stop that lands while the
+ * A restart whose task creation fails: left stopped with its error as Docker's daemon leaves it,
+ * retried only when the API did not answer, dropped once the container was removed meanwhile,
+ * whatever status the failed creation had; a stop that lands while the
  * container is restarted ends the new task; a task a killed berthd created and never started is
  * replaced and started when berthd starts. Fake Containers and Tasks services
  * in process; the real restarts are {@link RestartMonitorKernelTest}'s.
@@ -52,6 +53,8 @@ class ContainerRestarterTest {
   private static final class Fakes {
     volatile boolean removedDuringCreate;
     volatile boolean removed;
+    volatile Status createFailure = Status.UNKNOWN.withDescription("runc create failed: no such file or directory");
+    final List<Map<String, String>> updates = new CopyOnWriteArrayList<>();
 
     final ContainersGrpc.ContainersImplBase containers = new ContainersGrpc.ContainersImplBase() {
       @Override
@@ -72,6 +75,7 @@ class ContainerRestarterTest {
           response.onError(Status.NOT_FOUND.asRuntimeException());
           return;
         }
+        updates.add(request.getContainer().getLabelsMap());
         response.onNext(UpdateContainerResponse.newBuilder().setContainer(request.getContainer()).build());
         response.onCompleted();
       }
@@ -86,9 +90,8 @@ class ContainerRestarterTest {
       @Override
       public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
         removed = removedDuringCreate;
-        // what runc says when the rootfs went under it
-        response.onError(Status.UNKNOWN.withDescription("runc create failed: no such file or directory")
-            .asRuntimeException());
+        // by default what runc says when the rootfs went under it
+        response.onError(createFailure.asRuntimeException());
       }
     };
   }
@@ -192,8 +195,19 @@ class ContainerRestarterTest {
   }
 
   @Test
-  void aFailedRestartOfAContainerStillThereIsRetried() throws Exception {
-    assertEquals(ContainerRestarter.Outcome.FAILED, restarter(new Fakes()).evaluate(KEY, Trigger.DAEMON_START));
+  void aRestartTheRuntimeRefusesLeavesTheContainerStoppedWithItsErrorAsDockers() throws Exception {
+    Fakes fakes = new Fakes();
+    assertEquals(ContainerRestarter.Outcome.STOPPED, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START));
+    Map<String, String> last = fakes.updates.get(fakes.updates.size() - 1);
+    assertEquals(ContainerLabels.STOPPED, last.get(ContainerLabels.RESTART_STATUS));
+    assertEquals("runc create failed: no such file or directory", last.get(ContainerLabels.START_ERROR));
+  }
+
+  @Test
+  void aRestartWhoseTasksApiDidNotAnswerIsRetried() throws Exception {
+    Fakes fakes = new Fakes();
+    fakes.createFailure = Status.UNAVAILABLE.withDescription("tasks group down");
+    assertEquals(ContainerRestarter.Outcome.FAILED, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START));
   }
 
   @Test
