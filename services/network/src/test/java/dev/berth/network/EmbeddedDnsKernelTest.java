@@ -13,10 +13,12 @@ import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.Network;
 import dev.berth.network.linux.Netns;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,12 +80,12 @@ class EmbeddedDnsKernelTest {
     Sh.Result failing = nslookup(app, "broken.test");
     assertTrue(failing.output().contains("SERVFAIL"), failing.output());
 
-    // Over TCP too.
+    // Over TCP too, and forwarded over TCP.
     byte[] answer = Netns.callIn(Path.of(app.getNetnsPath()), () -> tcpQuery("database"));
     assertEquals(0, answer[3] & 0xf, "NOERROR");
-    byte[] ip = java.net.InetAddress.getByName(address(db)).getAddress();
-    assertTrue(Arrays.equals(ip, Arrays.copyOfRange(answer, answer.length - 4, answer.length)),
-        Arrays.toString(answer));
+    assertEquals(address(db), lastAddress(answer));
+    byte[] forwarded = Netns.callIn(Path.of(app.getNetnsPath()), () -> tcpQuery("upstream.test"));
+    assertEquals("198.51.100.8", lastAddress(forwarded));
 
     for (String id : new String[] {"0123456789abcdef-db", "app", "stranger"}) {
       h.detach(id);
@@ -163,6 +165,11 @@ class EmbeddedDnsKernelTest {
     assertEquals(0, h.manager.resolversServed());
   }
 
+  /** The address in the last record of an answer. */
+  private static String lastAddress(byte[] answer) throws IOException {
+    return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();
+  }
+
   private void network(String name, String subnet) {
     h.networks.create(CreateNetworkRequest.newBuilder()
         .setNetwork(Network.newBuilder().setName(name).setSubnet(subnet)).build());
@@ -203,52 +210,86 @@ class EmbeddedDnsKernelTest {
   }
 
   /**
-   * An upstream server on {@code address}:53 in {@code netns}: upstream.test is 198.51.100.7,
-   * broken.test fails (SERVFAIL), anything else does not exist (NXDOMAIN).
+   * An upstream server on {@code address}:53 in {@code netns}: upstream.test is 198.51.100.7
+   * over UDP and 198.51.100.8 over TCP, broken.test fails (SERVFAIL), anything else does not
+   * exist (NXDOMAIN).
    */
   private static final class FakeUpstream implements AutoCloseable {
     private final DatagramChannel channel;
-    private final Thread thread;
+    private final ServerSocketChannel tcp;
 
-    private FakeUpstream(DatagramChannel channel) {
+    private FakeUpstream(DatagramChannel channel, ServerSocketChannel tcp) {
       this.channel = channel;
-      this.thread = new Thread(this::serve, "fake-upstream");
-      thread.setDaemon(true);
+      this.tcp = tcp;
     }
 
     static FakeUpstream start(Path netns, String address) throws IOException {
-      DatagramChannel c = Netns.callIn(netns, () -> {
+      FakeUpstream u = Netns.callIn(netns, () -> {
         DatagramChannel d = DatagramChannel.open();
         d.bind(new InetSocketAddress(address, 53));
-        return d;
+        ServerSocketChannel t = ServerSocketChannel.open();
+        t.bind(new InetSocketAddress(address, 53));
+        return new FakeUpstream(d, t);
       });
-      FakeUpstream u = new FakeUpstream(c);
-      u.thread.start();
+      Thread udp = new Thread(u::serveUdp, "fake-upstream-udp");
+      udp.setDaemon(true);
+      udp.start();
+      Thread tcp = new Thread(u::serveTcp, "fake-upstream-tcp");
+      tcp.setDaemon(true);
+      tcp.start();
       return u;
     }
 
-    private void serve() {
+    private void serveUdp() {
       ByteBuffer in = ByteBuffer.allocate(1500);
       while (channel.isOpen()) {
         try {
           in.clear();
           SocketAddress from = channel.receive(in);
-          byte[] q = Arrays.copyOf(in.array(), in.position());
-          String name = questionName(q);
-          int questionEnd = 12 + name.length() + 2 + 4;
-          ByteBuffer out = ByteBuffer.allocate(512).put(q, 0, 2);
-          int rcode = name.equals("upstream.test") ? 0 : name.equals("broken.test") ? 2 : 3;
-          out.putShort((short) (0x8180 | rcode)).putShort((short) 1).putShort((short) (rcode == 0 ? 1 : 0))
-              .putShort((short) 0).putShort((short) 0).put(q, 12, questionEnd - 12);
-          if (rcode == 0) {
-            out.putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1).putInt(60).putShort((short) 4)
-                .put(new byte[] {(byte) 198, 51, 100, 7});
-          }
-          channel.send(out.flip(), from);
+          channel.send(ByteBuffer.wrap(answer(Arrays.copyOf(in.array(), in.position()), 7)), from);
         } catch (IOException | RuntimeException e) {
           return;
         }
       }
+    }
+
+    /** One query per connection, as Berth's resolver sends them. */
+    private void serveTcp() {
+      while (tcp.isOpen()) {
+        try (SocketChannel c = tcp.accept()) {
+          ByteBuffer length = ByteBuffer.allocate(2);
+          while (length.hasRemaining() && c.read(length) >= 0) {
+            // read the length
+          }
+          ByteBuffer q = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
+          while (q.hasRemaining() && c.read(q) >= 0) {
+            // read the query
+          }
+          byte[] a = answer(q.array(), 8);
+          c.write(ByteBuffer.allocate(a.length + 2).putShort((short) a.length).put(a).flip());
+        } catch (IOException | RuntimeException e) {
+          if (!tcp.isOpen()) {
+            return;
+          }
+        }
+      }
+    }
+
+    private static byte[] answer(byte[] q, int lastOctet) {
+      String name = questionName(q);
+      int questionEnd = 12 + name.length() + 2 + 4;
+      ByteBuffer out = ByteBuffer.allocate(512).put(q, 0, 2);
+      int rcode = name.equals("upstream.test") ? 0 : name.equals("broken.test") ? 2 : 3;
+      out.putShort((short) (0x8180 | rcode)).putShort((short) 1).putShort((short) (rcode == 0 ? 1 : 0))
+          .putShort((short) 0).putShort((short) 0).put(q, 12, questionEnd - 12);
+      if (rcode == 0) {
+        out.putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1).putInt(60).putShort((short) 4)
+            .put(new byte[] {(byte) 198, 51, 100, (byte) lastOctet});
+      }
+      out.flip();
+      byte[] a = new byte[out.remaining()];
+      out.get(a);
+      return a;
     }
 
     private static String questionName(byte[] q) {
@@ -265,6 +306,7 @@ class EmbeddedDnsKernelTest {
     @Override
     public void close() throws IOException {
       channel.close();
+      tcp.close();
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ import java.util.logging.Logger;
  * container has three sockets of its own, made in its network namespace (a UDP and a TCP
  * listener on 127.0.0.11 at ephemeral ports, which {@link ResolverRules} put behind port 53, and
  * a UDP socket that forwards to its external servers); all of them are served by one selector
- * thread, whatever the number of containers. Names of peers are answered from {@link PeerNames};
+ * thread, whatever the number of containers. A query that came over TCP is forwarded over a TCP
+ * connection of its own, as Docker's are. Names of peers are answered from {@link PeerNames};
  * anything else goes to the container's external servers in turn (SERVFAIL and REFUSED answers
  * and silence move on to the next, as in Docker), and SERVFAIL comes back when none answered.
  */
@@ -61,6 +63,7 @@ public final class EmbeddedDns implements AutoCloseable {
   private final Forwarder hostForwarder;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+  private final Set<TcpUpstream> tcpForwards = new HashSet<>();
   private final ByteBuffer receive = ByteBuffer.allocate(MAX_MESSAGE);
   private volatile PeerNames names = PeerNames.EMPTY;
   private volatile boolean closed;
@@ -253,6 +256,13 @@ public final class EmbeddedDns implements AutoCloseable {
         }
       } else if (owner instanceof Forwarder f) {
         readForwarded(f);
+      } else if (owner instanceof TcpUpstream u) {
+        byte[] answer = u.progress(key);
+        if (answer != null) {
+          tcpForwards.remove(u);
+          u.close();
+          relay(u.pending, answer);
+        }
       } else if (owner instanceof TcpClient c) {
         if (key.isReadable()) {
           c.read(this);
@@ -264,6 +274,10 @@ public final class EmbeddedDns implements AutoCloseable {
     } catch (IOException e) {
       if (owner instanceof TcpClient c) {
         c.close();
+      } else if (owner instanceof TcpUpstream u) {
+        tcpForwards.remove(u);
+        u.close();
+        forward(u.pending, u.pending.server + 1);
       } else {
         LOG.fine("DNS socket: " + e.getMessage());
       }
@@ -344,6 +358,17 @@ public final class EmbeddedDns implements AutoCloseable {
     List<ExternalServer> servers = p.endpoint.servers;
     for (int i = index; i < servers.size(); i++) {
       ExternalServer server = servers.get(i);
+      if (p.client instanceof TcpClient) {
+        try {
+          connectTcp(p, server);
+        } catch (IOException ex) {
+          LOG.fine("forwarding over TCP to " + server + ": " + ex.getMessage());
+          continue;
+        }
+        p.server = i;
+        p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
+        return;
+      }
       Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
       InetSocketAddress to = new InetSocketAddress(address(server.address()), 53);
       int id = via.freeId();
@@ -365,6 +390,36 @@ public final class EmbeddedDns implements AutoCloseable {
     p.client.send(DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
   }
 
+  /**
+   * Opens a TCP connection to {@code server} for {@code p}: from berthd's namespace (this thread's)
+   * or, made by a short-lived thread there, from the container's.
+   */
+  private void connectTcp(Pending p, ExternalServer server) throws IOException {
+    SocketChannel c = server.inHost() ? SocketChannel.open(StandardProtocolFamily.INET)
+        : Netns.callIn(p.endpoint.netns, () -> SocketChannel.open(StandardProtocolFamily.INET));
+    try {
+      c.configureBlocking(false);
+      TcpUpstream u = new TcpUpstream(p, c);
+      boolean connected = c.connect(new InetSocketAddress(address(server.address()), 53));
+      c.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, u);
+      tcpForwards.add(u);
+    } catch (IOException | RuntimeException e) {
+      quietly(c);
+      throw e;
+    }
+  }
+
+  /** Relays an external server's answer, or asks the next server after a SERVFAIL or REFUSED. */
+  private void relay(Pending p, byte[] answer) {
+    int rcode = DnsMessage.responseCode(answer, answer.length);
+    if (rcode < 0 || rcode == DnsMessage.SERVFAIL || rcode == DnsMessage.REFUSED) {
+      forward(p, p.server + 1);
+      return;
+    }
+    DnsMessage.setId(answer, p.question.id());
+    p.client.send(answer);
+  }
+
   private void readForwarded(Forwarder f) throws IOException {
     while (true) {
       receive.clear();
@@ -380,12 +435,7 @@ public final class EmbeddedDns implements AutoCloseable {
         continue; // late, spoofed or not a response
       }
       f.pending.remove(p.id);
-      if (rcode == DnsMessage.SERVFAIL || rcode == DnsMessage.REFUSED) {
-        forward(p, p.server + 1);
-        continue;
-      }
-      DnsMessage.setId(message, p.question.id());
-      p.client.send(message);
+      relay(p, message);
     }
   }
 
@@ -397,6 +447,15 @@ public final class EmbeddedDns implements AutoCloseable {
           if (p.endpoint.open) {
             forward(p, p.server + 1);
           }
+        }
+      }
+    }
+    for (TcpUpstream u : List.copyOf(tcpForwards)) {
+      if (now - u.pending.deadline > 0) {
+        tcpForwards.remove(u);
+        u.close();
+        if (u.pending.endpoint.open) {
+          forward(u.pending, u.pending.server + 1);
         }
       }
     }
@@ -629,6 +688,49 @@ public final class EmbeddedDns implements AutoCloseable {
 
     void close() {
       endpoint.clients.remove(this);
+      quietly(channel);
+    }
+  }
+
+  /** A query forwarded over a TCP connection of its own, which ends with the answer. */
+  private static final class TcpUpstream {
+    final Pending pending;
+    final SocketChannel channel;
+    final ByteBuffer out;
+    ByteBuffer in = ByteBuffer.allocate(2);
+
+    TcpUpstream(Pending pending, SocketChannel channel) {
+      this.pending = pending;
+      this.channel = channel;
+      this.out = ByteBuffer.allocate(pending.query.length + 2);
+      out.putShort((short) pending.query.length).put(pending.query).flip();
+    }
+
+    /** Connects, writes the query, reads the answer; the answer once it is whole, else null. */
+    byte[] progress(SelectionKey key) throws IOException {
+      if (key.isConnectable()) {
+        channel.finishConnect();
+        key.interestOps(SelectionKey.OP_WRITE);
+        return null;
+      }
+      if (key.isWritable()) {
+        channel.write(out);
+        if (!out.hasRemaining()) {
+          key.interestOps(SelectionKey.OP_READ);
+        }
+        return null;
+      }
+      if (channel.read(in) < 0) {
+        throw new IOException("the server closed the connection before answering");
+      }
+      if (in.capacity() == 2 && !in.hasRemaining()) {
+        in = ByteBuffer.allocate(((in.get(0) & 0xff) << 8) | (in.get(1) & 0xff));
+        channel.read(in);
+      }
+      return in.capacity() != 2 && !in.hasRemaining() ? in.array() : null;
+    }
+
+    void close() {
       quietly(channel);
     }
   }
