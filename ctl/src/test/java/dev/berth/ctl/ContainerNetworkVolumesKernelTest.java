@@ -411,6 +411,41 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void theEmbeddedDnsServerAnswersPeersOnTheirUserDefinedNetworkOnly() throws Exception {
+    ok("network", "create", "dnsnet");
+    ok("network", "create", "dnsother");
+    try {
+      ok("run", "-d", "--name", "web", "--network", "dnsnet", "--network-alias", "www", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "hidden", "--network", "dnsother", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.Networks.dnsnet.IPAddress}}", "web").out().strip();
+      String hiddenIp = ok("inspect", "-f", "{{.NetworkSettings.Networks.dnsother.IPAddress}}", "hidden").out().strip();
+      // a container of its own holding port 53 (TCP here, busybox's nc has no UDP) keeps it
+      ok("run", "-d", "--name", "own53", "--network", "dnsnet", "busybox", "nc", "-l", "-p", "53");
+
+      String out = ok("exec", "own53", "sh", "-c", "cat /etc/resolv.conf; nslookup web; nslookup www; nslookup " + ip)
+          .out();
+      assertTrue(out.startsWith("nameserver 127.0.0.11\n"), out);
+      assertTrue(out.contains("\n# ExtServers: ["), out);
+      assertEquals(2, out.lines().filter(l -> l.equals("Address: " + ip)).count(), out);
+      assertTrue(out.contains("name = web.dnsnet"), out);
+      assertTrue(ok("exec", "own53", "sh", "-c", "netstat -ltn").out().contains(":53 "), "own port 53 kept");
+      String linked = ok("run", "--rm", "--network", "dnsnet", "--link", "web:webby", "busybox", "sh", "-c",
+          "nslookup webby").out();
+      assertTrue(linked.contains("Address: " + ip), linked);
+
+      // a container on another network is not answered: the query goes to the external servers
+      Cli.Result elsewhere = berthd.ctl("exec", "own53", "sh", "-c", "nslookup hidden");
+      assertFalse(elsewhere.out().contains(hiddenIp), elsewhere::toString);
+      // the default bridge keeps the host's resolvers, as in Docker
+      assertFalse(ok("run", "--rm", "busybox", "cat", "/etc/resolv.conf").out().contains("127.0.0.11"));
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "dnsnet");
+      berthd.ctl("network", "rm", "dnsother");
+    }
+  }
+
+  @Test
   void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
     ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
     try {

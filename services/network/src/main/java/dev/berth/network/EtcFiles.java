@@ -6,7 +6,6 @@ import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.Mode;
 import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.HostsFile;
-import dev.berth.network.files.ResolvConf;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,16 +34,21 @@ final class EtcFiles {
     this.files = files;
   }
 
-  /** Writes a container's files for {@code mine}; {@code undo} restores what {@code before} had. */
-  void write(List<AttachmentInfo> mine, List<AttachmentInfo> before, Undo undo) throws IOException {
+  /**
+   * Writes a container's files for {@code mine}; {@code undo} restores what {@code before} had.
+   * {@code resolvConf} is written with the first attachment; later ones keep it.
+   */
+  void write(List<AttachmentInfo> mine, List<AttachmentInfo> before, String resolvConf, Undo undo)
+      throws IOException {
     AttachmentInfo first = mine.get(0);
     ContainerFilePaths paths = first.files();
     if (before.isEmpty()) {
       undo.add("files of " + first.containerId(), () -> files.delete(first.filesDirectory()));
+      files.write(paths, hosts(mine, List.of()), first.hostname(), resolvConf);
     } else {
       undo.add("/etc/hosts of " + first.containerId(), () -> files.rewriteHosts(paths, hosts(before, List.of())));
+      files.rewriteHosts(paths, hosts(mine, List.of()));
     }
-    files.write(paths, hosts(mine, List.of()), first.hostname(), ResolvConf.render(first.dns()));
   }
 
   /** After {@code removed} left the store: the container's files go with its last attachment. */
@@ -131,7 +135,7 @@ final class EtcFiles {
       if (a.hasAddress()) {
         List<String> names = new ArrayList<>(HostsFile.ownNames(first.hostname(), first.domainname()));
         if (isUserDefined(a)) {
-          // Docker's DNS server answers a container's name and aliases; berthd has none, so they are listed here
+          // also what the embedded resolver answers, for programs that read only /etc/hosts (static binaries)
           names.addAll(a.aliases());
         }
         hosts.add(a.ip().toString(), names);

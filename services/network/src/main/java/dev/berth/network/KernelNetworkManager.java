@@ -21,6 +21,8 @@ import dev.berth.api.network.Subnet;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.linux.ErrnoException;
+import dev.berth.network.dns.EmbeddedDns;
+import dev.berth.network.dns.ExternalServer;
 import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.ResolvConf;
 import dev.berth.network.ipam.AddressAllocator;
@@ -28,6 +30,8 @@ import dev.berth.network.linux.Link;
 import dev.berth.network.nat.NatRules;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,15 +65,18 @@ public final class KernelNetworkManager implements NetworkManager {
   private final ContainerNetns netns;
   private final ContainerFiles files;
   private final EtcFiles etcFiles;
+  private final EmbeddedDns resolver;
+  private Thread resolverRestore;
 
   private KernelNetworkManager(NetworkConfig config, NetworkStore store, HostNetwork host, ContainerNetns netns,
-      ContainerFiles files) {
+      ContainerFiles files, EmbeddedDns resolver) {
     this.config = config;
     this.store = store;
     this.host = host;
     this.netns = netns;
     this.files = files;
     this.etcFiles = new EtcFiles(store, files);
+    this.resolver = resolver;
   }
 
   /**
@@ -81,12 +88,21 @@ public final class KernelNetworkManager implements NetworkManager {
   public static KernelNetworkManager open(Path state, MetadataStore db, NetworkConfig config) throws IOException {
     NetworkStore store = new NetworkStore(db);
     HostNetwork host = HostNetwork.open(config.hostNetns());
+    EmbeddedDns resolver;
+    try {
+      resolver = EmbeddedDns.start();
+    } catch (IOException | RuntimeException e) {
+      host.close();
+      throw e;
+    }
     KernelNetworkManager manager = new KernelNetworkManager(config, store, host,
-        new ContainerNetns(state.resolve("netns")), new ContainerFiles(state.resolve("network")));
+        new ContainerNetns(state.resolve("netns")), new ContainerFiles(state.resolve("network")), resolver);
     try {
       manager.start();
+      manager.restoreResolvers();
       return manager;
     } catch (IOException | RuntimeException e) {
+      resolver.close();
       host.close();
       throw e;
     }
@@ -130,6 +146,74 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     host.applyRules(NatRules.render(store.networks(), attachments));
     sweep(attachments);
+    refreshNames();
+  }
+
+  /**
+   * Reopens the embedded resolver of every container whose resolv.conf names it, on a thread of
+   * its own so that the service answers meanwhile; each container's resolver is reopened under
+   * the lock, if the container is still attached then. Until then its queries go unanswered
+   * (clients retry), as they would while berthd was down.
+   */
+  private void restoreResolvers() {
+    resolverRestore = new Thread(() -> {
+      List<AttachmentInfo> owners;
+      synchronized (this) {
+        owners = resolverOwners();
+      }
+      for (AttachmentInfo a : owners) {
+        synchronized (this) {
+          if (resolverRestore.isInterrupted()) {
+            return;
+          }
+          if (store.attachments(a.namespace(), a.containerId()).isEmpty()) {
+            continue;
+          }
+          try {
+            openResolver(a, Files.readString(a.files().resolvConf()));
+          } catch (IOException | RuntimeException e) {
+            LOG.warning("reopening the DNS resolver of " + a.namespace() + "/" + a.containerId() + ": "
+                + e.getMessage());
+          }
+        }
+      }
+    }, "berth-dns-restore");
+    resolverRestore.setDaemon(true);
+    resolverRestore.start();
+  }
+
+  /** The first attachment of each container with a namespace of its own. */
+  private List<AttachmentInfo> resolverOwners() {
+    List<AttachmentInfo> owners = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (AttachmentInfo a : store.attachments()) {
+      if (a.mode() == Mode.BRIDGE && seen.add(a.namespace() + "/" + a.containerId())) {
+        owners.add(a);
+      }
+    }
+    return owners;
+  }
+
+  /**
+   * Opens {@code a}'s container's resolver if {@code resolvConf} names it; nothing otherwise. On
+   * an internal network it does not ask servers from berthd's namespace, as Docker's does not
+   * (the network is to have no way out).
+   */
+  private void openResolver(AttachmentInfo a, String resolvConf) throws IOException {
+    ResolvConf.Internal internal = ResolvConf.internal(resolvConf);
+    if (internal == null) {
+      return;
+    }
+    boolean closed = store.network(a.network()).map(NetworkInfo::internal).orElse(false);
+    List<ExternalServer> servers = internal.servers().stream().filter(s -> !closed || !s.inHost()).toList();
+    resolver.open(a.namespace(), a.containerId(), Path.of(a.netns()), servers, internal.ndotsSet());
+  }
+
+  /** Gives the embedded resolver the names in force now. */
+  private void refreshNames() {
+    Set<String> userDefined = new HashSet<>();
+    store.networks().stream().filter(n -> !n.isDefault()).forEach(n -> userDefined.add(n.name()));
+    resolver.names(store.attachments(), userDefined);
   }
 
   /** Removes what a crash between kernel work and commit may have left: pins and veths nobody references. */
@@ -371,7 +455,13 @@ public final class KernelNetworkManager implements NetworkManager {
       };
       List<AttachmentInfo> mine = new ArrayList<>(existing);
       mine.add(attachment);
-      etcFiles.write(mine, existing, undo);
+      String resolvConf = resolvConf(target, spec.dns(), dns);
+      etcFiles.write(mine, existing, resolvConf, undo);
+      if (existing.isEmpty() && attachment.mode() == Mode.BRIDGE) {
+        AttachmentInfo opened = attachment;
+        openResolver(opened, resolvConf);
+        undo.add("DNS resolver of " + containerId, () -> resolver.close(namespace, opened.containerId()));
+      }
       List<AttachmentInfo> all = new ArrayList<>(store.attachments());
       all.add(attachment);
       host.applyRules(NatRules.render(store.networks(), all));
@@ -387,6 +477,7 @@ public final class KernelNetworkManager implements NetworkManager {
     LOG.info("attached " + namespace + "/" + containerId + " to " + target.key()
         + (attachment.hasAddress() ? " as " + attachment.ip() : ""));
     etcFiles.refreshPeers(attachment, List.of());
+    refreshNames();
     return present(attachment);
   }
 
@@ -528,17 +619,40 @@ public final class KernelNetworkManager implements NetworkManager {
     return containerId.substring(0, Math.min(12, containerId.length()));
   }
 
+  /**
+   * The container's resolv.conf, as Docker writes it: on a user-defined network one naming the
+   * embedded resolver, which forwards to the servers the file would have named; a container
+   * joining the namespace of one that has the resolver uses it too; otherwise {@code dns}.
+   */
+  private String resolvConf(Target target, Dns asked, Dns dns) throws IOException {
+    if (target.mode() == Mode.BRIDGE && !target.network().isDefault()) {
+      return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
+    }
+    if (target.mode() == Mode.CONTAINER && resolver.serves(target.shared().namespace(),
+        target.shared().containerId())) {
+      try {
+        return Files.readString(target.shared().files().resolvConf());
+      } catch (NoSuchFileException e) {
+        return ResolvConf.render(dns);
+      }
+    }
+    return ResolvConf.render(dns);
+  }
+
+  private Dns hostDns() {
+    try {
+      return ResolvConf.read(config.hostResolvConf());
+    } catch (IOException e) {
+      throw Errors.internal(e, "reading %s: %s", config.hostResolvConf(), e.getMessage());
+    }
+  }
+
   /** Resolvers asked for replace the host's field by field (servers, search, options), as Docker does. */
   private Dns dns(Mode mode, Dns asked) {
     asked.nameservers().forEach(ns -> Names.address("DNS server", ns));
     asked.search().forEach(s -> Names.word("DNS search domain", s));
     asked.options().forEach(o -> Names.word("DNS option", o));
-    Dns hostDns;
-    try {
-      hostDns = ResolvConf.read(config.hostResolvConf());
-    } catch (IOException e) {
-      throw Errors.internal(e, "reading %s: %s", config.hostResolvConf(), e.getMessage());
-    }
+    Dns hostDns = hostDns();
     Dns base = mode == Mode.HOST ? hostDns : ResolvConf.forOwnNamespace(hostDns, config.fallbackDns());
     return new Dns(asked.nameservers().isEmpty() ? base.nameservers() : List.copyOf(asked.nameservers()),
         asked.search().isEmpty() ? base.search() : List.copyOf(asked.search()),
@@ -583,10 +697,14 @@ public final class KernelNetworkManager implements NetworkManager {
       }
     }
     store.deleteAttachment(a);
+    if (store.attachments(a.namespace(), a.containerId()).isEmpty()) {
+      resolver.close(a.namespace(), a.containerId());
+    }
     if (a.netnsPinned() && remaining.stream().noneMatch(o -> o.netns().equals(a.netns()))) {
       netns.unpin(Path.of(a.netns()));
     }
     etcFiles.afterDetach(a);
+    refreshNames();
   }
 
   private static boolean sameKey(AttachmentInfo x, AttachmentInfo y) {
@@ -611,6 +729,7 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     if (!renamed.isEmpty()) {
       etcFiles.afterRename(renamed);
+      refreshNames();
       LOG.info("renamed " + namespace + "/" + containerId + " from " + oldName + " to " + newName);
     }
   }
@@ -694,6 +813,11 @@ public final class KernelNetworkManager implements NetworkManager {
     return store.allLeases();
   }
 
+  /** The containers the embedded resolver serves: for checks that nothing was left behind. */
+  public int resolversServed() {
+    return resolver.served();
+  }
+
   private static byte[] randomBytes(int n) {
     byte[] bytes = new byte[n];
     ThreadLocalRandom.current().nextBytes(bytes);
@@ -701,7 +825,18 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   @Override
-  public synchronized void close() {
-    host.close();
+  public void close() {
+    if (resolverRestore != null) {
+      resolverRestore.interrupt();
+      try {
+        resolverRestore.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      resolver.close();
+      host.close();
+    }
   }
 }

@@ -54,8 +54,10 @@ class InternalNetworkKernelTest {
         "another of the host's addresses is out of reach");
     assertFalse(in(inside.getNetnsPath(), "busybox", "ping", "-c", "1", "-W", "1", address(out)).ok(),
         "a container on another network is out of reach");
-    // Resolvers are written as on any network: a normal network attached later can reach them.
-    assertTrue(Files.readString(Path.of(inside.getFiles().getResolvConf())).contains("nameserver 192.0.2.53"));
+    // The embedded resolver as on any user-defined network, forwarding from the container's namespace only.
+    String resolv = Files.readString(Path.of(inside.getFiles().getResolvConf()));
+    assertTrue(resolv.startsWith("nameserver 127.0.0.11\n"), resolv);
+    assertTrue(resolv.contains("# ExtServers: [host(127.0.0.53) 192.0.2.53]\n"), resolv);
 
     h.detach("inside");
     h.detach("out");

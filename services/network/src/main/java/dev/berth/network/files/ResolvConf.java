@@ -1,6 +1,7 @@
 package dev.berth.network.files;
 
 import dev.berth.api.network.Dns;
+import dev.berth.network.dns.ExternalServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,7 +12,15 @@ import java.util.List;
 
 /** Reads the host's resolver configuration and writes a container's. */
 public final class ResolvConf {
+  /** The embedded resolver's address, as Docker's. */
+  public static final String INTERNAL_NAMESERVER = "127.0.0.11";
+  private static final String EXT_SERVERS = "# ExtServers: [";
+  private static final String NDOTS_FROM = "# Option ndots from: ";
+
   private ResolvConf() {}
+
+  /** What a resolv.conf that names the embedded resolver tells it. */
+  public record Internal(List<ExternalServer> servers, boolean ndotsSet) {}
 
   /** The nameserver, search (or domain) and options lines of {@code file}; nothing if it is absent. */
   public static Dns read(Path file) throws IOException {
@@ -67,5 +76,86 @@ public final class ResolvConf {
       b.append("options ").append(String.join(" ", dns.options())).append('\n');
     }
     return b.toString();
+  }
+
+  /**
+   * A resolv.conf naming the embedded resolver, as Docker 27 writes it on a user-defined network:
+   * 127.0.0.11 alone, the search list, the options with ndots:0 unless one is set, then comments
+   * saying where it came from and which external servers the resolver forwards to. The host's
+   * servers are those (loopback ones asked from berthd's namespace, {@code host(...)}), unless
+   * {@code asked} names some; {@code fallback} if there are none.
+   */
+  public static String renderInternal(Path hostFile, Dns host, Dns asked, List<String> fallback) {
+    List<ExternalServer> servers = new ArrayList<>();
+    boolean usedDefaults = false;
+    if (!asked.nameservers().isEmpty()) {
+      asked.nameservers().forEach(ns -> servers.add(new ExternalServer(ns, false)));
+    } else {
+      host.nameservers().forEach(ns -> servers.add(new ExternalServer(ns, isLoopbackOrV6(ns))));
+      if (servers.isEmpty()) {
+        fallback.forEach(ns -> servers.add(new ExternalServer(ns, false)));
+        usedDefaults = true;
+      }
+    }
+    List<String> search = asked.search().isEmpty() ? host.search()
+        : asked.search().stream().filter(s -> !s.equals(".")).toList();
+    List<String> options = new ArrayList<>(asked.options().isEmpty() ? host.options() : asked.options());
+    String ndotsFrom = options.stream().anyMatch(o -> o.startsWith("ndots:"))
+        ? (asked.options().isEmpty() ? "host" : "override") : "internal";
+    if (ndotsFrom.equals("internal")) {
+      options.add("ndots:0");
+    }
+    List<String> overrides = new ArrayList<>();
+    if (!asked.nameservers().isEmpty()) {
+      overrides.add("nameservers");
+    }
+    if (!asked.search().isEmpty()) {
+      overrides.add("search");
+    }
+    if (!asked.options().isEmpty()) {
+      overrides.add("options");
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("nameserver ").append(INTERNAL_NAMESERVER).append('\n');
+    if (!search.isEmpty()) {
+      b.append("search ").append(String.join(" ", search)).append('\n');
+    }
+    b.append("options ").append(String.join(" ", options)).append('\n');
+    b.append('\n');
+    b.append("# Based on host file: '").append(hostFile).append("' (internal resolver)\n");
+    if (usedDefaults) {
+      b.append("# Used default nameservers.\n");
+    }
+    b.append(EXT_SERVERS).append(String.join(" ", servers.stream().map(ExternalServer::toString).toList()))
+        .append("]\n");
+    b.append("# Overrides: [").append(String.join(" ", overrides)).append("]\n");
+    b.append(NDOTS_FROM).append(ndotsFrom).append('\n');
+    return b.toString();
+  }
+
+  /** What a container's resolv.conf tells the embedded resolver; null if it does not name it. */
+  public static Internal internal(String content) {
+    List<String> lines = content.lines().toList();
+    if (lines.stream().noneMatch(l -> l.strip().equals("nameserver " + INTERNAL_NAMESERVER))) {
+      return null;
+    }
+    List<ExternalServer> servers = new ArrayList<>();
+    boolean ndotsSet = false;
+    for (String line : lines) {
+      if (line.startsWith(EXT_SERVERS) && line.endsWith("]")) {
+        String list = line.substring(EXT_SERVERS.length(), line.length() - 1).strip();
+        if (!list.isEmpty()) {
+          Arrays.stream(list.split(" ")).map(ExternalServer::parse).forEach(servers::add);
+        }
+      } else if (line.startsWith(NDOTS_FROM)) {
+        ndotsSet = !line.substring(NDOTS_FROM.length()).equals("internal");
+      }
+    }
+    return new Internal(List.copyOf(servers), ndotsSet);
+  }
+
+  /** Servers a container's namespace cannot reach: its loopback is its own, and it has no IPv6. */
+  private static boolean isLoopbackOrV6(String address) {
+    return address.startsWith("127.") || address.contains(":");
   }
 }

@@ -1,8 +1,11 @@
 package dev.berth.network.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.network.Dns;
+import dev.berth.network.dns.ExternalServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,5 +57,26 @@ class FilesTest {
     assertEquals(inode, Files.getAttribute(paths.hosts(), "unix:ino"));
     files.delete(files.directory("default", "web"));
     assertEquals(List.of(), Files.list(dir.resolve("network")).toList());
+  }
+
+  @Test
+  void theInternalResolversFileIsDockers27AndTellsItsServersBack() {
+    Dns host = new Dns(List.of("127.0.0.53", "192.0.2.53"), List.of("example.test"), List.of("edns0"));
+    String file = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), host, Dns.NONE, List.of("8.8.8.8"));
+    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions edns0 ndots:0\n\n"
+        + "# Based on host file: '/etc/resolv.conf' (internal resolver)\n"
+        + "# ExtServers: [host(127.0.0.53) 192.0.2.53]\n# Overrides: []\n# Option ndots from: internal\n", file);
+    assertEquals(new ResolvConf.Internal(List.of(new ExternalServer("127.0.0.53", true),
+        new ExternalServer("192.0.2.53", false)), false), ResolvConf.internal(file));
+
+    // --dns servers are asked from the container's namespace, loopback or not; no host servers: defaults
+    String asked = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), Dns.NONE,
+        new Dns(List.of("127.0.0.1"), List.of(), List.of("ndots:3")), List.of("8.8.8.8"));
+    assertEquals(new ResolvConf.Internal(List.of(new ExternalServer("127.0.0.1", false)), true),
+        ResolvConf.internal(asked));
+    assertTrue(asked.contains("options ndots:3\n") && asked.contains("# Overrides: [nameservers options]\n"), asked);
+    String defaults = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), Dns.NONE, Dns.NONE, List.of("8.8.8.8"));
+    assertTrue(defaults.contains("# Used default nameservers.\n# ExtServers: [8.8.8.8]\n"), defaults);
+    assertNull(ResolvConf.internal("nameserver 192.0.2.53\n"));
   }
 }

@@ -1,0 +1,312 @@
+package dev.berth.network;
+
+import static dev.berth.network.BridgeNetworkKernelTest.address;
+import static dev.berth.network.NetworkHarness.assertOk;
+import static dev.berth.network.NetworkHarness.in;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.Network;
+import dev.berth.network.linux.Netns;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The embedded DNS server at 127.0.0.11 on user-defined networks, asked with busybox's nslookup
+ * (raw DNS, not /etc/hosts) from containers' namespaces, with a fake upstream server in the test's
+ * host namespace on the network's gateway address.
+ */
+class EmbeddedDnsKernelTest {
+  @RegisterExtension
+  final NetworkHarness h = NetworkHarness.perTest();
+  private FakeUpstream upstream;
+
+  @AfterEach
+  void stopUpstream() throws IOException {
+    if (upstream != null) {
+      upstream.close();
+    }
+  }
+
+  @Test
+  void answersPeersByNameAliasShortIdAndAddressOnTheSameNetworkOnly() throws Exception {
+    network("backend", "10.211.0.0/24");
+    network("other", "10.212.0.0/24");
+    Attachment db = h.attach(AttachRequest.newBuilder().setContainerId("0123456789abcdef-db").setNetwork("backend")
+        .addAliases("db").addAliases("database").build());
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.211.0.1"); // on the gateway, which the bridge now has
+    Attachment app = h.attach(AttachRequest.newBuilder().setContainerId("app").setNetwork("backend")
+        .addDnsServers("10.211.0.1").build());
+    h.attach(AttachRequest.newBuilder().setContainerId("stranger").setNetwork("other").addAliases("stranger").build());
+
+    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (internal resolver)\n"
+        + "# ExtServers: [10.211.0.1]\n# Overrides: [nameservers]\n# Option ndots from: host\n",
+        Files.readString(Path.of(app.getFiles().getResolvConf())));
+    for (String name : new String[] {"db", "database", "DB.backend", "0123456789ab"}) {
+      Sh.Result r = nslookup(app, name);
+      assertOk(r, "nslookup " + name);
+      assertTrue(r.output().contains("Address: " + address(db)), r.output());
+    }
+    Sh.Result ptr = nslookup(app, address(db));
+    assertOk(ptr, "reverse lookup");
+    assertTrue(ptr.output().contains("name = db.backend"), ptr.output());
+
+    // Not a peer: forwarded, and the upstream's NXDOMAIN relayed; its answers relayed as well.
+    Sh.Result stranger = nslookup(app, "stranger.example");
+    assertFalse(stranger.ok(), stranger.output());
+    assertTrue(stranger.output().contains("NXDOMAIN"), stranger.output());
+    Sh.Result outside = nslookup(app, "upstream.test");
+    assertOk(outside, "forwarded");
+    assertTrue(outside.output().contains("198.51.100.7"), outside.output());
+    Sh.Result failing = nslookup(app, "broken.test");
+    assertTrue(failing.output().contains("SERVFAIL"), failing.output());
+
+    // Over TCP too, and forwarded over TCP.
+    byte[] answer = Netns.callIn(Path.of(app.getNetnsPath()), () -> tcpQuery("database"));
+    assertEquals(0, answer[3] & 0xf, "NOERROR");
+    assertEquals(address(db), lastAddress(answer));
+    byte[] forwarded = Netns.callIn(Path.of(app.getNetnsPath()), () -> tcpQuery("upstream.test"));
+    assertEquals("198.51.100.8", lastAddress(forwarded));
+
+    for (String id : new String[] {"0123456789abcdef-db", "app", "stranger"}) {
+      h.detach(id);
+    }
+    assertEquals(0, h.manager.resolversServed());
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void theDefaultBridgeKeepsTheHostsResolvers() throws Exception {
+    Attachment a = h.attach("a", "");
+    String resolv = Files.readString(Path.of(a.getFiles().getResolvConf()));
+    assertFalse(resolv.contains("127.0.0.11"), resolv);
+    assertEquals(0, h.manager.resolversServed());
+    assertFalse(in(a.getNetnsPath(), "nft", "list", "tables").output().contains("berth_dns"));
+  }
+
+  @Test
+  void aContainerKeepsItsOwnPort53() throws Exception {
+    network("dnsnet", "10.213.0.0/24");
+    Attachment server = h.attach(AttachRequest.newBuilder().setContainerId("server").setNetwork("dnsnet")
+        .addAliases("server").build());
+    Attachment client = h.attach(AttachRequest.newBuilder().setContainerId("client").setNetwork("dnsnet").build());
+    try (DatagramChannel own = Netns.callIn(Path.of(server.getNetnsPath()), () -> {
+      DatagramChannel c = DatagramChannel.open();
+      c.bind(new InetSocketAddress("0.0.0.0", 53));
+      return c;
+    })) {
+      Netns.callIn(Path.of(client.getNetnsPath()), () -> {
+        try (DatagramChannel c = DatagramChannel.open()) {
+          return c.send(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)),
+              new InetSocketAddress(address(server), 53));
+        }
+      });
+      ByteBuffer got = ByteBuffer.allocate(64);
+      own.configureBlocking(true);
+      own.receive(got);
+      assertEquals("hello\n", new String(got.array(), 0, got.position(), StandardCharsets.US_ASCII));
+      // and 127.0.0.11:53 is still the resolver's
+      Sh.Result r = nslookup(client, "server");
+      assertOk(r, "nslookup server");
+      assertTrue(r.output().contains(address(server)), r.output());
+      assertOk(nslookup(server, "client"), "the server container asks too");
+    }
+  }
+
+  @Test
+  void aRestartedServiceAnswersAgainAndRemovesRulesOnDetach() throws Exception {
+    network("keep", "10.214.0.0/24");
+    Path given = h.addNetns("berth-dns-given-" + Long.toHexString(System.nanoTime()));
+    Attachment web = h.attach(AttachRequest.newBuilder().setContainerId("web").setNetwork("keep")
+        .addAliases("web").setNetnsPath(given.toString()).build());
+    Attachment client = h.attach(AttachRequest.newBuilder().setContainerId("client").setNetwork("keep").build());
+    assertOk(nslookup(client, "web"), "before the restart");
+    String rulesBefore = in(web.getNetnsPath(), "nft", "list", "table", "ip", "berth_dns").output();
+
+    h.stop();
+    h.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Sh.Result r = nslookup(client, "web");
+    while (!r.ok() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      r = nslookup(client, "web");
+    }
+    assertOk(r, "after the restart");
+    assertTrue(r.output().contains(address(web)), r.output());
+    String rulesAfter = in(web.getNetnsPath(), "nft", "list", "table", "ip", "berth_dns").output();
+    assertFalse(rulesAfter.equals(rulesBefore), "rules repointed to the new ports: " + rulesAfter);
+    assertOk(nslookup(web, "client"), "web asks after the restart");
+
+    h.detach("web");
+    h.detach("client");
+    assertFalse(in(given.toString(), "nft", "list", "tables").output().contains("berth_dns"),
+        "rules left in a namespace the caller keeps");
+    assertTrue(in(given.toString(), "ss", "-aun").output().lines().noneMatch(l -> l.contains("127.0.0.11")),
+        "sockets left");
+    assertEquals(0, h.manager.resolversServed());
+  }
+
+  /** The address in the last record of an answer. */
+  private static String lastAddress(byte[] answer) throws IOException {
+    return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();
+  }
+
+  private void network(String name, String subnet) {
+    h.networks.create(CreateNetworkRequest.newBuilder()
+        .setNetwork(Network.newBuilder().setName(name).setSubnet(subnet)).build());
+  }
+
+  private static Sh.Result nslookup(Attachment asker, String name) {
+    return in(asker.getNetnsPath(), "busybox", "nslookup", name, "127.0.0.11");
+  }
+
+  /** An A query for {@code name} over TCP to 127.0.0.11:53; the answer without its length. */
+  private static byte[] tcpQuery(String name) throws IOException {
+    byte[] query = query(name);
+    try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
+      ByteBuffer out = ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip();
+      c.write(out);
+      ByteBuffer length = ByteBuffer.allocate(2);
+      while (length.hasRemaining() && c.read(length) >= 0) {
+        // read the length
+      }
+      ByteBuffer answer = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
+      while (answer.hasRemaining() && c.read(answer) >= 0) {
+        // read the answer
+      }
+      return answer.array();
+    }
+  }
+
+  static byte[] query(String name) {
+    ByteBuffer b = ByteBuffer.allocate(512).putShort((short) 0x1234).putShort((short) 0x0100).putShort((short) 1)
+        .putShort((short) 0).putShort((short) 0).putShort((short) 0);
+    for (String label : name.split("\\.")) {
+      b.put((byte) label.length()).put(label.getBytes(StandardCharsets.US_ASCII));
+    }
+    b.put((byte) 0).putShort((short) 1).putShort((short) 1).flip();
+    byte[] q = new byte[b.remaining()];
+    b.get(q);
+    return q;
+  }
+
+  /**
+   * An upstream server on {@code address}:53 in {@code netns}: upstream.test is 198.51.100.7
+   * over UDP and 198.51.100.8 over TCP, broken.test fails (SERVFAIL), anything else does not
+   * exist (NXDOMAIN).
+   */
+  private static final class FakeUpstream implements AutoCloseable {
+    private final DatagramChannel channel;
+    private final ServerSocketChannel tcp;
+
+    private FakeUpstream(DatagramChannel channel, ServerSocketChannel tcp) {
+      this.channel = channel;
+      this.tcp = tcp;
+    }
+
+    static FakeUpstream start(Path netns, String address) throws IOException {
+      FakeUpstream u = Netns.callIn(netns, () -> {
+        DatagramChannel d = DatagramChannel.open();
+        d.bind(new InetSocketAddress(address, 53));
+        ServerSocketChannel t = ServerSocketChannel.open();
+        t.bind(new InetSocketAddress(address, 53));
+        return new FakeUpstream(d, t);
+      });
+      Thread udp = new Thread(u::serveUdp, "fake-upstream-udp");
+      udp.setDaemon(true);
+      udp.start();
+      Thread tcp = new Thread(u::serveTcp, "fake-upstream-tcp");
+      tcp.setDaemon(true);
+      tcp.start();
+      return u;
+    }
+
+    private void serveUdp() {
+      ByteBuffer in = ByteBuffer.allocate(1500);
+      while (channel.isOpen()) {
+        try {
+          in.clear();
+          SocketAddress from = channel.receive(in);
+          channel.send(ByteBuffer.wrap(answer(Arrays.copyOf(in.array(), in.position()), 7)), from);
+        } catch (IOException | RuntimeException e) {
+          return;
+        }
+      }
+    }
+
+    /** One query per connection, as Berth's resolver sends them. */
+    private void serveTcp() {
+      while (tcp.isOpen()) {
+        try (SocketChannel c = tcp.accept()) {
+          ByteBuffer length = ByteBuffer.allocate(2);
+          while (length.hasRemaining() && c.read(length) >= 0) {
+            // read the length
+          }
+          ByteBuffer q = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
+          while (q.hasRemaining() && c.read(q) >= 0) {
+            // read the query
+          }
+          byte[] a = answer(q.array(), 8);
+          c.write(ByteBuffer.allocate(a.length + 2).putShort((short) a.length).put(a).flip());
+        } catch (IOException | RuntimeException e) {
+          if (!tcp.isOpen()) {
+            return;
+          }
+        }
+      }
+    }
+
+    private static byte[] answer(byte[] q, int lastOctet) {
+      String name = questionName(q);
+      int questionEnd = 12 + name.length() + 2 + 4;
+      ByteBuffer out = ByteBuffer.allocate(512).put(q, 0, 2);
+      int rcode = name.equals("upstream.test") ? 0 : name.equals("broken.test") ? 2 : 3;
+      out.putShort((short) (0x8180 | rcode)).putShort((short) 1).putShort((short) (rcode == 0 ? 1 : 0))
+          .putShort((short) 0).putShort((short) 0).put(q, 12, questionEnd - 12);
+      if (rcode == 0) {
+        out.putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1).putInt(60).putShort((short) 4)
+            .put(new byte[] {(byte) 198, 51, 100, (byte) lastOctet});
+      }
+      out.flip();
+      byte[] a = new byte[out.remaining()];
+      out.get(a);
+      return a;
+    }
+
+    private static String questionName(byte[] q) {
+      StringBuilder name = new StringBuilder();
+      for (int p = 12; q[p] != 0; p += (q[p] & 0xff) + 1) {
+        if (!name.isEmpty()) {
+          name.append('.');
+        }
+        name.append(new String(q, p + 1, q[p] & 0xff, StandardCharsets.US_ASCII));
+      }
+      return name.toString().toLowerCase();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+      tcp.close();
+    }
+  }
+}
