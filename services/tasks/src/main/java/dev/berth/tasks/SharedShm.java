@@ -83,8 +83,9 @@ final class SharedShm {
 
   /**
    * The /dev/shm a container joining {@code donor}'s IPC namespace binds: the host's when the donor
-   * shares the host's namespace ({@code --ipc host}), else the donor's shared tmpfs; empty when the
-   * donor has none (it was not made shareable).
+   * shares the host's namespace ({@code --ipc host}), else the donor's shared tmpfs (its own, or
+   * the one it joined: {@link #bindForJoiners}); empty when the donor has none (it was not made
+   * shareable, nor joined one that was).
    */
   static Optional<Path> of(Task donor, boolean hostNamespace) {
     if (hostNamespace) {
@@ -92,6 +93,25 @@ final class SharedShm {
     }
     Path dir = donor.bundle.resolve(DIR);
     return RootfsMounts.isMountPoint(dir) ? Optional.of(dir) : Optional.empty();
+  }
+
+  /**
+   * Binds {@code shm} (from {@link #of}) in the bundle of a container that joined its IPC
+   * namespace as well, so that others may join that container in turn, as Docker lets them (its
+   * guest shares its donor's /dev/shm); the bind keeps the tmpfs when its donor goes. The host's
+   * /dev/shm is not bound: {@link #of} gives it to whoever joins a container in the host's namespace.
+   */
+  static void bindForJoiners(Path shm, Path bundle) throws IOException {
+    if (shm.equals(HOST_SHM)) {
+      return;
+    }
+    Path dir = bundle.resolve(DIR);
+    Files.createDirectory(dir);
+    try {
+      Mounts.mount(new MountSpec("bind", shm.toString(), List.of("bind")), dir);
+    } catch (ErrnoException e) {
+      throw new IOException("cannot bind the shared /dev/shm " + shm + " at " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** Binds {@code shm} (from {@link #of}) on the spec's /dev/shm, in place of its own tmpfs. */
