@@ -80,6 +80,7 @@ public final class ContainerCreator {
   private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]+";
   private static final int NAME_ATTEMPTS = 10;
   private static final int VOLUME_ATTEMPTS = 3;
+  private static final Path DEV_SHM = Path.of("/dev/shm");
   private static final Pattern EXPOSED_PORT = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?(?:/(tcp|udp|sctp))?");
 
   private final Channel channel;
@@ -276,14 +277,14 @@ public final class ContainerCreator {
       SpecBuilder spec = SpecBuilder.create(namespace, id).image(imageConfig).ownGroupSupplementary();
       List<VolumeSeeder.Target> volumeDirs = new ArrayList<>();
       Set<String> tmpfsFlags = o.tmpfs.stream().map(t -> TmpfsSpec.parse(t).target()).collect(Collectors.toSet());
-      List<String> volumeNames = mountVolumes(withImageVolumes(parsed.mounts(), imageConfig), tmpfsFlags, spec,
-          config.mounts(), volumeDirs, undo);
+      List<MountRequest> allMounts = withImageVolumes(parsed.mounts(), imageConfig);
+      List<String> volumeNames = mountVolumes(allMounts, tmpfsFlags, spec, config.mounts(), volumeDirs, undo);
       List<HostEntrySpec> hosts = new ArrayList<>(hostEntries(parsed.hosts(), network));
       for (ContainerLink link : parsed.links()) {
         hosts.addAll(link.hostEntries(channel, network, name));
       }
       Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
-      isolation.label(labels);
+      isolation.label(labels, ownsDevShm(allMounts));
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
       }
@@ -655,6 +656,15 @@ public final class ContainerCreator {
         .setName(own ? network : "bridge").build()).getNetwork().getGateway();
     return hosts.stream().map(h -> h.ip().equals(HostEntrySpec.HOST_GATEWAY) ? new HostEntrySpec(h.hostname(), gateway)
         : h).toList();
+  }
+
+  /**
+   * Whether the user mounts something of their own on /dev/shm (a tmpfs, a volume, a bind, an
+   * image's volume): Docker's daemon then keeps that mount, with its options, even for
+   * {@code --ipc shareable}, and refuses those that would join it as non-shareable.
+   */
+  private static boolean ownsDevShm(List<MountRequest> mounts) {
+    return mounts.stream().anyMatch(m -> Path.of(m.target()).normalize().equals(DEV_SHM));
   }
 
   /**

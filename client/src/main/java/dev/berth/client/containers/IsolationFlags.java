@@ -139,14 +139,18 @@ final class IsolationFlags {
         hostUts, noNewPrivileges, seccomp, sysctls, groups, devices, ipcMode, securityOpts);
   }
 
-  /** The labels by which the tasks service joins the namespaces of another container at each start. */
-  void label(Map<String, String> labels) {
+  /**
+   * The labels by which the tasks service joins the namespaces of another container at each start.
+   * A shareable container with a /dev/shm mount of the user's own ({@code ownShm}) is not labelled
+   * shareable: as in Docker, it keeps that mount and others are refused its IPC namespace.
+   */
+  void label(Map<String, String> labels, boolean ownShm) {
     if (!pidContainer.isEmpty()) {
       labels.put(ContainerLabels.PID, ContainerLabels.JOINED_CONTAINER_PREFIX + pidContainer);
     }
     if (!ipcContainer.isEmpty()) {
       labels.put(ContainerLabels.IPC, ContainerLabels.JOINED_CONTAINER_PREFIX + ipcContainer);
-    } else if (ipcMode.equals(ContainerLabels.IPC_SHAREABLE)) {
+    } else if (ipcMode.equals(ContainerLabels.IPC_SHAREABLE) && !ownShm) {
       labels.put(ContainerLabels.IPC, ContainerLabels.IPC_SHAREABLE);
     }
   }

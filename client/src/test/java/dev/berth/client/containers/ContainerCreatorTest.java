@@ -97,6 +97,12 @@ class ContainerCreatorTest {
     return new ContainerCreator(berth.channel(), InProcessBerth.NAMESPACE, Map.of()).create(options);
   }
 
+  private static ContainerOptions withLayer() {
+    ContainerOptions o = new ContainerOptions();
+    o.image = "with-layer";
+    return o;
+  }
+
   private static ContainerOptions plain() {
     ContainerOptions o = new ContainerOptions();
     o.image = "plain";
@@ -112,6 +118,26 @@ class ContainerCreatorTest {
     assertEquals(2, volumes.created.size());
     assertEquals("data", volumes.created.get(0));
     assertEquals(List.of("anonymous1", "data"), volumes.deleted, "undone last made first");
+  }
+
+  @Test
+  void aShareableContainerWithADevShmOfItsOwnKeepsItAndIsNotLabelledShareableAsDockers() {
+    ContainerOptions o = withLayer();
+    o.command = List.of("true");
+    o.ipc = "shareable";
+    assertEquals(ContainerLabels.IPC_SHAREABLE, create(o).getLabelsMap().get(ContainerLabels.IPC));
+    for (String own : List.of("--tmpfs", "-v", "--mount")) {
+      ContainerOptions mine = withLayer();
+      mine.command = List.of("true");
+      mine.ipc = "shareable";
+      switch (own) {
+        case "--tmpfs" -> mine.tmpfs = List.of("/dev/shm:exec");
+        case "-v" -> mine.volumes = List.of(root + ":/dev/shm/");
+        default -> mine.mounts = List.of("type=tmpfs,target=/dev/shm");
+      }
+      Container c = create(mine);
+      assertFalse(c.getLabelsMap().containsKey(ContainerLabels.IPC), () -> own + " /dev/shm is the user's: " + c);
+    }
   }
 
   @Test

@@ -46,7 +46,7 @@ final class JoinedNamespace {
     /**
      * A donor in the host's IPC namespace ({@code --ipc host}) is joined as Docker joins it, with
      * the host's /dev/shm, what {@code --ipc host} gives any container; others only when made
-     * shareable.
+     * shareable or when they joined one that was, as Docker allows such chains.
      */
     IPC("ipc", ContainerLabels.IPC, "IPC", Set.of(ContainerLabels.IPC_SHAREABLE));
 
@@ -169,6 +169,13 @@ final class JoinedNamespace {
   void pointAt(OciSpec spec) {
     spec.joinNamespace(kind.type, "/proc/" + process.pid() + "/ns/" + kind.type);
     shm.ifPresent(s -> SharedShm.bindInto(spec, s));
+  }
+
+  /** IPC's: binds the donor's /dev/shm in the joining task's bundle, so that others may join it in turn ({@link SharedShm#bindForJoiners}). */
+  void keepShmIn(Path bundle) throws IOException {
+    if (shm.isPresent()) {
+      SharedShm.bindForJoiners(shm.get(), bundle);
+    }
   }
 
   /**

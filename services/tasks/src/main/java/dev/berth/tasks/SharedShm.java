@@ -1,6 +1,7 @@
 package dev.berth.tasks;
 
 import containerd.services.containers.v1.Container;
+import dev.berth.api.grpc.Errors;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.linux.ErrnoException;
 import dev.berth.linux.MountSpec;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 /**
  * The /dev/shm containers share with their IPC namespace, as Docker's {@code --ipc shareable} and
@@ -30,6 +32,9 @@ final class SharedShm {
   private static final String DIR = "shm";
   private static final Path HOST_SHM = Path.of(SHM);
   private static final List<String> BIND_OPTIONS = List.of("rbind", "rprivate", "nosuid", "nodev", "noexec");
+  /** What the tmpfs of a shareable /dev/shm may be mounted with ({@code name=} for those with a value). */
+  private static final List<String> HOST_OPTIONS =
+      List.of("size=", "mode=", "nr_inodes=", "nosuid", "nodev", "noexec", "ro", "rw");
 
   private SharedShm() {}
 
@@ -46,20 +51,41 @@ final class SharedShm {
     if (options.isEmpty()) {
       return;
     }
+    List<String> hostOptions = hostOptions(options.get());
     Path dir = bundle.resolve(DIR);
     Files.createDirectory(dir);
     try {
-      Mounts.mount(new MountSpec("tmpfs", "shm", options.get()), dir);
+      Mounts.mount(new MountSpec("tmpfs", "shm", hostOptions), dir);
     } catch (ErrnoException e) {
       throw new IOException("cannot mount the shareable /dev/shm at " + dir + ": " + e.getMessage(), e);
     }
-    spec.bindInPlaceOfTmpfs(SHM, dir.toString(), BIND_OPTIONS);
+    spec.bindInPlaceOfTmpfs(SHM, dir.toString(), hostOptions.contains("ro")
+        ? Stream.concat(BIND_OPTIONS.stream(), Stream.of("ro")).toList() : BIND_OPTIONS);
+  }
+
+  /**
+   * The spec's tmpfs options for berthd's own mount on the host: the tmpfs's size and mode and the
+   * flags that only take from what it allows. Anything else is refused: {@code bind} or
+   * {@code rbind} would bind a path relative to berthd, {@code shared} and the like change the
+   * propagation of a host mount, and {@code exec}, {@code suid} or {@code dev} the shared tmpfs
+   * could not keep for its guests, whose bind is always without them (as Docker's).
+   */
+  static List<String> hostOptions(List<String> specOptions) {
+    for (String option : specOptions) {
+      String name = option.contains("=") ? option.substring(0, option.indexOf('=') + 1) : option;
+      if (!HOST_OPTIONS.contains(name)) {
+        throw Errors.invalidArgument("a shareable /dev/shm (label %s=%s) takes only the tmpfs options %s, not %s",
+            ContainerLabels.IPC, ContainerLabels.IPC_SHAREABLE, String.join(", ", HOST_OPTIONS), option);
+      }
+    }
+    return List.copyOf(specOptions);
   }
 
   /**
    * The /dev/shm a container joining {@code donor}'s IPC namespace binds: the host's when the donor
-   * shares the host's namespace ({@code --ipc host}), else the donor's shared tmpfs; empty when the
-   * donor has none (it was not made shareable).
+   * shares the host's namespace ({@code --ipc host}), else the donor's shared tmpfs (its own, or
+   * the one it joined: {@link #bindForJoiners}); empty when the donor has none (it was not made
+   * shareable, nor joined one that was).
    */
   static Optional<Path> of(Task donor, boolean hostNamespace) {
     if (hostNamespace) {
@@ -67,6 +93,25 @@ final class SharedShm {
     }
     Path dir = donor.bundle.resolve(DIR);
     return RootfsMounts.isMountPoint(dir) ? Optional.of(dir) : Optional.empty();
+  }
+
+  /**
+   * Binds {@code shm} (from {@link #of}) in the bundle of a container that joined its IPC
+   * namespace as well, so that others may join that container in turn, as Docker lets them (its
+   * guest shares its donor's /dev/shm); the bind keeps the tmpfs when its donor goes. The host's
+   * /dev/shm is not bound: {@link #of} gives it to whoever joins a container in the host's namespace.
+   */
+  static void bindForJoiners(Path shm, Path bundle) throws IOException {
+    if (shm.equals(HOST_SHM)) {
+      return;
+    }
+    Path dir = bundle.resolve(DIR);
+    Files.createDirectory(dir);
+    try {
+      Mounts.mount(new MountSpec("bind", shm.toString(), List.of("bind")), dir);
+    } catch (ErrnoException e) {
+      throw new IOException("cannot bind the shared /dev/shm " + shm + " at " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** Binds {@code shm} (from {@link #of}) on the spec's /dev/shm, in place of its own tmpfs. */

@@ -118,6 +118,9 @@ final class TaskCreator {
         spec.useRootfs("rootfs");
       }
       SharedShm.mountIfShareable(container, spec, bundle);
+      for (JoinedNamespace j : joined) {
+        j.keepShmIn(bundle);
+      }
       timer.step("rootfs");
       if (spec.cgroupsPath().isEmpty()) {
         spec.setCgroupsPath("/" + namespace + "/" + id);

@@ -84,10 +84,14 @@ final class TaskTeardown {
    */
   void removeBundle(Path bundle, Collection<Path> cgroups) throws IOException {
     Path rootfs = bundle.resolve("rootfs");
-    if (!RootfsMounts.unmountAll(rootfs, AFTERWARDS)) {
+    boolean rootfsUnmounted = RootfsMounts.unmountAll(rootfs, AFTERWARDS);
+    // whatever became of the rootfs: the container's processes are gone, and a shared /dev/shm
+    // left mounted would hold its memory until the host restarts
+    boolean shmUnmounted = SharedShm.unmount(bundle, AFTERWARDS);
+    if (!rootfsUnmounted) {
       throw new IOException("rootfs " + rootfs + " is still mounted; leaving the bundle in place");
     }
-    if (!SharedShm.unmount(bundle, AFTERWARDS)) {
+    if (!shmUnmounted) {
       throw new IOException("the shareable /dev/shm in " + bundle + " is still mounted; leaving the bundle in place");
     }
     for (Path cgroup : cgroups) {

@@ -8,7 +8,10 @@ import dev.berth.api.grpc.BerthException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.tasks.io.ProcessIo;
 import dev.berth.tasks.runtime.RuntimeBinary;
+import dev.berth.linux.MountSpec;
+import dev.berth.linux.Mounts;
 import io.grpc.Status;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +85,32 @@ class JoinedNamespaceKernelTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
     assertEquals("failed to join IPC namespace: container donor: non-shareable IPC"
         + " (hint: use IpcMode:shareable for the donor container)", e.getMessage());
+  }
+
+  @Test
+  void aContainerThatJoinedAShareableDonorCanBeJoinedInTurnAsDockers() throws Exception {
+    Path donorShm = Files.createDirectory(tmp.resolve("shm"));
+    Path guestBundle = Files.createDirectory(tmp.resolve("guest"));
+    Mounts.mount(new MountSpec("tmpfs", "shm", List.of("size=64k")), donorShm);
+    try {
+      Files.writeString(donorShm.resolve("from-donor"), "shared");
+      JoinedNamespace.of(ipcGuest("donor"), id -> Optional.of(donor()), id -> null, this::cgroupsOf).get(0)
+          .keepShmIn(guestBundle);
+      // the guest stands for a donor in its turn: its task runs in the donor's namespace
+      Task guest = new Task("default", "guest", guestBundle, runc(), new LinkedHashMap<>(DONORS), init());
+      JoinedNamespace.of(ipcGuest("guest"), id -> Optional.of(guest), id -> null, this::cgroupsOf);
+      RootfsMounts.unmountAll(donorShm, Runnable::run);
+      assertEquals("shared", Files.readString(guestBundle.resolve("shm/from-donor")),
+          "the guest keeps the donor's /dev/shm for those joining it after the donor went");
+    } finally {
+      RootfsMounts.unmountAll(guestBundle.resolve("shm"), Runnable::run);
+      RootfsMounts.unmountAll(donorShm, Runnable::run);
+    }
+  }
+
+  private static Container ipcGuest(String donorId) {
+    return Container.newBuilder().setId("guest-of-" + donorId)
+        .putLabels(ContainerLabels.IPC, ContainerLabels.JOINED_CONTAINER_PREFIX + donorId).build();
   }
 
   private Map<String, Path> cgroupsOf(int asked) {
