@@ -24,7 +24,10 @@ public final class ContainerLabels {
   /**
    * {@code container:<id>}: the container joins the PID namespace of that container's running
    * task, looked up by the tasks service at each task create (Docker's {@code --pid
-   * container:NAME}, which Docker's daemon records by id too).
+   * container:NAME}, which Docker's daemon records by id too); {@code process:<pid>:<start-time>}:
+   * the container joins the PID namespace of that process, which must be found under that PID with
+   * that start time (clock ticks after boot, /proc/PID/stat's 22nd field) at each task create (the
+   * CRI's pods' PID namespace holders).
    */
   public static final String PID = "io.berth.pid";
   /**
@@ -38,6 +41,8 @@ public final class ContainerLabels {
   public static final String IPC_SHAREABLE = "shareable";
   /** The prefix of {@link #PID}'s and {@link #IPC}'s value naming the container to join. */
   public static final String JOINED_CONTAINER_PREFIX = "container:";
+  /** The prefix of {@link #PID}'s value naming the process, by its PID and start time, to join. */
+  public static final String JOINED_PROCESS_PREFIX = "process:";
   /** Published ports, a {@link LabelLists list} of {@link PortSpec#parseLabel label-form port mappings}. */
   public static final String PORTS = "io.berth.ports";
   public static final String HOSTNAME = "io.berth.hostname";

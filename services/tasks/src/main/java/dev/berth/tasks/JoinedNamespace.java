@@ -26,7 +26,10 @@ import java.util.stream.Stream;
  * /dev/shm: {@link SharedShm}). The donor is looked up by id at every task create, whoever asks
  * for it (a client's start, berthd's restart monitor, after berthd itself restarted), never
  * through a process id kept from an earlier start: {@code /proc/PID/ns/TYPE} names whatever
- * process has that PID now, which after the donor's end may be one of the host's.
+ * process has that PID now, which after the donor's end may be one of the host's. The CRI's pods
+ * name the process holding their PID namespace, which is no container's, by its identity instead:
+ * {@code process:<pid>:<start-time>}, joined only while the process under that PID has that start
+ * time.
  *
  * <p>berthd learns of the donor's end only when conmon's exit file is seen, a while after the
  * kernel freed its PID for another process, perhaps another container's. So the process found by
@@ -42,45 +45,48 @@ final class JoinedNamespace {
   /** The namespaces a container may join another's of, each asked for by a label of its own. */
   enum Kind {
     /** The host's PID namespace is never joined this way: a donor running in it is refused. */
-    PID("pid", ContainerLabels.PID, "PID", Set.of()),
+    PID("pid", ContainerLabels.PID, "PID", Set.of(), true),
     /**
      * A donor in the host's IPC namespace ({@code --ipc host}) is joined as Docker joins it, with
      * the host's /dev/shm, what {@code --ipc host} gives any container; others only when made
-     * shareable or when they joined one that was, as Docker allows such chains.
+     * shareable or when they joined one that was, as Docker allows such chains. Never a bare
+     * process's: a container joining one needs its /dev/shm, which only a donor task has.
      */
-    IPC("ipc", ContainerLabels.IPC, "IPC", Set.of(ContainerLabels.IPC_SHAREABLE));
+    IPC("ipc", ContainerLabels.IPC, "IPC", Set.of(ContainerLabels.IPC_SHAREABLE), false);
 
     private final String type;
     private final String label;
     private final String name;
     /** The label's values that join no other container's namespace. */
     private final Set<String> ownModes;
+    /** Whether the label may name a process ({@link ContainerLabels#JOINED_PROCESS_PREFIX}). */
+    private final boolean joinsProcesses;
 
-    Kind(String type, String label, String name, Set<String> ownModes) {
+    Kind(String type, String label, String name, Set<String> ownModes, boolean joinsProcesses) {
       this.type = type;
       this.label = label;
       this.name = name;
       this.ownModes = ownModes;
+      this.joinsProcesses = joinsProcesses;
     }
   }
 
   private final Kind kind;
-  private final String donorId;
-  private final Task donor;
+  /** The donor as messages name it: {@code container <id>}, or a process with its start time. */
+  private final String donor;
   private final ProcessIdentity process;
   private final String namespace;
-  private final CgroupsOf cgroups;
+  private final StillTheDonor still;
   /** IPC's: the donor's /dev/shm on the host. */
   private final Optional<Path> shm;
 
-  private JoinedNamespace(Kind kind, String donorId, Task donor, ProcessIdentity process, String namespace,
-      CgroupsOf cgroups, Optional<Path> shm) {
+  private JoinedNamespace(Kind kind, String donor, ProcessIdentity process, String namespace, StillTheDonor still,
+      Optional<Path> shm) {
     this.kind = kind;
-    this.donorId = donorId;
     this.donor = donor;
     this.process = process;
     this.namespace = namespace;
-    this.cgroups = cgroups;
+    this.still = still;
     this.shm = shm;
   }
 
@@ -88,6 +94,12 @@ final class JoinedNamespace {
   @FunctionalInterface
   interface CgroupsOf {
     Map<String, Path> of(int pid) throws IOException;
+  }
+
+  /** What, beyond its identity, tells that the process under the donor's PID is still the donor (a task's cgroups). */
+  @FunctionalInterface
+  private interface StillTheDonor {
+    boolean holds() throws IOException;
   }
 
   /**
@@ -103,27 +115,34 @@ final class JoinedNamespace {
       Function<String, Container> records, CgroupsOf cgroups) {
     List<JoinedNamespace> joined = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      donorId(kind, container).ifPresent(donorId -> joined.add(of(kind, donorId, tasks, records, cgroups)));
+      String mode = container.getLabelsMap().getOrDefault(kind.label, "").strip();
+      if (mode.isEmpty() || kind.ownModes.contains(mode)) {
+        continue;
+      }
+      if (kind.joinsProcesses && mode.startsWith(ContainerLabels.JOINED_PROCESS_PREFIX)) {
+        joined.add(ofProcess(kind, mode));
+      } else if (mode.startsWith(ContainerLabels.JOINED_CONTAINER_PREFIX)
+          && mode.length() > ContainerLabels.JOINED_CONTAINER_PREFIX.length()) {
+        joined.add(ofContainer(kind, mode.substring(ContainerLabels.JOINED_CONTAINER_PREFIX.length()), tasks, records,
+            cgroups));
+      } else {
+        throw invalidMode(kind, mode);
+      }
     }
     return joined;
   }
 
-  private static Optional<String> donorId(Kind kind, Container container) {
-    String mode = container.getLabelsMap().getOrDefault(kind.label, "").strip();
-    if (mode.isEmpty() || kind.ownModes.contains(mode)) {
-      return Optional.empty();
-    }
-    if (!mode.startsWith(ContainerLabels.JOINED_CONTAINER_PREFIX)
-        || mode.length() == ContainerLabels.JOINED_CONTAINER_PREFIX.length()) {
-      String takes = Stream.concat(kind.ownModes.stream(), Stream.of(ContainerLabels.JOINED_CONTAINER_PREFIX + "<id>"))
-          .collect(Collectors.joining(" or "));
-      throw Errors.invalidArgument("invalid %s mode: %s (label %s takes %s)", kind.name, mode, kind.label, takes);
-    }
-    return Optional.of(mode.substring(ContainerLabels.JOINED_CONTAINER_PREFIX.length()));
+  private static BerthException invalidMode(Kind kind, String mode) {
+    Stream<String> joins = kind.joinsProcesses
+        ? Stream.of(ContainerLabels.JOINED_CONTAINER_PREFIX + "<id>", ContainerLabels.JOINED_PROCESS_PREFIX + "<pid>:<start-time>")
+        : Stream.of(ContainerLabels.JOINED_CONTAINER_PREFIX + "<id>");
+    String takes = Stream.concat(kind.ownModes.stream(), joins).collect(Collectors.joining(" or "));
+    return Errors.invalidArgument("invalid %s mode: %s (label %s takes %s)", kind.name, mode, kind.label, takes);
   }
 
-  private static JoinedNamespace of(Kind kind, String donorId, Function<String, Optional<Task>> tasks,
+  private static JoinedNamespace ofContainer(Kind kind, String donorId, Function<String, Optional<Task>> tasks,
       Function<String, Container> records, CgroupsOf cgroups) {
+    String who = "container " + donorId;
     try {
       records.apply(donorId);
     } catch (BerthException e) {
@@ -133,35 +152,67 @@ final class JoinedNamespace {
       throw e;
     }
     Task donor = tasks.apply(donorId).filter(t -> RUNNING.contains(t.init.status()))
-        .orElseThrow(() -> notRunning(kind, donorId));
+        .orElseThrow(() -> notRunning(kind, who));
     if (donor.cgroups.isEmpty()) {
       throw Errors.failedPrecondition("failed to join %s namespace: container %s has no cgroup of its own,"
           + " by which berthd tells its process from another that took its PID", kind.name, donorId);
     }
     int pid = donor.init.pid();
+    // the donor's record still names that process, which is in its cgroups: it did not end
+    StillTheDonor still = () -> donor.init.pid() == pid && RUNNING.contains(donor.init.status())
+        && donor.cgroups.equals(cgroups.of(pid));
+    return lookUp(kind, who, pid, still, host -> kind == Kind.IPC ? Optional.of(SharedShm.of(donor, host)
+        .orElseThrow(() -> Errors.invalidArgument("failed to join IPC namespace: container %s: non-shareable IPC"
+            + " (hint: use IpcMode:shareable for the donor container)", donorId))) : Optional.empty());
+  }
+
+  /**
+   * A process named by its PID and start time: while the process under that PID was started then,
+   * it is the one named; a process the kernel gave that PID to since started later. One that ends
+   * as the runtime joins its namespace is no risk either: the kernel forks no process into a PID
+   * namespace whose init has ended, so the runtime's create fails.
+   */
+  private static JoinedNamespace ofProcess(Kind kind, String mode) {
+    String[] named = mode.substring(ContainerLabels.JOINED_PROCESS_PREFIX.length()).split(":", -1);
+    int pid;
+    long startTime;
     try {
-      if (!donor.cgroups.equals(cgroups.of(pid))) {
-        throw notRunning(kind, donorId);
+      pid = Integer.parseInt(named[0]);
+      startTime = Long.parseLong(named[1]);
+    } catch (RuntimeException e) {
+      throw invalidMode(kind, mode);
+    }
+    if (named.length != 2 || pid <= 0) {
+      throw invalidMode(kind, mode);
+    }
+    String who = "process " + pid + " (started " + startTime + " clock ticks after boot)";
+    return lookUp(kind, who, pid, () -> ProcessIdentity.of(pid).startTime() == startTime, host -> Optional.empty());
+  }
+
+  /**
+   * The donor's process {@code pid} and namespace, read while {@code still} holds before and after;
+   * the host's PID namespace is refused, and {@code shmOf} tells IPC's /dev/shm, given whether the
+   * donor is in the host's namespace.
+   */
+  private static JoinedNamespace lookUp(Kind kind, String who, int pid, StillTheDonor still,
+      Function<Boolean, Optional<Path>> shmOf) {
+    try {
+      if (!still.holds()) {
+        throw notRunning(kind, who);
       }
       ProcessIdentity process = ProcessIdentity.of(pid);
       String namespace = namespaceOf(kind, pid);
-      // the donor's record still names that process: it did not end before the reads
-      if (donor.init.pid() != pid || !RUNNING.contains(donor.init.status())) {
-        throw notRunning(kind, donorId);
+      if (!still.holds()) {
+        throw notRunning(kind, who);
       }
       boolean host = namespace.equals(namespaceOf(kind, (int) ProcessHandle.current().pid()));
-      Optional<Path> shm = Optional.empty();
-      if (kind == Kind.IPC) {
-        shm = Optional.of(SharedShm.of(donor, host).orElseThrow(() -> Errors.invalidArgument(
-            "failed to join IPC namespace: container %s: non-shareable IPC (hint: use IpcMode:shareable for the donor container)",
-            donorId)));
-      } else if (host) {
-        throw Errors.failedPrecondition("failed to join %s namespace: container %s shares the host's %s namespace,"
-            + " which berthd does not let another container join", kind.name, donorId, kind.name);
+      if (kind == Kind.PID && host) {
+        throw Errors.failedPrecondition("failed to join %s namespace: %s shares the host's %s namespace,"
+            + " which berthd does not let another container join", kind.name, who, kind.name);
       }
-      return new JoinedNamespace(kind, donorId, donor, process, namespace, cgroups, shm);
+      return new JoinedNamespace(kind, who, process, namespace, still, shmOf.apply(host));
     } catch (IOException e) {
-      throw notRunning(kind, donorId);
+      throw notRunning(kind, who);
     }
   }
 
@@ -181,21 +232,20 @@ final class JoinedNamespace {
   /**
    * Refuses (FAILED_PRECONDITION) unless the created task's process {@code pid} is in the
    * donor's namespace and the donor's process is the one of the look-up, still in it and in the
-   * donor's cgroups; the caller then removes the task. The donor's /dev/shm is its task's while
+   * donor's cgroups (a task's); the caller then removes the task. The donor's /dev/shm is its task's while
    * that process runs: berthd unmounts it only after the process ended.
    */
   void verify(int pid) {
     try {
       if (!namespace.equals(namespaceOf(kind, pid))) {
-        throw notRunning(kind, donorId);
+        throw notRunning(kind, donor);
       }
       if (!process.equals(ProcessIdentity.of(process.pid())) || !namespace.equals(namespaceOf(kind, process.pid()))
-          || !donor.cgroups.equals(cgroups.of(process.pid()))
-          || donor.init.pid() != process.pid() || !RUNNING.contains(donor.init.status())) {
-        throw notRunning(kind, donorId);
+          || !still.holds()) {
+        throw notRunning(kind, donor);
       }
     } catch (IOException e) {
-      throw notRunning(kind, donorId);
+      throw notRunning(kind, donor);
     }
   }
 
@@ -204,8 +254,8 @@ final class JoinedNamespace {
     return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", kind.type)).toString();
   }
 
-  private static BerthException notRunning(Kind kind, String donorId) {
-    return Errors.failedPrecondition("failed to join %s namespace: container %s is not running", kind.name, donorId);
+  private static BerthException notRunning(Kind kind, String who) {
+    return Errors.failedPrecondition("failed to join %s namespace: %s is not running", kind.name, who);
   }
 
   /** A process as the kernel tells it from another of the same PID: its parent and start time (clock ticks since boot). */

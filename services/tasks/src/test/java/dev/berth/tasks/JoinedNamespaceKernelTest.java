@@ -108,6 +108,57 @@ class JoinedNamespaceKernelTest {
     }
   }
 
+  @Test
+  void aProcessNamedByItsPidAndStartTimeIsJoinedOnlyWhileThatProcessHoldsThePid() throws Exception {
+    long startTime = JoinedNamespace.ProcessIdentity.of(pid).startTime();
+    JoinedNamespace joined = JoinedNamespace.of(processGuest(pid + ":" + startTime), id -> Optional.empty(),
+        id -> null, this::cgroupsOf).get(0);
+    joined.verify(pid);
+    // a process that took the PID after the named one ended started later
+    BerthException other = assertThrows(BerthException.class, () -> JoinedNamespace.of(
+        processGuest(pid + ":" + (startTime + 1)), id -> Optional.empty(), id -> null, this::cgroupsOf));
+    assertEquals(Status.Code.FAILED_PRECONDITION, other.code());
+    assertEquals("failed to join PID namespace: process " + pid + " (started " + (startTime + 1)
+        + " clock ticks after boot) is not running", other.getMessage());
+
+    // ended between the look-up and the runtime's create: the created task is refused
+    unshare.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    unshare.destroyForcibly().waitFor();
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Files.exists(Path.of("/proc", Integer.toString(pid))) && System.nanoTime() < end; Thread.sleep(20)) {
+      // until reaped: a zombie keeps its PID, which no other process can take meanwhile
+    }
+    BerthException gone = assertThrows(BerthException.class, () -> joined.verify(pid));
+    assertEquals(Status.Code.FAILED_PRECONDITION, gone.code());
+    assertThrows(BerthException.class, () -> JoinedNamespace.of(processGuest(pid + ":" + startTime),
+        id -> Optional.empty(), id -> null, this::cgroupsOf));
+  }
+
+  @Test
+  void aProcessInTheHostsPidNamespaceOrAMalformedOneIsRefused() throws Exception {
+    int self = (int) ProcessHandle.current().pid();
+    BerthException host = assertThrows(BerthException.class, () -> JoinedNamespace.of(
+        processGuest(self + ":" + JoinedNamespace.ProcessIdentity.of(self).startTime()), id -> Optional.empty(),
+        id -> null, this::cgroupsOf));
+    assertEquals(Status.Code.FAILED_PRECONDITION, host.code());
+    for (String malformed : List.of("", "12", "x:1", "12:1:2", "-3:1")) {
+      BerthException e = assertThrows(BerthException.class, () -> JoinedNamespace.of(processGuest(malformed),
+          id -> Optional.empty(), id -> null, this::cgroupsOf), malformed);
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.code(), malformed);
+    }
+    Container ipc = Container.newBuilder().setId("guest").putLabels(ContainerLabels.IPC,
+        ContainerLabels.JOINED_PROCESS_PREFIX + pid + ":" + JoinedNamespace.ProcessIdentity.of(pid).startTime()).build();
+    BerthException e = assertThrows(BerthException.class,
+        () -> JoinedNamespace.of(ipc, id -> Optional.empty(), id -> null, this::cgroupsOf));
+    assertEquals("invalid IPC mode: " + ipc.getLabelsMap().get(ContainerLabels.IPC) + " (label io.berth.ipc takes"
+        + " shareable or container:<id>)", e.getMessage(), "a process has no /dev/shm to share");
+  }
+
+  private static Container processGuest(String identity) {
+    return Container.newBuilder().setId("guest")
+        .putLabels(ContainerLabels.PID, ContainerLabels.JOINED_PROCESS_PREFIX + identity).build();
+  }
+
   private static Container ipcGuest(String donorId) {
     return Container.newBuilder().setId("guest-of-" + donorId)
         .putLabels(ContainerLabels.IPC, ContainerLabels.JOINED_CONTAINER_PREFIX + donorId).build();
