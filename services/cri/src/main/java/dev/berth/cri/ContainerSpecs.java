@@ -38,7 +38,7 @@ final class ContainerSpecs {
   private ContainerSpecs() {}
 
   /** The pod's side of a container's spec. */
-  record Pod(PodSandboxes.Namespaces namespaces, String pidNamespace, boolean hostPid, String cgroupParent,
+  record Pod(PodSandboxes.Namespaces namespaces, boolean hostPid, String cgroupParent,
       List<String> networkFiles, Map<String, String> sysctls, String hostname) {}
 
   /**
@@ -126,10 +126,11 @@ final class ContainerSpecs {
     join(spec, NamespaceType.NETWORK, pod.namespaces().network());
     join(spec, NamespaceType.IPC, pod.namespaces().ipc());
     join(spec, NamespaceType.UTS, pod.namespaces().uts());
+    // a PID namespace to join is no path here but a label (CriContainers), the tasks service
+    // finding and checking its process at each task create: a path kept from now names whatever
+    // process has that PID when the container starts, perhaps one of the host's
     if (pod.hostPid()) {
       spec.hostNamespace(NamespaceType.PID);
-    } else if (!pod.pidNamespace().isEmpty()) {
-      spec.joinNamespace(NamespaceType.PID, pod.pidNamespace());
     }
   }
 

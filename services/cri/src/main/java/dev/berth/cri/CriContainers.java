@@ -58,9 +58,13 @@ import runtime.v1.PodSandboxConfig;
 final class CriContainers {
   /** containerd's exit code for a container whose process could not start. */
   private static final int START_ERROR_EXIT_CODE = 128;
+  /** containerd's CRI's heading for a task it could not create. */
+  private static final String CONTAINERD_TASK_REFUSAL = "failed to create containerd task: ";
   /** containerd's CRI's heading, then its shim's, before the runtime's reason. */
   private static final String CONTAINERD_CREATE_REFUSAL =
-      "failed to create containerd task: failed to create shim task: OCI runtime create failed: ";
+      CONTAINERD_TASK_REFUSAL + "failed to create shim task: OCI runtime create failed: ";
+  /** The tasks service's heading when a namespace to join was not there at the task's create. */
+  private static final String JOIN_REFUSAL = "failed to join ";
 
   private final Channel api;
   private final ContainerClient records;
@@ -193,8 +197,11 @@ final class CriContainers {
     NamespaceOption options = config.getLinux().getSecurityContext().getNamespaceOptions();
     boolean hostPid = options.getPid() == NamespaceMode.NODE
         || options.getPid() == NamespaceMode.POD && sandbox.namespaceOptions().getPid() == NamespaceMode.NODE;
-    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, pidNamespace(sandbox, options, namespaces),
-        hostPid, pod.getLinux().getCgroupParent(),
+    String pidJoin = pidJoin(sandbox, options, namespaces);
+    if (!pidJoin.isEmpty()) {
+      labels.put(ContainerLabels.PID, pidJoin);
+    }
+    ContainerSpecs.Pod podSide = new ContainerSpecs.Pod(namespaces, hostPid, pod.getLinux().getCgroupParent(),
         namespaces.files(), pod.getLinux().getSysctlsMap(), sandbox.hostname());
     Spec spec;
     try {
@@ -232,17 +239,20 @@ final class CriContainers {
   }
 
   /**
-   * The PID namespace to join, empty for a new one (or the node's, see hostPid). TARGET: the
-   * running target container's; POD: the pod's.
+   * The PID namespace to join as the {@link ContainerLabels#PID} label names it, empty for a new
+   * one (or the node's, see hostPid). TARGET: the running target container's, by its id; POD: the
+   * pod's, by its holder. The tasks service looks either up at each task create and checks the
+   * created task joined it, so a target or holder that ended before StartContainer fails the start
+   * instead of its PID naming another process.
    */
-  private String pidNamespace(PodSandboxes.Sandbox sandbox, NamespaceOption options, PodSandboxes.Namespaces pod) {
+  private String pidJoin(PodSandboxes.Sandbox sandbox, NamespaceOption options, PodSandboxes.Namespaces pod) {
     if (options.getPid() == NamespaceMode.TARGET) {
       CriContainer target = get(options.getTargetId());
       if (!target.state().running() || !target.sandboxId().equals(sandbox.id())) {
         throw Errors.failedPrecondition("target container %s is not running in pod %s", options.getTargetId(),
             sandbox.id());
       }
-      return "/proc/" + target.state().pid() + "/ns/pid";
+      return ContainerLabels.JOINED_CONTAINER_PREFIX + target.id();
     }
     return options.getPid() == NamespaceMode.POD ? pod.pid() : "";
   }
@@ -290,7 +300,8 @@ final class CriContainers {
   private StatusRuntimeException startError(CriContainer c, Status status, String failure, RuntimeException cause) {
     String message = ContainerTasks.runtimeRefusal(String.valueOf(failure))
         .map(why -> CONTAINERD_CREATE_REFUSAL + why + ": unknown")
-        .orElse("failed to start container " + c.id() + ": " + failure);
+        .orElse(String.valueOf(failure).startsWith(JOIN_REFUSAL) ? CONTAINERD_TASK_REFUSAL + failure
+            : "failed to start container " + c.id() + ": " + failure);
     StatusRuntimeException answer = status.withDescription(message).withCause(cause).asRuntimeException();
     try {
       records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, message));

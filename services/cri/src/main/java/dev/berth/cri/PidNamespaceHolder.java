@@ -2,6 +2,7 @@ package dev.berth.cri;
 
 import dev.berth.api.fs.AtomicFiles;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.labels.ContainerLabels;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,10 +74,25 @@ final class PidNamespaceHolder {
 
   /** The holder's pid while it is the process recorded, empty when none is recorded or it is gone. */
   Optional<Long> pid() {
+    return running().map(Recorded::pid);
+  }
+
+  /**
+   * The holder as the tasks service joins its PID namespace, {@code process:<pid>:<start-time>}
+   * ({@link ContainerLabels#PID}), while it is the process recorded: the tasks service checks at
+   * each task create that the process under that pid is still the one started then.
+   */
+  Optional<String> joinLabel() {
+    return running().map(r -> ContainerLabels.JOINED_PROCESS_PREFIX + r.pid() + ":" + r.startTime());
+  }
+
+  private record Recorded(long pid, String startTime) {}
+
+  private Optional<Recorded> running() {
     try {
       String[] recorded = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
-      long pid = Long.parseLong(recorded[0]);
-      return startTime(pid).filter(recorded[1]::equals).map(t -> pid);
+      Recorded r = new Recorded(Long.parseLong(recorded[0]), recorded[1]);
+      return startTime(r.pid()).filter(r.startTime()::equals).map(t -> r);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {

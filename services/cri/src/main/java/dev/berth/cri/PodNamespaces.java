@@ -17,8 +17,9 @@ import java.util.logging.Logger;
  * {@code <state>/cri/pods/<sandbox-id>/}, as {@code ip netns} and the network service pin network
  * namespaces. The UTS namespace gets the pod's hostname when made. Containers join them by path;
  * unpinning unmounts and deletes the files (a namespace lives on while a container is in it).
- * A PID namespace cannot be pinned that way (it needs an init): a pod sharing one gets a
- * {@link PidNamespaceHolder}, recorded in the same directory and killed on unpinning.
+ * A PID namespace cannot be pinned that way (a pinned one whose init ended takes no new process):
+ * a pod sharing one gets a {@link PidNamespaceHolder}, recorded in the same directory and killed
+ * on unpinning, which containers join by its identity.
  */
 final class PodNamespaces {
   private static final Logger LOG = Logger.getLogger(PodNamespaces.class.getName());
@@ -64,13 +65,13 @@ final class PodNamespaces {
   }
 
   /**
-   * The path of the pod's shared PID namespace, held by its holder; FAILED_PRECONDITION when the
-   * holder is gone (killed from outside, or the node rebooted).
+   * The pod's shared PID namespace as a container joins it, its holder named for the tasks service
+   * ({@link PidNamespaceHolder#joinLabel}), which checks it again at each task create; FAILED_PRECONDITION
+   * when the holder is gone (killed from outside, or the node rebooted).
    */
   String pid(String sandboxId) {
-    long pid = pidHolder(sandboxId).pid().orElseThrow(() -> Errors.failedPrecondition(
+    return pidHolder(sandboxId).joinLabel().orElseThrow(() -> Errors.failedPrecondition(
         "the process holding pod %s's PID namespace is gone: stop and remove the pod", sandboxId));
-    return "/proc/" + pid + "/ns/pid";
   }
 
   /**

@@ -277,8 +277,9 @@ final class PodSandboxes {
 
   /**
    * The namespace files the pod's containers join (its network's, IPC's and UTS's, empty for the
-   * host's; its shared PID namespace's, empty without one), the network service's hosts,
-   * hostname and resolv.conf for them, in that order, and the pod's /dev/shm, empty without one.
+   * host's), its shared PID namespace as the {@code io.berth.pid} label joins it (empty without
+   * one), the network service's hosts, hostname and resolv.conf for them, in that order, and the
+   * pod's /dev/shm, empty without one.
    */
   record Namespaces(String network, String ipc, String uts, String pid, List<String> files, String shm) {}
 

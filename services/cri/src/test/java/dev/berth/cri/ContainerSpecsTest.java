@@ -29,7 +29,7 @@ class ContainerSpecsTest {
             .setMemoryLimitInBytes(64L << 20).putUnified("memory.high", "50000000")
             .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("2MB").setLimit(4L << 20))))
         .build();
-    ContainerSpecs.Pod pod = new ContainerSpecs.Pod(new PodSandboxes.Namespaces("", "", "", "", List.of(), ""), "",
+    ContainerSpecs.Pod pod = new ContainerSpecs.Pod(new PodSandboxes.Namespaces("", "", "", "", List.of(), ""),
         false, "", List.of("/h/hosts", "/h/hostname", "/h/resolv.conf"), Map.of(), "p");
     Spec spec = ContainerSpecs.prepare("k8s.io", "c1", config, BUSYBOX, pod).build();
     assertEquals(Map.of("memory.high", "50000000"), spec.linux().resources().unified());

@@ -761,6 +761,69 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void aPidNamespaceIsJoinedOnlyIfItsHolderOrTargetStillRunsAtStartContainer() throws Exception {
+    Path logs = dir.resolve("join-logs");
+    PodSandboxConfig config = pod("joins").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      // a target in a PID namespace of its own, so that its process is PID 1 of those joining it
+      String target = create(pod, busybox("target", "exec sleep 1000").setLinux(LinuxContainerConfig.newBuilder()
+          .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption
+              .newBuilder().setPid(NamespaceMode.CONTAINER)))), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(target).build());
+      awaitState(target, ContainerState.CONTAINER_RUNNING);
+      String joins = create(pod, targeting(busybox("joins", "echo $(tr '\\0' ' ' < /proc/1/cmdline)"), target),
+          config);
+      String late = create(pod, targeting(busybox("late", "echo ran"), target), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(joins).build());
+      assertEquals(0, awaitState(joins, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F sleep 1000"), logLines(logs.resolve("joins/0.log")),
+          "the target's process is PID 1 of the container joining it");
+
+      // the target ended between CreateContainer and StartContainer: refused, whatever took its PID
+      cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(target).setTimeout(0).build());
+      assertRefusedAndNeverRan(late, "failed to create containerd task: failed to join PID namespace: container "
+          + target + " is not running", logs.resolve("late/0.log"), k8s);
+
+      // the pod's holder killed from outside after CreateContainer: refused too
+      String orphan = create(pod, busybox("orphan", "echo ran"), config);
+      long holder = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod)
+          .setVerbose(true).build()).getInfoOrThrow("info")).path("pid").asLong();
+      assertEquals("berth-pod", command(holder));
+      ProcessHandle.of(holder).ifPresent(ProcessHandle::destroyForcibly);
+      for (Instant end = Instant.now().plusSeconds(10); Files.exists(Path.of("/proc", Long.toString(holder)))
+          && Instant.now().isBefore(end); ) {
+        Thread.sleep(10);
+      }
+      assertRefusedAndNeverRan(orphan, "failed to create containerd task: failed to join PID namespace: process "
+          + holder + " (started ", logs.resolve("orphan/0.log"), k8s);
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  private static ContainerConfig.Builder targeting(ContainerConfig.Builder config, String target) {
+    return config.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext
+        .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.TARGET)
+            .setTargetId(target))));
+  }
+
+  /** StartContainer fails in containerd's words, the container ends with StartError as containerd's, no task is left. */
+  private static void assertRefusedAndNeverRan(String id, String words, Path log, BerthClient k8s) throws Exception {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.toString());
+    assertTrue(e.getStatus().getDescription().startsWith(words), e.getStatus().getDescription());
+    ContainerStatus refused = status(id);
+    assertEquals(List.of(ContainerState.CONTAINER_EXITED, 128, "StartError", e.getStatus().getDescription()),
+        List.of(refused.getState(), refused.getExitCode(), refused.getReason(), refused.getMessage()),
+        refused.toString());
+    assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
+        .get(GetRequest.newBuilder().setContainerId(id).build())), "no task is left of it");
+    assertFalse(Files.exists(log) && !Files.readString(log).isEmpty(), "it never ran: " + log);
+  }
+
+  @Test
   void seccompProfilesAndThePodsSysctlsReachItsContainers() throws Exception {
     Path logs = dir.resolve("security-logs");
     Path blockChmod = dir.resolve("block-chmod.json");
