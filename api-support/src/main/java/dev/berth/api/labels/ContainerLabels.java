@@ -105,11 +105,18 @@ public final class ContainerLabels {
   /**
    * What the user last asked for: {@value #RUNNING} (set by the client once it has started the
    * task) or {@value #STOPPED} (set by the client before it stops the task, so that the exit is
-   * not taken for a crash).
+   * not taken for a crash); or {@value #RESTART_FAILED}, set by berthd's restart monitor when a
+   * restart failed, which no user asked for (Docker's HasBeenManuallyStopped stays false).
    */
   public static final String RESTART_STATUS = "containerd.io/restart.status";
   public static final String RUNNING = "running";
   public static final String STOPPED = "stopped";
+  /**
+   * Left stopped by a failed restart, not by its user: restarted again when berthd starts as
+   * Docker's daemon restarts it (always, unless-stopped, on-failure within its count), and
+   * showing the exit code of the run that ended rather than a failed start's.
+   */
+  public static final String RESTART_FAILED = "restart-failed";
   /**
    * {@value #TRUE} while {@code rm -f} kills and removes the container (Docker's
    * RemovalInProgress): a command that fails meanwhile reports the container gone, not the step

@@ -66,6 +66,19 @@ class RestartPolicyTest {
   }
 
   @Test
+  void aContainerAFailedRestartLeftStoppedIsTakenUpAgainWhenTheDaemonStartsAsDockers() {
+    String failed = ContainerLabels.RESTART_FAILED;
+    for (String p : new String[] {"always", "unless-stopped", "on-failure"}) {
+      assertFalse(policy(p).wantsRestart(failed, 1, 1, false), p + " not before the daemon starts");
+      assertTrue(policy(p).wantsRestart(failed, 1, 1, true), p);
+    }
+    assertTrue(policy("on-failure:2").wantsRestart(failed, 1, 1, true), "under its count");
+    assertFalse(policy("on-failure:2").wantsRestart(failed, 1, 2, true), "its retries used up");
+    assertFalse(policy("on-failure").wantsRestart(failed, 0, 1, true), "after an exit 0");
+    assertFalse(policy("no").wantsRestart(failed, 1, 1, true));
+  }
+
+  @Test
   void onFailureNeedsAFailureAndCountsRetries() {
     assertFalse(policy("on-failure").wantsRestart(ContainerLabels.RUNNING, 0, 0, false));
     assertTrue(policy("on-failure").wantsRestart(ContainerLabels.RUNNING, 137, 1000, false));

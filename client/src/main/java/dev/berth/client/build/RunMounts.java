@@ -16,9 +16,11 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -50,6 +52,8 @@ final class RunMounts implements AutoCloseable {
   /** Beside a cache volume's data: held while one build fills it. */
   static final String FILL_LOCK_FILE = "berthctl-build-fill.lock";
   private static final String FILL_PREFIX = ".berthctl-build-fill-";
+  /** How often a cache volume removed while this build waited to fill it is made again. */
+  private static final int FILL_ATTEMPTS = 5;
   private final Channel leased;
   private final BaseImages baseImages;
   private final BuildContext context;
@@ -233,27 +237,22 @@ final class RunMounts implements AutoCloseable {
   /**
    * The cache's volume, made if this is its first use and filled unless a fill was completed: a
    * build killed mid-fill (SIGKILL, which runs no clean-up) leaves a volume without the marker
-   * {@value #FILLED_MARKER}, which the next build fills again rather than taking as filled.
+   * {@value #FILLED_MARKER}, which the next build fills again rather than taking as filled. One
+   * removed while this build waited to fill it (the fill under way failed) is made again.
    */
   private Volume cacheVolume(String name, RunMount m) throws IOException {
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(leased);
-    Volume volume = existingOrNew(volumes, name, m);
-    Path data = Path.of(volume.getMountpoint());
-    if (Files.exists(data.resolveSibling(FILLED_MARKER))) {
-      return volume;
-    }
-    try {
-      fillOnce(data, m);
-    } catch (IOException | RuntimeException e) {
-      // a cache whose fill failed is not kept half-made
-      try {
-        volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
-      } catch (StatusRuntimeException notRemoved) {
-        e.addSuppressed(notRemoved);
+    for (int attempt = 1; ; attempt++) {
+      Volume volume = existingOrNew(volumes, name, m);
+      Path data = Path.of(volume.getMountpoint());
+      if (Files.exists(data.resolveSibling(FILLED_MARKER)) || fillOnce(volumes, name, data, m)) {
+        return volume;
       }
-      throw e;
+      if (attempt == FILL_ATTEMPTS) {
+        throw new IOException("build cache volume " + name + " was removed " + FILL_ATTEMPTS
+            + " times while this build waited to fill it; try again");
+      }
     }
-    return volume;
   }
 
   private static Volume existingOrNew(VolumesGrpc.VolumesBlockingStub volumes, String name, RunMount m) {
@@ -279,19 +278,55 @@ final class RunMounts implements AutoCloseable {
   /**
    * Fills the volume's {@code data} unless another build did while this one waited for the fill
    * lock ({@value #FILL_LOCK_FILE} beside it, held while filling, released by the kernel when a
-   * build dies), then writes the marker, the last thing, once the fill is on disk.
+   * build dies), then writes the marker, the last thing, once the fill is on disk. A fill that
+   * fails removes the volume before it lets go of the lock, so a build that waited for the lock
+   * finds the volume gone (its lock file no longer at its path) rather than having it removed
+   * under its own fill: false then, for it to make the volume again and fill it itself.
    */
-  private void fillOnce(Path data, RunMount m) throws IOException {
+  private boolean fillOnce(VolumesGrpc.VolumesBlockingStub volumes, String name, Path data, RunMount m)
+      throws IOException {
     Path marker = data.resolveSibling(FILLED_MARKER);
-    try (FileChannel lock = FileChannel.open(data.resolveSibling(FILL_LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock held = lock.lock()) {
-      if (Files.exists(marker)) {
-        return;
+    Path lockFile = data.resolveSibling(FILL_LOCK_FILE);
+    FileChannel lock;
+    try {
+      lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException removed) {
+      return false;
+    }
+    try (lock) {
+      Object opened = fileKey(lockFile);
+      try (FileLock held = lock.lock()) {
+        if (opened == null || !opened.equals(fileKey(lockFile))) {
+          return false;
+        }
+        if (Files.exists(marker)) {
+          return true;
+        }
+        try {
+          fillVolume(data, m);
+          syncDirectory(data.getParent());
+          Files.createFile(marker);
+          syncDirectory(data.getParent());
+        } catch (IOException | RuntimeException e) {
+          // a cache whose fill failed is not kept half-made
+          try {
+            volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+          } catch (StatusRuntimeException notRemoved) {
+            e.addSuppressed(notRemoved);
+          }
+          throw e;
+        }
+        return true;
       }
-      fillVolume(data, m);
-      syncDirectory(data.getParent());
-      Files.createFile(marker);
-      syncDirectory(data.getParent());
+    }
+  }
+
+  /** The file's identity (device and inode), null once it is gone. */
+  private static Object fileKey(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (NoSuchFileException gone) {
+      return null;
     }
   }
 

@@ -122,6 +122,8 @@ public record ContainerState(Container record, Optional<Process> task) {
   /**
    * The exit code of the task that ended; after a failed start (no task), Docker's: 127 or 126
    * when the runtime could not run the command, else the earlier task's if it was not 0, else 128.
+   * After a restart by berthd's restart monitor that failed, the earlier task's, whatever it was:
+   * Docker's daemon sets the container stopped with the exit status of the run that ended.
    */
   public int exitCode() {
     if (exited()) {
@@ -135,6 +137,9 @@ public record ContainerState(Container record, Optional<Process> task) {
     }
     if (task.isPresent()) {
       return 0;
+    }
+    if (ContainerLabels.RESTART_FAILED.equals(labels.get(ContainerLabels.RESTART_STATUS))) {
+      return before;
     }
     return ContainerTasks.startExitCode(startError).orElse(before != 0 ? before : EXIT_UNKNOWN);
   }

@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import berth.volumes.v1.CreateVolumeRequest;
+import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.Volume;
+import berth.volumes.v1.VolumesGrpc;
+import dev.berth.api.Digests;
 import dev.berth.client.spec.MountFlag;
 import dev.berth.client.spec.VolumeSpec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +75,41 @@ class RunMountsTest {
   }
 
   @Test
+  void aBuildWaitingToFillACacheWhoseFillFailedMakesItAgainAndFillsItItself() throws Exception {
+    try (DirectoryVolumes volumes = new DirectoryVolumes(volumeRoot); RunMounts mounts = mounts(volumes)) {
+      String name = "berth-build-cache-" + Digests.hex(Digests.sha256("c".getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 24);
+      Volume first = VolumesGrpc.newBlockingStub(volumes.channel)
+          .create(CreateVolumeRequest.newBuilder().setName(name).build()).getVolume();
+      // another build fills it, holding its fill lock
+      Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), FillLockHolder.class.getName(),
+          Path.of(first.getMountpoint()).resolveSibling(RunMounts.FILL_LOCK_FILE).toString())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try {
+        assertEquals("locked", new BufferedReader(new InputStreamReader(other.getInputStream())).readLine());
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+          try {
+            mounts.add(parse("type=cache,id=c,target=/c,mode=0700"));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+        Thread.sleep(500);
+        // its fill fails: it removes the volume, then lets go of the lock
+        VolumesGrpc.newBlockingStub(volumes.channel).delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+        other.getOutputStream().close();
+        waiting.get(30, TimeUnit.SECONDS);
+      } finally {
+        other.destroyForcibly().waitFor();
+      }
+      Path data = Path.of(volumes.volumes.get(name).getMountpoint());
+      assertEquals("700", mode(data));
+      assertTrue(Files.exists(data.resolveSibling(RunMounts.FILLED_MARKER)));
+    }
+  }
+
+  @Test
   void aNewCacheIsFilledAndOwnedAsAsked() throws Exception {
     try (DirectoryVolumes volumes = new DirectoryVolumes(volumeRoot); RunMounts mounts = mounts(volumes)) {
       mounts.add(parse("type=cache,target=/c,uid=1000,gid=1000,mode=0700"));
@@ -71,7 +117,9 @@ class RunMountsTest {
       assertEquals("700", mode(data));
       assertEquals(1000, Files.getAttribute(data, "unix:uid"));
       try (var beside = Files.list(data.getParent())) {
-        assertEquals(List.of("_data"), beside.map(p -> p.getFileName().toString()).toList());
+        // nothing of the fill left but the marker of its end and its lock
+        assertEquals(List.of("_data", RunMounts.FILL_LOCK_FILE, RunMounts.FILLED_MARKER),
+            beside.map(p -> p.getFileName().toString()).sorted().toList());
       }
     }
   }

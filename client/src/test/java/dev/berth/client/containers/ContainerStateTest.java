@@ -109,4 +109,22 @@ class ContainerStateTest {
         "exec: \"nope\": executable file not found in $PATH")), Optional.empty());
     assertEquals(127, notFound.exitCode());
   }
+
+  @Test
+  void aFailedRestartByTheMonitorShowsTheExitOfTheRunThatEndedAsDockers() {
+    Map<String, String> failedRestart = new HashMap<>(Map.of(ContainerLabels.RESTART_POLICY, "always",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED, ContainerLabels.RESTART_COUNT, "1",
+        ContainerLabels.STARTED_AT, "2026-12-04T10:00:00Z",
+        ContainerLabels.START_ERROR, "failed to join PID namespace: container d0 is not running",
+        ContainerLabels.LAST_EXIT_CODE, "0", ContainerLabels.LAST_FINISHED_AT, "2026-12-04T10:00:01Z"));
+    ContainerState s = new ContainerState(record(failedRestart), Optional.empty());
+    assertEquals("exited", s.status());
+    assertFalse(s.restarting());
+    assertEquals(0, s.exitCode(), "not Docker's 128 for a start that never ran");
+    assertEquals(1, s.restartCount());
+    failedRestart.put(ContainerLabels.START_ERROR,
+        "exec: \"nope\": executable file not found in $PATH");
+    failedRestart.put(ContainerLabels.LAST_EXIT_CODE, "3");
+    assertEquals(3, new ContainerState(record(failedRestart), Optional.empty()).exitCode(), "not 127");
+  }
 }

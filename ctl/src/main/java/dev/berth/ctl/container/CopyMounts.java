@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The volumes and bind mounts of a container as {@code cp} sees them, from the container's
@@ -29,6 +30,8 @@ import java.util.Optional;
 final class CopyMounts {
   /** How often a destination made or removed meanwhile by someone else is looked up and mounted on again. */
   private static final int ATTEMPTS = 8;
+  /** How long the volumes API may take to name every volume's directory. */
+  private static final long VOLUME_LOOKUP_SECONDS = 30;
   private record Entry(String type, String name, String source, String destination, boolean readWrite) {}
 
   private final List<Entry> entries;
@@ -78,7 +81,9 @@ final class CopyMounts {
    * They go with the mount namespace {@code root} is mounted in.
    */
   void mountUnder(InRoot root, Channel channel) throws IOException {
-    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
+    // a berthd that stalls fails the copy rather than holding it, and its mounts, for ever
+    VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(VOLUME_LOOKUP_SECONDS, TimeUnit.SECONDS);
     for (Entry e : entries) {
       Path source = Path.of(e.type().equals("volume")
           ? volumes.get(GetVolumeRequest.newBuilder().setName(e.name()).build()).getVolume().getMountpoint()

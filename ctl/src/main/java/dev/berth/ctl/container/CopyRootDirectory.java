@@ -17,7 +17,6 @@ final class CopyRootDirectory implements AutoCloseable {
   private final Path top;
   private final PrivateMountNamespace namespace;
   private final Thread atExit = new Thread(this::removeAtExit, "berthctl-cp-remove");
-  private boolean released;
 
   private CopyRootDirectory(Path top, PrivateMountNamespace namespace) {
     this.top = top;
@@ -60,7 +59,8 @@ final class CopyRootDirectory implements AutoCloseable {
   /** Unmounts all mounted in it and removes it; the copy's descriptors in it should be closed first. */
   @Override
   public void close() throws IOException {
-    release();
+    namespace.close();
+    removeDirectories();
     try {
       Runtime.getRuntime().removeShutdownHook(atExit);
     } catch (IllegalStateException exiting) {
@@ -68,23 +68,23 @@ final class CopyRootDirectory implements AutoCloseable {
     }
   }
 
-  /** On a signal the mounts go with the process; only the directories are left to remove. */
-  private void removeAtExit() {
+  /**
+   * On Ctrl-C or SIGTERM the mounts go with the process, so the namespace's thread, which may be
+   * waiting on a berthd that stalls or in a mount, is not waited for: that would keep berthctl
+   * from exiting. Only the directories are left to remove; the kernel takes a mount in another
+   * namespace off a directory removed under it.
+   */
+  void removeAtExit() {
     try {
-      release();
+      removeDirectories();
     } catch (IOException e) {
       System.err.println("berthctl cp: could not remove " + top + ": " + e.getMessage());
     }
   }
 
-  /** Once, whichever of close and the shutdown hook comes first; the other waits for it to finish. */
-  private synchronized void release() throws IOException {
-    if (released) {
-      return;
-    }
-    released = true;
-    namespace.close();
+  /** Whichever of close and the shutdown hook comes first removes them; the other finds them gone. */
+  private void removeDirectories() throws IOException {
     Files.deleteIfExists(root());
-    Files.delete(top);
+    Files.deleteIfExists(top);
   }
 }

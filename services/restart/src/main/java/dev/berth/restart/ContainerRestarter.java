@@ -90,9 +90,10 @@ final class ContainerRestarter {
       // whoever deleted the ended task (a client's stop, rm or start) is handling the container
       return Outcome.LEFT_ALONE;
     }
-    int exit = task.filter(t -> !neverStarted).map(Process::getExitStatus).orElse(UNKNOWN_EXIT);
-    int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
+    int exit = task.filter(t -> !neverStarted).map(Process::getExitStatus)
+        .orElseGet(() -> exitBeforeFailedRestart(container, desired));
+    int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     if (neverStarted) {
       // the start it was created for, counted already if it was a restart
       return ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
@@ -112,6 +113,22 @@ final class ContainerRestarter {
       return remove(key, ns, container, task.isPresent(), exit);
     }
     return Outcome.LEFT_ALONE;
+  }
+
+  /**
+   * Without a task: the exit of the run before a failed restart, which deleted its task and kept
+   * its code on the record (on-failure goes by it when berthd starts); else Docker's status of a
+   * process that vanished without one, as a task gone with a reboot did.
+   */
+  private static int exitBeforeFailedRestart(Container container, String desired) {
+    if (!ContainerLabels.RESTART_FAILED.equals(desired)) {
+      return UNKNOWN_EXIT;
+    }
+    try {
+      return Integer.parseInt(container.getLabelsMap().getOrDefault(ContainerLabels.LAST_EXIT_CODE, ""));
+    } catch (NumberFormatException e) {
+      return UNKNOWN_EXIT;
+    }
   }
 
   /**
@@ -232,10 +249,14 @@ final class ContainerRestarter {
    * back-off, when an API did not answer; otherwise STOPPED, left stopped with the error for
    * {@code inspect}'s {@code State.Error}, as Docker's daemon leaves a container whose restart
    * failed (a {@code --pid container:} donor stopped, say) rather than trying again for ever.
+   * It is marked {@link ContainerLabels#RESTART_FAILED}, not stopped by its user, so that berthd's
+   * next start takes it up again as Docker's does, unless its user stopped it meanwhile.
    */
   private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e) {
+    String desired = ContainerLabels.RUNNING;
     try {
-      containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build());
+      desired = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer()
+          .getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
     } catch (StatusRuntimeException gone) {
       if (gone.getStatus().getCode() == Code.NOT_FOUND) {
         return removedWhileRestarting(key, e);
@@ -249,7 +270,8 @@ final class ContainerRestarter {
     try {
       containers(ns).update(UpdateContainerRequest.newBuilder()
           .setContainer(Container.newBuilder().setId(key.id())
-              .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED)
+              .putLabels(ContainerLabels.RESTART_STATUS,
+                  desired.equals(ContainerLabels.STOPPED) ? desired : ContainerLabels.RESTART_FAILED)
               .putLabels(ContainerLabels.START_ERROR,
                   ContainerTasks.dockersWords(String.valueOf(e.getStatus().getDescription()))))
           .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)
@@ -328,14 +350,16 @@ final class ContainerRestarter {
   }
 
   /**
-   * The new restart count, and the desired status back to running when {@code always} brings a
-   * stopped container back at start; the status is written only then, so a client's concurrent
-   * stop is not overwritten.
+   * The new restart count, and the desired status back to running when berthd's start brings a
+   * stopped container back; the status is written only then, so a client's concurrent stop is
+   * not overwritten. An earlier failed start's error goes, as Docker's start clears State.Error.
    */
   private static UpdateContainerRequest labelUpdate(ContainerKey key, Container container, int restart) {
     Container.Builder labels = Container.newBuilder().setId(key.id())
         .putLabels(ContainerLabels.RESTART_COUNT, Integer.toString(restart));
-    FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_COUNT);
+    // a label in the mask and not in the record is removed
+    FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_COUNT)
+        .addPaths("labels." + ContainerLabels.START_ERROR);
     if (!ContainerLabels.RUNNING.equals(container.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
       labels.putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
       mask.addPaths("labels." + ContainerLabels.RESTART_STATUS);

@@ -49,8 +49,14 @@ class ContainerRestarterTest {
   private static final ContainerKey KEY = new ContainerKey("default", "crashy");
   private static final Instant EXITED_AT = Instant.parse("2026-12-05T10:00:03.25Z");
 
-  /** One container with policy always, whose task is gone and whose next task the runtime refuses. */
+  /**
+   * One container, by default with policy always and meant to run, whose task is gone and whose
+   * next task the runtime refuses; its labels as a test sets them, whatever updates say.
+   */
   private static final class Fakes {
+    volatile Map<String, String> labels = Map.of(ContainerLabels.RESTART_POLICY, "always",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
+    volatile int creates;
     volatile boolean removedDuringCreate;
     volatile boolean removed;
     volatile Status createFailure = Status.UNKNOWN.withDescription("runc create failed: no such file or directory");
@@ -63,9 +69,8 @@ class ContainerRestarterTest {
           response.onError(Status.NOT_FOUND.withDescription("container crashy not found").asRuntimeException());
           return;
         }
-        response.onNext(GetContainerResponse.newBuilder().setContainer(Container.newBuilder().setId(KEY.id())
-            .putLabels(ContainerLabels.RESTART_POLICY, "always")
-            .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING)).build());
+        response.onNext(GetContainerResponse.newBuilder()
+            .setContainer(Container.newBuilder().setId(KEY.id()).putAllLabels(labels)).build());
         response.onCompleted();
       }
 
@@ -89,6 +94,7 @@ class ContainerRestarterTest {
 
       @Override
       public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
+        creates++;
         removed = removedDuringCreate;
         // by default what runc says when the rootfs went under it
         response.onError(createFailure.asRuntimeException());
@@ -199,8 +205,50 @@ class ContainerRestarterTest {
     Fakes fakes = new Fakes();
     assertEquals(ContainerRestarter.Outcome.STOPPED, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START));
     Map<String, String> last = fakes.updates.get(fakes.updates.size() - 1);
-    assertEquals(ContainerLabels.STOPPED, last.get(ContainerLabels.RESTART_STATUS));
+    assertEquals(ContainerLabels.RESTART_FAILED, last.get(ContainerLabels.RESTART_STATUS), "not a user's stop");
     assertEquals("runc create failed: no such file or directory", last.get(ContainerLabels.START_ERROR));
+  }
+
+  @Test
+  void aContainerAFailedRestartLeftStoppedIsTriedAgainWhenBerthdStartsAsDockers() throws Exception {
+    for (String policy : List.of("unless-stopped", "on-failure:3")) {
+      Fakes fakes = new Fakes();
+      fakes.labels = Map.of(ContainerLabels.RESTART_POLICY, policy,
+          ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED, ContainerLabels.RESTART_COUNT, "1",
+          ContainerLabels.LAST_EXIT_CODE, "1");
+      ContainerRestarter restarter = restarter(fakes);
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.EXIT), policy);
+      assertEquals(ContainerRestarter.Outcome.STOPPED, restarter.evaluate(KEY, Trigger.DAEMON_START), policy);
+      assertEquals(1, fakes.creates, policy);
+      close();
+    }
+  }
+
+  @Test
+  void onFailureGoesByTheExitBeforeTheFailedRestartWhenBerthdStarts() throws Exception {
+    Fakes fakes = new Fakes();
+    fakes.labels = Map.of(ContainerLabels.RESTART_POLICY, "on-failure:3",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED, ContainerLabels.RESTART_COUNT, "3",
+        ContainerLabels.LAST_EXIT_CODE, "1");
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START),
+        "its retries used up");
+    close();
+    fakes.labels = Map.of(ContainerLabels.RESTART_POLICY, "on-failure",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED, ContainerLabels.LAST_EXIT_CODE, "0");
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START),
+        "after an exit 0");
+    assertEquals(0, fakes.creates);
+  }
+
+  @Test
+  void aUsersStopThatLandsDuringAFailedRestartStaysAStop() throws Exception {
+    Fakes fakes = new Fakes();
+    // always is brought back when berthd starts; the record says stopped when the failure is recorded
+    fakes.labels = Map.of(ContainerLabels.RESTART_POLICY, "always",
+        ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED);
+    assertEquals(ContainerRestarter.Outcome.STOPPED, restarter(fakes).evaluate(KEY, Trigger.DAEMON_START));
+    Map<String, String> last = fakes.updates.get(fakes.updates.size() - 1);
+    assertEquals(ContainerLabels.STOPPED, last.get(ContainerLabels.RESTART_STATUS));
   }
 
   @Test
