@@ -24,6 +24,8 @@ final class DnsMessage {
   static final int TTL = 600;
   /** The largest UDP answer without EDNS (RFC 1035 4.2.1). */
   static final int UDP_LIMIT = 512;
+  /** The largest message: what a two-byte TCP length can say. */
+  static final int TCP_LIMIT = 65535;
 
   private static final int HEADER = 12;
   private static final int QR = 0x8000;

@@ -1,0 +1,183 @@
+package dev.berth.network.dns;
+
+import dev.berth.network.linux.Netns;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Forwards the queries nobody answered locally to the container's external servers in turn
+ * (SERVFAIL and REFUSED answers and silence move on to the next, as in Docker), and SERVFAIL
+ * comes back when none answered. A query that came over UDP goes out over the container's
+ * {@link Forwarder} (or berthd's, for a server asked from the host); one that came over TCP goes
+ * over a {@link TcpUpstream} connection of its own, as Docker's do. On the loop's thread only.
+ */
+final class Forwarding {
+  private static final Logger LOG = Logger.getLogger(Forwarding.class.getName());
+  /** Docker's extIOTimeout: how long one external server has to answer. */
+  private static final long FORWARD_TIMEOUT = TimeUnit.SECONDS.toNanos(4);
+
+  private final SelectorLoop loop;
+  final Forwarder hostForwarder;
+  private final Set<TcpUpstream> tcpForwards = new HashSet<>();
+
+  /** Opens the socket that asks servers from berthd's own namespace. */
+  Forwarding(SelectorLoop loop) throws IOException {
+    this.loop = loop;
+    DatagramChannel host = DatagramChannel.open(StandardProtocolFamily.INET);
+    host.configureBlocking(false);
+    this.hostForwarder = new Forwarder(host);
+    listen(hostForwarder);
+  }
+
+  /** Has the loop read the answers that come back to {@code f}. */
+  void listen(Forwarder f) throws ClosedChannelException {
+    loop.register(f.channel, SelectionKey.OP_READ, new Selectable() {
+      @Override
+      public void ready(SelectionKey key) throws IOException {
+        readAnswers(f);
+      }
+
+      @Override
+      public void failed(IOException e) {
+        LOG.fine("DNS socket: " + e.getMessage());
+      }
+    });
+  }
+
+  /** Sends {@code p} to its endpoint's external server {@code index}, or SERVFAIL once none is left. */
+  void forward(Pending p, int index) {
+    List<ExternalServer> servers = p.endpoint.servers;
+    for (int i = index; i < servers.size(); i++) {
+      ExternalServer server = servers.get(i);
+      if (p.client instanceof TcpClient) {
+        try {
+          connectTcp(p, server);
+        } catch (IOException ex) {
+          LOG.fine("forwarding over TCP to " + server + ": " + ex.getMessage());
+          continue;
+        }
+        p.server = i;
+        p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
+        return;
+      }
+      Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
+      InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
+      int id = via.freeId();
+      byte[] out = p.query.clone();
+      DnsMessage.setId(out, id);
+      try {
+        via.channel.send(ByteBuffer.wrap(out), to);
+      } catch (IOException ex) {
+        LOG.fine("forwarding to " + server + ": " + ex.getMessage());
+        continue;
+      }
+      p.server = i;
+      p.to = to;
+      p.id = id;
+      p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
+      via.pending.put(id, p);
+      return;
+    }
+    p.client.send(DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
+  }
+
+  /**
+   * Opens a TCP connection to {@code server} for {@code p}: from berthd's namespace (this thread's)
+   * or, made by a short-lived thread there, from the container's.
+   */
+  private void connectTcp(Pending p, ExternalServer server) throws IOException {
+    SocketChannel c = server.inHost() ? SocketChannel.open(StandardProtocolFamily.INET)
+        : Netns.callIn(p.endpoint.netns, () -> SocketChannel.open(StandardProtocolFamily.INET));
+    try {
+      c.configureBlocking(false);
+      TcpUpstream u = new TcpUpstream(p, c, this);
+      boolean connected = c.connect(new InetSocketAddress(Sockets.address(server.address()), 53));
+      loop.register(c, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, u);
+      tcpForwards.add(u);
+    } catch (IOException | RuntimeException e) {
+      Sockets.closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /** {@code u}'s server answered. */
+  void answered(TcpUpstream u, byte[] answer) {
+    tcpForwards.remove(u);
+    u.close();
+    relay(u.pending, answer);
+  }
+
+  /** {@code u}'s connection failed: the next server is asked. */
+  void failed(TcpUpstream u) {
+    tcpForwards.remove(u);
+    u.close();
+    forward(u.pending, u.pending.server + 1);
+  }
+
+  /** Relays an external server's answer, or asks the next server after a SERVFAIL or REFUSED. */
+  private void relay(Pending p, byte[] answer) {
+    int rcode = DnsMessage.responseCode(answer, answer.length);
+    if (rcode < 0 || rcode == DnsMessage.SERVFAIL || rcode == DnsMessage.REFUSED) {
+      forward(p, p.server + 1);
+      return;
+    }
+    DnsMessage.setId(answer, p.question.id());
+    p.client.send(answer);
+  }
+
+  private void readAnswers(Forwarder f) throws IOException {
+    for (SelectorLoop.Datagram d; (d = loop.receive(f.channel)) != null; ) {
+      byte[] message = d.data();
+      int rcode = DnsMessage.responseCode(message, message.length);
+      Pending p = rcode < 0 ? null : f.pending.get(DnsMessage.id(message));
+      if (p == null || !p.to.equals(d.from())) {
+        continue; // late, spoofed or not a response
+      }
+      f.pending.remove(p.id);
+      relay(p, message);
+    }
+  }
+
+  /** Moves the queries whose server has been silent too long on to the next server. */
+  void sweep(long now, Collection<Endpoint> endpoints) {
+    List<Forwarder> forwarders = new ArrayList<>();
+    forwarders.add(hostForwarder);
+    endpoints.forEach(e -> forwarders.add(e.forwarder));
+    for (Forwarder f : forwarders) {
+      for (Pending p : List.copyOf(f.pending.values())) {
+        if (now - p.deadline > 0) {
+          f.pending.remove(p.id);
+          if (p.endpoint.open) {
+            forward(p, p.server + 1);
+          }
+        }
+      }
+    }
+    for (TcpUpstream u : List.copyOf(tcpForwards)) {
+      if (now - u.pending.deadline > 0) {
+        tcpForwards.remove(u);
+        u.close();
+        if (u.pending.endpoint.open) {
+          forward(u.pending, u.pending.server + 1);
+        }
+      }
+    }
+  }
+
+  void close() {
+    hostForwarder.close();
+  }
+}

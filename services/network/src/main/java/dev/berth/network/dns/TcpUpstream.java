@@ -1,0 +1,64 @@
+package dev.berth.network.dns;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/** A query forwarded over a TCP connection of its own to an external server, which ends with the answer. */
+final class TcpUpstream implements Selectable {
+  final Pending pending;
+  private final SocketChannel channel;
+  private final Forwarding forwarding;
+  private final ByteBuffer out;
+  private ByteBuffer in = ByteBuffer.allocate(2);
+
+  TcpUpstream(Pending pending, SocketChannel channel, Forwarding forwarding) {
+    this.pending = pending;
+    this.channel = channel;
+    this.forwarding = forwarding;
+    this.out = ByteBuffer.allocate(pending.query.length + 2);
+    out.putShort((short) pending.query.length).put(pending.query).flip();
+  }
+
+  @Override
+  public void ready(SelectionKey key) throws IOException {
+    byte[] answer = progress(key);
+    if (answer != null) {
+      forwarding.answered(this, answer);
+    }
+  }
+
+  @Override
+  public void failed(IOException e) {
+    forwarding.failed(this);
+  }
+
+  /** Connects, writes the query, reads the answer; the answer once it is whole, else null. */
+  private byte[] progress(SelectionKey key) throws IOException {
+    if (key.isConnectable()) {
+      channel.finishConnect();
+      key.interestOps(SelectionKey.OP_WRITE);
+      return null;
+    }
+    if (key.isWritable()) {
+      channel.write(out);
+      if (!out.hasRemaining()) {
+        key.interestOps(SelectionKey.OP_READ);
+      }
+      return null;
+    }
+    if (channel.read(in) < 0) {
+      throw new IOException("the server closed the connection before answering");
+    }
+    if (in.capacity() == 2 && !in.hasRemaining()) {
+      in = ByteBuffer.allocate(((in.get(0) & 0xff) << 8) | (in.get(1) & 0xff));
+      channel.read(in);
+    }
+    return in.capacity() != 2 && !in.hasRemaining() ? in.array() : null;
+  }
+
+  void close() {
+    Sockets.closeQuietly(channel);
+  }
+}
