@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -163,6 +164,64 @@ class EmbeddedDnsKernelTest {
     assertTrue(in(given.toString(), "ss", "-aun").output().lines().noneMatch(l -> l.contains("127.0.0.11")),
         "sockets left");
     assertEquals(0, h.manager.resolversServed());
+  }
+
+  @Test
+  void theResolversOwnAddressIsNoUpstreamAndOthersStillResolve() throws Exception {
+    network("selfdns", "10.215.0.0/24");
+    Attachment peer = h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("selfdns")
+        .addAliases("peer").build());
+    Attachment looping = h.attach(AttachRequest.newBuilder().setContainerId("looping").setNetwork("selfdns")
+        .addDnsServers("127.0.0.11").build());
+    // forwarded to itself, the query would come back through the DNAT for ever
+    Sh.Result r = nslookup(looping, "upstream.test");
+    assertTrue(r.output().contains("SERVFAIL"), r.output());
+    Sh.Result other = nslookup(peer, "looping");
+    assertOk(other, "another container still resolves");
+    assertOk(nslookup(looping, "peer"), "and the container itself, its peers");
+  }
+
+  @Test
+  void queriesBeyondTheConcurrencyCapAreRefused() throws Exception {
+    network("capped", "10.216.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("flood").setNetwork("capped")
+        .addDnsServers("10.216.0.1").build());
+    // an upstream on the gateway (which the bridge has now) that never answers
+    try (DatagramChannel silent = Netns.callIn(h.hostNetnsPath, () -> {
+      DatagramChannel c = DatagramChannel.open();
+      c.bind(new InetSocketAddress("10.216.0.1", 53));
+      return c;
+    })) {
+      int refused = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+        try (DatagramChannel c = DatagramChannel.open()) {
+          c.connect(new InetSocketAddress("127.0.0.11", 53));
+          c.configureBlocking(false);
+          for (int i = 0; i < 1100; i++) {
+            byte[] q = query("q" + i + ".test");
+            q[0] = (byte) (i >> 8);
+            q[1] = (byte) i;
+            c.write(ByteBuffer.wrap(q));
+            if (i % 50 == 49) {
+              LockSupport.parkNanos(20_000_000); // lets the resolver keep up, so that no query is dropped before it
+            }
+          }
+          int count = 0;
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // before the 4 s SERVFAILs
+          ByteBuffer in = ByteBuffer.allocate(512);
+          while (System.nanoTime() < until) {
+            in.clear();
+            if (c.read(in) > 0 && (in.get(3) & 0xf) == 5) {
+              count++;
+            } else {
+              LockSupport.parkNanos(5_000_000);
+            }
+          }
+          return count;
+        }
+      });
+      assertTrue(refused > 0 && refused <= 1100 - 1024, "REFUSED answers: " + refused);
+      h.detach("flood");
+    }
   }
 
   /** The address in the last record of an answer. */

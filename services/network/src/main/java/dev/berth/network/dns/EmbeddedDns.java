@@ -39,7 +39,7 @@ public final class EmbeddedDns implements AutoCloseable {
   public static EmbeddedDns start() throws IOException {
     SelectorLoop loop = SelectorLoop.open();
     EmbeddedDns dns = new EmbeddedDns(loop, new Forwarding(loop));
-    loop.start(dns::sweep);
+    loop.start(dns::sweep, dns::broken);
     return dns;
   }
 
@@ -126,7 +126,13 @@ public final class EmbeddedDns implements AutoCloseable {
       client.send(reply);
       return;
     }
-    forwarding.forward(new Pending(e, q, message, client), 0);
+    forwarding.start(new Pending(e, q, message, client));
+  }
+
+  /** Stops serving a container whose state an Error left in doubt; its queries then go unanswered. */
+  private void broken(Endpoint e) {
+    endpoints.remove(e.key, e);
+    e.closeSockets();
   }
 
   private void sweep(long now) {

@@ -34,13 +34,15 @@ final class Endpoint {
   private final ServerSocketChannel tcp;
   final Forwarder forwarder;
   final List<TcpClient> clients = new ArrayList<>(0);
+  /** Queries waiting on external servers, capped at {@link Forwarding#MAX_CONCURRENT}. */
+  int forwarding;
   boolean open = true;
 
   private Endpoint(String key, Path netns, List<ExternalServer> servers, boolean ndotsSet, DatagramChannel udp,
       ServerSocketChannel tcp, Forwarder forwarder) {
     this.key = key;
     this.netns = netns;
-    this.servers = List.copyOf(servers);
+    this.servers = servers.stream().filter(s -> !isResolver(s)).toList();
     this.ndotsSet = ndotsSet;
     this.udp = udp;
     this.tcp = tcp;
@@ -84,6 +86,15 @@ final class Endpoint {
     return e;
   }
 
+  /**
+   * Whether {@code s} is this resolver, asked from the container's namespace (as {@code --dns
+   * 127.0.0.11} would): a query forwarded there would come back to it for ever, so Docker drops
+   * it (filterExtServers). The host's own 127.0.0.11 is another server.
+   */
+  static boolean isResolver(ExternalServer s) {
+    return !s.inHost() && Sockets.address(s.address()).equals(RESOLVER_ADDRESS);
+  }
+
   private static int port(NetworkChannel c) throws IOException {
     return ((InetSocketAddress) c.getLocalAddress()).getPort();
   }
@@ -100,7 +111,12 @@ final class Endpoint {
 
       @Override
       public void failed(IOException e) {
-        LOG.fine("DNS socket: " + e.getMessage());
+        LOG.fine("DNS socket of " + key + ": " + e.getMessage());
+      }
+
+      @Override
+      public Endpoint endpoint() {
+        return Endpoint.this;
       }
     });
     loop.register(tcp, SelectionKey.OP_ACCEPT, new Selectable() {
@@ -117,10 +133,15 @@ final class Endpoint {
 
       @Override
       public void failed(IOException e) {
-        LOG.fine("DNS socket: " + e.getMessage());
+        LOG.fine("DNS socket of " + key + ": " + e.getMessage());
+      }
+
+      @Override
+      public Endpoint endpoint() {
+        return Endpoint.this;
       }
     });
-    forwarding.listen(forwarder);
+    forwarding.listen(forwarder, this);
   }
 
   void closeSockets() {

@@ -14,13 +14,32 @@ final class Forwarder {
     this.channel = channel;
   }
 
-  /** A random id no pending query has, so that answers cannot be guessed. */
+  private static final int IDS = 0x10000;
+  private static final int RANDOM_TRIES = 16;
+
+  /**
+   * A random id no pending query has, so that answers cannot be guessed; -1 when all 65536 are
+   * taken. After a few random tries the ids are scanned from a random start, so the search ends.
+   */
   int freeId() {
-    int id;
-    do {
-      id = ThreadLocalRandom.current().nextInt(0x10000);
-    } while (pending.containsKey(id));
-    return id;
+    if (pending.size() >= IDS) {
+      return -1;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < RANDOM_TRIES; i++) {
+      int id = random.nextInt(IDS);
+      if (!pending.containsKey(id)) {
+        return id;
+      }
+    }
+    int start = random.nextInt(IDS);
+    for (int i = 0; i < IDS; i++) {
+      int id = (start + i) % IDS;
+      if (!pending.containsKey(id)) {
+        return id;
+      }
+    }
+    return -1;
   }
 
   void close() {

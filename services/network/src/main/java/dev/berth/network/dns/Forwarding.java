@@ -26,6 +26,11 @@ import java.util.logging.Logger;
  */
 final class Forwarding {
   private static final Logger LOG = Logger.getLogger(Forwarding.class.getName());
+  /**
+   * Docker's maxConcurrent: the queries one container may have waiting on external servers; more
+   * are answered REFUSED at once, so one container cannot exhaust what the others share.
+   */
+  static final int MAX_CONCURRENT = 1024;
   /** Docker's extIOTimeout: how long one external server has to answer. */
   private static final long FORWARD_TIMEOUT = TimeUnit.SECONDS.toNanos(4);
 
@@ -39,11 +44,11 @@ final class Forwarding {
     DatagramChannel host = DatagramChannel.open(StandardProtocolFamily.INET);
     host.configureBlocking(false);
     this.hostForwarder = new Forwarder(host);
-    listen(hostForwarder);
+    listen(hostForwarder, null);
   }
 
-  /** Has the loop read the answers that come back to {@code f}. */
-  void listen(Forwarder f) throws ClosedChannelException {
+  /** Has the loop read the answers that come back to {@code f}, {@code owner}'s (null: berthd's). */
+  void listen(Forwarder f, Endpoint owner) throws ClosedChannelException {
     loop.register(f.channel, SelectionKey.OP_READ, new Selectable() {
       @Override
       public void ready(SelectionKey key) throws IOException {
@@ -54,11 +59,26 @@ final class Forwarding {
       public void failed(IOException e) {
         LOG.fine("DNS socket: " + e.getMessage());
       }
+
+      @Override
+      public Endpoint endpoint() {
+        return owner;
+      }
     });
   }
 
+  /** Forwards {@code p}, unless its container has {@link #MAX_CONCURRENT} queries waiting already. */
+  void start(Pending p) {
+    if (p.endpoint.forwarding >= MAX_CONCURRENT) {
+      p.client.send(DnsMessage.rcode(p.question, DnsMessage.REFUSED));
+      return;
+    }
+    p.endpoint.forwarding++;
+    forward(p, 0);
+  }
+
   /** Sends {@code p} to its endpoint's external server {@code index}, or SERVFAIL once none is left. */
-  void forward(Pending p, int index) {
+  private void forward(Pending p, int index) {
     List<ExternalServer> servers = p.endpoint.servers;
     for (int i = index; i < servers.size(); i++) {
       ExternalServer server = servers.get(i);
@@ -76,6 +96,10 @@ final class Forwarding {
       Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
       InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
       int id = via.freeId();
+      if (id < 0) {
+        LOG.fine("forwarding to " + server + ": every query id is in use");
+        continue;
+      }
       byte[] out = p.query.clone();
       DnsMessage.setId(out, id);
       try {
@@ -91,7 +115,12 @@ final class Forwarding {
       via.pending.put(id, p);
       return;
     }
-    p.client.send(DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
+    finish(p, DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
+  }
+
+  private static void finish(Pending p, byte[] answer) {
+    p.endpoint.forwarding--;
+    p.client.send(answer);
   }
 
   /**
@@ -135,7 +164,7 @@ final class Forwarding {
       return;
     }
     DnsMessage.setId(answer, p.question.id());
-    p.client.send(answer);
+    finish(p, answer);
   }
 
   private void readAnswers(Forwarder f) throws IOException {

@@ -9,4 +9,7 @@ interface Selectable {
 
   /** Reading or writing the socket failed: the owner closes it, or moves on. */
   void failed(IOException e);
+
+  /** The container whose socket it is, to name in logs and to close if serving it broke; null for berthd's own. */
+  Endpoint endpoint();
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,7 +30,11 @@ final class SelectorLoop implements AutoCloseable {
 
   private final Selector selector;
   private final Thread thread;
+  /** How long {@link #close} waits for the thread. */
+  private static final long CLOSE_WAIT_MILLIS = 5000;
+
   private LongConsumer sweep;
+  private Consumer<Endpoint> broken;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final ByteBuffer receive = ByteBuffer.allocate(DnsMessage.TCP_LIMIT);
   private volatile boolean closed;
@@ -44,9 +49,14 @@ final class SelectorLoop implements AutoCloseable {
     return new SelectorLoop(Selector.open());
   }
 
-  /** Starts the thread, which calls {@code sweep} with the time every 250 ms. */
-  void start(LongConsumer sweep) {
+  /**
+   * Starts the thread, which calls {@code sweep} with the time every 250 ms, and {@code broken}
+   * with a container whose socket's owner threw an Error (such as OutOfMemoryError), whose state
+   * can no longer be trusted.
+   */
+  void start(LongConsumer sweep, Consumer<Endpoint> broken) {
     this.sweep = sweep;
+    this.broken = broken;
     thread.start();
   }
 
@@ -120,8 +130,9 @@ final class SelectorLoop implements AutoCloseable {
           sweep.accept(now);
           nextSweep = now + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
         }
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "DNS resolver loop: " + e.getMessage(), e);
+      } catch (IOException | RuntimeException | Error e) {
+        // whatever went wrong, the other containers are still to be served
+        LOG.log(Level.WARNING, "DNS resolver loop: " + e, e);
       }
     }
     for (Runnable task; (task = tasks.poll()) != null; ) {
@@ -129,7 +140,8 @@ final class SelectorLoop implements AutoCloseable {
     }
   }
 
-  private static void handle(SelectionKey key) {
+  /** Serves one ready socket; what goes wrong there stays with its container. */
+  private void handle(SelectionKey key) {
     Selectable owner = (Selectable) key.attachment();
     try {
       if (key.isValid()) {
@@ -137,6 +149,13 @@ final class SelectorLoop implements AutoCloseable {
       }
     } catch (IOException e) {
       owner.failed(e);
+    } catch (RuntimeException | Error e) {
+      Endpoint endpoint = owner.endpoint();
+      String whose = endpoint == null ? "berthd's forwarding socket" : "the resolver of " + endpoint.key;
+      LOG.log(Level.SEVERE, "DNS: serving " + whose + " failed: " + e, e);
+      if (endpoint != null && e instanceof Error) {
+        broken.accept(endpoint);
+      }
     }
   }
 
@@ -149,9 +168,13 @@ final class SelectorLoop implements AutoCloseable {
     closed = true;
     selector.wakeup();
     try {
-      thread.join();
+      thread.join(CLOSE_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      // a daemon thread: it ends with berthd; closing the selector below stops its next select
+      LOG.warning("the DNS thread did not stop within " + CLOSE_WAIT_MILLIS + " ms; closing its sockets anyway");
     }
     try {
       selector.close();

@@ -37,6 +37,11 @@ final class TcpClient implements Client, Selectable {
     close();
   }
 
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
   private void read() throws IOException {
     if (channel.read(in) < 0) {
       close();

@@ -34,6 +34,11 @@ final class TcpUpstream implements Selectable {
     forwarding.failed(this);
   }
 
+  @Override
+  public Endpoint endpoint() {
+    return pending.endpoint;
+  }
+
   /** Connects, writes the query, reads the answer; the answer once it is whole, else null. */
   private byte[] progress(SelectionKey key) throws IOException {
     if (key.isConnectable()) {
