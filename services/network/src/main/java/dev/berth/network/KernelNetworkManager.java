@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -150,7 +151,7 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   /**
-   * Reopens the embedded resolver of every container whose resolv.conf names it, on a thread of
+   * Reopens the embedded resolver of every container the store keeps one for, on a thread of
    * its own so that the service answers meanwhile; each container's resolver is reopened under
    * the lock, if the container is still attached then. Until then its queries go unanswered
    * (clients retry), as they would while berthd was down.
@@ -170,7 +171,11 @@ public final class KernelNetworkManager implements NetworkManager {
             continue;
           }
           try {
-            openResolver(a, Files.readString(a.files().resolvConf()));
+            // the servers berthd kept, never the container's resolv.conf: the container can write that
+            Optional<ResolvConf.Internal> upstreams = store.resolver(a.namespace(), a.containerId());
+            if (upstreams.isPresent()) {
+              openResolver(a, upstreams.get());
+            }
           } catch (IOException | RuntimeException e) {
             LOG.warning("reopening the DNS resolver of " + a.namespace() + "/" + a.containerId() + ": "
                 + e.getMessage());
@@ -195,15 +200,11 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   /**
-   * Opens {@code a}'s container's resolver if {@code resolvConf} names it; nothing otherwise. On
-   * an internal network it does not ask servers from berthd's namespace, as Docker's does not
-   * (the network is to have no way out).
+   * Opens {@code a}'s container's resolver, forwarding to {@code internal}'s servers. On an
+   * internal network it does not ask servers from berthd's namespace, as Docker's does not (the
+   * network is to have no way out).
    */
-  private void openResolver(AttachmentInfo a, String resolvConf) throws IOException {
-    ResolvConf.Internal internal = ResolvConf.internal(resolvConf);
-    if (internal == null) {
-      return;
-    }
+  private void openResolver(AttachmentInfo a, ResolvConf.Internal internal) throws IOException {
     boolean closed = store.network(a.network()).map(NetworkInfo::internal).orElse(false);
     List<ExternalServer> servers = internal.servers().stream().filter(s -> !closed || !s.inHost()).toList();
     resolver.open(a.namespace(), a.containerId(), Path.of(a.netns()), servers, internal.ndotsSet());
@@ -457,16 +458,19 @@ public final class KernelNetworkManager implements NetworkManager {
       mine.add(attachment);
       String resolvConf = resolvConf(target, spec.dns(), dns);
       etcFiles.write(mine, existing, resolvConf, undo);
-      if (existing.isEmpty() && attachment.mode() == Mode.BRIDGE) {
+      // what berthd just wrote, read before the container can change it, and kept in the store
+      ResolvConf.Internal upstreams = existing.isEmpty() && attachment.mode() == Mode.BRIDGE
+          ? ResolvConf.internal(resolvConf) : null;
+      if (upstreams != null) {
         AttachmentInfo opened = attachment;
-        openResolver(opened, resolvConf);
+        openResolver(opened, upstreams);
         undo.add("DNS resolver of " + containerId, () -> resolver.close(namespace, opened.containerId()));
       }
       List<AttachmentInfo> all = new ArrayList<>(store.attachments());
       all.add(attachment);
       host.applyRules(NatRules.render(store.networks(), all));
       undo.add("nftables rules", () -> host.applyRules(NatRules.render(store.networks(), store.attachments())));
-      store.insertAttachment(attachment);
+      store.insertAttachment(attachment, upstreams);
     } catch (IOException e) {
       undo.run();
       throw Errors.internal(e, "attaching %s to %s: %s", containerId, target.key(), e.getMessage());

@@ -224,6 +224,29 @@ class EmbeddedDnsKernelTest {
     }
   }
 
+  @Test
+  void aRestartedServiceForwardsToTheServersItKeptNotThoseTheContainerWrote() throws Exception {
+    network("tamper", "10.217.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("tamperer").setNetwork("tamper")
+        .addDnsServers("10.217.0.1").build());
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.217.0.1");
+    Path resolvConf = Path.of(a.getFiles().getResolvConf());
+    // the file is the container's (bind-mounted read-write): it may name any server, asked from the host
+    Files.writeString(resolvConf, Files.readString(resolvConf)
+        .replace("# ExtServers: [10.217.0.1]", "# ExtServers: [host(127.0.0.99)]"));
+
+    h.stop();
+    h.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Sh.Result r = nslookup(a, "upstream.test");
+    while (!r.output().contains("198.51.100.7") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      r = nslookup(a, "upstream.test");
+    }
+    assertTrue(r.output().contains("198.51.100.7"), "asked the server berthd kept: " + r.output());
+    h.detach("tamperer");
+  }
+
   /** The address in the last record of an answer. */
   private static String lastAddress(byte[] answer) throws IOException {
     return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();

@@ -15,6 +15,8 @@ import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.store.Sql;
 import dev.berth.common.time.EpochNanos;
+import dev.berth.network.dns.ExternalServer;
+import dev.berth.network.files.ResolvConf;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -61,7 +63,11 @@ public final class NetworkStore {
         "CREATE TABLE IF NOT EXISTS network_ports (protocol TEXT NOT NULL, host_ip TEXT NOT NULL, "
             + "host_port INTEGER NOT NULL, container_port INTEGER NOT NULL, namespace TEXT NOT NULL, "
             + "container_id TEXT NOT NULL, network TEXT NOT NULL, PRIMARY KEY (protocol, host_ip, host_port))",
-        "CREATE INDEX IF NOT EXISTS network_ports_owner ON network_ports (namespace, container_id, network)"));
+        "CREATE INDEX IF NOT EXISTS network_ports_owner ON network_ports (namespace, container_id, network)",
+        // what a container's embedded resolver forwards to, kept here rather than read back from the
+        // container's resolv.conf, which the container can write (Docker keeps it as sb.extDNS)
+        "CREATE TABLE IF NOT EXISTS network_resolvers (namespace TEXT NOT NULL, container_id TEXT NOT NULL, "
+            + "servers TEXT NOT NULL, ndots_set INTEGER NOT NULL, PRIMARY KEY (namespace, container_id))"));
     // networks made before they had ids get one, as random as a new network's
     db.addColumn("network_networks", "id", "TEXT",
         List.of("UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
@@ -125,7 +131,21 @@ public final class NetworkStore {
 
   /** The attachment, its lease and its ports, in one transaction. */
   public void insertAttachment(AttachmentInfo a) {
+    insertAttachment(a, null);
+  }
+
+  /**
+   * The attachment, its lease, its ports and, unless null, what the container's embedded resolver
+   * forwards to, in one transaction.
+   */
+  public void insertAttachment(AttachmentInfo a, ResolvConf.Internal resolver) {
     db.write(c -> {
+      if (resolver != null) {
+        Sql.update(c, "INSERT OR REPLACE INTO network_resolvers (namespace, container_id, servers, ndots_set) "
+            + "VALUES (?,?,?,?)", a.namespace(), a.containerId(),
+            JsonColumns.writeList(resolver.servers().stream().map(ExternalServer::toString).toList()),
+            resolver.ndotsSet() ? 1 : 0);
+      }
       Sql.update(c, "INSERT INTO network_attachments (" + ATTACHMENT_COLUMNS
           + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           a.namespace(), a.containerId(), a.network(), a.mode().name(), a.netns(), a.netnsPinned() ? 1 : 0,
@@ -156,7 +176,20 @@ public final class NetworkStore {
         + "AND network = ?", JsonColumns.writeList(a.aliases()), a.namespace(), a.containerId(), a.network()));
   }
 
-  /** Removes the attachment with its lease and ports, in one transaction. */
+  /** What the container's embedded resolver forwards to, as {@link #insertAttachment(AttachmentInfo, ResolvConf.Internal)} kept it. */
+  public Optional<ResolvConf.Internal> resolver(String namespace, String containerId) {
+    return db.read(c -> Sql.queryOne(c, "SELECT servers, ndots_set FROM network_resolvers "
+        + "WHERE namespace = ? AND container_id = ?", r -> {
+          try {
+            return new ResolvConf.Internal(JsonColumns.readList(r.getString("servers")).stream()
+                .map(ExternalServer::parse).toList(), r.getInt("ndots_set") != 0);
+          } catch (MalformedColumnException e) {
+            throw Errors.internal(e, "the stored DNS servers of %s/%s: %s", namespace, containerId, e.getMessage());
+          }
+        }, namespace, containerId));
+  }
+
+  /** Removes the attachment with its lease and ports, and with the container's last one its resolver's servers, in one transaction. */
   public void deleteAttachment(AttachmentInfo a) {
     db.write(c -> {
       for (String table : List.of("network_attachments", "network_ports")) {
@@ -166,6 +199,9 @@ public final class NetworkStore {
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
         Sql.update(c, "DELETE FROM network_leases WHERE network = ? AND ip = ?", a.network(), a.ip().toString());
       }
+      Sql.update(c, "DELETE FROM network_resolvers WHERE namespace = ? AND container_id = ? AND NOT EXISTS "
+          + "(SELECT 1 FROM network_attachments WHERE namespace = ? AND container_id = ?)",
+          a.namespace(), a.containerId(), a.namespace(), a.containerId());
       return null;
     });
   }
