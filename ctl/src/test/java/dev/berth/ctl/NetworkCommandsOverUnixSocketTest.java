@@ -201,9 +201,9 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals(1, gatewayAlone.exit(), gatewayAlone::toString);
     assertEquals("every ip-range or gateway must have a corresponding subnet\n", gatewayAlone.stderr(),
         "as Docker's CLI, not a gateway outside a subnet berthd picked");
-    Cli.Result ipv6 = net.ctl("network", "create", "c", "--ipv6");
+    Cli.Result ipv6 = net.ctl("network", "create", "c", "--subnet", "fd00:db8:5::/64");
     assertEquals(1, ipv6.exit(), ipv6::toString);
-    assertOneErrorLine(ipv6, "IPv6 is not supported");
+    assertOneErrorLine(ipv6, "IPv6 subnet fd00:db8:5::/64 given without --ipv6");
     Cli.Result twoSubnets = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet", "10.212.0.0/24");
     assertEquals(1, twoSubnets.exit(), twoSubnets::toString);
     assertOneErrorLine(twoSubnets, "--subnet given 2 times");

@@ -18,13 +18,25 @@ import java.util.Set;
  * shared); they are null or empty otherwise. {@code defaultRoute}: the container's default
  * route goes through this interface (see {@link #takesDefaultRoute}). {@code netns} is empty in
  * HOST mode, whose namespace is the daemon's. {@code domainname} is empty for none; with one,
- * the container's own /etc/hosts entry is its FQDN and hostname.
+ * the container's own /etc/hosts entry is its FQDN and hostname. {@code ipv6} is the interface's
+ * IPv6 side on a network with IPv6 (as {@code ip}, shared in CONTAINER mode), null otherwise.
  */
 public record AttachmentInfo(String namespace, String containerId, String network, Mode mode,
     String netns, boolean netnsPinned, String interfaceName, String hostInterface, String hostMac,
     Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, String domainname,
     List<String> aliases, List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
-    Map<String, String> labels, Instant createdAt) {
+    Map<String, String> labels, Instant createdAt, Ipv6Interface ipv6) {
+
+  /** An attachment without IPv6. */
+  public AttachmentInfo(String namespace, String containerId, String network, Mode mode,
+      String netns, boolean netnsPinned, String interfaceName, String hostInterface, String hostMac,
+      Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, String domainname,
+      List<String> aliases, List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
+      Map<String, String> labels, Instant createdAt) {
+    this(namespace, containerId, network, mode, netns, netnsPinned, interfaceName, hostInterface, hostMac, ip, subnet,
+        gateway, defaultRoute, mac, hostname, domainname, aliases, ports, dns, extraHosts, filesDirectory, labels,
+        createdAt, null);
+  }
 
   /**
    * Whether a container's new interface on {@code network} carries its default route, given the
@@ -66,13 +78,13 @@ public record AttachmentInfo(String namespace, String containerId, String networ
   public AttachmentInfo withPorts(List<PortMapping> newPorts) {
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases,
-        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt);
+        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
   }
 
   public AttachmentInfo withNetns(String path) {
     return new AttachmentInfo(namespace, containerId, network, mode, path, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases, ports, dns,
-        extraHosts, filesDirectory, labels, createdAt);
+        extraHosts, filesDirectory, labels, createdAt, ipv6);
   }
 
   /** With {@code newName} in place of {@code oldName} among the aliases, each name once. */
@@ -81,7 +93,7 @@ public record AttachmentInfo(String namespace, String containerId, String networ
     aliases.forEach(a -> renamed.add(a.equals(oldName) ? newName : a));
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, List.copyOf(renamed),
-        ports, dns, extraHosts, filesDirectory, labels, createdAt);
+        ports, dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
   }
 
   /** The value of a filter field (container_id, network, mode, netns_path, ip, labels.&lt;key&gt;). */

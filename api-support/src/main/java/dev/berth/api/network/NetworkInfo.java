@@ -12,13 +12,27 @@ import java.util.Map;
 /**
  * A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids.
  * {@code ipRange} is the part of the subnet addresses are handed out from, null for all of it;
- * {@code icc} whether containers on it reach each other.
+ * {@code icc} whether containers on it reach each other; {@code subnet6} and {@code gateway6} its
+ * IPv6 side, both null on a network without IPv6.
  */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
     boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
-    String id, Subnet ipRange, boolean icc) {
+    String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6) {
   public static final String DRIVER_BRIDGE = "bridge";
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A network without IPv6. */
+  public NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
+      boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
+      String id, Subnet ipRange, boolean icc) {
+    this(name, driver, subnet, gateway, bridge, mtu, masquerade, internal, labels, createdAt, isDefault, id, ipRange,
+        icc, null, null);
+  }
+
+  /** Docker's EnableIPv6: containers get an IPv6 address beside the IPv4 one. */
+  public boolean ipv6() {
+    return subnet6 != null;
+  }
 
   /** The addresses containers are given when they ask for none: the range, or the whole subnet. */
   public Subnet pool() {

@@ -409,7 +409,7 @@ public final class InspectCommand implements Callable<Integer> {
       List<Attachment> attachments) {
     ObjectNode settings = Json.mapper().createObjectNode();
     // in Docker's order; Docker never sets Bridge, HairpinMode and the link-local and secondary addresses
-    // either, and Berth gives no IPv6 addresses
+    // either
     settings.put("Bridge", "");
     String sandboxKey = sandboxKey(s, attachments);
     settings.put("SandboxID", sandboxKey.isEmpty() ? "" : sandboxId(attachments));
@@ -452,21 +452,29 @@ public final class InspectCommand implements Callable<Integer> {
         continue;
       }
       CniResult result = a.getResult();
+      // the IPv4 address, then on a network with IPv6 the IPv6 one
       for (CniResult.IpConfig ip : result.getIpsList()) {
         String[] cidr = ip.getAddress().split("/");
+        if (cidr[0].contains(":")) {
+          endpoint.put("IPv6Gateway", ip.getGateway()).put("GlobalIPv6Address", cidr[0])
+              .put("GlobalIPv6PrefixLen", cidr.length > 1 ? Integer.parseInt(cidr[1]) : 128);
+          continue;
+        }
         endpoint.put("IPAddress", cidr[0]).put("IPPrefixLen", cidr.length > 1 ? Integer.parseInt(cidr[1]) : 32)
             .put("Gateway", ip.getGateway());
         if (ip.hasInterface() && ip.getInterface() < result.getInterfacesCount()) {
           endpoint.put("MacAddress", result.getInterfaces(ip.getInterface()).getMac());
         }
-        break;
       }
       if (first) {
         settings.put("EndpointID", a.getEndpointId())
             .put("IPAddress", endpoint.path("IPAddress").asText())
             .put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt())
             .put("Gateway", endpoint.path("Gateway").asText())
-            .put("MacAddress", endpoint.path("MacAddress").asText());
+            .put("MacAddress", endpoint.path("MacAddress").asText())
+            .put("GlobalIPv6Address", endpoint.path("GlobalIPv6Address").asText())
+            .put("GlobalIPv6PrefixLen", endpoint.path("GlobalIPv6PrefixLen").asInt())
+            .put("IPv6Gateway", endpoint.path("IPv6Gateway").asText());
         first = false;
       }
       for (PortMapping p : a.getPortMappingsList()) {

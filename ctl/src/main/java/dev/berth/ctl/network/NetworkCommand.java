@@ -137,7 +137,7 @@ public final class NetworkCommand extends GroupCommand {
     row.put("Driver", n.getDriver());
     row.put("Scope", "local");
     row.put("IPv4", "true");
-    row.put("IPv6", "false");
+    row.put("IPv6", Boolean.toString(n.getEnableIpv6()));
     row.put("Internal", Boolean.toString(n.getInternal()));
     row.put("Labels", Output.labels(n.getLabelsMap()));
     row.put("CreatedAt", Durations.goString(ProtoTimes.toInstant(n.getCreatedAt())));
@@ -303,7 +303,7 @@ public final class NetworkCommand extends GroupCommand {
     json.put("IPMasquerade", n.getIpMasquerade());
     json.put("Default", n.getIsDefault());
     json.put("Scope", "local");
-    json.put("EnableIPv6", false);
+    json.put("EnableIPv6", n.getEnableIpv6());
     // Docker's swarm and config-only fields, which no Berth network has: there, so that templates
     // naming them ({{.Attachable}}) print what Docker's would for a local bridge
     json.put("Attachable", false);
@@ -315,7 +315,7 @@ public final class NetworkCommand extends GroupCommand {
     Map<String, Object> ipam = new LinkedHashMap<>();
     ipam.put("Driver", "default");
     ipam.put("Options", Map.of());
-    ipam.put("Config", List.of(ipamConfig(n)));
+    ipam.put("Config", n.getEnableIpv6() ? List.of(ipamConfig(n), ipv6IpamConfig(n)) : List.of(ipamConfig(n)));
     json.put("IPAM", ipam);
     json.put("Options", options(n));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
@@ -351,6 +351,14 @@ public final class NetworkCommand extends GroupCommand {
     return config;
   }
 
+  /** Docker's second IPAM.Config entry, on a network with IPv6. */
+  private static Map<String, String> ipv6IpamConfig(Network n) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("Subnet", n.getIpv6Subnet());
+    config.put("Gateway", n.getIpv6Gateway());
+    return config;
+  }
+
   /** The network's bridge settings under Docker's option names, as Docker shows its default bridge's. */
   private static Map<String, String> options(Network n) {
     Map<String, String> options = new TreeMap<>();
@@ -378,9 +386,8 @@ public final class NetworkCommand extends GroupCommand {
     endpoint.put("IPv6Address", "");
     for (CniResult.IpConfig ip : result.getIpsList()) {
       if (ip.hasInterface() && ip.getInterface() < result.getInterfacesCount()) {
-        endpoint.put("IPv4Address", ip.getAddress());
+        endpoint.put(ip.getAddress().contains(":") ? "IPv6Address" : "IPv4Address", ip.getAddress());
         endpoint.put("MacAddress", result.getInterfaces(ip.getInterface()).getMac());
-        break;
       }
     }
     return endpoint;

@@ -52,7 +52,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
   String driver;
 
   // lists, as Docker's are, so that a second one is refused rather than taking the first one's place
-  @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24 (one)")
+  @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24, and with --ipv6 "
+      + "an IPv6 one, e.g. fd00:db8:1::/64 (one of each family)")
   List<String> subnets;
 
   @Option(names = "--ip-range", paramLabel = "CIDR",
@@ -60,7 +61,7 @@ final class NetworkCreateCommand implements Callable<Integer> {
           + "(an --ip may still be anywhere in the subnet)")
   List<String> ipRanges;
 
-  @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet")
+  @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet (one of each family)")
   List<String> gateways;
 
   @Option(names = "--bridge", paramLabel = "DEV",
@@ -71,7 +72,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
   boolean internal;
 
   @Option(names = "--ipv6", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
-      description = "Docker's flag: only false (the default) is taken, berthd's networks being IPv4 only")
+      description = "IPv6 beside IPv4: containers also get an address from the IPv6 --subnet (default: a unique "
+          + "local /64)")
   boolean ipv6;
 
   @Option(names = "--attachable", description = "accepted for Docker's sake: only meaningful for swarm overlay "
@@ -117,14 +119,24 @@ final class NetworkCreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (ipv6) {
-      // refused by name rather than as an unknown flag, so that the user knows what is missing
-      throw new CommandFailure("IPv6 is not supported: berthd's bridge networks are IPv4 only (leave out --ipv6)");
-    }
     refuseSwarmAndConfigNetworks();
-    String subnet = one("--subnet", subnets);
+    // as Docker's CLI pairs them: each family's subnet with the gateway of its family
+    String subnet = one("--subnet", ofFamily(subnets, false));
+    String subnet6 = one("--subnet", ofFamily(subnets, true));
     String ipRange = one("--ip-range", ipRanges);
-    String gateway = one("--gateway", gateways);
+    String gateway = one("--gateway", ofFamily(gateways, false));
+    String gateway6 = one("--gateway", ofFamily(gateways, true));
+    if (ipRange != null && ipRange.contains(":")) {
+      throw new CommandFailure("--ip-range " + ipRange + ": an IPv6 range is not supported (containers are given "
+          + "IPv6 addresses from the whole IPv6 subnet)");
+    }
+    if (gateway6 != null && subnet6 == null) {
+      throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
+    }
+    if (subnet6 != null && !ipv6) {
+      throw new CommandFailure("IPv6 subnet " + subnet6 + " given without --ipv6: add --ipv6 to give the network "
+          + "IPv6");
+    }
     if ((ipRange != null || gateway != null) && subnet == null) {
       // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
       throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
@@ -147,6 +159,9 @@ final class NetworkCreateCommand implements Callable<Integer> {
         .setSubnet(subnet == null ? "" : subnet)
         .setIpRange(ipRange == null ? "" : ipRange)
         .setGateway(gateway == null ? "" : gateway)
+        .setEnableIpv6(ipv6)
+        .setIpv6Subnet(subnet6 == null ? "" : subnet6)
+        .setIpv6Gateway(gateway6 == null ? "" : gateway6)
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)
@@ -169,13 +184,16 @@ final class NetworkCreateCommand implements Callable<Integer> {
   }
 
   /**
-   * A name taken or a subnet in use: what Docker's daemon refuses, so printed after its prefix as
+   * A name taken, a subnet in use or malformed: what Docker's daemon refuses, so printed after its prefix as
    * Docker's CLI prints it; anything else as it came.
    */
   private static RuntimeException refusal(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    return code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION
-        ? new DaemonError(e.getStatus().getDescription(), e) : e;
+    String description = e.getStatus().getDescription();
+    boolean dockersWords = code == Status.Code.INVALID_ARGUMENT && description != null
+        && description.startsWith("invalid network config:");
+    return code == Status.Code.ALREADY_EXISTS || code == Status.Code.FAILED_PRECONDITION || dockersWords
+        ? new DaemonError(description, e) : e;
   }
 
   /**
@@ -241,15 +259,20 @@ final class NetworkCreateCommand implements Callable<Integer> {
     }
   }
 
+  /** The values of an IPv6 address or CIDR ({@code v6}), or of IPv4 ones, in the order given. */
+  private static List<String> ofFamily(List<String> values, boolean v6) {
+    return values == null ? null : values.stream().filter(v -> v.contains(":") == v6).toList();
+  }
+
   /** The value of {@code flag}, given once or not at all (null). */
   private static String one(String flag, List<String> values) {
     if (values == null || values.isEmpty()) {
       return null;
     }
     if (values.size() > 1) {
-      // Docker's network may have several subnets; berthd's bridge has one
-      throw new CommandFailure(flag + " given " + values.size() + " times: a network has one subnet, with one "
-          + "--ip-range and one --gateway at most");
+      // Docker's network may have several subnets of a family; berthd's bridge has one
+      throw new CommandFailure(flag + " given " + values.size() + " times for one IP family: a network has one "
+          + "subnet of each family, with one --gateway each, and one --ip-range at most");
     }
     return values.get(0);
   }

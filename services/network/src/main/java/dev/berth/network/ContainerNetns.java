@@ -2,11 +2,13 @@ package dev.berth.network;
 
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Subnet;
 import dev.berth.network.linux.Link;
 import dev.berth.network.linux.Netns;
 import dev.berth.network.linux.Rtnl;
+import dev.berth.network.linux.Sysctls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,11 +98,12 @@ final class ContainerNetns {
   }
 
   /**
-   * Addresses the container end of a veth, brings it and loopback up and, if asked, routes the
-   * default route through the gateway. Returns the interface's MAC.
+   * Addresses the container end of a veth (also with {@code ipv6}'s address, if not null), brings it
+   * and loopback up and, if asked, routes the default routes through the gateways. Returns the
+   * interface's MAC.
    */
   String configure(Path netns, String name, MacAddress mac, Ipv4 address, Subnet subnet, Ipv4 gateway,
-      boolean defaultRoute) throws IOException {
+      Ipv6Interface ipv6, boolean defaultRoute) throws IOException {
     return Netns.callIn(netns, () -> {
       try (Rtnl rtnl = Rtnl.open()) {
         Link link = rtnl.link(name);
@@ -112,10 +115,18 @@ final class ContainerNetns {
           rtnl.setMacAddress(link.index(), name, mac.bytes());
         }
         rtnl.addAddress(link.index(), name, address, subnet);
+        if (ipv6 != null) {
+          // the namespace may have IPv6 off (a host or image default); this interface needs it on
+          Sysctls.set("net/ipv6/conf/" + name + "/disable_ipv6", "0");
+          rtnl.addAddress6(link.index(), name, ipv6.ip(), ipv6.subnet().prefix());
+        }
         rtnl.setUp(link.index(), name);
         loopbackUp(rtnl);
         if (defaultRoute) {
           rtnl.setDefaultRoute(gateway);
+          if (ipv6 != null) {
+            rtnl.setDefaultRoute6(ipv6.gateway());
+          }
         }
         return mac != null ? mac.toString() : link.mac();
       }

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
  * the extra hosts, then the container's own address with its host name; on a user-defined
  * network also its name and aliases, and the other containers of the same containerd namespace
  * on it, by id, hostname and aliases (what Docker's DNS server answers there). A
+ * container on a network with IPv6 has a second line, its IPv6 address with the same names. A
  * container that joined another's network namespace ({@code container:ID}) has that one's
  * /etc/hosts, as in Docker, where the two share the file.
  */
@@ -139,6 +140,9 @@ final class EtcFiles {
           names.addAll(a.aliases());
         }
         hosts.add(a.ip().toString(), names);
+        if (a.ipv6() != null) {
+          hosts.add(a.ipv6().ip().toString(), names);
+        }
       }
     }
     List<AttachmentInfo> everyone = store.attachments();
@@ -152,6 +156,9 @@ final class EtcFiles {
           List<String> names = new ArrayList<>(List.of(peer.containerId(), peer.hostname()));
           names.addAll(peer.aliases());
           hosts.add(peer.ip().toString(), names);
+          if (peer.ipv6() != null) {
+            hosts.add(peer.ipv6().ip().toString(), names);
+          }
         }
       }
     }

@@ -9,9 +9,9 @@ import dev.berth.network.linux.Link;
 import dev.berth.network.linux.NetnsThread;
 import dev.berth.network.linux.Nftables;
 import dev.berth.network.linux.Rtnl;
+import dev.berth.network.linux.Sysctls;
 import dev.berth.network.ports.PortReservations;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,7 +66,8 @@ final class HostNetwork implements AutoCloseable {
   }
 
   /**
-   * Makes the network's bridge exist, carry the gateway address and be up, with forwarding
+   * Makes the network's bridge exist, carry the gateway address (and the IPv6 gateway's, with
+   * IPv6 forwarding on) and be up, with forwarding
    * on and 127.0.0.1 routable to it (for published ports reached at localhost).
    * FAILED_PRECONDITION if a device of that name exists and is not a bridge.
    */
@@ -81,10 +82,16 @@ final class HostNetwork implements AutoCloseable {
             network.bridge(), network.name(), bridge.kind().isEmpty() ? "plain device" : bridge.kind());
       }
       rtnl.addAddress(bridge.index(), bridge.name(), network.gateway(), network.subnet());
+      if (network.ipv6()) {
+        Sysctls.set("net/ipv6/conf/" + network.bridge() + "/disable_ipv6", "0");
+        rtnl.addAddress6(bridge.index(), bridge.name(), network.gateway6(), network.subnet6().prefix());
+        // as Docker's daemon does for a network with IPv6: containers' traffic is routed on
+        Sysctls.set("net/ipv6/conf/all/forwarding", "1");
+      }
       rtnl.setUp(bridge.index(), bridge.name());
       // net.* sysctls belong to the namespace of the thread that opens them: this one.
-      sysctl("net/ipv4/ip_forward", "1");
-      sysctl("net/ipv4/conf/" + network.bridge() + "/route_localnet", "1");
+      Sysctls.set("net/ipv4/ip_forward", "1");
+      Sysctls.set("net/ipv4/conf/" + network.bridge() + "/route_localnet", "1");
       return null;
     });
   }
@@ -132,13 +139,6 @@ final class HostNetwork implements AutoCloseable {
       ports.release(mapping);
       return null;
     });
-  }
-
-  private static void sysctl(String key, String value) throws IOException {
-    Path file = Path.of("/proc/sys").resolve(key);
-    if (!Files.readString(file).strip().equals(value)) {
-      Files.writeString(file, value);
-    }
   }
 
   /** A random locally administered unicast MAC, so that the bridge keeps one address for good. */

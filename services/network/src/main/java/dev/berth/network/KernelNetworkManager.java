@@ -10,6 +10,8 @@ import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
@@ -18,6 +20,7 @@ import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.NetworkSpec;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import dev.berth.common.store.Labels;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.linux.ErrnoException;
@@ -298,6 +301,25 @@ public final class KernelNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
     Subnet ipRange = ipRange(spec.ipRange(), subnet);
+    Subnet6 subnet6 = null;
+    Ipv6 gateway6 = null;
+    if (spec.ipv6()) {
+      subnet6 = spec.subnet6().isEmpty() ? freeSubnet6(others) : Subnet6.parse(spec.subnet6());
+      for (NetworkInfo other : others) {
+        if (other.ipv6() && other.subnet6().overlaps(subnet6)) {
+          throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
+              + "(subnet %s overlaps subnet %s of network %s)", subnet6, other.subnet6(), other.name());
+        }
+      }
+      gateway6 = spec.gateway6().isEmpty() ? subnet6.firstHost() : Ipv6.parse("gateway", spec.gateway6());
+      if (!subnet6.isHost(gateway6)) {
+        // Docker's daemon's words
+        throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
+            + "this address", gateway6, subnet6);
+      }
+    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty()) {
+      throw Errors.invalidArgument("an IPv6 subnet or gateway needs IPv6 enabled on the network (--ipv6)");
+    }
     String id = NetworkInfo.newId();
     // as Docker names its bridges, so that scripts find one from the network's id
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : Names.device("bridge name", spec.bridge());
@@ -315,9 +337,9 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id, ipRange, spec.icc() == null || spec.icc());
+        false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6);
     store.insertNetwork(network);
-    LOG.info("created network " + name + ": " + subnet + " on " + bridge);
+    LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
     return network;
   }
 
@@ -382,6 +404,16 @@ public final class KernelNetworkManager implements NetworkManager {
     throw Errors.resourceExhausted("no free private subnet left; give one explicitly");
   }
 
+  /** A unique local /64 that no other network's IPv6 subnet overlaps (a clash of random ids is all but impossible). */
+  private static Subnet6 freeSubnet6(List<NetworkInfo> networks) {
+    while (true) {
+      Subnet6 candidate = Subnet6.randomUniqueLocal();
+      if (networks.stream().noneMatch(n -> n.ipv6() && n.subnet6().overlaps(candidate))) {
+        return candidate;
+      }
+    }
+  }
+
   /** 10.88.0.0/16 to 10.127.0.0/16, then 172.16.0.0/16 to 172.31.0.0/16. */
   private static List<Subnet> candidateSubnets() {
     List<Subnet> candidates = new ArrayList<>();
@@ -418,7 +450,7 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
             target.mode().name().toLowerCase(Locale.ROOT));
       }
-      if (!spec.ip().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
+      if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
     } else if (target.network().internal() && !spec.ports().isEmpty()) {
@@ -569,6 +601,7 @@ public final class KernelNetworkManager implements NetworkManager {
     MacAddress requestedMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac());
     Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.pool(), network.gateway(),
         store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
+    Ipv6Interface ipv6 = ipv6(network, spec.ip6());
     List<PortMapping> ports = new ArrayList<>();
     for (PortMapping asked : spec.ports()) {
       PortMapping bound = host.reserve(asked);
@@ -589,11 +622,26 @@ public final class KernelNetworkManager implements NetworkManager {
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
     String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
-        defaultRoute);
+        ipv6, defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
         hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
-        Map.copyOf(spec.labels()), Instant.now());
+        Map.copyOf(spec.labels()), Instant.now(), ipv6);
+  }
+
+  /** The interface's IPv6 side on a network with IPv6: the address asked for or the next free one; else none. */
+  private Ipv6Interface ipv6(NetworkInfo network, String asked) {
+    if (!network.ipv6()) {
+      if (!asked.isEmpty()) {
+        throw Errors.invalidArgument("invalid endpoint settings:\nno configured subnet or ip-range contain the IP "
+            + "address %s (network %s has no IPv6)", Identifiers.printable(asked), network.name());
+      }
+      return null;
+    }
+    Ipv6 requested = asked.isEmpty() ? null : Ipv6.parse("address", asked);
+    Ipv6 ip = AddressAllocator.allocate6(network.name(), network.subnet6(), network.gateway6(),
+        store.leases6(network.name()), store.lastAllocated6(network.name()).orElse(null), requested);
+    return new Ipv6Interface(ip, network.subnet6(), network.gateway6());
   }
 
   /** An attachment without a veth of its own; {@code shared} lends its interface (CONTAINER mode). */
@@ -606,7 +654,8 @@ public final class KernelNetworkManager implements NetworkManager {
         sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
         sharesInterface ? shared.mac() : "", hostname, domainname, aliases, List.of(), dns, extraHosts,
-        files.directory(namespace, containerId), Map.copyOf(labels), Instant.now());
+        files.directory(namespace, containerId), Map.copyOf(labels), Instant.now(),
+        sharesInterface ? shared.ipv6() : null);
   }
 
   private static String nextInterface(List<AttachmentInfo> existing) {

@@ -31,7 +31,7 @@ final class NetworkMessages {
   static NetworkSpec spec(Network n) {
     return new NetworkSpec(n.getName(), n.getDriver(), n.getSubnet(), n.getGateway(), n.getBridge(), n.getMtu(),
         n.hasIpMasquerade() ? n.getIpMasquerade() : null, n.getInternal(), n.getLabelsMap(), n.getIpRange(),
-        n.hasIcc() ? n.getIcc() : null);
+        n.hasIcc() ? n.getIcc() : null, n.getEnableIpv6(), n.getIpv6Subnet(), n.getIpv6Gateway());
   }
 
   static Network network(NetworkInfo n) {
@@ -50,6 +50,9 @@ final class NetworkMessages {
         .setIsDefault(n.isDefault())
         .setIpRange(n.ipRange() == null ? "" : n.ipRange().toString())
         .setIcc(n.icc())
+        .setEnableIpv6(n.ipv6())
+        .setIpv6Subnet(n.ipv6() ? n.subnet6().toString() : "")
+        .setIpv6Gateway(n.ipv6() ? n.gateway6().toString() : "")
         .build();
   }
 
@@ -65,7 +68,7 @@ final class NetworkMessages {
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
         r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
-        r.getExtraHostsList(), r.getLabelsMap());
+        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6());
   }
 
   static Attachment attachment(AttachmentInfo a) {
@@ -135,6 +138,15 @@ final class NetworkMessages {
           .setInterface(r.getInterfacesCount() - 1));
       if (a.defaultRoute()) {
         r.addRoutes(CniResult.Route.newBuilder().setDst("0.0.0.0/0").setGw(a.gateway().toString()));
+      }
+      if (a.ipv6() != null) {
+        r.addIps(CniResult.IpConfig.newBuilder()
+            .setAddress(a.ipv6().ip() + "/" + a.ipv6().subnet().prefix())
+            .setGateway(a.ipv6().gateway().toString())
+            .setInterface(r.getInterfacesCount() - 1));
+        if (a.defaultRoute()) {
+          r.addRoutes(CniResult.Route.newBuilder().setDst("::/0").setGw(a.ipv6().gateway().toString()));
+        }
       }
     } else if (a.mode() == Mode.NONE) {
       r.addInterfaces(CniResult.Interface.newBuilder().setName("lo").setMac("00:00:00:00:00:00")

@@ -2,7 +2,10 @@ package dev.berth.network.ipam;
 
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
+import java.math.BigInteger;
 import java.util.Set;
 
 /**
@@ -43,5 +46,39 @@ public final class AddressAllocator {
       }
     }
     throw Errors.resourceExhausted("network %s (%s) has no free address", network, pool);
+  }
+
+  /**
+   * The IPv6 counterpart: the address asked for, or the next free one after the last handed out,
+   * wrapping around. Leased addresses are few beside a /64, so the search ends after at most one
+   * more step than there are leases (and the gateway).
+   */
+  public static Ipv6 allocate6(String network, Subnet6 subnet, Ipv6 gateway, Set<Ipv6> leased, Ipv6 lastAllocated,
+      Ipv6 requested) {
+    if (requested != null) {
+      if (!subnet.isHost(requested)) {
+        throw Errors.invalidArgument(
+            "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
+      }
+      if (requested.equals(gateway)) {
+        throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
+      }
+      if (leased.contains(requested)) {
+        throw Errors.alreadyExists("address %s is already in use on network %s", requested, network);
+      }
+      return requested;
+    }
+    Ipv6 first = subnet.firstHost();
+    Ipv6 last = subnet.last();
+    Ipv6 candidate = lastAllocated != null && subnet.isHost(lastAllocated) ? lastAllocated : last;
+    long tries = last.value().subtract(first.value()).add(BigInteger.ONE)
+        .min(BigInteger.valueOf(leased.size() + 2L)).longValue();
+    for (long i = 0; i < tries; i++) {
+      candidate = candidate.equals(last) ? first : candidate.plus(1);
+      if (!candidate.equals(gateway) && !leased.contains(candidate)) {
+        return candidate;
+      }
+    }
+    throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, subnet);
   }
 }

@@ -2,6 +2,7 @@ package dev.berth.network.linux;
 
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Subnet;
 import dev.berth.linux.ErrnoException;
 import java.nio.ByteBuffer;
@@ -26,6 +27,7 @@ public final class Rtnl implements AutoCloseable {
 
   private static final int AF_UNSPEC = 0;
   private static final int AF_INET = 2;
+  private static final int AF_INET6 = 10;
   private static final int AF_BRIDGE = 7;
   private static final int IFF_UP = 1;
 
@@ -46,6 +48,8 @@ public final class Rtnl implements AutoCloseable {
   private static final int IFA_ADDRESS = 1;
   private static final int IFA_LOCAL = 2;
   private static final int IFA_BROADCAST = 4;
+  private static final int IFA_FLAGS = 8;
+  private static final int IFA_F_NODAD = 0x02;
 
   private static final int RTA_DST = 1;
   private static final int RTA_GATEWAY = 5;
@@ -204,6 +208,27 @@ public final class Rtnl implements AutoCloseable {
         .attribute(IFA_LOCAL, address.bytes())
         .attribute(IFA_ADDRESS, address.bytes())
         .attribute(IFA_BROADCAST, subnet.broadcast().bytes()));
+  }
+
+  /**
+   * Adds {@code address/prefix} to a link without duplicate address detection, so that it is
+   * usable at once rather than tentative for a second or two; leaves it if it is there already.
+   */
+  public void addAddress6(int index, String name, Ipv6 address, int prefix) throws ErrnoException {
+    socket.exchange(new NetlinkMessage(RTM_NEWADDR, CHANGE | NetlinkSocket.NLM_F_CREATE | NetlinkSocket.NLM_F_REPLACE,
+        "RTM_NEWADDR " + address + "/" + prefix + " on " + name)
+        .ifaddrmsg(AF_INET6, prefix, RT_SCOPE_UNIVERSE, index)
+        .attribute(IFA_LOCAL, address.bytes())
+        .attribute(IFA_ADDRESS, address.bytes())
+        .u32(IFA_FLAGS, IFA_F_NODAD));
+  }
+
+  /** The default IPv6 route via {@code gateway}, replacing one that is there. */
+  public void setDefaultRoute6(Ipv6 gateway) throws ErrnoException {
+    socket.exchange(new NetlinkMessage(RTM_NEWROUTE, CHANGE | NetlinkSocket.NLM_F_CREATE | NetlinkSocket.NLM_F_REPLACE,
+        "RTM_NEWROUTE default via " + gateway)
+        .rtmsg(AF_INET6, 0, RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RTN_UNICAST)
+        .attribute(RTA_GATEWAY, gateway.bytes()));
   }
 
   /** The default route via {@code gateway}, replacing one that is there. */

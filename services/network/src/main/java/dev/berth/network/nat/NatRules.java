@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * inter-container communication (ICC) has its bridge forward nothing between its ports, in table
  * {@code bridge berth}: frames between containers on one bridge never reach the {@code ip}
  * family's hooks. That table is only touched while such a network exists, so hosts without
- * nftables' bridge family are not asked for it otherwise.
+ * nftables' bridge family are not asked for it otherwise. Likewise table {@code ip6 berth}, while
+ * a network with IPv6 exists: masquerade of its IPv6 subnet, and the same forward rules (by
+ * interface) as the {@code ip} table's, which IPv6 packets never pass through.
  *
  * <p>Rebuilding the table on every change keeps it a pure function of the stored state: the
  * same batch at start-up restores the rules after a restart, and a half-applied change cannot
@@ -32,6 +34,7 @@ public final class NatRules {
   public static final String FAMILY = "ip";
   public static final String TABLE = "berth";
   public static final String BRIDGE_FAMILY = "bridge";
+  public static final String IPV6_FAMILY = "ip6";
 
   private NatRules() {}
 
@@ -46,15 +49,17 @@ public final class NatRules {
     if (networks.stream().anyMatch(n -> !n.icc())) {
       renderIsolatedPorts(batch, networks, attachedByNetwork);
     }
+    List<NetworkInfo> inUse = networks.stream().filter(n -> attachedByNetwork.containsKey(n.name())).toList();
+    if (networks.stream().anyMatch(NetworkInfo::ipv6)) {
+      renderIpv6(batch, inUse);
+    }
     batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n")
         .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
-    List<NetworkInfo> inUse = networks.stream().filter(n -> attachedByNetwork.containsKey(n.name())).toList();
     if (inUse.isEmpty()) {
       return batch.toString();
     }
     List<String> published = new ArrayList<>();
     List<String> postrouting = new ArrayList<>();
-    List<String> forward = new ArrayList<>();
     for (NetworkInfo network : inUse) {
       String bridge = quote(network.bridge());
       boolean hasPorts = false;
@@ -78,21 +83,8 @@ public final class NatRules {
         // Published ports reached at 127.0.0.1: the container cannot answer a loopback source.
         postrouting.add("ip saddr 127.0.0.0/8 oifname " + bridge + " masquerade");
       }
-      if (network.internal()) {
-        forward.add("iifname " + bridge + " oifname != " + bridge + " drop");
-        forward.add("oifname " + bridge + " iifname != " + bridge + " drop");
-      }
     }
-    // Docker's isolation: containers reach peers on their own network and the outside, never a
-    // container on another of Berth's networks.
-    for (NetworkInfo network : inUse) {
-      String others = inUse.stream().filter(n -> n != network).map(n -> quote(n.bridge()))
-          .collect(Collectors.joining(", "));
-      if (!others.isEmpty()) {
-        forward.add("iifname " + quote(network.bridge()) + " oifname { " + others + " } drop comment "
-            + quote("isolate network " + network.name()));
-      }
-    }
+    List<String> forward = forwardRules(inUse);
     batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
     if (!published.isEmpty()) {
       chain(batch, "prerouting", "type nat hook prerouting priority dstnat; policy accept;",
@@ -108,6 +100,56 @@ public final class NatRules {
       chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
     }
     return batch.append("}\n").toString();
+  }
+
+  /**
+   * What leaves or enters the bridges by interface, for both families: an internal network's
+   * traffic stays on its bridge, and Docker's isolation, containers reach peers on their own
+   * network and the outside, never a container on another of Berth's networks.
+   */
+  private static List<String> forwardRules(List<NetworkInfo> inUse) {
+    List<String> forward = new ArrayList<>();
+    for (NetworkInfo network : inUse) {
+      if (network.internal()) {
+        String bridge = quote(network.bridge());
+        forward.add("iifname " + bridge + " oifname != " + bridge + " drop");
+        forward.add("oifname " + bridge + " iifname != " + bridge + " drop");
+      }
+    }
+    for (NetworkInfo network : inUse) {
+      String others = inUse.stream().filter(n -> n != network).map(n -> quote(n.bridge()))
+          .collect(Collectors.joining(", "));
+      if (!others.isEmpty()) {
+        forward.add("iifname " + quote(network.bridge()) + " oifname { " + others + " } drop comment "
+            + quote("isolate network " + network.name()));
+      }
+    }
+    return forward;
+  }
+
+  /** Table {@code ip6 berth}, anew: masquerade of the IPv6 subnets in use, and the forward rules. */
+  private static void renderIpv6(StringBuilder batch, List<NetworkInfo> inUse) {
+    batch.append("table ").append(IPV6_FAMILY).append(' ').append(TABLE).append(" {}\n")
+        .append("delete table ").append(IPV6_FAMILY).append(' ').append(TABLE).append('\n');
+    List<String> postrouting = new ArrayList<>();
+    for (NetworkInfo network : inUse) {
+      if (network.ipv6() && network.masquerade() && !network.internal()) {
+        postrouting.add("ip6 saddr " + network.subnet6() + " oifname != " + quote(network.bridge())
+            + " masquerade comment " + quote("network " + network.name()));
+      }
+    }
+    List<String> forward = forwardRules(inUse);
+    if (postrouting.isEmpty() && forward.isEmpty()) {
+      return;
+    }
+    batch.append("table ").append(IPV6_FAMILY).append(' ').append(TABLE).append(" {\n");
+    if (!postrouting.isEmpty()) {
+      chain(batch, "postrouting", "type nat hook postrouting priority srcnat; policy accept;", postrouting);
+    }
+    if (!forward.isEmpty()) {
+      chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
+    }
+    batch.append("}\n");
   }
 
   /** Table {@code bridge berth}, anew: the bridge forwards nothing from the ports of a network without ICC. */

@@ -5,10 +5,13 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import dev.berth.common.store.JsonColumns;
 import dev.berth.common.store.JsonColumns.MalformedColumnException;
 import dev.berth.common.store.Labels;
@@ -39,7 +42,7 @@ import java.util.Set;
 public final class NetworkStore {
   private static final String ATTACHMENT_COLUMNS = "namespace, container_id, network, mode, netns, netns_pinned, "
       + "interface, host_interface, host_mac, ip, subnet, gateway, default_route, mac, hostname, aliases, dns, "
-      + "extra_hosts, files_dir, labels, created_at, domainname";
+      + "extra_hosts, files_dir, labels, created_at, domainname, ip6, subnet6, gateway6";
   private static final String PORT_COLUMNS =
       "SELECT protocol, host_ip, host_port, container_port, namespace, container_id, network FROM network_ports";
 
@@ -76,6 +79,13 @@ public final class NetworkStore {
     db.addColumn("network_networks", "icc", "INTEGER NOT NULL DEFAULT 1", List.of());
     // attachments made before domain names were kept have none, as their containers were given
     db.addColumn("network_attachments", "domainname", "TEXT NOT NULL DEFAULT ''", List.of());
+    // networks and attachments made before IPv6 was kept have none
+    db.addColumn("network_networks", "subnet6", "TEXT", List.of());
+    db.addColumn("network_networks", "gateway6", "TEXT", List.of());
+    db.addColumn("network_networks", "last_ip6", "TEXT", List.of());
+    db.addColumn("network_attachments", "ip6", "TEXT", List.of());
+    db.addColumn("network_attachments", "subnet6", "TEXT", List.of());
+    db.addColumn("network_attachments", "gateway6", "TEXT", List.of());
   }
 
   public List<NetworkInfo> networks() {
@@ -89,11 +99,12 @@ public final class NetworkStore {
 
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
-        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc) "
-        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc, subnet6, gateway6) "
+        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
-        n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0));
+        n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0,
+        n.ipv6() ? n.subnet6().toString() : null, n.ipv6() ? n.gateway6().toString() : null));
   }
 
   public void deleteNetwork(String name) {
@@ -107,9 +118,23 @@ public final class NetworkStore {
         .flatMap(ip -> ip).map(ip -> Ipv4.parse("stored address", ip));
   }
 
+  /** The IPv6 address handed out last on {@code network}, where the next search starts. */
+  public Optional<Ipv6> lastAllocated6(String network) {
+    return db.read(c -> Sql.queryOne(c, "SELECT last_ip6 FROM network_networks WHERE name = ?",
+        r -> Optional.ofNullable(r.getString(1)), network))
+        .flatMap(ip -> ip).map(ip -> Ipv6.parse("stored address", ip));
+  }
+
+  /** The IPv4 addresses leased on {@code network}. */
   public Set<Ipv4> leases(String network) {
-    return new HashSet<>(db.read(c -> Sql.query(c, "SELECT ip FROM network_leases WHERE network = ?",
-        r -> Ipv4.parse("stored address", r.getString(1)), network)));
+    return new HashSet<>(db.read(c -> Sql.query(c, "SELECT ip FROM network_leases WHERE network = ? "
+        + "AND instr(ip, ':') = 0", r -> Ipv4.parse("stored address", r.getString(1)), network)));
+  }
+
+  /** The IPv6 addresses leased on {@code network}; they share the leases table, whose key keeps them unique. */
+  public Set<Ipv6> leases6(String network) {
+    return new HashSet<>(db.read(c -> Sql.query(c, "SELECT ip FROM network_leases WHERE network = ? "
+        + "AND instr(ip, ':') > 0", r -> Ipv6.parse("stored address", r.getString(1)), network)));
   }
 
   /** Every lease, as "network ip" strings: for checks that nothing was left behind. */
@@ -139,6 +164,7 @@ public final class NetworkStore {
    * forwards to, in one transaction.
    */
   public void insertAttachment(AttachmentInfo a, ResolvConf.Internal resolver) {
+    Ipv6Interface v6 = a.ipv6();
     db.write(c -> {
       if (resolver != null) {
         Sql.update(c, "INSERT OR REPLACE INTO network_resolvers (namespace, container_id, servers, ndots_set) "
@@ -147,18 +173,24 @@ public final class NetworkStore {
             resolver.ndotsSet() ? 1 : 0);
       }
       Sql.update(c, "INSERT INTO network_attachments (" + ATTACHMENT_COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           a.namespace(), a.containerId(), a.network(), a.mode().name(), a.netns(), a.netnsPinned() ? 1 : 0,
           a.interfaceName(), a.hostInterface(), a.hostMac(), a.ip() == null ? null : a.ip().toString(),
           a.subnet() == null ? null : a.subnet().toString(), a.gateway() == null ? null : a.gateway().toString(),
           a.defaultRoute() ? 1 : 0, a.mac(), a.hostname(), JsonColumns.writeList(a.aliases()), dnsJson(a.dns()),
           hostsJson(a.extraHosts()),
           a.filesDirectory().toString(), Labels.toJson(a.labels()), EpochNanos.fromInstant(a.createdAt()),
-          a.domainname());
+          a.domainname(), v6 == null ? null : v6.ip().toString(), v6 == null ? null : v6.subnet().toString(),
+          v6 == null ? null : v6.gateway().toString());
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
         Sql.update(c, "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)",
             a.network(), a.ip().toString(), a.namespace(), a.containerId());
         Sql.update(c, "UPDATE network_networks SET last_ip = ? WHERE name = ?", a.ip().toString(), a.network());
+      }
+      if (a.mode() == Mode.BRIDGE && v6 != null) {
+        Sql.update(c, "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)",
+            a.network(), v6.ip().toString(), a.namespace(), a.containerId());
+        Sql.update(c, "UPDATE network_networks SET last_ip6 = ? WHERE name = ?", v6.ip().toString(), a.network());
       }
       for (PortMapping p : a.ports()) {
         Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
@@ -199,6 +231,10 @@ public final class NetworkStore {
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
         Sql.update(c, "DELETE FROM network_leases WHERE network = ? AND ip = ?", a.network(), a.ip().toString());
       }
+      if (a.mode() == Mode.BRIDGE && a.ipv6() != null) {
+        Sql.update(c, "DELETE FROM network_leases WHERE network = ? AND ip = ?", a.network(),
+            a.ipv6().ip().toString());
+      }
       Sql.update(c, "DELETE FROM network_resolvers WHERE namespace = ? AND container_id = ? AND NOT EXISTS "
           + "(SELECT 1 FROM network_attachments WHERE namespace = ? AND container_id = ?)",
           a.namespace(), a.containerId(), a.namespace(), a.containerId());
@@ -212,7 +248,9 @@ public final class NetworkStore {
         r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
         Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
         r.getInt("is_default") != 0, r.getString("id"),
-        r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0);
+        r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0,
+        r.getString("subnet6") == null ? null : Subnet6.parse(r.getString("subnet6")),
+        r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")));
   }
 
   /**
@@ -256,7 +294,9 @@ public final class NetworkStore {
           dns,
           extraHosts,
           Path.of(r.getString("files_dir")),
-          Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")));
+          Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
+          r.getString("ip6") == null ? null : new Ipv6Interface(Ipv6.parse("stored address", r.getString("ip6")),
+              Subnet6.parse(r.getString("subnet6")), Ipv6.parse("stored gateway", r.getString("gateway6"))));
     }, args);
   }
 

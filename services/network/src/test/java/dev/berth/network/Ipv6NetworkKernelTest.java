@@ -1,0 +1,162 @@
+package dev.berth.network;
+
+import static dev.berth.network.BridgeNetworkKernelTest.address;
+import static dev.berth.network.NetworkHarness.assertOk;
+import static dev.berth.network.NetworkHarness.in;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import berth.network.v1.AttachRequest;
+import berth.network.v1.Attachment;
+import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.GetAttachmentRequest;
+import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.Network;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Networks with IPv6 beside IPv4 (Docker's --ipv6) on the real kernel, in a namespace of the test's own. */
+class Ipv6NetworkKernelTest {
+  @TempDir Path dir;
+  NetworkHarness h;
+
+  @AfterEach
+  void cleanUp() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  private Network create(Network.Builder network) {
+    return h.networks.create(CreateNetworkRequest.newBuilder().setNetwork(network).build()).getNetwork();
+  }
+
+  static String address6(Attachment a) {
+    String cidr = a.getResult().getIps(1).getAddress();
+    return cidr.substring(0, cidr.indexOf('/'));
+  }
+
+  @Test
+  void containersGetIpv6AddressesPingEachOtherAndSurviveARestart() throws Exception {
+    h = NetworkHarness.open(dir).startOnUnixSocket();
+    assertEquals("0", h.onHost("cat", "/proc/sys/net/ipv6/conf/all/disable_ipv6").output().strip(),
+        "IPv6 is on in the test's namespace");
+    Network net6 = create(Network.newBuilder().setName("net6").setSubnet("10.231.0.0/24").setEnableIpv6(true)
+        .setIpv6Subnet("fd00:db8:1::/64"));
+    assertTrue(net6.getEnableIpv6());
+    assertEquals("fd00:db8:1::/64", net6.getIpv6Subnet());
+    assertEquals("fd00:db8:1::1", net6.getIpv6Gateway());
+
+    Attachment a = h.attach("a", "net6");
+    Attachment b = h.attach("b", "net6");
+    assertEquals("fd00:db8:1::2/64", a.getResult().getIps(1).getAddress());
+    assertEquals("fd00:db8:1::1", a.getResult().getIps(1).getGateway());
+    assertEquals("fd00:db8:1::3", address6(b));
+    assertEquals("::/0", a.getResult().getRoutes(1).getDst());
+
+    String addresses = in(a.getNetnsPath(), "ip", "-o", "-6", "addr", "show", "dev", "eth0", "scope", "global").output();
+    assertTrue(addresses.contains("inet6 fd00:db8:1::2/64"), addresses);
+    assertFalse(addresses.contains("tentative"), "no duplicate address detection to wait for: " + addresses);
+    assertEquals("default via fd00:db8:1::1 dev eth0 metric 1024 pref medium",
+        in(a.getNetnsPath(), "ip", "-6", "route", "show", "default").output().strip());
+    assertOk(in(a.getNetnsPath(), "busybox", "ping", "-6", "-c", "1", "-W", "2", address6(b)), "a pings b over IPv6");
+    assertOk(in(b.getNetnsPath(), "busybox", "ping", "-6", "-c", "1", "-W", "2", "fd00:db8:1::1"),
+        "b pings the gateway over IPv6");
+    assertTrue(h.onHost("ip", "-6", "addr", "show", "dev", net6.getBridge()).output()
+        .contains("inet6 fd00:db8:1::1/64"));
+    assertEquals("1", h.onHost("cat", "/proc/sys/net/ipv6/conf/all/forwarding").output().strip());
+
+    // Docker's /etc/hosts on a user-defined network: the own entry with both addresses, peers likewise
+    String hosts = Files.readString(Path.of(a.getFiles().getHosts()));
+    assertTrue(hosts.contains(address(a) + "\ta\n" + "fd00:db8:1::2\ta\n"), hosts);
+    assertTrue(hosts.contains(address(b) + "\tb\n" + "fd00:db8:1::3\tb\n"), hosts);
+
+    String rules = h.onHost("nft", "list", "table", "ip6", "berth").output();
+    assertTrue(rules.contains("ip6 saddr fd00:db8:1::/64 oifname != \"" + net6.getBridge()
+        + "\" masquerade comment \"network net6\""), rules);
+
+    h.stop();
+    h.startOnUnixSocket();
+    Attachment again = h.attachments.get(GetAttachmentRequest.newBuilder().setContainerId("a").build())
+        .getAttachment();
+    assertEquals(address6(a), address6(again));
+    assertEquals(rules, h.onHost("nft", "list", "table", "ip6", "berth").output(), "the same table is in force");
+    assertTrue(h.networks.get(GetNetworkRequest.newBuilder().setName("net6").build()).getNetwork().getEnableIpv6());
+    // addresses leased before the restart are not handed out again; an address asked for is given
+    Attachment c = h.attach(AttachRequest.newBuilder().setContainerId("c").setNetwork("net6")
+        .setIp6("fd00:db8:1::99").build());
+    assertEquals("fd00:db8:1::99", address6(c));
+    StatusRuntimeException taken = assertThrows(StatusRuntimeException.class, () -> h.attach(
+        AttachRequest.newBuilder().setContainerId("d").setNetwork("net6").setIp6("fd00:db8:1::99").build()));
+    assertEquals(Status.Code.ALREADY_EXISTS, taken.getStatus().getCode());
+    assertOk(in(c.getNetnsPath(), "busybox", "ping", "-6", "-c", "1", "-W", "2", address6(a)), "c pings a");
+    Attachment d = h.attach("d", "net6");
+    assertEquals("fd00:db8:1::9a", address6(d));
+
+    for (String id : new String[] {"a", "b", "c", "d"}) {
+      h.detach(id);
+    }
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void anInternalNetworkKeepsItsIpv6TrafficOnItsBridge() throws Exception {
+    h = NetworkHarness.open(dir).start();
+    Network secret = create(Network.newBuilder().setName("secret").setInternal(true).setEnableIpv6(true)
+        .setIpv6Subnet("fd00:db8:2::/64"));
+    Network open = create(Network.newBuilder().setName("open").setEnableIpv6(true).setIpv6Subnet("fd00:db8:3::/64"));
+    Attachment inside = h.attach("inside", "secret");
+    Attachment outside = h.attach("outside", "open");
+    assertEquals("", in(inside.getNetnsPath(), "ip", "-6", "route", "show", "default").output().strip(),
+        "no default route off an internal network");
+    String rules = h.onHost("nft", "list", "table", "ip6", "berth").output();
+    assertTrue(rules.contains("iifname \"" + secret.getBridge() + "\" oifname != \"" + secret.getBridge() + "\" drop"),
+        rules);
+    assertFalse(rules.contains("fd00:db8:2::/64"), "no masquerade of an internal network: " + rules);
+    assertTrue(rules.contains("iifname \"" + open.getBridge() + "\" oifname \"" + secret.getBridge() + "\" drop"),
+        rules);
+    assertFalse(in(outside.getNetnsPath(), "busybox", "ping", "-6", "-c", "1", "-W", "1", address6(inside)).ok(),
+        "networks are isolated over IPv6 too");
+    h.detach("inside");
+    h.detach("outside");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void anIpv6SubnetIsCheckedAsDockersDaemonChecksIt() throws Exception {
+    h = NetworkHarness.open(dir).start();
+    Network auto = create(Network.newBuilder().setName("auto").setEnableIpv6(true));
+    assertTrue(auto.getIpv6Subnet().matches("fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64"), auto.getIpv6Subnet());
+    assertEquals(auto.getIpv6Subnet().replace("::/64", "::1"), auto.getIpv6Gateway());
+
+    assertRefused(Status.Code.INVALID_ARGUMENT, "invalid network config:\ninvalid subnet fd00::1/64: it should be "
+        + "fd00::/64", Network.newBuilder().setName("x").setEnableIpv6(true).setIpv6Subnet("fd00::1/64"));
+    assertRefused(Status.Code.INVALID_ARGUMENT, "invalid network config:\ninvalid subnet fd00::/129: invalid CIDR "
+        + "block notation", Network.newBuilder().setName("x").setEnableIpv6(true).setIpv6Subnet("fd00::/129"));
+    assertRefused(Status.Code.INVALID_ARGUMENT, "invalid network config:\ninvalid gateway fd01::1: parent subnet "
+        + "fd00::/64 doesn't contain this address", Network.newBuilder().setName("x").setEnableIpv6(true)
+        .setIpv6Subnet("fd00::/64").setIpv6Gateway("fd01::1"));
+    assertRefused(Status.Code.FAILED_PRECONDITION, "invalid pool request: Pool overlaps with other one on this "
+        + "address space", Network.newBuilder().setName("x").setEnableIpv6(true).setIpv6Subnet(
+            auto.getIpv6Subnet().replace("/64", "/48")));
+    assertRefused(Status.Code.INVALID_ARGUMENT, "needs IPv6 enabled",
+        Network.newBuilder().setName("x").setIpv6Subnet("fd00::/64"));
+    StatusRuntimeException noV6 = assertThrows(StatusRuntimeException.class, () -> h.attach(
+        AttachRequest.newBuilder().setContainerId("e").setIp6("fd00::5").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, noV6.getStatus().getCode());
+    h.assertNothingLeft();
+  }
+
+  private void assertRefused(Status.Code code, String words, Network.Builder network) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> create(network));
+    assertEquals(code, e.getStatus().getCode(), e::toString);
+    assertTrue(e.getStatus().getDescription().contains(words), e.getStatus().getDescription());
+  }
+}
