@@ -224,6 +224,11 @@ public final class ContainerTasks {
 
   /** As {@link #stop(ContainerState, Duration)}, with {@code signal} first instead of the container's stop signal. */
   public void stop(ContainerState s, Duration timeout, int signal) throws InterruptedException {
+    if (!s.running() && !s.restarting()) {
+      // Docker's stop of a container that is not running changes nothing: a mark left by a failed
+      // start or restart stays, so berthd's next start still brings the container back
+      return;
+    }
     markStopped(s.record());
     // read after the mark: a task the restart monitor started before it saw the mark is stopped here
     ContainerState now = ContainerState.of(channel, containers.get(s.id()));
