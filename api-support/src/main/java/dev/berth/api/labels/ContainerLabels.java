@@ -106,7 +106,8 @@ public final class ContainerLabels {
    * What the user last asked for: {@value #RUNNING} (set by the client once it has started the
    * task) or {@value #STOPPED} (set by the client before it stops the task, so that the exit is
    * not taken for a crash); or {@value #RESTART_FAILED}, set by berthd's restart monitor when a
-   * restart failed, which no user asked for (Docker's HasBeenManuallyStopped stays false).
+   * restart failed, which no user asked for (Docker's HasBeenManuallyStopped stays false), or
+   * {@value #START_FAILED}, set by the client when a start on request failed.
    */
   public static final String RESTART_STATUS = "containerd.io/restart.status";
   public static final String RUNNING = "running";
@@ -117,6 +118,12 @@ public final class ContainerLabels {
    * showing the exit code of the run that ended rather than a failed start's.
    */
   public static final String RESTART_FAILED = "restart-failed";
+  /**
+   * A start its user asked for failed: not stopped by the user (Docker's start clears
+   * HasBeenManuallyStopped before it can fail), so berthd's next start brings it back as for
+   * {@value #RESTART_FAILED}; it shows the failed start's exit code (128, 127 or 126).
+   */
+  public static final String START_FAILED = "start-failed";
   /**
    * {@value #TRUE} while {@code rm -f} kills and removes the container (Docker's
    * RemovalInProgress): a command that fails meanwhile reports the container gone, not the step

@@ -420,14 +420,16 @@ public final class ContainerTasks {
   }
 
   /**
-   * Records why a start failed, for {@code inspect}'s {@code State.Error}, and tells the restart
-   * monitor the container is meant to stay stopped. {@code before} is the container as it was
+   * Records why a start failed, for {@code inspect}'s {@code State.Error}, and marks it
+   * {@link ContainerLabels#START_FAILED}: not stopped by its user, as Docker's start clears
+   * HasBeenManuallyStopped before it can fail, so berthd's next start brings back
+   * {@code unless-stopped} and {@code on-failure} too. {@code before} is the container as it was
    * before the start: the exit of a task it had, deleted for the start, is kept, as Docker keeps
    * an exited container's code and times. Best effort: the start's failure is what the caller
    * reports.
    */
   public void markFailedStart(ContainerState before, StatusRuntimeException failure) {
-    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.START_FAILED,
         ContainerLabels.START_ERROR, dockersWords(String.valueOf(failure.getStatus().getDescription()))));
     if (before.exited() || before.ranBefore()) {
       labels.put(ContainerLabels.LAST_EXIT_CODE, Integer.toString(before.exitCode()));

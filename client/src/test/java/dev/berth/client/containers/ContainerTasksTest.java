@@ -72,6 +72,16 @@ class ContainerTasksTest {
   }
 
   @Test
+  void aFailedStartIsNotAStopByItsUserAsDockers() throws Exception {
+    containers.byId.put(RECORD.getId(), RECORD);
+    berth = InProcessBerth.serving(new FakeServices.Tasks(true), containers);
+    new ContainerTasks(berth.channel()).markFailedStart(new ContainerState(RECORD, Optional.empty()),
+        io.grpc.Status.FAILED_PRECONDITION.withDescription("no such file").asRuntimeException());
+    assertEquals(ContainerLabels.START_FAILED,
+        containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
+  }
+
+  @Test
   void aTaskTheRestartMonitorStartedAfterTheProcessEndedIsStoppedToo() throws Exception {
     // seen ended, waiting for its restart
     ContainerState ended = new ContainerState(RECORD.toBuilder().putLabels(ContainerLabels.RESTART_POLICY, "always")

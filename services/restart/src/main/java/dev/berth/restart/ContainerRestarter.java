@@ -18,6 +18,7 @@ import dev.berth.api.grpc.Channels;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
+import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
@@ -117,10 +118,14 @@ final class ContainerRestarter {
 
   /**
    * Without a task: the exit of the run before a failed restart, which deleted its task and kept
-   * its code on the record (on-failure goes by it when berthd starts); else Docker's status of a
-   * process that vanished without one, as a task gone with a reboot did.
+   * its code on the record (on-failure goes by it when berthd starts); after a failed start on
+   * request, the exit code that start left (128, 127 or 126, as Docker's); else Docker's status of
+   * a process that vanished without one, as a task gone with a reboot did.
    */
   private static int exitBeforeFailedRestart(Container container, String desired) {
+    if (ContainerLabels.START_FAILED.equals(desired)) {
+      return new ContainerState(container, Optional.empty()).exitCode();
+    }
     if (!ContainerLabels.RESTART_FAILED.equals(desired)) {
       return UNKNOWN_EXIT;
     }

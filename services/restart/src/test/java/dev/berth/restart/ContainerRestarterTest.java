@@ -225,6 +225,23 @@ class ContainerRestarterTest {
   }
 
   @Test
+  void aContainerWhoseStartOnRequestFailedIsTakenUpWhenBerthdStartsAsDockers() throws Exception {
+    for (String policy : List.of("unless-stopped", "on-failure:3")) {
+      Fakes fakes = new Fakes();
+      // its earlier run ended with 0: the failed start's 128 is what on-failure goes by, as Docker's
+      fakes.labels = Map.of(ContainerLabels.RESTART_POLICY, policy,
+          ContainerLabels.RESTART_STATUS, ContainerLabels.START_FAILED, ContainerLabels.LAST_EXIT_CODE, "0",
+          ContainerLabels.LAST_FINISHED_AT, "2026-12-05T09:00:00Z", ContainerLabels.STARTED_AT, "2026-12-05T08:00:00Z",
+          ContainerLabels.START_ERROR, "failed to join PID namespace: container d0 is not running");
+      ContainerRestarter restarter = restarter(fakes);
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.RETRY), policy);
+      assertEquals(ContainerRestarter.Outcome.STOPPED, restarter.evaluate(KEY, Trigger.DAEMON_START), policy);
+      assertEquals(1, fakes.creates, policy);
+      close();
+    }
+  }
+
+  @Test
   void onFailureGoesByTheExitBeforeTheFailedRestartWhenBerthdStarts() throws Exception {
     Fakes fakes = new Fakes();
     fakes.labels = Map.of(ContainerLabels.RESTART_POLICY, "on-failure:3",
