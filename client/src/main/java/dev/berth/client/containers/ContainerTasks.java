@@ -62,7 +62,7 @@ public final class ContainerTasks {
    */
   private static final Map<String, String> RUNNING_AGAIN = Map.of(ContainerLabels.RESTART_STATUS,
       ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "", ContainerLabels.START_ERROR, "",
-      ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "");
+      ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "", ContainerLabels.RESTART_FAILED_MARK, "");
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
