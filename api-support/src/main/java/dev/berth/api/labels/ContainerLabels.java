@@ -1,5 +1,7 @@
 package dev.berth.api.labels;
 
+import java.util.Map;
+
 /**
  * The labels on a container record by which clients describe the container to berthd and berthd
  * records what happened to it. The services act on them (the tasks service attaches the network,
@@ -105,10 +107,22 @@ public final class ContainerLabels {
   /**
    * What the user last asked for: {@value #RUNNING} (set by the client once it has started the
    * task) or {@value #STOPPED} (set by the client before it stops the task, so that the exit is
-   * not taken for a crash); or {@value #RESTART_FAILED}, set by berthd's restart monitor when a
-   * restart failed, which no user asked for (Docker's HasBeenManuallyStopped stays false).
+   * not taken for a crash); or {@value #RESTART_FAILED}, as {@link #desiredStatus} reads a
+   * container whose restart failed, which no user asked for (Docker's HasBeenManuallyStopped
+   * stays false; an older berthd wrote it here), or
+   * {@value #START_FAILED}, set by the client when a start on request failed.
    */
   public static final String RESTART_STATUS = "containerd.io/restart.status";
+
+  /**
+   * What the user last asked for as the restart monitor follows it: {@link #RESTART_STATUS}, but
+   * {@value #RESTART_FAILED} for a container meant to run whose restart failed
+   * ({@link #RESTART_FAILED_MARK}); empty without either.
+   */
+  public static String desiredStatus(Map<String, String> labels) {
+    String status = labels.getOrDefault(RESTART_STATUS, "");
+    return RUNNING.equals(status) && TRUE.equals(labels.get(RESTART_FAILED_MARK)) ? RESTART_FAILED : status;
+  }
   public static final String RUNNING = "running";
   public static final String STOPPED = "stopped";
   /**
@@ -117,6 +131,19 @@ public final class ContainerLabels {
    * showing the exit code of the run that ended rather than a failed start's.
    */
   public static final String RESTART_FAILED = "restart-failed";
+  /**
+   * {@value #TRUE} when berthd's restart monitor left the container stopped after a failed restart:
+   * a label of its own beside {@link #RESTART_STATUS}, which the monitor then leaves as it is, so a
+   * user's stop written meanwhile is never overwritten (the store has no conditional update). Read
+   * through {@link #desiredStatus}; a start clears it.
+   */
+  public static final String RESTART_FAILED_MARK = "io.berth.restart-failed";
+  /**
+   * A start its user asked for failed: not stopped by the user (Docker's start clears
+   * HasBeenManuallyStopped before it can fail), so berthd's next start brings it back as for
+   * {@value #RESTART_FAILED}; it shows the failed start's exit code (128, 127 or 126).
+   */
+  public static final String START_FAILED = "start-failed";
   /**
    * {@value #TRUE} while {@code rm -f} kills and removes the container (Docker's
    * RemovalInProgress): a command that fails meanwhile reports the container gone, not the step

@@ -95,7 +95,8 @@ public record RestartPolicy(Mode mode, int maxRetries) {
    * Docker's rules. A container the user stopped ({@code desiredStatus}, the
    * {@link ContainerLabels#RESTART_STATUS} label, {@link ContainerLabels#STOPPED}) stays stopped,
    * except that {@code always} brings it back when the daemon starts; one a failed restart left
-   * stopped ({@link ContainerLabels#RESTART_FAILED}) was not stopped by its user, so when the
+   * stopped ({@link ContainerLabels#RESTART_FAILED}), or a failed start on request
+   * ({@link ContainerLabels#START_FAILED}), was not stopped by its user, so when the
    * daemon starts every policy takes it up again, as Docker's daemon does on restore;
    * on-failure restarts only after a non-zero exit and at most {@code maxRetries} times.
    *
@@ -105,7 +106,8 @@ public record RestartPolicy(Mode mode, int maxRetries) {
    */
   public boolean wantsRestart(String desiredStatus, int exitStatus, int restarts, boolean daemonStart) {
     boolean running = ContainerLabels.RUNNING.equals(desiredStatus)
-        || (daemonStart && ContainerLabels.RESTART_FAILED.equals(desiredStatus));
+        || (daemonStart && (ContainerLabels.RESTART_FAILED.equals(desiredStatus)
+            || ContainerLabels.START_FAILED.equals(desiredStatus)));
     return switch (mode) {
       case NO -> false;
       case ALWAYS -> running || (daemonStart && ContainerLabels.STOPPED.equals(desiredStatus));

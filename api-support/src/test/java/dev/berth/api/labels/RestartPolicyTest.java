@@ -79,6 +79,16 @@ class RestartPolicyTest {
   }
 
   @Test
+  void aContainerWhoseStartOnRequestFailedIsTakenUpAgainWhenTheDaemonStartsAsDockers() {
+    String failed = ContainerLabels.START_FAILED;
+    for (String p : new String[] {"always", "unless-stopped", "on-failure"}) {
+      assertFalse(policy(p).wantsRestart(failed, 128, 0, false), p + " not before the daemon starts");
+      assertTrue(policy(p).wantsRestart(failed, 128, 0, true), p);
+    }
+    assertFalse(policy("no").wantsRestart(failed, 128, 0, true));
+  }
+
+  @Test
   void onFailureNeedsAFailureAndCountsRetries() {
     assertFalse(policy("on-failure").wantsRestart(ContainerLabels.RUNNING, 0, 0, false));
     assertTrue(policy("on-failure").wantsRestart(ContainerLabels.RUNNING, 137, 1000, false));

@@ -16,17 +16,16 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -287,46 +286,32 @@ final class RunMounts implements AutoCloseable {
       throws IOException {
     Path marker = data.resolveSibling(FILLED_MARKER);
     Path lockFile = data.resolveSibling(FILL_LOCK_FILE);
-    FileChannel lock;
-    try {
-      lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    } catch (NoSuchFileException removed) {
+    Optional<OpenFillLock> opened = OpenFillLock.open(lockFile);
+    if (opened.isEmpty()) {
       return false;
     }
-    try (lock) {
-      Object opened = fileKey(lockFile);
-      try (FileLock held = lock.lock()) {
-        if (opened == null || !opened.equals(fileKey(lockFile))) {
-          return false;
-        }
-        if (Files.exists(marker)) {
-          return true;
-        }
-        try {
-          fillVolume(data, m);
-          syncDirectory(data.getParent());
-          Files.createFile(marker);
-          syncDirectory(data.getParent());
-        } catch (IOException | RuntimeException e) {
-          // a cache whose fill failed is not kept half-made
-          try {
-            volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
-          } catch (StatusRuntimeException notRemoved) {
-            e.addSuppressed(notRemoved);
-          }
-          throw e;
-        }
+    try (OpenFillLock lock = opened.get(); FileLock held = lock.lock()) {
+      if (!lock.stillAt(lockFile)) {
+        return false;
+      }
+      if (Files.exists(marker)) {
         return true;
       }
-    }
-  }
-
-  /** The file's identity (device and inode), null once it is gone. */
-  private static Object fileKey(Path file) throws IOException {
-    try {
-      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    } catch (NoSuchFileException gone) {
-      return null;
+      try {
+        fillVolume(data, m);
+        syncDirectory(data.getParent());
+        Files.createFile(marker);
+        syncDirectory(data.getParent());
+      } catch (IOException | RuntimeException e) {
+        // a cache whose fill failed is not kept half-made
+        try {
+          volumes.delete(DeleteVolumeRequest.newBuilder().setName(name).build());
+        } catch (StatusRuntimeException notRemoved) {
+          e.addSuppressed(notRemoved);
+        }
+        throw e;
+      }
+      return true;
     }
   }
 

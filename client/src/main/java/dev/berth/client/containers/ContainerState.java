@@ -88,12 +88,12 @@ public record ContainerState(Container record, Optional<Process> task) {
     if (!exited()) {
       boolean betweenTasks = task.isEmpty() || task.get().getStatus() == Status.CREATED;
       return betweenTasks && !labels.getOrDefault(ContainerLabels.STARTED_AT, "").isEmpty()
-          && ContainerLabels.RUNNING.equals(labels.get(ContainerLabels.RESTART_STATUS))
+          && ContainerLabels.RUNNING.equals(ContainerLabels.desiredStatus(labels))
           && RestartPolicy.fromLabel(labels.get(ContainerLabels.RESTART_POLICY))
               .map(p -> p.mode() != RestartPolicy.Mode.NO).orElse(false);
     }
     return RestartPolicy.fromLabel(labels.get(ContainerLabels.RESTART_POLICY))
-        .map(p -> p.wantsRestart(labels.getOrDefault(ContainerLabels.RESTART_STATUS, ""), exitCode(),
+        .map(p -> p.wantsRestart(ContainerLabels.desiredStatus(labels), exitCode(),
             RestartPolicy.restartCount(labels), false))
         .orElse(false);
   }
@@ -138,7 +138,7 @@ public record ContainerState(Container record, Optional<Process> task) {
     if (task.isPresent()) {
       return 0;
     }
-    if (ContainerLabels.RESTART_FAILED.equals(labels.get(ContainerLabels.RESTART_STATUS))) {
+    if (ContainerLabels.RESTART_FAILED.equals(ContainerLabels.desiredStatus(labels))) {
       return before;
     }
     return ContainerTasks.startExitCode(startError).orElse(before != 0 ? before : EXIT_UNKNOWN);

@@ -62,7 +62,7 @@ public final class ContainerTasks {
    */
   private static final Map<String, String> RUNNING_AGAIN = Map.of(ContainerLabels.RESTART_STATUS,
       ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "", ContainerLabels.START_ERROR, "",
-      ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "");
+      ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "", ContainerLabels.RESTART_FAILED_MARK, "");
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
@@ -224,6 +224,11 @@ public final class ContainerTasks {
 
   /** As {@link #stop(ContainerState, Duration)}, with {@code signal} first instead of the container's stop signal. */
   public void stop(ContainerState s, Duration timeout, int signal) throws InterruptedException {
+    if (!s.running() && !s.restarting()) {
+      // Docker's stop of a container that is not running changes nothing: a mark left by a failed
+      // start or restart stays, so berthd's next start still brings the container back
+      return;
+    }
     markStopped(s.record());
     // read after the mark: a task the restart monitor started before it saw the mark is stopped here
     ContainerState now = ContainerState.of(channel, containers.get(s.id()));
@@ -415,14 +420,16 @@ public final class ContainerTasks {
   }
 
   /**
-   * Records why a start failed, for {@code inspect}'s {@code State.Error}, and tells the restart
-   * monitor the container is meant to stay stopped. {@code before} is the container as it was
+   * Records why a start failed, for {@code inspect}'s {@code State.Error}, and marks it
+   * {@link ContainerLabels#START_FAILED}: not stopped by its user, as Docker's start clears
+   * HasBeenManuallyStopped before it can fail, so berthd's next start brings back
+   * {@code unless-stopped} and {@code on-failure} too. {@code before} is the container as it was
    * before the start: the exit of a task it had, deleted for the start, is kept, as Docker keeps
    * an exited container's code and times. Best effort: the start's failure is what the caller
    * reports.
    */
   public void markFailedStart(ContainerState before, StatusRuntimeException failure) {
-    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+    Map<String, String> labels = new HashMap<>(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.START_FAILED,
         ContainerLabels.START_ERROR, dockersWords(String.valueOf(failure.getStatus().getDescription()))));
     if (before.exited() || before.ranBefore()) {
       labels.put(ContainerLabels.LAST_EXIT_CODE, Integer.toString(before.exitCode()));

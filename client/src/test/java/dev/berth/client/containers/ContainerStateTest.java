@@ -10,6 +10,7 @@ import containerd.v1.types.Status;
 import dev.berth.api.labels.ContainerLabels;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -126,5 +127,10 @@ class ContainerStateTest {
         "exec: \"nope\": executable file not found in $PATH");
     failedRestart.put(ContainerLabels.LAST_EXIT_CODE, "3");
     assertEquals(3, new ContainerState(record(failedRestart), Optional.empty()).exitCode(), "not 127");
+    // as this berthd marks it: meant to run, with the monitor's mark beside
+    failedRestart.put(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
+    failedRestart.put(ContainerLabels.RESTART_FAILED_MARK, ContainerLabels.TRUE);
+    ContainerState marked = new ContainerState(record(failedRestart), Optional.empty());
+    assertEquals(List.of("exited", false, 3), List.of(marked.status(), marked.restarting(), marked.exitCode()));
   }
 }

@@ -59,8 +59,33 @@ class ContainerTasksTest {
   }
 
   @Test
+  void stoppingAContainerThatIsNotRunningChangesNothingAsDockers() throws Exception {
+    Container failedRestart = RECORD.toBuilder().putLabels(ContainerLabels.RESTART_POLICY, "unless-stopped")
+        .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED).build();
+    containers.byId.put(RECORD.getId(), failedRestart);
+    FakeServices.Tasks tasks = new FakeServices.Tasks(true);
+    berth = InProcessBerth.serving(tasks, containers);
+    new ContainerTasks(berth.channel()).stop(new ContainerState(failedRestart, Optional.empty()), Duration.ofSeconds(10));
+    assertEquals(List.of(), tasks.signals);
+    assertEquals(ContainerLabels.RESTART_FAILED,
+        containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS), "berthd's next start brings it back");
+  }
+
+  @Test
+  void aFailedStartIsNotAStopByItsUserAsDockers() throws Exception {
+    containers.byId.put(RECORD.getId(), RECORD);
+    berth = InProcessBerth.serving(new FakeServices.Tasks(true), containers);
+    new ContainerTasks(berth.channel()).markFailedStart(new ContainerState(RECORD, Optional.empty()),
+        io.grpc.Status.FAILED_PRECONDITION.withDescription("no such file").asRuntimeException());
+    assertEquals(ContainerLabels.START_FAILED,
+        containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
+  }
+
+  @Test
   void aTaskTheRestartMonitorStartedAfterTheProcessEndedIsStoppedToo() throws Exception {
-    ContainerState ended = new ContainerState(RECORD,
+    // seen ended, waiting for its restart
+    ContainerState ended = new ContainerState(RECORD.toBuilder().putLabels(ContainerLabels.RESTART_POLICY, "always")
+        .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING).build(),
         Optional.of(Process.newBuilder().setContainerId("c1").setStatus(Status.STOPPED).setExitStatus(2).build()));
     assertEquals(List.of(Signals.SIGTERM), stop(ended, true, Duration.ofSeconds(10)).signals);
     assertEquals(ContainerLabels.STOPPED, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));

@@ -29,6 +29,8 @@ import dev.berth.client.spec.SpecBuilder;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -278,7 +280,13 @@ final class CriContainers {
         throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
             c.criState());
       }
+      if (!c.logPath().isEmpty()) {
+        ContainerLogFile.create(Path.of(c.logPath()));
+      }
       tasks.startWithoutRestarts(c.state());
+    } catch (IOException e) {
+      throw startError(given, Status.UNKNOWN, "failed to create container loggers: " + e.getMessage(),
+          new UncheckedIOException(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted starting container " + given.id()).asRuntimeException();

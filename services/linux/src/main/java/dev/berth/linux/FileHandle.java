@@ -28,7 +28,7 @@ public final class FileHandle implements AutoCloseable {
   static final int O_NOFOLLOW = 0400000;
   static final int O_DIRECTORY = 0200000;
   private static final int O_WRONLY = 1;
-  private static final int O_CREAT = 0100;
+  static final int O_CREAT = 0100;
   private static final int O_EXCL = 0200;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int AT_REMOVEDIR = 0x200;

@@ -94,6 +94,19 @@ public final class Syscalls {
     }
   }
 
+  /**
+   * Opens {@code path} for writing, made with {@code mode} if it is not there, for its descriptor;
+   * a symlink there is refused (ELOOP).
+   */
+  public static int openForWriting(Path path, int mode) throws ErrnoException {
+    try {
+      return LibC.open(FileNames.cString(path.toString()),
+          O_WRONLY | FileHandle.O_CREAT | FileHandle.O_NOFOLLOW | O_CLOEXEC, mode);
+    } catch (LastErrorException e) {
+      throw ErrnoException.of("open", path.toString(), e);
+    }
+  }
+
   public static void close(int fd) {
     try {
       LibC.close(fd);

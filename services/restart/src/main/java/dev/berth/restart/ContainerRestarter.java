@@ -18,6 +18,7 @@ import dev.berth.api.grpc.Channels;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
+import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import io.grpc.Channel;
 import io.grpc.Status.Code;
@@ -90,7 +91,7 @@ final class ContainerRestarter {
       // whoever deleted the ended task (a client's stop, rm or start) is handling the container
       return Outcome.LEFT_ALONE;
     }
-    String desired = container.getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, "");
+    String desired = ContainerLabels.desiredStatus(container.getLabelsMap());
     int exit = task.filter(t -> !neverStarted).map(Process::getExitStatus)
         .orElseGet(() -> exitBeforeFailedRestart(container, desired));
     int restarts = RestartPolicy.restartCount(container.getLabelsMap());
@@ -117,10 +118,14 @@ final class ContainerRestarter {
 
   /**
    * Without a task: the exit of the run before a failed restart, which deleted its task and kept
-   * its code on the record (on-failure goes by it when berthd starts); else Docker's status of a
-   * process that vanished without one, as a task gone with a reboot did.
+   * its code on the record (on-failure goes by it when berthd starts); after a failed start on
+   * request, the exit code that start left (128, 127 or 126, as Docker's); else Docker's status of
+   * a process that vanished without one, as a task gone with a reboot did.
    */
   private static int exitBeforeFailedRestart(Container container, String desired) {
+    if (ContainerLabels.START_FAILED.equals(desired)) {
+      return new ContainerState(container, Optional.empty()).exitCode();
+    }
     if (!ContainerLabels.RESTART_FAILED.equals(desired)) {
       return UNKNOWN_EXIT;
     }
@@ -227,7 +232,7 @@ final class ContainerRestarter {
       }
       throw e;
     }
-    if (ContainerLabels.RUNNING.equals(now.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
+    if (ContainerLabels.RUNNING.equals(ContainerLabels.desiredStatus(now.getLabelsMap()))) {
       return false;
     }
     LOG.info(key + ": stopped by its user while it was restarted; killing the new task");
@@ -249,14 +254,14 @@ final class ContainerRestarter {
    * back-off, when an API did not answer; otherwise STOPPED, left stopped with the error for
    * {@code inspect}'s {@code State.Error}, as Docker's daemon leaves a container whose restart
    * failed (a {@code --pid container:} donor stopped, say) rather than trying again for ever.
-   * It is marked {@link ContainerLabels#RESTART_FAILED}, not stopped by its user, so that berthd's
-   * next start takes it up again as Docker's does, unless its user stopped it meanwhile.
+   * It is marked {@link ContainerLabels#RESTART_FAILED_MARK}, not stopped by its user, so that
+   * berthd's next start takes it up again as Docker's does; the mark is a label of its own and
+   * {@link ContainerLabels#RESTART_STATUS} is left as it is, so a user's stop that lands meanwhile
+   * stays a stop (the containers store has no conditional update to check it was not written).
    */
   private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e) {
-    String desired = ContainerLabels.RUNNING;
     try {
-      desired = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer()
-          .getLabelsMap().getOrDefault(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
+      containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build());
     } catch (StatusRuntimeException gone) {
       if (gone.getStatus().getCode() == Code.NOT_FOUND) {
         return removedWhileRestarting(key, e);
@@ -270,11 +275,10 @@ final class ContainerRestarter {
     try {
       containers(ns).update(UpdateContainerRequest.newBuilder()
           .setContainer(Container.newBuilder().setId(key.id())
-              .putLabels(ContainerLabels.RESTART_STATUS,
-                  desired.equals(ContainerLabels.STOPPED) ? desired : ContainerLabels.RESTART_FAILED)
+              .putLabels(ContainerLabels.RESTART_FAILED_MARK, ContainerLabels.TRUE)
               .putLabels(ContainerLabels.START_ERROR,
                   ContainerTasks.dockersWords(String.valueOf(e.getStatus().getDescription()))))
-          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_FAILED_MARK)
               .addPaths("labels." + ContainerLabels.START_ERROR))
           .build());
     } catch (StatusRuntimeException notRecorded) {
@@ -352,14 +356,15 @@ final class ContainerRestarter {
   /**
    * The new restart count, and the desired status back to running when berthd's start brings a
    * stopped container back; the status is written only then, so a client's concurrent stop is
-   * not overwritten. An earlier failed start's error goes, as Docker's start clears State.Error.
+   * not overwritten. An earlier failed start's error goes, as Docker's start clears State.Error,
+   * and so does a failed restart's mark.
    */
   private static UpdateContainerRequest labelUpdate(ContainerKey key, Container container, int restart) {
     Container.Builder labels = Container.newBuilder().setId(key.id())
         .putLabels(ContainerLabels.RESTART_COUNT, Integer.toString(restart));
     // a label in the mask and not in the record is removed
     FieldMask.Builder mask = FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_COUNT)
-        .addPaths("labels." + ContainerLabels.START_ERROR);
+        .addPaths("labels." + ContainerLabels.START_ERROR).addPaths("labels." + ContainerLabels.RESTART_FAILED_MARK);
     if (!ContainerLabels.RUNNING.equals(container.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
       labels.putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING);
       mask.addPaths("labels." + ContainerLabels.RESTART_STATUS);
