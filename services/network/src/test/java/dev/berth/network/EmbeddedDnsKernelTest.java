@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.DetachRequest;
 import berth.network.v1.Network;
 import dev.berth.network.linux.Netns;
 import java.io.IOException;
@@ -102,6 +103,59 @@ class EmbeddedDnsKernelTest {
     assertFalse(resolv.contains("127.0.0.11"), resolv);
     assertEquals(0, h.manager.resolversServed());
     assertFalse(in(a.getNetnsPath(), "nft", "list", "tables").output().contains("berth_dns"));
+  }
+
+  @Test
+  void aDefaultBridgeContainerConnectedToAUserDefinedNetworkSwitchesToTheResolverAndKeepsIt() throws Exception {
+    network("later", "10.218.0.0/24");
+    Attachment peer = h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("later")
+        .addAliases("peer").build());
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("late").addDnsServers("10.218.0.1").build());
+    Path resolvConf = Path.of(a.getFiles().getResolvConf());
+    String before = Files.readString(resolvConf);
+    assertEquals("search example.test\nnameserver 10.218.0.1\noptions ndots:2\n", before);
+    // the file the container has bind-mounted: rewritten in place, never renamed over
+    Object inode = Files.getAttribute(resolvConf, "unix:ino");
+
+    h.attach(AttachRequest.newBuilder().setContainerId("late").setNetwork("later").build());
+    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (internal resolver)\n"
+        + "# ExtServers: [10.218.0.1]\n# Overrides: [nameservers]\n# Option ndots from: host\n",
+        Files.readString(resolvConf));
+    assertEquals(inode, Files.getAttribute(resolvConf, "unix:ino"));
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.218.0.1");
+    Sh.Result r = nslookup(a, "peer");
+    assertOk(r, "nslookup peer");
+    assertTrue(r.output().contains(address(peer)), r.output());
+    assertTrue(nslookup(a, "upstream.test").output().contains("198.51.100.7"), "forwarded to its --dns server");
+
+    // Docker keeps the resolver when the container leaves its last user-defined network, after a restart too
+    h.attachments.detach(DetachRequest.newBuilder().setContainerId("late").setNetwork("later").build());
+    h.stop();
+    h.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Sh.Result again = nslookup(a, "upstream.test");
+    while (!again.output().contains("198.51.100.7") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      again = nslookup(a, "upstream.test");
+    }
+    assertTrue(again.output().contains("198.51.100.7"), again.output());
+    assertTrue(Files.readString(resolvConf).startsWith("nameserver 127.0.0.11\n"));
+    h.detach("late");
+    h.detach("peer");
+    assertEquals(0, h.manager.resolversServed());
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void aResolvConfTheContainerChangedIsLeftAloneOnConnect() throws Exception {
+    network("edited", "10.219.0.0/24");
+    Attachment a = h.attach("editor", "");
+    Path resolvConf = Path.of(a.getFiles().getResolvConf());
+    Files.writeString(resolvConf, "nameserver 192.0.2.99\n");
+    h.attach(AttachRequest.newBuilder().setContainerId("editor").setNetwork("edited").build());
+    assertEquals("nameserver 192.0.2.99\n", Files.readString(resolvConf));
+    h.detach("editor");
   }
 
   @Test
