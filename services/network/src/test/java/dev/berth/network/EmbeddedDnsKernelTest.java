@@ -24,7 +24,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -301,6 +306,131 @@ class EmbeddedDnsKernelTest {
     h.detach("tamperer");
   }
 
+  @Test
+  void aContainerHoldsAtMostSixteenTcpConnections() throws Exception {
+    network("tcpcap", "10.220.0.0/24");
+    h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("tcpcap").addAliases("peer").build());
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("many").setNetwork("tcpcap").build());
+    Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      List<SocketChannel> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 16; i++) {
+          held.add(SocketChannel.open(new InetSocketAddress("127.0.0.11", 53)));
+        }
+        try (SocketChannel extra = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
+          assertTrue(closedWithin(extra, 1000), "the 17th connection is closed at once");
+        }
+        byte[] answer = tcpQuery(held.get(0), "peer");
+        assertEquals(0, answer[3] & 0xf, "the first ones are served");
+      } finally {
+        for (SocketChannel c : held) {
+          c.close();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Test
+  void aTcpClientTricklingBytesIsHungUpOnAfterItsDeadline() throws Exception {
+    network("trickle", "10.221.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("slow").setNetwork("trickle").build());
+    long tookMillis = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
+        long start = System.nanoTime();
+        byte[] q = query("peer");
+        ByteBuffer framed = ByteBuffer.allocate(q.length + 2).putShort((short) q.length).put(q).flip();
+        // one byte every 300 ms: a whole query never arrives, though the connection is never idle
+        for (int i = 0; i < framed.limit() - 1 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6); i++) {
+          try {
+            c.write(ByteBuffer.wrap(new byte[] {framed.get(i)}));
+          } catch (IOException e) {
+            break;
+          }
+          if (closedWithin(c, 300)) {
+            break;
+          }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      }
+    });
+    assertTrue(tookMillis < 4000, "hung up on after " + tookMillis + " ms");
+  }
+
+  @Test
+  void aTcpClientThatReadsNoAnswersIsHungUpOn() throws Exception {
+    network("unread", "10.222.0.0/24");
+    h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("unread").addAliases("peer").build());
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("deaf").setNetwork("unread").build());
+    boolean hungUp = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      try (SocketChannel c = SocketChannel.open()) {
+        c.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        c.connect(new InetSocketAddress("127.0.0.11", 53));
+        c.configureBlocking(false);
+        byte[] q = query("peer");
+        ByteBuffer framed = ByteBuffer.allocate(q.length + 2).putShort((short) q.length).put(q).flip();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        try {
+          while (System.nanoTime() < until) {
+            if (c.write(framed.duplicate()) == 0) {
+              LockSupport.parkNanos(1_000_000);
+            }
+          }
+        } catch (IOException e) {
+          return true; // reset by the resolver
+        }
+        return closedWithin(c, 2000); // well before the 8 s deadline
+      }
+    });
+    assertTrue(hungUp, "the client was still served");
+  }
+
+  @Test
+  void tcpQueriesAreForwardedWithoutAThreadEach() throws Exception {
+    network("tcpfwd", "10.223.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("asker").setNetwork("tcpfwd")
+        .addDnsServers("10.223.0.1").build());
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.223.0.1");
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+    Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      for (int i = 0; i < 30; i++) {
+        assertEquals("198.51.100.8", lastAddress(tcpQuery("upstream.test")));
+      }
+      return null;
+    });
+    long started = threads.getTotalStartedThreadCount() - before;
+    assertTrue(started < 10, started + " threads started for 30 queries");
+  }
+
+  /** Whether the peer closes {@code c} (EOF or reset) within {@code millis}; answers are read and dropped. */
+  private static boolean closedWithin(SocketChannel c, long millis) throws IOException {
+    boolean blocking = c.isBlocking();
+    c.configureBlocking(false);
+    try {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      ByteBuffer sink = ByteBuffer.allocate(65536);
+      while (System.nanoTime() < until) {
+        sink.clear();
+        int n;
+        try {
+          n = c.read(sink);
+        } catch (IOException e) {
+          return true;
+        }
+        if (n < 0) {
+          return true;
+        }
+        if (n == 0) {
+          LockSupport.parkNanos(10_000_000);
+        }
+      }
+      return false;
+    } finally {
+      c.configureBlocking(blocking);
+    }
+  }
+
   /** The address in the last record of an answer. */
   private static String lastAddress(byte[] answer) throws IOException {
     return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();
@@ -317,20 +447,25 @@ class EmbeddedDnsKernelTest {
 
   /** An A query for {@code name} over TCP to 127.0.0.11:53; the answer without its length. */
   private static byte[] tcpQuery(String name) throws IOException {
-    byte[] query = query(name);
     try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
-      ByteBuffer out = ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip();
-      c.write(out);
-      ByteBuffer length = ByteBuffer.allocate(2);
-      while (length.hasRemaining() && c.read(length) >= 0) {
-        // read the length
-      }
-      ByteBuffer answer = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
-      while (answer.hasRemaining() && c.read(answer) >= 0) {
-        // read the answer
-      }
-      return answer.array();
+      return tcpQuery(c, name);
     }
+  }
+
+  /** An A query for {@code name} over {@code c}, a blocking connection to the resolver; the answer without its length. */
+  private static byte[] tcpQuery(SocketChannel c, String name) throws IOException {
+    byte[] query = query(name);
+    ByteBuffer out = ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip();
+    c.write(out);
+    ByteBuffer length = ByteBuffer.allocate(2);
+    while (length.hasRemaining() && c.read(length) >= 0) {
+      // read the length
+    }
+    ByteBuffer answer = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
+    while (answer.hasRemaining() && c.read(answer) >= 0) {
+      // read the answer
+    }
+    return answer.array();
   }
 
   static byte[] query(String name) {
