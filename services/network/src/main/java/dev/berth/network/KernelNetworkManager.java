@@ -177,7 +177,7 @@ public final class KernelNetworkManager implements NetworkManager {
             // the servers berthd kept, never the container's resolv.conf: the container can write that
             Optional<ResolvConf.Internal> upstreams = store.resolver(a.namespace(), a.containerId());
             if (upstreams.isPresent()) {
-              openResolver(a, upstreams.get());
+              openResolver(store.attachments(a.namespace(), a.containerId()), upstreams.get());
             }
           } catch (IOException | RuntimeException e) {
             LOG.warning("reopening the DNS resolver of " + a.namespace() + "/" + a.containerId() + ": "
@@ -203,14 +203,38 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   /**
-   * Opens {@code a}'s container's resolver, forwarding to {@code internal}'s servers. On an
-   * internal network it does not ask servers from berthd's namespace, as Docker's does not (the
-   * network is to have no way out).
+   * Opens the resolver of the container {@code mine} attach, forwarding to {@code internal}'s
+   * servers. On internal networks only it does not ask servers from berthd's namespace, as
+   * Docker's does not (those networks are to have no way out).
    */
-  private void openResolver(AttachmentInfo a, ResolvConf.Internal internal) throws IOException {
-    boolean closed = store.network(a.network()).map(NetworkInfo::internal).orElse(false);
+  private void openResolver(List<AttachmentInfo> mine, ResolvConf.Internal internal) throws IOException {
+    boolean closed = mine.stream().allMatch(a -> store.network(a.network()).map(NetworkInfo::internal).orElse(false));
     List<ExternalServer> servers = internal.servers().stream().filter(s -> !closed || !s.inHost()).toList();
+    AttachmentInfo a = mine.get(0);
     resolver.open(a.namespace(), a.containerId(), Path.of(a.netns()), servers, internal.ndotsSet());
+  }
+
+  /**
+   * Whether a container first attached to the default bridge switches to the embedded resolver
+   * now: as in Docker 27, when it joins its first user-defined network. It keeps the resolver
+   * once it has one, also when it leaves that network again (Docker's stays until the container
+   * stops).
+   */
+  private boolean switchesToResolver(String namespace, String containerId, Target target) {
+    return !target.network().isDefault() && store.resolver(namespace, containerId).isEmpty();
+  }
+
+  /**
+   * The resolv.conf naming the embedded resolver for a container whose resolvers were {@code had}:
+   * what the container asked for ({@code --dns}, {@code --dns-search}, {@code --dns-option}) is
+   * what differs from the host's, as {@link #dns} derived it; the rest comes from the host.
+   */
+  private String resolverConf(Dns had) {
+    Dns base = ResolvConf.forOwnNamespace(hostDns(), config.fallbackDns());
+    Dns asked = new Dns(had.nameservers().equals(base.nameservers()) ? List.of() : had.nameservers(),
+        had.search().equals(base.search()) ? List.of() : had.search(),
+        had.options().equals(base.options()) ? List.of() : had.options());
+    return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
   }
 
   /** Gives the embedded resolver the names in force now. */
@@ -491,11 +515,17 @@ public final class KernelNetworkManager implements NetworkManager {
       String resolvConf = resolvConf(target, spec.dns(), dns);
       etcFiles.write(mine, existing, resolvConf, undo);
       // what berthd just wrote, read before the container can change it, and kept in the store
-      ResolvConf.Internal upstreams = existing.isEmpty() && attachment.mode() == Mode.BRIDGE
-          ? ResolvConf.internal(resolvConf) : null;
+      ResolvConf.Internal upstreams = null;
+      if (attachment.mode() == Mode.BRIDGE && existing.isEmpty()) {
+        upstreams = ResolvConf.internal(resolvConf);
+      } else if (attachment.mode() == Mode.BRIDGE && switchesToResolver(namespace, containerId, target)) {
+        String switched = resolverConf(existing.get(0).dns());
+        etcFiles.switchToResolver(existing.get(0), ResolvConf.render(existing.get(0).dns()), switched, undo);
+        upstreams = ResolvConf.internal(switched);
+      }
       if (upstreams != null) {
         AttachmentInfo opened = attachment;
-        openResolver(opened, upstreams);
+        openResolver(mine, upstreams);
         undo.add("DNS resolver of " + containerId, () -> resolver.close(namespace, opened.containerId()));
       }
       List<AttachmentInfo> all = new ArrayList<>(store.attachments());

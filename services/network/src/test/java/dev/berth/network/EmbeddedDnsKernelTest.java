@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.DetachRequest;
 import berth.network.v1.Network;
 import dev.berth.network.linux.Netns;
 import java.io.IOException;
@@ -23,7 +24,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -102,6 +108,59 @@ class EmbeddedDnsKernelTest {
     assertFalse(resolv.contains("127.0.0.11"), resolv);
     assertEquals(0, h.manager.resolversServed());
     assertFalse(in(a.getNetnsPath(), "nft", "list", "tables").output().contains("berth_dns"));
+  }
+
+  @Test
+  void aDefaultBridgeContainerConnectedToAUserDefinedNetworkSwitchesToTheResolverAndKeepsIt() throws Exception {
+    network("later", "10.218.0.0/24");
+    Attachment peer = h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("later")
+        .addAliases("peer").build());
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("late").addDnsServers("10.218.0.1").build());
+    Path resolvConf = Path.of(a.getFiles().getResolvConf());
+    String before = Files.readString(resolvConf);
+    assertEquals("search example.test\nnameserver 10.218.0.1\noptions ndots:2\n", before);
+    // the file the container has bind-mounted: rewritten in place, never renamed over
+    Object inode = Files.getAttribute(resolvConf, "unix:ino");
+
+    h.attach(AttachRequest.newBuilder().setContainerId("late").setNetwork("later").build());
+    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (internal resolver)\n"
+        + "# ExtServers: [10.218.0.1]\n# Overrides: [nameservers]\n# Option ndots from: host\n",
+        Files.readString(resolvConf));
+    assertEquals(inode, Files.getAttribute(resolvConf, "unix:ino"));
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.218.0.1");
+    Sh.Result r = nslookup(a, "peer");
+    assertOk(r, "nslookup peer");
+    assertTrue(r.output().contains(address(peer)), r.output());
+    assertTrue(nslookup(a, "upstream.test").output().contains("198.51.100.7"), "forwarded to its --dns server");
+
+    // Docker keeps the resolver when the container leaves its last user-defined network, after a restart too
+    h.attachments.detach(DetachRequest.newBuilder().setContainerId("late").setNetwork("later").build());
+    h.stop();
+    h.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Sh.Result again = nslookup(a, "upstream.test");
+    while (!again.output().contains("198.51.100.7") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      again = nslookup(a, "upstream.test");
+    }
+    assertTrue(again.output().contains("198.51.100.7"), again.output());
+    assertTrue(Files.readString(resolvConf).startsWith("nameserver 127.0.0.11\n"));
+    h.detach("late");
+    h.detach("peer");
+    assertEquals(0, h.manager.resolversServed());
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void aResolvConfTheContainerChangedIsLeftAloneOnConnect() throws Exception {
+    network("edited", "10.219.0.0/24");
+    Attachment a = h.attach("editor", "");
+    Path resolvConf = Path.of(a.getFiles().getResolvConf());
+    Files.writeString(resolvConf, "nameserver 192.0.2.99\n");
+    h.attach(AttachRequest.newBuilder().setContainerId("editor").setNetwork("edited").build());
+    assertEquals("nameserver 192.0.2.99\n", Files.readString(resolvConf));
+    h.detach("editor");
   }
 
   @Test
@@ -247,6 +306,131 @@ class EmbeddedDnsKernelTest {
     h.detach("tamperer");
   }
 
+  @Test
+  void aContainerHoldsAtMostSixteenTcpConnections() throws Exception {
+    network("tcpcap", "10.220.0.0/24");
+    h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("tcpcap").addAliases("peer").build());
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("many").setNetwork("tcpcap").build());
+    Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      List<SocketChannel> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 16; i++) {
+          held.add(SocketChannel.open(new InetSocketAddress("127.0.0.11", 53)));
+        }
+        try (SocketChannel extra = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
+          assertTrue(closedWithin(extra, 1000), "the 17th connection is closed at once");
+        }
+        byte[] answer = tcpQuery(held.get(0), "peer");
+        assertEquals(0, answer[3] & 0xf, "the first ones are served");
+      } finally {
+        for (SocketChannel c : held) {
+          c.close();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Test
+  void aTcpClientTricklingBytesIsHungUpOnAfterItsDeadline() throws Exception {
+    network("trickle", "10.221.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("slow").setNetwork("trickle").build());
+    long tookMillis = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
+        long start = System.nanoTime();
+        byte[] q = query("peer");
+        ByteBuffer framed = ByteBuffer.allocate(q.length + 2).putShort((short) q.length).put(q).flip();
+        // one byte every 300 ms: a whole query never arrives, though the connection is never idle
+        for (int i = 0; i < framed.limit() - 1 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6); i++) {
+          try {
+            c.write(ByteBuffer.wrap(new byte[] {framed.get(i)}));
+          } catch (IOException e) {
+            break;
+          }
+          if (closedWithin(c, 300)) {
+            break;
+          }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      }
+    });
+    assertTrue(tookMillis < 4000, "hung up on after " + tookMillis + " ms");
+  }
+
+  @Test
+  void aTcpClientThatReadsNoAnswersIsHungUpOn() throws Exception {
+    network("unread", "10.222.0.0/24");
+    h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("unread").addAliases("peer").build());
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("deaf").setNetwork("unread").build());
+    boolean hungUp = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      try (SocketChannel c = SocketChannel.open()) {
+        c.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        c.connect(new InetSocketAddress("127.0.0.11", 53));
+        c.configureBlocking(false);
+        byte[] q = query("peer");
+        ByteBuffer framed = ByteBuffer.allocate(q.length + 2).putShort((short) q.length).put(q).flip();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        try {
+          while (System.nanoTime() < until) {
+            if (c.write(framed.duplicate()) == 0) {
+              LockSupport.parkNanos(1_000_000);
+            }
+          }
+        } catch (IOException e) {
+          return true; // reset by the resolver
+        }
+        return closedWithin(c, 2000); // well before the 8 s deadline
+      }
+    });
+    assertTrue(hungUp, "the client was still served");
+  }
+
+  @Test
+  void tcpQueriesAreForwardedWithoutAThreadEach() throws Exception {
+    network("tcpfwd", "10.223.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("asker").setNetwork("tcpfwd")
+        .addDnsServers("10.223.0.1").build());
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.223.0.1");
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+    Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      for (int i = 0; i < 30; i++) {
+        assertEquals("198.51.100.8", lastAddress(tcpQuery("upstream.test")));
+      }
+      return null;
+    });
+    long started = threads.getTotalStartedThreadCount() - before;
+    assertTrue(started < 10, started + " threads started for 30 queries");
+  }
+
+  /** Whether the peer closes {@code c} (EOF or reset) within {@code millis}; answers are read and dropped. */
+  private static boolean closedWithin(SocketChannel c, long millis) throws IOException {
+    boolean blocking = c.isBlocking();
+    c.configureBlocking(false);
+    try {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      ByteBuffer sink = ByteBuffer.allocate(65536);
+      while (System.nanoTime() < until) {
+        sink.clear();
+        int n;
+        try {
+          n = c.read(sink);
+        } catch (IOException e) {
+          return true;
+        }
+        if (n < 0) {
+          return true;
+        }
+        if (n == 0) {
+          LockSupport.parkNanos(10_000_000);
+        }
+      }
+      return false;
+    } finally {
+      c.configureBlocking(blocking);
+    }
+  }
+
   /** The address in the last record of an answer. */
   private static String lastAddress(byte[] answer) throws IOException {
     return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();
@@ -263,20 +447,25 @@ class EmbeddedDnsKernelTest {
 
   /** An A query for {@code name} over TCP to 127.0.0.11:53; the answer without its length. */
   private static byte[] tcpQuery(String name) throws IOException {
-    byte[] query = query(name);
     try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53))) {
-      ByteBuffer out = ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip();
-      c.write(out);
-      ByteBuffer length = ByteBuffer.allocate(2);
-      while (length.hasRemaining() && c.read(length) >= 0) {
-        // read the length
-      }
-      ByteBuffer answer = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
-      while (answer.hasRemaining() && c.read(answer) >= 0) {
-        // read the answer
-      }
-      return answer.array();
+      return tcpQuery(c, name);
     }
+  }
+
+  /** An A query for {@code name} over {@code c}, a blocking connection to the resolver; the answer without its length. */
+  private static byte[] tcpQuery(SocketChannel c, String name) throws IOException {
+    byte[] query = query(name);
+    ByteBuffer out = ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip();
+    c.write(out);
+    ByteBuffer length = ByteBuffer.allocate(2);
+    while (length.hasRemaining() && c.read(length) >= 0) {
+      // read the length
+    }
+    ByteBuffer answer = ByteBuffer.allocate(length.flip().getShort() & 0xffff);
+    while (answer.hasRemaining() && c.read(answer) >= 0) {
+      // read the answer
+    }
+    return answer.array();
   }
 
   static byte[] query(String name) {

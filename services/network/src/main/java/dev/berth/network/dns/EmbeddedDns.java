@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -22,8 +21,6 @@ import java.util.logging.Logger;
  */
 public final class EmbeddedDns implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedDns.class.getName());
-  /** A TCP client that sends nothing for this long is hung up on. */
-  private static final long TCP_IDLE = TimeUnit.SECONDS.toNanos(10);
 
   private final SelectorLoop loop;
   private final Forwarding forwarding;
@@ -139,7 +136,7 @@ public final class EmbeddedDns implements AutoCloseable {
     forwarding.sweep(now, endpoints.values());
     for (Endpoint e : endpoints.values()) {
       for (TcpClient c : List.copyOf(e.clients)) {
-        if (now - c.lastActive > TCP_IDLE) {
+        if (c.expired(now)) {
           c.close();
         }
       }

@@ -25,6 +25,12 @@ import java.util.logging.Logger;
 final class Endpoint {
   private static final Logger LOG = Logger.getLogger(Endpoint.class.getName());
   private static final InetAddress RESOLVER_ADDRESS = Sockets.address(ResolverRules.ADDRESS);
+  /**
+   * TCP connections one container may hold open; further ones are closed as soon as accepted, so
+   * that one container cannot take berthd's file descriptors (Docker's resolver has no cap, but a
+   * goroutine per connection of its own).
+   */
+  static final int MAX_TCP_CLIENTS = 16;
 
   final String key;
   final Path netns;
@@ -64,7 +70,7 @@ final class Endpoint {
       udp.bind(new InetSocketAddress(RESOLVER_ADDRESS, 0));
       udp.configureBlocking(false);
       tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
-      tcp.bind(new InetSocketAddress(RESOLVER_ADDRESS, 0), 16);
+      tcp.bind(new InetSocketAddress(RESOLVER_ADDRESS, 0), MAX_TCP_CLIENTS);
       tcp.configureBlocking(false);
       out = DatagramChannel.open(StandardProtocolFamily.INET);
       out.configureBlocking(false);
@@ -124,6 +130,10 @@ final class Endpoint {
       public void ready(SelectionKey k) throws IOException {
         SocketChannel c;
         while ((c = tcp.accept()) != null) {
+          if (clients.size() >= MAX_TCP_CLIENTS) {
+            Sockets.closeQuietly(c);
+            continue;
+          }
           c.configureBlocking(false);
           TcpClient client = new TcpClient(Endpoint.this, c, handler);
           client.key = loop.register(c, SelectionKey.OP_READ, client);

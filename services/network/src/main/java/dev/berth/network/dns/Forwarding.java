@@ -1,6 +1,6 @@
 package dev.berth.network.dns;
 
-import dev.berth.network.linux.Netns;
+import dev.berth.network.linux.NetnsSockets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -35,16 +35,23 @@ final class Forwarding {
   private static final long FORWARD_TIMEOUT = TimeUnit.SECONDS.toNanos(4);
 
   private final SelectorLoop loop;
+  private final NetnsSockets sockets;
   final Forwarder hostForwarder;
   private final Set<TcpUpstream> tcpForwards = new HashSet<>();
 
-  /** Opens the socket that asks servers from berthd's own namespace. */
+  /** Opens the socket that asks servers from berthd's own namespace, and the thread that makes TCP sockets in containers'. */
   Forwarding(SelectorLoop loop) throws IOException {
     this.loop = loop;
     DatagramChannel host = DatagramChannel.open(StandardProtocolFamily.INET);
-    host.configureBlocking(false);
-    this.hostForwarder = new Forwarder(host);
-    listen(hostForwarder, null);
+    try {
+      host.configureBlocking(false);
+      this.hostForwarder = new Forwarder(host);
+      listen(hostForwarder, null);
+      this.sockets = NetnsSockets.start("berth-dns-tcp-sockets");
+    } catch (IOException | RuntimeException e) {
+      Sockets.closeQuietly(host);
+      throw e;
+    }
   }
 
   /** Has the loop read the answers that come back to {@code f}, {@code owner}'s (null: berthd's). */
@@ -74,6 +81,9 @@ final class Forwarding {
       return;
     }
     p.endpoint.forwarding++;
+    if (p.client instanceof TcpClient c) {
+      c.waiting++;
+    }
     forward(p, 0);
   }
 
@@ -120,25 +130,59 @@ final class Forwarding {
 
   private static void finish(Pending p, byte[] answer) {
     p.endpoint.forwarding--;
+    if (p.client instanceof TcpClient c) {
+      c.waiting--;
+    }
     p.client.send(answer);
   }
 
   /**
    * Opens a TCP connection to {@code server} for {@code p}: from berthd's namespace (this thread's)
-   * or, made by a short-lived thread there, from the container's.
+   * or from the container's, with a socket the {@link NetnsSockets} thread makes there while this
+   * thread serves the others; the sweep gives up on it like on a silent server.
    */
   private void connectTcp(Pending p, ExternalServer server) throws IOException {
-    SocketChannel c = server.inHost() ? SocketChannel.open(StandardProtocolFamily.INET)
-        : Netns.callIn(p.endpoint.netns, () -> SocketChannel.open(StandardProtocolFamily.INET));
-    try {
-      c.configureBlocking(false);
-      TcpUpstream u = new TcpUpstream(p, c, this);
-      boolean connected = c.connect(new InetSocketAddress(Sockets.address(server.address()), 53));
-      loop.register(c, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, u);
+    TcpUpstream u = new TcpUpstream(p, this);
+    InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
+    if (server.inHost()) {
+      SocketChannel c = SocketChannel.open(StandardProtocolFamily.INET);
+      try {
+        u.connect(c, to, loop);
+      } catch (IOException | RuntimeException e) {
+        Sockets.closeQuietly(c);
+        throw e;
+      }
       tcpForwards.add(u);
+      return;
+    }
+    tcpForwards.add(u);
+    sockets.open(p.endpoint.netns, () -> SocketChannel.open(StandardProtocolFamily.INET))
+        .whenComplete((c, error) -> {
+          if (!loop.execute(() -> made(u, c, error, to)) && c != null) {
+            Sockets.closeQuietly(c);
+          }
+        });
+  }
+
+  /** The socket made for {@code u} in its container's namespace, or why there is none; on the loop's thread. */
+  private void made(TcpUpstream u, SocketChannel c, Throwable error, InetSocketAddress to) {
+    if (!tcpForwards.contains(u) || !u.pending.endpoint.open) {
+      // given up meanwhile: timed out, or the container's resolver closed
+      if (c != null) {
+        Sockets.closeQuietly(c);
+      }
+      return;
+    }
+    if (error != null) {
+      LOG.fine("making a TCP socket in " + u.pending.endpoint.netns + ": " + error);
+      failed(u);
+      return;
+    }
+    try {
+      u.connect(c, to, loop);
     } catch (IOException | RuntimeException e) {
-      Sockets.closeQuietly(c);
-      throw e;
+      LOG.fine("forwarding over TCP to " + to + ": " + e.getMessage());
+      failed(u);
     }
   }
 
@@ -208,5 +252,6 @@ final class Forwarding {
 
   void close() {
     hostForwarder.close();
+    sockets.close();
   }
 }

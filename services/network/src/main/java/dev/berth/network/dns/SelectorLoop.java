@@ -111,6 +111,19 @@ final class SelectorLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Has the loop's thread run {@code task} soon, without waiting for it; false (and the task will
+   * not run) once the loop is closed.
+   */
+  boolean execute(Runnable task) {
+    if (closed) {
+      return false;
+    }
+    tasks.add(task);
+    selector.wakeup();
+    return true;
+  }
+
   private void loop() {
     long nextSweep = System.nanoTime();
     while (!closed) {

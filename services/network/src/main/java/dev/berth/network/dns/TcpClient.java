@@ -5,16 +5,32 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
-/** A container's TCP connection to the resolver: queries and answers each behind a two-byte length (RFC 1035 4.2.2). */
+/**
+ * A container's TCP connection to the resolver: queries and answers each behind a two-byte length
+ * (RFC 1035 4.2.2). As with Docker's resolver (miekg/dns), the first query must arrive whole
+ * within 2 s of the connection and each next one within 8 s of the last query or answer, however
+ * the bytes trickle in; a client that lets answers pile up unread is hung up on.
+ */
 final class TcpClient implements Client, Selectable {
+  /** miekg/dns's read timeout, for the first query. */
+  private static final long FIRST_QUERY = TimeUnit.SECONDS.toNanos(2);
+  /** miekg/dns's TCP idle timeout, for each next query. */
+  private static final long NEXT_QUERY = TimeUnit.SECONDS.toNanos(8);
+  /** Answers the client may leave unread before it is hung up on, so it cannot make berthd hold them all. */
+  static final int MAX_QUEUED = 16;
+
   final Endpoint endpoint;
   private final SocketChannel channel;
   private final QueryHandler handler;
   private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(1);
   private ByteBuffer in = ByteBuffer.allocate(512);
   SelectionKey key;
-  long lastActive = System.nanoTime();
+  /** When the client is hung up on unless a whole query has come, or it waits on an external server. */
+  private long deadline = System.nanoTime() + FIRST_QUERY;
+  /** Its queries being forwarded, which the forwarding's own timeouts bound. */
+  int waiting;
 
   TcpClient(Endpoint endpoint, SocketChannel channel, QueryHandler handler) {
     this.endpoint = endpoint;
@@ -47,7 +63,6 @@ final class TcpClient implements Client, Selectable {
       close();
       return;
     }
-    lastActive = System.nanoTime();
     while (in.position() >= 2) {
       int length = ((in.get(0) & 0xff) << 8) | (in.get(1) & 0xff);
       if (in.capacity() < length + 2) {
@@ -65,6 +80,7 @@ final class TcpClient implements Client, Selectable {
       in.position(2);
       in.get(message);
       in.compact();
+      deadline = System.nanoTime() + NEXT_QUERY;
       handler.answer(endpoint, message, this, DnsMessage.TCP_LIMIT);
     }
   }
@@ -74,6 +90,11 @@ final class TcpClient implements Client, Selectable {
     if (!channel.isOpen()) {
       return;
     }
+    if (out.size() >= MAX_QUEUED) {
+      close();
+      return;
+    }
+    deadline = System.nanoTime() + NEXT_QUERY;
     ByteBuffer framed = ByteBuffer.allocate(message.length + 2);
     framed.putShort((short) message.length).put(message).flip();
     out.add(framed);
@@ -94,6 +115,11 @@ final class TcpClient implements Client, Selectable {
       out.poll();
     }
     key.interestOps(SelectionKey.OP_READ);
+  }
+
+  /** Whether the client let its deadline pass with nothing being forwarded for it. */
+  boolean expired(long now) {
+    return waiting == 0 && now - deadline > 0;
   }
 
   void close() {

@@ -1,24 +1,35 @@
 package dev.berth.network.dns;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
-/** A query forwarded over a TCP connection of its own to an external server, which ends with the answer. */
+/**
+ * A query forwarded over a TCP connection of its own to an external server, which ends with the
+ * answer. The socket comes later when it is made in the container's namespace.
+ */
 final class TcpUpstream implements Selectable {
   final Pending pending;
-  private final SocketChannel channel;
   private final Forwarding forwarding;
   private final ByteBuffer out;
   private ByteBuffer in = ByteBuffer.allocate(2);
+  private SocketChannel channel;
 
-  TcpUpstream(Pending pending, SocketChannel channel, Forwarding forwarding) {
+  TcpUpstream(Pending pending, Forwarding forwarding) {
     this.pending = pending;
-    this.channel = channel;
     this.forwarding = forwarding;
     this.out = ByteBuffer.allocate(pending.query.length + 2);
     out.putShort((short) pending.query.length).put(pending.query).flip();
+  }
+
+  /** Connects {@code c}, made for this query, to {@code server} and has {@code loop} carry the query over it. */
+  void connect(SocketChannel c, InetSocketAddress server, SelectorLoop loop) throws IOException {
+    channel = c;
+    c.configureBlocking(false);
+    boolean connected = c.connect(server);
+    loop.register(c, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, this);
   }
 
   @Override
@@ -64,6 +75,8 @@ final class TcpUpstream implements Selectable {
   }
 
   void close() {
-    Sockets.closeQuietly(channel);
+    if (channel != null) {
+      Sockets.closeQuietly(channel);
+    }
   }
 }

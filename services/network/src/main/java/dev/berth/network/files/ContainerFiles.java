@@ -46,6 +46,19 @@ public final class ContainerFiles {
     }
   }
 
+  /** A container's resolv.conf as it is now; empty if the container's files are gone. */
+  public String readResolvConf(ContainerFilePaths paths) throws IOException {
+    return Files.exists(paths.resolvConf()) ? Files.readString(paths.resolvConf()) : "";
+  }
+
+  /** Rewrites a container's resolv.conf in place, as {@link #rewriteHosts}. */
+  public void rewriteResolvConf(ContainerFilePaths paths, String resolvConf) throws IOException {
+    if (Files.exists(paths.resolvConf())) {
+      Files.writeString(paths.resolvConf(), resolvConf, StandardCharsets.UTF_8,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+  }
+
   public void delete(Path directory) throws IOException {
     if (!Files.exists(directory)) {
       return;

@@ -92,7 +92,12 @@ public final class NetnsThread implements AutoCloseable {
     }
   }
 
-  private synchronized void submit(Runnable task) {
+  /**
+   * Queues {@code task} for the thread without waiting for it.
+   *
+   * @throws IllegalStateException once the thread is closed
+   */
+  public synchronized void submit(Runnable task) {
     if (closed) {
       throw new IllegalStateException(thread.getName() + " is closed and takes no more work");
     }
