@@ -7,6 +7,7 @@ packages=(
   runc crun conmon                # OCI runtimes and the per-container monitor
   nftables libnftables1 iproute2  # networking
   busybox-static curl tini        # the tests' image, the HTTP client network tests use, --init's init
+  python3                         # the network tests send a raw router advertisement from a container
   libssl3                         # libcrypto: SHA-256 of blobs (dev.berth.linux.LibCryptoSha256)
   openssl bc                      # benchmark floors and arithmetic
   docker-registry skopeo          # the registry pull/push tests and benchmarks talk to (never started as a service)

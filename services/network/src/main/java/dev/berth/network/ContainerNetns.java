@@ -98,7 +98,8 @@ final class ContainerNetns {
   }
 
   /**
-   * Addresses the container end of a veth (also with {@code ipv6}'s address, if not null), brings it
+   * Addresses the container end of a veth (also with {@code ipv6}'s address, if not null, else
+   * with IPv6 off), brings it
    * and loopback up and, if asked, routes the default routes through the gateways. Returns the
    * interface's MAC.
    */
@@ -119,6 +120,10 @@ final class ContainerNetns {
           // the namespace may have IPv6 off (a host or image default); this interface needs it on
           Sysctls.set("net/ipv6/conf/" + name + "/disable_ipv6", "0");
           rtnl.addAddress6(link.index(), name, ipv6.ip(), ipv6.subnet().prefix());
+        } else {
+          // As Docker: IPv6 off on an interface whose network has none, so that it joins no
+          // multicast group and takes no router advertisement or neighbour discovery from peers.
+          Sysctls.setIfPresent("net/ipv6/conf/" + name + "/disable_ipv6", "1");
         }
         rtnl.setUp(link.index(), name);
         loopbackUp(rtnl);

@@ -67,8 +67,8 @@ final class HostNetwork implements AutoCloseable {
 
   /**
    * Makes the network's bridge exist, carry the gateway address (and the IPv6 gateway's, with
-   * IPv6 forwarding on) and be up, with forwarding
-   * on and 127.0.0.1 routable to it (for published ports reached at localhost).
+   * IPv6 forwarding on) and be up, deaf to router advertisements, with forwarding on and
+   * 127.0.0.1 routable to it (for published ports reached at localhost).
    * FAILED_PRECONDITION if a device of that name exists and is not a bridge.
    */
   void ensureBridge(NetworkInfo network) throws IOException {
@@ -81,6 +81,10 @@ final class HostNetwork implements AutoCloseable {
         throw Errors.failedPrecondition("device %s of network %s exists and is not a bridge (%s)",
             network.bridge(), network.name(), bridge.kind().isEmpty() ? "plain device" : bridge.kind());
       }
+      // As Docker: the bridge never takes a router advertisement, or any container with
+      // CAP_NET_RAW (a default capability) could send one and become this namespace's default
+      // IPv6 router (CVE-2020-13401). Also on bridges an older berthd left at the default.
+      Sysctls.setIfPresent("net/ipv6/conf/" + network.bridge() + "/accept_ra", "0");
       rtnl.addAddress(bridge.index(), bridge.name(), network.gateway(), network.subnet());
       if (network.ipv6()) {
         Sysctls.set("net/ipv6/conf/" + network.bridge() + "/disable_ipv6", "0");

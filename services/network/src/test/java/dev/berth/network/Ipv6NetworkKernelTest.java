@@ -18,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,42 @@ class Ipv6NetworkKernelTest {
         "networks are isolated over IPv6 too");
     h.detach("inside");
     h.detach("outside");
+    h.assertNothingLeft();
+  }
+
+  /**
+   * CVE-2020-13401: a container with CAP_NET_RAW (a default capability) on a network without IPv6
+   * sends a router advertisement as a raw Ethernet frame; the bridge must not take it, or the
+   * host would route its IPv6 traffic through the container.
+   */
+  @Test
+  void aRouterAdvertisementFromAContainerOnAnIpv4NetworkAddsNoRouteOnTheHost() throws Exception {
+    h = NetworkHarness.open(dir).start();
+    create(Network.newBuilder().setName("v4only").setSubnet("10.232.0.0/24"));
+    Attachment onDefault = h.attach("a", "");
+    Attachment onV4only = h.attach("b", "v4only");
+    String sender = Path.of(getClass().getResource("/send-router-advertisement.py").toURI()).toString();
+    for (Attachment a : new Attachment[] {onDefault, onV4only}) {
+      assertEquals("1", in(a.getNetnsPath(), "cat", "/proc/sys/net/ipv6/conf/eth0/disable_ipv6").output().strip(),
+          "IPv6 is off on an interface whose network has none");
+      String bridge = h.networks.get(GetNetworkRequest.newBuilder().setName(a.getNetwork()).build())
+          .getNetwork().getBridge();
+      assertEquals("0", h.onHost("cat", "/proc/sys/net/ipv6/conf/" + bridge + "/accept_ra").output().strip());
+      // the bridge takes advertisements only once its link-local address is no longer tentative
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!h.onHost("ip", "-6", "addr", "show", "dev", bridge, "scope", "link", "-tentative").output()
+          .contains("fe80::") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      for (int i = 0; i < 5; i++) {
+        assertOk(in(a.getNetnsPath(), "python3", sender, "eth0", "2001:db8:bad::"), "the advertisement is sent");
+        Thread.sleep(100);
+      }
+      assertEquals("", h.onHost("ip", "-6", "route", "show", "default").output().strip(), "no default route taken");
+      assertFalse(h.onHost("ip", "-6", "route").output().contains("2001:db8:bad"), "no advertised prefix taken");
+    }
+    h.detach("a");
+    h.detach("b");
     h.assertNothingLeft();
   }
 

@@ -18,4 +18,14 @@ public final class Sysctls {
       Files.writeString(file, value);
     }
   }
+
+  /**
+   * As {@link #set}, but does nothing when the key does not exist: IPv6 keys are absent when the
+   * kernel was booted with ipv6.disable=1, and then there is nothing to protect either.
+   */
+  public static void setIfPresent(String key, String value) throws IOException {
+    if (Files.exists(Path.of("/proc/sys").resolve(key))) {
+      set(key, value);
+    }
+  }
 }
