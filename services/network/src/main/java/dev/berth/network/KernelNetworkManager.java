@@ -409,6 +409,12 @@ public final class KernelNetworkManager implements NetworkManager {
       throw Errors.internal(e, "deleting bridge %s of network %s: %s", network.bridge(), name, e.getMessage());
     }
     store.deleteNetwork(name);
+    try {
+      // the rules of the networks left: the last network with IPv6 (or without ICC) takes its table along
+      host.applyRules(NatRules.render(store.networks(), store.attachments()));
+    } catch (IOException e) {
+      throw Errors.internal(e, "rewriting the nftables rules after deleting network %s: %s", name, e.getMessage());
+    }
     LOG.info("deleted network " + name);
   }
 

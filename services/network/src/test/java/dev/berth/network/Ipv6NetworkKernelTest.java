@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.DeleteNetworkRequest;
 import berth.network.v1.GetAttachmentRequest;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.Network;
@@ -127,6 +128,29 @@ class Ipv6NetworkKernelTest {
         "networks are isolated over IPv6 too");
     h.detach("inside");
     h.detach("outside");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void theIp6TableGoesWithTheLastNetworkWithIpv6() throws Exception {
+    h = NetworkHarness.open(dir).start();
+    create(Network.newBuilder().setName("net6").setEnableIpv6(true).setIpv6Subnet("fd00:db8:4::/64"));
+    create(Network.newBuilder().setName("other").setSubnet("10.233.0.0/24"));
+    h.attach("a", "net6");
+    h.attach("b", "other");
+    h.attach("c", "");
+    h.detach("a");
+    assertTrue(h.onHost("nft", "list", "table", "ip6", "berth").output().contains("isolate network other"),
+        "the IPv4 networks in use are isolated over IPv6 while a network with IPv6 exists");
+    h.networks.delete(DeleteNetworkRequest.newBuilder().setName("net6").build());
+    assertFalse(h.onHost("nft", "list", "table", "ip6", "berth").ok(), "no ip6 table once no network has IPv6");
+    create(Network.newBuilder().setName("net6").setEnableIpv6(true).setIpv6Subnet("fd00:db8:4::/64"));
+    h.attach("a", "net6");
+    h.detach("a");
+    h.networks.delete(DeleteNetworkRequest.newBuilder().setName("net6").build());
+    h.detach("b");
+    assertFalse(h.onHost("nft", "list", "table", "ip6", "berth").ok(), "nor after the next change of rules");
+    h.detach("c");
     h.assertNothingLeft();
   }
 

@@ -22,9 +22,10 @@ import java.util.stream.Collectors;
  * inter-container communication (ICC) has its bridge forward nothing between its ports, in table
  * {@code bridge berth}: frames between containers on one bridge never reach the {@code ip}
  * family's hooks. That table is only touched while such a network exists, so hosts without
- * nftables' bridge family are not asked for it otherwise. Likewise table {@code ip6 berth}, while
+ * nftables' bridge family are not asked for it otherwise. Table {@code ip6 berth} holds rules while
  * a network with IPv6 exists: masquerade of its IPv6 subnet, and the same forward rules (by
- * interface) as the {@code ip} table's, which IPv6 packets never pass through.
+ * interface) as the {@code ip} table's, which IPv6 packets never pass through; otherwise the batch
+ * removes it as it removes {@code ip berth}.
  *
  * <p>Rebuilding the table on every change keeps it a pure function of the stored state: the
  * same batch at start-up restores the rules after a restart, and a half-applied change cannot
@@ -50,9 +51,7 @@ public final class NatRules {
       renderIsolatedPorts(batch, networks, attachedByNetwork);
     }
     List<NetworkInfo> inUse = networks.stream().filter(n -> attachedByNetwork.containsKey(n.name())).toList();
-    if (networks.stream().anyMatch(NetworkInfo::ipv6)) {
-      renderIpv6(batch, inUse);
-    }
+    renderIpv6(batch, networks.stream().anyMatch(NetworkInfo::ipv6) ? inUse : List.of());
     batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n")
         .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
     if (inUse.isEmpty()) {
@@ -127,7 +126,10 @@ public final class NatRules {
     return forward;
   }
 
-  /** Table {@code ip6 berth}, anew: masquerade of the IPv6 subnets in use, and the forward rules. */
+  /**
+   * Table {@code ip6 berth}, anew: masquerade of the IPv6 subnets in use, and the forward rules;
+   * with none in use, just its removal, so that it goes with the last network with IPv6.
+   */
   private static void renderIpv6(StringBuilder batch, List<NetworkInfo> inUse) {
     batch.append("table ").append(IPV6_FAMILY).append(' ').append(TABLE).append(" {}\n")
         .append("delete table ").append(IPV6_FAMILY).append(' ').append(TABLE).append('\n');

@@ -22,8 +22,9 @@ class NatRulesTest {
   static final NetworkInfo INTERNAL = network("secret", "10.90.0.0/24", "br-secret", true);
 
   @Test
-  void withNothingAttachedTheBatchOnlyRemovesTheTable() {
-    assertEquals("table ip berth {}\ndelete table ip berth\n", NatRules.render(List.of(BRIDGE), List.of()));
+  void withNothingAttachedTheBatchOnlyRemovesTheTables() {
+    assertEquals("table ip6 berth {}\ndelete table ip6 berth\ntable ip berth {}\ndelete table ip berth\n",
+        NatRules.render(List.of(BRIDGE), List.of()));
   }
 
   @Test
@@ -32,7 +33,8 @@ class NatRulesTest {
         attachment("web", BRIDGE, "10.88.0.2", List.of(PortSpecs.parse("18080:80"),
             PortSpecs.parse("127.0.0.1:5353:53/udp"))),
         attachment("db", INTERNAL, "10.90.0.2", List.of())));
-    assertTrue(batch.startsWith("table ip berth {}\ndelete table ip berth\ntable ip berth {\n"), batch);
+    assertTrue(batch.startsWith("table ip6 berth {}\ndelete table ip6 berth\ntable ip berth {}\ndelete table ip berth\n"
+        + "table ip berth {\n"), batch);
     assertTrue(batch.contains("\t\tfib daddr type local jump published\n"), batch);
     assertTrue(batch.contains("\t\ttcp dport 18080 dnat to 10.88.0.2:80 comment \"default/web\"\n"), batch);
     assertTrue(batch.contains("\t\tip daddr 127.0.0.1 udp dport 5353 dnat to 10.88.0.2:53 comment \"default/web\"\n"),
@@ -52,7 +54,8 @@ class NatRulesTest {
     assertTrue(batch.startsWith("table bridge berth {}\ndelete table bridge berth\ntable bridge berth {\n"), batch);
     assertTrue(batch.contains("\t\tiifname { \"vb0\" } drop comment \"no icc on network lonely\"\n"), batch);
     assertTrue(batch.contains("masquerade comment \"network lonely\""), "still reaches the outside: " + batch);
-    assertEquals("table bridge berth {}\ndelete table bridge berth\ntable ip berth {}\ndelete table ip berth\n",
+    assertEquals("table bridge berth {}\ndelete table bridge berth\ntable ip6 berth {}\ndelete table ip6 berth\n"
+        + "table ip berth {}\ndelete table ip berth\n",
         NatRules.render(List.of(BRIDGE, lonely), List.of()));
     assertTrue(!NatRules.render(List.of(BRIDGE), List.of(attachment("b", BRIDGE, "10.88.0.2", List.of())))
         .contains("bridge berth"), "untouched without such a network");
