@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
 public record Subnet6(Ipv6 network, int prefix) {
   /** Room for a gateway and a container beside the subnet-router anycast address. */
   public static final int LONGEST_PREFIX = 126;
+  /**
+   * A network is one link, and /64 is an IPv6 link's size (RFC 4291, 7421). Docker 27 has no
+   * bound (2000::/3 is taken), but a shorter subnet is routed to the bridge in berthd's namespace,
+   * the host's by default, and would take the host's traffic to every address it covers there.
+   */
+  public static final int SHORTEST_PREFIX = 64;
   private static final Subnet6 LINK_LOCAL = new Subnet6(Ipv6.parse("address", "fe80::"), 10);
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Text safe to print as it is; anything else is quoted. */
@@ -39,15 +45,25 @@ public record Subnet6(Ipv6 network, int prefix) {
     if (!masked.network().equals(address)) {
       throw Errors.invalidArgument("invalid network config:\ninvalid subnet %s: it should be %s", text, masked);
     }
-    if (prefix > LONGEST_PREFIX) {
-      throw Errors.invalidArgument("subnet %s: prefix length must be at most %d (room for a gateway and a container)",
-          text, LONGEST_PREFIX);
+    if (prefix < SHORTEST_PREFIX || prefix > LONGEST_PREFIX) {
+      throw Errors.invalidArgument("subnet %s: prefix length must be between %d (one link's) and %d (room for a "
+          + "gateway and a container)", text, SHORTEST_PREFIX, LONGEST_PREFIX);
     }
     if (masked.overlaps(LINK_LOCAL)) {
       // the kernel gives every interface an fe80::/64 address of its own
       throw Errors.invalidArgument("'%s' clashes with the Link-Local prefix 'fe80::/64'", text);
     }
     return masked;
+  }
+
+  /**
+   * A subnet as the store keeps it, without {@link #parse}'s bounds: a network created before
+   * those (a /48, say) still loads and can be removed.
+   */
+  public static Subnet6 parseStored(String text) {
+    int slash = text.indexOf('/');
+    return new Subnet6(Ipv6.parse("stored subnet", text.substring(0, slash)),
+        Integer.parseInt(text.substring(slash + 1)));
   }
 
   /**

@@ -206,7 +206,11 @@ class Ipv6NetworkKernelTest {
         .setIpv6Subnet("fd00::/64").setIpv6Gateway("fd01::1"));
     assertRefused(Status.Code.FAILED_PRECONDITION, "invalid pool request: Pool overlaps with other one on this "
         + "address space", Network.newBuilder().setName("x").setEnableIpv6(true).setIpv6Subnet(
-            auto.getIpv6Subnet().replace("/64", "/48")));
+            auto.getIpv6Subnet().replace("::/64", "::8000:0:0:0/65")));
+    assertRefused(Status.Code.INVALID_ARGUMENT, "subnet 2000::/3: prefix length must be between 64 (one link's) and "
+        + "126", Network.newBuilder().setName("x").setEnableIpv6(true).setIpv6Subnet("2000::/3"));
+    assertRefused(Status.Code.INVALID_ARGUMENT, "subnet fd00:db8:5::/63: prefix length must be between 64",
+        Network.newBuilder().setName("x").setEnableIpv6(true).setIpv6Subnet("fd00:db8:5::/63"));
     assertRefused(Status.Code.INVALID_ARGUMENT, "needs IPv6 enabled",
         Network.newBuilder().setName("x").setIpv6Subnet("fd00::/64"));
     StatusRuntimeException noV6 = assertThrows(StatusRuntimeException.class, () -> h.attach(

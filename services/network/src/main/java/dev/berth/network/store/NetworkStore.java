@@ -249,7 +249,7 @@ public final class NetworkStore {
         Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
         r.getInt("is_default") != 0, r.getString("id"),
         r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0,
-        r.getString("subnet6") == null ? null : Subnet6.parse(r.getString("subnet6")),
+        r.getString("subnet6") == null ? null : Subnet6.parseStored(r.getString("subnet6")),
         r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")));
   }
 
@@ -296,7 +296,7 @@ public final class NetworkStore {
           Path.of(r.getString("files_dir")),
           Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
           r.getString("ip6") == null ? null : new Ipv6Interface(Ipv6.parse("stored address", r.getString("ip6")),
-              Subnet6.parse(r.getString("subnet6")), Ipv6.parse("stored gateway", r.getString("gateway6"))));
+              Subnet6.parseStored(r.getString("subnet6")), Ipv6.parse("stored gateway", r.getString("gateway6"))));
     }, args);
   }
 

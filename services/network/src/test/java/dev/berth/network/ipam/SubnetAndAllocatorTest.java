@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import io.grpc.Status;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,16 @@ class SubnetAndAllocatorTest {
     assertTrue(s.overlaps(Subnet.parse("10.0.0.0/8")));
     assertFalse(s.overlaps(Subnet.parse("10.89.0.0/16")));
     assertEquals("10.88.0.0/16", Subnet.containing(Ipv4.parse("a", "10.88.7.1"), 16).toString());
+  }
+
+  @Test
+  void anIpv6SubnetIsAtMostALinkButOneStoredBeforeThatRuleStillLoads() {
+    assertEquals("fd00:db8::/64", Subnet6.parse("fd00:db8::/64").toString());
+    for (String tooLarge : new String[] {"2000::/3", "fd00:db8::/48", "fd00:db8::/63", "::/0"}) {
+      BerthException e = assertThrows(BerthException.class, () -> Subnet6.parse(tooLarge), tooLarge);
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+    }
+    assertEquals("fd00:db8::/48", Subnet6.parseStored("fd00:db8::/48").toString());
   }
 
   @Test
