@@ -102,6 +102,36 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void answersAaaaAndIpv6ReverseQueriesForPeersOnAnIpv6Network() throws Exception {
+    h.networks.create(CreateNetworkRequest.newBuilder().setNetwork(Network.newBuilder().setName("dual")
+        .setSubnet("10.213.0.0/24").setEnableIpv6(true).setIpv6Subnet("fd00:db8:9::/64")).build());
+    network("v4only", "10.214.0.0/24");
+    Attachment a = h.attach("a", "dual");
+    Attachment b = h.attach(AttachRequest.newBuilder().setContainerId("b").setNetwork("dual").addAliases("bee").build());
+    Attachment c = h.attach("c", "v4only");
+    Attachment d = h.attach("d", "v4only");
+    for (String name : new String[] {"b", "bee", "b.dual"}) {
+      Sh.Result r = in(a.getNetnsPath(), "busybox", "nslookup", "-type=aaaa", name, "127.0.0.11");
+      assertOk(r, "AAAA of " + name);
+      assertTrue(r.output().contains("Address: " + Ipv6NetworkKernelTest.address6(b)), r.output());
+    }
+    Sh.Result both = nslookup(b, "a");
+    assertTrue(both.output().contains("Address: " + address(a)) && both.output().contains("Address: fd00:db8:9::2"),
+        both.output());
+    Sh.Result ptr = nslookup(a, Ipv6NetworkKernelTest.address6(b));
+    assertOk(ptr, "reverse lookup of an IPv6 address");
+    assertTrue(ptr.output().contains("name = bee.dual"), ptr.output());
+    // a peer without IPv6: its name is known, so NOERROR without AAAA answers, as before
+    Sh.Result none = in(c.getNetnsPath(), "busybox", "nslookup", "-type=aaaa", "d", "127.0.0.11");
+    assertFalse(none.output().contains("NXDOMAIN"), none.output());
+    assertFalse(none.output().contains("Address: " + address(d)), none.output());
+    for (String id : new String[] {"a", "b", "c", "d"}) {
+      h.detach(id);
+    }
+    h.assertNothingLeft();
+  }
+
+  @Test
   void theDefaultBridgeKeepsTheHostsResolvers() throws Exception {
     Attachment a = h.attach("a", "");
     String resolv = Files.readString(Path.of(a.getFiles().getResolvConf()));

@@ -1,6 +1,7 @@
 package dev.berth.network.dns;
 
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The little of the DNS wire format (RFC 1035) the embedded resolver needs: a query's header and
- * first question, and replies carrying A or PTR records or just a response code. Forwarded
+ * first question, and replies carrying A, AAAA or PTR records or just a response code. Forwarded
  * messages are relayed as bytes; only their id and response code are looked at.
  */
 final class DnsMessage {
@@ -28,6 +29,8 @@ final class DnsMessage {
   static final int TCP_LIMIT = 65535;
 
   private static final int HEADER = 12;
+  /** An answer's owner (a pointer), type, class, TTL and data length. */
+  private static final int ANSWER_HEADER = 12;
   private static final int QR = 0x8000;
   private static final int OPCODE = 0x7800;
   private static final int TC = 0x0200;
@@ -85,13 +88,23 @@ final class DnsMessage {
 
   /** A reply answering {@code query} with A records for {@code addresses} (none: NOERROR, empty). */
   static byte[] addresses(Query query, List<Ipv4> addresses, int limit) {
-    int room = (limit - HEADER - query.question().length) / 16;
-    boolean truncated = addresses.size() > room;
-    List<Ipv4> fit = truncated ? addresses.subList(0, Math.max(room, 0)) : addresses;
+    return records(query, TYPE_A, 4, addresses.stream().map(Ipv4::bytes).toList(), limit);
+  }
+
+  /** A reply answering {@code query} with AAAA records for {@code addresses} (none: NOERROR, empty). */
+  static byte[] addresses6(Query query, List<Ipv6> addresses, int limit) {
+    return records(query, TYPE_AAAA, 16, addresses.stream().map(Ipv6::bytes).toList(), limit);
+  }
+
+  /** Records of one type, each {@code dataLength} long, as many as fit in {@code limit}; truncated (TC) if not all do. */
+  private static byte[] records(Query query, int type, int dataLength, List<byte[]> data, int limit) {
+    int room = (limit - HEADER - query.question().length) / (ANSWER_HEADER + dataLength);
+    boolean truncated = data.size() > room;
+    List<byte[]> fit = truncated ? data.subList(0, Math.max(room, 0)) : data;
     ByteArrayOutputStream out = header(query, NOERROR, true, fit.size(), truncated);
-    for (Ipv4 ip : fit) {
-      answerHeader(out, TYPE_A, 4);
-      out.writeBytes(ip.bytes());
+    for (byte[] d : fit) {
+      answerHeader(out, type, d.length);
+      out.writeBytes(d);
     }
     return out.toByteArray();
   }
@@ -145,6 +158,27 @@ final class DnsMessage {
       bytes[3 - i] = (byte) Integer.parseInt(octets[i]);
     }
     return Ipv4.of(bytes);
+  }
+
+  /** The IPv6 address a name under ip6.arpa (32 nibbles, last first) stands for; null if it stands for none. */
+  static Ipv6 reverseAddress6(String name) {
+    String suffix = ".ip6.arpa";
+    if (!name.endsWith(suffix)) {
+      return null;
+    }
+    String[] nibbles = name.substring(0, name.length() - suffix.length()).split("\\.");
+    if (nibbles.length != 32) {
+      return null;
+    }
+    byte[] bytes = new byte[16];
+    for (int i = 0; i < 32; i++) {
+      if (!nibbles[i].matches("[0-9a-f]")) {
+        return null;
+      }
+      int at = 31 - i;
+      bytes[at / 2] |= (byte) (Character.digit(nibbles[i].charAt(0), 16) << (at % 2 == 0 ? 4 : 0));
+    }
+    return Ipv6.of(bytes);
   }
 
   private static ByteArrayOutputStream header(Query query, int rcode, boolean recursionAvailable, int answers,

@@ -3,6 +3,7 @@ package dev.berth.network.dns;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Mode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.Set;
 
 /**
  * What the embedded resolver answers, as Docker's does on user-defined networks: each container's
- * name, network aliases and id (full and short) on each network, and the --link aliases a
+ * name, network aliases and id (full and short) on each network, with its IPv4 and IPv6 addresses, and the --link aliases a
  * container was given, to the containers of the same containerd namespace on the same network.
  * An immutable snapshot, replaced whole when attachments change, so that the resolver's thread
  * reads it without locks. Tables are kept per network, not per asker, so that memory grows with
@@ -22,11 +23,17 @@ import java.util.Set;
 final class PeerNames {
   static final PeerNames EMPTY = new PeerNames(Map.of(), Map.of());
 
-  /** One network's names and reverse names. */
-  private record Table(String network, Map<String, List<Ipv4>> names, Map<Ipv4, String> pointers) {}
+  /**
+   * One container on one network: its addresses ({@code ip6} null on a network without IPv6) and
+   * the name reverse queries for them get.
+   */
+  record Peer(Ipv4 ip, Ipv6 ip6, String pointer) {}
+
+  /** One network's names, and its peers by address (either family's, as text). */
+  private record Table(String network, Map<String, List<Peer>> names, Map<String, Peer> byAddress) {}
 
   /** What one container may ask about: its networks' tables and its links. */
-  private record Asker(List<Table> tables, Map<String, List<Ipv4>> links) {}
+  private record Asker(List<Table> tables, Map<String, List<Peer>> links) {}
 
   private final Map<String, Asker> askers;
   private final Map<String, Table> tables;
@@ -52,14 +59,18 @@ final class PeerNames {
       List<String> names = new ArrayList<>(a.aliases());
       names.add(a.containerId());
       names.add(a.containerId().substring(0, Math.min(12, a.containerId().length())));
+      // Docker answers a reverse query with the container's name qualified by the network's
+      Peer peer = new Peer(a.ip(), a.ipv6() == null ? null : a.ipv6().ip(), names.get(0) + "." + a.network());
       for (String name : names) {
-        List<Ipv4> ips = t.names().computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>(1));
-        if (!ips.contains(a.ip())) {
-          ips.add(a.ip());
+        List<Peer> peers = t.names().computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>(1));
+        if (!peers.contains(peer)) {
+          peers.add(peer);
         }
       }
-      // Docker answers a reverse query with the container's name qualified by the network's
-      t.pointers().putIfAbsent(a.ip(), names.get(0) + "." + a.network());
+      t.byAddress().putIfAbsent(peer.ip().toString(), peer);
+      if (peer.ip6() != null) {
+        t.byAddress().putIfAbsent(peer.ip6().toString(), peer);
+      }
     }
     Map<String, Asker> askers = new HashMap<>();
     for (AttachmentInfo a : attachments) {
@@ -71,45 +82,45 @@ final class PeerNames {
           k -> new Asker(new ArrayList<>(), new HashMap<>()));
       asker.tables().add(t);
       for (HostEntry e : a.extraHosts()) {
-        Ipv4 ip = Ipv4.isValid(e.ip()) ? Ipv4.parse("address", e.ip()) : null;
+        Peer peer = Ipv4.isValid(e.ip()) ? t.byAddress().get(Ipv4.parse("address", e.ip()).toString()) : null;
         // a --link alias names a peer of this network; an --add-host line stays /etc/hosts' alone, as in Docker
-        if (ip != null && t.pointers().containsKey(ip)) {
-          asker.links().computeIfAbsent(e.name().toLowerCase(Locale.ROOT), n -> new ArrayList<>(1)).add(ip);
+        if (peer != null) {
+          asker.links().computeIfAbsent(e.name().toLowerCase(Locale.ROOT), n -> new ArrayList<>(1)).add(peer);
         }
       }
     }
     return new PeerNames(Map.copyOf(askers), Map.copyOf(tables));
   }
 
-  /** The addresses {@code name} has for the asker, in no set order; empty if it knows none. */
-  List<Ipv4> lookup(String asker, String name) {
+  /** The peers {@code name} stands for to the asker, in no set order; empty if it knows none. */
+  List<Peer> lookup(String asker, String name) {
     Asker a = askers.get(asker);
     if (a == null) {
       return List.of();
     }
-    List<Ipv4> found = new ArrayList<>(a.links().getOrDefault(name, List.of()));
+    List<Peer> found = new ArrayList<>(a.links().getOrDefault(name, List.of()));
     for (Table t : a.tables()) {
       String local = name.endsWith("." + t.network()) ? name.substring(0, name.length() - t.network().length() - 1)
           : name;
-      for (Ipv4 ip : t.names().getOrDefault(local, List.of())) {
-        if (!found.contains(ip)) {
-          found.add(ip);
+      for (Peer peer : t.names().getOrDefault(local, List.of())) {
+        if (!found.contains(peer)) {
+          found.add(peer);
         }
       }
     }
     return found;
   }
 
-  /** The name {@code ip} has for the asker (name.network); null if none. */
-  String pointer(String asker, Ipv4 ip) {
+  /** The name {@code address} (an Ipv4's or Ipv6's text) has for the asker (name.network); null if none. */
+  String pointer(String asker, String address) {
     Asker a = askers.get(asker);
     if (a == null) {
       return null;
     }
     for (Table t : a.tables()) {
-      String name = t.pointers().get(ip);
-      if (name != null) {
-        return name;
+      Peer peer = t.byAddress().get(address);
+      if (peer != null) {
+        return peer.pointer();
       }
     }
     return null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,6 +49,10 @@ class DnsMessageTest {
     assertEquals(Ipv4.parse("a", "10.89.0.2"), DnsMessage.reverseAddress("2.0.89.10.in-addr.arpa"));
     assertNull(DnsMessage.reverseAddress("2.0.89.in-addr.arpa"));
     assertNull(DnsMessage.reverseAddress("300.0.89.10.in-addr.arpa"));
+    assertEquals(Ipv6.parse("a", "fd00:db8:9::3"), DnsMessage.reverseAddress6(
+        "3.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.9.0.0.0.8.b.d.0.0.0.d.f.ip6.arpa"));
+    assertNull(DnsMessage.reverseAddress6("3.0.0.0.8.b.d.0.0.0.d.f.ip6.arpa"));
+    assertNull(DnsMessage.reverseAddress6("3.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.9.0.0.0.8.b.d.0.0.0.d.g.ip6.arpa"));
     byte[] query = query(1, "x", DnsMessage.TYPE_A);
     byte[] servfail = DnsMessage.rcode(DnsMessage.parseQuery(query, query.length), DnsMessage.SERVFAIL);
     assertEquals(DnsMessage.SERVFAIL, DnsMessage.responseCode(servfail, servfail.length));
