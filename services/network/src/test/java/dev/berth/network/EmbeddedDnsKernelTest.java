@@ -284,6 +284,37 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void anIpv6UpstreamMovesOnToTheNextServerAndLeaksNoQuery() throws Exception {
+    network("v6up", "10.224.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("v6asker").setNetwork("v6up")
+        .addDnsServers("fd00::1").addDnsServers("10.224.0.1").build());
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.224.0.1");
+    // more than the 1024 a container may have waiting: none may stay counted once answered
+    int answered = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      try (DatagramChannel c = DatagramChannel.open()) {
+        c.connect(new InetSocketAddress("127.0.0.11", 53));
+        c.configureBlocking(false);
+        int count = 0;
+        for (int i = 0; i < MAX_WAITING_QUERIES + 16; i++) {
+          c.write(ByteBuffer.wrap(query("upstream.test")));
+          byte[] answer = udpAnswer(c, 2000);
+          if (answer == null) {
+            break;
+          }
+          if (lastAddress(answer).equals("198.51.100.7")) {
+            count++;
+          }
+        }
+        return count;
+      }
+    });
+    assertEquals(MAX_WAITING_QUERIES + 16, answered);
+    assertEquals("198.51.100.8", lastAddress(Netns.callIn(Path.of(a.getNetnsPath()),
+        () -> tcpQuery("upstream.test"))), "and over TCP");
+    h.detach("v6asker");
+  }
+
+  @Test
   void aRestartedServiceForwardsToTheServersItKeptNotThoseTheContainerWrote() throws Exception {
     network("tamper", "10.217.0.0/24");
     Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("tamperer").setNetwork("tamper")
@@ -431,10 +462,26 @@ class EmbeddedDnsKernelTest {
     }
   }
 
+  /** The next datagram on {@code c}, a non-blocking channel, within {@code millis}; null if none came. */
+  private static byte[] udpAnswer(DatagramChannel c, long millis) throws IOException {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    ByteBuffer in = ByteBuffer.allocate(512);
+    while (System.nanoTime() < until) {
+      if (c.read(in) > 0) {
+        return Arrays.copyOf(in.array(), in.position());
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    return null;
+  }
+
   /** The address in the last record of an answer. */
   private static String lastAddress(byte[] answer) throws IOException {
     return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();
   }
+
+  /** Docker's maxConcurrent, as the resolver's Forwarding has it. */
+  private static final int MAX_WAITING_QUERIES = 1024;
 
   private void network(String name, String subnet) {
     h.networks.create(CreateNetworkRequest.newBuilder()

@@ -3,7 +3,6 @@ package dev.berth.network.dns;
 import dev.berth.network.linux.NetnsSockets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -42,7 +41,8 @@ final class Forwarding {
   /** Opens the socket that asks servers from berthd's own namespace, and the thread that makes TCP sockets in containers'. */
   Forwarding(SelectorLoop loop) throws IOException {
     this.loop = loop;
-    DatagramChannel host = DatagramChannel.open(StandardProtocolFamily.INET);
+    // dual-stack: the host's resolv.conf may name IPv6 servers, asked from here
+    DatagramChannel host = DatagramChannel.open();
     try {
       host.configureBlocking(false);
       this.hostForwarder = new Forwarder(host);
@@ -95,7 +95,7 @@ final class Forwarding {
       if (p.client instanceof TcpClient) {
         try {
           connectTcp(p, server);
-        } catch (IOException ex) {
+        } catch (IOException | RuntimeException ex) {
           LOG.fine("forwarding over TCP to " + server + ": " + ex.getMessage());
           continue;
         }
@@ -103,29 +103,40 @@ final class Forwarding {
         p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
         return;
       }
-      Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
+      if (sendUdp(p, server)) {
+        p.server = i;
+        return;
+      }
+    }
+    finish(p, DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
+  }
+
+  /**
+   * Sends {@code p} to {@code server} over UDP; false if it could not be sent. Whatever goes wrong
+   * (an address the socket cannot reach, an unparsable one) only moves the query on to the next
+   * server, so that it is answered and its container's count of waiting queries goes down again.
+   */
+  private boolean sendUdp(Pending p, ExternalServer server) {
+    Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
+    try {
       InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
       int id = via.freeId();
       if (id < 0) {
         LOG.fine("forwarding to " + server + ": every query id is in use");
-        continue;
+        return false;
       }
       byte[] out = p.query.clone();
       DnsMessage.setId(out, id);
-      try {
-        via.channel.send(ByteBuffer.wrap(out), to);
-      } catch (IOException ex) {
-        LOG.fine("forwarding to " + server + ": " + ex.getMessage());
-        continue;
-      }
-      p.server = i;
+      via.channel.send(ByteBuffer.wrap(out), to);
       p.to = to;
       p.id = id;
       p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
       via.pending.put(id, p);
-      return;
+      return true;
+    } catch (IOException | RuntimeException ex) {
+      LOG.fine("forwarding to " + server + ": " + ex);
+      return false;
     }
-    finish(p, DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
   }
 
   private static void finish(Pending p, byte[] answer) {
@@ -145,7 +156,7 @@ final class Forwarding {
     TcpUpstream u = new TcpUpstream(p, this);
     InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
     if (server.inHost()) {
-      SocketChannel c = SocketChannel.open(StandardProtocolFamily.INET);
+      SocketChannel c = SocketChannel.open(Sockets.family(to.getAddress()));
       try {
         u.connect(c, to, loop);
       } catch (IOException | RuntimeException e) {
@@ -156,7 +167,7 @@ final class Forwarding {
       return;
     }
     tcpForwards.add(u);
-    sockets.open(p.endpoint.netns, () -> SocketChannel.open(StandardProtocolFamily.INET))
+    sockets.open(p.endpoint.netns, () -> SocketChannel.open(Sockets.family(to.getAddress())))
         .whenComplete((c, error) -> {
           if (!loop.execute(() -> made(u, c, error, to)) && c != null) {
             Sockets.closeQuietly(c);
