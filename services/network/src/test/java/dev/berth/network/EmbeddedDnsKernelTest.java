@@ -417,6 +417,71 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void pipelinedTcpQueriesHoldFewUpstreamConnectionsClosedWithTheContainer() throws Exception {
+    network("tcpcap", "10.225.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("pipeliner").setNetwork("tcpcap")
+        .addDnsServers("10.225.0.1").build());
+    // an upstream whose kernel completes the connections but which never reads a query
+    try (ServerSocketChannel silent = Netns.callIn(h.hostNetnsPath, () -> {
+      ServerSocketChannel t = ServerSocketChannel.open();
+      t.bind(new InetSocketAddress("10.225.0.1", 53), 200);
+      return t;
+    })) {
+      long before = openFiles();
+      List<SocketChannel> clients = new ArrayList<>();
+      try {
+        int refused = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+          for (int i = 0; i < 4; i++) {
+            SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53));
+            clients.add(c);
+            for (int q = 0; q < 16; q++) {
+              byte[] query = query("q" + q + ".test");
+              c.write(ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip());
+            }
+          }
+          int count = 0;
+          for (SocketChannel c : clients) {
+            c.socket().setSoTimeout(500); // all well before the 4 s SERVFAILs
+            for (int rcode; (rcode = readTcpAnswerRcode(c)) >= 0; ) {
+              count += rcode == 5 ? 1 : 0;
+            }
+          }
+          return count;
+        });
+        assertEquals(4 * 16 - 16, refused, "the queries beyond 16 waiting over TCP are REFUSED");
+        long held = openFiles() - before;
+        assertTrue(held <= 16 + 4 + 4, held + " files held for 64 pipelined queries over 4 connections");
+      } finally {
+        for (SocketChannel c : clients) {
+          c.close();
+        }
+      }
+      h.detach("pipeliner");
+      long left = openFiles() - before;
+      assertTrue(left <= 2, left + " files still held after the container left, before the queries' timeouts");
+    }
+  }
+
+  /** The number of file descriptors this process has open. */
+  private static long openFiles() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  /** The response code of the next answer on {@code c}, a blocking connection; -1 if none came in time. */
+  private static int readTcpAnswerRcode(SocketChannel c) throws IOException {
+    java.io.DataInputStream in = new java.io.DataInputStream(c.socket().getInputStream());
+    try {
+      byte[] answer = new byte[in.readUnsignedShort()];
+      in.readFully(answer);
+      return answer[3] & 0xf;
+    } catch (java.net.SocketTimeoutException e) {
+      return -1;
+    }
+  }
+
+  @Test
   void tcpQueriesAreForwardedWithoutAThreadEach() throws Exception {
     network("tcpfwd", "10.223.0.0/24");
     Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("asker").setNetwork("tcpfwd")

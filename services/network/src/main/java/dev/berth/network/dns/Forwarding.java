@@ -30,6 +30,14 @@ final class Forwarding {
    * are answered REFUSED at once, so one container cannot exhaust what the others share.
    */
   static final int MAX_CONCURRENT = 1024;
+  /**
+   * TCP connections to external servers one container's queries may hold open at once, and all
+   * containers' together: each is a file descriptor of berthd's, so a container pipelining queries
+   * over its 16 connections cannot take them all. Queries beyond are answered REFUSED at once, as
+   * those beyond {@link #MAX_CONCURRENT} are.
+   */
+  static final int MAX_TCP_UPSTREAMS = 16;
+  static final int MAX_TCP_UPSTREAMS_TOTAL = 256;
   /** Docker's extIOTimeout: how long one external server has to answer. */
   private static final long FORWARD_TIMEOUT = TimeUnit.SECONDS.toNanos(4);
 
@@ -74,9 +82,12 @@ final class Forwarding {
     });
   }
 
-  /** Forwards {@code p}, unless its container has {@link #MAX_CONCURRENT} queries waiting already. */
+  /**
+   * Forwards {@code p}, unless its container has {@link #MAX_CONCURRENT} queries waiting already
+   * or, for a query over TCP, the TCP connections to external servers are at their cap.
+   */
   void start(Pending p) {
-    if (p.endpoint.forwarding >= MAX_CONCURRENT) {
+    if (p.endpoint.forwarding >= MAX_CONCURRENT || p.client instanceof TcpClient && tcpCapped(p.endpoint)) {
       p.client.send(DnsMessage.rcode(p.question, DnsMessage.REFUSED));
       return;
     }
@@ -85,6 +96,13 @@ final class Forwarding {
       c.waiting++;
     }
     forward(p, 0);
+  }
+
+  private boolean tcpCapped(Endpoint e) {
+    if (tcpForwards.size() >= MAX_TCP_UPSTREAMS_TOTAL) {
+      return true;
+    }
+    return tcpForwards.stream().filter(u -> u.pending.endpoint == e).count() >= MAX_TCP_UPSTREAMS;
   }
 
   /** Sends {@code p} to its endpoint's external server {@code index}, or SERVFAIL once none is left. */
@@ -261,7 +279,24 @@ final class Forwarding {
     }
   }
 
+  /**
+   * Drops the queries of {@code e}, whose resolver closed: its TCP connections to external servers
+   * are closed now rather than at their timeout, and its queries sent from berthd's namespace
+   * forgotten (those sent from the container's went with its socket).
+   */
+  void drop(Endpoint e) {
+    for (TcpUpstream u : List.copyOf(tcpForwards)) {
+      if (u.pending.endpoint == e) {
+        tcpForwards.remove(u);
+        u.close();
+      }
+    }
+    hostForwarder.pending.values().removeIf(p -> p.endpoint == e);
+  }
+
   void close() {
+    tcpForwards.forEach(TcpUpstream::close);
+    tcpForwards.clear();
     hostForwarder.close();
     sockets.close();
   }
