@@ -160,6 +160,7 @@ class EmbeddedDnsKernelTest {
     Files.writeString(resolvConf, "nameserver 192.0.2.99\n");
     h.attach(AttachRequest.newBuilder().setContainerId("editor").setNetwork("edited").build());
     assertEquals("nameserver 192.0.2.99\n", Files.readString(resolvConf));
+    assertEquals(0, h.manager.resolversServed(), "no resolver for a file that does not name it");
     h.detach("editor");
   }
 
