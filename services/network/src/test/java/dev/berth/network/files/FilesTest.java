@@ -35,6 +35,14 @@ class FilesTest {
   }
 
   @Test
+  void nameserversThatAreNoAddressLiteralsAreSkippedAsGlibcSkipsThem() throws Exception {
+    Path host = Files.writeString(dir.resolve("resolv.conf.names"),
+        "nameserver dns.example.invalid\nnameserver 10.0.0.2\nnameserver 10.0.0.256\nnameserver fd00::53\n"
+            + "nameserver fe80::1%2\nnameserver 1.2.3\nnameserver :::\n");
+    assertEquals(List.of("10.0.0.2", "fd00::53", "fe80::1%2"), ResolvConf.read(host).nameservers());
+  }
+
+  @Test
   void hostsFileListsLocalhostThenEntriesWithoutDuplicates() {
     String hosts = new HostsFile().add("10.88.0.2", List.of("web", "web", "www")).add("10.88.0.3", List.of()).render();
     assertEquals("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
