@@ -55,17 +55,18 @@ final class EtcFiles {
   /**
    * Rewrites the resolv.conf of {@code first}'s container, which berthd wrote as {@code written},
    * to {@code switched} in place (the container has it bind-mounted); {@code undo} puts it back.
-   * A file the container changed since is left alone, as Docker leaves one a user modified.
+   * A file the container changed since is left alone, as Docker leaves one a user modified: false then.
    */
-  void switchToResolver(AttachmentInfo first, String written, String switched, Undo undo) throws IOException {
+  boolean switchToResolver(AttachmentInfo first, String written, String switched, Undo undo) throws IOException {
     ContainerFilePaths paths = first.files();
     if (!written.equals(files.readResolvConf(paths))) {
       LOG.info("leaving the resolv.conf of " + first.namespace() + "/" + first.containerId()
           + " as the container changed it");
-      return;
+      return false;
     }
     undo.add("/etc/resolv.conf of " + first.containerId(), () -> files.rewriteResolvConf(paths, written));
     files.rewriteResolvConf(paths, switched);
+    return true;
   }
 
   /** After {@code removed} left the store: the container's files go with its last attachment. */

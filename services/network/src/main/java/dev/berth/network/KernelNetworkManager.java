@@ -526,8 +526,10 @@ public final class KernelNetworkManager implements NetworkManager {
         upstreams = ResolvConf.internal(resolvConf);
       } else if (attachment.mode() == Mode.BRIDGE && switchesToResolver(namespace, containerId, target)) {
         String switched = resolverConf(existing.get(0).dns());
-        etcFiles.switchToResolver(existing.get(0), ResolvConf.render(existing.get(0).dns()), switched, undo);
-        upstreams = ResolvConf.internal(switched);
+        // a file the container changed does not name the resolver: it would serve nobody
+        if (etcFiles.switchToResolver(existing.get(0), ResolvConf.render(existing.get(0).dns()), switched, undo)) {
+          upstreams = ResolvConf.internal(switched);
+        }
       }
       if (upstreams != null) {
         AttachmentInfo opened = attachment;

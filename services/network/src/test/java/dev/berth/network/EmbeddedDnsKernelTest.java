@@ -190,6 +190,7 @@ class EmbeddedDnsKernelTest {
     Files.writeString(resolvConf, "nameserver 192.0.2.99\n");
     h.attach(AttachRequest.newBuilder().setContainerId("editor").setNetwork("edited").build());
     assertEquals("nameserver 192.0.2.99\n", Files.readString(resolvConf));
+    assertEquals(0, h.manager.resolversServed(), "no resolver for a file that does not name it");
     h.detach("editor");
   }
 
@@ -314,6 +315,37 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void anIpv6UpstreamMovesOnToTheNextServerAndLeaksNoQuery() throws Exception {
+    network("v6up", "10.224.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("v6asker").setNetwork("v6up")
+        .addDnsServers("fd00::1").addDnsServers("10.224.0.1").build());
+    upstream = FakeUpstream.start(h.hostNetnsPath, "10.224.0.1");
+    // more than the 1024 a container may have waiting: none may stay counted once answered
+    int answered = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+      try (DatagramChannel c = DatagramChannel.open()) {
+        c.connect(new InetSocketAddress("127.0.0.11", 53));
+        c.configureBlocking(false);
+        int count = 0;
+        for (int i = 0; i < MAX_WAITING_QUERIES + 16; i++) {
+          c.write(ByteBuffer.wrap(query("upstream.test")));
+          byte[] answer = udpAnswer(c, 2000);
+          if (answer == null) {
+            break;
+          }
+          if (lastAddress(answer).equals("198.51.100.7")) {
+            count++;
+          }
+        }
+        return count;
+      }
+    });
+    assertEquals(MAX_WAITING_QUERIES + 16, answered);
+    assertEquals("198.51.100.8", lastAddress(Netns.callIn(Path.of(a.getNetnsPath()),
+        () -> tcpQuery("upstream.test"))), "and over TCP");
+    h.detach("v6asker");
+  }
+
+  @Test
   void aRestartedServiceForwardsToTheServersItKeptNotThoseTheContainerWrote() throws Exception {
     network("tamper", "10.217.0.0/24");
     Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("tamperer").setNetwork("tamper")
@@ -416,6 +448,71 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void pipelinedTcpQueriesHoldFewUpstreamConnectionsClosedWithTheContainer() throws Exception {
+    network("tcpcap", "10.225.0.0/24");
+    Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("pipeliner").setNetwork("tcpcap")
+        .addDnsServers("10.225.0.1").build());
+    // an upstream whose kernel completes the connections but which never reads a query
+    try (ServerSocketChannel silent = Netns.callIn(h.hostNetnsPath, () -> {
+      ServerSocketChannel t = ServerSocketChannel.open();
+      t.bind(new InetSocketAddress("10.225.0.1", 53), 200);
+      return t;
+    })) {
+      long before = openFiles();
+      List<SocketChannel> clients = new ArrayList<>();
+      try {
+        int refused = Netns.callIn(Path.of(a.getNetnsPath()), () -> {
+          for (int i = 0; i < 4; i++) {
+            SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.11", 53));
+            clients.add(c);
+            for (int q = 0; q < 16; q++) {
+              byte[] query = query("q" + q + ".test");
+              c.write(ByteBuffer.allocate(query.length + 2).putShort((short) query.length).put(query).flip());
+            }
+          }
+          int count = 0;
+          for (SocketChannel c : clients) {
+            c.socket().setSoTimeout(500); // all well before the 4 s SERVFAILs
+            for (int rcode; (rcode = readTcpAnswerRcode(c)) >= 0; ) {
+              count += rcode == 5 ? 1 : 0;
+            }
+          }
+          return count;
+        });
+        assertEquals(4 * 16 - 16, refused, "the queries beyond 16 waiting over TCP are REFUSED");
+        long held = openFiles() - before;
+        assertTrue(held <= 16 + 4 + 4, held + " files held for 64 pipelined queries over 4 connections");
+      } finally {
+        for (SocketChannel c : clients) {
+          c.close();
+        }
+      }
+      h.detach("pipeliner");
+      long left = openFiles() - before;
+      assertTrue(left <= 2, left + " files still held after the container left, before the queries' timeouts");
+    }
+  }
+
+  /** The number of file descriptors this process has open. */
+  private static long openFiles() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  /** The response code of the next answer on {@code c}, a blocking connection; -1 if none came in time. */
+  private static int readTcpAnswerRcode(SocketChannel c) throws IOException {
+    java.io.DataInputStream in = new java.io.DataInputStream(c.socket().getInputStream());
+    try {
+      byte[] answer = new byte[in.readUnsignedShort()];
+      in.readFully(answer);
+      return answer[3] & 0xf;
+    } catch (java.net.SocketTimeoutException e) {
+      return -1;
+    }
+  }
+
+  @Test
   void tcpQueriesAreForwardedWithoutAThreadEach() throws Exception {
     network("tcpfwd", "10.223.0.0/24");
     Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("asker").setNetwork("tcpfwd")
@@ -461,10 +558,26 @@ class EmbeddedDnsKernelTest {
     }
   }
 
+  /** The next datagram on {@code c}, a non-blocking channel, within {@code millis}; null if none came. */
+  private static byte[] udpAnswer(DatagramChannel c, long millis) throws IOException {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    ByteBuffer in = ByteBuffer.allocate(512);
+    while (System.nanoTime() < until) {
+      if (c.read(in) > 0) {
+        return Arrays.copyOf(in.array(), in.position());
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    return null;
+  }
+
   /** The address in the last record of an answer. */
   private static String lastAddress(byte[] answer) throws IOException {
     return InetAddress.getByAddress(Arrays.copyOfRange(answer, answer.length - 4, answer.length)).getHostAddress();
   }
+
+  /** Docker's maxConcurrent, as the resolver's Forwarding has it. */
+  private static final int MAX_WAITING_QUERIES = 1024;
 
   private void network(String name, String subnet) {
     h.networks.create(CreateNetworkRequest.newBuilder()

@@ -63,7 +63,7 @@ public final class EmbeddedDns implements AutoCloseable {
     Endpoint old = endpoints.put(key, endpoint);
     loop.call(() -> {
       if (old != null) {
-        old.closeSockets();
+        shut(old);
       }
       endpoint.register(loop, this::answer, forwarding);
     });
@@ -79,7 +79,7 @@ public final class EmbeddedDns implements AutoCloseable {
       return;
     }
     try {
-      loop.call(endpoint::closeSockets);
+      loop.call(() -> shut(endpoint));
     } catch (IOException e) {
       LOG.warning("closing the DNS resolver of " + endpoint.key + ": " + e.getMessage());
     }
@@ -129,7 +129,13 @@ public final class EmbeddedDns implements AutoCloseable {
   /** Stops serving a container whose state an Error left in doubt; its queries then go unanswered. */
   private void broken(Endpoint e) {
     endpoints.remove(e.key, e);
+    shut(e);
+  }
+
+  /** Closes {@code e}'s sockets and the connections its queries opened to external servers; on the loop's thread. */
+  private void shut(Endpoint e) {
     e.closeSockets();
+    forwarding.drop(e);
   }
 
   private void sweep(long now) {

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 /**
  * One container's resolver: a UDP and a TCP listener on 127.0.0.11 at ephemeral ports, which
  * {@link ResolverRules} put behind port 53, the UDP socket that forwards its queries to its
- * external servers, and its TCP clients. All made in the container's network namespace.
+ * external servers (IPv4 or IPv6), and its TCP clients. All made in the container's network namespace.
  */
 final class Endpoint {
   private static final Logger LOG = Logger.getLogger(Endpoint.class.getName());
@@ -72,7 +72,7 @@ final class Endpoint {
       tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
       tcp.bind(new InetSocketAddress(RESOLVER_ADDRESS, 0), MAX_TCP_CLIENTS);
       tcp.configureBlocking(false);
-      out = DatagramChannel.open(StandardProtocolFamily.INET);
+      out = DatagramChannel.open(); // dual-stack, for IPv4 and IPv6 servers alike
       out.configureBlocking(false);
       e = new Endpoint(key, netns, servers, ndotsSet, udp, tcp, new Forwarder(out));
     } catch (IOException | RuntimeException ex) {

@@ -3,7 +3,6 @@ package dev.berth.network.dns;
 import dev.berth.network.linux.NetnsSockets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -31,6 +30,14 @@ final class Forwarding {
    * are answered REFUSED at once, so one container cannot exhaust what the others share.
    */
   static final int MAX_CONCURRENT = 1024;
+  /**
+   * TCP connections to external servers one container's queries may hold open at once, and all
+   * containers' together: each is a file descriptor of berthd's, so a container pipelining queries
+   * over its 16 connections cannot take them all. Queries beyond are answered REFUSED at once, as
+   * those beyond {@link #MAX_CONCURRENT} are.
+   */
+  static final int MAX_TCP_UPSTREAMS = 16;
+  static final int MAX_TCP_UPSTREAMS_TOTAL = 256;
   /** Docker's extIOTimeout: how long one external server has to answer. */
   private static final long FORWARD_TIMEOUT = TimeUnit.SECONDS.toNanos(4);
 
@@ -42,7 +49,8 @@ final class Forwarding {
   /** Opens the socket that asks servers from berthd's own namespace, and the thread that makes TCP sockets in containers'. */
   Forwarding(SelectorLoop loop) throws IOException {
     this.loop = loop;
-    DatagramChannel host = DatagramChannel.open(StandardProtocolFamily.INET);
+    // dual-stack: the host's resolv.conf may name IPv6 servers, asked from here
+    DatagramChannel host = DatagramChannel.open();
     try {
       host.configureBlocking(false);
       this.hostForwarder = new Forwarder(host);
@@ -74,9 +82,12 @@ final class Forwarding {
     });
   }
 
-  /** Forwards {@code p}, unless its container has {@link #MAX_CONCURRENT} queries waiting already. */
+  /**
+   * Forwards {@code p}, unless its container has {@link #MAX_CONCURRENT} queries waiting already
+   * or, for a query over TCP, the TCP connections to external servers are at their cap.
+   */
   void start(Pending p) {
-    if (p.endpoint.forwarding >= MAX_CONCURRENT) {
+    if (p.endpoint.forwarding >= MAX_CONCURRENT || p.client instanceof TcpClient && tcpCapped(p.endpoint)) {
       p.client.send(DnsMessage.rcode(p.question, DnsMessage.REFUSED));
       return;
     }
@@ -87,6 +98,13 @@ final class Forwarding {
     forward(p, 0);
   }
 
+  private boolean tcpCapped(Endpoint e) {
+    if (tcpForwards.size() >= MAX_TCP_UPSTREAMS_TOTAL) {
+      return true;
+    }
+    return tcpForwards.stream().filter(u -> u.pending.endpoint == e).count() >= MAX_TCP_UPSTREAMS;
+  }
+
   /** Sends {@code p} to its endpoint's external server {@code index}, or SERVFAIL once none is left. */
   private void forward(Pending p, int index) {
     List<ExternalServer> servers = p.endpoint.servers;
@@ -95,7 +113,7 @@ final class Forwarding {
       if (p.client instanceof TcpClient) {
         try {
           connectTcp(p, server);
-        } catch (IOException ex) {
+        } catch (IOException | RuntimeException ex) {
           LOG.fine("forwarding over TCP to " + server + ": " + ex.getMessage());
           continue;
         }
@@ -103,29 +121,40 @@ final class Forwarding {
         p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
         return;
       }
-      Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
+      if (sendUdp(p, server)) {
+        p.server = i;
+        return;
+      }
+    }
+    finish(p, DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
+  }
+
+  /**
+   * Sends {@code p} to {@code server} over UDP; false if it could not be sent. Whatever goes wrong
+   * (an address the socket cannot reach, an unparsable one) only moves the query on to the next
+   * server, so that it is answered and its container's count of waiting queries goes down again.
+   */
+  private boolean sendUdp(Pending p, ExternalServer server) {
+    Forwarder via = server.inHost() ? hostForwarder : p.endpoint.forwarder;
+    try {
       InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
       int id = via.freeId();
       if (id < 0) {
         LOG.fine("forwarding to " + server + ": every query id is in use");
-        continue;
+        return false;
       }
       byte[] out = p.query.clone();
       DnsMessage.setId(out, id);
-      try {
-        via.channel.send(ByteBuffer.wrap(out), to);
-      } catch (IOException ex) {
-        LOG.fine("forwarding to " + server + ": " + ex.getMessage());
-        continue;
-      }
-      p.server = i;
+      via.channel.send(ByteBuffer.wrap(out), to);
       p.to = to;
       p.id = id;
       p.deadline = System.nanoTime() + FORWARD_TIMEOUT;
       via.pending.put(id, p);
-      return;
+      return true;
+    } catch (IOException | RuntimeException ex) {
+      LOG.fine("forwarding to " + server + ": " + ex);
+      return false;
     }
-    finish(p, DnsMessage.rcode(p.question, DnsMessage.SERVFAIL));
   }
 
   private static void finish(Pending p, byte[] answer) {
@@ -145,7 +174,7 @@ final class Forwarding {
     TcpUpstream u = new TcpUpstream(p, this);
     InetSocketAddress to = new InetSocketAddress(Sockets.address(server.address()), 53);
     if (server.inHost()) {
-      SocketChannel c = SocketChannel.open(StandardProtocolFamily.INET);
+      SocketChannel c = SocketChannel.open(Sockets.family(to.getAddress()));
       try {
         u.connect(c, to, loop);
       } catch (IOException | RuntimeException e) {
@@ -156,7 +185,7 @@ final class Forwarding {
       return;
     }
     tcpForwards.add(u);
-    sockets.open(p.endpoint.netns, () -> SocketChannel.open(StandardProtocolFamily.INET))
+    sockets.open(p.endpoint.netns, () -> SocketChannel.open(Sockets.family(to.getAddress())))
         .whenComplete((c, error) -> {
           if (!loop.execute(() -> made(u, c, error, to)) && c != null) {
             Sockets.closeQuietly(c);
@@ -250,7 +279,24 @@ final class Forwarding {
     }
   }
 
+  /**
+   * Drops the queries of {@code e}, whose resolver closed: its TCP connections to external servers
+   * are closed now rather than at their timeout, and its queries sent from berthd's namespace
+   * forgotten (those sent from the container's went with its socket).
+   */
+  void drop(Endpoint e) {
+    for (TcpUpstream u : List.copyOf(tcpForwards)) {
+      if (u.pending.endpoint == e) {
+        tcpForwards.remove(u);
+        u.close();
+      }
+    }
+    hostForwarder.pending.values().removeIf(p -> p.endpoint == e);
+  }
+
   void close() {
+    tcpForwards.forEach(TcpUpstream::close);
+    tcpForwards.clear();
     hostForwarder.close();
     sockets.close();
   }

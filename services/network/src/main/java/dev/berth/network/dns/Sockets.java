@@ -1,7 +1,10 @@
 package dev.berth.network.dns;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.Channel;
 import java.util.logging.Logger;
 
@@ -17,6 +20,11 @@ final class Sockets {
     } catch (IOException e) {
       LOG.fine("closing a DNS socket: " + e.getMessage());
     }
+  }
+
+  /** The protocol family of a socket that reaches {@code a}. */
+  static ProtocolFamily family(InetAddress a) {
+    return a instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
   }
 
   static InetAddress address(String text) {

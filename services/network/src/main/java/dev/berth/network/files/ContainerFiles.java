@@ -2,6 +2,8 @@ package dev.berth.network.files;
 
 import dev.berth.api.network.ContainerFilePaths;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,10 @@ import java.util.stream.Stream;
  * namespaces they belong to are gone too), and a process crash loses nothing written. Later
  * writes (the peers of a user-defined network changed) go into the same file: it is
  * bind-mounted into the running container, and a bind mount keeps the inode it was made with,
- * so a renamed-over file would never be seen there.
+ * so a renamed-over file would never be seen there. They write the whole new content over the
+ * old from offset 0 in one write, then cut the file to its length and sync it: a resolver
+ * reading meanwhile sees the old content or the new (perhaps followed by the old one's tail for
+ * an instant), never an empty file, and a crash cannot leave it empty either.
  */
 public final class ContainerFiles {
   private final Path root;
@@ -41,8 +46,7 @@ public final class ContainerFiles {
   /** Rewrites a container's /etc/hosts in place; nothing if the container's files are gone. */
   public void rewriteHosts(ContainerFilePaths paths, String hosts) throws IOException {
     if (Files.exists(paths.hosts())) {
-      Files.writeString(paths.hosts(), hosts, StandardCharsets.UTF_8,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      overwrite(paths.hosts(), hosts);
     }
   }
 
@@ -54,8 +58,7 @@ public final class ContainerFiles {
   /** Rewrites a container's resolv.conf in place, as {@link #rewriteHosts}. */
   public void rewriteResolvConf(ContainerFilePaths paths, String resolvConf) throws IOException {
     if (Files.exists(paths.resolvConf())) {
-      Files.writeString(paths.resolvConf(), resolvConf, StandardCharsets.UTF_8,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      overwrite(paths.resolvConf(), resolvConf);
     }
   }
 
@@ -78,12 +81,24 @@ public final class ContainerFiles {
 
   private static void put(Path file, String content) throws IOException {
     if (Files.exists(file)) {
-      Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      overwrite(file, content);
     } else {
       Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
       Files.writeString(temp, content, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Replaces {@code file}'s content in place, keeping its inode, as the class comment says. */
+  private static void overwrite(Path file, String content) throws IOException {
+    ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      // these files are a few hundred bytes: one write(2) puts them all
+      while (bytes.hasRemaining()) {
+        c.write(bytes, bytes.position());
+      }
+      c.truncate(bytes.limit());
+      c.force(false);
     }
   }
 }

@@ -3,12 +3,15 @@ package dev.berth.network.files;
 import dev.berth.api.network.Dns;
 import dev.berth.network.dns.ExternalServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Reads the host's resolver configuration and writes a container's. */
 public final class ResolvConf {
@@ -22,7 +25,11 @@ public final class ResolvConf {
   /** What a resolv.conf that names the embedded resolver tells it. */
   public record Internal(List<ExternalServer> servers, boolean ndotsSet) {}
 
-  /** The nameserver, search (or domain) and options lines of {@code file}; nothing if it is absent. */
+  /**
+   * The nameserver, search (or domain) and options lines of {@code file}; nothing if it is absent.
+   * A nameserver that is no address literal is skipped, as glibc skips it: looking it up would
+   * need a resolver, and would block the embedded DNS server's thread.
+   */
   public static Dns read(Path file) throws IOException {
     List<String> nameservers = new ArrayList<>();
     List<String> search = new ArrayList<>();
@@ -40,7 +47,11 @@ public final class ResolvConf {
       }
       List<String> values = Arrays.asList(words).subList(1, words.length);
       switch (words[0]) {
-        case "nameserver" -> nameservers.add(words[1]);
+        case "nameserver" -> {
+          if (isAddressLiteral(words[1])) {
+            nameservers.add(words[1]);
+          }
+        }
         case "search", "domain" -> {
           search.clear();
           search.addAll(values);
@@ -152,6 +163,25 @@ public final class ResolvConf {
       }
     }
     return new Internal(List.copyOf(servers), ndotsSet);
+  }
+
+  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[\\w.-]+)?");
+
+  /** Whether {@code text} is an IPv4 or IPv6 address (with an optional zone), without any lookup. */
+  static boolean isAddressLiteral(String text) {
+    if (IPV4.matcher(text).matches()) {
+      return true;
+    }
+    if (!IPV6.matcher(text).matches()) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(text); // parsed as an IPv6 literal: it has a colon, so no lookup happens
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Servers a container's namespace cannot reach: its loopback is its own, and it has no IPv6. */

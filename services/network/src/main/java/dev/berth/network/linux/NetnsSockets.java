@@ -1,6 +1,7 @@
 package dev.berth.network.linux;
 
 import dev.berth.linux.Syscalls;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -36,19 +37,44 @@ public final class NetnsSockets implements AutoCloseable {
   /**
    * Opens a socket with {@code open} inside the namespace at {@code netns}, without waiting: the
    * future fails with an {@link IOException} (ENOENT when the namespace is gone) or, once this is
-   * closed, with a {@link RejectedExecutionException}.
+   * closed (or its thread stopped), with a {@link RejectedExecutionException}. The future completes
+   * once the thread is back in berthd's namespace, so nothing its callbacks do happens in the
+   * container's.
    */
-  public <T> CompletableFuture<T> open(Path netns, KernelWork<T> open) {
+  public <T extends Closeable> CompletableFuture<T> open(Path netns, KernelWork<T> open) {
     CompletableFuture<T> socket = new CompletableFuture<>();
     try {
-      thread.submit(() -> {
-        try {
-          Netns.enter(netns);
-          socket.complete(open.run());
-        } catch (Throwable t) {
-          socket.completeExceptionally(t);
-        } finally {
-          goHome();
+      thread.submit(new NetnsThread.Work() {
+        @Override
+        public void run() {
+          T made = null;
+          Throwable error = null;
+          try {
+            Netns.enter(netns);
+            made = open.run();
+          } catch (Throwable t) {
+            error = t;
+          }
+          try {
+            goHome();
+          } catch (IOException e) {
+            closeQuietly(made);
+            IllegalStateException stuck = new IllegalStateException("returning to berthd's network namespace after"
+                + " opening a socket in " + netns + ": " + e.getMessage(), e);
+            socket.completeExceptionally(new RejectedExecutionException(stuck.getMessage(), stuck));
+            // a thread that cannot return must not open sockets where the next caller does not expect them
+            throw stuck;
+          }
+          if (error != null) {
+            socket.completeExceptionally(error);
+          } else {
+            socket.complete(made);
+          }
+        }
+
+        @Override
+        public void refuse(IllegalStateException why) {
+          socket.completeExceptionally(new RejectedExecutionException(why.getMessage(), why));
         }
       });
     } catch (IllegalStateException e) {
@@ -57,12 +83,18 @@ public final class NetnsSockets implements AutoCloseable {
     return socket;
   }
 
-  private void goHome() {
+  private void goHome() throws IOException {
+    Syscalls.setns(home, Syscalls.CLONE_NEWNET, "berthd's network namespace");
+  }
+
+  private static void closeQuietly(Closeable c) {
+    if (c == null) {
+      return;
+    }
     try {
-      Syscalls.setns(home, Syscalls.CLONE_NEWNET, "berthd's network namespace");
+      c.close();
     } catch (IOException e) {
-      // a thread that cannot return must not open sockets where the next caller does not expect them
-      throw new IllegalStateException("returning to berthd's network namespace: " + e.getMessage(), e);
+      // the socket is lost either way; the thread's failure is what gets reported
     }
   }
 

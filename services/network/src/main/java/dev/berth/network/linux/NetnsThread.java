@@ -1,13 +1,13 @@
 package dev.berth.network.linux;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One long-lived platform thread that enters a network namespace once and then runs submitted
@@ -16,12 +16,15 @@ import java.util.concurrent.LinkedBlockingQueue;
  * through such a thread and not through a pool whose threads may sit elsewhere.
  */
 public final class NetnsThread implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(NetnsThread.class.getName());
   private static final Runnable STOP = () -> {};
 
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   /** Guarded by this: once set, nothing more is queued, so no caller waits for work that never runs. */
   private boolean closed;
+  /** Guarded by this: what stopped the thread before it was closed, if anything did. */
+  private String failure;
 
   private NetnsThread(String name, Path netns, CompletableFuture<Void> entered) {
     this.thread = new Thread(() -> {
@@ -64,20 +67,28 @@ public final class NetnsThread implements AutoCloseable {
     if (Thread.currentThread() == thread) {
       return work.run();
     }
-    FutureTask<T> task = new FutureTask<>(() -> {
-      try {
-        return work.run();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    CompletableFuture<T> result = new CompletableFuture<>();
+    submit(new Work() {
+      @Override
+      public void run() {
+        try {
+          result.complete(work.run());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      }
+
+      @Override
+      public void refuse(IllegalStateException why) {
+        result.completeExceptionally(why);
       }
     });
-    submit(task);
     try {
-      return task.get();
+      return result.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof UncheckedIOException u) {
-        throw u.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
       }
       if (cause instanceof RuntimeException r) {
         throw r;
@@ -93,15 +104,26 @@ public final class NetnsThread implements AutoCloseable {
   }
 
   /**
-   * Queues {@code task} for the thread without waiting for it.
-   *
-   * @throws IllegalStateException once the thread is closed
+   * Work queued for the thread. What {@code run} throws ends the thread: it is left in a state
+   * (a namespace) the next piece of work does not expect, so the work still queued is refused
+   * with the reason instead of run there.
    */
-  public synchronized void submit(Runnable task) {
+  interface Work extends Runnable {
+    /** Tells whoever waits for this work that it will never run. */
+    void refuse(IllegalStateException why);
+  }
+
+  /**
+   * Queues {@code work} for the thread without waiting for it.
+   *
+   * @throws IllegalStateException once the thread is closed, or stopped by a failure
+   */
+  synchronized void submit(Work work) {
     if (closed) {
-      throw new IllegalStateException(thread.getName() + " is closed and takes no more work");
+      throw new IllegalStateException(thread.getName() + " is closed and takes no more work"
+          + (failure == null ? "" : ": it stopped after " + failure));
     }
-    queue.add(task);
+    queue.add(work);
   }
 
   private void runQueue() {
@@ -115,7 +137,27 @@ public final class NetnsThread implements AutoCloseable {
       if (next == STOP) {
         return;
       }
-      next.run();
+      try {
+        next.run();
+      } catch (Throwable t) {
+        stop(t);
+        return;
+      }
+    }
+  }
+
+  /** Ends the thread after {@code t}: loudly, and refusing what was queued and what comes. */
+  private void stop(Throwable t) {
+    LOG.log(Level.SEVERE, thread.getName() + " stops, refusing further work: " + t, t);
+    synchronized (this) {
+      closed = true;
+      failure = t.toString();
+    }
+    IllegalStateException why = new IllegalStateException(thread.getName() + " stopped after " + t, t);
+    for (Runnable r; (r = queue.poll()) != null; ) {
+      if (r instanceof Work w) {
+        w.refuse(why);
+      }
     }
   }
 

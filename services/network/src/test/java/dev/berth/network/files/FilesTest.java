@@ -9,6 +9,8 @@ import dev.berth.network.dns.ExternalServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,14 @@ class FilesTest {
   }
 
   @Test
+  void nameserversThatAreNoAddressLiteralsAreSkippedAsGlibcSkipsThem() throws Exception {
+    Path host = Files.writeString(dir.resolve("resolv.conf.names"),
+        "nameserver dns.example.invalid\nnameserver 10.0.0.2\nnameserver 10.0.0.256\nnameserver fd00::53\n"
+            + "nameserver fe80::1%2\nnameserver 1.2.3\nnameserver :::\n");
+    assertEquals(List.of("10.0.0.2", "fd00::53", "fe80::1%2"), ResolvConf.read(host).nameservers());
+  }
+
+  @Test
   void hostsFileListsLocalhostThenEntriesWithoutDuplicates() {
     String hosts = new HostsFile().add("10.88.0.2", List.of("web", "web", "www")).add("10.88.0.3", List.of()).render();
     assertEquals("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
@@ -44,6 +54,41 @@ class FilesTest {
     assertEquals(List.of("0123456789ab"), HostsFile.ownNames("0123456789ab", ""));
     assertEquals(List.of("h.example.com", "h"), HostsFile.ownNames("h", "example.com"));
     assertEquals(List.of("h.example.com", "h"), HostsFile.ownNames("h.example.com", ""));
+  }
+
+  @Test
+  void aReaderNeverSeesAnEmptyResolvConfWhileItIsRewritten() throws Exception {
+    ContainerFiles files = new ContainerFiles(dir.resolve("network"));
+    var paths = dev.berth.api.network.ContainerFilePaths.in(files.directory("default", "reader"));
+    String a = "nameserver 10.0.0.2\n";
+    String b = "nameserver 127.0.0.11\noptions ndots:0\n\n# ExtServers: [10.0.0.2]\n";
+    files.write(paths, "hosts\n", "reader", a);
+    Object inode = Files.getAttribute(paths.resolvConf(), "unix:ino");
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger empty = new AtomicInteger();
+    Thread reader = new Thread(() -> {
+      while (!done.get()) {
+        try {
+          if (Files.size(paths.resolvConf()) == 0 || Files.readAllBytes(paths.resolvConf()).length == 0) {
+            empty.incrementAndGet();
+          }
+        } catch (java.io.IOException e) {
+          empty.incrementAndGet();
+        }
+      }
+    });
+    reader.start();
+    try {
+      for (int i = 0; i < 5000; i++) {
+        files.rewriteResolvConf(paths, i % 2 == 0 ? b : a);
+      }
+    } finally {
+      done.set(true);
+      reader.join();
+    }
+    assertEquals(0, empty.get(), "reads that found resolv.conf empty");
+    assertEquals(a, Files.readString(paths.resolvConf()));
+    assertEquals(inode, Files.getAttribute(paths.resolvConf(), "unix:ino"));
   }
 
   @Test
