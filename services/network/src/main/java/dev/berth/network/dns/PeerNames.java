@@ -29,8 +29,12 @@ final class PeerNames {
    */
   record Peer(Ipv4 ip, Ipv6 ip6, String pointer) {}
 
-  /** One network's names, and its peers by address (either family's, as text). */
-  private record Table(String network, Map<String, List<Peer>> names, Map<String, Peer> byAddress) {}
+  /**
+   * One network's names, its peers by address (either family's, as text) and by their containers'
+   * own names (lower case), which are unique in a namespace where aliases need not be.
+   */
+  private record Table(String network, Map<String, List<Peer>> names, Map<String, Peer> byAddress,
+      Map<String, Peer> byOwnName) {}
 
   /** What one container may ask about: its networks' tables and its links. */
   private record Asker(List<Table> tables, Map<String, List<Peer>> links) {}
@@ -55,7 +59,7 @@ final class PeerNames {
         continue;
       }
       Table t = tables.computeIfAbsent(key(a.namespace(), a.network()),
-          k -> new Table(a.network(), new HashMap<>(), new HashMap<>()));
+          k -> new Table(a.network(), new HashMap<>(), new HashMap<>(), new HashMap<>()));
       List<String> names = new ArrayList<>(a.aliases());
       names.add(a.containerId());
       names.add(a.containerId().substring(0, Math.min(12, a.containerId().length())));
@@ -67,6 +71,7 @@ final class PeerNames {
           peers.add(peer);
         }
       }
+      t.byOwnName().putIfAbsent(names.get(0).toLowerCase(Locale.ROOT), peer);
       t.byAddress().putIfAbsent(peer.ip().toString(), peer);
       if (peer.ip6() != null) {
         t.byAddress().putIfAbsent(peer.ip6().toString(), peer);
@@ -82,14 +87,33 @@ final class PeerNames {
           k -> new Asker(new ArrayList<>(), new HashMap<>()));
       asker.tables().add(t);
       for (HostEntry e : a.extraHosts()) {
-        Peer peer = Ipv4.isValid(e.ip()) ? t.byAddress().get(Ipv4.parse("address", e.ip()).toString()) : null;
-        // a --link alias names a peer of this network; an --add-host line stays /etc/hosts' alone, as in Docker
-        if (peer != null) {
-          asker.links().computeIfAbsent(e.name().toLowerCase(Locale.ROOT), n -> new ArrayList<>(1)).add(peer);
+        Peer peer = linked(t, a.extraHosts(), e.ip());
+        List<Peer> peers = peer == null ? null
+            : asker.links().computeIfAbsent(e.name().toLowerCase(Locale.ROOT), n -> new ArrayList<>(1));
+        if (peers != null && !peers.contains(peer)) {
+          peers.add(peer);
         }
       }
     }
     return new PeerNames(Map.copyOf(askers), Map.copyOf(tables));
+  }
+
+  /**
+   * The peer that the /etc/hosts lines at {@code ip} in {@code hosts} stand for now; null if none.
+   * A --link writes its alias and the linked container's own name at the address that container
+   * had then (the record keeps no id), so the alias follows the container of that name to its
+   * current address on this network, as Docker's does, and a container that took the old address
+   * since is never the answer. An --add-host line naming no container stays /etc/hosts' alone, as
+   * in Docker.
+   */
+  private static Peer linked(Table t, List<HostEntry> hosts, String ip) {
+    for (HostEntry h : hosts) {
+      Peer peer = h.ip().equals(ip) ? t.byOwnName().get(h.name().toLowerCase(Locale.ROOT)) : null;
+      if (peer != null) {
+        return peer;
+      }
+    }
+    return null;
   }
 
   /** The peers {@code name} stands for to the asker, in no set order; empty if it knows none. */

@@ -1,0 +1,57 @@
+package dev.berth.network.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Mode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What the embedded resolver answers for --link aliases, as the attachments' records give them. */
+class PeerNamesTest {
+  private static final String ASKER = PeerNames.key("default", "web-id");
+  /** What {@code --link db:database} wrote for web when db had 10.1.0.2. */
+  private static final List<HostEntry> LINK = List.of(new HostEntry("database", "10.1.0.2"), new HostEntry("db", "10.1.0.2"));
+
+  @Test
+  void aLinkAliasAnswersTheLinkedContainer() {
+    PeerNames names = PeerNames.of(List.of(attachment("db-id", "db", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", LINK)), Set.of("app"));
+    assertEquals(List.of("10.1.0.2"), addresses(names, "database"));
+  }
+
+  @Test
+  void aLinkAliasFollowsTheLinkedContainerToItsNewAddress() {
+    PeerNames names = PeerNames.of(List.of(attachment("db-id", "db", "10.1.0.5", List.of()),
+        attachment("cache-id", "cache", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", LINK)), Set.of("app"));
+    assertEquals(List.of("10.1.0.5"), addresses(names, "database"));
+  }
+
+  @Test
+  void aLinkAliasIsNotAnsweredWithAnotherContainerAtTheOldAddress() {
+    PeerNames names = PeerNames.of(List.of(attachment("cache-id", "cache", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", LINK)), Set.of("app"));
+    assertEquals(List.of(), addresses(names, "database"));
+  }
+
+  @Test
+  void anAddHostLineAtAPeersAddressIsLeftToEtcHosts() {
+    PeerNames names = PeerNames.of(List.of(attachment("db-id", "db", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", List.of(new HostEntry("mirror", "10.1.0.2")))), Set.of("app"));
+    assertEquals(List.of(), addresses(names, "mirror"));
+  }
+
+  private static List<String> addresses(PeerNames names, String name) {
+    return names.lookup(ASKER, name).stream().map(p -> p.ip().toString()).toList();
+  }
+
+  private static AttachmentInfo attachment(String id, String name, String ip, List<HostEntry> hosts) {
+    return new AttachmentInfo("default", id, "app", Mode.BRIDGE, "", false, "eth0", "", "", Ipv4.parse("address", ip),
+        null, null, true, "", name, "", List.of(name), List.of(), null, hosts, null, Map.of(), null);
+  }
+}
