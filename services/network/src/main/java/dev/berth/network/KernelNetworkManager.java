@@ -92,13 +92,7 @@ public final class KernelNetworkManager implements NetworkManager {
   public static KernelNetworkManager open(Path state, MetadataStore db, NetworkConfig config) throws IOException {
     NetworkStore store = new NetworkStore(db);
     HostNetwork host = HostNetwork.open(config.hostNetns());
-    EmbeddedDns resolver;
-    try {
-      resolver = EmbeddedDns.start();
-    } catch (IOException | RuntimeException e) {
-      host.close();
-      throw e;
-    }
+    EmbeddedDns resolver = EmbeddedDns.create();
     KernelNetworkManager manager = new KernelNetworkManager(config, store, host,
         new ContainerNetns(state.resolve("netns")), new ContainerFiles(state.resolve("network")), resolver);
     try {

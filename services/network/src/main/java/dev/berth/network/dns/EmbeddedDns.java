@@ -17,27 +17,44 @@ import java.util.logging.Logger;
  * container has an {@link Endpoint} of its own, made in its network namespace; one
  * {@link SelectorLoop} thread serves them all, whatever the number of containers. Queries are
  * answered from the peers' names ({@link LocalAnswers}), or else forwarded to the container's
- * external servers ({@link Forwarding}).
+ * external servers ({@link Forwarding}). The thread and the sockets that ask external servers
+ * start with the first container served, so a berthd whose containers are all on the default
+ * bridge (which has no resolver) keeps neither.
  */
 public final class EmbeddedDns implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedDns.class.getName());
 
-  private final SelectorLoop loop;
-  private final Forwarding forwarding;
   private final LocalAnswers local = new LocalAnswers();
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+  // set once, by the first open, before the loop's thread starts (which then reads them)
+  private volatile SelectorLoop loop;
+  private volatile Forwarding forwarding;
+  private boolean closed;
 
-  private EmbeddedDns(SelectorLoop loop, Forwarding forwarding) {
-    this.loop = loop;
-    this.forwarding = forwarding;
+  private EmbeddedDns() {}
+
+  /** A server with no container yet: no thread, no socket. */
+  public static EmbeddedDns create() {
+    return new EmbeddedDns();
   }
 
-  /** Starts the selector thread, and the socket that asks external servers from berthd's namespace. */
-  public static EmbeddedDns start() throws IOException {
-    SelectorLoop loop = SelectorLoop.open();
-    EmbeddedDns dns = new EmbeddedDns(loop, new Forwarding(loop));
-    loop.start(dns::sweep, dns::broken);
-    return dns;
+  /** Starts the selector thread and the socket that asks external servers from berthd's namespace, once. */
+  private synchronized SelectorLoop running() throws IOException {
+    if (closed) {
+      throw new IOException("the embedded DNS server is closed");
+    }
+    if (loop == null) {
+      SelectorLoop started = SelectorLoop.open();
+      try {
+        forwarding = new Forwarding(started);
+      } catch (IOException | RuntimeException e) {
+        started.close();
+        throw e;
+      }
+      loop = started;
+      started.start(this::sweep, this::broken);
+    }
+    return loop;
   }
 
   /** Replaces the names answered: those of {@code attachments} on the {@code userDefined} networks. */
@@ -59,9 +76,10 @@ public final class EmbeddedDns implements AutoCloseable {
   public void open(String namespace, String containerId, Path netns, List<ExternalServer> servers,
       boolean ndotsSet) throws IOException {
     String key = PeerNames.key(namespace, containerId);
+    SelectorLoop running = running();
     Endpoint endpoint = Netns.callIn(netns, () -> Endpoint.open(key, netns, servers, ndotsSet));
     Endpoint old = endpoints.put(key, endpoint);
-    loop.call(() -> {
+    running.call(() -> {
       if (old != null) {
         shut(old);
       }
@@ -105,7 +123,11 @@ public final class EmbeddedDns implements AutoCloseable {
 
   /** Stops the thread and closes every socket; the rules stay, for the next start to repoint. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
+    if (loop == null) {
+      return;
+    }
     loop.close();
     endpoints.values().forEach(Endpoint::closeSockets);
     endpoints.clear();
