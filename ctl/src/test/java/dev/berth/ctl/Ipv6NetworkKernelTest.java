@@ -54,4 +54,49 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       berthd.ctl("network", "rm", "net6");
     }
   }
+
+  @Test
+  void anIp6IsTheContainersAddressAtEveryStartAndRefusedToASecond() throws Exception {
+    try {
+      ok("network", "create", "--ipv6", "--subnet", "10.234.0.0/24", "--subnet", "fd00:db8:a::/64", "fixed6");
+      ok("network", "create", "--ipv6", "--subnet", "10.235.0.0/24", "--subnet", "fd00:db8:b::/64", "other6");
+      ok("run", "-d", "--name", "six", "--network", "fixed6", "--ip6", "fd00:db8:a::42", "busybox", "sleep", "1000");
+      String addresses = ok("exec", "six", "ip", "-6", "addr").out();
+      assertTrue(addresses.contains("inet6 fd00:db8:a::42/64"), addresses);
+      JsonNode endpoint = JSON.readTree(ok("inspect", "six").stdout()).get(0).get("NetworkSettings").get("Networks")
+          .get("fixed6");
+      assertEquals("{\"IPv6Address\":\"fd00:db8:a::42\"}", endpoint.get("IPAMConfig").toString());
+      assertEquals("fd00:db8:a::42", endpoint.get("GlobalIPv6Address").asText());
+
+      Cli.Result taken = berthd.ctl("run", "--rm", "--network", "fixed6", "--ip6", "fd00:db8:a::42", "busybox", "true");
+      assertEquals(125, taken.exit(), taken::toString);
+      assertTrue(taken.stderr().contains("address fd00:db8:a::42 is already in use on network fixed6"), taken::toString);
+      Cli.Result outside = berthd.ctl("run", "--rm", "--network", "fixed6", "--ip6", "fd00:db8:c::5", "busybox", "true");
+      assertTrue(outside.stderr().contains("no configured subnet or ip-range contain the IP address fd00:db8:c::5"),
+          outside::toString);
+      Cli.Result malformed = berthd.ctl("run", "--rm", "--network", "fixed6", "--ip6", "fd00::zz", "busybox", "true");
+      assertEquals(125, malformed.exit(), malformed::toString);
+      assertTrue(malformed.stderr().startsWith("berthctl: invalid endpoint settings:\ninvalid IPv6 address: fd00::zz."),
+          malformed::toString);
+
+      ok("restart", "-t", "0", "six");
+      addresses = ok("exec", "six", "ip", "-6", "addr").out();
+      assertTrue(addresses.contains("inet6 fd00:db8:a::42/64"), addresses);
+
+      ok("network", "connect", "--ip6", "fd00:db8:b::77", "other6", "six");
+      addresses = ok("exec", "six", "ip", "-6", "addr", "show", "eth1").out();
+      assertTrue(addresses.contains("inet6 fd00:db8:b::77/64"), addresses);
+      ok("restart", "-t", "0", "six");
+      addresses = ok("exec", "six", "ip", "-6", "addr", "show", "eth1").out();
+      assertTrue(addresses.contains("inet6 fd00:db8:b::77/64"), addresses);
+      endpoint = JSON.readTree(ok("inspect", "six").stdout()).get(0).get("NetworkSettings").get("Networks")
+          .get("other6");
+      assertEquals("{\"IPv6Address\":\"fd00:db8:b::77\"}", endpoint.get("IPAMConfig").toString());
+      Cli.Result badConnect = berthd.ctl("network", "connect", "--ip6", "nope", "fixed6", "six");
+      assertEquals("invalid endpoint settings:\ninvalid IPv6 address: nope\n", badConnect.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "six");
+      berthd.ctl("network", "rm", "fixed6", "other6");
+    }
+  }
 }

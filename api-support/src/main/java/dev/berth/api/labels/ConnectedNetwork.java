@@ -9,23 +9,26 @@ import java.util.Map;
 /**
  * A network the container was connected to besides its first, as its
  * {@link ContainerLabels#CONNECTED_PREFIX} label records it: the key names the network, the value
- * is a {@link LabelLists list} of {@code ip=ADDRESS} (at most one; the next free address without
- * it), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
+ * is a {@link LabelLists list} of {@code ip=ADDRESS} and {@code ip6=ADDRESS} (at most one each; the
+ * next free address of that family without it), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
  * container's own while it is on that network (Docker's {@code network connect --link}).
  */
-public record ConnectedNetwork(String network, String ip, List<String> aliases, List<HostEntrySpec> hosts) {
+public record ConnectedNetwork(String network, String ip, String ip6, List<String> aliases,
+    List<HostEntrySpec> hosts) {
   private static final String IP = "ip=";
+  private static final String IP6 = "ip6=";
   private static final String ALIAS = "alias=";
   private static final String HOST = "host=";
 
   public ConnectedNetwork {
     ip = ip == null ? "" : ip;
+    ip6 = ip6 == null ? "" : ip6;
     aliases = List.copyOf(aliases);
     hosts = List.copyOf(hosts);
   }
 
   public ConnectedNetwork(String network, String ip, List<String> aliases) {
-    this(network, ip, aliases, List.of());
+    this(network, ip, "", aliases, List.of());
   }
 
   /**
@@ -50,6 +53,10 @@ public record ConnectedNetwork(String network, String ip, List<String> aliases, 
   public String labelValue() {
     List<String> items = new ArrayList<>();
     items.add(IP + ip);
+    if (!ip6.isEmpty()) {
+      // only when asked for, so that a label written before --ip6 existed reads the same
+      items.add(IP6 + ip6);
+    }
     aliases.forEach(a -> items.add(ALIAS + a));
     hosts.forEach(h -> items.add(HOST + h.labelValue()));
     return String.join(",", items);
@@ -74,11 +81,14 @@ public record ConnectedNetwork(String network, String ip, List<String> aliases, 
 
   private static ConnectedNetwork parse(String network, String value) {
     String ip = "";
+    String ip6 = "";
     List<String> aliases = new ArrayList<>();
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String item : LabelLists.split(value)) {
       if (item.startsWith(IP)) {
         ip = item.substring(IP.length());
+      } else if (item.startsWith(IP6)) {
+        ip6 = item.substring(IP6.length());
       } else if (item.startsWith(ALIAS) && item.length() > ALIAS.length()) {
         aliases.add(item.substring(ALIAS.length()));
       } else if (item.startsWith(HOST)) {
@@ -89,9 +99,9 @@ public record ConnectedNetwork(String network, String ip, List<String> aliases, 
         }
       } else {
         throw InvalidValueException.of("label " + ContainerLabels.CONNECTED_PREFIX + network, value,
-            "\"" + item + "\" is none of ip=ADDRESS, alias=NAME and host=NAME:IP");
+            "\"" + item + "\" is none of ip=ADDRESS, ip6=ADDRESS, alias=NAME and host=NAME:IP");
       }
     }
-    return new ConnectedNetwork(network, ip, aliases, hosts);
+    return new ConnectedNetwork(network, ip, ip6, aliases, hosts);
   }
 }

@@ -50,6 +50,8 @@ public final class ContainerLabels {
   public static final String HOSTNAME = "io.berth.hostname";
   /** The container's address on its (bridge) network; the next free one without it. */
   public static final String IP = "io.berth.ip";
+  /** The container's IPv6 address on its network (which has IPv6); the next free one without it. */
+  public static final String IP6 = "io.berth.ip6";
   /** The MAC address of the container's interface on its (bridge) network; the kernel's random one without it. */
   public static final String MAC_ADDRESS = "io.berth.mac-address";
   /** Resolvers, a {@link LabelLists list} of IP addresses. */

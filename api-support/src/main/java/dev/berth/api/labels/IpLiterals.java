@@ -29,6 +29,15 @@ public final class IpLiterals {
     }
   }
 
+  /** An IPv6 address a container can be given: not {@code ::}, as Docker's daemon refuses it for --ip6. */
+  public static boolean isAssignableIpv6(String text) {
+    try {
+      return isIpv6(text) && !InetAddress.getByName(text).isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   public static boolean isIp(String text) {
     return isIpv4(text) || isIpv6(text);
   }

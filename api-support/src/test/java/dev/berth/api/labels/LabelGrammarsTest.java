@@ -126,10 +126,18 @@ class LabelGrammarsTest {
 
   @Test
   void aConnectedNetworkKeepsTheHostsEntriesOfItsLinks() {
-    ConnectedNetwork linked = new ConnectedNetwork("api", "", List.of("web"),
+    ConnectedNetwork linked = new ConnectedNetwork("api", "", "", List.of("web"),
         List.of(new HostEntrySpec("database", "10.90.0.3"), new HostEntrySpec("db", "10.90.0.3")));
     assertEquals("ip=,alias=web,host=database:10.90.0.3,host=db:10.90.0.3", linked.labelValue());
     assertEquals(List.of(linked), ConnectedNetwork.of(java.util.Map.of(linked.labelKey(), linked.labelValue())));
     refused(v -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", v)), "host=db:nowhere");
+  }
+
+  @Test
+  void aConnectedNetworkKeepsItsIpv6AddressBesideItsIpv4One() {
+    ConnectedNetwork six = new ConnectedNetwork("v6", "", "fd00:db8:1::42", List.of("web"), List.of());
+    assertEquals("ip=,ip6=fd00:db8:1::42,alias=web", six.labelValue());
+    assertEquals(List.of(six), ConnectedNetwork.of(java.util.Map.of(six.labelKey(), six.labelValue())));
+    assertEquals("", ConnectedNetwork.of(java.util.Map.of("io.berth.connected.v6", "ip=10.90.0.7")).get(0).ip6());
   }
 }

@@ -437,6 +437,10 @@ public final class ContainerCreator {
     if (o.ip != null && !IpLiterals.isIpv4(o.ip)) {
       throw InvalidValueException.of("IP address", o.ip, "not an IPv4 address");
     }
+    if (o.ip6 != null && !IpLiterals.isAssignableIpv6(o.ip6)) {
+      // Docker's daemon's words
+      throw new ClientException("invalid endpoint settings:\ninvalid IPv6 address: " + o.ip6);
+    }
     for (String domain : o.dnsSearch) {
       if (domain.isBlank() || domain.contains(",") || domain.chars().anyMatch(Character::isWhitespace)) {
         throw InvalidValueException.of("DNS search domain", domain, "a domain name without spaces or commas");
@@ -609,10 +613,13 @@ public final class ContainerCreator {
     if (o.ip != null && !bridged) {
       throw new ClientException("conflicting options: --ip and the network mode " + mode);
     }
+    if (o.ip6 != null && !bridged) {
+      throw new ClientException("conflicting options: --ip6 and the network mode " + mode);
+    }
     if (o.macAddress != null && !bridged) {
       throw new ClientException("conflicting options: mac-address and the network mode");
     }
-    if (o.ip != null && mode.equals("bridge")) {
+    if ((o.ip != null || o.ip6 != null) && mode.equals("bridge")) {
       // as docker: the default network's addresses are handed out in turn
       throw new ClientException("user specified IP address is supported on user defined networks only");
     }
@@ -827,6 +834,9 @@ public final class ContainerCreator {
     }
     if (o.ip != null) {
       labels.put(ContainerLabels.IP, o.ip);
+    }
+    if (o.ip6 != null) {
+      labels.put(ContainerLabels.IP6, o.ip6);
     }
     if (o.macAddress != null) {
       labels.put(ContainerLabels.MAC_ADDRESS, MacAddress.parse(o.macAddress).toString());

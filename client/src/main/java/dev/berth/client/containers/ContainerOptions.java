@@ -88,6 +88,8 @@ public final class ContainerOptions {
   public boolean publishAll;
   public String network = "bridge";
   public String ip;
+  /** Docker's {@code --ip6}: the container's IPv6 address on a user-defined network with IPv6. */
+  public String ip6;
   public String macAddress;
   /** The platform the image must be for ({@code os/arch[/variant]}); null: any that runs here. */
   public String platform;

@@ -76,6 +76,23 @@ public final class NetworkConnections {
   }
 
   /**
+   * The addresses the record asks for on {@code network} ({@code --ip}, then {@code --ip6}), each
+   * empty when the next free one is taken.
+   */
+  public static List<String> requestedAddresses(Container record, String network) {
+    Map<String, String> labels = record.getLabelsMap();
+    if (network.equals(labels.get(ContainerLabels.NETWORK))) {
+      return List.of(labels.getOrDefault(ContainerLabels.IP, ""), labels.getOrDefault(ContainerLabels.IP6, ""));
+    }
+    try {
+      return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network)).findFirst()
+          .map(n -> List.of(n.ip(), n.ip6())).orElse(List.of("", ""));
+    } catch (IllegalArgumentException e) {
+      return List.of("", "");
+    }
+  }
+
+  /**
    * Connects the container to the network (named, or by id or id prefix): now, if its network namespace exists, and at
    * every later start. A stopped container with no network left takes it as its first.
    *
@@ -87,7 +104,8 @@ public final class NetworkConnections {
    * @throws dev.berth.client.ClientException for links on the default network, or to a container
    *     not running on this one
    */
-  public void connect(Container record, String nameOrId, String ip, List<String> aliases, List<String> links) {
+  public void connect(Container record, String nameOrId, String ip, String ip6, List<String> aliases,
+      List<String> links) {
     Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
     String network = found.getName();
     Map<String, String> labels = record.getLabelsMap();
@@ -109,12 +127,13 @@ public final class NetworkConnections {
     for (String link : links) {
       hosts.addAll(ContainerLink.parse(link).hostEntries(channel, network, name));
     }
-    ConnectedNetwork connection = new ConnectedNetwork(network, ip, aliases, hosts);
+    ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, aliases, hosts);
     boolean live = !attachments(record.getId()).isEmpty();
     if (!live && first.equals(NONE)) {
       Map<String, String> primary = new HashMap<>();
       primary.put(ContainerLabels.NETWORK, network);
       primary.put(ContainerLabels.IP, connection.ip());
+      primary.put(ContainerLabels.IP6, connection.ip6());
       primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
       primary.putAll(withAddedHosts(labels, hosts));
       containers.updateLabels(record.getId(), primary);
@@ -122,7 +141,7 @@ public final class NetworkConnections {
     }
     if (live) {
       attachments.attach(AttachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network)
-          .setIp(connection.ip()).addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
+          .setIp(connection.ip()).setIp6(connection.ip6()).addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
           .addAllExtraHosts(hosts.stream().map(HostEntrySpec::labelValue).toList())
           .build());
     }
@@ -179,6 +198,7 @@ public final class NetworkConnections {
       Optional<ConnectedNetwork> next = others.stream().findFirst();
       update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
       update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
+      update.put(ContainerLabels.IP6, next.map(ConnectedNetwork::ip6).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
       next.ifPresent(n -> update.put(n.labelKey(), ""));

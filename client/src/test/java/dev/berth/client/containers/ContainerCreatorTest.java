@@ -227,6 +227,35 @@ class ContainerCreatorTest {
   }
 
   @Test
+  void anIp6IsRefusedAsDockerRefusesItBeforeAnythingIsMade() {
+    ContainerOptions malformed = plain();
+    malformed.network = "net6";
+    malformed.ip6 = "fd00:db8::zz";
+    assertEquals("invalid endpoint settings:\ninvalid IPv6 address: fd00:db8::zz",
+        assertThrows(ClientException.class, () -> create(malformed)).getMessage());
+    ContainerOptions ipv4 = plain();
+    ipv4.network = "net6";
+    ipv4.ip6 = "10.0.0.5";
+    assertEquals("invalid endpoint settings:\ninvalid IPv6 address: 10.0.0.5",
+        assertThrows(ClientException.class, () -> create(ipv4)).getMessage());
+    ContainerOptions unspecified = plain();
+    unspecified.network = "net6";
+    unspecified.ip6 = "::";
+    assertEquals("invalid endpoint settings:\ninvalid IPv6 address: ::",
+        assertThrows(ClientException.class, () -> create(unspecified)).getMessage());
+    ContainerOptions onTheDefaultBridge = plain();
+    onTheDefaultBridge.ip6 = "fd00:db8::42";
+    assertEquals("user specified IP address is supported on user defined networks only",
+        assertThrows(ClientException.class, () -> create(onTheDefaultBridge)).getMessage());
+    ContainerOptions withoutANetwork = plain();
+    withoutANetwork.network = "none";
+    withoutANetwork.ip6 = "fd00:db8::42";
+    assertEquals("conflicting options: --ip6 and the network mode none",
+        assertThrows(ClientException.class, () -> create(withoutANetwork)).getMessage());
+    assertTrue(containers.byId.isEmpty());
+  }
+
+  @Test
   void resourceFlagsGivenAsZeroSetNoLimitAsDockersDo() throws Exception {
     ContainerOptions o = new ContainerOptions();
     o.image = "with-layer";

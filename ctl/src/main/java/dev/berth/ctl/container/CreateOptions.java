@@ -226,6 +226,10 @@ final class CreateOptions {
   @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
   String ip;
 
+  @Option(names = "--ip6", paramLabel = "IP",
+      description = "the container's IPv6 address on a user-defined network created with --ipv6")
+  String ip6;
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "the platform the image must be for, pulled for it when missing (only this host's runs)")
   String platform;
@@ -425,6 +429,7 @@ final class CreateOptions {
     o.publishAll = publishAll;
     o.network = network;
     o.ip = ip;
+    o.ip6 = ip6;
     o.macAddress = macAddress;
     o.platform = platform;
     o.dns = dns;

@@ -519,7 +519,19 @@ public final class InspectCommand implements Callable<Integer> {
   private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
       boolean attached) {
     ObjectNode endpoint = networks.putObject(network);
-    endpoint.putNull("IPAMConfig");
+    List<String> requested = NetworkConnections.requestedAddresses(s.record(), network);
+    if (requested.stream().allMatch(String::isEmpty)) {
+      endpoint.putNull("IPAMConfig");
+    } else {
+      // Docker's: the addresses asked for by --ip and --ip6, each left out when not asked for
+      ObjectNode ipam = endpoint.putObject("IPAMConfig");
+      if (!requested.get(0).isEmpty()) {
+        ipam.put("IPv4Address", requested.get(0));
+      }
+      if (!requested.get(1).isEmpty()) {
+        ipam.put("IPv6Address", requested.get(1));
+      }
+    }
     endpoint.putNull("Links");
     List<String> aliases = NetworkConnections.aliases(s.record(), network);
     if (aliases.isEmpty()) {

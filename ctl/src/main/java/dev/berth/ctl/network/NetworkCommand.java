@@ -15,6 +15,7 @@ import berth.network.v1.NetworksGrpc;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.IpLiterals;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
@@ -205,18 +206,25 @@ public final class NetworkCommand extends GroupCommand {
       @Parameters(index = "1", paramLabel = "CONTAINER", description = "name, id or id prefix") String container,
       @Option(names = "--ip", paramLabel = "IP", description = "address in the network's subnet (default: the next free one)")
       String ip,
+      @Option(names = "--ip6", paramLabel = "IP",
+          description = "IPv6 address in the network's IPv6 subnet (default: the next free one)")
+      String ip6,
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
       List<String> aliases,
       @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]",
           description = "the linked container's address in this one's /etc/hosts (repeatable)")
       List<String> links) {
+    if (ip6 != null && !IpLiterals.isAssignableIpv6(ip6)) {
+      // Docker's daemon's words
+      throw new CommandFailure("invalid endpoint settings:\ninvalid IPv6 address: " + ip6);
+    }
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       List<String> more = aliases == null ? List.of() : aliases;
       List<String> linked = links == null ? List.of() : links;
       if (record.isPresent()) {
         try {
-          new NetworkConnections(c.channel()).connect(record.get(), network, ip, more, linked);
+          new NetworkConnections(c.channel()).connect(record.get(), network, ip, ip6, more, linked);
         } catch (StatusRuntimeException e) {
           throw refusedConnection(e);
         }
@@ -227,7 +235,8 @@ public final class NetworkCommand extends GroupCommand {
         // a berthd that serves no container records: the attachment alone
         try {
           AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
-              .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip).addAllAliases(more).build());
+              .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip)
+              .setIp6(ip6 == null ? "" : ip6).addAllAliases(more).build());
         } catch (StatusRuntimeException e) {
           throw refusedConnection(e);
         }

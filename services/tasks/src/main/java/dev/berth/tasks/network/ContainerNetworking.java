@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * containerd client can: {@code io.berth.network} ({@code bridge}, {@code host}, {@code none},
  * {@code container:<id>} or a network name; {@code bridge} when only the other labels are
  * given), {@code io.berth.ports} ({@code [HOST_IP:]HOST_PORT:CTR_PORT[/udp]}, comma-separated),
- * {@code io.berth.hostname}, {@code io.berth.ip} (the address to take on a bridge network),
+ * {@code io.berth.hostname}, {@code io.berth.ip} and {@code io.berth.ip6} (the addresses to take on a
+ * bridge network),
  * {@code io.berth.dns}, {@code io.berth.dns-search} and {@code io.berth.add-hosts} (NAME:IP), the
  * last three comma-separated, and {@code io.berth.connected.NETWORK} for each further network
  * ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
@@ -48,7 +49,7 @@ import java.util.logging.Logger;
 public final class ContainerNetworking {
   private static final List<String> LABELS = List.of(ContainerLabels.NETWORK, ContainerLabels.PORTS,
       ContainerLabels.HOSTNAME, ContainerLabels.DNS, ContainerLabels.ADD_HOSTS, ContainerLabels.IP,
-      ContainerLabels.MAC_ADDRESS, ContainerLabels.DNS_SEARCH, ContainerLabels.DNS_OPTIONS);
+      ContainerLabels.IP6, ContainerLabels.MAC_ADDRESS, ContainerLabels.DNS_SEARCH, ContainerLabels.DNS_OPTIONS);
   /**
    * Marks the attachments made for a task. No task of the container exists when another is
    * created, so an attachment so marked is then a leftover (of a create or delete that berthd
@@ -83,6 +84,7 @@ public final class ContainerNetworking {
         .setHostname(labels.getOrDefault(ContainerLabels.HOSTNAME, "").strip())
         .setDomainname(domainname)
         .setIp(labels.getOrDefault(ContainerLabels.IP, "").strip())
+        .setIp6(labels.getOrDefault(ContainerLabels.IP6, "").strip())
         .setMacAddress(labels.getOrDefault(ContainerLabels.MAC_ADDRESS, "").strip())
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
         .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
@@ -111,6 +113,7 @@ public final class ContainerNetworking {
         .setContainerId(container.getId())
         .setNetwork(n.network())
         .setIp(n.ip())
+        .setIp6(n.ip6())
         .addAllAliases(n.peerNames(name))
         .addAllExtraHosts(n.hosts().stream().map(HostEntrySpec::labelValue).toList())
         .putLabels(OWNER_LABEL, OWNER)

@@ -79,6 +79,10 @@ class ContainerNetworkingTest {
         ContainerNetworking.requested(container(Map.of("io.berth.ip", "10.88.0.7")), "").orElseThrow();
     assertEquals("", addressOnly.getNetwork());
     assertEquals("10.88.0.7", addressOnly.getIp());
+    AttachRequest ipv6Only = ContainerNetworking.requested(container(Map.of("io.berth.network", "net6",
+        "io.berth.ip6", " fd00:db8::42 ")), "").orElseThrow();
+    assertEquals("fd00:db8::42", ipv6Only.getIp6());
+    assertEquals("", ipv6Only.getIp());
     assertTrue(ContainerNetworking.requested(container(Map.of("io.berth.dns-search", "example.com")), "").isPresent());
   }
 
@@ -147,5 +151,14 @@ class ContainerNetworkingTest {
     assertEquals("api", connected.get(0).getNetwork());
     assertEquals(List.of("front", "web"), connected.get(0).getAliasesList());
     assertEquals(List.of("database:10.90.0.3"), connected.get(0).getExtraHostsList());
+  }
+
+  @Test
+  void aConnectedNetworksIpv6AddressIsAskedFor() {
+    Container record = Container.newBuilder().setId("c1")
+        .putLabels("io.berth.connected.net6", "ip=,ip6=fd00:db8::42").build();
+    AttachRequest connected = ContainerNetworking.connected(record).get(0);
+    assertEquals("fd00:db8::42", connected.getIp6());
+    assertEquals("", connected.getIp());
   }
 }
