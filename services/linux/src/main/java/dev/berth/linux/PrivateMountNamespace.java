@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -47,7 +46,7 @@ public final class PrivateMountNamespace implements AutoCloseable {
     });
     ns.thread.start();
     try {
-      await(made);
+      ThreadResult.await(made, "a mount namespace of its own");
       return ns;
     } catch (IOException | RuntimeException e) {
       ns.close();
@@ -65,28 +64,7 @@ public final class PrivateMountNamespace implements AutoCloseable {
         result.completeExceptionally(t);
       }
     });
-    return await(result);
-  }
-
-  private static <T> T await(CompletableFuture<T> result) throws IOException {
-    try {
-      return result.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IOException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while working in a mount namespace of its own", e);
-    }
+    return ThreadResult.await(result, "a mount namespace of its own");
   }
 
   private void serve() {

@@ -20,18 +20,7 @@ public final class AddressAllocator {
   public static Ipv4 allocate(String network, Subnet subnet, Subnet pool, Ipv4 gateway, Set<Ipv4> leased,
       Ipv4 lastAllocated, Ipv4 requested) {
     if (requested != null) {
-      if (!subnet.isHost(requested)) {
-        // Docker's daemon's words, which its CLI prints after "Error response from daemon: "
-        throw Errors.invalidArgument(
-            "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
-      }
-      if (requested.equals(gateway)) {
-        throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
-      }
-      if (leased.contains(requested)) {
-        throw Errors.alreadyExists("address %s is already in use on network %s", requested, network);
-      }
-      return requested;
+      return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
     // the pool's addresses that are hosts of the subnet
     Ipv4 first = pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
@@ -56,17 +45,7 @@ public final class AddressAllocator {
   public static Ipv6 allocate6(String network, Subnet6 subnet, Ipv6 gateway, Set<Ipv6> leased, Ipv6 lastAllocated,
       Ipv6 requested) {
     if (requested != null) {
-      if (!subnet.isHost(requested)) {
-        throw Errors.invalidArgument(
-            "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
-      }
-      if (requested.equals(gateway)) {
-        throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
-      }
-      if (leased.contains(requested)) {
-        throw Errors.alreadyExists("address %s is already in use on network %s", requested, network);
-      }
-      return requested;
+      return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
     Ipv6 first = subnet.firstHost();
     Ipv6 last = subnet.last();
@@ -80,5 +59,21 @@ public final class AddressAllocator {
       }
     }
     throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, subnet);
+  }
+
+  /** An address asked for, of either family, once it is a host of the subnet, not the gateway and free. */
+  private static <A> A checked(String network, A requested, boolean inSubnet, A gateway, Set<A> leased) {
+    if (!inSubnet) {
+      // Docker's daemon's words, which its CLI prints after "Error response from daemon: "
+      throw Errors.invalidArgument(
+          "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
+    }
+    if (requested.equals(gateway)) {
+      throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
+    }
+    if (leased.contains(requested)) {
+      throw Errors.alreadyExists("address %s is already in use on network %s", requested, network);
+    }
+    return requested;
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.network.linux;
 
+import dev.berth.linux.ThreadResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
@@ -83,24 +84,7 @@ public final class NetnsThread implements AutoCloseable {
         result.completeExceptionally(why);
       }
     });
-    try {
-      return result.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for " + thread.getName(), e);
-    }
+    return ThreadResult.await(result, thread.getName());
   }
 
   /**
