@@ -13,7 +13,7 @@ import java.util.Locale;
  * The {@link ContainerLabels#PORTS} label carries each mapping in its {@link #labelValue() label
  * form}, the same syntax with the host port always written. This is the mapping as a client
  * writes it; the network service turns it into a {@link dev.berth.api.network.PortMapping}, the
- * mapping it publishes (IPv4 only).
+ * mapping it publishes.
  */
 public record PortSpec(String hostIp, int hostPort, int containerPort, String protocol) {
   public static final String TCP = "tcp";

@@ -4,7 +4,7 @@ import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
 
 /** An IPv4 address as its 32 bits. */
-public record Ipv4(int bits) implements Comparable<Ipv4> {
+public record Ipv4(int bits) implements IpAddress, Comparable<Ipv4> {
   /** Parses dotted-quad notation, refusing anything else with INVALID_ARGUMENT naming {@code what}. */
   public static Ipv4 parse(String what, String text) {
     String[] parts = text.split("\\.", -1);
@@ -40,6 +40,7 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         | (bytes[3] & 0xff));
   }
 
+  @Override
   public byte[] bytes() {
     return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
   }
@@ -52,6 +53,7 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
     return new Ipv4((int) (unsigned() + n));
   }
 
+  @Override
   public boolean isUnspecified() {
     return bits == 0;
   }

@@ -9,8 +9,10 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** An IPv6 address, its 128 bits as a non-negative number; printed as RFC 5952 writes it (fd00::2). */
-public record Ipv6(BigInteger value) implements Comparable<Ipv6> {
+public record Ipv6(BigInteger value) implements IpAddress, Comparable<Ipv6> {
   static final BigInteger ALL = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+  /** {@code ::}, every IPv6 address of the host. */
+  public static final Ipv6 ANY = new Ipv6(BigInteger.ZERO);
   /** Only hex digits, colons and an embedded IPv4 tail: never a host name for InetAddress to look up. */
   private static final Pattern TEXT = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
 
@@ -57,12 +59,18 @@ public record Ipv6(BigInteger value) implements Comparable<Ipv6> {
     return new Ipv6(new BigInteger(1, bytes));
   }
 
+  @Override
   public byte[] bytes() {
     byte[] raw = value.toByteArray();
     byte[] bytes = new byte[16];
     int n = Math.min(raw.length, 16);
     System.arraycopy(raw, raw.length - n, bytes, 16 - n, n);
     return bytes;
+  }
+
+  @Override
+  public boolean isUnspecified() {
+    return value.signum() == 0;
   }
 
   public Ipv6 plus(long n) {

@@ -1,8 +1,13 @@
 package dev.berth.api.network;
 
 
-/** A published port; {@code hostIp} 0.0.0.0 means every address of the host, {@code hostPort} 0 "pick one". */
-public record PortMapping(Ipv4 hostIp, int hostPort, int containerPort, Protocol protocol) {
+/**
+ * A published port; {@code hostIp} 0.0.0.0 means every IPv4 address of the host, {@code ::} every
+ * IPv6 one, and {@code hostPort} 0 "pick one". A mapping asked for may leave {@code hostIp} null:
+ * every address of each family the container has, published as one mapping per family on the
+ * same host port (Docker's {@code -p 8080:80} on a container with IPv6: 0.0.0.0 and {@code ::}).
+ */
+public record PortMapping(IpAddress hostIp, int hostPort, int containerPort, Protocol protocol) {
   public enum Protocol {
     TCP, UDP;
 
@@ -17,9 +22,19 @@ public record PortMapping(Ipv4 hostIp, int hostPort, int containerPort, Protocol
     return new PortMapping(hostIp, port, containerPort, protocol);
   }
 
-  /** As in {@code berthctl port}: {@code 80/tcp -> 0.0.0.0:18080}. */
+  public PortMapping withHostIp(IpAddress ip) {
+    return new PortMapping(ip, hostPort, containerPort, protocol);
+  }
+
+  /** The host IP as the API carries it: empty for a mapping of every family. */
+  public String hostIpText() {
+    return hostIp == null ? "" : hostIp.toString();
+  }
+
+  /** As in {@code berthctl port}: {@code 80/tcp -> 0.0.0.0:18080}, {@code 80/tcp -> [::]:18080}. */
   @Override
   public String toString() {
-    return containerPort + "/" + protocol.lowerCase() + " -> " + hostIp + ":" + hostPort;
+    return containerPort + "/" + protocol.lowerCase() + " -> " + (hostIp == null ? "*" : hostIp.inHostPort())
+        + ":" + hostPort;
   }
 }

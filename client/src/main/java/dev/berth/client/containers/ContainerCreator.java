@@ -395,11 +395,7 @@ public final class ContainerCreator {
     inherited.stream().map(MountFlag::parse).filter(m -> !asked.contains(m.target())).forEach(mounts::add);
     List<PortSpec> ports = new ArrayList<>();
     for (String p : o.publish) {
-      List<PortSpec> mapped = PortSpec.parseRange(p);
-      if (mapped.get(0).hostIp().contains(":")) {
-        throw InvalidValueException.of("port mapping", p, "IPv6 host addresses are not supported");
-      }
-      ports.addAll(mapped);
+      ports.addAll(PortSpec.parseRange(p));
     }
     if (hostNetwork(o)) {
       ports.clear();

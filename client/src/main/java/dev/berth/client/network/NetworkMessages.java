@@ -9,6 +9,7 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
+import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
@@ -36,7 +37,7 @@ final class NetworkMessages {
 
   static berth.network.v1.PortMapping port(PortMapping p) {
     return berth.network.v1.PortMapping.newBuilder()
-        .setHostIp(p.hostIp().toString())
+        .setHostIp(p.hostIpText())
         .setHostPort(p.hostPort())
         .setContainerPort(p.containerPort())
         .setProtocol(p.protocol().lowerCase())
@@ -85,7 +86,7 @@ final class NetworkMessages {
   }
 
   private static PortMapping port(berth.network.v1.PortMapping p) {
-    return new PortMapping(Ipv4.parse("host IP", p.getHostIp()), p.getHostPort(), p.getContainerPort(),
+    return new PortMapping(p.getHostIp().isEmpty() ? null : IpAddress.parse("host IP", p.getHostIp()), p.getHostPort(), p.getContainerPort(),
         PortMapping.Protocol.valueOf(p.getProtocol().toUpperCase(Locale.ROOT)));
   }
 

@@ -68,8 +68,10 @@ public final class PortCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Docker's {@code net.JoinHostPort}: an IPv6 host IP in brackets, {@code [::]:8080}. */
   private static String address(PortMapping p) {
-    return p.getHostIp() + ":" + p.getHostPort();
+    String ip = p.getHostIp().contains(":") ? "[" + p.getHostIp() + "]" : p.getHostIp();
+    return ip + ":" + p.getHostPort();
   }
 
   /**

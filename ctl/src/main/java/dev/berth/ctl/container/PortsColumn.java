@@ -41,7 +41,8 @@ final class PortsColumn {
         last++;
       }
       PortMapping end = sorted.get(last);
-      shown.add(hostIp(first) + ":" + range(first.getHostPort(), end.getHostPort()) + "->"
+      String ip = hostIp(first).contains(":") ? "[" + hostIp(first) + "]" : hostIp(first);
+      shown.add(ip + ":" + range(first.getHostPort(), end.getHostPort()) + "->"
           + range(first.getContainerPort(), end.getContainerPort()) + "/" + protocol(first));
       i = last + 1;
     }

@@ -27,6 +27,14 @@ class PortsColumnTest {
   }
 
   @Test
+  void ipv6HostAddressesAreInBracketsAfterTheIpv4OnesAsDockersCliShowsThem() {
+    assertEquals("0.0.0.0:8080->80/tcp, [::]:8080->80/tcp",
+        PortsColumn.of(List.of(port("::", 8080, 80, "tcp"), port("0.0.0.0", 8080, 80, "tcp")), List.of()));
+    assertEquals("[::]:8080-8081->80-81/tcp",
+        PortsColumn.of(List.of(port("::", 8081, 81, "tcp"), port("::", 8080, 80, "tcp")), List.of()));
+  }
+
+  @Test
   void exposedPortsNotPublishedComeFirstAsDockersCliShowsThem() {
     assertEquals("80/tcp", PortsColumn.of(List.of(), List.of("80/tcp")));
     // published ones are shown once, as published

@@ -25,6 +25,8 @@ public final class ErrnoException extends IOException {
   public static final int ELOOP = 40;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
+  public static final int EADDRINUSE = 98;
+  public static final int EADDRNOTAVAIL = 99;
   public static final int ECONNRESET = 104;
 
   private final String call;

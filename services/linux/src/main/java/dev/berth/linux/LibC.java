@@ -72,6 +72,10 @@ final class LibC {
 
   static native int connect(int fd, byte[] address, int length) throws LastErrorException;
 
+  static native int listen(int fd, int backlog) throws LastErrorException;
+
+  static native int getsockname(int fd, byte[] address, int[] length) throws LastErrorException;
+
   static native int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
 
   static native int setsockopt(int fd, int level, int name, long[] value, int length) throws LastErrorException;

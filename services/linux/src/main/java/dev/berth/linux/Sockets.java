@@ -30,6 +30,25 @@ public final class Sockets {
     }
   }
 
+  public static void listen(int fd, int backlog, String what) throws ErrnoException {
+    try {
+      LibC.listen(fd, backlog);
+    } catch (LastErrorException e) {
+      throw ErrnoException.of("listen", what, e);
+    }
+  }
+
+  /** The port a bound IPv4 or IPv6 socket has, from its sockaddr (port in bytes 2-3, network order). */
+  public static int localPort(int fd, String what) throws ErrnoException {
+    byte[] address = new byte[128];
+    try {
+      LibC.getsockname(fd, address, new int[] {address.length});
+    } catch (LastErrorException e) {
+      throw ErrnoException.of("getsockname", what, e);
+    }
+    return ((address[2] & 0xff) << 8) | (address[3] & 0xff);
+  }
+
   public static void setIntOption(int fd, int level, int name, int value, String what) throws ErrnoException {
     try {
       LibC.setsockopt(fd, level, name, new int[] {value}, 4);

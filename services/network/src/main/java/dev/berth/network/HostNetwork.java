@@ -138,6 +138,11 @@ final class HostNetwork implements AutoCloseable {
     return thread.call(() -> ports.reserve(mapping));
   }
 
+  /** {@link PortReservations#reserveTogether}: the mappings on one host port. */
+  List<PortMapping> reserveTogether(List<PortMapping> mappings) throws IOException {
+    return thread.call(() -> ports.reserveTogether(mappings));
+  }
+
   void release(PortMapping mapping) throws IOException {
     thread.call(() -> {
       ports.release(mapping);

@@ -31,6 +31,7 @@ import dev.berth.network.files.ResolvConf;
 import dev.berth.network.ipam.AddressAllocator;
 import dev.berth.network.linux.Link;
 import dev.berth.network.nat.NatRules;
+import dev.berth.network.ports.PortSpecs;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -636,9 +637,10 @@ public final class KernelNetworkManager implements NetworkManager {
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
     List<PortMapping> ports = new ArrayList<>();
     for (PortMapping asked : spec.ports()) {
-      PortMapping bound = host.reserve(asked);
-      undo.add("reservation of " + bound, () -> host.release(bound));
-      ports.add(bound);
+      for (PortMapping bound : host.reserveTogether(PortSpecs.perFamily(asked, ipv6 != null, network.name()))) {
+        undo.add("reservation of " + bound, () -> host.release(bound));
+        ports.add(bound);
+      }
     }
     host.ensureBridge(network);
     String hostInterface = "vb" + HexFormat.of().formatHex(randomBytes(5));

@@ -5,6 +5,7 @@ import static dev.berth.network.NetworkHarness.assertOk;
 import static dev.berth.network.NetworkHarness.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,72 @@ class Ipv6NetworkKernelTest {
       h.detach(id);
     }
     h.assertNothingLeft();
+  }
+
+  @Test
+  void aPortPublishedWithoutHostIpAnswersOnBothFamiliesAndGoesWithTheContainer() throws Exception {
+    h = NetworkHarness.open(dir).startOnUnixSocket();
+    Network net6 = create(Network.newBuilder().setName("net6").setSubnet("10.232.0.0/24").setEnableIpv6(true)
+        .setIpv6Subnet("fd00:db8:5::/64"));
+    Attachment web = h.attach("web", "net6", "0:80");
+    assertEquals(2, web.getPortMappingsCount(), web.getPortMappingsList().toString());
+    int port = web.getPortMappings(0).getHostPort();
+    assertEquals("0.0.0.0", web.getPortMappings(0).getHostIp());
+    assertEquals("::", web.getPortMappings(1).getHostIp());
+    assertEquals(port, web.getPortMappings(1).getHostPort(), "one host port for both families, as Docker's");
+    h.startWebServer(web.getNetnsPath(), "hello over both\n");
+
+    assertEquals("hello over both\n", h.httpFromHost("[fd00:db8:5::1]", port), "the host's IPv6 address");
+    assertEquals("hello over both\n", h.httpFromHost("10.232.0.1", port));
+    assertEquals("hello over both\n", h.httpFromHost("127.0.0.1", port));
+    long start = System.nanoTime();
+    assertNull(h.httpFromHost("[::1]", port), "::1 cannot be forwarded without a userland proxy");
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "refused at once, not left waiting");
+    Attachment peer = h.attach("peer", "net6");
+    assertEquals("hello over both\n", in(peer.getNetnsPath(), "curl", "-s", "--max-time", "2",
+        "http://[fd00:db8:5::1]:" + port + "/").output(), "a peer through the host's IPv6 address");
+    assertEquals("hello over both\n", in(web.getNetnsPath(), "curl", "-s", "--max-time", "2",
+        "http://[fd00:db8:5::1]:" + port + "/").output(), "hairpin: the container through its own published port");
+
+    // each family's host port is reserved on its own
+    StatusRuntimeException taken = assertThrows(StatusRuntimeException.class,
+        () -> h.attach("second", "net6", "[::]:" + port + ":80"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, taken.getStatus().getCode());
+    assertTrue(taken.getStatus().getDescription().contains("[::]:" + port + "/tcp"), taken.getStatus().getDescription());
+    h.detach("peer");
+    Attachment v6only = h.attach("v6only", "net6", "[::]:0:80");
+    assertEquals(1, v6only.getPortMappingsCount());
+    assertEquals("::", v6only.getPortMappings(0).getHostIp());
+    StatusRuntimeException loopback = assertThrows(StatusRuntimeException.class,
+        () -> h.attach("loop", "net6", "[::1]:0:80"));
+    assertEquals(Status.Code.INVALID_ARGUMENT, loopback.getStatus().getCode());
+    StatusRuntimeException noIpv6 = assertThrows(StatusRuntimeException.class,
+        () -> h.attach("v4", "", "[::]:0:80"));
+    assertEquals(Status.Code.INVALID_ARGUMENT, noIpv6.getStatus().getCode());
+    assertTrue(noIpv6.getStatus().getDescription().contains("no IPv6 address on network bridge"),
+        noIpv6.getStatus().getDescription());
+    Attachment v4 = h.attach("v4", "", "0:80");
+    assertEquals(1, v4.getPortMappingsCount(), "a container without IPv6 publishes on IPv4 alone");
+
+    String rules = h.onHost("nft", "list", "table", "ip6", "berth").output();
+    assertTrue(rules.contains("tcp dport " + port + " dnat to [" + address6(web) + "]:80"), rules);
+    h.stop();
+    h.startOnUnixSocket();
+    assertEquals(rules, h.onHost("nft", "list", "table", "ip6", "berth").output(), "the same rules after a restart");
+    assertEquals("hello over both\n", h.httpFromHost("[fd00:db8:5::1]", port));
+    assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class,
+        () -> h.attach("second", "net6", "[::]:" + port + ":80")).getStatus().getCode(), "reserved again at start");
+
+    h.detach("web");
+    assertNull(h.httpFromHost("[fd00:db8:5::1]", port), "port closed after detach");
+    assertFalse(h.onHost("nft", "list", "table", "ip6", "berth").output().contains("dport " + port));
+    Attachment again = h.attach("second", "net6", "[::]:" + port + ":80");
+    assertEquals(port, again.getPortMappings(0).getHostPort(), "the port is free again");
+    for (String id : new String[] {"second", "v6only", "v4"}) {
+      h.detach(id);
+    }
+    h.assertNothingLeft();
+    assertFalse(h.onHost("nft", "list", "tables").output().contains("ip6 berth"), "table ip6 berth went with them");
   }
 
   @Test

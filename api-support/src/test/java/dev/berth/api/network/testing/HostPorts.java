@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * The host ports published, refused twice with the kernel manager's code (FAILED_PRECONDITION).
- * An address-wide mapping (0.0.0.0) and one on a single address of the same port and protocol
- * collide, as their sockets would. Host port 0 takes the first free port of the ephemeral range.
+ * An address-wide mapping (0.0.0.0, {@code ::}) and one on a single address of its family, of the
+ * same port and protocol, collide, as their sockets would. Host port 0 takes the first free port of the ephemeral range.
  */
 final class HostPorts {
   private static final int FIRST_EPHEMERAL = 32768;
@@ -41,6 +41,6 @@ final class HostPorts {
 
   private boolean taken(PortMapping m) {
     return published.stream().anyMatch(p -> p.hostPort() == m.hostPort() && p.protocol() == m.protocol()
-        && (p.hostIp().equals(m.hostIp()) || p.hostIp().isUnspecified() || m.hostIp().isUnspecified()));
+        && p.hostIp().isIpv6() == m.hostIp().isIpv6() && (p.hostIp().equals(m.hostIp()) || p.hostIp().isUnspecified() || m.hostIp().isUnspecified()));
   }
 }

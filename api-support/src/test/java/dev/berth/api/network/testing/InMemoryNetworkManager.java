@@ -274,7 +274,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     List<PortMapping> bound = new ArrayList<>();
     try {
       for (PortMapping asked : spec.ports()) {
-        bound.add(ports.reserve(asked));
+        // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
+        bound.add(ports.reserve(asked.hostIp() == null ? asked.withHostIp(PortMapping.ANY) : asked));
       }
     } catch (RuntimeException e) {
       // all or nothing, as an attach on the kernel

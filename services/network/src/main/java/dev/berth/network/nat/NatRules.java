@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  * {@code bridge berth}: frames between containers on one bridge never reach the {@code ip}
  * family's hooks. That table is only touched while such a network exists, so hosts without
  * nftables' bridge family are not asked for it otherwise. Table {@code ip6 berth} holds rules while
- * a network with IPv6 exists: masquerade of its IPv6 subnet, and the same forward rules (by
- * interface) as the {@code ip} table's, which IPv6 packets never pass through; otherwise the batch
- * removes it as it removes {@code ip berth}.
+ * a network with IPv6 exists: the ports published on IPv6, masquerade of its IPv6 subnet, and the
+ * same forward rules (by interface) as the {@code ip} table's, which IPv6 packets never pass
+ * through; otherwise the batch removes it as it removes {@code ip berth}.
  *
  * <p>Rebuilding the table on every change keeps it a pure function of the stored state: the
  * same batch at start-up restores the rules after a restart, and a half-applied change cannot
@@ -51,7 +51,7 @@ public final class NatRules {
       renderIsolatedPorts(batch, networks, attachedByNetwork);
     }
     List<NetworkInfo> inUse = networks.stream().filter(n -> attachedByNetwork.containsKey(n.name())).toList();
-    renderIpv6(batch, networks.stream().anyMatch(NetworkInfo::ipv6) ? inUse : List.of());
+    renderIpv6(batch, networks.stream().anyMatch(NetworkInfo::ipv6) ? inUse : List.of(), attachedByNetwork);
     batch.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n")
         .append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
     if (inUse.isEmpty()) {
@@ -64,6 +64,9 @@ public final class NatRules {
       boolean hasPorts = false;
       for (AttachmentInfo a : attachedByNetwork.get(network.name())) {
         for (PortMapping p : a.ports()) {
+          if (p.hostIp().isIpv6()) {
+            continue;
+          }
           hasPorts = true;
           published.add((p.hostIp().isUnspecified() ? "" : "ip daddr " + p.hostIp() + " ")
               + p.protocol().lowerCase() + " dport " + p.hostPort()
@@ -127,24 +130,54 @@ public final class NatRules {
   }
 
   /**
-   * Table {@code ip6 berth}, anew: masquerade of the IPv6 subnets in use, and the forward rules;
-   * with none in use, just its removal, so that it goes with the last network with IPv6.
+   * Table {@code ip6 berth}, anew: the ports published on IPv6 host addresses, masquerade of the
+   * IPv6 subnets in use, and the forward rules; with none in use, just its removal, so that it goes
+   * with the last network with IPv6. As for IPv4, a published port is DNATed where it arrives from
+   * outside (prerouting) and where the host's own connections leave (output), except at
+   * {@code ::1}: IPv6 has no route_localnet, the kernel drops loopback-sourced packets sent off the
+   * host, so such a connection is left to the reservation's socket, which refuses it at once.
    */
-  private static void renderIpv6(StringBuilder batch, List<NetworkInfo> inUse) {
+  private static void renderIpv6(StringBuilder batch, List<NetworkInfo> inUse,
+      Map<String, List<AttachmentInfo>> attachedByNetwork) {
     batch.append("table ").append(IPV6_FAMILY).append(' ').append(TABLE).append(" {}\n")
         .append("delete table ").append(IPV6_FAMILY).append(' ').append(TABLE).append('\n');
+    List<String> published = new ArrayList<>();
     List<String> postrouting = new ArrayList<>();
     for (NetworkInfo network : inUse) {
+      boolean hasPorts = false;
+      for (AttachmentInfo a : network.ipv6() ? attachedByNetwork.get(network.name()) : List.<AttachmentInfo>of()) {
+        for (PortMapping p : a.ports()) {
+          if (p.hostIp().isIpv6() && a.ipv6() != null) {
+            hasPorts = true;
+            published.add((p.hostIp().isUnspecified() ? "" : "ip6 daddr " + p.hostIp() + " ")
+                + p.protocol().lowerCase() + " dport " + p.hostPort()
+                + " dnat to [" + a.ipv6().ip() + "]:" + p.containerPort()
+                + " comment " + quote(a.namespace() + "/" + a.containerId()));
+          }
+        }
+      }
       if (network.ipv6() && network.masquerade() && !network.internal()) {
         postrouting.add("ip6 saddr " + network.subnet6() + " oifname != " + quote(network.bridge())
             + " masquerade comment " + quote("network " + network.name()));
       }
+      if (hasPorts) {
+        // hairpin: a container reaching a published port through the host's address, as for IPv4
+        postrouting.add("ip6 saddr " + network.subnet6() + " oifname " + quote(network.bridge())
+            + " ct status dnat masquerade");
+      }
     }
     List<String> forward = forwardRules(inUse);
-    if (postrouting.isEmpty() && forward.isEmpty()) {
+    if (published.isEmpty() && postrouting.isEmpty() && forward.isEmpty()) {
       return;
     }
     batch.append("table ").append(IPV6_FAMILY).append(' ').append(TABLE).append(" {\n");
+    if (!published.isEmpty()) {
+      chain(batch, "prerouting", "type nat hook prerouting priority dstnat; policy accept;",
+          List.of("fib daddr type local jump published"));
+      chain(batch, "output", "type nat hook output priority -100; policy accept;",
+          List.of("ip6 daddr != ::1 fib daddr type local jump published"));
+      chain(batch, "published", null, published);
+    }
     if (!postrouting.isEmpty()) {
       chain(batch, "postrouting", "type nat hook postrouting priority srcnat; policy accept;", postrouting);
     }

@@ -1,8 +1,11 @@
 package dev.berth.network.ports;
 
+import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.PortMapping;
 import java.io.Closeable;
+import dev.berth.linux.ErrnoException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -11,7 +14,9 @@ import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -26,6 +31,7 @@ import java.util.logging.Logger;
  */
 public final class PortReservations implements Closeable {
   private static final Logger LOG = Logger.getLogger(PortReservations.class.getName());
+  private static final int PICK_ATTEMPTS = 10;
 
   private record Key(String protocol, String hostIp, int hostPort) {
     static Key of(PortMapping m) {
@@ -33,7 +39,31 @@ public final class PortReservations implements Closeable {
     }
   }
 
-  private final Map<Key, NetworkChannel> held = new HashMap<>();
+  private final Map<Key, Closeable> held = new HashMap<>();
+
+  /**
+   * Binds the mappings' host addresses on one host port, as Docker gives 0.0.0.0 and {@code ::} of
+   * one {@code -p} the same port (so a client may use either family's address with it), and returns
+   * them with the port bound. The mappings differ only in host IP; with host port 0 a port free on
+   * all of them is picked, trying again a few times when the one the first address got is taken on
+   * another. FAILED_PRECONDITION if the port is taken, INVALID_ARGUMENT if a host IP is not the host's.
+   */
+  public List<PortMapping> reserveTogether(List<PortMapping> mappings) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      List<PortMapping> bound = new ArrayList<>();
+      try {
+        for (PortMapping m : mappings) {
+          bound.add(reserve(bound.isEmpty() ? m : m.withHostPort(bound.get(0).hostPort())));
+        }
+        return bound;
+      } catch (BerthException e) {
+        bound.forEach(this::release);
+        if (mappings.get(0).hostPort() != 0 || bound.isEmpty() || attempt == PICK_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
 
   /**
    * Binds the mapping's host address and port and returns the mapping with the port bound.
@@ -42,8 +72,32 @@ public final class PortReservations implements Closeable {
   public PortMapping reserve(PortMapping mapping) throws IOException {
     if (mapping.hostPort() != 0 && held.containsKey(Key.of(mapping))) {
       throw Errors.failedPrecondition("host port %s:%d/%s is already published",
-          mapping.hostIp(), mapping.hostPort(), mapping.protocol().lowerCase());
+          mapping.hostIp().inHostPort(), mapping.hostPort(), mapping.protocol().lowerCase());
     }
+    Closeable socket;
+    int port;
+    if (mapping.hostIp() instanceof Ipv6 ip) {
+      try {
+        Ipv6OnlySocket bound = Ipv6OnlySocket.bind(ip, mapping.hostPort(), mapping.protocol() == PortMapping.Protocol.TCP);
+        socket = bound;
+        port = bound.port();
+      } catch (ErrnoException e) {
+        if (e.errno() != ErrnoException.EADDRINUSE && e.errno() != ErrnoException.EADDRNOTAVAIL) {
+          throw e;
+        }
+        throw refusal(mapping, e.errno() == ErrnoException.EADDRNOTAVAIL);
+      }
+    } else {
+      NetworkChannel channel = bind4(mapping);
+      socket = channel;
+      port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+    PortMapping bound = mapping.withHostPort(port);
+    held.put(Key.of(bound), socket);
+    return bound;
+  }
+
+  private static NetworkChannel bind4(PortMapping mapping) throws IOException {
     InetSocketAddress address =
         new InetSocketAddress(InetAddress.getByAddress(mapping.hostIp().bytes()), mapping.hostPort());
     NetworkChannel channel = mapping.protocol() == PortMapping.Protocol.TCP
@@ -55,25 +109,26 @@ public final class PortReservations implements Closeable {
       } else {
         channel.bind(address);
       }
+      return channel;
     } catch (BindException e) {
       channel.close();
-      if (String.valueOf(e.getMessage()).contains("assign requested address")) {
-        throw Errors.invalidArgument("host IP %s is not an address of this host", mapping.hostIp());
-      }
-      throw Errors.failedPrecondition("host port %s:%d/%s is already in use",
-          mapping.hostIp(), mapping.hostPort(), mapping.protocol().lowerCase());
+      throw refusal(mapping, String.valueOf(e.getMessage()).contains("assign requested address"));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
-    int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-    PortMapping bound = mapping.withHostPort(port);
-    held.put(Key.of(bound), channel);
-    return bound;
+  }
+
+  private static BerthException refusal(PortMapping mapping, boolean notOurs) {
+    if (notOurs) {
+      return Errors.invalidArgument("host IP %s is not an address of this host", mapping.hostIp());
+    }
+    return Errors.failedPrecondition("host port %s:%d/%s is already in use",
+        mapping.hostIp().inHostPort(), mapping.hostPort(), mapping.protocol().lowerCase());
   }
 
   public void release(PortMapping mapping) {
-    NetworkChannel channel = held.remove(Key.of(mapping));
+    Closeable channel = held.remove(Key.of(mapping));
     if (channel != null) {
       closeQuietly(channel, mapping);
     }

@@ -4,6 +4,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
+import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Ipv6Interface;
@@ -262,7 +263,7 @@ public final class NetworkStore {
     Map<String, List<PortMapping>> portsByOwner = new HashMap<>();
     for (Map.Entry<String, PortMapping> e : Sql.query(c, PORT_COLUMNS + " " + ports,
         r -> Map.entry(owner(r.getString(5), r.getString(6), r.getString(7)),
-            new PortMapping(Ipv4.parse("stored host IP", r.getString(2)), r.getInt(3), r.getInt(4),
+            new PortMapping(IpAddress.parse("stored host IP", r.getString(2)), r.getInt(3), r.getInt(4),
                 PortMapping.Protocol.valueOf(r.getString(1).toUpperCase(Locale.ROOT)))), args)) {
       portsByOwner.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
     }

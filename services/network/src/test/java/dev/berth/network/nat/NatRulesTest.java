@@ -30,7 +30,7 @@ class NatRulesTest {
   @Test
   void rendersMasqueradeAndPublishedPorts() {
     String batch = NatRules.render(List.of(BRIDGE, INTERNAL), List.of(
-        attachment("web", BRIDGE, "10.88.0.2", List.of(PortSpecs.parse("18080:80"),
+        attachment("web", BRIDGE, "10.88.0.2", List.of(PortSpecs.parse("0.0.0.0:18080:80"),
             PortSpecs.parse("127.0.0.1:5353:53/udp"))),
         attachment("db", INTERNAL, "10.90.0.2", List.of())));
     assertTrue(batch.startsWith("table ip6 berth {}\ndelete table ip6 berth\ntable ip berth {}\ndelete table ip berth\n"

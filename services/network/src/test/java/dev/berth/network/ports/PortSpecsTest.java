@@ -11,12 +11,30 @@ import org.junit.jupiter.api.Test;
 class PortSpecsTest {
   @Test
   void parsesTheLabelSyntax() {
-    assertEquals("80/tcp -> 0.0.0.0:18080", PortSpecs.parse("18080:80").toString());
+    assertEquals("80/tcp -> 0.0.0.0:18080", PortSpecs.parse("0.0.0.0:18080:80").toString());
+    assertEquals("80/tcp -> [::]:18080", PortSpecs.parse("[::]:18080:80").toString());
+    assertEquals(null, PortSpecs.parse("18080:80").hostIp(), "no host IP: every family the container has");
     assertEquals("53/udp -> 127.0.0.1:5353", PortSpecs.parse("127.0.0.1:5353:53/udp").toString());
-    assertEquals("80/tcp -> 0.0.0.0:0", PortSpecs.parse("0:80/tcp").toString());
+    assertEquals("80/tcp -> *:0", PortSpecs.parse("0:80/tcp").toString());
     PortMapping m = PortSpecs.of("", 0, 443, "");
     assertEquals(PortMapping.Protocol.TCP, m.protocol());
-    assertEquals(PortMapping.ANY, m.hostIp());
+    assertEquals(null, m.hostIp());
+  }
+
+  @Test
+  void aMappingWithoutHostIpIsPublishedOnEachFamilyTheContainerHas() {
+    PortMapping any = PortSpecs.parse("8080:80");
+    assertEquals("[80/tcp -> 0.0.0.0:8080, 80/tcp -> [::]:8080]", PortSpecs.perFamily(any, true, "n").toString());
+    assertEquals("[80/tcp -> 0.0.0.0:8080]", PortSpecs.perFamily(any, false, "n").toString());
+    assertEquals("[80/tcp -> 127.0.0.1:8080]",
+        PortSpecs.perFamily(PortSpecs.parse("127.0.0.1:8080:80"), true, "n").toString());
+    assertEquals("[80/tcp -> [2001:db8::1]:8080]",
+        PortSpecs.perFamily(PortSpecs.parse("[2001:db8::1]:8080:80"), true, "n").toString());
+    BerthException noIpv6 = assertThrows(BerthException.class,
+        () -> PortSpecs.perFamily(PortSpecs.parse("[::]:8080:80"), false, "bridge"));
+    assertEquals(Status.Code.INVALID_ARGUMENT, noIpv6.code());
+    BerthException loopback = assertThrows(BerthException.class, () -> PortSpecs.parse("[::1]:8080:80"));
+    assertEquals(Status.Code.INVALID_ARGUMENT, loopback.code());
   }
 
   @Test
