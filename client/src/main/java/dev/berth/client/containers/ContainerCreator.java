@@ -1,6 +1,7 @@
 package dev.berth.client.containers;
 
 import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
@@ -14,6 +15,7 @@ import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.api.labels.NetworkAliases;
 import dev.berth.api.labels.PortSpec;
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.network.MacAddress;
@@ -434,13 +436,7 @@ public final class ContainerCreator {
         throw InvalidValueException.of("MAC address", o.macAddress, "six hex pairs separated by colons, unicast");
       }
     }
-    if (o.ip != null && !IpLiterals.isIpv4(o.ip)) {
-      throw InvalidValueException.of("IP address", o.ip, "not an IPv4 address");
-    }
-    if (o.ip6 != null && !IpLiterals.isAssignableIpv6(o.ip6)) {
-      // Docker's daemon's words
-      throw new ClientException("invalid endpoint settings:\ninvalid IPv6 address: " + o.ip6);
-    }
+    o.networkAliases.forEach(NetworkAliases::checked);
     for (String domain : o.dnsSearch) {
       if (domain.isBlank() || domain.contains(",") || domain.chars().anyMatch(Character::isWhitespace)) {
         throw InvalidValueException.of("DNS search domain", domain, "a domain name without spaces or commas");
@@ -610,18 +606,13 @@ public final class ContainerCreator {
     if (!bridged && !mode.equals("host") && (!parsed.ports().isEmpty() || o.publishAll)) {
       throw new ClientException("conflicting options: port publishing and the network mode " + mode);
     }
-    if (o.ip != null && !bridged) {
-      throw new ClientException("conflicting options: --ip and the network mode " + mode);
-    }
-    if (o.ip6 != null && !bridged) {
-      throw new ClientException("conflicting options: --ip6 and the network mode " + mode);
-    }
     if (o.macAddress != null && !bridged) {
       throw new ClientException("conflicting options: mac-address and the network mode");
     }
-    if ((o.ip != null || o.ip6 != null) && mode.equals("bridge")) {
-      // as docker: the default network's addresses are handed out in turn
-      throw new ClientException("user specified IP address is supported on user defined networks only");
+    // before anything is made, as Docker's daemon checks them when it creates the container
+    String heading = "invalid config for network " + mode + ": ";
+    if (!bridged || mode.equals("bridge")) {
+      RequestedAddresses.check(heading, null, o.ip, o.ip6);
     }
     if (!o.networkAliases.isEmpty() && (!bridged || mode.equals("bridge"))) {
       throw new ClientException("network-scoped alias is supported only for containers in user defined networks");
@@ -636,15 +627,20 @@ public final class ContainerCreator {
       }
       return "container:" + other.id();
     }
+    Network found = null;
     if (bridged && !mode.equals("bridge")) {
       try {
-        NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build());
+        found = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build())
+            .getNetwork();
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
           throw NoSuchObjectException.network(mode, e);
         }
         throw e;
       }
+    }
+    if (found != null) {
+      RequestedAddresses.check(heading, found, o.ip, o.ip6);
     }
     return mode;
   }
