@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.IpLiterals;
@@ -60,6 +61,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -251,6 +253,7 @@ public final class ContainerCreator {
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
     String network = network(o, parsed);
+    List<ConnectedNetwork> connected = connectedNetworks(o);
     // as in Docker, -v makes a missing host directory and --mount refuses it
     List<MountRequest> shortForm = parsed.mounts().subList(0, o.volumes.size());
     List<Path> missingSources = new ArrayList<>();
@@ -286,6 +289,7 @@ public final class ContainerCreator {
         hosts.addAll(link.hostEntries(channel, network, name));
       }
       Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
+      connected.forEach(n -> labels.put(n.labelKey(), n.labelValue()));
       isolation.label(labels, ownsDevShm(allMounts));
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
@@ -643,6 +647,56 @@ public final class ContainerCreator {
       RequestedAddresses.check(heading, found, o.ip, o.ip6);
     }
     return mode;
+  }
+
+  /**
+   * The networks of {@code --network} given again, as Docker 27 attaches a container to all of them
+   * at create: each a user-defined network that exists, given once, beside a first one that is
+   * user-defined too. They are kept as {@code network connect} keeps the networks it adds.
+   */
+  private List<ConnectedNetwork> connectedNetworks(ContainerOptions o) {
+    if (o.moreNetworks.isEmpty()) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>(List.of(o.network));
+    all.addAll(o.moreNetworks);
+    List<ConnectedNetwork> connected = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String given : all) {
+      if (!seen.add(given)) {
+        // Docker's CLI's words
+        throw new ClientException("network \"" + given + "\" is specified multiple times");
+      }
+    }
+    if (all.stream().anyMatch(ContainerCreator::predefined)) {
+      throw new ClientException(all.stream().allMatch(ContainerCreator::predefined)
+          ? "conflicting options: only one of the network modes bridge, host, none and container: can be given"
+          // Docker's CLI's words
+          : "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+    }
+    Set<String> names = new HashSet<>();
+    for (String given : o.moreNetworks) {
+      Network found;
+      try {
+        found = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(given).build())
+            .getNetwork();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw NoSuchObjectException.network(given, e);
+        }
+        throw e;
+      }
+      if (names.add(found.getName()) && !found.getName().equals(o.network)) {
+        connected.add(new ConnectedNetwork(found.getName(), "", List.of()));
+      }
+    }
+    return connected;
+  }
+
+  /** Docker's network modes that are no user-defined network (the default bridge's among them). */
+  private static boolean predefined(String mode) {
+    return mode.equals("bridge") || mode.equals("default") || mode.equals("host") || mode.equals("none")
+        || mode.startsWith("container:");
   }
 
   /**

@@ -22,6 +22,7 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
 import dev.berth.content.file.FileContentStore;
 import dev.berth.client.InvalidParameterException;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.spec.BlockIoFlags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -268,6 +269,36 @@ class ContainerCreatorTest {
     o.ip = ip;
     o.ip6 = ip6;
     return assertThrows(InvalidParameterException.class, () -> create(o)).getMessage();
+  }
+
+  @Test
+  void aSecondNetworkIsJoinedAsDocker27JoinsIt() {
+    networks.byName.put("n6", Network.newBuilder().setName("n6").setSubnet("10.241.0.0/24").build());
+    networks.byName.put("m6", Network.newBuilder().setName("m6").setSubnet("10.242.0.0/24").build());
+    ContainerOptions both = withLayer();
+    both.network = "n6";
+    both.moreNetworks = List.of("m6");
+    both.ip = "10.241.0.9";
+    Map<String, String> labels = create(both).getLabelsMap();
+    assertEquals("n6", labels.get(ContainerLabels.NETWORK));
+    assertEquals("10.241.0.9", labels.get(ContainerLabels.IP));
+    assertEquals("ip=", labels.get("io.berth.connected.m6"), "no address of its own: --ip is the first's");
+
+    ContainerOptions twice = withLayer();
+    twice.network = "n6";
+    twice.moreNetworks = List.of("n6");
+    assertEquals("network \"n6\" is specified multiple times",
+        assertThrows(ClientException.class, () -> create(twice)).getMessage());
+    ContainerOptions mixed = withLayer();
+    mixed.network = "bridge";
+    mixed.moreNetworks = List.of("m6");
+    assertEquals("conflicting options: cannot attach both user-defined and non-user-defined network-modes",
+        assertThrows(ClientException.class, () -> create(mixed)).getMessage());
+    ContainerOptions absent = withLayer();
+    absent.network = "n6";
+    absent.moreNetworks = List.of("nowhere");
+    assertThrows(NoSuchObjectException.class, () -> create(absent));
+    assertEquals(1, containers.byId.size());
   }
 
   @Test
