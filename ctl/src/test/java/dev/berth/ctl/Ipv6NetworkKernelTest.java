@@ -76,13 +76,17 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
           outside::toString);
       Cli.Result malformed = berthd.ctl("run", "--rm", "--network", "fixed6", "--ip6", "fd00::zz", "busybox", "true");
       assertEquals(125, malformed.exit(), malformed::toString);
-      assertTrue(malformed.stderr().startsWith("berthctl: invalid endpoint settings:\ninvalid IPv6 address: fd00::zz."),
-          malformed::toString);
+      assertTrue(malformed.stderr().startsWith("berthctl: Error response from daemon: invalid config for network fixed6: "
+          + "invalid endpoint settings:\n* invalid IPv6 address: fd00::zz\n"
+          + "* no configured subnet or ip-range contain the IP address fd00::zz."), malformed::toString);
 
       ok("restart", "-t", "0", "six");
       addresses = ok("exec", "six", "ip", "-6", "addr").out();
       assertTrue(addresses.contains("inet6 fd00:db8:a::42/64"), addresses);
 
+      Cli.Result badConnect = berthd.ctl("network", "connect", "--ip6", "nope", "other6", "six");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n* invalid IPv6 address: nope\n"
+          + "* no configured subnet or ip-range contain the IP address nope\n", badConnect.stderr());
       ok("network", "connect", "--ip6", "fd00:db8:b::77", "other6", "six");
       addresses = ok("exec", "six", "ip", "-6", "addr", "show", "eth1").out();
       assertTrue(addresses.contains("inet6 fd00:db8:b::77/64"), addresses);
@@ -92,11 +96,48 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       endpoint = JSON.readTree(ok("inspect", "six").stdout()).get(0).get("NetworkSettings").get("Networks")
           .get("other6");
       assertEquals("{\"IPv6Address\":\"fd00:db8:b::77\"}", endpoint.get("IPAMConfig").toString());
-      Cli.Result badConnect = berthd.ctl("network", "connect", "--ip6", "nope", "fixed6", "six");
-      assertEquals("invalid endpoint settings:\ninvalid IPv6 address: nope\n", badConnect.stderr());
     } finally {
       berthd.ctl("rm", "-f", "six");
       berthd.ctl("network", "rm", "fixed6", "other6");
+    }
+  }
+
+  @Test
+  void addressesANetworkCannotGiveAreRefusedAtCreateAndConnectNotAtTheNextStart() throws Exception {
+    try {
+      ok("network", "create", "--ipv6", "--subnet", "10.241.0.0/24", "--subnet", "fd00:bb::/64", "m6");
+      ok("network", "create", "--subnet", "10.242.0.0/24", "v4only");
+      Cli.Result outside = berthd.ctl("run", "--network", "m6", "--ip6", "fd00:cc::5", "busybox", "true");
+      assertEquals(125, outside.exit(), outside::toString);
+      assertTrue(outside.stderr().startsWith("berthctl: Error response from daemon: invalid config for network m6: "
+          + "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address fd00:cc::5."),
+          outside::toString);
+      Cli.Result noIpv6 = berthd.ctl("create", "--network", "v4only", "--ip6", "fd00:bb::5", "busybox", "true");
+      assertEquals("Error response from daemon: invalid config for network v4only: invalid endpoint settings:\n"
+          + "user specified IP address is supported only when connecting to networks with user configured subnets\n",
+          noIpv6.stderr());
+      assertEquals("", ok("ps", "-aq").out(), "no container left Created");
+
+      ok("create", "--name", "s1", "--network", "v4only", "busybox", "sleep", "1000");
+      Cli.Result injected = berthd.ctl("network", "connect", "--ip", "10.241.0.9,ip6=fd00:bb::99,alias=evil", "m6", "s1");
+      assertEquals(1, injected.exit(), injected::toString);
+      assertEquals("Error response from daemon: invalid endpoint settings:\n* invalid IPv4 address: "
+          + "10.241.0.9,ip6=fd00:bb::99,alias=evil\n* no configured subnet or ip-range contain the IP address "
+          + "10.241.0.9,ip6=fd00:bb::99,alias=evil\n", injected.stderr());
+      Cli.Result aliased = berthd.ctl("network", "connect", "--alias", "x,ip6=fd00:bb::99", "m6", "s1");
+      assertEquals(1, aliased.exit(), aliased::toString);
+      assertTrue(aliased.stderr().contains("invalid network alias \"x,ip6=fd00:bb::99\""), aliased::toString);
+      Cli.Result notInSubnet = berthd.ctl("network", "connect", "--ip6", "fd00:cc::5", "m6", "s1");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "no configured subnet or ip-range contain the IP address fd00:cc::5\n", notInSubnet.stderr());
+      Cli.Result onTheBridge = berthd.ctl("network", "connect", "--ip", "172.17.0.50", "bridge", "s1");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "user specified IP address is supported on user defined networks only\n", onTheBridge.stderr());
+      JsonNode networks = JSON.readTree(ok("inspect", "s1").stdout()).get(0).get("NetworkSettings").get("Networks");
+      assertTrue(networks.size() == 1 && networks.has("v4only"), networks::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "s1");
+      berthd.ctl("network", "rm", "m6", "v4only");
     }
   }
 }

@@ -20,9 +20,27 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
   private static final String ALIAS = "alias=";
   private static final String HOST = "host=";
 
+  /**
+   * Refuses (InvalidValueException) what would not read back as given: an address that is not one
+   * of its family, an alias or a hosts entry holding the label's separators, any of which could
+   * otherwise slip items of its own (another address) into the label.
+   */
   public ConnectedNetwork {
     ip = ip == null ? "" : ip;
     ip6 = ip6 == null ? "" : ip6;
+    if (!ip.isEmpty() && !IpLiterals.isIpv4(ip)) {
+      throw InvalidValueException.of("IPv4 address", ip, "not an IPv4 address");
+    }
+    if (!ip6.isEmpty() && !IpLiterals.isIpv6(ip6)) {
+      throw InvalidValueException.of("IPv6 address", ip6, "not an IPv6 address");
+    }
+    aliases.forEach(NetworkAliases::checked);
+    for (HostEntrySpec host : hosts) {
+      String item = host.labelValue();
+      if (item.contains(",") || item.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        throw InvalidValueException.of("host entry", item, "a name and an address without commas or blanks");
+      }
+    }
     aliases = List.copyOf(aliases);
     hosts = List.copyOf(hosts);
   }

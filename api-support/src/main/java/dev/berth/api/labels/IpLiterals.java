@@ -29,6 +29,11 @@ public final class IpLiterals {
     }
   }
 
+  /** An IPv4 address a container can be given: not {@code 0.0.0.0}, as Docker's daemon refuses it for --ip. */
+  public static boolean isAssignableIpv4(String text) {
+    return isIpv4(text) && !text.equals("0.0.0.0");
+  }
+
   /** An IPv6 address a container can be given: not {@code ::}, as Docker's daemon refuses it for --ip6. */
   public static boolean isAssignableIpv6(String text) {
     try {

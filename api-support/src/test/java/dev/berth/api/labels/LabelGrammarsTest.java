@@ -140,4 +140,19 @@ class LabelGrammarsTest {
     assertEquals(List.of(six), ConnectedNetwork.of(java.util.Map.of(six.labelKey(), six.labelValue())));
     assertEquals("", ConnectedNetwork.of(java.util.Map.of("io.berth.connected.v6", "ip=10.90.0.7")).get(0).ip6());
   }
+
+  @Test
+  void aConnectedNetworkRefusesValuesThatWouldAddItemsOfTheirOwn() {
+    refused(ip -> new ConnectedNetwork("m6", ip, "", List.of(), List.of()), "10.241.0.9,ip6=fd00:bb::99,alias=evil");
+    refused(ip6 -> new ConnectedNetwork("m6", "", ip6, List.of(), List.of()), "fd00:bb::1,ip=10.241.0.66");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "x,ip6=fd00:bb::99");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "x=y");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "two words");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "semi;colon");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "tab\there");
+    refused(item -> new ConnectedNetwork("m6", "", "", List.of(),
+        List.of(new HostEntrySpec(item.substring(0, item.lastIndexOf(':')), "10.0.0.2"))), "db,ip=10.241.0.66:10.0.0.2");
+    refused(ip -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.m6", "ip=" + ip)), "nowhere");
+    assertEquals("web.front-1_a", NetworkAliases.checked("web.front-1_a"));
+  }
 }

@@ -1,6 +1,7 @@
 package dev.berth.client.containers;
 
 import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
@@ -10,10 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.api.labels.NetworkAliases;
 import dev.berth.api.labels.PortSpec;
 import dev.berth.api.labels.RestartPolicy;
 import dev.berth.api.network.MacAddress;
@@ -58,6 +61,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -249,6 +253,7 @@ public final class ContainerCreator {
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
     String network = network(o, parsed);
+    List<ConnectedNetwork> connected = connectedNetworks(o);
     // as in Docker, -v makes a missing host directory and --mount refuses it
     List<MountRequest> shortForm = parsed.mounts().subList(0, o.volumes.size());
     List<Path> missingSources = new ArrayList<>();
@@ -284,6 +289,7 @@ public final class ContainerCreator {
         hosts.addAll(link.hostEntries(channel, network, name));
       }
       Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
+      connected.forEach(n -> labels.put(n.labelKey(), n.labelValue()));
       isolation.label(labels, ownsDevShm(allMounts));
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
@@ -430,13 +436,7 @@ public final class ContainerCreator {
         throw InvalidValueException.of("MAC address", o.macAddress, "six hex pairs separated by colons, unicast");
       }
     }
-    if (o.ip != null && !IpLiterals.isIpv4(o.ip)) {
-      throw InvalidValueException.of("IP address", o.ip, "not an IPv4 address");
-    }
-    if (o.ip6 != null && !IpLiterals.isAssignableIpv6(o.ip6)) {
-      // Docker's daemon's words
-      throw new ClientException("invalid endpoint settings:\ninvalid IPv6 address: " + o.ip6);
-    }
+    o.networkAliases.forEach(NetworkAliases::checked);
     for (String domain : o.dnsSearch) {
       if (domain.isBlank() || domain.contains(",") || domain.chars().anyMatch(Character::isWhitespace)) {
         throw InvalidValueException.of("DNS search domain", domain, "a domain name without spaces or commas");
@@ -606,18 +606,13 @@ public final class ContainerCreator {
     if (!bridged && !mode.equals("host") && (!parsed.ports().isEmpty() || o.publishAll)) {
       throw new ClientException("conflicting options: port publishing and the network mode " + mode);
     }
-    if (o.ip != null && !bridged) {
-      throw new ClientException("conflicting options: --ip and the network mode " + mode);
-    }
-    if (o.ip6 != null && !bridged) {
-      throw new ClientException("conflicting options: --ip6 and the network mode " + mode);
-    }
     if (o.macAddress != null && !bridged) {
       throw new ClientException("conflicting options: mac-address and the network mode");
     }
-    if ((o.ip != null || o.ip6 != null) && mode.equals("bridge")) {
-      // as docker: the default network's addresses are handed out in turn
-      throw new ClientException("user specified IP address is supported on user defined networks only");
+    // before anything is made, as Docker's daemon checks them when it creates the container
+    String heading = "invalid config for network " + mode + ": ";
+    if (!bridged || mode.equals("bridge")) {
+      RequestedAddresses.check(heading, null, o.ip, o.ip6);
     }
     if (!o.networkAliases.isEmpty() && (!bridged || mode.equals("bridge"))) {
       throw new ClientException("network-scoped alias is supported only for containers in user defined networks");
@@ -632,9 +627,11 @@ public final class ContainerCreator {
       }
       return "container:" + other.id();
     }
+    Network found = null;
     if (bridged && !mode.equals("bridge")) {
       try {
-        NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build());
+        found = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build())
+            .getNetwork();
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
           throw NoSuchObjectException.network(mode, e);
@@ -642,7 +639,60 @@ public final class ContainerCreator {
         throw e;
       }
     }
+    if (found != null) {
+      RequestedAddresses.check(heading, found, o.ip, o.ip6);
+    }
     return mode;
+  }
+
+  /**
+   * The networks of {@code --network} given again, as Docker 27 attaches a container to all of them
+   * at create: each a user-defined network that exists, given once, beside a first one that is
+   * user-defined too. They are kept as {@code network connect} keeps the networks it adds.
+   */
+  private List<ConnectedNetwork> connectedNetworks(ContainerOptions o) {
+    if (o.moreNetworks.isEmpty()) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>(List.of(o.network));
+    all.addAll(o.moreNetworks);
+    List<ConnectedNetwork> connected = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String given : all) {
+      if (!seen.add(given)) {
+        // Docker's CLI's words
+        throw new ClientException("network \"" + given + "\" is specified multiple times");
+      }
+    }
+    if (all.stream().anyMatch(ContainerCreator::predefined)) {
+      throw new ClientException(all.stream().allMatch(ContainerCreator::predefined)
+          ? "conflicting options: only one of the network modes bridge, host, none and container: can be given"
+          // Docker's CLI's words
+          : "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+    }
+    Set<String> names = new HashSet<>();
+    for (String given : o.moreNetworks) {
+      Network found;
+      try {
+        found = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(given).build())
+            .getNetwork();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw NoSuchObjectException.network(given, e);
+        }
+        throw e;
+      }
+      if (names.add(found.getName()) && !found.getName().equals(o.network)) {
+        connected.add(new ConnectedNetwork(found.getName(), "", List.of()));
+      }
+    }
+    return connected;
+  }
+
+  /** Docker's network modes that are no user-defined network (the default bridge's among them). */
+  private static boolean predefined(String mode) {
+    return mode.equals("bridge") || mode.equals("default") || mode.equals("host") || mode.equals("none")
+        || mode.startsWith("container:");
   }
 
   /**

@@ -87,6 +87,12 @@ public final class ContainerOptions {
   public List<String> publish = new ArrayList<>();
   public boolean publishAll;
   public String network = "bridge";
+  /**
+   * Docker's {@code --network} given again: further user-defined networks the container is connected
+   * to at create, with no address or alias of its own ({@link #ip}, {@link #ip6} and
+   * {@link #networkAliases} are the first network's).
+   */
+  public List<String> moreNetworks = new ArrayList<>();
   public String ip;
   /** Docker's {@code --ip6}: the container's IPv6 address on a user-defined network with IPv6. */
   public String ip6;

@@ -14,6 +14,7 @@ import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.api.labels.NetworkAliases;
 import dev.berth.client.ClientException;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -102,7 +103,9 @@ public final class NetworkConnections {
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network, ALREADY_EXISTS when
    *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network
    * @throws dev.berth.client.ClientException for links on the default network, or to a container
-   *     not running on this one
+   *     not running on this one; {@link dev.berth.client.InvalidParameterException} for an address
+   *     the network cannot give (malformed, outside its subnets, on the default network)
+   * @throws dev.berth.api.InvalidValueException for an alias no label can hold
    */
   public void connect(Container record, String nameOrId, String ip, String ip6, List<String> aliases,
       List<String> links) {
@@ -123,6 +126,9 @@ public final class NetworkConnections {
     if (!links.isEmpty() && found.getIsDefault()) {
       throw new ClientException("links are only supported for user-defined networks");
     }
+    // now, as Docker's daemon checks them, not at the next start of a stopped container
+    RequestedAddresses.check("", found.getIsDefault() ? null : found, ip, ip6);
+    aliases.forEach(NetworkAliases::checked);
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String link : links) {
       hosts.addAll(ContainerLink.parse(link).hostEntries(channel, network, name));

@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import berth.network.v1.Network;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.ConflictException;
@@ -21,6 +22,7 @@ import dev.berth.common.store.MetadataStore;
 import dev.berth.content.ContentService;
 import dev.berth.content.file.FileContentStore;
 import dev.berth.client.InvalidParameterException;
+import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.spec.BlockIoFlags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +50,7 @@ class ContainerCreatorTest {
   private final FakeServices.Containers containers = new FakeServices.Containers();
   private final FakeServices.Volumes volumes = new FakeServices.Volumes();
   private final FakeServices.Snapshots snapshots = new FakeServices.Snapshots();
+  private final FakeServices.Networks networks = new FakeServices.Networks();
   private InProcessBerth berth;
 
   @BeforeEach
@@ -66,7 +69,7 @@ class ContainerCreatorTest {
     addImage(blobs, WITH_VOLUMES, "{\"Volumes\":{\"/data\":{},\"/logs/\":{}}}");
     addImage(blobs, WITH_LAYER, "{\"Cmd\":[\"true\"]}", "\"sha256:" + "a".repeat(64) + "\"");
     berth = InProcessBerth.serving(new ContentService(content), images, containers, volumes, snapshots,
-        new FakeServices.Leases());
+        new FakeServices.Leases(), networks);
   }
 
   private void addImage(Blobs blobs, String name, String runConfig) {
@@ -227,31 +230,85 @@ class ContainerCreatorTest {
   }
 
   @Test
-  void anIp6IsRefusedAsDockerRefusesItBeforeAnythingIsMade() {
-    ContainerOptions malformed = plain();
-    malformed.network = "net6";
-    malformed.ip6 = "fd00:db8::zz";
-    assertEquals("invalid endpoint settings:\ninvalid IPv6 address: fd00:db8::zz",
-        assertThrows(ClientException.class, () -> create(malformed)).getMessage());
-    ContainerOptions ipv4 = plain();
-    ipv4.network = "net6";
-    ipv4.ip6 = "10.0.0.5";
-    assertEquals("invalid endpoint settings:\ninvalid IPv6 address: 10.0.0.5",
-        assertThrows(ClientException.class, () -> create(ipv4)).getMessage());
-    ContainerOptions unspecified = plain();
-    unspecified.network = "net6";
-    unspecified.ip6 = "::";
-    assertEquals("invalid endpoint settings:\ninvalid IPv6 address: ::",
-        assertThrows(ClientException.class, () -> create(unspecified)).getMessage());
-    ContainerOptions onTheDefaultBridge = plain();
-    onTheDefaultBridge.ip6 = "fd00:db8::42";
-    assertEquals("user specified IP address is supported on user defined networks only",
-        assertThrows(ClientException.class, () -> create(onTheDefaultBridge)).getMessage());
-    ContainerOptions withoutANetwork = plain();
-    withoutANetwork.network = "none";
-    withoutANetwork.ip6 = "fd00:db8::42";
-    assertEquals("conflicting options: --ip6 and the network mode none",
-        assertThrows(ClientException.class, () -> create(withoutANetwork)).getMessage());
+  void addressesAreRefusedAsDockersDaemonRefusesThemBeforeAnythingIsMade() {
+    networks.byName.put("net6", Network.newBuilder().setName("net6").setSubnet("10.241.0.0/24")
+        .setEnableIpv6(true).setIpv6Subnet("fd00:bb::/64").build());
+    networks.byName.put("net4", Network.newBuilder().setName("net4").setSubnet("10.242.0.0/24").build());
+    assertEquals("invalid config for network net6: invalid endpoint settings:\n* invalid IPv6 address: fd00:db8::zz\n"
+        + "* no configured subnet or ip-range contain the IP address fd00:db8::zz", refusal("net6", null, "fd00:db8::zz"));
+    assertEquals("invalid config for network net6: invalid endpoint settings:\n* invalid IPv6 address: ::\n"
+        + "* no configured subnet or ip-range contain the IP address ::", refusal("net6", null, "::"));
+    assertEquals("invalid config for network net6: invalid endpoint settings:\n* invalid IPv4 address: 0.0.0.0\n"
+        + "* no configured subnet or ip-range contain the IP address 0.0.0.0", refusal("net6", "0.0.0.0", null));
+    assertEquals("invalid config for network net6: invalid endpoint settings:\n"
+        + "no configured subnet or ip-range contain the IP address fd00:cc::5", refusal("net6", null, "fd00:cc::5"));
+    assertEquals("invalid config for network net6: invalid endpoint settings:\n"
+        + "no configured subnet or ip-range contain the IP address 10.9.0.5", refusal("net6", "10.9.0.5", null));
+    assertEquals("invalid config for network net4: invalid endpoint settings:\nuser specified IP address is "
+        + "supported only when connecting to networks with user configured subnets", refusal("net4", null, "fd00:bb::5"));
+    assertEquals("invalid config for network bridge: invalid endpoint settings:\n"
+        + "user specified IP address is supported on user defined networks only", refusal("bridge", null, "fd00:bb::5"));
+    for (String mode : List.of("host", "none", "container:other")) {
+      assertEquals("invalid config for network " + mode + ": invalid endpoint settings:\n"
+          + "user specified IP address is supported on user defined networks only", refusal(mode, "10.241.0.5", null));
+    }
+    assertTrue(containers.byId.isEmpty());
+    ContainerOptions inside = withLayer();
+    inside.network = "net6";
+    inside.ip = "10.241.0.9";
+    inside.ip6 = "fd00:bb::99";
+    Map<String, String> labels = create(inside).getLabelsMap();
+    assertEquals("10.241.0.9", labels.get(ContainerLabels.IP));
+    assertEquals("fd00:bb::99", labels.get(ContainerLabels.IP6));
+  }
+
+  /** The message of what creating a container on {@code network} with these addresses throws, as Docker's CLI prints it. */
+  private String refusal(String network, String ip, String ip6) {
+    ContainerOptions o = plain();
+    o.network = network;
+    o.ip = ip;
+    o.ip6 = ip6;
+    return assertThrows(InvalidParameterException.class, () -> create(o)).getMessage();
+  }
+
+  @Test
+  void aSecondNetworkIsJoinedAsDocker27JoinsIt() {
+    networks.byName.put("n6", Network.newBuilder().setName("n6").setSubnet("10.241.0.0/24").build());
+    networks.byName.put("m6", Network.newBuilder().setName("m6").setSubnet("10.242.0.0/24").build());
+    ContainerOptions both = withLayer();
+    both.network = "n6";
+    both.moreNetworks = List.of("m6");
+    both.ip = "10.241.0.9";
+    Map<String, String> labels = create(both).getLabelsMap();
+    assertEquals("n6", labels.get(ContainerLabels.NETWORK));
+    assertEquals("10.241.0.9", labels.get(ContainerLabels.IP));
+    assertEquals("ip=", labels.get("io.berth.connected.m6"), "no address of its own: --ip is the first's");
+
+    ContainerOptions twice = withLayer();
+    twice.network = "n6";
+    twice.moreNetworks = List.of("n6");
+    assertEquals("network \"n6\" is specified multiple times",
+        assertThrows(ClientException.class, () -> create(twice)).getMessage());
+    ContainerOptions mixed = withLayer();
+    mixed.network = "bridge";
+    mixed.moreNetworks = List.of("m6");
+    assertEquals("conflicting options: cannot attach both user-defined and non-user-defined network-modes",
+        assertThrows(ClientException.class, () -> create(mixed)).getMessage());
+    ContainerOptions absent = withLayer();
+    absent.network = "n6";
+    absent.moreNetworks = List.of("nowhere");
+    assertThrows(NoSuchObjectException.class, () -> create(absent));
+    assertEquals(1, containers.byId.size());
+  }
+
+  @Test
+  void aNetworkAliasThatWouldAddLabelItemsIsRefused() {
+    networks.byName.put("net6", Network.newBuilder().setName("net6").setSubnet("10.241.0.0/24").build());
+    ContainerOptions o = plain();
+    o.network = "net6";
+    o.networkAliases = List.of("x,ip6=fd00:bb::99");
+    assertEquals("invalid network alias \"x,ip6=fd00:bb::99\": a name without commas, '=', ';', blanks or control "
+        + "characters", assertThrows(InvalidValueException.class, () -> create(o)).getMessage());
     assertTrue(containers.byId.isEmpty());
   }
 

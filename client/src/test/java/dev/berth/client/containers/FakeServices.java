@@ -1,5 +1,9 @@
 package dev.berth.client.containers;
 
+import berth.network.v1.GetNetworkRequest;
+import berth.network.v1.GetNetworkResponse;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
 import berth.volumes.v1.CreateVolumeRequest;
 import berth.volumes.v1.CreateVolumeResponse;
 import berth.volumes.v1.DeleteVolumeRequest;
@@ -138,6 +142,21 @@ final class FakeServices {
    * created by someone else between this client's look-up and its create; {@link #removeAll}
    * removes every volume, as a prune would.
    */
+  /** Networks that exist, as {@code get} finds them by name; NOT_FOUND for any other. */
+  static final class Networks extends NetworksGrpc.NetworksImplBase {
+    final Map<String, Network> byName = new ConcurrentHashMap<>();
+
+    @Override
+    public void get(GetNetworkRequest request, StreamObserver<GetNetworkResponse> responses) {
+      Network n = byName.get(request.getName());
+      if (n == null) {
+        throw Errors.notFound("network %s not found", request.getName());
+      }
+      responses.onNext(GetNetworkResponse.newBuilder().setNetwork(n).build());
+      responses.onCompleted();
+    }
+  }
+
   static final class Volumes extends VolumesGrpc.VolumesImplBase {
     final List<String> created = new CopyOnWriteArrayList<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();

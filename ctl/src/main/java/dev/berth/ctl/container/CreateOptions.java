@@ -219,9 +219,10 @@ final class CreateOptions {
   @Option(names = {"-P", "--publish-all"}, description = "publish every port the image exposes on free host ports")
   boolean publishAll;
 
-  @Option(names = {"--network", "--net"}, paramLabel = "NETWORK", defaultValue = "bridge",
-      description = "bridge (default), host, none, container:NAME or a network's name")
-  String network;
+  @Option(names = {"--network", "--net"}, paramLabel = "NETWORK",
+      description = "bridge (default), host, none, container:NAME or a network's name; repeatable with "
+          + "user-defined networks, which the container joins all (--ip, --ip6 and aliases apply to the first)")
+  List<String> networks = new ArrayList<>();
 
   @Option(names = "--ip", paramLabel = "IP", description = "the container's address on a user-defined network")
   String ip;
@@ -427,7 +428,10 @@ final class CreateOptions {
     o.labels = labels;
     o.publish = publish;
     o.publishAll = publishAll;
-    o.network = network;
+    if (!networks.isEmpty()) {
+      o.network = networks.get(0);
+      o.moreNetworks = networks.subList(1, networks.size());
+    }
     o.ip = ip;
     o.ip6 = ip6;
     o.macAddress = macAddress;

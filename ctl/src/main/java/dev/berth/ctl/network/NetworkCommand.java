@@ -15,7 +15,6 @@ import berth.network.v1.NetworksGrpc;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
-import dev.berth.api.labels.IpLiterals;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
@@ -214,10 +213,6 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]",
           description = "the linked container's address in this one's /etc/hosts (repeatable)")
       List<String> links) {
-    if (ip6 != null && !IpLiterals.isAssignableIpv6(ip6)) {
-      // Docker's daemon's words
-      throw new CommandFailure("invalid endpoint settings:\ninvalid IPv6 address: " + ip6);
-    }
     try (Connection c = root.connect()) {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       List<String> more = aliases == null ? List.of() : aliases;

@@ -25,6 +25,17 @@ class CreateOptionsTest {
   }
 
   @Test
+  void aRepeatedNetworkKeepsEveryNetworkTheFirstFirst() {
+    CreateOptions options = new CreateOptions();
+    // as berthctl parses: a flag given again overwrites a single value
+    new CommandLine(options).setOverwrittenOptionsAllowed(true).parseArgs("--network", "n6", "--net", "m6", "busybox");
+    ContainerOptions o = options.toOptions();
+    assertEquals("n6", o.network);
+    assertEquals(List.of("m6"), o.moreNetworks);
+    assertEquals("bridge", parsed("busybox").toOptions().network);
+  }
+
+  @Test
   void quietIsDockersRunAndCreateFlag() {
     assertTrue(parsed("-q", "busybox").quiet);
     assertTrue(parsed("--quiet", "busybox").quiet);

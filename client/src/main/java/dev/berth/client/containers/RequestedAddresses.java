@@ -1,0 +1,67 @@
+package dev.berth.client.containers;
+
+import berth.network.v1.Network;
+import dev.berth.api.labels.IpLiterals;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
+import dev.berth.client.InvalidParameterException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Docker's daemon's check of the addresses asked for on a network ({@code --ip}, {@code --ip6}),
+ * made when a container is created and when it is connected, as that daemon makes it, so that no
+ * container is left configured with an address its network cannot give it at the next start.
+ * Refusals are in that daemon's words, every problem found listed as it lists them.
+ */
+final class RequestedAddresses {
+  /** Docker's words for an address asked for on the default bridge, host, none or container:. */
+  static final String NOT_USER_DEFINED = "user specified IP address is supported on user defined networks only";
+
+  private RequestedAddresses() {}
+
+  /**
+   * Throws InvalidParameterException when {@code ip} or {@code ip6} (null or empty: none asked for)
+   * cannot be had on {@code network}, a network that exists (null for the network modes host,
+   * none, container: and the default bridge's), with {@code heading} before Docker's
+   * {@code invalid endpoint settings:}.
+   */
+  static void check(String heading, Network network, String ip, String ip6) {
+    boolean v4 = ip != null && !ip.isEmpty();
+    boolean v6 = ip6 != null && !ip6.isEmpty();
+    if (!v4 && !v6) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    boolean userDefined = network != null;
+    if (!userDefined) {
+      problems.add(NOT_USER_DEFINED);
+    }
+    if (v4 && !IpLiterals.isAssignableIpv4(ip)) {
+      problems.add("invalid IPv4 address: " + ip);
+    }
+    if (v6 && !IpLiterals.isAssignableIpv6(ip6)) {
+      problems.add("invalid IPv6 address: " + ip6);
+    }
+    if (userDefined) {
+      if (v4 && !(IpLiterals.isIpv4(ip) && Subnet.parse(network.getSubnet()).contains(Ipv4.parse("address", ip)))) {
+        problems.add("no configured subnet or ip-range contain the IP address " + ip);
+      }
+      if (v6 && !network.getEnableIpv6()) {
+        // Docker's words for a network with no subnet of that family
+        problems.add("user specified IP address is supported only when connecting to networks with user "
+            + "configured subnets");
+      } else if (v6 && !(IpLiterals.isIpv6(ip6)
+          && Subnet6.parseStored(network.getIpv6Subnet()).contains(Ipv6.parse("address", ip6)))) {
+        problems.add("no configured subnet or ip-range contain the IP address " + ip6);
+      }
+    }
+    if (!problems.isEmpty()) {
+      // Docker's daemon joins several as a list, one "* " item a line
+      String listed = problems.size() == 1 ? problems.get(0) : "* " + String.join("\n* ", problems);
+      throw new InvalidParameterException(heading + "invalid endpoint settings:\n" + listed);
+    }
+  }
+}
