@@ -128,6 +128,13 @@ public final class ContainerLabels {
   public static final String RUNNING = "running";
   public static final String STOPPED = "stopped";
   /**
+   * A value of its own for every stop a client marks ({@value #STOPPED} written with it in one
+   * update): the restart monitor, which writes {@value #RUNNING} when berthd's start brings a
+   * container back, compares it after its write with the one it decided on, and puts the stop
+   * back if one landed in between (the store has no conditional update).
+   */
+  public static final String STOP_REQUEST = "io.berth.stop-request";
+  /**
    * Left stopped by a failed restart, not by its user: restarted again when berthd starts as
    * Docker's daemon restarts it (always, unless-stopped, on-failure within its count), and
    * showing the exit code of the run that ended rather than a failed start's.

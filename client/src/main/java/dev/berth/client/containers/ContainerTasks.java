@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -349,7 +350,7 @@ public final class ContainerTasks {
     // Docker's rm -f kills: no stop event. One write marks it stopped, for the restart monitor,
     // and being removed, for a command that fails meanwhile (see ContainerLabels.REMOVING)
     containers.updateLabels(s.id(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
-        ContainerLabels.REMOVING, ContainerLabels.TRUE));
+        ContainerLabels.STOP_REQUEST, newStopRequest(), ContainerLabels.REMOVING, ContainerLabels.TRUE));
     try {
       // the restart monitor may have started it again before it read the mark
       ContainerState now = s.restarting() ? ContainerState.of(channel, s.record()) : s;
@@ -444,7 +445,13 @@ public final class ContainerTasks {
 
   /** Tells the restart monitor the container is meant to stay stopped. */
   public void markStopped(Container record) {
-    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED));
+    containers.updateLabels(record.getId(), Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED,
+        ContainerLabels.STOP_REQUEST, newStopRequest()));
+  }
+
+  /** See {@link ContainerLabels#STOP_REQUEST}: never the same twice. */
+  private static String newStopRequest() {
+    return UUID.randomUUID().toString();
   }
 
   /** Whether the container's spec asks for a terminal: the runtime refuses a task whose IO does not match it. */

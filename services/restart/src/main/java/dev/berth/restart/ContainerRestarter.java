@@ -55,9 +55,17 @@ final class ContainerRestarter {
   /** When this berthd began: a record updated since is one a client of this berthd works on. */
   private final Instant began = Instant.now();
 
+  /** Runs between a restart's decision and its write (a test's user stops the container there). */
+  private final Runnable beforeRestartRecorded;
+
   ContainerRestarter(Channel api) {
+    this(api, () -> { });
+  }
+
+  ContainerRestarter(Channel api, Runnable beforeRestartRecorded) {
     this.api = api;
     this.remover = new AutoRemover();
+    this.beforeRestartRecorded = beforeRestartRecorded;
   }
 
   Outcome evaluate(ContainerKey key, Trigger trigger) {
@@ -181,7 +189,9 @@ final class ContainerRestarter {
         return Outcome.LEFT_ALONE;
       }
       try {
-        containers(ns).update(labelUpdate(key, container, restart));
+        if (!recordRestart(key, ns, container, restart)) {
+          return Outcome.LEFT_ALONE;
+        }
       } catch (StatusRuntimeException count) {
         if (count.getStatus().getCode() == Code.NOT_FOUND) {
           return removedWhileRestarting(key, e);
@@ -191,7 +201,10 @@ final class ContainerRestarter {
       return failed(key, ns, e);
     }
     try {
-      containers(ns).update(labelUpdate(key, container, restart));
+      if (!recordRestart(key, ns, container, restart)) {
+        deleteTask(ns, key.id());
+        return Outcome.LEFT_ALONE;
+      }
       // when the start was asked for: a process that ends at once may end before start returns
       Instant began = Instant.now();
       tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
@@ -213,6 +226,32 @@ final class ContainerRestarter {
     }
     LOG.info("restarted " + key + " (policy " + policy + ", exit status " + exit + ", restart " + restart + ")");
     return Outcome.RESTARTED;
+  }
+
+  /**
+   * Writes the restart's count and marks ({@link #labelUpdate}); false when a user's stop landed
+   * between the look this restart was decided on and this write, which then put the running
+   * status over it. The stop is then put back as its client wrote it, and the restart goes no
+   * further: the stop's client looked at the task before this write, found nothing running to
+   * stop, and left it to the mark. A stop written after this write is seen by
+   * {@link #stoppedMeanwhile}.
+   */
+  private boolean recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
+    beforeRestartRecorded.run();
+    Container written = containers(ns).update(labelUpdate(key, decidedOn, restart)).getContainer();
+    String before = decidedOn.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
+    String now = written.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
+    if (before.equals(now) || ContainerLabels.RUNNING.equals(
+        decidedOn.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
+      // unchanged, or the status was not written: a stop's own status stands
+      return true;
+    }
+    LOG.info(key + ": stopped by its user as berthd's start brought it back; left stopped");
+    containers(ns).update(UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId(key.id())
+            .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)).build());
+    return false;
   }
 
   /**
@@ -356,8 +395,8 @@ final class ContainerRestarter {
   /**
    * The new restart count, and the desired status back to running when berthd's start brings a
    * stopped container back; the status is written only then, so a client's concurrent stop is
-   * not overwritten. An earlier failed start's error goes, as Docker's start clears State.Error,
-   * and so does a failed restart's mark.
+   * not overwritten, or put back when it was ({@link #recordRestart}). An earlier failed start's
+   * error goes, as Docker's start clears State.Error, and so does a failed restart's mark.
    */
   private static UpdateContainerRequest labelUpdate(ContainerKey key, Container container, int restart) {
     Container.Builder labels = Container.newBuilder().setId(key.id())

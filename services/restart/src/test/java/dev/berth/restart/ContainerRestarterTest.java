@@ -24,6 +24,7 @@ import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.client.containers.ContainerTasks;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -179,6 +180,80 @@ class ContainerRestarterTest {
     };
   }
 
+  /**
+   * One container berthd's start brings back (its task ended), whose record the Containers fake
+   * keeps as the store does: an update writes the labels its mask names (removing those it names
+   * without a value) and answers the record as it is after the write.
+   */
+  private static final class BroughtBack {
+    final Map<String, String> labels = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<String> calls = new CopyOnWriteArrayList<>();
+
+    BroughtBack(String policy, String status) {
+      labels.putAll(Map.of(ContainerLabels.RESTART_POLICY, policy, ContainerLabels.RESTART_STATUS, status,
+          ContainerLabels.STOP_REQUEST, "the stop before berthd's restart"));
+    }
+
+    private Container record() {
+      return Container.newBuilder().setId(KEY.id()).putAllLabels(labels).build();
+    }
+
+    final ContainersGrpc.ContainersImplBase containers = new ContainersGrpc.ContainersImplBase() {
+      @Override
+      public void get(GetContainerRequest request, StreamObserver<GetContainerResponse> response) {
+        response.onNext(GetContainerResponse.newBuilder().setContainer(record()).build());
+        response.onCompleted();
+      }
+
+      @Override
+      public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
+        synchronized (labels) {
+          for (String path : request.getUpdateMask().getPathsList()) {
+            String key = path.substring("labels.".length());
+            String value = request.getContainer().getLabelsMap().get(key);
+            if (value == null) {
+              labels.remove(key);
+            } else {
+              labels.put(key, value);
+            }
+          }
+        }
+        response.onNext(UpdateContainerResponse.newBuilder().setContainer(record()).build());
+        response.onCompleted();
+      }
+    };
+
+    final TasksGrpc.TasksImplBase tasks = new TasksGrpc.TasksImplBase() {
+      @Override
+      public void get(GetRequest request, StreamObserver<GetResponse> response) {
+        response.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(KEY.id())
+            .setStatus(containerd.v1.types.Status.STOPPED).setExitedAt(ProtoTimes.toTimestamp(EXITED_AT))).build());
+        response.onCompleted();
+      }
+
+      @Override
+      public void delete(DeleteTaskRequest request, StreamObserver<DeleteResponse> response) {
+        calls.add("delete");
+        response.onNext(DeleteResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+
+      @Override
+      public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
+        calls.add("create");
+        response.onNext(CreateTaskResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+
+      @Override
+      public void start(StartRequest request, StreamObserver<StartResponse> response) {
+        calls.add("start");
+        response.onNext(StartResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+    };
+  }
+
   private Server server;
   private ManagedChannel channel;
 
@@ -187,11 +262,16 @@ class ContainerRestarterTest {
   }
 
   private ContainerRestarter restarter(BindableService containers, BindableService tasks) throws Exception {
+    return restarter(containers, tasks, () -> { });
+  }
+
+  private ContainerRestarter restarter(BindableService containers, BindableService tasks,
+      Runnable beforeRestartRecorded) throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(containers).addService(tasks).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    return new ContainerRestarter(channel);
+    return new ContainerRestarter(channel, beforeRestartRecorded);
   }
 
   @AfterEach
@@ -368,5 +448,30 @@ class ContainerRestarterTest {
     assertEquals(ContainerRestarter.Outcome.LEFT_ALONE,
         restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
     assertEquals(List.of(), fakes.calls);
+  }
+
+  @Test
+  void aUsersStopThatLandsBetweenTheDecisionAndTheWriteOfARestartWhenBerthdStartsWinsAsDockers() throws Exception {
+    // always comes back when berthd starts even after a stop; unless-stopped after a failed start
+    for (String[] brought : List.of(new String[] {"always", ContainerLabels.STOPPED},
+        new String[] {"unless-stopped", ContainerLabels.START_FAILED})) {
+      BroughtBack fakes = new BroughtBack(brought[0], brought[1]);
+      // the user's stop, as berthctl's writes it, after the monitor decided and before its write
+      ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks,
+          () -> new ContainerTasks(channel).markStopped(Container.newBuilder().setId(KEY.id()).build()));
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START), brought[0]);
+      assertEquals(ContainerLabels.STOPPED, fakes.labels.get(ContainerLabels.RESTART_STATUS), brought[0]);
+      assertEquals(List.of("delete", "create", "delete"), fakes.calls, brought[0] + ": its new task never started");
+      close();
+    }
+  }
+
+  @Test
+  void aRestartWhenBerthdStartsThatNobodyStoppedMarksTheContainerRunning() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
+    assertEquals(ContainerRestarter.Outcome.RESTARTED,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS));
+    assertEquals(List.of("delete", "create", "start"), fakes.calls);
   }
 }
