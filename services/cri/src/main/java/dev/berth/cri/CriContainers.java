@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
 import runtime.v1.ContainerMetadata;
@@ -260,13 +261,15 @@ final class CriContainers {
   }
 
   /**
-   * Starts a created container; FAILED_PRECONDITION for one that runs or ran. One that cannot
+   * Starts a created container; FAILED_PRECONDITION, leaving it as it is, for one that runs or ran. One that cannot
    * start, whatever refused it (a missing executable, or runc refusing its spec: a mount, a
    * sysctl, a cgroup), ends as with containerd, with exit code 128, reason StartError and the
    * error as its message. The kubelet shows that and restarts it with its back-off; a container
-   * left created would be replaced at every sync of the pod without one.
+   * left created would be replaced at every sync of the pod without one. So does one whose pod is
+   * not running ({@code sandboxRunning} false), refused before its log is made, as containerd
+   * refuses it.
    */
-  void start(CriContainer given) {
+  void start(CriContainer given, BooleanSupplier sandboxRunning) {
     // one start at a time, as containerd's starting state: a second one failing on the first's
     // task would end the container it started
     if (!starting.add(given.id())) {
@@ -277,25 +280,38 @@ final class CriContainers {
       // read again in here: a start that ended meanwhile has changed it
       CriContainer c = get(given.id());
       if (c.criState() != ContainerState.CONTAINER_CREATED) {
+        // refused before anything is marked, as containerd refuses it before its starting state
         throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
             c.criState());
       }
+      if (!sandboxRunning.getAsBoolean()) {
+        // containerd's words, an error of no errdefs kind there: UNKNOWN
+        throw endedWithStartError(c, Status.UNKNOWN.withDescription(
+            String.format("sandbox container \"%s\" is not running", c.sandboxId())).asRuntimeException());
+      }
+      startCreated(c);
+    } finally {
+      starting.remove(given.id());
+    }
+  }
+
+  /** Makes its log and starts its task; a failure ends it with StartError. */
+  private void startCreated(CriContainer c) {
+    try {
       if (!c.logPath().isEmpty()) {
         ContainerLogFile.create(Path.of(c.logPath()));
       }
       tasks.startWithoutRestarts(c.state());
     } catch (IOException e) {
-      throw startError(given, Status.UNKNOWN, "failed to create container loggers: " + e.getMessage(),
+      throw startError(c, Status.UNKNOWN, "failed to create container loggers: " + e.getMessage(),
           new UncheckedIOException(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted starting container " + given.id()).asRuntimeException();
+      throw Status.CANCELLED.withDescription("interrupted starting container " + c.id()).asRuntimeException();
     } catch (ClientException e) {
-      throw startError(given, Status.UNKNOWN, e.getMessage(), e);
+      throw startError(c, Status.UNKNOWN, e.getMessage(), e);
     } catch (StatusRuntimeException e) {
-      throw startError(given, e.getStatus(), e.getStatus().getDescription(), e);
-    } finally {
-      starting.remove(given.id());
+      throw startError(c, e.getStatus(), e.getStatus().getDescription(), e);
     }
   }
 
@@ -310,9 +326,13 @@ final class CriContainers {
         .map(why -> CONTAINERD_CREATE_REFUSAL + why + ": unknown")
         .orElse(String.valueOf(failure).startsWith(JOIN_REFUSAL) ? CONTAINERD_TASK_REFUSAL + failure
             : "failed to start container " + c.id() + ": " + failure);
-    StatusRuntimeException answer = status.withDescription(message).withCause(cause).asRuntimeException();
+    return endedWithStartError(c, status.withDescription(message).withCause(cause).asRuntimeException());
+  }
+
+  /** Ends container {@code c} with StartError, its message {@code answer}'s, and answers {@code answer}. */
+  private StatusRuntimeException endedWithStartError(CriContainer c, StatusRuntimeException answer) {
     try {
-      records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, message));
+      records.updateLabels(c.id(), Map.of(CriRecords.START_ERROR, answer.getStatus().getDescription()));
       exits.keep(c.id(), START_ERROR_EXIT_CODE, Instant.now());
     } catch (RuntimeException e) {
       // the start's failure is the one the kubelet must see; the container then shows created

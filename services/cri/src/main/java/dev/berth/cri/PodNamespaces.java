@@ -65,6 +65,15 @@ final class PodNamespaces {
   }
 
   /**
+   * Whether the pod had a PID namespace holder that is gone (killed from outside, or the node
+   * rebooted) while the pod was not stopped: what containerd sees as its pause container ended.
+   */
+  boolean pidHolderGone(String sandboxId) {
+    PidNamespaceHolder holder = pidHolder(sandboxId);
+    return holder.recorded() && holder.pid().isEmpty();
+  }
+
+  /**
    * The pod's shared PID namespace as a container joins it, its holder named for the tasks service
    * ({@link PidNamespaceHolder#joinLabel}), which checks it again at each task create; FAILED_PRECONDITION
    * when the holder is gone (killed from outside, or the node rebooted).

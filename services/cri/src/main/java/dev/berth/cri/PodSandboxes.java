@@ -244,6 +244,14 @@ final class PodSandboxes {
         .map(Sandbox::of);
   }
 
+  /**
+   * Whether the pod can take a container's start: ready, and its PID namespace holder, if it has
+   * one, still there (containerd's sandbox whose pause container runs).
+   */
+  boolean running(Sandbox sandbox) {
+    return sandbox.ready() && !namespaces.pidHolderGone(sandbox.id());
+  }
+
   /** The pod's verbose status info, as {@link SandboxInfo} tells it. */
   String info(Sandbox sandbox, Optional<Attachment> network) {
     return SandboxInfo.of(sandbox, network, namespaces, namespaces.holderPid(sandbox.id()));

@@ -203,10 +203,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> responses) {
     CriContainers.CriContainer c = containers.get(request.getContainerId());
-    if (!sandboxes.get(c.sandboxId()).ready()) {
-      throw Errors.failedPrecondition("pod sandbox %s of container %s is not ready", c.sandboxId(), c.id());
-    }
-    containers.start(c);
+    containers.start(c, () -> sandboxes.running(sandboxes.get(c.sandboxId())));
     answer(responses, StartContainerResponse.getDefaultInstance());
   }
 

@@ -619,6 +619,8 @@ class CriPodsOverSocketTest {
           && ended.getMessage().endsWith(": unknown"), ended.getMessage());
       assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
           .setContainerId(missing).build())));
+      assertEquals(failed.getStatus().getDescription(), status(missing).getMessage(),
+          "a start refused for the container's state leaves its state as it was");
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
 
       // two starts at once: one starts it, the other is refused, and the container is not marked
@@ -761,7 +763,7 @@ class CriPodsOverSocketTest {
   }
 
   @Test
-  void aPidNamespaceIsJoinedOnlyIfItsHolderOrTargetStillRunsAtStartContainer() throws Exception {
+  void aPidNamespaceIsJoinedOnlyIfItsTargetStillRunsAndAPodWhoseHolderIsGoneStartsNothing() throws Exception {
     Path logs = dir.resolve("join-logs");
     PodSandboxConfig config = pod("joins").setLogDirectory(logs.toString()).build();
     String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
@@ -795,8 +797,18 @@ class CriPodsOverSocketTest {
           && Instant.now().isBefore(end); ) {
         Thread.sleep(10);
       }
-      assertRefusedAndNeverRan(orphan, "failed to create containerd task: failed to join PID namespace: process "
-          + holder + " (started ", logs.resolve("orphan/0.log"), k8s);
+      // the pod's "sandbox container" has ended: containerd's words and code, before the log is made
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(orphan).build()));
+      assertEquals(List.of(Status.Code.UNKNOWN, "sandbox container \"" + pod + "\" is not running"),
+          List.of(e.getStatus().getCode(), e.getStatus().getDescription()), e.toString());
+      ContainerStatus refused = status(orphan);
+      assertEquals(List.of(ContainerState.CONTAINER_EXITED, 128, "StartError", e.getStatus().getDescription()),
+          List.of(refused.getState(), refused.getExitCode(), refused.getReason(), refused.getMessage()),
+          refused.toString());
+      assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
+          .get(GetRequest.newBuilder().setContainerId(orphan).build())), "no task is left of it");
+      assertFalse(Files.exists(logs.resolve("orphan/0.log")), "containerd checks the pod before it opens the log");
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
