@@ -474,7 +474,9 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
 
       // as Docker's daemon, the donor may go while a guest runs, which keeps what it shares
       ok("run", "-d", "--name", "ipc-running", "--ipc", "container:ipc-donor2", "busybox", "sleep", "1000");
+      assertTrue(sharedShmMounted(donor), "the donor's shareable /dev/shm is a tmpfs in its bundle");
       ok("stop", "-t", "0", "ipc-donor2");
+      assertFalse(sharedShmMounted(donor), "unmounted as the donor stopped, as Docker's, not when its task goes");
       assertEquals("second\n", ok("exec", "ipc-running", "cat", "/dev/shm/second").out());
       Cli.Result stopped = berthd.ctl("start", "-a", "ipc-guest");
       assertEquals(1, stopped.exit(), stopped::toString);
@@ -575,6 +577,12 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   /** No process of the host runs {@code command} (a killed one not yet reaped has no command line left) after a short grace. */
+  /** Whether berthd has a /dev/shm mounted in the bundle of the container (its shareable tmpfs or a guest's bind). */
+  private static boolean sharedShmMounted(String id) throws Exception {
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .map(line -> line.split(" ")[4]).anyMatch(point -> point.endsWith("/" + id + "/shm"));
+  }
+
   private static void assertProcessGone(String command) throws Exception {
     List<String> left = List.of();
     for (Instant end = Instant.now().plusSeconds(1); Instant.now().isBefore(end); Thread.sleep(50)) {

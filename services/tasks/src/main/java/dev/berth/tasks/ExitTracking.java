@@ -28,7 +28,8 @@ import dev.berth.api.labels.ContainerLabels;
  * only once the process has ended and its output drained, and both are handled here in the
  * order they appear, so the label is there before anyone learns of the exit. When the init of a
  * task in a {@link SharedPidNamespace} ends, the task's other processes are killed before the exit
- * is made known, as containerd's shim does.
+ * is made known, as containerd's shim does; when any task's init ends, a shared /dev/shm in its
+ * bundle is unmounted before the exit is made known ({@link SharedShm#unmountAtExit}).
  */
 final class ExitTracking {
   private static final Logger LOG = Logger.getLogger(ExitTracking.class.getName());
@@ -85,6 +86,9 @@ final class ExitTracking {
     }
     if (p.isInit() && SharedPidNamespace.in(t.bundle)) {
       killOthers(t);
+    }
+    if (p.isInit()) {
+      SharedShm.unmountAtExit(t);
     }
     // conmon sends a process's last output before it records the exit: the exit is made known
     // once that output reached the client (or after a while, for a client that does not read), as

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
  * donor's processes change what the tmpfs holds, never which mount a joiner binds.
  */
 final class SharedShm {
+  private static final Logger LOG = Logger.getLogger(SharedShm.class.getName());
   private static final String SHM = "/dev/shm";
   private static final String DIR = "shm";
   private static final Path HOST_SHM = Path.of(SHM);
@@ -117,6 +119,19 @@ final class SharedShm {
   /** Binds {@code shm} (from {@link #of}) on the spec's /dev/shm, in place of its own tmpfs. */
   static void bindInto(OciSpec spec, Path shm) {
     spec.bindInPlaceOfTmpfs(SHM, shm.toString(), BIND_OPTIONS);
+  }
+
+  /**
+   * Detaches the shared tmpfs in the bundle of a task whose init ended (or a guest's bind of it),
+   * as Docker's daemon unmounts a shareable container's /dev/shm when it stops: its memory goes
+   * then, not when the stopped task is deleted. Guests still running keep it through the bind runc
+   * made in their own mount namespace, as in Docker. Taken at every exit tracking sees, those that
+   * happened while berthd was down included, so nothing stays mounted after a berthd crash.
+   */
+  static void unmountAtExit(Task t) {
+    if (!unmount(t.bundle, Runnable::run)) {
+      LOG.warning(t.who() + ": its shared /dev/shm in " + t.bundle + " is still mounted after its end");
+    }
   }
 
   /**

@@ -317,6 +317,29 @@ class TaskRestartKernelTest {
   }
 
   @Test
+  void aShareableDevShmWhoseContainerEndedWhileBerthdWasDownIsUnmountedWhenTheExitIsFound() throws Exception {
+    rig.createContainer("donor", rig.spec("donor", "sleep", "1000"),
+        Map.of(ContainerLabels.IPC, ContainerLabels.IPC_SHAREABLE));
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("donor").addRootfs(rig.rootfsMount()).build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("donor").build());
+    Path shm = rig.state.resolve("tasks/default/donor/shm").toRealPath();
+    assertEquals(List.of(shm), HostLeftovers.mountsUnder(shm), "the shareable tmpfs in its bundle");
+    ProcessHandle sleeper = ProcessHandle.of(get("donor").getPid()).orElseThrow();
+
+    rig.shutdown();
+    sleeper.destroyForcibly();
+    sleeper.onExit().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    rig.reopen();
+    for (Instant end = Instant.now().plusSeconds(WAIT_SECONDS);
+        get("donor").getStatus() != Status.STOPPED && Instant.now().isBefore(end); ) {
+      Thread.sleep(20);
+    }
+    assertEquals(Status.STOPPED, get("donor").getStatus());
+    assertEquals(List.of(), HostLeftovers.mountsUnder(shm), "its memory is not held until the task is deleted");
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("donor").build());
+  }
+
+  @Test
   void anExitKeepsItsTimeAcrossARestart() throws Exception {
     rig.createContainer("brief", rig.spec("brief", "sh", "-c", "exit 3"));
     rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("brief").addRootfs(rig.rootfsMount()).build());
