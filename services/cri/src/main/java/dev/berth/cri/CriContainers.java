@@ -38,9 +38,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerFilter;
 import runtime.v1.ContainerMetadata;
@@ -59,6 +61,7 @@ import runtime.v1.PodSandboxConfig;
  * ({@link ExitRecords}).
  */
 final class CriContainers {
+  private static final Logger LOG = Logger.getLogger(CriContainers.class.getName());
   /** containerd's exit code for a container whose process could not start. */
   private static final int START_ERROR_EXIT_CODE = 128;
   /** containerd's CRI's heading for a task it could not create. */
@@ -258,6 +261,29 @@ final class CriContainers {
       return ContainerLabels.JOINED_CONTAINER_PREFIX + target.id();
     }
     return options.getPid() == NamespaceMode.POD ? pod.pid() : "";
+  }
+
+  /**
+   * Gives a container created by an older berthd, whose spec joins a PID namespace by a path, the
+   * {@link ContainerLabels#PID} label that path stood for, as {@link LegacyPidJoin} verifies it
+   * ({@code holderLabel}: the pod's PID namespace holder's, while it runs); FAILED_PRECONDITION
+   * when it cannot be verified. Nothing happens to any other container.
+   */
+  void upgradeLegacyPidJoin(CriContainer c, Optional<String> holderLabel) {
+    OptionalLong pid = LegacyPidJoin.pathPid(c.record());
+    if (pid.isEmpty()) {
+      return;
+    }
+    NamespaceOption options = c.config().getLinux().getSecurityContext().getNamespaceOptions();
+    Optional<CriContainer> target = options.getPid() == NamespaceMode.TARGET && !options.getTargetId().isEmpty()
+        ? find(options.getTargetId()).map(this::of)
+            .filter(t -> t.sandboxId().equals(c.sandboxId()) && t.state().running())
+        : Optional.empty();
+    String label = LegacyPidJoin.label(c.id(), pid.getAsLong(), holderLabel, target.map(CriContainer::id),
+        target.map(t -> t.state().pid()));
+    records.updateLabels(c.id(), Map.of(ContainerLabels.PID, label));
+    LOG.info("container " + c.id() + " made by an older berthd joins its PID namespace as " + label
+        + " instead of by the path /proc/" + pid.getAsLong() + "/ns/pid");
   }
 
   /**

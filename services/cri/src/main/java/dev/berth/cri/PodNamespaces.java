@@ -64,6 +64,11 @@ final class PodNamespaces {
     return pidHolder(sandboxId).pid();
   }
 
+  /** The pod's PID namespace holder as a container joins it ({@link PidNamespaceHolder#joinLabel}), while it runs. */
+  Optional<String> holderJoinLabel(String sandboxId) {
+    return pidHolder(sandboxId).joinLabel();
+  }
+
   /**
    * Whether the pod had a PID namespace holder that is gone (killed from outside, or the node
    * rebooted) while the pod was not stopped: what containerd sees as its pause container ended.

@@ -252,6 +252,11 @@ final class PodSandboxes {
     return sandbox.ready() && !namespaces.pidHolderGone(sandbox.id());
   }
 
+  /** The pod's PID namespace holder as a container joins it, while it runs; empty for a pod without one. */
+  Optional<String> pidHolderLabel(Sandbox sandbox) {
+    return namespaces.holderJoinLabel(sandbox.id());
+  }
+
   /** The pod's verbose status info, as {@link SandboxInfo} tells it. */
   String info(Sandbox sandbox, Optional<Attachment> network) {
     return SandboxInfo.of(sandbox, network, namespaces, namespaces.holderPid(sandbox.id()));

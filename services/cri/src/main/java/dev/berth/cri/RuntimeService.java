@@ -203,6 +203,11 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> responses) {
     CriContainers.CriContainer c = containers.get(request.getContainerId());
+    PodSandboxes.Sandbox sandbox = sandboxes.get(c.sandboxId());
+    if (sandboxes.running(sandbox)) {
+      // before the start, which reads the record again
+      containers.upgradeLegacyPidJoin(c, sandboxes.pidHolderLabel(sandbox));
+    }
     containers.start(c, () -> sandboxes.running(sandboxes.get(c.sandboxId())));
     answer(responses, StartContainerResponse.getDefaultInstance());
   }

@@ -10,6 +10,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import berth.network.v1.AttachmentsGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.GetContainerRequest;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import dev.berth.api.labels.ContainerLabels;
 import berth.network.v1.GetAttachmentRequest;
 import containerd.services.snapshots.v1.SnapshotsGrpc;
 import containerd.services.snapshots.v1.StatSnapshotRequest;
@@ -812,6 +820,62 @@ class CriPodsOverSocketTest {
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
+  }
+
+  @Test
+  void aContainerAnOlderBerthdMadeJoiningItsPodsHolderByPathGetsTheLabelOrIsRefused() throws Exception {
+    Path logs = dir.resolve("legacy-logs");
+    PodSandboxConfig config = pod("legacy").setLogDirectory(logs.toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      long holder = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod)
+          .setVerbose(true).build()).getInfoOrThrow("info")).path("pid").asLong();
+      String upgraded = create(pod, busybox("upgraded", "echo $(tr '\\0' ' ' < /proc/1/cmdline)"), config);
+      madeByAnOlderBerthd(k8s, upgraded, holder);
+      // a path whose pid is now another process's: this test's, in the host's PID namespace
+      String stale = create(pod, busybox("stale", "echo ran"), config);
+      madeByAnOlderBerthd(k8s, stale, ProcessHandle.current().pid());
+
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(upgraded).build());
+      assertEquals(0, awaitState(upgraded, ContainerState.CONTAINER_EXITED).getExitCode());
+      assertEquals(List.of("stdout F berth-pod"), logLines(logs.resolve("upgraded/0.log")));
+      assertTrue(record(k8s, upgraded).getLabelsOrDefault(ContainerLabels.PID, "")
+          .startsWith(ContainerLabels.JOINED_PROCESS_PREFIX + holder + ":"),
+          "the holder named as new containers name it");
+
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(stale).build()));
+      assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.toString());
+      assertEquals("container " + stale + " was created by an older berthd and joins the PID namespace /proc/"
+          + ProcessHandle.current().pid() + "/ns/pid, which is no longer its pod's or its target's: remove the"
+          + " container and create it again", e.getStatus().getDescription());
+      assertEquals(ContainerState.CONTAINER_CREATED, status(stale).getState());
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  private static containerd.services.containers.v1.Container record(BerthClient k8s, String id) {
+    return ContainersGrpc.newBlockingStub(k8s.channel()).get(GetContainerRequest.newBuilder().setId(id).build())
+        .getContainer();
+  }
+
+  /** Makes the record as a berthd before the io.berth.pid label made it: no label, {@code pid}'s namespace by path. */
+  private static void madeByAnOlderBerthd(BerthClient k8s, String id, long pid) throws Exception {
+    containerd.services.containers.v1.Container record = record(k8s, id);
+    ObjectNode spec = (ObjectNode) JSON.readTree(record.getSpec().getValue().toByteArray());
+    ArrayNode namespaces = (ArrayNode) spec.path("linux").path("namespaces");
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      if ("pid".equals(namespaces.get(i).path("type").asText())) {
+        namespaces.remove(i);
+      }
+    }
+    namespaces.addObject().put("type", "pid").put("path", "/proc/" + pid + "/ns/pid");
+    ContainersGrpc.newBlockingStub(k8s.channel()).update(UpdateContainerRequest.newBuilder()
+        .setContainer(record.toBuilder().removeLabels(ContainerLabels.PID)
+            .setSpec(record.getSpec().toBuilder().setValue(ByteString.copyFrom(JSON.writeValueAsBytes(spec)))))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("spec").addPaths("labels." + ContainerLabels.PID))
+        .build());
   }
 
   private static ContainerConfig.Builder targeting(ContainerConfig.Builder config, String target) {
