@@ -183,6 +183,31 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void aContainerJoiningAnothersNamespaceHasItsResolvConfAndSwitchesWithIt() throws Exception {
+    network("joined", "10.226.0.0/24");
+    Attachment peer = h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("joined")
+        .addAliases("peer").build());
+    Attachment donor = h.attach(AttachRequest.newBuilder().setContainerId("donor").addDnsServers("10.226.0.1").build());
+    Attachment joiner = h.attach("joiner", "container:donor");
+    Path donorConf = Path.of(donor.getFiles().getResolvConf());
+    Path joinerConf = Path.of(joiner.getFiles().getResolvConf());
+    // Docker's joiner uses the donor's file: its --dns server, not the host's
+    assertEquals(Files.readString(donorConf), Files.readString(joinerConf));
+
+    h.attach(AttachRequest.newBuilder().setContainerId("donor").setNetwork("joined").build());
+    assertTrue(Files.readString(donorConf).startsWith("nameserver 127.0.0.11\n"), Files.readString(donorConf));
+    assertEquals(Files.readString(donorConf), Files.readString(joinerConf), "switched with the donor's");
+    Sh.Result r = nslookup(joiner, "peer");
+    assertOk(r, "nslookup peer from the joiner");
+    assertTrue(r.output().contains(address(peer)), r.output());
+    for (String id : new String[] {"joiner", "donor", "peer"}) {
+      h.detach(id);
+    }
+    assertEquals(0, h.manager.resolversServed());
+    h.assertNothingLeft();
+  }
+
+  @Test
   void aResolvConfTheContainerChangedIsLeftAloneOnConnect() throws Exception {
     network("edited", "10.219.0.0/24");
     Attachment a = h.attach("editor", "");
