@@ -223,6 +223,16 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String linked = ok("run", "--rm", "--network", "linknet", "--link", "store:cache", "busybox", "cat", "/etc/hosts")
           .out();
       assertTrue(linked.lines().anyMatch(l -> l.matches(storeIp.replace(".", "\\.") + "\\s+cache")), linked);
+      // the alias follows the linked container across a rename, and goes with it, as Docker's
+      ok("run", "-d", "--name", "linking", "--network", "linknet", "--link", "store:cache", "busybox", "sleep", "1000");
+      ok("rename", "store", "store2");
+      String renamed = ok("exec", "linking", "sh", "-c", "nslookup cache 127.0.0.11").out();
+      assertTrue(renamed.contains("Address: " + storeIp), renamed);
+      ok("rm", "-f", "store2");
+      ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
+      Cli.Result gone = berthd.ctl("exec", "linking", "sh", "-c", "nslookup cache 127.0.0.11");
+      assertFalse(gone.out().contains("Address: " + ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store")
+          .out().strip()), gone::toString);
 
       Cli.Result elsewhere = berthd.ctl("run", "--rm", "--link", "store:cache", "busybox", "true");
       assertEquals(125, elsewhere.exit(), elsewhere::toString);

@@ -54,7 +54,9 @@ record ContainerLink(String container, String alias) {
   }
 
   /**
-   * The hosts entries for the linked container on {@code network}: its alias and its name.
+   * The hosts entries for the linked container on {@code network}: its alias, its name and its
+   * short id, Docker's default host name, by which the embedded DNS server knows the alias for
+   * that container after a rename, and not for another that takes its name later.
    *
    * @param name the new container's name, for Docker's messages
    */
@@ -73,7 +75,11 @@ record ContainerLink(String container, String alias) {
         .map(cidr -> cidr.split("/")[0]).findFirst()
         .orElseThrow(() -> new ClientException("Cannot link to /" + linkedName + ", as it does not belong to "
             + (network.equals("bridge") ? "the default network" : "the network " + network)));
-    Set<String> names = new LinkedHashSet<>(List.of(alias, linkedName));
+    Set<String> names = new LinkedHashSet<>(List.of(alias, linkedName, shortId(linked.getId())));
     return names.stream().map(n -> new HostEntrySpec(n, ip)).toList();
+  }
+
+  private static String shortId(String id) {
+    return id.substring(0, Math.min(12, id.length()));
   }
 }

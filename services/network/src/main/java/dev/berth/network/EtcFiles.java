@@ -54,17 +54,31 @@ final class EtcFiles {
 
   /**
    * Rewrites the resolv.conf of {@code first}'s container, which berthd wrote as {@code written},
-   * to {@code switched} in place (the container has it bind-mounted); {@code undo} puts it back.
-   * A file the container changed since is left alone, as Docker leaves one a user modified: false then.
+   * to {@code switched} in place (the container has it bind-mounted), and the copies of the
+   * containers that joined its network namespace, which Docker's share with it; {@code undo} puts
+   * them back. A file the container changed since is left alone, as Docker leaves one a user
+   * modified: false then for {@code first}'s.
    */
   boolean switchToResolver(AttachmentInfo first, String written, String switched, Undo undo) throws IOException {
-    ContainerFilePaths paths = first.files();
-    if (!written.equals(files.readResolvConf(paths))) {
-      LOG.info("leaving the resolv.conf of " + first.namespace() + "/" + first.containerId()
-          + " as the container changed it");
+    if (!switchResolvConf(first, written, switched, undo)) {
       return false;
     }
-    undo.add("/etc/resolv.conf of " + first.containerId(), () -> files.rewriteResolvConf(paths, written));
+    for (AttachmentInfo a : store.attachments()) {
+      if (a.mode() == Mode.CONTAINER && a.namespace().equals(first.namespace())
+          && first.containerId().equals(ownerOf(a))) {
+        switchResolvConf(a, written, switched, undo);
+      }
+    }
+    return true;
+  }
+
+  private boolean switchResolvConf(AttachmentInfo a, String written, String switched, Undo undo) throws IOException {
+    ContainerFilePaths paths = a.files();
+    if (!written.equals(files.readResolvConf(paths))) {
+      LOG.info("leaving the resolv.conf of " + a.namespace() + "/" + a.containerId() + " as the container changed it");
+      return false;
+    }
+    undo.add("/etc/resolv.conf of " + a.containerId(), () -> files.rewriteResolvConf(paths, written));
     files.rewriteResolvConf(paths, switched);
     return true;
   }

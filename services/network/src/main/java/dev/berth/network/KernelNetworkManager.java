@@ -709,14 +709,14 @@ public final class KernelNetworkManager implements NetworkManager {
   /**
    * The container's resolv.conf, as Docker writes it: on a user-defined network one naming the
    * embedded resolver, which forwards to the servers the file would have named; a container
-   * joining the namespace of one that has the resolver uses it too; otherwise {@code dns}.
+   * joining another's namespace has that one's, whatever it names (Docker's share one file; this
+   * copy is switched with the other's, see {@link EtcFiles#switchToResolver}); otherwise {@code dns}.
    */
   private String resolvConf(Target target, Dns asked, Dns dns) throws IOException {
     if (target.mode() == Mode.BRIDGE && !target.network().isDefault()) {
       return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
     }
-    if (target.mode() == Mode.CONTAINER && resolver.serves(target.shared().namespace(),
-        target.shared().containerId())) {
+    if (target.mode() == Mode.CONTAINER) {
       try {
         return Files.readString(target.shared().files().resolvConf());
       } catch (NoSuchFileException e) {

@@ -107,25 +107,15 @@ final class Endpoint {
 
   /** Has {@code loop} serve the listeners, handing queries to {@code handler}, and the forwarding socket. */
   void register(SelectorLoop loop, QueryHandler handler, Forwarding forwarding) throws ClosedChannelException {
-    loop.register(udp, SelectionKey.OP_READ, new Selectable() {
+    loop.register(udp, SelectionKey.OP_READ, new Listener() {
       @Override
       public void ready(SelectionKey k) throws IOException {
         for (SelectorLoop.Datagram d; (d = loop.receive(udp)) != null; ) {
           handler.answer(Endpoint.this, d.data(), new UdpClient(udp, d.from()), DnsMessage.UDP_LIMIT);
         }
       }
-
-      @Override
-      public void failed(IOException e) {
-        LOG.fine("DNS socket of " + key + ": " + e.getMessage());
-      }
-
-      @Override
-      public Endpoint endpoint() {
-        return Endpoint.this;
-      }
     });
-    loop.register(tcp, SelectionKey.OP_ACCEPT, new Selectable() {
+    loop.register(tcp, SelectionKey.OP_ACCEPT, new Listener() {
       @Override
       public void ready(SelectionKey k) throws IOException {
         SocketChannel c;
@@ -140,18 +130,21 @@ final class Endpoint {
           clients.add(client);
         }
       }
-
-      @Override
-      public void failed(IOException e) {
-        LOG.fine("DNS socket of " + key + ": " + e.getMessage());
-      }
-
-      @Override
-      public Endpoint endpoint() {
-        return Endpoint.this;
-      }
     });
     forwarding.listen(forwarder, this);
+  }
+
+  /** One of the resolver's listeners: a failure is only logged, as the next query or connection tries again. */
+  private abstract class Listener implements Selectable {
+    @Override
+    public void failed(IOException e) {
+      LOG.fine("DNS socket of " + key + ": " + e.getMessage());
+    }
+
+    @Override
+    public Endpoint endpoint() {
+      return Endpoint.this;
+    }
   }
 
   void closeSockets() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What the embedded resolver answers, as Docker's does on user-defined networks: each container's
@@ -22,6 +23,8 @@ import java.util.Set;
  */
 final class PeerNames {
   static final PeerNames EMPTY = new PeerNames(Map.of(), Map.of());
+  /** How a link's record names the linked container: the 12 hex digits of a Docker-style id. */
+  private static final Pattern SHORT_ID = Pattern.compile("[0-9a-f]{12}");
 
   /**
    * One container on one network: its addresses ({@code ip6} null on a network without IPv6) and
@@ -30,11 +33,12 @@ final class PeerNames {
   record Peer(Ipv4 ip, Ipv6 ip6, String pointer) {}
 
   /**
-   * One network's names, its peers by address (either family's, as text) and by their containers'
-   * own names (lower case), which are unique in a namespace where aliases need not be.
+   * One network's names, its peers by address (either family's, as text), by their containers'
+   * own names (lower case), which are unique in a namespace where aliases need not be, and by
+   * their short ids.
    */
   private record Table(String network, Map<String, List<Peer>> names, Map<String, Peer> byAddress,
-      Map<String, Peer> byOwnName) {}
+      Map<String, Peer> byOwnName, Map<String, Peer> byShortId) {}
 
   /** What one container may ask about: its networks' tables and its links. */
   private record Asker(List<Table> tables, Map<String, List<Peer>> links) {}
@@ -59,10 +63,10 @@ final class PeerNames {
         continue;
       }
       Table t = tables.computeIfAbsent(key(a.namespace(), a.network()),
-          k -> new Table(a.network(), new HashMap<>(), new HashMap<>(), new HashMap<>()));
+          k -> new Table(a.network(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>()));
       List<String> names = new ArrayList<>(a.aliases());
       names.add(a.containerId());
-      names.add(a.containerId().substring(0, Math.min(12, a.containerId().length())));
+      names.add(shortId(a.containerId()));
       // Docker answers a reverse query with the container's name qualified by the network's
       Peer peer = new Peer(a.ip(), a.ipv6() == null ? null : a.ipv6().ip(), names.get(0) + "." + a.network());
       for (String name : names) {
@@ -72,6 +76,7 @@ final class PeerNames {
         }
       }
       t.byOwnName().putIfAbsent(names.get(0).toLowerCase(Locale.ROOT), peer);
+      t.byShortId().putIfAbsent(shortId(a.containerId()), peer);
       t.byAddress().putIfAbsent(peer.ip().toString(), peer);
       if (peer.ip6() != null) {
         t.byAddress().putIfAbsent(peer.ip6().toString(), peer);
@@ -100,20 +105,31 @@ final class PeerNames {
 
   /**
    * The peer that the /etc/hosts lines at {@code ip} in {@code hosts} stand for now; null if none.
-   * A --link writes its alias and the linked container's own name at the address that container
-   * had then (the record keeps no id), so the alias follows the container of that name to its
-   * current address on this network, as Docker's does, and a container that took the old address
-   * since is never the answer. An --add-host line naming no container stays /etc/hosts' alone, as
-   * in Docker.
+   * A --link writes its alias, the linked container's name and its short id at the address that
+   * container had then, so the alias follows that container, by its id, to its current address on
+   * this network and across a rename, as Docker's does, and stops once it is gone: neither a
+   * container that took the old address nor one that took the old name is ever the answer. Links
+   * recorded before the id was written follow the container of that name. An --add-host line
+   * naming no container stays /etc/hosts' alone, as in Docker.
    */
   private static Peer linked(Table t, List<HostEntry> hosts, String ip) {
-    for (HostEntry h : hosts) {
-      Peer peer = h.ip().equals(ip) ? t.byOwnName().get(h.name().toLowerCase(Locale.ROOT)) : null;
+    List<HostEntry> atIp = hosts.stream().filter(h -> h.ip().equals(ip)).toList();
+    for (HostEntry h : atIp) {
+      if (SHORT_ID.matcher(h.name()).matches()) {
+        return t.byShortId().get(h.name());
+      }
+    }
+    for (HostEntry h : atIp) {
+      Peer peer = t.byOwnName().get(h.name().toLowerCase(Locale.ROOT));
       if (peer != null) {
         return peer;
       }
     }
     return null;
+  }
+
+  private static String shortId(String containerId) {
+    return containerId.substring(0, Math.min(12, containerId.length()));
   }
 
   /** The peers {@code name} stands for to the asker, in no set order; empty if it knows none. */

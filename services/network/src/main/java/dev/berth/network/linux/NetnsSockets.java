@@ -6,85 +6,149 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Logger;
 
 /**
  * One long-lived thread that opens sockets in whichever network namespace each request names, for
  * callers that must not wait (the DNS selector thread) and should not start a thread per socket.
  * A socket belongs to the namespace it was made in for good, so the thread enters the asked
  * namespace, opens the socket and returns to berthd's own namespace before the next request: it
- * runs nothing else, and keeps no container's namespace alive.
+ * runs nothing else, and keeps no container's namespace alive. A thread that could not return
+ * stops (see {@link NetnsThread}); the next request starts another in its place, so that one
+ * failure does not refuse every later socket until berthd restarts.
  */
 public final class NetnsSockets implements AutoCloseable {
-  private final NetnsThread thread;
-  private final int home;
+  private static final Logger LOG = Logger.getLogger(NetnsSockets.class.getName());
+  /**
+   * Tries at starting a thread for one request: a start that fails (threads or descriptors
+   * short for a moment) is tried again, but a request never waits on an endless loop of them.
+   */
+  static final int STARTS = 3;
 
-  private NetnsSockets(NetnsThread thread, int home) {
-    this.thread = thread;
-    this.home = home;
+  private final String name;
+  /** Guarded by this: the thread serving requests; null after it stopped, until the next request. */
+  private Maker maker;
+  /** Guarded by this. */
+  private boolean closed;
+
+  /** A thread and the descriptor of the namespace it returns to after each socket. */
+  private record Maker(NetnsThread thread, int home) {
+    static Maker start(String name) throws IOException {
+      NetnsThread thread = NetnsThread.start(name, null);
+      try {
+        return new Maker(thread, thread.call(() -> Syscalls.open(Path.of("/proc/thread-self/ns/net"))));
+      } catch (IOException | RuntimeException e) {
+        thread.close();
+        throw e;
+      }
+    }
+
+    void close() {
+      thread.close();
+      Syscalls.close(home);
+    }
   }
 
-  /** Starts the thread, named {@code name}, in the process's own namespace. */
+  private NetnsSockets(String name, Maker maker) {
+    this.name = name;
+    this.maker = maker;
+  }
+
+  /** Starts the thread, named {@code name}, in the calling thread's namespace (berthd's own). */
   public static NetnsSockets start(String name) throws IOException {
-    NetnsThread thread = NetnsThread.start(name, null);
-    try {
-      return new NetnsSockets(thread, thread.call(() -> Syscalls.open(Path.of("/proc/thread-self/ns/net"))));
-    } catch (IOException | RuntimeException e) {
-      thread.close();
-      throw e;
-    }
+    return new NetnsSockets(name, Maker.start(name));
   }
 
   /**
    * Opens a socket with {@code open} inside the namespace at {@code netns}, without waiting: the
    * future fails with an {@link IOException} (ENOENT when the namespace is gone) or, once this is
-   * closed (or its thread stopped), with a {@link RejectedExecutionException}. The future completes
-   * once the thread is back in berthd's namespace, so nothing its callbacks do happens in the
-   * container's.
+   * closed (or no thread could be started for it), with a {@link RejectedExecutionException}. The
+   * future completes once the thread is back in berthd's namespace, so nothing its callbacks do
+   * happens in the container's.
    */
   public <T extends Closeable> CompletableFuture<T> open(Path netns, KernelWork<T> open) {
     CompletableFuture<T> socket = new CompletableFuture<>();
     try {
-      thread.submit(new NetnsThread.Work() {
-        @Override
-        public void run() {
-          T made = null;
-          Throwable error = null;
-          try {
-            Netns.enter(netns);
-            made = open.run();
-          } catch (Throwable t) {
-            error = t;
-          }
-          try {
-            goHome();
-          } catch (IOException e) {
-            closeQuietly(made);
-            IllegalStateException stuck = new IllegalStateException("returning to berthd's network namespace after"
-                + " opening a socket in " + netns + ": " + e.getMessage(), e);
-            socket.completeExceptionally(new RejectedExecutionException(stuck.getMessage(), stuck));
-            // a thread that cannot return must not open sockets where the next caller does not expect them
-            throw stuck;
-          }
-          if (error != null) {
-            socket.completeExceptionally(error);
-          } else {
-            socket.complete(made);
-          }
-        }
-
-        @Override
-        public void refuse(IllegalStateException why) {
-          socket.completeExceptionally(new RejectedExecutionException(why.getMessage(), why));
-        }
-      });
-    } catch (IllegalStateException e) {
+      Maker m = maker();
+      try {
+        m.thread().submit(work(m, netns, open, socket));
+      } catch (IllegalStateException stopped) {
+        // the thread stopped after a failure since the last request: this one goes to its successor
+        replace(m);
+        Maker next = maker();
+        next.thread().submit(work(next, netns, open, socket));
+      }
+    } catch (IOException | IllegalStateException e) {
       socket.completeExceptionally(new RejectedExecutionException(e.getMessage(), e));
     }
     return socket;
   }
 
-  private void goHome() throws IOException {
-    Syscalls.setns(home, Syscalls.CLONE_NEWNET, "berthd's network namespace");
+  /** The thread serving requests, started anew if the last one stopped. */
+  private synchronized Maker maker() throws IOException {
+    if (closed) {
+      throw new IllegalStateException(name + " is closed and opens no more sockets");
+    }
+    if (maker != null) {
+      return maker;
+    }
+    IOException failed = null;
+    for (int i = 0; i < STARTS; i++) {
+      try {
+        maker = Maker.start(name);
+        LOG.info(name + " started again after its thread stopped");
+        return maker;
+      } catch (IOException | RuntimeException e) {
+        failed = failed == null ? new IOException("starting " + name + ": " + e.getMessage(), e) : failed;
+        failed.addSuppressed(e);
+      }
+    }
+    throw failed;
+  }
+
+  /** Lets {@code stopped}, a thread that refused work, go; the next request starts another. */
+  private synchronized void replace(Maker stopped) {
+    if (maker == stopped) {
+      maker = null;
+      stopped.close();
+    }
+  }
+
+  private static <T extends Closeable> NetnsThread.Work work(Maker m, Path netns, KernelWork<T> open,
+      CompletableFuture<T> socket) {
+    return new NetnsThread.Work() {
+      @Override
+      public void run() {
+        T made = null;
+        Throwable error = null;
+        try {
+          Netns.enter(netns);
+          made = open.run();
+        } catch (Throwable t) {
+          error = t;
+        }
+        try {
+          Syscalls.setns(m.home(), Syscalls.CLONE_NEWNET, "berthd's network namespace");
+        } catch (IOException e) {
+          closeQuietly(made);
+          IllegalStateException stuck = new IllegalStateException("returning to berthd's network namespace after"
+              + " opening a socket in " + netns + ": " + e.getMessage(), e);
+          socket.completeExceptionally(new RejectedExecutionException(stuck.getMessage(), stuck));
+          // a thread that cannot return must not open sockets where the next caller does not expect them
+          throw stuck;
+        }
+        if (error != null) {
+          socket.completeExceptionally(error);
+        } else {
+          socket.complete(made);
+        }
+      }
+
+      @Override
+      public void refuse(IllegalStateException why) {
+        socket.completeExceptionally(new RejectedExecutionException(why.getMessage(), why));
+      }
+    };
   }
 
   private static void closeQuietly(Closeable c) {
@@ -101,7 +165,14 @@ public final class NetnsSockets implements AutoCloseable {
   /** Stops the thread after the sockets asked for already. */
   @Override
   public void close() {
-    thread.close();
-    Syscalls.close(home);
+    Maker last;
+    synchronized (this) {
+      closed = true;
+      last = maker;
+      maker = null;
+    }
+    if (last != null) {
+      last.close();
+    }
   }
 }

@@ -39,6 +39,25 @@ class PeerNamesTest {
     assertEquals(List.of(), addresses(names, "database"));
   }
 
+  /** What {@code --link db:database} writes now: db's short id as well. */
+  private static final String DB_ID = "0123456789abcdef0123";
+  private static final List<HostEntry> LINK_WITH_ID = List.of(new HostEntry("database", "10.1.0.2"),
+      new HostEntry("db", "10.1.0.2"), new HostEntry("0123456789ab", "10.1.0.2"));
+
+  @Test
+  void aLinkAliasFollowsTheLinkedContainerAcrossARename() {
+    PeerNames names = PeerNames.of(List.of(attachment(DB_ID, "maindb", "10.1.0.4", List.of()),
+        attachment("web-id", "web", "10.1.0.3", LINK_WITH_ID)), Set.of("app"));
+    assertEquals(List.of("10.1.0.4"), addresses(names, "database"));
+  }
+
+  @Test
+  void aLinkAliasIsNotAnsweredOnceTheLinkedContainerIsGoneThoughAnotherTookItsName() {
+    PeerNames names = PeerNames.of(List.of(attachment("fedcba9876543210", "db", "10.1.0.5", List.of()),
+        attachment("web-id", "web", "10.1.0.3", LINK_WITH_ID)), Set.of("app"));
+    assertEquals(List.of(), addresses(names, "database"));
+  }
+
   @Test
   void anAddHostLineAtAPeersAddressIsLeftToEtcHosts() {
     PeerNames names = PeerNames.of(List.of(attachment("db-id", "db", "10.1.0.2", List.of()),
