@@ -51,15 +51,21 @@ public final class PortReservations implements Closeable {
   public List<PortMapping> reserveTogether(List<PortMapping> mappings) throws IOException {
     for (int attempt = 1; ; attempt++) {
       List<PortMapping> bound = new ArrayList<>();
+      boolean all = false;
       try {
         for (PortMapping m : mappings) {
           bound.add(reserve(bound.isEmpty() ? m : m.withHostPort(bound.get(0).hostPort())));
         }
+        all = true;
         return bound;
       } catch (BerthException e) {
-        bound.forEach(this::release);
         if (mappings.get(0).hostPort() != 0 || bound.isEmpty() || attempt == PICK_ATTEMPTS) {
           throw e;
+        }
+      } finally {
+        // whatever stopped the binding, no address of the mapping keeps its port
+        if (!all) {
+          bound.forEach(this::release);
         }
       }
     }
