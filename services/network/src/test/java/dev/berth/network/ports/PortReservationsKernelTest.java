@@ -3,9 +3,11 @@ package dev.berth.network.ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.api.grpc.BerthException;
 import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.PortMapping.Protocol;
+import io.grpc.Status;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,5 +43,15 @@ class PortReservationsKernelTest {
       again.bind(new InetSocketAddress("0.0.0.0", port));
     }
     assertEquals(List.of(v4, v4.withHostIp(Ipv6.ANY)), reservations.reserveTogether(List.of(v4, v4.withHostIp(Ipv6.ANY))));
+  }
+
+  @Test
+  void aBindTheKernelRefusesIsTheUsersErrorNotAnInternalOne() {
+    // past PortSpecs, which refuses it first: bind(2) answers EINVAL for a link-local address without an interface
+    PortMapping linkLocal = new PortMapping(Ipv6.parse("ip", "fe80::1"), 0, 80, Protocol.TCP);
+    BerthException e = assertThrows(BerthException.class, () -> reservations.reserve(linkLocal));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+    assertEquals("host port [fe80::1]:0/tcp cannot be published: bind [fe80::1]:0: Invalid argument (errno 22)",
+        e.getMessage());
   }
 }
