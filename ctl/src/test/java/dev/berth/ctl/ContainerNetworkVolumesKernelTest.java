@@ -87,7 +87,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     ok("run", "-d", "--name", "ranged", "-p", "18084-18085:8080-8081", "busybox", "sh", "-c",
         "echo second > /tmp/index.html && exec httpd -f -p 8081 -h /tmp");
     assertEquals("8080/tcp -> 0.0.0.0:18084\n8081/tcp -> 0.0.0.0:18085\n", ok("port", "ranged").out());
-    assertEquals("0.0.0.0:18084-18085->8080-8081/tcp\n",
+    // Docker's CLI shows a range only of ports published to the same numbers
+    assertEquals("0.0.0.0:18084->8080/tcp, 0.0.0.0:18085->8081/tcp\n",
         ok("ps", "--format", "{{.Ports}}", "--filter", "name=ranged").out());
     // Docker's publish= (a container port or range), before= and since= (a container)
     assertEquals("ranged\n", ok("ps", "--format", "{{.Names}}", "--filter", "publish=8081").out());
@@ -105,7 +106,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "exposer", "--expose", "443", "--expose", "8000-8001/udp", "-p", "18090:80",
           "-v", "psvol:/data", "-v", host + ":/srv", "busybox", "sleep", "1000");
       ok("run", "-d", "--name", "plain", "busybox", "sleep", "1000");
-      // Docker's PORTS: exposed ports not published first, ranges of consecutive ones
+      // Docker's PORTS: in order of container port, ranges of consecutive exposed ones, those published to
+      // another port last
       assertEquals("443/tcp, 8000-8001/udp, 0.0.0.0:18090->80/tcp\n",
           ok("ps", "--format", "{{.Ports}}", "--filter", "name=exposer").out());
       // Docker's .Mounts: volume names and bind sources, cut to 15 characters unless --no-trunc

@@ -1,6 +1,7 @@
 package dev.berth.api.labels;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.network.Ipv6;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +100,8 @@ public record PortSpec(String hostIp, int hostPort, int containerPort, String pr
         throw InvalidValueException.of("port mapping", text, "a bracketed IPv6 address must be followed by ':'");
       }
       hostIp = rest.substring(1, close);
-      if (!IpLiterals.isIpv6(hostIp)) {
+      // an IPv4-mapped one too, as Docker's CLI takes it: the daemon publishes it on its IPv4 address
+      if (!Ipv6.isValid(hostIp)) {
         throw InvalidValueException.of("port mapping", text, "\"" + hostIp + "\" is not an IPv6 address");
       }
       rest = rest.substring(close + 2);

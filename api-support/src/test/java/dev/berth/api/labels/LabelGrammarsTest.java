@@ -26,6 +26,7 @@ class LabelGrammarsTest {
     assertEquals("127.0.0.1:8080:80/udp", PortSpec.parse("127.0.0.1:8080:80/udp").toString());
     assertEquals("80/tcp", PortSpec.parse("80").toString());
     assertEquals("[::1]::80/tcp", PortSpec.parse("[::1]::80").toString());
+    assertEquals(new PortSpec("::ffff:127.0.0.1", 8088, 80, "tcp"), PortSpec.parse("[::ffff:127.0.0.1]:8088:80"));
   }
 
   @Test

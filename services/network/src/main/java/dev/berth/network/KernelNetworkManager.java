@@ -2,7 +2,6 @@ package dev.berth.network;
 
 import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
-import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
 import dev.berth.api.network.AttachmentInfo;
@@ -131,9 +130,10 @@ public final class KernelNetworkManager implements NetworkManager {
         for (PortMapping p : a.ports()) {
           try {
             host.reserve(p);
-          } catch (BerthException e) {
+          } catch (IOException | RuntimeException e) {
+            // one mapping the host no longer takes must not keep the network service, and every other container, down
             LOG.warning("published port " + p + " of " + a.namespace() + "/" + a.containerId()
-                + " could not be reserved again: " + e.getMessage() + "; its rule stays in force");
+                + " could not be reserved again: " + e + "; its rule stays in force");
           }
         }
       }

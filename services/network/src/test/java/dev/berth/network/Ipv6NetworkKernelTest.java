@@ -176,6 +176,27 @@ class Ipv6NetworkKernelTest {
   }
 
   @Test
+  void hostIpsNoRuleCanPublishOnAreRefusedAndAnIpv4MappedOneIsIpv4() throws Exception {
+    h = NetworkHarness.open(dir).start();
+    create(Network.newBuilder().setName("net6").setSubnet("10.237.0.0/24").setEnableIpv6(true)
+        .setIpv6Subnet("fd00:db8:9::/64"));
+    for (String spec : new String[] {"[fe80::1]:0:80", "[ff02::1]:0:80", "224.0.0.1:0:80"}) {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> h.attach("c", "net6", spec));
+      assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), spec);
+      assertTrue(refused.getStatus().getDescription().contains("cannot be published"),
+          refused.getStatus().getDescription());
+    }
+    // as Docker's daemon takes it: the IPv4 address, on IPv4 alone
+    Attachment mapped = h.attach(AttachRequest.newBuilder().setContainerId("mapped").setNetwork("net6")
+        .addPortMappings(berth.network.v1.PortMapping.newBuilder().setHostIp("::ffff:127.0.0.1").setContainerPort(80))
+        .build());
+    assertEquals(1, mapped.getPortMappingsCount(), mapped.getPortMappingsList().toString());
+    assertEquals("127.0.0.1", mapped.getPortMappings(0).getHostIp());
+    h.detach("mapped");
+    h.assertNothingLeft();
+  }
+
+  @Test
   void anInternalNetworkKeepsItsIpv6TrafficOnItsBridge() throws Exception {
     h = NetworkHarness.open(dir).start();
     Network secret = create(Network.newBuilder().setName("secret").setInternal(true).setEnableIpv6(true)

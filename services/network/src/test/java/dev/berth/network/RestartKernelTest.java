@@ -14,6 +14,8 @@ import berth.network.v1.GetAttachmentRequest;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Network;
+import dev.berth.common.store.MetadataStore;
+import dev.berth.common.store.Sql;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -68,6 +70,28 @@ class RestartKernelTest {
     h.detach("peer");
     h.detach("next");
     assertNull(h.httpFromHost("127.0.0.1", port));
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void aStoredPortTheHostNoLongerTakesIsSkippedAtStartAndTheRestComesBack() throws Exception {
+    h = NetworkHarness.open(dir).start();
+    h.attach("odd", "", "0:80");
+    Attachment kept = h.attach("kept", "", "0:80");
+    h.stop();
+    // a host IP bind(2) refuses with EINVAL (link-local, no interface), as a stored row may hold
+    try (MetadataStore db = MetadataStore.open(dir.resolve("root").resolve("metadata.db"))) {
+      db.write(c -> Sql.update(c, "UPDATE network_ports SET host_ip = 'fe80::1' WHERE container_id = 'odd'"));
+    }
+
+    h.start();
+    assertEquals(2, h.attachments.list(ListAttachmentsRequest.getDefaultInstance()).getAttachmentsCount());
+    int port = kept.getPortMappings(0).getHostPort();
+    StatusRuntimeException taken = assertThrows(StatusRuntimeException.class,
+        () -> h.attach("thief", "", port + ":80"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, taken.getStatus().getCode(), "the other port is reserved again");
+    h.detach("odd");
+    h.detach("kept");
     h.assertNothingLeft();
   }
 

@@ -4,12 +4,13 @@ import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.PortMapping;
-import java.io.Closeable;
 import dev.berth.linux.ErrnoException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
@@ -51,15 +52,21 @@ public final class PortReservations implements Closeable {
   public List<PortMapping> reserveTogether(List<PortMapping> mappings) throws IOException {
     for (int attempt = 1; ; attempt++) {
       List<PortMapping> bound = new ArrayList<>();
+      boolean all = false;
       try {
         for (PortMapping m : mappings) {
           bound.add(reserve(bound.isEmpty() ? m : m.withHostPort(bound.get(0).hostPort())));
         }
+        all = true;
         return bound;
       } catch (BerthException e) {
-        bound.forEach(this::release);
         if (mappings.get(0).hostPort() != 0 || bound.isEmpty() || attempt == PICK_ATTEMPTS) {
           throw e;
+        }
+      } finally {
+        // whatever stopped the binding, no address of the mapping keeps its port
+        if (!all) {
+          bound.forEach(this::release);
         }
       }
     }
@@ -82,10 +89,11 @@ public final class PortReservations implements Closeable {
         socket = bound;
         port = bound.port();
       } catch (ErrnoException e) {
-        if (e.errno() != ErrnoException.EADDRINUSE && e.errno() != ErrnoException.EADDRNOTAVAIL) {
-          throw e;
-        }
-        throw refusal(mapping, e.errno() == ErrnoException.EADDRNOTAVAIL);
+        throw switch (e.errno()) {
+          case ErrnoException.EADDRINUSE -> inUse(mapping);
+          case ErrnoException.EADDRNOTAVAIL -> notOurs(mapping);
+          default -> unbindable(mapping, e.errno() == ErrnoException.EINVAL, e.getMessage());
+        };
       }
     } else {
       NetworkChannel channel = bind4(mapping);
@@ -112,19 +120,33 @@ public final class PortReservations implements Closeable {
       return channel;
     } catch (BindException e) {
       channel.close();
-      throw refusal(mapping, String.valueOf(e.getMessage()).contains("assign requested address"));
+      throw String.valueOf(e.getMessage()).contains("assign requested address") ? notOurs(mapping) : inUse(mapping);
+    } catch (SocketException e) {
+      channel.close();
+      throw unbindable(mapping, String.valueOf(e.getMessage()).contains("Invalid argument"), e.getMessage());
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  private static BerthException refusal(PortMapping mapping, boolean notOurs) {
-    if (notOurs) {
-      return Errors.invalidArgument("host IP %s is not an address of this host", mapping.hostIp());
-    }
+  private static BerthException notOurs(PortMapping mapping) {
+    return Errors.invalidArgument("host IP %s is not an address of this host", mapping.hostIp());
+  }
+
+  private static BerthException inUse(PortMapping mapping) {
     return Errors.failedPrecondition("host port %s:%d/%s is already in use",
         mapping.hostIp().inHostPort(), mapping.hostPort(), mapping.protocol().lowerCase());
+  }
+
+  /**
+   * A bind the kernel refused for another reason: INVALID_ARGUMENT when it found the address itself
+   * wrong (EINVAL), FAILED_PRECONDITION otherwise; never an internal error, as the host IP is the user's.
+   */
+  private static BerthException unbindable(PortMapping mapping, boolean badAddress, String why) {
+    String message = String.format("host port %s:%d/%s cannot be published: %s", mapping.hostIp().inHostPort(),
+        mapping.hostPort(), mapping.protocol().lowerCase(), why);
+    return badAddress ? Errors.invalidArgument("%s", message) : Errors.failedPrecondition("%s", message);
   }
 
   public void release(PortMapping mapping) {

@@ -2,8 +2,10 @@ package dev.berth.network.ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.PortMapping;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,28 @@ class PortSpecsTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, noIpv6.code());
     BerthException loopback = assertThrows(BerthException.class, () -> PortSpecs.parse("[::1]:8080:80"));
     assertEquals(Status.Code.INVALID_ARGUMENT, loopback.code());
+  }
+
+  @Test
+  void refusesHostIpsNoRuleCanPublishOn() {
+    for (String ip : new String[] {"::1", "fe80::1", "febf::1", "ff02::1", "224.0.0.1", "239.1.2.3",
+        "255.255.255.255"}) {
+      BerthException e = assertThrows(BerthException.class, () -> PortSpecs.of(ip, 8080, 80, "tcp"), ip);
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.code(), ip);
+      assertTrue(e.getMessage().contains("host IP " + ip + " cannot be published: "), e.getMessage());
+    }
+    assertTrue(assertThrows(BerthException.class, () -> PortSpecs.parse("[fe80::1]:8086:80")).getMessage()
+        .contains("link-local"));
+    // a global address beside them, and IPv4's link-local, which needs no interface
+    assertEquals("80/tcp -> [fec0::1]:8080", PortSpecs.of("fec0::1", 8080, 80, "").toString());
+    assertEquals("80/tcp -> 169.254.1.1:8080", PortSpecs.of("169.254.1.1", 8080, 80, "").toString());
+  }
+
+  @Test
+  void anIpv4MappedHostIpIsTheIpv4AddressAsDockersDaemonTakesIt() {
+    PortMapping m = PortSpecs.of("::ffff:127.0.0.1", 8080, 80, "tcp");
+    assertEquals(Ipv4.parse("ip", "127.0.0.1"), m.hostIp());
+    assertEquals("[80/tcp -> 127.0.0.1:8080]", PortSpecs.perFamily(m, false, "bridge").toString());
   }
 
   @Test
