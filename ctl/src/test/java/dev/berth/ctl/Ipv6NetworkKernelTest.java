@@ -117,6 +117,30 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
           + "user specified IP address is supported only when connecting to networks with user configured subnets\n",
           noIpv6.stderr());
       assertEquals("", ok("ps", "-aq").out(), "no container left Created");
+      Cli.Result runAlias = berthd.ctl("run", "--network", "bridge", "--network-alias", "x", "busybox", "true");
+      assertEquals(125, runAlias.exit(), runAlias::toString);
+      assertEquals("berthctl: Error response from daemon: invalid config for network bridge: invalid endpoint settings:\n"
+          + "network-scoped alias is supported only for containers in user defined networks.\n"
+          + "See 'berthctl run --help'.\n", runAlias.stderr());
+      Cli.Result noNetworkGiven = berthd.ctl("run", "--ip", "172.17.0.50", "busybox", "true");
+      assertTrue(noNetworkGiven.stderr().startsWith("berthctl: Error response from daemon: invalid config for network "
+          + "default: invalid endpoint settings:\nuser specified IP address is supported on user defined networks only."),
+          noNetworkGiven::toString);
+      // Docker's CLI refuses these before asking its daemon: create exits 125 for them as run does
+      Cli.Result twice = berthd.ctl("create", "--network", "m6", "--network", "m6", "busybox", "true");
+      assertEquals(125, twice.exit(), twice::toString);
+      assertEquals("berthctl: network \"m6\" is specified multiple times.\nSee 'berthctl create --help'.\n",
+          twice.stderr());
+      Cli.Result mixed = berthd.ctl("create", "--network", "bridge", "--network", "m6", "busybox", "true");
+      assertEquals(125, mixed.exit(), mixed::toString);
+      assertEquals("", ok("ps", "-aq").out(), "no container left Created");
+
+      // a network given by id prefix is the network, by name, joined once however often given
+      String m6Id = ok("network", "inspect", "-f", "{{.Id}}", "m6").out().strip().substring(0, 12);
+      ok("run", "-d", "--name", "byid", "--network", m6Id, "--network", "m6", "busybox", "sleep", "1000");
+      JsonNode byId = JSON.readTree(ok("inspect", "byid").stdout()).get(0).get("NetworkSettings").get("Networks");
+      assertTrue(byId.size() == 1 && byId.has("m6"), byId::toString);
+      ok("rm", "-f", "byid");
 
       ok("create", "--name", "s1", "--network", "v4only", "busybox", "sleep", "1000");
       Cli.Result injected = berthd.ctl("network", "connect", "--ip", "10.241.0.9,ip6=fd00:bb::99,alias=evil", "m6", "s1");
@@ -133,10 +157,19 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       Cli.Result onTheBridge = berthd.ctl("network", "connect", "--ip", "172.17.0.50", "bridge", "s1");
       assertEquals("Error response from daemon: invalid endpoint settings:\n"
           + "user specified IP address is supported on user defined networks only\n", onTheBridge.stderr());
+      Cli.Result aliasOnTheBridge = berthd.ctl("network", "connect", "--alias", "x", "bridge", "s1");
+      assertEquals(1, aliasOnTheBridge.exit(), aliasOnTheBridge::toString);
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "network-scoped alias is supported only for containers in user defined networks\n", aliasOnTheBridge.stderr());
+      Cli.Result bothOnTheBridge = berthd.ctl("network", "connect", "--alias", "x", "--ip", "172.17.0.50", "bridge", "s1");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "* user specified IP address is supported on user defined networks only\n"
+          + "* network-scoped alias is supported only for containers in user defined networks\n",
+          bothOnTheBridge.stderr());
       JsonNode networks = JSON.readTree(ok("inspect", "s1").stdout()).get(0).get("NetworkSettings").get("Networks");
       assertTrue(networks.size() == 1 && networks.has("v4only"), networks::toString);
     } finally {
-      berthd.ctl("rm", "-f", "s1");
+      berthd.ctl("rm", "-f", "s1", "byid");
       berthd.ctl("network", "rm", "m6", "v4only");
     }
   }
