@@ -173,4 +173,52 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       berthd.ctl("network", "rm", "m6", "v4only");
     }
   }
+  @Test
+  void theGatewayIsTheNetworkDockersDaemonElectsAtRunConnectAndDisconnect() throws Exception {
+    try {
+      ok("network", "create", "--subnet", "10.236.0.0/24", "zeta");
+      ok("network", "create", "--ipv6", "--subnet", "10.237.0.0/24", "--subnet", "fd00:db8:e::/64", "alpha");
+      ok("network", "create", "--internal", "--subnet", "10.238.0.0/24", "aaa");
+      // given first, zeta loses to alpha (IPv6 too) and aaa (internal) never wins, whatever the names say
+      ok("run", "-d", "--name", "gw", "-p", "18480:80", "--network", "zeta", "--network", "alpha", "--network", "aaa",
+          "busybox", "httpd", "-f", "-p", "80");
+      ok("exec", "gw", "sh", "-c", "echo up > /index.html");
+      assertEquals("default via 10.237.0.1", defaultRoute("gw", "-4"));
+      assertEquals("default via fd00:db8:e::1", defaultRoute("gw", "-6"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n80/tcp -> [::]:18480\n", ok("port", "gw").out());
+      assertEquals("up\n", page("10.236.0.1", 18480));
+      assertTrue(berthd.inNetns("nft", "list", "ruleset").contains("dnat to 10.237.0.2:80"), "alpha's address");
+
+      // the gateway network given up: the next winner routes the container and publishes its ports at once
+      ok("network", "disconnect", "alpha", "gw");
+      assertEquals("default via 10.236.0.1", defaultRoute("gw", "-4"));
+      assertEquals("", defaultRoute("gw", "-6"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n", ok("port", "gw").out());
+      assertEquals("up\n", page("10.236.0.1", 18480));
+
+      // connecting a network that wins the election moves them there, as Docker's daemon does
+      ok("network", "connect", "alpha", "gw");
+      assertEquals("default via 10.237.0.1", defaultRoute("gw", "-4"));
+      assertEquals("default via fd00:db8:e::1", defaultRoute("gw", "-6"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n80/tcp -> [::]:18480\n", ok("port", "gw").out());
+      assertEquals("up\n", page("10.236.0.1", 18480));
+      ok("restart", "-t", "0", "gw");
+      assertEquals("default via 10.237.0.1", defaultRoute("gw", "-4"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n80/tcp -> [::]:18480\n", ok("port", "gw").out());
+    } finally {
+      berthd.ctl("rm", "-f", "gw");
+      berthd.ctl("network", "rm", "zeta", "alpha", "aaa");
+    }
+  }
+
+  /** The container's default route of a family ({@code -4}, {@code -6}) up to its device, or empty. */
+  private static String defaultRoute(String container, String family) {
+    return ok("exec", container, "ip", family, "route", "show", "default").out().lines().findFirst()
+        .map(line -> line.replaceAll(" dev .*", "")).orElse("");
+  }
+
+  /** The page a published port serves on {@code address} of the test's network namespace. */
+  private static String page(String address, int port) {
+    return berthd.inNetns("curl", "-s", "--max-time", "2", "http://" + address + ":" + port + "/index.html");
+  }
 }
