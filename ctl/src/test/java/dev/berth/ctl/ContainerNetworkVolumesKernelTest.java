@@ -478,10 +478,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("network", "connect", "fixednet", "joiner");
       String hosts = ok("exec", "fixed", "cat", "/etc/hosts").out();
       assertTrue(hosts.lines().anyMatch(l -> l.matches("10\\.203\\.7\\.\\d+\\s.*\\bjoiner\\b.*")), hosts);
-      // Docker's refusal: network-scoped aliases need a user-defined network
+      // Docker's daemon's refusal: network-scoped aliases need a user-defined network, and its CLI calls
+      // the network "default" when --network is not given
       Cli.Result alias = berthd.ctl("run", "--rm", "--network-alias", "x", "busybox", "true");
       assertEquals(125, alias.exit(), alias::toString);
-      assertEquals("berthctl: network-scoped alias is supported only for containers in user defined networks."
+      assertEquals("berthctl: Error response from daemon: invalid config for network default: invalid endpoint "
+          + "settings:\nnetwork-scoped alias is supported only for containers in user defined networks."
           + RUN_HELP, alias.stderr());
     } finally {
       removeContainers();
@@ -502,9 +504,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           && r.stderr().lines().count() == (r.stderr().contains("invalid endpoint settings:\n") ? 3 : 2),
           () -> refused + ": " + r);
     }
-    assertEquals("berthctl: Error response from daemon: invalid config for network bridge: invalid endpoint settings:\n"
+    // Docker's CLI calls the network "default" when --network is not given
+    assertEquals("berthctl: Error response from daemon: invalid config for network default: invalid endpoint settings:\n"
         + "user specified IP address is supported on user defined networks only." + RUN_HELP,
         berthd.ctl("run", "--rm", "--ip", "10.88.0.9", "busybox", "true").stderr());
+    assertEquals("berthctl: Error response from daemon: invalid config for network bridge: invalid endpoint settings:\n"
+        + "user specified IP address is supported on user defined networks only." + RUN_HELP,
+        berthd.ctl("run", "--rm", "--network", "bridge", "--ip", "10.88.0.9", "busybox", "true").stderr());
     assertEquals("", ok("ps", "-aq").out());
   }
 

@@ -117,6 +117,30 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
           + "user specified IP address is supported only when connecting to networks with user configured subnets\n",
           noIpv6.stderr());
       assertEquals("", ok("ps", "-aq").out(), "no container left Created");
+      Cli.Result runAlias = berthd.ctl("run", "--network", "bridge", "--network-alias", "x", "busybox", "true");
+      assertEquals(125, runAlias.exit(), runAlias::toString);
+      assertEquals("berthctl: Error response from daemon: invalid config for network bridge: invalid endpoint settings:\n"
+          + "network-scoped alias is supported only for containers in user defined networks.\n"
+          + "See 'berthctl run --help'.\n", runAlias.stderr());
+      Cli.Result noNetworkGiven = berthd.ctl("run", "--ip", "172.17.0.50", "busybox", "true");
+      assertTrue(noNetworkGiven.stderr().startsWith("berthctl: Error response from daemon: invalid config for network "
+          + "default: invalid endpoint settings:\nuser specified IP address is supported on user defined networks only."),
+          noNetworkGiven::toString);
+      // Docker's CLI refuses these before asking its daemon: create exits 125 for them as run does
+      Cli.Result twice = berthd.ctl("create", "--network", "m6", "--network", "m6", "busybox", "true");
+      assertEquals(125, twice.exit(), twice::toString);
+      assertEquals("berthctl: network \"m6\" is specified multiple times.\nSee 'berthctl create --help'.\n",
+          twice.stderr());
+      Cli.Result mixed = berthd.ctl("create", "--network", "bridge", "--network", "m6", "busybox", "true");
+      assertEquals(125, mixed.exit(), mixed::toString);
+      assertEquals("", ok("ps", "-aq").out(), "no container left Created");
+
+      // a network given by id prefix is the network, by name, joined once however often given
+      String m6Id = ok("network", "inspect", "-f", "{{.Id}}", "m6").out().strip().substring(0, 12);
+      ok("run", "-d", "--name", "byid", "--network", m6Id, "--network", "m6", "busybox", "sleep", "1000");
+      JsonNode byId = JSON.readTree(ok("inspect", "byid").stdout()).get(0).get("NetworkSettings").get("Networks");
+      assertTrue(byId.size() == 1 && byId.has("m6"), byId::toString);
+      ok("rm", "-f", "byid");
 
       ok("create", "--name", "s1", "--network", "v4only", "busybox", "sleep", "1000");
       Cli.Result injected = berthd.ctl("network", "connect", "--ip", "10.241.0.9,ip6=fd00:bb::99,alias=evil", "m6", "s1");
@@ -133,11 +157,68 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       Cli.Result onTheBridge = berthd.ctl("network", "connect", "--ip", "172.17.0.50", "bridge", "s1");
       assertEquals("Error response from daemon: invalid endpoint settings:\n"
           + "user specified IP address is supported on user defined networks only\n", onTheBridge.stderr());
+      Cli.Result aliasOnTheBridge = berthd.ctl("network", "connect", "--alias", "x", "bridge", "s1");
+      assertEquals(1, aliasOnTheBridge.exit(), aliasOnTheBridge::toString);
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "network-scoped alias is supported only for containers in user defined networks\n", aliasOnTheBridge.stderr());
+      Cli.Result bothOnTheBridge = berthd.ctl("network", "connect", "--alias", "x", "--ip", "172.17.0.50", "bridge", "s1");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "* user specified IP address is supported on user defined networks only\n"
+          + "* network-scoped alias is supported only for containers in user defined networks\n",
+          bothOnTheBridge.stderr());
       JsonNode networks = JSON.readTree(ok("inspect", "s1").stdout()).get(0).get("NetworkSettings").get("Networks");
       assertTrue(networks.size() == 1 && networks.has("v4only"), networks::toString);
     } finally {
-      berthd.ctl("rm", "-f", "s1");
+      berthd.ctl("rm", "-f", "s1", "byid");
       berthd.ctl("network", "rm", "m6", "v4only");
     }
+  }
+  @Test
+  void theGatewayIsTheNetworkDockersDaemonElectsAtRunConnectAndDisconnect() throws Exception {
+    try {
+      ok("network", "create", "--subnet", "10.236.0.0/24", "zeta");
+      ok("network", "create", "--ipv6", "--subnet", "10.237.0.0/24", "--subnet", "fd00:db8:e::/64", "alpha");
+      ok("network", "create", "--internal", "--subnet", "10.238.0.0/24", "aaa");
+      // given first, zeta loses to alpha (IPv6 too) and aaa (internal) never wins, whatever the names say
+      ok("run", "-d", "--name", "gw", "-p", "18480:80", "--network", "zeta", "--network", "alpha", "--network", "aaa",
+          "busybox", "httpd", "-f", "-p", "80");
+      ok("exec", "gw", "sh", "-c", "echo up > /index.html");
+      assertEquals("default via 10.237.0.1", defaultRoute("gw", "-4"));
+      assertEquals("default via fd00:db8:e::1", defaultRoute("gw", "-6"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n80/tcp -> [::]:18480\n", ok("port", "gw").out());
+      assertEquals("up\n", page("10.236.0.1", 18480));
+      assertTrue(berthd.inNetns("nft", "list", "ruleset").contains("dnat to 10.237.0.2:80"), "alpha's address");
+
+      // the gateway network given up: the next winner routes the container and publishes its ports at once
+      ok("network", "disconnect", "alpha", "gw");
+      assertEquals("default via 10.236.0.1", defaultRoute("gw", "-4"));
+      assertEquals("", defaultRoute("gw", "-6"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n", ok("port", "gw").out());
+      assertEquals("up\n", page("10.236.0.1", 18480));
+
+      // connecting a network that wins the election moves them there, as Docker's daemon does
+      ok("network", "connect", "alpha", "gw");
+      assertEquals("default via 10.237.0.1", defaultRoute("gw", "-4"));
+      assertEquals("default via fd00:db8:e::1", defaultRoute("gw", "-6"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n80/tcp -> [::]:18480\n", ok("port", "gw").out());
+      assertEquals("up\n", page("10.236.0.1", 18480));
+      ok("restart", "-t", "0", "gw");
+      assertEquals("default via 10.237.0.1", defaultRoute("gw", "-4"));
+      assertEquals("80/tcp -> 0.0.0.0:18480\n80/tcp -> [::]:18480\n", ok("port", "gw").out());
+    } finally {
+      berthd.ctl("rm", "-f", "gw");
+      berthd.ctl("network", "rm", "zeta", "alpha", "aaa");
+    }
+  }
+
+  /** The container's default route of a family ({@code -4}, {@code -6}) up to its device, or empty. */
+  private static String defaultRoute(String container, String family) {
+    return ok("exec", container, "ip", family, "route", "show", "default").out().lines().findFirst()
+        .map(line -> line.replaceAll(" dev .*", "")).orElse("");
+  }
+
+  /** The page a published port serves on {@code address} of the test's network namespace. */
+  private static String page(String address, int port) {
+    return berthd.inNetns("curl", "-s", "--max-time", "2", "http://" + address + ":" + port + "/index.html");
   }
 }

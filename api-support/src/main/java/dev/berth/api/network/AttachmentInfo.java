@@ -40,10 +40,11 @@ public record AttachmentInfo(String namespace, String containerId, String networ
 
   /**
    * Whether a container's new interface on {@code network} carries its default route, given the
-   * container's {@code existing} attachments: Docker's rule, the first network that is not
-   * internal. An internal network leads nowhere off its subnet, so its interface has only the
-   * subnet's route (else the host's other addresses are reachable through the gateway), and a
-   * normal network attached after one still routes the container.
+   * container's {@code existing} attachments: when it is not internal and no other does. An
+   * internal network leads nowhere off its subnet, so its interface has only the subnet's route
+   * (else the host's other addresses are reachable through the gateway), and a normal network
+   * attached after one still routes the container. Which network keeps the route once the
+   * container has several is {@link GatewayElection}'s to say.
    */
   public static boolean takesDefaultRoute(NetworkInfo network, List<AttachmentInfo> existing) {
     return !network.internal() && existing.stream().noneMatch(AttachmentInfo::defaultRoute);
@@ -78,6 +79,16 @@ public record AttachmentInfo(String namespace, String containerId, String networ
   public AttachmentInfo withPorts(List<PortMapping> newPorts) {
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases,
+        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
+  }
+
+  /**
+   * As the container's gateway attachment ({@code isGateway}: its default routes go through it)
+   * or not, with {@code newPorts} published on it.
+   */
+  public AttachmentInfo withGateway(boolean isGateway, List<PortMapping> newPorts) {
+    return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
+        hostInterface, hostMac, ip, subnet, gateway, isGateway, mac, hostname, domainname, aliases,
         List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
   }
 

@@ -260,28 +260,55 @@ public abstract class NetworkManagerContractTest {
 
   @Test
   void attachmentsAreFoundPerNetworkAndNamespaceAndGoWithDetach() {
-    manager.createNetwork(network("blue", "10.201.0.0/24"));
+    manager.createNetwork(network("green", "10.201.0.0/24"));
     AttachmentInfo first = manager.attach(NS, attach("c", DEFAULT));
-    AttachmentInfo second = manager.attach(NS, attach("c", "blue"));
+    AttachmentInfo second = manager.attach(NS, attach("c", "green"));
     assertEquals("eth1", second.interfaceName());
-    assertFalse(second.defaultRoute(), "the default route stays with the first network");
+    assertFalse(second.defaultRoute(), "the default route stays with bridge, which Docker's daemon elects before green");
     assertEquals(first.netns(), second.netns());
     assertEquals(first, manager.getAttachment(NS, "c", ""));
-    assertEquals(second, manager.getAttachment(NS, "c", "blue"));
-    assertEquals(List.of(second), manager.listAttachments(NS, Filter.parse(List.of("network==blue"))));
+    assertEquals(second, manager.getAttachment(NS, "c", "green"));
+    assertEquals(List.of(second), manager.listAttachments(NS, Filter.parse(List.of("network==green"))));
     assertEquals(List.of(), manager.listAttachments("elsewhere", Filter.parse(List.of())));
     assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment("elsewhere", "c", ""));
 
-    manager.detach(NS, "c", "blue");
-    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c", "blue"));
+    manager.detach(NS, "c", "green");
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c", "green"));
     assertEquals(first, manager.getAttachment(NS, "c", ""));
     manager.detach(NS, "c", "");
     assertEquals(List.of(), manager.listAttachments(NS, Filter.parse(List.of())));
     assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c", ""));
     // detach is idempotent: a retry after a crash must not fail
     manager.detach(NS, "c", "");
-    manager.detach(NS, "never-attached", "blue");
-    manager.deleteNetwork("blue");
+    manager.detach(NS, "never-attached", "green");
+    manager.deleteNetwork("green");
+  }
+
+  @Test
+  void theDefaultRouteAndPortsGoWhereDockersDaemonElectsTheGateway() {
+    manager.createNetwork(network("zeta", "10.207.0.0/24"));
+    manager.createNetwork(network("alpha", "10.208.0.0/24"));
+    PortMapping web = new PortMapping(PortMapping.ANY, 18082, 80, PortMapping.Protocol.TCP);
+    assertTrue(manager.attach(NS, withPorts("c", "zeta", web)).defaultRoute());
+    // alpha comes first by name: connecting it moves the route and the ports there, as Docker's daemon does
+    AttachmentInfo alpha = manager.attach(NS, attach("c", "alpha"));
+    assertTrue(alpha.defaultRoute());
+    assertEquals(List.of(web), alpha.ports());
+    AttachmentInfo zeta = manager.getAttachment(NS, "c", "zeta");
+    assertFalse(zeta.defaultRoute());
+    assertEquals(List.of(), zeta.ports());
+
+    // the gateway network given up, the next one routes the container and publishes its ports
+    manager.detach(NS, "c", "alpha");
+    zeta = manager.getAttachment(NS, "c", "zeta");
+    assertTrue(zeta.defaultRoute());
+    assertEquals(List.of(web), zeta.ports());
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.attach(NS, withPorts("d", web)));
+    manager.detach(NS, "c", "");
+    assertEquals(List.of(web), manager.attach(NS, withPorts("d", web)).ports());
+    manager.detach(NS, "d", "");
+    manager.deleteNetwork("zeta");
+    manager.deleteNetwork("alpha");
   }
 
   @Test

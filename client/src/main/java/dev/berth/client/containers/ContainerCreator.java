@@ -228,6 +228,7 @@ public final class ContainerCreator {
   }
 
   private Container createOnce(ContainerOptions o) {
+    refuseRepeatedNetworks(o);
     Parsed parsed = parse(o, volumesFrom(o));
     IsolationFlags isolation = IsolationFlags.parse(o).withDonorIds(containers);
     BlockIoOptions blockIo = BlockIoOptions.parse(o);
@@ -253,7 +254,7 @@ public final class ContainerCreator {
     String id = ContainerClient.newId();
     String name = o.name != null ? checkedName(o.name) : generatedName();
     String network = network(o, parsed);
-    List<ConnectedNetwork> connected = connectedNetworks(o);
+    List<ConnectedNetwork> connected = connectedNetworks(o, network);
     // as in Docker, -v makes a missing host directory and --mount refuses it
     List<MountRequest> shortForm = parsed.mounts().subList(0, o.volumes.size());
     List<Path> missingSources = new ArrayList<>();
@@ -598,7 +599,10 @@ public final class ContainerCreator {
     }
   }
 
-  /** The network label: bridge, host, none, container:ID or a network that exists. */
+  /**
+   * The network label: bridge, host, none, container:ID or the name of a network that exists
+   * (given by name, id or id prefix, kept by name as Docker's daemon keeps it).
+   */
   private String network(ContainerOptions o, Parsed parsed) {
     String mode = o.network;
     boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
@@ -609,13 +613,11 @@ public final class ContainerCreator {
     if (o.macAddress != null && !bridged) {
       throw new ClientException("conflicting options: mac-address and the network mode");
     }
-    // before anything is made, as Docker's daemon checks them when it creates the container
-    String heading = "invalid config for network " + mode + ": ";
-    if (!bridged || mode.equals("bridge")) {
-      RequestedAddresses.check(heading, null, o.ip, o.ip6);
-    }
-    if (!o.networkAliases.isEmpty() && (!bridged || mode.equals("bridge"))) {
-      throw new ClientException("network-scoped alias is supported only for containers in user defined networks");
+    // before anything is made, as Docker's daemon checks them when it creates the container; its
+    // CLI names the network "default" when --network is not given
+    String heading = "invalid config for network " + (o.networkGiven ? mode : "default") + ": ";
+    if (!bridged) {
+      RequestedAddresses.check(heading, null, o.ip, o.ip6, o.networkAliases);
     }
     if (mode.startsWith("container:")) {
       if (o.hostname != null) {
@@ -627,69 +629,75 @@ public final class ContainerCreator {
       }
       return "container:" + other.id();
     }
-    Network found = null;
-    if (bridged && !mode.equals("bridge")) {
-      try {
-        found = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(mode).build())
-            .getNetwork();
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          throw NoSuchObjectException.network(mode, e);
-        }
-        throw e;
+    if (!bridged) {
+      return mode;
+    }
+    Network found = mode.equals("bridge") ? null : lookUp(mode);
+    boolean userDefined = found != null && !found.getIsDefault();
+    RequestedAddresses.check(heading, userDefined ? found : null, o.ip, o.ip6, o.networkAliases);
+    return found == null ? mode : found.getName();
+  }
+
+  /** The network named, or with that id or id prefix. */
+  private Network lookUp(String nameOrId) {
+    try {
+      return NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(nameOrId).build())
+          .getNetwork();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw NoSuchObjectException.network(nameOrId, e);
       }
+      throw e;
     }
-    if (found != null) {
-      RequestedAddresses.check(heading, found, o.ip, o.ip6);
-    }
-    return mode;
   }
 
   /**
    * The networks of {@code --network} given again, as Docker 27 attaches a container to all of them
-   * at create: each a user-defined network that exists, given once, beside a first one that is
-   * user-defined too. They are kept as {@code network connect} keeps the networks it adds.
+   * at create: each a user-defined network that exists, beside {@code first}, the first one's name.
+   * They are kept by name, as {@code network connect} keeps the networks it adds.
    */
-  private List<ConnectedNetwork> connectedNetworks(ContainerOptions o) {
-    if (o.moreNetworks.isEmpty()) {
-      return List.of();
-    }
-    List<String> all = new ArrayList<>(List.of(o.network));
-    all.addAll(o.moreNetworks);
+  private List<ConnectedNetwork> connectedNetworks(ContainerOptions o, String first) {
+    // by name, so that a network given once by name and once by id is joined once
+    Set<String> names = new HashSet<>(List.of(first));
     List<ConnectedNetwork> connected = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (String given : all) {
-      if (!seen.add(given)) {
-        // Docker's CLI's words
-        throw new ClientException("network \"" + given + "\" is specified multiple times");
-      }
-    }
-    if (all.stream().anyMatch(ContainerCreator::predefined)) {
-      throw new ClientException(all.stream().allMatch(ContainerCreator::predefined)
-          ? "conflicting options: only one of the network modes bridge, host, none and container: can be given"
-          // Docker's CLI's words
-          : "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
-    }
-    Set<String> names = new HashSet<>();
     for (String given : o.moreNetworks) {
-      Network found;
-      try {
-        found = NetworksGrpc.newBlockingStub(channel).get(GetNetworkRequest.newBuilder().setName(given).build())
-            .getNetwork();
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          throw NoSuchObjectException.network(given, e);
-        }
-        throw e;
-      }
-      if (names.add(found.getName()) && !found.getName().equals(o.network)) {
-        connected.add(new ConnectedNetwork(found.getName(), "", List.of()));
+      String name = lookUp(given).getName();
+      if (names.add(name)) {
+        connected.add(new ConnectedNetwork(name, "", List.of()));
       }
     }
     return connected;
   }
 
-  /** Docker's network modes that are no user-defined network (the default bridge's among them). */
+  /**
+   * Refuses {@code --network} given again as Docker's CLI does before it asks its daemon anything:
+   * the same network twice, or a network mode (bridge, host, none, container:) beside another network.
+   */
+  private static void refuseRepeatedNetworks(ContainerOptions o) {
+    if (o.moreNetworks.isEmpty()) {
+      return;
+    }
+    List<String> all = new ArrayList<>(List.of(o.network));
+    all.addAll(o.moreNetworks);
+    Set<String> seen = new HashSet<>();
+    for (String given : all) {
+      if (!seen.add(given)) {
+        // Docker's CLI's words; it refuses the flags before asking its daemon anything
+        throw new InvalidValueException("network \"" + given + "\" is specified multiple times");
+      }
+    }
+    if (all.stream().allMatch(ContainerCreator::predefined)) {
+      // Docker's CLI lets these through, for its daemon to refuse
+      throw new ClientException(
+          "conflicting options: only one of the network modes bridge, host, none and container: can be given");
+    }
+    if (all.stream().anyMatch(ContainerCreator::predefined)) {
+      // Docker's CLI's words
+      throw new InvalidValueException(
+          "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
+    }
+  }
+
   private static boolean predefined(String mode) {
     return mode.equals("bridge") || mode.equals("default") || mode.equals("host") || mode.equals("none")
         || mode.startsWith("container:");

@@ -87,6 +87,8 @@ public final class ContainerOptions {
   public List<String> publish = new ArrayList<>();
   public boolean publishAll;
   public String network = "bridge";
+  /** Whether {@link #network} was given rather than left at its default, which Docker names "default". */
+  public boolean networkGiven;
   /**
    * Docker's {@code --network} given again: further user-defined networks the container is connected
    * to at create, with no address or alias of its own ({@link #ip}, {@link #ip6} and

@@ -127,7 +127,7 @@ public final class NetworkConnections {
       throw new ClientException("links are only supported for user-defined networks");
     }
     // now, as Docker's daemon checks them, not at the next start of a stopped container
-    RequestedAddresses.check("", found.getIsDefault() ? null : found, ip, ip6);
+    RequestedAddresses.check("", found.getIsDefault() ? null : found, ip, ip6, aliases);
     aliases.forEach(NetworkAliases::checked);
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String link : links) {

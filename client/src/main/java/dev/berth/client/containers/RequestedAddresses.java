@@ -22,22 +22,26 @@ final class RequestedAddresses {
 
   private RequestedAddresses() {}
 
+  /** Docker's words for a network alias asked for there. */
+  static final String ALIAS_NOT_USER_DEFINED =
+      "network-scoped alias is supported only for containers in user defined networks";
+
   /**
    * Throws InvalidParameterException when {@code ip} or {@code ip6} (null or empty: none asked for)
    * cannot be had on {@code network}, a network that exists (null for the network modes host,
-   * none, container: and the default bridge's), with {@code heading} before Docker's
-   * {@code invalid endpoint settings:}.
+   * none, container: and the default bridge's), or when {@code aliases} are asked for on no
+   * user-defined network, with {@code heading} before Docker's {@code invalid endpoint settings:}.
    */
-  static void check(String heading, Network network, String ip, String ip6) {
+  static void check(String heading, Network network, String ip, String ip6, List<String> aliases) {
     boolean v4 = ip != null && !ip.isEmpty();
     boolean v6 = ip6 != null && !ip6.isEmpty();
-    if (!v4 && !v6) {
-      return;
-    }
     List<String> problems = new ArrayList<>();
     boolean userDefined = network != null;
-    if (!userDefined) {
+    if (!userDefined && (v4 || v6)) {
       problems.add(NOT_USER_DEFINED);
+    }
+    if (!userDefined && !aliases.isEmpty()) {
+      problems.add(ALIAS_NOT_USER_DEFINED);
     }
     if (v4 && !IpLiterals.isAssignableIpv4(ip)) {
       problems.add("invalid IPv4 address: " + ip);

@@ -266,9 +266,63 @@ class ContainerCreatorTest {
   private String refusal(String network, String ip, String ip6) {
     ContainerOptions o = plain();
     o.network = network;
+    o.networkGiven = true;
     o.ip = ip;
     o.ip6 = ip6;
     return assertThrows(InvalidParameterException.class, () -> create(o)).getMessage();
+  }
+
+  @Test
+  void withoutNetworkGivenDockersDaemonNamesTheNetworkDefault() {
+    ContainerOptions o = plain();
+    o.ip = "10.88.0.9";
+    assertEquals("invalid config for network default: invalid endpoint settings:\n"
+        + "user specified IP address is supported on user defined networks only",
+        assertThrows(InvalidParameterException.class, () -> create(o)).getMessage());
+  }
+
+  @Test
+  void aliasesOnNoUserDefinedNetworkAreRefusedInDockersDaemonsWords() {
+    for (String mode : List.of("bridge", "host", "none")) {
+      ContainerOptions o = plain();
+      o.network = mode;
+      o.networkGiven = true;
+      o.networkAliases = List.of("web");
+      assertEquals("invalid config for network " + mode + ": invalid endpoint settings:\n"
+          + "network-scoped alias is supported only for containers in user defined networks",
+          assertThrows(InvalidParameterException.class, () -> create(o)).getMessage());
+    }
+    ContainerOptions both = plain();
+    both.network = "bridge";
+    both.networkGiven = true;
+    both.ip = "10.88.0.9";
+    both.networkAliases = List.of("web");
+    assertEquals("invalid config for network bridge: invalid endpoint settings:\n"
+        + "* user specified IP address is supported on user defined networks only\n"
+        + "* network-scoped alias is supported only for containers in user defined networks",
+        assertThrows(InvalidParameterException.class, () -> create(both)).getMessage());
+    assertTrue(containers.byId.isEmpty());
+  }
+
+  @Test
+  void aNetworkGivenByIdIsKeptByNameAndJoinedOnce() {
+    Network n6 = Network.newBuilder().setName("n6").setId("7d14ebe39ae6" + "0".repeat(52))
+        .setSubnet("10.241.0.0/24").build();
+    networks.byName.put("n6", n6);
+    networks.byName.put("7d14ebe39ae6", n6);
+    networks.byName.put("m6", Network.newBuilder().setName("m6").setSubnet("10.242.0.0/24").build());
+    ContainerOptions byId = withLayer();
+    byId.network = "7d14ebe39ae6";
+    assertEquals("n6", create(byId).getLabelsMap().get(ContainerLabels.NETWORK));
+    for (List<String> given : List.of(List.of("7d14ebe39ae6", "n6", "m6"), List.of("n6", "m6", "7d14ebe39ae6"))) {
+      ContainerOptions o = withLayer();
+      o.network = given.get(0);
+      o.moreNetworks = given.subList(1, given.size());
+      Map<String, String> labels = create(o).getLabelsMap();
+      assertEquals("n6", labels.get(ContainerLabels.NETWORK), given.toString());
+      assertEquals(List.of("io.berth.connected.m6"),
+          labels.keySet().stream().filter(k -> k.startsWith("io.berth.connected.")).toList(), given.toString());
+    }
   }
 
   @Test
@@ -287,13 +341,14 @@ class ContainerCreatorTest {
     ContainerOptions twice = withLayer();
     twice.network = "n6";
     twice.moreNetworks = List.of("n6");
+    // refused as Docker's CLI refuses them, which create exits 125 for
     assertEquals("network \"n6\" is specified multiple times",
-        assertThrows(ClientException.class, () -> create(twice)).getMessage());
+        assertThrows(InvalidValueException.class, () -> create(twice)).getMessage());
     ContainerOptions mixed = withLayer();
     mixed.network = "bridge";
     mixed.moreNetworks = List.of("m6");
     assertEquals("conflicting options: cannot attach both user-defined and non-user-defined network-modes",
-        assertThrows(ClientException.class, () -> create(mixed)).getMessage());
+        assertThrows(InvalidValueException.class, () -> create(mixed)).getMessage());
     ContainerOptions absent = withLayer();
     absent.network = "n6";
     absent.moreNetworks = List.of("nowhere");

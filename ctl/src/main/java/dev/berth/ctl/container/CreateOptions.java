@@ -430,6 +430,7 @@ final class CreateOptions {
     o.publishAll = publishAll;
     if (!networks.isEmpty()) {
       o.network = networks.get(0);
+      o.networkGiven = true;
       o.moreNetworks = networks.subList(1, networks.size());
     }
     o.ip = ip;

@@ -138,6 +138,19 @@ final class ContainerNetns {
     });
   }
 
+  /** Routes the namespace's default routes through {@code gateway} and, if not null, {@code ipv6}'s gateway, replacing those there. */
+  void routeDefaultsThrough(Path netns, Ipv4 gateway, Ipv6Interface ipv6) throws IOException {
+    Netns.callIn(netns, () -> {
+      try (Rtnl rtnl = Rtnl.open()) {
+        rtnl.setDefaultRoute(gateway);
+        if (ipv6 != null) {
+          rtnl.setDefaultRoute6(ipv6.gateway());
+        }
+        return null;
+      }
+    });
+  }
+
   private static void loopbackUp(Rtnl rtnl) throws IOException {
     Link lo = rtnl.link("lo");
     rtnl.setUp(lo.index(), "lo");

@@ -70,6 +70,7 @@ public final class KernelNetworkManager implements NetworkManager {
   private final ContainerFiles files;
   private final EtcFiles etcFiles;
   private final EmbeddedDns resolver;
+  private final GatewayMove gatewayMove;
   private Thread resolverRestore;
 
   private KernelNetworkManager(NetworkConfig config, NetworkStore store, HostNetwork host, ContainerNetns netns,
@@ -81,6 +82,7 @@ public final class KernelNetworkManager implements NetworkManager {
     this.files = files;
     this.etcFiles = new EtcFiles(store, files);
     this.resolver = resolver;
+    this.gatewayMove = new GatewayMove(store, host, netns);
   }
 
   /**
@@ -547,6 +549,12 @@ public final class KernelNetworkManager implements NetworkManager {
         + (attachment.hasAddress() ? " as " + attachment.ip() : ""));
     etcFiles.refreshPeers(attachment, List.of());
     refreshNames();
+    if (attachment.mode() == Mode.BRIDGE && !existing.isEmpty()) {
+      gatewayMove.reelect(namespace, containerId, List.of(), false);
+      String network = attachment.network();
+      attachment = store.attachments(namespace, containerId).stream()
+          .filter(a -> a.network().equals(network)).findFirst().orElse(attachment);
+    }
     return present(attachment);
   }
 
@@ -765,6 +773,10 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.internal(e, "detaching %s from %s: %s", containerId, a.network(), e.getMessage());
       }
       LOG.info("detached " + namespace + "/" + containerId + " from " + a.network());
+      if (!network.isEmpty() && a.mode() == Mode.BRIDGE && (a.defaultRoute() || !a.ports().isEmpty())) {
+        // the gateway network given up: the next one routes the container and publishes its ports
+        gatewayMove.reelect(namespace, containerId, a.ports(), a.ipv6() != null);
+      }
     }
   }
 

@@ -81,8 +81,11 @@ final class TaskCreator {
     RootfsMounts.validate(mounts);
     spec.fitTo(host, who);
     joined.forEach(j -> j.pointAt(spec));
-    Optional<AttachRequest> network = ContainerNetworking.requested(container, spec.domainname());
-    List<AttachRequest> moreNetworks = ContainerNetworking.connected(container);
+    Optional<AttachRequest> requested = ContainerNetworking.requested(container, spec.domainname());
+    List<AttachRequest> networks = requested.isEmpty() ? List.of()
+        : networking.gatewayFirst(requested.get(), ContainerNetworking.connected(container));
+    Optional<AttachRequest> network = networks.stream().findFirst();
+    List<AttachRequest> moreNetworks = networks.stream().skip(1).toList();
     timer.step("resolve");
 
     Path bundle = layout.bundle(namespace, id);

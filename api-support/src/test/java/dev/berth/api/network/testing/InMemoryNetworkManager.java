@@ -6,6 +6,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
+import dev.berth.api.network.GatewayElection;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
@@ -208,7 +209,28 @@ public final class InMemoryNetworkManager implements NetworkManager {
         ? bridged(namespace, containerId, network, netns, spec, existing, hostname, extraHosts)
         : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, extraHosts);
     attachments.add(attachment);
+    if (mode == Mode.BRIDGE && !existing.isEmpty()) {
+      reelect(namespace, containerId, List.of());
+      attachment = getAttachment(namespace, containerId, attachment.network());
+    }
     return present(attachment);
+  }
+
+  /** As the kernel manager: the network Docker's daemon elects has the default route and the ports. */
+  private void reelect(String namespace, String containerId, List<PortMapping> carried) {
+    List<AttachmentInfo> mine = attachments(namespace, containerId).stream()
+        .filter(a -> a.mode() == Mode.BRIDGE && a.hasAddress()).toList();
+    Optional<GatewayElection.Candidate> winner = GatewayElection.winner(mine.stream()
+        .map(a -> new GatewayElection.Candidate(a.network(), networks.get(a.network()).internal(), a.ipv6() != null))
+        .toList());
+    if (winner.isEmpty()) {
+      carried.forEach(ports::release);
+      return;
+    }
+    List<PortMapping> moved = new ArrayList<>(carried);
+    mine.forEach(a -> moved.addAll(a.ports()));
+    attachments.replaceAll(a -> !mine.contains(a) ? a
+        : a.network().equals(winner.get().network()) ? a.withGateway(true, moved) : a.withGateway(false, List.of()));
   }
 
   private static Mode mode(String network) {
@@ -360,9 +382,14 @@ public final class InMemoryNetworkManager implements NetworkManager {
     for (AttachmentInfo a : attachments(namespace, containerId)) {
       if (network.isEmpty() || a.network().equals(network)) {
         attachments.remove(a);
-        a.ports().forEach(ports::release);
         if (a.mode() == Mode.BRIDGE) {
           addresses.get(a.network()).release(a.ip());
+        }
+        if (!network.isEmpty() && a.mode() == Mode.BRIDGE) {
+          // the gateway network given up: the next one routes the container and publishes its ports
+          reelect(namespace, containerId, a.ports());
+        } else {
+          a.ports().forEach(ports::release);
         }
       }
     }

@@ -203,6 +203,26 @@ public final class NetworkStore {
     });
   }
 
+  /**
+   * Makes {@code gateway} the container's gateway attachment, in one transaction: it alone of the
+   * container's has the default route, and its ports are the container's only published ones.
+   */
+  public void updateGateway(AttachmentInfo gateway) {
+    db.write(c -> {
+      Sql.update(c, "UPDATE network_attachments SET default_route = CASE WHEN network = ? THEN 1 ELSE 0 END "
+          + "WHERE namespace = ? AND container_id = ?", gateway.network(), gateway.namespace(), gateway.containerId());
+      Sql.update(c, "DELETE FROM network_ports WHERE namespace = ? AND container_id = ?",
+          gateway.namespace(), gateway.containerId());
+      for (PortMapping p : gateway.ports()) {
+        Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
+            + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
+            p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), gateway.namespace(),
+            gateway.containerId(), gateway.network());
+      }
+      return null;
+    });
+  }
+
   /** Replaces the stored aliases of the attachment with {@code a}'s. */
   public void updateAliases(AttachmentInfo a) {
     db.write(c -> Sql.update(c, "UPDATE network_attachments SET aliases = ? WHERE namespace = ? AND container_id = ? "

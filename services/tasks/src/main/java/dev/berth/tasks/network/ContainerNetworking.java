@@ -6,7 +6,10 @@ import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.ContainerFiles;
 import berth.network.v1.DetachRequest;
 import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.Mode;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
 import containerd.services.containers.v1.Container;
 import containerd.services.namespaces.v1.ListNamespacesRequest;
 import containerd.services.namespaces.v1.Namespace;
@@ -17,6 +20,7 @@ import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.LabelLists;
+import dev.berth.api.network.GatewayElection;
 import dev.berth.tasks.spec.OciSpec;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -58,6 +62,8 @@ public final class ContainerNetworking {
   static final String OWNER_LABEL = ContainerLabels.ATTACHED_BY;
   static final String OWNER = ContainerLabels.ATTACHED_BY_TASKS;
   private static final long DEADLINE_SECONDS = 30;
+  /** What an attach request without a network joins. */
+  private static final String DEFAULT_NETWORK = "bridge";
   private static final Logger LOG = Logger.getLogger(ContainerNetworking.class.getName());
 
   private final Channel api;
@@ -118,6 +124,49 @@ public final class ContainerNetworking {
         .addAllExtraHosts(n.hosts().stream().map(HostEntrySpec::labelValue).toList())
         .putLabels(OWNER_LABEL, OWNER)
         .build()).toList();
+  }
+
+  /**
+   * The container's attachments in the order to make them: the first, which makes the namespace
+   * and carries its ports and hostname, is on the network Docker's daemon elects gateway
+   * ({@link GatewayElection}), so that the default routes of both families go through it and its
+   * ports are published there, whichever order the networks were given in. The network named
+   * first by the labels keeps its place, with its address and aliases, unless another wins; then
+   * the two trade networks, addresses, MAC address and aliases. A network that cannot be looked
+   * up leaves the order as it is, for the attach to report.
+   */
+  public List<AttachRequest> gatewayFirst(AttachRequest first, List<AttachRequest> more) {
+    if (more.isEmpty()) {
+      return List.of(first);
+    }
+    List<AttachRequest> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(more);
+    List<GatewayElection.Candidate> candidates = new ArrayList<>();
+    try {
+      for (AttachRequest r : all) {
+        Network n = NetworksGrpc.newBlockingStub(api).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+            .get(GetNetworkRequest.newBuilder().setName(r.getNetwork().isEmpty() ? DEFAULT_NETWORK : r.getNetwork()).build())
+            .getNetwork();
+        candidates.add(new GatewayElection.Candidate(r.getNetwork(), n.getInternal(), n.getEnableIpv6()));
+      }
+    } catch (StatusRuntimeException e) {
+      return all;
+    }
+    int won = GatewayElection.winner(candidates).map(candidates::indexOf).orElse(0);
+    if (won == 0) {
+      return all;
+    }
+    AttachRequest winner = all.get(won);
+    all.set(0, withEndpointOf(first, winner));
+    all.set(won, withEndpointOf(winner, first));
+    return all;
+  }
+
+  /** {@code request} with the network, addresses, MAC address and aliases of {@code of}. */
+  private static AttachRequest withEndpointOf(AttachRequest request, AttachRequest of) {
+    return request.toBuilder().setNetwork(of.getNetwork()).setIp(of.getIp()).setIp6(of.getIp6())
+        .setMacAddress(of.getMacAddress()).clearAliases().addAllAliases(of.getAliasesList()).build();
   }
 
   /**

@@ -8,8 +8,11 @@ import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.ContainerFiles;
+import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.ListAttachmentsRequest;
 import berth.network.v1.Mode;
+import berth.network.v1.Network;
+import berth.network.v1.NetworksGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
@@ -160,5 +163,41 @@ class ContainerNetworkingTest {
     AttachRequest connected = ContainerNetworking.connected(record).get(0);
     assertEquals("fd00:db8::42", connected.getIp6());
     assertEquals("", connected.getIp());
+  }
+
+  @Test
+  void theNetworkDockerElectsGatewayIsAttachedFirstWithThePorts() throws Exception {
+    try (InProcessServices network = InProcessServices.start(
+        NetworkServices.of(new InMemoryNetworkManager(), (namespace, topic, event) -> { })
+            .toArray(BindableService[]::new))) {
+      NetworksGrpc.NetworksBlockingStub networks = NetworksGrpc.newBlockingStub(network.channel());
+      networks.create(CreateNetworkRequest.newBuilder().setNetwork(Network.newBuilder().setName("zeta")).build());
+      networks.create(CreateNetworkRequest.newBuilder()
+          .setNetwork(Network.newBuilder().setName("alpha").setEnableIpv6(true)).build());
+      networks.create(CreateNetworkRequest.newBuilder()
+          .setNetwork(Network.newBuilder().setName("aaa-internal").setInternal(true)).build());
+      ContainerNetworking networking = new ContainerNetworking(network.channel());
+      AttachRequest zeta = AttachRequest.newBuilder().setContainerId("c1").setNetwork("zeta").setIp("10.1.0.5")
+          .addPortSpecs("8080:80").setHostname("web").addAliases("front").addAliases("z").build();
+      AttachRequest alpha = AttachRequest.newBuilder().setContainerId("c1").setNetwork("alpha")
+          .addAliases("front").build();
+      AttachRequest internal = AttachRequest.newBuilder().setContainerId("c1").setNetwork("aaa-internal").build();
+
+      // dual-stack before IPv4 alone, whatever the order given; the first keeps what is the container's
+      List<AttachRequest> ordered = networking.gatewayFirst(zeta, List.of(internal, alpha));
+      assertEquals(List.of("alpha", "aaa-internal", "zeta"), ordered.stream().map(AttachRequest::getNetwork).toList());
+      assertEquals(List.of("8080:80"), ordered.get(0).getPortSpecsList());
+      assertEquals("web", ordered.get(0).getHostname());
+      assertEquals(List.of("front"), ordered.get(0).getAliasesList());
+      assertEquals("", ordered.get(0).getIp());
+      assertEquals("10.1.0.5", ordered.get(2).getIp());
+      assertEquals(List.of("front", "z"), ordered.get(2).getAliasesList());
+      assertTrue(ordered.get(2).getPortSpecsList().isEmpty());
+
+      // an internal network never wins; among the rest, the name decides
+      assertEquals(List.of("zeta", "aaa-internal"), networking.gatewayFirst(internal.toBuilder().addPortSpecs("80:80")
+          .build(), List.of(zeta.toBuilder().clearPortSpecs().build())).stream().map(AttachRequest::getNetwork).toList());
+      assertEquals(List.of(zeta), networking.gatewayFirst(zeta, List.of()));
+    }
   }
 }
