@@ -64,6 +64,7 @@ class ContainerTasksTest {
         .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED).build();
     containers.byId.put(RECORD.getId(), failedRestart);
     FakeServices.Tasks tasks = new FakeServices.Tasks(true);
+    tasks.status = null;
     berth = InProcessBerth.serving(tasks, containers);
     new ContainerTasks(berth.channel()).stop(new ContainerState(failedRestart, Optional.empty()), Duration.ofSeconds(10));
     assertEquals(List.of(), tasks.signals);
@@ -90,4 +91,5 @@ class ContainerTasksTest {
     assertEquals(List.of(Signals.SIGTERM), stop(ended, true, Duration.ofSeconds(10)).signals);
     assertEquals(ContainerLabels.STOPPED, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
   }
+
 }

@@ -230,10 +230,10 @@ final class ContainerRestarter {
 
   /**
    * Writes the restart's count and marks ({@link #labelUpdate}); false when a user's stop landed
-   * between the look this restart was decided on and this write, which then put the running
-   * status over it. The stop is then put back as its client wrote it, and the restart goes no
-   * further: the stop's client looked at the task before this write, found nothing running to
-   * stop, and left it to the mark. A stop written after this write is seen by
+   * between the look this restart was decided on and this write (a new
+   * {@link ContainerLabels#STOP_REQUEST}), which then put the running status over it. The stop is
+   * then put back and the restart goes no further: the stop's client looked at the task before
+   * this write, found nothing running to stop, and left it to the mark. A stop written after this write is seen by
    * {@link #stoppedMeanwhile}.
    */
   private boolean recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
@@ -241,9 +241,7 @@ final class ContainerRestarter {
     Container written = containers(ns).update(labelUpdate(key, decidedOn, restart)).getContainer();
     String before = decidedOn.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
     String now = written.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
-    if (before.equals(now) || ContainerLabels.RUNNING.equals(
-        decidedOn.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
-      // unchanged, or the status was not written: a stop's own status stands
+    if (before.equals(now)) {
       return true;
     }
     LOG.info(key + ": stopped by its user as berthd's start brought it back; left stopped");
