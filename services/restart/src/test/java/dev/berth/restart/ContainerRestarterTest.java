@@ -508,6 +508,30 @@ class ContainerRestarterTest {
   }
 
   @Test
+  void aUsersStartStopAndStartWhileBerthdsStartBringsAContainerBackStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      // berthctl's writes and Tasks calls: start (of the created task), stop, start
+      ContainerTasks user = new ContainerTasks(channel);
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
+      Container record = Container.newBuilder().setId(KEY.id()).build();
+      user.markRunning(record);
+      tasks.start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+      user.markStopped(record);
+      tasks.kill(KillRequest.newBuilder().setContainerId(KEY.id()).setSignal(15).build());
+      tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(KEY.id()).build());
+      user.markRunning(record);
+      tasks.create(CreateTaskRequest.newBuilder().setContainerId(KEY.id()).build());
+      tasks.start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS));
+    assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_FAILED_MARK));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
+    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start"), fakes.calls);
+  }
+
+  @Test
   void aRestartWhenBerthdStartsThatNobodyStoppedMarksTheContainerRunning() throws Exception {
     BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
     assertEquals(ContainerRestarter.Outcome.RESTARTED,
