@@ -340,13 +340,25 @@ public final class ContainerTasks {
     return new ConflictException("Container " + s.id() + " is restarting, wait until the container is running");
   }
 
-  /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
+  /**
+   * Sends {@code signal} to the container's process. As Docker's daemon, SIGKILL, the container's
+   * stop signal, or any signal when it has none, cancel its restart policy (the restart monitor
+   * leaves it stopped once it ends) and thaw a paused container; any other signal is only a
+   * message to the process, and a restart policy still restarts it if it ends, but for
+   * unless-stopped, which reads every kill as its user's stop (Docker's HasBeenManuallyStopped).
+   */
   public void kill(ContainerState s, int signal) {
     if (!s.running()) {
       throw notRunning(s);
     }
-    markStopped(s.record());
-    signal(s, signal, false, s.paused());
+    ContainerConfig config = ContainerConfig.of(s.record());
+    boolean cancelsRestart = signal == Signals.SIGKILL || !config.hasStopSignal() || signal == config.stopSignal();
+    boolean unlessStopped = RestartPolicy.fromLabel(s.record().getLabelsMap().get(ContainerLabels.RESTART_POLICY))
+        .map(p -> p.mode() == RestartPolicy.Mode.UNLESS_STOPPED).orElse(false);
+    if (cancelsRestart || unlessStopped) {
+      markStopped(s.record());
+    }
+    signal(s, signal, false, cancelsRestart && s.paused());
   }
 
   /**
