@@ -824,6 +824,19 @@ class CriPodsOverSocketTest {
       assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
           .get(GetRequest.newBuilder().setContainerId(orphan).build())), "no task is left of it");
       assertFalse(Files.exists(logs.resolve("orphan/0.log")), "containerd checks the pod before it opens the log");
+
+      // containerd's sandbox is NOTREADY once its pause container has ended, so the kubelet makes
+      // the pod again: in its status, its listing and the listing's state filter
+      assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).build()).getStatus().getState());
+      assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
+      assertEquals(List.of(), podStates(PodSandboxFilter.newBuilder().setId(pod).setState(
+          PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_READY))));
+      assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(pod)
+          .setState(PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_NOTREADY))));
+      // and the kubelet's StopPodSandbox of it works, leaving it NOTREADY
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
@@ -1142,6 +1155,11 @@ class CriPodsOverSocketTest {
       Files.deleteIfExists(note);
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
     }
+  }
+
+  private List<PodSandboxState> podStates(PodSandboxFilter.Builder filter) {
+    return cri.listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(filter).build()).getItemsList().stream()
+        .map(PodSandbox::getState).toList();
   }
 
   /** A process's command name; empty once it has ended (killing the holder ends the others). */
