@@ -929,6 +929,30 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aKillWithASignalOtherThanTheStopSignalKeepsTheRestartPolicyAsDockers() throws Exception {
+    ok("run", "-d", "--name", "signalled", "--restart", "always", "--stop-signal", "QUIT", "busybox", "sh", "-c",
+        "trap 'exit 3' HUP QUIT; while true; do sleep 0.1; done");
+    // a message to the process, which then ends: Docker's daemon restarts it
+    ok("kill", "-s", "HUP", "signalled");
+    awaitState("signalled", "running 1");
+    // its stop signal cancels the policy, as Docker's ExitOnNext
+    ok("kill", "-s", "QUIT", "signalled");
+    awaitState("signalled", "exited 1");
+    Thread.sleep(1000);
+    assertEquals("exited 1\n", ok("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "signalled").out());
+  }
+
+  private static void awaitState(String container, String statusAndCount) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (ok("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", container).out().strip().equals(statusAndCount)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(container + " is not " + statusAndCount + ": " + ok("inspect", container).stdout());
+  }
+
+  @Test
   void systemDfVerboseDatesAnImageByItsConfigAsImagesDoes() {
     String created = ok("images", "--format", "{{.CreatedSince}}", "busybox").out().strip();
     assertTrue(created.matches("\\d+ (years|months) ago"), created);

@@ -104,8 +104,12 @@ public final class ContainerConfig {
 
   /** The signal {@code stop} sends first: the image's or the flag's, else SIGTERM. */
   public int stopSignal() {
-    String signal = config().path("StopSignal").asText("");
-    return signal.isEmpty() ? Signals.SIGTERM : Signals.parse(signal);
+    return hasStopSignal() ? Signals.parse(config().path("StopSignal").asText()) : Signals.SIGTERM;
+  }
+
+  /** Whether the image or {@code --stop-signal} gave a stop signal (Docker's Config.StopSignal). */
+  public boolean hasStopSignal() {
+    return !config().path("StopSignal").asText("").isEmpty();
   }
 
   /** The seconds stop waits before SIGKILL that {@code --stop-timeout} gave, if it did (-1: no limit). */

@@ -18,6 +18,7 @@ import dev.berth.client.ClientException;
 import dev.berth.client.ConflictException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.labels.RestartPolicy;
 import dev.berth.client.containers.ContainerClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Channel;
@@ -225,9 +226,7 @@ public final class ContainerTasks {
 
   /** As {@link #stop(ContainerState, Duration)}, with {@code signal} first instead of the container's stop signal. */
   public void stop(ContainerState s, Duration timeout, int signal) throws InterruptedException {
-    if (!s.running() && !s.restarting()) {
-      // Docker's stop of a container that is not running changes nothing: a mark left by a failed
-      // start or restart stays, so berthd's next start still brings the container back
+    if (!s.running() && !s.restarting() && !stopsRestartUnderWay(s)) {
       return;
     }
     markStopped(s.record());
@@ -236,6 +235,27 @@ public final class ContainerTasks {
     if (stopWithoutRestarts(now, timeout, signal).isPresent()) {
       events.stopped(s.id());
     }
+  }
+
+  /**
+   * For a container that neither runs nor waits for its restart. Docker's stop of one changes
+   * nothing: a mark left by a failed start or restart stays, so berthd's next start still brings
+   * the container back. But berthd's start may be bringing it back now, its new task created and
+   * its running status not written yet (Docker's daemon has restarted it before it answers a
+   * stop). A new stop request, its status left as it is, tells that restart, which compares the
+   * request after its write and leaves the container stopped (see
+   * {@link ContainerLabels#STOP_REQUEST}). True when a look after the request finds the restart's
+   * status written already: the container is then stopped as a running one.
+   */
+  private boolean stopsRestartUnderWay(ContainerState s) {
+    boolean mayComeBack = RestartPolicy.fromLabel(s.record().getLabelsMap().get(ContainerLabels.RESTART_POLICY))
+        .map(p -> p.mode() != RestartPolicy.Mode.NO).orElse(false);
+    if (!mayComeBack) {
+      return false;
+    }
+    containers.updateLabels(s.id(), Map.of(ContainerLabels.STOP_REQUEST, newStopRequest()));
+    ContainerState now = ContainerState.of(channel, containers.get(s.id()));
+    return now.running() || now.restarting();
   }
 
   /**
@@ -320,13 +340,25 @@ public final class ContainerTasks {
     return new ConflictException("Container " + s.id() + " is restarting, wait until the container is running");
   }
 
-  /** Sends {@code signal} to the container's process; the restart monitor leaves it stopped. */
+  /**
+   * Sends {@code signal} to the container's process. As Docker's daemon, SIGKILL, the container's
+   * stop signal, or any signal when it has none, cancel its restart policy (the restart monitor
+   * leaves it stopped once it ends) and thaw a paused container; any other signal is only a
+   * message to the process, and a restart policy still restarts it if it ends, but for
+   * unless-stopped, which reads every kill as its user's stop (Docker's HasBeenManuallyStopped).
+   */
   public void kill(ContainerState s, int signal) {
     if (!s.running()) {
       throw notRunning(s);
     }
-    markStopped(s.record());
-    signal(s, signal, false, s.paused());
+    ContainerConfig config = ContainerConfig.of(s.record());
+    boolean cancelsRestart = signal == Signals.SIGKILL || !config.hasStopSignal() || signal == config.stopSignal();
+    boolean unlessStopped = RestartPolicy.fromLabel(s.record().getLabelsMap().get(ContainerLabels.RESTART_POLICY))
+        .map(p -> p.mode() == RestartPolicy.Mode.UNLESS_STOPPED).orElse(false);
+    if (cancelsRestart || unlessStopped) {
+      markStopped(s.record());
+    }
+    signal(s, signal, false, cancelsRestart && s.paused());
   }
 
   /**

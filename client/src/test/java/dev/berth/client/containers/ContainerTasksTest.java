@@ -64,6 +64,7 @@ class ContainerTasksTest {
         .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RESTART_FAILED).build();
     containers.byId.put(RECORD.getId(), failedRestart);
     FakeServices.Tasks tasks = new FakeServices.Tasks(true);
+    tasks.status = null;
     berth = InProcessBerth.serving(tasks, containers);
     new ContainerTasks(berth.channel()).stop(new ContainerState(failedRestart, Optional.empty()), Duration.ofSeconds(10));
     assertEquals(List.of(), tasks.signals);
@@ -88,6 +89,37 @@ class ContainerTasksTest {
         .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING).build(),
         Optional.of(Process.newBuilder().setContainerId("c1").setStatus(Status.STOPPED).setExitStatus(2).build()));
     assertEquals(List.of(Signals.SIGTERM), stop(ended, true, Duration.ofSeconds(10)).signals);
+    assertEquals(ContainerLabels.STOPPED, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
+  }
+
+  @Test
+  void onlySigkillOrTheStopSignalCancelsTheRestartPolicyAsDockersKill() throws Exception {
+    for (String policy : List.of("always", "on-failure", "unless-stopped")) {
+      for (int signal : List.of(Signals.parse("HUP"), Signals.parse("QUIT"), Signals.SIGKILL)) {
+        Container record = RECORD.toBuilder().putLabels(ContainerLabels.RESTART_POLICY, policy)
+            .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING)
+            .putExtensions(ContainerConfig.EXTENSION, com.google.protobuf.Any.newBuilder()
+                .setTypeUrl(ContainerConfig.TYPE_URL).setValue(com.google.protobuf.ByteString.copyFromUtf8(
+                    "{\"Config\":{\"StopSignal\":\"SIGQUIT\"},\"HostConfig\":{},\"Mounts\":[]}")).build())
+            .build();
+        containers.byId.put(RECORD.getId(), record);
+        FakeServices.Tasks tasks = new FakeServices.Tasks(true);
+        berth = InProcessBerth.serving(tasks, containers);
+        new ContainerTasks(berth.channel()).kill(new ContainerState(record, RUNNING.task()), signal);
+        assertEquals(List.of(signal), tasks.signals);
+        // unless-stopped reads any kill as its user's stop (Docker's HasBeenManuallyStopped)
+        String status = signal == Signals.parse("HUP") && !policy.equals("unless-stopped")
+            ? ContainerLabels.RUNNING : ContainerLabels.STOPPED;
+        assertEquals(status, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS),
+            policy + " after signal " + signal);
+        berth.close();
+      }
+    }
+    // without a stop signal of its own, any signal cancels it
+    containers.byId.put(RECORD.getId(), RECORD.toBuilder().putLabels(ContainerLabels.RESTART_POLICY, "always")
+        .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING).build());
+    berth = InProcessBerth.serving(new FakeServices.Tasks(true), containers);
+    new ContainerTasks(berth.channel()).kill(new ContainerState(containers.byId.get("c1"), RUNNING.task()), Signals.parse("HUP"));
     assertEquals(ContainerLabels.STOPPED, containers.byId.get("c1").getLabelsMap().get(ContainerLabels.RESTART_STATUS));
   }
 }

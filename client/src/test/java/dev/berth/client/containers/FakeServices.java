@@ -269,10 +269,17 @@ final class FakeServices {
       responses.onCompleted();
     }
 
+    /** The task's status; null: the container has none. */
+    volatile Status status = Status.RUNNING;
+
     @Override
     public void get(GetRequest request, StreamObserver<GetResponse> responses) {
+      if (status == null) {
+        responses.onError(io.grpc.Status.NOT_FOUND.withDescription("no task").asRuntimeException());
+        return;
+      }
       responses.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(request.getContainerId())
-          .setStatus(Status.RUNNING).setPid(42)).build());
+          .setStatus(status).setPid(42)).build());
       responses.onCompleted();
     }
 

@@ -287,7 +287,7 @@ final class CriContainers {
   }
 
   /**
-   * Starts a created container; FAILED_PRECONDITION, leaving it as it is, for one that runs or ran. One that cannot
+   * Starts a created container; UNKNOWN, leaving it as it is, for one that runs or ran, as containerd. One that cannot
    * start, whatever refused it (a missing executable, or runc refusing its spec: a mount, a
    * sysctl, a cgroup), ends as with containerd, with exit code 128, reason StartError and the
    * error as its message. The kubelet shows that and restarts it with its back-off; a container
@@ -299,16 +299,14 @@ final class CriContainers {
     // one start at a time, as containerd's starting state: a second one failing on the first's
     // task would end the container it started
     if (!starting.add(given.id())) {
-      throw Errors.failedPrecondition("failed to set starting state for container %s: container is already in "
-          + "starting state", given.id());
+      throw notStartable(given, "container is already in starting state");
     }
     try {
       // read again in here: a start that ended meanwhile has changed it
       CriContainer c = get(given.id());
       if (c.criState() != ContainerState.CONTAINER_CREATED) {
         // refused before anything is marked, as containerd refuses it before its starting state
-        throw Errors.failedPrecondition("container %s is %s: only a created container can be started", c.id(),
-            c.criState());
+        throw notStartable(c, "container is in " + c.criState() + " state");
       }
       if (!sandboxRunning.getAsBoolean()) {
         // containerd's words, an error of no errdefs kind there: UNKNOWN
@@ -319,6 +317,15 @@ final class CriContainers {
     } finally {
       starting.remove(given.id());
     }
+  }
+
+  /**
+   * containerd's refusal of a start for the container's state, in its words: an error of no
+   * errdefs kind there, so UNKNOWN, the container left as it is.
+   */
+  private static StatusRuntimeException notStartable(CriContainer c, String why) {
+    return Status.UNKNOWN.withDescription(String.format("failed to set starting state for container \"%s\": %s",
+        c.id(), why)).asRuntimeException();
   }
 
   /** Makes its log and starts its task; a failure ends it with StartError. */

@@ -58,13 +58,26 @@ final class PodSandboxes {
     this.records = new ContainerClient(api);
   }
 
-  /** A sandbox as kept: its record, config and whether it is ready. */
-  record Sandbox(Container record, PodSandboxConfig config) {
+  /**
+   * A sandbox as kept: its record and config, and whether its PID namespace holder was found gone
+   * (killed from outside, or the node rebooted) when it was read.
+   */
+  record Sandbox(Container record, PodSandboxConfig config, boolean holderGone) {
     String id() {
       return record.getId();
     }
 
+    /**
+     * Ready, as the CRI reports it: not stopped, and its PID namespace holder, if it has one, still
+     * there, as containerd's sandbox is NOTREADY once its pause container has ended (the kubelet
+     * then makes the pod again).
+     */
     boolean ready() {
+      return notStopped() && !holderGone;
+    }
+
+    /** Not stopped by StopPodSandbox: its network and namespaces are still held. */
+    boolean notStopped() {
       return CriRecords.READY.equals(record.getLabelsMap().get(CriRecords.STATE));
     }
 
@@ -90,9 +103,13 @@ final class PodSandboxes {
       return config.getHostname().isEmpty() ? nodeHostname() : config.getHostname();
     }
 
-    static Sandbox of(Container record) {
-      return new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class));
-    }
+  }
+
+  /** The holder is looked at (two small files read) only for a pod not stopped, which has one to lose. */
+  private Sandbox sandboxOf(Container record) {
+    Sandbox kept = new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class), false);
+    return kept.notStopped() && namespaces.pidHolderGone(kept.id())
+        ? new Sandbox(record, kept.config(), true) : kept;
   }
 
   /** Makes a ready pod; a failure at any step undoes the steps before it. */
@@ -131,7 +148,7 @@ final class PodSandboxes {
     } catch (StatusRuntimeException e) {
       throw ReservedNames.refusal(e, records, "sandbox", ReservedNames.ofSandbox(m), name);
     }
-    Sandbox sandbox = new Sandbox(record, config);
+    Sandbox sandbox = new Sandbox(record, config, false);
     try {
       String hostname = sandbox.hostname();
       namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname, sandbox.sharedPid());
@@ -195,7 +212,7 @@ final class PodSandboxes {
       containers.stopAtOnce(c.getId());
     }
     release(sandbox);
-    if (sandbox.ready()) {
+    if (sandbox.notStopped()) {
       records.updateLabels(id, Map.of(CriRecords.STATE, CriRecords.NOT_READY));
     }
   }
@@ -241,15 +258,7 @@ final class PodSandboxes {
       throw Errors.invalidArgument("no pod sandbox id given");
     }
     return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
-        .map(Sandbox::of);
-  }
-
-  /**
-   * Whether the pod can take a container's start: ready, and its PID namespace holder, if it has
-   * one, still there (containerd's sandbox whose pause container runs).
-   */
-  boolean running(Sandbox sandbox) {
-    return sandbox.ready() && !namespaces.pidHolderGone(sandbox.id());
+        .map(this::sandboxOf);
   }
 
   /** The pod's PID namespace holder as a container joins it, while it runs; empty for a pod without one. */
@@ -262,9 +271,12 @@ final class PodSandboxes {
     return SandboxInfo.of(sandbox, network, namespaces, namespaces.holderPid(sandbox.id()));
   }
 
-  /** The pod's network attachment while it is ready. */
+  /**
+   * The pod's network attachment until it is stopped (one whose holder is gone keeps its network
+   * and address, as containerd's keeps its network namespace when its pause container ends).
+   */
   Optional<Attachment> network(Sandbox sandbox) {
-    if (!sandbox.ready()) {
+    if (!sandbox.notStopped()) {
       return Optional.empty();
     }
     try {
@@ -282,7 +294,7 @@ final class PodSandboxes {
   List<Sandbox> list(PodSandboxFilter filter) {
     return records.list(CriRecords.kindFilter(CriRecords.SANDBOX)).stream()
         .filter(r -> r.getId().startsWith(filter.getId()))
-        .map(Sandbox::of)
+        .map(this::sandboxOf)
         .filter(s -> !filter.hasState() || (filter.getState().getStateValue() == 0) == s.ready())
         .filter(s -> s.config().getLabelsMap().entrySet().containsAll(filter.getLabelSelectorMap().entrySet()))
         .toList();

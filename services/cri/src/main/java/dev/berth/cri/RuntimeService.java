@@ -191,7 +191,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
     PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
-    if (!sandbox.ready()) {
+    // one whose holder is gone is refused by its namespaces, saying so
+    if (!sandbox.notStopped()) {
       throw Errors.failedPrecondition("pod sandbox %s is not ready: a stopped pod takes no new containers",
           sandbox.id());
     }
@@ -204,11 +205,11 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> responses) {
     CriContainers.CriContainer c = containers.get(request.getContainerId());
     PodSandboxes.Sandbox sandbox = sandboxes.get(c.sandboxId());
-    if (sandboxes.running(sandbox)) {
+    if (sandbox.ready()) {
       // before the start, which reads the record again
       containers.upgradeLegacyPidJoin(c, sandboxes.pidHolderLabel(sandbox));
     }
-    containers.start(c, () -> sandboxes.running(sandboxes.get(c.sandboxId())));
+    containers.start(c, () -> sandboxes.get(c.sandboxId()).ready());
     answer(responses, StartContainerResponse.getDefaultInstance());
   }
 

@@ -62,7 +62,7 @@ class VerboseInfoTest {
         .build();
     Attachment network = Attachment.newBuilder().setContainerId("pod1").setNetnsPath("/run/netns/p")
         .setResult(result).build();
-    JsonNode info = JSON.readTree(SandboxInfo.of(new PodSandboxes.Sandbox(record, config), Optional.of(network),
+    JsonNode info = JSON.readTree(SandboxInfo.of(new PodSandboxes.Sandbox(record, config, false), Optional.of(network),
         new PodNamespaces(pods), Optional.empty()));
     JsonNode cni = info.get("cniResult");
     assertEquals("10.88.0.5", cni.at("/Interfaces/eth0/IPConfigs/0/IP").asText());
@@ -72,7 +72,7 @@ class VerboseInfoTest {
     assertEquals("0.0.0.0/0", cni.at("/Routes/0/dst").asText());
     assertEquals("cniResult", fieldNames(info).get(fieldNames(info).size() - 1), "last, as in containerd's");
 
-    JsonNode stopped = JSON.readTree(SandboxInfo.of(new PodSandboxes.Sandbox(record, config), Optional.empty(),
+    JsonNode stopped = JSON.readTree(SandboxInfo.of(new PodSandboxes.Sandbox(record, config, false), Optional.empty(),
         new PodNamespaces(pods), Optional.empty()));
     assertTrue(stopped.get("cniResult").isNull());
   }

@@ -325,8 +325,12 @@ class CriPodsOverSocketTest {
       assertEquals(ContainerState.CONTAINER_CREATED, status(web).getState());
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(web).build());
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(client).build());
-      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
-          .setContainerId(web).build())));
+      // containerd's refusal, of no errdefs kind: UNKNOWN
+      StatusRuntimeException again = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(web).build()));
+      assertEquals(List.of(Status.Code.UNKNOWN, "failed to set starting state for container \"" + web
+          + "\": container is in CONTAINER_RUNNING state"),
+          List.of(again.getStatus().getCode(), again.getStatus().getDescription()));
 
       ContainerStatus done = awaitState(client, ContainerState.CONTAINER_EXITED);
       assertEquals(0, done.getExitCode(), done.toString());
@@ -625,8 +629,11 @@ class CriPodsOverSocketTest {
       assertTrue(ended.getMessage().startsWith("failed to create containerd task: failed to create shim task: "
           + "OCI runtime create failed: runc create failed: unable to start container process: exec: \"/absent\"")
           && ended.getMessage().endsWith(": unknown"), ended.getMessage());
-      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> cri.startContainer(StartContainerRequest.newBuilder()
-          .setContainerId(missing).build())));
+      StatusRuntimeException ran = assertThrows(StatusRuntimeException.class,
+          () -> cri.startContainer(StartContainerRequest.newBuilder().setContainerId(missing).build()));
+      assertEquals(List.of(Status.Code.UNKNOWN, "failed to set starting state for container \"" + missing
+          + "\": container is in CONTAINER_EXITED state"),
+          List.of(ran.getStatus().getCode(), ran.getStatus().getDescription()));
       assertEquals(failed.getStatus().getDescription(), status(missing).getMessage(),
           "a start refused for the container's state leaves its state as it was");
       cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(missing).build());
@@ -641,7 +648,7 @@ class CriPodsOverSocketTest {
           codes.add(start.get());
         }
         assertEquals(1, Collections.frequency(codes, Status.Code.OK), codes::toString);
-        assertEquals(1, Collections.frequency(codes, Status.Code.FAILED_PRECONDITION), codes::toString);
+        assertEquals(1, Collections.frequency(codes, Status.Code.UNKNOWN), codes::toString);
       } finally {
         two.shutdownNow();
       }
@@ -817,6 +824,19 @@ class CriPodsOverSocketTest {
       assertEquals(Status.Code.NOT_FOUND, code(() -> TasksGrpc.newBlockingStub(k8s.channel())
           .get(GetRequest.newBuilder().setContainerId(orphan).build())), "no task is left of it");
       assertFalse(Files.exists(logs.resolve("orphan/0.log")), "containerd checks the pod before it opens the log");
+
+      // containerd's sandbox is NOTREADY once its pause container has ended, so the kubelet makes
+      // the pod again: in its status, its listing and the listing's state filter
+      assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).build()).getStatus().getState());
+      assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
+      assertEquals(List.of(), podStates(PodSandboxFilter.newBuilder().setId(pod).setState(
+          PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_READY))));
+      assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(pod)
+          .setState(PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_NOTREADY))));
+      // and the kubelet's StopPodSandbox of it works, leaving it NOTREADY
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
     } finally {
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     }
@@ -1135,6 +1155,11 @@ class CriPodsOverSocketTest {
       Files.deleteIfExists(note);
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(nodePod).build());
     }
+  }
+
+  private List<PodSandboxState> podStates(PodSandboxFilter.Builder filter) {
+    return cri.listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(filter).build()).getItemsList().stream()
+        .map(PodSandbox::getState).toList();
   }
 
   /** A process's command name; empty once it has ended (killing the holder ends the others). */

@@ -202,7 +202,6 @@ final class ContainerRestarter {
     }
     try {
       if (!recordRestart(key, ns, container, restart)) {
-        deleteTask(ns, key.id());
         return Outcome.LEFT_ALONE;
       }
       // when the start was asked for: a process that ends at once may end before start returns
@@ -230,28 +229,44 @@ final class ContainerRestarter {
 
   /**
    * Writes the restart's count and marks ({@link #labelUpdate}); false when a user's stop landed
-   * between the look this restart was decided on and this write, which then put the running
-   * status over it. The stop is then put back as its client wrote it, and the restart goes no
-   * further: the stop's client looked at the task before this write, found nothing running to
-   * stop, and left it to the mark. A stop written after this write is seen by
-   * {@link #stoppedMeanwhile}.
+   * between the look this restart was decided on and this write (a new
+   * {@link ContainerLabels#STOP_REQUEST}), which then put the running status over it. The stop's
+   * client looked at the task before this write and found nothing running to stop, so the stop
+   * is carried out here ({@link #undoRestart}) and the restart goes no further. A stop written
+   * after this write is seen by {@link #stoppedMeanwhile}.
    */
   private boolean recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
     beforeRestartRecorded.run();
     Container written = containers(ns).update(labelUpdate(key, decidedOn, restart)).getContainer();
     String before = decidedOn.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
     String now = written.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
-    if (before.equals(now) || ContainerLabels.RUNNING.equals(
-        decidedOn.getLabelsMap().get(ContainerLabels.RESTART_STATUS))) {
-      // unchanged, or the status was not written: a stop's own status stands
+    if (before.equals(now)) {
       return true;
+    }
+    undoRestart(key, ns);
+    return false;
+  }
+
+  /**
+   * Puts a user's stop back over this restart's running status and deletes the task this restart
+   * created, unless the user started the container again since the stop: a task that is no
+   * longer created (runs, or ran) is the user's start's, which wrote running itself and is left
+   * as it is.
+   */
+  private void undoRestart(ContainerKey key, Channel ns) {
+    Optional<Process> task = task(ns, key.id());
+    if (task.isPresent() && task.get().getStatus() != Status.CREATED) {
+      LOG.info(key + ": stopped and started again by its user as berthd's start brought it back; left to that start");
+      return;
     }
     LOG.info(key + ": stopped by its user as berthd's start brought it back; left stopped");
     containers(ns).update(UpdateContainerRequest.newBuilder()
         .setContainer(Container.newBuilder().setId(key.id())
             .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED))
         .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)).build());
-    return false;
+    if (task.isPresent()) {
+      deleteTask(ns, key.id());
+    }
   }
 
   /**

@@ -223,17 +223,29 @@ class ContainerRestarterTest {
       }
     };
 
+    /** The task's status, as the Tasks service has it: the one that ended, then the ones made. */
+    volatile containerd.v1.types.Status task = containerd.v1.types.Status.STOPPED;
+
     final TasksGrpc.TasksImplBase tasks = new TasksGrpc.TasksImplBase() {
       @Override
       public void get(GetRequest request, StreamObserver<GetResponse> response) {
+        if (task == null) {
+          response.onError(Status.NOT_FOUND.asRuntimeException());
+          return;
+        }
         response.onNext(GetResponse.newBuilder().setProcess(Process.newBuilder().setContainerId(KEY.id())
-            .setStatus(containerd.v1.types.Status.STOPPED).setExitedAt(ProtoTimes.toTimestamp(EXITED_AT))).build());
+            .setStatus(task).setExitedAt(ProtoTimes.toTimestamp(EXITED_AT))).build());
         response.onCompleted();
       }
 
       @Override
       public void delete(DeleteTaskRequest request, StreamObserver<DeleteResponse> response) {
         calls.add("delete");
+        if (task == containerd.v1.types.Status.RUNNING) {
+          response.onError(Status.FAILED_PRECONDITION.withDescription("task is running").asRuntimeException());
+          return;
+        }
+        task = null;
         response.onNext(DeleteResponse.getDefaultInstance());
         response.onCompleted();
       }
@@ -241,6 +253,7 @@ class ContainerRestarterTest {
       @Override
       public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
         calls.add("create");
+        task = containerd.v1.types.Status.CREATED;
         response.onNext(CreateTaskResponse.getDefaultInstance());
         response.onCompleted();
       }
@@ -248,7 +261,16 @@ class ContainerRestarterTest {
       @Override
       public void start(StartRequest request, StreamObserver<StartResponse> response) {
         calls.add("start");
+        task = containerd.v1.types.Status.RUNNING;
         response.onNext(StartResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+
+      @Override
+      public void kill(KillRequest request, StreamObserver<Empty> response) {
+        calls.add("kill");
+        task = containerd.v1.types.Status.STOPPED;
+        response.onNext(Empty.getDefaultInstance());
         response.onCompleted();
       }
     };
@@ -464,6 +486,49 @@ class ContainerRestarterTest {
       assertEquals(List.of("delete", "create", "delete"), fakes.calls, brought[0] + ": its new task never started");
       close();
     }
+  }
+
+  @Test
+  void berthctlStopOfAContainerBerthdsStartIsBringingBackLeavesItStoppedAsDockers() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
+    // the user's stop as berthctl runs it, while the new task is only created and the record
+    // still says stopped: neither running nor restarting
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      ContainerTasks user = new ContainerTasks(channel);
+      try {
+        user.stop(dev.berth.client.containers.ContainerState.of(channel,
+            Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build()), java.time.Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.STOPPED, fakes.labels.get(ContainerLabels.RESTART_STATUS));
+    assertEquals(List.of("delete", "create", "delete"), fakes.calls, "its new task never started");
+  }
+
+  @Test
+  void aUsersStartStopAndStartWhileBerthdsStartBringsAContainerBackStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      // berthctl's writes and Tasks calls: start (of the created task), stop, start
+      ContainerTasks user = new ContainerTasks(channel);
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
+      Container record = Container.newBuilder().setId(KEY.id()).build();
+      user.markRunning(record);
+      tasks.start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+      user.markStopped(record);
+      tasks.kill(KillRequest.newBuilder().setContainerId(KEY.id()).setSignal(15).build());
+      tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(KEY.id()).build());
+      user.markRunning(record);
+      tasks.create(CreateTaskRequest.newBuilder().setContainerId(KEY.id()).build());
+      tasks.start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS));
+    assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_FAILED_MARK));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
+    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start"), fakes.calls);
   }
 
   @Test
