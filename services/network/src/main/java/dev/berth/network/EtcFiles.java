@@ -57,7 +57,8 @@ final class EtcFiles {
    * to {@code switched} in place (the container has it bind-mounted), and the copies of the
    * containers that joined its network namespace, which Docker's share with it; {@code undo} puts
    * them back. A file the container changed since is left alone, as Docker leaves one a user
-   * modified: false then for {@code first}'s.
+   * modified: false then for {@code first}'s. A joiner's copy that cannot be read or written
+   * leaves that joiner alone, logged.
    */
   boolean switchToResolver(AttachmentInfo first, String written, String switched, Undo undo) throws IOException {
     if (!switchResolvConf(first, written, switched, undo)) {
@@ -66,7 +67,11 @@ final class EtcFiles {
     for (AttachmentInfo a : store.attachments()) {
       if (a.mode() == Mode.CONTAINER && a.namespace().equals(first.namespace())
           && first.containerId().equals(ownerOf(a))) {
-        switchResolvConf(a, written, switched, undo);
+        try {
+          switchResolvConf(a, written, switched, undo);
+        } catch (IOException e) {
+          LOG.warning("leaving the resolv.conf of " + a.namespace() + "/" + a.containerId() + ": " + e.getMessage());
+        }
       }
     }
     return true;
@@ -74,7 +79,7 @@ final class EtcFiles {
 
   private boolean switchResolvConf(AttachmentInfo a, String written, String switched, Undo undo) throws IOException {
     ContainerFilePaths paths = a.files();
-    if (!written.equals(files.readResolvConf(paths))) {
+    if (!files.readResolvConf(paths).map(written::equals).orElse(false)) {
       LOG.info("leaving the resolv.conf of " + a.namespace() + "/" + a.containerId() + " as the container changed it");
       return false;
     }

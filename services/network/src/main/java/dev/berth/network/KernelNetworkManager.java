@@ -33,8 +33,6 @@ import dev.berth.network.nat.NatRules;
 import dev.berth.network.ports.PortSpecs;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -725,11 +723,14 @@ public final class KernelNetworkManager implements NetworkManager {
       return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
     }
     if (target.mode() == Mode.CONTAINER) {
-      try {
-        return Files.readString(target.shared().files().resolvConf());
-      } catch (NoSuchFileException e) {
-        return ResolvConf.render(dns);
+      AttachmentInfo shared = target.shared();
+      Optional<String> theirs = files.readResolvConf(shared.files());
+      if (theirs.isEmpty()) {
+        LOG.warning("the resolv.conf of " + shared.namespace() + "/" + shared.containerId()
+            + " is gone, no regular file or over " + ContainerFiles.MAX_RESOLV_CONF + " bytes: a container joining its"
+            + " network gets one of its own");
       }
+      return theirs.orElseGet(() -> ResolvConf.render(dns));
     }
     return ResolvConf.render(dns);
   }

@@ -5,6 +5,7 @@ import static dev.berth.network.NetworkHarness.assertOk;
 import static dev.berth.network.NetworkHarness.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.network.v1.AttachRequest;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -205,6 +207,57 @@ class EmbeddedDnsKernelTest {
     }
     assertEquals(0, h.manager.resolversServed());
     h.assertNothingLeft();
+  }
+
+  @Test
+  void resolvConfsAContainerSpoiledNeitherFailNorBlockJoinsAndConnects() throws Exception {
+    network("spoiled", "10.228.0.0/24");
+    // bytes that are no UTF-8 in the donor's file: the joiner still joins
+    Attachment x = h.attach("x", "");
+    Path xConf = Path.of(x.getFiles().getResolvConf());
+    Files.write(xConf, new byte[] {'#', ' ', (byte) 0xff, '\n', 'n', 's', '\n'});
+    h.attach("xj", "container:x");
+    // a joiner's copy that is no UTF-8, a FIFO, a link out or too big leaves that joiner alone
+    Attachment y = h.attach("y", "");
+    Path bad = Path.of(h.attach("bad", "container:y").getFiles().getResolvConf());
+    Path fifo = Path.of(h.attach("fifo", "container:y").getFiles().getResolvConf());
+    Path link = Path.of(h.attach("link", "container:y").getFiles().getResolvConf());
+    Path big = Path.of(h.attach("big", "container:y").getFiles().getResolvConf());
+    Path good = Path.of(h.attach("good", "container:y").getFiles().getResolvConf());
+    Files.write(bad, new byte[] {(byte) 0xc3, '\n'});
+    Files.delete(fifo);
+    assertOk(h.onHost("mkfifo", fifo.toString()), "mkfifo");
+    Path outside = Files.writeString(h.state.resolve("outside"), Files.readString(good));
+    Files.delete(link);
+    Files.createSymbolicLink(link, outside);
+    Files.write(big, new byte[70 * 1024]);
+    assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> h.attach(AttachRequest.newBuilder().setContainerId("y").setNetwork("spoiled").build()));
+    String switched = Files.readString(Path.of(y.getFiles().getResolvConf()));
+    assertTrue(switched.startsWith("nameserver 127.0.0.11\n"), switched);
+    assertEquals(switched, Files.readString(good));
+    assertEquals(List.of((byte) 0xc3, (byte) '\n'), bytes(bad));
+    assertFalse(Files.readString(outside).contains("127.0.0.11"), "the link's target is not written");
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals(70 * 1024, Files.size(big));
+    // a donor whose file is a FIFO or too big: a joiner gets one of its own, without blocking
+    Files.delete(xConf);
+    assertOk(h.onHost("mkfifo", xConf.toString()), "mkfifo");
+    Attachment fifoJoiner = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> h.attach("xj2", "container:x"));
+    assertTrue(Files.readString(Path.of(fifoJoiner.getFiles().getResolvConf())).contains("nameserver "));
+    for (String id : new String[] {"xj", "xj2", "x", "bad", "fifo", "link", "big", "good", "y"}) {
+      h.detach(id);
+    }
+    Files.delete(outside);
+    h.assertNothingLeft();
+  }
+
+  private static List<Byte> bytes(Path file) throws IOException {
+    List<Byte> bytes = new ArrayList<>();
+    for (byte b : Files.readAllBytes(file)) {
+      bytes.add(b);
+    }
+    return bytes;
   }
 
   @Test

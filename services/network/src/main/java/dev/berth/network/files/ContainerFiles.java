@@ -2,14 +2,18 @@ package dev.berth.network.files;
 
 import dev.berth.api.network.ContainerFilePaths;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +30,12 @@ import java.util.stream.Stream;
  * an instant), never an empty file, and a crash cannot leave it empty either.
  */
 public final class ContainerFiles {
+  /**
+   * The most of a container's resolv.conf berthd reads (glibc's resolver reads it all, but
+   * berthd writes a few hundred bytes; a file past this size is the container's own).
+   */
+  public static final int MAX_RESOLV_CONF = 64 * 1024;
+
   private final Path root;
 
   public ContainerFiles(Path root) {
@@ -45,19 +55,35 @@ public final class ContainerFiles {
 
   /** Rewrites a container's /etc/hosts in place; nothing if the container's files are gone. */
   public void rewriteHosts(ContainerFilePaths paths, String hosts) throws IOException {
-    if (Files.exists(paths.hosts())) {
+    if (Files.exists(paths.hosts(), LinkOption.NOFOLLOW_LINKS)) {
       overwrite(paths.hosts(), hosts);
     }
   }
 
-  /** A container's resolv.conf as it is now; empty if the container's files are gone. */
-  public String readResolvConf(ContainerFilePaths paths) throws IOException {
-    return Files.exists(paths.resolvConf()) ? Files.readString(paths.resolvConf()) : "";
+  /**
+   * A container's resolv.conf as it is now, if it is still one berthd may take as such: empty if
+   * the container's files are gone, the file is no longer a regular one (never followed: berthd
+   * must not read or block on what a link or FIFO leads to) or it is over {@link
+   * #MAX_RESOLV_CONF} bytes. The container writes into this file, so bytes that are no UTF-8
+   * are read as U+FFFD rather than refused.
+   */
+  public Optional<String> readResolvConf(ContainerFilePaths paths) throws IOException {
+    Path file = paths.resolvConf();
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] bytes = in.readNBytes(MAX_RESOLV_CONF + 1);
+      return bytes.length > MAX_RESOLV_CONF ? Optional.empty()
+          : Optional.of(new String(bytes, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   /** Rewrites a container's resolv.conf in place, as {@link #rewriteHosts}. */
   public void rewriteResolvConf(ContainerFilePaths paths, String resolvConf) throws IOException {
-    if (Files.exists(paths.resolvConf())) {
+    if (Files.exists(paths.resolvConf(), LinkOption.NOFOLLOW_LINKS)) {
       overwrite(paths.resolvConf(), resolvConf);
     }
   }
@@ -80,7 +106,7 @@ public final class ContainerFiles {
   }
 
   private static void put(Path file, String content) throws IOException {
-    if (Files.exists(file)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       overwrite(file, content);
     } else {
       Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -89,10 +115,17 @@ public final class ContainerFiles {
     }
   }
 
-  /** Replaces {@code file}'s content in place, keeping its inode, as the class comment says. */
+  /**
+   * Replaces {@code file}'s content in place, keeping its inode, as the class comment says; a
+   * file that is no longer a regular one is refused rather than followed or opened (a FIFO would
+   * block berthd).
+   */
   private static void overwrite(Path file, String content) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(file + " is not a regular file");
+    }
     ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       // these files are a few hundred bytes: one write(2) puts them all
       while (bytes.hasRemaining()) {
         c.write(bytes, bytes.position());
