@@ -8,8 +8,12 @@ import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.HostsFile;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -55,23 +59,21 @@ final class EtcFiles {
   /**
    * Rewrites the resolv.conf of {@code first}'s container, which berthd wrote as {@code written},
    * to {@code switched} in place (the container has it bind-mounted), and the copies of the
-   * containers that joined its network namespace, which Docker's share with it; {@code undo} puts
-   * them back. A file the container changed since is left alone, as Docker leaves one a user
-   * modified: false then for {@code first}'s. A joiner's copy that cannot be read or written
-   * leaves that joiner alone, logged.
+   * containers that joined its network namespace, directly or through another joiner, which
+   * Docker's share with it; {@code undo} puts them back. A file the container changed since is
+   * left alone, as Docker leaves one a user modified: false then for {@code first}'s. A joiner's
+   * copy that cannot be read or written leaves that joiner alone, logged.
    */
   boolean switchToResolver(AttachmentInfo first, String written, String switched, Undo undo) throws IOException {
     if (!switchResolvConf(first, written, switched, undo)) {
       return false;
     }
-    for (AttachmentInfo a : store.attachments()) {
-      if (a.mode() == Mode.CONTAINER && a.namespace().equals(first.namespace())
-          && first.containerId().equals(ownerOf(a))) {
-        try {
-          switchResolvConf(a, written, switched, undo);
-        } catch (IOException e) {
-          LOG.warning("leaving the resolv.conf of " + a.namespace() + "/" + a.containerId() + ": " + e.getMessage());
-        }
+    for (AttachmentInfo joiner : joinersOf(first.namespace(), first.containerId(), store.attachments())) {
+      try {
+        switchResolvConf(joiner, written, switched, undo);
+      } catch (IOException e) {
+        LOG.warning("leaving the resolv.conf of " + joiner.namespace() + "/" + joiner.containerId() + ": "
+            + e.getMessage());
       }
     }
     return true;
@@ -128,11 +130,30 @@ final class EtcFiles {
   /** Rewrites /etc/hosts of the containers that joined {@code owner}'s network namespace. */
   private void rewriteJoiners(String namespace, String owner, List<AttachmentInfo> everyone,
       List<AttachmentInfo> leaving) {
-    for (AttachmentInfo a : everyone) {
-      if (a.mode() == Mode.CONTAINER && a.namespace().equals(namespace) && owner.equals(ownerOf(a))) {
-        rewrite(a.namespace(), a.containerId(), leaving);
+    for (AttachmentInfo a : joinersOf(namespace, owner, everyone)) {
+      rewrite(a.namespace(), a.containerId(), leaving);
+    }
+  }
+
+  /**
+   * The {@code container:ID} attachments that share {@code owner}'s network namespace: those that
+   * joined it and those that joined one of them, and so on (Docker's all share one set of files).
+   */
+  private static List<AttachmentInfo> joinersOf(String namespace, String owner, List<AttachmentInfo> everyone) {
+    List<AttachmentInfo> joiners = new ArrayList<>();
+    Set<String> seen = new HashSet<>(List.of(owner));
+    Deque<String> owners = new ArrayDeque<>(List.of(owner));
+    while (!owners.isEmpty()) {
+      String next = owners.remove();
+      for (AttachmentInfo a : everyone) {
+        if (a.mode() == Mode.CONTAINER && a.namespace().equals(namespace) && next.equals(ownerOf(a))
+            && seen.add(a.containerId())) {
+          joiners.add(a);
+          owners.add(a.containerId());
+        }
       }
     }
+    return joiners;
   }
 
   /** Best effort: a container whose file cannot be written is logged. */
@@ -148,6 +169,22 @@ final class EtcFiles {
     }
   }
 
+  /**
+   * The attachments of the container whose network namespace {@code joined} shares, following a
+   * joiner of a joiner back to it; empty if that container is gone (or the chain loops).
+   */
+  private List<AttachmentInfo> namespaceOwner(AttachmentInfo joined) {
+    Set<String> seen = new HashSet<>();
+    List<AttachmentInfo> owners = List.of(joined);
+    while (!owners.isEmpty() && owners.get(0).mode() == Mode.CONTAINER) {
+      if (!seen.add(owners.get(0).containerId())) {
+        return List.of();
+      }
+      owners = store.attachments(joined.namespace(), ownerOf(owners.get(0)));
+    }
+    return owners;
+  }
+
   /** The container whose network namespace a {@code container:ID} attachment joined. */
   private static String ownerOf(AttachmentInfo joined) {
     return joined.network().substring(joined.network().indexOf(':') + 1);
@@ -156,8 +193,8 @@ final class EtcFiles {
   private String hosts(List<AttachmentInfo> mine, List<AttachmentInfo> leaving) {
     AttachmentInfo first = mine.get(0);
     if (first.mode() == Mode.CONTAINER) {
-      List<AttachmentInfo> owners = store.attachments(first.namespace(), ownerOf(first));
-      if (!owners.isEmpty() && owners.get(0).mode() != Mode.CONTAINER) {
+      List<AttachmentInfo> owners = namespaceOwner(first);
+      if (!owners.isEmpty()) {
         return hosts(owners, leaving);
       }
     }

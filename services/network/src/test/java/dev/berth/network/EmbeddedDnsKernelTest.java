@@ -210,6 +210,29 @@ class EmbeddedDnsKernelTest {
   }
 
   @Test
+  void aJoinerOfAJoinerSharesTheDonorsFilesAndSwitchesWithIt() throws Exception {
+    network("chained", "10.227.0.0/24");
+    Attachment peer = h.attach(AttachRequest.newBuilder().setContainerId("peer").setNetwork("chained")
+        .addAliases("peer").build());
+    Attachment donor = h.attach("donor", "");
+    h.attach("j1", "container:donor");
+    Attachment j2 = h.attach("j2", "container:j1");
+    h.attach(AttachRequest.newBuilder().setContainerId("donor").setNetwork("chained").build());
+    Path donorConf = Path.of(donor.getFiles().getResolvConf());
+    assertTrue(Files.readString(donorConf).startsWith("nameserver 127.0.0.11\n"), Files.readString(donorConf));
+    assertEquals(Files.readString(donorConf), Files.readString(Path.of(j2.getFiles().getResolvConf())));
+    assertEquals(Files.readString(Path.of(donor.getFiles().getHosts())),
+        Files.readString(Path.of(j2.getFiles().getHosts())), "Docker's share one /etc/hosts");
+    Sh.Result r = nslookup(j2, "peer");
+    assertOk(r, "nslookup peer from the joiner of a joiner");
+    assertTrue(r.output().contains(address(peer)), r.output());
+    for (String id : new String[] {"j2", "j1", "donor", "peer"}) {
+      h.detach(id);
+    }
+    h.assertNothingLeft();
+  }
+
+  @Test
   void resolvConfsAContainerSpoiledNeitherFailNorBlockJoinsAndConnects() throws Exception {
     network("spoiled", "10.228.0.0/24");
     // bytes that are no UTF-8 in the donor's file: the joiner still joins
