@@ -75,7 +75,18 @@ record ContainerLink(String container, String alias) {
         .map(cidr -> cidr.split("/")[0]).findFirst()
         .orElseThrow(() -> new ClientException("Cannot link to /" + linkedName + ", as it does not belong to "
             + (network.equals("bridge") ? "the default network" : "the network " + network)));
-    Set<String> names = new LinkedHashSet<>(List.of(alias, linkedName, shortId(linked.getId())));
+    return entries(linkedName, linked.getId(), ip);
+  }
+
+  /**
+   * The alias, the linked container's name and, last whatever the others are, its short id: the
+   * embedded DNS server takes only a link's last entry as the container it stands for.
+   */
+  List<HostEntrySpec> entries(String linkedName, String linkedId, String ip) {
+    String shortId = shortId(linkedId);
+    Set<String> names = new LinkedHashSet<>(List.of(alias, linkedName));
+    names.remove(shortId);
+    names.add(shortId);
     return names.stream().map(n -> new HostEntrySpec(n, ip)).toList();
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.client.ClientException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,15 @@ class ContainerLinkTest {
             () -> ContainerLink.checkNetworkMode(links, "host")).getMessage());
     assertThrows(ClientException.class, () -> ContainerLink.checkNetworkMode(links, "container:web"));
     assertThrows(ClientException.class, () -> ContainerLink.checkNetworkMode(links, "none"));
+  }
+
+  @Test
+  void theLinkedContainersShortIdIsTheLastEntryEvenWhenTheAliasIsIt() {
+    String id = "0123456789abcdef0123";
+    assertEquals(List.of(new HostEntrySpec("database", "10.1.0.2"), new HostEntrySpec("db", "10.1.0.2"),
+        new HostEntrySpec("0123456789ab", "10.1.0.2")),
+        ContainerLink.parse("db:database").entries("db", id, "10.1.0.2"));
+    assertEquals(List.of(new HostEntrySpec("db", "10.1.0.2"), new HostEntrySpec("0123456789ab", "10.1.0.2")),
+        ContainerLink.parse("db:0123456789ab").entries("db", id, "10.1.0.2"));
   }
 }

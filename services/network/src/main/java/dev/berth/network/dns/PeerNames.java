@@ -105,19 +105,20 @@ final class PeerNames {
 
   /**
    * The peer that the /etc/hosts lines at {@code ip} in {@code hosts} stand for now; null if none.
-   * A --link writes its alias, the linked container's name and its short id at the address that
-   * container had then, so the alias follows that container, by its id, to its current address on
-   * this network and across a rename, as Docker's does, and stops once it is gone: neither a
-   * container that took the old address nor one that took the old name is ever the answer. Links
-   * recorded before the id was written follow the container of that name. An --add-host line
-   * naming no container stays /etc/hosts' alone, as in Docker.
+   * A --link writes its alias, the linked container's name and, last, its short id at the address
+   * that container had then (after any --add-host line), so the alias follows that container, by
+   * its id, to its current address on this network and across a rename, as Docker's does, and
+   * stops once it is gone: neither a container that took the old address nor one that took the
+   * old name is ever the answer. Only that last entry is taken as an id: an alias or a name that
+   * looks like one (12 hex digits) is none. Links recorded before the id was written follow the
+   * container of that name. An --add-host line naming no container stays /etc/hosts' alone, as in
+   * Docker.
    */
   private static Peer linked(Table t, List<HostEntry> hosts, String ip) {
     List<HostEntry> atIp = hosts.stream().filter(h -> h.ip().equals(ip)).toList();
-    for (HostEntry h : atIp) {
-      if (SHORT_ID.matcher(h.name()).matches()) {
-        return t.byShortId().get(h.name());
-      }
+    String last = atIp.get(atIp.size() - 1).name();
+    if (SHORT_ID.matcher(last).matches()) {
+      return t.byShortId().get(last);
     }
     for (HostEntry h : atIp) {
       Peer peer = t.byOwnName().get(h.name().toLowerCase(Locale.ROOT));
@@ -138,7 +139,12 @@ final class PeerNames {
     if (a == null) {
       return List.of();
     }
-    List<Peer> found = new ArrayList<>(a.links().getOrDefault(name, List.of()));
+    List<Peer> linked = a.links().get(name);
+    if (linked != null) {
+      // Docker's resolver answers a link alias before, and instead of, any container's name
+      return List.copyOf(linked);
+    }
+    List<Peer> found = new ArrayList<>();
     for (Table t : a.tables()) {
       String local = name.endsWith("." + t.network()) ? name.substring(0, name.length() - t.network().length() - 1)
           : name;

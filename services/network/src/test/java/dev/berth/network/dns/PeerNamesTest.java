@@ -59,6 +59,32 @@ class PeerNamesTest {
   }
 
   @Test
+  void onlyTheLinksLastEntryIsTakenAsTheLinkedContainersId() {
+    // run --name deadbeefcafe db; run --link deadbeefcafe:dbalias web
+    PeerNames named = PeerNames.of(List.of(attachment(DB_ID, "deadbeefcafe", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", List.of(new HostEntry("dbalias", "10.1.0.2"),
+            new HostEntry("deadbeefcafe", "10.1.0.2"), new HostEntry("0123456789ab", "10.1.0.2")))), Set.of("app"));
+    assertEquals(List.of("10.1.0.2"), addresses(named, "dbalias"));
+    // run --link db:abcdef123456 web
+    PeerNames aliased = PeerNames.of(List.of(attachment(DB_ID, "db", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", List.of(new HostEntry("abcdef123456", "10.1.0.2"),
+            new HostEntry("db", "10.1.0.2"), new HostEntry("0123456789ab", "10.1.0.2")))), Set.of("app"));
+    assertEquals(List.of("10.1.0.2"), addresses(aliased, "abcdef123456"));
+  }
+
+  @Test
+  void aLinkAliasThatIsAnotherContainersIdStandsForTheLinkedOneAlone() {
+    // run --link app2:0123456789ab web, where 0123456789ab is db's short id
+    PeerNames names = PeerNames.of(List.of(attachment(DB_ID, "db", "10.1.0.2", List.of()),
+        attachment("fedcba9876543210", "app2", "10.1.0.4", List.of()),
+        attachment("web-id", "web", "10.1.0.3", List.of(new HostEntry("0123456789ab", "10.1.0.4"),
+            new HostEntry("app2", "10.1.0.4"), new HostEntry("fedcba987654", "10.1.0.4")))), Set.of("app"));
+    assertEquals(List.of("10.1.0.4"), addresses(names, "app2"));
+    assertEquals(List.of("10.1.0.4"), addresses(names, "0123456789ab"), "Docker's link alias comes first, alone");
+    assertEquals(List.of("10.1.0.2"), addresses(names, "db"));
+  }
+
+  @Test
   void anAddHostLineAtAPeersAddressIsLeftToEtcHosts() {
     PeerNames names = PeerNames.of(List.of(attachment("db-id", "db", "10.1.0.2", List.of()),
         attachment("web-id", "web", "10.1.0.3", List.of(new HostEntry("mirror", "10.1.0.2")))), Set.of("app"));
