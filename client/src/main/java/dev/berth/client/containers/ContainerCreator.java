@@ -600,6 +600,28 @@ public final class ContainerCreator {
   }
 
   /**
+   * Docker's refusals, in its daemon's words and order, of what a container joining another's
+   * network namespace cannot have of its own: it shares that one's names, resolvers and ports.
+   */
+  private static void refuseOwnNetworkSettings(ContainerOptions o, Parsed parsed) {
+    if (o.hostname != null) {
+      throw new ClientException("conflicting options: hostname and the network mode");
+    }
+    if (!o.dns.isEmpty()) {
+      throw new ClientException("conflicting options: dns and the network mode");
+    }
+    if (!o.addHosts.isEmpty()) {
+      throw new ClientException("conflicting options: custom host-to-IP mapping and the network mode");
+    }
+    if (!parsed.ports().isEmpty() || o.publishAll) {
+      throw new ClientException("conflicting options: port publishing and the container type network mode");
+    }
+    if (!o.expose.isEmpty()) {
+      throw new ClientException("conflicting options: port exposing and the container type network mode");
+    }
+  }
+
+  /**
    * The network label: bridge, host, none, container:ID or the name of a network that exists
    * (given by name, id or id prefix, kept by name as Docker's daemon keeps it).
    */
@@ -607,7 +629,7 @@ public final class ContainerCreator {
     String mode = o.network;
     boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
     // with the host's network, docker discards them with a warning (see warnings)
-    if (!bridged && !mode.equals("host") && (!parsed.ports().isEmpty() || o.publishAll)) {
+    if (mode.equals("none") && (!parsed.ports().isEmpty() || o.publishAll)) {
       throw new ClientException("conflicting options: port publishing and the network mode " + mode);
     }
     if (o.macAddress != null && !bridged) {
@@ -620,9 +642,7 @@ public final class ContainerCreator {
       RequestedAddresses.check(heading, null, o.ip, o.ip6, o.networkAliases);
     }
     if (mode.startsWith("container:")) {
-      if (o.hostname != null) {
-        throw new ClientException("conflicting options: hostname and the network mode " + mode);
-      }
+      refuseOwnNetworkSettings(o, parsed);
       ContainerState other = ContainerState.of(channel, containers.resolve(mode.substring("container:".length())));
       if (!other.running()) {
         throw new ClientException("cannot join the network of container " + other.name() + ": it is not running");

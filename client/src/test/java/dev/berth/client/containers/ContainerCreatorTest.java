@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -354,6 +355,28 @@ class ContainerCreatorTest {
     absent.moreNetworks = List.of("nowhere");
     assertThrows(NoSuchObjectException.class, () -> create(absent));
     assertEquals(1, containers.byId.size());
+  }
+
+  @Test
+  void whatAContainerJoiningAnothersNetworkCannotHaveIsRefusedInDockersWords() {
+    List<Map.Entry<String, Consumer<ContainerOptions>>> refused = List.of(
+        Map.entry("conflicting options: hostname and the network mode", o -> o.hostname = "h"),
+        Map.entry("conflicting options: dns and the network mode", o -> o.dns = List.of("10.0.0.53")),
+        Map.entry("conflicting options: custom host-to-IP mapping and the network mode",
+            o -> o.addHosts = List.of("db:10.0.0.2")),
+        Map.entry("conflicting options: port publishing and the container type network mode",
+            o -> o.publish = List.of("8080:80")),
+        Map.entry("conflicting options: port publishing and the container type network mode",
+            o -> o.publishAll = true),
+        Map.entry("conflicting options: port exposing and the container type network mode",
+            o -> o.expose = List.of("80")));
+    for (Map.Entry<String, Consumer<ContainerOptions>> r : refused) {
+      ContainerOptions o = plain();
+      o.network = "container:web";
+      r.getValue().accept(o);
+      assertEquals(r.getKey(), assertThrows(ClientException.class, () -> create(o)).getMessage());
+    }
+    assertTrue(containers.byId.isEmpty());
   }
 
   @Test
