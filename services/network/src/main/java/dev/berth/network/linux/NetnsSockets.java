@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -15,26 +16,37 @@ import java.util.logging.Logger;
  * namespace, opens the socket and returns to berthd's own namespace before the next request: it
  * runs nothing else, and keeps no container's namespace alive. A thread that could not return
  * stops (see {@link NetnsThread}); the next request starts another in its place, so that one
- * failure does not refuse every later socket until berthd restarts.
+ * failure does not refuse every later socket until berthd restarts. A start that fails (threads
+ * or memory short: the JVM says so with an OutOfMemoryError) is tried once per request, and not
+ * again before {@link #RETRY_AFTER_NANOS} have passed: requests meanwhile are refused at once,
+ * as the caller must not wait on a loop of starts.
  */
 public final class NetnsSockets implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NetnsSockets.class.getName());
-  /**
-   * Tries at starting a thread for one request: a start that fails (threads or descriptors
-   * short for a moment) is tried again, but a request never waits on an endless loop of them.
-   */
-  static final int STARTS = 3;
+  /** How long after a failed start the next one is tried. */
+  static final long RETRY_AFTER_NANOS = 1_000_000_000L;
+
+  /** How the thread is started: {@link NetnsThread#start} in berthd's namespace, or a test's. */
+  interface Starter {
+    NetnsThread start(String name) throws IOException;
+  }
 
   private final String name;
+  private final Starter starter;
+  private final LongSupplier nanoTime;
   /** Guarded by this: the thread serving requests; null after it stopped, until the next request. */
   private Maker maker;
+  /** Guarded by this: when a start may be tried again after one failed; meaningless before a failure. */
+  private long nextStart;
+  /** Guarded by this: why the last start failed; null if it did not. */
+  private IOException startFailure;
   /** Guarded by this. */
   private boolean closed;
 
   /** A thread and the descriptor of the namespace it returns to after each socket. */
   private record Maker(NetnsThread thread, int home) {
-    static Maker start(String name) throws IOException {
-      NetnsThread thread = NetnsThread.start(name, null);
+    static Maker start(String name, Starter starter) throws IOException {
+      NetnsThread thread = starter.start(name);
       try {
         return new Maker(thread, thread.call(() -> Syscalls.open(Path.of("/proc/thread-self/ns/net"))));
       } catch (IOException | RuntimeException e) {
@@ -49,14 +61,22 @@ public final class NetnsSockets implements AutoCloseable {
     }
   }
 
-  private NetnsSockets(String name, Maker maker) {
+  private NetnsSockets(String name, Starter starter, LongSupplier nanoTime, Maker maker) {
     this.name = name;
+    this.starter = starter;
+    this.nanoTime = nanoTime;
     this.maker = maker;
   }
 
   /** Starts the thread, named {@code name}, in the calling thread's namespace (berthd's own). */
   public static NetnsSockets start(String name) throws IOException {
-    return new NetnsSockets(name, Maker.start(name));
+    Starter starter = n -> NetnsThread.start(n, null);
+    return new NetnsSockets(name, starter, System::nanoTime, Maker.start(name, starter));
+  }
+
+  /** One whose thread is started by {@code starter} at the first request, with time from {@code nanoTime}. */
+  static NetnsSockets startingAtFirstRequest(String name, Starter starter, LongSupplier nanoTime) {
+    return new NetnsSockets(name, starter, nanoTime, null);
   }
 
   /**
@@ -92,18 +112,22 @@ public final class NetnsSockets implements AutoCloseable {
     if (maker != null) {
       return maker;
     }
-    IOException failed = null;
-    for (int i = 0; i < STARTS; i++) {
-      try {
-        maker = Maker.start(name);
-        LOG.info(name + " started again after its thread stopped");
-        return maker;
-      } catch (IOException | RuntimeException e) {
-        failed = failed == null ? new IOException("starting " + name + ": " + e.getMessage(), e) : failed;
-        failed.addSuppressed(e);
-      }
+    long now = nanoTime.getAsLong();
+    if (startFailure != null && now - nextStart < 0) {
+      throw startFailure;
     }
-    throw failed;
+    try {
+      maker = Maker.start(name, starter);
+      startFailure = null;
+      LOG.info(name + " started again after its thread stopped");
+      return maker;
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      startFailure = new IOException("starting " + name + ": " + e.getMessage() + " (tried again in "
+          + RETRY_AFTER_NANOS / 1_000_000 + " ms)", e);
+      nextStart = now + RETRY_AFTER_NANOS;
+      LOG.warning(startFailure.getMessage());
+      throw startFailure;
+    }
   }
 
   /** Lets {@code stopped}, a thread that refused work, go; the next request starts another. */

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,36 @@ class NetnsSocketsTest {
       }
     }
     assertEquals(before, netnsDescriptors(), "no way home left open");
+  }
+
+  @Test
+  void aThreadThatCannotStartRefusesAtOnceAndIsTriedAgainOnlyAfterAPause() throws Exception {
+    AtomicInteger starts = new AtomicInteger();
+    AtomicLong now = new AtomicLong();
+    NetnsSockets.Starter failingOnce = name -> {
+      if (starts.incrementAndGet() == 1) {
+        throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource "
+            + "limits reached");
+      }
+      return NetnsThread.start(name, null);
+    };
+    try (NetnsSockets sockets = NetnsSockets.startingAtFirstRequest("netns-sockets-test-start", failingOnce,
+        now::get)) {
+      for (int i = 0; i < 3; i++) {
+        ExecutionException refused = assertThrows(ExecutionException.class,
+            () -> sockets.open(OWN_NETNS, DatagramChannel::open).get());
+        assertInstanceOf(RejectedExecutionException.class, refused.getCause());
+        assertTrue(refused.getCause().getMessage().contains("unable to create native thread"),
+            refused.getCause().getMessage());
+      }
+      assertEquals(1, starts.get(), "one start, then none until the pause is over");
+      now.addAndGet(NetnsSockets.RETRY_AFTER_NANOS);
+      try (DatagramChannel next = assertTimeoutPreemptively(NO_HANG, () -> sockets.open(OWN_NETNS,
+          DatagramChannel::open).get())) {
+        assertTrue(next.isOpen());
+      }
+      assertEquals(2, starts.get());
+    }
   }
 
   @Test
