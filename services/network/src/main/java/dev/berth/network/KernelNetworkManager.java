@@ -614,18 +614,29 @@ public final class KernelNetworkManager implements NetworkManager {
       }
       return new NetnsChoice(requested, false);
     }
-    Path pin = netns.pinPath(namespace, containerId);
-    for (AttachmentInfo other : store.attachments()) {
-      if (other.netns().equals(pin.toString())) {
-        throw Errors.failedPrecondition("the network namespace %s of container %s is still shared by container %s",
-            pin, containerId, other.containerId());
-      }
-    }
+    Path pin = freePin(namespace, containerId);
     // A pin nobody references is a leftover of a crash; a fresh namespace replaces it.
     netns.unpin(pin);
     netns.createPinned(pin);
     undo.add("pin " + pin, () -> netns.unpin(pin));
     return new NetnsChoice(pin.toString(), true);
+  }
+
+  /**
+   * Where the container's new namespace is pinned: its usual path, unless containers that joined
+   * its namespace before it stopped ({@code container:ID}) still use that one. As in Docker, the
+   * container restarts in a namespace of its own while they keep the old one (left with loopback
+   * alone, its interfaces gone with the container's attachments), so the new one is pinned beside
+   * it, at a name no container id can have.
+   */
+  private Path freePin(String namespace, String containerId) {
+    Set<String> used = new HashSet<>();
+    store.attachments().forEach(a -> used.add(a.netns()));
+    Path pin = netns.pinPath(namespace, containerId);
+    for (int n = 1; used.contains(pin.toString()); n++) {
+      pin = netns.pinPath(namespace, containerId + "@" + n);
+    }
+    return pin;
   }
 
   private AttachmentInfo connectBridge(String namespace, String containerId, NetworkInfo network, NetnsChoice ns,

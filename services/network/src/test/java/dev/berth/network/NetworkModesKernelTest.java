@@ -5,6 +5,7 @@ import static dev.berth.network.NetworkHarness.assertOk;
 import static dev.berth.network.NetworkHarness.in;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,26 @@ class NetworkModesKernelTest {
     assertTrue(Files.exists(Path.of(y.getNetnsPath())));
     assertOk(in(y.getNetnsPath(), "ip", "link", "show", "lo"), "y's namespace is still there");
     h.detach("y");
+    h.assertNothingLeft();
+  }
+
+  @Test
+  void aContainerWhoseNamespaceWasJoinedStartsAgainInANewOneAsDockersDoes() throws Exception {
+    Attachment x = h.attach("x", "");
+    Attachment y = h.attach("y", "container:x");
+    h.detach("x");
+    // restarted while y runs: its own namespace again, y keeps the old one (loopback alone)
+    Attachment again = h.attach("x", "");
+    assertNotEquals(y.getNetnsPath(), again.getNetnsPath());
+    assertOk(in(again.getNetnsPath(), "ip", "link", "show", "eth0"), "x's new namespace has its interface");
+    assertFalse(in(y.getNetnsPath(), "ip", "link", "show", "eth0").ok(), "y's has none left");
+    // a container joining x now joins the new one; and once y goes, so does the old namespace
+    Attachment z = h.attach("z", "container:x");
+    assertEquals(again.getNetnsPath(), z.getNetnsPath());
+    h.detach("y");
+    assertFalse(Files.exists(Path.of(y.getNetnsPath())));
+    h.detach("x");
+    h.detach("z");
     h.assertNothingLeft();
   }
 
