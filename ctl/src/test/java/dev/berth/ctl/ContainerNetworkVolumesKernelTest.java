@@ -255,6 +255,29 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aContainerSharingAnothersNetworkIsLinkedAsThatOneAndOutlivesItsRestartAsDockers() throws Exception {
+    try {
+      ok("run", "-d", "--name", "owner", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "guest", "--network", "container:owner", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "owner").out().strip();
+      // Docker links to the container whose network it is
+      String hosts = ok("run", "--rm", "--link", "guest:g", "busybox", "cat", "/etc/hosts").out();
+      assertTrue(hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+g")), hosts);
+      assertTrue(hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+owner")), hosts);
+      Cli.Result dns = berthd.ctl("run", "--rm", "--network", "container:owner", "--dns", "10.0.0.53", "busybox",
+          "true");
+      assertEquals(125, dns.exit(), dns::toString);
+      assertEquals("berthctl: conflicting options: dns and the network mode." + RUN_HELP, dns.stderr());
+      // restarted while guest runs, as Docker restarts it: guest keeps the old namespace
+      ok("restart", "-t", "0", "owner");
+      assertTrue(ok("exec", "owner", "cat", "/sys/class/net/eth0/address").out().contains(":"));
+      assertEquals("lo\n", ok("exec", "guest", "ls", "/sys/class/net").out());
+    } finally {
+      removeContainers();
+    }
+  }
+
+  @Test
   void networkConnectWithALinkGivesTheConnectedContainerTheAliasOnThatNetwork() throws Exception {
     try {
       ok("network", "create", "connlink");

@@ -21,6 +21,9 @@ import java.util.Set;
  * variables are set.
  */
 record ContainerLink(String container, String alias) {
+  /** More containers joining each other's network than anyone chains, so only a loop gets this far. */
+  private static final int MAX_JOINED_HOPS = 32;
+
   /** {@code db} or {@code db:database}; a leading '/' of either is Docker's and left out. */
   static ContainerLink parse(String text) {
     String[] parts = text.split(":", -1);
@@ -61,7 +64,8 @@ record ContainerLink(String container, String alias) {
    * @param name the new container's name, for Docker's messages
    */
   List<HostEntrySpec> hostEntries(Channel channel, String network, String name) {
-    Container linked = new ContainerClient(channel).resolve(container);
+    ContainerClient containers = new ContainerClient(channel);
+    Container linked = networkOwner(containers, containers.resolve(container));
     String linkedName = linked.getLabelsMap().getOrDefault(ContainerLabels.NAME, container);
     List<Attachment> attachments = AttachmentsGrpc.newBlockingStub(channel).list(ListAttachmentsRequest.newBuilder()
         .addFilters("container_id==\"" + linked.getId() + "\"").build()).getAttachmentsList();
@@ -76,6 +80,23 @@ record ContainerLink(String container, String alias) {
         .orElseThrow(() -> new ClientException("Cannot link to /" + linkedName + ", as it does not belong to "
             + (network.equals("bridge") ? "the default network" : "the network " + network)));
     return entries(linkedName, linked.getId(), ip);
+  }
+
+  /**
+   * The container whose network namespace {@code linked} uses: Docker links to a {@code
+   * --network container:X} container's X (following a chain of them, here as far as a loop
+   * cannot make it go on for ever).
+   */
+  private static Container networkOwner(ContainerClient containers, Container linked) {
+    Container owner = linked;
+    for (int hops = 0; hops < MAX_JOINED_HOPS; hops++) {
+      String network = owner.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
+      if (!network.startsWith("container:")) {
+        return owner;
+      }
+      owner = containers.resolve(network.substring("container:".length()));
+    }
+    return owner;
   }
 
   /**
