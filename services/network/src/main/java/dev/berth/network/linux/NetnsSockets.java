@@ -138,7 +138,19 @@ public final class NetnsSockets implements AutoCloseable {
     }
   }
 
-  private static <T extends Closeable> NetnsThread.Work work(Maker m, Path netns, KernelWork<T> open,
+  /**
+   * Forgets {@code stuck}, whose thread stops as it could not return home, before its caller hears
+   * of it: the next request then starts a successor rather than queueing on a thread about to
+   * refuse it. The thread ends by itself; only its way home is closed here.
+   */
+  private synchronized void retire(Maker stuck) {
+    if (maker == stuck) {
+      maker = null;
+      Syscalls.close(stuck.home());
+    }
+  }
+
+  private <T extends Closeable> NetnsThread.Work work(Maker m, Path netns, KernelWork<T> open,
       CompletableFuture<T> socket) {
     return new NetnsThread.Work() {
       @Override
@@ -157,6 +169,7 @@ public final class NetnsSockets implements AutoCloseable {
           closeQuietly(made);
           IllegalStateException stuck = new IllegalStateException("returning to berthd's network namespace after"
               + " opening a socket in " + netns + ": " + e.getMessage(), e);
+          retire(m);
           socket.completeExceptionally(new RejectedExecutionException(stuck.getMessage(), stuck));
           // a thread that cannot return must not open sockets where the next caller does not expect them
           throw stuck;
