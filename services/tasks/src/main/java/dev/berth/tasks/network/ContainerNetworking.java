@@ -145,10 +145,12 @@ public final class ContainerNetworking {
     List<GatewayElection.Candidate> candidates = new ArrayList<>();
     try {
       for (AttachRequest r : all) {
+        // an attach without a network (any client but berthctl's) is on bridge, and ranks by that name
+        String name = r.getNetwork().isEmpty() ? DEFAULT_NETWORK : r.getNetwork();
         Network n = NetworksGrpc.newBlockingStub(api).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-            .get(GetNetworkRequest.newBuilder().setName(r.getNetwork().isEmpty() ? DEFAULT_NETWORK : r.getNetwork()).build())
+            .get(GetNetworkRequest.newBuilder().setName(name).build())
             .getNetwork();
-        candidates.add(new GatewayElection.Candidate(r.getNetwork(), n.getInternal(), n.getEnableIpv6()));
+        candidates.add(new GatewayElection.Candidate(name, n.getInternal(), n.getEnableIpv6()));
       }
     } catch (StatusRuntimeException e) {
       return all;

@@ -198,6 +198,12 @@ class ContainerNetworkingTest {
       assertEquals(List.of("zeta", "aaa-internal"), networking.gatewayFirst(internal.toBuilder().addPortSpecs("80:80")
           .build(), List.of(zeta.toBuilder().clearPortSpecs().build())).stream().map(AttachRequest::getNetwork).toList());
       assertEquals(List.of(zeta), networking.gatewayFirst(zeta, List.of()));
+      // no network named is bridge, which aaa comes before, as connect ranks it
+      networks.create(CreateNetworkRequest.newBuilder().setNetwork(Network.newBuilder().setName("aaa")).build());
+      AttachRequest unnamed = AttachRequest.newBuilder().setContainerId("c2").build();
+      AttachRequest aaa = AttachRequest.newBuilder().setContainerId("c2").setNetwork("aaa").build();
+      assertEquals(List.of("aaa", ""), networking.gatewayFirst(unnamed, List.of(aaa)).stream()
+          .map(AttachRequest::getNetwork).toList());
     }
   }
 }
