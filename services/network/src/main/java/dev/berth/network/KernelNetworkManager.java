@@ -502,10 +502,12 @@ public final class KernelNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
           target.mode().name().toLowerCase(Locale.ROOT));
     }
-    String hostname = spec.hostname().isEmpty()
-        ? (target.shared() != null ? target.shared().hostname() : defaultHostname(containerId))
-        : Names.hostname("hostname", spec.hostname());
-    String domainname = spec.domainname().isEmpty() ? "" : Names.hostsName("domain name", spec.domainname());
+    // the container's names are its own, not one network's: a later attachment keeps them after the first goes
+    String hostname = !spec.hostname().isEmpty() ? Names.hostname("hostname", spec.hostname())
+        : target.shared() != null ? target.shared().hostname()
+        : !existing.isEmpty() ? existing.get(0).hostname() : defaultHostname(containerId);
+    String domainname = !spec.domainname().isEmpty() ? Names.hostsName("domain name", spec.domainname())
+        : !existing.isEmpty() ? existing.get(0).domainname() : "";
     List<String> aliases = spec.aliases().stream().map(a -> Names.hostsName("alias", a)).toList();
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
     Labels.validate(spec.labels());

@@ -160,8 +160,11 @@ public final class ContainerNetworking {
       return all;
     }
     AttachRequest winner = all.get(won);
-    all.set(0, withEndpointOf(first, winner));
-    all.set(won, withEndpointOf(winner, first));
+    // the --link entries of a connected network stay on it; the container's own --add-host entries
+    // go on both, so that disconnecting either network leaves them
+    all.set(0, withEndpointOf(first, winner).toBuilder().addAllExtraHosts(winner.getExtraHostsList()).build());
+    all.set(won, withEndpointOf(winner, first).toBuilder().clearExtraHosts()
+        .addAllExtraHosts(first.getExtraHostsList()).build());
     return all;
   }
 
