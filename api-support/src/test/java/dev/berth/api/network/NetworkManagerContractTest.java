@@ -312,6 +312,33 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void aGatewayPublishesThePortsAskedForAndAConnectThatCannotTakeThemFailsWithNothingMoved() {
+    manager.createNetwork(network("zeta", "10.209.0.0/24"));
+    manager.createNetwork(new NetworkSpec("aaa", "", "10.210.0.0/24", "", "", 0, null, true, Map.of()));
+    manager.createNetwork(network("beta", "10.211.0.0/24"));
+    PortMapping web = new PortMapping(PortMapping.ANY, 18084, 80, PortMapping.Protocol.TCP);
+    manager.attach(NS, withPorts("c", "zeta", web));
+    manager.attach(NS, attach("c", "aaa"));
+    // the internal network never wins: the ports have nowhere to go
+    manager.detach(NS, "c", "zeta");
+    assertEquals(List.of(), manager.getAttachment(NS, "c", "aaa").ports());
+    // meanwhile another takes the port: a gateway connected now cannot publish it, so the connect fails whole
+    manager.attach(NS, withPorts("d", web));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.attach(NS, attach("c", "beta")));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "c", "beta"));
+    assertEquals(List.of(web), manager.getAttachment(NS, "d", "").ports());
+    // the port free again, the next gateway publishes what the container asked for, as Docker's daemon does
+    manager.detach(NS, "d", "");
+    AttachmentInfo beta = manager.attach(NS, attach("c", "beta"));
+    assertTrue(beta.defaultRoute());
+    assertEquals(List.of(web), beta.ports());
+    manager.detach(NS, "c", "");
+    manager.deleteNetwork("zeta");
+    manager.deleteNetwork("aaa");
+    manager.deleteNetwork("beta");
+  }
+
+  @Test
   void anInternalNetworkGivesNoDefaultRouteAndLeavesItToANormalOne() {
     NetworkInfo closed = manager.createNetwork(new NetworkSpec("closed", "", "10.206.0.0/24", "", "", 0, null, true,
         Map.of()));

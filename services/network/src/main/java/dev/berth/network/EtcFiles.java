@@ -199,10 +199,14 @@ final class EtcFiles {
       }
     }
     HostsFile hosts = new HostsFile();
-    // Docker's order: the --add-host lines, then the container's own
+    // Docker's order: the --add-host lines, then the container's own; the container's own
+    // --add-host entries come with each of its attachments (so none takes them away), once here
+    Set<HostEntry> added = new HashSet<>();
     for (AttachmentInfo a : mine) {
       for (HostEntry e : a.extraHosts()) {
-        hosts.add(e.ip(), List.of(e.name()));
+        if (added.add(e)) {
+          hosts.add(e.ip(), List.of(e.name()));
+        }
       }
     }
     for (AttachmentInfo a : mine) {

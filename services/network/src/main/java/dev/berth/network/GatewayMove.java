@@ -1,6 +1,7 @@
 package dev.berth.network;
 
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.GatewayElection;
 import dev.berth.api.network.Ipv6;
@@ -10,6 +11,7 @@ import dev.berth.api.network.PortMapping;
 import dev.berth.network.nat.NatRules;
 import dev.berth.network.ports.PortSpecs;
 import dev.berth.network.store.NetworkStore;
+import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +26,9 @@ import java.util.logging.Logger;
  * elects its gateway ({@link GatewayElection}) when its networks change: as Docker's, connecting a
  * network that wins the election moves them there at once, and disconnecting the gateway network
  * moves them to the next winner rather than leaving the container without either until a
- * restart. Called under the network manager's lock.
+ * restart. The ports published are those the container asked for ({@link NetworkStore#requestedPorts}),
+ * as Docker's daemon takes them from the container's settings each time, so that a port one
+ * gateway could not take comes back with the next. Called under the network manager's lock.
  */
 final class GatewayMove {
   private static final Logger LOG = Logger.getLogger(GatewayMove.class.getName());
@@ -40,15 +44,16 @@ final class GatewayMove {
   }
 
   /**
-   * Elects the container's gateway again and moves routes and ports there if it changed. What
-   * cannot be moved (a host port taken meanwhile, an IPv6 host address on a network without
-   * IPv6) is logged and left out, as Docker's daemon logs it: the attach or detach that led here
-   * has happened.
+   * Elects the container's gateway again and moves routes and ports there if it changed. The new
+   * gateway's ports are reserved before the old ones go (a mapping both publish on the same host
+   * address and port stays bound), and the store is updated before the kernel, so that a crash
+   * leaves the store to say what {@link #reconcile} puts back in force.
    *
-   * @param carried the published ports of a gateway attachment just detached (released already)
-   * @param carriedIpv6 whether that attachment had IPv6
+   * @param strict when the change is a connect, which fails (nothing moved, the old gateway's ports
+   *     still bound) if the new gateway cannot publish a requested port, as Docker's daemon fails
+   *     it; else (a disconnect, which has happened) what cannot be moved is logged and left out
    */
-  void reelect(String namespace, String containerId, List<PortMapping> carried, boolean carriedIpv6) {
+  void reelect(String namespace, String containerId, boolean strict) {
     List<AttachmentInfo> mine = store.attachments(namespace, containerId).stream()
         .filter(a -> a.mode() == Mode.BRIDGE && a.hasAddress()).toList();
     List<GatewayElection.Candidate> candidates = new ArrayList<>();
@@ -59,49 +64,125 @@ final class GatewayMove {
     Optional<AttachmentInfo> winner = GatewayElection.winner(candidates)
         .map(c -> mine.get(candidates.indexOf(c)));
     Optional<AttachmentInfo> holder = mine.stream().filter(AttachmentInfo::defaultRoute).findFirst();
+    List<PortMapping> requested = store.requestedPorts(namespace, containerId).orElse(List.of());
     if (winner.isEmpty()) {
-      if (!carried.isEmpty()) {
-        LOG.warning(namespace + "/" + containerId + " has no network left to publish " + carried + " on");
+      if (!requested.isEmpty()) {
+        LOG.warning(namespace + "/" + containerId + " has no network left to publish " + requested + " on");
       }
       return;
     }
     AttachmentInfo to = winner.get();
-    boolean moves = holder.isPresent() && !holder.get().network().equals(to.network());
-    if (!moves && holder.isPresent() && carried.isEmpty()) {
+    // a gateway just connected to a container that had none took the route, not yet the ports
+    if (holder.isPresent() && holder.get().network().equals(to.network())
+        && (requested.isEmpty() || !holder.get().ports().isEmpty())) {
       return;
     }
+    List<PortMapping> held = new ArrayList<>(holder.map(AttachmentInfo::ports).orElse(List.of()));
+    List<PortMapping> reserved = new ArrayList<>();
+    List<PortMapping> ports = new ArrayList<>();
+    for (PortMapping asked : requested) {
+      try {
+        ports.addAll(publish(asked, to, held, reserved));
+      } catch (BerthException | IOException e) {
+        if (strict) {
+          releaseAll(reserved);
+          BerthException cause = e instanceof BerthException b ? b : Errors.internal(e, "%s", e.getMessage());
+          // Docker's daemon's words, then which port and why
+          throw Errors.fromStatus(Status.fromCode(cause.code()).withDescription(String.format(
+              "driver failed programming external connectivity on endpoint %s (%s): %s", containerId,
+              to.network(), cause.getMessage())).asRuntimeException());
+        }
+        LOG.warning("published port " + asked + " of " + namespace + "/" + containerId + " not moved to "
+            + to.network() + ": " + e.getMessage());
+      }
+    }
     try {
-      List<PortMapping> asked = new ArrayList<>(asked(carried, carriedIpv6));
-      if (moves) {
-        for (PortMapping p : holder.get().ports()) {
-          host.release(p);
-        }
-        asked.addAll(asked(holder.get().ports(), holder.get().ipv6() != null));
-      }
-      List<PortMapping> ports = new ArrayList<>(to.ports());
-      for (PortMapping p : asked) {
-        try {
-          ports.addAll(host.reserveTogether(PortSpecs.perFamily(p, to.ipv6() != null, to.network())));
-        } catch (BerthException e) {
-          LOG.warning("published port " + p + " of " + namespace + "/" + containerId + " not moved to "
-              + to.network() + ": " + e.getMessage());
-        }
-      }
-      netns.routeDefaultsThrough(Path.of(to.netns()), to.gateway(), to.ipv6());
       store.updateGateway(to.withGateway(true, ports));
+    } catch (RuntimeException e) {
+      releaseAll(reserved);
+      throw e;
+    }
+    // recorded: what the old gateway bound and the new one does not take is no one's now
+    releaseAll(held);
+    try {
+      netns.routeDefaultsThrough(Path.of(to.netns()), to.gateway(), to.ipv6());
       host.applyRules(NatRules.render(store.networks(), store.attachments()));
-      LOG.info(namespace + "/" + containerId + " routes through " + to.network()
-          + (moves ? " instead of " + holder.get().network() : ""));
     } catch (IOException e) {
+      // the store says where routes and ports belong; berthd's next start puts them there
       LOG.warning("moving the gateway of " + namespace + "/" + containerId + " to " + to.network() + ": "
-          + e.getMessage());
+          + e.getMessage() + "; the next start of berthd completes it");
+      if (strict) {
+        throw Errors.internal(e, "moving the default routes of %s to %s: %s", containerId, to.network(),
+            e.getMessage());
+      }
+      return;
+    }
+    LOG.info(namespace + "/" + containerId + " routes through " + to.network()
+        + (holder.isPresent() ? " instead of " + holder.get().network() : ""));
+  }
+
+  /**
+   * What {@code asked} publishes on {@code to}: each family's mapping that the old gateway bound
+   * already ({@code held}) is taken from there, the others are reserved (and added to {@code reserved}).
+   * A mapping asked with host port 0 keeps the port the old gateway picked.
+   */
+  private List<PortMapping> publish(PortMapping asked, AttachmentInfo to, List<PortMapping> held,
+      List<PortMapping> reserved) throws IOException {
+    int port = asked.hostPort() != 0 ? asked.hostPort() : held.stream().filter(h -> sameRequest(asked, h))
+        .mapToInt(PortMapping::hostPort).findFirst().orElse(0);
+    List<PortMapping> targets = PortSpecs.perFamily(asked.withHostPort(port), to.ipv6() != null, to.network());
+    List<PortMapping> kept = targets.stream().filter(held::contains).toList();
+    List<PortMapping> fresh = targets.stream().filter(t -> !held.contains(t)).toList();
+    List<PortMapping> bound = fresh.isEmpty() ? List.of() : host.reserveTogether(fresh);
+    reserved.addAll(bound);
+    held.removeAll(kept);
+    List<PortMapping> published = new ArrayList<>(kept);
+    published.addAll(bound);
+    return published;
+  }
+
+  /** Whether {@code bound} is what {@code asked} (a host port 0 among them) was bound to. */
+  private static boolean sameRequest(PortMapping asked, PortMapping bound) {
+    boolean ip = asked.hostIp() == null
+        ? PortMapping.ANY.equals(bound.hostIp()) || Ipv6.ANY.equals(bound.hostIp())
+        : asked.hostIp().equals(bound.hostIp());
+    return ip && asked.containerPort() == bound.containerPort() && asked.protocol() == bound.protocol()
+        && (asked.hostPort() == 0 || asked.hostPort() == bound.hostPort());
+  }
+
+  private void releaseAll(List<PortMapping> mappings) {
+    for (PortMapping p : mappings) {
+      try {
+        host.release(p);
+      } catch (IOException e) {
+        LOG.warning("releasing published port " + p + ": " + e.getMessage());
+      }
     }
   }
 
   /**
-   * The mappings that were asked for, from those bound: a port bound on 0.0.0.0 and {@code ::}
-   * alike was asked for on every family, and so was one on 0.0.0.0 alone of a network without
-   * IPv6, where an explicit 0.0.0.0 looks the same (the common {@code -p 8080:80} is taken).
+   * At berthd's start: each container's default routes go through the gateway the store names, as
+   * a move that a crash interrupted had recorded it.
+   */
+  void reconcile(List<AttachmentInfo> attachments) {
+    for (AttachmentInfo a : attachments) {
+      if (a.mode() != Mode.BRIDGE || !a.defaultRoute() || !a.hasAddress()) {
+        continue;
+      }
+      try {
+        netns.routeDefaultsThrough(Path.of(a.netns()), a.gateway(), a.ipv6());
+      } catch (IOException e) {
+        LOG.warning("routing " + a.namespace() + "/" + a.containerId() + " through " + a.network() + ": "
+            + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The mappings that were asked for, from those bound, for a container whose requested ports an
+   * older berthd did not keep: a port bound on 0.0.0.0 and {@code ::} alike was asked for on every
+   * family, and so was one on 0.0.0.0 alone of a network without IPv6, where an explicit 0.0.0.0
+   * looks the same (the common {@code -p 8080:80} is taken).
    */
   static List<PortMapping> asked(List<PortMapping> bound, boolean hadIpv6) {
     Map<List<Object>, List<PortMapping>> byHostPort = new LinkedHashMap<>();

@@ -144,8 +144,23 @@ public final class KernelNetworkManager implements NetworkManager {
       }
     }
     host.applyRules(NatRules.render(store.networks(), attachments));
+    gatewayMove.reconcile(attachments);
+    keepRequestedPorts(attachments);
     sweep(attachments);
     refreshNames();
+  }
+
+  /**
+   * The ports containers attached by a berthd that did not keep what they asked to publish asked
+   * for, as their bound ones tell; the gateway moves publish those.
+   */
+  private void keepRequestedPorts(List<AttachmentInfo> attachments) {
+    for (AttachmentInfo a : attachments) {
+      if (a.mode() == Mode.BRIDGE && !a.ports().isEmpty()
+          && store.requestedPorts(a.namespace(), a.containerId()).isEmpty()) {
+        store.keepRequestedPorts(a.namespace(), a.containerId(), GatewayMove.asked(a.ports(), a.ipv6() != null));
+      }
+    }
   }
 
   /**
@@ -485,10 +500,12 @@ public final class KernelNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
           target.mode().name().toLowerCase(Locale.ROOT));
     }
-    String hostname = spec.hostname().isEmpty()
-        ? (target.shared() != null ? target.shared().hostname() : defaultHostname(containerId))
-        : Names.hostname("hostname", spec.hostname());
-    String domainname = spec.domainname().isEmpty() ? "" : Names.hostsName("domain name", spec.domainname());
+    // the container's names are its own, not one network's: a later attachment keeps them after the first goes
+    String hostname = !spec.hostname().isEmpty() ? Names.hostname("hostname", spec.hostname())
+        : target.shared() != null ? target.shared().hostname()
+        : !existing.isEmpty() ? existing.get(0).hostname() : defaultHostname(containerId);
+    String domainname = !spec.domainname().isEmpty() ? Names.hostsName("domain name", spec.domainname())
+        : !existing.isEmpty() ? existing.get(0).domainname() : "";
     List<String> aliases = spec.aliases().stream().map(a -> Names.hostsName("alias", a)).toList();
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
     Labels.validate(spec.labels());
@@ -535,7 +552,8 @@ public final class KernelNetworkManager implements NetworkManager {
       all.add(attachment);
       host.applyRules(NatRules.render(store.networks(), all));
       undo.add("nftables rules", () -> host.applyRules(NatRules.render(store.networks(), store.attachments())));
-      store.insertAttachment(attachment, upstreams);
+      // the first attachment carries the ports the container asks for, which every later gateway publishes
+      store.insertAttachment(attachment, upstreams, existing.isEmpty() ? spec.ports() : null);
     } catch (IOException e) {
       undo.run();
       throw Errors.internal(e, "attaching %s to %s: %s", containerId, target.key(), e.getMessage());
@@ -548,7 +566,18 @@ public final class KernelNetworkManager implements NetworkManager {
     etcFiles.refreshPeers(attachment, List.of());
     refreshNames();
     if (attachment.mode() == Mode.BRIDGE && !existing.isEmpty()) {
-      gatewayMove.reelect(namespace, containerId, List.of(), false);
+      try {
+        gatewayMove.reelect(namespace, containerId, true);
+      } catch (RuntimeException e) {
+        // a connect the new gateway cannot take is undone whole, as Docker's daemon fails it
+        try {
+          remove(attachment);
+        } catch (IOException removing) {
+          LOG.warning("undoing the attachment of " + namespace + "/" + containerId + " to " + target.key() + ": "
+              + removing.getMessage());
+        }
+        throw e;
+      }
       String network = attachment.network();
       attachment = store.attachments(namespace, containerId).stream()
           .filter(a -> a.network().equals(network)).findFirst().orElse(attachment);
@@ -785,9 +814,9 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.internal(e, "detaching %s from %s: %s", containerId, a.network(), e.getMessage());
       }
       LOG.info("detached " + namespace + "/" + containerId + " from " + a.network());
-      if (!network.isEmpty() && a.mode() == Mode.BRIDGE && (a.defaultRoute() || !a.ports().isEmpty())) {
+      if (!network.isEmpty() && a.mode() == Mode.BRIDGE && a.defaultRoute()) {
         // the gateway network given up: the next one routes the container and publishes its ports
-        gatewayMove.reelect(namespace, containerId, a.ports(), a.ipv6() != null);
+        gatewayMove.reelect(namespace, containerId, false);
       }
     }
   }

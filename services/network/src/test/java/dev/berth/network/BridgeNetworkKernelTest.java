@@ -229,6 +229,26 @@ class BridgeNetworkKernelTest {
   }
 
   @Test
+  void theContainersOwnHostsLinesOutliveTheFirstNetwork() throws Exception {
+    h.networks.create(CreateNetworkRequest.newBuilder()
+        .setNetwork(Network.newBuilder().setName("alpha").setSubnet("10.243.0.0/24")).build());
+    // as the tasks service attaches --hostname web --add-host foo:1.2.3.4 on two networks, the gateway first
+    Attachment alpha = h.attach(AttachRequest.newBuilder().setContainerId("c7").setNetwork("alpha")
+        .setHostname("web").setDomainname("example.com").addExtraHosts("foo:1.2.3.4").build());
+    Attachment bridge = h.attach(AttachRequest.newBuilder().setContainerId("c7").setNetwork("bridge")
+        .addExtraHosts("foo:1.2.3.4").build());
+    Path hosts = Path.of(alpha.getFiles().getHosts());
+    assertEquals(1, Files.readString(hosts).split("1.2.3.4\tfoo", -1).length - 1, Files.readString(hosts));
+
+    h.attachments.detach(berth.network.v1.DetachRequest.newBuilder().setContainerId("c7").setNetwork("alpha").build());
+    String left = Files.readString(hosts);
+    assertTrue(left.contains("1.2.3.4\tfoo\n"), left);
+    assertTrue(left.contains(address(bridge) + "\tweb.example.com web\n"), left);
+    h.detach("c7");
+    h.assertNothingLeft();
+  }
+
+  @Test
   void statsCountWhatCrossedTheContainersInterfaceAsTheKernelDoes() throws Exception {
     Attachment a = h.attach("a", "");
     Attachment b = h.attach("b", "");

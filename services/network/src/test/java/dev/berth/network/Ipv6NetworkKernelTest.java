@@ -13,6 +13,7 @@ import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.DeleteNetworkRequest;
+import berth.network.v1.DetachRequest;
 import berth.network.v1.GetAttachmentRequest;
 import berth.network.v1.GetNetworkRequest;
 import berth.network.v1.Network;
@@ -173,6 +174,47 @@ class Ipv6NetworkKernelTest {
     }
     h.assertNothingLeft();
     assertFalse(h.onHost("nft", "list", "tables").output().contains("ip6 berth"), "table ip6 berth went with them");
+  }
+
+  @Test
+  void aGatewayMovePublishesThePortsAskedForAndAConnectThatCannotFailsWithNothingMoved() throws Exception {
+    h = NetworkHarness.open(dir).startOnUnixSocket();
+    create(Network.newBuilder().setName("alpha").setSubnet("10.239.0.0/24").setEnableIpv6(true)
+        .setIpv6Subnet("fd00:db8:a::/64"));
+    create(Network.newBuilder().setName("zeta").setSubnet("10.240.0.0/24"));
+    h.attach("c", "alpha", "[::]:18002:80", "18003:80");
+    h.attach("c", "zeta");
+    // zeta has no IPv6: [::]:18002 cannot go there, but it is still asked for
+    h.attachments.detach(DetachRequest.newBuilder().setContainerId("c").setNetwork("alpha").build());
+    assertEquals("[0.0.0.0:18003->80]", ports("c", "zeta"));
+    h.attach("c", "alpha");
+    assertEquals("[:::18002->80, 0.0.0.0:18003->80, :::18003->80]", ports("c", "alpha"));
+    assertEquals("[]", ports("c", "zeta"));
+    h.detach("c");
+
+    // another holds [::]:18005 alone: a gateway with IPv6 cannot publish -p 18005:80 on both families
+    h.attach("holder", "alpha", "[::]:18005:80");
+    h.attach("c4", "zeta", "18005:80");
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> h.attach("c4", "alpha"));
+    assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+    assertTrue(refused.getStatus().getDescription().startsWith(
+        "driver failed programming external connectivity on endpoint c4 (alpha): "), refused.getStatus().getDescription());
+    assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> h.attachments.get(
+        GetAttachmentRequest.newBuilder().setContainerId("c4").setNetwork("alpha").build())).getStatus().getCode());
+    assertEquals("[0.0.0.0:18005->80]", ports("c4", "zeta"), "the old gateway keeps its port");
+    assertTrue(h.onHost("nft", "list", "table", "ip", "berth").output().contains("tcp dport 18005 dnat to 10.240.0."),
+        "and its rule");
+    h.detach("holder");
+    h.detach("c4");
+    h.assertNothingLeft();
+  }
+
+  /** The container's published ports on {@code network}, as HOST_IP:PORT->CONTAINER_PORT. */
+  private String ports(String containerId, String network) {
+    return h.attachments.get(GetAttachmentRequest.newBuilder().setContainerId(containerId).setNetwork(network).build())
+        .getAttachment().getPortMappingsList().stream()
+        .map(p -> p.getHostIp() + ":" + p.getHostPort() + "->" + p.getContainerPort())
+        .toList().toString();
   }
 
   @Test

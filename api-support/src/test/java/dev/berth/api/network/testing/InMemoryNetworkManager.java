@@ -54,6 +54,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
   private final Map<String, AddressPool> addresses = new HashMap<>();
   private final List<AttachmentInfo> attachments = new ArrayList<>();
   private final HostPorts ports = new HostPorts();
+  /** The ports each container (namespace/id) asked to publish, with its first attachment. */
+  private final Map<String, List<PortMapping>> requested = new HashMap<>();
   private final String hostNetns = "/proc/" + ProcessHandle.current().pid() + "/ns/net";
 
   /** Starts with the default network, as the kernel manager does on first start. */
@@ -209,26 +211,62 @@ public final class InMemoryNetworkManager implements NetworkManager {
         ? bridged(namespace, containerId, network, netns, spec, existing, hostname, extraHosts)
         : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, extraHosts);
     attachments.add(attachment);
+    if (existing.isEmpty()) {
+      requested.put(namespace + "/" + containerId, List.copyOf(spec.ports()));
+    }
     if (mode == Mode.BRIDGE && !existing.isEmpty()) {
-      reelect(namespace, containerId, List.of());
+      try {
+        reelect(namespace, containerId, true);
+      } catch (RuntimeException e) {
+        attachments.remove(attachment);
+        addresses.get(attachment.network()).release(attachment.ip());
+        throw e;
+      }
       attachment = getAttachment(namespace, containerId, attachment.network());
     }
     return present(attachment);
   }
 
-  /** As the kernel manager: the network Docker's daemon elects has the default route and the ports. */
-  private void reelect(String namespace, String containerId, List<PortMapping> carried) {
+  /**
+   * As the kernel manager: the network Docker's daemon elects has the default route and publishes
+   * the ports the container asked for; on a connect ({@code strict}) one it cannot take fails it
+   * with nothing moved.
+   */
+  private void reelect(String namespace, String containerId, boolean strict) {
     List<AttachmentInfo> mine = attachments(namespace, containerId).stream()
         .filter(a -> a.mode() == Mode.BRIDGE && a.hasAddress()).toList();
     Optional<GatewayElection.Candidate> winner = GatewayElection.winner(mine.stream()
         .map(a -> new GatewayElection.Candidate(a.network(), networks.get(a.network()).internal(), a.ipv6() != null))
         .toList());
-    if (winner.isEmpty()) {
-      carried.forEach(ports::release);
+    Optional<AttachmentInfo> holder = mine.stream().filter(AttachmentInfo::defaultRoute).findFirst();
+    List<PortMapping> asked = requested.getOrDefault(namespace + "/" + containerId, List.of());
+    // a gateway just connected to a container that had none took the route, not yet the ports
+    if (winner.isEmpty() || holder.isPresent() && holder.get().network().equals(winner.get().network())
+        && (asked.isEmpty() || !holder.get().ports().isEmpty())) {
       return;
     }
-    List<PortMapping> moved = new ArrayList<>(carried);
-    mine.forEach(a -> moved.addAll(a.ports()));
+    List<PortMapping> held = new ArrayList<>(holder.map(AttachmentInfo::ports).orElse(List.of()));
+    List<PortMapping> fresh = new ArrayList<>();
+    List<PortMapping> moved = new ArrayList<>();
+    for (PortMapping p : asked) {
+      // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
+      PortMapping target = p.hostIp() == null ? p.withHostIp(PortMapping.ANY) : p;
+      if (held.remove(target)) {
+        moved.add(target);
+        continue;
+      }
+      try {
+        PortMapping bound = ports.reserve(target);
+        fresh.add(bound);
+        moved.add(bound);
+      } catch (RuntimeException e) {
+        if (strict) {
+          fresh.forEach(ports::release);
+          throw e;
+        }
+      }
+    }
+    held.forEach(ports::release);
     attachments.replaceAll(a -> !mine.contains(a) ? a
         : a.network().equals(winner.get().network()) ? a.withGateway(true, moved) : a.withGateway(false, List.of()));
   }
@@ -385,13 +423,15 @@ public final class InMemoryNetworkManager implements NetworkManager {
         if (a.mode() == Mode.BRIDGE) {
           addresses.get(a.network()).release(a.ip());
         }
-        if (!network.isEmpty() && a.mode() == Mode.BRIDGE) {
+        a.ports().forEach(ports::release);
+        if (!network.isEmpty() && a.mode() == Mode.BRIDGE && a.defaultRoute()) {
           // the gateway network given up: the next one routes the container and publishes its ports
-          reelect(namespace, containerId, a.ports());
-        } else {
-          a.ports().forEach(ports::release);
+          reelect(namespace, containerId, false);
         }
       }
+    }
+    if (attachments(namespace, containerId).isEmpty()) {
+      requested.remove(namespace + "/" + containerId);
     }
   }
 

@@ -71,7 +71,12 @@ public final class NetworkStore {
         // what a container's embedded resolver forwards to, kept here rather than read back from the
         // container's resolv.conf, which the container can write (Docker keeps it as sb.extDNS)
         "CREATE TABLE IF NOT EXISTS network_resolvers (namespace TEXT NOT NULL, container_id TEXT NOT NULL, "
-            + "servers TEXT NOT NULL, ndots_set INTEGER NOT NULL, PRIMARY KEY (namespace, container_id))"));
+            + "servers TEXT NOT NULL, ndots_set INTEGER NOT NULL, PRIMARY KEY (namespace, container_id))",
+        // the ports a container asked to publish (as asked: an empty host IP is every family), which
+        // each gateway it moves to publishes again, as Docker's daemon takes them from the container's
+        // settings; network_ports holds what they are bound to now
+        "CREATE TABLE IF NOT EXISTS network_requested_ports (namespace TEXT NOT NULL, container_id TEXT NOT NULL, "
+            + "ports TEXT NOT NULL, PRIMARY KEY (namespace, container_id))"));
     // networks made before they had ids get one, as random as a new network's
     db.addColumn("network_networks", "id", "TEXT",
         List.of("UPDATE network_networks SET id = lower(hex(randomblob(32))) WHERE id IS NULL"));
@@ -165,8 +170,19 @@ public final class NetworkStore {
    * forwards to, in one transaction.
    */
   public void insertAttachment(AttachmentInfo a, ResolvConf.Internal resolver) {
+    insertAttachment(a, resolver, null);
+  }
+
+  /**
+   * As {@link #insertAttachment(AttachmentInfo, ResolvConf.Internal)}, and, unless null, the ports
+   * the container asked to publish ({@link #requestedPorts}), in the same transaction.
+   */
+  public void insertAttachment(AttachmentInfo a, ResolvConf.Internal resolver, List<PortMapping> requested) {
     Ipv6Interface v6 = a.ipv6();
     db.write(c -> {
+      if (requested != null) {
+        keepRequestedPorts(c, a.namespace(), a.containerId(), requested);
+      }
       if (resolver != null) {
         Sql.update(c, "INSERT OR REPLACE INTO network_resolvers (namespace, container_id, servers, ndots_set) "
             + "VALUES (?,?,?,?)", a.namespace(), a.containerId(),
@@ -223,6 +239,42 @@ public final class NetworkStore {
     });
   }
 
+  /** The ports the container asked to publish, as asked (a null host IP: every family); empty if none were kept. */
+  public Optional<List<PortMapping>> requestedPorts(String namespace, String containerId) {
+    return db.read(c -> Sql.queryOne(c, "SELECT ports FROM network_requested_ports WHERE namespace = ? "
+        + "AND container_id = ?", r -> {
+          List<PortMapping> ports = new ArrayList<>();
+          try {
+            for (String p : JsonColumns.readList(r.getString(1))) {
+              String[] f = p.split(" ");
+              ports.add(new PortMapping(f[1].equals("*") ? null : IpAddress.parse("stored host IP", f[1]),
+                  Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                  PortMapping.Protocol.valueOf(f[0].toUpperCase(Locale.ROOT))));
+            }
+          } catch (MalformedColumnException | RuntimeException e) {
+            throw Errors.internal(e, "the stored requested ports of %s/%s: %s", namespace, containerId, e.getMessage());
+          }
+          return List.copyOf(ports);
+        }, namespace, containerId));
+  }
+
+  /** Keeps {@code requested} as the ports the container asked to publish, replacing any kept before. */
+  public void keepRequestedPorts(String namespace, String containerId, List<PortMapping> requested) {
+    db.write(c -> {
+      keepRequestedPorts(c, namespace, containerId, requested);
+      return null;
+    });
+  }
+
+  private static void keepRequestedPorts(Connection c, String namespace, String containerId,
+      List<PortMapping> requested) throws SQLException {
+    Sql.update(c, "INSERT OR REPLACE INTO network_requested_ports (namespace, container_id, ports) VALUES (?,?,?)",
+        namespace, containerId, JsonColumns.writeList(requested.stream()
+            .map(p -> p.protocol().lowerCase() + " " + (p.hostIp() == null ? "*" : p.hostIp().toString()) + " "
+                + p.hostPort() + " " + p.containerPort())
+            .toList()));
+  }
+
   /** Replaces the stored aliases of the attachment with {@code a}'s. */
   public void updateAliases(AttachmentInfo a) {
     db.write(c -> Sql.update(c, "UPDATE network_attachments SET aliases = ? WHERE namespace = ? AND container_id = ? "
@@ -242,7 +294,10 @@ public final class NetworkStore {
         }, namespace, containerId));
   }
 
-  /** Removes the attachment with its lease and ports, and with the container's last one its resolver's servers, in one transaction. */
+  /**
+   * Removes the attachment with its lease and ports, and with the container's last one its resolver's servers and
+   * the ports it asked for, in one transaction.
+   */
   public void deleteAttachment(AttachmentInfo a) {
     db.write(c -> {
       for (String table : List.of("network_attachments", "network_ports")) {
@@ -256,9 +311,11 @@ public final class NetworkStore {
         Sql.update(c, "DELETE FROM network_leases WHERE network = ? AND ip = ?", a.network(),
             a.ipv6().ip().toString());
       }
-      Sql.update(c, "DELETE FROM network_resolvers WHERE namespace = ? AND container_id = ? AND NOT EXISTS "
-          + "(SELECT 1 FROM network_attachments WHERE namespace = ? AND container_id = ?)",
-          a.namespace(), a.containerId(), a.namespace(), a.containerId());
+      for (String table : List.of("network_resolvers", "network_requested_ports")) {
+        Sql.update(c, "DELETE FROM " + table + " WHERE namespace = ? AND container_id = ? AND NOT EXISTS "
+            + "(SELECT 1 FROM network_attachments WHERE namespace = ? AND container_id = ?)",
+            a.namespace(), a.containerId(), a.namespace(), a.containerId());
+      }
       return null;
     });
   }

@@ -145,10 +145,12 @@ public final class ContainerNetworking {
     List<GatewayElection.Candidate> candidates = new ArrayList<>();
     try {
       for (AttachRequest r : all) {
+        // an attach without a network (any client but berthctl's) is on bridge, and ranks by that name
+        String name = r.getNetwork().isEmpty() ? DEFAULT_NETWORK : r.getNetwork();
         Network n = NetworksGrpc.newBlockingStub(api).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-            .get(GetNetworkRequest.newBuilder().setName(r.getNetwork().isEmpty() ? DEFAULT_NETWORK : r.getNetwork()).build())
+            .get(GetNetworkRequest.newBuilder().setName(name).build())
             .getNetwork();
-        candidates.add(new GatewayElection.Candidate(r.getNetwork(), n.getInternal(), n.getEnableIpv6()));
+        candidates.add(new GatewayElection.Candidate(name, n.getInternal(), n.getEnableIpv6()));
       }
     } catch (StatusRuntimeException e) {
       return all;
@@ -158,8 +160,11 @@ public final class ContainerNetworking {
       return all;
     }
     AttachRequest winner = all.get(won);
-    all.set(0, withEndpointOf(first, winner));
-    all.set(won, withEndpointOf(winner, first));
+    // the --link entries of a connected network stay on it; the container's own --add-host entries
+    // go on both, so that disconnecting either network leaves them
+    all.set(0, withEndpointOf(first, winner).toBuilder().addAllExtraHosts(winner.getExtraHostsList()).build());
+    all.set(won, withEndpointOf(winner, first).toBuilder().clearExtraHosts()
+        .addAllExtraHosts(first.getExtraHostsList()).build());
     return all;
   }
 

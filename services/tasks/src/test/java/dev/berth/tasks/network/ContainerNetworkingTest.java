@@ -178,9 +178,10 @@ class ContainerNetworkingTest {
           .setNetwork(Network.newBuilder().setName("aaa-internal").setInternal(true)).build());
       ContainerNetworking networking = new ContainerNetworking(network.channel());
       AttachRequest zeta = AttachRequest.newBuilder().setContainerId("c1").setNetwork("zeta").setIp("10.1.0.5")
-          .addPortSpecs("8080:80").setHostname("web").addAliases("front").addAliases("z").build();
+          .addPortSpecs("8080:80").setHostname("web").addAliases("front").addAliases("z")
+          .addExtraHosts("foo:1.2.3.4").build();
       AttachRequest alpha = AttachRequest.newBuilder().setContainerId("c1").setNetwork("alpha")
-          .addAliases("front").build();
+          .addAliases("front").addExtraHosts("db:10.0.0.9").build();
       AttachRequest internal = AttachRequest.newBuilder().setContainerId("c1").setNetwork("aaa-internal").build();
 
       // dual-stack before IPv4 alone, whatever the order given; the first keeps what is the container's
@@ -193,11 +194,20 @@ class ContainerNetworkingTest {
       assertEquals("10.1.0.5", ordered.get(2).getIp());
       assertEquals(List.of("front", "z"), ordered.get(2).getAliasesList());
       assertTrue(ordered.get(2).getPortSpecsList().isEmpty());
+      // alpha's links stay with alpha; the container's own --add-host entries are on both
+      assertEquals(List.of("foo:1.2.3.4", "db:10.0.0.9"), ordered.get(0).getExtraHostsList());
+      assertEquals(List.of("foo:1.2.3.4"), ordered.get(2).getExtraHostsList());
 
       // an internal network never wins; among the rest, the name decides
       assertEquals(List.of("zeta", "aaa-internal"), networking.gatewayFirst(internal.toBuilder().addPortSpecs("80:80")
           .build(), List.of(zeta.toBuilder().clearPortSpecs().build())).stream().map(AttachRequest::getNetwork).toList());
       assertEquals(List.of(zeta), networking.gatewayFirst(zeta, List.of()));
+      // no network named is bridge, which aaa comes before, as connect ranks it
+      networks.create(CreateNetworkRequest.newBuilder().setNetwork(Network.newBuilder().setName("aaa")).build());
+      AttachRequest unnamed = AttachRequest.newBuilder().setContainerId("c2").build();
+      AttachRequest aaa = AttachRequest.newBuilder().setContainerId("c2").setNetwork("aaa").build();
+      assertEquals(List.of("aaa", ""), networking.gatewayFirst(unnamed, List.of(aaa)).stream()
+          .map(AttachRequest::getNetwork).toList());
     }
   }
 }
