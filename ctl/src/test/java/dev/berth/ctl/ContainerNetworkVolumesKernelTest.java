@@ -267,7 +267,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       Cli.Result dns = berthd.ctl("run", "--rm", "--network", "container:owner", "--dns", "10.0.0.53", "busybox",
           "true");
       assertEquals(125, dns.exit(), dns::toString);
-      assertEquals("berthctl: conflicting options: dns and the network mode." + RUN_HELP, dns.stderr());
+      assertEquals("berthctl: Error response from daemon: conflicting options: dns and the network mode." + RUN_HELP,
+          dns.stderr());
       // restarted while guest runs, as Docker restarts it: guest keeps the old namespace
       ok("restart", "-t", "0", "owner");
       assertTrue(ok("exec", "owner", "cat", "/sys/class/net/eth0/address").out().contains(":"));
@@ -555,7 +556,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertTrue(malformed.stderr().contains("MAC address"), malformed::toString);
     Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--mac-address", "02:42:ac:11:00:98", "busybox",
         "true");
-    assertEquals("berthctl: conflicting options: mac-address and the network mode." + RUN_HELP, host.stderr());
+    assertEquals("berthctl: Error response from daemon: conflicting options: mac-address and the network mode."
+        + RUN_HELP, host.stderr());
     assertEquals("", ok("ps", "-aq").out());
   }
 

@@ -230,6 +230,7 @@ public final class ContainerCreator {
   private Container createOnce(ContainerOptions o) {
     refuseRepeatedNetworks(o);
     Parsed parsed = parse(o, volumesFrom(o));
+    NetworkModeConflicts.refuse(o);
     IsolationFlags isolation = IsolationFlags.parse(o).withDonorIds(containers);
     BlockIoOptions blockIo = BlockIoOptions.parse(o);
     HostConfigFlags hostFlags = HostConfigFlags.parse(o);
@@ -600,28 +601,6 @@ public final class ContainerCreator {
   }
 
   /**
-   * Docker's refusals, in its daemon's words and order, of what a container joining another's
-   * network namespace cannot have of its own: it shares that one's names, resolvers and ports.
-   */
-  private static void refuseOwnNetworkSettings(ContainerOptions o, Parsed parsed) {
-    if (o.hostname != null) {
-      throw new ClientException("conflicting options: hostname and the network mode");
-    }
-    if (!o.dns.isEmpty()) {
-      throw new ClientException("conflicting options: dns and the network mode");
-    }
-    if (!o.addHosts.isEmpty()) {
-      throw new ClientException("conflicting options: custom host-to-IP mapping and the network mode");
-    }
-    if (!parsed.ports().isEmpty() || o.publishAll) {
-      throw new ClientException("conflicting options: port publishing and the container type network mode");
-    }
-    if (!o.expose.isEmpty()) {
-      throw new ClientException("conflicting options: port exposing and the container type network mode");
-    }
-  }
-
-  /**
    * The network label: bridge, host, none, container:ID or the name of a network that exists
    * (given by name, id or id prefix, kept by name as Docker's daemon keeps it).
    */
@@ -632,9 +611,6 @@ public final class ContainerCreator {
     if (mode.equals("none") && (!parsed.ports().isEmpty() || o.publishAll)) {
       throw new ClientException("conflicting options: port publishing and the network mode " + mode);
     }
-    if (o.macAddress != null && !bridged) {
-      throw new ClientException("conflicting options: mac-address and the network mode");
-    }
     // before anything is made, as Docker's daemon checks them when it creates the container; its
     // CLI names the network "default" when --network is not given
     String heading = "invalid config for network " + (o.networkGiven ? mode : "default") + ": ";
@@ -642,7 +618,6 @@ public final class ContainerCreator {
       RequestedAddresses.check(heading, null, o.ip, o.ip6, o.networkAliases);
     }
     if (mode.startsWith("container:")) {
-      refuseOwnNetworkSettings(o, parsed);
       ContainerState other = ContainerState.of(channel, containers.resolve(mode.substring("container:".length())));
       if (!other.running()) {
         throw new ClientException("cannot join the network of container " + other.name() + ": it is not running");

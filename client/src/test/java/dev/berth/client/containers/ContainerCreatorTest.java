@@ -358,9 +358,12 @@ class ContainerCreatorTest {
   }
 
   @Test
-  void whatAContainerJoiningAnothersNetworkCannotHaveIsRefusedInDockersWords() {
+  void whatAContainerJoiningAnothersNetworkCannotHaveIsRefusedInDockersDaemonsWordsAndOrderBeforeTheImageIsLookedUp() {
+    // in the order Docker's daemon checks them: all given, the first is refused; then the next
     List<Map.Entry<String, Consumer<ContainerOptions>>> refused = List.of(
         Map.entry("conflicting options: hostname and the network mode", o -> o.hostname = "h"),
+        Map.entry("conflicting options: container type network can't be used with links. This would result in "
+            + "undefined behavior", o -> o.links = List.of("db")),
         Map.entry("conflicting options: dns and the network mode", o -> o.dns = List.of("10.0.0.53")),
         Map.entry("conflicting options: custom host-to-IP mapping and the network mode",
             o -> o.addHosts = List.of("db:10.0.0.2")),
@@ -369,14 +372,32 @@ class ContainerCreatorTest {
         Map.entry("conflicting options: port publishing and the container type network mode",
             o -> o.publishAll = true),
         Map.entry("conflicting options: port exposing and the container type network mode",
-            o -> o.expose = List.of("80")));
-    for (Map.Entry<String, Consumer<ContainerOptions>> r : refused) {
-      ContainerOptions o = plain();
+            o -> o.expose = List.of("80")),
+        Map.entry("conflicting options: mac-address and the network mode", o -> o.macAddress = "02:42:ac:11:00:99"));
+    for (int first = 0; first < refused.size(); first++) {
+      ContainerOptions o = new ContainerOptions();
+      // an image that is nowhere: Docker's daemon refuses the request before it looks for one
+      o.image = "example.invalid/nope:1";
       o.network = "container:web";
-      r.getValue().accept(o);
-      assertEquals(r.getKey(), assertThrows(ClientException.class, () -> create(o)).getMessage());
+      refused.subList(first, refused.size()).forEach(r -> r.getValue().accept(o));
+      assertEquals(refused.get(first).getKey(),
+          assertThrows(InvalidParameterException.class, () -> create(o)).getMessage());
     }
     assertTrue(containers.byId.isEmpty());
+  }
+
+  @Test
+  void linksAndAMacAddressWithTheHostsNetworkAreRefusedInDockersDaemonsWordsBeforeTheImageIsLookedUp() {
+    ContainerOptions links = new ContainerOptions();
+    links.image = "example.invalid/nope:1";
+    links.network = "host";
+    links.links = List.of("db");
+    links.macAddress = "02:42:ac:11:00:99";
+    assertEquals("conflicting options: host type networking can't be used with links. This would result in "
+        + "undefined behavior", assertThrows(InvalidParameterException.class, () -> create(links)).getMessage());
+    links.links = List.of();
+    assertEquals("conflicting options: mac-address and the network mode",
+        assertThrows(InvalidParameterException.class, () -> create(links)).getMessage());
   }
 
   @Test
