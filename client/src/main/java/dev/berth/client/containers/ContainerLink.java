@@ -9,6 +9,8 @@ import dev.berth.api.InvalidValueException;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.client.ClientException;
+import dev.berth.client.InvalidParameterException;
+import dev.berth.client.NoSuchObjectException;
 import io.grpc.Channel;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,7 +59,7 @@ record ContainerLink(String container, String alias) {
    */
   List<HostEntrySpec> hostEntries(Channel channel, String network, String name) {
     ContainerClient containers = new ContainerClient(channel);
-    Container linked = networkOwner(containers, containers.resolve(container));
+    Container linked = networkOwner(containers, linkable(containers, container));
     String linkedName = linked.getLabelsMap().getOrDefault(ContainerLabels.NAME, container);
     List<Attachment> attachments = AttachmentsGrpc.newBlockingStub(channel).list(ListAttachmentsRequest.newBuilder()
         .addFilters("container_id==\"" + linked.getId() + "\"").build()).getAttachmentsList();
@@ -86,9 +88,18 @@ record ContainerLink(String container, String alias) {
       if (!network.startsWith("container:")) {
         return owner;
       }
-      owner = containers.resolve(network.substring("container:".length()));
+      owner = linkable(containers, network.substring("container:".length()));
     }
     return owner;
+  }
+
+  /**
+   * The container {@code argument} names; one that is not there is, as to Docker's daemon, a
+   * request it cannot take (exit 125), not a missing object.
+   */
+  private static Container linkable(ContainerClient containers, String argument) {
+    return containers.lookup(argument).orElseThrow(() -> new InvalidParameterException(
+        "could not get container for " + argument + ": " + NoSuchObjectException.container(argument).getMessage()));
   }
 
   /**

@@ -401,6 +401,21 @@ class ContainerCreatorTest {
   }
 
   @Test
+  void aLinkToAContainerThatIsNotThereIsRefusedInDockersDaemonsWords() {
+    String gone = "b".repeat(64);
+    containers.byId.put("a".repeat(64), Container.newBuilder().setId("a".repeat(64))
+        .putLabels(ContainerLabels.NAME, "guest").putLabels(ContainerLabels.NETWORK, "container:" + gone).build());
+    for (Map.Entry<String, String> link : Map.of("nowhere", "nowhere", "guest", gone).entrySet()) {
+      ContainerOptions o = withLayer();
+      o.command = List.of("true");
+      o.links = List.of(link.getKey());
+      assertEquals("could not get container for " + link.getValue() + ": No such container: " + link.getValue(),
+          assertThrows(InvalidParameterException.class, () -> create(o)).getMessage(), link.getKey());
+    }
+    assertEquals(1, containers.byId.size());
+  }
+
+  @Test
   void aNetworkAliasThatWouldAddLabelItemsIsRefused() {
     networks.byName.put("net6", Network.newBuilder().setName("net6").setSubnet("10.241.0.0/24").build());
     ContainerOptions o = plain();
