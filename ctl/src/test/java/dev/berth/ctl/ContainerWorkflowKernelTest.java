@@ -931,15 +931,29 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
   @Test
   void aKillWithASignalOtherThanTheStopSignalKeepsTheRestartPolicyAsDockers() throws Exception {
     ok("run", "-d", "--name", "signalled", "--restart", "always", "--stop-signal", "QUIT", "busybox", "sh", "-c",
-        "trap 'exit 3' HUP QUIT; while true; do sleep 0.1; done");
+        "trap 'exit 3' HUP QUIT; echo trapped; while true; do sleep 0.1; done");
+    // sh as PID 1 ignores a signal it has no trap for yet: each signal waits for the trap of that run
+    awaitLog("signalled", "trapped", 1);
     // a message to the process, which then ends: Docker's daemon restarts it
     ok("kill", "-s", "HUP", "signalled");
     awaitState("signalled", "running 1");
+    awaitLog("signalled", "trapped", 2);
     // its stop signal cancels the policy, as Docker's ExitOnNext
     ok("kill", "-s", "QUIT", "signalled");
     awaitState("signalled", "exited 1");
     Thread.sleep(1000);
     assertEquals("exited 1\n", ok("inspect", "-f", "{{.State.Status}} {{.RestartCount}}", "signalled").out());
+  }
+
+  /** Waits up to 10 s for {@code times} lines {@code line} in the container's log (its runs' logs together). */
+  private static void awaitLog(String container, String line, long times) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (ok("logs", container).out().lines().filter(line::equals).count() >= times) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(container + " did not log " + line + " " + times + " times: " + ok("logs", container).out());
   }
 
   private static void awaitState(String container, String statusAndCount) throws Exception {

@@ -24,6 +24,12 @@ final class CriRecords {
   static final String STATE = "io.berth.cri.state";
   static final String READY = "ready";
   static final String NOT_READY = "notready";
+  /**
+   * On a sandbox: the boot of the node it was made on ({@link NodeBoot}). Its network, pinned
+   * namespaces and PID namespace holder live in the kernel and under berthd's state directory,
+   * which a reboot takes; the record, under its root, stays.
+   */
+  static final String BOOT_ID = "io.berth.cri.boot-id";
   /** On a container: the id of its image (the config digest), the image_ref ListContainers gives. */
   static final String IMAGE_REF = "io.berth.cri.image-ref";
   /** On a container whose start failed: why, its status message (its exit is then kept as 128). */

@@ -50,30 +50,38 @@ final class PodSandboxes {
   private final PodNamespaces namespaces;
   private final CriContainers containers;
   private final ContainerClient records;
+  private final String boot;
 
-  PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers) {
+  /** @param boot this boot of the node ({@link NodeBoot#id}), named in the pods made */
+  PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers, String boot) {
     this.api = api;
+    this.boot = boot;
     this.namespaces = namespaces;
     this.containers = containers;
     this.records = new ContainerClient(api);
   }
 
   /**
-   * A sandbox as kept: its record and config, and whether its PID namespace holder was found gone
-   * (killed from outside, or the node rebooted) when it was read.
+   * A sandbox as kept: its record and config, and whether what held its namespaces was found gone
+   * when it was read: the node rebooted since it was made, or its PID namespace holder was killed.
    */
-  record Sandbox(Container record, PodSandboxConfig config, boolean holderGone) {
+  record Sandbox(Container record, PodSandboxConfig config, boolean namespacesLost) {
     String id() {
       return record.getId();
     }
 
     /**
-     * Ready, as the CRI reports it: not stopped, and its PID namespace holder, if it has one, still
-     * there, as containerd's sandbox is NOTREADY once its pause container has ended (the kubelet
-     * then makes the pod again).
+     * Ready, as the CRI reports it: not stopped, and made on this boot with its PID namespace
+     * holder, if it has one, still there, as containerd's sandbox is NOTREADY once its pause
+     * container has ended, which a reboot ends too (the kubelet then makes the pod again).
      */
     boolean ready() {
-      return notStopped() && !holderGone;
+      return notStopped() && !namespacesLost;
+    }
+
+    /** Not stopped by StopPodSandbox, but its namespaces gone: it takes no new containers. */
+    boolean gone() {
+      return notStopped() && namespacesLost;
     }
 
     /** Not stopped by StopPodSandbox: its network and namespaces are still held. */
@@ -105,10 +113,18 @@ final class PodSandboxes {
 
   }
 
-  /** The holder is looked at (two small files read) only for a pod not stopped, which has one to lose. */
+  /**
+   * The boot is compared with the one the record names, and the holder looked at (two small files
+   * read), only for a pod not stopped, which has something to lose. A pod made by a berthd before
+   * pods named their boot has only its holder to go by.
+   */
   private Sandbox sandboxOf(Container record) {
     Sandbox kept = new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class), false);
-    return kept.notStopped() && namespaces.pidHolderGone(kept.id())
+    if (!kept.notStopped()) {
+      return kept;
+    }
+    String madeOn = record.getLabelsMap().getOrDefault(CriRecords.BOOT_ID, boot);
+    return !madeOn.equals(boot) || namespaces.pidHolderGone(kept.id())
         ? new Sandbox(record, kept.config(), true) : kept;
   }
 
@@ -137,6 +153,7 @@ final class PodSandboxes {
         .putLabels(ContainerLabels.CREATED_BY, "cri")
         .putLabels(CriRecords.KIND, CriRecords.SANDBOX)
         .putLabels(CriRecords.STATE, CriRecords.READY)
+        .putLabels(CriRecords.BOOT_ID, boot)
         .setRuntime(Container.Runtime.newBuilder().setName(CriRecords.RUNTIME))
         // no process runs for the sandbox itself: an empty spec
         .setSpec(Any.newBuilder().setTypeUrl(SpecJson.TYPE_URL).setValue(ByteString.copyFromUtf8("{}")))

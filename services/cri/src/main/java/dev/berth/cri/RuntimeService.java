@@ -191,10 +191,13 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> responses) {
     PodSandboxes.Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
-    // one whose holder is gone is refused by its namespaces, saying so
     if (!sandbox.notStopped()) {
       throw Errors.failedPrecondition("pod sandbox %s is not ready: a stopped pod takes no new containers",
           sandbox.id());
+    }
+    if (sandbox.gone()) {
+      throw Errors.failedPrecondition("pod sandbox %s is not ready: its namespaces are gone (the node rebooted, or"
+          + " the process holding its PID namespace was killed): stop and remove the pod", sandbox.id());
     }
     String id = containers.create(sandbox, sandboxes.namespacesOf(sandbox, CriContainers.pidMode(request.getConfig())),
         request.getConfig());

@@ -843,6 +843,45 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void everyPodMadeBeforeTheNodeRebootedIsNotReadyAsContainerdsWhoseSandboxTasksAreGone() throws Exception {
+    PodSandboxConfig config = pod("rebooted").build();
+    PodSandboxConfig hostConfig = pod("rebooted-host").setLinux(LinuxPodSandboxConfig.newBuilder()
+        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+            .setNetwork(NamespaceMode.NODE).setIpc(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER)))).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    String hostPod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(hostConfig).build())
+        .getPodSandboxId();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      assertEquals(List.of(PodSandboxState.SANDBOX_READY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
+      // a reboot takes berthd's state directory, its pods' namespaces and holders with it: what
+      // this boot finds of a pod is its record, naming the boot it was made on
+      for (String id : List.of(pod, hostPod)) {
+        ContainersGrpc.newBlockingStub(k8s.channel()).update(UpdateContainerRequest.newBuilder()
+            .setContainer(record(k8s, id).toBuilder().putLabels("io.berth.cri.boot-id", "an-earlier-boot"))
+            .setUpdateMask(FieldMask.newBuilder().addPaths("labels.io.berth.cri.boot-id")).build());
+        assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+            .setPodSandboxId(id).build()).getStatus().getState(), id);
+        assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(id)));
+        assertEquals(List.of(), podStates(PodSandboxFilter.newBuilder().setId(id).setState(
+            PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_READY))));
+      }
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> create(hostPod, busybox("late", "true"), hostConfig));
+      assertEquals(List.of(Status.Code.FAILED_PRECONDITION, "pod sandbox " + hostPod + " is not ready: its namespaces"
+          + " are gone (the node rebooted, or the process holding its PID namespace was killed): stop and remove the"
+          + " pod"), List.of(e.getStatus().getCode(), e.getStatus().getDescription()), e.toString());
+      // the kubelet then stops and removes them, and makes them again
+      for (String id : List.of(pod, hostPod)) {
+        cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        assertEquals(List.of(PodSandboxState.SANDBOX_NOTREADY), podStates(PodSandboxFilter.newBuilder().setId(id)));
+      }
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(hostPod).build());
+    }
+  }
+
+  @Test
   void aContainerAnOlderBerthdMadeJoiningItsPodsHolderByPathGetsTheLabelOrIsRefused() throws Exception {
     Path logs = dir.resolve("legacy-logs");
     PodSandboxConfig config = pod("legacy").setLogDirectory(logs.toString()).build();

@@ -248,14 +248,19 @@ final class ContainerRestarter {
   }
 
   /**
-   * Puts a user's stop back over this restart's running status and deletes the task this restart
-   * created, unless the user started the container again since the stop: a task that is no
-   * longer created (runs, or ran) is the user's start's, which wrote running itself and is left
-   * as it is.
+   * Deletes the task this restart created and puts a user's stop back over this restart's running
+   * status, unless the user started the container again since the stop: the delete comes first,
+   * and a task that can no longer be deleted runs, started by the user's start, which wrote
+   * running itself and is left as it is. (Writing stopped first would put it over that start's
+   * running, and take the refused delete for a failed restart.)
    */
   private void undoRestart(ContainerKey key, Channel ns) {
-    Optional<Process> task = task(ns, key.id());
-    if (task.isPresent() && task.get().getStatus() != Status.CREATED) {
+    try {
+      deleteTask(ns, key.id());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
+        throw e;
+      }
       LOG.info(key + ": stopped and started again by its user as berthd's start brought it back; left to that start");
       return;
     }
@@ -264,9 +269,6 @@ final class ContainerRestarter {
         .setContainer(Container.newBuilder().setId(key.id())
             .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED))
         .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)).build());
-    if (task.isPresent()) {
-      deleteTask(ns, key.id());
-    }
   }
 
   /**

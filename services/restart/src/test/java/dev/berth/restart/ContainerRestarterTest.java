@@ -223,6 +223,9 @@ class ContainerRestarterTest {
       }
     };
 
+    /** What lands just before the next delete reaches the Tasks service: a user's calls, say. */
+    volatile Runnable beforeNextDelete = () -> { };
+
     /** The task's status, as the Tasks service has it: the one that ended, then the ones made. */
     volatile containerd.v1.types.Status task = containerd.v1.types.Status.STOPPED;
 
@@ -240,6 +243,9 @@ class ContainerRestarterTest {
 
       @Override
       public void delete(DeleteTaskRequest request, StreamObserver<DeleteResponse> response) {
+        Runnable landing = beforeNextDelete;
+        beforeNextDelete = () -> { };
+        landing.run();
         calls.add("delete");
         if (task == containerd.v1.types.Status.RUNNING) {
           response.onError(Status.FAILED_PRECONDITION.withDescription("task is running").asRuntimeException());
@@ -528,7 +534,34 @@ class ContainerRestarterTest {
     assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS));
     assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_FAILED_MARK));
     assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
-    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start"), fakes.calls);
+    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start", "delete"), fakes.calls,
+        "berthd's undo tries to delete the task it created, which the user's runs in its place, and is refused");
+  }
+
+  @Test
+  void aUsersStartLandingAsBerthdsStartUndoesItForTheUsersStopStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      ContainerTasks user = new ContainerTasks(channel);
+      try {
+        user.stop(dev.berth.client.containers.ContainerState.of(channel,
+            Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build()), java.time.Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      // berthctl start's writes and Tasks call (it starts the created task) just before berthd's
+      // undo of its own start deletes that task
+      fakes.beforeNextDelete = () -> {
+        user.markRunning(Container.newBuilder().setId(KEY.id()).build());
+        TasksGrpc.newBlockingStub(channel).start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+      };
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS), "the user's start's");
+    assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_FAILED_MARK), "no restart failed");
+    assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
+    assertEquals(List.of("delete", "create", "start", "delete"), fakes.calls);
   }
 
   @Test
