@@ -339,6 +339,21 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void portsAskedForOnAnInternalNetworkArePublishedByTheNextGateway() {
+    manager.createNetwork(new NetworkSpec("sealed", "", "10.212.0.0/24", "", "", 0, null, true, Map.of()));
+    manager.createNetwork(network("open", "10.213.0.0/24"));
+    PortMapping web = new PortMapping(PortMapping.ANY, 18086, 80, PortMapping.Protocol.TCP);
+    // as Docker's daemon: taken, nothing published (a container left on internal networks starts again)
+    assertEquals(List.of(), manager.attach(NS, withPorts("c", "sealed", web)).ports());
+    AttachmentInfo open = manager.attach(NS, attach("c", "open"));
+    assertTrue(open.defaultRoute());
+    assertEquals(List.of(web), open.ports());
+    manager.detach(NS, "c", "");
+    manager.deleteNetwork("sealed");
+    manager.deleteNetwork("open");
+  }
+
+  @Test
   void anInternalNetworkGivesNoDefaultRouteAndLeavesItToANormalOne() {
     NetworkInfo closed = manager.createNetwork(new NetworkSpec("closed", "", "10.206.0.0/24", "", "", 0, null, true,
         Map.of()));

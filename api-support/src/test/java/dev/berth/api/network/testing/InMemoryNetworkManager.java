@@ -194,8 +194,6 @@ public final class InMemoryNetworkManager implements NetworkManager {
       if (!spec.ip().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
-    } else if (network.internal() && !spec.ports().isEmpty()) {
-      throw Errors.invalidArgument("network %s is internal: ports cannot be published", key);
     }
     if ((mode == Mode.HOST || mode == Mode.CONTAINER) && !spec.netnsPath().isEmpty()) {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
@@ -333,7 +331,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     Ipv4 ip = pool.lease(requested);
     List<PortMapping> bound = new ArrayList<>();
     try {
-      for (PortMapping asked : spec.ports()) {
+      // an internal network has no gateway to publish on: the ports asked for wait for the next one
+      for (PortMapping asked : network.internal() ? List.<PortMapping>of() : spec.ports()) {
         // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
         bound.add(ports.reserve(asked.hostIp() == null ? asked.withHostIp(PortMapping.ANY) : asked));
       }
