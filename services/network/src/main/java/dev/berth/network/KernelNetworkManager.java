@@ -565,7 +565,7 @@ public final class KernelNetworkManager implements NetworkManager {
     refreshNames();
     if (attachment.mode() == Mode.BRIDGE && !existing.isEmpty()) {
       try {
-        gatewayMove.reelect(namespace, containerId, true);
+        gatewayMove.reelect(namespace, containerId, target.key());
       } catch (RuntimeException e) {
         // a connect the new gateway cannot take is undone whole, as Docker's daemon fails it
         try {
@@ -816,7 +816,7 @@ public final class KernelNetworkManager implements NetworkManager {
       LOG.info("detached " + namespace + "/" + containerId + " from " + a.network());
       if (!network.isEmpty() && a.mode() == Mode.BRIDGE && a.defaultRoute()) {
         // the gateway network given up: the next one routes the container and publishes its ports
-        gatewayMove.reelect(namespace, containerId, false);
+        gatewayMove.reelect(namespace, containerId, null);
       }
     }
   }
