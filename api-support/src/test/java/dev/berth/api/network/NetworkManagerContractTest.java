@@ -339,6 +339,42 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void portsAskedForOnAnInternalNetworkArePublishedByTheNextGateway() {
+    manager.createNetwork(new NetworkSpec("sealed", "", "10.212.0.0/24", "", "", 0, null, true, Map.of()));
+    manager.createNetwork(network("open", "10.213.0.0/24"));
+    PortMapping web = new PortMapping(PortMapping.ANY, 18086, 80, PortMapping.Protocol.TCP);
+    // as Docker's daemon: taken, nothing published (a container left on internal networks starts again)
+    assertEquals(List.of(), manager.attach(NS, withPorts("c", "sealed", web)).ports());
+    AttachmentInfo open = manager.attach(NS, attach("c", "open"));
+    assertTrue(open.defaultRoute());
+    assertEquals(List.of(web), open.ports());
+    manager.detach(NS, "c", "");
+    manager.deleteNetwork("sealed");
+    manager.deleteNetwork("open");
+  }
+
+  @Test
+  void anAttachmentKeepsItsOwnPortsWhenItBecomesTheGatewayAndAConnectElsewhereLeavesThem() {
+    manager.createNetwork(network("zeta", "10.214.0.0/24"));
+    manager.createNetwork(network("alpha", "10.215.0.0/24"));
+    manager.createNetwork(network("omega", "10.216.0.0/24"));
+    PortMapping web = new PortMapping(PortMapping.ANY, 18087, 80, PortMapping.Protocol.TCP);
+    manager.attach(NS, attach("c", "zeta"));
+    // an Attachments API client may give ports with a later attach: the gateway it becomes publishes them
+    AttachmentInfo alpha = manager.attach(NS, withPorts("c", "alpha", web));
+    assertTrue(alpha.defaultRoute());
+    assertEquals(List.of(web), alpha.ports());
+    manager.attach(NS, attach("c", "omega"));
+    assertEquals(List.of(web), manager.getAttachment(NS, "c", "alpha").ports(), "a connect of no gateway moves nothing");
+    manager.detach(NS, "c", "");
+    assertEquals(List.of(web), manager.attach(NS, withPorts("d", web)).ports(), "released with the attachment");
+    manager.detach(NS, "d", "");
+    manager.deleteNetwork("zeta");
+    manager.deleteNetwork("alpha");
+    manager.deleteNetwork("omega");
+  }
+
+  @Test
   void anInternalNetworkGivesNoDefaultRouteAndLeavesItToANormalOne() {
     NetworkInfo closed = manager.createNetwork(new NetworkSpec("closed", "", "10.206.0.0/24", "", "", 0, null, true,
         Map.of()));

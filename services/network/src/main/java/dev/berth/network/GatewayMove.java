@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * moves them to the next winner rather than leaving the container without either until a
  * restart. The ports published are those the container asked for ({@link NetworkStore#requestedPorts}),
  * as Docker's daemon takes them from the container's settings each time, so that a port one
- * gateway could not take comes back with the next. Called under the network manager's lock.
+ * gateway could not take comes back with the next, beside the new gateway's own (an Attachments
+ * API client may give ports with a later attach). Called under the network manager's lock.
  */
 final class GatewayMove {
   private static final Logger LOG = Logger.getLogger(GatewayMove.class.getName());
@@ -49,11 +50,13 @@ final class GatewayMove {
    * address and port stays bound), and the store is updated before the kernel, so that a crash
    * leaves the store to say what {@link #reconcile} puts back in force.
    *
-   * @param strict when the change is a connect, which fails (nothing moved, the old gateway's ports
-   *     still bound) if the new gateway cannot publish a requested port, as Docker's daemon fails
-   *     it; else (a disconnect, which has happened) what cannot be moved is logged and left out
+   * @param connected the network just connected, which fails (nothing moved, the old gateway's
+   *     routes and ports in force) if it wins and cannot publish a requested port or take the
+   *     routes, as Docker's daemon fails it; null after the gateway network was disconnected (which
+   *     has happened), when what cannot be moved is logged and left out
    */
-  void reelect(String namespace, String containerId, boolean strict) {
+  void reelect(String namespace, String containerId, String connected) {
+    boolean strict = connected != null;
     List<AttachmentInfo> mine = store.attachments(namespace, containerId).stream()
         .filter(a -> a.mode() == Mode.BRIDGE && a.hasAddress()).toList();
     List<GatewayElection.Candidate> candidates = new ArrayList<>();
@@ -72,17 +75,20 @@ final class GatewayMove {
       return;
     }
     AttachmentInfo to = winner.get();
-    // a gateway just connected to a container that had none took the route, not yet the ports
-    if (holder.isPresent() && holder.get().network().equals(to.network())
-        && (requested.isEmpty() || !holder.get().ports().isEmpty())) {
+    boolean stays = holder.isPresent() && holder.get().network().equals(to.network());
+    // the gateway is the same: its ports are as the last move left them, whatever it could not take.
+    // Only a network just connected to a container that had no gateway took the route, not the ports.
+    if (stays && (!to.network().equals(connected) || requested.isEmpty())) {
       return;
     }
-    List<PortMapping> held = new ArrayList<>(holder.map(AttachmentInfo::ports).orElse(List.of()));
+    Optional<AttachmentInfo> from = stays ? Optional.empty() : holder;
+    List<PortMapping> held = new ArrayList<>(from.map(AttachmentInfo::ports).orElse(List.of()));
     List<PortMapping> reserved = new ArrayList<>();
-    List<PortMapping> ports = new ArrayList<>();
+    // its own, bound when an Attachments API client attached it with ports
+    List<PortMapping> ports = new ArrayList<>(to.ports());
     for (PortMapping asked : requested) {
       try {
-        ports.addAll(publish(asked, to, held, reserved));
+        ports.addAll(publish(asked, to, held, ports, reserved));
       } catch (BerthException | IOException e) {
         if (strict) {
           releaseAll(reserved);
@@ -97,48 +103,72 @@ final class GatewayMove {
       }
     }
     try {
-      store.updateGateway(to.withGateway(true, ports));
+      store.updateGateway(to.withGateway(true, ports), from.map(h -> h.withGateway(false, List.of())));
     } catch (RuntimeException e) {
       releaseAll(reserved);
       throw e;
     }
-    // recorded: what the old gateway bound and the new one does not take is no one's now
-    releaseAll(held);
     try {
       netns.routeDefaultsThrough(Path.of(to.netns()), to.gateway(), to.ipv6());
       host.applyRules(NatRules.render(store.networks(), store.attachments()));
     } catch (IOException e) {
-      // the store says where routes and ports belong; berthd's next start puts them there
-      LOG.warning("moving the gateway of " + namespace + "/" + containerId + " to " + to.network() + ": "
-          + e.getMessage() + "; the next start of berthd completes it");
       if (strict) {
+        putBack(to, from, reserved);
         throw Errors.internal(e, "moving the default routes of %s to %s: %s", containerId, to.network(),
             e.getMessage());
       }
-      return;
+      // the store says where routes and ports belong; berthd's next start puts them there
+      LOG.warning("moving the gateway of " + namespace + "/" + containerId + " to " + to.network() + ": "
+          + e.getMessage() + "; the next start of berthd completes it");
     }
+    // recorded: what the old gateway bound and the new one does not take is no one's now
+    releaseAll(held);
     LOG.info(namespace + "/" + containerId + " routes through " + to.network()
-        + (holder.isPresent() ? " instead of " + holder.get().network() : ""));
+        + (from.isPresent() ? " instead of " + from.get().network() : ""));
   }
 
   /**
-   * What {@code asked} publishes on {@code to}: each family's mapping that the old gateway bound
-   * already ({@code held}) is taken from there, the others are reserved (and added to {@code reserved}).
-   * A mapping asked with host port 0 keeps the port the old gateway picked.
+   * Undoes a connect's move that the kernel refused: the store names the old gateway with its
+   * ports again, the new one's reservations go, and routes and rules follow the store.
+   */
+  private void putBack(AttachmentInfo to, Optional<AttachmentInfo> from, List<PortMapping> reserved) {
+    if (from.isPresent()) {
+      store.updateGateway(from.get(), Optional.of(to));
+    } else {
+      store.updateGateway(to, Optional.empty());
+    }
+    releaseAll(reserved);
+    try {
+      if (from.isPresent()) {
+        netns.routeDefaultsThrough(Path.of(from.get().netns()), from.get().gateway(), from.get().ipv6());
+      }
+      host.applyRules(NatRules.render(store.networks(), store.attachments()));
+    } catch (IOException e) {
+      LOG.warning("putting the gateway of " + to.namespace() + "/" + to.containerId() + " back: " + e.getMessage()
+          + "; the next start of berthd completes it");
+    }
+  }
+
+  /**
+   * What {@code asked} publishes on {@code to} beside what it publishes already ({@code published}):
+   * each family's mapping that the old gateway bound already ({@code held}) is taken from there, the
+   * others are reserved (and added to {@code reserved}). A mapping asked with host port 0 keeps the
+   * port the old gateway picked.
    */
   private List<PortMapping> publish(PortMapping asked, AttachmentInfo to, List<PortMapping> held,
-      List<PortMapping> reserved) throws IOException {
+      List<PortMapping> published, List<PortMapping> reserved) throws IOException {
     int port = asked.hostPort() != 0 ? asked.hostPort() : held.stream().filter(h -> sameRequest(asked, h))
         .mapToInt(PortMapping::hostPort).findFirst().orElse(0);
-    List<PortMapping> targets = PortSpecs.perFamily(asked.withHostPort(port), to.ipv6() != null, to.network());
+    List<PortMapping> targets = PortSpecs.perFamily(asked.withHostPort(port), to.ipv6() != null, to.network())
+        .stream().filter(t -> !published.contains(t)).toList();
     List<PortMapping> kept = targets.stream().filter(held::contains).toList();
     List<PortMapping> fresh = targets.stream().filter(t -> !held.contains(t)).toList();
     List<PortMapping> bound = fresh.isEmpty() ? List.of() : host.reserveTogether(fresh);
     reserved.addAll(bound);
     held.removeAll(kept);
-    List<PortMapping> published = new ArrayList<>(kept);
-    published.addAll(bound);
-    return published;
+    List<PortMapping> added = new ArrayList<>(kept);
+    added.addAll(bound);
+    return added;
   }
 
   /** Whether {@code bound} is what {@code asked} (a host port 0 among them) was bound to. */

@@ -493,8 +493,6 @@ public final class KernelNetworkManager implements NetworkManager {
       if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
-    } else if (target.network().internal() && !spec.ports().isEmpty()) {
-      throw Errors.invalidArgument("network %s is internal: ports cannot be published", target.key());
     }
     if ((target.mode() == Mode.HOST || target.mode() == Mode.CONTAINER) && !spec.netnsPath().isEmpty()) {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
@@ -567,7 +565,7 @@ public final class KernelNetworkManager implements NetworkManager {
     refreshNames();
     if (attachment.mode() == Mode.BRIDGE && !existing.isEmpty()) {
       try {
-        gatewayMove.reelect(namespace, containerId, true);
+        gatewayMove.reelect(namespace, containerId, target.key());
       } catch (RuntimeException e) {
         // a connect the new gateway cannot take is undone whole, as Docker's daemon fails it
         try {
@@ -682,7 +680,9 @@ public final class KernelNetworkManager implements NetworkManager {
         store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
     List<PortMapping> ports = new ArrayList<>();
-    for (PortMapping asked : spec.ports()) {
+    // as Docker's daemon: an internal network has no gateway to publish on; the ports asked for are
+    // still kept, for the container's next gateway network
+    for (PortMapping asked : network.internal() ? List.<PortMapping>of() : spec.ports()) {
       for (PortMapping bound : host.reserveTogether(PortSpecs.perFamily(asked, ipv6 != null, network.name()))) {
         undo.add("reservation of " + bound, () -> host.release(bound));
         ports.add(bound);
@@ -816,7 +816,7 @@ public final class KernelNetworkManager implements NetworkManager {
       LOG.info("detached " + namespace + "/" + containerId + " from " + a.network());
       if (!network.isEmpty() && a.mode() == Mode.BRIDGE && a.defaultRoute()) {
         // the gateway network given up: the next one routes the container and publishes its ports
-        gatewayMove.reelect(namespace, containerId, false);
+        gatewayMove.reelect(namespace, containerId, null);
       }
     }
   }

@@ -209,6 +209,25 @@ class Ipv6NetworkKernelTest {
     h.assertNothingLeft();
   }
 
+  @Test
+  void aConnectThatLeavesTheGatewayWhereItIsTouchesNoPortEvenOneItLost() throws Exception {
+    h = NetworkHarness.open(dir).startOnUnixSocket();
+    create(Network.newBuilder().setName("n6").setSubnet("10.241.0.0/24").setEnableIpv6(true)
+        .setIpv6Subnet("fd00:db8:b::/64"));
+    create(Network.newBuilder().setName("na").setSubnet("10.242.0.0/24"));
+    create(Network.newBuilder().setName("nb").setSubnet("10.243.0.0/24"));
+    h.attach("d6", "n6", "[::]:18922:80");
+    h.attach("d6", "na");
+    // na has no IPv6: the port cannot go there
+    h.attachments.detach(DetachRequest.newBuilder().setContainerId("d6").setNetwork("n6").build());
+    assertEquals("[]", ports("d6", "na"));
+    // na stays the gateway: nb's connect is not a move, so the port na could not take fails nothing
+    h.attach("d6", "nb");
+    assertEquals("[]", ports("d6", "nb"));
+    h.detach("d6");
+    h.assertNothingLeft();
+  }
+
   /** The container's published ports on {@code network}, as HOST_IP:PORT->CONTAINER_PORT. */
   private String ports(String containerId, String network) {
     return h.attachments.get(GetAttachmentRequest.newBuilder().setContainerId(containerId).setNetwork(network).build())

@@ -194,8 +194,6 @@ public final class InMemoryNetworkManager implements NetworkManager {
       if (!spec.ip().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
-    } else if (network.internal() && !spec.ports().isEmpty()) {
-      throw Errors.invalidArgument("network %s is internal: ports cannot be published", key);
     }
     if ((mode == Mode.HOST || mode == Mode.CONTAINER) && !spec.netnsPath().isEmpty()) {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
@@ -216,7 +214,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     if (mode == Mode.BRIDGE && !existing.isEmpty()) {
       try {
-        reelect(namespace, containerId, true);
+        reelect(namespace, containerId, key);
       } catch (RuntimeException e) {
         attachments.remove(attachment);
         addresses.get(attachment.network()).release(attachment.ip());
@@ -229,28 +227,34 @@ public final class InMemoryNetworkManager implements NetworkManager {
 
   /**
    * As the kernel manager: the network Docker's daemon elects has the default route and publishes
-   * the ports the container asked for; on a connect ({@code strict}) one it cannot take fails it
-   * with nothing moved.
+   * its own ports and those the container asked for, moved when the gateway changes; a network
+   * just {@code connected} that cannot take them fails with nothing moved.
    */
-  private void reelect(String namespace, String containerId, boolean strict) {
+  private void reelect(String namespace, String containerId, String connected) {
     List<AttachmentInfo> mine = attachments(namespace, containerId).stream()
         .filter(a -> a.mode() == Mode.BRIDGE && a.hasAddress()).toList();
-    Optional<GatewayElection.Candidate> winner = GatewayElection.winner(mine.stream()
+    Optional<AttachmentInfo> winner = GatewayElection.winner(mine.stream()
         .map(a -> new GatewayElection.Candidate(a.network(), networks.get(a.network()).internal(), a.ipv6() != null))
-        .toList());
+        .toList()).map(c -> mine.stream().filter(a -> a.network().equals(c.network())).findFirst().orElseThrow());
     Optional<AttachmentInfo> holder = mine.stream().filter(AttachmentInfo::defaultRoute).findFirst();
     List<PortMapping> asked = requested.getOrDefault(namespace + "/" + containerId, List.of());
-    // a gateway just connected to a container that had none took the route, not yet the ports
-    if (winner.isEmpty() || holder.isPresent() && holder.get().network().equals(winner.get().network())
-        && (asked.isEmpty() || !holder.get().ports().isEmpty())) {
+    if (winner.isEmpty()) {
       return;
     }
-    List<PortMapping> held = new ArrayList<>(holder.map(AttachmentInfo::ports).orElse(List.of()));
+    boolean stays = holder.isPresent() && holder.get().network().equals(winner.get().network());
+    // only a network just connected to a container without a gateway took the route, not yet the ports
+    if (stays && (!winner.get().network().equals(connected) || asked.isEmpty())) {
+      return;
+    }
+    List<PortMapping> held = new ArrayList<>(stays ? List.of() : holder.map(AttachmentInfo::ports).orElse(List.of()));
     List<PortMapping> fresh = new ArrayList<>();
-    List<PortMapping> moved = new ArrayList<>();
+    List<PortMapping> moved = new ArrayList<>(winner.get().ports());
     for (PortMapping p : asked) {
       // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
       PortMapping target = p.hostIp() == null ? p.withHostIp(PortMapping.ANY) : p;
+      if (moved.contains(target)) {
+        continue;
+      }
       if (held.remove(target)) {
         moved.add(target);
         continue;
@@ -260,15 +264,17 @@ public final class InMemoryNetworkManager implements NetworkManager {
         fresh.add(bound);
         moved.add(bound);
       } catch (RuntimeException e) {
-        if (strict) {
+        if (connected != null) {
           fresh.forEach(ports::release);
           throw e;
         }
       }
     }
     held.forEach(ports::release);
+    String from = holder.map(AttachmentInfo::network).orElse("");
     attachments.replaceAll(a -> !mine.contains(a) ? a
-        : a.network().equals(winner.get().network()) ? a.withGateway(true, moved) : a.withGateway(false, List.of()));
+        : a.network().equals(winner.get().network()) ? a.withGateway(true, moved)
+        : a.withGateway(false, a.network().equals(from) ? List.of() : a.ports()));
   }
 
   private static Mode mode(String network) {
@@ -333,7 +339,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     Ipv4 ip = pool.lease(requested);
     List<PortMapping> bound = new ArrayList<>();
     try {
-      for (PortMapping asked : spec.ports()) {
+      // an internal network has no gateway to publish on: the ports asked for wait for the next one
+      for (PortMapping asked : network.internal() ? List.<PortMapping>of() : spec.ports()) {
         // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
         bound.add(ports.reserve(asked.hostIp() == null ? asked.withHostIp(PortMapping.ANY) : asked));
       }
@@ -426,7 +433,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
         a.ports().forEach(ports::release);
         if (!network.isEmpty() && a.mode() == Mode.BRIDGE && a.defaultRoute()) {
           // the gateway network given up: the next one routes the container and publishes its ports
-          reelect(namespace, containerId, false);
+          reelect(namespace, containerId, null);
         }
       }
     }

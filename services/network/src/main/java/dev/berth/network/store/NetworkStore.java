@@ -221,19 +221,28 @@ public final class NetworkStore {
 
   /**
    * Makes {@code gateway} the container's gateway attachment, in one transaction: it alone of the
-   * container's has the default route, and its ports are the container's only published ones.
+   * container's has the default route, and it and {@code previous} (the gateway before) publish
+   * their ports as given; ports of the container's other attachments (an Attachments API client's
+   * own) stay.
    */
-  public void updateGateway(AttachmentInfo gateway) {
+  public void updateGateway(AttachmentInfo gateway, Optional<AttachmentInfo> previous) {
     db.write(c -> {
       Sql.update(c, "UPDATE network_attachments SET default_route = CASE WHEN network = ? THEN 1 ELSE 0 END "
           + "WHERE namespace = ? AND container_id = ?", gateway.network(), gateway.namespace(), gateway.containerId());
-      Sql.update(c, "DELETE FROM network_ports WHERE namespace = ? AND container_id = ?",
-          gateway.namespace(), gateway.containerId());
-      for (PortMapping p : gateway.ports()) {
-        Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
-            + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
-            p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), gateway.namespace(),
-            gateway.containerId(), gateway.network());
+      List<AttachmentInfo> changed = new ArrayList<>(List.of(gateway));
+      previous.ifPresent(changed::add);
+      // all first: a mapping both bind moves from one to the other
+      for (AttachmentInfo a : changed) {
+        Sql.update(c, "DELETE FROM network_ports WHERE namespace = ? AND container_id = ? AND network = ?",
+            a.namespace(), a.containerId(), a.network());
+      }
+      for (AttachmentInfo a : changed) {
+        for (PortMapping p : a.ports()) {
+          Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
+              + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
+              p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), a.namespace(),
+              a.containerId(), a.network());
+        }
       }
       return null;
     });
