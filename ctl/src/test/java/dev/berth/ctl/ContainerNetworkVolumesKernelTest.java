@@ -312,6 +312,47 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aRunningContainerLeftWithoutNetworksIsConnectedAtOnceAndPublishesItsPortsAgain() throws Exception {
+    try {
+      ok("network", "create", "zeta");
+      ok("network", "create", "beta");
+      ok("run", "-d", "--name", "c5", "--hostname", "web", "--domainname", "example.org", "--add-host", "foo:1.2.3.4",
+          "-p", "18931:80", "--network", "zeta", "busybox", "sh", "-c",
+          "echo reconnected > /tmp/index.html && exec httpd -f -p 80 -h /tmp");
+      String bindings = ok("inspect", "-f", "{{json .HostConfig.PortBindings}}", "c5").out();
+      ok("network", "disconnect", "zeta", "c5");
+      assertFalse(ok("exec", "c5", "ip", "-o", "-4", "addr").out().contains("eth0"));
+      String left = ok("exec", "c5", "cat", "/etc/hosts").out();
+      assertTrue(left.contains("1.2.3.4\tfoo") && !left.contains("web"), left);
+
+      ok("network", "connect", "beta", "c5");
+      String address = ok("inspect", "-f", "{{.NetworkSettings.Networks.beta.IPAddress}}", "c5").out().strip();
+      assertTrue(ok("exec", "c5", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(address + "/"));
+      assertTrue(ok("exec", "c5", "ip", "route").out().contains("default via "));
+      String hosts = ok("exec", "c5", "cat", "/etc/hosts").out();
+      assertTrue(hosts.contains(address + "\tweb.example.org web c5") && hosts.contains("1.2.3.4\tfoo"), hosts);
+      assertTrue(ok("exec", "c5", "cat", "/etc/resolv.conf").out().contains("nameserver 127.0.0.11"));
+      assertEquals("reconnected\n", page(18931, "reconnected"));
+      ok("restart", "-t", "0", "c5");
+      assertEquals("reconnected\n", page(18931, "reconnected"), "after a restart");
+
+      // no network left at the next start: none, the ports kept for a later one, as Docker's HostConfig
+      ok("network", "disconnect", "beta", "c5");
+      ok("restart", "-t", "0", "c5");
+      assertEquals("running\n", ok("inspect", "-f", "{{.State.Status}}", "c5").out());
+      assertFalse(ok("exec", "c5", "ip", "-o", "-4", "addr").out().contains("eth0"));
+      assertEquals(bindings, ok("inspect", "-f", "{{json .HostConfig.PortBindings}}", "c5").out());
+      ok("stop", "-t", "0", "c5");
+      ok("network", "connect", "zeta", "c5");
+      ok("start", "c5");
+      assertEquals("reconnected\n", page(18931, "reconnected"), "published on the network connected while stopped");
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "zeta", "beta");
+    }
+  }
+
+  @Test
   void aStartWhoseNetworkWasRemovedSinceFailsForTheNetworkAndKeepsTheContainer() throws Exception {
     try {
       ok("network", "create", "gonenet");

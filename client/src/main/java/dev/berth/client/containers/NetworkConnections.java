@@ -16,6 +16,7 @@ import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.api.labels.NetworkAliases;
 import dev.berth.client.ClientException;
+import dev.berth.client.spec.SpecJson;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -95,7 +96,7 @@ public final class NetworkConnections {
 
   /**
    * Connects the container to the network (named, or by id or id prefix): now, if its network namespace exists, and at
-   * every later start. A stopped container with no network left takes it as its first.
+   * every later start. A container with no network left takes it as its first, at once if it runs.
    *
    * @param links Docker's {@code --link CONTAINER[:ALIAS]} of {@code network connect}: /etc/hosts
    *     entries of the container's own for the linked containers' addresses on this network (a
@@ -136,13 +137,26 @@ public final class NetworkConnections {
     ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, aliases, hosts);
     boolean live = !attachments(record.getId()).isEmpty();
     if (!live && first.equals(NONE)) {
+      // a container whose every network was disconnected runs on in its namespace with loopback
+      // alone: it takes this one now, as its first, as Docker's sandbox outlives its networks
+      int pid = ContainerState.of(channel, record).pid();
+      if (pid != 0) {
+        attachments.attach(firstAttachment(record, connection, hosts, pid));
+      }
       Map<String, String> primary = new HashMap<>();
       primary.put(ContainerLabels.NETWORK, network);
       primary.put(ContainerLabels.IP, connection.ip());
       primary.put(ContainerLabels.IP6, connection.ip6());
       primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
       primary.putAll(withAddedHosts(labels, hosts));
-      containers.updateLabels(record.getId(), primary);
+      try {
+        containers.updateLabels(record.getId(), primary);
+      } catch (RuntimeException e) {
+        if (pid != 0) {
+          attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network).build());
+        }
+        throw e;
+      }
       return;
     }
     if (live) {
@@ -211,8 +225,8 @@ public final class NetworkConnections {
       // the first network's hosts entries are the container's own: the next one's links join them
       next.ifPresent(n -> update.putAll(withAddedHosts(labels, n.hosts())));
       if (next.isEmpty()) {
-        // no network to publish them on, and none to keep the address's MAC for
-        update.put(ContainerLabels.PORTS, "");
+        // the MAC address is the endpoint's, as Docker's; the ports stay the container's own, for
+        // the next network connected to publish (Docker keeps them in its HostConfig)
         update.put(ContainerLabels.MAC_ADDRESS, "");
       }
     } else {
@@ -229,6 +243,31 @@ public final class NetworkConnections {
   public void renamed(String containerId, String oldName, String newName) {
     attachments.rename(RenameAttachmentsRequest.newBuilder().setContainerId(containerId).setOldName(oldName)
         .setNewName(newName).build());
+  }
+
+  /**
+   * The attachment a start makes first, for the running container whose process {@code pid}
+   * keeps the network namespace: its ports, names, resolvers and hosts entries with the
+   * connection's endpoint, owned by its task (detached with it, as the ones a start makes).
+   */
+  private static AttachRequest firstAttachment(Container record, ConnectedNetwork connection,
+      List<HostEntrySpec> links, int pid) {
+    Map<String, String> labels = record.getLabelsMap();
+    List<String> extraHosts = new ArrayList<>(LabelLists.split(labels.get(ContainerLabels.ADD_HOSTS)));
+    links.forEach(h -> extraHosts.add(h.labelValue()));
+    return AttachRequest.newBuilder().setContainerId(record.getId()).setNetwork(connection.network())
+        .setNetnsPath("/proc/" + pid + "/ns/net")
+        .addAllPortSpecs(LabelLists.split(labels.get(ContainerLabels.PORTS)))
+        .setHostname(labels.getOrDefault(ContainerLabels.HOSTNAME, "").strip())
+        .setDomainname(SpecJson.tree(record).path("domainname").asText(""))
+        .setIp(connection.ip()).setIp6(connection.ip6())
+        .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
+        .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
+        .addAllDnsOptions(LabelLists.split(labels.get(ContainerLabels.DNS_OPTIONS)))
+        .addAllExtraHosts(extraHosts)
+        .addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
+        .putLabels(ContainerLabels.ATTACHED_BY, ContainerLabels.ATTACHED_BY_TASKS)
+        .build();
   }
 
   /** The {@link ContainerLabels#ADD_HOSTS} label with {@code hosts} after the entries it has; nothing to change without any. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -48,7 +49,12 @@ final class EtcFiles {
     AttachmentInfo first = mine.get(0);
     ContainerFilePaths paths = first.files();
     if (before.isEmpty()) {
-      undo.add("files of " + first.containerId(), () -> files.delete(first.filesDirectory()));
+      Optional<ContainerFiles.Contents> kept = files.read(paths);
+      if (kept.isPresent()) {
+        undo.add("files of " + first.containerId(), () -> files.rewrite(paths, kept.get()));
+      } else {
+        undo.add("files of " + first.containerId(), () -> files.delete(first.filesDirectory()));
+      }
       files.write(paths, hosts(mine, List.of()), first.hostname(), resolvConf);
     } else {
       undo.add("/etc/hosts of " + first.containerId(), () -> files.rewriteHosts(paths, hosts(before, List.of())));
@@ -90,11 +96,21 @@ final class EtcFiles {
     return true;
   }
 
-  /** After {@code removed} left the store: the container's files go with its last attachment. */
-  void afterDetach(AttachmentInfo removed) throws IOException {
+  /**
+   * After {@code removed} left the store: the container's files go with its last attachment,
+   * unless {@code keepFiles}. A running container has them bind-mounted, and a bind mount keeps
+   * the inode it was made with: a network connected later must write into these same files for
+   * the container to see them (Docker's stay with the container's sandbox).
+   */
+  void afterDetach(AttachmentInfo removed, boolean keepFiles) throws IOException {
     List<AttachmentInfo> left = store.attachments(removed.namespace(), removed.containerId());
-    if (left.isEmpty()) {
+    if (left.isEmpty() && !keepFiles) {
       files.delete(removed.filesDirectory());
+    } else if (left.isEmpty()) {
+      // Docker's: the container's own address lines go with its last network, its --add-host lines stay
+      HostsFile hosts = new HostsFile();
+      removed.extraHosts().forEach(e -> hosts.add(e.ip(), List.of(e.name())));
+      files.rewriteHosts(removed.files(), hosts.render());
     } else {
       files.rewriteHosts(left.get(0).files(), hosts(left, List.of()));
     }

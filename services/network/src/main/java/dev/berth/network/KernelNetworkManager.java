@@ -119,7 +119,7 @@ public final class KernelNetworkManager implements NetworkManager {
       if (!alive(a)) {
         LOG.info("forgetting attachment of " + a.namespace() + "/" + a.containerId() + " to " + a.network()
             + ": its network namespace " + a.netns() + " is gone");
-        remove(a);
+        remove(a, false);
       }
     }
     List<AttachmentInfo> attachments = store.attachments();
@@ -569,7 +569,7 @@ public final class KernelNetworkManager implements NetworkManager {
       } catch (RuntimeException e) {
         // a connect the new gateway cannot take is undone whole, as Docker's daemon fails it
         try {
-          remove(attachment);
+          remove(attachment, false);
         } catch (IOException removing) {
           LOG.warning("undoing the attachment of " + namespace + "/" + containerId + " to " + target.key() + ": "
               + removing.getMessage());
@@ -809,7 +809,9 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     for (AttachmentInfo a : targets) {
       try {
-        remove(a);
+        // one network given up (network disconnect), the container may run on in its namespace with
+        // its files bind-mounted: they stay for a network connected later to write into
+        remove(a, !network.isEmpty());
       } catch (IOException e) {
         throw Errors.internal(e, "detaching %s from %s: %s", containerId, a.network(), e.getMessage());
       }
@@ -819,15 +821,23 @@ public final class KernelNetworkManager implements NetworkManager {
         gatewayMove.reelect(namespace, containerId, null);
       }
     }
+    if (network.isEmpty()) {
+      try {
+        // also the files a last network disconnected left
+        files.delete(files.directory(namespace, containerId));
+      } catch (IOException e) {
+        throw Errors.internal(e, "removing the files of %s: %s", containerId, e.getMessage());
+      }
+    }
   }
 
   /**
    * Takes an attachment out of the kernel and the store: rules first (so nothing is forwarded to
    * an address about to be reused), then the veth, the reservations, the records, the pin and
-   * the files. Each step tolerates its object being gone already, so a retry after a crash
-   * finishes the job.
+   * the files (unless {@code keepFiles}: see {@link EtcFiles#afterDetach}). Each step tolerates its
+   * object being gone already, so a retry after a crash finishes the job.
    */
-  private void remove(AttachmentInfo a) throws IOException {
+  private void remove(AttachmentInfo a, boolean keepFiles) throws IOException {
     List<AttachmentInfo> remaining = store.attachments().stream().filter(o -> !sameKey(o, a)).toList();
     host.applyRules(NatRules.render(store.networks(), remaining));
     if (a.mode() == Mode.BRIDGE) {
@@ -843,7 +853,7 @@ public final class KernelNetworkManager implements NetworkManager {
     if (a.netnsPinned() && remaining.stream().noneMatch(o -> o.netns().equals(a.netns()))) {
       netns.unpin(Path.of(a.netns()));
     }
-    etcFiles.afterDetach(a);
+    etcFiles.afterDetach(a, keepFiles);
     refreshNames();
   }
 

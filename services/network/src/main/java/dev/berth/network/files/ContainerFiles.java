@@ -53,6 +53,34 @@ public final class ContainerFiles {
     put(paths.resolvConf(), resolvConf);
   }
 
+  /** What a container's three files hold. */
+  public record Contents(String hosts, String hostname, String resolvConf) {}
+
+  /**
+   * The container's files as they are, if all three are still regular files berthd wrote (a
+   * network disconnected last keeps them for the next): empty otherwise.
+   */
+  public Optional<Contents> read(ContainerFilePaths paths) throws IOException {
+    Optional<String> resolvConf = readResolvConf(paths);
+    if (resolvConf.isEmpty() || !Files.isRegularFile(paths.hosts(), LinkOption.NOFOLLOW_LINKS)
+        || !Files.isRegularFile(paths.hostname(), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Contents(Files.readString(paths.hosts()), Files.readString(paths.hostname()),
+          resolvConf.get()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Puts {@code contents} back into the container's files, in place. */
+  public void rewrite(ContainerFilePaths paths, Contents contents) throws IOException {
+    overwrite(paths.hosts(), contents.hosts());
+    overwrite(paths.hostname(), contents.hostname());
+    overwrite(paths.resolvConf(), contents.resolvConf());
+  }
+
   /** Rewrites a container's /etc/hosts in place; nothing if the container's files are gone. */
   public void rewriteHosts(ContainerFilePaths paths, String hosts) throws IOException {
     if (Files.exists(paths.hosts(), LinkOption.NOFOLLOW_LINKS)) {

@@ -64,6 +64,7 @@ public final class ContainerNetworking {
   private static final long DEADLINE_SECONDS = 30;
   /** What an attach request without a network joins. */
   private static final String DEFAULT_NETWORK = "bridge";
+  private static final String NONE = "none";
   private static final Logger LOG = Logger.getLogger(ContainerNetworking.class.getName());
 
   private final Channel api;
@@ -83,10 +84,13 @@ public final class ContainerNetworking {
     if (LABELS.stream().noneMatch(labels::containsKey) && connected(container).isEmpty()) {
       return Optional.empty();
     }
+    String network = labels.getOrDefault(ContainerLabels.NETWORK, "").strip();
     return Optional.of(AttachRequest.newBuilder()
         .setContainerId(container.getId())
-        .setNetwork(labels.getOrDefault(ContainerLabels.NETWORK, "").strip())
-        .addAllPortSpecs(LabelLists.split(labels.get(ContainerLabels.PORTS)))
+        .setNetwork(network)
+        // a container whose every network was disconnected keeps its ports, as Docker's HostConfig
+        // does, for a network connected later: without one there is nothing to publish them on
+        .addAllPortSpecs(network.equals(NONE) ? List.of() : LabelLists.split(labels.get(ContainerLabels.PORTS)))
         .setHostname(labels.getOrDefault(ContainerLabels.HOSTNAME, "").strip())
         .setDomainname(domainname)
         .setIp(labels.getOrDefault(ContainerLabels.IP, "").strip())
