@@ -132,12 +132,18 @@ final class GatewayMove {
    * ports again, the new one's reservations go, and routes and rules follow the store.
    */
   private void putBack(AttachmentInfo to, Optional<AttachmentInfo> from, List<PortMapping> reserved) {
-    if (from.isPresent()) {
-      store.updateGateway(from.get(), Optional.of(to));
-    } else {
-      store.updateGateway(to, Optional.empty());
-    }
+    // first: whatever else fails, the ports reserved for the new gateway are no one's
     releaseAll(reserved);
+    try {
+      if (from.isPresent()) {
+        store.updateGateway(from.get(), Optional.of(to));
+      } else {
+        store.updateGateway(to, Optional.empty());
+      }
+    } catch (RuntimeException e) {
+      LOG.warning("recording the gateway of " + to.namespace() + "/" + to.containerId() + " back: "
+          + e.getMessage());
+    }
     try {
       if (from.isPresent()) {
         netns.routeDefaultsThrough(Path.of(from.get().netns()), from.get().gateway(), from.get().ipv6());
