@@ -353,6 +353,43 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aContainerRestartedWithoutNetworksIsConnectedAtOnceButOneRunWithNetworkNoneIsNot() throws Exception {
+    try {
+      ok("network", "create", "theta");
+      ok("run", "-d", "--name", "c6", "-p", "18932:80", "busybox", "sh", "-c",
+          "echo restarted > /tmp/index.html && exec httpd -f -p 80 -h /tmp");
+      ok("network", "disconnect", "bridge", "c6");
+      ok("restart", "-t", "0", "c6");
+      assertFalse(ok("exec", "c6", "ip", "-o", "-4", "addr").out().contains("eth0"));
+      // Docker's: the mode it was created with, and no network at all
+      assertEquals("bridge {}\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}",
+          "c6").out());
+
+      ok("network", "connect", "theta", "c6");
+      String address = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c6").out().strip();
+      assertTrue(ok("exec", "c6", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(address + "/"));
+      assertEquals("restarted\n", page(18932, "restarted"));
+      assertEquals("bridge\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}}", "c6").out());
+
+      ok("run", "-d", "--name", "c7", "--network", "none", "busybox", "sleep", "1000");
+      String refused = "Error response from daemon: container cannot be connected to multiple networks with one of the "
+          + "networks in private (none) mode\n";
+      Cli.Result running = berthd.ctl("network", "connect", "theta", "c7");
+      assertTrue(running.exit() != 0, running::toString);
+      assertEquals(refused, running.stderr(), "Docker's words");
+      ok("stop", "-t", "0", "c7");
+      Cli.Result stopped = berthd.ctl("network", "connect", "theta", "c7");
+      assertTrue(stopped.exit() != 0, stopped::toString);
+      assertEquals(refused, stopped.stderr());
+      ok("start", "c7");
+      assertEquals("lo\n", ok("exec", "c7", "ls", "/sys/class/net").out(), "still none");
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "theta");
+    }
+  }
+
+  @Test
   void aStartWhoseNetworkWasRemovedSinceFailsForTheNetworkAndKeepsTheContainer() throws Exception {
     try {
       ok("network", "create", "gonenet");

@@ -34,6 +34,9 @@ import java.util.Optional;
  */
 public final class NetworkConnections {
   private static final String NONE = "none";
+  /** Docker's daemon's words (ErrConflictNoNetwork) for a network joined to {@code none} mode. */
+  private static final String CONFLICTS_WITH_NONE =
+      "container cannot be connected to multiple networks with one of the networks in private (none) mode";
 
   private final Channel channel;
   private final ContainerClient containers;
@@ -52,7 +55,7 @@ public final class NetworkConnections {
   public static List<String> networks(Container record) {
     List<String> names = new ArrayList<>();
     String first = record.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
-    if (!first.isEmpty() && !first.startsWith("container:")) {
+    if (!first.isEmpty() && !first.startsWith("container:") && !leftWithoutNetworks(record)) {
       names.add(first);
     }
     try {
@@ -61,6 +64,17 @@ public final class NetworkConnections {
       // a label no berthctl wrote; the tasks service refuses it at the next start
     }
     return names;
+  }
+
+  /**
+   * Whether every network of the container was disconnected: it then starts in {@code none} mode
+   * (loopback alone) but, unlike a container run with {@code --network none}, takes a network
+   * connected later, as Docker's keeps its HostConfig.NetworkMode and an empty set of networks.
+   * A record without a HostConfig (made before berthctl kept one) counts as such too.
+   */
+  public static boolean leftWithoutNetworks(Container record) {
+    return NONE.equals(record.getLabelsMap().get(ContainerLabels.NETWORK))
+        && !NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""));
   }
 
   /** The aliases (besides its name) the record gives the container on {@code network}. */
@@ -102,7 +116,8 @@ public final class NetworkConnections {
    *     entries of the container's own for the linked containers' addresses on this network (a
    *     user-defined one), as {@code run --link} makes them, which go when it is disconnected
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network, ALREADY_EXISTS when
-   *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network
+   *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network,
+   *     INVALID_ARGUMENT when it or the network is in {@code none} mode
    * @throws dev.berth.client.ClientException for links on the default network, or to a container
    *     not running on this one; {@link dev.berth.client.InvalidParameterException} for an address
    *     the network cannot give (malformed, outside its subnets, on the default network)
@@ -134,9 +149,21 @@ public final class NetworkConnections {
     for (String link : links) {
       hosts.addAll(ContainerLink.parse(link).hostEntries(channel, network, name));
     }
+    // a container run with --network none keeps to it, as Docker's (which refuses a network joined to none)
+    boolean leftWithoutNetworks = leftWithoutNetworks(record);
+    if (network.equals(NONE) || first.equals(NONE) && !leftWithoutNetworks) {
+      throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
+    }
     ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, aliases, hosts);
-    boolean live = !attachments(record.getId()).isEmpty();
-    if (!live && first.equals(NONE)) {
+    List<Attachment> current = attachments(record.getId());
+    if (leftWithoutNetworks && !current.isEmpty()) {
+      // started since its last network went, it runs in none mode, which this network replaces; a
+      // connect failing after leaves it with loopback alone, as a disconnect of its last network does
+      attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(NONE).build());
+      current = List.of();
+    }
+    boolean live = !current.isEmpty();
+    if (!live && leftWithoutNetworks) {
       // a container whose every network was disconnected runs on in its namespace with loopback
       // alone: it takes this one now, as its first, as Docker's sandbox outlives its networks
       int pid = ContainerState.of(channel, record).pid();

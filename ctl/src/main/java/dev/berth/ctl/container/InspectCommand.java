@@ -445,6 +445,10 @@ public final class InspectCommand implements Callable<Integer> {
         // in another's network namespace, as Docker shows it: no network of its own
         continue;
       }
+      if (a.getMode() == Mode.NONE && NetworkConnections.leftWithoutNetworks(s.record())) {
+        // started since its last network was disconnected: Docker's has no network at all
+        continue;
+      }
       ObjectNode endpoint = endpoint(networks, a.getNetwork(), known, s, true);
       endpoint.put("EndpointID", a.getEndpointId());
       if (a.getMode() != Mode.BRIDGE) {
