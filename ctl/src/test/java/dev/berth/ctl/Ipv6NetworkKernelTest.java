@@ -173,6 +173,38 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       berthd.ctl("network", "rm", "m6", "v4only");
     }
   }
+
+  @Test
+  void noAddressIsTakenOnASubnetBerthdChoseAsDockersDaemonTakesNone() throws Exception {
+    String refusal = "invalid endpoint settings:\n"
+        + "user specified IP address is supported only when connecting to networks with user configured subnets";
+    try {
+      // the IPv4 subnet given, the IPv6 one left to berthd
+      ok("network", "create", "--ipv6", "--subnet", "10.245.0.0/24", "half6");
+      ok("network", "create", "auto4");
+      String auto4 = ok("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", "auto4").out().strip();
+      String inside = auto4.substring(0, auto4.lastIndexOf('.')) + ".9";
+      Cli.Result run = berthd.ctl("run", "--rm", "--network", "auto4", "--ip", inside, "busybox", "true");
+      assertEquals(125, run.exit(), run::toString);
+      assertEquals("berthctl: Error response from daemon: invalid config for network auto4: " + refusal + ".\n"
+          + "See 'berthctl run --help'.\n", run.stderr());
+      String half6 = ok("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", "half6").out();
+      String inside6 = half6.strip().split(" ")[1].replace("::/64", "::9");
+      Cli.Result create = berthd.ctl("create", "--network", "half6", "--ip6", inside6, "busybox", "true");
+      assertEquals("Error response from daemon: invalid config for network half6: " + refusal + "\n", create.stderr());
+      assertEquals("", ok("ps", "-aq").out(), "no container left Created");
+
+      ok("create", "--name", "s2", "--network", "half6", "--ip", "10.245.0.9", "busybox", "sleep", "1000");
+      Cli.Result connect = berthd.ctl("network", "connect", "--ip", inside, "auto4", "s2");
+      assertEquals(1, connect.exit(), connect::toString);
+      assertEquals("Error response from daemon: " + refusal + "\n", connect.stderr());
+      JsonNode networks = JSON.readTree(ok("inspect", "s2").stdout()).get(0).get("NetworkSettings").get("Networks");
+      assertTrue(networks.size() == 1 && networks.has("half6"), networks::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "s2");
+      berthd.ctl("network", "rm", "half6", "auto4");
+    }
+  }
   @Test
   void theGatewayIsTheNetworkDockersDaemonElectsAtRunConnectAndDisconnect() throws Exception {
     try {

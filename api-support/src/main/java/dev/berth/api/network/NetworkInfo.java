@@ -13,20 +13,23 @@ import java.util.Map;
  * A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids.
  * {@code ipRange} is the part of the subnet addresses are handed out from, null for all of it;
  * {@code icc} whether containers on it reach each other; {@code subnet6} and {@code gateway6} its
- * IPv6 side, both null on a network without IPv6.
+ * IPv6 side, both null on a network without IPv6; {@code subnetChosen} and {@code subnet6Chosen}
+ * whether the service chose that subnet because none was given, on which Docker lets no container
+ * ask for an address.
  */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
     boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
-    String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6) {
+    String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6, boolean subnetChosen,
+    boolean subnet6Chosen) {
   public static final String DRIVER_BRIDGE = "bridge";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A network without IPv6. */
+  /** A network without IPv6 whose subnet was given. */
   public NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
       boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
       String id, Subnet ipRange, boolean icc) {
     this(name, driver, subnet, gateway, bridge, mtu, masquerade, internal, labels, createdAt, isDefault, id, ipRange,
-        icc, null, null);
+        icc, null, null, false, false);
   }
 
   /** Docker's EnableIPv6: containers get an IPv6 address beside the IPv4 one. */

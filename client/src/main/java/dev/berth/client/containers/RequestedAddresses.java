@@ -22,6 +22,10 @@ final class RequestedAddresses {
 
   private RequestedAddresses() {}
 
+  /** Docker's words for an address asked for on a network whose subnet of that family berthd chose. */
+  static final String NO_USER_SUBNET =
+      "user specified IP address is supported only when connecting to networks with user configured subnets";
+
   /** Docker's words for a network alias asked for there. */
   static final String ALIAS_NOT_USER_DEFINED =
       "network-scoped alias is supported only for containers in user defined networks";
@@ -50,13 +54,16 @@ final class RequestedAddresses {
       problems.add("invalid IPv6 address: " + ip6);
     }
     if (userDefined) {
-      if (v4 && !(IpLiterals.isIpv4(ip) && Subnet.parse(network.getSubnet()).contains(Ipv4.parse("address", ip)))) {
+      // Docker's daemon checks an address only against the subnets given at create, and refuses
+      // any on a family whose subnet it chose itself
+      if (v4 && network.getSubnetChosen()) {
+        problems.add(NO_USER_SUBNET);
+      } else if (v4
+          && !(IpLiterals.isIpv4(ip) && Subnet.parse(network.getSubnet()).contains(Ipv4.parse("address", ip)))) {
         problems.add("no configured subnet or ip-range contain the IP address " + ip);
       }
-      if (v6 && !network.getEnableIpv6()) {
-        // Docker's words for a network with no subnet of that family
-        problems.add("user specified IP address is supported only when connecting to networks with user "
-            + "configured subnets");
+      if (v6 && (!network.getEnableIpv6() || network.getIpv6SubnetChosen())) {
+        problems.add(NO_USER_SUBNET);
       } else if (v6 && !(IpLiterals.isIpv6(ip6)
           && Subnet6.parseStored(network.getIpv6Subnet()).contains(Ipv6.parse("address", ip6)))) {
         problems.add("no configured subnet or ip-range contain the IP address " + ip6);

@@ -253,6 +253,19 @@ class ContainerCreatorTest {
       assertEquals("invalid config for network " + mode + ": invalid endpoint settings:\n"
           + "user specified IP address is supported on user defined networks only", refusal(mode, "10.241.0.5", null));
     }
+    // subnets berthd chose, as Docker's daemon's own: no address may be asked for there, even one inside
+    networks.byName.put("auto", Network.newBuilder().setName("auto").setSubnet("10.243.0.0/24").setSubnetChosen(true)
+        .setEnableIpv6(true).setIpv6Subnet("fd00:dd::/64").setIpv6SubnetChosen(true).build());
+    networks.byName.put("auto6", Network.newBuilder().setName("auto6").setSubnet("10.244.0.0/24")
+        .setEnableIpv6(true).setIpv6Subnet("fd00:ee::/64").setIpv6SubnetChosen(true).build());
+    assertEquals("invalid config for network auto: invalid endpoint settings:\nuser specified IP address is "
+        + "supported only when connecting to networks with user configured subnets", refusal("auto", "10.243.0.5", null));
+    assertEquals("invalid config for network auto: invalid endpoint settings:\n* user specified IP address is "
+        + "supported only when connecting to networks with user configured subnets\n* user specified IP address is "
+        + "supported only when connecting to networks with user configured subnets",
+        refusal("auto", "10.243.0.5", "fd00:dd::5"));
+    assertEquals("invalid config for network auto6: invalid endpoint settings:\nuser specified IP address is "
+        + "supported only when connecting to networks with user configured subnets", refusal("auto6", null, "fd00:ee::5"));
     assertTrue(containers.byId.isEmpty());
     ContainerOptions inside = withLayer();
     inside.network = "net6";
@@ -261,6 +274,10 @@ class ContainerCreatorTest {
     Map<String, String> labels = create(inside).getLabelsMap();
     assertEquals("10.241.0.9", labels.get(ContainerLabels.IP));
     assertEquals("fd00:bb::99", labels.get(ContainerLabels.IP6));
+    ContainerOptions givenV4 = withLayer();
+    givenV4.network = "auto6";
+    givenV4.ip = "10.244.0.9";
+    assertEquals("10.244.0.9", create(givenV4).getLabelsMap().get(ContainerLabels.IP));
   }
 
   /** The message of what creating a container on {@code network} with these addresses throws, as Docker's CLI prints it. */

@@ -371,7 +371,8 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6);
+        false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6, spec.subnet().isEmpty(),
+        spec.ipv6() && spec.subnet6().isEmpty());
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
     return network;

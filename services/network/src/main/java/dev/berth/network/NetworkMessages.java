@@ -53,6 +53,8 @@ final class NetworkMessages {
         .setEnableIpv6(n.ipv6())
         .setIpv6Subnet(n.ipv6() ? n.subnet6().toString() : "")
         .setIpv6Gateway(n.ipv6() ? n.gateway6().toString() : "")
+        .setSubnetChosen(n.subnetChosen())
+        .setIpv6SubnetChosen(n.subnet6Chosen())
         .build();
   }
 

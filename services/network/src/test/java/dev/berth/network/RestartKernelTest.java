@@ -49,6 +49,8 @@ class RestartKernelTest {
     h.startOnUnixSocket();
     assertTrue(NetworkHarness.in(zeta.getNetnsPath(), "ip", "route", "show", "default").output()
         .startsWith("default via 10.242.0.1 "), "alpha, the gateway the store names");
+    assertFalse(h.networks.get(GetNetworkRequest.newBuilder().setName("zeta").build()).getNetwork().getSubnetChosen(),
+        "a subnet given, on which clients take addresses");
     h.detach("c");
     h.assertNothingLeft();
   }
@@ -70,6 +72,8 @@ class RestartKernelTest {
     h.startOnUnixSocket();
     assertEquals(before.getSubnet(),
         h.networks.get(GetNetworkRequest.newBuilder().setName("bridge").build()).getNetwork().getSubnet());
+    assertTrue(h.networks.get(GetNetworkRequest.newBuilder().setName("app").build()).getNetwork().getSubnetChosen(),
+        "berthd chose app's subnet, on which clients take no address, as Docker's daemon takes none");
     Attachment again = h.attachments.get(GetAttachmentRequest.newBuilder().setContainerId("web").build())
         .getAttachment();
     assertEquals(web.getNetnsPath(), again.getNetnsPath());

@@ -92,6 +92,10 @@ public final class NetworkStore {
     db.addColumn("network_attachments", "ip6", "TEXT", List.of());
     db.addColumn("network_attachments", "subnet6", "TEXT", List.of());
     db.addColumn("network_attachments", "gateway6", "TEXT", List.of());
+    // networks made before it was kept whether berthd chose their subnets count as given, so that
+    // addresses asked for on them as before are still taken
+    db.addColumn("network_networks", "subnet_chosen", "INTEGER NOT NULL DEFAULT 0", List.of());
+    db.addColumn("network_networks", "subnet6_chosen", "INTEGER NOT NULL DEFAULT 0", List.of());
   }
 
   public List<NetworkInfo> networks() {
@@ -105,12 +109,13 @@ public final class NetworkStore {
 
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
-        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc, subnet6, gateway6) "
-        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc, subnet6, gateway6, "
+        + "subnet_chosen, subnet6_chosen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
         n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0,
-        n.ipv6() ? n.subnet6().toString() : null, n.ipv6() ? n.gateway6().toString() : null));
+        n.ipv6() ? n.subnet6().toString() : null, n.ipv6() ? n.gateway6().toString() : null,
+        n.subnetChosen() ? 1 : 0, n.subnet6Chosen() ? 1 : 0));
   }
 
   public void deleteNetwork(String name) {
@@ -337,7 +342,8 @@ public final class NetworkStore {
         r.getInt("is_default") != 0, r.getString("id"),
         r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0,
         r.getString("subnet6") == null ? null : Subnet6.parseStored(r.getString("subnet6")),
-        r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")));
+        r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")),
+        r.getInt("subnet_chosen") != 0, r.getInt("subnet6_chosen") != 0);
   }
 
   /**
