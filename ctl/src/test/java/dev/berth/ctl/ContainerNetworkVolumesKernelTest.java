@@ -802,6 +802,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     try {
       String id = ok("run", "-d", "--name", "twonets", "busybox", "sleep", "1000").out().strip();
       ok("network", "connect", "ids2", "twonets");
+      // as Docker 27's: its CLI gives an (empty) IPAM config on every connect, none for run's network
+      assertEquals("{} null\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks.ids2.IPAMConfig}} "
+          + "{{json .NetworkSettings.Networks.bridge.IPAMConfig}}", "twonets").out());
       ok("run", "-d", "--name", "nonet", "--network", "none", "busybox", "sleep", "1000");
       ok("run", "-d", "--name", "hostnet", "--network", "host", "busybox", "sleep", "1000");
       String ids = "{{.NetworkSettings.SandboxID}} {{.NetworkSettings.EndpointID}} "

@@ -12,9 +12,14 @@ import java.util.Map;
  * is a {@link LabelLists list} of {@code ip=ADDRESS} and {@code ip6=ADDRESS} (at most one each; the
  * next free address of that family without it), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
  * container's own while it is on that network (Docker's {@code network connect --link}).
+ * {@code ipamConfig}: whether an endpoint IPAM config was given, even an empty one, as Docker's
+ * CLI gives one on every {@code network connect} but none for a {@code run --network} without an
+ * address (inspect shows {@code {}} or {@code null}); an address given is one. An empty
+ * {@code ip6=} item records it when no address does, an item the grammar already took, so that
+ * an older berthctl still reads the label.
  */
 public record ConnectedNetwork(String network, String ip, String ip6, List<String> aliases,
-    List<HostEntrySpec> hosts) {
+    List<HostEntrySpec> hosts, boolean ipamConfig) {
   private static final String IP = "ip=";
   private static final String IP6 = "ip6=";
   private static final String ALIAS = "alias=";
@@ -28,6 +33,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
   public ConnectedNetwork {
     ip = ip == null ? "" : ip;
     ip6 = ip6 == null ? "" : ip6;
+    ipamConfig = ipamConfig || !ip.isEmpty() || !ip6.isEmpty();
     if (!ip.isEmpty() && !IpLiterals.isIpv4(ip)) {
       throw InvalidValueException.of("IPv4 address", ip, "not an IPv4 address");
     }
@@ -46,7 +52,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
   }
 
   public ConnectedNetwork(String network, String ip, List<String> aliases) {
-    this(network, ip, "", aliases, List.of());
+    this(network, ip, "", aliases, List.of(), false);
   }
 
   /**
@@ -71,8 +77,9 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
   public String labelValue() {
     List<String> items = new ArrayList<>();
     items.add(IP + ip);
-    if (!ip6.isEmpty()) {
-      // only when asked for, so that a label written before --ip6 existed reads the same
+    if (!ip6.isEmpty() || ipamConfig && ip.isEmpty()) {
+      // only when asked for, or to mark an IPAM config without addresses, so that a label written
+      // before --ip6 existed reads the same
       items.add(IP6 + ip6);
     }
     aliases.forEach(a -> items.add(ALIAS + a));
@@ -100,6 +107,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
   private static ConnectedNetwork parse(String network, String value) {
     String ip = "";
     String ip6 = "";
+    boolean ip6Item = false;
     List<String> aliases = new ArrayList<>();
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String item : LabelLists.split(value)) {
@@ -107,6 +115,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
         ip = item.substring(IP.length());
       } else if (item.startsWith(IP6)) {
         ip6 = item.substring(IP6.length());
+        ip6Item = true;
       } else if (item.startsWith(ALIAS) && item.length() > ALIAS.length()) {
         aliases.add(item.substring(ALIAS.length()));
       } else if (item.startsWith(HOST)) {
@@ -120,6 +129,6 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
             "\"" + item + "\" is none of ip=ADDRESS, ip6=ADDRESS, alias=NAME and host=NAME:IP");
       }
     }
-    return new ConnectedNetwork(network, ip, ip6, aliases, hosts);
+    return new ConnectedNetwork(network, ip, ip6, aliases, hosts, ip6Item);
   }
 }

@@ -2,7 +2,9 @@ package dev.berth.api.labels;
 
 import static dev.berth.api.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -128,7 +130,7 @@ class LabelGrammarsTest {
   @Test
   void aConnectedNetworkKeepsTheHostsEntriesOfItsLinks() {
     ConnectedNetwork linked = new ConnectedNetwork("api", "", "", List.of("web"),
-        List.of(new HostEntrySpec("database", "10.90.0.3"), new HostEntrySpec("db", "10.90.0.3")));
+        List.of(new HostEntrySpec("database", "10.90.0.3"), new HostEntrySpec("db", "10.90.0.3")), false);
     assertEquals("ip=,alias=web,host=database:10.90.0.3,host=db:10.90.0.3", linked.labelValue());
     assertEquals(List.of(linked), ConnectedNetwork.of(java.util.Map.of(linked.labelKey(), linked.labelValue())));
     refused(v -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", v)), "host=db:nowhere");
@@ -136,23 +138,34 @@ class LabelGrammarsTest {
 
   @Test
   void aConnectedNetworkKeepsItsIpv6AddressBesideItsIpv4One() {
-    ConnectedNetwork six = new ConnectedNetwork("v6", "", "fd00:db8:1::42", List.of("web"), List.of());
+    ConnectedNetwork six = new ConnectedNetwork("v6", "", "fd00:db8:1::42", List.of("web"), List.of(), false);
     assertEquals("ip=,ip6=fd00:db8:1::42,alias=web", six.labelValue());
     assertEquals(List.of(six), ConnectedNetwork.of(java.util.Map.of(six.labelKey(), six.labelValue())));
     assertEquals("", ConnectedNetwork.of(java.util.Map.of("io.berth.connected.v6", "ip=10.90.0.7")).get(0).ip6());
   }
 
   @Test
+  void aConnectedNetworkKeepsWhetherAnIpamConfigWasGivenWithoutAddresses() {
+    ConnectedNetwork connected = new ConnectedNetwork("api", "", "", List.of("web"), List.of(), true);
+    assertEquals("ip=,ip6=,alias=web", connected.labelValue());
+    assertEquals(List.of(connected), ConnectedNetwork.of(java.util.Map.of(connected.labelKey(), connected.labelValue())));
+    assertFalse(ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", "ip=,alias=web")).get(0).ipamConfig());
+    assertTrue(ConnectedNetwork.of(java.util.Map.of("io.berth.connected.api", "ip=10.90.0.7")).get(0).ipamConfig(),
+        "an address given is an IPAM config");
+    assertEquals("ip=10.90.0.7", new ConnectedNetwork("api", "10.90.0.7", "", List.of(), List.of(), true).labelValue());
+  }
+
+  @Test
   void aConnectedNetworkRefusesValuesThatWouldAddItemsOfTheirOwn() {
-    refused(ip -> new ConnectedNetwork("m6", ip, "", List.of(), List.of()), "10.241.0.9,ip6=fd00:bb::99,alias=evil");
-    refused(ip6 -> new ConnectedNetwork("m6", "", ip6, List.of(), List.of()), "fd00:bb::1,ip=10.241.0.66");
-    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "x,ip6=fd00:bb::99");
-    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "x=y");
-    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "two words");
-    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "semi;colon");
-    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of()), "tab\there");
+    refused(ip -> new ConnectedNetwork("m6", ip, "", List.of(), List.of(), false), "10.241.0.9,ip6=fd00:bb::99,alias=evil");
+    refused(ip6 -> new ConnectedNetwork("m6", "", ip6, List.of(), List.of(), false), "fd00:bb::1,ip=10.241.0.66");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of(), false), "x,ip6=fd00:bb::99");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of(), false), "x=y");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of(), false), "two words");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of(), false), "semi;colon");
+    refused(alias -> new ConnectedNetwork("m6", "", "", List.of(alias), List.of(), false), "tab\there");
     refused(item -> new ConnectedNetwork("m6", "", "", List.of(),
-        List.of(new HostEntrySpec(item.substring(0, item.lastIndexOf(':')), "10.0.0.2"))), "db,ip=10.241.0.66:10.0.0.2");
+        List.of(new HostEntrySpec(item.substring(0, item.lastIndexOf(':')), "10.0.0.2")), false), "db,ip=10.241.0.66:10.0.0.2");
     refused(ip -> ConnectedNetwork.of(java.util.Map.of("io.berth.connected.m6", "ip=" + ip)), "nowhere");
     assertEquals("web.front-1_a", NetworkAliases.checked("web.front-1_a"));
   }

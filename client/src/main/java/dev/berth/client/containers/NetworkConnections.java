@@ -92,19 +92,23 @@ public final class NetworkConnections {
   }
 
   /**
-   * The addresses the record asks for on {@code network} ({@code --ip}, then {@code --ip6}), each
-   * empty when the next free one is taken.
+   * Docker's endpoint IPAM config of the record on {@code network}: the addresses it asks for there
+   * ({@code --ip}, then {@code --ip6}), each empty when the next free one is taken; none when it was
+   * given none, as for a network of {@code run --network} without an address (a {@code network
+   * connect} gives one always, as Docker's CLI does).
    */
-  public static List<String> requestedAddresses(Container record, String network) {
+  public static Optional<List<String>> ipamConfig(Container record, String network) {
     Map<String, String> labels = record.getLabelsMap();
     if (network.equals(labels.get(ContainerLabels.NETWORK))) {
-      return List.of(labels.getOrDefault(ContainerLabels.IP, ""), labels.getOrDefault(ContainerLabels.IP6, ""));
+      List<String> requested =
+          List.of(labels.getOrDefault(ContainerLabels.IP, ""), labels.getOrDefault(ContainerLabels.IP6, ""));
+      return requested.stream().allMatch(String::isEmpty) ? Optional.empty() : Optional.of(requested);
     }
     try {
-      return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network)).findFirst()
-          .map(n -> List.of(n.ip(), n.ip6())).orElse(List.of("", ""));
+      return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network) && n.ipamConfig())
+          .findFirst().map(n -> List.of(n.ip(), n.ip6()));
     } catch (IllegalArgumentException e) {
-      return List.of("", "");
+      return Optional.empty();
     }
   }
 
@@ -154,7 +158,8 @@ public final class NetworkConnections {
     if (network.equals(NONE) || first.equals(NONE) && !leftWithoutNetworks) {
       throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
     }
-    ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, aliases, hosts);
+    // Docker's CLI sends an IPAM config, addresses or none, on every connect
+    ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, aliases, hosts, true);
     List<Attachment> current = attachments(record.getId());
     if (leftWithoutNetworks && !current.isEmpty()) {
       // started since its last network went, it runs in none mode, which this network replaces; a

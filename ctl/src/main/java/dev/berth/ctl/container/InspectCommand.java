@@ -523,10 +523,11 @@ public final class InspectCommand implements Callable<Integer> {
   private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
       boolean attached) {
     ObjectNode endpoint = networks.putObject(network);
-    List<String> requested = NetworkConnections.requestedAddresses(s.record(), network);
-    if (requested.stream().allMatch(String::isEmpty)) {
+    Optional<List<String>> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
+    if (ipamConfig.isEmpty()) {
       endpoint.putNull("IPAMConfig");
     } else {
+      List<String> requested = ipamConfig.get();
       // Docker's: the addresses asked for by --ip and --ip6, each left out when not asked for
       ObjectNode ipam = endpoint.putObject("IPAMConfig");
       if (!requested.get(0).isEmpty()) {
