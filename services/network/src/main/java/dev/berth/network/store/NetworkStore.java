@@ -214,12 +214,7 @@ public final class NetworkStore {
             a.network(), v6.ip().toString(), a.namespace(), a.containerId());
         Sql.update(c, "UPDATE network_networks SET last_ip6 = ? WHERE name = ?", v6.ip().toString(), a.network());
       }
-      for (PortMapping p : a.ports()) {
-        Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
-            + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
-            p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), a.namespace(),
-            a.containerId(), a.network());
-      }
+      insertPorts(c, a);
       return null;
     });
   }
@@ -242,15 +237,19 @@ public final class NetworkStore {
             a.namespace(), a.containerId(), a.network());
       }
       for (AttachmentInfo a : changed) {
-        for (PortMapping p : a.ports()) {
-          Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
-              + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
-              p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), a.namespace(),
-              a.containerId(), a.network());
-        }
+        insertPorts(c, a);
       }
       return null;
     });
+  }
+
+  private static void insertPorts(Connection c, AttachmentInfo a) throws SQLException {
+    for (PortMapping p : a.ports()) {
+      Sql.update(c, "INSERT INTO network_ports (protocol, host_ip, host_port, "
+          + "container_port, namespace, container_id, network) VALUES (?,?,?,?,?,?,?)",
+          p.protocol().lowerCase(), p.hostIp().toString(), p.hostPort(), p.containerPort(), a.namespace(),
+          a.containerId(), a.network());
+    }
   }
 
   /** The ports the container asked to publish, as asked (a null host IP: every family); empty if none were kept. */
