@@ -146,8 +146,9 @@ public final class TarStreams {
    * Unpacks the archive on {@code in} into directory {@code dir} of the root file system at
    * {@code root} (a path as the container sees it). Regular files, directories, symlinks and
    * hard links within the archive are made, with the xattrs their PAX records carry (as Docker's
-   * unpacking sets them); other kinds are skipped. Input that is no tar
-   * archive is refused before anything is written. Directories get their times last, as Docker's
+   * unpacking sets them, EPERM let be); an entry whose xattr the kernel refuses
+   * otherwise fails the unpacking and is not left behind. Other kinds are skipped. Input that is
+   * no tar archive is refused before anything is written. Directories get their times last, as Docker's
    * unpacking does: what is made in them afterwards would change them.
    */
   public static void extract(InputStream in, Path root, String dir) throws IOException {
@@ -189,7 +190,8 @@ public final class TarStreams {
         throw new ClientException("archive entry " + name + " names a parent directory");
       }
       try (FileHandle parent = directory(root, parentOf(dir, name))) {
-        FileHandle target = unpack(tar, e, root, dir, name, parent, last, owners);
+        boolean existingDirectory = isDirectory(parent, last);
+        FileHandle target = unpack(tar, e, root, dir, name, parent, last, existingDirectory, owners);
         if (target == null) {
           continue;
         }
@@ -201,8 +203,18 @@ public final class TarStreams {
           // owner first: chown clears the setuid and setgid bits, which the mode then sets again,
           // and file capabilities, which the entry's xattrs then set again
           own(target, e, owners);
-          for (Map.Entry<String, byte[]> xattr : tar.xattrs().entrySet()) {
-            TarXattrs.set(target, xattr.getKey(), xattr.getValue());
+          try {
+            for (Map.Entry<String, byte[]> xattr : tar.xattrs().entrySet()) {
+              TarXattrs.set(target, xattr.getKey(), xattr.getValue());
+            }
+          } catch (IOException refused) {
+            // a name the kernel knows no namespace of (../x, /x), a value over its 64 KiB, a
+            // namespace the file system refuses: the entry is not left behind without them, with
+            // the archive's contents but not its mode (a directory that was there stays)
+            if (!existingDirectory) {
+              parent.remove(last);
+            }
+            throw refused;
           }
           target.chmod(e.getMode() & 07777);
           FileTime modified = FileTime.from(e.getModTime().toInstant());
@@ -226,12 +238,7 @@ public final class TarStreams {
 
   /** Makes entry {@code e} as {@code last} in {@code parent}; what it made, or null for a kind not unpacked. */
   private static FileHandle unpack(TarArchiveInputStream tar, TarArchiveEntry e, InRoot root, String dir,
-      String name, FileHandle parent, String last, Ownership owners) throws IOException {
-    Optional<FileHandle> existing = parent.child(last);
-    boolean existingDirectory;
-    try (FileHandle h = existing.orElse(null)) {
-      existingDirectory = h != null && h.stat().isDirectory();
-    }
+      String name, FileHandle parent, String last, boolean existingDirectory, Ownership owners) throws IOException {
     if (e.isDirectory()) {
       if (existingDirectory) {
         return parent.child(last).orElseThrow();
@@ -273,6 +280,13 @@ public final class TarStreams {
       throw failed;
     }
     return file;
+  }
+
+  /** Whether {@code name} in {@code parent} is a directory (not a symlink to one). */
+  private static boolean isDirectory(FileHandle parent, String name) throws IOException {
+    try (FileHandle h = parent.child(name).orElse(null)) {
+      return h != null && h.stat().isDirectory();
+    }
   }
 
   /**

@@ -169,6 +169,48 @@ class TarStreamsTest {
   }
 
   @Test
+  void anEntryWhoseXattrTheKernelRefusesFailsTheUnpackingAndIsNotLeftBehind() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(root.resolve("kept"));
+    // no namespace (a climbing or absolute name is no path to the kernel), and a value over 64 KiB
+    for (String[] xattr : new String[][] {{"../x", "v"}, {"/etc/x", "v"}, {"user.big", "a".repeat(70_000)}}) {
+      ByteArrayOutputStream archive = new ByteArrayOutputStream();
+      try (TarArchiveOutputStream out = new TarArchiveOutputStream(archive)) {
+        for (String name : new String[] {"kept/", "f"}) {
+          TarArchiveEntry e = new TarArchiveEntry(name);
+          e.addPaxHeader("SCHILY.xattr." + xattr[0], xattr[1]);
+          out.putArchiveEntry(e);
+          out.closeArchiveEntry();
+        }
+      }
+      IOException refused = assertThrows(IOException.class,
+          () -> TarStreams.extract(new ByteArrayInputStream(archive.toByteArray()), root, "/"));
+      assertTrue(refused.getMessage().contains("/kept " + xattr[0]), refused.getMessage());
+      assertTrue(Files.isDirectory(root.resolve("kept")), "a directory that was there stays");
+    }
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry e = new TarArchiveEntry("made/");
+      e.addPaxHeader("SCHILY.xattr.bogus.x", "v");
+      out.putArchiveEntry(e);
+      out.closeArchiveEntry();
+    }
+    assertThrows(IOException.class, () -> TarStreams.extract(new ByteArrayInputStream(archive.toByteArray()), root, "/"));
+    assertFalse(Files.exists(root.resolve("made"), LinkOption.NOFOLLOW_LINKS));
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(file)) {
+      TarArchiveEntry e = new TarArchiveEntry("f");
+      e.setSize(1);
+      e.addPaxHeader("SCHILY.xattr.../x", "v");
+      out.putArchiveEntry(e);
+      out.write('x');
+      out.closeArchiveEntry();
+    }
+    assertThrows(IOException.class, () -> TarStreams.extract(new ByteArrayInputStream(file.toByteArray()), root, "/"));
+    assertFalse(Files.exists(root.resolve("f"), LinkOption.NOFOLLOW_LINKS), "no file with the contents but not the mode");
+  }
+
+  @Test
   void aCapabilityInAPaxRecordAsDockerAndGnuTarWriteItIsSetByteForByte() throws IOException {
     assumeTrue(((Number) Files.getAttribute(dir, "unix:uid")).intValue() == 0, "setting capabilities needs root");
     // cap_setuid+p, revision 2: its 0x80 is no UTF-8, and Go's writer (Docker) and GNU tar put it raw
