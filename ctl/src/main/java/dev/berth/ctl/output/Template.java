@@ -158,7 +158,8 @@ public final class Template {
   public String render(JsonNode dot, TemplateContext context) {
     JsonNode typed = TemplateTypes.typed(dot);
     return render(typed, new Execution(TemplateTypes.maps(typed), TemplateTypes.mapElementZeros(typed),
-        TemplateTypes.omittedOfStructs(typed), false, false, context == null ? null : typed, context));
+        TemplateTypes.omittedOfStructs(typed), false, false,
+        context == null ? Map.of() : TemplateTypes.structTypes(typed, context)));
   }
 
   /**
@@ -170,7 +171,7 @@ public final class Template {
     try {
       return render(dot);
     } catch (TemplateFailure typed) {
-      return render(dot, new Execution(Set.of(), Map.of(), Map.of(), false, true, null, null));
+      return render(dot, new Execution(Set.of(), Map.of(), Map.of(), false, true, Map.of()));
     }
   }
 
@@ -182,7 +183,7 @@ public final class Template {
   public String renderHeader(JsonNode titles) {
     Set<JsonNode> maps = TemplateTypes.maps(titles);
     maps.add(titles);
-    return render(titles, new Execution(maps, Map.of(), Map.of(), true, false, null, null));
+    return render(titles, new Execution(maps, Map.of(), Map.of(), true, false, Map.of()));
   }
 
   private String render(JsonNode dot, Execution execution) {
@@ -241,21 +242,19 @@ public final class Template {
     private final Map<JsonNode, Map<String, JsonNode>> omittedOfStructs;
     private final boolean header;
     private final boolean raw;
-    /** The value Docker's {@link #context} is, by identity (null: none), whose missing fields name its type. */
-    private final JsonNode root;
-    private final TemplateContext context;
+    /** The objects whose Go struct type is known, by identity, which Go's error for a field they lack names. */
+    private final Map<JsonNode, String> structTypes;
     private Located at;
 
     Execution(Set<JsonNode> maps, Map<JsonNode, JsonNode> mapElementZeros,
-        Map<JsonNode, Map<String, JsonNode>> omittedOfStructs, boolean header, boolean raw, JsonNode root,
-        TemplateContext context) {
+        Map<JsonNode, Map<String, JsonNode>> omittedOfStructs, boolean header, boolean raw,
+        Map<JsonNode, String> structTypes) {
       this.maps = maps;
       this.mapElementZeros = mapElementZeros;
       this.omittedOfStructs = omittedOfStructs;
       this.header = header;
       this.raw = raw;
-      this.root = root;
-      this.context = context;
+      this.structTypes = structTypes;
     }
 
     private void at(Located part) {
@@ -493,8 +492,9 @@ public final class Template {
       if (structsOwn != null) {
         return structsOwn;
       }
+      String type = structTypes.get(object);
       return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name
-          + (object == root ? " in type " + context.goType() : "")));
+          + (type == null ? "" : " in type " + type)));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.berth.ctl.output;
 
+import java.util.Map;
+
 /**
  * What each command's {@code --format} template runs over in Docker's CLI, by its Go type: Go's
  * error for a field the row lacks names it ({@code can't evaluate field Foo in type
@@ -15,18 +17,45 @@ public enum TemplateContext {
   /** {@code system df}: its first row, the images', is the one a template naming no field fails on. */
   DISK_USAGE("*formatter.diskUsageImagesContext"),
   /** {@code events}: Docker tries the template on an empty message before it waits for any. */
-  EVENTS("*events.Message"),
-  INFO("system.dockerInfo"),
-  VERSION("system.versionInfo");
+  EVENTS("*events.Message", Map.of("Actor", "events.Actor")),
+  INFO("system.dockerInfo", Map.ofEntries(Map.entry("Plugins", "system.PluginsInfo"),
+      Map.entry("RegistryConfig", "*registry.ServiceConfig"), Map.entry("RegistryConfig.IndexConfigs.*", "*registry.IndexInfo"),
+      Map.entry("GenericResources[]", "swarm.GenericResource"), Map.entry("Runtimes.*", "system.RuntimeWithStatus"),
+      Map.entry("Swarm", "swarm.Info"), Map.entry("Swarm.RemoteManagers[]", "swarm.Peer"),
+      Map.entry("Swarm.Cluster", "*swarm.ClusterInfo"), Map.entry("ContainerdCommit", "system.Commit"),
+      Map.entry("RuncCommit", "system.Commit"), Map.entry("InitCommit", "system.Commit"),
+      Map.entry("DefaultAddressPools[]", "system.NetworkAddressPool"), Map.entry("Containerd", "*system.ContainerdInfo"),
+      Map.entry("Containerd.Namespaces", "system.ContainerdNamespaces"), Map.entry("ClientInfo", "*system.clientInfo"),
+      Map.entry("ClientInfo.Platform", "*system.platformInfo"), Map.entry("ClientInfo.Plugins[]", "pluginmanager.Plugin"))),
+  VERSION("system.versionInfo", Map.of("Client", "system.clientVersion", "Client.Platform", "*system.platformInfo",
+      "Server", "*types.Version", "Server.Platform", "struct { Name string }",
+      "Server.Components[]", "types.ComponentVersion"));
 
   private final String goType;
+  private final Map<String, String> nestedTypes;
 
   TemplateContext(String goType) {
+    this(goType, Map.of());
+  }
+
+  /**
+   * {@code nestedTypes}: the Go types of the structs within, by their path of field names from the
+   * top ({@code Swarm.Cluster}; {@code []} an element of a slice, {@code .*} a value of a map), so
+   * that Go's error for a field one lacks names its type too. The other contexts' fields are
+   * methods giving strings.
+   */
+  TemplateContext(String goType, Map<String, String> nestedTypes) {
     this.goType = goType;
+    this.nestedTypes = nestedTypes;
   }
 
   /** The Go type, as Go's template errors print it. */
   String goType() {
     return goType;
+  }
+
+  /** The Go type of the struct at {@code path} (see the constructor), null for none known. */
+  String nestedType(String path) {
+    return nestedTypes.get(path);
   }
 }

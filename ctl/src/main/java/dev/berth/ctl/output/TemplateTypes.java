@@ -168,6 +168,36 @@ final class TemplateTypes {
     return MAP_FIELDS.contains(name) ? NilCollection.MAP : null;
   }
 
+  /**
+   * The objects in {@code value} (which {@code context} runs a template over) whose Go struct type
+   * Docker's context has, by identity: {@code value} itself and the structs nested in it.
+   */
+  static Map<JsonNode, String> structTypes(JsonNode value, TemplateContext context) {
+    Map<JsonNode, String> types = new IdentityHashMap<>();
+    types.put(value, context.goType());
+    collectStructTypes(value, "", context, types);
+    return types;
+  }
+
+  private static void collectStructTypes(JsonNode value, String path, TemplateContext context,
+      Map<JsonNode, String> types) {
+    if (value.isArray()) {
+      value.forEach(element -> collectStructTypes(element, path + "[]", context, types));
+      return;
+    }
+    if (!value.isObject()) {
+      return;
+    }
+    if (!path.isEmpty() && context.nestedType(path) != null) {
+      types.put(value, context.nestedType(path));
+    }
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
+      // a map's values are named .* whatever their key
+      String name = context.nestedType(path + ".*") == null ? field.getKey() : "*";
+      collectStructTypes(field.getValue(), path.isEmpty() ? name : path + "." + name, context, types);
+    }
+  }
+
   /** What a struct without {@code field} in its JSON has there (a nil pointer, an empty value), if it has it at all. */
   static Optional<JsonNode> whenOmitted(String field) {
     return Optional.ofNullable(WHEN_OMITTED.get(field));

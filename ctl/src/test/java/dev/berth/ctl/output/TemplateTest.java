@@ -71,6 +71,34 @@ class TemplateTest {
   }
 
   @Test
+  void anUnknownFieldOfAStructWithinNamesItsGoTypeAsDockersCommandWould() {
+    JsonNode info = read("""
+        {"Swarm": {"NodeID": "", "RemoteManagers": [{"NodeID": "n1"}]},
+         "Runtimes": {"runc": {"path": "runc"}}, "Plugins": {"Volume": ["local"]}}""");
+    assertEquals("template: :1:8: executing \"\" at <.Swarm.Foo>: can't evaluate field Foo in type swarm.Info",
+        failure("{{.Swarm.Foo}}", info, TemplateContext.INFO));
+    assertTrue(failure("{{range .Swarm.RemoteManagers}}{{.Foo}}{{end}}", info, TemplateContext.INFO)
+        .endsWith("can't evaluate field Foo in type swarm.Peer"));
+    assertTrue(failure("{{(index .Runtimes \"runc\").Foo}}", info, TemplateContext.INFO)
+        .endsWith("can't evaluate field Foo in type system.RuntimeWithStatus"));
+    JsonNode version = read("""
+        {"Client": {"Platform": {"Name": "Berth"}}, "Server": {"Platform": {"Name": "Berth"},
+         "Components": [{"Name": "Engine"}]}}""");
+    assertTrue(failure("{{.Client.Foo}}", version, TemplateContext.VERSION)
+        .endsWith("can't evaluate field Foo in type system.clientVersion"));
+    assertTrue(failure("{{.Server.Platform.Foo}}", version, TemplateContext.VERSION)
+        .endsWith("can't evaluate field Foo in type struct { Name string }"));
+    assertTrue(failure("{{range .Server.Components}}{{.Foo}}{{end}}", version, TemplateContext.VERSION)
+        .endsWith("can't evaluate field Foo in type types.ComponentVersion"));
+    assertEquals("template: :1:8: executing \"\" at <.Actor.Foo>: can't evaluate field Foo in type events.Actor",
+        failure("{{.Actor.Foo}}", read("{\"Actor\": {\"ID\": \"\"}}"), TemplateContext.EVENTS));
+  }
+
+  private static String failure(String template, JsonNode dot, TemplateContext context) {
+    return assertThrows(TemplateFailure.class, () -> Template.parse(template).render(dot, context)).getMessage();
+  }
+
+  @Test
   void aMountsOmittedFieldsAreItsStructsZeroValuesAsInDocker() {
     // Docker's JSON leaves a bind's Name and Driver out (omitempty), its type has them: scripts
     // list volume names with {{range .Mounts}}{{.Name}}{{end}} over binds and volumes alike
