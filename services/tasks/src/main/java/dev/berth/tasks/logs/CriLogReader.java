@@ -160,6 +160,22 @@ public final class CriLogReader implements Closeable {
     }
   }
 
+  /**
+   * Leaves out the compressed files at the start whose last line, as their header says, is
+   * before {@code since}, without uncompressing them, as Docker's reader skips them: none of
+   * their lines is wanted. A file read already, or without the header's time, is read as before.
+   */
+  public void skipCompressedBefore(Timestamp since) throws IOException {
+    while (current.gz != null && current.file == null && !ahead.isEmpty()) {
+      Optional<Timestamp> last = CompressedLog.lastTime(current.gz);
+      if (last.isEmpty() || !CriTime.before(last.get(), since)) {
+        return;
+      }
+      current.close();
+      current = ahead.poll();
+    }
+  }
+
   /** Positions the files at the first of their last {@code lines} lines; closes and leaves out those before it. */
   private static List<Opened> fromTail(List<Opened> files, long lines) throws IOException {
     long wanted = lines;

@@ -18,6 +18,11 @@ final class CriTime {
 
   private CriTime() {}
 
+  /** Whether {@code a} is earlier than {@code b}. */
+  static boolean before(Timestamp a, Timestamp b) {
+    return a.getSeconds() < b.getSeconds() || (a.getSeconds() == b.getSeconds() && a.getNanos() < b.getNanos());
+  }
+
   /** The time in {@code bytes[from, to)}; empty when it is none. */
   static Optional<Timestamp> parse(byte[] bytes, int from, int to) {
     Optional<Timestamp> fast = conmons(bytes, from, to);

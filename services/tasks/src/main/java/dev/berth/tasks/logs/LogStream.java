@@ -100,7 +100,7 @@ public final class LogStream {
       if (entry.isEmpty()) {
         return true;
       }
-      if (since.isEmpty() || !before(entry.get().getTime(), since.get())) {
+      if (since.isEmpty() || !CriTime.before(entry.get().getTime(), since.get())) {
         batch.addEntries(entry.get());
         bytes += entry.get().getSerializedSize();
       }
@@ -122,9 +122,5 @@ public final class LogStream {
     } catch (IOException e) {
       LOG.warning("closing log: " + e.getMessage());
     }
-  }
-
-  private static boolean before(Timestamp a, Timestamp b) {
-    return a.getSeconds() < b.getSeconds() || (a.getSeconds() == b.getSeconds() && a.getNanos() < b.getNanos());
   }
 }

@@ -43,6 +43,9 @@ public final class LogsService extends LogsGrpc.LogsImplBase implements AutoClos
       } catch (NoSuchFileException e) {
         throw Errors.notFound("no logs for container %s: it has never run", request.getContainerId());
       }
+      if (request.hasSince()) {
+        reader.skipCompressedBefore(request.getSince());
+      }
       LogStream.start(reader, log, request, (ServerCallStreamObserver<ReadLogsResponse>) responses, watcher);
     } catch (IOException e) {
       responses.onError(Errors.toStatus(Errors.internal(e, "reading log of container %s: %s",

@@ -1,11 +1,19 @@
 package dev.berth.tasks.logs;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.Timestamp;
+
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.logs.v1.LogEntry;
+import com.google.protobuf.Timestamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -271,6 +280,31 @@ class CriLogReaderTest {
     assertEquals(List.of("stdout F a", "stdout F b", "stdout F c", "stdout F d", "stdout F e"), readAll(file));
     assertEquals(List.of("stdout F b", "stdout F c", "stdout F d", "stdout F e"), readAll(file, 4));
     assertEquals(List.of("stdout F e"), readAll(file, 1));
+  }
+
+  @Test
+  void compressedFilesEndingBeforeSinceAreSkippedWithoutBeingUncompressed() throws IOException {
+    timedLine("container.log.3", 1, "a");
+    timedLine("container.log.2", 2, "b");
+    timedLine("container.log.1", 3, "c");
+    Path file = timedLine("container.log", 4, "d");
+    RotatedLogs.compressOlder(file);
+    // only the headers are left of the files to skip: uncompressing one would fail
+    for (String name : List.of("container.log.3.gz", "container.log.2.gz")) {
+      Path gz = dir.resolve(name);
+      byte[] header = Files.readAllBytes(gz);
+      int extra = (header[10] & 0xff) | (header[11] & 0xff) << 8;
+      Files.write(gz, Arrays.copyOf(header, 12 + extra));
+    }
+    try (CriLogReader reader = CriLogReader.open(file)) {
+      // as the line at second 2 was written, so the file holding it is read
+      reader.skipCompressedBefore(Timestamp.newBuilder().setSeconds(1709283602).setNanos(2).build());
+      assertThrows(IOException.class, () -> rest(reader), "a file whose last line is not before since is read");
+    }
+    try (CriLogReader reader = CriLogReader.open(file)) {
+      reader.skipCompressedBefore(Timestamp.newBuilder().setSeconds(1709283602).setNanos(3).build());
+      assertEquals(List.of("stdout F c", "stdout F d"), rest(reader));
+    }
   }
 
   @Test
