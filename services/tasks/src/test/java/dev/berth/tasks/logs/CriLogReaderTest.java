@@ -1,11 +1,5 @@
 package dev.berth.tasks.logs;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import com.google.protobuf.Timestamp;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
