@@ -55,7 +55,7 @@ final class FileCopier {
         Path to = directory(dest);
         try (InputStream in = Compression.decompressed(new BufferedInputStream(Files.newInputStream(from)))) {
           // as Docker's builder: the entries' owners, whatever --chown says
-          TarStreams.extract(in, rootfs, "/" + rootfs.relativize(to), TarStreams.Ownership.ARCHIVE);
+          TarStreams.extract(in, rootfs, "/" + rootfs.relativize(to), TarStreams.Unpacking.ADD);
         } catch (ClientException e) {
           // the step's error, bare as Docker's builder prints it
           throw new BuildStepException(e.getMessage(), 1);

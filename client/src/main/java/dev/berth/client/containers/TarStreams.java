@@ -146,37 +146,44 @@ public final class TarStreams {
    * Unpacks the archive on {@code in} into directory {@code dir} of the root file system at
    * {@code root} (a path as the container sees it). Regular files, directories, symlinks and
    * hard links within the archive are made, with the xattrs their PAX records carry (as Docker's
-   * unpacking sets them, EPERM let be); an entry whose xattr the kernel refuses
-   * otherwise fails the unpacking and is not left behind. Other kinds are skipped. Input that is
+   * unpacking sets them, EPERM let be); an entry whose xattr the kernel refuses otherwise fails
+   * the unpacking in Docker's daemon's words and is not left behind. Other kinds are skipped. Input that is
    * no tar archive is refused before anything is written. Directories get their times last, as Docker's
    * unpacking does: what is made in them afterwards would change them.
    */
   public static void extract(InputStream in, Path root, String dir) throws IOException {
-    extract(in, root, dir, Ownership.UNPACKER);
+    extract(in, root, dir, Unpacking.CP);
   }
 
-  /** Who owns what an archive unpacks to. */
-  public enum Ownership {
-    /** whoever unpacks it: {@code cp}'s files are root's */
-    UNPACKER,
-    /** the owners the entries name (uid and gid), as Docker's builder unpacks ADD's local tar */
-    ARCHIVE
+  /** Which of Docker's two ways of unpacking an archive: its daemon's for cp, its builder's for ADD. */
+  public enum Unpacking {
+    /**
+     * {@code docker cp}'s: what is unpacked belongs to whoever unpacks it (root), and an xattr the
+     * file system does not support fails the copy
+     */
+    CP,
+    /**
+     * the builder's, for ADD's local tar: the owners the entries name (uid and gid), and an xattr
+     * the file system does not support (EOPNOTSUPP: a Mac's {@code com.apple.quarantine}) left
+     * out and logged, as its BestEffortXattrs does
+     */
+    ADD
   }
 
-  /** As {@link #extract(InputStream, Path, String)}, with the files owned as {@code owners} says. */
-  public static void extract(InputStream in, Path root, String dir, Ownership owners) throws IOException {
+  /** As {@link #extract(InputStream, Path, String)}, unpacked as {@code unpacking} says. */
+  public static void extract(InputStream in, Path root, String dir, Unpacking unpacking) throws IOException {
     try (InRoot rootfs = InRoot.open(root)) {
-      extract(in, rootfs, dir, owners);
+      extract(in, rootfs, dir, unpacking);
     }
   }
 
   /**
-   * As {@link #extract(InputStream, Path, String, Ownership)}, into a root already open: every
+   * As {@link #extract(InputStream, Path, String, Unpacking)}, into a root already open: every
    * entry's parent is resolved by the kernel inside it, and the entry made through that
    * directory's descriptor, so that a process changing the root's files meanwhile cannot make
    * it land outside.
    */
-  public static void extract(InputStream in, InRoot root, String dir, Ownership owners) throws IOException {
+  public static void extract(InputStream in, InRoot root, String dir, Unpacking unpacking) throws IOException {
     XattrTarInputStream tar = new XattrTarInputStream(requireTar(in));
     Map<String, FileTime> directoryTimes = new LinkedHashMap<>();
     Path dest = Path.of("/").resolve(dir).normalize();
@@ -191,23 +198,24 @@ public final class TarStreams {
       }
       try (FileHandle parent = directory(root, parentOf(dir, name))) {
         boolean existingDirectory = isDirectory(parent, last);
-        FileHandle target = unpack(tar, e, root, dir, name, parent, last, existingDirectory, owners);
+        FileHandle target = unpack(tar, e, root, dir, name, parent, last, existingDirectory);
         if (target == null) {
           continue;
         }
         try (target) {
           if (e.isSymbolicLink() || e.isLink()) {
-            own(target, e, owners);
+            own(target, e, unpacking);
             continue;
           }
           // owner first: chown clears the setuid and setgid bits, which the mode then sets again,
           // and file capabilities, which the entry's xattrs then set again
-          own(target, e, owners);
+          own(target, e, unpacking);
           try {
             for (Map.Entry<String, byte[]> xattr : tar.xattrs().entrySet()) {
-              TarXattrs.set(target, xattr.getKey(), xattr.getValue());
+              TarXattrs.setUnpacked(target, inRoot(dir, name), xattr.getKey(), xattr.getValue(),
+                  unpacking == Unpacking.ADD);
             }
-          } catch (IOException refused) {
+          } catch (ClientException refused) {
             // a name the kernel knows no namespace of (../x, /x), a value over its 64 KiB, a
             // namespace the file system refuses: the entry is not left behind without them, with
             // the archive's contents but not its mode (a directory that was there stays)
@@ -238,7 +246,7 @@ public final class TarStreams {
 
   /** Makes entry {@code e} as {@code last} in {@code parent}; what it made, or null for a kind not unpacked. */
   private static FileHandle unpack(TarArchiveInputStream tar, TarArchiveEntry e, InRoot root, String dir,
-      String name, FileHandle parent, String last, boolean existingDirectory, Ownership owners) throws IOException {
+      String name, FileHandle parent, String last, boolean existingDirectory) throws IOException {
     if (e.isDirectory()) {
       if (existingDirectory) {
         return parent.child(last).orElseThrow();
@@ -331,15 +339,17 @@ public final class TarStreams {
   /** The directory entry {@code name} goes into, under {@code dir}, as a path in the root. */
   private static String parentOf(String dir, String name) {
     int slash = name.lastIndexOf('/');
-    return dir + "/" + (slash < 0 ? "" : name.substring(0, slash));
+    // one slash between them, so the paths messages name are as the root shows them ("/kept", not "//kept")
+    return dir.replaceFirst("/+$", "") + "/" + (slash < 0 ? "" : name.substring(0, slash));
   }
 
   /**
-   * Gives {@code target} the entry's owners if {@code owners} says so, only where it has others: a
-   * chown clears setuid and setgid, and a hard link has no mode of its own to set them again with.
+   * Gives {@code target} the entry's owners when {@code unpacking} keeps them (ADD's), only where it
+   * has others: a chown clears setuid and setgid, and a hard link has no mode of its own to set
+   * them again with.
    */
-  private static void own(FileHandle target, TarArchiveEntry e, Ownership owners) throws IOException {
-    if (owners != Ownership.ARCHIVE) {
+  private static void own(FileHandle target, TarArchiveEntry e, Unpacking unpacking) throws IOException {
+    if (unpacking != Unpacking.ADD) {
       return;
     }
     int uid = (int) e.getLongUserId();

@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import dev.berth.client.ClientException;
 import dev.berth.linux.ErrnoException;
 import dev.berth.linux.FileHandle;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -21,6 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * text, which a file capability's bytes are not, so those records are read and written here as bytes.
  */
 final class TarXattrs {
+  private static final Logger LOG = Logger.getLogger(TarXattrs.class.getName());
   private static final String SCHILY = "SCHILY.xattr.";
   private static final String LIBARCHIVE = "LIBARCHIVE.xattr.";
   /** A header's name and link name fields hold fewer bytes than this. */
@@ -151,6 +154,26 @@ final class TarXattrs {
       if (e.errno() != ErrnoException.EPERM) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * Sets an archive entry's xattr {@code name} on {@code file} ({@code path} as the root shows it)
+   * as Docker's unpacking does: EPERM let be, and with {@code bestEffort} (its builder's ADD) one
+   * the file system does not support (EOPNOTSUPP, a Mac's {@code com.apple.quarantine}) left out
+   * and logged. Refused otherwise in Docker's daemon's words, Go's for the lsetxattr that failed.
+   */
+  static void setUnpacked(FileHandle file, String path, String name, byte[] value, boolean bestEffort)
+      throws ClientException {
+    try {
+      set(file, name, value);
+    } catch (ErrnoException e) {
+      String refusal = "lsetxattr " + name + " " + path + ": " + e.goText();
+      if (bestEffort && e.errno() == ErrnoException.EOPNOTSUPP) {
+        LOG.warning("ignored xattrs in archive: underlying filesystem doesn't support them: " + refusal);
+        return;
+      }
+      throw new ClientException(refusal, e);
     }
   }
 }

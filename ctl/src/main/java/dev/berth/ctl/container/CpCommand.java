@@ -124,7 +124,7 @@ public final class CpCommand implements Callable<Integer> {
             throw new CommandFailure("destination \"" + destination + "\" must be a directory");
           }
           try {
-            TarStreams.extract(root.io().in(), in, containerPath, TarStreams.Ownership.UNPACKER);
+            TarStreams.extract(root.io().in(), in, containerPath, TarStreams.Unpacking.CP);
           } catch (ClientException e) {
             // Docker's daemon unpacks the archive: its refusals come back after its prefix
             throw new DaemonError(e.getMessage(), e);

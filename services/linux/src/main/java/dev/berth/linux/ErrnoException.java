@@ -61,4 +61,17 @@ public final class ErrnoException extends IOException {
   public int errno() {
     return errno;
   }
+
+  /**
+   * The errno's text as Go's syscall.Errno prints it (so Docker's messages): the C library's,
+   * its first letter lowercased when the second is lowercase too ({@code operation not supported},
+   * {@code STREAMS ioctl…} kept), as Go's table was made from it.
+   */
+  public String goText() {
+    String text = LibC.strerror(errno);
+    if (text.length() > 1 && Character.isUpperCase(text.charAt(0)) && Character.isLowerCase(text.charAt(1))) {
+      return Character.toLowerCase(text.charAt(0)) + text.substring(1);
+    }
+    return text;
+  }
 }
