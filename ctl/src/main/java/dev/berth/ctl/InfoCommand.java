@@ -107,6 +107,7 @@ final class InfoCommand implements Callable<Integer> {
     info.put("OperatingSystem", osRelease());
     info.put("OSType", "linux");
     info.put("Architecture", architecture());
+    info.put("RegistryConfig", registryConfig());
     info.put("NCPU", Runtime.getRuntime().availableProcessors());
     info.put("MemTotal", memTotal());
     info.put("DockerRootDir", plugins.stream().filter(p -> p.getId().equals("introspection"))
@@ -133,7 +134,21 @@ final class InfoCommand implements Callable<Integer> {
     info.put("LiveRestoreEnabled", true);
     // the security features containers get
     info.put("SecurityOptions", List.of("name=seccomp,profile=builtin"));
+    // Berth is the containerd Docker's daemon would name: its socket, and the namespace of the containers
+    Map<String, Object> namespaces = new LinkedHashMap<>();
+    namespaces.put("Containers", root.namespace());
+    namespaces.put("Plugins", "");
+    Map<String, Object> containerd = new LinkedHashMap<>();
+    containerd.put("Address", root.address().toString());
+    containerd.put("Namespaces", namespaces);
+    info.put("Containerd", containerd);
     info.put("Warnings", null);
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("Debug", root.debug);
+    client.putAll(VersionCommand.clientFields());
+    client.put("Plugins", List.of());
+    client.put("Warnings", null);
+    info.put("ClientInfo", client);
     if (template != null) {
       Inspections.printOne(root.out(), template, TemplateContext.INFO, Json.mapper().valueToTree(info));
       return 0;
@@ -215,5 +230,25 @@ final class InfoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Docker's daemon's registry configuration without daemon.json settings, which is Berth's: the
+   * loopback addresses insecure (plain HTTP), docker.io secure and official, no daemon-wide
+   * mirrors (Berth's are per registry, in hosts.toml under --registry-config).
+   */
+  private static Map<String, Object> registryConfig() {
+    Map<String, Object> dockerIo = new LinkedHashMap<>();
+    dockerIo.put("Name", "docker.io");
+    dockerIo.put("Mirrors", List.of());
+    dockerIo.put("Secure", true);
+    dockerIo.put("Official", true);
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("AllowNondistributableArtifactsCIDRs", null);
+    config.put("AllowNondistributableArtifactsHostnames", null);
+    config.put("InsecureRegistryCIDRs", List.of("::1/128", "127.0.0.0/8"));
+    config.put("IndexConfigs", Map.of("docker.io", dockerIo));
+    config.put("Mirrors", null);
+    return config;
   }
 }

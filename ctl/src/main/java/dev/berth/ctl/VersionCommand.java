@@ -12,6 +12,9 @@ import dev.berth.ctl.output.TemplateContext;
 import dev.berth.ctl.output.TemplateFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +29,22 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "version",
     description = {"Show the version, commit, build time, Java runtime and platform of berthctl and of berthd.",
         "--format takes json or a Go template over Docker's field names: Client.Version, Client.GitCommit, "
-            + "Client.BuildTime, Client.Os, Client.Arch, Server.Version, Server.GitCommit, Server.Components; "
-            + "JavaVersion in place of Docker's GoVersion."},
+            + "Client.BuildTime, Client.Os, Client.Arch, Server.Version, Server.APIVersion, Server.GitCommit, "
+            + "Server.KernelVersion, Server.Components; GoVersion and JavaVersion the Java runtime's."},
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl version", "  berthctl version --format '{{.Server.Version}}'",
         "  berthctl version --format json"})
 final class VersionCommand implements Callable<Integer> {
   /** What Docker's version shows after "Client:" and "Server:": the product's name. */
   private static final String PLATFORM = "Berth";
+  /**
+   * The Docker Engine API version whose behaviour berthctl and berthd follow (Docker 27.5's), for
+   * the scripts that read {@code {{.Server.APIVersion}}} to choose what to use; Berth serves no
+   * Docker HTTP API.
+   */
+  static final String API_VERSION = "1.47";
+  /** Docker 27.5's oldest API version, its {@code MinAPIVersion}. */
+  private static final String MIN_API_VERSION = "1.24";
   /** Docker's tab writer pads the names to 20 columns at least; none of these is longer. */
   private static final int NAME_WIDTH = 20;
 
@@ -137,17 +148,8 @@ final class VersionCommand implements Callable<Integer> {
   private int formatted() {
     // Docker names its version template, and its errors say so: template: version:1:9: ...
     Template template = Inspections.parse("version", format.equals("json") ? "{{json .}}" : format);
-    ClientBuild build = ClientBuild.INSTANCE;
-    Map<String, Object> client = new LinkedHashMap<>();
-    client.put("Platform", Map.of("Name", PLATFORM));
-    client.put("Version", BerthCtl.clientVersion());
-    client.put("JavaVersion", build.javaVersion());
-    client.put("GitCommit", build.commit());
-    client.put("Os", "linux");
-    client.put("Arch", Platform.current().architecture());
-    client.put("BuildTime", BuildTimes.ansic(build.built()));
     Map<String, Object> both = new LinkedHashMap<>();
-    both.put("Client", client);
+    both.put("Client", clientFields());
     Server server;
     try {
       server = server();
@@ -165,11 +167,40 @@ final class VersionCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Docker's {@code Server} of {@code version}: the engine as a component, and its fields at the top too. */
+  /**
+   * Docker's {@code Client} of {@code version} (its clientVersion), which {@code info}'s
+   * {@code ClientInfo} holds too: the Java runtime's version is {@code GoVersion} as well.
+   */
+  static Map<String, Object> clientFields() {
+    ClientBuild build = ClientBuild.INSTANCE;
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("Platform", Map.of("Name", PLATFORM));
+    client.put("Version", BerthCtl.clientVersion());
+    client.put("ApiVersion", API_VERSION);
+    client.put("DefaultAPIVersion", API_VERSION);
+    client.put("GitCommit", build.commit());
+    client.put("GoVersion", build.javaVersion());
+    client.put("JavaVersion", build.javaVersion());
+    client.put("Os", "linux");
+    client.put("Arch", Platform.current().architecture());
+    client.put("BuildTime", BuildTimes.ansic(build.built()));
+    client.put("Context", "default");
+    return client;
+  }
+
+  /**
+   * Docker's {@code Server} of {@code version}: the engine as a component, and its fields at the
+   * top too, the Java runtime's version as {@code GoVersion}; the kernel's is this machine's, as
+   * berthd is on the socket's end.
+   */
   private static Map<String, Object> serverFields(Server server) {
     Map<String, String> details = new TreeMap<>();
+    details.put("ApiVersion", API_VERSION);
+    details.put("MinAPIVersion", MIN_API_VERSION);
     details.put("GitCommit", server.version().getRevision());
+    details.put("GoVersion", server.export("java_version"));
     details.put("JavaVersion", server.export("java_version"));
+    details.put("KernelVersion", kernelVersion());
     details.put("BuildTime", BuildTimes.ansic(server.export("build_time")));
     details.put("Os", server.export("os"));
     details.put("Arch", server.export("arch"));
@@ -182,11 +213,23 @@ final class VersionCommand implements Callable<Integer> {
     fields.put("Platform", Map.of("Name", PLATFORM));
     fields.put("Components", List.of(engine));
     fields.put("Version", server.version().getVersion());
+    fields.put("ApiVersion", API_VERSION);
+    fields.put("MinAPIVersion", MIN_API_VERSION);
     fields.put("GitCommit", server.version().getRevision());
+    fields.put("GoVersion", server.export("java_version"));
     fields.put("JavaVersion", server.export("java_version"));
     fields.put("Os", server.export("os"));
     fields.put("Arch", server.export("arch"));
+    fields.put("KernelVersion", kernelVersion());
     fields.put("BuildTime", server.export("build_time"));
     return fields;
+  }
+
+  private static String kernelVersion() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 }

@@ -308,6 +308,11 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(json.get("Client").get("BuildTime").asText().matches(built), json::toString);
     assertEquals(json.get("Server").get("GitCommit").asText() + "\n",
         ok("version", "--format", "{{.Server.GitCommit}}").out());
+    // the API version scripts read, Docker 27.5's, under Docker's JSON key
+    assertEquals("1.47 1.24 1.47 " + System.getProperty("os.version") + "\n", ok("version", "--format",
+        "{{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Client.APIVersion}} {{.Server.KernelVersion}}").out());
+    assertEquals("1.47", json.get("Server").get("ApiVersion").asText());
+    assertEquals("1.47", engine.get("Details").get("ApiVersion").asText());
   }
 
   @Test
@@ -320,11 +325,18 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     JSON.readTree(ok("info", "--format", "json").stdout()).fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("ID", "Containers", "ContainersRunning", "ContainersPaused", "ContainersStopped", "Images",
         "Driver", "Plugins", "Debug", "LoggingDriver", "CgroupDriver", "CgroupVersion", "KernelVersion",
-        "OperatingSystem", "OSType", "Architecture", "NCPU", "MemTotal", "DockerRootDir", "Name", "Labels",
-        "ExperimentalBuild", "ServerVersion", "Runtimes", "DefaultRuntime", "Swarm", "LiveRestoreEnabled",
-        "SecurityOptions", "Warnings"), keys);
+        "OperatingSystem", "OSType", "Architecture", "RegistryConfig", "NCPU", "MemTotal", "DockerRootDir", "Name",
+        "Labels", "ExperimentalBuild", "ServerVersion", "Runtimes", "DefaultRuntime", "Swarm", "LiveRestoreEnabled",
+        "SecurityOptions", "Containerd", "Warnings", "ClientInfo"), keys);
     assertEquals("{\"runc\":{\"path\":\"runc\",\"runtimeType\":\"io.containerd.runc.v2\"}}\n",
         ok("info", "--format", "{{json .Runtimes}}").out());
+    // templates name Docker's Go fields, which its JSON writes under other keys or leaves out when empty
+    assertEquals("runc io.containerd.runc.v2 []\n",
+        ok("info", "--format", "{{range $k, $v := .Runtimes}}{{$v.Path}} {{$v.Type}} {{$v.Args}}{{end}}").out());
+    assertEquals("<nil> 0 false [] [::1/128 127.0.0.0/8] []\n", ok("info", "--format", "{{.Swarm.Cluster}} "
+        + "{{.Swarm.Nodes}} {{.ClientInfo.Debug}} {{.RegistryConfig.Mirrors}} {{.RegistryConfig.InsecureRegistryCIDRs}} "
+        + "{{.DefaultAddressPools}}").out());
+    assertEquals("default\n", ok("info", "--format", "{{.Containerd.Namespaces.Containers}}").out());
     assertTrue(ok("info").out().contains(" Debug Mode: false\n Experimental: false\n Live Restore Enabled: true\n"));
   }
 

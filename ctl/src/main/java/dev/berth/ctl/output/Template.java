@@ -478,7 +478,8 @@ public final class Template {
     }
 
     private JsonNode field(JsonNode object, String name) {
-      JsonNode value = object.path(name);
+      String type = structTypes.get(object);
+      JsonNode value = object.path(GoStructs.jsonKey(type, name));
       if (!value.isMissingNode()) {
         return value;
       }
@@ -492,9 +493,8 @@ public final class Template {
       if (structsOwn != null) {
         return structsOwn;
       }
-      String type = structTypes.get(object);
-      return TemplateTypes.whenOmitted(name).orElseThrow(() -> new TemplateError("can't evaluate field " + name
-          + (type == null ? "" : " in type " + type)));
+      return GoStructs.whenOmitted(type, name).or(() -> TemplateTypes.whenOmitted(name))
+          .orElseThrow(() -> new TemplateError("can't evaluate field " + name + (type == null ? "" : " in type " + type)));
     }
 
     /**

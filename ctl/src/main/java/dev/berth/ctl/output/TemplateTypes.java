@@ -45,7 +45,8 @@ final class TemplateTypes {
       "GroupAdd", "Links", "SecurityOpt", "Devices", "DeviceCgroupRules", "DeviceRequests", "Ulimits",
       "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
       "MaskedPaths", "ReadonlyPaths", "Aliases", "DNSNames", "SecondaryIPAddresses", "SecondaryIPv6Addresses",
-      "RepoTags", "RepoDigests", "Layers");
+      "RepoTags", "RepoDigests", "Layers", "Mirrors", "AllowNondistributableArtifactsCIDRs",
+      "AllowNondistributableArtifactsHostnames");
   /** Fields that are Go {@code time.Duration}s in Docker's types, under their parent, which JSON writes in nanoseconds. */
   private static final Set<String> DURATION_FIELDS = Set.of("Healthcheck.Interval", "Healthcheck.Timeout",
       "Healthcheck.StartPeriod", "Healthcheck.StartInterval");
@@ -85,7 +86,7 @@ final class TemplateTypes {
       Map.entry("Healthcheck", "*container.HealthConfig"), Map.entry("StopTimeout", "*int"),
       Map.entry("Init", "*bool"), Map.entry("BindOptions", "*mount.BindOptions"),
       Map.entry("VolumeOptions", "*mount.VolumeOptions"), Map.entry("TmpfsOptions", "*mount.TmpfsOptions"),
-      Map.entry("UsageData", "*volume.UsageData"));
+      Map.entry("UsageData", "*volume.UsageData"), Map.entry("Cluster", "*swarm.ClusterInfo"));
 
   private TemplateTypes() {}
 

@@ -94,6 +94,25 @@ class TemplateTest {
         failure("{{.Actor.Foo}}", read("{\"Actor\": {\"ID\": \"\"}}"), TemplateContext.EVENTS));
   }
 
+  @Test
+  void aFieldIsReadUnderTheJsonKeyDockersTagGivesAndAnOmittedOneIsItsZero() {
+    // Docker's JSON: the runtime's fields under their tags' keys, a swarm's empty fields left out
+    JsonNode info = read("""
+        {"Runtimes": {"runc": {"path": "runc", "runtimeType": "io.containerd.runc.v2"}},
+         "Swarm": {"NodeID": "", "LocalNodeState": "inactive"}}""");
+    assertEquals("runc io.containerd.runc.v2 [] map[]", Template.parse(
+        "{{range $k, $v := .Runtimes}}{{$v.Path}} {{$v.Type}} {{$v.Args}} {{$v.Status}}{{end}}").render(info,
+        TemplateContext.INFO));
+    assertEquals("<nil> 0 0 []", Template.parse("{{.Swarm.Cluster}} {{.Swarm.Nodes}} {{.NFd}} {{.DriverStatus}}")
+        .render(info, TemplateContext.INFO));
+    assertTrue(failure("{{.Swarm.Cluster.ID}}", info, TemplateContext.INFO)
+        .endsWith("nil pointer evaluating *swarm.ClusterInfo.ID"));
+    JsonNode version = read("""
+        {"Client": {"Version": "1", "ApiVersion": "1.47"}, "Server": {"Version": "1", "ApiVersion": "1.47"}}""");
+    assertEquals("1.47 1.47 ", Template.parse("{{.Client.APIVersion}} {{.Server.APIVersion}} {{.Server.BuildTime}}")
+        .render(version, TemplateContext.VERSION));
+  }
+
   private static String failure(String template, JsonNode dot, TemplateContext context) {
     return assertThrows(TemplateFailure.class, () -> Template.parse(template).render(dot, context)).getMessage();
   }
