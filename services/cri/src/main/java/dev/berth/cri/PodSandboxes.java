@@ -278,6 +278,16 @@ final class PodSandboxes {
         .map(this::sandboxOf);
   }
 
+  /** Tells {@code listener} a pod's id when its PID namespace holder ends ({@link PodNamespaces#whenHolderEnds}). */
+  Runnable whenHolderEnds(java.util.function.Consumer<String> listener) {
+    return namespaces.whenHolderEnds(listener);
+  }
+
+  /** Watches the holders of the pods made before this berthd started, as run watches those it starts. */
+  void watchRunningHolders() {
+    namespaces.watchRunningHolders();
+  }
+
   /** The pod's PID namespace holder as a container joins it, while it runs; empty for a pod without one. */
   Optional<String> pidHolderLabel(Sandbox sandbox) {
     return namespaces.holderJoinLabel(sandbox.id());
