@@ -49,7 +49,7 @@ public final class CriServices implements AutoCloseable {
     ExitRecords exits = new ExitRecords(cri);
     CriContainers containers = new CriContainers(cri, images, exits);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers,
-        NodeBoot.id());
+        NodeBoot.current());
     return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
         new ContainerSamples(cri, images), new PodNetworkSamples(cri),
         new PodCgroupMemory(Path.of("/sys/fs/cgroup")),

@@ -904,6 +904,11 @@ class CriPodsOverSocketTest {
         .getPodSandboxId();
     try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
       assertEquals(List.of(PodSandboxState.SANDBOX_READY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
+      // as an older berthd made it, without naming its boot: made on this boot, it stays ready
+      ContainersGrpc.newBlockingStub(k8s.channel()).update(UpdateContainerRequest.newBuilder()
+          .setContainer(containerd.services.containers.v1.Container.newBuilder().setId(hostPod))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels.io.berth.cri.boot-id")).build());
+      assertEquals(List.of(PodSandboxState.SANDBOX_READY), podStates(PodSandboxFilter.newBuilder().setId(hostPod)));
       // a reboot takes berthd's state directory, its pods' namespaces and holders with it: what
       // this boot finds of a pod is its record, naming the boot it was made on
       for (String id : List.of(pod, hostPod)) {
