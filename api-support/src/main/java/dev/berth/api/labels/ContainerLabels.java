@@ -130,8 +130,8 @@ public final class ContainerLabels {
   /**
    * A value of its own for every stop a client marks ({@value #STOPPED} written with it in one
    * update): the restart monitor, which writes {@value #RUNNING} when berthd's start brings a
-   * container back, compares it after its write with the one it decided on, and puts the stop
-   * back if one landed in between (the store has no conditional update).
+   * container back, writes it on condition that this label is still the one it decided on
+   * ({@link dev.berth.api.grpc.LabelPreconditions}), so a stop that landed in between stands.
    */
   public static final String STOP_REQUEST = "io.berth.stop-request";
   /**
@@ -143,8 +143,9 @@ public final class ContainerLabels {
   /**
    * {@value #TRUE} when berthd's restart monitor left the container stopped after a failed restart:
    * a label of its own beside {@link #RESTART_STATUS}, which the monitor then leaves as it is, so a
-   * user's stop written meanwhile is never overwritten (the store has no conditional update). Read
-   * through {@link #desiredStatus}; a start clears it.
+   * user's stop written meanwhile is never overwritten; written only while the record has the
+   * monitor's {@link #RESTART_COUNT}, so a user's start meanwhile (which resets it) is not marked.
+   * Read through {@link #desiredStatus}; a start clears it.
    */
   public static final String RESTART_FAILED_MARK = "io.berth.restart-failed";
   /**

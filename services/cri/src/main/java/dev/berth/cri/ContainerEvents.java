@@ -16,6 +16,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,11 @@ import runtime.v1.ContainerFilter;
 /**
  * GetContainerEvents: berthd's events of namespace {@value CriServices#NAMESPACE} (Events API)
  * turned into the CRI's: a CRI container's record created, its task started, its init process
- * exited, its record deleted. Each subscriber gets its own upstream subscription and one thread
- * that looks up the statuses in order; a subscriber going away cancels both.
+ * exited, its record deleted; and a pod's PID namespace holder ending, Berth's stand-in for its
+ * pause container, as containerd's sandbox exit monitor tells it: CONTAINER_STOPPED_EVENT for the
+ * pod's id, with its status and its containers'. Each subscriber gets its own upstream
+ * subscription and one thread that looks up the statuses in order; a subscriber going away
+ * cancels both.
  */
 final class ContainerEvents {
   private static final Logger LOG = Logger.getLogger(ContainerEvents.class.getName());
@@ -56,11 +60,17 @@ final class ContainerEvents {
     // deleted records cannot be looked up: the CRI containers are known from their creation on
     Set<String> known = ConcurrentHashMap.newKeySet();
     containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.add(c.id()));
+    Runnable unwatch = sandboxes.whenHolderEnds(pod -> {
+      if (!worker.isShutdown()) {
+        worker.execute(() -> sandboxStopped(pod).ifPresent(r -> send(downstream, r)));
+      }
+    });
     EventsGrpc.newStub(api).subscribe(SubscribeRequest.newBuilder()
         .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").build(), new ClientResponseObserver<SubscribeRequest, Envelope>() {
           @Override
           public void beforeStart(ClientCallStreamObserver<SubscribeRequest> upstream) {
             downstream.setOnCancelHandler(() -> {
+              unwatch.run();
               upstream.cancel("the CRI client went away", null);
               worker.shutdownNow();
             });
@@ -73,13 +83,7 @@ final class ContainerEvents {
             }
             worker.execute(() -> {
               try {
-                translate(e, known).ifPresent(r -> {
-                  synchronized (downstream) {
-                    if (!downstream.isCancelled()) {
-                      downstream.onNext(r);
-                    }
-                  }
-                });
+                translate(e, known).ifPresent(r -> send(downstream, r));
               } catch (RuntimeException failure) {
                 LOG.warning("cannot turn event " + e.getTopic() + " into a CRI event: " + failure.getMessage());
               }
@@ -92,6 +96,7 @@ final class ContainerEvents {
               return;
             }
             worker.execute(() -> {
+              unwatch.run();
               if (!downstream.isCancelled()) {
                 downstream.onError(Status.UNAVAILABLE.withDescription("berthd's Events API: " + Status.fromThrowable(t))
                     .asRuntimeException());
@@ -106,11 +111,43 @@ final class ContainerEvents {
               return;
             }
             worker.execute(() -> {
+              unwatch.run();
               downstream.onCompleted();
               worker.shutdown();
             });
           }
         });
+  }
+
+  private static void send(ServerCallStreamObserver<ContainerEventResponse> downstream, ContainerEventResponse r) {
+    synchronized (downstream) {
+      if (!downstream.isCancelled()) {
+        downstream.onNext(r);
+      }
+    }
+  }
+
+  /**
+   * The pod's stop as containerd tells its sandbox's end: its status (NOTREADY by now) and its
+   * containers' statuses; nothing for a pod removed meanwhile, as containerd's sandbox store no
+   * longer has it.
+   */
+  private Optional<ContainerEventResponse> sandboxStopped(String pod) {
+    try {
+      return sandboxes.find(pod).map(s -> {
+        ContainerEventResponse.Builder event = ContainerEventResponse.newBuilder().setContainerId(pod)
+            .setContainerEventType(ContainerEventType.CONTAINER_STOPPED_EVENT)
+            .setCreatedAt(CriMessages.nanos(Instant.now()))
+            .setPodSandboxStatus(CriMessages.sandboxStatus(s, sandboxes.network(s)));
+        for (CriContainers.CriContainer c : containers.list(ContainerFilter.newBuilder().setPodSandboxId(pod).build())) {
+          event.addContainersStatuses(CriMessages.containerStatus(c, containers.statusImage(c)));
+        }
+        return event.build();
+      });
+    } catch (RuntimeException failure) {
+      LOG.warning("cannot tell the end of pod " + pod + "'s PID namespace holder as a CRI event: " + failure.getMessage());
+      return Optional.empty();
+    }
   }
 
   private Optional<ContainerEventResponse> translate(Envelope e, Set<String> known) {

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 /**
  * The CRI's two gRPC services, built over a channel that reaches berthd's APIs, and the work they
  * need done in the background while berthd serves: keeping the exits of containers that end on
- * their own.
+ * their own, and watching pods' PID namespace holders for GetContainerEvents.
  */
 public final class CriServices implements AutoCloseable {
   /**
@@ -27,11 +27,14 @@ public final class CriServices implements AutoCloseable {
   private final List<BindableService> services;
   private final ExitCollector exits;
   private final StreamingServer streaming;
+  private final PodSandboxes sandboxes;
 
-  private CriServices(List<BindableService> services, ExitCollector exits, StreamingServer streaming) {
+  private CriServices(List<BindableService> services, ExitCollector exits, StreamingServer streaming,
+      PodSandboxes sandboxes) {
     this.services = services;
     this.exits = exits;
     this.streaming = streaming;
+    this.sandboxes = sandboxes;
   }
 
   /**
@@ -46,13 +49,13 @@ public final class CriServices implements AutoCloseable {
     ExitRecords exits = new ExitRecords(cri);
     CriContainers containers = new CriContainers(cri, images, exits);
     PodSandboxes sandboxes = new PodSandboxes(cri, new PodNamespaces(state.resolve("pods")), containers,
-        NodeBoot.id());
+        NodeBoot.current());
     return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
         new ContainerSamples(cri, images), new PodNetworkSamples(cri),
         new PodCgroupMemory(Path.of("/sys/fs/cgroup")),
         new ContainerEvents(cri, sandboxes, containers),
         new CriStreaming(cri, streaming, ExitRecords::recorded)),
-        new ImageService(images)), new ExitCollector(cri, exits), streaming);
+        new ImageService(images)), new ExitCollector(cri, exits), streaming, sandboxes);
   }
 
   /** RuntimeService and ImageService. */
@@ -67,6 +70,7 @@ public final class CriServices implements AutoCloseable {
    */
   public void start() {
     exits.start();
+    sandboxes.watchRunningHolders();
     try {
       streaming.listen();
     } catch (StatusRuntimeException e) {

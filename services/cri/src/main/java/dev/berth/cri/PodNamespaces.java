@@ -8,7 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
@@ -26,10 +31,50 @@ final class PodNamespaces {
   private static final long COMMAND_SECONDS = 10;
 
   private final Path dir;
+  private final List<Consumer<String>> holderEndListeners = new CopyOnWriteArrayList<>();
+  /** The pods whose running holder is watched, so that none is watched twice. */
+  private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
   /** @param dir where the pins go: berthd's state directory, as they must not outlive a reboot */
   PodNamespaces(Path dir) {
     this.dir = dir;
+  }
+
+  /**
+   * Tells {@code listener} the pod's id when a PID namespace holder ends, however it ends
+   * (StopPodSandbox's kill, a kill from outside), as containerd's sandbox exit monitor hears of
+   * its pause container's end; the returned Runnable stops telling it.
+   */
+  Runnable whenHolderEnds(Consumer<String> listener) {
+    holderEndListeners.add(listener);
+    return () -> holderEndListeners.remove(listener);
+  }
+
+  /** Watches the holders that run already: those of pods made before this berthd started. */
+  void watchRunningHolders() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> pods = Files.list(dir)) {
+      pods.map(pod -> pod.getFileName().toString()).forEach(this::watchHolder);
+    } catch (IOException e) {
+      LOG.warning("cannot list the pods under " + dir + " to watch their PID namespace holders: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The holder is not berthd's child (it runs in a session of its own, and may be a berthd's
+   * before this one), so its end is polled for by the JDK's onExit.
+   */
+  private void watchHolder(String sandboxId) {
+    pidHolder(sandboxId).pid().flatMap(ProcessHandle::of).ifPresent(holder -> {
+      if (watched.add(sandboxId)) {
+        holder.onExit().thenRun(() -> {
+          watched.remove(sandboxId);
+          holderEndListeners.forEach(l -> l.accept(sandboxId));
+        });
+      }
+    });
   }
 
   Path ipc(String sandboxId) {
@@ -101,6 +146,7 @@ final class PodNamespaces {
       try {
         Files.createDirectories(dir.resolve(sandboxId));
         holder.start();
+        watchHolder(sandboxId);
       } catch (IOException e) {
         throw Errors.internal(e, "cannot start the holder of pod %s's PID namespace: %s", sandboxId, e.getMessage());
       }
@@ -121,6 +167,7 @@ final class PodNamespaces {
       Files.createDirectories(dir.resolve(sandboxId));
       if (sharedPid) {
         pidHolder(sandboxId).start();
+        watchHolder(sandboxId);
       }
       if (!hostIpc) {
         Files.write(ipc(sandboxId), new byte[0]);

@@ -50,10 +50,10 @@ final class PodSandboxes {
   private final PodNamespaces namespaces;
   private final CriContainers containers;
   private final ContainerClient records;
-  private final String boot;
+  private final NodeBoot boot;
 
-  /** @param boot this boot of the node ({@link NodeBoot#id}), named in the pods made */
-  PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers, String boot) {
+  /** @param boot this boot of the node, named in the pods made */
+  PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers, NodeBoot boot) {
     this.api = api;
     this.boot = boot;
     this.namespaces = namespaces;
@@ -114,17 +114,16 @@ final class PodSandboxes {
   }
 
   /**
-   * The boot is compared with the one the record names, and the holder looked at (two small files
-   * read), only for a pod not stopped, which has something to lose. A pod made by a berthd before
-   * pods named their boot has only its holder to go by.
+   * The boot is compared with the one the record names ({@link NodeBoot#earlierThan}: for a pod
+   * made by a berthd before pods named their boot, the record's creation time), and the holder
+   * looked at (two small files read), only for a pod not stopped, which has something to lose.
    */
   private Sandbox sandboxOf(Container record) {
     Sandbox kept = new Sandbox(record, CriRecords.config(record, PodSandboxConfig.class), false);
     if (!kept.notStopped()) {
       return kept;
     }
-    String madeOn = record.getLabelsMap().getOrDefault(CriRecords.BOOT_ID, boot);
-    return !madeOn.equals(boot) || namespaces.pidHolderGone(kept.id())
+    return boot.earlierThan(record) || namespaces.pidHolderGone(kept.id())
         ? new Sandbox(record, kept.config(), true) : kept;
   }
 
@@ -153,7 +152,7 @@ final class PodSandboxes {
         .putLabels(ContainerLabels.CREATED_BY, "cri")
         .putLabels(CriRecords.KIND, CriRecords.SANDBOX)
         .putLabels(CriRecords.STATE, CriRecords.READY)
-        .putLabels(CriRecords.BOOT_ID, boot)
+        .putLabels(CriRecords.BOOT_ID, boot.id())
         .setRuntime(Container.Runtime.newBuilder().setName(CriRecords.RUNTIME))
         // no process runs for the sandbox itself: an empty spec
         .setSpec(Any.newBuilder().setTypeUrl(SpecJson.TYPE_URL).setValue(ByteString.copyFromUtf8("{}")))
@@ -276,6 +275,16 @@ final class PodSandboxes {
     }
     return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
         .map(this::sandboxOf);
+  }
+
+  /** Tells {@code listener} a pod's id when its PID namespace holder ends ({@link PodNamespaces#whenHolderEnds}). */
+  Runnable whenHolderEnds(java.util.function.Consumer<String> listener) {
+    return namespaces.whenHolderEnds(listener);
+  }
+
+  /** Watches the holders of the pods made before this berthd started, as run watches those it starts. */
+  void watchRunningHolders() {
+    namespaces.watchRunningHolders();
   }
 
   /** The pod's PID namespace holder as a container joins it, while it runs; empty for a pod without one. */

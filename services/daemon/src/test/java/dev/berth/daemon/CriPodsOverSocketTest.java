@@ -843,6 +843,57 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void aPodWhoseHolderEndsIsToldStoppedOnceByGetContainerEventsAsContainerdsSandboxExit() throws Exception {
+    PodSandboxConfig config = pod("holder-ends").build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
+    Context.CancellableContext following = Context.current().withCancellation();
+    following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ContainerEventResponse e) {
+            if (e.getContainerId().equals(pod)) {
+              events.add(e);
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        }));
+    try {
+      String sleeper = create(pod, busybox("sleeper", "exec sleep 1000"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
+      awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+      long holder = JSON.readTree(cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod)
+          .setVerbose(true).build()).getInfoOrThrow("info")).path("pid").asLong();
+      assertEquals("berth-pod", command(holder));
+      assertEquals(null, events.poll(), "nothing told of the pod while its holder runs");
+
+      // killed from outside, as containerd's pause container may be: its end is told at once,
+      // not at the kubelet's next ListPodSandbox
+      ProcessHandle.of(holder).ifPresent(ProcessHandle::destroyForcibly);
+      ContainerEventResponse stopped = events.poll(20, TimeUnit.SECONDS);
+      assertTrue(stopped != null, "no event for the pod whose holder ended");
+      assertEquals(ContainerEventType.CONTAINER_STOPPED_EVENT, stopped.getContainerEventType());
+      assertEquals(PodSandboxState.SANDBOX_NOTREADY, stopped.getPodSandboxStatus().getState(), stopped.toString());
+      assertEquals(pod, stopped.getPodSandboxStatus().getId());
+      assertEquals(List.of(sleeper), stopped.getContainersStatusesList().stream().map(ContainerStatus::getId).toList(),
+          "the pod's containers' statuses, as containerd sends them");
+      // the kubelet's StopPodSandbox then finds no holder to end: nothing more is told of the pod
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      assertEquals(null, events.poll(2, TimeUnit.SECONDS), "told once");
+    } finally {
+      following.cancel(null);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
   void everyPodMadeBeforeTheNodeRebootedIsNotReadyAsContainerdsWhoseSandboxTasksAreGone() throws Exception {
     PodSandboxConfig config = pod("rebooted").build();
     PodSandboxConfig hostConfig = pod("rebooted-host").setLinux(LinuxPodSandboxConfig.newBuilder()
@@ -853,6 +904,11 @@ class CriPodsOverSocketTest {
         .getPodSandboxId();
     try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
       assertEquals(List.of(PodSandboxState.SANDBOX_READY), podStates(PodSandboxFilter.newBuilder().setId(pod)));
+      // as an older berthd made it, without naming its boot: made on this boot, it stays ready
+      ContainersGrpc.newBlockingStub(k8s.channel()).update(UpdateContainerRequest.newBuilder()
+          .setContainer(containerd.services.containers.v1.Container.newBuilder().setId(hostPod))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels.io.berth.cri.boot-id")).build());
+      assertEquals(List.of(PodSandboxState.SANDBOX_READY), podStates(PodSandboxFilter.newBuilder().setId(hostPod)));
       // a reboot takes berthd's state directory, its pods' namespaces and holders with it: what
       // this boot finds of a pod is its record, naming the boot it was made on
       for (String id : List.of(pod, hostPod)) {

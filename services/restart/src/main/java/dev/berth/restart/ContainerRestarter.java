@@ -15,6 +15,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import containerd.v1.types.Status;
 import dev.berth.api.grpc.Channels;
+import dev.berth.api.grpc.LabelPreconditions;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.RestartPolicy;
@@ -26,6 +27,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -188,22 +190,26 @@ final class ContainerRestarter {
         LOG.info(key + ": not restarted: " + e.getStatus());
         return Outcome.LEFT_ALONE;
       }
+      Optional<Integer> counted = Optional.empty();
       try {
         if (!recordRestart(key, ns, container, restart)) {
           return Outcome.LEFT_ALONE;
         }
+        counted = Optional.of(restart);
       } catch (StatusRuntimeException count) {
         if (count.getStatus().getCode() == Code.NOT_FOUND) {
           return removedWhileRestarting(key, e);
         }
         LOG.warning(key + ": cannot record restart " + restart + ": " + count.getStatus());
       }
-      return failed(key, ns, e);
+      return failed(key, ns, e, counted);
     }
+    Optional<Integer> counted = Optional.empty();
     try {
       if (!recordRestart(key, ns, container, restart)) {
         return Outcome.LEFT_ALONE;
       }
+      counted = Optional.of(restart);
       // when the start was asked for: a process that ends at once may end before start returns
       Instant began = Instant.now();
       tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
@@ -218,7 +224,7 @@ final class ContainerRestarter {
         LOG.info(key + ": not restarted: " + e.getStatus());
         return Outcome.LEFT_ALONE;
       }
-      return failed(key, ns, e);
+      return failed(key, ns, e, counted);
     }
     if (stoppedMeanwhile(ns, key)) {
       return Outcome.LEFT_ALONE;
@@ -228,31 +234,33 @@ final class ContainerRestarter {
   }
 
   /**
-   * Writes the restart's count and marks ({@link #labelUpdate}); false when a user's stop landed
-   * between the look this restart was decided on and this write (a new
-   * {@link ContainerLabels#STOP_REQUEST}), which then put the running status over it. The stop's
-   * client looked at the task before this write and found nothing running to stop, so the stop
-   * is carried out here ({@link #undoRestart}) and the restart goes no further. A stop written
-   * after this write is seen by {@link #stoppedMeanwhile}.
+   * Writes the restart's count and marks ({@link #labelUpdate}) on condition that no user's stop
+   * landed since the look this restart was decided on (the same {@link ContainerLabels#STOP_REQUEST},
+   * checked by the store in the write's transaction: {@link LabelPreconditions}); false when one
+   * did, whose stopped status then stands. The stop's client looked at the task before this write
+   * and found nothing running to stop, so the stop is carried out here ({@link #undoRestart}) and
+   * the restart goes no further. A stop written after this write is seen by {@link #stoppedMeanwhile}.
    */
   private boolean recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
     beforeRestartRecorded.run();
-    Container written = containers(ns).update(labelUpdate(key, decidedOn, restart)).getContainer();
-    String before = decidedOn.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
-    String now = written.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "");
-    if (before.equals(now)) {
+    Channel unlessStopped = LabelPreconditions.require(ns, Map.of(ContainerLabels.STOP_REQUEST,
+        decidedOn.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "")));
+    try {
+      containers(unlessStopped).update(labelUpdate(key, decidedOn, restart));
       return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
+        throw e;
+      }
     }
     undoRestart(key, ns);
     return false;
   }
 
   /**
-   * Deletes the task this restart created and puts a user's stop back over this restart's running
-   * status, unless the user started the container again since the stop: the delete comes first,
-   * and a task that can no longer be deleted runs, started by the user's start, which wrote
-   * running itself and is left as it is. (Writing stopped first would put it over that start's
-   * running, and take the refused delete for a failed restart.)
+   * Deletes the task this restart created, which its user's stop left to it; the record keeps
+   * that stop. A task that can no longer be deleted runs, started by the user's start since, which
+   * wrote running itself: both are left as they are.
    */
   private void undoRestart(ContainerKey key, Channel ns) {
     try {
@@ -261,14 +269,10 @@ final class ContainerRestarter {
       if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
         throw e;
       }
-      LOG.info(key + ": stopped and started again by its user as berthd's start brought it back; left to that start");
+      LOG.info(key + ": stopped and started again by its user as berthd's restart brought it back; left to that start");
       return;
     }
-    LOG.info(key + ": stopped by its user as berthd's start brought it back; left stopped");
-    containers(ns).update(UpdateContainerRequest.newBuilder()
-        .setContainer(Container.newBuilder().setId(key.id())
-            .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)).build());
+    LOG.info(key + ": stopped by its user as berthd's restart brought it back; left stopped");
   }
 
   /**
@@ -313,9 +317,11 @@ final class ContainerRestarter {
    * It is marked {@link ContainerLabels#RESTART_FAILED_MARK}, not stopped by its user, so that
    * berthd's next start takes it up again as Docker's does; the mark is a label of its own and
    * {@link ContainerLabels#RESTART_STATUS} is left as it is, so a user's stop that lands meanwhile
-   * stays a stop (the containers store has no conditional update to check it was not written).
+   * stays a stop. The mark is written on condition that the record still has the restart count
+   * this restart wrote ({@code counted}, when it could): a user's start since, which resets the
+   * count, runs the container and must not show it as a failed restart.
    */
-  private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e) {
+  private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e, Optional<Integer> counted) {
     try {
       containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build());
     } catch (StatusRuntimeException gone) {
@@ -328,8 +334,10 @@ final class ContainerRestarter {
       return Outcome.FAILED;
     }
     LOG.warning(key + ": restart failed, left stopped: " + e.getStatus());
+    Channel unlessStarted = counted.isEmpty() ? ns
+        : LabelPreconditions.require(ns, Map.of(ContainerLabels.RESTART_COUNT, Integer.toString(counted.get())));
     try {
-      containers(ns).update(UpdateContainerRequest.newBuilder()
+      containers(unlessStarted).update(UpdateContainerRequest.newBuilder()
           .setContainer(Container.newBuilder().setId(key.id())
               .putLabels(ContainerLabels.RESTART_FAILED_MARK, ContainerLabels.TRUE)
               .putLabels(ContainerLabels.START_ERROR,
@@ -340,6 +348,10 @@ final class ContainerRestarter {
     } catch (StatusRuntimeException notRecorded) {
       if (notRecorded.getStatus().getCode() == Code.NOT_FOUND) {
         return removedWhileRestarting(key, e);
+      }
+      if (notRecorded.getStatus().getCode() == Code.FAILED_PRECONDITION) {
+        LOG.info(key + ": started by its user after its restart failed; left to that start");
+        return Outcome.LEFT_ALONE;
       }
       // not marked stopped, it would show as restarting for ever: looked at again
       LOG.warning(key + ": cannot record its failed restart, will retry: " + notRecorded.getStatus());

@@ -22,9 +22,12 @@ import containerd.services.tasks.v1.CreateTaskResponse;
 import containerd.services.tasks.v1.GetRequest;
 import containerd.services.tasks.v1.GetResponse;
 import containerd.services.tasks.v1.TasksGrpc;
+import dev.berth.api.grpc.LabelPreconditions;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.containers.ContainerTasks;
+import dev.berth.common.grpc.RequestContext;
+import dev.berth.common.grpc.ServiceInterceptors;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -35,6 +38,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -183,7 +187,7 @@ class ContainerRestarterTest {
   /**
    * One container berthd's start brings back (its task ended), whose record the Containers fake
    * keeps as the store does: an update writes the labels its mask names (removing those it names
-   * without a value) and answers the record as it is after the write.
+   * without a value), if its label preconditions hold, and answers the record as it is after the write.
    */
   private static final class BroughtBack {
     final Map<String, String> labels = new java.util.concurrent.ConcurrentHashMap<>();
@@ -208,6 +212,11 @@ class ContainerRestarterTest {
       @Override
       public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
         synchronized (labels) {
+          Optional<String> unmet = LabelPreconditions.unmet(RequestContext.labelPreconditions(), labels);
+          if (unmet.isPresent()) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription(unmet.get()).asRuntimeException());
+            return;
+          }
           for (String path : request.getUpdateMask().getPathsList()) {
             String key = path.substring("labels.".length());
             String value = request.getContainer().getLabelsMap().get(key);
@@ -225,6 +234,10 @@ class ContainerRestarterTest {
 
     /** What lands just before the next delete reaches the Tasks service: a user's calls, say. */
     volatile Runnable beforeNextDelete = () -> { };
+    /** What lands just after the next delete: a user's calls, say. */
+    volatile Runnable afterNextDelete = () -> { };
+    /** What the runtime answers the next start with, if it refuses it. */
+    volatile Status nextStartFailure;
 
     /** The task's status, as the Tasks service has it: the one that ended, then the ones made. */
     volatile containerd.v1.types.Status task = containerd.v1.types.Status.STOPPED;
@@ -252,6 +265,9 @@ class ContainerRestarterTest {
           return;
         }
         task = null;
+        Runnable landed = afterNextDelete;
+        afterNextDelete = () -> { };
+        landed.run();
         response.onNext(DeleteResponse.getDefaultInstance());
         response.onCompleted();
       }
@@ -267,6 +283,12 @@ class ContainerRestarterTest {
       @Override
       public void start(StartRequest request, StreamObserver<StartResponse> response) {
         calls.add("start");
+        Status failure = nextStartFailure;
+        nextStartFailure = null;
+        if (failure != null) {
+          response.onError(failure.asRuntimeException());
+          return;
+        }
         task = containerd.v1.types.Status.RUNNING;
         response.onNext(StartResponse.getDefaultInstance());
         response.onCompleted();
@@ -297,7 +319,7 @@ class ContainerRestarterTest {
       Runnable beforeRestartRecorded) throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(containers).addService(tasks).build().start();
+        .addService(ServiceInterceptors.wrap(containers)).addService(ServiceInterceptors.wrap(tasks)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     return new ContainerRestarter(channel, beforeRestartRecorded);
   }
@@ -562,6 +584,46 @@ class ContainerRestarterTest {
     assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
     assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
     assertEquals(List.of("delete", "create", "start", "delete"), fakes.calls);
+  }
+
+  @Test
+  void aUsersStartLandingBetweenTheUndoOfBerthdsRestartAndItsEndStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("unless-stopped", ContainerLabels.START_FAILED);
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      // the user's stop, before berthd's restart is recorded; the undo deletes the restart's task
+      // and the user's start (berthctl's Tasks calls, then its write) lands right after
+      new ContainerTasks(channel).markStopped(Container.newBuilder().setId(KEY.id()).build());
+      fakes.afterNextDelete = () -> {
+        TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(KEY.id()).build());
+        tasks.start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+        new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build());
+      };
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs");
+    assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS),
+        "the record says so, and berthd's next start brings an unless-stopped container back");
+    assertEquals(List.of("delete", "create", "delete", "create", "start"), fakes.calls);
+  }
+
+  @Test
+  void aUsersStartLandingAfterAFailedRestartIsNotMarkedAFailedRestart() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    fakes.nextStartFailure = Status.UNKNOWN.withDescription("runc start failed: exec format error");
+    // the restart's unstarted task is deleted, then the user's start runs the container
+    fakes.afterNextDelete = () -> fakes.afterNextDelete = () -> {
+      TasksGrpc.TasksBlockingStub tasks = TasksGrpc.newBlockingStub(channel);
+      tasks.create(CreateTaskRequest.newBuilder().setContainerId(KEY.id()).build());
+      tasks.start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+      new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build());
+    };
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter(fakes.containers, fakes.tasks)
+        .evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task);
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed restart");
+    assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
+    assertEquals(List.of("delete", "create", "start", "delete", "create", "start"), fakes.calls);
   }
 
   @Test

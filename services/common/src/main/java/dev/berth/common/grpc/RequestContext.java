@@ -2,11 +2,14 @@ package dev.berth.common.grpc;
 
 import io.grpc.Context;
 import dev.berth.api.grpc.Headers;
+import dev.berth.api.grpc.LabelPreconditions;
+import java.util.Map;
 
-/** What the caller's metadata headers say about the request: its namespace and lease. */
+/** What the caller's metadata headers say about the request: its namespace, lease and label preconditions. */
 public final class RequestContext {
   static final Context.Key<String> NAMESPACE = Context.key("berth-namespace");
   static final Context.Key<String> LEASE = Context.key("berth-lease");
+  static final Context.Key<Map<String, String>> LABEL_PRECONDITIONS = Context.key("berth-label-preconditions");
   static final Context.Key<Boolean> NAMESPACE_GIVEN = Context.key("berth-namespace-given");
 
   private RequestContext() {}
@@ -25,5 +28,11 @@ public final class RequestContext {
   /** The lease named by the current call, or null. */
   public static String lease() {
     return LEASE.get();
+  }
+
+  /** The {@link LabelPreconditions} of the current call: label to the value it must have ("" for absent). */
+  public static Map<String, String> labelPreconditions() {
+    Map<String, String> expected = LABEL_PRECONDITIONS.get();
+    return expected == null ? Map.of() : expected;
   }
 }

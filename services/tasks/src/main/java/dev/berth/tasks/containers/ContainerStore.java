@@ -7,6 +7,7 @@ import dev.berth.api.Identifiers;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.grpc.LabelPreconditions;
 import dev.berth.common.grpc.NamespaceRegistrar;
 import dev.berth.common.store.LabelMask;
 import dev.berth.common.store.Labels;
@@ -84,9 +85,22 @@ public final class ContainerStore implements ContainerLookup {
    * runtime and the snapshotter cannot change (INVALID_ARGUMENT), as in containerd.
    */
   public Container update(String namespace, Container requested, List<String> maskPaths) {
+    return update(namespace, requested, maskPaths, Map.of());
+  }
+
+  /**
+   * {@link #update}, made only if each label of {@code expected} still has its value there ("" for
+   * absent), checked in the write's transaction ({@link LabelPreconditions}); FAILED_PRECONDITION,
+   * nothing written, otherwise.
+   */
+  public Container update(String namespace, Container requested, List<String> maskPaths, Map<String, String> expected) {
     Identifiers.validate("container id", requested.getId());
     return store.write(c -> {
       Container current = find(c, namespace, requested.getId()).orElseThrow(() -> notFound(namespace, requested.getId()));
+      Optional<String> unmet = LabelPreconditions.unmet(expected, current.getLabelsMap());
+      if (unmet.isPresent()) {
+        throw Errors.failedPrecondition("container %s: %s", requested.getId(), unmet.get());
+      }
       Container updated = new MaskedUpdate(current, requested).apply(maskPaths);
       validate(updated);
       checkNameFree(c, namespace, updated);

@@ -23,7 +23,10 @@ import dev.berth.common.grpc.RequestContext;
 import dev.berth.tasks.containers.ContainerStore;
 import io.grpc.stub.StreamObserver;
 
-/** containerd's Containers API over {@link ContainerStore}, announcing changes as /containers/* events. */
+/**
+ * containerd's Containers API over {@link ContainerStore}, announcing changes as /containers/*
+ * events; an Update honours Berth's {@link dev.berth.api.grpc.LabelPreconditions} headers.
+ */
 public final class ContainersService extends ContainersGrpc.ContainersImplBase {
   private final ContainerStore containers;
   private final EventPublisher events;
@@ -78,7 +81,8 @@ public final class ContainersService extends ContainersGrpc.ContainersImplBase {
   @Override
   public void update(UpdateContainerRequest request, StreamObserver<UpdateContainerResponse> response) {
     String namespace = RequestContext.namespace();
-    Container container = containers.update(namespace, request.getContainer(), request.getUpdateMask().getPathsList());
+    Container container = containers.update(namespace, request.getContainer(), request.getUpdateMask().getPathsList(),
+        RequestContext.labelPreconditions());
     events.publish(namespace, "/containers/update", ContainerUpdate.newBuilder()
         .setId(container.getId()).setImage(container.getImage()).putAllLabels(container.getLabelsMap())
         .setSnapshotKey(container.getSnapshotKey()).build());

@@ -21,6 +21,7 @@ import containerd.services.containers.v1.ListContainersRequest;
 import containerd.services.containers.v1.UpdateContainerRequest;
 import dev.berth.common.events.EventPublisher;
 import dev.berth.api.grpc.BerthException;
+import dev.berth.api.grpc.LabelPreconditions;
 import dev.berth.common.store.MetadataStore;
 import dev.berth.common.testing.InProcessServices;
 import dev.berth.tasks.server.ContainersService;
@@ -196,6 +197,34 @@ class ContainersServiceTest {
     ContainerUpdate event = (ContainerUpdate) payloads.get(payloads.size() - 1);
     assertEquals("new:1", event.getImage());
     assertEquals("other", event.getSnapshotKey());
+  }
+
+  @Test
+  void anUpdateWithLabelPreconditionsWritesOnlyWhileTheyHold() {
+    create(container("web").putLabels("stop", "s1"));
+    UpdateContainerRequest toRunning = UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId("web").putLabels("status", "running"))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels.status")).build();
+    ContainersGrpc.ContainersBlockingStub ifStoppedByS1 = ContainersGrpc.newBlockingStub(
+        LabelPreconditions.require(server.inNamespace("ns1"), java.util.Map.of("stop", "s1", "status", "")));
+    assertEquals("running", ifStoppedByS1.update(toRunning).getContainer().getLabelsMap().get("status"));
+    ContainersGrpc.ContainersBlockingStub ifStopS1 = ContainersGrpc.newBlockingStub(
+        LabelPreconditions.require(server.inNamespace("ns1"), java.util.Map.of("stop", "s1")));
+
+    int events = topics.size();
+    api.update(UpdateContainerRequest.newBuilder().setContainer(Container.newBuilder().setId("web").putLabels("stop", "s2"))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels.stop")).build());
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ifStopS1.update(toRunning));
+    assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+    assertTrue(refused.getStatus().getDescription().contains("label stop is \"s2\", not \"s1\""),
+        refused.getStatus().getDescription());
+    assertEquals(events + 1, topics.size(), "no event for the refused update");
+
+    ContainersGrpc.ContainersBlockingStub ifAbsent = ContainersGrpc.newBlockingStub(
+        LabelPreconditions.require(server.inNamespace("ns1"), java.util.Map.of("status", "")));
+    fails(Status.Code.FAILED_PRECONDITION, () -> ifAbsent.update(toRunning));
+    fails(Status.Code.NOT_FOUND, () -> ifAbsent.update(toRunning.toBuilder()
+        .setContainer(Container.newBuilder().setId("gone")).build()));
   }
 
   @Test
