@@ -221,7 +221,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       // on a user-defined network, an alias of the linked container there
       ok("network", "create", "linknet");
       ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
-      String storeIp = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store").out().strip();
+      String storeIp = ok("inspect", "-f", "{{.NetworkSettings.Networks.linknet.IPAddress}}", "store").out().strip();
       String linked = ok("run", "--rm", "--network", "linknet", "--link", "store:cache", "busybox", "cat", "/etc/hosts")
           .out();
       assertTrue(linked.lines().anyMatch(l -> l.matches(storeIp.replace(".", "\\.") + "\\s+cache")), linked);
@@ -233,7 +233,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("rm", "-f", "store2");
       ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
       Cli.Result gone = berthd.ctl("exec", "linking", "sh", "-c", "nslookup cache 127.0.0.11");
-      assertFalse(gone.out().contains("Address: " + ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store")
+      assertFalse(gone.out().contains("Address: " + ok("inspect", "-f", "{{.NetworkSettings.Networks.linknet.IPAddress}}", "store")
           .out().strip()), gone::toString);
 
       Cli.Result elsewhere = berthd.ctl("run", "--rm", "--link", "store:cache", "busybox", "true");
@@ -283,7 +283,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     try {
       ok("network", "create", "connlink");
       ok("run", "-d", "--name", "backend", "--network", "connlink", "busybox", "sleep", "1000");
-      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "backend").out().strip();
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.Networks.connlink.IPAddress}}", "backend").out().strip();
       Predicate<String> aliased = hosts -> hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+api"));
       ok("run", "-d", "--name", "front", "busybox", "sleep", "1000");
       ok("network", "connect", "--link", "backend:api", "connlink", "front");
@@ -566,7 +566,15 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "fixed", "--network", "fixednet", "--ip", "10.203.7.42", "--dns-search", "example.com",
           "--dns-search", "corp.example", "busybox", "sleep", "1000");
       JsonNode inspected = JSON.readTree(ok("inspect", "fixed").stdout()).get(0);
-      assertEquals("10.203.7.42", inspected.get("NetworkSettings").get("IPAddress").asText());
+      JsonNode settings = inspected.get("NetworkSettings");
+      assertEquals("10.203.7.42", settings.get("Networks").get("fixednet").get("IPAddress").asText());
+      // as Docker 27's: the top-level fields are the default bridge's endpoint alone
+      for (String field : List.of("IPAddress", "Gateway", "MacAddress", "EndpointID", "GlobalIPv6Address",
+          "IPv6Gateway")) {
+        assertEquals("", settings.get(field).asText(), field);
+      }
+      assertEquals(0, settings.get("IPPrefixLen").asInt());
+      assertEquals("\n", ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "fixed").out());
       assertEquals("[\"example.com\",\"corp.example\"]", inspected.get("HostConfig").get("DnsSearch").toString());
       assertTrue(ok("exec", "fixed", "ip", "-4", "addr", "show", "eth0").out().contains("inet 10.203.7.42/24 "));
       assertTrue(ok("exec", "fixed", "cat", "/etc/resolv.conf").out().contains("search example.com corp.example\n"));
@@ -813,7 +821,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String hex = "([0-9a-f]{64})";
       Matcher m = Pattern.compile(hex + " " + hex + " " + hex + " " + hex + "\n").matcher(twonets);
       assertTrue(m.matches(), twonets);
-      assertEquals(m.group(3), m.group(2), "the top level is the first network's");
+      assertEquals(m.group(3), m.group(2), "the top level is the default bridge's");
       assertNotEquals(m.group(3), m.group(4), "an endpoint per network");
       assertEquals(twonets, ok("inspect", "-f", ids, "twonets").out());
       JsonNode attached = JSON.readTree(ok("network", "inspect", "ids2").stdout()).get(0).get("Containers").get(id);

@@ -28,7 +28,7 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       assertEquals("fd00:db8:7::3", endpoint.get("GlobalIPv6Address").asText(), endpoint::toString);
       assertEquals(64, endpoint.get("GlobalIPv6PrefixLen").asInt());
       assertEquals("fd00:db8:7::1", endpoint.get("IPv6Gateway").asText());
-      assertEquals("fd00:db8:7::3", settings.get("GlobalIPv6Address").asText());
+      assertEquals("", settings.get("GlobalIPv6Address").asText(), "the default bridge's alone, as Docker 27's");
 
       String addresses = ok("exec", "two", "ip", "-6", "addr").out();
       assertTrue(addresses.contains("inet6 fd00:db8:7::3/64"), addresses);

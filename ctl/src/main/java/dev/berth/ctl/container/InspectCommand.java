@@ -275,6 +275,9 @@ public final class InspectCommand implements Callable<Integer> {
   }
 
   /** Docker's MountPoint fields, in the order its JSON has them. */
+  /** The name of Docker's default network, whose endpoint alone fills NetworkSettings' top-level fields. */
+  private static final String DEFAULT_BRIDGE = "bridge";
+
   private static final List<String> MOUNT_POINT_FIELDS =
       List.of("Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation");
 
@@ -439,7 +442,6 @@ public final class InspectCommand implements Callable<Integer> {
     // sorted, as Go writes a map
     Map<String, ArrayNode> published = new TreeMap<>();
     JsonNode exposed = config.config().path("ExposedPorts");
-    boolean first = true;
     for (Attachment a : attachments) {
       if (a.getMode() == Mode.CONTAINER) {
         // in another's network namespace, as Docker shows it: no network of its own
@@ -470,7 +472,9 @@ public final class InspectCommand implements Callable<Integer> {
           endpoint.put("MacAddress", result.getInterfaces(ip.getInterface()).getMac());
         }
       }
-      if (first) {
+      if (a.getNetwork().equals(DEFAULT_BRIDGE)) {
+        // Docker's deprecated top-level fields are the default bridge's endpoint alone, empty on
+        // any other network (its getDefaultNetworkSettings)
         settings.put("EndpointID", a.getEndpointId())
             .put("IPAddress", endpoint.path("IPAddress").asText())
             .put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt())
@@ -479,7 +483,6 @@ public final class InspectCommand implements Callable<Integer> {
             .put("GlobalIPv6Address", endpoint.path("GlobalIPv6Address").asText())
             .put("GlobalIPv6PrefixLen", endpoint.path("GlobalIPv6PrefixLen").asInt())
             .put("IPv6Gateway", endpoint.path("IPv6Gateway").asText());
-        first = false;
       }
       for (PortMapping p : a.getPortMappingsList()) {
         ArrayNode bindings = published.computeIfAbsent(p.getContainerPort() + "/"
