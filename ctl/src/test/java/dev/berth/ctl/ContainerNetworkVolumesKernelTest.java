@@ -640,11 +640,22 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     Cli.Result malformed = berthd.ctl("run", "--rm", "--mac-address", "02:42:ac:11:00", "busybox", "true");
     assertEquals(125, malformed.exit(), malformed::toString);
     assertTrue(malformed.stderr().contains("MAC address"), malformed::toString);
-    Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--mac-address", "02:42:ac:11:00:98", "busybox",
-        "true");
-    assertEquals("berthctl: Error response from daemon: conflicting options: mac-address and the network mode."
-        + RUN_HELP, host.stderr());
     assertEquals("", ok("ps", "-aq").out());
+    // as Docker 27's daemon: taken without an interface of the container's own, and unused
+    try {
+      ok("run", "-d", "--name", "owner", "busybox", "sleep", "1000");
+      String ownerMac = ok("exec", "owner", "cat", "/sys/class/net/eth0/address").out();
+      ok("run", "-d", "--name", "guest", "--network", "container:owner", "--mac-address", "02:42:ac:11:00:98",
+          "busybox", "sleep", "1000");
+      assertEquals(ownerMac, ok("exec", "guest", "cat", "/sys/class/net/eth0/address").out());
+      assertEquals("\n", ok("inspect", "-f", "{{.Config.MacAddress}}", "guest").out());
+      Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--mac-address", "02:42:ac:11:00:98",
+          "busybox", "true");
+      assertEquals(0, host.exit(), host::toString);
+      assertEquals("", host.stderr());
+    } finally {
+      removeContainers();
+    }
   }
 
   @Test

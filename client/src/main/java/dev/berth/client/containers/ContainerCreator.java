@@ -887,8 +887,9 @@ public final class ContainerCreator {
     if (o.ip6 != null) {
       labels.put(ContainerLabels.IP6, o.ip6);
     }
-    if (o.macAddress != null) {
-      labels.put(ContainerLabels.MAC_ADDRESS, MacAddress.parse(o.macAddress).toString());
+    String mac = ownInterfaceMac(o, network);
+    if (mac != null) {
+      labels.put(ContainerLabels.MAC_ADDRESS, mac);
     }
     if (o.interactive) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
@@ -954,6 +955,16 @@ public final class ContainerCreator {
     }
   }
 
+  /**
+   * {@code --mac-address} for the container's own interface, or null. With {@code host}, {@code none}
+   * and {@code container:X} the container has no interface of its own: Docker 27's daemon (API 1.44
+   * and later, where the address is the endpoint's) takes the flag there and does nothing with it.
+   */
+  private static String ownInterfaceMac(ContainerOptions o, String network) {
+    boolean ownInterface = !network.equals("host") && !network.equals("none") && !network.startsWith("container:");
+    return o.macAddress == null || !ownInterface ? null : MacAddress.parse(o.macAddress).toString();
+  }
+
   /** docker's Config and HostConfig of the new container, for inspect and start. */
   private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, IsolationFlags isolation,
       ImageConfig imageConfig, Spec spec, List<String> entrypoint, List<String> cmd, String network, String name) {
@@ -961,8 +972,9 @@ public final class ContainerCreator {
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
     c.put("Domainname", o.domainname == null ? "" : o.domainname);
     c.put("User", o.user != null ? o.user : imageConfig.user());
-    if (o.macAddress != null) {
-      c.put("MacAddress", MacAddress.parse(o.macAddress).toString());
+    String mac = ownInterfaceMac(o, network);
+    if (mac != null) {
+      c.put("MacAddress", mac);
     }
     c.put("AttachStdin", o.interactive && !o.detach).put("AttachStdout", !o.detach).put("AttachStderr", !o.detach);
     c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);
