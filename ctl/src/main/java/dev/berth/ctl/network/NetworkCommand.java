@@ -359,6 +359,9 @@ public final class NetworkCommand extends GroupCommand {
   private static Map<String, String> ipv6IpamConfig(Network n) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("Subnet", n.getIpv6Subnet());
+    if (!n.getIpv6IpRange().isEmpty()) {
+      config.put("IPRange", n.getIpv6IpRange());
+    }
     config.put("Gateway", n.getIpv6Gateway());
     return config;
   }

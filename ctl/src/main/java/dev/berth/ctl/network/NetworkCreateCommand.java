@@ -5,7 +5,9 @@ import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
@@ -123,27 +125,22 @@ final class NetworkCreateCommand implements Callable<Integer> {
     // as Docker's CLI pairs them: each family's subnet with the gateway of its family
     String subnet = one("--subnet", ofFamily(subnets, false));
     String subnet6 = one("--subnet", ofFamily(subnets, true));
-    String ipRange = one("--ip-range", ipRanges);
+    String ipRange = one("--ip-range", ofFamily(ipRanges, false));
+    String ipRange6 = one("--ip-range", ofFamily(ipRanges, true));
     String gateway = one("--gateway", ofFamily(gateways, false));
     String gateway6 = one("--gateway", ofFamily(gateways, true));
-    if (ipRange != null && ipRange.contains(":")) {
-      throw new CommandFailure("--ip-range " + ipRange + ": an IPv6 range is not supported (containers are given "
-          + "IPv6 addresses from the whole IPv6 subnet)");
-    }
-    if (gateway6 != null && subnet6 == null) {
-      throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
-    }
-    if (subnet6 != null && !ipv6) {
-      throw new CommandFailure("IPv6 subnet " + subnet6 + " given without --ipv6: add --ipv6 to give the network "
-          + "IPv6");
-    }
-    if ((ipRange != null || gateway != null) && subnet == null) {
+    if (count(subnets) < count(ipRanges) || count(subnets) < count(gateways)) {
       // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
       throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
     }
-    if (subnet != null) {
-      requireInSubnet(subnet, "range", ipRange);
-      requireInSubnet(subnet, "gateway", gateway);
+    // then, as Docker's CLI, each range and gateway must lie in a subnet given: ranges first
+    requireInSubnet(subnet, "range", ipRange);
+    requireInSubnet6(subnet6, "range", ipRange6);
+    requireInSubnet(subnet, "gateway", gateway);
+    requireInSubnet6(subnet6, "gateway", gateway6);
+    if (subnet6 != null && !ipv6) {
+      throw new CommandFailure("IPv6 subnet " + subnet6 + " given without --ipv6: add --ipv6 to give the network "
+          + "IPv6");
     }
     BridgeOptions opts;
     try {
@@ -162,6 +159,7 @@ final class NetworkCreateCommand implements Callable<Integer> {
         .setEnableIpv6(ipv6)
         .setIpv6Subnet(subnet6 == null ? "" : subnet6)
         .setIpv6Gateway(gateway6 == null ? "" : gateway6)
+        .setIpv6IpRange(ipRange6 == null ? "" : ipRange6)
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)
@@ -246,6 +244,9 @@ final class NetworkCreateCommand implements Callable<Integer> {
     if (value == null) {
       return;
     }
+    if (subnet == null) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
+    }
     Subnet parent;
     Ipv4 first;
     try {
@@ -259,9 +260,34 @@ final class NetworkCreateCommand implements Callable<Integer> {
     }
   }
 
+  /** {@link #requireInSubnet} for an IPv6 subnet. */
+  private static void requireInSubnet6(String subnet6, String what, String value) {
+    if (value == null) {
+      return;
+    }
+    if (subnet6 == null) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
+    }
+    Subnet6 parent;
+    Ipv6 first;
+    try {
+      parent = Subnet6.parse(subnet6);
+      first = Ipv6.parse(what, value.contains("/") ? value.substring(0, value.indexOf('/')) : value);
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (!parent.contains(first)) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
+    }
+  }
+
   /** The values of an IPv6 address or CIDR ({@code v6}), or of IPv4 ones, in the order given. */
   private static List<String> ofFamily(List<String> values, boolean v6) {
     return values == null ? null : values.stream().filter(v -> v.contains(":") == v6).toList();
+  }
+
+  private static int count(List<String> values) {
+    return values == null ? 0 : values.size();
   }
 
   /** The value of {@code flag}, given once or not at all (null). */

@@ -337,6 +337,7 @@ public final class KernelNetworkManager implements NetworkManager {
     Subnet ipRange = ipRange(spec.ipRange(), subnet);
     Subnet6 subnet6 = null;
     Ipv6 gateway6 = null;
+    Subnet6 ipRange6 = null;
     if (spec.ipv6()) {
       subnet6 = spec.subnet6().isEmpty() ? freeSubnet6(others) : Subnet6.parse(spec.subnet6());
       for (NetworkInfo other : others) {
@@ -351,8 +352,9 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
             + "this address", gateway6, subnet6);
       }
-    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty()) {
-      throw Errors.invalidArgument("an IPv6 subnet or gateway needs IPv6 enabled on the network (--ipv6)");
+      ipRange6 = ipRange6(spec.ipRange6(), subnet6);
+    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty() || !spec.ipRange6().isEmpty()) {
+      throw Errors.invalidArgument("an IPv6 subnet, range or gateway needs IPv6 enabled on the network (--ipv6)");
     }
     String id = NetworkInfo.newId();
     // as Docker names its bridges, so that scripts find one from the network's id
@@ -372,7 +374,7 @@ public final class KernelNetworkManager implements NetworkManager {
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
         false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6, spec.subnet().isEmpty(),
-        spec.ipv6() && spec.subnet6().isEmpty());
+        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6);
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
     return network;
@@ -386,6 +388,18 @@ public final class KernelNetworkManager implements NetworkManager {
     Subnet range = Subnet.parse(asked);
     if (range.prefix() < subnet.prefix() || !subnet.contains(range.network())) {
       throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet);
+    }
+    return range;
+  }
+
+  /** The IPv6 range asked for, inside {@code subnet6}; null (the whole IPv6 subnet) when none is. */
+  private static Subnet6 ipRange6(String asked, Subnet6 subnet6) {
+    if (asked.isEmpty()) {
+      return null;
+    }
+    Subnet6 range = Subnet6.parse(asked);
+    if (range.prefix() < subnet6.prefix() || !subnet6.contains(range.network())) {
+      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet6);
     }
     return range;
   }
@@ -720,7 +734,7 @@ public final class KernelNetworkManager implements NetworkManager {
       return null;
     }
     Ipv6 requested = asked.isEmpty() ? null : Ipv6.parse("address", asked);
-    Ipv6 ip = AddressAllocator.allocate6(network.name(), network.subnet6(), network.gateway6(),
+    Ipv6 ip = AddressAllocator.allocate6(network.name(), network.subnet6(), network.pool6(), network.gateway6(),
         store.leases6(network.name()), store.lastAllocated6(network.name()).orElse(null), requested);
     return new Ipv6Interface(ip, network.subnet6(), network.gateway6());
   }
