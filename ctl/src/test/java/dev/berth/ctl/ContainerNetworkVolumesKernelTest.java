@@ -625,6 +625,44 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void linkLocalIpsAreMoreAddressesOfTheInterfaceAtEveryStartAsDockers() throws Exception {
+    ok("network", "create", "--subnet", "10.215.0.0/24", "llnet");
+    try {
+      ok("run", "-d", "--name", "ll", "--link-local-ip", "169.254.10.5", "--link-local-ip", "fe80::1:5", "busybox",
+          "sleep", "1000");
+      Predicate<String> both = addresses -> addresses.contains("inet 169.254.10.5/16 ")
+          && addresses.contains("inet6 fe80::1:5/64 ");
+      String addresses = ok("exec", "ll", "ip", "addr", "show", "eth0").out();
+      assertTrue(both.test(addresses), addresses);
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.10.5\",\"fe80::1:5\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.bridge.IPAMConfig}}", "ll").out());
+      ok("restart", "-t", "0", "ll");
+      addresses = ok("exec", "ll", "ip", "addr", "show", "eth0").out();
+      assertTrue(both.test(addresses), () -> "after a restart: " + ok("exec", "ll", "ip", "addr").out());
+
+      ok("network", "connect", "--link-local-ip", "169.254.20.7", "llnet", "ll");
+      assertTrue(ok("exec", "ll", "ip", "addr", "show", "eth1").out().contains("inet 169.254.20.7/16 "));
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.20.7\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.llnet.IPAMConfig}}", "ll").out());
+      ok("restart", "-t", "0", "ll");
+      assertTrue(ok("exec", "ll", "ip", "addr", "show", "eth1").out().contains("inet 169.254.20.7/16 "));
+
+      // Docker's daemon's words, as its CLI prints them
+      Cli.Result bad = berthd.ctl("run", "--rm", "--link-local-ip", "nope", "busybox", "true");
+      assertEquals(125, bad.exit(), bad::toString);
+      assertEquals("berthctl: Error response from daemon: invalid config for network default: invalid endpoint "
+          + "settings:\ninvalid link-local IP address: nope." + RUN_HELP, bad.stderr());
+      ok("network", "disconnect", "llnet", "ll");
+      Cli.Result badConnect = berthd.ctl("network", "connect", "--link-local-ip", "0.0.0.0", "llnet", "ll");
+      assertEquals("Error response from daemon: invalid endpoint settings:\ninvalid link-local IP address: 0.0.0.0\n",
+          badConnect.stderr());
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "llnet");
+    }
+  }
+
+  @Test
   void aMacAddressIsTheInterfacesAndStaysAcrossRestarts() throws Exception {
     try {
       ok("run", "-d", "--name", "mac", "--mac-address", "02:42:AC:11:00:99", "busybox", "sleep", "1000");

@@ -615,7 +615,7 @@ public final class ContainerCreator {
     // CLI names the network "default" when --network is not given
     String heading = "invalid config for network " + (o.networkGiven ? mode : "default") + ": ";
     if (!bridged) {
-      RequestedAddresses.check(heading, null, o.ip, o.ip6, o.networkAliases);
+      RequestedAddresses.check(heading, null, o.ip, o.ip6, o.linkLocalIps, o.networkAliases);
     }
     if (mode.startsWith("container:")) {
       ContainerState other = ContainerState.of(channel, containers.resolve(mode.substring("container:".length())));
@@ -629,7 +629,7 @@ public final class ContainerCreator {
     }
     Network found = mode.equals("bridge") ? null : lookUp(mode);
     boolean userDefined = found != null && !found.getIsDefault();
-    RequestedAddresses.check(heading, userDefined ? found : null, o.ip, o.ip6, o.networkAliases);
+    RequestedAddresses.check(heading, userDefined ? found : null, o.ip, o.ip6, o.linkLocalIps, o.networkAliases);
     return found == null ? mode : found.getName();
   }
 
@@ -891,6 +891,9 @@ public final class ContainerCreator {
     if (mac != null) {
       labels.put(ContainerLabels.MAC_ADDRESS, mac);
     }
+    if (ownInterface(network) && !o.linkLocalIps.isEmpty()) {
+      labels.put(ContainerLabels.LINK_LOCAL_IPS, LabelLists.join(o.linkLocalIps));
+    }
     if (o.interactive) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
     }
@@ -956,13 +959,20 @@ public final class ContainerCreator {
   }
 
   /**
-   * {@code --mac-address} for the container's own interface, or null. With {@code host}, {@code none}
-   * and {@code container:X} the container has no interface of its own: Docker 27's daemon (API 1.44
-   * and later, where the address is the endpoint's) takes the flag there and does nothing with it.
+   * {@code --mac-address} for the container's own interface, or null. Without one Docker 27's
+   * daemon (API 1.44 and later, where the address is the endpoint's) takes the flag and does
+   * nothing with it, as it does {@code --link-local-ip}.
    */
   private static String ownInterfaceMac(ContainerOptions o, String network) {
-    boolean ownInterface = !network.equals("host") && !network.equals("none") && !network.startsWith("container:");
-    return o.macAddress == null || !ownInterface ? null : MacAddress.parse(o.macAddress).toString();
+    return o.macAddress == null || !ownInterface(network) ? null : MacAddress.parse(o.macAddress).toString();
+  }
+
+  /**
+   * Whether the container has an interface of its own on {@code network}, for its MAC and link-local
+   * addresses: not with {@code host}, {@code none} and {@code container:X}.
+   */
+  private static boolean ownInterface(String network) {
+    return !network.equals("host") && !network.equals("none") && !network.startsWith("container:");
   }
 
   /** docker's Config and HostConfig of the new container, for inspect and start. */

@@ -25,6 +25,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.runc.v1.ProcessDetails;
 import containerd.v1.types.ProcessInfo;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.NoSuchObjectException;
@@ -526,18 +527,21 @@ public final class InspectCommand implements Callable<Integer> {
   private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
       boolean attached) {
     ObjectNode endpoint = networks.putObject(network);
-    Optional<List<String>> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
+    Optional<ConnectedNetwork> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
     if (ipamConfig.isEmpty()) {
       endpoint.putNull("IPAMConfig");
     } else {
-      List<String> requested = ipamConfig.get();
-      // Docker's: the addresses asked for by --ip and --ip6, each left out when not asked for
+      ConnectedNetwork requested = ipamConfig.get();
+      // Docker's: the addresses asked for by --ip, --ip6 and --link-local-ip, each left out when not asked for
       ObjectNode ipam = endpoint.putObject("IPAMConfig");
-      if (!requested.get(0).isEmpty()) {
-        ipam.put("IPv4Address", requested.get(0));
+      if (!requested.ip().isEmpty()) {
+        ipam.put("IPv4Address", requested.ip());
       }
-      if (!requested.get(1).isEmpty()) {
-        ipam.put("IPv6Address", requested.get(1));
+      if (!requested.ip6().isEmpty()) {
+        ipam.put("IPv6Address", requested.ip6());
+      }
+      if (!requested.linkLocalIps().isEmpty()) {
+        requested.linkLocalIps().forEach(ipam.putArray("LinkLocalIPs")::add);
       }
     }
     endpoint.putNull("Links");

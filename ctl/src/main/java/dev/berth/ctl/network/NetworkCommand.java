@@ -208,6 +208,9 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--ip6", paramLabel = "IP",
           description = "IPv6 address in the network's IPv6 subnet (default: the next free one)")
       String ip6,
+      @Option(names = "--link-local-ip", paramLabel = "IP",
+          description = "another address of the container's interface on this network (repeatable)")
+      List<String> linkLocalIps,
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
       List<String> aliases,
       @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]",
@@ -217,9 +220,10 @@ public final class NetworkCommand extends GroupCommand {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       List<String> more = aliases == null ? List.of() : aliases;
       List<String> linked = links == null ? List.of() : links;
+      List<String> linkLocal = linkLocalIps == null ? List.of() : linkLocalIps;
       if (record.isPresent()) {
         try {
-          new NetworkConnections(c.channel()).connect(record.get(), network, ip, ip6, more, linked);
+          new NetworkConnections(c.channel()).connect(record.get(), network, ip, ip6, linkLocal, more, linked);
         } catch (StatusRuntimeException e) {
           throw refusedConnection(e);
         }
@@ -231,7 +235,7 @@ public final class NetworkCommand extends GroupCommand {
         try {
           AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
               .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip)
-              .setIp6(ip6 == null ? "" : ip6).addAllAliases(more).build());
+              .setIp6(ip6 == null ? "" : ip6).addAllLinkLocalIps(linkLocal).addAllAliases(more).build());
         } catch (StatusRuntimeException e) {
           throw refusedConnection(e);
         }

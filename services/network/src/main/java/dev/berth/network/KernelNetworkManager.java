@@ -505,7 +505,8 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
             target.mode().name().toLowerCase(Locale.ROOT));
       }
-      if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
+      if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()
+          || !spec.linkLocalIps().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
     }
@@ -691,6 +692,7 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     MacAddress requestedMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac());
+    LinkLocalAddresses linkLocal = LinkLocalAddresses.parse(spec.linkLocalIps());
     Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.pool(), network.gateway(),
         store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
@@ -717,7 +719,7 @@ public final class KernelNetworkManager implements NetworkManager {
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
     String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
-        ipv6, defaultRoute);
+        ipv6, linkLocal, defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
         hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),

@@ -71,7 +71,7 @@ final class NetworkMessages {
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
         r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
-        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6());
+        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList());
   }
 
   static Attachment attachment(AttachmentInfo a) {
