@@ -87,6 +87,29 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void auxiliaryAddressesOfEitherFamilyAreGivenToNoContainerAsDockers() throws Exception {
+    try {
+      ok("network", "create", "--ipv6", "--subnet", "10.238.0.0/24", "--subnet", "fd00:db8:10::/64",
+          "--aux-address", "router=10.238.0.2", "--aux-address", "router6=fd00:db8:10::2", "aux6");
+      JsonNode config = JSON.readTree(ok("network", "inspect", "aux6").stdout()).get(0).get("IPAM").get("Config");
+      assertEquals("{\"router\":\"10.238.0.2\"}", config.get(0).get("AuxiliaryAddresses").toString());
+      assertEquals("{\"router6\":\"fd00:db8:10::2\"}", config.get(1).get("AuxiliaryAddresses").toString());
+      ok("run", "-d", "--name", "a1", "--network", "aux6", "busybox", "sleep", "1000");
+      assertEquals("10.238.0.3 fd00:db8:10::3\n", ok("inspect", "-f", "{{.NetworkSettings.Networks.aux6.IPAddress}} "
+          + "{{.NetworkSettings.Networks.aux6.GlobalIPv6Address}}", "a1").out());
+      Cli.Result taken = berthd.ctl("run", "--rm", "--network", "aux6", "--ip", "10.238.0.2", "busybox", "true");
+      assertEquals(125, taken.exit(), taken::toString);
+      assertTrue(taken.stderr().contains("address 10.238.0.2 is already in use on network aux6"), taken::toString);
+      Cli.Result noSubnet6 = berthd.ctl("network", "create", "--subnet", "10.239.0.0/24", "--aux-address",
+          "r=fd00:db8:11::2", "bad6");
+      assertEquals("no matching subnet for aux-address fd00:db8:11::2\n", noSubnet6.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "a1");
+      berthd.ctl("network", "rm", "aux6");
+    }
+  }
+
+  @Test
   void anIp6IsTheContainersAddressAtEveryStartAndRefusedToASecond() throws Exception {
     try {
       ok("network", "create", "--ipv6", "--subnet", "10.234.0.0/24", "--subnet", "fd00:db8:a::/64", "fixed6");

@@ -85,8 +85,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Option(names = "--ipam-driver", paramLabel = "DRIVER", description = "default (the only one, and the default)")
   String ipamDriver;
 
-  @Option(names = "--aux-address", paramLabel = "NAME=IP", description = "Docker's flag: refused, berthd's "
-      + "address allocator reserving no addresses beside the gateway")
+  @Option(names = "--aux-address", paramLabel = "NAME=IP", description = "an address of a subnet given that "
+      + "no container is given, IPv4 or IPv6 (repeatable)")
   Map<String, String> auxAddresses;
 
   @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "Docker's flag: refused, berthd's "
@@ -138,6 +138,14 @@ final class NetworkCreateCommand implements Callable<Integer> {
     requireInSubnet6(subnet6, "range", ipRange6);
     requireInSubnet(subnet, "gateway", gateway);
     requireInSubnet6(subnet6, "gateway", gateway6);
+    Map<String, String> aux = auxAddresses == null ? Map.of() : auxAddresses;
+    for (String address : aux.values()) {
+      if (address.contains(":")) {
+        requireInSubnet6(subnet6, "aux-address", address);
+      } else {
+        requireInSubnet(subnet, "aux-address", address);
+      }
+    }
     if (subnet6 != null && !ipv6) {
       throw new CommandFailure("IPv6 subnet " + subnet6 + " given without --ipv6: add --ipv6 to give the network "
           + "IPv6");
@@ -160,6 +168,7 @@ final class NetworkCreateCommand implements Callable<Integer> {
         .setIpv6Subnet(subnet6 == null ? "" : subnet6)
         .setIpv6Gateway(gateway6 == null ? "" : gateway6)
         .setIpv6IpRange(ipRange6 == null ? "" : ipRange6)
+        .putAllAuxAddresses(aux)
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)
@@ -226,10 +235,6 @@ final class NetworkCreateCommand implements Callable<Integer> {
     if (configOnly) {
       throw new CommandFailure("--config-only is not supported: berthd keeps no configuration-only networks "
           + "(give the subnet, range and gateway to each network instead)");
-    }
-    if (auxAddresses != null) {
-      throw new CommandFailure("--aux-address is not supported: berthd reserves no addresses in a subnet besides "
-          + "the gateway (an --ip-range leaves the rest of the subnet to addresses asked for by --ip)");
     }
     if (ipamOptions != null) {
       throw new CommandFailure("--ipam-opt is not supported: berthd's address allocator takes no options");
