@@ -221,7 +221,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       // on a user-defined network, an alias of the linked container there
       ok("network", "create", "linknet");
       ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
-      String storeIp = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store").out().strip();
+      String storeIp = ok("inspect", "-f", "{{.NetworkSettings.Networks.linknet.IPAddress}}", "store").out().strip();
       String linked = ok("run", "--rm", "--network", "linknet", "--link", "store:cache", "busybox", "cat", "/etc/hosts")
           .out();
       assertTrue(linked.lines().anyMatch(l -> l.matches(storeIp.replace(".", "\\.") + "\\s+cache")), linked);
@@ -233,7 +233,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("rm", "-f", "store2");
       ok("run", "-d", "--name", "store", "--network", "linknet", "busybox", "sleep", "1000");
       Cli.Result gone = berthd.ctl("exec", "linking", "sh", "-c", "nslookup cache 127.0.0.11");
-      assertFalse(gone.out().contains("Address: " + ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store")
+      assertFalse(gone.out().contains("Address: " + ok("inspect", "-f", "{{.NetworkSettings.Networks.linknet.IPAddress}}", "store")
           .out().strip()), gone::toString);
 
       Cli.Result elsewhere = berthd.ctl("run", "--rm", "--link", "store:cache", "busybox", "true");
@@ -283,7 +283,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     try {
       ok("network", "create", "connlink");
       ok("run", "-d", "--name", "backend", "--network", "connlink", "busybox", "sleep", "1000");
-      String ip = ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "backend").out().strip();
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.Networks.connlink.IPAddress}}", "backend").out().strip();
       Predicate<String> aliased = hosts -> hosts.lines().anyMatch(l -> l.matches(ip.replace(".", "\\.") + "\\s+api"));
       ok("run", "-d", "--name", "front", "busybox", "sleep", "1000");
       ok("network", "connect", "--link", "backend:api", "connlink", "front");
@@ -566,7 +566,15 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "fixed", "--network", "fixednet", "--ip", "10.203.7.42", "--dns-search", "example.com",
           "--dns-search", "corp.example", "busybox", "sleep", "1000");
       JsonNode inspected = JSON.readTree(ok("inspect", "fixed").stdout()).get(0);
-      assertEquals("10.203.7.42", inspected.get("NetworkSettings").get("IPAddress").asText());
+      JsonNode settings = inspected.get("NetworkSettings");
+      assertEquals("10.203.7.42", settings.get("Networks").get("fixednet").get("IPAddress").asText());
+      // as Docker 27's: the top-level fields are the default bridge's endpoint alone
+      for (String field : List.of("IPAddress", "Gateway", "MacAddress", "EndpointID", "GlobalIPv6Address",
+          "IPv6Gateway")) {
+        assertEquals("", settings.get(field).asText(), field);
+      }
+      assertEquals(0, settings.get("IPPrefixLen").asInt());
+      assertEquals("\n", ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "fixed").out());
       assertEquals("[\"example.com\",\"corp.example\"]", inspected.get("HostConfig").get("DnsSearch").toString());
       assertTrue(ok("exec", "fixed", "ip", "-4", "addr", "show", "eth0").out().contains("inet 10.203.7.42/24 "));
       assertTrue(ok("exec", "fixed", "cat", "/etc/resolv.conf").out().contains("search example.com corp.example\n"));
@@ -617,6 +625,44 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void linkLocalIpsAreMoreAddressesOfTheInterfaceAtEveryStartAsDockers() throws Exception {
+    ok("network", "create", "--subnet", "10.215.0.0/24", "llnet");
+    try {
+      ok("run", "-d", "--name", "ll", "--link-local-ip", "169.254.10.5", "--link-local-ip", "fe80::1:5", "busybox",
+          "sleep", "1000");
+      Predicate<String> both = addresses -> addresses.contains("inet 169.254.10.5/16 ")
+          && addresses.contains("inet6 fe80::1:5/64 ");
+      String addresses = ok("exec", "ll", "ip", "addr", "show", "eth0").out();
+      assertTrue(both.test(addresses), addresses);
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.10.5\",\"fe80::1:5\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.bridge.IPAMConfig}}", "ll").out());
+      ok("restart", "-t", "0", "ll");
+      addresses = ok("exec", "ll", "ip", "addr", "show", "eth0").out();
+      assertTrue(both.test(addresses), () -> "after a restart: " + ok("exec", "ll", "ip", "addr").out());
+
+      ok("network", "connect", "--link-local-ip", "169.254.20.7", "llnet", "ll");
+      assertTrue(ok("exec", "ll", "ip", "addr", "show", "eth1").out().contains("inet 169.254.20.7/16 "));
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.20.7\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.llnet.IPAMConfig}}", "ll").out());
+      ok("restart", "-t", "0", "ll");
+      assertTrue(ok("exec", "ll", "ip", "addr", "show", "eth1").out().contains("inet 169.254.20.7/16 "));
+
+      // Docker's daemon's words, as its CLI prints them
+      Cli.Result bad = berthd.ctl("run", "--rm", "--link-local-ip", "nope", "busybox", "true");
+      assertEquals(125, bad.exit(), bad::toString);
+      assertEquals("berthctl: Error response from daemon: invalid config for network default: invalid endpoint "
+          + "settings:\ninvalid link-local IP address: nope." + RUN_HELP, bad.stderr());
+      ok("network", "disconnect", "llnet", "ll");
+      Cli.Result badConnect = berthd.ctl("network", "connect", "--link-local-ip", "0.0.0.0", "llnet", "ll");
+      assertEquals("Error response from daemon: invalid endpoint settings:\ninvalid link-local IP address: 0.0.0.0\n",
+          badConnect.stderr());
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "llnet");
+    }
+  }
+
+  @Test
   void aMacAddressIsTheInterfacesAndStaysAcrossRestarts() throws Exception {
     try {
       ok("run", "-d", "--name", "mac", "--mac-address", "02:42:AC:11:00:99", "busybox", "sleep", "1000");
@@ -632,11 +678,22 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     Cli.Result malformed = berthd.ctl("run", "--rm", "--mac-address", "02:42:ac:11:00", "busybox", "true");
     assertEquals(125, malformed.exit(), malformed::toString);
     assertTrue(malformed.stderr().contains("MAC address"), malformed::toString);
-    Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--mac-address", "02:42:ac:11:00:98", "busybox",
-        "true");
-    assertEquals("berthctl: Error response from daemon: conflicting options: mac-address and the network mode."
-        + RUN_HELP, host.stderr());
     assertEquals("", ok("ps", "-aq").out());
+    // as Docker 27's daemon: taken without an interface of the container's own, and unused
+    try {
+      ok("run", "-d", "--name", "owner", "busybox", "sleep", "1000");
+      String ownerMac = ok("exec", "owner", "cat", "/sys/class/net/eth0/address").out();
+      ok("run", "-d", "--name", "guest", "--network", "container:owner", "--mac-address", "02:42:ac:11:00:98",
+          "busybox", "sleep", "1000");
+      assertEquals(ownerMac, ok("exec", "guest", "cat", "/sys/class/net/eth0/address").out());
+      assertEquals("\n", ok("inspect", "-f", "{{.Config.MacAddress}}", "guest").out());
+      Cli.Result host = berthd.ctl("run", "--rm", "--network", "host", "--mac-address", "02:42:ac:11:00:98",
+          "busybox", "true");
+      assertEquals(0, host.exit(), host::toString);
+      assertEquals("", host.stderr());
+    } finally {
+      removeContainers();
+    }
   }
 
   @Test
@@ -813,7 +870,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String hex = "([0-9a-f]{64})";
       Matcher m = Pattern.compile(hex + " " + hex + " " + hex + " " + hex + "\n").matcher(twonets);
       assertTrue(m.matches(), twonets);
-      assertEquals(m.group(3), m.group(2), "the top level is the first network's");
+      assertEquals(m.group(3), m.group(2), "the top level is the default bridge's");
       assertNotEquals(m.group(3), m.group(4), "an endpoint per network");
       assertEquals(twonets, ok("inspect", "-f", ids, "twonets").out());
       JsonNode attached = JSON.readTree(ok("network", "inspect", "ids2").stdout()).get(0).get("Containers").get(id);

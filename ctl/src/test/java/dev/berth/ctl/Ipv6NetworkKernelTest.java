@@ -28,7 +28,7 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       assertEquals("fd00:db8:7::3", endpoint.get("GlobalIPv6Address").asText(), endpoint::toString);
       assertEquals(64, endpoint.get("GlobalIPv6PrefixLen").asInt());
       assertEquals("fd00:db8:7::1", endpoint.get("IPv6Gateway").asText());
-      assertEquals("fd00:db8:7::3", settings.get("GlobalIPv6Address").asText());
+      assertEquals("", settings.get("GlobalIPv6Address").asText(), "the default bridge's alone, as Docker 27's");
 
       String addresses = ok("exec", "two", "ip", "-6", "addr").out();
       assertTrue(addresses.contains("inet6 fd00:db8:7::3/64"), addresses);
@@ -52,6 +52,60 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
     } finally {
       berthd.ctl("rm", "-f", "one", "two");
       berthd.ctl("network", "rm", "net6");
+    }
+  }
+
+  @Test
+  void anIpv6RangeHandsOutAddressesFromItsFirstAndAnIp6MayLieAnywhereInTheSubnetAsDockers() throws Exception {
+    try {
+      ok("network", "create", "--ipv6", "--subnet", "10.236.0.0/24", "--subnet", "fd00:db8:d::/64", "--ip-range",
+          "fd00:db8:d::100/120", "ranged6");
+      JsonNode config = JSON.readTree(ok("network", "inspect", "ranged6").stdout()).get(0).get("IPAM").get("Config");
+      assertEquals("{\"Subnet\":\"fd00:db8:d::/64\",\"IPRange\":\"fd00:db8:d::100/120\",\"Gateway\":\"fd00:db8:d::1\"}",
+          config.get(1).toString());
+      ok("run", "-d", "--name", "r1", "--network", "ranged6", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "r2", "--network", "ranged6", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "r3", "--network", "ranged6", "--ip6", "fd00:db8:d::5", "busybox", "sleep", "1000");
+      String template = "{{.NetworkSettings.Networks.ranged6.GlobalIPv6Address}}";
+      assertEquals("fd00:db8:d::100\n", ok("inspect", "-f", template, "r1").out());
+      assertEquals("fd00:db8:d::101\n", ok("inspect", "-f", template, "r2").out());
+      assertEquals("fd00:db8:d::5\n", ok("inspect", "-f", template, "r3").out());
+      assertTrue(ok("exec", "r2", "ip", "-6", "addr").out().contains("inet6 fd00:db8:d::101/64"));
+
+      // Docker's CLI pairs a range with the subnet that contains it
+      Cli.Result noSubnet = berthd.ctl("network", "create", "--ipv6", "--subnet", "10.237.0.0/24", "--ip-range",
+          "fd00:db8:e::/80", "bad6");
+      assertEquals(1, noSubnet.exit(), noSubnet::toString);
+      assertEquals("no matching subnet for range fd00:db8:e::/80\n", noSubnet.stderr());
+      Cli.Result outside = berthd.ctl("network", "create", "--ipv6", "--subnet", "fd00:db8:e::/64", "--ip-range",
+          "fd00:db8:f::/80", "bad6");
+      assertEquals("no matching subnet for range fd00:db8:f::/80\n", outside.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "r1", "r2", "r3");
+      berthd.ctl("network", "rm", "ranged6");
+    }
+  }
+
+  @Test
+  void auxiliaryAddressesOfEitherFamilyAreGivenToNoContainerAsDockers() throws Exception {
+    try {
+      ok("network", "create", "--ipv6", "--subnet", "10.238.0.0/24", "--subnet", "fd00:db8:10::/64",
+          "--aux-address", "router=10.238.0.2", "--aux-address", "router6=fd00:db8:10::2", "aux6");
+      JsonNode config = JSON.readTree(ok("network", "inspect", "aux6").stdout()).get(0).get("IPAM").get("Config");
+      assertEquals("{\"router\":\"10.238.0.2\"}", config.get(0).get("AuxiliaryAddresses").toString());
+      assertEquals("{\"router6\":\"fd00:db8:10::2\"}", config.get(1).get("AuxiliaryAddresses").toString());
+      ok("run", "-d", "--name", "a1", "--network", "aux6", "busybox", "sleep", "1000");
+      assertEquals("10.238.0.3 fd00:db8:10::3\n", ok("inspect", "-f", "{{.NetworkSettings.Networks.aux6.IPAddress}} "
+          + "{{.NetworkSettings.Networks.aux6.GlobalIPv6Address}}", "a1").out());
+      Cli.Result taken = berthd.ctl("run", "--rm", "--network", "aux6", "--ip", "10.238.0.2", "busybox", "true");
+      assertEquals(125, taken.exit(), taken::toString);
+      assertTrue(taken.stderr().contains("address 10.238.0.2 is already in use on network aux6"), taken::toString);
+      Cli.Result noSubnet6 = berthd.ctl("network", "create", "--subnet", "10.239.0.0/24", "--aux-address",
+          "r=fd00:db8:11::2", "bad6");
+      assertEquals("no matching subnet for aux-address fd00:db8:11::2\n", noSubnet6.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "a1");
+      berthd.ctl("network", "rm", "aux6");
     }
   }
 

@@ -421,7 +421,10 @@ class NetworkCommandsOverUnixSocketTest {
         "network", "create", "bridge");
     refused("Error response from daemon: operation is not permitted on predefined host network \n",
         "network", "create", "host");
-    for (String flag : List.of("--config-only", "--aux-address=a=10.1.0.5", "--ipam-opt=x=y")) {
+    refused("no matching subnet for aux-address 10.2.0.5\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--aux-address", "a=10.2.0.5", "n");
+    refused("no matching subnet for aux-address 10.2.0.5\n", "network", "create", "--aux-address", "a=10.2.0.5", "n");
+    for (String flag : List.of("--config-only", "--ipam-opt=x=y")) {
       Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
       assertEquals(1, r.exit(), r::toString);
       assertTrue(r.stderr().startsWith(flag.split("=")[0] + " is not supported: "), r::toString);

@@ -10,7 +10,8 @@ import java.util.Map;
  * A network the container was connected to besides its first, as its
  * {@link ContainerLabels#CONNECTED_PREFIX} label records it: the key names the network, the value
  * is a {@link LabelLists list} of {@code ip=ADDRESS} and {@code ip6=ADDRESS} (at most one each; the
- * next free address of that family without it), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
+ * next free address of that family without it), {@code ll=ADDRESS} (more addresses of the interface,
+ * Docker's {@code --link-local-ip}), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
  * container's own while it is on that network (Docker's {@code network connect --link}).
  * {@code ipamConfig}: whether an endpoint IPAM config was given, even an empty one, as Docker's
  * CLI gives one on every {@code network connect} but none for a {@code run --network} without an
@@ -18,10 +19,11 @@ import java.util.Map;
  * {@code ip6=} item records it when no address does, an item the grammar already took, so that
  * an older berthctl still reads the label.
  */
-public record ConnectedNetwork(String network, String ip, String ip6, List<String> aliases,
+public record ConnectedNetwork(String network, String ip, String ip6, List<String> linkLocalIps, List<String> aliases,
     List<HostEntrySpec> hosts, boolean ipamConfig) {
   private static final String IP = "ip=";
   private static final String IP6 = "ip6=";
+  private static final String LINK_LOCAL_IP = "ll=";
   private static final String ALIAS = "alias=";
   private static final String HOST = "host=";
 
@@ -33,13 +35,19 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
   public ConnectedNetwork {
     ip = ip == null ? "" : ip;
     ip6 = ip6 == null ? "" : ip6;
-    ipamConfig = ipamConfig || !ip.isEmpty() || !ip6.isEmpty();
+    ipamConfig = ipamConfig || !ip.isEmpty() || !ip6.isEmpty() || !linkLocalIps.isEmpty();
     if (!ip.isEmpty() && !IpLiterals.isIpv4(ip)) {
       throw InvalidValueException.of("IPv4 address", ip, "not an IPv4 address");
     }
     if (!ip6.isEmpty() && !IpLiterals.isIpv6(ip6)) {
       throw InvalidValueException.of("IPv6 address", ip6, "not an IPv6 address");
     }
+    for (String address : linkLocalIps) {
+      if (!IpLiterals.isIp(address)) {
+        throw InvalidValueException.of("link-local IP address", address, "not an IP address");
+      }
+    }
+    linkLocalIps = List.copyOf(linkLocalIps);
     aliases.forEach(NetworkAliases::checked);
     for (HostEntrySpec host : hosts) {
       String item = host.labelValue();
@@ -51,8 +59,14 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
     hosts = List.copyOf(hosts);
   }
 
+  /** A connection without link-local addresses. */
+  public ConnectedNetwork(String network, String ip, String ip6, List<String> aliases, List<HostEntrySpec> hosts,
+      boolean ipamConfig) {
+    this(network, ip, ip6, List.of(), aliases, hosts, ipamConfig);
+  }
+
   public ConnectedNetwork(String network, String ip, List<String> aliases) {
-    this(network, ip, "", aliases, List.of(), false);
+    this(network, ip, "", List.of(), aliases, List.of(), false);
   }
 
   /**
@@ -82,6 +96,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
       // before --ip6 existed reads the same
       items.add(IP6 + ip6);
     }
+    linkLocalIps.forEach(a -> items.add(LINK_LOCAL_IP + a));
     aliases.forEach(a -> items.add(ALIAS + a));
     hosts.forEach(h -> items.add(HOST + h.labelValue()));
     return String.join(",", items);
@@ -108,6 +123,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
     String ip = "";
     String ip6 = "";
     boolean ip6Item = false;
+    List<String> linkLocalIps = new ArrayList<>();
     List<String> aliases = new ArrayList<>();
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String item : LabelLists.split(value)) {
@@ -116,6 +132,8 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
       } else if (item.startsWith(IP6)) {
         ip6 = item.substring(IP6.length());
         ip6Item = true;
+      } else if (item.startsWith(LINK_LOCAL_IP)) {
+        linkLocalIps.add(item.substring(LINK_LOCAL_IP.length()));
       } else if (item.startsWith(ALIAS) && item.length() > ALIAS.length()) {
         aliases.add(item.substring(ALIAS.length()));
       } else if (item.startsWith(HOST)) {
@@ -126,9 +144,9 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
         }
       } else {
         throw InvalidValueException.of("label " + ContainerLabels.CONNECTED_PREFIX + network, value,
-            "\"" + item + "\" is none of ip=ADDRESS, ip6=ADDRESS, alias=NAME and host=NAME:IP");
+            "\"" + item + "\" is none of ip=ADDRESS, ip6=ADDRESS, ll=ADDRESS, alias=NAME and host=NAME:IP");
       }
     }
-    return new ConnectedNetwork(network, ip, ip6, aliases, hosts, ip6Item);
+    return new ConnectedNetwork(network, ip, ip6, linkLocalIps, aliases, hosts, ip6Item);
   }
 }

@@ -54,6 +54,11 @@ public final class ContainerLabels {
   public static final String IP6 = "io.berth.ip6";
   /** The MAC address of the container's interface on its (bridge) network; the kernel's random one without it. */
   public static final String MAC_ADDRESS = "io.berth.mac-address";
+  /**
+   * More addresses of the container's interface on its (bridge) network (Docker's
+   * {@code --link-local-ip}), a {@link LabelLists list} of IPv4 and IPv6 addresses.
+   */
+  public static final String LINK_LOCAL_IPS = "io.berth.link-local-ips";
   /** Resolvers, a {@link LabelLists list} of IP addresses. */
   public static final String DNS = "io.berth.dns";
   /** DNS search domains, a {@link LabelLists list}. */

@@ -6,16 +6,17 @@ import java.util.Map;
 /**
  * An attachment as asked, ports already parsed; empty strings mean "choose" ({@code mac}: the
  * kernel's random address; {@code domainname}: none; {@code ip6}: the next free IPv6 address on a
- * network with IPv6). {@link NetworkManager#attach} validates the rest.
+ * network with IPv6); {@code linkLocalIps} are more addresses of the interface (Docker's
+ * {@code --link-local-ip}). {@link NetworkManager#attach} validates the rest.
  */
 public record AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
     String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases,
-    Dns dns, List<String> extraHosts, Map<String, String> labels, String ip6) {
+    Dns dns, List<String> extraHosts, Map<String, String> labels, String ip6, List<String> linkLocalIps) {
   /** An attachment asking for no IPv6 address of its own. */
   public AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
       String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases,
       Dns dns, List<String> extraHosts, Map<String, String> labels) {
     this(containerId, network, netnsPath, interfaceName, ip, mac, ports, hostname, domainname, aliases, dns,
-        extraHosts, labels, "");
+        extraHosts, labels, "", List.of());
   }
 }

@@ -13,14 +13,16 @@ import java.util.Map;
  * A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids.
  * {@code ipRange} is the part of the subnet addresses are handed out from, null for all of it;
  * {@code icc} whether containers on it reach each other; {@code subnet6} and {@code gateway6} its
- * IPv6 side, both null on a network without IPv6; {@code subnetChosen} and {@code subnet6Chosen}
+ * IPv6 side, both null on a network without IPv6, and {@code ipRange6} the part of {@code subnet6}
+ * IPv6 addresses are handed out from, null for all of it; {@code auxAddresses} addresses of either
+ * subnet, by name, that no container is given (Docker's {@code --aux-address}); {@code subnetChosen} and {@code subnet6Chosen}
  * whether the service chose that subnet because none was given, on which Docker lets no container
  * ask for an address.
  */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
     boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
     String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6, boolean subnetChosen,
-    boolean subnet6Chosen) {
+    boolean subnet6Chosen, Subnet6 ipRange6, Map<String, String> auxAddresses) {
   public static final String DRIVER_BRIDGE = "bridge";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -29,7 +31,7 @@ public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gatewa
       boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
       String id, Subnet ipRange, boolean icc) {
     this(name, driver, subnet, gateway, bridge, mtu, masquerade, internal, labels, createdAt, isDefault, id, ipRange,
-        icc, null, null, false, false);
+        icc, null, null, false, false, null, Map.of());
   }
 
   /** Docker's EnableIPv6: containers get an IPv6 address beside the IPv4 one. */
@@ -40,6 +42,11 @@ public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gatewa
   /** The addresses containers are given when they ask for none: the range, or the whole subnet. */
   public Subnet pool() {
     return ipRange != null ? ipRange : subnet;
+  }
+
+  /** The IPv6 addresses containers are given when they ask for none: the IPv6 range, or the whole IPv6 subnet. */
+  public Subnet6 pool6() {
+    return ipRange6 != null ? ipRange6 : subnet6;
   }
 
   /** A new network's id. */

@@ -145,6 +145,17 @@ class LabelGrammarsTest {
   }
 
   @Test
+  void aConnectedNetworkKeepsItsLinkLocalAddressesAsAnIpamConfig() {
+    ConnectedNetwork ll = new ConnectedNetwork("api", "", "", List.of("169.254.1.5", "fe80::5"), List.of("web"),
+        List.of(), false);
+    assertTrue(ll.ipamConfig());
+    assertEquals("ip=,ip6=,ll=169.254.1.5,ll=fe80::5,alias=web", ll.labelValue());
+    assertEquals(List.of(ll), ConnectedNetwork.of(java.util.Map.of(ll.labelKey(), ll.labelValue())));
+    refused(ip -> new ConnectedNetwork("m6", "", "", List.of(ip), List.of(), List.of(), false),
+        "169.254.1.5,ip=10.241.0.66");
+  }
+
+  @Test
   void aConnectedNetworkKeepsWhetherAnIpamConfigWasGivenWithoutAddresses() {
     ConnectedNetwork connected = new ConnectedNetwork("api", "", "", List.of("web"), List.of(), true);
     assertEquals("ip=,ip6=,alias=web", connected.labelValue());

@@ -615,7 +615,7 @@ public final class ContainerCreator {
     // CLI names the network "default" when --network is not given
     String heading = "invalid config for network " + (o.networkGiven ? mode : "default") + ": ";
     if (!bridged) {
-      RequestedAddresses.check(heading, null, o.ip, o.ip6, o.networkAliases);
+      RequestedAddresses.check(heading, null, o.ip, o.ip6, o.linkLocalIps, o.networkAliases);
     }
     if (mode.startsWith("container:")) {
       ContainerState other = ContainerState.of(channel, containers.resolve(mode.substring("container:".length())));
@@ -629,7 +629,7 @@ public final class ContainerCreator {
     }
     Network found = mode.equals("bridge") ? null : lookUp(mode);
     boolean userDefined = found != null && !found.getIsDefault();
-    RequestedAddresses.check(heading, userDefined ? found : null, o.ip, o.ip6, o.networkAliases);
+    RequestedAddresses.check(heading, userDefined ? found : null, o.ip, o.ip6, o.linkLocalIps, o.networkAliases);
     return found == null ? mode : found.getName();
   }
 
@@ -887,8 +887,12 @@ public final class ContainerCreator {
     if (o.ip6 != null) {
       labels.put(ContainerLabels.IP6, o.ip6);
     }
-    if (o.macAddress != null) {
-      labels.put(ContainerLabels.MAC_ADDRESS, MacAddress.parse(o.macAddress).toString());
+    String mac = ownInterfaceMac(o, network);
+    if (mac != null) {
+      labels.put(ContainerLabels.MAC_ADDRESS, mac);
+    }
+    if (ownInterface(network) && !o.linkLocalIps.isEmpty()) {
+      labels.put(ContainerLabels.LINK_LOCAL_IPS, LabelLists.join(o.linkLocalIps));
     }
     if (o.interactive) {
       labels.put(ContainerLabels.OPEN_STDIN, ContainerLabels.TRUE);
@@ -954,6 +958,23 @@ public final class ContainerCreator {
     }
   }
 
+  /**
+   * {@code --mac-address} for the container's own interface, or null. Without one Docker 27's
+   * daemon (API 1.44 and later, where the address is the endpoint's) takes the flag and does
+   * nothing with it, as it does {@code --link-local-ip}.
+   */
+  private static String ownInterfaceMac(ContainerOptions o, String network) {
+    return o.macAddress == null || !ownInterface(network) ? null : MacAddress.parse(o.macAddress).toString();
+  }
+
+  /**
+   * Whether the container has an interface of its own on {@code network}, for its MAC and link-local
+   * addresses: not with {@code host}, {@code none} and {@code container:X}.
+   */
+  private static boolean ownInterface(String network) {
+    return !network.equals("host") && !network.equals("none") && !network.startsWith("container:");
+  }
+
   /** docker's Config and HostConfig of the new container, for inspect and start. */
   private static void describe(ContainerConfig described, ContainerOptions o, Parsed p, IsolationFlags isolation,
       ImageConfig imageConfig, Spec spec, List<String> entrypoint, List<String> cmd, String network, String name) {
@@ -961,8 +982,9 @@ public final class ContainerCreator {
     c.put("Hostname", spec.hostname() == null ? "" : spec.hostname());
     c.put("Domainname", o.domainname == null ? "" : o.domainname);
     c.put("User", o.user != null ? o.user : imageConfig.user());
-    if (o.macAddress != null) {
-      c.put("MacAddress", MacAddress.parse(o.macAddress).toString());
+    String mac = ownInterfaceMac(o, network);
+    if (mac != null) {
+      c.put("MacAddress", mac);
     }
     c.put("AttachStdin", o.interactive && !o.detach).put("AttachStdout", !o.detach).put("AttachStderr", !o.detach);
     c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);

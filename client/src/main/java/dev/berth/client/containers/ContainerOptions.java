@@ -98,6 +98,8 @@ public final class ContainerOptions {
   public String ip;
   /** Docker's {@code --ip6}: the container's IPv6 address on a user-defined network with IPv6. */
   public String ip6;
+  /** Docker's {@code --link-local-ip}: more addresses of the container's interface on its first network. */
+  public List<String> linkLocalIps = List.of();
   public String macAddress;
   /** The platform the image must be for ({@code os/arch[/variant]}); null: any that runs here. */
   public String platform;

@@ -93,20 +93,22 @@ public final class NetworkConnections {
 
   /**
    * Docker's endpoint IPAM config of the record on {@code network}: the addresses it asks for there
-   * ({@code --ip}, then {@code --ip6}), each empty when the next free one is taken; none when it was
-   * given none, as for a network of {@code run --network} without an address (a {@code network
-   * connect} gives one always, as Docker's CLI does).
+   * ({@code --ip}, {@code --ip6}, each empty when the next free one is taken, and
+   * {@code --link-local-ip}), as a connection; none when it was given none, as for a network of
+   * {@code run --network} without an address (a {@code network connect} gives one always, as
+   * Docker's CLI does).
    */
-  public static Optional<List<String>> ipamConfig(Container record, String network) {
+  public static Optional<ConnectedNetwork> ipamConfig(Container record, String network) {
     Map<String, String> labels = record.getLabelsMap();
-    if (network.equals(labels.get(ContainerLabels.NETWORK))) {
-      List<String> requested =
-          List.of(labels.getOrDefault(ContainerLabels.IP, ""), labels.getOrDefault(ContainerLabels.IP6, ""));
-      return requested.stream().allMatch(String::isEmpty) ? Optional.empty() : Optional.of(requested);
-    }
     try {
+      if (network.equals(labels.get(ContainerLabels.NETWORK))) {
+        ConnectedNetwork first = new ConnectedNetwork(network, labels.getOrDefault(ContainerLabels.IP, ""),
+            labels.getOrDefault(ContainerLabels.IP6, ""), LabelLists.split(labels.get(ContainerLabels.LINK_LOCAL_IPS)),
+            List.of(), List.of(), false);
+        return first.ipamConfig() ? Optional.of(first) : Optional.empty();
+      }
       return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network) && n.ipamConfig())
-          .findFirst().map(n -> List.of(n.ip(), n.ip6()));
+          .findFirst();
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -127,8 +129,8 @@ public final class NetworkConnections {
    *     the network cannot give (malformed, outside its subnets, on the default network)
    * @throws dev.berth.api.InvalidValueException for an alias no label can hold
    */
-  public void connect(Container record, String nameOrId, String ip, String ip6, List<String> aliases,
-      List<String> links) {
+  public void connect(Container record, String nameOrId, String ip, String ip6, List<String> linkLocalIps,
+      List<String> aliases, List<String> links) {
     Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
     String network = found.getName();
     Map<String, String> labels = record.getLabelsMap();
@@ -147,7 +149,7 @@ public final class NetworkConnections {
       throw new ClientException("links are only supported for user-defined networks");
     }
     // now, as Docker's daemon checks them, not at the next start of a stopped container
-    RequestedAddresses.check("", found.getIsDefault() ? null : found, ip, ip6, aliases);
+    RequestedAddresses.check("", found.getIsDefault() ? null : found, ip, ip6, linkLocalIps, aliases);
     aliases.forEach(NetworkAliases::checked);
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String link : links) {
@@ -159,7 +161,7 @@ public final class NetworkConnections {
       throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
     }
     // Docker's CLI sends an IPAM config, addresses or none, on every connect
-    ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, aliases, hosts, true);
+    ConnectedNetwork connection = new ConnectedNetwork(network, ip, ip6, linkLocalIps, aliases, hosts, true);
     List<Attachment> current = attachments(record.getId());
     if (leftWithoutNetworks && !current.isEmpty()) {
       // started since its last network went, it runs in none mode, which this network replaces; a
@@ -179,6 +181,7 @@ public final class NetworkConnections {
       primary.put(ContainerLabels.NETWORK, network);
       primary.put(ContainerLabels.IP, connection.ip());
       primary.put(ContainerLabels.IP6, connection.ip6());
+      primary.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
       primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
       primary.putAll(withAddedHosts(labels, hosts));
       try {
@@ -193,7 +196,8 @@ public final class NetworkConnections {
     }
     if (live) {
       attachments.attach(AttachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network)
-          .setIp(connection.ip()).setIp6(connection.ip6()).addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
+          .setIp(connection.ip()).setIp6(connection.ip6()).addAllLinkLocalIps(connection.linkLocalIps())
+          .addAllAliases(connection.peerNames(labels.getOrDefault(ContainerLabels.NAME, "")))
           .addAllExtraHosts(hosts.stream().map(HostEntrySpec::labelValue).toList())
           .build());
     }
@@ -251,6 +255,7 @@ public final class NetworkConnections {
       update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
       update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
       update.put(ContainerLabels.IP6, next.map(ConnectedNetwork::ip6).orElse(""));
+      update.put(ContainerLabels.LINK_LOCAL_IPS, next.map(n -> LabelLists.join(n.linkLocalIps())).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
       next.ifPresent(n -> update.put(n.labelKey(), ""));
@@ -292,7 +297,7 @@ public final class NetworkConnections {
         .addAllPortSpecs(LabelLists.split(labels.get(ContainerLabels.PORTS)))
         .setHostname(labels.getOrDefault(ContainerLabels.HOSTNAME, "").strip())
         .setDomainname(SpecJson.tree(record).path("domainname").asText(""))
-        .setIp(connection.ip()).setIp6(connection.ip6())
+        .setIp(connection.ip()).setIp6(connection.ip6()).addAllLinkLocalIps(connection.linkLocalIps())
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
         .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
         .addAllDnsOptions(LabelLists.split(labels.get(ContainerLabels.DNS_OPTIONS)))

@@ -19,11 +19,6 @@ final class NetworkModeConflicts {
       throw new InvalidParameterException("conflicting options: host type networking can't be used with links. "
           + "This would result in undefined behavior");
     }
-    // Docker's daemon checks it after the decoding, so after all of the above
-    boolean bridged = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
-    if (o.macAddress != null && !bridged) {
-      throw new InvalidParameterException("conflicting options: mac-address and the network mode");
-    }
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Docker's daemon's check of the addresses asked for on a network ({@code --ip}, {@code --ip6}),
+ * Docker's daemon's check of the addresses asked for on a network ({@code --ip}, {@code --ip6},
+ * {@code --link-local-ip}),
  * made when a container is created and when it is connected, as that daemon makes it, so that no
  * container is left configured with an address its network cannot give it at the next start.
  * Refusals are in that daemon's words, every problem found listed as it lists them.
@@ -33,10 +34,12 @@ final class RequestedAddresses {
   /**
    * Throws InvalidParameterException when {@code ip} or {@code ip6} (null or empty: none asked for)
    * cannot be had on {@code network}, a network that exists (null for the network modes host,
-   * none, container: and the default bridge's), or when {@code aliases} are asked for on no
+   * none, container: and the default bridge's), when one of {@code linkLocalIps} is no address or
+   * an unspecified one (any other is taken, on any network), or when {@code aliases} are asked for on no
    * user-defined network, with {@code heading} before Docker's {@code invalid endpoint settings:}.
    */
-  static void check(String heading, Network network, String ip, String ip6, List<String> aliases) {
+  static void check(String heading, Network network, String ip, String ip6, List<String> linkLocalIps,
+      List<String> aliases) {
     boolean v4 = ip != null && !ip.isEmpty();
     boolean v6 = ip6 != null && !ip6.isEmpty();
     List<String> problems = new ArrayList<>();
@@ -52,6 +55,11 @@ final class RequestedAddresses {
     }
     if (v6 && !IpLiterals.isAssignableIpv6(ip6)) {
       problems.add("invalid IPv6 address: " + ip6);
+    }
+    for (String address : linkLocalIps) {
+      if (!IpLiterals.isAssignableIpv4(address) && !IpLiterals.isAssignableIpv6(address)) {
+        problems.add("invalid link-local IP address: " + address);
+      }
     }
     if (userDefined) {
       // Docker's daemon checks an address only against the subnets given at create, and refuses

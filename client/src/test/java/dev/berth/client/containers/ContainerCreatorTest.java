@@ -389,8 +389,7 @@ class ContainerCreatorTest {
         Map.entry("conflicting options: port publishing and the container type network mode",
             o -> o.publishAll = true),
         Map.entry("conflicting options: port exposing and the container type network mode",
-            o -> o.expose = List.of("80")),
-        Map.entry("conflicting options: mac-address and the network mode", o -> o.macAddress = "02:42:ac:11:00:99"));
+            o -> o.expose = List.of("80")));
     for (int first = 0; first < refused.size(); first++) {
       ContainerOptions o = new ContainerOptions();
       // an image that is nowhere: Docker's daemon refuses the request before it looks for one
@@ -404,7 +403,7 @@ class ContainerCreatorTest {
   }
 
   @Test
-  void linksAndAMacAddressWithTheHostsNetworkAreRefusedInDockersDaemonsWordsBeforeTheImageIsLookedUp() {
+  void linksWithTheHostsNetworkAreRefusedInDockersDaemonsWordsBeforeTheImageIsLookedUp() {
     ContainerOptions links = new ContainerOptions();
     links.image = "example.invalid/nope:1";
     links.network = "host";
@@ -412,9 +411,22 @@ class ContainerCreatorTest {
     links.macAddress = "02:42:ac:11:00:99";
     assertEquals("conflicting options: host type networking can't be used with links. This would result in "
         + "undefined behavior", assertThrows(InvalidParameterException.class, () -> create(links)).getMessage());
-    links.links = List.of();
-    assertEquals("conflicting options: mac-address and the network mode",
-        assertThrows(InvalidParameterException.class, () -> create(links)).getMessage());
+  }
+
+  @Test
+  void aMacAddressWithoutAnInterfaceOfTheContainersOwnIsTakenAndUnusedAsByDocker27sDaemon() {
+    for (String mode : List.of("host", "none")) {
+      ContainerOptions o = withLayer();
+      o.network = mode;
+      o.macAddress = "02:42:ac:11:00:99";
+      Container c = create(o);
+      assertFalse(c.getLabelsMap().containsKey(ContainerLabels.MAC_ADDRESS), mode);
+      assertFalse(ContainerConfig.of(c).config().has("MacAddress"), mode);
+    }
+    ContainerOptions malformed = withLayer();
+    malformed.network = "host";
+    malformed.macAddress = "02:42:ac:11:00";
+    assertThrows(InvalidValueException.class, () -> create(malformed));
   }
 
   @Test

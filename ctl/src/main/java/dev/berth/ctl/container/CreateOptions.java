@@ -231,6 +231,10 @@ final class CreateOptions {
       description = "the container's IPv6 address on a user-defined network created with --ipv6")
   String ip6;
 
+  @Option(names = "--link-local-ip", paramLabel = "IP", description = "another address of the container's "
+      + "interface on its first network, IPv4 (as a /16) or IPv6 (as a /64), like 169.254.1.5 (repeatable)")
+  List<String> linkLocalIps = new ArrayList<>();
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "the platform the image must be for, pulled for it when missing (only this host's runs)")
   String platform;
@@ -435,6 +439,7 @@ final class CreateOptions {
     }
     o.ip = ip;
     o.ip6 = ip6;
+    o.linkLocalIps = List.copyOf(linkLocalIps);
     o.macAddress = macAddress;
     o.platform = platform;
     o.dns = dns;

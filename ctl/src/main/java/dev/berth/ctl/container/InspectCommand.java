@@ -25,6 +25,7 @@ import containerd.services.tasks.v1.TasksGrpc;
 import containerd.runc.v1.ProcessDetails;
 import containerd.v1.types.ProcessInfo;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.berth.api.labels.ConnectedNetwork;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.client.ClientException;
 import dev.berth.client.NoSuchObjectException;
@@ -275,6 +276,9 @@ public final class InspectCommand implements Callable<Integer> {
   }
 
   /** Docker's MountPoint fields, in the order its JSON has them. */
+  /** The name of Docker's default network, whose endpoint alone fills NetworkSettings' top-level fields. */
+  private static final String DEFAULT_BRIDGE = "bridge";
+
   private static final List<String> MOUNT_POINT_FIELDS =
       List.of("Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation");
 
@@ -439,7 +443,6 @@ public final class InspectCommand implements Callable<Integer> {
     // sorted, as Go writes a map
     Map<String, ArrayNode> published = new TreeMap<>();
     JsonNode exposed = config.config().path("ExposedPorts");
-    boolean first = true;
     for (Attachment a : attachments) {
       if (a.getMode() == Mode.CONTAINER) {
         // in another's network namespace, as Docker shows it: no network of its own
@@ -470,7 +473,9 @@ public final class InspectCommand implements Callable<Integer> {
           endpoint.put("MacAddress", result.getInterfaces(ip.getInterface()).getMac());
         }
       }
-      if (first) {
+      if (a.getNetwork().equals(DEFAULT_BRIDGE)) {
+        // Docker's deprecated top-level fields are the default bridge's endpoint alone, empty on
+        // any other network (its getDefaultNetworkSettings)
         settings.put("EndpointID", a.getEndpointId())
             .put("IPAddress", endpoint.path("IPAddress").asText())
             .put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt())
@@ -479,7 +484,6 @@ public final class InspectCommand implements Callable<Integer> {
             .put("GlobalIPv6Address", endpoint.path("GlobalIPv6Address").asText())
             .put("GlobalIPv6PrefixLen", endpoint.path("GlobalIPv6PrefixLen").asInt())
             .put("IPv6Gateway", endpoint.path("IPv6Gateway").asText());
-        first = false;
       }
       for (PortMapping p : a.getPortMappingsList()) {
         ArrayNode bindings = published.computeIfAbsent(p.getContainerPort() + "/"
@@ -523,18 +527,21 @@ public final class InspectCommand implements Callable<Integer> {
   private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
       boolean attached) {
     ObjectNode endpoint = networks.putObject(network);
-    Optional<List<String>> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
+    Optional<ConnectedNetwork> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
     if (ipamConfig.isEmpty()) {
       endpoint.putNull("IPAMConfig");
     } else {
-      List<String> requested = ipamConfig.get();
-      // Docker's: the addresses asked for by --ip and --ip6, each left out when not asked for
+      ConnectedNetwork requested = ipamConfig.get();
+      // Docker's: the addresses asked for by --ip, --ip6 and --link-local-ip, each left out when not asked for
       ObjectNode ipam = endpoint.putObject("IPAMConfig");
-      if (!requested.get(0).isEmpty()) {
-        ipam.put("IPv4Address", requested.get(0));
+      if (!requested.ip().isEmpty()) {
+        ipam.put("IPv4Address", requested.ip());
       }
-      if (!requested.get(1).isEmpty()) {
-        ipam.put("IPv6Address", requested.get(1));
+      if (!requested.ip6().isEmpty()) {
+        ipam.put("IPv6Address", requested.ip6());
+      }
+      if (!requested.linkLocalIps().isEmpty()) {
+        requested.linkLocalIps().forEach(ipam.putArray("LinkLocalIPs")::add);
       }
     }
     endpoint.putNull("Links");

@@ -208,6 +208,9 @@ public final class NetworkCommand extends GroupCommand {
       @Option(names = "--ip6", paramLabel = "IP",
           description = "IPv6 address in the network's IPv6 subnet (default: the next free one)")
       String ip6,
+      @Option(names = "--link-local-ip", paramLabel = "IP",
+          description = "another address of the container's interface on this network (repeatable)")
+      List<String> linkLocalIps,
       @Option(names = "--alias", paramLabel = "NAME", description = "another name for the container on this network (repeatable)")
       List<String> aliases,
       @Option(names = "--link", paramLabel = "CONTAINER[:ALIAS]",
@@ -217,9 +220,10 @@ public final class NetworkCommand extends GroupCommand {
       Optional<Container> record = ContainerArgument.find(c.channel(), container);
       List<String> more = aliases == null ? List.of() : aliases;
       List<String> linked = links == null ? List.of() : links;
+      List<String> linkLocal = linkLocalIps == null ? List.of() : linkLocalIps;
       if (record.isPresent()) {
         try {
-          new NetworkConnections(c.channel()).connect(record.get(), network, ip, ip6, more, linked);
+          new NetworkConnections(c.channel()).connect(record.get(), network, ip, ip6, linkLocal, more, linked);
         } catch (StatusRuntimeException e) {
           throw refusedConnection(e);
         }
@@ -231,7 +235,7 @@ public final class NetworkCommand extends GroupCommand {
         try {
           AttachmentsGrpc.newBlockingStub(c.channel()).attach(AttachRequest.newBuilder()
               .setContainerId(container).setNetwork(network).setIp(ip == null ? "" : ip)
-              .setIp6(ip6 == null ? "" : ip6).addAllAliases(more).build());
+              .setIp6(ip6 == null ? "" : ip6).addAllLinkLocalIps(linkLocal).addAllAliases(more).build());
         } catch (StatusRuntimeException e) {
           throw refusedConnection(e);
         }
@@ -344,23 +348,44 @@ public final class NetworkCommand extends GroupCommand {
     return names;
   }
 
-  /** Docker's IPAM.Config entry: the subnet, its gateway, and the range addresses come from if there is one. */
-  private static Map<String, String> ipamConfig(Network n) {
-    Map<String, String> config = new LinkedHashMap<>();
+  /**
+   * Docker's IPAM.Config entry: the subnet, the range addresses come from if there is one, its
+   * gateway, and its auxiliary addresses if it has some.
+   */
+  private static Map<String, Object> ipamConfig(Network n) {
+    Map<String, Object> config = new LinkedHashMap<>();
     config.put("Subnet", n.getSubnet());
     if (!n.getIpRange().isEmpty()) {
       config.put("IPRange", n.getIpRange());
     }
     config.put("Gateway", n.getGateway());
+    putAuxAddresses(config, n, false);
     return config;
   }
 
   /** Docker's second IPAM.Config entry, on a network with IPv6. */
-  private static Map<String, String> ipv6IpamConfig(Network n) {
-    Map<String, String> config = new LinkedHashMap<>();
+  private static Map<String, Object> ipv6IpamConfig(Network n) {
+    Map<String, Object> config = new LinkedHashMap<>();
     config.put("Subnet", n.getIpv6Subnet());
+    if (!n.getIpv6IpRange().isEmpty()) {
+      config.put("IPRange", n.getIpv6IpRange());
+    }
     config.put("Gateway", n.getIpv6Gateway());
+    putAuxAddresses(config, n, true);
     return config;
+  }
+
+  /** The network's auxiliary addresses of a family, by name, as Docker's AuxiliaryAddresses (left out when none). */
+  private static void putAuxAddresses(Map<String, Object> config, Network n, boolean v6) {
+    Map<String, String> aux = new TreeMap<>();
+    n.getAuxAddressesMap().forEach((name, address) -> {
+      if (address.contains(":") == v6) {
+        aux.put(name, address);
+      }
+    });
+    if (!aux.isEmpty()) {
+      config.put("AuxiliaryAddresses", aux);
+    }
   }
 
   /** The network's bridge settings under Docker's option names, as Docker shows its default bridge's. */

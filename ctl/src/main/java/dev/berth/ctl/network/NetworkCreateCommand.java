@@ -5,7 +5,9 @@ import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.InvalidValueException;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
@@ -83,8 +85,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Option(names = "--ipam-driver", paramLabel = "DRIVER", description = "default (the only one, and the default)")
   String ipamDriver;
 
-  @Option(names = "--aux-address", paramLabel = "NAME=IP", description = "Docker's flag: refused, berthd's "
-      + "address allocator reserving no addresses beside the gateway")
+  @Option(names = "--aux-address", paramLabel = "NAME=IP", description = "an address of a subnet given that "
+      + "no container is given, IPv4 or IPv6 (repeatable)")
   Map<String, String> auxAddresses;
 
   @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "Docker's flag: refused, berthd's "
@@ -123,27 +125,30 @@ final class NetworkCreateCommand implements Callable<Integer> {
     // as Docker's CLI pairs them: each family's subnet with the gateway of its family
     String subnet = one("--subnet", ofFamily(subnets, false));
     String subnet6 = one("--subnet", ofFamily(subnets, true));
-    String ipRange = one("--ip-range", ipRanges);
+    String ipRange = one("--ip-range", ofFamily(ipRanges, false));
+    String ipRange6 = one("--ip-range", ofFamily(ipRanges, true));
     String gateway = one("--gateway", ofFamily(gateways, false));
     String gateway6 = one("--gateway", ofFamily(gateways, true));
-    if (ipRange != null && ipRange.contains(":")) {
-      throw new CommandFailure("--ip-range " + ipRange + ": an IPv6 range is not supported (containers are given "
-          + "IPv6 addresses from the whole IPv6 subnet)");
-    }
-    if (gateway6 != null && subnet6 == null) {
+    if (count(subnets) < count(ipRanges) || count(subnets) < count(gateways)) {
+      // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
       throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
+    }
+    // then, as Docker's CLI, each range and gateway must lie in a subnet given: ranges first
+    requireInSubnet(subnet, "range", ipRange);
+    requireInSubnet6(subnet6, "range", ipRange6);
+    requireInSubnet(subnet, "gateway", gateway);
+    requireInSubnet6(subnet6, "gateway", gateway6);
+    Map<String, String> aux = auxAddresses == null ? Map.of() : auxAddresses;
+    for (String address : aux.values()) {
+      if (address.contains(":")) {
+        requireInSubnet6(subnet6, "aux-address", address);
+      } else {
+        requireInSubnet(subnet, "aux-address", address);
+      }
     }
     if (subnet6 != null && !ipv6) {
       throw new CommandFailure("IPv6 subnet " + subnet6 + " given without --ipv6: add --ipv6 to give the network "
           + "IPv6");
-    }
-    if ((ipRange != null || gateway != null) && subnet == null) {
-      // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
-      throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
-    }
-    if (subnet != null) {
-      requireInSubnet(subnet, "range", ipRange);
-      requireInSubnet(subnet, "gateway", gateway);
     }
     BridgeOptions opts;
     try {
@@ -162,6 +167,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
         .setEnableIpv6(ipv6)
         .setIpv6Subnet(subnet6 == null ? "" : subnet6)
         .setIpv6Gateway(gateway6 == null ? "" : gateway6)
+        .setIpv6IpRange(ipRange6 == null ? "" : ipRange6)
+        .putAllAuxAddresses(aux)
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)
@@ -229,10 +236,6 @@ final class NetworkCreateCommand implements Callable<Integer> {
       throw new CommandFailure("--config-only is not supported: berthd keeps no configuration-only networks "
           + "(give the subnet, range and gateway to each network instead)");
     }
-    if (auxAddresses != null) {
-      throw new CommandFailure("--aux-address is not supported: berthd reserves no addresses in a subnet besides "
-          + "the gateway (an --ip-range leaves the rest of the subnet to addresses asked for by --ip)");
-    }
     if (ipamOptions != null) {
       throw new CommandFailure("--ipam-opt is not supported: berthd's address allocator takes no options");
     }
@@ -245,6 +248,9 @@ final class NetworkCreateCommand implements Callable<Integer> {
   private static void requireInSubnet(String subnet, String what, String value) {
     if (value == null) {
       return;
+    }
+    if (subnet == null) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
     }
     Subnet parent;
     Ipv4 first;
@@ -259,9 +265,34 @@ final class NetworkCreateCommand implements Callable<Integer> {
     }
   }
 
+  /** {@link #requireInSubnet} for an IPv6 subnet. */
+  private static void requireInSubnet6(String subnet6, String what, String value) {
+    if (value == null) {
+      return;
+    }
+    if (subnet6 == null) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
+    }
+    Subnet6 parent;
+    Ipv6 first;
+    try {
+      parent = Subnet6.parse(subnet6);
+      first = Ipv6.parse(what, value.contains("/") ? value.substring(0, value.indexOf('/')) : value);
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (!parent.contains(first)) {
+      throw new CommandFailure("no matching subnet for " + what + " " + value);
+    }
+  }
+
   /** The values of an IPv6 address or CIDR ({@code v6}), or of IPv4 ones, in the order given. */
   private static List<String> ofFamily(List<String> values, boolean v6) {
     return values == null ? null : values.stream().filter(v -> v.contains(":") == v6).toList();
+  }
+
+  private static int count(List<String> values) {
+    return values == null ? 0 : values.size();
   }
 
   /** The value of {@code flag}, given once or not at all (null). */

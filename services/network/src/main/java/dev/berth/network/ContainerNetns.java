@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Subnet;
@@ -99,12 +100,12 @@ final class ContainerNetns {
 
   /**
    * Addresses the container end of a veth (also with {@code ipv6}'s address, if not null, else
-   * with IPv6 off), brings it
+   * with IPv6 off unless a link-local address of {@code linkLocal} is IPv6, and with those), brings it
    * and loopback up and, if asked, routes the default routes through the gateways. Returns the
    * interface's MAC.
    */
   String configure(Path netns, String name, MacAddress mac, Ipv4 address, Subnet subnet, Ipv4 gateway,
-      Ipv6Interface ipv6, boolean defaultRoute) throws IOException {
+      Ipv6Interface ipv6, LinkLocalAddresses linkLocal, boolean defaultRoute) throws IOException {
     return Netns.callIn(netns, () -> {
       try (Rtnl rtnl = Rtnl.open()) {
         Link link = rtnl.link(name);
@@ -116,10 +117,18 @@ final class ContainerNetns {
           rtnl.setMacAddress(link.index(), name, mac.bytes());
         }
         rtnl.addAddress(link.index(), name, address, subnet);
-        if (ipv6 != null) {
+        for (Ipv4 extra : linkLocal.ipv4()) {
+          rtnl.addAddress(link.index(), name, extra, Subnet.containing(extra, LinkLocalAddresses.IPV4_PREFIX));
+        }
+        if (ipv6 != null || !linkLocal.ipv6().isEmpty()) {
           // the namespace may have IPv6 off (a host or image default); this interface needs it on
           Sysctls.set("net/ipv6/conf/" + name + "/disable_ipv6", "0");
-          rtnl.addAddress6(link.index(), name, ipv6.ip(), ipv6.subnet().prefix());
+          if (ipv6 != null) {
+            rtnl.addAddress6(link.index(), name, ipv6.ip(), ipv6.subnet().prefix());
+          }
+          for (Ipv6 extra : linkLocal.ipv6()) {
+            rtnl.addAddress6(link.index(), name, extra, LinkLocalAddresses.IPV6_PREFIX);
+          }
         } else {
           // As Docker: IPv6 off on an interface whose network has none, so that it joins no
           // multicast group and takes no router advertisement or neighbour discovery from peers.

@@ -1,6 +1,7 @@
 package dev.berth.network;
 
 import dev.berth.api.Identifiers;
+import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
@@ -45,6 +46,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -337,6 +340,7 @@ public final class KernelNetworkManager implements NetworkManager {
     Subnet ipRange = ipRange(spec.ipRange(), subnet);
     Subnet6 subnet6 = null;
     Ipv6 gateway6 = null;
+    Subnet6 ipRange6 = null;
     if (spec.ipv6()) {
       subnet6 = spec.subnet6().isEmpty() ? freeSubnet6(others) : Subnet6.parse(spec.subnet6());
       for (NetworkInfo other : others) {
@@ -351,8 +355,9 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
             + "this address", gateway6, subnet6);
       }
-    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty()) {
-      throw Errors.invalidArgument("an IPv6 subnet or gateway needs IPv6 enabled on the network (--ipv6)");
+      ipRange6 = ipRange6(spec.ipRange6(), subnet6);
+    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty() || !spec.ipRange6().isEmpty()) {
+      throw Errors.invalidArgument("an IPv6 subnet, range or gateway needs IPv6 enabled on the network (--ipv6)");
     }
     String id = NetworkInfo.newId();
     // as Docker names its bridges, so that scripts find one from the network's id
@@ -372,7 +377,7 @@ public final class KernelNetworkManager implements NetworkManager {
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
         false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6, spec.subnet().isEmpty(),
-        spec.ipv6() && spec.subnet6().isEmpty());
+        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6, auxAddresses(spec.auxAddresses(), subnet, subnet6));
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
     return network;
@@ -386,6 +391,35 @@ public final class KernelNetworkManager implements NetworkManager {
     Subnet range = Subnet.parse(asked);
     if (range.prefix() < subnet.prefix() || !subnet.contains(range.network())) {
       throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet);
+    }
+    return range;
+  }
+
+  /**
+   * The auxiliary addresses asked for, each a host of the subnet of its family, as written
+   * (INVALID_ARGUMENT otherwise).
+   */
+  private static Map<String, String> auxAddresses(Map<String, String> asked, Subnet subnet, Subnet6 subnet6) {
+    for (Map.Entry<String, String> aux : asked.entrySet()) {
+      String address = aux.getValue();
+      boolean inSubnet = IpLiterals.isIpv4(address) ? subnet.isHost(Ipv4.parse("auxiliary address", address))
+          : IpLiterals.isIpv6(address) && subnet6 != null && subnet6.isHost(Ipv6.parse("auxiliary address", address));
+      if (!inSubnet) {
+        throw Errors.invalidArgument("auxiliary address %s=%s is not a host address of the network's subnets",
+            Identifiers.printable(aux.getKey()), Identifiers.printable(address));
+      }
+    }
+    return Map.copyOf(asked);
+  }
+
+  /** The IPv6 range asked for, inside {@code subnet6}; null (the whole IPv6 subnet) when none is. */
+  private static Subnet6 ipRange6(String asked, Subnet6 subnet6) {
+    if (asked.isEmpty()) {
+      return null;
+    }
+    Subnet6 range = Subnet6.parse(asked);
+    if (range.prefix() < subnet6.prefix() || !subnet6.contains(range.network())) {
+      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet6);
     }
     return range;
   }
@@ -491,7 +525,8 @@ public final class KernelNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
             target.mode().name().toLowerCase(Locale.ROOT));
       }
-      if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
+      if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()
+          || !spec.linkLocalIps().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
     }
@@ -677,8 +712,11 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     MacAddress requestedMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac());
+    LinkLocalAddresses linkLocal = LinkLocalAddresses.parse(spec.linkLocalIps());
     Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.pool(), network.gateway(),
-        store.leases(network.name()), store.lastAllocated(network.name()).orElse(null), requested);
+        withAux(store.leases(network.name()), network, IpLiterals::isIpv4,
+            a -> Ipv4.parse("auxiliary address", a)), store.lastAllocated(network.name()).orElse(null),
+        requested);
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
     List<PortMapping> ports = new ArrayList<>();
     // as Docker's daemon: an internal network has no gateway to publish on; the ports asked for are
@@ -703,7 +741,7 @@ public final class KernelNetworkManager implements NetworkManager {
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
     String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
-        ipv6, defaultRoute);
+        ipv6, linkLocal, defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
         hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
@@ -720,9 +758,22 @@ public final class KernelNetworkManager implements NetworkManager {
       return null;
     }
     Ipv6 requested = asked.isEmpty() ? null : Ipv6.parse("address", asked);
-    Ipv6 ip = AddressAllocator.allocate6(network.name(), network.subnet6(), network.gateway6(),
-        store.leases6(network.name()), store.lastAllocated6(network.name()).orElse(null), requested);
+    Ipv6 ip = AddressAllocator.allocate6(network.name(), network.subnet6(), network.pool6(), network.gateway6(),
+        withAux(store.leases6(network.name()), network, IpLiterals::isIpv6,
+            a -> Ipv6.parse("auxiliary address", a)), store.lastAllocated6(network.name()).orElse(null),
+        requested);
     return new Ipv6Interface(ip, network.subnet6(), network.gateway6());
+  }
+
+  /**
+   * The addresses of a family no container may be given: those leased, and the network's
+   * auxiliary ones, which Docker's allocator holds from the network's creation.
+   */
+  private static <A> Set<A> withAux(Set<A> leased, NetworkInfo network, Predicate<String> ofFamily,
+      Function<String, A> parse) {
+    Set<A> taken = new HashSet<>(leased);
+    network.auxAddresses().values().stream().filter(ofFamily).map(parse).forEach(taken::add);
+    return taken;
   }
 
   /** An attachment without a veth of its own; {@code shared} lends its interface (CONTAINER mode). */

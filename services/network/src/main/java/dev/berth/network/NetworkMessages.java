@@ -31,7 +31,8 @@ final class NetworkMessages {
   static NetworkSpec spec(Network n) {
     return new NetworkSpec(n.getName(), n.getDriver(), n.getSubnet(), n.getGateway(), n.getBridge(), n.getMtu(),
         n.hasIpMasquerade() ? n.getIpMasquerade() : null, n.getInternal(), n.getLabelsMap(), n.getIpRange(),
-        n.hasIcc() ? n.getIcc() : null, n.getEnableIpv6(), n.getIpv6Subnet(), n.getIpv6Gateway());
+        n.hasIcc() ? n.getIcc() : null, n.getEnableIpv6(), n.getIpv6Subnet(), n.getIpv6Gateway(), n.getIpv6IpRange(),
+        n.getAuxAddressesMap());
   }
 
   static Network network(NetworkInfo n) {
@@ -53,6 +54,8 @@ final class NetworkMessages {
         .setEnableIpv6(n.ipv6())
         .setIpv6Subnet(n.ipv6() ? n.subnet6().toString() : "")
         .setIpv6Gateway(n.ipv6() ? n.gateway6().toString() : "")
+        .setIpv6IpRange(n.ipRange6() == null ? "" : n.ipRange6().toString())
+        .putAllAuxAddresses(n.auxAddresses())
         .setSubnetChosen(n.subnetChosen())
         .setIpv6SubnetChosen(n.subnet6Chosen())
         .build();
@@ -70,7 +73,7 @@ final class NetworkMessages {
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
         r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
-        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6());
+        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList());
   }
 
   static Attachment attachment(AttachmentInfo a) {

@@ -38,18 +38,21 @@ public final class AddressAllocator {
   }
 
   /**
-   * The IPv6 counterpart: the address asked for, or the next free one after the last handed out,
-   * wrapping around. Leased addresses are few beside a /64, so the search ends after at most one
-   * more step than there are leases (and the gateway).
+   * The IPv6 counterpart: the address asked for, anywhere in the subnet, or the next free one of the
+   * pool (the subnet, or the network's IPv6 range in it) after the last handed out, wrapping around.
+   * Leased addresses are few beside a /64, so the search ends after at most one more step than
+   * there are leases (and the gateway).
    */
-  public static Ipv6 allocate6(String network, Subnet6 subnet, Ipv6 gateway, Set<Ipv6> leased, Ipv6 lastAllocated,
-      Ipv6 requested) {
+  public static Ipv6 allocate6(String network, Subnet6 subnet, Subnet6 pool, Ipv6 gateway, Set<Ipv6> leased,
+      Ipv6 lastAllocated, Ipv6 requested) {
     if (requested != null) {
       return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
-    Ipv6 first = subnet.firstHost();
-    Ipv6 last = subnet.last();
-    Ipv6 candidate = lastAllocated != null && subnet.isHost(lastAllocated) ? lastAllocated : last;
+    // the pool's addresses that are hosts of the subnet (never its first, the subnet-router anycast one)
+    Ipv6 first = pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
+    Ipv6 last = pool.last();
+    boolean inPool = lastAllocated != null && lastAllocated.compareTo(first) >= 0 && lastAllocated.compareTo(last) <= 0;
+    Ipv6 candidate = inPool ? lastAllocated : last;
     long tries = last.value().subtract(first.value()).add(BigInteger.ONE)
         .min(BigInteger.valueOf(leased.size() + 2L)).longValue();
     for (long i = 0; i < tries; i++) {
@@ -58,7 +61,7 @@ public final class AddressAllocator {
         return candidate;
       }
     }
-    throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, subnet);
+    throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, pool);
   }
 
   /** An address asked for, of either family, once it is a host of the subnet, not the gateway and free. */

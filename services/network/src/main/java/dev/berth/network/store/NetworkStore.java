@@ -96,6 +96,10 @@ public final class NetworkStore {
     // addresses asked for on them as before are still taken
     db.addColumn("network_networks", "subnet_chosen", "INTEGER NOT NULL DEFAULT 0", List.of());
     db.addColumn("network_networks", "subnet6_chosen", "INTEGER NOT NULL DEFAULT 0", List.of());
+    // networks made before IPv6 ranges were kept: the whole IPv6 subnet
+    db.addColumn("network_networks", "ip_range6", "TEXT", List.of());
+    // networks made before auxiliary addresses were kept have none
+    db.addColumn("network_networks", "aux_addresses", "TEXT NOT NULL DEFAULT '{}'", List.of());
   }
 
   public List<NetworkInfo> networks() {
@@ -110,12 +114,13 @@ public final class NetworkStore {
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
         + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc, subnet6, gateway6, "
-        + "subnet_chosen, subnet6_chosen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        + "subnet_chosen, subnet6_chosen, ip_range6, aux_addresses) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
         n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0,
         n.ipv6() ? n.subnet6().toString() : null, n.ipv6() ? n.gateway6().toString() : null,
-        n.subnetChosen() ? 1 : 0, n.subnet6Chosen() ? 1 : 0));
+        n.subnetChosen() ? 1 : 0, n.subnet6Chosen() ? 1 : 0, n.ipRange6() == null ? null : n.ipRange6().toString(),
+        Labels.toJson(n.auxAddresses())));
   }
 
   public void deleteNetwork(String name) {
@@ -342,7 +347,9 @@ public final class NetworkStore {
         r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0,
         r.getString("subnet6") == null ? null : Subnet6.parseStored(r.getString("subnet6")),
         r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")),
-        r.getInt("subnet_chosen") != 0, r.getInt("subnet6_chosen") != 0);
+        r.getInt("subnet_chosen") != 0, r.getInt("subnet6_chosen") != 0,
+        r.getString("ip_range6") == null ? null : Subnet6.parseStored(r.getString("ip_range6")),
+        Labels.fromJson(r.getString("aux_addresses")));
   }
 
   /**

@@ -43,7 +43,7 @@ import java.util.logging.Logger;
  * {@code container:<id>} or a network name; {@code bridge} when only the other labels are
  * given), {@code io.berth.ports} ({@code [HOST_IP:]HOST_PORT:CTR_PORT[/udp]}, comma-separated),
  * {@code io.berth.hostname}, {@code io.berth.ip} and {@code io.berth.ip6} (the addresses to take on a
- * bridge network),
+ * bridge network), {@code io.berth.link-local-ips} (more addresses of that interface, comma-separated),
  * {@code io.berth.dns}, {@code io.berth.dns-search} and {@code io.berth.add-hosts} (NAME:IP), the
  * last three comma-separated, and {@code io.berth.connected.NETWORK} for each further network
  * ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
@@ -53,7 +53,8 @@ import java.util.logging.Logger;
 public final class ContainerNetworking {
   private static final List<String> LABELS = List.of(ContainerLabels.NETWORK, ContainerLabels.PORTS,
       ContainerLabels.HOSTNAME, ContainerLabels.DNS, ContainerLabels.ADD_HOSTS, ContainerLabels.IP,
-      ContainerLabels.IP6, ContainerLabels.MAC_ADDRESS, ContainerLabels.DNS_SEARCH, ContainerLabels.DNS_OPTIONS);
+      ContainerLabels.IP6, ContainerLabels.MAC_ADDRESS, ContainerLabels.DNS_SEARCH, ContainerLabels.DNS_OPTIONS,
+      ContainerLabels.LINK_LOCAL_IPS);
   /**
    * Marks the attachments made for a task. No task of the container exists when another is
    * created, so an attachment so marked is then a leftover (of a create or delete that berthd
@@ -96,6 +97,7 @@ public final class ContainerNetworking {
         .setIp(labels.getOrDefault(ContainerLabels.IP, "").strip())
         .setIp6(labels.getOrDefault(ContainerLabels.IP6, "").strip())
         .setMacAddress(labels.getOrDefault(ContainerLabels.MAC_ADDRESS, "").strip())
+        .addAllLinkLocalIps(LabelLists.split(labels.get(ContainerLabels.LINK_LOCAL_IPS)))
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
         .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
         .addAllDnsOptions(LabelLists.split(labels.get(ContainerLabels.DNS_OPTIONS)))
@@ -124,6 +126,7 @@ public final class ContainerNetworking {
         .setNetwork(n.network())
         .setIp(n.ip())
         .setIp6(n.ip6())
+        .addAllLinkLocalIps(n.linkLocalIps())
         .addAllAliases(n.peerNames(name))
         .addAllExtraHosts(n.hosts().stream().map(HostEntrySpec::labelValue).toList())
         .putLabels(OWNER_LABEL, OWNER)
@@ -175,6 +178,7 @@ public final class ContainerNetworking {
   /** {@code request} with the network, addresses, MAC address and aliases of {@code of}. */
   private static AttachRequest withEndpointOf(AttachRequest request, AttachRequest of) {
     return request.toBuilder().setNetwork(of.getNetwork()).setIp(of.getIp()).setIp6(of.getIp6())
+        .clearLinkLocalIps().addAllLinkLocalIps(of.getLinkLocalIpsList())
         .setMacAddress(of.getMacAddress()).clearAliases().addAllAliases(of.getAliasesList()).build();
   }
 

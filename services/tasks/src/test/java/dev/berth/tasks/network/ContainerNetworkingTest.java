@@ -178,7 +178,7 @@ class ContainerNetworkingTest {
           .setNetwork(Network.newBuilder().setName("aaa-internal").setInternal(true)).build());
       ContainerNetworking networking = new ContainerNetworking(network.channel());
       AttachRequest zeta = AttachRequest.newBuilder().setContainerId("c1").setNetwork("zeta").setIp("10.1.0.5")
-          .addPortSpecs("8080:80").setHostname("web").addAliases("front").addAliases("z")
+          .addLinkLocalIps("169.254.1.5").addPortSpecs("8080:80").setHostname("web").addAliases("front").addAliases("z")
           .addExtraHosts("foo:1.2.3.4").build();
       AttachRequest alpha = AttachRequest.newBuilder().setContainerId("c1").setNetwork("alpha")
           .addAliases("front").addExtraHosts("db:10.0.0.9").build();
@@ -192,6 +192,9 @@ class ContainerNetworkingTest {
       assertEquals(List.of("front"), ordered.get(0).getAliasesList());
       assertEquals("", ordered.get(0).getIp());
       assertEquals("10.1.0.5", ordered.get(2).getIp());
+      // link-local addresses are the endpoint's, as its address
+      assertEquals(List.of(), ordered.get(0).getLinkLocalIpsList());
+      assertEquals(List.of("169.254.1.5"), ordered.get(2).getLinkLocalIpsList());
       assertEquals(List.of("front", "z"), ordered.get(2).getAliasesList());
       assertTrue(ordered.get(2).getPortSpecsList().isEmpty());
       // alpha's links stay with alpha; the container's own --add-host entries are on both
