@@ -16,9 +16,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,11 +29,10 @@ import runtime.v1.ContainerFilter;
 /**
  * GetContainerEvents: berthd's events of namespace {@value CriServices#NAMESPACE} (Events API)
  * turned into the CRI's: a CRI container's record created, its task started, its init process
- * exited, its record deleted; and a pod's PID namespace holder ending, Berth's stand-in for its
- * pause container, as containerd's sandbox exit monitor tells it: CONTAINER_STOPPED_EVENT for the
- * pod's id, with its status and its containers'. Each subscriber gets its own upstream
- * subscription and one thread that looks up the statuses in order; a subscriber going away
- * cancels both.
+ * exited, its record deleted, each with its pod's status and all its pod's containers' statuses
+ * as containerd sends them; and the events of pods themselves as {@link PodSandboxes#whenPodEvent}
+ * tells them. Each subscriber gets its own upstream subscription and one thread that looks up the
+ * statuses in order; a subscriber going away cancels both.
  */
 final class ContainerEvents {
   private static final Logger LOG = Logger.getLogger(ContainerEvents.class.getName());
@@ -57,12 +55,13 @@ final class ContainerEvents {
       t.setDaemon(true);
       return t;
     });
-    // deleted records cannot be looked up: the CRI containers are known from their creation on
-    Set<String> known = ConcurrentHashMap.newKeySet();
-    containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.add(c.id()));
-    Runnable unwatch = sandboxes.whenHolderEnds(pod -> {
+    // deleted records cannot be looked up: the CRI containers, and their pods, are known from
+    // their creation on
+    Map<String, String> known = new ConcurrentHashMap<>();
+    containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.put(c.id(), c.sandboxId()));
+    Runnable unwatch = sandboxes.whenPodEvent(event -> {
       if (!worker.isShutdown()) {
-        worker.execute(() -> sandboxStopped(pod).ifPresent(r -> send(downstream, r)));
+        worker.execute(() -> send(downstream, event));
       }
     });
     EventsGrpc.newStub(api).subscribe(SubscribeRequest.newBuilder()
@@ -127,30 +126,7 @@ final class ContainerEvents {
     }
   }
 
-  /**
-   * The pod's stop as containerd tells its sandbox's end: its status (NOTREADY by now) and its
-   * containers' statuses; nothing for a pod removed meanwhile, as containerd's sandbox store no
-   * longer has it.
-   */
-  private Optional<ContainerEventResponse> sandboxStopped(String pod) {
-    try {
-      return sandboxes.find(pod).map(s -> {
-        ContainerEventResponse.Builder event = ContainerEventResponse.newBuilder().setContainerId(pod)
-            .setContainerEventType(ContainerEventType.CONTAINER_STOPPED_EVENT)
-            .setCreatedAt(CriMessages.nanos(Instant.now()))
-            .setPodSandboxStatus(CriMessages.sandboxStatus(s, sandboxes.network(s)));
-        for (CriContainers.CriContainer c : containers.list(ContainerFilter.newBuilder().setPodSandboxId(pod).build())) {
-          event.addContainersStatuses(CriMessages.containerStatus(c, containers.statusImage(c)));
-        }
-        return event.build();
-      });
-    } catch (RuntimeException failure) {
-      LOG.warning("cannot tell the end of pod " + pod + "'s PID namespace holder as a CRI event: " + failure.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  private Optional<ContainerEventResponse> translate(Envelope e, Set<String> known) {
+  private Optional<ContainerEventResponse> translate(Envelope e, Map<String, String> known) {
     String id;
     ContainerEventType type;
     try {
@@ -182,20 +158,22 @@ final class ContainerEvents {
     } catch (InvalidProtocolBufferException ex) {
       throw new IllegalStateException("unreadable " + e.getTopic() + " event: " + ex.getMessage(), ex);
     }
-    ContainerEventResponse.Builder event = ContainerEventResponse.newBuilder().setContainerId(id)
-        .setContainerEventType(type).setCreatedAt(CriMessages.nanos(ProtoTimes.toInstant(e.getTimestamp())));
+    String pod;
     if (type == ContainerEventType.CONTAINER_DELETED_EVENT) {
-      return known.remove(id) ? Optional.of(event.build()) : Optional.empty();
+      pod = known.remove(id);
+      if (pod == null) {
+        return Optional.empty();
+      }
+    } else {
+      Optional<CriContainers.CriContainer> c = lookUp(id);
+      if (c.isEmpty()) {
+        return Optional.empty();
+      }
+      pod = c.get().sandboxId();
+      known.put(id, pod);
     }
-    Optional<CriContainers.CriContainer> c = lookUp(id);
-    if (c.isEmpty()) {
-      return Optional.empty();
-    }
-    known.add(id);
-    event.addContainersStatuses(CriMessages.containerStatus(c.get(), containers.statusImage(c.get())));
-    sandboxes.find(c.get().sandboxId()).ifPresent(s -> event.setPodSandboxStatus(
-        CriMessages.sandboxStatus(s, sandboxes.network(s))));
-    return Optional.of(event.build());
+    return Optional.of(sandboxes.eventOf(pod).setContainerId(id).setContainerEventType(type)
+        .setCreatedAt(CriMessages.nanos(ProtoTimes.toInstant(e.getTimestamp()))).build());
   }
 
   /** The CRI container of this id; empty for other records (sandboxes, berthctl's) and for one gone since. */

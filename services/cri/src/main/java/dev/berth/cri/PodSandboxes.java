@@ -23,11 +23,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
+import runtime.v1.ContainerEventResponse;
+import runtime.v1.ContainerEventType;
+import runtime.v1.ContainerFilter;
 import runtime.v1.NamespaceMode;
 import runtime.v1.NamespaceOption;
 import runtime.v1.PodSandboxConfig;
@@ -41,7 +49,8 @@ import runtime.v1.PodSandboxMetadata;
  * ports) and IPC and UTS namespaces pinned by {@link PodNamespaces}, which also starts the
  * process holding a shared PID namespace for a pod that has one. Stopping a pod stops its
  * containers and gives back its network and namespaces; removing it removes its containers and
- * its record.
+ * its record. Each of these tells its event as containerd's sandbox container does (see
+ * {@link #whenPodEvent}).
  */
 final class PodSandboxes {
   private static final Logger LOG = Logger.getLogger(PodSandboxes.class.getName());
@@ -51,6 +60,12 @@ final class PodSandboxes {
   private final CriContainers containers;
   private final ContainerClient records;
   private final NodeBoot boot;
+  private final List<Consumer<ContainerEventResponse>> podEventListeners = new CopyOnWriteArrayList<>();
+  /**
+   * The pods whose stop was told, by StopPodSandbox or by their holder's end, whichever claims
+   * it first: containerd tells its sandbox's exit once, whatever ended it.
+   */
+  private final Set<String> stopTold = ConcurrentHashMap.newKeySet();
 
   /** @param boot this boot of the node, named in the pods made */
   PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers, NodeBoot boot) {
@@ -59,6 +74,7 @@ final class PodSandboxes {
     this.namespaces = namespaces;
     this.containers = containers;
     this.records = new ContainerClient(api);
+    namespaces.whenHolderEnds(this::holderEnded);
   }
 
   /**
@@ -169,7 +185,6 @@ final class PodSandboxes {
       String hostname = sandbox.hostname();
       namespaces.pin(id, sandbox.hostIpc(), sandbox.hostNetwork(), hostname, sandbox.sharedPid());
       attach(sandbox, hostname);
-      return id;
     } catch (RuntimeException e) {
       try {
         release(sandbox);
@@ -179,6 +194,10 @@ final class PodSandboxes {
       }
       throw e;
     }
+    // as containerd's RunPodSandbox once its sandbox container's task has started
+    tell(id, ContainerEventType.CONTAINER_CREATED_EVENT);
+    tell(id, ContainerEventType.CONTAINER_STARTED_EVENT);
+    return id;
   }
 
   private static String nodeHostname() {
@@ -223,21 +242,49 @@ final class PodSandboxes {
 
   /** Stops the pod's containers (at once, as containerd does) and gives back its network and namespaces. */
   void stop(String id) {
-    Sandbox sandbox = get(id);
-    for (Container c : containers.of(id)) {
-      containers.stopAtOnce(c.getId());
+    stop(get(id));
+  }
+
+  /**
+   * A ready pod's stop is told once it is NOTREADY, as containerd tells its sandbox container's
+   * exit, which its kill causes: claimed before the holder is killed, so that the holder's end
+   * is not told again; not told for a pod not ready, whose end was told already (its holder was
+   * killed) or that did not run on this boot.
+   */
+  private void stop(Sandbox sandbox) {
+    String id = sandbox.id();
+    boolean tellsStop = sandbox.ready() && stopTold.add(id);
+    try {
+      for (Container c : containers.of(id)) {
+        containers.stopAtOnce(c.getId());
+      }
+      release(sandbox);
+      if (sandbox.notStopped()) {
+        records.updateLabels(id, Map.of(CriRecords.STATE, CriRecords.NOT_READY));
+      }
+    } catch (RuntimeException e) {
+      if (tellsStop) {
+        // the kubelet's next StopPodSandbox tells it
+        stopTold.remove(id);
+      }
+      throw e;
     }
-    release(sandbox);
-    if (sandbox.notStopped()) {
-      records.updateLabels(id, Map.of(CriRecords.STATE, CriRecords.NOT_READY));
+    if (tellsStop) {
+      tell(id, ContainerEventType.CONTAINER_STOPPED_EVENT);
     }
   }
 
-  /** Removes the pod, stopping it first; a pod not here is removed already. */
+  /**
+   * Removes the pod, stopping it first as containerd does (its stop told before its removal);
+   * a pod not here is removed already.
+   */
   void remove(String id) {
     Optional<Sandbox> sandbox = find(id);
     if (sandbox.isEmpty()) {
       return;
+    }
+    if (sandbox.get().notStopped()) {
+      stop(sandbox.get());
     }
     for (Container c : containers.of(id)) {
       containers.remove(c.getId());
@@ -250,6 +297,77 @@ final class PodSandboxes {
         throw e;
       }
     }
+    // after the record's deletion, which tells a late holderEnded that the pod is gone
+    stopTold.remove(id);
+    // as containerd's, once the sandbox is gone from its store: no pod status, no containers
+    tell(id, ContainerEventType.CONTAINER_DELETED_EVENT);
+  }
+
+  /**
+   * Tells {@code listener} each event of a pod itself, as containerd's sandbox container's
+   * (container id and sandbox id both the pod's): CREATED and STARTED when RunPodSandbox made it,
+   * STOPPED once when it stops (StopPodSandbox, or its PID namespace holder ending however it
+   * ends), DELETED when RemovePodSandbox removed it. The returned Runnable stops telling it.
+   */
+  Runnable whenPodEvent(Consumer<ContainerEventResponse> listener) {
+    podEventListeners.add(listener);
+    return () -> podEventListeners.remove(listener);
+  }
+
+  /**
+   * An event of the pod or of one of its containers, as containerd's generateAndSendContainerEvent
+   * builds it: the pod's status (none if it is gone) and the statuses of all its containers,
+   * stamped now; the caller names the container and the event.
+   */
+  ContainerEventResponse.Builder eventOf(String podId) {
+    ContainerEventResponse.Builder event = ContainerEventResponse.newBuilder()
+        .setCreatedAt(CriMessages.nanos(Instant.now()));
+    find(podId).ifPresent(s -> event.setPodSandboxStatus(CriMessages.sandboxStatus(s, network(s))));
+    for (CriContainers.CriContainer c : containers.list(ContainerFilter.newBuilder().setPodSandboxId(podId).build())) {
+      event.addContainersStatuses(CriMessages.containerStatus(c, containers.statusImage(c)));
+    }
+    return event;
+  }
+
+  /**
+   * A holder killed from outside: its pod's end, as containerd's sandbox exit monitor tells it.
+   * The end of one that RemovePodSandbox killed may be seen after the pod is gone (the JDK polls
+   * for it): its stop was told already, and the claim is let go, as the pod's id is not used again.
+   */
+  private void holderEnded(String id) {
+    if (!stopTold.add(id)) {
+      return;
+    }
+    try {
+      if (find(id).isPresent()) {
+        tell(id, ContainerEventType.CONTAINER_STOPPED_EVENT);
+      } else {
+        stopTold.remove(id);
+      }
+    } catch (RuntimeException failure) {
+      LOG.warning("cannot tell the end of pod " + id + "'s PID namespace holder as a CRI event: "
+          + failure.getMessage());
+    }
+  }
+
+  /**
+   * Built once for every listener, now, as containerd builds it when the call gets there; a
+   * failure to build it is logged and fails nothing, as containerd's.
+   */
+  private void tell(String id, ContainerEventType type) {
+    if (podEventListeners.isEmpty()) {
+      return;
+    }
+    ContainerEventResponse event;
+    try {
+      event = (type == ContainerEventType.CONTAINER_DELETED_EVENT
+          ? ContainerEventResponse.newBuilder().setCreatedAt(CriMessages.nanos(Instant.now())) : eventOf(id))
+          .setContainerId(id).setContainerEventType(type).build();
+    } catch (RuntimeException failure) {
+      LOG.warning("cannot tell pod " + id + "'s " + type + " as a CRI event: " + failure.getMessage());
+      return;
+    }
+    podEventListeners.forEach(l -> l.accept(event));
   }
 
   private void release(Sandbox sandbox) {
@@ -275,11 +393,6 @@ final class PodSandboxes {
     }
     return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
         .map(this::sandboxOf);
-  }
-
-  /** Tells {@code listener} a pod's id when its PID namespace holder ends ({@link PodNamespaces#whenHolderEnds}). */
-  Runnable whenHolderEnds(java.util.function.Consumer<String> listener) {
-    return namespaces.whenHolderEnds(listener);
   }
 
   /** Watches the holders of the pods made before this berthd started, as run watches those it starts. */

@@ -503,7 +503,14 @@ class CriPodsOverSocketTest {
           clientEvents.add(e.getContainerEventType());
           if (e.getContainerEventType() == ContainerEventType.CONTAINER_STARTED_EVENT) {
             assertEquals(pod, e.getPodSandboxStatus().getId(), e.toString());
-            assertEquals(client, e.getContainersStatuses(0).getId());
+            // as containerd's: every container of the pod, not only the one the event is of
+            assertEquals(java.util.Set.of(web, client), e.getContainersStatusesList().stream()
+                .map(ContainerStatus::getId).collect(java.util.stream.Collectors.toSet()));
+          }
+          if (e.getContainerEventType() == ContainerEventType.CONTAINER_DELETED_EVENT) {
+            assertEquals(pod, e.getPodSandboxStatus().getId(), "the pod is still there: " + e);
+            assertEquals(List.of(web), e.getContainersStatusesList().stream().map(ContainerStatus::getId).toList(),
+                "the containers left in the pod");
           }
         }
       }
@@ -890,6 +897,137 @@ class CriPodsOverSocketTest {
     } finally {
       following.cancel(null);
       cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  /**
+   * Follows GetContainerEvents into {@code events} until {@code following} is cancelled; returns
+   * once the stream is known to deliver (a pod run and removed for it was told), those events left out.
+   */
+  private static void followEvents(Context.CancellableContext following, BlockingQueue<ContainerEventResponse> events)
+      throws Exception {
+    following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ContainerEventResponse e) {
+            events.add(e);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        }));
+    for (int attempt = 0; attempt < 50; attempt++) {
+      String marker = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod("marker")
+          .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+              .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.NODE)
+                  .setIpc(NamespaceMode.NODE).setNetwork(NamespaceMode.NODE))))).build()).getPodSandboxId();
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(marker).build());
+      Instant deadline = Instant.now().plusMillis(500);
+      boolean told = false;
+      while (!told && Instant.now().isBefore(deadline)) {
+        ContainerEventResponse e = events.poll(50, TimeUnit.MILLISECONDS);
+        told = e != null && e.getContainerId().equals(marker)
+            && e.getContainerEventType() == ContainerEventType.CONTAINER_DELETED_EVENT;
+      }
+      if (told) {
+        events.clear();
+        return;
+      }
+    }
+    throw new AssertionError("GetContainerEvents told nothing");
+  }
+
+  /** The next events of {@code id} within 10 s (at most {@code count}), then any more within 2 s. */
+  private static List<ContainerEventResponse> eventsOf(String id, BlockingQueue<ContainerEventResponse> events,
+      int count) throws InterruptedException {
+    List<ContainerEventResponse> of = new ArrayList<>();
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (of.size() < count && Instant.now().isBefore(deadline)) {
+      ContainerEventResponse e = events.poll(50, TimeUnit.MILLISECONDS);
+      if (e != null && e.getContainerId().equals(id)) {
+        of.add(e);
+      }
+    }
+    Instant more = Instant.now().plusSeconds(2);
+    while (Instant.now().isBefore(more)) {
+      ContainerEventResponse e = events.poll(50, TimeUnit.MILLISECONDS);
+      if (e != null && e.getContainerId().equals(id)) {
+        of.add(e);
+      }
+    }
+    return of;
+  }
+
+  private static List<ContainerEventType> types(List<ContainerEventResponse> events) {
+    return events.stream().map(ContainerEventResponse::getContainerEventType).toList();
+  }
+
+  /**
+   * containerd 1.7's sandbox container events: CREATED and STARTED from RunPodSandbox, STOPPED
+   * once from StopPodSandbox (its kill of the pause container) whether or not the pod has a PID
+   * namespace holder, none for a second stop, DELETED from RemovePodSandbox without status; a
+   * RemovePodSandbox of a ready pod tells its stop first.
+   */
+  @Test
+  void aPodsRunStopAndRemoveAreToldByGetContainerEventsAsContainerdsSandboxContainers() throws Exception {
+    BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
+    Context.CancellableContext following = Context.current().withCancellation();
+    List<String> pods = new ArrayList<>();
+    try {
+      followEvents(following, events);
+      for (NamespaceMode pid : List.of(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.NODE)) {
+        PodSandboxConfig config = pod("told-" + pid.name().toLowerCase()).setLinux(LinuxPodSandboxConfig.newBuilder()
+            .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
+                NamespaceOption.newBuilder().setPid(pid)))).build();
+        String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        pods.add(pod);
+        List<ContainerEventResponse> run = eventsOf(pod, events, 2);
+        assertEquals(List.of(ContainerEventType.CONTAINER_CREATED_EVENT, ContainerEventType.CONTAINER_STARTED_EVENT),
+            types(run), pid + ": " + run);
+        for (ContainerEventResponse e : run) {
+          assertEquals(pod, e.getPodSandboxStatus().getId(), e.toString());
+          assertEquals(PodSandboxState.SANDBOX_READY, e.getPodSandboxStatus().getState(), e.toString());
+          assertEquals(0, e.getContainersStatusesCount(), e.toString());
+          assertTrue(e.getCreatedAt() > 0, e.toString());
+        }
+
+        String sleeper = create(pod, busybox("sleeper", "exec sleep 1000"), config);
+        cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
+        awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+        cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+        cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+        List<ContainerEventResponse> stop = eventsOf(pod, events, 1);
+        assertEquals(List.of(ContainerEventType.CONTAINER_STOPPED_EVENT), types(stop), pid + ": told once " + stop);
+        assertEquals(PodSandboxState.SANDBOX_NOTREADY, stop.get(0).getPodSandboxStatus().getState(), stop.toString());
+        assertEquals(List.of(sleeper), stop.get(0).getContainersStatusesList().stream().map(ContainerStatus::getId)
+            .toList());
+        assertEquals(ContainerState.CONTAINER_EXITED, stop.get(0).getContainersStatuses(0).getState());
+
+        cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+        List<ContainerEventResponse> removed = eventsOf(pod, events, 1);
+        assertEquals(List.of(ContainerEventType.CONTAINER_DELETED_EVENT), types(removed), pid + ": " + removed);
+        assertFalse(removed.get(0).hasPodSandboxStatus(), "containerd's sandbox is gone: " + removed);
+        assertEquals(0, removed.get(0).getContainersStatusesCount(), removed.toString());
+      }
+
+      // the kubelet may remove a ready pod: containerd stops it first, and says so
+      String ready = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod("told-removed")).build())
+          .getPodSandboxId();
+      pods.add(ready);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(ready).build());
+      assertEquals(List.of(ContainerEventType.CONTAINER_CREATED_EVENT, ContainerEventType.CONTAINER_STARTED_EVENT,
+          ContainerEventType.CONTAINER_STOPPED_EVENT, ContainerEventType.CONTAINER_DELETED_EVENT),
+          types(eventsOf(ready, events, 4)));
+    } finally {
+      following.cancel(null);
+      for (String pod : pods) {
+        cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      }
     }
   }
 
