@@ -258,11 +258,13 @@ final class ContainerRestarter {
   }
 
   /**
-   * Deletes the task this restart created, which its user's stop left to it; the record keeps
-   * that stop. A task that can no longer be deleted runs, started by the user's start since, which
-   * wrote running itself: both are left as they are.
+   * Deletes the task this restart created, which its user's stop left to it, and records that stop
+   * ({@link #recordStop}). A task that can no longer be deleted runs, started by the user's start
+   * since, which wrote running itself: both are left as they are.
    */
   private void undoRestart(ContainerKey key, Channel ns) {
+    // read before the delete: a start landing after this read changes what the stop's write requires
+    Container stoppedBy = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer();
     try {
       deleteTask(ns, key.id());
     } catch (StatusRuntimeException e) {
@@ -273,6 +275,43 @@ final class ContainerRestarter {
       return;
     }
     LOG.info(key + ": stopped by its user as berthd's restart brought it back; left stopped");
+    recordStop(key, ns, stoppedBy);
+  }
+
+  /**
+   * Writes the stop of a container that was neither running nor restarting when its user stopped
+   * it: berthctl then writes only a new {@link ContainerLabels#STOP_REQUEST} (its status, a failed
+   * start's or restart's, stays as Docker's stop leaves it), and leaves the stop to the restart it
+   * overtook, which Docker's daemon would have finished before the stop. Left as it is, an
+   * unless-stopped container would come back at berthd's next start. Written only while the
+   * record still has that request and the status read with it, so a user's start since wins.
+   */
+  private static void recordStop(ContainerKey key, Channel ns, Container stoppedBy) {
+    Map<String, String> labels = stoppedBy.getLabelsMap();
+    String desired = ContainerLabels.desiredStatus(labels);
+    if (ContainerLabels.STOPPED.equals(desired) || ContainerLabels.RUNNING.equals(desired)) {
+      // stopped by the stop's own write, or started again by its user since
+      return;
+    }
+    Channel unlessStarted = LabelPreconditions.require(ns, Map.of(
+        ContainerLabels.STOP_REQUEST, labels.getOrDefault(ContainerLabels.STOP_REQUEST, ""),
+        ContainerLabels.RESTART_STATUS, labels.getOrDefault(ContainerLabels.RESTART_STATUS, ""),
+        ContainerLabels.RESTART_FAILED_MARK, labels.getOrDefault(ContainerLabels.RESTART_FAILED_MARK, "")));
+    try {
+      // the mark is in the mask and not in the labels: it goes
+      containers(unlessStarted).update(UpdateContainerRequest.newBuilder()
+          .setContainer(Container.newBuilder().setId(key.id())
+              .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)
+              .addPaths("labels." + ContainerLabels.RESTART_FAILED_MARK))
+          .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Code.FAILED_PRECONDITION) {
+        LOG.info(key + ": started again by its user after its stop; left to that start");
+      } else if (e.getStatus().getCode() != Code.NOT_FOUND) {
+        throw e;
+      }
+    }
   }
 
   /**

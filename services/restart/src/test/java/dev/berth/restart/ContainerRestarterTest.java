@@ -535,6 +535,49 @@ class ContainerRestarterTest {
     assertEquals(List.of("delete", "create", "delete"), fakes.calls, "its new task never started");
   }
 
+  /** berthctl's stop as it runs it, of the container as the record has it now. */
+  private void berthctlStop(BroughtBack fakes) {
+    try {
+      new ContainerTasks(channel).stop(dev.berth.client.containers.ContainerState.of(channel,
+          Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build()), java.time.Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void berthctlStopOfAnUnlessStoppedContainerLeftFailedThatBerthdsStartBringsBackKeepsItStoppedAsDockers()
+      throws Exception {
+    // left by a failed start, or by a failed restart (its mark over a running status)
+    for (Map<String, String> failed : List.of(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.START_FAILED),
+        Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING,
+            ContainerLabels.RESTART_FAILED_MARK, ContainerLabels.TRUE))) {
+      BroughtBack fakes = new BroughtBack("unless-stopped", ContainerLabels.STOPPED);
+      fakes.labels.putAll(failed);
+      // neither running nor restarting: berthctl's stop writes only a new stop request
+      ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> berthctlStop(fakes));
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START), failed.toString());
+      assertEquals(ContainerLabels.STOPPED, ContainerLabels.desiredStatus(fakes.labels), failed.toString());
+      assertEquals(List.of("delete", "create", "delete"), fakes.calls, failed + ": its new task never started");
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START),
+          failed + ": not brought back at berthd's next start");
+      assertEquals(List.of("delete", "create", "delete"), fakes.calls, failed.toString());
+      close();
+    }
+  }
+
+  @Test
+  void aUsersStartAfterBerthctlsStopOfAContainerBerthdsStartBringsBackStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("unless-stopped", ContainerLabels.START_FAILED);
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      berthctlStop(fakes);
+      // berthctl start's write, as berthd's undo deletes the task it created and before it records the stop
+      fakes.afterNextDelete = () -> new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build());
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "the user's start's");
+  }
+
   @Test
   void aUsersStartStopAndStartWhileBerthdsStartBringsAContainerBackStaysTheUsersStart() throws Exception {
     BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
