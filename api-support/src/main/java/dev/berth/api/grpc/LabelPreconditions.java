@@ -8,6 +8,9 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +22,9 @@ import java.util.Optional;
  * value the header names, checked in the same transaction as the write; otherwise the update
  * answers FAILED_PRECONDITION and writes nothing. Each header is the UTF-8 text
  * {@code key=value}, or {@code key=} for a label that must be absent. containerd's messages are
- * unchanged and its clients, which never send the header, get plain updates.
+ * unchanged and its clients, which never send the header, get plain updates. A Containers.Delete
+ * with the header is refused (INVALID_ARGUMENT) rather than made unconditionally; every other call
+ * ignores it.
  */
 public final class LabelPreconditions {
   public static final Metadata.Key<byte[]> HEADER =
@@ -47,23 +52,39 @@ public final class LabelPreconditions {
     });
   }
 
-  /** The conditions a call's headers carry, label to expected value ("" for absent); empty for none. */
-  public static Map<String, String> read(Metadata headers) {
+  /**
+   * The conditions in a call's {@link #HEADER} values, label to expected value ("" for absent);
+   * empty for none. INVALID_ARGUMENT for a value that is not UTF-8 {@code key=value}, and for a
+   * label named twice, whose two values no record could meet.
+   */
+  public static Map<String, String> read(Iterable<byte[]> values) {
     Map<String, String> expected = new LinkedHashMap<>();
-    Iterable<byte[]> values = headers.getAll(HEADER);
     if (values == null) {
       return expected;
     }
     for (byte[] value : values) {
-      String text = new String(value, StandardCharsets.UTF_8);
+      String text = utf8(value);
       int equals = text.indexOf('=');
       if (equals <= 0) {
         throw Errors.invalidArgument("header %s: %s is not key=value (key= for a label that must be absent)",
             HEADER.name(), text);
       }
-      expected.put(text.substring(0, equals), text.substring(equals + 1));
+      String key = text.substring(0, equals);
+      if (expected.putIfAbsent(key, text.substring(equals + 1)) != null) {
+        throw Errors.invalidArgument("header %s: label %s is named more than once; name each label once",
+            HEADER.name(), key);
+      }
     }
     return expected;
+  }
+
+  private static String utf8(byte[] value) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+    } catch (CharacterCodingException e) {
+      throw Errors.invalidArgument("header %s: a value is not UTF-8 text; send key=value in UTF-8", HEADER.name());
+    }
   }
 
   /** The first condition {@code labels} do not meet, as a sentence for the caller; empty when all hold. */

@@ -140,6 +140,14 @@ public final class ContainerLabels {
    */
   public static final String STOP_REQUEST = "io.berth.stop-request";
   /**
+   * A value of its own for every start a client asks for ({@value #RUNNING} written with it in one
+   * update): the restart monitor writes the record, and marks a failed restart, on condition that
+   * this label is still the one it decided on, so a start that landed in between (and may have
+   * started the task the monitor created) stays the user's, neither overwritten nor taken for the
+   * monitor's failure.
+   */
+  public static final String START_REQUEST = "io.berth.start-request";
+  /**
    * Left stopped by a failed restart, not by its user: restarted again when berthd starts as
    * Docker's daemon restarts it (always, unless-stopped, on-failure within its count), and
    * showing the exit code of the run that ended rather than a failed start's.

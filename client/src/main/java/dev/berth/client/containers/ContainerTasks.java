@@ -60,11 +60,15 @@ public final class ContainerTasks {
       "failed to create task for container: failed to create shim task: OCI runtime create failed: ";
   /**
    * A container started on request is meant to run, and its restart count starts again from 0,
-   * as Docker's (a policy such as on-failure:2 gets its retries again).
+   * as Docker's (a policy such as on-failure:2 gets its retries again); a new start request tells
+   * a restart under way that the user took over ({@link ContainerLabels#START_REQUEST}).
    */
-  private static final Map<String, String> RUNNING_AGAIN = Map.of(ContainerLabels.RESTART_STATUS,
-      ContainerLabels.RUNNING, ContainerLabels.RESTART_COUNT, "", ContainerLabels.START_ERROR, "",
-      ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "", ContainerLabels.RESTART_FAILED_MARK, "");
+  private static Map<String, String> runningAgain() {
+    return Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING,
+        ContainerLabels.START_REQUEST, UUID.randomUUID().toString(), ContainerLabels.RESTART_COUNT, "",
+        ContainerLabels.START_ERROR, "", ContainerLabels.LAST_EXIT_CODE, "", ContainerLabels.LAST_FINISHED_AT, "",
+        ContainerLabels.RESTART_FAILED_MARK, "");
+  }
 
   private final Channel channel;
   private final TasksGrpc.TasksBlockingStub tasks;
@@ -92,7 +96,7 @@ public final class ContainerTasks {
     if (!readyToStart(s)) {
       return;
     }
-    Map<String, String> labels = new HashMap<>(RUNNING_AGAIN);
+    Map<String, String> labels = new HashMap<>(runningAgain());
     if (ContainerConfig.of(s.record()).autoRemove()) {
       labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     }
@@ -449,7 +453,7 @@ public final class ContainerTasks {
 
   /** Tells the restart monitor the container is meant to run. */
   public void markRunning(Container record) {
-    containers.updateLabels(record.getId(), RUNNING_AGAIN);
+    containers.updateLabels(record.getId(), runningAgain());
   }
 
   /**

@@ -27,6 +27,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -202,7 +203,7 @@ final class ContainerRestarter {
         }
         LOG.warning(key + ": cannot record restart " + restart + ": " + count.getStatus());
       }
-      return failed(key, ns, e, counted);
+      return failed(key, ns, e, container, counted);
     }
     Optional<Integer> counted = Optional.empty();
     try {
@@ -215,6 +216,11 @@ final class ContainerRestarter {
       tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
       recordStart(key, ns, began);
     } catch (StatusRuntimeException e) {
+      if (startedByItsUser(ns, key, container)) {
+        // its start ran this restart's task (the runtime refuses a second start), or is about to
+        LOG.info(key + ": started by its user as berthd restarted it; left to that start: " + e.getStatus());
+        return Outcome.LEFT_ALONE;
+      }
       try {
         deleteTask(ns, key.id());
       } catch (StatusRuntimeException cleanup) {
@@ -224,7 +230,7 @@ final class ContainerRestarter {
         LOG.info(key + ": not restarted: " + e.getStatus());
         return Outcome.LEFT_ALONE;
       }
-      return failed(key, ns, e, counted);
+      return failed(key, ns, e, container, counted);
     }
     if (stoppedMeanwhile(ns, key)) {
       return Outcome.LEFT_ALONE;
@@ -234,35 +240,61 @@ final class ContainerRestarter {
   }
 
   /**
-   * Writes the restart's count and marks ({@link #labelUpdate}) on condition that no user's stop
-   * landed since the look this restart was decided on (the same {@link ContainerLabels#STOP_REQUEST},
-   * checked by the store in the write's transaction: {@link LabelPreconditions}); false when one
-   * did, whose stopped status then stands. The stop's client looked at the task before this write
-   * and found nothing running to stop, so the stop is carried out here ({@link #undoRestart}) and
-   * the restart goes no further. A stop written after this write is seen by {@link #stoppedMeanwhile}.
+   * Writes the restart's count and marks ({@link #labelUpdate}) on condition that no user's stop or
+   * start landed since the look this restart was decided on (the same
+   * {@link ContainerLabels#STOP_REQUEST} and {@link ContainerLabels#START_REQUEST}, checked by the
+   * store in the write's transaction: {@link LabelPreconditions}); false when one did, whose status
+   * then stands. A start's client found this restart's task created and starts it, so it is left to
+   * that start. A stop's client looked at the task before this write and found nothing running to
+   * stop, so the stop is carried out here ({@link #undoRestart}) and the restart goes no further. A
+   * stop written after this write is seen by {@link #stoppedMeanwhile}.
    */
   private boolean recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
     beforeRestartRecorded.run();
-    Channel unlessStopped = LabelPreconditions.require(ns, Map.of(ContainerLabels.STOP_REQUEST,
-        decidedOn.getLabelsMap().getOrDefault(ContainerLabels.STOP_REQUEST, "")));
+    Channel unlessStoppedOrStarted = LabelPreconditions.require(ns, Map.of(
+        ContainerLabels.STOP_REQUEST, label(decidedOn, ContainerLabels.STOP_REQUEST),
+        ContainerLabels.START_REQUEST, label(decidedOn, ContainerLabels.START_REQUEST)));
     try {
-      containers(unlessStopped).update(labelUpdate(key, decidedOn, restart));
+      containers(unlessStoppedOrStarted).update(labelUpdate(key, decidedOn, restart));
       return true;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
         throw e;
       }
     }
+    if (startedByItsUser(ns, key, decidedOn)) {
+      LOG.info(key + ": started by its user as berthd restarted it; its task left to that start");
+      return false;
+    }
     undoRestart(key, ns);
     return false;
   }
 
+  /** Whether a user's start landed since {@code decidedOn} was read (a new {@link ContainerLabels#START_REQUEST}). */
+  private static boolean startedByItsUser(Channel ns, ContainerKey key, Container decidedOn) {
+    try {
+      Container now = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer();
+      return !label(now, ContainerLabels.START_REQUEST).equals(label(decidedOn, ContainerLabels.START_REQUEST));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static String label(Container container, String key) {
+    return container.getLabelsMap().getOrDefault(key, "");
+  }
+
   /**
-   * Deletes the task this restart created, which its user's stop left to it; the record keeps
-   * that stop. A task that can no longer be deleted runs, started by the user's start since, which
-   * wrote running itself: both are left as they are.
+   * Deletes the task this restart created, which its user's stop left to it, and records that stop
+   * ({@link #recordStop}). A task that can no longer be deleted runs, started by the user's start
+   * since, which wrote running itself: both are left as they are.
    */
   private void undoRestart(ContainerKey key, Channel ns) {
+    // read before the delete: a start landing after this read changes what the stop's write requires
+    Container stoppedBy = containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build()).getContainer();
     try {
       deleteTask(ns, key.id());
     } catch (StatusRuntimeException e) {
@@ -273,6 +305,45 @@ final class ContainerRestarter {
       return;
     }
     LOG.info(key + ": stopped by its user as berthd's restart brought it back; left stopped");
+    recordStop(key, ns, stoppedBy);
+  }
+
+  /**
+   * Writes the stop of a container that was neither running nor restarting when its user stopped
+   * it: berthctl then writes only a new {@link ContainerLabels#STOP_REQUEST} (its status, a failed
+   * start's or restart's, stays as Docker's stop leaves it), and leaves the stop to the restart it
+   * overtook, which Docker's daemon would have finished before the stop. Left as it is, an
+   * unless-stopped container would come back at berthd's next start. Written only while the
+   * record still has that request, and the start request and status read with it, so a user's
+   * start since wins.
+   */
+  private static void recordStop(ContainerKey key, Channel ns, Container stoppedBy) {
+    Map<String, String> labels = stoppedBy.getLabelsMap();
+    String desired = ContainerLabels.desiredStatus(labels);
+    if (ContainerLabels.STOPPED.equals(desired) || ContainerLabels.RUNNING.equals(desired)) {
+      // stopped by the stop's own write, or started again by its user since
+      return;
+    }
+    Channel unlessStarted = LabelPreconditions.require(ns, Map.of(
+        ContainerLabels.STOP_REQUEST, labels.getOrDefault(ContainerLabels.STOP_REQUEST, ""),
+        ContainerLabels.START_REQUEST, labels.getOrDefault(ContainerLabels.START_REQUEST, ""),
+        ContainerLabels.RESTART_STATUS, labels.getOrDefault(ContainerLabels.RESTART_STATUS, ""),
+        ContainerLabels.RESTART_FAILED_MARK, labels.getOrDefault(ContainerLabels.RESTART_FAILED_MARK, "")));
+    try {
+      // the mark is in the mask and not in the labels: it goes
+      containers(unlessStarted).update(UpdateContainerRequest.newBuilder()
+          .setContainer(Container.newBuilder().setId(key.id())
+              .putLabels(ContainerLabels.RESTART_STATUS, ContainerLabels.STOPPED))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.RESTART_STATUS)
+              .addPaths("labels." + ContainerLabels.RESTART_FAILED_MARK))
+          .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Code.FAILED_PRECONDITION) {
+        LOG.info(key + ": started again by its user after its stop; left to that start");
+      } else if (e.getStatus().getCode() != Code.NOT_FOUND) {
+        throw e;
+      }
+    }
   }
 
   /**
@@ -317,11 +388,13 @@ final class ContainerRestarter {
    * It is marked {@link ContainerLabels#RESTART_FAILED_MARK}, not stopped by its user, so that
    * berthd's next start takes it up again as Docker's does; the mark is a label of its own and
    * {@link ContainerLabels#RESTART_STATUS} is left as it is, so a user's stop that lands meanwhile
-   * stays a stop. The mark is written on condition that the record still has the restart count
-   * this restart wrote ({@code counted}, when it could): a user's start since, which resets the
-   * count, runs the container and must not show it as a failed restart.
+   * stays a stop. The mark is written on condition that the record still has the start request
+   * this restart was decided on and the restart count it wrote ({@code counted}, when it could): a
+   * user's start since, which writes a new request and resets the count, runs the container and
+   * must not show it as a failed restart.
    */
-  private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e, Optional<Integer> counted) {
+  private static Outcome failed(ContainerKey key, Channel ns, StatusRuntimeException e, Container decidedOn,
+      Optional<Integer> counted) {
     try {
       containers(ns).get(GetContainerRequest.newBuilder().setId(key.id()).build());
     } catch (StatusRuntimeException gone) {
@@ -334,8 +407,10 @@ final class ContainerRestarter {
       return Outcome.FAILED;
     }
     LOG.warning(key + ": restart failed, left stopped: " + e.getStatus());
-    Channel unlessStarted = counted.isEmpty() ? ns
-        : LabelPreconditions.require(ns, Map.of(ContainerLabels.RESTART_COUNT, Integer.toString(counted.get())));
+    Map<String, String> unlessStartedSince = new HashMap<>(
+        Map.of(ContainerLabels.START_REQUEST, label(decidedOn, ContainerLabels.START_REQUEST)));
+    counted.ifPresent(restart -> unlessStartedSince.put(ContainerLabels.RESTART_COUNT, Integer.toString(restart)));
+    Channel unlessStarted = LabelPreconditions.require(ns, unlessStartedSince);
     try {
       containers(unlessStarted).update(UpdateContainerRequest.newBuilder()
           .setContainer(Container.newBuilder().setId(key.id())

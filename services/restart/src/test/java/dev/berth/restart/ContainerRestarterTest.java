@@ -236,6 +236,8 @@ class ContainerRestarterTest {
     volatile Runnable beforeNextDelete = () -> { };
     /** What lands just after the next delete: a user's calls, say. */
     volatile Runnable afterNextDelete = () -> { };
+    /** What lands just before the next start reaches the runtime: a user's start of the same task, say. */
+    volatile Runnable beforeNextStart = () -> { };
     /** What the runtime answers the next start with, if it refuses it. */
     volatile Status nextStartFailure;
 
@@ -282,9 +284,16 @@ class ContainerRestarterTest {
 
       @Override
       public void start(StartRequest request, StreamObserver<StartResponse> response) {
+        Runnable landing = beforeNextStart;
+        beforeNextStart = () -> { };
+        landing.run();
         calls.add("start");
         Status failure = nextStartFailure;
         nextStartFailure = null;
+        if (task == containerd.v1.types.Status.RUNNING) {
+          failure = Status.FAILED_PRECONDITION.withDescription(
+              "runc start: cannot start a container that has already started");
+        }
         if (failure != null) {
           response.onError(failure.asRuntimeException());
           return;
@@ -535,6 +544,49 @@ class ContainerRestarterTest {
     assertEquals(List.of("delete", "create", "delete"), fakes.calls, "its new task never started");
   }
 
+  /** berthctl's stop as it runs it, of the container as the record has it now. */
+  private void berthctlStop(BroughtBack fakes) {
+    try {
+      new ContainerTasks(channel).stop(dev.berth.client.containers.ContainerState.of(channel,
+          Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build()), java.time.Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void berthctlStopOfAnUnlessStoppedContainerLeftFailedThatBerthdsStartBringsBackKeepsItStoppedAsDockers()
+      throws Exception {
+    // left by a failed start, or by a failed restart (its mark over a running status)
+    for (Map<String, String> failed : List.of(Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.START_FAILED),
+        Map.of(ContainerLabels.RESTART_STATUS, ContainerLabels.RUNNING,
+            ContainerLabels.RESTART_FAILED_MARK, ContainerLabels.TRUE))) {
+      BroughtBack fakes = new BroughtBack("unless-stopped", ContainerLabels.STOPPED);
+      fakes.labels.putAll(failed);
+      // neither running nor restarting: berthctl's stop writes only a new stop request
+      ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> berthctlStop(fakes));
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START), failed.toString());
+      assertEquals(ContainerLabels.STOPPED, ContainerLabels.desiredStatus(fakes.labels), failed.toString());
+      assertEquals(List.of("delete", "create", "delete"), fakes.calls, failed + ": its new task never started");
+      assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START),
+          failed + ": not brought back at berthd's next start");
+      assertEquals(List.of("delete", "create", "delete"), fakes.calls, failed.toString());
+      close();
+    }
+  }
+
+  @Test
+  void aUsersStartAfterBerthctlsStopOfAContainerBerthdsStartBringsBackStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("unless-stopped", ContainerLabels.START_FAILED);
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      berthctlStop(fakes);
+      // berthctl start's write, as berthd's undo deletes the task it created and before it records the stop
+      fakes.afterNextDelete = () -> new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build());
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "the user's start's");
+  }
+
   @Test
   void aUsersStartStopAndStartWhileBerthdsStartBringsAContainerBackStaysTheUsersStart() throws Exception {
     BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
@@ -556,8 +608,8 @@ class ContainerRestarterTest {
     assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS));
     assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_FAILED_MARK));
     assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
-    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start", "delete"), fakes.calls,
-        "berthd's undo tries to delete the task it created, which the user's runs in its place, and is refused");
+    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start"), fakes.calls,
+        "berthd leaves the task to the user's start, which landed since it looked");
   }
 
   @Test
@@ -624,6 +676,37 @@ class ContainerRestarterTest {
     assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed restart");
     assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
     assertEquals(List.of("delete", "create", "start", "delete", "create", "start"), fakes.calls);
+  }
+
+  @Test
+  void aUsersStartLandingBetweenARestartsTaskAndItsWriteStaysTheUsersStart() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    // berthctl start's write, then its start of the task it finds created, before the restart's write
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build());
+      TasksGrpc.newBlockingStub(channel).start(StartRequest.newBuilder().setContainerId(KEY.id()).build());
+    });
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.EXIT));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's start runs it");
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed restart");
+    assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_COUNT), "the user's start reset the count");
+    assertEquals(List.of("delete", "create", "start"), fakes.calls, "berthd neither starts nor deletes it");
+  }
+
+  @Test
+  void aUsersStartLandingBetweenARestartsWriteAndItsStartIsNotAFailedRestart() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    // berthctl start lands after the restart's write: it runs the created task, berthd's start is refused
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks);
+    fakes.beforeNextStart = () -> {
+      new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build());
+      fakes.task = containerd.v1.types.Status.RUNNING;
+    };
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.EXIT));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's start runs it");
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed restart");
+    assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
+    assertEquals(List.of("delete", "create", "start"), fakes.calls, "its task is not deleted under the user's start");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.berth.common.grpc;
 
 import io.grpc.Context;
+import dev.berth.api.grpc.Errors;
 import dev.berth.api.grpc.Headers;
 import dev.berth.api.grpc.LabelPreconditions;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Map;
 public final class RequestContext {
   static final Context.Key<String> NAMESPACE = Context.key("berth-namespace");
   static final Context.Key<String> LEASE = Context.key("berth-lease");
-  static final Context.Key<Map<String, String>> LABEL_PRECONDITIONS = Context.key("berth-label-preconditions");
+  static final Context.Key<Iterable<byte[]>> LABEL_PRECONDITIONS = Context.key("berth-label-preconditions");
   static final Context.Key<Boolean> NAMESPACE_GIVEN = Context.key("berth-namespace-given");
 
   private RequestContext() {}
@@ -30,9 +31,24 @@ public final class RequestContext {
     return LEASE.get();
   }
 
-  /** The {@link LabelPreconditions} of the current call: label to the value it must have ("" for absent). */
+  /**
+   * The {@link LabelPreconditions} of the current call: label to the value it must have ("" for
+   * absent); INVALID_ARGUMENT when its headers are malformed. Only a call that honours them reads them.
+   */
   public static Map<String, String> labelPreconditions() {
-    Map<String, String> expected = LABEL_PRECONDITIONS.get();
-    return expected == null ? Map.of() : expected;
+    return LabelPreconditions.read(LABEL_PRECONDITIONS.get());
+  }
+
+  /**
+   * Refuses (INVALID_ARGUMENT) a call that carries {@link LabelPreconditions} it cannot honour,
+   * where going ahead unconditionally would do what the caller meant to prevent.
+   */
+  public static void refuseLabelPreconditions(String method) {
+    Iterable<byte[]> values = LABEL_PRECONDITIONS.get();
+    if (values != null && values.iterator().hasNext()) {
+      throw Errors.invalidArgument("%s does not honour header %s (only Containers.Update does): "
+          + "send it without the header, or read the record and decide before you send it", method,
+          LabelPreconditions.HEADER.name());
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.berth.common.grpc;
 
-import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Headers;
 import dev.berth.api.grpc.LabelPreconditions;
 import dev.berth.api.Identifiers;
@@ -11,12 +10,12 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.Map;
 
 /**
  * Reads the {@code containerd-namespace} and {@code containerd-lease} headers, and Berth's
- * {@link LabelPreconditions}, into the call's context. A malformed namespace or precondition is
- * refused before any service code runs.
+ * {@link LabelPreconditions}, into the call's context. A malformed namespace is refused before any
+ * service code runs; preconditions are read, and a malformed one refused, only by the calls that
+ * honour them ({@link RequestContext#labelPreconditions}), so other calls ignore the header.
  */
 public final class RequestContextInterceptor implements ServerInterceptor {
   @Override
@@ -30,18 +29,11 @@ public final class RequestContextInterceptor implements ServerInterceptor {
               + " is invalid: use letters and digits joined by single '.', '_' or '-'"), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    Map<String, String> preconditions;
-    try {
-      preconditions = LabelPreconditions.read(headers);
-    } catch (BerthException e) {
-      call.close(Status.INVALID_ARGUMENT.withDescription(e.getMessage()), new Metadata());
-      return new ServerCall.Listener<>() {};
-    }
     Context ctx = Context.current()
         .withValue(RequestContext.NAMESPACE, namespace == null ? Headers.DEFAULT_NAMESPACE : namespace)
         .withValue(RequestContext.NAMESPACE_GIVEN, namespace != null)
         .withValue(RequestContext.LEASE, lease == null || lease.isEmpty() ? null : lease)
-        .withValue(RequestContext.LABEL_PRECONDITIONS, preconditions);
+        .withValue(RequestContext.LABEL_PRECONDITIONS, headers.getAll(LabelPreconditions.HEADER));
     return Contexts.interceptCall(ctx, call, headers, next);
   }
 }

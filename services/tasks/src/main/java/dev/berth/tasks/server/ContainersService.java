@@ -25,7 +25,8 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * containerd's Containers API over {@link ContainerStore}, announcing changes as /containers/*
- * events; an Update honours Berth's {@link dev.berth.api.grpc.LabelPreconditions} headers.
+ * events; an Update honours Berth's {@link dev.berth.api.grpc.LabelPreconditions} headers, a
+ * Delete refuses them.
  */
 public final class ContainersService extends ContainersGrpc.ContainersImplBase {
   private final ContainerStore containers;
@@ -93,6 +94,7 @@ public final class ContainersService extends ContainersGrpc.ContainersImplBase {
   @Override
   public void delete(DeleteContainerRequest request, StreamObserver<Empty> response) {
     String namespace = RequestContext.namespace();
+    RequestContext.refuseLabelPreconditions("Containers.Delete");
     containers.delete(namespace, request.getId());
     events.publish(namespace, "/containers/delete", ContainerDelete.newBuilder().setId(request.getId()).build());
     response.onNext(Empty.getDefaultInstance());

@@ -227,6 +227,48 @@ class ContainersServiceTest {
         .setContainer(Container.newBuilder().setId("gone")).build()));
   }
 
+  /** A stub in ns1 whose calls carry these raw {@code berth-labels-if-bin} values. */
+  private ContainersGrpc.ContainersBlockingStub withPreconditionHeaders(byte[]... values) {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    for (byte[] value : values) {
+      headers.put(LabelPreconditions.HEADER, value);
+    }
+    return ContainersGrpc.newBlockingStub(server.inNamespace("ns1"))
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  @Test
+  void aMalformedLabelPreconditionIsRefusedOnlyByTheUpdateThatHonoursIt() {
+    create(container("web").putLabels("stop", "s1"));
+    UpdateContainerRequest toRunning = UpdateContainerRequest.newBuilder()
+        .setContainer(Container.newBuilder().setId("web").putLabels("status", "running"))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("labels.status")).build();
+    ContainersGrpc.ContainersBlockingStub malformed = withPreconditionHeaders("no-equals".getBytes());
+    assertEquals(1, malformed.list(ListContainersRequest.getDefaultInstance()).getContainersCount(), "ignored");
+    assertEquals("web", malformed.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer().getId());
+    fails(Status.Code.INVALID_ARGUMENT, () -> malformed.update(toRunning));
+
+    StatusRuntimeException twice = assertThrows(StatusRuntimeException.class,
+        () -> withPreconditionHeaders("stop=s1".getBytes(), "stop=s2".getBytes()).update(toRunning));
+    assertEquals(Status.Code.INVALID_ARGUMENT, twice.getStatus().getCode());
+    assertTrue(twice.getStatus().getDescription().contains("label stop is named more than once"),
+        twice.getStatus().getDescription());
+    StatusRuntimeException notUtf8 = assertThrows(StatusRuntimeException.class,
+        () -> withPreconditionHeaders(new byte[] {'s', (byte) 0xff, '=', 's', '1'}).update(toRunning));
+    assertEquals(Status.Code.INVALID_ARGUMENT, notUtf8.getStatus().getCode());
+    assertTrue(notUtf8.getStatus().getDescription().contains("not UTF-8"), notUtf8.getStatus().getDescription());
+    assertEquals(null, api.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer()
+        .getLabelsMap().get("status"), "nothing written");
+
+    // a delete cannot be made conditional: refused rather than made whatever the labels say
+    StatusRuntimeException delete = assertThrows(StatusRuntimeException.class,
+        () -> withPreconditionHeaders("stop=s1".getBytes()).delete(DeleteContainerRequest.newBuilder().setId("web").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, delete.getStatus().getCode());
+    assertTrue(delete.getStatus().getDescription().contains("Containers.Delete does not honour header berth-labels-if-bin"),
+        delete.getStatus().getDescription());
+    assertEquals("web", api.get(GetContainerRequest.newBuilder().setId("web").build()).getContainer().getId());
+  }
+
   @Test
   void theTasksServiceKeepsALabelOnTheRecordAndHearsOfDeletions() {
     create(container("web"));
