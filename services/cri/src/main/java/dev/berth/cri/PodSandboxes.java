@@ -246,10 +246,13 @@ final class PodSandboxes {
   }
 
   /**
-   * A ready pod's stop is told once it is NOTREADY, as containerd tells its sandbox container's
-   * exit, which its kill causes: claimed before the holder is killed, so that the holder's end
-   * is not told again; not told for a pod not ready, whose end was told already (its holder was
-   * killed) or that did not run on this boot.
+   * A ready pod's stop is told once it is NOTREADY, as containerd's handleSandboxExit updates the
+   * sandbox's status before it sends the event. The NOT_READY state is written before the holder
+   * is killed: once the holder is gone the pod reads NOTREADY, whoever builds its status then (a
+   * holder end seen at the same time, a ListPodSandbox). The stop is claimed before that kill, so
+   * that the holder's end is not told again; not told for a pod not ready, whose end was told
+   * already (its holder was killed) or that did not run on this boot. A release failing after the
+   * state is written leaves the pod NOTREADY; the kubelet's next StopPodSandbox releases it again.
    */
   private void stop(Sandbox sandbox) {
     String id = sandbox.id();
@@ -258,7 +261,6 @@ final class PodSandboxes {
       for (Container c : containers.of(id)) {
         containers.stopAtOnce(c.getId());
       }
-      release(sandbox);
       if (sandbox.notStopped()) {
         records.updateLabels(id, Map.of(CriRecords.STATE, CriRecords.NOT_READY));
       }
@@ -272,6 +274,7 @@ final class PodSandboxes {
     if (tellsStop) {
       tell(id, ContainerEventType.CONTAINER_STOPPED_EVENT);
     }
+    release(sandbox);
   }
 
   /**
