@@ -77,6 +77,14 @@ final class PodNamespaces {
     });
   }
 
+  /**
+   * Whether the pod's directory is here: made on this boot, as the state directory does not
+   * outlive a reboot; a pod sharing all the node's namespaces has none.
+   */
+  boolean keptOnThisBoot(String sandboxId) {
+    return Files.isDirectory(dir.resolve(sandboxId));
+  }
+
   Path ipc(String sandboxId) {
     return dir.resolve(sandboxId).resolve("ipc");
   }

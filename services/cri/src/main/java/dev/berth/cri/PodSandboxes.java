@@ -131,7 +131,8 @@ final class PodSandboxes {
 
   /**
    * The boot is compared with the one the record names ({@link NodeBoot#earlierThan}: for a pod
-   * made by a berthd before pods named their boot, the record's creation time), and the holder
+   * made by a berthd before pods named their boot, its directory under the state directory, else
+   * the record's creation time), and the holder
    * looked at (two small files read), only for a pod not stopped, which has something to lose.
    */
   private Sandbox sandboxOf(Container record) {
@@ -139,7 +140,7 @@ final class PodSandboxes {
     if (!kept.notStopped()) {
       return kept;
     }
-    return boot.earlierThan(record) || namespaces.pidHolderGone(kept.id())
+    return boot.earlierThan(record, namespaces.keptOnThisBoot(kept.id())) || namespaces.pidHolderGone(kept.id())
         ? new Sandbox(record, kept.config(), true) : kept;
   }
 
