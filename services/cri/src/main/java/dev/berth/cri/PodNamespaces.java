@@ -50,13 +50,23 @@ final class PodNamespaces {
     return () -> holderEndListeners.remove(listener);
   }
 
-  /** Watches the holders that run already: those of pods made before this berthd started. */
+  /**
+   * Watches the holders that run already: those of pods made before this berthd started. A pod
+   * whose holder's record cannot be read is logged and left unwatched: it must not keep the
+   * others from being watched, nor berthd's CRI from starting.
+   */
   void watchRunningHolders() {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> pods = Files.list(dir)) {
-      pods.map(pod -> pod.getFileName().toString()).forEach(this::watchHolder);
+      pods.map(pod -> pod.getFileName().toString()).forEach(id -> {
+        try {
+          watchHolder(id);
+        } catch (RuntimeException unreadable) {
+          LOG.warning("cannot watch the PID namespace holder of pod " + id + ": " + unreadable.getMessage());
+        }
+      });
     } catch (IOException e) {
       LOG.warning("cannot list the pods under " + dir + " to watch their PID namespace holders: " + e.getMessage());
     }

@@ -371,7 +371,15 @@ final class PodSandboxes {
       LOG.warning("cannot tell pod " + id + "'s " + type + " as a CRI event: " + failure.getMessage());
       return;
     }
-    podEventListeners.forEach(l -> l.accept(event));
+    // one listener failing (its subscriber going away as it is told) neither keeps the event from
+    // the others nor fails the call that told it
+    for (Consumer<ContainerEventResponse> listener : podEventListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException failure) {
+        LOG.warning("cannot tell pod " + id + "'s " + type + " to a GetContainerEvents subscriber: " + failure);
+      }
+    }
   }
 
   private void release(Sandbox sandbox) {

@@ -2,6 +2,7 @@ package dev.berth.cri;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.grpc.Channels;
 import dev.berth.daemon.TestBerthd;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,9 @@ import runtime.v1.PodSandboxMetadata;
 import runtime.v1.PodSandboxState;
 
 /**
- * The CRI's pods as {@link PodSandboxes} keeps them, over a real berthd's APIs, with a hook the
- * CRI's gRPC surface has no room for: a look at the pod between any two of its stop's calls.
+ * The CRI's pods as {@link PodSandboxes} keeps them, over a real berthd's APIs, with hooks the
+ * CRI's gRPC surface has no room for: a look at the pod between any two of its stop's calls, and
+ * GetContainerEvents subscribers that fail.
  */
 class PodSandboxesOverSocketTest {
   @RegisterExtension
@@ -116,6 +119,27 @@ class PodSandboxesOverSocketTest {
         watched[0] = null;
         sandboxes.remove(id);
       }
+    }
+  }
+
+  /** A subscriber that fails as it is told (it went away meanwhile) neither fails the call nor keeps the event from others. */
+  @Test
+  void aFailingSubscriberKeepsNoPodEventFromTheOthers() {
+    PodSandboxes sandboxes = sandboxes(channel);
+    sandboxes.whenPodEvent(e -> {
+      throw new RejectedExecutionException("the subscriber's worker was shut down");
+    });
+    List<ContainerEventResponse> told = new CopyOnWriteArrayList<>();
+    sandboxes.whenPodEvent(told::add);
+
+    String id = sandboxes.run(pod("failing-subscriber", NamespaceMode.NODE));
+    try {
+      assertEquals(List.of(ContainerEventType.CONTAINER_CREATED_EVENT, ContainerEventType.CONTAINER_STARTED_EVENT),
+          told.stream().filter(e -> e.getContainerId().equals(id)).map(ContainerEventResponse::getContainerEventType)
+              .toList());
+      assertTrue(sandboxes.get(id).ready());
+    } finally {
+      sandboxes.remove(id);
     }
   }
 }
