@@ -43,11 +43,11 @@ final class PodNamespaces {
   /**
    * Tells {@code listener} the pod's id when a PID namespace holder ends, however it ends
    * (StopPodSandbox's kill, a kill from outside), as containerd's sandbox exit monitor hears of
-   * its pause container's end; the returned Runnable stops telling it.
+   * its pause container's end. A holder's watch ends with it, and unpinning kills it, so a removed
+   * pod leaves no watch behind.
    */
-  Runnable whenHolderEnds(Consumer<String> listener) {
+  void whenHolderEnds(Consumer<String> listener) {
     holderEndListeners.add(listener);
-    return () -> holderEndListeners.remove(listener);
   }
 
   /**
