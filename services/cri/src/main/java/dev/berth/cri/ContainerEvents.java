@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
@@ -59,11 +60,7 @@ final class ContainerEvents {
     // their creation on
     Map<String, String> known = new ConcurrentHashMap<>();
     containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.put(c.id(), c.sandboxId()));
-    Runnable unwatch = sandboxes.whenPodEvent(event -> {
-      if (!worker.isShutdown()) {
-        worker.execute(() -> send(downstream, event));
-      }
-    });
+    Runnable unwatch = sandboxes.whenPodEvent(event -> onWorker(worker, () -> send(downstream, event)));
     EventsGrpc.newStub(api).subscribe(SubscribeRequest.newBuilder()
         .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").build(), new ClientResponseObserver<SubscribeRequest, Envelope>() {
           @Override
@@ -77,10 +74,7 @@ final class ContainerEvents {
 
           @Override
           public void onNext(Envelope e) {
-            if (worker.isShutdown()) {
-              return;
-            }
-            worker.execute(() -> {
+            onWorker(worker, () -> {
               try {
                 translate(e, known).ifPresent(r -> send(downstream, r));
               } catch (RuntimeException failure) {
@@ -91,10 +85,7 @@ final class ContainerEvents {
 
           @Override
           public void onError(Throwable t) {
-            if (worker.isShutdown()) {
-              return;
-            }
-            worker.execute(() -> {
+            onWorker(worker, () -> {
               unwatch.run();
               if (!downstream.isCancelled()) {
                 downstream.onError(Status.UNAVAILABLE.withDescription("berthd's Events API: " + Status.fromThrowable(t))
@@ -106,16 +97,26 @@ final class ContainerEvents {
 
           @Override
           public void onCompleted() {
-            if (worker.isShutdown()) {
-              return;
-            }
-            worker.execute(() -> {
+            onWorker(worker, () -> {
               unwatch.run();
               downstream.onCompleted();
               worker.shutdown();
             });
           }
         });
+  }
+
+  /**
+   * Runs {@code task} on the subscriber's worker unless the subscriber went away: its cancel shuts
+   * the worker down at any moment, and the thread telling it (one telling every subscriber a pod's
+   * event) must not fail for that.
+   */
+  private static void onWorker(ExecutorService worker, Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException gone) {
+      // the subscriber is gone: nothing to send to
+    }
   }
 
   private static void send(ServerCallStreamObserver<ContainerEventResponse> downstream, ContainerEventResponse r) {

@@ -27,16 +27,20 @@ record NodeBoot(String id, Instant began) {
   }
 
   /**
-   * Whether the pod of this record was made on an earlier boot: the boot it names, or for a pod
-   * an older berthd made without naming one, the record's creation before this boot began (a
-   * pod of this boot is made after berthd started, seconds after the boot at the least).
+   * Whether the pod of this record was made on an earlier boot: the boot it names; for a pod an
+   * older berthd made without naming one, {@code keptOnThisBoot}, whether berthd's state directory,
+   * which a reboot empties, still holds the pod's directory; only for a pod that has none there
+   * (one sharing all the node's namespaces, or made before the reboot), the record's creation
+   * before this boot began. The last is a guess: btime is the wall clock less the uptime, so a
+   * clock stepped after boot (an NTP sync) moves it, and a pod made before the step may look
+   * older than the boot.
    */
-  boolean earlierThan(Container pod) {
+  boolean earlierThan(Container pod, boolean keptOnThisBoot) {
     String madeOn = pod.getLabelsMap().get(CriRecords.BOOT_ID);
     if (madeOn != null) {
       return !madeOn.equals(id);
     }
-    return ProtoTimes.toInstant(pod.getCreatedAt()).isBefore(began);
+    return !keptOnThisBoot && ProtoTimes.toInstant(pod.getCreatedAt()).isBefore(began);
   }
 
   private static long btime(String stat) {

@@ -43,20 +43,30 @@ final class PodNamespaces {
   /**
    * Tells {@code listener} the pod's id when a PID namespace holder ends, however it ends
    * (StopPodSandbox's kill, a kill from outside), as containerd's sandbox exit monitor hears of
-   * its pause container's end; the returned Runnable stops telling it.
+   * its pause container's end. A holder's watch ends with it, and unpinning kills it, so a removed
+   * pod leaves no watch behind.
    */
-  Runnable whenHolderEnds(Consumer<String> listener) {
+  void whenHolderEnds(Consumer<String> listener) {
     holderEndListeners.add(listener);
-    return () -> holderEndListeners.remove(listener);
   }
 
-  /** Watches the holders that run already: those of pods made before this berthd started. */
+  /**
+   * Watches the holders that run already: those of pods made before this berthd started. A pod
+   * whose holder's record cannot be read is logged and left unwatched: it must not keep the
+   * others from being watched, nor berthd's CRI from starting.
+   */
   void watchRunningHolders() {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> pods = Files.list(dir)) {
-      pods.map(pod -> pod.getFileName().toString()).forEach(this::watchHolder);
+      pods.map(pod -> pod.getFileName().toString()).forEach(id -> {
+        try {
+          watchHolder(id);
+        } catch (RuntimeException unreadable) {
+          LOG.warning("cannot watch the PID namespace holder of pod " + id + ": " + unreadable.getMessage());
+        }
+      });
     } catch (IOException e) {
       LOG.warning("cannot list the pods under " + dir + " to watch their PID namespace holders: " + e.getMessage());
     }
@@ -75,6 +85,14 @@ final class PodNamespaces {
         });
       }
     });
+  }
+
+  /**
+   * Whether the pod's directory is here: made on this boot, as the state directory does not
+   * outlive a reboot; a pod sharing all the node's namespaces has none.
+   */
+  boolean keptOnThisBoot(String sandboxId) {
+    return Files.isDirectory(dir.resolve(sandboxId));
   }
 
   Path ipc(String sandboxId) {

@@ -131,7 +131,8 @@ final class PodSandboxes {
 
   /**
    * The boot is compared with the one the record names ({@link NodeBoot#earlierThan}: for a pod
-   * made by a berthd before pods named their boot, the record's creation time), and the holder
+   * made by a berthd before pods named their boot, its directory under the state directory, else
+   * the record's creation time), and the holder
    * looked at (two small files read), only for a pod not stopped, which has something to lose.
    */
   private Sandbox sandboxOf(Container record) {
@@ -139,7 +140,7 @@ final class PodSandboxes {
     if (!kept.notStopped()) {
       return kept;
     }
-    return boot.earlierThan(record) || namespaces.pidHolderGone(kept.id())
+    return boot.earlierThan(record, namespaces.keptOnThisBoot(kept.id())) || namespaces.pidHolderGone(kept.id())
         ? new Sandbox(record, kept.config(), true) : kept;
   }
 
@@ -246,10 +247,13 @@ final class PodSandboxes {
   }
 
   /**
-   * A ready pod's stop is told once it is NOTREADY, as containerd tells its sandbox container's
-   * exit, which its kill causes: claimed before the holder is killed, so that the holder's end
-   * is not told again; not told for a pod not ready, whose end was told already (its holder was
-   * killed) or that did not run on this boot.
+   * A ready pod's stop is told once it is NOTREADY, as containerd's handleSandboxExit updates the
+   * sandbox's status before it sends the event. The NOT_READY state is written before the holder
+   * is killed: once the holder is gone the pod reads NOTREADY, whoever builds its status then (a
+   * holder end seen at the same time, a ListPodSandbox). The stop is claimed before that kill, so
+   * that the holder's end is not told again; not told for a pod not ready, whose end was told
+   * already (its holder was killed) or that did not run on this boot. A release failing after the
+   * state is written leaves the pod NOTREADY; the kubelet's next StopPodSandbox releases it again.
    */
   private void stop(Sandbox sandbox) {
     String id = sandbox.id();
@@ -258,7 +262,6 @@ final class PodSandboxes {
       for (Container c : containers.of(id)) {
         containers.stopAtOnce(c.getId());
       }
-      release(sandbox);
       if (sandbox.notStopped()) {
         records.updateLabels(id, Map.of(CriRecords.STATE, CriRecords.NOT_READY));
       }
@@ -272,6 +275,7 @@ final class PodSandboxes {
     if (tellsStop) {
       tell(id, ContainerEventType.CONTAINER_STOPPED_EVENT);
     }
+    release(sandbox);
   }
 
   /**
@@ -367,7 +371,15 @@ final class PodSandboxes {
       LOG.warning("cannot tell pod " + id + "'s " + type + " as a CRI event: " + failure.getMessage());
       return;
     }
-    podEventListeners.forEach(l -> l.accept(event));
+    // one listener failing (its subscriber going away as it is told) neither keeps the event from
+    // the others nor fails the call that told it
+    for (Consumer<ContainerEventResponse> listener : podEventListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException failure) {
+        LOG.warning("cannot tell pod " + id + "'s " + type + " to a GetContainerEvents subscriber: " + failure);
+      }
+    }
   }
 
   private void release(Sandbox sandbox) {

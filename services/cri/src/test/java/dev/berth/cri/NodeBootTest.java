@@ -25,15 +25,23 @@ class NodeBootTest {
 
   @Test
   void aPodNamingItsBootIsOfAnEarlierBootWhenTheNameDiffers() {
-    assertTrue(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(60), "b1")));
-    assertFalse(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(60), "b2")));
+    assertTrue(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(60), "b1"), true));
+    assertFalse(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(60), "b2"), false));
   }
 
   @Test
-  void aPodAnOlderBerthdMadeWithoutNamingItsBootGoesByWhenItWasMade() {
+  void aPodAnOlderBerthdMadeWithoutNamingItsBootIsOfThisBootWhenTheStateDirectoryKeepsIt() {
+    // made before an NTP step moved btime past its creation, on this boot: its directory under
+    // the state directory, which a reboot empties, says so
+    assertFalse(THIS_BOOT.earlierThan(pod(BOOTED.minusSeconds(90), null), true), "kept on this boot");
+    assertFalse(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(30), null), true), "kept on this boot");
+  }
+
+  @Test
+  void aPodAnOlderBerthdMadeWithoutNamingItsBootNorKeptGoesByWhenItWasMade() {
     // the hostNetwork pod that stayed READY after a reboot: nothing under the state directory told it
-    assertTrue(THIS_BOOT.earlierThan(pod(BOOTED.minus(Duration.ofHours(3)), null)), "made before this boot");
-    assertFalse(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(30), null)), "made on this boot");
+    assertTrue(THIS_BOOT.earlierThan(pod(BOOTED.minus(Duration.ofHours(3)), null), false), "made before this boot");
+    assertFalse(THIS_BOOT.earlierThan(pod(BOOTED.plusSeconds(30), null), false), "made on this boot");
   }
 
   @Test

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * berthd with all its services, in a directory of its own, its network service's host a
  * {@link TestNetns}: one for a test class, when registered with {@code @RegisterExtension} on a
  * static field. The class's {@code @BeforeAll} methods run after it has started and its
- * {@code @AfterAll} methods before it stops.
+ * {@code @AfterAll} methods before it stops. Public for the tests that drive a service's own
+ * classes over a real berthd (in that service's package).
  */
-final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
+public final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
   private static final String CTR = "/usr/bin/ctr";
 
   private final Duration ingestExpiry;
@@ -27,7 +28,7 @@ final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
   private Path socket;
   private DaemonConfig config;
 
-  TestBerthd() {
+  public TestBerthd() {
     this(GcSettings.DEFAULT_INGEST_EXPIRY);
   }
 
@@ -68,7 +69,7 @@ final class TestBerthd implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** berthd's front socket, in its state directory. */
-  Path socket() {
+  public Path socket() {
     return socket;
   }
 

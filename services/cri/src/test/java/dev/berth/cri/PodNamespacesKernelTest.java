@@ -1,0 +1,53 @@
+package dev.berth.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pods' pinned state under berthd's state directory, with real PID namespace holders (root, util-linux, perl). */
+class PodNamespacesKernelTest {
+  @TempDir Path pods;
+
+  @Test
+  void anUnreadableHolderRecordIsSkippedAndTheOthersAreStillWatched() throws Exception {
+    Files.createDirectories(pods.resolve("garbled"));
+    Files.writeString(pods.resolve("garbled").resolve("pid-holder"), "not a pid\n");
+    Files.createDirectories(pods.resolve("running"));
+    PidNamespaceHolder holder = new PidNamespaceHolder(pods.resolve("running").resolve("pid-holder"));
+    holder.start();
+    try {
+      PodNamespaces namespaces = new PodNamespaces(pods);
+      BlockingQueue<String> ended = new LinkedBlockingQueue<>();
+      namespaces.whenHolderEnds(ended::add);
+
+      // what berthd's CRI does as it starts: a garbled record must not keep it from starting
+      namespaces.watchRunningHolders();
+
+      ProcessHandle.of(holder.pid().orElseThrow()).orElseThrow().destroyForcibly();
+      assertEquals("running", ended.poll(20, TimeUnit.SECONDS), "the running holder is watched");
+    } finally {
+      holder.kill();
+    }
+  }
+
+  @Test
+  void aPodsDirectoryUnderTheStateDirectoryTellsItWasMadeOnThisBoot() throws Exception {
+    PodNamespaces namespaces = new PodNamespaces(pods);
+    assertFalse(namespaces.keptOnThisBoot("p1"));
+    namespaces.pidOnDemand("p1");
+    try {
+      assertTrue(namespaces.keptOnThisBoot("p1"));
+    } finally {
+      namespaces.unpin("p1");
+    }
+    assertFalse(namespaces.keptOnThisBoot("p1"), "unpinned");
+  }
+}
