@@ -9,6 +9,8 @@ import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.CreateTaskResponse;
 import containerd.services.tasks.v1.DeleteResponse;
 import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.MetricsRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
@@ -97,6 +99,18 @@ class TaskLifecycleKernelTest {
     DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("three").build());
     assertEquals(3, deleted.getExitStatus());
     assertEquals(exit.getExitedAt(), deleted.getExitedAt());
+  }
+
+  @Test
+  void anEndedTaskTakesAKillOfAllAndReportsItsMetricsUntilDeleted() throws Exception {
+    // as containerd's: runc kill --all finds no process and succeeds, and the cgroup stays until the delete
+    rig.createContainer("ended", rig.spec("ended", "true"));
+    assertEquals(0, run("ended", CreateTaskRequest.newBuilder()).getExitStatus());
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("ended").setSignal(9).setAll(true).build());
+    MetricsRequest byId = MetricsRequest.newBuilder().addFilters("id==ended").build();
+    assertEquals(1, rig.tasksApi.metrics(byId).getMetricsCount());
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("ended").build());
+    assertEquals(0, rig.tasksApi.metrics(byId).getMetricsCount());
   }
 
   @Test

@@ -96,6 +96,7 @@ class TaskStatusCodesTest {
     rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).build());
     assertEquals(137, rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("c1").build()).getExitStatus());
     fails(io.grpc.Status.Code.NOT_FOUND, () -> rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).build()));
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).setAll(true).build());
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.pause(PauseTaskRequest.newBuilder().setContainerId("c1").build()));
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.start(StartRequest.newBuilder().setContainerId("c1").setExecId("e1").build()));
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.update(UpdateTaskRequest.newBuilder().setContainerId("c1")
