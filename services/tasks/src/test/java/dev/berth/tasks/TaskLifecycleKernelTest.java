@@ -114,6 +114,26 @@ class TaskLifecycleKernelTest {
   }
 
   @Test
+  void outputReachesAReaderThatOpensTheFifoAfterTheFirstOneLeft() throws Exception {
+    // ctr start -d reads until it exits; ctr task attach later opens the same FIFO and reads on
+    rig.createContainer("ticker", rig.spec("ticker", "sh", "-c",
+        "i=0; while [ $i -lt 20 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done"));
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> first = FifoReader.firstLine(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("ticker").addRootfs(rig.rootfsMount())
+        .setStdout(stdout.toString()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("ticker").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("ticker").build());
+    assertEquals("tick 0", first.get(10, TimeUnit.SECONDS));
+    Thread.sleep(500); // ticks written while nobody reads: the relay finds the reader gone
+
+    CompletableFuture<String> attached = FifoReader.readAll(stdout);
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    String text = attached.get(10, TimeUnit.SECONDS);
+    assertTrue(text.endsWith("tick 19\n"), text);
+  }
+
+  @Test
   void stdinIsRelayedUntilTheClientClosesIt() throws Exception {
     rig.createContainer("cat", rig.spec("cat", "cat"));
     Path stdin = rig.fifo("stdin");
