@@ -162,6 +162,12 @@ class TaskStatusCodesTest {
     ListenableFuture<WaitResponse> neverRan = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("x").setExecId("e2").build());
     delete("x");
     assertEquals(0, neverRan.get(5, TimeUnit.SECONDS).getExitStatus(), "an exec that never ran ends with its task");
+    // as containerd's: one /tasks/delete, the task's, naming the container and no process id
+    List<RecordingEvents.Event> deletes = rig.events.all().stream().filter(e -> e.topic().equals("/tasks/delete")).toList();
+    assertEquals(1, deletes.size(), deletes.toString());
+    containerd.events.TaskDelete taskDelete = (containerd.events.TaskDelete) deletes.get(0).payload();
+    assertEquals("x", taskDelete.getContainerId());
+    assertEquals("", taskDelete.getId());
   }
 
   @Test
