@@ -129,8 +129,8 @@ final class ExecProcesses {
     } catch (IOException e) {
       LOG.warning(p.who() + ": cannot remove exec directory " + p.dir + ": " + e.getMessage());
     }
+    // no /tasks/delete: containerd's shim publishes it for the task alone, and clients take it for the task's end
     Exit exit = p.exit().orElseThrow();
-    events.deleted(t, p, exit);
     return new TaskDeletion(execId, p.pid(), exit);
   }
 }

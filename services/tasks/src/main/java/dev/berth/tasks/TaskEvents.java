@@ -55,11 +55,11 @@ final class TaskEvents {
     events.publish(t.namespace, "/tasks/oom", TaskOOM.newBuilder().setContainerId(t.id).build());
   }
 
-  void deleted(Task t, TaskProcess p, Exit exit) {
+  /** The task's delete; its id stays empty, as in containerd's, which names the container alone. */
+  void deleted(Task t, Exit exit) {
     events.publish(t.namespace, "/tasks/delete", TaskDelete.newBuilder()
         .setContainerId(t.id)
-        .setId(p.isInit() ? t.id : p.execId)
-        .setPid(p.pid())
+        .setPid(t.init.pid())
         .setExitStatus(exit.status())
         .setExitedAt(EpochNanos.toTimestamp(exit.at()))
         .build());

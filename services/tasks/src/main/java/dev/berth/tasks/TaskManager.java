@@ -250,17 +250,19 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     Task t = task(namespace, id);
     TaskProcess p = t.process(execId);
     ProcessStatus status = p.status();
+    if (p.isInit() && all) {
+      // Every process in the task's cgroup, as runc kill --all does: that the init process ended is
+      // no error (containerd answers OK), and others may outlive it without a PID namespace of their own.
+      runtime.kill(t.runtime, id, signal, true);
+      return;
+    }
     if (status == ProcessStatus.STOPPED) {
       throw Errors.notFound("process %s of task %s already finished", p.isInit() ? id : execId, id);
     }
     if (status == ProcessStatus.CREATED && !p.isInit()) {
       throw Errors.notFound("exec %s of task %s has not been started", execId, id);
     }
-    if (p.isInit() && all) {
-      runtime.kill(t.runtime, id, signal, true);
-    } else {
-      runtime.signal(p.pid(), signal);
-    }
+    runtime.signal(p.pid(), signal);
   }
 
   /** Marks the task deleting and takes it out of the namespace's tasks; the rest happens off the call's thread. */
@@ -336,7 +338,8 @@ public final class TaskManager implements Tasks, TaskLogs, TaskAttachments, Auto
     List<TaskMetric> metrics = new ArrayList<>();
     for (Map.Entry<Key, Task> e : tasks.entrySet()) {
       Task t = e.getValue();
-      if (e.getKey().namespace().equals(namespace) && t.init.status() != ProcessStatus.STOPPED
+      // a stopped task's cgroup stays until its delete, and containerd reports it until then
+      if (e.getKey().namespace().equals(namespace) && (t.init.status() != ProcessStatus.STOPPED || statistics.hasCgroup(t))
           && filter.matches(path -> path.equals(List.of("id")) ? Optional.of(t.id) : Optional.empty())) {
         metrics.add(statistics.metric(t));
       }

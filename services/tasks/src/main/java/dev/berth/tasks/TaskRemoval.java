@@ -112,7 +112,7 @@ final class TaskRemoval implements AutoCloseable {
     }
     timer.step("rootfs+bundle");
     timer.done();
-    events.deleted(t, t.init, exit);
+    events.deleted(t, exit);
     LOG.info("deleted " + t.who());
     return new TaskDeletion(t.id, t.init.pid(), exit);
   }

@@ -58,6 +58,11 @@ final class TaskStatistics {
     return List.of();
   }
 
+  /** Whether the task's cgroup is there to be read: from its create until its delete. */
+  boolean hasCgroup(Task t) {
+    return t.cgroups.values().stream().anyMatch(Files::isDirectory);
+  }
+
   /** The task's statistics in containerd's cgroup v1 or v2 message, whichever the host's layout calls for. */
   TaskMetric metric(Task t) {
     Any data = cgroups.mode() == CgroupLayout.Mode.UNIFIED

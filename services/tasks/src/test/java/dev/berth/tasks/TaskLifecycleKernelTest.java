@@ -9,6 +9,8 @@ import containerd.services.tasks.v1.CreateTaskRequest;
 import containerd.services.tasks.v1.CreateTaskResponse;
 import containerd.services.tasks.v1.DeleteResponse;
 import containerd.services.tasks.v1.DeleteTaskRequest;
+import containerd.services.tasks.v1.KillRequest;
+import containerd.services.tasks.v1.MetricsRequest;
 import containerd.services.tasks.v1.StartRequest;
 import containerd.services.tasks.v1.WaitRequest;
 import containerd.services.tasks.v1.WaitResponse;
@@ -97,6 +99,38 @@ class TaskLifecycleKernelTest {
     DeleteResponse deleted = rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("three").build());
     assertEquals(3, deleted.getExitStatus());
     assertEquals(exit.getExitedAt(), deleted.getExitedAt());
+  }
+
+  @Test
+  void anEndedTaskTakesAKillOfAllAndReportsItsMetricsUntilDeleted() throws Exception {
+    // as containerd's: runc kill --all finds no process and succeeds, and the cgroup stays until the delete
+    rig.createContainer("ended", rig.spec("ended", "true"));
+    assertEquals(0, run("ended", CreateTaskRequest.newBuilder()).getExitStatus());
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("ended").setSignal(9).setAll(true).build());
+    MetricsRequest byId = MetricsRequest.newBuilder().addFilters("id==ended").build();
+    assertEquals(1, rig.tasksApi.metrics(byId).getMetricsCount());
+    rig.tasksApi.delete(DeleteTaskRequest.newBuilder().setContainerId("ended").build());
+    assertEquals(0, rig.tasksApi.metrics(byId).getMetricsCount());
+  }
+
+  @Test
+  void outputReachesAReaderThatOpensTheFifoAfterTheFirstOneLeft() throws Exception {
+    // ctr start -d reads until it exits; ctr task attach later opens the same FIFO and reads on
+    rig.createContainer("ticker", rig.spec("ticker", "sh", "-c",
+        "i=0; while [ $i -lt 20 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done"));
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> first = FifoReader.firstLine(stdout);
+    rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("ticker").addRootfs(rig.rootfsMount())
+        .setStdout(stdout.toString()).build());
+    ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("ticker").build());
+    rig.tasksApi.start(StartRequest.newBuilder().setContainerId("ticker").build());
+    assertEquals("tick 0", first.get(10, TimeUnit.SECONDS));
+    Thread.sleep(500); // ticks written while nobody reads: the relay finds the reader gone
+
+    CompletableFuture<String> attached = FifoReader.readAll(stdout);
+    assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
+    String text = attached.get(10, TimeUnit.SECONDS);
+    assertTrue(text.endsWith("tick 19\n"), text);
   }
 
   @Test

@@ -96,6 +96,7 @@ class TaskStatusCodesTest {
     rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).build());
     assertEquals(137, rig.tasksApi.wait(WaitRequest.newBuilder().setContainerId("c1").build()).getExitStatus());
     fails(io.grpc.Status.Code.NOT_FOUND, () -> rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).build()));
+    rig.tasksApi.kill(KillRequest.newBuilder().setContainerId("c1").setSignal(9).setAll(true).build());
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.pause(PauseTaskRequest.newBuilder().setContainerId("c1").build()));
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.start(StartRequest.newBuilder().setContainerId("c1").setExecId("e1").build()));
     fails(io.grpc.Status.Code.FAILED_PRECONDITION, () -> rig.tasksApi.update(UpdateTaskRequest.newBuilder().setContainerId("c1")
@@ -161,6 +162,12 @@ class TaskStatusCodesTest {
     ListenableFuture<WaitResponse> neverRan = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("x").setExecId("e2").build());
     delete("x");
     assertEquals(0, neverRan.get(5, TimeUnit.SECONDS).getExitStatus(), "an exec that never ran ends with its task");
+    // as containerd's: one /tasks/delete, the task's, naming the container and no process id
+    List<RecordingEvents.Event> deletes = rig.events.all().stream().filter(e -> e.topic().equals("/tasks/delete")).toList();
+    assertEquals(1, deletes.size(), deletes.toString());
+    containerd.events.TaskDelete taskDelete = (containerd.events.TaskDelete) deletes.get(0).payload();
+    assertEquals("x", taskDelete.getContainerId());
+    assertEquals("", taskDelete.getId());
   }
 
   @Test

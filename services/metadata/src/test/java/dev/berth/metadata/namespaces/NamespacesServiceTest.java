@@ -190,6 +190,8 @@ class NamespacesServiceTest {
 
   @Test
   void changesArePublishedAsNamespaceEvents() throws Exception {
+    // ctr -n ops namespaces create web: containerd publishes create and update in the caller's namespace
+    namespaces = NamespacesGrpc.newBlockingStub(server.inNamespace("ops"));
     try (Subscription events = server.subscribe("topic~=\"^/namespaces/\"")) {
       create("web", Map.of("a", "1"));
       update("web", Map.of("b", "2"));
@@ -197,17 +199,19 @@ class NamespacesServiceTest {
 
       Envelope created = events.next();
       assertEquals("/namespaces/create", created.getTopic());
-      assertEquals("web", created.getNamespace());
+      assertEquals("ops", created.getNamespace());
       assertEquals(NamespaceCreate.newBuilder().setName("web").putLabels("a", "1").build(),
           payload(created, NamespaceCreate.getDefaultInstance()));
 
       Envelope updated = events.next();
       assertEquals("/namespaces/update", updated.getTopic());
+      assertEquals("ops", updated.getNamespace());
       assertEquals(NamespaceUpdate.newBuilder().setName("web").putLabels("b", "2").build(),
           payload(updated, NamespaceUpdate.getDefaultInstance()));
 
       Envelope deleted = events.next();
       assertEquals("/namespaces/delete", deleted.getTopic());
+      assertEquals("web", deleted.getNamespace());
       assertEquals(NamespaceDelete.newBuilder().setName("web").build(),
           payload(deleted, NamespaceDelete.getDefaultInstance()));
     }

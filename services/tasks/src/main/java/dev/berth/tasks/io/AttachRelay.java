@@ -218,11 +218,25 @@ public final class AttachRelay {
     }
   }
 
-  /** Writes {@code message} (its stream's byte, then the output) to the output it names. */
+  /**
+   * Writes {@code message} (its stream's byte, then the output) to the output it names. A FIFO
+   * whose reader left (ctr start -d exiting) is written again once a reader opened it anew (ctr
+   * task attach, which opens the FIFOs the task was created with): what came meanwhile is only in
+   * the log, so the process never waits for a reader that may not come.
+   */
   private void deliver(ByteBuffer message) {
     byte stream = message.get(0);
-    FileChannel target = stream == STDERR ? stderr : stream == STDOUT ? stdout : null;
-    if (target != null && message.limit() > 1 && !write(target, message.position(1))) {
+    if ((stream != STDOUT && stream != STDERR) || message.limit() <= 1) {
+      return;
+    }
+    if (stream == STDOUT && stdout == null) {
+      stdout = reopen(io.stdoutTarget());
+    }
+    if (stream == STDERR && stderr == null) {
+      stderr = reopen(io.stderrTarget());
+    }
+    FileChannel target = stream == STDERR ? stderr : stdout;
+    if (target != null && !write(target, message.position(1))) {
       outputs.values().remove(target);
       closeQuietly(target);
       if (target == stdout) {
@@ -258,8 +272,26 @@ public final class AttachRelay {
     }
   }
 
+  /** Opens a FIFO output again if a reader has it open now; null otherwise, as for outputs that are not FIFOs. */
+  private FileChannel reopen(ProcessIo.Output target) {
+    if (!(target instanceof ProcessIo.Fifo) || stopping) {
+      return null;
+    }
+    try {
+      return open(target, false);
+    } catch (IOException e) {
+      LOG.fine(who + ": cannot open " + target + " again: " + e.getMessage());
+      return null;
+    }
+  }
+
   /** Opens an output; a FIFO waits for its reader, which the client has normally opened already. */
   private FileChannel open(ProcessIo.Output target) throws IOException {
+    return open(target, clientPresent);
+  }
+
+  /** Opens an output; a FIFO nobody reads is null unless {@code waitForReader}. */
+  private FileChannel open(ProcessIo.Output target, boolean waitForReader) throws IOException {
     if (target instanceof ProcessIo.AppendFile f) {
       FileChannel existing = outputs.get(f.path());
       if (existing != null) {
@@ -275,7 +307,7 @@ public final class AttachRelay {
         return existing;
       }
       int probe = -1;
-      if (!clientPresent) {
+      if (!waitForReader) {
         probe = Syscalls.openFifoWriterIfRead(f.path());
         if (probe < 0) {
           LOG.fine(who + ": nobody reads " + f.path() + " any more; its output goes only to the log");
