@@ -110,6 +110,21 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void anAuxiliaryAddressHeldAlreadyIsRefusedAsDockersAllocatorRefusesIt() throws Exception {
+    Cli.Result gateway = berthd.ctl("network", "create", "--subnet", "10.77.0.0/24", "--gateway", "10.77.0.1",
+        "--aux-address", "gw=10.77.0.1", "auxgw");
+    assertEquals(1, gateway.exit(), gateway::toString);
+    assertEquals("Error response from daemon: failed to allocate secondary ip address (gw:10.77.0.1): Address "
+        + "already in use\n", gateway.stderr());
+    Cli.Result shared = berthd.ctl("network", "create", "--ipv6", "--subnet", "10.77.0.0/24", "--subnet",
+        "fd00:db8:77::/64", "--aux-address", "a=fd00:db8:77::9", "--aux-address", "b=fd00:db8:77::9", "auxgw");
+    assertEquals(1, shared.exit(), shared::toString);
+    assertEquals("Error response from daemon: failed to allocate secondary ip address (b:fd00:db8:77::9): Address "
+        + "already in use\n", shared.stderr());
+    assertEquals(1, berthd.ctl("network", "inspect", "auxgw").exit(), "nothing created");
+  }
+
+  @Test
   void anIp6IsTheContainersAddressAtEveryStartAndRefusedToASecond() throws Exception {
     try {
       ok("network", "create", "--ipv6", "--subnet", "10.234.0.0/24", "--subnet", "fd00:db8:a::/64", "fixed6");

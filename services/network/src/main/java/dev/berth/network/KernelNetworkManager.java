@@ -9,6 +9,7 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
+import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Ipv6Interface;
@@ -45,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -377,7 +379,8 @@ public final class KernelNetworkManager implements NetworkManager {
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
         false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6, spec.subnet().isEmpty(),
-        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6, auxAddresses(spec.auxAddresses(), subnet, subnet6));
+        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6,
+        auxAddresses(spec.auxAddresses(), subnet, gateway, subnet6, gateway6));
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
     return network;
@@ -396,17 +399,35 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   /**
-   * The auxiliary addresses asked for, each a host of the subnet of its family, as written
-   * (INVALID_ARGUMENT otherwise).
+   * The auxiliary addresses asked for, each an address of the subnet of its family, as written
+   * (INVALID_ARGUMENT otherwise). As Docker's allocator, which holds them one by one after the
+   * gateway and the subnet's own addresses, one already held (the gateway, another name's) is
+   * ALREADY_EXISTS in its words.
    */
-  private static Map<String, String> auxAddresses(Map<String, String> asked, Subnet subnet, Subnet6 subnet6) {
-    for (Map.Entry<String, String> aux : asked.entrySet()) {
+  private static Map<String, String> auxAddresses(Map<String, String> asked, Subnet subnet, Ipv4 gateway,
+      Subnet6 subnet6, Ipv6 gateway6) {
+    Set<IpAddress> held = new HashSet<>(List.of(subnet.network(), subnet.broadcast(), gateway));
+    if (subnet6 != null) {
+      held.add(subnet6.network());
+      held.add(gateway6);
+    }
+    // by name, so that the same request is refused the same way (Docker's map order is random)
+    for (Map.Entry<String, String> aux : new TreeMap<>(asked).entrySet()) {
       String address = aux.getValue();
-      boolean inSubnet = IpLiterals.isIpv4(address) ? subnet.isHost(Ipv4.parse("auxiliary address", address))
-          : IpLiterals.isIpv6(address) && subnet6 != null && subnet6.isHost(Ipv6.parse("auxiliary address", address));
-      if (!inSubnet) {
-        throw Errors.invalidArgument("auxiliary address %s=%s is not a host address of the network's subnets",
+      IpAddress ip = null;
+      if (IpLiterals.isIpv4(address) && subnet.contains(Ipv4.parse("auxiliary address", address))) {
+        ip = Ipv4.parse("auxiliary address", address);
+      } else if (IpLiterals.isIpv6(address) && subnet6 != null
+          && subnet6.contains(Ipv6.parse("auxiliary address", address))) {
+        ip = Ipv6.parse("auxiliary address", address);
+      }
+      if (ip == null) {
+        throw Errors.invalidArgument("auxiliary address %s=%s is not an address of the network's subnets",
             Identifiers.printable(aux.getKey()), Identifiers.printable(address));
+      }
+      if (!held.add(ip)) {
+        throw Errors.alreadyExists("failed to allocate secondary ip address (%s:%s): Address already in use",
+            Identifiers.plain(aux.getKey()), address);
       }
     }
     return Map.copyOf(asked);
