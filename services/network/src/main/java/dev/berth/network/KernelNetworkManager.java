@@ -335,11 +335,13 @@ public final class KernelNetworkManager implements NetworkManager {
             + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(), other.name());
       }
     }
-    Ipv4 gateway = spec.gateway().isEmpty() ? subnet.firstHost() : Ipv4.parse("gateway", spec.gateway());
+    Subnet ipRange = ipRange(spec.ipRange(), subnet);
+    // as Docker's allocator: the first free address of the range (of the subnet without one)
+    Ipv4 gateway = spec.gateway().isEmpty() ? AddressAllocator.first(subnet, ipRange == null ? subnet : ipRange)
+        : Ipv4.parse("gateway", spec.gateway());
     if (!subnet.isHost(gateway)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
-    Subnet ipRange = ipRange(spec.ipRange(), subnet);
     Subnet6 subnet6 = null;
     Ipv6 gateway6 = null;
     Subnet6 ipRange6 = null;
@@ -351,13 +353,14 @@ public final class KernelNetworkManager implements NetworkManager {
               + "(subnet %s overlaps subnet %s of network %s)", subnet6, other.subnet6(), other.name());
         }
       }
-      gateway6 = spec.gateway6().isEmpty() ? subnet6.firstHost() : Ipv6.parse("gateway", spec.gateway6());
+      ipRange6 = ipRange6(spec.ipRange6(), subnet6);
+      gateway6 = spec.gateway6().isEmpty() ? AddressAllocator.first6(subnet6, ipRange6 == null ? subnet6 : ipRange6)
+          : Ipv6.parse("gateway", spec.gateway6());
       if (!subnet6.isHost(gateway6)) {
         // Docker's daemon's words
         throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
             + "this address", gateway6, subnet6);
       }
-      ipRange6 = ipRange6(spec.ipRange6(), subnet6);
     } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty() || !spec.ipRange6().isEmpty()) {
       throw Errors.invalidArgument("an IPv6 subnet, range or gateway needs IPv6 enabled on the network (--ipv6)");
     }
