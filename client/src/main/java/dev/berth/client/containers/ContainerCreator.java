@@ -291,7 +291,7 @@ public final class ContainerCreator {
         hosts.addAll(link.hostEntries(channel, network, name));
       }
       Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
-      connected.forEach(n -> labels.put(n.labelKey(), n.labelValue()));
+      connected.forEach(n -> labels.putAll(n.labels()));
       isolation.label(labels, ownsDevShm(allMounts));
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));

@@ -202,7 +202,7 @@ public final class NetworkConnections {
           .build());
     }
     try {
-      containers.updateLabels(record.getId(), Map.of(connection.labelKey(), connection.labelValue()));
+      containers.updateLabels(record.getId(), connection.labels());
     } catch (RuntimeException e) {
       if (live) {
         attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network).build());
@@ -258,7 +258,7 @@ public final class NetworkConnections {
       update.put(ContainerLabels.LINK_LOCAL_IPS, next.map(n -> LabelLists.join(n.linkLocalIps())).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
-      next.ifPresent(n -> update.put(n.labelKey(), ""));
+      next.ifPresent(n -> update.putAll(ConnectedNetwork.removal(n.network())));
       // the first network's hosts entries are the container's own: the next one's links join them
       next.ifPresent(n -> update.putAll(withAddedHosts(labels, n.hosts())));
       if (next.isEmpty()) {
@@ -267,7 +267,7 @@ public final class NetworkConnections {
         update.put(ContainerLabels.MAC_ADDRESS, "");
       }
     } else {
-      update.put(ContainerLabels.CONNECTED_PREFIX + network, "");
+      update.putAll(ConnectedNetwork.removal(network));
     }
     containers.updateLabels(id, update);
   }

@@ -45,8 +45,8 @@ import java.util.logging.Logger;
  * {@code io.berth.hostname}, {@code io.berth.ip} and {@code io.berth.ip6} (the addresses to take on a
  * bridge network), {@code io.berth.link-local-ips} (more addresses of that interface, comma-separated),
  * {@code io.berth.dns}, {@code io.berth.dns-search} and {@code io.berth.add-hosts} (NAME:IP), the
- * last three comma-separated, and {@code io.berth.connected.NETWORK} for each further network
- * ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
+ * last three comma-separated, and {@code io.berth.connected.NETWORK} (with
+ * {@code io.berth.link-local-ips.NETWORK}) for each further network ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
  * channel) does the work and checks the values; this class asks it and points the container's
  * spec at the result. A container with none of these labels keeps what its spec says.
  */
