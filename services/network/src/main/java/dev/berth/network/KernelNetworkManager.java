@@ -30,6 +30,7 @@ import dev.berth.network.dns.ExternalServer;
 import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.ResolvConf;
 import dev.berth.network.ipam.AddressAllocator;
+import dev.berth.network.ipam.IpRanges;
 import dev.berth.network.linux.Link;
 import dev.berth.network.nat.NatRules;
 import dev.berth.network.ports.PortSpecs;
@@ -335,7 +336,7 @@ public final class KernelNetworkManager implements NetworkManager {
             + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(), other.name());
       }
     }
-    Subnet ipRange = ipRange(spec.ipRange(), subnet);
+    Subnet ipRange = IpRanges.parse(spec.ipRange(), subnet);
     // as Docker's allocator: the first free address of the range (of the subnet without one)
     Ipv4 gateway = spec.gateway().isEmpty() ? AddressAllocator.first(subnet, ipRange == null ? subnet : ipRange)
         : Ipv4.parse("gateway", spec.gateway());
@@ -353,7 +354,7 @@ public final class KernelNetworkManager implements NetworkManager {
               + "(subnet %s overlaps subnet %s of network %s)", subnet6, other.subnet6(), other.name());
         }
       }
-      ipRange6 = ipRange6(spec.ipRange6(), subnet6);
+      ipRange6 = IpRanges.parse6(spec.ipRange6(), subnet6);
       gateway6 = spec.gateway6().isEmpty() ? AddressAllocator.first6(subnet6, ipRange6 == null ? subnet6 : ipRange6)
           : Ipv6.parse("gateway", spec.gateway6());
       if (!subnet6.isHost(gateway6)) {
@@ -389,18 +390,6 @@ public final class KernelNetworkManager implements NetworkManager {
     return network;
   }
 
-  /** The range asked for, inside {@code subnet}; null (the whole subnet) when none is. */
-  private static Subnet ipRange(String asked, Subnet subnet) {
-    if (asked.isEmpty()) {
-      return null;
-    }
-    Subnet range = Subnet.parse(asked);
-    if (range.prefix() < subnet.prefix() || !subnet.contains(range.network())) {
-      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet);
-    }
-    return range;
-  }
-
   /**
    * The auxiliary addresses asked for, each an address of the subnet of its family, as written
    * (INVALID_ARGUMENT otherwise). As Docker's allocator, which holds them one by one after the
@@ -434,18 +423,6 @@ public final class KernelNetworkManager implements NetworkManager {
       }
     }
     return Map.copyOf(asked);
-  }
-
-  /** The IPv6 range asked for, inside {@code subnet6}; null (the whole IPv6 subnet) when none is. */
-  private static Subnet6 ipRange6(String asked, Subnet6 subnet6) {
-    if (asked.isEmpty()) {
-      return null;
-    }
-    Subnet6 range = Subnet6.parse(asked);
-    if (range.prefix() < subnet6.prefix() || !subnet6.contains(range.network())) {
-      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet6);
-    }
-    return range;
   }
 
   @Override
