@@ -425,8 +425,15 @@ class NetworkCommandsOverUnixSocketTest {
     refused("no matching subnet for aux-address 10.2.0.5\n",
         "network", "create", "--subnet", "10.1.0.0/24", "--aux-address", "a=10.2.0.5", "n");
     refused("no matching subnet for aux-address 10.2.0.5\n", "network", "create", "--aux-address", "a=10.2.0.5", "n");
+    // as Docker's CLI, where what is no address matches no subnet, and a range that is no CIDR is Go's error
+    refused("no matching subnet for aux-address nope\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--aux-address", "a=nope", "n");
+    refused("no matching subnet for gateway nope\n", "network", "create", "--subnet", "10.1.0.0/24", "--gateway",
+        "nope", "n");
     refused("Error response from daemon: invalid network config:\ninvalid ip-range 10.1.0.5/25: it should be "
         + "10.1.0.0/25\n", "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.5/25", "n");
+    refused("invalid CIDR address: 10.1.0.0/99\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.0/99", "n");
     for (String flag : List.of("--config-only", "--ipam-opt=x=y")) {
       Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
       assertEquals(1, r.exit(), r::toString);
