@@ -648,6 +648,15 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("restart", "-t", "0", "ll");
       assertTrue(ok("exec", "ll", "ip", "addr", "show", "eth1").out().contains("inet 169.254.20.7/16 "));
 
+      // with none and host no interface takes them, but Docker keeps them on the endpoint
+      ok("run", "-d", "--name", "llnone", "--network", "none", "--link-local-ip", "169.254.30.5", "busybox", "sleep",
+          "1000");
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.30.5\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.none.IPAMConfig}}", "llnone").out());
+      ok("create", "--name", "llhost", "--network", "host", "--link-local-ip", "169.254.30.6", "busybox", "true");
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.30.6\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.host.IPAMConfig}}", "llhost").out());
+
       // Docker's daemon's words, as its CLI prints them
       Cli.Result bad = berthd.ctl("run", "--rm", "--link-local-ip", "nope", "busybox", "true");
       assertEquals(125, bad.exit(), bad::toString);
