@@ -383,6 +383,21 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(refused, stopped.stderr());
       ok("start", "c7");
       assertEquals("lo\n", ok("exec", "c7", "ls", "/sys/class/net").out(), "still none");
+
+      // as Docker's daemon: none disconnected leaves the container without networks, and one joins then
+      ok("create", "--name", "c8", "--network", "none", "busybox", "sleep", "1000");
+      ok("network", "disconnect", "none", "c8");
+      assertEquals("none {}\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}",
+          "c8").out());
+      ok("network", "connect", "theta", "c8");
+      ok("start", "c8");
+      String c8 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c8").out().strip();
+      assertTrue(ok("exec", "c8", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c8 + "/"));
+      ok("network", "disconnect", "none", "c7");
+      assertEquals("{}\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks}}", "c7").out());
+      ok("network", "connect", "theta", "c7");
+      String c7 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c7").out().strip();
+      assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c7 + "/"), "running");
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "theta");

@@ -81,6 +81,12 @@ public final class ContainerLabels {
    * no link-local addresses leaves alone, rather than items of the connected label it would refuse.
    */
   public static final String CONNECTED_LINK_LOCAL_IPS_PREFIX = LINK_LOCAL_IPS + ".";
+  /**
+   * {@link #TRUE} on a container run with {@code --network none} once {@code none} itself was
+   * disconnected: it is then left without networks and takes one connected later, as Docker's,
+   * whose HostConfig still says none.
+   */
+  public static final String NONE_DISCONNECTED = "io.berth.none-disconnected";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */
   public static final String ADD_HOSTS = "io.berth.add-hosts";
   /** Named volumes the container mounts, a {@link LabelLists list}. */
