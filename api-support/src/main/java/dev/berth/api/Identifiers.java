@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public final class Identifiers {
   private static final int MAX_LENGTH = 76;
   private static final Pattern VALID = Pattern.compile("^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$");
+  private static final Pattern VISIBLE = Pattern.compile("\\p{Graph}{1,100}");
 
   private Identifiers() {}
 
@@ -43,5 +44,13 @@ public final class Identifiers {
       }
     });
     return b.append('"').toString();
+  }
+
+  /**
+   * A user string for a message as Docker's daemon prints it, unquoted, when it is short visible
+   * ASCII; {@link #printable quoted} otherwise.
+   */
+  public static String plain(String s) {
+    return VISIBLE.matcher(s).matches() ? s : printable(s);
   }
 }

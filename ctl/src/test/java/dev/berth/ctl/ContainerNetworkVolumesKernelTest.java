@@ -383,6 +383,21 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(refused, stopped.stderr());
       ok("start", "c7");
       assertEquals("lo\n", ok("exec", "c7", "ls", "/sys/class/net").out(), "still none");
+
+      // as Docker's daemon: none disconnected leaves the container without networks, and one joins then
+      ok("create", "--name", "c8", "--network", "none", "busybox", "sleep", "1000");
+      ok("network", "disconnect", "none", "c8");
+      assertEquals("none {}\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}",
+          "c8").out());
+      ok("network", "connect", "theta", "c8");
+      ok("start", "c8");
+      String c8 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c8").out().strip();
+      assertTrue(ok("exec", "c8", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c8 + "/"));
+      ok("network", "disconnect", "none", "c7");
+      assertEquals("{}\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks}}", "c7").out());
+      ok("network", "connect", "theta", "c7");
+      String c7 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c7").out().strip();
+      assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c7 + "/"), "running");
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "theta");
@@ -449,7 +464,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String q2 = ok("inspect", "-f", "{{.NetworkSettings.Networks.quiet.IPAddress}}", "q2").out().strip();
       assertTrue(q2.startsWith("10.214.7."), "from the range: " + q2);
       assertTrue(ok("exec", "q1", "ip", "link", "show", "eth0").out().contains(" mtu 1400 "));
-      assertEquals("reached\n", ok("exec", "q1", "sh", "-c", ping.formatted("10.214.0.1")).out(), "the gateway");
+      assertEquals("reached\n", ok("exec", "q1", "sh", "-c", ping.formatted("10.214.7.0")).out(),
+          "the gateway, the range's first address as Docker's");
       assertEquals("unreached\n", ok("exec", "q1", "sh", "-c", ping.formatted(q2)).out(), "no ICC");
       assertEquals("unreached\n", ok("exec", "q1", "sh", "-c", ping.formatted("q2")).out(), "by name neither");
 
@@ -646,6 +662,15 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
           ok("inspect", "-f", "{{json .NetworkSettings.Networks.llnet.IPAMConfig}}", "ll").out());
       ok("restart", "-t", "0", "ll");
       assertTrue(ok("exec", "ll", "ip", "addr", "show", "eth1").out().contains("inet 169.254.20.7/16 "));
+
+      // with none and host no interface takes them, but Docker keeps them on the endpoint
+      ok("run", "-d", "--name", "llnone", "--network", "none", "--link-local-ip", "169.254.30.5", "busybox", "sleep",
+          "1000");
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.30.5\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.none.IPAMConfig}}", "llnone").out());
+      ok("create", "--name", "llhost", "--network", "host", "--link-local-ip", "169.254.30.6", "busybox", "true");
+      assertEquals("{\"LinkLocalIPs\":[\"169.254.30.6\"]}\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.host.IPAMConfig}}", "llhost").out());
 
       // Docker's daemon's words, as its CLI prints them
       Cli.Result bad = berthd.ctl("run", "--rm", "--link-local-ip", "nope", "busybox", "true");

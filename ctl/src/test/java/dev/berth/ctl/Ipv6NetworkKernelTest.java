@@ -56,21 +56,24 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void anIpv6RangeHandsOutAddressesFromItsFirstAndAnIp6MayLieAnywhereInTheSubnetAsDockers() throws Exception {
+  void anIpv6RangeGivesTheGatewayItsFirstAddressAndContainersTheNextAndAnIp6MayLieAnywhereInTheSubnetAsDockers()
+      throws Exception {
     try {
       ok("network", "create", "--ipv6", "--subnet", "10.236.0.0/24", "--subnet", "fd00:db8:d::/64", "--ip-range",
           "fd00:db8:d::100/120", "ranged6");
       JsonNode config = JSON.readTree(ok("network", "inspect", "ranged6").stdout()).get(0).get("IPAM").get("Config");
-      assertEquals("{\"Subnet\":\"fd00:db8:d::/64\",\"IPRange\":\"fd00:db8:d::100/120\",\"Gateway\":\"fd00:db8:d::1\"}",
+      assertEquals("{\"Subnet\":\"fd00:db8:d::/64\",\"IPRange\":\"fd00:db8:d::100/120\",\"Gateway\":\"fd00:db8:d::100\"}",
           config.get(1).toString());
       ok("run", "-d", "--name", "r1", "--network", "ranged6", "busybox", "sleep", "1000");
       ok("run", "-d", "--name", "r2", "--network", "ranged6", "busybox", "sleep", "1000");
       ok("run", "-d", "--name", "r3", "--network", "ranged6", "--ip6", "fd00:db8:d::5", "busybox", "sleep", "1000");
       String template = "{{.NetworkSettings.Networks.ranged6.GlobalIPv6Address}}";
-      assertEquals("fd00:db8:d::100\n", ok("inspect", "-f", template, "r1").out());
-      assertEquals("fd00:db8:d::101\n", ok("inspect", "-f", template, "r2").out());
+      assertEquals("fd00:db8:d::101\n", ok("inspect", "-f", template, "r1").out());
+      assertEquals("fd00:db8:d::102\n", ok("inspect", "-f", template, "r2").out());
       assertEquals("fd00:db8:d::5\n", ok("inspect", "-f", template, "r3").out());
-      assertTrue(ok("exec", "r2", "ip", "-6", "addr").out().contains("inet6 fd00:db8:d::101/64"));
+      assertTrue(ok("exec", "r2", "ip", "-6", "addr").out().contains("inet6 fd00:db8:d::102/64"));
+      assertEquals("fd00:db8:d::100\n", ok("inspect", "-f", "{{.NetworkSettings.Networks.ranged6.IPv6Gateway}}", "r2")
+          .out());
 
       // Docker's CLI pairs a range with the subnet that contains it
       Cli.Result noSubnet = berthd.ctl("network", "create", "--ipv6", "--subnet", "10.237.0.0/24", "--ip-range",
@@ -107,6 +110,21 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       berthd.ctl("rm", "-f", "a1");
       berthd.ctl("network", "rm", "aux6");
     }
+  }
+
+  @Test
+  void anAuxiliaryAddressHeldAlreadyIsRefusedAsDockersAllocatorRefusesIt() throws Exception {
+    Cli.Result gateway = berthd.ctl("network", "create", "--subnet", "10.77.0.0/24", "--gateway", "10.77.0.1",
+        "--aux-address", "gw=10.77.0.1", "auxgw");
+    assertEquals(1, gateway.exit(), gateway::toString);
+    assertEquals("Error response from daemon: failed to allocate secondary ip address (gw:10.77.0.1): Address "
+        + "already in use\n", gateway.stderr());
+    Cli.Result shared = berthd.ctl("network", "create", "--ipv6", "--subnet", "10.77.0.0/24", "--subnet",
+        "fd00:db8:77::/64", "--aux-address", "a=fd00:db8:77::9", "--aux-address", "b=fd00:db8:77::9", "auxgw");
+    assertEquals(1, shared.exit(), shared::toString);
+    assertEquals("Error response from daemon: failed to allocate secondary ip address (b:fd00:db8:77::9): Address "
+        + "already in use\n", shared.stderr());
+    assertEquals(1, berthd.ctl("network", "inspect", "auxgw").exit(), "nothing created");
   }
 
   @Test

@@ -156,7 +156,8 @@ class NetworkCommandsOverUnixSocketTest {
     assertFalse(opts.getIpMasquerade());
     assertFalse(opts.getIcc());
     assertEquals("10.213.5.0/24", opts.getIpRange());
-    assertEquals("10.213.0.0/16 10.213.5.0/24 10.213.0.1\n", net.ctl("network", "inspect", "-f",
+    // the gateway is the range's first address, as Docker's allocator takes it from the range
+    assertEquals("10.213.0.0/16 10.213.5.0/24 10.213.5.0\n", net.ctl("network", "inspect", "-f",
         "{{range .IPAM.Config}}{{.Subnet}} {{.IPRange}} {{.Gateway}}{{end}}", "opts").out());
     assertEquals("false\n", net.ctl("network", "inspect", "-f",
         "{{index .Options \"com.docker.network.bridge.enable_icc\"}}", "opts").out());
@@ -424,6 +425,15 @@ class NetworkCommandsOverUnixSocketTest {
     refused("no matching subnet for aux-address 10.2.0.5\n",
         "network", "create", "--subnet", "10.1.0.0/24", "--aux-address", "a=10.2.0.5", "n");
     refused("no matching subnet for aux-address 10.2.0.5\n", "network", "create", "--aux-address", "a=10.2.0.5", "n");
+    // as Docker's CLI, where what is no address matches no subnet, and a range that is no CIDR is Go's error
+    refused("no matching subnet for aux-address nope\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--aux-address", "a=nope", "n");
+    refused("no matching subnet for gateway nope\n", "network", "create", "--subnet", "10.1.0.0/24", "--gateway",
+        "nope", "n");
+    refused("Error response from daemon: invalid network config:\ninvalid ip-range 10.1.0.5/25: it should be "
+        + "10.1.0.0/25\n", "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.5/25", "n");
+    refused("invalid CIDR address: 10.1.0.0/99\n",
+        "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.0/99", "n");
     for (String flag : List.of("--config-only", "--ipam-opt=x=y")) {
       Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
       assertEquals(1, r.exit(), r::toString);

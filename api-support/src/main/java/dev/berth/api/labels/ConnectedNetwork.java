@@ -3,6 +3,7 @@ package dev.berth.api.labels;
 import dev.berth.api.InvalidValueException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,9 +11,11 @@ import java.util.Map;
  * A network the container was connected to besides its first, as its
  * {@link ContainerLabels#CONNECTED_PREFIX} label records it: the key names the network, the value
  * is a {@link LabelLists list} of {@code ip=ADDRESS} and {@code ip6=ADDRESS} (at most one each; the
- * next free address of that family without it), {@code ll=ADDRESS} (more addresses of the interface,
- * Docker's {@code --link-local-ip}), {@code alias=NAME} and {@code host=NAME:IP} items, the last being /etc/hosts entries of the
- * container's own while it is on that network (Docker's {@code network connect --link}).
+ * next free address of that family without it), {@code alias=NAME} and {@code host=NAME:IP} items, the last being
+ * /etc/hosts entries of the container's own while it is on that network (Docker's {@code network
+ * connect --link}). {@code linkLocalIps}, more addresses of the interface (Docker's
+ * {@code --link-local-ip}), have a label of their own,
+ * {@link ContainerLabels#CONNECTED_LINK_LOCAL_IPS_PREFIX}.
  * {@code ipamConfig}: whether an endpoint IPAM config was given, even an empty one, as Docker's
  * CLI gives one on every {@code network connect} but none for a {@code run --network} without an
  * address (inspect shows {@code {}} or {@code null}); an address given is one. An empty
@@ -23,7 +26,6 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
     List<HostEntrySpec> hosts, boolean ipamConfig) {
   private static final String IP = "ip=";
   private static final String IP6 = "ip6=";
-  private static final String LINK_LOCAL_IP = "ll=";
   private static final String ALIAS = "alias=";
   private static final String HOST = "host=";
 
@@ -87,6 +89,22 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
     return ContainerLabels.CONNECTED_PREFIX + network;
   }
 
+  /** The labels that record the connection: its own, and its link-local addresses' when it has some. */
+  public Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(labelKey(), labelValue());
+    if (!linkLocalIps.isEmpty()) {
+      labels.put(ContainerLabels.CONNECTED_LINK_LOCAL_IPS_PREFIX + network, LabelLists.join(linkLocalIps));
+    }
+    return labels;
+  }
+
+  /** The labels of a connection to {@code network}, each empty, which removes them from a record. */
+  public static Map<String, String> removal(String network) {
+    return Map.of(ContainerLabels.CONNECTED_PREFIX + network, "",
+        ContainerLabels.CONNECTED_LINK_LOCAL_IPS_PREFIX + network, "");
+  }
+
   /** The label's value; never empty, since an empty value would remove the label. */
   public String labelValue() {
     List<String> items = new ArrayList<>();
@@ -96,7 +114,6 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
       // before --ip6 existed reads the same
       items.add(IP6 + ip6);
     }
-    linkLocalIps.forEach(a -> items.add(LINK_LOCAL_IP + a));
     aliases.forEach(a -> items.add(ALIAS + a));
     hosts.forEach(h -> items.add(HOST + h.labelValue()));
     return String.join(",", items);
@@ -112,18 +129,19 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
     List<ConnectedNetwork> connected = new ArrayList<>();
     labels.forEach((key, value) -> {
       if (key.startsWith(ContainerLabels.CONNECTED_PREFIX) && key.length() > ContainerLabels.CONNECTED_PREFIX.length()) {
-        connected.add(parse(key.substring(ContainerLabels.CONNECTED_PREFIX.length()), value));
+        String network = key.substring(ContainerLabels.CONNECTED_PREFIX.length());
+        connected.add(parse(network, value,
+            LabelLists.split(labels.get(ContainerLabels.CONNECTED_LINK_LOCAL_IPS_PREFIX + network))));
       }
     });
     connected.sort(Comparator.comparing(ConnectedNetwork::network));
     return connected;
   }
 
-  private static ConnectedNetwork parse(String network, String value) {
+  private static ConnectedNetwork parse(String network, String value, List<String> linkLocalIps) {
     String ip = "";
     String ip6 = "";
     boolean ip6Item = false;
-    List<String> linkLocalIps = new ArrayList<>();
     List<String> aliases = new ArrayList<>();
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String item : LabelLists.split(value)) {
@@ -132,8 +150,6 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
       } else if (item.startsWith(IP6)) {
         ip6 = item.substring(IP6.length());
         ip6Item = true;
-      } else if (item.startsWith(LINK_LOCAL_IP)) {
-        linkLocalIps.add(item.substring(LINK_LOCAL_IP.length()));
       } else if (item.startsWith(ALIAS) && item.length() > ALIAS.length()) {
         aliases.add(item.substring(ALIAS.length()));
       } else if (item.startsWith(HOST)) {
@@ -144,7 +160,7 @@ public record ConnectedNetwork(String network, String ip, String ip6, List<Strin
         }
       } else {
         throw InvalidValueException.of("label " + ContainerLabels.CONNECTED_PREFIX + network, value,
-            "\"" + item + "\" is none of ip=ADDRESS, ip6=ADDRESS, ll=ADDRESS, alias=NAME and host=NAME:IP");
+            "\"" + item + "\" is none of ip=ADDRESS, ip6=ADDRESS, alias=NAME and host=NAME:IP");
       }
     }
     return new ConnectedNetwork(network, ip, ip6, linkLocalIps, aliases, hosts, ip6Item);

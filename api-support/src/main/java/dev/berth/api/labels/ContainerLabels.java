@@ -74,6 +74,19 @@ public final class ContainerLabels {
    * {@code network connect} over restarts.
    */
   public static final String CONNECTED_PREFIX = "io.berth.connected.";
+  /**
+   * Prefix of the labels that give the interface on a network of {@link #CONNECTED_PREFIX} more
+   * addresses ({@code io.berth.link-local-ips.NETWORK}, a {@link LabelLists list}, as
+   * {@link #LINK_LOCAL_IPS} for the first network): a label of their own, which a berthd that knows
+   * no link-local addresses leaves alone, rather than items of the connected label it would refuse.
+   */
+  public static final String CONNECTED_LINK_LOCAL_IPS_PREFIX = LINK_LOCAL_IPS + ".";
+  /**
+   * {@link #TRUE} on a container run with {@code --network none} once {@code none} itself was
+   * disconnected: it is then left without networks and takes one connected later, as Docker's,
+   * whose HostConfig still says none.
+   */
+  public static final String NONE_DISCONNECTED = "io.berth.none-disconnected";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */
   public static final String ADD_HOSTS = "io.berth.add-hosts";
   /** Named volumes the container mounts, a {@link LabelLists list}. */

@@ -145,12 +145,18 @@ class LabelGrammarsTest {
   }
 
   @Test
-  void aConnectedNetworkKeepsItsLinkLocalAddressesAsAnIpamConfig() {
+  void aConnectedNetworkKeepsItsLinkLocalAddressesAsAnIpamConfigInALabelAnOlderBerthdLeavesAlone() {
     ConnectedNetwork ll = new ConnectedNetwork("api", "", "", List.of("169.254.1.5", "fe80::5"), List.of("web"),
         List.of(), false);
     assertTrue(ll.ipamConfig());
-    assertEquals("ip=,ip6=,ll=169.254.1.5,ll=fe80::5,alias=web", ll.labelValue());
-    assertEquals(List.of(ll), ConnectedNetwork.of(java.util.Map.of(ll.labelKey(), ll.labelValue())));
+    // the connected label holds only the items an older berthd reads
+    assertEquals(java.util.Map.of("io.berth.connected.api", "ip=,ip6=,alias=web",
+        "io.berth.link-local-ips.api", "169.254.1.5,fe80::5"), ll.labels());
+    assertEquals(List.of(ll), ConnectedNetwork.of(ll.labels()));
+    assertEquals(java.util.Map.of("io.berth.connected.api", "ip=,ip6=,alias=web"),
+        new ConnectedNetwork("api", "", "", List.of("web"), List.of(), true).labels());
+    assertEquals(java.util.Map.of("io.berth.connected.api", "", "io.berth.link-local-ips.api", ""),
+        ConnectedNetwork.removal("api"));
     refused(ip -> new ConnectedNetwork("m6", "", "", List.of(ip), List.of(), List.of(), false),
         "169.254.1.5,ip=10.241.0.66");
   }

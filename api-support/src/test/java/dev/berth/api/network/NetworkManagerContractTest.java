@@ -418,9 +418,11 @@ public abstract class NetworkManagerContractTest {
     assertEquals(Subnet.parse("10.208.5.0/24"), n.ipRange());
     assertFalse(n.icc());
     assertEquals(n, manager.getNetwork("ranged"));
-    // as Docker's allocator, from the range's first address, a host of the subnet
-    assertEquals("10.208.5.0", manager.attach(NS, attach("g1", "ranged")).ip().toString());
-    assertEquals("10.208.5.1", manager.attach(NS, attach("g2", "ranged")).ip().toString());
+    // as Docker's allocator: the gateway takes the range's first address, a host of the subnet, and
+    // containers the next ones
+    assertEquals("10.208.5.0", n.gateway().toString());
+    assertEquals("10.208.5.1", manager.attach(NS, attach("g1", "ranged")).ip().toString());
+    assertEquals("10.208.5.2", manager.attach(NS, attach("g2", "ranged")).ip().toString());
     assertEquals("10.208.0.9", manager.attach(NS, attach("g3", "ranged", "10.208.0.9")).ip().toString());
     assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(new NetworkSpec("outside", "",
         "10.209.0.0/24", "", "", 0, null, false, Map.of(), "10.209.0.0/16", null)));

@@ -291,7 +291,7 @@ public final class ContainerCreator {
         hosts.addAll(link.hostEntries(channel, network, name));
       }
       Map<String, String> labels = labels(o, parsed, name, network, hosts, volumeNames);
-      connected.forEach(n -> labels.put(n.labelKey(), n.labelValue()));
+      connected.forEach(n -> labels.putAll(n.labels()));
       isolation.label(labels, ownsDevShm(allMounts));
       if (o.publishAll && !hostNetwork(o)) {
         publishAll(labels, imageConfig, exposedPorts(o.expose));
@@ -891,7 +891,9 @@ public final class ContainerCreator {
     if (mac != null) {
       labels.put(ContainerLabels.MAC_ADDRESS, mac);
     }
-    if (ownInterface(network) && !o.linkLocalIps.isEmpty()) {
+    // with host and none too, where no interface takes them, as Docker keeps them on the endpoint
+    // (inspect's IPAMConfig); container:X has no endpoint of its own
+    if (!network.startsWith("container:") && !o.linkLocalIps.isEmpty()) {
       labels.put(ContainerLabels.LINK_LOCAL_IPS, LabelLists.join(o.linkLocalIps));
     }
     if (o.interactive) {
@@ -968,8 +970,8 @@ public final class ContainerCreator {
   }
 
   /**
-   * Whether the container has an interface of its own on {@code network}, for its MAC and link-local
-   * addresses: not with {@code host}, {@code none} and {@code container:X}.
+   * Whether the container has an interface of its own on {@code network}, for its MAC address: not
+   * with {@code host}, {@code none} and {@code container:X}.
    */
   private static boolean ownInterface(String network) {
     return !network.equals("host") && !network.equals("none") && !network.startsWith("container:");

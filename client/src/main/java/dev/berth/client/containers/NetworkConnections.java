@@ -70,11 +70,14 @@ public final class NetworkConnections {
    * Whether every network of the container was disconnected: it then starts in {@code none} mode
    * (loopback alone) but, unlike a container run with {@code --network none}, takes a network
    * connected later, as Docker's keeps its HostConfig.NetworkMode and an empty set of networks.
-   * A record without a HostConfig (made before berthctl kept one) counts as such too.
+   * A record without a HostConfig (made before berthctl kept one) counts as such too, and so does
+   * one run with {@code --network none} whose {@code none} was disconnected.
    */
   public static boolean leftWithoutNetworks(Container record) {
-    return NONE.equals(record.getLabelsMap().get(ContainerLabels.NETWORK))
-        && !NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""));
+    Map<String, String> labels = record.getLabelsMap();
+    return NONE.equals(labels.get(ContainerLabels.NETWORK))
+        && (!NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""))
+            || ContainerLabels.TRUE.equals(labels.get(ContainerLabels.NONE_DISCONNECTED)));
   }
 
   /** The aliases (besides its name) the record gives the container on {@code network}. */
@@ -179,6 +182,7 @@ public final class NetworkConnections {
       }
       Map<String, String> primary = new HashMap<>();
       primary.put(ContainerLabels.NETWORK, network);
+      primary.put(ContainerLabels.NONE_DISCONNECTED, "");
       primary.put(ContainerLabels.IP, connection.ip());
       primary.put(ContainerLabels.IP6, connection.ip6());
       primary.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
@@ -202,7 +206,7 @@ public final class NetworkConnections {
           .build());
     }
     try {
-      containers.updateLabels(record.getId(), Map.of(connection.labelKey(), connection.labelValue()));
+      containers.updateLabels(record.getId(), connection.labels());
     } catch (RuntimeException e) {
       if (live) {
         attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network).build());
@@ -227,7 +231,9 @@ public final class NetworkConnections {
     String network;
     boolean found = true;
     try {
-      network = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
+      // none is Docker's predefined network, which the network service keeps no record of
+      network = nameOrId.equals(NONE) ? NONE
+          : networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.NOT_FOUND || running && !force) {
         throw e;
@@ -253,12 +259,16 @@ public final class NetworkConnections {
       List<ConnectedNetwork> others = ConnectedNetwork.of(labels);
       Optional<ConnectedNetwork> next = others.stream().findFirst();
       update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
+      if (network.equals(NONE)) {
+        // as Docker's daemon, which then has no network for the container and lets it join one
+        update.put(ContainerLabels.NONE_DISCONNECTED, ContainerLabels.TRUE);
+      }
       update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
       update.put(ContainerLabels.IP6, next.map(ConnectedNetwork::ip6).orElse(""));
       update.put(ContainerLabels.LINK_LOCAL_IPS, next.map(n -> LabelLists.join(n.linkLocalIps())).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
-      next.ifPresent(n -> update.put(n.labelKey(), ""));
+      next.ifPresent(n -> update.putAll(ConnectedNetwork.removal(n.network())));
       // the first network's hosts entries are the container's own: the next one's links join them
       next.ifPresent(n -> update.putAll(withAddedHosts(labels, n.hosts())));
       if (next.isEmpty()) {
@@ -267,7 +277,7 @@ public final class NetworkConnections {
         update.put(ContainerLabels.MAC_ADDRESS, "");
       }
     } else {
-      update.put(ContainerLabels.CONNECTED_PREFIX + network, "");
+      update.putAll(ConnectedNetwork.removal(network));
     }
     containers.updateLabels(id, update);
   }

@@ -242,48 +242,47 @@ final class NetworkCreateCommand implements Callable<Integer> {
   }
 
   /**
-   * Docker's CLI's check that a range or gateway lies in the subnet, in its words; what does not
-   * parse is left to berthd, which says what is wrong with it.
+   * Docker's CLI's check that a range, gateway or auxiliary address lies in the subnet, in its
+   * words: a value that is no address matches no subnet, a range that is no CIDR is refused in Go's
+   * words; a subnet that does not parse is left to berthd, which says what is wrong with it.
    */
   private static void requireInSubnet(String subnet, String what, String value) {
-    if (value == null) {
-      return;
-    }
-    if (subnet == null) {
-      throw new CommandFailure("no matching subnet for " + what + " " + value);
-    }
-    Subnet parent;
-    Ipv4 first;
-    try {
-      parent = Subnet.parse(subnet);
-      first = Ipv4.parse(what, value.contains("/") ? value.substring(0, value.indexOf('/')) : value);
-    } catch (RuntimeException e) {
-      return;
-    }
-    if (!parent.contains(first)) {
-      throw new CommandFailure("no matching subnet for " + what + " " + value);
-    }
+    requireIn(subnet, what, value, false);
   }
 
   /** {@link #requireInSubnet} for an IPv6 subnet. */
   private static void requireInSubnet6(String subnet6, String what, String value) {
+    requireIn(subnet6, what, value, true);
+  }
+
+  private static void requireIn(String subnet, String what, String value, boolean v6) {
     if (value == null) {
       return;
     }
-    if (subnet6 == null) {
+    int slash = value.indexOf('/');
+    String address = slash < 0 ? value : value.substring(0, slash);
+    boolean isAddress = v6 ? Ipv6.isValid(address) : Ipv4.isValid(address);
+    if (slash >= 0 && (!isAddress || !isPrefixLength(value.substring(slash + 1), v6 ? 128 : 32))) {
+      throw new CommandFailure("invalid CIDR address: " + value);
+    }
+    if (subnet == null || !isAddress) {
       throw new CommandFailure("no matching subnet for " + what + " " + value);
     }
-    Subnet6 parent;
-    Ipv6 first;
+    boolean contained;
     try {
-      parent = Subnet6.parse(subnet6);
-      first = Ipv6.parse(what, value.contains("/") ? value.substring(0, value.indexOf('/')) : value);
+      contained = v6 ? Subnet6.parse(subnet).contains(Ipv6.parse(what, address))
+          : Subnet.parse(subnet).contains(Ipv4.parse(what, address));
     } catch (RuntimeException e) {
       return;
     }
-    if (!parent.contains(first)) {
+    if (!contained) {
       throw new CommandFailure("no matching subnet for " + what + " " + value);
     }
+  }
+
+  private static boolean isPrefixLength(String text, int max) {
+    return !text.isEmpty() && text.length() <= 3 && text.chars().allMatch(Character::isDigit)
+        && Integer.parseInt(text) <= max;
   }
 
   /** The values of an IPv6 address or CIDR ({@code v6}), or of IPv4 ones, in the order given. */

@@ -9,6 +9,7 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
+import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Ipv6Interface;
@@ -29,6 +30,7 @@ import dev.berth.network.dns.ExternalServer;
 import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.ResolvConf;
 import dev.berth.network.ipam.AddressAllocator;
+import dev.berth.network.ipam.IpRanges;
 import dev.berth.network.linux.Link;
 import dev.berth.network.nat.NatRules;
 import dev.berth.network.ports.PortSpecs;
@@ -45,6 +47,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -333,11 +336,13 @@ public final class KernelNetworkManager implements NetworkManager {
             + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(), other.name());
       }
     }
-    Ipv4 gateway = spec.gateway().isEmpty() ? subnet.firstHost() : Ipv4.parse("gateway", spec.gateway());
+    Subnet ipRange = IpRanges.parse(spec.ipRange(), subnet);
+    // as Docker's allocator: the first free address of the range (of the subnet without one)
+    Ipv4 gateway = spec.gateway().isEmpty() ? AddressAllocator.first(subnet, ipRange == null ? subnet : ipRange)
+        : Ipv4.parse("gateway", spec.gateway());
     if (!subnet.isHost(gateway)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
-    Subnet ipRange = ipRange(spec.ipRange(), subnet);
     Subnet6 subnet6 = null;
     Ipv6 gateway6 = null;
     Subnet6 ipRange6 = null;
@@ -349,13 +354,14 @@ public final class KernelNetworkManager implements NetworkManager {
               + "(subnet %s overlaps subnet %s of network %s)", subnet6, other.subnet6(), other.name());
         }
       }
-      gateway6 = spec.gateway6().isEmpty() ? subnet6.firstHost() : Ipv6.parse("gateway", spec.gateway6());
+      ipRange6 = IpRanges.parse6(spec.ipRange6(), subnet6);
+      gateway6 = spec.gateway6().isEmpty() ? AddressAllocator.first6(subnet6, ipRange6 == null ? subnet6 : ipRange6)
+          : Ipv6.parse("gateway", spec.gateway6());
       if (!subnet6.isHost(gateway6)) {
         // Docker's daemon's words
         throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
             + "this address", gateway6, subnet6);
       }
-      ipRange6 = ipRange6(spec.ipRange6(), subnet6);
     } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty() || !spec.ipRange6().isEmpty()) {
       throw Errors.invalidArgument("an IPv6 subnet, range or gateway needs IPv6 enabled on the network (--ipv6)");
     }
@@ -377,51 +383,46 @@ public final class KernelNetworkManager implements NetworkManager {
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
         false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6, spec.subnet().isEmpty(),
-        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6, auxAddresses(spec.auxAddresses(), subnet, subnet6));
+        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6,
+        auxAddresses(spec.auxAddresses(), subnet, gateway, subnet6, gateway6));
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
     return network;
   }
 
-  /** The range asked for, inside {@code subnet}; null (the whole subnet) when none is. */
-  private static Subnet ipRange(String asked, Subnet subnet) {
-    if (asked.isEmpty()) {
-      return null;
-    }
-    Subnet range = Subnet.parse(asked);
-    if (range.prefix() < subnet.prefix() || !subnet.contains(range.network())) {
-      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet);
-    }
-    return range;
-  }
-
   /**
-   * The auxiliary addresses asked for, each a host of the subnet of its family, as written
-   * (INVALID_ARGUMENT otherwise).
+   * The auxiliary addresses asked for, each an address of the subnet of its family, as written
+   * (INVALID_ARGUMENT otherwise). As Docker's allocator, which holds them one by one after the
+   * gateway and the subnet's own addresses, one already held (the gateway, another name's) is
+   * ALREADY_EXISTS in its words.
    */
-  private static Map<String, String> auxAddresses(Map<String, String> asked, Subnet subnet, Subnet6 subnet6) {
-    for (Map.Entry<String, String> aux : asked.entrySet()) {
+  private static Map<String, String> auxAddresses(Map<String, String> asked, Subnet subnet, Ipv4 gateway,
+      Subnet6 subnet6, Ipv6 gateway6) {
+    Set<IpAddress> held = new HashSet<>(List.of(subnet.network(), subnet.broadcast(), gateway));
+    if (subnet6 != null) {
+      held.add(subnet6.network());
+      held.add(gateway6);
+    }
+    // by name, so that the same request is refused the same way (Docker's map order is random)
+    for (Map.Entry<String, String> aux : new TreeMap<>(asked).entrySet()) {
       String address = aux.getValue();
-      boolean inSubnet = IpLiterals.isIpv4(address) ? subnet.isHost(Ipv4.parse("auxiliary address", address))
-          : IpLiterals.isIpv6(address) && subnet6 != null && subnet6.isHost(Ipv6.parse("auxiliary address", address));
-      if (!inSubnet) {
-        throw Errors.invalidArgument("auxiliary address %s=%s is not a host address of the network's subnets",
+      IpAddress ip = null;
+      if (IpLiterals.isIpv4(address) && subnet.contains(Ipv4.parse("auxiliary address", address))) {
+        ip = Ipv4.parse("auxiliary address", address);
+      } else if (IpLiterals.isIpv6(address) && subnet6 != null
+          && subnet6.contains(Ipv6.parse("auxiliary address", address))) {
+        ip = Ipv6.parse("auxiliary address", address);
+      }
+      if (ip == null) {
+        throw Errors.invalidArgument("auxiliary address %s=%s is not an address of the network's subnets",
             Identifiers.printable(aux.getKey()), Identifiers.printable(address));
+      }
+      if (!held.add(ip)) {
+        throw Errors.alreadyExists("failed to allocate secondary ip address (%s:%s): Address already in use",
+            Identifiers.plain(aux.getKey()), address);
       }
     }
     return Map.copyOf(asked);
-  }
-
-  /** The IPv6 range asked for, inside {@code subnet6}; null (the whole IPv6 subnet) when none is. */
-  private static Subnet6 ipRange6(String asked, Subnet6 subnet6) {
-    if (asked.isEmpty()) {
-      return null;
-    }
-    Subnet6 range = Subnet6.parse(asked);
-    if (range.prefix() < subnet6.prefix() || !subnet6.contains(range.network())) {
-      throw Errors.invalidArgument("IP range %s is not inside subnet %s", range, subnet6);
-    }
-    return range;
   }
 
   @Override

@@ -97,16 +97,19 @@ public final class InMemoryNetworkManager implements NetworkManager {
             other.name());
       }
     }
-    Ipv4 gateway = spec.gateway().isEmpty() ? subnet.firstHost() : Ipv4.parse("gateway", spec.gateway());
-    if (!subnet.isHost(gateway)) {
-      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
-    }
     Subnet ipRange = null;
     if (!spec.ipRange().isEmpty()) {
       ipRange = Subnet.parse(spec.ipRange());
       if (ipRange.prefix() < subnet.prefix() || !subnet.contains(ipRange.network())) {
         throw Errors.invalidArgument("IP range %s is not inside subnet %s", ipRange, subnet);
       }
+    }
+    // as the kernel manager, after Docker's allocator: the range's first host address
+    Ipv4 gateway = !spec.gateway().isEmpty() ? Ipv4.parse("gateway", spec.gateway())
+        : ipRange != null && ipRange.network().compareTo(subnet.firstHost()) > 0 ? ipRange.network()
+        : subnet.firstHost();
+    if (!subnet.isHost(gateway)) {
+      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
     }
     String id = NetworkInfo.newId();
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : checked(DEVICE, "bridge name", spec.bridge());

@@ -23,7 +23,7 @@ public final class AddressAllocator {
       return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
     // the pool's addresses that are hosts of the subnet
-    Ipv4 first = pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
+    Ipv4 first = first(subnet, pool);
     Ipv4 last = pool.broadcast().compareTo(subnet.lastHost()) < 0 ? pool.broadcast() : subnet.lastHost();
     long hosts = last.unsigned() - first.unsigned() + 1;
     boolean inPool = lastAllocated != null && lastAllocated.compareTo(first) >= 0 && lastAllocated.compareTo(last) <= 0;
@@ -49,7 +49,7 @@ public final class AddressAllocator {
       return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
     // the pool's addresses that are hosts of the subnet (never its first, the subnet-router anycast one)
-    Ipv6 first = pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
+    Ipv6 first = first6(subnet, pool);
     Ipv6 last = pool.last();
     boolean inPool = lastAllocated != null && lastAllocated.compareTo(first) >= 0 && lastAllocated.compareTo(last) <= 0;
     Ipv6 candidate = inPool ? lastAllocated : last;
@@ -62,6 +62,20 @@ public final class AddressAllocator {
       }
     }
     throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, pool);
+  }
+
+  /**
+   * The first address of the pool (the subnet, or a range in it) a host may carry: where the
+   * allocator starts, and, as Docker's allocator takes it from the range, a new network's gateway
+   * when none is asked for.
+   */
+  public static Ipv4 first(Subnet subnet, Subnet pool) {
+    return pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
+  }
+
+  /** {@link #first} in an IPv6 subnet: never its first address, the subnet-router anycast one. */
+  public static Ipv6 first6(Subnet6 subnet, Subnet6 pool) {
+    return pool.network().compareTo(subnet.firstHost()) > 0 ? pool.network() : subnet.firstHost();
   }
 
   /** An address asked for, of either family, once it is a host of the subnet, not the gateway and free. */

@@ -45,8 +45,8 @@ import java.util.logging.Logger;
  * {@code io.berth.hostname}, {@code io.berth.ip} and {@code io.berth.ip6} (the addresses to take on a
  * bridge network), {@code io.berth.link-local-ips} (more addresses of that interface, comma-separated),
  * {@code io.berth.dns}, {@code io.berth.dns-search} and {@code io.berth.add-hosts} (NAME:IP), the
- * last three comma-separated, and {@code io.berth.connected.NETWORK} for each further network
- * ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
+ * last three comma-separated, and {@code io.berth.connected.NETWORK} (with
+ * {@code io.berth.link-local-ips.NETWORK}) for each further network ({@link ConnectedNetwork}). The network service (berth.network.v1, reached through the API
  * channel) does the work and checks the values; this class asks it and points the container's
  * spec at the result. A container with none of these labels keeps what its spec says.
  */
@@ -97,7 +97,9 @@ public final class ContainerNetworking {
         .setIp(labels.getOrDefault(ContainerLabels.IP, "").strip())
         .setIp6(labels.getOrDefault(ContainerLabels.IP6, "").strip())
         .setMacAddress(labels.getOrDefault(ContainerLabels.MAC_ADDRESS, "").strip())
-        .addAllLinkLocalIps(LabelLists.split(labels.get(ContainerLabels.LINK_LOCAL_IPS)))
+        // kept with host and none for inspect, as Docker keeps them, where no interface takes them
+        .addAllLinkLocalIps(ownInterface(network) ? LabelLists.split(labels.get(ContainerLabels.LINK_LOCAL_IPS))
+            : List.of())
         .addAllDnsServers(LabelLists.split(labels.get(ContainerLabels.DNS)))
         .addAllDnsSearch(LabelLists.split(labels.get(ContainerLabels.DNS_SEARCH)))
         .addAllDnsOptions(LabelLists.split(labels.get(ContainerLabels.DNS_OPTIONS)))
@@ -105,6 +107,11 @@ public final class ContainerNetworking {
         .addAllAliases(aliases(labels))
         .putLabels(OWNER_LABEL, OWNER)
         .build());
+  }
+
+  /** Whether the container has an interface of its own on {@code network}: not with host, none and container:X. */
+  private static boolean ownInterface(String network) {
+    return !network.equals("host") && !network.equals(NONE) && !network.startsWith("container:");
   }
 
   /**
