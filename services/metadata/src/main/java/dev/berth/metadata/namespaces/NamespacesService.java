@@ -16,7 +16,6 @@ import containerd.services.namespaces.v1.NamespacesGrpc;
 import containerd.services.namespaces.v1.UpdateNamespaceRequest;
 import containerd.services.namespaces.v1.UpdateNamespaceResponse;
 import dev.berth.common.events.EventPublisher;
-import dev.berth.common.grpc.RequestContext;
 import dev.berth.api.filter.Filter;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -51,8 +50,8 @@ public final class NamespacesService extends NamespacesGrpc.NamespacesImplBase {
   @Override
   public void create(CreateNamespaceRequest request, StreamObserver<CreateNamespaceResponse> response) {
     Namespace ns = namespaces.create(request.getNamespace());
-    // in the caller's namespace, as containerd's create and update (only its delete names the namespace deleted)
-    events.publish(RequestContext.namespace(), "/namespaces/create",
+    // in the namespace created, as containerd 1.7's (1.6 used the caller's, which upstream fixed as a bug)
+    events.publish(ns.getName(), "/namespaces/create",
         NamespaceCreate.newBuilder().setName(ns.getName()).putAllLabels(ns.getLabelsMap()).build());
     response.onNext(CreateNamespaceResponse.newBuilder().setNamespace(ns).build());
     response.onCompleted();
@@ -61,7 +60,7 @@ public final class NamespacesService extends NamespacesGrpc.NamespacesImplBase {
   @Override
   public void update(UpdateNamespaceRequest request, StreamObserver<UpdateNamespaceResponse> response) {
     Namespace ns = namespaces.update(request.getNamespace(), request.getUpdateMask().getPathsList());
-    events.publish(RequestContext.namespace(), "/namespaces/update",
+    events.publish(ns.getName(), "/namespaces/update",
         NamespaceUpdate.newBuilder().setName(ns.getName()).putAllLabels(ns.getLabelsMap()).build());
     response.onNext(UpdateNamespaceResponse.newBuilder().setNamespace(ns).build());
     response.onCompleted();
