@@ -161,11 +161,8 @@ public final class Syscalls {
    * that for end of file.
    */
   public static int openFifoWriterIfRead(Path fifo) {
-    try {
-      return LibC.open(FileNames.cString(fifo.toString()), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
-    } catch (LastErrorException e) {
-      return -1;
-    }
+    // ENXIO, nobody reads, is the common answer of a relay probing for a reader: no exception for it
+    return QuietLibC.open(FileNames.cString(fifo.toString()), O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
   }
 
   /**

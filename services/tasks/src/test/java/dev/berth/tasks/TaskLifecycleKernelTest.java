@@ -19,10 +19,16 @@ import com.google.common.util.concurrent.ListenableFuture;
 import containerd.services.tasks.v1.CloseIORequest;
 import containerd.services.tasks.v1.ResizePtyRequest;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.tasks.io.AttachRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -131,6 +137,48 @@ class TaskLifecycleKernelTest {
     assertEquals(0, exit.get(20, TimeUnit.SECONDS).getExitStatus());
     String text = attached.get(10, TimeUnit.SECONDS);
     assertTrue(text.endsWith("tick 19\n"), text);
+  }
+
+  @Test
+  void aFifoNobodyReadsIsProbedForAReaderAtMostEveryTenthOfASecond() throws Exception {
+    // some 500 messages over a second or two with nobody reading: an open() each would cost a chatty process's CPU
+    rig.createContainer("chatty", rig.spec("chatty", "sh", "-c",
+        "echo first; sleep 0.3; i=0; while [ $i -lt 500 ]; do echo tick $i; i=$((i+1)); usleep 2000; done"));
+    Path stdout = rig.fifo("stdout");
+    CompletableFuture<String> first = FifoReader.firstLine(stdout);
+    Logger relayLog = Logger.getLogger(AttachRelay.class.getName());
+    AtomicInteger probes = new AtomicInteger();
+    Handler counter = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getMessage().contains("nobody reads")) {
+          probes.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Level level = relayLog.getLevel();
+    relayLog.setLevel(Level.FINE);
+    relayLog.addHandler(counter);
+    try {
+      rig.tasksApi.create(CreateTaskRequest.newBuilder().setContainerId("chatty").addRootfs(rig.rootfsMount())
+          .setStdout(stdout.toString()).build());
+      ListenableFuture<WaitResponse> exit = rig.tasksAsync.wait(WaitRequest.newBuilder().setContainerId("chatty").build());
+      long startedAt = System.nanoTime();
+      rig.tasksApi.start(StartRequest.newBuilder().setContainerId("chatty").build());
+      assertEquals("first", first.get(10, TimeUnit.SECONDS));
+      assertEquals(0, exit.get(30, TimeUnit.SECONDS).getExitStatus());
+      long tenths = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt) / 100;
+      assertTrue(probes.get() <= tenths + 2, probes + " probes in " + tenths + " tenths of a second");
+    } finally {
+      relayLog.removeHandler(counter);
+      relayLog.setLevel(level);
+    }
   }
 
   @Test

@@ -43,6 +43,11 @@ public final class AttachRelay {
   private static final int STDIN_MESSAGE_SIZE = 32 * 1024;
   private static final long STDIN_DRAIN_MILLIS = 250;
   /**
+   * How often a FIFO output nobody reads is looked at for a new reader: a chatty process would
+   * otherwise have an open() tried for every message it writes.
+   */
+  private static final long READER_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /**
    * Buffers belong to the pool's threads, not to relays: a quiet relay holds none. Direct, so
    * that a message goes from the socket to the output without a copy in the JVM.
    */
@@ -66,6 +71,9 @@ public final class AttachRelay {
   /** Used by one output drain at a time: the socket is watched again only when a drain is done. */
   private FileChannel stdout;
   private FileChannel stderr;
+  /** When a FIFO output nobody reads is next looked at for a reader (System.nanoTime). */
+  private long stdoutProbeAt = System.nanoTime();
+  private long stderrProbeAt = stdoutProbeAt;
   /** Whether a writer opened the stdin fifo: before that, no writer is no end of file. One input drain at a time. */
   private boolean stdinWriterCame;
 
@@ -229,21 +237,27 @@ public final class AttachRelay {
     if ((stream != STDOUT && stream != STDERR) || message.limit() <= 1) {
       return;
     }
-    if (stream == STDOUT && stdout == null) {
+    long now = System.nanoTime();
+    if (stream == STDOUT && stdout == null && now - stdoutProbeAt >= 0) {
+      stdoutProbeAt = now + READER_PROBE_NANOS;
       stdout = reopen(io.stdoutTarget());
     }
-    if (stream == STDERR && stderr == null) {
+    if (stream == STDERR && stderr == null && now - stderrProbeAt >= 0) {
+      stderrProbeAt = now + READER_PROBE_NANOS;
       stderr = reopen(io.stderrTarget());
     }
     FileChannel target = stream == STDERR ? stderr : stdout;
     if (target != null && !write(target, message.position(1))) {
       outputs.values().remove(target);
       closeQuietly(target);
+      // the reader just left: looked for again only after a while
       if (target == stdout) {
         stdout = null;
+        stdoutProbeAt = System.nanoTime() + READER_PROBE_NANOS;
       }
       if (target == stderr) {
         stderr = null;
+        stderrProbeAt = System.nanoTime() + READER_PROBE_NANOS;
       }
     }
   }
@@ -267,7 +281,7 @@ public final class AttachRelay {
       }
       return true;
     } catch (IOException e) {
-      LOG.fine(who + ": client stopped reading output: " + e.getMessage());
+      LOG.fine(() -> who + ": client stopped reading output: " + e.getMessage());
       return false;
     }
   }
@@ -280,7 +294,7 @@ public final class AttachRelay {
     try {
       return open(target, false);
     } catch (IOException e) {
-      LOG.fine(who + ": cannot open " + target + " again: " + e.getMessage());
+      LOG.fine(() -> who + ": cannot open " + target + " again: " + e.getMessage());
       return null;
     }
   }
@@ -306,23 +320,26 @@ public final class AttachRelay {
       if (existing != null) {
         return existing;
       }
-      int probe = -1;
-      if (!waitForReader) {
-        probe = Syscalls.openFifoWriterIfRead(f.path());
-        if (probe < 0) {
-          LOG.fine(who + ": nobody reads " + f.path() + " any more; its output goes only to the log");
-          return null;
-        }
+      if (waitForReader) {
+        FileChannel c = openFifo(f.path());
+        outputs.put(f.path(), c);
+        return c;
       }
-      try {
+      int probe = Syscalls.openFifoWriterIfRead(f.path());
+      if (probe < 0) {
+        LOG.fine(() -> who + ": nobody reads " + f.path() + " any more; its output goes only to the log");
+        return null;
+      }
+      // The probe is held until the relay's own writer is open, so the reader it woke never finds
+      // the FIFO writerless; a reader of the relay's own is held meanwhile, so that the writer's
+      // open, which the JDK makes blocking, cannot wait for ever when the client's reader left
+      // since the probe (the first write then fails and the FIFO is probed again later).
+      try (FifoReader held = FifoReader.open(f.path())) {
         FileChannel c = openFifo(f.path());
         outputs.put(f.path(), c);
         return c;
       } finally {
-        // held until the relay's own writer is open: the reader the probe woke never finds the FIFO writerless
-        if (probe >= 0) {
-          Syscalls.close(probe);
-        }
+        Syscalls.close(probe);
       }
     }
     return null;
