@@ -417,6 +417,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void statsShowsAnExitedContainerAsNotRunning() throws Exception {
+    // its task is kept, cgroup and all, until the container is removed: metrics still come back for it
+    ok("run", "--name", "ex1", "busybox", "true");
+    String format = "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}";
+    assertTrue(ok("stats", "--no-stream", "--format", format).out().lines().noneMatch(l -> l.startsWith("ex1 ")));
+    assertEquals("ex1 0.00% 0B / 0B 0\n", ok("stats", "--no-stream", "--format", format, "ex1").out());
+  }
+
+  @Test
   void streamingStatsShowsAContainerStartedMeanwhileByItsName() throws Exception {
     ok("run", "-d", "--name", "early", "busybox", "sleep", "1000");
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -5,9 +5,11 @@ import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.InterfaceStats;
 import containerd.services.containers.v1.Container;
+import containerd.services.tasks.v1.ListTasksRequest;
 import containerd.services.tasks.v1.MetricsRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.types.Metric;
+import containerd.v1.types.Process;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.output.TemplateContext;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,10 +134,24 @@ public final class StatsCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The running containers' samples. Metrics also reports an ended task until its delete (its
+   * cgroup is still there, as containerd's does), so whether it runs is read from its status: an
+   * exited container shows as Docker shows it, left out or with zeros.
+   */
   private static Map<String, TaskSample> read(TasksGrpc.TasksBlockingStub tasks, MetricsRequest request) {
+    List<Metric> metrics = tasks.metrics(request).getMetricsList();
+    Set<String> ended = new HashSet<>();
+    for (Process t : tasks.list(ListTasksRequest.getDefaultInstance()).getTasksList()) {
+      if (t.getStatus() == containerd.v1.types.Status.STOPPED) {
+        ended.add(t.getContainerId());
+      }
+    }
     Map<String, TaskSample> samples = new LinkedHashMap<>();
-    for (Metric m : tasks.metrics(request).getMetricsList()) {
-      samples.put(m.getId(), TaskSample.of(m));
+    for (Metric m : metrics) {
+      if (!ended.contains(m.getId())) {
+        samples.put(m.getId(), TaskSample.of(m));
+      }
     }
     return samples;
   }
