@@ -398,6 +398,17 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("network", "connect", "theta", "c7");
       String c7 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c7").out().strip();
       assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c7 + "/"), "running");
+      // that network gone too, it is left without networks again, not back in none, restarted or not
+      String networksOf = "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}";
+      ok("network", "disconnect", "theta", "c7");
+      assertEquals("none {}\n", ok("inspect", "-f", networksOf, "c7").out());
+      ok("network", "connect", "theta", "c7");
+      assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "again");
+      ok("network", "disconnect", "theta", "c7");
+      ok("restart", "-t", "0", "c7");
+      assertEquals("none {}\n", ok("inspect", "-f", networksOf, "c7").out(), "restarted");
+      ok("network", "connect", "theta", "c7");
+      assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "restarted");
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "theta");

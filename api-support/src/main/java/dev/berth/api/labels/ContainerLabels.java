@@ -82,9 +82,10 @@ public final class ContainerLabels {
    */
   public static final String CONNECTED_LINK_LOCAL_IPS_PREFIX = LINK_LOCAL_IPS + ".";
   /**
-   * {@link #TRUE} on a container run with {@code --network none} once {@code none} itself was
-   * disconnected: it is then left without networks and takes one connected later, as Docker's,
-   * whose HostConfig still says none.
+   * {@link #TRUE} on a container once its last network (or {@code none} itself) was disconnected:
+   * with {@link #NETWORK} {@code none} it is then left without networks and takes one connected
+   * later, as Docker's, whose HostConfig may still say none; a network connected keeps the mark
+   * for when it goes too.
    */
   public static final String NONE_DISCONNECTED = "io.berth.none-disconnected";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */

@@ -181,8 +181,8 @@ public final class NetworkConnections {
         attachments.attach(firstAttachment(record, connection, hosts, pid));
       }
       Map<String, String> primary = new HashMap<>();
+      // the mark stays: the container is left without networks again once this one goes
       primary.put(ContainerLabels.NETWORK, network);
-      primary.put(ContainerLabels.NONE_DISCONNECTED, "");
       primary.put(ContainerLabels.IP, connection.ip());
       primary.put(ContainerLabels.IP6, connection.ip6());
       primary.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
@@ -259,8 +259,9 @@ public final class NetworkConnections {
       List<ConnectedNetwork> others = ConnectedNetwork.of(labels);
       Optional<ConnectedNetwork> next = others.stream().findFirst();
       update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
-      if (network.equals(NONE)) {
-        // as Docker's daemon, which then has no network for the container and lets it join one
+      if (next.isEmpty()) {
+        // as Docker's daemon, which then has no network for the container and lets it join one,
+        // whether the last one was none or one connected after none was disconnected
         update.put(ContainerLabels.NONE_DISCONNECTED, ContainerLabels.TRUE);
       }
       update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
