@@ -402,11 +402,16 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String networksOf = "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}";
       ok("network", "disconnect", "theta", "c7");
       assertEquals("none {}\n", ok("inspect", "-f", networksOf, "c7").out());
+      // running without networks, as Docker's daemon judges it by its task: "to network none"
+      String notOnNone = "Error response from daemon: container " + ok("inspect", "-f", "{{.Id}}", "c7").out().strip()
+          + " is not connected to network none\n";
+      assertEquals(notOnNone, berthd.ctl("network", "disconnect", "none", "c7").stderr());
       ok("network", "connect", "theta", "c7");
       assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "again");
       ok("network", "disconnect", "theta", "c7");
       ok("restart", "-t", "0", "c7");
       assertEquals("none {}\n", ok("inspect", "-f", networksOf, "c7").out(), "restarted");
+      assertEquals(notOnNone, berthd.ctl("network", "disconnect", "none", "c7").stderr(), "loopback is no network");
       ok("network", "connect", "theta", "c7");
       assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "restarted");
     } finally {

@@ -227,7 +227,8 @@ public final class NetworkConnections {
   public void disconnect(Container record, String nameOrId, boolean force) {
     String id = record.getId();
     List<Attachment> live = attachments(id);
-    boolean running = !live.isEmpty();
+    // by its task, as Docker's daemon: a running container may have no network left
+    boolean running = ContainerState.of(channel, record).running();
     String network;
     boolean found = true;
     try {
@@ -242,7 +243,9 @@ public final class NetworkConnections {
       found = false;
     }
     String name = network;
-    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(name));
+    // the none mode a container left without networks starts in is no network of its own
+    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(name))
+        && !(name.equals(NONE) && leftWithoutNetworks(record));
     List<String> configured = networks(record);
     if (!attached && !configured.contains(network)) {
       // Docker's daemon's words, which name the container by its full id, and say "the network" of a
