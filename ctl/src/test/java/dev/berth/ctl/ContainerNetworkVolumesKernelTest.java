@@ -398,6 +398,8 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("network", "connect", "theta", "c7");
       String c7 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c7").out().strip();
       assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c7 + "/"), "running");
+      assertEquals("{}\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks.theta.IPAMConfig}}", "c7").out(),
+          "as Docker's CLI gives on every connect");
       // that network gone too, it is left without networks again, not back in none, restarted or not
       String networksOf = "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}";
       ok("network", "disconnect", "theta", "c7");
@@ -925,6 +927,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(twonets, ok("inspect", "-f", ids, "twonets").out(), "the same for the same attachment");
       ok("stop", "-t", "0", "twonets");
       assertEquals("   \n", ok("inspect", "-f", ids, "twonets").out(), "none when stopped, as Docker's");
+      ok("network", "disconnect", "bridge", "twonets");
+      assertEquals("{}\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks.ids2.IPAMConfig}}", "twonets").out(),
+          "the connect's IPAM config kept once it is the first network");
     } finally {
       removeContainers();
       ok("network", "rm", "ids2");

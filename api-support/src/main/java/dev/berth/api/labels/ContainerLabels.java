@@ -59,6 +59,13 @@ public final class ContainerLabels {
    * {@code --link-local-ip}), a {@link LabelLists list} of IPv4 and IPv6 addresses.
    */
   public static final String LINK_LOCAL_IPS = "io.berth.link-local-ips";
+  /**
+   * {@link #TRUE} when the container's first network was given an endpoint IPAM config without
+   * addresses, as Docker's CLI gives one on every {@code network connect} (inspect shows {@code {}},
+   * not {@code null}): the first network a container left without any was connected to, or a
+   * connected one that became the first.
+   */
+  public static final String IPAM_CONFIG = "io.berth.ipam-config";
   /** Resolvers, a {@link LabelLists list} of IP addresses. */
   public static final String DNS = "io.berth.dns";
   /** DNS search domains, a {@link LabelLists list}. */

@@ -107,7 +107,7 @@ public final class NetworkConnections {
       if (network.equals(labels.get(ContainerLabels.NETWORK))) {
         ConnectedNetwork first = new ConnectedNetwork(network, labels.getOrDefault(ContainerLabels.IP, ""),
             labels.getOrDefault(ContainerLabels.IP6, ""), LabelLists.split(labels.get(ContainerLabels.LINK_LOCAL_IPS)),
-            List.of(), List.of(), false);
+            List.of(), List.of(), ContainerLabels.TRUE.equals(labels.get(ContainerLabels.IPAM_CONFIG)));
         return first.ipamConfig() ? Optional.of(first) : Optional.empty();
       }
       return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network) && n.ipamConfig())
@@ -187,6 +187,7 @@ public final class NetworkConnections {
       primary.put(ContainerLabels.IP6, connection.ip6());
       primary.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
       primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
+      primary.put(ContainerLabels.IPAM_CONFIG, ContainerLabels.TRUE);
       primary.putAll(withAddedHosts(labels, hosts));
       try {
         containers.updateLabels(record.getId(), primary);
@@ -272,6 +273,8 @@ public final class NetworkConnections {
       update.put(ContainerLabels.LINK_LOCAL_IPS, next.map(n -> LabelLists.join(n.linkLocalIps())).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
+      update.put(ContainerLabels.IPAM_CONFIG,
+          next.filter(ConnectedNetwork::ipamConfig).map(n -> ContainerLabels.TRUE).orElse(""));
       next.ifPresent(n -> update.putAll(ConnectedNetwork.removal(n.network())));
       // the first network's hosts entries are the container's own: the next one's links join them
       next.ifPresent(n -> update.putAll(withAddedHosts(labels, n.hosts())));
