@@ -416,6 +416,18 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(notOnNone, berthd.ctl("network", "disconnect", "none", "c7").stderr(), "loopback is no network");
       ok("network", "connect", "theta", "c7");
       assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "restarted");
+      // as Docker's daemon: none joins no other network, and takes a container left without any back
+      Cli.Result noneJoined = berthd.ctl("network", "connect", "none", "c7");
+      assertEquals(refused, noneJoined.stderr(), "not 'network none not found'");
+      ok("network", "disconnect", "theta", "c7");
+      ok("network", "connect", "none", "c7");
+      assertEquals("none 1 {}\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{len .NetworkSettings.Networks}} "
+          + "{{json .NetworkSettings.Networks.none.IPAMConfig}}", "c7").out());
+      assertEquals(refused, berthd.ctl("network", "connect", "theta", "c7").stderr(), "back in none");
+      assertEquals("lo\n", ok("exec", "c7", "ls", "/sys/class/net").out());
+      ok("restart", "-t", "0", "c7");
+      assertEquals("none 1\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{len .NetworkSettings.Networks}}",
+          "c7").out(), "restarted");
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "theta");

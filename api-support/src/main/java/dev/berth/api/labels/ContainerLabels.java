@@ -92,9 +92,12 @@ public final class ContainerLabels {
    * {@link #TRUE} on a container once its last network (or {@code none} itself) was disconnected:
    * with {@link #NETWORK} {@code none} it is then left without networks and takes one connected
    * later, as Docker's, whose HostConfig may still say none; a network connected keeps the mark
-   * for when it goes too.
+   * for when it goes too. {@link #NONE_CONNECTED} once {@code none} itself was connected again:
+   * the container is in none mode whatever its HostConfig says.
    */
   public static final String NONE_DISCONNECTED = "io.berth.none-disconnected";
+  /** {@link #NONE_DISCONNECTED}'s value for a container connected to {@code none} again. */
+  public static final String NONE_CONNECTED = "false";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */
   public static final String ADD_HOSTS = "io.berth.add-hosts";
   /** Named volumes the container mounts, a {@link LabelLists list}. */

@@ -71,13 +71,15 @@ public final class NetworkConnections {
    * (loopback alone) but, unlike a container run with {@code --network none}, takes a network
    * connected later, as Docker's keeps its HostConfig.NetworkMode and an empty set of networks.
    * A record without a HostConfig (made before berthctl kept one) counts as such too, and so does
-   * one run with {@code --network none} whose {@code none} was disconnected.
+   * one run with {@code --network none} whose last network was disconnected; one connected to
+   * {@code none} again does not.
    */
   public static boolean leftWithoutNetworks(Container record) {
     Map<String, String> labels = record.getLabelsMap();
+    String mark = labels.getOrDefault(ContainerLabels.NONE_DISCONNECTED, "");
     return NONE.equals(labels.get(ContainerLabels.NETWORK))
-        && (!NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""))
-            || ContainerLabels.TRUE.equals(labels.get(ContainerLabels.NONE_DISCONNECTED)));
+        && (mark.isEmpty() ? !NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""))
+            : ContainerLabels.TRUE.equals(mark));
   }
 
   /** The aliases (besides its name) the record gives the container on {@code network}. */
@@ -134,20 +136,17 @@ public final class NetworkConnections {
    */
   public void connect(Container record, String nameOrId, String ip, String ip6, List<String> linkLocalIps,
       List<String> aliases, List<String> links) {
+    if (nameOrId.equals(NONE)) {
+      // Docker's predefined network, which the network service keeps no record of
+      connectNone(record, ip, ip6, linkLocalIps, aliases, links);
+      return;
+    }
     Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
     String network = found.getName();
     Map<String, String> labels = record.getLabelsMap();
     String first = labels.getOrDefault(ContainerLabels.NETWORK, "");
     String name = ContainerState.name(record);
-    if (networks(record).contains(network)) {
-      throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + name + " already exists in network "
-          + network).asRuntimeException();
-    }
-    if (first.equals("host") || first.startsWith("container:")) {
-      throw Status.FAILED_PRECONDITION.withDescription("container " + name + " shares the network namespace of "
-          + ("host".equals(first) ? "the host" : first.substring("container:".length()))
-          + " and cannot be connected to any other network").asRuntimeException();
-    }
+    refuseConnected(record, network);
     if (!links.isEmpty() && found.getIsDefault()) {
       throw new ClientException("links are only supported for user-defined networks");
     }
@@ -160,7 +159,7 @@ public final class NetworkConnections {
     }
     // a container run with --network none keeps to it, as Docker's (which refuses a network joined to none)
     boolean leftWithoutNetworks = leftWithoutNetworks(record);
-    if (network.equals(NONE) || first.equals(NONE) && !leftWithoutNetworks) {
+    if (first.equals(NONE) && !leftWithoutNetworks) {
       throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
     }
     // Docker's CLI sends an IPAM config, addresses or none, on every connect
@@ -213,6 +212,63 @@ public final class NetworkConnections {
         attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network).build());
       }
       throw e;
+    }
+  }
+
+  /**
+   * {@code network connect none}: as Docker's daemon, a container left without networks goes back
+   * to none mode (loopback alone), and one on any other network is refused, since none joins no
+   * other.
+   */
+  private void connectNone(Container record, String ip, String ip6, List<String> linkLocalIps,
+      List<String> aliases, List<String> links) {
+    refuseConnected(record, NONE);
+    if (!leftWithoutNetworks(record)) {
+      throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
+    }
+    if (!links.isEmpty()) {
+      throw new ClientException("links are only supported for user-defined networks");
+    }
+    RequestedAddresses.check("", null, ip, ip6, linkLocalIps, aliases);
+    int pid = ContainerState.of(channel, record).pid();
+    // one started since its last network went runs in none mode already
+    boolean attach = pid != 0 && attachments(record.getId()).isEmpty();
+    if (attach) {
+      attachments.attach(firstAttachment(record, new ConnectedNetwork(NONE, "", "", linkLocalIps, List.of(),
+          List.of(), true), List.of(), pid).toBuilder().clearPortSpecs().build());
+    }
+    Map<String, String> none = new HashMap<>();
+    none.put(ContainerLabels.NONE_DISCONNECTED, ContainerLabels.NONE_CONNECTED);
+    none.put(ContainerLabels.IP, "");
+    none.put(ContainerLabels.IP6, "");
+    none.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
+    none.put(ContainerLabels.NETWORK_ALIASES, "");
+    none.put(ContainerLabels.IPAM_CONFIG, ContainerLabels.TRUE);
+    try {
+      containers.updateLabels(record.getId(), none);
+    } catch (RuntimeException e) {
+      if (attach) {
+        attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(NONE).build());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses, in Docker's daemon's words, a connect of a container connected to {@code network}
+   * already (ALREADY_EXISTS), or sharing another's or the host's network namespace (FAILED_PRECONDITION).
+   */
+  private static void refuseConnected(Container record, String network) {
+    String first = record.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
+    String name = ContainerState.name(record);
+    if (networks(record).contains(network)) {
+      throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + name + " already exists in network "
+          + network).asRuntimeException();
+    }
+    if (first.equals("host") || first.startsWith("container:")) {
+      throw Status.FAILED_PRECONDITION.withDescription("container " + name + " shares the network namespace of "
+          + ("host".equals(first) ? "the host" : first.substring("container:".length()))
+          + " and cannot be connected to any other network").asRuntimeException();
     }
   }
 
