@@ -398,6 +398,36 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("network", "connect", "theta", "c7");
       String c7 = ok("inspect", "-f", "{{.NetworkSettings.Networks.theta.IPAddress}}", "c7").out().strip();
       assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains(c7 + "/"), "running");
+      assertEquals("{}\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks.theta.IPAMConfig}}", "c7").out(),
+          "as Docker's CLI gives on every connect");
+      // that network gone too, it is left without networks again, not back in none, restarted or not
+      String networksOf = "{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}";
+      ok("network", "disconnect", "theta", "c7");
+      assertEquals("none {}\n", ok("inspect", "-f", networksOf, "c7").out());
+      // running without networks, as Docker's daemon judges it by its task: "to network none"
+      String notOnNone = "Error response from daemon: container " + ok("inspect", "-f", "{{.Id}}", "c7").out().strip()
+          + " is not connected to network none\n";
+      assertEquals(notOnNone, berthd.ctl("network", "disconnect", "none", "c7").stderr());
+      ok("network", "connect", "theta", "c7");
+      assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "again");
+      ok("network", "disconnect", "theta", "c7");
+      ok("restart", "-t", "0", "c7");
+      assertEquals("none {}\n", ok("inspect", "-f", networksOf, "c7").out(), "restarted");
+      assertEquals(notOnNone, berthd.ctl("network", "disconnect", "none", "c7").stderr(), "loopback is no network");
+      ok("network", "connect", "theta", "c7");
+      assertTrue(ok("exec", "c7", "ip", "-o", "-4", "addr", "show", "eth0").out().contains("inet "), "restarted");
+      // as Docker's daemon: none joins no other network, and takes a container left without any back
+      Cli.Result noneJoined = berthd.ctl("network", "connect", "none", "c7");
+      assertEquals(refused, noneJoined.stderr(), "not 'network none not found'");
+      ok("network", "disconnect", "theta", "c7");
+      ok("network", "connect", "none", "c7");
+      assertEquals("none 1 {}\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{len .NetworkSettings.Networks}} "
+          + "{{json .NetworkSettings.Networks.none.IPAMConfig}}", "c7").out());
+      assertEquals(refused, berthd.ctl("network", "connect", "theta", "c7").stderr(), "back in none");
+      assertEquals("lo\n", ok("exec", "c7", "ls", "/sys/class/net").out());
+      ok("restart", "-t", "0", "c7");
+      assertEquals("none 1\n", ok("inspect", "-f", "{{.HostConfig.NetworkMode}} {{len .NetworkSettings.Networks}}",
+          "c7").out(), "restarted");
     } finally {
       removeContainers();
       berthd.ctl("network", "rm", "theta");
@@ -909,6 +939,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(twonets, ok("inspect", "-f", ids, "twonets").out(), "the same for the same attachment");
       ok("stop", "-t", "0", "twonets");
       assertEquals("   \n", ok("inspect", "-f", ids, "twonets").out(), "none when stopped, as Docker's");
+      ok("network", "disconnect", "bridge", "twonets");
+      assertEquals("{}\n", ok("inspect", "-f", "{{json .NetworkSettings.Networks.ids2.IPAMConfig}}", "twonets").out(),
+          "the connect's IPAM config kept once it is the first network");
     } finally {
       removeContainers();
       ok("network", "rm", "ids2");

@@ -59,6 +59,13 @@ public final class ContainerLabels {
    * {@code --link-local-ip}), a {@link LabelLists list} of IPv4 and IPv6 addresses.
    */
   public static final String LINK_LOCAL_IPS = "io.berth.link-local-ips";
+  /**
+   * {@link #TRUE} when the container's first network was given an endpoint IPAM config without
+   * addresses, as Docker's CLI gives one on every {@code network connect} (inspect shows {@code {}},
+   * not {@code null}): the first network a container left without any was connected to, or a
+   * connected one that became the first.
+   */
+  public static final String IPAM_CONFIG = "io.berth.ipam-config";
   /** Resolvers, a {@link LabelLists list} of IP addresses. */
   public static final String DNS = "io.berth.dns";
   /** DNS search domains, a {@link LabelLists list}. */
@@ -82,11 +89,15 @@ public final class ContainerLabels {
    */
   public static final String CONNECTED_LINK_LOCAL_IPS_PREFIX = LINK_LOCAL_IPS + ".";
   /**
-   * {@link #TRUE} on a container run with {@code --network none} once {@code none} itself was
-   * disconnected: it is then left without networks and takes one connected later, as Docker's,
-   * whose HostConfig still says none.
+   * {@link #TRUE} on a container once its last network (or {@code none} itself) was disconnected:
+   * with {@link #NETWORK} {@code none} it is then left without networks and takes one connected
+   * later, as Docker's, whose HostConfig may still say none; a network connected keeps the mark
+   * for when it goes too. {@link #NONE_CONNECTED} once {@code none} itself was connected again:
+   * the container is in none mode whatever its HostConfig says.
    */
   public static final String NONE_DISCONNECTED = "io.berth.none-disconnected";
+  /** {@link #NONE_DISCONNECTED}'s value for a container connected to {@code none} again. */
+  public static final String NONE_CONNECTED = "false";
   /** Extra /etc/hosts entries, a {@link LabelLists list} of {@link HostEntrySpec#labelValue() NAME:IP}. */
   public static final String ADD_HOSTS = "io.berth.add-hosts";
   /** Named volumes the container mounts, a {@link LabelLists list}. */

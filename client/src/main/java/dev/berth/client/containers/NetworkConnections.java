@@ -71,13 +71,15 @@ public final class NetworkConnections {
    * (loopback alone) but, unlike a container run with {@code --network none}, takes a network
    * connected later, as Docker's keeps its HostConfig.NetworkMode and an empty set of networks.
    * A record without a HostConfig (made before berthctl kept one) counts as such too, and so does
-   * one run with {@code --network none} whose {@code none} was disconnected.
+   * one run with {@code --network none} whose last network was disconnected; one connected to
+   * {@code none} again does not.
    */
   public static boolean leftWithoutNetworks(Container record) {
     Map<String, String> labels = record.getLabelsMap();
+    String mark = labels.getOrDefault(ContainerLabels.NONE_DISCONNECTED, "");
     return NONE.equals(labels.get(ContainerLabels.NETWORK))
-        && (!NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""))
-            || ContainerLabels.TRUE.equals(labels.get(ContainerLabels.NONE_DISCONNECTED)));
+        && (mark.isEmpty() ? !NONE.equals(ContainerConfig.of(record).hostConfig().path("NetworkMode").asText(""))
+            : ContainerLabels.TRUE.equals(mark));
   }
 
   /** The aliases (besides its name) the record gives the container on {@code network}. */
@@ -107,7 +109,7 @@ public final class NetworkConnections {
       if (network.equals(labels.get(ContainerLabels.NETWORK))) {
         ConnectedNetwork first = new ConnectedNetwork(network, labels.getOrDefault(ContainerLabels.IP, ""),
             labels.getOrDefault(ContainerLabels.IP6, ""), LabelLists.split(labels.get(ContainerLabels.LINK_LOCAL_IPS)),
-            List.of(), List.of(), false);
+            List.of(), List.of(), ContainerLabels.TRUE.equals(labels.get(ContainerLabels.IPAM_CONFIG)));
         return first.ipamConfig() ? Optional.of(first) : Optional.empty();
       }
       return ConnectedNetwork.of(labels).stream().filter(n -> n.network().equals(network) && n.ipamConfig())
@@ -134,20 +136,17 @@ public final class NetworkConnections {
    */
   public void connect(Container record, String nameOrId, String ip, String ip6, List<String> linkLocalIps,
       List<String> aliases, List<String> links) {
+    if (nameOrId.equals(NONE)) {
+      // Docker's predefined network, which the network service keeps no record of
+      connectNone(record, ip, ip6, linkLocalIps, aliases, links);
+      return;
+    }
     Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
     String network = found.getName();
     Map<String, String> labels = record.getLabelsMap();
     String first = labels.getOrDefault(ContainerLabels.NETWORK, "");
     String name = ContainerState.name(record);
-    if (networks(record).contains(network)) {
-      throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + name + " already exists in network "
-          + network).asRuntimeException();
-    }
-    if (first.equals("host") || first.startsWith("container:")) {
-      throw Status.FAILED_PRECONDITION.withDescription("container " + name + " shares the network namespace of "
-          + ("host".equals(first) ? "the host" : first.substring("container:".length()))
-          + " and cannot be connected to any other network").asRuntimeException();
-    }
+    refuseConnected(record, network);
     if (!links.isEmpty() && found.getIsDefault()) {
       throw new ClientException("links are only supported for user-defined networks");
     }
@@ -160,7 +159,7 @@ public final class NetworkConnections {
     }
     // a container run with --network none keeps to it, as Docker's (which refuses a network joined to none)
     boolean leftWithoutNetworks = leftWithoutNetworks(record);
-    if (network.equals(NONE) || first.equals(NONE) && !leftWithoutNetworks) {
+    if (first.equals(NONE) && !leftWithoutNetworks) {
       throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
     }
     // Docker's CLI sends an IPAM config, addresses or none, on every connect
@@ -181,12 +180,13 @@ public final class NetworkConnections {
         attachments.attach(firstAttachment(record, connection, hosts, pid));
       }
       Map<String, String> primary = new HashMap<>();
+      // the mark stays: the container is left without networks again once this one goes
       primary.put(ContainerLabels.NETWORK, network);
-      primary.put(ContainerLabels.NONE_DISCONNECTED, "");
       primary.put(ContainerLabels.IP, connection.ip());
       primary.put(ContainerLabels.IP6, connection.ip6());
       primary.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
       primary.put(ContainerLabels.NETWORK_ALIASES, Optional.ofNullable(LabelLists.join(aliases)).orElse(""));
+      primary.put(ContainerLabels.IPAM_CONFIG, ContainerLabels.TRUE);
       primary.putAll(withAddedHosts(labels, hosts));
       try {
         containers.updateLabels(record.getId(), primary);
@@ -216,6 +216,63 @@ public final class NetworkConnections {
   }
 
   /**
+   * {@code network connect none}: as Docker's daemon, a container left without networks goes back
+   * to none mode (loopback alone), and one on any other network is refused, since none joins no
+   * other.
+   */
+  private void connectNone(Container record, String ip, String ip6, List<String> linkLocalIps,
+      List<String> aliases, List<String> links) {
+    refuseConnected(record, NONE);
+    if (!leftWithoutNetworks(record)) {
+      throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
+    }
+    if (!links.isEmpty()) {
+      throw new ClientException("links are only supported for user-defined networks");
+    }
+    RequestedAddresses.check("", null, ip, ip6, linkLocalIps, aliases);
+    int pid = ContainerState.of(channel, record).pid();
+    // one started since its last network went runs in none mode already
+    boolean attach = pid != 0 && attachments(record.getId()).isEmpty();
+    if (attach) {
+      attachments.attach(firstAttachment(record, new ConnectedNetwork(NONE, "", "", linkLocalIps, List.of(),
+          List.of(), true), List.of(), pid).toBuilder().clearPortSpecs().build());
+    }
+    Map<String, String> none = new HashMap<>();
+    none.put(ContainerLabels.NONE_DISCONNECTED, ContainerLabels.NONE_CONNECTED);
+    none.put(ContainerLabels.IP, "");
+    none.put(ContainerLabels.IP6, "");
+    none.put(ContainerLabels.LINK_LOCAL_IPS, Optional.ofNullable(LabelLists.join(linkLocalIps)).orElse(""));
+    none.put(ContainerLabels.NETWORK_ALIASES, "");
+    none.put(ContainerLabels.IPAM_CONFIG, ContainerLabels.TRUE);
+    try {
+      containers.updateLabels(record.getId(), none);
+    } catch (RuntimeException e) {
+      if (attach) {
+        attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(NONE).build());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses, in Docker's daemon's words, a connect of a container connected to {@code network}
+   * already (ALREADY_EXISTS), or sharing another's or the host's network namespace (FAILED_PRECONDITION).
+   */
+  private static void refuseConnected(Container record, String network) {
+    String first = record.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
+    String name = ContainerState.name(record);
+    if (networks(record).contains(network)) {
+      throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + name + " already exists in network "
+          + network).asRuntimeException();
+    }
+    if (first.equals("host") || first.startsWith("container:")) {
+      throw Status.FAILED_PRECONDITION.withDescription("container " + name + " shares the network namespace of "
+          + ("host".equals(first) ? "the host" : first.substring("container:".length()))
+          + " and cannot be connected to any other network").asRuntimeException();
+    }
+  }
+
+  /**
    * Disconnects the container from the network (named, or by id or id prefix), now and for later starts. Its first network
    * given up, the next connected one takes its place, or none is left. As Docker's daemon, a network
    * that is not there is looked for among the container's own only when it is not running or
@@ -227,7 +284,8 @@ public final class NetworkConnections {
   public void disconnect(Container record, String nameOrId, boolean force) {
     String id = record.getId();
     List<Attachment> live = attachments(id);
-    boolean running = !live.isEmpty();
+    // by its task, as Docker's daemon: a running container may have no network left
+    boolean running = ContainerState.of(channel, record).running();
     String network;
     boolean found = true;
     try {
@@ -242,7 +300,9 @@ public final class NetworkConnections {
       found = false;
     }
     String name = network;
-    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(name));
+    // the none mode a container left without networks starts in is no network of its own
+    boolean attached = live.stream().anyMatch(a -> a.getNetwork().equals(name))
+        && !(name.equals(NONE) && leftWithoutNetworks(record));
     List<String> configured = networks(record);
     if (!attached && !configured.contains(network)) {
       // Docker's daemon's words, which name the container by its full id, and say "the network" of a
@@ -259,8 +319,9 @@ public final class NetworkConnections {
       List<ConnectedNetwork> others = ConnectedNetwork.of(labels);
       Optional<ConnectedNetwork> next = others.stream().findFirst();
       update.put(ContainerLabels.NETWORK, next.map(ConnectedNetwork::network).orElse(NONE));
-      if (network.equals(NONE)) {
-        // as Docker's daemon, which then has no network for the container and lets it join one
+      if (next.isEmpty()) {
+        // as Docker's daemon, which then has no network for the container and lets it join one,
+        // whether the last one was none or one connected after none was disconnected
         update.put(ContainerLabels.NONE_DISCONNECTED, ContainerLabels.TRUE);
       }
       update.put(ContainerLabels.IP, next.map(ConnectedNetwork::ip).orElse(""));
@@ -268,6 +329,8 @@ public final class NetworkConnections {
       update.put(ContainerLabels.LINK_LOCAL_IPS, next.map(n -> LabelLists.join(n.linkLocalIps())).orElse(""));
       update.put(ContainerLabels.NETWORK_ALIASES,
           next.map(n -> LabelLists.join(n.aliases())).orElse(""));
+      update.put(ContainerLabels.IPAM_CONFIG,
+          next.filter(ConnectedNetwork::ipamConfig).map(n -> ContainerLabels.TRUE).orElse(""));
       next.ifPresent(n -> update.putAll(ConnectedNetwork.removal(n.network())));
       // the first network's hosts entries are the container's own: the next one's links join them
       next.ifPresent(n -> update.putAll(withAddedHosts(labels, n.hosts())));
