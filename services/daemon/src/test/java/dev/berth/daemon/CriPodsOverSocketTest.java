@@ -52,6 +52,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -259,22 +260,7 @@ class CriPodsOverSocketTest {
     String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build()).getPodSandboxId();
     BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
     Context.CancellableContext following = Context.current().withCancellation();
-    following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(ContainerEventResponse e) {
-            events.add(e);
-          }
-
-          // the stream ends when the test cancels it; the events queued are what it checks
-          @Override
-          public void onError(Throwable t) {
-          }
-
-          @Override
-          public void onCompleted() {
-          }
-        }));
+    subscribe(following, events::add);
     try {
       PodSandboxStatusResponse podStatus = cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
           .setPodSandboxId(pod).setVerbose(true).build());
@@ -855,23 +841,11 @@ class CriPodsOverSocketTest {
     String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
     BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
     Context.CancellableContext following = Context.current().withCancellation();
-    following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(ContainerEventResponse e) {
-            if (e.getContainerId().equals(pod)) {
-              events.add(e);
-            }
-          }
-
-          @Override
-          public void onError(Throwable t) {
-          }
-
-          @Override
-          public void onCompleted() {
-          }
-        }));
+    subscribe(following, e -> {
+      if (e.getContainerId().equals(pod)) {
+        events.add(e);
+      }
+    });
     try {
       String sleeper = create(pod, busybox("sleeper", "exec sleep 1000"), config);
       cri.startContainer(StartContainerRequest.newBuilder().setContainerId(sleeper).build());
@@ -901,16 +875,15 @@ class CriPodsOverSocketTest {
   }
 
   /**
-   * Follows GetContainerEvents into {@code events} until {@code following} is cancelled; returns
-   * once the stream is known to deliver (a pod run and removed for it was told), those events left out.
+   * Hands every GetContainerEvents event to {@code sink} until {@code following} is cancelled: the
+   * stream ends only then, so its end and errors need no handling.
    */
-  private static void followEvents(Context.CancellableContext following, BlockingQueue<ContainerEventResponse> events)
-      throws Exception {
+  private static void subscribe(Context.CancellableContext following, Consumer<ContainerEventResponse> sink) {
     following.run(() -> RuntimeServiceGrpc.newStub(channel).getContainerEvents(GetEventsRequest.getDefaultInstance(),
         new StreamObserver<>() {
           @Override
           public void onNext(ContainerEventResponse e) {
-            events.add(e);
+            sink.accept(e);
           }
 
           @Override
@@ -921,6 +894,15 @@ class CriPodsOverSocketTest {
           public void onCompleted() {
           }
         }));
+  }
+
+  /**
+   * Follows GetContainerEvents into {@code events} until {@code following} is cancelled; returns
+   * once the stream is known to deliver (a pod run and removed for it was told), those events left out.
+   */
+  private static void followEvents(Context.CancellableContext following, BlockingQueue<ContainerEventResponse> events)
+      throws Exception {
+    subscribe(following, events::add);
     for (int attempt = 0; attempt < 50; attempt++) {
       String marker = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod("marker")
           .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
