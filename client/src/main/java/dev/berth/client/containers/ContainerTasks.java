@@ -100,7 +100,7 @@ public final class ContainerTasks {
     if (ContainerConfig.of(s.record()).autoRemove()) {
       labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     }
-    Instant began;
+    Optional<Instant> began;
     try {
       containers.updateLabels(s.id(), labels);
       began = createAndStart(s);
@@ -113,8 +113,12 @@ public final class ContainerTasks {
       markFailedStart(s, e);
       throw startFailure(e);
     }
+    if (began.isEmpty()) {
+      // the restart monitor's start ran it: its start time is the monitor's to write
+      return;
+    }
     try {
-      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.get().toString()));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
         throw e;
@@ -186,19 +190,37 @@ public final class ContainerTasks {
 
   /**
    * The time the start was asked for: a process that ends at once may end before the start call
-   * returns, and its StartedAt must not come after its FinishedAt.
+   * returns, and its StartedAt must not come after its FinishedAt. Empty when another start ran the
+   * task first: the restart monitor's, restarting the container as this start looked at it. Its
+   * task, found created where this start would create one, is started here unless the monitor's
+   * start comes first; the runtime starts a task once and refuses the other start
+   * (FAILED_PRECONDITION). Docker's start of a running or restarting container is a no-op too.
    */
-  private Instant createAndStart(ContainerState s) {
+  private Optional<Instant> createAndStart(ContainerState s) {
     if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
       DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
-      // no stdio of a client: the output goes to the log, through a terminal when the spec has one
-      tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
-          .setTerminal(specTerminal(s.record())).build());
+      try {
+        // no stdio of a client: the output goes to the log, through a terminal when the spec has one
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
+            .setTerminal(specTerminal(s.record())).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.ALREADY_EXISTS) {
+          throw e;
+        }
+        // created meanwhile by the restart monitor, or another client's start: started below or by it
+      }
     }
     Instant began = Instant.now();
-    tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
-    return began;
+    try {
+      tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+        throw e;
+      }
+      return Optional.empty();
+    }
+    return Optional.of(began);
   }
 
   /**
