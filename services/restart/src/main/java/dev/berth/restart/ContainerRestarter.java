@@ -107,9 +107,11 @@ final class ContainerRestarter {
         .orElseGet(() -> exitBeforeFailedRestart(container, desired));
     int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     if (neverStarted) {
-      // the start it was created for, counted already if it was a restart
-      return ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
-          ? restart(key, ns, container, task, restarts, policy, exit) : Outcome.LEFT_ALONE;
+      // the start it was created for, counted already if it was a restart; one a user's start
+      // failed over (start-failed) is brought back as at any berthd start, a user's stop stands
+      boolean wanted = ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
+          || !ContainerLabels.STOPPED.equals(desired) && policy.wantsRestart(desired, exit, restarts, true);
+      return wanted ? restart(key, ns, container, task, restarts, policy, exit) : Outcome.LEFT_ALONE;
     }
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task, restarts + 1, policy, exit);

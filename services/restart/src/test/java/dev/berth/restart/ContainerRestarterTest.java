@@ -505,6 +505,19 @@ class ContainerRestarterTest {
   }
 
   @Test
+  void aNeverStartedTaskOfAContainerWhoseStartOnRequestFailedOverItIsStartedWhenBerthdStartsAsDockers()
+      throws Exception {
+    // a restart's task created, a user's start failed over it, then berthd was killed
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.START_FAILED);
+    fakes.task = containerd.v1.types.Status.CREATED;
+    assertEquals(ContainerRestarter.Outcome.RESTARTED,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task);
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels));
+    assertEquals(List.of("delete", "create", "start"), fakes.calls);
+  }
+
+  @Test
   void aNeverStartedTaskOfAContainerItsUserStoppedIsNotStarted() throws Exception {
     Restartable fakes = new Restartable();
     fakes.taskStatus = containerd.v1.types.Status.CREATED;
