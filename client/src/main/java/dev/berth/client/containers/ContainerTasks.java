@@ -190,14 +190,17 @@ public final class ContainerTasks {
 
   /**
    * The time the start was asked for: a process that ends at once may end before the start call
-   * returns, and its StartedAt must not come after its FinishedAt. Empty when another start ran the
-   * task first: the restart monitor's, restarting the container as this start looked at it. Its
-   * task, found created where this start would create one, is started here unless the monitor's
-   * start comes first; the runtime starts a task once and refuses the other start
-   * (FAILED_PRECONDITION). Docker's start of a running or restarting container is a no-op too.
+   * returns, and its StartedAt must not come after its FinishedAt. Empty when the task was someone
+   * else's: the restart monitor's, restarting the container as this start looked at it (or another
+   * client's start). Such a task, found created or met as this start's create is refused
+   * (ALREADY_EXISTS), is started here unless the other start comes first: the runtime starts a
+   * task once and refuses the other start (FAILED_PRECONDITION), and the monitor may have ended and
+   * deleted it for its next restart meanwhile (NOT_FOUND). Docker's start of a running or
+   * restarting container is a no-op too.
    */
   private Optional<Instant> createAndStart(ContainerState s) {
-    if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+    boolean ours = s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED;
+    if (ours) {
       DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
       try {
@@ -208,17 +211,19 @@ public final class ContainerTasks {
         if (e.getStatus().getCode() != io.grpc.Status.Code.ALREADY_EXISTS) {
           throw e;
         }
-        // created meanwhile by the restart monitor, or another client's start: started below or by it
+        ours = false;
       }
     }
     Instant began = Instant.now();
     try {
       tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
-        throw e;
+      io.grpc.Status.Code code = e.getStatus().getCode();
+      if (code == io.grpc.Status.Code.FAILED_PRECONDITION || (!ours && code == io.grpc.Status.Code.NOT_FOUND
+          && containers.find(s.id()).isPresent())) {
+        return Optional.empty();
       }
-      return Optional.empty();
+      throw e;
     }
     return Optional.of(began);
   }
@@ -448,7 +453,8 @@ public final class ContainerTasks {
       return false;
     }
     if (s.exited()) {
-      tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+      // deleted already by the restart monitor, restarting it
+      ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
     }
     return true;
   }

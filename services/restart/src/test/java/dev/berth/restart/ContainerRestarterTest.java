@@ -295,7 +295,9 @@ class ContainerRestarterTest {
         calls.add("start");
         Status failure = nextStartFailure;
         nextStartFailure = null;
-        if (task == containerd.v1.types.Status.RUNNING) {
+        if (task == null) {
+          failure = Status.NOT_FOUND.withDescription("task crashy not found in namespace default");
+        } else if (task == containerd.v1.types.Status.RUNNING) {
           failure = Status.FAILED_PRECONDITION.withDescription(
               "runc start: cannot start a container that has already started");
         }
@@ -743,6 +745,18 @@ class ContainerRestarterTest {
     assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
     assertEquals(List.of("delete", "create", "create", "start", "start"), fakes.calls,
         "the user's create is refused, its start runs the task, berthd's start is refused");
+  }
+
+  @Test
+  void berthctlStartMeetingTheEndedTaskBerthdDeletesForItsRestartIsANoOpAsDockers() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    restarter(fakes.containers, fakes.tasks);
+    // the user saw no task; its create is refused for the ended one, which berthd deletes before its start
+    fakes.beforeNextStart = () -> fakes.task = null;
+    berthctlStart(fakes, null);
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed start");
+    assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
+    assertEquals(List.of("create", "start"), fakes.calls);
   }
 
   @Test
