@@ -100,7 +100,7 @@ public final class ContainerTasks {
     if (ContainerConfig.of(s.record()).autoRemove()) {
       labels.put(ContainerLabels.AUTO_REMOVE, ContainerLabels.TRUE);
     }
-    Instant began;
+    Optional<Instant> began;
     try {
       containers.updateLabels(s.id(), labels);
       began = createAndStart(s);
@@ -113,8 +113,12 @@ public final class ContainerTasks {
       markFailedStart(s, e);
       throw startFailure(e);
     }
+    if (began.isEmpty()) {
+      // the restart monitor's start ran it: its start time is the monitor's to write
+      return;
+    }
     try {
-      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.toString()));
+      containers.updateLabels(s.id(), Map.of(ContainerLabels.STARTED_AT, began.get().toString()));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
         throw e;
@@ -186,19 +190,42 @@ public final class ContainerTasks {
 
   /**
    * The time the start was asked for: a process that ends at once may end before the start call
-   * returns, and its StartedAt must not come after its FinishedAt.
+   * returns, and its StartedAt must not come after its FinishedAt. Empty when the task was someone
+   * else's: the restart monitor's, restarting the container as this start looked at it (or another
+   * client's start). Such a task, found created or met as this start's create is refused
+   * (ALREADY_EXISTS), is started here unless the other start comes first: the runtime starts a
+   * task once and refuses the other start (FAILED_PRECONDITION), and the monitor may have ended and
+   * deleted it for its next restart meanwhile (NOT_FOUND). Docker's start of a running or
+   * restarting container is a no-op too.
    */
-  private Instant createAndStart(ContainerState s) {
-    if (s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED) {
+  private Optional<Instant> createAndStart(ContainerState s) {
+    boolean ours = s.task().isEmpty() || s.task().get().getStatus() != Status.CREATED;
+    if (ours) {
       DeviceRequests.refuseAtStart(s);
       UserAtStart.resolve(channel, s);
-      // no stdio of a client: the output goes to the log, through a terminal when the spec has one
-      tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
-          .setTerminal(specTerminal(s.record())).build());
+      try {
+        // no stdio of a client: the output goes to the log, through a terminal when the spec has one
+        tasks.create(CreateTaskRequest.newBuilder().setContainerId(s.id())
+            .setTerminal(specTerminal(s.record())).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.ALREADY_EXISTS) {
+          throw e;
+        }
+        ours = false;
+      }
     }
     Instant began = Instant.now();
-    tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
-    return began;
+    try {
+      tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
+    } catch (StatusRuntimeException e) {
+      io.grpc.Status.Code code = e.getStatus().getCode();
+      if (code == io.grpc.Status.Code.FAILED_PRECONDITION || (!ours && code == io.grpc.Status.Code.NOT_FOUND
+          && containers.find(s.id()).isPresent())) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(began);
   }
 
   /**
@@ -426,7 +453,8 @@ public final class ContainerTasks {
       return false;
     }
     if (s.exited()) {
-      tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build());
+      // deleted already by the restart monitor, restarting it
+      ignoringGone(() -> tasks.delete(DeleteTaskRequest.newBuilder().setContainerId(s.id()).build()));
     }
     return true;
   }

@@ -380,8 +380,9 @@ final class CriContainers {
    * (see {@link DiscardedSignals}): waiting out the timeout would end the same way. The exit is
    * kept before the answer, so the container shows exited at once.
    */
-  void stop(String id, Duration timeout) {
-    CriContainer c = get(id);
+  void stop(String idOrPrefix, Duration timeout) {
+    CriContainer c = get(idOrPrefix);
+    String id = c.state().id();
     dev.berth.client.containers.ContainerState state = c.state();
     Duration grace = state.running() && DiscardedSignals.wouldDrop(state.pid(),
         dev.berth.client.containers.ContainerConfig.of(state.record()).stopSignal())
@@ -407,11 +408,12 @@ final class CriContainers {
    * a removed snapshot's directory to its collector too), and a crash between the two leaves
    * nothing the collector would not find.
    */
-  void remove(String id) {
-    Optional<Container> record = find(id);
+  void remove(String idOrPrefix) {
+    Optional<Container> record = find(idOrPrefix);
     if (record.isEmpty()) {
       return;
     }
+    String id = record.get().getId();
     // the task itself, not the exit kept on the record: one that has not been deleted yet must go first
     dev.berth.client.containers.ContainerState state = dev.berth.client.containers.ContainerState.of(api,
         record.get());
@@ -448,8 +450,9 @@ final class CriContainers {
    * {@link ContainerUpdate}, the client's {@code docker update}); its spec and CRI config keep
    * them for later starts and for ContainerStatus. Zero or empty values leave a limit as it is.
    */
-  void update(String id, LinuxContainerResources r) {
-    CriContainer c = get(id);
+  void update(String idOrPrefix, LinuxContainerResources r) {
+    CriContainer c = get(idOrPrefix);
+    String id = c.state().id();
     Long swap = r.getMemoryLimitInBytes() > 0
         ? MemorySwap.of(r.getMemoryLimitInBytes(), r.getMemorySwapLimitInBytes()).orElse(null)
         : r.getMemorySwapLimitInBytes() != 0 ? Long.valueOf(r.getMemorySwapLimitInBytes()) : null;
@@ -506,15 +509,16 @@ final class CriContainers {
    * After the kubelet renamed the container's log: its monitor opens a new file at the log path
    * (the Logs API's Reopen). FAILED_PRECONDITION unless the container runs.
    */
-  void reopenLog(String id) {
-    CriContainer c = get(id);
+  void reopenLog(String idOrPrefix) {
+    CriContainer c = get(idOrPrefix);
+    String id = c.state().id();
     if (!c.state().running()) {
       throw Errors.failedPrecondition("container %s is not running: its log has no writer to reopen", id);
     }
     LogsGrpc.newBlockingStub(api).reopen(ReopenLogRequest.newBuilder().setContainerId(id).build());
   }
 
-  /** NOT_FOUND, in containerd's words, unless a CRI container has this id. */
+  /** NOT_FOUND, in containerd's words, unless a CRI container has this id (or unique id prefix). */
   CriContainer get(String id) {
     Container record = find(id).orElseThrow(() -> Errors.notFound(
         "an error occurred when try to find container \"%s\": not found", id));
@@ -528,18 +532,22 @@ final class CriContainers {
         CriRecords.config(record, ContainerConfig.class));
   }
 
+  /** The CRI container with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}). */
   private Optional<Container> find(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no container id given");
     }
+    Optional<Container> exact;
     try {
-      return records.find(id).filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)));
+      exact = records.find(id);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
         return Optional.empty();
       }
       throw e;
     }
+    return exact.or(() -> CriRecords.byUniquePrefix(records, CriRecords.CONTAINER, id))
+        .filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)));
   }
 
   /** The records of a pod's containers. */

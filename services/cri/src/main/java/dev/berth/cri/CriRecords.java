@@ -5,6 +5,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.Errors;
+import dev.berth.client.containers.ContainerClient;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * How the CRI keeps pods and containers: each is a Berth container record in namespace
@@ -47,6 +50,21 @@ final class CriRecords {
   /** The filter that lists records of one kind. */
   static String kindFilter(String kind) {
     return "labels.\"" + KIND + "\"==\"" + kind + "\"";
+  }
+
+  /**
+   * The record of {@code kind} whose id begins with {@code prefix}, if it is the only one: the
+   * CRI's pods and containers are found by a unique prefix of their ids, as containerd's CRI
+   * stores (a truncindex) find them, so {@code crictl inspectp} takes the ids {@code crictl pods}
+   * shows cut short. INVALID_ARGUMENT, in containerd's words, for a prefix of several.
+   */
+  static Optional<Container> byUniquePrefix(ContainerClient records, String kind, String prefix) {
+    List<Container> matching = records.list(kindFilter(kind)).stream()
+        .filter(r -> r.getId().startsWith(prefix)).limit(2).toList();
+    if (matching.size() > 1) {
+      throw Errors.invalidArgument("Multiple IDs found with provided prefix: %s", prefix);
+    }
+    return matching.stream().findFirst();
   }
 
   static <T extends Message> T config(Container record, Class<T> type) {

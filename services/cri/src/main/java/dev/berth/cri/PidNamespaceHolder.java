@@ -34,10 +34,15 @@ final class PidNamespaceHolder {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
+  private final String pod;
   private final Path file;
 
-  /** @param file where the holder's pid and start time are kept */
-  PidNamespaceHolder(Path file) {
+  /**
+   * @param pod the pod's id, for the log
+   * @param file where the holder's pid and start time are kept
+   */
+  PidNamespaceHolder(String pod, Path file) {
+    this.pod = pod;
     this.file = file;
   }
 
@@ -88,16 +93,24 @@ final class PidNamespaceHolder {
 
   private record Recorded(long pid, String startTime) {}
 
+  /**
+   * The holder recorded, while it runs. A record that cannot be read (garbled, cut short) names no
+   * process this berthd can find: the holder is taken as gone, so the pod reads NOTREADY, its stop
+   * and removal forget the record, and the other pods are not affected.
+   */
   private Optional<Recorded> running() {
+    Recorded r;
     try {
       String[] recorded = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
-      Recorded r = new Recorded(Long.parseLong(recorded[0]), recorded[1]);
-      return startTime(r.pid()).filter(r.startTime()::equals).map(t -> r);
+      r = new Recorded(Long.parseLong(recorded[0]), recorded[1]);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      throw Errors.internal(e, "cannot read the PID namespace holder's record %s: %s", file, e.getMessage());
+      LOG.warning("pod " + pod + ": cannot read its PID namespace holder's record " + file + " (" + e
+          + "); its holder is taken as gone");
+      return Optional.empty();
     }
+    return startTime(r.pid()).filter(r.startTime()::equals).map(t -> r);
   }
 
   /** Kills the holder (and so every process in its namespace) and forgets it; nothing happens without one. */

@@ -52,21 +52,16 @@ final class PodNamespaces {
 
   /**
    * Watches the holders that run already: those of pods made before this berthd started. A pod
-   * whose holder's record cannot be read is logged and left unwatched: it must not keep the
-   * others from being watched, nor berthd's CRI from starting.
+   * whose holder's record cannot be read is logged and left unwatched ({@link PidNamespaceHolder}
+   * takes its holder as gone): it must not keep the others from being watched, nor berthd's CRI
+   * from starting.
    */
   void watchRunningHolders() {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> pods = Files.list(dir)) {
-      pods.map(pod -> pod.getFileName().toString()).forEach(id -> {
-        try {
-          watchHolder(id);
-        } catch (RuntimeException unreadable) {
-          LOG.warning("cannot watch the PID namespace holder of pod " + id + ": " + unreadable.getMessage());
-        }
-      });
+      pods.map(pod -> pod.getFileName().toString()).forEach(this::watchHolder);
     } catch (IOException e) {
       LOG.warning("cannot list the pods under " + dir + " to watch their PID namespace holders: " + e.getMessage());
     }
@@ -119,7 +114,7 @@ final class PodNamespaces {
   }
 
   private PidNamespaceHolder pidHolder(String sandboxId) {
-    return new PidNamespaceHolder(dir.resolve(sandboxId).resolve("pid-holder"));
+    return new PidNamespaceHolder(sandboxId, dir.resolve(sandboxId).resolve("pid-holder"));
   }
 
   /** The pid of the process holding the pod's PID namespace, while it runs. */

@@ -282,11 +282,12 @@ final class PodSandboxes {
    * Removes the pod, stopping it first as containerd does (its stop told before its removal);
    * a pod not here is removed already.
    */
-  void remove(String id) {
-    Optional<Sandbox> sandbox = find(id);
+  void remove(String idOrPrefix) {
+    Optional<Sandbox> sandbox = find(idOrPrefix);
     if (sandbox.isEmpty()) {
       return;
     }
+    String id = sandbox.get().id();
     if (sandbox.get().notStopped()) {
       stop(sandbox.get());
     }
@@ -399,11 +400,13 @@ final class PodSandboxes {
         "an error occurred when try to find sandbox \"%s\": not found", id));
   }
 
+  /** The sandbox with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}). */
   Optional<Sandbox> find(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no pod sandbox id given");
     }
-    return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
+    return records.find(id).or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id))
+        .filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
         .map(this::sandboxOf);
   }
 

@@ -21,7 +21,7 @@ class PodNamespacesKernelTest {
     Files.createDirectories(pods.resolve("garbled"));
     Files.writeString(pods.resolve("garbled").resolve("pid-holder"), "not a pid\n");
     Files.createDirectories(pods.resolve("running"));
-    PidNamespaceHolder holder = new PidNamespaceHolder(pods.resolve("running").resolve("pid-holder"));
+    PidNamespaceHolder holder = new PidNamespaceHolder("running", pods.resolve("running").resolve("pid-holder"));
     holder.start();
     try {
       PodNamespaces namespaces = new PodNamespaces(pods);
@@ -35,6 +35,26 @@ class PodNamespacesKernelTest {
       assertEquals("running", ended.poll(20, TimeUnit.SECONDS), "the running holder is watched");
     } finally {
       holder.kill();
+    }
+  }
+
+  @Test
+  void aPodWhoseHolderRecordIsUnreadableReadsAsItsHolderGoneAndIsUnpinned() throws Exception {
+    PodNamespaces namespaces = new PodNamespaces(pods);
+    namespaces.pidOnDemand("garbled");
+    namespaces.pidOnDemand("fine");
+    long garbledHolder = namespaces.holderPid("garbled").orElseThrow();
+    try {
+      Files.writeString(pods.resolve("garbled").resolve("pid-holder"), "not a pid\n");
+      assertTrue(namespaces.pidHolderGone("garbled"), "NOTREADY, as a pod whose holder ended");
+      assertEquals(java.util.Optional.empty(), namespaces.holderPid("garbled"));
+      assertFalse(namespaces.pidHolderGone("fine"), "the other pod is not affected");
+      namespaces.unpin("garbled");
+      assertFalse(namespaces.keptOnThisBoot("garbled"), "its stop and removal forget it");
+    } finally {
+      ProcessHandle.of(garbledHolder).ifPresent(ProcessHandle::destroyForcibly);
+      namespaces.unpin("garbled");
+      namespaces.unpin("fine");
     }
   }
 

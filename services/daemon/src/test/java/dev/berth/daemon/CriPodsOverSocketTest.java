@@ -1327,6 +1327,35 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void podsAndContainersAreFoundByAUniquePrefixOfTheirIdsAsContainerdsTruncIndexFindsThem() throws Exception {
+    PodSandboxConfig config = pod("prefixed").setLogDirectory(dir.resolve("prefix-logs").toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      String c = create(pod, busybox("prefixed", "sleep 60"), config);
+      // crictl pods and crictl ps show 13 characters of an id
+      String podPrefix = pod.substring(0, 13);
+      String prefix = c.substring(0, 13);
+      assertEquals(pod, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podPrefix).build())
+          .getStatus().getId());
+      assertEquals(c, status(prefix).getId());
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(prefix).build());
+      assertEquals(ContainerState.CONTAINER_RUNNING, status(c).getState());
+      cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(prefix).build());
+      assertEquals(ContainerState.CONTAINER_EXITED, status(c).getState());
+      cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(prefix).build());
+      assertEquals(Status.Code.NOT_FOUND, code(() -> status(c)));
+      cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podPrefix).build());
+      assertEquals(PodSandboxState.SANDBOX_NOTREADY, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).build()).getStatus().getState());
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podPrefix).build());
+      assertEquals(Status.Code.NOT_FOUND, code(() -> cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+          .setPodSandboxId(pod).build())));
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");
     PodSandboxConfig config = pod("shm").setLogDirectory(logs.toString()).build();

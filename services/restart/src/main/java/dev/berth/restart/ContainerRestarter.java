@@ -107,9 +107,11 @@ final class ContainerRestarter {
         .orElseGet(() -> exitBeforeFailedRestart(container, desired));
     int restarts = RestartPolicy.restartCount(container.getLabelsMap());
     if (neverStarted) {
-      // the start it was created for, counted already if it was a restart
-      return ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
-          ? restart(key, ns, container, task, restarts, policy, exit) : Outcome.LEFT_ALONE;
+      // the start it was created for, counted already if it was a restart; one a user's start
+      // failed over (start-failed) is brought back as at any berthd start, a user's stop stands
+      boolean wanted = ContainerLabels.RUNNING.equals(desired) && policy.mode() != RestartPolicy.Mode.NO
+          || !ContainerLabels.STOPPED.equals(desired) && policy.wantsRestart(desired, exit, restarts, true);
+      return wanted ? restart(key, ns, container, task, restarts, policy, exit) : Outcome.LEFT_ALONE;
     }
     if (policy.wantsRestart(desired, exit, restarts, trigger == Trigger.DAEMON_START)) {
       return restart(key, ns, container, task, restarts + 1, policy, exit);
@@ -193,7 +195,8 @@ final class ContainerRestarter {
       }
       Optional<Integer> counted = Optional.empty();
       try {
-        if (!recordRestart(key, ns, container, restart)) {
+        if (recordRestart(key, ns, container, restart) != Recorded.YES) {
+          // a user's start since creates its own task, or a user's stop stands
           return Outcome.LEFT_ALONE;
         }
         counted = Optional.of(restart);
@@ -207,10 +210,13 @@ final class ContainerRestarter {
     }
     Optional<Integer> counted = Optional.empty();
     try {
-      if (!recordRestart(key, ns, container, restart)) {
+      Recorded recorded = recordRestart(key, ns, container, restart);
+      if (recorded == Recorded.STOPPED_BY_ITS_USER) {
         return Outcome.LEFT_ALONE;
       }
-      counted = Optional.of(restart);
+      if (recorded == Recorded.YES) {
+        counted = Optional.of(restart);
+      }
       // when the start was asked for: a process that ends at once may end before start returns
       Instant began = Instant.now();
       tasks(ns).start(StartRequest.newBuilder().setContainerId(key.id()).build());
@@ -218,6 +224,7 @@ final class ContainerRestarter {
     } catch (StatusRuntimeException e) {
       if (startedByItsUser(ns, key, container)) {
         // its start ran this restart's task (the runtime refuses a second start), or is about to
+        // and reports what the runtime says
         LOG.info(key + ": started by its user as berthd restarted it; left to that start: " + e.getStatus());
         return Outcome.LEFT_ALONE;
       }
@@ -239,35 +246,47 @@ final class ContainerRestarter {
     return Outcome.RESTARTED;
   }
 
+  /** What came of {@link #recordRestart}. */
+  private enum Recorded {
+    YES,
+    /** A user's start landed first: its status and count stand, and the task is still to start. */
+    STARTED_BY_ITS_USER,
+    /** A user's stop landed first and was carried out: the restart goes no further. */
+    STOPPED_BY_ITS_USER
+  }
+
   /**
    * Writes the restart's count and marks ({@link #labelUpdate}) on condition that no user's stop or
    * start landed since the look this restart was decided on (the same
    * {@link ContainerLabels#STOP_REQUEST} and {@link ContainerLabels#START_REQUEST}, checked by the
-   * store in the write's transaction: {@link LabelPreconditions}); false when one did, whose status
-   * then stands. A start's client found this restart's task created and starts it, so it is left to
-   * that start. A stop's client looked at the task before this write and found nothing running to
-   * stop, so the stop is carried out here ({@link #undoRestart}) and the restart goes no further. A
-   * stop written after this write is seen by {@link #stoppedMeanwhile}.
+   * store in the write's transaction: {@link LabelPreconditions}); when one did, its status stands.
+   * A start's client may have found this restart's task created, or may be about to find it (its
+   * create refused), or may never come to it (killed): the task is started all the same, by
+   * whichever start reaches the runtime first, the other's refused and taken as done
+   * ({@code ContainerTasks}), so it is never left created. A stop's client looked at the task
+   * before this write and found nothing running to stop, so the stop is carried out here
+   * ({@link #undoRestart}) and the restart goes no further. A stop written after this write is
+   * seen by {@link #stoppedMeanwhile}.
    */
-  private boolean recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
+  private Recorded recordRestart(ContainerKey key, Channel ns, Container decidedOn, int restart) {
     beforeRestartRecorded.run();
     Channel unlessStoppedOrStarted = LabelPreconditions.require(ns, Map.of(
         ContainerLabels.STOP_REQUEST, label(decidedOn, ContainerLabels.STOP_REQUEST),
         ContainerLabels.START_REQUEST, label(decidedOn, ContainerLabels.START_REQUEST)));
     try {
       containers(unlessStoppedOrStarted).update(labelUpdate(key, decidedOn, restart));
-      return true;
+      return Recorded.YES;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Code.FAILED_PRECONDITION) {
         throw e;
       }
     }
     if (startedByItsUser(ns, key, decidedOn)) {
-      LOG.info(key + ": started by its user as berthd restarted it; its task left to that start");
-      return false;
+      LOG.info(key + ": started by its user as berthd restarted it; its status stands");
+      return Recorded.STARTED_BY_ITS_USER;
     }
     undoRestart(key, ns);
-    return false;
+    return Recorded.STOPPED_BY_ITS_USER;
   }
 
   /** Whether a user's start landed since {@code decidedOn} was read (a new {@link ContainerLabels#START_REQUEST}). */

@@ -277,6 +277,11 @@ class ContainerRestarterTest {
       @Override
       public void create(CreateTaskRequest request, StreamObserver<CreateTaskResponse> response) {
         calls.add("create");
+        if (task != null) {
+          response.onError(Status.ALREADY_EXISTS.withDescription("task crashy already exists in namespace default")
+              .asRuntimeException());
+          return;
+        }
         task = containerd.v1.types.Status.CREATED;
         response.onNext(CreateTaskResponse.getDefaultInstance());
         response.onCompleted();
@@ -290,7 +295,9 @@ class ContainerRestarterTest {
         calls.add("start");
         Status failure = nextStartFailure;
         nextStartFailure = null;
-        if (task == containerd.v1.types.Status.RUNNING) {
+        if (task == null) {
+          failure = Status.NOT_FOUND.withDescription("task crashy not found in namespace default");
+        } else if (task == containerd.v1.types.Status.RUNNING) {
           failure = Status.FAILED_PRECONDITION.withDescription(
               "runc start: cannot start a container that has already started");
         }
@@ -500,6 +507,19 @@ class ContainerRestarterTest {
   }
 
   @Test
+  void aNeverStartedTaskOfAContainerWhoseStartOnRequestFailedOverItIsStartedWhenBerthdStartsAsDockers()
+      throws Exception {
+    // a restart's task created, a user's start failed over it, then berthd was killed
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.START_FAILED);
+    fakes.task = containerd.v1.types.Status.CREATED;
+    assertEquals(ContainerRestarter.Outcome.RESTARTED,
+        restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.DAEMON_START));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task);
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels));
+    assertEquals(List.of("delete", "create", "start"), fakes.calls);
+  }
+
+  @Test
   void aNeverStartedTaskOfAContainerItsUserStoppedIsNotStarted() throws Exception {
     Restartable fakes = new Restartable();
     fakes.taskStatus = containerd.v1.types.Status.CREATED;
@@ -608,8 +628,8 @@ class ContainerRestarterTest {
     assertEquals(ContainerLabels.RUNNING, fakes.labels.get(ContainerLabels.RESTART_STATUS));
     assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_FAILED_MARK));
     assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's task runs on");
-    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start"), fakes.calls,
-        "berthd leaves the task to the user's start, which landed since it looked");
+    assertEquals(List.of("delete", "create", "start", "kill", "delete", "create", "start", "start"), fakes.calls,
+        "berthd's start of the task is refused, the user's ran it; nothing else is undone");
   }
 
   @Test
@@ -690,7 +710,68 @@ class ContainerRestarterTest {
     assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's start runs it");
     assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed restart");
     assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_COUNT), "the user's start reset the count");
-    assertEquals(List.of("delete", "create", "start"), fakes.calls, "berthd neither starts nor deletes it");
+    assertEquals(List.of("delete", "create", "start", "start"), fakes.calls,
+        "berthd's start of its task is refused, the user's ran it; the task is not deleted");
+  }
+
+  @Test
+  void aRestartsTaskAUsersStartLandingBeforeItsWriteHasNotStartedYetIsStartedByBerthd() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    // berthctl start's write only: its create is still to come, or its client was killed
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks,
+        () -> new ContainerTasks(channel).markRunning(Container.newBuilder().setId(KEY.id()).build()));
+    assertEquals(ContainerRestarter.Outcome.RESTARTED, restarter.evaluate(KEY, Trigger.EXIT));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "not left created for a start that may never come");
+    assertEquals(null, fakes.labels.get(ContainerLabels.RESTART_COUNT), "the user's start reset the count");
+    assertEquals(List.of("delete", "create", "start"), fakes.calls);
+  }
+
+  /** berthctl start as it runs it, of the container as it looked at it before: {@code task} (null: none). */
+  private void berthctlStart(BroughtBack fakes, containerd.v1.types.Status task) {
+    Optional<Process> seen = Optional.ofNullable(task)
+        .map(t -> Process.newBuilder().setContainerId(KEY.id()).setStatus(t).build());
+    new ContainerTasks(channel).startDetached(new dev.berth.client.containers.ContainerState(
+        Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build(), seen));
+  }
+
+  @Test
+  void berthctlStartThatFindsNoTaskAsBerthdCreatesItsRestartsStartsThatTaskInsteadOfFailing() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    // the user looked before berthd's create; its write lands before berthd's, its create after berthd's
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> berthctlStart(fakes, null));
+    assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.EXIT));
+    assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, "the user's start runs berthd's task");
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed start");
+    assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
+    assertEquals(List.of("delete", "create", "create", "start", "start"), fakes.calls,
+        "the user's create is refused, its start runs the task, berthd's start is refused");
+  }
+
+  @Test
+  void berthctlStartMeetingTheEndedTaskBerthdDeletesForItsRestartIsANoOpAsDockers() throws Exception {
+    BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+    restarter(fakes.containers, fakes.tasks);
+    // the user saw no task; its create is refused for the ended one, which berthd deletes before its start
+    fakes.beforeNextStart = () -> fakes.task = null;
+    berthctlStart(fakes, null);
+    assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed start");
+    assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
+    assertEquals(List.of("create", "start"), fakes.calls);
+  }
+
+  @Test
+  void berthctlStartOfAContainerBerthdRestartedSinceItLookedIsANoOpAsDockers() throws Exception {
+    // the user saw berthd's new task created, or none yet; berthd's start ran it first
+    for (containerd.v1.types.Status seen : java.util.Arrays.asList(containerd.v1.types.Status.CREATED, null)) {
+      BroughtBack fakes = new BroughtBack("always", ContainerLabels.RUNNING);
+      assertEquals(ContainerRestarter.Outcome.RESTARTED,
+          restarter(fakes.containers, fakes.tasks).evaluate(KEY, Trigger.EXIT));
+      berthctlStart(fakes, seen);
+      assertEquals(containerd.v1.types.Status.RUNNING, fakes.task, String.valueOf(seen));
+      assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed start");
+      assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR), String.valueOf(seen));
+      close();
+    }
   }
 
   @Test
