@@ -219,13 +219,32 @@ public final class ContainerTasks {
       tasks.start(StartRequest.newBuilder().setContainerId(s.id()).build());
     } catch (StatusRuntimeException e) {
       io.grpc.Status.Code code = e.getStatus().getCode();
-      if (code == io.grpc.Status.Code.FAILED_PRECONDITION || (!ours && code == io.grpc.Status.Code.NOT_FOUND
-          && containers.find(s.id()).isPresent())) {
+      if ((code == io.grpc.Status.Code.FAILED_PRECONDITION && startedByAnother(s, ours))
+          || (!ours && code == io.grpc.Status.Code.NOT_FOUND && containers.find(s.id()).isPresent())) {
         return Optional.empty();
       }
       throw e;
     }
     return Optional.of(began);
+  }
+
+  /**
+   * Whether the runtime refused this start (FAILED_PRECONDITION: the task was not created any
+   * more) because another start ran the task first: always for someone else's task; for the task
+   * this start created, when it now runs (paused or not), or when the restart monitor may have
+   * started it (a container with a restart policy, which the monitor looks after whatever came of
+   * it). Otherwise its process ended before it was started, and the refusal is this start's failure.
+   */
+  private boolean startedByAnother(ContainerState s, boolean ours) {
+    if (!ours || hasRestartPolicy(s)) {
+      return true;
+    }
+    return ContainerState.of(channel, s.record()).running();
+  }
+
+  private static boolean hasRestartPolicy(ContainerState s) {
+    return RestartPolicy.fromLabel(s.record().getLabelsMap().get(ContainerLabels.RESTART_POLICY))
+        .map(p -> p.mode() != RestartPolicy.Mode.NO).orElse(false);
   }
 
   /**
@@ -279,9 +298,7 @@ public final class ContainerTasks {
    * status written already: the container is then stopped as a running one.
    */
   private boolean stopsRestartUnderWay(ContainerState s) {
-    boolean mayComeBack = RestartPolicy.fromLabel(s.record().getLabelsMap().get(ContainerLabels.RESTART_POLICY))
-        .map(p -> p.mode() != RestartPolicy.Mode.NO).orElse(false);
-    if (!mayComeBack) {
+    if (!hasRestartPolicy(s)) {
       return false;
     }
     containers.updateLabels(s.id(), Map.of(ContainerLabels.STOP_REQUEST, newStopRequest()));

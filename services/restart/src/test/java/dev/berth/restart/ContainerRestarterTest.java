@@ -2,6 +2,7 @@ package dev.berth.restart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import containerd.services.containers.v1.Container;
@@ -32,6 +33,7 @@ import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -757,6 +759,18 @@ class ContainerRestarterTest {
     assertEquals(ContainerLabels.RUNNING, ContainerLabels.desiredStatus(fakes.labels), "not a failed start");
     assertEquals(null, fakes.labels.get(ContainerLabels.START_ERROR));
     assertEquals(List.of("create", "start"), fakes.calls);
+  }
+
+  @Test
+  void berthctlStartOfAContainerWithoutAPolicyWhoseProcessEndedBeforeItsStartFails() throws Exception {
+    BroughtBack fakes = new BroughtBack("no", ContainerLabels.STOPPED);
+    fakes.task = null;
+    // the process created ends (killed, say) before the start reaches the runtime
+    fakes.beforeNextStart = () -> fakes.task = containerd.v1.types.Status.STOPPED;
+    fakes.nextStartFailure = Status.FAILED_PRECONDITION.withDescription("cannot start crashy: it is stopped");
+    restarter(fakes.containers, fakes.tasks); // serves the fakes; berthd's monitor has nothing to do here
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> berthctlStart(fakes, null));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), "reported, not taken for another's start");
   }
 
   @Test
