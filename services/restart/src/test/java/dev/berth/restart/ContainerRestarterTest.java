@@ -552,15 +552,7 @@ class ContainerRestarterTest {
     BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
     // the user's stop as berthctl runs it, while the new task is only created and the record
     // still says stopped: neither running nor restarting
-    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
-      ContainerTasks user = new ContainerTasks(channel);
-      try {
-        user.stop(dev.berth.client.containers.ContainerState.of(channel,
-            Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build()), java.time.Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
+    ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> berthctlStop(fakes));
     assertEquals(ContainerRestarter.Outcome.LEFT_ALONE, restarter.evaluate(KEY, Trigger.DAEMON_START));
     assertEquals(ContainerLabels.STOPPED, fakes.labels.get(ContainerLabels.RESTART_STATUS));
     assertEquals(List.of("delete", "create", "delete"), fakes.calls, "its new task never started");
@@ -638,13 +630,8 @@ class ContainerRestarterTest {
   void aUsersStartLandingAsBerthdsStartUndoesItForTheUsersStopStaysTheUsersStart() throws Exception {
     BroughtBack fakes = new BroughtBack("always", ContainerLabels.STOPPED);
     ContainerRestarter restarter = restarter(fakes.containers, fakes.tasks, () -> {
+      berthctlStop(fakes);
       ContainerTasks user = new ContainerTasks(channel);
-      try {
-        user.stop(dev.berth.client.containers.ContainerState.of(channel,
-            Container.newBuilder().setId(KEY.id()).putAllLabels(fakes.labels).build()), java.time.Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
       // berthctl start's writes and Tasks call (it starts the created task) just before berthd's
       // undo of its own start deletes that task
       fakes.beforeNextDelete = () -> {
