@@ -556,12 +556,32 @@ final class CriContainers {
         + sandboxId + "\"");
   }
 
-  /** Containers passing the filter: an id prefix, a pod, a state, labels that must all match. */
+  /**
+   * The filter of ListContainers or ListContainerStats with its container and pod ids made whole
+   * where they are a unique prefix of one ({@link CriRecords#wholeIdOrAsGiven}), as containerd's
+   * CRI normalizes it, so {@code crictl ps --pod} takes the 13 characters {@code crictl pods} shows.
+   */
+  ContainerFilter withWholeIds(ContainerFilter filter) {
+    return filter.toBuilder()
+        .setId(CriRecords.wholeIdOrAsGiven(records, CriRecords.CONTAINER, filter.getId()))
+        .setPodSandboxId(CriRecords.wholeIdOrAsGiven(records, CriRecords.SANDBOX, filter.getPodSandboxId()))
+        .build();
+  }
+
+  /**
+   * The CRI container's whole id, {@code idOrPrefix} as given when no CRI container has it (the
+   * caller refuses it in its own words); INVALID_ARGUMENT for a prefix of several.
+   */
+  String wholeId(String idOrPrefix) {
+    return find(idOrPrefix).map(Container::getId).orElse(idOrPrefix);
+  }
+
+  /** Containers passing the filter: an id, a pod id, a state, labels that must all match. */
   List<CriContainer> list(ContainerFilter filter) {
     List<Container> candidates = filter.getPodSandboxId().isEmpty()
         ? records.list(CriRecords.kindFilter(CriRecords.CONTAINER)) : of(filter.getPodSandboxId());
     return candidates.stream()
-        .filter(r -> r.getId().startsWith(filter.getId()))
+        .filter(r -> filter.getId().isEmpty() || r.getId().equals(filter.getId()))
         .filter(r -> CriRecords.config(r, ContainerConfig.class).getLabelsMap().entrySet()
             .containsAll(filter.getLabelSelectorMap().entrySet()))
         .map(this::of)

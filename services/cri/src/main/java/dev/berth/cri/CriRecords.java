@@ -67,6 +67,20 @@ final class CriRecords {
     return matching.stream().findFirst();
   }
 
+  /**
+   * The whole id of the one record of {@code kind} whose id is or begins with {@code idOrPrefix},
+   * else {@code idOrPrefix} as given: the list calls' filters narrow an id this way, as
+   * containerd's CRI normalizes them, so a prefix of several records, or of none, matches nothing.
+   */
+  static String wholeIdOrAsGiven(ContainerClient records, String kind, String idOrPrefix) {
+    if (idOrPrefix.isEmpty()) {
+      return idOrPrefix;
+    }
+    List<String> matching = records.list(kindFilter(kind)).stream().map(Container::getId)
+        .filter(id -> id.startsWith(idOrPrefix)).limit(2).toList();
+    return matching.size() == 1 ? matching.get(0) : idOrPrefix;
+  }
+
   static <T extends Message> T config(Container record, Class<T> type) {
     Any any = record.getExtensionsMap().get(CONFIG);
     if (any == null || !any.is(type)) {

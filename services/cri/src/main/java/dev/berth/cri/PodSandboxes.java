@@ -444,10 +444,26 @@ final class PodSandboxes {
     }
   }
 
-  /** Sandboxes passing the filter: an id prefix, a state, labels that must all match. */
+  /**
+   * The filter of ListPodSandbox or ListPodSandboxStats with its id made whole where it is a
+   * unique prefix of one ({@link CriRecords#wholeIdOrAsGiven}), as containerd's CRI normalizes it.
+   */
+  PodSandboxFilter withWholeId(PodSandboxFilter filter) {
+    return filter.toBuilder().setId(CriRecords.wholeIdOrAsGiven(records, CriRecords.SANDBOX, filter.getId())).build();
+  }
+
+  /**
+   * The pod's whole id, {@code idOrPrefix} as given when no pod has it (the caller refuses it in
+   * its own words); INVALID_ARGUMENT for a prefix of several.
+   */
+  String wholeId(String idOrPrefix) {
+    return find(idOrPrefix).map(Sandbox::id).orElse(idOrPrefix);
+  }
+
+  /** Sandboxes passing the filter: an id, a state, labels that must all match. */
   List<Sandbox> list(PodSandboxFilter filter) {
     return records.list(CriRecords.kindFilter(CriRecords.SANDBOX)).stream()
-        .filter(r -> r.getId().startsWith(filter.getId()))
+        .filter(r -> filter.getId().isEmpty() || r.getId().equals(filter.getId()))
         .map(this::sandboxOf)
         .filter(s -> !filter.hasState() || (filter.getState().getStateValue() == 0) == s.ready())
         .filter(s -> s.config().getLabelsMap().entrySet().containsAll(filter.getLabelSelectorMap().entrySet()))

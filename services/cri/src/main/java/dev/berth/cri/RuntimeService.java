@@ -183,7 +183,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> responses) {
     ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
-    sandboxes.list(request.getFilter()).forEach(s -> response.addItems(CriMessages.sandbox(s)));
+    sandboxes.list(sandboxes.withWholeId(request.getFilter())).forEach(s -> response.addItems(CriMessages.sandbox(s)));
     answer(responses, response.build());
   }
 
@@ -232,7 +232,7 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
   @Override
   public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> responses) {
     ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
-    containers.list(request.getFilter()).forEach(c -> response.addContainers(CriMessages.container(c)));
+    containers.list(containers.withWholeIds(request.getFilter())).forEach(c -> response.addContainers(CriMessages.container(c)));
     answer(responses, response.build());
   }
 
@@ -274,8 +274,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
       StreamObserver<ListContainerStatsResponse> responses) {
     ContainerStatsFilter f = request.getFilter();
     ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
-    containers.list(ContainerFilter.newBuilder().setId(f.getId()).setPodSandboxId(f.getPodSandboxId())
-        .putAllLabelSelector(f.getLabelSelectorMap()).build()).forEach(c -> response.addStats(samples.of(c)));
+    containers.list(containers.withWholeIds(ContainerFilter.newBuilder().setId(f.getId())
+        .setPodSandboxId(f.getPodSandboxId()).putAllLabelSelector(f.getLabelSelectorMap()).build())).forEach(c -> response.addStats(samples.of(c)));
     answer(responses, response.build());
   }
 
@@ -301,8 +301,8 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
       StreamObserver<ListPodSandboxStatsResponse> responses) {
     PodSandboxStatsFilter f = request.getFilter();
     ListPodSandboxStatsResponse.Builder response = ListPodSandboxStatsResponse.newBuilder();
-    sandboxes.list(PodSandboxFilter.newBuilder().setId(f.getId()).putAllLabelSelector(f.getLabelSelectorMap())
-        .build()).stream().filter(PodSandboxes.Sandbox::ready).forEach(s -> response.addStats(podStats(s)));
+    sandboxes.list(sandboxes.withWholeId(PodSandboxFilter.newBuilder().setId(f.getId())
+        .putAllLabelSelector(f.getLabelSelectorMap()).build())).stream().filter(PodSandboxes.Sandbox::ready).forEach(s -> response.addStats(podStats(s)));
     answer(responses, response.build());
   }
 
@@ -336,10 +336,16 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
         .setMessage(c.message()).build();
   }
 
+  /**
+   * Exec, Attach and ExecSync take a container by a unique prefix of its id too, and
+   * PortForward a pod, as containerd's CRI finds them; the streaming URL's token carries the
+   * whole id.
+   */
   @Override
   public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> responses) {
+    String id = containers.wholeId(request.getContainerId());
     try {
-      CriStreaming.Result r = streaming.execSync(request.getContainerId(), request.getCmdList(), request.getTimeout());
+      CriStreaming.Result r = streaming.execSync(id, request.getCmdList(), request.getTimeout());
       responses.onNext(ExecSyncResponse.newBuilder().setStdout(ByteString.copyFrom(r.stdout()))
           .setStderr(ByteString.copyFrom(r.stderr())).setExitCode(r.exitCode()).build());
       responses.onCompleted();
@@ -351,22 +357,21 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
 
   @Override
   public void exec(ExecRequest request, StreamObserver<ExecResponse> responses) {
-    responses.onNext(ExecResponse.newBuilder().setUrl(streaming.exec(request.getContainerId(), request.getCmdList(),
-        request.getTty(), request.getStdin(), request.getStdout(), request.getStderr())).build());
-    responses.onCompleted();
+    String id = containers.wholeId(request.getContainerId());
+    answer(responses, ExecResponse.newBuilder().setUrl(streaming.exec(id, request.getCmdList(), request.getTty(),
+        request.getStdin(), request.getStdout(), request.getStderr())).build());
   }
 
   @Override
   public void attach(AttachRequest request, StreamObserver<AttachResponse> responses) {
-    responses.onNext(AttachResponse.newBuilder().setUrl(streaming.attach(request.getContainerId(), request.getTty(),
-        request.getStdin(), request.getStdout(), request.getStderr())).build());
-    responses.onCompleted();
+    String id = containers.wholeId(request.getContainerId());
+    answer(responses, AttachResponse.newBuilder().setUrl(streaming.attach(id, request.getTty(), request.getStdin(),
+        request.getStdout(), request.getStderr())).build());
   }
 
   @Override
   public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> responses) {
-    responses.onNext(PortForwardResponse.newBuilder()
-        .setUrl(streaming.portForward(request.getPodSandboxId(), request.getPortList())).build());
-    responses.onCompleted();
+    String id = sandboxes.wholeId(request.getPodSandboxId());
+    answer(responses, PortForwardResponse.newBuilder().setUrl(streaming.portForward(id, request.getPortList())).build());
   }
 }

@@ -1356,6 +1356,54 @@ class CriPodsOverSocketTest {
   }
 
   @Test
+  void streamingAndListCallsTakeAUniquePrefixOfAnIdAsContainerdsCriDoes() throws Exception {
+    PodSandboxConfig config = pod("prefixed-streams").setLogDirectory(dir.resolve("prefix-stream-logs").toString())
+        .build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    try {
+      String c = create(pod, busybox("prefixed-streams", "sleep 60"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      String podPrefix = pod.substring(0, 13);
+      String prefix = c.substring(0, 13);
+
+      assertEquals("hi\n", cri.execSync(ExecSyncRequest.newBuilder().setContainerId(prefix).addAllCmd(
+          List.of("echo", "hi")).build()).getStdout().toStringUtf8());
+      // the URL's token names the whole id: the streaming server runs the exec in that container
+      String url = cri.exec(runtime.v1.ExecRequest.newBuilder().setContainerId(prefix).addAllCmd(
+          List.of("echo", "streamed")).setStdout(true).build()).getUrl();
+      try (SpdyTestClient client = SpdyTestClient.connect(url, "v4.channel.k8s.io")) {
+        int error = client.open(Map.of("streamType", "error"));
+        int stdout = client.open(Map.of("streamType", "stdout"));
+        assertEquals("streamed\n", client.readToEnd(stdout, 30));
+        assertEquals("Success", JSON.readTree(client.readToEnd(error, 30)).path("status").asText());
+      }
+      assertFalse(cri.attach(runtime.v1.AttachRequest.newBuilder().setContainerId(prefix).setStdout(true).build())
+          .getUrl().isEmpty());
+      assertFalse(cri.portForward(runtime.v1.PortForwardRequest.newBuilder().setPodSandboxId(podPrefix).addPort(80)
+          .build()).getUrl().isEmpty());
+
+      // list filters: containerd's CRI makes a unique prefix whole before it compares ids
+      assertEquals(List.of(c), cri.listContainers(ListContainersRequest.newBuilder().setFilter(
+          ContainerFilter.newBuilder().setPodSandboxId(podPrefix)).build()).getContainersList().stream()
+          .map(Container::getId).toList());
+      assertEquals(List.of(c), cri.listContainers(ListContainersRequest.newBuilder().setFilter(
+          ContainerFilter.newBuilder().setId(prefix)).build()).getContainersList().stream()
+          .map(Container::getId).toList());
+      assertEquals(List.of(pod), cri.listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(
+          PodSandboxFilter.newBuilder().setId(podPrefix)).build()).getItemsList().stream()
+          .map(PodSandbox::getId).toList());
+      assertEquals(List.of(c), cri.listContainerStats(ListContainerStatsRequest.newBuilder().setFilter(
+          ContainerStatsFilter.newBuilder().setPodSandboxId(podPrefix)).build()).getStatsList().stream()
+          .map(s -> s.getAttributes().getId()).toList());
+      assertEquals(List.of(pod), cri.listPodSandboxStats(ListPodSandboxStatsRequest.newBuilder().setFilter(
+          PodSandboxStatsFilter.newBuilder().setId(podPrefix)).build()).getStatsList().stream()
+          .map(s -> s.getAttributes().getId()).toList());
+    } finally {
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");
     PodSandboxConfig config = pod("shm").setLogDirectory(logs.toString()).build();
