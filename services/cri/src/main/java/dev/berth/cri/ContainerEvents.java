@@ -18,6 +18,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,14 +27,18 @@ import java.util.logging.Logger;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
 import runtime.v1.ContainerFilter;
+import runtime.v1.PodSandboxFilter;
 
 /**
  * GetContainerEvents: berthd's events of namespace {@value CriServices#NAMESPACE} (Events API)
  * turned into the CRI's: a CRI container's record created, its task started, its init process
  * exited, its record deleted, each with its pod's status and all its pod's containers' statuses
  * as containerd sends them; and the events of pods themselves as {@link PodSandboxes#whenPodEvent}
- * tells them. Each subscriber gets its own upstream subscription and one thread that looks up the
- * statuses in order; a subscriber going away cancels both.
+ * tells them, but for a pod's DELETED, told when its record's deletion comes: RemovePodSandbox
+ * deletes its containers' records first, and their deletions come on the same upstream, in the
+ * order they were published, so each subscriber hears of the containers' DELETED before the pod's,
+ * as containerd sends them. Each subscriber gets its own upstream subscription and one thread that
+ * looks up the statuses in order; a subscriber going away cancels both.
  */
 final class ContainerEvents {
   private static final Logger LOG = Logger.getLogger(ContainerEvents.class.getName());
@@ -59,8 +64,15 @@ final class ContainerEvents {
     // deleted records cannot be looked up: the CRI containers, and their pods, are known from
     // their creation on
     Map<String, String> known = new ConcurrentHashMap<>();
+    Set<String> pods = ConcurrentHashMap.newKeySet();
+    Runnable unwatch = sandboxes.whenPodEvent(event -> onWorker(worker, () -> {
+      if (event.getContainerEventType() == ContainerEventType.CONTAINER_CREATED_EVENT) {
+        pods.add(event.getContainerId());
+      }
+      send(downstream, event);
+    }));
     containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.put(c.id(), c.sandboxId()));
-    Runnable unwatch = sandboxes.whenPodEvent(event -> onWorker(worker, () -> send(downstream, event)));
+    sandboxes.list(PodSandboxFilter.getDefaultInstance()).forEach(s -> pods.add(s.id()));
     EventsGrpc.newStub(api).subscribe(SubscribeRequest.newBuilder()
         .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").build(), new ClientResponseObserver<SubscribeRequest, Envelope>() {
           @Override
@@ -76,7 +88,7 @@ final class ContainerEvents {
           public void onNext(Envelope e) {
             onWorker(worker, () -> {
               try {
-                translate(e, known).ifPresent(r -> send(downstream, r));
+                translate(e, known, pods).ifPresent(r -> send(downstream, r));
               } catch (RuntimeException failure) {
                 LOG.warning("cannot turn event " + e.getTopic() + " into a CRI event: " + failure.getMessage());
               }
@@ -127,7 +139,12 @@ final class ContainerEvents {
     }
   }
 
-  private Optional<ContainerEventResponse> translate(Envelope e, Map<String, String> known) {
+  /**
+   * The CRI event of an upstream one: of a CRI container that {@code known} maps to its pod, or,
+   * for a deleted record, of a pod in {@code pods} (its DELETED, without statuses, as containerd's
+   * once the pod is gone from its store).
+   */
+  private Optional<ContainerEventResponse> translate(Envelope e, Map<String, String> known, Set<String> pods) {
     String id;
     ContainerEventType type;
     try {
@@ -163,7 +180,9 @@ final class ContainerEvents {
     if (type == ContainerEventType.CONTAINER_DELETED_EVENT) {
       pod = known.remove(id);
       if (pod == null) {
-        return Optional.empty();
+        return pods.remove(id) ? Optional.of(ContainerEventResponse.newBuilder().setContainerId(id)
+            .setContainerEventType(type).setCreatedAt(CriMessages.nanos(ProtoTimes.toInstant(e.getTimestamp())))
+            .build()) : Optional.empty();
       }
     } else {
       Optional<CriContainers.CriContainer> c = lookUp(id);

@@ -50,7 +50,7 @@ import runtime.v1.PodSandboxMetadata;
  * process holding a shared PID namespace for a pod that has one. Stopping a pod stops its
  * containers and gives back its network and namespaces; removing it removes its containers and
  * its record. Each of these tells its event as containerd's sandbox container does (see
- * {@link #whenPodEvent}).
+ * {@link #whenPodEvent}; its removal through its record's deletion event, {@link ContainerEvents}).
  */
 final class PodSandboxes {
   private static final Logger LOG = Logger.getLogger(PodSandboxes.class.getName());
@@ -302,17 +302,18 @@ final class PodSandboxes {
         throw e;
       }
     }
-    // after the record's deletion, which tells a late holderEnded that the pod is gone
+    // after the record's deletion, which tells a late holderEnded that the pod is gone (and
+    // GetContainerEvents its DELETED, after those of its containers' records deleted above)
     stopTold.remove(id);
-    // as containerd's, once the sandbox is gone from its store: no pod status, no containers
-    tell(id, ContainerEventType.CONTAINER_DELETED_EVENT);
   }
 
   /**
    * Tells {@code listener} each event of a pod itself, as containerd's sandbox container's
    * (container id and sandbox id both the pod's): CREATED and STARTED when RunPodSandbox made it,
    * STOPPED once when it stops (StopPodSandbox, or its PID namespace holder ending however it
-   * ends), DELETED when RemovePodSandbox removed it. The returned Runnable stops telling it.
+   * ends). Its DELETED is not told here: {@link ContainerEvents} takes it from its record's
+   * deletion, on the path of its containers' deletions, so that it comes after them. The returned
+   * Runnable stops telling it.
    */
   Runnable whenPodEvent(Consumer<ContainerEventResponse> listener) {
     podEventListeners.add(listener);
@@ -365,9 +366,7 @@ final class PodSandboxes {
     }
     ContainerEventResponse event;
     try {
-      event = (type == ContainerEventType.CONTAINER_DELETED_EVENT
-          ? ContainerEventResponse.newBuilder().setCreatedAt(CriMessages.nanos(Instant.now())) : eventOf(id))
-          .setContainerId(id).setContainerEventType(type).build();
+      event = eventOf(id).setContainerId(id).setContainerEventType(type).build();
     } catch (RuntimeException failure) {
       LOG.warning("cannot tell pod " + id + "'s " + type + " as a CRI event: " + failure.getMessage());
       return;

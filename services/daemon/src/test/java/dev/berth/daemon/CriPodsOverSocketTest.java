@@ -43,8 +43,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -947,6 +949,52 @@ class CriPodsOverSocketTest {
 
   private static List<ContainerEventType> types(List<ContainerEventResponse> events) {
     return events.stream().map(ContainerEventResponse::getContainerEventType).toList();
+  }
+
+  /**
+   * containerd 1.7's RemovePodSandbox removes the pod's containers before the pod, and a
+   * subscriber hears of their DELETED before the pod's, the pod's containers running or stopped.
+   */
+  @Test
+  void aRemovedPodsContainersAreToldDeletedBeforeThePod() throws Exception {
+    BlockingQueue<ContainerEventResponse> events = new LinkedBlockingQueue<>();
+    Context.CancellableContext following = Context.current().withCancellation();
+    List<String> pods = new ArrayList<>();
+    try {
+      followEvents(following, events);
+      for (boolean stopFirst : List.of(false, true, false, true)) {
+        PodSandboxConfig config = pod("deleted-in-order").setLogDirectory(dir.resolve("order-logs").toString()).build();
+        String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        pods.add(pod);
+        Set<String> containers = new HashSet<>();
+        for (String name : List.of("first", "second")) {
+          String c = create(pod, busybox(name, "exec sleep 1000"), config);
+          cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+          awaitState(c, ContainerState.CONTAINER_RUNNING);
+          containers.add(c);
+        }
+        if (stopFirst) {
+          cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+        }
+        cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+        List<String> deleted = new ArrayList<>();
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!deleted.contains(pod) && Instant.now().isBefore(deadline)) {
+          ContainerEventResponse e = events.poll(50, TimeUnit.MILLISECONDS);
+          if (e != null && e.getContainerEventType() == ContainerEventType.CONTAINER_DELETED_EVENT) {
+            deleted.add(e.getContainerId());
+          }
+        }
+        assertEquals(pod, deleted.isEmpty() ? null : deleted.get(deleted.size() - 1), "stopped first: " + stopFirst);
+        assertEquals(containers, new HashSet<>(deleted.subList(0, deleted.size() - 1)),
+            "the containers' DELETED before the pod's, stopped first: " + stopFirst);
+      }
+    } finally {
+      following.cancel(null);
+      for (String pod : pods) {
+        cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+      }
+    }
   }
 
   /**
