@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
@@ -36,14 +37,18 @@ final class PidNamespaceHolder {
 
   private final String pod;
   private final Path file;
+  private final Set<String> unreadableLogged;
 
   /**
    * @param pod the pod's id, for the log
    * @param file where the holder's pid and start time are kept
+   * @param unreadableLogged the pods whose unreadable record was logged already in this berthd's
+   *     run: every listing and status reads the record, and the warning says it once per pod
    */
-  PidNamespaceHolder(String pod, Path file) {
+  PidNamespaceHolder(String pod, Path file, Set<String> unreadableLogged) {
     this.pod = pod;
     this.file = file;
+    this.unreadableLogged = unreadableLogged;
   }
 
   /** Starts the holder and records it. */
@@ -106,8 +111,10 @@ final class PidNamespaceHolder {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      LOG.warning("pod " + pod + ": cannot read its PID namespace holder's record " + file + " (" + e
-          + "); its holder is taken as gone");
+      if (unreadableLogged.add(pod)) {
+        LOG.warning("pod " + pod + ": cannot read its PID namespace holder's record " + file + " (" + e
+            + "); its holder is taken as gone (not logged again for this pod until berthd restarts)");
+      }
       return Optional.empty();
     }
     return startTime(r.pid()).filter(r.startTime()::equals).map(t -> r);

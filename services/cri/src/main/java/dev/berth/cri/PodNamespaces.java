@@ -34,6 +34,7 @@ final class PodNamespaces {
   private final List<Consumer<String>> holderEndListeners = new CopyOnWriteArrayList<>();
   /** The pods whose running holder is watched, so that none is watched twice. */
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
+  private final Set<String> unreadableHolderRecordsLogged = ConcurrentHashMap.newKeySet();
 
   /** @param dir where the pins go: berthd's state directory, as they must not outlive a reboot */
   PodNamespaces(Path dir) {
@@ -114,7 +115,8 @@ final class PodNamespaces {
   }
 
   private PidNamespaceHolder pidHolder(String sandboxId) {
-    return new PidNamespaceHolder(sandboxId, dir.resolve(sandboxId).resolve("pid-holder"));
+    return new PidNamespaceHolder(sandboxId, dir.resolve(sandboxId).resolve("pid-holder"),
+        unreadableHolderRecordsLogged);
   }
 
   /** The pid of the process holding the pod's PID namespace, while it runs. */

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +26,8 @@ class PodNamespacesKernelTest {
     Files.createDirectories(pods.resolve("garbled"));
     Files.writeString(pods.resolve("garbled").resolve("pid-holder"), "not a pid\n");
     Files.createDirectories(pods.resolve("running"));
-    PidNamespaceHolder holder = new PidNamespaceHolder("running", pods.resolve("running").resolve("pid-holder"));
+    PidNamespaceHolder holder = new PidNamespaceHolder("running", pods.resolve("running").resolve("pid-holder"),
+        new java.util.HashSet<>());
     holder.start();
     try {
       PodNamespaces namespaces = new PodNamespaces(pods);
@@ -55,6 +61,40 @@ class PodNamespacesKernelTest {
       ProcessHandle.of(garbledHolder).ifPresent(ProcessHandle::destroyForcibly);
       namespaces.unpin("garbled");
       namespaces.unpin("fine");
+    }
+  }
+
+  @Test
+  void anUnreadableHolderRecordIsLoggedOncePerPodNotAtEveryReading() throws Exception {
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        logged.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger log = Logger.getLogger(PidNamespaceHolder.class.getName());
+    log.addHandler(capture);
+    try {
+      PodNamespaces namespaces = new PodNamespaces(pods);
+      Path record = pods.resolve("garbled").resolve("pid-holder");
+      Files.createDirectories(record.getParent());
+      Files.writeString(record, "not a pid\n");
+      // as ListPodSandbox and PodSandboxStatus read it, again and again
+      assertTrue(namespaces.pidHolderGone("garbled"));
+      assertTrue(namespaces.pidHolderGone("garbled"));
+      assertEquals(java.util.Optional.empty(), namespaces.holderPid("garbled"));
+      assertEquals(1, logged.size(), () -> logged.stream().map(LogRecord::getMessage).toList().toString());
+      assertTrue(logged.get(0).getMessage().contains("garbled") && logged.get(0).getMessage().contains(
+          record.toString()), logged.get(0).getMessage());
+    } finally {
+      log.removeHandler(capture);
     }
   }
 
