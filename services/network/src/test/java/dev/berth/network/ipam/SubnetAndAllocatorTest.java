@@ -103,6 +103,20 @@ class SubnetAndAllocatorTest {
   }
 
   @Test
+  void aRangeOfOneAddressHandsOutThatAddressAloneAndAtTheSubnetsStartNone() {
+    Subnet s = Subnet.parse("10.1.0.0/24");
+    Subnet one = Subnet.parseStored("10.1.0.5/32");
+    assertEquals("10.1.0.5", AddressAllocator.allocate("n", s, one, s.firstHost(), Set.of(), null, null).toString());
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(BerthException.class, () -> AddressAllocator.allocate(
+        "n", s, one, s.firstHost(), Set.of(Ipv4.parse("a", "10.1.0.5")), null, null)).code());
+    // as Docker's allocator, which never hands out the subnet's network address
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(BerthException.class, () -> AddressAllocator.allocate(
+        "n", s, Subnet.parseStored("10.1.0.0/32"), Ipv4.parse("a", "10.1.0.9"), Set.of(), null, null)).code());
+    assertEquals("10.1.0.1", AddressAllocator.allocate("n", s, Subnet.parseStored("10.1.0.0/31"),
+        Ipv4.parse("a", "10.1.0.9"), Set.of(), null, null).toString());
+  }
+
+  @Test
   void severalPoolsHandOutTheFirstWithRoomAndARequestedAddressFromThePoolHoldingIt() {
     Subnet first = Subnet.parse("10.30.0.0/30");
     Subnet second = Subnet.parse("10.31.0.0/24");
