@@ -847,9 +847,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
             notItsNetwork.stderr(), "Docker's words");
       }
 
+      // as Docker's daemon, which keeps the settings a container that is not running has for a network it is on
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
-      assertEquals("Error response from daemon: endpoint with name keeper already exists in network keepb\n",
-          twice.stderr(), "Docker's daemon's words");
+      assertEquals(0, twice.exit(), twice::toString);
+      assertEquals(List.of("keepa", "keepb"),
+          fieldNames(JSON.readTree(ok("inspect", "keeper").stdout()).get(0).get("NetworkSettings").get("Networks")));
       // its first network given up, the connected one takes its place
       ok("network", "disconnect", "keepa", "keeper");
       ok("start", "keeper");
@@ -1004,6 +1006,16 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     JsonNode none = JSON.readTree(ok("inspect", "isolated").stdout()).get(0).get("NetworkSettings");
     assertEquals("", none.get("Networks").get("none").get("IPAddress").asText(), "loopback is no address, as Docker has it");
     assertEquals("", none.get("IPAddress").asText());
+    Cli.Result running = berthd.ctl("network", "connect", "none", "isolated");
+    assertEquals("Error response from daemon: endpoint with name isolated already exists in network none\n",
+        running.stderr(), "Docker's daemon's words for a running container");
+    ok("stop", "-t", "0", "isolated");
+    // as Docker's daemon, which keeps a stopped container's settings for a network it is on already
+    ok("network", "connect", "none", "isolated");
+    assertEquals(List.of("none"),
+        fieldNames(JSON.readTree(ok("inspect", "isolated").stdout()).get(0).get("NetworkSettings").get("Networks")));
+    ok("start", "isolated");
+    assertEquals("lo\n", ok("exec", "isolated", "ls", "/sys/class/net").out());
     ok("rm", "-f", "isolated");
     TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));
     TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")
