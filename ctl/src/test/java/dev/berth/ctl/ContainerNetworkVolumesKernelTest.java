@@ -510,6 +510,55 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     }
   }
 
+  @Test
+  void aNetworkOfTwoSubnetsGivesTheSecondsAddressesOnceTheFirstIsFullAndRoutesBetweenThemAsDockers()
+      throws Exception {
+    String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
+    String endpoint = "{{with .NetworkSettings.Networks.pools}}{{.IPAddress}}/{{.IPPrefixLen}} via {{.Gateway}}{{end}}";
+    try {
+      ok("network", "create", "--subnet", "10.216.0.0/30", "--subnet", "10.217.0.0/24", "--gateway", "10.217.0.254",
+          "pools");
+      assertEquals("[{\"Subnet\":\"10.216.0.0/30\",\"Gateway\":\"10.216.0.1\"},"
+          + "{\"Subnet\":\"10.217.0.0/24\",\"Gateway\":\"10.217.0.254\"}]\n",
+          ok("network", "inspect", "-f", "{{json .IPAM.Config}}", "pools").out(), "each pool as Docker lists it");
+      Cli.Result overlap = berthd.ctl("network", "create", "--subnet", "10.217.0.128/25", "other");
+      assertEquals(1, overlap.exit(), overlap::toString);
+      assertTrue(overlap.stderr().contains("Pool overlaps with other one on this address space"), overlap::toString);
+
+      ok("run", "-d", "--name", "p1", "--network", "pools", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "p2", "--network", "pools", "busybox", "sleep", "1000");
+      assertEquals("10.216.0.2/30 via 10.216.0.1\n", ok("inspect", "-f", endpoint, "p1").out(),
+          "the first pool's one address beside its gateway");
+      assertEquals("10.217.0.1/24 via 10.217.0.254\n", ok("inspect", "-f", endpoint, "p2").out(),
+          "the first pool full, the second's, with its gateway");
+      assertTrue(ok("exec", "p2", "ip", "route", "show", "default").out().startsWith("default via 10.217.0.254 "));
+      String bridge = berthd.inNetns("ip", "-4", "addr", "show");
+      assertTrue(bridge.contains("inet 10.216.0.1/30 ") && bridge.contains("inet 10.217.0.254/24 "), bridge);
+      assertEquals("reached\n", ok("exec", "p1", "sh", "-c", ping.formatted("10.216.0.1")).out());
+      assertEquals("reached\n", ok("exec", "p2", "sh", "-c", ping.formatted("10.217.0.254")).out());
+      assertEquals("reached\n", ok("exec", "p1", "sh", "-c", ping.formatted("10.217.0.1")).out(),
+          "through the gateways, from one subnet to the other");
+      assertEquals("reached\n", ok("exec", "p2", "sh", "-c", ping.formatted("p1")).out(), "and by name");
+      String rules = berthd.inNetns("nft", "list", "ruleset");
+      assertTrue(rules.contains("ip saddr 10.216.0.0/30 oifname != ") && rules.contains("ip saddr 10.217.0.0/24 "
+          + "oifname != "), "both subnets masqueraded: " + rules);
+
+      assertTrue(ok("run", "--rm", "--network", "pools", "--ip", "10.217.0.77", "busybox", "ip", "-4", "addr", "show",
+          "eth0").out().contains("inet 10.217.0.77/24 "), "an --ip of the second subnet");
+      Cli.Result outside = berthd.ctl("run", "--rm", "--network", "pools", "--ip", "10.218.0.5", "busybox", "true");
+      assertTrue(outside.stderr().contains("no configured subnet or ip-range contain the IP address 10.218.0.5"),
+          outside::toString);
+
+      removeContainers();
+      ok("network", "rm", "pools");
+      rules = berthd.inNetns("nft", "list", "ruleset");
+      assertFalse(rules.contains("10.216.0.0/30") || rules.contains("10.217.0.0/24"), rules);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "pools", "other");
+    }
+  }
+
   /** The page on a published port of the test's network namespace, once it holds {@code expected}. */
   private static String page(int port, String expected) throws InterruptedException {
     String page = "";
@@ -798,9 +847,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
             notItsNetwork.stderr(), "Docker's words");
       }
 
+      // as Docker's daemon, which keeps the settings a container that is not running has for a network it is on
       Cli.Result twice = berthd.ctl("network", "connect", "keepb", "keeper");
-      assertEquals("Error response from daemon: endpoint with name keeper already exists in network keepb\n",
-          twice.stderr(), "Docker's daemon's words");
+      assertEquals(0, twice.exit(), twice::toString);
+      assertEquals(List.of("keepa", "keepb"),
+          fieldNames(JSON.readTree(ok("inspect", "keeper").stdout()).get(0).get("NetworkSettings").get("Networks")));
       // its first network given up, the connected one takes its place
       ok("network", "disconnect", "keepa", "keeper");
       ok("start", "keeper");
@@ -955,6 +1006,16 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     JsonNode none = JSON.readTree(ok("inspect", "isolated").stdout()).get(0).get("NetworkSettings");
     assertEquals("", none.get("Networks").get("none").get("IPAddress").asText(), "loopback is no address, as Docker has it");
     assertEquals("", none.get("IPAddress").asText());
+    Cli.Result running = berthd.ctl("network", "connect", "none", "isolated");
+    assertEquals("Error response from daemon: endpoint with name isolated already exists in network none\n",
+        running.stderr(), "Docker's daemon's words for a running container");
+    ok("stop", "-t", "0", "isolated");
+    // as Docker's daemon, which keeps a stopped container's settings for a network it is on already
+    ok("network", "connect", "none", "isolated");
+    assertEquals(List.of("none"),
+        fieldNames(JSON.readTree(ok("inspect", "isolated").stdout()).get(0).get("NetworkSettings").get("Networks")));
+    ok("start", "isolated");
+    assertEquals("lo\n", ok("exec", "isolated", "ls", "/sys/class/net").out());
     ok("rm", "-f", "isolated");
     TreeSet<String> hostDevices = new TreeSet<>(Arrays.asList(berthd.inNetns("ls", "/sys/class/net").split("\\s+")));
     TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")

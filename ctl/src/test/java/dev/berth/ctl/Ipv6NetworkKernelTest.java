@@ -42,16 +42,27 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
       JsonNode members = JSON.readTree(ok("network", "inspect", "net6").stdout()).get(0).get("Containers");
       assertTrue(members.toString().contains("\"IPv6Address\":\"fd00:db8:7::2/64\""), members::toString);
 
-      Cli.Result twoOfAFamily = berthd.ctl("network", "create", "--ipv6", "--subnet", "fd00:db8:8::/64",
-          "--subnet", "fd00:db8:9::/64", "bad6");
-      assertEquals(1, twoOfAFamily.exit(), twoOfAFamily::toString);
-      assertTrue(twoOfAFamily.stderr().contains("--subnet given 2 times for one IP family"), twoOfAFamily::toString);
+      // two IPv6 subnets, as Docker's: a container of the second (--ip6) routes through its gateway
+      ok("network", "create", "--ipv6", "--subnet", "fd00:db8:8::/64", "--subnet", "fd00:db8:9::/64", "--gateway",
+          "fd00:db8:9::99", "two6");
+      JsonNode configs = JSON.readTree(ok("network", "inspect", "two6").stdout()).get(0).get("IPAM").get("Config");
+      assertEquals(3, configs.size(), "the IPv4 subnet berthd chose, then the IPv6 ones: " + configs);
+      assertEquals("{\"Subnet\":\"fd00:db8:8::/64\",\"Gateway\":\"fd00:db8:8::1\"}", configs.get(1).toString());
+      assertEquals("{\"Subnet\":\"fd00:db8:9::/64\",\"Gateway\":\"fd00:db8:9::99\"}", configs.get(2).toString());
+      ok("run", "-d", "--name", "three", "--network", "two6", "--ip6", "fd00:db8:9::7", "busybox", "sleep", "1000");
+      assertEquals("fd00:db8:9::7/64 via fd00:db8:9::99\n", ok("inspect", "-f", "{{with .NetworkSettings.Networks.two6}}"
+          + "{{.GlobalIPv6Address}}/{{.GlobalIPv6PrefixLen}} via {{.IPv6Gateway}}{{end}}", "three").out());
+      ping = ok("exec", "three", "ping", "-6", "-c", "1", "-W", "2", "fd00:db8:9::99").out();
+      assertTrue(ping.contains("1 packets received"), ping);
+      String rules = berthd.inNetns("nft", "list", "ruleset");
+      assertTrue(rules.contains("ip6 saddr fd00:db8:8::/64 oifname != ")
+          && rules.contains("ip6 saddr fd00:db8:9::/64 oifname != "), rules);
       Cli.Result masked = berthd.ctl("network", "create", "--ipv6", "--subnet", "fd00:db8:8::1/64", "bad6");
       assertEquals("Error response from daemon: invalid network config:\ninvalid subnet fd00:db8:8::1/64: it should "
           + "be fd00:db8:8::/64\n", masked.stderr());
     } finally {
-      berthd.ctl("rm", "-f", "one", "two");
-      berthd.ctl("network", "rm", "net6");
+      berthd.ctl("rm", "-f", "one", "two", "three");
+      berthd.ctl("network", "rm", "net6", "two6");
     }
   }
 

@@ -205,9 +205,22 @@ class NetworkCommandsOverUnixSocketTest {
     Cli.Result ipv6 = net.ctl("network", "create", "c", "--subnet", "fd00:db8:5::/64");
     assertEquals(1, ipv6.exit(), ipv6::toString);
     assertOneErrorLine(ipv6, "IPv6 subnet fd00:db8:5::/64 given without --ipv6");
-    Cli.Result twoSubnets = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet", "10.212.0.0/24");
-    assertEquals(1, twoSubnets.exit(), twoSubnets::toString);
-    assertOneErrorLine(twoSubnets, "--subnet given 2 times");
+    // Docker's CLI's words, as it groups each range and gateway with the subnet that holds it
+    Cli.Result overlapping = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet",
+        "10.211.0.0/16");
+    assertEquals(1, overlapping.exit(), overlapping::toString);
+    assertEquals("multiple overlapping subnet configuration is not supported\n", overlapping.stderr());
+    Cli.Result twoRanges = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet", "10.212.0.0/24",
+        "--ip-range", "10.211.0.0/25", "--ip-range", "10.211.0.128/25");
+    assertEquals("cannot configure multiple ranges (10.211.0.128/25, 10.211.0.0/25) on the same subnet "
+        + "(10.211.0.0/24)\n", twoRanges.stderr());
+    Cli.Result twoGateways = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet",
+        "10.212.0.0/24", "--gateway", "10.211.0.1", "--gateway", "10.211.0.2");
+    assertEquals("cannot configure multiple gateways (10.211.0.2, 10.211.0.1) for the same subnet "
+        + "(10.211.0.0/24)\n", twoGateways.stderr());
+    Cli.Result noSubnetOfThree = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--subnet",
+        "10.212.0.0/24", "--gateway", "10.213.0.1");
+    assertEquals("no matching subnet for gateway 10.213.0.1\n", noSubnetOfThree.stderr());
     Cli.Result outside = net.ctl("network", "create", "c", "--subnet", "10.211.0.0/24", "--ip-range", "10.212.0.0/24");
     assertEquals(1, outside.exit(), outside::toString);
     assertEquals("no matching subnet for range 10.212.0.0/24\n", outside.stderr(), "Docker's CLI's words");

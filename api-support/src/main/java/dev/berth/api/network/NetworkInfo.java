@@ -2,6 +2,7 @@ package dev.berth.api.network;
 
 import dev.berth.api.grpc.Errors;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -17,12 +18,15 @@ import java.util.Map;
  * IPv6 addresses are handed out from, null for all of it; {@code auxAddresses} addresses of either
  * subnet, by name, that no container is given (Docker's {@code --aux-address}); {@code subnetChosen} and {@code subnet6Chosen}
  * whether the service chose that subnet because none was given, on which Docker lets no container
- * ask for an address.
+ * ask for an address. {@code morePools} and {@code morePools6} are the pools of each family after
+ * the first (Docker's {@code --subnet} given several times): containers are given an address of
+ * the first pool with room, and the bridge carries every pool's gateway.
  */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
     boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
     String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6, boolean subnetChosen,
-    boolean subnet6Chosen, Subnet6 ipRange6, Map<String, String> auxAddresses) {
+    boolean subnet6Chosen, Subnet6 ipRange6, Map<String, String> auxAddresses, List<Ipv4Pool> morePools,
+    List<Ipv6Pool> morePools6) {
   public static final String DRIVER_BRIDGE = "bridge";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -31,7 +35,12 @@ public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gatewa
       boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
       String id, Subnet ipRange, boolean icc) {
     this(name, driver, subnet, gateway, bridge, mtu, masquerade, internal, labels, createdAt, isDefault, id, ipRange,
-        icc, null, null, false, false, null, Map.of());
+        icc, null, null, false, false, null, Map.of(), List.of(), List.of());
+  }
+
+  public NetworkInfo {
+    morePools = List.copyOf(morePools);
+    morePools6 = List.copyOf(morePools6);
   }
 
   /** Docker's EnableIPv6: containers get an IPv6 address beside the IPv4 one. */
@@ -47,6 +56,25 @@ public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gatewa
   /** The IPv6 addresses containers are given when they ask for none: the IPv6 range, or the whole IPv6 subnet. */
   public Subnet6 pool6() {
     return ipRange6 != null ? ipRange6 : subnet6;
+  }
+
+  /** Every IPv4 pool, the first ({@code subnet}, {@code gateway}, {@code ipRange}) first. */
+  public List<Ipv4Pool> pools() {
+    List<Ipv4Pool> pools = new ArrayList<>();
+    pools.add(new Ipv4Pool(subnet, gateway, ipRange));
+    pools.addAll(morePools);
+    return pools;
+  }
+
+  /** Every IPv6 pool, the first first; none on a network without IPv6. */
+  public List<Ipv6Pool> pools6() {
+    if (!ipv6()) {
+      return List.of();
+    }
+    List<Ipv6Pool> pools = new ArrayList<>();
+    pools.add(new Ipv6Pool(subnet6, gateway6, ipRange6));
+    pools.addAll(morePools6);
+    return pools;
   }
 
   /** A new network's id. */

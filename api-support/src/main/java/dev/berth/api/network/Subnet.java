@@ -39,6 +39,16 @@ public record Subnet(Ipv4 network, int prefix) {
     return new Subnet(address, prefix);
   }
 
+  /**
+   * A subnet or range as the store and the service render it, without {@link #parse}'s bounds: a
+   * range may be as narrow as one address (a /32).
+   */
+  public static Subnet parseStored(String text) {
+    int slash = text.indexOf('/');
+    return new Subnet(Ipv4.parse("stored subnet", text.substring(0, slash)),
+        Integer.parseInt(text.substring(slash + 1)));
+  }
+
   /** The subnet of length {@code prefix} that {@code address} lies in. */
   public static Subnet containing(Ipv4 address, int prefix) {
     return new Subnet(new Ipv4(address.bits() & mask(prefix)), prefix);

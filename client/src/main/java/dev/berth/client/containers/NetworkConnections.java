@@ -127,7 +127,7 @@ public final class NetworkConnections {
    *     entries of the container's own for the linked containers' addresses on this network (a
    *     user-defined one), as {@code run --link} makes them, which go when it is disconnected
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network, ALREADY_EXISTS when
-   *     the container is connected to it, FAILED_PRECONDITION when it shares another's or the host's network,
+   *     the container runs connected to it (one that does not run is left as it is), FAILED_PRECONDITION when it shares another's or the host's network,
    *     INVALID_ARGUMENT when it or the network is in {@code none} mode
    * @throws dev.berth.client.ClientException for links on the default network, or to a container
    *     not running on this one; {@link dev.berth.client.InvalidParameterException} for an address
@@ -146,13 +146,16 @@ public final class NetworkConnections {
     Map<String, String> labels = record.getLabelsMap();
     String first = labels.getOrDefault(ContainerLabels.NETWORK, "");
     String name = ContainerState.name(record);
-    refuseConnected(record, network);
+    boolean alreadyConnected = refuseConnected(record, network);
     if (!links.isEmpty() && found.getIsDefault()) {
       throw new ClientException("links are only supported for user-defined networks");
     }
     // now, as Docker's daemon checks them, not at the next start of a stopped container
     RequestedAddresses.check("", found.getIsDefault() ? null : found, ip, ip6, linkLocalIps, aliases);
     aliases.forEach(NetworkAliases::checked);
+    if (alreadyConnected) {
+      return;
+    }
     List<HostEntrySpec> hosts = new ArrayList<>();
     for (String link : links) {
       hosts.addAll(ContainerLink.parse(link).hostEntries(channel, network, name));
@@ -222,14 +225,17 @@ public final class NetworkConnections {
    */
   private void connectNone(Container record, String ip, String ip6, List<String> linkLocalIps,
       List<String> aliases, List<String> links) {
-    refuseConnected(record, NONE);
-    if (!leftWithoutNetworks(record)) {
+    boolean alreadyConnected = refuseConnected(record, NONE);
+    if (!alreadyConnected && !leftWithoutNetworks(record)) {
       throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
     }
     if (!links.isEmpty()) {
       throw new ClientException("links are only supported for user-defined networks");
     }
     RequestedAddresses.check("", null, ip, ip6, linkLocalIps, aliases);
+    if (alreadyConnected) {
+      return;
+    }
     int pid = ContainerState.of(channel, record).pid();
     // one started since its last network went runs in none mode already
     boolean attach = pid != 0 && attachments(record.getId()).isEmpty();
@@ -255,13 +261,19 @@ public final class NetworkConnections {
   }
 
   /**
-   * Refuses, in Docker's daemon's words, a connect of a container connected to {@code network}
-   * already (ALREADY_EXISTS), or sharing another's or the host's network namespace (FAILED_PRECONDITION).
+   * Refuses, in Docker's daemon's words, a connect of a running container connected to
+   * {@code network} already (ALREADY_EXISTS), or of one sharing another's or the host's network
+   * namespace (FAILED_PRECONDITION). True for a container that is not running and is connected to
+   * it already: Docker's daemon keeps the settings it has and answers success, the connect being
+   * no more than a change of settings until the container starts.
    */
-  private static void refuseConnected(Container record, String network) {
+  private boolean refuseConnected(Container record, String network) {
     String first = record.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
     String name = ContainerState.name(record);
     if (networks(record).contains(network)) {
+      if (!ContainerState.of(channel, record).running()) {
+        return true;
+      }
       throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + name + " already exists in network "
           + network).asRuntimeException();
     }
@@ -270,6 +282,7 @@ public final class NetworkConnections {
           + ("host".equals(first) ? "the host" : first.substring("container:".length()))
           + " and cannot be connected to any other network").asRuntimeException();
     }
+    return false;
   }
 
   /**

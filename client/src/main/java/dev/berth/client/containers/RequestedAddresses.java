@@ -1,5 +1,6 @@
 package dev.berth.client.containers;
 
+import berth.network.v1.AddressPool;
 import berth.network.v1.Network;
 import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.network.Ipv4;
@@ -66,14 +67,14 @@ final class RequestedAddresses {
       // any on a family whose subnet it chose itself
       if (v4 && network.getSubnetChosen()) {
         problems.add(NO_USER_SUBNET);
-      } else if (v4
-          && !(IpLiterals.isIpv4(ip) && Subnet.parse(network.getSubnet()).contains(Ipv4.parse("address", ip)))) {
+      } else if (v4 && !(IpLiterals.isIpv4(ip) && subnets(network, false).stream()
+          .anyMatch(s -> Subnet.parseStored(s).contains(Ipv4.parse("address", ip))))) {
         problems.add("no configured subnet or ip-range contain the IP address " + ip);
       }
       if (v6 && (!network.getEnableIpv6() || network.getIpv6SubnetChosen())) {
         problems.add(NO_USER_SUBNET);
-      } else if (v6 && !(IpLiterals.isIpv6(ip6)
-          && Subnet6.parseStored(network.getIpv6Subnet()).contains(Ipv6.parse("address", ip6)))) {
+      } else if (v6 && !(IpLiterals.isIpv6(ip6) && subnets(network, true).stream()
+          .anyMatch(s -> Subnet6.parseStored(s).contains(Ipv6.parse("address", ip6))))) {
         problems.add("no configured subnet or ip-range contain the IP address " + ip6);
       }
     }
@@ -82,5 +83,13 @@ final class RequestedAddresses {
       String listed = problems.size() == 1 ? problems.get(0) : "* " + String.join("\n* ", problems);
       throw new InvalidParameterException(heading + "invalid endpoint settings:\n" + listed);
     }
+  }
+
+  /** The network's subnets of a family, the first first: Docker checks an address against each. */
+  private static List<String> subnets(Network network, boolean v6) {
+    List<String> subnets = new ArrayList<>(List.of(v6 ? network.getIpv6Subnet() : network.getSubnet()));
+    network.getMorePoolsList().stream().map(AddressPool::getSubnet).filter(s -> s.contains(":") == v6)
+        .forEach(subnets::add);
+    return subnets;
   }
 }

@@ -11,13 +11,16 @@ import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv4Pool;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * berth.network.v1 messages as the server renders them, read back into the domain records. The
@@ -32,7 +35,12 @@ final class NetworkMessages {
     return new NetworkInfo(n.getName(), n.getDriver(), Subnet.parse(n.getSubnet()),
         Ipv4.parse("gateway", n.getGateway()), n.getBridge(), n.getMtu(), n.getIpMasquerade(), n.getInternal(),
         n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault(), n.getId(),
-        n.getIpRange().isEmpty() ? null : Subnet.parse(n.getIpRange()), !n.hasIcc() || n.getIcc());
+        n.getIpRange().isEmpty() ? null : Subnet.parseStored(n.getIpRange()), !n.hasIcc() || n.getIcc(), null, null,
+        false, false, null, Map.of(), n.getMorePoolsList().stream()
+            .filter(p -> !p.getSubnet().contains(":"))
+            .map(p -> new Ipv4Pool(Subnet.parseStored(p.getSubnet()), Ipv4.parse("gateway", p.getGateway()),
+                p.getIpRange().isEmpty() ? null : Subnet.parseStored(p.getIpRange())))
+            .toList(), List.of());
   }
 
   static berth.network.v1.PortMapping port(PortMapping p) {

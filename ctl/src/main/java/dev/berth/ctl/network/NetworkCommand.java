@@ -1,5 +1,6 @@
 package dev.berth.ctl.network;
 
+import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentsGrpc;
@@ -15,6 +16,10 @@ import berth.network.v1.NetworksGrpc;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import dev.berth.client.containers.NetworkConnections;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
@@ -323,7 +328,7 @@ public final class NetworkCommand extends GroupCommand {
     Map<String, Object> ipam = new LinkedHashMap<>();
     ipam.put("Driver", "default");
     ipam.put("Options", Map.of());
-    ipam.put("Config", n.getEnableIpv6() ? List.of(ipamConfig(n), ipv6IpamConfig(n)) : List.of(ipamConfig(n)));
+    ipam.put("Config", ipamConfigs(n));
     json.put("IPAM", ipam);
     json.put("Options", options(n));
     json.put("Labels", new TreeMap<>(n.getLabelsMap()));
@@ -349,43 +354,52 @@ public final class NetworkCommand extends GroupCommand {
   }
 
   /**
-   * Docker's IPAM.Config entry: the subnet, the range addresses come from if there is one, its
-   * gateway, and its auxiliary addresses if it has some.
+   * Docker's IPAM.Config: an entry per pool, the IPv4 ones then the IPv6 ones, as Docker's daemon
+   * lists them, each the first of its family first.
    */
-  private static Map<String, Object> ipamConfig(Network n) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("Subnet", n.getSubnet());
-    if (!n.getIpRange().isEmpty()) {
-      config.put("IPRange", n.getIpRange());
+  private static List<Map<String, Object>> ipamConfigs(Network n) {
+    List<AddressPool> pools = new ArrayList<>();
+    pools.add(AddressPool.newBuilder().setSubnet(n.getSubnet()).setIpRange(n.getIpRange()).setGateway(n.getGateway())
+        .build());
+    n.getMorePoolsList().stream().filter(p -> !p.getSubnet().contains(":")).forEach(pools::add);
+    if (n.getEnableIpv6()) {
+      pools.add(AddressPool.newBuilder().setSubnet(n.getIpv6Subnet()).setIpRange(n.getIpv6IpRange())
+          .setGateway(n.getIpv6Gateway()).build());
+      n.getMorePoolsList().stream().filter(p -> p.getSubnet().contains(":")).forEach(pools::add);
     }
-    config.put("Gateway", n.getGateway());
-    putAuxAddresses(config, n, false);
-    return config;
+    return pools.stream().map(p -> ipamConfig(p, n.getAuxAddressesMap())).toList();
   }
 
-  /** Docker's second IPAM.Config entry, on a network with IPv6. */
-  private static Map<String, Object> ipv6IpamConfig(Network n) {
+  /**
+   * Docker's IPAM.Config entry: the subnet, the range addresses come from if there is one, its
+   * gateway, and the auxiliary addresses in the subnet if there are some.
+   */
+  private static Map<String, Object> ipamConfig(AddressPool pool, Map<String, String> auxAddresses) {
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("Subnet", n.getIpv6Subnet());
-    if (!n.getIpv6IpRange().isEmpty()) {
-      config.put("IPRange", n.getIpv6IpRange());
+    config.put("Subnet", pool.getSubnet());
+    if (!pool.getIpRange().isEmpty()) {
+      config.put("IPRange", pool.getIpRange());
     }
-    config.put("Gateway", n.getIpv6Gateway());
-    putAuxAddresses(config, n, true);
-    return config;
-  }
-
-  /** The network's auxiliary addresses of a family, by name, as Docker's AuxiliaryAddresses (left out when none). */
-  private static void putAuxAddresses(Map<String, Object> config, Network n, boolean v6) {
+    config.put("Gateway", pool.getGateway());
     Map<String, String> aux = new TreeMap<>();
-    n.getAuxAddressesMap().forEach((name, address) -> {
-      if (address.contains(":") == v6) {
+    auxAddresses.forEach((name, address) -> {
+      if (contains(pool.getSubnet(), address)) {
         aux.put(name, address);
       }
     });
     if (!aux.isEmpty()) {
       config.put("AuxiliaryAddresses", aux);
     }
+    return config;
+  }
+
+  /** Whether the subnet, as berthd renders it, holds the address; an address of the other family it does not. */
+  private static boolean contains(String subnet, String address) {
+    if (subnet.contains(":") != address.contains(":")) {
+      return false;
+    }
+    return subnet.contains(":") ? Subnet6.parseStored(subnet).contains(Ipv6.parse("address", address))
+        : Subnet.parseStored(subnet).contains(Ipv4.parse("address", address));
   }
 
   /** The network's bridge settings under Docker's option names, as Docker shows its default bridge's. */

@@ -1,13 +1,10 @@
 package dev.berth.ctl.network;
 
+import berth.network.v1.AddressPool;
 import berth.network.v1.CreateNetworkRequest;
 import berth.network.v1.Network;
 import berth.network.v1.NetworksGrpc;
 import dev.berth.api.InvalidValueException;
-import dev.berth.api.network.Ipv4;
-import dev.berth.api.network.Ipv6;
-import dev.berth.api.network.Subnet;
-import dev.berth.api.network.Subnet6;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
@@ -32,6 +29,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl network create web",
         "  berthctl network create web --subnet 10.89.0.0/16 --ip-range 10.89.5.0/24 --gateway 10.89.0.1",
+        "  berthctl network create wide --subnet 10.30.0.0/24 --subnet 10.31.0.0/24 --gateway 10.31.0.254",
         "  berthctl network create backend --internal --opt com.docker.network.driver.mtu=1400 --label team=db",
         "  berthctl network create lab -o com.docker.network.bridge.name=br-lab --ip-masquerade=false",
         "  berthctl network create quiet -o com.docker.network.bridge.enable_icc=false"})
@@ -53,17 +51,17 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", description = "bridge (the only one, and the default)")
   String driver;
 
-  // lists, as Docker's are, so that a second one is refused rather than taking the first one's place
-  @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 subnet, e.g. 10.89.0.0/24, and with --ipv6 "
-      + "an IPv6 one, e.g. fd00:db8:1::/64 (one of each family)")
+  // lists, as Docker's are: a network may have several subnets, each with a range and a gateway
+  @Option(names = "--subnet", paramLabel = "CIDR", description = "a subnet, e.g. 10.89.0.0/24, and with --ipv6 "
+      + "IPv6 ones, e.g. fd00:db8:1::/64 (repeatable: containers get an address of the first with room)")
   List<String> subnets;
 
   @Option(names = "--ip-range", paramLabel = "CIDR",
       description = "the part of the subnet containers are given addresses from, e.g. 10.89.5.0/24 "
-          + "(an --ip may still be anywhere in the subnet)")
+          + "(one per subnet; an --ip may still be anywhere in the subnet)")
   List<String> ipRanges;
 
-  @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet (one of each family)")
+  @Option(names = "--gateway", paramLabel = "IP", description = "the bridge's address in the subnet that holds it (one per subnet)")
   List<String> gateways;
 
   @Option(names = "--bridge", paramLabel = "DEV",
@@ -122,34 +120,16 @@ final class NetworkCreateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     refuseSwarmAndConfigNetworks();
-    // as Docker's CLI pairs them: each family's subnet with the gateway of its family
-    String subnet = one("--subnet", ofFamily(subnets, false));
-    String subnet6 = one("--subnet", ofFamily(subnets, true));
-    String ipRange = one("--ip-range", ofFamily(ipRanges, false));
-    String ipRange6 = one("--ip-range", ofFamily(ipRanges, true));
-    String gateway = one("--gateway", ofFamily(gateways, false));
-    String gateway6 = one("--gateway", ofFamily(gateways, true));
-    if (count(subnets) < count(ipRanges) || count(subnets) < count(gateways)) {
-      // Docker's CLI's words: a range or gateway is part of a subnet the user chose, not of one berthd picks
-      throw new CommandFailure("every ip-range or gateway must have a corresponding subnet");
-    }
-    // then, as Docker's CLI, each range and gateway must lie in a subnet given: ranges first
-    requireInSubnet(subnet, "range", ipRange);
-    requireInSubnet6(subnet6, "range", ipRange6);
-    requireInSubnet(subnet, "gateway", gateway);
-    requireInSubnet6(subnet6, "gateway", gateway6);
     Map<String, String> aux = auxAddresses == null ? Map.of() : auxAddresses;
-    for (String address : aux.values()) {
-      if (address.contains(":")) {
-        requireInSubnet6(subnet6, "aux-address", address);
-      } else {
-        requireInSubnet(subnet, "aux-address", address);
-      }
+    List<AddressPool> pools = IpamFlags.pools(orEmpty(subnets), orEmpty(ipRanges), orEmpty(gateways), aux);
+    List<AddressPool> pools4 = pools.stream().filter(p -> !p.getSubnet().contains(":")).toList();
+    List<AddressPool> pools6 = pools.stream().filter(p -> p.getSubnet().contains(":")).toList();
+    if (!pools6.isEmpty() && !ipv6) {
+      throw new CommandFailure("IPv6 subnet " + pools6.get(0).getSubnet() + " given without --ipv6: add --ipv6 to "
+          + "give the network IPv6");
     }
-    if (subnet6 != null && !ipv6) {
-      throw new CommandFailure("IPv6 subnet " + subnet6 + " given without --ipv6: add --ipv6 to give the network "
-          + "IPv6");
-    }
+    AddressPool first = pools4.isEmpty() ? AddressPool.getDefaultInstance() : pools4.get(0);
+    AddressPool first6 = pools6.isEmpty() ? AddressPool.getDefaultInstance() : pools6.get(0);
     BridgeOptions opts;
     try {
       opts = BridgeOptions.parse(options == null ? Map.of() : options);
@@ -161,13 +141,15 @@ final class NetworkCreateCommand implements Callable<Integer> {
     Network.Builder request = Network.newBuilder()
         .setName(name)
         .setDriver(driver == null ? "" : driver)
-        .setSubnet(subnet == null ? "" : subnet)
-        .setIpRange(ipRange == null ? "" : ipRange)
-        .setGateway(gateway == null ? "" : gateway)
+        .setSubnet(first.getSubnet())
+        .setIpRange(first.getIpRange())
+        .setGateway(first.getGateway())
         .setEnableIpv6(ipv6)
-        .setIpv6Subnet(subnet6 == null ? "" : subnet6)
-        .setIpv6Gateway(gateway6 == null ? "" : gateway6)
-        .setIpv6IpRange(ipRange6 == null ? "" : ipRange6)
+        .setIpv6Subnet(first6.getSubnet())
+        .setIpv6Gateway(first6.getGateway())
+        .setIpv6IpRange(first6.getIpRange())
+        .addAllMorePools(pools4.stream().skip(1).toList())
+        .addAllMorePools(pools6.stream().skip(1).toList())
         .putAllAuxAddresses(aux)
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
@@ -241,70 +223,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Docker's CLI's check that a range, gateway or auxiliary address lies in the subnet, in its
-   * words: a value that is no address matches no subnet, a range that is no CIDR is refused in Go's
-   * words; a subnet that does not parse is left to berthd, which says what is wrong with it.
-   */
-  private static void requireInSubnet(String subnet, String what, String value) {
-    requireIn(subnet, what, value, false);
-  }
-
-  /** {@link #requireInSubnet} for an IPv6 subnet. */
-  private static void requireInSubnet6(String subnet6, String what, String value) {
-    requireIn(subnet6, what, value, true);
-  }
-
-  private static void requireIn(String subnet, String what, String value, boolean v6) {
-    if (value == null) {
-      return;
-    }
-    int slash = value.indexOf('/');
-    String address = slash < 0 ? value : value.substring(0, slash);
-    boolean isAddress = v6 ? Ipv6.isValid(address) : Ipv4.isValid(address);
-    if (slash >= 0 && (!isAddress || !isPrefixLength(value.substring(slash + 1), v6 ? 128 : 32))) {
-      throw new CommandFailure("invalid CIDR address: " + value);
-    }
-    if (subnet == null || !isAddress) {
-      throw new CommandFailure("no matching subnet for " + what + " " + value);
-    }
-    boolean contained;
-    try {
-      contained = v6 ? Subnet6.parse(subnet).contains(Ipv6.parse(what, address))
-          : Subnet.parse(subnet).contains(Ipv4.parse(what, address));
-    } catch (RuntimeException e) {
-      return;
-    }
-    if (!contained) {
-      throw new CommandFailure("no matching subnet for " + what + " " + value);
-    }
-  }
-
-  private static boolean isPrefixLength(String text, int max) {
-    return !text.isEmpty() && text.length() <= 3 && text.chars().allMatch(Character::isDigit)
-        && Integer.parseInt(text) <= max;
-  }
-
-  /** The values of an IPv6 address or CIDR ({@code v6}), or of IPv4 ones, in the order given. */
-  private static List<String> ofFamily(List<String> values, boolean v6) {
-    return values == null ? null : values.stream().filter(v -> v.contains(":") == v6).toList();
-  }
-
-  private static int count(List<String> values) {
-    return values == null ? 0 : values.size();
-  }
-
-  /** The value of {@code flag}, given once or not at all (null). */
-  private static String one(String flag, List<String> values) {
-    if (values == null || values.isEmpty()) {
-      return null;
-    }
-    if (values.size() > 1) {
-      // Docker's network may have several subnets of a family; berthd's bridge has one
-      throw new CommandFailure(flag + " given " + values.size() + " times for one IP family: a network has one "
-          + "subnet of each family, with one --gateway each, and one --ip-range at most");
-    }
-    return values.get(0);
+  private static List<String> orEmpty(List<String> values) {
+    return values == null ? List.of() : values;
   }
 
   /** What a flag and the option of the same meaning ask for, either given, or both alike. */

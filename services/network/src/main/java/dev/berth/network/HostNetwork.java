@@ -1,6 +1,8 @@
 package dev.berth.network;
 
 import dev.berth.api.grpc.Errors;
+import dev.berth.api.network.Ipv4Pool;
+import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
@@ -66,7 +68,7 @@ final class HostNetwork implements AutoCloseable {
   }
 
   /**
-   * Makes the network's bridge exist, carry the gateway address (and the IPv6 gateway's, with
+   * Makes the network's bridge exist, carry every pool's gateway address (and the IPv6 ones, with
    * IPv6 forwarding on) and be up, deaf to router advertisements, with forwarding on and
    * 127.0.0.1 routable to it (for published ports reached at localhost).
    * FAILED_PRECONDITION if a device of that name exists and is not a bridge.
@@ -85,10 +87,14 @@ final class HostNetwork implements AutoCloseable {
       // CAP_NET_RAW (a default capability) could send one and become this namespace's default
       // IPv6 router (CVE-2020-13401). Also on bridges an older berthd left at the default.
       Sysctls.setIfPresent("net/ipv6/conf/" + network.bridge() + "/accept_ra", "0");
-      rtnl.addAddress(bridge.index(), bridge.name(), network.gateway(), network.subnet());
+      for (Ipv4Pool pool : network.pools()) {
+        rtnl.addAddress(bridge.index(), bridge.name(), pool.gateway(), pool.subnet());
+      }
       if (network.ipv6()) {
         Sysctls.set("net/ipv6/conf/" + network.bridge() + "/disable_ipv6", "0");
-        rtnl.addAddress6(bridge.index(), bridge.name(), network.gateway6(), network.subnet6().prefix());
+        for (Ipv6Pool pool : network.pools6()) {
+          rtnl.addAddress6(bridge.index(), bridge.name(), pool.gateway(), pool.subnet().prefix());
+        }
         // as Docker's daemon does for a network with IPv6: containers' traffic is routed on
         Sysctls.set("net/ipv6/conf/all/forwarding", "1");
       }

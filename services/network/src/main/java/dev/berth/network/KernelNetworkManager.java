@@ -11,8 +11,10 @@ import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv4Pool;
 import dev.berth.api.network.Ipv6;
 import dev.berth.api.network.Ipv6Interface;
+import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
@@ -52,6 +54,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The network service on the real kernel: bridges and veth pairs through rtnetlink, NAT and
@@ -323,48 +326,62 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     Labels.validate(spec.labels());
     List<NetworkInfo> others = store.networks();
+    List<NetworkSpec.PoolSpec> more4 = spec.morePools().stream().filter(p -> !p.subnet().contains(":")).toList();
+    List<NetworkSpec.PoolSpec> more6 = spec.morePools().stream().filter(p -> p.subnet().contains(":")).toList();
+    if (spec.morePools().stream().anyMatch(p -> p.subnet().isEmpty())) {
+      throw Errors.invalidArgument("every further address pool needs a subnet");
+    }
+    if (spec.subnet().isEmpty() && !more4.isEmpty()) {
+      throw Errors.invalidArgument("further IPv4 pools need the first IPv4 subnet given too");
+    }
     Subnet subnet;
     try {
       subnet = spec.subnet().isEmpty() ? freeSubnet(others) : Subnet.parse(spec.subnet());
     } catch (IOException e) {
       throw Errors.internal(e, "reading the host's routes: %s", e.getMessage());
     }
-    for (NetworkInfo other : others) {
-      if (other.subnet().overlaps(subnet)) {
-        // Docker's daemon's words first, which scripts match, then which network is in the way
-        throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
-            + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(), other.name());
+    List<Ipv4Pool> pools = new ArrayList<>(List.of(pool(subnet, spec.gateway(), spec.ipRange())));
+    for (NetworkSpec.PoolSpec asked : more4) {
+      pools.add(pool(Subnet.parse(asked.subnet()), asked.gateway(), asked.ipRange()));
+    }
+    for (int i = 0; i < pools.size(); i++) {
+      Subnet mine = pools.get(i).subnet();
+      for (Ipv4Pool earlier : pools.subList(0, i)) {
+        refuseOverlap(mine.overlaps(earlier.subnet()), mine, earlier.subnet(), name);
       }
-    }
-    Subnet ipRange = IpRanges.parse(spec.ipRange(), subnet);
-    // as Docker's allocator: the first free address of the range (of the subnet without one)
-    Ipv4 gateway = spec.gateway().isEmpty() ? AddressAllocator.first(subnet, ipRange == null ? subnet : ipRange)
-        : Ipv4.parse("gateway", spec.gateway());
-    if (!subnet.isHost(gateway)) {
-      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
-    }
-    Subnet6 subnet6 = null;
-    Ipv6 gateway6 = null;
-    Subnet6 ipRange6 = null;
-    if (spec.ipv6()) {
-      subnet6 = spec.subnet6().isEmpty() ? freeSubnet6(others) : Subnet6.parse(spec.subnet6());
       for (NetworkInfo other : others) {
-        if (other.ipv6() && other.subnet6().overlaps(subnet6)) {
-          throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
-              + "(subnet %s overlaps subnet %s of network %s)", subnet6, other.subnet6(), other.name());
+        for (Ipv4Pool theirs : other.pools()) {
+          refuseOverlap(mine.overlaps(theirs.subnet()), mine, theirs.subnet(), other.name());
         }
       }
-      ipRange6 = IpRanges.parse6(spec.ipRange6(), subnet6);
-      gateway6 = spec.gateway6().isEmpty() ? AddressAllocator.first6(subnet6, ipRange6 == null ? subnet6 : ipRange6)
-          : Ipv6.parse("gateway", spec.gateway6());
-      if (!subnet6.isHost(gateway6)) {
-        // Docker's daemon's words
-        throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
-            + "this address", gateway6, subnet6);
+    }
+    List<Ipv6Pool> pools6 = new ArrayList<>();
+    if (spec.ipv6()) {
+      if (spec.subnet6().isEmpty() && !more6.isEmpty()) {
+        throw Errors.invalidArgument("further IPv6 pools need the first IPv6 subnet given too");
       }
-    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty() || !spec.ipRange6().isEmpty()) {
+      pools6.add(pool6(spec.subnet6().isEmpty() ? freeSubnet6(others) : Subnet6.parse(spec.subnet6()),
+          spec.gateway6(), spec.ipRange6()));
+      for (NetworkSpec.PoolSpec asked : more6) {
+        pools6.add(pool6(Subnet6.parse(asked.subnet()), asked.gateway(), asked.ipRange()));
+      }
+      for (int i = 0; i < pools6.size(); i++) {
+        Subnet6 mine = pools6.get(i).subnet();
+        for (Ipv6Pool earlier : pools6.subList(0, i)) {
+          refuseOverlap(mine.overlaps(earlier.subnet()), mine, earlier.subnet(), name);
+        }
+        for (NetworkInfo other : others) {
+          for (Ipv6Pool theirs : other.pools6()) {
+            refuseOverlap(mine.overlaps(theirs.subnet()), mine, theirs.subnet(), other.name());
+          }
+        }
+      }
+    } else if (!spec.subnet6().isEmpty() || !spec.gateway6().isEmpty() || !spec.ipRange6().isEmpty()
+        || !more6.isEmpty()) {
       throw Errors.invalidArgument("an IPv6 subnet, range or gateway needs IPv6 enabled on the network (--ipv6)");
     }
+    Ipv4Pool first = pools.get(0);
+    Ipv6Pool first6 = pools6.isEmpty() ? null : pools6.get(0);
     String id = NetworkInfo.newId();
     // as Docker names its bridges, so that scripts find one from the network's id
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : Names.device("bridge name", spec.bridge());
@@ -380,14 +397,50 @@ public final class KernelNetworkManager implements NetworkManager {
     } catch (IOException e) {
       throw Errors.internal(e, "looking up device %s: %s", bridge, e.getMessage());
     }
-    NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
+    NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, first.gateway(), bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id, ipRange, spec.icc() == null || spec.icc(), subnet6, gateway6, spec.subnet().isEmpty(),
-        spec.ipv6() && spec.subnet6().isEmpty(), ipRange6,
-        auxAddresses(spec.auxAddresses(), subnet, gateway, subnet6, gateway6));
+        false, id, first.ipRange(), spec.icc() == null || spec.icc(), first6 == null ? null : first6.subnet(),
+        first6 == null ? null : first6.gateway(), spec.subnet().isEmpty(), spec.ipv6() && spec.subnet6().isEmpty(),
+        first6 == null ? null : first6.ipRange(), auxAddresses(spec.auxAddresses(), pools, pools6),
+        pools.subList(1, pools.size()), pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()));
     store.insertNetwork(network);
-    LOG.info("created network " + name + ": " + subnet + (subnet6 == null ? "" : " and " + subnet6) + " on " + bridge);
+    LOG.info("created network " + name + ": " + pools.stream().map(p -> p.subnet().toString())
+        .collect(Collectors.joining(", ")) + pools6.stream().map(p -> ", " + p.subnet())
+        .collect(Collectors.joining()) + " on " + bridge);
     return network;
+  }
+
+  /** An IPv4 pool as asked: its range checked against the subnet, its gateway the range's first address unless given. */
+  private static Ipv4Pool pool(Subnet subnet, String gateway, String ipRange) {
+    Subnet range = IpRanges.parse(ipRange, subnet);
+    // as Docker's allocator: the first free address of the range (of the subnet without one)
+    Ipv4 address = gateway.isEmpty() ? AddressAllocator.first(subnet, range == null ? subnet : range)
+        : Ipv4.parse("gateway", gateway);
+    if (!subnet.isHost(address)) {
+      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", address, subnet);
+    }
+    return new Ipv4Pool(subnet, address, range);
+  }
+
+  /** {@link #pool} for IPv6. */
+  private static Ipv6Pool pool6(Subnet6 subnet, String gateway, String ipRange) {
+    Subnet6 range = IpRanges.parse6(ipRange, subnet);
+    Ipv6 address = gateway.isEmpty() ? AddressAllocator.first6(subnet, range == null ? subnet : range)
+        : Ipv6.parse("gateway", gateway);
+    if (!subnet.isHost(address)) {
+      // Docker's daemon's words
+      throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
+          + "this address", address, subnet);
+    }
+    return new Ipv6Pool(subnet, address, range);
+  }
+
+  private static void refuseOverlap(boolean overlaps, Object subnet, Object theirs, String network) {
+    if (overlaps) {
+      // Docker's daemon's words first, which scripts match, then which network is in the way
+      throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
+          + "(subnet %s overlaps subnet %s of network %s)", subnet, theirs, network);
+    }
   }
 
   /**
@@ -396,22 +449,25 @@ public final class KernelNetworkManager implements NetworkManager {
    * gateway and the subnet's own addresses, one already held (the gateway, another name's) is
    * ALREADY_EXISTS in its words.
    */
-  private static Map<String, String> auxAddresses(Map<String, String> asked, Subnet subnet, Ipv4 gateway,
-      Subnet6 subnet6, Ipv6 gateway6) {
-    Set<IpAddress> held = new HashSet<>(List.of(subnet.network(), subnet.broadcast(), gateway));
-    if (subnet6 != null) {
-      held.add(subnet6.network());
-      held.add(gateway6);
+  private static Map<String, String> auxAddresses(Map<String, String> asked, List<Ipv4Pool> pools,
+      List<Ipv6Pool> pools6) {
+    Set<IpAddress> held = new HashSet<>();
+    for (Ipv4Pool p : pools) {
+      held.addAll(List.of(p.subnet().network(), p.subnet().broadcast(), p.gateway()));
+    }
+    for (Ipv6Pool p : pools6) {
+      held.addAll(List.of(p.subnet().network(), p.gateway()));
     }
     // by name, so that the same request is refused the same way (Docker's map order is random)
     for (Map.Entry<String, String> aux : new TreeMap<>(asked).entrySet()) {
       String address = aux.getValue();
       IpAddress ip = null;
-      if (IpLiterals.isIpv4(address) && subnet.contains(Ipv4.parse("auxiliary address", address))) {
-        ip = Ipv4.parse("auxiliary address", address);
-      } else if (IpLiterals.isIpv6(address) && subnet6 != null
-          && subnet6.contains(Ipv6.parse("auxiliary address", address))) {
-        ip = Ipv6.parse("auxiliary address", address);
+      if (IpLiterals.isIpv4(address)) {
+        Ipv4 v4 = Ipv4.parse("auxiliary address", address);
+        ip = pools.stream().anyMatch(p -> p.subnet().contains(v4)) ? v4 : null;
+      } else if (IpLiterals.isIpv6(address)) {
+        Ipv6 v6 = Ipv6.parse("auxiliary address", address);
+        ip = pools6.stream().anyMatch(p -> p.subnet().contains(v6)) ? v6 : null;
       }
       if (ip == null) {
         throw Errors.invalidArgument("auxiliary address %s=%s is not an address of the network's subnets",
@@ -471,7 +527,7 @@ public final class KernelNetworkManager implements NetworkManager {
   /** The first candidate subnet that no network and no route of the host uses. */
   private Subnet freeSubnet(List<NetworkInfo> networks) throws IOException {
     List<Subnet> used = new ArrayList<>(host.routedSubnets());
-    networks.forEach(n -> used.add(n.subnet()));
+    networks.forEach(n -> n.pools().forEach(p -> used.add(p.subnet())));
     for (Subnet candidate : candidateSubnets()) {
       if (used.stream().noneMatch(candidate::overlaps)) {
         return candidate;
@@ -484,7 +540,7 @@ public final class KernelNetworkManager implements NetworkManager {
   private static Subnet6 freeSubnet6(List<NetworkInfo> networks) {
     while (true) {
       Subnet6 candidate = Subnet6.randomUniqueLocal();
-      if (networks.stream().noneMatch(n -> n.ipv6() && n.subnet6().overlaps(candidate))) {
+      if (networks.stream().flatMap(n -> n.pools6().stream()).noneMatch(p -> p.subnet().overlaps(candidate))) {
         return candidate;
       }
     }
@@ -714,10 +770,12 @@ public final class KernelNetworkManager implements NetworkManager {
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     MacAddress requestedMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac());
     LinkLocalAddresses linkLocal = LinkLocalAddresses.parse(spec.linkLocalIps());
-    Ipv4 ip = AddressAllocator.allocate(network.name(), network.subnet(), network.pool(), network.gateway(),
+    Ipv4 ip = AddressAllocator.allocate(network,
         withAux(store.leases(network.name()), network, IpLiterals::isIpv4,
             a -> Ipv4.parse("auxiliary address", a)), store.lastAllocated(network.name()).orElse(null),
         requested);
+    // the subnet and gateway of the pool the address came from, which the container routes through
+    Ipv4Pool pool = AddressAllocator.poolOf(network.pools(), ip);
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
     List<PortMapping> ports = new ArrayList<>();
     // as Docker's daemon: an internal network has no gateway to publish on; the ports asked for are
@@ -741,10 +799,10 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
-    String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, network.subnet(), network.gateway(),
+    String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, pool.subnet(), pool.gateway(),
         ipv6, linkLocal, defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
-        hostInterface, hostMac, ip, network.subnet(), network.gateway(), defaultRoute, mac, hostname, domainname,
+        hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac, hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
         Map.copyOf(spec.labels()), Instant.now(), ipv6);
   }
@@ -759,11 +817,12 @@ public final class KernelNetworkManager implements NetworkManager {
       return null;
     }
     Ipv6 requested = asked.isEmpty() ? null : Ipv6.parse("address", asked);
-    Ipv6 ip = AddressAllocator.allocate6(network.name(), network.subnet6(), network.pool6(), network.gateway6(),
+    Ipv6 ip = AddressAllocator.allocate6(network,
         withAux(store.leases6(network.name()), network, IpLiterals::isIpv6,
             a -> Ipv6.parse("auxiliary address", a)), store.lastAllocated6(network.name()).orElse(null),
         requested);
-    return new Ipv6Interface(ip, network.subnet6(), network.gateway6());
+    Ipv6Pool pool = AddressAllocator.poolOf6(network.pools6(), ip);
+    return new Ipv6Interface(ip, pool.subnet(), pool.gateway());
   }
 
   /**

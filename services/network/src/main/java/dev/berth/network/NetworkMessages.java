@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentStatsResponse;
@@ -32,7 +33,8 @@ final class NetworkMessages {
     return new NetworkSpec(n.getName(), n.getDriver(), n.getSubnet(), n.getGateway(), n.getBridge(), n.getMtu(),
         n.hasIpMasquerade() ? n.getIpMasquerade() : null, n.getInternal(), n.getLabelsMap(), n.getIpRange(),
         n.hasIcc() ? n.getIcc() : null, n.getEnableIpv6(), n.getIpv6Subnet(), n.getIpv6Gateway(), n.getIpv6IpRange(),
-        n.getAuxAddressesMap());
+        n.getAuxAddressesMap(), n.getMorePoolsList().stream()
+            .map(p -> new NetworkSpec.PoolSpec(p.getSubnet(), p.getGateway(), p.getIpRange())).toList());
   }
 
   static Network network(NetworkInfo n) {
@@ -58,6 +60,12 @@ final class NetworkMessages {
         .putAllAuxAddresses(n.auxAddresses())
         .setSubnetChosen(n.subnetChosen())
         .setIpv6SubnetChosen(n.subnet6Chosen())
+        .addAllMorePools(n.morePools().stream().map(p -> AddressPool.newBuilder().setSubnet(p.subnet().toString())
+            .setGateway(p.gateway().toString()).setIpRange(p.ipRange() == null ? "" : p.ipRange().toString())
+            .build()).toList())
+        .addAllMorePools(n.morePools6().stream().map(p -> AddressPool.newBuilder().setSubnet(p.subnet().toString())
+            .setGateway(p.gateway().toString()).setIpRange(p.ipRange() == null ? "" : p.ipRange().toString())
+            .build()).toList())
         .build();
   }
 

@@ -120,7 +120,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
         spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id, ipRange, spec.icc() == null || spec.icc(), null, null, spec.subnet().isEmpty(), false, null, Map.of());
+        false, id, ipRange, spec.icc() == null || spec.icc(), null, null, spec.subnet().isEmpty(), false, null, Map.of(),
+        List.of(), List.of());
     add(network);
     return network;
   }

@@ -2,10 +2,14 @@ package dev.berth.network.ipam;
 
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv4Pool;
 import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Pool;
+import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.Subnet;
 import dev.berth.api.network.Subnet6;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,7 +26,70 @@ public final class AddressAllocator {
     if (requested != null) {
       return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
-    // the pool's addresses that are hosts of the subnet
+    Ipv4 free = nextFree(subnet, pool, gateway, leased, lastAllocated);
+    if (free == null) {
+      throw Errors.resourceExhausted("network %s (%s) has no free address", network, pool);
+    }
+    return free;
+  }
+
+  /**
+   * An address of a network with several IPv4 pools: the one asked for, checked in the pool whose
+   * subnet holds it, or the next free one of the first pool with room, as Docker's allocator tries
+   * a network's pools in order.
+   */
+  public static Ipv4 allocate(NetworkInfo network, Set<Ipv4> leased, Ipv4 lastAllocated, Ipv4 requested) {
+    List<Ipv4Pool> pools = network.pools();
+    if (requested != null || pools.size() == 1) {
+      Ipv4Pool pool = requested == null ? pools.get(0) : poolOf(pools, requested);
+      return allocate(network.name(), pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated, requested);
+    }
+    for (Ipv4Pool pool : pools) {
+      Ipv4 free = nextFree(pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated);
+      if (free != null) {
+        return free;
+      }
+    }
+    throw exhausted(4, network);
+  }
+
+  /** The IPv6 counterpart of {@link #allocate(NetworkInfo, Set, Ipv4, Ipv4)}, on a network with IPv6. */
+  public static Ipv6 allocate6(NetworkInfo network, Set<Ipv6> leased, Ipv6 lastAllocated, Ipv6 requested) {
+    List<Ipv6Pool> pools = network.pools6();
+    if (requested != null || pools.size() == 1) {
+      Ipv6Pool pool = requested == null ? pools.get(0) : poolOf6(pools, requested);
+      return allocate6(network.name(), pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated, requested);
+    }
+    for (Ipv6Pool pool : pools) {
+      Ipv6 free = nextFree6(pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated);
+      if (free != null) {
+        return free;
+      }
+    }
+    throw exhausted(6, network);
+  }
+
+  /** The pool whose subnet holds {@code address}; the first when none does, which then refuses it. */
+  public static Ipv4Pool poolOf(List<Ipv4Pool> pools, Ipv4 address) {
+    return pools.stream().filter(p -> p.subnet().contains(address)).findFirst().orElse(pools.get(0));
+  }
+
+  /** {@link #poolOf} for IPv6 pools. */
+  public static Ipv6Pool poolOf6(List<Ipv6Pool> pools, Ipv6 address) {
+    return pools.stream().filter(p -> p.subnet().contains(address)).findFirst().orElse(pools.get(0));
+  }
+
+  private static RuntimeException exhausted(int family, NetworkInfo network) {
+    // Docker's daemon's words
+    return Errors.resourceExhausted("no available IPv%d addresses on this network's address pools: %s (%s)", family,
+        network.name(), network.id());
+  }
+
+  /**
+   * The next free address of {@code pool} after the last handed out there (wrapping around), among
+   * those that are hosts of the subnet; null when every one is taken.
+   */
+  private static Ipv4 nextFree(Subnet subnet, Subnet pool, Ipv4 gateway, Set<Ipv4> leased, Ipv4 lastAllocated) {
     Ipv4 first = first(subnet, pool);
     Ipv4 last = pool.broadcast().compareTo(subnet.lastHost()) < 0 ? pool.broadcast() : subnet.lastHost();
     long hosts = last.unsigned() - first.unsigned() + 1;
@@ -34,7 +101,7 @@ public final class AddressAllocator {
         return candidate;
       }
     }
-    throw Errors.resourceExhausted("network %s (%s) has no free address", network, pool);
+    return null;
   }
 
   /**
@@ -48,9 +115,21 @@ public final class AddressAllocator {
     if (requested != null) {
       return checked(network, requested, subnet.isHost(requested), gateway, leased);
     }
+    Ipv6 free = nextFree6(subnet, pool, gateway, leased, lastAllocated);
+    if (free == null) {
+      throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, pool);
+    }
+    return free;
+  }
+
+  /** {@link #nextFree} in an IPv6 pool; null when every address is taken. */
+  private static Ipv6 nextFree6(Subnet6 subnet, Subnet6 pool, Ipv6 gateway, Set<Ipv6> leased, Ipv6 lastAllocated) {
     // the pool's addresses that are hosts of the subnet (never its first, the subnet-router anycast one)
     Ipv6 first = first6(subnet, pool);
     Ipv6 last = pool.last();
+    if (first.compareTo(last) > 0) {
+      return null;
+    }
     boolean inPool = lastAllocated != null && lastAllocated.compareTo(first) >= 0 && lastAllocated.compareTo(last) <= 0;
     Ipv6 candidate = inPool ? lastAllocated : last;
     long tries = last.value().subtract(first.value()).add(BigInteger.ONE)
@@ -61,7 +140,7 @@ public final class AddressAllocator {
         return candidate;
       }
     }
-    throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, pool);
+    return null;
   }
 
   /**

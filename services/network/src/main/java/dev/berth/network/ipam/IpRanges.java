@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A network's {@code --ip-range}, checked against its subnet as Docker's daemon checks it
  * (ValidateIPAM), every problem found refused with INVALID_ARGUMENT in that daemon's words, which
- * its CLI prints after "Error response from daemon: ".
+ * its CLI prints after "Error response from daemon: ". As there, a range may be as narrow as one
+ * address (a /32, a /128): with the gateway given outside it, that address is the one container's.
  */
 public final class IpRanges {
 
@@ -32,7 +33,6 @@ public final class IpRanges {
     Subnet masked = Subnet.containing(address, prefix);
     refuse(asked, subnet.toString(), prefix < subnet.prefix(), !masked.network().equals(address), masked.toString(),
         !subnet.overlaps(masked));
-    bound(asked, prefix, Subnet.LONGEST_PREFIX);
     return masked;
   }
 
@@ -50,7 +50,6 @@ public final class IpRanges {
     Subnet6 masked = Subnet6.containing(address, prefix);
     refuse(asked, subnet6.toString(), prefix < subnet6.prefix(), !masked.network().equals(address),
         masked.toString(), !subnet6.overlaps(masked));
-    bound(asked, prefix, Subnet6.LONGEST_PREFIX);
     return masked;
   }
 
@@ -87,14 +86,4 @@ public final class IpRanges {
     }
   }
 
-  /**
-   * Berth's own bound, which Docker has not: a range holds a gateway and a container (a /30 or
-   * a /126 at most, as a subnet), or no container could ever join the network from it.
-   */
-  private static void bound(String asked, int prefix, int longest) {
-    if (prefix > longest) {
-      throw Errors.invalidArgument("invalid network config:\ninvalid ip-range %s: berthd's ranges are /%d at most, "
-          + "room for the gateway and a container", asked, longest);
-    }
-  }
 }

@@ -1,6 +1,8 @@
 package dev.berth.network.nat;
 
 import dev.berth.api.network.AttachmentInfo;
+import dev.berth.api.network.Ipv4Pool;
+import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.PortMapping;
@@ -74,14 +76,19 @@ public final class NatRules {
               + " comment " + quote(a.namespace() + "/" + a.containerId()));
         }
       }
-      if (network.masquerade() && !network.internal()) {
-        postrouting.add("ip saddr " + network.subnet() + " oifname != " + bridge + " masquerade comment "
-            + quote("network " + network.name()));
+      // one rule per subnet: a network may have several (Docker's --subnet given more than once)
+      for (Ipv4Pool pool : network.pools()) {
+        if (network.masquerade() && !network.internal()) {
+          postrouting.add("ip saddr " + pool.subnet() + " oifname != " + bridge + " masquerade comment "
+              + quote("network " + network.name()));
+        }
+        if (hasPorts) {
+          // A container reaching a published port through the host's address: its answer must
+          // come back through the host, not straight from the peer.
+          postrouting.add("ip saddr " + pool.subnet() + " oifname " + bridge + " ct status dnat masquerade");
+        }
       }
       if (hasPorts) {
-        // A container reaching a published port through the host's address: its answer must
-        // come back through the host, not straight from the peer.
-        postrouting.add("ip saddr " + network.subnet() + " oifname " + bridge + " ct status dnat masquerade");
         // Published ports reached at 127.0.0.1: the container cannot answer a loopback source.
         postrouting.add("ip saddr 127.0.0.0/8 oifname " + bridge + " masquerade");
       }
@@ -156,14 +163,16 @@ public final class NatRules {
           }
         }
       }
-      if (network.ipv6() && network.masquerade() && !network.internal()) {
-        postrouting.add("ip6 saddr " + network.subnet6() + " oifname != " + quote(network.bridge())
-            + " masquerade comment " + quote("network " + network.name()));
-      }
-      if (hasPorts) {
-        // hairpin: a container reaching a published port through the host's address, as for IPv4
-        postrouting.add("ip6 saddr " + network.subnet6() + " oifname " + quote(network.bridge())
-            + " ct status dnat masquerade");
+      for (Ipv6Pool pool : network.pools6()) {
+        if (network.masquerade() && !network.internal()) {
+          postrouting.add("ip6 saddr " + pool.subnet() + " oifname != " + quote(network.bridge())
+              + " masquerade comment " + quote("network " + network.name()));
+        }
+        if (hasPorts) {
+          // hairpin: a container reaching a published port through the host's address, as for IPv4
+          postrouting.add("ip6 saddr " + pool.subnet() + " oifname " + quote(network.bridge())
+              + " ct status dnat masquerade");
+        }
       }
     }
     List<String> forward = forwardRules(inUse);

@@ -6,7 +6,9 @@ import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv4Pool;
 import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
@@ -100,6 +102,8 @@ public final class NetworkStore {
     db.addColumn("network_networks", "ip_range6", "TEXT", List.of());
     // networks made before auxiliary addresses were kept have none
     db.addColumn("network_networks", "aux_addresses", "TEXT NOT NULL DEFAULT '{}'", List.of());
+    // networks made before several subnets of a family were kept have one of each
+    db.addColumn("network_networks", "more_pools", "TEXT NOT NULL DEFAULT '[]'", List.of());
   }
 
   public List<NetworkInfo> networks() {
@@ -114,13 +118,34 @@ public final class NetworkStore {
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
         + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc, subnet6, gateway6, "
-        + "subnet_chosen, subnet6_chosen, ip_range6, aux_addresses) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        + "subnet_chosen, subnet6_chosen, ip_range6, aux_addresses, more_pools) "
+        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
         n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0,
         n.ipv6() ? n.subnet6().toString() : null, n.ipv6() ? n.gateway6().toString() : null,
         n.subnetChosen() ? 1 : 0, n.subnet6Chosen() ? 1 : 0, n.ipRange6() == null ? null : n.ipRange6().toString(),
-        Labels.toJson(n.auxAddresses())));
+        Labels.toJson(n.auxAddresses()), morePoolsJson(n)));
+  }
+
+  /** The pools after the first of each family, IPv4 ones first, each as {subnet, gateway, ip_range}. */
+  private static String morePoolsJson(NetworkInfo n) {
+    List<Map<String, String>> pools = new ArrayList<>();
+    for (Ipv4Pool p : n.morePools()) {
+      pools.add(poolJson(p.subnet().toString(), p.gateway().toString(), p.ipRange()));
+    }
+    for (Ipv6Pool p : n.morePools6()) {
+      pools.add(poolJson(p.subnet().toString(), p.gateway().toString(), p.ipRange()));
+    }
+    return JsonColumns.writeMapList(pools);
+  }
+
+  private static Map<String, String> poolJson(String subnet, String gateway, Object ipRange) {
+    Map<String, String> pool = new LinkedHashMap<>();
+    pool.put("subnet", subnet);
+    pool.put("gateway", gateway);
+    pool.put("ip_range", ipRange == null ? "" : ipRange.toString());
+    return pool;
   }
 
   public void deleteNetwork(String name) {
@@ -344,12 +369,34 @@ public final class NetworkStore {
         r.getString("bridge"), r.getInt("mtu"), r.getInt("masquerade") != 0, r.getInt("internal") != 0,
         Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
         r.getInt("is_default") != 0, r.getString("id"),
-        r.getString("ip_range") == null ? null : Subnet.parse(r.getString("ip_range")), r.getInt("icc") != 0,
+        r.getString("ip_range") == null ? null : Subnet.parseStored(r.getString("ip_range")), r.getInt("icc") != 0,
         r.getString("subnet6") == null ? null : Subnet6.parseStored(r.getString("subnet6")),
         r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")),
         r.getInt("subnet_chosen") != 0, r.getInt("subnet6_chosen") != 0,
         r.getString("ip_range6") == null ? null : Subnet6.parseStored(r.getString("ip_range6")),
-        Labels.fromJson(r.getString("aux_addresses")));
+        Labels.fromJson(r.getString("aux_addresses")), morePools(r), morePools6(r));
+  }
+
+  private static List<Ipv4Pool> morePools(ResultSet r) throws SQLException {
+    return storedPools(r).stream().filter(p -> !p.get("subnet").contains(":"))
+        .map(p -> new Ipv4Pool(Subnet.parseStored(p.get("subnet")), Ipv4.parse("stored gateway", p.get("gateway")),
+            p.get("ip_range").isEmpty() ? null : Subnet.parseStored(p.get("ip_range"))))
+        .toList();
+  }
+
+  private static List<Ipv6Pool> morePools6(ResultSet r) throws SQLException {
+    return storedPools(r).stream().filter(p -> p.get("subnet").contains(":"))
+        .map(p -> new Ipv6Pool(Subnet6.parseStored(p.get("subnet")), Ipv6.parse("stored gateway", p.get("gateway")),
+            p.get("ip_range").isEmpty() ? null : Subnet6.parseStored(p.get("ip_range"))))
+        .toList();
+  }
+
+  private static List<Map<String, String>> storedPools(ResultSet r) throws SQLException {
+    try {
+      return JsonColumns.readMapList(r.getString("more_pools"));
+    } catch (MalformedColumnException e) {
+      throw Errors.internal(e, "corrupt network column more_pools: %s", e.getMessage());
+    }
   }
 
   /**

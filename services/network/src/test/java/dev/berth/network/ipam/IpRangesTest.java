@@ -45,11 +45,11 @@ class IpRangesTest {
   }
 
   @Test
-  void aRangeWithoutRoomForTheGatewayAndAContainerIsRefusedAsARange() {
-    refused("invalid network config:\ninvalid ip-range fd00:1::5/128: berthd's ranges are /126 at most, room for "
-        + "the gateway and a container", () -> IpRanges.parse6("fd00:1::5/128", SUBNET6));
-    refused("invalid network config:\ninvalid ip-range 10.77.0.5/32: berthd's ranges are /30 at most, room for "
-        + "the gateway and a container", () -> IpRanges.parse("10.77.0.5/32", SUBNET));
+  void aRangeAsNarrowAsOneAddressIsTakenAsDockersIs() {
+    assertEquals("10.77.0.5/32", IpRanges.parse("10.77.0.5/32", SUBNET).toString());
+    assertEquals("10.77.0.4/31", IpRanges.parse("10.77.0.4/31", SUBNET).toString());
+    assertEquals("fd00:1::5/128", IpRanges.parse6("fd00:1::5/128", SUBNET6).toString());
+    assertEquals("fd00:1::4/127", IpRanges.parse6("fd00:1::4/127", SUBNET6).toString());
   }
 
   private static void refused(String message, Executable parse) {

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.grpc.BerthException;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv4Pool;
+import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.Subnet;
 import dev.berth.api.network.Subnet6;
 import io.grpc.Status;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -96,5 +100,60 @@ class SubnetAndAllocatorTest {
     Ipv4 second = AddressAllocator.allocate("n", s, s, s.firstHost(), Set.of(), first, null);
     assertEquals("10.1.0.2", first.toString());
     assertEquals("10.1.0.3", second.toString());
+  }
+
+  @Test
+  void aRangeOfOneAddressHandsOutThatAddressAloneAndAtTheSubnetsStartNone() {
+    Subnet s = Subnet.parse("10.1.0.0/24");
+    Subnet one = Subnet.parseStored("10.1.0.5/32");
+    assertEquals("10.1.0.5", AddressAllocator.allocate("n", s, one, s.firstHost(), Set.of(), null, null).toString());
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(BerthException.class, () -> AddressAllocator.allocate(
+        "n", s, one, s.firstHost(), Set.of(Ipv4.parse("a", "10.1.0.5")), null, null)).code());
+    // as Docker's allocator, which never hands out the subnet's network address
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(BerthException.class, () -> AddressAllocator.allocate(
+        "n", s, Subnet.parseStored("10.1.0.0/32"), Ipv4.parse("a", "10.1.0.9"), Set.of(), null, null)).code());
+    assertEquals("10.1.0.1", AddressAllocator.allocate("n", s, Subnet.parseStored("10.1.0.0/31"),
+        Ipv4.parse("a", "10.1.0.9"), Set.of(), null, null).toString());
+  }
+
+  @Test
+  void severalPoolsHandOutTheFirstWithRoomAndARequestedAddressFromThePoolHoldingIt() {
+    Subnet first = Subnet.parse("10.30.0.0/30");
+    Subnet second = Subnet.parse("10.31.0.0/24");
+    NetworkInfo network = twoPools(first, second);
+    Set<Ipv4> leased = new HashSet<>();
+    Ipv4 a = AddressAllocator.allocate(network, leased, null, null);
+    assertEquals("10.30.0.2", a.toString(), "the first pool's one address beside its gateway");
+    leased.add(a);
+    Ipv4 b = AddressAllocator.allocate(network, leased, a, null);
+    assertEquals("10.31.0.2", b.toString(), "the first pool full, the second's first after its gateway");
+    leased.add(b);
+    assertEquals(second, AddressAllocator.poolOf(network.pools(), b).subnet());
+    assertEquals("10.31.0.1", AddressAllocator.poolOf(network.pools(), b).gateway().toString());
+    leased.remove(a);
+    assertEquals("10.30.0.2", AddressAllocator.allocate(network, leased, b, null).toString(),
+        "an address freed in the first pool is handed out before the second's");
+    assertEquals("10.31.0.77", AddressAllocator.allocate(network, leased, b, Ipv4.parse("a", "10.31.0.77"))
+        .toString());
+    BerthException gateway = assertThrows(BerthException.class,
+        () -> AddressAllocator.allocate(network, Set.of(), null, Ipv4.parse("a", "10.31.0.1")));
+    assertEquals(Status.Code.INVALID_ARGUMENT, gateway.code(), "the second pool's gateway");
+    BerthException outside = assertThrows(BerthException.class,
+        () -> AddressAllocator.allocate(network, Set.of(), null, Ipv4.parse("a", "10.32.0.5")));
+    assertEquals("invalid endpoint settings:\nno configured subnet or ip-range contain the IP address 10.32.0.5",
+        outside.getMessage());
+
+    NetworkInfo tiny = twoPools(first, Subnet.parse("10.31.0.0/30"));
+    Set<Ipv4> full = Set.of(Ipv4.parse("a", "10.30.0.2"), Ipv4.parse("a", "10.31.0.2"));
+    BerthException none = assertThrows(BerthException.class, () -> AddressAllocator.allocate(tiny, full, null, null));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
+    assertEquals("no available IPv4 addresses on this network's address pools: two (" + tiny.id() + ")",
+        none.getMessage(), "Docker's daemon's words");
+  }
+
+  private static NetworkInfo twoPools(Subnet first, Subnet second) {
+    return new NetworkInfo("two", "bridge", first, first.firstHost(), "br-two", 1500, true, false, Map.of(),
+        Instant.EPOCH, false, NetworkInfo.newId(), null, true, null, null, false, false, null, Map.of(),
+        List.of(new Ipv4Pool(second, second.firstHost(), null)), List.of());
   }
 }
