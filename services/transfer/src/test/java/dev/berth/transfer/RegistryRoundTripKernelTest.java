@@ -183,7 +183,8 @@ class RegistryRoundTripKernelTest {
     StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> target.pull(
         PullRequest.newBuilder().setReference(ref).setPlatform("linux/s390x").build()));
     assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
-    assertEquals("no image for platform linux/s390x in " + ref + " (it has: linux/" + here + ", linux/" + other + ")",
+    assertEquals("no matching manifest for linux/s390x in the manifest list entries: " + ref + " has linux/" + here
+        + ", linux/" + other,
         none.getStatus().getDescription());
 
     TransferRig.Result all = source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).build());

@@ -198,11 +198,14 @@ public final class ImagePuller {
       return true;
     }
 
-    /** Refuses a pull the walk found nothing for: NOT_FOUND naming the platforms there are. */
+    /**
+     * Refuses a pull the walk found nothing for: NOT_FOUND in Docker's daemon's words, which
+     * scripts and searches know, then the platforms there are.
+     */
     void requireSome() {
       if (manifests.isEmpty()) {
-        throw Errors.notFound("no image for platform %s in %s (it has: %s)", order.platform(), order.reference(),
-            offered.isEmpty() ? "nothing" : String.join(", ", offered));
+        throw Errors.notFound("no matching manifest for %s in the manifest list entries: %s %s", order.platform(),
+            order.reference(), offered.isEmpty() ? "lists none" : "has " + String.join(", ", offered));
       }
     }
   }
