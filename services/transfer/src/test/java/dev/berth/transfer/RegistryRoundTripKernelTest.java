@@ -105,6 +105,8 @@ class RegistryRoundTripKernelTest {
     TransferRig.Result copied = source.push(busybox.name(), registry.host() + "/other/copy:2");
     for (Descriptor blob : blobsOf(content)) {
       assertTrue(copied.reached(blob.digest(), BlobState.ALREADY_PRESENT), blob.digest() + " mounted");
+      assertTrue(copied.of(blob.digest()).stream().anyMatch(e -> e.getMountedFrom().equals("test/busybox")),
+          blob.digest() + " said to be mounted from the repository pushed to first");
       assertFalse(copied.reached(blob.digest(), BlobState.TRANSFERRING));
     }
     assertEquals(local.target().digest(), target.pull(registry.host() + "/other/copy:2").done().getDigest());
