@@ -84,6 +84,24 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void pullAndPushRefuseABadNameInDockersParsersWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    for (String command : List.of("pull", "push")) {
+      for (String[] bad : new String[][] {
+          {"a:b:c", "invalid reference format"},
+          {"x@sha256:short", "invalid reference format"},
+          {"x/Upper:1", "invalid reference format: repository name (x/Upper) must be lowercase"},
+          {"", "repository name must have at least one component"}}) {
+        Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), command, bad[0]);
+        assertEquals(1, r.exit(), r::toString);
+        // the parser's error alone, as Docker's CLI returns it, and nothing on stdout
+        assertEquals(bad[1] + "\n", r.stderr(), command + " " + bad[0]);
+        assertEquals("", r.out(), command + " " + bad[0]);
+      }
+    }
+  }
+
+  @Test
   void minusItFromAPipeIsRefusedInDockersBareWordsBeforeAskingBerthd() {
     Path socket = dir.resolve("berth.sock");
     for (String command : List.of("run", "exec")) {

@@ -187,6 +187,23 @@ class ImageCommandsOverUnixSocketTest {
   }
 
   @Test
+  void rmiOfRepositoryAtDigestUntagsEveryTagOfThatRepository() throws Exception {
+    berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
+    berth.ctl("tag", "busybox", "example.com/app:1");
+    berth.ctl("tag", "busybox", "example.com/app:2");
+    String digest = berth.ctl("images", "-q", "--no-trunc").out().strip();
+
+    // as Docker's daemon with containerd's image store: the digest names every tag of the repository
+    Cli.Result rmi = berth.ctl("rmi", "example.com/app@" + digest);
+    assertEquals(0, rmi.exit(), rmi::toString);
+    assertEquals("Untagged: example.com/app:1\nUntagged: example.com/app:2\n", rmi.out());
+    assertEquals("busybox:latest\n", berth.ctl("images", "--format", "{{.Repository}}:{{.Tag}}").out(),
+        "another repository's name stays");
+    assertEquals("Untagged: busybox:latest\nDeleted: " + digest + "\n", berth.ctl("rmi", "busybox@" + digest).out());
+    assertEquals("", berth.ctl("images", "-q").out());
+  }
+
+  @Test
   void imagesTakesDockersRepositoryArgumentAndFilters() throws Exception {
     berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
     berth.ctl("tag", "busybox", "busybox:1.36");

@@ -61,7 +61,10 @@ class RegistryAsAUserTest {
     assertEquals("Error response from daemon: login attempt to http://" + registry.host() + "/v2/ failed with"
         + " status: 401 Unauthorized\n", wrong.err());
     assertTrue(Files.notExists(config()), "a refused login keeps nothing");
-    assertEquals("Login Succeeded\n", ok(PASSWORD + "\n", "login", "-u", USER, "--password-stdin", registry.host()).out());
+    Result loggedIn = ok(PASSWORD + "\n", "login", "-u", USER, "--password-stdin", registry.host());
+    assertEquals("Login Succeeded\n", loggedIn.out());
+    // Docker's warning for its file store, which is Berth's only store
+    assertEquals("WARNING! Your password will be stored unencrypted in " + config() + ".\n", loggedIn.err());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config())));
     String auth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     assertTrue(read(config()).contains("\"" + registry.host() + "\"") && read(config()).contains("\"auth\" : \"" + auth
@@ -126,7 +129,8 @@ class RegistryAsAUserTest {
     ok(null, "logout", registry.host());
     Result onTheLine = ok(null, "login", "-u", USER, "-p", PASSWORD, registry.host());
     assertEquals("Login Succeeded\n", onTheLine.out());
-    assertEquals("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n", onTheLine.err());
+    assertEquals("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\nWARNING! Your password will"
+        + " be stored unencrypted in " + config() + ".\n", onTheLine.err());
     assertTrue(read(config()).contains("\"auth\" : \"" + auth + "\""), read(config()));
   }
 

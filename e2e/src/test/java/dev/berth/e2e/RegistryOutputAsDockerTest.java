@@ -125,6 +125,12 @@ class RegistryOutputAsDockerTest {
         == lines.stream().filter(l -> l.endsWith(": Pushed")).count(), pushed::toString);
 
     assertEquals(repo + ":1\n", berthd.ok("push", "-q", repo + ":1").out());
+    // into another repository of the registry: each layer mounted, as Docker says it
+    berthd.ok("tag", "busybox", registry.host() + "/out/copy:1");
+    Result mounted = berthd.ok("push", registry.host() + "/out/copy:1");
+    assertTrue(mounted.err().lines().skip(1).allMatch(l -> l.matches("[0-9a-f]{12}: (Preparing|Mounted from out/bb)")),
+        mounted::toString);
+    assertTrue(mounted.err().contains(": Mounted from out/bb\n"), mounted::toString);
 
     Result noSuchTag = berthd.berthctl("push", repo + ":9");
     assertEquals(1, noSuchTag.exit(), noSuchTag::toString);

@@ -175,7 +175,8 @@ public final class ImageClient {
    * whichever name they were created through) is kept unless {@code force}, and with it the image
    * stays, known by digest alone ({@code REPOSITORY@sha256:…}, Docker's dangling image), so that
    * those containers still run, commit and inspect it; another name for the same target may always
-   * go. By image id, every name of the image, which without {@code force} must be its only one and
+   * go. By {@code REPOSITORY@sha256:…}, every name of that repository with that digest, its tags
+   * too, as Docker's daemon with containerd's image store removes them. By image id, every name of the image, which without {@code force} must be its only one and
    * used by no container, and even with it used by no running container. Returns the records removed.
    *
    * @throws ConflictException Docker's daemon's conflicts in its words, naming a container that uses
@@ -186,15 +187,17 @@ public final class ImageClient {
     if (named.isPresent()) {
       Image image = named.get();
       String dangling = ImageNames.repository(ImageNames.normalize(image.name())) + "@" + image.target().digest();
-      boolean lastName = list().stream()
-          .noneMatch(i -> !i.name().equals(image.name()) && i.target().digest().equals(image.target().digest()));
-      List<containerd.services.containers.v1.Container> users = lastName ? usersOf(image) : List.of();
+      boolean byDigest = ImageNames.isValid(reference) && ImageNames.normalize(reference).contains("@");
+      List<Image> going = byDigest ? sameRepositoryAndDigest(image) : List.of(image);
+      boolean lastNames = list().stream().noneMatch(i -> i.target().digest().equals(image.target().digest())
+          && going.stream().noneMatch(g -> g.name().equals(i.name())));
+      List<containerd.services.containers.v1.Container> users = lastNames ? usersOf(image) : List.of();
       if (!users.isEmpty()) {
         String what = "remove repository reference \"" + reference + "\"";
         if (!force) {
           throw usedConflict(what, users.get(0), image);
         }
-        if (image.name().equals(dangling)) {
+        if (byDigest || image.name().equals(dangling)) {
           // the digest name is what keeps the image for its containers: only a stopped one's may go
           refuseIfRunning(users, image);
         } else {
@@ -202,8 +205,8 @@ public final class ImageClient {
           tag(image, dangling);
         }
       }
-      remove(image.name());
-      return List.of(image);
+      going.forEach(i -> remove(i.name()));
+      return going;
     }
     // no name matched: an image id, or nothing
     Image found = byId(reference).orElseThrow(() -> notFound(reference));
@@ -222,6 +225,17 @@ public final class ImageClient {
     }
     names.forEach(i -> remove(i.name()));
     return names;
+  }
+
+  /**
+   * Every name of {@code image}'s repository with its digest, tags and digest record, in order:
+   * what Docker's daemon removes for {@code rmi REPOSITORY@sha256:…}.
+   */
+  private List<Image> sameRepositoryAndDigest(Image image) {
+    String repository = ImageNames.repository(ImageNames.normalize(image.name()));
+    return list().stream().filter(i -> i.target().digest().equals(image.target().digest())
+        && ImageNames.isValid(i.name()) && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository))
+        .sorted(Comparator.comparing(Image::name)).toList();
   }
 
   private static ConflictException usedConflict(String what, containerd.services.containers.v1.Container user,

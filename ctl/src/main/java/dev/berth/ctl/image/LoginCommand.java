@@ -87,6 +87,8 @@ public final class LoginCommand implements Callable<Integer> {
     } catch (StatusRuntimeException e) {
       throw refused(e);
     }
+    // Docker's warning for its file store, the only store Berth has: the password is in the file, base64 alone
+    root.err().println("WARNING! Your password will be stored unencrypted in " + credentials.file() + ".");
     root.out().println("Login Succeeded");
     return 0;
   }

@@ -57,10 +57,12 @@ public final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // parsed before the daemon is asked, as Docker's CLI parses it
+    ReferenceFormat.normalize(image);
     if (allTags) {
       return pullAllTags();
     }
-    if (!quiet && ImageNames.isValid(image) && ImageNames.repository(image).equals(image) && !image.contains("@")) {
+    if (!quiet && ImageNames.repository(image).equals(image) && !image.contains("@")) {
       root.out().println("Using default tag: latest");
     }
     try (Connection c = root.connect()) {
@@ -78,7 +80,7 @@ public final class PullCommand implements Callable<Integer> {
    * heading, layers and digest, then one status line for them all and the repository's full name.
    */
   private int pullAllTags() {
-    if (ImageNames.isValid(image) && (image.contains("@") || !ImageNames.repository(image).equals(image))) {
+    if (image.contains("@") || !ImageNames.repository(image).equals(image)) {
       // Docker's CLI's words
       throw new CommandFailure("tag can't be used with --all-tags/-a");
     }

@@ -84,7 +84,8 @@ final class PullProgress implements Consumer<BlobProgress> {
       case TRANSFERRING -> (push ? "Pushing " : "Downloading ") + bar(p.getOffset(), p.getTotal());
       case VERIFYING -> "Verifying Checksum";
       case DONE -> push ? "Pushed" : "Download complete";
-      case ALREADY_PRESENT -> push ? "Layer already exists" : "Already exists";
+      case ALREADY_PRESENT -> !push ? "Already exists"
+          : p.getMountedFrom().isEmpty() ? "Layer already exists" : "Mounted from " + p.getMountedFrom();
       case EXTRACTING -> "Extracting";
       case EXTRACTED -> "Pull complete";
       default -> p.getState().name();

@@ -83,12 +83,7 @@ public final class PushCommand implements Callable<Integer> {
 
   /** IMAGE in full, with Docker's default tag unless -a (then the repository alone). */
   private String reference() {
-    String full;
-    try {
-      full = ImageNames.normalize(image);
-    } catch (IllegalArgumentException e) {
-      throw new CommandFailure(e.getMessage());
-    }
+    String full = ReferenceFormat.normalize(image);
     boolean nameOnly = !image.contains("@") && ImageNames.repository(image).equals(image);
     if (allTags) {
       if (!nameOnly) {

@@ -18,8 +18,6 @@ import picocli.CommandLine.ParentCommand;
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl tag busybox:latest registry.example.com/tools/busybox:1.36"})
 public final class TagCommand implements Callable<Integer> {
-  private static final String INVALID_FORMAT = "invalid reference format";
-
   @ParentCommand
   BerthCtl root;
 
@@ -36,8 +34,8 @@ public final class TagCommand implements Callable<Integer> {
       name = ImageNames.normalize(target);
     } catch (IllegalArgumentException e) {
       // an argument, not a flag: Docker exits 1, in the words of its client's ImageTag
-      String reason = e.getMessage().startsWith(INVALID_FORMAT) ? e.getMessage() : INVALID_FORMAT;
-      throw new CommandFailure("Error parsing reference: \"" + target + "\" is not a valid repository/tag: " + reason);
+      throw new CommandFailure("Error parsing reference: \"" + target + "\" is not a valid repository/tag: "
+          + ReferenceFormat.reason(target, e));
     }
     if (name.contains("@")) {
       throw new CommandFailure("refusing to create a tag with a digest reference");

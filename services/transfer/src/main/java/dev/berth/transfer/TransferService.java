@@ -130,7 +130,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
       }
       responses.onNext(TransferProgress.newBuilder().setBlob(BlobProgress.newBuilder()
           .setDigest(e.digest()).setMediaType(e.mediaType()).setOffset(e.offset()).setTotal(e.total())
-          .setState(BlobState.valueOf(e.state().name()))).build());
+          .setState(BlobState.valueOf(e.state().name())).setMountedFrom(e.mountedFrom())).build());
     }
 
     @Override

@@ -105,6 +105,8 @@ class RegistryRoundTripKernelTest {
     TransferRig.Result copied = source.push(busybox.name(), registry.host() + "/other/copy:2");
     for (Descriptor blob : blobsOf(content)) {
       assertTrue(copied.reached(blob.digest(), BlobState.ALREADY_PRESENT), blob.digest() + " mounted");
+      assertTrue(copied.of(blob.digest()).stream().anyMatch(e -> e.getMountedFrom().equals("test/busybox")),
+          blob.digest() + " said to be mounted from the repository pushed to first");
       assertFalse(copied.reached(blob.digest(), BlobState.TRANSFERRING));
     }
     assertEquals(local.target().digest(), target.pull(registry.host() + "/other/copy:2").done().getDigest());
@@ -183,7 +185,8 @@ class RegistryRoundTripKernelTest {
     StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> target.pull(
         PullRequest.newBuilder().setReference(ref).setPlatform("linux/s390x").build()));
     assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
-    assertEquals("no image for platform linux/s390x in " + ref + " (it has: linux/" + here + ", linux/" + other + ")",
+    assertEquals("no matching manifest for linux/s390x in the manifest list entries: " + ref + " has linux/" + here
+        + ", linux/" + other,
         none.getStatus().getDescription());
 
     TransferRig.Result all = source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).build());

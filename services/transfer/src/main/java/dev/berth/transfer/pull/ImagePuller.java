@@ -135,7 +135,10 @@ public final class ImagePuller {
    * depth first, as the unpacker finds it; for all platforms every manifest.
    */
   private static final class IndexWalk {
-    /** An index with the children the pull takes from it, which its GC references keep. */
+    /**
+     * An index the pull takes something from, with every child it lists: its GC references name
+     * them all, as containerd's do, so that pulling another platform later keeps this one's.
+     */
     record Taken(Descriptor descriptor, byte[] bytes, List<Descriptor> children) {}
 
     private final PullOrder order;
@@ -159,7 +162,7 @@ public final class ImagePuller {
         throw Errors.failedPrecondition("index %s of %s lists %d manifests with the indexes in it, more than the %d"
             + " Berth accepts", index.digest(), order.reference(), listed, MAX_INDEX_MANIFESTS);
       }
-      List<Descriptor> taken = new ArrayList<>();
+      boolean took = false;
       for (Descriptor child : parsed.manifests()) {
         if (!order.allPlatforms() && !manifests.isEmpty()) {
           break;
@@ -178,30 +181,31 @@ public final class ImagePuller {
             throw Errors.failedPrecondition("index %s of %s lists %s as an index, but it is a %s", index.digest(),
                 order.reference(), child.digest(), mediaType(nested));
           }
-          if (walk(child, nested.bytes(), depth + 1)) {
-            taken.add(child);
-          }
+          took |= walk(child, nested.bytes(), depth + 1);
         } else if (MediaTypes.isManifest(child.mediaType())) {
           if (order.allPlatforms() || child.platform() != null && order.platform().matches(child.platform())) {
-            taken.add(child);
+            took = true;
             manifests.add(child);
           } else {
             offered.add(child.platform() == null ? "unknown" : child.platform().toString());
           }
         }
       }
-      if (taken.isEmpty()) {
+      if (!took) {
         return false;
       }
-      indexes.add(new Taken(index, bytes, taken));
+      indexes.add(new Taken(index, bytes, parsed.manifests()));
       return true;
     }
 
-    /** Refuses a pull the walk found nothing for: NOT_FOUND naming the platforms there are. */
+    /**
+     * Refuses a pull the walk found nothing for: NOT_FOUND in Docker's daemon's words, which
+     * scripts and searches know, then the platforms there are.
+     */
     void requireSome() {
       if (manifests.isEmpty()) {
-        throw Errors.notFound("no image for platform %s in %s (it has: %s)", order.platform(), order.reference(),
-            offered.isEmpty() ? "nothing" : String.join(", ", offered));
+        throw Errors.notFound("no matching manifest for %s in the manifest list entries: %s %s", order.platform(),
+            order.reference(), offered.isEmpty() ? "lists none" : "has " + String.join(", ", offered));
       }
     }
   }

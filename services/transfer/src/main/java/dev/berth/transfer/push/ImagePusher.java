@@ -165,7 +165,7 @@ public final class ImagePusher {
       }
       Optional<String> upload = registry.mount(d.digest(), from);
       if (upload.isEmpty()) {
-        event(listener, d, d.size(), State.ALREADY_PRESENT);
+        listener.blob(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT, from));
         label(content, d, info, sourceKey, destination);
         return;
       }

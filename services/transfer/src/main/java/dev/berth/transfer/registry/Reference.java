@@ -37,8 +37,12 @@ public record Reference(String host, String repository, String tag, String diges
     return new Reference(name.substring(0, slash), name.substring(slash + 1), tag, digest);
   }
 
-  /** The registry host a login names: a host, or any image reference on it. */
-  public static String hostOf(String registry) {
+  /**
+   * The registry host a login names: a host, or any image reference on it; a slash at the end is
+   * no path, as in the URL Docker's daemon takes the host from ({@code 127.0.0.1:5000/}).
+   */
+  public static String hostOf(String name) {
+    String registry = name.replaceFirst("/+$", "");
     String host = registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
     if (host.isEmpty()) {
       throw Errors.invalidArgument("no registry named");

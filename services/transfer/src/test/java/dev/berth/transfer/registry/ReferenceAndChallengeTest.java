@@ -30,6 +30,8 @@ class ReferenceAndChallengeTest {
     assertEquals("registry-1.docker.io", Reference.endpoint("docker.io"));
     assertEquals("docker.io", Reference.hostOf("https://index.docker.io/v1/"));
     assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000"));
+    assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000/"), "a URL's slash, not a path");
+    assertEquals("registry.example:5000", Reference.hostOf("http://registry.example:5000/"));
     BerthException bad = assertThrows(BerthException.class, () -> Reference.parse("Bad/Name"));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.code());
   }

@@ -1,0 +1,72 @@
+package dev.berth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.e2e.PrivateBerthd.Result;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/berthctl's pull of a multi-platform image (an index) from Debian's docker-registry on
+ * 127.0.0.1, one platform after another, with bin/berthd's garbage collector running between them,
+ * as a user pulls for a second machine.
+ */
+class RegistryPlatformsAsAUserTest {
+  private static final String REPO = "platforms/bb";
+
+  private BerthdWithRegistry rig;
+  private PrivateBerthd berthd;
+  private LoopbackRegistry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = BerthdWithRegistry.start(LoopbackRegistry::start);
+    berthd = rig.berthd();
+    registry = rig.registry();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (rig != null) {
+      rig.close();
+    }
+  }
+
+  @Test
+  void pullingAnotherPlatformKeepsThePlatformPulledBefore() throws Exception {
+    String here = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    // both platforms are busybox's manifest with a byte added, each a manifest no image here names
+    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
+    berthd.ok("push", registry.host() + "/" + REPO + ":single");
+    String busybox = new String(registry.manifest(REPO, "single"), StandardCharsets.UTF_8);
+    byte[] hereManifest = (busybox + " ").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = (busybox + "\n").getBytes(StandardCharsets.UTF_8);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + entry(registry.plantManifest(REPO, null, hereManifest), hereManifest.length, here) + ","
+        + entry(registry.plantManifest(REPO, null, otherManifest), otherManifest.length, other) + "]}";
+    registry.plantManifest(REPO, "multi", index.getBytes(StandardCharsets.UTF_8));
+    String name = registry.host() + "/" + REPO + ":multi";
+
+    berthd.ok("pull", name);
+    berthd.ok("pull", "--platform", "linux/" + other, name);
+    // system prune runs a collection: what the image's index references stays
+    berthd.ok("system", "prune", "-f");
+
+    assertEquals("ran\n", berthd.ok("run", "--rm", name, "echo", "ran").out(), "this platform still runs");
+    Result saved = berthd.berthctl("save", "-o", berthd.work().resolve("multi.tar").toString(), name);
+    assertEquals(0, saved.exit(), saved::toString);
+    Result ctrCheck = berthd.ctr("default", null, "images", "check");
+    assertTrue(ctrCheck.out().lines().anyMatch(l -> l.startsWith(name + " ") && l.contains("complete")),
+        ctrCheck::toString);
+  }
+
+  private static String entry(String digest, int size, String arch) {
+    return "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" + digest
+        + "\",\"size\":" + size + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";
+  }
+}
