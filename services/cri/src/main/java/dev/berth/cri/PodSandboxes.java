@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
@@ -60,7 +59,7 @@ final class PodSandboxes {
   private final CriContainers containers;
   private final ContainerClient records;
   private final NodeBoot boot;
-  private final List<Consumer<ContainerEventResponse>> podEventListeners = new CopyOnWriteArrayList<>();
+  private final List<PodEventListener> podEventListeners = new CopyOnWriteArrayList<>();
   /**
    * The pods whose stop was told, by StopPodSandbox or by their holder's end, whichever claims
    * it first: containerd tells its sandbox's exit once, whatever ended it.
@@ -196,6 +195,7 @@ final class PodSandboxes {
       throw e;
     }
     // as containerd's RunPodSandbox once its sandbox container's task has started
+    tellMade(id);
     tell(id, ContainerEventType.CONTAINER_CREATED_EVENT);
     tell(id, ContainerEventType.CONTAINER_STARTED_EVENT);
     return id;
@@ -307,6 +307,18 @@ final class PodSandboxes {
     stopTold.remove(id);
   }
 
+  /** What a GetContainerEvents subscriber hears of pods themselves ({@link #whenPodEvent}). */
+  @FunctionalInterface
+  interface PodEventListener {
+    void told(ContainerEventResponse event);
+
+    /**
+     * Pod {@code id} was made: told before its CREATED, and even when that event cannot be built,
+     * so that the subscriber knows the pod and tells its DELETED when its record goes.
+     */
+    default void made(String id) {}
+  }
+
   /**
    * Tells {@code listener} each event of a pod itself, as containerd's sandbox container's
    * (container id and sandbox id both the pod's): CREATED and STARTED when RunPodSandbox made it,
@@ -315,7 +327,7 @@ final class PodSandboxes {
    * deletion, on the path of its containers' deletions, so that it comes after them. The returned
    * Runnable stops telling it.
    */
-  Runnable whenPodEvent(Consumer<ContainerEventResponse> listener) {
+  Runnable whenPodEvent(PodEventListener listener) {
     podEventListeners.add(listener);
     return () -> podEventListeners.remove(listener);
   }
@@ -373,11 +385,21 @@ final class PodSandboxes {
     }
     // one listener failing (its subscriber going away as it is told) neither keeps the event from
     // the others nor fails the call that told it
-    for (Consumer<ContainerEventResponse> listener : podEventListeners) {
+    for (PodEventListener listener : podEventListeners) {
       try {
-        listener.accept(event);
+        listener.told(event);
       } catch (RuntimeException failure) {
         LOG.warning("cannot tell pod " + id + "'s " + type + " to a GetContainerEvents subscriber: " + failure);
+      }
+    }
+  }
+
+  private void tellMade(String id) {
+    for (PodEventListener listener : podEventListeners) {
+      try {
+        listener.made(id);
+      } catch (RuntimeException failure) {
+        LOG.warning("cannot tell a GetContainerEvents subscriber that pod " + id + " was made: " + failure);
       }
     }
   }
