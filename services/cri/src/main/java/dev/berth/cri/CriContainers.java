@@ -79,6 +79,7 @@ final class CriContainers {
   private final ExitRecords exits;
   /** The containers a StartContainer is starting. */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  private final UnloadableRecords unloadable = new UnloadableRecords();
 
   CriContainers(Channel api, CriImages images, ExitRecords exits) {
     this.api = api;
@@ -576,12 +577,16 @@ final class CriContainers {
     return find(idOrPrefix).map(Container::getId).orElse(idOrPrefix);
   }
 
-  /** Containers passing the filter: an id, a pod id, a state, labels that must all match. */
+  /**
+   * Containers passing the filter: an id, a pod id, a state, labels that must all match; a record
+   * without a readable config is left out ({@link UnloadableRecords}).
+   */
   List<CriContainer> list(ContainerFilter filter) {
     List<Container> candidates = filter.getPodSandboxId().isEmpty()
         ? records.list(CriRecords.kindFilter(CriRecords.CONTAINER)) : of(filter.getPodSandboxId());
     return candidates.stream()
         .filter(r -> filter.getId().isEmpty() || r.getId().equals(filter.getId()))
+        .filter(r -> unloadable.loads(r, ContainerConfig.class))
         .filter(r -> CriRecords.config(r, ContainerConfig.class).getLabelsMap().entrySet()
             .containsAll(filter.getLabelSelectorMap().entrySet()))
         .map(this::of)

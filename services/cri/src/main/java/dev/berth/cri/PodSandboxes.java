@@ -65,6 +65,7 @@ final class PodSandboxes {
    * it first: containerd tells its sandbox's exit once, whatever ended it.
    */
   private final Set<String> stopTold = ConcurrentHashMap.newKeySet();
+  private final UnloadableRecords unloadable = new UnloadableRecords();
 
   /** @param boot this boot of the node, named in the pods made */
   PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers, NodeBoot boot) {
@@ -481,10 +482,14 @@ final class PodSandboxes {
     return find(idOrPrefix).map(Sandbox::id).orElse(idOrPrefix);
   }
 
-  /** Sandboxes passing the filter: an id, a state, labels that must all match. */
+  /**
+   * Sandboxes passing the filter: an id, a state, labels that must all match; a record without a
+   * readable config is left out ({@link UnloadableRecords}).
+   */
   List<Sandbox> list(PodSandboxFilter filter) {
     return records.list(CriRecords.kindFilter(CriRecords.SANDBOX)).stream()
         .filter(r -> filter.getId().isEmpty() || r.getId().equals(filter.getId()))
+        .filter(r -> unloadable.loads(r, PodSandboxConfig.class))
         .map(this::sandboxOf)
         .filter(s -> !filter.hasState() || (filter.getState().getStateValue() == 0) == s.ready())
         .filter(s -> s.config().getLabelsMap().entrySet().containsAll(filter.getLabelSelectorMap().entrySet()))

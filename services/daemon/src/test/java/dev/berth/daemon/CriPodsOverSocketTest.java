@@ -1451,6 +1451,60 @@ class CriPodsOverSocketTest {
     }
   }
 
+  /** A record made outside the CRI in its namespace, as {@code ctr -n k8s.io c create} makes one. */
+  private static void outsideRecord(BerthClient k8s, String id, Map<String, String> labels) {
+    ContainersGrpc.newBlockingStub(k8s.channel()).create(containerd.services.containers.v1.CreateContainerRequest
+        .newBuilder().setContainer(containerd.services.containers.v1.Container.newBuilder().setId(id)
+            .putAllLabels(labels).setRuntime(containerd.services.containers.v1.Container.Runtime.newBuilder()
+                .setName("io.containerd.runc.v2"))
+            .setSpec(com.google.protobuf.Any.newBuilder().setTypeUrl(dev.berth.client.spec.SpecJson.TYPE_URL)
+                .setValue(ByteString.copyFromUtf8("{}")))).build());
+  }
+
+  private static void deleteRecords(List<String> ids) throws Exception {
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      for (String id : ids) {
+        ContainersGrpc.newBlockingStub(k8s.channel()).delete(containerd.services.containers.v1.DeleteContainerRequest
+            .newBuilder().setId(id).build());
+      }
+    }
+  }
+
+  /**
+   * A record labelled as the CRI's without its config (ctr -n k8s.io c create --label
+   * io.berth.cri.kind=sandbox …) is left out of the listings, as containerd's CRI leaves out what
+   * it cannot load, instead of failing them all.
+   */
+  @Test
+  void listingsLeaveOutRecordsTheyCannotLoad() throws Exception {
+    PodSandboxConfig config = pod("beside-unloadable").setLogDirectory(dir.resolve("unloadable-logs").toString())
+        .build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    List<String> outside = new ArrayList<>();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      String c = create(pod, busybox("beside-unloadable", "sleep 60"), config);
+      String fakePod = "fakepod-" + UUID.randomUUID();
+      outsideRecord(k8s, fakePod, Map.of("io.berth.cri.kind", "sandbox"));
+      outside.add(fakePod);
+      String fakeContainer = "fakecontainer-" + UUID.randomUUID();
+      outsideRecord(k8s, fakeContainer, Map.of("io.berth.cri.kind", "container", "io.berth.cri.sandbox-id", pod));
+      outside.add(fakeContainer);
+
+      List<String> pods = cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
+          .map(PodSandbox::getId).toList();
+      assertTrue(pods.contains(pod) && !pods.contains(fakePod), pods.toString());
+      assertEquals(List.of(c), cri.listContainers(ListContainersRequest.newBuilder().setFilter(
+          ContainerFilter.newBuilder().setPodSandboxId(pod)).build()).getContainersList().stream()
+          .map(Container::getId).toList());
+      List<String> containers = cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()
+          .stream().map(Container::getId).toList();
+      assertTrue(containers.contains(c) && !containers.contains(fakeContainer), containers.toString());
+    } finally {
+      deleteRecords(outside);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
   @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");
