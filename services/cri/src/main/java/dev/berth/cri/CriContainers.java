@@ -570,11 +570,13 @@ final class CriContainers {
   }
 
   /**
-   * The CRI container's whole id, {@code idOrPrefix} as given when no CRI container has it (the
-   * caller refuses it in its own words); INVALID_ARGUMENT for a prefix of several.
+   * The CRI container's whole id, for Exec, Attach and ExecSync: NOT_FOUND, in the words of
+   * containerd's, unless a CRI container has this id or unique id prefix (berthctl's containers in
+   * the namespace and pods are not the CRI's to exec in); INVALID_ARGUMENT for a prefix of several.
    */
   String wholeId(String idOrPrefix) {
-    return find(idOrPrefix).map(Container::getId).orElse(idOrPrefix);
+    return find(idOrPrefix).map(Container::getId).orElseThrow(() -> Errors.notFound(
+        "failed to find container \"%s\" in store: not found", idOrPrefix));
   }
 
   /**

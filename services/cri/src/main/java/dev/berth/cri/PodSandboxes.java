@@ -475,11 +475,12 @@ final class PodSandboxes {
   }
 
   /**
-   * The pod's whole id, {@code idOrPrefix} as given when no pod has it (the caller refuses it in
-   * its own words); INVALID_ARGUMENT for a prefix of several.
+   * The pod's whole id: NOT_FOUND, in the words of containerd's streaming calls, unless a pod has
+   * this id or unique id prefix; INVALID_ARGUMENT for a prefix of several.
    */
   String wholeId(String idOrPrefix) {
-    return find(idOrPrefix).map(Sandbox::id).orElse(idOrPrefix);
+    return find(idOrPrefix).map(Sandbox::id).orElseThrow(() -> Errors.notFound(
+        "failed to find sandbox \"%s\" in store: not found", idOrPrefix));
   }
 
   /**

@@ -1505,6 +1505,31 @@ class CriPodsOverSocketTest {
     }
   }
 
+  /**
+   * containerd's CRI knows only the containers it made: berthctl's in its namespace, and pods, are
+   * not found by Exec, ExecSync and Attach (NotFound).
+   */
+  @Test
+  void execAndAttachFindNoContainerMadeOutsideTheCriNorAPod() throws Exception {
+    PodSandboxConfig config = pod("outside-exec").build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    String foreign = "berthctl-" + UUID.randomUUID();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      outsideRecord(k8s, foreign, Map.of());
+      for (String notACriContainer : List.of(foreign, pod)) {
+        assertEquals(Status.Code.NOT_FOUND, code(() -> cri.execSync(ExecSyncRequest.newBuilder()
+            .setContainerId(notACriContainer).addCmd("hostname").build())), notACriContainer);
+        assertEquals(Status.Code.NOT_FOUND, code(() -> cri.exec(runtime.v1.ExecRequest.newBuilder()
+            .setContainerId(notACriContainer).addCmd("hostname").setStdout(true).build())), notACriContainer);
+        assertEquals(Status.Code.NOT_FOUND, code(() -> cri.attach(runtime.v1.AttachRequest.newBuilder()
+            .setContainerId(notACriContainer).setStdout(true).build())), notACriContainer);
+      }
+    } finally {
+      deleteRecords(List.of(foreign));
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
   @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");
