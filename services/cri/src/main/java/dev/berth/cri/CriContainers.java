@@ -533,7 +533,9 @@ final class CriContainers {
         CriRecords.config(record, ContainerConfig.class));
   }
 
-  /** The CRI container with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}). */
+  /**
+   * The CRI container with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}).
+   */
   private Optional<Container> find(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no container id given");
@@ -547,8 +549,9 @@ final class CriContainers {
       }
       throw e;
     }
-    return exact.or(() -> CriRecords.byUniquePrefix(records, CriRecords.CONTAINER, id))
-        .filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)));
+    // another record of this id (berthctl's, a pod's) hides no CRI container whose id it begins
+    return exact.filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)))
+        .or(() -> CriRecords.byUniquePrefix(records, CriRecords.CONTAINER, id));
   }
 
   /** The records of a pod's containers. */

@@ -422,13 +422,16 @@ final class PodSandboxes {
         "an error occurred when try to find sandbox \"%s\": not found", id));
   }
 
-  /** The sandbox with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}). */
+  /**
+   * The sandbox with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}):
+   * another record of this id (berthctl's, a container's) hides no pod whose id it begins.
+   */
   Optional<Sandbox> find(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no pod sandbox id given");
     }
-    return records.find(id).or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id))
-        .filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
+    return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
+        .or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id))
         .map(this::sandboxOf);
   }
 

@@ -1530,6 +1530,32 @@ class CriPodsOverSocketTest {
     }
   }
 
+  /** A record outside the CRI whose id is a prefix of a CRI id hides no CRI container or pod behind it. */
+  @Test
+  void aRecordOutsideTheCriNamedByAPrefixHidesNoCriId() throws Exception {
+    PodSandboxConfig config = pod("outside-prefix").setLogDirectory(dir.resolve("outside-logs").toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    List<String> outside = new ArrayList<>();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      String c = create(pod, busybox("outside-prefix", "sleep 60"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      String prefix = c.substring(0, 13);
+      String podPrefix = pod.substring(0, 13);
+      outsideRecord(k8s, prefix, Map.of());
+      outside.add(prefix);
+      outsideRecord(k8s, podPrefix, Map.of());
+      outside.add(podPrefix);
+      assertEquals(c, status(prefix).getId());
+      assertEquals("hi\n", cri.execSync(ExecSyncRequest.newBuilder().setContainerId(prefix).addAllCmd(
+          List.of("echo", "hi")).build()).getStdout().toStringUtf8());
+      assertEquals(pod, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podPrefix).build())
+          .getStatus().getId());
+    } finally {
+      deleteRecords(outside);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
   @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");
