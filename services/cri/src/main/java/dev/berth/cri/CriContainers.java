@@ -12,6 +12,7 @@ import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
@@ -556,8 +557,8 @@ final class CriContainers {
 
   /** The records of a pod's containers. */
   List<Container> of(String sandboxId) {
-    return records.list(CriRecords.kindFilter(CriRecords.CONTAINER) + ",labels.\"" + CriRecords.SANDBOX_ID + "\"==\""
-        + sandboxId + "\"");
+    return records.list(CriRecords.kindFilter(CriRecords.CONTAINER) + ",labels.\"" + CriRecords.SANDBOX_ID + "\"=="
+        + Filter.quoted(sandboxId));
   }
 
   /**

@@ -1556,6 +1556,15 @@ class CriPodsOverSocketTest {
     }
   }
 
+  /** A pod id filter is matched as given, whatever it holds: no pod has it, so no container (crictl ps --pod 'a"b'). */
+  @Test
+  void aPodIdFilterOfAnyCharactersMatchesNothing() {
+    for (String odd : List.of("a\"b", "a\\", "a,b", "a b")) {
+      assertEquals(List.of(), cri.listContainers(ListContainersRequest.newBuilder().setFilter(
+          ContainerFilter.newBuilder().setPodSandboxId(odd)).build()).getContainersList(), odd);
+    }
+  }
+
   @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");
