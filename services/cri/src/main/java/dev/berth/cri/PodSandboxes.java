@@ -427,12 +427,15 @@ final class PodSandboxes {
    * another record of this id (berthctl's, a container's) hides no pod whose id it begins.
    */
   Optional<Sandbox> find(String id) {
+    return record(id).map(this::sandboxOf);
+  }
+
+  private Optional<Container> record(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no pod sandbox id given");
     }
     return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
-        .or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id))
-        .map(this::sandboxOf);
+        .or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id));
   }
 
   /** Watches the holders of the pods made before this berthd started, as run watches those it starts. */
@@ -482,7 +485,7 @@ final class PodSandboxes {
    * this id or unique id prefix; INVALID_ARGUMENT for a prefix of several.
    */
   String wholeId(String idOrPrefix) {
-    return find(idOrPrefix).map(Sandbox::id).orElseThrow(() -> Errors.notFound(
+    return record(idOrPrefix).map(Container::getId).orElseThrow(() -> Errors.notFound(
         "failed to find sandbox \"%s\" in store: not found", idOrPrefix));
   }
 
