@@ -54,6 +54,14 @@ public final class Filter {
     return new Filter(alternatives, List.copyOf(filters));
   }
 
+  /**
+   * {@code value} as a quoted filter value that {@link #parse} reads back as it is, whatever
+   * quotes, backslashes, commas or spaces it holds: for a value that comes from a user.
+   */
+  public static String quoted(String value) {
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
   /** The filters as given to {@link #parse}, for a client to send on in its request. */
   public List<String> sources() {
     return sources;

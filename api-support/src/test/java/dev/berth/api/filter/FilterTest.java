@@ -42,6 +42,15 @@ class FilterTest {
   }
 
   @Test
+  void aQuotedValueIsReadBackAsItIs() {
+    for (String value : List.of("web", "a\"b", "a\\", "a\\\"", "a,b", "a b", "", "/x/")) {
+      Filter f = Filter.parse(List.of("labels.tier==" + Filter.quoted(value) + ",size==42"));
+      assertTrue(f.matches(path -> Optional.of(path.size() == 2 ? value : "42")), value);
+      assertFalse(f.matches(path -> Optional.of(path.size() == 2 ? value + "x" : "42")), value);
+    }
+  }
+
+  @Test
   void commaMeansAllAndSeveralFiltersMeanAny() {
     assertTrue(matches("digest==sha256:abc,size==42"));
     assertFalse(matches("digest==sha256:abc,size==43"));

@@ -1,13 +1,14 @@
 package dev.berth.cri;
 
+import berth.events.v1.EventHistoryGrpc;
+import berth.events.v1.SubscribeSinceRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import containerd.events.ContainerCreate;
 import containerd.events.ContainerDelete;
 import containerd.events.TaskExit;
 import containerd.events.TaskStart;
 import containerd.services.events.v1.Envelope;
-import containerd.services.events.v1.EventsGrpc;
-import containerd.services.events.v1.SubscribeRequest;
 import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.ProtoTimes;
 import io.grpc.Channel;
@@ -16,6 +17,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
@@ -30,8 +33,8 @@ import runtime.v1.ContainerFilter;
 import runtime.v1.PodSandboxFilter;
 
 /**
- * GetContainerEvents: berthd's events of namespace {@value CriServices#NAMESPACE} (Events API)
- * turned into the CRI's: a CRI container's record created, its task started, its init process
+ * GetContainerEvents: berthd's events of namespace {@value CriServices#NAMESPACE} (Events API,
+ * followed through EventHistory) turned into the CRI's: a CRI container's record created, its task started, its init process
  * exited, its record deleted, each with its pod's status and all its pod's containers' statuses
  * as containerd sends them; and the events of pods themselves as {@link PodSandboxes#whenPodEvent}
  * tells them, but for a pod's DELETED, told when its record's deletion comes: RemovePodSandbox
@@ -53,6 +56,12 @@ final class ContainerEvents {
     this.containers = containers;
   }
 
+  /**
+   * The upstream subscription replays berthd's events from the moment before the CRI's containers
+   * and pods are listed (EventHistory), so that nothing done between the listing and the
+   * subscription being live is missed: a pod listed and removed in between is still told DELETED.
+   * A listing that fails (the tasks group down) fails the call, and leaves nothing behind.
+   */
   void follow(StreamObserver<ContainerEventResponse> responses) {
     ServerCallStreamObserver<ContainerEventResponse> downstream =
         (ServerCallStreamObserver<ContainerEventResponse>) responses;
@@ -65,23 +74,41 @@ final class ContainerEvents {
     // their creation on
     Map<String, String> known = new ConcurrentHashMap<>();
     Set<String> pods = ConcurrentHashMap.newKeySet();
-    Runnable unwatch = sandboxes.whenPodEvent(event -> onWorker(worker, () -> {
-      if (event.getContainerEventType() == ContainerEventType.CONTAINER_CREATED_EVENT) {
-        pods.add(event.getContainerId());
+    Runnable unwatch = sandboxes.whenPodEvent(new PodSandboxes.PodEventListener() {
+      @Override
+      public void made(String id) {
+        onWorker(worker, () -> pods.add(id));
       }
-      send(downstream, event);
-    }));
-    containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.put(c.id(), c.sandboxId()));
-    sandboxes.list(PodSandboxFilter.getDefaultInstance()).forEach(s -> pods.add(s.id()));
-    EventsGrpc.newStub(api).subscribe(SubscribeRequest.newBuilder()
-        .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").build(), new ClientResponseObserver<SubscribeRequest, Envelope>() {
+
+      @Override
+      public void told(ContainerEventResponse event) {
+        onWorker(worker, () -> send(downstream, event));
+      }
+    });
+    AtomicReference<ClientCallStreamObserver<SubscribeSinceRequest>> upstream = new AtomicReference<>();
+    Runnable end = () -> {
+      unwatch.run();
+      Optional.ofNullable(upstream.get()).ifPresent(u -> u.cancel("the CRI client went away", null));
+      worker.shutdownNow();
+    };
+    downstream.setOnCancelHandler(end);
+    Timestamp since = ProtoTimes.toTimestamp(Instant.now());
+    try {
+      containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> known.put(c.id(), c.sandboxId()));
+      sandboxes.list(PodSandboxFilter.getDefaultInstance()).forEach(s -> pods.add(s.id()));
+    } catch (RuntimeException failure) {
+      end.run();
+      throw failure;
+    }
+    EventHistoryGrpc.newStub(api).subscribe(SubscribeSinceRequest.newBuilder()
+        .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").setSince(since).build(),
+        new ClientResponseObserver<SubscribeSinceRequest, Envelope>() {
           @Override
-          public void beforeStart(ClientCallStreamObserver<SubscribeRequest> upstream) {
-            downstream.setOnCancelHandler(() -> {
-              unwatch.run();
-              upstream.cancel("the CRI client went away", null);
-              worker.shutdownNow();
-            });
+          public void beforeStart(ClientCallStreamObserver<SubscribeSinceRequest> call) {
+            upstream.set(call);
+            if (downstream.isCancelled()) {
+              call.cancel("the CRI client went away", null);
+            }
           }
 
           @Override

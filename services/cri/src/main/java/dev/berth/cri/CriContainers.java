@@ -12,6 +12,7 @@ import containerd.services.tasks.v1.DeleteTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import containerd.v1.types.Process;
 import dev.berth.api.InvalidValueException;
+import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.api.labels.ContainerLabels;
@@ -79,6 +80,7 @@ final class CriContainers {
   private final ExitRecords exits;
   /** The containers a StartContainer is starting. */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  private final UnloadableRecords unloadable = new UnloadableRecords();
 
   CriContainers(Channel api, CriImages images, ExitRecords exits) {
     this.api = api;
@@ -532,7 +534,9 @@ final class CriContainers {
         CriRecords.config(record, ContainerConfig.class));
   }
 
-  /** The CRI container with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}). */
+  /**
+   * The CRI container with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}).
+   */
   private Optional<Container> find(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no container id given");
@@ -546,14 +550,15 @@ final class CriContainers {
       }
       throw e;
     }
-    return exact.or(() -> CriRecords.byUniquePrefix(records, CriRecords.CONTAINER, id))
-        .filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)));
+    // another record of this id (berthctl's, a pod's) hides no CRI container whose id it begins
+    return exact.filter(r -> CriRecords.CONTAINER.equals(r.getLabelsMap().get(CriRecords.KIND)))
+        .or(() -> CriRecords.byUniquePrefix(records, CriRecords.CONTAINER, id));
   }
 
   /** The records of a pod's containers. */
   List<Container> of(String sandboxId) {
-    return records.list(CriRecords.kindFilter(CriRecords.CONTAINER) + ",labels.\"" + CriRecords.SANDBOX_ID + "\"==\""
-        + sandboxId + "\"");
+    return records.list(CriRecords.kindFilter(CriRecords.CONTAINER) + ",labels.\"" + CriRecords.SANDBOX_ID + "\"=="
+        + Filter.quoted(sandboxId));
   }
 
   /**
@@ -569,19 +574,25 @@ final class CriContainers {
   }
 
   /**
-   * The CRI container's whole id, {@code idOrPrefix} as given when no CRI container has it (the
-   * caller refuses it in its own words); INVALID_ARGUMENT for a prefix of several.
+   * The CRI container's whole id, for Exec, Attach and ExecSync: NOT_FOUND, in the words of
+   * containerd's, unless a CRI container has this id or unique id prefix (berthctl's containers in
+   * the namespace and pods are not the CRI's to exec in); INVALID_ARGUMENT for a prefix of several.
    */
   String wholeId(String idOrPrefix) {
-    return find(idOrPrefix).map(Container::getId).orElse(idOrPrefix);
+    return find(idOrPrefix).map(Container::getId).orElseThrow(() -> Errors.notFound(
+        "failed to find container \"%s\" in store: not found", idOrPrefix));
   }
 
-  /** Containers passing the filter: an id, a pod id, a state, labels that must all match. */
+  /**
+   * Containers passing the filter: an id, a pod id, a state, labels that must all match; a record
+   * without a readable config is left out ({@link UnloadableRecords}).
+   */
   List<CriContainer> list(ContainerFilter filter) {
     List<Container> candidates = filter.getPodSandboxId().isEmpty()
         ? records.list(CriRecords.kindFilter(CriRecords.CONTAINER)) : of(filter.getPodSandboxId());
     return candidates.stream()
         .filter(r -> filter.getId().isEmpty() || r.getId().equals(filter.getId()))
+        .filter(r -> unloadable.loads(r, ContainerConfig.class))
         .filter(r -> CriRecords.config(r, ContainerConfig.class).getLabelsMap().entrySet()
             .containsAll(filter.getLabelSelectorMap().entrySet()))
         .map(this::of)

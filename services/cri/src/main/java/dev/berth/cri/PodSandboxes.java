@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
@@ -60,12 +59,13 @@ final class PodSandboxes {
   private final CriContainers containers;
   private final ContainerClient records;
   private final NodeBoot boot;
-  private final List<Consumer<ContainerEventResponse>> podEventListeners = new CopyOnWriteArrayList<>();
+  private final List<PodEventListener> podEventListeners = new CopyOnWriteArrayList<>();
   /**
    * The pods whose stop was told, by StopPodSandbox or by their holder's end, whichever claims
    * it first: containerd tells its sandbox's exit once, whatever ended it.
    */
   private final Set<String> stopTold = ConcurrentHashMap.newKeySet();
+  private final UnloadableRecords unloadable = new UnloadableRecords();
 
   /** @param boot this boot of the node, named in the pods made */
   PodSandboxes(Channel api, PodNamespaces namespaces, CriContainers containers, NodeBoot boot) {
@@ -196,6 +196,7 @@ final class PodSandboxes {
       throw e;
     }
     // as containerd's RunPodSandbox once its sandbox container's task has started
+    tellMade(id);
     tell(id, ContainerEventType.CONTAINER_CREATED_EVENT);
     tell(id, ContainerEventType.CONTAINER_STARTED_EVENT);
     return id;
@@ -307,6 +308,18 @@ final class PodSandboxes {
     stopTold.remove(id);
   }
 
+  /** What a GetContainerEvents subscriber hears of pods themselves ({@link #whenPodEvent}). */
+  @FunctionalInterface
+  interface PodEventListener {
+    void told(ContainerEventResponse event);
+
+    /**
+     * Pod {@code id} was made: told before its CREATED, and even when that event cannot be built,
+     * so that the subscriber knows the pod and tells its DELETED when its record goes.
+     */
+    default void made(String id) {}
+  }
+
   /**
    * Tells {@code listener} each event of a pod itself, as containerd's sandbox container's
    * (container id and sandbox id both the pod's): CREATED and STARTED when RunPodSandbox made it,
@@ -315,7 +328,7 @@ final class PodSandboxes {
    * deletion, on the path of its containers' deletions, so that it comes after them. The returned
    * Runnable stops telling it.
    */
-  Runnable whenPodEvent(Consumer<ContainerEventResponse> listener) {
+  Runnable whenPodEvent(PodEventListener listener) {
     podEventListeners.add(listener);
     return () -> podEventListeners.remove(listener);
   }
@@ -373,11 +386,21 @@ final class PodSandboxes {
     }
     // one listener failing (its subscriber going away as it is told) neither keeps the event from
     // the others nor fails the call that told it
-    for (Consumer<ContainerEventResponse> listener : podEventListeners) {
+    for (PodEventListener listener : podEventListeners) {
       try {
-        listener.accept(event);
+        listener.told(event);
       } catch (RuntimeException failure) {
         LOG.warning("cannot tell pod " + id + "'s " + type + " to a GetContainerEvents subscriber: " + failure);
+      }
+    }
+  }
+
+  private void tellMade(String id) {
+    for (PodEventListener listener : podEventListeners) {
+      try {
+        listener.made(id);
+      } catch (RuntimeException failure) {
+        LOG.warning("cannot tell a GetContainerEvents subscriber that pod " + id + " was made: " + failure);
       }
     }
   }
@@ -399,14 +422,20 @@ final class PodSandboxes {
         "an error occurred when try to find sandbox \"%s\": not found", id));
   }
 
-  /** The sandbox with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}). */
+  /**
+   * The sandbox with this id, or whose id alone begins with it ({@link CriRecords#byUniquePrefix}):
+   * another record of this id (berthctl's, a container's) hides no pod whose id it begins.
+   */
   Optional<Sandbox> find(String id) {
+    return record(id).map(this::sandboxOf);
+  }
+
+  private Optional<Container> record(String id) {
     if (id.isEmpty()) {
       throw Errors.invalidArgument("no pod sandbox id given");
     }
-    return records.find(id).or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id))
-        .filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
-        .map(this::sandboxOf);
+    return records.find(id).filter(r -> CriRecords.SANDBOX.equals(r.getLabelsMap().get(CriRecords.KIND)))
+        .or(() -> CriRecords.byUniquePrefix(records, CriRecords.SANDBOX, id));
   }
 
   /** Watches the holders of the pods made before this berthd started, as run watches those it starts. */
@@ -452,17 +481,22 @@ final class PodSandboxes {
   }
 
   /**
-   * The pod's whole id, {@code idOrPrefix} as given when no pod has it (the caller refuses it in
-   * its own words); INVALID_ARGUMENT for a prefix of several.
+   * The pod's whole id: NOT_FOUND, in the words of containerd's streaming calls, unless a pod has
+   * this id or unique id prefix; INVALID_ARGUMENT for a prefix of several.
    */
   String wholeId(String idOrPrefix) {
-    return find(idOrPrefix).map(Sandbox::id).orElse(idOrPrefix);
+    return record(idOrPrefix).map(Container::getId).orElseThrow(() -> Errors.notFound(
+        "failed to find sandbox \"%s\" in store: not found", idOrPrefix));
   }
 
-  /** Sandboxes passing the filter: an id, a state, labels that must all match. */
+  /**
+   * Sandboxes passing the filter: an id, a state, labels that must all match; a record without a
+   * readable config is left out ({@link UnloadableRecords}).
+   */
   List<Sandbox> list(PodSandboxFilter filter) {
     return records.list(CriRecords.kindFilter(CriRecords.SANDBOX)).stream()
         .filter(r -> filter.getId().isEmpty() || r.getId().equals(filter.getId()))
+        .filter(r -> unloadable.loads(r, PodSandboxConfig.class))
         .map(this::sandboxOf)
         .filter(s -> !filter.hasState() || (filter.getState().getStateValue() == 0) == s.ready())
         .filter(s -> s.config().getLabelsMap().entrySet().containsAll(filter.getLabelSelectorMap().entrySet()))

@@ -1451,6 +1451,120 @@ class CriPodsOverSocketTest {
     }
   }
 
+  /** A record made outside the CRI in its namespace, as {@code ctr -n k8s.io c create} makes one. */
+  private static void outsideRecord(BerthClient k8s, String id, Map<String, String> labels) {
+    ContainersGrpc.newBlockingStub(k8s.channel()).create(containerd.services.containers.v1.CreateContainerRequest
+        .newBuilder().setContainer(containerd.services.containers.v1.Container.newBuilder().setId(id)
+            .putAllLabels(labels).setRuntime(containerd.services.containers.v1.Container.Runtime.newBuilder()
+                .setName("io.containerd.runc.v2"))
+            .setSpec(com.google.protobuf.Any.newBuilder().setTypeUrl(dev.berth.client.spec.SpecJson.TYPE_URL)
+                .setValue(ByteString.copyFromUtf8("{}")))).build());
+  }
+
+  private static void deleteRecords(List<String> ids) throws Exception {
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      for (String id : ids) {
+        ContainersGrpc.newBlockingStub(k8s.channel()).delete(containerd.services.containers.v1.DeleteContainerRequest
+            .newBuilder().setId(id).build());
+      }
+    }
+  }
+
+  /**
+   * A record labelled as the CRI's without its config (ctr -n k8s.io c create --label
+   * io.berth.cri.kind=sandbox …) is left out of the listings, as containerd's CRI leaves out what
+   * it cannot load, instead of failing them all.
+   */
+  @Test
+  void listingsLeaveOutRecordsTheyCannotLoad() throws Exception {
+    PodSandboxConfig config = pod("beside-unloadable").setLogDirectory(dir.resolve("unloadable-logs").toString())
+        .build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    List<String> outside = new ArrayList<>();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      String c = create(pod, busybox("beside-unloadable", "sleep 60"), config);
+      String fakePod = "fakepod-" + UUID.randomUUID();
+      outsideRecord(k8s, fakePod, Map.of("io.berth.cri.kind", "sandbox"));
+      outside.add(fakePod);
+      String fakeContainer = "fakecontainer-" + UUID.randomUUID();
+      outsideRecord(k8s, fakeContainer, Map.of("io.berth.cri.kind", "container", "io.berth.cri.sandbox-id", pod));
+      outside.add(fakeContainer);
+
+      List<String> pods = cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
+          .map(PodSandbox::getId).toList();
+      assertTrue(pods.contains(pod) && !pods.contains(fakePod), pods.toString());
+      assertEquals(List.of(c), cri.listContainers(ListContainersRequest.newBuilder().setFilter(
+          ContainerFilter.newBuilder().setPodSandboxId(pod)).build()).getContainersList().stream()
+          .map(Container::getId).toList());
+      List<String> containers = cri.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()
+          .stream().map(Container::getId).toList();
+      assertTrue(containers.contains(c) && !containers.contains(fakeContainer), containers.toString());
+    } finally {
+      deleteRecords(outside);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  /**
+   * containerd's CRI knows only the containers it made: berthctl's in its namespace, and pods, are
+   * not found by Exec, ExecSync and Attach (NotFound).
+   */
+  @Test
+  void execAndAttachFindNoContainerMadeOutsideTheCriNorAPod() throws Exception {
+    PodSandboxConfig config = pod("outside-exec").build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    String foreign = "berthctl-" + UUID.randomUUID();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      outsideRecord(k8s, foreign, Map.of());
+      for (String notACriContainer : List.of(foreign, pod)) {
+        assertEquals(Status.Code.NOT_FOUND, code(() -> cri.execSync(ExecSyncRequest.newBuilder()
+            .setContainerId(notACriContainer).addCmd("hostname").build())), notACriContainer);
+        assertEquals(Status.Code.NOT_FOUND, code(() -> cri.exec(runtime.v1.ExecRequest.newBuilder()
+            .setContainerId(notACriContainer).addCmd("hostname").setStdout(true).build())), notACriContainer);
+        assertEquals(Status.Code.NOT_FOUND, code(() -> cri.attach(runtime.v1.AttachRequest.newBuilder()
+            .setContainerId(notACriContainer).setStdout(true).build())), notACriContainer);
+      }
+    } finally {
+      deleteRecords(List.of(foreign));
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  /** A record outside the CRI whose id is a prefix of a CRI id hides no CRI container or pod behind it. */
+  @Test
+  void aRecordOutsideTheCriNamedByAPrefixHidesNoCriId() throws Exception {
+    PodSandboxConfig config = pod("outside-prefix").setLogDirectory(dir.resolve("outside-logs").toString()).build();
+    String pod = cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    List<String> outside = new ArrayList<>();
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), "k8s.io")) {
+      String c = create(pod, busybox("outside-prefix", "sleep 60"), config);
+      cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build());
+      String prefix = c.substring(0, 13);
+      String podPrefix = pod.substring(0, 13);
+      outsideRecord(k8s, prefix, Map.of());
+      outside.add(prefix);
+      outsideRecord(k8s, podPrefix, Map.of());
+      outside.add(podPrefix);
+      assertEquals(c, status(prefix).getId());
+      assertEquals("hi\n", cri.execSync(ExecSyncRequest.newBuilder().setContainerId(prefix).addAllCmd(
+          List.of("echo", "hi")).build()).getStdout().toStringUtf8());
+      assertEquals(pod, cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podPrefix).build())
+          .getStatus().getId());
+    } finally {
+      deleteRecords(outside);
+      cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    }
+  }
+
+  /** A pod id filter is matched as given, whatever it holds: no pod has it, so no container (crictl ps --pod 'a"b'). */
+  @Test
+  void aPodIdFilterOfAnyCharactersMatchesNothing() {
+    for (String odd : List.of("a\"b", "a\\", "a,b", "a b")) {
+      assertEquals(List.of(), cri.listContainers(ListContainersRequest.newBuilder().setFilter(
+          ContainerFilter.newBuilder().setPodSandboxId(odd)).build()).getContainersList(), odd);
+    }
+  }
+
   @Test
   void aPodsContainersShareItsDevShmAndANodeIpcPodTheNodes() throws Exception {
     Path logs = dir.resolve("shm-logs");

@@ -51,6 +51,7 @@ class CriStreamingTest {
   @TempDir static Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SANDBOX = "cri-stream-sandbox";
+  private static final String CRI_CONTAINER = "io.berth.cri.kind=container";
   private static final int HTTPD_PORT = 18080;
 
   private static ManagedChannel channel;
@@ -61,12 +62,15 @@ class CriStreamingTest {
   static void start() throws Exception {
     Path archive = TestImages.busybox().writeDockerArchive(dir.resolve("busybox.tar"));
     ok("images", "import", archive.toString());
-    ok("run", "-d", TestImages.BUSYBOX_NAME, "idle", "sleep", "1000");
-    ok("run", "-d", TestImages.BUSYBOX_NAME, "ticker", "sh", "-c", "while true; do echo tick; sleep 0.2; done");
-    ok("containers", "create", TestImages.BUSYBOX_NAME, "stopped", "true");
+    // labelled as the CRI's, whose streaming calls reach only its own containers and pods
+    ok("run", "-d", "--label", CRI_CONTAINER, TestImages.BUSYBOX_NAME, "idle", "sleep", "1000");
+    ok("run", "-d", "--label", CRI_CONTAINER, TestImages.BUSYBOX_NAME, "ticker", "sh", "-c",
+        "while true; do echo tick; sleep 0.2; done");
+    ok("containers", "create", "--label", CRI_CONTAINER, TestImages.BUSYBOX_NAME, "stopped", "true");
     // as CRI CreateContainer makes one with stdin and stdin_once (critest's attach spec): a shell reading stdin
-    ok("run", "-d", "--null-io", "--label", ContainerLabels.OPEN_STDIN + "=true",
+    ok("run", "-d", "--null-io", "--label", CRI_CONTAINER, "--label", ContainerLabels.OPEN_STDIN + "=true",
         "--label", ContainerLabels.STDIN_ONCE + "=true", TestImages.BUSYBOX_NAME, "shell", "sh");
+    ok("containers", "create", "--label", "io.berth.cri.kind=sandbox", TestImages.BUSYBOX_NAME, SANDBOX, "true");
     channel = Channels.unix(berthd.socket(ServiceGroups.CRI));
     cri = RuntimeServiceGrpc.newBlockingStub(channel);
 
@@ -103,7 +107,7 @@ class CriStreamingTest {
     } finally {
       front.shutdownNow();
     }
-    for (String id : List.of("idle", "ticker", "stopped", "shell")) {
+    for (String id : List.of("idle", "ticker", "stopped", "shell", SANDBOX)) {
       ctr("task", "kill", "-s", "SIGKILL", id);
       ctr("task", "rm", "-f", id);
       ctr("containers", "rm", id);

@@ -1,0 +1,360 @@
+package dev.berth.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.api.grpc.Channels;
+import dev.berth.client.BerthClient;
+import dev.berth.client.images.ImportOptions;
+import dev.berth.client.testing.TestImages;
+import dev.berth.daemon.TestBerthd;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.Context;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import runtime.v1.ContainerConfig;
+import runtime.v1.ContainerEventResponse;
+import runtime.v1.ContainerEventType;
+import runtime.v1.ContainerMetadata;
+import runtime.v1.CreateContainerRequest;
+import runtime.v1.GetEventsRequest;
+import runtime.v1.ImageSpec;
+import runtime.v1.LinuxPodSandboxConfig;
+import runtime.v1.LinuxSandboxSecurityContext;
+import runtime.v1.NamespaceMode;
+import runtime.v1.NamespaceOption;
+import runtime.v1.PodSandboxConfig;
+import runtime.v1.PodSandboxMetadata;
+import runtime.v1.RemovePodSandboxRequest;
+import runtime.v1.RunPodSandboxRequest;
+import runtime.v1.RuntimeServiceGrpc;
+
+/**
+ * GetContainerEvents as {@link ContainerEvents} serves it over a real berthd's APIs, through a
+ * channel whose calls the test fails, holds or slows down: an upstream listing that fails, a
+ * subscription that becomes live late, an Events stream that lags.
+ */
+class ContainerEventsOverSocketTest {
+  @RegisterExtension
+  static final TestBerthd berthd = new TestBerthd();
+  @TempDir Path state;
+  private ManagedChannel api;
+  private final List<AutoCloseable> cleanUp = new ArrayList<>();
+
+  @BeforeAll
+  static void importBusybox() throws Exception {
+    try (BerthClient k8s = BerthClient.connect(berthd.socket(), CriServices.NAMESPACE)) {
+      k8s.images().importArchive(new ByteArrayInputStream(TestImages.busybox().ociArchive()), ImportOptions.defaults());
+    }
+  }
+
+  @BeforeEach
+  void connect() {
+    api = Channels.unix(berthd.socket());
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    for (int i = cleanUp.size() - 1; i >= 0; i--) {
+      cleanUp.get(i).close();
+    }
+    api.shutdownNow();
+  }
+
+  /** The CRI's RuntimeService over berthd's APIs reached through {@code interceptors}, served in process. */
+  private RuntimeServiceGrpc.RuntimeServiceStub cri(ClientInterceptor... interceptors) throws Exception {
+    CriServices services = CriServices.over(ClientInterceptors.intercept(api, interceptors), state,
+        CriServices.streamingServer(new InetSocketAddress("127.0.0.1", 0), api));
+    String name = "cri-events-" + UUID.randomUUID();
+    InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+    services.services().forEach(builder::addService);
+    Server server = builder.build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    cleanUp.add(services);
+    cleanUp.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    cleanUp.add(channel::shutdownNow);
+    return RuntimeServiceGrpc.newStub(channel);
+  }
+
+  private static RuntimeServiceGrpc.RuntimeServiceBlockingStub blocking(RuntimeServiceGrpc.RuntimeServiceStub cri) {
+    return RuntimeServiceGrpc.newBlockingStub(cri.getChannel());
+  }
+
+  /** Follows GetContainerEvents into {@code events} until the test ends. */
+  private void follow(RuntimeServiceGrpc.RuntimeServiceStub cri, BlockingQueue<Object> events) {
+    Context.CancellableContext following = Context.current().withCancellation();
+    cleanUp.add(() -> following.cancel(null));
+    following.run(() -> cri.getContainerEvents(GetEventsRequest.getDefaultInstance(), new StreamObserver<>() {
+      @Override
+      public void onNext(ContainerEventResponse e) {
+        events.add(e);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        events.add(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    }));
+  }
+
+  /** The first event {@code wanted} selects within 10 s; fails on the stream's error. */
+  private static ContainerEventResponse next(BlockingQueue<Object> events, Predicate<ContainerEventResponse> wanted)
+      throws Exception {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      Object o = events.poll(50, TimeUnit.MILLISECONDS);
+      if (o instanceof Throwable t) {
+        throw new AssertionError("GetContainerEvents failed", t);
+      }
+      if (o instanceof ContainerEventResponse e && wanted.test(e)) {
+        return e;
+      }
+    }
+    throw new AssertionError("not told in 10 s");
+  }
+
+  private static Predicate<ContainerEventResponse> deletedOf(String id) {
+    return e -> e.getContainerId().equals(id) && e.getContainerEventType() == ContainerEventType.CONTAINER_DELETED_EVENT;
+  }
+
+  /** A pod on the node's namespaces, quick to make and remove. */
+  private static PodSandboxConfig pod(String name) {
+    return PodSandboxConfig.newBuilder().setMetadata(PodSandboxMetadata.newBuilder().setName(name)
+        .setNamespace("default").setUid(UUID.randomUUID().toString()))
+        .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+            .setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE)
+                .setIpc(NamespaceMode.NODE).setPid(NamespaceMode.NODE)))).build();
+  }
+
+  private String run(RuntimeServiceGrpc.RuntimeServiceStub cri, PodSandboxConfig config) {
+    String pod = blocking(cri).runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+        .getPodSandboxId();
+    cleanUp.add(() -> blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod)
+        .build()));
+    return pod;
+  }
+
+  /** Fails the calls of a method whose name ends with one of {@code failing}'s, while it holds any. */
+  private static final class Failing implements ClientInterceptor {
+    final Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+      if (failing.stream().noneMatch(method.getFullMethodName()::endsWith)) {
+        return next.newCall(method, options);
+      }
+      return new ClientCall<>() {
+        @Override
+        public void start(Listener<A> listener, Metadata headers) {
+          listener.onClose(Status.UNAVAILABLE.withDescription("failed by the test"), new Metadata());
+        }
+
+        @Override
+        public void request(int n) {}
+
+        @Override
+        public void cancel(String message, Throwable cause) {}
+
+        @Override
+        public void halfClose() {}
+
+        @Override
+        public void sendMessage(Q message) {}
+      };
+    }
+  }
+
+  private static long eventWorkers() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("cri-events")).count();
+  }
+
+  /**
+   * A GetContainerEvents whose listing of containers fails (the tasks group down) fails, and
+   * leaves no listener of pod events and no worker behind: each of the kubelet's retries would
+   * leak one, a thread for ever once a pod's event is told.
+   */
+  @Test
+  void aSubscriptionWhoseListingFailsLeavesNothingBehind() throws Exception {
+    Failing failing = new Failing();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(failing);
+    long workers = eventWorkers();
+    failing.failing.add("Containers/List");
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        () -> blocking(cri).getContainerEvents(GetEventsRequest.getDefaultInstance()).hasNext());
+    assertTrue(refused.getStatus().getCode() != Status.Code.OK, refused.toString());
+    failing.failing.clear();
+
+    // a pod's events, told to every listener left
+    String pod = run(cri, pod("after-a-failed-subscription"));
+    blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    Thread.sleep(200);
+    assertEquals(workers, eventWorkers(), "GetContainerEvents workers left running");
+  }
+
+  /**
+   * A pod removed after GetContainerEvents listed the pods, before its upstream subscription is
+   * live (the test holds its start), is still told DELETED.
+   */
+  @Test
+  void aPodRemovedBeforeTheSubscriptionIsLiveIsToldDeleted() throws Exception {
+    CountDownLatch subscribing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        ClientCall<Q, A> call = next.newCall(method, options);
+        if (!method.getFullMethodName().endsWith("/Subscribe")) {
+          return call;
+        }
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+          @Override
+          public void start(Listener<A> listener, Metadata headers) {
+            subscribing.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.start(listener, headers);
+          }
+        };
+      }
+    });
+    String pod = run(cri, pod("removed-in-the-window"));
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    assertTrue(subscribing.await(10, TimeUnit.SECONDS), "GetContainerEvents never subscribed");
+    blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    release.countDown();
+    next(events, deletedOf(pod));
+  }
+
+  /** A pod whose CREATED could not be built (its network not readable then) is still told DELETED. */
+  @Test
+  void aPodWhoseCreatedEventFailedIsToldDeleted() throws Exception {
+    Failing failing = new Failing();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(failing, new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        if (method.getFullMethodName().endsWith("/Subscribe")) {
+          subscribed.countDown();
+        }
+        return next.newCall(method, options);
+      }
+    });
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    assertTrue(subscribed.await(10, TimeUnit.SECONDS), "GetContainerEvents never subscribed");
+    failing.failing.add("Attachments/Get");
+    String pod;
+    try {
+      pod = run(cri, pod("created-untold"));
+    } finally {
+      failing.failing.clear();
+    }
+    blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    next(events, deletedOf(pod));
+  }
+
+  /**
+   * With berthd's Events stream lagging, a removed pod's DELETED still comes after its
+   * containers': it is told from its record's deletion, on the same stream, not on a path of its
+   * own that would overtake them.
+   */
+  @Test
+  void aRemovedPodsContainersAreToldDeletedBeforeThePodWhateverTheStreamsLag() throws Exception {
+    CountDownLatch subscribed = new CountDownLatch(1);
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        ClientCall<Q, A> call = next.newCall(method, options);
+        if (!method.getFullMethodName().endsWith("/Subscribe")) {
+          return call;
+        }
+        subscribed.countDown();
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+          @Override
+          public void start(Listener<A> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onMessage(A message) {
+                try {
+                  Thread.sleep(300);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                super.onMessage(message);
+              }
+            }, headers);
+          }
+        };
+      }
+    });
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    assertTrue(subscribed.await(10, TimeUnit.SECONDS), "GetContainerEvents never subscribed");
+    PodSandboxConfig config = pod("deleted-in-order").toBuilder().setLogDirectory(state.resolve("logs").toString()).build();
+    String pod = run(cri, config);
+    Set<String> containers = new HashSet<>();
+    for (String name : List.of("first", "second")) {
+      containers.add(blocking(cri).createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod)
+          .setSandboxConfig(config).setConfig(ContainerConfig.newBuilder()
+              .setMetadata(ContainerMetadata.newBuilder().setName(name))
+              .setImage(ImageSpec.newBuilder().setImage("busybox")).addAllCommand(List.of("sleep", "1000"))
+              .setLogPath(name + ".log")).build()).getContainerId());
+    }
+    // the subscriber knows a container from its CREATED on
+    Set<String> created = new HashSet<>();
+    while (!created.equals(containers)) {
+      created.add(next(events, x -> containers.contains(x.getContainerId())
+          && x.getContainerEventType() == ContainerEventType.CONTAINER_CREATED_EVENT).getContainerId());
+    }
+    blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+
+    Set<String> deletedBefore = new HashSet<>();
+    ContainerEventResponse e;
+    while (!(e = next(events, x -> x.getContainerEventType() == ContainerEventType.CONTAINER_DELETED_EVENT))
+        .getContainerId().equals(pod)) {
+      deletedBefore.add(e.getContainerId());
+    }
+    assertEquals(containers, deletedBefore, "the containers' DELETED before the pod's");
+  }
+}
