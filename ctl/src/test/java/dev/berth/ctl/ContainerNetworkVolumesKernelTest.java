@@ -511,6 +511,45 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void withoutIccContainersInTwoSubnetsOfOneNetworkReachNeitherOneAnotherNorTheirOwnSubnetsPeers() throws Exception {
+    String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
+    String fetch = "wget -q -T 2 -O - http://%s:8000/ 2> /dev/null || echo unreached";
+    try {
+      ok("network", "create", "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.218.0.0/24",
+          "--subnet", "10.219.0.0/24", "apart");
+      ok("run", "-d", "--name", "a1", "--network", "apart", "--ip", "10.218.0.2", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "b1", "--network", "apart", "--ip", "10.219.0.2", "busybox", "sh", "-c",
+          "echo served > /tmp/index.html && exec httpd -f -p 8000 -h /tmp");
+      ok("run", "-d", "--name", "b2", "--network", "apart", "--ip", "10.219.0.3", "busybox", "sleep", "1000");
+      String served = "";
+      for (int i = 0; i < 50 && served.isEmpty(); i++) {
+        try {
+          served = berthd.inNetns("curl", "-s", "--max-time", "1", "http://10.219.0.2:8000/");
+        } catch (AssertionError notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertEquals("served\n", served, "the host reaches it, before anyone fails to");
+      assertEquals("reached\n", ok("exec", "a1", "sh", "-c", ping.formatted("10.219.0.1")).out(),
+          "the other subnet's gateway is the host's");
+      assertEquals("unreached\n", ok("exec", "a1", "sh", "-c", ping.formatted("10.219.0.2")).out(),
+          "no ICC across subnets, routed by the host in and out of the same bridge");
+      assertEquals("unreached\n", ok("exec", "a1", "sh", "-c", fetch.formatted("10.219.0.2")).out());
+      assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", ping.formatted("10.219.0.2")).out(),
+          "nor within one subnet");
+      assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", fetch.formatted("10.219.0.2")).out());
+
+      removeContainers();
+      ok("network", "rm", "apart");
+      String rules = berthd.inNetns("nft", "list", "ruleset");
+      assertFalse(rules.contains("no icc on network apart"), "gone with the network: " + rules);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "apart");
+    }
+  }
+
+  @Test
   void aNetworkOfTwoSubnetsGivesTheSecondsAddressesOnceTheFirstIsFullAndRoutesBetweenThemAsDockers()
       throws Exception {
     String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
