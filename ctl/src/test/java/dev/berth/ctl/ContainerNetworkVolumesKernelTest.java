@@ -1060,6 +1060,23 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")
         .out().lines().toList());
     assertEquals(hostDevices, seen);
+    try {
+      // as Docker's daemon: a container on the host's network is on it already, any other cannot join it
+      ok("run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "1000");
+      assertEquals("Error response from daemon: endpoint with name onhost already exists in network host\n",
+          berthd.ctl("network", "connect", "host", "onhost").stderr(), "Docker's daemon's words for a running container");
+      ok("stop", "-t", "0", "onhost");
+      ok("network", "connect", "host", "onhost");
+      assertEquals(List.of("host"),
+          fieldNames(JSON.readTree(ok("inspect", "onhost").stdout()).get(0).get("NetworkSettings").get("Networks")));
+      ok("create", "--name", "onbridge", "busybox", "true");
+      Cli.Result bridged = berthd.ctl("network", "connect", "host", "onbridge");
+      assertEquals(1, bridged.exit(), bridged::toString);
+      assertEquals("Error response from daemon: container cannot be disconnected from host network or connected to "
+          + "host network\n", bridged.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "onhost", "onbridge");
+    }
     // as docker: ports with the host's network are discarded with a warning, with none refused
     Cli.Result discarded = ok("run", "--rm", "--network", "host", "-p", "80:80", "busybox", "true");
     assertEquals("WARNING: Published ports are discarded when using host network mode\n", discarded.stderr());
