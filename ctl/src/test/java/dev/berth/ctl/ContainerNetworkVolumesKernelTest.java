@@ -560,6 +560,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("[{\"Subnet\":\"10.216.0.0/30\",\"Gateway\":\"10.216.0.1\"},"
           + "{\"Subnet\":\"10.217.0.0/24\",\"Gateway\":\"10.217.0.254\"}]\n",
           ok("network", "inspect", "-f", "{{json .IPAM.Config}}", "pools").out(), "each pool as Docker lists it");
+      assertEquals("10.216.0.0/30,10.217.0.0/24 10.216.0.1,10.217.0.254\n",
+          ok("network", "ls", "--format", "{{.Subnet}} {{.Gateway}}", "--filter", "name=^pools$").out(), "every pool's");
+      assertEquals("pools\n", ok("network", "ls", "--format", "{{.Name}}", "subnet==10.217.0.0/24").out(),
+          "the filter takes the second subnet too");
+      assertEquals("pools\n", ok("network", "ls", "--format", "{{.Name}}", "gateway==10.217.0.254").out());
+      assertFalse(ok("network", "ls", "--format", "{{.Name}}", "subnet!=10.217.0.0/24").out().contains("pools"));
       Cli.Result overlap = berthd.ctl("network", "create", "--subnet", "10.217.0.128/25", "other");
       assertEquals(1, overlap.exit(), overlap::toString);
       assertTrue(overlap.stderr().contains("Pool overlaps with other one on this address space"), overlap::toString);

@@ -504,7 +504,7 @@ public final class KernelNetworkManager implements NetworkManager {
 
   @Override
   public synchronized List<NetworkInfo> listNetworks(Filter filter) {
-    return store.networks().stream().filter(n -> filter.matches(n::field)).toList();
+    return store.networks().stream().filter(n -> filter.matches(n.fields())).toList();
   }
 
   @Override

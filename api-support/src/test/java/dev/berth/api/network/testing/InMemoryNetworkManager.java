@@ -145,7 +145,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
 
   @Override
   public synchronized List<NetworkInfo> listNetworks(Filter filter) {
-    return networks.values().stream().filter(n -> filter.matches(n::field)).toList();
+    return networks.values().stream().filter(n -> filter.matches(n.fields())).toList();
   }
 
   @Override
