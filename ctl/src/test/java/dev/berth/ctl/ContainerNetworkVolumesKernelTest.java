@@ -511,6 +511,45 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void withoutIccContainersInTwoSubnetsOfOneNetworkReachNeitherOneAnotherNorTheirOwnSubnetsPeers() throws Exception {
+    String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
+    String fetch = "wget -q -T 2 -O - http://%s:8000/ 2> /dev/null || echo unreached";
+    try {
+      ok("network", "create", "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.218.0.0/24",
+          "--subnet", "10.219.0.0/24", "apart");
+      ok("run", "-d", "--name", "a1", "--network", "apart", "--ip", "10.218.0.2", "busybox", "sleep", "1000");
+      ok("run", "-d", "--name", "b1", "--network", "apart", "--ip", "10.219.0.2", "busybox", "sh", "-c",
+          "echo served > /tmp/index.html && exec httpd -f -p 8000 -h /tmp");
+      ok("run", "-d", "--name", "b2", "--network", "apart", "--ip", "10.219.0.3", "busybox", "sleep", "1000");
+      String served = "";
+      for (int i = 0; i < 50 && served.isEmpty(); i++) {
+        try {
+          served = berthd.inNetns("curl", "-s", "--max-time", "1", "http://10.219.0.2:8000/");
+        } catch (AssertionError notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertEquals("served\n", served, "the host reaches it, before anyone fails to");
+      assertEquals("reached\n", ok("exec", "a1", "sh", "-c", ping.formatted("10.219.0.1")).out(),
+          "the other subnet's gateway is the host's");
+      assertEquals("unreached\n", ok("exec", "a1", "sh", "-c", ping.formatted("10.219.0.2")).out(),
+          "no ICC across subnets, routed by the host in and out of the same bridge");
+      assertEquals("unreached\n", ok("exec", "a1", "sh", "-c", fetch.formatted("10.219.0.2")).out());
+      assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", ping.formatted("10.219.0.2")).out(),
+          "nor within one subnet");
+      assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", fetch.formatted("10.219.0.2")).out());
+
+      removeContainers();
+      ok("network", "rm", "apart");
+      String rules = berthd.inNetns("nft", "list", "ruleset");
+      assertFalse(rules.contains("no icc on network apart"), "gone with the network: " + rules);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "apart");
+    }
+  }
+
+  @Test
   void aNetworkOfTwoSubnetsGivesTheSecondsAddressesOnceTheFirstIsFullAndRoutesBetweenThemAsDockers()
       throws Exception {
     String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
@@ -521,6 +560,12 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("[{\"Subnet\":\"10.216.0.0/30\",\"Gateway\":\"10.216.0.1\"},"
           + "{\"Subnet\":\"10.217.0.0/24\",\"Gateway\":\"10.217.0.254\"}]\n",
           ok("network", "inspect", "-f", "{{json .IPAM.Config}}", "pools").out(), "each pool as Docker lists it");
+      assertEquals("10.216.0.0/30,10.217.0.0/24 10.216.0.1,10.217.0.254\n",
+          ok("network", "ls", "--format", "{{.Subnet}} {{.Gateway}}", "--filter", "name=^pools$").out(), "every pool's");
+      assertEquals("pools\n", ok("network", "ls", "--format", "{{.Name}}", "subnet==10.217.0.0/24").out(),
+          "the filter takes the second subnet too");
+      assertEquals("pools\n", ok("network", "ls", "--format", "{{.Name}}", "gateway==10.217.0.254").out());
+      assertFalse(ok("network", "ls", "--format", "{{.Name}}", "subnet!=10.217.0.0/24").out().contains("pools"));
       Cli.Result overlap = berthd.ctl("network", "create", "--subnet", "10.217.0.128/25", "other");
       assertEquals(1, overlap.exit(), overlap::toString);
       assertTrue(overlap.stderr().contains("Pool overlaps with other one on this address space"), overlap::toString);
@@ -1021,6 +1066,23 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     TreeSet<String> seen = new TreeSet<>(ok("run", "--rm", "--network", "host", "busybox", "ls", "/sys/class/net")
         .out().lines().toList());
     assertEquals(hostDevices, seen);
+    try {
+      // as Docker's daemon: a container on the host's network is on it already, any other cannot join it
+      ok("run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "1000");
+      assertEquals("Error response from daemon: endpoint with name onhost already exists in network host\n",
+          berthd.ctl("network", "connect", "host", "onhost").stderr(), "Docker's daemon's words for a running container");
+      ok("stop", "-t", "0", "onhost");
+      ok("network", "connect", "host", "onhost");
+      assertEquals(List.of("host"),
+          fieldNames(JSON.readTree(ok("inspect", "onhost").stdout()).get(0).get("NetworkSettings").get("Networks")));
+      ok("create", "--name", "onbridge", "busybox", "true");
+      Cli.Result bridged = berthd.ctl("network", "connect", "host", "onbridge");
+      assertEquals(1, bridged.exit(), bridged::toString);
+      assertEquals("Error response from daemon: container cannot be disconnected from host network or connected to "
+          + "host network\n", bridged.stderr());
+    } finally {
+      berthd.ctl("rm", "-f", "onhost", "onbridge");
+    }
     // as docker: ports with the host's network are discarded with a warning, with none refused
     Cli.Result discarded = ok("run", "--rm", "--network", "host", "-p", "80:80", "busybox", "true");
     assertEquals("WARNING: Published ports are discarded when using host network mode\n", discarded.stderr());

@@ -447,6 +447,11 @@ class NetworkCommandsOverUnixSocketTest {
         + "10.1.0.0/25\n", "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.5/25", "n");
     refused("invalid CIDR address: 10.1.0.0/99\n",
         "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.0/99", "n");
+    // a range of the subnet's own addresses alone leaves the gateway none, in Docker's daemon's words
+    String noGateway = "Error response from daemon: failed to allocate gateway (): no available addresses on this pool\n";
+    refused(noGateway, "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.0/32", "n");
+    refused(noGateway, "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.255/32", "n");
+    refused(noGateway, "network", "create", "--ipv6", "--subnet", "fd00:47::/64", "--ip-range", "fd00:47::/128", "n");
     for (String flag : List.of("--config-only", "--ipam-opt=x=y")) {
       Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
       assertEquals(1, r.exit(), r::toString);

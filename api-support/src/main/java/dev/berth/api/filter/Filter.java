@@ -19,18 +19,26 @@ public final class Filter {
   @FunctionalInterface
   public interface Fields {
     Optional<String> get(List<String> path);
+
+    /**
+     * Every value of a field path, for a record that has several (a network's subnets): a selector
+     * matches when one of them does, and {@code !=} when none equals its value.
+     */
+    default List<String> values(List<String> path) {
+      return get(path).stream().toList();
+    }
   }
 
   private enum Op { PRESENT, EQUAL, NOT_EQUAL, MATCHES }
 
   private record Selector(List<String> path, Op op, String value, Pattern regex) {
     boolean matches(Fields fields) {
-      Optional<String> v = fields.get(path);
+      List<String> v = fields.values(path);
       return switch (op) {
-        case PRESENT -> v.isPresent();
-        case EQUAL -> v.isPresent() && v.get().equals(value);
-        case NOT_EQUAL -> v.isEmpty() || !v.get().equals(value);
-        case MATCHES -> v.isPresent() && regex.matcher(v.get()).find();
+        case PRESENT -> !v.isEmpty();
+        case EQUAL -> v.contains(value);
+        case NOT_EQUAL -> !v.contains(value);
+        case MATCHES -> v.stream().anyMatch(one -> regex.matcher(one).find());
       };
     }
   }

@@ -1,5 +1,6 @@
 package dev.berth.api.network;
 
+import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.Optional;
 import java.util.List;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A bridge network as stored; {@code id} is 64 random hex digits, as Docker's network ids.
@@ -101,6 +104,32 @@ public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gatewa
           matches.size());
     }
     return matches.stream().findFirst().orElseThrow(() -> Errors.notFound("network %s not found", nameOrId));
+  }
+
+  /**
+   * The filter fields of {@link #field}, where subnet and gateway hold those of every pool of both
+   * families: {@code subnet==10.2.0.0/24} matches a network whose second {@code --subnet} it is.
+   */
+  public Filter.Fields fields() {
+    return new Filter.Fields() {
+      @Override
+      public Optional<String> get(List<String> path) {
+        return field(path);
+      }
+
+      @Override
+      public List<String> values(List<String> path) {
+        return switch (path.get(0)) {
+          case "subnet" -> addresses(Ipv4Pool::subnet, Ipv6Pool::subnet);
+          case "gateway" -> addresses(Ipv4Pool::gateway, Ipv6Pool::gateway);
+          default -> get(path).stream().toList();
+        };
+      }
+    };
+  }
+
+  private List<String> addresses(Function<Ipv4Pool, Object> of4, Function<Ipv6Pool, Object> of6) {
+    return Stream.concat(pools().stream().map(of4), pools6().stream().map(of6)).map(Object::toString).toList();
   }
 
   /** The value of a filter field (name, id, driver, subnet, gateway, bridge, internal, labels.&lt;key&gt;). */

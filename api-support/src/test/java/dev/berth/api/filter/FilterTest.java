@@ -29,6 +29,26 @@ class FilterTest {
   }
 
   @Test
+  void aFieldOfSeveralValuesMatchesWhenOneDoesAndDiffersWhenNoneEquals() {
+    Filter.Fields network = new Filter.Fields() {
+      @Override
+      public Optional<String> get(List<String> path) {
+        return values(path).stream().findFirst();
+      }
+
+      @Override
+      public List<String> values(List<String> path) {
+        return path.get(0).equals("subnet") ? List.of("10.1.0.0/24", "10.2.0.0/24") : List.of();
+      }
+    };
+    assertTrue(Filter.parse(List.of("subnet==10.2.0.0/24")).matches(network));
+    assertTrue(Filter.parse(List.of("subnet~=^10\\.2\\.")).matches(network));
+    assertFalse(Filter.parse(List.of("subnet!=10.2.0.0/24")).matches(network));
+    assertTrue(Filter.parse(List.of("subnet!=10.3.0.0/24")).matches(network));
+    assertFalse(Filter.parse(List.of("gateway")).matches(network));
+  }
+
+  @Test
   void noFilterMatchesEverything() {
     assertTrue(Filter.parse(List.of()).matches(BLOB));
   }

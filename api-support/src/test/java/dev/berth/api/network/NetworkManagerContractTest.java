@@ -128,6 +128,35 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void everyPoolOfBothFamiliesAndTheAuxiliaryAddressesAreKept() {
+    NetworkInfo n = manager.createNetwork(new NetworkSpec("pools", "", "10.207.0.0/24", "", "", 0, null, false,
+        Map.of(), "10.207.0.128/25", null, true, "fd00:207::/64", "fd00:207::fe", "", Map.of("printer", "10.208.0.9"),
+        List.of(new NetworkSpec.PoolSpec("10.208.0.0/24", "10.208.0.254", ""),
+            new NetworkSpec.PoolSpec("fd00:208::/64", "", "fd00:208::/80"))));
+    assertEquals(List.of(
+        new Ipv4Pool(Subnet.parse("10.207.0.0/24"), Ipv4.parse("gateway", "10.207.0.128"), Subnet.parse("10.207.0.128/25")),
+        new Ipv4Pool(Subnet.parse("10.208.0.0/24"), Ipv4.parse("gateway", "10.208.0.254"), null)), n.pools(),
+        "the range's first address the first pool's gateway, as Docker's allocator takes it");
+    assertTrue(n.ipv6());
+    assertEquals(List.of(
+        new Ipv6Pool(Subnet6.parse("fd00:207::/64"), Ipv6.parse("gateway", "fd00:207::fe"), null),
+        new Ipv6Pool(Subnet6.parse("fd00:208::/64"), Ipv6.parse("gateway", "fd00:208::1"), Subnet6.parse("fd00:208::/80"))),
+        n.pools6(), "the subnet-router anycast address no gateway");
+    assertEquals(Map.of("printer", "10.208.0.9"), n.auxAddresses());
+    assertFalse(n.subnetChosen() || n.subnet6Chosen());
+    assertEquals(n, manager.getNetwork("pools"));
+    assertEquals(List.of(n), manager.listNetworks(Filter.parse(List.of("subnet==10.208.0.0/24"))));
+    assertEquals(List.of(n), manager.listNetworks(Filter.parse(List.of("gateway==fd00:208::1"))));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.createNetwork(network("second", "10.208.0.128/25")));
+    assertCode(Status.Code.FAILED_PRECONDITION, () -> manager.createNetwork(new NetworkSpec("third", "", "", "", "",
+        0, null, false, Map.of(), "", null, true, "fd00:208::/64", "", "", Map.of())));
+    // an IPv6 pool without IPv6
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.createNetwork(new NetworkSpec("fourth", "", "10.209.0.0/24",
+        "", "", 0, null, false, Map.of(), "", null, false, "", "", "", Map.of(),
+        List.of(new NetworkSpec.PoolSpec("fd00:209::/64", "", "")))));
+  }
+
+  @Test
   void aSubnetIsChosenWhenNoneIsGiven() {
     NetworkInfo auto = manager.createNetwork(network("auto", ""));
     assertFalse(auto.subnet().overlaps(manager.getNetwork(DEFAULT).subnet()));

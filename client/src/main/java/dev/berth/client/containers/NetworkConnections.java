@@ -37,6 +37,10 @@ public final class NetworkConnections {
   /** Docker's daemon's words (ErrConflictNoNetwork) for a network joined to {@code none} mode. */
   private static final String CONFLICTS_WITH_NONE =
       "container cannot be connected to multiple networks with one of the networks in private (none) mode";
+  private static final String HOST = "host";
+  /** Docker's daemon's words (ErrConflictHostNetwork) for the host network joined to another mode. */
+  private static final String CONFLICTS_WITH_HOST =
+      "container cannot be disconnected from host network or connected to host network";
 
   private final Channel channel;
   private final ContainerClient containers;
@@ -141,6 +145,10 @@ public final class NetworkConnections {
       connectNone(record, ip, ip6, linkLocalIps, aliases, links);
       return;
     }
+    if (nameOrId.equals(HOST)) {
+      connectHost(record);
+      return;
+    }
     Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
     String network = found.getName();
     Map<String, String> labels = record.getLabelsMap();
@@ -215,6 +223,22 @@ public final class NetworkConnections {
         attachments.detach(DetachRequest.newBuilder().setContainerId(record.getId()).setNetwork(network).build());
       }
       throw e;
+    }
+  }
+
+  /**
+   * {@code network connect host}: the host's network is a mode, which the network service keeps no
+   * record of. As Docker's daemon, a container run with {@code --network host} is on it already
+   * (nothing changes when it is not running), and any other is refused, since the host's network
+   * joins no other.
+   */
+  private void connectHost(Container record) {
+    if (!record.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "").equals(HOST)) {
+      throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_HOST).asRuntimeException();
+    }
+    if (ContainerState.of(channel, record).running()) {
+      throw Status.ALREADY_EXISTS.withDescription("endpoint with name " + ContainerState.name(record)
+          + " already exists in network " + HOST).asRuntimeException();
     }
   }
 

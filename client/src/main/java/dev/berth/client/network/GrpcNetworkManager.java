@@ -3,6 +3,7 @@ package dev.berth.client.network;
 import static dev.berth.client.RemoteCalls.call;
 import static dev.berth.client.RemoteCalls.run;
 
+import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
 import berth.network.v1.AttachmentStatsRequest;
 import berth.network.v1.AttachmentsGrpc;
@@ -53,7 +54,14 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setMtu(spec.mtu())
         .setInternal(spec.internal())
         .putAllLabels(spec.labels())
-        .setIpRange(spec.ipRange());
+        .setIpRange(spec.ipRange())
+        .setEnableIpv6(spec.ipv6())
+        .setIpv6Subnet(spec.subnet6())
+        .setIpv6Gateway(spec.gateway6())
+        .setIpv6IpRange(spec.ipRange6())
+        .putAllAuxAddresses(spec.auxAddresses())
+        .addAllMorePools(spec.morePools().stream().map(p -> AddressPool.newBuilder().setSubnet(p.subnet())
+            .setGateway(p.gateway()).setIpRange(p.ipRange()).build()).toList());
     if (spec.masquerade() != null) {
       n.setIpMasquerade(spec.masquerade());
     }

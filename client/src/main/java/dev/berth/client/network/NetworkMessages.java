@@ -12,11 +12,14 @@ import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv4Pool;
+import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
 import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -31,16 +34,26 @@ final class NetworkMessages {
 
   private NetworkMessages() {}
 
+  /** The network the server describes, every field of it: both families' pools and the auxiliary addresses. */
   static NetworkInfo network(Network n) {
+    boolean ipv6 = n.getEnableIpv6();
     return new NetworkInfo(n.getName(), n.getDriver(), Subnet.parse(n.getSubnet()),
         Ipv4.parse("gateway", n.getGateway()), n.getBridge(), n.getMtu(), n.getIpMasquerade(), n.getInternal(),
         n.getLabelsMap(), ProtoTimes.toInstant(n.getCreatedAt()), n.getIsDefault(), n.getId(),
-        n.getIpRange().isEmpty() ? null : Subnet.parseStored(n.getIpRange()), !n.hasIcc() || n.getIcc(), null, null,
-        false, false, null, Map.of(), n.getMorePoolsList().stream()
+        n.getIpRange().isEmpty() ? null : Subnet.parseStored(n.getIpRange()), !n.hasIcc() || n.getIcc(),
+        ipv6 ? Subnet6.parseStored(n.getIpv6Subnet()) : null, ipv6 ? Ipv6.parse("gateway", n.getIpv6Gateway()) : null,
+        n.getSubnetChosen(), n.getIpv6SubnetChosen(),
+        n.getIpv6IpRange().isEmpty() ? null : Subnet6.parseStored(n.getIpv6IpRange()), n.getAuxAddressesMap(),
+        n.getMorePoolsList().stream()
             .filter(p -> !p.getSubnet().contains(":"))
             .map(p -> new Ipv4Pool(Subnet.parseStored(p.getSubnet()), Ipv4.parse("gateway", p.getGateway()),
                 p.getIpRange().isEmpty() ? null : Subnet.parseStored(p.getIpRange())))
-            .toList(), List.of());
+            .toList(),
+        n.getMorePoolsList().stream()
+            .filter(p -> p.getSubnet().contains(":"))
+            .map(p -> new Ipv6Pool(Subnet6.parseStored(p.getSubnet()), Ipv6.parse("gateway", p.getGateway()),
+                p.getIpRange().isEmpty() ? null : Subnet6.parseStored(p.getIpRange())))
+            .toList());
   }
 
   static berth.network.v1.PortMapping port(PortMapping p) {

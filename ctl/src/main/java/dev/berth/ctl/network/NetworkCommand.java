@@ -90,7 +90,8 @@ public final class NetworkCommand extends GroupCommand {
           + "all keys must)") List<String> dockerFilters,
       @Mixin TemplateFormatOption format,
       @Parameters(paramLabel = "FILTER", arity = "0..*",
-          description = "containerd filter on name, driver, subnet, gateway, bridge, internal, labels.<key>")
+          description = "containerd filter on name, driver, subnet, gateway (any of the network's), bridge, internal, "
+          + "labels.<key>")
       List<String> filters) {
     List<String> given = dockerFilters == null ? List.of() : dockerFilters;
     List<Network> networks;
@@ -146,8 +147,10 @@ public final class NetworkCommand extends GroupCommand {
     row.put("Internal", Boolean.toString(n.getInternal()));
     row.put("Labels", Output.labels(n.getLabelsMap()));
     row.put("CreatedAt", Durations.goString(ProtoTimes.toInstant(n.getCreatedAt())));
-    row.put("Subnet", n.getSubnet());
-    row.put("Gateway", n.getGateway());
+    // every IPv4 pool's (--subnet given several times), as IPAM.Config lists them
+    List<AddressPool> pools4 = ipv4Pools(n);
+    row.put("Subnet", pools4.stream().map(AddressPool::getSubnet).collect(Collectors.joining(",")));
+    row.put("Gateway", pools4.stream().map(AddressPool::getGateway).collect(Collectors.joining(",")));
     row.put("Bridge", n.getBridge());
     return row;
   }
@@ -353,15 +356,21 @@ public final class NetworkCommand extends GroupCommand {
     return names;
   }
 
+  /** The network's IPv4 pools, the first first. */
+  private static List<AddressPool> ipv4Pools(Network n) {
+    List<AddressPool> pools = new ArrayList<>();
+    pools.add(AddressPool.newBuilder().setSubnet(n.getSubnet()).setIpRange(n.getIpRange()).setGateway(n.getGateway())
+        .build());
+    n.getMorePoolsList().stream().filter(p -> !p.getSubnet().contains(":")).forEach(pools::add);
+    return pools;
+  }
+
   /**
    * Docker's IPAM.Config: an entry per pool, the IPv4 ones then the IPv6 ones, as Docker's daemon
    * lists them, each the first of its family first.
    */
   private static List<Map<String, Object>> ipamConfigs(Network n) {
-    List<AddressPool> pools = new ArrayList<>();
-    pools.add(AddressPool.newBuilder().setSubnet(n.getSubnet()).setIpRange(n.getIpRange()).setGateway(n.getGateway())
-        .build());
-    n.getMorePoolsList().stream().filter(p -> !p.getSubnet().contains(":")).forEach(pools::add);
+    List<AddressPool> pools = ipv4Pools(n);
     if (n.getEnableIpv6()) {
       pools.add(AddressPool.newBuilder().setSubnet(n.getIpv6Subnet()).setIpRange(n.getIpv6IpRange())
           .setGateway(n.getIpv6Gateway()).build());

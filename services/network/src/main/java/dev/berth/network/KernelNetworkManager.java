@@ -416,6 +416,9 @@ public final class KernelNetworkManager implements NetworkManager {
     // as Docker's allocator: the first free address of the range (of the subnet without one)
     Ipv4 address = gateway.isEmpty() ? AddressAllocator.first(subnet, range == null ? subnet : range)
         : Ipv4.parse("gateway", gateway);
+    if (gateway.isEmpty() && range != null && !(range.contains(address) && subnet.isHost(address))) {
+      throw noAddressForTheGateway();
+    }
     if (!subnet.isHost(address)) {
       throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", address, subnet);
     }
@@ -427,12 +430,24 @@ public final class KernelNetworkManager implements NetworkManager {
     Subnet6 range = IpRanges.parse6(ipRange, subnet);
     Ipv6 address = gateway.isEmpty() ? AddressAllocator.first6(subnet, range == null ? subnet : range)
         : Ipv6.parse("gateway", gateway);
+    if (gateway.isEmpty() && range != null && !range.contains(address)) {
+      throw noAddressForTheGateway();
+    }
     if (!subnet.isHost(address)) {
       // Docker's daemon's words
       throw Errors.invalidArgument("invalid network config:\ninvalid gateway %s: parent subnet %s doesn't contain "
           + "this address", address, subnet);
     }
     return new Ipv6Pool(subnet, address, range);
+  }
+
+  /**
+   * A range whose only addresses are the subnet's own (its network or broadcast address, a /32 or
+   * /128 of them) leaves the gateway none, which Docker's daemon refuses in these words rather than
+   * take one outside the range.
+   */
+  private static RuntimeException noAddressForTheGateway() {
+    return Errors.invalidArgument("failed to allocate gateway (): no available addresses on this pool");
   }
 
   private static void refuseOverlap(boolean overlaps, Object subnet, Object theirs, String network) {
@@ -489,7 +504,7 @@ public final class KernelNetworkManager implements NetworkManager {
 
   @Override
   public synchronized List<NetworkInfo> listNetworks(Filter filter) {
-    return store.networks().stream().filter(n -> filter.matches(n::field)).toList();
+    return store.networks().stream().filter(n -> filter.matches(n.fields())).toList();
   }
 
   @Override

@@ -10,6 +10,9 @@ import dev.berth.api.network.GatewayElection;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.Ipv4Pool;
+import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
@@ -18,6 +21,7 @@ import dev.berth.api.network.NetworkStats;
 import dev.berth.api.network.NetworkSpec;
 import dev.berth.api.network.PortMapping;
 import dev.berth.api.network.Subnet;
+import dev.berth.api.network.Subnet6;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -89,28 +95,39 @@ public final class InMemoryNetworkManager implements NetworkManager {
     if (mtu < 68 || mtu > 65535) {
       throw Errors.invalidArgument("MTU %d is out of range 68-65535", spec.mtu());
     }
-    Subnet subnet = spec.subnet().isEmpty() ? freeSubnet() : Subnet.parse(spec.subnet());
-    for (NetworkInfo other : networks.values()) {
-      if (other.subnet().overlaps(subnet)) {
-        throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
-            + "(subnet %s overlaps subnet %s of network %s)", subnet, other.subnet(),
-            other.name());
+    List<Ipv4Pool> pools = new ArrayList<>();
+    pools.add(pool(spec.subnet().isEmpty() ? freeSubnet() : Subnet.parse(spec.subnet()), spec.gateway(),
+        spec.ipRange()));
+    List<Ipv6Pool> pools6 = new ArrayList<>();
+    if (spec.ipv6()) {
+      pools6.add(pool6(spec.subnet6().isEmpty() ? freeSubnet6() : Subnet6.parse(spec.subnet6()), spec.gateway6(),
+          spec.ipRange6()));
+    }
+    for (NetworkSpec.PoolSpec p : spec.morePools()) {
+      if (!p.subnet().contains(":")) {
+        pools.add(pool(Subnet.parse(p.subnet()), p.gateway(), p.ipRange()));
+      } else if (spec.ipv6()) {
+        pools6.add(pool6(Subnet6.parse(p.subnet()), p.gateway(), p.ipRange()));
+      } else {
+        throw Errors.invalidArgument("an IPv6 subnet, range or gateway needs IPv6 enabled on the network (--ipv6)");
       }
     }
-    Subnet ipRange = null;
-    if (!spec.ipRange().isEmpty()) {
-      ipRange = Subnet.parse(spec.ipRange());
-      if (ipRange.prefix() < subnet.prefix() || !subnet.contains(ipRange.network())) {
-        throw Errors.invalidArgument("IP range %s is not inside subnet %s", ipRange, subnet);
+    refuseOverlaps(pools.stream().map(Ipv4Pool::subnet).toList(), Subnet::overlaps, NetworkInfo::pools,
+        Ipv4Pool::subnet);
+    refuseOverlaps(pools6.stream().map(Ipv6Pool::subnet).toList(), Subnet6::overlaps, NetworkInfo::pools6,
+        Ipv6Pool::subnet);
+    for (Map.Entry<String, String> aux : spec.auxAddresses().entrySet()) {
+      String a = aux.getValue();
+      boolean inAPool = a.contains(":")
+          ? pools6.stream().anyMatch(p -> p.subnet().contains(Ipv6.parse("auxiliary address", a)))
+          : pools.stream().anyMatch(p -> p.subnet().contains(Ipv4.parse("auxiliary address", a)));
+      if (!inAPool) {
+        throw Errors.invalidArgument("auxiliary address %s=%s is not an address of the network's subnets",
+            aux.getKey(), a);
       }
     }
-    // as the kernel manager, after Docker's allocator: the range's first host address
-    Ipv4 gateway = !spec.gateway().isEmpty() ? Ipv4.parse("gateway", spec.gateway())
-        : ipRange != null && ipRange.network().compareTo(subnet.firstHost()) > 0 ? ipRange.network()
-        : subnet.firstHost();
-    if (!subnet.isHost(gateway)) {
-      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
-    }
+    Ipv4Pool first = pools.get(0);
+    Ipv6Pool first6 = pools6.isEmpty() ? null : pools6.get(0);
     String id = NetworkInfo.newId();
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : checked(DEVICE, "bridge name", spec.bridge());
     for (NetworkInfo other : networks.values()) {
@@ -118,19 +135,93 @@ public final class InMemoryNetworkManager implements NetworkManager {
         throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
       }
     }
-    NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, subnet, gateway, bridge, mtu,
-        spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()), Instant.now(),
-        false, id, ipRange, spec.icc() == null || spec.icc(), null, null, spec.subnet().isEmpty(), false, null, Map.of(),
-        List.of(), List.of());
+    NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, first.subnet(), first.gateway(), bridge,
+        mtu, spec.masquerade() == null || spec.masquerade(), spec.internal(), Map.copyOf(spec.labels()),
+        Instant.now(), false, id, first.ipRange(), spec.icc() == null || spec.icc(),
+        first6 == null ? null : first6.subnet(), first6 == null ? null : first6.gateway(), spec.subnet().isEmpty(),
+        spec.ipv6() && spec.subnet6().isEmpty(), first6 == null ? null : first6.ipRange(),
+        Map.copyOf(spec.auxAddresses()), pools.subList(1, pools.size()),
+        pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()));
     add(network);
     return network;
+  }
+
+  /** A pool as the kernel manager makes one: its range in the subnet, its gateway the range's first host unless given. */
+  private static Ipv4Pool pool(Subnet subnet, String gatewayAsked, String ipRangeAsked) {
+    Subnet ipRange = null;
+    if (!ipRangeAsked.isEmpty()) {
+      ipRange = Subnet.parse(ipRangeAsked);
+      if (ipRange.prefix() < subnet.prefix() || !subnet.contains(ipRange.network())) {
+        throw Errors.invalidArgument("IP range %s is not inside subnet %s", ipRange, subnet);
+      }
+    }
+    // as the kernel manager, after Docker's allocator: the range's first host address
+    Ipv4 gateway = !gatewayAsked.isEmpty() ? Ipv4.parse("gateway", gatewayAsked)
+        : ipRange != null && ipRange.network().compareTo(subnet.firstHost()) > 0 ? ipRange.network()
+        : subnet.firstHost();
+    if (!subnet.isHost(gateway)) {
+      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
+    }
+    return new Ipv4Pool(subnet, gateway, ipRange);
+  }
+
+  /** {@link #pool} for IPv6, whose subnet's first address is no host's. */
+  private static Ipv6Pool pool6(Subnet6 subnet, String gatewayAsked, String ipRangeAsked) {
+    Subnet6 ipRange = null;
+    if (!ipRangeAsked.isEmpty()) {
+      ipRange = Subnet6.parse(ipRangeAsked);
+      if (ipRange.prefix() < subnet.prefix() || !subnet.contains(ipRange.network())) {
+        throw Errors.invalidArgument("IP range %s is not inside subnet %s", ipRange, subnet);
+      }
+    }
+    Ipv6 gateway = !gatewayAsked.isEmpty() ? Ipv6.parse("gateway", gatewayAsked)
+        : ipRange != null && ipRange.network().compareTo(subnet.firstHost()) > 0 ? ipRange.network()
+        : subnet.firstHost();
+    if (!subnet.isHost(gateway)) {
+      throw Errors.invalidArgument("gateway %s is not a host address of subnet %s", gateway, subnet);
+    }
+    return new Ipv6Pool(subnet, gateway, ipRange);
+  }
+
+  /** FAILED_PRECONDITION, in the kernel manager's words, for subnets overlapping one another or another network's. */
+  private <S, P> void refuseOverlaps(List<S> subnets, BiPredicate<S, S> overlap,
+      Function<NetworkInfo, List<P>> poolsOf, Function<P, S> subnetOf) {
+    for (int i = 0; i < subnets.size(); i++) {
+      S mine = subnets.get(i);
+      for (S earlier : subnets.subList(0, i)) {
+        refuseOverlap(overlap.test(mine, earlier), mine, earlier, "being created");
+      }
+      for (NetworkInfo other : networks.values()) {
+        for (P theirs : poolsOf.apply(other)) {
+          refuseOverlap(overlap.test(mine, subnetOf.apply(theirs)), mine, subnetOf.apply(theirs), other.name());
+        }
+      }
+    }
+  }
+
+  private static void refuseOverlap(boolean overlaps, Object subnet, Object theirs, String network) {
+    if (overlaps) {
+      throw Errors.failedPrecondition("invalid pool request: Pool overlaps with other one on this address space "
+          + "(subnet %s overlaps subnet %s of network %s)", subnet, theirs, network);
+    }
+  }
+
+  /** A unique local /64 no other network has. */
+  private Subnet6 freeSubnet6() {
+    for (int b = 1; b <= 0xffff; b++) {
+      Subnet6 candidate = Subnet6.parse(String.format("fd42:%x::/64", b));
+      if (networks.values().stream().flatMap(n -> n.pools6().stream()).noneMatch(p -> p.subnet().overlaps(candidate))) {
+        return candidate;
+      }
+    }
+    throw Errors.resourceExhausted("no free IPv6 subnet left; give one explicitly");
   }
 
   /** The kernel manager's candidates, 10.88.0.0/16 to 10.127.0.0/16; no host routes to avoid here. */
   private Subnet freeSubnet() {
     for (int b = 88; b <= 127; b++) {
       Subnet candidate = new Subnet(new Ipv4((10 << 24) | (b << 16)), 16);
-      if (networks.values().stream().noneMatch(n -> n.subnet().overlaps(candidate))) {
+      if (networks.values().stream().flatMap(n -> n.pools().stream()).noneMatch(p -> p.subnet().overlaps(candidate))) {
         return candidate;
       }
     }
@@ -145,7 +236,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
 
   @Override
   public synchronized List<NetworkInfo> listNetworks(Filter filter) {
-    return networks.values().stream().filter(n -> filter.matches(n::field)).toList();
+    return networks.values().stream().filter(n -> filter.matches(n.fields())).toList();
   }
 
   @Override

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * networks; an internal network forwards nothing off its bridge. A network without
  * inter-container communication (ICC) has its bridge forward nothing between its ports, in table
  * {@code bridge berth}: frames between containers on one bridge never reach the {@code ip}
- * family's hooks. That table is only touched while such a network exists, so hosts without
+ * family's hooks; and, for packets the host routes between two subnets of such a network, in
+ * and out of the same bridge, in the forward chains of both families. That table is only touched while such a network exists, so hosts without
  * nftables' bridge family are not asked for it otherwise. Table {@code ip6 berth} holds rules while
  * a network with IPv6 exists: the ports published on IPv6, masquerade of its IPv6 subnet, and the
  * same forward rules (by interface) as the {@code ip} table's, which IPv6 packets never pass
@@ -113,16 +114,23 @@ public final class NatRules {
 
   /**
    * What leaves or enters the bridges by interface, for both families: an internal network's
-   * traffic stays on its bridge, and Docker's isolation, containers reach peers on their own
-   * network and the outside, never a container on another of Berth's networks.
+   * traffic stays on its bridge, a network without ICC routes nothing back into its own bridge,
+   * and Docker's isolation, containers reach peers on their own network and the outside, never a
+   * container on another of Berth's networks.
    */
   private static List<String> forwardRules(List<NetworkInfo> inUse) {
     List<String> forward = new ArrayList<>();
     for (NetworkInfo network : inUse) {
+      String bridge = quote(network.bridge());
       if (network.internal()) {
-        String bridge = quote(network.bridge());
         forward.add("iifname " + bridge + " oifname != " + bridge + " drop");
         forward.add("oifname " + bridge + " iifname != " + bridge + " drop");
+      }
+      if (!network.icc()) {
+        // Between two subnets of one network the host routes: in and out of the same bridge,
+        // where table bridge berth never sees it (Docker's -i BR -o BR -j DROP)
+        forward.add("iifname " + bridge + " oifname " + bridge + " drop comment "
+            + quote("no icc on network " + network.name()));
       }
     }
     for (NetworkInfo network : inUse) {

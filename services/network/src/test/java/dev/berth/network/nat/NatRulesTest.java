@@ -1,6 +1,7 @@
 package dev.berth.network.nat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.network.AttachmentInfo;
@@ -54,6 +55,9 @@ class NatRulesTest {
     assertTrue(batch.startsWith("table bridge berth {}\ndelete table bridge berth\ntable bridge berth {\n"), batch);
     assertTrue(batch.contains("\t\tiifname { \"vb0\" } drop comment \"no icc on network lonely\"\n"), batch);
     assertTrue(batch.contains("masquerade comment \"network lonely\""), "still reaches the outside: " + batch);
+    assertTrue(batch.contains("\t\tiifname \"br-lonely\" oifname \"br-lonely\" drop comment \"no icc on network lonely\"\n"),
+        "nothing routed between its subnets either: " + batch);
+    assertFalse(batch.contains("iifname \"berth0\" oifname \"berth0\""), "a network with ICC routes: " + batch);
     assertEquals("table bridge berth {}\ndelete table bridge berth\ntable ip6 berth {}\ndelete table ip6 berth\n"
         + "table ip berth {}\ndelete table ip berth\n",
         NatRules.render(List.of(BRIDGE, lonely), List.of()));
