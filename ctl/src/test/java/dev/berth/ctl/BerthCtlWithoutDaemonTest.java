@@ -91,7 +91,7 @@ class BerthCtlWithoutDaemonTest {
           {"a:b:c", "invalid reference format"},
           {"x@sha256:short", "invalid reference format"},
           {"x/Upper:1", "invalid reference format: repository name (x/Upper) must be lowercase"},
-          {"", "repository name must have at least one component"}}) {
+          {"", "invalid reference format"}}) {
         Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), command, bad[0]);
         assertEquals(1, r.exit(), r::toString);
         // the parser's error alone, as Docker's CLI returns it, and nothing on stdout
@@ -99,6 +99,15 @@ class BerthCtlWithoutDaemonTest {
         assertEquals("", r.out(), command + " " + bad[0]);
       }
     }
+  }
+
+  @Test
+  void tagRefusesAnEmptyTargetInDockersWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "tag", "busybox", "");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("Error parsing reference: \"\" is not a valid repository/tag: invalid reference format\n",
+        r.stderr());
   }
 
   @Test

@@ -6,20 +6,16 @@ import dev.berth.ctl.CommandFailure;
 /**
  * Docker's CLI's words for an image name its reference parser refuses: pull and push parse the
  * argument before asking the daemon and print the parser's error alone, tag wraps it. The parser
- * names one reason in its own words (an upper-case repository); every other is "invalid reference
- * format".
+ * names one reason in its own words (an upper-case repository); every other, an empty name too (the
+ * parser reads {@code ""} as {@code docker.io/library/}), is "invalid reference format".
  */
 final class ReferenceFormat {
   static final String INVALID = "invalid reference format";
-  private static final String EMPTY = "repository name must have at least one component";
 
   private ReferenceFormat() {}
 
   /** Docker's parser's reason for what {@link ImageNames#normalize} refused in {@code e}. */
-  static String reason(String reference, IllegalArgumentException e) {
-    if (reference.isEmpty()) {
-      return EMPTY;
-    }
+  static String reason(IllegalArgumentException e) {
     return e.getMessage().startsWith(INVALID) ? e.getMessage() : INVALID;
   }
 
@@ -28,7 +24,7 @@ final class ReferenceFormat {
     try {
       return ImageNames.normalize(reference);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailure(reason(reference, e), e);
+      throw new CommandFailure(reason(e), e);
     }
   }
 }
