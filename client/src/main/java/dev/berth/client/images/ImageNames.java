@@ -153,6 +153,17 @@ public final class ImageNames {
     return name;
   }
 
+  /**
+   * The tag written in {@code reference}, also beside a digest ({@code app:1@sha256:…} has
+   * {@code 1}), which {@link #normalize} leaves out; null where none is written.
+   */
+  public static String writtenTag(String reference) {
+    int at = reference.indexOf('@');
+    String name = at >= 0 ? reference.substring(0, at) : reference;
+    int colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.substring(colon + 1) : null;
+  }
+
   private static int endOfRepository(String name) {
     int at = name.indexOf('@');
     if (at >= 0) {
