@@ -319,6 +319,23 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void logoutOfDockerHubByItsOtherNamesForgetsWhatLoginKeptAsDockerIo() throws IOException {
+    Path config = Files.createDirectory(dir.resolve("hub-names"));
+    for (String[] named : new String[][] {
+        {"https://index.docker.io/v1/", "index.docker.io"}, {"index.docker.io", "index.docker.io"},
+        {"registry-1.docker.io/", "registry-1.docker.io"}}) {
+      // login keeps Docker Hub's credentials under docker.io, whichever of its names it was given
+      Files.writeString(config.resolve("config.json"), "{\"auths\": {\"docker.io\": {\"auth\": \"dTpw\"},"
+          + " \"registry.test\": {\"auth\": \"dTpw\"}}}");
+      Cli.Result r = Cli.run(Map.of(), "--config", config.toString(), "logout", named[0]);
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals("Removing login credentials for " + named[1] + "\n", r.out(), named[0]);
+      assertEquals("{\"auths\":{\"registry.test\":{\"auth\":\"dTpw\"}}}",
+          Files.readString(config.resolve("config.json")).replaceAll("\\s", ""), named[0]);
+    }
+  }
+
+  @Test
   void missingInputFileIsOneLine() throws IOException {
     Path socket = Files.createFile(dir.resolve("x.sock"));
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ingest", "ref",
