@@ -91,7 +91,8 @@ class BerthCtlWithoutDaemonTest {
           {"a:b:c", "invalid reference format"},
           {"x@sha256:short", "invalid reference format"},
           {"x/Upper:1", "invalid reference format: repository name (x/Upper) must be lowercase"},
-          {"", "invalid reference format"}}) {
+          {"", "invalid reference format"},
+          {"x/" + "a".repeat(254), "repository name must not be more than 255 characters"}}) {
         Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), command, bad[0]);
         assertEquals(1, r.exit(), r::toString);
         // the parser's error alone, as Docker's CLI returns it, and nothing on stdout

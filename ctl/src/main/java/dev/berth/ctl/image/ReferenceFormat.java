@@ -6,8 +6,9 @@ import dev.berth.ctl.CommandFailure;
 /**
  * Docker's CLI's words for an image name its reference parser refuses: pull and push parse the
  * argument before asking the daemon and print the parser's error alone, tag wraps it. The parser
- * names one reason in its own words (an upper-case repository); every other, an empty name too (the
- * parser reads {@code ""} as {@code docker.io/library/}), is "invalid reference format".
+ * names two reasons in its own words (an upper-case repository, a path over 255 characters); every
+ * other, an empty name too (the parser reads {@code ""} as {@code docker.io/library/}), is "invalid
+ * reference format".
  */
 final class ReferenceFormat {
   static final String INVALID = "invalid reference format";
@@ -16,7 +17,8 @@ final class ReferenceFormat {
 
   /** Docker's parser's reason for what {@link ImageNames#normalize} refused in {@code e}. */
   static String reason(IllegalArgumentException e) {
-    return e.getMessage().startsWith(INVALID) ? e.getMessage() : INVALID;
+    String message = e.getMessage();
+    return message.startsWith(INVALID) || message.equals(ImageNames.NAME_TOO_LONG) ? message : INVALID;
   }
 
   /** {@code reference} in full, or a failure in Docker's parser's words. */
