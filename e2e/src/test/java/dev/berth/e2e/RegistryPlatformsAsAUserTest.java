@@ -94,6 +94,24 @@ class RegistryPlatformsAsAUserTest {
     assertEquals("ran\n", berthd.ok("run", "--rm", name, "echo", "ran").out(), "this platform still runs");
   }
 
+  @Test
+  void pullOfAnotherPlatformOfASinglePlatformImageStandsWithDockersWarning() throws Exception {
+    String name = registry.host() + "/" + REPO + ":single";
+    berthd.ok("tag", "busybox", name);
+    berthd.ok("push", name);
+    berthd.ok("rmi", name);
+    String actual = berthd.ok("image", "inspect", "-f", "{{.Os}}/{{.Architecture}}", "busybox").out().strip();
+
+    // as Docker's daemon: a single manifest is taken for any platform, with a warning
+    Result pulled = berthd.berthctl("pull", "--platform", "linux/s390x", name);
+    assertEquals(0, pulled.exit(), pulled::toString);
+    assertTrue(pulled.err().endsWith("Status: Downloaded newer image for " + name + "\nWARNING: image with reference "
+        + name + " was found but its platform (" + actual + ") does not match the specified platform (linux/s390x)\n"),
+        pulled::toString);
+    Result matching = berthd.berthctl("pull", "--platform", actual, name);
+    assertTrue(matching.err().endsWith("Status: Image is up to date for " + name + "\n"), matching::toString);
+  }
+
   private static String entry(String digest, int size, String arch) {
     return "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" + digest
         + "\",\"size\":" + size + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";

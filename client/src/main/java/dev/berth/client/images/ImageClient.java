@@ -315,6 +315,15 @@ public final class ImageClient {
     return new ImageResolver(new JsonBlobs(content), platform).resolve(image.target());
   }
 
+  /**
+   * The platform {@code image}'s config names for itself: a single manifest's whatever it is, as
+   * pulled for any platform (Docker's daemon takes a single-platform image for any {@code
+   * --platform}, with a warning).
+   */
+  public Platform configPlatform(Image image, Platform platform) {
+    return ImageConfig.parse(new JsonBlobs(content).bytes(content(image, platform).config())).platform();
+  }
+
   /** The image's manifest, config and layers for the platform this JVM runs on. */
   public ResolvedImage content(Image image) {
     return content(image, Platform.current());
