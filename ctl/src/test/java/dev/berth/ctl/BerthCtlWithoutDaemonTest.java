@@ -91,7 +91,8 @@ class BerthCtlWithoutDaemonTest {
           {"a:b:c", "invalid reference format"},
           {"x@sha256:short", "invalid reference format"},
           {"x/Upper:1", "invalid reference format: repository name (x/Upper) must be lowercase"},
-          {"", "repository name must have at least one component"}}) {
+          {"", "invalid reference format"},
+          {"x/" + "a".repeat(254), "repository name must not be more than 255 characters"}}) {
         Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), command, bad[0]);
         assertEquals(1, r.exit(), r::toString);
         // the parser's error alone, as Docker's CLI returns it, and nothing on stdout
@@ -99,6 +100,15 @@ class BerthCtlWithoutDaemonTest {
         assertEquals("", r.out(), command + " " + bad[0]);
       }
     }
+  }
+
+  @Test
+  void tagRefusesAnEmptyTargetInDockersWordsBeforeAskingBerthd() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "tag", "busybox", "");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals("Error parsing reference: \"\" is not a valid repository/tag: invalid reference format\n",
+        r.stderr());
   }
 
   @Test
@@ -307,6 +317,23 @@ class BerthCtlWithoutDaemonTest {
     // named, Docker Hub is the name given, as Docker's CLI prints it
     assertEquals("Removing login credentials for docker.io\n",
         Cli.run(Map.of(), "--config", config.toString(), "logout", "docker.io").out());
+  }
+
+  @Test
+  void logoutOfDockerHubByItsOtherNamesForgetsWhatLoginKeptAsDockerIo() throws IOException {
+    Path config = Files.createDirectory(dir.resolve("hub-names"));
+    for (String[] named : new String[][] {
+        {"https://index.docker.io/v1/", "index.docker.io"}, {"index.docker.io", "index.docker.io"},
+        {"registry-1.docker.io/", "registry-1.docker.io"}}) {
+      // login keeps Docker Hub's credentials under docker.io, whichever of its names it was given
+      Files.writeString(config.resolve("config.json"), "{\"auths\": {\"docker.io\": {\"auth\": \"dTpw\"},"
+          + " \"registry.test\": {\"auth\": \"dTpw\"}}}");
+      Cli.Result r = Cli.run(Map.of(), "--config", config.toString(), "logout", named[0]);
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals("Removing login credentials for " + named[1] + "\n", r.out(), named[0]);
+      assertEquals("{\"auths\":{\"registry.test\":{\"auth\":\"dTpw\"}}}",
+          Files.readString(config.resolve("config.json")).replaceAll("\\s", ""), named[0]);
+    }
   }
 
   @Test

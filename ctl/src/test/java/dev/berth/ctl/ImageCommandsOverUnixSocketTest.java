@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,6 +202,24 @@ class ImageCommandsOverUnixSocketTest {
         "another repository's name stays");
     assertEquals("Untagged: busybox:latest\nDeleted: " + digest + "\n", berth.ctl("rmi", "busybox@" + digest).out());
     assertEquals("", berth.ctl("images", "-q").out());
+  }
+
+  @Test
+  void rmiOfRepositoryTagAtDigestUntagsThatTagAlone() throws Exception {
+    berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
+    berth.ctl("tag", "busybox", "example.com/app:1");
+    berth.ctl("tag", "busybox", "example.com/app:2");
+    String digest = berth.ctl("images", "-q", "--no-trunc").out().strip();
+
+    // as Docker's getSameReferences: the tag names the reference, the digest only checks it
+    Cli.Result rmi = berth.ctl("rmi", "example.com/app:1@" + digest);
+    assertEquals(0, rmi.exit(), rmi::toString);
+    assertEquals("Untagged: example.com/app:1\n", rmi.out());
+    assertEquals("busybox:latest\nexample.com/app:2\n",
+        berth.ctl("images", "--format", "{{.Repository}}:{{.Tag}}").out().lines().sorted()
+            .map(l -> l + "\n").collect(Collectors.joining()));
+    Cli.Result gone = berth.ctl("rmi", "example.com/app:1@" + digest);
+    assertEquals(1, gone.exit(), gone::toString);
   }
 
   @Test

@@ -205,6 +205,29 @@ class BerthctlAsAUserTest {
   }
 
   @Test
+  void rmiByDigestOfTheLastNamesOfAnImageAStoppedContainerUsesNeedsForce() throws Exception {
+    Path archive = TestImages.busyboxLayered().writeDockerArchive(berthd.work().resolve("layered.tar"));
+    ok("load", "-i", archive.toString());
+    ok("tag", "busybox-layered", "ux-dig:1");
+    ok("rmi", "busybox-layered");
+    ok("create", "--name", "ux-dig", "ux-dig:1", "true");
+    String id = ok("image", "inspect", "-f", "{{.Id}}", "ux-dig:1").out().strip();
+    String containerId = ok("inspect", "-f", "{{.Id}}", "ux-dig").out().strip();
+    try {
+      // the repository's names are the image's last: the image would go with them, as rmi ID
+      Result refused = berthctl("rmi", "ux-dig@" + id);
+      assertEquals(1, refused.exit(), refused::toString);
+      assertTrue(refused.err().contains("conflict: unable to delete " + id.substring(7, 19)
+          + " (must be forced) - image is being used by stopped container " + containerId.substring(0, 12) + "\n"),
+          refused::toString);
+      assertEquals("Untagged: ux-dig:1\nDeleted: " + id + "\n", ok("rmi", "-f", "ux-dig@" + id).out());
+    } finally {
+      berthctl("rm", "-f", "ux-dig");
+      berthctl("rmi", "-f", "ux-dig:1");
+    }
+  }
+
+  @Test
   void volumePruneAsksAndRemovesNamedVolumesOnlyWithAll() throws Exception {
     ok("volume", "create", "ux-named");
     String mountpoint = ok("volume", "inspect", "-f", "{{.Mountpoint}}", "ux-named").out().trim();

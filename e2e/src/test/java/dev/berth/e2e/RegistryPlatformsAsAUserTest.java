@@ -65,6 +65,53 @@ class RegistryPlatformsAsAUserTest {
         ctrCheck::toString);
   }
 
+  @Test
+  void loadingASavedIndexKeepsTheOtherPlatformPulledBefore() throws Exception {
+    String here = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
+    berthd.ok("push", registry.host() + "/" + REPO + ":single");
+    String busybox = new String(registry.manifest(REPO, "single"), StandardCharsets.UTF_8);
+    byte[] hereManifest = (busybox + " ").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = (busybox + "\n").getBytes(StandardCharsets.UTF_8);
+    String otherDigest = registry.plantManifest(REPO, null, otherManifest);
+    // the other platform first: the index's m.0 is the manifest this machine does not run
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + entry(otherDigest, otherManifest.length, other) + ","
+        + entry(registry.plantManifest(REPO, null, hereManifest), hereManifest.length, here) + "]}";
+    registry.plantManifest(REPO, "multi", index.getBytes(StandardCharsets.UTF_8));
+    String name = registry.host() + "/" + REPO + ":multi";
+    String archive = berthd.work().resolve("multi.tar").toString();
+
+    berthd.ok("pull", name);
+    berthd.ok("pull", "--platform", "linux/" + other, name);
+    berthd.ok("save", "-o", archive, name);
+    berthd.ok("load", "-i", archive);
+    berthd.ok("system", "prune", "-f");
+
+    Result kept = berthd.ctr("default", null, "content", "get", otherDigest);
+    assertEquals(0, kept.exit(), kept::toString);
+    assertEquals("ran\n", berthd.ok("run", "--rm", name, "echo", "ran").out(), "this platform still runs");
+  }
+
+  @Test
+  void pullOfAnotherPlatformOfASinglePlatformImageStandsWithDockersWarning() throws Exception {
+    String name = registry.host() + "/" + REPO + ":single";
+    berthd.ok("tag", "busybox", name);
+    berthd.ok("push", name);
+    berthd.ok("rmi", name);
+    String actual = berthd.ok("image", "inspect", "-f", "{{.Os}}/{{.Architecture}}", "busybox").out().strip();
+
+    // as Docker's daemon: a single manifest is taken for any platform, with a warning
+    Result pulled = berthd.berthctl("pull", "--platform", "linux/s390x", name);
+    assertEquals(0, pulled.exit(), pulled::toString);
+    assertTrue(pulled.err().endsWith("Status: Downloaded newer image for " + name + "\nWARNING: image with reference "
+        + name + " was found but its platform (" + actual + ") does not match the specified platform (linux/s390x)\n"),
+        pulled::toString);
+    Result matching = berthd.berthctl("pull", "--platform", actual, name);
+    assertTrue(matching.err().endsWith("Status: Image is up to date for " + name + "\n"), matching::toString);
+  }
+
   private static String entry(String digest, int size, String arch) {
     return "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" + digest
         + "\",\"size\":" + size + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";

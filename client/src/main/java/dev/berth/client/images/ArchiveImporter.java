@@ -81,32 +81,35 @@ final class ArchiveImporter {
   }
 
   /**
-   * Labels {@code d} with references to its children (an index's manifests for this platform, a
-   * manifest's config and layers) and walks on; other blobs must be stored.
+   * Labels {@code d} with references to its children (every manifest an index lists, a manifest's
+   * config and layers) and walks on into those this machine needs (an index's manifests for this
+   * platform); other blobs must be stored.
    */
   private void link(Descriptor d, JsonBlobs blobs, Set<String> stored, Set<String> visited) {
     if (!visited.add(d.digest())) {
       return;
     }
-    List<Descriptor> children = new ArrayList<>();
+    List<Descriptor> needed = new ArrayList<>();
     if (MediaTypes.isIndex(d.mediaType())) {
-      for (Descriptor m : blobs.index(d).manifests()) {
+      Index index = blobs.index(d);
+      content.label(d.digest(), GcRefs.forIndex(index));
+      for (Descriptor m : index.manifests()) {
         if (m.platform() == null || platform.matches(m.platform())) {
-          children.add(m);
+          needed.add(m);
         }
       }
     } else if (MediaTypes.isManifest(d.mediaType())) {
       Manifest manifest = blobs.manifest(d);
-      children.add(manifest.config());
-      children.addAll(manifest.layers());
+      needed.add(manifest.config());
+      needed.addAll(manifest.layers());
+      content.label(d.digest(), GcRefs.forChildren(needed));
     } else {
       if (!stored.contains(d.digest()) && content.info(d.digest()).isEmpty()) {
         throw new ClientException(JsonBlobs.describe(d) + " is neither in the archive nor in the content store");
       }
       return;
     }
-    content.label(d.digest(), GcRefs.forChildren(children));
-    for (Descriptor child : children) {
+    for (Descriptor child : needed) {
       link(child, blobs, stored, visited);
     }
   }

@@ -14,6 +14,16 @@ public final class GcRefs {
   private GcRefs() {}
 
   /**
+   * The labels an index carries: every manifest it lists, by its position, whichever platforms
+   * this machine holds, as containerd's pull labels them. Labels are merged over those a blob has,
+   * so labelling only some would re-point {@code m.0} at another manifest and leave the one it named
+   * to the collector.
+   */
+  public static Map<String, String> forIndex(Index index) {
+    return forChildren(index.manifests());
+  }
+
+  /**
    * The labels a parent carries for {@code children}: the config as {@code ...config}, manifests
    * as {@code ...m.<i>}, layers as {@code ...l.<i>}, anything else as {@code ...<i>}, each prefix
    * counting on its own.

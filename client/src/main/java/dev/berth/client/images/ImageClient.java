@@ -176,7 +176,10 @@ public final class ImageClient {
    * stays, known by digest alone ({@code REPOSITORY@sha256:…}, Docker's dangling image), so that
    * those containers still run, commit and inspect it; another name for the same target may always
    * go. By {@code REPOSITORY@sha256:…}, every name of that repository with that digest, its tags
-   * too, as Docker's daemon with containerd's image store removes them. By image id, every name of the image, which without {@code force} must be its only one and
+   * too, and by {@code REPOSITORY:TAG@sha256:…} that tag alone, as Docker's daemon with containerd's
+   * image store removes them ({@link #sameReferences}); when those are the image's last names the
+   * image goes with them, so a container using it is a conflict on the image, as removing it by id.
+   * By image id, every name of the image, which without {@code force} must be its only one and
    * used by no container, and even with it used by no running container. Returns the records removed.
    *
    * @throws ConflictException Docker's daemon's conflicts in its words, naming a container that uses
@@ -188,18 +191,21 @@ public final class ImageClient {
       Image image = named.get();
       String dangling = ImageNames.repository(ImageNames.normalize(image.name())) + "@" + image.target().digest();
       boolean byDigest = ImageNames.isValid(reference) && ImageNames.normalize(reference).contains("@");
-      List<Image> going = byDigest ? sameRepositoryAndDigest(image) : List.of(image);
+      List<Image> going = byDigest ? sameReferences(reference, image) : List.of(image);
+      if (going.isEmpty()) {
+        throw notFound(reference);
+      }
       boolean lastNames = list().stream().noneMatch(i -> i.target().digest().equals(image.target().digest())
           && going.stream().noneMatch(g -> g.name().equals(i.name())));
       List<containerd.services.containers.v1.Container> users = lastNames ? usersOf(image) : List.of();
       if (!users.isEmpty()) {
-        String what = "remove repository reference \"" + reference + "\"";
-        if (!force) {
-          throw usedConflict(what, users.get(0), image);
-        }
-        if (byDigest || image.name().equals(dangling)) {
-          // the digest name is what keeps the image for its containers: only a stopped one's may go
+        if (byDigest) {
           refuseIfRunning(users, image);
+          if (!force) {
+            throw stoppedConflict(image, users.get(0));
+          }
+        } else if (!force) {
+          throw usedConflict("remove repository reference \"" + reference + "\"", users.get(0), image);
         } else {
           // made before the name goes, so the collector never sees the image without a record
           tag(image, dangling);
@@ -212,30 +218,60 @@ public final class ImageClient {
     Image found = byId(reference).orElseThrow(() -> notFound(reference));
     List<Image> names = list().stream().filter(i -> i.target().digest().equals(found.target().digest()))
         .sorted(Comparator.comparing(Image::name)).toList();
-    String what = "delete " + shortId(found);
     if (!force && names.size() > 1) {
-      throw new ConflictException("conflict: unable to " + what
+      throw new ConflictException("conflict: unable to delete " + shortId(found)
           + " (must be forced) - image is referenced in multiple repositories");
     }
     List<containerd.services.containers.v1.Container> users = usersOf(found);
     refuseIfRunning(users, found);
     if (!force && !users.isEmpty()) {
-      throw new ConflictException(String.format("conflict: unable to %s (must be forced) - image is being used by"
-          + " stopped container %s", what, shortId(users.get(0).getId())));
+      throw stoppedConflict(found, users.get(0));
     }
     names.forEach(i -> remove(i.name()));
     return names;
   }
 
   /**
-   * Every name of {@code image}'s repository with its digest, tags and digest record, in order:
-   * what Docker's daemon removes for {@code rmi REPOSITORY@sha256:…}.
+   * The names {@code rmi} of a name by digest removes, in order, as Docker's daemon's
+   * getSameReferences picks them among the names of {@code image}'s digest: {@code moby-dangling}
+   * records, and of the reference's repository every name for {@code REPOSITORY@sha256:…}; for
+   * {@code REPOSITORY:TAG@sha256:…} that tag, and the repository's digest names only when no other
+   * tag of it holds the image.
    */
-  private List<Image> sameRepositoryAndDigest(Image image) {
-    String repository = ImageNames.repository(ImageNames.normalize(image.name()));
-    return list().stream().filter(i -> i.target().digest().equals(image.target().digest())
-        && ImageNames.isValid(i.name()) && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository))
-        .sorted(Comparator.comparing(Image::name)).toList();
+  private List<Image> sameReferences(String reference, Image image) {
+    String repository = ImageNames.repository(ImageNames.normalize(reference));
+    String tag = ImageNames.writtenTag(reference);
+    List<Image> same = new ArrayList<>();
+    List<Image> digestNames = new ArrayList<>();
+    boolean otherTag = false;
+    for (Image i : list().stream().filter(i -> i.target().digest().equals(image.target().digest()))
+        .sorted(Comparator.comparing(Image::name)).toList()) {
+      if (ImageNames.repository(i.name()).equals(ImageNames.DANGLING_REPOSITORY)) {
+        same.add(i);
+        continue;
+      }
+      if (!ImageNames.isValid(i.name()) || !ImageNames.repository(ImageNames.normalize(i.name())).equals(repository)) {
+        continue;
+      }
+      if (tag == null) {
+        same.add(i);
+      } else if (i.name().contains("@")) {
+        digestNames.add(i);
+      } else if (tag.equals(ImageNames.writtenTag(i.name()))) {
+        same.add(i);
+      } else {
+        otherTag = true;
+      }
+    }
+    if (!otherTag) {
+      same.addAll(digestNames);
+    }
+    return same;
+  }
+
+  private static ConflictException stoppedConflict(Image image, containerd.services.containers.v1.Container user) {
+    return new ConflictException(String.format("conflict: unable to delete %s (must be forced) - image is being"
+        + " used by stopped container %s", shortId(image), shortId(user.getId())));
   }
 
   private static ConflictException usedConflict(String what, containerd.services.containers.v1.Container user,
@@ -277,6 +313,15 @@ public final class ImageClient {
   /** The image's manifest, config and layers for {@code platform}. */
   public ResolvedImage content(Image image, Platform platform) {
     return new ImageResolver(new JsonBlobs(content), platform).resolve(image.target());
+  }
+
+  /**
+   * The platform {@code image}'s config names for itself: a single manifest's whatever it is, as
+   * pulled for any platform (Docker's daemon takes a single-platform image for any {@code
+   * --platform}, with a warning).
+   */
+  public Platform configPlatform(Image image, Platform platform) {
+    return ImageConfig.parse(new JsonBlobs(content).bytes(content(image, platform).config())).platform();
   }
 
   /** The image's manifest, config and layers for the platform this JVM runs on. */

@@ -20,8 +20,13 @@ public final class ImageNames {
   private static final String DEFAULT_TAG = "latest";
   private static final int MAX_NAME_LENGTH = 255;
 
+  /** Docker's reference parser's words for a repository path longer than {@value #MAX_NAME_LENGTH}. */
+  public static final String NAME_TOO_LONG = "repository name must not be more than " + MAX_NAME_LENGTH + " characters";
+
+  /** A host name or a bracketed IPv6 address ({@code [::1]}), then a port, as in Docker's grammar. */
   private static final Pattern DOMAIN = Pattern.compile(
-      "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?");
+      "(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*"
+      + "|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?");
   private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile(
@@ -84,10 +89,11 @@ public final class ImageNames {
         throw invalid(reference, "repository names are lower case letters, digits and separators");
       }
     }
-    String repository = domain + "/" + path;
-    if (repository.length() > MAX_NAME_LENGTH) {
-      throw invalid(reference, "longer than " + MAX_NAME_LENGTH + " characters");
+    // Docker's limit is the path's, the host not counted
+    if (path.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(NAME_TOO_LONG);
     }
+    String repository = domain + "/" + path;
     if (digest != null) {
       return repository + "@" + digest;
     }
@@ -151,6 +157,17 @@ public final class ImageNames {
       return name.substring(colon + 1);
     }
     return name;
+  }
+
+  /**
+   * The tag written in {@code reference}, also beside a digest ({@code app:1@sha256:…} has
+   * {@code 1}), which {@link #normalize} leaves out; null where none is written.
+   */
+  public static String writtenTag(String reference) {
+    int at = reference.indexOf('@');
+    String name = at >= 0 ? reference.substring(0, at) : reference;
+    int colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.substring(colon + 1) : null;
   }
 
   private static int endOfRepository(String name) {

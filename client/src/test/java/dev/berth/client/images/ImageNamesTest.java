@@ -36,6 +36,19 @@ class ImageNamesTest {
   }
 
   @Test
+  void takesWhatDockersReferenceParserTakes() {
+    assertEquals("[::1]:5000/a:latest", ImageNames.normalize("[::1]:5000/a"));
+    assertEquals("[fe80::1]/team/app:1", ImageNames.normalize("[fe80::1]/team/app:1"));
+    // the 255-character limit is the path's alone, the host not counted
+    String path = "team/" + "a".repeat(250);
+    assertEquals("registry.example:5000/" + path + ":latest", ImageNames.normalize("registry.example:5000/" + path));
+    IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+        () -> ImageNames.normalize("registry.example/" + path + "a"));
+    assertEquals("repository name must not be more than 255 characters", tooLong.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ImageNames.normalize("[::1/a"));
+  }
+
+  @Test
   void familiarNamesDropDockerHubAndLibrary() {
     assertEquals("busybox:latest", ImageNames.familiar("docker.io/library/busybox:latest"));
     assertEquals("user/app:v1", ImageNames.familiar("docker.io/user/app:v1"));

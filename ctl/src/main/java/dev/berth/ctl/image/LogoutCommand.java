@@ -2,7 +2,9 @@ package dev.berth.ctl.image;
 
 import dev.berth.client.images.ImageNames;
 import dev.berth.client.registry.RegistryCredentials;
+import dev.berth.client.registry.RegistryHost;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.CommandFailure;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -25,12 +27,18 @@ public final class LogoutCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RegistryCredentials credentials = root.registryCredentials();
-    String host = registry == null ? ImageNames.DEFAULT_DOMAIN
-        : registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+    String host;
+    try {
+      // the key login kept them under, by the same rule
+      host = registry == null ? ImageNames.DEFAULT_DOMAIN : RegistryHost.of(registry);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(e.getMessage(), e);
+    }
     credentials.remove(host);
-    // also when none were kept, as Docker (20.10 and later) says it, naming Docker Hub as its CLI
-    // does when no registry is given
-    root.out().println("Removing login credentials for " + (registry == null ? DOCKER_HUB_INDEX_SERVER : host));
+    // also when none were kept, as Docker (20.10 and later) says it: Docker Hub as its CLI names it
+    // when no registry is given, else the host name as it was written
+    root.out().println("Removing login credentials for " + (registry == null ? DOCKER_HUB_INDEX_SERVER
+        : registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "")));
     return 0;
   }
 }

@@ -2,8 +2,11 @@ package dev.berth.ctl.image;
 
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.TransferDone;
+import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.MediaTypes;
+import dev.berth.client.images.Platform;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.CommandFailure;
@@ -124,8 +127,27 @@ public final class PullCommand implements Callable<Integer> {
     PulledTag pulled = pullTag(root, c, reference, request, quiet);
     if (!quiet) {
       status(root, ImageNames.familiar(pulled.done().getResolved()), pulled.brought());
+      if (!request.getPlatform().isEmpty()) {
+        warnOfAnotherPlatform(root, c, pulled.done(), Platform.parse(request.getPlatform()));
+      }
     }
     return pulled.done();
+  }
+
+  /**
+   * Docker's daemon's warning after a pull whose {@code --platform} a single-platform image does not
+   * match: the pull stands (as Docker's, for images that predate manifest lists), with its words.
+   */
+  private static void warnOfAnotherPlatform(BerthCtl root, Connection c, TransferDone done, Platform wanted) {
+    Image image = Image.fromProto(done.getImage());
+    if (!MediaTypes.isManifest(image.target().mediaType())) {
+      return;
+    }
+    Platform actual = new ImageClient(c.channel()).configPlatform(image, wanted);
+    if (!wanted.matches(actual)) {
+      root.io().err().println("WARNING: image with reference " + ImageNames.familiar(done.getResolved())
+          + " was found but its platform (" + actual + ") does not match the specified platform (" + wanted + ")");
+    }
   }
 
   /** One tag pulled; {@code brought}: the name now names an image it did not name before (Docker's "newer image"). */

@@ -35,7 +35,7 @@ public final class TagCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       // an argument, not a flag: Docker exits 1, in the words of its client's ImageTag
       throw new CommandFailure("Error parsing reference: \"" + target + "\" is not a valid repository/tag: "
-          + ReferenceFormat.reason(target, e));
+          + ReferenceFormat.reason(e));
     }
     if (name.contains("@")) {
       throw new CommandFailure("refusing to create a tag with a digest reference");

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +130,34 @@ class RegistryRoundTripKernelTest {
       }
     } finally {
       redirector.stop(0);
+    }
+  }
+
+  @Test
+  void aPushMountsFromASourceLabelWithOrWithoutThePortAndWritesContainerdsKey() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    source.load(busybox);
+    source.push(busybox.name(), registry.host() + "/test/base:1");
+    List<Descriptor> blobs = blobsOf(source.client.images().content(source.client.images().resolve(busybox.name())));
+    String hostname = registry.host().substring(0, registry.host().lastIndexOf(':'));
+    String containerdKey = "containerd.io/distribution.source." + hostname;
+    // containerd's key, as ctr's pulls write it, and the one with the port Berth wrote before
+    List<String> keys = List.of(containerdKey, "containerd.io/distribution.source." + registry.host());
+    for (int n = 0; n < keys.size(); n++) {
+      try (TransferRig labelled = new TransferRig(dir.resolve("labelled-" + n))) {
+        labelled.load(busybox);
+        for (Descriptor blob : blobs) {
+          labelled.client.content().label(blob.digest(), Map.of(keys.get(n), "test/base"));
+        }
+        TransferRig.Result copied = labelled.push(busybox.name(), registry.host() + "/copy" + n + "/bb:1");
+        for (Descriptor blob : blobs) {
+          assertTrue(copied.of(blob.digest()).stream().anyMatch(e -> e.getMountedFrom().equals("test/base")),
+              keys.get(n) + ": " + blob.digest() + " mounted from the repository its label names");
+          assertFalse(copied.reached(blob.digest(), BlobState.TRANSFERRING), keys.get(n));
+          assertEquals("test/base,copy" + n + "/bb",
+              labelled.client.content().info(blob.digest()).orElseThrow().labels().get(containerdKey), keys.get(n));
+        }
+      }
     }
   }
 

@@ -102,7 +102,7 @@ public final class ImagePuller {
         }
         // nested indexes before those that list them, the root last
         for (IndexWalk.Taken index : walk.indexes) {
-          store(blobs, index.descriptor().digest(), index.bytes(), with(GcRefs.forChildren(index.children()),
+          store(blobs, index.descriptor().digest(), index.bytes(), with(GcRefs.forIndex(index.parsed()),
               sourceLabel));
         }
         if (order.unpack()) {
@@ -136,10 +136,10 @@ public final class ImagePuller {
    */
   private static final class IndexWalk {
     /**
-     * An index the pull takes something from, with every child it lists: its GC references name
-     * them all, as containerd's do, so that pulling another platform later keeps this one's.
+     * An index the pull takes something from, as it lists its children: its GC references name
+     * them all ({@link GcRefs#forIndex}), so that pulling another platform later keeps this one's.
      */
-    record Taken(Descriptor descriptor, byte[] bytes, List<Descriptor> children) {}
+    record Taken(Descriptor descriptor, byte[] bytes, Index parsed) {}
 
     private final PullOrder order;
     private final RegistryClient registry;
@@ -194,7 +194,7 @@ public final class ImagePuller {
       if (!took) {
         return false;
       }
-      indexes.add(new Taken(index, bytes, parsed.manifests()));
+      indexes.add(new Taken(index, bytes, parsed));
       return true;
     }
 

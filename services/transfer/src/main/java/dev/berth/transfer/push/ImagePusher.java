@@ -157,16 +157,15 @@ public final class ImagePusher {
     }
     ContentInfo info = content.info(d.digest()).orElseThrow(() -> Errors.failedPrecondition(
         "blob %s of the image is not in the content store", d.digest()));
-    String sourceKey = DistributionSource.key(destination.host());
     String location = null;
-    for (String from : DistributionSource.repositories(info.labels().get(sourceKey))) {
+    for (String from : DistributionSource.repositories(info.labels(), destination.host())) {
       if (from.equals(destination.repository())) {
         continue;
       }
       Optional<String> upload = registry.mount(d.digest(), from);
       if (upload.isEmpty()) {
         listener.blob(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT, from));
-        label(content, d, info, sourceKey, destination);
+        label(content, d, info, destination);
         return;
       }
       location = upload.get();
@@ -177,13 +176,13 @@ public final class ImagePusher {
       registry.upload(d.digest(), d.size(), in, location, sent -> event(listener, d, sent, State.TRANSFERRING));
     }
     event(listener, d, d.size(), State.DONE);
-    label(content, d, info, sourceKey, destination);
+    label(content, d, info, destination);
   }
 
   /** Remembers that the destination repository now holds the blob, for mounts by later pushes. */
-  private static void label(Blobs content, Descriptor d, ContentInfo info, String key, Reference destination) {
-    content.label(d.digest(), Map.of(key, DistributionSource.adding(info.labels().get(key),
-        destination.repository())));
+  private static void label(Blobs content, Descriptor d, ContentInfo info, Reference destination) {
+    content.label(d.digest(), Map.of(DistributionSource.key(destination.host()),
+        DistributionSource.adding(info.labels(), destination.host(), destination.repository())));
   }
 
   private static void event(TransferListener listener, Descriptor d, long offset, State state) {

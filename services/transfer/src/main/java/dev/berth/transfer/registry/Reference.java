@@ -2,6 +2,7 @@ package dev.berth.transfer.registry;
 
 import dev.berth.api.grpc.Errors;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.registry.RegistryHost;
 
 /**
  * An image reference resolved the Docker way ({@code busybox} is
@@ -37,23 +38,13 @@ public record Reference(String host, String repository, String tag, String diges
     return new Reference(name.substring(0, slash), name.substring(slash + 1), tag, digest);
   }
 
-  /**
-   * The registry host a login names: a host, or any image reference on it; a slash at the end is
-   * no path, as in the URL Docker's daemon takes the host from ({@code 127.0.0.1:5000/}).
-   */
+  /** The registry host a login names, by {@link RegistryHost}'s rule; INVALID_ARGUMENT for none. */
   public static String hostOf(String name) {
-    String registry = name.replaceFirst("/+$", "");
-    String host = registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-    if (host.isEmpty()) {
-      throw Errors.invalidArgument("no registry named");
+    try {
+      return RegistryHost.of(name);
+    } catch (IllegalArgumentException e) {
+      throw Errors.invalidArgument("%s", e.getMessage());
     }
-    if (host.equals("index.docker.io") || host.equals(DOCKER_HUB_ENDPOINT)) {
-      return DOCKER_HUB;
-    }
-    if (registry.contains("/") && !registry.startsWith("http")) {
-      return parse(registry).host();
-    }
-    return host;
   }
 
   /** The host:port the registry API answers on. */
