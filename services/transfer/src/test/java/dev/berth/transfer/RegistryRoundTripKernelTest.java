@@ -162,6 +162,32 @@ class RegistryRoundTripKernelTest {
   }
 
   @Test
+  void pullingABlobFromTwoRepositoriesOfARegistryLabelsItWithBoth() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    source.load(busybox);
+    source.push(busybox.name(), registry.host() + "/test/one:1");
+    source.push(busybox.name(), registry.host() + "/test/two:1");
+    Image local = source.client.images().resolve(busybox.name());
+    List<Descriptor> blobs = blobsOf(source.client.images().content(local));
+    blobs.add(local.target());
+    String key = "containerd.io/distribution.source." + registry.host().substring(0, registry.host().lastIndexOf(':'));
+
+    target.pull(registry.host() + "/test/one:1");
+    target.pull(registry.host() + "/test/two:1");
+    target.pull(registry.host() + "/test/one:1");
+
+    for (Descriptor blob : blobs) {
+      // appended, as containerd's pull does, not replaced by the last repository pulled from
+      assertEquals("test/one,test/two", target.client.content().info(blob.digest()).orElseThrow().labels().get(key),
+          blob.digest());
+    }
+    TransferRig.Result copied = target.push(registry.host() + "/test/two:1", registry.host() + "/other/copy:1");
+    for (Descriptor blob : blobsOf(source.client.images().content(local))) {
+      assertFalse(copied.reached(blob.digest(), BlobState.TRANSFERRING), blob.digest() + " mounted, not uploaded");
+    }
+  }
+
+  @Test
   void fiveLayersComeDownConcurrentlyAndUnpackInOrder() throws Exception {
     TestImage.Builder builder = TestImage.builder("five-layers").layer(TestImages.busyboxLayer());
     for (int i = 1; i <= 4; i++) {

@@ -11,6 +11,7 @@ import dev.berth.client.images.Descriptor;
 import dev.berth.transfer.BlobEvent;
 import dev.berth.transfer.BlobEvent.State;
 import dev.berth.transfer.TransferListener;
+import dev.berth.transfer.registry.DistributionSource;
 import dev.berth.transfer.registry.RegistryClient;
 import io.grpc.Status;
 import java.io.IOException;
@@ -34,19 +35,25 @@ final class BlobFetcher {
   private final RegistryClient registry;
   private final ContentStore store;
   private final Blobs blobs;
+  private final DistributionSource source;
   private final TransferListener listener;
 
-  /** {@code store} and {@code blobs} reach the namespace and lease of the pull through their channel. */
-  BlobFetcher(RegistryClient registry, ContentStore store, Blobs blobs, TransferListener listener) {
+  /**
+   * {@code store} and {@code blobs} reach the namespace and lease of the pull through their
+   * channel; each blob's source label comes to name {@code source}'s repository.
+   */
+  BlobFetcher(RegistryClient registry, ContentStore store, Blobs blobs, DistributionSource source,
+      TransferListener listener) {
     this.registry = registry;
     this.store = store;
     this.blobs = blobs;
+    this.source = source;
     this.listener = listener;
   }
 
-  /** Stores the blob {@code d} with {@code labels} (added to its labels if it is there already). */
-  void fetch(Descriptor d, Map<String, String> labels) throws IOException, InterruptedException {
-    if (present(d, labels)) {
+  /** Stores the blob {@code d}, labelled with the repository it came from. */
+  void fetch(Descriptor d) throws IOException, InterruptedException {
+    if (present(d)) {
       return;
     }
     boolean discard = false;
@@ -60,10 +67,10 @@ final class BlobFetcher {
         offset = download(d, writer, offset);
       }
       event(d, offset, State.VERIFYING);
-      writer.commit(labels);
+      writer.commit(source.labelOver(Map.of()));
     } catch (BerthException e) {
       if (e.code() == Status.Code.ALREADY_EXISTS) {
-        present(d, labels);
+        present(d);
         return;
       }
       discard = e.code() == Status.Code.FAILED_PRECONDITION || e.code() == Status.Code.DATA_LOSS;
@@ -80,12 +87,16 @@ final class BlobFetcher {
     event(d, d.size(), State.DONE);
   }
 
-  /** Whether {@code d} is stored already (then given {@code labels} and told as present). */
-  boolean present(Descriptor d, Map<String, String> labels) {
+  /**
+   * Whether {@code d} is stored already (then told as present, its source label naming this
+   * repository after those it names already).
+   */
+  boolean present(Descriptor d) {
     Optional<ContentInfo> info = blobs.info(d.digest());
     if (info.isEmpty()) {
       return false;
     }
+    Map<String, String> labels = source.labelOver(info.get().labels());
     if (!info.get().labels().entrySet().containsAll(labels.entrySet())) {
       blobs.label(d.digest(), labels);
     }

@@ -27,8 +27,8 @@ final class Downloads implements AutoCloseable {
   private final Map<String, Future<?>> byDigest = new LinkedHashMap<>();
   private final AtomicBoolean failed = new AtomicBoolean();
 
-  /** Starts fetching {@code blobs} (in their order) with {@code labels}, {@code concurrency} at a time. */
-  Downloads(Collection<Descriptor> blobs, BlobFetcher fetcher, Map<String, String> labels, int concurrency,
+  /** Starts fetching {@code blobs} (in their order), {@code concurrency} at a time. */
+  Downloads(Collection<Descriptor> blobs, BlobFetcher fetcher, int concurrency,
       String name, TransferListener listener) {
     pool = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
       Thread t = new Thread(r, "pull-" + name);
@@ -38,7 +38,7 @@ final class Downloads implements AutoCloseable {
     // a blob here already is told as such at once, not first as waiting (Docker's "Already exists")
     List<Descriptor> missing = new ArrayList<>();
     for (Descriptor d : blobs) {
-      if (fetcher.present(d, labels)) {
+      if (fetcher.present(d)) {
         byDigest.put(d.digest(), CompletableFuture.completedFuture(null));
       } else {
         missing.add(d);
@@ -51,7 +51,7 @@ final class Downloads implements AutoCloseable {
           throw new CancellationException("pull stopped");
         }
         try {
-          fetcher.fetch(d, labels);
+          fetcher.fetch(d);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
           failed.set(true);
           throw e;

@@ -80,8 +80,7 @@ public final class ImagePuller {
       throw Errors.failedPrecondition("%s is a %s, which Berth cannot pull (OCI and Docker schema 2 images only)",
           order.reference(), rootType.isEmpty() ? "blob of no media type" : rootType);
     }
-    String source = DistributionSource.key(order.reference().host());
-    Map<String, String> sourceLabel = Map.of(source, order.reference().repository());
+    DistributionSource source = new DistributionSource(order.reference().host(), order.reference().repository());
     try (Lease lease = Lease.create(api, Lease.DEFAULT_EXPIRY)) {
       Channel channel = lease.channel();
       Blobs blobs = Blobs.on(channel);
@@ -91,19 +90,18 @@ public final class ImagePuller {
         m.manifest().layers().stream().filter(l -> !foreign(l)).forEach(l -> needed.putIfAbsent(l.digest(), l));
       }
       try (Downloads downloads = new Downloads(needed.values(), new BlobFetcher(registry,
-          new GrpcContentStore(channel), blobs, listener), sourceLabel, order.concurrency(),
+          new GrpcContentStore(channel), blobs, source, listener), order.concurrency(),
           order.reference().repository(), listener)) {
         manifests.forEach(m -> downloads.await(m.manifest().config()));
         for (Fetched m : manifests) {
           List<Descriptor> children = new ArrayList<>();
           children.add(m.manifest().config());
           children.addAll(m.manifest().layers().stream().filter(l -> !foreign(l)).toList());
-          store(blobs, m.descriptor().digest(), m.bytes(), with(GcRefs.forChildren(children), sourceLabel));
+          store(blobs, m.descriptor().digest(), m.bytes(), GcRefs.forChildren(children), source);
         }
         // nested indexes before those that list them, the root last
         for (IndexWalk.Taken index : walk.indexes) {
-          store(blobs, index.descriptor().digest(), index.bytes(), with(GcRefs.forIndex(index.parsed()),
-              sourceLabel));
+          store(blobs, index.descriptor().digest(), index.bytes(), GcRefs.forIndex(index.parsed()), source);
         }
         if (order.unpack()) {
           unpack(order, channel, rootDescriptor, manifests, listener, downloads);
@@ -241,21 +239,29 @@ public final class ImagePuller {
     return layer.mediaType().contains("foreign") || layer.mediaType().contains("nondistributable");
   }
 
+  /**
+   * Stores a manifest or index with its GC references and the source label; one already there
+   * only gets the labels it lacks, its source label naming this repository after those it names.
+   */
+  private static void store(Blobs blobs, String digest, byte[] bytes, Map<String, String> refs,
+      DistributionSource source) {
+    Optional<ContentInfo> info = blobs.info(digest);
+    if (info.isEmpty()) {
+      if (!blobs.write(digest, bytes, with(refs, source.labelOver(Map.of()))).existed()) {
+        return;
+      }
+      info = blobs.info(digest); // another pull stored it meanwhile, naming its own repository
+    }
+    Map<String, String> labels = with(refs, source.labelOver(info.map(ContentInfo::labels).orElse(Map.of())));
+    if (info.isEmpty() || !info.get().labels().entrySet().containsAll(labels.entrySet())) {
+      blobs.label(digest, labels);
+    }
+  }
+
   private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
     Map<String, String> all = new HashMap<>(a);
     all.putAll(b);
     return all;
-  }
-
-  /** Stores a manifest or index with its labels; one already there only gets the labels it lacks. */
-  private static void store(Blobs blobs, String digest, byte[] bytes, Map<String, String> labels) {
-    Optional<ContentInfo> info = blobs.info(digest);
-    if (info.isEmpty() && !blobs.write(digest, bytes, labels).existed()) {
-      return;
-    }
-    if (info.isEmpty() || !info.get().labels().entrySet().containsAll(labels.entrySet())) {
-      blobs.label(digest, labels);
-    }
   }
 
   private static void unpack(PullOrder order, Channel channel, Descriptor root, List<Fetched> manifests,

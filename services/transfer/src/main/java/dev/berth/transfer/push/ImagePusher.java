@@ -181,8 +181,8 @@ public final class ImagePusher {
 
   /** Remembers that the destination repository now holds the blob, for mounts by later pushes. */
   private static void label(Blobs content, Descriptor d, ContentInfo info, Reference destination) {
-    content.label(d.digest(), Map.of(DistributionSource.key(destination.host()),
-        DistributionSource.adding(info.labels(), destination.host(), destination.repository())));
+    content.label(d.digest(), new DistributionSource(destination.host(), destination.repository())
+        .labelOver(info.labels()));
   }
 
   private static void event(TransferListener listener, Descriptor d, long offset, State state) {

@@ -1,5 +1,6 @@
 package dev.berth.transfer.registry;
 
+import dev.berth.common.store.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -13,13 +14,14 @@ import java.util.Set;
  * then ask it to mount a blob from one of them instead of uploading it. containerd names the host
  * without its port (Go's {@code url.Hostname()}), so Berth writes the key that way too, sharing it
  * with {@code ctr}'s pulls and pushes, and still reads the key with the port that Berth wrote before.
+ *
+ * @param host the registry's {@code host[:port]}, an IPv6 address in brackets
+ * @param repository the repository on it that a pull or push found the blob in
  */
-public final class DistributionSource {
+public record DistributionSource(String host, String repository) {
   private static final String PREFIX = "containerd.io/distribution.source.";
 
-  private DistributionSource() {}
-
-  /** The key for {@code host} ({@code host[:port]}, an IPv6 address in brackets), as containerd writes it. */
+  /** The key for {@code host}, as containerd writes it. */
   public static String key(String host) {
     return PREFIX + hostname(host);
   }
@@ -31,13 +33,19 @@ public final class DistributionSource {
     return new ArrayList<>(known);
   }
 
-  /** The value for {@link #key} that adds {@code repository} to what {@code labels} know of {@code host}. */
-  public static String adding(Map<String, String> labels, String host, String repository) {
+  /**
+   * The label to set on a blob that has {@code labels} so that it also names this repository,
+   * appended to those already named as containerd's pull and push do; none when the list would
+   * outgrow a label (containerd skips it too), the blob keeping the repositories it names.
+   */
+  public Map<String, String> labelOver(Map<String, String> labels) {
     List<String> known = repositories(labels, host);
     if (!known.contains(repository)) {
       known.add(repository);
     }
-    return String.join(",", known);
+    String key = key(host);
+    String value = String.join(",", known);
+    return key.length() + value.length() > Labels.MAX_LABEL_BYTES ? Map.of() : Map.of(key, value);
   }
 
   private static List<String> split(String labelValue) {
