@@ -337,6 +337,19 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void logoutOfAPathForgetsTheHostBeforeItsFirstSlashAsDockersCliReadsIt() throws IOException {
+    Path config = Files.createDirectory(dir.resolve("path-config"));
+    Files.writeString(config.resolve("config.json"), "{\"auths\": {\"docker.io\": {\"auth\": \"dTpw\"},"
+        + " \"foo\": {\"auth\": \"dTpw\"}}}");
+    // foo/bar names the host foo (Docker's ConvertToHostname), not the repository foo/bar on Docker Hub
+    Cli.Result r = Cli.run(Map.of(), "--config", config.toString(), "logout", "foo/bar");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals("Removing login credentials for foo\n", r.out());
+    assertEquals("{\"auths\":{\"docker.io\":{\"auth\":\"dTpw\"}}}",
+        Files.readString(config.resolve("config.json")).replaceAll("\\s", ""));
+  }
+
+  @Test
   void missingInputFileIsOneLine() throws IOException {
     Path socket = Files.createFile(dir.resolve("x.sock"));
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "content", "ingest", "ref",

@@ -15,23 +15,19 @@ public final class RegistryHost {
   private RegistryHost() {}
 
   /**
-   * The host {@code name} names: a host, a URL of it, or any image reference on it; a slash at the
-   * end is no path, as in the URL Docker's daemon takes the host from ({@code 127.0.0.1:5000/}).
+   * The host {@code name} names: a host, or a URL of it, the part before the first slash as
+   * Docker's CLI takes it ({@code credentials.ConvertToHostname}), so {@code foo/bar} names the
+   * host {@code foo}, not a repository on Docker Hub.
    *
-   * @throws IllegalArgumentException if {@code name} names no host, or is a bad image reference
+   * @throws IllegalArgumentException if {@code name} names no host
    */
   public static String of(String name) {
-    String registry = name.replaceFirst("/+$", "");
-    String host = registry.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+    String host = name.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
     if (host.isEmpty()) {
       throw new IllegalArgumentException("no registry named");
     }
     if (host.equals(DOCKER_HUB_INDEX) || host.equals(DOCKER_HUB_ENDPOINT)) {
       return ImageNames.DEFAULT_DOMAIN;
-    }
-    if (registry.contains("/") && !registry.startsWith("http")) {
-      String full = ImageNames.normalize(registry);
-      return full.substring(0, full.indexOf('/'));
     }
     return host;
   }

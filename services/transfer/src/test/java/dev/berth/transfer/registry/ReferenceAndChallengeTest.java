@@ -32,6 +32,10 @@ class ReferenceAndChallengeTest {
     assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000"));
     assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000/"), "a URL's slash, not a path");
     assertEquals("registry.example:5000", Reference.hostOf("http://registry.example:5000/"));
+    // the part before the first slash, as Docker's CLI reads a login's argument: a host, not a Docker Hub repository
+    assertEquals("foo", Reference.hostOf("foo/bar"));
+    assertEquals("registry.example:5000", Reference.hostOf("registry.example:5000/team/app"));
+    assertEquals("docker.io", Reference.hostOf("docker.io/library/busybox"));
     BerthException bad = assertThrows(BerthException.class, () -> Reference.parse("Bad/Name"));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.code());
   }
