@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.client.testing.TestImage;
+import dev.berth.client.testing.TestImages;
+import dev.berth.client.testing.TestLayer;
 import dev.berth.e2e.PrivateBerthd.Result;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +98,30 @@ class RegistryPlatformsAsAUserTest {
 
     Result kept = berthd.ctr("default", null, "content", "get", otherDigest);
     assertEquals(0, kept.exit(), kept::toString);
+    assertEquals("ran\n", berthd.ok("run", "--rm", name, "echo", "ran").out(), "this platform still runs");
+  }
+
+  @Test
+  void loadOfAMultiPlatformArchiveKeepsEveryPlatformItCarriesWhole() throws Exception {
+    String here = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    // the other platform's config and layer are blobs of its own, which nothing of this platform's names
+    TestImage forOther = TestImage.builder("for-other")
+        .layer(new TestLayer().file("/platform.txt", "built for " + other + "\n")).build();
+    Map<String, TestImage> byPlatform = new LinkedHashMap<>();
+    byPlatform.put("linux/" + other, forOther);
+    byPlatform.put("linux/" + here, TestImages.busybox());
+    String name = registry.host() + "/" + REPO + ":loaded";
+    Path archive = Files.write(berthd.work().resolve("two-platforms.tar"),
+        TestImage.multiPlatformOciArchive(name, byPlatform));
+
+    berthd.ok("load", "-i", archive.toString());
+    berthd.ok("system", "prune", "-f");
+
+    Result kept = berthd.ctr("default", null, "content", "get", forOther.configDigest());
+    assertEquals(0, kept.exit(), "the other platform's config is kept with its manifest: " + kept);
+    // every blob of both platforms is still here to push
+    berthd.ok("push", "--all-platforms", name);
     assertEquals("ran\n", berthd.ok("run", "--rm", name, "echo", "ran").out(), "this platform still runs");
   }
 

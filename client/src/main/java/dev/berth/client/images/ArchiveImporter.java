@@ -57,7 +57,10 @@ final class ArchiveImporter {
       throw new ClientException("not an image archive: it holds neither " + ArchiveReader.OCI_LAYOUT
           + " (OCI image layout) nor " + ArchiveReader.DOCKER_MANIFEST + " (docker save)");
     }
-    link(index, blobs, contents.digests(), new HashSet<>());
+    Set<String> visited = new HashSet<>();
+    List<Descriptor> others = new ArrayList<>();
+    link(index, blobs, contents.digests(), visited, others);
+    keepOthers(others, blobs, contents.digests(), visited);
     List<Image> named = new ArrayList<>();
     for (Descriptor manifest : blobs.index(index).manifests()) {
       String name = imageName(manifest.annotations(), nameOf);
@@ -83,9 +86,10 @@ final class ArchiveImporter {
   /**
    * Labels {@code d} with references to its children (every manifest an index lists, a manifest's
    * config and layers) and walks on into those this machine needs (an index's manifests for this
-   * platform); other blobs must be stored.
+   * platform), whose blobs must be stored; the others the archive carries are kept whole too, once
+   * the walk is done ({@link #keepOthers}).
    */
-  private void link(Descriptor d, JsonBlobs blobs, Set<String> stored, Set<String> visited) {
+  private void link(Descriptor d, JsonBlobs blobs, Set<String> stored, Set<String> visited, List<Descriptor> others) {
     if (!visited.add(d.digest())) {
       return;
     }
@@ -96,6 +100,8 @@ final class ArchiveImporter {
       for (Descriptor m : index.manifests()) {
         if (m.platform() == null || platform.matches(m.platform())) {
           needed.add(m);
+        } else {
+          others.add(m);
         }
       }
     } else if (MediaTypes.isManifest(d.mediaType())) {
@@ -110,7 +116,32 @@ final class ArchiveImporter {
       return;
     }
     for (Descriptor child : needed) {
-      link(child, blobs, stored, visited);
+      link(child, blobs, stored, visited, others);
+    }
+  }
+
+  /**
+   * Labels the other platforms' indexes and manifests that the archive carries with their children,
+   * as a pull of all platforms does, so that the collector keeps their configs and layers with
+   * them; what they name but the archive lacks may stay absent, as after a pull of one platform.
+   * After {@link #link}, so that a blob this platform needs has been checked first.
+   */
+  private void keepOthers(List<Descriptor> others, JsonBlobs blobs, Set<String> stored, Set<String> visited) {
+    for (Descriptor d : others) {
+      if (!stored.contains(d.digest()) || !visited.add(d.digest())) {
+        continue;
+      }
+      if (MediaTypes.isIndex(d.mediaType())) {
+        Index index = blobs.index(d);
+        content.label(d.digest(), GcRefs.forIndex(index));
+        keepOthers(index.manifests(), blobs, stored, visited);
+      } else if (MediaTypes.isManifest(d.mediaType())) {
+        Manifest manifest = blobs.manifest(d);
+        List<Descriptor> children = new ArrayList<>();
+        children.add(manifest.config());
+        children.addAll(manifest.layers());
+        content.label(d.digest(), GcRefs.forChildren(children));
+      }
     }
   }
 

@@ -139,13 +139,37 @@ public final class TestImage {
 
   /** An OCI image layout archive: gzip layers, an OCI manifest, index.json naming the image. */
   public byte[] ociArchive() {
-    ArchiveWriter archive = new ArchiveWriter();
-    archive.file("oci-layout", json(Map.of("imageLayoutVersion", "1.0.0")));
+    Map<String, byte[]> blobs = new LinkedHashMap<>();
+    byte[] manifest = ociManifest(blobs);
+    return ociLayout(blobs, name, descriptor(MediaTypes.OCI_MANIFEST, manifest, Map.of()));
+  }
+
+  /**
+   * An OCI image layout archive of one multi-platform image named {@code name}, as a save of it
+   * is: index.json naming an image index that lists each image's manifest for its platform
+   * ({@code os/architecture}), with every image's blobs.
+   */
+  public static byte[] multiPlatformOciArchive(String name, Map<String, TestImage> byPlatform) {
+    Map<String, byte[]> blobs = new LinkedHashMap<>();
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    for (Map.Entry<String, TestImage> e : byPlatform.entrySet()) {
+      Map<String, Object> d = descriptor(MediaTypes.OCI_MANIFEST, e.getValue().ociManifest(blobs), Map.of());
+      String[] platform = e.getKey().split("/");
+      d.put("platform", Map.of("os", platform[0], "architecture", platform[1]));
+      manifests.add(d);
+    }
+    byte[] index = json(Map.of("schemaVersion", 2, "mediaType", MediaTypes.OCI_INDEX, "manifests", manifests));
+    blobs.put(Digests.sha256(index), index);
+    return ociLayout(blobs, ImageNames.normalize(name), descriptor(MediaTypes.OCI_INDEX, index, Map.of()));
+  }
+
+  /** Adds this image's config, gzip layers and OCI manifest to {@code blobs} (by digest) and returns the manifest. */
+  private byte[] ociManifest(Map<String, byte[]> blobs) {
     List<Map<String, Object>> layerDescriptors = new ArrayList<>();
-    List<byte[]> blobs = new ArrayList<>();
+    blobs.put(Digests.sha256(config), config);
     for (byte[] layer : layers) {
       byte[] gzipped = gzip(layer);
-      blobs.add(gzipped);
+      blobs.put(Digests.sha256(gzipped), gzipped);
       layerDescriptors.add(descriptor(MediaTypes.OCI_LAYER_GZIP, gzipped, Map.of()));
     }
     Map<String, Object> manifest = new LinkedHashMap<>();
@@ -154,20 +178,24 @@ public final class TestImage {
     manifest.put("config", descriptor(MediaTypes.OCI_CONFIG, config, Map.of()));
     manifest.put("layers", layerDescriptors);
     byte[] manifestBytes = json(manifest);
+    blobs.put(Digests.sha256(manifestBytes), manifestBytes);
+    return manifestBytes;
+  }
+
+  /** An OCI image layout of {@code blobs} whose index.json names {@code target} {@code imageName}. */
+  private static byte[] ociLayout(Map<String, byte[]> blobs, String imageName, Map<String, Object> target) {
+    ArchiveWriter archive = new ArchiveWriter();
+    archive.file("oci-layout", json(Map.of("imageLayoutVersion", "1.0.0")));
+    target.put("annotations", new TreeMap<>(Map.of("io.containerd.image.name", imageName,
+        "org.opencontainers.image.ref.name", ImageNames.ociRefName(imageName))));
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaTypes.OCI_INDEX);
-    index.put("manifests", List.of(descriptor(MediaTypes.OCI_MANIFEST, manifestBytes, Map.of(
-        "io.containerd.image.name", name,
-        "org.opencontainers.image.ref.name", ImageNames.ociRefName(name)))));
+    index.put("manifests", List.of(target));
     archive.file("index.json", json(index));
     archive.dir("blobs/");
     archive.dir("blobs/sha256/");
-    archive.file("blobs/sha256/" + hex(Digests.sha256(config)), config);
-    for (byte[] blob : blobs) {
-      archive.file("blobs/sha256/" + hex(Digests.sha256(blob)), blob);
-    }
-    archive.file("blobs/sha256/" + hex(Digests.sha256(manifestBytes)), manifestBytes);
+    blobs.forEach((digest, blob) -> archive.file("blobs/sha256/" + hex(digest), blob));
     return archive.finish();
   }
 
