@@ -168,15 +168,17 @@ public final class VolumeStore {
 
   /**
    * Removes the volumes of the namespace that no container record names and that match
-   * {@code filter}: only anonymous ones unless {@code all}, as Docker 23 and later prune.
+   * {@code filter}: only anonymous ones unless {@code all}, as Docker 23 and later prune. A volume
+   * with driver options is never pruned, as Docker's daemon skips them: a tmpfs volume's files
+   * would be lost, and a bind volume's removal frees nothing.
    */
   public synchronized Pruned prune(String namespace, boolean all, Filter filter) {
     Map<String, List<String>> usedBy = users.byVolume(namespace);
     List<String> deleted = new ArrayList<>();
     long bytes = 0;
     for (Row row : rows(namespace)) {
-      if (usedBy.containsKey(row.name()) || !(all || VolumeLabels.isAnonymous(row.labels()))
-          || !filter.matches(path -> field(row, path))) {
+      if (usedBy.containsKey(row.name()) || !row.options().isEmpty()
+          || !(all || VolumeLabels.isAnonymous(row.labels())) || !filter.matches(path -> field(row, path))) {
         continue;
       }
       try {
