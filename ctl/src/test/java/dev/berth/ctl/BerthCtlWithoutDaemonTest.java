@@ -161,6 +161,24 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void systemPruneAsksAsDockersCliWithItsFiltersAndRefusesUntilWithVolumes() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result untilWithVolumes = Cli.run(Map.of(), "--address", socket.toString(), "system", "prune", "--volumes",
+        "--filter", "until=1h", "-f");
+    assertEquals(1, untilWithVolumes.exit(), untilWithVolumes::toString);
+    assertEquals("ERROR: The \"until\" filter is not supported with \"--volumes\"\n", untilWithVolumes.stderr());
+
+    // declined: the question is all it prints, and it asks before reaching berthd
+    Cli.Result declined = Cli.run(Map.of(), "n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "--address", socket.toString(), "system", "prune", "--filter", "until=1h", "--filter", "label=team=web");
+    assertEquals(0, declined.exit(), declined::toString);
+    assertEquals("WARNING! This will remove:\n  - all stopped containers\n"
+        + "  - all networks not used by at least one container\n  - all dangling images\n  - unused build cache\n"
+        + "\n  Items to be pruned will be filtered with:\n  - label=team=web\n  - until=1h\n"
+        + "\nAre you sure you want to continue? [y/N] ", declined.out());
+  }
+
+  @Test
   void whatACommandPrintedComesBeforeItsErrorOnATerminal() {
     Path socket = dir.resolve("berth.sock");
     String both = Cli.interleaved(Map.of(), "--address", socket.toString(), "version");
