@@ -176,6 +176,17 @@ class BerthCtlWithoutDaemonTest {
         + "  - all networks not used by at least one container\n  - all dangling images\n  - unused build cache\n"
         + "\n  Items to be pruned will be filtered with:\n  - label=team=web\n  - until=1h\n"
         + "\nAre you sure you want to continue? [y/N] ", declined.out());
+
+    // Docker's CLI takes y alone as yes: after "yes" every prune stops without reaching berthd
+    for (List<String> prune : List.of(List.of("container", "prune"), List.of("image", "prune"),
+        List.of("volume", "prune"), List.of("network", "prune"), List.of("system", "prune"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString()));
+      args.addAll(prune);
+      Cli.Result yes = Cli.run(Map.of(), "yes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          args.toArray(String[]::new));
+      assertEquals(0, yes.exit(), yes::toString);
+      assertEquals("", yes.stderr(), yes::toString);
+    }
   }
 
   @Test
