@@ -1050,9 +1050,17 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       Cli.Result unknown = berthd.ctl("run", "--rm", "--volumes-from", "nosuch", "busybox", "true");
       assertEquals(125, unknown.exit(), unknown::toString);
       assertEquals("berthctl: Error response from daemon: No such container: nosuch." + RUN_HELP, unknown.stderr());
+
+      // as Docker's daemon: rm -v keeps, without complaint, an anonymous volume another container uses
+      Cli.Result removed = berthd.ctl("rm", "-v", "store");
+      assertEquals(0, removed.exit(), removed::toString);
+      assertEquals("store\n", removed.out(), removed::toString);
+      assertEquals("anon\n", ok("run", "--rm", "--volumes-from", "reader", "busybox", "cat", "/scratch/g").out());
     } finally {
+      String scratch = berthd.ctl("inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/scratch\"}}{{.Name}}"
+          + "{{end}}{{end}}", "reader").out().strip();
       berthd.ctl("rm", "-f", "-v", "store", "reader");
-      berthd.ctl("volume", "rm", "shared");
+      berthd.ctl("volume", "rm", "shared", scratch);
     }
   }
 
