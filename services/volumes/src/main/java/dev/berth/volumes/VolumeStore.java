@@ -97,11 +97,12 @@ public final class VolumeStore {
 
   /**
    * Creates an empty volume, with the file system {@code options} describe mounted on it (see
-   * {@link LocalDriverOptions}); an empty name gets a generated one (64 hex digits, as Docker's
-   * anonymous volumes).
+   * {@link LocalDriverOptions}); an empty name gets a generated one (64 hex digits) and Docker's
+   * anonymous label, as Docker's daemon gives them, so that a prune takes it.
    */
-  public Volume create(String namespace, String name, Map<String, String> labels, Map<String, String> options) {
+  public Volume create(String namespace, String name, Map<String, String> given, Map<String, String> options) {
     String n = name.isEmpty() ? generatedName() : VolumeNames.validate("create", name);
+    Map<String, String> labels = name.isEmpty() ? anonymous(given) : given;
     Labels.validate(labels);
     Optional<LocalDriverOptions> driverOptions = LocalDriverOptions.parse(n, options);
     namespaces.ensure(namespace);
@@ -244,6 +245,15 @@ public final class VolumeStore {
       case "labels" -> rest.isEmpty() ? Optional.empty() : Optional.ofNullable(row.labels().get(rest));
       default -> Optional.empty();
     };
+  }
+
+  private static Map<String, String> anonymous(Map<String, String> labels) {
+    if (VolumeLabels.isAnonymous(labels)) {
+      return labels;
+    }
+    Map<String, String> marked = new java.util.TreeMap<>(labels);
+    marked.put(VolumeLabels.ANONYMOUS, "");
+    return marked;
   }
 
   private static String generatedName() {
