@@ -161,6 +161,18 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void volumeCreateRefusesALabelAsDockersCliDoes() {
+    Path socket = dir.resolve("berth.sock");
+    for (String[] refused : List.of(new String[] {"=x", "invalid label '=x': empty name"},
+        new String[] {"a b=x", "label 'a b' contains whitespaces"})) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "volume", "create", "--label", refused[0]);
+      assertEquals(125, r.exit(), r::toString);
+      assertEquals("invalid argument \"" + refused[0] + "\" for \"-l, --label\" flag: " + refused[1]
+          + "\nSee 'berthctl volume create --help'.\n", r.stderr());
+    }
+  }
+
+  @Test
   void systemPruneAsksAsDockersCliWithItsFiltersAndRefusesUntilWithVolumes() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result untilWithVolumes = Cli.run(Map.of(), "--address", socket.toString(), "system", "prune", "--volumes",

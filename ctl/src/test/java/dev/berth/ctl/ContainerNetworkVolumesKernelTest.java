@@ -1239,6 +1239,10 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("data\n", ok("volume", "create", "--label", "team=web", "-o", "type=tmpfs", "-o", "device=tmpfs",
         "data").out());
     assertEquals("map[] map[]\n", ok("volume", "inspect", "-f", "{{.Labels}} {{.Options}}", "data").out());
+    // as Docker's CLI: a label without =VALUE is an empty one
+    assertEquals("tagged\n", ok("volume", "create", "--label", "env", "-l", "team=web", "tagged").out());
+    assertEquals("map[env: team:web]\n", ok("volume", "inspect", "-f", "{{.Labels}}", "tagged").out());
+    ok("volume", "rm", "tagged");
     // Docker's daemon's: RFC 3339 in whole seconds, and its fields in its order
     String created = ok("volume", "inspect", "-f", "{{.CreatedAt}}", "data").out();
     assertTrue(created.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)\n"), created);

@@ -56,8 +56,9 @@ public final class VolumeCommand extends GroupCommand {
           "  berthctl volume create -o type=tmpfs -o device=tmpfs -o o=size=10m scratch",
           "  berthctl volume create -o type=none -o o=bind -o device=/srv/data data"})
   int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "the new volume") String name,
-      @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
-      Map<String, String> labels,
+      @Option(names = {"-l", "--label"}, paramLabel = "KEY[=VALUE]", converter = PflagTypes.Label.class,
+          description = "a label, empty without =VALUE (repeatable)")
+      List<String> labels,
       @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", defaultValue = "local",
           description = "local, the only driver: a directory on this host") String driver,
       @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "the local driver's options (repeatable): "
@@ -68,7 +69,7 @@ public final class VolumeCommand extends GroupCommand {
       throw new DaemonError((name == null ? "" : "create " + name + ": ") + "error looking up volume plugin " + driver
           + ": plugin \"" + driver + "\" not found");
     }
-    Map<String, String> wanted = labels == null ? Map.of() : labels;
+    Map<String, String> wanted = PflagTypes.labelMap(labels);
     Map<String, String> driverOptions = options == null ? Map.of() : options;
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
