@@ -173,6 +173,26 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void volumePruneRefusesFiltersAsDockersDaemonAndCliDo() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result until = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-f", "--filter",
+        "until=1h");
+    assertEquals(1, until.exit(), until::toString);
+    assertEquals("Error response from daemon: invalid filter 'until'\n", until.stderr());
+    Cli.Result badAll = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-f", "--filter",
+        "all=yes");
+    assertEquals("Error response from daemon: invalid filter 'all': strconv.ParseBool: parsing \"yes\": invalid "
+        + "syntax\n", badAll.stderr());
+    Cli.Result both = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-a", "--filter", "all=1");
+    assertEquals(1, both.exit(), both::toString);
+    assertEquals("conflicting options: cannot specify both --all and --filter all=1\n", both.stderr());
+    // all=true is -a: the question says so
+    Cli.Result asked = Cli.run(Map.of(), "n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "--address", socket.toString(), "volume", "prune", "--filter", "all=true");
+    assertTrue(asked.out().startsWith("WARNING! This will remove all local volumes"), asked::toString);
+  }
+
+  @Test
   void systemPruneAsksAsDockersCliWithItsFiltersAndRefusesUntilWithVolumes() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result untilWithVolumes = Cli.run(Map.of(), "--address", socket.toString(), "system", "prune", "--volumes",
