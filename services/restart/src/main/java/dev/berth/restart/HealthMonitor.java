@@ -138,9 +138,10 @@ public final class HealthMonitor implements AutoCloseable {
    */
   private void started(ContainerKey key) {
     try {
-      Optional<Healthcheck> check = record(key).flatMap(c -> ContainerConfig.of(c).healthcheck());
+      Optional<Container> record = record(key);
+      Optional<Healthcheck> check = record.flatMap(c -> ContainerConfig.of(c).healthcheck());
       if (check.isPresent()) {
-        write(key, HealthState.starting());
+        write(key, record.flatMap(HealthState::of).map(HealthState::restarted).orElse(HealthState.starting()));
         watch(key, check.get(), Instant.now());
       }
     } catch (StatusRuntimeException e) {
