@@ -171,6 +171,67 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void volumeCreateRefusesALabelAsDockersCliDoes() {
+    Path socket = dir.resolve("berth.sock");
+    for (String[] refused : List.of(new String[] {"=x", "invalid label '=x': empty name"},
+        new String[] {"a b=x", "label 'a b' contains whitespaces"})) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "volume", "create", "--label", refused[0]);
+      assertEquals(125, r.exit(), r::toString);
+      assertEquals("invalid argument \"" + refused[0] + "\" for \"-l, --label\" flag: " + refused[1]
+          + "\nSee 'berthctl volume create --help'.\n", r.stderr());
+    }
+  }
+
+  @Test
+  void volumePruneRefusesFiltersAsDockersDaemonAndCliDo() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result until = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-f", "--filter",
+        "until=1h");
+    assertEquals(1, until.exit(), until::toString);
+    assertEquals("Error response from daemon: invalid filter 'until'\n", until.stderr());
+    Cli.Result badAll = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-f", "--filter",
+        "all=yes");
+    assertEquals("Error response from daemon: invalid filter 'all': strconv.ParseBool: parsing \"yes\": invalid "
+        + "syntax\n", badAll.stderr());
+    Cli.Result both = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-a", "--filter", "all=1");
+    assertEquals(1, both.exit(), both::toString);
+    assertEquals("conflicting options: cannot specify both --all and --filter all=1\n", both.stderr());
+    // all=true is -a: the question says so
+    Cli.Result asked = Cli.run(Map.of(), "n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "--address", socket.toString(), "volume", "prune", "--filter", "all=true");
+    assertTrue(asked.out().startsWith("WARNING! This will remove all local volumes"), asked::toString);
+  }
+
+  @Test
+  void systemPruneAsksAsDockersCliWithItsFiltersAndRefusesUntilWithVolumes() {
+    Path socket = dir.resolve("berth.sock");
+    Cli.Result untilWithVolumes = Cli.run(Map.of(), "--address", socket.toString(), "system", "prune", "--volumes",
+        "--filter", "until=1h", "-f");
+    assertEquals(1, untilWithVolumes.exit(), untilWithVolumes::toString);
+    assertEquals("ERROR: The \"until\" filter is not supported with \"--volumes\"\n", untilWithVolumes.stderr());
+
+    // declined: the question is all it prints, and it asks before reaching berthd
+    Cli.Result declined = Cli.run(Map.of(), "n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "--address", socket.toString(), "system", "prune", "--filter", "until=1h", "--filter", "label=team=web");
+    assertEquals(0, declined.exit(), declined::toString);
+    assertEquals("WARNING! This will remove:\n  - all stopped containers\n"
+        + "  - all networks not used by at least one container\n  - all dangling images\n  - unused build cache\n"
+        + "\n  Items to be pruned will be filtered with:\n  - label=team=web\n  - until=1h\n"
+        + "\nAre you sure you want to continue? [y/N] ", declined.out());
+
+    // Docker's CLI takes y alone as yes: after "yes" every prune stops without reaching berthd
+    for (List<String> prune : List.of(List.of("container", "prune"), List.of("image", "prune"),
+        List.of("volume", "prune"), List.of("network", "prune"), List.of("system", "prune"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("--address", socket.toString()));
+      args.addAll(prune);
+      Cli.Result yes = Cli.run(Map.of(), "yes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          args.toArray(String[]::new));
+      assertEquals(0, yes.exit(), yes::toString);
+      assertEquals("", yes.stderr(), yes::toString);
+    }
+  }
+
+  @Test
   void whatACommandPrintedComesBeforeItsErrorOnATerminal() {
     Path socket = dir.resolve("berth.sock");
     String both = Cli.interleaved(Map.of(), "--address", socket.toString(), "version");

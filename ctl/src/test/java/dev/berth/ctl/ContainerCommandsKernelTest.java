@@ -1566,7 +1566,13 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       ok("exec", "eager", "sh", "-c", "rm /tmp/ok");
       ok("restart", "-t", "0", "eager");
       // berthd's health monitor learns of the start from its events, a moment after restart returns
-      awaitHealth("eager", "starting");
+      JsonNode restarted = awaitHealth("eager", "starting");
+      // as docker's daemon: the probes before the start are still shown
+      boolean passKept = false;
+      for (JsonNode probe : restarted.get("Log")) {
+        passKept |= probe.get("ExitCode").asInt() == 0;
+      }
+      assertTrue(passKept, restarted::toString);
       Thread.sleep(1000); // three failing checks at the 300 ms start interval
       assertEquals("starting", JSON.readTree(ok("inspect", "eager").stdout()).get(0).get("State").get("Health")
           .get("Status").asText());
@@ -1576,7 +1582,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertEquals(125, conflict.exit(), conflict::toString);
       assertEquals("berthctl: --no-healthcheck conflicts with --health-* options.\nSee 'berthctl run --help'.\n",
           conflict.stderr());
-      assertTrue(verdicts.containsAll(List.of("starting", "healthy", "unhealthy")), verdicts::toString);
+      assertTrue(verdicts.containsAll(List.of("healthy", "unhealthy")), verdicts::toString);
+      // as Docker's daemon: a start, which makes it starting, is no event, only a probe's verdict
+      assertFalse(verdicts.contains("starting"), verdicts::toString);
     } finally {
       listening.cancel(null);
       berthd.ctl("rm", "-f", "doc", "slow", "plain", "eager");

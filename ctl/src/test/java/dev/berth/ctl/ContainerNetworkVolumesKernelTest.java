@@ -1112,9 +1112,17 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       Cli.Result unknown = berthd.ctl("run", "--rm", "--volumes-from", "nosuch", "busybox", "true");
       assertEquals(125, unknown.exit(), unknown::toString);
       assertEquals("berthctl: Error response from daemon: No such container: nosuch." + RUN_HELP, unknown.stderr());
+
+      // as Docker's daemon: rm -v keeps, without complaint, an anonymous volume another container uses
+      Cli.Result removed = berthd.ctl("rm", "-v", "store");
+      assertEquals(0, removed.exit(), removed::toString);
+      assertEquals("store\n", removed.out(), removed::toString);
+      assertEquals("anon\n", ok("run", "--rm", "--volumes-from", "reader", "busybox", "cat", "/scratch/g").out());
     } finally {
+      String scratch = berthd.ctl("inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/scratch\"}}{{.Name}}"
+          + "{{end}}{{end}}", "reader").out().strip();
       berthd.ctl("rm", "-f", "-v", "store", "reader");
-      berthd.ctl("volume", "rm", "shared");
+      berthd.ctl("volume", "rm", "shared", scratch);
     }
   }
 
@@ -1293,6 +1301,10 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     assertEquals("data\n", ok("volume", "create", "--label", "team=web", "-o", "type=tmpfs", "-o", "device=tmpfs",
         "data").out());
     assertEquals("map[] map[]\n", ok("volume", "inspect", "-f", "{{.Labels}} {{.Options}}", "data").out());
+    // as Docker's CLI: a label without =VALUE is an empty one
+    assertEquals("tagged\n", ok("volume", "create", "--label", "env", "-l", "team=web", "tagged").out());
+    assertEquals("map[env: team:web]\n", ok("volume", "inspect", "-f", "{{.Labels}}", "tagged").out());
+    ok("volume", "rm", "tagged");
     // Docker's daemon's: RFC 3339 in whole seconds, and its fields in its order
     String created = ok("volume", "inspect", "-f", "{{.CreatedAt}}", "data").out();
     assertTrue(created.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)\n"), created);

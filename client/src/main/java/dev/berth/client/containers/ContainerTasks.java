@@ -451,7 +451,21 @@ public final class ContainerTasks {
     if (volumes) {
       VolumesGrpc.VolumesBlockingStub stub = VolumesGrpc.newBlockingStub(channel);
       for (String name : ContainerConfig.of(s.record()).anonymousVolumes()) {
-        ignoringGone(() -> stub.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
+        ignoringGoneOrInUse(() -> stub.delete(DeleteVolumeRequest.newBuilder().setName(name).build()));
+      }
+    }
+  }
+
+  /**
+   * A volume another container uses ({@code --volumes-from}) stays for it, as Docker's daemon keeps
+   * it without complaint: the container itself is removed all the same.
+   */
+  private static void ignoringGoneOrInUse(Runnable delete) {
+    try {
+      ignoringGone(delete);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+        throw e;
       }
     }
   }

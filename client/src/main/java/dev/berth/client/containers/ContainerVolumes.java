@@ -5,7 +5,6 @@ import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
-import dev.berth.api.labels.VolumeLabels;
 import dev.berth.client.ClientException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -40,14 +39,12 @@ final class ContainerVolumes {
           return checked(existing, options, labels);
         }
       }
-      CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options)
-          .putAllLabels(labels);
-      if (name.isEmpty()) {
-        request.putLabels(VolumeLabels.ANONYMOUS, "");
-      }
+      // berthd labels an unnamed one anonymous, as Docker's daemon does
+      CreateVolumeRequest request = CreateVolumeRequest.newBuilder().setName(name).putAllOptions(options)
+          .putAllLabels(labels).build();
       Volume created;
       try {
-        created = volumes.create(request.build()).getVolume();
+        created = volumes.create(request).getVolume();
       } catch (StatusRuntimeException e) {
         Volume raced = !name.isEmpty() && e.getStatus().getCode() == Status.Code.ALREADY_EXISTS ? existing(name) : null;
         if (raced == null) {

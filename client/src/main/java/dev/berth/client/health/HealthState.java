@@ -42,6 +42,11 @@ public record HealthState(String status, int failingStreak, List<Probe> log) {
     return new HealthState(STARTING, 0, List.of());
   }
 
+  /** The container started again: no verdict yet, the earlier probes still shown, as docker keeps them. */
+  public HealthState restarted() {
+    return new HealthState(STARTING, 0, log);
+  }
+
   /**
    * The state after {@code probe}, as docker judges it: a pass makes the container healthy; a
    * failure adds to the streak, and reaching {@code retries} failures makes it unhealthy, except

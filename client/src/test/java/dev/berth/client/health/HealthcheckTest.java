@@ -123,6 +123,11 @@ class HealthcheckTest {
     assertEquals(started.plusSeconds(2), s.log().get(0).start(), "the five newest probes are kept");
     s = s.after(probe(started.plusSeconds(7), 0), check, started);
     assertEquals(new HealthState(HealthState.HEALTHY, 0, s.log()), s);
+
+    // a start makes it starting again with no streak, and keeps the probes, as docker's daemon does
+    HealthState unhealthy = s.after(probe(started.plusSeconds(8), 1), check, started)
+        .after(probe(started.plusSeconds(9), 1), check, started);
+    assertEquals(new HealthState(HealthState.STARTING, 0, unhealthy.log()), unhealthy.restarted());
   }
 
   private static HealthState.Probe probe(Instant start, int exitCode) {

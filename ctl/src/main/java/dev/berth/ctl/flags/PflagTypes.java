@@ -3,10 +3,12 @@ package dev.berth.ctl.flags;
 import dev.berth.client.images.ImageNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Stack;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.IParameterPreprocessor;
@@ -29,6 +31,35 @@ public final class PflagTypes {
   private static final BigDecimal NANOS = BigDecimal.valueOf(1_000_000_000L);
 
   private PflagTypes() {}
+
+  /**
+   * Docker's {@code --label} of volume create: {@code KEY=VALUE}, or {@code KEY} alone for an empty
+   * value, refused as its opts.ValidateLabel refuses an empty key or one with white space. {@link
+   * #labelMap} makes the labels of the values, as Docker's CLI does.
+   */
+  public static final class Label implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String key = value.split("=", 2)[0].stripLeading();
+      if (key.isEmpty()) {
+        throw new GoValueError("invalid label '" + value + "': empty name");
+      }
+      if (key.chars().anyMatch(Character::isWhitespace)) {
+        throw new GoValueError("label '" + key + "' contains whitespaces");
+      }
+      return value;
+    }
+  }
+
+  /** The labels of {@link Label} values, the last of a key winning. */
+  public static Map<String, String> labelMap(List<String> values) {
+    Map<String, String> labels = new TreeMap<>();
+    for (String v : values == null ? List.<String>of() : values) {
+      String[] kv = v.split("=", 2);
+      labels.put(kv[0], kv.length == 2 ? kv[1] : "");
+    }
+    return labels;
+  }
 
   /** pflag's int64, and its int: Go's int is 64 bits on the machines Docker runs on. */
   public static final class Int64 implements ITypeConverter<Long> {

@@ -11,6 +11,7 @@ import dev.berth.client.system.DiskUsage;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.ClientRefusal;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.container.ContainerColumns;
@@ -151,7 +152,12 @@ public final class SystemCommand extends GroupCommand {
           preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
-    PruneFilter filter = PruneFilters.parse(filters);
+    List<String> given = filters == null ? List.of() : filters;
+    if (volumes && given.stream().anyMatch(f -> f.startsWith("until="))) {
+      // Docker's CLI's words: volumes have no creation filter, so the prune would take young ones too
+      throw new ClientRefusal("ERROR: The \"until\" filter is not supported with \"--volumes\"");
+    }
+    PruneFilter filter = PruneFilters.parse(given);
     StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
         + "  - all networks not used by at least one container\n");
     if (volumes) {
@@ -159,7 +165,12 @@ public final class SystemCommand extends GroupCommand {
     }
     warning.append(all ? "  - all images without at least one container associated to them\n"
         : "  - all dangling images\n");
-    warning.append(all ? "  - all build cache\n" : "  - all dangling build cache\n");
+    warning.append(all ? "  - all build cache\n" : "  - unused build cache\n");
+    if (!given.isEmpty()) {
+      // Docker's CLI lists the filters sorted, so the user sees what keeps things from going
+      warning.append("\n  Items to be pruned will be filtered with:\n");
+      given.stream().sorted().forEach(f -> warning.append("  - ").append(f).append('\n'));
+    }
     if (!force && !Confirmation.ask(warning.toString(), root.out(), root.io().in())) {
       return 0;
     }

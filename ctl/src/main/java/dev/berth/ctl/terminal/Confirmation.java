@@ -3,13 +3,12 @@ package dev.berth.ctl.terminal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.util.Locale;
 
-/** Docker's {@code [y/N]} question before a command removes things: anything but yes is no. */
+/** Docker's {@code [y/N]} question before a command removes things: anything but y (or Y) is no, "yes" too. */
 public final class Confirmation {
   private Confirmation() {}
 
-  /** Prints {@code warning} and the question on {@code out}; true if the answer read from {@code in} is y or yes. */
+  /** Prints {@code warning} and the question on {@code out}; true if the answer read from {@code in} is y. */
   public static boolean ask(String warning, PrintWriter out, InputStream in) {
     out.print(warning + "\nAre you sure you want to continue? [y/N] ");
     out.flush();
@@ -19,8 +18,7 @@ public final class Confirmation {
       for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
         line.append((char) c);
       }
-      String answer = line.toString().strip().toLowerCase(Locale.ROOT);
-      return answer.equals("y") || answer.equals("yes");
+      return line.toString().strip().equalsIgnoreCase("y");
     } catch (IOException e) {
       return false;
     }

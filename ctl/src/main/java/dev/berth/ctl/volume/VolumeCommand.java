@@ -11,6 +11,7 @@ import dev.berth.api.grpc.ProtoTimes;
 import dev.berth.client.spec.LabelFilters;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.ClientRefusal;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.ErrorHandler;
@@ -56,8 +57,9 @@ public final class VolumeCommand extends GroupCommand {
           "  berthctl volume create -o type=tmpfs -o device=tmpfs -o o=size=10m scratch",
           "  berthctl volume create -o type=none -o o=bind -o device=/srv/data data"})
   int create(@Parameters(paramLabel = "NAME", arity = "0..1", description = "the new volume") String name,
-      @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "a label (repeatable)")
-      Map<String, String> labels,
+      @Option(names = {"-l", "--label"}, paramLabel = "KEY[=VALUE]", converter = PflagTypes.Label.class,
+          description = "a label, empty without =VALUE (repeatable)")
+      List<String> labels,
       @Option(names = {"-d", "--driver"}, paramLabel = "DRIVER", defaultValue = "local",
           description = "local, the only driver: a directory on this host") String driver,
       @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "the local driver's options (repeatable): "
@@ -68,7 +70,7 @@ public final class VolumeCommand extends GroupCommand {
       throw new DaemonError((name == null ? "" : "create " + name + ": ") + "error looking up volume plugin " + driver
           + ": plugin \"" + driver + "\" not found");
     }
-    Map<String, String> wanted = labels == null ? Map.of() : labels;
+    Map<String, String> wanted = PflagTypes.labelMap(labels);
     Map<String, String> driverOptions = options == null ? Map.of() : options;
     try (Connection c = root.connect()) {
       VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(c.channel());
@@ -176,7 +178,21 @@ public final class VolumeCommand extends GroupCommand {
           description = "label=KEY[=VALUE] or label!=KEY[=VALUE] (repeatable: every label= must match, "
               + "what every label!= matches is kept)")
       List<String> filters) {
-    LabelFilters labels = LabelFilters.parse(filters);
+    List<String> given = filters == null ? List.of() : filters;
+    if (all && given.stream().anyMatch(f -> f.startsWith("all="))) {
+      throw new ClientRefusal("conflicting options: cannot specify both --all and --filter all=1");
+    }
+    List<String> labelFilters = new ArrayList<>();
+    for (String f : given) {
+      String key = f.substring(0, f.indexOf('='));
+      switch (key) {
+        case "label", "label!" -> labelFilters.add(f);
+        case "all" -> all |= allFilter(f.substring("all=".length()));
+        // Docker's daemon's words for a filter its volume prune does not take (until= among them)
+        default -> throw new DaemonError("invalid filter '" + key + "'");
+      }
+    }
+    LabelFilters labels = LabelFilters.parse(labelFilters);
     String warning = all ? "WARNING! This will remove all local volumes not used by at least one container."
         : "WARNING! This will remove anonymous local volumes not used by at least one container.";
     if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
@@ -193,6 +209,16 @@ public final class VolumeCommand extends GroupCommand {
     }
     root.out().println("Total reclaimed space: " + Output.preciseSize(pruned.getSpaceReclaimed()));
     return 0;
+  }
+
+  /** Docker's {@code --filter all=BOOL} of volume prune, read as Go's strconv.ParseBool reads it. */
+  private static boolean allFilter(String value) {
+    return switch (value) {
+      case "1", "t", "T", "TRUE", "true", "True" -> true;
+      case "0", "f", "F", "FALSE", "false", "False" -> false;
+      default -> throw new DaemonError("invalid filter 'all': strconv.ParseBool: parsing \"" + value
+          + "\": invalid syntax");
+    };
   }
 
   /** Docker's column titles of the fields a template names. */

@@ -51,7 +51,7 @@ import java.util.stream.Collectors;
  * and the {@code --health-*} flags) runs every interval from the container's start until its
  * exit, and each verdict goes into the container record's {@link HealthState} for inspect and ps,
  * a changed one also into an event ({@code /containers/health_status}, docker's
- * {@code health_status}). A start makes the state {@code starting} again. Watches are found from task start and exit
+ * {@code health_status}). A start makes the state {@code starting} again, with no event. Watches are found from task start and exit
  * events, and by a look at every namespace when berthd starts and whenever the event stream
  * broke; a berthd that restarts carries on from the recorded state.
  */
@@ -132,13 +132,16 @@ public final class HealthMonitor implements AutoCloseable {
     }
   }
 
-  /** A container's task started: a check it has begins anew, from {@code starting}. */
+  /**
+   * A container's task started: a check it has begins anew, from {@code starting}. Silently, as
+   * Docker's daemon: only a probe's verdict is a {@code health_status} event.
+   */
   private void started(ContainerKey key) {
     try {
-      Optional<Healthcheck> check = record(key).flatMap(c -> ContainerConfig.of(c).healthcheck());
+      Optional<Container> record = record(key);
+      Optional<Healthcheck> check = record.flatMap(c -> ContainerConfig.of(c).healthcheck());
       if (check.isPresent()) {
-        write(key, HealthState.starting());
-        announce(key, HealthState.STARTING);
+        write(key, record.flatMap(HealthState::of).map(HealthState::restarted).orElse(HealthState.starting()));
         watch(key, check.get(), Instant.now());
       }
     } catch (StatusRuntimeException e) {

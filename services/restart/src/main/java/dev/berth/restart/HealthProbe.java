@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One run of a container's health check: its command as a process of the container (the
- * settings of its spec's process), output of stdout and stderr together, cut at docker's 4 KiB;
+ * settings of its spec's process), output of stdout and stderr together, cut at docker's 4 KiB (then "...");
  * past the timeout the process is killed and the probe fails with exit code -1.
  */
 final class HealthProbe {
@@ -81,24 +81,28 @@ final class HealthProbe {
     return p;
   }
 
-  /** Output kept up to docker's limit; more is read and dropped so the probe never blocks. */
-  private static final class Capped extends OutputStream {
+  /**
+   * Output kept up to docker's limit, with docker's "..." after it when more came; more is read and
+   * dropped so the probe never blocks.
+   */
+  static final class Capped extends OutputStream {
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private boolean cut;
 
     @Override
     public synchronized void write(int b) {
-      if (kept.size() < HealthState.OUTPUT_BYTES) {
-        kept.write(b);
-      }
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-      kept.write(b, off, Math.max(0, Math.min(len, HealthState.OUTPUT_BYTES - kept.size())));
+      int room = Math.max(0, Math.min(len, HealthState.OUTPUT_BYTES - kept.size()));
+      kept.write(b, off, room);
+      cut |= room < len;
     }
 
     synchronized String text() {
-      return kept.toString(StandardCharsets.UTF_8);
+      return kept.toString(StandardCharsets.UTF_8) + (cut ? "..." : "");
     }
   }
 }

@@ -97,11 +97,12 @@ public final class VolumeStore {
 
   /**
    * Creates an empty volume, with the file system {@code options} describe mounted on it (see
-   * {@link LocalDriverOptions}); an empty name gets a generated one (64 hex digits, as Docker's
-   * anonymous volumes).
+   * {@link LocalDriverOptions}); an empty name gets a generated one (64 hex digits) and Docker's
+   * anonymous label, as Docker's daemon gives them, so that a prune takes it.
    */
-  public Volume create(String namespace, String name, Map<String, String> labels, Map<String, String> options) {
+  public Volume create(String namespace, String name, Map<String, String> given, Map<String, String> options) {
     String n = name.isEmpty() ? generatedName() : VolumeNames.validate("create", name);
+    Map<String, String> labels = name.isEmpty() ? anonymous(given) : given;
     Labels.validate(labels);
     Optional<LocalDriverOptions> driverOptions = LocalDriverOptions.parse(n, options);
     namespaces.ensure(namespace);
@@ -168,15 +169,17 @@ public final class VolumeStore {
 
   /**
    * Removes the volumes of the namespace that no container record names and that match
-   * {@code filter}: only anonymous ones unless {@code all}, as Docker 23 and later prune.
+   * {@code filter}: only anonymous ones unless {@code all}, as Docker 23 and later prune. A volume
+   * with driver options is never pruned, as Docker's daemon skips them: a tmpfs volume's files
+   * would be lost, and a bind volume's removal frees nothing.
    */
   public synchronized Pruned prune(String namespace, boolean all, Filter filter) {
     Map<String, List<String>> usedBy = users.byVolume(namespace);
     List<String> deleted = new ArrayList<>();
     long bytes = 0;
     for (Row row : rows(namespace)) {
-      if (usedBy.containsKey(row.name()) || !(all || VolumeLabels.isAnonymous(row.labels()))
-          || !filter.matches(path -> field(row, path))) {
+      if (usedBy.containsKey(row.name()) || !row.options().isEmpty()
+          || !(all || VolumeLabels.isAnonymous(row.labels())) || !filter.matches(path -> field(row, path))) {
         continue;
       }
       try {
@@ -242,6 +245,15 @@ public final class VolumeStore {
       case "labels" -> rest.isEmpty() ? Optional.empty() : Optional.ofNullable(row.labels().get(rest));
       default -> Optional.empty();
     };
+  }
+
+  private static Map<String, String> anonymous(Map<String, String> labels) {
+    if (VolumeLabels.isAnonymous(labels)) {
+      return labels;
+    }
+    Map<String, String> marked = new java.util.TreeMap<>(labels);
+    marked.put(VolumeLabels.ANONYMOUS, "");
+    return marked;
   }
 
   private static String generatedName() {

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import berth.volumes.v1.CreateVolumeRequest;
 import berth.volumes.v1.DeleteVolumeRequest;
 import berth.volumes.v1.GetVolumeRequest;
+import berth.volumes.v1.PruneVolumesRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
+import dev.berth.api.labels.VolumeLabels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -67,6 +69,25 @@ class VolumeDriverOptionsKernelTest {
     volumes.delete(DeleteVolumeRequest.newBuilder().setName("bound").build());
     assertEquals(List.of(), KernelVolumes.mountsUnder(root));
     assertEquals("the host's", Files.readString(host.resolve("kept")), "a bind volume's removal keeps the host's files");
+  }
+
+  @Test
+  void pruneLeavesVolumesWithDriverOptionsAsDockersDaemonDoes() throws Exception {
+    VolumesGrpc.VolumesBlockingStub volumes = rig.open();
+    Volume scratch = volumes.create(CreateVolumeRequest.newBuilder().setName("scratch")
+        .putLabels(VolumeLabels.ANONYMOUS, "").putAllOptions(Map.of("type", "tmpfs", "device", "tmpfs")).build())
+        .getVolume();
+    Files.writeString(Path.of(scratch.getMountpoint(), "work"), "only in memory");
+    create(volumes, "bound", Map.of("type", "none", "o", "bind", "device", host.toString()));
+    create(volumes, "plain", Map.of());
+
+    assertEquals(List.of(), volumes.prune(PruneVolumesRequest.getDefaultInstance()).getDeletedList());
+    assertEquals(List.of("plain"), volumes.prune(PruneVolumesRequest.newBuilder().setAll(true).build())
+        .getDeletedList());
+    assertEquals("only in memory", Files.readString(Path.of(scratch.getMountpoint(), "work")));
+    assertTrue(mounted(scratch.getMountpoint()).startsWith("tmpfs "), mounted(scratch.getMountpoint()));
+    volumes.delete(DeleteVolumeRequest.newBuilder().setName("scratch").build());
+    volumes.delete(DeleteVolumeRequest.newBuilder().setName("bound").build());
   }
 
   @Test

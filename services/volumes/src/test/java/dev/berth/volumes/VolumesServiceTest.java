@@ -138,6 +138,20 @@ class VolumesServiceTest {
   }
 
   @Test
+  void anUnnamedVolumeIsAnonymousByDockersLabelSoPruneTakesIt() {
+    Volume v = create(volumes, "", Map.of("team", "web"));
+    assertEquals(Map.of("com.docker.volume.anonymous", "", "team", "web"), v.getLabelsMap());
+    assertEquals(v.getLabelsMap(), get(v.getName()).getLabelsMap());
+    assertEquals(List.of(v.getName()), names(volumes, "labels.\"com.docker.volume.anonymous\""));
+    // a volume an earlier Berth made is anonymous by its own label
+    create(volumes, "older", Map.of("io.berth.anonymous", ""));
+    create(volumes, "named", Map.of());
+    assertEquals(List.of(v.getName(), "older"), volumes.prune(PruneVolumesRequest.getDefaultInstance())
+        .getDeletedList().stream().sorted().toList());
+    assertEquals(List.of("named"), names(volumes));
+  }
+
+  @Test
   void badInputIsRefusedAndChangesNothing() throws Exception {
     assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(volumes, "Bad Name!", Map.of())));
     assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> create(volumes, "../escape", Map.of())));
