@@ -1071,11 +1071,30 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "1000");
       assertEquals("Error response from daemon: endpoint with name onhost already exists in network host\n",
           berthd.ctl("network", "connect", "host", "onhost").stderr(), "Docker's daemon's words for a running container");
+      // the endpoint settings are checked first, as Docker's daemon does, running or not
+      String unsupported = "Error response from daemon: invalid endpoint settings:\n"
+          + "* user specified IP address is supported on user defined networks only\n"
+          + "* network-scoped alias is supported only for containers in user defined networks\n";
+      Cli.Result runningWithSettings = berthd.ctl("network", "connect", "--ip", "10.48.9.9", "--alias", "foo", "host",
+          "onhost");
+      assertEquals(1, runningWithSettings.exit(), runningWithSettings::toString);
+      assertEquals(unsupported, runningWithSettings.stderr());
       ok("stop", "-t", "0", "onhost");
+      Cli.Result stoppedWithSettings = berthd.ctl("network", "connect", "--ip", "10.48.9.9", "--alias", "foo", "host",
+          "onhost");
+      assertEquals(1, stoppedWithSettings.exit(), stoppedWithSettings::toString);
+      assertEquals(unsupported, stoppedWithSettings.stderr());
+      Cli.Result linked = berthd.ctl("network", "connect", "--link", "onhost:peer", "host", "onhost");
+      assertEquals(1, linked.exit(), linked::toString);
+      assertTrue(linked.stderr().contains("links are only supported for user-defined networks"), linked::toString);
       ok("network", "connect", "host", "onhost");
       assertEquals(List.of("host"),
           fieldNames(JSON.readTree(ok("inspect", "onhost").stdout()).get(0).get("NetworkSettings").get("Networks")));
       ok("create", "--name", "onbridge", "busybox", "true");
+      Cli.Result bridgedWithIp = berthd.ctl("network", "connect", "--ip", "10.48.9.9", "host", "onbridge");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "user specified IP address is supported on user defined networks only\n", bridgedWithIp.stderr(),
+          "before the conflict, as Docker's daemon");
       Cli.Result bridged = berthd.ctl("network", "connect", "host", "onbridge");
       assertEquals(1, bridged.exit(), bridged::toString);
       assertEquals("Error response from daemon: container cannot be disconnected from host network or connected to "
