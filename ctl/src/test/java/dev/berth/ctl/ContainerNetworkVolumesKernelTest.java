@@ -513,12 +513,17 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   @Test
   void withoutIccContainersInTwoSubnetsOfOneNetworkReachNeitherOneAnotherNorTheirOwnSubnetsPeers() throws Exception {
     String ping = "ping -c 1 -W 2 %s > /dev/null && echo reached || echo unreached";
-    String fetch = "wget -q -T 2 -O - http://%s:8000/ 2> /dev/null || echo unreached";
+    // busybox's nc: its wget -T crashes (exit 139) in the tests' Debian busybox-static 1.35, which
+    // made every fetch "unreached"
+    String request = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 %s 2> /dev/null | tail -n 1 | grep . "
+        + "|| echo unreached";
+    String fetch = request.formatted("%s 8000");
+    String published = request.formatted("%s 18347");
     try {
       ok("network", "create", "-o", "com.docker.network.bridge.enable_icc=false", "--subnet", "10.218.0.0/24",
           "--subnet", "10.219.0.0/24", "apart");
       ok("run", "-d", "--name", "a1", "--network", "apart", "--ip", "10.218.0.2", "busybox", "sleep", "1000");
-      ok("run", "-d", "--name", "b1", "--network", "apart", "--ip", "10.219.0.2", "busybox", "sh", "-c",
+      ok("run", "-d", "--name", "b1", "--network", "apart", "--ip", "10.219.0.2", "-p", "18347:8000", "busybox", "sh", "-c",
           "echo served > /tmp/index.html && exec httpd -f -p 8000 -h /tmp");
       ok("run", "-d", "--name", "b2", "--network", "apart", "--ip", "10.219.0.3", "busybox", "sleep", "1000");
       String served = "";
@@ -538,6 +543,35 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", ping.formatted("10.219.0.2")).out(),
           "nor within one subnet");
       assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", fetch.formatted("10.219.0.2")).out());
+      // as Docker's userland proxy: a published port is reached through the host, its own or a peer's,
+      // whether the kernel bridges the connection (bridge-nf-call-iptables) or routes it
+      String bridgeNf = "/proc/sys/net/bridge/bridge-nf-call-iptables";
+      boolean hasBridgeNf = berthd.inNetns("sh", "-c", "test -e " + bridgeNf + " && echo yes || echo no").equals("yes\n");
+      String before = hasBridgeNf ? berthd.inNetns("cat", bridgeNf).trim() : "";
+      try {
+        for (String bridged : hasBridgeNf ? List.of("1", "0") : List.of("")) {
+          if (hasBridgeNf) {
+            berthd.inNetns("sh", "-c", "echo " + bridged + " > " + bridgeNf);
+          }
+          String how = " (bridge-nf-call-iptables " + bridged + ")";
+          assertEquals("served\n", ok("exec", "b2", "sh", "-c", published.formatted("10.219.0.1")).out(),
+              "a peer's published port at its subnet's gateway" + how);
+          assertEquals("served\n", ok("exec", "a1", "sh", "-c", published.formatted("10.218.0.1")).out(),
+              "from another subnet, at its own gateway" + how);
+          assertEquals("served\n", ok("exec", "a1", "sh", "-c", published.formatted("10.219.0.1")).out(),
+              "at another of the host's addresses" + how);
+          assertEquals("served\n", ok("exec", "b1", "sh", "-c", published.formatted("10.219.0.1")).out(),
+              "its own published port" + how);
+          assertEquals("unreached\n", ok("exec", "b2", "sh", "-c", fetch.formatted("10.219.0.2")).out(),
+              "still not directly" + how);
+          assertEquals("unreached\n", ok("exec", "a1", "sh", "-c", fetch.formatted("10.219.0.2")).out(),
+              "nor across subnets" + how);
+        }
+      } finally {
+        if (hasBridgeNf) {
+          berthd.inNetns("sh", "-c", "echo " + before + " > " + bridgeNf);
+        }
+      }
 
       removeContainers();
       ok("network", "rm", "apart");
@@ -1071,11 +1105,30 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "1000");
       assertEquals("Error response from daemon: endpoint with name onhost already exists in network host\n",
           berthd.ctl("network", "connect", "host", "onhost").stderr(), "Docker's daemon's words for a running container");
+      // the endpoint settings are checked first, as Docker's daemon does, running or not
+      String unsupported = "Error response from daemon: invalid endpoint settings:\n"
+          + "* user specified IP address is supported on user defined networks only\n"
+          + "* network-scoped alias is supported only for containers in user defined networks\n";
+      Cli.Result runningWithSettings = berthd.ctl("network", "connect", "--ip", "10.48.9.9", "--alias", "foo", "host",
+          "onhost");
+      assertEquals(1, runningWithSettings.exit(), runningWithSettings::toString);
+      assertEquals(unsupported, runningWithSettings.stderr());
       ok("stop", "-t", "0", "onhost");
+      Cli.Result stoppedWithSettings = berthd.ctl("network", "connect", "--ip", "10.48.9.9", "--alias", "foo", "host",
+          "onhost");
+      assertEquals(1, stoppedWithSettings.exit(), stoppedWithSettings::toString);
+      assertEquals(unsupported, stoppedWithSettings.stderr());
+      Cli.Result linked = berthd.ctl("network", "connect", "--link", "onhost:peer", "host", "onhost");
+      assertEquals(1, linked.exit(), linked::toString);
+      assertTrue(linked.stderr().contains("links are only supported for user-defined networks"), linked::toString);
       ok("network", "connect", "host", "onhost");
       assertEquals(List.of("host"),
           fieldNames(JSON.readTree(ok("inspect", "onhost").stdout()).get(0).get("NetworkSettings").get("Networks")));
       ok("create", "--name", "onbridge", "busybox", "true");
+      Cli.Result bridgedWithIp = berthd.ctl("network", "connect", "--ip", "10.48.9.9", "host", "onbridge");
+      assertEquals("Error response from daemon: invalid endpoint settings:\n"
+          + "user specified IP address is supported on user defined networks only\n", bridgedWithIp.stderr(),
+          "before the conflict, as Docker's daemon");
       Cli.Result bridged = berthd.ctl("network", "connect", "host", "onbridge");
       assertEquals(1, bridged.exit(), bridged::toString);
       assertEquals("Error response from daemon: container cannot be disconnected from host network or connected to "

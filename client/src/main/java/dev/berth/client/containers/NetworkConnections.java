@@ -140,13 +140,14 @@ public final class NetworkConnections {
    */
   public void connect(Container record, String nameOrId, String ip, String ip6, List<String> linkLocalIps,
       List<String> aliases, List<String> links) {
-    if (nameOrId.equals(NONE)) {
-      // Docker's predefined network, which the network service keeps no record of
-      connectNone(record, ip, ip6, linkLocalIps, aliases, links);
-      return;
-    }
-    if (nameOrId.equals(HOST)) {
-      connectHost(record);
+    if (nameOrId.equals(NONE) || nameOrId.equals(HOST)) {
+      // Docker's predefined networks, which the network service keeps no record of
+      refuseEndpointSettings(ip, ip6, linkLocalIps, aliases, links);
+      if (nameOrId.equals(NONE)) {
+        connectNone(record, linkLocalIps);
+      } else {
+        connectHost(record);
+      }
       return;
     }
     Network found = networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork();
@@ -227,6 +228,19 @@ public final class NetworkConnections {
   }
 
   /**
+   * Refuses what a network mode ({@code none}, {@code host}) cannot give: addresses, aliases and
+   * links. Docker's daemon checks the endpoint settings before anything else, so these come first,
+   * whether the container runs or not and whatever network it is on.
+   */
+  private static void refuseEndpointSettings(String ip, String ip6, List<String> linkLocalIps,
+      List<String> aliases, List<String> links) {
+    RequestedAddresses.check("", null, ip, ip6, linkLocalIps, aliases);
+    if (!links.isEmpty()) {
+      throw new ClientException("links are only supported for user-defined networks");
+    }
+  }
+
+  /**
    * {@code network connect host}: the host's network is a mode, which the network service keeps no
    * record of. As Docker's daemon, a container run with {@code --network host} is on it already
    * (nothing changes when it is not running), and any other is refused, since the host's network
@@ -247,16 +261,11 @@ public final class NetworkConnections {
    * to none mode (loopback alone), and one on any other network is refused, since none joins no
    * other.
    */
-  private void connectNone(Container record, String ip, String ip6, List<String> linkLocalIps,
-      List<String> aliases, List<String> links) {
+  private void connectNone(Container record, List<String> linkLocalIps) {
     boolean alreadyConnected = refuseConnected(record, NONE);
     if (!alreadyConnected && !leftWithoutNetworks(record)) {
       throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_NONE).asRuntimeException();
     }
-    if (!links.isEmpty()) {
-      throw new ClientException("links are only supported for user-defined networks");
-    }
-    RequestedAddresses.check("", null, ip, ip6, linkLocalIps, aliases);
     if (alreadyConnected) {
       return;
     }

@@ -100,15 +100,14 @@ final class ContainerEvents {
       end.run();
       throw failure;
     }
+    AtomicReference<ClientCallStreamObserver<SubscribeSinceRequest>> starting = new AtomicReference<>();
     EventHistoryGrpc.newStub(api).subscribe(SubscribeSinceRequest.newBuilder()
         .addFilters("namespace==\"" + CriServices.NAMESPACE + "\"").setSince(since).build(),
         new ClientResponseObserver<SubscribeSinceRequest, Envelope>() {
           @Override
           public void beforeStart(ClientCallStreamObserver<SubscribeSinceRequest> call) {
-            upstream.set(call);
-            if (downstream.isCancelled()) {
-              call.cancel("the CRI client went away", null);
-            }
+            // grpc-java refuses to start a call cancelled here: published once it has started
+            starting.set(call);
           }
 
           @Override
@@ -143,6 +142,12 @@ final class ContainerEvents {
             });
           }
         });
+    upstream.set(starting.get());
+    // a CRI client gone during the listing or the subscription: its cancel handler found nothing
+    // to cancel yet
+    if (downstream.isCancelled()) {
+      starting.get().cancel("the CRI client went away", null);
+    }
   }
 
   /**

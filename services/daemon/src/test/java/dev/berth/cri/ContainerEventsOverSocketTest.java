@@ -25,6 +25,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
@@ -264,6 +265,88 @@ class ContainerEventsOverSocketTest {
     blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     release.countDown();
     next(events, deletedOf(pod));
+  }
+
+  /**
+   * A CRI client that went away before GetContainerEvents subscribes upstream (its cancel seen by
+   * the time the listing ends) leaves no exception behind: the subscription is cancelled once
+   * started, since grpc-java refuses to start a call cancelled before, instead of an
+   * IllegalStateException ("call was cancelled") out of the call's method.
+   */
+  @Test
+  void aClientGoneBeforeTheSubscriptionStartsLeavesNoExceptionBehind() throws Exception {
+    CountDownLatch subscribed = new CountDownLatch(1);
+    CountDownLatch upstreamCancelled = new CountDownLatch(1);
+    CriServices services = CriServices.over(ClientInterceptors.intercept(api, new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        ClientCall<Q, A> call = next.newCall(method, options);
+        if (!method.getFullMethodName().endsWith("/Subscribe")) {
+          return call;
+        }
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+          @Override
+          public void start(Listener<A> listener, Metadata headers) {
+            super.start(listener, headers);
+            subscribed.countDown();
+          }
+
+          @Override
+          public void cancel(String message, Throwable cause) {
+            super.cancel(message, cause);
+            upstreamCancelled.countDown();
+          }
+        };
+      }
+    }), state, CriServices.streamingServer(new InetSocketAddress("127.0.0.1", 0), api));
+    cleanUp.add(services);
+    RuntimeService runtime = services.services().stream().filter(RuntimeService.class::isInstance)
+        .map(RuntimeService.class::cast).findFirst().orElseThrow();
+    List<Runnable> onCancel = new ArrayList<>();
+    ServerCallStreamObserver<ContainerEventResponse> gone = new ServerCallStreamObserver<>() {
+      @Override
+      public boolean isCancelled() {
+        return true;
+      }
+
+      @Override
+      public void setOnCancelHandler(Runnable handler) {
+        onCancel.add(handler);
+      }
+
+      @Override
+      public void setCompression(String compression) {}
+
+      @Override
+      public boolean isReady() {
+        return false;
+      }
+
+      @Override
+      public void setOnReadyHandler(Runnable handler) {}
+
+      @Override
+      public void request(int count) {}
+
+      @Override
+      public void setMessageCompression(boolean enable) {}
+
+      @Override
+      public void disableAutoInboundFlowControl() {}
+
+      @Override
+      public void onNext(ContainerEventResponse value) {}
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
+    runtime.getContainerEvents(GetEventsRequest.getDefaultInstance(), gone);
+    assertTrue(subscribed.await(10, TimeUnit.SECONDS), "never subscribed upstream");
+    assertTrue(upstreamCancelled.await(10, TimeUnit.SECONDS), "the upstream subscription outlives its client");
+    onCancel.forEach(Runnable::run);
   }
 
   /** A pod whose CREATED could not be built (its network not readable then) is still told DELETED. */

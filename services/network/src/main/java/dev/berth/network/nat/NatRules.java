@@ -40,6 +40,14 @@ public final class NatRules {
   public static final String BRIDGE_FAMILY = "bridge";
   public static final String IPV6_FAMILY = "ip6";
 
+  /**
+   * The packet mark bit that lets a connection to a published port, DNATed to a peer on a bridge
+   * without ICC, through table {@code bridge berth}: with bridge-nf-call-iptables the kernel bridges
+   * it from the client's port, and without nf_conntrack_bridge the bridge family cannot read its
+   * conntrack status. Set in prerouting, cleared where it is read.
+   */
+  static final String PUBLISHED_MARK = "0x00400000";
+
   private NatRules() {}
 
   public static String render(Collection<NetworkInfo> networks, Collection<AttachmentInfo> attachments) {
@@ -102,6 +110,7 @@ public final class NatRules {
       chain(batch, "output", "type nat hook output priority -100; policy accept;",
           List.of("fib daddr type local jump published"));
       chain(batch, "published", null, published);
+      markPublishedWithoutIcc(batch, inUse);
     }
     if (!postrouting.isEmpty()) {
       chain(batch, "postrouting", "type nat hook postrouting priority srcnat; policy accept;", postrouting);
@@ -127,6 +136,11 @@ public final class NatRules {
         forward.add("oifname " + bridge + " iifname != " + bridge + " drop");
       }
       if (!network.icc()) {
+        // A published port reached through the gateway or the host's address, DNATed to a peer,
+        // comes back out of the bridge too: Docker's userland proxy carries it, so it passes, its
+        // replies with it (they share the connection's dnat status)
+        forward.add("iifname " + bridge + " oifname " + bridge + " ct status dnat accept comment "
+            + quote("published ports on network " + network.name()));
         // Between two subnets of one network the host routes: in and out of the same bridge,
         // where table bridge berth never sees it (Docker's -i BR -o BR -j DROP)
         forward.add("iifname " + bridge + " oifname " + bridge + " drop comment "
@@ -142,6 +156,20 @@ public final class NatRules {
       }
     }
     return forward;
+  }
+
+  /**
+   * Marks what enters a bridge without ICC and was DNATed to a published port, for table
+   * {@code bridge berth} to let through (see {@link #PUBLISHED_MARK}).
+   */
+  private static void markPublishedWithoutIcc(StringBuilder batch, List<NetworkInfo> inUse) {
+    List<String> marks = inUse.stream().filter(n -> !n.icc())
+        .map(n -> "iifname " + quote(n.bridge()) + " ct status dnat meta mark set meta mark or " + PUBLISHED_MARK
+            + " comment " + quote("published ports on network " + n.name()))
+        .toList();
+    if (!marks.isEmpty()) {
+      chain(batch, "mark-published", "type filter hook prerouting priority dstnat + 1; policy accept;", marks);
+    }
   }
 
   /**
@@ -194,6 +222,7 @@ public final class NatRules {
       chain(batch, "output", "type nat hook output priority -100; policy accept;",
           List.of("ip6 daddr != ::1 fib daddr type local jump published"));
       chain(batch, "published", null, published);
+      markPublishedWithoutIcc(batch, inUse);
     }
     if (!postrouting.isEmpty()) {
       chain(batch, "postrouting", "type nat hook postrouting priority srcnat; policy accept;", postrouting);
@@ -204,7 +233,10 @@ public final class NatRules {
     batch.append("}\n");
   }
 
-  /** Table {@code bridge berth}, anew: the bridge forwards nothing from the ports of a network without ICC. */
+  /**
+   * Table {@code bridge berth}, anew: the bridge forwards nothing from the ports of a network without
+   * ICC but connections to published ports.
+   */
   private static void renderIsolatedPorts(StringBuilder batch, Collection<NetworkInfo> networks,
       Map<String, List<AttachmentInfo>> attachedByNetwork) {
     batch.append("table ").append(BRIDGE_FAMILY).append(' ').append(TABLE).append(" {}\n")
@@ -218,6 +250,11 @@ public final class NatRules {
       }
     }
     if (!forward.isEmpty()) {
+      // With bridge-nf-call-iptables, a connection to a published port DNATed to a peer on the
+      // same bridge is bridged from the client's port: it passes, as Docker's userland proxy
+      // carries it (its replies go to the gateway, which masqueraded it, and are routed)
+      forward.add(0, "meta mark & " + PUBLISHED_MARK + " == " + PUBLISHED_MARK + " meta mark set meta mark and "
+          + String.format("0x%08x", ~Integer.decode(PUBLISHED_MARK)) + " accept comment " + quote("published ports"));
       batch.append("table ").append(BRIDGE_FAMILY).append(' ').append(TABLE).append(" {\n");
       chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
       batch.append("}\n");

@@ -53,11 +53,20 @@ class NatRulesTest {
     String batch = NatRules.render(List.of(BRIDGE, lonely), List.of(
         attachment("a", lonely, "10.92.0.2", List.of()), attachment("b", BRIDGE, "10.88.0.2", List.of())));
     assertTrue(batch.startsWith("table bridge berth {}\ndelete table bridge berth\ntable bridge berth {\n"), batch);
-    assertTrue(batch.contains("\t\tiifname { \"vb0\" } drop comment \"no icc on network lonely\"\n"), batch);
+    assertTrue(batch.contains("\t\tmeta mark & 0x00400000 == 0x00400000 meta mark set meta mark and 0xffbfffff accept "
+        + "comment \"published ports\"\n"
+        + "\t\tiifname { \"vb0\" } drop comment \"no icc on network lonely\"\n"), "published ports first: " + batch);
     assertTrue(batch.contains("masquerade comment \"network lonely\""), "still reaches the outside: " + batch);
-    assertTrue(batch.contains("\t\tiifname \"br-lonely\" oifname \"br-lonely\" drop comment \"no icc on network lonely\"\n"),
-        "nothing routed between its subnets either: " + batch);
+    assertTrue(batch.contains("\t\tiifname \"br-lonely\" oifname \"br-lonely\" ct status dnat accept comment "
+        + "\"published ports on network lonely\"\n"
+        + "\t\tiifname \"br-lonely\" oifname \"br-lonely\" drop comment \"no icc on network lonely\"\n"),
+        "nothing routed between its subnets either, but to published ports: " + batch);
     assertFalse(batch.contains("iifname \"berth0\" oifname \"berth0\""), "a network with ICC routes: " + batch);
+    String published = NatRules.render(List.of(BRIDGE, lonely), List.of(
+        attachment("a", lonely, "10.92.0.2", List.of(PortSpecs.parse("0.0.0.0:8080:80")))));
+    assertTrue(published.contains("\t\tiifname \"br-lonely\" ct status dnat meta mark set meta mark or 0x00400000 "
+        + "comment \"published ports on network lonely\"\n"), "marked for table bridge berth: " + published);
+    assertFalse(batch.contains("mark-published"), "nothing to mark without published ports: " + batch);
     assertEquals("table bridge berth {}\ndelete table bridge berth\ntable ip6 berth {}\ndelete table ip6 berth\n"
         + "table ip berth {}\ndelete table ip berth\n",
         NatRules.render(List.of(BRIDGE, lonely), List.of()));
