@@ -1527,8 +1527,11 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
           public void onCompleted() {}
         }));
     try {
+      // its failures before the first pass do not count (start period), so a loaded machine's
+      // slow next steps still find it starting
       ok("run", "-d", "--name", "doc", "--health-cmd", "test -f /tmp/ok", "--health-interval", "300ms",
-          "--health-retries", "2", "busybox", "sleep", "1000");
+          "--health-retries", "2", "--health-start-period", "1m", "--health-start-interval", "300ms", "busybox",
+          "sleep", "1000");
       ok("run", "-d", "--name", "slow", "--health-cmd", "sleep 5", "--health-timeout", "200ms", "--health-interval",
           "300ms", "--health-retries", "1", "busybox", "sleep", "1000");
       ok("run", "-d", "--name", "plain", "busybox", "sleep", "1000");
@@ -1630,7 +1633,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     Path oldest = log.resolveSibling(log.getFileName() + ".2");
     assertTrue(Files.exists(older) && Files.exists(oldest), "max-file=3: the log and two older files");
     assertFalse(Files.exists(log.resolveSibling(log.getFileName() + ".3")));
-    for (Path f : List.of(log, older, oldest)) {
+    // a rotation at the last line leaves no log: conmon ended before it opened the new one
+    for (Path f : Files.exists(log) ? List.of(log, older, oldest) : List.of(older, oldest)) {
       assertTrue(Files.size(f) < 2048, f + " is about max-size: " + Files.size(f));
     }
     List<String> kept = ok("logs", "rotated").out().lines().toList();
