@@ -548,6 +548,13 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String bridgeNf = "/proc/sys/net/bridge/bridge-nf-call-iptables";
       boolean hasBridgeNf = berthd.inNetns("sh", "-c", "test -e " + bridgeNf + " && echo yes || echo no").equals("yes\n");
       String before = hasBridgeNf ? berthd.inNetns("cat", bridgeNf).trim() : "";
+      // the mark that lets these through table bridge berth never leaves Berth's rules: others
+      // (Calico) use that bit too
+      berthd.inNetns("nft", "add table inet test-mark-watch; "
+          + "add chain inet test-mark-watch input { type filter hook input priority 500; }; "
+          + "add chain inet test-mark-watch postrouting { type filter hook postrouting priority 500; }; "
+          + "add rule inet test-mark-watch input meta mark & 0x00400000 != 0 counter; "
+          + "add rule inet test-mark-watch postrouting meta mark & 0x00400000 != 0 counter");
       try {
         for (String bridged : hasBridgeNf ? List.of("1", "0") : List.of("")) {
           if (hasBridgeNf) {
@@ -566,8 +573,14 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
               "still not directly" + how);
           assertEquals("unreached\n", ok("exec", "a1", "sh", "-c", fetch.formatted("10.219.0.2")).out(),
               "nor across subnets" + how);
+          assertEquals("served\n", berthd.inNetns("curl", "-s", "--max-time", "2", "http://10.219.0.1:18347/"),
+              "the host's own client, whose replies come in from the bridge" + how);
         }
+        String watched = berthd.inNetns("nft", "list", "table", "inet", "test-mark-watch");
+        assertEquals(2, watched.split("counter packets 0 ", -1).length - 1,
+            "no packet reaches the host or leaves it with the mark: " + watched);
       } finally {
+        berthd.inNetns("nft", "delete", "table", "inet", "test-mark-watch");
         if (hasBridgeNf) {
           berthd.inNetns("sh", "-c", "echo " + before + " > " + bridgeNf);
         }

@@ -44,9 +44,16 @@ public final class NatRules {
    * The packet mark bit that lets a connection to a published port, DNATed to a peer on a bridge
    * without ICC, through table {@code bridge berth}: with bridge-nf-call-iptables the kernel bridges
    * it from the client's port, and without nf_conntrack_bridge the bridge family cannot read its
-   * conntrack status. Set in prerouting, cleared where it is read.
+   * conntrack status. Set in prerouting only on what will leave by the bridge it entered, and
+   * cleared on both ways out of it, the bridge's forward hook (bridged) and the forward chain
+   * (routed), so that no packet keeps it past Berth's rules: other users of the mark (Calico's
+   * mask 0xffff0000 holds this bit) never see it.
    */
   static final String PUBLISHED_MARK = "0x00400000";
+
+  /** Sets {@link #PUBLISHED_MARK} off, keeping the mark's other bits. */
+  private static final String CLEAR_PUBLISHED_MARK = "meta mark set meta mark and "
+      + String.format("0x%08x", ~Integer.decode(PUBLISHED_MARK));
 
   private NatRules() {}
 
@@ -138,8 +145,9 @@ public final class NatRules {
       if (!network.icc()) {
         // A published port reached through the gateway or the host's address, DNATed to a peer,
         // comes back out of the bridge too: Docker's userland proxy carries it, so it passes, its
-        // replies with it (they share the connection's dnat status)
-        forward.add("iifname " + bridge + " oifname " + bridge + " ct status dnat accept comment "
+        // replies with it (they share the connection's dnat status); routed, it leaves the mark here
+        forward.add("iifname " + bridge + " oifname " + bridge + " ct status dnat " + CLEAR_PUBLISHED_MARK
+            + " accept comment "
             + quote("published ports on network " + network.name()));
         // Between two subnets of one network the host routes: in and out of the same bridge,
         // where table bridge berth never sees it (Docker's -i BR -o BR -j DROP)
@@ -159,12 +167,15 @@ public final class NatRules {
   }
 
   /**
-   * Marks what enters a bridge without ICC and was DNATed to a published port, for table
-   * {@code bridge berth} to let through (see {@link #PUBLISHED_MARK}).
+   * Marks what enters a bridge without ICC, was DNATed to a published port (or is a reply of such a
+   * connection) and goes back out of that bridge, for table {@code bridge berth} to let through (see
+   * {@link #PUBLISHED_MARK}); what goes to the host or out of another interface, replies to host
+   * clients among them, is left unmarked.
    */
   private static void markPublishedWithoutIcc(StringBuilder batch, List<NetworkInfo> inUse) {
     List<String> marks = inUse.stream().filter(n -> !n.icc())
-        .map(n -> "iifname " + quote(n.bridge()) + " ct status dnat meta mark set meta mark or " + PUBLISHED_MARK
+        .map(n -> "iifname " + quote(n.bridge()) + " ct status dnat fib daddr oifname " + quote(n.bridge())
+            + " meta mark set meta mark or " + PUBLISHED_MARK
             + " comment " + quote("published ports on network " + n.name()))
         .toList();
     if (!marks.isEmpty()) {
@@ -252,9 +263,9 @@ public final class NatRules {
     if (!forward.isEmpty()) {
       // With bridge-nf-call-iptables, a connection to a published port DNATed to a peer on the
       // same bridge is bridged from the client's port: it passes, as Docker's userland proxy
-      // carries it (its replies go to the gateway, which masqueraded it, and are routed)
-      forward.add(0, "meta mark & " + PUBLISHED_MARK + " == " + PUBLISHED_MARK + " meta mark set meta mark and "
-          + String.format("0x%08x", ~Integer.decode(PUBLISHED_MARK)) + " accept comment " + quote("published ports"));
+      // carries it, and so do its replies, bridged back once prerouting undid the masquerade
+      forward.add(0, "meta mark & " + PUBLISHED_MARK + " == " + PUBLISHED_MARK + " " + CLEAR_PUBLISHED_MARK
+          + " accept comment " + quote("published ports"));
       batch.append("table ").append(BRIDGE_FAMILY).append(' ').append(TABLE).append(" {\n");
       chain(batch, "forward", "type filter hook forward priority filter; policy accept;", forward);
       batch.append("}\n");

@@ -57,15 +57,20 @@ class NatRulesTest {
         + "comment \"published ports\"\n"
         + "\t\tiifname { \"vb0\" } drop comment \"no icc on network lonely\"\n"), "published ports first: " + batch);
     assertTrue(batch.contains("masquerade comment \"network lonely\""), "still reaches the outside: " + batch);
-    assertTrue(batch.contains("\t\tiifname \"br-lonely\" oifname \"br-lonely\" ct status dnat accept comment "
+    assertTrue(batch.contains("\t\tiifname \"br-lonely\" oifname \"br-lonely\" ct status dnat "
+        + "meta mark set meta mark and 0xffbfffff accept comment "
         + "\"published ports on network lonely\"\n"
         + "\t\tiifname \"br-lonely\" oifname \"br-lonely\" drop comment \"no icc on network lonely\"\n"),
         "nothing routed between its subnets either, but to published ports: " + batch);
     assertFalse(batch.contains("iifname \"berth0\" oifname \"berth0\""), "a network with ICC routes: " + batch);
     String published = NatRules.render(List.of(BRIDGE, lonely), List.of(
         attachment("a", lonely, "10.92.0.2", List.of(PortSpecs.parse("0.0.0.0:8080:80")))));
-    assertTrue(published.contains("\t\tiifname \"br-lonely\" ct status dnat meta mark set meta mark or 0x00400000 "
-        + "comment \"published ports on network lonely\"\n"), "marked for table bridge berth: " + published);
+    assertTrue(published.contains("\t\tiifname \"br-lonely\" ct status dnat fib daddr oifname \"br-lonely\" "
+        + "meta mark set meta mark or 0x00400000 comment \"published ports on network lonely\"\n"),
+        "marked for table bridge berth only when it goes back out of the bridge: " + published);
+    assertEquals(1, published.split("meta mark or ", -1).length - 1, "marked in prerouting only: " + published);
+    assertEquals(2, published.split("meta mark and 0xffbfffff", -1).length - 1,
+        "cleared where bridged (table bridge berth) and where routed (ip berth's forward): " + published);
     assertFalse(batch.contains("mark-published"), "nothing to mark without published ports: " + batch);
     assertEquals("table bridge berth {}\ndelete table bridge berth\ntable ip6 berth {}\ndelete table ip6 berth\n"
         + "table ip berth {}\ndelete table ip berth\n",
