@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /**
  * Imports an image archive, docker save or OCI image layout, the way containerd's importer does:
@@ -23,6 +24,8 @@ import java.util.function.UnaryOperator;
  * and unpacked it.
  */
 final class ArchiveImporter {
+  private static final Logger LOG = Logger.getLogger(ArchiveImporter.class.getName());
+
   /** The only OCI image layout version there is. */
   static final String LAYOUT_VERSION = "1.0.0";
 
@@ -58,8 +61,8 @@ final class ArchiveImporter {
           + " (OCI image layout) nor " + ArchiveReader.DOCKER_MANIFEST + " (docker save)");
     }
     Set<String> visited = new HashSet<>();
-    List<Descriptor> others = new ArrayList<>();
-    link(index, blobs, contents.digests(), visited, others);
+    List<Other> others = new ArrayList<>();
+    link(index, null, nameOf, blobs, contents.digests(), visited, others);
     keepOthers(others, blobs, contents.digests(), visited);
     List<Image> named = new ArrayList<>();
     for (Descriptor manifest : blobs.index(index).manifests()) {
@@ -83,13 +86,17 @@ final class ArchiveImporter {
     return Descriptor.of(MediaTypes.OCI_INDEX, index.digest(), index.size());
   }
 
+  /** Another platform's index or manifest, and the image that names it (null for none), for the log. */
+  private record Other(String image, Descriptor descriptor) {}
+
   /**
    * Labels {@code d} with references to its children (every manifest an index lists, a manifest's
    * config and layers) and walks on into those this machine needs (an index's manifests for this
    * platform), whose blobs must be stored; the others the archive carries are kept whole too, once
-   * the walk is done ({@link #keepOthers}).
+   * the walk is done ({@link #keepOthers}). {@code image}: the image that names {@code d}, if any.
    */
-  private void link(Descriptor d, JsonBlobs blobs, Set<String> stored, Set<String> visited, List<Descriptor> others) {
+  private void link(Descriptor d, String image, UnaryOperator<String> nameOf, JsonBlobs blobs, Set<String> stored,
+      Set<String> visited, List<Other> others) {
     if (!visited.add(d.digest())) {
       return;
     }
@@ -101,7 +108,7 @@ final class ArchiveImporter {
         if (m.platform() == null || platform.matches(m.platform())) {
           needed.add(m);
         } else {
-          others.add(m);
+          others.add(new Other(image != null ? image : imageName(m.annotations(), nameOf), m));
         }
       }
     } else if (MediaTypes.isManifest(d.mediaType())) {
@@ -116,7 +123,8 @@ final class ArchiveImporter {
       return;
     }
     for (Descriptor child : needed) {
-      link(child, blobs, stored, visited, others);
+      link(child, image != null ? image : imageName(child.annotations(), nameOf), nameOf, blobs, stored, visited,
+          others);
     }
   }
 
@@ -124,23 +132,33 @@ final class ArchiveImporter {
    * Labels the other platforms' indexes and manifests that the archive carries with their children,
    * as a pull of all platforms does, so that the collector keeps their configs and layers with
    * them; what they name but the archive lacks may stay absent, as after a pull of one platform.
-   * After {@link #link}, so that a blob this platform needs has been checked first.
+   * After {@link #link}, so that a blob this platform needs has been checked first. One that is not
+   * what it claims is left unlabelled with a warning, the rest of the load goes on: containerd's
+   * import never reads them, and this machine cannot run them.
    */
-  private void keepOthers(List<Descriptor> others, JsonBlobs blobs, Set<String> stored, Set<String> visited) {
-    for (Descriptor d : others) {
+  private void keepOthers(List<Other> others, JsonBlobs blobs, Set<String> stored, Set<String> visited) {
+    for (Other other : others) {
+      Descriptor d = other.descriptor();
       if (!stored.contains(d.digest()) || !visited.add(d.digest())) {
         continue;
       }
-      if (MediaTypes.isIndex(d.mediaType())) {
-        Index index = blobs.index(d);
-        content.label(d.digest(), GcRefs.forIndex(index));
-        keepOthers(index.manifests(), blobs, stored, visited);
-      } else if (MediaTypes.isManifest(d.mediaType())) {
-        Manifest manifest = blobs.manifest(d);
-        List<Descriptor> children = new ArrayList<>();
-        children.add(manifest.config());
-        children.addAll(manifest.layers());
-        content.label(d.digest(), GcRefs.forChildren(children));
+      try {
+        if (MediaTypes.isIndex(d.mediaType())) {
+          Index index = blobs.index(d);
+          content.label(d.digest(), GcRefs.forIndex(index));
+          keepOthers(index.manifests().stream().map(m -> new Other(other.image(), m)).toList(), blobs, stored,
+              visited);
+        } else if (MediaTypes.isManifest(d.mediaType())) {
+          Manifest manifest = blobs.manifest(d);
+          List<Descriptor> children = new ArrayList<>();
+          children.add(manifest.config());
+          children.addAll(manifest.layers());
+          content.label(d.digest(), GcRefs.forChildren(children));
+        }
+      } catch (ClientException unreadable) {
+        LOG.warning("image " + (other.image() != null ? other.image() : "(unnamed)") + ": skipped "
+            + JsonBlobs.describe(d) + (d.platform() != null ? " for " + d.platform() : "")
+            + ", which the archive holds but is unreadable: " + unreadable.getMessage());
       }
     }
   }

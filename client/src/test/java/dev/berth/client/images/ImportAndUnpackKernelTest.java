@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import containerd.services.snapshots.v1.Info;
 import containerd.services.snapshots.v1.Kind;
+import dev.berth.api.Digests;
 import dev.berth.api.content.Blobs;
 import dev.berth.api.labels.GcLabels;
 import dev.berth.client.leases.Lease;
@@ -21,9 +25,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImportAndUnpackKernelTest {
   private static final TestImage BUSYBOX = TestImages.busybox();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dir;
@@ -116,6 +125,60 @@ class ImportAndUnpackKernelTest {
     assertEquals(BUSYBOX.topChainId(), result.images().get(0).snapshot().orElseThrow());
     assertEquals(before, stack.snapshots(), "the committed snapshot is reused, not made again");
     assertEquals(2, stack.images.list().size());
+  }
+
+  @Test
+  void anotherPlatformsManifestThatIsNoManifestIsSkippedWithAWarningAndTheRestLoads() throws Exception {
+    String elsewhere = Platform.current().toString().equals("linux/s390x") ? "linux/ppc64le" : "linux/s390x";
+    Map<String, byte[]> files = new LinkedHashMap<>(TarFiles.read(TestImage.multiPlatformOciArchive(
+        "example.com/tools/busybox:multi", Map.of(Platform.current().toString(), BUSYBOX, elsewhere, BUSYBOX))));
+    // the other platform's manifest becomes a blob that is no manifest, named by its own digest
+    ObjectNode top = (ObjectNode) JSON.readTree(files.get("index.json"));
+    ObjectNode topManifest = (ObjectNode) top.get("manifests").get(0);
+    ObjectNode index = (ObjectNode) JSON.readTree(files.get(blobPath(topManifest.get("digest").asText())));
+    byte[] garbage = "not a manifest at all".getBytes(StandardCharsets.UTF_8);
+    String garbageDigest = Digests.sha256(garbage);
+    files.put(blobPath(garbageDigest), garbage);
+    for (JsonNode m : index.get("manifests")) {
+      if (m.get("platform").get("architecture").asText().equals(elsewhere.split("/")[1])) {
+        ((ObjectNode) m).put("digest", garbageDigest).put("size", garbage.length);
+      }
+    }
+    byte[] indexBytes = JSON.writeValueAsBytes(index);
+    files.put(blobPath(Digests.sha256(indexBytes)), indexBytes);
+    topManifest.put("digest", Digests.sha256(indexBytes)).put("size", indexBytes.length);
+    files.put("index.json", JSON.writeValueAsBytes(top));
+    List<String> warnings = new ArrayList<>();
+    Logger log = Logger.getLogger(ArchiveImporter.class.getName());
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        warnings.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    try {
+      ImportResult result = stack.images.importArchive(new ByteArrayInputStream(TarFiles.write(files)),
+          ImportOptions.defaults());
+
+      assertEquals(BUSYBOX.topChainId(), result.image("example.com/tools/busybox:multi").orElseThrow()
+          .snapshot().orElseThrow(), "this platform's image loads and unpacks");
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).startsWith("image example.com/tools/busybox:multi: skipped manifest " + garbageDigest
+          + " for " + elsewhere + ", which the archive holds but is unreadable: "), warnings.get(0));
+    } finally {
+      log.removeHandler(handler);
+    }
+  }
+
+  private static String blobPath(String digest) {
+    return "blobs/sha256/" + digest.substring("sha256:".length());
   }
 
   @Test
