@@ -193,6 +193,11 @@ class BerthCtlWithoutDaemonTest {
         "all=yes");
     assertEquals("Error response from daemon: invalid filter 'all': strconv.ParseBool: parsing \"yes\": invalid "
         + "syntax\n", badAll.stderr());
+    Cli.Result twoValues = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-f", "--filter",
+        "all=1", "--filter", "all=0", "--filter", "until=1h");
+    assertEquals(1, twoValues.exit(), twoValues::toString);
+    assertEquals("Error response from daemon: invalid filter 'all=[1 0]': only one value is expected\n",
+        twoValues.stderr(), "one all= value at most, read before the other filters, as Docker's daemon");
     Cli.Result both = Cli.run(Map.of(), "--address", socket.toString(), "volume", "prune", "-a", "--filter", "all=1");
     assertEquals(1, both.exit(), both::toString);
     assertEquals("conflicting options: cannot specify both --all and --filter all=1\n", both.stderr());

@@ -30,9 +30,12 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -182,12 +185,18 @@ public final class VolumeCommand extends GroupCommand {
     if (all && given.stream().anyMatch(f -> f.startsWith("all="))) {
       throw new ClientRefusal("conflicting options: cannot specify both --all and --filter all=1");
     }
+    // Docker's daemon reads all= first, as a set of values, then refuses the keys it does not take
+    Set<String> allValues = given.stream().filter(f -> f.startsWith("all="))
+        .map(f -> f.substring("all=".length())).collect(Collectors.toCollection(LinkedHashSet::new));
+    if (allValues.size() > 1) {
+      throw new DaemonError("invalid filter 'all=[" + String.join(" ", allValues) + "]': only one value is expected");
+    }
+    all |= allValues.stream().anyMatch(VolumeCommand::allFilter);
     List<String> labelFilters = new ArrayList<>();
-    for (String f : given) {
+    for (String f : given.stream().filter(f -> !f.startsWith("all=")).toList()) {
       String key = f.substring(0, f.indexOf('='));
       switch (key) {
         case "label", "label!" -> labelFilters.add(f);
-        case "all" -> all |= allFilter(f.substring("all=".length()));
         // Docker's daemon's words for a filter its volume prune does not take (until= among them)
         default -> throw new DaemonError("invalid filter '" + key + "'");
       }
