@@ -1184,12 +1184,23 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(0, removed.exit(), removed::toString);
       assertEquals("store\n", removed.out(), removed::toString);
       assertEquals("anon\n", ok("run", "--rm", "--volumes-from", "reader", "busybox", "cat", "/scratch/g").out());
+      // the copy stays anonymous: rm -v of the last container that uses it removes it, as Docker's
+      // daemon does
+      String scratch = scratchVolume();
+      ok("rm", "-v", "reader");
+      assertFalse(List.of(ok("volume", "ls", "-q").out().split("\n")).contains(scratch),
+          "the anonymous volume goes with the last container using it");
     } finally {
-      String scratch = berthd.ctl("inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/scratch\"}}{{.Name}}"
-          + "{{end}}{{end}}", "reader").out().strip();
+      String scratch = scratchVolume();
       berthd.ctl("rm", "-f", "-v", "store", "reader");
       berthd.ctl("volume", "rm", "shared", scratch);
     }
+  }
+
+  /** The anonymous volume at /scratch of container reader, if it is still there. */
+  private String scratchVolume() {
+    return berthd.ctl("inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/scratch\"}}{{.Name}}"
+        + "{{end}}{{end}}", "reader").out().strip();
   }
 
   @Test

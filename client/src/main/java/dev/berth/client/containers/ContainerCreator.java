@@ -385,8 +385,8 @@ public final class ContainerCreator {
     }
   }
 
-  /** The flags' values, and the mounts {@code inherited} from other containers ({@code --mount} form). */
-  private Parsed parse(ContainerOptions o, List<String> inherited) {
+  /** The flags' values, and the mounts {@code inherited} from other containers. */
+  private Parsed parse(ContainerOptions o, List<MountRequest> inherited) {
     List<String> env = new ArrayList<>();
     for (Path file : o.envFiles) {
       env.addAll(EnvVars.read(file, clientEnv));
@@ -400,7 +400,7 @@ public final class ContainerCreator {
     o.tmpfs.forEach(t -> mounts.add(TmpfsSpec.parse(t)));
     Set<String> asked = mounts.stream().map(MountRequest::target).collect(Collectors.toSet());
     // what --volumes-from brings, where no mount of the container's own goes, as docker does
-    inherited.stream().map(MountFlag::parse).filter(m -> !asked.contains(m.target())).forEach(mounts::add);
+    inherited.stream().filter(m -> !asked.contains(m.target())).forEach(mounts::add);
     List<PortSpec> ports = new ArrayList<>();
     for (String p : o.publish) {
       ports.addAll(PortSpec.parseRange(p));
@@ -547,11 +547,12 @@ public final class ContainerCreator {
 
   /**
    * The volumes and bind mounts of the containers {@code --volumes-from} names
-   * ({@code NAME[:ro|:rw]}), in {@code --mount} form, at the same paths and read-only as they are
-   * there unless the suffix says otherwise; tmpfs mounts stay behind, as in docker.
+   * ({@code NAME[:ro|:rw]}), at the same paths and read-only as they are there unless the suffix
+   * says otherwise; tmpfs mounts stay behind, as in docker. An anonymous volume stays anonymous,
+   * so that {@code rm -v} removes it with the last container that uses it, as Docker's daemon does.
    */
-  private List<String> volumesFrom(ContainerOptions o) {
-    List<String> inherited = new ArrayList<>();
+  private List<MountRequest> volumesFrom(ContainerOptions o) {
+    List<MountRequest> inherited = new ArrayList<>();
     for (String from : o.volumesFrom) {
       String[] parts = from.split(":", -1);
       if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && !List.of("ro", "rw").contains(parts[1]))) {
@@ -572,8 +573,12 @@ public final class ContainerCreator {
           continue;
         }
         boolean readOnly = parts.length == 2 ? parts[1].equals("ro") : !m.path("RW").asBoolean(true);
-        inherited.add("type=" + type + ",source=" + (type.equals("volume") ? m.path("Name").asText()
-            : m.path("Source").asText()) + ",target=" + m.path("Destination").asText() + (readOnly ? ",readonly" : ""));
+        String target = m.path("Destination").asText();
+        inherited.add(type.equals("bind")
+            ? new VolumeSpec(VolumeSpec.Kind.BIND, m.path("Source").asText(), target, readOnly,
+                VolumeSpec.DEFAULT_PROPAGATION)
+            : new VolumeSpec(m.path("Anonymous").asBoolean(false) ? VolumeSpec.Kind.ANONYMOUS : VolumeSpec.Kind.NAMED,
+                m.path("Name").asText(), target, readOnly, VolumeSpec.DEFAULT_PROPAGATION));
       }
     }
     return inherited;

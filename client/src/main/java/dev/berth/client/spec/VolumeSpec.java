@@ -15,7 +15,8 @@ import java.util.Set;
  * mode ({@code rprivate}, the default, {@code private}, {@code rshared}, {@code shared},
  * {@code rslave}, {@code slave}), and for a volume {@code nocopy}.
  *
- * @param source the host path of a bind, the volume's name, or empty for an anonymous volume
+ * @param source the host path of a bind, the volume's name, or empty for an anonymous volume to
+ *     make (an anonymous volume {@code --volumes-from} brings keeps its name)
  * @param noCopy Docker's {@code nocopy}: an empty volume is not seeded from the image
  * @param driverOptions {@code --mount}'s {@code volume-opt}s: the local driver's options of a volume it creates
  * @param volumeLabels {@code --mount}'s {@code volume-label}s: the labels of a volume it creates
