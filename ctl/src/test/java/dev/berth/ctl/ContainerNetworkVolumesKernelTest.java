@@ -1118,6 +1118,11 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       ok("run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "1000");
       assertEquals("Error response from daemon: endpoint with name onhost already exists in network host\n",
           berthd.ctl("network", "connect", "host", "onhost").stderr(), "Docker's daemon's words for a running container");
+      String hostConflict = "Error response from daemon: container cannot be disconnected from host network or "
+          + "connected to host network\n";
+      assertEquals(hostConflict, berthd.ctl("network", "disconnect", "host", "onhost").stderr(),
+          "Docker's daemon's words for a running container on the host's network");
+      assertEquals(hostConflict, berthd.ctl("network", "disconnect", "-f", "host", "onhost").stderr(), "forced too");
       // the endpoint settings are checked first, as Docker's daemon does, running or not
       String unsupported = "Error response from daemon: invalid endpoint settings:\n"
           + "* user specified IP address is supported on user defined networks only\n"
@@ -1146,6 +1151,9 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       assertEquals(1, bridged.exit(), bridged::toString);
       assertEquals("Error response from daemon: container cannot be disconnected from host network or connected to "
           + "host network\n", bridged.stderr());
+      String bridgedId = ok("inspect", "-f", "{{.Id}}", "onbridge").out().strip();
+      assertEquals("Error response from daemon: container " + bridgedId + " is not connected to the network host\n",
+          berthd.ctl("network", "disconnect", "host", "onbridge").stderr(), "as any network it is not on");
     } finally {
       berthd.ctl("rm", "-f", "onhost", "onbridge");
     }

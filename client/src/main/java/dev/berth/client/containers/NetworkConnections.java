@@ -325,18 +325,23 @@ public final class NetworkConnections {
    * {@code force} is given: a container may still name a network removed since.
    *
    * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown network (of a running container,
-   *     without {@code force}) or one the container is not connected to
+   *     without {@code force}) or one the container is not connected to; INVALID_ARGUMENT for the
+   *     host's network of a running container run with {@code --network host}
    */
   public void disconnect(Container record, String nameOrId, boolean force) {
     String id = record.getId();
     List<Attachment> live = attachments(id);
     // by its task, as Docker's daemon: a running container may have no network left
     boolean running = ContainerState.of(channel, record).running();
+    if (nameOrId.equals(HOST) && running && HOST.equals(record.getLabelsMap().get(ContainerLabels.NETWORK))) {
+      // as Docker's daemon, forced or not: the host's network is the running container's only one
+      throw Status.INVALID_ARGUMENT.withDescription(CONFLICTS_WITH_HOST).asRuntimeException();
+    }
     String network;
     boolean found = true;
     try {
-      // none is Docker's predefined network, which the network service keeps no record of
-      network = nameOrId.equals(NONE) ? NONE
+      // none and host are Docker's predefined networks, which the network service keeps no record of
+      network = nameOrId.equals(NONE) || nameOrId.equals(HOST) ? nameOrId
           : networks.get(GetNetworkRequest.newBuilder().setName(nameOrId).build()).getNetwork().getName();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.NOT_FOUND || running && !force) {
