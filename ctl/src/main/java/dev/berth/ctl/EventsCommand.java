@@ -29,6 +29,7 @@ import dev.berth.ctl.events.DockerEvent;
 import dev.berth.ctl.events.DockerEvents;
 import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.events.ImageIdsSeen;
+import dev.berth.ctl.events.TaskStarts;
 import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
@@ -42,6 +43,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -110,6 +112,8 @@ final class EventsCommand implements Callable<Integer> {
 
   /** Attributes of the containers seen, by id: a destroyed container's name stays known. */
   private final Map<String, Map<String, String>> containers = new HashMap<>();
+  /** When the containers seen last started, for their die events' execDuration. */
+  private final TaskStarts starts = new TaskStarts();
 
   @Override
   public Integer call() {
@@ -159,8 +163,12 @@ final class EventsCommand implements Callable<Integer> {
             imageIds.tagged(String.valueOf(fields.get("name")));
           }
           Instant time = ProtoTimes.toInstant(e.getTimestamp());
+          if (e.getTopic().equals("/tasks/start")) {
+            starts.started(String.valueOf(fields.get("container_id")), time);
+          }
           Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, time,
-              id -> namedAt(attributes(c, id), namesBefore.at(id, time)), imageIds::of);
+              id -> namedAt(attributes(c, id), namesBefore.at(id, time)), imageIds::of)
+              .map(d -> TaskStarts.isDie(d) ? starts.withExecDuration(d) : d);
           if (event.isPresent() && filter.matches(event.get())) {
             print(event.get(), template);
           }
@@ -261,6 +269,7 @@ final class EventsCommand implements Callable<Integer> {
     if (record.isEmpty()) {
       return Map.of();
     }
+    startedAt(record.get()).ifPresent(at -> starts.recorded(id, at));
     Map<String, String> attributes = new TreeMap<>();
     ContainerConfig config = ContainerConfig.of(record.get());
     config.config().path("Labels").fields().forEachRemaining(l -> attributes.put(l.getKey(), l.getValue().asText()));
@@ -272,6 +281,15 @@ final class EventsCommand implements Callable<Integer> {
       containers.put(id, attributes);
     }
     return attributes;
+  }
+
+  /** The start time the record keeps (Berth's client writes it at each start), if it holds one. */
+  private static Optional<Instant> startedAt(Container record) {
+    try {
+      return Optional.of(Instant.parse(record.getLabelsMap().getOrDefault(ContainerLabels.STARTED_AT, "")));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -1411,10 +1411,11 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertTrue(seen.lines().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container "
           + action + " [0-9a-f]{64} \\(.*image=busybox, name=evented, team=ev\\)")), action + " missing in:\n" + seen);
     }
-    assertTrue(seen.contains(" (exitCode=3, image=busybox, name=evented, team=ev)"), seen);
+    // Docker's execDuration: the whole seconds the container ran
+    assertTrue(seen.contains(" (execDuration=0, exitCode=3, image=busybox, name=evented, team=ev)"), seen);
     assertTrue(seen.lines().noneMatch(l -> l.contains("/tasks/") || l.contains(" snapshot ")), seen);
     List<String> second = seen.lines().filter(l -> l.contains(" " + id + " ")).map(l -> l.substring(l.indexOf(' ') + 1))
-        .filter(l -> !l.contains(" exec_")).toList();
+        .filter(l -> !l.contains(" exec_")).map(l -> l.replaceFirst("execDuration=\\d+, ", "execDuration=N, ")).toList();
     // Docker's exec actions name the command, the filter the action alone
     assertEquals(List.of(
         "container exec_create: sh -c exit 0 " + id + " (image=busybox, name=evented3, team=ev)",
@@ -1429,7 +1430,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         "container rename " + id + " (image=busybox, name=evented3, oldName=/evented2, team=ev)",
         "container update " + id + " (image=busybox, name=evented3, team=ev)",
         "container kill " + id + " (image=busybox, name=evented3, signal=9, team=ev)",
-        "container die " + id + " (exitCode=137, image=busybox, name=evented3, team=ev)",
+        "container die " + id + " (execDuration=N, exitCode=137, image=busybox, name=evented3, team=ev)",
         "container stop " + id + " (image=busybox, name=evented3, team=ev)",
         "container destroy " + id + " (image=busybox, name=evented3, team=ev)"), second, seen);
     List<String> lines = json.get().out().lines().toList();
@@ -1440,6 +1441,7 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("container", die.get("Type").asText());
     assertEquals("die", die.get("Action").asText());
     assertEquals("3", die.get("Actor").get("Attributes").get("exitCode").asText());
+    assertEquals("0", die.get("Actor").get("Attributes").get("execDuration").asText());
     assertEquals("evented", die.get("Actor").get("Attributes").get("name").asText());
     assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
   }

@@ -126,7 +126,7 @@ class DockerHabitsAsAUserTest {
       assertTrue(text.lines().stream().anyMatch(l -> l.matches(String.format(line, action, ""))),
           action + ": " + text.lines());
     }
-    assertTrue(text.lines().stream().anyMatch(l -> l.matches(String.format(line, "die", "exitCode=3, "))),
+    assertTrue(text.lines().stream().anyMatch(l -> l.matches(String.format(line, "die", "execDuration=\\d+, exitCode=3, "))),
         text.lines()::toString);
     assertTrue(text.lines().stream().noneMatch(l -> l.contains(" snapshot ")), "no type Docker lacks: " + text.lines());
     List<JsonNode> objects = new ArrayList<>();
