@@ -205,6 +205,16 @@ class BerthCtlWithoutDaemonTest {
     Cli.Result asked = Cli.run(Map.of(), "n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
         "--address", socket.toString(), "volume", "prune", "--filter", "all=true");
     assertTrue(asked.out().startsWith("WARNING! This will remove all local volumes"), asked::toString);
+    // as Docker's CLI, which leaves the filters to its daemon: it asks first, then shows the daemon's error
+    Cli.Result confirmed = Cli.run(Map.of(), "y\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "--address", socket.toString(), "volume", "prune", "--filter", "until=1h");
+    assertEquals(1, confirmed.exit(), confirmed::toString);
+    assertTrue(confirmed.out().startsWith("WARNING! This will remove anonymous local volumes"), confirmed::toString);
+    assertEquals("Error response from daemon: invalid filter 'until'\n", confirmed.stderr());
+    Cli.Result declined = Cli.run(Map.of(), "n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "--address", socket.toString(), "volume", "prune", "--filter", "all=yes");
+    assertEquals(0, declined.exit(), declined::toString);
+    assertEquals("", declined.stderr(), "declined, nothing reaches the daemon");
   }
 
   @Test

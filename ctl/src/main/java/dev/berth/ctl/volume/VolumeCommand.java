@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -185,9 +186,16 @@ public final class VolumeCommand extends GroupCommand {
     if (all && given.stream().anyMatch(f -> f.startsWith("all="))) {
       throw new ClientRefusal("conflicting options: cannot specify both --all and --filter all=1");
     }
-    // Docker's daemon reads all= first, as a set of values, then refuses the keys it does not take
     Set<String> allValues = given.stream().filter(f -> f.startsWith("all="))
         .map(f -> f.substring("all=".length())).collect(Collectors.toCollection(LinkedHashSet::new));
+    boolean allAsked = all || allValues.size() == 1 && parseBool(allValues.iterator().next()).orElse(false);
+    String warning = allAsked ? "WARNING! This will remove all local volumes not used by at least one container."
+        : "WARNING! This will remove anonymous local volumes not used by at least one container.";
+    // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
+    if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
+      return 0;
+    }
+    // Docker's daemon reads all= first, as a set of values, then refuses the keys it does not take
     if (allValues.size() > 1) {
       throw new DaemonError("invalid filter 'all=[" + String.join(" ", allValues) + "]': only one value is expected");
     }
@@ -202,11 +210,6 @@ public final class VolumeCommand extends GroupCommand {
       }
     }
     LabelFilters labels = LabelFilters.parse(labelFilters);
-    String warning = all ? "WARNING! This will remove all local volumes not used by at least one container."
-        : "WARNING! This will remove anonymous local volumes not used by at least one container.";
-    if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
-      return 0;
-    }
     PruneVolumesResponse pruned;
     try (Connection c = root.connect()) {
       pruned = new Pruner(c.channel()).volumes(all, labels);
@@ -222,11 +225,16 @@ public final class VolumeCommand extends GroupCommand {
 
   /** Docker's {@code --filter all=BOOL} of volume prune, read as Go's strconv.ParseBool reads it. */
   private static boolean allFilter(String value) {
+    return parseBool(value).orElseThrow(() -> new DaemonError("invalid filter 'all': strconv.ParseBool: parsing \""
+        + value + "\": invalid syntax"));
+  }
+
+  /** Go's strconv.ParseBool: empty where it refuses the value. */
+  private static Optional<Boolean> parseBool(String value) {
     return switch (value) {
-      case "1", "t", "T", "TRUE", "true", "True" -> true;
-      case "0", "f", "F", "FALSE", "false", "False" -> false;
-      default -> throw new DaemonError("invalid filter 'all': strconv.ParseBool: parsing \"" + value
-          + "\": invalid syntax");
+      case "1", "t", "T", "TRUE", "true", "True" -> Optional.of(true);
+      case "0", "f", "F", "FALSE", "false", "False" -> Optional.of(false);
+      default -> Optional.empty();
     };
   }
 
