@@ -1411,8 +1411,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       assertTrue(seen.lines().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container "
           + action + " [0-9a-f]{64} \\(.*image=busybox, name=evented, team=ev\\)")), action + " missing in:\n" + seen);
     }
-    // Docker's execDuration: the whole seconds the container ran
-    assertTrue(seen.contains(" (execDuration=0, exitCode=3, image=busybox, name=evented, team=ev)"), seen);
+    // Docker's execDuration: the whole seconds the container ran (0 unless the machine is loaded)
+    assertTrue(seen.lines().anyMatch(l -> l.matches(".* \\(execDuration=\\d+, exitCode=3, image=busybox, name=evented, team=ev\\)")),
+        seen);
     assertTrue(seen.lines().noneMatch(l -> l.contains("/tasks/") || l.contains(" snapshot ")), seen);
     List<String> second = seen.lines().filter(l -> l.contains(" " + id + " ")).map(l -> l.substring(l.indexOf(' ') + 1))
         .filter(l -> !l.contains(" exec_")).map(l -> l.replaceFirst("execDuration=\\d+, ", "execDuration=N, ")).toList();
@@ -1441,7 +1442,8 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("container", die.get("Type").asText());
     assertEquals("die", die.get("Action").asText());
     assertEquals("3", die.get("Actor").get("Attributes").get("exitCode").asText());
-    assertEquals("0", die.get("Actor").get("Attributes").get("execDuration").asText());
+    // whole seconds: 0 on a quiet machine, more on a loaded one
+    assertTrue(die.get("Actor").get("Attributes").get("execDuration").asText().matches("\\d+"), die::toString);
     assertEquals("evented", die.get("Actor").get("Attributes").get("name").asText());
     assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
   }
