@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryPlatformsAsAUserTest {
   private static final String REPO = "platforms/bb";
+  private static final String HERE = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+  private static final String OTHER = HERE.equals("amd64") ? "arm64" : "amd64";
 
   private BerthdWithRegistry rig;
   private PrivateBerthd berthd;
@@ -45,22 +47,11 @@ class RegistryPlatformsAsAUserTest {
 
   @Test
   void pullingAnotherPlatformKeepsThePlatformPulledBefore() throws Exception {
-    String here = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-    String other = here.equals("amd64") ? "arm64" : "amd64";
-    // both platforms are busybox's manifest with a byte added, each a manifest no image here names
-    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
-    berthd.ok("push", registry.host() + "/" + REPO + ":single");
-    String busybox = new String(registry.manifest(REPO, "single"), StandardCharsets.UTF_8);
-    byte[] hereManifest = (busybox + " ").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = (busybox + "\n").getBytes(StandardCharsets.UTF_8);
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
-        + entry(registry.plantManifest(REPO, null, hereManifest), hereManifest.length, here) + ","
-        + entry(registry.plantManifest(REPO, null, otherManifest), otherManifest.length, other) + "]}";
-    registry.plantManifest(REPO, "multi", index.getBytes(StandardCharsets.UTF_8));
     String name = registry.host() + "/" + REPO + ":multi";
+    plantTwoPlatformIndex(false);
 
     berthd.ok("pull", name);
-    berthd.ok("pull", "--platform", "linux/" + other, name);
+    berthd.ok("pull", "--platform", "linux/" + OTHER, name);
     // system prune runs a collection: what the image's index references stays
     berthd.ok("system", "prune", "-f");
 
@@ -74,24 +65,13 @@ class RegistryPlatformsAsAUserTest {
 
   @Test
   void loadingASavedIndexKeepsTheOtherPlatformPulledBefore() throws Exception {
-    String here = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-    String other = here.equals("amd64") ? "arm64" : "amd64";
-    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
-    berthd.ok("push", registry.host() + "/" + REPO + ":single");
-    String busybox = new String(registry.manifest(REPO, "single"), StandardCharsets.UTF_8);
-    byte[] hereManifest = (busybox + " ").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = (busybox + "\n").getBytes(StandardCharsets.UTF_8);
-    String otherDigest = registry.plantManifest(REPO, null, otherManifest);
-    // the other platform first: the index's m.0 is the manifest this machine does not run
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
-        + entry(otherDigest, otherManifest.length, other) + ","
-        + entry(registry.plantManifest(REPO, null, hereManifest), hereManifest.length, here) + "]}";
-    registry.plantManifest(REPO, "multi", index.getBytes(StandardCharsets.UTF_8));
     String name = registry.host() + "/" + REPO + ":multi";
+    // the other platform first: the index's m.0 is the manifest this machine does not run
+    String otherDigest = plantTwoPlatformIndex(true);
     String archive = berthd.work().resolve("multi.tar").toString();
 
     berthd.ok("pull", name);
-    berthd.ok("pull", "--platform", "linux/" + other, name);
+    berthd.ok("pull", "--platform", "linux/" + OTHER, name);
     berthd.ok("save", "-o", archive, name);
     berthd.ok("load", "-i", archive);
     berthd.ok("system", "prune", "-f");
@@ -103,14 +83,12 @@ class RegistryPlatformsAsAUserTest {
 
   @Test
   void loadOfAMultiPlatformArchiveKeepsEveryPlatformItCarriesWhole() throws Exception {
-    String here = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-    String other = here.equals("amd64") ? "arm64" : "amd64";
     // the other platform's config and layer are blobs of its own, which nothing of this platform's names
     TestImage forOther = TestImage.builder("for-other")
-        .layer(new TestLayer().file("/platform.txt", "built for " + other + "\n")).build();
+        .layer(new TestLayer().file("/platform.txt", "built for " + OTHER + "\n")).build();
     Map<String, TestImage> byPlatform = new LinkedHashMap<>();
-    byPlatform.put("linux/" + other, forOther);
-    byPlatform.put("linux/" + here, TestImages.busybox());
+    byPlatform.put("linux/" + OTHER, forOther);
+    byPlatform.put("linux/" + HERE, TestImages.busybox());
     String name = registry.host() + "/" + REPO + ":loaded";
     Path archive = Files.write(berthd.work().resolve("two-platforms.tar"),
         TestImage.multiPlatformOciArchive(name, byPlatform));
@@ -141,6 +119,26 @@ class RegistryPlatformsAsAUserTest {
         pulled::toString);
     Result matching = berthd.berthctl("pull", "--platform", actual, name);
     assertTrue(matching.err().endsWith("Status: Image is up to date for " + name + "\n"), matching::toString);
+  }
+
+  /**
+   * Plants {@code REPO:multi}, an index of this machine's platform and another, both busybox's
+   * manifest with a byte added (manifests no image here names), the other listed first when
+   * {@code otherFirst}; returns the other platform's manifest digest.
+   */
+  private String plantTwoPlatformIndex(boolean otherFirst) throws Exception {
+    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
+    berthd.ok("push", registry.host() + "/" + REPO + ":single");
+    String busybox = new String(registry.manifest(REPO, "single"), StandardCharsets.UTF_8);
+    byte[] hereManifest = (busybox + " ").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = (busybox + "\n").getBytes(StandardCharsets.UTF_8);
+    String otherDigest = registry.plantManifest(REPO, null, otherManifest);
+    String hereEntry = entry(registry.plantManifest(REPO, null, hereManifest), hereManifest.length, HERE);
+    String otherEntry = entry(otherDigest, otherManifest.length, OTHER);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + (otherFirst ? otherEntry + "," + hereEntry : hereEntry + "," + otherEntry) + "]}";
+    registry.plantManifest(REPO, "multi", index.getBytes(StandardCharsets.UTF_8));
+    return otherDigest;
   }
 
   private static String entry(String digest, int size, String arch) {
