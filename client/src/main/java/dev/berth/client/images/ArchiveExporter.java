@@ -14,9 +14,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes images as one tar that is both an OCI image layout (oci-layout, index.json naming each
- * image, blobs/sha256/...) and a docker save archive (manifest.json pointing into blobs/), as
- * containerd's exporter does. Entries are sorted and carry fixed times, so the same images always
- * give the same bytes.
+ * image, blobs/sha256/...) and a docker save archive (manifest.json pointing into blobs/, at this
+ * platform's manifest), as containerd's exporter does for Docker 27: a multi-platform image
+ * brings every platform that is here. Entries are sorted and carry fixed times, so the same
+ * images always give the same bytes.
  */
 final class ArchiveExporter {
   private static final String BLOBS = "blobs/";
@@ -25,10 +26,12 @@ final class ArchiveExporter {
   private static final int FILE_MODE = 0644;
 
   private final Blobs content;
+  private final JsonBlobs json;
   private final ImageResolver resolver;
 
   ArchiveExporter(Blobs content, ImageResolver resolver) {
     this.content = content;
+    this.json = new JsonBlobs(content);
     this.resolver = resolver;
   }
 
@@ -52,11 +55,13 @@ final class ArchiveExporter {
       annotations.put(Descriptor.REF_NAME_ANNOTATION, ImageNames.ociRefName(image.name()));
       indexed.add(image.target().withAnnotations(annotations));
 
+      addPresent(entries, image.target(), true);
+      // manifest.json names this platform's manifest, which must be here whole
       ResolvedImage resolved = resolver.resolve(image.target());
       resolved.indexes().forEach(d -> addBlob(entries, d));
       addBlob(entries, resolved.manifestDescriptor());
       addBlob(entries, resolved.config());
-      resolved.layers().forEach(d -> addBlob(entries, d));
+      distributable(resolved.layers()).forEach(d -> addBlob(entries, d));
       docker.computeIfAbsent(resolved.manifestDescriptor().digest(), k -> new DockerEntryBuilder(resolved))
           .name(image.name());
     }
@@ -69,6 +74,36 @@ final class ArchiveExporter {
     addFile(entries, ArchiveReader.DOCKER_MANIFEST, FILE_MODE,
         OciJson.bytes(docker.values().stream().map(DockerEntryBuilder::build).toList()));
     write(entries.values(), out);
+  }
+
+  /**
+   * What of {@code d} is here, as containerd's exporter takes it with WithSkipMissing (Docker 27's
+   * save): every index, every manifest that is here, and a manifest's config and layers when they
+   * are all here (only the manifest when some are not); a platform never pulled is left out, not
+   * refused. Non-distributable layers are never written, as Docker's save skips them.
+   */
+  private void addPresent(Map<String, Entry> entries, Descriptor d, boolean top) {
+    if (MediaTypes.isIndex(d.mediaType())) {
+      if (!top && content.info(d.digest()).isEmpty()) {
+        return;
+      }
+      addBlob(entries, d);
+      for (Descriptor child : json.index(d).manifests()) {
+        addPresent(entries, child, false);
+      }
+    } else if (MediaTypes.isManifest(d.mediaType()) && content.info(d.digest()).isPresent()) {
+      addBlob(entries, d);
+      Manifest manifest = json.manifest(d);
+      List<Descriptor> children = new ArrayList<>(distributable(manifest.layers()));
+      children.add(0, manifest.config());
+      if (children.stream().allMatch(c -> content.info(c.digest()).isPresent())) {
+        children.forEach(c -> addBlob(entries, c));
+      }
+    }
+  }
+
+  private static List<Descriptor> distributable(List<Descriptor> layers) {
+    return layers.stream().filter(l -> !MediaTypes.isNonDistributable(l.mediaType())).toList();
   }
 
   private static void addBlob(Map<String, Entry> entries, Descriptor d) {

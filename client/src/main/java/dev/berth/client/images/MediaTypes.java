@@ -30,6 +30,14 @@ public final class MediaTypes {
     return OCI_CONFIG.equals(mediaType) || DOCKER_CONFIG.equals(mediaType);
   }
 
+  /**
+   * Foreign (Docker) and non-distributable (OCI) layers: their descriptors name URLs elsewhere,
+   * and neither Docker nor containerd fetches, pushes or saves them.
+   */
+  public static boolean isNonDistributable(String mediaType) {
+    return mediaType.contains("foreign") || mediaType.contains("nondistributable");
+  }
+
   /** Layers of either family, distributable or not, in any compression. */
   public static boolean isLayer(String mediaType) {
     return mediaType.startsWith("application/vnd.oci.image.layer.")

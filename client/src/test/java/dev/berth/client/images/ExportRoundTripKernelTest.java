@@ -2,15 +2,22 @@ package dev.berth.client.images;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
+import dev.berth.client.testing.TestLayer;
+import dev.berth.api.content.ContentStore;
+import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +122,51 @@ class ExportRoundTripKernelTest {
     List<String> names = importImage(TarFiles.write(files)).stream().map(Image::name).sorted().toList();
     assertEquals(List.of(TestImages.LAYERED_NAME, TestImages.BUSYBOX_NAME, "example.com/copy:1").stream().sorted()
         .toList(), names);
+  }
+
+  @Test
+  void aMultiPlatformImageBringsEveryPlatformThatIsHereAndLeavesOutThoseThatAreNot() throws Exception {
+    String here = Platform.current().architecture();
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    TestImage forOther = TestImage.builder("for-other")
+        .layer(new TestLayer().file("/platform.txt", "built for " + other + "\n")).build();
+    Map<String, TestImage> byPlatform = new LinkedHashMap<>();
+    byPlatform.put("linux/" + other, forOther);
+    byPlatform.put("linux/" + here, TestImages.busybox());
+    Image image = importImage(TestImage.multiPlatformOciArchive("example.com/multi:1", byPlatform)).get(0);
+    Index index = OciJson.read(stack.content.read(image.target().digest(), 1 << 20), Index.class, "index");
+    Descriptor otherManifest = index.manifests().stream()
+        .filter(d -> d.platform().architecture().equals(other)).findFirst().orElseThrow();
+    Manifest otherContent = OciJson.read(stack.content.read(otherManifest.digest(), 1 << 20), Manifest.class, "m");
+    String otherLayer = "blobs/sha256/" + hex(otherContent.layers().get(0).digest());
+    String otherConfig = "blobs/sha256/" + hex(otherContent.config().digest());
+    String otherPath = "blobs/sha256/" + hex(otherManifest.digest());
+
+    // every platform here whole: all of it, manifest.json naming this platform's alone (Docker 27's save)
+    Map<String, byte[]> files = TarFiles.read(export(List.of(image)));
+    assertTrue(files.containsKey(otherPath) && files.containsKey(otherConfig) && files.containsKey(otherLayer),
+        files.keySet()::toString);
+    DockerManifestEntry[] docker = OciJson.read(files.get("manifest.json"), DockerManifestEntry[].class, "manifest.json");
+    assertEquals(List.of("blobs/sha256/" + hex(TestImages.busybox().configDigest())),
+        Arrays.stream(docker).map(DockerManifestEntry::config).toList());
+
+    // a manifest whose layers are not all here goes alone; one not here at all is left out
+    ContentStore store = new GrpcContentStore(stack.channel);
+    store.delete("export-test", otherContent.layers().get(0).digest());
+    files = TarFiles.read(export(List.of(image)));
+    assertTrue(files.containsKey(otherPath) && !files.containsKey(otherConfig) && !files.containsKey(otherLayer),
+        files.keySet()::toString);
+    store.delete("export-test", otherManifest.digest());
+    byte[] partial = export(List.of(image));
+    files = TarFiles.read(partial);
+    assertFalse(files.containsKey(otherPath), files.keySet()::toString);
+    assertTrue(files.containsKey("blobs/sha256/" + hex(image.target().digest())), "the index itself");
+
+    // and it loads back as the image it was, this platform unpacked
+    stack.images.remove(image.name());
+    Image again = importImage(partial).get(0);
+    assertEquals(image.target(), again.target());
+    assertEquals(TestImages.busybox().configDigest(), stack.images.content(again).config().digest());
   }
 
   private List<Image> importImage(byte[] archive) throws Exception {

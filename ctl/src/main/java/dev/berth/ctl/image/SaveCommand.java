@@ -18,8 +18,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code berthctl save}: images to one archive that docker load and OCI tools both read. */
 @Command(name = "save",
-    description = "Save images, with their content for this platform, to a tar that is both a docker save "
-        + "archive and an OCI image layout.",
+    description = "Save images, with the content of every platform of theirs that is here, to a tar that is both a "
+        + "docker save archive (this platform's) and an OCI image layout.",
     footerHeading = "%nExamples:%n",
     footer = {"  berthctl save -o busybox.tar busybox", "  berthctl save busybox app:1.0 | gzip > images.tar.gz"})
 public final class SaveCommand implements Callable<Integer> {
