@@ -1,6 +1,7 @@
 package dev.berth.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.api.testing.LoopbackRegistry;
@@ -82,6 +83,27 @@ class RegistryPlatformsAsAUserTest {
   }
 
   @Test
+  void saveOfAnImagePulledForEveryPlatformLoadsBackWholeElsewhere() throws Exception {
+    String name = registry.host() + "/" + REPO + ":multi";
+    String otherDigest = plantTwoPlatformIndex(false);
+    String index = registry.manifestDigest(REPO, "multi");
+    String archive = berthd.work().resolve("every-platform.tar").toString();
+    berthd.ok("pull", "--all-platforms", name);
+    berthd.ok("save", "-o", archive, name);
+    berthd.ok("rmi", name);
+    berthd.ok("system", "prune", "-a", "-f");
+    assertEquals(1, berthd.ctr("default", null, "content", "get", otherDigest).exit(), "collected with the image");
+
+    // as Docker 27's save: the other platform's manifest is in the archive, so the load brings it back
+    berthd.ok("load", "-i", archive);
+    Result kept = berthd.ctr("default", null, "content", "get", otherDigest);
+    assertEquals(0, kept.exit(), kept::toString);
+    String copy = registry.host() + "/platforms/saved:1";
+    berthd.ok("tag", name, copy);
+    assertTrue(berthd.ok("push", copy).out().startsWith("1: digest: " + index + " "), "the index, whole");
+  }
+
+  @Test
   void loadOfAMultiPlatformArchiveKeepsEveryPlatformItCarriesWhole() throws Exception {
     // the other platform's config and layer are blobs of its own, which nothing of this platform's names
     TestImage forOther = TestImage.builder("for-other")
@@ -101,6 +123,49 @@ class RegistryPlatformsAsAUserTest {
     // every blob of both platforms is still here to push
     berthd.ok("push", "--all-platforms", name);
     assertEquals("ran\n", berthd.ok("run", "--rm", name, "echo", "ran").out(), "this platform still runs");
+  }
+
+  @Test
+  void pushOfAnIndexPulledForOnePlatformPushesThatPlatformWithDockersNote() throws Exception {
+    String name = registry.host() + "/" + REPO + ":multi";
+    String otherDigest = plantTwoPlatformIndex(false);
+    String index = registry.manifestDigest(REPO, "multi");
+    berthd.ok("pull", name);
+    String copy = registry.host() + "/platforms/copy:1";
+    berthd.ok("tag", name, copy);
+
+    // as Docker 27's daemon: the manifest that is here goes instead, and its CLI says so last
+    Result pushed = berthd.ok("push", copy);
+    String manifest = registry.manifestDigest("platforms/copy", "1");
+    assertEquals("1: digest: " + manifest + " size: " + registry.manifest("platforms/copy", "1").length + "\n",
+        pushed.out());
+    assertTrue(pushed.err().endsWith("\n\n Info -> Not all multiplatform-content is present and only the available"
+        + " single-platform image was pushed\n         " + index + " -> " + manifest + "\n"), pushed::toString);
+
+    // the whole index or nothing: Docker's note on what is missing, then the content store's words
+    Result whole = berthd.berthctl("push", "--all-platforms", copy);
+    assertEquals(1, whole.exit(), whole::toString);
+    assertTrue(whole.err().contains("]\n\n Info -> You're trying to push a manifest list/index which\n         references"
+        + " multiple platform specific manifests, but not all of them are available locally\n"), whole::toString);
+    assertTrue(whole.err().endsWith(" with the --platform flag.\ncontent digest " + otherDigest + ": not found\n"),
+        whole::toString);
+
+    // one platform asked for: Docker's CLI's note first, and that manifest alone
+    Result asked = berthd.ok("push", "--platform", "linux/" + HERE, registry.host() + "/platforms/copy:1");
+    assertTrue(asked.err().startsWith(" Info -> Using --platform pushes only the specified platform manifest of a"
+        + " multi-platform image index.\n         Other components, like attestations, will not be included.\n"
+        + "         To push the complete multi-platform image, remove the --platform flag.\n         \nThe push refers"
+        + " to repository [" + registry.host() + "/platforms/copy]\n"), asked::toString);
+    assertEquals("1: digest: " + manifest + " size: " + registry.manifest("platforms/copy", "1").length + "\n",
+        asked.out());
+    assertFalse(asked.err().contains("Not all multiplatform-content"), asked::toString);
+
+    // every platform here: the index goes whole, with nothing to say
+    berthd.ok("pull", "--platform", "linux/" + OTHER, name);
+    Result all = berthd.ok("push", copy);
+    assertEquals(index, registry.manifestDigest("platforms/copy", "1"));
+    assertTrue(all.out().startsWith("1: digest: " + index + " size: "), all::toString);
+    assertFalse(all.err().contains(" Info -> "), all::toString);
   }
 
   @Test

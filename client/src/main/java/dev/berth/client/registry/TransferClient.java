@@ -44,14 +44,23 @@ public final class TransferClient {
   /** Pulls, with the kept credentials for the reference's registry; tells {@code progress} each blob event. */
   public TransferDone pull(PullRequest request, Consumer<BlobProgress> progress) {
     PullRequest withAuth = request.toBuilder().setAuth(authFor(registryOf(request.getReference()))).build();
-    return follow(transfer.pull(withAuth), progress);
+    return follow(transfer.pull(withAuth), progress, digest -> { });
   }
 
   /** Pushes, with the kept credentials for the destination's registry. */
   public TransferDone push(PushRequest request, Consumer<BlobProgress> progress) {
+    return push(request, progress, digest -> { });
+  }
+
+  /**
+   * Pushes, with the kept credentials for the destination's registry; {@code contentMissing} is
+   * told the digest that was to be pushed when the push stops for content that is not here, before
+   * the call's NOT_FOUND is thrown.
+   */
+  public TransferDone push(PushRequest request, Consumer<BlobProgress> progress, Consumer<String> contentMissing) {
     String destination = request.getReference().isEmpty() ? request.getImage() : request.getReference();
     PushRequest withAuth = request.toBuilder().setAuth(authFor(registryOf(destination))).build();
-    return follow(transfer.push(withAuth), progress);
+    return follow(transfer.push(withAuth), progress, contentMissing);
   }
 
   /** The tags of {@code repository} (a name without tag or digest), with the kept credentials for its registry. */
@@ -78,12 +87,15 @@ public final class TransferClient {
         .orElse(RegistryAuth.getDefaultInstance());
   }
 
-  private static TransferDone follow(Iterator<TransferProgress> responses, Consumer<BlobProgress> progress) {
+  private static TransferDone follow(Iterator<TransferProgress> responses, Consumer<BlobProgress> progress,
+      Consumer<String> contentMissing) {
     TransferDone done = null;
     while (responses.hasNext()) {
       TransferProgress p = responses.next();
       if (p.hasBlob()) {
         progress.accept(p.getBlob());
+      } else if (p.hasContentMissing()) {
+        contentMissing.accept(p.getContentMissing().getDigest());
       } else if (p.hasDone()) {
         done = p.getDone();
       }

@@ -12,6 +12,7 @@ import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.StreamedDaemonError;
 import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,14 +29,27 @@ import picocli.CommandLine.ParentCommand;
     footer = {"  berthctl push registry.example:5000/team/app:1",
         "  berthctl push --all-platforms 127.0.0.1:5000/multi:1"})
 public final class PushCommand implements Callable<Integer> {
+  /** Docker's CLI's note before a push with --platform. */
+  static final String PLATFORM_NOTE = "Using --platform pushes only the specified platform manifest of a"
+      + " multi-platform image index.\nOther components, like attestations, will not be included.\nTo push the"
+      + " complete multi-platform image, remove the --platform flag.\n";
+  /** Docker's CLI's note after a push that stopped for content not here (its lines without the source's tabs). */
+  static final String CONTENT_MISSING_NOTE = "You're trying to push a manifest list/index which\nreferences multiple"
+      + " platform specific manifests, but not all of them are available locally\nor available to the remote"
+      + " repository.\n\nMake sure you have all the referenced content and try again.\n\nYou can also push only a"
+      + " single platform specific manifest directly by specifying the platform you want to push with the --platform"
+      + " flag.";
+
   @ParentCommand
   BerthCtl root;
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      description = "the platform to push from a multi-platform image (default: this host's)")
+      description = "push only this platform's manifest, as a single-platform image (default: the whole image, "
+          + "or this host's platform's manifest when other platforms were never pulled)")
   String platform = "";
 
-  @Option(names = "--all-platforms", description = "push every platform of a multi-platform image")
+  @Option(names = "--all-platforms", description = "push the whole multi-platform image or fail: never one platform "
+      + "instead")
   boolean allPlatforms;
 
   @Option(names = {"-a", "--all-tags"}, description = "push every tag of the repository IMAGE names (without a tag)")
@@ -52,7 +66,14 @@ public final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InfoNote note = new InfoNote(root.io().err(), root.io().errIsTerminal());
+    if (!platform.isEmpty()) {
+      // Docker's CLI's, before it reads the name
+      note.print(PLATFORM_NOTE);
+    }
     String reference = reference();
+    // Docker's CLI keeps the daemon's notes for the end, after the last tag's or the error's output
+    List<String> notes = new ArrayList<>();
     try (Connection c = root.connect()) {
       TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
       PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), true);
@@ -60,25 +81,42 @@ public final class PushCommand implements Callable<Integer> {
       if (!quiet) {
         root.io().err().println("The push refers to repository [" + repository + "]");
       }
-      for (String name : names(new ImageClient(c.channel()), reference, repository)) {
-        TransferDone done;
-        try {
-          done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
-              .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress);
-        } catch (StatusRuntimeException e) {
-          throw ErrorHandler.asStreamed(e);
+      try {
+        for (String name : names(new ImageClient(c.channel()), reference, repository)) {
+          push(transfer, name, progress, note, notes);
         }
-        if (!quiet) {
-          root.out().println(ImageNames.ociRefName(done.getResolved()) + ": digest: " + done.getDigest() + " size: "
-              + done.getSize());
+        if (quiet) {
+          // as Docker's -q: the reference pushed, in full
+          root.out().println(reference);
         }
-      }
-      if (quiet) {
-        // as Docker's -q: the reference pushed, in full
-        root.out().println(reference);
+      } finally {
+        root.out().flush();
+        for (String text : notes) {
+          root.io().err().println();
+          note.print(text);
+        }
       }
     }
     return 0;
+  }
+
+  private void push(TransferClient transfer, String name, PullProgress progress, InfoNote note, List<String> notes) {
+    TransferDone done;
+    try {
+      done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
+          .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress,
+          digest -> notes.add(CONTENT_MISSING_NOTE));
+    } catch (StatusRuntimeException e) {
+      throw ErrorHandler.asStreamed(e);
+    }
+    if (!done.getReplacedIndex().isEmpty()) {
+      notes.add("Not all multiplatform-content is present and only the available single-platform image was pushed\n"
+          + note.red(done.getReplacedIndex()) + " -> " + note.green(done.getDigest()));
+    }
+    if (!quiet) {
+      root.out().println(ImageNames.ociRefName(done.getResolved()) + ": digest: " + done.getDigest() + " size: "
+          + done.getSize());
+    }
   }
 
   /** IMAGE in full, with Docker's default tag unless -a (then the repository alone). */

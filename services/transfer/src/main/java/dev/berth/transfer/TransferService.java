@@ -2,6 +2,7 @@ package dev.berth.transfer;
 
 import berth.transfer.v1.BlobProgress;
 import berth.transfer.v1.BlobState;
+import berth.transfer.v1.ContentMissing;
 import berth.transfer.v1.ListTagsRequest;
 import berth.transfer.v1.ListTagsResponse;
 import berth.transfer.v1.LoginRequest;
@@ -55,7 +56,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
       throw Errors.invalidArgument("cannot push to \"%s\": not an image reference", destination);
     }
     PushOrder order = new PushOrder(RequestContext.namespace(), request.getImage(), Reference.parse(destination),
-        Platform.parse(request.getPlatform()), request.getAllPlatforms(), credentials(request.getAuth()),
+        request.getPlatform().isEmpty() ? null : Platform.parse(request.getPlatform()), request.getAllPlatforms(),
+        credentials(request.getAuth()),
         request.getInsecure(), RegistryTransfers.DEFAULT_CONCURRENCY);
     Progress progress = new Progress(responses);
     Transferred done = run(() -> transfers.push(order, progress));
@@ -134,6 +136,14 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     }
 
     @Override
+    public synchronized void contentMissing(String digest) {
+      if (!responses.isCancelled()) {
+        responses.onNext(TransferProgress.newBuilder()
+            .setContentMissing(ContentMissing.newBuilder().setDigest(digest)).build());
+      }
+    }
+
+    @Override
     public boolean cancelled() {
       return responses.isCancelled();
     }
@@ -141,7 +151,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     synchronized void finish(Transferred done) {
       responses.onNext(TransferProgress.newBuilder().setDone(TransferDone.newBuilder()
           .setImage(done.image().toProto()).setResolved(done.resolved()).setDigest(done.digest())
-          .setSize(done.size())).build());
+          .setSize(done.size()).setReplacedIndex(done.replacedIndex())).build());
       responses.onCompleted();
     }
   }

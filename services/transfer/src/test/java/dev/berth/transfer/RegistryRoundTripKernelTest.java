@@ -11,6 +11,7 @@ import berth.transfer.v1.BlobProgress;
 import berth.transfer.v1.BlobState;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
+import berth.transfer.v1.TransferProgress;
 import com.github.luben.zstd.Zstd;
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.client.images.Descriptor;
@@ -269,6 +270,62 @@ class RegistryRoundTripKernelTest {
               .build()));
       assertEquals(Status.Code.NOT_FOUND, nowhere.getStatus().getCode());
     }
+  }
+
+  @Test
+  void aPushSendsTheWholeIndexWhenItIsHereElseThisPlatformsManifestAsDocker27() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    String repo = "partial/busybox";
+    String here = dev.berth.client.images.Platform.current().architecture();
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
+        busybox.layers().get(0));
+    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar",
+        "not this platform's layer".getBytes(StandardCharsets.UTF_8));
+    String hereDigest = registry.plantManifest(repo, null, hereManifest);
+    String otherDigest = registry.plantManifest(repo, null, otherManifest);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+        + entry(otherDigest, otherManifest.length, other) + "," + entry(hereDigest, hereManifest.length, here) + "]}";
+    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    String ref = registry.host() + "/" + repo + ":1";
+
+    // pulled for this platform only: the other's manifest is not here, so this platform's goes, as
+    // Docker 27's daemon narrows the push and tells its CLI which index it left behind
+    target.pull(ref);
+    TransferRig.Result narrowed = target.push(ref, registry.host() + "/partial/one:1");
+    assertEquals(hereDigest, narrowed.done().getDigest());
+    assertEquals(indexDigest, narrowed.done().getReplacedIndex());
+    assertEquals(hereManifest.length, narrowed.done().getSize());
+    assertArrayEquals(hereManifest, registry.manifest("partial/one", "1"));
+
+    // the whole index or nothing: refused for the manifest that is not here, said first as an event
+    List<TransferProgress> said = new ArrayList<>();
+    StatusRuntimeException whole = assertThrows(StatusRuntimeException.class, () -> target.transfer.push(
+        PushRequest.newBuilder().setImage(ref).setReference(registry.host() + "/partial/whole:1")
+            .setAllPlatforms(true).build()).forEachRemaining(said::add));
+    assertEquals(Status.Code.NOT_FOUND, whole.getStatus().getCode());
+    assertEquals("content digest " + otherDigest + ": not found", whole.getStatus().getDescription());
+    assertEquals(indexDigest, said.get(said.size() - 1).getContentMissing().getDigest(), said::toString);
+
+    // a platform asked for: its manifest alone, as it is, or NOT_FOUND in Docker's daemon's words
+    TransferRig.Result asked = target.push(PushRequest.newBuilder().setImage(ref)
+        .setReference(registry.host() + "/partial/asked:1").setPlatform("linux/" + here).build());
+    assertEquals(hereDigest, asked.done().getDigest());
+    assertEquals("", asked.done().getReplacedIndex(), "asked for, not chosen for lack of the others");
+    StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> target.push(PushRequest
+        .newBuilder().setImage(ref).setReference(registry.host() + "/partial/asked:2").setPlatform("linux/" + other)
+        .build()));
+    assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
+    assertEquals("no suitable image manifest found for platform linux/" + other, none.getStatus().getDescription());
+
+    // every platform here: the index goes whole, without being asked to
+    source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).build());
+    TransferRig.Result all = source.push(ref, registry.host() + "/partial/all:1");
+    assertEquals(indexDigest, all.done().getDigest());
+    assertEquals("", all.done().getReplacedIndex());
+    assertArrayEquals(otherManifest, registry.manifest("partial/all", otherDigest));
   }
 
   @Test

@@ -236,7 +236,7 @@ public final class ImagePuller {
 
   /** Foreign (non-distributable) layers come from elsewhere, as Docker reads them; they are not fetched. */
   private static boolean foreign(Descriptor layer) {
-    return layer.mediaType().contains("foreign") || layer.mediaType().contains("nondistributable");
+    return MediaTypes.isNonDistributable(layer.mediaType());
   }
 
   /**

@@ -2,15 +2,10 @@ package dev.berth.transfer.push;
 
 import dev.berth.api.content.Blobs;
 import dev.berth.api.content.ContentInfo;
-import dev.berth.api.grpc.BerthException;
 import dev.berth.api.grpc.Errors;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
-import dev.berth.client.images.Index;
-import dev.berth.client.images.Manifest;
-import dev.berth.client.images.MediaTypes;
-import dev.berth.client.images.OciJson;
 import dev.berth.transfer.BlobEvent;
 import dev.berth.transfer.BlobEvent.State;
 import dev.berth.transfer.PushOrder;
@@ -20,13 +15,10 @@ import dev.berth.transfer.registry.DistributionSource;
 import dev.berth.transfer.registry.Reference;
 import dev.berth.transfer.registry.RegistryClient;
 import io.grpc.Channel;
-import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +27,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One push: the blobs of the image's manifest (or of every manifest of its index) the registry
- * lacks are mounted from another repository of the same registry where a pull labelled them so,
- * else uploaded from the content store; then the manifests go up by digest and the top one under
- * the tag. The registry checks each blob's digest as it takes it.
+ * One push: what {@link PushTarget} chooses of the image (all of it, or one platform's manifest);
+ * the blobs of it the registry lacks are mounted from another repository of the same registry
+ * where a pull labelled them so, else uploaded from the content store; then the manifests and
+ * indexes go up by digest and the chosen one under the tag. The registry checks each blob's
+ * digest as it takes it.
  */
 public final class ImagePusher {
   private final Channel api;
@@ -48,69 +41,27 @@ public final class ImagePusher {
     this.api = api;
   }
 
-  /** A manifest or index to put: its descriptor and bytes. */
-  private record Document(Descriptor descriptor, byte[] bytes) {}
-
   public Transferred push(PushOrder order, Reference destination, RegistryClient registry,
       TransferListener listener) {
-    ImageClient images = new ImageClient(api);
-    Image image = images.resolve(order.image());
+    Image image = new ImageClient(api).resolve(order.image());
     Blobs content = Blobs.on(api);
-    Descriptor target = image.target();
-    List<Document> manifests = new ArrayList<>();
-    Document top;
-    if (MediaTypes.isIndex(target.mediaType())) {
-      Document index = new Document(target, read(content, target));
-      Index parsed = OciJson.read(index.bytes(), Index.class, "index " + target.digest());
-      List<Descriptor> chosen = parsed.manifests().stream()
-          .filter(d -> MediaTypes.isManifest(d.mediaType()))
-          .filter(d -> order.allPlatforms() || d.platform() == null || order.platform().matches(d.platform()))
-          .toList();
-      if (chosen.isEmpty()) {
-        throw Errors.notFound("image %s has no manifest for platform %s", image.name(), order.platform());
-      }
-      for (Descriptor d : order.allPlatforms() ? chosen : chosen.subList(0, 1)) {
-        if (content.info(d.digest()).isEmpty()) {
-          throw Errors.failedPrecondition("image %s lacks its manifest %s for %s here: pull it with --all-platforms"
-              + " to push every platform", image.name(), d.digest(), d.platform());
-        }
-        manifests.add(new Document(d, read(content, d)));
-      }
-      top = order.allPlatforms() ? index : manifests.get(0);
-    } else if (MediaTypes.isManifest(target.mediaType())) {
-      top = new Document(target, read(content, target));
-      manifests.add(top);
-    } else {
-      throw Errors.failedPrecondition("image %s targets a %s, which cannot be pushed", image.name(),
-          target.mediaType());
+    PushTarget chosen = PushTarget.choose(content, image.target(), order.platform(), order.allPlatforms());
+    PushContent push = PushContent.of(content, chosen.descriptor());
+    if (push.missing().isPresent()) {
+      // containerd's content store's words, which Docker's daemon passes on
+      listener.contentMissing(chosen.descriptor().digest());
+      throw Errors.notFound("content digest %s: not found", push.missing().get());
     }
-    Map<String, Descriptor> blobs = new LinkedHashMap<>();
-    for (Document m : manifests) {
-      Manifest manifest = OciJson.read(m.bytes(), Manifest.class, "manifest " + m.descriptor().digest());
-      blobs.putIfAbsent(manifest.config().digest(), manifest.config());
-      manifest.layers().stream().filter(l -> !l.mediaType().contains("foreign")
-          && !l.mediaType().contains("nondistributable")).forEach(l -> blobs.putIfAbsent(l.digest(), l));
-    }
-    blobs.values().forEach(d -> event(listener, d, 0, State.WAITING));
-    uploadAll(order, destination, registry, content, blobs.values(), listener);
-    for (Document m : manifests) {
-      if (m != top) {
-        registry.putManifest(m.descriptor().digest(), m.descriptor().mediaType(), m.bytes());
-      }
+    push.blobs().forEach(d -> event(listener, d, 0, State.WAITING));
+    uploadAll(order, destination, registry, content, push.blobs(), listener);
+    List<PushContent.Document> documents = push.documents();
+    PushContent.Document top = documents.remove(documents.size() - 1);
+    for (PushContent.Document d : documents) {
+      registry.putManifest(d.descriptor().digest(), d.descriptor().mediaType(), d.bytes());
     }
     registry.putManifest(destination.object(), top.descriptor().mediaType(), top.bytes());
-    return new Transferred(image, destination.name(), top.descriptor().digest(), top.bytes().length);
-  }
-
-  private static byte[] read(Blobs content, Descriptor d) {
-    try {
-      return content.read(d.digest(), RegistryClient.MAX_MANIFEST_BYTES);
-    } catch (BerthException e) {
-      if (e.code() == Status.Code.NOT_FOUND) {
-        throw Errors.failedPrecondition("%s %s is not in the content store", d.mediaType(), d.digest());
-      }
-      throw e;
-    }
+    return new Transferred(image, destination.name(), top.descriptor().digest(), top.bytes().length,
+        chosen.replacedIndex());
   }
 
   private void uploadAll(PushOrder order, Reference destination, RegistryClient registry, Blobs content,
