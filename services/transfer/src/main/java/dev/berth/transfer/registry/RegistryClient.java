@@ -63,9 +63,28 @@ public final class RegistryClient {
   public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     return new RegistryClient(new RegistrySession(reference.host(), insecure, true, hosts, tokens, credentials,
-        refusal -> "push access denied for " + reference.repositoryName()
-            + ": not logged in, or not allowed to push there (berthctl login " + reference.host() + ")"),
-        reference, "repository:" + reference.repository() + ":pull,push");
+        refusal -> pushRefused(reference, refusal)), reference, "repository:" + reference.repository() + ":pull,push");
+  }
+
+  /**
+   * A refused push in the words of Docker 27's daemon (containerd's pusher and authorizer) where
+   * it has them: a registry asking for basic auth of a client that has no credentials, and a
+   * bearer challenge naming the registry's error ({@code insufficient_scope}: the token does not
+   * allow the push); Berth's own otherwise.
+   */
+  private static String pushRefused(Reference reference, RegistrySession.Refusal refusal) {
+    String denied = "push access denied, repository does not exist or may require authorization: ";
+    Optional<Challenge> challenge = refusal.challenge().filter(c -> refusal.tokenServerError().isEmpty());
+    if (challenge.isPresent() && challenge.get().scheme().equals(Challenge.BASIC) && refusal.anonymous()) {
+      return denied + "authorization failed: no basic auth credentials";
+    }
+    String error = challenge.filter(c -> c.scheme().equals(Challenge.BEARER))
+        .map(c -> c.parameters().getOrDefault("error", "")).orElse("");
+    if (!error.isEmpty()) {
+      return denied + "server message: " + error + ": authorization failed";
+    }
+    return "push access denied for " + reference.repositoryName() + ": not logged in, or not allowed to push there"
+        + " (berthctl login " + reference.host() + ")";
   }
 
   /**

@@ -72,10 +72,13 @@ final class RegistrySession {
 
   /**
    * A request the registry refused: the token scopes it was sent for, the URL that answered and
-   * its HTTP status, and, where the token server refused the credentials rather than the
+   * its HTTP status, the challenge of its answer if it had one (a bearer challenge may carry the
+   * registry's {@code error}, such as {@code insufficient_scope}), whether the session had
+   * credentials to send, and, where the token server refused the credentials rather than the
    * registry, that server's refusal in Docker's words ({@code unauthorized: …}).
    */
-  record Refusal(String scope, Call call, URI uri, int status, Optional<String> tokenServerError) {}
+  record Refusal(String scope, Call call, URI uri, int status, Optional<Challenge> challenge, boolean anonymous,
+      Optional<String> tokenServerError) {}
 
   /** A request to send: method, a path under the API's base or an absolute URI, headers, body. */
   record Call(String method, String pathOrUri, Map<String, String> headers, HttpRequest.BodyPublisher body) {
@@ -132,7 +135,8 @@ final class RegistrySession {
       }
       if (status == 401 && ours && !challenged) {
         challenged = true;
-        Refusal unchallenged = new Refusal(scope, call, uri, status, Optional.empty());
+        Refusal unchallenged = new Refusal(scope, call, uri, status, Optional.empty(), credentials.anonymous(),
+            Optional.empty());
         Challenge challenge = Challenge.best(response.headers().allValues("WWW-Authenticate"))
             .orElseThrow(() -> refused(unchallenged));
         CHALLENGES.put(base().getAuthority(), challenge);
@@ -140,7 +144,9 @@ final class RegistrySession {
         continue;
       }
       if (status == 401 || status == 403) {
-        throw refused(new Refusal(scope, call, uri, status, Optional.empty()));
+        throw refused(new Refusal(scope, call, uri, status,
+            Challenge.best(response.headers().allValues("WWW-Authenticate")), credentials.anonymous(),
+            Optional.empty()));
       }
       if (isRedirect(status)) {
         Optional<String> location = response.headers().firstValue("Location");
@@ -251,7 +257,8 @@ final class RegistrySession {
       throw new CancellationException("transfer cancelled");
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw refused(new Refusal(scope, call, uri, response.statusCode(), Optional.of(tokenServerError(
+      throw refused(new Refusal(scope, call, uri, response.statusCode(), Optional.of(challenge),
+          credentials.anonymous(), Optional.of(tokenServerError(
           response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body()))));
     }
     if (response.statusCode() != 200 || response.body().length > MAX_TOKEN_RESPONSE_BYTES) {
