@@ -118,8 +118,9 @@ class RegistryOutputAsDockerTest {
     assertEquals("1: digest: " + digest + " size: " + size + "\n", pushed.out());
     List<String> lines = pushed.err().lines().toList();
     assertEquals("The push refers to repository [" + repo + "]", lines.get(0));
-    // layers only: the config goes unlisted, as in Docker
-    assertTrue(lines.stream().skip(1).allMatch(l -> l.matches("[0-9a-f]{12}: (Preparing|Pushing .*|Pushed)")),
+    // layers only: the config goes unlisted, as in Docker; no "Pushing 0B/2MB", which Docker's CLI
+    // shows on a terminal only
+    assertTrue(lines.stream().skip(1).allMatch(l -> l.matches("[0-9a-f]{12}: (Preparing|Pushed)")),
         pushed::toString);
     assertTrue(lines.stream().skip(1).map(l -> l.substring(0, 12)).distinct().count()
         == lines.stream().filter(l -> l.endsWith(": Pushed")).count(), pushed::toString);

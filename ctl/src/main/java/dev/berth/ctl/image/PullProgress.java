@@ -15,8 +15,10 @@ import java.util.function.Consumer;
  * Docker's per-layer progress for pull and push: one line per layer (the config and manifests
  * move unlisted, as in Docker), named by the first 12 hex digits of its digest. On a terminal each
  * layer keeps its line, rewritten in place as it moves; elsewhere a line is printed each time a
- * layer changes state (not for every chunk of bytes). A heading, if given, comes before the first
- * line, once the registry has answered.
+ * layer changes state, except the states Docker shows with a progress bar (Downloading, Pushing,
+ * Extracting), which Docker's CLI leaves out when it does not write to a terminal (its
+ * jsonmessage display). A heading, if given, comes before the first line, once the registry has
+ * answered.
  */
 final class PullProgress implements Consumer<BlobProgress> {
   private static final int SHORT = 12;
@@ -61,7 +63,7 @@ final class PullProgress implements Consumer<BlobProgress> {
     String line = id + ": " + describe(p);
     boolean changed = states.put(id, p.getState()) != p.getState();
     if (!terminal) {
-      if (changed) {
+      if (changed && !hasProgressBar(p.getState())) {
         out.println(line);
       }
       return;
@@ -76,6 +78,11 @@ final class PullProgress implements Consumer<BlobProgress> {
       out.print(String.format(UP, up) + CLEAR_LINE + line + "\n" + (up > 1 ? String.format("\033[%dB", up - 1) : ""));
     }
     out.flush();
+  }
+
+  /** The states Docker's daemon sends with a byte count, which its CLI shows only on a terminal. */
+  private static boolean hasProgressBar(BlobState state) {
+    return state == BlobState.TRANSFERRING || state == BlobState.EXTRACTING;
   }
 
   private String describe(BlobProgress p) {
