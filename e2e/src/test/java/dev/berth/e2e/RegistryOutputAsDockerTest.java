@@ -57,12 +57,25 @@ class RegistryOutputAsDockerTest {
     Result again = berthd.ok("pull", repo + ":1");
     assertTrue(again.err().endsWith("Status: Image is up to date for " + repo + ":1\n"), again::toString);
 
-    // by digest: the record it makes is shown in the tags' rows, as Docker folds a digest into them
+    // by digest: Docker 27's daemon heads it with the whole reference, and the tags of the
+    // repository here that have that digest make it up to date
     String digest = registry.manifestDigest("out/bb", "1");
-    assertEquals(repo + "@" + digest + "\n", berthd.ok("pull", "-q", repo + "@" + digest).out());
+    Result byDigest = berthd.ok("pull", repo + "@" + digest);
+    assertEquals(repo + "@" + digest + "\n", byDigest.out());
+    assertTrue(byDigest.err().startsWith(repo + "@" + digest + ": Pulling from out/bb\n"), byDigest::toString);
+    assertTrue(byDigest.err().endsWith("\nStatus: Image is up to date for " + repo + "@" + digest + "\n"),
+        byDigest::toString);
     assertEquals(List.of(repo + " 1 " + digest, repo + " keep " + digest), berthd.ok("images", "--format",
         "{{.Repository}} {{.Tag}} {{.Digest}}", repo).out().lines().sorted().toList());
     assertEquals("", berthd.ok("images", "-q", "-f", "dangling=true").out(), "tagged, so not dangling");
+    // the same digest in another repository here does not make it so
+    String other = registry.host() + "/out/other";
+    berthd.ok("tag", "busybox", other + ":1");
+    berthd.ok("push", other + ":1");
+    berthd.ok("rmi", other + ":1");
+    Result elsewhere = berthd.ok("pull", other + "@" + digest);
+    assertTrue(elsewhere.err().endsWith("\nStatus: Downloaded newer image for " + other + "@" + digest + "\n"),
+        elsewhere::toString);
 
     Result missing = berthd.berthctl("pull", repo + ":2");
     assertEquals(1, missing.exit(), missing::toString);

@@ -159,10 +159,11 @@ public final class PullCommand implements Callable<Integer> {
     TransferClient transfer = new TransferClient(c.channel(), root.registryCredentials());
     String full = ImageNames.isValid(reference) ? ImageNames.normalize(reference) : reference;
     // Docker's "up to date" means the name already named this image, whatever was fetched
-    Optional<String> before = ImageNames.isValid(reference)
-        ? new ImageClient(c.channel()).find(full).map(i -> i.target().digest()) : Optional.empty();
+    Optional<String> before = ImageNames.isValid(reference) ? targetBefore(new ImageClient(c.channel()), full)
+        : Optional.empty();
     int at = full.indexOf('@');
-    String tag = at >= 0 ? full.substring(at + 1) : full.substring(full.lastIndexOf(':') + 1);
+    // Docker 27's daemon heads a pull by digest with the whole reference, a pull by tag with the tag
+    String tag = at >= 0 ? full : full.substring(full.lastIndexOf(':') + 1);
     // Docker names the repository by its path on the registry, once the manifest is there
     String path = ImageNames.repository(full).substring(ImageNames.repository(full).indexOf('/') + 1);
     PullProgress progress = new PullProgress(root.io().err(), root.io().errIsTerminal(), false,
@@ -174,6 +175,24 @@ public final class PullCommand implements Callable<Integer> {
     }
     boolean upToDate = before.isPresent() && before.get().equals(done.getImage().getTarget().getDigest());
     return new PulledTag(done, !upToDate);
+  }
+
+  /**
+   * What {@code full} named here before the pull, as Docker 27's daemon looks it up (its
+   * resolveImage): by name, or for {@code REPO@DIGEST} any image of that repository with that
+   * digest, so that a tag already pulled makes a pull by its digest "up to date".
+   */
+  private static Optional<String> targetBefore(ImageClient images, String full) {
+    int at = full.indexOf('@');
+    if (at < 0) {
+      return images.find(full).map(i -> i.target().digest());
+    }
+    String repository = full.substring(0, at);
+    String digest = full.substring(at + 1);
+    return images.list().stream()
+        .filter(i -> i.target().digest().equals(digest) && ImageNames.isValid(i.name())
+            && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository))
+        .map(i -> digest).findFirst();
   }
 
   /** Docker's last line of a pull, for {@code name} as Docker's daemon names it. */
