@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import runtime.v1.ContainerConfig;
@@ -80,6 +81,7 @@ final class CriContainers {
   private final ExitRecords exits;
   /** The containers a StartContainer is starting. */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  private final List<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
   private final UnloadableRecords unloadable = new UnloadableRecords();
 
   CriContainers(Channel api, CriImages images, ExitRecords exits) {
@@ -431,8 +433,37 @@ final class CriContainers {
       ignoringGone(() -> TasksGrpc.newBlockingStub(api).delete(DeleteTaskRequest.newBuilder().setContainerId(id)
           .build()));
     }
+    tellRemoving(id, record.get().getLabelsMap().getOrDefault(CriRecords.SANDBOX_ID, ""));
     ignoringGone(() -> ContainersGrpc.newBlockingStub(api).delete(DeleteContainerRequest.newBuilder().setId(id)
         .build()));
+  }
+
+  /** What a GetContainerEvents subscriber hears of the containers RemoveContainer (or RemovePodSandbox) removes. */
+  @FunctionalInterface
+  interface RemovalListener {
+    /**
+     * Container {@code id} of pod {@code sandboxId} is about to be deleted: told before berthd
+     * publishes its record's deletion, so that a subscriber can still tell its events once its
+     * record cannot be looked up any more.
+     */
+    void removing(String id, String sandboxId);
+  }
+
+  /** Tells {@code listener} of each removal from now on; the returned Runnable stops telling it. */
+  Runnable whenRemoving(RemovalListener listener) {
+    removalListeners.add(listener);
+    return () -> removalListeners.remove(listener);
+  }
+
+  private void tellRemoving(String id, String sandboxId) {
+    for (RemovalListener listener : removalListeners) {
+      try {
+        listener.removing(id, sandboxId);
+      } catch (RuntimeException failure) {
+        LOG.warning("cannot tell a GetContainerEvents subscriber that container " + id + " is being removed: "
+            + failure);
+      }
+    }
   }
 
   /** Runs {@code call}; NOT_FOUND means another removal got there first, which is what was wanted. */

@@ -44,6 +44,14 @@ public final class CriServices implements AutoCloseable {
    * {@code streaming}.
    */
   public static CriServices over(Channel api, Path state, StreamingServer streaming) {
+    return over(api, state, streaming, ContainerEvents.BACKLOG);
+  }
+
+  /**
+   * As {@link #over(Channel, Path, StreamingServer)}, a GetContainerEvents subscriber's stream
+   * ended once {@code eventBacklog} pieces of its work wait ({@link ContainerEvents#BACKLOG}).
+   */
+  static CriServices over(Channel api, Path state, StreamingServer streaming, int eventBacklog) {
     Channel cri = Channels.inNamespace(api, NAMESPACE);
     ApiImages images = new ApiImages(cri);
     ExitRecords exits = new ExitRecords(cri);
@@ -53,7 +61,7 @@ public final class CriServices implements AutoCloseable {
     return new CriServices(List.of(new RuntimeService(new ApiRuntimeState(cri), sandboxes, containers,
         new ContainerSamples(cri, images), new PodNetworkSamples(cri),
         new PodCgroupMemory(Path.of("/sys/fs/cgroup")),
-        new ContainerEvents(cri, sandboxes, containers),
+        new ContainerEvents(cri, sandboxes, containers, eventBacklog),
         new CriStreaming(cri, streaming, ExitRecords::recorded)),
         new ImageService(images)), new ExitCollector(cri, exits), streaming, sandboxes);
   }

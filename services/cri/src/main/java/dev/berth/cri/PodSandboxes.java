@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
@@ -274,7 +275,8 @@ final class PodSandboxes {
       throw e;
     }
     if (tellsStop) {
-      tell(id, ContainerEventType.CONTAINER_STOPPED_EVENT);
+      // after the NOT_READY write, whose update event follows the exits of the containers stopped
+      tell(id, ContainerEventType.CONTAINER_STOPPED_EVENT, PodEventListener::toldAfterItsUpdate);
     }
     release(sandbox);
   }
@@ -296,6 +298,7 @@ final class PodSandboxes {
       containers.remove(c.getId());
     }
     release(sandbox.get());
+    tellRemoving(id);
     try {
       ContainersGrpc.newBlockingStub(api).delete(DeleteContainerRequest.newBuilder().setId(id).build());
     } catch (StatusRuntimeException e) {
@@ -314,19 +317,37 @@ final class PodSandboxes {
     void told(ContainerEventResponse event);
 
     /**
+     * The STOPPED of a pod that StopPodSandbox (or RemovePodSandbox) stopped, told once its record
+     * was written NOT_READY, after the exits of the containers the stop ended: berthd published
+     * those before the record's update, so a subscriber that sends it once that update has come
+     * through berthd's events sends it after those containers' STOPPED, as containerd does.
+     */
+    default void toldAfterItsUpdate(ContainerEventResponse event) {
+      told(event);
+    }
+
+    /**
      * Pod {@code id} was made: told before its CREATED, and even when that event cannot be built,
      * so that the subscriber knows the pod and tells its DELETED when its record goes.
      */
     default void made(String id) {}
+
+    /**
+     * Pod {@code id}'s record is about to be deleted: told before berthd publishes the deletion,
+     * so that a subscriber that has not known the pod (its listing did not find it any more)
+     * still tells its DELETED.
+     */
+    default void removing(String id) {}
   }
 
   /**
    * Tells {@code listener} each event of a pod itself, as containerd's sandbox container's
    * (container id and sandbox id both the pod's): CREATED and STARTED when RunPodSandbox made it,
-   * STOPPED once when it stops (StopPodSandbox, or its PID namespace holder ending however it
-   * ends). Its DELETED is not told here: {@link ContainerEvents} takes it from its record's
-   * deletion, on the path of its containers' deletions, so that it comes after them. The returned
-   * Runnable stops telling it.
+   * STOPPED once when it stops (StopPodSandbox's {@link PodEventListener#toldAfterItsUpdate}, or
+   * its PID namespace holder ending however it ends). Its DELETED is not told here:
+   * {@link ContainerEvents} takes it from its record's deletion, on the path of its containers'
+   * deletions, so that it comes after them ({@link PodEventListener#removing} comes before). The
+   * returned Runnable stops telling it.
    */
   Runnable whenPodEvent(PodEventListener listener) {
     podEventListeners.add(listener);
@@ -374,6 +395,10 @@ final class PodSandboxes {
    * failure to build it is logged and fails nothing, as containerd's.
    */
   private void tell(String id, ContainerEventType type) {
+    tell(id, type, PodEventListener::told);
+  }
+
+  private void tell(String id, ContainerEventType type, BiConsumer<PodEventListener, ContainerEventResponse> how) {
     if (podEventListeners.isEmpty()) {
       return;
     }
@@ -388,7 +413,7 @@ final class PodSandboxes {
     // the others nor fails the call that told it
     for (PodEventListener listener : podEventListeners) {
       try {
-        listener.told(event);
+        how.accept(listener, event);
       } catch (RuntimeException failure) {
         LOG.warning("cannot tell pod " + id + "'s " + type + " to a GetContainerEvents subscriber: " + failure);
       }
@@ -401,6 +426,16 @@ final class PodSandboxes {
         listener.made(id);
       } catch (RuntimeException failure) {
         LOG.warning("cannot tell a GetContainerEvents subscriber that pod " + id + " was made: " + failure);
+      }
+    }
+  }
+
+  private void tellRemoving(String id) {
+    for (PodEventListener listener : podEventListeners) {
+      try {
+        listener.removing(id);
+      } catch (RuntimeException failure) {
+        LOG.warning("cannot tell a GetContainerEvents subscriber that pod " + id + " is being removed: " + failure);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.berth.cri;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import dev.berth.api.grpc.Channels;
 import dev.berth.client.BerthClient;
 import dev.berth.client.images.ImportOptions;
 import dev.berth.client.testing.TestImages;
+import containerd.services.events.v1.EventsGrpc;
+import containerd.services.events.v1.PublishRequest;
 import dev.berth.daemon.TestBerthd;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -37,6 +40,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +56,8 @@ import runtime.v1.ContainerConfig;
 import runtime.v1.ContainerEventResponse;
 import runtime.v1.ContainerEventType;
 import runtime.v1.ContainerMetadata;
+import runtime.v1.ContainerState;
+import runtime.v1.ContainerStatus;
 import runtime.v1.CreateContainerRequest;
 import runtime.v1.GetEventsRequest;
 import runtime.v1.ImageSpec;
@@ -60,9 +67,13 @@ import runtime.v1.NamespaceMode;
 import runtime.v1.NamespaceOption;
 import runtime.v1.PodSandboxConfig;
 import runtime.v1.PodSandboxMetadata;
+import runtime.v1.PodSandboxState;
+import runtime.v1.RemoveContainerRequest;
 import runtime.v1.RemovePodSandboxRequest;
 import runtime.v1.RunPodSandboxRequest;
 import runtime.v1.RuntimeServiceGrpc;
+import runtime.v1.StartContainerRequest;
+import runtime.v1.StopPodSandboxRequest;
 
 /**
  * GetContainerEvents as {@link ContainerEvents} serves it over a real berthd's APIs, through a
@@ -98,8 +109,13 @@ class ContainerEventsOverSocketTest {
 
   /** The CRI's RuntimeService over berthd's APIs reached through {@code interceptors}, served in process. */
   private RuntimeServiceGrpc.RuntimeServiceStub cri(ClientInterceptor... interceptors) throws Exception {
+    return cri(ContainerEvents.BACKLOG, interceptors);
+  }
+
+  /** As {@link #cri(ClientInterceptor...)}, a GetContainerEvents stream ended once {@code backlog} pieces of work wait. */
+  private RuntimeServiceGrpc.RuntimeServiceStub cri(int backlog, ClientInterceptor... interceptors) throws Exception {
     CriServices services = CriServices.over(ClientInterceptors.intercept(api, interceptors), state,
-        CriServices.streamingServer(new InetSocketAddress("127.0.0.1", 0), api));
+        CriServices.streamingServer(new InetSocketAddress("127.0.0.1", 0), api), backlog);
     String name = "cri-events-" + UUID.randomUUID();
     InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
     services.services().forEach(builder::addService);
@@ -135,10 +151,10 @@ class ContainerEventsOverSocketTest {
     }));
   }
 
-  /** The first event {@code wanted} selects within 10 s; fails on the stream's error. */
+  /** The first event {@code wanted} selects within 30 s (a bound on a failure, on a loaded machine); fails on the stream's error. */
   private static ContainerEventResponse next(BlockingQueue<Object> events, Predicate<ContainerEventResponse> wanted)
       throws Exception {
-    Instant deadline = Instant.now().plusSeconds(10);
+    Instant deadline = Instant.now().plusSeconds(30);
     while (Instant.now().isBefore(deadline)) {
       Object o = events.poll(50, TimeUnit.MILLISECONDS);
       if (o instanceof Throwable t) {
@@ -148,7 +164,22 @@ class ContainerEventsOverSocketTest {
         return e;
       }
     }
-    throw new AssertionError("not told in 10 s");
+    throw new AssertionError("not told in 30 s");
+  }
+
+  /** The status the stream ends with, its events skipped; fails if it has not ended in 30 s. */
+  private static Status endOf(BlockingQueue<Object> events) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      if (events.poll(50, TimeUnit.MILLISECONDS) instanceof Throwable t) {
+        return Status.fromThrowable(t);
+      }
+    }
+    throw new AssertionError("GetContainerEvents went on for 30 s");
+  }
+
+  private static Predicate<ContainerEventResponse> eventOf(String id, ContainerEventType type) {
+    return e -> e.getContainerId().equals(id) && e.getContainerEventType() == type;
   }
 
   private static Predicate<ContainerEventResponse> deletedOf(String id) {
@@ -170,6 +201,109 @@ class ContainerEventsOverSocketTest {
     cleanUp.add(() -> blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod)
         .build()));
     return pod;
+  }
+
+  private PodSandboxConfig withLogs(PodSandboxConfig config) {
+    return config.toBuilder().setLogDirectory(state.resolve("logs").toString()).build();
+  }
+
+  /** A container of the pod that would sleep long. */
+  private static String create(RuntimeServiceGrpc.RuntimeServiceStub cri, String pod, PodSandboxConfig config,
+      String name) {
+    return blocking(cri).createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod)
+        .setSandboxConfig(config).setConfig(ContainerConfig.newBuilder()
+            .setMetadata(ContainerMetadata.newBuilder().setName(name))
+            .setImage(ImageSpec.newBuilder().setImage("busybox")).addAllCommand(List.of("sleep", "1000"))
+            .setLogPath(name + ".log")).build()).getContainerId();
+  }
+
+  /**
+   * Holds the start of the next call of a method whose name ends with {@code method} once armed,
+   * until released: the window between two of GetContainerEvents' steps held open.
+   */
+  private static final class HeldCall implements ClientInterceptor {
+    private final String method;
+    private final AtomicBoolean armed = new AtomicBoolean();
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    HeldCall(String method) {
+      this.method = method;
+    }
+
+    void arm() {
+      armed.set(true);
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertTrue(held.await(30, TimeUnit.SECONDS), "no call of " + method + " was held");
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    @Override
+    public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> m, CallOptions options, Channel next) {
+      ClientCall<Q, A> call = next.newCall(m, options);
+      if (!m.getFullMethodName().endsWith(method) || !armed.compareAndSet(true, false)) {
+        return call;
+      }
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+        @Override
+        public void start(Listener<A> listener, Metadata headers) {
+          held.countDown();
+          try {
+            released.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          super.start(listener, headers);
+        }
+      };
+    }
+  }
+
+  /**
+   * Holds back the events of berthd's Events stream (EventHistory's Subscribe) until opened: a
+   * subscriber lagging for as long as the test wants.
+   */
+  private static final class HeldEvents implements ClientInterceptor {
+    private final CountDownLatch subscribed = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    void awaitSubscribed() throws InterruptedException {
+      assertTrue(subscribed.await(30, TimeUnit.SECONDS), "GetContainerEvents never subscribed");
+    }
+
+    void open() {
+      open.countDown();
+    }
+
+    @Override
+    public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+      ClientCall<Q, A> call = next.newCall(method, options);
+      if (!method.getFullMethodName().endsWith("/Subscribe")) {
+        return call;
+      }
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+        @Override
+        public void start(Listener<A> listener, Metadata headers) {
+          super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+            @Override
+            public void onMessage(A message) {
+              try {
+                open.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              super.onMessage(message);
+            }
+          }, headers);
+          subscribed.countDown();
+        }
+      };
+    }
   }
 
   /** Fails the calls of a method whose name ends with one of {@code failing}'s, while it holds any. */
@@ -235,36 +369,149 @@ class ContainerEventsOverSocketTest {
    */
   @Test
   void aPodRemovedBeforeTheSubscriptionIsLiveIsToldDeleted() throws Exception {
-    CountDownLatch subscribing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(new ClientInterceptor() {
-      @Override
-      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
-        ClientCall<Q, A> call = next.newCall(method, options);
-        if (!method.getFullMethodName().endsWith("/Subscribe")) {
-          return call;
-        }
-        return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
-          @Override
-          public void start(Listener<A> listener, Metadata headers) {
-            subscribing.countDown();
-            try {
-              release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            super.start(listener, headers);
-          }
-        };
-      }
-    });
+    HeldCall subscribing = new HeldCall("/Subscribe");
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(subscribing);
+    cleanUp.add(subscribing::release);
     String pod = run(cri, pod("removed-in-the-window"));
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    subscribing.arm();
     follow(cri, events);
-    assertTrue(subscribing.await(10, TimeUnit.SECONDS), "GetContainerEvents never subscribed");
+    subscribing.awaitHeld();
     blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    release.countDown();
+    subscribing.release();
     next(events, deletedOf(pod));
+  }
+
+  /**
+   * A pod and its container removed while GetContainerEvents lists the containers (the test holds
+   * the listing's call) are still told DELETED: the listing no longer finds them, but the stream
+   * hears of their removal.
+   */
+  @Test
+  void aPodAndContainerRemovedWhileTheListingRunsAreToldDeleted() throws Exception {
+    HeldCall listing = new HeldCall("Containers/List");
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(listing);
+    cleanUp.add(listing::release);
+    PodSandboxConfig config = withLogs(pod("removed-while-listed"));
+    String pod = run(cri, config);
+    String container = create(cri, pod, config, "listed");
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    listing.arm();
+    follow(cri, events);
+    listing.awaitHeld();
+    blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    listing.release();
+    next(events, deletedOf(container));
+    ContainerEventResponse podDeleted = next(events, deletedOf(pod));
+    assertFalse(podDeleted.hasPodSandboxStatus(), "a removed pod's DELETED has no status, as containerd's");
+    assertEquals(0, podDeleted.getContainersStatusesCount(), podDeleted.toString());
+  }
+
+  /**
+   * A replay of berthd's events that would miss some it no longer keeps (more than it keeps were
+   * published between the moment the stream follows from and its subscription, which the test
+   * holds) ends the stream with ABORTED, for the kubelet to list again, instead of going on
+   * without the pod's DELETED.
+   */
+  @Test
+  void aReplayThatWouldMissEventsEndsTheStreamWithAborted() throws Exception {
+    HeldCall subscribing = new HeldCall("/Subscribe");
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(subscribing);
+    cleanUp.add(subscribing::release);
+    String pod = run(cri, pod("removed-then-flooded"));
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    subscribing.arm();
+    follow(cri, events);
+    subscribing.awaitHeld();
+    blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    EventsGrpc.EventsBlockingStub publisher = EventsGrpc.newBlockingStub(Channels.inNamespace(api, CriServices.NAMESPACE));
+    // berthd keeps the last 1024 (docs/ctr.md): more than that after the moment the stream follows from
+    for (int i = 0; i < 1024 + 50; i++) {
+      publisher.publish(PublishRequest.newBuilder().setTopic("/test/flood").build());
+    }
+    subscribing.release();
+    Status end = endOf(events);
+    assertEquals(Status.Code.ABORTED, end.getCode(), end.toString());
+  }
+
+  /**
+   * A client that does not take its events holds up its own stream only until
+   * {@code backlog} pieces of work wait: then the stream ends with ABORTED, rather than
+   * growing without bound.
+   */
+  @Test
+  void aClientThatFallsTooFarBehindHasItsStreamEndedWithAborted() throws Exception {
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(2);
+    ClientCall<GetEventsRequest, ContainerEventResponse> call = cri.getChannel()
+        .newCall(RuntimeServiceGrpc.getGetContainerEventsMethod(), CallOptions.DEFAULT);
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new Metadata());
+    cleanUp.add(() -> call.cancel("the test is over", null));
+    call.sendMessage(GetEventsRequest.getDefaultInstance());
+    call.halfClose();
+    // nothing requested: the pods' events wait for the client
+    run(cri, pod("untaken-1"));
+    run(cri, pod("untaken-2"));
+    call.request(Integer.MAX_VALUE);
+    Status end = closed.get(30, TimeUnit.SECONDS);
+    assertEquals(Status.Code.ABORTED, end.getCode(), end.toString());
+  }
+
+  /**
+   * With berthd's Events stream held back, StopPodSandbox's STOPPED of the pod still comes after
+   * its container's, as containerd sends them, with the pod NOTREADY and the container EXITED.
+   */
+  @Test
+  void aStoppedPodIsToldStoppedAfterItsContainersWhateverTheStreamsLag() throws Exception {
+    HeldEvents held = new HeldEvents();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(held);
+    cleanUp.add(held::open);
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    held.awaitSubscribed();
+    PodSandboxConfig config = withLogs(pod("stopped-in-order"));
+    String pod = run(cri, config);
+    String container = create(cri, pod, config, "stopped");
+    blocking(cri).startContainer(StartContainerRequest.newBuilder().setContainerId(container).build());
+    blocking(cri).stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    held.open();
+
+    ContainerEventResponse first = next(events, e -> e.getContainerEventType() == ContainerEventType.CONTAINER_STOPPED_EVENT
+        && (e.getContainerId().equals(container) || e.getContainerId().equals(pod)));
+    assertEquals(container, first.getContainerId(), "the container's STOPPED before the pod's");
+    ContainerEventResponse podStopped = next(events, eventOf(pod, ContainerEventType.CONTAINER_STOPPED_EVENT));
+    assertEquals(PodSandboxState.SANDBOX_NOTREADY, podStopped.getPodSandboxStatus().getState());
+    assertEquals(List.of(ContainerState.CONTAINER_EXITED),
+        podStopped.getContainersStatusesList().stream().map(ContainerStatus::getState).toList());
+  }
+
+  /**
+   * A container created and removed before a lagging subscriber has its CREATED is still told
+   * CREATED, then DELETED, as containerd tells both from the calls themselves.
+   */
+  @Test
+  void aContainerRemovedBeforeALaggingSubscriberHearsOfItIsToldCreatedAndDeleted() throws Exception {
+    HeldEvents held = new HeldEvents();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(held);
+    cleanUp.add(held::open);
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    held.awaitSubscribed();
+    PodSandboxConfig config = withLogs(pod("short-lived"));
+    String pod = run(cri, config);
+    String container = create(cri, pod, config, "gone");
+    blocking(cri).removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container).build());
+    held.open();
+
+    ContainerEventResponse created = next(events, e -> e.getContainerId().equals(container));
+    assertEquals(ContainerEventType.CONTAINER_CREATED_EVENT, created.getContainerEventType());
+    assertEquals(pod, created.getPodSandboxStatus().getId());
+    next(events, deletedOf(container));
   }
 
   /**

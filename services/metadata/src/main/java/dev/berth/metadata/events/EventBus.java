@@ -1,5 +1,6 @@
 package dev.berth.metadata.events;
 
+import com.google.protobuf.Timestamp;
 import containerd.services.events.v1.Envelope;
 import dev.berth.api.filter.Filter;
 import java.util.List;
@@ -64,6 +65,31 @@ public final class EventBus {
     synchronized (lock) {
       replay(filter, recorded, sink);
       return subscribe(filter, sink);
+    }
+  }
+
+  /**
+   * As {@link #subscribe(Filter, Predicate, Consumer)}, unless the record has dropped an envelope
+   * that {@code filter} selects dated {@code since} or later ({@link #droppedSince}): then nothing
+   * is sent, nothing subscribed, and the answer is empty.
+   */
+  public Optional<AutoCloseable> subscribeWithoutGap(Filter filter, Timestamp since, Predicate<Envelope> recorded,
+      Consumer<Envelope> sink) {
+    synchronized (lock) {
+      return droppedSince(filter, since) ? Optional.empty() : Optional.of(subscribe(filter, recorded, sink));
+    }
+  }
+
+  /**
+   * Whether an envelope that {@code filter} selects, dated {@code since} or later, has been dropped
+   * from the record: a replay from {@code since} would miss it.
+   */
+  public boolean droppedSince(Filter filter, Timestamp since) {
+    synchronized (lock) {
+      return recent.dropped().entrySet().stream()
+          .anyMatch(d -> RecentEvents.CHRONOLOGICAL.compare(d.getValue(), since) >= 0
+              && matches(filter, Envelope.newBuilder().setNamespace(d.getKey().namespace())
+                  .setTopic(d.getKey().topic()).build()));
     }
   }
 

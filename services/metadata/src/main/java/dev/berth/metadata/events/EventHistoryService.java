@@ -9,7 +9,9 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.common.time.EpochNanos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -50,11 +52,33 @@ public final class EventHistoryService extends EventHistoryGrpc.EventHistoryImpl
     if (request.hasUntil()
         && CHRONOLOGICAL.compare(request.getUntil(), EpochNanos.toTimestamp(EpochNanos.now())) <= 0) {
       // nothing new can be in time: the recorded ones are all there is
-      bus.replay(filter, inTime, response::onNext);
+      List<Envelope> recorded = new ArrayList<>();
+      bus.replay(filter, inTime, recorded::add);
+      // looked at after the copy: a drop in between counts too, which errs on the safe side
+      if (request.getComplete() && bus.droppedSince(filter, request.getSince())) {
+        response.onError(Errors.toStatus(incomplete(request)));
+        return;
+      }
+      recorded.forEach(response::onNext);
       response.onCompleted();
       return;
     }
     SubscriberStream stream = new SubscriberStream((ServerCallStreamObserver<Envelope>) response, subscriberCapacity);
-    stream.attach(bus.subscribe(filter, inTime, stream));
+    if (!request.getComplete()) {
+      stream.attach(bus.subscribe(filter, inTime, stream));
+      return;
+    }
+    Optional<AutoCloseable> subscription = bus.subscribeWithoutGap(filter, request.getSince(), inTime, stream);
+    if (subscription.isEmpty()) {
+      response.onError(Errors.toStatus(incomplete(request)));
+      return;
+    }
+    stream.attach(subscription.get());
+  }
+
+  private static RuntimeException incomplete(SubscribeSinceRequest request) {
+    return Errors.outOfRange("events since %s that the filters select are no longer recorded (more were published"
+        + " since than berthd keeps): subscribe from a later time, after catching up some other way",
+        EpochNanos.toInstant(request.getSince()));
   }
 }

@@ -78,4 +78,45 @@ class EventHistoryServiceTest {
     bus.replay(Filter.parse(List.of()), e -> true, e -> replayed.add(e.getTopic()));
     assertEquals(List.of("/e2", "/e3"), replayed);
   }
+
+  /**
+   * With {@code complete}, a replay that would miss events the record dropped fails with
+   * OUT_OF_RANGE instead of skipping them; events of other namespaces (or older than {@code since})
+   * dropped do not count.
+   */
+  @Test
+  void aCompleteReplayFailsWhenTheRecordDroppedWhatItWouldSend() throws Exception {
+    EventBus bus = new EventBus(2);
+    bus.publish(envelope("web", "/e1", 100));
+    bus.publish(envelope("db", "/x", 200));
+    bus.publish(envelope("web", "/e2", 300));
+    bus.publish(envelope("web", "/e3", 400));
+    try (InProcessServices grpc = InProcessServices.start(new EventHistoryService(bus))) {
+      EventHistoryGrpc.EventHistoryBlockingStub history =
+          EventHistoryGrpc.newBlockingStub(grpc.channel()).withDeadlineAfter(5, TimeUnit.SECONDS);
+      for (boolean live : List.of(true, false)) {
+        SubscribeSinceRequest.Builder gap = SubscribeSinceRequest.newBuilder().addFilters("namespace==web")
+            .setSince(at(100)).setComplete(true);
+        if (!live) {
+          gap.setUntil(at(400));
+        }
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+            () -> history.subscribe(gap.build()).hasNext());
+        assertEquals(Status.Code.OUT_OF_RANGE, refused.getStatus().getCode(), refused.toString());
+        // without complete: what is left
+        assertEquals(List.of("/e2", "/e3"), topics(history.subscribe(gap.setComplete(false).setUntil(at(400))
+            .build())));
+      }
+      // db's /x, dropped at 200, is not web's; web's /e1 is older than 150
+      assertEquals(List.of("/e2", "/e3"), topics(history.subscribe(SubscribeSinceRequest.newBuilder()
+          .addFilters("namespace==web").setSince(at(150)).setUntil(at(400)).setComplete(true).build())));
+      Iterator<Envelope> live = EventHistoryGrpc.newBlockingStub(grpc.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .subscribe(SubscribeSinceRequest.newBuilder().addFilters("namespace==web").setSince(at(150))
+              .setComplete(true).build());
+      assertEquals("/e2", live.next().getTopic());
+      assertEquals("/e3", live.next().getTopic());
+      bus.publish(envelope("web", "/e4", 500));
+      assertEquals("/e4", live.next().getTopic());
+    }
+  }
 }
