@@ -747,6 +747,26 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aContainersHostNameIsAmongItsDnsNamesAndAnsweredToItsPeersAsDocker27s() throws Exception {
+    ok("network", "create", "hostnamed");
+    try {
+      ok("run", "-d", "--name", "named", "--network", "hostnamed", "--network-alias", "named", "--hostname",
+          "db.example.test", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.Networks.hostnamed.IPAddress}}", "named").out().strip();
+      String shortId = ok("inspect", "-f", "{{.Id}}", "named").out().substring(0, 12);
+      assertEquals("[\"named\",\"" + shortId + "\",\"db.example.test\"]\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.hostnamed.DNSNames}}", "named").out(),
+          "its name, aliases, short id and Config.Hostname, each once");
+      String answer = ok("run", "--rm", "--network", "hostnamed", "busybox", "busybox", "nslookup", "db.example.test",
+          "127.0.0.11").out();
+      assertTrue(answer.contains("Address: " + ip), "the embedded DNS server's answer: " + answer);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "hostnamed");
+    }
+  }
+
+  @Test
   void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
     ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
     try {
