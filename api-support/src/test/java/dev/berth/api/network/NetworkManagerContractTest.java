@@ -529,6 +529,17 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void anInterfaceAskedForNoMacAddressHasOneMadeOfItsAddressAsDocker27s() {
+    manager.createNetwork(network("macs", "10.89.0.0/24"));
+    AttachmentInfo a = manager.attach(NS, attach("mac-0", "macs"));
+    byte[] ip = a.ip().bytes();
+    assertEquals(String.format("02:42:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3]), a.mac());
+    assertEquals(MacAddress.of(a.ip()).toString(), manager.getAttachment(NS, "mac-0", "macs").mac());
+    manager.detach(NS, "mac-0", "");
+    manager.deleteNetwork("macs");
+  }
+
+  @Test
   void aRequestedMacAddressIsTheInterfacesOnABridgeOnly() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("mac-1", DEFAULT, "", "", "", "02:42:AC:11:00:99", List.of(),
         "", "", List.of(), Dns.NONE, List.of(), Map.of()));

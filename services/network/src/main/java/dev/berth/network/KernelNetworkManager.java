@@ -789,6 +789,8 @@ public final class KernelNetworkManager implements NetworkManager {
         withAux(store.leases(network.name()), network, IpLiterals::isIpv4,
             a -> Ipv4.parse("auxiliary address", a)), store.lastAllocated(network.name()).orElse(null),
         requested);
+    // as Docker 27's bridge driver, an interface asked for no MAC address has one made of its address
+    MacAddress mac = requestedMac != null ? requestedMac : MacAddress.of(ip);
     // the subnet and gateway of the pool the address came from, which the container routes through
     Ipv4Pool pool = AddressAllocator.poolOf(network.pools(), ip);
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
@@ -814,10 +816,10 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
-    String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, pool.subnet(), pool.gateway(),
-        ipv6, linkLocal, defaultRoute);
+    netns.configure(Path.of(ns.path()), ifName, mac, ip, pool.subnet(), pool.gateway(), ipv6, linkLocal,
+        defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
-        hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac, hostname, domainname,
+        hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac.toString(), hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
         Map.copyOf(spec.labels()), Instant.now(), ipv6);
   }
