@@ -387,7 +387,7 @@ public final class KernelNetworkManager implements NetworkManager {
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : Names.device("bridge name", spec.bridge());
     for (NetworkInfo other : others) {
       if (other.bridge().equals(bridge)) {
-        throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
+        throw bridgeTaken(id, other, bridge);
       }
     }
     try {
@@ -408,6 +408,12 @@ public final class KernelNetworkManager implements NetworkManager {
         .collect(Collectors.joining(", ")) + pools6.stream().map(p -> ", " + p.subnet())
         .collect(Collectors.joining()) + " on " + bridge);
     return network;
+  }
+
+  /** A bridge another network has, refused in Docker's bridge driver's words, with the ids of both networks. */
+  private static RuntimeException bridgeTaken(String id, NetworkInfo other, String bridge) {
+    return Errors.failedPrecondition("cannot create network %s (%s): conflicts with network %s (%s): networks have "
+        + "same bridge name", id, bridge, other.id(), other.bridge());
   }
 
   /** An IPv4 pool as asked: its range checked against the subnet, its gateway the range's first address unless given. */

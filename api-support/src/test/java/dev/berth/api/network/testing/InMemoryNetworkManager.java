@@ -132,7 +132,9 @@ public final class InMemoryNetworkManager implements NetworkManager {
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : checked(DEVICE, "bridge name", spec.bridge());
     for (NetworkInfo other : networks.values()) {
       if (other.bridge().equals(bridge)) {
-        throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
+        // the kernel manager's words, Docker's bridge driver's
+        throw Errors.failedPrecondition("cannot create network %s (%s): conflicts with network %s (%s): networks have "
+            + "same bridge name", id, bridge, other.id(), other.bridge());
       }
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, first.subnet(), first.gateway(), bridge,
