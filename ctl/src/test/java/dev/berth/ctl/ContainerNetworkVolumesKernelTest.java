@@ -788,7 +788,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
 
       Cli.Result taken = berthd.ctl("run", "--rm", "--network", "fixednet", "--ip", "10.203.7.42", "busybox", "true");
       assertEquals(125, taken.exit(), taken::toString);
-      assertTrue(taken.stderr().contains("10.203.7.42 is already in use"), taken.stderr());
+      assertTrue(taken.stderr().contains("Address already in use (10.203.7.42 on network fixednet)"), taken.stderr());
 
       // connected later, a container is known on the network by its name too, as Docker's
       ok("run", "-d", "--name", "joiner", "busybox", "sleep", "1000");

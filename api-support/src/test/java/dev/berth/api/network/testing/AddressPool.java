@@ -53,11 +53,12 @@ final class AddressPool {
       throw Errors.invalidArgument(
           "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", ip);
     }
+    // the kernel manager's words
     if (ip.equals(pool.gateway())) {
-      throw Errors.invalidArgument("address %s is the gateway of network %s", ip, network.name());
+      throw Errors.invalidArgument("Address already in use (%s is the gateway of network %s)", ip, network.name());
     }
     if (leased.contains(ip)) {
-      throw Errors.alreadyExists("address %s is already in use on network %s", ip, network.name());
+      throw Errors.alreadyExists("Address already in use (%s on network %s)", ip, network.name());
     }
     return new Lease(ip, pool);
   }

@@ -164,11 +164,13 @@ public final class AddressAllocator {
       throw Errors.invalidArgument(
           "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
     }
+    // Docker's allocator's words first, which scripts match (it holds the gateway as any address),
+    // then which address of which network
     if (requested.equals(gateway)) {
-      throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
+      throw Errors.invalidArgument("Address already in use (%s is the gateway of network %s)", requested, network);
     }
     if (leased.contains(requested)) {
-      throw Errors.alreadyExists("address %s is already in use on network %s", requested, network);
+      throw Errors.alreadyExists("Address already in use (%s on network %s)", requested, network);
     }
     return requested;
   }

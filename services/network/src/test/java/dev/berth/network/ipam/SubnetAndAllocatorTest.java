@@ -138,6 +138,12 @@ class SubnetAndAllocatorTest {
     BerthException gateway = assertThrows(BerthException.class,
         () -> AddressAllocator.allocate(network, Set.of(), null, Ipv4.parse("a", "10.31.0.1")));
     assertEquals(Status.Code.INVALID_ARGUMENT, gateway.code(), "the second pool's gateway");
+    assertEquals("Address already in use (10.31.0.1 is the gateway of network two)", gateway.getMessage(),
+        "Docker's allocator's words first");
+    BerthException taken = assertThrows(BerthException.class,
+        () -> AddressAllocator.allocate(network, leased, null, b));
+    assertEquals(Status.Code.ALREADY_EXISTS, taken.code());
+    assertEquals("Address already in use (10.31.0.2 on network two)", taken.getMessage());
     BerthException outside = assertThrows(BerthException.class,
         () -> AddressAllocator.allocate(network, Set.of(), null, Ipv4.parse("a", "10.32.0.5")));
     assertEquals("invalid endpoint settings:\nno configured subnet or ip-range contain the IP address 10.32.0.5",
