@@ -157,6 +157,20 @@ class SubnetAndAllocatorTest {
         none.getMessage(), "Docker's daemon's words");
   }
 
+  @Test
+  void aNetworkOfOnePoolRunsOutInDockersWordsToo() {
+    Subnet s = Subnet.parse("10.32.0.0/30");
+    NetworkInfo one = new NetworkInfo("one", "bridge", s, s.firstHost(), "br-one", 1500, true, false, Map.of(),
+        Instant.EPOCH, false, NetworkInfo.newId(), null, true);
+    Ipv4 only = AddressAllocator.allocate(one, Set.of(), null, null);
+    assertEquals("10.32.0.2", only.toString());
+    BerthException none = assertThrows(BerthException.class, () -> AddressAllocator.allocate(one, Set.of(only), only,
+        null));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
+    assertEquals("no available IPv4 addresses on this network's address pools: one (" + one.id() + ")",
+        none.getMessage());
+  }
+
   private static NetworkInfo twoPools(Subnet first, Subnet second) {
     return new NetworkInfo("two", "bridge", first, first.firstHost(), "br-two", 1500, true, false, Map.of(),
         Instant.EPOCH, false, NetworkInfo.newId(), null, true, null, null, false, false, null, Map.of(),
