@@ -767,6 +767,24 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void inspectListsAContainersNetworksByNameAsDockersJson() throws Exception {
+    ok("network", "create", "zsorted");
+    ok("network", "create", "asorted");
+    try {
+      ok("run", "-d", "--name", "sorted", "--network", "zsorted", "busybox", "sleep", "1000");
+      ok("network", "connect", "asorted", "sorted");
+      assertEquals(List.of("asorted", "zsorted"),
+          fieldNames(JSON.readTree(ok("inspect", "sorted").stdout()).get(0).get("NetworkSettings").get("Networks")),
+          "Go writes a map's keys in order, whatever order they were joined in");
+      assertTrue(ok("inspect", "-f", "{{json .NetworkSettings.Networks}}", "sorted").out().startsWith("{\"asorted\":"));
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "zsorted");
+      berthd.ctl("network", "rm", "asorted");
+    }
+  }
+
+  @Test
   void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
     ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
     try {

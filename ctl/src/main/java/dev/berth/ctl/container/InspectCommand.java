@@ -498,6 +498,12 @@ public final class InspectCommand implements Callable<Integer> {
       exposed.fieldNames().forEachRemaining(port -> published.putIfAbsent(port, null));
     }
     published.forEach((port, bindings) -> ports.set(port, bindings == null ? NullNode.getInstance() : bindings));
+    // by name, as Go writes Docker's map of endpoints, not in the order they were joined
+    List<String> names = new ArrayList<>();
+    networks.fieldNames().forEachRemaining(names::add);
+    ObjectNode sorted = settings.objectNode();
+    names.stream().sorted().forEach(name -> sorted.set(name, networks.get(name)));
+    settings.set("Networks", sorted);
     return settings;
   }
 
