@@ -747,6 +747,44 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aContainersHostNameIsAmongItsDnsNamesAndAnsweredToItsPeersAsDocker27s() throws Exception {
+    ok("network", "create", "hostnamed");
+    try {
+      ok("run", "-d", "--name", "named", "--network", "hostnamed", "--network-alias", "named", "--hostname",
+          "db.example.test", "busybox", "sleep", "1000");
+      String ip = ok("inspect", "-f", "{{.NetworkSettings.Networks.hostnamed.IPAddress}}", "named").out().strip();
+      String shortId = ok("inspect", "-f", "{{.Id}}", "named").out().substring(0, 12);
+      assertEquals("[\"named\",\"" + shortId + "\",\"db.example.test\"]\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.hostnamed.DNSNames}}", "named").out(),
+          "its name, aliases, short id and Config.Hostname, each once");
+      String answer = ok("run", "--rm", "--network", "hostnamed", "busybox", "busybox", "nslookup", "db.example.test",
+          "127.0.0.11").out();
+      assertTrue(answer.contains("Address: " + ip), "the embedded DNS server's answer: " + answer);
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "hostnamed");
+    }
+  }
+
+  @Test
+  void inspectListsAContainersNetworksByNameAsDockersJson() throws Exception {
+    ok("network", "create", "zsorted");
+    ok("network", "create", "asorted");
+    try {
+      ok("run", "-d", "--name", "sorted", "--network", "zsorted", "busybox", "sleep", "1000");
+      ok("network", "connect", "asorted", "sorted");
+      assertEquals(List.of("asorted", "zsorted"),
+          fieldNames(JSON.readTree(ok("inspect", "sorted").stdout()).get(0).get("NetworkSettings").get("Networks")),
+          "Go writes a map's keys in order, whatever order they were joined in");
+      assertTrue(ok("inspect", "-f", "{{json .NetworkSettings.Networks}}", "sorted").out().startsWith("{\"asorted\":"));
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "zsorted");
+      berthd.ctl("network", "rm", "asorted");
+    }
+  }
+
+  @Test
   void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
     ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
     try {
@@ -768,7 +806,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
 
       Cli.Result taken = berthd.ctl("run", "--rm", "--network", "fixednet", "--ip", "10.203.7.42", "busybox", "true");
       assertEquals(125, taken.exit(), taken::toString);
-      assertTrue(taken.stderr().contains("10.203.7.42 is already in use"), taken.stderr());
+      assertTrue(taken.stderr().contains("Address already in use (10.203.7.42 on network fixednet)"), taken.stderr());
 
       // connected later, a container is known on the network by its name too, as Docker's
       ok("run", "-d", "--name", "joiner", "busybox", "sleep", "1000");

@@ -113,7 +113,7 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
           + "{{.NetworkSettings.Networks.aux6.GlobalIPv6Address}}", "a1").out());
       Cli.Result taken = berthd.ctl("run", "--rm", "--network", "aux6", "--ip", "10.238.0.2", "busybox", "true");
       assertEquals(125, taken.exit(), taken::toString);
-      assertTrue(taken.stderr().contains("address 10.238.0.2 is already in use on network aux6"), taken::toString);
+      assertTrue(taken.stderr().contains("Address already in use (10.238.0.2 on network aux6)"), taken::toString);
       Cli.Result noSubnet6 = berthd.ctl("network", "create", "--subnet", "10.239.0.0/24", "--aux-address",
           "r=fd00:db8:11::2", "bad6");
       assertEquals("no matching subnet for aux-address fd00:db8:11::2\n", noSubnet6.stderr());
@@ -153,7 +153,7 @@ class Ipv6NetworkKernelTest extends BerthdKernelTest {
 
       Cli.Result taken = berthd.ctl("run", "--rm", "--network", "fixed6", "--ip6", "fd00:db8:a::42", "busybox", "true");
       assertEquals(125, taken.exit(), taken::toString);
-      assertTrue(taken.stderr().contains("address fd00:db8:a::42 is already in use on network fixed6"), taken::toString);
+      assertTrue(taken.stderr().contains("Address already in use (fd00:db8:a::42 on network fixed6)"), taken::toString);
       Cli.Result outside = berthd.ctl("run", "--rm", "--network", "fixed6", "--ip6", "fd00:db8:c::5", "busybox", "true");
       assertTrue(outside.stderr().contains("no configured subnet or ip-range contain the IP address fd00:db8:c::5"),
           outside::toString);

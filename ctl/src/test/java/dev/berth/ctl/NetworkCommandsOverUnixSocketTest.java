@@ -16,6 +16,7 @@ import berth.network.v1.PortMapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,6 +141,29 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("web\nbackend\n", rm.out());
     assertEquals("bridge\n", names());
     assertEquals(1, net.networks().list(ListNetworksRequest.getDefaultInstance()).getNetworksCount());
+  }
+
+  @Test
+  void inspectShowsDockersFieldsInItsOrderThenBerthsWithEveryPool() throws Exception {
+    Cli.Result create = net.ctl("network", "create", "--subnet", "10.222.0.0/24", "--subnet", "10.223.0.0/24",
+        "--gateway", "10.223.0.254", "--ipv6", "--subnet", "fd00:222::/64", "pools");
+    assertEquals(0, create.exit(), create::toString);
+    JsonNode shown = JSON.readTree(net.ctl("network", "inspect", "pools").stdout()).get(0);
+    List<String> keys = new ArrayList<>();
+    shown.fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("Name", "Id", "Created", "Scope", "Driver", "EnableIPv6", "IPAM", "Internal", "Attachable",
+        "Ingress", "ConfigFrom", "ConfigOnly", "Containers", "Options", "Labels",
+        "Subnet", "Gateway", "Bridge", "IPMasquerade", "Default"), keys, "Docker 27's fields first, in its order");
+    assertEquals("10.222.0.0/24,10.223.0.0/24", shown.get("Subnet").asText(), "every IPv4 pool's, not the first's");
+    assertEquals("10.222.0.1,10.223.0.254", shown.get("Gateway").asText());
+    assertEquals("10.222.0.0/24,10.223.0.0/24 10.222.0.1,10.223.0.254\n",
+        net.ctl("network", "inspect", "-f", "{{.Subnet}} {{.Gateway}}", "pools").out(), "as network ls shows them");
+    assertEquals(net.ctl("network", "ls", "--format", "{{.Subnet}} {{.Gateway}}", "-f", "name=^pools$").out(),
+        net.ctl("network", "inspect", "-f", "{{.Subnet}} {{.Gateway}}", "pools").out());
+    assertEquals("10.222.0.0/24 10.222.0.1\n10.223.0.0/24 10.223.0.254\nfd00:222::/64 fd00:222::1\n\n",
+        net.ctl("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}\n{{end}}", "pools").out(),
+        "one IPAM.Config entry per pool, the IPv4 ones first");
+    assertEquals(0, net.ctl("network", "rm", "pools").exit());
   }
 
   @Test

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An attachment as asked, ports already parsed; empty strings mean "choose" ({@code mac}: the
- * kernel's random address; {@code domainname}: none; {@code ip6}: the next free IPv6 address on a
+ * An attachment as asked, ports already parsed; empty strings mean "choose" ({@code mac}: 02:42 and
+ * the IPv4 address's bytes, {@link MacAddress#of}; {@code domainname}: none; {@code ip6}: the next free IPv6 address on a
  * network with IPv6); {@code linkLocalIps} are more addresses of the interface (Docker's
  * {@code --link-local-ip}). {@link NetworkManager#attach} validates the rest.
  */

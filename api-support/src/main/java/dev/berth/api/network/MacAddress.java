@@ -28,6 +28,16 @@ public record MacAddress(byte[] bytes) {
     return new MacAddress(bytes);
   }
 
+  /**
+   * The address Docker 27's bridge driver gives an interface asked for none: 02:42 (locally
+   * administered, unicast) and the four bytes of its IPv4 address, so 10.89.0.2 is
+   * {@code 02:42:0a:59:00:02}.
+   */
+  public static MacAddress of(Ipv4 address) {
+    byte[] ip = address.bytes();
+    return new MacAddress(new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
+  }
+
   public byte[] bytes() {
     return bytes.clone();
   }

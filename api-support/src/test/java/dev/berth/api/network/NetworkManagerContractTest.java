@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -466,6 +467,46 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void addressesComeFromTheFirstPoolWithRoomAndRouteThroughThatPoolsGateway() {
+    // the first pool holds one address beside its gateway; the second five, one of them auxiliary
+    manager.createNetwork(new NetworkSpec("pools", "", "10.218.0.0/30", "", "", 0, null, false, Map.of(), "", null,
+        false, "", "", "", Map.of("printer", "10.219.0.2"),
+        List.of(new NetworkSpec.PoolSpec("10.219.0.0/29", "10.219.0.6", ""))));
+    Subnet first = Subnet.parse("10.218.0.0/30");
+    Subnet second = Subnet.parse("10.219.0.0/29");
+    Ipv4 secondGateway = Ipv4.parse("gateway", "10.219.0.6");
+    AttachmentInfo p1 = manager.attach(NS, attach("p1", "pools"));
+    assertEquals("10.218.0.2", p1.ip().toString());
+    assertEquals(first, p1.subnet());
+    assertEquals(Ipv4.parse("gateway", "10.218.0.1"), p1.gateway());
+    List<String> next = new ArrayList<>();
+    for (String id : List.of("p2", "p3", "p4", "p5")) {
+      AttachmentInfo a = manager.attach(NS, attach(id, "pools"));
+      assertEquals(second, a.subnet(), "the first pool full, the second's: " + a.ip());
+      assertEquals(secondGateway, a.gateway(), "the gateway of the pool the address is of");
+      assertEquals(a, manager.getAttachment(NS, id, "pools"));
+      next.add(a.ip().toString());
+    }
+    assertEquals(List.of("10.219.0.1", "10.219.0.3", "10.219.0.4", "10.219.0.5"), next,
+        "never the auxiliary address nor the gateway");
+    assertCode(Status.Code.RESOURCE_EXHAUSTED, () -> manager.attach(NS, attach("p6", "pools")));
+
+    manager.detach(NS, "p4", "");
+    AttachmentInfo asked = manager.attach(NS, attach("p6", "pools", "10.219.0.4"));
+    assertEquals(second, asked.subnet(), "an address asked for, of the pool whose subnet holds it");
+    assertEquals(secondGateway, asked.gateway());
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.attach(NS, attach("p7", "pools", "10.219.0.2")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("p7", "pools", "10.219.0.6")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("p7", "pools", "10.219.0.7")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach("p7", "pools", "10.220.0.1")));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "p7", ""));
+    for (String id : List.of("p1", "p2", "p3", "p5", "p6")) {
+      manager.detach(NS, id, "");
+    }
+    manager.deleteNetwork("pools");
+  }
+
+  @Test
   void aRenameReplacesTheOldNameAmongTheAliasesOfEachAttachment() {
     manager.createNetwork(network("renamed", "10.207.0.0/24"));
     manager.attach(NS, new AttachSpec("r1", "renamed", "", "", "", "", List.of(), "", "", List.of("old", "www"),
@@ -485,6 +526,17 @@ public abstract class NetworkManagerContractTest {
     manager.detach(NS, "r1", "");
     manager.detach(NS, "r2", "");
     manager.deleteNetwork("renamed");
+  }
+
+  @Test
+  void anInterfaceAskedForNoMacAddressHasOneMadeOfItsAddressAsDocker27s() {
+    manager.createNetwork(network("macs", "10.89.0.0/24"));
+    AttachmentInfo a = manager.attach(NS, attach("mac-0", "macs"));
+    byte[] ip = a.ip().bytes();
+    assertEquals(String.format("02:42:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3]), a.mac());
+    assertEquals(MacAddress.of(a.ip()).toString(), manager.getAttachment(NS, "mac-0", "macs").mac());
+    manager.detach(NS, "mac-0", "");
+    manager.deleteNetwork("macs");
   }
 
   @Test

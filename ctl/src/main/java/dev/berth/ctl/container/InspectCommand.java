@@ -53,10 +53,12 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -437,8 +439,9 @@ public final class InspectCommand implements Callable<Integer> {
     } catch (StatusRuntimeException e) {
       // no network service: the container's networks without their ids
     }
+    String hostname = config.config().path("Hostname").asText("");
     for (String network : NetworkConnections.networks(s.record())) {
-      endpoint(networks, network, known, s, false);
+      endpoint(networks, network, known, s, hostname, false);
     }
     // sorted, as Go writes a map
     Map<String, ArrayNode> published = new TreeMap<>();
@@ -452,7 +455,7 @@ public final class InspectCommand implements Callable<Integer> {
         // started since its last network was disconnected: Docker's has no network at all
         continue;
       }
-      ObjectNode endpoint = endpoint(networks, a.getNetwork(), known, s, true);
+      ObjectNode endpoint = endpoint(networks, a.getNetwork(), known, s, hostname, true);
       endpoint.put("EndpointID", a.getEndpointId());
       if (a.getMode() != Mode.BRIDGE) {
         // host and none: no address of the container's own (none's loopback is no network address)
@@ -495,6 +498,12 @@ public final class InspectCommand implements Callable<Integer> {
       exposed.fieldNames().forEachRemaining(port -> published.putIfAbsent(port, null));
     }
     published.forEach((port, bindings) -> ports.set(port, bindings == null ? NullNode.getInstance() : bindings));
+    // by name, as Go writes Docker's map of endpoints, not in the order they were joined
+    List<String> names = new ArrayList<>();
+    networks.fieldNames().forEachRemaining(names::add);
+    ObjectNode sorted = settings.objectNode();
+    names.stream().sorted().forEach(name -> sorted.set(name, networks.get(name)));
+    settings.set("Networks", sorted);
     return settings;
   }
 
@@ -522,10 +531,11 @@ public final class InspectCommand implements Callable<Integer> {
   /**
    * An empty endpoint of docker's shape for {@code network}, with the aliases the container is
    * configured with there; {@code DNSNames}, the names peers resolve, only where it is attached
-   * to a user-defined network, as Docker has them.
+   * to a user-defined network, as Docker 27 has them: its name, the aliases, its short id and its
+   * {@code hostname} ({@code Config.Hostname}), each once.
    */
   private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
-      boolean attached) {
+      String hostname, boolean attached) {
     ObjectNode endpoint = networks.putObject(network);
     Optional<ConnectedNetwork> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
     if (ipamConfig.isEmpty()) {
@@ -559,10 +569,14 @@ public final class InspectCommand implements Callable<Integer> {
     endpoint.put("Gateway", "").put("IPAddress", "").put("IPPrefixLen", 0);
     endpoint.put("IPv6Gateway", "").put("GlobalIPv6Address", "").put("GlobalIPv6PrefixLen", 0);
     if (attached && n != null && !n.getIsDefault()) {
-      ArrayNode names = endpoint.putArray("DNSNames");
+      Set<String> names = new LinkedHashSet<>();
       names.add(s.name());
-      aliases.forEach(names::add);
+      names.addAll(aliases);
       names.add(s.id().substring(0, Math.min(12, s.id().length())));
+      if (!hostname.isEmpty()) {
+        names.add(hostname);
+      }
+      names.forEach(endpoint.putArray("DNSNames")::add);
     } else {
       endpoint.putNull("DNSNames");
     }

@@ -305,27 +305,19 @@ public final class NetworkCommand extends GroupCommand {
     return inspection(n, attached, names);
   }
 
-  /** A network as {@code docker network inspect} shows one, with Berth's bridge fields at the top level. */
+  /**
+   * A network as {@code docker network inspect} shows one: Docker 27's fields in its order, then
+   * Berth's bridge fields, {@code Subnet} and {@code Gateway} those of every IPv4 pool, joined by
+   * commas, as {@code network ls --format} has them.
+   */
   private static Map<String, Object> inspection(Network n, List<Attachment> attached, Map<String, String> names) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("Name", n.getName());
     json.put("Id", n.getId());
-    json.put("Driver", n.getDriver());
     json.put("Created", ProtoTimes.toInstant(n.getCreatedAt()).toString());
-    json.put("Subnet", n.getSubnet());
-    json.put("Gateway", n.getGateway());
-    json.put("Bridge", n.getBridge());
-    json.put("Internal", n.getInternal());
-    json.put("IPMasquerade", n.getIpMasquerade());
-    json.put("Default", n.getIsDefault());
     json.put("Scope", "local");
+    json.put("Driver", n.getDriver());
     json.put("EnableIPv6", n.getEnableIpv6());
-    // Docker's swarm and config-only fields, which no Berth network has: there, so that templates
-    // naming them ({{.Attachable}}) print what Docker's would for a local bridge
-    json.put("Attachable", false);
-    json.put("Ingress", false);
-    json.put("ConfigFrom", Map.of("Network", ""));
-    json.put("ConfigOnly", false);
     // where docker keeps the subnet, so that docker's templates ({{range .IPAM.Config}}) work; in
     // Docker's order, which {{json .IPAM}} prints
     Map<String, Object> ipam = new LinkedHashMap<>();
@@ -333,13 +325,26 @@ public final class NetworkCommand extends GroupCommand {
     ipam.put("Options", Map.of());
     ipam.put("Config", ipamConfigs(n));
     json.put("IPAM", ipam);
-    json.put("Options", options(n));
-    json.put("Labels", new TreeMap<>(n.getLabelsMap()));
+    json.put("Internal", n.getInternal());
+    // Docker's swarm and config-only fields, which no Berth network has: there, so that templates
+    // naming them ({{.Attachable}}) print what Docker's would for a local bridge
+    json.put("Attachable", false);
+    json.put("Ingress", false);
+    json.put("ConfigFrom", Map.of("Network", ""));
+    json.put("ConfigOnly", false);
     Map<String, Object> containers = new TreeMap<>();
     for (Attachment a : attached) {
       containers.put(a.getContainerId(), endpoint(names.getOrDefault(a.getContainerId(), a.getContainerId()), a));
     }
     json.put("Containers", containers);
+    json.put("Options", options(n));
+    json.put("Labels", new TreeMap<>(n.getLabelsMap()));
+    List<AddressPool> pools4 = ipv4Pools(n);
+    json.put("Subnet", pools4.stream().map(AddressPool::getSubnet).collect(Collectors.joining(",")));
+    json.put("Gateway", pools4.stream().map(AddressPool::getGateway).collect(Collectors.joining(",")));
+    json.put("Bridge", n.getBridge());
+    json.put("IPMasquerade", n.getIpMasquerade());
+    json.put("Default", n.getIsDefault());
     return json;
   }
 

@@ -20,7 +20,10 @@ import java.util.stream.Stream;
  * methods): each reads memory or the metadata store and never waits for a process, a mount, a
  * disk write, a stream's flow control or task recovery. A ctr run makes some twenty of these;
  * handing each to the call pool and back cost about a millisecond. Everything else (writes, which
- * sync the store; tasks; content streams; snapshot changes) runs on the pool.
+ * sync the store; tasks; content streams; snapshot changes) runs on the pool, and so does a call
+ * of these under a lease, where Content.Info and Snapshots.Stat write the lease's resource and
+ * wait for a collection's sweep (see InlineCalls). A method added here must make no call to
+ * another service that can wait: in-process calls run on their caller's thread, here the socket's.
  */
 final class InlineMethods {
   private InlineMethods() {}

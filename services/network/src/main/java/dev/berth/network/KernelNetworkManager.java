@@ -387,7 +387,7 @@ public final class KernelNetworkManager implements NetworkManager {
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : Names.device("bridge name", spec.bridge());
     for (NetworkInfo other : others) {
       if (other.bridge().equals(bridge)) {
-        throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
+        throw bridgeTaken(id, other, bridge);
       }
     }
     try {
@@ -408,6 +408,12 @@ public final class KernelNetworkManager implements NetworkManager {
         .collect(Collectors.joining(", ")) + pools6.stream().map(p -> ", " + p.subnet())
         .collect(Collectors.joining()) + " on " + bridge);
     return network;
+  }
+
+  /** A bridge another network has, refused in Docker's bridge driver's words, with the ids of both networks. */
+  private static RuntimeException bridgeTaken(String id, NetworkInfo other, String bridge) {
+    return Errors.failedPrecondition("cannot create network %s (%s): conflicts with network %s (%s): networks have "
+        + "same bridge name", id, bridge, other.id(), other.bridge());
   }
 
   /** An IPv4 pool as asked: its range checked against the subnet, its gateway the range's first address unless given. */
@@ -789,6 +795,8 @@ public final class KernelNetworkManager implements NetworkManager {
         withAux(store.leases(network.name()), network, IpLiterals::isIpv4,
             a -> Ipv4.parse("auxiliary address", a)), store.lastAllocated(network.name()).orElse(null),
         requested);
+    // as Docker 27's bridge driver, an interface asked for no MAC address has one made of its address
+    MacAddress mac = requestedMac != null ? requestedMac : MacAddress.of(ip);
     // the subnet and gateway of the pool the address came from, which the container routes through
     Ipv4Pool pool = AddressAllocator.poolOf(network.pools(), ip);
     Ipv6Interface ipv6 = ipv6(network, spec.ip6());
@@ -814,10 +822,10 @@ public final class KernelNetworkManager implements NetworkManager {
     }
     undo.add("veth " + hostInterface, () -> host.deleteLink(hostInterface));
     boolean defaultRoute = AttachmentInfo.takesDefaultRoute(network, existing);
-    String mac = netns.configure(Path.of(ns.path()), ifName, requestedMac, ip, pool.subnet(), pool.gateway(),
-        ipv6, linkLocal, defaultRoute);
+    netns.configure(Path.of(ns.path()), ifName, mac, ip, pool.subnet(), pool.gateway(), ipv6, linkLocal,
+        defaultRoute);
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
-        hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac, hostname, domainname,
+        hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac.toString(), hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
         Map.copyOf(spec.labels()), Instant.now(), ipv6);
   }

@@ -42,6 +42,17 @@ class BadInputKernelTest {
   }
 
   @Test
+  void aBridgeAnotherNetworkHasIsRefusedInDockersWords() {
+    Network first = create(Network.newBuilder().setName("first").setSubnet("10.151.0.0/24").setBridge("brtaken"));
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> create(Network.newBuilder().setName("second").setSubnet("10.152.0.0/24").setBridge("brtaken")));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().matches("cannot create network [0-9a-f]{64} \\(brtaken\\): conflicts with "
+        + "network " + first.getId() + " \\(brtaken\\): networks have same bridge name"), e.getStatus()::toString);
+    assertEquals(2, h.networks.list(ListNetworksRequest.getDefaultInstance()).getNetworksCount());
+  }
+
+  @Test
   void badNetworksAreRefused() {
     assertCode(Status.Code.ALREADY_EXISTS, () -> create(Network.newBuilder().setName("bridge")));
     assertCode(Status.Code.INVALID_ARGUMENT, () -> create(Network.newBuilder().setName("host")));

@@ -20,6 +20,8 @@ import berth.network.v1.InterfaceStats;
 import berth.network.v1.Mode;
 import berth.network.v1.Network;
 import berth.network.v1.PortMapping;
+import dev.berth.api.network.Ipv4;
+import dev.berth.api.network.MacAddress;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -81,7 +83,8 @@ class BridgeNetworkKernelTest {
     assertEquals("", r.getInterfaces(0).getSandbox());
     assertEquals("eth0", r.getInterfaces(1).getName());
     assertEquals(a.getNetnsPath(), r.getInterfaces(1).getSandbox());
-    assertTrue(r.getInterfaces(1).getMac().matches("([0-9a-f]{2}:){5}[0-9a-f]{2}"), r.getInterfaces(1).getMac());
+    Ipv4 ip = Ipv4.parse("address", r.getIps(0).getAddress().split("/")[0]);
+    assertEquals(MacAddress.of(ip).toString(), r.getInterfaces(1).getMac(), "Docker 27's: 02:42, then the address");
     assertTrue(in(a.getNetnsPath(), "ip", "link", "show", "eth0").output().contains(r.getInterfaces(1).getMac()));
     assertEquals(1, r.getIps(0).getInterface());
     assertTrue(r.getIps(0).getAddress().endsWith("/16"));

@@ -132,7 +132,9 @@ public final class InMemoryNetworkManager implements NetworkManager {
     String bridge = spec.bridge().isEmpty() ? "br-" + id.substring(0, 12) : checked(DEVICE, "bridge name", spec.bridge());
     for (NetworkInfo other : networks.values()) {
       if (other.bridge().equals(bridge)) {
-        throw Errors.failedPrecondition("bridge %s already belongs to network %s", bridge, other.name());
+        // the kernel manager's words, Docker's bridge driver's
+        throw Errors.failedPrecondition("cannot create network %s (%s): conflicts with network %s (%s): networks have "
+            + "same bridge name", id, bridge, other.id(), other.bridge());
       }
     }
     NetworkInfo network = new NetworkInfo(name, NetworkInfo.DRIVER_BRIDGE, first.subnet(), first.gateway(), bridge,
@@ -431,7 +433,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     String containerMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac()).toString();
     AddressPool pool = addresses.get(network.name());
-    Ipv4 ip = pool.lease(requested);
+    AddressPool.Lease lease = pool.lease(requested);
+    Ipv4 ip = lease.ip();
     List<PortMapping> bound = new ArrayList<>();
     try {
       // an internal network has no gateway to publish on: the ports asked for wait for the next one
@@ -446,8 +449,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
       throw e;
     }
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
-        ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, network.subnet(),
-        network.gateway(), AttachmentInfo.takesDefaultRoute(network, existing),
+        ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, lease.pool().subnet(),
+        lease.pool().gateway(), AttachmentInfo.takesDefaultRoute(network, existing),
         containerMac != null ? containerMac : mac("02", ip), hostname, spec.domainname(), List.copyOf(spec.aliases()),
         List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
         Instant.now());

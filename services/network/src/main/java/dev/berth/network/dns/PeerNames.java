@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the embedded resolver answers, as Docker's does on user-defined networks: each container's
- * name, network aliases and id (full and short) on each network, with its IPv4 and IPv6 addresses, and the --link aliases a
+ * name, network aliases, id (full and short) and host name on each network, with its IPv4 and IPv6 addresses, and the --link aliases a
  * container was given, to the containers of the same containerd namespace on the same network.
  * An immutable snapshot, replaced whole when attachments change, so that the resolver's thread
  * reads it without locks. Tables are kept per network, not per asker, so that memory grows with
@@ -67,6 +67,10 @@ final class PeerNames {
       List<String> names = new ArrayList<>(a.aliases());
       names.add(a.containerId());
       names.add(shortId(a.containerId()));
+      // Docker 27 registers Config.Hostname among an endpoint's DNS names too
+      if (!a.hostname().isEmpty()) {
+        names.add(a.hostname());
+      }
       // Docker answers a reverse query with the container's name qualified by the network's
       Peer peer = new Peer(a.ip(), a.ipv6() == null ? null : a.ipv6().ip(), names.get(0) + "." + a.network());
       for (String name : names) {

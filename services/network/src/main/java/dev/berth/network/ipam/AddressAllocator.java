@@ -34,14 +34,14 @@ public final class AddressAllocator {
   }
 
   /**
-   * An address of a network with several IPv4 pools: the one asked for, checked in the pool whose
-   * subnet holds it, or the next free one of the first pool with room, as Docker's allocator tries
-   * a network's pools in order.
+   * An address of a network's IPv4 pools: the one asked for, checked in the pool whose subnet
+   * holds it, or the next free one of the first pool with room, as Docker's allocator tries a
+   * network's pools in order; when none has room, Docker's daemon's words.
    */
   public static Ipv4 allocate(NetworkInfo network, Set<Ipv4> leased, Ipv4 lastAllocated, Ipv4 requested) {
     List<Ipv4Pool> pools = network.pools();
-    if (requested != null || pools.size() == 1) {
-      Ipv4Pool pool = requested == null ? pools.get(0) : poolOf(pools, requested);
+    if (requested != null) {
+      Ipv4Pool pool = poolOf(pools, requested);
       return allocate(network.name(), pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated, requested);
     }
     for (Ipv4Pool pool : pools) {
@@ -56,8 +56,8 @@ public final class AddressAllocator {
   /** The IPv6 counterpart of {@link #allocate(NetworkInfo, Set, Ipv4, Ipv4)}, on a network with IPv6. */
   public static Ipv6 allocate6(NetworkInfo network, Set<Ipv6> leased, Ipv6 lastAllocated, Ipv6 requested) {
     List<Ipv6Pool> pools = network.pools6();
-    if (requested != null || pools.size() == 1) {
-      Ipv6Pool pool = requested == null ? pools.get(0) : poolOf6(pools, requested);
+    if (requested != null) {
+      Ipv6Pool pool = poolOf6(pools, requested);
       return allocate6(network.name(), pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated, requested);
     }
     for (Ipv6Pool pool : pools) {
@@ -164,11 +164,13 @@ public final class AddressAllocator {
       throw Errors.invalidArgument(
           "invalid endpoint settings:\nno configured subnet or ip-range contain the IP address %s", requested);
     }
+    // Docker's allocator's words first, which scripts match (it holds the gateway as any address),
+    // then which address of which network
     if (requested.equals(gateway)) {
-      throw Errors.invalidArgument("address %s is the gateway of network %s", requested, network);
+      throw Errors.invalidArgument("Address already in use (%s is the gateway of network %s)", requested, network);
     }
     if (leased.contains(requested)) {
-      throw Errors.alreadyExists("address %s is already in use on network %s", requested, network);
+      throw Errors.alreadyExists("Address already in use (%s on network %s)", requested, network);
     }
     return requested;
   }

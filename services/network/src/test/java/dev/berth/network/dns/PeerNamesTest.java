@@ -91,12 +91,26 @@ class PeerNamesTest {
     assertEquals(List.of(), addresses(names, "mirror"));
   }
 
+  @Test
+  void aPeersHostNameIsAnsweredAsItsNameIs() {
+    PeerNames names = PeerNames.of(List.of(attachment("db-id", "db", "dbhost.example.test", "10.1.0.2", List.of()),
+        attachment("web-id", "web", "10.1.0.3", List.of())), Set.of("app"));
+    assertEquals(List.of("10.1.0.2"), addresses(names, "dbhost.example.test"), "Docker 27's DNSNames hold Config.Hostname");
+    assertEquals(List.of("10.1.0.2"), addresses(names, "db"));
+    assertEquals(List.of("10.1.0.2"), addresses(names, "dbhost.example.test.app"));
+    assertEquals("db.app", names.pointer(ASKER, "10.1.0.2"), "a reverse query still names the container");
+  }
+
   private static List<String> addresses(PeerNames names, String name) {
     return names.lookup(ASKER, name).stream().map(p -> p.ip().toString()).toList();
   }
 
   private static AttachmentInfo attachment(String id, String name, String ip, List<HostEntry> hosts) {
+    return attachment(id, name, name, ip, hosts);
+  }
+
+  private static AttachmentInfo attachment(String id, String name, String hostname, String ip, List<HostEntry> hosts) {
     return new AttachmentInfo("default", id, "app", Mode.BRIDGE, "", false, "eth0", "", "", Ipv4.parse("address", ip),
-        null, null, true, "", name, "", List.of(name), List.of(), null, hosts, null, Map.of(), null);
+        null, null, true, "", hostname, "", List.of(name), List.of(), null, hosts, null, Map.of(), null);
   }
 }

@@ -138,6 +138,12 @@ class SubnetAndAllocatorTest {
     BerthException gateway = assertThrows(BerthException.class,
         () -> AddressAllocator.allocate(network, Set.of(), null, Ipv4.parse("a", "10.31.0.1")));
     assertEquals(Status.Code.INVALID_ARGUMENT, gateway.code(), "the second pool's gateway");
+    assertEquals("Address already in use (10.31.0.1 is the gateway of network two)", gateway.getMessage(),
+        "Docker's allocator's words first");
+    BerthException taken = assertThrows(BerthException.class,
+        () -> AddressAllocator.allocate(network, leased, null, b));
+    assertEquals(Status.Code.ALREADY_EXISTS, taken.code());
+    assertEquals("Address already in use (10.31.0.2 on network two)", taken.getMessage());
     BerthException outside = assertThrows(BerthException.class,
         () -> AddressAllocator.allocate(network, Set.of(), null, Ipv4.parse("a", "10.32.0.5")));
     assertEquals("invalid endpoint settings:\nno configured subnet or ip-range contain the IP address 10.32.0.5",
@@ -149,6 +155,20 @@ class SubnetAndAllocatorTest {
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
     assertEquals("no available IPv4 addresses on this network's address pools: two (" + tiny.id() + ")",
         none.getMessage(), "Docker's daemon's words");
+  }
+
+  @Test
+  void aNetworkOfOnePoolRunsOutInDockersWordsToo() {
+    Subnet s = Subnet.parse("10.32.0.0/30");
+    NetworkInfo one = new NetworkInfo("one", "bridge", s, s.firstHost(), "br-one", 1500, true, false, Map.of(),
+        Instant.EPOCH, false, NetworkInfo.newId(), null, true);
+    Ipv4 only = AddressAllocator.allocate(one, Set.of(), null, null);
+    assertEquals("10.32.0.2", only.toString());
+    BerthException none = assertThrows(BerthException.class, () -> AddressAllocator.allocate(one, Set.of(only), only,
+        null));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
+    assertEquals("no available IPv4 addresses on this network's address pools: one (" + one.id() + ")",
+        none.getMessage());
   }
 
   private static NetworkInfo twoPools(Subnet first, Subnet second) {
