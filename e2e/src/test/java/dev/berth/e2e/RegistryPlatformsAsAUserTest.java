@@ -27,6 +27,7 @@ class RegistryPlatformsAsAUserTest {
   private static final String REPO = "platforms/bb";
   private static final String HERE = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
   private static final String OTHER = HERE.equals("amd64") ? "arm64" : "amd64";
+  private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
   private BerthdWithRegistry rig;
   private PrivateBerthd berthd;
@@ -101,6 +102,26 @@ class RegistryPlatformsAsAUserTest {
     String copy = registry.host() + "/platforms/saved:1";
     berthd.ok("tag", name, copy);
     assertTrue(berthd.ok("push", copy).out().startsWith("1: digest: " + index + " "), "the index, whole");
+  }
+
+  @Test
+  void pushOfAnIndexWhoseOtherLayersOnlyTheRegistryHasSendsTheIndexWhole() throws Exception {
+    String name = registry.host() + "/" + REPO + ":meta";
+    OtherPlatform other = plantTwoPlatformIndexWithContentOfItsOwn("meta");
+    String index = registry.manifestDigest(REPO, "meta");
+    // every manifest and config, the layers of this platform only
+    Result pulled = berthd.ctr("default", null, "images", "pull", "--all-metadata", "--plain-http", name);
+    assertEquals(0, pulled.exit(), pulled::toString);
+    assertEquals(1, berthd.ctr("default", null, "content", "get", other.layer()).exit(), "the other layer is not here");
+
+    // as Docker 27's daemon (containerd's pusher asks the registry for each blob first): the
+    // registry has that layer, so the index goes whole and its tag keeps naming it
+    Result pushed = berthd.ok("push", name);
+    assertTrue(pushed.out().startsWith("meta: digest: " + index + " size: "), pushed::toString);
+    assertFalse(pushed.err().contains(" Info -> "), pushed::toString);
+    assertEquals(index, registry.manifestDigest(REPO, "meta"));
+    Result whole = berthd.ok("push", "--all-platforms", name);
+    assertTrue(whole.out().startsWith("meta: digest: " + index + " size: "), whole::toString);
   }
 
   @Test
@@ -206,8 +227,39 @@ class RegistryPlatformsAsAUserTest {
     return otherDigest;
   }
 
+  /** The other platform's manifest, config and layer (and the layer's bytes) of an index planted so. */
+  private record OtherPlatform(String manifest, String config, String layer, byte[] layerBytes) {}
+
+  /**
+   * Plants {@code REPO:tag}, an index of busybox's manifest for this machine's platform and, for
+   * another, an image of its own: a config naming that platform and a layer nothing else has.
+   */
+  private OtherPlatform plantTwoPlatformIndexWithContentOfItsOwn(String tag) throws Exception {
+    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
+    berthd.ok("push", registry.host() + "/" + REPO + ":single");
+    String hereEntry = entry(registry.manifestDigest(REPO, "single"), registry.manifest(REPO, "single").length, HERE);
+    byte[] layer = new TestLayer().file("/platform.txt", "built for " + OTHER + "\n").tar();
+    String layerDigest = registry.plantBlob(REPO, layer);
+    byte[] config = ("{\"architecture\":\"" + OTHER + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    String configDigest = registry.plantBlob(REPO, config);
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
+        + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
+        + layerDigest + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+    String manifestDigest = registry.plantManifest(REPO, null, manifest);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + hereEntry + "," + entry(OCI_MANIFEST, manifestDigest, manifest.length, OTHER) + "]}";
+    registry.plantManifest(REPO, tag, index.getBytes(StandardCharsets.UTF_8));
+    return new OtherPlatform(manifestDigest, configDigest, layerDigest, layer);
+  }
+
   private static String entry(String digest, int size, String arch) {
-    return "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" + digest
-        + "\",\"size\":" + size + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";
+    return entry("application/vnd.docker.distribution.manifest.v2+json", digest, size, arch);
+  }
+
+  private static String entry(String mediaType, String digest, int size, String arch) {
+    return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size
+        + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";
   }
 }
