@@ -1,5 +1,6 @@
 package dev.berth.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,24 +86,29 @@ class RegistryPlatformsAsAUserTest {
   }
 
   @Test
-  void saveOfAnImagePulledForEveryPlatformLoadsBackWholeElsewhere() throws Exception {
-    String name = registry.host() + "/" + REPO + ":multi";
-    String otherDigest = plantTwoPlatformIndex(false);
-    String index = registry.manifestDigest(REPO, "multi");
+  void saveOfAnImagePulledForEveryPlatformLoadsWholeIntoAnotherBerthd() throws Exception {
+    String name = registry.host() + "/" + REPO + ":every";
+    OtherPlatform other = plantTwoPlatformIndexWithContentOfItsOwn("every");
+    String index = registry.manifestDigest(REPO, "every");
     String archive = berthd.work().resolve("every-platform.tar").toString();
     berthd.ok("pull", "--all-platforms", name);
     berthd.ok("save", "-o", archive, name);
-    berthd.ok("rmi", name);
-    berthd.ok("system", "prune", "-a", "-f");
-    assertEquals(1, berthd.ctr("default", null, "content", "get", otherDigest).exit(), "collected with the image");
 
-    // as Docker 27's save: the other platform's manifest is in the archive, so the load brings it back
-    berthd.ok("load", "-i", archive);
-    Result kept = berthd.ctr("default", null, "content", "get", otherDigest);
-    assertEquals(0, kept.exit(), kept::toString);
-    String copy = registry.host() + "/platforms/saved:1";
-    berthd.ok("tag", name, copy);
-    assertTrue(berthd.ok("push", copy).out().startsWith("1: digest: " + index + " "), "the index, whole");
+    // as Docker 27's save: the other platform's manifest, config and layer are in the archive, so
+    // a berthd that never pulled the image has them all once it loads it
+    try (PrivateBerthd elsewhere = PrivateBerthd.start()) {
+      elsewhere.ok("load", "-i", archive);
+      for (String digest : List.of(other.manifest(), other.config(), other.layer())) {
+        Result kept = elsewhere.ctr("default", null, "content", "get", digest);
+        assertEquals(0, kept.exit(), () -> digest + ": " + kept);
+      }
+      // the loaded blobs name no repository to mount from: the layer is uploaded from there
+      String copy = registry.host() + "/platforms/saved:1";
+      elsewhere.ok("tag", name, copy);
+      assertTrue(elsewhere.ok("push", "--all-platforms", copy).out().startsWith("1: digest: " + index + " "),
+          "the index, whole");
+      assertArrayEquals(other.layerBytes(), registry.blob("platforms/saved", other.layer()));
+    }
   }
 
   @Test
