@@ -103,6 +103,26 @@ class BerthCtlWithoutDaemonTest {
   }
 
   @Test
+  void pushRefusesABadPlatformInDockersWordsBeforeAnythingElse() {
+    Path socket = dir.resolve("berth.sock");
+    // docker/cli's RunPush: "Invalid platform P" and containerd's parser's error run together, exit
+    // 1, before its --platform note and before the daemon is asked anything
+    for (String[] bad : new String[][] {
+        {"bogus///", "\"\" is an invalid component of \"bogus///\": platform specifier component must match"
+            + " \"^[A-Za-z0-9_-]+$\": invalid argument"},
+        {"bogus", "\"bogus\": unknown operating system or architecture: invalid argument"}}) {
+      Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "push", "--platform", bad[0], "x/y:1");
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("Invalid platform " + bad[0] + bad[1] + "\n", r.stderr());
+      assertEquals("", r.out());
+    }
+    Cli.Result both = Cli.run(Map.of(), "--address", socket.toString(), "push", "--platform", "linux/arm",
+        "--all-platforms", "x/y:1");
+    assertEquals(1, both.exit(), both::toString);
+    assertEquals("Conflicting options: --platform and --all-platforms\n", both.stderr());
+  }
+
+  @Test
   void tagRefusesAnEmptyTargetInDockersWordsBeforeAskingBerthd() {
     Path socket = dir.resolve("berth.sock");
     Cli.Result r = Cli.run(Map.of(), "--address", socket.toString(), "tag", "busybox", "");

@@ -108,8 +108,10 @@ class RegistryAsAUserTest {
     ok(null, "rmi", name);
     Result anonymous = berthctl(null, "pull", "-q", name);
     assertEquals(1, anonymous.exit(), anonymous::toString);
-    assertEquals("Error response from daemon: pull access denied for " + registry.host() + "/e2e/busybox, repository"
-        + " does not exist or may require 'berthctl login'\n", anonymous.err());
+    // Docker 27's daemon passes containerd's resolver's words on for a registry wanting basic auth
+    assertEquals("Error response from daemon: failed to resolve reference \"" + name + "\": pull access denied,"
+        + " repository does not exist or may require authorization: authorization failed: no basic auth credentials\n",
+        anonymous.err());
 
     // on a terminal, login asks for the user name and then the password, which it does not echo
     Result prompted = berthd.onTerminal(List.of(new PrivateBerthd.Step("Username: ", USER + "\n"),

@@ -1,5 +1,6 @@
 package dev.berth.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +29,7 @@ class RegistryPlatformsAsAUserTest {
   private static final String REPO = "platforms/bb";
   private static final String HERE = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
   private static final String OTHER = HERE.equals("amd64") ? "arm64" : "amd64";
+  private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
   private BerthdWithRegistry rig;
   private PrivateBerthd berthd;
@@ -83,24 +86,49 @@ class RegistryPlatformsAsAUserTest {
   }
 
   @Test
-  void saveOfAnImagePulledForEveryPlatformLoadsBackWholeElsewhere() throws Exception {
-    String name = registry.host() + "/" + REPO + ":multi";
-    String otherDigest = plantTwoPlatformIndex(false);
-    String index = registry.manifestDigest(REPO, "multi");
+  void saveOfAnImagePulledForEveryPlatformLoadsWholeIntoAnotherBerthd() throws Exception {
+    String name = registry.host() + "/" + REPO + ":every";
+    OtherPlatform other = plantTwoPlatformIndexWithContentOfItsOwn("every");
+    String index = registry.manifestDigest(REPO, "every");
     String archive = berthd.work().resolve("every-platform.tar").toString();
     berthd.ok("pull", "--all-platforms", name);
     berthd.ok("save", "-o", archive, name);
-    berthd.ok("rmi", name);
-    berthd.ok("system", "prune", "-a", "-f");
-    assertEquals(1, berthd.ctr("default", null, "content", "get", otherDigest).exit(), "collected with the image");
 
-    // as Docker 27's save: the other platform's manifest is in the archive, so the load brings it back
-    berthd.ok("load", "-i", archive);
-    Result kept = berthd.ctr("default", null, "content", "get", otherDigest);
-    assertEquals(0, kept.exit(), kept::toString);
-    String copy = registry.host() + "/platforms/saved:1";
-    berthd.ok("tag", name, copy);
-    assertTrue(berthd.ok("push", copy).out().startsWith("1: digest: " + index + " "), "the index, whole");
+    // as Docker 27's save: the other platform's manifest, config and layer are in the archive, so
+    // a berthd that never pulled the image has them all once it loads it
+    try (PrivateBerthd elsewhere = PrivateBerthd.start()) {
+      elsewhere.ok("load", "-i", archive);
+      for (String digest : List.of(other.manifest(), other.config(), other.layer())) {
+        Result kept = elsewhere.ctr("default", null, "content", "get", digest);
+        assertEquals(0, kept.exit(), () -> digest + ": " + kept);
+      }
+      // the loaded blobs name no repository to mount from: the layer is uploaded from there
+      String copy = registry.host() + "/platforms/saved:1";
+      elsewhere.ok("tag", name, copy);
+      assertTrue(elsewhere.ok("push", "--all-platforms", copy).out().startsWith("1: digest: " + index + " "),
+          "the index, whole");
+      assertArrayEquals(other.layerBytes(), registry.blob("platforms/saved", other.layer()));
+    }
+  }
+
+  @Test
+  void pushOfAnIndexWhoseOtherLayersOnlyTheRegistryHasSendsTheIndexWhole() throws Exception {
+    String name = registry.host() + "/" + REPO + ":meta";
+    OtherPlatform other = plantTwoPlatformIndexWithContentOfItsOwn("meta");
+    String index = registry.manifestDigest(REPO, "meta");
+    // every manifest and config, the layers of this platform only
+    Result pulled = berthd.ctr("default", null, "images", "pull", "--all-metadata", "--plain-http", name);
+    assertEquals(0, pulled.exit(), pulled::toString);
+    assertEquals(1, berthd.ctr("default", null, "content", "get", other.layer()).exit(), "the other layer is not here");
+
+    // as Docker 27's daemon (containerd's pusher asks the registry for each blob first): the
+    // registry has that layer, so the index goes whole and its tag keeps naming it
+    Result pushed = berthd.ok("push", name);
+    assertTrue(pushed.out().startsWith("meta: digest: " + index + " size: "), pushed::toString);
+    assertFalse(pushed.err().contains(" Info -> "), pushed::toString);
+    assertEquals(index, registry.manifestDigest(REPO, "meta"));
+    Result whole = berthd.ok("push", "--all-platforms", name);
+    assertTrue(whole.out().startsWith("meta: digest: " + index + " size: "), whole::toString);
   }
 
   @Test
@@ -206,8 +234,39 @@ class RegistryPlatformsAsAUserTest {
     return otherDigest;
   }
 
+  /** The other platform's manifest, config and layer (and the layer's bytes) of an index planted so. */
+  private record OtherPlatform(String manifest, String config, String layer, byte[] layerBytes) {}
+
+  /**
+   * Plants {@code REPO:tag}, an index of busybox's manifest for this machine's platform and, for
+   * another, an image of its own: a config naming that platform and a layer nothing else has.
+   */
+  private OtherPlatform plantTwoPlatformIndexWithContentOfItsOwn(String tag) throws Exception {
+    berthd.ok("tag", "busybox", registry.host() + "/" + REPO + ":single");
+    berthd.ok("push", registry.host() + "/" + REPO + ":single");
+    String hereEntry = entry(registry.manifestDigest(REPO, "single"), registry.manifest(REPO, "single").length, HERE);
+    byte[] layer = new TestLayer().file("/platform.txt", "built for " + OTHER + "\n").tar();
+    String layerDigest = registry.plantBlob(REPO, layer);
+    byte[] config = ("{\"architecture\":\"" + OTHER + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    String configDigest = registry.plantBlob(REPO, config);
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
+        + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
+        + layerDigest + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+    String manifestDigest = registry.plantManifest(REPO, null, manifest);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+        + hereEntry + "," + entry(OCI_MANIFEST, manifestDigest, manifest.length, OTHER) + "]}";
+    registry.plantManifest(REPO, tag, index.getBytes(StandardCharsets.UTF_8));
+    return new OtherPlatform(manifestDigest, configDigest, layerDigest, layer);
+  }
+
   private static String entry(String digest, int size, String arch) {
-    return "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"" + digest
-        + "\",\"size\":" + size + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";
+    return entry("application/vnd.docker.distribution.manifest.v2+json", digest, size, arch);
+  }
+
+  private static String entry(String mediaType, String digest, int size, String arch) {
+    return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size
+        + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}}";
   }
 }

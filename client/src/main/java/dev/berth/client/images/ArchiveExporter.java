@@ -26,12 +26,10 @@ final class ArchiveExporter {
   private static final int FILE_MODE = 0644;
 
   private final Blobs content;
-  private final JsonBlobs json;
   private final ImageResolver resolver;
 
   ArchiveExporter(Blobs content, ImageResolver resolver) {
     this.content = content;
-    this.json = new JsonBlobs(content);
     this.resolver = resolver;
   }
 
@@ -55,7 +53,7 @@ final class ArchiveExporter {
       annotations.put(Descriptor.REF_NAME_ANNOTATION, ImageNames.ociRefName(image.name()));
       indexed.add(image.target().withAnnotations(annotations));
 
-      addPresent(entries, image.target(), true);
+      addPresent(entries, image.target());
       // manifest.json names this platform's manifest, which must be here whole
       ResolvedImage resolved = resolver.resolve(image.target());
       resolved.indexes().forEach(d -> addBlob(entries, d));
@@ -77,29 +75,26 @@ final class ArchiveExporter {
   }
 
   /**
-   * What of {@code d} is here, as containerd's exporter takes it with WithSkipMissing (Docker 27's
-   * save): every index, every manifest that is here, and a manifest's config and layers when they
-   * are all here (only the manifest when some are not); a platform never pulled is left out, not
-   * refused. Non-distributable layers are never written, as Docker's save skips them.
+   * What of {@code target} is here, as containerd's exporter takes it with WithSkipMissing (Docker
+   * 27's save): every index here, every manifest here, and a manifest's config and layers when
+   * they are all here (only the manifest when some are not); a platform never pulled is left out,
+   * not refused. Non-distributable layers are never written, as Docker's save skips them.
    */
-  private void addPresent(Map<String, Entry> entries, Descriptor d, boolean top) {
-    if (MediaTypes.isIndex(d.mediaType())) {
-      if (!top && content.info(d.digest()).isEmpty()) {
-        return;
+  private void addPresent(Map<String, Entry> entries, Descriptor target) {
+    ContentHere.walk(content, target, new ContentHere.Visitor() {
+      @Override
+      public void indexHere(Descriptor index, byte[] bytes) {
+        addBlob(entries, index);
       }
-      addBlob(entries, d);
-      for (Descriptor child : json.index(d).manifests()) {
-        addPresent(entries, child, false);
+
+      @Override
+      public void manifestHere(ContentHere.ManifestHere manifest) {
+        addBlob(entries, manifest.descriptor());
+        if (manifest.whole()) {
+          manifest.blobsHere().forEach(d -> addBlob(entries, d));
+        }
       }
-    } else if (MediaTypes.isManifest(d.mediaType()) && content.info(d.digest()).isPresent()) {
-      addBlob(entries, d);
-      Manifest manifest = json.manifest(d);
-      List<Descriptor> children = new ArrayList<>(distributable(manifest.layers()));
-      children.add(0, manifest.config());
-      if (children.stream().allMatch(c -> content.info(c.digest()).isPresent())) {
-        children.forEach(c -> addBlob(entries, c));
-      }
-    }
+    });
   }
 
   private static List<Descriptor> distributable(List<Descriptor> layers) {

@@ -5,6 +5,7 @@ import dev.berth.api.grpc.BerthException;
 import dev.berth.client.ClientException;
 import io.grpc.Status;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the small JSON blobs of an image (indexes, manifests, configs) from the content store,
@@ -28,6 +29,11 @@ final class JsonBlobs {
   }
 
   byte[] bytes(Descriptor d) {
+    return bytesIfHere(d).orElseThrow(() -> new ClientException(describe(d) + " is not in the content store"));
+  }
+
+  /** The blob's bytes, checked against its descriptor; empty when the content store does not have it. */
+  Optional<byte[]> bytesIfHere(Descriptor d) {
     byte[] data = known.get(d.digest());
     if (data == null) {
       if (d.size() > MAX_JSON_BYTES) {
@@ -38,7 +44,7 @@ final class JsonBlobs {
         data = content.read(d.digest(), MAX_JSON_BYTES);
       } catch (BerthException e) {
         if (e.code() == Status.Code.NOT_FOUND) {
-          throw new ClientException(describe(d) + " is not in the content store", e);
+          return Optional.empty();
         }
         throw e;
       }
@@ -47,7 +53,7 @@ final class JsonBlobs {
       throw new ClientException("blob " + d.digest() + " holds " + data.length
           + " bytes but its descriptor says " + d.size());
     }
-    return data;
+    return Optional.of(data);
   }
 
   static String describe(Descriptor d) {
@@ -57,11 +63,21 @@ final class JsonBlobs {
   }
 
   Index index(Descriptor d) {
-    return OciJson.read(bytes(d), Index.class, "index " + d.digest());
+    return index(d, bytes(d));
+  }
+
+  /** {@code bytes}, read for index {@code d}, parsed. */
+  static Index index(Descriptor d, byte[] bytes) {
+    return OciJson.read(bytes, Index.class, "index " + d.digest());
   }
 
   Manifest manifest(Descriptor d) {
-    Manifest m = OciJson.read(bytes(d), Manifest.class, "manifest " + d.digest());
+    return manifest(d, bytes(d));
+  }
+
+  /** {@code bytes}, read for manifest {@code d}, parsed; a manifest must name a config. */
+  static Manifest manifest(Descriptor d, byte[] bytes) {
+    Manifest m = OciJson.read(bytes, Manifest.class, "manifest " + d.digest());
     if (m.config() == null) {
       throw new ClientException("manifest " + d.digest() + " names no config");
     }

@@ -47,14 +47,10 @@ public final class TransferClient {
     return follow(transfer.pull(withAuth), progress, digest -> { });
   }
 
-  /** Pushes, with the kept credentials for the destination's registry. */
-  public TransferDone push(PushRequest request, Consumer<BlobProgress> progress) {
-    return push(request, progress, digest -> { });
-  }
-
   /**
    * Pushes, with the kept credentials for the destination's registry; {@code contentMissing} is
-   * told the digest that was to be pushed when the push stops for content that is not here, before
+   * told the digest that was to be pushed when the push stops for content neither here nor on the
+   * registry, before
    * the call's NOT_FOUND is thrown.
    */
   public TransferDone push(PushRequest request, Consumer<BlobProgress> progress, Consumer<String> contentMissing) {

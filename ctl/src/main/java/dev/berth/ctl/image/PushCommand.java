@@ -5,8 +5,10 @@ import berth.transfer.v1.TransferDone;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.images.ImageNames;
+import dev.berth.client.images.Platform;
 import dev.berth.client.registry.TransferClient;
 import dev.berth.ctl.BerthCtl;
+import dev.berth.ctl.ClientRefusal;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.ErrorHandler;
@@ -66,9 +68,10 @@ public final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String asked = platformAsked();
     InfoNote note = new InfoNote(root.io().err(), root.io().errIsTerminal());
-    if (!platform.isEmpty()) {
-      // Docker's CLI's, before it reads the name
+    if (!asked.isEmpty()) {
+      // Docker's CLI's, once the platform is read and before the name is
       note.print(PLATFORM_NOTE);
     }
     String reference = reference();
@@ -83,7 +86,7 @@ public final class PushCommand implements Callable<Integer> {
       }
       try {
         for (String name : names(new ImageClient(c.channel()), reference, repository)) {
-          push(transfer, name, progress, note, notes);
+          push(transfer, name, asked, progress, note, notes);
         }
         if (quiet) {
           // as Docker's -q: the reference pushed, in full
@@ -100,10 +103,11 @@ public final class PushCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void push(TransferClient transfer, String name, PullProgress progress, InfoNote note, List<String> notes) {
+  private void push(TransferClient transfer, String name, String asked, PullProgress progress, InfoNote note,
+      List<String> notes) {
     TransferDone done;
     try {
-      done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(platform)
+      done = transfer.push(PushRequest.newBuilder().setImage(name).setPlatform(asked)
           .setAllPlatforms(allPlatforms).setInsecure(insecure).build(), quiet ? p -> { } : progress,
           digest -> notes.add(CONTENT_MISSING_NOTE));
     } catch (StatusRuntimeException e) {
@@ -117,6 +121,28 @@ public final class PushCommand implements Callable<Integer> {
       root.out().println(ImageNames.ociRefName(done.getResolved()) + ": digest: " + done.getDigest() + " size: "
           + done.getSize());
     }
+  }
+
+  /**
+   * --platform read as Docker's CLI reads it (containerd's platforms.Parse), in the form berthd
+   * takes ({@code os/arch[/variant]}); empty when none is asked for. Refused before anything is
+   * printed, as Docker's CLI refuses it: {@code Invalid platform P} and the parser's reason run
+   * together on one line, exit 1.
+   */
+  private String platformAsked() {
+    if (platform.isEmpty()) {
+      return "";
+    }
+    Platform parsed;
+    try {
+      parsed = Platform.parseSpecifier(platform);
+    } catch (IllegalArgumentException e) {
+      throw new ClientRefusal("Invalid platform " + platform + e.getMessage());
+    }
+    if (allPlatforms) {
+      throw new ClientRefusal("Conflicting options: --platform and --all-platforms");
+    }
+    return parsed.toString();
   }
 
   /** IMAGE in full, with Docker's default tag unless -a (then the repository alone). */

@@ -50,7 +50,7 @@ public final class RegistryTransfers implements Transfers {
 
   @Override
   public List<String> tags(Reference repository, Credentials credentials, boolean insecure) {
-    return RegistryClient.forPull(repository, insecure, hosts, tokens, credentials).tags(0);
+    return RegistryClient.forTags(repository, insecure, hosts, tokens, credentials).tags(0);
   }
 
   @Override

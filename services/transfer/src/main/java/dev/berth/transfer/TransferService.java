@@ -55,6 +55,10 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     if (!ImageNames.isValid(destination)) {
       throw Errors.invalidArgument("cannot push to \"%s\": not an image reference", destination);
     }
+    if (!request.getPlatform().isEmpty() && request.getAllPlatforms()) {
+      throw Errors.invalidArgument("platform %s and all_platforms ask for two pushes: one platform's manifest, or the"
+          + " whole image; set one of them", request.getPlatform());
+    }
     PushOrder order = new PushOrder(RequestContext.namespace(), request.getImage(), Reference.parse(destination),
         request.getPlatform().isEmpty() ? null : Platform.parse(request.getPlatform()), request.getAllPlatforms(),
         credentials(request.getAuth()),

@@ -13,6 +13,7 @@ import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.TransferProgress;
 import com.github.luben.zstd.Zstd;
+import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
@@ -326,6 +327,105 @@ class RegistryRoundTripKernelTest {
     assertEquals(indexDigest, all.done().getDigest());
     assertEquals("", all.done().getReplacedIndex());
     assertArrayEquals(otherManifest, registry.manifest("partial/all", otherDigest));
+  }
+
+  @Test
+  void aPushAsksTheRegistryForTheBlobsNotHereBeforeNarrowingAsContainerdsPusher() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    String repo = "meta/busybox";
+    String here = dev.berth.client.images.Platform.current().architecture();
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
+        busybox.layers().get(0));
+    byte[] otherLayer = "the other platform's layer".getBytes(StandardCharsets.UTF_8);
+    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
+    String hereDigest = registry.plantManifest(repo, null, hereManifest);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+        + entry(hereDigest, hereManifest.length, here) + ","
+        + entry(registry.plantManifest(repo, null, otherManifest), otherManifest.length, other) + "]}";
+    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    String ref = registry.host() + "/" + repo + ":1";
+    String otherLayerDigest = LoopbackRegistry.sha256(otherLayer);
+
+    // every manifest and config here, the other platform's layer not (ctr pull --all-metadata, or
+    // ctr content rm of it): the registry has it, so nothing stands in the index's way
+    source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).build());
+    new GrpcContentStore(source.client.channel()).delete(TransferRig.NAMESPACE, otherLayerDigest);
+    TransferRig.Result back = source.push(ref, ref);
+    assertEquals(indexDigest, back.done().getDigest(), "the index whole, not one platform's manifest");
+    assertEquals("", back.done().getReplacedIndex());
+    assertTrue(back.reached(otherLayerDigest, BlobState.ALREADY_PRESENT), back.events()::toString);
+    assertEquals(indexDigest, registry.manifestDigest(repo, "1"), "the tag still names the index");
+    TransferRig.Result whole = source.push(PushRequest.newBuilder().setImage(ref).setReference(ref)
+        .setAllPlatforms(true).build());
+    assertEquals(indexDigest, whole.done().getDigest(), "the whole index, as --all-platforms asks");
+
+    // another repository of the registry: mounted from the one the pull labelled the index with
+    TransferRig.Result copied = source.push(ref, registry.host() + "/meta/copy:1");
+    assertEquals(indexDigest, copied.done().getDigest());
+    assertTrue(copied.of(otherLayerDigest).stream().anyMatch(e -> e.getState() == BlobState.ALREADY_PRESENT
+        && e.getMountedFrom().equals(repo)), copied.events()::toString);
+    assertArrayEquals(otherLayer, registry.blob("meta/copy", otherLayerDigest));
+
+    // a registry that has none of it: the index cannot go, so this platform's manifest does (Docker
+    // 27's daemon), or, asked for the index or nothing, NOT_FOUND naming the layer after the event
+    try (LoopbackRegistry elsewhere = LoopbackRegistry.start(dir.resolve("elsewhere"))) {
+      String far = elsewhere.host() + "/meta/far:1";
+      TransferRig.Result narrowed = source.push(ref, far);
+      assertEquals(hereDigest, narrowed.done().getDigest());
+      assertEquals(indexDigest, narrowed.done().getReplacedIndex());
+      List<TransferProgress> said = new ArrayList<>();
+      StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> source.transfer.push(
+          PushRequest.newBuilder().setImage(ref).setReference(far).setAllPlatforms(true).build())
+          .forEachRemaining(said::add));
+      assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+      assertEquals("content digest " + otherLayerDigest + ": not found", missing.getStatus().getDescription());
+      assertEquals(indexDigest, said.get(said.size() - 1).getContentMissing().getDigest(), said::toString);
+      assertEquals(hereDigest, elsewhere.manifestDigest("meta/far", "1"), "the tag left as the narrowed push set it");
+    }
+  }
+
+  @Test
+  void aPlatformAskedForIsMatchedStrictlyWithContainerdsDefaultVariants() throws Exception {
+    String repo = "arm/busybox";
+    StringBuilder entries = new StringBuilder();
+    Map<String, String> manifests = new java.util.LinkedHashMap<>();
+    for (String variant : List.of("v6", "v7")) {
+      byte[] config = ("{\"architecture\":\"arm\",\"variant\":\"" + variant + "\",\"os\":\"linux\",\"rootfs\":"
+          + "{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+      byte[] manifest = manifest(repo, config, "application/vnd.oci.image.layer.v1.tar",
+          ("arm/" + variant + "'s layer").getBytes(StandardCharsets.UTF_8));
+      String digest = registry.plantManifest(repo, null, manifest);
+      manifests.put(variant, digest);
+      entries.append(entries.length() == 0 ? "" : ",").append("{\"mediaType\":\"").append(OCI_MANIFEST)
+          .append("\",\"digest\":\"").append(digest).append("\",\"size\":").append(manifest.length)
+          .append(",\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"").append(variant)
+          .append("\"}}");
+    }
+    registry.plantManifest(repo, "1", ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+        + entries + "]}").getBytes(StandardCharsets.UTF_8));
+    String ref = registry.host() + "/" + repo + ":1";
+    source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).build());
+
+    // containerd's platforms.OnlyStrict: linux/arm is arm/v7, and arm/v6 is not it
+    Map<String, String> asked = Map.of("linux/arm", "v7", "linux/arm/7", "v7", "linux/arm/v6", "v6");
+    for (Map.Entry<String, String> a : asked.entrySet()) {
+      TransferRig.Result pushed = source.push(PushRequest.newBuilder().setImage(ref)
+          .setReference(registry.host() + "/arm/one:1").setPlatform(a.getKey()).build());
+      assertEquals(manifests.get(a.getValue()), pushed.done().getDigest(), a.getKey());
+    }
+    StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> source.push(PushRequest
+        .newBuilder().setImage(ref).setReference(registry.host() + "/arm/one:2").setPlatform("linux/arm/v5").build()));
+    assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
+    assertEquals("no suitable image manifest found for platform linux/arm/v5", none.getStatus().getDescription());
+
+    // one platform's manifest or the whole image: not both
+    StatusRuntimeException both = assertThrows(StatusRuntimeException.class, () -> source.push(PushRequest
+        .newBuilder().setImage(ref).setReference(registry.host() + "/arm/one:3").setPlatform("linux/arm")
+        .setAllPlatforms(true).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, both.getStatus().getCode(), both.getStatus()::toString);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.berth.api.grpc.Errors;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
+import dev.berth.client.images.MediaTypes;
 import dev.berth.transfer.BlobEvent;
 import dev.berth.transfer.BlobEvent.State;
 import dev.berth.transfer.PushOrder;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -27,11 +29,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One push: what {@link PushTarget} chooses of the image (all of it, or one platform's manifest);
- * the blobs of it the registry lacks are mounted from another repository of the same registry
- * where a pull labelled them so, else uploaded from the content store; then the manifests and
- * indexes go up by digest and the chosen one under the tag. The registry checks each blob's
- * digest as it takes it.
+ * One push, as Docker 27's daemon makes it: what {@link PushTarget} chooses of the image (the
+ * target as it is, or one platform's manifest). The blobs of it the registry lacks are mounted
+ * from another repository of the same registry where a pull labelled them so, else uploaded from
+ * the content store; a blob that is not here is fine where the registry has it already or mounts
+ * it. Then the manifests and indexes go up by digest and the chosen one under the tag. An index
+ * that cannot go for content neither here nor on the registry is replaced by the one manifest of
+ * it that is here whole, unless the push asked for the index or nothing. The registry checks each
+ * blob's digest as it takes it.
  */
 public final class ImagePusher {
   private final Channel api;
@@ -41,19 +46,39 @@ public final class ImagePusher {
     this.api = api;
   }
 
+  /**
+   * What pushing a target takes: its content here, the blobs not here that the registry has
+   * (already, or by a mount just made), and the first thing neither here nor there, if any.
+   */
+  private record Plan(PushContent content, List<BlobEvent> onRegistry, Optional<String> missing) {}
+
   public Transferred push(PushOrder order, Reference destination, RegistryClient registry,
       TransferListener listener) {
     Image image = new ImageClient(api).resolve(order.image());
     Blobs content = Blobs.on(api);
-    PushTarget chosen = PushTarget.choose(content, image.target(), order.platform(), order.allPlatforms());
-    PushContent push = PushContent.of(content, chosen.descriptor());
-    if (push.missing().isPresent()) {
+    Descriptor target = image.target();
+    PushTarget chosen = order.platform() == null ? PushTarget.whole(target)
+        : PushTarget.forPlatform(content, target, order.platform());
+    Plan plan = plan(content, chosen, destination, registry);
+    if (plan.missing().isPresent() && order.platform() == null && !order.allPlatforms()
+        && MediaTypes.isIndex(target.mediaType())) {
+      // moby's pushRef: the index failed for content neither here nor there, so one manifest of it goes instead
+      Optional<PushTarget> narrowed = PushTarget.narrowed(content, target);
+      if (narrowed.isPresent()) {
+        chosen = narrowed.get();
+        plan = plan(content, chosen, destination, registry);
+      }
+    }
+    if (plan.missing().isPresent()) {
       // containerd's content store's words, which Docker's daemon passes on
       listener.contentMissing(chosen.descriptor().digest());
-      throw Errors.notFound("content digest %s: not found", push.missing().get());
+      throw Errors.notFound("content digest %s: not found", plan.missing().get());
     }
-    push.blobs().forEach(d -> event(listener, d, 0, State.WAITING));
-    uploadAll(order, destination, registry, content, push.blobs(), listener);
+    PushContent push = plan.content();
+    push.blobsHere().forEach(d -> event(listener, d, 0, State.WAITING));
+    push.blobsNotHere().forEach(d -> event(listener, d, 0, State.WAITING));
+    plan.onRegistry().forEach(listener::blob);
+    uploadAll(order, destination, registry, content, push.blobsHere(), listener);
     List<PushContent.Document> documents = push.documents();
     PushContent.Document top = documents.remove(documents.size() - 1);
     for (PushContent.Document d : documents) {
@@ -62,6 +87,47 @@ public final class ImagePusher {
     registry.putManifest(destination.object(), top.descriptor().mediaType(), top.bytes());
     return new Transferred(image, destination.name(), top.descriptor().digest(), top.bytes().length,
         chosen.replacedIndex());
+  }
+
+  /**
+   * Reads what pushing {@code target} sends and asks the registry for each blob that is not here,
+   * as containerd's pusher asks before it reads one: one the destination repository has is
+   * already there; else it is mounted from the repository the target's labels name on that
+   * registry (what moby's findMissingMountable offers). Stops at the first manifest or index
+   * not here, which no registry can stand in for, and at the first blob neither here nor got so.
+   */
+  private static Plan plan(Blobs content, PushTarget target, Reference destination, RegistryClient registry) {
+    PushContent push = PushContent.of(content, target.descriptor());
+    if (push.documentNotHere().isPresent() || push.blobsNotHere().isEmpty()) {
+      return new Plan(push, List.of(), push.documentNotHere());
+    }
+    Optional<String> mountFrom = content.info(target.descriptor().digest())
+        .flatMap(info -> mountSource(info.labels(), destination));
+    List<BlobEvent> onRegistry = new ArrayList<>();
+    for (Descriptor d : push.blobsNotHere()) {
+      if (registry.hasBlob(d.digest())) {
+        onRegistry.add(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT));
+        continue;
+      }
+      // a mount refused opens an upload, left for the registry to expire: there is nothing to send
+      if (mountFrom.isPresent() && registry.mount(d.digest(), mountFrom.get()).isEmpty()) {
+        onRegistry.add(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT,
+            mountFrom.get()));
+        continue;
+      }
+      return new Plan(push, onRegistry, Optional.of(d.digest()));
+    }
+    return new Plan(push, onRegistry, Optional.empty());
+  }
+
+  /**
+   * The repository of the destination's registry that {@code labels} (distribution-source labels)
+   * name to mount from, the destination's own excepted: the first, as Berth has always taken it.
+   */
+  private static Optional<String> mountSource(Map<String, String> labels, Reference destination) {
+    return DistributionSource.repositories(labels, destination.host()).stream()
+        .filter(from -> !from.equals(destination.repository()))
+        .findFirst();
   }
 
   private void uploadAll(PushOrder order, Reference destination, RegistryClient registry, Blobs content,
@@ -109,18 +175,16 @@ public final class ImagePusher {
     ContentInfo info = content.info(d.digest()).orElseThrow(() -> Errors.failedPrecondition(
         "blob %s of the image is not in the content store", d.digest()));
     String location = null;
-    for (String from : DistributionSource.repositories(info.labels(), destination.host())) {
-      if (from.equals(destination.repository())) {
-        continue;
-      }
-      Optional<String> upload = registry.mount(d.digest(), from);
+    Optional<String> from = mountSource(info.labels(), destination);
+    if (from.isPresent()) {
+      Optional<String> upload = registry.mount(d.digest(), from.get());
       if (upload.isEmpty()) {
-        listener.blob(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT, from));
+        listener.blob(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT,
+            from.get()));
         label(content, d, info, destination);
         return;
       }
       location = upload.get();
-      break;
     }
     event(listener, d, 0, State.TRANSFERRING);
     try (InputStream in = content.open(d.digest())) {

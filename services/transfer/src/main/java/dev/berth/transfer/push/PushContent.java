@@ -2,12 +2,9 @@ package dev.berth.transfer.push;
 
 import dev.berth.api.content.Blobs;
 import dev.berth.api.grpc.Errors;
+import dev.berth.client.images.ContentHere;
 import dev.berth.client.images.Descriptor;
-import dev.berth.client.images.Index;
-import dev.berth.client.images.Manifest;
 import dev.berth.client.images.MediaTypes;
-import dev.berth.client.images.OciJson;
-import dev.berth.transfer.registry.RegistryClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,83 +12,73 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything a push of one manifest or index sends, read from the content store: the blobs
- * (configs and distributable layers) and the manifests and indexes, each of these after the ones
- * it lists, so that a registry that checks references finds them.
+ * Everything a push of one manifest or index sends, read from the content store: the manifests
+ * and indexes, each after the ones it lists, so that a registry that checks references finds
+ * them; and the blobs (configs and distributable layers), those here to upload and those not
+ * here, which the push can do without only where the registry has them already (containerd's
+ * pusher asks the registry for each blob before it reads it).
  */
 final class PushContent {
   /** A manifest or index to put: its descriptor and bytes. */
   record Document(Descriptor descriptor, byte[] bytes) {}
 
-  private final Blobs content;
-  private final Map<String, Descriptor> blobs = new LinkedHashMap<>();
-  private final Map<String, Document> documents = new LinkedHashMap<>();
-  private String missing;
+  private final List<Document> documents = new ArrayList<>();
+  private final Map<String, Descriptor> blobsHere = new LinkedHashMap<>();
+  private final Map<String, Descriptor> blobsNotHere = new LinkedHashMap<>();
+  private String documentNotHere;
 
-  private PushContent(Blobs content) {
-    this.content = content;
-  }
+  private PushContent() {}
 
-  /** What pushing {@code top} sends, or the digest of the first thing it names that is not here. */
+  /** What pushing {@code top} sends of what is here, and what of it is not here. */
   static PushContent of(Blobs content, Descriptor top) {
-    PushContent c = new PushContent(content);
-    c.add(top);
+    if (!MediaTypes.isIndex(top.mediaType()) && !MediaTypes.isManifest(top.mediaType())) {
+      throw Errors.failedPrecondition("%s is a %s, which cannot be pushed as an image", top.digest(),
+          top.mediaType());
+    }
+    PushContent c = new PushContent();
+    ContentHere.walk(content, top, new ContentHere.Visitor() {
+      @Override
+      public void indexHere(Descriptor index, byte[] bytes) {
+        c.documents.add(new Document(index, bytes));
+      }
+
+      @Override
+      public void manifestHere(ContentHere.ManifestHere m) {
+        m.blobsHere().forEach(d -> c.blobsHere.putIfAbsent(d.digest(), d));
+        m.blobsNotHere().forEach(d -> c.blobsNotHere.putIfAbsent(d.digest(), d));
+        c.documents.add(new Document(m.descriptor(), m.bytes()));
+      }
+
+      @Override
+      public void notHere(Descriptor document) {
+        if (c.documentNotHere == null) {
+          c.documentNotHere = document.digest();
+        }
+      }
+    });
     return c;
   }
 
-  /** The first manifest, index, config or layer the push needs that the content store lacks. */
-  Optional<String> missing() {
-    return Optional.ofNullable(missing);
+  /**
+   * The first manifest or index the push needs that the content store lacks: without it the push
+   * cannot go, whatever the registry holds (containerd's pusher reads each to find what it lists).
+   */
+  Optional<String> documentNotHere() {
+    return Optional.ofNullable(documentNotHere);
   }
 
-  Iterable<Descriptor> blobs() {
-    return blobs.values();
+  /** The configs and layers to upload from here (unless the registry has them). */
+  List<Descriptor> blobsHere() {
+    return List.copyOf(blobsHere.values());
+  }
+
+  /** The configs and layers that are not here, in the order the manifests list them. */
+  List<Descriptor> blobsNotHere() {
+    return List.copyOf(blobsNotHere.values());
   }
 
   /** The manifests and indexes, those listed before those listing them; the pushed one last. */
   List<Document> documents() {
-    return new ArrayList<>(documents.values());
-  }
-
-  private void add(Descriptor d) {
-    if (missing != null || documents.containsKey(d.digest())) {
-      return;
-    }
-    boolean index = MediaTypes.isIndex(d.mediaType());
-    if (!index && !MediaTypes.isManifest(d.mediaType())) {
-      throw Errors.failedPrecondition("%s is a %s, which cannot be pushed as an image", d.digest(), d.mediaType());
-    }
-    Optional<byte[]> bytes = ManifestsHere.read(content, d, RegistryClient.MAX_MANIFEST_BYTES);
-    if (bytes.isEmpty()) {
-      missing = d.digest();
-      return;
-    }
-    if (index) {
-      for (Descriptor child : OciJson.read(bytes.get(), Index.class, "index " + d.digest()).manifests()) {
-        if (MediaTypes.isIndex(child.mediaType()) || MediaTypes.isManifest(child.mediaType())) {
-          add(child);
-        }
-      }
-    } else {
-      Manifest manifest = OciJson.read(bytes.get(), Manifest.class, "manifest " + d.digest());
-      if (manifest.config() == null) {
-        throw Errors.failedPrecondition("manifest %s names no config", d.digest());
-      }
-      blob(manifest.config());
-      manifest.layers().stream().filter(l -> !MediaTypes.isNonDistributable(l.mediaType())).forEach(this::blob);
-    }
-    if (missing == null) {
-      documents.put(d.digest(), new Document(d, bytes.get()));
-    }
-  }
-
-  private void blob(Descriptor d) {
-    if (missing == null && !blobs.containsKey(d.digest())) {
-      if (content.info(d.digest()).isEmpty()) {
-        missing = d.digest();
-        return;
-      }
-      blobs.put(d.digest(), d);
-    }
+    return new ArrayList<>(documents);
   }
 }

@@ -54,9 +54,35 @@ public final class RegistryClient {
   public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
     return new RegistryClient(new RegistrySession(reference.host(), insecure, false, hosts, tokens, credentials,
-        refusal -> "pull access denied for " + reference.repositoryName()
-            + ", repository does not exist or may require 'berthctl login'"),
-        reference, "repository:" + reference.repository() + ":pull");
+        refusal -> pullRefused(reference, refusal)), reference, "repository:" + reference.repository() + ":pull");
+  }
+
+  /** A client for listing the tags of {@code repository}, refused in the words of a refused pull before Docker 27. */
+  public static RegistryClient forTags(Reference repository, boolean insecure, RegistryHosts hosts, TokenCache tokens,
+      Credentials credentials) {
+    return new RegistryClient(new RegistrySession(repository.host(), insecure, false, hosts, tokens, credentials,
+        refusal -> pullAccessDenied(repository)), repository, "repository:" + repository.repository() + ":pull");
+  }
+
+  /**
+   * A refused pull in the words of Docker 27's daemon (moby's pullTag over containerd's resolver):
+   * a registry asking for basic auth of a client with no credentials is containerd's own error,
+   * which moby passes on as it is ({@code failed to resolve reference "REF": pull access denied,
+   * repository does not exist or may require authorization: authorization failed: no basic auth
+   * credentials}); any other refusal moby words itself, as before Docker 27.
+   */
+  private static String pullRefused(Reference reference, RegistrySession.Refusal refusal) {
+    Optional<Challenge> challenge = refusal.challenge().filter(c -> refusal.tokenServerError().isEmpty());
+    if (challenge.isPresent() && challenge.get().scheme().equals(Challenge.BASIC) && refusal.anonymous()) {
+      return "failed to resolve reference \"" + reference.name() + "\": pull access denied, repository does not exist"
+          + " or may require authorization: authorization failed: no basic auth credentials";
+    }
+    return pullAccessDenied(reference);
+  }
+
+  private static String pullAccessDenied(Reference reference) {
+    return "pull access denied for " + reference.repositoryName()
+        + ", repository does not exist or may require 'berthctl login'";
   }
 
   /** A client for pushing to {@code reference}'s repository. */
