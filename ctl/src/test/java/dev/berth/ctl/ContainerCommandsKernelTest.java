@@ -1136,6 +1136,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("commit", "-c", "HEALTHCHECK --interval=5s CMD true", "-c", "ONBUILD RUN echo built", "flat", "flat:5");
     assertEquals("[CMD-SHELL true] [RUN echo built]\n", ok("image", "inspect", "-f",
         "{{.Config.Healthcheck.Test}} {{.Config.OnBuild}}", "flat:5").out());
+    // a container's check as Docker's daemon merges it with the image's, zero fields left out of the JSON
+    ok("create", "--name", "unchecked", "--no-healthcheck", "flat:5");
+    assertEquals("{\"Test\":[\"NONE\"],\"Interval\":5000000000}\n",
+        ok("inspect", "-f", "{{json .Config.Healthcheck}}", "unchecked").out());
+    ok("create", "--name", "rechecked", "--health-cmd", "exit 0", "--health-retries", "0", "--health-timeout", "0s",
+        "flat:5");
+    assertEquals("{\"Test\":[\"CMD-SHELL\",\"exit 0\"],\"Interval\":5000000000} 0s 0\n", ok("inspect", "-f",
+        "{{json .Config.Healthcheck}} {{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.Retries}}",
+        "rechecked").out());
   }
 
   private static List<String> tarNames(byte[] archive) throws IOException {
