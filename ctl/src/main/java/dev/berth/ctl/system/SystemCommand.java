@@ -136,6 +136,9 @@ public final class SystemCommand extends GroupCommand {
     Output.table(out, List.of("REF", "SIZE", "LAST USED"), cache);
   }
 
+  /** The filters Docker's CLI lists in system prune's question, whatever others it is given. */
+  private static final List<String> LISTED_FILTERS = List.of("label", "label!", "until");
+
   @Command(name = "prune",
       description = "Remove stopped containers, networks no container uses, dangling images (all unused ones with -a), "
           + "unfinished writes no client is writing, the build cache and, with --volumes, anonymous volumes no "
@@ -157,7 +160,6 @@ public final class SystemCommand extends GroupCommand {
       // Docker's CLI's words: volumes have no creation filter, so the prune would take young ones too
       throw new ClientRefusal("ERROR: The \"until\" filter is not supported with \"--volumes\"");
     }
-    PruneFilter filter = PruneFilters.parse(given);
     StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
         + "  - all networks not used by at least one container\n");
     if (volumes) {
@@ -166,14 +168,19 @@ public final class SystemCommand extends GroupCommand {
     warning.append(all ? "  - all images without at least one container associated to them\n"
         : "  - all dangling images\n");
     warning.append(all ? "  - all build cache\n" : "  - unused build cache\n");
-    if (!given.isEmpty()) {
-      // Docker's CLI lists the filters sorted, so the user sees what keeps things from going
+    // Docker's CLI lists the label, label! and until filters (each value once), in natural order
+    // (label=v2 before label=v10), so the user sees what keeps things from going
+    List<String> listed = given.stream().filter(f -> LISTED_FILTERS.stream().anyMatch(k -> f.startsWith(k + "=")))
+        .distinct().sorted(NaturalOrder.INSTANCE).toList();
+    if (!listed.isEmpty()) {
       warning.append("\n  Items to be pruned will be filtered with:\n");
-      given.stream().sorted().forEach(f -> warning.append("  - ").append(f).append('\n'));
+      listed.forEach(f -> warning.append("  - ").append(f).append('\n'));
     }
+    // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
     if (!force && !Confirmation.ask(warning.toString(), root.out(), root.io().in())) {
       return 0;
     }
+    PruneFilter filter = PruneFilters.parse(given);
     PrintWriter out = root.out();
     try (Connection c = root.connect()) {
       Pruner pruner = new Pruner(c.channel());
