@@ -1345,9 +1345,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       ok("tag", "evt-img:1", "evt-img:2");
       String id = ok("image", "inspect", "-f", "{{.Id}}", "evt-img:1").out().strip();
       AtomicReference<Cli.Result> followed = new AtomicReference<>();
+      String since = unixNow();
       String until = Long.toString(Instant.now().getEpochSecond() + 8);
-      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "type=image", "--until", until,
-          "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}")));
+      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "type=image", "--since", since,
+          "--until", until, "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}")));
       follower.start();
       Thread.sleep(1000);
       ok("rmi", "evt-img:1");
@@ -1391,13 +1392,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void eventsFollowTheContainersLifeInDockersWords() throws Exception {
     AtomicReference<Cli.Result> text = new AtomicReference<>();
     AtomicReference<Cli.Result> json = new AtomicReference<>();
+    String since = unixNow();
     String until = Long.toString(Instant.now().getEpochSecond() + 10);
-    Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--until", until)));
+    Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--since", since,
+        "--until", until)));
     Thread jsonFollower = new Thread(() -> json.set(berthd.ctl("events", "--format", "json", "--filter",
-        "container=evented", "--filter", "event=die", "--until", until)));
+        "container=evented", "--filter", "event=die", "--since", since, "--until", until)));
     AtomicReference<Cli.Result> execs = new AtomicReference<>();
     Thread execFollower = new Thread(() -> execs.set(berthd.ctl("events", "--filter", "event=exec_create",
-        "--format", "{{.Action}}", "--until", until)));
+        "--format", "{{.Action}}", "--since", since, "--until", until)));
     follower.start();
     jsonFollower.start();
     execFollower.start();
@@ -1469,6 +1472,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         "container=after", "--format", format).out());
     assertEquals("create before-rename\nrename after-rename\n", ok("events", "--since", "10m", "--until", "0s",
         "--filter", "container=" + id.substring(0, 12), "--format", format).out());
+    // --until alone replays every event berthd keeps up to then, as Docker's daemon does
+    assertEquals("create before-rename\n", ok("events", "--until", "0s", "--filter", "container=before-rename",
+        "--format", format).out());
   }
 
   @Test

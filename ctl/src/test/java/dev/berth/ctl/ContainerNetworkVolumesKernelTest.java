@@ -692,9 +692,10 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   @Test
   void networkAndVolumeEventsInDockersWords() throws Exception {
     AtomicReference<Cli.Result> seen = new AtomicReference<>();
+    String since = unixNow();
     String until = Long.toString(Instant.now().getEpochSecond() + 8);
     Thread follower = new Thread(() -> seen.set(berthd.ctl("events", "--filter", "type=network", "--filter",
-        "type=volume", "--until", until)));
+        "type=volume", "--since", since, "--until", until)));
     follower.start();
     Thread.sleep(1000);
     String network = ok("network", "create", "evnet").out().strip();
