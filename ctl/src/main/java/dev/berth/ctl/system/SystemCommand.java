@@ -66,7 +66,7 @@ public final class SystemCommand extends GroupCommand {
         row.put("TotalCount", Integer.toString(s.total()));
         row.put("Active", Integer.toString(s.active()));
         row.put("Size", Output.preciseSize(s.size()));
-        row.put("Reclaimable", Output.preciseSize(s.reclaimable()) + percent(s));
+        row.put("Reclaimable", reclaimable(s));
         rows.add(row);
       }
       format.printRows(out, TemplateContext.DISK_USAGE, DF_HEADERS, rows);
@@ -75,7 +75,7 @@ public final class SystemCommand extends GroupCommand {
     List<List<String>> rows = new ArrayList<>();
     for (DiskUsage.Summary s : report.summaries()) {
       rows.add(List.of(s.type(), Integer.toString(s.total()), Integer.toString(s.active()), Output.preciseSize(s.size()),
-          Output.preciseSize(s.reclaimable()) + percent(s)));
+          reclaimable(s)));
     }
     Output.table(out, List.of("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"), rows);
     return 0;
@@ -85,10 +85,21 @@ public final class SystemCommand extends GroupCommand {
   private static final Map<String, String> DF_HEADERS = Map.of("Type", "TYPE", "TotalCount", "TOTAL",
       "Active", "ACTIVE", "Size", "SIZE", "Reclaimable", "RECLAIMABLE");
 
-  /** Docker's " (70%)" after the reclaimable size, for all but containers' empty rows. */
-  private static String percent(DiskUsage.Summary s) {
-    return s.size() == 0 ? "" : " (" + Math.round(100.0 * s.reclaimable() / s.size()) + "%)";
+  /**
+   * The RECLAIMABLE column as Docker's CLI writes it: the size, then the share of the total in whole
+   * percent, cut and not rounded ({@code (reclaimable*100)/total} in Go's integers), where the total
+   * is not zero; the build cache's has no share.
+   */
+  static String reclaimable(DiskUsage.Summary s) {
+    String size = Output.preciseSize(s.reclaimable());
+    if (s.size() == 0 || s.type().equals(BUILD_CACHE)) {
+      return size;
+    }
+    return size + " (" + s.reclaimable() * 100 / s.size() + "%)";
   }
+
+  /** The TYPE of the unfinished writes' row, Docker's build cache. */
+  private static final String BUILD_CACHE = "Build Cache";
 
   private static void verbose(PrintWriter out, DiskUsage.Report report) {
     Instant now = Instant.now();
