@@ -1461,6 +1461,25 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void prunesEndWithDockersPruneEventsWhateverTheyRemoved() {
+    String since = unixNow();
+    ok("run", "--label", "pf.ev=1", "busybox", "sh", "-c", "echo x > /made");
+    String id = ok("ps", "-aq", "--no-trunc", "--filter", "label=pf.ev=1").out().strip();
+    ok("container", "prune", "-f", "--filter", "label=pf.ev=1");
+    // none selected: the prune is logged all the same, as Docker's daemon logs it
+    ok("network", "prune", "-f", "--filter", "label=pf.ev=none");
+    ok("volume", "prune", "-f", "--filter", "label=pf.ev=none");
+    List<String> seen = ok("events", "--since", since, "--until", "0s", "--filter", "event=destroy", "--filter",
+        "event=prune", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}").out().lines()
+        .toList();
+    assertEquals(4, seen.size(), seen::toString);
+    assertTrue(seen.get(0).startsWith("container destroy " + id + " "), seen::toString);
+    assertTrue(seen.get(1).matches("container prune  \\{\"reclaimed\":\"[1-9]\\d*\"}"), seen::toString);
+    assertEquals(List.of("network prune  {\"reclaimed\":\"0\"}", "volume prune  {\"reclaimed\":\"0\"}"),
+        seen.subList(2, 4));
+  }
+
+  @Test
   void replayedEventsCarryTheNameTheContainerHadThenAsDockersDaemonRecordsThem() {
     String id = ok("create", "--name", "before-rename", "busybox").out().strip();
     ok("rename", "before-rename", "after-rename");

@@ -64,6 +64,28 @@ class DockerEventsTest {
   }
 
   @Test
+  void prunesAreDockersPruneEventsNamingNoObject() {
+    Function<String, Map<String, String>> noLookUp = id -> {
+      throw new AssertionError("a prune names no container to look up: " + id);
+    };
+    DockerEvent containers = DockerEvents.of("/containers/prune", Map.of("reclaimed", 16384L), AT, noLookUp, IMAGES)
+        .orElseThrow();
+    assertEquals("2026-12-02T15:04:05.000000123Z container prune  (reclaimed=16384)", containers.text());
+    // Docker's omitempty: no id, no from
+    assertEquals("{status=prune, Type=container, Action=prune, Actor={ID=, Attributes={reclaimed=16384}}, "
+        + "scope=local, time=" + AT.getEpochSecond() + ", timeNano=" + (AT.getEpochSecond() * 1_000_000_000L + 123)
+        + "}", containers.json().toString());
+    assertEquals("network prune  (reclaimed=0)", textWithoutTime(event("/networks/prune", Map.of())));
+    assertEquals("volume prune  (reclaimed=0)", textWithoutTime(event("/volumes/prune", Map.of())),
+        "proto3 leaves a zero out of the message");
+    assertEquals("volume prune  (reclaimed=2048)", textWithoutTime(event("/volumes/prune", Map.of("reclaimed", 2048L))));
+  }
+
+  private static String textWithoutTime(DockerEvent e) {
+    return e.text().substring(e.text().indexOf(' ') + 1);
+  }
+
+  @Test
   void networkAndVolumeTopicsAreDockersNetworkAndVolumeEvents() {
     String id = "7d3f".repeat(16);
     DockerEvent create = event("/networks/create", Map.of("id", id, "name", "web", "driver", "bridge"));
