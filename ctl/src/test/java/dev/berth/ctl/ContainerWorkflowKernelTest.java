@@ -20,7 +20,9 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Platform;
 import dev.berth.client.spec.BlockIoFlags;
 import dev.berth.client.spec.SwapLimit;
+import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.container.InspectCommand;
+import dev.berth.ctl.output.Output;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -964,6 +966,18 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       Thread.sleep(50);
     }
     throw new AssertionError(container + " is not " + statusAndCount + ": " + ok("inspect", container).stdout());
+  }
+
+  @Test
+  void systemDfVerboseWritesSharedAndUniqueSizesWithFourDigitsAsDockersCli() throws Exception {
+    DiskUsage.ImageUsage busybox = new DiskUsage(berthd.channel()).measure().images().stream()
+        .filter(i -> i.image().name().equals("docker.io/library/busybox:latest")).findFirst().orElseThrow();
+    String line = ok("system", "df", "-v").out().lines().filter(l -> l.startsWith("busybox ")).findFirst()
+        .orElseThrow();
+    // REPOSITORY, TAG, IMAGE ID, CREATED, SIZE, SHARED SIZE, UNIQUE SIZE, CONTAINERS
+    List<String> cells = List.of(line.split("\\s{2,}"));
+    assertEquals(List.of(Output.size(busybox.size()), Output.preciseSize(busybox.shared()),
+        Output.preciseSize(busybox.unique())), cells.subList(4, 7), line);
   }
 
   @Test

@@ -114,7 +114,8 @@ public final class SystemCommand extends GroupCommand {
       String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
       images.add(List.of(at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
           hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.created(), now), Output.size(i.size()),
-          Output.size(i.shared()), Output.size(i.unique()), Integer.toString(i.containers())));
+          // Docker's SHARED SIZE and UNIQUE SIZE have four digits where its SIZE has three
+          Output.preciseSize(i.shared()), Output.preciseSize(i.unique()), Integer.toString(i.containers())));
     }
     Output.table(out, List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
         "CONTAINERS"), images);
