@@ -1,12 +1,14 @@
 package dev.berth.ctl.system;
 
 import berth.gc.v1.CollectResponse;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.PortMapping;
 import berth.volumes.v1.PruneVolumesResponse;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.client.build.BuildCache;
-import dev.berth.client.images.ImageNames;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
@@ -24,6 +26,7 @@ import dev.berth.ctl.terminal.Confirmation;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +53,22 @@ public final class SystemCommand extends GroupCommand {
   int df(@Option(names = {"-v", "--verbose"}, description = "a line per image, container, volume and unfinished write")
       boolean verbose, @Mixin TemplateFormatOption format) {
     DiskUsage.Report report;
+    // Docker's -v runs a format other than table once, over every list (published ports included)
+    boolean verboseTemplate = verbose && (format.json() || format.templated());
+    Map<String, List<PortMapping>> ports = new HashMap<>();
     try (Connection c = root.connect()) {
       report = new DiskUsage(c.channel()).measure();
+      if (verboseTemplate) {
+        AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance())
+            .getAttachmentsList().forEach(a -> ports.computeIfAbsent(a.getContainerId(), id -> new ArrayList<>())
+                .addAll(a.getPortMappingsList()));
+      }
     }
     PrintWriter out = root.out();
+    if (verboseTemplate) {
+      format.printWhole(out, TemplateContext.DISK_USAGE_VERBOSE, DiskUsageRows.of(report, ports, Instant.now()));
+      return 0;
+    }
     if (verbose) {
       verbose(out, report);
       return 0;
@@ -107,13 +122,10 @@ public final class SystemCommand extends GroupCommand {
     out.println();
     List<List<String>> images = new ArrayList<>();
     for (DiskUsage.ImageUsage i : report.images()) {
-      String familiar = ImageNames.familiar(i.image().name());
-      int at = familiar.indexOf('@');
-      int colon = familiar.lastIndexOf(':');
-      boolean tagged = colon > familiar.lastIndexOf('/') && at < 0;
+      List<String> repositoryAndTag = DiskUsageRows.repositoryAndTag(i);
       String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
-      images.add(List.of(at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
-          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.created(), now), Output.size(i.size()),
+      images.add(List.of(repositoryAndTag.get(0), repositoryAndTag.get(1), hex.substring(0, Math.min(12, hex.length())),
+          Durations.ago(i.created(), now), Output.size(i.size()),
           // Docker's SHARED SIZE and UNIQUE SIZE have four digits where its SIZE has three
           Output.preciseSize(i.shared()), Output.preciseSize(i.unique()), Integer.toString(i.containers())));
     }

@@ -244,7 +244,7 @@ public final class VolumeCommand extends GroupCommand {
       "Group", "GROUP", "Availability", "AVAILABILITY", "Status", "STATUS");
 
   /** A volume as docker's {@code volume ls --format} sees one; links and size are not counted, as docker's are not. */
-  private static Map<String, Object> templateRow(Volume v) {
+  public static Map<String, Object> templateRow(Volume v) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("Name", v.getName());
     row.put("Driver", v.getDriver());
