@@ -128,13 +128,14 @@ final class EventsCommand implements Callable<Integer> {
       throw new DaemonError("`since` time (" + Durations.sentToDaemon(since, start) + ") cannot be after `until` "
           + "time (" + Durations.sentToDaemon(until, end) + ")");
     }
+    if (start == null && end != null) {
+      // as Docker's daemon: --until alone replays every event it keeps up to then, then follows until then
+      start = Instant.EPOCH;
+    }
     String namespace = "namespace==\"" + root.namespace() + "\"";
     try (Connection c = root.connect()) {
       Iterator<Envelope> events;
       if (start == null) {
-        if (end != null && !end.isAfter(now)) {
-          return 0;
-        }
         events = withDeadline(EventsGrpc.newBlockingStub(c.channel()), end)
             .subscribe(SubscribeRequest.newBuilder().addFilters(namespace).build());
       } else {

@@ -2,6 +2,7 @@ package dev.berth.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,15 @@ abstract class BerthdKernelTest {
     for (String id : berthd.ctl("ps", "-aq", "--no-trunc").out().lines().toList()) {
       berthd.ctl("rm", "-f", "-v", id);
     }
+  }
+
+  /**
+   * Now as Unix seconds with nanoseconds, for {@code events --since}: a follower given {@code
+   * --until} alone would first replay what earlier tests did, as Docker's daemon replays it.
+   */
+  static String unixNow() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() + "." + String.format("%09d", now.getNano());
   }
 
   /** Runs berthctl and insists on exit code 0. */

@@ -1136,6 +1136,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     ok("commit", "-c", "HEALTHCHECK --interval=5s CMD true", "-c", "ONBUILD RUN echo built", "flat", "flat:5");
     assertEquals("[CMD-SHELL true] [RUN echo built]\n", ok("image", "inspect", "-f",
         "{{.Config.Healthcheck.Test}} {{.Config.OnBuild}}", "flat:5").out());
+    // a container's check as Docker's daemon merges it with the image's, zero fields left out of the JSON
+    ok("create", "--name", "unchecked", "--no-healthcheck", "flat:5");
+    assertEquals("{\"Test\":[\"NONE\"],\"Interval\":5000000000}\n",
+        ok("inspect", "-f", "{{json .Config.Healthcheck}}", "unchecked").out());
+    ok("create", "--name", "rechecked", "--health-cmd", "exit 0", "--health-retries", "0", "--health-timeout", "0s",
+        "flat:5");
+    assertEquals("{\"Test\":[\"CMD-SHELL\",\"exit 0\"],\"Interval\":5000000000} 0s 0\n", ok("inspect", "-f",
+        "{{json .Config.Healthcheck}} {{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.Retries}}",
+        "rechecked").out());
   }
 
   private static List<String> tarNames(byte[] archive) throws IOException {
@@ -1336,9 +1345,10 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
       ok("tag", "evt-img:1", "evt-img:2");
       String id = ok("image", "inspect", "-f", "{{.Id}}", "evt-img:1").out().strip();
       AtomicReference<Cli.Result> followed = new AtomicReference<>();
+      String since = unixNow();
       String until = Long.toString(Instant.now().getEpochSecond() + 8);
-      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "type=image", "--until", until,
-          "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}")));
+      Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "type=image", "--since", since,
+          "--until", until, "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}")));
       follower.start();
       Thread.sleep(1000);
       ok("rmi", "evt-img:1");
@@ -1382,13 +1392,15 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   void eventsFollowTheContainersLifeInDockersWords() throws Exception {
     AtomicReference<Cli.Result> text = new AtomicReference<>();
     AtomicReference<Cli.Result> json = new AtomicReference<>();
+    String since = unixNow();
     String until = Long.toString(Instant.now().getEpochSecond() + 10);
-    Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--until", until)));
+    Thread follower = new Thread(() -> text.set(berthd.ctl("events", "--filter", "type=container", "--since", since,
+        "--until", until)));
     Thread jsonFollower = new Thread(() -> json.set(berthd.ctl("events", "--format", "json", "--filter",
-        "container=evented", "--filter", "event=die", "--until", until)));
+        "container=evented", "--filter", "event=die", "--since", since, "--until", until)));
     AtomicReference<Cli.Result> execs = new AtomicReference<>();
     Thread execFollower = new Thread(() -> execs.set(berthd.ctl("events", "--filter", "event=exec_create",
-        "--format", "{{.Action}}", "--until", until)));
+        "--format", "{{.Action}}", "--since", since, "--until", until)));
     follower.start();
     jsonFollower.start();
     execFollower.start();
@@ -1449,6 +1461,25 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void prunesEndWithDockersPruneEventsWhateverTheyRemoved() {
+    String since = unixNow();
+    ok("run", "--label", "pf.ev=1", "busybox", "sh", "-c", "echo x > /made");
+    String id = ok("ps", "-aq", "--no-trunc", "--filter", "label=pf.ev=1").out().strip();
+    ok("container", "prune", "-f", "--filter", "label=pf.ev=1");
+    // none selected: the prune is logged all the same, as Docker's daemon logs it
+    ok("network", "prune", "-f", "--filter", "label=pf.ev=none");
+    ok("volume", "prune", "-f", "--filter", "label=pf.ev=none");
+    List<String> seen = ok("events", "--since", since, "--until", "0s", "--filter", "event=destroy", "--filter",
+        "event=prune", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}").out().lines()
+        .toList();
+    assertEquals(4, seen.size(), seen::toString);
+    assertTrue(seen.get(0).startsWith("container destroy " + id + " "), seen::toString);
+    assertTrue(seen.get(1).matches("container prune  \\{\"reclaimed\":\"[1-9]\\d*\"}"), seen::toString);
+    assertEquals(List.of("network prune  {\"reclaimed\":\"0\"}", "volume prune  {\"reclaimed\":\"0\"}"),
+        seen.subList(2, 4));
+  }
+
+  @Test
   void replayedEventsCarryTheNameTheContainerHadThenAsDockersDaemonRecordsThem() {
     String id = ok("create", "--name", "before-rename", "busybox").out().strip();
     ok("rename", "before-rename", "after-rename");
@@ -1460,6 +1491,9 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         "container=after", "--format", format).out());
     assertEquals("create before-rename\nrename after-rename\n", ok("events", "--since", "10m", "--until", "0s",
         "--filter", "container=" + id.substring(0, 12), "--format", format).out());
+    // --until alone replays every event berthd keeps up to then, as Docker's daemon does
+    assertEquals("create before-rename\n", ok("events", "--until", "0s", "--filter", "container=before-rename",
+        "--format", format).out());
   }
 
   @Test

@@ -9,6 +9,11 @@ import berth.volumes.v1.ListVolumesRequest;
 import berth.volumes.v1.VolumesGrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.FieldMask;
+import containerd.services.containers.v1.Container;
+import containerd.services.containers.v1.ContainersGrpc;
+import containerd.services.containers.v1.UpdateContainerRequest;
+import dev.berth.api.labels.ContainerLabels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -687,9 +692,10 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   @Test
   void networkAndVolumeEventsInDockersWords() throws Exception {
     AtomicReference<Cli.Result> seen = new AtomicReference<>();
+    String since = unixNow();
     String until = Long.toString(Instant.now().getEpochSecond() + 8);
     Thread follower = new Thread(() -> seen.set(berthd.ctl("events", "--filter", "type=network", "--filter",
-        "type=volume", "--until", until)));
+        "type=volume", "--since", since, "--until", until)));
     follower.start();
     Thread.sleep(1000);
     String network = ok("network", "create", "evnet").out().strip();
@@ -1240,6 +1246,34 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
       String scratch = scratchVolume();
       berthd.ctl("rm", "-f", "-v", "store", "reader");
       berthd.ctl("volume", "rm", "shared", scratch);
+    }
+  }
+
+  @Test
+  void volumesFromNeverSeedsNorRemakesTheVolumesItBrings() throws Exception {
+    try {
+      // an empty anonymous volume at /etc: as Docker's daemon, the container that shares it does not
+      // fill it from its image (busybox's /etc/passwd), as it would fill a volume of its own
+      ok("create", "--name", "etcless", "--mount", "type=volume,dst=/etc,volume-nocopy", "busybox", "true");
+      assertEquals("not seeded\n", ok("run", "--rm", "--volumes-from", "etcless", "busybox", "sh", "-c",
+          "test -e /etc/passwd && echo seeded || echo not seeded").out());
+      String volume = ok("inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", "etcless").out().strip();
+
+      // what a rm -v of the container in the moment between another create's reading of its mounts
+      // and its mounting of them leaves: the volume gone. Here its record stops naming the volume
+      // (which berthd then lets volume rm take), and the container stays to be read
+      String id = ok("inspect", "-f", "{{.Id}}", "etcless").out().strip();
+      ContainersGrpc.newBlockingStub(berthd.channel()).update(UpdateContainerRequest.newBuilder()
+          .setContainer(Container.newBuilder().setId(id))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.VOLUMES)).build());
+      ok("volume", "rm", volume);
+      Cli.Result gone = berthd.ctl("run", "--rm", "--volumes-from", "etcless", "busybox", "true");
+      assertEquals(125, gone.exit(), gone::toString);
+      assertEquals("berthctl: Error response from daemon: get " + volume + ": no such volume." + RUN_HELP,
+          gone.stderr(), "refused as Docker's daemon refuses it, not made anew as a named volume");
+      assertFalse(List.of(ok("volume", "ls", "-q").out().split("\n")).contains(volume));
+    } finally {
+      berthd.ctl("rm", "-f", "-v", "etcless");
     }
   }
 

@@ -20,7 +20,9 @@ import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Platform;
 import dev.berth.client.spec.BlockIoFlags;
 import dev.berth.client.spec.SwapLimit;
+import dev.berth.client.system.DiskUsage;
 import dev.berth.ctl.container.InspectCommand;
+import dev.berth.ctl.output.Output;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -964,6 +966,62 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
       Thread.sleep(50);
     }
     throw new AssertionError(container + " is not " + statusAndCount + ": " + ok("inspect", container).stdout());
+  }
+
+  @Test
+  void systemDfVerboseWritesSharedAndUniqueSizesWithFourDigitsAsDockersCli() throws Exception {
+    DiskUsage.ImageUsage busybox = new DiskUsage(berthd.channel()).measure().images().stream()
+        .filter(i -> i.image().name().equals("docker.io/library/busybox:latest")).findFirst().orElseThrow();
+    String line = ok("system", "df", "-v").out().lines().filter(l -> l.startsWith("busybox ")).findFirst()
+        .orElseThrow();
+    // REPOSITORY, TAG, IMAGE ID, CREATED, SIZE, SHARED SIZE, UNIQUE SIZE, CONTAINERS
+    List<String> cells = List.of(line.split("\\s{2,}"));
+    assertEquals(List.of(Output.size(busybox.size()), Output.preciseSize(busybox.shared()),
+        Output.preciseSize(busybox.unique())), cells.subList(4, 7), line);
+  }
+
+  @Test
+  void systemDfVerboseRunsAFormatOnceOverEveryListAsDockersCli() throws Exception {
+    String id = ok("run", "-d", "--name", "dfv", "-p", "8089:80", "-v", "/dfdata", "busybox", "sleep", "1000").out()
+        .strip();
+    Cli.Result json = ok("system", "df", "-v", "--format", "json");
+    assertFalse(json.out().endsWith("\n"), "as Docker's: what the template wrote, nothing after it");
+    JsonNode all = JSON.readTree(json.out());
+    List<String> lists = new ArrayList<>();
+    all.fieldNames().forEachRemaining(lists::add);
+    assertEquals(List.of("Images", "Containers", "Volumes", "BuildCache"), lists);
+    JsonNode container = null;
+    for (JsonNode c : all.get("Containers")) {
+      if (c.get("Names").asText().equals("dfv")) {
+        container = c;
+      }
+    }
+    assertTrue(container != null, json::toString);
+    // nothing cut, as Docker's CLI when the format is not a table
+    assertEquals(id, container.get("ID").asText());
+    assertEquals("\"sleep 1000\"", container.get("Command").asText());
+    assertEquals("1", container.get("LocalVolumes").asText());
+    assertTrue(container.get("Ports").asText().contains("8089->80/tcp"), container::toString);
+    String volume = container.get("Mounts").asText();
+    JsonNode busybox = null;
+    for (JsonNode i : all.get("Images")) {
+      if (i.get("Repository").asText().equals("busybox")) {
+        busybox = i;
+      }
+    }
+    assertTrue(busybox != null && busybox.get("ID").asText().startsWith("sha256:")
+        && busybox.get("Tag").asText().equals("latest") && busybox.get("Digest").asText().isEmpty(), json::toString);
+    boolean linked = false;
+    for (JsonNode v : all.get("Volumes")) {
+      linked |= v.get("Name").asText().equals(volume) && v.get("Links").asText().equals("1");
+    }
+    assertTrue(linked, json::toString);
+    assertEquals("1", ok("system", "df", "-v", "--format",
+        "{{range .Containers}}{{if eq .Names \"dfv\"}}{{.LocalVolumes}}{{end}}{{end}}").out());
+    Cli.Result unknown = berthd.ctl("system", "df", "-v", "--format", "{{.Foo}}");
+    assertEquals(1, unknown.exit(), unknown::toString);
+    assertTrue(unknown.stderr().contains("can't evaluate field Foo in type *formatter.diskUsageContext"),
+        unknown::toString);
   }
 
   @Test

@@ -9,6 +9,7 @@ import containerd.services.tasks.v1.ResumeTaskRequest;
 import containerd.services.tasks.v1.TasksGrpc;
 import dev.berth.api.content.Blobs;
 import dev.berth.client.ClientException;
+import dev.berth.client.health.Healthcheck;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
@@ -166,8 +167,7 @@ public final class ContainerCommitter {
     if (!container.path("StopSignal").asText("").isEmpty()) {
       run.put("StopSignal", container.path("StopSignal").asText());
     }
-    if (container.path("Healthcheck").isObject()) {
-      run.set("Healthcheck", container.get("Healthcheck").deepCopy());
-    }
+    // as Docker's JSON writes it, without zero fields (a check an earlier Berth recorded has them)
+    Healthcheck.fromJson(container.get("Healthcheck")).ifPresent(check -> check.writeTo(run.putObject("Healthcheck")));
   }
 }

@@ -550,6 +550,7 @@ public final class ContainerCreator {
    * ({@code NAME[:ro|:rw]}), at the same paths and read-only as they are there unless the suffix
    * says otherwise; tmpfs mounts stay behind, as in docker. An anonymous volume stays anonymous,
    * so that {@code rm -v} removes it with the last container that uses it, as Docker's daemon does.
+   * As Docker's daemon, the new container never seeds these volumes from its image.
    */
   private List<MountRequest> volumesFrom(ContainerOptions o) {
     List<MountRequest> inherited = new ArrayList<>();
@@ -577,8 +578,9 @@ public final class ContainerCreator {
         inherited.add(type.equals("bind")
             ? new VolumeSpec(VolumeSpec.Kind.BIND, m.path("Source").asText(), target, readOnly,
                 VolumeSpec.DEFAULT_PROPAGATION)
+            // never seeded from this container's image (Docker's CopyData false)
             : new VolumeSpec(m.path("Anonymous").asBoolean(false) ? VolumeSpec.Kind.ANONYMOUS : VolumeSpec.Kind.NAMED,
-                m.path("Name").asText(), target, readOnly, VolumeSpec.DEFAULT_PROPAGATION));
+                m.path("Name").asText(), target, readOnly, VolumeSpec.DEFAULT_PROPAGATION, true));
       }
     }
     return inherited;
@@ -754,7 +756,11 @@ public final class ContainerCreator {
         spec.mount(v);
         d.put("Type", "bind").put("Source", v.source());
       } else {
-        Volume volume = volumes.volume(v.source(), v.driverOptions(), v.volumeLabels(), undo);
+        // an anonymous volume with a name is one --volumes-from brings: Docker's daemon looks it up and
+        // never makes it anew (as named) when it was removed since
+        Volume volume = v.kind() == VolumeSpec.Kind.ANONYMOUS && !v.source().isEmpty()
+            ? volumes.inherited(v.source())
+            : volumes.volume(v.source(), v.driverOptions(), v.volumeLabels(), undo);
         spec.volume(v, Path.of(volume.getMountpoint()));
         names.add(volume.getName());
         if (!v.noCopy()) {

@@ -6,6 +6,7 @@ import berth.volumes.v1.GetVolumeRequest;
 import berth.volumes.v1.Volume;
 import berth.volumes.v1.VolumesGrpc;
 import dev.berth.client.ClientException;
+import dev.berth.client.NoSuchObjectException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -60,6 +61,19 @@ final class ContainerVolumes {
       }
       throw e;
     }
+  }
+
+  /**
+   * The anonymous volume {@code name} that {@code --volumes-from} brings from another container,
+   * which must still be there: Docker's daemon looks it up and refuses in its words ({@code get
+   * NAME: no such volume}) when it is gone, where making it anew would make it a named volume.
+   */
+  Volume inherited(String name) {
+    Volume volume = existing(name);
+    if (volume == null) {
+      throw NoSuchObjectException.volume(name, null);
+    }
+    return volume;
   }
 
   /**

@@ -72,11 +72,14 @@ final class HealthcheckChange {
         if (!d.isZero() && d.compareTo(Duration.ofMillis(1)) < 0) {
           throw new InvalidValueException("Interval \"" + f.getKey() + "\" cannot be less than 1ms");
         }
-        check.put(f.getValue(), d.toNanos());
+        // zero is the default, which Docker's JSON leaves out (omitempty)
+        if (!d.isZero()) {
+          check.put(f.getValue(), d.toNanos());
+        }
       }
     }
     String retries = flags.get("retries");
-    if (retries != null && !retries.isEmpty()) {
+    if (retries != null && !retries.isEmpty() && retries(retries) != 0) {
       check.put("Retries", retries(retries));
     }
     return check;

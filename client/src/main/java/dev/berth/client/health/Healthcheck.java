@@ -87,44 +87,85 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
         node.path("Retries").asLong(0), Duration.ofNanos(node.path("StartInterval").asLong(0))));
   }
 
-  /** Writes docker's JSON form into {@code into}. */
+  /**
+   * Writes docker's JSON form into {@code into}: as Docker's struct, every field is {@code
+   * omitempty}, so an empty test and zero durations and retries (the defaults) are left out.
+   */
   public ObjectNode writeTo(ObjectNode into) {
-    ArrayNode t = into.putArray("Test");
-    test.forEach(t::add);
-    into.put("Interval", interval.toNanos());
-    into.put("Timeout", timeout.toNanos());
-    into.put("StartPeriod", startPeriod.toNanos());
-    into.put("Retries", retries);
-    into.put("StartInterval", startInterval.toNanos());
+    if (!test.isEmpty()) {
+      ArrayNode t = into.putArray("Test");
+      test.forEach(t::add);
+    }
+    putNonZero(into, "Interval", interval.toNanos());
+    putNonZero(into, "Timeout", timeout.toNanos());
+    putNonZero(into, "StartPeriod", startPeriod.toNanos());
+    putNonZero(into, "StartInterval", startInterval.toNanos());
+    putNonZero(into, "Retries", retries);
     return into;
   }
 
-  /** The {@code --health-*} and {@code --no-healthcheck} flags; null fields were not given. */
-  public record Flags(String cmd, String interval, String timeout, String startPeriod, Long retries,
-      String startInterval, boolean none) {
-    boolean any() {
-      return cmd != null || interval != null || timeout != null || startPeriod != null || retries != null
-          || startInterval != null;
+  private static void putNonZero(ObjectNode into, String field, long value) {
+    if (value != 0) {
+      into.put(field, value);
     }
   }
 
   /**
-   * The container's check, as docker makes it: the flags' values over the image's check, field by
-   * field; {@code --no-healthcheck} turns any off. Empty when neither gives one.
+   * {@code check} with what it leaves to the image (an empty test, zero durations and retries)
+   * taken from {@code image}'s, as Docker's daemon merges a container's check with its image's,
+   * {@code ["NONE"]} of {@code --no-healthcheck} included.
+   */
+  private static Healthcheck mergedWith(Healthcheck check, Optional<Healthcheck> image) {
+    if (image.isEmpty()) {
+      return check;
+    }
+    Healthcheck base = image.get();
+    return new Healthcheck(check.test.isEmpty() ? base.test : check.test,
+        check.interval.isZero() ? base.interval : check.interval,
+        check.timeout.isZero() ? base.timeout : check.timeout,
+        check.startPeriod.isZero() ? base.startPeriod : check.startPeriod,
+        check.retries == 0 ? base.retries : check.retries,
+        check.startInterval.isZero() ? base.startInterval : check.startInterval);
+  }
+
+  /**
+   * The {@code --health-*} and {@code --no-healthcheck} flags; null fields were not given, and
+   * durations come as berthctl's flag parser hands them on (nanoseconds, {@code 1500000000ns}, a
+   * negative one as typed).
+   */
+  public record Flags(String cmd, String interval, String timeout, String startPeriod, Long retries,
+      String startInterval, boolean none) {
+    /**
+     * Whether any flag asks for something, as Docker's CLI decides it: a value of zero ({@code
+     * --health-interval 0}, {@code --health-cmd ""}) is no setting at all.
+     */
+    boolean any() {
+      return cmd != null && !cmd.isEmpty() || nonZero(interval) || nonZero(timeout) || nonZero(startPeriod)
+          || retries != null && retries != 0 || nonZero(startInterval);
+    }
+
+    private static boolean nonZero(String duration) {
+      return duration != null
+          && !GoDuration.parse("duration", duration.startsWith("-") ? duration.substring(1) : duration).isZero();
+    }
+  }
+
+  /**
+   * The container's check, as Docker's CLI and daemon make it: the flags' non-zero values over the
+   * image's check, field by field; {@code --no-healthcheck} makes the test {@code ["NONE"]}, which
+   * the daemon's merge still gives the image's durations and retries. Empty when neither gives one.
    */
   public static Optional<Healthcheck> of(Optional<Healthcheck> image, Flags flags) {
     if (flags.none()) {
       if (flags.any()) {
         throw new ClientException("--no-healthcheck conflicts with --health-* options");
       }
-      return Optional.of(new Healthcheck(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
-          Duration.ZERO));
+      return Optional.of(mergedWith(new Healthcheck(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
+          Duration.ZERO), image));
     }
     if (!flags.any()) {
       return image;
     }
-    Healthcheck base = image.orElse(new Healthcheck(List.of(), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,
-        Duration.ZERO));
     // Docker's CLI refuses negative values first, in this order; its daemon then the short ones
     refuseNegative("--health-interval", flags.interval());
     refuseNegative("--health-timeout", flags.timeout());
@@ -133,13 +174,11 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
     }
     refuseNegative("--health-start-period", flags.startPeriod());
     refuseNegative("--health-start-interval", flags.startInterval());
-    return Optional.of(new Healthcheck(
-        flags.cmd() != null ? List.of("CMD-SHELL", flags.cmd()) : base.test(),
-        flags.interval() != null ? duration("Interval", flags.interval()) : base.interval(),
-        flags.timeout() != null ? duration("Timeout", flags.timeout()) : base.timeout(),
-        flags.startPeriod() != null ? duration("StartPeriod", flags.startPeriod()) : base.startPeriod(),
-        flags.retries() != null ? flags.retries() : base.retries(),
-        flags.startInterval() != null ? duration("StartInterval", flags.startInterval()) : base.startInterval()));
+    return Optional.of(mergedWith(new Healthcheck(
+        flags.cmd() != null && !flags.cmd().isEmpty() ? List.of("CMD-SHELL", flags.cmd()) : List.of(),
+        duration("Interval", flags.interval()), duration("Timeout", flags.timeout()),
+        duration("StartPeriod", flags.startPeriod()), flags.retries() != null ? flags.retries() : 0,
+        duration("StartInterval", flags.startInterval())), image));
   }
 
   /**
@@ -157,6 +196,9 @@ public record Healthcheck(List<String> test, Duration interval, Duration timeout
    * words, which name the field ({@code Interval}) and not the value.
    */
   private static Duration duration(String field, String text) {
+    if (text == null) {
+      return Duration.ZERO;
+    }
     Duration d = text.startsWith("-") ? Duration.ZERO : GoDuration.parse(field, text);
     if (!d.isZero() && d.compareTo(MIN_DURATION) < 0) {
       throw new InvalidParameterException(field + " in Healthcheck cannot be less than 1ms");

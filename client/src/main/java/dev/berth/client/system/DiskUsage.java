@@ -58,7 +58,7 @@ public final class DiskUsage {
 
   public record VolumeUsage(Volume volume, long size) {}
 
-  public record IngestUsage(String ref, long size, Instant updated) {}
+  public record IngestUsage(String ref, long size, Instant started, Instant updated) {}
 
   /** A TYPE row: how many, how many in use, their size and what removing the unused frees. */
   public record Summary(String type, int total, int active, long size, long reclaimable) {}
@@ -117,7 +117,8 @@ public final class DiskUsage {
         .getVolumesList().stream().map(v -> new VolumeUsage(v, directorySize(Path.of(v.getMountpoint())))).toList();
     List<IngestUsage> ingests = ContentGrpc.newBlockingStub(channel).listStatuses(ListStatusesRequest.getDefaultInstance())
         .getStatusesList().stream()
-        .map(s -> new IngestUsage(s.getRef(), s.getOffset(), ProtoTimes.toInstant(s.getUpdatedAt()))).toList();
+        .map(s -> new IngestUsage(s.getRef(), s.getOffset(), ProtoTimes.toInstant(s.getStartedAt()),
+            ProtoTimes.toInstant(s.getUpdatedAt()))).toList();
 
     List<Summary> summaries = List.of(
         new Summary("Images", images.size(), activeImages, imagesSize, imagesReclaimable),

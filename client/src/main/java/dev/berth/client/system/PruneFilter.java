@@ -2,37 +2,73 @@ package dev.berth.client.system;
 
 import dev.berth.api.InvalidValueException;
 import dev.berth.client.spec.LabelFilters;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Docker's prune {@code --filter}s: {@code label=KEY[=VALUE]} and {@code label!=KEY[=VALUE]}
- * ({@link LabelFilters}), and {@code until=T} (created before T: a duration ago such as
- * {@code 24h}, an RFC 3339 time or Unix seconds).
+ * Docker's prune {@code --filter}s as its daemon reads them: {@code label=KEY[=VALUE]} and
+ * {@code label!=KEY[=VALUE]} ({@link LabelFilters}), and {@code until=T} (created before T).
  */
 public record PruneFilter(LabelFilters labels, Optional<Instant> until) {
-  private static final Pattern DURATION = Pattern.compile("([0-9]+)(s|m|h)");
+  /** The keys Docker's daemon takes in a container or network prune (an image prune adds {@code dangling}). */
+  public static final Set<String> KEYS = Set.of("label", "label!", "until");
 
-  public static PruneFilter parse(List<String> filters, Instant now) {
+  /**
+   * {@code filters} ({@code KEY=VALUE}, as Docker's CLI's flag takes them) read as Docker's daemon
+   * reads a prune's: a key outside {@code keys} is refused first ({@code invalid filter 'KEY'}),
+   * then more than one {@code until} value; {@code time} reads until's value (Docker's
+   * timestamps: a duration ago, a date, Unix seconds) and refuses it in its own words. Keys of
+   * {@code keys} other than these three are the caller's to read.
+   *
+   * @throws InvalidValueException in Docker's daemon's words
+   */
+  public static PruneFilter parse(List<String> filters, Set<String> keys, Function<String, Instant> time) {
+    List<String> given = filters == null ? List.of() : filters;
+    refuseUnknownKeys(given, keys);
     LabelFilters labels = LabelFilters.NONE;
-    Optional<Instant> until = Optional.empty();
-    for (String f : filters == null ? List.<String>of() : filters) {
-      if (f.startsWith("until=")) {
-        until = Optional.of(instant(f.substring("until=".length()), now));
-      } else if (LabelFilters.isLabelFilter(f)) {
+    // Docker's filters are sets of values: the same one twice is one
+    Set<String> untils = new LinkedHashSet<>();
+    for (String f : given) {
+      if (LabelFilters.isLabelFilter(f)) {
         labels = labels.with(f);
-      } else {
-        throw InvalidValueException.of("filter", f, "expected label=KEY[=VALUE], label!=KEY[=VALUE] or until=TIME");
+      } else if (key(f).equals("until")) {
+        untils.add(f.substring("until=".length()));
       }
     }
-    return new PruneFilter(labels, until);
+    if (untils.size() > 1) {
+      throw new InvalidValueException("more than one until filter specified");
+    }
+    return new PruneFilter(labels, untils.stream().findFirst().map(time));
+  }
+
+  /** Refuses, as Docker's daemon does before anything else, a filter whose key is not one of {@code keys}. */
+  public static void refuseUnknownKeys(List<String> filters, Set<String> keys) {
+    for (String f : filters == null ? List.<String>of() : filters) {
+      if (!keys.contains(key(f))) {
+        throw new InvalidValueException("invalid filter '" + key(f) + "'");
+      }
+    }
+  }
+
+  /** The values of key {@code key} in {@code filters}, each once, in the order given. */
+  public static Set<String> values(List<String> filters, String key) {
+    Set<String> values = new LinkedHashSet<>();
+    for (String f : filters == null ? List.<String>of() : filters) {
+      if (key(f).equals(key)) {
+        values.add(f.substring(key.length() + 1));
+      }
+    }
+    return values;
+  }
+
+  private static String key(String filter) {
+    int equals = filter.indexOf('=');
+    return equals < 0 ? filter : filter.substring(0, equals);
   }
 
   /** Whether something created at {@code created} is old enough. */
@@ -43,26 +79,5 @@ public record PruneFilter(LabelFilters labels, Optional<Instant> until) {
   /** Whether something with {@code labels}, created at {@code created}, is to be pruned. */
   public boolean matches(Map<String, String> labels, Instant created) {
     return this.labels.matches(labels) && createdBefore(created);
-  }
-
-  private static Instant instant(String text, Instant now) {
-    Matcher m = DURATION.matcher(text);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return now.minus(switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
-    }
-    if (text.matches("[0-9]+")) {
-      return Instant.ofEpochSecond(Long.parseLong(text));
-    }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      // Docker's daemon's words, which scripts match
-      throw new InvalidValueException("failed to parse value as time or duration: \"" + text + "\"");
-    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.berth.client.system;
 
+import berth.events.v1.ContainersPrune;
+import berth.events.v1.NetworksPrune;
+import berth.events.v1.VolumesPrune;
 import berth.gc.v1.CollectRequest;
 import berth.gc.v1.CollectResponse;
 import berth.gc.v1.GarbageCollectorGrpc;
@@ -17,6 +20,7 @@ import containerd.services.content.v1.ContentGrpc;
 import containerd.services.content.v1.ListStatusesRequest;
 import containerd.services.content.v1.Status;
 import dev.berth.api.grpc.ProtoTimes;
+import dev.berth.client.ClientEvents;
 import dev.berth.client.build.BuildLeftovers;
 import dev.berth.client.containers.ContainerClient;
 import dev.berth.client.containers.ContainerState;
@@ -35,7 +39,10 @@ import java.util.List;
 /**
  * Docker's prune commands over Berth's APIs. Each removes what it may and answers what it
  * removed; space comes back through garbage collection ({@link #collect}), which frees the blobs
- * and snapshots nothing references any more and reports their sizes.
+ * and snapshots nothing references any more and reports their sizes. The container, network and
+ * volume prunes end with the event Docker's daemon logs for them ({@code /containers/prune},
+ * {@code /networks/prune}, {@code /volumes/prune}); as Docker's with containerd's image store,
+ * the image prune logs none.
  */
 public final class Pruner {
   /** A container removed, with the size of its writable layer. */
@@ -84,6 +91,8 @@ public final class Pruner {
         }
       }
     }
+    new ClientEvents(channel).publish("/containers/prune", ContainersPrune.newBuilder()
+        .setReclaimed(removed.stream().mapToLong(PrunedContainer::size).sum()).build());
     return removed;
   }
 
@@ -141,6 +150,7 @@ public final class Pruner {
         }
       }
     }
+    new ClientEvents(channel).publish("/networks/prune", NetworksPrune.getDefaultInstance());
     return removed;
   }
 
@@ -150,6 +160,13 @@ public final class Pruner {
    * label filters; when none is selected nothing is asked, as no filter would mean every volume.
    */
   public PruneVolumesResponse volumes(boolean all, LabelFilters labels) {
+    PruneVolumesResponse pruned = pruneVolumes(all, labels);
+    new ClientEvents(channel).publish("/volumes/prune",
+        VolumesPrune.newBuilder().setReclaimed(pruned.getSpaceReclaimed()).build());
+    return pruned;
+  }
+
+  private PruneVolumesResponse pruneVolumes(boolean all, LabelFilters labels) {
     VolumesGrpc.VolumesBlockingStub volumes = VolumesGrpc.newBlockingStub(channel);
     PruneVolumesRequest.Builder request = PruneVolumesRequest.newBuilder().setAll(all);
     if (!labels.isEmpty()) {

@@ -90,6 +90,9 @@ class ImageChangesTest {
     assertEquals("{\"Test\":[\"CMD\",\"/probe\",\"-q\"]}",
         applied("HEALTHCHECK CMD [\"/probe\", \"-q\"]").get("Healthcheck").toString());
     assertEquals("{\"Test\":[\"NONE\"]}", applied("HEALTHCHECK NONE").get("Healthcheck").toString());
+    assertEquals("{\"Test\":[\"CMD-SHELL\",\"true\"],\"Timeout\":1000000000}",
+        applied("HEALTHCHECK --interval=0s --timeout=1s --retries=0 CMD true").get("Healthcheck").toString(),
+        "zero values left out, as Docker's JSON (omitempty)");
     // refused in the words of Docker's parser
     for (String[] bad : new String[][] {{"HEALTHCHECK NONE x", "HEALTHCHECK NONE takes no arguments"},
         {"HEALTHCHECK RUN x", "Unknown type \"RUN\" in HEALTHCHECK (try CMD)"},

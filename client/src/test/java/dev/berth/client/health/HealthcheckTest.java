@@ -76,6 +76,39 @@ class HealthcheckTest {
   }
 
   @Test
+  void theJsonLeavesOutZeroFieldsAsDockersOmitempty() throws Exception {
+    assertEquals("{\"Test\":[\"CMD\",\"wget\",\"-q\",\"localhost\"],\"Interval\":10000000000,\"Retries\":5}",
+        image().writeTo(JSON.createObjectNode()).toString());
+    assertEquals("{\"Test\":[\"NONE\"]}", Healthcheck.of(Optional.empty(),
+        new Healthcheck.Flags(null, null, null, null, null, null, true)).orElseThrow().writeTo(JSON.createObjectNode())
+        .toString());
+    assertEquals("{\"Interval\":5000000000}", Healthcheck.of(Optional.empty(),
+        new Healthcheck.Flags(null, "5000000000ns", null, null, null, null, false)).orElseThrow()
+        .writeTo(JSON.createObjectNode()).toString(), "no test: Docker's CLI sends none");
+  }
+
+  @Test
+  void noHealthcheckKeepsTheImagesDurationsAsDockersDaemonMergesThem() throws Exception {
+    assertEquals("{\"Test\":[\"NONE\"],\"Interval\":10000000000,\"Retries\":5}", Healthcheck.of(Optional.of(image()),
+        new Healthcheck.Flags(null, null, null, null, null, null, true)).orElseThrow().writeTo(JSON.createObjectNode())
+        .toString());
+  }
+
+  @Test
+  void aZeroFlagIsNoSettingAndLeavesTheImagesValue() throws Exception {
+    assertEquals(Optional.of(image()), Healthcheck.of(Optional.of(image()),
+        new Healthcheck.Flags("", "0ns", "-0s", null, 0L, null, false)), "zero values alone: the image's check");
+    assertEquals(Optional.empty(), Healthcheck.of(Optional.empty(),
+        new Healthcheck.Flags(null, "0ns", null, null, 0L, null, false)));
+    assertTrue(Healthcheck.of(Optional.of(image()), new Healthcheck.Flags(null, "0ns", null, null, 0L, null, true))
+        .orElseThrow().disabled(), "no conflict with --no-healthcheck");
+    Healthcheck merged = Healthcheck.of(Optional.of(image()),
+        new Healthcheck.Flags("true", "0ns", null, null, 0L, null, false)).orElseThrow();
+    assertEquals(new Healthcheck(List.of("CMD-SHELL", "true"), Duration.ofSeconds(10), Duration.ZERO, Duration.ZERO, 5,
+        Duration.ZERO), merged, "--health-interval 0 and --health-retries 0 keep the image's");
+  }
+
+  @Test
   void negativeAndSubMillisecondValuesAreRefusedInDockersWords() {
     // berthctl's flag parser hands durations on in nanoseconds, a negative one as typed
     assertEquals("--health-interval cannot be negative", refusal(new Healthcheck.Flags("true", "-1s", null, null,

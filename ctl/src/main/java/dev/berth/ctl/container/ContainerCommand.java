@@ -107,10 +107,11 @@ public final class ContainerCommand extends GroupCommand {
           preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) throws InterruptedException {
-    PruneFilter filter = PruneFilters.parse(filters);
+    // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
     if (!force && !Confirmation.ask("WARNING! This will remove all stopped containers.", root.out(), root.io().in())) {
       return 0;
     }
+    PruneFilter filter = PruneFilters.parse(filters);
     List<Pruner.PrunedContainer> removed;
     try (Connection c = root.connect()) {
       removed = new Pruner(c.channel()).containers(filter);

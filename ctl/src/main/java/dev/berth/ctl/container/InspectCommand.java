@@ -33,6 +33,7 @@ import dev.berth.client.containers.ContainerConfig;
 import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.InitProcess;
 import dev.berth.client.containers.NetworkConnections;
+import dev.berth.client.health.Healthcheck;
 import dev.berth.client.health.HealthState;
 import dev.berth.client.images.ImageClient;
 import dev.berth.client.spec.Spec;
@@ -272,15 +273,25 @@ public final class InspectCommand implements Callable<Integer> {
     json.set("HostConfig", hostConfig(config, spec));
     json.set("GraphDriver", GraphDriverJson.of(c.channel(), s));
     json.set("Mounts", dockerMounts(config.mounts()));
-    json.set("Config", ZeroValuedFields.config(config.config()));
+    json.set("Config", ZeroValuedFields.config(withoutZeroHealthcheckFields(config.config())));
     json.set("NetworkSettings", network(c, s, config, attachments));
     return json;
   }
 
-  /** Docker's MountPoint fields, in the order its JSON has them. */
+  /**
+   * {@code config} with its health check's zero fields left out, as Docker's JSON leaves them
+   * (omitempty): a check recorded by an earlier Berth has them all ({@code "Retries": 0}).
+   */
+  private static ObjectNode withoutZeroHealthcheckFields(ObjectNode config) {
+    Healthcheck.fromJson(config.get("Healthcheck"))
+        .ifPresent(check -> check.writeTo(config.putObject("Healthcheck")));
+    return config;
+  }
+
   /** The name of Docker's default network, whose endpoint alone fills NetworkSettings' top-level fields. */
   private static final String DEFAULT_BRIDGE = "bridge";
 
+  /** Docker's MountPoint fields, in the order its JSON has them. */
   private static final List<String> MOUNT_POINT_FIELDS =
       List.of("Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation");
 

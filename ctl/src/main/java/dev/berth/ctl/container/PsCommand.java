@@ -43,10 +43,8 @@ import dev.berth.ctl.output.Output;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +55,6 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,7 +78,6 @@ import picocli.CommandLine.ParentCommand;
         "  berthctl ps --format '{{.Names}}: {{.Status}}'", "  berthctl ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.State}}'"})
 public final class PsCommand implements Callable<Integer> {
   static final int SHORT_ID = 12;
-  private static final int MOUNT_WIDTH = 15;
   private static final List<String> HEALTH = List.of("starting", "healthy", "unhealthy", "none");
   private static final List<String> FILTER_KEYS = List.of("status", "name", "label", "id", "ancestor", "exited",
       "health", "network", "volume", "before", "since", "publish", "expose", "isolation", "is-task");
@@ -228,28 +224,9 @@ public final class PsCommand implements Callable<Integer> {
   /** A container as docker's {@code ps --format} templates and {@code --format json} see it. */
   private Map<String, Object> templateRow(ContainerState s, Map<String, List<PortMapping>> ports,
       Map<String, String> sizes, Map<String, String> imageIds, Instant now) {
-    List<String> volumes = LabelLists.split(s.record().getLabelsMap().get(ContainerLabels.VOLUMES));
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("ID", id(s));
-    row.put("Image", ContainerColumns.image(s.record(), imageIds, !noTrunc));
-    row.put("Command", ContainerColumns.command(s.record(), !noTrunc));
-    // Docker's containers carry whole seconds
-    row.put("CreatedAt", Durations.goString(s.createdAt().truncatedTo(ChronoUnit.SECONDS)));
-    row.put("RunningFor", Durations.ago(s.createdAt(), now));
-    row.put("Ports", ports(s, ports));
-    row.put("State", s.status());
-    row.put("Status", ContainerColumns.status(s, now));
-    row.put("Names", s.name());
-    row.put("Labels", Output.labels(s.record().getLabelsMap().entrySet().stream()
-        .filter(e -> !e.getKey().startsWith("io.berth.") && !e.getKey().startsWith("io.containerd.")
-            && !e.getKey().startsWith("containerd.io/"))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
-    row.put("Mounts", mounts(s.record(), !noTrunc));
-    row.put("LocalVolumes", Integer.toString(volumes.size()));
-    row.put("Networks", String.join(",", NetworkConnections.networks(s.record())));
     // Docker's for sizes it did not count (json without -s)
-    row.put("Size", sizes.getOrDefault(s.id(), "0B"));
-    return row;
+    return ContainerRow.of(s, ports.getOrDefault(s.id(), List.of()), imageIds, sizes.getOrDefault(s.id(), "0B"),
+        !noTrunc, now);
   }
 
   /** Docker's column titles of the fields a template names. */
@@ -334,7 +311,7 @@ public final class PsCommand implements Callable<Integer> {
 
   /** Whether the container exposes {@code wanted}, as {@code publish=} takes it; published ports are exposed too, as in Docker. */
   static boolean exposes(Container record, String wanted) {
-    return anyInRange(exposedPorts(record), wanted);
+    return anyInRange(ContainerRow.exposedPorts(record), wanted);
   }
 
   /** Whether one of {@code ports} ({@code 80/tcp}) is in {@code wanted} ({@code 80}, {@code 80/udp}, {@code 8000-8080/tcp}). */
@@ -354,32 +331,6 @@ public final class PsCommand implements Callable<Integer> {
       }
     }
     return false;
-  }
-
-  /** {@code Config.ExposedPorts}'s keys ({@code 80/tcp}): the image's, {@code --expose}'s and the published ones. */
-  private static List<String> exposedPorts(Container record) {
-    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
-    return config == null ? List.of() : JsonPaths.keys(config.getValue().toByteArray(), "Config", "ExposedPorts");
-  }
-
-  /**
-   * Docker's {@code .Mounts}: each volume's name and each bind's source, comma-separated, each
-   * cut to 15 characters unless {@code --no-trunc}, as Docker's CLI cuts them.
-   */
-  static String mounts(Container record, boolean truncate) {
-    Any config = record.getExtensionsMap().get(ContainerConfig.EXTENSION);
-    if (config == null) {
-      // another client's record: the volumes Berth's label names
-      return String.join(",", LabelLists.split(record.getLabelsMap().get(ContainerLabels.VOLUMES)));
-    }
-    List<String> names = new ArrayList<>();
-    for (Map<String, String> m : JsonPaths.objects(config.getValue().toByteArray(), "Mounts")) {
-      String name = m.getOrDefault("Name", "").isEmpty() ? m.getOrDefault("Source", "") : m.get("Name");
-      if (!name.isEmpty()) {
-        names.add(truncate && name.length() > MOUNT_WIDTH ? name.substring(0, MOUNT_WIDTH - 1) + "…" : name);
-      }
-    }
-    return String.join(",", names);
   }
 
   /**
@@ -536,6 +487,6 @@ public final class PsCommand implements Callable<Integer> {
 
   /** docker's PORTS ({@link PortsColumn}), for running containers. */
   private static String ports(ContainerState s, Map<String, List<PortMapping>> ports) {
-    return s.running() ? PortsColumn.of(ports.getOrDefault(s.id(), List.of()), exposedPorts(s.record())) : "";
+    return ContainerRow.ports(s, ports.getOrDefault(s.id(), List.of()));
   }
 }

@@ -34,10 +34,13 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
    */
   public Map<String, Object> json() {
     Map<String, Object> json = new LinkedHashMap<>();
+    // as Docker's omitempty fields: a prune names no object, so it has no id
     if (hasOlderFields()) {
       json.put("status", action);
-      json.put("id", actorId);
-      if (attributes.containsKey("image")) {
+      if (!actorId.isEmpty()) {
+        json.put("id", actorId);
+      }
+      if (!attributes.getOrDefault("image", "").isEmpty()) {
         json.put("from", attributes.get("image"));
       }
     }

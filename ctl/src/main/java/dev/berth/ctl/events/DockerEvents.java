@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * destroy, and from Berth's client library kill with its signal, stop, restart, rename with the
  * oldName, update, attach); image topics image events (tag, untag); the network and volume topics Berth's
  * services publish network events (create, connect, disconnect, destroy) and volume events
- * (create, destroy). {@code /tasks/create} and {@code /tasks/delete} are containerd's steps
+ * (create, destroy); the prunes' topics Berth's client library publishes Docker's container,
+ * network and volume prune, which name no object, only what they freed ({@code reclaimed}). {@code /tasks/create} and {@code /tasks/delete} are containerd's steps
  * inside Docker's start and destroy, and
  * {@code /containers/update} reports every change of a container's record (Berth's bookkeeping
  * labels at each start and stop too): none of them is a Docker event. Docker's update is
@@ -37,6 +38,10 @@ public final class DockerEvents {
   /** Berth's network and volume topics, which its services publish, as Docker's actions. */
   private static final Map<String, String> NETWORK_VOLUME_ACTIONS = Map.of(
       "create", "create", "delete", "destroy", "connect", "connect", "disconnect", "disconnect");
+
+  /** The topics' kinds whose prunes Docker's daemon reports, as the Docker types they are. */
+  private static final Map<String, String> PRUNED_TYPES = Map.of("containers", "container", "networks", "network",
+      "volumes", "volume");
 
   private DockerEvents() {}
 
@@ -61,6 +66,12 @@ public final class DockerEvents {
     String kind = parts[0];
     String last = parts[parts.length - 1];
     Map<String, String> attributes = new TreeMap<>();
+    if (last.equals("prune") && PRUNED_TYPES.containsKey(kind)) {
+      // Docker's prune events name no object, only the space freed (always 0 for networks)
+      attributes.put("reclaimed", kind.equals("networks") || text(fields, "reclaimed").isEmpty() ? "0"
+          : text(fields, "reclaimed"));
+      return Optional.of(new DockerEvent(PRUNED_TYPES.get(kind), "prune", "", new TreeMap<>(attributes), time));
+    }
     switch (kind) {
       case "tasks" -> {
         String action = TASK_ACTIONS.get(last);

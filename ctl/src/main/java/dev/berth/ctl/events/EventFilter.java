@@ -1,44 +1,46 @@
 package dev.berth.ctl.events;
 
 import dev.berth.client.images.ImageNames;
-import dev.berth.ctl.CommandFailure;
-import dev.berth.ctl.output.InvalidFilter;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Docker's {@code events --filter}: values of one key are alternatives, except that every
- * {@code label=} must match, and different keys must all match. type=container|image|..., event=start|die|... (the action),
- * container=, network= and volume= a prefix of the id or of the name the event carries, image=NAME
- * (with or without its tag) or an image id, label=KEY or label=KEY=VALUE.
+ * Docker's {@code events --filter}, as its daemon matches events (daemon/events/filter.go):
+ * values of one key are alternatives, except that every {@code label=} must match, and different
+ * keys must all match. {@code type=} and {@code event=} name the type and the action exactly (the
+ * action's beginning where one of the values is {@code health_status}, {@code exec_create} or
+ * {@code exec_start}, whose actions go on after a colon); {@code container=}, {@code network=},
+ * {@code volume=} (and Docker's other object keys) a prefix of the id or of the name any event
+ * carries, whatever its type, as Docker's daemon matches them; {@code image=} a name (with or
+ * without its tag) or an id; {@code label=KEY[=VALUE]}; {@code scope=local}. As Docker's daemon,
+ * which checks no key, a key it does not know filters nothing.
  */
 public final class EventFilter {
-  private static final List<String> KEYS = List.of("type", "event", "container", "image", "network", "volume",
-      "label");
+  /** The keys Docker's daemon matches by a prefix of the actor's id or name (its fuzzyMatchName). */
+  private static final Set<String> BY_ID_OR_NAME = Set.of("container", "daemon", "plugin", "volume", "network",
+      "service", "node", "secret", "config");
+  /** The actions a filter naming one of them matches by their beginning (Docker's #25798). */
+  private static final Set<String> ACTIONS_WITH_DETAILS = Set.of("health_status", "exec_create", "exec_start");
+  /** A single daemon's events: Docker's scope for them. */
+  private static final String SCOPE = "local";
 
-  private final Map<String, List<String>> byKey;
+  /** The values of each key, each once, as Docker's filters hold them. */
+  private final Map<String, Set<String>> byKey;
 
-  private EventFilter(Map<String, List<String>> byKey) {
+  private EventFilter(Map<String, Set<String>> byKey) {
     this.byKey = byKey;
   }
 
-  /** Filters as typed ({@code KEY=VALUE}); a failure names the one it cannot read. */
+  /** Filters as typed ({@code KEY=VALUE}, which berthctl's flag has checked). */
   public static EventFilter parse(List<String> filters) {
-    Map<String, List<String>> byKey = new HashMap<>();
+    Map<String, Set<String>> byKey = new HashMap<>();
     for (String f : filters) {
       int equals = f.indexOf('=');
-      String key = equals < 0 ? "" : f.substring(0, equals);
-      if (!KEYS.contains(key)) {
-        // as Docker's daemon refuses it, naming the key
-        throw InvalidFilter.key(key, KEYS);
-      }
-      if (equals == f.length() - 1) {
-        throw new CommandFailure("invalid filter '" + f + "': expected type=, event=, container=, image=, network=, "
-            + "volume= or label=");
-      }
-      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(f.substring(equals + 1));
+      String key = equals < 0 ? f : f.substring(0, equals);
+      byKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(equals < 0 ? "" : f.substring(equals + 1));
     }
     return new EventFilter(byKey);
   }
@@ -48,45 +50,40 @@ public final class EventFilter {
       // containerd's steps (snapshots, content) a Docker user never sees unless asking for them
       return false;
     }
-    for (Map.Entry<String, List<String>> f : byKey.entrySet()) {
-      boolean matched = f.getKey().equals("label") ? f.getValue().stream().allMatch(value -> matches("label", value, e))
-          : f.getValue().stream().anyMatch(value -> matches(f.getKey(), value, e));
-      if (!matched) {
+    for (Map.Entry<String, Set<String>> f : byKey.entrySet()) {
+      if (!matches(f.getKey(), f.getValue(), e)) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean matches(String key, String value, DockerEvent e) {
+  private static boolean matches(String key, Set<String> values, DockerEvent e) {
     Map<String, String> attributes = e.attributes();
+    if (BY_ID_OR_NAME.contains(key)) {
+      // Docker's FuzzyMatch of the actor's id and its name: either starts with a value
+      String name = attributes.get("name");
+      return values.stream().anyMatch(v -> e.actorId().startsWith(v) || name != null && name.startsWith(v));
+    }
     return switch (key) {
-      case "type" -> e.type().equals(value);
-      // Docker's exec actions carry the command after a colon; the filter names the action alone
-      case "event" -> e.action().equals(value) || e.action().startsWith(value + ":");
-      // as Docker's daemon matches them (FuzzyMatch): a prefix of the id, or of the name the event carries
-      case "container" -> e.type().equals("container") && fuzzy(value, e);
+      case "type" -> values.contains(e.type());
+      case "event" -> values.stream().anyMatch(ACTIONS_WITH_DETAILS::contains)
+          ? values.stream().anyMatch(e.action()::startsWith) : values.contains(e.action());
+      case "scope" -> values.contains(SCOPE);
       case "image" -> {
-        // as Docker's daemon matches it: the actor's id or its image's name (an image event's own), with or
-        // without the tag, so image=busybox also finds busybox:latest
+        // the actor's id or its image's name (an image event's own), with or without the tag, so
+        // image=busybox also finds busybox:latest
         String name = attributes.get(e.type().equals("image") ? "name" : "image");
-        yield value.equals(e.actorId()) || value.equals(name) || value.equals(withoutTag(e.actorId()))
-            || value.equals(withoutTag(name));
+        yield values.contains(e.actorId()) || values.contains(name) || values.contains(withoutTag(e.actorId()))
+            || values.contains(withoutTag(name));
       }
-      case "network" -> e.type().equals("network") && fuzzy(value, e);
-      case "volume" -> e.type().equals("volume") && fuzzy(value, e);
-      default -> {
+      case "label" -> values.stream().allMatch(value -> {
         int equals = value.indexOf('=');
-        yield equals < 0 ? attributes.containsKey(value)
+        return equals < 0 ? attributes.containsKey(value)
             : value.substring(equals + 1).equals(attributes.get(value.substring(0, equals)));
-      }
+      });
+      default -> true;
     };
-  }
-
-  /** Docker's FuzzyMatch of the actor's id and its name: either starts with {@code value}. */
-  private static boolean fuzzy(String value, DockerEvent e) {
-    String name = e.attributes().get("name");
-    return e.actorId().startsWith(value) || name != null && name.startsWith(value);
   }
 
   /** The repository of an image's name as people write it ({@code busybox} for {@code docker.io/library/busybox:1}). */

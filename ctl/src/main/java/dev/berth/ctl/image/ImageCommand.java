@@ -8,6 +8,7 @@ import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
 import dev.berth.ctl.BerthCtl;
 import dev.berth.ctl.Connection;
+import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.GroupCommand;
 import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Inspections;
@@ -16,7 +17,9 @@ import dev.berth.ctl.system.PruneFilters;
 import dev.berth.ctl.system.PruneOutput;
 import dev.berth.ctl.terminal.Confirmation;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,12 +68,16 @@ public final class ImageCommand extends GroupCommand {
           preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
-    PruneFilter filter = PruneFilters.parse(filters);
     String warning = all ? "WARNING! This will remove all images without at least one container associated to them."
         : "WARNING! This will remove all dangling images.";
+    // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
     if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
       return 0;
     }
+    // in the order Docker's daemon reads them: the keys, dangling, then until and the labels
+    PruneFilters.refuseUnknownKeys(filters, PRUNE_KEYS);
+    refuseDangling(filters, all);
+    PruneFilter filter = PruneFilters.parse(filters, PRUNE_KEYS);
     try (Connection c = root.connect()) {
       Pruner pruner = new Pruner(c.channel());
       pruner.settleEarlierRemovals();
@@ -80,5 +87,21 @@ public final class ImageCommand extends GroupCommand {
       PruneOutput.total(root.out(), collected.getSpaceReclaimed());
     }
     return 0;
+  }
+
+  /** The filters Docker's daemon takes in an image prune. */
+  private static final Set<String> PRUNE_KEYS = Set.of("dangling", "label", "label!", "until");
+
+  /**
+   * Docker's CLI adds {@code dangling=true} ({@code false} with {@code -a}) to the filters, and its
+   * daemon takes one value only: a {@code --filter dangling=} other than that value is refused as
+   * the daemon refuses the two, {@code invalid filter 'dangling=[false true]'}.
+   */
+  private static void refuseDangling(List<String> filters, boolean all) {
+    Set<String> values = new LinkedHashSet<>(PruneFilter.values(filters, "dangling"));
+    values.add(Boolean.toString(!all));
+    if (values.size() > 1) {
+      throw new DaemonError("invalid filter 'dangling=[" + String.join(" ", values) + "]'");
+    }
   }
 }

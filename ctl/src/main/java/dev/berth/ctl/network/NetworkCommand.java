@@ -460,11 +460,12 @@ public final class NetworkCommand extends GroupCommand {
           preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
           description = "label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME (24h, RFC 3339, Unix seconds); repeatable")
       List<String> filters) {
-    PruneFilter filter = PruneFilters.parse(filters);
+    // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
     if (!force && !Confirmation.ask("WARNING! This will remove all custom networks not used by at least one container.",
         root.out(), root.io().in())) {
       return 0;
     }
+    PruneFilter filter = PruneFilters.parse(filters);
     try (Connection c = root.connect()) {
       PruneOutput.networks(root.out(), new Pruner(c.channel()).networks(filter));
     }

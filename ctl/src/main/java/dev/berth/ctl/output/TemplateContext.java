@@ -16,6 +16,10 @@ public enum TemplateContext {
   VOLUMES("*formatter.volumeContext"),
   /** {@code system df}: its first row, the images', is the one a template naming no field fails on. */
   DISK_USAGE("*formatter.diskUsageImagesContext"),
+  /** {@code system df -v}: the template runs once, over the lists of images, containers, volumes and build cache. */
+  DISK_USAGE_VERBOSE("*formatter.diskUsageContext", Map.of("Images[]", "*formatter.imageContext",
+      "Containers[]", "*formatter.ContainerContext", "Volumes[]", "*formatter.volumeContext",
+      "BuildCache[]", "*formatter.buildCacheContext")),
   /** {@code events}: Docker tries the template on an empty message before it waits for any. */
   EVENTS("*events.Message", Map.of("Actor", "events.Actor")),
   INFO("system.dockerInfo", Map.ofEntries(Map.entry("Plugins", "system.PluginsInfo"),

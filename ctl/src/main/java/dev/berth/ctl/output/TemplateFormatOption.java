@@ -63,6 +63,27 @@ public final class TemplateFormatOption {
   }
 
   /**
+   * {@code value} through the template once, as Docker's {@code system df -v} runs a format other
+   * than {@code table}: straight to the output, with no newline after it, {@code table} and all
+   * ({@code table X} is {@code " X"}); {@code json} is {@code {{json .}}}, with {@code <},
+   * {@code >} and {@code &} escaped as Docker's formatter escapes the objects within.
+   */
+  public void printWhole(PrintWriter out, TemplateContext context, Object value) {
+    JsonNode node = value instanceof JsonNode n ? n : Json.mapper().valueToTree(value);
+    if (json()) {
+      out.print(Output.compactJson(node).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"));
+    } else {
+      String text = format.replace("\\t", "\t").replace("\\n", "\n");
+      try {
+        out.print(Template.parse(text.startsWith(TABLE) ? text.substring(TABLE.length()) : text).render(node, context));
+      } catch (TemplateFailure f) {
+        throw f.prefixed(Inspections.PARSING);
+      }
+    }
+    out.flush();
+  }
+
+  /**
    * Prints each row through the template, one line each; under {@code table TEMPLATE}, the
    * template of {@code headers} (field name → column title, as Docker names them) first, and the
    * tab-separated cells aligned. Each row is what Docker's {@code context} runs the template over.

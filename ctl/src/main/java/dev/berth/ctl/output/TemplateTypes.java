@@ -80,6 +80,10 @@ final class TemplateTypes {
   private static final Map<String, JsonNode> MOUNT_OMITTED = Map.of("Source", TextNode.valueOf(""),
       "ReadOnly", BooleanNode.FALSE, "Consistency", TextNode.valueOf(""), "BindOptions", NullNode.getInstance(),
       "VolumeOptions", NullNode.getInstance(), "TmpfsOptions", NullNode.getInstance());
+  /** Docker's HealthConfig, whose fields are all omitempty: a check's JSON may have only its {@code Test}. */
+  private static final Map<String, JsonNode> HEALTHCHECK_OMITTED = Map.of("Test", NilCollection.SLICE,
+      "Interval", new GoDuration(0), "Timeout", new GoDuration(0), "StartPeriod", new GoDuration(0),
+      "StartInterval", new GoDuration(0), "Retries", IntNode.valueOf(0));
   /** The Go types of Docker's pointers that can be nil, as Go's error for a field below one names them. */
   private static final Map<String, String> POINTER_TYPES = Map.ofEntries(Map.entry("Health", "*container.Health"),
       Map.entry("Server", "*types.Version"), Map.entry("SizeRw", "*int64"), Map.entry("SizeRootFs", "*int64"),
@@ -122,6 +126,8 @@ final class TemplateTypes {
             structs.put(mount, MOUNT_OMITTED);
           }
         }
+      } else if (field.getKey().equals("Healthcheck") && field.getValue().isObject()) {
+        structs.put(field.getValue(), HEALTHCHECK_OMITTED);
       }
       collectStructs(field.getValue(), structs);
     }

@@ -1,12 +1,14 @@
 package dev.berth.ctl.system;
 
 import berth.gc.v1.CollectResponse;
+import berth.network.v1.AttachmentsGrpc;
+import berth.network.v1.ListAttachmentsRequest;
+import berth.network.v1.PortMapping;
 import berth.volumes.v1.PruneVolumesResponse;
 import containerd.services.containers.v1.Container;
 import dev.berth.api.labels.ContainerLabels;
 import dev.berth.api.labels.LabelLists;
 import dev.berth.client.build.BuildCache;
-import dev.berth.client.images.ImageNames;
 import dev.berth.client.system.DiskUsage;
 import dev.berth.client.system.PruneFilter;
 import dev.berth.client.system.Pruner;
@@ -24,6 +26,7 @@ import dev.berth.ctl.terminal.Confirmation;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +53,22 @@ public final class SystemCommand extends GroupCommand {
   int df(@Option(names = {"-v", "--verbose"}, description = "a line per image, container, volume and unfinished write")
       boolean verbose, @Mixin TemplateFormatOption format) {
     DiskUsage.Report report;
+    // Docker's -v runs a format other than table once, over every list (published ports included)
+    boolean verboseTemplate = verbose && (format.json() || format.templated());
+    Map<String, List<PortMapping>> ports = new HashMap<>();
     try (Connection c = root.connect()) {
       report = new DiskUsage(c.channel()).measure();
+      if (verboseTemplate) {
+        AttachmentsGrpc.newBlockingStub(c.channel()).list(ListAttachmentsRequest.getDefaultInstance())
+            .getAttachmentsList().forEach(a -> ports.computeIfAbsent(a.getContainerId(), id -> new ArrayList<>())
+                .addAll(a.getPortMappingsList()));
+      }
     }
     PrintWriter out = root.out();
+    if (verboseTemplate) {
+      format.printWhole(out, TemplateContext.DISK_USAGE_VERBOSE, DiskUsageRows.of(report, ports, Instant.now()));
+      return 0;
+    }
     if (verbose) {
       verbose(out, report);
       return 0;
@@ -66,7 +81,7 @@ public final class SystemCommand extends GroupCommand {
         row.put("TotalCount", Integer.toString(s.total()));
         row.put("Active", Integer.toString(s.active()));
         row.put("Size", Output.preciseSize(s.size()));
-        row.put("Reclaimable", Output.preciseSize(s.reclaimable()) + percent(s));
+        row.put("Reclaimable", reclaimable(s));
         rows.add(row);
       }
       format.printRows(out, TemplateContext.DISK_USAGE, DF_HEADERS, rows);
@@ -75,7 +90,7 @@ public final class SystemCommand extends GroupCommand {
     List<List<String>> rows = new ArrayList<>();
     for (DiskUsage.Summary s : report.summaries()) {
       rows.add(List.of(s.type(), Integer.toString(s.total()), Integer.toString(s.active()), Output.preciseSize(s.size()),
-          Output.preciseSize(s.reclaimable()) + percent(s)));
+          reclaimable(s)));
     }
     Output.table(out, List.of("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"), rows);
     return 0;
@@ -85,10 +100,21 @@ public final class SystemCommand extends GroupCommand {
   private static final Map<String, String> DF_HEADERS = Map.of("Type", "TYPE", "TotalCount", "TOTAL",
       "Active", "ACTIVE", "Size", "SIZE", "Reclaimable", "RECLAIMABLE");
 
-  /** Docker's " (70%)" after the reclaimable size, for all but containers' empty rows. */
-  private static String percent(DiskUsage.Summary s) {
-    return s.size() == 0 ? "" : " (" + Math.round(100.0 * s.reclaimable() / s.size()) + "%)";
+  /**
+   * The RECLAIMABLE column as Docker's CLI writes it: the size, then the share of the total in whole
+   * percent, cut and not rounded ({@code (reclaimable*100)/total} in Go's integers), where the total
+   * is not zero; the build cache's has no share.
+   */
+  static String reclaimable(DiskUsage.Summary s) {
+    String size = Output.preciseSize(s.reclaimable());
+    if (s.size() == 0 || s.type().equals(BUILD_CACHE)) {
+      return size;
+    }
+    return size + " (" + s.reclaimable() * 100 / s.size() + "%)";
   }
+
+  /** The TYPE of the unfinished writes' row, Docker's build cache. */
+  private static final String BUILD_CACHE = "Build Cache";
 
   private static void verbose(PrintWriter out, DiskUsage.Report report) {
     Instant now = Instant.now();
@@ -96,14 +122,12 @@ public final class SystemCommand extends GroupCommand {
     out.println();
     List<List<String>> images = new ArrayList<>();
     for (DiskUsage.ImageUsage i : report.images()) {
-      String familiar = ImageNames.familiar(i.image().name());
-      int at = familiar.indexOf('@');
-      int colon = familiar.lastIndexOf(':');
-      boolean tagged = colon > familiar.lastIndexOf('/') && at < 0;
+      List<String> repositoryAndTag = DiskUsageRows.repositoryAndTag(i);
       String hex = i.image().target().digest().substring(i.image().target().digest().indexOf(':') + 1);
-      images.add(List.of(at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar, tagged ? familiar.substring(colon + 1) : "<none>",
-          hex.substring(0, Math.min(12, hex.length())), Durations.ago(i.created(), now), Output.size(i.size()),
-          Output.size(i.shared()), Output.size(i.unique()), Integer.toString(i.containers())));
+      images.add(List.of(repositoryAndTag.get(0), repositoryAndTag.get(1), hex.substring(0, Math.min(12, hex.length())),
+          Durations.ago(i.created(), now), Output.size(i.size()),
+          // Docker's SHARED SIZE and UNIQUE SIZE have four digits where its SIZE has three
+          Output.preciseSize(i.shared()), Output.preciseSize(i.unique()), Integer.toString(i.containers())));
     }
     Output.table(out, List.of("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
         "CONTAINERS"), images);
@@ -136,6 +160,9 @@ public final class SystemCommand extends GroupCommand {
     Output.table(out, List.of("REF", "SIZE", "LAST USED"), cache);
   }
 
+  /** The filters Docker's CLI lists in system prune's question, whatever others it is given. */
+  private static final List<String> LISTED_FILTERS = List.of("label", "label!", "until");
+
   @Command(name = "prune",
       description = "Remove stopped containers, networks no container uses, dangling images (all unused ones with -a), "
           + "unfinished writes no client is writing, the build cache and, with --volumes, anonymous volumes no "
@@ -157,7 +184,6 @@ public final class SystemCommand extends GroupCommand {
       // Docker's CLI's words: volumes have no creation filter, so the prune would take young ones too
       throw new ClientRefusal("ERROR: The \"until\" filter is not supported with \"--volumes\"");
     }
-    PruneFilter filter = PruneFilters.parse(given);
     StringBuilder warning = new StringBuilder("WARNING! This will remove:\n  - all stopped containers\n"
         + "  - all networks not used by at least one container\n");
     if (volumes) {
@@ -166,14 +192,19 @@ public final class SystemCommand extends GroupCommand {
     warning.append(all ? "  - all images without at least one container associated to them\n"
         : "  - all dangling images\n");
     warning.append(all ? "  - all build cache\n" : "  - unused build cache\n");
-    if (!given.isEmpty()) {
-      // Docker's CLI lists the filters sorted, so the user sees what keeps things from going
+    // Docker's CLI lists the label, label! and until filters (each value once), in natural order
+    // (label=v2 before label=v10), so the user sees what keeps things from going
+    List<String> listed = given.stream().filter(f -> LISTED_FILTERS.stream().anyMatch(k -> f.startsWith(k + "=")))
+        .distinct().sorted(NaturalOrder.INSTANCE).toList();
+    if (!listed.isEmpty()) {
       warning.append("\n  Items to be pruned will be filtered with:\n");
-      given.stream().sorted().forEach(f -> warning.append("  - ").append(f).append('\n'));
+      listed.forEach(f -> warning.append("  - ").append(f).append('\n'));
     }
+    // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
     if (!force && !Confirmation.ask(warning.toString(), root.out(), root.io().in())) {
       return 0;
     }
+    PruneFilter filter = PruneFilters.parse(given);
     PrintWriter out = root.out();
     try (Connection c = root.connect()) {
       Pruner pruner = new Pruner(c.channel());

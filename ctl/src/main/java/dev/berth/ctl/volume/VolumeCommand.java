@@ -188,8 +188,8 @@ public final class VolumeCommand extends GroupCommand {
     }
     Set<String> allValues = given.stream().filter(f -> f.startsWith("all="))
         .map(f -> f.substring("all=".length())).collect(Collectors.toCollection(LinkedHashSet::new));
-    boolean allAsked = all || allValues.size() == 1 && parseBool(allValues.iterator().next()).orElse(false);
-    String warning = allAsked ? "WARNING! This will remove all local volumes not used by at least one container."
+    // as Docker's CLI: -a says all, --filter all=true (which only its daemon reads) does not
+    String warning = all ? "WARNING! This will remove all local volumes not used by at least one container."
         : "WARNING! This will remove anonymous local volumes not used by at least one container.";
     // as Docker's CLI, which leaves the filters to its daemon: a bad one is refused after the question
     if (!force && !Confirmation.ask(warning, root.out(), root.io().in())) {
@@ -244,7 +244,7 @@ public final class VolumeCommand extends GroupCommand {
       "Group", "GROUP", "Availability", "AVAILABILITY", "Status", "STATUS");
 
   /** A volume as docker's {@code volume ls --format} sees one; links and size are not counted, as docker's are not. */
-  private static Map<String, Object> templateRow(Volume v) {
+  public static Map<String, Object> templateRow(Volume v) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("Name", v.getName());
     row.put("Driver", v.getDriver());

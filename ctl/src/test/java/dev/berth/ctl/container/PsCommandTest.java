@@ -78,10 +78,10 @@ class PsCommandTest {
         + "{\"Type\":\"volume\",\"Name\":\"data\",\"Source\":\"/var/lib/berth/volumes/default/data/_data\"},"
         + "{\"Type\":\"bind\",\"Source\":\"/srv/www/static/files\"},"
         + "{\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/run\"}]}");
-    assertEquals("data,/srv/www/stati…", PsCommand.mounts(c, true));
-    assertEquals("data,/srv/www/static/files", PsCommand.mounts(c, false));
+    assertEquals("data,/srv/www/stati…", ContainerRow.mounts(c, true));
+    assertEquals("data,/srv/www/static/files", ContainerRow.mounts(c, false));
     Container other = Container.newBuilder().setId("c").putLabels(ContainerLabels.VOLUMES, "a,b").build();
-    assertEquals("a,b", PsCommand.mounts(other, true), "another client's record: the volumes label");
+    assertEquals("a,b", ContainerRow.mounts(other, true), "another client's record: the volumes label");
   }
 
   @Test

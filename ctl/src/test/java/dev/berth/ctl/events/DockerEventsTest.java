@@ -1,10 +1,8 @@
 package dev.berth.ctl.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.ctl.CommandFailure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +61,28 @@ class DockerEventsTest {
     assertEquals("exec_die", event("/tasks/exit", Map.of("container_id", "c1", "id", "e9", "exit_status", 0)).action());
     assertTrue(EventFilter.parse(List.of("event=exec_create")).matches(create), "the filter names the action alone");
     assertTrue(!EventFilter.parse(List.of("event=exec_start")).matches(create));
+  }
+
+  @Test
+  void prunesAreDockersPruneEventsNamingNoObject() {
+    Function<String, Map<String, String>> noLookUp = id -> {
+      throw new AssertionError("a prune names no container to look up: " + id);
+    };
+    DockerEvent containers = DockerEvents.of("/containers/prune", Map.of("reclaimed", 16384L), AT, noLookUp, IMAGES)
+        .orElseThrow();
+    assertEquals("2026-12-02T15:04:05.000000123Z container prune  (reclaimed=16384)", containers.text());
+    // Docker's omitempty: no id, no from
+    assertEquals("{status=prune, Type=container, Action=prune, Actor={ID=, Attributes={reclaimed=16384}}, "
+        + "scope=local, time=" + AT.getEpochSecond() + ", timeNano=" + (AT.getEpochSecond() * 1_000_000_000L + 123)
+        + "}", containers.json().toString());
+    assertEquals("network prune  (reclaimed=0)", textWithoutTime(event("/networks/prune", Map.of())));
+    assertEquals("volume prune  (reclaimed=0)", textWithoutTime(event("/volumes/prune", Map.of())),
+        "proto3 leaves a zero out of the message");
+    assertEquals("volume prune  (reclaimed=2048)", textWithoutTime(event("/volumes/prune", Map.of("reclaimed", 2048L))));
+  }
+
+  private static String textWithoutTime(DockerEvent e) {
+    return e.text().substring(e.text().indexOf(' ') + 1);
   }
 
   @Test
@@ -175,7 +195,16 @@ class DockerEventsTest {
     assertTrue(!EventFilter.parse(List.of()).matches(snapshot));
     assertTrue(EventFilter.parse(List.of("type=snapshot")).matches(snapshot));
     assertTrue(EventFilter.parse(List.of()).matches(start));
-    assertThrows(CommandFailure.class, () -> EventFilter.parse(List.of("colour=red")));
-    assertThrows(CommandFailure.class, () -> EventFilter.parse(List.of("type=")));
+    // as Docker's daemon, which checks no key: one it does not know filters nothing, an empty value is a value
+    assertTrue(EventFilter.parse(List.of("colour=red")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("type=")).matches(start));
+    assertTrue(EventFilter.parse(List.of("container=")).matches(start), "every id starts with nothing");
+    assertTrue(EventFilter.parse(List.of("scope=local")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("scope=swarm")).matches(start));
+    // container= (as network= and volume=) takes any event whose actor's id or name starts with it, as Docker's
+    assertTrue(EventFilter.parse(List.of("container=" + BUSYBOX_ID.substring(0, 10))).matches(tag), "an image event");
+    // Docker's #25798: a value naming an action that goes on after a colon makes every value a beginning
+    assertTrue(EventFilter.parse(List.of("event=exec_create", "event=st")).matches(start));
+    assertTrue(!EventFilter.parse(List.of("event=st")).matches(start));
   }
 }

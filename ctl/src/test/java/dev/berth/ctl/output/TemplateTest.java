@@ -235,6 +235,18 @@ class TemplateTest {
   }
 
   @Test
+  void aHealthchecksFieldsItsJsonLeavesOutReadAsGosZeroValues() {
+    // Docker's HealthConfig is all omitempty: --no-healthcheck's check is {"Test":["NONE"]} alone
+    JsonNode container = read("{\"Config\": {\"Healthcheck\": {\"Test\": [\"NONE\"]}}}");
+    assertEquals("[NONE] 0s 0s 0s 0s 0", Template.parse("{{with .Config.Healthcheck}}{{.Test}} {{.Interval}} "
+        + "{{.Timeout}} {{.StartPeriod}} {{.StartInterval}} {{.Retries}}{{end}}").render(container));
+    assertEquals("{\"Test\":[\"NONE\"]}", Template.parse("{{json .Config.Healthcheck}}").render(container));
+    JsonNode intervalOnly = read("{\"Config\": {\"Healthcheck\": {\"Interval\": 5000000000}}}");
+    assertEquals("[] 5s 0", Template.parse("{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} "
+        + "{{.Config.Healthcheck.Retries}}").render(intervalOnly));
+  }
+
+  @Test
   void jsonIndexAndFunctions() {
     assertEquals("{\"team\":\"web\",\"tier.name\":\"front\"}", render("{{json .Config.Labels}}"));
     assertEquals("front web", render("{{index .Config.Labels \"tier.name\"}} {{index .Config.Labels `team`}}"));
