@@ -791,6 +791,29 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aDetachedRunOrAStartWhoseAddressIsTakenFailsAndLeavesTheContainerCreatedAsDockers() throws Exception {
+    ok("network", "create", "--subnet", "10.231.0.0/24", "--aux-address", "router=10.231.0.9", "takennet");
+    try {
+      ok("run", "-d", "--name", "holder", "--network", "takennet", "--ip", "10.231.0.3", "busybox", "sleep", "1000");
+      Cli.Result run = berthd.ctl("run", "-d", "--name", "second", "--network", "takennet", "--ip", "10.231.0.3",
+          "busybox", "sleep", "1000");
+      assertEquals(125, run.exit(), run::toString);
+      assertTrue(run.stderr().contains("Address already in use (10.231.0.3 on network takennet)"), run::toString);
+      assertEquals("created\n", ok("inspect", "-f", "{{.State.Status}}", "second").out());
+
+      ok("create", "--name", "third", "--network", "takennet", "--ip", "10.231.0.9", "busybox", "sleep", "1000");
+      Cli.Result start = berthd.ctl("start", "third");
+      assertEquals(1, start.exit(), start::toString);
+      assertTrue(start.stderr().contains("Address already in use (10.231.0.9 on network takennet)"), start::toString);
+      assertTrue(start.stderr().contains("Error: failed to start containers: third"), start::toString);
+      assertEquals("created\n", ok("inspect", "-f", "{{.State.Status}}", "third").out());
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "takennet");
+    }
+  }
+
+  @Test
   void ipAndDnsSearchOnAUserDefinedNetwork() throws Exception {
     ok("network", "create", "fixednet", "--subnet", "10.203.7.0/24");
     try {

@@ -88,7 +88,12 @@ final class ContainerEvents {
     Timestamp since = ProtoTimes.toTimestamp(Instant.now());
     try {
       containers.list(ContainerFilter.getDefaultInstance()).forEach(c -> subscriber.known.put(c.id(), c.sandboxId()));
-      sandboxes.list(PodSandboxFilter.getDefaultInstance()).forEach(s -> subscriber.pods.add(s.id()));
+      for (PodSandboxes.Sandbox s : sandboxes.list(PodSandboxFilter.getDefaultInstance())) {
+        subscriber.pods.add(s.id());
+        if (!s.notStopped()) {
+          subscriber.listedNotReady(s.id());
+        }
+      }
     } catch (RuntimeException failure) {
       delivery.abandon();
       throw failure;
@@ -186,6 +191,19 @@ final class ContainerEvents {
           delivery.send(event);
         } else {
           heldStops.put(event.getContainerId(), event);
+        }
+      });
+    }
+
+    /**
+     * A pod the listing found NOT_READY: its update may be dated before the replay's start, and
+     * would never come, so its STOPPED, told from a StopPodSandbox that wrote NOT_READY before
+     * this subscriber listed, goes now or when told instead of being held until its removal.
+     */
+    void listedNotReady(String id) {
+      delivery.run(() -> {
+        if (notReady.add(id)) {
+          release(id);
         }
       });
     }

@@ -223,12 +223,24 @@ class ContainerEventsOverSocketTest {
    */
   private static final class HeldCall implements ClientInterceptor {
     private final String method;
+    /** Whether the call is held once answered (its effect done, its caller not told) rather than before it starts. */
+    private final boolean answered;
     private final AtomicBoolean armed = new AtomicBoolean();
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
 
     HeldCall(String method) {
+      this(method, false);
+    }
+
+    private HeldCall(String method, boolean answered) {
       this.method = method;
+      this.answered = answered;
+    }
+
+    /** Holds the answer of the next call of {@code method} once armed: what it did is done, its caller waits. */
+    static HeldCall answerOf(String method) {
+      return new HeldCall(method, true);
     }
 
     void arm() {
@@ -252,15 +264,29 @@ class ContainerEventsOverSocketTest {
       return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
         @Override
         public void start(Listener<A> listener, Metadata headers) {
-          held.countDown();
-          try {
-            released.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+          if (answered) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                hold();
+                super.onClose(status, trailers);
+              }
+            }, headers);
+            return;
           }
+          hold();
           super.start(listener, headers);
         }
       };
+    }
+
+    private void hold() {
+      held.countDown();
+      try {
+        released.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -488,6 +514,34 @@ class ContainerEventsOverSocketTest {
     assertEquals(PodSandboxState.SANDBOX_NOTREADY, podStopped.getPodSandboxStatus().getState());
     assertEquals(List.of(ContainerState.CONTAINER_EXITED),
         podStopped.getContainersStatusesList().stream().map(ContainerStatus::getState).toList());
+  }
+
+  /**
+   * A stream that subscribes while StopPodSandbox is between its NOT_READY write and telling
+   * STOPPED (the test holds the write's answer) is told the pod's STOPPED: the update, dated before
+   * the stream's replay starts, never comes to it, and the STOPPED was held until RemovePodSandbox.
+   */
+  @Test
+  void aPodStoppedAsTheStreamSubscribesIsToldStoppedBeforeItsRemoval() throws Exception {
+    HeldCall writing = HeldCall.answerOf("Containers/Update");
+    HeldEvents held = new HeldEvents();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(writing, held);
+    cleanUp.add(writing::release);
+    cleanUp.add(held::open);
+    String pod = run(cri, pod("stopped-as-subscribed"));
+    writing.arm();
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(() ->
+        blocking(cri).stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build()));
+    writing.awaitHeld();
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    held.awaitSubscribed();
+    held.open();
+    writing.release();
+    stopping.get(30, TimeUnit.SECONDS);
+
+    ContainerEventResponse stopped = next(events, eventOf(pod, ContainerEventType.CONTAINER_STOPPED_EVENT));
+    assertEquals(PodSandboxState.SANDBOX_NOTREADY, stopped.getPodSandboxStatus().getState());
   }
 
   /**

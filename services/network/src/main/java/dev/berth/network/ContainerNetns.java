@@ -101,21 +101,18 @@ final class ContainerNetns {
   /**
    * Addresses the container end of a veth (also with {@code ipv6}'s address, if not null, else
    * with IPv6 off unless a link-local address of {@code linkLocal} is IPv6, and with those), brings it
-   * and loopback up and, if asked, routes the default routes through the gateways. Returns the
-   * interface's MAC.
+   * and loopback up and, if asked, routes the default routes through the gateways.
    */
-  String configure(Path netns, String name, MacAddress mac, Ipv4 address, Subnet subnet, Ipv4 gateway,
+  void configure(Path netns, String name, MacAddress mac, Ipv4 address, Subnet subnet, Ipv4 gateway,
       Ipv6Interface ipv6, LinkLocalAddresses linkLocal, boolean defaultRoute) throws IOException {
-    return Netns.callIn(netns, () -> {
+    Netns.callIn(netns, () -> {
       try (Rtnl rtnl = Rtnl.open()) {
         Link link = rtnl.link(name);
         if (link == null) {
           throw new IOException("interface " + name + " did not arrive in " + netns);
         }
-        if (mac != null) {
-          // while the link is down: the address is the one its first packets carry
-          rtnl.setMacAddress(link.index(), name, mac.bytes());
-        }
+        // while the link is down: the address is the one its first packets carry
+        rtnl.setMacAddress(link.index(), name, mac.bytes());
         rtnl.addAddress(link.index(), name, address, subnet);
         for (Ipv4 extra : linkLocal.ipv4()) {
           rtnl.addAddress(link.index(), name, extra, Subnet.containing(extra, LinkLocalAddresses.IPV4_PREFIX));
@@ -142,7 +139,7 @@ final class ContainerNetns {
             rtnl.setDefaultRoute6(ipv6.gateway());
           }
         }
-        return mac != null ? mac.toString() : link.mac();
+        return null;
       }
     });
   }

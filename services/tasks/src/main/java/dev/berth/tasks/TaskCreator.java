@@ -17,6 +17,8 @@ import dev.berth.tasks.runtime.RuntimeErrors;
 import dev.berth.tasks.runtime.TaskRuntime;
 import dev.berth.tasks.spec.HostLimits;
 import dev.berth.tasks.spec.OciSpec;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.inject.Inject;
 
@@ -94,10 +97,10 @@ final class TaskCreator {
     try {
       if (network.isPresent()) {
         // first, so that a refused attachment (a malformed label, an unknown network) leaves nothing to undo
-        attached = Optional.of(networking.attach(namespace, network.get()));
+        attached = Optional.of(notTheTasks(() -> networking.attach(namespace, network.get())));
         ContainerNetworking.configure(spec, attached.get(), who);
         for (AttachRequest more : moreNetworks) {
-          networking.attachAlso(namespace, more);
+          notTheTasks(() -> networking.attachAlso(namespace, more));
         }
         timer.step("network");
       }
@@ -170,6 +173,23 @@ final class TaskCreator {
     } catch (RuntimeException e) {
       undo(task, binary, namespace, id, bundle, attached.isPresent());
       throw e;
+    }
+  }
+
+  /**
+   * The attachment {@code attach} makes, with the network's ALREADY_EXISTS (an address or
+   * endpoint in use) answered as FAILED_PRECONDITION: from Create, ALREADY_EXISTS says the
+   * container has a task, and clients take that for someone else's start (containerd's errdefs:
+   * the state the call needs, a free address, is not there).
+   */
+  private static Attachment notTheTasks(Supplier<Attachment> attach) {
+    try {
+      return attach.get();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+      throw Errors.failedPrecondition("%s", String.valueOf(e.getStatus().getDescription()));
     }
   }
 

@@ -86,10 +86,8 @@ public final class EventBus {
    */
   public boolean droppedSince(Filter filter, Timestamp since) {
     synchronized (lock) {
-      return recent.dropped().entrySet().stream()
-          .anyMatch(d -> RecentEvents.CHRONOLOGICAL.compare(d.getValue(), since) >= 0
-              && matches(filter, Envelope.newBuilder().setNamespace(d.getKey().namespace())
-                  .setTopic(d.getKey().topic()).build()));
+      return recent.droppedSince(kind -> matches(filter, Envelope.newBuilder().setNamespace(kind.namespace())
+          .setTopic(kind.topic()).build()), since);
     }
   }
 

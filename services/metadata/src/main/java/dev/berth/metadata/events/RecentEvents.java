@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The last {@code limit} envelopes published, oldest first: the record {@code events --since}
@@ -20,23 +21,39 @@ final class RecentEvents {
   /** What a dropped envelope could have been selected by: filters read only its namespace and topic. */
   record Kind(String namespace, String topic) {}
 
+  /** The kinds {@link #droppedSince} tells apart; envelopes of more kinds are told apart by time alone. */
+  static final int KINDS = 256;
+
   private final ArrayDeque<Envelope> envelopes = new ArrayDeque<>();
   private final int limit;
+  private final int kinds;
   /**
-   * The latest time of the envelopes dropped, per namespace and topic: whether a replay from a
-   * given time has lost some. A few hundred kinds at most (containerd's topics in each namespace).
+   * The latest time of the envelopes dropped, per namespace and topic, for at most {@link #kinds}
+   * of them: whether a replay from a given time has lost some its filter selects. Topics are
+   * clients' to choose (Events.Publish), so the kinds are bounded rather than trusted to be few.
    */
   private final Map<Kind, Timestamp> dropped = new HashMap<>();
+  /** The latest time of the envelopes dropped once {@link #dropped} was full: lost to every replay from before it. */
+  private Timestamp droppedOfAnyKind;
 
   RecentEvents(int limit) {
+    this(limit, KINDS);
+  }
+
+  RecentEvents(int limit, int kinds) {
     this.limit = limit;
+    this.kinds = kinds;
   }
 
   void add(Envelope envelope) {
     if (envelopes.size() == limit) {
       Envelope gone = envelopes.removeFirst();
-      dropped.merge(new Kind(gone.getNamespace(), gone.getTopic()), gone.getTimestamp(),
-          (a, b) -> CHRONOLOGICAL.compare(a, b) >= 0 ? a : b);
+      Kind kind = new Kind(gone.getNamespace(), gone.getTopic());
+      if (dropped.size() < kinds || dropped.containsKey(kind)) {
+        dropped.merge(kind, gone.getTimestamp(), RecentEvents::later);
+      } else {
+        droppedOfAnyKind = droppedOfAnyKind == null ? gone.getTimestamp() : later(droppedOfAnyKind, gone.getTimestamp());
+      }
     }
     envelopes.addLast(envelope);
   }
@@ -45,8 +62,24 @@ final class RecentEvents {
     return List.copyOf(envelopes);
   }
 
-  /** The kinds of envelopes dropped so far, each with the latest time of those dropped. */
-  Map<Kind, Timestamp> dropped() {
-    return Map.copyOf(dropped);
+  /**
+   * Whether an envelope dated {@code since} or later has been dropped whose kind {@code selected}
+   * selects, or, past the kinds told apart, of any kind: a replay from {@code since} would miss it.
+   */
+  boolean droppedSince(Predicate<Kind> selected, Timestamp since) {
+    if (droppedOfAnyKind != null && CHRONOLOGICAL.compare(droppedOfAnyKind, since) >= 0) {
+      return true;
+    }
+    return dropped.entrySet().stream()
+        .anyMatch(d -> CHRONOLOGICAL.compare(d.getValue(), since) >= 0 && selected.test(d.getKey()));
+  }
+
+  /** How many kinds of dropped envelopes are told apart. */
+  int kindsDropped() {
+    return dropped.size();
+  }
+
+  private static Timestamp later(Timestamp a, Timestamp b) {
+    return CHRONOLOGICAL.compare(a, b) >= 0 ? a : b;
   }
 }

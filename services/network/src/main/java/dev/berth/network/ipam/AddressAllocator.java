@@ -21,18 +21,6 @@ import java.util.Set;
 public final class AddressAllocator {
   private AddressAllocator() {}
 
-  public static Ipv4 allocate(String network, Subnet subnet, Subnet pool, Ipv4 gateway, Set<Ipv4> leased,
-      Ipv4 lastAllocated, Ipv4 requested) {
-    if (requested != null) {
-      return checked(network, requested, subnet.isHost(requested), gateway, leased);
-    }
-    Ipv4 free = nextFree(subnet, pool, gateway, leased, lastAllocated);
-    if (free == null) {
-      throw Errors.resourceExhausted("network %s (%s) has no free address", network, pool);
-    }
-    return free;
-  }
-
   /**
    * An address of a network's IPv4 pools: the one asked for, checked in the pool whose subnet
    * holds it, or the next free one of the first pool with room, as Docker's allocator tries a
@@ -42,7 +30,7 @@ public final class AddressAllocator {
     List<Ipv4Pool> pools = network.pools();
     if (requested != null) {
       Ipv4Pool pool = poolOf(pools, requested);
-      return allocate(network.name(), pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated, requested);
+      return checked(network.name(), requested, pool.subnet().isHost(requested), pool.gateway(), leased);
     }
     for (Ipv4Pool pool : pools) {
       Ipv4 free = nextFree(pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated);
@@ -58,7 +46,7 @@ public final class AddressAllocator {
     List<Ipv6Pool> pools = network.pools6();
     if (requested != null) {
       Ipv6Pool pool = poolOf6(pools, requested);
-      return allocate6(network.name(), pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated, requested);
+      return checked(network.name(), requested, pool.subnet().isHost(requested), pool.gateway(), leased);
     }
     for (Ipv6Pool pool : pools) {
       Ipv6 free = nextFree6(pool.subnet(), pool.range(), pool.gateway(), leased, lastAllocated);
@@ -105,24 +93,10 @@ public final class AddressAllocator {
   }
 
   /**
-   * The IPv6 counterpart: the address asked for, anywhere in the subnet, or the next free one of the
-   * pool (the subnet, or the network's IPv6 range in it) after the last handed out, wrapping around.
-   * Leased addresses are few beside a /64, so the search ends after at most one more step than
-   * there are leases (and the gateway).
+   * {@link #nextFree} in an IPv6 pool (the subnet, or the network's IPv6 range in it); null when
+   * every address is taken. Leased addresses are few beside a /64, so the search ends after at
+   * most one more step than there are leases (and the gateway).
    */
-  public static Ipv6 allocate6(String network, Subnet6 subnet, Subnet6 pool, Ipv6 gateway, Set<Ipv6> leased,
-      Ipv6 lastAllocated, Ipv6 requested) {
-    if (requested != null) {
-      return checked(network, requested, subnet.isHost(requested), gateway, leased);
-    }
-    Ipv6 free = nextFree6(subnet, pool, gateway, leased, lastAllocated);
-    if (free == null) {
-      throw Errors.resourceExhausted("network %s (%s) has no free IPv6 address", network, pool);
-    }
-    return free;
-  }
-
-  /** {@link #nextFree} in an IPv6 pool; null when every address is taken. */
   private static Ipv6 nextFree6(Subnet6 subnet, Subnet6 pool, Ipv6 gateway, Set<Ipv6> leased, Ipv6 lastAllocated) {
     // the pool's addresses that are hosts of the subnet (never its first, the subnet-router anycast one)
     Ipv6 first = first6(subnet, pool);

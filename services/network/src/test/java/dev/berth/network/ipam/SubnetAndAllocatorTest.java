@@ -60,15 +60,15 @@ class SubnetAndAllocatorTest {
     Set<Ipv4> leased = new HashSet<>();
     Ipv4 last = null;
     for (int i = 0; i < 5; i++) {
-      last = AddressAllocator.allocate("n", s, s, gateway, leased, last, null);
+      last = AddressAllocator.allocate(onePool(s, s, gateway), leased, last, null);
       assertTrue(leased.add(last), "never twice: " + last);
     }
     assertEquals("10.1.0.6", last.toString());
     BerthException full = assertThrows(BerthException.class,
-        () -> AddressAllocator.allocate("n", s, s, gateway, Set.copyOf(leased), null, null));
+        () -> AddressAllocator.allocate(onePool(s, s, gateway), Set.copyOf(leased), null, null));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.code());
     leased.remove(Ipv4.parse("a", "10.1.0.3"));
-    assertEquals("10.1.0.3", AddressAllocator.allocate("n", s, s, gateway, leased, last, null).toString());
+    assertEquals("10.1.0.3", AddressAllocator.allocate(onePool(s, s, gateway), leased, last, null).toString());
   }
 
   @Test
@@ -78,26 +78,27 @@ class SubnetAndAllocatorTest {
     Set<Ipv4> leased = new HashSet<>();
     Ipv4 last = null;
     for (String expected : List.of("10.1.5.0", "10.1.5.1", "10.1.5.2", "10.1.5.3")) {
-      last = AddressAllocator.allocate("n", s, range, s.firstHost(), leased, last, null);
+      last = AddressAllocator.allocate(onePool(s, range, s.firstHost()), leased, last, null);
       assertEquals(expected, last.toString());
       leased.add(last);
     }
     Set<Ipv4> full = Set.copyOf(leased);
     BerthException none = assertThrows(BerthException.class,
-        () -> AddressAllocator.allocate("n", s, range, s.firstHost(), full, null, null));
+        () -> AddressAllocator.allocate(onePool(s, range, s.firstHost()), full, null, null));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
-    assertEquals("10.1.0.9", AddressAllocator.allocate("n", s, range, s.firstHost(), full, null,
+    assertEquals("10.1.0.9", AddressAllocator.allocate(onePool(s, range, s.firstHost()), full, null,
         Ipv4.parse("a", "10.1.0.9")).toString());
     // a range reaching the subnet's edges hands out neither its network address nor its broadcast
     Subnet edge = Subnet.parse("10.1.0.0/30");
-    assertEquals("10.1.0.2", AddressAllocator.allocate("n", s, edge, s.firstHost(), Set.of(), null, null).toString());
+    assertEquals("10.1.0.2",
+        AddressAllocator.allocate(onePool(s, edge, s.firstHost()), Set.of(), null, null).toString());
   }
 
   @Test
   void doesNotReuseTheAddressJustReleased() {
     Subnet s = Subnet.parse("10.1.0.0/24");
-    Ipv4 first = AddressAllocator.allocate("n", s, s, s.firstHost(), Set.of(), null, null);
-    Ipv4 second = AddressAllocator.allocate("n", s, s, s.firstHost(), Set.of(), first, null);
+    Ipv4 first = AddressAllocator.allocate(onePool(s, s, s.firstHost()), Set.of(), null, null);
+    Ipv4 second = AddressAllocator.allocate(onePool(s, s, s.firstHost()), Set.of(), first, null);
     assertEquals("10.1.0.2", first.toString());
     assertEquals("10.1.0.3", second.toString());
   }
@@ -106,14 +107,15 @@ class SubnetAndAllocatorTest {
   void aRangeOfOneAddressHandsOutThatAddressAloneAndAtTheSubnetsStartNone() {
     Subnet s = Subnet.parse("10.1.0.0/24");
     Subnet one = Subnet.parseStored("10.1.0.5/32");
-    assertEquals("10.1.0.5", AddressAllocator.allocate("n", s, one, s.firstHost(), Set.of(), null, null).toString());
+    assertEquals("10.1.0.5",
+        AddressAllocator.allocate(onePool(s, one, s.firstHost()), Set.of(), null, null).toString());
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(BerthException.class, () -> AddressAllocator.allocate(
-        "n", s, one, s.firstHost(), Set.of(Ipv4.parse("a", "10.1.0.5")), null, null)).code());
+        onePool(s, one, s.firstHost()), Set.of(Ipv4.parse("a", "10.1.0.5")), null, null)).code());
     // as Docker's allocator, which never hands out the subnet's network address
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, assertThrows(BerthException.class, () -> AddressAllocator.allocate(
-        "n", s, Subnet.parseStored("10.1.0.0/32"), Ipv4.parse("a", "10.1.0.9"), Set.of(), null, null)).code());
-    assertEquals("10.1.0.1", AddressAllocator.allocate("n", s, Subnet.parseStored("10.1.0.0/31"),
-        Ipv4.parse("a", "10.1.0.9"), Set.of(), null, null).toString());
+        onePool(s, Subnet.parseStored("10.1.0.0/32"), Ipv4.parse("a", "10.1.0.9")), Set.of(), null, null)).code());
+    assertEquals("10.1.0.1", AddressAllocator.allocate(onePool(s, Subnet.parseStored("10.1.0.0/31"),
+        Ipv4.parse("a", "10.1.0.9")), Set.of(), null, null).toString());
   }
 
   @Test
@@ -169,6 +171,13 @@ class SubnetAndAllocatorTest {
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, none.code());
     assertEquals("no available IPv4 addresses on this network's address pools: one (" + one.id() + ")",
         none.getMessage());
+  }
+
+  /** A network of one pool: {@code subnet}, handing out {@code range}, its gateway {@code gateway}. */
+  private static NetworkInfo onePool(Subnet subnet, Subnet range, Ipv4 gateway) {
+    return new NetworkInfo("n", "bridge", subnet, gateway, "br-n", 1500, true, false, Map.of(), Instant.EPOCH, false,
+        NetworkInfo.newId(), range.equals(subnet) ? null : range, true, null, null, false, false, null, Map.of(),
+        List.of(), List.of());
   }
 
   private static NetworkInfo twoPools(Subnet first, Subnet second) {
