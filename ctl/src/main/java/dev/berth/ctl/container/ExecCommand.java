@@ -104,7 +104,6 @@ public final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DetachKeys keys = DetachKeys.parse(detachKeys);
     List<String> vars = new ArrayList<>();
     // as docker: the files first, -e over them
     for (Path file : envFiles) {
@@ -131,6 +130,8 @@ public final class ExecCommand implements Callable<Integer> {
       if (s.paused()) {
         throw new DaemonError("Container " + container + " is paused, unpause the container before exec");
       }
+      // Docker's daemon refuses malformed keys as it makes the exec, after these (with -d too)
+      DetachKeys keys = DetachKeys.parseForExec(detachKeys);
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user() : processUser(s);
       // a detached process keeps its terminal, as Docker's: its output goes nowhere, but it runs on a pty
