@@ -134,7 +134,8 @@ class BerthCtlWithoutDaemonTest {
   @Test
   void minusItFromAPipeIsRefusedInDockersBareWordsBeforeAskingBerthd() {
     Path socket = dir.resolve("berth.sock");
-    for (String command : List.of("run", "exec")) {
+    // exec looks the container up first, as Docker's CLI does (ContainerCommandsKernelTest)
+    for (String command : List.of("run")) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       // berthctl's own streams, its stdin the test JVM's pipe: as a script's `< file` or `cmd |`
       Io console = new Io(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
@@ -670,6 +671,15 @@ class BerthCtlWithoutDaemonTest {
       assertEquals(125, r.exit(), r::toString);
       assertEquals("berthctl: berthd is not running at " + socket + ".\nSee 'berthctl " + command + " --help'.\n",
           r.stderr());
+    }
+  }
+
+  @Test
+  void startAttachedRefusesSeveralContainersInDockersWordsBeforeAskingBerthd() {
+    for (String flag : List.of("-a", "-i")) {
+      Cli.Result r = Cli.run(Map.of(), "--address", dir.resolve("absent.sock").toString(), "start", flag, "one", "two");
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals("you cannot start and attach multiple containers at once\n", r.stderr());
     }
   }
 

@@ -136,6 +136,24 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void execLooksTheContainerUpBeforeRefusingAPipeForItsTerminal() throws Exception {
+    // Docker's CLI inspects the container first, so that its absence is what is reported
+    assertEquals("Error response from daemon: No such container: nosuch\n", fromPipe("exec", "-it", "nosuch", "sh"));
+    ok("run", "-d", "--name", "present", "busybox", "sleep", "1000");
+    assertEquals("the input device is not a TTY\n", fromPipe("exec", "-it", "present", "sh"));
+  }
+
+  /** What berthctl, on a console whose stdin is a pipe (the test JVM's), printed on stderr, failing. */
+  private String fromPipe(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Io console = new Io(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("BERTH_ADDRESS", berthd.socket().toString()),
+        false, true);
+    assertEquals(1, BerthCtl.run(console, args), () -> err.toString(StandardCharsets.UTF_8));
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void restartKillPauseAndRename() throws Exception {
     ok("run", "-d", "--name", "svc", "busybox", "sleep", "1000");
     int pid = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State").get("Pid").asInt();

@@ -112,14 +112,15 @@ public final class ExecCommand implements Callable<Integer> {
     for (String e : env) {
       EnvVars.fromFlag(e, root.io().env()).ifPresent(vars::add);
     }
-    if (interactive && tty && !detach) {
-      root.io().requireTerminalIn();
-    }
     if (workdir != null && !workdir.startsWith("/")) {
       throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
     }
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
+      // as Docker's CLI: after it found the container, before its daemon's refusals
+      if (interactive && tty && !detach) {
+        root.io().requireTerminalIn();
+      }
       // Docker's daemon's refusals (moby v27): the paused container by the name given, as it does
       if (s.restarting()) {
         throw ContainerTasks.restarting(s);
