@@ -26,7 +26,8 @@ public final class DetachKeys {
 
   /**
    * The sequence {@code spec} names, as attach, run and start take it; one that is malformed is
-   * refused in Docker's daemon's words for an attach, {@code Invalid detach keys (SPEC) provided}.
+   * refused in Docker's daemon's words for an attach, {@code Invalid detach keys (SPEC) provided};
+   * an empty one is the default.
    */
   public static DetachKeys parse(String spec) {
     return parse(spec, "detach");
@@ -38,6 +39,10 @@ public final class DetachKeys {
   }
 
   private static DetachKeys parse(String spec, String kind) {
+    if (spec.isEmpty()) {
+      // Docker's daemon reads an empty value as no choice made: its default sequence
+      return parse(DEFAULT, kind);
+    }
     String[] parts = spec.split(",", -1);
     byte[] keys = new byte[parts.length];
     for (int i = 0; i < parts.length; i++) {

@@ -41,6 +41,12 @@ class DetachKeysTest {
   }
 
   @Test
+  void anEmptyValueIsTheDefaultSequenceAsDockersDaemonReadsIt() {
+    assertEquals("ls", passed(DetachKeys.parse(""), "ls\u0010\u0011", true));
+    assertEquals("ls", passed(DetachKeys.parseForExec(""), "ls\u0010\u0011", true));
+  }
+
+  @Test
   void withoutASequenceEverythingTypedIsPassedOn() {
     assertEquals("a\u0010\u0011b", passed(DetachKeys.NONE, "a\u0010\u0011b", false));
   }
@@ -52,7 +58,7 @@ class DetachKeysTest {
     assertEquals("Invalid escape keys (ctrl-p,ctrl-1) provided",
         assertThrows(InvalidDetachKeys.class, () -> DetachKeys.parseForExec("ctrl-p,ctrl-1")).getMessage());
     // as moby/term's: names are lower-case, a key is one byte, and none is empty
-    for (String refused : List.of("ctrl-P", "del", "é", "", "ctrl-p,", "ab")) {
+    for (String refused : List.of("ctrl-P", "del", "é", ",", "ctrl-p,", "ab")) {
       assertThrows(InvalidDetachKeys.class, () -> DetachKeys.parse(refused), refused);
     }
   }
