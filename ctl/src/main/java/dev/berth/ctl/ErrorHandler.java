@@ -7,6 +7,7 @@ import dev.berth.client.ConflictException;
 import dev.berth.client.NoSuchObjectException;
 import dev.berth.client.containers.ContainerStartFailure;
 import dev.berth.ctl.output.TemplateFailure;
+import dev.berth.ctl.terminal.InvalidDetachKeys;
 import dev.berth.api.InvalidValueException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -164,7 +165,8 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
       return new Report(Origin.DAEMON, describe(status));
     }
     // a runtime's refusal to start the command, which Docker's daemon answers (start -a prints it bare)
-    if (e instanceof DaemonError || e instanceof NoSuchObjectException || e instanceof ConflictException
+    if (e instanceof DaemonError || e instanceof InvalidDetachKeys || e instanceof NoSuchObjectException
+        || e instanceof ConflictException
         || e instanceof InvalidParameterException || e instanceof ContainerStartFailure) {
       return new Report(Origin.DAEMON, e.getMessage());
     }

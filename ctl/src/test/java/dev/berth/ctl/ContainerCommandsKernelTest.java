@@ -113,6 +113,47 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void attachPassesPipedInputWholeToAContainerWithoutATerminal() throws Exception {
+    // as Docker's: the detach keys are read only from a terminal, so ctrl-p ctrl-q in a pipe is data
+    ok("run", "-d", "-i", "--name", "reader", "busybox", "sh", "-c", "read x; echo \"[$x]\"; exit 4");
+    // Docker's CLI clears StdinOnce for run -d, and sets it for an attached -i (create -i among them)
+    assertEquals("false\n", ok("inspect", "-f", "{{.Config.StdinOnce}}", "reader").out());
+    Cli.Result joined = berthd.ctlWithInput("a\u0010\u0011b\n".getBytes(StandardCharsets.UTF_8), "attach", "reader");
+    assertEquals(4, joined.exit(), joined::toString);
+    assertEquals("[a\u0010\u0011b]\n", joined.out());
+    // malformed keys are refused when the attach would reach Docker's daemon, in its words
+    ok("run", "-d", "--name", "sleeper", "busybox", "sleep", "1000");
+    Cli.Result keys = berthd.ctl("attach", "--detach-keys", "ctrl-P", "sleeper");
+    assertEquals(1, keys.exit(), keys::toString);
+    assertEquals("Error response from daemon: Invalid detach keys (ctrl-P) provided\n", keys.stderr());
+    Cli.Result escape = berthd.ctl("exec", "-d", "--detach-keys", "nope", "sleeper", "true");
+    assertEquals(1, escape.exit(), escape::toString);
+    assertEquals("Error response from daemon: Invalid escape keys (nope) provided\n", escape.stderr());
+    // start attaches only with -a: without it the keys are not looked at
+    ok("create", "-i", "--name", "unattached", "busybox", "true");
+    assertEquals("true\n", ok("inspect", "-f", "{{.Config.StdinOnce}}", "unattached").out());
+    assertEquals("unattached\n", ok("start", "--detach-keys", "nope", "unattached").out());
+  }
+
+  @Test
+  void execLooksTheContainerUpBeforeRefusingAPipeForItsTerminal() throws Exception {
+    // Docker's CLI inspects the container first, so that its absence is what is reported
+    assertEquals("Error response from daemon: No such container: nosuch\n", fromPipe("exec", "-it", "nosuch", "sh"));
+    ok("run", "-d", "--name", "present", "busybox", "sleep", "1000");
+    assertEquals("the input device is not a TTY\n", fromPipe("exec", "-it", "present", "sh"));
+  }
+
+  /** What berthctl, on a console whose stdin is a pipe (the test JVM's), printed on stderr, failing. */
+  private String fromPipe(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Io console = new Io(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("BERTH_ADDRESS", berthd.socket().toString()),
+        false, true);
+    assertEquals(1, BerthCtl.run(console, args), () -> err.toString(StandardCharsets.UTF_8));
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void restartKillPauseAndRename() throws Exception {
     ok("run", "-d", "--name", "svc", "busybox", "sleep", "1000");
     int pid = JSON.readTree(ok("inspect", "svc").stdout()).get(0).get("State").get("Pid").asInt();

@@ -1635,6 +1635,10 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     Cli.Result fed = berthd.ctlWithInput("fed\n".getBytes(StandardCharsets.UTF_8), "run", "--rm", "-i", "-a", "stdin",
         "-a", "stdout", "busybox", "cat");
     assertEquals("fed\n", fed.out(), fed::toString);
+    // as Docker's CLI: -i attaches stdin whatever -a names
+    Cli.Result interactive = berthd.ctlWithInput("fed\n".getBytes(StandardCharsets.UTF_8), "run", "--rm", "-i", "-a",
+        "stdout", "busybox", "sh", "-c", "read -t 10 x; echo \"got $x\"");
+    assertEquals("got fed\n", interactive.out(), interactive::toString);
 
     Cli.Result detached = berthd.ctl("run", "-d", "-a", "stdout", "busybox", "true");
     // refused by Docker's client itself: its words alone, exit 1

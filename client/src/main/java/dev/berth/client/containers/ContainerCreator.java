@@ -1000,7 +1000,8 @@ public final class ContainerCreator {
       c.put("MacAddress", mac);
     }
     c.put("AttachStdin", o.interactive && !o.detach).put("AttachStdout", !o.detach).put("AttachStderr", !o.detach);
-    c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive);
+    // Docker's CLI clears StdinOnce for run -d: a later attach's end of input leaves stdin open
+    c.put("Tty", o.tty).put("OpenStdin", o.interactive).put("StdinOnce", o.interactive && !o.detach);
     c.set("Env", strings(c, spec.process().env().stream().filter(e -> !ContainerConfig.setAtStart(e, o.tty)).toList()));
     c.set("Cmd", strings(c, cmd));
     // as Docker's: null, not [], when there is none

@@ -18,12 +18,12 @@ import dev.berth.linux.Syscalls;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -207,7 +207,8 @@ public final class ExecProcess implements AutoCloseable {
   }
 
   private void feedStdin() {
-    try (OutputStream fifo = new FileOutputStream(stdinFifo.toFile())) {
+    // never created here: a FIFO close() removed already would be replaced by a file that stays
+    try (OutputStream fifo = Files.newOutputStream(stdinFifo, StandardOpenOption.WRITE)) {
       for (byte[] data = input.take(); data != END_OF_INPUT; data = input.take()) {
         fifo.write(data);
         fifo.flush();

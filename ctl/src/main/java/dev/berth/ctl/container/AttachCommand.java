@@ -45,7 +45,6 @@ public final class AttachCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DetachKeys keys = DetachKeys.parse(detachKeys);
     Io io = root.io();
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
@@ -59,6 +58,8 @@ public final class AttachCommand implements Callable<Integer> {
         // as docker's: the container's terminal would take its keys from a pipe or a file
         io.requireTerminalIn();
       }
+      // Docker's daemon refuses malformed keys when the attach reaches it, after the CLI's checks
+      DetachKeys keys = DetachKeys.parse(detachKeys);
       OptionalInt exit = new ContainerAttach(c.channel())
           .joinRunning(s, io, !noStdin && ContainerConfig.of(s.record()).openStdin(), sigProxy, keys);
       if (exit.isEmpty()) {

@@ -104,7 +104,6 @@ public final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DetachKeys keys = DetachKeys.parse(detachKeys);
     List<String> vars = new ArrayList<>();
     // as docker: the files first, -e over them
     for (Path file : envFiles) {
@@ -113,14 +112,15 @@ public final class ExecCommand implements Callable<Integer> {
     for (String e : env) {
       EnvVars.fromFlag(e, root.io().env()).ifPresent(vars::add);
     }
-    if (interactive && tty && !detach) {
-      root.io().requireTerminalIn();
-    }
     if (workdir != null && !workdir.startsWith("/")) {
       throw new CommandFailure("invalid working directory \"" + workdir + "\": not an absolute path");
     }
     try (Connection c = root.connect()) {
       ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), container));
+      // as Docker's CLI: after it found the container, before its daemon's refusals
+      if (interactive && tty && !detach) {
+        root.io().requireTerminalIn();
+      }
       // Docker's daemon's refusals (moby v27): the paused container by the name given, as it does
       if (s.restarting()) {
         throw ContainerTasks.restarting(s);
@@ -131,6 +131,8 @@ public final class ExecCommand implements Callable<Integer> {
       if (s.paused()) {
         throw new DaemonError("Container " + container + " is paused, unpause the container before exec");
       }
+      // Docker's daemon refuses malformed keys as it makes the exec, after these (with -d too)
+      DetachKeys keys = DetachKeys.parseForExec(detachKeys);
       Spec.Process base = SpecJson.processOf(s.record().getSpec());
       Spec.User processUser = user == null ? base.user() : processUser(s);
       // a detached process keeps its terminal, as Docker's: its output goes nowhere, but it runs on a pty

@@ -34,9 +34,12 @@ final class JoinedProcess {
 
   /**
    * Relays until the process ends (false) or the detach keys are typed (true); {@code sigProxy}
-   * passes signals on to a process without a terminal.
+   * passes signals on to a process without a terminal. As Docker's, only a process with a terminal
+   * is detached from by keys: piped input reaches one without a terminal whole.
    */
-  boolean relay(Io io, DetachKeys keys, boolean sigProxy) throws IOException, InterruptedException, ExecutionException {
+  boolean relay(Io io, DetachKeys detachKeys, boolean sigProxy) throws IOException, InterruptedException,
+      ExecutionException {
+    DetachKeys keys = attachment.terminal() ? detachKeys : DetachKeys.NONE;
     boolean localTerminal = attachment.terminal() && io.inIsTerminal();
     CompletableFuture<Void> detach = new CompletableFuture<>();
     try (SignalForwarding signals = !io.console() ? SignalForwarding.none()

@@ -15,6 +15,7 @@ import dev.berth.ctl.DockerExitCodes;
 import dev.berth.ctl.ErrorHandler;
 import dev.berth.ctl.Io;
 import dev.berth.ctl.terminal.DetachKeys;
+import dev.berth.ctl.terminal.InvalidDetachKeys;
 import dev.berth.ctl.terminal.StartupInterrupted;
 import dev.berth.ctl.terminal.StartupSignals;
 import dev.berth.ctl.terminal.TerminalMode;
@@ -77,12 +78,15 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
 
   @Override
   public Integer call() throws Exception {
-    // checked first: a malformed value leaves nothing made
-    DetachKeys keys = DetachKeys.parse(detachKeys);
     Set<String> streams = attachedStreams();
-    if (!detach && options.interactive && options.tty && streams.contains("stdin")) {
+    // Docker's AttachStdin: -i attaches stdin whatever -a names, and -a stdin asks for it too
+    // (reaching a container made without -i nowhere)
+    boolean attachStdin = options.interactive || (!attachTo.isEmpty() && streams.contains("stdin"));
+    if (!detach && attachStdin && options.tty) {
       root.io().requireTerminalIn();
     }
+    // Docker's daemon refuses malformed keys at the attach (none with -d); checked before anything is made
+    DetachKeys keys = detach ? DetachKeys.NONE : DetachKeys.parse(detachKeys);
     options.pullPolicy();
     CidFile.check(options.cidFile);
     SpecWarmUp.start();
@@ -121,7 +125,7 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
       boolean detached = false;
       try {
         ContainerAttach attach = new ContainerAttach(c.channel());
-        boolean stdin = options.interactive && streams.contains("stdin");
+        boolean stdin = options.interactive;
         if (!attachTo.isEmpty() || !sigProxy || !ContainerAttach.joins(created, root.io(), stdin)) {
           return attach.startAttached(created, only(streams), stdin, sigProxy, startup);
         }
@@ -143,10 +147,13 @@ public final class RunCommand implements Callable<Integer>, DockerExitCodes {
     }
   }
 
-  /** 125 as docker's run, but 1 for what docker's client refuses itself before anything (-it without a terminal, -a with -d). */
+  /**
+   * 125 as docker's run, but 1 for what docker's client refuses itself before anything (-it
+   * without a terminal, -a with -d) and for the detach keys its daemon refuses at the attach.
+   */
   @Override
   public int failureCode(Exception failure) {
-    return failure instanceof ClientRefusal ? ErrorHandler.FAILURE : FAILURE;
+    return failure instanceof ClientRefusal || failure instanceof InvalidDetachKeys ? ErrorHandler.FAILURE : FAILURE;
   }
 
   /**

@@ -47,15 +47,16 @@ public final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // checked first: a malformed value leaves nothing made
-    DetachKeys keys = DetachKeys.parse(detachKeys);
+    if ((attach || interactive) && containers.size() > 1) {
+      // Docker's CLI's refusal, before it asks its daemon anything
+      throw new CommandFailure("you cannot start and attach multiple containers at once");
+    }
     try (Connection c = root.connect()) {
       ContainerTasks tasks = new ContainerTasks(c.channel());
       if (attach || interactive) {
-        if (containers.size() > 1) {
-          throw new CommandFailure("you cannot attach to more than one container at once");
-        }
         ContainerState s = ContainerState.of(c.channel(), ContainerArgument.resolve(c.channel(), containers.get(0)));
+        // Docker's daemon refuses malformed keys at the attach, before the start (without -a: never)
+        DetachKeys keys = DetachKeys.parse(detachKeys);
         ContainerConfig config = ContainerConfig.of(s.record());
         boolean stdin = interactive && config.openStdin();
         ContainerAttach attach = new ContainerAttach(c.channel());

@@ -1,19 +1,21 @@
 package dev.berth.ctl.terminal;
 
-import dev.berth.ctl.CommandFailure;
 import java.io.ByteArrayOutputStream;
-import java.util.Locale;
 
 /**
- * Docker's detach key sequence ({@code --detach-keys}, default {@code ctrl-p,ctrl-q}): keys
- * separated by commas, each a single character or {@code ctrl-} followed by a letter or one of
- * {@code @ [ \ ] ^ _}. Typed on stdin, the sequence detaches instead of reaching the process; a
- * prefix of it that is not completed is passed on as typed.
+ * Docker's detach key sequence ({@code --detach-keys}, default {@code ctrl-p,ctrl-q}), read as
+ * Docker's daemon reads it (moby/term's ToBytes): keys separated by commas, each one byte (an
+ * ASCII character), {@code ctrl-} and a lower-case letter or one of {@code @ [ \ ] ^ _}, or
+ * {@code DEL}. Typed on a terminal's stdin, the sequence detaches instead of reaching the process;
+ * a prefix of it that is not completed is passed on as typed.
  */
 public final class DetachKeys {
   public static final String DEFAULT = "ctrl-p,ctrl-q";
   /** No sequence: everything typed reaches the process (a process berthctl cannot leave running). */
   public static final DetachKeys NONE = new DetachKeys(new byte[0]);
+  /** Docker's control keys, each at its code. */
+  private static final String CONTROLS = "@abcdefghijklmnopqrstuvwxyz[\\]^_";
+  private static final byte DEL = 127;
 
   private final byte[] keys;
   private int matched;
@@ -22,33 +24,46 @@ public final class DetachKeys {
     this.keys = keys;
   }
 
-  /** The sequence {@code spec} names; a {@link CommandFailure} for one that is malformed. */
+  /**
+   * The sequence {@code spec} names, as attach, run and start take it; one that is malformed is
+   * refused in Docker's daemon's words for an attach, {@code Invalid detach keys (SPEC) provided};
+   * an empty one is the default.
+   */
   public static DetachKeys parse(String spec) {
+    return parse(spec, "detach");
+  }
+
+  /** As {@link #parse}, for exec, whose refusal is Docker's daemon's {@code Invalid escape keys (SPEC) provided}. */
+  public static DetachKeys parseForExec(String spec) {
+    return parse(spec, "escape");
+  }
+
+  private static DetachKeys parse(String spec, String kind) {
+    if (spec.isEmpty()) {
+      // Docker's daemon reads an empty value as no choice made: its default sequence
+      return parse(DEFAULT, kind);
+    }
     String[] parts = spec.split(",", -1);
     byte[] keys = new byte[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      keys[i] = key(parts[i], spec);
+      int key = key(parts[i]);
+      if (key < 0) {
+        throw new InvalidDetachKeys("Invalid " + kind + " keys (" + spec + ") provided");
+      }
+      keys[i] = (byte) key;
     }
     return new DetachKeys(keys);
   }
 
-  private static byte key(String part, String spec) {
+  /** The key's byte, or -1: as Docker's, one byte is taken as it is, and names are case-sensitive. */
+  private static int key(String part) {
     if (part.length() == 1 && part.charAt(0) < 0x80) {
-      return (byte) part.charAt(0);
+      return part.charAt(0);
     }
-    String lower = part.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("ctrl-") && lower.length() == 6) {
-      char c = lower.charAt(5);
-      if (c >= 'a' && c <= 'z') {
-        return (byte) (c - 'a' + 1);
-      }
-      int special = "@[\\]^_".indexOf(c);
-      if (special >= 0) {
-        return (byte) (special == 0 ? 0 : 26 + special);
-      }
+    if (part.length() == 6 && part.startsWith("ctrl-")) {
+      return CONTROLS.indexOf(part.charAt(5));
     }
-    throw new CommandFailure("invalid detach keys \"" + spec + "\": \"" + part
-        + "\" is neither one character nor ctrl- with a letter or one of @[\\]^_");
+    return part.equals("DEL") ? DEL : -1;
   }
 
   /**

@@ -4,13 +4,13 @@ import dev.berth.client.containers.HostCommands;
 import dev.berth.ctl.BrokenPipe;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +83,9 @@ public final class ProcessStreams implements AutoCloseable {
   public CompletableFuture<Void> copyInput(InputStream in, DetachKeys keys, Runnable atEnd) {
     CompletableFuture<Void> detached = new CompletableFuture<>();
     copier("berthctl-stdin", () -> {
-      try (OutputStream fifo = new FileOutputStream(stdin.toFile())) {
+      // never created here: a process that ended at once has its FIFO removed by close() before
+      // this thread gets to it, and a file made in its place would take the input and stay in /tmp
+      try (OutputStream fifo = Files.newOutputStream(stdin, StandardOpenOption.WRITE)) {
         byte[] buffer = new byte[BUFFER];
         ByteArrayOutputStream pass = new ByteArrayOutputStream();
         int n;

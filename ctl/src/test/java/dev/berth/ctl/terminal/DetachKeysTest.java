@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.ctl.CommandFailure;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DetachKeysTest {
@@ -33,10 +33,17 @@ class DetachKeysTest {
   }
 
   @Test
-  void keysAreCharactersOrControlCombinations() {
+  void keysAreCharactersControlCombinationsOrDel() {
     assertEquals("x", passed(DetachKeys.parse("ctrl-a,ctrl-@,ctrl-_,q"), "x\u0001\u0000\u001fq", true));
     assertFalse(DetachKeys.parse("ctrl-x").scan(new byte[] {'x'}, 1, new ByteArrayOutputStream()));
-    assertTrue(DetachKeys.parse("ctrl-X").scan(new byte[] {0x18}, 1, new ByteArrayOutputStream()));
+    assertTrue(DetachKeys.parse("ctrl-x").scan(new byte[] {0x18}, 1, new ByteArrayOutputStream()));
+    assertEquals("", passed(DetachKeys.parse("ctrl-[,ctrl-\\,ctrl-],ctrl-^,DEL"), "\u001b\u001c\u001d\u001e\u007f", true));
+  }
+
+  @Test
+  void anEmptyValueIsTheDefaultSequenceAsDockersDaemonReadsIt() {
+    assertEquals("ls", passed(DetachKeys.parse(""), "ls\u0010\u0011", true));
+    assertEquals("ls", passed(DetachKeys.parseForExec(""), "ls\u0010\u0011", true));
   }
 
   @Test
@@ -45,9 +52,14 @@ class DetachKeysTest {
   }
 
   @Test
-  void malformedKeysAreRefusedWithTheirName() {
-    CommandFailure e = assertThrows(CommandFailure.class, () -> DetachKeys.parse("ctrl-p,ctrl-1"));
-    assertTrue(e.getMessage().contains("ctrl-1"), e.getMessage());
-    assertThrows(CommandFailure.class, () -> DetachKeys.parse(""));
+  void malformedKeysAreRefusedInDockersDaemonsWords() {
+    InvalidDetachKeys e = assertThrows(InvalidDetachKeys.class, () -> DetachKeys.parse("ctrl-p,ctrl-1"));
+    assertEquals("Invalid detach keys (ctrl-p,ctrl-1) provided", e.getMessage());
+    assertEquals("Invalid escape keys (ctrl-p,ctrl-1) provided",
+        assertThrows(InvalidDetachKeys.class, () -> DetachKeys.parseForExec("ctrl-p,ctrl-1")).getMessage());
+    // as moby/term's: names are lower-case, a key is one byte, and none is empty
+    for (String refused : List.of("ctrl-P", "del", "é", ",", "ctrl-p,", "ab")) {
+      assertThrows(InvalidDetachKeys.class, () -> DetachKeys.parse(refused), refused);
+    }
   }
 }

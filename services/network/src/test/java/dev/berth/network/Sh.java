@@ -1,6 +1,7 @@
 package dev.berth.network;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,11 @@ final class Sh {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String out;
+      // closed here, not left to the JDK's reaper thread, so a test counting descriptors right after sees it gone
+      try (InputStream output = p.getInputStream()) {
+        out = new String(output.readAllBytes(), StandardCharsets.UTF_8);
+      }
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("timed out: " + String.join(" ", command));

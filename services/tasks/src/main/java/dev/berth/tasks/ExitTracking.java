@@ -91,8 +91,9 @@ final class ExitTracking {
       SharedShm.unmountAtExit(t);
     }
     // conmon sends a process's last output before it records the exit: the exit is made known
-    // once that output reached the client (or after a while, for a client that does not read), as
-    // containerd's shim does, so a client that stops copying at the exit (ctr run --rm) misses none
+    // once that output was written to the client's FIFOs (or after a while, for FIFOs nobody
+    // empties), so a client that stops copying at the exit (ctr run --rm) misses none; containerd's
+    // shim publishes the exit at once and waits for the output in the task's Delete instead
     CompletableFuture<Void> delivered = p.relay()
         .map(r -> r.finished().copy().completeOnTimeout(null, OUTPUT_DELIVERY_MILLIS, TimeUnit.MILLISECONDS))
         .orElse(CompletableFuture.completedFuture(null));
