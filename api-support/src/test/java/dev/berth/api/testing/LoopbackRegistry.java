@@ -338,6 +338,22 @@ public final class LoopbackRegistry implements AutoCloseable {
     return digest;
   }
 
+  /**
+   * The ids of the uploads the registry holds open for {@code repository}: started, neither
+   * finished nor cancelled. An open upload keeps its start time; a cancelled one leaves only the
+   * directory of its hash states behind (distribution 2.8), which the registry no longer serves.
+   */
+  public List<String> openUploads(String repository) throws IOException {
+    Path uploads = repositoryDir(repository).resolve("_uploads");
+    if (!Files.isDirectory(uploads)) {
+      return List.of();
+    }
+    try (Stream<Path> open = Files.list(uploads)) {
+      return open.filter(upload -> Files.exists(upload.resolve("startedat"))).map(p -> p.getFileName().toString())
+          .sorted().toList();
+    }
+  }
+
   private Path repositoryDir(String repository) {
     return dir.resolve("storage/docker/registry/v2/repositories").resolve(repository);
   }

@@ -13,6 +13,7 @@ import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.TransferProgress;
 import com.github.luben.zstd.Zstd;
+import dev.berth.api.content.Blobs;
 import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.client.images.Descriptor;
@@ -21,6 +22,7 @@ import dev.berth.client.images.ResolvedImage;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import dev.berth.client.testing.TestLayer;
+import dev.berth.transfer.registry.DistributionSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import com.sun.net.httpserver.HttpServer;
@@ -385,6 +387,33 @@ class RegistryRoundTripKernelTest {
       assertEquals(indexDigest, said.get(said.size() - 1).getContentMissing().getDigest(), said::toString);
       assertEquals(hereDigest, elsewhere.manifestDigest("meta/far", "1"), "the tag left as the narrowed push set it");
     }
+  }
+
+  @Test
+  void anUploadARefusedMountOpensCarriesTheBlobOrIsCancelledWhenTheBlobIsNotHere() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    source.load(busybox);
+    source.push(busybox.name(), registry.host() + "/mount/first:1");
+    Image local = source.client.images().resolve(busybox.name());
+    String layer = source.client.images().content(local).layers().get(0).digest();
+    Blobs here = new Blobs(new GrpcContentStore(source.client.channel()), TransferRig.NAMESPACE, null);
+    // the manifest names a repository of the registry that holds none of its blobs: every mount refused
+    here.label(local.target().digest(), Map.of(DistributionSource.key(registry.host()), "mount/nowhere"));
+    new GrpcContentStore(source.client.channel()).delete(TransferRig.NAMESPACE, layer);
+
+    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+        () -> source.push(busybox.name(), registry.host() + "/mount/second:1"));
+    assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+    assertEquals("content digest " + layer + ": not found", missing.getStatus().getDescription());
+    assertEquals(List.of(), registry.openUploads("mount/second"),
+        "the upload the refused mount opened for the layer not here is cancelled");
+
+    // the layer here again: it goes up through the upload the refused mount opened, as containerd's pusher sends it
+    source.load(busybox);
+    TransferRig.Result pushed = source.push(busybox.name(), registry.host() + "/mount/second:1");
+    assertTrue(pushed.reached(layer, BlobState.DONE), pushed.events()::toString);
+    assertEquals(List.of(), registry.openUploads("mount/second"));
+    assertArrayEquals(source.blob(layer), registry.blob("mount/second", layer));
   }
 
   @Test

@@ -329,8 +329,8 @@ public final class RegistryClient {
 
   /**
    * Asks the registry to link the blob from {@code fromRepository} (same registry) instead of an
-   * upload; returns whether it did. Where it did not, it opened an upload, whose location is kept
-   * for {@link #upload}.
+   * upload: empty where it did; else the location of the upload it opened instead, for
+   * {@link #upload} to send the blob to (as containerd's pusher does) or {@link #cancelUpload}.
    */
   public Optional<String> mount(String digest, String fromRepository) {
     String mountScope = scope + " repository:" + fromRepository + ":pull";
@@ -345,6 +345,16 @@ public final class RegistryClient {
     }
     throw Errors.unavailable("registry %s answered HTTP %d to a blob mount %s", session.host(),
         response.statusCode(), RegistrySession.errorDetail(response.body()));
+  }
+
+  /**
+   * Cancels an upload the registry opened ({@code DELETE} at its location, the distribution API's
+   * cancel), for a refused mount whose blob there is nothing here to send. A registry that does
+   * not take the cancel expires the upload itself, so its answer is not checked.
+   */
+  public void cancelUpload(String location) {
+    session.send(new RegistrySession.Call("DELETE", location, Map.of(), HttpRequest.BodyPublishers.noBody()), scope,
+        HttpResponse.BodyHandlers.discarding());
   }
 
   /**
