@@ -277,21 +277,15 @@ class RegistryRoundTripKernelTest {
 
   @Test
   void aPushSendsTheWholeIndexWhenItIsHereElseThisPlatformsManifestAsDocker27() throws Exception {
-    TestImage busybox = TestImages.busybox();
     String repo = "partial/busybox";
-    String here = dev.berth.client.images.Platform.current().architecture();
-    String other = here.equals("amd64") ? "arm64" : "amd64";
-    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
-        busybox.layers().get(0));
-    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar",
-        "not this platform's layer".getBytes(StandardCharsets.UTF_8));
-    String hereDigest = registry.plantManifest(repo, null, hereManifest);
-    String otherDigest = registry.plantManifest(repo, null, otherManifest);
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
-        + entry(otherDigest, otherManifest.length, other) + "," + entry(hereDigest, hereManifest.length, here) + "]}";
-    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    TwoPlatforms planted = plantTwoPlatforms(repo, "not this platform's layer".getBytes(StandardCharsets.UTF_8));
+    String here = planted.here();
+    String other = planted.other();
+    byte[] hereManifest = planted.hereManifest();
+    byte[] otherManifest = planted.otherManifest();
+    String hereDigest = planted.hereDigest();
+    String otherDigest = planted.otherDigest();
+    String indexDigest = planted.indexDigest();
     String ref = registry.host() + "/" + repo + ":1";
 
     // pulled for this platform only: the other's manifest is not here, so this platform's goes, as
@@ -333,21 +327,11 @@ class RegistryRoundTripKernelTest {
 
   @Test
   void aPushAsksTheRegistryForTheBlobsNotHereBeforeNarrowingAsContainerdsPusher() throws Exception {
-    TestImage busybox = TestImages.busybox();
     String repo = "meta/busybox";
-    String here = dev.berth.client.images.Platform.current().architecture();
-    String other = here.equals("amd64") ? "arm64" : "amd64";
-    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
-        busybox.layers().get(0));
     byte[] otherLayer = "the other platform's layer".getBytes(StandardCharsets.UTF_8);
-    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
-    String hereDigest = registry.plantManifest(repo, null, hereManifest);
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
-        + entry(hereDigest, hereManifest.length, here) + ","
-        + entry(registry.plantManifest(repo, null, otherManifest), otherManifest.length, other) + "]}";
-    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    TwoPlatforms planted = plantTwoPlatforms(repo, otherLayer);
+    String hereDigest = planted.hereDigest();
+    String indexDigest = planted.indexDigest();
     String ref = registry.host() + "/" + repo + ":1";
     String otherLayerDigest = LoopbackRegistry.sha256(otherLayer);
 
@@ -703,6 +687,32 @@ class RegistryRoundTripKernelTest {
         + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
         + "},\"layers\":[{\"mediaType\":\"" + layerType + "\",\"digest\":\"" + layerDigest + "\",\"size\":"
         + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** An index of this platform's busybox manifest and another platform's with one layer, tagged 1 in the registry. */
+  private record TwoPlatforms(String here, String other, byte[] hereManifest, String hereDigest, byte[] otherManifest,
+      String otherDigest, String indexDigest) {}
+
+  /**
+   * Plants in {@code repo} this platform's manifest of the busybox image, another platform's
+   * (arm64, or amd64 on arm64) whose one layer is {@code otherLayer}, and an index of the two,
+   * the other listed first, under tag 1.
+   */
+  private TwoPlatforms plantTwoPlatforms(String repo, byte[] otherLayer) throws Exception {
+    TestImage busybox = TestImages.busybox();
+    String here = dev.berth.client.images.Platform.current().architecture();
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
+        busybox.layers().get(0));
+    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
+    String hereDigest = registry.plantManifest(repo, null, hereManifest);
+    String otherDigest = registry.plantManifest(repo, null, otherManifest);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+        + entry(otherDigest, otherManifest.length, other) + "," + entry(hereDigest, hereManifest.length, here) + "]}";
+    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    return new TwoPlatforms(here, other, hereManifest, hereDigest, otherManifest, otherDigest, indexDigest);
   }
 
   private static String entry(String digest, int size, String arch) {
