@@ -298,6 +298,11 @@ public final class LoopbackRegistry implements AutoCloseable {
     }
   }
 
+  /** The URL of the token server's endpoint (the challenge's realm); only with token auth. */
+  public String tokenRealm() {
+    return tokens.realm();
+  }
+
   /** How many tokens the token server handed out (0 without token auth). */
   public int tokensIssued() {
     return tokens == null ? 0 : tokens.issued.get();
