@@ -1251,17 +1251,27 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
   }
 
   @Test
-  void imagePruneUntilComparesTheImagesCreationNotItsLoading() throws Exception {
-    // busybox, which the fixture loaded minutes ago, was made in 2024 (its config's created); a container holds it
+  void imagePruneAndImagesUntilCompareWhenTheRecordWasMadeNotTheConfigsCreatedAsDocker27() throws Exception {
+    // busybox-layered's config says 2024 (its created), its record is made by the load just now;
+    // Docker 27's containerd image store compares the record's CreatedAt; busybox a container holds
     ok("create", "--name", "old-holder", "busybox", "true");
     try {
       ok("commit", "old-holder", "pf-new:1");
       Path archive = TestImages.busyboxLayered().writeDockerArchive(tmp.resolve("layered.tar"));
       ok("load", "-i", archive.toString());
-      String pruned = ok("image", "prune", "-a", "-f", "--filter", "until=24h").out();
-      assertTrue(pruned.startsWith("Deleted Images:\nuntagged: busybox-layered:latest\n"), pruned);
-      assertEquals(List.of("busybox", "pf-new"), repositories("--filter", "reference=pf-*",
-          "--filter", "reference=busybox*"), "made now, or used");
+      assertEquals(List.of(), repositories("--filter", "until=24h", "--filter", "reference=busybox-layered"));
+      String young = ok("image", "prune", "-a", "-f", "--filter", "until=24h").out();
+      assertFalse(young.contains("busybox-layered") || young.contains("pf-new"), young);
+      assertEquals(List.of("busybox-layered", "pf-new"), repositories("--filter", "reference=pf-*",
+          "--filter", "reference=busybox-layered"), "made less than 24 hours ago");
+
+      assertEquals(List.of("busybox-layered"), repositories("--filter", "until=0s",
+          "--filter", "reference=busybox-layered"));
+      String pruned = ok("image", "prune", "-a", "-f", "--filter", "until=0s").out();
+      assertTrue(pruned.contains("untagged: busybox-layered:latest\n") && pruned.contains("untagged: pf-new:1\n"),
+          pruned);
+      assertEquals(List.of("busybox"), repositories("--filter", "reference=pf-*", "--filter", "reference=busybox*"),
+          "the image a container uses is kept");
     } finally {
       berthd.ctl("rm", "old-holder");
       berthd.ctl("rmi", "pf-new:1", "busybox-layered");

@@ -112,6 +112,15 @@ class RegistryAsAUserTest {
     assertEquals("Error response from daemon: failed to resolve reference \"" + name + "\": pull access denied,"
         + " repository does not exist or may require authorization: authorization failed: no basic auth credentials\n",
         anonymous.err());
+    // credentials kept that the registry no longer takes (the password changed since the login):
+    // containerd's resolver's words for its refused HEAD, which Docker 27's daemon passes on
+    String stale = Base64.getEncoder().encodeToString((USER + ":stale").getBytes(StandardCharsets.UTF_8));
+    Files.writeString(config(), "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + stale + "\"}}}");
+    Result rejected = berthctl(null, "pull", "-q", name);
+    assertEquals(1, rejected.exit(), rejected::toString);
+    assertEquals("Error response from daemon: failed to resolve reference \"" + name + "\": unexpected status from"
+        + " HEAD request to http://" + registry.host() + "/v2/e2e/busybox/manifests/1: 401 Unauthorized\n",
+        rejected.err());
 
     // on a terminal, login asks for the user name and then the password, which it does not echo
     Result prompted = berthd.onTerminal(List.of(new PrivateBerthd.Step("Username: ", USER + "\n"),

@@ -298,6 +298,11 @@ public final class LoopbackRegistry implements AutoCloseable {
     }
   }
 
+  /** The URL of the token server's endpoint (the challenge's realm); only with token auth. */
+  public String tokenRealm() {
+    return tokens.realm();
+  }
+
   /** How many tokens the token server handed out (0 without token auth). */
   public int tokensIssued() {
     return tokens == null ? 0 : tokens.issued.get();
@@ -336,6 +341,22 @@ public final class LoopbackRegistry implements AutoCloseable {
       link(manifests.resolve("tags").resolve(tag).resolve("index/sha256").resolve(hex(digest)), digest);
     }
     return digest;
+  }
+
+  /**
+   * The ids of the uploads the registry holds open for {@code repository}: started, neither
+   * finished nor cancelled. An open upload keeps its start time; a cancelled one leaves only the
+   * directory of its hash states behind (distribution 2.8), which the registry no longer serves.
+   */
+  public List<String> openUploads(String repository) throws IOException {
+    Path uploads = repositoryDir(repository).resolve("_uploads");
+    if (!Files.isDirectory(uploads)) {
+      return List.of();
+    }
+    try (Stream<Path> open = Files.list(uploads)) {
+      return open.filter(upload -> Files.exists(upload.resolve("startedat"))).map(p -> p.getFileName().toString())
+          .sorted().toList();
+    }
   }
 
   private Path repositoryDir(String repository) {

@@ -27,7 +27,6 @@ import dev.berth.client.containers.ContainerState;
 import dev.berth.client.containers.ContainerTasks;
 import dev.berth.client.images.Image;
 import dev.berth.client.images.ImageClient;
-import dev.berth.client.images.ImageSummary;
 import dev.berth.client.images.ImageUsers;
 import dev.berth.client.spec.LabelFilters;
 import io.grpc.Channel;
@@ -101,10 +100,10 @@ public final class Pruner {
    * {@linkplain Image#dangling dangling} ones, those known by digest alone ({@code name@sha256:…},
    * what {@code rmi -f} keeps of an image containers use, once they are gone). Use is by image id
    * ({@link ImageUsers}): a container created through a name since untagged still holds every
-   * other name of its image. As Docker's, filters look at the
-   * image's config: {@code label=} at its labels, {@code until=} at its {@code created} date (the
-   * record's when the config has none), not at when the record was made. The {@code :run} record
-   * of a build whose builder died ({@link BuildLeftovers}) goes too.
+   * other name of its image. As Docker 27's daemon with its containerd image store filters them:
+   * {@code label=} looks at the image config's labels, {@code until=} at when the image record was
+   * made (its {@code CreatedAt}: a pull, load, tag or commit), not at the config's {@code created}
+   * date. The {@code :run} record of a build whose builder died ({@link BuildLeftovers}) goes too.
    */
   public List<PrunedImage> images(boolean all, PruneFilter filter) {
     ImageClient images = new ImageClient(channel);
@@ -123,11 +122,10 @@ public final class Pruner {
   }
 
   private static boolean selects(PruneFilter filter, ImageClient images, Image image) {
-    if (filter.until().isEmpty() && filter.labels().isEmpty()) {
-      return true;
+    if (!filter.createdBefore(image.createdAt())) {
+      return false;
     }
-    ImageSummary summary = images.summary(image);
-    return filter.matches(summary.labels(), summary.created().orElse(image.createdAt()));
+    return filter.labels().isEmpty() || filter.labels().matches(images.summary(image).labels());
   }
 
   /**

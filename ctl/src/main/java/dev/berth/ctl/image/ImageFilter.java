@@ -5,6 +5,7 @@ import dev.berth.client.images.ImageNames;
 import dev.berth.ctl.DaemonError;
 import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.KeyedFilters;
+import dev.berth.ctl.system.PruneFilters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,12 @@ import java.util.regex.Pattern;
  * Docker's filters of {@code images}: {@code reference=PATTERN} (also what a bare
  * {@code REPOSITORY[:TAG]} argument means), {@code label=KEY} or {@code label=KEY=VALUE} (on the
  * image config's labels, every one must match), {@code dangling=true|false}, {@code before=IMAGE}
- * and {@code since=IMAGE}, combined as {@link KeyedFilters} combines them.
+ * and {@code since=IMAGE} (by the image configs' {@code created}), and {@code until=TIME} (by when
+ * the image record was made, as Docker 27's containerd image store compares it), combined as
+ * {@link KeyedFilters} combines them.
  */
 final class ImageFilter {
-  private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since");
+  private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since", "until");
 
   private ImageFilter() {}
 
@@ -44,6 +47,10 @@ final class ImageFilter {
         case "label" -> KeyedFilters.label(value, labels);
         case "reference" -> reference(value);
         case "dangling" -> dangling(value);
+        case "until" -> {
+          Instant limit = PruneFilters.until(value);
+          yield image -> image.createdAt().isBefore(limit);
+        }
         case "before" -> {
           Instant limit = created.apply(named.apply(value));
           yield image -> created.apply(image).isBefore(limit);

@@ -73,7 +73,7 @@ public final class ImagesCommand implements Callable<Integer> {
   @Option(names = {"-f", "--filter"}, converter = PflagTypes.Filter.class,
       preprocessor = PflagTypes.Filter.class, paramLabel = "FILTER",
       description = "Docker's filters: reference=PATTERN, label=KEY[=VALUE], dangling=true|false, before=IMAGE, "
-          + "since=IMAGE")
+          + "since=IMAGE, until=TIME (24h, RFC 3339, Unix seconds)")
   List<String> dockerFilters = new ArrayList<>();
 
   @Mixin

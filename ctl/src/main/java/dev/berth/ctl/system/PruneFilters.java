@@ -41,6 +41,15 @@ public final class PruneFilters {
     }
   }
 
+  /** An {@code until} filter's time, counted from now, refused in Docker's daemon's words. */
+  public static Instant until(String value) {
+    try {
+      return until(value, Instant.now());
+    } catch (InvalidValueException e) {
+      throw new DaemonError(e.getMessage(), e);
+    }
+  }
+
   /**
    * A duration before now ({@code 24h}, {@code 1h30m}, {@code 1.5h}), a date or time ({@code
    * 2024-05-01}, RFC 3339) or Unix seconds ({@code 1700000000.5}), as Docker's daemon reads them

@@ -26,6 +26,7 @@ import dev.berth.ctl.terminal.Confirmation;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,11 +154,32 @@ public final class SystemCommand extends GroupCommand {
         Integer.toString(v.volume().getUsedByCount()), Output.preciseSize(v.size()))));
     Output.table(out, List.of("VOLUME NAME", "LINKS", "SIZE"), volumes);
     out.println();
-    out.println("Build cache usage: " + Output.preciseSize(report.buildCache().stream().mapToLong(DiskUsage.IngestUsage::size).sum()));
+    buildCache(out, report.buildCache(), now);
+  }
+
+  /**
+   * The build cache part of {@code system df -v}, in docker-cli's columns (its
+   * defaultDiskUsageBuildCacheTableFormat), a row per unfinished write: its ref cut as Docker cuts
+   * a cache id (after the first {@code :}, 12 characters), no cache type, its size, when it
+   * started and was last written, never counted as used or shared; the least recently written
+   * first, as Docker sorts by last use. The heading and the column titles also when there is none.
+   */
+  static void buildCache(PrintWriter out, List<DiskUsage.IngestUsage> ingests, Instant now) {
+    long size = ingests.stream().mapToLong(DiskUsage.IngestUsage::size).sum();
+    out.println("Build cache usage: " + Output.preciseSize(size));
     out.println();
     List<List<String>> cache = new ArrayList<>();
-    report.buildCache().forEach(i -> cache.add(List.of(i.ref(), Output.size(i.size()), Durations.ago(i.updated(), now))));
-    Output.table(out, List.of("REF", "SIZE", "LAST USED"), cache);
+    ingests.stream()
+        .sorted(Comparator.comparing(DiskUsage.IngestUsage::updated).thenComparing(DiskUsage.IngestUsage::ref))
+        .forEach(i -> cache.add(List.of(cacheId(i.ref()), "", Output.size(i.size()), Durations.ago(i.started(), now),
+            Durations.ago(i.updated(), now), "0", "false")));
+    Output.table(out, List.of("CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE", "SHARED"), cache);
+  }
+
+  /** An id as Docker's stringid.TruncateID cuts it: what follows the first {@code :}, to 12 characters. */
+  private static String cacheId(String id) {
+    String after = id.substring(id.indexOf(':') + 1);
+    return after.length() > 12 ? after.substring(0, 12) : after;
   }
 
   /** The filters Docker's CLI lists in system prune's question, whatever others it is given. */

@@ -13,6 +13,7 @@ import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.TransferProgress;
 import com.github.luben.zstd.Zstd;
+import dev.berth.api.content.Blobs;
 import dev.berth.api.content.GrpcContentStore;
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.client.images.Descriptor;
@@ -21,6 +22,7 @@ import dev.berth.client.images.ResolvedImage;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import dev.berth.client.testing.TestLayer;
+import dev.berth.transfer.registry.DistributionSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import com.sun.net.httpserver.HttpServer;
@@ -275,21 +277,15 @@ class RegistryRoundTripKernelTest {
 
   @Test
   void aPushSendsTheWholeIndexWhenItIsHereElseThisPlatformsManifestAsDocker27() throws Exception {
-    TestImage busybox = TestImages.busybox();
     String repo = "partial/busybox";
-    String here = dev.berth.client.images.Platform.current().architecture();
-    String other = here.equals("amd64") ? "arm64" : "amd64";
-    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
-        busybox.layers().get(0));
-    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar",
-        "not this platform's layer".getBytes(StandardCharsets.UTF_8));
-    String hereDigest = registry.plantManifest(repo, null, hereManifest);
-    String otherDigest = registry.plantManifest(repo, null, otherManifest);
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
-        + entry(otherDigest, otherManifest.length, other) + "," + entry(hereDigest, hereManifest.length, here) + "]}";
-    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    TwoPlatforms planted = plantTwoPlatforms(repo, "not this platform's layer".getBytes(StandardCharsets.UTF_8));
+    String here = planted.here();
+    String other = planted.other();
+    byte[] hereManifest = planted.hereManifest();
+    byte[] otherManifest = planted.otherManifest();
+    String hereDigest = planted.hereDigest();
+    String otherDigest = planted.otherDigest();
+    String indexDigest = planted.indexDigest();
     String ref = registry.host() + "/" + repo + ":1";
 
     // pulled for this platform only: the other's manifest is not here, so this platform's goes, as
@@ -331,21 +327,11 @@ class RegistryRoundTripKernelTest {
 
   @Test
   void aPushAsksTheRegistryForTheBlobsNotHereBeforeNarrowingAsContainerdsPusher() throws Exception {
-    TestImage busybox = TestImages.busybox();
     String repo = "meta/busybox";
-    String here = dev.berth.client.images.Platform.current().architecture();
-    String other = here.equals("amd64") ? "arm64" : "amd64";
-    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
-        busybox.layers().get(0));
     byte[] otherLayer = "the other platform's layer".getBytes(StandardCharsets.UTF_8);
-    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
-    String hereDigest = registry.plantManifest(repo, null, hereManifest);
-    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
-        + entry(hereDigest, hereManifest.length, here) + ","
-        + entry(registry.plantManifest(repo, null, otherManifest), otherManifest.length, other) + "]}";
-    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    TwoPlatforms planted = plantTwoPlatforms(repo, otherLayer);
+    String hereDigest = planted.hereDigest();
+    String indexDigest = planted.indexDigest();
     String ref = registry.host() + "/" + repo + ":1";
     String otherLayerDigest = LoopbackRegistry.sha256(otherLayer);
 
@@ -385,6 +371,33 @@ class RegistryRoundTripKernelTest {
       assertEquals(indexDigest, said.get(said.size() - 1).getContentMissing().getDigest(), said::toString);
       assertEquals(hereDigest, elsewhere.manifestDigest("meta/far", "1"), "the tag left as the narrowed push set it");
     }
+  }
+
+  @Test
+  void anUploadARefusedMountOpensCarriesTheBlobOrIsCancelledWhenTheBlobIsNotHere() throws Exception {
+    TestImage busybox = TestImages.busybox();
+    source.load(busybox);
+    source.push(busybox.name(), registry.host() + "/mount/first:1");
+    Image local = source.client.images().resolve(busybox.name());
+    String layer = source.client.images().content(local).layers().get(0).digest();
+    Blobs here = new Blobs(new GrpcContentStore(source.client.channel()), TransferRig.NAMESPACE, null);
+    // the manifest names a repository of the registry that holds none of its blobs: every mount refused
+    here.label(local.target().digest(), Map.of(DistributionSource.key(registry.host()), "mount/nowhere"));
+    new GrpcContentStore(source.client.channel()).delete(TransferRig.NAMESPACE, layer);
+
+    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+        () -> source.push(busybox.name(), registry.host() + "/mount/second:1"));
+    assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+    assertEquals("content digest " + layer + ": not found", missing.getStatus().getDescription());
+    assertEquals(List.of(), registry.openUploads("mount/second"),
+        "the upload the refused mount opened for the layer not here is cancelled");
+
+    // the layer here again: it goes up through the upload the refused mount opened, as containerd's pusher sends it
+    source.load(busybox);
+    TransferRig.Result pushed = source.push(busybox.name(), registry.host() + "/mount/second:1");
+    assertTrue(pushed.reached(layer, BlobState.DONE), pushed.events()::toString);
+    assertEquals(List.of(), registry.openUploads("mount/second"));
+    assertArrayEquals(source.blob(layer), registry.blob("mount/second", layer));
   }
 
   @Test
@@ -674,6 +687,32 @@ class RegistryRoundTripKernelTest {
         + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
         + "},\"layers\":[{\"mediaType\":\"" + layerType + "\",\"digest\":\"" + layerDigest + "\",\"size\":"
         + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** An index of this platform's busybox manifest and another platform's with one layer, tagged 1 in the registry. */
+  private record TwoPlatforms(String here, String other, byte[] hereManifest, String hereDigest, byte[] otherManifest,
+      String otherDigest, String indexDigest) {}
+
+  /**
+   * Plants in {@code repo} this platform's manifest of the busybox image, another platform's
+   * (arm64, or amd64 on arm64) whose one layer is {@code otherLayer}, and an index of the two,
+   * the other listed first, under tag 1.
+   */
+  private TwoPlatforms plantTwoPlatforms(String repo, byte[] otherLayer) throws Exception {
+    TestImage busybox = TestImages.busybox();
+    String here = dev.berth.client.images.Platform.current().architecture();
+    String other = here.equals("amd64") ? "arm64" : "amd64";
+    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
+        busybox.layers().get(0));
+    byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
+    String hereDigest = registry.plantManifest(repo, null, hereManifest);
+    String otherDigest = registry.plantManifest(repo, null, otherManifest);
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+        + entry(otherDigest, otherManifest.length, other) + "," + entry(hereDigest, hereManifest.length, here) + "]}";
+    String indexDigest = registry.plantManifest(repo, "1", index.getBytes(StandardCharsets.UTF_8));
+    return new TwoPlatforms(here, other, hereManifest, hereDigest, otherManifest, otherDigest, indexDigest);
   }
 
   private static String entry(String digest, int size, String arch) {

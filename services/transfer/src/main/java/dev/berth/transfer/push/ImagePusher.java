@@ -109,11 +109,16 @@ public final class ImagePusher {
         onRegistry.add(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT));
         continue;
       }
-      // a mount refused opens an upload, left for the registry to expire: there is nothing to send
-      if (mountFrom.isPresent() && registry.mount(d.digest(), mountFrom.get()).isEmpty()) {
-        onRegistry.add(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT,
-            mountFrom.get()));
-        continue;
+      if (mountFrom.isPresent()) {
+        Optional<String> opened = registry.mount(d.digest(), mountFrom.get());
+        if (opened.isEmpty()) {
+          onRegistry.add(new BlobEvent(d.digest(), d.mediaType(), d.size(), d.size(), State.ALREADY_PRESENT,
+              mountFrom.get()));
+          continue;
+        }
+        // the refused mount opened an upload instead, which containerd's pusher would fill; with
+        // nothing here to send it is cancelled, not left open beside those a narrowed plan opens
+        registry.cancelUpload(opened.get());
       }
       return new Plan(push, onRegistry, Optional.of(d.digest()));
     }

@@ -65,19 +65,41 @@ public final class RegistryClient {
   }
 
   /**
-   * A refused pull in the words of Docker 27's daemon (moby's pullTag over containerd's resolver):
-   * a registry asking for basic auth of a client with no credentials is containerd's own error,
-   * which moby passes on as it is ({@code failed to resolve reference "REF": pull access denied,
-   * repository does not exist or may require authorization: authorization failed: no basic auth
-   * credentials}); any other refusal moby words itself, as before Docker 27.
+   * A refused pull in the words of Docker 27's daemon (moby's pullTag over containerd 1.7's
+   * resolver and authorizer). Only containerd's ErrInvalidAuthorization gets moby's own words
+   * ({@code pull access denied for NAME, repository does not exist or may require 'docker
+   * login'}): a bearer challenge naming the registry's error ({@code insufficient_scope}). Every
+   * other refusal is containerd's error as moby passes it on, after {@code failed to resolve
+   * reference "REF": }: no credentials for a basic challenge ({@code pull access denied, …:
+   * authorization failed: no basic auth credentials}); credentials the token server refused
+   * ({@code failed to authorize: failed to fetch oauth token: unexpected status from GET request to
+   * TOKEN-URL: 401 Unauthorized}, without the oauth part for an anonymous client); and credentials
+   * the registry itself refused ({@code unexpected status from HEAD request to MANIFEST-URL: 401
+   * Unauthorized}: containerd resolves a manifest with HEAD where Berth GETs it).
    */
   private static String pullRefused(Reference reference, RegistrySession.Refusal refusal) {
-    Optional<Challenge> challenge = refusal.challenge().filter(c -> refusal.tokenServerError().isEmpty());
-    if (challenge.isPresent() && challenge.get().scheme().equals(Challenge.BASIC) && refusal.anonymous()) {
-      return "failed to resolve reference \"" + reference.name() + "\": pull access denied, repository does not exist"
-          + " or may require authorization: authorization failed: no basic auth credentials";
+    String resolve = "failed to resolve reference \"" + reference.name() + "\": ";
+    if (refusal.tokenServer().isPresent()) {
+      RegistrySession.TokenServerRefusal token = refusal.tokenServer().get();
+      return resolve + "failed to authorize: " + (refusal.anonymous() ? "" : "failed to fetch oauth token: ")
+          + unexpectedStatus(token.method(), token.uri(), token.status());
     }
-    return pullAccessDenied(reference);
+    Optional<Challenge> challenge = refusal.challenge();
+    if (challenge.isPresent() && challenge.get().scheme().equals(Challenge.BASIC) && refusal.anonymous()) {
+      return resolve + "pull access denied, repository does not exist or may require authorization: authorization"
+          + " failed: no basic auth credentials";
+    }
+    if (challenge.filter(c -> c.scheme().equals(Challenge.BEARER) && !c.parameters().getOrDefault("error", "")
+        .isEmpty()).isPresent()) {
+      return pullAccessDenied(reference);
+    }
+    boolean manifest = refusal.uri().getPath().contains("/manifests/");
+    return resolve + unexpectedStatus(manifest ? "HEAD" : refusal.call().method(), refusal.uri(), refusal.status());
+  }
+
+  /** containerd's ErrUnexpectedStatus as Docker 27 vendors it: the request and the status, not the body. */
+  private static String unexpectedStatus(String method, URI uri, int status) {
+    return "unexpected status from " + method + " request to " + uri + ": " + status + " " + HttpStatusText.of(status);
   }
 
   private static String pullAccessDenied(Reference reference) {
@@ -100,7 +122,7 @@ public final class RegistryClient {
    */
   private static String pushRefused(Reference reference, RegistrySession.Refusal refusal) {
     String denied = "push access denied, repository does not exist or may require authorization: ";
-    Optional<Challenge> challenge = refusal.challenge().filter(c -> refusal.tokenServerError().isEmpty());
+    Optional<Challenge> challenge = refusal.challenge().filter(c -> refusal.tokenServer().isEmpty());
     if (challenge.isPresent() && challenge.get().scheme().equals(Challenge.BASIC) && refusal.anonymous()) {
       return denied + "authorization failed: no basic auth credentials";
     }
@@ -137,9 +159,9 @@ public final class RegistryClient {
    */
   private static String loginRefused(RegistrySession.Refusal refusal) {
     String method = refusal.call().method();
-    return refusal.tokenServerError()
-        .map(error -> method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT) + " \""
-            + refusal.uri() + "\": " + error)
+    return refusal.tokenServer()
+        .map(token -> method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT) + " \""
+            + refusal.uri() + "\": " + token.error())
         .orElseGet(() -> loginAttemptFailed(refusal.uri(), refusal.status()));
   }
 
@@ -329,8 +351,8 @@ public final class RegistryClient {
 
   /**
    * Asks the registry to link the blob from {@code fromRepository} (same registry) instead of an
-   * upload; returns whether it did. Where it did not, it opened an upload, whose location is kept
-   * for {@link #upload}.
+   * upload: empty where it did; else the location of the upload it opened instead, for
+   * {@link #upload} to send the blob to (as containerd's pusher does) or {@link #cancelUpload}.
    */
   public Optional<String> mount(String digest, String fromRepository) {
     String mountScope = scope + " repository:" + fromRepository + ":pull";
@@ -345,6 +367,16 @@ public final class RegistryClient {
     }
     throw Errors.unavailable("registry %s answered HTTP %d to a blob mount %s", session.host(),
         response.statusCode(), RegistrySession.errorDetail(response.body()));
+  }
+
+  /**
+   * Cancels an upload the registry opened ({@code DELETE} at its location, the distribution API's
+   * cancel), for a refused mount whose blob there is nothing here to send. A registry that does
+   * not take the cancel expires the upload itself, so its answer is not checked.
+   */
+  public void cancelUpload(String location) {
+    session.send(new RegistrySession.Call("DELETE", location, Map.of(), HttpRequest.BodyPublishers.noBody()), scope,
+        HttpResponse.BodyHandlers.discarding());
   }
 
   /**

@@ -75,10 +75,16 @@ final class RegistrySession {
    * its HTTP status, the challenge of its answer if it had one (a bearer challenge may carry the
    * registry's {@code error}, such as {@code insufficient_scope}), whether the session had
    * credentials to send, and, where the token server refused the credentials rather than the
-   * registry, that server's refusal in Docker's words ({@code unauthorized: …}).
+   * registry, that server's refusal.
    */
   record Refusal(String scope, Call call, URI uri, int status, Optional<Challenge> challenge, boolean anonymous,
-      Optional<String> tokenServerError) {}
+      Optional<TokenServerRefusal> tokenServer) {}
+
+  /**
+   * A token server's refusal: the request it refused (method and URL, query included), its HTTP
+   * status, and its error in Docker's registry client's words ({@code unauthorized: …}).
+   */
+  record TokenServerRefusal(String method, URI uri, int status, String error) {}
 
   /** A request to send: method, a path under the API's base or an absolute URI, headers, body. */
   record Call(String method, String pathOrUri, Map<String, String> headers, HttpRequest.BodyPublisher body) {
@@ -231,8 +237,9 @@ final class RegistrySession {
     if (challenge.realm().isEmpty()) {
       throw Errors.failedPrecondition("registry %s asks for a bearer token but names no token server", host);
     }
-    String query = "service=" + encode(challenge.service()) + Arrays.stream(scope.split(" "))
-        .filter(s -> !s.isEmpty()).map(s -> "&scope=" + encode(s)).collect(Collectors.joining());
+    // the parameters in the order of Go's url.Values.Encode (by key), as containerd asks
+    String query = Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).map(s -> "scope=" + encode(s) + "&")
+        .collect(Collectors.joining()) + "service=" + encode(challenge.service());
     HttpRequest.Builder request;
     if (!credentials.identityToken().isEmpty()) {
       request = HttpRequest.newBuilder(URI.create(challenge.realm()))
@@ -246,9 +253,10 @@ final class RegistrySession {
         request.header("Authorization", credentials.basicHeader());
       }
     }
+    HttpRequest sent = request.build();
     HttpResponse<byte[]> response;
     try {
-      response = http().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = http().send(sent, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw Errors.unavailable("token server %s of registry %s is unreachable: %s", URI.create(challenge.realm())
           .getAuthority(), host, e.getMessage());
@@ -258,8 +266,9 @@ final class RegistrySession {
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
       throw refused(new Refusal(scope, call, uri, response.statusCode(), Optional.of(challenge),
-          credentials.anonymous(), Optional.of(tokenServerError(
-          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body()))));
+          credentials.anonymous(), Optional.of(new TokenServerRefusal(sent.method(), sent.uri(), response.statusCode(),
+          tokenServerError(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+              response.body())))));
     }
     if (response.statusCode() != 200 || response.body().length > MAX_TOKEN_RESPONSE_BYTES) {
       throw Errors.unavailable("token server of registry %s answered HTTP %d", host, response.statusCode());
