@@ -30,7 +30,7 @@ class NamespaceAndVersionOverUnixSocketTest {
     assertEquals(0, berth.ctl("ns", "create", "alpha").exit());
 
     Cli.Result table = berth.ctl("ns", "ls");
-    assertEquals(List.of("NAME    LABELS", "alpha", "demo    team=web,tier=2"), table.out().lines().toList(),
+    assertEquals(List.of("NAME      LABELS", "alpha", "demo      team=web,tier=2"), table.out().lines().toList(),
         table::toString);
     assertEquals("alpha\ndemo\n", berth.ctl("ns", "ls", "-q").out());
 
@@ -43,7 +43,7 @@ class NamespaceAndVersionOverUnixSocketTest {
     Cli.Result rm = berth.ctl("ns", "rm", "demo", "alpha");
     assertEquals(0, rm.exit(), rm::toString);
     assertEquals("demo\nalpha\n", rm.out());
-    assertEquals("NAME   LABELS\n", berth.ctl("ns", "ls").out());
+    assertEquals("NAME      LABELS\n", berth.ctl("ns", "ls").out());
     assertEquals("[]\n", berth.ctl("ns", "ls", "--format", "json").out());
   }
 

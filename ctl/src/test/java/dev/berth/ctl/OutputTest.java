@@ -19,6 +19,13 @@ class OutputTest {
   }
 
   @Test
+  void aTableColumnAndItsGapAreAtLeastTenWideAsDockersTabwriterLaysThemOut() {
+    StringWriter s = new StringWriter();
+    Output.table(new PrintWriter(s, true), List.of("TYPE", "SIZE", "NAME"), List.of(List.of("a", "12B", "x")));
+    assertEquals("TYPE      SIZE      NAME\na         12B       x\n", s.toString().replace(System.lineSeparator(), "\n"));
+  }
+
+  @Test
   void jsonIsLaidOutAsDockerPrintsIt() {
     StringWriter s = new StringWriter();
     Map<String, Object> object = new java.util.LinkedHashMap<>();

@@ -22,12 +22,17 @@ public final class Output {
 
   /** Spaces between table columns, as docker prints them. */
   private static final int GAP = 3;
+  /** The narrowest a column and its gap are, as docker-cli's formatter sets up its tabwriter. */
+  private static final int MIN_COLUMN = 10;
   private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
 
   private Output() {}
 
-  /** Rows under upper-case headers, each column as wide as its widest cell. */
+  /**
+   * Rows under upper-case headers, each column as wide as its widest cell and at least 10
+   * characters with its gap, as docker-cli's tables ({@code IMAGE     COMMAND}).
+   */
   public static void table(PrintWriter out, List<String> headers, List<List<String>> rows) {
     int[] widths = new int[headers.size()];
     List<List<String>> all = new ArrayList<>(rows.size() + 1);
@@ -45,7 +50,7 @@ public final class Output {
         String cell = row.get(i);
         line.append(cell);
         if (i < widths.length - 1) {
-          line.append(" ".repeat(widths[i] - cell.length() + GAP));
+          line.append(" ".repeat(Math.max(widths[i] + GAP, MIN_COLUMN) - cell.length()));
         }
       }
       lines.add(line.toString().stripTrailing());

@@ -23,16 +23,16 @@ class SystemCommandTest {
   @Test
   void theBuildCacheTableHasDockersColumnsEmptyOrNot() {
     Instant now = Instant.parse("2026-12-06T12:00:00Z");
-    assertEquals("Build cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE   CREATED   LAST USED   USAGE   SHARED\n",
+    assertEquals("Build cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n",
         buildCache(List.of(), now));
     List<DiskUsage.IngestUsage> ingests = List.of(
         new DiskUsage.IngestUsage("layer-sha256:0123456789abcdef0123", 1500, now.minus(Duration.ofHours(3)),
             now.minus(Duration.ofMinutes(5))),
         new DiskUsage.IngestUsage("upload-1", 20, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))));
     assertEquals("Build cache usage: 1.52kB\n\n"
-        + "CACHE ID       CACHE TYPE   SIZE    CREATED       LAST USED           USAGE   SHARED\n"
-        + "upload-1                    20B     2 hours ago   About an hour ago   0       false\n"
-        + "0123456789ab                1.5kB   3 hours ago   5 minutes ago       0       false\n",
+        + "CACHE ID       CACHE TYPE   SIZE      CREATED       LAST USED           USAGE     SHARED\n"
+        + "upload-1                    20B       2 hours ago   About an hour ago   0         false\n"
+        + "0123456789ab                1.5kB     3 hours ago   5 minutes ago       0         false\n",
         buildCache(ingests, now), "the least recently used first, ids cut as Docker cuts them");
   }
 
