@@ -773,6 +773,32 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
   }
 
   @Test
+  void aStoppedContainerKeepsItsDnsNamesAndOneNeverStartedHasNoneButWhereConnectedAsDocker27s() throws Exception {
+    ok("network", "create", "keptnames");
+    ok("network", "create", "latenames");
+    try {
+      ok("run", "--name", "ended", "--network", "keptnames", "--network-alias", "endalias", "busybox", "true");
+      String ended = ok("inspect", "-f", "{{.Id}}", "ended").out().substring(0, 12);
+      assertEquals("exited\n", ok("inspect", "-f", "{{.State.Status}}", "ended").out());
+      // Docker's daemon names the endpoint at the start and keeps the names once it stops
+      assertEquals("[\"ended\",\"endalias\",\"" + ended + "\"]\n",
+          ok("inspect", "-f", "{{json .NetworkSettings.Networks.keptnames.DNSNames}}", "ended").out());
+
+      ok("create", "--name", "fresh", "--network", "keptnames", "--network-alias", "freshalias", "busybox", "true");
+      String fresh = ok("inspect", "-f", "{{.Id}}", "fresh").out().substring(0, 12);
+      ok("network", "connect", "--alias", "lately", "latenames", "fresh");
+      // never started: none on the network it was created with, those of the connect on the one it joined later
+      JsonNode networks = JSON.readTree(ok("inspect", "fresh").stdout()).get(0).get("NetworkSettings").get("Networks");
+      assertTrue(networks.get("keptnames").get("DNSNames").isNull(), networks::toString);
+      assertEquals("[\"fresh\",\"lately\",\"" + fresh + "\"]", networks.get("latenames").get("DNSNames").toString());
+    } finally {
+      removeContainers();
+      berthd.ctl("network", "rm", "keptnames");
+      berthd.ctl("network", "rm", "latenames");
+    }
+  }
+
+  @Test
   void inspectListsAContainersNetworksByNameAsDockersJson() throws Exception {
     ok("network", "create", "zsorted");
     ok("network", "create", "asorted");
