@@ -5,6 +5,7 @@ import static dev.berth.client.RemoteCalls.run;
 
 import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
+import berth.network.v1.ResolvConfStyle;
 import berth.network.v1.AttachmentStatsRequest;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CreateNetworkRequest;
@@ -105,7 +106,9 @@ public final class GrpcNetworkManager implements NetworkManager {
         .addAllDnsSearch(spec.dns().search())
         .addAllDnsOptions(spec.dns().options())
         .addAllExtraHosts(spec.extraHosts())
-        .putAllLabels(spec.labels());
+        .putAllLabels(spec.labels())
+        .setResolvConfStyle(spec.containerdResolvConf() ? ResolvConfStyle.RESOLV_CONF_CONTAINERD
+            : ResolvConfStyle.RESOLV_CONF_DOCKER);
     spec.ports().forEach(p -> r.addPortMappings(NetworkMessages.port(p)));
     return call(() -> NetworkMessages.attachment(namespace, attachments(namespace).attach(r.build()).getAttachment()));
   }

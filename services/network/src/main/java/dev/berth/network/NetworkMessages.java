@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
+import berth.network.v1.ResolvConfStyle;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.CniResult;
@@ -81,7 +82,8 @@ final class NetworkMessages {
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
         r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
-        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList());
+        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList(),
+        r.getResolvConfStyle() == ResolvConfStyle.RESOLV_CONF_CONTAINERD);
   }
 
   static Attachment attachment(AttachmentInfo a) {
