@@ -61,6 +61,7 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setIpv6Gateway(spec.gateway6())
         .setIpv6IpRange(spec.ipRange6())
         .putAllAuxAddresses(spec.auxAddresses())
+        .putAllIpamOptions(spec.ipamOptions())
         .addAllMorePools(spec.morePools().stream().map(p -> AddressPool.newBuilder().setSubnet(p.subnet())
             .setGateway(p.gateway()).setIpRange(p.ipRange()).build()).toList());
     if (spec.masquerade() != null) {

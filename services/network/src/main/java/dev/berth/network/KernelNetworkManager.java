@@ -402,7 +402,8 @@ public final class KernelNetworkManager implements NetworkManager {
         false, id, first.ipRange(), spec.icc() == null || spec.icc(), first6 == null ? null : first6.subnet(),
         first6 == null ? null : first6.gateway(), spec.subnet().isEmpty(), spec.ipv6() && spec.subnet6().isEmpty(),
         first6 == null ? null : first6.ipRange(), auxAddresses(spec.auxAddresses(), pools, pools6),
-        pools.subList(1, pools.size()), pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()));
+        pools.subList(1, pools.size()), pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()),
+        spec.ipamOptions());
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + pools.stream().map(p -> p.subnet().toString())
         .collect(Collectors.joining(", ")) + pools6.stream().map(p -> ", " + p.subnet())
