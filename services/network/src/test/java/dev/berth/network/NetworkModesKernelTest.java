@@ -144,6 +144,12 @@ class NetworkModesKernelTest {
         Files.readString(Path.of(b.getFiles().getResolvConf())));
     assertEquals(h.state.resolve("network/default/0123456789abcdef-db/hosts").toString(), b.getFiles().getHosts());
 
+    // as Docker's, a search domain "." asks for none: the host's list is replaced by nothing
+    Attachment dotted = h.attach(AttachRequest.newBuilder().setContainerId("dotted").addDnsSearch(".").build());
+    String dottedConf = Files.readString(Path.of(dotted.getFiles().getResolvConf()));
+    assertFalse(dottedConf.contains("\nsearch "), dottedConf);
+    assertTrue(dottedConf.contains("\n# Overrides: [search]\n"), dottedConf);
+
     // a pod of the CRI's: containerd's lines alone, search first
     Attachment pod = h.attach(AttachRequest.newBuilder().setContainerId("pod").addDnsServers("10.96.0.10")
         .addDnsSearch("default.svc.cluster.local").setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD).build());
