@@ -1120,7 +1120,7 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
     // an exposed port that is not published is there with no bindings, as Docker's
     assertEquals("{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"18086\"}],\"9000/tcp\":null}\n",
         ok("inspect", "-f", "{{json .NetworkSettings.Ports}}", "sandboxed").out());
-    assertEquals("map[80/tcp:[map[HostIp:0.0.0.0 HostPort:18086]] 9000/tcp:[]]\n",
+    assertEquals("map[80/tcp:[{0.0.0.0 18086}] 9000/tcp:[]]\n",
         ok("inspect", "-f", "{{.NetworkSettings.Ports}}", "sandboxed").out());
     // --tmpfs as given and no mount point; a --mount tmpfs is one
     assertEquals("{\"/data\":\"uid=1000\",\"/plain\":\"\"} [/listed]\n", ok("inspect", "-f",
