@@ -109,6 +109,12 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("{\"Driver\":\"default\",\"Options\":{},\"Config\":[{\"Subnet\":\"10.201.0.0/24\","
         + "\"Gateway\":\"10.201.0.254\"}]}\n", net.ctl("network", "inspect", "-f", "{{json .IPAM}}", "web").out(),
         "in Docker's order");
+    // Docker's default IPAM driver takes any option, which inspect shows as given, sorted by key
+    assertEquals(0, net.ctl("network", "create", "--ipam-opt", "com.docker.network.ipam.serial=true",
+        "--ipam-opt", "a=b=c", "withipamopts").exit());
+    assertEquals("{\"a\":\"b=c\",\"com.docker.network.ipam.serial\":\"true\"}\n",
+        net.ctl("network", "inspect", "-f", "{{json .IPAM.Options}}", "withipamopts").out());
+    assertEquals(0, net.ctl("network", "rm", "withipamopts").exit());
     Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
     assertEquals(0, inspect.exit(), inspect::toString);
     JsonNode shown = JSON.readTree(inspect.stdout());
@@ -476,11 +482,9 @@ class NetworkCommandsOverUnixSocketTest {
     refused(noGateway, "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.0/32", "n");
     refused(noGateway, "network", "create", "--subnet", "10.1.0.0/24", "--ip-range", "10.1.0.255/32", "n");
     refused(noGateway, "network", "create", "--ipv6", "--subnet", "fd00:47::/64", "--ip-range", "fd00:47::/128", "n");
-    for (String flag : List.of("--config-only", "--ipam-opt=x=y")) {
-      Cli.Result r = net.ctl("network", "create", "--subnet", "10.1.0.0/24", flag, "n");
-      assertEquals(1, r.exit(), r::toString);
-      assertTrue(r.stderr().startsWith(flag.split("=")[0] + " is not supported: "), r::toString);
-    }
+    Cli.Result configOnly = net.ctl("network", "create", "--subnet", "10.1.0.0/24", "--config-only", "n");
+    assertEquals(1, configOnly.exit(), configOnly::toString);
+    assertTrue(configOnly.stderr().startsWith("--config-only is not supported: "), configOnly::toString);
     assertEquals(List.of("bridge", "plain"), net.ctl("network", "ls", "--format", "{{.Name}}").out().lines().toList(),
         "nothing made by a refused create");
   }

@@ -7,11 +7,22 @@ import java.util.Map;
  * An attachment as asked, ports already parsed; empty strings mean "choose" ({@code mac}: 02:42 and
  * the IPv4 address's bytes, {@link MacAddress#of}; {@code domainname}: none; {@code ip6}: the next free IPv6 address on a
  * network with IPv6); {@code linkLocalIps} are more addresses of the interface (Docker's
- * {@code --link-local-ip}). {@link NetworkManager#attach} validates the rest.
+ * {@code --link-local-ip}). {@code containerdResolvConf}: the container's own resolv.conf is
+ * written as containerd's CRI writes a pod's rather than as Docker's daemon does.
+ * {@link NetworkManager#attach} validates the rest.
  */
 public record AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
     String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases,
-    Dns dns, List<String> extraHosts, Map<String, String> labels, String ip6, List<String> linkLocalIps) {
+    Dns dns, List<String> extraHosts, Map<String, String> labels, String ip6, List<String> linkLocalIps,
+    boolean containerdResolvConf) {
+  /** An attachment whose resolv.conf is written as Docker's daemon writes it. */
+  public AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
+      String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases,
+      Dns dns, List<String> extraHosts, Map<String, String> labels, String ip6, List<String> linkLocalIps) {
+    this(containerId, network, netnsPath, interfaceName, ip, mac, ports, hostname, domainname, aliases, dns,
+        extraHosts, labels, ip6, linkLocalIps, false);
+  }
+
   /** An attachment asking for no IPv6 address of its own. */
   public AttachSpec(String containerId, String network, String netnsPath, String interfaceName,
       String ip, String mac, List<PortMapping> ports, String hostname, String domainname, List<String> aliases,

@@ -23,13 +23,15 @@ import java.util.stream.Stream;
  * whether the service chose that subnet because none was given, on which Docker lets no container
  * ask for an address. {@code morePools} and {@code morePools6} are the pools of each family after
  * the first (Docker's {@code --subnet} given several times): containers are given an address of
- * the first pool with room, and the bridge carries every pool's gateway.
+ * the first pool with room, and the bridge carries every pool's gateway. {@code ipamOptions} are
+ * Docker's {@code --ipam-opt}, kept and shown, which no allocation takes into account (as Docker's
+ * default IPAM driver).
  */
 public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
     boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
     String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6, boolean subnetChosen,
     boolean subnet6Chosen, Subnet6 ipRange6, Map<String, String> auxAddresses, List<Ipv4Pool> morePools,
-    List<Ipv6Pool> morePools6) {
+    List<Ipv6Pool> morePools6, Map<String, String> ipamOptions) {
   public static final String DRIVER_BRIDGE = "bridge";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -41,9 +43,20 @@ public record NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gatewa
         icc, null, null, false, false, null, Map.of(), List.of(), List.of());
   }
 
+  /** A network without IPAM options. */
+  public NetworkInfo(String name, String driver, Subnet subnet, Ipv4 gateway, String bridge, int mtu,
+      boolean masquerade, boolean internal, Map<String, String> labels, Instant createdAt, boolean isDefault,
+      String id, Subnet ipRange, boolean icc, Subnet6 subnet6, Ipv6 gateway6, boolean subnetChosen,
+      boolean subnet6Chosen, Subnet6 ipRange6, Map<String, String> auxAddresses, List<Ipv4Pool> morePools,
+      List<Ipv6Pool> morePools6) {
+    this(name, driver, subnet, gateway, bridge, mtu, masquerade, internal, labels, createdAt, isDefault, id, ipRange,
+        icc, subnet6, gateway6, subnetChosen, subnet6Chosen, ipRange6, auxAddresses, morePools, morePools6, Map.of());
+  }
+
   public NetworkInfo {
     morePools = List.copyOf(morePools);
     morePools6 = List.copyOf(morePools6);
+    ipamOptions = Map.copyOf(ipamOptions);
   }
 
   /** Docker's EnableIPv6: containers get an IPv6 address beside the IPv4 one. */

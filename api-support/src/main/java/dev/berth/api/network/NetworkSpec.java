@@ -10,11 +10,13 @@ import java.util.Map;
  * its first address) and {@code ipRange6} (empty: the whole IPv6 subnet). {@code auxAddresses} are
  * addresses of any subnet, by name, that no container is given. {@code morePools} are the pools
  * after the first of each family (IPv6 ones only with {@code ipv6}), each with a subnet.
+ * {@code ipamOptions} are Docker's {@code --ipam-opt}, kept as given.
  * {@link NetworkManager#createNetwork} validates it.
  */
 public record NetworkSpec(String name, String driver, String subnet, String gateway, String bridge, int mtu,
     Boolean masquerade, boolean internal, Map<String, String> labels, String ipRange, Boolean icc, boolean ipv6,
-    String subnet6, String gateway6, String ipRange6, Map<String, String> auxAddresses, List<PoolSpec> morePools) {
+    String subnet6, String gateway6, String ipRange6, Map<String, String> auxAddresses, List<PoolSpec> morePools,
+    Map<String, String> ipamOptions) {
 
   /**
    * A pool to create, of either family, as asked: {@code subnet} given, an empty {@code gateway}
@@ -24,6 +26,15 @@ public record NetworkSpec(String name, String driver, String subnet, String gate
 
   public NetworkSpec {
     morePools = List.copyOf(morePools);
+    ipamOptions = Map.copyOf(ipamOptions);
+  }
+
+  /** A network without IPAM options. */
+  public NetworkSpec(String name, String driver, String subnet, String gateway, String bridge, int mtu,
+      Boolean masquerade, boolean internal, Map<String, String> labels, String ipRange, Boolean icc, boolean ipv6,
+      String subnet6, String gateway6, String ipRange6, Map<String, String> auxAddresses, List<PoolSpec> morePools) {
+    this(name, driver, subnet, gateway, bridge, mtu, masquerade, internal, labels, ipRange, icc, ipv6, subnet6,
+        gateway6, ipRange6, auxAddresses, morePools, Map.of());
   }
 
   /** A network with one subnet of each family. */

@@ -129,6 +129,16 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void ipamOptionsAreKeptAsGivenAsDockersDefaultDriverKeepsThem() {
+    Map<String, String> options = Map.of("com.docker.network.ipam.serial", "true", "team", "");
+    NetworkInfo n = manager.createNetwork(new NetworkSpec("ipamopts", "", "10.206.0.0/24", "", "", 0, null, false,
+        Map.of(), "", null, false, "", "", "", Map.of(), List.of(), options));
+    assertEquals(options, n.ipamOptions());
+    assertEquals(n, manager.getNetwork("ipamopts"));
+    assertEquals(Map.of(), manager.createNetwork(network("plainipam", "10.206.1.0/24")).ipamOptions());
+  }
+
+  @Test
   void everyPoolOfBothFamiliesAndTheAuxiliaryAddressesAreKept() {
     NetworkInfo n = manager.createNetwork(new NetworkSpec("pools", "", "10.207.0.0/24", "", "", 0, null, false,
         Map.of(), "10.207.0.128/25", null, true, "fd00:207::/64", "fd00:207::fe", "", Map.of("printer", "10.208.0.9"),

@@ -115,6 +115,17 @@ public record ContainerState(Container record, Optional<Process> task) {
     return task.isEmpty() && !record.getLabelsMap().getOrDefault(ContainerLabels.LAST_FINISHED_AT, "").isEmpty();
   }
 
+  /**
+   * Whether a start of the container was ever made: it has a task, a start time or a start that
+   * failed on its record. Docker's daemon sets up the container's networks at each start, and
+   * what it set up then (an endpoint's DNS names) stays on the stopped container.
+   */
+  public boolean everStarted() {
+    Map<String, String> labels = record.getLabelsMap();
+    return task.isPresent() || !labels.getOrDefault(ContainerLabels.STARTED_AT, "").isEmpty()
+        || !labels.getOrDefault(ContainerLabels.START_ERROR, "").isEmpty();
+  }
+
   public int pid() {
     return running() ? task.get().getPid() : 0;
   }

@@ -101,6 +101,20 @@ public final class NetworkConnections {
   }
 
   /**
+   * Whether {@code network connect} joined the container to {@code network}, rather than the
+   * {@code --network} flags it was created with: as Docker's CLI gives an endpoint IPAM config on
+   * every connect, only those record one without addresses ({@link ContainerLabels#IPAM_CONFIG}
+   * for the first network), and a created one is given no addresses beside the first network's.
+   */
+  public static boolean connectedLater(Container record, String network) {
+    Map<String, String> labels = record.getLabelsMap();
+    if (network.equals(labels.get(ContainerLabels.NETWORK))) {
+      return ContainerLabels.TRUE.equals(labels.get(ContainerLabels.IPAM_CONFIG));
+    }
+    return ipamConfig(record, network).isPresent();
+  }
+
+  /**
    * Docker's endpoint IPAM config of the record on {@code network}: the addresses it asks for there
    * ({@code --ip}, {@code --ip6}, each empty when the next free one is taken, and
    * {@code --link-local-ip}), as a connection; none when it was given none, as for a network of

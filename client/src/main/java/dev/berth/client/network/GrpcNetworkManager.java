@@ -5,6 +5,7 @@ import static dev.berth.client.RemoteCalls.run;
 
 import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
+import berth.network.v1.ResolvConfStyle;
 import berth.network.v1.AttachmentStatsRequest;
 import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.CreateNetworkRequest;
@@ -60,6 +61,7 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setIpv6Gateway(spec.gateway6())
         .setIpv6IpRange(spec.ipRange6())
         .putAllAuxAddresses(spec.auxAddresses())
+        .putAllIpamOptions(spec.ipamOptions())
         .addAllMorePools(spec.morePools().stream().map(p -> AddressPool.newBuilder().setSubnet(p.subnet())
             .setGateway(p.gateway()).setIpRange(p.ipRange()).build()).toList());
     if (spec.masquerade() != null) {
@@ -105,7 +107,9 @@ public final class GrpcNetworkManager implements NetworkManager {
         .addAllDnsSearch(spec.dns().search())
         .addAllDnsOptions(spec.dns().options())
         .addAllExtraHosts(spec.extraHosts())
-        .putAllLabels(spec.labels());
+        .putAllLabels(spec.labels())
+        .setResolvConfStyle(spec.containerdResolvConf() ? ResolvConfStyle.RESOLV_CONF_CONTAINERD
+            : ResolvConfStyle.RESOLV_CONF_DOCKER);
     spec.ports().forEach(p -> r.addPortMappings(NetworkMessages.port(p)));
     return call(() -> NetworkMessages.attachment(namespace, attachments(namespace).attach(r.build()).getAttachment()));
   }

@@ -53,7 +53,8 @@ final class NetworkMessages {
             .filter(p -> p.getSubnet().contains(":"))
             .map(p -> new Ipv6Pool(Subnet6.parseStored(p.getSubnet()), Ipv6.parse("gateway", p.getGateway()),
                 p.getIpRange().isEmpty() ? null : Subnet6.parseStored(p.getIpRange())))
-            .toList());
+            .toList(),
+        n.getIpamOptionsMap());
   }
 
   static berth.network.v1.PortMapping port(PortMapping p) {

@@ -452,7 +452,11 @@ public final class InspectCommand implements Callable<Integer> {
     }
     String hostname = config.config().path("Hostname").asText("");
     for (String network : NetworkConnections.networks(s.record())) {
-      endpoint(networks, network, known, s, hostname, false);
+      // Docker's daemon names an endpoint on a user-defined network when it joins the container to it (at
+      // every start, at a network connect) and keeps the names once it stops: a container never started has
+      // none on the networks it was created with
+      endpoint(networks, network, known, s, hostname,
+          s.everStarted() || NetworkConnections.connectedLater(s.record(), network));
     }
     // sorted, as Go writes a map
     Map<String, ArrayNode> published = new TreeMap<>();
@@ -541,12 +545,12 @@ public final class InspectCommand implements Callable<Integer> {
 
   /**
    * An empty endpoint of docker's shape for {@code network}, with the aliases the container is
-   * configured with there; {@code DNSNames}, the names peers resolve, only where it is attached
-   * to a user-defined network, as Docker 27 has them: its name, the aliases, its short id and its
+   * configured with there; {@code DNSNames}, the names peers resolve, when {@code named} on a
+   * user-defined network, as Docker 27 has them: its name, the aliases, its short id and its
    * {@code hostname} ({@code Config.Hostname}), each once.
    */
   private static ObjectNode endpoint(ObjectNode networks, String network, Map<String, Network> known, ContainerState s,
-      String hostname, boolean attached) {
+      String hostname, boolean named) {
     ObjectNode endpoint = networks.putObject(network);
     Optional<ConnectedNetwork> ipamConfig = NetworkConnections.ipamConfig(s.record(), network);
     if (ipamConfig.isEmpty()) {
@@ -579,7 +583,7 @@ public final class InspectCommand implements Callable<Integer> {
     endpoint.put("EndpointID", "");
     endpoint.put("Gateway", "").put("IPAddress", "").put("IPPrefixLen", 0);
     endpoint.put("IPv6Gateway", "").put("GlobalIPv6Address", "").put("GlobalIPv6PrefixLen", 0);
-    if (attached && n != null && !n.getIsDefault()) {
+    if (named && n != null && !n.getIsDefault()) {
       Set<String> names = new LinkedHashSet<>();
       names.add(s.name());
       names.addAll(aliases);

@@ -322,7 +322,8 @@ public final class NetworkCommand extends GroupCommand {
     // Docker's order, which {{json .IPAM}} prints
     Map<String, Object> ipam = new LinkedHashMap<>();
     ipam.put("Driver", "default");
-    ipam.put("Options", Map.of());
+    // sorted, as Go writes a map
+    ipam.put("Options", new TreeMap<>(n.getIpamOptionsMap()));
     ipam.put("Config", ipamConfigs(n));
     json.put("IPAM", ipam);
     json.put("Internal", n.getInternal());

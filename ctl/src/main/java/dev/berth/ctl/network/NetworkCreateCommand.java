@@ -87,8 +87,9 @@ final class NetworkCreateCommand implements Callable<Integer> {
       + "no container is given, IPv4 or IPv6 (repeatable)")
   Map<String, String> auxAddresses;
 
-  @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "Docker's flag: refused, berthd's "
-      + "address allocator taking no options")
+  @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "an option of the address allocator "
+      + "(repeatable), kept and shown by network inspect under IPAM.Options; as Docker's default IPAM driver, "
+      + "berthd's takes none into account")
   Map<String, String> ipamOptions;
 
   @Option(names = "--scope", paramLabel = "SCOPE", description = "local (the only one, and the default)")
@@ -151,6 +152,7 @@ final class NetworkCreateCommand implements Callable<Integer> {
         .addAllMorePools(pools4.stream().skip(1).toList())
         .addAllMorePools(pools6.stream().skip(1).toList())
         .putAllAuxAddresses(aux)
+        .putAllIpamOptions(ipamOptions == null ? Map.of() : ipamOptions)
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)
@@ -217,9 +219,6 @@ final class NetworkCreateCommand implements Callable<Integer> {
     if (configOnly) {
       throw new CommandFailure("--config-only is not supported: berthd keeps no configuration-only networks "
           + "(give the subnet, range and gateway to each network instead)");
-    }
-    if (ipamOptions != null) {
-      throw new CommandFailure("--ipam-opt is not supported: berthd's address allocator takes no options");
     }
   }
 

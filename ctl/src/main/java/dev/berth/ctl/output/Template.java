@@ -268,7 +268,8 @@ public final class Template {
         } else if (node instanceof Action a) {
           JsonNode value = eval(a.pipeline(), dot, variables);
           if (a.pipeline().variables().isEmpty()) {
-            out.append(TemplateFunctions.print(value));
+            // a struct as Go prints one, except over the raw JSON, whose objects are all maps
+            out.append(TemplateFunctions.print(value, raw ? null : maps));
           } else {
             variables.put(a.pipeline().variables().get(0), value);
           }

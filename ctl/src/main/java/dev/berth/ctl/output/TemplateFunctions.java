@@ -133,6 +133,16 @@ final class TemplateFunctions {
 
   /** How Go's {@code fmt} prints a value: lists as {@code [a b]}, objects as {@code map[k:v]}, nil slices as {@code []}. */
   static String print(JsonNode value) {
+    return print(value, null);
+  }
+
+  /**
+   * As {@link #print(JsonNode)}, but with the objects that are not among {@code maps} (by
+   * identity; null: every object is a map) printed as Go prints a struct, its fields' values in
+   * their order, {@code {v1 v2}}: Docker's inspect runs a template over Go structs, so
+   * {@code {{.State}}} is {@code {running true ...}} and a published port {@code {0.0.0.0 8080}}.
+   */
+  static String print(JsonNode value, Set<JsonNode> maps) {
     if (value == null || value.isMissingNode()) {
       return "<no value>";
     }
@@ -146,12 +156,17 @@ final class TemplateFunctions {
       return "<nil>";
     }
     if (value.isArray()) {
-      return elements(value).stream().map(TemplateFunctions::print).collect(Collectors.joining(" ", "[", "]"));
+      return elements(value).stream().map(e -> print(e, maps)).collect(Collectors.joining(" ", "[", "]"));
+    }
+    if (value.isObject() && maps != null && !maps.contains(value)) {
+      List<String> fields = new ArrayList<>();
+      value.elements().forEachRemaining(field -> fields.add(print(field, maps)));
+      return "{" + String.join(" ", fields) + "}";
     }
     if (value.isObject()) {
       TreeMap<String, JsonNode> sorted = new TreeMap<>();
       value.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
-      return sorted.entrySet().stream().map(e -> e.getKey() + ":" + print(e.getValue()))
+      return sorted.entrySet().stream().map(e -> e.getKey() + ":" + print(e.getValue(), maps))
           .collect(Collectors.joining(" ", "map[", "]"));
     }
     return value.asText();

@@ -25,13 +25,13 @@ final class TemplateTypes {
   /** Fields whose values are Go maps in Docker's types, wherever they are. */
   private static final Set<String> MAP_FIELDS = Set.of("Labels", "Options", "Attributes", "Networks", "Ports",
       "PortBindings", "ExposedPorts", "Volumes", "Containers", "Data", "DriverOpts", "Sysctls", "Tmpfs",
-      "StorageOpt", "Status", "Annotations", "Runtimes", "IndexConfigs", "Components");
+      "StorageOpt", "Status", "Annotations", "Runtimes", "IndexConfigs", "Components", "AuxiliaryAddresses");
   /**
    * The maps of {@link #MAP_FIELDS} whose values are strings ({@code map[string]string}): Go's
    * {@code index} of a key they lack is the empty string, where other maps give no value.
    */
   private static final Set<String> STRING_MAP_FIELDS = Set.of("Labels", "Options", "Attributes", "Data",
-      "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Annotations");
+      "DriverOpts", "Sysctls", "Tmpfs", "StorageOpt", "Annotations", "AuxiliaryAddresses");
   /**
    * The maps of {@link #MAP_FIELDS} whose values are pointers ({@code map[string]*network.EndpointSettings},
    * {@code map[string]*registry.IndexInfo}): Go's {@code index} of a key they lack is a nil pointer, {@code <nil>}.

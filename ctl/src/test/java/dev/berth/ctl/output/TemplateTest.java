@@ -41,6 +41,14 @@ class TemplateTest {
   }
 
   @Test
+  void aStructPrintsItsFieldsInOrderAsGoPrintsDockersTypesAndAMapItsSortedKeys() {
+    assertEquals("{running true 0 42}", render("{{.State}}"));
+    assertEquals("[{/a /x} {/b /y}]", render("{{.Mounts}}"));
+    // the endpoints are pointers in Docker's map, printed by their fields here (see docs/docker.md)
+    assertEquals("map[alpha:{10.89.0.7} zeta:{10.90.0.2}]", render("{{.NetworkSettings.Networks}}"));
+  }
+
+  @Test
   void aStructsUnknownFieldIsAnErrorAsInGo() {
     CommandFailure top = assertThrows(CommandFailure.class, () -> render("{{.Nope}}"));
     assertEquals("template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope", top.getMessage());
@@ -190,7 +198,7 @@ class TemplateTest {
         + "{{.Config.Labels}} {{.GraphDriver.Data}} {{.HostConfig.MemorySwappiness}}").render(container));
     assertEquals("null null null", Template.parse("{{json .ExecIDs}} {{json .Config.Entrypoint}} {{json .Config.Labels}}")
         .render(container));
-    assertEquals("map[80/tcp:[map[HostIp:0.0.0.0 HostPort:8080]] 9000/tcp:[]]",
+    assertEquals("map[80/tcp:[{0.0.0.0 8080}] 9000/tcp:[]]",
         Template.parse("{{.NetworkSettings.Ports}}").render(container), "an exposed port without bindings");
     assertEquals("{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"}],\"9000/tcp\":null}",
         Template.parse("{{json .NetworkSettings.Ports}}").render(container));

@@ -6,6 +6,7 @@ import berth.network.v1.AttachmentsGrpc;
 import berth.network.v1.DetachRequest;
 import berth.network.v1.GetAttachmentRequest;
 import berth.network.v1.PortMapping;
+import berth.network.v1.ResolvConfStyle;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import containerd.services.containers.v1.Container;
@@ -230,7 +231,9 @@ final class PodSandboxes {
         .setHostname(hostname)
         .addAllDnsServers(config.getDnsConfig().getServersList())
         .addAllDnsSearch(config.getDnsConfig().getSearchesList())
-        .addAllDnsOptions(config.getDnsConfig().getOptionsList());
+        .addAllDnsOptions(config.getDnsConfig().getOptionsList())
+        // as containerd's CRI writes a pod's, not Docker's
+        .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD);
     if (!sandbox.hostNetwork()) {
       for (runtime.v1.PortMapping p : config.getPortMappingsList()) {
         // as CNI's portmap: a port without a host port is not published

@@ -2,10 +2,12 @@ package dev.berth.network;
 
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.ContainerFilePaths;
+import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
 import dev.berth.api.network.Mode;
 import dev.berth.network.files.ContainerFiles;
 import dev.berth.network.files.HostsFile;
+import dev.berth.network.files.ResolvConf;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -63,14 +65,14 @@ final class EtcFiles {
   }
 
   /**
-   * Rewrites the resolv.conf of {@code first}'s container, which berthd wrote as {@code written},
-   * to {@code switched} in place (the container has it bind-mounted), and the copies of the
+   * Rewrites the resolv.conf of {@code first}'s container, which berthd wrote with {@code written}
+   * (see {@link ResolvConf#tells}), to {@code switched} in place (the container has it bind-mounted), and the copies of the
    * containers that joined its network namespace, directly or through another joiner, which
    * Docker's share with it; {@code undo} puts them back. A file the container changed since is
    * left alone, as Docker leaves one a user modified: false then for {@code first}'s. A joiner's
    * copy that cannot be read or written leaves that joiner alone, logged.
    */
-  boolean switchToResolver(AttachmentInfo first, String written, String switched, Undo undo) throws IOException {
+  boolean switchToResolver(AttachmentInfo first, Dns written, String switched, Undo undo) throws IOException {
     if (!switchResolvConf(first, written, switched, undo)) {
       return false;
     }
@@ -85,13 +87,14 @@ final class EtcFiles {
     return true;
   }
 
-  private boolean switchResolvConf(AttachmentInfo a, String written, String switched, Undo undo) throws IOException {
+  private boolean switchResolvConf(AttachmentInfo a, Dns written, String switched, Undo undo) throws IOException {
     ContainerFilePaths paths = a.files();
-    if (!files.readResolvConf(paths).map(written::equals).orElse(false)) {
+    Optional<String> before = files.readResolvConf(paths);
+    if (!before.map(content -> ResolvConf.tells(content, written)).orElse(false)) {
       LOG.info("leaving the resolv.conf of " + a.namespace() + "/" + a.containerId() + " as the container changed it");
       return false;
     }
-    undo.add("/etc/resolv.conf of " + a.containerId(), () -> files.rewriteResolvConf(paths, written));
+    undo.add("/etc/resolv.conf of " + a.containerId(), () -> files.rewriteResolvConf(paths, before.get()));
     files.rewriteResolvConf(paths, switched);
     return true;
   }

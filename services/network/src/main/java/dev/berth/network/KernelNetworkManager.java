@@ -402,7 +402,8 @@ public final class KernelNetworkManager implements NetworkManager {
         false, id, first.ipRange(), spec.icc() == null || spec.icc(), first6 == null ? null : first6.subnet(),
         first6 == null ? null : first6.gateway(), spec.subnet().isEmpty(), spec.ipv6() && spec.subnet6().isEmpty(),
         first6 == null ? null : first6.ipRange(), auxAddresses(spec.auxAddresses(), pools, pools6),
-        pools.subList(1, pools.size()), pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()));
+        pools.subList(1, pools.size()), pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()),
+        spec.ipamOptions());
     store.insertNetwork(network);
     LOG.info("created network " + name + ": " + pools.stream().map(p -> p.subnet().toString())
         .collect(Collectors.joining(", ")) + pools6.stream().map(p -> ", " + p.subnet())
@@ -642,7 +643,7 @@ public final class KernelNetworkManager implements NetworkManager {
       };
       List<AttachmentInfo> mine = new ArrayList<>(existing);
       mine.add(attachment);
-      String resolvConf = resolvConf(target, spec.dns(), dns);
+      String resolvConf = resolvConf(target, spec, dns);
       etcFiles.write(mine, existing, resolvConf, undo);
       // what berthd just wrote, read before the container can change it, and kept in the store
       ResolvConf.Internal upstreams = null;
@@ -651,7 +652,7 @@ public final class KernelNetworkManager implements NetworkManager {
       } else if (attachment.mode() == Mode.BRIDGE && switchesToResolver(namespace, containerId, target)) {
         String switched = resolverConf(existing.get(0).dns());
         // a file the container changed does not name the resolver: it would serve nobody
-        if (etcFiles.switchToResolver(existing.get(0), ResolvConf.render(existing.get(0).dns()), switched, undo)) {
+        if (etcFiles.switchToResolver(existing.get(0), existing.get(0).dns(), switched, undo)) {
           upstreams = ResolvConf.internal(switched);
         }
       }
@@ -893,7 +894,8 @@ public final class KernelNetworkManager implements NetworkManager {
    * joining another's namespace has that one's, whatever it names (Docker's share one file; this
    * copy is switched with the other's, see {@link EtcFiles#switchToResolver}); otherwise {@code dns}.
    */
-  private String resolvConf(Target target, Dns asked, Dns dns) throws IOException {
+  private String resolvConf(Target target, AttachSpec spec, Dns dns) throws IOException {
+    Dns asked = spec.dns();
     if (target.mode() == Mode.BRIDGE && !target.network().isDefault()) {
       return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
     }
@@ -905,9 +907,12 @@ public final class KernelNetworkManager implements NetworkManager {
             + " is gone, no regular file or over " + ContainerFiles.MAX_RESOLV_CONF + " bytes: a container joining its"
             + " network gets one of its own");
       }
-      return theirs.orElseGet(() -> ResolvConf.render(dns));
+      return theirs.orElseGet(() -> ResolvConf.render(config.hostResolvConf(), hostDns(), asked, dns, true));
     }
-    return ResolvConf.render(dns);
+    if (spec.containerdResolvConf()) {
+      return ResolvConf.renderLines(dns);
+    }
+    return ResolvConf.render(config.hostResolvConf(), hostDns(), asked, dns, target.mode() != Mode.HOST);
   }
 
   private Dns hostDns() {
@@ -926,7 +931,8 @@ public final class KernelNetworkManager implements NetworkManager {
     Dns hostDns = hostDns();
     Dns base = mode == Mode.HOST ? hostDns : ResolvConf.forOwnNamespace(hostDns, config.fallbackDns());
     return new Dns(asked.nameservers().isEmpty() ? base.nameservers() : List.copyOf(asked.nameservers()),
-        asked.search().isEmpty() ? base.search() : List.copyOf(asked.search()),
+        // Docker's: a search domain "." asks for none, so given alone it empties the host's list
+        asked.search().isEmpty() ? base.search() : asked.search().stream().filter(d -> !d.equals(".")).toList(),
         asked.options().isEmpty() ? base.options() : List.copyOf(asked.options()));
   }
 

@@ -2,6 +2,7 @@ package dev.berth.network;
 
 import berth.network.v1.AddressPool;
 import berth.network.v1.AttachRequest;
+import berth.network.v1.ResolvConfStyle;
 import berth.network.v1.Attachment;
 import berth.network.v1.AttachmentStatsResponse;
 import berth.network.v1.CniResult;
@@ -34,7 +35,8 @@ final class NetworkMessages {
         n.hasIpMasquerade() ? n.getIpMasquerade() : null, n.getInternal(), n.getLabelsMap(), n.getIpRange(),
         n.hasIcc() ? n.getIcc() : null, n.getEnableIpv6(), n.getIpv6Subnet(), n.getIpv6Gateway(), n.getIpv6IpRange(),
         n.getAuxAddressesMap(), n.getMorePoolsList().stream()
-            .map(p -> new NetworkSpec.PoolSpec(p.getSubnet(), p.getGateway(), p.getIpRange())).toList());
+            .map(p -> new NetworkSpec.PoolSpec(p.getSubnet(), p.getGateway(), p.getIpRange())).toList(),
+        n.getIpamOptionsMap());
   }
 
   static Network network(NetworkInfo n) {
@@ -58,6 +60,7 @@ final class NetworkMessages {
         .setIpv6Gateway(n.ipv6() ? n.gateway6().toString() : "")
         .setIpv6IpRange(n.ipRange6() == null ? "" : n.ipRange6().toString())
         .putAllAuxAddresses(n.auxAddresses())
+        .putAllIpamOptions(n.ipamOptions())
         .setSubnetChosen(n.subnetChosen())
         .setIpv6SubnetChosen(n.subnet6Chosen())
         .addAllMorePools(n.morePools().stream().map(p -> AddressPool.newBuilder().setSubnet(p.subnet().toString())
@@ -81,7 +84,8 @@ final class NetworkMessages {
     return new AttachSpec(r.getContainerId(), r.getNetwork(), r.getNetnsPath(), r.getInterfaceName(), r.getIp(),
         r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
-        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList());
+        r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList(),
+        r.getResolvConfStyle() == ResolvConfStyle.RESOLV_CONF_CONTAINERD);
   }
 
   static Attachment attachment(AttachmentInfo a) {

@@ -66,7 +66,7 @@ class EmbeddedDnsKernelTest {
         .addDnsServers("10.211.0.1").build());
     h.attach(AttachRequest.newBuilder().setContainerId("stranger").setNetwork("other").addAliases("stranger").build());
 
-    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
         + "# Based on host file: '" + h.resolvConf + "' (internal resolver)\n"
         + "# ExtServers: [10.211.0.1]\n# Overrides: [nameservers]\n# Option ndots from: host\n",
         Files.readString(Path.of(app.getFiles().getResolvConf())));
@@ -150,12 +150,14 @@ class EmbeddedDnsKernelTest {
     Attachment a = h.attach(AttachRequest.newBuilder().setContainerId("late").addDnsServers("10.218.0.1").build());
     Path resolvConf = Path.of(a.getFiles().getResolvConf());
     String before = Files.readString(resolvConf);
-    assertEquals("search example.test\nnameserver 10.218.0.1\noptions ndots:2\n", before);
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 10.218.0.1\nsearch example.test\noptions ndots:2\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (legacy)\n# Overrides: [nameservers]\n# Option ndots from: host\n",
+        before);
     // the file the container has bind-mounted: rewritten in place, never renamed over
     Object inode = Files.getAttribute(resolvConf, "unix:ino");
 
     h.attach(AttachRequest.newBuilder().setContainerId("late").setNetwork("later").build());
-    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\nsearch example.test\noptions ndots:2\n\n"
         + "# Based on host file: '" + h.resolvConf + "' (internal resolver)\n"
         + "# ExtServers: [10.218.0.1]\n# Overrides: [nameservers]\n# Option ndots from: host\n",
         Files.readString(resolvConf));
@@ -177,7 +179,7 @@ class EmbeddedDnsKernelTest {
       again = nslookup(a, "upstream.test");
     }
     assertTrue(again.output().contains("198.51.100.7"), again.output());
-    assertTrue(Files.readString(resolvConf).startsWith("nameserver 127.0.0.11\n"));
+    assertTrue(Files.readString(resolvConf).startsWith(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\n"));
     h.detach("late");
     h.detach("peer");
     assertEquals(0, h.manager.resolversServed());
@@ -197,7 +199,7 @@ class EmbeddedDnsKernelTest {
     assertEquals(Files.readString(donorConf), Files.readString(joinerConf));
 
     h.attach(AttachRequest.newBuilder().setContainerId("donor").setNetwork("joined").build());
-    assertTrue(Files.readString(donorConf).startsWith("nameserver 127.0.0.11\n"), Files.readString(donorConf));
+    assertTrue(Files.readString(donorConf).startsWith(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\n"), Files.readString(donorConf));
     assertEquals(Files.readString(donorConf), Files.readString(joinerConf), "switched with the donor's");
     Sh.Result r = nslookup(joiner, "peer");
     assertOk(r, "nslookup peer from the joiner");
@@ -219,7 +221,7 @@ class EmbeddedDnsKernelTest {
     Attachment j2 = h.attach("j2", "container:j1");
     h.attach(AttachRequest.newBuilder().setContainerId("donor").setNetwork("chained").build());
     Path donorConf = Path.of(donor.getFiles().getResolvConf());
-    assertTrue(Files.readString(donorConf).startsWith("nameserver 127.0.0.11\n"), Files.readString(donorConf));
+    assertTrue(Files.readString(donorConf).startsWith(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\n"), Files.readString(donorConf));
     assertEquals(Files.readString(donorConf), Files.readString(Path.of(j2.getFiles().getResolvConf())));
     assertEquals(Files.readString(Path.of(donor.getFiles().getHosts())),
         Files.readString(Path.of(j2.getFiles().getHosts())), "Docker's share one /etc/hosts");
@@ -257,7 +259,7 @@ class EmbeddedDnsKernelTest {
     assertTimeoutPreemptively(Duration.ofSeconds(20),
         () -> h.attach(AttachRequest.newBuilder().setContainerId("y").setNetwork("spoiled").build()));
     String switched = Files.readString(Path.of(y.getFiles().getResolvConf()));
-    assertTrue(switched.startsWith("nameserver 127.0.0.11\n"), switched);
+    assertTrue(switched.startsWith(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\n"), switched);
     assertEquals(switched, Files.readString(good));
     assertEquals(List.of((byte) 0xc3, (byte) '\n'), bytes(bad));
     assertFalse(Files.readString(outside).contains("127.0.0.11"), "the link's target is not written");

@@ -56,7 +56,7 @@ class InternalNetworkKernelTest {
         "a container on another network is out of reach");
     // The embedded resolver as on any user-defined network, forwarding from the container's namespace only.
     String resolv = Files.readString(Path.of(inside.getFiles().getResolvConf()));
-    assertTrue(resolv.startsWith("nameserver 127.0.0.11\n"), resolv);
+    assertTrue(resolv.startsWith(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\n"), resolv);
     assertTrue(resolv.contains("# ExtServers: [host(127.0.0.53) 192.0.2.53]\n"), resolv);
 
     h.detach("inside");

@@ -47,6 +47,9 @@ final class NetworkHarness implements AutoCloseable, BeforeEachCallback, AfterEa
   final String bridge;
   final Path dir;
   final Path state;
+  /** Docker 27's first lines of a container's resolv.conf, which berthd writes too. */
+  static final String RESOLV_CONF_HEADER = dev.berth.network.files.ResolvConf.HEADER;
+
   final Path resolvConf;
   private final List<String> netnsCreated = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.network.v1.AttachRequest;
+import berth.network.v1.ResolvConfStyle;
 import berth.network.v1.Attachment;
 import berth.network.v1.GetAttachmentRequest;
 import berth.network.v1.ListAttachmentsRequest;
@@ -129,16 +130,31 @@ class NetworkModesKernelTest {
     // Docker's order and names: the extra hosts, then the container's own line, FQDN first
     assertTrue(hosts.endsWith("ff02::2\tip6-allrouters\n192.0.2.1\tgateway.test\n" + address(a)
         + "\tweb.example.test web\n"), hosts);
-    assertEquals("search corp.test\nnameserver 192.0.2.10\noptions ndots:1\n",
-        Files.readString(Path.of(a.getFiles().getResolvConf())));
+    // Docker 27's file: its header, nameservers first, then where it came from
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 192.0.2.10\nsearch corp.test\noptions ndots:1\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (legacy)\n# Overrides: [nameservers search options]\n"
+        + "# Option ndots from: override\n", Files.readString(Path.of(a.getFiles().getResolvConf())));
     assertEquals(List.of("192.0.2.10"), a.getResult().getDns().getNameserversList());
 
     // Defaults: hostname from the id; the host's resolvers without the loopback stub.
     Attachment b = h.attach("0123456789abcdef-db", "");
     assertEquals("0123456789ab\n", Files.readString(Path.of(b.getFiles().getHostname())));
-    assertEquals("search example.test\nnameserver 192.0.2.53\noptions ndots:2\n",
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 192.0.2.53\nsearch example.test\noptions ndots:2\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (legacy)\n# Overrides: []\n# Option ndots from: host\n",
         Files.readString(Path.of(b.getFiles().getResolvConf())));
     assertEquals(h.state.resolve("network/default/0123456789abcdef-db/hosts").toString(), b.getFiles().getHosts());
+
+    // as Docker's, a search domain "." asks for none: the host's list is replaced by nothing
+    Attachment dotted = h.attach(AttachRequest.newBuilder().setContainerId("dotted").addDnsSearch(".").build());
+    String dottedConf = Files.readString(Path.of(dotted.getFiles().getResolvConf()));
+    assertFalse(dottedConf.contains("\nsearch "), dottedConf);
+    assertTrue(dottedConf.contains("\n# Overrides: [search]\n"), dottedConf);
+
+    // a pod of the CRI's: containerd's lines alone, search first
+    Attachment pod = h.attach(AttachRequest.newBuilder().setContainerId("pod").addDnsServers("10.96.0.10")
+        .addDnsSearch("default.svc.cluster.local").setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD).build());
+    assertEquals("search default.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:2\n",
+        Files.readString(Path.of(pod.getFiles().getResolvConf())));
   }
 
   @Test

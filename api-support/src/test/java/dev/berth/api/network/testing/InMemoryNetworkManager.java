@@ -143,7 +143,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
         first6 == null ? null : first6.subnet(), first6 == null ? null : first6.gateway(), spec.subnet().isEmpty(),
         spec.ipv6() && spec.subnet6().isEmpty(), first6 == null ? null : first6.ipRange(),
         Map.copyOf(spec.auxAddresses()), pools.subList(1, pools.size()),
-        pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()));
+        pools6.isEmpty() ? List.of() : pools6.subList(1, pools6.size()), spec.ipamOptions());
     add(network);
     return network;
   }

@@ -104,6 +104,8 @@ public final class NetworkStore {
     db.addColumn("network_networks", "aux_addresses", "TEXT NOT NULL DEFAULT '{}'", List.of());
     // networks made before several subnets of a family were kept have one of each
     db.addColumn("network_networks", "more_pools", "TEXT NOT NULL DEFAULT '[]'", List.of());
+    // networks made before IPAM options were kept have none
+    db.addColumn("network_networks", "ipam_options", "TEXT NOT NULL DEFAULT '{}'", List.of());
   }
 
   public List<NetworkInfo> networks() {
@@ -118,14 +120,14 @@ public final class NetworkStore {
   public void insertNetwork(NetworkInfo n) {
     db.write(c -> Sql.update(c, "INSERT INTO network_networks (name, driver, subnet, gateway, "
         + "bridge, mtu, masquerade, internal, labels, created_at, is_default, id, ip_range, icc, subnet6, gateway6, "
-        + "subnet_chosen, subnet6_chosen, ip_range6, aux_addresses, more_pools) "
-        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        + "subnet_chosen, subnet6_chosen, ip_range6, aux_addresses, more_pools, ipam_options) "
+        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         n.name(), n.driver(), n.subnet().toString(), n.gateway().toString(), n.bridge(), n.mtu(),
         n.masquerade() ? 1 : 0, n.internal() ? 1 : 0, Labels.toJson(n.labels()), EpochNanos.fromInstant(n.createdAt()),
         n.isDefault() ? 1 : 0, n.id(), n.ipRange() == null ? null : n.ipRange().toString(), n.icc() ? 1 : 0,
         n.ipv6() ? n.subnet6().toString() : null, n.ipv6() ? n.gateway6().toString() : null,
         n.subnetChosen() ? 1 : 0, n.subnet6Chosen() ? 1 : 0, n.ipRange6() == null ? null : n.ipRange6().toString(),
-        Labels.toJson(n.auxAddresses()), morePoolsJson(n)));
+        Labels.toJson(n.auxAddresses()), morePoolsJson(n), Labels.toJson(n.ipamOptions())));
   }
 
   /** The pools after the first of each family, IPv4 ones first, each as {subnet, gateway, ip_range}. */
@@ -374,7 +376,8 @@ public final class NetworkStore {
         r.getString("gateway6") == null ? null : Ipv6.parse("stored gateway", r.getString("gateway6")),
         r.getInt("subnet_chosen") != 0, r.getInt("subnet6_chosen") != 0,
         r.getString("ip_range6") == null ? null : Subnet6.parseStored(r.getString("ip_range6")),
-        Labels.fromJson(r.getString("aux_addresses")), morePools(r), morePools6(r));
+        Labels.fromJson(r.getString("aux_addresses")), morePools(r), morePools6(r),
+        Labels.fromJson(r.getString("ipam_options")));
   }
 
   private static List<Ipv4Pool> morePools(ResultSet r) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.berth.network.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FilesTest {
+  private static final String HEADER = ResolvConf.HEADER;
+
   @TempDir Path dir;
 
   @Test
@@ -27,11 +30,38 @@ class FilesTest {
     assertEquals(List.of("a.test", "b.test"), dns.search());
     Dns forContainer = ResolvConf.forOwnNamespace(dns, List.of("8.8.8.8"));
     assertEquals(List.of("10.0.0.2"), forContainer.nameservers());
-    assertEquals("search a.test b.test\nnameserver 10.0.0.2\noptions ndots:2 edns0\n", ResolvConf.render(forContainer));
     assertEquals(List.of("8.8.8.8"),
         ResolvConf.forOwnNamespace(new Dns(List.of("127.0.0.1"), List.of(), List.of()), List.of("8.8.8.8"))
             .nameservers());
     assertEquals(Dns.NONE, ResolvConf.read(dir.resolve("absent")));
+  }
+
+  @Test
+  void aContainersOwnResolvConfIsDockers27NameserversFirstUnderItsHeaderWithItsComments() {
+    Path hostFile = Path.of("/etc/resolv.conf");
+    Dns host = new Dns(List.of("127.0.0.53", "10.0.0.2"), List.of("a.test"), List.of("ndots:2", "edns0"));
+    Dns dns = ResolvConf.forOwnNamespace(host, List.of("8.8.8.8"));
+    String file = ResolvConf.render(hostFile, host, Dns.NONE, dns, true);
+    assertEquals(HEADER + "nameserver 10.0.0.2\nsearch a.test\noptions ndots:2 edns0\n\n"
+        + "# Based on host file: '/etc/resolv.conf' (legacy)\n# Overrides: []\n# Option ndots from: host\n", file);
+
+    // the host's servers all loopback ones, the defaults in their place; what was asked for, Docker's overrides
+    Dns loopback = new Dns(List.of("127.0.0.53"), List.of(), List.of());
+    Dns asked = new Dns(List.of(), List.of("b.test"), List.of("ndots:3"));
+    assertEquals(HEADER + "nameserver 8.8.8.8\nsearch b.test\noptions ndots:3\n\n"
+        + "# Based on host file: '/etc/resolv.conf' (legacy)\n# Used default nameservers.\n"
+        + "# Overrides: [search options]\n# Option ndots from: override\n",
+        ResolvConf.render(hostFile, loopback, asked, new Dns(List.of("8.8.8.8"), List.of("b.test"), List.of("ndots:3")),
+            true));
+    // on the host's network, the host's servers as they are, no transformation named
+    assertEquals(HEADER + "nameserver 127.0.0.53\n\n# Based on host file: '/etc/resolv.conf'\n# Overrides: []\n",
+        ResolvConf.render(hostFile, loopback, Dns.NONE, loopback, false));
+
+    // what berthd wrote, and what an earlier berthd wrote (search first, no comments), still tell the same
+    assertTrue(ResolvConf.tells(file, dns));
+    assertTrue(ResolvConf.tells("search a.test\nnameserver 10.0.0.2\noptions ndots:2 edns0\n", dns));
+    assertFalse(ResolvConf.tells(file.replace("nameserver 10.0.0.2", "nameserver 10.0.0.3"), dns));
+    assertFalse(ResolvConf.tells(file + "options rotate\n", dns));
   }
 
   @Test
@@ -108,7 +138,7 @@ class FilesTest {
   void theInternalResolversFileIsDockers27AndTellsItsServersBack() {
     Dns host = new Dns(List.of("127.0.0.53", "192.0.2.53"), List.of("example.test"), List.of("edns0"));
     String file = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), host, Dns.NONE, List.of("8.8.8.8"));
-    assertEquals("nameserver 127.0.0.11\nsearch example.test\noptions edns0 ndots:0\n\n"
+    assertEquals(HEADER + "nameserver 127.0.0.11\nsearch example.test\noptions edns0 ndots:0\n\n"
         + "# Based on host file: '/etc/resolv.conf' (internal resolver)\n"
         + "# ExtServers: [host(127.0.0.53) 192.0.2.53]\n# Overrides: []\n# Option ndots from: internal\n", file);
     assertEquals(new ResolvConf.Internal(List.of(new ExternalServer("127.0.0.53", true),
