@@ -323,11 +323,30 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("false false []\n", ok("info", "--format", "{{.Debug}} {{.ExperimentalBuild}} {{.Labels}}").out());
     List<String> keys = new ArrayList<>();
     JSON.readTree(ok("info", "--format", "json").stdout()).fieldNames().forEachRemaining(keys::add);
-    assertEquals(List.of("ID", "Containers", "ContainersRunning", "ContainersPaused", "ContainersStopped", "Images",
-        "Driver", "Plugins", "Debug", "LoggingDriver", "CgroupDriver", "CgroupVersion", "KernelVersion",
+    // the host's cgroup and forwarding features, as Docker's daemon finds them on this host
+    HostFeatures host = HostFeatures.read();
+    List<String> expected = new ArrayList<>(List.of("ID", "Containers", "ContainersRunning", "ContainersPaused",
+        "ContainersStopped", "Images", "Driver", "Plugins"));
+    expected.addAll(host.limits().keySet());
+    expected.addAll(List.of("Debug", "OomKillDisable", "LoggingDriver", "CgroupDriver", "CgroupVersion", "KernelVersion",
         "OperatingSystem", "OSType", "Architecture", "RegistryConfig", "NCPU", "MemTotal", "DockerRootDir", "Name",
         "Labels", "ExperimentalBuild", "ServerVersion", "Runtimes", "DefaultRuntime", "Swarm", "LiveRestoreEnabled",
-        "SecurityOptions", "Containerd", "Warnings", "ClientInfo"), keys);
+        "SecurityOptions", "Containerd", "Warnings", "ClientInfo"));
+    assertEquals(expected, keys);
+    boolean v1 = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+    if (v1) {
+      // this kind of host: cgroup v1 (hybrid) with every control file Docker looks for
+      assertEquals("cgroupfs 1 true true true true true true true true\n", ok("info", "--format",
+          "{{.CgroupDriver}} {{.CgroupVersion}} {{.MemoryLimit}} {{.SwapLimit}} {{.CPUShares}} {{.CPUSet}} "
+              + "{{.PidsLimit}} {{.OomKillDisable}} {{json .CpuCfsPeriod}} {{json .KernelMemoryTCP}}").out());
+    }
+    Cli.Result text = ok("info");
+    assertTrue(text.out().endsWith(" Live Restore Enabled: true\n\n"), text.out());
+    // the warnings, as Docker's CLI prints them: on stderr, one a line, none where the host lacks nothing
+    List<String> warnings = host.warnings();
+    assertEquals(warnings == null ? "" : String.join("\n", warnings) + "\n", text.stderr());
+    assertEquals(warnings == null ? "null\n" : JSON.writeValueAsString(warnings) + "\n",
+        ok("info", "--format", "{{json .Warnings}}").out());
     assertEquals("{\"runc\":{\"path\":\"runc\",\"runtimeType\":\"io.containerd.runc.v2\"}}\n",
         ok("info", "--format", "{{json .Runtimes}}").out());
     // templates name Docker's Go fields, which its JSON writes under other keys or leaves out when empty
