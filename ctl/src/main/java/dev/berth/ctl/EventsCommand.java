@@ -43,6 +43,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -322,7 +323,8 @@ final class EventsCommand implements Callable<Integer> {
     } else if (format != null) {
       root.out().println(Output.compactJson(event.json()));
     } else {
-      root.out().println(event.text());
+      // the local time, as Docker's CLI gives it
+      root.out().println(event.text(ZoneId.systemDefault()));
     }
     root.out().flush();
   }
