@@ -148,6 +148,9 @@ final class EventsCommand implements Callable<Integer> {
         }
         events = withDeadline(EventHistoryGrpc.newBlockingStub(c.channel()), end).subscribe(request.build());
       }
+      // every container there is now, before any goes: a destroy names what it removed, as Docker's
+      // does, also for a container this command had no event of before (a prune's, an rm's)
+      c.containers().list().forEach(this::remember);
       ImageIdsSeen imageIds = new ImageIdsSeen(new ImageClient(c.channel()));
       ContainerNamesBefore namesBefore = start == null ? new ContainerNamesBefore() : renamesSince(c, namespace, start, now);
       try {
@@ -268,19 +271,24 @@ final class EventsCommand implements Callable<Integer> {
     } catch (StatusRuntimeException e) {
       record = Optional.empty();
     }
-    if (record.isEmpty()) {
-      return Map.of();
-    }
-    startedAt(record.get()).ifPresent(at -> starts.recorded(id, at));
+    return record.map(this::remember).orElse(Map.of());
+  }
+
+  /**
+   * The attributes of the container {@code record} keeps, kept for its later events if it is one
+   * of Berth's (named), and the start it records, for its die's execDuration.
+   */
+  private Map<String, String> remember(Container record) {
+    startedAt(record).ifPresent(at -> starts.recorded(record.getId(), at));
     Map<String, String> attributes = new TreeMap<>();
-    ContainerConfig config = ContainerConfig.of(record.get());
+    ContainerConfig config = ContainerConfig.of(record);
     config.config().path("Labels").fields().forEachRemaining(l -> attributes.put(l.getKey(), l.getValue().asText()));
     String image = config.config().path("Image").asText("");
     attributes.put("image", !image.isEmpty() ? image
-        : record.get().getImage().isEmpty() ? "" : ImageNames.familiar(record.get().getImage()));
-    attributes.put("name", ContainerArgument.name(record.get()));
-    if (record.get().getLabelsMap().containsKey(ContainerLabels.NAME)) {
-      containers.put(id, attributes);
+        : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage()));
+    attributes.put("name", ContainerArgument.name(record));
+    if (record.getLabelsMap().containsKey(ContainerLabels.NAME)) {
+      containers.put(record.getId(), attributes);
     }
     return attributes;
   }

@@ -1479,6 +1479,29 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
   }
 
+  /**
+   * A container there before {@code events} started, which it had no event of, is named in its
+   * destroy (a prune's, here), as Docker's daemon names it, not left without attributes.
+   */
+  @Test
+  void aDestroyNamesAContainerThatWasThereBeforeEventsStarted() throws Exception {
+    String id = ok("create", "--name", "pre-existing", "-l", "pe.ev=1", "busybox", "true").out().strip();
+    AtomicReference<Cli.Result> followed = new AtomicReference<>();
+    // from after the create: the follower has no event of the container before its destroy
+    String since = unixNow();
+    String until = Long.toString(Instant.now().getEpochSecond() + 8);
+    Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "event=destroy", "--filter",
+        "container=" + id, "--since", since, "--until", until)));
+    follower.start();
+    // time for the follower to start (it replays from `since` and follows until `until` whatever happens)
+    Thread.sleep(1000);
+    ok("container", "prune", "-f", "--filter", "label=pe.ev=1");
+    follower.join(15_000);
+    assertEquals(0, followed.get().exit(), followed.get()::toString);
+    assertEquals(List.of("container destroy " + id + " (image=busybox, name=pre-existing, pe.ev=1)"),
+        followed.get().out().lines().map(l -> l.substring(l.indexOf(' ') + 1)).toList());
+  }
+
   @Test
   void prunesEndWithDockersPruneEventsWhateverTheyRemoved() {
     String since = unixNow();
