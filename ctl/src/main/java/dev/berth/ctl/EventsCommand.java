@@ -30,6 +30,7 @@ import dev.berth.ctl.events.DockerEvents;
 import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.events.ImageIdsSeen;
 import dev.berth.ctl.events.TaskStarts;
+import dev.berth.ctl.events.VolumeMountEvents;
 import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
@@ -115,6 +116,8 @@ final class EventsCommand implements Callable<Integer> {
   private final Map<String, Map<String, String>> containers = new HashMap<>();
   /** When the containers seen last started, for their die events' execDuration. */
   private final TaskStarts starts = new TaskStarts();
+  /** The volumes of the containers seen, by id, for Docker's volume mount and unmount events. */
+  private final Map<String, List<VolumeMountEvents.VolumeMount>> volumes = new HashMap<>();
 
   @Override
   public Integer call() {
@@ -174,8 +177,17 @@ final class EventsCommand implements Callable<Integer> {
           Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, time,
               id -> namedAt(attributes(c, id), namesBefore.at(id, time)), imageIds::of)
               .map(d -> TaskStarts.isDie(d) ? starts.withExecDuration(d) : d);
-          if (event.isPresent() && filter.matches(event.get())) {
-            print(event.get(), template);
+          if (event.isPresent()) {
+            // Docker's daemon mounts a container's volumes before its start, unmounts them before its die
+            for (DockerEvent v : VolumeMountEvents.before(event.get(),
+                volumes.getOrDefault(event.get().actorId(), List.of()))) {
+              if (filter.matches(v)) {
+                print(v, template);
+              }
+            }
+            if (filter.matches(event.get())) {
+              print(event.get(), template);
+            }
           }
           if (e.getTopic().equals("/images/delete") && event.isPresent()) {
             // Docker's untag of the name, then its delete of the image once no name is left
@@ -282,6 +294,7 @@ final class EventsCommand implements Callable<Integer> {
     startedAt(record).ifPresent(at -> starts.recorded(record.getId(), at));
     Map<String, String> attributes = new TreeMap<>();
     ContainerConfig config = ContainerConfig.of(record);
+    volumes.put(record.getId(), VolumeMountEvents.of(config.mounts()));
     config.config().path("Labels").fields().forEachRemaining(l -> attributes.put(l.getKey(), l.getValue().asText()));
     String image = config.config().path("Image").asText("");
     attributes.put("image", !image.isEmpty() ? image

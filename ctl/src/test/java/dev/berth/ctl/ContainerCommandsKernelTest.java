@@ -1502,6 +1502,38 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
         followed.get().out().lines().map(l -> l.substring(l.indexOf(' ') + 1)).toList());
   }
 
+  /**
+   * Docker's daemon mounts a container's volumes as it starts and unmounts them as it cleans up
+   * after the exit: a volume mount before the start, an unmount before the die.
+   */
+  @Test
+  void aContainersVolumesAreMountedBeforeItsStartAndUnmountedBeforeItsDie() throws Exception {
+    String since = unixNow();
+    String id = ok("run", "-d", "--name", "vol-evented", "-v", "evvol:/data:ro", "busybox", "sleep", "60").out().strip();
+    try {
+      ok("stop", "-t", "0", "vol-evented");
+      // Docker's MountPoint of a volume has no propagation (a bind's is rprivate unless given)
+      assertEquals("volume []\n", ok("inspect", "-f", "{{(index .Mounts 0).Type}} [{{(index .Mounts 0).Propagation}}]",
+          "vol-evented").out());
+      List<String> seen = ok("events", "--since", since, "--until", "0s", "--filter", "type=volume", "--filter",
+          "type=container", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}").out().lines()
+          .filter(l -> l.contains(" " + id + " ") || l.contains(" evvol ")).map(l -> l.replace(id, "ID")).toList();
+      assertEquals(List.of("volume create evvol {\"driver\":\"local\"}",
+          "container create ID {\"image\":\"busybox\",\"name\":\"vol-evented\"}",
+          "volume mount evvol {\"container\":\"ID\",\"destination\":\"/data\",\"driver\":\"local\","
+              + "\"propagation\":\"\",\"read/write\":\"false\"}",
+          "container start ID {\"image\":\"busybox\",\"name\":\"vol-evented\"}",
+          "volume unmount evvol {\"container\":\"ID\",\"driver\":\"local\"}"),
+          seen.stream().filter(l -> !l.startsWith("container kill ")).limit(5).toList(), seen::toString);
+      // the unmount comes just before the die, as Docker's daemon cleans up before it logs the die
+      int unmount = seen.indexOf("volume unmount evvol {\"container\":\"ID\",\"driver\":\"local\"}");
+      assertTrue(seen.get(unmount + 1).startsWith("container die ID {\"execDuration\":"), seen::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "vol-evented");
+      berthd.ctl("volume", "rm", "evvol");
+    }
+  }
+
   @Test
   void prunesEndWithDockersPruneEventsWhateverTheyRemoved() {
     String since = unixNow();
