@@ -30,6 +30,7 @@ import dev.berth.ctl.events.DockerEvents;
 import dev.berth.ctl.events.EventFilter;
 import dev.berth.ctl.events.ImageIdsSeen;
 import dev.berth.ctl.events.TaskStarts;
+import dev.berth.ctl.events.VolumeMountEvents;
 import dev.berth.ctl.flags.PflagTypes;
 import dev.berth.ctl.output.Durations;
 import dev.berth.ctl.output.Output;
@@ -43,6 +44,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,6 +116,8 @@ final class EventsCommand implements Callable<Integer> {
   private final Map<String, Map<String, String>> containers = new HashMap<>();
   /** When the containers seen last started, for their die events' execDuration. */
   private final TaskStarts starts = new TaskStarts();
+  /** The volumes of the containers seen, by id, for Docker's volume mount and unmount events. */
+  private final Map<String, List<VolumeMountEvents.VolumeMount>> volumes = new HashMap<>();
 
   @Override
   public Integer call() {
@@ -147,6 +151,9 @@ final class EventsCommand implements Callable<Integer> {
         }
         events = withDeadline(EventHistoryGrpc.newBlockingStub(c.channel()), end).subscribe(request.build());
       }
+      // every container there is now, before any goes: a destroy names what it removed, as Docker's
+      // does, also for a container this command had no event of before (a prune's, an rm's)
+      c.containers().list().forEach(this::remember);
       ImageIdsSeen imageIds = new ImageIdsSeen(new ImageClient(c.channel()));
       ContainerNamesBefore namesBefore = start == null ? new ContainerNamesBefore() : renamesSince(c, namespace, start, now);
       try {
@@ -170,8 +177,17 @@ final class EventsCommand implements Callable<Integer> {
           Optional<DockerEvent> event = DockerEvents.of(e.getTopic(), fields, time,
               id -> namedAt(attributes(c, id), namesBefore.at(id, time)), imageIds::of)
               .map(d -> TaskStarts.isDie(d) ? starts.withExecDuration(d) : d);
-          if (event.isPresent() && filter.matches(event.get())) {
-            print(event.get(), template);
+          if (event.isPresent()) {
+            // Docker's daemon mounts a container's volumes before its start, unmounts them before its die
+            for (DockerEvent v : VolumeMountEvents.before(event.get(),
+                volumes.getOrDefault(event.get().actorId(), List.of()))) {
+              if (filter.matches(v)) {
+                print(v, template);
+              }
+            }
+            if (filter.matches(event.get())) {
+              print(event.get(), template);
+            }
           }
           if (e.getTopic().equals("/images/delete") && event.isPresent()) {
             // Docker's untag of the name, then its delete of the image once no name is left
@@ -267,19 +283,25 @@ final class EventsCommand implements Callable<Integer> {
     } catch (StatusRuntimeException e) {
       record = Optional.empty();
     }
-    if (record.isEmpty()) {
-      return Map.of();
-    }
-    startedAt(record.get()).ifPresent(at -> starts.recorded(id, at));
+    return record.map(this::remember).orElse(Map.of());
+  }
+
+  /**
+   * The attributes of the container {@code record} keeps, kept for its later events if it is one
+   * of Berth's (named), and the start it records, for its die's execDuration.
+   */
+  private Map<String, String> remember(Container record) {
+    startedAt(record).ifPresent(at -> starts.recorded(record.getId(), at));
     Map<String, String> attributes = new TreeMap<>();
-    ContainerConfig config = ContainerConfig.of(record.get());
+    ContainerConfig config = ContainerConfig.of(record);
+    volumes.put(record.getId(), VolumeMountEvents.of(config.mounts()));
     config.config().path("Labels").fields().forEachRemaining(l -> attributes.put(l.getKey(), l.getValue().asText()));
     String image = config.config().path("Image").asText("");
     attributes.put("image", !image.isEmpty() ? image
-        : record.get().getImage().isEmpty() ? "" : ImageNames.familiar(record.get().getImage()));
-    attributes.put("name", ContainerArgument.name(record.get()));
-    if (record.get().getLabelsMap().containsKey(ContainerLabels.NAME)) {
-      containers.put(id, attributes);
+        : record.getImage().isEmpty() ? "" : ImageNames.familiar(record.getImage()));
+    attributes.put("name", ContainerArgument.name(record));
+    if (record.getLabelsMap().containsKey(ContainerLabels.NAME)) {
+      containers.put(record.getId(), attributes);
     }
     return attributes;
   }
@@ -322,7 +344,8 @@ final class EventsCommand implements Callable<Integer> {
     } else if (format != null) {
       root.out().println(Output.compactJson(event.json()));
     } else {
-      root.out().println(event.text());
+      // the local time, as Docker's CLI gives it
+      root.out().println(event.text(ZoneId.systemDefault()));
     }
     root.out().flush();
   }

@@ -98,11 +98,14 @@ final class InfoCommand implements Callable<Integer> {
     drivers.put("Authorization", null);
     drivers.put("Log", List.of("json-file", "k8s-file", "local", "none"));
     info.put("Plugins", drivers);
+    HostFeatures host = HostFeatures.read();
+    info.putAll(host.limits());
     info.put("Debug", false);
+    info.put("OomKillDisable", host.oomKillDisable());
     // the default log driver
     info.put("LoggingDriver", "json-file");
     info.put("CgroupDriver", "cgroupfs");
-    info.put("CgroupVersion", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1");
+    info.put("CgroupVersion", host.cgroupVersion());
     info.put("KernelVersion", read("/proc/sys/kernel/osrelease").strip());
     info.put("OperatingSystem", osRelease());
     info.put("OSType", "linux");
@@ -142,7 +145,7 @@ final class InfoCommand implements Callable<Integer> {
     containerd.put("Address", root.address().toString());
     containerd.put("Namespaces", namespaces);
     info.put("Containerd", containerd);
-    info.put("Warnings", null);
+    info.put("Warnings", host.warnings());
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("Debug", root.debug);
     client.putAll(VersionCommand.clientFields());
@@ -154,6 +157,12 @@ final class InfoCommand implements Callable<Integer> {
       return 0;
     }
     print(root.out(), info);
+    // after a blank line, on stderr, as Docker's CLI prints the daemon's warnings
+    root.out().println();
+    root.out().flush();
+    if (info.get("Warnings") instanceof List<?> warnings) {
+      warnings.forEach(root.err()::println);
+    }
     return 0;
   }
 

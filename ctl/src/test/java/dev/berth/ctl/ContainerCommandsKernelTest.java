@@ -364,11 +364,30 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertEquals("false false []\n", ok("info", "--format", "{{.Debug}} {{.ExperimentalBuild}} {{.Labels}}").out());
     List<String> keys = new ArrayList<>();
     JSON.readTree(ok("info", "--format", "json").stdout()).fieldNames().forEachRemaining(keys::add);
-    assertEquals(List.of("ID", "Containers", "ContainersRunning", "ContainersPaused", "ContainersStopped", "Images",
-        "Driver", "Plugins", "Debug", "LoggingDriver", "CgroupDriver", "CgroupVersion", "KernelVersion",
+    // the host's cgroup and forwarding features, as Docker's daemon finds them on this host
+    HostFeatures host = HostFeatures.read();
+    List<String> expected = new ArrayList<>(List.of("ID", "Containers", "ContainersRunning", "ContainersPaused",
+        "ContainersStopped", "Images", "Driver", "Plugins"));
+    expected.addAll(host.limits().keySet());
+    expected.addAll(List.of("Debug", "OomKillDisable", "LoggingDriver", "CgroupDriver", "CgroupVersion", "KernelVersion",
         "OperatingSystem", "OSType", "Architecture", "RegistryConfig", "NCPU", "MemTotal", "DockerRootDir", "Name",
         "Labels", "ExperimentalBuild", "ServerVersion", "Runtimes", "DefaultRuntime", "Swarm", "LiveRestoreEnabled",
-        "SecurityOptions", "Containerd", "Warnings", "ClientInfo"), keys);
+        "SecurityOptions", "Containerd", "Warnings", "ClientInfo"));
+    assertEquals(expected, keys);
+    boolean v1 = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+    if (v1) {
+      // this kind of host: cgroup v1 (hybrid) with every control file Docker looks for
+      assertEquals("cgroupfs 1 true true true true true true true true\n", ok("info", "--format",
+          "{{.CgroupDriver}} {{.CgroupVersion}} {{.MemoryLimit}} {{.SwapLimit}} {{.CPUShares}} {{.CPUSet}} "
+              + "{{.PidsLimit}} {{.OomKillDisable}} {{json .CpuCfsPeriod}} {{json .KernelMemoryTCP}}").out());
+    }
+    Cli.Result text = ok("info");
+    assertTrue(text.out().endsWith(" Live Restore Enabled: true\n\n"), text.out());
+    // the warnings, as Docker's CLI prints them: on stderr, one a line, none where the host lacks nothing
+    List<String> warnings = host.warnings();
+    assertEquals(warnings == null ? "" : String.join("\n", warnings) + "\n", text.stderr());
+    assertEquals(warnings == null ? "null\n" : JSON.writeValueAsString(warnings) + "\n",
+        ok("info", "--format", "{{json .Warnings}}").out());
     assertEquals("{\"runc\":{\"path\":\"runc\",\"runtimeType\":\"io.containerd.runc.v2\"}}\n",
         ok("info", "--format", "{{json .Runtimes}}").out());
     // templates name Docker's Go fields, which its JSON writes under other keys or leaves out when empty
@@ -1509,6 +1528,61 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     assertTrue(die.get("Actor").get("Attributes").get("execDuration").asText().matches("\\d+"), die::toString);
     assertEquals("evented", die.get("Actor").get("Attributes").get("name").asText());
     assertEquals(die.get("time").asLong(), die.get("timeNano").asLong() / 1_000_000_000L);
+  }
+
+  /**
+   * A container there before {@code events} started, which it had no event of, is named in its
+   * destroy (a prune's, here), as Docker's daemon names it, not left without attributes.
+   */
+  @Test
+  void aDestroyNamesAContainerThatWasThereBeforeEventsStarted() throws Exception {
+    String id = ok("create", "--name", "pre-existing", "-l", "pe.ev=1", "busybox", "true").out().strip();
+    AtomicReference<Cli.Result> followed = new AtomicReference<>();
+    // from after the create: the follower has no event of the container before its destroy
+    String since = unixNow();
+    String until = Long.toString(Instant.now().getEpochSecond() + 8);
+    Thread follower = new Thread(() -> followed.set(berthd.ctl("events", "--filter", "event=destroy", "--filter",
+        "container=" + id, "--since", since, "--until", until)));
+    follower.start();
+    // time for the follower to start (it replays from `since` and follows until `until` whatever happens)
+    Thread.sleep(1000);
+    ok("container", "prune", "-f", "--filter", "label=pe.ev=1");
+    follower.join(15_000);
+    assertEquals(0, followed.get().exit(), followed.get()::toString);
+    assertEquals(List.of("container destroy " + id + " (image=busybox, name=pre-existing, pe.ev=1)"),
+        followed.get().out().lines().map(l -> l.substring(l.indexOf(' ') + 1)).toList());
+  }
+
+  /**
+   * Docker's daemon mounts a container's volumes as it starts and unmounts them as it cleans up
+   * after the exit: a volume mount before the start, an unmount before the die.
+   */
+  @Test
+  void aContainersVolumesAreMountedBeforeItsStartAndUnmountedBeforeItsDie() throws Exception {
+    String since = unixNow();
+    String id = ok("run", "-d", "--name", "vol-evented", "-v", "evvol:/data:ro", "busybox", "sleep", "60").out().strip();
+    try {
+      ok("stop", "-t", "0", "vol-evented");
+      // Docker's MountPoint of a volume has no propagation (a bind's is rprivate unless given)
+      assertEquals("volume []\n", ok("inspect", "-f", "{{(index .Mounts 0).Type}} [{{(index .Mounts 0).Propagation}}]",
+          "vol-evented").out());
+      List<String> seen = ok("events", "--since", since, "--until", "0s", "--filter", "type=volume", "--filter",
+          "type=container", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}").out().lines()
+          .filter(l -> l.contains(" " + id + " ") || l.contains(" evvol ")).map(l -> l.replace(id, "ID")).toList();
+      assertEquals(List.of("volume create evvol {\"driver\":\"local\"}",
+          "container create ID {\"image\":\"busybox\",\"name\":\"vol-evented\"}",
+          "volume mount evvol {\"container\":\"ID\",\"destination\":\"/data\",\"driver\":\"local\","
+              + "\"propagation\":\"\",\"read/write\":\"false\"}",
+          "container start ID {\"image\":\"busybox\",\"name\":\"vol-evented\"}",
+          "volume unmount evvol {\"container\":\"ID\",\"driver\":\"local\"}"),
+          seen.stream().filter(l -> !l.startsWith("container kill ")).limit(5).toList(), seen::toString);
+      // the unmount comes just before the die, as Docker's daemon cleans up before it logs the die
+      int unmount = seen.indexOf("volume unmount evvol {\"container\":\"ID\",\"driver\":\"local\"}");
+      assertTrue(seen.get(unmount + 1).startsWith("container die ID {\"execDuration\":"), seen::toString);
+    } finally {
+      berthd.ctl("rm", "-f", "vol-evented");
+      berthd.ctl("volume", "rm", "evvol");
+    }
   }
 
   @Test

@@ -711,6 +711,10 @@ class ContainerNetworkVolumesKernelTest extends BerthdKernelTest {
         "network create " + network + " (name=evnet, type=bridge)",
         "volume create evvol (driver=local)",
         "network connect " + network + " (container=" + container + ", name=evnet, type=bridge)",
+        // Docker's daemon's, as the container starts and as it is cleaned up after its exit
+        "volume mount evvol (container=" + container + ", destination=/data, driver=local, propagation=, "
+            + "read/write=true)",
+        "volume unmount evvol (container=" + container + ", driver=local)",
         "network disconnect " + network + " (container=" + container + ", name=evnet, type=bridge)",
         "network destroy " + network + " (name=evnet, type=bridge)",
         "volume destroy evvol (driver=local)"),

@@ -1086,6 +1086,24 @@ class ContainerWorkflowKernelTest extends BerthdKernelTest {
     assertEquals(1, create.exit(), create::toString);
     assertEquals(refusal.replace("(w)", "(bad name)") + "\n", create.stderr());
     assertEquals(List.of(), containerIds());
+    // rename: Docker's daemon's words when it allocates the name, which has its slash by then
+    String id = ok("create", "--name", "named-well", "busybox", "true").out().strip();
+    Cli.Result renamed = berthd.ctl("rename", "named-well", "bad name");
+    assertEquals(1, renamed.exit(), renamed::toString);
+    assertEquals("Error response from daemon: Error when allocating new name: Invalid container name (/bad name), "
+        + "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\nError: failed to rename container named named-well\n",
+        renamed.stderr());
+    // the same name is refused first, even with the slash
+    assertEquals("Error response from daemon: Renaming a container with the same name as its current name\n"
+        + "Error: failed to rename container named named-well\n", berthd.ctl("rename", "named-well", "/named-well")
+        .stderr());
+    // Docker's CLI trims the names, and refuses an empty one itself
+    Cli.Result empty = berthd.ctl("rename", "named-well", " ");
+    assertEquals(1, empty.exit(), empty::toString);
+    assertEquals("Error: Neither old nor new names may be empty\n", empty.stderr());
+    ok("rename", " named-well ", " trimmed ");
+    assertEquals("/trimmed", ok("inspect", "-f", "{{.Name}}", id).out().strip());
+    ok("rm", id);
   }
 
   @Test

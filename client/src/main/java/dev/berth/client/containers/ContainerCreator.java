@@ -769,8 +769,9 @@ public final class ContainerCreator {
         d.put("Type", "volume").put("Name", volume.getName()).put("Source", volume.getMountpoint())
             .put("Driver", volume.getDriver()).put("Anonymous", v.kind() == VolumeSpec.Kind.ANONYMOUS);
       }
+      // Docker's MountPoint has a propagation for a bind only: a volume's is empty
       d.put("Destination", v.target()).put("Mode", v.readOnly() ? "ro" : "").put("RW", !v.readOnly())
-          .put("Propagation", v.propagation());
+          .put("Propagation", v.kind() == VolumeSpec.Kind.BIND ? v.propagation() : "");
     }
     return names;
   }

@@ -31,25 +31,33 @@ public final class RenameCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // as Docker's CLI: both names trimmed, and an empty one refused before the daemon is asked
+    String oldName = container.strip();
+    String name = newName.strip();
+    if (oldName.isEmpty() || name.isEmpty()) {
+      throw new CommandFailure("Error: Neither old nor new names may be empty");
+    }
     try (Connection c = root.connect()) {
       // as Docker's CLI: its daemon's refusal, then a line of its own
-      if (root.each(List.of(container), ErrorHandler.FAILURE, old -> rename(c, old)) != 0) {
-        throw new CommandFailure("Error: failed to rename container named " + container);
+      if (root.each(List.of(oldName), ErrorHandler.FAILURE, old -> rename(c, old, name)) != 0) {
+        throw new CommandFailure("Error: failed to rename container named " + oldName);
       }
     }
     return 0;
   }
 
-  private void rename(Connection c, String old) {
-    String name = newName.startsWith("/") ? newName.substring(1) : newName;
-    // as Docker's: the container is looked for first
+  private void rename(Connection c, String old, String newName) {
+    // Docker's daemon's order: the container looked for first, then its own name, then the new name checked
     Container record = ContainerArgument.resolve(c.channel(), old);
-    // Docker's daemon's words
-    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
-      throw new DaemonError("Invalid container name (" + newName + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-    }
+    String canonical = newName.startsWith("/") ? newName : "/" + newName;
+    String name = canonical.substring(1);
     if (name.equals(ContainerArgument.name(record))) {
       throw new DaemonError("Renaming a container with the same name as its current name");
+    }
+    // Docker's daemon's words, quoting the name with the slash it puts before it
+    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+      throw new DaemonError("Error when allocating new name: Invalid container name (" + canonical
+          + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
     }
     for (Container other : c.containers().list("labels.\"" + ContainerLabels.NAME + "\"==\"" + name + "\"")) {
       if (!other.getId().equals(record.getId())) {

@@ -2,6 +2,7 @@ package dev.berth.ctl.events;
 
 import dev.berth.ctl.output.Durations;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -88,9 +89,13 @@ public record DockerEvent(String type, String action, String actorId, SortedMap<
     return actor;
   }
 
-  /** Docker's line: {@code 2026-12-02T15:04:05.123456789Z container start ID (image=busybox, name=web)}. */
-  public String text() {
-    String line = Durations.rfc3339NanoFixed(time) + " " + type + " " + action + " " + actorId;
+  /**
+   * Docker's line: {@code 2026-12-02T15:04:05.123456789Z container start ID (image=busybox, name=web)},
+   * its time in {@code zone} as Docker's CLI writes it in the local one ({@code +01:00} for
+   * Berlin in winter).
+   */
+  public String text(ZoneId zone) {
+    String line = Durations.rfc3339NanoFixed(time, zone) + " " + type + " " + action + " " + actorId;
     if (attributes.isEmpty()) {
       return line;
     }

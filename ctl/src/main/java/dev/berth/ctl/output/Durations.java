@@ -31,6 +31,8 @@ public final class Durations {
     static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX", Locale.ROOT);
     static final DateTimeFormatter NANO_FIXED =
         DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter NANO_FIXED_ZONED =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX", Locale.ROOT);
     /**
      * Docker's times: a date, then optionally an hour, minutes, seconds and a fraction, then
      * optionally a zone ({@code Z}, {@code +01:00}); without one the local time.
@@ -105,6 +107,14 @@ public final class Durations {
    */
   public static String rfc3339NanoFixed(Instant time) {
     return Formats.NANO_FIXED.format(time);
+  }
+
+  /**
+   * As {@link #rfc3339NanoFixed(Instant)} in {@code zone}, as Go writes a local time with that
+   * layout: {@code Z} for UTC, else the offset ({@code 2026-12-02T16:04:05.000000000+01:00}).
+   */
+  public static String rfc3339NanoFixed(Instant time, ZoneId zone) {
+    return Formats.NANO_FIXED_ZONED.format(time.atZone(zone));
   }
 
   /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -23,12 +25,21 @@ class DockerEventsTest {
   }
 
   @Test
+  void theLineSaysTheTimeInTheZoneGivenAsDockersCliSaysItInTheLocalOne() {
+    DockerEvent start = event("/tasks/start", Map.of("container_id", "c1", "pid", 7));
+    assertEquals("2026-12-02T16:04:05.000000123+01:00 container start c1 (image=busybox, name=web, team=a)",
+        start.text(ZoneId.of("Europe/Berlin")));
+    assertEquals("2026-12-02T09:34:05.000000123-05:30 container start c1 (image=busybox, name=web, team=a)",
+        start.text(ZoneOffset.ofHoursMinutes(-5, -30)));
+  }
+
+  @Test
   void taskTopicsAreContainerActionsWithTheContainersAttributes() {
     DockerEvent start = event("/tasks/start", Map.of("container_id", "c1", "pid", 7));
     assertEquals("container", start.type());
     assertEquals("start", start.action());
     assertEquals("c1", start.actorId());
-    assertEquals("2026-12-02T15:04:05.000000123Z container start c1 (image=busybox, name=web, team=a)", start.text());
+    assertEquals("2026-12-02T15:04:05.000000123Z container start c1 (image=busybox, name=web, team=a)", start.text(ZoneOffset.UTC));
 
     DockerEvent die = event("/tasks/exit", Map.of("container_id", "c1", "id", "c1", "exit_status", 3));
     assertEquals("die", die.action());
@@ -53,7 +64,7 @@ class DockerEventsTest {
         Map.of("container_id", "c1", "exec_id", "e9", "args", List.of("sh", "-c", "echo hi")));
     assertEquals("exec_create: sh -c echo hi", create.action());
     assertEquals("2026-12-02T15:04:05.000000123Z container exec_create: sh -c echo hi c1 (execID=e9, image=busybox, "
-        + "name=web, team=a)", create.text());
+        + "name=web, team=a)", create.text(ZoneOffset.UTC));
     assertEquals("exec_start: sh -c echo hi", event("/tasks/exec-started",
         Map.of("container_id", "c1", "exec_id", "e9", "pid", 8, "args", List.of("sh", "-c", "echo hi"))).action());
     assertEquals("exec_start: sh ", event("/tasks/exec-started",
@@ -70,7 +81,7 @@ class DockerEventsTest {
     };
     DockerEvent containers = DockerEvents.of("/containers/prune", Map.of("reclaimed", 16384L), AT, noLookUp, IMAGES)
         .orElseThrow();
-    assertEquals("2026-12-02T15:04:05.000000123Z container prune  (reclaimed=16384)", containers.text());
+    assertEquals("2026-12-02T15:04:05.000000123Z container prune  (reclaimed=16384)", containers.text(ZoneOffset.UTC));
     // Docker's omitempty: no id, no from
     assertEquals("{status=prune, Type=container, Action=prune, Actor={ID=, Attributes={reclaimed=16384}}, "
         + "scope=local, time=" + AT.getEpochSecond() + ", timeNano=" + (AT.getEpochSecond() * 1_000_000_000L + 123)
@@ -82,23 +93,23 @@ class DockerEventsTest {
   }
 
   private static String textWithoutTime(DockerEvent e) {
-    return e.text().substring(e.text().indexOf(' ') + 1);
+    return e.text(ZoneOffset.UTC).substring(e.text(ZoneOffset.UTC).indexOf(' ') + 1);
   }
 
   @Test
   void networkAndVolumeTopicsAreDockersNetworkAndVolumeEvents() {
     String id = "7d3f".repeat(16);
     DockerEvent create = event("/networks/create", Map.of("id", id, "name", "web", "driver", "bridge"));
-    assertEquals("2026-12-02T15:04:05.000000123Z network create " + id + " (name=web, type=bridge)", create.text());
+    assertEquals("2026-12-02T15:04:05.000000123Z network create " + id + " (name=web, type=bridge)", create.text(ZoneOffset.UTC));
     DockerEvent connect = event("/networks/connect",
         Map.of("id", id, "name", "web", "driver", "bridge", "container_id", "c1"));
     assertEquals("network connect " + id + " (container=c1, name=web, type=bridge)",
-        connect.text().substring(connect.text().indexOf(' ') + 1));
+        connect.text(ZoneOffset.UTC).substring(connect.text(ZoneOffset.UTC).indexOf(' ') + 1));
     assertEquals("disconnect", event("/networks/disconnect",
         Map.of("id", id, "name", "web", "driver", "bridge", "container_id", "c1")).action());
     assertEquals("destroy", event("/networks/delete", Map.of("id", id, "name", "web", "driver", "bridge")).action());
     DockerEvent volume = event("/volumes/create", Map.of("name", "data", "driver", "local"));
-    assertEquals("2026-12-02T15:04:05.000000123Z volume create data (driver=local)", volume.text());
+    assertEquals("2026-12-02T15:04:05.000000123Z volume create data (driver=local)", volume.text(ZoneOffset.UTC));
     DockerEvent destroyed = event("/volumes/delete", Map.of("name", "data", "driver", "local"));
     assertEquals("destroy", destroyed.action());
 
@@ -117,7 +128,7 @@ class DockerEventsTest {
     assertEquals("destroy", event("/containers/delete", Map.of("id", "c1")).action());
     DockerEvent health = event("/containers/health_status", Map.of("id", "c1", "status", "healthy"));
     assertEquals("2026-12-02T15:04:05.000000123Z container health_status: healthy c1 (image=busybox, name=web, team=a)",
-        health.text());
+        health.text(ZoneOffset.UTC));
     // Docker's own words for what Berth's client library reports
     DockerEvent kill = event("/containers/kill", Map.of("id", "c1", "signal", 15));
     assertEquals("kill", kill.action());

@@ -151,6 +151,16 @@ class ContainerEventsOverSocketTest {
     }));
   }
 
+  /** Follows GetContainerEvents (as {@link #follow}) until it reaches {@code call}, held there (armed here). */
+  private BlockingQueue<Object> followUntilHeld(RuntimeServiceGrpc.RuntimeServiceStub cri, HeldCall call)
+      throws InterruptedException {
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    call.arm();
+    follow(cri, events);
+    call.awaitHeld();
+    return events;
+  }
+
   /** The first event {@code wanted} selects within 30 s (a bound on a failure, on a loaded machine); fails on the stream's error. */
   private static ContainerEventResponse next(BlockingQueue<Object> events, Predicate<ContainerEventResponse> wanted)
       throws Exception {
@@ -332,6 +342,23 @@ class ContainerEventsOverSocketTest {
     }
   }
 
+  /** A GetContainerEvents stream, what it is told, and the hold on berthd's events it follows. */
+  private record HeldStream(RuntimeServiceGrpc.RuntimeServiceStub cri, HeldEvents held, BlockingQueue<Object> events) {}
+
+  /**
+   * A GetContainerEvents stream followed until the test ends, subscribed upstream with berthd's
+   * events held back until {@code held().open()} (opened at the end of the test at the latest).
+   */
+  private HeldStream heldStream() throws Exception {
+    HeldEvents held = new HeldEvents();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(held);
+    cleanUp.add(held::open);
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    follow(cri, events);
+    held.awaitSubscribed();
+    return new HeldStream(cri, held, events);
+  }
+
   /** Fails the calls of a method whose name ends with one of {@code failing}'s, while it holds any. */
   private static final class Failing implements ClientInterceptor {
     final Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -399,10 +426,7 @@ class ContainerEventsOverSocketTest {
     RuntimeServiceGrpc.RuntimeServiceStub cri = cri(subscribing);
     cleanUp.add(subscribing::release);
     String pod = run(cri, pod("removed-in-the-window"));
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    subscribing.arm();
-    follow(cri, events);
-    subscribing.awaitHeld();
+    BlockingQueue<Object> events = followUntilHeld(cri, subscribing);
     blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     subscribing.release();
     next(events, deletedOf(pod));
@@ -421,10 +445,7 @@ class ContainerEventsOverSocketTest {
     PodSandboxConfig config = withLogs(pod("removed-while-listed"));
     String pod = run(cri, config);
     String container = create(cri, pod, config, "listed");
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    listing.arm();
-    follow(cri, events);
-    listing.awaitHeld();
+    BlockingQueue<Object> events = followUntilHeld(cri, listing);
     blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     listing.release();
     next(events, deletedOf(container));
@@ -445,10 +466,7 @@ class ContainerEventsOverSocketTest {
     RuntimeServiceGrpc.RuntimeServiceStub cri = cri(subscribing);
     cleanUp.add(subscribing::release);
     String pod = run(cri, pod("removed-then-flooded"));
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    subscribing.arm();
-    follow(cri, events);
-    subscribing.awaitHeld();
+    BlockingQueue<Object> events = followUntilHeld(cri, subscribing);
     blocking(cri).removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
     EventsGrpc.EventsBlockingStub publisher = EventsGrpc.newBlockingStub(Channels.inNamespace(api, CriServices.NAMESPACE));
     // berthd keeps the last 1024 (docs/ctr.md): more than that after the moment the stream follows from
@@ -494,23 +512,19 @@ class ContainerEventsOverSocketTest {
    */
   @Test
   void aStoppedPodIsToldStoppedAfterItsContainersWhateverTheStreamsLag() throws Exception {
-    HeldEvents held = new HeldEvents();
-    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(held);
-    cleanUp.add(held::open);
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    follow(cri, events);
-    held.awaitSubscribed();
+    HeldStream stream = heldStream();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = stream.cri();
     PodSandboxConfig config = withLogs(pod("stopped-in-order"));
     String pod = run(cri, config);
     String container = create(cri, pod, config, "stopped");
     blocking(cri).startContainer(StartContainerRequest.newBuilder().setContainerId(container).build());
     blocking(cri).stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    held.open();
+    stream.held().open();
 
-    ContainerEventResponse first = next(events, e -> e.getContainerEventType() == ContainerEventType.CONTAINER_STOPPED_EVENT
+    ContainerEventResponse first = next(stream.events(), e -> e.getContainerEventType() == ContainerEventType.CONTAINER_STOPPED_EVENT
         && (e.getContainerId().equals(container) || e.getContainerId().equals(pod)));
     assertEquals(container, first.getContainerId(), "the container's STOPPED before the pod's");
-    ContainerEventResponse podStopped = next(events, eventOf(pod, ContainerEventType.CONTAINER_STOPPED_EVENT));
+    ContainerEventResponse podStopped = next(stream.events(), eventOf(pod, ContainerEventType.CONTAINER_STOPPED_EVENT));
     assertEquals(PodSandboxState.SANDBOX_NOTREADY, podStopped.getPodSandboxStatus().getState());
     assertEquals(List.of(ContainerState.CONTAINER_EXITED),
         podStopped.getContainersStatusesList().stream().map(ContainerStatus::getState).toList());
@@ -550,22 +564,18 @@ class ContainerEventsOverSocketTest {
    */
   @Test
   void aContainerRemovedBeforeALaggingSubscriberHearsOfItIsToldCreatedAndDeleted() throws Exception {
-    HeldEvents held = new HeldEvents();
-    RuntimeServiceGrpc.RuntimeServiceStub cri = cri(held);
-    cleanUp.add(held::open);
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    follow(cri, events);
-    held.awaitSubscribed();
+    HeldStream stream = heldStream();
+    RuntimeServiceGrpc.RuntimeServiceStub cri = stream.cri();
     PodSandboxConfig config = withLogs(pod("short-lived"));
     String pod = run(cri, config);
     String container = create(cri, pod, config, "gone");
     blocking(cri).removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container).build());
-    held.open();
+    stream.held().open();
 
-    ContainerEventResponse created = next(events, e -> e.getContainerId().equals(container));
+    ContainerEventResponse created = next(stream.events(), e -> e.getContainerId().equals(container));
     assertEquals(ContainerEventType.CONTAINER_CREATED_EVENT, created.getContainerEventType());
     assertEquals(pod, created.getPodSandboxStatus().getId());
-    next(events, deletedOf(container));
+    next(stream.events(), deletedOf(container));
   }
 
   /**
