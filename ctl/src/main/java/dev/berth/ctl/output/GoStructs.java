@@ -25,8 +25,11 @@ final class GoStructs {
   private static final JsonNode NIL = NullNode.getInstance();
 
   private static final Map<String, Map<String, Field>> STRUCTS = Map.of(
-      // what Berth has no counterpart of; its cgroup features (MemoryLimit, ...) are not among them
+      // what Berth has no counterpart of, and the cgroup features whose tags rename them or leave them out when false
       "system.dockerInfo", Map.ofEntries(Map.entry("DriverStatus", omitted(NilCollection.SLICE)),
+          Map.entry("KernelMemory", omitted(BooleanNode.FALSE)), Map.entry("KernelMemoryTCP", omitted(BooleanNode.FALSE)),
+          Map.entry("CPUCfsPeriod", renamed("CpuCfsPeriod", null)), Map.entry("CPUCfsQuota", renamed("CpuCfsQuota", null)),
+          Map.entry("BridgeNfIP6tables", renamed("BridgeNfIp6tables", null)),
           Map.entry("SystemStatus", omitted(NilCollection.SLICE)), Map.entry("NFd", omitted(IntNode.valueOf(0))),
           Map.entry("NGoroutines", omitted(IntNode.valueOf(0))), Map.entry("NEventsListener", omitted(IntNode.valueOf(0))),
           Map.entry("SystemTime", omitted(EMPTY)), Map.entry("OSVersion", omitted(EMPTY)),

@@ -113,6 +113,9 @@ class TemplateTest {
         TemplateContext.INFO));
     assertEquals("<nil> 0 0 []", Template.parse("{{.Swarm.Cluster}} {{.Swarm.Nodes}} {{.NFd}} {{.DriverStatus}}")
         .render(info, TemplateContext.INFO));
+    JsonNode features = read("{\"CpuCfsQuota\": true, \"BridgeNfIp6tables\": false}");
+    assertEquals("true false false", Template.parse("{{.CPUCfsQuota}} {{.BridgeNfIP6tables}} {{.KernelMemory}}")
+        .render(features, TemplateContext.INFO), "Go's field names of the flags whose tags rename or omit them");
     assertTrue(failure("{{.Swarm.Cluster.ID}}", info, TemplateContext.INFO)
         .endsWith("nil pointer evaluating *swarm.ClusterInfo.ID"));
     JsonNode version = read("""
