@@ -828,7 +828,7 @@ public final class KernelNetworkManager implements NetworkManager {
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
         hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac.toString(), hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
-        Map.copyOf(spec.labels()), Instant.now(), ipv6);
+        Map.copyOf(spec.labels()), Instant.now(), ipv6, linkLocal.all());
   }
 
   /** The interface's IPv6 side on a network with IPv6: the address asked for or the next free one; else none. */
@@ -871,7 +871,7 @@ public final class KernelNetworkManager implements NetworkManager {
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
         sharesInterface ? shared.mac() : "", hostname, domainname, aliases, List.of(), dns, extraHosts,
         files.directory(namespace, containerId), Map.copyOf(labels), Instant.now(),
-        sharesInterface ? shared.ipv6() : null);
+        sharesInterface ? shared.ipv6() : null, sharesInterface ? shared.linkLocalIps() : List.of());
   }
 
   private static String nextInterface(List<AttachmentInfo> existing) {
