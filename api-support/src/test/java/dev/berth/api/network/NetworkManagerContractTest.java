@@ -555,6 +555,48 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void aLaterAttachmentKeepsTheContainersHostnameAndDomainName() {
+    manager.createNetwork(network("names", "10.212.0.0/24"));
+    manager.attach(NS, new AttachSpec("named", DEFAULT, "", "", "", "", List.of(), "web", "example.test", List.of(),
+        Dns.NONE, List.of(), Map.of()));
+    AttachmentInfo later = manager.attach(NS, attach("named", "names"));
+    assertEquals("web", later.hostname(), "the container's, not one network's");
+    assertEquals("example.test", later.domainname());
+    manager.detach(NS, "named", DEFAULT);
+    assertEquals("web", manager.getAttachment(NS, "named", "").hostname());
+    manager.detach(NS, "named", "");
+    manager.deleteNetwork("names");
+  }
+
+  @Test
+  void badResolversExtraHostsDomainNamesAndLabelsAreRefusedAndNothingIsAttached() {
+    List<AttachSpec> bad = List.of(
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+            new Dns(List.of("dns.example.test"), List.of(), List.of()), List.of(), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+            new Dns(List.of(), List.of("two words"), List.of()), List.of(), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+            new Dns(List.of(), List.of(), List.of("ndots:1 #")), List.of(), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE,
+            List.of("db:not-an-address"), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE,
+            List.of("bad name:192.0.2.1"), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE,
+            List.of("no-address"), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "two words", List.of(), Dns.NONE, List.of(),
+            Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE, List.of(),
+            Map.of("", "v")));
+    for (AttachSpec spec : bad) {
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, spec));
+    }
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "bad", ""));
+    AttachmentInfo good = manager.attach(NS, new AttachSpec("good", DEFAULT, "", "", "", "", List.of(), "", "",
+        List.of(), new Dns(List.of("192.0.2.1", "fd00::53"), List.of(), List.of()), List.of("v6:fd00::10"), Map.of()));
+    assertEquals(List.of(new HostEntry("v6", "fd00::10")), good.extraHosts());
+  }
+
+  @Test
   void linkLocalAddressesAskedForAreReportedBack() {
     AttachmentInfo a = manager.attach(NS, new AttachSpec("ll", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
         Dns.NONE, List.of(), Map.of(), "", List.of("169.254.7.5", "fe80:0::7")));

@@ -1,6 +1,8 @@
 package dev.berth.api.network.testing;
 
 import dev.berth.api.Identifiers;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
@@ -56,6 +58,9 @@ public final class InMemoryNetworkManager implements NetworkManager {
   private static final Pattern DEVICE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$");
   /** Aliases: host names, or container names, which may hold '_'. */
   private static final Pattern HOSTS_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$");
+  private static final Pattern WORD = Pattern.compile("^[^\\s#;]+$");
+  private static final Pattern IPV6_LITERAL = Pattern.compile("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$");
+  private static final int MAX_LABEL_BYTES = 4096;
   private static final Pattern HOSTNAME = Pattern.compile(
       "^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$");
 
@@ -303,15 +308,21 @@ public final class InMemoryNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
           mode.name().toLowerCase(Locale.ROOT));
     }
-    String hostname = spec.hostname().isEmpty()
-        ? (shared != null ? shared.hostname() : containerId.substring(0, Math.min(12, containerId.length())))
-        : checked(HOSTNAME, "hostname", spec.hostname());
+    // as the kernel manager: the container's names are its own, not one network's
+    String hostname = !spec.hostname().isEmpty() ? checked(HOSTNAME, "hostname", spec.hostname())
+        : shared != null ? shared.hostname()
+        : !existing.isEmpty() ? existing.get(0).hostname()
+        : containerId.substring(0, Math.min(12, containerId.length()));
+    String domainname = !spec.domainname().isEmpty() ? checked(HOSTS_NAME, "domain name", spec.domainname())
+        : !existing.isEmpty() ? existing.get(0).domainname() : "";
     spec.aliases().forEach(alias -> checked(HOSTS_NAME, "alias", alias));
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(InMemoryNetworkManager::hostEntry).toList();
+    checkDns(spec.dns());
+    checkLabels(spec.labels());
     Netns netns = netns(namespace, containerId, mode, shared, existing, spec.netnsPath());
     AttachmentInfo attachment = mode == Mode.BRIDGE
-        ? bridged(namespace, containerId, network, netns, spec, existing, hostname, extraHosts)
-        : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, extraHosts);
+        ? bridged(namespace, containerId, network, netns, spec, existing, hostname, domainname, extraHosts)
+        : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, domainname, extraHosts);
     attachments.add(attachment);
     if (existing.isEmpty()) {
       requested.put(namespace + "/" + containerId, List.copyOf(spec.ports()));
@@ -431,7 +442,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
   }
 
   private AttachmentInfo bridged(String namespace, String containerId, NetworkInfo network, Netns netns,
-      AttachSpec spec, List<AttachmentInfo> existing, String hostname, List<HostEntry> extraHosts) {
+      AttachSpec spec, List<AttachmentInfo> existing, String hostname, String domainname,
+      List<HostEntry> extraHosts) {
     String ifName = spec.interfaceName().isEmpty() ? nextInterface(existing)
         : checked(DEVICE, "interface name", spec.interfaceName());
     if (ifName.equals("lo") || existing.stream().anyMatch(a -> a.interfaceName().equals(ifName))) {
@@ -475,7 +487,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
         ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, lease.pool().subnet(),
         lease.pool().gateway(), AttachmentInfo.takesDefaultRoute(network, existing),
-        containerMac != null ? containerMac : mac("02", ip), hostname, spec.domainname(), List.copyOf(spec.aliases()),
+        containerMac != null ? containerMac : mac("02", ip), hostname, domainname, List.copyOf(spec.aliases()),
         List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
         Instant.now(), ipv6, linkLocal);
   }
@@ -523,13 +535,13 @@ public final class InMemoryNetworkManager implements NetworkManager {
   }
 
   private AttachmentInfo unaddressed(String namespace, String containerId, String key, Mode mode, Netns netns,
-      AttachmentInfo shared, AttachSpec spec, String hostname, List<HostEntry> extraHosts) {
+      AttachmentInfo shared, AttachSpec spec, String hostname, String domainname, List<HostEntry> extraHosts) {
     boolean sharesInterface = shared != null && shared.hasAddress();
     return new AttachmentInfo(namespace, containerId, key, mode, netns.path(), netns.pinned(),
         sharesInterface ? shared.interfaceName() : "", "", "",
         sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
-        sharesInterface ? shared.mac() : "", hostname, spec.domainname(), List.copyOf(spec.aliases()), List.of(),
+        sharesInterface ? shared.mac() : "", hostname, domainname, List.copyOf(spec.aliases()), List.of(),
         dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now(),
         sharesInterface ? shared.ipv6() : null, sharesInterface ? shared.linkLocalIps() : List.of());
   }
@@ -562,13 +574,42 @@ public final class InMemoryNetworkManager implements NetworkManager {
         List.copyOf(spec.dns().options()));
   }
 
-  /** {@code NAME:IP}, as the kernel manager takes it; it also checks the name and the address. */
+  /** An extra host in the clients' grammar, its name a host name and its address a literal, as the kernel manager takes it. */
   private static HostEntry hostEntry(String spec) {
-    int colon = spec.indexOf(':');
-    if (colon <= 0) {
-      throw Errors.invalidArgument("extra host %s: expected NAME:IP", Identifiers.printable(spec));
+    HostEntrySpec parsed;
+    try {
+      parsed = HostEntrySpec.parse(spec);
+    } catch (InvalidValueException e) {
+      throw Errors.invalidArgument("extra host: %s", e.getMessage());
     }
-    return new HostEntry(spec.substring(0, colon), spec.substring(colon + 1));
+    return new HostEntry(checked(HOSTNAME, "extra host name", parsed.hostname()),
+        address("extra host address", parsed.ip()));
+  }
+
+  /** Resolvers asked for as the kernel manager checks them: servers are address literals, the rest single words. */
+  private static void checkDns(Dns dns) {
+    dns.nameservers().forEach(ns -> address("DNS server", ns));
+    dns.search().forEach(s -> checked(WORD, "DNS search domain", s));
+    dns.options().forEach(o -> checked(WORD, "DNS option", o));
+  }
+
+  private static String address(String what, String text) {
+    if (!Ipv4.isValid(text) && !IPV6_LITERAL.matcher(text).matches()) {
+      throw Errors.invalidArgument("%s %s is not an IP address", what, Identifiers.printable(text));
+    }
+    return text;
+  }
+
+  /** containerd's limits on labels, which the kernel manager's store applies. */
+  private static void checkLabels(Map<String, String> labels) {
+    for (Map.Entry<String, String> e : labels.entrySet()) {
+      if (e.getKey().isEmpty()) {
+        throw Errors.invalidArgument("label key must not be empty");
+      }
+      if (e.getKey().length() + e.getValue().length() > MAX_LABEL_BYTES) {
+        throw Errors.invalidArgument("label %.40s is longer than %d bytes", e.getKey(), MAX_LABEL_BYTES);
+      }
+    }
   }
 
   private static Path files(String namespace, String containerId) {
