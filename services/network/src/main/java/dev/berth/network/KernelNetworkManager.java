@@ -272,7 +272,7 @@ public final class KernelNetworkManager implements NetworkManager {
    * daemon tells: on a bridge network, whether that network has IPv6; sharing another's
    * namespace, whether that one's interface has an IPv6 address.
    */
-  private static boolean ipv6(Target target) {
+  private static boolean reachesIpv6(Target target) {
     return switch (target.mode()) {
       case BRIDGE -> target.network().ipv6();
       case CONTAINER -> target.shared().ipv6() != null;
@@ -922,7 +922,7 @@ public final class KernelNetworkManager implements NetworkManager {
   private String resolvConf(Target target, AttachSpec spec, Dns dns) throws IOException {
     Dns asked = spec.dns();
     ResolvConf.Host host = hostFile();
-    boolean ipv6 = ipv6(target);
+    boolean ipv6 = reachesIpv6(target);
     if (target.mode() == Mode.BRIDGE && !target.network().isDefault()) {
       return ResolvConf.renderInternal(host, asked, fallbackDns(ipv6), ipv6);
     }
@@ -956,7 +956,7 @@ public final class KernelNetworkManager implements NetworkManager {
     asked.search().forEach(s -> Names.word("DNS search domain", s));
     asked.options().forEach(o -> Names.word("DNS option", o));
     Dns hostDns = hostFile().dns();
-    boolean ipv6 = ipv6(target);
+    boolean ipv6 = reachesIpv6(target);
     Dns base = target.mode() == Mode.HOST ? hostDns
         : ResolvConf.forOwnNamespace(hostDns, fallbackDns(ipv6), ipv6);
     return new Dns(asked.nameservers().isEmpty() ? base.nameservers() : List.copyOf(asked.nameservers()),
