@@ -79,6 +79,35 @@ class RegistryAuthTest {
     }
   }
 
+  @Test
+  void anIdentityTokenTheTokenServerRefusesIsTriedByGetForAPullNotForALogin() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD);
+        TransferRig rig = new TransferRig(dir.resolve("rig"))) {
+      rig.load(BUSYBOX);
+      rig.push(push(registry, GOOD));
+      RegistryAuth refused = RegistryAuth.newBuilder().setIdentityToken("stale").build();
+      // containerd's authorizer: the OAuth POST refused, the token as basic auth's password by GET,
+      // whose refusal is the error
+      int before = registry.tokenRequests().size();
+      denied("failed to resolve reference \"" + registry.host() + "/private/busybox:1\": failed to authorize: failed to"
+          + " fetch oauth token: unexpected status from GET request to " + registry.tokenRealm()
+          + "?scope=repository%3Aprivate%2Fbusybox%3Apull&service=berth-test-registry: 401 Unauthorized",
+          () -> rig.pull(pull(registry, refused)));
+      assertEquals(List.of("POST 401", "GET 401"), registry.tokenRequests().subList(before, registry.tokenRequests()
+          .size()));
+      // moby's login (distribution's token handler): the POST only, in Go's words for the request it stopped
+      before = registry.tokenRequests().size();
+      denied("Get \"http://" + registry.host() + "/v2/\": unauthorized: ",
+          () -> rig.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(refused).build()));
+      assertEquals(List.of("POST 401"), registry.tokenRequests().subList(before, registry.tokenRequests().size()));
+      // a good identity token goes by POST
+      RegistryAuth identity = RegistryAuth.newBuilder().setIdentityToken(PASSWORD).build();
+      rig.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(identity).build());
+      rig.pull(pull(registry, identity));
+    }
+  }
+
   private void pushAndPullOnlyWithCredentials(LoopbackRegistry registry, String pushRefused, String loginRefused,
       String pullRefused, String badPullRefused) throws Exception {
     String repository = registry.host() + "/private/busybox";

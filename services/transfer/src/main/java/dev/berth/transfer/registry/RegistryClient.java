@@ -53,14 +53,14 @@ public final class RegistryClient {
   /** A client for pulling from {@code reference}'s repository. */
   public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(reference.host(), insecure, false, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, false, false, hosts, tokens, credentials,
         refusal -> pullRefused(reference, refusal)), reference, "repository:" + reference.repository() + ":pull");
   }
 
   /** A client for listing the tags of {@code repository}, refused in the words of a refused pull before Docker 27. */
   public static RegistryClient forTags(Reference repository, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(repository.host(), insecure, false, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(repository.host(), insecure, false, false, hosts, tokens, credentials,
         refusal -> pullAccessDenied(repository)), repository, "repository:" + repository.repository() + ":pull");
   }
 
@@ -110,7 +110,7 @@ public final class RegistryClient {
   /** A client for pushing to {@code reference}'s repository. */
   public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(reference.host(), insecure, true, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, true, false, hosts, tokens, credentials,
         refusal -> pushRefused(reference, refusal)), reference, "repository:" + reference.repository() + ":pull,push");
   }
 
@@ -143,7 +143,7 @@ public final class RegistryClient {
    */
   public static void login(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    RegistrySession session = new RegistrySession(host, insecure, true, hosts, tokens, credentials,
+    RegistrySession session = new RegistrySession(host, insecure, true, true, hosts, tokens, credentials,
         RegistryClient::loginRefused);
     HttpResponse<byte[]> response = session.send(RegistrySession.Call.get("/v2/", Map.of()), "",
         HttpResponse.BodyHandlers.ofByteArray());
