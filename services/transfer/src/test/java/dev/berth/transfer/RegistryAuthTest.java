@@ -2,14 +2,17 @@ package dev.berth.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import berth.transfer.v1.BlobState;
 import berth.transfer.v1.ListTagsRequest;
 import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.RegistryAuth;
 import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.client.images.Descriptor;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Status;
@@ -105,6 +108,36 @@ class RegistryAuthTest {
       RegistryAuth identity = RegistryAuth.newBuilder().setIdentityToken(PASSWORD).build();
       rig.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(identity).build());
       rig.pull(pull(registry, identity));
+    }
+  }
+
+  @Test
+  void aMountTheRegistryRefusesIsUploadedWithoutUnlessItsChallengeNamesAnError() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD);
+        ErrorlessChallengeProxy proxy = ErrorlessChallengeProxy.start(registry.host());
+        TransferRig rig = new TransferRig(dir.resolve("rig"))) {
+      rig.load(BUSYBOX);
+      // the blobs labelled with the repository on either address
+      for (String host : List.of(registry.host(), proxy.host())) {
+        rig.push(PushRequest.newBuilder().setImage(BUSYBOX.name()).setReference(host + "/team/base:1").setAuth(GOOD)
+            .build());
+      }
+      // the user may no longer pull the repository the blobs are labelled with
+      registry.denyToUser("team/base");
+
+      // containerd's authorizer stops at the second insufficient_scope to the mount, and its pusher
+      // passes that on
+      denied("server message: insufficient_scope: authorization failed", () -> rig.push(PushRequest.newBuilder()
+          .setImage(BUSYBOX.name()).setReference(registry.host() + "/team/app:1").setAuth(GOOD).build()));
+
+      // a 401 naming no error: containerd's pusher asks for an upload without the mount
+      TransferRig.Result pushed = rig.push(PushRequest.newBuilder().setImage(BUSYBOX.name())
+          .setReference(proxy.host() + "/team/app:1").setAuth(GOOD).build());
+      for (Descriptor layer : rig.client.images().content(rig.client.images().resolve(BUSYBOX.name())).layers()) {
+        assertTrue(pushed.reached(layer.digest(), BlobState.DONE), pushed.events()::toString);
+      }
+      assertEquals(List.of(), registry.openUploads("team/app"));
     }
   }
 

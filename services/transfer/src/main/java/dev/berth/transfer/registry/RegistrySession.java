@@ -113,6 +113,19 @@ final class RegistrySession {
    * PERMISSION_DENIED with {@code denied}'s wording.
    */
   <T> HttpResponse<T> send(Call call, String scope, HttpResponse.BodyHandler<T> handler) {
+    return send(call, scope, handler, false);
+  }
+
+  /**
+   * As {@link #send(Call, String, HttpResponse.BodyHandler)}, but a 401 after authenticating is
+   * the answer, for the caller to read its challenge, rather than PERMISSION_DENIED.
+   */
+  <T> HttpResponse<T> sendAnsweringRefusal(Call call, String scope, HttpResponse.BodyHandler<T> handler) {
+    return send(call, scope, handler, true);
+  }
+
+  private <T> HttpResponse<T> send(Call call, String scope, HttpResponse.BodyHandler<T> handler,
+      boolean refusalIsAnswer) {
     URI uri = resolve(call.pathOrUri());
     boolean challenged = false;
     for (int redirects = 0; ; ) {
@@ -162,6 +175,9 @@ final class RegistrySession {
         CHALLENGES.put(base().getAuthority(), challenge);
         forgetToken(scope);
         continue;
+      }
+      if (status == 401 && refusalIsAnswer) {
+        return response;
       }
       if (status == 401 || status == 403) {
         throw refused(new Refusal(scope, call, uri, status,
