@@ -173,7 +173,8 @@ public final class ImageClient {
    * Deletes what {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does. By name,
    * that record: the last name of an image that containers use ({@link ImageUsers}: by id,
    * whichever name they were created through) is kept unless {@code force}, and with it the image
-   * stays, known by digest alone ({@code REPOSITORY@sha256:…}, Docker's dangling image), so that
+   * stays, recorded as Docker's daemon keeps it ({@code moby-dangling@sha256:…}, a dangling image
+   * listed as {@code <none> <none>}, unless another record names it), so that
    * those containers still run, commit and inspect it; another name for the same target may always
    * go. By {@code REPOSITORY@sha256:…}, every name of that repository with that digest, its tags
    * too, and by {@code REPOSITORY:TAG@sha256:…} that tag alone, as Docker's daemon with containerd's
@@ -189,7 +190,6 @@ public final class ImageClient {
     Optional<Image> named = byName(reference);
     if (named.isPresent()) {
       Image image = named.get();
-      String dangling = ImageNames.repository(ImageNames.normalize(image.name())) + "@" + image.target().digest();
       boolean byDigest = ImageNames.isValid(reference) && ImageNames.normalize(reference).contains("@");
       List<Image> going = byDigest ? sameReferences(reference, image) : List.of(image);
       if (going.isEmpty()) {
@@ -207,8 +207,12 @@ public final class ImageClient {
         } else if (!force) {
           throw usedConflict("remove repository reference \"" + reference + "\"", users.get(0), image);
         } else {
-          // made before the name goes, so the collector never sees the image without a record
-          tag(image, dangling);
+          // made before the name goes, so the collector never sees the image without a record:
+          // Docker's containerd image store's dangling record (its softImageDelete), not the name's
+          Map<String, String> labels = new HashMap<>(image.labels());
+          labels.keySet().removeAll(List.of("io.containerd.image.name", "org.opencontainers.image.ref.name"));
+          ImageRecords.createOrRetarget(images, new Image(untaggedName(image.target()), image.target(), labels, null,
+              null));
         }
       }
       going.forEach(i -> remove(i.name()));
