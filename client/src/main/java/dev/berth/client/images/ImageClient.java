@@ -468,6 +468,37 @@ public final class ImageClient {
   }
 
   /**
+   * What {@code docker save NAME} exports for {@code name}, as Docker 27's containerd image store
+   * picks it (moby's ExportImage): for a repository without tag or digest, every record of that
+   * repository, each under its name; for an image id (or a prefix of it) or
+   * {@code NAME@sha256:DIGEST}, that image without a name (a record named {@code ""}, which
+   * {@link #export} saves unnamed); else the record the name names.
+   *
+   * @throws StatusRuntimeException NOT_FOUND if nothing matches
+   */
+  public List<Image> forSave(String name) {
+    Optional<Image> resolved = byName(name).or(() -> byId(name));
+    String hex = name.startsWith(Digests.SHA256_PREFIX) ? name.substring(Digests.SHA256_PREFIX.length()) : name;
+    boolean digested = ImageNames.isValid(name) && name.contains("@");
+    boolean specific = digested || resolved.isPresent()
+        && resolved.get().target().digest().startsWith(Digests.SHA256_PREFIX + hex);
+    boolean nameOnly = ImageNames.isValid(name) && !name.contains("@")
+        && name.lastIndexOf(':') < name.lastIndexOf('/') + 1;
+    if (!specific && nameOnly) {
+      String repository = ImageNames.repository(ImageNames.normalize(name));
+      List<Image> all = list().stream().filter(i -> ImageNames.isValid(i.name())
+          && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository)).toList();
+      if (all.isEmpty()) {
+        throw notFound(name);
+      }
+      return all;
+    }
+    Image image = resolved.orElseThrow(() -> notFound(name));
+    return List.of(specific ? new Image("", image.target(), image.labels(), image.createdAt(), image.updatedAt())
+        : image);
+  }
+
+  /**
    * Writes the images, with their content for this platform, as one tar that both
    * {@code docker load} and OCI tools read; {@code out} is left open.
    */
