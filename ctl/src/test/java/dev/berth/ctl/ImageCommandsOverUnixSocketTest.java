@@ -138,6 +138,13 @@ class ImageCommandsOverUnixSocketTest {
     for (String unnamed : List.of(id, id.substring(7, 19), "busybox@" + id)) {
       assertEquals("[]", saved(unnamed).get("RepoTags").toString(), unnamed);
     }
+    // and loaded back as Docker's load keeps an unnamed image: untagged, by id
+    Path byId = dir.resolve("saved-" + Math.abs(id.hashCode()) + ".tar");
+    berth.ctl("rmi", "busybox", "busybox:2", "other:1");
+    Cli.Result load = berth.ctl("load", "-i", byId.toString());
+    assertEquals("Loaded image ID: " + id + "\n", load.out(), load::toString);
+    assertEquals("<none> <none> " + id + "\n", berth.ctl("images", "--no-trunc", "--format",
+        "{{.Repository}} {{.Tag}} {{.ID}}").out());
   }
 
   /** manifest.json's single entry of what {@code save NAME} writes, its names sorted. */
