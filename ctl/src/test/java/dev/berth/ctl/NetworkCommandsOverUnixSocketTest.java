@@ -120,6 +120,9 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals(0, bare.exit(), bare::toString);
     assertEquals("{\"bad\":\"\"}\n", net.ctl("network", "inspect", "-f", "{{json .IPAM.Options}}", "withbareipamopt").out());
     assertEquals(0, net.ctl("network", "rm", "withbareipamopt").exit());
+    // Docker's daemon makes its default bridge with no IPAM options (null); a network its CLI
+    // creates has a map, empty without --ipam-opt (web's above)
+    assertEquals("null\n", net.ctl("network", "inspect", "-f", "{{json .IPAM.Options}}", "bridge").out());
     Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
     assertEquals(0, inspect.exit(), inspect::toString);
     JsonNode shown = JSON.readTree(inspect.stdout());
