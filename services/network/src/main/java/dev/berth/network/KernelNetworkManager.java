@@ -5,6 +5,7 @@ import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
+import dev.berth.api.network.AttachSpec.ResolvConfStyle;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
@@ -925,16 +926,11 @@ public final class KernelNetworkManager implements NetworkManager {
    * EtcFiles#switchToResolver}); otherwise {@code dns}.
    */
   private String resolvConf(Target target, AttachSpec spec, Dns dns) throws IOException {
-    switch (spec.resolvConfStyle()) {
-      case CONTAINERD -> {
-        return ResolvConf.renderLines(spec.dns());
-      }
-      case HOST_COPY -> {
-        return hostFileAsItIs();
-      }
-      case DOCKER -> {
-        // below
-      }
+    if (spec.resolvConfStyle() == ResolvConfStyle.CONTAINERD) {
+      return ResolvConf.renderLines(spec.dns());
+    }
+    if (spec.resolvConfStyle() == ResolvConfStyle.HOST_COPY) {
+      return hostFileAsItIs();
     }
     Dns asked = spec.dns();
     ResolvConf.Host host = hostFile();
@@ -986,20 +982,15 @@ public final class KernelNetworkManager implements NetworkManager {
     asked.nameservers().forEach(ns -> Names.address("DNS server", ns));
     asked.search().forEach(s -> Names.word("DNS search domain", s));
     asked.options().forEach(o -> Names.word("DNS option", o));
-    switch (spec.resolvConfStyle()) {
-      case CONTAINERD -> {
-        return asked;
+    if (spec.resolvConfStyle() == ResolvConfStyle.CONTAINERD) {
+      return asked;
+    }
+    if (spec.resolvConfStyle() == ResolvConfStyle.HOST_COPY) {
+      if (!asked.equals(Dns.NONE)) {
+        throw Errors.invalidArgument("DNS servers, search domains or options given with RESOLV_CONF_HOST_COPY, which"
+            + " copies the host's resolv.conf as it is: give them with RESOLV_CONF_CONTAINERD, or give none");
       }
-      case HOST_COPY -> {
-        if (!asked.equals(Dns.NONE)) {
-          throw Errors.invalidArgument("DNS servers, search domains or options given for a resolv.conf copied from"
-              + " the host's: give them with the containerd style, or none");
-        }
-        return hostFile().dns();
-      }
-      case DOCKER -> {
-        // below
-      }
+      return hostFile().dns();
     }
     Dns hostDns = hostFile().dns();
     boolean ipv6 = reachesIpv6(target);
