@@ -115,6 +115,14 @@ class NetworkCommandsOverUnixSocketTest {
     assertEquals("{\"a\":\"b=c\",\"com.docker.network.ipam.serial\":\"true\"}\n",
         net.ctl("network", "inspect", "-f", "{{json .IPAM.Options}}", "withipamopts").out());
     assertEquals(0, net.ctl("network", "rm", "withipamopts").exit());
+    // Docker's CLI reads --ipam-opt as a MapOpts: a key without '=' is an empty value, not an error
+    Cli.Result bare = net.ctl("network", "create", "--ipam-opt", "bad", "withbareipamopt");
+    assertEquals(0, bare.exit(), bare::toString);
+    assertEquals("{\"bad\":\"\"}\n", net.ctl("network", "inspect", "-f", "{{json .IPAM.Options}}", "withbareipamopt").out());
+    assertEquals(0, net.ctl("network", "rm", "withbareipamopt").exit());
+    // Docker's daemon makes its default bridge with no IPAM options (null); a network its CLI
+    // creates has a map, empty without --ipam-opt (web's above)
+    assertEquals("null\n", net.ctl("network", "inspect", "-f", "{{json .IPAM.Options}}", "bridge").out());
     Cli.Result inspect = net.ctl("network", "inspect", "web", "backend");
     assertEquals(0, inspect.exit(), inspect::toString);
     JsonNode shown = JSON.readTree(inspect.stdout());

@@ -110,8 +110,11 @@ public final class GrpcNetworkManager implements NetworkManager {
         .addAllDnsOptions(spec.dns().options())
         .addAllExtraHosts(spec.extraHosts())
         .putAllLabels(spec.labels())
-        .setResolvConfStyle(spec.containerdResolvConf() ? ResolvConfStyle.RESOLV_CONF_CONTAINERD
-            : ResolvConfStyle.RESOLV_CONF_DOCKER);
+        .setResolvConfStyle(switch (spec.resolvConfStyle()) {
+          case DOCKER -> ResolvConfStyle.RESOLV_CONF_DOCKER;
+          case CONTAINERD -> ResolvConfStyle.RESOLV_CONF_CONTAINERD;
+          case HOST_COPY -> ResolvConfStyle.RESOLV_CONF_HOST_COPY;
+        });
     spec.ports().forEach(p -> r.addPortMappings(NetworkMessages.port(p)));
     return call(() -> NetworkMessages.attachment(namespace, attachments(namespace).attach(r.build()).getAttachment()));
   }

@@ -53,12 +53,21 @@ public final class PflagTypes {
 
   /** The labels of {@link Label} values, the last of a key winning. */
   public static Map<String, String> labelMap(List<String> values) {
-    Map<String, String> labels = new TreeMap<>();
+    return mapOpts(values);
+  }
+
+  /**
+   * The map of Docker's opts.MapOpts from its flag's values: each cut at its first {@code =}, a
+   * value without one an empty value of that key ({@code --ipam-opt bad} is {@code bad=""}), the
+   * last of a key winning.
+   */
+  public static Map<String, String> mapOpts(List<String> values) {
+    Map<String, String> map = new TreeMap<>();
     for (String v : values == null ? List.<String>of() : values) {
       String[] kv = v.split("=", 2);
-      labels.put(kv[0], kv.length == 2 ? kv[1] : "");
+      map.put(kv[0], kv.length == 2 ? kv[1] : "");
     }
-    return labels;
+    return map;
   }
 
   /** pflag's int64, and its int: Go's int is 64 bits on the machines Docker runs on. */

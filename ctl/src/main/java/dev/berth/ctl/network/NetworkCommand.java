@@ -322,8 +322,9 @@ public final class NetworkCommand extends GroupCommand {
     // Docker's order, which {{json .IPAM}} prints
     Map<String, Object> ipam = new LinkedHashMap<>();
     ipam.put("Driver", "default");
-    // sorted, as Go writes a map
-    ipam.put("Options", new TreeMap<>(n.getIpamOptionsMap()));
+    // sorted, as Go writes a map; Docker's daemon makes its default bridge with no IPAM options at
+    // all (null), while its CLI's network create always sends a map, empty without --ipam-opt
+    ipam.put("Options", n.getIsDefault() ? null : new TreeMap<>(n.getIpamOptionsMap()));
     ipam.put("Config", ipamConfigs(n));
     json.put("IPAM", ipam);
     json.put("Internal", n.getInternal());

@@ -8,6 +8,7 @@ import dev.berth.api.InvalidValueException;
 import dev.berth.ctl.CommandFailure;
 import dev.berth.ctl.Connection;
 import dev.berth.ctl.DaemonError;
+import dev.berth.ctl.flags.PflagTypes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -87,10 +88,10 @@ final class NetworkCreateCommand implements Callable<Integer> {
       + "no container is given, IPv4 or IPv6 (repeatable)")
   Map<String, String> auxAddresses;
 
-  @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "an option of the address allocator "
-      + "(repeatable), kept and shown by network inspect under IPAM.Options; as Docker's default IPAM driver, "
-      + "berthd's takes none into account")
-  Map<String, String> ipamOptions;
+  @Option(names = "--ipam-opt", paramLabel = "KEY[=VALUE]", description = "an option of the address allocator "
+      + "(repeatable; KEY alone: an empty value, as Docker's), kept and shown by network inspect under "
+      + "IPAM.Options; as Docker's default IPAM driver, berthd's takes none into account")
+  List<String> ipamOptions;
 
   @Option(names = "--scope", paramLabel = "SCOPE", description = "local (the only one, and the default)")
   String scope;
@@ -152,7 +153,7 @@ final class NetworkCreateCommand implements Callable<Integer> {
         .addAllMorePools(pools4.stream().skip(1).toList())
         .addAllMorePools(pools6.stream().skip(1).toList())
         .putAllAuxAddresses(aux)
-        .putAllIpamOptions(ipamOptions == null ? Map.of() : ipamOptions)
+        .putAllIpamOptions(PflagTypes.mapOpts(ipamOptions))
         .setBridge(device == null ? "" : device)
         .setInternal(internal)
         .putAllLabels(labels == null ? Map.of() : labels)

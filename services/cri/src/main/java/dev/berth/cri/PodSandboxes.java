@@ -224,16 +224,26 @@ final class PodSandboxes {
   }
 
   private void attach(Sandbox sandbox, String hostname) {
+    AttachmentsGrpc.newBlockingStub(api).attach(attachRequest(sandbox, hostname));
+  }
+
+  /** The pod's network attachment: its network, hostname, DNS, and published ports. */
+  static AttachRequest attachRequest(Sandbox sandbox, String hostname) {
     PodSandboxConfig config = sandbox.config();
     AttachRequest.Builder attach = AttachRequest.newBuilder()
         .setContainerId(sandbox.id())
         .setNetwork(sandbox.hostNetwork() ? "host" : ApiRuntimeState.DEFAULT_NETWORK)
-        .setHostname(hostname)
-        .addAllDnsServers(config.getDnsConfig().getServersList())
-        .addAllDnsSearch(config.getDnsConfig().getSearchesList())
-        .addAllDnsOptions(config.getDnsConfig().getOptionsList())
-        // as containerd's CRI writes a pod's, not Docker's
-        .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD);
+        .setHostname(hostname);
+    // as containerd's CRI writes a pod's, not Docker's, on the host's network too: what a DNSConfig
+    // gives alone, even an empty one; a copy of the host's file for a pod without one
+    if (config.hasDnsConfig()) {
+      attach.addAllDnsServers(config.getDnsConfig().getServersList())
+          .addAllDnsSearch(config.getDnsConfig().getSearchesList())
+          .addAllDnsOptions(config.getDnsConfig().getOptionsList())
+          .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD);
+    } else {
+      attach.setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_HOST_COPY);
+    }
     if (!sandbox.hostNetwork()) {
       for (runtime.v1.PortMapping p : config.getPortMappingsList()) {
         // as CNI's portmap: a port without a host port is not published
@@ -243,7 +253,7 @@ final class PodSandboxes {
         }
       }
     }
-    AttachmentsGrpc.newBlockingStub(api).attach(attach.build());
+    return attach.build();
   }
 
   /** Stops the pod's containers (at once, as containerd does) and gives back its network and namespaces. */

@@ -5,6 +5,7 @@ import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
+import dev.berth.api.network.AttachSpec.ResolvConfStyle;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.HostEntry;
@@ -38,6 +39,9 @@ import dev.berth.network.nat.NatRules;
 import dev.berth.network.ports.PortSpecs;
 import dev.berth.network.store.NetworkStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -646,7 +650,7 @@ public final class KernelNetworkManager implements NetworkManager {
     List<String> aliases = spec.aliases().stream().map(a -> Names.hostsName("alias", a)).toList();
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
     Labels.validate(spec.labels());
-    Dns dns = dns(target, spec.dns());
+    Dns dns = dns(target, spec);
 
     Undo undo = new Undo();
     AttachmentInfo attachment;
@@ -914,12 +918,20 @@ public final class KernelNetworkManager implements NetworkManager {
   }
 
   /**
-   * The container's resolv.conf, as Docker writes it: on a user-defined network one naming the
-   * embedded resolver, which forwards to the servers the file would have named; a container
-   * joining another's namespace has that one's, whatever it names (Docker's share one file; this
-   * copy is switched with the other's, see {@link EtcFiles#switchToResolver}); otherwise {@code dns}.
+   * The container's resolv.conf. A CRI pod's is containerd's, whatever its network: the lines its
+   * DNSConfig gives, or the host's file as it is without one. Otherwise as Docker writes it: on a
+   * user-defined network one naming the embedded resolver, which forwards to the servers the file
+   * would have named; a container joining another's namespace has that one's, whatever it names
+   * (Docker's share one file; this copy is switched with the other's, see {@link
+   * EtcFiles#switchToResolver}); otherwise {@code dns}.
    */
   private String resolvConf(Target target, AttachSpec spec, Dns dns) throws IOException {
+    if (spec.resolvConfStyle() == ResolvConfStyle.CONTAINERD) {
+      return ResolvConf.renderLines(spec.dns());
+    }
+    if (spec.resolvConfStyle() == ResolvConfStyle.HOST_COPY) {
+      return hostFileAsItIs();
+    }
     Dns asked = spec.dns();
     ResolvConf.Host host = hostFile();
     boolean ipv6 = reachesIpv6(target);
@@ -936,9 +948,6 @@ public final class KernelNetworkManager implements NetworkManager {
       }
       return theirs.orElseGet(() -> ResolvConf.render(host, asked, dns, true, ipv6));
     }
-    if (spec.containerdResolvConf()) {
-      return ResolvConf.renderLines(dns);
-    }
     return ResolvConf.render(host, asked, dns, target.mode() != Mode.HOST, ipv6);
   }
 
@@ -950,11 +959,39 @@ public final class KernelNetworkManager implements NetworkManager {
     }
   }
 
-  /** Resolvers asked for replace the host's field by field (servers, search, options), as Docker does. */
-  private Dns dns(Target target, Dns asked) {
+  /**
+   * The host's resolv.conf byte for byte, as containerd's CRI copies it for a pod without a
+   * DNSConfig (its RunPodSandbox fails without one, as this does).
+   */
+  private String hostFileAsItIs() throws IOException {
+    Path file = config.hostResolvConf();
+    try {
+      return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw Errors.failedPrecondition("the host's resolver configuration %s is missing: a pod without a DNS config"
+          + " gets a copy of it; create it, or give the pod a DNS config", file);
+    }
+  }
+
+  /**
+   * What the container's resolv.conf tells. Docker's: resolvers asked for replace the host's field
+   * by field (servers, search, options). containerd's: a pod's DNSConfig as it is, or the host's.
+   */
+  private Dns dns(Target target, AttachSpec spec) {
+    Dns asked = spec.dns();
     asked.nameservers().forEach(ns -> Names.address("DNS server", ns));
     asked.search().forEach(s -> Names.word("DNS search domain", s));
     asked.options().forEach(o -> Names.word("DNS option", o));
+    if (spec.resolvConfStyle() == ResolvConfStyle.CONTAINERD) {
+      return asked;
+    }
+    if (spec.resolvConfStyle() == ResolvConfStyle.HOST_COPY) {
+      if (!asked.equals(Dns.NONE)) {
+        throw Errors.invalidArgument("DNS servers, search domains or options given with RESOLV_CONF_HOST_COPY, which"
+            + " copies the host's resolv.conf as it is: give them with RESOLV_CONF_CONTAINERD, or give none");
+      }
+      return hostFile().dns();
+    }
     Dns hostDns = hostFile().dns();
     boolean ipv6 = reachesIpv6(target);
     Dns base = target.mode() == Mode.HOST ? hostDns

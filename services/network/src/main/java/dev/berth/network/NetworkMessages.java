@@ -9,6 +9,7 @@ import berth.network.v1.CniResult;
 import berth.network.v1.ContainerFiles;
 import berth.network.v1.Network;
 import com.google.protobuf.Timestamp;
+import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
 import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
@@ -85,7 +86,17 @@ final class NetworkMessages {
         r.getMacAddress(), List.copyOf(ports), r.getHostname(), r.getDomainname(), r.getAliasesList(),
         new Dns(r.getDnsServersList(), r.getDnsSearchList(), r.getDnsOptionsList()),
         r.getExtraHostsList(), r.getLabelsMap(), r.getIp6(), r.getLinkLocalIpsList(),
-        r.getResolvConfStyle() == ResolvConfStyle.RESOLV_CONF_CONTAINERD);
+        resolvConfStyle(r));
+  }
+
+  private static AttachSpec.ResolvConfStyle resolvConfStyle(AttachRequest r) {
+    return switch (r.getResolvConfStyle()) {
+      case RESOLV_CONF_DOCKER -> AttachSpec.ResolvConfStyle.DOCKER;
+      case RESOLV_CONF_CONTAINERD -> AttachSpec.ResolvConfStyle.CONTAINERD;
+      case RESOLV_CONF_HOST_COPY -> AttachSpec.ResolvConfStyle.HOST_COPY;
+      case UNRECOGNIZED -> throw Errors.invalidArgument("unknown resolv_conf_style %d: give RESOLV_CONF_DOCKER,"
+          + " RESOLV_CONF_CONTAINERD or RESOLV_CONF_HOST_COPY", r.getResolvConfStyleValue());
+    };
   }
 
   static Attachment attachment(AttachmentInfo a) {

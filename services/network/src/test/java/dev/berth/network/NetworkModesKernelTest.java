@@ -179,11 +179,49 @@ class NetworkModesKernelTest {
     assertFalse(dottedConf.contains("\nsearch "), dottedConf);
     assertTrue(dottedConf.contains("\n# Overrides: [search]\n"), dottedConf);
 
-    // a pod of the CRI's: containerd's lines alone, search first
+    // a pod of the CRI's: containerd's lines alone, search first, nothing of the host's (its ndots:2)
     Attachment pod = h.attach(AttachRequest.newBuilder().setContainerId("pod").addDnsServers("10.96.0.10")
         .addDnsSearch("default.svc.cluster.local").setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD).build());
-    assertEquals("search default.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:2\n",
+    assertEquals("search default.svc.cluster.local\nnameserver 10.96.0.10\n",
         Files.readString(Path.of(pod.getFiles().getResolvConf())));
+  }
+
+  @Test
+  void aPodsResolvConfIsContainerdsOnEitherNetworkItsDnsConfigAloneOrTheHostsFileAsItIs() throws Exception {
+    String hostFile = "# test host\nnameserver 127.0.0.53\nnameserver 192.0.2.53\nsearch example.test\n"
+        + "options ndots:2 edns0\nsortlist 192.0.2.0/255.255.255.0\n";
+    Files.writeString(h.resolvConf, hostFile);
+    for (String network : List.of("", "host")) {
+      // containerd's parseDNSOptions: every server on a line, nothing filled from the host's file
+      Attachment given = h.attach(AttachRequest.newBuilder().setContainerId("given" + network).setNetwork(network)
+          .addDnsServers("10.96.0.10").addDnsServers("10.96.0.11").addDnsOptions("ndots:5")
+          .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD).build());
+      assertEquals("nameserver 10.96.0.10\nnameserver 10.96.0.11\noptions ndots:5\n",
+          Files.readString(Path.of(given.getFiles().getResolvConf())), network);
+      assertEquals(List.of("10.96.0.10", "10.96.0.11"), given.getResult().getDns().getNameserversList());
+      // an empty DNSConfig: an empty file, as containerd writes
+      Attachment empty = h.attach(AttachRequest.newBuilder().setContainerId("empty" + network).setNetwork(network)
+          .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_CONTAINERD).build());
+      assertEquals("", Files.readString(Path.of(empty.getFiles().getResolvConf())), network);
+      // no DNSConfig: the host's file copied as it is, comments, loopback stub and all
+      Attachment copied = h.attach(AttachRequest.newBuilder().setContainerId("copied" + network).setNetwork(network)
+          .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_HOST_COPY).build());
+      assertEquals(hostFile, Files.readString(Path.of(copied.getFiles().getResolvConf())), network);
+      assertEquals(List.of("127.0.0.53", "192.0.2.53"), copied.getResult().getDns().getNameserversList());
+      for (String id : List.of("given", "empty", "copied")) {
+        h.detach(id + network);
+      }
+    }
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.attach(AttachRequest.newBuilder()
+        .setContainerId("both").addDnsServers("10.96.0.10").setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_HOST_COPY)
+        .build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    Files.delete(h.resolvConf);
+    e = assertThrows(StatusRuntimeException.class, () -> h.attach(AttachRequest.newBuilder().setContainerId("nohost")
+        .setResolvConfStyle(ResolvConfStyle.RESOLV_CONF_HOST_COPY).build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains(h.resolvConf.toString()), e.getStatus().getDescription());
+    h.assertNothingLeft();
   }
 
   @Test

@@ -113,7 +113,10 @@ public final class ResolvConf {
     return new Dns(reachable.isEmpty() ? List.copyOf(fallback) : reachable, host.search(), host.options());
   }
 
-  /** A pod's resolv.conf as containerd's CRI writes it: the search, nameserver and options lines alone. */
+  /**
+   * A pod's resolv.conf as containerd 1.7's CRI writes it from its DNSConfig (parseDNSOptions): the
+   * search, nameserver and options lines alone, each only if given; nothing for an empty one.
+   */
   public static String renderLines(Dns dns) {
     StringBuilder b = new StringBuilder();
     if (!dns.search().isEmpty()) {
