@@ -9,11 +9,14 @@ import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.RegistryAuth;
+import com.sun.net.httpserver.HttpServer;
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,6 +79,32 @@ class RegistryAuthTest {
         again.pull(pull(registry, GOOD));
         assertEquals(issued, registry.tokensIssued(), "the second pull reuses the token of the first");
       }
+    }
+  }
+
+  @Test
+  void aTokenServerRefusingAClientWithoutCredentialsIsNamedAsContainerdsAnonymousTokenFetch() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    String host = "127.0.0.1:" + server.getAddress().getPort();
+    String realm = "http://" + host + "/token";
+    // a registry whose token server gives nothing to anonymous clients (Docker Hub's for a private repository does not)
+    server.createContext("/v2/", exchange -> {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"closed\"");
+      exchange.sendResponseHeaders(401, -1);
+      exchange.close();
+    });
+    server.createContext("/token", exchange -> {
+      exchange.sendResponseHeaders(401, -1);
+      exchange.close();
+    });
+    server.start();
+    try (TransferRig rig = new TransferRig(dir.resolve("rig"))) {
+      denied("failed to resolve reference \"" + host + "/closed/app:1\": failed to authorize: failed to fetch anonymous"
+          + " token: unexpected status from GET request to " + realm + "?scope=repository%3Aclosed%2Fapp%3Apull"
+          + "&service=closed: 401 Unauthorized",
+          () -> rig.pull(PullRequest.newBuilder().setReference(host + "/closed/app:1").build()));
+    } finally {
+      server.stop(0);
     }
   }
 

@@ -74,7 +74,8 @@ public final class RegistryClient {
    * reference "REF": }: no credentials for a basic challenge ({@code pull access denied, …:
    * authorization failed: no basic auth credentials}); credentials the token server refused
    * ({@code failed to authorize: failed to fetch oauth token: unexpected status from GET request to
-   * TOKEN-URL: 401 Unauthorized}, without the oauth part for an anonymous client); and credentials
+   * TOKEN-URL: 401 Unauthorized}, {@code failed to fetch anonymous token: …} for a client without
+   * credentials, as containerd's authorizer wraps its anonymous GET); and credentials
    * the registry itself refused ({@code unexpected status from HEAD request to MANIFEST-URL: 401
    * Unauthorized}: containerd resolves a manifest with HEAD where Berth GETs it).
    */
@@ -82,7 +83,8 @@ public final class RegistryClient {
     String resolve = "failed to resolve reference \"" + reference.name() + "\": ";
     if (refusal.tokenServer().isPresent()) {
       RegistrySession.TokenServerRefusal token = refusal.tokenServer().get();
-      return resolve + "failed to authorize: " + (refusal.anonymous() ? "" : "failed to fetch oauth token: ")
+      return resolve + "failed to authorize: " + (refusal.anonymous() ? "failed to fetch anonymous token: "
+          : "failed to fetch oauth token: ")
           + unexpectedStatus(token.method(), token.uri(), token.status());
     }
     Optional<Challenge> challenge = refusal.challenge();
