@@ -58,31 +58,6 @@ class RegistryAuthTest {
   }
 
   @Test
-  void bearerTokensAreFetchedForTheScopeAndReused() throws Exception {
-    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
-    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD)) {
-      // the token server refused them: Go's words for the request it stopped, then distribution's
-      // for a 401 with an empty body
-      // an anonymous token that does not allow the push: the registry's error from its challenge
-      // (a pull so refused moby words itself, as before Docker 27)
-      pushAndPullOnlyWithCredentials(registry, "push access denied, repository does not exist or may require"
-          + " authorization: server message: insufficient_scope: authorization failed",
-          "Get \"http://" + registry.host() + "/v2/\": unauthorized: ", "pull access denied for " + registry.host()
-          + "/private/busybox, repository does not exist or may require 'berthctl login'",
-          // credentials the token server refuses: containerd's authorizer's words for its token request
-          "failed to resolve reference \"" + registry.host() + "/private/busybox:1\": failed to authorize: failed to"
-          + " fetch oauth token: unexpected status from GET request to " + registry.tokenRealm()
-          + "?scope=repository%3Aprivate%2Fbusybox%3Apull&service=berth-test-registry: 401 Unauthorized");
-      try (TransferRig again = new TransferRig(dir.resolve("again"))) {
-        again.pull(pull(registry, GOOD));
-        int issued = registry.tokensIssued();
-        again.pull(pull(registry, GOOD));
-        assertEquals(issued, registry.tokensIssued(), "the second pull reuses the token of the first");
-      }
-    }
-  }
-
-  @Test
   void aTokenServerRefusingAClientWithoutCredentialsIsNamedAsContainerdsAnonymousTokenFetch() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     String host = "127.0.0.1:" + server.getAddress().getPort();
@@ -105,6 +80,31 @@ class RegistryAuthTest {
           () -> rig.pull(PullRequest.newBuilder().setReference(host + "/closed/app:1").build()));
     } finally {
       server.stop(0);
+    }
+  }
+
+  @Test
+  void bearerTokensAreFetchedForTheScopeAndReused() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD)) {
+      // the token server refused them: Go's words for the request it stopped, then distribution's
+      // for a 401 with an empty body
+      // an anonymous token that does not allow the push: the registry's error from its challenge
+      // (a pull so refused moby words itself, as before Docker 27)
+      pushAndPullOnlyWithCredentials(registry, "push access denied, repository does not exist or may require"
+          + " authorization: server message: insufficient_scope: authorization failed",
+          "Get \"http://" + registry.host() + "/v2/\": unauthorized: ", "pull access denied for " + registry.host()
+          + "/private/busybox, repository does not exist or may require 'berthctl login'",
+          // credentials the token server refuses: containerd's authorizer's words for its token request
+          "failed to resolve reference \"" + registry.host() + "/private/busybox:1\": failed to authorize: failed to"
+          + " fetch oauth token: unexpected status from GET request to " + registry.tokenRealm()
+          + "?scope=repository%3Aprivate%2Fbusybox%3Apull&service=berth-test-registry: 401 Unauthorized");
+      try (TransferRig again = new TransferRig(dir.resolve("again"))) {
+        again.pull(pull(registry, GOOD));
+        int issued = registry.tokensIssued();
+        again.pull(pull(registry, GOOD));
+        assertEquals(issued, registry.tokensIssued(), "the second pull reuses the token of the first");
+      }
     }
   }
 
