@@ -287,6 +287,11 @@ class BerthCtlWithoutDaemonTest {
         Cli.Result confirmed = Cli.run(Map.of(), "y\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
             args.toArray(String[]::new));
         assertEquals(1, confirmed.exit(), confirmed::toString);
+        if (prune.get(0).equals("image") && refused.length == 3) {
+          // Docker 27's image prune takes several until values (its containerd image store asks for each)
+          assertTrue(confirmed.stderr().contains("berthd is not running"), confirmed::toString);
+          continue;
+        }
         String expected = prune.get(0).equals("image") && refused[0].startsWith("dangling")
             ? "invalid filter 'dangling=[yes true]'" : refused[refused.length - 1];
         assertEquals("Error response from daemon: " + expected + "\n", confirmed.stderr(), args::toString);

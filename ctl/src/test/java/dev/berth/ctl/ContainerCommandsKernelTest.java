@@ -1171,6 +1171,23 @@ class ContainerCommandsKernelTest extends BerthdKernelTest {
     List<String> newer = ok("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "since=sha256:" + busyboxId)
         .out().lines().toList();
     assertTrue(newer.contains("flat:1") && !newer.contains("busybox:latest"), newer::toString);
+    // several before, since or until: each must hold, as Docker 27's containerd image store asks for each
+    String beforeBoth = ok("images", "-q", "--filter", "before=flat:1", "--filter", "before=busybox").out();
+    assertEquals(ok("images", "-q", "--filter", "before=busybox").out(), beforeBoth);
+    assertFalse(beforeBoth.contains(busyboxId), beforeBoth);
+    String sinceBoth = ok("images", "-q", "--filter", "since=busybox", "--filter", "since=flat:1").out();
+    assertEquals(ok("images", "-q", "--filter", "since=flat:1").out(), sinceBoth);
+    assertFalse(sinceBoth.contains(flatId.substring(0, 12)), sinceBoth);
+    String later = "2099-01-01T00:00:00Z";
+    assertEquals("", ok("images", "-q", "--filter", "until=" + later, "--filter", "until=2000-01-01").out());
+    assertTrue(ok("images", "-q", "--filter", "until=" + later, "--filter", "until=2098-01-01").out().contains(
+        busyboxId));
+    // and so does an image prune: only what was made before the earliest goes, here nothing
+    assertEquals("Total reclaimed space: 0B\n", ok("image", "prune", "-a", "-f", "--filter", "until=2000-01-01",
+        "--filter", "until=" + later).out());
+    assertEquals(busyboxId + "\n", ok("images", "-q", "busybox:latest").out());
+    Cli.Result both = berthd.ctl("images", "--filter", "dangling=true", "--filter", "dangling=false");
+    assertEquals("Error response from daemon: invalid filter 'dangling=[true false]'\n", both.stderr(), both::toString);
 
     // without a name, as Docker's: kept untagged, run by its id
     String untagged = ok("import", "-c", "CMD [\"cat\", \"/hello\"]", tar.toString()).out().strip();

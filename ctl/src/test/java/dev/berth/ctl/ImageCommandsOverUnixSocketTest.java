@@ -126,6 +126,50 @@ class ImageCommandsOverUnixSocketTest {
   }
 
   @Test
+  void saveOfARepositoryTakesEveryTagAndOfAnIdOrDigestNoName() throws Exception {
+    berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
+    berth.ctl("tag", "busybox", "busybox:2");
+    berth.ctl("tag", "busybox", "other:1");
+    String id = berth.ctl("image", "inspect", "-f", "{{.Id}}", "busybox").out().strip();
+    // as Docker 27's containerd image store (moby's ExportImage): a name without tag is the repository
+    assertEquals("[\"busybox:2\",\"busybox:latest\"]", saved("busybox").get("RepoTags").toString());
+    assertEquals("[\"busybox:2\"]", saved("busybox:2").get("RepoTags").toString());
+    // an image id, a prefix of it, or NAME@DIGEST: the image without a name
+    for (String unnamed : List.of(id, id.substring(7, 19), "busybox@" + id)) {
+      assertEquals("[]", saved(unnamed).get("RepoTags").toString(), unnamed);
+    }
+    // and loaded back as Docker's load keeps an unnamed image: untagged, by id
+    Path byId = dir.resolve("saved-" + Math.abs(id.hashCode()) + ".tar");
+    berth.ctl("rmi", "busybox", "busybox:2", "other:1");
+    Cli.Result load = berth.ctl("load", "-i", byId.toString());
+    assertEquals("Loaded image ID: " + id + "\n", load.out(), load::toString);
+    assertEquals("<none> <none> " + id + "\n", berth.ctl("images", "--no-trunc", "--format",
+        "{{.Repository}} {{.Tag}} {{.ID}}").out());
+  }
+
+  /** manifest.json's single entry of what {@code save NAME} writes, its names sorted. */
+  private JsonNode saved(String name) throws Exception {
+    Path out = dir.resolve("saved-" + Math.abs(name.hashCode()) + ".tar");
+    Cli.Result save = berth.ctl("save", "-o", out.toString(), name);
+    assertEquals(0, save.exit(), save::toString);
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(out))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.getName().equals("manifest.json")) {
+          JsonNode entries = JSON.readTree(tar.readAllBytes());
+          assertEquals(1, entries.size(), entries::toString);
+          com.fasterxml.jackson.databind.node.ObjectNode entry = (com.fasterxml.jackson.databind.node.ObjectNode)
+              entries.get(0);
+          List<String> tags = new ArrayList<>();
+          entry.get("RepoTags").forEach(t -> tags.add(t.asText()));
+          entry.set("RepoTags", JSON.valueToTree(tags.stream().sorted().toList()));
+          return entry;
+        }
+      }
+    }
+    throw new AssertionError("no manifest.json in " + out);
+  }
+
+  @Test
   void tagAndRmiTakeFamiliarNamesAndGoOnAfterAFailure() throws Exception {
     berth.ctlWithInput(BUSYBOX.ociArchive(), "load");
     Cli.Result tag = berth.ctl("tag", "busybox", "example.com/tools/box:1");

@@ -20,14 +20,20 @@ import java.util.Set;
  * HOST mode, whose namespace is the daemon's. {@code domainname} is empty for none; with one,
  * the container's own /etc/hosts entry is its FQDN and hostname. {@code ipv6} is the interface's
  * IPv6 side on a network with IPv6 (as {@code ip}, shared in CONTAINER mode), null otherwise.
+ * {@code linkLocalIps} are the interface's further addresses asked for (Docker's
+ * {@code --link-local-ip}), as asked, shared likewise; none otherwise.
  */
 public record AttachmentInfo(String namespace, String containerId, String network, Mode mode,
     String netns, boolean netnsPinned, String interfaceName, String hostInterface, String hostMac,
     Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, String domainname,
     List<String> aliases, List<PortMapping> ports, Dns dns, List<HostEntry> extraHosts, Path filesDirectory,
-    Map<String, String> labels, Instant createdAt, Ipv6Interface ipv6) {
+    Map<String, String> labels, Instant createdAt, Ipv6Interface ipv6, List<IpAddress> linkLocalIps) {
 
-  /** An attachment without IPv6. */
+  public AttachmentInfo {
+    linkLocalIps = List.copyOf(linkLocalIps);
+  }
+
+  /** An attachment without IPv6 nor link-local addresses. */
   public AttachmentInfo(String namespace, String containerId, String network, Mode mode,
       String netns, boolean netnsPinned, String interfaceName, String hostInterface, String hostMac,
       Ipv4 ip, Subnet subnet, Ipv4 gateway, boolean defaultRoute, String mac, String hostname, String domainname,
@@ -35,7 +41,7 @@ public record AttachmentInfo(String namespace, String containerId, String networ
       Map<String, String> labels, Instant createdAt) {
     this(namespace, containerId, network, mode, netns, netnsPinned, interfaceName, hostInterface, hostMac, ip, subnet,
         gateway, defaultRoute, mac, hostname, domainname, aliases, ports, dns, extraHosts, filesDirectory, labels,
-        createdAt, null);
+        createdAt, null, List.of());
   }
 
   /**
@@ -79,7 +85,7 @@ public record AttachmentInfo(String namespace, String containerId, String networ
   public AttachmentInfo withPorts(List<PortMapping> newPorts) {
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases,
-        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
+        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6, linkLocalIps);
   }
 
   /**
@@ -89,13 +95,13 @@ public record AttachmentInfo(String namespace, String containerId, String networ
   public AttachmentInfo withGateway(boolean isGateway, List<PortMapping> newPorts) {
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, isGateway, mac, hostname, domainname, aliases,
-        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
+        List.copyOf(newPorts), dns, extraHosts, filesDirectory, labels, createdAt, ipv6, linkLocalIps);
   }
 
   public AttachmentInfo withNetns(String path) {
     return new AttachmentInfo(namespace, containerId, network, mode, path, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, aliases, ports, dns,
-        extraHosts, filesDirectory, labels, createdAt, ipv6);
+        extraHosts, filesDirectory, labels, createdAt, ipv6, linkLocalIps);
   }
 
   /** With {@code newName} in place of {@code oldName} among the aliases, each name once. */
@@ -104,7 +110,7 @@ public record AttachmentInfo(String namespace, String containerId, String networ
     aliases.forEach(a -> renamed.add(a.equals(oldName) ? newName : a));
     return new AttachmentInfo(namespace, containerId, network, mode, netns, netnsPinned, interfaceName,
         hostInterface, hostMac, ip, subnet, gateway, defaultRoute, mac, hostname, domainname, List.copyOf(renamed),
-        ports, dns, extraHosts, filesDirectory, labels, createdAt, ipv6);
+        ports, dns, extraHosts, filesDirectory, labels, createdAt, ipv6, linkLocalIps);
   }
 
   /** The value of a filter field (container_id, network, mode, netns_path, ip, labels.&lt;key&gt;). */

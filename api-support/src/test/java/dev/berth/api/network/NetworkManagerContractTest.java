@@ -517,6 +517,104 @@ public abstract class NetworkManagerContractTest {
   }
 
   @Test
+  void anAttachmentOnANetworkWithIpv6HasTheIpv6AddressAskedForOrTheNextFreeOne() {
+    manager.createNetwork(new NetworkSpec("dual", "", "10.211.0.0/24", "", "", 0, null, false, Map.of(), "", null,
+        true, "fd00:211::/64", "", "", Map.of()));
+    Subnet6 subnet6 = Subnet6.parse("fd00:211::/64");
+    Ipv6 gateway6 = Ipv6.parse("gateway", "fd00:211::1");
+    AttachmentInfo first = manager.attach(NS, attach6("v1", "dual", ""));
+    assertEquals(new Ipv6Interface(Ipv6.parse("address", "fd00:211::2"), subnet6, gateway6), first.ipv6(),
+        "the subnet's first host is the gateway's, the next one the container's");
+    assertEquals(first, manager.getAttachment(NS, "v1", "dual"));
+    AttachmentInfo asked = manager.attach(NS, attach6("v2", "dual", "fd00:211::50"));
+    assertEquals(new Ipv6Interface(Ipv6.parse("address", "fd00:211::50"), subnet6, gateway6), asked.ipv6());
+    assertEquals(List.of(asked), manager.listAttachments(NS, Filter.parse(List.of("container_id==v2"))));
+    assertCode(Status.Code.ALREADY_EXISTS, () -> manager.attach(NS, attach6("v3", "dual", "fd00:211::50")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach6("v3", "dual", "fd00:212::5")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach6("v3", "dual", "fd00:211::1")));
+    // a network without IPv6
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach6("v3", DEFAULT, "fd00:211::7")));
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, attach6("v3", "host", "fd00:211::7")));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "v3", ""));
+    assertNull(manager.attach(NS, attach("v4", DEFAULT)).ipv6(), "no IPv6 on a network without it");
+    assertEquals(first.ipv6(), manager.attach(NS, attach("side6", "container:v1")).ipv6(), "the shared interface's");
+
+    // a port of every family is published on both, on one host port
+    PortMapping web = new PortMapping(null, 18090, 80, PortMapping.Protocol.TCP);
+    AttachmentInfo published = manager.attach(NS, new AttachSpec("v5", "dual", "", "", "", "", List.of(web), "", "",
+        List.of(), Dns.NONE, List.of(), Map.of()));
+    assertEquals(Set.of(web.withHostIp(PortMapping.ANY), web.withHostIp(Ipv6.ANY)), Set.copyOf(published.ports()));
+
+    manager.detach(NS, "v2", "");
+    assertEquals(Ipv6.parse("address", "fd00:211::50"),
+        manager.attach(NS, attach6("v6", "dual", "fd00:211::50")).ipv6().ip(), "released with the attachment");
+    for (String id : List.of("side6", "v1", "v4", "v5", "v6")) {
+      manager.detach(NS, id, "");
+    }
+    manager.deleteNetwork("dual");
+  }
+
+  @Test
+  void aLaterAttachmentKeepsTheContainersHostnameAndDomainName() {
+    manager.createNetwork(network("names", "10.212.0.0/24"));
+    manager.attach(NS, new AttachSpec("named", DEFAULT, "", "", "", "", List.of(), "web", "example.test", List.of(),
+        Dns.NONE, List.of(), Map.of()));
+    AttachmentInfo later = manager.attach(NS, attach("named", "names"));
+    assertEquals("web", later.hostname(), "the container's, not one network's");
+    assertEquals("example.test", later.domainname());
+    manager.detach(NS, "named", DEFAULT);
+    assertEquals("web", manager.getAttachment(NS, "named", "").hostname());
+    manager.detach(NS, "named", "");
+    manager.deleteNetwork("names");
+  }
+
+  @Test
+  void badResolversExtraHostsDomainNamesAndLabelsAreRefusedAndNothingIsAttached() {
+    List<AttachSpec> bad = List.of(
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+            new Dns(List.of("dns.example.test"), List.of(), List.of()), List.of(), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+            new Dns(List.of(), List.of("two words"), List.of()), List.of(), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+            new Dns(List.of(), List.of(), List.of("ndots:1 #")), List.of(), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE,
+            List.of("db:not-an-address"), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE,
+            List.of("bad name:192.0.2.1"), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE,
+            List.of("no-address"), Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "two words", List.of(), Dns.NONE, List.of(),
+            Map.of()),
+        new AttachSpec("bad", DEFAULT, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE, List.of(),
+            Map.of("", "v")));
+    for (AttachSpec spec : bad) {
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, spec));
+    }
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "bad", ""));
+    AttachmentInfo good = manager.attach(NS, new AttachSpec("good", DEFAULT, "", "", "", "", List.of(), "", "",
+        List.of(), new Dns(List.of("192.0.2.1", "fd00::53"), List.of(), List.of()), List.of("v6:fd00::10"), Map.of()));
+    assertEquals(List.of(new HostEntry("v6", "fd00::10")), good.extraHosts());
+  }
+
+  @Test
+  void linkLocalAddressesAskedForAreReportedBack() {
+    AttachmentInfo a = manager.attach(NS, new AttachSpec("ll", DEFAULT, "", "", "", "", List.of(), "", "", List.of(),
+        Dns.NONE, List.of(), Map.of(), "", List.of("169.254.7.5", "fe80:0::7")));
+    List<IpAddress> asked = List.of(Ipv4.parse("address", "169.254.7.5"), Ipv6.parse("address", "fe80::7"));
+    assertEquals(asked, a.linkLocalIps());
+    assertEquals(asked, manager.getAttachment(NS, "ll", DEFAULT).linkLocalIps());
+    assertEquals(asked, manager.attach(NS, attach("ll-side", "container:ll")).linkLocalIps(), "the shared interface's");
+    assertEquals(List.of(), manager.attach(NS, attach("plain", DEFAULT)).linkLocalIps());
+    for (String bad : List.of("0.0.0.0", "::", "not-an-address")) {
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("ll2", DEFAULT, "", "", "", "",
+          List.of(), "", "", List.of(), Dns.NONE, List.of(), Map.of(), "", List.of(bad))));
+    }
+    assertCode(Status.Code.INVALID_ARGUMENT, () -> manager.attach(NS, new AttachSpec("ll2", "none", "", "", "", "",
+        List.of(), "", "", List.of(), Dns.NONE, List.of(), Map.of(), "", List.of("169.254.7.6"))));
+    assertCode(Status.Code.NOT_FOUND, () -> manager.getAttachment(NS, "ll2", ""));
+  }
+
+  @Test
   void aRenameReplacesTheOldNameAmongTheAliasesOfEachAttachment() {
     manager.createNetwork(network("renamed", "10.207.0.0/24"));
     manager.attach(NS, new AttachSpec("r1", "renamed", "", "", "", "", List.of(), "", "", List.of("old", "www"),
@@ -634,6 +732,11 @@ public abstract class NetworkManagerContractTest {
   private static AttachSpec attach(String containerId, String network, String ip) {
     return new AttachSpec(containerId, network, "", "", ip, "", List.of(), "", "", List.of(), Dns.NONE, List.of(),
         Map.of());
+  }
+
+  private static AttachSpec attach6(String containerId, String network, String ip6) {
+    return new AttachSpec(containerId, network, "", "", "", "", List.of(), "", "", List.of(), Dns.NONE, List.of(),
+        Map.of(), ip6, List.of());
   }
 
   private static AttachSpec withPorts(String containerId, PortMapping... ports) {

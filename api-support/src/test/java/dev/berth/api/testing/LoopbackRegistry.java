@@ -303,6 +303,20 @@ public final class LoopbackRegistry implements AutoCloseable {
     return tokens.realm();
   }
 
+  /**
+   * The requests the token server answered, in order, as {@code METHOD status} ({@code POST 401}):
+   * it takes the OAuth POST with the user's password as the refresh token (grant_type
+   * refresh_token) and refuses any other.
+   */
+  public List<String> tokenRequests() {
+    return tokens == null ? List.of() : List.copyOf(tokens.requests);
+  }
+
+  /** Makes the token server grant the user nothing on {@code repository}, as one without rights there. */
+  public void denyToUser(String repository) {
+    tokens.denied.add(repository);
+  }
+
   /** How many tokens the token server handed out (0 without token auth). */
   public int tokensIssued() {
     return tokens == null ? 0 : tokens.issued.get();
@@ -445,10 +459,14 @@ public final class LoopbackRegistry implements AutoCloseable {
     private final PrivateKey key;
     private final String certificateDer;
     private final String expectedAuth;
+    private final String password;
     final AtomicInteger issued = new AtomicInteger();
+    final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+    final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TokenServer(HttpServer server, Path certificate, PrivateKey key, String certificateDer,
-        String expectedAuth) {
+        String expectedAuth, String password) {
+      this.password = password;
       this.server = server;
       this.certificate = certificate;
       this.key = key;
@@ -470,7 +488,7 @@ public final class LoopbackRegistry implements AutoCloseable {
       String der = Base64.getEncoder().encodeToString(pem(certFile));
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       TokenServer tokens = new TokenServer(server, certFile, key, der, "Basic " + Base64.getEncoder()
-          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), password);
       server.createContext("/token", tokens::answer);
       server.start();
       return tokens;
@@ -486,29 +504,42 @@ public final class LoopbackRegistry implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      String parameters = exchange.getRequestURI().getRawQuery();
       boolean known = expectedAuth.equals(auth);
+      if (exchange.getRequestMethod().equals("POST")) {
+        // the OAuth flow: the refresh token in a form, no Authorization header
+        parameters = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        known = parameters.contains("grant_type=refresh_token") && parameters.contains("refresh_token="
+            + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
+        auth = known ? null : "refused";
+      }
       if (auth != null && !known) {
+        requests.add(exchange.getRequestMethod() + " 401");
         exchange.sendResponseHeaders(401, -1);
         exchange.close();
         return;
       }
+      requests.add(exchange.getRequestMethod() + " 200");
       List<String> access = new ArrayList<>();
-      String query = exchange.getRequestURI().getRawQuery();
-      for (String part : query == null ? new String[0] : query.split("&")) {
+      for (String part : parameters == null ? new String[0] : parameters.split("&")) {
         if (part.startsWith("scope=")) {
           String scope = java.net.URLDecoder.decode(part.substring(6), StandardCharsets.UTF_8);
-          Matcher m = SCOPE.matcher(scope);
-          if (m.matches() && known) {
-            StringBuilder actions = new StringBuilder();
-            for (String a : m.group(2).split(",")) {
-              actions.append(actions.length() == 0 ? "" : ",").append('"').append(a).append('"');
+          for (String one : scope.split(" ")) {
+            Matcher m = SCOPE.matcher(one);
+            if (m.matches() && known && !denied.contains(m.group(1))) {
+              StringBuilder actions = new StringBuilder();
+              for (String a : m.group(2).split(",")) {
+                actions.append(actions.length() == 0 ? "" : ",").append('"').append(a).append('"');
+              }
+              access.add("{\"type\":\"repository\",\"name\":\"" + m.group(1) + "\",\"actions\":[" + actions
+                  + "]}");
             }
-            access.add("{\"type\":\"repository\",\"name\":\"" + m.group(1) + "\",\"actions\":[" + actions + "]}");
           }
         }
       }
-      byte[] body = ("{\"token\":\"" + jwt(access, known) + "\",\"expires_in\":300,\"issued_at\":\""
-          + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+      String token = jwt(access, known);
+      byte[] body = ("{\"token\":\"" + token + "\",\"access_token\":\"" + token
+          + "\",\"expires_in\":300,\"issued_at\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
       issued.incrementAndGet();
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, body.length);

@@ -49,8 +49,13 @@ final class ArchiveExporter {
     Map<String, DockerEntryBuilder> docker = new LinkedHashMap<>();
     for (Image image : images) {
       Map<String, String> annotations = new TreeMap<>(image.target().annotations());
-      annotations.put(Descriptor.IMAGE_NAME_ANNOTATION, image.name());
-      annotations.put(Descriptor.REF_NAME_ANNOTATION, ImageNames.ociRefName(image.name()));
+      annotations.remove(Descriptor.IMAGE_NAME_ANNOTATION);
+      annotations.remove(Descriptor.REF_NAME_ANNOTATION);
+      // an image saved by id or digest goes unnamed, as Docker's save strips the name annotations
+      if (!image.name().isEmpty()) {
+        annotations.put(Descriptor.IMAGE_NAME_ANNOTATION, image.name());
+        annotations.put(Descriptor.REF_NAME_ANNOTATION, ImageNames.ociRefName(image.name()));
+      }
       indexed.add(image.target().withAnnotations(annotations));
 
       addPresent(entries, image.target());

@@ -70,6 +70,12 @@ final class ArchiveImporter {
       if (name != null) {
         named.add(new Image(name, manifest, Map.of(), null, null));
       }
+      if (name == null || !ImageNames.isValid(name)) {
+        // as Docker 27's load (containerd's WithDigestRef, moby's dangling name): a manifest
+        // without a usable name is kept as an untagged image, by id
+        named.add(new Image(ImageNames.DANGLING_REPOSITORY + "@" + manifest.digest(), manifest, Map.of(), null,
+            null));
+      }
     }
     return new Imported(index, named, blobs);
   }

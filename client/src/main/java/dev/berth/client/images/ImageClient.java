@@ -173,7 +173,8 @@ public final class ImageClient {
    * Deletes what {@code reference} {@link #resolve}s to, as Docker's {@code rmi} does. By name,
    * that record: the last name of an image that containers use ({@link ImageUsers}: by id,
    * whichever name they were created through) is kept unless {@code force}, and with it the image
-   * stays, known by digest alone ({@code REPOSITORY@sha256:…}, Docker's dangling image), so that
+   * stays, recorded as Docker's daemon keeps it ({@code moby-dangling@sha256:…}, a dangling image
+   * listed as {@code <none> <none>}, unless another record names it), so that
    * those containers still run, commit and inspect it; another name for the same target may always
    * go. By {@code REPOSITORY@sha256:…}, every name of that repository with that digest, its tags
    * too, and by {@code REPOSITORY:TAG@sha256:…} that tag alone, as Docker's daemon with containerd's
@@ -189,7 +190,6 @@ public final class ImageClient {
     Optional<Image> named = byName(reference);
     if (named.isPresent()) {
       Image image = named.get();
-      String dangling = ImageNames.repository(ImageNames.normalize(image.name())) + "@" + image.target().digest();
       boolean byDigest = ImageNames.isValid(reference) && ImageNames.normalize(reference).contains("@");
       List<Image> going = byDigest ? sameReferences(reference, image) : List.of(image);
       if (going.isEmpty()) {
@@ -207,8 +207,12 @@ public final class ImageClient {
         } else if (!force) {
           throw usedConflict("remove repository reference \"" + reference + "\"", users.get(0), image);
         } else {
-          // made before the name goes, so the collector never sees the image without a record
-          tag(image, dangling);
+          // made before the name goes, so the collector never sees the image without a record:
+          // Docker's containerd image store's dangling record (its softImageDelete), not the name's
+          Map<String, String> labels = new HashMap<>(image.labels());
+          labels.keySet().removeAll(List.of("io.containerd.image.name", "org.opencontainers.image.ref.name"));
+          ImageRecords.createOrRetarget(images, new Image(untaggedName(image.target()), image.target(), labels, null,
+              null));
         }
       }
       going.forEach(i -> remove(i.name()));
@@ -461,6 +465,37 @@ public final class ImageClient {
     JsonBlobs blobs = new JsonBlobs(content);
     return new ImageUnpacker(channel, blobs).unpack(new ImageResolver(blobs, platform).resolve(target), snapshotter,
         listener, gate);
+  }
+
+  /**
+   * What {@code docker save NAME} exports for {@code name}, as Docker 27's containerd image store
+   * picks it (moby's ExportImage): for a repository without tag or digest, every record of that
+   * repository, each under its name; for an image id (or a prefix of it) or
+   * {@code NAME@sha256:DIGEST}, that image without a name (a record named {@code ""}, which
+   * {@link #export} saves unnamed); else the record the name names.
+   *
+   * @throws StatusRuntimeException NOT_FOUND if nothing matches
+   */
+  public List<Image> forSave(String name) {
+    Optional<Image> resolved = byName(name).or(() -> byId(name));
+    String hex = name.startsWith(Digests.SHA256_PREFIX) ? name.substring(Digests.SHA256_PREFIX.length()) : name;
+    boolean digested = ImageNames.isValid(name) && name.contains("@");
+    boolean specific = digested || resolved.isPresent()
+        && resolved.get().target().digest().startsWith(Digests.SHA256_PREFIX + hex);
+    boolean nameOnly = ImageNames.isValid(name) && !name.contains("@")
+        && name.lastIndexOf(':') < name.lastIndexOf('/') + 1;
+    if (!specific && nameOnly) {
+      String repository = ImageNames.repository(ImageNames.normalize(name));
+      List<Image> all = list().stream().filter(i -> ImageNames.isValid(i.name())
+          && ImageNames.repository(ImageNames.normalize(i.name())).equals(repository)).toList();
+      if (all.isEmpty()) {
+        throw notFound(name);
+      }
+      return all;
+    }
+    Image image = resolved.orElseThrow(() -> notFound(name));
+    return List.of(specific ? new Image("", image.target(), image.labels(), image.createdAt(), image.updatedAt())
+        : image);
   }
 
   /**

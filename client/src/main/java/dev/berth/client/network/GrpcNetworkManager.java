@@ -99,6 +99,8 @@ public final class GrpcNetworkManager implements NetworkManager {
         .setNetnsPath(spec.netnsPath())
         .setInterfaceName(spec.interfaceName())
         .setIp(spec.ip())
+        .setIp6(spec.ip6())
+        .addAllLinkLocalIps(spec.linkLocalIps())
         .setMacAddress(spec.mac())
         .setHostname(spec.hostname())
         .setDomainname(spec.domainname())

@@ -13,6 +13,7 @@ import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv4Pool;
 import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.Mode;
 import dev.berth.api.network.NetworkInfo;
@@ -69,7 +70,8 @@ final class NetworkMessages {
   /**
    * The attachment the server describes. Its CNI result carries what the record keeps about
    * interfaces: the host's veth first (BRIDGE mode), then the container's interface, which the
-   * address names; NONE mode lists only loopback, which is no address of the attachment.
+   * address names, and on a network with IPv6 its IPv6 address second; NONE mode lists only
+   * loopback, which is no address of the attachment.
    */
   static AttachmentInfo attachment(String namespace, Attachment a) {
     Mode mode = mode(a.getMode());
@@ -80,6 +82,7 @@ final class NetworkMessages {
     Subnet subnet = null;
     Ipv4 gateway = null;
     String mac = "";
+    Ipv6Interface ipv6 = null;
     if (hasAddress) {
       CniResult.IpConfig config = result.getIps(0);
       String[] cidr = config.getAddress().split("/", 2);
@@ -87,6 +90,14 @@ final class NetworkMessages {
       subnet = Subnet.containing(ip, Integer.parseInt(cidr[1]));
       gateway = Ipv4.parse("gateway", config.getGateway());
       mac = result.getInterfaces(config.getInterface()).getMac();
+      // on a network with IPv6, the interface's IPv6 side follows
+      if (result.getIpsCount() > 1) {
+        CniResult.IpConfig config6 = result.getIps(1);
+        String[] cidr6 = config6.getAddress().split("/", 2);
+        Ipv6 ip6 = Ipv6.parse("address", cidr6[0]);
+        ipv6 = new Ipv6Interface(ip6, Subnet6.containing(ip6, Integer.parseInt(cidr6[1])),
+            Ipv6.parse("gateway", config6.getGateway()));
+      }
     }
     boolean defaultRoute = result.getRoutesList().stream().anyMatch(r -> r.getDst().equals(DEFAULT_ROUTE));
     CniResult.Dns dns = result.getDns();
@@ -97,7 +108,8 @@ final class NetworkMessages {
         new Dns(dns.getNameserversList(), dns.getSearchList(), dns.getOptionsList()),
         a.getExtraHostsList().stream().map(NetworkMessages::hostEntry).toList(),
         // the three files always share the directory the record keeps
-        Path.of(a.getFiles().getHosts()).getParent(), a.getLabelsMap(), ProtoTimes.toInstant(a.getCreatedAt()));
+        Path.of(a.getFiles().getHosts()).getParent(), a.getLabelsMap(), ProtoTimes.toInstant(a.getCreatedAt()),
+        ipv6, a.getLinkLocalIpsList().stream().map(ll -> IpAddress.parse("link-local address", ll)).toList());
   }
 
   static NetworkStats stats(AttachmentStatsResponse r) {

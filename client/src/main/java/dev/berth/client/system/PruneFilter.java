@@ -3,6 +3,7 @@ package dev.berth.client.system;
 import dev.berth.api.InvalidValueException;
 import dev.berth.client.spec.LabelFilters;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,20 @@ public record PruneFilter(LabelFilters labels, Optional<Instant> until) {
    * @throws InvalidValueException in Docker's daemon's words
    */
   public static PruneFilter parse(List<String> filters, Set<String> keys, Function<String, Instant> time) {
+    return parse(filters, keys, time, false);
+  }
+
+  /**
+   * As {@link #parse(List, Set, Function)}, but for an image prune, which takes several
+   * {@code until} values: Docker 27's containerd image store asks for each (moby's setupFilters),
+   * so what is pruned was created before the earliest.
+   */
+  public static PruneFilter parseEveryUntil(List<String> filters, Set<String> keys, Function<String, Instant> time) {
+    return parse(filters, keys, time, true);
+  }
+
+  private static PruneFilter parse(List<String> filters, Set<String> keys, Function<String, Instant> time,
+      boolean everyUntil) {
     List<String> given = filters == null ? List.of() : filters;
     refuseUnknownKeys(given, keys);
     LabelFilters labels = LabelFilters.NONE;
@@ -40,10 +55,10 @@ public record PruneFilter(LabelFilters labels, Optional<Instant> until) {
         untils.add(f.substring("until=".length()));
       }
     }
-    if (untils.size() > 1) {
+    if (untils.size() > 1 && !everyUntil) {
       throw new InvalidValueException("more than one until filter specified");
     }
-    return new PruneFilter(labels, untils.stream().findFirst().map(time));
+    return new PruneFilter(labels, untils.stream().map(time).min(Comparator.naturalOrder()));
   }
 
   /** Refuses, as Docker's daemon does before anything else, a filter whose key is not one of {@code keys}. */

@@ -47,6 +47,9 @@ class PruneFilterTest {
   void refusedInDockersDaemonsWordsUnknownKeysFirst() {
     assertEquals("invalid filter 'dangling'", refusal("until=1h", "until=2h", "dangling=true"));
     assertEquals("more than one until filter specified", refusal("until=1h", "until=2h"));
+    // an image prune's: before the earliest, as Docker 27's containerd image store asks for each
+    assertEquals(Optional.of(NOW.minusSeconds(7200)), PruneFilter.parseEveryUntil(List.of("until=1h", "until=2h",
+        "label=a"), PruneFilter.KEYS, TIME).until());
     assertEquals("invalid filter 'all'", refusal("all=true"));
     PruneFilter.parse(List.of("dangling=true", "until=1h"), Set.of("dangling", "until"), TIME);
     assertEquals(Set.of("true", "1"), PruneFilter.values(List.of("dangling=true", "until=1h", "dangling=1"), "dangling"));

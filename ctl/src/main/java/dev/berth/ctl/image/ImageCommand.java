@@ -77,7 +77,7 @@ public final class ImageCommand extends GroupCommand {
     // in the order Docker's daemon reads them: the keys, dangling, then until and the labels
     PruneFilters.refuseUnknownKeys(filters, PRUNE_KEYS);
     refuseDangling(filters, all);
-    PruneFilter filter = PruneFilters.parse(filters, PRUNE_KEYS);
+    PruneFilter filter = PruneFilters.parseEveryUntil(filters, PRUNE_KEYS);
     try (Connection c = root.connect()) {
       Pruner pruner = new Pruner(c.channel());
       pruner.settleEarlierRemovals();

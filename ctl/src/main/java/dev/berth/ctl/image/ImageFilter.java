@@ -7,8 +7,10 @@ import dev.berth.ctl.output.InvalidFilter;
 import dev.berth.ctl.output.KeyedFilters;
 import dev.berth.ctl.system.PruneFilters;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  * image config's labels, every one must match), {@code dangling=true|false}, {@code before=IMAGE}
  * and {@code since=IMAGE} (by the image configs' {@code created}), and {@code until=TIME} (by when
  * the image record was made, as Docker 27's containerd image store compares it), combined as
- * {@link KeyedFilters} combines them.
+ * {@link KeyedFilters} combines them, but every {@code before}, {@code since} and {@code until}
+ * must hold, as Docker 27's containerd image store asks for each (moby's setupFilters).
  */
 final class ImageFilter {
   private static final List<String> KEYS = List.of("reference", "label", "dangling", "before", "since", "until");
@@ -34,6 +37,7 @@ final class ImageFilter {
    */
   static KeyedFilters<Image> parse(List<String> filters, List<String> references, Function<String, Image> named,
       Function<Image, Instant> created, Function<Image, Map<String, String>> labels) {
+    refuseConflictingDangling(filters);
     KeyedFilters<Image> parsed = new KeyedFilters<>();
     references.forEach(r -> parsed.add("reference", reference(r)));
     for (String f : filters) {
@@ -43,7 +47,9 @@ final class ImageFilter {
         throw InvalidFilter.key(key, KEYS);
       }
       String value = f.substring(equals + 1);
-      parsed.add(key, switch (key) {
+      // Docker 27's daemon asks for every before, since and until given, and one of the references
+      String group = key.equals("before") || key.equals("since") || key.equals("until") ? key + "=" + value : key;
+      parsed.add(group, switch (key) {
         case "label" -> KeyedFilters.label(value, labels);
         case "reference" -> reference(value);
         case "dangling" -> dangling(value);
@@ -75,6 +81,24 @@ final class ImageFilter {
       return glob.matcher(familiar).matches() || glob.matcher(ImageNames.repository(familiar)).matches()
           || glob.matcher(image.name()).matches() || glob.matcher(ImageNames.repository(image.name())).matches();
     };
+  }
+
+  /**
+   * Both {@code dangling=true} and {@code dangling=false} refused as Docker's daemon refuses them
+   * (its GetBoolOrDefault), naming the values given: {@code invalid filter 'dangling=[true false]'}.
+   */
+  private static void refuseConflictingDangling(List<String> filters) {
+    Set<String> values = new LinkedHashSet<>();
+    for (String f : filters) {
+      if (f.startsWith("dangling=")) {
+        values.add(f.substring("dangling=".length()));
+      }
+    }
+    boolean isTrue = values.contains("true") || values.contains("1");
+    boolean isFalse = values.contains("false") || values.contains("0");
+    if (isTrue && isFalse) {
+      throw new DaemonError("invalid filter 'dangling=[" + String.join(" ", values) + "]'");
+    }
   }
 
   /** Docker's dangling images, those without a tag: here the ones known by digest alone. */

@@ -70,7 +70,10 @@ public final class LoadCommand implements Callable<Integer> {
     if (result.images().isEmpty()) {
       throw new CommandFailure("the archive names no image: its content is stored, but no image refers to it");
     }
-    result.images().forEach(i -> root.out().println("Loaded image: " + ImageNames.familiar(i.image().name())));
+    // Docker's words: an unnamed image (its moby-dangling record) by id
+    result.images().forEach(i -> root.out().println(i.image().name().startsWith(ImageNames.DANGLING_REPOSITORY + "@")
+        ? "Loaded image ID: " + i.image().target().digest()
+        : "Loaded image: " + ImageNames.familiar(i.image().name())));
     return 0;
   }
 }

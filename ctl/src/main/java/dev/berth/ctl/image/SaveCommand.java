@@ -41,7 +41,7 @@ public final class SaveCommand implements Callable<Integer> {
     try (Connection c = root.connect()) {
       ImageClient images = new ImageClient(c.channel());
       List<Image> chosen = names.stream()
-          .map(name -> NoSuchImage.naming(name, () -> images.resolve(name)))
+          .flatMap(name -> NoSuchImage.naming(name, () -> images.forSave(name)).stream())
           .toList();
       if (output == null) {
         root.out().flush();

@@ -40,11 +40,15 @@ final class DiskUsageRows {
 
   /**
    * The REPOSITORY and TAG of an image's first name, as Docker's df shows them: {@code <none>}
-   * for a tag a name by digest alone lacks.
+   * for a tag a name by digest alone lacks, and for both of a dangling image
+   * ({@code moby-dangling@sha256:…}), which Docker's daemon gives no name.
    */
   static List<String> repositoryAndTag(DiskUsage.ImageUsage i) {
     String familiar = ImageNames.familiar(i.image().name());
     int at = familiar.indexOf('@');
+    if (at >= 0 && familiar.substring(0, at).equals(ImageNames.DANGLING_REPOSITORY)) {
+      return List.of("<none>", "<none>");
+    }
     int colon = familiar.lastIndexOf(':');
     boolean tagged = colon > familiar.lastIndexOf('/') && at < 0;
     return List.of(at >= 0 ? familiar.substring(0, at) : tagged ? familiar.substring(0, colon) : familiar,

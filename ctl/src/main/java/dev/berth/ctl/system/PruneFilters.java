@@ -32,6 +32,16 @@ public final class PruneFilters {
     }
   }
 
+  /** Those of an image prune, which takes several until values and asks for each, as Docker 27's daemon. */
+  public static PruneFilter parseEveryUntil(List<String> filters, Set<String> keys) {
+    Instant now = Instant.now();
+    try {
+      return PruneFilter.parseEveryUntil(filters, keys, value -> until(value, now));
+    } catch (InvalidValueException e) {
+      throw new DaemonError(e.getMessage(), e);
+    }
+  }
+
   /** Refuses, in Docker's daemon's words, a filter whose key is not one of {@code keys}. */
   public static void refuseUnknownKeys(List<String> filters, Set<String> keys) {
     try {

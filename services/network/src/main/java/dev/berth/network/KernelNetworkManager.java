@@ -248,12 +248,36 @@ public final class KernelNetworkManager implements NetworkManager {
    * what the container asked for ({@code --dns}, {@code --dns-search}, {@code --dns-option}) is
    * what differs from the host's, as {@link #dns} derived it; the rest comes from the host.
    */
-  private String resolverConf(Dns had) {
-    Dns base = ResolvConf.forOwnNamespace(hostDns(), config.fallbackDns());
+  private String resolverConf(Dns had, boolean hadIpv6, boolean ipv6) {
+    ResolvConf.Host host = hostFile();
+    Dns base = ResolvConf.forOwnNamespace(host.dns(), fallbackDns(hadIpv6), hadIpv6);
     Dns asked = new Dns(had.nameservers().equals(base.nameservers()) ? List.of() : had.nameservers(),
         had.search().equals(base.search()) ? List.of() : had.search(),
         had.options().equals(base.options()) ? List.of() : had.options());
-    return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
+    return ResolvConf.renderInternal(host, asked, fallbackDns(ipv6), ipv6);
+  }
+
+  /** The servers a container uses when the host leaves it none, Docker's IPv6 ones too on a network with IPv6. */
+  private List<String> fallbackDns(boolean ipv6) {
+    if (!ipv6) {
+      return config.fallbackDns();
+    }
+    List<String> both = new ArrayList<>(config.fallbackDns());
+    both.addAll(config.fallbackDns6());
+    return List.copyOf(both);
+  }
+
+  /**
+   * Whether the container of a new attachment to {@code target} reaches IPv6 servers, as Docker's
+   * daemon tells: on a bridge network, whether that network has IPv6; sharing another's
+   * namespace, whether that one's interface has an IPv6 address.
+   */
+  private static boolean reachesIpv6(Target target) {
+    return switch (target.mode()) {
+      case BRIDGE -> target.network().ipv6();
+      case CONTAINER -> target.shared().ipv6() != null;
+      case HOST, NONE -> false;
+    };
   }
 
   /** Gives the embedded resolver the names in force now. */
@@ -622,7 +646,7 @@ public final class KernelNetworkManager implements NetworkManager {
     List<String> aliases = spec.aliases().stream().map(a -> Names.hostsName("alias", a)).toList();
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(Names::hostEntry).toList();
     Labels.validate(spec.labels());
-    Dns dns = dns(target.mode(), spec.dns());
+    Dns dns = dns(target, spec.dns());
 
     Undo undo = new Undo();
     AttachmentInfo attachment;
@@ -650,7 +674,8 @@ public final class KernelNetworkManager implements NetworkManager {
       if (attachment.mode() == Mode.BRIDGE && existing.isEmpty()) {
         upstreams = ResolvConf.internal(resolvConf);
       } else if (attachment.mode() == Mode.BRIDGE && switchesToResolver(namespace, containerId, target)) {
-        String switched = resolverConf(existing.get(0).dns());
+        String switched = resolverConf(existing.get(0).dns(), existing.get(0).ipv6() != null,
+            target.network().ipv6() || existing.stream().anyMatch(a -> a.ipv6() != null));
         // a file the container changed does not name the resolver: it would serve nobody
         if (etcFiles.switchToResolver(existing.get(0), existing.get(0).dns(), switched, undo)) {
           upstreams = ResolvConf.internal(switched);
@@ -828,7 +853,7 @@ public final class KernelNetworkManager implements NetworkManager {
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, ns.path(), ns.pinned(), ifName,
         hostInterface, hostMac, ip, pool.subnet(), pool.gateway(), defaultRoute, mac.toString(), hostname, domainname,
         aliases, List.copyOf(ports), dns, extraHosts, files.directory(namespace, containerId),
-        Map.copyOf(spec.labels()), Instant.now(), ipv6);
+        Map.copyOf(spec.labels()), Instant.now(), ipv6, linkLocal.all());
   }
 
   /** The interface's IPv6 side on a network with IPv6: the address asked for or the next free one; else none. */
@@ -871,7 +896,7 @@ public final class KernelNetworkManager implements NetworkManager {
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
         sharesInterface ? shared.mac() : "", hostname, domainname, aliases, List.of(), dns, extraHosts,
         files.directory(namespace, containerId), Map.copyOf(labels), Instant.now(),
-        sharesInterface ? shared.ipv6() : null);
+        sharesInterface ? shared.ipv6() : null, sharesInterface ? shared.linkLocalIps() : List.of());
   }
 
   private static String nextInterface(List<AttachmentInfo> existing) {
@@ -896,8 +921,10 @@ public final class KernelNetworkManager implements NetworkManager {
    */
   private String resolvConf(Target target, AttachSpec spec, Dns dns) throws IOException {
     Dns asked = spec.dns();
+    ResolvConf.Host host = hostFile();
+    boolean ipv6 = reachesIpv6(target);
     if (target.mode() == Mode.BRIDGE && !target.network().isDefault()) {
-      return ResolvConf.renderInternal(config.hostResolvConf(), hostDns(), asked, config.fallbackDns());
+      return ResolvConf.renderInternal(host, asked, fallbackDns(ipv6), ipv6);
     }
     if (target.mode() == Mode.CONTAINER) {
       AttachmentInfo shared = target.shared();
@@ -907,29 +934,31 @@ public final class KernelNetworkManager implements NetworkManager {
             + " is gone, no regular file or over " + ContainerFiles.MAX_RESOLV_CONF + " bytes: a container joining its"
             + " network gets one of its own");
       }
-      return theirs.orElseGet(() -> ResolvConf.render(config.hostResolvConf(), hostDns(), asked, dns, true));
+      return theirs.orElseGet(() -> ResolvConf.render(host, asked, dns, true, ipv6));
     }
     if (spec.containerdResolvConf()) {
       return ResolvConf.renderLines(dns);
     }
-    return ResolvConf.render(config.hostResolvConf(), hostDns(), asked, dns, target.mode() != Mode.HOST);
+    return ResolvConf.render(host, asked, dns, target.mode() != Mode.HOST, ipv6);
   }
 
-  private Dns hostDns() {
+  private ResolvConf.Host hostFile() {
     try {
-      return ResolvConf.read(config.hostResolvConf());
+      return ResolvConf.load(config.hostResolvConf());
     } catch (IOException e) {
       throw Errors.internal(e, "reading %s: %s", config.hostResolvConf(), e.getMessage());
     }
   }
 
   /** Resolvers asked for replace the host's field by field (servers, search, options), as Docker does. */
-  private Dns dns(Mode mode, Dns asked) {
+  private Dns dns(Target target, Dns asked) {
     asked.nameservers().forEach(ns -> Names.address("DNS server", ns));
     asked.search().forEach(s -> Names.word("DNS search domain", s));
     asked.options().forEach(o -> Names.word("DNS option", o));
-    Dns hostDns = hostDns();
-    Dns base = mode == Mode.HOST ? hostDns : ResolvConf.forOwnNamespace(hostDns, config.fallbackDns());
+    Dns hostDns = hostFile().dns();
+    boolean ipv6 = reachesIpv6(target);
+    Dns base = target.mode() == Mode.HOST ? hostDns
+        : ResolvConf.forOwnNamespace(hostDns, fallbackDns(ipv6), ipv6);
     return new Dns(asked.nameservers().isEmpty() ? base.nameservers() : List.copyOf(asked.nameservers()),
         // Docker's: a search domain "." asks for none, so given alone it empties the host's list
         asked.search().isEmpty() ? base.search() : asked.search().stream().filter(d -> !d.equals(".")).toList(),

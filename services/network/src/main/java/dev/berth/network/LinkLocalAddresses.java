@@ -3,6 +3,7 @@ package dev.berth.network;
 import dev.berth.api.Identifiers;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.labels.IpLiterals;
+import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv6;
 import java.util.ArrayList;
@@ -10,10 +11,11 @@ import java.util.List;
 
 /**
  * The addresses a container's interface takes besides the network's (Docker's
- * {@code --link-local-ip}), by family. As Docker's daemon, any address but the unspecified ones is
- * taken, and each gets the prefix of its family's link-local range, whatever range it is in.
+ * {@code --link-local-ip}), in the order asked. As Docker's daemon, any address but the
+ * unspecified ones is taken, and each gets the prefix of its family's link-local range, whatever
+ * range it is in.
  */
-record LinkLocalAddresses(List<Ipv4> ipv4, List<Ipv6> ipv6) {
+record LinkLocalAddresses(List<IpAddress> all) {
   /** 169.254.0.0/16's. */
   static final int IPV4_PREFIX = 16;
   /** fe80::/64's. */
@@ -21,18 +23,25 @@ record LinkLocalAddresses(List<Ipv4> ipv4, List<Ipv6> ipv6) {
 
   /** The addresses asked for; INVALID_ARGUMENT, in Docker's daemon's words, for one that is none. */
   static LinkLocalAddresses parse(List<String> asked) {
-    List<Ipv4> v4 = new ArrayList<>();
-    List<Ipv6> v6 = new ArrayList<>();
+    List<IpAddress> all = new ArrayList<>();
     for (String address : asked) {
       if (IpLiterals.isAssignableIpv4(address)) {
-        v4.add(Ipv4.parse("link-local IP address", address));
+        all.add(Ipv4.parse("link-local IP address", address));
       } else if (IpLiterals.isAssignableIpv6(address)) {
-        v6.add(Ipv6.parse("link-local IP address", address));
+        all.add(Ipv6.parse("link-local IP address", address));
       } else {
         throw Errors.invalidArgument("invalid endpoint settings:\ninvalid link-local IP address: %s",
             Identifiers.printable(address));
       }
     }
-    return new LinkLocalAddresses(List.copyOf(v4), List.copyOf(v6));
+    return new LinkLocalAddresses(List.copyOf(all));
+  }
+
+  List<Ipv4> ipv4() {
+    return all.stream().filter(a -> a instanceof Ipv4).map(Ipv4.class::cast).toList();
+  }
+
+  List<Ipv6> ipv6() {
+    return all.stream().filter(a -> a instanceof Ipv6).map(Ipv6.class::cast).toList();
   }
 }

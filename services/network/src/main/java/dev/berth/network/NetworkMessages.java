@@ -102,6 +102,7 @@ final class NetworkMessages {
         .setEndpointId(a.endpointId())
         .setSandboxId(a.sandboxId())
         .addAllAliases(a.aliases())
+        .addAllLinkLocalIps(a.linkLocalIps().stream().map(Object::toString).toList())
         .setResult(result(a))
         .setFiles(ContainerFiles.newBuilder()
             .setHosts(a.files().hosts().toString())

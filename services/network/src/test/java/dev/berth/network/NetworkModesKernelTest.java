@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import berth.network.v1.AttachRequest;
+import berth.network.v1.CreateNetworkRequest;
+import berth.network.v1.Network;
 import berth.network.v1.ResolvConfStyle;
 import berth.network.v1.Attachment;
 import berth.network.v1.GetAttachmentRequest;
@@ -112,6 +114,33 @@ class NetworkModesKernelTest {
     assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
     e = assertThrows(StatusRuntimeException.class, () -> h.attach("solo", "none"));
     assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+  }
+
+  @Test
+  void theHostFilesOtherLinesAreCopiedAndIpv6ServersOnlyToAContainerWithIpv6AsDocker27Does() throws Exception {
+    Files.writeString(h.resolvConf, "# test host\nnameserver 127.0.0.53\nnameserver fd00:53::53\n"
+        + "nameserver 192.0.2.53\nsortlist 192.0.2.0/255.255.255.0\nsearch example.test\nlookup file bind\n");
+    Attachment legacy = h.attach("legacy", "");
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 192.0.2.53\nsearch example.test\n"
+        + "sortlist 192.0.2.0/255.255.255.0\nlookup file bind\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (legacy)\n# Overrides: []\n",
+        Files.readString(Path.of(legacy.getFiles().getResolvConf())), "no IPv6 on the default network");
+    assertEquals(List.of("192.0.2.53"), legacy.getResult().getDns().getNameserversList());
+
+    h.networks.create(CreateNetworkRequest.newBuilder().setNetwork(Network.newBuilder().setName("dual")
+        .setSubnet("10.232.0.0/24").setEnableIpv6(true).setIpv6Subnet("fd00:232::/64")).build());
+    Attachment dual = h.attach("dual-1", "dual");
+    assertEquals(NetworkHarness.RESOLV_CONF_HEADER + "nameserver 127.0.0.11\nsearch example.test\noptions ndots:0\n"
+        + "sortlist 192.0.2.0/255.255.255.0\nlookup file bind\n\n"
+        + "# Based on host file: '" + h.resolvConf + "' (internal resolver)\n"
+        + "# ExtServers: [host(127.0.0.53) fd00:53::53 192.0.2.53]\n# Overrides: []\n# Option ndots from: internal\n",
+        Files.readString(Path.of(dual.getFiles().getResolvConf())), "the IPv6 server asked from the container's side");
+    Attachment side = h.attach("dual-side", "container:dual-1");
+    assertEquals(List.of("fd00:53::53", "192.0.2.53"), side.getResult().getDns().getNameserversList(),
+        "a container sharing an interface with IPv6 reaches IPv6 servers");
+    h.detach("dual-side");
+    h.detach("dual-1");
+    h.detach("legacy");
   }
 
   @Test

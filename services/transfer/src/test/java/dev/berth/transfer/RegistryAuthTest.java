@@ -2,8 +2,10 @@ package dev.berth.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import berth.transfer.v1.BlobState;
 import berth.transfer.v1.ListTagsRequest;
 import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
@@ -11,6 +13,7 @@ import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.RegistryAuth;
 import com.sun.net.httpserver.HttpServer;
 import dev.berth.api.testing.LoopbackRegistry;
+import dev.berth.client.images.Descriptor;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Status;
@@ -105,6 +108,65 @@ class RegistryAuthTest {
         again.pull(pull(registry, GOOD));
         assertEquals(issued, registry.tokensIssued(), "the second pull reuses the token of the first");
       }
+    }
+  }
+
+  @Test
+  void anIdentityTokenTheTokenServerRefusesIsTriedByGetForAPullNotForALogin() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD);
+        TransferRig rig = new TransferRig(dir.resolve("rig"))) {
+      rig.load(BUSYBOX);
+      rig.push(push(registry, GOOD));
+      RegistryAuth refused = RegistryAuth.newBuilder().setIdentityToken("stale").build();
+      // containerd's authorizer: the OAuth POST refused, the token as basic auth's password by GET,
+      // whose refusal is the error
+      int before = registry.tokenRequests().size();
+      denied("failed to resolve reference \"" + registry.host() + "/private/busybox:1\": failed to authorize: failed to"
+          + " fetch oauth token: unexpected status from GET request to " + registry.tokenRealm()
+          + "?scope=repository%3Aprivate%2Fbusybox%3Apull&service=berth-test-registry: 401 Unauthorized",
+          () -> rig.pull(pull(registry, refused)));
+      assertEquals(List.of("POST 401", "GET 401"), registry.tokenRequests().subList(before, registry.tokenRequests()
+          .size()));
+      // moby's login (distribution's token handler): the POST only, in Go's words for the request it stopped
+      before = registry.tokenRequests().size();
+      denied("Get \"http://" + registry.host() + "/v2/\": unauthorized: ",
+          () -> rig.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(refused).build()));
+      assertEquals(List.of("POST 401"), registry.tokenRequests().subList(before, registry.tokenRequests().size()));
+      // a good identity token goes by POST
+      RegistryAuth identity = RegistryAuth.newBuilder().setIdentityToken(PASSWORD).build();
+      rig.login(LoginRequest.newBuilder().setRegistry(registry.host()).setAuth(identity).build());
+      rig.pull(pull(registry, identity));
+    }
+  }
+
+  @Test
+  void aMountTheRegistryRefusesIsUploadedWithoutUnlessItsChallengeNamesAnError() throws Exception {
+    assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
+    try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD);
+        ErrorlessChallengeProxy proxy = ErrorlessChallengeProxy.start(registry.host());
+        TransferRig rig = new TransferRig(dir.resolve("rig"))) {
+      rig.load(BUSYBOX);
+      // the blobs labelled with the repository on either address
+      for (String host : List.of(registry.host(), proxy.host())) {
+        rig.push(PushRequest.newBuilder().setImage(BUSYBOX.name()).setReference(host + "/team/base:1").setAuth(GOOD)
+            .build());
+      }
+      // the user may no longer pull the repository the blobs are labelled with
+      registry.denyToUser("team/base");
+
+      // containerd's authorizer stops at the second insufficient_scope to the mount, and its pusher
+      // passes that on
+      denied("server message: insufficient_scope: authorization failed", () -> rig.push(PushRequest.newBuilder()
+          .setImage(BUSYBOX.name()).setReference(registry.host() + "/team/app:1").setAuth(GOOD).build()));
+
+      // a 401 naming no error: containerd's pusher asks for an upload without the mount
+      TransferRig.Result pushed = rig.push(PushRequest.newBuilder().setImage(BUSYBOX.name())
+          .setReference(proxy.host() + "/team/app:1").setAuth(GOOD).build());
+      for (Descriptor layer : rig.client.images().content(rig.client.images().resolve(BUSYBOX.name())).layers()) {
+        assertTrue(pushed.reached(layer.digest(), BlobState.DONE), pushed.events()::toString);
+      }
+      assertEquals(List.of(), registry.openUploads("team/app"));
     }
   }
 

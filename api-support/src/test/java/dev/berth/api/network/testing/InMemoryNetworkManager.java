@@ -1,6 +1,8 @@
 package dev.berth.api.network.testing;
 
 import dev.berth.api.Identifiers;
+import dev.berth.api.InvalidValueException;
+import dev.berth.api.labels.HostEntrySpec;
 import dev.berth.api.filter.Filter;
 import dev.berth.api.grpc.Errors;
 import dev.berth.api.network.AttachSpec;
@@ -8,10 +10,13 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.GatewayElection;
 import dev.berth.api.network.HostEntry;
+import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.network.InterfaceStats;
+import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv4Pool;
 import dev.berth.api.network.Ipv6;
+import dev.berth.api.network.Ipv6Interface;
 import dev.berth.api.network.Ipv6Pool;
 import dev.berth.api.network.MacAddress;
 import dev.berth.api.network.Mode;
@@ -53,11 +58,15 @@ public final class InMemoryNetworkManager implements NetworkManager {
   private static final Pattern DEVICE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$");
   /** Aliases: host names, or container names, which may hold '_'. */
   private static final Pattern HOSTS_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$");
+  private static final Pattern WORD = Pattern.compile("^[^\\s#;]+$");
+  private static final Pattern IPV6_LITERAL = Pattern.compile("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$");
+  private static final int MAX_LABEL_BYTES = 4096;
   private static final Pattern HOSTNAME = Pattern.compile(
       "^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$");
 
   private final Map<String, NetworkInfo> networks = new LinkedHashMap<>();
   private final Map<String, AddressPool> addresses = new HashMap<>();
+  private final Map<String, AddressPool6> addresses6 = new HashMap<>();
   private final List<AttachmentInfo> attachments = new ArrayList<>();
   private final HostPorts ports = new HostPorts();
   /** The ports each container (namespace/id) asked to publish, with its first attachment. */
@@ -74,6 +83,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
   private void add(NetworkInfo network) {
     networks.put(network.name(), network);
     addresses.put(network.name(), new AddressPool(network));
+    addresses6.put(network.name(), new AddressPool6(network));
   }
 
   // ---- networks ----
@@ -256,6 +266,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     networks.remove(name);
     addresses.remove(name);
+    addresses6.remove(name);
   }
 
   private NetworkInfo network(String name) {
@@ -288,7 +299,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
         throw Errors.invalidArgument("ports can only be published on a bridge network, not in %s mode",
             mode.name().toLowerCase(Locale.ROOT));
       }
-      if (!spec.ip().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()) {
+      if (!spec.ip().isEmpty() || !spec.ip6().isEmpty() || !spec.mac().isEmpty() || !spec.interfaceName().isEmpty()
+          || !spec.linkLocalIps().isEmpty()) {
         throw Errors.invalidArgument("an address, MAC address or interface name can only be given on a bridge network");
       }
     }
@@ -296,15 +308,21 @@ public final class InMemoryNetworkManager implements NetworkManager {
       throw Errors.invalidArgument("a network namespace path cannot be given in %s mode",
           mode.name().toLowerCase(Locale.ROOT));
     }
-    String hostname = spec.hostname().isEmpty()
-        ? (shared != null ? shared.hostname() : containerId.substring(0, Math.min(12, containerId.length())))
-        : checked(HOSTNAME, "hostname", spec.hostname());
+    // as the kernel manager: the container's names are its own, not one network's
+    String hostname = !spec.hostname().isEmpty() ? checked(HOSTNAME, "hostname", spec.hostname())
+        : shared != null ? shared.hostname()
+        : !existing.isEmpty() ? existing.get(0).hostname()
+        : containerId.substring(0, Math.min(12, containerId.length()));
+    String domainname = !spec.domainname().isEmpty() ? checked(HOSTS_NAME, "domain name", spec.domainname())
+        : !existing.isEmpty() ? existing.get(0).domainname() : "";
     spec.aliases().forEach(alias -> checked(HOSTS_NAME, "alias", alias));
     List<HostEntry> extraHosts = spec.extraHosts().stream().map(InMemoryNetworkManager::hostEntry).toList();
+    checkDns(spec.dns());
+    checkLabels(spec.labels());
     Netns netns = netns(namespace, containerId, mode, shared, existing, spec.netnsPath());
     AttachmentInfo attachment = mode == Mode.BRIDGE
-        ? bridged(namespace, containerId, network, netns, spec, existing, hostname, extraHosts)
-        : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, extraHosts);
+        ? bridged(namespace, containerId, network, netns, spec, existing, hostname, domainname, extraHosts)
+        : unaddressed(namespace, containerId, key, mode, netns, shared, spec, hostname, domainname, extraHosts);
     attachments.add(attachment);
     if (existing.isEmpty()) {
       requested.put(namespace + "/" + containerId, List.copyOf(spec.ports()));
@@ -314,7 +332,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
         reelect(namespace, containerId, key);
       } catch (RuntimeException e) {
         attachments.remove(attachment);
-        addresses.get(attachment.network()).release(attachment.ip());
+        release(attachment);
         throw e;
       }
       attachment = getAttachment(namespace, containerId, attachment.network());
@@ -347,19 +365,19 @@ public final class InMemoryNetworkManager implements NetworkManager {
     List<PortMapping> fresh = new ArrayList<>();
     List<PortMapping> moved = new ArrayList<>(winner.get().ports());
     for (PortMapping p : asked) {
-      // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
-      PortMapping target = p.hostIp() == null ? p.withHostIp(PortMapping.ANY) : p;
-      if (moved.contains(target)) {
-        continue;
-      }
-      if (held.remove(target)) {
-        moved.add(target);
-        continue;
-      }
       try {
-        PortMapping bound = ports.reserve(target);
-        fresh.add(bound);
-        moved.add(bound);
+        for (PortMapping target : perFamily(p, winner.get().ipv6() != null, winner.get().network())) {
+          if (moved.contains(target)) {
+            continue;
+          }
+          if (held.remove(target)) {
+            moved.add(target);
+            continue;
+          }
+          PortMapping bound = ports.reserve(target);
+          fresh.add(bound);
+          moved.add(bound);
+        }
       } catch (RuntimeException e) {
         if (connected != null) {
           fresh.forEach(ports::release);
@@ -424,7 +442,8 @@ public final class InMemoryNetworkManager implements NetworkManager {
   }
 
   private AttachmentInfo bridged(String namespace, String containerId, NetworkInfo network, Netns netns,
-      AttachSpec spec, List<AttachmentInfo> existing, String hostname, List<HostEntry> extraHosts) {
+      AttachSpec spec, List<AttachmentInfo> existing, String hostname, String domainname,
+      List<HostEntry> extraHosts) {
     String ifName = spec.interfaceName().isEmpty() ? nextInterface(existing)
         : checked(DEVICE, "interface name", spec.interfaceName());
     if (ifName.equals("lo") || existing.stream().anyMatch(a -> a.interfaceName().equals(ifName))) {
@@ -432,39 +451,99 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     String containerMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac()).toString();
+    List<IpAddress> linkLocal = linkLocal(spec.linkLocalIps());
+    if (!network.ipv6() && !spec.ip6().isEmpty()) {
+      // the kernel manager's words
+      throw Errors.invalidArgument("invalid endpoint settings:\nno configured subnet or ip-range contain the IP "
+          + "address %s (network %s has no IPv6)", Identifiers.printable(spec.ip6()), network.name());
+    }
+    Ipv6 requested6 = spec.ip6().isEmpty() ? null : Ipv6.parse("address", spec.ip6());
     AddressPool pool = addresses.get(network.name());
     AddressPool.Lease lease = pool.lease(requested);
     Ipv4 ip = lease.ip();
+    Ipv6Interface ipv6 = null;
     List<PortMapping> bound = new ArrayList<>();
     try {
+      ipv6 = network.ipv6() ? addresses6.get(network.name()).lease(requested6) : null;
       // an internal network has no gateway to publish on: the ports asked for wait for the next one
       for (PortMapping asked : network.internal() ? List.<PortMapping>of() : spec.ports()) {
-        // this manager's attachments have no IPv6: a mapping of every family is an IPv4 one
-        bound.add(ports.reserve(asked.hostIp() == null ? asked.withHostIp(PortMapping.ANY) : asked));
+        List<PortMapping> family = perFamily(asked, ipv6 != null, network.name());
+        PortMapping first = ports.reserve(family.get(0));
+        bound.add(first);
+        // Docker's pair on one host port: the IPv6 mapping takes the port the IPv4 one got
+        for (PortMapping other : family.subList(1, family.size())) {
+          bound.add(ports.reserve(other.withHostPort(first.hostPort())));
+        }
       }
     } catch (RuntimeException e) {
       // all or nothing, as an attach on the kernel
       bound.forEach(ports::release);
       pool.release(ip);
+      if (ipv6 != null) {
+        addresses6.get(network.name()).release(ipv6.ip());
+      }
       throw e;
     }
     return new AttachmentInfo(namespace, containerId, network.name(), Mode.BRIDGE, netns.path(), netns.pinned(),
         ifName, "vb" + HexFormat.of().toHexDigits(ip.bits()), mac("0a", ip), ip, lease.pool().subnet(),
         lease.pool().gateway(), AttachmentInfo.takesDefaultRoute(network, existing),
-        containerMac != null ? containerMac : mac("02", ip), hostname, spec.domainname(), List.copyOf(spec.aliases()),
+        containerMac != null ? containerMac : mac("02", ip), hostname, domainname, List.copyOf(spec.aliases()),
         List.copyOf(bound), dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()),
-        Instant.now());
+        Instant.now(), ipv6, linkLocal);
+  }
+
+  /**
+   * The mappings a port asked for takes, as the kernel manager's: one of every family is one on
+   * 0.0.0.0 and, with IPv6, one on {@code ::}; an IPv6 host IP needs IPv6.
+   */
+  private static List<PortMapping> perFamily(PortMapping asked, boolean ipv6, String network) {
+    if (asked.hostIp() == null) {
+      return ipv6 ? List.of(asked.withHostIp(PortMapping.ANY), asked.withHostIp(Ipv6.ANY))
+          : List.of(asked.withHostIp(PortMapping.ANY));
+    }
+    if (asked.hostIp().isIpv6() && !ipv6) {
+      throw Errors.invalidArgument("host IP %s is an IPv6 address, and the container has no IPv6 address on network"
+          + " %s", asked.hostIp(), network);
+    }
+    return List.of(asked);
+  }
+
+  /** Docker's --link-local-ip addresses, any but the unspecified ones, as the kernel manager takes them. */
+  private static List<IpAddress> linkLocal(List<String> asked) {
+    List<IpAddress> all = new ArrayList<>();
+    for (String address : asked) {
+      if (IpLiterals.isAssignableIpv4(address)) {
+        all.add(Ipv4.parse("link-local IP address", address));
+      } else if (IpLiterals.isAssignableIpv6(address)) {
+        all.add(Ipv6.parse("link-local IP address", address));
+      } else {
+        throw Errors.invalidArgument("invalid endpoint settings:\ninvalid link-local IP address: %s",
+            Identifiers.printable(address));
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  private void release(AttachmentInfo a) {
+    if (a.mode() != Mode.BRIDGE) {
+      return;
+    }
+    addresses.get(a.network()).release(a.ip());
+    if (a.ipv6() != null) {
+      addresses6.get(a.network()).release(a.ipv6().ip());
+    }
   }
 
   private AttachmentInfo unaddressed(String namespace, String containerId, String key, Mode mode, Netns netns,
-      AttachmentInfo shared, AttachSpec spec, String hostname, List<HostEntry> extraHosts) {
+      AttachmentInfo shared, AttachSpec spec, String hostname, String domainname, List<HostEntry> extraHosts) {
     boolean sharesInterface = shared != null && shared.hasAddress();
     return new AttachmentInfo(namespace, containerId, key, mode, netns.path(), netns.pinned(),
         sharesInterface ? shared.interfaceName() : "", "", "",
         sharesInterface ? shared.ip() : null, sharesInterface ? shared.subnet() : null,
         sharesInterface ? shared.gateway() : null, sharesInterface && shared.defaultRoute(),
-        sharesInterface ? shared.mac() : "", hostname, spec.domainname(), List.copyOf(spec.aliases()), List.of(),
-        dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now());
+        sharesInterface ? shared.mac() : "", hostname, domainname, List.copyOf(spec.aliases()), List.of(),
+        dns(spec), extraHosts, files(namespace, containerId), Map.copyOf(spec.labels()), Instant.now(),
+        sharesInterface ? shared.ipv6() : null, sharesInterface ? shared.linkLocalIps() : List.of());
   }
 
   /** Device and host names as the kernel manager checks them: INVALID_ARGUMENT naming {@code what}. */
@@ -495,13 +574,42 @@ public final class InMemoryNetworkManager implements NetworkManager {
         List.copyOf(spec.dns().options()));
   }
 
-  /** {@code NAME:IP}, as the kernel manager takes it; it also checks the name and the address. */
+  /** An extra host in the clients' grammar, its name a host name and its address a literal, as the kernel manager takes it. */
   private static HostEntry hostEntry(String spec) {
-    int colon = spec.indexOf(':');
-    if (colon <= 0) {
-      throw Errors.invalidArgument("extra host %s: expected NAME:IP", Identifiers.printable(spec));
+    HostEntrySpec parsed;
+    try {
+      parsed = HostEntrySpec.parse(spec);
+    } catch (InvalidValueException e) {
+      throw Errors.invalidArgument("extra host: %s", e.getMessage());
     }
-    return new HostEntry(spec.substring(0, colon), spec.substring(colon + 1));
+    return new HostEntry(checked(HOSTNAME, "extra host name", parsed.hostname()),
+        address("extra host address", parsed.ip()));
+  }
+
+  /** Resolvers asked for as the kernel manager checks them: servers are address literals, the rest single words. */
+  private static void checkDns(Dns dns) {
+    dns.nameservers().forEach(ns -> address("DNS server", ns));
+    dns.search().forEach(s -> checked(WORD, "DNS search domain", s));
+    dns.options().forEach(o -> checked(WORD, "DNS option", o));
+  }
+
+  private static String address(String what, String text) {
+    if (!Ipv4.isValid(text) && !IPV6_LITERAL.matcher(text).matches()) {
+      throw Errors.invalidArgument("%s %s is not an IP address", what, Identifiers.printable(text));
+    }
+    return text;
+  }
+
+  /** containerd's limits on labels, which the kernel manager's store applies. */
+  private static void checkLabels(Map<String, String> labels) {
+    for (Map.Entry<String, String> e : labels.entrySet()) {
+      if (e.getKey().isEmpty()) {
+        throw Errors.invalidArgument("label key must not be empty");
+      }
+      if (e.getKey().length() + e.getValue().length() > MAX_LABEL_BYTES) {
+        throw Errors.invalidArgument("label %.40s is longer than %d bytes", e.getKey(), MAX_LABEL_BYTES);
+      }
+    }
   }
 
   private static Path files(String namespace, String containerId) {
@@ -525,9 +633,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     for (AttachmentInfo a : attachments(namespace, containerId)) {
       if (network.isEmpty() || a.network().equals(network)) {
         attachments.remove(a);
-        if (a.mode() == Mode.BRIDGE) {
-          addresses.get(a.network()).release(a.ip());
-        }
+        release(a);
         a.ports().forEach(ports::release);
         if (!network.isEmpty() && a.mode() == Mode.BRIDGE && a.defaultRoute()) {
           // the gateway network given up: the next one routes the container and publishes its ports

@@ -33,52 +33,83 @@ public final class ResolvConf {
   public record Internal(List<ExternalServer> servers, boolean ndotsSet) {}
 
   /**
+   * The host's resolv.conf as read from {@code path}: its resolvers, the values of its nameserver
+   * lines that are no addresses ({@code invalidNameservers}), and its {@code other} lines, those
+   * of directives other than nameserver, search, domain and options (sortlist, lookup, unknown
+   * ones), as they are and in order: Docker's daemon copies them into a container's file.
+   */
+  public record Host(Path path, Dns dns, List<String> invalidNameservers, List<String> other) {
+    public Host {
+      invalidNameservers = List.copyOf(invalidNameservers);
+      other = List.copyOf(other);
+    }
+
+    /** A host file with these resolvers and nothing else. */
+    public Host(Path path, Dns dns) {
+      this(path, dns, List.of(), List.of());
+    }
+  }
+
+  /**
    * The nameserver, search (or domain) and options lines of {@code file}; nothing if it is absent.
    * A nameserver that is no address literal is skipped, as glibc skips it: looking it up would
    * need a resolver, and would block the embedded DNS server's thread.
    */
   public static Dns read(Path file) throws IOException {
+    return load(file).dns();
+  }
+
+  /** {@code file} as {@link #read} reads it, with its other lines; an empty one if it is absent. */
+  public static Host load(Path file) throws IOException {
     try {
-      return parse(Files.readAllLines(file));
+      return parse(file, Files.readAllLines(file));
     } catch (NoSuchFileException e) {
-      return Dns.NONE;
+      return new Host(file, Dns.NONE);
     }
   }
 
-  private static Dns parse(List<String> lines) {
+  /** As Docker's daemon parses the file (libnetwork/internal/resolvconf): the last search line counts, options add up. */
+  private static Host parse(Path file, List<String> lines) {
     List<String> nameservers = new ArrayList<>();
+    List<String> invalid = new ArrayList<>();
     List<String> search = new ArrayList<>();
     List<String> options = new ArrayList<>();
+    List<String> other = new ArrayList<>();
     for (String line : lines) {
       String[] words = line.strip().split("\\s+");
-      if (words.length < 2 || words[0].startsWith("#") || words[0].startsWith(";")) {
+      if (words[0].isEmpty() || words[0].startsWith("#") || words[0].startsWith(";")) {
         continue;
       }
       List<String> values = Arrays.asList(words).subList(1, words.length);
       switch (words[0]) {
         case "nameserver" -> {
-          if (isAddressLiteral(words[1])) {
-            nameservers.add(words[1]);
+          if (values.isEmpty()) {
+            continue;
           }
+          (isAddressLiteral(words[1]) ? nameservers : invalid).add(words[1]);
         }
         case "search", "domain" -> {
-          search.clear();
-          search.addAll(values);
+          if (!values.isEmpty()) {
+            search.clear();
+            search.addAll(values);
+          }
         }
         case "options" -> options.addAll(values);
-        default -> { }
+        default -> other.add(line);
       }
     }
-    return new Dns(List.copyOf(nameservers), List.copyOf(search), List.copyOf(options));
+    return new Host(file, new Dns(List.copyOf(nameservers), List.copyOf(search), List.copyOf(options)), invalid,
+        other);
   }
 
   /**
-   * The host's resolvers as a container in its own namespace sees them: loopback resolvers
-   * (a local stub such as systemd-resolved's 127.0.0.53) are unreachable from there, so they are
-   * dropped, and {@code fallback} is used if none remains.
+   * The host's resolvers as a container in its own namespace sees them, as Docker 27's
+   * TransformForLegacyNw: loopback resolvers (a local stub such as systemd-resolved's 127.0.0.53)
+   * are unreachable from there, and so are IPv6 ones unless the container's network has IPv6
+   * ({@code ipv6}), so they are dropped, and {@code fallback} is used if none remains.
    */
-  public static Dns forOwnNamespace(Dns host, List<String> fallback) {
-    List<String> reachable = reachable(host);
+  public static Dns forOwnNamespace(Dns host, List<String> fallback, boolean ipv6) {
+    List<String> reachable = reachable(host, ipv6);
     return new Dns(reachable.isEmpty() ? List.copyOf(fallback) : reachable, host.search(), host.options());
   }
 
@@ -99,14 +130,15 @@ public final class ResolvConf {
 
   /**
    * The resolv.conf of a container without the embedded resolver, {@code dns}, as Docker 27 writes
-   * it: its header, the nameserver, search and options lines in that order, then comments saying
-   * where it came from: the host's file {@code hostFile}, which fields the container asked for
-   * ({@code asked}, Docker's overrides), whether the host's servers were all loopback ones and the
-   * defaults took their place, and where the ndots option came from. {@code ownNamespace}: the
-   * container has a network namespace of its own, for which Docker drops the host's loopback
-   * servers ("legacy"), not on the host's network.
+   * it: its header, the nameserver, search and options lines in that order, the host file's other
+   * lines, then comments saying where it came from: the host's file, whether the host's servers
+   * were all unreachable ones and the defaults took their place, its nameserver values that are
+   * no addresses, which fields the container asked for ({@code asked}, Docker's overrides), and
+   * where the ndots option came from. {@code ownNamespace}: the container has a network namespace
+   * of its own, for which Docker drops the host's loopback servers, and IPv6 ones unless its
+   * network has IPv6 ({@code ipv6}) ("legacy"), not on the host's network.
    */
-  public static String render(Path hostFile, Dns host, Dns asked, Dns dns, boolean ownNamespace) {
+  public static String render(Host host, Dns asked, Dns dns, boolean ownNamespace, boolean ipv6) {
     StringBuilder b = new StringBuilder(HEADER);
     for (String ns : dns.nameservers()) {
       b.append("nameserver ").append(ns).append('\n');
@@ -117,14 +149,16 @@ public final class ResolvConf {
     if (!dns.options().isEmpty()) {
       b.append("options ").append(String.join(" ", dns.options())).append('\n');
     }
+    appendOther(b, host);
     b.append('\n');
-    b.append("# Based on host file: '").append(hostFile).append('\'').append(ownNamespace ? " (legacy)" : "")
+    b.append("# Based on host file: '").append(host.path()).append('\'').append(ownNamespace ? " (legacy)" : "")
         .append('\n');
-    if (ownNamespace && asked.nameservers().isEmpty() && reachable(host).isEmpty()) {
+    if (ownNamespace && asked.nameservers().isEmpty() && reachable(host.dns(), ipv6).isEmpty()) {
       b.append("# Used default nameservers.\n");
     }
+    appendInvalid(b, host);
     b.append("# Overrides: [").append(String.join(" ", overrides(asked))).append("]\n");
-    String ndotsFrom = asked.options().isEmpty() ? (hasNdots(host.options()) ? "host" : "")
+    String ndotsFrom = asked.options().isEmpty() ? (hasNdots(host.dns().options()) ? "host" : "")
         : (hasNdots(asked.options()) ? "override" : "");
     if (!ndotsFrom.isEmpty()) {
       b.append(NDOTS_FROM).append(ndotsFrom).append('\n');
@@ -139,7 +173,7 @@ public final class ResolvConf {
    * of the file to tell; berthd needs no file of its own beside the container's for that.
    */
   public static boolean tells(String content, Dns dns) {
-    return parse(content.lines().toList()).equals(dns);
+    return parse(null, content.lines().toList()).dns().equals(dns);
   }
 
   /** Docker's overrides: the fields the container asked for, which replace the host's. */
@@ -161,24 +195,39 @@ public final class ResolvConf {
     return options.stream().anyMatch(o -> o.startsWith("ndots:"));
   }
 
-  private static List<String> reachable(Dns host) {
-    return host.nameservers().stream().filter(ns -> !ns.startsWith("127.") && !ns.equals("::1")).toList();
+  private static List<String> reachable(Dns host, boolean ipv6) {
+    return host.nameservers().stream().filter(ns -> !isLoopback(ns) && (ipv6 || !isIpv6(ns))).toList();
+  }
+
+  /** The host file's other lines, after the options line, as Docker's template puts them. */
+  private static void appendOther(StringBuilder b, Host host) {
+    host.other().forEach(line -> b.append(line).append('\n'));
+  }
+
+  private static void appendInvalid(StringBuilder b, Host host) {
+    if (!host.invalidNameservers().isEmpty()) {
+      b.append("# Invalid nameservers: [").append(String.join(" ", host.invalidNameservers())).append("]\n");
+    }
   }
 
   /**
    * A resolv.conf naming the embedded resolver, as Docker 27 writes it on a user-defined network:
-   * its header, 127.0.0.11 alone, the search list, the options with ndots:0 unless one is set, then comments
-   * saying where it came from and which external servers the resolver forwards to. The host's
-   * servers are those (loopback ones asked from berthd's namespace, {@code host(...)}), unless
-   * {@code asked} names some; {@code fallback} if there are none.
+   * its header, 127.0.0.11 alone, the search list, the options with ndots:0 unless one is set, the
+   * host file's other lines, then comments saying where it came from and which external servers
+   * the resolver forwards to. The host's servers are those (asked from berthd's namespace,
+   * {@code host(...)}, where the container cannot reach them: loopback ones, those with a zone,
+   * and IPv6 ones unless the container has IPv6, {@code ipv6}), unless {@code asked} names some;
+   * {@code fallback} if there are none.
    */
-  public static String renderInternal(Path hostFile, Dns host, Dns asked, List<String> fallback) {
+  public static String renderInternal(Host hostFile, Dns asked, List<String> fallback, boolean ipv6) {
+    Dns host = hostFile.dns();
     List<ExternalServer> servers = new ArrayList<>();
     boolean usedDefaults = false;
     if (!asked.nameservers().isEmpty()) {
       asked.nameservers().forEach(ns -> servers.add(new ExternalServer(ns, false)));
     } else {
-      host.nameservers().forEach(ns -> servers.add(new ExternalServer(ns, isLoopbackOrV6(ns))));
+      host.nameservers().forEach(ns -> servers.add(new ExternalServer(ns,
+          isLoopback(ns) || ns.contains("%") || (isIpv6(ns) && !ipv6))));
       if (servers.isEmpty()) {
         fallback.forEach(ns -> servers.add(new ExternalServer(ns, false)));
         usedDefaults = true;
@@ -197,13 +246,15 @@ public final class ResolvConf {
       b.append("search ").append(String.join(" ", search)).append('\n');
     }
     b.append("options ").append(String.join(" ", options)).append('\n');
+    appendOther(b, hostFile);
     b.append('\n');
-    b.append("# Based on host file: '").append(hostFile).append("' (internal resolver)\n");
+    b.append("# Based on host file: '").append(hostFile.path()).append("' (internal resolver)\n");
     if (usedDefaults) {
       b.append("# Used default nameservers.\n");
     }
     b.append(EXT_SERVERS).append(String.join(" ", servers.stream().map(ExternalServer::toString).toList()))
         .append("]\n");
+    appendInvalid(b, hostFile);
     b.append("# Overrides: [").append(String.join(" ", overrides(asked))).append("]\n");
     b.append(NDOTS_FROM).append(ndotsFrom).append('\n');
     return b.toString();
@@ -249,8 +300,12 @@ public final class ResolvConf {
     }
   }
 
-  /** Servers a container's namespace cannot reach: its loopback is its own, and it has no IPv6. */
-  private static boolean isLoopbackOrV6(String address) {
-    return address.startsWith("127.") || address.contains(":");
+  /** A loopback server, which a container's namespace cannot reach: its loopback is its own. */
+  private static boolean isLoopback(String address) {
+    return address.startsWith("127.") || address.equals("::1");
+  }
+
+  private static boolean isIpv6(String address) {
+    return address.contains(":");
   }
 }

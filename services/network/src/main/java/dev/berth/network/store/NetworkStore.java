@@ -45,7 +45,7 @@ import java.util.Set;
 public final class NetworkStore {
   private static final String ATTACHMENT_COLUMNS = "namespace, container_id, network, mode, netns, netns_pinned, "
       + "interface, host_interface, host_mac, ip, subnet, gateway, default_route, mac, hostname, aliases, dns, "
-      + "extra_hosts, files_dir, labels, created_at, domainname, ip6, subnet6, gateway6";
+      + "extra_hosts, files_dir, labels, created_at, domainname, ip6, subnet6, gateway6, link_local_ips";
   private static final String PORT_COLUMNS =
       "SELECT protocol, host_ip, host_port, container_port, namespace, container_id, network FROM network_ports";
 
@@ -98,6 +98,8 @@ public final class NetworkStore {
     // addresses asked for on them as before are still taken
     db.addColumn("network_networks", "subnet_chosen", "INTEGER NOT NULL DEFAULT 0", List.of());
     db.addColumn("network_networks", "subnet6_chosen", "INTEGER NOT NULL DEFAULT 0", List.of());
+    // attachments made before link-local addresses were kept report none (their interfaces have them)
+    db.addColumn("network_attachments", "link_local_ips", "TEXT NOT NULL DEFAULT '[]'", List.of());
     // networks made before IPv6 ranges were kept: the whole IPv6 subnet
     db.addColumn("network_networks", "ip_range6", "TEXT", List.of());
     // networks made before auxiliary addresses were kept have none
@@ -227,7 +229,7 @@ public final class NetworkStore {
             resolver.ndotsSet() ? 1 : 0);
       }
       Sql.update(c, "INSERT INTO network_attachments (" + ATTACHMENT_COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           a.namespace(), a.containerId(), a.network(), a.mode().name(), a.netns(), a.netnsPinned() ? 1 : 0,
           a.interfaceName(), a.hostInterface(), a.hostMac(), a.ip() == null ? null : a.ip().toString(),
           a.subnet() == null ? null : a.subnet().toString(), a.gateway() == null ? null : a.gateway().toString(),
@@ -235,7 +237,8 @@ public final class NetworkStore {
           hostsJson(a.extraHosts()),
           a.filesDirectory().toString(), Labels.toJson(a.labels()), EpochNanos.fromInstant(a.createdAt()),
           a.domainname(), v6 == null ? null : v6.ip().toString(), v6 == null ? null : v6.subnet().toString(),
-          v6 == null ? null : v6.gateway().toString());
+          v6 == null ? null : v6.gateway().toString(),
+          JsonColumns.writeList(a.linkLocalIps().stream().map(Object::toString).toList()));
       if (a.mode() == Mode.BRIDGE && a.hasAddress()) {
         Sql.update(c, "INSERT INTO network_leases (network, ip, namespace, container_id) VALUES (?,?,?,?)",
             a.network(), a.ip().toString(), a.namespace(), a.containerId());
@@ -419,8 +422,10 @@ public final class NetworkStore {
       List<String> aliases;
       Dns dns;
       List<HostEntry> extraHosts;
+      List<String> linkLocalIps;
       try {
         aliases = JsonColumns.readList(r.getString("aliases"));
+        linkLocalIps = JsonColumns.readList(r.getString("link_local_ips"));
         dns = dns(r.getString("dns"));
         extraHosts = hosts(r.getString("extra_hosts"));
       } catch (MalformedColumnException e) {
@@ -445,7 +450,8 @@ public final class NetworkStore {
           Path.of(r.getString("files_dir")),
           Labels.fromJson(r.getString("labels")), EpochNanos.toInstant(r.getLong("created_at")),
           r.getString("ip6") == null ? null : new Ipv6Interface(Ipv6.parse("stored address", r.getString("ip6")),
-              Subnet6.parseStored(r.getString("subnet6")), Ipv6.parse("stored gateway", r.getString("gateway6"))));
+              Subnet6.parseStored(r.getString("subnet6")), Ipv6.parse("stored gateway", r.getString("gateway6"))),
+          linkLocalIps.stream().map(a -> IpAddress.parse("stored link-local address", a)).toList());
     }, args);
   }
 

@@ -28,10 +28,10 @@ class FilesTest {
     Dns dns = ResolvConf.read(host);
     assertEquals(List.of("127.0.0.53", "10.0.0.2"), dns.nameservers());
     assertEquals(List.of("a.test", "b.test"), dns.search());
-    Dns forContainer = ResolvConf.forOwnNamespace(dns, List.of("8.8.8.8"));
+    Dns forContainer = ResolvConf.forOwnNamespace(dns, List.of("8.8.8.8"), false);
     assertEquals(List.of("10.0.0.2"), forContainer.nameservers());
     assertEquals(List.of("8.8.8.8"),
-        ResolvConf.forOwnNamespace(new Dns(List.of("127.0.0.1"), List.of(), List.of()), List.of("8.8.8.8"))
+        ResolvConf.forOwnNamespace(new Dns(List.of("127.0.0.1"), List.of(), List.of()), List.of("8.8.8.8"), false)
             .nameservers());
     assertEquals(Dns.NONE, ResolvConf.read(dir.resolve("absent")));
   }
@@ -40,8 +40,8 @@ class FilesTest {
   void aContainersOwnResolvConfIsDockers27NameserversFirstUnderItsHeaderWithItsComments() {
     Path hostFile = Path.of("/etc/resolv.conf");
     Dns host = new Dns(List.of("127.0.0.53", "10.0.0.2"), List.of("a.test"), List.of("ndots:2", "edns0"));
-    Dns dns = ResolvConf.forOwnNamespace(host, List.of("8.8.8.8"));
-    String file = ResolvConf.render(hostFile, host, Dns.NONE, dns, true);
+    Dns dns = ResolvConf.forOwnNamespace(host, List.of("8.8.8.8"), false);
+    String file = ResolvConf.render(new ResolvConf.Host(hostFile, host), Dns.NONE, dns, true, false);
     assertEquals(HEADER + "nameserver 10.0.0.2\nsearch a.test\noptions ndots:2 edns0\n\n"
         + "# Based on host file: '/etc/resolv.conf' (legacy)\n# Overrides: []\n# Option ndots from: host\n", file);
 
@@ -51,17 +51,67 @@ class FilesTest {
     assertEquals(HEADER + "nameserver 8.8.8.8\nsearch b.test\noptions ndots:3\n\n"
         + "# Based on host file: '/etc/resolv.conf' (legacy)\n# Used default nameservers.\n"
         + "# Overrides: [search options]\n# Option ndots from: override\n",
-        ResolvConf.render(hostFile, loopback, asked, new Dns(List.of("8.8.8.8"), List.of("b.test"), List.of("ndots:3")),
-            true));
+        ResolvConf.render(new ResolvConf.Host(hostFile, loopback), asked,
+            new Dns(List.of("8.8.8.8"), List.of("b.test"), List.of("ndots:3")), true, false));
     // on the host's network, the host's servers as they are, no transformation named
     assertEquals(HEADER + "nameserver 127.0.0.53\n\n# Based on host file: '/etc/resolv.conf'\n# Overrides: []\n",
-        ResolvConf.render(hostFile, loopback, Dns.NONE, loopback, false));
+        ResolvConf.render(new ResolvConf.Host(hostFile, loopback), Dns.NONE, loopback, false, false));
 
     // what berthd wrote, and what an earlier berthd wrote (search first, no comments), still tell the same
     assertTrue(ResolvConf.tells(file, dns));
     assertTrue(ResolvConf.tells("search a.test\nnameserver 10.0.0.2\noptions ndots:2 edns0\n", dns));
     assertFalse(ResolvConf.tells(file.replace("nameserver 10.0.0.2", "nameserver 10.0.0.3"), dns));
     assertFalse(ResolvConf.tells(file + "options rotate\n", dns));
+  }
+
+  @Test
+  void theHostFilesOtherLinesAreKeptInOrderAfterTheOptionsAsDocker27KeepsThem() throws Exception {
+    Path hostFile = Files.writeString(dir.resolve("resolv.conf.other"),
+        "# comment\nsortlist 10.0.0.0/255.0.0.0\nnameserver 10.0.0.2\nnameserver dns.example.invalid\n"
+            + "lookup file bind\n  family inet4\ninet6\n; also a comment\nsearch a.test\nnameserver\n"
+            + "options ndots:2\n");
+    ResolvConf.Host host = ResolvConf.load(hostFile);
+    assertEquals(List.of("sortlist 10.0.0.0/255.0.0.0", "lookup file bind", "  family inet4", "inet6"), host.other(),
+        "lines as they are, a directive without a value too; comments and a nameserver without one skipped");
+    assertEquals(List.of("dns.example.invalid"), host.invalidNameservers());
+    assertEquals(new Dns(List.of("10.0.0.2"), List.of("a.test"), List.of("ndots:2")), host.dns());
+    String other = "sortlist 10.0.0.0/255.0.0.0\nlookup file bind\n  family inet4\ninet6\n";
+    assertEquals(HEADER + "nameserver 10.0.0.2\nsearch a.test\noptions ndots:2\n" + other + "\n"
+        + "# Based on host file: '" + hostFile + "' (legacy)\n# Invalid nameservers: [dns.example.invalid]\n"
+        + "# Overrides: []\n# Option ndots from: host\n",
+        ResolvConf.render(host, Dns.NONE, ResolvConf.forOwnNamespace(host.dns(), List.of("8.8.8.8"), false), true,
+            false));
+    assertEquals(HEADER + "nameserver 127.0.0.11\nsearch a.test\noptions ndots:2\n" + other + "\n"
+        + "# Based on host file: '" + hostFile + "' (internal resolver)\n# ExtServers: [10.0.0.2]\n"
+        + "# Invalid nameservers: [dns.example.invalid]\n# Overrides: []\n# Option ndots from: host\n",
+        ResolvConf.renderInternal(host, Dns.NONE, List.of("8.8.8.8"), false));
+    String written = ResolvConf.render(host, Dns.NONE, host.dns(), false, false);
+    assertTrue(ResolvConf.tells(written, host.dns()), "the other lines tell nothing: " + written);
+  }
+
+  @Test
+  void ipv6ServersAreDroppedForAContainerWhoseNetworkHasNoIpv6AsDocker27DropsThem() {
+    Dns host = new Dns(List.of("127.0.0.53", "fd00::53", "10.0.0.2", "::1"), List.of(), List.of());
+    assertEquals(List.of("10.0.0.2"), ResolvConf.forOwnNamespace(host, List.of("8.8.8.8"), false).nameservers());
+    assertEquals(List.of("fd00::53", "10.0.0.2"),
+        ResolvConf.forOwnNamespace(host, List.of("8.8.8.8"), true).nameservers());
+    // none left: the defaults, and Docker's comment
+    Dns v6only = new Dns(List.of("fd00::53"), List.of(), List.of());
+    Dns dns = ResolvConf.forOwnNamespace(v6only, List.of("8.8.8.8"), false);
+    assertEquals(List.of("8.8.8.8"), dns.nameservers());
+    ResolvConf.Host file = new ResolvConf.Host(Path.of("/etc/resolv.conf"), v6only);
+    assertTrue(ResolvConf.render(file, Dns.NONE, dns, true, false).contains("\n# Used default nameservers.\n"));
+    assertFalse(ResolvConf.render(file, Dns.NONE, v6only, true, true).contains("# Used default"));
+    // the embedded resolver asks an IPv6 server from the container's namespace when it has IPv6, else from berthd's
+    assertEquals(List.of(new ExternalServer("fd00::53", true)),
+        ResolvConf.internal(ResolvConf.renderInternal(file, Dns.NONE, List.of("8.8.8.8"), false)).servers());
+    assertEquals(List.of(new ExternalServer("fd00::53", false)),
+        ResolvConf.internal(ResolvConf.renderInternal(file, Dns.NONE, List.of("8.8.8.8"), true)).servers());
+    ResolvConf.Host zoned = new ResolvConf.Host(Path.of("/etc/resolv.conf"),
+        new Dns(List.of("fe80::1%2"), List.of(), List.of()));
+    assertEquals(List.of(new ExternalServer("fe80::1%2", true)),
+        ResolvConf.internal(ResolvConf.renderInternal(zoned, Dns.NONE, List.of("8.8.8.8"), true)).servers(),
+        "a zone is the host's");
   }
 
   @Test
@@ -137,7 +187,8 @@ class FilesTest {
   @Test
   void theInternalResolversFileIsDockers27AndTellsItsServersBack() {
     Dns host = new Dns(List.of("127.0.0.53", "192.0.2.53"), List.of("example.test"), List.of("edns0"));
-    String file = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), host, Dns.NONE, List.of("8.8.8.8"));
+    String file = ResolvConf.renderInternal(new ResolvConf.Host(Path.of("/etc/resolv.conf"), host), Dns.NONE,
+        List.of("8.8.8.8"), false);
     assertEquals(HEADER + "nameserver 127.0.0.11\nsearch example.test\noptions edns0 ndots:0\n\n"
         + "# Based on host file: '/etc/resolv.conf' (internal resolver)\n"
         + "# ExtServers: [host(127.0.0.53) 192.0.2.53]\n# Overrides: []\n# Option ndots from: internal\n", file);
@@ -145,12 +196,13 @@ class FilesTest {
         new ExternalServer("192.0.2.53", false)), false), ResolvConf.internal(file));
 
     // --dns servers are asked from the container's namespace, loopback or not; no host servers: defaults
-    String asked = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), Dns.NONE,
-        new Dns(List.of("127.0.0.1"), List.of(), List.of("ndots:3")), List.of("8.8.8.8"));
+    String asked = ResolvConf.renderInternal(new ResolvConf.Host(Path.of("/etc/resolv.conf"), Dns.NONE),
+        new Dns(List.of("127.0.0.1"), List.of(), List.of("ndots:3")), List.of("8.8.8.8"), false);
     assertEquals(new ResolvConf.Internal(List.of(new ExternalServer("127.0.0.1", false)), true),
         ResolvConf.internal(asked));
     assertTrue(asked.contains("options ndots:3\n") && asked.contains("# Overrides: [nameservers options]\n"), asked);
-    String defaults = ResolvConf.renderInternal(Path.of("/etc/resolv.conf"), Dns.NONE, Dns.NONE, List.of("8.8.8.8"));
+    String defaults = ResolvConf.renderInternal(new ResolvConf.Host(Path.of("/etc/resolv.conf"), Dns.NONE), Dns.NONE,
+        List.of("8.8.8.8"), false);
     assertTrue(defaults.contains("# Used default nameservers.\n# ExtServers: [8.8.8.8]\n"), defaults);
     assertNull(ResolvConf.internal("nameserver 192.0.2.53\n"));
   }

@@ -54,14 +54,14 @@ public final class RegistryClient {
   /** A client for pulling from {@code reference}'s repository. */
   public static RegistryClient forPull(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(reference.host(), insecure, false, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, false, false, hosts, tokens, credentials,
         refusal -> pullRefused(reference, refusal)), reference, "repository:" + reference.repository() + ":pull");
   }
 
   /** A client for listing the tags of {@code repository}, refused in the words of a refused pull before Docker 27. */
   public static RegistryClient forTags(Reference repository, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(repository.host(), insecure, false, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(repository.host(), insecure, false, false, hosts, tokens, credentials,
         refusal -> pullAccessDenied(repository)), repository, "repository:" + repository.repository() + ":pull");
   }
 
@@ -113,7 +113,7 @@ public final class RegistryClient {
   /** A client for pushing to {@code reference}'s repository. */
   public static RegistryClient forPush(Reference reference, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    return new RegistryClient(new RegistrySession(reference.host(), insecure, true, hosts, tokens, credentials,
+    return new RegistryClient(new RegistrySession(reference.host(), insecure, true, false, hosts, tokens, credentials,
         refusal -> pushRefused(reference, refusal)), reference, "repository:" + reference.repository() + ":pull,push");
   }
 
@@ -146,7 +146,7 @@ public final class RegistryClient {
    */
   public static void login(String host, boolean insecure, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials) {
-    RegistrySession session = new RegistrySession(host, insecure, true, hosts, tokens, credentials,
+    RegistrySession session = new RegistrySession(host, insecure, true, true, hosts, tokens, credentials,
         RegistryClient::loginRefused);
     HttpResponse<byte[]> response = session.send(RegistrySession.Call.get("/v2/", Map.of()), "",
         HttpResponse.BodyHandlers.ofByteArray());
@@ -356,17 +356,33 @@ public final class RegistryClient {
    * Asks the registry to link the blob from {@code fromRepository} (same registry) instead of an
    * upload: empty where it did; else the location of the upload it opened instead, for
    * {@link #upload} to send the blob to (as containerd's pusher does) or {@link #cancelUpload}.
+   * A mount refused with 401 (no right to pull the source, where the token server still gave a
+   * token) opens an upload without the mount, as containerd's pusher asks again; a refusal whose
+   * bearer challenge names the registry's error ({@code insufficient_scope}) fails, as
+   * containerd's authorizer stops at a second such answer to the same request.
+   *
+   * @throws dev.berth.api.grpc.BerthException PERMISSION_DENIED for such a refusal, in
+   *     containerd's words ({@code server message: insufficient_scope: authorization failed})
    */
   public Optional<String> mount(String digest, String fromRepository) {
     String mountScope = scope + " repository:" + fromRepository + ":pull";
-    HttpResponse<byte[]> response = session.send(new RegistrySession.Call("POST", "/v2/" + reference.repository()
-        + "/blobs/uploads/?mount=" + encode(digest) + "&from=" + encode(fromRepository), Map.of(),
-        HttpRequest.BodyPublishers.noBody()), mountScope, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = session.sendAnsweringRefusal(new RegistrySession.Call("POST", "/v2/"
+        + reference.repository() + "/blobs/uploads/?mount=" + encode(digest) + "&from=" + encode(fromRepository),
+        Map.of(), HttpRequest.BodyPublishers.noBody()), mountScope, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() == 201) {
       return Optional.empty();
     }
     if (response.statusCode() == 202) {
       return Optional.of(location(response));
+    }
+    if (response.statusCode() == 401) {
+      String error = Challenge.best(response.headers().allValues("WWW-Authenticate"))
+          .filter(c -> c.scheme().equals(Challenge.BEARER))
+          .map(c -> c.parameters().getOrDefault("error", "")).orElse("");
+      if (!error.isEmpty()) {
+        throw Errors.permissionDenied("server message: %s: authorization failed", error);
+      }
+      return Optional.of(startUpload());
     }
     throw Errors.unavailable("registry %s answered HTTP %d to a blob mount %s", session.host(),
         response.statusCode(), RegistrySession.errorDetail(response.body()));

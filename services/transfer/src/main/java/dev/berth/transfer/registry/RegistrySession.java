@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -41,6 +43,8 @@ final class RegistrySession {
   /** Token lifetime when the token server names none (the distribution spec's default). */
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
+  /** A token server's answers to the OAuth POST after which containerd asks again by GET. */
+  private static final Set<Integer> OAUTH_REFUSALS_RETRIED_BY_GET = Set.of(400, 401, 404);
   /** The challenge each endpoint (host:port) answered last: sent first instead of waiting for a 401. */
   private static final Map<String, Challenge> CHALLENGES = new ConcurrentHashMap<>();
 
@@ -53,10 +57,20 @@ final class RegistrySession {
   private final Credentials credentials;
   /** The message to throw for a request the registry or its token server refused, worded for the action. */
   private final Function<Refusal, String> denied;
+  /**
+   * Whether an identity token the token server refuses by POST is tried again by GET, as
+   * containerd's authorizer does for Docker 27's pulls and pushes; moby's login (distribution's
+   * token handler) does not.
+   */
+  private final boolean refusedRefreshTokenRetriesByGet;
 
-  /** {@code push}: the session pushes (or logs in), so it goes where hosts.toml sends pushes. */
-  RegistrySession(String host, boolean insecure, boolean push, RegistryHosts hosts, TokenCache tokens,
+  /**
+   * {@code push}: the session pushes (or logs in), so it goes where hosts.toml sends pushes;
+   * {@code login}: it checks credentials as Docker's login does.
+   */
+  RegistrySession(String host, boolean insecure, boolean push, boolean login, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials, Function<Refusal, String> denied) {
+    this.refusedRefreshTokenRetriesByGet = !login;
     this.host = host;
     this.configured = hosts.configuredEndpoint(host, push).orElse(null);
     this.insecure = configured == null && RegistryHosts.insecure(host, insecure);
@@ -99,6 +113,19 @@ final class RegistrySession {
    * PERMISSION_DENIED with {@code denied}'s wording.
    */
   <T> HttpResponse<T> send(Call call, String scope, HttpResponse.BodyHandler<T> handler) {
+    return send(call, scope, handler, false);
+  }
+
+  /**
+   * As {@link #send(Call, String, HttpResponse.BodyHandler)}, but a 401 after authenticating is
+   * the answer, for the caller to read its challenge, rather than PERMISSION_DENIED.
+   */
+  <T> HttpResponse<T> sendAnsweringRefusal(Call call, String scope, HttpResponse.BodyHandler<T> handler) {
+    return send(call, scope, handler, true);
+  }
+
+  private <T> HttpResponse<T> send(Call call, String scope, HttpResponse.BodyHandler<T> handler,
+      boolean refusalIsAnswer) {
     URI uri = resolve(call.pathOrUri());
     boolean challenged = false;
     for (int redirects = 0; ; ) {
@@ -148,6 +175,9 @@ final class RegistrySession {
         CHALLENGES.put(base().getAuthority(), challenge);
         forgetToken(scope);
         continue;
+      }
+      if (status == 401 && refusalIsAnswer) {
+        return response;
       }
       if (status == 401 || status == 403) {
         throw refused(new Refusal(scope, call, uri, status,
@@ -240,29 +270,28 @@ final class RegistrySession {
     // the parameters in the order of Go's url.Values.Encode (by key), as containerd asks
     String query = Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).map(s -> "scope=" + encode(s) + "&")
         .collect(Collectors.joining()) + "service=" + encode(challenge.service());
-    HttpRequest.Builder request;
+    URI get = URI.create(challenge.realm() + (challenge.realm().contains("?") ? "&" : "?") + query);
+    HttpRequest sent;
     if (!credentials.identityToken().isEmpty()) {
-      request = HttpRequest.newBuilder(URI.create(challenge.realm()))
+      sent = HttpRequest.newBuilder(URI.create(challenge.realm()))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(query + "&grant_type=refresh_token&client_id=berth"
-              + "&refresh_token=" + encode(credentials.identityToken())));
+              + "&refresh_token=" + encode(credentials.identityToken()))).build();
     } else {
-      request = HttpRequest.newBuilder(URI.create(challenge.realm() + (challenge.realm().contains("?") ? "&" : "?")
-          + query));
+      HttpRequest.Builder request = HttpRequest.newBuilder(get);
       if (!credentials.anonymous()) {
         request.header("Authorization", credentials.basicHeader());
       }
+      sent = request.build();
     }
-    HttpRequest sent = request.build();
-    HttpResponse<byte[]> response;
-    try {
-      response = http().send(sent, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw Errors.unavailable("token server %s of registry %s is unreachable: %s", URI.create(challenge.realm())
-          .getAuthority(), host, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("transfer cancelled");
+    HttpResponse<byte[]> response = tokenRequest(challenge, sent);
+    if (!credentials.identityToken().isEmpty() && refusedRefreshTokenRetriesByGet
+        && OAUTH_REFUSALS_RETRIED_BY_GET.contains(response.statusCode())) {
+      // containerd's authorizer: token servers without the OAuth POST answer it 400, 401 or 404
+      // (ACR, Artifactory, GCR); the identity token then goes as basic auth's password
+      sent = HttpRequest.newBuilder(get).header("Authorization", "Basic " + Base64.getEncoder()
+          .encodeToString((":" + credentials.identityToken()).getBytes(StandardCharsets.UTF_8))).build();
+      response = tokenRequest(challenge, sent);
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
       throw refused(new Refusal(scope, call, uri, response.statusCode(), Optional.of(challenge),
@@ -274,6 +303,18 @@ final class RegistrySession {
       throw Errors.unavailable("token server of registry %s answered HTTP %d", host, response.statusCode());
     }
     return remember(key, response.body());
+  }
+
+  private HttpResponse<byte[]> tokenRequest(Challenge challenge, HttpRequest request) {
+    try {
+      return http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw Errors.unavailable("token server %s of registry %s is unreachable: %s", URI.create(challenge.realm())
+          .getAuthority(), host, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("transfer cancelled");
+    }
   }
 
   private String remember(String key, byte[] body) {
