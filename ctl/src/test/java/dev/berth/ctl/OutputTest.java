@@ -26,6 +26,15 @@ class OutputTest {
   }
 
   @Test
+  void alignedRowsMayBeShortAndTheirLastCellWidensNoColumn() {
+    // docker top's layout: columns at least 20 wide, a line's last cell unpadded and not counted
+    assertEquals(List.of("PID                 USER                COMMAND", "7                   a-long-user-name-here",
+        "8                   root                sleep 1"),
+        Output.aligned(List.of(List.of("PID", "USER", "COMMAND"), List.of("7", "a-long-user-name-here"),
+            List.of("8", "root", "sleep 1")), 20));
+  }
+
+  @Test
   void jsonIsLaidOutAsDockerPrintsIt() {
     StringWriter s = new StringWriter();
     Map<String, Object> object = new java.util.LinkedHashMap<>();

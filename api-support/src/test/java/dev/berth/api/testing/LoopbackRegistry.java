@@ -306,7 +306,7 @@ public final class LoopbackRegistry implements AutoCloseable {
   /**
    * The requests the token server answered, in order, as {@code METHOD status} ({@code POST 401}):
    * it takes the OAuth POST with the user's password as the refresh token (grant_type
-   * refresh_token) and refuses any other.
+   * refresh_token) or with the user's name and password (grant_type password), and refuses any other.
    */
   public List<String> tokenRequests() {
     return tokens == null ? List.of() : List.copyOf(tokens.requests);
@@ -459,13 +459,15 @@ public final class LoopbackRegistry implements AutoCloseable {
     private final PrivateKey key;
     private final String certificateDer;
     private final String expectedAuth;
+    private final String user;
     private final String password;
     final AtomicInteger issued = new AtomicInteger();
     final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
     final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TokenServer(HttpServer server, Path certificate, PrivateKey key, String certificateDer,
-        String expectedAuth, String password) {
+        String expectedAuth, String user, String password) {
+      this.user = user;
       this.password = password;
       this.server = server;
       this.certificate = certificate;
@@ -488,7 +490,7 @@ public final class LoopbackRegistry implements AutoCloseable {
       String der = Base64.getEncoder().encodeToString(pem(certFile));
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       TokenServer tokens = new TokenServer(server, certFile, key, der, "Basic " + Base64.getEncoder()
-          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), password);
+          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), user, password);
       server.createContext("/token", tokens::answer);
       server.start();
       return tokens;
@@ -507,10 +509,18 @@ public final class LoopbackRegistry implements AutoCloseable {
       String parameters = exchange.getRequestURI().getRawQuery();
       boolean known = expectedAuth.equals(auth);
       if (exchange.getRequestMethod().equals("POST")) {
-        // the OAuth flow: the refresh token in a form, no Authorization header
+        // the OAuth flow: a refresh token, or a user's name and password, in a form, no Authorization header
         parameters = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        known = parameters.contains("grant_type=refresh_token") && parameters.contains("refresh_token="
-            + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
+        java.util.Map<String, String> form = new java.util.HashMap<>();
+        for (String part : parameters.split("&")) {
+          String[] pair = part.split("=", 2);
+          form.put(pair[0], pair.length > 1 ? java.net.URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : "");
+        }
+        known = switch (form.getOrDefault("grant_type", "")) {
+          case "refresh_token" -> password.equals(form.get("refresh_token"));
+          case "password" -> user.equals(form.get("username")) && password.equals(form.get("password"));
+          default -> false;
+        };
         auth = known ? null : "refused";
       }
       if (auth != null && !known) {

@@ -1,5 +1,6 @@
 package dev.berth.ctl.container;
 
+import dev.berth.ctl.output.Output;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,8 +11,8 @@ import java.util.Set;
  * CLI prints them in columns at least 20 characters wide with 3 spaces between them.
  */
 final class PsTable {
-  private static final int MIN_WIDTH = 20;
-  private static final int PADDING = 3;
+  /** The narrowest a column and its gap are, as Docker's CLI sets up the tabwriter of {@code docker top}. */
+  private static final int MIN_COLUMN = 20;
 
   private PsTable() {
   }
@@ -45,7 +46,7 @@ final class PsTable {
         lastKept = pids.contains(fields.get(pid));
       }
     }
-    return laidOut(rows);
+    return Output.aligned(rows, MIN_COLUMN);
   }
 
   private static List<String> fields(String line) {
@@ -61,29 +62,5 @@ final class PsTable {
     List<String> row = new ArrayList<>(fields.subList(0, columns - 1));
     row.add(String.join(" ", fields.subList(columns - 1, fields.size())));
     return row;
-  }
-
-  /** Every column but a line's last padded to the widest cell plus 3, and at least 20, as Go's tabwriter pads. */
-  private static List<String> laidOut(List<List<String>> rows) {
-    List<Integer> widths = new ArrayList<>();
-    for (List<String> row : rows) {
-      for (int i = 0; i < row.size() - 1; i++) {
-        int width = Math.max(MIN_WIDTH, row.get(i).length() + PADDING);
-        if (i == widths.size()) {
-          widths.add(width);
-        } else {
-          widths.set(i, Math.max(widths.get(i), width));
-        }
-      }
-    }
-    List<String> lines = new ArrayList<>();
-    for (List<String> row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.size() - 1; i++) {
-        line.append(row.get(i)).append(" ".repeat(widths.get(i) - row.get(i).length()));
-      }
-      lines.add(line.append(row.get(row.size() - 1)).toString());
-    }
-    return lines;
   }
 }

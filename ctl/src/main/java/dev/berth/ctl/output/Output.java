@@ -34,28 +34,42 @@ public final class Output {
    * characters with its gap, as docker-cli's tables ({@code IMAGE     COMMAND}).
    */
   public static void table(PrintWriter out, List<String> headers, List<List<String>> rows) {
-    int[] widths = new int[headers.size()];
     List<List<String>> all = new ArrayList<>(rows.size() + 1);
     all.add(headers);
     all.addAll(rows);
-    for (List<String> row : all) {
-      for (int i = 0; i < widths.length; i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
+    lines(out, aligned(all, MIN_COLUMN));
+  }
+
+  /**
+   * Rows in columns as Go's tabwriter pads the cells docker-cli writes to it: every cell but a
+   * line's last padded to its column's widest such cell plus the 3-space gap, and to at least
+   * {@code minColumn}; a row may have fewer cells than others. Lines carry no trailing blanks.
+   */
+  public static List<String> aligned(List<List<String>> rows, int minColumn) {
+    List<Integer> widths = new ArrayList<>();
+    for (List<String> row : rows) {
+      for (int i = 0; i < row.size() - 1; i++) {
+        int width = Math.max(minColumn, row.get(i).length() + GAP);
+        if (i == widths.size()) {
+          widths.add(width);
+        } else {
+          widths.set(i, Math.max(widths.get(i), width));
+        }
       }
     }
-    List<String> lines = new ArrayList<>(all.size());
-    for (List<String> row : all) {
+    List<String> lines = new ArrayList<>(rows.size());
+    for (List<String> row : rows) {
       StringBuilder line = new StringBuilder();
-      for (int i = 0; i < widths.length; i++) {
+      for (int i = 0; i < row.size(); i++) {
         String cell = row.get(i);
         line.append(cell);
-        if (i < widths.length - 1) {
-          line.append(" ".repeat(Math.max(widths[i] + GAP, MIN_COLUMN) - cell.length()));
+        if (i < row.size() - 1) {
+          line.append(" ".repeat(widths.get(i) - cell.length()));
         }
       }
       lines.add(line.toString().stripTrailing());
     }
-    lines(out, lines);
+    return lines;
   }
 
   /**

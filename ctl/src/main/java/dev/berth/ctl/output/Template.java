@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -169,7 +170,7 @@ public final class Template {
    */
   public String renderInspected(JsonNode dot) {
     try {
-      return render(dot);
+      return render(dot, TemplateContext.inspected(dot));
     } catch (TemplateFailure typed) {
       return render(dot, new Execution(Set.of(), Map.of(), Map.of(), false, true, Map.of()));
     }
@@ -269,7 +270,7 @@ public final class Template {
           JsonNode value = eval(a.pipeline(), dot, variables);
           if (a.pipeline().variables().isEmpty()) {
             // a struct as Go prints one, except over the raw JSON, whose objects are all maps
-            out.append(TemplateFunctions.print(value, raw ? null : maps));
+            out.append(TemplateFunctions.print(value, raw ? null : maps, structTypes));
           } else {
             variables.put(a.pipeline().variables().get(0), value);
           }
@@ -480,7 +481,9 @@ public final class Template {
 
     private JsonNode field(JsonNode object, String name) {
       String type = structTypes.get(object);
-      JsonNode value = object.path(GoStructs.jsonKey(type, name));
+      Optional<GoStructLayouts.Field> described = GoStructLayouts.field(type, name);
+      JsonNode value = object.path(described.map(GoStructLayouts.Field::jsonKey)
+          .orElseGet(() -> GoStructs.jsonKey(type, name)));
       if (!value.isMissingNode()) {
         return value;
       }
@@ -495,6 +498,7 @@ public final class Template {
         return structsOwn;
       }
       return GoStructs.whenOmitted(type, name).or(() -> TemplateTypes.whenOmitted(name))
+          .or(() -> described.map(GoStructLayouts.Field::zero))
           .orElseThrow(() -> new TemplateError("can't evaluate field " + name + (type == null ? "" : " in type " + type)));
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.ctl.output;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
@@ -31,6 +32,19 @@ public enum TemplateContext {
       Map.entry("DefaultAddressPools[]", "system.NetworkAddressPool"), Map.entry("Containerd", "*system.ContainerdInfo"),
       Map.entry("Containerd.Namespaces", "system.ContainerdNamespaces"), Map.entry("ClientInfo", "*system.clientInfo"),
       Map.entry("ClientInfo.Platform", "*system.platformInfo"), Map.entry("ClientInfo.Plugins[]", "pluginmanager.Plugin"))),
+  /**
+   * What {@code inspect} decodes a container into ({@code types.ContainerJSON}), and an image, a
+   * network and a volume: the structs {@link GoStructLayouts} lays out as Go prints them.
+   */
+  CONTAINER_INSPECT("types.ContainerJSON", Map.of("State", "*types.ContainerState", "Config", "*container.Config",
+      "HostConfig", "*container.HostConfig", "HostConfig.LogConfig", "container.LogConfig",
+      "HostConfig.RestartPolicy", "container.RestartPolicy", "NetworkSettings", "*types.NetworkSettings",
+      "Mounts[]", "types.MountPoint", "GraphDriver", "types.GraphDriverData")),
+  IMAGE_INSPECT("types.ImageInspect", Map.of("Config", "*container.Config", "ContainerConfig", "*container.Config",
+      "GraphDriver", "types.GraphDriverData", "RootFS", "types.RootFS")),
+  NETWORK_INSPECT("network.Inspect", Map.of("IPAM", "network.IPAM", "IPAM.Config[]", "network.IPAMConfig",
+      "Containers.*", "network.EndpointResource", "ConfigFrom", "network.ConfigReference")),
+  VOLUME_INSPECT("volume.Volume"),
   VERSION("system.versionInfo", Map.of("Client", "system.clientVersion", "Client.Platform", "*system.platformInfo",
       "Server", "*types.Version", "Server.Platform", "struct { Name string }",
       "Server.Components[]", "types.ComponentVersion"));
@@ -51,6 +65,24 @@ public enum TemplateContext {
   TemplateContext(String goType, Map<String, String> nestedTypes) {
     this.goType = goType;
     this.nestedTypes = nestedTypes;
+  }
+
+  /**
+   * The inspect context of {@code inspected}, told by what only its kind has (a container's
+   * {@code State} and {@code HostConfig}, an image's {@code RootFS}, a network's {@code IPAM}, a
+   * volume's {@code Mountpoint}), since {@code inspect} may list several kinds; null for none.
+   */
+  static TemplateContext inspected(JsonNode inspected) {
+    if (inspected.has("State") && inspected.has("HostConfig")) {
+      return CONTAINER_INSPECT;
+    }
+    if (inspected.has("RootFS")) {
+      return IMAGE_INSPECT;
+    }
+    if (inspected.has("IPAM")) {
+      return NETWORK_INSPECT;
+    }
+    return inspected.has("Mountpoint") ? VOLUME_INSPECT : null;
   }
 
   /** The Go type, as Go's template errors print it. */

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -143,6 +145,15 @@ final class TemplateFunctions {
    * {@code {{.State}}} is {@code {running true ...}} and a published port {@code {0.0.0.0 8080}}.
    */
   static String print(JsonNode value, Set<JsonNode> maps) {
+    return print(value, maps, Map.of());
+  }
+
+  /**
+   * As {@link #print(JsonNode, Set)}, the structs whose Go type {@code structTypes} gives (by
+   * identity) and {@link GoStructLayouts} describes printed with Go's fields in Go's order, those
+   * their JSON leaves out as their zero values; other structs' fields in their JSON's order.
+   */
+  static String print(JsonNode value, Set<JsonNode> maps, Map<JsonNode, String> structTypes) {
     if (value == null || value.isMissingNode()) {
       return "<no value>";
     }
@@ -156,20 +167,35 @@ final class TemplateFunctions {
       return "<nil>";
     }
     if (value.isArray()) {
-      return elements(value).stream().map(e -> print(e, maps)).collect(Collectors.joining(" ", "[", "]"));
+      return elements(value).stream().map(e -> print(e, maps, structTypes))
+          .collect(Collectors.joining(" ", "[", "]"));
     }
     if (value.isObject() && maps != null && !maps.contains(value)) {
-      List<String> fields = new ArrayList<>();
-      value.elements().forEachRemaining(field -> fields.add(print(field, maps)));
-      return "{" + String.join(" ", fields) + "}";
+      return printStruct(value, structTypes.get(value), maps, structTypes);
     }
     if (value.isObject()) {
       TreeMap<String, JsonNode> sorted = new TreeMap<>();
       value.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
-      return sorted.entrySet().stream().map(e -> e.getKey() + ":" + print(e.getValue(), maps))
+      return sorted.entrySet().stream().map(e -> e.getKey() + ":" + print(e.getValue(), maps, structTypes))
           .collect(Collectors.joining(" ", "map[", "]"));
     }
     return value.asText();
+  }
+
+  /** {@code struct} as Go prints a value of {@code type}: its fields' values between braces. */
+  private static String printStruct(JsonNode struct, String type, Set<JsonNode> maps,
+      Map<JsonNode, String> structTypes) {
+    List<String> fields = new ArrayList<>();
+    Optional<List<GoStructLayouts.Field>> layout = GoStructLayouts.of(type);
+    if (layout.isEmpty()) {
+      struct.elements().forEachRemaining(field -> fields.add(print(field, maps, structTypes)));
+    } else {
+      for (GoStructLayouts.Field field : layout.get()) {
+        fields.add(field.embedded() != null ? printStruct(struct, field.embedded(), maps, structTypes)
+            : print(struct.has(field.jsonKey()) ? struct.get(field.jsonKey()) : field.zero(), maps, structTypes));
+      }
+    }
+    return "{" + String.join(" ", fields) + "}";
   }
 
   /** Go's truth: false, 0, nil, and empty strings, lists and objects are false. */

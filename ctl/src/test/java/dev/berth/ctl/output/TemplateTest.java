@@ -49,6 +49,46 @@ class TemplateTest {
   }
 
   @Test
+  void inspectPrintsDockersStructsInTheirGoFieldOrderWithTheFieldsJsonLeavesOutAsZeros() {
+    JsonNode container = read("""
+        {"Id": "4f1c0ffee", "State": {"Status": "running", "Running": true, "Paused": false, "Restarting": false,
+           "OOMKilled": false, "Dead": false, "Pid": 42, "ExitCode": 0, "Error": "",
+           "StartedAt": "2024-05-01T10:00:00Z", "FinishedAt": "0001-01-01T00:00:00Z"},
+         "HostConfig": {"NetworkMode": "bridge"},
+         "GraphDriver": {"Name": "overlay2", "Data": {"UpperDir": "/u", "LowerDir": "/l"}},
+         "Mounts": [{"Type": "bind", "Source": "/src", "Destination": "/dst", "Mode": "ro", "RW": false,
+           "Propagation": "rprivate"}],
+         "Config": {"Image": "busybox", "Hostname": "abc", "Domainname": "", "User": "", "AttachStdin": false,
+           "AttachStdout": true, "AttachStderr": true, "Tty": false, "OpenStdin": false, "StdinOnce": false,
+           "Env": ["PATH=/bin"], "Cmd": ["sh"], "Volumes": null, "WorkingDir": "", "Entrypoint": null,
+           "OnBuild": null, "Labels": {}}}
+        """);
+    // types.GraphDriverData is {Data, Name}; a bind's MountPoint has no Name or Driver, printed empty
+    assertEquals("{map[LowerDir:/l UpperDir:/u] overlay2} [{bind  /src /dst  ro false rprivate}]",
+        Template.parse("{{.GraphDriver}} {{.Mounts}}").renderInspected(container));
+    // a container without a health check: Health is a nil pointer at the end of the state
+    assertEquals("{running true false false false false 42 0  2024-05-01T10:00:00Z 0001-01-01T00:00:00Z <nil>}",
+        Template.parse("{{.State}}").renderInspected(container));
+    // container.Config's order, its omitempty fields (ExposedPorts, Healthcheck, ...) as their zeros
+    assertEquals("{abc   false true true map[] false false false [PATH=/bin] [sh] <nil> false busybox map[]  []"
+        + " false  [] map[]  <nil> []}", Template.parse("{{.Config}}").renderInspected(container));
+    // Go's field names reach the JSON's keys, and fields the JSON leaves out are there
+    assertEquals("4f1c0ffee []", Template.parse("{{.ID}} {{.HostConfig.Mounts}}").renderInspected(container));
+
+    JsonNode network = read("""
+        {"Name": "net1", "Id": "abc", "Scope": "local", "Driver": "bridge",
+         "IPAM": {"Config": [{"Gateway": "10.1.0.1", "Subnet": "10.1.0.0/24"}], "Options": null, "Driver": "default"}}
+        """);
+    assertEquals("{default map[] [{10.1.0.0/24  10.1.0.1 map[]}]}", Template.parse("{{.IPAM}}").renderInspected(network));
+    JsonNode volume = read("""
+        {"Name": "data", "Driver": "local", "Mountpoint": "/v/_data", "CreatedAt": "2024-05-01T10:00:00Z",
+         "Labels": null, "Options": null, "Scope": "local"}
+        """);
+    assertEquals("{<nil> 2024-05-01T10:00:00Z local map[] /v/_data data map[] local map[] <nil>}",
+        Template.parse("{{.}}").renderInspected(volume));
+  }
+
+  @Test
   void aStructsUnknownFieldIsAnErrorAsInGo() {
     CommandFailure top = assertThrows(CommandFailure.class, () -> render("{{.Nope}}"));
     assertEquals("template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope", top.getMessage());

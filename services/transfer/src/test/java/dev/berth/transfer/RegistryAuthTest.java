@@ -11,12 +11,15 @@ import berth.transfer.v1.LoginRequest;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
 import berth.transfer.v1.RegistryAuth;
+import com.sun.net.httpserver.HttpServer;
 import dev.berth.api.testing.LoopbackRegistry;
 import dev.berth.client.images.Descriptor;
 import dev.berth.client.testing.TestImage;
 import dev.berth.client.testing.TestImages;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +61,36 @@ class RegistryAuthTest {
   }
 
   @Test
+  void aTokenServersRefusalNamesTheRequestContainerdsAuthorizerMade() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    String host = "127.0.0.1:" + server.getAddress().getPort();
+    String realm = "http://" + host + "/token";
+    // a registry whose token server refuses everyone (403 to an OAuth POST is no sign it lacks one)
+    server.createContext("/v2/", exchange -> {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"closed\"");
+      exchange.sendResponseHeaders(401, -1);
+      exchange.close();
+    });
+    server.createContext("/token", exchange -> {
+      exchange.sendResponseHeaders(exchange.getRequestMethod().equals("POST") ? 403 : 401, -1);
+      exchange.close();
+    });
+    server.start();
+    try (TransferRig rig = new TransferRig(dir.resolve("rig"))) {
+      denied("failed to resolve reference \"" + host + "/closed/app:1\": failed to authorize: failed to fetch anonymous"
+          + " token: unexpected status from GET request to " + realm + "?scope=repository%3Aclosed%2Fapp%3Apull"
+          + "&service=closed: 401 Unauthorized",
+          () -> rig.pull(PullRequest.newBuilder().setReference(host + "/closed/app:1").build()));
+      // credentials go by OAuth POST first, whose 403 is the error, the realm without a query
+      denied("failed to resolve reference \"" + host + "/closed/app:1\": failed to authorize: failed to fetch oauth"
+          + " token: unexpected status from POST request to " + realm + ": 403 Forbidden",
+          () -> rig.pull(PullRequest.newBuilder().setReference(host + "/closed/app:1").setAuth(GOOD).build()));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void bearerTokensAreFetchedForTheScopeAndReused() throws Exception {
     assumeTrue(LoopbackRegistry.available(), "needs docker-registry");
     try (LoopbackRegistry registry = LoopbackRegistry.startWithTokenAuth(dir.resolve("registry"), USER, PASSWORD)) {
@@ -74,7 +107,10 @@ class RegistryAuthTest {
           + " fetch oauth token: unexpected status from GET request to " + registry.tokenRealm()
           + "?scope=repository%3Aprivate%2Fbusybox%3Apull&service=berth-test-registry: 401 Unauthorized");
       try (TransferRig again = new TransferRig(dir.resolve("again"))) {
+        int before = registry.tokenRequests().size();
         again.pull(pull(registry, GOOD));
+        // containerd's authorizer: a user's password by the OAuth POST's password grant
+        assertEquals(List.of("POST 200"), registry.tokenRequests().subList(before, registry.tokenRequests().size()));
         int issued = registry.tokensIssued();
         again.pull(pull(registry, GOOD));
         assertEquals(issued, registry.tokensIssued(), "the second pull reuses the token of the first");

@@ -11,6 +11,7 @@ import berth.transfer.v1.BlobProgress;
 import berth.transfer.v1.BlobState;
 import berth.transfer.v1.PullRequest;
 import berth.transfer.v1.PushRequest;
+import berth.transfer.v1.RegistryAuth;
 import berth.transfer.v1.TransferProgress;
 import com.github.luben.zstd.Zstd;
 import dev.berth.api.content.Blobs;
@@ -401,6 +402,30 @@ class RegistryRoundTripKernelTest {
   }
 
   @Test
+  void aCancelATokenRegistryRefusesForWantOfTheDeleteRightLeavesTheUploadAndThePushGoesOn() throws Exception {
+    RegistryAuth user = RegistryAuth.newBuilder().setUsername("berth-user").setPassword("s3cret").build();
+    try (LoopbackRegistry tokens = LoopbackRegistry.startWithTokenAuth(dir.resolve("tokens"), "berth-user", "s3cret")) {
+      String repo = "meta/busybox";
+      byte[] otherLayer = "the other platform's layer".getBytes(StandardCharsets.UTF_8);
+      TwoPlatforms planted = plantTwoPlatforms(tokens, repo, otherLayer);
+      String ref = tokens.host() + "/" + repo + ":1";
+      source.pull(PullRequest.newBuilder().setReference(ref).setAllPlatforms(true).setAuth(user).build());
+      String otherLayerDigest = LoopbackRegistry.sha256(otherLayer);
+      new GrpcContentStore(source.client.channel()).delete(TransferRig.NAMESPACE, otherLayerDigest);
+      // the index names a repository that holds none of its blobs: the mount of the layer not here
+      // is refused, and the upload it opened is not the push token's (pull,push) to cancel
+      new Blobs(new GrpcContentStore(source.client.channel()), TransferRig.NAMESPACE, null).label(
+          planted.indexDigest(), Map.of(DistributionSource.key(tokens.host()), "mount/nowhere"));
+
+      TransferRig.Result narrowed = source.push(PushRequest.newBuilder().setImage(ref)
+          .setReference(tokens.host() + "/meta/copy:1").setAuth(user).build());
+      assertEquals(planted.hereDigest(), narrowed.done().getDigest(), "this platform's manifest, as Docker 27's");
+      assertEquals(planted.indexDigest(), narrowed.done().getReplacedIndex());
+      assertEquals(1, tokens.openUploads("meta/copy").size(), "the upload the refused cancel left to expire");
+    }
+  }
+
+  @Test
   void aPlatformAskedForIsMatchedStrictlyWithContainerdsDefaultVariants() throws Exception {
     String repo = "arm/busybox";
     StringBuilder entries = new StringBuilder();
@@ -681,6 +706,11 @@ class RegistryRoundTripKernelTest {
 
   /** Plants config and layer in the repository and returns a manifest naming them. */
   private byte[] manifest(String repo, byte[] config, String layerType, byte[] layer) throws Exception {
+    return manifest(registry, repo, config, layerType, layer);
+  }
+
+  private static byte[] manifest(LoopbackRegistry registry, String repo, byte[] config, String layerType, byte[] layer)
+      throws Exception {
     String configDigest = registry.plantBlob(repo, config);
     String layerDigest = registry.plantBlob(repo, layer);
     return ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
@@ -699,14 +729,19 @@ class RegistryRoundTripKernelTest {
    * the other listed first, under tag 1.
    */
   private TwoPlatforms plantTwoPlatforms(String repo, byte[] otherLayer) throws Exception {
+    return plantTwoPlatforms(registry, repo, otherLayer);
+  }
+
+  private static TwoPlatforms plantTwoPlatforms(LoopbackRegistry registry, String repo, byte[] otherLayer)
+      throws Exception {
     TestImage busybox = TestImages.busybox();
     String here = dev.berth.client.images.Platform.current().architecture();
     String other = here.equals("amd64") ? "arm64" : "amd64";
-    byte[] hereManifest = manifest(repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
+    byte[] hereManifest = manifest(registry, repo, busybox.config(), "application/vnd.oci.image.layer.v1.tar",
         busybox.layers().get(0));
     byte[] otherConfig = ("{\"architecture\":\"" + other + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
         + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-    byte[] otherManifest = manifest(repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
+    byte[] otherManifest = manifest(registry, repo, otherConfig, "application/vnd.oci.image.layer.v1.tar", otherLayer);
     String hereDigest = registry.plantManifest(repo, null, hereManifest);
     String otherDigest = registry.plantManifest(repo, null, otherManifest);
     String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["

@@ -117,7 +117,7 @@ public final class ImagePusher {
           continue;
         }
         // the refused mount opened an upload instead, which containerd's pusher would fill; with
-        // nothing here to send it is cancelled, not left open beside those a narrowed plan opens
+        // nothing here to send it is cancelled where the registry lets it (never failing the push)
         registry.cancelUpload(opened.get());
       }
       return new Plan(push, onRegistry, Optional.of(d.digest()));

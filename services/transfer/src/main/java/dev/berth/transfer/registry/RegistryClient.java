@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.function.LongConsumer;
 
 /**
@@ -73,7 +74,8 @@ public final class RegistryClient {
    * reference "REF": }: no credentials for a basic challenge ({@code pull access denied, …:
    * authorization failed: no basic auth credentials}); credentials the token server refused
    * ({@code failed to authorize: failed to fetch oauth token: unexpected status from GET request to
-   * TOKEN-URL: 401 Unauthorized}, without the oauth part for an anonymous client); and credentials
+   * TOKEN-URL: 401 Unauthorized}, {@code failed to fetch anonymous token: …} for a client without
+   * credentials, as containerd's authorizer wraps its anonymous GET); and credentials
    * the registry itself refused ({@code unexpected status from HEAD request to MANIFEST-URL: 401
    * Unauthorized}: containerd resolves a manifest with HEAD where Berth GETs it).
    */
@@ -81,7 +83,8 @@ public final class RegistryClient {
     String resolve = "failed to resolve reference \"" + reference.name() + "\": ";
     if (refusal.tokenServer().isPresent()) {
       RegistrySession.TokenServerRefusal token = refusal.tokenServer().get();
-      return resolve + "failed to authorize: " + (refusal.anonymous() ? "" : "failed to fetch oauth token: ")
+      return resolve + "failed to authorize: " + (refusal.anonymous() ? "failed to fetch anonymous token: "
+          : "failed to fetch oauth token: ")
           + unexpectedStatus(token.method(), token.uri(), token.status());
     }
     Optional<Challenge> challenge = refusal.challenge();
@@ -386,13 +389,23 @@ public final class RegistryClient {
   }
 
   /**
-   * Cancels an upload the registry opened ({@code DELETE} at its location, the distribution API's
-   * cancel), for a refused mount whose blob there is nothing here to send. A registry that does
-   * not take the cancel expires the upload itself, so its answer is not checked.
+   * Asks the registry to cancel an upload it opened ({@code DELETE} at its location, the
+   * distribution API's cancel), for a refused mount whose blob there is nothing here to send;
+   * best effort, as Docker never sends it: a registry that refuses or fails it expires the upload
+   * itself. A token registry refuses it for want of the {@code delete} right, which a push's token
+   * (pull,push) does not carry and a wider token is not asked for: a user allowed to push need not
+   * be allowed to delete.
    */
   public void cancelUpload(String location) {
-    session.send(new RegistrySession.Call("DELETE", location, Map.of(), HttpRequest.BodyPublishers.noBody()), scope,
-        HttpResponse.BodyHandlers.discarding());
+    try {
+      session.send(new RegistrySession.Call("DELETE", location, Map.of(), HttpRequest.BodyPublishers.noBody()),
+          scope, HttpResponse.BodyHandlers.discarding());
+    } catch (CancellationException e) {
+      // the transfer itself was cancelled, not the request
+      throw e;
+    } catch (RuntimeException ignored) {
+      // refused or failed: the upload is left for the registry to expire
+    }
   }
 
   /**

@@ -43,8 +43,9 @@ final class RegistrySession {
   /** Token lifetime when the token server names none (the distribution spec's default). */
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
-  /** A token server's answers to the OAuth POST after which containerd asks again by GET. */
+  /** A token server's answers to the OAuth POST after which containerd asks again by GET (405 too with a user name). */
   private static final Set<Integer> OAUTH_REFUSALS_RETRIED_BY_GET = Set.of(400, 401, 404);
+  private static final int METHOD_NOT_ALLOWED = 405;
   /** The challenge each endpoint (host:port) answered last: sent first instead of waiting for a 401. */
   private static final Map<String, Challenge> CHALLENGES = new ConcurrentHashMap<>();
 
@@ -58,11 +59,12 @@ final class RegistrySession {
   /** The message to throw for a request the registry or its token server refused, worded for the action. */
   private final Function<Refusal, String> denied;
   /**
-   * Whether an identity token the token server refuses by POST is tried again by GET, as
-   * containerd's authorizer does for Docker 27's pulls and pushes; moby's login (distribution's
-   * token handler) does not.
+   * Whether tokens are asked for as containerd's authorizer asks for Docker 27's pulls and
+   * pushes: any credentials by OAuth POST first (a user's password as the password grant, an
+   * identity token as the refresh token), by GET with basic auth after the POST's refusal; moby's
+   * login (distribution's token handler) POSTs an identity token only, and GETs with a password.
    */
-  private final boolean refusedRefreshTokenRetriesByGet;
+  private final boolean containerdTokenFlow;
 
   /**
    * {@code push}: the session pushes (or logs in), so it goes where hosts.toml sends pushes;
@@ -70,7 +72,7 @@ final class RegistrySession {
    */
   RegistrySession(String host, boolean insecure, boolean push, boolean login, RegistryHosts hosts, TokenCache tokens,
       Credentials credentials, Function<Refusal, String> denied) {
-    this.refusedRefreshTokenRetriesByGet = !login;
+    this.containerdTokenFlow = !login;
     this.host = host;
     this.configured = hosts.configuredEndpoint(host, push).orElse(null);
     this.insecure = configured == null && RegistryHosts.insecure(host, insecure);
@@ -272,11 +274,15 @@ final class RegistrySession {
         .collect(Collectors.joining()) + "service=" + encode(challenge.service());
     URI get = URI.create(challenge.realm() + (challenge.realm().contains("?") ? "&" : "?") + query);
     HttpRequest sent;
-    if (!credentials.identityToken().isEmpty()) {
+    boolean identity = !credentials.identityToken().isEmpty();
+    boolean password = !identity && !credentials.password().isEmpty() && containerdTokenFlow;
+    if (identity || password) {
+      String grant = identity ? "&grant_type=refresh_token&client_id=berth&refresh_token="
+          + encode(credentials.identityToken()) : "&grant_type=password&client_id=berth&username="
+          + encode(credentials.username()) + "&password=" + encode(credentials.password());
       sent = HttpRequest.newBuilder(URI.create(challenge.realm()))
           .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(query + "&grant_type=refresh_token&client_id=berth"
-              + "&refresh_token=" + encode(credentials.identityToken()))).build();
+          .POST(HttpRequest.BodyPublishers.ofString(query + grant)).build();
     } else {
       HttpRequest.Builder request = HttpRequest.newBuilder(get);
       if (!credentials.anonymous()) {
@@ -285,12 +291,15 @@ final class RegistrySession {
       sent = request.build();
     }
     HttpResponse<byte[]> response = tokenRequest(challenge, sent);
-    if (!credentials.identityToken().isEmpty() && refusedRefreshTokenRetriesByGet
-        && OAUTH_REFUSALS_RETRIED_BY_GET.contains(response.statusCode())) {
-      // containerd's authorizer: token servers without the OAuth POST answer it 400, 401 or 404
-      // (ACR, Artifactory, GCR); the identity token then goes as basic auth's password
-      sent = HttpRequest.newBuilder(get).header("Authorization", "Basic " + Base64.getEncoder()
-          .encodeToString((":" + credentials.identityToken()).getBytes(StandardCharsets.UTF_8))).build();
+    boolean postRefused = OAUTH_REFUSALS_RETRIED_BY_GET.contains(response.statusCode())
+        || password && response.statusCode() == METHOD_NOT_ALLOWED;
+    if ((identity || password) && containerdTokenFlow && postRefused) {
+      // containerd's authorizer: token servers without the OAuth POST answer it 400, 401, 404 or
+      // 405 (ACR, Artifactory, GCR); the credentials then go by basic auth, an identity token as
+      // its password; any other refusal of the POST is the error, naming the POST
+      sent = HttpRequest.newBuilder(get).header("Authorization", identity ? "Basic " + Base64.getEncoder()
+          .encodeToString((":" + credentials.identityToken()).getBytes(StandardCharsets.UTF_8))
+          : credentials.basicHeader()).build();
       response = tokenRequest(challenge, sent);
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
