@@ -1,12 +1,8 @@
 package dev.berth.network;
 
-import dev.berth.api.Identifiers;
-import dev.berth.api.grpc.Errors;
-import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
 import dev.berth.api.network.Ipv6;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,18 +19,7 @@ record LinkLocalAddresses(List<IpAddress> all) {
 
   /** The addresses asked for; INVALID_ARGUMENT, in Docker's daemon's words, for one that is none. */
   static LinkLocalAddresses parse(List<String> asked) {
-    List<IpAddress> all = new ArrayList<>();
-    for (String address : asked) {
-      if (IpLiterals.isAssignableIpv4(address)) {
-        all.add(Ipv4.parse("link-local IP address", address));
-      } else if (IpLiterals.isAssignableIpv6(address)) {
-        all.add(Ipv6.parse("link-local IP address", address));
-      } else {
-        throw Errors.invalidArgument("invalid endpoint settings:\ninvalid link-local IP address: %s",
-            Identifiers.printable(address));
-      }
-    }
-    return new LinkLocalAddresses(List.copyOf(all));
+    return new LinkLocalAddresses(IpAddress.linkLocal(asked));
   }
 
   List<Ipv4> ipv4() {

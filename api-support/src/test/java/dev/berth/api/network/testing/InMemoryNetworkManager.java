@@ -10,7 +10,6 @@ import dev.berth.api.network.AttachmentInfo;
 import dev.berth.api.network.Dns;
 import dev.berth.api.network.GatewayElection;
 import dev.berth.api.network.HostEntry;
-import dev.berth.api.labels.IpLiterals;
 import dev.berth.api.network.InterfaceStats;
 import dev.berth.api.network.IpAddress;
 import dev.berth.api.network.Ipv4;
@@ -451,7 +450,7 @@ public final class InMemoryNetworkManager implements NetworkManager {
     }
     Ipv4 requested = spec.ip().isEmpty() ? null : Ipv4.parse("address", spec.ip());
     String containerMac = spec.mac().isEmpty() ? null : MacAddress.parse(spec.mac()).toString();
-    List<IpAddress> linkLocal = linkLocal(spec.linkLocalIps());
+    List<IpAddress> linkLocal = IpAddress.linkLocal(spec.linkLocalIps());
     if (!network.ipv6() && !spec.ip6().isEmpty()) {
       // the kernel manager's words
       throw Errors.invalidArgument("invalid endpoint settings:\nno configured subnet or ip-range contain the IP "
@@ -506,22 +505,6 @@ public final class InMemoryNetworkManager implements NetworkManager {
           + " %s", asked.hostIp(), network);
     }
     return List.of(asked);
-  }
-
-  /** Docker's --link-local-ip addresses, any but the unspecified ones, as the kernel manager takes them. */
-  private static List<IpAddress> linkLocal(List<String> asked) {
-    List<IpAddress> all = new ArrayList<>();
-    for (String address : asked) {
-      if (IpLiterals.isAssignableIpv4(address)) {
-        all.add(Ipv4.parse("link-local IP address", address));
-      } else if (IpLiterals.isAssignableIpv6(address)) {
-        all.add(Ipv6.parse("link-local IP address", address));
-      } else {
-        throw Errors.invalidArgument("invalid endpoint settings:\ninvalid link-local IP address: %s",
-            Identifiers.printable(address));
-      }
-    }
-    return List.copyOf(all);
   }
 
   private void release(AttachmentInfo a) {
