@@ -8,6 +8,7 @@ import dev.berth.ctl.output.Durations;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The prune commands' {@code --filter}s, which Docker's CLI passes to its daemon unchecked, after
@@ -25,36 +26,32 @@ public final class PruneFilters {
   /** Those whose keys are {@code keys}; until's time read as Docker's daemon reads it (its GetTimestamp). */
   public static PruneFilter parse(List<String> filters, Set<String> keys) {
     Instant now = Instant.now();
-    try {
-      return PruneFilter.parse(filters, keys, value -> until(value, now));
-    } catch (InvalidValueException e) {
-      throw new DaemonError(e.getMessage(), e);
-    }
+    return inDaemonsWords(() -> PruneFilter.parse(filters, keys, value -> until(value, now)));
   }
 
   /** Those of an image prune, which takes several until values and asks for each, as Docker 27's daemon. */
   public static PruneFilter parseEveryUntil(List<String> filters, Set<String> keys) {
     Instant now = Instant.now();
-    try {
-      return PruneFilter.parseEveryUntil(filters, keys, value -> until(value, now));
-    } catch (InvalidValueException e) {
-      throw new DaemonError(e.getMessage(), e);
-    }
+    return inDaemonsWords(() -> PruneFilter.parseEveryUntil(filters, keys, value -> until(value, now)));
   }
 
   /** Refuses, in Docker's daemon's words, a filter whose key is not one of {@code keys}. */
   public static void refuseUnknownKeys(List<String> filters, Set<String> keys) {
-    try {
+    inDaemonsWords(() -> {
       PruneFilter.refuseUnknownKeys(filters, keys);
-    } catch (InvalidValueException e) {
-      throw new DaemonError(e.getMessage(), e);
-    }
+      return null;
+    });
   }
 
   /** An {@code until} filter's time, counted from now, refused in Docker's daemon's words. */
   public static Instant until(String value) {
+    return inDaemonsWords(() -> until(value, Instant.now()));
+  }
+
+  /** What {@code reading} gives; a value it refuses is printed after Docker's daemon's prefix. */
+  private static <T> T inDaemonsWords(Supplier<T> reading) {
     try {
-      return until(value, Instant.now());
+      return reading.get();
     } catch (InvalidValueException e) {
       throw new DaemonError(e.getMessage(), e);
     }
